@@ -1,0 +1,121 @@
+#include "Graph/GraphOps.h"
+
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace tessel::graph;
+
+std::optional<SmallVector<int64_t>> tessel::graph::broadcastShapes(ArrayRef<int64_t> a,
+                                                                   ArrayRef<int64_t> b) {
+  size_t rank = std::max(a.size(), b.size());
+  SmallVector<int64_t> out(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t da = i < rank - a.size() ? 1 : a[i - (rank - a.size())];
+    int64_t db = i < rank - b.size() ? 1 : b[i - (rank - b.size())];
+    if (da != db && da != 1 && db != 1)
+      return std::nullopt;
+    out[i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+static std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "[";
+  llvm::interleaveComma(shape, os);
+  os << "]";
+  return s;
+}
+
+static ArrayRef<int64_t> shapeOf(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }
+
+LogicalResult ConstantOp::verify() {
+  if (getValue().getType() != getType())
+    return emitOpError() << "value has type " << getValue().getType() << " but result has "
+                         << getType();
+  return success();
+}
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+LogicalResult MatMulOp::verify() {
+  ArrayRef<int64_t> a = shapeOf(getLhs()), b = shapeOf(getRhs()), r = shapeOf(getResult());
+  if (a.size() < 2 || b.size() < 2)
+    return emitOpError("operands must have rank >= 2");
+  if (a.back() != b[b.size() - 2])
+    return emitOpError() << "contracting dims differ: " << shapeString(a) << " x "
+                         << shapeString(b);
+  auto batch = broadcastShapes(a.drop_back(2), b.drop_back(2));
+  if (!batch)
+    return emitOpError() << "batch dims of " << shapeString(a) << " and " << shapeString(b)
+                         << " do not broadcast";
+  SmallVector<int64_t> expected = *batch;
+  expected.push_back(a[a.size() - 2]);
+  expected.push_back(b.back());
+  if (r != ArrayRef<int64_t>(expected))
+    return emitOpError() << "result shape " << shapeString(r) << " should be "
+                         << shapeString(expected);
+  return success();
+}
+
+LogicalResult GemmOp::verify() {
+  ArrayRef<int64_t> a = shapeOf(getA()), b = shapeOf(getB()), r = shapeOf(getResult());
+  if (a.size() != 2 || b.size() != 2 || r.size() != 2)
+    return emitOpError("A, B and the result must be 2-D");
+  int64_t m = getTransA() ? a[1] : a[0], ka = getTransA() ? a[0] : a[1];
+  int64_t kb = getTransB() ? b[1] : b[0], n = getTransB() ? b[0] : b[1];
+  if (ka != kb)
+    return emitOpError() << "contracting dims differ: " << ka << " vs " << kb;
+  if (r[0] != m || r[1] != n)
+    return emitOpError() << "result shape " << shapeString(r) << " should be ["
+                         << m << ", " << n << "]";
+  if (getC()) {
+    auto bc = broadcastShapes(shapeOf(getC()), r);
+    if (!bc || ArrayRef<int64_t>(*bc) != r)
+      return emitOpError() << "C of shape " << shapeString(shapeOf(getC()))
+                           << " does not broadcast to " << shapeString(r);
+  }
+  return success();
+}
+
+template <typename Op> static LogicalResult verifyBroadcast(Op op) {
+  auto expected = broadcastShapes(shapeOf(op.getLhs()), shapeOf(op.getRhs()));
+  if (!expected)
+    return op.emitOpError() << "shapes " << shapeString(shapeOf(op.getLhs())) << " and "
+                            << shapeString(shapeOf(op.getRhs())) << " do not broadcast";
+  if (shapeOf(op.getResult()) != ArrayRef<int64_t>(*expected))
+    return op.emitOpError() << "result shape " << shapeString(shapeOf(op.getResult()))
+                            << " should be " << shapeString(*expected);
+  return success();
+}
+
+LogicalResult AddOp::verify() { return verifyBroadcast(*this); }
+LogicalResult MulOp::verify() { return verifyBroadcast(*this); }
+
+LogicalResult SoftmaxOp::verify() {
+  int64_t rank = getType().getRank();
+  if (getAxis() < 0 || getAxis() >= rank)
+    return emitOpError() << "axis " << getAxis() << " is outside [0, " << rank << ")";
+  return success();
+}
+
+LogicalResult TransposeOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getResult());
+  ArrayRef<int64_t> perm = getPerm();
+  if (perm.size() != in.size() || out.size() != in.size())
+    return emitOpError() << "perm, input and result must have the same rank";
+  SmallVector<bool> seen(in.size(), false);
+  for (auto [i, p] : llvm::enumerate(perm)) {
+    if (p < 0 || p >= (int64_t)in.size() || seen[p])
+      return emitOpError() << "perm " << shapeString(perm) << " is not a permutation";
+    seen[p] = true;
+    if (out[i] != in[p])
+      return emitOpError() << "result dim " << i << " is " << out[i] << " but should be "
+                           << in[p];
+  }
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "Graph/GraphOps.cpp.inc"

@@ -1,0 +1,126 @@
+#ifndef TESSEL_GRAPH_OPS
+#define TESSEL_GRAPH_OPS
+
+include "Graph/GraphDialect.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/IR/BuiltinAttributes.td"
+
+// Every graph value is a ranked tensor; element types are the model's logical types.
+def Graph_Tensor : RankedTensorOf<[F32, BF16, F16, I64, I32, I8, UI8, I1]>;
+
+def Graph_ConstantOp : Graph_Op<"constant", [Pure, ConstantLike, AllTypesMatch<["value", "result"]>]> {
+  let summary = "A constant tensor (weights, biases, scalars)";
+  let description = [{
+    Large weights are held as `DenseResourceElementsAttr` so that they are not uniqued in the
+    context; small ones may be dense.
+
+    ```mlir
+    %w = graph.constant dense<1.0> : tensor<4x4xf32>
+    ```
+  }];
+  let arguments = (ins TypedAttrInterface:$value);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "attr-dict $value";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_MatMulOp : Graph_Op<"matmul", [Pure]> {
+  let summary = "Matrix product with numpy batch broadcasting (ONNX MatMul)";
+  let description = [{
+    Rank-1 operands are not promoted here: the importer reshapes them, so both operands have
+    rank >= 2. Leading dimensions broadcast.
+
+    ```mlir
+    %c = graph.matmul %a, %b : (tensor<2x3x4xf32>, tensor<4x5xf32>) -> tensor<2x3x5xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$lhs, Graph_Tensor:$rhs);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_GemmOp : Graph_Op<"gemm", [Pure]> {
+  let summary = "ONNX Gemm: alpha * op(A) * op(B) + beta * C";
+  let description = [{
+    Kept as imported so that its attributes survive to `tt-decompose-graph`, which rewrites it into
+    `graph.transpose`, `graph.matmul`, `graph.mul` and `graph.add`.
+
+    ```mlir
+    %y = graph.gemm %a, %b, %c {alpha = 1.0 : f32, beta = 1.0 : f32, transA = false, transB = true}
+        : (tensor<3x5xf32>, tensor<4x5xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$a, Graph_Tensor:$b, Optional<Graph_Tensor>:$c,
+                   DefaultValuedAttr<F32Attr, "1.0">:$alpha,
+                   DefaultValuedAttr<F32Attr, "1.0">:$beta,
+                   DefaultValuedAttr<BoolAttr, "false">:$transA,
+                   DefaultValuedAttr<BoolAttr, "false">:$transB);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$a `,` $b (`,` $c^)? attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+class Graph_BinaryOp<string mnemonic, string onnxName> : Graph_Op<mnemonic, [Pure]> {
+  let summary = "Elementwise " # onnxName # " with numpy broadcasting";
+  let description = [{
+    Operands broadcast to the result shape following numpy rules; the verifier checks that the
+    result shape is the broadcast of the operand shapes.
+
+    ```mlir
+    %z = graph.}] # mnemonic # [{ %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$lhs, Graph_Tensor:$rhs);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_AddOp : Graph_BinaryOp<"add", "Add">;
+def Graph_MulOp : Graph_BinaryOp<"mul", "Mul">;
+
+def Graph_ReluOp : Graph_Op<"relu", [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "max(x, 0), elementwise";
+  let description = [{
+    ```mlir
+    %y = graph.relu %x : tensor<4x8xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+def Graph_SoftmaxOp : Graph_Op<"softmax", [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "Softmax along one axis (ONNX opset 13 semantics)";
+  let description = [{
+    `axis` is normalised to be non-negative by the importer; older opsets' "flatten then softmax"
+    semantics are rewritten into a reshape around a softmax on the last axis.
+
+    ```mlir
+    %y = graph.softmax %x {axis = 1 : i64} : tensor<3x4x5xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, I64Attr:$axis);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def Graph_TransposeOp : Graph_Op<"transpose", [Pure]> {
+  let summary = "Permutes dimensions (ONNX Transpose)";
+  let description = [{
+    ```mlir
+    %y = graph.transpose %x {perm = array<i64: 1, 0>} : (tensor<3x4xf32>) -> tensor<4x3xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+#endif

@@ -1,0 +1,122 @@
+#include "Grid/GridDialect.h"
+#include "Grid/GridOps.h"
+
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace tessel::grid;
+using tessel::tile::DataFormat;
+
+#include "Grid/GridEnums.cpp.inc"
+
+#include "Grid/GridDialect.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "Grid/GridAttrs.cpp.inc"
+
+void GridDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "Grid/GridOps.cpp.inc"
+      >();
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "Grid/GridAttrs.cpp.inc"
+      >();
+}
+
+LayoutAttr tessel::grid::getLayout(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor ? dyn_cast_or_null<LayoutAttr>(tensor.getEncoding()) : LayoutAttr();
+}
+
+LogicalResult ChipAttr::verify(function_ref<InFlightDiagnostic()> emitError, StringRef name,
+                               int64_t gridX, int64_t gridY, int64_t l1Bytes) {
+  if (name.empty())
+    return emitError() << "chip needs a name";
+  if (gridX <= 0 || gridY <= 0)
+    return emitError() << "chip grid must be positive, got " << gridX << "x" << gridY;
+  if (l1Bytes <= 0)
+    return emitError() << "chip L1 size must be positive";
+  return success();
+}
+
+LogicalResult CoreRangeAttr::verify(function_ref<InFlightDiagnostic()> emitError, int64_t x0,
+                                    int64_t y0, int64_t x1, int64_t y1) {
+  if (x0 < 0 || y0 < 0 || x1 < x0 || y1 < y0)
+    return emitError() << "core range (" << x0 << ", " << y0 << ") to (" << x1 << ", " << y1
+                       << ") is empty or negative";
+  return success();
+}
+
+LayoutAttr LayoutAttr::getInterleaved(MLIRContext *ctx, DataFormat format) {
+  return LayoutAttr::get(ctx, 32, 32, format, MemorySpace::dram, Sharding::interleaved, {},
+                         CoreRangeAttr());
+}
+
+LogicalResult LayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError, int64_t tileRows,
+                                 int64_t tileCols, DataFormat, MemorySpace memory,
+                                 Sharding sharding, ArrayRef<int64_t> shardShape,
+                                 CoreRangeAttr cores) {
+  if (tileRows != 32 || tileCols != 32)
+    return emitError() << "layout tiles must be 32x32";
+  bool sharded = sharding != Sharding::interleaved;
+  if (sharded && memory != MemorySpace::l1)
+    return emitError() << "sharded layouts live in l1";
+  if (sharded != (cores != nullptr) || sharded != !shardShape.empty())
+    return emitError() << "a shard shape and core range are required exactly when sharded";
+  if (sharded && shardShape.size() != 2)
+    return emitError() << "shard shape is [rows, cols] in tiles";
+  for (int64_t d : shardShape)
+    if (d <= 0)
+      return emitError() << "shard dims must be positive";
+  return success();
+}
+
+// #grid.layout<tile 32x32, bf16, dram, interleaved>
+// #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 1x4, cores <(0, 0) to (7, 7)>>
+Attribute LayoutAttr::parse(AsmParser &parser, Type) {
+  SmallVector<int64_t, 2> tile, shard;
+  std::string format, memory, sharding;
+  if (parser.parseLess() || parser.parseKeyword("tile") ||
+      parser.parseDimensionList(tile, false, false) || parser.parseComma() ||
+      parser.parseKeywordOrString(&format) || parser.parseComma() ||
+      parser.parseKeywordOrString(&memory) || parser.parseComma() ||
+      parser.parseKeywordOrString(&sharding))
+    return {};
+  CoreRangeAttr cores;
+  if (succeeded(parser.parseOptionalComma())) {
+    if (parser.parseKeyword("shard") || parser.parseDimensionList(shard, false, false) ||
+        parser.parseComma() || parser.parseKeyword("cores"))
+      return {};
+    Attribute raw = CoreRangeAttr::parse(parser, Type());
+    if (!raw)
+      return {};
+    cores = llvm::cast<CoreRangeAttr>(raw);
+  }
+  if (parser.parseGreater())
+    return {};
+  auto fmt = tessel::tile::symbolizeDataFormat(format);
+  auto mem = symbolizeMemorySpace(memory);
+  auto shd = symbolizeSharding(sharding);
+  if (!fmt || !mem || !shd || tile.size() != 2) {
+    parser.emitError(parser.getNameLoc(), "expected tile RxC, data format, memory space, sharding");
+    return {};
+  }
+  return parser.getChecked<LayoutAttr>(parser.getContext(), tile[0], tile[1], *fmt, *mem, *shd,
+                                       shard, cores);
+}
+
+void LayoutAttr::print(AsmPrinter &printer) const {
+  printer << "<tile " << getTileRows() << "x" << getTileCols() << ", "
+          << tessel::tile::stringifyDataFormat(getFormat()) << ", "
+          << stringifyMemorySpace(getMemory()) << ", " << stringifySharding(getSharding());
+  if (getCores()) {
+    printer << ", shard ";
+    llvm::interleave(getShardShape(), printer, "x");
+    printer << ", cores ";
+    getCores().print(printer);
+  }
+  printer << ">";
+}

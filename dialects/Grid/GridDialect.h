@@ -1,0 +1,23 @@
+#ifndef TESSEL_DIALECTS_GRID_GRIDDIALECT_H
+#define TESSEL_DIALECTS_GRID_GRIDDIALECT_H
+
+#include "Tile/TileDialect.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Dialect.h"
+
+#include "Grid/GridEnums.h.inc"
+
+#include "Grid/GridDialect.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "Grid/GridAttrs.h.inc"
+
+namespace tessel::grid {
+/// The name of the module attribute that holds the target `#grid.chip`.
+inline constexpr llvm::StringLiteral kChipAttrName = "grid.chip";
+
+/// The layout of a tensor type, or null when it has none yet.
+LayoutAttr getLayout(mlir::Type type);
+} // namespace tessel::grid
+
+#endif

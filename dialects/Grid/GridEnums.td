@@ -1,0 +1,23 @@
+#ifndef TESSEL_GRID_ENUMS
+#define TESSEL_GRID_ENUMS
+
+include "mlir/IR/EnumAttr.td"
+
+def Grid_MemorySpace : I32EnumAttr<"MemorySpace", "where a tensor lives", [
+    I32EnumAttrCase<"dram", 0>, I32EnumAttrCase<"l1", 1>]> {
+  let cppNamespace = "::tessel::grid";
+}
+
+def Grid_Sharding : I32EnumAttr<"Sharding", "how a tensor's tiles are spread", [
+    I32EnumAttrCase<"interleaved", 0>, I32EnumAttrCase<"height_sharded", 1>,
+    I32EnumAttrCase<"width_sharded", 2>, I32EnumAttrCase<"block_sharded", 3>]> {
+  let cppNamespace = "::tessel::grid";
+}
+
+def Grid_CoreDim : I32EnumAttr<"CoreDim", "a coordinate of the running core", [
+    I32EnumAttrCase<"x", 0>, I32EnumAttrCase<"y", 1>, I32EnumAttrCase<"linear", 2>,
+    I32EnumAttrCase<"count", 3>]> {
+  let cppNamespace = "::tessel::grid";
+}
+
+#endif

@@ -1,0 +1,116 @@
+#include "NoC/NoCOps.h"
+#include "Grid/GridOps.h"
+
+using namespace mlir;
+using namespace tessel;
+using namespace tessel::noc;
+
+static tile::TileType cbTileType(Value cb) {
+  return cast<CircularBufferType>(cb.getType()).getTileType();
+}
+
+/// Data movement is the job of the reader and writer threads: the compute thread has no NoC port.
+static LogicalResult verifyDataMovementThread(Operation *op) {
+  auto kernel = op->getParentOfType<KernelOp>();
+  if (!kernel)
+    return op->emitOpError("must be inside a noc.kernel");
+  if (kernel.getThread() == ThreadKind::compute)
+    return op->emitOpError("cannot run on the compute thread, which has no NoC access");
+  return success();
+}
+
+static LogicalResult verifyBufferFormat(Operation *op, Value buffer, Value cb) {
+  grid::LayoutAttr layout = grid::getLayout(buffer.getType());
+  if (!layout)
+    return op->emitOpError("buffer needs a #grid.layout encoding");
+  if (layout.getFormat() != cbTileType(cb).getFormat())
+    return op->emitOpError() << "buffer holds "
+                             << tile::stringifyDataFormat(layout.getFormat())
+                             << " tiles but the circular buffer holds "
+                             << tile::stringifyDataFormat(cbTileType(cb).getFormat());
+  return success();
+}
+
+LogicalResult CBOp::verify() {
+  auto dispatch = dyn_cast_or_null<grid::DispatchOp>((*this)->getParentOp());
+  if (!dispatch)
+    return emitOpError("must be declared directly in a grid.dispatch body");
+  if (getId() < 0)
+    return emitOpError("id must be non-negative");
+  for (auto other : dispatch.getBody().front().getOps<CBOp>())
+    if (other != *this && other.getId() == getId())
+      return emitOpError() << "id " << getId() << " is declared twice in this dispatch";
+  return success();
+}
+
+LogicalResult KernelOp::verify() {
+  auto dispatch = dyn_cast_or_null<grid::DispatchOp>((*this)->getParentOp());
+  if (!dispatch)
+    return emitOpError("must be directly in a grid.dispatch body");
+  for (auto other : dispatch.getBody().front().getOps<KernelOp>())
+    if (other != *this && other.getThread() == getThread())
+      return emitOpError() << "dispatch has two " << stringifyThreadKind(getThread())
+                           << " kernels";
+  return success();
+}
+
+template <typename Op> static LogicalResult verifyCBCount(Op op) {
+  if (!op->template getParentOfType<KernelOp>())
+    return op.emitOpError("must be inside a noc.kernel");
+  int64_t capacity = cast<CircularBufferType>(op.getCb().getType()).getNumTiles();
+  if (op.getCount() <= 0 || op.getCount() > capacity)
+    return op.emitOpError() << "count " << op.getCount() << " is outside [1, " << capacity
+                            << "], the buffer's capacity";
+  return success();
+}
+
+LogicalResult CBReserveOp::verify() { return verifyCBCount(*this); }
+LogicalResult CBPushOp::verify() { return verifyCBCount(*this); }
+LogicalResult CBWaitOp::verify() { return verifyCBCount(*this); }
+LogicalResult CBPopOp::verify() { return verifyCBCount(*this); }
+
+LogicalResult CBGetOp::verify() {
+  if (getType() != cbTileType(getCb()))
+    return emitOpError() << "result " << getType() << " differs from the buffer's tiles "
+                         << cbTileType(getCb());
+  return success();
+}
+
+LogicalResult CBPutOp::verify() {
+  if (getValue().getType() != cbTileType(getCb()))
+    return emitOpError() << "stores " << getValue().getType() << " into a buffer of "
+                         << cbTileType(getCb());
+  return success();
+}
+
+LogicalResult ReadOp::verify() {
+  if (failed(verifyDataMovementThread(*this)))
+    return failure();
+  return verifyBufferFormat(*this, getBuffer(), getCb());
+}
+
+LogicalResult WriteOp::verify() {
+  if (failed(verifyDataMovementThread(*this)))
+    return failure();
+  return verifyBufferFormat(*this, getBuffer(), getCb());
+}
+
+LogicalResult BarrierOp::verify() { return verifyDataMovementThread(*this); }
+LogicalResult MulticastOp::verify() { return verifyDataMovementThread(*this); }
+
+LogicalResult SemaphoreWaitOp::verify() {
+  if (getSem() < 0)
+    return emitOpError("semaphore index must be non-negative");
+  return success();
+}
+
+LogicalResult SemaphoreIncOp::verify() {
+  if (getSem() < 0)
+    return emitOpError("semaphore index must be non-negative");
+  if (getIncrement() <= 0)
+    return emitOpError("increment must be positive");
+  return verifyDataMovementThread(*this);
+}
+
+#define GET_OP_CLASSES
+#include "NoC/NoCOps.cpp.inc"

@@ -1,0 +1,159 @@
+#ifndef TESSEL_NOC_OPS
+#define TESSEL_NOC_OPS
+
+include "NoC/NoCDialect.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def NoC_CBOp : NoC_Op<"cb", [Pure]> {
+  let summary = "Declares a circular buffer of a dispatch";
+  let description = [{
+    `id` is unique within the dispatch; `tt-allocate` adds its `l1_address`.
+
+    ```mlir
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, bf16>, 4>
+    ```
+  }];
+  let arguments = (ins I64Attr:$id, OptionalAttr<I64Attr>:$l1_address);
+  let results = (outs NoC_CircularBufferType:$result);
+  let assemblyFormat = "$id attr-dict `:` qualified(type($result))";
+  let hasVerifier = 1;
+}
+
+def NoC_KernelOp : NoC_Op<"kernel", [SingleBlock, NoTerminator]> {
+  let summary = "One thread of every core of the enclosing dispatch";
+  let description = [{
+    ```mlir
+    noc.kernel reader {
+      noc.cb_reserve %cb, 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+      ...
+    }
+    ```
+  }];
+  let arguments = (ins NoC_ThreadKind:$thread);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$thread attr-dict-with-keyword $body";
+  let hasVerifier = 1;
+}
+
+class NoC_CBCountOp<string mnemonic, string what> : NoC_Op<mnemonic> {
+  let summary = what;
+  let description = [{
+    ```mlir
+    noc.}] # mnemonic # [{ %cb, 2 : !noc.cb<!tile.tile<32x32, f32>, 4>
+    ```
+  }];
+  let arguments = (ins NoC_CircularBufferType:$cb, I64Attr:$count);
+  let assemblyFormat = "$cb `,` $count attr-dict `:` qualified(type($cb))";
+  let hasVerifier = 1;
+}
+
+def NoC_CBReserveOp : NoC_CBCountOp<"cb_reserve", "Producer: waits for free slots">;
+def NoC_CBPushOp : NoC_CBCountOp<"cb_push", "Producer: publishes the reserved slots">;
+def NoC_CBWaitOp : NoC_CBCountOp<"cb_wait", "Consumer: waits for published tiles">;
+def NoC_CBPopOp : NoC_CBCountOp<"cb_pop", "Consumer: frees tiles">;
+
+def NoC_CBGetOp : NoC_Op<"cb_get"> {
+  let summary = "Reads a published tile of a circular buffer (slot relative to the read pointer)";
+  let description = [{
+    ```mlir
+    %t = noc.cb_get %cb[%i] : !noc.cb<!tile.tile<32x32, f32>, 4> -> !tile.tile<32x32, f32>
+    ```
+  }];
+  let arguments = (ins NoC_CircularBufferType:$cb, Index:$slot);
+  let results = (outs Tile_TileType:$result);
+  let assemblyFormat = "$cb `[` $slot `]` attr-dict `:` qualified(type($cb)) `->` qualified(type($result))";
+  let hasVerifier = 1;
+}
+
+def NoC_CBPutOp : NoC_Op<"cb_put"> {
+  let summary = "Stores a tile into a reserved slot (relative to the write pointer)";
+  let description = [{
+    ```mlir
+    noc.cb_put %t, %cb[%i] : !tile.tile<32x32, f32>, !noc.cb<!tile.tile<32x32, f32>, 4>
+    ```
+  }];
+  let arguments = (ins Tile_TileType:$value, NoC_CircularBufferType:$cb, Index:$slot);
+  let assemblyFormat = "$value `,` $cb `[` $slot `]` attr-dict `:` qualified(type($value)) `,` qualified(type($cb))";
+  let hasVerifier = 1;
+}
+
+def NoC_ReadOp : NoC_Op<"read"> {
+  let summary = "Asynchronous read of a DRAM tile into a reserved CB slot";
+  let description = [{
+    `tile` is the tile's linear index in the tensor (see docs/ttb-format.md).
+
+    ```mlir
+    noc.read %a[%t] into %cb[%s] : tensor<64x64xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 4>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$buffer, Index:$tile, NoC_CircularBufferType:$cb, Index:$slot);
+  let assemblyFormat = "$buffer `[` $tile `]` `into` $cb `[` $slot `]` attr-dict `:` type($buffer) `,` qualified(type($cb))";
+  let hasVerifier = 1;
+}
+
+def NoC_WriteOp : NoC_Op<"write"> {
+  let summary = "Asynchronous write of a published CB tile to DRAM";
+  let description = [{
+    ```mlir
+    noc.write %cb[%s] into %out[%t] : !noc.cb<!tile.tile<32x32, f32>, 4>, tensor<64x64xf32, #l>
+    ```
+  }];
+  let arguments = (ins NoC_CircularBufferType:$cb, Index:$slot, AnyRankedTensor:$buffer, Index:$tile);
+  let assemblyFormat = "$cb `[` $slot `]` `into` $buffer `[` $tile `]` attr-dict `:` qualified(type($cb)) `,` type($buffer)";
+  let hasVerifier = 1;
+}
+
+def NoC_BarrierOp : NoC_Op<"barrier"> {
+  let summary = "Waits until this thread's NoC reads and writes have landed";
+  let description = [{
+    ```mlir
+    noc.barrier
+    ```
+  }];
+  let assemblyFormat = "attr-dict";
+  let hasVerifier = 1;
+}
+
+def NoC_MulticastOp : NoC_Op<"mcast"> {
+  let summary = "Writes a published tile into the same CB of every core of a rectangle";
+  let description = [{
+    Coordinates are relative to the dispatch's core range; the rectangle is inclusive and the
+    destination slot is relative to each receiver's write pointer.
+
+    ```mlir
+    noc.mcast %cb[%s] over (%x0, %y0) to (%x1, %y1) slot %d : !noc.cb<!tile.tile<32x32, bf16>, 2>
+    ```
+  }];
+  let arguments = (ins NoC_CircularBufferType:$cb, Index:$slot, Index:$x0, Index:$y0,
+                   Index:$x1, Index:$y1, Index:$dstSlot);
+  let assemblyFormat = [{
+    $cb `[` $slot `]` `over` `(` $x0 `,` $y0 `)` `to` `(` $x1 `,` $y1 `)` `slot` $dstSlot attr-dict `:` qualified(type($cb))
+  }];
+  let hasVerifier = 1;
+}
+
+def NoC_SemaphoreWaitOp : NoC_Op<"sem_wait"> {
+  let summary = "Waits until this core's semaphore reaches a value, then takes it";
+  let description = [{
+    ```mlir
+    noc.sem_wait 0, %n
+    ```
+  }];
+  let arguments = (ins I64Attr:$sem, Index:$value);
+  let assemblyFormat = "$sem `,` $value attr-dict";
+  let hasVerifier = 1;
+}
+
+def NoC_SemaphoreIncOp : NoC_Op<"sem_inc"> {
+  let summary = "Adds to a semaphore of another core over the NoC";
+  let description = [{
+    ```mlir
+    noc.sem_inc 0, 1 at (%x, %y)
+    ```
+  }];
+  let arguments = (ins I64Attr:$sem, I64Attr:$increment, Index:$x, Index:$y);
+  let assemblyFormat = "$sem `,` $increment `at` `(` $x `,` $y `)` attr-dict";
+  let hasVerifier = 1;
+}
+
+#endif

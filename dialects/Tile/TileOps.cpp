@@ -1,0 +1,49 @@
+#include "Tile/TileOps.h"
+
+using namespace mlir;
+using namespace tessel::tile;
+
+// Integer and block-float tiles go through the FPU as their float interpretation; only int32
+// cannot feed the matrix engine or the FPU's float datapath.
+static LogicalResult verifyFloatTile(Operation *op, Type type, StringRef what) {
+  if (cast<TileType>(type).getFormat() == DataFormat::int32)
+    return op->emitOpError() << what << " must be a floating-point tile, got int32";
+  return success();
+}
+
+LogicalResult MatmulOp::verify() {
+  if (failed(verifyFloatTile(*this, getLhs().getType(), "lhs")) ||
+      failed(verifyFloatTile(*this, getRhs().getType(), "rhs")))
+    return failure();
+  return success();
+}
+
+LogicalResult BinaryOp::verify() {
+  if (failed(verifyFloatTile(*this, getLhs().getType(), "lhs")) ||
+      failed(verifyFloatTile(*this, getRhs().getType(), "rhs")))
+    return failure();
+  return success();
+}
+
+LogicalResult UnaryOp::verify() {
+  bool usesParam = getKind() == UnaryKind::scale || getKind() == UnaryKind::shift;
+  if (!usesParam && getParam().convertToFloat() != 0.0f)
+    return emitOpError() << "'" << stringifyUnaryKind(getKind()) << "' takes no param";
+  return success();
+}
+
+LogicalResult TransposeOp::verify() {
+  auto type = cast<TileType>(getInput().getType());
+  if (type.getRows() != type.getCols())
+    return emitOpError("can only transpose square tiles");
+  return success();
+}
+
+LogicalResult ReduceOp::verify() {
+  if (getDim() != 0 && getDim() != 1)
+    return emitOpError() << "dim must be 0 (across columns) or 1 (across rows), got " << getDim();
+  return verifyFloatTile(*this, getInput().getType(), "input");
+}
+
+#define GET_OP_CLASSES
+#include "Tile/TileOps.cpp.inc"

@@ -1,0 +1,24 @@
+#include "tessel/Registration.h"
+
+#include "Graph/GraphOps.h"
+#include "Grid/GridOps.h"
+#include "NoC/NoCOps.h"
+#include "Tile/TileOps.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+void tessel::registerAllDialects(mlir::DialectRegistry &registry) {
+  registry.insert<graph::GraphDialect, grid::GridDialect, noc::NoCDialect, tile::TileDialect,
+                  mlir::func::FuncDialect, mlir::arith::ArithDialect, mlir::scf::SCFDialect,
+                  mlir::affine::AffineDialect>();
+}
+
+void tessel::registerAllPasses() {
+  mlir::registerCanonicalizerPass();
+  mlir::registerCSEPass();
+}
