@@ -31,13 +31,18 @@ static std::string shapeString(ArrayRef<int64_t> shape) {
 static ArrayRef<int64_t> shapeOf(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }
 
 LogicalResult ConstantOp::verify() {
-  if (getValue().getType() != getType())
+  auto valueType = cast<ShapedType>(getValue().getType());
+  if (valueType.getShape() != getType().getShape() ||
+      valueType.getElementType() != getType().getElementType())
     return emitOpError() << "value has type " << getValue().getType() << " but result has "
                          << getType();
   return success();
 }
 
-OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+OpFoldResult ConstantOp::fold(FoldAdaptor) {
+  // Folding would drop the layout encoding of the result.
+  return getValue().getType() == getType() ? OpFoldResult(getValue()) : OpFoldResult();
+}
 
 LogicalResult MatMulOp::verify() {
   ArrayRef<int64_t> a = shapeOf(getLhs()), b = shapeOf(getRhs()), r = shapeOf(getResult());

@@ -9,19 +9,20 @@ include "mlir/IR/BuiltinAttributes.td"
 // Every graph value is a ranked tensor; element types are the model's logical types.
 def Graph_Tensor : RankedTensorOf<[F32, BF16, F16, I64, I32, I8, UI8, I1]>;
 
-def Graph_ConstantOp : Graph_Op<"constant", [Pure, ConstantLike, AllTypesMatch<["value", "result"]>]> {
+def Graph_ConstantOp : Graph_Op<"constant", [Pure, ConstantLike]> {
   let summary = "A constant tensor (weights, biases, scalars)";
   let description = [{
     Large weights are held as `DenseResourceElementsAttr` so that they are not uniqued in the
-    context; small ones may be dense.
+    context; small ones may be dense. The result type may add a `#grid.layout` encoding to the
+    value's type.
 
     ```mlir
-    %w = graph.constant dense<1.0> : tensor<4x4xf32>
+    %w = graph.constant dense<1.0> : tensor<4x4xf32> : tensor<4x4xf32>
     ```
   }];
   let arguments = (ins TypedAttrInterface:$value);
   let results = (outs Graph_Tensor:$result);
-  let assemblyFormat = "attr-dict $value";
+  let assemblyFormat = "$value attr-dict `:` type($result)";
   let hasVerifier = 1;
   let hasFolder = 1;
 }

@@ -11,6 +11,9 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "tessel/Conversion/Passes.h"
+#include "tessel/Pipelines/Pipelines.h"
+#include "tessel/Transforms/Passes.h"
 
 void tessel::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<graph::GraphDialect, grid::GridDialect, noc::NoCDialect, tile::TileDialect,
@@ -21,4 +24,7 @@ void tessel::registerAllDialects(mlir::DialectRegistry &registry) {
 void tessel::registerAllPasses() {
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
+  registerTransformsPasses();
+  registerConversionPasses();
+  registerPipelines();
 }

@@ -1,0 +1,24 @@
+#ifndef TESSEL_PIPELINES_PIPELINES_H
+#define TESSEL_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace tessel {
+
+struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
+  Option<std::string> chip{*this, "chip", llvm::cl::desc("Chip name or descriptor path"),
+                           llvm::cl::init("wormhole_b0")};
+  Option<std::string> precision{*this, "precision", llvm::cl::desc("fp32 or bf16"),
+                                llvm::cl::init("fp32")};
+};
+
+/// graph IR from the importer -> allocated grid dispatches, ready for --serialize-ttb.
+void buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions &options);
+
+/// Registers `tt-compile-pipeline` with tt-opt.
+void registerPipelines();
+
+} // namespace tessel
+
+#endif

@@ -1,0 +1,84 @@
+#ifndef TESSEL_TRANSFORMS_PASSES
+#define TESSEL_TRANSFORMS_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def DecomposeGraph : Pass<"tt-decompose-graph", "mlir::ModuleOp"> {
+  let summary = "Rewrites graph ops the chip has no kernel for into ones it has";
+  let description = [{
+    `graph.gemm` becomes transposes, a `graph.matmul`, scalar `graph.mul`s for `alpha` and `beta`
+    and a `graph.add` of the bias. A `graph.softmax` over an axis other than the last is wrapped
+    in transposes that bring the axis last, since kernels reduce along tile rows.
+
+    Before:
+    ```mlir
+    %y = graph.gemm %a, %b, %c {alpha = 2.0 : f32, transB = true}
+        : (tensor<3x6xf32>, tensor<4x6xf32>, tensor<1x4xf32>) -> tensor<3x4xf32>
+    ```
+    After:
+    ```mlir
+    %bt = graph.transpose %b {perm = array<i64: 1, 0>} : (tensor<4x6xf32>) -> tensor<6x4xf32>
+    %m = graph.matmul %a, %bt : (tensor<3x6xf32>, tensor<6x4xf32>) -> tensor<3x4xf32>
+    %alpha = graph.constant dense<2.0> : tensor<f32> : tensor<f32>
+    %s = graph.mul %m, %alpha : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x4xf32>
+    %y = graph.add %s, %c : (tensor<3x4xf32>, tensor<1x4xf32>) -> tensor<3x4xf32>
+    ```
+  }];
+  let dependentDialects = ["::tessel::graph::GraphDialect"];
+}
+
+def AssignLayouts : Pass<"tt-assign-layouts", "mlir::ModuleOp"> {
+  let summary = "Gives every tensor a #grid.layout and the module its #grid.chip";
+  let description = [{
+    Loads the chip descriptor, records it on the module as `grid.chip`, and encodes every tensor
+    type (function signature, op results, constants) with the interleaved DRAM layout in the data
+    format of the chosen precision: `fp32` keeps f32 tiles, `bf16` uses bf16 tiles.
+
+    Before:
+    ```mlir
+    func.func @main(%x: tensor<32x64xf32>) -> tensor<32x64xf32> {
+      %y = graph.relu %x : tensor<32x64xf32>
+      return %y : tensor<32x64xf32>
+    }
+    ```
+    After (`precision=bf16`):
+    ```mlir
+    module attributes {grid.chip = #grid.chip<"wormhole_b0", grid = [8, 8], l1 = 1499136>} {
+      func.func @main(%x: tensor<32x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>) -> ... {
+        %y = graph.relu %x : tensor<32x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+        ...
+    ```
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"wormhole_b0\"",
+           "Chip descriptor: a name under runtime/chips or a path to a .chip file">,
+    Option<"precision", "precision", "std::string", /*default=*/"\"fp32\"",
+           "fp32 (f32 tiles) or bf16 (bf16 tiles)">,
+  ];
+  let dependentDialects = ["::tessel::grid::GridDialect"];
+}
+
+def Allocate : Pass<"tt-allocate", "mlir::ModuleOp"> {
+  let summary = "Places tensors in DRAM and circular buffers in L1";
+  let description = [{
+    Every DRAM tensor (function arguments, constants, `grid.empty`) gets an `address`: the same
+    offset in every DRAM channel, since tensors are interleaved tile by tile. Every `noc.cb` of a
+    dispatch gets an `l1_address` above the L1 the chip reserves; a dispatch whose circular
+    buffers do not fit L1 is an error naming the dispatch and the sizes.
+
+    Before:
+    ```mlir
+    %e = grid.empty : tensor<32x64xf32, #l>
+    ...
+      %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    ```
+    After:
+    ```mlir
+    %e = grid.empty {address = 8192 : i64} : tensor<32x64xf32, #l>
+    ...
+      %cb = noc.cb 0 {l1_address = 131072 : i64} : !noc.cb<!tile.tile<32x32, f32>, 2>
+    ```
+  }];
+}
+
+#endif

@@ -1,0 +1,208 @@
+#include "DispatchBuilder.h"
+
+#include "mlir/IR/AffineExpr.h"
+
+using namespace mlir;
+using namespace tessel;
+using namespace tessel::lowering;
+
+TiledView TiledView::of(Type type) {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(type).getShape();
+  TiledView v;
+  size_t rank = shape.size();
+  if (rank >= 1)
+    v.cols = shape[rank - 1];
+  if (rank >= 2)
+    v.rows = shape[rank - 2];
+  for (size_t i = 0; i + 2 < rank; ++i) {
+    v.batchShape.push_back(shape[i]);
+    v.batch *= shape[i];
+  }
+  v.mt = (v.rows + 31) / 32;
+  v.nt = (v.cols + 31) / 32;
+  return v;
+}
+
+AffineExpr tessel::lowering::broadcastTileIndex(const TiledView &operand, const TiledView &out,
+                                                AffineExpr b, AffineExpr mt, AffineExpr nt) {
+  // Walk the output's batch dims from the innermost; the operand's are right-aligned to them.
+  AffineExpr batch = getAffineConstantExpr(0, b.getContext());
+  int64_t outStride = 1, opStride = 1;
+  size_t outRank = out.batchShape.size(), opRank = operand.batchShape.size();
+  for (size_t k = 0; k < outRank; ++k) {
+    size_t outDim = outRank - 1 - k;
+    int64_t size = out.batchShape[outDim];
+    if (k < opRank) {
+      int64_t opSize = operand.batchShape[opRank - 1 - k];
+      if (opSize != 1)
+        batch = batch + ((b.floorDiv(outStride)) % size) * opStride;
+      opStride *= opSize;
+    }
+    outStride *= size;
+  }
+  AffineExpr row = operand.mt == 1 ? getAffineConstantExpr(0, b.getContext()) : mt;
+  AffineExpr col = operand.nt == 1 ? getAffineConstantExpr(0, b.getContext()) : nt;
+  return (batch * operand.mt + row) * operand.nt + col;
+}
+
+CoreSplit tessel::lowering::splitOverCores(int64_t units, const rt::ChipDesc &chip) {
+  // The most cores that divide the work evenly and form a rectangle of the grid.
+  for (int64_t n = std::min<int64_t>(units, chip.gridX * chip.gridY); n > 1; --n) {
+    if (units % n)
+      continue;
+    for (int64_t w = std::min<int64_t>(n, chip.gridX); w >= 1; --w)
+      if (n % w == 0 && n / w <= chip.gridY)
+        return CoreSplit{w, n / w, units / n};
+  }
+  return CoreSplit{1, 1, std::max<int64_t>(units, 1)};
+}
+
+int64_t LoweringOptions::dstCapacity() const {
+  int64_t tiles = dstFormat == tile::DataFormat::f32 ? chip.dstTilesF32 : chip.dstTilesBf16;
+  return std::max<int64_t>(tiles / 2, 1);
+}
+
+DispatchBuilder::DispatchBuilder(OpBuilder &b, Location loc, StringRef opName,
+                                 const CoreSplit &split, ValueRange inputs,
+                                 ArrayRef<Type> outputTypes, const LoweringOptions &options,
+                                 int64_t macs)
+    : b(b), loc(loc), coreSplit(split), numInputs(inputs.size()) {
+  MLIRContext *ctx = b.getContext();
+  SmallVector<Value> outputs;
+  for (Type t : outputTypes)
+    outputs.push_back(b.create<grid::EmptyOp>(loc, t, IntegerAttr()));
+  auto cores = grid::CoreRangeAttr::get(ctx, 0, 0, split.width - 1, split.height - 1);
+  dispatch = b.create<grid::DispatchOp>(
+      loc, outputTypes, b.getStringAttr(opName), cores, inputs, outputs,
+      b.getI64IntegerAttr(macs), tile::MathFidelityAttr::get(ctx, options.fidelity),
+      tile::DataFormatAttr::get(ctx, options.dstFormat));
+  body = new Block();
+  dispatch.getBody().push_back(body);
+  for (Value v : inputs)
+    body->addArgument(v.getType(), loc);
+  for (Value v : outputs)
+    body->addArgument(v.getType(), loc);
+}
+
+Value DispatchBuilder::cb(tile::DataFormat format, int64_t numTiles) {
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(body);
+  auto tileType = tile::TileType::get(b.getContext(), 32, 32, format);
+  auto type = noc::CircularBufferType::get(b.getContext(), tileType, numTiles);
+  return b.create<noc::CBOp>(loc, type, b.getI64IntegerAttr(nextCB++), IntegerAttr());
+}
+
+void DispatchBuilder::kernel(noc::ThreadKind thread) {
+  b.setInsertionPointToEnd(body);
+  auto op = b.create<noc::KernelOp>(loc, noc::ThreadKindAttr::get(b.getContext(), thread));
+  b.setInsertionPointToStart(&op.getBody().emplaceBlock());
+  coreLinear = b.create<grid::CoreIndexOp>(
+      loc, b.getIndexType(), grid::CoreDimAttr::get(b.getContext(), grid::CoreDim::linear));
+}
+
+Value DispatchBuilder::index(int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); }
+
+Value DispatchBuilder::apply(AffineExpr expr, ValueRange dims) {
+  auto map = AffineMap::get(dims.size(), 0, expr);
+  SmallVector<OpFoldResult> operands(dims.begin(), dims.end());
+  return affine::makeComposedAffineApply(b, loc, map, operands);
+}
+
+void DispatchBuilder::loop(Value count, function_ref<void(Value)> bodyFn) {
+  auto forOp = b.create<scf::ForOp>(loc, index(0), count, index(1));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(forOp.getBody()->getTerminator());
+  bodyFn(forOp.getInductionVar());
+}
+
+void DispatchBuilder::loop(int64_t count, function_ref<void(Value)> bodyFn) {
+  loop(index(count), bodyFn);
+}
+
+Value DispatchBuilder::unit(Value iv) {
+  AffineExpr core = b.getAffineDimExpr(0), step = b.getAffineDimExpr(1);
+  return apply(core * coreSplit.perCore + step, {coreLinear, iv});
+}
+
+void DispatchBuilder::reserve(Value cb, int64_t n) {
+  b.create<noc::CBReserveOp>(loc, cb, b.getI64IntegerAttr(n));
+}
+void DispatchBuilder::push(Value cb, int64_t n) {
+  b.create<noc::CBPushOp>(loc, cb, b.getI64IntegerAttr(n));
+}
+void DispatchBuilder::wait(Value cb, int64_t n) {
+  b.create<noc::CBWaitOp>(loc, cb, b.getI64IntegerAttr(n));
+}
+void DispatchBuilder::pop(Value cb, int64_t n) {
+  b.create<noc::CBPopOp>(loc, cb, b.getI64IntegerAttr(n));
+}
+void DispatchBuilder::read(Value buffer, Value tileIdx, Value cb, Value slot) {
+  b.create<noc::ReadOp>(loc, buffer, tileIdx, cb, slot);
+}
+void DispatchBuilder::write(Value cb, Value slot, Value buffer, Value tileIdx) {
+  b.create<noc::WriteOp>(loc, cb, slot, buffer, tileIdx);
+}
+void DispatchBuilder::barrier() { b.create<noc::BarrierOp>(loc); }
+
+Value DispatchBuilder::get(Value cb, Value slot) {
+  auto type = cast<noc::CircularBufferType>(cb.getType()).getTileType();
+  return b.create<noc::CBGetOp>(loc, type, cb, slot);
+}
+void DispatchBuilder::acquireDst() { b.create<tile::AcquireDstOp>(loc); }
+void DispatchBuilder::releaseDst() { b.create<tile::ReleaseDstOp>(loc); }
+
+void DispatchBuilder::pack(Value dst, Value cb, Value slot) {
+  auto type = cast<noc::CircularBufferType>(cb.getType()).getTileType();
+  Value packed = b.create<tile::PackOp>(loc, type, dst);
+  b.create<noc::CBPutOp>(loc, packed, cb, slot);
+}
+
+void tessel::lowering::buildTileStreaming(
+    DispatchBuilder &db, const TileMapping &mapping, tile::DataFormat format,
+    function_ref<void(ArrayRef<Value>, Value, Value)> math) {
+  // Two tiles per buffer: the reader fills one while compute works on the other.
+  SmallVector<Value> inCBs;
+  for (size_t i = 0; i < mapping.inputTiles.size(); ++i)
+    inCBs.push_back(db.cb(format, 2));
+  Value outCB = db.cb(format, 2);
+  int64_t perCore = db.split().perCore;
+
+  db.kernel(noc::ThreadKind::reader);
+  db.loop(perCore, [&](Value iv) {
+    Value unit = db.unit(iv), zero = db.index(0);
+    for (auto [i, cb] : llvm::enumerate(inCBs)) {
+      db.reserve(cb, 1);
+      db.read(db.input(i), db.apply(mapping.inputTiles[i], unit), cb, zero);
+    }
+    db.barrier();
+    for (Value cb : inCBs)
+      db.push(cb, 1);
+  });
+
+  db.kernel(noc::ThreadKind::compute);
+  db.loop(perCore, [&](Value iv) {
+    Value unit = db.unit(iv), zero = db.index(0);
+    SmallVector<Value> tiles;
+    for (Value cb : inCBs) {
+      db.wait(cb, 1);
+      tiles.push_back(db.get(cb, zero));
+    }
+    db.acquireDst();
+    math(tiles, unit, zero);
+    db.reserve(outCB, 1);
+    db.pack(zero, outCB, zero);
+    db.push(outCB, 1);
+    db.releaseDst();
+    for (Value cb : inCBs)
+      db.pop(cb, 1);
+  });
+
+  db.kernel(noc::ThreadKind::writer);
+  db.loop(perCore, [&](Value iv) {
+    Value unit = db.unit(iv), zero = db.index(0);
+    db.wait(outCB, 1);
+    db.write(outCB, zero, db.output(0), db.apply(mapping.outputTile, unit));
+    db.barrier();
+    db.pop(outCB, 1);
+  });
+}

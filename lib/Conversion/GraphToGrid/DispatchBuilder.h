@@ -1,0 +1,119 @@
+// Builds one grid.dispatch and its kernels: the vocabulary every op lowering shares.
+#ifndef TESSEL_LIB_CONVERSION_GRAPHTOGRID_DISPATCHBUILDER_H
+#define TESSEL_LIB_CONVERSION_GRAPHTOGRID_DISPATCHBUILDER_H
+
+#include "tessel/Conversion/Passes.h"
+#include "tessel/runtime/Chip.h"
+
+namespace tessel::lowering {
+
+/// A tensor seen as tiles: batch x Mt x Nt, with the logical rows and columns kept for padding.
+struct TiledView {
+  llvm::SmallVector<int64_t> batchShape; // dims before the last two
+  int64_t rows = 1, cols = 1;            // logical M and N
+  int64_t batch = 1, mt = 1, nt = 1;
+
+  static TiledView of(mlir::Type type);
+  int64_t tiles() const { return batch * mt * nt; }
+};
+
+/// Tile index in `operand` of the output tile (b, mt, nt), following numpy broadcasting: dims
+/// where the operand has size 1 read index 0.
+mlir::AffineExpr broadcastTileIndex(const TiledView &operand, const TiledView &out,
+                                    mlir::AffineExpr b, mlir::AffineExpr mt, mlir::AffineExpr nt);
+
+/// The share of a dispatch each core gets: `units` split evenly over a `width` x `height` range.
+struct CoreSplit {
+  int64_t width = 1, height = 1, perCore = 1;
+  int64_t cores() const { return width * height; }
+};
+CoreSplit splitOverCores(int64_t units, const rt::ChipDesc &chip);
+
+/// Per-op settings of the lowering.
+struct LoweringOptions {
+  const rt::ChipDesc &chip;
+  tile::DataFormat dstFormat;
+  tile::MathFidelity fidelity;
+  /// Tiles Dst holds for one sub-block, with double buffering between math and pack.
+  int64_t dstCapacity() const;
+};
+
+class DispatchBuilder {
+public:
+  DispatchBuilder(mlir::OpBuilder &b, mlir::Location loc, llvm::StringRef opName,
+                  const CoreSplit &split, mlir::ValueRange inputs,
+                  llvm::ArrayRef<mlir::Type> outputTypes, const LoweringOptions &options,
+                  int64_t macs = 0);
+
+  mlir::Value input(unsigned i) { return body->getArgument(i); }
+  mlir::Value output(unsigned i) { return body->getArgument(numInputs + i); }
+  mlir::ValueRange results() { return dispatch.getResults(); }
+  const CoreSplit &split() const { return coreSplit; }
+
+  /// Declares the next circular buffer of the dispatch.
+  mlir::Value cb(tile::DataFormat format, int64_t numTiles);
+  /// Starts a kernel; ops built afterwards go into its body.
+  void kernel(noc::ThreadKind thread);
+
+  mlir::Value index(int64_t v);
+  /// affine.apply of `expr` over dims bound to `dims`.
+  mlir::Value apply(mlir::AffineExpr expr, mlir::ValueRange dims);
+  /// scf.for %iv = 0 to count; `body` builds inside it.
+  void loop(mlir::Value count, llvm::function_ref<void(mlir::Value iv)> body);
+  void loop(int64_t count, llvm::function_ref<void(mlir::Value iv)> body);
+  /// The unit a core works on at step `iv` of its run: core_linear * perCore + iv.
+  mlir::Value unit(mlir::Value iv);
+
+  // Kernel statements.
+  void reserve(mlir::Value cb, int64_t n);
+  void push(mlir::Value cb, int64_t n);
+  void wait(mlir::Value cb, int64_t n);
+  void pop(mlir::Value cb, int64_t n);
+  void read(mlir::Value buffer, mlir::Value tile, mlir::Value cb, mlir::Value slot);
+  void write(mlir::Value cb, mlir::Value slot, mlir::Value buffer, mlir::Value tile);
+  void barrier();
+  mlir::Value get(mlir::Value cb, mlir::Value slot);
+  void acquireDst();
+  void releaseDst();
+  /// Packs Dst[dst] into a reserved slot of `cb` (in its format).
+  void pack(mlir::Value dst, mlir::Value cb, mlir::Value slot);
+
+  mlir::OpBuilder &builder() { return b; }
+  mlir::Location location() const { return loc; }
+  mlir::MLIRContext *context() { return b.getContext(); }
+
+private:
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+  CoreSplit coreSplit;
+  unsigned numInputs;
+  grid::DispatchOp dispatch;
+  mlir::Block *body;
+  int64_t nextCB = 0;
+  mlir::Value coreLinear;
+};
+
+/// Streams the units of a single-output elementwise-style dispatch: for each unit, the reader
+/// reads one tile of each input, the compute kernel runs `math` (which writes Dst[0]), packs it,
+/// and the writer stores it at the output tile `outTile(unit)`.
+struct TileMapping {
+  /// Tile index expressions (over d0 = unit) of each input and of the output.
+  llvm::SmallVector<mlir::AffineExpr> inputTiles;
+  mlir::AffineExpr outputTile;
+};
+void buildTileStreaming(DispatchBuilder &db, const TileMapping &mapping,
+                        tile::DataFormat format,
+                        llvm::function_ref<void(llvm::ArrayRef<mlir::Value> tiles,
+                                                mlir::Value unit, mlir::Value dst)>
+                            math);
+
+// The lowering of each graph op; each builds its dispatch in front of `op` and returns the
+// values that replace its results.
+mlir::FailureOr<mlir::Value> lowerElementwise(mlir::Operation *op, const LoweringOptions &opts);
+mlir::FailureOr<mlir::Value> lowerMatmul(graph::MatMulOp op, const LoweringOptions &opts);
+mlir::FailureOr<mlir::Value> lowerSoftmax(graph::SoftmaxOp op, const LoweringOptions &opts);
+mlir::FailureOr<mlir::Value> lowerTranspose(graph::TransposeOp op, const LoweringOptions &opts);
+
+} // namespace tessel::lowering
+
+#endif

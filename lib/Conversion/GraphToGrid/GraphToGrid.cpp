@@ -1,0 +1,56 @@
+#include "DispatchBuilder.h"
+#include "tessel/Transforms/ChipInfo.h"
+
+namespace tessel {
+#define GEN_PASS_DEF_LOWERGRAPHTOGRID
+#include "tessel/Conversion/Passes.h.inc"
+} // namespace tessel
+
+using namespace mlir;
+using namespace tessel;
+using namespace tessel::lowering;
+
+static FailureOr<Value> lowerOp(Operation *op, const LoweringOptions &opts) {
+  if (auto mm = dyn_cast<graph::MatMulOp>(op))
+    return lowerMatmul(mm, opts);
+  if (auto sm = dyn_cast<graph::SoftmaxOp>(op))
+    return lowerSoftmax(sm, opts);
+  if (auto tr = dyn_cast<graph::TransposeOp>(op))
+    return lowerTranspose(tr, opts);
+  if (isa<graph::AddOp, graph::MulOp, graph::ReluOp>(op))
+    return lowerElementwise(op, opts);
+  return op->emitError() << "no kernel for '" << op->getName()
+                         << "'; run tt-decompose-graph first";
+}
+
+namespace {
+
+struct LowerGraphToGridPass : tessel::impl::LowerGraphToGridBase<LowerGraphToGridPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    FailureOr<rt::ChipDesc> chip = getChipDesc(module);
+    if (failed(chip))
+      return signalPassFailure();
+    SmallVector<Operation *> work;
+    module.walk([&](Operation *op) {
+      if (isa<graph::GraphDialect>(op->getDialect()) && !isa<graph::ConstantOp>(op))
+        work.push_back(op);
+    });
+    for (Operation *op : work) {
+      grid::LayoutAttr layout = grid::getLayout(op->getResult(0).getType());
+      if (!layout) {
+        op->emitError("result has no #grid.layout; run tt-assign-layouts first");
+        return signalPassFailure();
+      }
+      // f32 tensors accumulate in f32 Dst; bf16 ones in bf16 Dst, which holds twice the tiles.
+      LoweringOptions opts{*chip, layout.getFormat(), tile::MathFidelity::HiFi4};
+      FailureOr<Value> lowered = lowerOp(op, opts);
+      if (failed(lowered))
+        return signalPassFailure();
+      op->getResult(0).replaceAllUsesWith(*lowered);
+      op->erase();
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,362 @@
+// Model-level ONNX import: parse, check, pin shapes, infer shapes, then convert node by node.
+#include "tessel/Import/OnnxImport.h"
+#include "OnnxImporter.h"
+
+#include "Graph/GraphOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringSet.h"
+
+#include "onnx/checker.h"
+#include "onnx/shape_inference/implementation.h"
+
+#include <map>
+
+using namespace mlir;
+using namespace tessel;
+using namespace tessel::onnx_import;
+
+bool tessel::parseInputShape(StringRef spec, OnnxImportOptions &options) {
+  auto [name, dims] = spec.rsplit(':');
+  if (name.empty() || dims.empty())
+    return false;
+  SmallVector<int64_t> shape;
+  SmallVector<StringRef> parts;
+  dims.split(parts, 'x');
+  for (StringRef p : parts) {
+    int64_t d;
+    if (p.getAsInteger(10, d) || d <= 0)
+      return false;
+    shape.push_back(d);
+  }
+  options.inputShapes[name] = shape;
+  return true;
+}
+
+namespace {
+
+class Importer {
+public:
+  Importer(MLIRContext *ctx, const OnnxImportOptions &options)
+      : ctx(ctx), options(options), builder(ctx),
+        fileLoc(FileLineColLoc::get(ctx, options.fileName, 0, 0)) {}
+
+  OwningOpRef<ModuleOp> run(StringRef bytes);
+
+private:
+  LogicalResult checkSupported(const onnx::GraphProto &graph);
+  LogicalResult pinInputShapes(onnx::GraphProto &graph);
+  FailureOr<Type> elementType(int32_t onnxType, Location loc, StringRef what);
+  FailureOr<RankedTensorType> tensorType(const onnx::TypeProto &type, Location loc,
+                                         StringRef what);
+  FailureOr<Value> importInitializer(const onnx::TensorProto &tensor);
+  LogicalResult importNode(const onnx::NodeProto &node, size_t index);
+
+  Location nodeLoc(const onnx::NodeProto &node, size_t index) {
+    std::string name = node.name().empty()
+                           ? node.op_type() + "_" + std::to_string(index)
+                           : node.name();
+    return NameLoc::get(StringAttr::get(ctx, name), fileLoc);
+  }
+
+  MLIRContext *ctx;
+  const OnnxImportOptions &options;
+  OpBuilder builder;
+  Location fileLoc;
+  int64_t opset = 0;
+  llvm::StringMap<Value> values;
+  llvm::StringMap<RankedTensorType> inferredTypes;
+};
+
+} // namespace
+
+FailureOr<Type> Importer::elementType(int32_t onnxType, Location loc, StringRef what) {
+  switch (onnxType) {
+  case onnx::TensorProto::FLOAT:
+    return Type(builder.getF32Type());
+  default:
+    return emitError(loc) << what << " has element type "
+                          << onnx::TensorProto::DataType_Name(
+                                 static_cast<onnx::TensorProto::DataType>(onnxType))
+                          << ", but only float32 tensors are supported yet";
+  }
+}
+
+FailureOr<RankedTensorType> Importer::tensorType(const onnx::TypeProto &type, Location loc,
+                                                 StringRef what) {
+  if (!type.has_tensor_type())
+    return emitError(loc) << what << " is not a tensor";
+  const auto &tt = type.tensor_type();
+  FailureOr<Type> elt = elementType(tt.elem_type(), loc, what);
+  if (failed(elt))
+    return failure();
+  if (!tt.has_shape())
+    return emitError(loc) << what << " has no shape; pin it with --input-shape";
+  SmallVector<int64_t> shape;
+  for (auto [i, dim] : llvm::enumerate(tt.shape().dim())) {
+    if (!dim.has_dim_value() || dim.dim_value() <= 0) {
+      std::string param = dim.has_dim_param() ? " ('" + dim.dim_param() + "')" : "";
+      return emitError(loc) << what << " has unknown dim " << i << param
+                            << "; pin it with --input-shape";
+    }
+    if (dim.dim_value() > (int64_t(1) << 31))
+      return emitError(loc) << what << " dim " << i << " is " << dim.dim_value()
+                            << ", too large for the chip";
+    shape.push_back(dim.dim_value());
+  }
+  return RankedTensorType::get(shape, *elt);
+}
+
+LogicalResult Importer::checkSupported(const onnx::GraphProto &graph) {
+  // One error listing every unsupported op type and its nodes, before anything else is done.
+  std::map<std::string, std::vector<std::string>> unsupported;
+  for (auto [i, node] : llvm::enumerate(graph.node())) {
+    bool known = (node.domain().empty() || node.domain() == "ai.onnx") &&
+                 (node.op_type() == "Constant" || lookupConverter(node.op_type()));
+    if (!known)
+      unsupported[node.op_type()].push_back(
+          node.name().empty() ? node.op_type() + "_" + std::to_string(i) : node.name());
+  }
+  if (unsupported.empty())
+    return success();
+  auto diag = emitError(fileLoc) << "unsupported ONNX ops (opset " << opset << "): ";
+  bool first = true;
+  for (auto &[type, nodes] : unsupported) {
+    diag << (first ? "" : "; ") << type << " (nodes: ";
+    for (size_t i = 0; i < nodes.size(); ++i)
+      diag << (i ? ", " : "") << nodes[i];
+    diag << ")";
+    first = false;
+  }
+  return failure();
+}
+
+LogicalResult Importer::pinInputShapes(onnx::GraphProto &graph) {
+  llvm::StringSet<> seen;
+  for (auto &input : *graph.mutable_input()) {
+    auto it = options.inputShapes.find(input.name());
+    if (it == options.inputShapes.end())
+      continue;
+    seen.insert(input.name());
+    auto *shape = input.mutable_type()->mutable_tensor_type()->mutable_shape();
+    const auto &pinned = it->second;
+    if (shape->dim_size() != 0 && shape->dim_size() != (int)pinned.size())
+      return emitError(fileLoc) << "--input-shape for '" << input.name() << "' has rank "
+                                << pinned.size() << " but the input has rank "
+                                << shape->dim_size();
+    for (int i = 0; i < shape->dim_size(); ++i)
+      if (shape->dim(i).has_dim_value() && shape->dim(i).dim_value() != pinned[i])
+        return emitError(fileLoc) << "--input-shape for '" << input.name() << "' sets dim " << i
+                                  << " to " << pinned[i] << " but the model fixes it to "
+                                  << shape->dim(i).dim_value();
+    shape->clear_dim();
+    for (int64_t d : pinned)
+      shape->add_dim()->set_dim_value(d);
+  }
+  for (auto &entry : options.inputShapes)
+    if (!seen.contains(entry.getKey()))
+      return emitError(fileLoc) << "--input-shape names '" << entry.getKey()
+                                << "', which is not an input of the model";
+  return success();
+}
+
+FailureOr<Value> Importer::importInitializer(const onnx::TensorProto &tensor) {
+  Location loc = NameLoc::get(StringAttr::get(ctx, tensor.name()), fileLoc);
+  if (tensor.data_location() == onnx::TensorProto::EXTERNAL)
+    return emitError(loc) << "initializer '" << tensor.name()
+                          << "' uses external data, which is not supported yet";
+  FailureOr<Type> elt = elementType(tensor.data_type(), loc, "initializer '" + tensor.name() + "'");
+  if (failed(elt))
+    return failure();
+  SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
+  int64_t count = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || d > (int64_t(1) << 31))
+      return emitError(loc) << "initializer '" << tensor.name() << "' has invalid dim " << d;
+    count *= d;
+  }
+  std::vector<float> data(count);
+  if (tensor.has_raw_data()) {
+    if ((int64_t)tensor.raw_data().size() != count * 4)
+      return emitError(loc) << "initializer '" << tensor.name() << "' holds "
+                            << tensor.raw_data().size() << " bytes but its shape needs "
+                            << count * 4;
+    memcpy(data.data(), tensor.raw_data().data(), count * 4);
+  } else {
+    if (tensor.float_data_size() != count)
+      return emitError(loc) << "initializer '" << tensor.name() << "' holds "
+                            << tensor.float_data_size() << " values but its shape needs "
+                            << count;
+    std::copy(tensor.float_data().begin(), tensor.float_data().end(), data.begin());
+  }
+  auto type = RankedTensorType::get(shape, *elt);
+  ElementsAttr value;
+  // Weights go into a resource blob so that the context does not unique (and hash) them.
+  if (count > 64) {
+    auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(data));
+    value = DenseResourceElementsAttr::get(type, tensor.name(), std::move(blob));
+  } else {
+    value = DenseElementsAttr::get(type, ArrayRef<float>(data));
+  }
+  return builder.create<graph::ConstantOp>(loc, type, value).getResult();
+}
+
+LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
+  Location loc = nodeLoc(node, index);
+  if (node.op_type() == "Constant") {
+    const onnx::AttributeProto *value = nullptr;
+    for (const auto &a : node.attribute())
+      if (a.name() == "value")
+        value = &a;
+    if (!value || !value->has_t())
+      return emitError(loc) << "Constant without a tensor 'value' is not supported yet";
+    onnx::TensorProto t = value->t();
+    t.set_name(node.output(0));
+    FailureOr<Value> v = importInitializer(t);
+    if (failed(v))
+      return failure();
+    values[node.output(0)] = *v;
+    return success();
+  }
+  NodeContext nc{builder, node, loc, opset, {}, {}};
+  for (const std::string &in : node.input()) {
+    if (in.empty()) {
+      nc.operands.push_back(Value());
+      continue;
+    }
+    auto it = values.find(in);
+    if (it == values.end())
+      return emitError(loc) << node.op_type() << " reads '" << in
+                            << "', which no input, initializer or earlier node defines";
+    nc.operands.push_back(it->second);
+  }
+  while (!nc.operands.empty() && !nc.operands.back())
+    nc.operands.pop_back();
+  for (const std::string &out : node.output()) {
+    auto it = inferredTypes.find(out);
+    if (it == inferredTypes.end())
+      return emitError(loc) << "shape inference could not give a static shape to '" << out
+                            << "' (" << node.op_type() << ")";
+    nc.resultTypes.push_back(it->second);
+  }
+  FailureOr<SmallVector<Value>> results = (*lookupConverter(node.op_type()))(nc);
+  if (failed(results))
+    return failure();
+  for (auto [name, v] : llvm::zip(node.output(), *results)) {
+    if (v.getType() != nc.resultTypes[&name - &node.output(0)])
+      return emitError(loc) << "internal: '" << name << "' was built with type " << v.getType();
+    values[name] = v;
+  }
+  return success();
+}
+
+OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
+  onnx::ModelProto model;
+  if (bytes.empty() || !model.ParseFromArray(bytes.data(), (int)bytes.size())) {
+    emitError(fileLoc) << "not a valid ONNX model (the protobuf does not parse; is the file "
+                          "truncated?)";
+    return nullptr;
+  }
+  for (const auto &o : model.opset_import())
+    if (o.domain().empty() || o.domain() == "ai.onnx")
+      opset = o.version();
+  if (opset == 0) {
+    emitError(fileLoc) << "the model imports no default-domain opset";
+    return nullptr;
+  }
+  try {
+    onnx::checker::check_model(model);
+  } catch (const std::exception &e) {
+    emitError(fileLoc) << "the ONNX checker rejects the model: "
+                       << StringRef(e.what()).split('\n').first;
+    return nullptr;
+  }
+  onnx::GraphProto &graph = *model.mutable_graph();
+  if (failed(checkSupported(graph)) || failed(pinInputShapes(graph)))
+    return nullptr;
+  try {
+    onnx::shape_inference::InferShapes(model);
+  } catch (const std::exception &e) {
+    emitError(fileLoc) << "ONNX shape inference fails: " << StringRef(e.what()).split('\n').first;
+    return nullptr;
+  }
+
+  for (const auto *list : {&graph.value_info(), &graph.output(), &graph.input()})
+    for (const auto &vi : *list) {
+      auto type = tensorType(vi.type(), fileLoc, "'" + vi.name() + "'");
+      if (succeeded(type))
+        inferredTypes[vi.name()] = *type;
+    }
+
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  builder.setInsertionPointToEnd(module->getBody());
+
+  llvm::StringSet<> initializerNames;
+  for (const auto &init : graph.initializer())
+    initializerNames.insert(init.name());
+  SmallVector<Type> argTypes;
+  SmallVector<std::string> argNames;
+  for (const auto &input : graph.input()) {
+    if (initializerNames.contains(input.name()))
+      continue;
+    auto type = tensorType(input.type(), fileLoc, "input '" + input.name() + "'");
+    if (failed(type))
+      return nullptr;
+    argTypes.push_back(*type);
+    argNames.push_back(input.name());
+  }
+  SmallVector<Type> resultTypes;
+  for (const auto &output : graph.output()) {
+    auto type = tensorType(output.type(), fileLoc, "output '" + output.name() + "'");
+    if (failed(type))
+      return nullptr;
+    resultTypes.push_back(*type);
+  }
+
+  auto func = builder.create<func::FuncOp>(fileLoc, "main",
+                                           builder.getFunctionType(argTypes, resultTypes));
+  Block *entry = func.addEntryBlock();
+  for (auto [i, name] : llvm::enumerate(argNames)) {
+    func.setArgAttr(i, "graph.name", builder.getStringAttr(name));
+    values[name] = entry->getArgument(i);
+  }
+  for (auto [i, output] : llvm::enumerate(graph.output()))
+    func.setResultAttr(i, "graph.name", builder.getStringAttr(output.name()));
+  builder.setInsertionPointToStart(entry);
+
+  for (const auto &init : graph.initializer()) {
+    FailureOr<Value> v = importInitializer(init);
+    if (failed(v))
+      return nullptr;
+    values[init.name()] = *v;
+  }
+  for (auto [i, node] : llvm::enumerate(graph.node()))
+    if (failed(importNode(node, i)))
+      return nullptr;
+
+  SmallVector<Value> results;
+  for (const auto &output : graph.output())
+    results.push_back(values.lookup(output.name()));
+  builder.create<func::ReturnOp>(fileLoc, results);
+  if (failed(mlir::verify(*module)))
+    return nullptr;
+  return module;
+}
+
+OwningOpRef<ModuleOp> tessel::importOnnx(StringRef bytes, MLIRContext *context,
+                                         const OnnxImportOptions &options) {
+  context->loadDialect<graph::GraphDialect, func::FuncDialect>();
+  try {
+    return Importer(context, options).run(bytes);
+  } catch (const std::exception &e) {
+    emitError(FileLineColLoc::get(context, options.fileName, 0, 0))
+        << "ONNX import failed: " << e.what();
+  } catch (...) {
+    emitError(FileLineColLoc::get(context, options.fileName, 0, 0))
+        << "ONNX import failed with an unknown error";
+  }
+  return nullptr;
+}

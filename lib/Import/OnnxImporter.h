@@ -1,0 +1,37 @@
+// Internal interface between the model-level importer and the per-op converters.
+#ifndef TESSEL_LIB_IMPORT_ONNXIMPORTER_H
+#define TESSEL_LIB_IMPORT_ONNXIMPORTER_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/StringMap.h"
+
+#include "onnx/onnx_pb.h"
+
+namespace tessel::onnx_import {
+
+/// State shared while the nodes of one graph are converted.
+struct NodeContext {
+  mlir::OpBuilder &builder;
+  const onnx::NodeProto &node;
+  mlir::Location loc;
+  int64_t opset;
+  llvm::SmallVector<mlir::Value> operands;     // null for omitted optional inputs
+  llvm::SmallVector<mlir::RankedTensorType> resultTypes;
+
+  mlir::InFlightDiagnostic emitError() const { return mlir::emitError(loc); }
+  const onnx::AttributeProto *attr(llvm::StringRef name) const;
+  int64_t intAttr(llvm::StringRef name, int64_t dflt) const;
+  float floatAttr(llvm::StringRef name, float dflt) const;
+};
+
+/// Converts one node; returns the values of its outputs, or failure after a diagnostic.
+using NodeConverter =
+    std::function<mlir::FailureOr<llvm::SmallVector<mlir::Value>>(NodeContext &)>;
+
+/// The converter of an ONNX op type (default domain), or null when it is unsupported.
+const NodeConverter *lookupConverter(llvm::StringRef opType);
+
+} // namespace tessel::onnx_import
+
+#endif

@@ -1,0 +1,25 @@
+#include "tessel/Pipelines/Pipelines.h"
+
+#include "tessel/Conversion/Passes.h"
+#include "tessel/Transforms/Passes.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions &options) {
+  pm.addPass(createDecomposeGraph());
+  pm.addPass(mlir::createCanonicalizerPass());
+  pm.addPass(createAssignLayouts(AssignLayoutsOptions{options.chip, options.precision}));
+  pm.addPass(createLowerGraphToGrid());
+  // Folds the kernels' index arithmetic and one-trip loops before they are encoded.
+  pm.addPass(mlir::createCanonicalizerPass());
+  pm.addPass(mlir::createCSEPass());
+  pm.addPass(createAllocate());
+}
+
+void tessel::registerPipelines() {
+  mlir::PassPipelineRegistration<CompileOptions>(
+      "tt-compile-pipeline",
+      "What tt-compile runs: decompose, assign layouts, lower to kernels, allocate",
+      buildCompilePipeline);
+}

@@ -1,0 +1,311 @@
+#include "KernelEncoder.h"
+
+#include "Grid/GridOps.h"
+#include "Tile/TileOps.h"
+#include "tessel/runtime/Bytecode.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace tessel;
+using namespace tessel::target;
+using rt::ExprTag;
+using Opc = rt::Op;
+
+static int32_t op(Opc o) { return static_cast<int32_t>(o); }
+static int32_t floatBits(float f) {
+  int32_t bits;
+  memcpy(&bits, &f, sizeof bits);
+  return bits;
+}
+
+FailureOr<EncodedKernel> KernelEncoder::encode(noc::KernelOp k) {
+  kernel = EncodedKernel();
+  kernel.numVars = rt::kFirstLoopVar;
+  if (failed(encodeBlock(k.getBody().front())))
+    return failure();
+  return kernel;
+}
+
+LogicalResult KernelEncoder::encodeBlock(Block &block) {
+  for (Operation &o : block)
+    if (failed(encodeOp(o)))
+      return failure();
+  return success();
+}
+
+LogicalResult KernelEncoder::emitAffine(AffineExpr e, ValueRange dims, ValueRange syms,
+                                        std::vector<int64_t> &out) {
+  if (auto c = dyn_cast<AffineConstantExpr>(e)) {
+    out.insert(out.end(), {int64_t(ExprTag::Const), c.getValue()});
+    return success();
+  }
+  if (auto d = dyn_cast<AffineDimExpr>(e))
+    return emitValue(dims[d.getPosition()], out);
+  if (auto s = dyn_cast<AffineSymbolExpr>(e))
+    return emitValue(syms[s.getPosition()], out);
+  auto bin = cast<AffineBinaryOpExpr>(e);
+  if (failed(emitAffine(bin.getLHS(), dims, syms, out)) ||
+      failed(emitAffine(bin.getRHS(), dims, syms, out)))
+    return failure();
+  ExprTag tag;
+  switch (e.getKind()) {
+  case AffineExprKind::Add:
+    tag = ExprTag::Add;
+    break;
+  case AffineExprKind::Mul:
+    tag = ExprTag::Mul;
+    break;
+  case AffineExprKind::FloorDiv:
+    tag = ExprTag::FloorDiv;
+    break;
+  case AffineExprKind::CeilDiv:
+    tag = ExprTag::CeilDiv;
+    break;
+  case AffineExprKind::Mod:
+    tag = ExprTag::Mod;
+    break;
+  default:
+    return failure();
+  }
+  out.insert(out.end(), {int64_t(tag), 0});
+  return success();
+}
+
+LogicalResult KernelEncoder::emitValue(Value v, std::vector<int64_t> &out) {
+  auto it = loopVars.find(v);
+  if (it != loopVars.end()) {
+    out.insert(out.end(), {int64_t(ExprTag::Var), it->second});
+    return success();
+  }
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return emitError(v.getLoc(), "index value is not a loop counter, core index or constant");
+  if (auto c = dyn_cast<arith::ConstantIndexOp>(def)) {
+    out.insert(out.end(), {int64_t(ExprTag::Const), c.value()});
+    return success();
+  }
+  if (auto core = dyn_cast<grid::CoreIndexOp>(def)) {
+    static const int64_t vars[] = {rt::VarCoreX, rt::VarCoreY, rt::VarCoreIndex, rt::VarNumCores};
+    out.insert(out.end(), {int64_t(ExprTag::Var), vars[int(core.getDim())]});
+    return success();
+  }
+  if (auto apply = dyn_cast<affine::AffineApplyOp>(def)) {
+    AffineMap map = apply.getAffineMap();
+    ValueRange operands = apply.getMapOperands();
+    return emitAffine(map.getResult(0), operands.take_front(map.getNumDims()),
+                      operands.drop_front(map.getNumDims()), out);
+  }
+  return def->emitError("cannot encode this index computation in kernel bytecode");
+}
+
+FailureOr<int32_t> KernelEncoder::expr(Value v) {
+  std::vector<int64_t> code;
+  if (failed(emitValue(v, code)))
+    return failure();
+  auto [it, inserted] = interned.try_emplace(code, (int32_t)kernel.exprs.size());
+  if (inserted)
+    kernel.exprs.push_back(code);
+  return it->second;
+}
+
+FailureOr<int32_t> KernelEncoder::cbId(Value cb) {
+  auto decl = cb.getDefiningOp<noc::CBOp>();
+  if (!decl)
+    return emitError(cb.getLoc(), "circular buffer is not a noc.cb of the dispatch");
+  return (int32_t)decl.getId();
+}
+
+LogicalResult KernelEncoder::tileSource(Value tileValue, int32_t &cb, int32_t &slot) {
+  auto get = tileValue.getDefiningOp<noc::CBGetOp>();
+  if (!get)
+    return emitError(tileValue.getLoc(), "tile operand must come from noc.cb_get");
+  FailureOr<int32_t> id = cbId(get.getCb());
+  FailureOr<int32_t> s = expr(get.getSlot());
+  if (failed(id) || failed(s))
+    return failure();
+  cb = *id;
+  slot = *s;
+  return success();
+}
+
+LogicalResult KernelEncoder::encodeOp(Operation &o) {
+  // Pure index and tile-value producers are folded into the instructions that use them.
+  if (isa<arith::ConstantOp, affine::AffineApplyOp, grid::CoreIndexOp, noc::CBGetOp,
+          tile::PackOp, scf::YieldOp>(o))
+    return success();
+
+  auto countOp = [&](Opc opcode, Value cb, uint64_t n) -> LogicalResult {
+    FailureOr<int32_t> id = cbId(cb);
+    if (failed(id))
+      return failure();
+    emit({op(opcode), *id, (int32_t)n});
+    return success();
+  };
+  auto buffer = [&](Value v) -> FailureOr<int32_t> {
+    auto it = bufferIndex.find(v);
+    if (it == bufferIndex.end())
+      return emitError(v.getLoc(), "buffer is not an argument of the dispatch");
+    return it->second;
+  };
+  auto exprs = [&](std::initializer_list<Value> values,
+                   SmallVectorImpl<int32_t> &out) -> LogicalResult {
+    for (Value v : values) {
+      FailureOr<int32_t> e = expr(v);
+      if (failed(e))
+        return failure();
+      out.push_back(*e);
+    }
+    return success();
+  };
+
+  return llvm::TypeSwitch<Operation *, LogicalResult>(&o)
+      .Case([&](scf::ForOp f) -> LogicalResult {
+        auto lb = getConstantIntValue(f.getLowerBound());
+        auto step = getConstantIntValue(f.getStep());
+        if (!lb || *lb != 0 || !step || *step != 1)
+          return f.emitError("kernel loops must start at 0 with step 1");
+        FailureOr<int32_t> count = expr(f.getUpperBound());
+        if (failed(count))
+          return failure();
+        int32_t var = kernel.numVars++;
+        loopVars[f.getInductionVar()] = var;
+        size_t at = kernel.code.size();
+        emit({op(Opc::Loop), var, *count, 0});
+        if (failed(encodeBlock(*f.getBody())))
+          return failure();
+        emit({op(Opc::EndLoop)});
+        kernel.code[at + 3] = (int32_t)kernel.code.size();
+        return success();
+      })
+      .Case([&](noc::CBReserveOp c) { return countOp(Opc::CbReserve, c.getCb(), c.getCount()); })
+      .Case([&](noc::CBPushOp c) { return countOp(Opc::CbPush, c.getCb(), c.getCount()); })
+      .Case([&](noc::CBWaitOp c) { return countOp(Opc::CbWait, c.getCb(), c.getCount()); })
+      .Case([&](noc::CBPopOp c) { return countOp(Opc::CbPop, c.getCb(), c.getCount()); })
+      .Case([&](noc::ReadOp r) -> LogicalResult {
+        FailureOr<int32_t> buf = buffer(r.getBuffer()), cb = cbId(r.getCb());
+        SmallVector<int32_t> e;
+        if (failed(buf) || failed(cb) || failed(exprs({r.getTile(), r.getSlot()}, e)))
+          return failure();
+        emit({op(Opc::NocRead), *buf, e[0], *cb, e[1]});
+        return success();
+      })
+      .Case([&](noc::WriteOp w) -> LogicalResult {
+        FailureOr<int32_t> buf = buffer(w.getBuffer()), cb = cbId(w.getCb());
+        SmallVector<int32_t> e;
+        if (failed(buf) || failed(cb) || failed(exprs({w.getSlot(), w.getTile()}, e)))
+          return failure();
+        emit({op(Opc::NocWrite), *cb, e[0], *buf, e[1]});
+        return success();
+      })
+      .Case([&](noc::BarrierOp) {
+        emit({op(Opc::NocBarrier)});
+        return success();
+      })
+      .Case([&](noc::MulticastOp m) -> LogicalResult {
+        FailureOr<int32_t> cb = cbId(m.getCb());
+        SmallVector<int32_t> e;
+        if (failed(cb) || failed(exprs({m.getSlot(), m.getX0(), m.getY0(), m.getX1(), m.getY1(),
+                                        m.getDstSlot()},
+                                       e)))
+          return failure();
+        emit({op(Opc::NocMcast), *cb, e[0], e[1], e[2], e[3], e[4], e[5]});
+        return success();
+      })
+      .Case([&](noc::SemaphoreWaitOp s) -> LogicalResult {
+        SmallVector<int32_t> e;
+        if (failed(exprs({s.getValue()}, e)))
+          return failure();
+        emit({op(Opc::SemWait), (int32_t)s.getSem(), e[0]});
+        return success();
+      })
+      .Case([&](noc::SemaphoreIncOp s) -> LogicalResult {
+        SmallVector<int32_t> e;
+        if (failed(exprs({s.getX(), s.getY()}, e)))
+          return failure();
+        emit({op(Opc::SemInc), e[0], e[1], (int32_t)s.getSem(), (int32_t)s.getIncrement()});
+        return success();
+      })
+      .Case([&](tile::AcquireDstOp) {
+        emit({op(Opc::DstAcquire)});
+        return success();
+      })
+      .Case([&](tile::ReleaseDstOp) {
+        emit({op(Opc::DstRelease)});
+        return success();
+      })
+      .Case([&](tile::MatmulOp m) -> LogicalResult {
+        int32_t ca, sa, cb, sb;
+        SmallVector<int32_t> e;
+        if (failed(tileSource(m.getLhs(), ca, sa)) || failed(tileSource(m.getRhs(), cb, sb)) ||
+            failed(exprs({m.getDst()}, e)))
+          return failure();
+        emit({op(Opc::Matmul), ca, sa, cb, sb, e[0]});
+        return success();
+      })
+      .Case([&](tile::BinaryOp m) -> LogicalResult {
+        int32_t ca, sa, cb, sb;
+        SmallVector<int32_t> e;
+        if (failed(tileSource(m.getLhs(), ca, sa)) || failed(tileSource(m.getRhs(), cb, sb)) ||
+            failed(exprs({m.getDst()}, e)))
+          return failure();
+        emit({op(Opc::Binary), (int32_t)m.getKind(), (int32_t)m.getBcast(), ca, sa, cb, sb, e[0]});
+        return success();
+      })
+      .Case([&](tile::UnaryOp u) -> LogicalResult {
+        SmallVector<int32_t> e;
+        if (failed(exprs({u.getDst()}, e)))
+          return failure();
+        emit({op(Opc::Unary), (int32_t)u.getKind(), e[0], floatBits(u.getParam().convertToFloat())});
+        return success();
+      })
+      .Case([&](tile::CopyOp c) -> LogicalResult {
+        int32_t cb, slot;
+        SmallVector<int32_t> e;
+        if (failed(tileSource(c.getInput(), cb, slot)) || failed(exprs({c.getDst()}, e)))
+          return failure();
+        emit({op(Opc::Copy), cb, slot, e[0]});
+        return success();
+      })
+      .Case([&](tile::TransposeOp c) -> LogicalResult {
+        int32_t cb, slot;
+        SmallVector<int32_t> e;
+        if (failed(tileSource(c.getInput(), cb, slot)) || failed(exprs({c.getDst()}, e)))
+          return failure();
+        emit({op(Opc::Transpose), cb, slot, e[0]});
+        return success();
+      })
+      .Case([&](tile::ReduceOp r) -> LogicalResult {
+        int32_t cb, slot;
+        SmallVector<int32_t> e;
+        if (failed(tileSource(r.getInput(), cb, slot)) || failed(exprs({r.getDst()}, e)))
+          return failure();
+        emit({op(Opc::Reduce), (int32_t)r.getKind(), (int32_t)r.getDim(),
+              r.getAccumulate() ? 1 : 0, cb, slot, e[0]});
+        return success();
+      })
+      .Case([&](tile::MaskOp m) -> LogicalResult {
+        SmallVector<int32_t> e;
+        if (failed(exprs({m.getDst(), m.getRows(), m.getCols()}, e)))
+          return failure();
+        emit({op(Opc::Mask), e[0], e[1], e[2], floatBits(m.getFill().convertToFloat())});
+        return success();
+      })
+      .Case([&](noc::CBPutOp p) -> LogicalResult {
+        auto pack = p.getValue().getDefiningOp<tile::PackOp>();
+        if (!pack)
+          return p.emitError("only packed Dst tiles can be stored into a circular buffer");
+        FailureOr<int32_t> cb = cbId(p.getCb());
+        SmallVector<int32_t> e;
+        if (failed(cb) || failed(exprs({pack.getDst(), p.getSlot()}, e)))
+          return failure();
+        emit({op(Opc::Pack), e[0], *cb, e[1]});
+        return success();
+      })
+      .Default([](Operation *other) {
+        return other->emitError("cannot be encoded in kernel bytecode");
+      });
+}

@@ -1,0 +1,153 @@
+// .ttb -> JSON, with kernels disassembled one instruction per line.
+#include "tessel/Target/Ttb.h"
+
+#include "tessel/runtime/Bytecode.h"
+#include "tessel/runtime/ttb_generated.h"
+
+#include "llvm/Support/JSON.h"
+
+using namespace mlir;
+using namespace tessel;
+
+static std::string disassemble(const int32_t *code, size_t &pc, size_t size) {
+  int32_t opcode = code[pc];
+  std::string text = rt::opName(opcode);
+  int n = rt::operandCount(opcode);
+  const char *kinds = rt::operandKinds(opcode);
+  for (int i = 0; i < n && pc + 1 + i < size; ++i)
+    text += std::string(" ") + kinds[i] + std::to_string(code[pc + 1 + i]);
+  pc += 1 + std::max(n, 0);
+  return text;
+}
+
+static std::string exprText(const flatbuffers::Vector<int64_t> *code) {
+  static const char *ops[] = {"", "", "+", "*", "floordiv", "mod", "ceildiv"};
+  std::string out;
+  for (size_t i = 0; code && i + 1 < code->size(); i += 2) {
+    int64_t tag = code->Get(i), v = code->Get(i + 1);
+    if (!out.empty())
+      out += " ";
+    if (tag == 0)
+      out += std::to_string(v);
+    else if (tag == 1)
+      out += "v" + std::to_string(v);
+    else if (tag >= 2 && tag <= 6)
+      out += ops[tag];
+    else
+      out += "?";
+  }
+  return out;
+}
+
+template <typename T> static llvm::json::Array shapeOf(const flatbuffers::Vector<T> *v) {
+  llvm::json::Array a;
+  for (size_t i = 0; v && i < v->size(); ++i)
+    a.push_back(v->Get(i));
+  return a;
+}
+
+static const char *str(const flatbuffers::String *s) { return s ? s->c_str() : ""; }
+
+LogicalResult tessel::dumpTtb(StringRef bytes, raw_ostream &os, std::string &error) {
+  auto *data = reinterpret_cast<const uint8_t *>(bytes.data());
+  flatbuffers::Verifier verifier(data, bytes.size());
+  if (!ttb::BinaryBufferHasIdentifier(data) || !ttb::VerifyBinaryBuffer(verifier)) {
+    error = "not a valid .ttb file (bad identifier or corrupted flatbuffer)";
+    return failure();
+  }
+  const ttb::Binary *bin = ttb::GetBinary(data);
+  llvm::json::OStream j(os, 2);
+  j.object([&] {
+    j.attribute("schema_version", bin->schema_version());
+    j.attribute("chip", str(bin->chip()));
+    j.attribute("compiler", str(bin->compiler()));
+    j.attribute("precision", str(bin->precision()));
+    auto signatures = [&](const char *key, auto *list) {
+      j.attributeArray(key, [&] {
+        for (size_t i = 0; list && i < list->size(); ++i) {
+          auto *s = list->Get(i);
+          j.object([&] {
+            j.attribute("name", str(s->name()));
+            j.attribute("shape", shapeOf(s->shape()));
+            j.attribute("element_type", str(s->element_type()));
+            j.attribute("buffer", s->buffer());
+          });
+        }
+      });
+    };
+    signatures("inputs", bin->inputs());
+    signatures("outputs", bin->outputs());
+    j.attributeArray("buffers", [&] {
+      for (size_t i = 0; bin->buffers() && i < bin->buffers()->size(); ++i) {
+        auto *b = bin->buffers()->Get(i);
+        j.object([&] {
+          j.attribute("id", (int64_t)i);
+          j.attribute("name", str(b->name()));
+          j.attribute("shape", shapeOf(b->shape()));
+          j.attribute("format", ttb::EnumNameDataFormat(b->format()));
+          j.attribute("address", (int64_t)b->address());
+          j.attribute("tiles", llvm::json::Array{b->batch(), b->rows_tiles(), b->cols_tiles()});
+        });
+      }
+    });
+    j.attributeArray("constants", [&] {
+      for (size_t i = 0; bin->constants() && i < bin->constants()->size(); ++i) {
+        auto *c = bin->constants()->Get(i);
+        j.object([&] {
+          j.attribute("buffer", c->buffer());
+          j.attribute("bytes", (int64_t)(c->data() ? c->data()->size() : 0));
+        });
+      }
+    });
+    j.attributeArray("dispatches", [&] {
+      for (size_t i = 0; bin->dispatches() && i < bin->dispatches()->size(); ++i) {
+        auto *d = bin->dispatches()->Get(i);
+        j.object([&] {
+          j.attribute("name", str(d->name()));
+          j.attribute("op", str(d->op()));
+          j.attribute("location", str(d->location()));
+          j.attribute("cores", llvm::json::Array{d->core_x0(), d->core_y0(), d->core_x1(),
+                                                 d->core_y1()});
+          j.attribute("fidelity", ttb::EnumNameMathFidelity(d->fidelity()));
+          j.attribute("dst_format", ttb::EnumNameDataFormat(d->dst_format()));
+          j.attribute("macs", (int64_t)d->macs());
+          j.attribute("buffers", shapeOf(d->buffers()));
+          j.attributeArray("cbs", [&] {
+            for (size_t c = 0; d->cbs() && c < d->cbs()->size(); ++c) {
+              auto *cb = d->cbs()->Get(c);
+              j.object([&] {
+                j.attribute("id", cb->id());
+                j.attribute("format", ttb::EnumNameDataFormat(cb->format()));
+                j.attribute("tiles", cb->num_tiles());
+                j.attribute("l1_address", cb->l1_address());
+              });
+            }
+          });
+          j.attributeArray("kernels", [&] {
+            for (size_t k = 0; d->kernels() && k < d->kernels()->size(); ++k) {
+              auto *kernel = d->kernels()->Get(k);
+              j.object([&] {
+                j.attribute("thread", ttb::EnumNameThreadKind(kernel->thread()));
+                j.attribute("vars", kernel->num_vars());
+                j.attributeArray("exprs", [&] {
+                  for (size_t e = 0; kernel->exprs() && e < kernel->exprs()->size(); ++e)
+                    j.value(exprText(kernel->exprs()->Get(e)->code()));
+                });
+                j.attributeArray("code", [&] {
+                  auto *code = kernel->code();
+                  size_t pc = 0, size = code ? code->size() : 0;
+                  while (pc < size) {
+                    size_t at = pc;
+                    j.value(std::to_string(at) + ": " + disassemble(code->data(), pc, size));
+                  }
+                });
+              });
+            }
+          });
+        });
+      }
+    });
+  });
+  os << "\n";
+  return success();
+}

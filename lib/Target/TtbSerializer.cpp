@@ -1,0 +1,212 @@
+// Module (after tt-allocate) -> .ttb flatbuffer.
+#include "KernelEncoder.h"
+#include "tessel/Target/Ttb.h"
+
+#include "Graph/GraphOps.h"
+#include "Grid/GridOps.h"
+#include "tessel/runtime/Binary.h"
+#include "tessel/runtime/Formats.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+using namespace mlir;
+using namespace tessel;
+using namespace tessel::target;
+
+static ttb::DataFormat toTtb(tile::DataFormat f) { return static_cast<ttb::DataFormat>(f); }
+
+/// The ONNX node names a location carries, joined.
+static std::string locationName(Location loc) {
+  std::string out;
+  loc->walk([&](Location l) {
+    if (auto name = dyn_cast<NameLoc>(l)) {
+      if (!out.empty())
+        out += ",";
+      out += name.getName().str();
+    }
+    return WalkResult::advance();
+  });
+  return out;
+}
+
+static FailureOr<std::vector<float>> constantValues(graph::ConstantOp c) {
+  auto value = dyn_cast<ElementsAttr>(c.getValue());
+  if (!value || !value.getElementType().isF32())
+    return c.emitError("only f32 constants can be serialized");
+  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+    auto range = dense.getValues<float>();
+    return std::vector<float>(range.begin(), range.end());
+  }
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return c.emitError("constant's resource blob is missing");
+    ArrayRef<char> bytes = blob->getData();
+    std::vector<float> out(bytes.size() / sizeof(float));
+    memcpy(out.data(), bytes.data(), out.size() * sizeof(float));
+    return out;
+  }
+  return c.emitError("unsupported constant attribute kind");
+}
+
+namespace {
+
+class Serializer {
+public:
+  LogicalResult run(ModuleOp module, raw_ostream &os);
+
+private:
+  FailureOr<uint32_t> addBuffer(Value v, StringRef name, std::optional<int64_t> address,
+                                Operation *anchor);
+  LogicalResult addDispatch(grid::DispatchOp d);
+
+  flatbuffers::FlatBufferBuilder fbb{1 << 16};
+  DenseMap<Value, uint32_t> bufferOf;
+  std::vector<flatbuffers::Offset<ttb::Buffer>> buffers;
+  std::vector<flatbuffers::Offset<ttb::Constant>> constants;
+  std::vector<flatbuffers::Offset<ttb::Dispatch>> dispatches;
+};
+
+} // namespace
+
+FailureOr<uint32_t> Serializer::addBuffer(Value v, StringRef name, std::optional<int64_t> address,
+                                          Operation *anchor) {
+  auto type = cast<RankedTensorType>(v.getType());
+  grid::LayoutAttr layout = grid::getLayout(type);
+  if (!layout || !address)
+    return anchor->emitError("tensor has no layout or DRAM address; run the pipeline through "
+                             "tt-allocate first");
+  std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
+  rt::TiledShape tiled = rt::tiledShape(shape);
+  uint32_t id = buffers.size();
+  buffers.push_back(ttb::CreateBufferDirect(fbb, name.str().c_str(), &shape,
+                                            toTtb(layout.getFormat()), *address, tiled.batch,
+                                            tiled.rowsTiles, tiled.colsTiles));
+  bufferOf[v] = id;
+  return id;
+}
+
+LogicalResult Serializer::addDispatch(grid::DispatchOp d) {
+  Block &body = d.getBody().front();
+  std::vector<uint32_t> bufferIds;
+  DenseMap<Value, int32_t> argIndex;
+  for (auto [i, operand] : llvm::enumerate(d.getOperands())) {
+    auto it = bufferOf.find(operand);
+    if (it == bufferOf.end())
+      return d.emitError("operand is not a DRAM tensor of the program");
+    bufferIds.push_back(it->second);
+    argIndex[body.getArgument(i)] = i;
+  }
+  for (auto [result, out] : llvm::zip(d.getResults(), d.getOutputs()))
+    bufferOf[result] = bufferOf.lookup(out);
+
+  std::vector<flatbuffers::Offset<ttb::CircularBuffer>> cbs;
+  for (auto cb : body.getOps<noc::CBOp>()) {
+    if (!cb.getL1Address())
+      return cb.emitError("circular buffer has no l1_address; run tt-allocate first");
+    auto type = cast<noc::CircularBufferType>(cb.getType());
+    cbs.push_back(ttb::CreateCircularBuffer(fbb, cb.getId(),
+                                            toTtb(type.getTileType().getFormat()),
+                                            type.getNumTiles(), *cb.getL1Address()));
+  }
+  std::vector<flatbuffers::Offset<ttb::Kernel>> kernels;
+  for (auto k : body.getOps<noc::KernelOp>()) {
+    KernelEncoder encoder(argIndex);
+    FailureOr<EncodedKernel> enc = encoder.encode(k);
+    if (failed(enc))
+      return failure();
+    std::vector<flatbuffers::Offset<ttb::Expr>> exprs;
+    for (auto &e : enc->exprs)
+      exprs.push_back(ttb::CreateExprDirect(fbb, &e));
+    kernels.push_back(ttb::CreateKernelDirect(fbb, static_cast<ttb::ThreadKind>(k.getThread()),
+                                              enc->numVars, &enc->code, &exprs));
+  }
+  grid::CoreRangeAttr cores = d.getCores();
+  std::string name = d.getOp().str() + "_" + std::to_string(dispatches.size());
+  dispatches.push_back(ttb::CreateDispatchDirect(
+      fbb, name.c_str(), d.getOp().str().c_str(), locationName(d.getLoc()).c_str(), cores.getX0(),
+      cores.getY0(), cores.getX1(), cores.getY1(),
+      static_cast<ttb::MathFidelity>(d.getFidelity()), toTtb(d.getDstFormat()), d.getMacs(),
+      &bufferIds, &cbs, &kernels, /*semaphores=*/4));
+  return success();
+}
+
+LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
+  auto chip = module->getAttrOfType<grid::ChipAttr>(grid::kChipAttrName);
+  if (!chip)
+    return module.emitError("module has no grid.chip; compile it with the tt pipeline first");
+  auto funcs = llvm::to_vector(module.getOps<func::FuncOp>());
+  if (funcs.size() != 1)
+    return module.emitError("expected exactly one function to serialize");
+  func::FuncOp func = funcs.front();
+
+  std::vector<flatbuffers::Offset<ttb::TensorSignature>> inputs, outputs;
+  auto signature = [&](StringRef name, Value v, uint32_t id) {
+    auto type = cast<RankedTensorType>(v.getType());
+    std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
+    return ttb::CreateTensorSignatureDirect(fbb, name.str().c_str(), &shape, "f32", id);
+  };
+  std::string precision = "fp32";
+  for (BlockArgument arg : func.getArguments()) {
+    auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "graph.name");
+    std::string n = name ? name.str() : "input" + std::to_string(arg.getArgNumber());
+    auto addr = func.getArgAttrOfType<IntegerAttr>(arg.getArgNumber(), "grid.address");
+    FailureOr<uint32_t> id =
+        addBuffer(arg, n, addr ? std::optional<int64_t>(addr.getInt()) : std::nullopt, func);
+    if (failed(id))
+      return failure();
+    inputs.push_back(signature(n, arg, *id));
+    if (grid::getLayout(arg.getType()).getFormat() == tile::DataFormat::bf16)
+      precision = "bf16";
+  }
+
+  for (Operation &op : func.getBody().front()) {
+    if (auto c = dyn_cast<graph::ConstantOp>(op)) {
+      auto addr = c->getAttrOfType<IntegerAttr>("grid.address");
+      FailureOr<uint32_t> id =
+          addBuffer(c, locationName(c.getLoc()),
+                    addr ? std::optional<int64_t>(addr.getInt()) : std::nullopt, c);
+      FailureOr<std::vector<float>> values = constantValues(c);
+      if (failed(id) || failed(values))
+        return failure();
+      auto type = c.getType();
+      std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
+      std::string error;
+      std::vector<uint8_t> packed;
+      if (!rt::packTiles(values->data(), shape, toTtb(grid::getLayout(type).getFormat()), packed,
+                         error))
+        return c.emitError() << error;
+      constants.push_back(ttb::CreateConstantDirect(fbb, *id, &packed));
+    } else if (auto e = dyn_cast<grid::EmptyOp>(op)) {
+      if (failed(addBuffer(e, "t" + std::to_string(buffers.size()), e.getAddress(), e)))
+        return failure();
+    } else if (auto d = dyn_cast<grid::DispatchOp>(op)) {
+      if (failed(addDispatch(d)))
+        return failure();
+    } else if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
+        auto name = func.getResultAttrOfType<StringAttr>(i, "graph.name");
+        auto it = bufferOf.find(v);
+        if (it == bufferOf.end())
+          return ret.emitError("returned value has no DRAM buffer");
+        outputs.push_back(signature(name ? name.str() : "output" + std::to_string(i), v, it->second));
+      }
+    } else if (!isa<arith::ConstantOp>(op)) {
+      return op.emitError("cannot be serialized; lower it with tt-lower-graph-to-grid first");
+    }
+  }
+
+  auto root = ttb::CreateBinaryDirect(fbb, rt::kSchemaVersion, chip.getName().str().c_str(),
+                                      "tessel 0.1", precision.c_str(), &buffers, &constants,
+                                      &inputs, &outputs, &dispatches);
+  ttb::FinishBinaryBuffer(fbb, root);
+  os.write(reinterpret_cast<const char *>(fbb.GetBufferPointer()), fbb.GetSize());
+  return success();
+}
+
+LogicalResult tessel::serializeToTtb(ModuleOp module, raw_ostream &os) {
+  return Serializer().run(module, os);
+}

@@ -1,0 +1,64 @@
+#include "tessel/Transforms/ChipInfo.h"
+#include "tessel/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+namespace tessel {
+#define GEN_PASS_DEF_ASSIGNLAYOUTS
+#include "tessel/Transforms/Passes.h.inc"
+} // namespace tessel
+
+using namespace mlir;
+using namespace tessel;
+
+namespace {
+
+struct AssignLayoutsPass : tessel::impl::AssignLayoutsBase<AssignLayoutsPass> {
+  using AssignLayoutsBase::AssignLayoutsBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
+    tile::DataFormat format;
+    if (precision == "fp32")
+      format = tile::DataFormat::f32;
+    else if (precision == "bf16")
+      format = tile::DataFormat::bf16;
+    else {
+      module.emitError() << "unknown precision '" << precision << "' (expected fp32 or bf16)";
+      return signalPassFailure();
+    }
+    rt::ChipDesc desc;
+    std::string error;
+    if (!rt::loadChip(chip, desc, error)) {
+      module.emitError() << error;
+      return signalPassFailure();
+    }
+    module->setAttr(grid::kChipAttrName,
+                    grid::ChipAttr::get(ctx, desc.name, desc.gridX, desc.gridY, desc.l1Bytes));
+    if (StringRef(chip).contains('/') || StringRef(chip).ends_with(".chip"))
+      module->setAttr(kChipFileAttrName, StringAttr::get(ctx, chip));
+
+    auto layout = grid::LayoutAttr::getInterleaved(ctx, format);
+    auto withLayout = [&](Type type) -> Type {
+      auto tensor = dyn_cast<RankedTensorType>(type);
+      if (!tensor || tensor.getEncoding())
+        return type;
+      return RankedTensorType::get(tensor.getShape(), tensor.getElementType(), layout);
+    };
+    module.walk([&](func::FuncOp func) {
+      for (BlockArgument arg : func.getArguments())
+        arg.setType(withLayout(arg.getType()));
+      func.walk([&](Operation *op) {
+        for (OpResult r : op->getResults())
+          r.setType(withLayout(r.getType()));
+      });
+      SmallVector<Type> results;
+      for (Type t : func.getResultTypes())
+        results.push_back(withLayout(t));
+      func.setType(FunctionType::get(ctx, func.getBody().getArgumentTypes(), results));
+    });
+  }
+};
+
+} // namespace

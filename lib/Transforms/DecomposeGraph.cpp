@@ -1,0 +1,91 @@
+#include "tessel/Transforms/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace tessel {
+#define GEN_PASS_DEF_DECOMPOSEGRAPH
+#include "tessel/Transforms/Passes.h.inc"
+} // namespace tessel
+
+using namespace mlir;
+using namespace tessel;
+using namespace tessel::graph;
+
+static Value transposeLastTwo(PatternRewriter &rewriter, Location loc, Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> perm, shape;
+  int64_t rank = type.getRank();
+  for (int64_t i = 0; i < rank; ++i)
+    perm.push_back(i);
+  std::swap(perm[rank - 1], perm[rank - 2]);
+  for (int64_t p : perm)
+    shape.push_back(type.getDimSize(p));
+  return rewriter.create<TransposeOp>(loc, type.clone(shape), v,
+                                      rewriter.getDenseI64ArrayAttr(perm));
+}
+
+static Value scaleBy(PatternRewriter &rewriter, Location loc, Value v, float factor) {
+  auto type = cast<RankedTensorType>(v.getType());
+  auto scalarType = RankedTensorType::get({}, type.getElementType());
+  Value scalar = rewriter.create<ConstantOp>(
+      loc, scalarType, DenseElementsAttr::get(scalarType, rewriter.getF32FloatAttr(factor)));
+  return rewriter.create<MulOp>(loc, type, v, scalar);
+}
+
+namespace {
+
+struct DecomposeGemm : OpRewritePattern<GemmOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GemmOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value a = op.getTransA() ? transposeLastTwo(rewriter, loc, op.getA()) : op.getA();
+    Value b = op.getTransB() ? transposeLastTwo(rewriter, loc, op.getB()) : op.getB();
+    Value y = rewriter.create<MatMulOp>(loc, op.getType(), a, b);
+    if (op.getAlpha().convertToFloat() != 1.0f)
+      y = scaleBy(rewriter, loc, y, op.getAlpha().convertToFloat());
+    if (op.getC() && op.getBeta().convertToFloat() != 0.0f) {
+      Value c = op.getC();
+      if (op.getBeta().convertToFloat() != 1.0f)
+        c = scaleBy(rewriter, loc, c, op.getBeta().convertToFloat());
+      y = rewriter.create<AddOp>(loc, op.getType(), y, c);
+    }
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+/// Kernels reduce along the rows of tiles, so softmax runs over the last axis; another axis is
+/// swapped with the last one and back.
+struct SoftmaxAxisLast : OpRewritePattern<SoftmaxOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SoftmaxOp op, PatternRewriter &rewriter) const override {
+    auto type = op.getType();
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    if (axis == rank - 1)
+      return failure();
+    SmallVector<int64_t> perm, shape;
+    for (int64_t i = 0; i < rank; ++i)
+      perm.push_back(i);
+    std::swap(perm[axis], perm[rank - 1]);
+    for (int64_t p : perm)
+      shape.push_back(type.getDimSize(p));
+    auto permAttr = rewriter.getDenseI64ArrayAttr(perm);
+    Location loc = op.getLoc();
+    Value t = rewriter.create<TransposeOp>(loc, type.clone(shape), op.getInput(), permAttr);
+    Value s = rewriter.create<SoftmaxOp>(loc, t, rewriter.getI64IntegerAttr(rank - 1));
+    rewriter.replaceOpWithNewOp<TransposeOp>(op, type, s, permAttr);
+    return success();
+  }
+};
+
+struct DecomposeGraphPass : tessel::impl::DecomposeGraphBase<DecomposeGraphPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<DecomposeGemm, SoftmaxAxisLast>(&getContext());
+    if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

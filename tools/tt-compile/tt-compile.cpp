@@ -1,0 +1,163 @@
+// tt-compile: ONNX model -> .ttb binary for a simulated chip, in one step.
+#include "tessel/Diagnostics.h"
+#include "tessel/Import/OnnxImport.h"
+#include "tessel/Pipelines/Pipelines.h"
+#include "tessel/Registration.h"
+#include "tessel/Target/Ttb.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassInstrumentation.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory category("tt-compile options");
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx>"), cl::Required,
+                                      cl::cat(category));
+static cl::opt<std::string> outputFile("o", cl::desc("Output .ttb file (default: the model's "
+                                                     "name with .ttb)"),
+                                       cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string> chip("chip",
+                                 cl::desc("Target chip: a name under runtime/chips "
+                                          "(wormhole_b0) or a path to a .chip descriptor"),
+                                 cl::init("wormhole_b0"), cl::cat(category));
+static cl::opt<std::string> precision("precision",
+                                      cl::desc("fp32: f32 tiles, ONNX-conformant numbers; "
+                                               "bf16: bf16 tiles, faster, PCC-level accuracy"),
+                                      cl::init("fp32"), cl::cat(category));
+static cl::list<std::string> inputShapes("input-shape",
+                                         cl::desc("Pin an input's dims, NAME:1x3x224x224 "
+                                                  "(repeatable)"),
+                                         cl::cat(category));
+static cl::opt<std::string> dumpIrDir("dump-ir-dir",
+                                      cl::desc("Write the IR after import and after every pass "
+                                               "into this directory, numbered in order"),
+                                      cl::value_desc("dir"), cl::cat(category));
+
+namespace {
+/// Writes the module after each pass to <dir>/NN-<pass>.mlir.
+class DumpIR : public PassInstrumentation {
+public:
+  DumpIR(std::string dir) : dir(std::move(dir)) {}
+  void dump(Operation *op, StringRef stage) {
+    llvm::SmallString<128> path(dir);
+    llvm::sys::path::append(path, llvm::formatv("{0:02}-{1}.mlir", index++, stage).str());
+    std::error_code ec;
+    llvm::raw_fd_ostream os(path, ec);
+    if (!ec)
+      op->print(os);
+  }
+  void runAfterPass(Pass *pass, Operation *op) override { dump(op, pass->getArgument()); }
+
+private:
+  std::string dir;
+  int index = 0;
+};
+} // namespace
+
+static int fail(const Twine &message) {
+  llvm::errs() << "tt-compile: error: " << message << "\n";
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  registerMLIRContextCLOptions();
+  registerPassManagerCLOptions();
+  registerAsmPrinterCLOptions();
+  cl::HideUnrelatedOptions({&category, &cl::getGeneralCategory()});
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "Tessel compiler: ONNX model -> .ttb binary for a simulated many-core chip\n\n"
+      "  tt-compile model.onnx -o model.ttb [--precision=bf16] [--input-shape=x:1x3x224x224]\n\n"
+      "Also accepts --mlir-print-ir-after-all and the other --mlir-* pass manager options.\n");
+
+  auto buffer = llvm::MemoryBuffer::getFile(inputFile, /*IsText=*/false);
+  if (!buffer)
+    return fail("cannot read '" + inputFile + "': " + buffer.getError().message());
+  if (precision != "fp32" && precision != "bf16")
+    return fail("--precision must be fp32 or bf16, got '" + precision + "'");
+  std::string output = outputFile;
+  if (output.empty()) {
+    llvm::SmallString<128> p(inputFile);
+    llvm::sys::path::replace_extension(p, "ttb");
+    output = std::string(p);
+  }
+
+  DialectRegistry registry;
+  tessel::registerAllDialects(registry);
+  MLIRContext context(registry);
+  tessel::OneLineDiagnostics diagnostics(&context, "tt-compile");
+
+  tessel::OnnxImportOptions importOptions;
+  importOptions.fileName = inputFile;
+  for (const std::string &spec : inputShapes)
+    if (!tessel::parseInputShape(spec, importOptions))
+      return fail("bad --input-shape '" + spec + "' (expected NAME:1x3x224x224)");
+  OwningOpRef<ModuleOp> module =
+      tessel::importOnnx((*buffer)->getBuffer(), &context, importOptions);
+  if (!module)
+    return 1;
+
+  PassManager pm(&context);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return fail("bad pass manager options");
+  if (!dumpIrDir.empty()) {
+    if (std::error_code ec = llvm::sys::fs::create_directories(dumpIrDir))
+      return fail("cannot create '" + dumpIrDir + "': " + ec.message());
+    auto dumper = std::make_unique<DumpIR>(dumpIrDir);
+    dumper->dump(*module, "import-onnx");
+    pm.addInstrumentation(std::move(dumper));
+  }
+  tessel::CompileOptions options;
+  options.chip = chip.getValue();
+  options.precision = precision.getValue();
+  tessel::buildCompilePipeline(pm, options);
+  if (failed(pm.run(*module)))
+    return 1;
+
+  std::string bytes;
+  llvm::raw_string_ostream os(bytes);
+  if (failed(tessel::serializeToTtb(*module, os)))
+    return 1;
+
+  // Write next to the destination and rename, so a failure never leaves a half-written binary.
+  llvm::SmallString<128> tmp;
+  int fd;
+  llvm::SmallString<128> model(output);
+  llvm::sys::path::remove_filename(model);
+  llvm::SmallString<128> pattern(model.empty() ? "." : model.str());
+  llvm::sys::path::append(pattern, llvm::sys::path::filename(output) + ".tmp-%%%%%%");
+  if (std::error_code ec = llvm::sys::fs::createUniqueFile(pattern, fd, tmp))
+    return fail("cannot write '" + output + "': " + ec.message());
+  {
+    llvm::raw_fd_ostream out(fd, /*shouldClose=*/true);
+    out << bytes;
+    out.close();
+    if (out.has_error()) {
+      llvm::sys::fs::remove(tmp);
+      return fail("cannot write '" + output + "': " + out.error().message());
+    }
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(tmp, output)) {
+    llvm::sys::fs::remove(tmp);
+    return fail("cannot write '" + output + "': " + ec.message());
+  }
+  size_t dispatches = 0;
+  module->walk([&](Operation *op) {
+    if (op->getName().getStringRef() == "grid.dispatch")
+      ++dispatches;
+  });
+  llvm::errs() << "tt-compile: " << inputFile << " -> " << output << " (" << dispatches
+               << " dispatches, " << bytes.size() << " bytes, " << precision << ", " << chip
+               << ")\n";
+  return 0;
+}
