@@ -39,11 +39,6 @@ LogicalResult ConstantOp::verify() {
   return success();
 }
 
-OpFoldResult ConstantOp::fold(FoldAdaptor) {
-  // Folding would drop the layout encoding of the result.
-  return getValue().getType() == getType() ? OpFoldResult(getValue()) : OpFoldResult();
-}
-
 LogicalResult MatMulOp::verify() {
   ArrayRef<int64_t> a = shapeOf(getLhs()), b = shapeOf(getRhs()), r = shapeOf(getResult());
   if (a.size() < 2 || b.size() < 2)

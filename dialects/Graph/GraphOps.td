@@ -9,7 +9,7 @@ include "mlir/IR/BuiltinAttributes.td"
 // Every graph value is a ranked tensor; element types are the model's logical types.
 def Graph_Tensor : RankedTensorOf<[F32, BF16, F16, I64, I32, I8, UI8, I1]>;
 
-def Graph_ConstantOp : Graph_Op<"constant", [Pure, ConstantLike]> {
+def Graph_ConstantOp : Graph_Op<"constant", [Pure]> {
   let summary = "A constant tensor (weights, biases, scalars)";
   let description = [{
     Large weights are held as `DenseResourceElementsAttr` so that they are not uniqued in the
@@ -24,7 +24,6 @@ def Graph_ConstantOp : Graph_Op<"constant", [Pure, ConstantLike]> {
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$value attr-dict `:` type($result)";
   let hasVerifier = 1;
-  let hasFolder = 1;
 }
 
 def Graph_MatMulOp : Graph_Op<"matmul", [Pure]> {

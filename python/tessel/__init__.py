@@ -1,0 +1,1 @@
+"""Tessel's Python helpers: ONNX model builders and numpy references for tests and benchmarks."""

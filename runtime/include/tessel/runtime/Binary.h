@@ -1,0 +1,44 @@
+//===- Binary.h - Loading and verifying .ttb binaries ---------------------===//
+#ifndef TESSEL_RUNTIME_BINARY_H
+#define TESSEL_RUNTIME_BINARY_H
+
+#include "tessel/runtime/Chip.h"
+#include "tessel/runtime/ttb_generated.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tessel::rt {
+
+/// Bump on any incompatible change of runtime/schema/ttb.fbs or the bytecode.
+constexpr uint32_t kSchemaVersion = 1;
+
+/// A verified binary: its bytes and the chip it will run on. Everything
+/// reachable from root() has passed verifyBinary, so the simulator may index
+/// without further bounds checks on static operands.
+struct LoadedBinary {
+  std::vector<uint8_t> bytes;
+  ChipDesc chip;
+  std::string path;
+
+  const ttb::Binary *root() const { return ttb::GetBinary(bytes.data()); }
+};
+
+/// Reads `path` and verifies it for the default chip (kDefaultChip).
+bool loadBinary(const std::string &path, LoadedBinary &out, std::string &error);
+/// Reads `path` and verifies it for `chip`.
+bool loadBinary(const std::string &path, const ChipDesc &chip,
+                LoadedBinary &out, std::string &error);
+/// Verifies an in-memory binary (takes ownership of `bytes`).
+bool loadBinaryFromBytes(std::vector<uint8_t> bytes, const ChipDesc &chip,
+                         LoadedBinary &out, std::string &error);
+
+/// Structural (flatbuffers Verifier, identifier), compatibility (schema
+/// version, chip) and semantic checks. One-line error on the first failure.
+bool verifyBinary(const uint8_t *data, size_t size, const ChipDesc &chip,
+                  std::string &error);
+
+} // namespace tessel::rt
+
+#endif

@@ -1,0 +1,83 @@
+//===- Bytecode.h - Kernel instructions and affine expressions ------------===//
+//
+// The kernel bytecode of docs/ttb-format.md: opcodes with their fixed operand
+// counts, and the postfix integer expressions kernels use for tile indices.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_RUNTIME_BYTECODE_H
+#define TESSEL_RUNTIME_BYTECODE_H
+
+#include <cstdint>
+#include <string>
+
+namespace tessel::rt {
+
+enum class Op : int32_t {
+  EndLoop = 0,
+  Loop = 1,
+  CbReserve = 2,
+  CbPush = 3,
+  CbWait = 4,
+  CbPop = 5,
+  NocRead = 6,
+  NocWrite = 7,
+  NocBarrier = 8,
+  DstAcquire = 9,
+  DstRelease = 10,
+  Matmul = 11,
+  Binary = 12,
+  Unary = 13,
+  Copy = 14,
+  Transpose = 15,
+  Reduce = 16,
+  Mask = 17,
+  Pack = 18,
+  SemWait = 19,
+  SemInc = 20,
+  NocMcast = 21,
+};
+inline constexpr int32_t kNumOps = 22;
+
+/// Operand words following opcode `op`; -1 for an unknown opcode.
+int operandCount(int32_t op);
+/// One letter per operand word of `op`: c cb id, e expr index, b position in
+/// the dispatch's buffers, s semaphore, n tile count of a CB op, v loop
+/// variable, p loop end pc, r raw word (f32 bits or a count), B binary op,
+/// G broadcast, U unary op, R reduce op, D reduce dim, A accumulate flag.
+const char *operandKinds(int32_t op);
+/// Upper-case mnemonic ("CB_WAIT"); "?" for an unknown opcode.
+const char *opName(int32_t op);
+
+enum class BinaryOp : int32_t { Add = 0, Sub = 1, Mul = 2, Max = 3 };
+enum class Broadcast : int32_t { None = 0, Rows = 1, Cols = 2, Scalar = 3 };
+enum class UnaryOp : int32_t {
+  Relu = 0, Exp = 1, Reciprocal = 2, Negate = 3, Scale = 4, AddScalar = 5
+};
+enum class ReduceOp : int32_t { Sum = 0, Max = 1 };
+inline constexpr int32_t kNumBinaryOps = 4, kNumBroadcasts = 4,
+                         kNumUnaryOps = 6, kNumReduceOps = 2;
+
+/// The fixed variables every kernel sees; loop counters start at kFirstLoopVar.
+enum Var : int { VarCoreX = 0, VarCoreY = 1, VarCoreIndex = 2, VarNumCores = 3 };
+inline constexpr int kFirstLoopVar = 4;
+
+enum class ExprTag : int64_t {
+  Const = 0, Var = 1, Add = 2, Mul = 3, FloorDiv = 4, Mod = 5, CeilDiv = 6
+};
+/// Deepest evaluation stack a verified expression may need.
+inline constexpr int kMaxExprDepth = 64;
+
+/// Static check of a postfix program of `pairs` (tag, operand) pairs: known
+/// tags, variables below `numVars`, no stack underflow, depth at most
+/// kMaxExprDepth, exactly one value left.
+bool checkExpr(const int64_t *code, size_t pairs, uint32_t numVars,
+               std::string &error);
+
+/// Evaluates a checked expression. Fails (with `error`) on a divisor <= 0 or
+/// on 64-bit overflow.
+bool evalExpr(const int64_t *code, size_t pairs, const int64_t *vars,
+              int64_t &result, std::string &error);
+
+} // namespace tessel::rt
+
+#endif

@@ -1,0 +1,52 @@
+//===- Simulator.h - Running a binary on the simulated chip ---------------===//
+//
+// The simulator executes the kernels' bytecode, core thread by core thread,
+// in the order of their simulated time. It is functional (values rounded to
+// every data format they pass through) and timed (NoC, DRAM, compute costs).
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_RUNTIME_SIMULATOR_H
+#define TESSEL_RUNTIME_SIMULATOR_H
+
+#include "tessel/runtime/Binary.h"
+#include "tessel/runtime/Perf.h"
+#include "tessel/runtime/Trace.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tessel::rt {
+
+/// A host tensor: row-major f32 values of a logical shape.
+struct HostTensor {
+  std::string name;
+  std::vector<int64_t> shape;
+  std::vector<float> data;
+};
+
+struct SimOptions {
+  /// Instructions one dispatch may execute (all cores together) before the
+  /// run is stopped: a malformed loop cannot hang the runtime.
+  uint64_t instructionBudget = 4'000'000'000ull;
+  /// Record a Chrome trace into RunResult::trace.
+  bool trace = false;
+  /// Bytes of host memory DRAM buffers may take in the simulator.
+  uint64_t maxHostBytes = 8ull << 30;
+};
+
+struct RunResult {
+  std::vector<HostTensor> outputs;
+  PerfReport perf;
+  TraceLog trace;
+};
+
+/// Runs `binary` with `inputs` in the binary's input order. Input shapes must
+/// equal the signatures'. On failure returns false with a one-line `error`
+/// (bad input, runtime fault in a kernel, deadlock, budget exceeded).
+bool runBinary(const LoadedBinary &binary, const std::vector<HostTensor> &inputs,
+               const SimOptions &options, RunResult &result, std::string &error);
+
+} // namespace tessel::rt
+
+#endif

@@ -1,0 +1,130 @@
+//===- Bytecode.cpp - Opcode table and expression evaluation --------------===//
+#include "tessel/runtime/Bytecode.h"
+
+namespace tessel::rt {
+
+namespace {
+struct OpInfo {
+  const char *name;
+  int operands;
+};
+const OpInfo kOps[kNumOps] = {
+    {"END_LOOP", 0},   {"LOOP", 3},        {"CB_RESERVE", 2}, {"CB_PUSH", 2},
+    {"CB_WAIT", 2},    {"CB_POP", 2},      {"NOC_READ", 4},   {"NOC_WRITE", 4},
+    {"NOC_BARRIER", 0}, {"DST_ACQUIRE", 0}, {"DST_RELEASE", 0}, {"MATMUL", 5},
+    {"BINARY", 7},     {"UNARY", 3},       {"COPY", 3},       {"TRANSPOSE", 3},
+    {"REDUCE", 6},     {"MASK", 4},        {"PACK", 3},       {"SEM_WAIT", 2},
+    {"SEM_INC", 4},    {"NOC_MCAST", 7},
+};
+// See operandKinds() in Bytecode.h for the letters.
+const char *const kOperandKinds[kNumOps] = {
+    "",       "vep",  "cn",  "cn",      "cn",      "cn",  "bece", "cebe",
+    "",       "",     "",    "cecee",   "BGcecee", "Uer", "cee",  "cee",
+    "RDAcee", "eeer", "ece", "se",      "eesr",    "ceeeeee",
+};
+} // namespace
+
+const char *operandKinds(int32_t op) {
+  return op >= 0 && op < kNumOps ? kOperandKinds[op] : "";
+}
+
+int operandCount(int32_t op) {
+  return op >= 0 && op < kNumOps ? kOps[op].operands : -1;
+}
+
+const char *opName(int32_t op) {
+  return op >= 0 && op < kNumOps ? kOps[op].name : "?";
+}
+
+bool checkExpr(const int64_t *code, size_t pairs, uint32_t numVars,
+               std::string &error) {
+  int depth = 0;
+  for (size_t i = 0; i < pairs; ++i) {
+    int64_t tag = code[2 * i], operand = code[2 * i + 1];
+    switch (ExprTag(tag)) {
+    case ExprTag::Const:
+      ++depth;
+      break;
+    case ExprTag::Var:
+      if (operand < 0 || operand >= int64_t(numVars)) {
+        error = "variable " + std::to_string(operand) + " out of range (" +
+                std::to_string(numVars) + " variables)";
+        return false;
+      }
+      ++depth;
+      break;
+    case ExprTag::Add:
+    case ExprTag::Mul:
+    case ExprTag::FloorDiv:
+    case ExprTag::Mod:
+    case ExprTag::CeilDiv:
+      if (depth < 2) {
+        error = "stack underflow at term " + std::to_string(i);
+        return false;
+      }
+      --depth;
+      break;
+    default:
+      error = "unknown tag " + std::to_string(tag) + " at term " + std::to_string(i);
+      return false;
+    }
+    if (depth > kMaxExprDepth) {
+      error = "deeper than " + std::to_string(kMaxExprDepth) + " values";
+      return false;
+    }
+  }
+  if (depth != 1) {
+    error = "leaves " + std::to_string(depth) + " values instead of 1";
+    return false;
+  }
+  return true;
+}
+
+bool evalExpr(const int64_t *code, size_t pairs, const int64_t *vars,
+              int64_t &result, std::string &error) {
+  int64_t stack[kMaxExprDepth];
+  int sp = 0;
+  for (size_t i = 0; i < pairs; ++i) {
+    int64_t tag = code[2 * i], operand = code[2 * i + 1];
+    if (tag == int64_t(ExprTag::Const) || tag == int64_t(ExprTag::Var)) {
+      stack[sp++] = tag == int64_t(ExprTag::Const) ? operand : vars[operand];
+      continue;
+    }
+    int64_t b = stack[--sp], a = stack[sp - 1], r = 0;
+    bool overflow = false;
+    switch (ExprTag(tag)) {
+    case ExprTag::Add:
+      overflow = __builtin_add_overflow(a, b, &r);
+      break;
+    case ExprTag::Mul:
+      overflow = __builtin_mul_overflow(a, b, &r);
+      break;
+    default: {
+      if (b <= 0) {
+        error = "expression divides by " + std::to_string(b);
+        return false;
+      }
+      int64_t q = a / b, m = a % b;
+      if (m < 0) { // C++ truncates toward zero; the bytecode floors.
+        m += b;
+        --q;
+      }
+      if (ExprTag(tag) == ExprTag::FloorDiv)
+        r = q;
+      else if (ExprTag(tag) == ExprTag::Mod)
+        r = m;
+      else
+        r = m ? q + 1 : q;
+    }
+    }
+    if (overflow) {
+      error = "expression overflows 64 bits";
+      return false;
+    }
+    stack[sp - 1] = r;
+  }
+  result = stack[0];
+  return true;
+}
+
+} // namespace tessel::rt

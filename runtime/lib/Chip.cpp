@@ -1,0 +1,144 @@
+//===- Chip.cpp - Chip descriptor files -----------------------------------===//
+#include "tessel/runtime/Chip.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace tessel::rt {
+
+std::string chipsDirectory() {
+  if (const char *env = std::getenv("TESSEL_CHIPS_DIR"); env && *env)
+    return env;
+  return TESSEL_CHIPS_DIR;
+}
+
+namespace {
+
+// One entry per key of a descriptor; `minimum` rejects values that would
+// make the simulator divide by zero or build an empty grid.
+struct KeySpec {
+  const char *key;
+  int64_t minimum;
+  int64_t ChipDesc::*wide;
+  int ChipDesc::*narrow;
+};
+
+const KeySpec kKeys[] = {
+    {"grid_x", 1, nullptr, &ChipDesc::gridX},
+    {"grid_y", 1, nullptr, &ChipDesc::gridY},
+    {"clock_mhz", 1, &ChipDesc::clockMhz, nullptr},
+    {"l1_bytes", 1, &ChipDesc::l1Bytes, nullptr},
+    {"l1_reserved_bytes", 0, &ChipDesc::l1ReservedBytes, nullptr},
+    {"dram_channels", 1, nullptr, &ChipDesc::dramChannels},
+    {"dram_channel_bytes", 1, &ChipDesc::dramChannelBytes, nullptr},
+    {"dram_channel_bytes_per_cycle", 1, &ChipDesc::dramChannelBytesPerCycle, nullptr},
+    {"dram_latency_cycles", 0, &ChipDesc::dramLatencyCycles, nullptr},
+    {"noc_flit_bytes", 1, &ChipDesc::nocFlitBytes, nullptr},
+    {"noc_hop_cycles", 0, &ChipDesc::nocHopCycles, nullptr},
+    {"noc_max_packet_bytes", 1, &ChipDesc::nocMaxPacketBytes, nullptr},
+    {"matmul_macs_per_cycle", 1, &ChipDesc::matmulMacsPerCycle, nullptr},
+    {"dst_tiles_bf16", 1, nullptr, &ChipDesc::dstTilesBf16},
+    {"dst_tiles_f32", 1, nullptr, &ChipDesc::dstTilesF32},
+    {"fpu_add_flops_per_cycle", 1, &ChipDesc::fpuAddFlopsPerCycle, nullptr},
+    {"fpu_mul_flops_per_cycle", 1, &ChipDesc::fpuMulFlopsPerCycle, nullptr},
+    {"sfpu_lanes", 1, &ChipDesc::sfpuLanes, nullptr},
+    {"unpack_bytes_per_cycle", 1, &ChipDesc::unpackBytesPerCycle, nullptr},
+    {"pack_bytes_per_cycle", 1, &ChipDesc::packBytesPerCycle, nullptr},
+};
+
+std::string trim(const std::string &s) {
+  size_t b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos)
+    return "";
+  size_t e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+bool isPath(const std::string &s) {
+  return s.find('/') != std::string::npos ||
+         (s.size() >= 5 && s.compare(s.size() - 5, 5, ".chip") == 0);
+}
+
+} // namespace
+
+bool loadChip(const std::string &nameOrPath, ChipDesc &out, std::string &error) {
+  std::string path = isPath(nameOrPath)
+                         ? nameOrPath
+                         : chipsDirectory() + "/" + nameOrPath + ".chip";
+  std::ifstream in(path);
+  if (!in) {
+    error = isPath(nameOrPath)
+                ? "cannot open chip descriptor '" + path + "'"
+                : "unknown chip '" + nameOrPath + "' (no " + path + ")";
+    return false;
+  }
+  ChipDesc chip;
+  std::map<std::string, int> seen;
+  std::string line;
+  for (int lineNo = 1; std::getline(in, line); ++lineNo) {
+    if (size_t hash = line.find('#'); hash != std::string::npos)
+      line.resize(hash);
+    line = trim(line);
+    if (line.empty())
+      continue;
+    std::string where = path + ":" + std::to_string(lineNo);
+    size_t eq = line.find('=');
+    if (eq == std::string::npos) {
+      error = where + ": expected 'key = value', got '" + line + "'";
+      return false;
+    }
+    std::string key = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
+    if (seen.count(key)) {
+      error = where + ": key '" + key + "' given twice";
+      return false;
+    }
+    seen[key] = lineNo;
+    if (key == "name") {
+      chip.name = value;
+      continue;
+    }
+    const KeySpec *spec = nullptr;
+    for (const KeySpec &k : kKeys)
+      if (key == k.key)
+        spec = &k;
+    if (!spec) {
+      error = where + ": unknown key '" + key + "'";
+      return false;
+    }
+    errno = 0;
+    char *end = nullptr;
+    long long v = std::strtoll(value.c_str(), &end, 10);
+    if (value.empty() || *end || errno == ERANGE) {
+      error = where + ": value of '" + key + "' is not an integer: '" + value + "'";
+      return false;
+    }
+    if (v < spec->minimum || (spec->narrow && v > (1 << 20))) {
+      error = where + ": value of '" + key + "' is out of range: " + value;
+      return false;
+    }
+    if (spec->wide)
+      chip.*(spec->wide) = v;
+    else
+      chip.*(spec->narrow) = int(v);
+  }
+  if (!seen.count("name")) {
+    error = path + ": missing key 'name'";
+    return false;
+  }
+  for (const KeySpec &k : kKeys)
+    if (!seen.count(k.key)) {
+      error = path + ": missing key '" + k.key + "'";
+      return false;
+    }
+  if (chip.l1ReservedBytes >= chip.l1Bytes) {
+    error = path + ": l1_reserved_bytes must be below l1_bytes";
+    return false;
+  }
+  out = chip;
+  return true;
+}
+
+} // namespace tessel::rt

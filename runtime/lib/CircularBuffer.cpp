@@ -1,0 +1,53 @@
+//===- CircularBuffer.cpp - One core's circular buffer in L1 --------------===//
+#include "CircularBuffer.h"
+
+#include <algorithm>
+
+namespace tessel::rt {
+
+CircularBuffer::CircularBuffer(uint32_t id, DataFormat format, int numTiles)
+    : cbId(id), fmt(format), numTiles(numTiles),
+      data(size_t(numTiles) * kTileElems, 0.0f), readyTime(size_t(numTiles), 0),
+      freeTime(size_t(numTiles), 0) {}
+
+int64_t CircularBuffer::freedAt(int n) const {
+  int64_t t = 0;
+  for (int i = 0; i < n; ++i)
+    t = std::max(t, freeTime[size_t((writePtr + i) % numTiles)]);
+  return t;
+}
+
+int64_t CircularBuffer::publishedAt(int n) const {
+  int64_t t = 0;
+  for (int i = 0; i < n; ++i)
+    t = std::max(t, readyTime[size_t((readPtr + i) % numTiles)]);
+  return t;
+}
+
+void CircularBuffer::push(int n, int64_t time) {
+  for (int i = 0; i < n; ++i)
+    readyTime[size_t((writePtr + i) % numTiles)] = time;
+  writePtr = (writePtr + n) % numTiles;
+  occupied += n;
+}
+
+void CircularBuffer::pop(int n, int64_t time) {
+  for (int i = 0; i < n; ++i)
+    freeTime[size_t((readPtr + i) % numTiles)] = time;
+  readPtr = (readPtr + n) % numTiles;
+  occupied -= n;
+}
+
+float *CircularBuffer::writeSlot(int64_t rel) {
+  if (rel < 0 || rel >= freeSlots())
+    return nullptr;
+  return data.data() + size_t((writePtr + rel) % numTiles) * kTileElems;
+}
+
+const float *CircularBuffer::readSlot(int64_t rel) const {
+  if (rel < 0 || rel >= occupied)
+    return nullptr;
+  return data.data() + size_t((readPtr + rel) % numTiles) * kTileElems;
+}
+
+} // namespace tessel::rt

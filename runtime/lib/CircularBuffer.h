@@ -1,0 +1,53 @@
+//===- CircularBuffer.h - One core's circular buffer in L1 ----------------===//
+//
+// A ring of `numTiles` slots with tt-metal semantics. Each slot remembers when
+// it was last published (push) and freed (pop), so a thread that waits for it
+// resumes at the time the other side made it available.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_RUNTIME_LIB_CIRCULARBUFFER_H
+#define TESSEL_RUNTIME_LIB_CIRCULARBUFFER_H
+
+#include "tessel/runtime/Formats.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace tessel::rt {
+
+class CircularBuffer {
+public:
+  CircularBuffer(uint32_t id, DataFormat format, int numTiles);
+
+  uint32_t id() const { return cbId; }
+  DataFormat format() const { return fmt; }
+  int capacity() const { return numTiles; }
+  int published() const { return occupied; }
+  int freeSlots() const { return numTiles - occupied; }
+
+  /// Latest time at which the next `n` write slots were freed.
+  int64_t freedAt(int n) const;
+  /// Latest time at which the next `n` readable tiles were published.
+  int64_t publishedAt(int n) const;
+  void push(int n, int64_t time);
+  void pop(int n, int64_t time);
+
+  /// Slot `rel` after the write pointer (producer side); nullptr when it is
+  /// not a free slot, i.e. writing it would clobber unconsumed data.
+  float *writeSlot(int64_t rel);
+  /// Slot `rel` after the read pointer (consumer side); nullptr when it is
+  /// not a published tile.
+  const float *readSlot(int64_t rel) const;
+
+private:
+  uint32_t cbId;
+  DataFormat fmt;
+  int numTiles;
+  int readPtr = 0, writePtr = 0, occupied = 0;
+  std::vector<float> data;
+  std::vector<int64_t> readyTime, freeTime;
+};
+
+} // namespace tessel::rt
+
+#endif

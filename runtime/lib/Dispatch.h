@@ -1,0 +1,126 @@
+//===- Dispatch.h - Running one dispatch on the simulated cores -----------===//
+//
+// A DispatchRunner owns the per-core state of one dispatch (circular buffers,
+// semaphores, Dst, three threads per core) and runs the threads' bytecode in
+// simulated-time order (Scheduler.cpp); KernelVM.cpp executes instructions.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_RUNTIME_LIB_DISPATCH_H
+#define TESSEL_RUNTIME_LIB_DISPATCH_H
+
+#include "CircularBuffer.h"
+#include "Dram.h"
+#include "Noc.h"
+
+#include "tessel/runtime/Binary.h"
+#include "tessel/runtime/Bytecode.h"
+#include "tessel/runtime/Perf.h"
+#include "tessel/runtime/Trace.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tessel::rt {
+
+/// A kernel prepared for execution: CB ids and dispatch buffer positions in
+/// the code are replaced by CB indices and buffer ids.
+struct KernelProgram {
+  ttb::ThreadKind kind;
+  uint32_t numVars;
+  std::vector<int32_t> code;
+  std::vector<std::pair<const int64_t *, size_t>> exprs; // (code, pairs)
+};
+
+struct Core;
+
+struct Thread {
+  enum class State { Ready, Blocked, Done };
+  Core *core = nullptr;
+  const KernelProgram *program = nullptr;
+  int kind = 0; // ThreadKind as int: trace tid
+  size_t pc = 0;
+  std::vector<int64_t> vars;
+  struct Loop {
+    int var;
+    int64_t count;
+    size_t body;
+    int64_t iteration;
+  };
+  std::vector<Loop> loops;
+  int64_t time = 0;    // local simulated time (cycles)
+  int64_t pending = 0; // when this thread's outstanding NoC transfers land
+  State state = State::Ready;
+  bool dstHeld = false;
+};
+
+struct Core {
+  int x = 0, y = 0;   // absolute grid coordinates
+  int rx = 0, ry = 0; // relative to the dispatch's range
+  std::vector<CircularBuffer> cbs;
+  std::vector<int64_t> sem, semTime;
+  std::vector<float> dst;
+  std::vector<Thread> threads;
+};
+
+/// Everything that outlives one dispatch.
+struct ChipState {
+  const ChipDesc &chip;
+  const ttb::Binary &binary;
+  DramStorage dram;
+  NocModel noc;
+  DramTiming dramTiming;
+  TraceLog *trace = nullptr;
+  uint64_t instructionBudget = 0;
+  ChipState(const ChipDesc &chip, const ttb::Binary &binary)
+      : chip(chip), binary(binary), noc(chip), dramTiming(chip) {}
+};
+
+class DispatchRunner {
+public:
+  DispatchRunner(ChipState &state, const ttb::Dispatch &dispatch,
+                 int64_t startCycle);
+  /// Runs all threads to completion. Fills `perf`; false with `error` on a
+  /// runtime fault, deadlock or exhausted instruction budget.
+  bool run(DispatchPerf &perf, std::string &error);
+
+private:
+  enum class Step { Ran, Blocked, Failed };
+
+  ChipState &state;
+  const ChipDesc &chip;
+  const ttb::Dispatch &dispatch;
+  int64_t startCycle;
+  int width = 0, height = 0;
+  int dstTiles = 0;
+  ttb::DataFormat dstFormat;
+  std::vector<KernelProgram> programs;
+  std::vector<Core> cores;
+  std::vector<Thread *> woken;
+  std::string fault;
+  DispatchPerf stats;
+
+  void buildPrograms();
+  void buildCores();
+  std::string describe(const Thread &t) const;
+  std::string waitReason(const Thread &t) const;
+
+  // KernelVM.cpp
+  Step step(Thread &t);
+  bool expr(Thread &t, int32_t index, int64_t &value);
+  bool fail(Thread &t, const std::string &msg);
+  void wake(Core &core);
+  Core *coreAt(Thread &t, int64_t rx, int64_t ry);
+  float *dstTile(Thread &t, int64_t index);
+  Step execCb(Thread &t, Op op, const int32_t *w);
+  Step execNoc(Thread &t, Op op, const int32_t *w);
+  Step execSem(Thread &t, Op op, const int32_t *w);
+  Step execMath(Thread &t, Op op, const int32_t *w);
+  void busy(Thread &t, int64_t cycles, const char *what);
+  void waited(Thread &t, int64_t until, const char *what);
+};
+
+} // namespace tessel::rt
+
+#endif

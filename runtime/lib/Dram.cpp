@@ -1,0 +1,28 @@
+//===- Dram.cpp - DRAM contents and channel timing ------------------------===//
+#include "Dram.h"
+
+#include <algorithm>
+
+namespace tessel::rt {
+
+void DramStorage::init(const std::vector<int64_t> &tilesPerBuffer) {
+  tileCounts = tilesPerBuffer;
+  data.assign(tilesPerBuffer.size(), {});
+}
+
+float *DramStorage::tile(uint32_t id, int64_t t) {
+  std::vector<float> &buf = data[id];
+  if (buf.empty())
+    buf.assign(size_t(tileCounts[id] * kTileElems), 0.0f);
+  return buf.data() + t * kTileElems;
+}
+
+int64_t DramTiming::serve(int channel, int64_t arrive, int64_t bytes) {
+  int64_t start = std::max(arrive, busy[size_t(channel)]);
+  int64_t done = start + (bytes + chip.dramChannelBytesPerCycle - 1) /
+                             chip.dramChannelBytesPerCycle;
+  busy[size_t(channel)] = done;
+  return done;
+}
+
+} // namespace tessel::rt

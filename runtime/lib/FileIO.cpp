@@ -1,0 +1,51 @@
+//===- FileIO.cpp - Whole-file reads and atomic writes --------------------===//
+#include "tessel/runtime/FileIO.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <unistd.h>
+
+namespace tessel::rt {
+
+bool readFile(const std::string &path, std::vector<uint8_t> &out,
+              std::string &error) {
+  FILE *f = std::fopen(path.c_str(), "rb");
+  if (!f) {
+    error = "cannot open '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  out.clear();
+  uint8_t chunk[1 << 16];
+  size_t n;
+  while ((n = std::fread(chunk, 1, sizeof(chunk), f)) > 0)
+    out.insert(out.end(), chunk, chunk + n);
+  bool failed = std::ferror(f);
+  std::fclose(f);
+  if (failed) {
+    error = "cannot read '" + path + "'";
+    return false;
+  }
+  return true;
+}
+
+bool writeFileAtomically(const std::string &path, const void *data,
+                         size_t size, std::string &error) {
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  FILE *f = std::fopen(tmp.c_str(), "wb");
+  if (!f) {
+    error = "cannot write '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  bool ok = std::fwrite(data, 1, size, f) == size;
+  ok &= std::fflush(f) == 0;
+  ok &= std::fclose(f) == 0;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    error = "cannot write '" + path + "': " + std::strerror(errno);
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+} // namespace tessel::rt

@@ -1,0 +1,440 @@
+//===- KernelVM.cpp - Executing one kernel instruction --------------------===//
+//
+// Data moves and math happen when the instruction executes; the timing model
+// only decides when the thread (and whoever waits on it) may go on. Control,
+// CB, semaphore and NoC-issue instructions cost one RISC-V cycle; tile math
+// costs what Compute.cpp says.
+//
+//===----------------------------------------------------------------------===//
+#include "Compute.h"
+#include "Dispatch.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace tessel::rt {
+
+namespace {
+float floatFromBits(int32_t w) {
+  float f;
+  std::memcpy(&f, &w, 4);
+  return f;
+}
+} // namespace
+
+bool DispatchRunner::fail(Thread &t, const std::string &msg) {
+  fault = describe(t) + ": " + msg;
+  return false;
+}
+
+bool DispatchRunner::expr(Thread &t, int32_t index, int64_t &value) {
+  const auto &e = t.program->exprs[size_t(index)];
+  std::string why;
+  if (!evalExpr(e.first, e.second, t.vars.data(), value, why))
+    return fail(t, "expr " + std::to_string(index) + ": " + why);
+  return true;
+}
+
+void DispatchRunner::busy(Thread &t, int64_t cycles, const char *what) {
+  if (state.trace && cycles > 0)
+    state.trace->add(1 + t.core->y * chip.gridX + t.core->x, t.kind,
+                     startCycle + t.time, cycles, what);
+  t.time += cycles;
+}
+
+void DispatchRunner::waited(Thread &t, int64_t until, const char *what) {
+  if (until <= t.time)
+    return;
+  if (state.trace)
+    state.trace->add(1 + t.core->y * chip.gridX + t.core->x, t.kind,
+                     startCycle + t.time, until - t.time,
+                     std::string("wait ") + what);
+  t.time = until;
+}
+
+void DispatchRunner::wake(Core &core) {
+  for (Thread &other : core.threads)
+    if (other.state == Thread::State::Blocked) {
+      other.state = Thread::State::Ready;
+      woken.push_back(&other);
+    }
+}
+
+Core *DispatchRunner::coreAt(Thread &t, int64_t rx, int64_t ry) {
+  if (rx < 0 || ry < 0 || rx >= width || ry >= height) {
+    fail(t, "core (" + std::to_string(rx) + "," + std::to_string(ry) +
+                ") is outside the dispatch's " + std::to_string(width) + "x" +
+                std::to_string(height) + " range");
+    return nullptr;
+  }
+  return &cores[size_t(ry * width + rx)];
+}
+
+float *DispatchRunner::dstTile(Thread &t, int64_t index) {
+  if (!t.dstHeld) {
+    fail(t, "Dst used without DST_ACQUIRE");
+    return nullptr;
+  }
+  if (index < 0 || index >= dstTiles) {
+    fail(t, "Dst index " + std::to_string(index) + " out of range (" +
+                std::to_string(dstTiles) + " " + formatName(dstFormat) + " tiles)");
+    return nullptr;
+  }
+  return t.core->dst.data() + index * kTileElems;
+}
+
+DispatchRunner::Step DispatchRunner::step(Thread &t) {
+  const int32_t *w = t.program->code.data() + t.pc + 1;
+  Op op = Op(t.program->code[t.pc]);
+  switch (op) {
+  case Op::Loop: {
+    int64_t count;
+    if (!expr(t, w[1], count))
+      return Step::Failed;
+    if (count <= 0) {
+      t.pc = size_t(w[2]);
+    } else {
+      t.vars[size_t(w[0])] = 0;
+      t.loops.push_back({w[0], count, t.pc + 4, 0});
+      t.pc += 4;
+    }
+    busy(t, 1, "LOOP");
+    return Step::Ran;
+  }
+  case Op::EndLoop: {
+    Thread::Loop &loop = t.loops.back();
+    // The iteration count lives in the frame so a body that reuses the
+    // variable cannot derail the loop.
+    int64_t next = ++loop.iteration;
+    if (next < loop.count) {
+      t.vars[size_t(loop.var)] = next;
+      t.pc = loop.body;
+    } else {
+      t.loops.pop_back();
+      t.pc += 1;
+    }
+    busy(t, 1, "LOOP");
+    return Step::Ran;
+  }
+  case Op::CbReserve:
+  case Op::CbPush:
+  case Op::CbWait:
+  case Op::CbPop:
+    return execCb(t, op, w);
+  case Op::NocRead:
+  case Op::NocWrite:
+  case Op::NocBarrier:
+  case Op::NocMcast:
+    return execNoc(t, op, w);
+  case Op::SemWait:
+  case Op::SemInc:
+    return execSem(t, op, w);
+  case Op::DstAcquire:
+    if (t.dstHeld) {
+      fail(t, "DST_ACQUIRE while Dst is already held");
+      return Step::Failed;
+    }
+    t.dstHeld = true;
+    std::fill(t.core->dst.begin(), t.core->dst.end(), 0.0f);
+    busy(t, 1, "DST");
+    t.pc += 1;
+    return Step::Ran;
+  case Op::DstRelease:
+    if (!t.dstHeld) {
+      fail(t, "DST_RELEASE without DST_ACQUIRE");
+      return Step::Failed;
+    }
+    t.dstHeld = false;
+    busy(t, 1, "DST");
+    t.pc += 1;
+    return Step::Ran;
+  default:
+    return execMath(t, op, w);
+  }
+}
+
+DispatchRunner::Step DispatchRunner::execCb(Thread &t, Op op, const int32_t *w) {
+  CircularBuffer &cb = t.core->cbs[size_t(w[0])];
+  int n = w[1];
+  switch (op) {
+  case Op::CbReserve:
+    if (cb.freeSlots() < n)
+      return Step::Blocked;
+    waited(t, cb.freedAt(n), "CB_RESERVE");
+    break;
+  case Op::CbWait:
+    if (cb.published() < n)
+      return Step::Blocked;
+    waited(t, cb.publishedAt(n), "CB_WAIT");
+    break;
+  case Op::CbPush:
+    if (cb.freeSlots() < n) {
+      fail(t, "CB_PUSH of " + std::to_string(n) + " tiles on cb " +
+                  std::to_string(cb.id()) + " with only " +
+                  std::to_string(cb.freeSlots()) + " free slots");
+      return Step::Failed;
+    }
+    cb.push(n, t.time);
+    wake(*t.core);
+    break;
+  default:
+    if (cb.published() < n) {
+      fail(t, "CB_POP of " + std::to_string(n) + " tiles on cb " +
+                  std::to_string(cb.id()) + " with only " +
+                  std::to_string(cb.published()) + " published");
+      return Step::Failed;
+    }
+    cb.pop(n, t.time);
+    wake(*t.core);
+    break;
+  }
+  busy(t, 1, "CB");
+  t.pc += 3;
+  return Step::Ran;
+}
+
+DispatchRunner::Step DispatchRunner::execSem(Thread &t, Op op, const int32_t *w) {
+  if (op == Op::SemWait) {
+    int64_t value;
+    if (!expr(t, w[1], value))
+      return Step::Failed;
+    size_t s = size_t(w[0]);
+    if (t.core->sem[s] < value)
+      return Step::Blocked;
+    t.core->sem[s] -= value;
+    waited(t, t.core->semTime[s], "SEM_WAIT");
+    busy(t, 1, "SEM");
+    t.pc += 3;
+    return Step::Ran;
+  }
+  int64_t x, y;
+  if (!expr(t, w[0], x) || !expr(t, w[1], y))
+    return Step::Failed;
+  Core *dest = coreAt(t, x, y);
+  if (!dest)
+    return Step::Failed;
+  // A semaphore increment is one small posted write on NoC1.
+  int64_t arrival =
+      t.time + 1 +
+      state.noc.hops(1, state.noc.worker(t.core->x, t.core->y),
+                     state.noc.worker(dest->x, dest->y)) * chip.nocHopCycles;
+  size_t s = size_t(w[2]);
+  dest->sem[s] += int64_t(w[3]);
+  dest->semTime[s] = std::max(dest->semTime[s], arrival);
+  t.pending = std::max(t.pending, arrival);
+  wake(*dest);
+  busy(t, 1, "SEM");
+  t.pc += 5;
+  return Step::Ran;
+}
+
+DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w) {
+  NocModel &noc = state.noc;
+  NocNode self = noc.worker(t.core->x, t.core->y);
+  if (op == Op::NocBarrier) {
+    waited(t, t.pending, "NOC_BARRIER");
+    busy(t, 1, "NOC");
+    t.pc += 1;
+    return Step::Ran;
+  }
+  if (op == Op::NocRead || op == Op::NocWrite) {
+    bool read = op == Op::NocRead;
+    uint32_t buf = uint32_t(read ? w[0] : w[2]);
+    CircularBuffer &cb = t.core->cbs[size_t(read ? w[2] : w[0])];
+    int64_t tile, slot;
+    if (!expr(t, read ? w[1] : w[3], tile) || !expr(t, read ? w[3] : w[1], slot))
+      return Step::Failed;
+    if (tile < 0 || tile >= state.dram.tiles(buf)) {
+      const ttb::Buffer *b = state.binary.buffers()->Get(buf);
+      fail(t, "tile " + std::to_string(tile) + " out of range of buffer " +
+                  std::to_string(buf) + " '" + (b->name() ? b->name()->str() : "") +
+                  "' (" + std::to_string(state.dram.tiles(buf)) + " tiles)");
+      return Step::Failed;
+    }
+    int64_t bytes = tileBytes(cb.format());
+    int channel = int(tile % chip.dramChannels);
+    NocNode dram = noc.dramChannel(channel);
+    float *dramTile = state.dram.tile(buf, tile);
+    int64_t landed;
+    if (read) {
+      float *slotData = cb.writeSlot(slot);
+      if (!slotData) {
+        fail(t, "NOC_READ into slot " + std::to_string(slot) + " of cb " +
+                    std::to_string(cb.id()) + " which has " +
+                    std::to_string(cb.freeSlots()) + " free slots");
+        return Step::Failed;
+      }
+      std::memcpy(slotData, dramTile, sizeof(float) * kTileElems);
+      // Request to the channel on NoC0, channel streams + latency, data back.
+      int64_t request = t.time + noc.hops(0, self, dram) * chip.nocHopCycles;
+      int64_t ready = state.dramTiming.serve(channel, request, bytes) +
+                      state.dramTiming.latency();
+      landed = noc.send(0, dram, self, ready, bytes);
+      stats.dramBytesRead += bytes;
+    } else {
+      const float *slotData = cb.readSlot(slot);
+      if (!slotData) {
+        fail(t, "NOC_WRITE from slot " + std::to_string(slot) + " of cb " +
+                    std::to_string(cb.id()) + " which has " +
+                    std::to_string(cb.published()) + " published tiles");
+        return Step::Failed;
+      }
+      std::memcpy(dramTile, slotData, sizeof(float) * kTileElems);
+      int64_t arrive = noc.send(1, self, dram, t.time, bytes);
+      // The write counts as landed when the channel has absorbed it and the
+      // acknowledgement is back.
+      landed = state.dramTiming.serve(channel, arrive, bytes) +
+               noc.hops(0, dram, self) * chip.nocHopCycles;
+      stats.dramBytesWritten += bytes;
+    }
+    stats.nocBytes += bytes;
+    t.pending = std::max(t.pending, landed);
+    busy(t, 1, "NOC");
+    t.pc += 5;
+    return Step::Ran;
+  }
+  // NOC_MCAST cb, slot, x0, y0, x1, y1, dst_slot
+  CircularBuffer &cb = t.core->cbs[size_t(w[0])];
+  int64_t v[6];
+  for (int i = 0; i < 6; ++i)
+    if (!expr(t, w[1 + i], v[i]))
+      return Step::Failed;
+  const float *src = cb.readSlot(v[0]);
+  if (!src) {
+    fail(t, "NOC_MCAST from slot " + std::to_string(v[0]) + " of cb " +
+                std::to_string(cb.id()) + " which has " +
+                std::to_string(cb.published()) + " published tiles");
+    return Step::Failed;
+  }
+  if (v[1] > v[3] || v[2] > v[4]) {
+    fail(t, "NOC_MCAST to an empty rectangle");
+    return Step::Failed;
+  }
+  std::vector<NocNode> nodes;
+  for (int64_t y = v[2]; y <= v[4]; ++y)
+    for (int64_t x = v[1]; x <= v[3]; ++x) {
+      Core *dest = coreAt(t, x, y);
+      if (!dest)
+        return Step::Failed;
+      float *slotData = dest->cbs[size_t(w[0])].writeSlot(v[5]);
+      if (!slotData) {
+        fail(t, "NOC_MCAST into slot " + std::to_string(v[5]) + " of cb " +
+                    std::to_string(cb.id()) + " on core (" + std::to_string(x) +
+                    "," + std::to_string(y) + ") which is not a free slot");
+        return Step::Failed;
+      }
+      if (slotData != src)
+        std::memcpy(slotData, src, sizeof(float) * kTileElems);
+      nodes.push_back(noc.worker(dest->x, dest->y));
+    }
+  int64_t bytes = tileBytes(cb.format());
+  for (int64_t arrival : noc.multicast(1, self, nodes, t.time, bytes))
+    t.pending = std::max(t.pending, arrival);
+  stats.nocBytes += bytes;
+  busy(t, 1, "NOC");
+  t.pc += 8;
+  return Step::Ran;
+}
+
+DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w) {
+  auto operand = [&](int32_t cbIndex, int32_t slotExpr,
+                     const float *&data) -> bool {
+    int64_t slot;
+    if (!expr(t, slotExpr, slot))
+      return false;
+    const CircularBuffer &cb = t.core->cbs[size_t(cbIndex)];
+    data = cb.readSlot(slot);
+    if (!data)
+      return fail(t, std::string(opName(int32_t(op))) + " reads slot " +
+                         std::to_string(slot) + " of cb " + std::to_string(cb.id()) +
+                         " which has " + std::to_string(cb.published()) +
+                         " published tiles");
+    return true;
+  };
+  auto dstOperand = [&](int32_t dstExpr, float *&data) -> bool {
+    int64_t index;
+    if (!expr(t, dstExpr, index))
+      return false;
+    data = dstTile(t, index);
+    return data != nullptr;
+  };
+  auto fmtOf = [&](int32_t cbIndex) { return t.core->cbs[size_t(cbIndex)].format(); };
+  ttb::MathFidelity fidelity = dispatch.fidelity();
+  const float *a = nullptr, *b = nullptr;
+  float *d = nullptr;
+  int64_t cycles = 0;
+  int words = operandCount(int32_t(op));
+  switch (op) {
+  case Op::Matmul: {
+    if (!operand(w[0], w[1], a) || !operand(w[2], w[3], b) || !dstOperand(w[4], d))
+      return Step::Failed;
+    bool f32 = fmtOf(w[0]) == DataFormat::Float32 || fmtOf(w[2]) == DataFormat::Float32;
+    tileMatmul(a, b, d, f32, dstFormat);
+    cycles = matmulCycles(chip, fmtOf(w[0]), fmtOf(w[2]), fidelity);
+    break;
+  }
+  case Op::Binary:
+    if (!operand(w[2], w[3], a) || !operand(w[4], w[5], b) || !dstOperand(w[6], d))
+      return Step::Failed;
+    tileBinary(BinaryOp(w[0]), Broadcast(w[1]), a, b, d, dstFormat);
+    cycles = binaryCycles(chip, BinaryOp(w[0]), fmtOf(w[2]), fmtOf(w[4]), fidelity);
+    break;
+  case Op::Unary:
+    if (!dstOperand(w[1], d))
+      return Step::Failed;
+    tileUnary(UnaryOp(w[0]), floatFromBits(w[2]), d, dstFormat);
+    cycles = unaryCycles(chip, UnaryOp(w[0]));
+    break;
+  case Op::Copy:
+  case Op::Transpose:
+    if (!operand(w[0], w[1], a) || !dstOperand(w[2], d))
+      return Step::Failed;
+    if (op == Op::Copy) {
+      tileCopy(a, d, dstFormat);
+      cycles = copyCycles(chip, fmtOf(w[0]));
+    } else {
+      tileTranspose(a, d, dstFormat);
+      cycles = transposeCycles(chip, fmtOf(w[0]));
+    }
+    break;
+  case Op::Reduce:
+    if (!operand(w[3], w[4], a) || !dstOperand(w[5], d))
+      return Step::Failed;
+    tileReduce(ReduceOp(w[0]), w[1], w[2] != 0, a, d, dstFormat);
+    cycles = reduceCycles(chip, fmtOf(w[3]), fidelity);
+    break;
+  case Op::Mask: {
+    int64_t rows, cols;
+    if (!dstOperand(w[0], d) || !expr(t, w[1], rows) || !expr(t, w[2], cols))
+      return Step::Failed;
+    tileMask(d, rows, cols, floatFromBits(w[3]), dstFormat);
+    cycles = maskCycles(chip);
+    break;
+  }
+  case Op::Pack: {
+    int64_t slot;
+    if (!dstOperand(w[0], d) || !expr(t, w[2], slot))
+      return Step::Failed;
+    CircularBuffer &cb = t.core->cbs[size_t(w[1])];
+    float *out = cb.writeSlot(slot);
+    if (!out) {
+      fail(t, "PACK into slot " + std::to_string(slot) + " of cb " +
+                  std::to_string(cb.id()) + " which has " +
+                  std::to_string(cb.freeSlots()) + " free slots");
+      return Step::Failed;
+    }
+    std::memcpy(out, d, sizeof(float) * kTileElems);
+    roundTile(out, cb.format());
+    cycles = packCycles(chip, cb.format());
+    break;
+  }
+  default:
+    fail(t, "unexpected opcode " + std::to_string(int32_t(op)));
+    return Step::Failed;
+  }
+  busy(t, cycles, opName(int32_t(op)));
+  t.pc += size_t(words) + 1;
+  return Step::Ran;
+}
+
+} // namespace tessel::rt

@@ -1,0 +1,194 @@
+//===- Scheduler.cpp - Running a dispatch's threads in time order ---------===//
+//
+// Discrete-event scheduling: the runnable thread with the smallest local time
+// executes next, and keeps executing while it stays the earliest. A thread
+// that cannot proceed (CB_WAIT, CB_RESERVE, SEM_WAIT) parks until another
+// thread changes the state of its core, then retries. When nothing can run
+// and some thread has not finished, the dispatch is deadlocked.
+//
+//===----------------------------------------------------------------------===//
+#include "Dispatch.h"
+
+#include "tessel/runtime/Bytecode.h"
+
+#include <algorithm>
+#include <queue>
+
+namespace tessel::rt {
+
+namespace {
+const char *kThreadNames[] = {"reader", "compute", "writer"};
+} // namespace
+
+DispatchRunner::DispatchRunner(ChipState &state, const ttb::Dispatch &dispatch,
+                               int64_t startCycle)
+    : state(state), chip(state.chip), dispatch(dispatch), startCycle(startCycle) {
+  width = int(dispatch.core_x1() - dispatch.core_x0() + 1);
+  height = int(dispatch.core_y1() - dispatch.core_y0() + 1);
+  dstFormat = dispatch.dst_format();
+  dstTiles = dstFormat == ttb::DataFormat::Float32 ? chip.dstTilesF32 : chip.dstTilesBf16;
+  buildPrograms();
+  buildCores();
+}
+
+void DispatchRunner::buildPrograms() {
+  if (!dispatch.kernels())
+    return;
+  std::vector<uint32_t> cbIds;
+  if (dispatch.cbs())
+    for (const ttb::CircularBuffer *cb : *dispatch.cbs())
+      cbIds.push_back(cb->id());
+  for (const ttb::Kernel *k : *dispatch.kernels()) {
+    KernelProgram p;
+    p.kind = k->thread();
+    p.numVars = k->num_vars();
+    if (k->code())
+      p.code.assign(k->code()->begin(), k->code()->end());
+    if (k->exprs())
+      for (const ttb::Expr *e : *k->exprs())
+        p.exprs.push_back({e->code() ? e->code()->data() : nullptr,
+                           e->code() ? e->code()->size() / 2 : 0});
+    for (size_t pc = 0; pc < p.code.size();) {
+      int32_t op = p.code[pc];
+      const char *kinds = operandKinds(op);
+      for (int j = 0; kinds[j]; ++j) {
+        int32_t &word = p.code[pc + 1 + size_t(j)];
+        if (kinds[j] == 'c')
+          word = int32_t(std::find(cbIds.begin(), cbIds.end(), uint32_t(word)) -
+                         cbIds.begin());
+        else if (kinds[j] == 'b')
+          word = int32_t(dispatch.buffers()->Get(size_t(word)));
+      }
+      pc += size_t(operandCount(op)) + 1;
+    }
+    programs.push_back(std::move(p));
+  }
+}
+
+void DispatchRunner::buildCores() {
+  cores.resize(size_t(width * height));
+  for (int ry = 0; ry < height; ++ry)
+    for (int rx = 0; rx < width; ++rx) {
+      Core &c = cores[size_t(ry * width + rx)];
+      c.rx = rx;
+      c.ry = ry;
+      c.x = int(dispatch.core_x0()) + rx;
+      c.y = int(dispatch.core_y0()) + ry;
+      if (dispatch.cbs())
+        for (const ttb::CircularBuffer *cb : *dispatch.cbs())
+          c.cbs.emplace_back(cb->id(), cb->format(), int(cb->num_tiles()));
+      c.sem.assign(dispatch.semaphores(), 0);
+      c.semTime.assign(dispatch.semaphores(), 0);
+      c.dst.assign(size_t(dstTiles) * kTileElems, 0.0f);
+      c.threads.resize(programs.size());
+      for (size_t i = 0; i < programs.size(); ++i) {
+        Thread &t = c.threads[i];
+        t.core = &c;
+        t.program = &programs[i];
+        t.kind = int(programs[i].kind);
+        t.vars.assign(programs[i].numVars, 0);
+        t.vars[VarCoreX] = rx;
+        t.vars[VarCoreY] = ry;
+        t.vars[VarCoreIndex] = ry * width + rx;
+        t.vars[VarNumCores] = width * height;
+      }
+    }
+}
+
+std::string DispatchRunner::describe(const Thread &t) const {
+  std::string s = "core (" + std::to_string(t.core->x) + "," +
+                  std::to_string(t.core->y) + ") " + kThreadNames[t.kind];
+  if (t.pc < t.program->code.size())
+    s += " pc " + std::to_string(t.pc) + " " + opName(t.program->code[t.pc]);
+  return s;
+}
+
+std::string DispatchRunner::waitReason(const Thread &t) const {
+  const int32_t *w = t.program->code.data() + t.pc + 1;
+  switch (Op(t.program->code[t.pc])) {
+  case Op::CbWait: {
+    const CircularBuffer &cb = t.core->cbs[size_t(w[0])];
+    return "waits for " + std::to_string(w[1]) + " tiles in cb " +
+           std::to_string(cb.id()) + " (" + std::to_string(cb.published()) +
+           " published)";
+  }
+  case Op::CbReserve: {
+    const CircularBuffer &cb = t.core->cbs[size_t(w[0])];
+    return "waits for " + std::to_string(w[1]) + " free slots in cb " +
+           std::to_string(cb.id()) + " (" + std::to_string(cb.freeSlots()) + " free)";
+  }
+  case Op::SemWait:
+    return "waits on semaphore " + std::to_string(w[0]) + " (value " +
+           std::to_string(t.core->sem[size_t(w[0])]) + ")";
+  default:
+    return "is blocked";
+  }
+}
+
+bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
+  stats = DispatchPerf();
+  using Entry = std::pair<int64_t, Thread *>;
+  auto later = [](const Entry &a, const Entry &b) {
+    return a.first != b.first ? a.first > b.first : a.second > b.second;
+  };
+  std::priority_queue<Entry, std::vector<Entry>, decltype(later)> ready(later);
+  for (Core &c : cores)
+    for (Thread &t : c.threads)
+      ready.push({0, &t});
+  uint64_t executed = 0;
+  while (!ready.empty()) {
+    Thread &t = *ready.top().second;
+    ready.pop();
+    while (true) {
+      if (t.pc >= t.program->code.size()) {
+        t.time = std::max(t.time, t.pending);
+        t.state = Thread::State::Done;
+        break;
+      }
+      if (++executed > state.instructionBudget) {
+        error = "dispatch '" + std::string(dispatch.name() ? dispatch.name()->str() : "") +
+                "' exceeded the budget of " + std::to_string(state.instructionBudget) +
+                " instructions (runaway loop?)";
+        return false;
+      }
+      Step s = step(t);
+      if (s == Step::Failed) {
+        error = "dispatch '" + std::string(dispatch.name() ? dispatch.name()->str() : "") +
+                "': " + fault;
+        return false;
+      }
+      for (Thread *w : woken)
+        if (w != &t)
+          ready.push({w->time, w});
+      woken.clear();
+      if (s == Step::Blocked) {
+        t.state = Thread::State::Blocked;
+        break;
+      }
+      t.state = Thread::State::Ready;
+      if (!ready.empty() && t.time > ready.top().first) {
+        ready.push({t.time, &t});
+        break;
+      }
+    }
+  }
+  std::string stuck;
+  int64_t makespan = 0;
+  for (Core &c : cores)
+    for (Thread &t : c.threads) {
+      makespan = std::max(makespan, t.time);
+      if (t.state != Thread::State::Done)
+        stuck += (stuck.empty() ? "" : "; ") + describe(t) + " " + waitReason(t);
+    }
+  if (!stuck.empty()) {
+    error = "deadlock in dispatch '" +
+            std::string(dispatch.name() ? dispatch.name()->str() : "") + "': " + stuck;
+    return false;
+  }
+  stats.cycles = makespan;
+  stats.instructions = int64_t(executed);
+  perf = stats;
+  return true;
+}
+
+} // namespace tessel::rt

@@ -1,0 +1,212 @@
+//===- Simulator.cpp - Running a whole binary -----------------------------===//
+//
+// Host side of a run: check and place the inputs, load the constants, run the
+// dispatches back to back, read the outputs back.
+//
+//===----------------------------------------------------------------------===//
+#include "tessel/runtime/Simulator.h"
+
+#include "Compute.h"
+#include "Dispatch.h"
+
+#include "tessel/runtime/Formats.h"
+
+namespace tessel::rt {
+
+namespace {
+
+std::string shapeText(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? "," : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+std::vector<int64_t> signatureShape(const ttb::TensorSignature &sig) {
+  std::vector<int64_t> shape;
+  if (sig.shape())
+    shape.assign(sig.shape()->begin(), sig.shape()->end());
+  return shape;
+}
+
+std::string signatureName(const ttb::TensorSignature &sig, size_t i) {
+  return sig.name() && sig.name()->size() ? "'" + sig.name()->str() + "'"
+                                          : "#" + std::to_string(i);
+}
+
+const char *fidelityName(ttb::MathFidelity f) {
+  switch (f) {
+  case ttb::MathFidelity::LoFi: return "LoFi";
+  case ttb::MathFidelity::HiFi2: return "HiFi2";
+  case ttb::MathFidelity::HiFi3: return "HiFi3";
+  case ttb::MathFidelity::HiFi4: return "HiFi4";
+  }
+  return "?";
+}
+
+// Whether some MATMUL of the dispatch reads an f32 operand (it then costs
+// three HiFi4 passes whatever the fidelity).
+bool hasF32Matmul(const ttb::Dispatch &d) {
+  if (!d.kernels() || !d.cbs())
+    return false;
+  auto isF32 = [&](int32_t id) {
+    for (const ttb::CircularBuffer *cb : *d.cbs())
+      if (int64_t(cb->id()) == int64_t(id))
+        return cb->format() == DataFormat::Float32;
+    return false;
+  };
+  for (const ttb::Kernel *k : *d.kernels()) {
+    if (!k->code())
+      continue;
+    const auto &code = *k->code();
+    for (size_t pc = 0; pc < code.size(); pc += size_t(operandCount(code[pc])) + 1)
+      if (Op(code[pc]) == Op::Matmul && (isF32(code[pc + 1]) || isF32(code[pc + 3])))
+        return true;
+  }
+  return false;
+}
+
+bool placeInputs(ChipState &st, const std::vector<HostTensor> &inputs,
+                 std::string &error) {
+  const ttb::Binary &bin = st.binary;
+  size_t expected = bin.inputs() ? bin.inputs()->size() : 0;
+  if (inputs.size() != expected) {
+    error = "the model takes " + std::to_string(expected) + " inputs, got " +
+            std::to_string(inputs.size());
+    return false;
+  }
+  for (size_t i = 0; i < expected; ++i) {
+    const ttb::TensorSignature &sig = *bin.inputs()->Get(i);
+    std::vector<int64_t> shape = signatureShape(sig);
+    const HostTensor &in = inputs[i];
+    if (in.shape != shape) {
+      error = "input " + signatureName(sig, i) + ": expected shape " +
+              shapeText(shape) + ", got " + shapeText(in.shape);
+      return false;
+    }
+    if (int64_t(in.data.size()) != numElements(shape)) {
+      error = "input " + signatureName(sig, i) + ": has " +
+              std::to_string(in.data.size()) + " values for shape " + shapeText(shape);
+      return false;
+    }
+    DataFormat fmt = bin.buffers()->Get(sig.buffer())->format();
+    int64_t tiles = st.dram.tiles(sig.buffer());
+    std::vector<float> tiled(size_t(tiles * kTileElems));
+    tilize(in.data.data(), shape, tiled.data());
+    for (int64_t t = 0; t < tiles; ++t) {
+      float *dst = st.dram.tile(sig.buffer(), t);
+      std::copy_n(tiled.data() + t * kTileElems, kTileElems, dst);
+      roundTile(dst, fmt);
+    }
+  }
+  return true;
+}
+
+void loadConstants(ChipState &st) {
+  const ttb::Binary &bin = st.binary;
+  if (!bin.constants())
+    return;
+  for (const ttb::Constant *c : *bin.constants()) {
+    DataFormat fmt = bin.buffers()->Get(c->buffer())->format();
+    int64_t tb = tileBytes(fmt);
+    for (int64_t t = 0; t < st.dram.tiles(c->buffer()); ++t)
+      decodeTile(c->data()->data() + t * tb, fmt, st.dram.tile(c->buffer(), t));
+  }
+}
+
+void readOutputs(ChipState &st, std::vector<HostTensor> &outputs) {
+  const ttb::Binary &bin = st.binary;
+  outputs.clear();
+  if (!bin.outputs())
+    return;
+  for (size_t i = 0; i < bin.outputs()->size(); ++i) {
+    const ttb::TensorSignature &sig = *bin.outputs()->Get(i);
+    HostTensor out;
+    out.name = sig.name() ? sig.name()->str() : "output" + std::to_string(i);
+    out.shape = signatureShape(sig);
+    int64_t tiles = st.dram.tiles(sig.buffer());
+    std::vector<float> tiled(size_t(tiles * kTileElems));
+    for (int64_t t = 0; t < tiles; ++t)
+      std::copy_n(st.dram.tile(sig.buffer(), t), kTileElems,
+                  tiled.data() + t * kTileElems);
+    out.data.assign(size_t(numElements(out.shape)), 0.0f);
+    untilize(tiled.data(), out.shape, out.data.data());
+    outputs.push_back(std::move(out));
+  }
+}
+
+} // namespace
+
+bool runBinary(const LoadedBinary &binary, const std::vector<HostTensor> &inputs,
+               const SimOptions &options, RunResult &result, std::string &error) {
+  const ttb::Binary &bin = *binary.root();
+  const ChipDesc &chip = binary.chip;
+  ChipState st(chip, bin);
+  std::vector<int64_t> tiles;
+  uint64_t hostBytes = 0;
+  if (bin.buffers())
+    for (const ttb::Buffer *b : *bin.buffers()) {
+      tiles.push_back(b->batch() * b->rows_tiles() * b->cols_tiles());
+      hostBytes += uint64_t(tiles.back()) * kTileElems * sizeof(float);
+    }
+  if (hostBytes > options.maxHostBytes) {
+    error = "the binary's buffers need " + std::to_string(hostBytes >> 20) +
+            " MiB of host memory, more than the limit of " +
+            std::to_string(options.maxHostBytes >> 20) + " MiB";
+    return false;
+  }
+  st.dram.init(tiles);
+  st.instructionBudget = options.instructionBudget;
+  result = RunResult();
+  if (options.trace) {
+    result.trace.gridX = chip.gridX;
+    result.trace.gridY = chip.gridY;
+    result.trace.clockMhz = chip.clockMhz;
+    st.trace = &result.trace;
+  }
+  if (!placeInputs(st, inputs, error))
+    return false;
+  loadConstants(st);
+
+  PerfReport &perf = result.perf;
+  perf.chip = chip.name;
+  perf.clockMhz = chip.clockMhz;
+  int64_t now = 0;
+  if (bin.dispatches())
+    for (const ttb::Dispatch *d : *bin.dispatches()) {
+      st.noc.reset();
+      st.dramTiming.reset();
+      DispatchPerf dp;
+      DispatchRunner runner(st, *d, now);
+      if (!runner.run(dp, error))
+        return false;
+      dp.name = d->name() ? d->name()->str() : "";
+      dp.op = d->op() ? d->op()->str() : "";
+      dp.location = d->location() ? d->location()->str() : "";
+      dp.fidelity = fidelityName(d->fidelity());
+      dp.dstFormat = formatName(d->dst_format());
+      dp.cores = int64_t(d->core_x1() - d->core_x0() + 1) *
+                 int64_t(d->core_y1() - d->core_y0() + 1);
+      dp.startCycle = now;
+      dp.macs = d->macs();
+      if (dp.macs) {
+        dp.idealMatmulCycles = idealMatmulCycles(
+            dp.macs, chip, matmulPhases(d->fidelity(), hasF32Matmul(*d)));
+        if (dp.cycles > 0)
+          dp.fpuUtilization = double(dp.idealMatmulCycles) / double(dp.cycles);
+      }
+      if (d->cbs())
+        for (const ttb::CircularBuffer *cb : *d->cbs())
+          dp.l1PeakBytes += int64_t(cb->num_tiles()) * tileBytes(cb->format());
+      if (st.trace)
+        st.trace->add(0, 0, now, dp.cycles, dp.name.empty() ? dp.op : dp.name,
+                      /*mergeable=*/false);
+      now += dp.cycles;
+      perf.dispatches.push_back(std::move(dp));
+    }
+  finalizePerf(perf);
+  readOutputs(st, result.outputs);
+  return true;
+}
+
+} // namespace tessel::rt

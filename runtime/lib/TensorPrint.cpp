@@ -1,0 +1,66 @@
+//===- TensorPrint.cpp - numpy-like text of a tensor ----------------------===//
+#include "tessel/runtime/Formats.h"
+#include "tessel/runtime/TensorIO.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace tessel::rt {
+
+namespace {
+
+std::string formatValue(float v) {
+  char buf[32];
+  if (std::isnan(v))
+    return "nan";
+  if (std::isinf(v))
+    return v > 0 ? "inf" : "-inf";
+  std::snprintf(buf, sizeof(buf), "%.6g", double(v));
+  std::string s = buf;
+  if (s.find_first_of(".e") == std::string::npos)
+    s += ".";
+  return s;
+}
+
+// numpy-like nested brackets; dims longer than 2 * edge are elided when the
+// tensor is big.
+void formatDim(const HostTensor &t, size_t dim, size_t offset, bool elide,
+               size_t edge, size_t indent, std::string &out) {
+  if (t.shape.empty()) {
+    out += formatValue(t.data[0]);
+    return;
+  }
+  int64_t n = t.shape[dim];
+  size_t stride = 1;
+  for (size_t d = dim + 1; d < t.shape.size(); ++d)
+    stride *= size_t(t.shape[d]);
+  out += "[";
+  bool last = dim + 1 == t.shape.size();
+  for (int64_t i = 0; i < n; ++i) {
+    if (elide && n > int64_t(2 * edge) && i == int64_t(edge)) {
+      out += last ? "..., " : "...,\n" + std::string(indent + 1, ' ');
+      i = n - int64_t(edge) - 1;
+      continue;
+    }
+    if (last)
+      out += formatValue(t.data[offset + size_t(i)]);
+    else
+      formatDim(t, dim + 1, offset + size_t(i) * stride, elide, edge, indent + 1, out);
+    if (i + 1 < n)
+      out += last ? ", " : ",\n" + std::string(t.shape.size() - dim - 2, '\n') +
+                               std::string(indent + 1, ' ');
+  }
+  out += "]";
+}
+
+} // namespace
+
+std::string formatTensor(const HostTensor &tensor, size_t edgeItems) {
+  std::string out;
+  if (numElements(tensor.shape) == 0)
+    return "[]";
+  formatDim(tensor, 0, 0, tensor.data.size() > 1000, edgeItems, 0, out);
+  return out;
+}
+
+} // namespace tessel::rt

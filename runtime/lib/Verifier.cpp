@@ -1,0 +1,350 @@
+//===- Verifier.cpp - Structural and semantic checks of a .ttb ------------===//
+//
+// The simulator trusts every static index once a binary has passed here, so
+// anything a truncated, bit-flipped or miscompiled file could get wrong is
+// checked: table structure, compatibility, buffer and L1 placement, and every
+// kernel instruction's operands.
+//
+//===----------------------------------------------------------------------===//
+#include "tessel/runtime/Binary.h"
+#include "tessel/runtime/Bytecode.h"
+#include "tessel/runtime/Formats.h"
+
+#include <algorithm>
+#include <map>
+
+namespace tessel::rt {
+
+namespace {
+
+const char *threadName(ttb::ThreadKind k) {
+  switch (k) {
+  case ttb::ThreadKind::Reader: return "reader";
+  case ttb::ThreadKind::Compute: return "compute";
+  case ttb::ThreadKind::Writer: return "writer";
+  }
+  return "unknown";
+}
+
+bool validFormat(ttb::DataFormat f) { return tileBytes(f) != 0; }
+
+std::string bufferLabel(const ttb::Buffer *b, size_t i) {
+  if (b && b->name() && b->name()->size())
+    return "buffer " + std::to_string(i) + " '" + b->name()->str() + "'";
+  return "buffer " + std::to_string(i);
+}
+
+class BinaryChecker {
+public:
+  BinaryChecker(const ttb::Binary &bin, const ChipDesc &chip, std::string &error)
+      : bin(bin), chip(chip), error(error) {}
+
+  bool run() {
+    return checkBuffers() && checkConstants() && checkSignatures() &&
+           checkDispatches();
+  }
+
+private:
+  const ttb::Binary &bin;
+  const ChipDesc &chip;
+  std::string &error;
+  std::vector<std::vector<int64_t>> shapes;
+
+  bool fail(const std::string &msg) {
+    error = msg;
+    return false;
+  }
+
+  size_t numBuffers() const { return bin.buffers() ? bin.buffers()->size() : 0; }
+
+  bool checkBuffers() {
+    for (size_t i = 0; i < numBuffers(); ++i) {
+      const ttb::Buffer *b = bin.buffers()->Get(i);
+      std::string label = bufferLabel(b, i);
+      std::vector<int64_t> shape;
+      if (b->shape())
+        for (int64_t d : *b->shape()) {
+          if (d < 0 || d > (int64_t(1) << 40))
+            return fail(label + ": bad dimension " + std::to_string(d));
+          shape.push_back(d);
+        }
+      int64_t elems = 1;
+      for (int64_t d : shape)
+        if (__builtin_mul_overflow(elems, d, &elems) || elems > (int64_t(1) << 40))
+          return fail(label + ": shape is too large");
+      if (!validFormat(b->format()))
+        return fail(label + ": unknown data format " + std::to_string(int(b->format())));
+      TiledShape ts = tiledShape(shape);
+      if (ts.batch != b->batch() || ts.rowsTiles != b->rows_tiles() ||
+          ts.colsTiles != b->cols_tiles())
+        return fail(label + ": tiled shape " + std::to_string(b->batch()) + "x" +
+                    std::to_string(b->rows_tiles()) + "x" +
+                    std::to_string(b->cols_tiles()) + " does not match its shape (" +
+                    std::to_string(ts.batch) + "x" + std::to_string(ts.rowsTiles) +
+                    "x" + std::to_string(ts.colsTiles) + ")");
+      int64_t bytes = interleavedChannelBytes(ts.tiles(), b->format(), chip.dramChannels);
+      if (b->address() > uint64_t(chip.dramChannelBytes) ||
+          int64_t(b->address()) + bytes > chip.dramChannelBytes)
+        return fail(label + ": address " + std::to_string(b->address()) + " + " +
+                    std::to_string(bytes) + " bytes per channel exceeds the DRAM channel size " +
+                    std::to_string(chip.dramChannelBytes));
+      shapes.push_back(shape);
+    }
+    return true;
+  }
+
+  bool checkConstants() {
+    if (!bin.constants())
+      return true;
+    for (size_t i = 0; i < bin.constants()->size(); ++i) {
+      const ttb::Constant *c = bin.constants()->Get(i);
+      std::string label = "constant " + std::to_string(i);
+      if (c->buffer() >= numBuffers())
+        return fail(label + ": buffer " + std::to_string(c->buffer()) + " out of range");
+      const ttb::Buffer *b = bin.buffers()->Get(c->buffer());
+      int64_t want = tiledShape(shapes[c->buffer()]).tiles() * tileBytes(b->format());
+      int64_t got = c->data() ? int64_t(c->data()->size()) : 0;
+      if (want != got)
+        return fail(label + " (" + bufferLabel(b, c->buffer()) + "): data has " +
+                    std::to_string(got) + " bytes, expected " + std::to_string(want));
+    }
+    return true;
+  }
+
+  bool checkSignatures() {
+    for (auto [list, what] : {std::pair{bin.inputs(), "input"}, {bin.outputs(), "output"}}) {
+      if (!list)
+        continue;
+      for (size_t i = 0; i < list->size(); ++i) {
+        const ttb::TensorSignature *s = list->Get(i);
+        std::string label = std::string(what) + " " + std::to_string(i);
+        if (s->buffer() >= numBuffers())
+          return fail(label + ": buffer " + std::to_string(s->buffer()) + " out of range");
+        std::vector<int64_t> shape;
+        if (s->shape())
+          shape.assign(s->shape()->begin(), s->shape()->end());
+        if (shape != shapes[s->buffer()])
+          return fail(label + ": shape differs from its buffer's shape");
+      }
+    }
+    return true;
+  }
+
+  bool checkDispatches() {
+    if (!bin.dispatches())
+      return true;
+    for (size_t i = 0; i < bin.dispatches()->size(); ++i) {
+      const ttb::Dispatch *d = bin.dispatches()->Get(i);
+      std::string label = "dispatch " + std::to_string(i);
+      if (d->name())
+        label += " '" + d->name()->str() + "'";
+      if (!checkDispatch(*d, label))
+        return false;
+    }
+    return true;
+  }
+
+  bool checkDispatch(const ttb::Dispatch &d, const std::string &label) {
+    if (d.core_x0() > d.core_x1() || d.core_y0() > d.core_y1() ||
+        d.core_x1() >= uint32_t(chip.gridX) || d.core_y1() >= uint32_t(chip.gridY))
+      return fail(label + ": core range [" + std::to_string(d.core_x0()) + "," +
+                  std::to_string(d.core_x1()) + "]x[" + std::to_string(d.core_y0()) +
+                  "," + std::to_string(d.core_y1()) + "] is not inside the " +
+                  std::to_string(chip.gridX) + "x" + std::to_string(chip.gridY) + " grid");
+    if (uint8_t(d.fidelity()) > uint8_t(ttb::MathFidelity::HiFi4))
+      return fail(label + ": unknown math fidelity " + std::to_string(int(d.fidelity())));
+    if (d.dst_format() != ttb::DataFormat::Float32 &&
+        d.dst_format() != ttb::DataFormat::BFloat16)
+      return fail(label + ": Dst format must be f32 or bf16, got " +
+                  formatName(d.dst_format()));
+    if (d.semaphores() > 256)
+      return fail(label + ": " + std::to_string(d.semaphores()) + " semaphores (at most 256)");
+    if (d.buffers())
+      for (size_t k = 0; k < d.buffers()->size(); ++k)
+        if (d.buffers()->Get(k) >= numBuffers())
+          return fail(label + ": buffer list entry " + std::to_string(k) + " (" +
+                      std::to_string(d.buffers()->Get(k)) + ") out of range");
+    cbs.clear();
+    std::vector<std::pair<int64_t, int64_t>> ranges;
+    if (d.cbs())
+      for (const ttb::CircularBuffer *cb : *d.cbs()) {
+        std::string cl = label + ": cb " + std::to_string(cb->id());
+        if (cbs.count(cb->id()))
+          return fail(cl + " defined twice");
+        if (!validFormat(cb->format()))
+          return fail(cl + ": unknown data format " + std::to_string(int(cb->format())));
+        if (cb->num_tiles() == 0)
+          return fail(cl + ": holds no tiles");
+        int64_t begin = cb->l1_address();
+        int64_t end = begin + int64_t(cb->num_tiles()) * tileBytes(cb->format());
+        if (begin < chip.l1ReservedBytes || end > chip.l1Bytes)
+          return fail(cl + ": L1 range [" + std::to_string(begin) + ", " +
+                      std::to_string(end) + ") is outside [" +
+                      std::to_string(chip.l1ReservedBytes) + ", " +
+                      std::to_string(chip.l1Bytes) + ")");
+        cbs[cb->id()] = cb;
+        ranges.push_back({begin, end});
+      }
+    std::sort(ranges.begin(), ranges.end());
+    for (size_t k = 1; k < ranges.size(); ++k)
+      if (ranges[k].first < ranges[k - 1].second)
+        return fail(label + ": circular buffers overlap in L1 at " +
+                    std::to_string(ranges[k].first));
+    bool seenKind[3] = {false, false, false};
+    if (d.kernels())
+      for (const ttb::Kernel *k : *d.kernels()) {
+        if (uint8_t(k->thread()) > 2)
+          return fail(label + ": unknown thread kind " + std::to_string(int(k->thread())));
+        std::string kl = label + " " + threadName(k->thread()) + " kernel";
+        if (seenKind[uint8_t(k->thread())])
+          return fail(kl + " given twice");
+        seenKind[uint8_t(k->thread())] = true;
+        if (!checkKernel(d, *k, kl))
+          return false;
+      }
+    return true;
+  }
+
+  bool checkKernel(const ttb::Dispatch &d, const ttb::Kernel &k,
+                   const std::string &label) {
+    if (k.num_vars() < uint32_t(kFirstLoopVar) || k.num_vars() > 4096)
+      return fail(label + ": num_vars " + std::to_string(k.num_vars()) +
+                  " must be in [4, 4096]");
+    size_t numExprs = k.exprs() ? k.exprs()->size() : 0;
+    for (size_t i = 0; i < numExprs; ++i) {
+      const ttb::Expr *e = k.exprs()->Get(i);
+      size_t n = e->code() ? e->code()->size() : 0;
+      std::string why;
+      if (n % 2)
+        why = "odd number of words";
+      else
+        checkExpr(n ? e->code()->data() : nullptr, n / 2, k.num_vars(), why);
+      if (!why.empty())
+        return fail(label + ": expr " + std::to_string(i) + ": " + why);
+    }
+    size_t numBufs = d.buffers() ? d.buffers()->size() : 0;
+    size_t size = k.code() ? k.code()->size() : 0;
+    std::vector<size_t> loops;
+    for (size_t pc = 0; pc < size;) {
+      int32_t op = k.code()->Get(pc);
+      int count = operandCount(op);
+      std::string at = label + ": pc " + std::to_string(pc);
+      if (count < 0)
+        return fail(at + ": unknown opcode " + std::to_string(op));
+      at += " (" + std::string(opName(op)) + ")";
+      if (pc + size_t(count) >= size)
+        return fail(at + ": truncated, needs " + std::to_string(count) + " operands");
+      const char *kinds = operandKinds(op);
+      const ttb::CircularBuffer *lastCb = nullptr;
+      int64_t lastBuf = -1;
+      for (int j = 0; j < count; ++j) {
+        int64_t w = k.code()->Get(pc + 1 + j);
+        std::string bad;
+        switch (kinds[j]) {
+        case 'c': {
+          auto it = cbs.find(uint32_t(w));
+          if (w < 0 || it == cbs.end())
+            bad = "cb " + std::to_string(w) + " is not a circular buffer of the dispatch";
+          else
+            lastCb = it->second;
+          break;
+        }
+        case 'n':
+          if (w < 0 || !lastCb || w > int64_t(lastCb->num_tiles()))
+            bad = "count " + std::to_string(w) + " exceeds the cb's " +
+                  std::to_string(lastCb ? lastCb->num_tiles() : 0) + " tiles";
+          break;
+        case 'e':
+          if (w < 0 || size_t(w) >= numExprs)
+            bad = "expr " + std::to_string(w) + " out of range (" +
+                  std::to_string(numExprs) + " exprs)";
+          break;
+        case 'b':
+          if (w < 0 || size_t(w) >= numBufs)
+            bad = "buffer " + std::to_string(w) + " out of range (" +
+                  std::to_string(numBufs) + " in the dispatch)";
+          else
+            lastBuf = w;
+          break;
+        case 's':
+          if (w < 0 || w >= int64_t(d.semaphores()))
+            bad = "semaphore " + std::to_string(w) + " out of range (" +
+                  std::to_string(d.semaphores()) + ")";
+          break;
+        case 'v':
+          if (w < kFirstLoopVar || w >= int64_t(k.num_vars()))
+            bad = "loop variable " + std::to_string(w) + " out of range [4, " +
+                  std::to_string(k.num_vars()) + ")";
+          break;
+        case 'p':
+          loops.push_back(size_t(w < 0 ? 0 : w));
+          if (w <= int64_t(pc))
+            bad = "end_pc " + std::to_string(w) + " is not after the loop";
+          break;
+        case 'B': if (w < 0 || w >= kNumBinaryOps) bad = "unknown binary op " + std::to_string(w); break;
+        case 'G': if (w < 0 || w >= kNumBroadcasts) bad = "unknown broadcast " + std::to_string(w); break;
+        case 'U': if (w < 0 || w >= kNumUnaryOps) bad = "unknown unary op " + std::to_string(w); break;
+        case 'R': if (w < 0 || w >= kNumReduceOps) bad = "unknown reduce op " + std::to_string(w); break;
+        case 'D':
+        case 'A': if (w < 0 || w > 1) bad = "flag " + std::to_string(w) + " must be 0 or 1"; break;
+        default: break;
+        }
+        if (!bad.empty())
+          return fail(at + ": " + bad);
+      }
+      // DRAM <-> CB moves copy bytes, so both sides must share a format.
+      if ((op == int32_t(Op::NocRead) || op == int32_t(Op::NocWrite)) && lastCb) {
+        const ttb::Buffer *b = bin.buffers()->Get(d.buffers()->Get(size_t(lastBuf)));
+        if (b->format() != lastCb->format())
+          return fail(at + ": " + bufferLabel(b, d.buffers()->Get(size_t(lastBuf))) +
+                      " is " + formatName(b->format()) + " but cb " +
+                      std::to_string(lastCb->id()) + " is " + formatName(lastCb->format()));
+      }
+      if (op == int32_t(Op::EndLoop)) {
+        if (loops.empty())
+          return fail(at + ": END_LOOP without LOOP");
+        if (loops.back() != pc + 1)
+          return fail(at + ": matching LOOP has end_pc " + std::to_string(loops.back()) +
+                      ", expected " + std::to_string(pc + 1));
+        loops.pop_back();
+      }
+      pc += size_t(count) + 1;
+    }
+    if (!loops.empty())
+      return fail(label + ": LOOP without END_LOOP");
+    return true;
+  }
+
+  std::map<uint32_t, const ttb::CircularBuffer *> cbs;
+};
+
+} // namespace
+
+bool verifyBinary(const uint8_t *data, size_t size, const ChipDesc &chip,
+                  std::string &error) {
+  if (size < 8 || !flatbuffers::BufferHasIdentifier(data, ttb::BinaryIdentifier())) {
+    error = "not a .ttb binary (file identifier TTB0 missing)";
+    return false;
+  }
+  if (size >= (size_t(1) << 31)) {
+    error = "binary larger than 2 GiB";
+    return false;
+  }
+  flatbuffers::Verifier verifier(data, size, /*max_depth=*/64,
+                                 /*max_tables=*/10'000'000);
+  if (!ttb::VerifyBinaryBuffer(verifier)) {
+    error = "corrupt .ttb binary (flatbuffer verification failed; truncated or damaged file?)";
+    return false;
+  }
+  const ttb::Binary *bin = ttb::GetBinary(data);
+  std::string chipName = bin->chip() ? bin->chip()->str() : "";
+  if (bin->schema_version() != kSchemaVersion || chipName != chip.name) {
+    error = "binary was compiled for chip '" + chipName + "' (schema " +
+            std::to_string(bin->schema_version()) + ") but this runtime runs '" +
+            chip.name + "' (schema " + std::to_string(kSchemaVersion) + ")";
+    return false;
+  }
+  return BinaryChecker(*bin, chip, error).run();
+}
+
+} // namespace tessel::rt

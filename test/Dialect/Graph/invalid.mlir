@@ -1,0 +1,218 @@
+// RUN: tt-opt %s -split-input-file -verify-diagnostics
+
+func.func @constant_type_mismatch() -> tensor<4xf32> {
+  // expected-error @+1 {{'graph.constant' op value has type 'tensor<3xf32>' but result has 'tensor<4xf32>'}}
+  %0 = graph.constant dense<1.0> : tensor<3xf32> : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @constant_element_mismatch() -> tensor<4xbf16> {
+  // expected-error @+1 {{'graph.constant' op value has type 'tensor<4xf32>' but result has 'tensor<4xbf16>'}}
+  %0 = graph.constant dense<1.0> : tensor<4xf32> : tensor<4xbf16>
+  return %0 : tensor<4xbf16>
+}
+
+// -----
+
+func.func @unsupported_element_type(%x: tensor<4xf64>) {
+  // expected-error @+1 {{'graph.relu' op operand #0 must be ranked tensor of}}
+  %0 = graph.relu %x : tensor<4xf64>
+  return
+}
+
+// -----
+
+func.func @matmul_rank1(%a: tensor<4xf32>, %b: tensor<4x5xf32>) {
+  // expected-error @+1 {{'graph.matmul' op operands must have rank >= 2}}
+  %0 = graph.matmul %a, %b : (tensor<4xf32>, tensor<4x5xf32>) -> tensor<5xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_contracting(%a: tensor<3x4xf32>, %b: tensor<5x6xf32>) {
+  // expected-error @+1 {{'graph.matmul' op contracting dims differ: [3, 4] x [5, 6]}}
+  %0 = graph.matmul %a, %b : (tensor<3x4xf32>, tensor<5x6xf32>) -> tensor<3x6xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_batch(%a: tensor<2x3x4xf32>, %b: tensor<3x4x5xf32>) {
+  // expected-error @+1 {{'graph.matmul' op batch dims of [2, 3, 4] and [3, 4, 5] do not broadcast}}
+  %0 = graph.matmul %a, %b : (tensor<2x3x4xf32>, tensor<3x4x5xf32>) -> tensor<2x3x5xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_result(%a: tensor<2x3x4xf32>, %b: tensor<4x5xf32>) {
+  // expected-error @+1 {{'graph.matmul' op result shape [3, 5] should be [2, 3, 5]}}
+  %0 = graph.matmul %a, %b : (tensor<2x3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_rank(%a: tensor<2x3x5xf32>, %b: tensor<5x4xf32>) {
+  // expected-error @+1 {{'graph.gemm' op A, B and the result must be 2-D}}
+  %0 = graph.gemm %a, %b : (tensor<2x3x5xf32>, tensor<5x4xf32>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_contracting(%a: tensor<3x5xf32>, %b: tensor<5x4xf32>) {
+  // transB makes B 4x5, so K is 5 vs 4.
+  // expected-error @+1 {{'graph.gemm' op contracting dims differ: 5 vs 4}}
+  %0 = graph.gemm %a, %b {transB = true} : (tensor<3x5xf32>, tensor<5x4xf32>) -> tensor<3x5xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_contracting_transA(%a: tensor<3x5xf32>, %b: tensor<5x4xf32>) {
+  // expected-error @+1 {{'graph.gemm' op contracting dims differ: 3 vs 5}}
+  %0 = graph.gemm %a, %b {transA = true} : (tensor<3x5xf32>, tensor<5x4xf32>) -> tensor<5x4xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_result(%a: tensor<3x5xf32>, %b: tensor<5x4xf32>) {
+  // expected-error @+1 {{'graph.gemm' op result shape [4, 3] should be [3, 4]}}
+  %0 = graph.gemm %a, %b : (tensor<3x5xf32>, tensor<5x4xf32>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_bias(%a: tensor<3x5xf32>, %b: tensor<5x4xf32>, %c: tensor<3xf32>) {
+  // expected-error @+1 {{'graph.gemm' op C of shape [3] does not broadcast to [3, 4]}}
+  %0 = graph.gemm %a, %b, %c : (tensor<3x5xf32>, tensor<5x4xf32>, tensor<3xf32>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_bias_too_big(%a: tensor<3x5xf32>, %b: tensor<5x4xf32>, %c: tensor<2x3x4xf32>) {
+  // C must broadcast *to* the result, not the other way round.
+  // expected-error @+1 {{'graph.gemm' op C of shape [2, 3, 4] does not broadcast to [3, 4]}}
+  %0 = graph.gemm %a, %b, %c : (tensor<3x5xf32>, tensor<5x4xf32>, tensor<2x3x4xf32>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @add_no_broadcast(%x: tensor<3x4xf32>, %y: tensor<3xf32>) {
+  // expected-error @+1 {{'graph.add' op shapes [3, 4] and [3] do not broadcast}}
+  %0 = graph.add %x, %y : (tensor<3x4xf32>, tensor<3xf32>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @add_result(%x: tensor<3x4xf32>, %y: tensor<4xf32>) {
+  // expected-error @+1 {{'graph.add' op result shape [4] should be [3, 4]}}
+  %0 = graph.add %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @mul_no_broadcast(%x: tensor<2x3xf32>, %y: tensor<3x3xf32>) {
+  // expected-error @+1 {{'graph.mul' op shapes [2, 3] and [3, 3] do not broadcast}}
+  %0 = graph.mul %x, %y : (tensor<2x3xf32>, tensor<3x3xf32>) -> tensor<3x3xf32>
+  return
+}
+
+// -----
+
+func.func @mul_result(%x: tensor<3x1xf32>, %y: tensor<1x4xf32>) {
+  // expected-error @+1 {{'graph.mul' op result shape [3, 1] should be [3, 4]}}
+  %0 = graph.mul %x, %y : (tensor<3x1xf32>, tensor<1x4xf32>) -> tensor<3x1xf32>
+  return
+}
+
+// -----
+
+func.func @relu_types(%x: tensor<3x4xf32>) {
+  // expected-error @+1 {{'graph.relu' op failed to verify that all of {input, result} have same type}}
+  %0 = "graph.relu"(%x) : (tensor<3x4xf32>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_axis_too_big(%x: tensor<3x4xf32>) {
+  // expected-error @+1 {{'graph.softmax' op axis 2 is outside [0, 2)}}
+  %0 = graph.softmax %x {axis = 2 : i64} : tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_axis_negative(%x: tensor<3x4xf32>) {
+  // Negative axes are normalised by the importer; the op only takes [0, rank).
+  // expected-error @+1 {{'graph.softmax' op axis -1 is outside [0, 2)}}
+  %0 = graph.softmax %x {axis = -1 : i64} : tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_types(%x: tensor<3x4xf32>) {
+  // expected-error @+1 {{'graph.softmax' op failed to verify that all of {input, result} have same type}}
+  %0 = "graph.softmax"(%x) {axis = 1 : i64} : (tensor<3x4xf32>) -> tensor<3x4xbf16>
+  return
+}
+
+// -----
+
+func.func @transpose_rank(%x: tensor<3x4xf32>) {
+  // expected-error @+1 {{'graph.transpose' op perm, input and result must have the same rank}}
+  %0 = graph.transpose %x {perm = array<i64: 0, 1, 2>} : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @transpose_result_rank(%x: tensor<3x4xf32>) {
+  // expected-error @+1 {{'graph.transpose' op perm, input and result must have the same rank}}
+  %0 = graph.transpose %x {perm = array<i64: 1, 0>} : (tensor<3x4xf32>) -> tensor<4x3x1xf32>
+  return
+}
+
+// -----
+
+func.func @transpose_duplicate(%x: tensor<3x3xf32>) {
+  // expected-error @+1 {{'graph.transpose' op perm [0, 0] is not a permutation}}
+  %0 = graph.transpose %x {perm = array<i64: 0, 0>} : (tensor<3x3xf32>) -> tensor<3x3xf32>
+  return
+}
+
+// -----
+
+func.func @transpose_out_of_range(%x: tensor<3x4xf32>) {
+  // expected-error @+1 {{'graph.transpose' op perm [2, 0] is not a permutation}}
+  %0 = graph.transpose %x {perm = array<i64: 2, 0>} : (tensor<3x4xf32>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @transpose_negative(%x: tensor<3x4xf32>) {
+  // expected-error @+1 {{'graph.transpose' op perm [-1, 0] is not a permutation}}
+  %0 = graph.transpose %x {perm = array<i64: -1, 0>} : (tensor<3x4xf32>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @transpose_result_dim(%x: tensor<2x3x4xf32>) {
+  // expected-error @+1 {{'graph.transpose' op result dim 1 is 3 but should be 4}}
+  %0 = graph.transpose %x {perm = array<i64: 0, 2, 1>} : (tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+  return
+}

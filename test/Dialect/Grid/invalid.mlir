@@ -1,0 +1,232 @@
+// RUN: tt-opt %s -split-input-file -verify-diagnostics
+
+// expected-error @+1 {{chip needs a name}}
+module attributes {grid.chip = #grid.chip<"", grid = [8, 8], l1 = 1499136>} {}
+
+// -----
+
+// expected-error @+1 {{chip grid must be positive, got 0x8}}
+module attributes {grid.chip = #grid.chip<"wormhole_b0", grid = [0, 8], l1 = 1499136>} {}
+
+// -----
+
+// expected-error @+1 {{chip grid must be positive, got 8x-2}}
+module attributes {grid.chip = #grid.chip<"wormhole_b0", grid = [8, -2], l1 = 1499136>} {}
+
+// -----
+
+// expected-error @+1 {{chip L1 size must be positive}}
+module attributes {grid.chip = #grid.chip<"wormhole_b0", grid = [8, 8], l1 = 0>} {}
+
+// -----
+
+// expected-error @+1 {{core range (3, 0) to (2, 0) is empty or negative}}
+func.func @core_range_empty() attributes {cores = #grid.core_range<(3, 0) to (2, 0)>} { return }
+
+// -----
+
+// expected-error @+1 {{core range (0, 4) to (0, 3) is empty or negative}}
+func.func @core_range_empty_y() attributes {cores = #grid.core_range<(0, 4) to (0, 3)>} { return }
+
+// -----
+
+// expected-error @+1 {{core range (-1, 0) to (2, 0) is empty or negative}}
+func.func @core_range_negative() attributes {cores = #grid.core_range<(-1, 0) to (2, 0)>} { return }
+
+// -----
+
+// expected-error @+1 {{layout tiles must be 32x32}}
+func.func @layout_tile_shape(%x: tensor<32x32xf32, #grid.layout<tile 16x32, f32, dram, interleaved>>) { return }
+
+// -----
+
+// expected-error @+1 {{sharded layouts live in l1}}
+func.func @layout_sharded_dram(%x: tensor<256x32xf32, #grid.layout<tile 32x32, bf16, dram, height_sharded, shard 1x1, cores <(0, 0) to (7, 0)>>>) { return }
+
+// -----
+
+// A sharded layout without its shard shape and core range.
+// expected-error @+1 {{a shard shape and core range are required exactly when sharded}}
+func.func @layout_sharded_no_info(%x: tensor<256x32xf32, #grid.layout<tile 32x32, bf16, l1, height_sharded>>) { return }
+
+// -----
+
+// An interleaved layout that names a shard shape and core range.
+// expected-error @+1 {{a shard shape and core range are required exactly when sharded}}
+func.func @layout_interleaved_with_shard(%x: tensor<256x32xf32, #grid.layout<tile 32x32, bf16, l1, interleaved, shard 1x1, cores <(0, 0) to (7, 0)>>>) { return }
+
+// -----
+
+// expected-error @+1 {{shard shape is [rows, cols] in tiles}}
+func.func @layout_shard_rank(%x: tensor<256x32xf32, #grid.layout<tile 32x32, bf16, l1, block_sharded, shard 1x1x1, cores <(0, 0) to (7, 0)>>>) { return }
+
+// -----
+
+// expected-error @+1 {{shard dims must be positive}}
+func.func @layout_shard_zero(%x: tensor<256x32xf32, #grid.layout<tile 32x32, bf16, l1, width_sharded, shard 0x1, cores <(0, 0) to (7, 0)>>>) { return }
+
+// -----
+
+// expected-error @+1 {{expected tile RxC, data format, memory space, sharding}}
+func.func @layout_bad_format(%x: tensor<32x32xf32, #grid.layout<tile 32x32, fp16, dram, interleaved>>) { return }
+
+// -----
+
+// expected-error @+1 {{expected tile RxC, data format, memory space, sharding}}
+func.func @layout_bad_memory(%x: tensor<32x32xf32, #grid.layout<tile 32x32, f32, sram, interleaved>>) { return }
+
+// -----
+
+// expected-error @+1 {{expected tile RxC, data format, memory space, sharding}}
+func.func @layout_bad_sharding(%x: tensor<32x32xf32, #grid.layout<tile 32x32, f32, l1, row_sharded>>) { return }
+
+// -----
+
+// expected-error @+1 {{expected tile RxC, data format, memory space, sharding}}
+func.func @layout_tile_rank(%x: tensor<32x32xf32, #grid.layout<tile 32, f32, dram, interleaved>>) { return }
+
+// -----
+
+func.func @empty_no_layout() {
+  // expected-error @+1 {{'grid.empty' op result needs a #grid.layout encoding}}
+  %0 = grid.empty : tensor<32x32xf32>
+  return
+}
+
+// -----
+
+func.func @empty_negative_address() {
+  // expected-error @+1 {{'grid.empty' op address must be non-negative}}
+  %0 = grid.empty {address = -64 : i64} : tensor<32x32xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+  return
+}
+
+// -----
+
+func.func @core_index_outside_dispatch() -> index {
+  // expected-error @+1 {{'grid.core_index' op is only meaningful inside a grid.dispatch}}
+  %0 = grid.core_index linear
+  return %0 : index
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @dispatch_arg_count(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  // expected-error @+1 {{'grid.dispatch' op body takes 1 arguments but the dispatch has 2 ins and outs}}
+  %y = grid.dispatch "relu" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>):
+  } -> tensor<32x32xf32, #l>
+  return %y : tensor<32x32xf32, #l>
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+#b = #grid.layout<tile 32x32, bf16, dram, interleaved>
+func.func @dispatch_arg_type(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  // expected-error @+1 {{'grid.dispatch' op body argument #1 has type 'tensor<32x32xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>' but its operand has 'tensor<32x32xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>'}}
+  %y = grid.dispatch "relu" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #b>):
+  } -> tensor<32x32xf32, #l>
+  return %y : tensor<32x32xf32, #l>
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @dispatch_result_type(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  // expected-error @+1 {{'grid.dispatch' op results must have the types of the outs}}
+  %y = grid.dispatch "relu" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+  } -> tensor<64x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @dispatch_result_count(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  // expected-error @+1 {{'grid.dispatch' op results must have the types of the outs}}
+  %y:2 = grid.dispatch "relu" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+  } -> tensor<32x32xf32, #l>, tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @dispatch_operand_without_layout(%x: tensor<32x32xf32>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  // expected-error @+1 {{'grid.dispatch' op operand type 'tensor<32x32xf32>' has no #grid.layout}}
+  %y = grid.dispatch "relu" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32>, %out: tensor<32x32xf32, #l>):
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+module attributes {grid.chip = #grid.chip<"wormhole_b0", grid = [8, 8], l1 = 1499136>} {
+  func.func @dispatch_outside_grid_x(%x: tensor<32x32xf32, #l>) {
+    %e = grid.empty : tensor<32x32xf32, #l>
+    // expected-error @+1 {{'grid.dispatch' op core range reaches (8, 0) outside the 8x8 grid of wormhole_b0}}
+    %y = grid.dispatch "relu" on <(0, 0) to (8, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+        attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+    ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    } -> tensor<32x32xf32, #l>
+    return
+  }
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+module attributes {grid.chip = #grid.chip<"tiny", grid = [2, 3], l1 = 1000000>} {
+  func.func @dispatch_outside_grid_y(%x: tensor<32x32xf32, #l>) {
+    %e = grid.empty : tensor<32x32xf32, #l>
+    // expected-error @+1 {{'grid.dispatch' op core range reaches (1, 3) outside the 2x3 grid of tiny}}
+    %y = grid.dispatch "relu" on <(0, 1) to (1, 3)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+        attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+    ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    } -> tensor<32x32xf32, #l>
+    return
+  }
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @dispatch_empty_range(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  // expected-error @+1 {{core range (1, 0) to (0, 0) is empty or negative}}
+  %y = grid.dispatch "relu" on <(1, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @dispatch_missing_fidelity(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  // expected-error @+1 {{'grid.dispatch' op requires attribute 'fidelity'}}
+  %y = grid.dispatch "relu" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+  } -> tensor<32x32xf32, #l>
+  return
+}

@@ -1,0 +1,166 @@
+// RUN: tt-opt %s -split-input-file | tt-opt -split-input-file | FileCheck %s
+// RUN: tt-opt %s -split-input-file --mlir-print-op-generic | tt-opt -split-input-file | FileCheck %s
+
+// CHECK-LABEL: module attributes {grid.chip = #grid.chip<"wormhole_b0", grid = [8, 8], l1 = 1499136>}
+module attributes {grid.chip = #grid.chip<"wormhole_b0", grid = [8, 8], l1 = 1499136>} {
+  // CHECK-LABEL: func.func @layouts
+  // CHECK-SAME: tensor<32x1024xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+  // CHECK-SAME: tensor<32x1024xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
+  // CHECK-SAME: tensor<256x1024xf32, #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 1x32, cores <(0, 0) to{{ ?}}(7, 0)>>>
+  // CHECK-SAME: tensor<64x512xf32, #grid.layout<tile 32x32, bfp8_b, l1, width_sharded, shard 2x2, cores <(0, 0) to{{ ?}}(7, 0)>>>
+  // CHECK-SAME: tensor<256x256xf32, #grid.layout<tile 32x32, bfp4_b, l1, block_sharded, shard 2x2, cores <(0, 0) to{{ ?}}(3, 3)>>>
+  // CHECK-SAME: tensor<32x32xi32, #grid.layout<tile 32x32, int32, dram, interleaved>>
+  // CHECK-SAME: tensor<32x32xf32, #grid.layout<tile 32x32, bfp2_b, dram, interleaved>>
+  func.func @layouts(
+      %a: tensor<32x1024xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>,
+      %b: tensor<32x1024xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>,
+      %c: tensor<256x1024xf32, #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 1x32, cores <(0, 0) to (7, 0)>>>,
+      %d: tensor<64x512xf32, #grid.layout<tile 32x32, bfp8_b, l1, width_sharded, shard 2x2, cores <(0, 0) to (7, 0)>>>,
+      %e: tensor<256x256xf32, #grid.layout<tile 32x32, bfp4_b, l1, block_sharded, shard 2x2, cores <(0, 0) to (3, 3)>>>,
+      %f: tensor<32x32xi32, #grid.layout<tile 32x32, int32, dram, interleaved>>,
+      %g: tensor<32x32xf32, #grid.layout<tile 32x32, "bfp2_b", "dram", "interleaved">>) {
+    return
+  }
+
+  // CHECK-LABEL: func.func @empty
+  func.func @empty() -> (tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>, tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>) {
+    // CHECK: grid.empty : tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+    %0 = grid.empty : tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+    // CHECK: grid.empty {address = 4096 : i64} : tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+    %1 = grid.empty {address = 4096 : i64} : tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+    return %0, %1 : tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>, tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+  }
+
+  // CHECK-LABEL: func.func @attrs
+  // CHECK-SAME: cores = #grid.core_range<(0, 0) to{{ ?}}(7, 3)>
+  // CHECK-SAME: other = #grid.chip<"grayskull_e150", grid = [12, 9], l1 = 1048576>
+  // CHECK-SAME: single = #grid.core_range<(2, 5) to{{ ?}}(2, 5)>
+  func.func @attrs() attributes {cores = #grid.core_range<(0, 0) to (7, 3)>,
+                                 single = #grid.core_range<(2, 5) to (2, 5)>,
+                                 other = #grid.chip<"grayskull_e150", grid = [12, 9], l1 = 1048576>} {
+    return
+  }
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+// CHECK-LABEL: func.func @relu_dispatch
+func.func @relu_dispatch(%x: tensor<64x64xf32, #l>) -> tensor<64x64xf32, #l> {
+  // CHECK: %[[E:.*]] = grid.empty : tensor<64x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+  %e = grid.empty : tensor<64x64xf32, #l>
+  // CHECK: %{{.*}} = grid.dispatch "relu" on <(0, 0) to{{ ?}}(3, 0)> ins(%{{.*}} : tensor<64x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>) outs(%[[E]] : tensor<64x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>) attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  %y = grid.dispatch "relu" on <(0, 0) to (3, 0)> ins(%x : tensor<64x64xf32, #l>) outs(%e : tensor<64x64xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  // CHECK-NEXT: ^bb0(%[[IN:.*]]: tensor<64x64xf32, {{.*}}>, %[[OUT:.*]]: tensor<64x64xf32, {{.*}}>):
+  ^bb0(%in: tensor<64x64xf32, #l>, %out: tensor<64x64xf32, #l>):
+    // CHECK: %[[CB0:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    %cb0 = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    // CHECK: %[[CB1:.*]] = noc.cb 1 {l1_address = 131072 : i64} : !noc.cb<!tile.tile<32x32, f32>, 2>
+    %cb1 = noc.cb 1 {l1_address = 131072 : i64} : !noc.cb<!tile.tile<32x32, f32>, 2>
+    // CHECK: noc.kernel reader {
+    noc.kernel reader {
+      // CHECK: %[[ID:.*]] = grid.core_index linear
+      %id = grid.core_index linear
+      %c0 = arith.constant 0 : index
+      // CHECK: noc.cb_reserve %[[CB0]], 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+      noc.cb_reserve %cb0, 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+      // CHECK: noc.read %[[IN]][%[[ID]]] into %[[CB0]][%{{.*}}] : tensor<64x64xf32, {{.*}}>, !noc.cb<!tile.tile<32x32, f32>, 2>
+      noc.read %in[%id] into %cb0[%c0] : tensor<64x64xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2>
+      // CHECK: noc.barrier
+      noc.barrier
+      // CHECK: noc.cb_push %[[CB0]], 1
+      noc.cb_push %cb0, 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    }
+    // CHECK: noc.kernel compute {
+    noc.kernel compute {
+      %c0 = arith.constant 0 : index
+      // CHECK: noc.cb_wait %[[CB0]], 1
+      noc.cb_wait %cb0, 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+      // CHECK: %[[T:.*]] = noc.cb_get %[[CB0]][%{{.*}}] : !noc.cb<!tile.tile<32x32, f32>, 2> -> !tile.tile<32x32, f32>
+      %t = noc.cb_get %cb0[%c0] : !noc.cb<!tile.tile<32x32, f32>, 2> -> !tile.tile<32x32, f32>
+      // CHECK: tile.acquire_dst
+      tile.acquire_dst
+      // CHECK: tile.copy %[[T]], dst[%{{.*}}] : !tile.tile<32x32, f32>
+      tile.copy %t, dst[%c0] : !tile.tile<32x32, f32>
+      // CHECK: tile.unary relu dst[%{{.*}}]
+      tile.unary relu dst[%c0]
+      // CHECK: noc.cb_reserve %[[CB1]], 1
+      noc.cb_reserve %cb1, 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+      // CHECK: %[[P:.*]] = tile.pack dst[%{{.*}}] : !tile.tile<32x32, f32>
+      %p = tile.pack dst[%c0] : !tile.tile<32x32, f32>
+      // CHECK: noc.cb_put %[[P]], %[[CB1]][%{{.*}}] : !tile.tile<32x32, f32>, !noc.cb<!tile.tile<32x32, f32>, 2>
+      noc.cb_put %p, %cb1[%c0] : !tile.tile<32x32, f32>, !noc.cb<!tile.tile<32x32, f32>, 2>
+      // CHECK: noc.cb_push %[[CB1]], 1
+      noc.cb_push %cb1, 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+      // CHECK: tile.release_dst
+      tile.release_dst
+      // CHECK: noc.cb_pop %[[CB0]], 1
+      noc.cb_pop %cb0, 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    }
+    // CHECK: noc.kernel writer {
+    noc.kernel writer {
+      %id = grid.core_index linear
+      %c0 = arith.constant 0 : index
+      noc.cb_wait %cb1, 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+      // CHECK: noc.write %[[CB1]][%{{.*}}] into %[[OUT]][%{{.*}}] : !noc.cb<!tile.tile<32x32, f32>, 2>, tensor<64x64xf32, {{.*}}>
+      noc.write %cb1[%c0] into %out[%id] : !noc.cb<!tile.tile<32x32, f32>, 2>, tensor<64x64xf32, #l>
+      noc.barrier
+      noc.cb_pop %cb1, 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    }
+  // CHECK: } -> tensor<64x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+  } -> tensor<64x64xf32, #l>
+  return %y : tensor<64x64xf32, #l>
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, bf16, dram, interleaved>
+// CHECK-LABEL: func.func @matmul_dispatch
+func.func @matmul_dispatch(%a: tensor<32x64xf32, #l>, %b: tensor<64x32xf32, #l>) -> tensor<32x32xf32, #l> {
+  %e = grid.empty {address = 8192 : i64} : tensor<32x32xf32, #l>
+  // Non-default macs, LoFi fidelity and a bf16 Dst; a multi-core range.
+  // CHECK: grid.dispatch "matmul" on <(0, 0) to{{ ?}}(1, 1)> ins(%{{.*}}, %{{.*}} : tensor<32x64xf32, {{.*}}>, tensor<64x32xf32, {{.*}}>) outs(%{{.*}} : tensor<32x32xf32, {{.*}}>)
+  // CHECK-SAME: attributes {dst_format = #tile<format bf16>, fidelity = #tile<fidelity LoFi>, macs = 65536 : i64}
+  %y = grid.dispatch "matmul" on <(0, 0) to (1, 1)> ins(%a, %b : tensor<32x64xf32, #l>, tensor<64x32xf32, #l>)
+      outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format bf16>, fidelity = #tile<fidelity LoFi>, macs = 65536 : i64} {
+  ^bb0(%in0: tensor<32x64xf32, #l>, %in1: tensor<64x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cba = noc.cb 0 : !noc.cb<!tile.tile<32x32, bf16>, 4>
+    %cbb = noc.cb 1 : !noc.cb<!tile.tile<32x32, bf16>, 4>
+    noc.kernel compute {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      // CHECK: grid.core_index x
+      %x = grid.core_index x
+      // CHECK: grid.core_index y
+      %y = grid.core_index y
+      // CHECK: grid.core_index count
+      %n = grid.core_index count
+      noc.cb_wait %cba, 2 : !noc.cb<!tile.tile<32x32, bf16>, 4>
+      %ta = noc.cb_get %cba[%c0] : !noc.cb<!tile.tile<32x32, bf16>, 4> -> !tile.tile<32x32, bf16>
+      %tb = noc.cb_get %cbb[%c1] : !noc.cb<!tile.tile<32x32, bf16>, 4> -> !tile.tile<32x32, bf16>
+      // CHECK: tile.matmul %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, bf16>, !tile.tile<32x32, bf16>
+      tile.matmul %ta, %tb, dst[%c0] : !tile.tile<32x32, bf16>, !tile.tile<32x32, bf16>
+    }
+  } -> tensor<32x32xf32, #l>
+  return %y : tensor<32x32xf32, #l>
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+// A dispatch without inputs and with two outputs.
+// CHECK-LABEL: func.func @no_inputs
+func.func @no_inputs() -> (tensor<32x32xf32, #l>, tensor<32x32xf32, #l>) {
+  %e0 = grid.empty : tensor<32x32xf32, #l>
+  %e1 = grid.empty : tensor<32x32xf32, #l>
+  // CHECK: %{{.*}}:2 = grid.dispatch "fill" on <(0, 0) to{{ ?}}(0, 0)> outs(%{{.*}}, %{{.*}} : tensor<32x32xf32, {{.*}}>, tensor<32x32xf32, {{.*}}>) attributes
+  // CHECK-NOT: ins(
+  // CHECK: } -> tensor<32x32xf32, {{.*}}>, tensor<32x32xf32, {{.*}}>{{$}}
+  %r:2 = grid.dispatch "fill" on <(0, 0) to (0, 0)> outs(%e0, %e1 : tensor<32x32xf32, #l>, tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi2>} {
+  ^bb0(%o0: tensor<32x32xf32, #l>, %o1: tensor<32x32xf32, #l>):
+  } -> tensor<32x32xf32, #l>, tensor<32x32xf32, #l>
+  return %r#0, %r#1 : tensor<32x32xf32, #l>, tensor<32x32xf32, #l>
+}

@@ -1,0 +1,96 @@
+//===- ChipTest.cpp - Chip descriptor loading -----------------------------===//
+#include "tessel/runtime/Chip.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+using namespace tessel::rt;
+
+namespace {
+std::string defaultChipText() {
+  std::ifstream in(chipsDirectory() + "/wormhole_b0.chip");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string writeTemp(const std::string &name, const std::string &text) {
+  std::string path = ::testing::TempDir() + name;
+  std::ofstream(path) << text;
+  return path;
+}
+} // namespace
+
+TEST(Chip, LoadsDefaultByName) {
+  ChipDesc chip;
+  std::string error;
+  ASSERT_TRUE(loadChip("wormhole_b0", chip, error)) << error;
+  EXPECT_EQ(chip.name, "wormhole_b0");
+  EXPECT_EQ(chip.gridX, 8);
+  EXPECT_EQ(chip.gridY, 8);
+  EXPECT_EQ(chip.l1Bytes, 1499136);
+  EXPECT_EQ(chip.dramChannels, 12);
+  EXPECT_EQ(chip.dramChannelBytesPerCycle, 24);
+  EXPECT_EQ(chip.matmulMacsPerCycle, 2048);
+  EXPECT_EQ(chip.dstTilesF32, 8);
+  EXPECT_EQ(chip.packBytesPerCycle, 64);
+}
+
+TEST(Chip, LoadsByPath) {
+  ChipDesc chip;
+  std::string error;
+  std::string path = writeTemp("copy.chip", defaultChipText());
+  ASSERT_TRUE(loadChip(path, chip, error)) << error;
+  EXPECT_EQ(chip.gridX, 8);
+}
+
+TEST(Chip, UnknownNameNamesTheFile) {
+  ChipDesc chip;
+  std::string error;
+  EXPECT_FALSE(loadChip("no_such_chip", chip, error));
+  EXPECT_NE(error.find("no_such_chip.chip"), std::string::npos) << error;
+}
+
+TEST(Chip, MissingKeyIsNamed) {
+  std::string text = defaultChipText();
+  size_t at = text.find("sfpu_lanes");
+  text.erase(at, text.find('\n', at) - at);
+  std::string path = writeTemp("missing.chip", text);
+  ChipDesc chip;
+  std::string error;
+  EXPECT_FALSE(loadChip(path, chip, error));
+  EXPECT_NE(error.find("missing key 'sfpu_lanes'"), std::string::npos) << error;
+  EXPECT_NE(error.find(path), std::string::npos) << error;
+}
+
+TEST(Chip, UnknownKeyAndBadValue) {
+  ChipDesc chip;
+  std::string error;
+  std::string path = writeTemp("unknown.chip", defaultChipText() + "warp_drive = 1\n");
+  EXPECT_FALSE(loadChip(path, chip, error));
+  EXPECT_NE(error.find("unknown key 'warp_drive'"), std::string::npos) << error;
+  std::string text = defaultChipText();
+  text.replace(text.find("grid_x = 8"), 10, "grid_x = eight");
+  path = writeTemp("bad.chip", text);
+  EXPECT_FALSE(loadChip(path, chip, error));
+  EXPECT_NE(error.find("'grid_x'"), std::string::npos) << error;
+}
+
+TEST(Chip, EnvironmentOverridesDirectory) {
+  std::string dir = ::testing::TempDir();
+  writeTemp("envchip.chip", defaultChipText());
+  const char *old = std::getenv("TESSEL_CHIPS_DIR");
+  std::string saved = old ? old : "";
+  setenv("TESSEL_CHIPS_DIR", dir.c_str(), 1);
+  ChipDesc chip;
+  std::string error;
+  EXPECT_TRUE(loadChip("envchip", chip, error)) << error;
+  if (old)
+    setenv("TESSEL_CHIPS_DIR", saved.c_str(), 1);
+  else
+    unsetenv("TESSEL_CHIPS_DIR");
+}

@@ -1,0 +1,168 @@
+//===- SimulatorTest.cpp - Running hand-built kernels ---------------------===//
+#include "TestBinaries.h"
+
+#include "tessel/runtime/Formats.h"
+#include "tessel/runtime/Simulator.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+#include <set>
+
+using namespace tessel::rt;
+using namespace tessel::rt::test;
+namespace ttb = tessel::ttb;
+
+namespace {
+bool run(const BinarySpec &spec, const std::vector<HostTensor> &inputs,
+         RunResult &result, std::string &error, bool trace = false) {
+  LoadedBinary bin;
+  if (!loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error))
+    return false;
+  SimOptions options;
+  options.trace = trace;
+  return runBinary(bin, inputs, options, result, error);
+}
+
+HostTensor ramp(const std::string &name, std::vector<int64_t> shape, float scale) {
+  HostTensor t{name, shape, std::vector<float>(size_t(numElements(shape)))};
+  for (size_t i = 0; i < t.data.size(); ++i)
+    t.data[i] = float(int(i % 251) - 125) * scale;
+  return t;
+}
+} // namespace
+
+TEST(Simulator, CopyRoundsToBf16) {
+  HostTensor x = ramp("x", {3, 40, 50}, 0.01f);
+  RunResult r;
+  std::string error;
+  ASSERT_TRUE(run(copySpec(x.shape, DataFormat::BFloat16), {x}, r, error)) << error;
+  ASSERT_EQ(r.outputs.size(), 1u);
+  EXPECT_EQ(r.outputs[0].shape, x.shape);
+  for (size_t i = 0; i < x.data.size(); ++i)
+    ASSERT_EQ(r.outputs[0].data[i], roundToFormat(x.data[i], DataFormat::BFloat16)) << i;
+  const DispatchPerf &p = r.perf.dispatches[0];
+  EXPECT_EQ(p.dramBytesRead, 3 * 2 * 2 * 2048);
+  EXPECT_EQ(p.dramBytesWritten, 3 * 2 * 2 * 2048);
+  EXPECT_EQ(p.l1PeakBytes, 4 * 2048);
+  EXPECT_GT(p.cycles, 0);
+  EXPECT_EQ(r.perf.cycles, p.cycles);
+}
+
+TEST(Simulator, CopyOverManyCoresIsExactInF32) {
+  HostTensor x = ramp("x", {100, 70}, 0.001f);
+  RunResult r;
+  std::string error;
+  ASSERT_TRUE(run(copySpec(x.shape, DataFormat::Float32, 2, 1), {x}, r, error)) << error;
+  EXPECT_EQ(r.outputs[0].data, x.data);
+  EXPECT_EQ(r.perf.dispatches[0].cores, 6);
+}
+
+TEST(Simulator, MatmulBf16MatchesExactProducts) {
+  // Small integers: every product and sum is exact, so the result is too.
+  HostTensor a = ramp("a", {40, 70}, 1.0f), b = ramp("b", {70, 33}, 1.0f);
+  for (float &v : a.data) v = std::fmod(v, 7.0f);
+  for (float &v : b.data) v = std::fmod(v, 5.0f);
+  RunResult r;
+  std::string error;
+  ASSERT_TRUE(run(matmulSpec(40, 70, 33, DataFormat::BFloat16, DataFormat::Float32,
+                             ttb::MathFidelity::HiFi4),
+                  {a, b}, r, error))
+      << error;
+  const HostTensor &c = r.outputs[0];
+  for (int i = 0; i < 40; ++i)
+    for (int j = 0; j < 33; ++j) {
+      double ref = 0;
+      for (int k = 0; k < 70; ++k)
+        ref += double(a.data[size_t(i * 70 + k)]) * b.data[size_t(k * 33 + j)];
+      ASSERT_EQ(c.data[size_t(i * 33 + j)], float(ref)) << i << "," << j;
+    }
+  const DispatchPerf &p = r.perf.dispatches[0];
+  EXPECT_EQ(p.macs, 40u * 70 * 33);
+  // ceil(92400 MACs * 4 phases / (2048 MAC/cycle * 64 cores)).
+  EXPECT_EQ(p.idealMatmulCycles, 3);
+  EXPECT_GT(p.fpuUtilization, 0.0);
+}
+
+TEST(Simulator, MatmulF32UsesTheBf16x3Split) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  HostTensor a{"a", {32, 64}, std::vector<float>(32 * 64)}, b{"b", {64, 32}, std::vector<float>(64 * 32)};
+  for (float &v : a.data) v = dist(rng);
+  for (float &v : b.data) v = dist(rng);
+  RunResult r;
+  std::string error;
+  ASSERT_TRUE(run(matmulSpec(32, 64, 32, DataFormat::Float32, DataFormat::Float32,
+                             ttb::MathFidelity::LoFi),
+                  {a, b}, r, error))
+      << error;
+  double maxErr = 0;
+  for (int i = 0; i < 32; ++i)
+    for (int j = 0; j < 32; ++j) {
+      double ref = 0;
+      for (int k = 0; k < 64; ++k)
+        ref += double(a.data[size_t(i * 64 + k)]) * b.data[size_t(k * 32 + j)];
+      maxErr = std::max(maxErr, std::abs(ref - r.outputs[0].data[size_t(i * 32 + j)]));
+    }
+  // Plain bf16 operands would be off by ~1e-2 here; the split keeps ~1e-5.
+  EXPECT_LT(maxErr, 1e-4);
+  // f32 costs three HiFi4 passes whatever the dispatch fidelity says.
+  EXPECT_EQ(r.perf.dispatches[0].idealMatmulCycles, 65536 * 12 / (2048 * 64));
+  EXPECT_GE(r.perf.dispatches[0].cycles, 2 * 16 * 12);
+}
+
+TEST(Simulator, InputShapeMismatchIsAnError) {
+  RunResult r;
+  std::string error;
+  HostTensor x = ramp("x", {32, 31}, 1.0f);
+  EXPECT_FALSE(run(copySpec({32, 32}, DataFormat::BFloat16), {x}, r, error));
+  EXPECT_NE(error.find("expected shape [32,32], got [32,31]"), std::string::npos) << error;
+  EXPECT_FALSE(run(copySpec({32, 32}, DataFormat::BFloat16), {}, r, error));
+  EXPECT_NE(error.find("takes 1 inputs, got 0"), std::string::npos) << error;
+}
+
+TEST(Simulator, ConstantsAreLoaded) {
+  BinarySpec spec = copySpec({32, 32}, DataFormat::BFloat16);
+  HostTensor c = ramp("c", {32, 32}, 0.5f);
+  spec.inputs.clear();
+  spec.constants.push_back({0, packTiles(c.data.data(), c.shape, DataFormat::BFloat16)});
+  RunResult r;
+  std::string error;
+  ASSERT_TRUE(run(spec, {}, r, error)) << error;
+  EXPECT_EQ(r.outputs[0].data, c.data);
+}
+
+TEST(Simulator, DstIndexOutOfRangeIsARuntimeError) {
+  BinarySpec spec = copySpec({32, 32}, DataFormat::BFloat16);
+  KernelSpec &compute = spec.dispatches[0].kernels[1];
+  int32_t eight = compute.constant(8); // f32 Dst holds 8 tiles: 0..7
+  compute.code[14] = eight;            // COPY's dst operand
+  RunResult r;
+  std::string error;
+  ASSERT_EQ(compute.code[11], int32_t(Op::Copy));
+  EXPECT_FALSE(run(spec, {ramp("x", {32, 32}, 1.0f)}, r, error));
+  EXPECT_NE(error.find("Dst index 8 out of range (8 f32 tiles)"), std::string::npos) << error;
+  EXPECT_NE(error.find("core (0,0) compute"), std::string::npos) << error;
+}
+
+TEST(Simulator, TraceHasOneTrackPerThread) {
+  RunResult r;
+  std::string error;
+  ASSERT_TRUE(run(copySpec({64, 64}, DataFormat::BFloat16, 1, 0), {ramp("x", {64, 64}, 1.0f)},
+                  r, error, /*trace=*/true))
+      << error;
+  std::set<std::pair<int, int>> tracks;
+  for (const TraceEvent &e : r.trace.events)
+    tracks.insert({e.pid, e.tid});
+  EXPECT_TRUE(tracks.count({0, 0}));           // dispatch track
+  for (int tid = 0; tid < 3; ++tid) {
+    EXPECT_TRUE(tracks.count({1, tid})) << tid; // core (0,0)
+    EXPECT_TRUE(tracks.count({2, tid})) << tid; // core (1,0)
+  }
+  std::string json = traceToJson(r.trace);
+  EXPECT_NE(json.find("\"ph\":\"X\""), std::string::npos);
+  EXPECT_NE(json.find("\"thread_name\""), std::string::npos);
+  EXPECT_NE(perfToJson(r.perf).find("\"fpu_utilization\""), std::string::npos);
+  EXPECT_NE(perfToTable(r.perf).find("copy"), std::string::npos);
+}

@@ -1,0 +1,150 @@
+//===- SyncTest.cpp - Blocking, deadlocks, semaphores and multicast -------===//
+#include "TestBinaries.h"
+
+#include "tessel/runtime/Formats.h"
+#include "tessel/runtime/Simulator.h"
+
+#include <gtest/gtest.h>
+
+using namespace tessel::rt;
+using namespace tessel::rt::test;
+using tessel::ttb::ThreadKind;
+
+namespace {
+bool run(const BinarySpec &spec, const std::vector<HostTensor> &inputs,
+         RunResult &result, std::string &error) {
+  LoadedBinary bin;
+  if (!loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error))
+    return false;
+  return runBinary(bin, inputs, SimOptions(), result, error);
+}
+
+HostTensor ones(std::vector<int64_t> shape) {
+  return {"x", shape, std::vector<float>(size_t(numElements(shape)), 1.0f)};
+}
+} // namespace
+
+TEST(Sync, DeadlockListsEveryWaitingThread) {
+  BinarySpec spec = copySpec({64, 32}, DataFormat::BFloat16);
+  // The reader never produces: compute waits on cb 0, the writer on cb 16.
+  spec.dispatches[0].kernels[0].code.clear();
+  RunResult r;
+  std::string error;
+  EXPECT_FALSE(run(spec, {ones({64, 32})}, r, error));
+  EXPECT_NE(error.find("deadlock in dispatch 'copy'"), std::string::npos) << error;
+  EXPECT_NE(error.find("core (0,0) compute pc 4 CB_WAIT waits for 1 tiles in cb 0 (0 published)"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("core (0,0) writer pc 4 CB_WAIT waits for 1 tiles in cb 16"),
+            std::string::npos)
+      << error;
+  EXPECT_EQ(error.find("reader"), std::string::npos) << error;
+  EXPECT_EQ(error.find('\n'), std::string::npos);
+}
+
+TEST(Sync, RunawayLoopHitsTheBudget) {
+  BinarySpec spec = copySpec({32, 32}, DataFormat::BFloat16);
+  KernelSpec &reader = spec.dispatches[0].kernels[0];
+  size_t l = reader.loop(5, reader.constant(int64_t(1) << 40));
+  reader.endLoop(l);
+  LoadedBinary bin;
+  std::string error;
+  ASSERT_TRUE(loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error)) << error;
+  SimOptions options;
+  options.instructionBudget = 100000;
+  RunResult r;
+  EXPECT_FALSE(runBinary(bin, {ones({32, 32})}, options, r, error));
+  EXPECT_NE(error.find("exceeded the budget"), std::string::npos) << error;
+}
+
+TEST(Sync, SmallCircularBufferBlocksTheProducer) {
+  std::vector<int64_t> shape = {32, 32 * 24};
+  RunResult one, four;
+  std::string error;
+  ASSERT_TRUE(run(copySpec(shape, DataFormat::BFloat16, 0, 0, 1), {ones(shape)}, one, error))
+      << error;
+  ASSERT_TRUE(run(copySpec(shape, DataFormat::BFloat16, 0, 0, 4), {ones(shape)}, four, error))
+      << error;
+  EXPECT_EQ(one.outputs[0].data, four.outputs[0].data);
+  // One slot serializes every DRAM round trip; four slots overlap them.
+  EXPECT_GT(one.perf.cycles, four.perf.cycles + 1000);
+}
+
+TEST(Sync, PopWithoutTilesIsARuntimeError) {
+  BinarySpec spec = copySpec({32, 32}, DataFormat::BFloat16);
+  KernelSpec &writer = spec.dispatches[0].kernels[2];
+  writer.emit(Op::CbPop, {16, 1});
+  RunResult r;
+  std::string error;
+  EXPECT_FALSE(run(spec, {ones({32, 32})}, r, error));
+  EXPECT_NE(error.find("CB_POP of 1 tiles on cb 16 with only 0 published"), std::string::npos)
+      << error;
+}
+
+// Core 0 reads one tile into its cb 0 and, once every core has reserved a
+// slot there (semaphore 0 on core 0), publishes it and multicasts it into the
+// cb 0 of the other cores; semaphore 1 then lets the receivers' readers
+// publish it, semaphore 2 lets every compute thread start (so core 0's compute
+// cannot pop the tile before the multicast has read it). Each core copies the
+// tile to output tile `core`.
+TEST(Sync, SemaphoresAndMulticast) {
+  const int n = 4;
+  BinarySpec spec = copySpec({32, 32 * n}, DataFormat::BFloat16, n - 1, 0);
+  spec.buffers[0].shape = {32, 32};
+  spec.dispatches[0].semaphores = 3;
+  KernelSpec reader(ThreadKind::Reader);
+  int32_t zero = reader.constant(0), one = reader.constant(1), last = reader.constant(n - 1),
+          count = reader.constant(n);
+  // 1 on core 0, 0 elsewhere: (n - 1 - x) floordiv (n - 1); and 1 minus that.
+  std::vector<int64_t> sender = {0, n - 1, 1, VarCoreX, 0, -1, 3, 0, 2, 0, 0, n - 1, 4, 0};
+  int32_t isSender = reader.expr(sender);
+  std::vector<int64_t> receiver = {0, 1};
+  receiver.insert(receiver.end(), sender.begin(), sender.end());
+  receiver.insert(receiver.end(), {0, -1, 3, 0, 2, 0});
+  int32_t isReceiver = reader.expr(receiver);
+  reader.emit(Op::CbReserve, {0, 1});
+  reader.emit(Op::SemInc, {zero, zero, 0, 1});
+  size_t l = reader.loop(4, isSender);
+  reader.emit(Op::NocRead, {0, zero, 0, zero});
+  reader.emit(Op::NocBarrier);
+  reader.emit(Op::SemWait, {0, count});
+  reader.emit(Op::CbPush, {0, 1});
+  reader.emit(Op::NocMcast, {0, zero, one, zero, last, zero, zero});
+  reader.emit(Op::NocBarrier);
+  size_t inner = reader.loop(5, count);
+  reader.emit(Op::SemInc, {reader.var(5), zero, 1, 1});
+  reader.emit(Op::SemInc, {reader.var(5), zero, 2, 1});
+  reader.endLoop(inner);
+  reader.emit(Op::NocBarrier);
+  reader.endLoop(l);
+  reader.emit(Op::SemWait, {1, one});
+  l = reader.loop(4, isReceiver);
+  reader.emit(Op::CbPush, {0, 1});
+  reader.endLoop(l);
+  spec.dispatches[0].kernels[0] = reader;
+  // Compute and writer handle exactly one tile per core; compute starts on
+  // semaphore 2.
+  for (int k = 1; k < 3; ++k)
+    spec.dispatches[0].kernels[size_t(k)].exprs[0] = {0, 1};
+  KernelSpec &compute = spec.dispatches[0].kernels[1];
+  int32_t oneC = compute.constant(1);
+  compute.code.insert(compute.code.begin(), {int32_t(Op::SemWait), 2, oneC});
+  compute.code[3 + 3] += 3; // the LOOP's end_pc moved with the code
+
+  HostTensor x{"x", {32, 32}, std::vector<float>(1024)};
+  for (size_t i = 0; i < x.data.size(); ++i)
+    x.data[i] = float(i);
+  RunResult r;
+  std::string error;
+  ASSERT_TRUE(run(spec, {x}, r, error)) << error;
+  const HostTensor &y = r.outputs[0];
+  for (int c = 0; c < n; ++c)
+    for (int i = 0; i < 32; ++i)
+      for (int j = 0; j < 32; ++j)
+        ASSERT_EQ(y.data[size_t(i * 32 * n + c * 32 + j)],
+                  roundToFormat(x.data[size_t(i * 32 + j)], DataFormat::BFloat16))
+            << c << " " << i << " " << j;
+  // One DRAM read; the multicast is counted once on the NoC.
+  EXPECT_EQ(r.perf.dispatches[0].dramBytesRead, 2048);
+  EXPECT_EQ(r.perf.dispatches[0].nocBytes, 2048 + 2048 * n + 2048);
+}

@@ -1,0 +1,224 @@
+//===- TestBinaries.cpp - Hand-built .ttb binaries for runtime tests ------===//
+#include "TestBinaries.h"
+
+#include "tessel/runtime/Formats.h"
+
+#include <gtest/gtest.h>
+
+namespace tessel::rt::test {
+
+using ttb::ThreadKind;
+
+int32_t KernelSpec::expr(std::vector<int64_t> words) {
+  exprs.push_back(std::move(words));
+  return int32_t(exprs.size() - 1);
+}
+
+void KernelSpec::emit(Op op, std::vector<int32_t> operands) {
+  code.push_back(int32_t(op));
+  code.insert(code.end(), operands.begin(), operands.end());
+}
+
+size_t KernelSpec::loop(int32_t var, int32_t countExpr) {
+  size_t pc = code.size();
+  emit(Op::Loop, {var, countExpr, 0});
+  return pc;
+}
+
+void KernelSpec::endLoop(size_t loopPc) {
+  emit(Op::EndLoop);
+  code[loopPc + 3] = int32_t(code.size());
+}
+
+std::vector<uint8_t> buildBinary(const BinarySpec &spec) {
+  flatbuffers::FlatBufferBuilder fbb;
+  std::vector<flatbuffers::Offset<ttb::Buffer>> buffers;
+  for (const BufferSpec &b : spec.buffers) {
+    TiledShape ts = tiledShape(b.shape);
+    buffers.push_back(ttb::CreateBufferDirect(fbb, b.name.c_str(), &b.shape, b.format,
+                                              b.address, ts.batch, ts.rowsTiles,
+                                              ts.colsTiles));
+  }
+  std::vector<flatbuffers::Offset<ttb::Constant>> constants;
+  for (const auto &c : spec.constants)
+    constants.push_back(ttb::CreateConstantDirect(fbb, c.first, &c.second));
+  auto signatures = [&](const std::vector<uint32_t> &ids) {
+    std::vector<flatbuffers::Offset<ttb::TensorSignature>> out;
+    for (uint32_t id : ids) {
+      const BufferSpec &b = spec.buffers[id];
+      out.push_back(ttb::CreateTensorSignatureDirect(fbb, b.name.c_str(), &b.shape, "f32", id));
+    }
+    return out;
+  };
+  auto inputs = signatures(spec.inputs);
+  auto outputs = signatures(spec.outputs);
+  std::vector<flatbuffers::Offset<ttb::Dispatch>> dispatches;
+  for (const DispatchSpec &d : spec.dispatches) {
+    std::vector<flatbuffers::Offset<ttb::CircularBuffer>> cbs;
+    for (const CbSpec &cb : d.cbs)
+      cbs.push_back(ttb::CreateCircularBuffer(fbb, cb.id, cb.format, cb.numTiles, cb.l1Address));
+    std::vector<flatbuffers::Offset<ttb::Kernel>> kernels;
+    for (const KernelSpec &k : d.kernels) {
+      std::vector<flatbuffers::Offset<ttb::Expr>> exprs;
+      for (const auto &e : k.exprs)
+        exprs.push_back(ttb::CreateExprDirect(fbb, &e));
+      kernels.push_back(ttb::CreateKernelDirect(fbb, k.thread, k.numVars, &k.code, &exprs));
+    }
+    dispatches.push_back(ttb::CreateDispatchDirect(
+        fbb, d.name.c_str(), d.op.c_str(), d.location.c_str(), d.x0, d.y0, d.x1, d.y1,
+        d.fidelity, d.dstFormat, d.macs, &d.buffers, &cbs, &kernels, d.semaphores));
+  }
+  auto root = ttb::CreateBinaryDirect(fbb, spec.schemaVersion, spec.chip.c_str(), "test",
+                                      "test", &buffers, &constants, &inputs, &outputs,
+                                      &dispatches);
+  ttb::FinishBinaryBuffer(fbb, root);
+  return {fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize()};
+}
+
+ChipDesc testChip() {
+  ChipDesc chip;
+  std::string error;
+  EXPECT_TRUE(loadChip(kDefaultChip, chip, error)) << error;
+  return chip;
+}
+
+namespace {
+constexpr uint32_t kL1Base = 200000;
+
+// Postfix for "count of tiles this core handles": ceildiv(tiles - core, cores).
+std::vector<int64_t> perCoreCount(int64_t tiles) {
+  return {0, tiles, 1, VarCoreIndex, 0, -1, 3, 0, 2, 0, 1, VarNumCores, 6, 0};
+}
+// Postfix for "i * cores + core".
+std::vector<int64_t> perCoreTile(int var) {
+  return {1, var, 1, VarNumCores, 3, 0, 1, VarCoreIndex, 2, 0};
+}
+} // namespace
+
+BinarySpec copySpec(std::vector<int64_t> shape, ttb::DataFormat format,
+                    uint32_t x1, uint32_t y1, uint32_t inCbTiles) {
+  BinarySpec spec;
+  int64_t tiles = tiledShape(shape).tiles();
+  spec.buffers = {{"x", shape, format, 0}, {"y", shape, format, 1 << 20}};
+  spec.inputs = {0};
+  spec.outputs = {1};
+  DispatchSpec d;
+  d.name = "copy";
+  d.op = "identity";
+  d.x1 = x1;
+  d.y1 = y1;
+  d.buffers = {0, 1};
+  d.cbs = {{0, format, inCbTiles, kL1Base}, {16, format, 2, kL1Base + 65536}};
+
+  KernelSpec reader(ThreadKind::Reader);
+  int32_t count = reader.expr(perCoreCount(tiles)), tile = reader.expr(perCoreTile(4)),
+          zero = reader.constant(0);
+  size_t l = reader.loop(4, count);
+  reader.emit(Op::CbReserve, {0, 1});
+  reader.emit(Op::NocRead, {0, tile, 0, zero});
+  reader.emit(Op::NocBarrier);
+  reader.emit(Op::CbPush, {0, 1});
+  reader.endLoop(l);
+
+  KernelSpec compute(ThreadKind::Compute);
+  count = compute.expr(perCoreCount(tiles));
+  zero = compute.constant(0);
+  l = compute.loop(4, count);
+  compute.emit(Op::CbWait, {0, 1});
+  compute.emit(Op::CbReserve, {16, 1});
+  compute.emit(Op::DstAcquire);
+  compute.emit(Op::Copy, {0, zero, zero});
+  compute.emit(Op::Pack, {zero, 16, zero});
+  compute.emit(Op::DstRelease);
+  compute.emit(Op::CbPop, {0, 1});
+  compute.emit(Op::CbPush, {16, 1});
+  compute.endLoop(l);
+
+  KernelSpec writer(ThreadKind::Writer);
+  count = writer.expr(perCoreCount(tiles));
+  tile = writer.expr(perCoreTile(4));
+  zero = writer.constant(0);
+  l = writer.loop(4, count);
+  writer.emit(Op::CbWait, {16, 1});
+  writer.emit(Op::NocWrite, {16, zero, 1, tile});
+  writer.emit(Op::NocBarrier);
+  writer.emit(Op::CbPop, {16, 1});
+  writer.endLoop(l);
+
+  d.kernels = {reader, compute, writer};
+  spec.dispatches = {d};
+  return spec;
+}
+
+BinarySpec matmulSpec(int64_t m, int64_t k, int64_t n, ttb::DataFormat format,
+                      ttb::DataFormat dstFormat, ttb::MathFidelity fidelity) {
+  BinarySpec spec;
+  int64_t mt = (m + 31) / 32, kt = (k + 31) / 32, nt = (n + 31) / 32;
+  spec.buffers = {{"a", {m, k}, format, 0},
+                  {"b", {k, n}, format, 1 << 20},
+                  {"c", {m, n}, dstFormat, 2 << 20}};
+  spec.inputs = {0, 1};
+  spec.outputs = {2};
+  DispatchSpec d;
+  d.name = "matmul";
+  d.op = "matmul";
+  d.fidelity = fidelity;
+  d.dstFormat = dstFormat;
+  d.macs = uint64_t(m * k * n);
+  d.buffers = {0, 1, 2};
+  d.cbs = {{0, format, 2, kL1Base},
+           {1, format, 2, kL1Base + 16384},
+           {16, dstFormat, 2, kL1Base + 32768}};
+  // Loop vars: 4 = mi, 5 = ni, 6 = ki.
+  KernelSpec reader(ThreadKind::Reader);
+  reader.numVars = 7;
+  int32_t zero = reader.constant(0);
+  int32_t aTile = reader.expr({1, 4, 0, kt, 3, 0, 1, 6, 2, 0});  // mi*Kt + ki
+  int32_t bTile = reader.expr({1, 6, 0, nt, 3, 0, 1, 5, 2, 0});  // ki*Nt + ni
+  size_t lm = reader.loop(4, reader.constant(mt));
+  size_t ln = reader.loop(5, reader.constant(nt));
+  size_t lk = reader.loop(6, reader.constant(kt));
+  reader.emit(Op::CbReserve, {0, 1});
+  reader.emit(Op::NocRead, {0, aTile, 0, zero});
+  reader.emit(Op::CbReserve, {1, 1});
+  reader.emit(Op::NocRead, {1, bTile, 1, zero});
+  reader.emit(Op::NocBarrier);
+  reader.emit(Op::CbPush, {0, 1});
+  reader.emit(Op::CbPush, {1, 1});
+  reader.endLoop(lk);
+  reader.endLoop(ln);
+  reader.endLoop(lm);
+
+  KernelSpec compute(ThreadKind::Compute);
+  compute.numVars = 7;
+  zero = compute.constant(0);
+  lm = compute.loop(4, compute.constant(mt * nt));
+  compute.emit(Op::DstAcquire);
+  lk = compute.loop(6, compute.constant(kt));
+  compute.emit(Op::CbWait, {0, 1});
+  compute.emit(Op::CbWait, {1, 1});
+  compute.emit(Op::Matmul, {0, zero, 1, zero, zero});
+  compute.emit(Op::CbPop, {0, 1});
+  compute.emit(Op::CbPop, {1, 1});
+  compute.endLoop(lk);
+  compute.emit(Op::CbReserve, {16, 1});
+  compute.emit(Op::Pack, {zero, 16, zero});
+  compute.emit(Op::CbPush, {16, 1});
+  compute.emit(Op::DstRelease);
+  compute.endLoop(lm);
+
+  KernelSpec writer(ThreadKind::Writer);
+  zero = writer.constant(0);
+  lm = writer.loop(4, writer.constant(mt * nt));
+  writer.emit(Op::CbWait, {16, 1});
+  writer.emit(Op::NocWrite, {16, zero, 2, writer.var(4)});
+  writer.emit(Op::NocBarrier);
+  writer.emit(Op::CbPop, {16, 1});
+  writer.endLoop(lm);
+
+  d.kernels = {reader, compute, writer};
+  spec.dispatches = {d};
+  return spec;
+}
+
+} // namespace tessel::rt::test

@@ -1,0 +1,180 @@
+//===- tt-run.cpp - Run a .ttb binary on the simulated chip ---------------===//
+#include "tessel/runtime/Binary.h"
+#include "tessel/runtime/FileIO.h"
+#include "tessel/runtime/Simulator.h"
+#include "tessel/runtime/TensorIO.h"
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+using namespace tessel::rt;
+
+namespace {
+
+const char *const kHelp = R"(usage: tt-run MODEL.ttb [options]
+
+Runs a compiled Tessel binary on the simulated chip and prints or saves its
+outputs and a performance report.
+
+options:
+  --input=VALUE         one per model input, in the model's input order. VALUE is
+                          @FILE.npy   a numpy array (f4, f8, i4, i8 or bool; converted to f32)
+                          @FILE.pb    a serialized ONNX TensorProto
+                          SHAPE=DATA  inline, e.g. 2x3xf32=1,2,3,4,5,6 (scalar: f32=5)
+  --output=@FILE.npy    where to write the outputs as f32 .npy, in output order
+                        (repeat once per output). Without --output every output
+                        is printed on stdout.
+  --perf-report=FILE    write the per-dispatch performance report as JSON
+  --trace=FILE          write a Chrome trace (open in Perfetto or chrome://tracing)
+  --chip=NAME|PATH      chip to run on (default wormhole_b0); a NAME is looked up
+                        in $TESSEL_CHIPS_DIR, a PATH is a .chip descriptor file
+  --max-instructions=N  stop a dispatch after N bytecode instructions
+  --quiet               no performance table on stderr
+  --help                show this help
+)";
+
+[[noreturn]] void die(const std::string &msg) {
+  std::fprintf(stderr, "tt-run: error: %s\n", msg.c_str());
+  std::exit(1);
+}
+
+bool startsWith(const std::string &s, const char *prefix) {
+  return s.compare(0, std::strlen(prefix), prefix) == 0;
+}
+
+bool endsWith(const std::string &s, const char *suffix) {
+  size_t n = std::strlen(suffix);
+  return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
+}
+
+std::string shapeText(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? "," : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+struct Options {
+  std::string model, perfReport, trace, chip = kDefaultChip;
+  std::vector<std::string> inputs, outputs;
+  uint64_t maxInstructions = SimOptions().instructionBudget;
+  bool quiet = false;
+};
+
+Options parseArgs(int argc, char **argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](const char *flag) { return a.substr(std::strlen(flag)); };
+    if (a == "--help" || a == "-h") {
+      std::fputs(kHelp, stdout);
+      std::exit(0);
+    } else if (a == "--quiet") {
+      o.quiet = true;
+    } else if (startsWith(a, "--input=")) {
+      o.inputs.push_back(value("--input="));
+    } else if (startsWith(a, "--output=")) {
+      std::string v = value("--output=");
+      if (!startsWith(v, "@") || v.size() == 1)
+        die("--output expects @FILE.npy, got '" + v + "'");
+      o.outputs.push_back(v.substr(1));
+    } else if (startsWith(a, "--perf-report=")) {
+      o.perfReport = value("--perf-report=");
+    } else if (startsWith(a, "--trace=")) {
+      o.trace = value("--trace=");
+    } else if (startsWith(a, "--chip=")) {
+      o.chip = value("--chip=");
+    } else if (startsWith(a, "--max-instructions=")) {
+      std::string v = value("--max-instructions=");
+      char *end = nullptr;
+      unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+      if (v.empty() || *end || n == 0)
+        die("--max-instructions expects a positive integer, got '" + v + "'");
+      o.maxInstructions = n;
+    } else if (startsWith(a, "-") && a != "-") {
+      die("unknown option '" + a + "' (see --help)");
+    } else if (o.model.empty()) {
+      o.model = a;
+    } else {
+      die("more than one model given ('" + o.model + "' and '" + a + "')");
+    }
+  }
+  if (o.model.empty())
+    die("no model given (usage: tt-run MODEL.ttb [--input=...]...; see --help)");
+  return o;
+}
+
+HostTensor readInput(const std::string &spec, size_t index,
+                     const tessel::ttb::TensorSignature &sig) {
+  std::string label = "input " + std::to_string(index) + " '" +
+                      (sig.name() ? sig.name()->str() : "") + "'";
+  HostTensor t;
+  std::string error;
+  bool ok;
+  if (startsWith(spec, "@")) {
+    std::string path = spec.substr(1);
+    ok = endsWith(path, ".pb") ? readOnnxTensor(path, t, error) : readNpy(path, t, error);
+  } else {
+    ok = parseInlineTensor(spec, t, error);
+  }
+  if (!ok)
+    die(label + ": " + error);
+  std::vector<int64_t> want;
+  if (sig.shape())
+    want.assign(sig.shape()->begin(), sig.shape()->end());
+  if (t.shape != want)
+    die(label + ": expected shape " + shapeText(want) + ", got " + shapeText(t.shape));
+  return t;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Options opts = parseArgs(argc, argv);
+  std::string error;
+  ChipDesc chip;
+  if (!loadChip(opts.chip, chip, error))
+    die(error);
+  LoadedBinary binary;
+  if (!loadBinary(opts.model, chip, binary, error))
+    die(error);
+  const tessel::ttb::Binary &bin = *binary.root();
+
+  size_t numInputs = bin.inputs() ? bin.inputs()->size() : 0;
+  size_t numOutputs = bin.outputs() ? bin.outputs()->size() : 0;
+  if (opts.inputs.size() != numInputs)
+    die("the model takes " + std::to_string(numInputs) + " inputs, got " +
+        std::to_string(opts.inputs.size()) + " --input");
+  if (!opts.outputs.empty() && opts.outputs.size() != numOutputs)
+    die("the model has " + std::to_string(numOutputs) + " outputs, got " +
+        std::to_string(opts.outputs.size()) + " --output");
+  std::vector<HostTensor> inputs;
+  for (size_t i = 0; i < numInputs; ++i)
+    inputs.push_back(readInput(opts.inputs[i], i, *bin.inputs()->Get(i)));
+
+  SimOptions sim;
+  sim.trace = !opts.trace.empty();
+  sim.instructionBudget = opts.maxInstructions;
+  RunResult result;
+  if (!runBinary(binary, inputs, sim, result, error))
+    die(error);
+
+  for (size_t i = 0; i < opts.outputs.size(); ++i)
+    if (!writeNpy(opts.outputs[i], result.outputs[i], error))
+      die(error);
+  if (opts.outputs.empty())
+    for (const HostTensor &out : result.outputs)
+      std::printf("%s: shape %s\n%s\n", out.name.c_str(), shapeText(out.shape).c_str(),
+                  formatTensor(out).c_str());
+  if (!opts.perfReport.empty() &&
+      !writeFileAtomically(opts.perfReport, perfToJson(result.perf), error))
+    die(error);
+  if (!opts.trace.empty() &&
+      !writeFileAtomically(opts.trace, traceToJson(result.trace), error))
+    die(error);
+  if (!opts.quiet)
+    std::fputs(perfToTable(result.perf).c_str(), stderr);
+  return 0;
+}
