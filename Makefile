@@ -22,8 +22,14 @@ build: configure
 demo: build
 	@$(PY) scripts/demo.py --build $(BUILD)
 
+LIT := $(PY) /usr/lib/llvm-19/build/utils/lit/lit.py
+
+# Each runner prints its own summary line last: lit, GoogleTest, pytest.
 check: build
-	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+	@$(LIT) -q $(BUILD)/test
+	@$(BUILD)/bin/runtime-unittests --gtest_brief=1
+	@cd $(BUILD) && TESSEL_BIN=$(CURDIR)/$(BUILD)/bin TESSEL_SRC=$(CURDIR) \
+	  TESSEL_CHIPS_DIR=$(CURDIR)/runtime/chips $(PY) -m pytest -q -p no:cacheprovider $(CURDIR)/test/e2e
 
 clean:
 	rm -rf $(BUILD)
