@@ -2,6 +2,7 @@
 #define TESSEL_DIALECTS_GRAPH_GRAPHOPS_H
 
 #include "Graph/GraphDialect.h"
+#include "mlir/IR/BuiltinAttributeInterfaces.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/Builders.h"
@@ -16,6 +17,13 @@ namespace tessel::graph {
 /// The numpy broadcast of two shapes, or nullopt when they do not broadcast.
 std::optional<llvm::SmallVector<int64_t>> broadcastShapes(llvm::ArrayRef<int64_t> a,
                                                           llvm::ArrayRef<int64_t> b);
+
+/// The values of an f32 dense or dense-resource elements attribute.
+std::optional<std::vector<float>> readF32Elements(mlir::Attribute attr);
+
+/// An f32 elements attribute: a resource blob for anything but tiny tensors.
+mlir::ElementsAttr makeF32Elements(mlir::RankedTensorType type, llvm::ArrayRef<float> data,
+                                   llvm::StringRef name = "");
 } // namespace tessel::graph
 
 #endif

@@ -1,6 +1,7 @@
 #include "Tile/TileDialect.h"
 #include "Tile/TileOps.h"
 
+#include "tessel/runtime/Formats.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -31,22 +32,17 @@ void TileDialect::initialize() {
       >();
 }
 
+static_assert(int(DataFormat::f32) == int(tessel::ttb::DataFormat::Float32) &&
+                  int(DataFormat::bf16) == int(tessel::ttb::DataFormat::BFloat16) &&
+                  int(DataFormat::bfp8_b) == int(tessel::ttb::DataFormat::Bfp8_b) &&
+                  int(DataFormat::bfp4_b) == int(tessel::ttb::DataFormat::Bfp4_b) &&
+                  int(DataFormat::bfp2_b) == int(tessel::ttb::DataFormat::Bfp2_b) &&
+                  int(DataFormat::int32) == int(tessel::ttb::DataFormat::Int32),
+              "tile formats and .ttb formats must share their values");
+
 int64_t tessel::tile::tileBytes(DataFormat format) {
-  switch (format) {
-  case DataFormat::f32:
-  case DataFormat::int32:
-    return 4096;
-  case DataFormat::bf16:
-    return 2048;
-  // Block floats: 16-value blocks share one exponent byte (64 of them per tile).
-  case DataFormat::bfp8_b:
-    return 1024 + 64;
-  case DataFormat::bfp4_b:
-    return 512 + 64;
-  case DataFormat::bfp2_b:
-    return 256 + 64;
-  }
-  return 0;
+  // The runtime owns the byte layout of every format; the enums share their values by design.
+  return tessel::rt::tileBytes(static_cast<tessel::ttb::DataFormat>(format));
 }
 
 // Tile types print as `<32x32, bf16>`, the way shapes read everywhere else in MLIR.

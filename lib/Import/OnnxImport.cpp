@@ -6,7 +6,6 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -193,14 +192,7 @@ FailureOr<Value> Importer::importInitializer(const onnx::TensorProto &tensor) {
     std::copy(tensor.float_data().begin(), tensor.float_data().end(), data.begin());
   }
   auto type = RankedTensorType::get(shape, *elt);
-  ElementsAttr value;
-  // Weights go into a resource blob so that the context does not unique (and hash) them.
-  if (count > 64) {
-    auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<float>(data));
-    value = DenseResourceElementsAttr::get(type, tensor.name(), std::move(blob));
-  } else {
-    value = DenseElementsAttr::get(type, ArrayRef<float>(data));
-  }
+  ElementsAttr value = graph::makeF32Elements(type, data, tensor.name());
   return builder.create<graph::ConstantOp>(loc, type, value).getResult();
 }
 

@@ -15,6 +15,24 @@ using namespace tessel::target;
 using rt::ExprTag;
 using Opc = rt::Op;
 
+// The IR's enums are encoded by value; these pin them to the bytecode's.
+static_assert(int(tile::BinaryKind::add) == int(rt::BinaryOp::Add) &&
+              int(tile::BinaryKind::sub) == int(rt::BinaryOp::Sub) &&
+              int(tile::BinaryKind::mul) == int(rt::BinaryOp::Mul) &&
+              int(tile::BinaryKind::max) == int(rt::BinaryOp::Max));
+static_assert(int(tile::Broadcast::none) == int(rt::Broadcast::None) &&
+              int(tile::Broadcast::rows) == int(rt::Broadcast::Rows) &&
+              int(tile::Broadcast::cols) == int(rt::Broadcast::Cols) &&
+              int(tile::Broadcast::scalar) == int(rt::Broadcast::Scalar));
+static_assert(int(tile::UnaryKind::relu) == int(rt::UnaryOp::Relu) &&
+              int(tile::UnaryKind::exp) == int(rt::UnaryOp::Exp) &&
+              int(tile::UnaryKind::recip) == int(rt::UnaryOp::Reciprocal) &&
+              int(tile::UnaryKind::neg) == int(rt::UnaryOp::Negate) &&
+              int(tile::UnaryKind::scale) == int(rt::UnaryOp::Scale) &&
+              int(tile::UnaryKind::shift) == int(rt::UnaryOp::AddScalar));
+static_assert(int(tile::ReduceKind::sum) == int(rt::ReduceOp::Sum) &&
+              int(tile::ReduceKind::max) == int(rt::ReduceOp::Max));
+
 static int32_t op(Opc o) { return static_cast<int32_t>(o); }
 static int32_t floatBits(float f) {
   int32_t bits;

@@ -10,7 +10,6 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 
 using namespace mlir;
 using namespace tessel;
@@ -32,25 +31,6 @@ static std::string locationName(Location loc) {
   return out;
 }
 
-static FailureOr<std::vector<float>> constantValues(graph::ConstantOp c) {
-  auto value = dyn_cast<ElementsAttr>(c.getValue());
-  if (!value || !value.getElementType().isF32())
-    return c.emitError("only f32 constants can be serialized");
-  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
-    auto range = dense.getValues<float>();
-    return std::vector<float>(range.begin(), range.end());
-  }
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
-    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob)
-      return c.emitError("constant's resource blob is missing");
-    ArrayRef<char> bytes = blob->getData();
-    std::vector<float> out(bytes.size() / sizeof(float));
-    memcpy(out.data(), bytes.data(), out.size() * sizeof(float));
-    return out;
-  }
-  return c.emitError("unsupported constant attribute kind");
-}
 
 namespace {
 
@@ -169,9 +149,11 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
       FailureOr<uint32_t> id =
           addBuffer(c, locationName(c.getLoc()),
                     addr ? std::optional<int64_t>(addr.getInt()) : std::nullopt, c);
-      FailureOr<std::vector<float>> values = constantValues(c);
-      if (failed(id) || failed(values))
+      std::optional<std::vector<float>> values = graph::readF32Elements(c.getValue());
+      if (failed(id))
         return failure();
+      if (!values)
+        return c.emitError("only f32 dense or dense_resource constants can be serialized");
       auto type = c.getType();
       std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
       std::string error;

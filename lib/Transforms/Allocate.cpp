@@ -2,6 +2,7 @@
 #include "tessel/Transforms/Passes.h"
 
 #include "NoC/NoCOps.h"
+#include "tessel/runtime/Formats.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
 namespace tessel {
@@ -14,15 +15,9 @@ using namespace tessel;
 
 /// Bytes a tensor takes in each DRAM channel: its tiles are dealt round-robin to the channels.
 static int64_t bytesPerChannel(RankedTensorType type, const rt::ChipDesc &chip) {
-  ArrayRef<int64_t> shape = type.getShape();
-  int64_t rows = shape.size() >= 2 ? shape[shape.size() - 2] : 1;
-  int64_t cols = shape.empty() ? 1 : shape.back();
-  int64_t batch = 1;
-  for (size_t i = 0; i + 2 < shape.size(); ++i)
-    batch *= shape[i];
-  int64_t tiles = batch * ((rows + 31) / 32) * ((cols + 31) / 32);
-  int64_t perChannel = (tiles + chip.dramChannels - 1) / chip.dramChannels;
-  return perChannel * tile::tileBytes(grid::getLayout(type).getFormat());
+  std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
+  auto format = static_cast<ttb::DataFormat>(grid::getLayout(type).getFormat());
+  return rt::interleavedChannelBytes(rt::tiledShape(shape).tiles(), format, chip.dramChannels);
 }
 
 namespace {

@@ -79,10 +79,43 @@ struct SoftmaxAxisLast : OpRewritePattern<SoftmaxOp> {
   }
 };
 
+/// Weights are known at compile time: transposing them here saves a dispatch on every run.
+struct FoldConstantTranspose : OpRewritePattern<TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TransposeOp op, PatternRewriter &rewriter) const override {
+    auto constant = op.getInput().getDefiningOp<ConstantOp>();
+    if (!constant || !op.getType().getElementType().isF32())
+      return failure();
+    std::optional<std::vector<float>> data = readF32Elements(constant.getValue());
+    if (!data)
+      return failure();
+    ArrayRef<int64_t> inShape = constant.getType().getShape();
+    ArrayRef<int64_t> perm = op.getPerm();
+    int64_t rank = inShape.size();
+    SmallVector<int64_t> inStrides(rank, 1);
+    for (int64_t i = rank - 2; i >= 0; --i)
+      inStrides[i] = inStrides[i + 1] * inShape[i + 1];
+    ArrayRef<int64_t> outShape = op.getType().getShape();
+    std::vector<float> out(data->size());
+    SmallVector<int64_t> idx(rank, 0);
+    for (size_t linear = 0; linear < out.size(); ++linear) {
+      int64_t src = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        src += idx[d] * inStrides[perm[d]];
+      out[linear] = (*data)[src];
+      for (int64_t d = rank - 1; d >= 0 && ++idx[d] == outShape[d]; --d)
+        idx[d] = 0;
+    }
+    auto type = RankedTensorType::get(outShape, op.getType().getElementType());
+    rewriter.replaceOpWithNewOp<ConstantOp>(op, op.getType(), makeF32Elements(type, out));
+    return success();
+  }
+};
+
 struct DecomposeGraphPass : tessel::impl::DecomposeGraphBase<DecomposeGraphPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<DecomposeGemm, SoftmaxAxisLast>(&getContext());
+    patterns.add<DecomposeGemm, FoldConstantTranspose, SoftmaxAxisLast>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

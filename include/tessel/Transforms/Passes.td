@@ -8,7 +8,8 @@ def DecomposeGraph : Pass<"tt-decompose-graph", "mlir::ModuleOp"> {
   let description = [{
     `graph.gemm` becomes transposes, a `graph.matmul`, scalar `graph.mul`s for `alpha` and `beta`
     and a `graph.add` of the bias. A `graph.softmax` over an axis other than the last is wrapped
-    in transposes that bring the axis last, since kernels reduce along tile rows.
+    in transposes that bring the axis last, since kernels reduce along tile rows. A transpose of
+    a constant (Gemm's `transB` weights) is folded into a transposed constant at compile time.
 
     Before:
     ```mlir
