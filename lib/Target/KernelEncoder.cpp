@@ -180,6 +180,18 @@ LogicalResult KernelEncoder::encodeOp(Operation &o) {
     return success();
   };
 
+  // (cb, slot expression) of each tile operand, then the expressions of `indices`.
+  auto tileOperands = [&](std::initializer_list<Value> tiles, std::initializer_list<Value> indices,
+                          SmallVectorImpl<int32_t> &out) -> LogicalResult {
+    for (Value t : tiles) {
+      int32_t cb, slot;
+      if (failed(tileSource(t, cb, slot)))
+        return failure();
+      out.append({cb, slot});
+    }
+    return exprs(indices, out);
+  };
+
   return llvm::TypeSwitch<Operation *, LogicalResult>(&o)
       .Case([&](scf::ForOp f) -> LogicalResult {
         auto lb = getConstantIntValue(f.getLowerBound());
@@ -256,21 +268,18 @@ LogicalResult KernelEncoder::encodeOp(Operation &o) {
         return success();
       })
       .Case([&](tile::MatmulOp m) -> LogicalResult {
-        int32_t ca, sa, cb, sb;
-        SmallVector<int32_t> e;
-        if (failed(tileSource(m.getLhs(), ca, sa)) || failed(tileSource(m.getRhs(), cb, sb)) ||
-            failed(exprs({m.getDst()}, e)))
+        SmallVector<int32_t> w;
+        if (failed(tileOperands({m.getLhs(), m.getRhs()}, {m.getDst()}, w)))
           return failure();
-        emit({op(Opc::Matmul), ca, sa, cb, sb, e[0]});
+        emit({op(Opc::Matmul), w[0], w[1], w[2], w[3], w[4]});
         return success();
       })
       .Case([&](tile::BinaryOp m) -> LogicalResult {
-        int32_t ca, sa, cb, sb;
-        SmallVector<int32_t> e;
-        if (failed(tileSource(m.getLhs(), ca, sa)) || failed(tileSource(m.getRhs(), cb, sb)) ||
-            failed(exprs({m.getDst()}, e)))
+        SmallVector<int32_t> w;
+        if (failed(tileOperands({m.getLhs(), m.getRhs()}, {m.getDst()}, w)))
           return failure();
-        emit({op(Opc::Binary), (int32_t)m.getKind(), (int32_t)m.getBcast(), ca, sa, cb, sb, e[0]});
+        emit({op(Opc::Binary), (int32_t)m.getKind(), (int32_t)m.getBcast(), w[0], w[1], w[2], w[3],
+              w[4]});
         return success();
       })
       .Case([&](tile::UnaryOp u) -> LogicalResult {
@@ -281,28 +290,25 @@ LogicalResult KernelEncoder::encodeOp(Operation &o) {
         return success();
       })
       .Case([&](tile::CopyOp c) -> LogicalResult {
-        int32_t cb, slot;
-        SmallVector<int32_t> e;
-        if (failed(tileSource(c.getInput(), cb, slot)) || failed(exprs({c.getDst()}, e)))
+        SmallVector<int32_t> w;
+        if (failed(tileOperands({c.getInput()}, {c.getDst()}, w)))
           return failure();
-        emit({op(Opc::Copy), cb, slot, e[0]});
+        emit({op(Opc::Copy), w[0], w[1], w[2]});
         return success();
       })
       .Case([&](tile::TransposeOp c) -> LogicalResult {
-        int32_t cb, slot;
-        SmallVector<int32_t> e;
-        if (failed(tileSource(c.getInput(), cb, slot)) || failed(exprs({c.getDst()}, e)))
+        SmallVector<int32_t> w;
+        if (failed(tileOperands({c.getInput()}, {c.getDst()}, w)))
           return failure();
-        emit({op(Opc::Transpose), cb, slot, e[0]});
+        emit({op(Opc::Transpose), w[0], w[1], w[2]});
         return success();
       })
       .Case([&](tile::ReduceOp r) -> LogicalResult {
-        int32_t cb, slot;
-        SmallVector<int32_t> e;
-        if (failed(tileSource(r.getInput(), cb, slot)) || failed(exprs({r.getDst()}, e)))
+        SmallVector<int32_t> w;
+        if (failed(tileOperands({r.getInput()}, {r.getDst()}, w)))
           return failure();
-        emit({op(Opc::Reduce), (int32_t)r.getKind(), (int32_t)r.getDim(),
-              r.getAccumulate() ? 1 : 0, cb, slot, e[0]});
+        emit({op(Opc::Reduce), (int32_t)r.getKind(), (int32_t)r.getDim(), r.getAccumulate() ? 1 : 0,
+              w[0], w[1], w[2]});
         return success();
       })
       .Case([&](tile::MaskOp m) -> LogicalResult {
