@@ -8,7 +8,7 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 def Grid_EmptyOp : Grid_Op<"empty"> {
   let summary = "A device tensor whose contents a dispatch will write";
   let description = [{
-    `tt-allocate` gives it a DRAM `address`.
+    `tt-allocate-buffers` gives it a DRAM `address`.
 
     ```mlir
     %e = grid.empty {address = 4096 : i64} : tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>

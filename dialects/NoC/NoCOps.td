@@ -7,7 +7,7 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 def NoC_CBOp : NoC_Op<"cb", [Pure]> {
   let summary = "Declares a circular buffer of a dispatch";
   let description = [{
-    `id` is unique within the dispatch; `tt-allocate` adds its `l1_address`.
+    `id` is unique within the dispatch; `tt-allocate-buffers` adds its `l1_address`.
 
     ```mlir
     %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, bf16>, 4>

@@ -14,7 +14,7 @@ void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions 
   // Folds the kernels' index arithmetic and one-trip loops before they are encoded.
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
-  pm.addPass(createAllocate());
+  pm.addPass(createAllocateBuffers());
 }
 
 void tessel::registerPipelines() {

@@ -1,4 +1,4 @@
-// Module (after tt-allocate) -> .ttb flatbuffer.
+// Module (after tt-allocate-buffers) -> .ttb flatbuffer.
 #include "KernelEncoder.h"
 #include "tessel/Target/Ttb.h"
 
@@ -58,7 +58,7 @@ FailureOr<uint32_t> Serializer::addBuffer(Value v, StringRef name, std::optional
   grid::LayoutAttr layout = grid::getLayout(type);
   if (!layout || !address)
     return anchor->emitError("tensor has no layout or DRAM address; run the pipeline through "
-                             "tt-allocate first");
+                             "tt-allocate-buffers first");
   std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
   rt::TiledShape tiled = rt::tiledShape(shape);
   uint32_t id = buffers.size();
@@ -86,7 +86,7 @@ LogicalResult Serializer::addDispatch(grid::DispatchOp d) {
   std::vector<flatbuffers::Offset<ttb::CircularBuffer>> cbs;
   for (auto cb : body.getOps<noc::CBOp>()) {
     if (!cb.getL1Address())
-      return cb.emitError("circular buffer has no l1_address; run tt-allocate first");
+      return cb.emitError("circular buffer has no l1_address; run tt-allocate-buffers first");
     auto type = cast<noc::CircularBufferType>(cb.getType());
     cbs.push_back(ttb::CreateCircularBuffer(fbb, cb.getId(),
                                             toTtb(type.getTileType().getFormat()),

@@ -5,7 +5,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 namespace tessel {
-/// Writes a module lowered to grid dispatches and allocated (`tt-allocate`) as a .ttb binary.
+/// Writes a module lowered to grid dispatches and allocated (`tt-allocate-buffers`) as a .ttb binary.
 /// Reports unsupported IR as diagnostics.
 mlir::LogicalResult serializeToTtb(mlir::ModuleOp module, llvm::raw_ostream &os);
 

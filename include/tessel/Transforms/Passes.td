@@ -59,7 +59,7 @@ def AssignLayouts : Pass<"tt-assign-layouts", "mlir::ModuleOp"> {
   let dependentDialects = ["::tessel::grid::GridDialect"];
 }
 
-def Allocate : Pass<"tt-allocate", "mlir::ModuleOp"> {
+def AllocateBuffers : Pass<"tt-allocate-buffers", "mlir::ModuleOp"> {
   let summary = "Places tensors in DRAM and circular buffers in L1";
   let description = [{
     Every DRAM tensor (function arguments, constants, `grid.empty`) gets an `address`: the same

@@ -6,7 +6,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
 namespace tessel {
-#define GEN_PASS_DEF_ALLOCATE
+#define GEN_PASS_DEF_ALLOCATEBUFFERS
 #include "tessel/Transforms/Passes.h.inc"
 } // namespace tessel
 
@@ -22,7 +22,7 @@ static int64_t bytesPerChannel(RankedTensorType type, const rt::ChipDesc &chip) 
 
 namespace {
 
-struct AllocatePass : tessel::impl::AllocateBase<AllocatePass> {
+struct AllocateBuffersPass : tessel::impl::AllocateBuffersBase<AllocateBuffersPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     FailureOr<rt::ChipDesc> chip = getChipDesc(module);
