@@ -299,11 +299,13 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
   for (int i = 0; i < 6; ++i)
     if (!expr(t, w[1 + i], v[i]))
       return Step::Failed;
-  const float *src = cb.readSlot(v[0]);
+  // The source is a reserved slot, as in tt-metal: the sender multicasts before it publishes the
+  // tile, so its own consumer cannot pop it while the multicast still reads it.
+  const float *src = cb.writeSlot(v[0]);
   if (!src) {
     fail(t, "NOC_MCAST from slot " + std::to_string(v[0]) + " of cb " +
-                std::to_string(cb.id()) + " which has " +
-                std::to_string(cb.published()) + " published tiles");
+                std::to_string(cb.id()) + " which has " + std::to_string(cb.freeSlots()) +
+                " free slots");
     return Step::Failed;
   }
   if (v[1] > v[3] || v[2] > v[4]) {

@@ -124,6 +124,23 @@ Value DispatchBuilder::unit(Value iv) {
   return apply(core * coreSplit.perCore + step, {coreLinear, iv});
 }
 
+void DispatchBuilder::when(AffineExpr flag, function_ref<void()> bodyFn) {
+  loop(apply(flag, coreLinear), [&](Value) { bodyFn(); });
+}
+
+void DispatchBuilder::semWait(int64_t sem, Value value) {
+  b.create<noc::SemaphoreWaitOp>(loc, b.getI64IntegerAttr(sem), value);
+}
+
+void DispatchBuilder::semInc(Value x, Value y, int64_t sem, int64_t n) {
+  b.create<noc::SemaphoreIncOp>(loc, b.getI64IntegerAttr(sem), b.getI64IntegerAttr(n), x, y);
+}
+
+void DispatchBuilder::multicast(Value cb, Value slot) {
+  b.create<noc::MulticastOp>(loc, cb, slot, index(0), index(0), index(coreSplit.width - 1),
+                             index(coreSplit.height - 1), slot);
+}
+
 void DispatchBuilder::reserve(Value cb, int64_t n) {
   b.create<noc::CBReserveOp>(loc, cb, b.getI64IntegerAttr(n));
 }

@@ -63,6 +63,11 @@ public:
   void loop(int64_t count, llvm::function_ref<void(mlir::Value iv)> body);
   /// The unit a core works on at step `iv` of its run: core_linear * perCore + iv.
   mlir::Value unit(mlir::Value iv);
+  /// The running core's linear index in the range.
+  mlir::Value core() { return coreLinear; }
+  /// Builds `body` to run only where `flag` (an expression over d0 = core index) is 1, as a loop
+  /// of 0 or 1 trips: kernels are straight-line SPMD code without branches.
+  void when(mlir::AffineExpr flag, llvm::function_ref<void()> body);
 
   // Kernel statements.
   void reserve(mlir::Value cb, int64_t n);
@@ -72,6 +77,10 @@ public:
   void read(mlir::Value buffer, mlir::Value tile, mlir::Value cb, mlir::Value slot);
   void write(mlir::Value cb, mlir::Value slot, mlir::Value buffer, mlir::Value tile);
   void barrier();
+  void semWait(int64_t sem, mlir::Value value);
+  void semInc(mlir::Value x, mlir::Value y, int64_t sem, int64_t n);
+  /// Multicasts reserved slot `slot` of `cb` into the same slot of every core of the range.
+  void multicast(mlir::Value cb, mlir::Value slot);
   mlir::Value get(mlir::Value cb, mlir::Value slot);
   void acquireDst();
   void releaseDst();
