@@ -94,9 +94,9 @@ LogicalResult AddOp::verify() { return verifyBroadcast(*this); }
 LogicalResult MulOp::verify() { return verifyBroadcast(*this); }
 
 LogicalResult SoftmaxOp::verify() {
-  int64_t rank = getType().getRank();
-  if (getAxis() < 0 || getAxis() >= rank)
-    return emitOpError() << "axis " << getAxis() << " is outside [0, " << rank << ")";
+  int64_t rank = getType().getRank(), axis = getAxisAttr().getInt();
+  if (axis < 0 || axis >= rank)
+    return emitOpError() << "axis " << axis << " is outside [0, " << rank << ")";
   return success();
 }
 

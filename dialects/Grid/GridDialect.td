@@ -45,7 +45,7 @@ def Grid_CoreRangeAttr : AttrDef<Grid_Dialect, "CoreRange"> {
     ```
   }];
   let parameters = (ins "int64_t":$x0, "int64_t":$y0, "int64_t":$x1, "int64_t":$y1);
-  let assemblyFormat = "`<` `(` $x0 `,` $y0 `)` `to` `(` $x1 `,` $y1 `)` `>`";
+  let assemblyFormat = "`<` `(` $x0 `,` $y0 `)` `to` ` ` `(` $x1 `,` $y1 `)` `>`";
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
     int64_t width() const { return getX1() - getX0() + 1; }

@@ -8,7 +8,7 @@ using namespace tessel::grid;
 LogicalResult EmptyOp::verify() {
   if (!getLayout(getType()))
     return emitOpError("result needs a #grid.layout encoding");
-  if (getAddress() && *getAddress() < 0)
+  if (getAddressAttr() && getAddressAttr().getInt() < 0)
     return emitOpError("address must be non-negative");
   return success();
 }

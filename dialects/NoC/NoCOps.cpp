@@ -35,11 +35,12 @@ LogicalResult CBOp::verify() {
   auto dispatch = dyn_cast_or_null<grid::DispatchOp>((*this)->getParentOp());
   if (!dispatch)
     return emitOpError("must be declared directly in a grid.dispatch body");
-  if (getId() < 0)
-    return emitOpError("id must be non-negative");
+  int64_t id = getIdAttr().getInt();
+  if (id < 0)
+    return emitOpError() << "id must be non-negative, got " << id;
   for (auto other : dispatch.getBody().front().getOps<CBOp>())
-    if (other != *this && other.getId() == getId())
-      return emitOpError() << "id " << getId() << " is declared twice in this dispatch";
+    if (other != *this && other.getIdAttr().getInt() == id)
+      return emitOpError() << "id " << id << " is declared twice in this dispatch";
   return success();
 }
 
@@ -58,8 +59,9 @@ template <typename Op> static LogicalResult verifyCBCount(Op op) {
   if (!op->template getParentOfType<KernelOp>())
     return op.emitOpError("must be inside a noc.kernel");
   int64_t capacity = cast<CircularBufferType>(op.getCb().getType()).getNumTiles();
-  if (op.getCount() <= 0 || op.getCount() > capacity)
-    return op.emitOpError() << "count " << op.getCount() << " is outside [1, " << capacity
+  int64_t count = op.getCountAttr().getInt();
+  if (count <= 0 || count > capacity)
+    return op.emitOpError() << "count " << count << " is outside [1, " << capacity
                             << "], the buffer's capacity";
   return success();
 }
@@ -99,15 +101,15 @@ LogicalResult BarrierOp::verify() { return verifyDataMovementThread(*this); }
 LogicalResult MulticastOp::verify() { return verifyDataMovementThread(*this); }
 
 LogicalResult SemaphoreWaitOp::verify() {
-  if (getSem() < 0)
+  if (getSemAttr().getInt() < 0)
     return emitOpError("semaphore index must be non-negative");
   return success();
 }
 
 LogicalResult SemaphoreIncOp::verify() {
-  if (getSem() < 0)
+  if (getSemAttr().getInt() < 0)
     return emitOpError("semaphore index must be non-negative");
-  if (getIncrement() <= 0)
+  if (getIncrementAttr().getInt() <= 0)
     return emitOpError("increment must be positive");
   return verifyDataMovementThread(*this);
 }

@@ -127,7 +127,7 @@ def NoC_MulticastOp : NoC_Op<"mcast"> {
   let arguments = (ins NoC_CircularBufferType:$cb, Index:$slot, Index:$x0, Index:$y0,
                    Index:$x1, Index:$y1, Index:$dstSlot);
   let assemblyFormat = [{
-    $cb `[` $slot `]` `over` `(` $x0 `,` $y0 `)` `to` `(` $x1 `,` $y1 `)` `slot` $dstSlot attr-dict `:` qualified(type($cb))
+    $cb `[` $slot `]` `over` ` ` `(` $x0 `,` $y0 `)` `to` ` ` `(` $x1 `,` $y1 `)` `slot` $dstSlot attr-dict `:` qualified(type($cb))
   }];
   let hasVerifier = 1;
 }
@@ -152,7 +152,7 @@ def NoC_SemaphoreIncOp : NoC_Op<"sem_inc"> {
     ```
   }];
   let arguments = (ins I64Attr:$sem, I64Attr:$increment, Index:$x, Index:$y);
-  let assemblyFormat = "$sem `,` $increment `at` `(` $x `,` $y `)` attr-dict";
+  let assemblyFormat = "$sem `,` $increment `at` ` ` `(` $x `,` $y `)` attr-dict";
   let hasVerifier = 1;
 }
 

@@ -21,13 +21,9 @@ def Tile_Dialect : Dialect {
 
 def Tile_DataFormatAttr : EnumAttr<Tile_Dialect, Tile_DataFormat, "format">;
 
-def Tile_BinaryKindAttr : EnumAttr<Tile_Dialect, Tile_BinaryKind, "binary">;
 
-def Tile_BroadcastAttr : EnumAttr<Tile_Dialect, Tile_Broadcast, "bcast">;
 
-def Tile_UnaryKindAttr : EnumAttr<Tile_Dialect, Tile_UnaryKind, "unary">;
 
-def Tile_ReduceKindAttr : EnumAttr<Tile_Dialect, Tile_ReduceKind, "reduce">;
 
 def Tile_MathFidelityAttr : EnumAttr<Tile_Dialect, Tile_MathFidelity, "fidelity">;
 

@@ -32,16 +32,10 @@ LogicalResult UnaryOp::verify() {
   return success();
 }
 
-LogicalResult TransposeOp::verify() {
-  auto type = cast<TileType>(getInput().getType());
-  if (type.getRows() != type.getCols())
-    return emitOpError("can only transpose square tiles");
-  return success();
-}
-
 LogicalResult ReduceOp::verify() {
-  if (getDim() != 0 && getDim() != 1)
-    return emitOpError() << "dim must be 0 (across columns) or 1 (across rows), got " << getDim();
+  int64_t dim = getDimAttr().getInt();
+  if (dim != 0 && dim != 1)
+    return emitOpError() << "dim must be 0 (across columns) or 1 (across rows), got " << dim;
   return verifyFloatTile(*this, getInput().getType(), "input");
 }
 

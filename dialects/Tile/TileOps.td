@@ -45,7 +45,7 @@ def Tile_BinaryOp : Tile_Op<"binary"> {
     tile.binary add bcast rows %a, %b, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
     ```
   }];
-  let arguments = (ins Tile_BinaryKindAttr:$kind, Tile_BroadcastAttr:$bcast,
+  let arguments = (ins Tile_BinaryKind:$kind, Tile_Broadcast:$bcast,
                    Tile_TileType:$lhs, Tile_TileType:$rhs, Tile_DstIndex:$dst);
   let assemblyFormat = [{
     $kind `bcast` $bcast $lhs `,` $rhs `,` `dst` `[` $dst `]` attr-dict `:` qualified(type($lhs)) `,` qualified(type($rhs))
@@ -63,7 +63,7 @@ def Tile_UnaryOp : Tile_Op<"unary"> {
     tile.unary scale dst[%d] {param = 2.5 : f32}
     ```
   }];
-  let arguments = (ins Tile_UnaryKindAttr:$kind, Tile_DstIndex:$dst,
+  let arguments = (ins Tile_UnaryKind:$kind, Tile_DstIndex:$dst,
                    DefaultValuedAttr<F32Attr, "0.0">:$param);
   let assemblyFormat = "$kind `dst` `[` $dst `]` attr-dict";
   let hasVerifier = 1;
@@ -89,7 +89,6 @@ def Tile_TransposeOp : Tile_Op<"transpose"> {
   }];
   let arguments = (ins Tile_TileType:$input, Tile_DstIndex:$dst);
   let assemblyFormat = "$input `,` `dst` `[` $dst `]` attr-dict `:` qualified(type($input))";
-  let hasVerifier = 1;
 }
 
 def Tile_ReduceOp : Tile_Op<"reduce"> {
@@ -102,7 +101,7 @@ def Tile_ReduceOp : Tile_Op<"reduce"> {
     tile.reduce max dim 0 %a, dst[%d] {accumulate} : !tile.tile<32x32, f32>
     ```
   }];
-  let arguments = (ins Tile_ReduceKindAttr:$kind, I64Attr:$dim, Tile_TileType:$input,
+  let arguments = (ins Tile_ReduceKind:$kind, I64Attr:$dim, Tile_TileType:$input,
                    Tile_DstIndex:$dst, UnitAttr:$accumulate);
   let assemblyFormat = "$kind `dim` $dim $input `,` `dst` `[` $dst `]` attr-dict `:` qualified(type($input))";
   let hasVerifier = 1;

@@ -51,6 +51,8 @@ private:
   FailureOr<Type> elementType(int32_t onnxType, Location loc, StringRef what);
   FailureOr<RankedTensorType> tensorType(const onnx::TypeProto &type, Location loc,
                                          StringRef what);
+  /// The type of a float tensor with a static shape; nullopt otherwise, without a diagnostic.
+  std::optional<RankedTensorType> staticTensorType(const onnx::TypeProto &type);
   FailureOr<Value> importInitializer(const onnx::TensorProto &tensor);
   LogicalResult importNode(const onnx::NodeProto &node, size_t index);
 
@@ -107,6 +109,19 @@ FailureOr<RankedTensorType> Importer::tensorType(const onnx::TypeProto &type, Lo
     shape.push_back(dim.dim_value());
   }
   return RankedTensorType::get(shape, *elt);
+}
+
+std::optional<RankedTensorType> Importer::staticTensorType(const onnx::TypeProto &type) {
+  if (!type.has_tensor_type() || type.tensor_type().elem_type() != onnx::TensorProto::FLOAT ||
+      !type.tensor_type().has_shape())
+    return std::nullopt;
+  SmallVector<int64_t> shape;
+  for (const auto &dim : type.tensor_type().shape().dim()) {
+    if (!dim.has_dim_value() || dim.dim_value() <= 0 || dim.dim_value() > (int64_t(1) << 31))
+      return std::nullopt;
+    shape.push_back(dim.dim_value());
+  }
+  return RankedTensorType::get(shape, builder.getF32Type());
 }
 
 LogicalResult Importer::checkSupported(const onnx::GraphProto &graph) {
@@ -276,12 +291,11 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
     return nullptr;
   }
 
+  // Only static shapes are recorded; a value left dynamic is reported where a node needs it.
   for (const auto *list : {&graph.value_info(), &graph.output(), &graph.input()})
-    for (const auto &vi : *list) {
-      auto type = tensorType(vi.type(), fileLoc, "'" + vi.name() + "'");
-      if (succeeded(type))
+    for (const auto &vi : *list)
+      if (auto type = staticTensorType(vi.type()))
         inferredTypes[vi.name()] = *type;
-    }
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   builder.setInsertionPointToEnd(module->getBody());

@@ -29,7 +29,8 @@ static Value scaleBy(PatternRewriter &rewriter, Location loc, Value v, float fac
   auto type = cast<RankedTensorType>(v.getType());
   auto scalarType = RankedTensorType::get({}, type.getElementType());
   Value scalar = rewriter.create<ConstantOp>(
-      loc, scalarType, DenseElementsAttr::get(scalarType, rewriter.getF32FloatAttr(factor)));
+      loc, scalarType,
+      DenseElementsAttr::get(scalarType, rewriter.getFloatAttr(type.getElementType(), factor)));
   return rewriter.create<MulOp>(loc, type, v, scalar);
 }
 
@@ -107,7 +108,10 @@ struct FoldConstantTranspose : OpRewritePattern<TransposeOp> {
         idx[d] = 0;
     }
     auto type = RankedTensorType::get(outShape, op.getType().getElementType());
-    rewriter.replaceOpWithNewOp<ConstantOp>(op, op.getType(), makeF32Elements(type, out));
+    // The folded weights keep the initializer's name, which the binary uses for the buffer.
+    Value folded = rewriter.create<ConstantOp>(constant.getLoc(), op.getType(),
+                                               makeF32Elements(type, out));
+    rewriter.replaceOp(op, folded);
     return success();
   }
 };

@@ -154,15 +154,6 @@ func.func @softmax_axis_too_big(%x: tensor<3x4xf32>) {
 
 // -----
 
-func.func @softmax_axis_negative(%x: tensor<3x4xf32>) {
-  // Negative axes are normalised by the importer; the op only takes [0, rank).
-  // expected-error @+1 {{'graph.softmax' op axis -1 is outside [0, 2)}}
-  %0 = graph.softmax %x {axis = -1 : i64} : tensor<3x4xf32>
-  return
-}
-
-// -----
-
 func.func @softmax_types(%x: tensor<3x4xf32>) {
   // expected-error @+1 {{'graph.softmax' op failed to verify that all of {input, result} have same type}}
   %0 = "graph.softmax"(%x) {axis = 1 : i64} : (tensor<3x4xf32>) -> tensor<3x4xbf16>

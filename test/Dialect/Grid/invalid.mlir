@@ -95,14 +95,6 @@ func.func @empty_no_layout() {
 
 // -----
 
-func.func @empty_negative_address() {
-  // expected-error @+1 {{'grid.empty' op address must be non-negative}}
-  %0 = grid.empty {address = -64 : i64} : tensor<32x32xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
-  return
-}
-
-// -----
-
 func.func @core_index_outside_dispatch() -> index {
   // expected-error @+1 {{'grid.core_index' op is only meaningful inside a grid.dispatch}}
   %0 = grid.core_index linear

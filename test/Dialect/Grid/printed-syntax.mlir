@@ -6,8 +6,8 @@
 
 #l = #grid.layout<tile 32x32, f32, dram, interleaved>
 // CHECK-LABEL: func.func @spelling
-// CHECK-SAME: cores = #grid.core_range<(0, 0) to (7, 3)>
 // CHECK-SAME: #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 1x32, cores <(0, 0) to (7, 0)>>
+// CHECK-SAME: cores = #grid.core_range<(0, 0) to (7, 3)>
 func.func @spelling(%s: tensor<256x1024xf32, #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 1x32, cores <(0, 0) to (7, 0)>>>,
                     %x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l>
     attributes {cores = #grid.core_range<(0, 0) to (7, 3)>} {

@@ -1,0 +1,404 @@
+// RUN: tt-opt %s -split-input-file -verify-diagnostics
+
+// expected-error @+1 {{a circular buffer holds at least one tile, got 0}}
+func.func @cb_type_empty(%cb: !noc.cb<!tile.tile<32x32, f32>, 0>) { return }
+
+// -----
+
+// expected-error @+2 {{tiles must be 32x32, got 32x16}}
+// expected-error @+1 {{failed to parse NoC_CircularBufferType parameter 'tileType'}}
+func.func @cb_type_bad_tile(%cb: !noc.cb<!tile.tile<32x16, f32>, 2>) { return }
+
+// -----
+
+func.func @cb_outside_dispatch() {
+  // expected-error @+1 {{'noc.cb' op must be declared directly in a grid.dispatch body}}
+  %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @cb_in_kernel(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel reader {
+      // expected-error @+1 {{'noc.cb' op must be declared directly in a grid.dispatch body}}
+      %cb2 = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @cb_duplicate_id(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    // expected-error @+1 {{'noc.cb' op id 0 is declared twice in this dispatch}}
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    %cb2 = noc.cb 0 : !noc.cb<!tile.tile<32x32, bf16>, 4>
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+func.func @kernel_outside_dispatch() {
+  // expected-error @+1 {{'noc.kernel' op must be directly in a grid.dispatch body}}
+  noc.kernel reader {
+  }
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @two_readers(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    // expected-error @+1 {{'noc.kernel' op dispatch has two reader kernels}}
+    noc.kernel reader {
+    }
+    noc.kernel reader {
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @two_compute(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    // expected-error @+1 {{'noc.kernel' op dispatch has two compute kernels}}
+    noc.kernel compute {
+    }
+    noc.kernel writer {
+    }
+    noc.kernel compute {
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @nested_kernel(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel reader {
+      // expected-error @+1 {{'noc.kernel' op must be directly in a grid.dispatch body}}
+      noc.kernel writer {
+      }
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @reserve_outside_kernel(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    // expected-error @+1 {{'noc.cb_reserve' op must be inside a noc.kernel}}
+    noc.cb_reserve %cb, 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @reserve_over_capacity(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel reader {
+      // expected-error @+1 {{'noc.cb_reserve' op count 3 is outside [1, 2], the buffer's capacity}}
+      noc.cb_reserve %cb, 3 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @push_zero(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel reader {
+      // expected-error @+1 {{'noc.cb_push' op count 0 is outside [1, 2], the buffer's capacity}}
+      noc.cb_push %cb, 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @wait_over_capacity(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel compute {
+      // expected-error @+1 {{'noc.cb_wait' op count 4 is outside [1, 2], the buffer's capacity}}
+      noc.cb_wait %cb, 4 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @get_type(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel compute {
+      %c0 = arith.constant 0 : index
+      // expected-error @+1 {{'noc.cb_get' op result '!tile.tile<32x32, bf16>' differs from the buffer's tiles '!tile.tile<32x32, f32>'}}
+      %t = noc.cb_get %cb[%c0] : !noc.cb<!tile.tile<32x32, f32>, 2> -> !tile.tile<32x32, bf16>
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @put_type(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel compute {
+      %c0 = arith.constant 0 : index
+      %p = tile.pack dst[%c0] : !tile.tile<32x32, bfp8_b>
+      // expected-error @+1 {{'noc.cb_put' op stores '!tile.tile<32x32, bfp8_b>' into a buffer of '!tile.tile<32x32, f32>'}}
+      noc.cb_put %p, %cb[%c0] : !tile.tile<32x32, bfp8_b>, !noc.cb<!tile.tile<32x32, f32>, 2>
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @read_on_compute(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel compute {
+      %c0 = arith.constant 0 : index
+      // expected-error @+1 {{'noc.read' op cannot run on the compute thread, which has no NoC access}}
+      noc.read %in[%c0] into %cb[%c0] : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2>
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @read_outside_kernel(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    %c0 = arith.constant 0 : index
+    // expected-error @+1 {{'noc.read' op must be inside a noc.kernel}}
+    noc.read %in[%c0] into %cb[%c0] : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2>
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+func.func @read_no_layout(%x: tensor<32x32xf32>) {
+  %e = grid.empty : tensor<32x32xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> outs(%e : tensor<32x32xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%out: tensor<32x32xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel reader {
+      %c0 = arith.constant 0 : index
+      // expected-error @+1 {{'noc.read' op buffer needs a #grid.layout encoding}}
+      noc.read %x[%c0] into %cb[%c0] : tensor<32x32xf32>, !noc.cb<!tile.tile<32x32, f32>, 2>
+    }
+  } -> tensor<32x32xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @read_format_mismatch(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    %cbb = noc.cb 1 : !noc.cb<!tile.tile<32x32, bf16>, 2>
+    noc.kernel reader {
+      %c0 = arith.constant 0 : index
+      // expected-error @+1 {{'noc.read' op buffer holds f32 tiles but the circular buffer holds bf16}}
+      noc.read %in[%c0] into %cbb[%c0] : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, bf16>, 2>
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @write_on_compute(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel compute {
+      %c0 = arith.constant 0 : index
+      // expected-error @+1 {{'noc.write' op cannot run on the compute thread, which has no NoC access}}
+      noc.write %cb[%c0] into %out[%c0] : !noc.cb<!tile.tile<32x32, f32>, 2>, tensor<32x32xf32, #l>
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @write_format_mismatch(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    %cbb = noc.cb 1 : !noc.cb<!tile.tile<32x32, bfp8_b>, 2>
+    noc.kernel writer {
+      %c0 = arith.constant 0 : index
+      // expected-error @+1 {{'noc.write' op buffer holds f32 tiles but the circular buffer holds bfp8_b}}
+      noc.write %cbb[%c0] into %out[%c0] : !noc.cb<!tile.tile<32x32, bfp8_b>, 2>, tensor<32x32xf32, #l>
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @barrier_on_compute(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel compute {
+      // expected-error @+1 {{'noc.barrier' op cannot run on the compute thread, which has no NoC access}}
+      noc.barrier
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+func.func @barrier_outside_kernel() {
+  // expected-error @+1 {{'noc.barrier' op must be inside a noc.kernel}}
+  noc.barrier
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @mcast_on_compute(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel compute {
+      %c0 = arith.constant 0 : index
+      // expected-error @+1 {{'noc.mcast' op cannot run on the compute thread, which has no NoC access}}
+      noc.mcast %cb[%c0] over (%c0, %c0) to (%c0, %c0) slot %c0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @sem_inc_zero(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel reader {
+      %c0 = arith.constant 0 : index
+      // expected-error @+1 {{'noc.sem_inc' op increment must be positive}}
+      noc.sem_inc 0, 0 at (%c0, %c0)
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @sem_inc_on_compute(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel compute {
+      %c0 = arith.constant 0 : index
+      // expected-error @+1 {{'noc.sem_inc' op cannot run on the compute thread, which has no NoC access}}
+      noc.sem_inc 0, 1 at (%c0, %c0)
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}

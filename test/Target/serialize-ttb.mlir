@@ -1,0 +1,244 @@
+// RUN: tt-opt --tt-compile-pipeline --mlir-print-debuginfo %s | tt-translate --serialize-ttb | tt-translate --dump-ttb | FileCheck %s
+// RUN: tt-opt --tt-compile-pipeline=precision=bf16 %s | tt-translate --serialize-ttb | tt-translate --dump-ttb | FileCheck %s --check-prefix=BF16
+// The binary is written as is: serializing twice gives the same bytes.
+// RUN: tt-opt --tt-compile-pipeline --mlir-print-debuginfo %s -o %t.mlir
+// RUN: tt-translate --serialize-ttb %t.mlir -o %t.1.ttb
+// RUN: tt-translate --serialize-ttb %t.mlir -o %t.2.ttb
+// RUN: cmp %t.1.ttb %t.2.ttb
+
+// CHECK:      "schema_version": 1,
+// CHECK-NEXT: "chip": "wormhole_b0",
+// CHECK-NEXT: "compiler": "tessel 0.1",
+// CHECK-NEXT: "precision": "fp32",
+// CHECK-NEXT: "inputs": [
+// CHECK-NEXT:   {
+// CHECK-NEXT:     "name": "x",
+// CHECK-NEXT:     "shape": [
+// CHECK-NEXT:       32,
+// CHECK-NEXT:       64
+// CHECK-NEXT:     ],
+// CHECK-NEXT:     "element_type": "f32",
+// CHECK-NEXT:     "buffer": 0
+// CHECK-NEXT:   }
+// CHECK-NEXT: ],
+// CHECK-NEXT: "outputs": [
+// CHECK-NEXT:   {
+// CHECK-NEXT:     "name": "y",
+// CHECK-NEXT:     "shape": [
+// CHECK-NEXT:       32,
+// CHECK-NEXT:       40
+// CHECK-NEXT:     ],
+// CHECK-NEXT:     "element_type": "f32",
+// CHECK-NEXT:     "buffer": [[OUT:[0-9]+]]
+// CHECK-NEXT:   }
+// CHECK-NEXT: ],
+// CHECK-NEXT: "buffers": [
+// CHECK-NEXT:   {
+// CHECK-NEXT:     "id": 0,
+// CHECK-NEXT:     "name": "x",
+// CHECK-NEXT:     "shape": [
+// CHECK-NEXT:       32,
+// CHECK-NEXT:       64
+// CHECK-NEXT:     ],
+// CHECK-NEXT:     "format": "Float32",
+// CHECK-NEXT:     "address": 0,
+// CHECK-NEXT:     "tiles": [
+// CHECK-NEXT:       1,
+// CHECK-NEXT:       1,
+// CHECK-NEXT:       2
+// CHECK-NEXT:     ]
+// Constants are named after their ONNX initializer (the location); the bias keeps its shape.
+// CHECK:          "name": "fc.bias",
+// CHECK-NEXT:     "shape": [
+// CHECK-NEXT:       40
+// CHECK-NEXT:     ],
+// CHECK-NEXT:     "format": "Float32",
+// CHECK-NEXT:     "address": 4096,
+// The transposed weights (folded at compile time) are 64x40.
+// CHECK:          "shape": [
+// CHECK-NEXT:       64,
+// CHECK-NEXT:       40
+// CHECK-NEXT:     ],
+// CHECK-NEXT:     "format": "Float32",
+// CHECK-NEXT:     "address": 8192,
+// CHECK-NEXT:     "tiles": [
+// CHECK-NEXT:       1,
+// CHECK-NEXT:       2,
+// CHECK-NEXT:       2
+// CHECK-NEXT:     ]
+// CHECK:          "id": [[OUT]],
+// CHECK-NEXT:     "name": "t[[OUT]]",
+// CHECK:          "address": 24576,
+// CHECK:      "constants": [
+// CHECK-NEXT:   {
+// CHECK-NEXT:     "buffer": 1,
+// CHECK-NEXT:     "bytes": 8192
+// CHECK-NEXT:   },
+// CHECK-NEXT:   {
+// CHECK-NEXT:     "buffer": 2,
+// CHECK-NEXT:     "bytes": 16384
+// CHECK-NEXT:   }
+// CHECK-NEXT: ],
+
+// CHECK-LABEL: "name": "matmul_0",
+// CHECK-NEXT:  "op": "matmul",
+// CHECK-NEXT:  "location": "fc",
+// CHECK-NEXT:  "cores": [
+// CHECK-NEXT:    0,
+// CHECK-NEXT:    0,
+// CHECK-NEXT:    1,
+// CHECK-NEXT:    0
+// CHECK-NEXT:  ],
+// CHECK-NEXT:  "fidelity": "HiFi4",
+// CHECK-NEXT:  "dst_format": "Float32",
+// CHECK-NEXT:  "macs": 81920,
+// CHECK-NEXT:  "buffers": [
+// CHECK-NEXT:    0,
+// CHECK-NEXT:    2,
+// CHECK-NEXT:    3
+// CHECK-NEXT:  ],
+// CHECK-NEXT:  "cbs": [
+// CHECK-NEXT:    {
+// CHECK-NEXT:      "id": 0,
+// CHECK-NEXT:      "format": "Float32",
+// CHECK-NEXT:      "tiles": 4,
+// CHECK-NEXT:      "l1_address": 131072
+// CHECK-NEXT:    },
+// CHECK:           "id": 2,
+// CHECK-NEXT:      "format": "Float32",
+// CHECK-NEXT:      "tiles": 2,
+// CHECK-NEXT:      "l1_address": 163840
+// One row block of A: core 0 reads each chunk of A and multicasts it to both cores, with the
+// semaphore handshake; sender and receiver parts are loops of 0 or 1 trips over the core index.
+// CHECK:         "thread": "Reader",
+// CHECK:         "exprs": [
+// CHECK-NEXT:      "v2 2 ceildiv -1 * 1 +",
+// B's tile (k, core) is 2 * k + core mod 2.
+// CHECK:           "v8 2 * v2 + v2 2 floordiv -2 * +",
+// CHECK:         "code": [
+// CHECK-NEXT:      "0: CB_RESERVE c0 n2",
+// CHECK-NEXT:      "3: LOOP v4 e0 p41",
+// CHECK-NEXT:      "7: LOOP v5 e1 p17",
+// CHECK-NEXT:      "11: NOC_READ b0 e2 c0 e2",
+// CHECK-NEXT:      "16: END_LOOP",
+// CHECK-NEXT:      "17: NOC_BARRIER",
+// CHECK-NEXT:      "18: SEM_WAIT s0 e3",
+// CHECK-NEXT:      "21: LOOP v6 e1 p34",
+// CHECK-NEXT:      "25: NOC_MCAST c0 e4 e5 e5 e3 e5 e4",
+// CHECK-NEXT:      "33: END_LOOP",
+// CHECK-NEXT:      "34: NOC_BARRIER",
+// CHECK-NEXT:      "35: SEM_INC e3 e5 s1 r1",
+// CHECK-NEXT:      "40: END_LOOP",
+// CHECK-NEXT:      "41: LOOP v7 e6 p54",
+// CHECK-NEXT:      "45: SEM_INC e5 e5 s0 r1",
+// CHECK-NEXT:      "50: SEM_WAIT s1 e3",
+// CHECK-NEXT:      "53: END_LOOP",
+// CHECK-NEXT:      "54: CB_RESERVE c1 n2",
+// CHECK-NEXT:      "57: LOOP v8 e1 p67",
+// CHECK-NEXT:      "61: NOC_READ b1 e7 c1 e8",
+// CHECK-NEXT:      "66: END_LOOP",
+// CHECK-NEXT:      "67: NOC_BARRIER",
+// CHECK-NEXT:      "68: CB_PUSH c0 n2",
+// CHECK-NEXT:      "71: CB_PUSH c1 n2"
+// CHECK-NEXT:    ]
+// CHECK:         "thread": "Compute",
+// CHECK:           "0: DST_ACQUIRE",
+// CHECK-NEXT:      "1: CB_WAIT c0 n2",
+// CHECK-NEXT:      "4: CB_WAIT c1 n2",
+// CHECK-NEXT:      "7: LOOP v4 e0 p18",
+// CHECK-NEXT:      "11: MATMUL c0 e1 c1 e1 e2",
+// CHECK-NEXT:      "17: END_LOOP",
+// CHECK:           "27: PACK e2 c2 e2",
+// CHECK-NEXT:      "31: CB_PUSH c2 n1",
+// CHECK-NEXT:      "34: DST_RELEASE"
+// CHECK:         "thread": "Writer",
+// CHECK:           "0: CB_WAIT c2 n1",
+// CHECK-NEXT:      "3: NOC_WRITE c2 e0 b2 e1",
+// CHECK-NEXT:      "8: NOC_BARRIER",
+// CHECK-NEXT:      "9: CB_POP c2 n1"
+
+// The bias add of the gemm: broadcast over rows (G1), masked to 40 columns.
+// CHECK-LABEL: "name": "add_1",
+// CHECK-NEXT:  "op": "add",
+// CHECK-NEXT:  "location": "fc",
+// CHECK:       "buffers": [
+// CHECK-NEXT:    3,
+// CHECK-NEXT:    1,
+// CHECK-NEXT:    4
+// CHECK-NEXT:  ],
+// CHECK:         "thread": "Compute",
+// CHECK:           "v2 -32 * v2 2 floordiv 64 * + 40 +"
+// CHECK:           "7: BINARY B0 G1 c0 e0 c1 e0 e0",
+// CHECK-NEXT:      "15: MASK e0 e1 e2 r0",
+
+// CHECK-LABEL: "name": "relu_2",
+// CHECK-NEXT:  "op": "relu",
+// CHECK-NEXT:  "location": "act",
+// CHECK:           "4: COPY c0 e0 e0",
+// CHECK-NEXT:      "8: UNARY U0 e0 r0",
+
+// 32x40: one row of two tiles on one core; the partial last tile is masked with -3e38 before
+// the max (REDUCE R1 = max, A1 = accumulate), exp (U1) and recip (U2) run on the SFPU.
+// CHECK-LABEL: "name": "softmax_3",
+// CHECK-NEXT:  "op": "softmax",
+// CHECK-NEXT:  "location": "prob",
+// CHECK-NEXT:  "cores": [
+// CHECK-NEXT:    0,
+// CHECK-NEXT:    0,
+// CHECK-NEXT:    0,
+// CHECK-NEXT:    0
+// CHECK-NEXT:  ],
+// CHECK:       "buffers": [
+// CHECK-NEXT:    5,
+// CHECK-NEXT:    [[OUT]]
+// CHECK-NEXT:  ],
+// CHECK:           "id": 5,
+// CHECK-NEXT:      "format": "Float32",
+// CHECK-NEXT:      "tiles": 1,
+// CHECK-NEXT:      "l1_address": 163840
+// CHECK:         "thread": "Compute",
+// CHECK:           "4: COPY c0 e0 e1",
+// CHECK-NEXT:      "8: MASK e1 e2 e3 r-10374682",
+// CHECK:           "28: REDUCE R1 D0 A0 c0 e1 e1",
+// CHECK-NEXT:      "35: REDUCE R1 D0 A1 c5 e1 e1",
+// CHECK:           "67: BINARY B1 G2 c0 e5 c2 e1 e1",
+// CHECK-NEXT:      "75: UNARY U1 e1 r0",
+// CHECK:           "100: REDUCE R0 D0 A0 c1 e1 e1",
+// CHECK-NEXT:      "107: REDUCE R0 D0 A1 c1 e0 e1",
+// CHECK-NEXT:      "114: UNARY U2 e1 r0",
+// CHECK:           "137: BINARY B2 G2 c1 e7 c3 e1 e1",
+// CHECK:         "thread": "Writer",
+// CHECK:           "0: LOOP v4 e0 p17",
+// CHECK-NEXT:      "4: CB_WAIT c4 n1",
+// CHECK-NEXT:      "7: NOC_WRITE c4 e1 b1 e2",
+// CHECK-NOT: "name": "softmax_4"
+// CHECK-NOT: "name": "transpose
+
+// BF16: "precision": "bf16",
+// BF16: "name": "x",
+// BF16: "format": "BFloat16",
+// BF16: "constants": [
+// BF16-NEXT: {
+// BF16-NEXT:   "buffer": 1,
+// BF16-NEXT:   "bytes": 4096
+// BF16-NEXT: },
+// BF16-NEXT: {
+// BF16-NEXT:   "buffer": 2,
+// BF16-NEXT:   "bytes": 8192
+// BF16: "name": "matmul_0",
+// BF16: "dst_format": "BFloat16",
+// BF16: "format": "BFloat16",
+// BF16: "l1_address": 131072
+// Without --mlir-print-debuginfo the locations are gone.
+// BF16: "name": "softmax_3",
+// BF16-NEXT: "op": "softmax",
+// BF16-NEXT: "location": "",
+
+func.func @main(%x: tensor<32x64xf32> {graph.name = "x"}) -> (tensor<32x40xf32> {graph.name = "y"}) {
+  %w = graph.constant dense<0.25> : tensor<40x64xf32> : tensor<40x64xf32> loc("fc.weight")
+  %b = graph.constant dense<0.5> : tensor<40xf32> : tensor<40xf32> loc("fc.bias")
+  %g = graph.gemm %x, %w, %b {transB = true} : (tensor<32x64xf32>, tensor<40x64xf32>, tensor<40xf32>) -> tensor<32x40xf32> loc("fc")
+  %r = graph.relu %g : tensor<32x40xf32> loc("act")
+  %s = graph.softmax %r {axis = 1 : i64} : tensor<32x40xf32> loc("prob")
+  return %s : tensor<32x40xf32>
+}

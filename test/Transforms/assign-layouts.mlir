@@ -1,0 +1,52 @@
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts | FileCheck %s --check-prefixes=CHECK,FP32
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts=precision=fp32 | FileCheck %s --check-prefixes=CHECK,FP32
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts=precision=bf16 | FileCheck %s --check-prefixes=CHECK,BF16
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts=chip=%S/Inputs/tiny.chip | FileCheck %s --check-prefix=FILE
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts=chip=wormhole_b0 | FileCheck %s --check-prefixes=CHECK,FP32
+
+// CHECK: module attributes {grid.chip = #grid.chip<"wormhole_b0", grid = [8, 8], l1 = 1499136>}
+// CHECK-NOT: grid.chip_file
+// FILE: module attributes {grid.chip = #grid.chip<"tiny", grid = [2, 2], l1 = 65536>, grid.chip_file = "{{.*}}/Inputs/tiny.chip"}
+// CHECK-LABEL: func.func @main
+// FP32-SAME: (%[[X:.*]]: tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>, %[[W:.*]]: tensor<64x16xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>)
+// FP32-SAME: -> tensor<32x16xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// BF16-SAME: (%[[X:.*]]: tensor<32x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>, %[[W:.*]]: tensor<64x16xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>)
+// BF16-SAME: -> tensor<32x16xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+// The constant's value keeps its plain type; its result gets the layout.
+// FP32-NEXT: %[[C:.*]] = graph.constant dense<1.000000e+00> : tensor<16xf32> : tensor<16xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// BF16-NEXT: %[[C:.*]] = graph.constant dense<1.000000e+00> : tensor<16xf32> : tensor<16xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+// FP32-NEXT: %[[M:.*]] = graph.matmul %[[X]], %[[W]] : (tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>, tensor<64x16xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>) -> tensor<32x16xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// BF16-NEXT: %[[M:.*]] = graph.matmul %[[X]], %[[W]] : (tensor<32x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>, tensor<64x16xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>) -> tensor<32x16xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+// FP32-NEXT: %[[A:.*]] = graph.add %[[M]], %[[C]] : (tensor<32x16xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>, tensor<16xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>) -> tensor<32x16xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// BF16-NEXT: %[[A:.*]] = graph.add %[[M]], %[[C]] : (tensor<32x16xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>, tensor<16xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>) -> tensor<32x16xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+// CHECK-NEXT: return %[[A]]
+// FILE-LABEL: func.func @main
+// FILE-SAME: tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+func.func @main(%x: tensor<32x64xf32>, %w: tensor<64x16xf32>) -> tensor<32x16xf32> {
+  %c = graph.constant dense<1.0> : tensor<16xf32> : tensor<16xf32>
+  %m = graph.matmul %x, %w : (tensor<32x64xf32>, tensor<64x16xf32>) -> tensor<32x16xf32>
+  %a = graph.add %m, %c : (tensor<32x16xf32>, tensor<16xf32>) -> tensor<32x16xf32>
+  return %a : tensor<32x16xf32>
+}
+
+// -----
+
+// Tensors that already have an encoding keep it; non-tensor types are left alone; every
+// function of the module is updated.
+// CHECK-LABEL: func.func @keep
+// CHECK-SAME: tensor<64x64xf32, #grid.layout<tile 32x32, bfp8_b, l1, height_sharded, shard 1x2, cores <(0, 0) to{{ ?}}(1, 0)>>>
+// CHECK-SAME: index
+// FP32-SAME: -> tensor<64x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// BF16-SAME: -> tensor<64x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+// FP32: graph.relu %{{.*}} : tensor<64x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// CHECK-LABEL: func.func @other
+// FP32-SAME: (%{{.*}}: tensor<8xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>) -> tensor<8xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// BF16-SAME: (%{{.*}}: tensor<8xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>) -> tensor<8xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+func.func @keep(%s: tensor<64x64xf32, #grid.layout<tile 32x32, bfp8_b, l1, height_sharded, shard 1x2, cores <(0, 0) to (1, 0)>>>, %i: index,
+                %x: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %0 = graph.relu %x : tensor<64x64xf32>
+  return %0 : tensor<64x64xf32>
+}
+func.func @other(%x: tensor<8xf32>) -> tensor<8xf32> {
+  return %x : tensor<8xf32>
+}

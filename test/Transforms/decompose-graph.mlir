@@ -1,0 +1,155 @@
+// RUN: tt-opt %s -split-input-file --tt-decompose-graph | FileCheck %s
+
+// alpha and beta scale, both operands transposed, bias of shape [N].
+// CHECK-LABEL: func.func @gemm_all
+// CHECK-SAME: (%[[A:.*]]: tensor<6x3xf32>, %[[B:.*]]: tensor<4x6xf32>, %[[C:.*]]: tensor<4xf32>)
+// CHECK-NOT: graph.gemm
+// CHECK-DAG: %[[AT:.*]] = graph.transpose %[[A]] {perm = array<i64: 1, 0>} : (tensor<6x3xf32>) -> tensor<3x6xf32>
+// CHECK-DAG: %[[BT:.*]] = graph.transpose %[[B]] {perm = array<i64: 1, 0>} : (tensor<4x6xf32>) -> tensor<6x4xf32>
+// CHECK: %[[M:.*]] = graph.matmul %[[AT]], %[[BT]] : (tensor<3x6xf32>, tensor<6x4xf32>) -> tensor<3x4xf32>
+// CHECK-DAG: %[[ALPHA:.*]] = graph.constant dense<2.000000e+00> : tensor<f32> : tensor<f32>
+// CHECK-DAG: %[[S:.*]] = graph.mul %[[M]], %[[ALPHA]] : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x4xf32>
+// CHECK-DAG: %[[BETA:.*]] = graph.constant dense<5.000000e-01> : tensor<f32> : tensor<f32>
+// CHECK-DAG: %[[SC:.*]] = graph.mul %[[C]], %[[BETA]] : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+// CHECK: %[[Y:.*]] = graph.add %[[S]], %[[SC]] : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+// CHECK: return %[[Y]]
+func.func @gemm_all(%a: tensor<6x3xf32>, %b: tensor<4x6xf32>, %c: tensor<4xf32>) -> tensor<3x4xf32> {
+  %0 = graph.gemm %a, %b, %c {alpha = 2.0 : f32, beta = 0.5 : f32, transA = true, transB = true}
+      : (tensor<6x3xf32>, tensor<4x6xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// -----
+
+// Only B transposed; alpha = beta = 1 need no scaling.
+// CHECK-LABEL: func.func @gemm_transB
+// CHECK-SAME: (%[[A:.*]]: tensor<3x6xf32>, %[[B:.*]]: tensor<4x6xf32>, %[[C:.*]]: tensor<1x4xf32>)
+// CHECK-NEXT: %[[BT:.*]] = graph.transpose %[[B]] {perm = array<i64: 1, 0>} : (tensor<4x6xf32>) -> tensor<6x4xf32>
+// CHECK-NEXT: %[[M:.*]] = graph.matmul %[[A]], %[[BT]] : (tensor<3x6xf32>, tensor<6x4xf32>) -> tensor<3x4xf32>
+// CHECK-NEXT: %[[Y:.*]] = graph.add %[[M]], %[[C]] : (tensor<3x4xf32>, tensor<1x4xf32>) -> tensor<3x4xf32>
+// CHECK-NEXT: return %[[Y]]
+func.func @gemm_transB(%a: tensor<3x6xf32>, %b: tensor<4x6xf32>, %c: tensor<1x4xf32>) -> tensor<3x4xf32> {
+  %0 = graph.gemm %a, %b, %c {transB = true} : (tensor<3x6xf32>, tensor<4x6xf32>, tensor<1x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// -----
+
+// Only A transposed, alpha scales, no bias.
+// CHECK-LABEL: func.func @gemm_transA_no_bias
+// CHECK-SAME: (%[[A:.*]]: tensor<6x3xf32>, %[[B:.*]]: tensor<6x4xf32>)
+// CHECK-NEXT: %[[AT:.*]] = graph.transpose %[[A]] {perm = array<i64: 1, 0>} : (tensor<6x3xf32>) -> tensor<3x6xf32>
+// CHECK-NEXT: %[[M:.*]] = graph.matmul %[[AT]], %[[B]] : (tensor<3x6xf32>, tensor<6x4xf32>) -> tensor<3x4xf32>
+// CHECK-NEXT: %[[ALPHA:.*]] = graph.constant dense<-1.500000e+00> : tensor<f32> : tensor<f32>
+// CHECK-NEXT: %[[Y:.*]] = graph.mul %[[M]], %[[ALPHA]] : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x4xf32>
+// CHECK-NOT: graph.add
+// CHECK: return %[[Y]]
+func.func @gemm_transA_no_bias(%a: tensor<6x3xf32>, %b: tensor<6x4xf32>) -> tensor<3x4xf32> {
+  %0 = graph.gemm %a, %b {alpha = -1.5 : f32, transA = true} : (tensor<6x3xf32>, tensor<6x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// -----
+
+// A plain gemm without bias is just a matmul.
+// CHECK-LABEL: func.func @gemm_plain
+// CHECK-NEXT: %[[M:.*]] = graph.matmul %{{.*}}, %{{.*}} : (tensor<3x6xf32>, tensor<6x4xf32>) -> tensor<3x4xf32>
+// CHECK-NEXT: return %[[M]]
+func.func @gemm_plain(%a: tensor<3x6xf32>, %b: tensor<6x4xf32>) -> tensor<3x4xf32> {
+  %0 = graph.gemm %a, %b : (tensor<3x6xf32>, tensor<6x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// -----
+
+// beta = 0 drops the bias.
+// CHECK-LABEL: func.func @gemm_beta_zero
+// CHECK-NEXT: %[[M:.*]] = graph.matmul
+// CHECK-NOT: graph.add
+// CHECK-NOT: graph.mul
+// CHECK: return %[[M]]
+func.func @gemm_beta_zero(%a: tensor<3x6xf32>, %b: tensor<6x4xf32>, %c: tensor<4xf32>) -> tensor<3x4xf32> {
+  %0 = graph.gemm %a, %b, %c {beta = 0.0 : f32} : (tensor<3x6xf32>, tensor<6x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// -----
+
+// Softmax over a non-last axis is wrapped in transposes that swap it with the last one.
+// CHECK-LABEL: func.func @softmax_axis_middle
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3x5xf32>)
+// CHECK-NEXT: %[[T:.*]] = graph.transpose %[[X]] {perm = array<i64: 0, 2, 1>} : (tensor<2x3x5xf32>) -> tensor<2x5x3xf32>
+// CHECK-NEXT: %[[S:.*]] = graph.softmax %[[T]] {axis = 2 : i64} : tensor<2x5x3xf32>
+// CHECK-NEXT: %[[Y:.*]] = graph.transpose %[[S]] {perm = array<i64: 0, 2, 1>} : (tensor<2x5x3xf32>) -> tensor<2x3x5xf32>
+// CHECK-NEXT: return %[[Y]]
+func.func @softmax_axis_middle(%x: tensor<2x3x5xf32>) -> tensor<2x3x5xf32> {
+  %0 = graph.softmax %x {axis = 1 : i64} : tensor<2x3x5xf32>
+  return %0 : tensor<2x3x5xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @softmax_axis_first
+// CHECK-SAME: (%[[X:.*]]: tensor<4x7xf32>)
+// CHECK-NEXT: %[[T:.*]] = graph.transpose %[[X]] {perm = array<i64: 1, 0>} : (tensor<4x7xf32>) -> tensor<7x4xf32>
+// CHECK-NEXT: %[[S:.*]] = graph.softmax %[[T]] {axis = 1 : i64} : tensor<7x4xf32>
+// CHECK-NEXT: %[[Y:.*]] = graph.transpose %[[S]] {perm = array<i64: 1, 0>} : (tensor<7x4xf32>) -> tensor<4x7xf32>
+// CHECK-NEXT: return %[[Y]]
+func.func @softmax_axis_first(%x: tensor<4x7xf32>) -> tensor<4x7xf32> {
+  %0 = graph.softmax %x {axis = 0 : i64} : tensor<4x7xf32>
+  return %0 : tensor<4x7xf32>
+}
+
+// -----
+
+// Softmax over the last axis and the other ops are left alone.
+// CHECK-LABEL: func.func @untouched
+// CHECK-NEXT: graph.softmax %{{.*}} {axis = 2 : i64} : tensor<2x3x5xf32>
+// CHECK-NEXT: graph.relu
+// CHECK-NEXT: graph.matmul
+// CHECK-NEXT: return
+func.func @untouched(%x: tensor<2x3x5xf32>, %w: tensor<5x5xf32>) -> tensor<2x3x5xf32> {
+  %0 = graph.softmax %x {axis = 2 : i64} : tensor<2x3x5xf32>
+  %1 = graph.relu %0 : tensor<2x3x5xf32>
+  %2 = graph.matmul %1, %w : (tensor<2x3x5xf32>, tensor<5x5xf32>) -> tensor<2x3x5xf32>
+  return %2 : tensor<2x3x5xf32>
+}
+
+// -----
+
+// Gemm's transB of constant weights is folded into a transposed constant at compile time.
+// CHECK-LABEL: func.func @gemm_const_weights
+// CHECK-SAME: (%[[A:.*]]: tensor<2x3xf32>)
+// CHECK-NOT: graph.transpose
+// CHECK: %[[W:.*]] = graph.constant dense<{{\[}}[1.000000e+00, 4.000000e+00], [2.000000e+00, 5.000000e+00], [3.000000e+00, 6.000000e+00]]> : tensor<3x2xf32> : tensor<3x2xf32>
+// CHECK-NOT: graph.transpose
+// CHECK: graph.matmul %[[A]], %[[W]] : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x2xf32>
+func.func @gemm_const_weights(%a: tensor<2x3xf32>) -> tensor<2x2xf32> {
+  %w = graph.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32> : tensor<2x3xf32>
+  %0 = graph.gemm %a, %w {transB = true} : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}
+
+// -----
+
+// A 3-D constant transpose permutes the elements.
+// CHECK-LABEL: func.func @fold_transpose_3d
+// CHECK-NEXT: %[[C:.*]] = graph.constant dense<{{\[}}[{{\[}}0.000000e+00, 3.000000e+00]], {{\[}}[1.000000e+00, 4.000000e+00]], {{\[}}[2.000000e+00, 5.000000e+00]]]> : tensor<3x1x2xf32> : tensor<3x1x2xf32>
+// CHECK-NEXT: return %[[C]]
+func.func @fold_transpose_3d() -> tensor<3x1x2xf32> {
+  %c = graph.constant dense<[[[0.0, 1.0, 2.0]], [[3.0, 4.0, 5.0]]]> : tensor<2x1x3xf32> : tensor<2x1x3xf32>
+  %0 = graph.transpose %c {perm = array<i64: 2, 1, 0>} : (tensor<2x1x3xf32>) -> tensor<3x1x2xf32>
+  return %0 : tensor<3x1x2xf32>
+}
+
+// -----
+
+// The scale constants have the element type of the tensors they scale, and keep their value.
+// CHECK-LABEL: func.func @gemm_bf16
+// CHECK: %[[M:.*]] = graph.matmul %{{.*}}, %{{.*}} : (tensor<3x6xbf16>, tensor<6x4xbf16>) -> tensor<3x4xbf16>
+// CHECK: %[[ALPHA:.*]] = graph.constant dense<2.000000e+00> : tensor<bf16> : tensor<bf16>
+// CHECK: graph.mul %[[M]], %[[ALPHA]] : (tensor<3x4xbf16>, tensor<bf16>) -> tensor<3x4xbf16>
+func.func @gemm_bf16(%a: tensor<3x6xbf16>, %b: tensor<6x4xbf16>) -> tensor<3x4xbf16> {
+  %0 = graph.gemm %a, %b {alpha = 2.0 : f32} : (tensor<3x6xbf16>, tensor<6x4xbf16>) -> tensor<3x4xbf16>
+  return %0 : tensor<3x4xbf16>
+}
