@@ -17,7 +17,7 @@ $(BUILD)/build.ninja: CMakeLists.txt | deps
 configure: deps $(BUILD)/build.ninja
 
 build: configure
-	@ninja -C $(BUILD) -j$(JOBS)
+	@ninja -C $(BUILD) -j$(JOBS) --quiet
 
 demo: build
 	@$(PY) scripts/demo.py --build $(BUILD)
@@ -26,7 +26,7 @@ LIT := $(PY) /usr/lib/llvm-19/build/utils/lit/lit.py
 
 # Each runner prints its own summary line last: lit, GoogleTest, pytest.
 check: build
-	@$(LIT) -q $(BUILD)/test
+	@$(LIT) -s $(BUILD)/test
 	@$(BUILD)/bin/runtime-unittests --gtest_brief=1
 	@cd $(BUILD) && TESSEL_BIN=$(CURDIR)/$(BUILD)/bin TESSEL_SRC=$(CURDIR) \
 	  TESSEL_CHIPS_DIR=$(CURDIR)/runtime/chips $(PY) -m pytest -q -p no:cacheprovider $(CURDIR)/test/e2e
