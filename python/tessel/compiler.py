@@ -1,0 +1,82 @@
+"""numpy in, numpy out: compile ONNX models and run them on the simulated chip.
+
+The tools do the work (`tt-compile`, `tt-run`); this module drives them with temporary files, so a
+Python user needs no build of their own beyond `make`.
+"""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+_ROOT = Path(__file__).resolve().parents[2]
+
+
+class TesselError(RuntimeError):
+    """A tool reported a user error (its one-line message is the exception's text)."""
+
+
+def _tool(name):
+    for d in (os.environ.get("TESSEL_BIN"), _ROOT / "build" / "bin"):
+        if d and (Path(d) / name).exists():
+            return str(Path(d) / name)
+    found = shutil.which(name)
+    if not found:
+        raise TesselError(f"cannot find {name}; build Tessel (make) or set TESSEL_BIN")
+    return found
+
+
+def _run(cmd):
+    proc = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise TesselError(proc.stderr.strip() or f"{cmd[0]} failed with {proc.returncode}")
+    return proc
+
+
+def compile(model, precision="fp32", chip="wormhole_b0", input_shapes=None):  # noqa: A001
+    """Compiles an ONNX model (a path, bytes or a ModelProto) and returns the .ttb bytes."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "model.onnx"
+        if isinstance(model, (str, Path)):
+            src = Path(model)
+        elif isinstance(model, bytes):
+            src.write_bytes(model)
+        else:
+            src.write_bytes(model.SerializeToString())
+        out = Path(tmp) / "model.ttb"
+        cmd = [_tool("tt-compile"), src, "-o", out, f"--precision={precision}", f"--chip={chip}"]
+        for name, shape in (input_shapes or {}).items():
+            cmd.append(f"--input-shape={name}:{'x'.join(map(str, shape))}")
+        _run(cmd)
+        return out.read_bytes()
+
+
+class Runtime:
+    """Runs a compiled binary; `run(arrays)` returns the outputs as numpy arrays."""
+
+    def __init__(self, binary):
+        self._tmp = tempfile.TemporaryDirectory()
+        self.path = Path(self._tmp.name) / "model.ttb"
+        self.path.write_bytes(binary)
+        self.perf = None
+
+    def run(self, inputs):
+        d = Path(self._tmp.name)
+        args = [_tool("tt-run"), self.path, "--quiet", f"--perf-report={d / 'perf.json'}"]
+        for i, x in enumerate(inputs):
+            np.save(d / f"in{i}.npy", np.ascontiguousarray(x, dtype=np.float32))
+            args.append(f"--input=@{d / f'in{i}.npy'}")
+        outputs = [d / f"out{i}.npy" for i in range(self.num_outputs())]
+        args += [f"--output=@{o}" for o in outputs]
+        _run(args)
+        self.perf = json.loads((d / "perf.json").read_text())
+        return [np.load(o) for o in outputs]
+
+    def num_outputs(self):
+        if not hasattr(self, "_outputs"):
+            dump = _run([_tool("tt-translate"), "--dump-ttb", self.path]).stdout
+            self._outputs = len(json.loads(dump)["outputs"])
+        return self._outputs
