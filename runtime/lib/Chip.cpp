@@ -24,6 +24,7 @@ struct KeySpec {
   int64_t minimum;
   int64_t ChipDesc::*wide;
   int ChipDesc::*narrow;
+  bool optional = false;
 };
 
 const KeySpec kKeys[] = {
@@ -47,7 +48,15 @@ const KeySpec kKeys[] = {
     {"sfpu_lanes", 1, &ChipDesc::sfpuLanes, nullptr},
     {"unpack_bytes_per_cycle", 1, &ChipDesc::unpackBytesPerCycle, nullptr},
     {"pack_bytes_per_cycle", 1, &ChipDesc::packBytesPerCycle, nullptr},
+    // Optional: descriptors written before these keys existed stay valid (and
+    // tools built before them keep reading descriptors that omit them).
+    {"dram_channel_mbps", 1, &ChipDesc::dramChannelMbps, nullptr, true},
+    {"dram_efficiency_percent", 1, &ChipDesc::dramEfficiencyPercent, nullptr, true},
 };
+
+// Sustained share of the DRAM peak when a descriptor does not say: Wormhole's
+// GDDR6 channels deliver about 22 of their 24 GB/s to a stream of tile reads.
+constexpr int64_t kDefaultDramEfficiencyPercent = 92;
 
 std::string trim(const std::string &s) {
   size_t b = s.find_first_not_of(" \t\r");
@@ -129,10 +138,18 @@ bool loadChip(const std::string &nameOrPath, ChipDesc &out, std::string &error) 
     return false;
   }
   for (const KeySpec &k : kKeys)
-    if (!seen.count(k.key)) {
+    if (!k.optional && !seen.count(k.key)) {
       error = path + ": missing key '" + k.key + "'";
       return false;
     }
+  if (!seen.count("dram_channel_mbps"))
+    chip.dramChannelMbps = chip.dramChannelBytesPerCycle * chip.clockMhz;
+  if (!seen.count("dram_efficiency_percent"))
+    chip.dramEfficiencyPercent = kDefaultDramEfficiencyPercent;
+  if (chip.dramEfficiencyPercent > 100) {
+    error = path + ": dram_efficiency_percent must be at most 100";
+    return false;
+  }
   if (chip.l1ReservedBytes >= chip.l1Bytes) {
     error = path + ": l1_reserved_bytes must be below l1_bytes";
     return false;

@@ -19,6 +19,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Compute.h"
+#include "ElementwiseMath.h"
 
 #include <algorithm>
 #include <cmath>
@@ -34,34 +35,132 @@ int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 void roundDst(float *dst, DataFormat fmt) { roundTile(dst, fmt); }
 } // namespace
 
+// The FPU multiplier and math fidelity (tt-metal tech_reports/matrix_engine).
+// The multiplier is 5 x 7 bits. srcA feeds it the hidden bit and the 4
+// mantissa MSBs of its value ("A hi"), or the next 3 bits ("A lo"); srcB the
+// hidden bit and 6 MSBs ("B hi") or its 7th mantissa bit ("B lo"). Bits the
+// chosen phases do not cover are dropped (truncation toward zero). Each phase
+// is one pass over the tile:
+//   LoFi   A hi x B hi
+//   HiFi2  + A lo x B hi              = A x B hi
+//   HiFi3  + A hi x B lo              = A x B hi + A hi x B lo
+//   HiFi4  + A lo x B lo              = A x B
+// so bf16 operands (7 mantissa bits) are exact at HiFi4, bfp8 (7 magnitude
+// bits, no hidden bit) at HiFi2 and bfp4 (3 bits) at LoFi. A matmul unpacks
+// in0 to srcB and in1 to srcA; an eltwise op in0 to srcA and in1 to srcB.
+// Simplification: the partial products of the phases are summed exactly (they
+// fit in f32) and added to Dst once, where the hardware accumulates each pass
+// in Dst; the error this leaves out is one rounding of Dst per pass.
+namespace {
+
+// Keeps the hidden bit and the top `explicitBits` mantissa bits of `v`
+// (Inf and NaN pass unchanged).
+float keepMantissa(float v, int explicitBits) {
+  uint32_t b;
+  std::memcpy(&b, &v, 4);
+  if ((b & 0x7F800000u) != 0x7F800000u)
+    b &= ~((1u << (23 - explicitBits)) - 1u);
+  std::memcpy(&v, &b, 4);
+  return v;
+}
+
+constexpr int kSrcAHiBits = 4, kSrcBHiBits = 6, kSrcFullBits = 7;
+
+// One product as the multiplier computes it at `fidelity`.
+float fidelityProduct(float srcA, float srcB, ttb::MathFidelity fidelity) {
+  float aFull = keepMantissa(srcA, kSrcFullBits), bFull = keepMantissa(srcB, kSrcFullBits);
+  float aHi = keepMantissa(srcA, kSrcAHiBits), bHi = keepMantissa(srcB, kSrcBHiBits);
+  switch (fidelity) {
+  case ttb::MathFidelity::LoFi: return aHi * bHi;
+  case ttb::MathFidelity::HiFi2: return aFull * bHi;
+  case ttb::MathFidelity::HiFi3: return aFull * bHi + aHi * (bFull - bHi);
+  case ttb::MathFidelity::HiFi4: break;
+  }
+  return aFull * bFull;
+}
+
+// acc[i][j] += sum_k x[i][k] * y[k][j]. The j loop is innermost and
+// contiguous so the compiler vectorises it; every lane adds in the same k
+// order as a scalar loop, so results are bit-identical.
+void accumulateProducts(const float *x, const float *y, float *acc) {
+  for (int i = 0; i < N; ++i) {
+    float *row = acc + i * N;
+    for (int k = 0; k < N; ++k) {
+      float xv = x[i * N + k];
+      const float *yrow = y + k * N;
+      for (int j = 0; j < N; ++j)
+        row[j] += xv * yrow[j];
+    }
+  }
+}
+
+} // namespace
+
 void tileMatmul(const float *a, const float *b, float *dst, bool splitF32,
-                DataFormat dstFmt) {
-  float acc[kTileElems] = {};
+                ttb::MathFidelity fidelity, DataFormat dstFmt) {
+  alignas(64) float acc[kTileElems] = {};
   if (!splitF32) {
-    for (int i = 0; i < N; ++i)
-      for (int k = 0; k < N; ++k) {
-        float av = a[i * N + k];
-        for (int j = 0; j < N; ++j)
-          acc[i * N + j] += av * b[k * N + j];
+    // in0 = a sits in srcB, in1 = b in srcA.
+    alignas(64) float x[kTileElems], y[kTileElems];
+    switch (fidelity) {
+    case ttb::MathFidelity::LoFi:
+    case ttb::MathFidelity::HiFi2:
+    case ttb::MathFidelity::HiFi4: {
+      bool fullA = fidelity != ttb::MathFidelity::LoFi;
+      bool fullB = fidelity == ttb::MathFidelity::HiFi4;
+      for (int64_t e = 0; e < kTileElems; ++e) {
+        x[e] = keepMantissa(a[e], fullB ? kSrcFullBits : kSrcBHiBits);
+        y[e] = keepMantissa(b[e], fullA ? kSrcFullBits : kSrcAHiBits);
       }
+      accumulateProducts(x, y, acc);
+      break;
+    }
+    case ttb::MathFidelity::HiFi3: {
+      // A x B hi + A hi x B lo, with A = b (srcA) and B = a (srcB). The two
+      // products of one (i, k, j) are summed exactly before accumulating.
+      alignas(64) float xLo[kTileElems], yHi[kTileElems];
+      for (int64_t e = 0; e < kTileElems; ++e) {
+        x[e] = keepMantissa(a[e], kSrcBHiBits);
+        xLo[e] = keepMantissa(a[e], kSrcFullBits) - x[e];
+        y[e] = keepMantissa(b[e], kSrcFullBits);
+        yHi[e] = keepMantissa(b[e], kSrcAHiBits);
+      }
+      for (int i = 0; i < N; ++i) {
+        float *row = acc + i * N;
+        for (int k = 0; k < N; ++k) {
+          float hi = x[i * N + k], lo = xLo[i * N + k];
+          const float *full = y + k * N, *part = yHi + k * N;
+          for (int j = 0; j < N; ++j)
+            row[j] += full[j] * hi + part[j] * lo;
+        }
+      }
+      break;
+    }
+    }
   } else {
-    float aHi[kTileElems], aLo[kTileElems], bHi[kTileElems], bLo[kTileElems];
+    // f32 operands: the bf16x3 split, three HiFi4 passes (exact products of
+    // bf16 parts) accumulated in f32 in this order.
+    alignas(64) float aHi[kTileElems], aLo[kTileElems], bHi[kTileElems], bLo[kTileElems];
     for (int64_t e = 0; e < kTileElems; ++e) {
       aHi[e] = roundToFormat(a[e], DataFormat::BFloat16);
       aLo[e] = roundToFormat(a[e] - aHi[e], DataFormat::BFloat16);
       bHi[e] = roundToFormat(b[e], DataFormat::BFloat16);
       bLo[e] = roundToFormat(b[e] - bHi[e], DataFormat::BFloat16);
     }
-    for (int i = 0; i < N; ++i)
+    for (int i = 0; i < N; ++i) {
+      float *row = acc + i * N;
       for (int k = 0; k < N; ++k) {
         float ah = aHi[i * N + k], al = aLo[i * N + k];
+        const float *bh = bHi + k * N, *bl = bLo + k * N;
         for (int j = 0; j < N; ++j) {
-          float &c = acc[i * N + j];
-          c += ah * bHi[k * N + j];
-          c += ah * bLo[k * N + j];
-          c += al * bHi[k * N + j];
+          float c = row[j];
+          c += ah * bh[j];
+          c += ah * bl[j];
+          c += al * bh[j];
+          row[j] = c;
         }
       }
+    }
   }
   for (int64_t e = 0; e < kTileElems; ++e)
     dst[e] += acc[e];
@@ -69,41 +168,36 @@ void tileMatmul(const float *a, const float *b, float *dst, bool splitF32,
 }
 
 void tileBinary(BinaryOp op, Broadcast bcast, const float *a, const float *b,
-                float *dst, DataFormat dstFmt) {
+                float *dst, bool fpu, ttb::MathFidelity fidelity, DataFormat dstFmt) {
+  bool multiplier = fpu && op == BinaryOp::Mul;
   for (int r = 0; r < N; ++r)
     for (int c = 0; c < N; ++c) {
-      float x = a[r * N + c], y;
+      float y;
       switch (bcast) {
       case Broadcast::Rows: y = b[c]; break;
       case Broadcast::Cols: y = b[r * N]; break;
       case Broadcast::Scalar: y = b[0]; break;
       default: y = b[r * N + c]; break;
       }
-      float v;
-      switch (op) {
-      case BinaryOp::Add: v = x + y; break;
-      case BinaryOp::Sub: v = x - y; break;
-      case BinaryOp::Mul: v = x * y; break;
-      default: v = std::isnan(x) || std::isnan(y) ? NAN : std::max(x, y); break;
-      }
-      dst[r * N + c] = v;
+      float &out = dst[r * N + c];
+      // An FPU Mul runs through the multiplier, whose phases drop mantissa bits;
+      // f32 operands are multiplied on the SFPU, exactly.
+      out = multiplier ? fidelityProduct(a[r * N + c], y, fidelity)
+                       : applyBinary(op, a[r * N + c], y, out);
     }
   roundDst(dst, dstFmt);
 }
 
+void tileDstBinary(BinaryOp op, const float *a, const float *b, float *dst,
+                   DataFormat dstFmt) {
+  for (int64_t e = 0; e < kTileElems; ++e)
+    dst[e] = applyBinary(op, a[e], b[e], dst[e]);
+  roundDst(dst, dstFmt);
+}
+
 void tileUnary(UnaryOp op, float param, float *dst, DataFormat dstFmt) {
-  for (int64_t e = 0; e < kTileElems; ++e) {
-    float x = dst[e];
-    switch (op) {
-    case UnaryOp::Relu: x = x > 0 ? x : (std::isnan(x) ? x : 0.0f); break;
-    case UnaryOp::Exp: x = std::exp(x); break;
-    case UnaryOp::Reciprocal: x = 1.0f / x; break;
-    case UnaryOp::Negate: x = -x; break;
-    case UnaryOp::Scale: x = x * param; break;
-    case UnaryOp::AddScalar: x = x + param; break;
-    }
-    dst[e] = x;
-  }
+  for (int64_t e = 0; e < kTileElems; ++e)
+    dst[e] = applyUnary(op, dst[e], param);
   roundDst(dst, dstFmt);
 }
 
@@ -121,9 +215,7 @@ void tileTranspose(const float *a, float *dst, DataFormat dstFmt) {
 
 void tileReduce(ReduceOp op, int dim, bool accumulate, const float *a,
                 float *dst, DataFormat dstFmt) {
-  auto combine = [op](float x, float y) {
-    return op == ReduceOp::Sum ? x + y : std::max(x, y);
-  };
+  auto combine = [op](float x, float y) { return applyReduce(op, x, y); };
   for (int i = 0; i < N; ++i) {
     // dim 0: row i across its columns into column 0; dim 1: column i into row 0.
     float v = dim == 0 ? a[i * N] : a[i];
@@ -167,8 +259,8 @@ int64_t matmulCycles(const ChipDesc &chip, DataFormat a, DataFormat b,
 int64_t binaryCycles(const ChipDesc &chip, BinaryOp op, DataFormat a,
                      DataFormat b, ttb::MathFidelity fidelity) {
   int64_t math;
-  if (a == DataFormat::Float32 || b == DataFormat::Float32)
-    math = sfpuPass(chip);
+  if (a == DataFormat::Float32 || b == DataFormat::Float32 || !binaryOnFpu(op))
+    math = sfpuPass(chip) * binarySfpuCost(op);
   else if (op == BinaryOp::Mul)
     math = ceilDiv(kTileElems, chip.fpuMulFlopsPerCycle) * (int(fidelity) + 1);
   else
@@ -177,12 +269,11 @@ int64_t binaryCycles(const ChipDesc &chip, BinaryOp op, DataFormat a,
 }
 
 int64_t unaryCycles(const ChipDesc &chip, UnaryOp op) {
-  int cost = 1;
-  if (op == UnaryOp::Exp)
-    cost = 8;
-  else if (op == UnaryOp::Reciprocal)
-    cost = 6;
-  return sfpuPass(chip) * cost;
+  return sfpuPass(chip) * unarySfpuCost(op);
+}
+
+int64_t dstBinaryCycles(const ChipDesc &chip, BinaryOp op) {
+  return sfpuPass(chip) * binarySfpuCost(op);
 }
 
 int64_t copyCycles(const ChipDesc &chip, DataFormat a) {

@@ -11,13 +11,20 @@ namespace tessel::rt {
 // Functional tile math. Every result written to Dst is rounded to `dstFmt`.
 
 /// dst += a x b. With `splitF32` the operands are split into bf16 hi + lo and
-/// the product is a_hi*b_hi + a_hi*b_lo + a_lo*b_hi; otherwise the operands
-/// are already bf16-exact and their products are exact in f32. Either way the
-/// tile product is summed in f32, then added to dst.
+/// the product is a_hi*b_hi + a_hi*b_lo + a_lo*b_hi (exact partial products);
+/// otherwise each product keeps the mantissa bits `fidelity`'s multiplier
+/// phases consume (Compute.cpp). Either way the tile product is summed in f32,
+/// then added to dst.
 void tileMatmul(const float *a, const float *b, float *dst, bool splitF32,
-                DataFormat dstFmt);
+                ttb::MathFidelity fidelity, DataFormat dstFmt);
+/// With `fpu` (operands of an FPU format: bf16, block floats) Mul goes through the
+/// multiplier at `fidelity`; f32 operands are multiplied exactly on the SFPU, as are
+/// all other ops.
 void tileBinary(BinaryOp op, Broadcast bcast, const float *a, const float *b,
-                float *dst, DataFormat dstFmt);
+                float *dst, bool fpu, ttb::MathFidelity fidelity, DataFormat dstFmt);
+/// dst = a op b elementwise, all three Dst tiles (on the SFPU).
+void tileDstBinary(BinaryOp op, const float *a, const float *b, float *dst,
+                   DataFormat dstFmt);
 void tileUnary(UnaryOp op, float param, float *dst, DataFormat dstFmt);
 void tileCopy(const float *a, float *dst, DataFormat dstFmt);
 void tileTranspose(const float *a, float *dst, DataFormat dstFmt);
@@ -35,6 +42,7 @@ int64_t matmulCycles(const ChipDesc &chip, DataFormat a, DataFormat b,
 int64_t binaryCycles(const ChipDesc &chip, BinaryOp op, DataFormat a,
                      DataFormat b, ttb::MathFidelity fidelity);
 int64_t unaryCycles(const ChipDesc &chip, UnaryOp op);
+int64_t dstBinaryCycles(const ChipDesc &chip, BinaryOp op);
 int64_t copyCycles(const ChipDesc &chip, DataFormat a);
 int64_t transposeCycles(const ChipDesc &chip, DataFormat a);
 int64_t reduceCycles(const ChipDesc &chip, DataFormat a,

@@ -2,6 +2,7 @@
 #include "Dram.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace tessel::rt {
 
@@ -18,11 +19,10 @@ float *DramStorage::tile(uint32_t id, int64_t t) {
 }
 
 int64_t DramTiming::serve(int channel, int64_t arrive, int64_t bytes) {
-  int64_t start = std::max(arrive, busy[size_t(channel)]);
-  int64_t done = start + (bytes + chip.dramChannelBytesPerCycle - 1) /
-                             chip.dramChannelBytesPerCycle;
+  double start = std::max(double(arrive), busy[size_t(channel)]);
+  double done = start + double(bytes) / bytesPerCycle;
   busy[size_t(channel)] = done;
-  return done;
+  return int64_t(std::ceil(done));
 }
 
 } // namespace tessel::rt

@@ -26,11 +26,17 @@ private:
   std::vector<std::vector<float>> data;
 };
 
-/// Channel bandwidth with a busy-until per channel, plus fixed latency.
+/// Channel bandwidth with a busy-until per channel, plus fixed latency. A
+/// channel streams at its sustained rate (peak x dram_efficiency_percent);
+/// busy-until times stay fractional so that rates like 22.08 B/cycle add up
+/// without per-request rounding.
 class DramTiming {
 public:
-  explicit DramTiming(const ChipDesc &chip) : chip(chip) { reset(); }
-  void reset() { busy.assign(size_t(chip.dramChannels), 0); }
+  explicit DramTiming(const ChipDesc &chip)
+      : chip(chip), bytesPerCycle(chip.dramSustainedBytesPerCycle()) {
+    reset();
+  }
+  void reset() { busy.assign(size_t(chip.dramChannels), 0.0); }
   /// A request of `bytes` reaching `channel` at `arrive`; returns when the
   /// channel has streamed the data (reads add latency on top).
   int64_t serve(int channel, int64_t arrive, int64_t bytes);
@@ -38,7 +44,8 @@ public:
 
 private:
   const ChipDesc &chip;
-  std::vector<int64_t> busy;
+  double bytesPerCycle;
+  std::vector<double> busy;
 };
 
 } // namespace tessel::rt

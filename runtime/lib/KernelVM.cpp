@@ -371,14 +371,16 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     if (!operand(w[0], w[1], a) || !operand(w[2], w[3], b) || !dstOperand(w[4], d))
       return Step::Failed;
     bool f32 = fmtOf(w[0]) == DataFormat::Float32 || fmtOf(w[2]) == DataFormat::Float32;
-    tileMatmul(a, b, d, f32, dstFormat);
+    tileMatmul(a, b, d, f32, fidelity, dstFormat);
     cycles = matmulCycles(chip, fmtOf(w[0]), fmtOf(w[2]), fidelity);
     break;
   }
   case Op::Binary:
     if (!operand(w[2], w[3], a) || !operand(w[4], w[5], b) || !dstOperand(w[6], d))
       return Step::Failed;
-    tileBinary(BinaryOp(w[0]), Broadcast(w[1]), a, b, d, dstFormat);
+    tileBinary(BinaryOp(w[0]), Broadcast(w[1]), a, b, d,
+               fmtOf(w[2]) != DataFormat::Float32 && fmtOf(w[4]) != DataFormat::Float32,
+               fidelity, dstFormat);
     cycles = binaryCycles(chip, BinaryOp(w[0]), fmtOf(w[2]), fmtOf(w[4]), fidelity);
     break;
   case Op::Unary:
@@ -405,6 +407,14 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     tileReduce(ReduceOp(w[0]), w[1], w[2] != 0, a, d, dstFormat);
     cycles = reduceCycles(chip, fmtOf(w[3]), fidelity);
     break;
+  case Op::DstBinary: {
+    float *x = nullptr, *y = nullptr;
+    if (!dstOperand(w[1], x) || !dstOperand(w[2], y) || !dstOperand(w[3], d))
+      return Step::Failed;
+    tileDstBinary(BinaryOp(w[0]), x, y, d, dstFormat);
+    cycles = dstBinaryCycles(chip, BinaryOp(w[0]));
+    break;
+  }
   case Op::Mask: {
     int64_t rows, cols;
     if (!dstOperand(w[0], d) || !expr(t, w[1], rows) || !expr(t, w[2], cols))

@@ -39,6 +39,25 @@ TEST(BinaryLoader, RejectsOtherChipOrSchema) {
   EXPECT_NE(loadError(spec).find("(schema 7)"), std::string::npos);
 }
 
+TEST(BinaryLoader, BinaryForOneChipDoesNotRunOnAnother) {
+  const char *chips[] = {"wormhole_b0", "grayskull_e150", "blackhole_p150"};
+  for (const char *built : chips)
+    for (const char *runs : chips) {
+      ChipDesc chip;
+      std::string error;
+      ASSERT_TRUE(loadChip(runs, chip, error)) << error;
+      BinarySpec spec = copySpec({32, 32}, DataFormat::BFloat16);
+      spec.chip = built;
+      LoadedBinary bin;
+      bool ok = loadBinaryFromBytes(buildBinary(spec), chip, bin, error);
+      EXPECT_EQ(ok, std::string(built) == runs) << built << " on " << runs;
+      if (!ok) {
+        EXPECT_NE(error.find(std::string("'") + built + "'"), std::string::npos) << error;
+        EXPECT_NE(error.find(std::string("'") + runs + "'"), std::string::npos) << error;
+      }
+    }
+}
+
 TEST(BinaryLoader, RejectsNonBinaries) {
   LoadedBinary bin;
   std::string error;

@@ -94,3 +94,36 @@ TEST(Chip, EnvironmentOverridesDirectory) {
   else
     unsetenv("TESSEL_CHIPS_DIR");
 }
+
+TEST(Chip, GrayskullAndBlackholeCarryTheirFigures) {
+  ChipDesc gs, bh;
+  std::string error;
+  ASSERT_TRUE(loadChip("grayskull_e150", gs, error)) << error;
+  EXPECT_EQ(gs.gridX * gs.gridY, 108);
+  EXPECT_EQ(gs.l1Bytes, 1 << 20);
+  EXPECT_EQ(gs.clockMhz, 1200);
+  EXPECT_EQ(gs.dramChannels, 8);
+  // 118 GB/s in all: the MB/s key keeps the fraction a byte count would drop.
+  EXPECT_EQ(gs.dramChannelMbps * gs.dramChannels, 118000);
+  EXPECT_NEAR(gs.dramPeakBytesPerCycle(), 118.0 / 8 / 1.2, 1e-9);
+
+  ASSERT_TRUE(loadChip("blackhole_p150", bh, error)) << error;
+  EXPECT_EQ(bh.gridX * bh.gridY, 110);
+  EXPECT_EQ(bh.l1Bytes, 1499136);
+  EXPECT_EQ(bh.clockMhz, 1350);
+  EXPECT_EQ(bh.dramChannels, 8);
+  EXPECT_EQ(bh.dramChannelMbps * bh.dramChannels, 512000);
+  EXPECT_EQ(bh.nocFlitBytes, 64);
+}
+
+TEST(Chip, OptionalKeysDefaultFromTheRequiredOnes) {
+  ChipDesc wh;
+  std::string error;
+  ASSERT_TRUE(loadChip("wormhole_b0", wh, error)) << error;
+  EXPECT_EQ(wh.dramChannelMbps, 24000);
+  EXPECT_EQ(wh.dramPeakBytesPerCycle(), 24.0);
+  EXPECT_EQ(wh.dramEfficiencyPercent, 92);
+  std::string path = writeTemp("eff.chip", defaultChipText() + "dram_efficiency_percent = 101\n");
+  EXPECT_FALSE(loadChip(path, wh, error));
+  EXPECT_NE(error.find("dram_efficiency_percent"), std::string::npos) << error;
+}

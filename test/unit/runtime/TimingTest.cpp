@@ -43,7 +43,8 @@ int64_t readCycles(int64_t tiles, int64_t stride, ttb::DataFormat fmt) {
 TEST(Timing, OneChannelReadRunsAtChannelBandwidthPlusLatency) {
   ChipDesc chip = testChip();
   const int64_t tiles = 32;
-  int64_t expected = tiles * 2048 / chip.dramChannelBytesPerCycle + chip.dramLatencyCycles;
+  int64_t expected =
+      int64_t(tiles * 2048 / chip.dramSustainedBytesPerCycle()) + chip.dramLatencyCycles;
   int64_t got = readCycles(tiles, chip.dramChannels, ttb::DataFormat::BFloat16);
   EXPECT_NEAR(double(got), double(expected), 0.1 * double(expected)) << got;
   EXPECT_GE(got, expected);

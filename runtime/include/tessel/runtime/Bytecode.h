@@ -35,8 +35,9 @@ enum class Op : int32_t {
   SemWait = 19,
   SemInc = 20,
   NocMcast = 21,
+  DstBinary = 22,
 };
-inline constexpr int32_t kNumOps = 22;
+inline constexpr int32_t kNumOps = 23;
 
 /// Operand words following opcode `op`; -1 for an unknown opcode.
 int operandCount(int32_t op);
@@ -48,14 +49,22 @@ const char *operandKinds(int32_t op);
 /// Upper-case mnemonic ("CB_WAIT"); "?" for an unknown opcode.
 const char *opName(int32_t op);
 
-enum class BinaryOp : int32_t { Add = 0, Sub = 1, Mul = 2, Max = 3 };
+enum class BinaryOp : int32_t {
+  Add = 0, Sub = 1, Mul = 2, Max = 3, Min = 4, Div = 5, Pow = 6, Fmod = 7, Mod = 8,
+  Equal = 9, Less = 10, Greater = 11, LessEqual = 12, GreaterEqual = 13,
+  And = 14, Or = 15, Xor = 16, PRelu = 17, WhereInto = 18
+};
 enum class Broadcast : int32_t { None = 0, Rows = 1, Cols = 2, Scalar = 3 };
 enum class UnaryOp : int32_t {
-  Relu = 0, Exp = 1, Reciprocal = 2, Negate = 3, Scale = 4, AddScalar = 5
+  Relu = 0, Exp = 1, Reciprocal = 2, Negate = 3, Scale = 4, AddScalar = 5, Abs = 6, Sqrt = 7,
+  Log = 8, Sigmoid = 9, Tanh = 10, Erf = 11, Sin = 12, Cos = 13, Floor = 14, Ceil = 15,
+  Round = 16, Sign = 17, MaxScalar = 18, MinScalar = 19, LeakyRelu = 20, Elu = 21,
+  Softplus = 22, Not = 23, PowScalar = 24, Square = 25, ThresholdedRelu = 26, Rsqrt = 27,
+  IsNan = 28, IsInf = 29
 };
-enum class ReduceOp : int32_t { Sum = 0, Max = 1 };
-inline constexpr int32_t kNumBinaryOps = 4, kNumBroadcasts = 4,
-                         kNumUnaryOps = 6, kNumReduceOps = 2;
+enum class ReduceOp : int32_t { Sum = 0, Max = 1, Min = 2, Prod = 3 };
+inline constexpr int32_t kNumBinaryOps = 19, kNumBroadcasts = 4,
+                         kNumUnaryOps = 30, kNumReduceOps = 4;
 
 /// The fixed variables every kernel sees; loop counters start at kFirstLoopVar.
 enum Var : int { VarCoreX = 0, VarCoreY = 1, VarCoreIndex = 2, VarNumCores = 3 };

@@ -23,6 +23,23 @@ struct ChipDesc {
   int dstTilesBf16 = 0, dstTilesF32 = 0;
   int64_t fpuAddFlopsPerCycle = 0, fpuMulFlopsPerCycle = 0, sfpuLanes = 0,
           unpackBytesPerCycle = 0, packBytesPerCycle = 0;
+  // Optional keys (see loadChip for their defaults).
+  /// Peak bandwidth of one DRAM channel in MB/s: more precise than
+  /// dramChannelBytesPerCycle when the peak is not a whole number of bytes per
+  /// cycle (Grayskull: 118 GB/s over 8 channels at 1.2 GHz).
+  int64_t dramChannelMbps = 0;
+  /// Share of the peak a channel sustains on a stream of tile reads (refresh,
+  /// row switches, command overhead): calibrated against measured silicon.
+  int64_t dramEfficiencyPercent = 0;
+
+  /// Peak bytes per cycle of one DRAM channel.
+  double dramPeakBytesPerCycle() const {
+    return double(dramChannelMbps) / double(clockMhz);
+  }
+  /// Bytes per cycle one channel sustains.
+  double dramSustainedBytesPerCycle() const {
+    return dramPeakBytesPerCycle() * double(dramEfficiencyPercent) / 100.0;
+  }
 };
 
 /// The directory holding <name>.chip files: $TESSEL_CHIPS_DIR if set, else the
@@ -31,7 +48,10 @@ std::string chipsDirectory();
 
 /// Loads a descriptor. `nameOrPath` containing '/' or ending in ".chip" is a
 /// file path; anything else is looked up as <chipsDirectory()>/<name>.chip.
-/// Every key must be present exactly once and known; errors name key and file.
+/// Every required key must be present exactly once, and every key known;
+/// errors name key and file. Optional keys and their defaults:
+///   dram_channel_mbps        dram_channel_bytes_per_cycle * clock_mhz
+///   dram_efficiency_percent  92 (GDDR6 on Wormhole: 22 of 24 GB/s sustained)
 bool loadChip(const std::string &nameOrPath, ChipDesc &out, std::string &error);
 
 /// The chip the runtime runs when none is requested.
