@@ -12,6 +12,7 @@ PACKAGES=(
   libfmt-dev
   python3-dev python3-numpy python3-pytest pybind11-dev
   libgtest-dev googletest
+  librsvg2-bin
   zlib1g-dev libzstd-dev libedit-dev libxml2-dev libcurl4-openssl-dev
 )
 

@@ -7,12 +7,29 @@ using namespace mlir;
 
 std::optional<std::vector<float>> tessel::graph::readF32Elements(Attribute attr) {
   auto elements = dyn_cast<ElementsAttr>(attr);
-  if (!elements || !elements.getElementType().isF32())
+  if (!elements)
     return std::nullopt;
+  Type elt = elements.getElementType();
   if (auto dense = dyn_cast<DenseElementsAttr>(elements)) {
-    auto range = dense.getValues<float>();
-    return std::vector<float>(range.begin(), range.end());
+    std::vector<float> out;
+    out.reserve(dense.getNumElements());
+    if (elt.isF32()) {
+      auto range = dense.getValues<float>();
+      out.assign(range.begin(), range.end());
+    } else if (isa<FloatType>(elt)) {
+      for (const APFloat &v : dense.getValues<APFloat>())
+        out.push_back((float)v.convertToDouble());
+    } else if (auto intType = dyn_cast<IntegerType>(elt)) {
+      for (const APInt &v : dense.getValues<APInt>())
+        out.push_back(intType.isUnsigned() || intType.getWidth() == 1 ? (float)v.getZExtValue()
+                                                                      : (float)v.getSExtValue());
+    } else {
+      return std::nullopt;
+    }
+    return out;
   }
+  if (!elt.isF32())
+    return std::nullopt;
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(elements)) {
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
     if (!blob)

@@ -4,6 +4,8 @@
 using namespace mlir;
 using namespace tessel::graph;
 
+#include "Graph/GraphEnums.cpp.inc"
+
 #include "Graph/GraphDialect.cpp.inc"
 
 void GraphDialect::initialize() {

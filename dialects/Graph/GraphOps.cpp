@@ -90,8 +90,18 @@ template <typename Op> static LogicalResult verifyBroadcast(Op op) {
   return success();
 }
 
-LogicalResult AddOp::verify() { return verifyBroadcast(*this); }
-LogicalResult MulOp::verify() { return verifyBroadcast(*this); }
+LogicalResult BinaryOp::verify() { return verifyBroadcast(*this); }
+
+LogicalResult WhereOp::verify() {
+  auto xy = broadcastShapes(shapeOf(getLhs()), shapeOf(getRhs()));
+  auto all = xy ? broadcastShapes(*xy, shapeOf(getCondition())) : std::nullopt;
+  if (!all)
+    return emitOpError("condition and values do not broadcast");
+  if (shapeOf(getResult()) != ArrayRef<int64_t>(*all))
+    return emitOpError() << "result shape " << shapeString(shapeOf(getResult()))
+                         << " should be " << shapeString(*all);
+  return success();
+}
 
 LogicalResult SoftmaxOp::verify() {
   int64_t rank = getType().getRank(), axis = getAxisAttr().getInt();

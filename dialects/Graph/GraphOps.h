@@ -2,6 +2,9 @@
 #define TESSEL_DIALECTS_GRAPH_GRAPHOPS_H
 
 #include "Graph/GraphDialect.h"
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include "Graph/GraphEnums.h.inc"
 #include "mlir/IR/BuiltinAttributeInterfaces.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
@@ -18,7 +21,8 @@ namespace tessel::graph {
 std::optional<llvm::SmallVector<int64_t>> broadcastShapes(llvm::ArrayRef<int64_t> a,
                                                           llvm::ArrayRef<int64_t> b);
 
-/// The values of an f32 dense or dense-resource elements attribute.
+/// The values of a dense (any int or float type) or f32 dense-resource elements attribute, as
+/// f32: how the chip holds every tensor.
 std::optional<std::vector<float>> readF32Elements(mlir::Attribute attr);
 
 /// An f32 elements attribute: a resource blob for anything but tiny tensors.

@@ -2,12 +2,13 @@
 #define TESSEL_GRAPH_OPS
 
 include "Graph/GraphDialect.td"
+include "Graph/GraphEnums.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/IR/BuiltinAttributes.td"
 
 // Every graph value is a ranked tensor; element types are the model's logical types.
-def Graph_Tensor : RankedTensorOf<[F32, BF16, F16, I64, I32, I8, UI8, I1]>;
+def Graph_Tensor : RankedTensorOf<[F32, BF16, F16, F64, I64, I32, I8, UI8, I1]>;
 
 def Graph_ConstantOp : Graph_Op<"constant", [Pure]> {
   let summary = "A constant tensor (weights, biases, scalars)";
@@ -46,7 +47,7 @@ def Graph_GemmOp : Graph_Op<"gemm", [Pure]> {
   let summary = "ONNX Gemm: alpha * op(A) * op(B) + beta * C";
   let description = [{
     Kept as imported so that its attributes survive to `tt-decompose-graph`, which rewrites it into
-    `graph.transpose`, `graph.matmul`, `graph.mul` and `graph.add`.
+    `graph.transpose`, `graph.matmul` and `graph.binary` ops.
 
     ```mlir
     %y = graph.gemm %a, %b, %c {alpha = 1.0 : f32, beta = 1.0 : f32, transA = false, transB = true}
@@ -63,35 +64,54 @@ def Graph_GemmOp : Graph_Op<"gemm", [Pure]> {
   let hasVerifier = 1;
 }
 
-class Graph_BinaryOp<string mnemonic, string onnxName> : Graph_Op<mnemonic, [Pure]> {
-  let summary = "Elementwise " # onnxName # " with numpy broadcasting";
+def Graph_UnaryOp : Graph_Op<"unary", [Pure, SameOperandsAndResultShape]> {
+  let summary = "An elementwise function of one tensor (Relu, Exp, Sigmoid, Clip, ...)";
   let description = [{
-    Operands broadcast to the result shape following numpy rules; the verifier checks that the
-    result shape is the broadcast of the operand shapes.
+    `alpha` and `beta` hold the ONNX op's float attributes: the slope of `leaky_relu`, the alpha
+    of `elu`, `selu`'s alpha and gamma, `hard_sigmoid`'s alpha and beta, `clip`'s bounds,
+    `thresholded_relu`'s alpha, and for `isinf` whether to detect negative and positive
+    infinities (1 or 0). Predicates (`not`, `isnan`, `isinf`) may return a boolean tensor.
 
     ```mlir
-    %z = graph.}] # mnemonic # [{ %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+    %y = graph.unary relu %x : tensor<4x8xf32> -> tensor<4x8xf32>
+    %c = graph.unary clip %x {alpha = -1.0 : f32, beta = 1.0 : f32} : tensor<4x8xf32> -> tensor<4x8xf32>
     ```
   }];
-  let arguments = (ins Graph_Tensor:$lhs, Graph_Tensor:$rhs);
+  let arguments = (ins Graph_UnaryKind:$kind, Graph_Tensor:$input,
+                   DefaultValuedAttr<F32Attr, "0.0">:$alpha,
+                   DefaultValuedAttr<F32Attr, "0.0">:$beta);
   let results = (outs Graph_Tensor:$result);
-  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let assemblyFormat = "$kind $input attr-dict `:` type($input) `->` type($result)";
+}
+
+def Graph_BinaryOp : Graph_Op<"binary", [Pure]> {
+  let summary = "An elementwise function of two tensors, with numpy broadcasting";
+  let description = [{
+    Add, Sub, Mul, Div, Pow, Max, Min, Mod/Fmod, the comparisons, And/Or/Xor and PRelu. Operands
+    broadcast to the result shape following numpy rules; the verifier checks that the result
+    shape is the broadcast of the operand shapes.
+
+    ```mlir
+    %z = graph.binary add %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+    ```
+  }];
+  let arguments = (ins Graph_BinaryKind:$kind, Graph_Tensor:$lhs, Graph_Tensor:$rhs);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$kind $lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
 
-def Graph_AddOp : Graph_BinaryOp<"add", "Add">;
-def Graph_MulOp : Graph_BinaryOp<"mul", "Mul">;
-
-def Graph_ReluOp : Graph_Op<"relu", [Pure, AllTypesMatch<["input", "result"]>]> {
-  let summary = "max(x, 0), elementwise";
+def Graph_WhereOp : Graph_Op<"where", [Pure]> {
+  let summary = "Chooses between two tensors by a condition (ONNX Where), with broadcasting";
   let description = [{
     ```mlir
-    %y = graph.relu %x : tensor<4x8xf32>
+    %r = graph.where %c, %x, %y : (tensor<2x2xi1>, tensor<2x2xf32>, tensor<2x2xf32>) -> tensor<2x2xf32>
     ```
   }];
-  let arguments = (ins Graph_Tensor:$input);
+  let arguments = (ins Graph_Tensor:$condition, Graph_Tensor:$lhs, Graph_Tensor:$rhs);
   let results = (outs Graph_Tensor:$result);
-  let assemblyFormat = "$input attr-dict `:` type($result)";
+  let assemblyFormat = "$condition `,` $lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 
 def Graph_SoftmaxOp : Graph_Op<"softmax", [Pure, AllTypesMatch<["input", "result"]>]> {

@@ -26,7 +26,16 @@ LogicalResult BinaryOp::verify() {
 }
 
 LogicalResult UnaryOp::verify() {
-  bool usesParam = getKind() == UnaryKind::scale || getKind() == UnaryKind::shift;
+  bool usesParam;
+  switch (getKind()) {
+  case UnaryKind::scale: case UnaryKind::shift: case UnaryKind::max_scalar:
+  case UnaryKind::min_scalar: case UnaryKind::leaky_relu: case UnaryKind::elu:
+  case UnaryKind::pow_scalar: case UnaryKind::thresholded_relu: case UnaryKind::isinf:
+    usesParam = true;
+    break;
+  default:
+    usesParam = false;
+  }
   if (!usesParam && getParam().convertToFloat() != 0.0f)
     return emitOpError() << "'" << stringifyUnaryKind(getKind()) << "' takes no param";
   return success();

@@ -53,10 +53,26 @@ def Tile_BinaryOp : Tile_Op<"binary"> {
   let hasVerifier = 1;
 }
 
+def Tile_DstBinaryOp : Tile_Op<"dst_binary"> {
+  let summary = "Dst[dst] = Dst[lhs] op Dst[rhs] on the SFPU";
+  let description = [{
+    Combines two tiles already in Dst, e.g. `x * sigmoid(x)` after the sigmoid ran on a copy.
+
+    ```mlir
+    tile.dst_binary mul dst[%a], dst[%b] -> dst[%d]
+    ```
+  }];
+  let arguments = (ins Tile_BinaryKind:$kind, Tile_DstIndex:$lhs, Tile_DstIndex:$rhs,
+                   Tile_DstIndex:$dst);
+  let assemblyFormat = "$kind `dst` `[` $lhs `]` `,` `dst` `[` $rhs `]` `->` `dst` `[` $dst `]` attr-dict";
+}
+
 def Tile_UnaryOp : Tile_Op<"unary"> {
   let summary = "Dst[dst] = f(Dst[dst]) on the SFPU";
   let description = [{
-    `param` is the constant of `scale` and `shift`; other functions ignore it.
+    `param` is the constant of `scale`, `shift`, `max_scalar`, `min_scalar`, `leaky_relu`,
+    `elu`, `pow_scalar`, `thresholded_relu` and `isinf` (its sign selects the infinities);
+    other functions take none.
 
     ```mlir
     tile.unary exp dst[%d]

@@ -53,6 +53,7 @@ private:
                                          StringRef what);
   /// The type of a float tensor with a static shape; nullopt otherwise, without a diagnostic.
   std::optional<RankedTensorType> staticTensorType(const onnx::TypeProto &type);
+  std::optional<Type> quietElementType(int32_t onnxType);
   FailureOr<Value> importInitializer(const onnx::TensorProto &tensor);
   LogicalResult importNode(const onnx::NodeProto &node, size_t index);
 
@@ -76,13 +77,19 @@ private:
 
 FailureOr<Type> Importer::elementType(int32_t onnxType, Location loc, StringRef what) {
   switch (onnxType) {
-  case onnx::TensorProto::FLOAT:
-    return Type(builder.getF32Type());
+  case onnx::TensorProto::FLOAT: return Type(builder.getF32Type());
+  case onnx::TensorProto::DOUBLE: return Type(builder.getF64Type());
+  case onnx::TensorProto::FLOAT16: return Type(builder.getF16Type());
+  case onnx::TensorProto::INT64: return Type(builder.getI64Type());
+  case onnx::TensorProto::INT32: return Type(builder.getI32Type());
+  case onnx::TensorProto::INT8: return Type(builder.getI8Type());
+  case onnx::TensorProto::UINT8: return Type(builder.getIntegerType(8, /*isSigned=*/false));
+  case onnx::TensorProto::BOOL: return Type(builder.getI1Type());
   default:
     return emitError(loc) << what << " has element type "
                           << onnx::TensorProto::DataType_Name(
                                  static_cast<onnx::TensorProto::DataType>(onnxType))
-                          << ", but only float32 tensors are supported yet";
+                          << ", which is not supported yet";
   }
 }
 
@@ -112,8 +119,10 @@ FailureOr<RankedTensorType> Importer::tensorType(const onnx::TypeProto &type, Lo
 }
 
 std::optional<RankedTensorType> Importer::staticTensorType(const onnx::TypeProto &type) {
-  if (!type.has_tensor_type() || type.tensor_type().elem_type() != onnx::TensorProto::FLOAT ||
-      !type.tensor_type().has_shape())
+  if (!type.has_tensor_type() || !type.tensor_type().has_shape())
+    return std::nullopt;
+  std::optional<Type> elt = quietElementType(type.tensor_type().elem_type());
+  if (!elt)
     return std::nullopt;
   SmallVector<int64_t> shape;
   for (const auto &dim : type.tensor_type().shape().dim()) {
@@ -121,7 +130,13 @@ std::optional<RankedTensorType> Importer::staticTensorType(const onnx::TypeProto
       return std::nullopt;
     shape.push_back(dim.dim_value());
   }
-  return RankedTensorType::get(shape, builder.getF32Type());
+  return RankedTensorType::get(shape, *elt);
+}
+
+std::optional<Type> Importer::quietElementType(int32_t onnxType) {
+  ScopedDiagnosticHandler silence(ctx, [](Diagnostic &) { return success(); });
+  FailureOr<Type> t = elementType(onnxType, fileLoc, "");
+  return succeeded(t) ? std::optional<Type>(*t) : std::nullopt;
 }
 
 LogicalResult Importer::checkSupported(const onnx::GraphProto &graph) {
@@ -177,6 +192,58 @@ LogicalResult Importer::pinInputShapes(onnx::GraphProto &graph) {
   return success();
 }
 
+/// The values of a TensorProto of any supported element type, or nullopt when their number does
+/// not match `count`.
+static std::optional<std::vector<double>> tensorValues(const onnx::TensorProto &t, int64_t count) {
+  std::vector<double> out;
+  auto take = [&](const auto &field) {
+    out.assign(field.begin(), field.end());
+  };
+  if (t.has_raw_data()) {
+    const std::string &raw = t.raw_data();
+    auto fromRaw = [&](auto sample) {
+      using T = decltype(sample);
+      if ((int64_t)raw.size() != count * (int64_t)sizeof(T))
+        return;
+      for (int64_t i = 0; i < count; ++i) {
+        T v;
+        memcpy(&v, raw.data() + i * sizeof(T), sizeof(T));
+        out.push_back((double)v);
+      }
+    };
+    switch (t.data_type()) {
+    case onnx::TensorProto::FLOAT: fromRaw(float()); break;
+    case onnx::TensorProto::DOUBLE: fromRaw(double()); break;
+    case onnx::TensorProto::INT64: fromRaw(int64_t()); break;
+    case onnx::TensorProto::INT32: fromRaw(int32_t()); break;
+    case onnx::TensorProto::INT8: fromRaw(int8_t()); break;
+    case onnx::TensorProto::UINT8: case onnx::TensorProto::BOOL: fromRaw(uint8_t()); break;
+    case onnx::TensorProto::FLOAT16:
+      if ((int64_t)raw.size() == count * 2)
+        for (int64_t i = 0; i < count; ++i) {
+          uint16_t h;
+          memcpy(&h, raw.data() + i * 2, 2);
+          out.push_back(APFloat(APFloat::IEEEhalf(), APInt(16, h)).convertToFloat());
+        }
+      break;
+    default: break;
+    }
+  } else {
+    switch (t.data_type()) {
+    case onnx::TensorProto::FLOAT: take(t.float_data()); break;
+    case onnx::TensorProto::DOUBLE: take(t.double_data()); break;
+    case onnx::TensorProto::INT64: take(t.int64_data()); break;
+    default: take(t.int32_data()); break; // int32, int8, uint8, bool, float16 bits
+    }
+    if (t.data_type() == onnx::TensorProto::FLOAT16)
+      for (double &d : out)
+        d = APFloat(APFloat::IEEEhalf(), APInt(16, (uint64_t)d)).convertToFloat();
+  }
+  if ((int64_t)out.size() != count)
+    return std::nullopt;
+  return out;
+}
+
 FailureOr<Value> Importer::importInitializer(const onnx::TensorProto &tensor) {
   Location loc = NameLoc::get(StringAttr::get(ctx, tensor.name()), fileLoc);
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL)
@@ -192,22 +259,30 @@ FailureOr<Value> Importer::importInitializer(const onnx::TensorProto &tensor) {
       return emitError(loc) << "initializer '" << tensor.name() << "' has invalid dim " << d;
     count *= d;
   }
-  std::vector<float> data(count);
-  if (tensor.has_raw_data()) {
-    if ((int64_t)tensor.raw_data().size() != count * 4)
-      return emitError(loc) << "initializer '" << tensor.name() << "' holds "
-                            << tensor.raw_data().size() << " bytes but its shape needs "
-                            << count * 4;
-    memcpy(data.data(), tensor.raw_data().data(), count * 4);
-  } else {
-    if (tensor.float_data_size() != count)
-      return emitError(loc) << "initializer '" << tensor.name() << "' holds "
-                            << tensor.float_data_size() << " values but its shape needs "
-                            << count;
-    std::copy(tensor.float_data().begin(), tensor.float_data().end(), data.begin());
-  }
+  std::optional<std::vector<double>> data = tensorValues(tensor, count);
+  if (!data)
+    return emitError(loc) << "initializer '" << tensor.name()
+                          << "' holds a number of values that does not match its shape";
   auto type = RankedTensorType::get(shape, *elt);
-  ElementsAttr value = graph::makeF32Elements(type, data, tensor.name());
+  ElementsAttr value;
+  if (elt->isF32()) {
+    std::vector<float> f32(data->begin(), data->end());
+    value = graph::makeF32Elements(type, f32, tensor.name());
+  } else if (auto intType = dyn_cast<IntegerType>(*elt)) {
+    SmallVector<APInt> ints;
+    for (double d : *data)
+      ints.push_back(APInt(intType.getWidth(), (uint64_t)(int64_t)d, /*isSigned=*/true));
+    value = DenseElementsAttr::get(type, ints);
+  } else {
+    SmallVector<APFloat> floats;
+    for (double d : *data) {
+      APFloat f(d);
+      bool lost;
+      f.convert(cast<FloatType>(*elt).getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+      floats.push_back(f);
+    }
+    value = DenseElementsAttr::get(type, floats);
+  }
   return builder.create<graph::ConstantOp>(loc, type, value).getResult();
 }
 

@@ -3,6 +3,10 @@
 
 #include "Graph/GraphOps.h"
 
+#include "llvm/ADT/StringSwitch.h"
+
+#include <limits>
+
 using namespace mlir;
 using namespace tessel;
 using namespace tessel::onnx_import;
@@ -22,6 +26,15 @@ int64_t NodeContext::intAttr(StringRef name, int64_t dflt) const {
 float NodeContext::floatAttr(StringRef name, float dflt) const {
   const onnx::AttributeProto *a = attr(name);
   return a ? a->f() : dflt;
+}
+
+std::optional<std::vector<float>> NodeContext::constantOperand(unsigned i) const {
+  if (i >= operands.size() || !operands[i])
+    return std::nullopt;
+  auto constant = operands[i].getDefiningOp<graph::ConstantOp>();
+  if (!constant)
+    return std::nullopt;
+  return graph::readF32Elements(constant.getValue());
 }
 
 using Result = FailureOr<SmallVector<Value>>;
@@ -47,18 +60,152 @@ static Result convertGemm(NodeContext &ctx) {
   return one(op);
 }
 
-static Result convertAdd(NodeContext &ctx) {
-  return one(ctx.builder.create<graph::AddOp>(ctx.loc, ctx.resultTypes[0], ctx.operands[0],
-                                              ctx.operands[1]));
+static Value unary(NodeContext &ctx, graph::UnaryKind kind, Value input, float alpha = 0,
+                   float beta = 0, Type resultType = {}) {
+  OpBuilder &b = ctx.builder;
+  if (!resultType)
+    resultType = input.getType();
+  return b.create<graph::UnaryOp>(ctx.loc, resultType, graph::UnaryKindAttr::get(b.getContext(), kind),
+                                  input, b.getF32FloatAttr(alpha), b.getF32FloatAttr(beta));
 }
 
-static Result convertMul(NodeContext &ctx) {
-  return one(ctx.builder.create<graph::MulOp>(ctx.loc, ctx.resultTypes[0], ctx.operands[0],
-                                              ctx.operands[1]));
+static Value binary(NodeContext &ctx, graph::BinaryKind kind, Value lhs, Value rhs,
+                    Type resultType = {}) {
+  OpBuilder &b = ctx.builder;
+  if (!resultType) {
+    auto l = cast<RankedTensorType>(lhs.getType()), r = cast<RankedTensorType>(rhs.getType());
+    auto shape = graph::broadcastShapes(l.getShape(), r.getShape());
+    resultType = RankedTensorType::get(shape ? *shape : SmallVector<int64_t>(l.getShape()),
+                                       l.getElementType());
+  }
+  return b.create<graph::BinaryOp>(ctx.loc, resultType,
+                                   graph::BinaryKindAttr::get(b.getContext(), kind), lhs, rhs);
 }
 
-static Result convertRelu(NodeContext &ctx) {
-  return one(ctx.builder.create<graph::ReluOp>(ctx.loc, ctx.operands[0]));
+/// ONNX elementwise functions of one input without attributes.
+static std::optional<graph::UnaryKind> plainUnary(StringRef opType) {
+  return llvm::StringSwitch<std::optional<graph::UnaryKind>>(opType)
+      .Case("Abs", graph::UnaryKind::abs).Case("Neg", graph::UnaryKind::neg)
+      .Case("Exp", graph::UnaryKind::exp).Case("Log", graph::UnaryKind::log)
+      .Case("Sqrt", graph::UnaryKind::sqrt).Case("Reciprocal", graph::UnaryKind::reciprocal)
+      .Case("Sigmoid", graph::UnaryKind::sigmoid).Case("Tanh", graph::UnaryKind::tanh)
+      .Case("Erf", graph::UnaryKind::erf).Case("Sin", graph::UnaryKind::sin)
+      .Case("Cos", graph::UnaryKind::cos).Case("Floor", graph::UnaryKind::floor)
+      .Case("Ceil", graph::UnaryKind::ceil).Case("Round", graph::UnaryKind::round)
+      .Case("Sign", graph::UnaryKind::sign).Case("Relu", graph::UnaryKind::relu)
+      .Case("Softplus", graph::UnaryKind::softplus).Case("Softsign", graph::UnaryKind::softsign)
+      .Case("Not", graph::UnaryKind::not_).Case("HardSwish", graph::UnaryKind::hard_swish)
+      .Case("Identity", graph::UnaryKind::identity).Case("IsNaN", graph::UnaryKind::isnan)
+      .Default(std::nullopt);
+}
+
+static Result convertPlainUnary(NodeContext &ctx) {
+  return one(unary(ctx, *plainUnary(ctx.node.op_type()), ctx.operands[0], 0, 0,
+                   ctx.resultTypes[0]));
+}
+
+static Result convertUnaryWithAttrs(NodeContext &ctx) {
+  StringRef type = ctx.node.op_type();
+  Value x = ctx.operands[0];
+  Type result = ctx.resultTypes[0];
+  if (type == "LeakyRelu")
+    return one(unary(ctx, graph::UnaryKind::leaky_relu, x, ctx.floatAttr("alpha", 0.01f), 0, result));
+  if (type == "Elu")
+    return one(unary(ctx, graph::UnaryKind::elu, x, ctx.floatAttr("alpha", 1.0f), 0, result));
+  if (type == "Selu")
+    return one(unary(ctx, graph::UnaryKind::selu, x, ctx.floatAttr("alpha", 1.67326319217681884765625f),
+                     ctx.floatAttr("gamma", 1.05070102214813232421875f), result));
+  if (type == "HardSigmoid")
+    return one(unary(ctx, graph::UnaryKind::hard_sigmoid, x, ctx.floatAttr("alpha", 0.2f),
+                     ctx.floatAttr("beta", 0.5f), result));
+  if (type == "ThresholdedRelu")
+    return one(unary(ctx, graph::UnaryKind::thresholded_relu, x, ctx.floatAttr("alpha", 1.0f), 0,
+                     result));
+  if (type == "IsInf")
+    return one(unary(ctx, graph::UnaryKind::isinf, x, ctx.intAttr("detect_negative", 1),
+                     ctx.intAttr("detect_positive", 1), result));
+  if (type == "Dropout") {
+    if (ctx.node.output_size() > 1 && !ctx.node.output(1).empty())
+      return ctx.emitError() << "Dropout's mask output is not supported yet";
+    return one(unary(ctx, graph::UnaryKind::identity, x, 0, 0, result));
+  }
+  // Clip: bounds are attributes before opset 11 and optional constant inputs since.
+  float lo = -std::numeric_limits<float>::infinity(), hi = std::numeric_limits<float>::infinity();
+  if (ctx.opset < 11) {
+    lo = ctx.floatAttr("min", lo);
+    hi = ctx.floatAttr("max", hi);
+  } else {
+    for (unsigned i : {1u, 2u}) {
+      if (i >= ctx.operands.size() || !ctx.operands[i])
+        continue;
+      auto values = ctx.constantOperand(i);
+      if (!values || values->size() != 1)
+        return ctx.emitError() << "Clip's " << (i == 1 ? "min" : "max")
+                               << " must be a constant scalar";
+      (i == 1 ? lo : hi) = values->front();
+    }
+  }
+  return one(unary(ctx, graph::UnaryKind::clip, x, lo, hi, result));
+}
+
+static std::optional<graph::BinaryKind> plainBinary(StringRef opType) {
+  return llvm::StringSwitch<std::optional<graph::BinaryKind>>(opType)
+      .Case("Add", graph::BinaryKind::add).Case("Sub", graph::BinaryKind::sub)
+      .Case("Mul", graph::BinaryKind::mul).Case("Div", graph::BinaryKind::div)
+      .Case("Pow", graph::BinaryKind::pow).Case("Equal", graph::BinaryKind::equal)
+      .Case("Less", graph::BinaryKind::less).Case("Greater", graph::BinaryKind::greater)
+      .Case("LessOrEqual", graph::BinaryKind::less_or_equal)
+      .Case("GreaterOrEqual", graph::BinaryKind::greater_or_equal)
+      .Case("And", graph::BinaryKind::and_).Case("Or", graph::BinaryKind::or_)
+      .Case("Xor", graph::BinaryKind::xor_).Case("PRelu", graph::BinaryKind::prelu)
+      .Default(std::nullopt);
+}
+
+static Result convertBinary(NodeContext &ctx) {
+  StringRef type = ctx.node.op_type();
+  graph::BinaryKind kind;
+  if (type == "Mod")
+    kind = ctx.intAttr("fmod", 0) ? graph::BinaryKind::fmod : graph::BinaryKind::mod;
+  else
+    kind = *plainBinary(type);
+  auto resultType = ctx.resultTypes[0];
+  if (kind == graph::BinaryKind::div && isa<IntegerType>(resultType.getElementType())) {
+    // Integer division truncates; flooring the exact quotient agrees for unsigned types.
+    if (!resultType.getElementType().isUnsignedInteger())
+      return ctx.emitError() << "Div of signed integers is not supported yet";
+    Value q = binary(ctx, kind, ctx.operands[0], ctx.operands[1], resultType);
+    return one(unary(ctx, graph::UnaryKind::floor, q));
+  }
+  return one(binary(ctx, kind, ctx.operands[0], ctx.operands[1], resultType));
+}
+
+/// Max, Min, Sum and Mean of any number of inputs, folded pairwise.
+static Result convertVariadic(NodeContext &ctx) {
+  StringRef type = ctx.node.op_type();
+  graph::BinaryKind kind = type == "Max"   ? graph::BinaryKind::max
+                           : type == "Min" ? graph::BinaryKind::min
+                                           : graph::BinaryKind::add;
+  Value acc = ctx.operands[0];
+  for (size_t i = 1; i < ctx.operands.size(); ++i)
+    acc = binary(ctx, kind, acc, ctx.operands[i],
+                 i + 1 == ctx.operands.size() && type != "Mean" ? Type(ctx.resultTypes[0]) : Type());
+  if (type == "Mean") {
+    auto scalarType = RankedTensorType::get({}, ctx.resultTypes[0].getElementType());
+    Value n = ctx.builder.create<graph::ConstantOp>(
+        ctx.loc, scalarType,
+        DenseElementsAttr::get(scalarType, ctx.builder.getFloatAttr(
+                                               scalarType.getElementType(),
+                                               1.0 / (double)ctx.operands.size())));
+    acc = binary(ctx, graph::BinaryKind::mul, acc, n, ctx.resultTypes[0]);
+  }
+  if (acc.getType() != ctx.resultTypes[0])
+    acc = unary(ctx, graph::UnaryKind::identity, acc, 0, 0, ctx.resultTypes[0]);
+  return one(acc);
+}
+
+static Result convertWhere(NodeContext &ctx) {
+  return one(ctx.builder.create<graph::WhereOp>(ctx.loc, ctx.resultTypes[0], ctx.operands[0],
+                                                ctx.operands[1], ctx.operands[2]));
 }
 
 static Result convertSoftmax(NodeContext &ctx) {
@@ -90,11 +237,32 @@ static Result convertTranspose(NodeContext &ctx) {
 }
 
 const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
+  static const NodeConverter plainUnaryConverter = convertPlainUnary;
+  static const NodeConverter binaryConverter = convertBinary;
   static const llvm::StringMap<NodeConverter> converters = {
-      {"MatMul", convertMatMul},   {"Gemm", convertGemm},       {"Add", convertAdd},
-      {"Mul", convertMul},         {"Relu", convertRelu},       {"Softmax", convertSoftmax},
+      {"MatMul", convertMatMul},
+      {"Gemm", convertGemm},
+      {"Softmax", convertSoftmax},
       {"Transpose", convertTranspose},
+      {"Where", convertWhere},
+      {"Mod", convertBinary},
+      {"Max", convertVariadic},
+      {"Min", convertVariadic},
+      {"Sum", convertVariadic},
+      {"Mean", convertVariadic},
+      {"LeakyRelu", convertUnaryWithAttrs},
+      {"Elu", convertUnaryWithAttrs},
+      {"Selu", convertUnaryWithAttrs},
+      {"HardSigmoid", convertUnaryWithAttrs},
+      {"ThresholdedRelu", convertUnaryWithAttrs},
+      {"IsInf", convertUnaryWithAttrs},
+      {"Clip", convertUnaryWithAttrs},
+      {"Dropout", convertUnaryWithAttrs},
   };
+  if (plainUnary(opType))
+    return &plainUnaryConverter;
+  if (plainBinary(opType))
+    return &binaryConverter;
   auto it = converters.find(opType);
   return it == converters.end() ? nullptr : &it->second;
 }

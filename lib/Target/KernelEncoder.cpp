@@ -19,7 +19,9 @@ using Opc = rt::Op;
 static_assert(int(tile::BinaryKind::add) == int(rt::BinaryOp::Add) &&
               int(tile::BinaryKind::sub) == int(rt::BinaryOp::Sub) &&
               int(tile::BinaryKind::mul) == int(rt::BinaryOp::Mul) &&
-              int(tile::BinaryKind::max) == int(rt::BinaryOp::Max));
+              int(tile::BinaryKind::max) == int(rt::BinaryOp::Max) &&
+              int(tile::BinaryKind::and_) == int(rt::BinaryOp::And) &&
+              int(tile::BinaryKind::where_into) == int(rt::BinaryOp::WhereInto));
 static_assert(int(tile::Broadcast::none) == int(rt::Broadcast::None) &&
               int(tile::Broadcast::rows) == int(rt::Broadcast::Rows) &&
               int(tile::Broadcast::cols) == int(rt::Broadcast::Cols) &&
@@ -29,9 +31,13 @@ static_assert(int(tile::UnaryKind::relu) == int(rt::UnaryOp::Relu) &&
               int(tile::UnaryKind::recip) == int(rt::UnaryOp::Reciprocal) &&
               int(tile::UnaryKind::neg) == int(rt::UnaryOp::Negate) &&
               int(tile::UnaryKind::scale) == int(rt::UnaryOp::Scale) &&
-              int(tile::UnaryKind::shift) == int(rt::UnaryOp::AddScalar));
+              int(tile::UnaryKind::shift) == int(rt::UnaryOp::AddScalar) &&
+              int(tile::UnaryKind::sign) == int(rt::UnaryOp::Sign) &&
+              int(tile::UnaryKind::not_) == int(rt::UnaryOp::Not) &&
+              int(tile::UnaryKind::isinf) == int(rt::UnaryOp::IsInf));
 static_assert(int(tile::ReduceKind::sum) == int(rt::ReduceOp::Sum) &&
-              int(tile::ReduceKind::max) == int(rt::ReduceOp::Max));
+              int(tile::ReduceKind::max) == int(rt::ReduceOp::Max) &&
+              int(tile::ReduceKind::prod) == int(rt::ReduceOp::Prod));
 
 static int32_t op(Opc o) { return static_cast<int32_t>(o); }
 static int32_t floatBits(float f) {
@@ -280,6 +286,13 @@ LogicalResult KernelEncoder::encodeOp(Operation &o) {
           return failure();
         emit({op(Opc::Binary), (int32_t)m.getKind(), (int32_t)m.getBcast(), w[0], w[1], w[2], w[3],
               w[4]});
+        return success();
+      })
+      .Case([&](tile::DstBinaryOp d) -> LogicalResult {
+        SmallVector<int32_t> e;
+        if (failed(exprs({d.getLhs(), d.getRhs(), d.getDst()}, e)))
+          return failure();
+        emit({op(Opc::DstBinary), (int32_t)d.getKind(), e[0], e[1], e[2]});
         return success();
       })
       .Case([&](tile::UnaryOp u) -> LogicalResult {

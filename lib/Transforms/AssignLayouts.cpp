@@ -39,12 +39,17 @@ struct AssignLayoutsPass : tessel::impl::AssignLayoutsBase<AssignLayoutsPass> {
     if (StringRef(chip).contains('/') || StringRef(chip).ends_with(".chip"))
       module->setAttr(kChipFileAttrName, StringAttr::get(ctx, chip));
 
-    auto layout = grid::LayoutAttr::getInterleaved(ctx, format);
+    // Integers and booleans are held as f32 tiles whatever the precision: exact up to 2^24,
+    // which bf16 (exact to 256) would not be.
+    auto floatLayout = grid::LayoutAttr::getInterleaved(ctx, format);
+    auto exactLayout = grid::LayoutAttr::getInterleaved(ctx, tile::DataFormat::f32);
     auto withLayout = [&](Type type) -> Type {
       auto tensor = dyn_cast<RankedTensorType>(type);
       if (!tensor || tensor.getEncoding())
         return type;
-      return RankedTensorType::get(tensor.getShape(), tensor.getElementType(), layout);
+      bool isFloat = isa<FloatType>(tensor.getElementType());
+      return RankedTensorType::get(tensor.getShape(), tensor.getElementType(),
+                                   isFloat ? floatLayout : exactLayout);
     };
     module.walk([&](func::FuncOp func) {
       for (BlockArgument arg : func.getArguments())

@@ -31,7 +31,7 @@ static Value scaleBy(PatternRewriter &rewriter, Location loc, Value v, float fac
   Value scalar = rewriter.create<ConstantOp>(
       loc, scalarType,
       DenseElementsAttr::get(scalarType, rewriter.getFloatAttr(type.getElementType(), factor)));
-  return rewriter.create<MulOp>(loc, type, v, scalar);
+  return rewriter.create<BinaryOp>(loc, type, BinaryKind::mul, v, scalar);
 }
 
 namespace {
@@ -49,7 +49,7 @@ struct DecomposeGemm : OpRewritePattern<GemmOp> {
       Value c = op.getC();
       if (op.getBeta().convertToFloat() != 1.0f)
         c = scaleBy(rewriter, loc, c, op.getBeta().convertToFloat());
-      y = rewriter.create<AddOp>(loc, op.getType(), y, c);
+      y = rewriter.create<BinaryOp>(loc, op.getType(), BinaryKind::add, y, c);
     }
     rewriter.replaceOp(op, y);
     return success();

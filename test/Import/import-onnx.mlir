@@ -17,8 +17,8 @@
 // CHECK-NEXT: %[[W2:.*]] = graph.constant dense<{{\[\[}}-6.000000e-02, {{.*}}]]> : tensor<4x16xf32> : tensor<4x16xf32>
 // CHECK-NEXT: %[[B2:.*]] = graph.constant dense<[5.000000e-01, -5.000000e-01, 1.000000e+00, 0.000000e+00]> : tensor<4xf32> : tensor<4xf32>
 // CHECK-NEXT: %[[H0:.*]] = graph.matmul %[[X]], %[[W1]] : (tensor<2x8xf32>, tensor<8x16xf32>) -> tensor<2x16xf32>
-// CHECK-NEXT: %[[H1:.*]] = graph.add %[[H0]], %[[B1]] : (tensor<2x16xf32>, tensor<16xf32>) -> tensor<2x16xf32>
-// CHECK-NEXT: %[[H2:.*]] = graph.relu %[[H1]] : tensor<2x16xf32>
+// CHECK-NEXT: %[[H1:.*]] = graph.binary add %[[H0]], %[[B1]] : (tensor<2x16xf32>, tensor<16xf32>) -> tensor<2x16xf32>
+// CHECK-NEXT: %[[H2:.*]] = graph.unary relu %[[H1]] : tensor<2x16xf32> -> tensor<2x16xf32>
 // Gemm keeps its attributes (defaults elided) for tt-decompose-graph.
 // CHECK-NEXT: %[[L:.*]] = graph.gemm %[[H2]], %[[W2]], %[[B2]] {alpha = 5.000000e-01 : f32, transB = true} : (tensor<2x16xf32>, tensor<4x16xf32>, tensor<4xf32>) -> tensor<2x4xf32>
 // Softmax's axis -1 is normalised.
@@ -34,8 +34,8 @@
 // LOC-DAG: #[[FILE:.*]] = loc("{{.*}}mlp.onnx":0:0)
 // LOC-DAG: graph.constant dense_resource<w1> {{.*}} loc(#[[LW1:loc[0-9]+]])
 // LOC-DAG: graph.matmul {{.*}} loc(#[[LMM:loc[0-9]+]])
-// LOC-DAG: graph.add {{.*}} loc(#[[LADD:loc[0-9]+]])
-// LOC-DAG: graph.relu {{.*}} loc(#[[LACT:loc[0-9]+]])
+// LOC-DAG: graph.binary add {{.*}} loc(#[[LADD:loc[0-9]+]])
+// LOC-DAG: graph.unary relu {{.*}} loc(#[[LACT:loc[0-9]+]])
 // LOC-DAG: graph.gemm {{.*}} loc(#[[LFC2:loc[0-9]+]])
 // LOC-DAG: graph.softmax {{.*}} loc(#[[LSM:loc[0-9]+]])
 // LOC-DAG: #[[LW1]] = loc("w1"(#[[FILE]]))

@@ -14,10 +14,10 @@
 // NOCHIP: error: module has no grid.chip; compile it with the tt pipeline first
 // NOADDR: error: tensor has no layout or DRAM address; run the pipeline through tt-allocate-buffers first
 // UNLOWERED: error: cannot be serialized; lower it with tt-lower-graph-to-grid first
-// UNLOWERED-NEXT: graph.relu
+// UNLOWERED-NEXT: graph.unary relu
 // BADTTB: error: not a valid .ttb file (bad identifier or corrupted flatbuffer)
 
 func.func @main(%x: tensor<32x32xf32> {graph.name = "x"}) -> tensor<32x32xf32> {
-  %0 = graph.relu %x : tensor<32x32xf32>
+  %0 = graph.unary relu %x : tensor<32x32xf32> -> tensor<32x32xf32>
   return %0 : tensor<32x32xf32>
 }

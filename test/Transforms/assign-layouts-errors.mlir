@@ -13,7 +13,7 @@
 // expected-error @+1 {{unknown precision 'fp16' (expected fp32 or bf16)}}
 module {
   func.func @main(%x: tensor<32x32xf32>) -> tensor<32x32xf32> {
-    %0 = graph.relu %x : tensor<32x32xf32>
+    %0 = graph.unary relu %x : tensor<32x32xf32> -> tensor<32x32xf32>
     return %0 : tensor<32x32xf32>
   }
 }

@@ -17,15 +17,15 @@
 // BF16-NEXT: %[[C:.*]] = graph.constant dense<1.000000e+00> : tensor<16xf32> : tensor<16xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
 // FP32-NEXT: %[[M:.*]] = graph.matmul %[[X]], %[[W]] : (tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>, tensor<64x16xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>) -> tensor<32x16xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
 // BF16-NEXT: %[[M:.*]] = graph.matmul %[[X]], %[[W]] : (tensor<32x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>, tensor<64x16xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>) -> tensor<32x16xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
-// FP32-NEXT: %[[A:.*]] = graph.add %[[M]], %[[C]] : (tensor<32x16xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>, tensor<16xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>) -> tensor<32x16xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
-// BF16-NEXT: %[[A:.*]] = graph.add %[[M]], %[[C]] : (tensor<32x16xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>, tensor<16xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>) -> tensor<32x16xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+// FP32-NEXT: %[[A:.*]] = graph.binary add %[[M]], %[[C]] : (tensor<32x16xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>, tensor<16xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>) -> tensor<32x16xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// BF16-NEXT: %[[A:.*]] = graph.binary add %[[M]], %[[C]] : (tensor<32x16xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>, tensor<16xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>) -> tensor<32x16xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
 // CHECK-NEXT: return %[[A]]
 // FILE-LABEL: func.func @main
 // FILE-SAME: tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
 func.func @main(%x: tensor<32x64xf32>, %w: tensor<64x16xf32>) -> tensor<32x16xf32> {
   %c = graph.constant dense<1.0> : tensor<16xf32> : tensor<16xf32>
   %m = graph.matmul %x, %w : (tensor<32x64xf32>, tensor<64x16xf32>) -> tensor<32x16xf32>
-  %a = graph.add %m, %c : (tensor<32x16xf32>, tensor<16xf32>) -> tensor<32x16xf32>
+  %a = graph.binary add %m, %c : (tensor<32x16xf32>, tensor<16xf32>) -> tensor<32x16xf32>
   return %a : tensor<32x16xf32>
 }
 
@@ -38,13 +38,13 @@ func.func @main(%x: tensor<32x64xf32>, %w: tensor<64x16xf32>) -> tensor<32x16xf3
 // CHECK-SAME: index
 // FP32-SAME: -> tensor<64x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
 // BF16-SAME: -> tensor<64x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
-// FP32: graph.relu %{{.*}} : tensor<64x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// FP32: graph.unary relu %{{.*}} : tensor<64x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>> -> tensor<64x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
 // CHECK-LABEL: func.func @other
 // FP32-SAME: (%{{.*}}: tensor<8xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>) -> tensor<8xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
 // BF16-SAME: (%{{.*}}: tensor<8xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>) -> tensor<8xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
 func.func @keep(%s: tensor<64x64xf32, #grid.layout<tile 32x32, bfp8_b, l1, height_sharded, shard 1x2, cores <(0, 0) to (1, 0)>>>, %i: index,
                 %x: tensor<64x64xf32>) -> tensor<64x64xf32> {
-  %0 = graph.relu %x : tensor<64x64xf32>
+  %0 = graph.unary relu %x : tensor<64x64xf32> -> tensor<64x64xf32>
   return %0 : tensor<64x64xf32>
 }
 func.func @other(%x: tensor<8xf32>) -> tensor<8xf32> {

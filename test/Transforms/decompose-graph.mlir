@@ -8,10 +8,10 @@
 // CHECK-DAG: %[[BT:.*]] = graph.transpose %[[B]] {perm = array<i64: 1, 0>} : (tensor<4x6xf32>) -> tensor<6x4xf32>
 // CHECK: %[[M:.*]] = graph.matmul %[[AT]], %[[BT]] : (tensor<3x6xf32>, tensor<6x4xf32>) -> tensor<3x4xf32>
 // CHECK-DAG: %[[ALPHA:.*]] = graph.constant dense<2.000000e+00> : tensor<f32> : tensor<f32>
-// CHECK-DAG: %[[S:.*]] = graph.mul %[[M]], %[[ALPHA]] : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x4xf32>
+// CHECK-DAG: %[[S:.*]] = graph.binary mul %[[M]], %[[ALPHA]] : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x4xf32>
 // CHECK-DAG: %[[BETA:.*]] = graph.constant dense<5.000000e-01> : tensor<f32> : tensor<f32>
-// CHECK-DAG: %[[SC:.*]] = graph.mul %[[C]], %[[BETA]] : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
-// CHECK: %[[Y:.*]] = graph.add %[[S]], %[[SC]] : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+// CHECK-DAG: %[[SC:.*]] = graph.binary mul %[[C]], %[[BETA]] : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+// CHECK: %[[Y:.*]] = graph.binary add %[[S]], %[[SC]] : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
 // CHECK: return %[[Y]]
 func.func @gemm_all(%a: tensor<6x3xf32>, %b: tensor<4x6xf32>, %c: tensor<4xf32>) -> tensor<3x4xf32> {
   %0 = graph.gemm %a, %b, %c {alpha = 2.0 : f32, beta = 0.5 : f32, transA = true, transB = true}
@@ -26,7 +26,7 @@ func.func @gemm_all(%a: tensor<6x3xf32>, %b: tensor<4x6xf32>, %c: tensor<4xf32>)
 // CHECK-SAME: (%[[A:.*]]: tensor<3x6xf32>, %[[B:.*]]: tensor<4x6xf32>, %[[C:.*]]: tensor<1x4xf32>)
 // CHECK-NEXT: %[[BT:.*]] = graph.transpose %[[B]] {perm = array<i64: 1, 0>} : (tensor<4x6xf32>) -> tensor<6x4xf32>
 // CHECK-NEXT: %[[M:.*]] = graph.matmul %[[A]], %[[BT]] : (tensor<3x6xf32>, tensor<6x4xf32>) -> tensor<3x4xf32>
-// CHECK-NEXT: %[[Y:.*]] = graph.add %[[M]], %[[C]] : (tensor<3x4xf32>, tensor<1x4xf32>) -> tensor<3x4xf32>
+// CHECK-NEXT: %[[Y:.*]] = graph.binary add %[[M]], %[[C]] : (tensor<3x4xf32>, tensor<1x4xf32>) -> tensor<3x4xf32>
 // CHECK-NEXT: return %[[Y]]
 func.func @gemm_transB(%a: tensor<3x6xf32>, %b: tensor<4x6xf32>, %c: tensor<1x4xf32>) -> tensor<3x4xf32> {
   %0 = graph.gemm %a, %b, %c {transB = true} : (tensor<3x6xf32>, tensor<4x6xf32>, tensor<1x4xf32>) -> tensor<3x4xf32>
@@ -41,7 +41,7 @@ func.func @gemm_transB(%a: tensor<3x6xf32>, %b: tensor<4x6xf32>, %c: tensor<1x4x
 // CHECK-NEXT: %[[AT:.*]] = graph.transpose %[[A]] {perm = array<i64: 1, 0>} : (tensor<6x3xf32>) -> tensor<3x6xf32>
 // CHECK-NEXT: %[[M:.*]] = graph.matmul %[[AT]], %[[B]] : (tensor<3x6xf32>, tensor<6x4xf32>) -> tensor<3x4xf32>
 // CHECK-NEXT: %[[ALPHA:.*]] = graph.constant dense<-1.500000e+00> : tensor<f32> : tensor<f32>
-// CHECK-NEXT: %[[Y:.*]] = graph.mul %[[M]], %[[ALPHA]] : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x4xf32>
+// CHECK-NEXT: %[[Y:.*]] = graph.binary mul %[[M]], %[[ALPHA]] : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x4xf32>
 // CHECK-NOT: graph.add
 // CHECK: return %[[Y]]
 func.func @gemm_transA_no_bias(%a: tensor<6x3xf32>, %b: tensor<6x4xf32>) -> tensor<3x4xf32> {
@@ -105,12 +105,12 @@ func.func @softmax_axis_first(%x: tensor<4x7xf32>) -> tensor<4x7xf32> {
 // Softmax over the last axis and the other ops are left alone.
 // CHECK-LABEL: func.func @untouched
 // CHECK-NEXT: graph.softmax %{{.*}} {axis = 2 : i64} : tensor<2x3x5xf32>
-// CHECK-NEXT: graph.relu
+// CHECK-NEXT: graph.unary relu
 // CHECK-NEXT: graph.matmul
 // CHECK-NEXT: return
 func.func @untouched(%x: tensor<2x3x5xf32>, %w: tensor<5x5xf32>) -> tensor<2x3x5xf32> {
   %0 = graph.softmax %x {axis = 2 : i64} : tensor<2x3x5xf32>
-  %1 = graph.relu %0 : tensor<2x3x5xf32>
+  %1 = graph.unary relu %0 : tensor<2x3x5xf32> -> tensor<2x3x5xf32>
   %2 = graph.matmul %1, %w : (tensor<2x3x5xf32>, tensor<5x5xf32>) -> tensor<2x3x5xf32>
   return %2 : tensor<2x3x5xf32>
 }
@@ -148,7 +148,7 @@ func.func @fold_transpose_3d() -> tensor<3x1x2xf32> {
 // CHECK-LABEL: func.func @gemm_bf16
 // CHECK: %[[M:.*]] = graph.matmul %{{.*}}, %{{.*}} : (tensor<3x6xbf16>, tensor<6x4xbf16>) -> tensor<3x4xbf16>
 // CHECK: %[[ALPHA:.*]] = graph.constant dense<2.000000e+00> : tensor<bf16> : tensor<bf16>
-// CHECK: graph.mul %[[M]], %[[ALPHA]] : (tensor<3x4xbf16>, tensor<bf16>) -> tensor<3x4xbf16>
+// CHECK: graph.binary mul %[[M]], %[[ALPHA]] : (tensor<3x4xbf16>, tensor<bf16>) -> tensor<3x4xbf16>
 func.func @gemm_bf16(%a: tensor<3x6xbf16>, %b: tensor<6x4xbf16>) -> tensor<3x4xbf16> {
   %0 = graph.gemm %a, %b {alpha = 2.0 : f32} : (tensor<3x6xbf16>, tensor<6x4xbf16>) -> tensor<3x4xbf16>
   return %0 : tensor<3x4xbf16>

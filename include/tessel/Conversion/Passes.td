@@ -19,7 +19,7 @@ def LowerGraphToGrid : Pass<"tt-lower-graph-to-grid", "mlir::ModuleOp"> {
 
     Before:
     ```mlir
-    %y = graph.relu %x : tensor<64x64xf32, #l>
+    %y = graph.unary relu %x : tensor<64x64xf32, #l> -> tensor<64x64xf32, #l>
     ```
     After:
     ```mlir

@@ -6,8 +6,8 @@ include "mlir/Pass/PassBase.td"
 def DecomposeGraph : Pass<"tt-decompose-graph", "mlir::ModuleOp"> {
   let summary = "Rewrites graph ops the chip has no kernel for into ones it has";
   let description = [{
-    `graph.gemm` becomes transposes, a `graph.matmul`, scalar `graph.mul`s for `alpha` and `beta`
-    and a `graph.add` of the bias. A `graph.softmax` over an axis other than the last is wrapped
+    `graph.gemm` becomes transposes, a `graph.matmul`, scalar multiplications for `alpha` and
+    `beta` and an addition of the bias. A `graph.softmax` over an axis other than the last is wrapped
     in transposes that bring the axis last, since kernels reduce along tile rows. A transpose of
     a constant (Gemm's `transB` weights) is folded into a transposed constant at compile time.
 
@@ -21,8 +21,8 @@ def DecomposeGraph : Pass<"tt-decompose-graph", "mlir::ModuleOp"> {
     %bt = graph.transpose %b {perm = array<i64: 1, 0>} : (tensor<4x6xf32>) -> tensor<6x4xf32>
     %m = graph.matmul %a, %bt : (tensor<3x6xf32>, tensor<6x4xf32>) -> tensor<3x4xf32>
     %alpha = graph.constant dense<2.0> : tensor<f32> : tensor<f32>
-    %s = graph.mul %m, %alpha : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x4xf32>
-    %y = graph.add %s, %c : (tensor<3x4xf32>, tensor<1x4xf32>) -> tensor<3x4xf32>
+    %s = graph.binary mul %m, %alpha : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x4xf32>
+    %y = graph.binary add %s, %c : (tensor<3x4xf32>, tensor<1x4xf32>) -> tensor<3x4xf32>
     ```
   }];
   let dependentDialects = ["::tessel::graph::GraphDialect"];
@@ -33,12 +33,13 @@ def AssignLayouts : Pass<"tt-assign-layouts", "mlir::ModuleOp"> {
   let description = [{
     Loads the chip descriptor, records it on the module as `grid.chip`, and encodes every tensor
     type (function signature, op results, constants) with the interleaved DRAM layout in the data
-    format of the chosen precision: `fp32` keeps f32 tiles, `bf16` uses bf16 tiles.
+    format of the chosen precision: `fp32` keeps f32 tiles, `bf16` uses bf16 tiles. Integer and
+    boolean tensors stay in f32 tiles, which hold them exactly up to 2^24.
 
     Before:
     ```mlir
     func.func @main(%x: tensor<32x64xf32>) -> tensor<32x64xf32> {
-      %y = graph.relu %x : tensor<32x64xf32>
+      %y = graph.unary relu %x : tensor<32x64xf32> -> tensor<32x64xf32>
       return %y : tensor<32x64xf32>
     }
     ```
@@ -46,7 +47,7 @@ def AssignLayouts : Pass<"tt-assign-layouts", "mlir::ModuleOp"> {
     ```mlir
     module attributes {grid.chip = #grid.chip<"wormhole_b0", grid = [8, 8], l1 = 1499136>} {
       func.func @main(%x: tensor<32x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>) -> ... {
-        %y = graph.relu %x : tensor<32x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+        %y = graph.unary relu %x : tensor<32x64xf32, #l> -> tensor<32x64xf32, #l>
         ...
     ```
   }];

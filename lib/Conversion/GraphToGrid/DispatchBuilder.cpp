@@ -45,6 +45,10 @@ AffineExpr tessel::lowering::broadcastTileIndex(const TiledView &operand, const 
   return (batch * operand.mt + row) * operand.nt + col;
 }
 
+tile::DataFormat tessel::lowering::formatOf(Value v) {
+  return grid::getLayout(v.getType()).getFormat();
+}
+
 CoreSplit tessel::lowering::splitOverCores(int64_t units, const rt::ChipDesc &chip) {
   // The most cores that divide the work evenly and form a rectangle of the grid.
   for (int64_t n = std::min<int64_t>(units, chip.gridX * chip.gridY); n > 1; --n) {
@@ -175,13 +179,13 @@ void DispatchBuilder::pack(Value dst, Value cb, Value slot) {
 }
 
 void tessel::lowering::buildTileStreaming(
-    DispatchBuilder &db, const TileMapping &mapping, tile::DataFormat format,
-    function_ref<void(ArrayRef<Value>, Value, Value)> math) {
+    DispatchBuilder &db, const TileMapping &mapping, ArrayRef<tile::DataFormat> inputFormats,
+    tile::DataFormat outputFormat, function_ref<void(ArrayRef<Value>, Value, Value)> math) {
   // Two tiles per buffer: the reader fills one while compute works on the other.
   SmallVector<Value> inCBs;
-  for (size_t i = 0; i < mapping.inputTiles.size(); ++i)
+  for (tile::DataFormat format : inputFormats)
     inCBs.push_back(db.cb(format, 2));
-  Value outCB = db.cb(format, 2);
+  Value outCB = db.cb(outputFormat, 2);
   int64_t perCore = db.split().perCore;
 
   db.kernel(noc::ThreadKind::reader);

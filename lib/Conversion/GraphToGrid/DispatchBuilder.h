@@ -103,21 +103,26 @@ private:
 };
 
 /// Streams the units of a single-output elementwise-style dispatch: for each unit, the reader
-/// reads one tile of each input, the compute kernel runs `math` (which writes Dst[0]), packs it,
-/// and the writer stores it at the output tile `outTile(unit)`.
+/// reads one tile of each input (into a buffer of its format), the compute kernel runs `math`
+/// (which leaves the result in Dst[0]), packs it, and the writer stores it at the output tile
+/// `outTile(unit)`.
 struct TileMapping {
   /// Tile index expressions (over d0 = unit) of each input and of the output.
   llvm::SmallVector<mlir::AffineExpr> inputTiles;
   mlir::AffineExpr outputTile;
 };
 void buildTileStreaming(DispatchBuilder &db, const TileMapping &mapping,
-                        tile::DataFormat format,
+                        llvm::ArrayRef<tile::DataFormat> inputFormats,
+                        tile::DataFormat outputFormat,
                         llvm::function_ref<void(llvm::ArrayRef<mlir::Value> tiles,
                                                 mlir::Value unit, mlir::Value dst)>
                             math);
 
 // The lowering of each graph op; each builds its dispatch in front of `op` and returns the
 // values that replace its results.
+/// The data format of a tensor's tiles.
+tile::DataFormat formatOf(mlir::Value v);
+
 mlir::FailureOr<mlir::Value> lowerElementwise(mlir::Operation *op, const LoweringOptions &opts);
 mlir::FailureOr<mlir::Value> lowerMatmul(graph::MatMulOp op, const LoweringOptions &opts);
 mlir::FailureOr<mlir::Value> lowerSoftmax(graph::SoftmaxOp op, const LoweringOptions &opts);

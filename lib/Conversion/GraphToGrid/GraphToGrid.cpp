@@ -17,7 +17,7 @@ static FailureOr<Value> lowerOp(Operation *op, const LoweringOptions &opts) {
     return lowerSoftmax(sm, opts);
   if (auto tr = dyn_cast<graph::TransposeOp>(op))
     return lowerTranspose(tr, opts);
-  if (isa<graph::AddOp, graph::MulOp, graph::ReluOp>(op))
+  if (isa<graph::UnaryOp, graph::BinaryOp, graph::WhereOp>(op))
     return lowerElementwise(op, opts);
   return op->emitError() << "no kernel for '" << op->getName()
                          << "'; run tt-decompose-graph first";

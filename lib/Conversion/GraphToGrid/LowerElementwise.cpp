@@ -1,4 +1,6 @@
-// graph.add / graph.mul (numpy broadcasting) and graph.relu: one tile in, one tile out.
+// graph.unary, graph.binary (numpy broadcasting) and graph.where: one tile of each input in, one
+// tile out. ONNX functions the SFPU has no instruction for are composed from several, using a
+// second Dst tile where the function needs its input twice (HardSwish, Softsign).
 #include "DispatchBuilder.h"
 
 using namespace mlir;
@@ -16,6 +18,28 @@ struct UnitCoords {
     nt = u % out.nt;
   }
 };
+
+/// Emits tile ops into the compute kernel.
+struct TileMath {
+  DispatchBuilder &db;
+  MLIRContext *ctx;
+
+  void unary(tile::UnaryKind kind, Value dst, float param = 0.0f) {
+    db.builder().create<tile::UnaryOp>(db.location(), tile::UnaryKindAttr::get(ctx, kind), dst,
+                                       db.builder().getF32FloatAttr(param));
+  }
+  void dstBinary(tile::BinaryKind kind, Value lhs, Value rhs, Value dst) {
+    db.builder().create<tile::DstBinaryOp>(db.location(), tile::BinaryKindAttr::get(ctx, kind),
+                                           lhs, rhs, dst);
+  }
+  void binary(tile::BinaryKind kind, tile::Broadcast bcast, Value lhs, Value rhs, Value dst) {
+    db.builder().create<tile::BinaryOp>(db.location(), tile::BinaryKindAttr::get(ctx, kind),
+                                        tile::BroadcastAttr::get(ctx, bcast), lhs, rhs, dst);
+  }
+  void copy(Value tile, Value dst) {
+    db.builder().create<tile::CopyOp>(db.location(), tile, dst);
+  }
+};
 } // namespace
 
 static tile::Broadcast inTileBroadcast(const TiledView &operand, const TiledView &out) {
@@ -29,61 +53,179 @@ static tile::Broadcast inTileBroadcast(const TiledView &operand, const TiledView
   return tile::Broadcast::none;
 }
 
+/// The SFPU sequence of an ONNX unary function on Dst[0]; Dst[1] is scratch.
+static void emitUnary(TileMath &m, graph::UnaryOp op, Value x, Value scratch, Value input) {
+  using K = tile::UnaryKind;
+  float alpha = op.getAlpha().convertToFloat(), beta = op.getBeta().convertToFloat();
+  switch (op.getKind()) {
+  case graph::UnaryKind::abs: return m.unary(K::abs, x);
+  case graph::UnaryKind::neg: return m.unary(K::neg, x);
+  case graph::UnaryKind::exp: return m.unary(K::exp, x);
+  case graph::UnaryKind::log: return m.unary(K::log, x);
+  case graph::UnaryKind::sqrt: return m.unary(K::sqrt, x);
+  case graph::UnaryKind::reciprocal: return m.unary(K::recip, x);
+  case graph::UnaryKind::sigmoid: return m.unary(K::sigmoid, x);
+  case graph::UnaryKind::tanh: return m.unary(K::tanh, x);
+  case graph::UnaryKind::erf: return m.unary(K::erf, x);
+  case graph::UnaryKind::sin: return m.unary(K::sin, x);
+  case graph::UnaryKind::cos: return m.unary(K::cos, x);
+  case graph::UnaryKind::floor: return m.unary(K::floor, x);
+  case graph::UnaryKind::ceil: return m.unary(K::ceil, x);
+  case graph::UnaryKind::round: return m.unary(K::round, x);
+  case graph::UnaryKind::sign: return m.unary(K::sign, x);
+  case graph::UnaryKind::relu: return m.unary(K::relu, x);
+  case graph::UnaryKind::leaky_relu: return m.unary(K::leaky_relu, x, alpha);
+  case graph::UnaryKind::elu: return m.unary(K::elu, x, alpha);
+  case graph::UnaryKind::selu:
+    m.unary(K::elu, x, alpha);
+    return m.unary(K::scale, x, beta);
+  case graph::UnaryKind::softplus: return m.unary(K::softplus, x);
+  case graph::UnaryKind::softsign:
+    m.copy(input, scratch);
+    m.unary(K::abs, scratch);
+    m.unary(K::shift, scratch, 1.0f);
+    return m.dstBinary(tile::BinaryKind::div, x, scratch, x);
+  case graph::UnaryKind::not_: return m.unary(K::not_, x);
+  case graph::UnaryKind::hard_sigmoid:
+    m.unary(K::scale, x, alpha);
+    m.unary(K::shift, x, beta);
+    m.unary(K::max_scalar, x, 0.0f);
+    return m.unary(K::min_scalar, x, 1.0f);
+  case graph::UnaryKind::hard_swish:
+    m.copy(input, scratch);
+    m.unary(K::scale, scratch, 1.0f / 6.0f);
+    m.unary(K::shift, scratch, 0.5f);
+    m.unary(K::max_scalar, scratch, 0.0f);
+    m.unary(K::min_scalar, scratch, 1.0f);
+    return m.dstBinary(tile::BinaryKind::mul, x, scratch, x);
+  case graph::UnaryKind::thresholded_relu: return m.unary(K::thresholded_relu, x, alpha);
+  case graph::UnaryKind::clip:
+    if (!std::isinf(alpha))
+      m.unary(K::max_scalar, x, alpha);
+    if (!std::isinf(beta))
+      m.unary(K::min_scalar, x, beta);
+    return;
+  case graph::UnaryKind::identity: return;
+  case graph::UnaryKind::isnan: return m.unary(K::isnan, x);
+  case graph::UnaryKind::isinf: {
+    bool negative = alpha != 0, positive = beta != 0;
+    m.unary(K::isinf, x, negative == positive ? 0.0f : positive ? 1.0f : -1.0f);
+    if (!negative && !positive)
+      m.unary(K::scale, x, 0.0f);
+    return;
+  }
+  }
+}
+
+/// The tile op of an ONNX binary op; `mirrored` is the op with its operands swapped, if any.
+static tile::BinaryKind tileKind(graph::BinaryKind kind, bool &commutes,
+                                 std::optional<tile::BinaryKind> &mirrored) {
+  using G = graph::BinaryKind;
+  using T = tile::BinaryKind;
+  commutes = false;
+  mirrored.reset();
+  switch (kind) {
+  case G::add: commutes = true; return T::add;
+  case G::mul: commutes = true; return T::mul;
+  case G::max: commutes = true; return T::max;
+  case G::min: commutes = true; return T::min;
+  case G::equal: commutes = true; return T::eq;
+  case G::and_: commutes = true; return T::and_;
+  case G::or_: commutes = true; return T::or_;
+  case G::xor_: commutes = true; return T::xor_;
+  case G::less: mirrored = T::gt; return T::lt;
+  case G::greater: mirrored = T::lt; return T::gt;
+  case G::less_or_equal: mirrored = T::ge; return T::le;
+  case G::greater_or_equal: mirrored = T::le; return T::ge;
+  case G::sub: return T::sub;
+  case G::div: return T::div;
+  case G::pow: return T::pow;
+  case G::mod: return T::mod;
+  case G::fmod: return T::fmod;
+  case G::prelu: return T::prelu;
+  }
+  return T::add;
+}
+
 FailureOr<Value> tessel::lowering::lowerElementwise(Operation *op, const LoweringOptions &opts) {
   OpBuilder b(op);
   MLIRContext *ctx = b.getContext();
   Type resultType = op->getResult(0).getType();
   TiledView out = TiledView::of(resultType);
   UnitCoords at(out, ctx);
-  tile::DataFormat format = grid::getLayout(resultType).getFormat();
-
   SmallVector<Value> inputs(op->getOperands());
-  std::optional<tile::BinaryKind> kind;
-  if (isa<graph::AddOp>(op))
-    kind = tile::BinaryKind::add;
-  else if (isa<graph::MulOp>(op))
-    kind = tile::BinaryKind::mul;
 
+  // Binary ops: the FPU broadcasts only its second operand, so a broadcasting first operand is
+  // swapped to second where the op allows it.
+  tile::BinaryKind kind = tile::BinaryKind::add;
   tile::Broadcast bcast = tile::Broadcast::none;
-  if (kind) {
-    tile::Broadcast lhsB = inTileBroadcast(TiledView::of(inputs[0].getType()), out);
-    tile::Broadcast rhsB = inTileBroadcast(TiledView::of(inputs[1].getType()), out);
-    // The FPU broadcasts only its second operand; add and mul commute.
-    if (lhsB != tile::Broadcast::none) {
+  bool negateResult = false;
+  auto bcastOf = [&](Value v) { return inTileBroadcast(TiledView::of(v.getType()), out); };
+  if (auto binary = dyn_cast<graph::BinaryOp>(op)) {
+    bool commutes;
+    std::optional<tile::BinaryKind> mirrored;
+    kind = tileKind(binary.getKind(), commutes, mirrored);
+    if (bcastOf(inputs[0]) != tile::Broadcast::none) {
+      if (!commutes && !mirrored && binary.getKind() != graph::BinaryKind::sub)
+        return op->emitError() << "'" << graph::stringifyBinaryKind(binary.getKind())
+                               << "' whose first operand broadcasts within a tile is not "
+                                  "supported yet";
       std::swap(inputs[0], inputs[1]);
-      std::swap(lhsB, rhsB);
+      if (mirrored)
+        kind = *mirrored;
+      negateResult = binary.getKind() == graph::BinaryKind::sub;
     }
-    if (lhsB != tile::Broadcast::none)
+    if (bcastOf(inputs[0]) != tile::Broadcast::none)
       return op->emitError("both operands broadcast within a tile; not supported yet");
-    bcast = rhsB;
+    bcast = bcastOf(inputs[1]);
+  } else if (isa<graph::WhereOp>(op)) {
+    // where(c, x, y): Dst = y, then Dst = c ? x : Dst; only x may broadcast within a tile.
+    if (bcastOf(inputs[0]) != tile::Broadcast::none || bcastOf(inputs[2]) != tile::Broadcast::none)
+      return op->emitError("where whose condition or second value broadcasts within a tile is "
+                           "not supported yet");
+    bcast = bcastOf(inputs[1]);
+  } else if (bcastOf(inputs[0]) != tile::Broadcast::none) {
+    return op->emitError("unary op that changes the shape");
   }
 
   TileMapping mapping;
-  for (Value in : inputs)
+  SmallVector<tile::DataFormat> formats;
+  for (Value in : inputs) {
     mapping.inputTiles.push_back(
         broadcastTileIndex(TiledView::of(in.getType()), out, at.b, at.mt, at.nt));
+    formats.push_back(formatOf(in));
+  }
   mapping.outputTile = getAffineDimExpr(0, ctx);
+  // Padding of partial tiles must stay zero for consumers, and f(0) is not always 0.
+  bool partial = out.rows % 32 != 0 || out.cols % 32 != 0;
 
+  StringRef name = op->getName().stripDialect();
+  if (auto u = dyn_cast<graph::UnaryOp>(op))
+    name = graph::stringifyUnaryKind(u.getKind());
+  else if (auto bop = dyn_cast<graph::BinaryOp>(op))
+    name = graph::stringifyBinaryKind(bop.getKind());
   CoreSplit split = splitOverCores(out.tiles(), opts.chip);
-  DispatchBuilder db(b, op->getLoc(), op->getName().stripDialect(), split, inputs, {resultType},
-                     opts);
-  buildTileStreaming(db, mapping, format, [&](ArrayRef<Value> tiles, Value unit, Value dst) {
-    OpBuilder &kb = db.builder();
-    Location loc = db.location();
-    if (kind) {
-      kb.create<tile::BinaryOp>(loc, tile::BinaryKindAttr::get(ctx, *kind),
-                                tile::BroadcastAttr::get(ctx, bcast), tiles[0], tiles[1], dst);
-      // A broadcast fills the padding of partial tiles too; keep padding zero for consumers.
-      if (bcast != tile::Broadcast::none) {
-        Value rows = db.apply(out.rows - at.mt * 32, unit);
-        Value cols = db.apply(out.cols - at.nt * 32, unit);
-        kb.create<tile::MaskOp>(loc, dst, rows, cols, kb.getF32FloatAttr(0.0f));
-      }
-      return;
+  DispatchBuilder db(b, op->getLoc(), name, split, inputs, {resultType}, opts);
+  buildTileStreaming(db, mapping, formats, formatOf(op->getResult(0)),
+                     [&](ArrayRef<Value> tiles, Value unit, Value dst) {
+    TileMath m{db, ctx};
+    if (auto u = dyn_cast<graph::UnaryOp>(op)) {
+      m.copy(tiles[0], dst);
+      emitUnary(m, u, dst, db.index(1), tiles[0]);
+    } else if (isa<graph::WhereOp>(op)) {
+      m.copy(tiles[2], dst);
+      m.binary(tile::BinaryKind::where_into, bcast, tiles[0], tiles[1], dst);
+    } else {
+      m.binary(kind, bcast, tiles[0], tiles[1], dst);
+      if (negateResult)
+        m.unary(tile::UnaryKind::neg, dst);
     }
-    kb.create<tile::CopyOp>(loc, tiles[0], dst);
-    kb.create<tile::UnaryOp>(loc, tile::UnaryKindAttr::get(ctx, tile::UnaryKind::relu), dst,
-                             kb.getF32FloatAttr(0.0f));
+    if (partial) {
+      Value rows = db.apply(out.rows - at.mt * 32, unit);
+      Value cols = db.apply(out.cols - at.nt * 32, unit);
+      db.builder().create<tile::MaskOp>(db.location(), dst, rows, cols,
+                                        db.builder().getF32FloatAttr(0.0f));
+    }
   });
   return db.results()[0];
 }

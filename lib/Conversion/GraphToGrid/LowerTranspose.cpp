@@ -44,7 +44,8 @@ FailureOr<Value> tessel::lowering::lowerTranspose(graph::TransposeOp op,
 
   DispatchBuilder db(b, op.getLoc(), "transpose", splitOverCores(out.tiles(), opts.chip),
                      {op.getInput()}, {op.getType()}, opts);
-  buildTileStreaming(db, mapping, format, [&](ArrayRef<Value> tiles, Value, Value dst) {
+  buildTileStreaming(db, mapping, {formatOf(op.getInput())}, format,
+                     [&](ArrayRef<Value> tiles, Value, Value dst) {
     if (swap)
       db.builder().create<tile::TransposeOp>(db.location(), tiles[0], dst);
     else

@@ -143,7 +143,7 @@ func.func @matmul_mcast(%a: tensor<32x512xf32>, %b: tensor<512x128xf32>) -> tens
 // CHECK: noc.kernel writer {
 // CHECK: noc.write %[[CB2]][%{{.*}}] into %[[OUT]][%{{.*}}]
 func.func @add_bias(%x: tensor<64x80xf32>, %b: tensor<80xf32>) -> tensor<64x80xf32> {
-  %0 = graph.add %x, %b : (tensor<64x80xf32>, tensor<80xf32>) -> tensor<64x80xf32>
+  %0 = graph.binary add %x, %b : (tensor<64x80xf32>, tensor<80xf32>) -> tensor<64x80xf32>
   return %0 : tensor<64x80xf32>
 }
 
@@ -157,7 +157,7 @@ func.func @add_bias(%x: tensor<64x80xf32>, %b: tensor<80xf32>) -> tensor<64x80xf
 // CHECK: tile.binary mul bcast scalar
 // CHECK: tile.mask dst[%{{.*}}] rows %c3 cols %c5 fill 0.000000e+00
 func.func @mul_scalar(%s: tensor<f32>, %x: tensor<3x5xf32>) -> tensor<3x5xf32> {
-  %0 = graph.mul %s, %x : (tensor<f32>, tensor<3x5xf32>) -> tensor<3x5xf32>
+  %0 = graph.binary mul %s, %x : (tensor<f32>, tensor<3x5xf32>) -> tensor<3x5xf32>
   return %0 : tensor<3x5xf32>
 }
 
@@ -170,7 +170,7 @@ func.func @mul_scalar(%s: tensor<f32>, %x: tensor<3x5xf32>) -> tensor<3x5xf32> {
 // CHECK-NOT: tile.mask
 // CHECK: noc.kernel writer
 func.func @add_same(%x: tensor<64x64xf32>, %y: tensor<64x64xf32>) -> tensor<64x64xf32> {
-  %0 = graph.add %x, %y : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32>
+  %0 = graph.binary add %x, %y : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32>
   return %0 : tensor<64x64xf32>
 }
 
@@ -192,7 +192,7 @@ func.func @add_same(%x: tensor<64x64xf32>, %y: tensor<64x64xf32>) -> tensor<64x6
 // CHECK: noc.kernel writer {
 // CHECK: noc.write
 func.func @relu(%x: tensor<2x64x64xf32>) -> tensor<2x64x64xf32> {
-  %0 = graph.relu %x : tensor<2x64x64xf32>
+  %0 = graph.unary relu %x : tensor<2x64x64xf32> -> tensor<2x64x64xf32>
   return %0 : tensor<2x64x64xf32>
 }
 
@@ -355,6 +355,6 @@ func.func @gemm_not_decomposed(%a: tensor<3x4xf32>, %b: tensor<4x5xf32>) -> tens
 
 func.func @both_broadcast(%x: tensor<4x1xf32>, %y: tensor<1x8xf32>) -> tensor<4x8xf32> {
   // expected-error @+1 {{both operands broadcast within a tile; not supported yet}}
-  %0 = graph.add %x, %y : (tensor<4x1xf32>, tensor<1x8xf32>) -> tensor<4x8xf32>
+  %0 = graph.binary add %x, %y : (tensor<4x1xf32>, tensor<1x8xf32>) -> tensor<4x8xf32>
   return %0 : tensor<4x8xf32>
 }

@@ -16,9 +16,9 @@ func.func @constant_element_mismatch() -> tensor<4xbf16> {
 
 // -----
 
-func.func @unsupported_element_type(%x: tensor<4xf64>) {
-  // expected-error @+1 {{'graph.relu' op operand #0 must be ranked tensor of}}
-  %0 = graph.relu %x : tensor<4xf64>
+func.func @unsupported_element_type(%x: tensor<4xi16>) {
+  // expected-error @+1 {{'graph.unary' op operand #0 must be ranked tensor of}}
+  %0 = graph.unary relu %x : tensor<4xi16> -> tensor<4xi16>
   return
 }
 
@@ -107,40 +107,40 @@ func.func @gemm_bias_too_big(%a: tensor<3x5xf32>, %b: tensor<5x4xf32>, %c: tenso
 // -----
 
 func.func @add_no_broadcast(%x: tensor<3x4xf32>, %y: tensor<3xf32>) {
-  // expected-error @+1 {{'graph.add' op shapes [3, 4] and [3] do not broadcast}}
-  %0 = graph.add %x, %y : (tensor<3x4xf32>, tensor<3xf32>) -> tensor<3x4xf32>
+  // expected-error @+1 {{'graph.binary' op shapes [3, 4] and [3] do not broadcast}}
+  %0 = graph.binary add %x, %y : (tensor<3x4xf32>, tensor<3xf32>) -> tensor<3x4xf32>
   return
 }
 
 // -----
 
 func.func @add_result(%x: tensor<3x4xf32>, %y: tensor<4xf32>) {
-  // expected-error @+1 {{'graph.add' op result shape [4] should be [3, 4]}}
-  %0 = graph.add %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  // expected-error @+1 {{'graph.binary' op result shape [4] should be [3, 4]}}
+  %0 = graph.binary add %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return
 }
 
 // -----
 
 func.func @mul_no_broadcast(%x: tensor<2x3xf32>, %y: tensor<3x3xf32>) {
-  // expected-error @+1 {{'graph.mul' op shapes [2, 3] and [3, 3] do not broadcast}}
-  %0 = graph.mul %x, %y : (tensor<2x3xf32>, tensor<3x3xf32>) -> tensor<3x3xf32>
+  // expected-error @+1 {{'graph.binary' op shapes [2, 3] and [3, 3] do not broadcast}}
+  %0 = graph.binary mul %x, %y : (tensor<2x3xf32>, tensor<3x3xf32>) -> tensor<3x3xf32>
   return
 }
 
 // -----
 
 func.func @mul_result(%x: tensor<3x1xf32>, %y: tensor<1x4xf32>) {
-  // expected-error @+1 {{'graph.mul' op result shape [3, 1] should be [3, 4]}}
-  %0 = graph.mul %x, %y : (tensor<3x1xf32>, tensor<1x4xf32>) -> tensor<3x1xf32>
+  // expected-error @+1 {{'graph.binary' op result shape [3, 1] should be [3, 4]}}
+  %0 = graph.binary mul %x, %y : (tensor<3x1xf32>, tensor<1x4xf32>) -> tensor<3x1xf32>
   return
 }
 
 // -----
 
-func.func @relu_types(%x: tensor<3x4xf32>) {
-  // expected-error @+1 {{'graph.relu' op failed to verify that all of {input, result} have same type}}
-  %0 = "graph.relu"(%x) : (tensor<3x4xf32>) -> tensor<4x3xf32>
+func.func @unary_shapes(%x: tensor<3x4xf32>) {
+  // expected-error @+1 {{'graph.unary' op requires the same shape for all operands and results}}
+  %0 = graph.unary relu %x : tensor<3x4xf32> -> tensor<4x3xf32>
   return
 }
 

@@ -50,15 +50,15 @@ func.func @gemm(%a: tensor<3x5xf32>, %b: tensor<4x5xf32>, %c: tensor<4xf32>, %at
 
 // CHECK-LABEL: func.func @elementwise
 func.func @elementwise(%x: tensor<3x4xf32>, %y: tensor<4xf32>, %s: tensor<f32>, %col: tensor<3x1xf32>, %row: tensor<1x4xf32>) {
-  // CHECK: graph.add %{{.*}}, %{{.*}} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
-  %0 = graph.add %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
-  // CHECK: graph.mul %{{.*}}, %{{.*}} : (tensor<f32>, tensor<3x4xf32>) -> tensor<3x4xf32>
-  %1 = graph.mul %s, %x : (tensor<f32>, tensor<3x4xf32>) -> tensor<3x4xf32>
+  // CHECK: graph.binary add %{{.*}}, %{{.*}} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  %0 = graph.binary add %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  // CHECK: graph.binary mul %{{.*}}, %{{.*}} : (tensor<f32>, tensor<3x4xf32>) -> tensor<3x4xf32>
+  %1 = graph.binary mul %s, %x : (tensor<f32>, tensor<3x4xf32>) -> tensor<3x4xf32>
   // Both operands broadcast: [3, 1] x [1, 4] -> [3, 4].
-  // CHECK: graph.add %{{.*}}, %{{.*}} : (tensor<3x1xf32>, tensor<1x4xf32>) -> tensor<3x4xf32>
-  %2 = graph.add %col, %row : (tensor<3x1xf32>, tensor<1x4xf32>) -> tensor<3x4xf32>
-  // CHECK: graph.relu %{{.*}} : tensor<3x4xf32>
-  %3 = graph.relu %x : tensor<3x4xf32>
+  // CHECK: graph.binary add %{{.*}}, %{{.*}} : (tensor<3x1xf32>, tensor<1x4xf32>) -> tensor<3x4xf32>
+  %2 = graph.binary add %col, %row : (tensor<3x1xf32>, tensor<1x4xf32>) -> tensor<3x4xf32>
+  // CHECK: graph.unary relu %{{.*}} : tensor<3x4xf32> -> tensor<3x4xf32>
+  %3 = graph.unary relu %x : tensor<3x4xf32> -> tensor<3x4xf32>
   return
 }
 
@@ -77,8 +77,8 @@ func.func @softmax_transpose(%x: tensor<3x4x5xf32>) -> tensor<5x3x4xf32> {
 // CHECK-SAME: tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
 func.func @with_layouts(%x: tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>)
     -> tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>> {
-  // CHECK: graph.relu %{{.*}} : tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
-  %0 = graph.relu %x : tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+  // CHECK: graph.unary relu %{{.*}} : tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>> -> tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+  %0 = graph.unary relu %x : tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>> -> tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
   return %0 : tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
 }
 

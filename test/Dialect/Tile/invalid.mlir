@@ -59,8 +59,8 @@ func.func @binary_int_rhs(%a: !tile.tile<32x32, f32>, %b: !tile.tile<32x32, int3
 // -----
 
 func.func @binary_bad_kind(%a: !tile.tile<32x32, f32>, %d: index) {
-  // expected-error @+1 {{expected string or keyword containing one of the following enum values for attribute 'kind' [add, sub, mul, max]}}
-  tile.binary div bcast none %a, %a, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
+  // expected-error @+1 {{expected string or keyword containing one of the following enum values for attribute 'kind' [add, sub, mul, max, min, div, pow, fmod, mod, eq, lt, gt, le, ge, and, or, xor, prelu, where_into]}}
+  tile.binary divide bcast none %a, %a, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
   return
 }
 
@@ -107,7 +107,7 @@ func.func @unary_param_neg(%d: index) {
 // -----
 
 func.func @unary_bad_kind(%d: index) {
-  // expected-error @+1 {{expected string or keyword containing one of the following enum values for attribute 'kind' [relu, exp, recip, neg, scale, shift]}}
+  // expected-error @+1 {{expected string or keyword containing one of the following enum values for attribute 'kind' [relu, exp, recip, neg, scale, shift, abs, sqrt, log, sigmoid, tanh, erf, sin, cos, floor, ceil, round, sign, max_scalar, min_scalar, leaky_relu, elu, softplus, not, pow_scalar, square, thresholded_relu, rsqrt, isnan, isinf]}}
   tile.unary gelu dst[%d]
   return
 }

@@ -81,8 +81,9 @@ TEST(BinaryLoader, RejectsOutOfRangeOperands) {
   EXPECT_NE(loadError(spec).find("buffer 7 out of range"), std::string::npos);
 
   spec = copySpec({32, 32}, DataFormat::BFloat16);
-  compute(spec).emit(Op::Unary, {9, 0, 0});
-  EXPECT_NE(loadError(spec).find("unknown unary op 9"), std::string::npos);
+  compute(spec).emit(Op::Unary, {kNumUnaryOps, 0, 0});
+  EXPECT_NE(loadError(spec).find("unknown unary op " + std::to_string(kNumUnaryOps)),
+            std::string::npos);
 
   spec = copySpec({32, 32}, DataFormat::BFloat16);
   compute(spec).emit(Op::SemWait, {0, 0});
