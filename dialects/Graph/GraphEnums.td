@@ -16,7 +16,7 @@ def Graph_UnaryKind : I32EnumAttr<"UnaryKind", "elementwise function of one tens
     I32EnumAttrCase<"not_", 21, "not">, I32EnumAttrCase<"hard_sigmoid", 22>,
     I32EnumAttrCase<"hard_swish", 23>, I32EnumAttrCase<"thresholded_relu", 24>,
     I32EnumAttrCase<"clip", 25>, I32EnumAttrCase<"identity", 26>, I32EnumAttrCase<"isnan", 27>,
-    I32EnumAttrCase<"isinf", 28>]> {
+    I32EnumAttrCase<"isinf", 28>, I32EnumAttrCase<"trunc", 29>, I32EnumAttrCase<"to_bool", 30>]> {
   let cppNamespace = "::tessel::graph";
 }
 

@@ -115,7 +115,7 @@ def Graph_WhereOp : Graph_Op<"where", [Pure]> {
 }
 
 def Graph_SoftmaxOp : Graph_Op<"softmax", [Pure, AllTypesMatch<["input", "result"]>]> {
-  let summary = "Softmax along one axis (ONNX opset 13 semantics)";
+  let summary = "Softmax, or with `log` LogSoftmax, along one axis (ONNX opset 13 semantics)";
   let description = [{
     `axis` is normalised to be non-negative by the importer; older opsets' "flatten then softmax"
     semantics are rewritten into a reshape around a softmax on the last axis.
@@ -124,7 +124,7 @@ def Graph_SoftmaxOp : Graph_Op<"softmax", [Pure, AllTypesMatch<["input", "result
     %y = graph.softmax %x {axis = 1 : i64} : tensor<3x4x5xf32>
     ```
   }];
-  let arguments = (ins Graph_Tensor:$input, I64Attr:$axis);
+  let arguments = (ins Graph_Tensor:$input, I64Attr:$axis, UnitAttr:$log);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($result)";
   let hasVerifier = 1;

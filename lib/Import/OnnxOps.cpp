@@ -203,6 +203,69 @@ static Result convertVariadic(NodeContext &ctx) {
   return one(acc);
 }
 
+/// Cast and CastLike: the chip holds every tensor as floats, so a cast is a rounding rule.
+static Result convertCast(NodeContext &ctx) {
+  Type to = ctx.resultTypes[0].getElementType();
+  Value x = ctx.operands[0];
+  if (to.isInteger(1))
+    return one(unary(ctx, graph::UnaryKind::to_bool, x, 0, 0, ctx.resultTypes[0]));
+  if (isa<IntegerType>(to) && isa<FloatType>(cast<RankedTensorType>(x.getType()).getElementType()))
+    return one(unary(ctx, graph::UnaryKind::trunc, x, 0, 0, ctx.resultTypes[0]));
+  return one(unary(ctx, graph::UnaryKind::identity, x, 0, 0, ctx.resultTypes[0]));
+}
+
+static Value constant(NodeContext &ctx, RankedTensorType type, ArrayRef<double> values) {
+  SmallVector<Attribute> attrs;
+  for (double v : values)
+    attrs.push_back(isa<FloatType>(type.getElementType())
+                        ? Attribute(ctx.builder.getFloatAttr(type.getElementType(), v))
+                        : Attribute(ctx.builder.getIntegerAttr(type.getElementType(), (int64_t)v)));
+  return ctx.builder.create<graph::ConstantOp>(ctx.loc, type, DenseElementsAttr::get(type, attrs));
+}
+
+/// Shape and Size of a statically shaped tensor are known at compile time.
+static Result convertShapeOf(NodeContext &ctx) {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(ctx.operands[0].getType()).getShape();
+  if (ctx.node.op_type() == "Size") {
+    int64_t n = 1;
+    for (int64_t d : shape)
+      n *= d;
+    return one(constant(ctx, ctx.resultTypes[0], {(double)n}));
+  }
+  int64_t rank = shape.size();
+  int64_t start = ctx.intAttr("start", 0), end = ctx.intAttr("end", rank);
+  start = std::clamp(start < 0 ? start + rank : start, (int64_t)0, rank);
+  end = std::clamp(end < 0 ? end + rank : end, (int64_t)0, rank);
+  SmallVector<double> dims;
+  for (int64_t i = start; i < end; ++i)
+    dims.push_back(shape[i]);
+  return one(constant(ctx, ctx.resultTypes[0], dims));
+}
+
+static Result convertConstantOfShape(NodeContext &ctx) {
+  double value = 0;
+  if (const onnx::AttributeProto *a = ctx.attr("value")) {
+    const onnx::TensorProto &t = a->t();
+    if (t.float_data_size())
+      value = t.float_data(0);
+    else if (t.int64_data_size())
+      value = t.int64_data(0);
+    else if (t.int32_data_size())
+      value = t.int32_data(0);
+    else if (t.has_raw_data() && t.data_type() == onnx::TensorProto::FLOAT && t.raw_data().size() >= 4) {
+      float f;
+      memcpy(&f, t.raw_data().data(), 4);
+      value = f;
+    } else if (t.has_raw_data() && t.data_type() == onnx::TensorProto::INT64 && t.raw_data().size() >= 8) {
+      int64_t i;
+      memcpy(&i, t.raw_data().data(), 8);
+      value = (double)i;
+    }
+  }
+  int64_t n = ctx.resultTypes[0].getNumElements();
+  return one(constant(ctx, ctx.resultTypes[0], SmallVector<double>(n, value)));
+}
+
 static Result convertWhere(NodeContext &ctx) {
   return one(ctx.builder.create<graph::WhereOp>(ctx.loc, ctx.resultTypes[0], ctx.operands[0],
                                                 ctx.operands[1], ctx.operands[2]));
@@ -218,10 +281,12 @@ static Result convertSoftmax(NodeContext &ctx) {
   // Before opset 13, Softmax flattened the input into 2-D at `axis`; that only matches the
   // per-axis semantics when the axis is the last one.
   if (ctx.opset < 13 && axis != rank - 1)
-    return ctx.emitError() << "Softmax before opset 13 with axis " << axis
+    return ctx.emitError() << ctx.node.op_type() << " before opset 13 with axis " << axis
                            << " (not the last) is not supported yet";
-  return one(ctx.builder.create<graph::SoftmaxOp>(ctx.loc, ctx.operands[0],
-                                                  ctx.builder.getI64IntegerAttr(axis)));
+  bool log = ctx.node.op_type() == "LogSoftmax";
+  return one(ctx.builder.create<graph::SoftmaxOp>(
+      ctx.loc, ctx.operands[0], ctx.builder.getI64IntegerAttr(axis),
+      log ? ctx.builder.getUnitAttr() : UnitAttr()));
 }
 
 static Result convertTranspose(NodeContext &ctx) {
@@ -243,6 +308,7 @@ const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
       {"MatMul", convertMatMul},
       {"Gemm", convertGemm},
       {"Softmax", convertSoftmax},
+      {"LogSoftmax", convertSoftmax},
       {"Transpose", convertTranspose},
       {"Where", convertWhere},
       {"Mod", convertBinary},
@@ -258,6 +324,11 @@ const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
       {"IsInf", convertUnaryWithAttrs},
       {"Clip", convertUnaryWithAttrs},
       {"Dropout", convertUnaryWithAttrs},
+      {"Cast", convertCast},
+      {"CastLike", convertCast},
+      {"Shape", convertShapeOf},
+      {"Size", convertShapeOf},
+      {"ConstantOfShape", convertConstantOfShape},
   };
   if (plainUnary(opType))
     return &plainUnaryConverter;

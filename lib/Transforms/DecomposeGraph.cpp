@@ -74,7 +74,8 @@ struct SoftmaxAxisLast : OpRewritePattern<SoftmaxOp> {
     auto permAttr = rewriter.getDenseI64ArrayAttr(perm);
     Location loc = op.getLoc();
     Value t = rewriter.create<TransposeOp>(loc, type.clone(shape), op.getInput(), permAttr);
-    Value s = rewriter.create<SoftmaxOp>(loc, t, rewriter.getI64IntegerAttr(rank - 1));
+    Value s = rewriter.create<SoftmaxOp>(loc, t, rewriter.getI64IntegerAttr(rank - 1),
+                                         op.getLogAttr());
     rewriter.replaceOpWithNewOp<TransposeOp>(op, type, s, permAttr);
     return success();
   }

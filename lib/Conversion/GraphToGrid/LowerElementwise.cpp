@@ -107,6 +107,15 @@ static void emitUnary(TileMath &m, graph::UnaryOp op, Value x, Value scratch, Va
     return;
   case graph::UnaryKind::identity: return;
   case graph::UnaryKind::isnan: return m.unary(K::isnan, x);
+  case graph::UnaryKind::trunc:
+    m.copy(input, scratch);
+    m.unary(K::sign, scratch);
+    m.unary(K::abs, x);
+    m.unary(K::floor, x);
+    return m.dstBinary(tile::BinaryKind::mul, x, scratch, x);
+  case graph::UnaryKind::to_bool:
+    m.unary(K::not_, x);
+    return m.unary(K::not_, x);
   case graph::UnaryKind::isinf: {
     bool negative = alpha != 0, positive = beta != 0;
     m.unary(K::isinf, x, negative == positive ? 0.0f : positive ? 1.0f : -1.0f);

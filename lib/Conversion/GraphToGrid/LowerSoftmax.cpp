@@ -1,5 +1,6 @@
 // graph.softmax over the last axis, one row of tiles per unit:
-//   max = rowmax(x); e = exp(x - max); y = e * (1 / rowsum(e)).
+//   max = rowmax(x); e = exp(x - max); y = e * (1 / rowsum(e)),
+// or with `log`: y = x - (max + log(rowsum(e))), never taking the log of a rounded quotient.
 // Partial tiles are masked so that padding neither wins the max nor adds to the sum.
 #include "DispatchBuilder.h"
 
@@ -25,7 +26,7 @@ FailureOr<Value> tessel::lowering::lowerSoftmax(graph::SoftmaxOp op, const Lower
   DispatchBuilder db(b, op.getLoc(), "softmax", splitOverCores(view.batch * view.mt, opts.chip),
                      {op.getInput()}, {op.getType()}, opts);
   Value cbIn = db.cb(format, nt), cbExp = db.cb(format, nt), cbMax = db.cb(format, 1),
-        cbSum = db.cb(format, 1), cbOut = db.cb(format, 2);
+        cbSum = db.cb(format, op.getLog() ? 2 : 1), cbOut = db.cb(format, 2);
   Value cbLast = partial ? db.cb(format, 1) : Value();
   int64_t perCore = db.split().perCore;
   AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx);
@@ -105,21 +106,39 @@ FailureOr<Value> tessel::lowering::lowerSoftmax(graph::SoftmaxOp op, const Lower
       db.releaseDst();
     });
     db.push(cbExp, nt);
-    db.pop(cbMax, 1);
+    if (!op.getLog())
+      db.pop(cbMax, 1);
 
     db.wait(cbExp, nt);
     db.acquireDst();
     reduceRow(tile::ReduceKind::sum, cbExp, Value(), zero);
-    unary(tile::UnaryKind::recip, zero);
+    unary(op.getLog() ? tile::UnaryKind::log : tile::UnaryKind::recip, zero);
     db.reserve(cbSum, 1);
     db.pack(zero, cbSum, zero);
     db.push(cbSum, 1);
     db.releaseDst();
     db.wait(cbSum, 1);
+    if (op.getLog()) {
+      // The row offset max + log(sum) replaces log(sum) at the front of cbSum.
+      db.acquireDst();
+      kb.create<tile::BinaryOp>(loc, tile::BinaryKindAttr::get(ctx, tile::BinaryKind::add),
+                                tile::BroadcastAttr::get(ctx, tile::Broadcast::none),
+                                db.get(cbMax, zero), db.get(cbSum, zero), zero);
+      db.reserve(cbSum, 1);
+      db.pack(zero, cbSum, zero);
+      db.push(cbSum, 1);
+      db.releaseDst();
+      db.pop(cbSum, 1);
+      db.pop(cbMax, 1);
+      db.wait(cbSum, 1);
+    }
 
     db.loop(nt, [&](Value j) {
       db.acquireDst();
-      binary(tile::BinaryKind::mul, db.get(cbExp, j), db.get(cbSum, zero), zero);
+      if (op.getLog())
+        binary(tile::BinaryKind::sub, db.get(cbIn, j), db.get(cbSum, zero), zero);
+      else
+        binary(tile::BinaryKind::mul, db.get(cbExp, j), db.get(cbSum, zero), zero);
       mask(zero, db.apply(view.rows - (d0 % view.mt) * 32, unit),
            db.apply(view.cols - d0 * 32, j), 0.0f);
       db.reserve(cbOut, 1);

@@ -1,0 +1,57 @@
+//===- DeterminismTest.cpp - Host threads change neither values nor cycles ===//
+#include "TestBinaries.h"
+
+#include "tessel/runtime/Formats.h"
+#include "tessel/runtime/Simulator.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+using namespace tessel::rt;
+using namespace tessel::rt::test;
+namespace ttb = tessel::ttb;
+
+namespace {
+RunResult runWith(const BinarySpec &spec, const std::vector<HostTensor> &inputs,
+                  unsigned threads) {
+  LoadedBinary bin;
+  std::string error;
+  EXPECT_TRUE(loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error)) << error;
+  SimOptions options;
+  options.hostThreads = threads;
+  RunResult r;
+  EXPECT_TRUE(runBinary(bin, inputs, options, r, error)) << error;
+  return r;
+}
+
+HostTensor random(const std::string &name, std::vector<int64_t> shape, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> dist;
+  HostTensor t{name, shape, std::vector<float>(size_t(numElements(shape)))};
+  for (float &v : t.data)
+    v = dist(rng);
+  return t;
+}
+} // namespace
+
+TEST(Determinism, SameOutputsAndCyclesForAnyThreadCount) {
+  // f32 operands take the bf16x3 path, whose additions are order-sensitive;
+  // every core of a 3x2 range computes (and writes) the same product, so the
+  // lanes of six cores run concurrently.
+  for (DataFormat fmt : {DataFormat::Float32, DataFormat::BFloat16}) {
+    BinarySpec spec = matmulSpec(96, 160, 64, fmt, DataFormat::Float32,
+                                 ttb::MathFidelity::HiFi4);
+    spec.dispatches[0].x1 = 2;
+    spec.dispatches[0].y1 = 1;
+    std::vector<HostTensor> inputs = {random("a", {96, 160}, 1), random("b", {160, 64}, 2)};
+    RunResult one = runWith(spec, inputs, 1);
+    for (unsigned threads : {2u, 4u, 8u}) {
+      RunResult many = runWith(spec, inputs, threads);
+      ASSERT_EQ(many.outputs.size(), 1u);
+      EXPECT_EQ(many.outputs[0].data, one.outputs[0].data) << threads << " threads";
+      EXPECT_EQ(many.perf.cycles, one.perf.cycles) << threads << " threads";
+      EXPECT_EQ(perfToJson(many.perf), perfToJson(one.perf));
+    }
+  }
+}
