@@ -31,4 +31,12 @@ def Graph_BinaryKind : I32EnumAttr<"BinaryKind", "elementwise function of two te
   let cppNamespace = "::tessel::graph";
 }
 
+def Graph_ReduceKind : I32EnumAttr<"ReduceKind", "reduction", [
+    I32EnumAttrCase<"sum", 0>, I32EnumAttrCase<"mean", 1>, I32EnumAttrCase<"max", 2>,
+    I32EnumAttrCase<"min", 3>, I32EnumAttrCase<"prod", 4>, I32EnumAttrCase<"l1", 5>,
+    I32EnumAttrCase<"l2", 6>, I32EnumAttrCase<"log_sum", 7>, I32EnumAttrCase<"log_sum_exp", 8>,
+    I32EnumAttrCase<"sum_square", 9>]> {
+  let cppNamespace = "::tessel::graph";
+}
+
 #endif

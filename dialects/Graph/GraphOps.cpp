@@ -110,6 +110,34 @@ LogicalResult SoftmaxOp::verify() {
   return success();
 }
 
+LogicalResult ReduceOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getResult());
+  if (in.size() != out.size())
+    return emitOpError("keeps the rank: reduced axes become size 1");
+  SmallVector<bool> reduced(in.size(), false);
+  for (int64_t a : getAxes()) {
+    if (a < 0 || a >= (int64_t)in.size() || reduced[a])
+      return emitOpError() << "axes " << shapeString(getAxes()) << " are not distinct axes of "
+                           << shapeString(in);
+    reduced[a] = true;
+  }
+  for (size_t i = 0; i < in.size(); ++i)
+    if (out[i] != (reduced[i] ? 1 : in[i]))
+      return emitOpError() << "result shape " << shapeString(out) << " should keep "
+                           << shapeString(in) << " with the reduced axes as 1";
+  return success();
+}
+
+LogicalResult ReshapeOp::verify() {
+  if (getInput().getType().getNumElements() != getType().getNumElements())
+    return emitOpError() << "cannot reshape " << shapeString(shapeOf(getInput())) << " ("
+                         << getInput().getType().getNumElements() << " values) into "
+                         << shapeString(shapeOf(getResult()));
+  if (getInput().getType().getElementType() != getType().getElementType())
+    return emitOpError("element type changes");
+  return success();
+}
+
 LogicalResult TransposeOp::verify() {
   ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getResult());
   ArrayRef<int64_t> perm = getPerm();

@@ -130,6 +130,37 @@ def Graph_SoftmaxOp : Graph_Op<"softmax", [Pure, AllTypesMatch<["input", "result
   let hasVerifier = 1;
 }
 
+def Graph_ReduceOp : Graph_Op<"reduce", [Pure]> {
+  let summary = "Reduces over some axes, keeping them as size 1 (ONNX Reduce* with keepdims)";
+  let description = [{
+    The importer follows it with a `graph.reshape` when the ONNX op drops the reduced axes.
+
+    ```mlir
+    %s = graph.reduce sum %x {axes = array<i64: 1>} : (tensor<3x4x5xf32>) -> tensor<3x1x5xf32>
+    ```
+  }];
+  let arguments = (ins Graph_ReduceKind:$kind, Graph_Tensor:$input, DenseI64ArrayAttr:$axes);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$kind $input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_ReshapeOp : Graph_Op<"reshape", [Pure]> {
+  let summary = "The same values in row-major order under another shape";
+  let description = [{
+    ONNX Reshape, Flatten, Squeeze and Unsqueeze all become this op; the importer resolves their
+    shape inputs and attributes.
+
+    ```mlir
+    %y = graph.reshape %x : (tensor<2x3x4xf32>) -> tensor<6x4xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Graph_TransposeOp : Graph_Op<"transpose", [Pure]> {
   let summary = "Permutes dimensions (ONNX Transpose)";
   let description = [{

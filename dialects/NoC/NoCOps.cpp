@@ -97,6 +97,16 @@ LogicalResult WriteOp::verify() {
   return verifyBufferFormat(*this, getBuffer(), getCb());
 }
 
+LogicalResult ReadSpanOp::verify() {
+  if (failed(verifyDataMovementThread(*this)))
+    return failure();
+  tile::DataFormat format = cbTileType(getCb()).getFormat();
+  if (format == tile::DataFormat::bfp8_b || format == tile::DataFormat::bfp4_b ||
+      format == tile::DataFormat::bfp2_b)
+    return emitOpError("cannot split block-float tiles into spans");
+  return verifyBufferFormat(*this, getBuffer(), getCb());
+}
+
 LogicalResult BarrierOp::verify() { return verifyDataMovementThread(*this); }
 LogicalResult MulticastOp::verify() { return verifyDataMovementThread(*this); }
 

@@ -103,6 +103,26 @@ def NoC_WriteOp : NoC_Op<"write"> {
   let hasVerifier = 1;
 }
 
+def NoC_ReadSpanOp : NoC_Op<"read_span"> {
+  let summary = "Asynchronous read of a run of values of a DRAM tile into a reserved CB slot";
+  let description = [{
+    Copies `count` consecutive values, from row-major position `offset` of tile `tile`, to
+    position `dst_offset` of the slot. Reshapes and other data movement assemble output tiles
+    this way; block-float tiles cannot be split.
+
+    ```mlir
+    noc.read_span %a[%t] offset %o into %cb[%s] offset %d count %c : tensor<64x64xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$buffer, Index:$tile, Index:$offset,
+                   NoC_CircularBufferType:$cb, Index:$slot, Index:$dstOffset, Index:$count);
+  let assemblyFormat = [{
+    $buffer `[` $tile `]` `offset` $offset `into` $cb `[` $slot `]` `offset` $dstOffset `count` $count
+    attr-dict `:` type($buffer) `,` qualified(type($cb))
+  }];
+  let hasVerifier = 1;
+}
+
 def NoC_BarrierOp : NoC_Op<"barrier"> {
   let summary = "Waits until this thread's NoC reads and writes have landed";
   let description = [{

@@ -266,6 +266,13 @@ static Result convertConstantOfShape(NodeContext &ctx) {
   return one(constant(ctx, ctx.resultTypes[0], SmallVector<double>(n, value)));
 }
 
+/// Reshape, Flatten, Squeeze and Unsqueeze: shape inference already gave the result shape.
+static Result convertReshape(NodeContext &ctx) {
+  // The shape operand, constant or not, is already in the result type that shape inference
+  // gave; a shape it could not infer fails earlier with the value's name.
+  return one(ctx.builder.create<graph::ReshapeOp>(ctx.loc, ctx.resultTypes[0], ctx.operands[0]));
+}
+
 static Result convertWhere(NodeContext &ctx) {
   return one(ctx.builder.create<graph::WhereOp>(ctx.loc, ctx.resultTypes[0], ctx.operands[0],
                                                 ctx.operands[1], ctx.operands[2]));
@@ -325,6 +332,10 @@ const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
       {"Clip", convertUnaryWithAttrs},
       {"Dropout", convertUnaryWithAttrs},
       {"Cast", convertCast},
+      {"Reshape", convertReshape},
+      {"Flatten", convertReshape},
+      {"Squeeze", convertReshape},
+      {"Unsqueeze", convertReshape},
       {"CastLike", convertCast},
       {"Shape", convertShapeOf},
       {"Size", convertShapeOf},

@@ -237,6 +237,16 @@ LogicalResult KernelEncoder::encodeOp(Operation &o) {
         emit({op(Opc::NocWrite), *cb, e[0], *buf, e[1]});
         return success();
       })
+      .Case([&](noc::ReadSpanOp r) -> LogicalResult {
+        FailureOr<int32_t> buf = buffer(r.getBuffer()), cb = cbId(r.getCb());
+        SmallVector<int32_t> e;
+        if (failed(buf) || failed(cb) ||
+            failed(exprs({r.getTile(), r.getOffset(), r.getSlot(), r.getDstOffset(), r.getCount()},
+                         e)))
+          return failure();
+        emit({op(Opc::NocReadSpan), *buf, e[0], e[1], *cb, e[2], e[3], e[4]});
+        return success();
+      })
       .Case([&](noc::BarrierOp) {
         emit({op(Opc::NocBarrier)});
         return success();

@@ -1,14 +1,17 @@
 //===- Compute.cpp - Tile math and its cycle costs ------------------------===//
 //
 // Costs per instruction (cycles, one core; "unpack(f)" is
-// tileBytes(f) / unpackBytesPerCycle, "sfpu" is 1024 / sfpuLanes):
+// tileBytes(f) / unpackBytesPerCycle, "sfpu" is 1024 / sfpuLanes). The two
+// operands go through the two unpackers (unpacker 0 fills srcA, unpacker 1
+// srcB) side by side, so a two-operand op pays unpack2 = max(unpack(a),
+// unpack(b)); unpacking overlaps the math of the previous tile.
 //
-//   MATMUL     max(16 * phases * 2048 / matmulMacsPerCycle, unpack(a) + unpack(b))
+//   MATMUL     max(16 * phases * 2048 / matmulMacsPerCycle, unpack2)
 //              phases: LoFi 1, HiFi2 2, HiFi3 3, HiFi4 4; f32 operands 12
 //              (three HiFi4 passes of the bf16 split)
 //   BINARY     bf16/bfp operands on the FPU: add/sub/max 1024 / fpuAddFlopsPerCycle,
 //              mul 1024 / fpuMulFlopsPerCycle * phases; an f32 operand moves it
-//              to the SFPU: sfpu; then max with unpack(a) + unpack(b)
+//              to the SFPU: sfpu; then max with unpack2
 //   UNARY      sfpu * op cost (relu, negate, scale, add 1; reciprocal 6; exp 8)
 //   COPY       max(unpack(a), 1024 / fpuAddFlopsPerCycle)
 //   TRANSPOSE  max(unpack(a), sfpu)
@@ -19,6 +22,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Compute.h"
+#include "Bf16.h"
 #include "ElementwiseMath.h"
 
 #include <algorithm>
@@ -142,10 +146,10 @@ void tileMatmul(const float *a, const float *b, float *dst, bool splitF32,
     // bf16 parts) accumulated in f32 in this order.
     alignas(64) float aHi[kTileElems], aLo[kTileElems], bHi[kTileElems], bLo[kTileElems];
     for (int64_t e = 0; e < kTileElems; ++e) {
-      aHi[e] = roundToFormat(a[e], DataFormat::BFloat16);
-      aLo[e] = roundToFormat(a[e] - aHi[e], DataFormat::BFloat16);
-      bHi[e] = roundToFormat(b[e], DataFormat::BFloat16);
-      bLo[e] = roundToFormat(b[e] - bHi[e], DataFormat::BFloat16);
+      aHi[e] = roundBf16(a[e]);
+      aLo[e] = roundBf16(a[e] - aHi[e]);
+      bHi[e] = roundBf16(b[e]);
+      bLo[e] = roundBf16(b[e] - bHi[e]);
     }
     for (int i = 0; i < N; ++i) {
       float *row = acc + i * N;
@@ -253,7 +257,7 @@ int64_t matmulCycles(const ChipDesc &chip, DataFormat a, DataFormat b,
                      ttb::MathFidelity fidelity) {
   bool f32 = a == DataFormat::Float32 || b == DataFormat::Float32;
   return std::max(fpuMath(chip, matmulPhases(fidelity, f32)),
-                  unpack(chip, a) + unpack(chip, b));
+                  std::max(unpack(chip, a), unpack(chip, b)));
 }
 
 int64_t binaryCycles(const ChipDesc &chip, BinaryOp op, DataFormat a,
@@ -265,7 +269,7 @@ int64_t binaryCycles(const ChipDesc &chip, BinaryOp op, DataFormat a,
     math = ceilDiv(kTileElems, chip.fpuMulFlopsPerCycle) * (int(fidelity) + 1);
   else
     math = ceilDiv(kTileElems, chip.fpuAddFlopsPerCycle);
-  return std::max(math, unpack(chip, a) + unpack(chip, b));
+  return std::max(math, std::max(unpack(chip, a), unpack(chip, b)));
 }
 
 int64_t unaryCycles(const ChipDesc &chip, UnaryOp op) {

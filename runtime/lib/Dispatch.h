@@ -10,6 +10,7 @@
 
 #include "CircularBuffer.h"
 #include "Dram.h"
+#include "MathLanes.h"
 #include "Noc.h"
 
 #include "tessel/runtime/Binary.h"
@@ -40,6 +41,7 @@ struct Thread {
   Core *core = nullptr;
   const KernelProgram *program = nullptr;
   int kind = 0; // ThreadKind as int: trace tid
+  int id = 0;   // position among the dispatch's threads: breaks ties in time
   size_t pc = 0;
   std::vector<int64_t> vars;
   struct Loop {
@@ -71,16 +73,27 @@ struct ChipState {
   DramStorage dram;
   NocModel noc;
   DramTiming dramTiming;
+  /// `chip` with an unpacker fast enough never to bound the math: costs
+  /// computed on it are the FPU/SFPU's ideal cycles.
+  ChipDesc idealChip;
   TraceLog *trace = nullptr;
   uint64_t instructionBudget = 0;
-  ChipState(const ChipDesc &chip, const ttb::Binary &binary)
-      : chip(chip), binary(binary), noc(chip), dramTiming(chip) {}
+  /// One lane per core of the grid, for the whole run: the host threads are
+  /// started once, not per dispatch.
+  MathLanes lanes;
+  ChipState(const ChipDesc &chip, const ttb::Binary &binary, int mathWorkers)
+      : chip(chip), binary(binary), noc(chip), dramTiming(chip), idealChip(chip),
+        lanes(chip.gridX * chip.gridY, mathWorkers) {
+    idealChip.unpackBytesPerCycle = int64_t(1) << 40;
+  }
 };
 
 class DispatchRunner {
 public:
   DispatchRunner(ChipState &state, const ttb::Dispatch &dispatch,
                  int64_t startCycle);
+  /// Lets queued matmuls finish while the cores' Dst still exists.
+  ~DispatchRunner() { state.lanes.drainAll(); }
   /// Runs all threads to completion. Fills `perf`; false with `error` on a
   /// runtime fault, deadlock or exhausted instruction budget.
   bool run(DispatchPerf &perf, std::string &error);
@@ -106,6 +119,9 @@ private:
   std::string describe(const Thread &t) const;
   std::string waitReason(const Thread &t) const;
 
+  /// The math lane of `t`'s core: its index in the grid.
+  int lane(const Thread &t) const { return t.core->y * chip.gridX + t.core->x; }
+
   // KernelVM.cpp
   Step step(Thread &t);
   bool expr(Thread &t, int32_t index, int64_t &value);
@@ -115,6 +131,7 @@ private:
   float *dstTile(Thread &t, int64_t index);
   Step execCb(Thread &t, Op op, const int32_t *w);
   Step execNoc(Thread &t, Op op, const int32_t *w);
+  Step execReadSpan(Thread &t, const int32_t *w);
   Step execSem(Thread &t, Op op, const int32_t *w);
   Step execMath(Thread &t, Op op, const int32_t *w);
   void busy(Thread &t, int64_t cycles, const char *what);

@@ -2,17 +2,29 @@
 //
 // Block floating point layout of one tile (our own, documented here because
 // docs/ttb-format.md fixes only the sizes): 64 exponent bytes first, one per
-// block of 16 consecutive row-major values (the f32 biased exponent of the
-// block's largest magnitude), then the sign-magnitude mantissas with no hidden
+// block of 16 consecutive row-major values (a row of one 16x16 face, the same
+// grouping as tt-metal's), then the sign-magnitude mantissas with no hidden
 // bit: bfp8_b one byte per value (sign in bit 7, 7 magnitude bits), bfp4_b a
 // nibble (sign bit 3, 3 bits; even element in the low nibble), bfp2_b two bits
-// (sign bit 1, 1 bit; element 4k in the lowest bits). A value decodes as
-// magnitude * 2^(exp - 127 - (bits - 1)). Magnitudes round to nearest even and
-// saturate. A block holding NaN or Inf gets exponent 255: its finite values
-// become 0, Inf keeps magnitude 1 and NaN the largest magnitude.
+// (sign bit 1, 1 bit; element 4k in the lowest bits).
+//
+// Values are what tt-metal's packer (convert_u32_to_bfp, round to nearest)
+// produces:
+//   - the shared exponent is the largest biased f32 exponent of the block,
+//     255 included (Inf, NaN);
+//   - zeros and denormals encode as 0 (the packer flushes them);
+//   - a value's 24-bit mantissa (hidden bit made explicit) is shifted right by
+//     (shared - own exponent), dropping the bits shifted out, then rounded to
+//     `bits` bits at nearest, ties to even on what is left, and saturated;
+//   - a magnitude of 0 clears the sign.
+// Decoding normalises the magnitude: mag * 2^(exp - 127 - (bits - 1)). With
+// exponent 255 and the magnitude's top bit set the value is Inf (no other
+// bit) or NaN; bfp2_b has no bit to tell them apart, so NaN decodes as Inf.
 //
 //===----------------------------------------------------------------------===//
 #include "tessel/runtime/Formats.h"
+
+#include "Bf16.h"
 
 #include <algorithm>
 #include <cmath>
@@ -58,21 +70,16 @@ float fromBits(uint32_t b) {
   return v;
 }
 
-uint16_t bf16Bits(float v) {
-  uint32_t b = bitsOf(v);
-  if (std::isnan(v)) // Keep it a NaN after dropping the low half: set quiet bit.
-    return uint16_t((b | 0x00400000u) >> 16);
-  b += 0x7FFFu + ((b >> 16) & 1u);
-  return uint16_t(b >> 16);
-}
 
 float roundInt32(float v) {
   if (std::isnan(v))
     return 0.0f;
+  // Values live as floats in the simulator: saturate at the largest float an
+  // int32 holds (2^31 - 128), so that encoding never overflows the cast.
   double r = std::nearbyint(double(v));
-  if (r > 2147483647.0) r = 2147483647.0;
+  if (r > 2147483520.0) r = 2147483520.0;
   if (r < -2147483648.0) r = -2147483648.0;
-  return float(r);
+  return float(r) + 0.0f; // an integer has no -0
 }
 
 int bfpMantissaBits(DataFormat fmt) {
@@ -91,53 +98,38 @@ bool isBfp(DataFormat fmt) { return bfpMantissaBits(fmt) != 0; }
 uint8_t bfpQuantize(const float *v, int n, int bits, uint8_t *sign,
                     uint32_t *mag) {
   const uint32_t maxMag = (1u << bits) - 1;
-  bool special = false;
-  int shared = 0;
+  const int shift = 24 - bits;
+  const uint32_t roundMask = (1u << shift) - 1, tie = 1u << (shift - 1);
+  uint32_t shared = 0;
+  for (int i = 0; i < n; ++i)
+    shared = std::max(shared, (bitsOf(v[i]) >> 23) & 0xFFu);
   for (int i = 0; i < n; ++i) {
     uint32_t b = bitsOf(v[i]);
-    int e = int((b >> 23) & 0xFF);
-    special |= e == 0xFF;
-    shared = std::max(shared, e == 0 ? 1 : e);
-  }
-  for (int i = 0; i < n; ++i) {
-    uint32_t b = bitsOf(v[i]);
-    sign[i] = uint8_t(b >> 31);
-    int e = int((b >> 23) & 0xFF);
-    uint64_t m = b & 0x7FFFFFu;
-    if (special) {
-      mag[i] = e != 0xFF ? 0 : (m ? maxMag : 1);
+    uint32_t e = (b >> 23) & 0xFFu;
+    if (e == 0) { // zero or denormal
+      sign[i] = 0;
+      mag[i] = 0;
       continue;
     }
-    if (e == 0) { // denormal: no hidden bit, exponent 1
-      e = 1;
-    } else {
-      m |= 0x800000u;
-    }
-    int shift = (24 - bits) + (shared - e);
-    uint64_t q = 0;
-    if (shift < 40) {
-      q = m >> shift;
-      uint64_t rem = m & ((uint64_t(1) << shift) - 1);
-      uint64_t half = uint64_t(1) << (shift - 1);
-      if (rem > half || (rem == half && (q & 1)))
-        ++q;
-    }
-    mag[i] = uint32_t(std::min<uint64_t>(q, maxMag));
+    uint32_t diff = shared - e;
+    uint32_t m = diff > 31 ? 0 : ((b & 0x7FFFFFu) | 0x800000u) >> diff;
+    uint32_t q = m >> shift, rest = m & roundMask;
+    if (rest > tie || (rest == tie && (q & 1)))
+      ++q;
+    mag[i] = std::min(q, maxMag);
+    sign[i] = mag[i] ? uint8_t(b >> 31) : 0;
   }
-  return uint8_t(special ? 0xFF : shared);
+  return uint8_t(shared);
 }
 
 float bfpDecode(uint8_t exp, uint8_t sign, uint32_t mag, int bits) {
   float v;
-  if (exp == 0xFF) {
-    uint32_t maxMag = (1u << bits) - 1;
-    v = mag == 0 ? 0.0f
-                 : (mag == maxMag && maxMag != 1
-                        ? std::numeric_limits<float>::quiet_NaN()
-                        : std::numeric_limits<float>::infinity());
-  } else {
+  uint32_t top = 1u << (bits - 1);
+  if (exp == 0xFF && (mag & top))
+    v = (mag & ~top) ? std::numeric_limits<float>::quiet_NaN()
+                     : std::numeric_limits<float>::infinity();
+  else
     v = std::ldexp(float(mag), int(exp) - 127 - (bits - 1));
-  }
   return sign ? -v : v;
 }
 
@@ -171,6 +163,11 @@ void roundTile(float *tile, DataFormat fmt) {
   if (isBfp(fmt)) {
     for (int64_t b = 0; b < kTileElems; b += kBfpBlock)
       bfpRoundBlock(tile + b, kBfpBlock, bfpMantissaBits(fmt));
+    return;
+  }
+  if (fmt == DataFormat::BFloat16) {
+    for (int64_t i = 0; i < kTileElems; ++i)
+      tile[i] = roundBf16(tile[i]);
     return;
   }
   for (int64_t i = 0; i < kTileElems; ++i)

@@ -125,6 +125,7 @@ DispatchRunner::Step DispatchRunner::step(Thread &t) {
   case Op::NocWrite:
   case Op::NocBarrier:
   case Op::NocMcast:
+  case Op::NocReadSpan:
     return execNoc(t, op, w);
   case Op::SemWait:
   case Op::SemInc:
@@ -135,6 +136,7 @@ DispatchRunner::Step DispatchRunner::step(Thread &t) {
       return Step::Failed;
     }
     t.dstHeld = true;
+    state.lanes.drain(lane(t));
     std::fill(t.core->dst.begin(), t.core->dst.end(), 0.0f);
     busy(t, 1, "DST");
     t.pc += 1;
@@ -237,6 +239,8 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
     t.pc += 1;
     return Step::Ran;
   }
+  if (op == Op::NocReadSpan)
+    return execReadSpan(t, w);
   if (op == Op::NocRead || op == Op::NocWrite) {
     bool read = op == Op::NocRead;
     uint32_t buf = uint32_t(read ? w[0] : w[2]);
@@ -364,15 +368,25 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
   ttb::MathFidelity fidelity = dispatch.fidelity();
   const float *a = nullptr, *b = nullptr;
   float *d = nullptr;
-  int64_t cycles = 0;
+  // `ideal`: the same work with an unpacker that never holds the math back,
+  // i.e. at the FPU/SFPU's peak rate (the roofline's compute time).
+  int64_t cycles = 0, ideal = 0;
   int words = operandCount(int32_t(op));
+  // Everything but MATMUL reads or writes Dst right now: let the core's
+  // queued matmuls land first (MathLanes.h).
+  if (op != Op::Matmul)
+    state.lanes.drain(lane(t));
   switch (op) {
   case Op::Matmul: {
     if (!operand(w[0], w[1], a) || !operand(w[2], w[3], b) || !dstOperand(w[4], d))
       return Step::Failed;
     bool f32 = fmtOf(w[0]) == DataFormat::Float32 || fmtOf(w[2]) == DataFormat::Float32;
-    tileMatmul(a, b, d, f32, fidelity, dstFormat);
+    MatmulJob job{state.lanes.buffer(), d, f32, fidelity, dstFormat};
+    std::copy_n(a, kTileElems, job.operands.begin());
+    std::copy_n(b, kTileElems, job.operands.begin() + kTileElems);
+    state.lanes.submit(lane(t), std::move(job));
     cycles = matmulCycles(chip, fmtOf(w[0]), fmtOf(w[2]), fidelity);
+    ideal = matmulCycles(state.idealChip, fmtOf(w[0]), fmtOf(w[2]), fidelity);
     break;
   }
   case Op::Binary:
@@ -382,12 +396,14 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
                fmtOf(w[2]) != DataFormat::Float32 && fmtOf(w[4]) != DataFormat::Float32,
                fidelity, dstFormat);
     cycles = binaryCycles(chip, BinaryOp(w[0]), fmtOf(w[2]), fmtOf(w[4]), fidelity);
+    ideal = binaryCycles(state.idealChip, BinaryOp(w[0]), fmtOf(w[2]), fmtOf(w[4]), fidelity);
     break;
   case Op::Unary:
     if (!dstOperand(w[1], d))
       return Step::Failed;
     tileUnary(UnaryOp(w[0]), floatFromBits(w[2]), d, dstFormat);
     cycles = unaryCycles(chip, UnaryOp(w[0]));
+    ideal = unaryCycles(state.idealChip, UnaryOp(w[0]));
     break;
   case Op::Copy:
   case Op::Transpose:
@@ -396,9 +412,11 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     if (op == Op::Copy) {
       tileCopy(a, d, dstFormat);
       cycles = copyCycles(chip, fmtOf(w[0]));
+      ideal = copyCycles(state.idealChip, fmtOf(w[0]));
     } else {
       tileTranspose(a, d, dstFormat);
       cycles = transposeCycles(chip, fmtOf(w[0]));
+      ideal = transposeCycles(state.idealChip, fmtOf(w[0]));
     }
     break;
   case Op::Reduce:
@@ -406,6 +424,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
       return Step::Failed;
     tileReduce(ReduceOp(w[0]), w[1], w[2] != 0, a, d, dstFormat);
     cycles = reduceCycles(chip, fmtOf(w[3]), fidelity);
+    ideal = reduceCycles(state.idealChip, fmtOf(w[3]), fidelity);
     break;
   case Op::DstBinary: {
     float *x = nullptr, *y = nullptr;
@@ -413,6 +432,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
       return Step::Failed;
     tileDstBinary(BinaryOp(w[0]), x, y, d, dstFormat);
     cycles = dstBinaryCycles(chip, BinaryOp(w[0]));
+    ideal = dstBinaryCycles(state.idealChip, BinaryOp(w[0]));
     break;
   }
   case Op::Mask: {
@@ -421,6 +441,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
       return Step::Failed;
     tileMask(d, rows, cols, floatFromBits(w[3]), dstFormat);
     cycles = maskCycles(chip);
+    ideal = maskCycles(state.idealChip);
     break;
   }
   case Op::Pack: {
@@ -443,6 +464,11 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
   default:
     fail(t, "unexpected opcode " + std::to_string(int32_t(op)));
     return Step::Failed;
+  }
+  if (op != Op::Pack) {
+    stats.flops += op == Op::Matmul ? 2.0 * double(kTileElems) * double(kTileDim)
+                                    : double(kTileElems);
+    stats.idealComputeCycles += ideal;
   }
   busy(t, cycles, opName(int32_t(op)));
   t.pc += size_t(words) + 1;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 namespace tessel::rt {
 
@@ -11,12 +12,44 @@ NocModel::NocModel(const ChipDesc &chip)
   reset();
 }
 
-void NocModel::reset() { linkBusy.assign(size_t(2) * width * height * 2, 0); }
+std::pair<int64_t, int64_t> LinkCalendar::reserve(int64_t earliest, int64_t flits) {
+  int64_t t = earliest, first = -1, last = -1;
+  while (flits > 0) {
+    auto next = busy.upper_bound(t); // first interval starting after t
+    if (next != busy.begin() && std::prev(next)->second > t) {
+      t = std::prev(next)->second; // t is booked: skip to the end of it
+      continue;
+    }
+    int64_t end = next == busy.end() ? t + flits : std::min(next->first, t + flits);
+    if (first < 0)
+      first = t;
+    last = end - 1;
+    flits -= end - t;
+    // Book [t, end), merging with the intervals it touches.
+    int64_t bookedEnd = end;
+    if (next != busy.end() && next->first == end) {
+      bookedEnd = next->second;
+      next = busy.erase(next);
+    }
+    if (next != busy.begin() && std::prev(next)->second == t)
+      std::prev(next)->second = bookedEnd;
+    else
+      busy.emplace_hint(next, t, bookedEnd);
+    t = end;
+  }
+  return {first, last};
+}
+
+void NocModel::reset() {
+  linkBusy.resize(size_t(2) * width * height * 2);
+  for (LinkCalendar &c : linkBusy)
+    c.clear();
+}
 
 NocNode NocModel::dramChannel(int channel) const {
-  int half = std::max(1, chip.dramChannels / 2);
-  int column = channel < half ? 0 : chip.gridX + 1;
-  return {column, (channel % half) * chip.gridY / half};
+  int half = std::max(1, (chip.dramChannels + 1) / 2);
+  int column = channel < half ? 0 : chip.gridX / 2 + 1;
+  return {column, (channel % half) % chip.gridY};
 }
 
 int NocModel::hops(int noc, NocNode from, NocNode to) const {
@@ -43,14 +76,14 @@ void NocModel::walk(int noc, NocNode from, NocNode to, Fn fn) {
 int64_t NocModel::sendPacket(int noc, NocNode from, NocNode to, int64_t start,
                              int64_t bytes) {
   int64_t serialize = (bytes + chip.nocFlitBytes - 1) / chip.nocFlitBytes;
-  int64_t head = start;
+  // head: when the first flit reaches the next router; tail: the last flit.
+  int64_t head = start, tail = start + serialize - 1;
   walk(noc, from, to, [&](NocNode n, int dim) {
-    int64_t &busy = link(noc, n, dim);
-    int64_t enter = std::max(head, busy);
-    busy = enter + serialize;
-    head = enter + chip.nocHopCycles;
+    auto [first, last] = link(noc, n, dim).reserve(head, serialize);
+    head = first + chip.nocHopCycles;
+    tail = std::max(tail, last) + chip.nocHopCycles;
   });
-  return head + serialize;
+  return tail + 1;
 }
 
 int64_t NocModel::send(int noc, NocNode from, NocNode to, int64_t start,
@@ -67,23 +100,24 @@ std::vector<int64_t> NocModel::multicast(int noc, NocNode from,
                                          int64_t start, int64_t bytes) {
   int64_t serialize = (bytes + chip.nocFlitBytes - 1) / chip.nocFlitBytes;
   // Head time after each link this packet has already claimed.
-  std::map<int64_t *, int64_t> claimed;
+  // (head, tail) after each link this packet has already claimed.
+  std::map<LinkCalendar *, std::pair<int64_t, int64_t>> claimed;
   std::vector<int64_t> arrivals;
   for (NocNode dst : to) {
-    int64_t head = start;
+    int64_t head = start, tail = start + serialize - 1;
     walk(noc, from, dst, [&](NocNode n, int dim) {
-      int64_t *busy = &link(noc, n, dim);
-      auto it = claimed.find(busy);
+      LinkCalendar *l = &link(noc, n, dim);
+      auto it = claimed.find(l);
       if (it != claimed.end()) {
-        head = it->second;
+        std::tie(head, tail) = it->second;
         return;
       }
-      int64_t enter = std::max(head, *busy);
-      *busy = enter + serialize;
-      head = enter + chip.nocHopCycles;
-      claimed[busy] = head;
+      auto [first, last] = l->reserve(head, serialize);
+      head = first + chip.nocHopCycles;
+      tail = std::max(tail, last) + chip.nocHopCycles;
+      claimed[l] = {head, tail};
     });
-    arrivals.push_back(head + serialize);
+    arrivals.push_back(tail + 1);
   }
   return arrivals;
 }

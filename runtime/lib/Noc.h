@@ -1,10 +1,21 @@
 //===- Noc.h - Timing model of the two NoC tori ---------------------------===//
 //
-// Worker core (x, y) sits at NoC node (x + 1, y) on a torus of width
-// gridX + 2 and height gridY; DRAM channels occupy columns 0 and gridX + 1.
+// The torus is gridX + 2 nodes wide and gridY high. Two columns hold the DRAM
+// channels, as on Wormhole where the DRAM columns split the Tensix grid: the
+// west edge (column 0) and the middle (column gridX/2 + 1). Worker core (x, y)
+// sits at node (x + 1, y) west of the middle column and (x + 2, y) east of it.
+// Channel c is in the west column for c < channels/2, else the middle one, at
+// row (c mod channels/2), so the worker just east of a channel is one hop
+// away on NoC0 and each row's two channels feed opposite halves of the ring.
 // NoC0 routes +x then +y, NoC1 -x then -y, both wrapping. Each link moves
-// nocFlitBytes per cycle and stays busy while a packet streams through it
+// nocFlitBytes per cycle and is held while a packet streams through it
 // (contention); the head pays nocHopCycles per hop (wormhole switching).
+// Packets are booked when their sender issues them, which is not the order
+// in which they reach a link (a DRAM response leaves when its channel gets to
+// it), so a link keeps a calendar of busy cycles. Routers arbitrate flit by
+// flit, so a packet takes the first free cycles from when its head arrives,
+// contiguous or not: packets crossing one link share it instead of leaving
+// gaps too short for a whole packet.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSEL_RUNTIME_LIB_NOC_H
@@ -13,6 +24,7 @@
 #include "tessel/runtime/Chip.h"
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 namespace tessel::rt {
@@ -21,13 +33,27 @@ struct NocNode {
   int x, y;
 };
 
+/// Busy cycles of one link, as intervals merged where they touch.
+class LinkCalendar {
+public:
+  /// Books the first `flits` free cycles at or after `earliest`; returns the
+  /// first and the last of them.
+  std::pair<int64_t, int64_t> reserve(int64_t earliest, int64_t flits);
+  void clear() { busy.clear(); }
+
+private:
+  std::map<int64_t, int64_t> busy; // start -> end (exclusive)
+};
+
 class NocModel {
 public:
   explicit NocModel(const ChipDesc &chip);
   /// Forgets link occupancy (each dispatch starts on an idle chip).
   void reset();
 
-  NocNode worker(int x, int y) const { return {x + 1, y}; }
+  NocNode worker(int x, int y) const {
+    return {x + 1 + (x >= chip.gridX / 2 ? 1 : 0), y};
+  }
   NocNode dramChannel(int channel) const;
   int hops(int noc, NocNode from, NocNode to) const;
 
@@ -45,9 +71,9 @@ public:
 private:
   const ChipDesc &chip;
   int width, height;
-  std::vector<int64_t> linkBusy; // [noc][y][x][dim]: link leaving node (x, y)
+  std::vector<LinkCalendar> linkBusy; // [noc][y][x][dim]: link leaving node (x, y)
 
-  int64_t &link(int noc, NocNode n, int dim) {
+  LinkCalendar &link(int noc, NocNode n, int dim) {
     return linkBusy[((size_t(noc) * height + n.y) * width + n.x) * 2 + dim];
   }
   template <typename Fn> void walk(int noc, NocNode from, NocNode to, Fn fn);

@@ -17,11 +17,24 @@ int64_t idealMatmulCycles(uint64_t macs, const ChipDesc &chip, int phases) {
   return int64_t((work + perCycle - 1) / perCycle);
 }
 
+void finalizeRoofline(DispatchPerf &d, const ChipDesc &chip) {
+  // A matmul's work is its macs at its fidelity; any other op's is the tile
+  // ops it executed. Either way spread over the whole grid at peak rate.
+  d.computeBoundCycles = d.macs ? double(d.idealMatmulCycles)
+                                : double(d.idealComputeCycles) / (chip.gridX * chip.gridY);
+  d.dramBoundCycles = double(d.dramBytesRead + d.dramBytesWritten) /
+                      (chip.dramPeakBytesPerCycle() * chip.dramChannels);
+  d.rooflineCycles = std::max(d.computeBoundCycles, d.dramBoundCycles);
+  d.achievedFraction = d.cycles > 0 ? d.rooflineCycles / double(d.cycles) : 0.0;
+}
+
 void finalizePerf(PerfReport &r) {
   r.cycles = 0;
   r.macs = 0;
   r.idealMatmulCycles = 0;
   r.dramBytesRead = r.dramBytesWritten = r.nocBytes = r.l1PeakBytes = 0;
+  r.flops = r.rooflineCycles = r.hostMicroseconds = 0;
+  r.nodes.clear();
   for (const DispatchPerf &d : r.dispatches) {
     r.cycles += d.cycles;
     r.macs += d.macs;
@@ -30,12 +43,33 @@ void finalizePerf(PerfReport &r) {
     r.dramBytesWritten += d.dramBytesWritten;
     r.nocBytes += d.nocBytes;
     r.l1PeakBytes = std::max(r.l1PeakBytes, d.l1PeakBytes);
+    r.flops += d.flops;
+    r.rooflineCycles += d.rooflineCycles;
+    auto node = std::find_if(r.nodes.begin(), r.nodes.end(),
+                             [&](const NodePerf &n) { return n.location == d.location; });
+    if (node == r.nodes.end())
+      node = r.nodes.insert(r.nodes.end(), NodePerf{d.location});
+    node->dispatches += 1;
+    node->cycles += d.cycles;
+    node->flops += d.flops;
+    node->rooflineCycles += d.rooflineCycles;
+    node->dramBytes += d.dramBytesRead + d.dramBytesWritten;
+    node->nocBytes += d.nocBytes;
+    node->l1PeakBytes = std::max(node->l1PeakBytes, d.l1PeakBytes);
   }
+  for (const HostOpPerf &h : r.hostOps)
+    r.hostMicroseconds += h.microseconds;
 }
+
+namespace {
+double fraction(double part, double whole) { return whole > 0 ? part / whole : 0.0; }
+} // namespace
 
 std::string perfToJson(const PerfReport &r) {
   std::string s = "{\n  \"chip\": " + jsonString(r.chip) +
                   ",\n  \"clock_mhz\": " + std::to_string(r.clockMhz) +
+                  ",\n  \"peak_flops_per_cycle\": " + jsonNumber(r.peakFlopsPerCycle) +
+                  ",\n  \"peak_dram_bytes_per_cycle\": " + jsonNumber(r.peakDramBytesPerCycle) +
                   ",\n  \"dispatches\": [";
   for (size_t i = 0; i < r.dispatches.size(); ++i) {
     const DispatchPerf &d = r.dispatches[i];
@@ -53,7 +87,34 @@ std::string perfToJson(const PerfReport &r) {
          ", \"dram_bytes_written\": " + std::to_string(d.dramBytesWritten) +
          ", \"noc_bytes\": " + std::to_string(d.nocBytes) +
          ", \"l1_peak_bytes\": " + std::to_string(d.l1PeakBytes) +
-         ", \"instructions\": " + std::to_string(d.instructions) + "}";
+         ", \"instructions\": " + std::to_string(d.instructions) +
+         ", \"flops\": " + jsonNumber(d.flops) +
+         ", \"ideal_compute_cycles\": " + std::to_string(d.idealComputeCycles) +
+         ", \"compute_bound_cycles\": " + jsonNumber(d.computeBoundCycles) +
+         ", \"dram_bound_cycles\": " + jsonNumber(d.dramBoundCycles) +
+         ", \"roofline_cycles\": " + jsonNumber(d.rooflineCycles) +
+         ", \"roofline_bound\": " + jsonString(d.bound()) +
+         ", \"achieved_fraction\": " + jsonNumber(d.achievedFraction) + "}";
+  }
+  s += "\n  ],\n  \"nodes\": [";
+  for (size_t i = 0; i < r.nodes.size(); ++i) {
+    const NodePerf &n = r.nodes[i];
+    s += std::string(i ? "," : "") + "\n    {\"location\": " + jsonString(n.location) +
+         ", \"dispatches\": " + std::to_string(n.dispatches) +
+         ", \"cycles\": " + std::to_string(n.cycles) +
+         ", \"flops\": " + jsonNumber(n.flops) +
+         ", \"roofline_cycles\": " + jsonNumber(n.rooflineCycles) +
+         ", \"achieved_fraction\": " + jsonNumber(fraction(n.rooflineCycles, double(n.cycles))) +
+         ", \"dram_bytes\": " + std::to_string(n.dramBytes) +
+         ", \"noc_bytes\": " + std::to_string(n.nocBytes) +
+         ", \"l1_peak_bytes\": " + std::to_string(n.l1PeakBytes) + "}";
+  }
+  s += "\n  ],\n  \"host_ops\": [";
+  for (size_t i = 0; i < r.hostOps.size(); ++i) {
+    const HostOpPerf &h = r.hostOps[i];
+    s += std::string(i ? "," : "") + "\n    {\"name\": " + jsonString(h.name) +
+         ", \"op\": " + jsonString(h.op) + ", \"location\": " + jsonString(h.location) +
+         ", \"time_us\": " + jsonNumber(h.microseconds) + "}";
   }
   double util = r.cycles && r.macs ? double(r.idealMatmulCycles) / double(r.cycles) : 0.0;
   s += "\n  ],\n  \"totals\": {\"cycles\": " + std::to_string(r.cycles) +
@@ -64,7 +125,12 @@ std::string perfToJson(const PerfReport &r) {
        ", \"dram_bytes_read\": " + std::to_string(r.dramBytesRead) +
        ", \"dram_bytes_written\": " + std::to_string(r.dramBytesWritten) +
        ", \"noc_bytes\": " + std::to_string(r.nocBytes) +
-       ", \"l1_peak_bytes\": " + std::to_string(r.l1PeakBytes) + "}\n}\n";
+       ", \"l1_peak_bytes\": " + std::to_string(r.l1PeakBytes) +
+       ", \"flops\": " + jsonNumber(r.flops) +
+       ", \"roofline_cycles\": " + jsonNumber(r.rooflineCycles) +
+       ", \"achieved_fraction\": " + jsonNumber(fraction(r.rooflineCycles, double(r.cycles))) +
+       ", \"host_ops\": " + std::to_string(r.hostOps.size()) +
+       ", \"host_time_us\": " + jsonNumber(r.hostMicroseconds) + "}\n}\n";
   return s;
 }
 
@@ -95,17 +161,23 @@ std::string clip(const std::string &s, size_t n) {
 
 std::string perfToTable(const PerfReport &r) {
   using Row = std::vector<std::string>;
-  std::vector<Row> rows = {{"dispatch", "op", "cores", "cycles", "fpu", "dram rd",
-                            "dram wr", "noc", "l1/core"}};
+  std::vector<Row> rows = {{"dispatch", "op", "node", "cores", "cycles", "roofline",
+                            "achieved", "bound", "fpu", "dram rd", "dram wr", "noc",
+                            "l1/core"}};
+  auto cyclesText = [](double c) { return std::to_string(int64_t(c + 0.5)); };
   for (const DispatchPerf &d : r.dispatches)
-    rows.push_back({clip(d.name, 32), clip(d.op, 16), std::to_string(d.cores),
-                    std::to_string(d.cycles), percent(d.fpuUtilization, d.macs > 0),
-                    humanBytes(d.dramBytesRead), humanBytes(d.dramBytesWritten),
-                    humanBytes(d.nocBytes), humanBytes(d.l1PeakBytes)});
+    rows.push_back({clip(d.name, 24), clip(d.op, 12), clip(d.location, 20),
+                    std::to_string(d.cores), std::to_string(d.cycles),
+                    cyclesText(d.rooflineCycles), percent(d.achievedFraction, true), d.bound(),
+                    percent(d.fpuUtilization, d.macs > 0), humanBytes(d.dramBytesRead),
+                    humanBytes(d.dramBytesWritten), humanBytes(d.nocBytes),
+                    humanBytes(d.l1PeakBytes)});
   double util = r.cycles && r.macs ? double(r.idealMatmulCycles) / double(r.cycles) : 0.0;
-  rows.push_back({"total", "", "", std::to_string(r.cycles), percent(util, r.macs > 0),
-                  humanBytes(r.dramBytesRead), humanBytes(r.dramBytesWritten),
-                  humanBytes(r.nocBytes), humanBytes(r.l1PeakBytes)});
+  rows.push_back({"total", "", "", "", std::to_string(r.cycles), cyclesText(r.rooflineCycles),
+                  percent(fraction(r.rooflineCycles, double(r.cycles)), true), "",
+                  percent(util, r.macs > 0), humanBytes(r.dramBytesRead),
+                  humanBytes(r.dramBytesWritten), humanBytes(r.nocBytes),
+                  humanBytes(r.l1PeakBytes)});
   std::vector<size_t> width(rows[0].size(), 0);
   for (const Row &row : rows)
     for (size_t c = 0; c < row.size(); ++c)
@@ -116,15 +188,16 @@ std::string perfToTable(const PerfReport &r) {
     for (size_t c = 0; c < row.size(); ++c) {
       std::string pad(width[c] - row[c].size(), ' ');
       // Names read left-aligned, numbers right-aligned.
-      line += c < 2 ? row[c] + pad : pad + row[c];
+      line += c < 3 || c == 7 ? row[c] + pad : pad + row[c];
       line += c + 1 < row.size() ? "  " : "";
     }
     out += line.substr(0, line.find_last_not_of(' ') + 1) + "\n";
   }
-  char buf[96];
-  std::snprintf(buf, sizeof(buf), "%lld cycles = %.1f us at %lld MHz on %s\n",
+  char buf[160];
+  std::snprintf(buf, sizeof(buf),
+                "%lld cycles = %.1f us at %lld MHz on %s; host ops: %zu (%.1f us)\n",
                 (long long)r.cycles, r.microseconds(), (long long)r.clockMhz,
-                r.chip.c_str());
+                r.chip.c_str(), r.hostOps.size(), r.hostMicroseconds);
   return out + buf;
 }
 

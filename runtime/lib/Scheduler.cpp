@@ -86,6 +86,7 @@ void DispatchRunner::buildCores() {
         t.core = &c;
         t.program = &programs[i];
         t.kind = int(programs[i].kind);
+        t.id = int((ry * width + rx) * programs.size() + i);
         t.vars.assign(programs[i].numVars, 0);
         t.vars[VarCoreX] = rx;
         t.vars[VarCoreY] = ry;
@@ -128,8 +129,10 @@ std::string DispatchRunner::waitReason(const Thread &t) const {
 bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
   stats = DispatchPerf();
   using Entry = std::pair<int64_t, Thread *>;
+  // Equal times go by thread position, never by address: the order, and so
+  // every cycle count, must not depend on where the host allocated things.
   auto later = [](const Entry &a, const Entry &b) {
-    return a.first != b.first ? a.first > b.first : a.second > b.second;
+    return a.first != b.first ? a.first > b.first : a.second->id > b.second->id;
   };
   std::priority_queue<Entry, std::vector<Entry>, decltype(later)> ready(later);
   for (Core &c : cores)
@@ -185,6 +188,7 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
             std::string(dispatch.name() ? dispatch.name()->str() : "") + "': " + stuck;
     return false;
   }
+  state.lanes.drainAll();
   stats.cycles = makespan;
   stats.instructions = int64_t(executed);
   perf = stats;

@@ -141,7 +141,7 @@ bool runBinary(const LoadedBinary &binary, const std::vector<HostTensor> &inputs
                const SimOptions &options, RunResult &result, std::string &error) {
   const ttb::Binary &bin = *binary.root();
   const ChipDesc &chip = binary.chip;
-  ChipState st(chip, bin);
+  ChipState st(chip, bin, mathWorkers(options.hostThreads));
   std::vector<int64_t> tiles;
   uint64_t hostBytes = 0;
   if (bin.buffers())
@@ -171,6 +171,8 @@ bool runBinary(const LoadedBinary &binary, const std::vector<HostTensor> &inputs
   PerfReport &perf = result.perf;
   perf.chip = chip.name;
   perf.clockMhz = chip.clockMhz;
+  perf.peakFlopsPerCycle = 2.0 * double(chip.matmulMacsPerCycle) * chip.gridX * chip.gridY;
+  perf.peakDramBytesPerCycle = chip.dramPeakBytesPerCycle() * chip.dramChannels;
   int64_t now = 0;
   if (bin.dispatches())
     for (const ttb::Dispatch *d : *bin.dispatches()) {
@@ -198,6 +200,7 @@ bool runBinary(const LoadedBinary &binary, const std::vector<HostTensor> &inputs
       if (d->cbs())
         for (const ttb::CircularBuffer *cb : *d->cbs())
           dp.l1PeakBytes += int64_t(cb->num_tiles()) * tileBytes(cb->format());
+      finalizeRoofline(dp, chip);
       if (st.trace)
         st.trace->add(0, 0, now, dp.cycles, dp.name.empty() ? dp.op : dp.name,
                       /*mergeable=*/false);

@@ -27,6 +27,10 @@ const char *threadName(ttb::ThreadKind k) {
 }
 
 bool validFormat(ttb::DataFormat f) { return tileBytes(f) != 0; }
+// Block floats share an exponent per 16 values, so their tiles cannot be split into spans.
+bool blockFloat(ttb::DataFormat f) {
+  return f == ttb::DataFormat::Bfp8_b || f == ttb::DataFormat::Bfp4_b || f == ttb::DataFormat::Bfp2_b;
+}
 
 std::string bufferLabel(const ttb::Buffer *b, size_t i) {
   if (b && b->name() && b->name()->size())
@@ -293,7 +297,11 @@ private:
           return fail(at + ": " + bad);
       }
       // DRAM <-> CB moves copy bytes, so both sides must share a format.
-      if ((op == int32_t(Op::NocRead) || op == int32_t(Op::NocWrite)) && lastCb) {
+      bool span = op == int32_t(Op::NocReadSpan);
+      if (span && lastCb && blockFloat(lastCb->format()))
+        return fail(at + ": NOC_READ_SPAN cannot split tiles of block-float cb " +
+                    std::to_string(lastCb->id()));
+      if ((op == int32_t(Op::NocRead) || op == int32_t(Op::NocWrite) || span) && lastCb) {
         const ttb::Buffer *b = bin.buffers()->Get(d.buffers()->Get(size_t(lastBuf)));
         if (b->format() != lastCb->format())
           return fail(at + ": " + bufferLabel(b, d.buffers()->Get(size_t(lastBuf))) +

@@ -1,6 +1,7 @@
 //===- tt-run.cpp - Run a .ttb binary on the simulated chip ---------------===//
 #include "tessel/runtime/Binary.h"
 #include "tessel/runtime/FileIO.h"
+#include "tessel/runtime/Roofline.h"
 #include "tessel/runtime/Simulator.h"
 #include "tessel/runtime/TensorIO.h"
 
@@ -28,9 +29,12 @@ options:
                         is printed on stdout.
   --perf-report=FILE    write the per-dispatch performance report as JSON
   --trace=FILE          write a Chrome trace (open in Perfetto or chrome://tracing)
+  --roofline=FILE.svg   draw every dispatch on the chip's roofline chart (SVG)
   --chip=NAME|PATH      chip to run on (default wormhole_b0); a NAME is looked up
                         in $TESSEL_CHIPS_DIR, a PATH is a .chip descriptor file
   --max-instructions=N  stop a dispatch after N bytecode instructions
+  --threads=N           host threads for the simulation (default: all host cores);
+                        results and cycles do not depend on it
   --quiet               no performance table on stderr
   --help                show this help
 )";
@@ -57,9 +61,10 @@ std::string shapeText(const std::vector<int64_t> &shape) {
 }
 
 struct Options {
-  std::string model, perfReport, trace, chip = kDefaultChip;
+  std::string model, perfReport, trace, roofline, chip = kDefaultChip;
   std::vector<std::string> inputs, outputs;
   uint64_t maxInstructions = SimOptions().instructionBudget;
+  unsigned threads = 0;
   bool quiet = false;
 };
 
@@ -82,10 +87,19 @@ Options parseArgs(int argc, char **argv) {
       o.outputs.push_back(v.substr(1));
     } else if (startsWith(a, "--perf-report=")) {
       o.perfReport = value("--perf-report=");
+    } else if (startsWith(a, "--roofline=")) {
+      o.roofline = value("--roofline=");
     } else if (startsWith(a, "--trace=")) {
       o.trace = value("--trace=");
     } else if (startsWith(a, "--chip=")) {
       o.chip = value("--chip=");
+    } else if (startsWith(a, "--threads=")) {
+      std::string v = value("--threads=");
+      char *end = nullptr;
+      unsigned long n = std::strtoul(v.c_str(), &end, 10);
+      if (v.empty() || *end || n == 0 || n > 1024)
+        die("--threads expects an integer in [1, 1024], got '" + v + "'");
+      o.threads = unsigned(n);
     } else if (startsWith(a, "--max-instructions=")) {
       std::string v = value("--max-instructions=");
       char *end = nullptr;
@@ -157,6 +171,7 @@ int main(int argc, char **argv) {
   SimOptions sim;
   sim.trace = !opts.trace.empty();
   sim.instructionBudget = opts.maxInstructions;
+  sim.hostThreads = opts.threads;
   RunResult result;
   if (!runBinary(binary, inputs, sim, result, error))
     die(error);
@@ -173,6 +188,9 @@ int main(int argc, char **argv) {
     die(error);
   if (!opts.trace.empty() &&
       !writeFileAtomically(opts.trace, traceToJson(result.trace), error))
+    die(error);
+  if (!opts.roofline.empty() &&
+      !writeFileAtomically(opts.roofline, rooflineSvg(result.perf), error))
     die(error);
   if (!opts.quiet)
     std::fputs(perfToTable(result.perf).c_str(), stderr);

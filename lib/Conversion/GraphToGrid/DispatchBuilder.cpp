@@ -180,7 +180,8 @@ void DispatchBuilder::pack(Value dst, Value cb, Value slot) {
 
 void tessel::lowering::buildTileStreaming(
     DispatchBuilder &db, const TileMapping &mapping, ArrayRef<tile::DataFormat> inputFormats,
-    tile::DataFormat outputFormat, function_ref<void(ArrayRef<Value>, Value, Value)> math) {
+    tile::DataFormat outputFormat, function_ref<void(ArrayRef<Value>, Value, Value)> math,
+    function_ref<void(Value, Value)> assemble) {
   // Two tiles per buffer: the reader fills one while compute works on the other.
   SmallVector<Value> inCBs;
   for (tile::DataFormat format : inputFormats)
@@ -193,7 +194,10 @@ void tessel::lowering::buildTileStreaming(
     Value unit = db.unit(iv), zero = db.index(0);
     for (auto [i, cb] : llvm::enumerate(inCBs)) {
       db.reserve(cb, 1);
-      db.read(db.input(i), db.apply(mapping.inputTiles[i], unit), cb, zero);
+      if (assemble)
+        assemble(unit, cb);
+      else
+        db.read(db.input(i), db.apply(mapping.inputTiles[i], unit), cb, zero);
     }
     db.barrier();
     for (Value cb : inCBs)

@@ -105,7 +105,8 @@ private:
 /// Streams the units of a single-output elementwise-style dispatch: for each unit, the reader
 /// reads one tile of each input (into a buffer of its format), the compute kernel runs `math`
 /// (which leaves the result in Dst[0]), packs it, and the writer stores it at the output tile
-/// `outTile(unit)`.
+/// `outTile(unit)`. With `assemble`, the reader instead builds the single input tile of a unit
+/// in the reserved slot itself (from spans of several input tiles).
 struct TileMapping {
   /// Tile index expressions (over d0 = unit) of each input and of the output.
   llvm::SmallVector<mlir::AffineExpr> inputTiles;
@@ -116,7 +117,8 @@ void buildTileStreaming(DispatchBuilder &db, const TileMapping &mapping,
                         tile::DataFormat outputFormat,
                         llvm::function_ref<void(llvm::ArrayRef<mlir::Value> tiles,
                                                 mlir::Value unit, mlir::Value dst)>
-                            math);
+                            math,
+                        llvm::function_ref<void(mlir::Value unit, mlir::Value cb)> assemble = {});
 
 // The lowering of each graph op; each builds its dispatch in front of `op` and returns the
 // values that replace its results.
@@ -127,6 +129,12 @@ mlir::FailureOr<mlir::Value> lowerElementwise(mlir::Operation *op, const Lowerin
 mlir::FailureOr<mlir::Value> lowerMatmul(graph::MatMulOp op, const LoweringOptions &opts);
 mlir::FailureOr<mlir::Value> lowerSoftmax(graph::SoftmaxOp op, const LoweringOptions &opts);
 mlir::FailureOr<mlir::Value> lowerTranspose(graph::TransposeOp op, const LoweringOptions &opts);
+mlir::FailureOr<mlir::Value> lowerReshape(graph::ReshapeOp op, const LoweringOptions &opts);
+/// A dispatch that assembles every output tile from values of `input`: `inputIndex` gives, for
+/// the output multi-index (d0 .. d{rank-1}), the input multi-index each value comes from.
+mlir::FailureOr<mlir::Value> lowerGather(mlir::Operation *op, mlir::Value input,
+                                         llvm::ArrayRef<mlir::AffineExpr> inputIndex,
+                                         llvm::StringRef name, const LoweringOptions &opts);
 
 } // namespace tessel::lowering
 

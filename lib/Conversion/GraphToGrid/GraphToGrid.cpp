@@ -17,6 +17,8 @@ static FailureOr<Value> lowerOp(Operation *op, const LoweringOptions &opts) {
     return lowerSoftmax(sm, opts);
   if (auto tr = dyn_cast<graph::TransposeOp>(op))
     return lowerTranspose(tr, opts);
+  if (auto rs = dyn_cast<graph::ReshapeOp>(op))
+    return lowerReshape(rs, opts);
   if (isa<graph::UnaryOp, graph::BinaryOp, graph::WhereOp>(op))
     return lowerElementwise(op, opts);
   return op->emitError() << "no kernel for '" << op->getName()

@@ -1,6 +1,6 @@
 // graph.transpose: permutes batch dims by tile addressing, and swaps the last two dims with a
-// tile transpose. Moving a batch dim into the last two would reshuffle values across tiles,
-// which needs a different kernel.
+// tile transpose. A permutation that moves a batch dim into the last two reshuffles values
+// across tiles and goes through the gather kernel instead.
 #include "DispatchBuilder.h"
 
 using namespace mlir;
@@ -18,9 +18,12 @@ FailureOr<Value> tessel::lowering::lowerTranspose(graph::TransposeOp op,
     std::pair<int64_t, int64_t> last{perm[rank - 2], perm[rank - 1]};
     if (last == std::make_pair(rank - 1, rank - 2))
       swap = true;
-    else if (last != std::make_pair(rank - 2, rank - 1))
-      return op.emitError() << "transpose that moves a batch dim into the last two is not "
-                               "supported yet";
+    else if (last != std::make_pair(rank - 2, rank - 1)) {
+      SmallVector<AffineExpr> inputIndex(rank);
+      for (int64_t j = 0; j < rank; ++j)
+        inputIndex[perm[j]] = getAffineDimExpr(j, ctx);
+      return lowerGather(op, op.getInput(), inputIndex, "transpose", opts);
+    }
   }
   TiledView in = TiledView::of(op.getInput().getType()), out = TiledView::of(op.getType());
   tile::DataFormat format = grid::getLayout(op.getType()).getFormat();

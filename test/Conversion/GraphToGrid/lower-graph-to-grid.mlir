@@ -329,10 +329,29 @@ func.func @transpose_3d_last_two(%x: tensor<2x64x96xf32>) -> tensor<2x96x64xf32>
 
 // -----
 
+// A batch dim moving into the tile dims goes through the gather kernel: the last dim keeps its
+// place, so each output row is one span of 32 values.
+// CHECK-LABEL: func.func @transpose_batch_into_tile
+// CHECK: grid.dispatch "transpose"
+// CHECK: noc.kernel reader
+// CHECK: noc.read_span %{{.*}}[%{{.*}}] offset %{{.*}} into %{{.*}}[%{{.*}}] offset %{{.*}} count %c32
+// CHECK: noc.kernel compute
+// CHECK: tile.copy
+// CHECK: tile.mask
 func.func @transpose_batch_into_tile(%x: tensor<2x3x4xf32>) -> tensor<3x2x4xf32> {
-  // expected-error @+1 {{transpose that moves a batch dim into the last two is not supported yet}}
   %0 = graph.transpose %x {perm = array<i64: 1, 0, 2>} : (tensor<2x3x4xf32>) -> tensor<3x2x4xf32>
   return %0 : tensor<3x2x4xf32>
+}
+
+// -----
+
+// A reshape that changes the last dim moves value by value.
+// CHECK-LABEL: func.func @reshape_last_dim
+// CHECK: grid.dispatch "reshape"
+// CHECK: noc.read_span {{.*}} count %c1
+func.func @reshape_last_dim(%x: tensor<2x6xf32>) -> tensor<3x4xf32> {
+  %0 = graph.reshape %x : (tensor<2x6xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
 }
 
 // -----

@@ -168,7 +168,7 @@ TEST(Fuzz, MutatedBytesNeverCrash) {
   std::vector<HostTensor> in = inputs();
   std::mt19937 rng(7);
   int ran = 0;
-  for (int i = 0; i < 300; ++i) {
+  for (int i = 0; i < 600; ++i) {
     std::vector<uint8_t> bytes = base;
     switch (i % 3) {
     case 0: // a few bit flips
@@ -195,7 +195,7 @@ TEST(Fuzz, MutatedSpecsNeverCrash) {
   std::vector<HostTensor> in = inputs();
   std::mt19937 rng(11);
   int ran = 0, refused = 0;
-  for (int i = 0; i < 400; ++i) {
+  for (int i = 0; i < 800; ++i) {
     BinarySpec spec = baseSpec();
     for (int64_t n = pick(rng, 1, 2); n > 0; --n)
       mutateSpec(spec, rng);

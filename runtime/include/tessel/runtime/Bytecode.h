@@ -36,8 +36,9 @@ enum class Op : int32_t {
   SemInc = 20,
   NocMcast = 21,
   DstBinary = 22,
+  NocReadSpan = 23,
 };
-inline constexpr int32_t kNumOps = 23;
+inline constexpr int32_t kNumOps = 24;
 
 /// Operand words following opcode `op`; -1 for an unknown opcode.
 int operandCount(int32_t op);

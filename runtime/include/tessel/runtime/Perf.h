@@ -23,18 +23,54 @@ struct DispatchPerf {
   int64_t nocBytes = 0;     // bytes injected into the NoC; a multicast counts once
   int64_t l1PeakBytes = 0;  // per core: sum of the dispatch's CB sizes
   int64_t instructions = 0; // bytecode instructions executed, all cores
+  /// Work the simulator executed: 2 x 32^3 flop per tile matmul, 1024 per
+  /// other tile op (eltwise, SFPU, copy, reduce; packing is not counted).
+  double flops = 0;
+  /// Those tile ops at the FPU/SFPU's peak rate, summed over cores.
+  int64_t idealComputeCycles = 0;
+  // The roofline of the op on the whole chip (finalizeRoofline):
+  double computeBoundCycles = 0; // ideal matmul cycles (macs) or idealComputeCycles / grid cores
+  double dramBoundCycles = 0;    // DRAM bytes / peak DRAM bytes per cycle
+  double rooflineCycles = 0;     // max of the two
+  double achievedFraction = 0;   // rooflineCycles / cycles
+  const char *bound() const {
+    return computeBoundCycles >= dramBoundCycles ? "compute" : "dram";
+  }
+};
+
+/// An op the runtime ran on the host instead of the chip. No binary has any
+/// yet; reports carry the (empty) list so that readers need not special-case
+/// its absence.
+struct HostOpPerf {
+  std::string name, op, location;
+  double microseconds = 0;
+};
+
+/// Dispatches of one ONNX node (same `location`), summed.
+struct NodePerf {
+  std::string location;
+  int64_t dispatches = 0, cycles = 0;
+  double flops = 0, rooflineCycles = 0;
+  int64_t dramBytes = 0, nocBytes = 0, l1PeakBytes = 0;
 };
 
 struct PerfReport {
   std::string chip;
   int64_t clockMhz = 0;
+  /// The chip's roofs: peak flop per cycle of the matrix engine (LoFi, whole
+  /// grid) and peak DRAM bytes per cycle (all channels).
+  double peakFlopsPerCycle = 0, peakDramBytesPerCycle = 0;
   std::vector<DispatchPerf> dispatches;
+  std::vector<HostOpPerf> hostOps;
+  std::vector<NodePerf> nodes; // filled by finalizePerf, in first-dispatch order
   // Totals over the dispatches.
   int64_t cycles = 0;
   uint64_t macs = 0;
   int64_t idealMatmulCycles = 0;
   int64_t dramBytesRead = 0, dramBytesWritten = 0, nocBytes = 0;
   int64_t l1PeakBytes = 0;
+  double flops = 0, rooflineCycles = 0;
+  double hostMicroseconds = 0;
   double microseconds() const {
     return clockMhz ? double(cycles) / double(clockMhz) : 0.0;
   }
@@ -44,7 +80,10 @@ struct PerfReport {
 /// multiplier phases (LoFi 1 .. HiFi4 4; 12 for f32's three HiFi4 passes).
 int64_t idealMatmulCycles(uint64_t macs, const ChipDesc &chip, int phases);
 
-/// Recomputes the totals from `dispatches`.
+/// Fills `d`'s roofline fields from its work and traffic on `chip`.
+void finalizeRoofline(DispatchPerf &d, const ChipDesc &chip);
+
+/// Recomputes the totals and the per-node view from `dispatches`.
 void finalizePerf(PerfReport &report);
 
 std::string perfToJson(const PerfReport &report);

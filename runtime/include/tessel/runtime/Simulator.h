@@ -33,6 +33,9 @@ struct SimOptions {
   bool trace = false;
   /// Bytes of host memory DRAM buffers may take in the simulator.
   uint64_t maxHostBytes = 8ull << 30;
+  /// Host threads for the simulated cores' tile math (0: one per host core).
+  /// Results and cycles do not depend on it.
+  unsigned hostThreads = 0;
 };
 
 struct RunResult {

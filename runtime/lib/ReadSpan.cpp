@@ -1,0 +1,58 @@
+//===- ReadSpan.cpp - NOC_READ_SPAN: a run of values out of a DRAM tile ---===//
+//
+// Reshapes, concatenations and the like move values between tile positions;
+// the reader fetches each run of consecutive values of a tile row with one
+// request, as a data-movement kernel reads a byte range.
+//
+//===----------------------------------------------------------------------===//
+#include "Dispatch.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace tessel::rt {
+
+DispatchRunner::Step DispatchRunner::execReadSpan(Thread &t, const int32_t *w) {
+  // NOC_READ_SPAN buf, tile, src_offset, cb, slot, dst_offset, count
+  uint32_t buf = uint32_t(w[0]);
+  CircularBuffer &cb = t.core->cbs[size_t(w[3])];
+  int64_t tile, src, slot, dst, count;
+  if (!expr(t, w[1], tile) || !expr(t, w[2], src) || !expr(t, w[4], slot) ||
+      !expr(t, w[5], dst) || !expr(t, w[6], count))
+    return Step::Failed;
+  if (tile < 0 || tile >= state.dram.tiles(buf)) {
+    fail(t, "NOC_READ_SPAN of tile " + std::to_string(tile) + " out of range of buffer " +
+                std::to_string(buf) + " (" + std::to_string(state.dram.tiles(buf)) + " tiles)");
+    return Step::Failed;
+  }
+  if (count < 1 || src < 0 || dst < 0 || src + count > kTileElems || dst + count > kTileElems) {
+    fail(t, "NOC_READ_SPAN of " + std::to_string(count) + " values from " +
+                std::to_string(src) + " to " + std::to_string(dst) + " leaves the tile");
+    return Step::Failed;
+  }
+  float *slotData = cb.writeSlot(slot);
+  if (!slotData) {
+    fail(t, "NOC_READ_SPAN into slot " + std::to_string(slot) + " of cb " +
+                std::to_string(cb.id()) + " which has " + std::to_string(cb.freeSlots()) +
+                " free slots");
+    return Step::Failed;
+  }
+  std::memcpy(slotData + dst, state.dram.tile(buf, tile) + src, sizeof(float) * size_t(count));
+
+  // One request; the payload is at least a flit, as the NoC moves whole flits.
+  int64_t bytes = std::max(count * tileBytes(cb.format()) / kTileElems, chip.nocFlitBytes);
+  NocModel &noc = state.noc;
+  NocNode self = noc.worker(t.core->x, t.core->y);
+  int channel = int(tile % chip.dramChannels);
+  NocNode dram = noc.dramChannel(channel);
+  int64_t request = t.time + noc.hops(0, self, dram) * chip.nocHopCycles;
+  int64_t ready = state.dramTiming.serve(channel, request, bytes) + state.dramTiming.latency();
+  t.pending = std::max(t.pending, noc.send(0, dram, self, ready, bytes));
+  stats.dramBytesRead += bytes;
+  stats.nocBytes += bytes;
+  busy(t, 1, "NOC");
+  t.pc += 8;
+  return Step::Ran;
+}
+
+} // namespace tessel::rt
