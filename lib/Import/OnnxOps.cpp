@@ -273,6 +273,65 @@ static Result convertReshape(NodeContext &ctx) {
   return one(ctx.builder.create<graph::ReshapeOp>(ctx.loc, ctx.resultTypes[0], ctx.operands[0]));
 }
 
+static Result convertReduce(NodeContext &ctx) {
+  StringRef type = ctx.node.op_type();
+  auto kind = llvm::StringSwitch<graph::ReduceKind>(type)
+                  .Case("ReduceSum", graph::ReduceKind::sum)
+                  .Case("ReduceMean", graph::ReduceKind::mean)
+                  .Case("ReduceMax", graph::ReduceKind::max)
+                  .Case("ReduceMin", graph::ReduceKind::min)
+                  .Case("ReduceProd", graph::ReduceKind::prod)
+                  .Case("ReduceL1", graph::ReduceKind::l1)
+                  .Case("ReduceL2", graph::ReduceKind::l2)
+                  .Case("ReduceLogSum", graph::ReduceKind::log_sum)
+                  .Case("ReduceLogSumExp", graph::ReduceKind::log_sum_exp)
+                  .Default(graph::ReduceKind::sum_square);
+  auto inType = cast<RankedTensorType>(ctx.operands[0].getType());
+  int64_t rank = inType.getRank();
+  SmallVector<int64_t> axes;
+  if (const onnx::AttributeProto *a = ctx.attr("axes")) {
+    axes.assign(a->ints().begin(), a->ints().end());
+  } else if (ctx.operands.size() > 1 && ctx.operands[1]) {
+    if (auto values = ctx.constantOperand(1)) {
+      for (float v : *values)
+        axes.push_back((int64_t)v);
+    } else if (ctx.intAttr("keepdims", 1) && ctx.resultTypes[0].getRank() == rank) {
+      // Axes fed at run time: with keepdims the result shape tells them, up to size-1 dims,
+      // whose reduction changes nothing.
+      for (int64_t i = 0; i < rank; ++i)
+        if (ctx.resultTypes[0].getDimSize(i) == 1 && inType.getDimSize(i) != 1)
+          axes.push_back(i);
+      if (axes.empty())
+        return one(unary(ctx, graph::UnaryKind::identity, ctx.operands[0], 0, 0, ctx.resultTypes[0]));
+    } else {
+      return ctx.emitError() << type << "'s axes must be a constant";
+    }
+  }
+  if (axes.empty()) {
+    if (ctx.intAttr("noop_with_empty_axes", 0))
+      return one(unary(ctx, graph::UnaryKind::identity, ctx.operands[0], 0, 0, ctx.resultTypes[0]));
+    for (int64_t i = 0; i < rank; ++i)
+      axes.push_back(i);
+  }
+  SmallVector<int64_t> kept(inType.getShape());
+  for (int64_t &a : axes) {
+    if (a < -rank || a >= rank)
+      return ctx.emitError() << type << " axis " << a << " is out of range for rank " << rank;
+    if (a < 0)
+      a += rank;
+    kept[a] = 1;
+  }
+  llvm::sort(axes);
+  axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
+  auto keptType = RankedTensorType::get(kept, ctx.resultTypes[0].getElementType());
+  Value r = ctx.builder.create<graph::ReduceOp>(
+      ctx.loc, keptType, graph::ReduceKindAttr::get(ctx.builder.getContext(), kind),
+      ctx.operands[0], ctx.builder.getDenseI64ArrayAttr(axes));
+  if (keptType != ctx.resultTypes[0])
+    r = ctx.builder.create<graph::ReshapeOp>(ctx.loc, ctx.resultTypes[0], r);
+  return one(r);
+}
+
 static Result convertWhere(NodeContext &ctx) {
   return one(ctx.builder.create<graph::WhereOp>(ctx.loc, ctx.resultTypes[0], ctx.operands[0],
                                                 ctx.operands[1], ctx.operands[2]));
@@ -332,6 +391,16 @@ const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
       {"Clip", convertUnaryWithAttrs},
       {"Dropout", convertUnaryWithAttrs},
       {"Cast", convertCast},
+      {"ReduceSum", convertReduce},
+      {"ReduceMean", convertReduce},
+      {"ReduceMax", convertReduce},
+      {"ReduceMin", convertReduce},
+      {"ReduceProd", convertReduce},
+      {"ReduceL1", convertReduce},
+      {"ReduceL2", convertReduce},
+      {"ReduceLogSum", convertReduce},
+      {"ReduceLogSumExp", convertReduce},
+      {"ReduceSumSquare", convertReduce},
       {"Reshape", convertReshape},
       {"Flatten", convertReshape},
       {"Squeeze", convertReshape},

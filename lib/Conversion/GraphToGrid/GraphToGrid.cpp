@@ -19,6 +19,8 @@ static FailureOr<Value> lowerOp(Operation *op, const LoweringOptions &opts) {
     return lowerTranspose(tr, opts);
   if (auto rs = dyn_cast<graph::ReshapeOp>(op))
     return lowerReshape(rs, opts);
+  if (auto rd = dyn_cast<graph::ReduceOp>(op))
+    return lowerReduce(rd, opts);
   if (isa<graph::UnaryOp, graph::BinaryOp, graph::WhereOp>(op))
     return lowerElementwise(op, opts);
   return op->emitError() << "no kernel for '" << op->getName()
