@@ -138,6 +138,18 @@ LogicalResult ReshapeOp::verify() {
   return success();
 }
 
+LogicalResult RemapOp::verify() {
+  AffineMap map = getMap();
+  if (map.getNumDims() != (unsigned)getType().getRank() || map.getNumSymbols() != 0 ||
+      map.getNumResults() != (unsigned)getInput().getType().getRank())
+    return emitOpError() << "map " << getMapAttr() << " must take the result's "
+                         << getType().getRank() << " dims to the input's "
+                         << getInput().getType().getRank();
+  if (getInput().getType().getElementType() != getType().getElementType())
+    return emitOpError("element type changes");
+  return success();
+}
+
 LogicalResult TransposeOp::verify() {
   ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getResult());
   ArrayRef<int64_t> perm = getPerm();

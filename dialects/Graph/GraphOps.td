@@ -161,6 +161,22 @@ def Graph_ReshapeOp : Graph_Op<"reshape", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Graph_RemapOp : Graph_Op<"remap", [Pure]> {
+  let summary = "Each output value copied from the input value a map picks";
+  let description = [{
+    `map` takes the output's multi-index to the input's. Expand, Tile, Split, DepthToSpace and
+    SpaceToDepth become this op; any map whose results stay inside the input is valid.
+
+    ```mlir
+    %y = graph.remap %x {map = affine_map<(d0, d1) -> (d0 mod 2, d1)>} : (tensor<2x3xf32>) -> tensor<6x3xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, AffineMapAttr:$map);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Graph_TransposeOp : Graph_Op<"transpose", [Pure]> {
   let summary = "Permutes dimensions (ONNX Transpose)";
   let description = [{

@@ -327,10 +327,12 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
   FailureOr<SmallVector<Value>> results = (*lookupConverter(node.op_type()))(nc);
   if (failed(results))
     return failure();
-  for (auto [name, v] : llvm::zip(node.output(), *results)) {
-    if (v.getType() != nc.resultTypes[&name - &node.output(0)])
-      return emitError(loc) << "internal: '" << name << "' was built with type " << v.getType();
-    values[name] = v;
+  for (int i = 0, e = std::min<int>(node.output_size(), results->size()); i < e; ++i) {
+    Value v = (*results)[i];
+    if (v.getType() != nc.resultTypes[i])
+      return emitError(loc) << "internal: '" << node.output(i) << "' was built with type "
+                            << v.getType() << " instead of " << nc.resultTypes[i];
+    values[node.output(i)] = v;
   }
   return success();
 }

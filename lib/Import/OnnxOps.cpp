@@ -332,6 +332,158 @@ static Result convertReduce(NodeContext &ctx) {
   return one(r);
 }
 
+static Value scalarConstant(NodeContext &ctx, Type elementType, double value) {
+  return constant(ctx, RankedTensorType::get({}, elementType), {value});
+}
+
+static Value reshapeTo(NodeContext &ctx, Value v, ArrayRef<int64_t> shape) {
+  auto type = RankedTensorType::get(shape, cast<RankedTensorType>(v.getType()).getElementType());
+  if (type == v.getType())
+    return v;
+  return ctx.builder.create<graph::ReshapeOp>(ctx.loc, type, v);
+}
+
+static Value reduceKeep(NodeContext &ctx, graph::ReduceKind kind, Value v, ArrayRef<int64_t> axes) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  for (int64_t a : axes)
+    shape[a] = 1;
+  return ctx.builder.create<graph::ReduceOp>(
+      ctx.loc, RankedTensorType::get(shape, type.getElementType()),
+      graph::ReduceKindAttr::get(ctx.builder.getContext(), kind), v,
+      ctx.builder.getDenseI64ArrayAttr(axes));
+}
+
+/// (x - mean) / sqrt(var + eps) with mean and variance over `axes`, kept as size 1; also returns
+/// the mean and 1/sqrt(var + eps), which LayerNormalization can output.
+static std::tuple<Value, Value, Value> normalize(NodeContext &ctx, Value x, ArrayRef<int64_t> axes,
+                                                 float eps) {
+  Type elt = cast<RankedTensorType>(x.getType()).getElementType();
+  Value mean = reduceKeep(ctx, graph::ReduceKind::mean, x, axes);
+  Value centered = binary(ctx, graph::BinaryKind::sub, x, mean);
+  Value square = binary(ctx, graph::BinaryKind::mul, centered, centered);
+  Value var = reduceKeep(ctx, graph::ReduceKind::mean, square, axes);
+  Value shifted = binary(ctx, graph::BinaryKind::add, var, scalarConstant(ctx, elt, eps));
+  Value invStd = unary(ctx, graph::UnaryKind::reciprocal, unary(ctx, graph::UnaryKind::sqrt, shifted));
+  return {binary(ctx, graph::BinaryKind::mul, centered, invStd), mean, invStd};
+}
+
+/// Per-channel parameters [C] broadcast against NCHW... as [C, 1, ..., 1].
+static Value channelParam(NodeContext &ctx, Value p, int64_t rank) {
+  SmallVector<int64_t> shape{cast<RankedTensorType>(p.getType()).getDimSize(0)};
+  shape.append(rank - 2, 1);
+  return reshapeTo(ctx, p, shape);
+}
+
+static Result convertBatchNorm(NodeContext &ctx) {
+  if (ctx.intAttr("training_mode", 0) || ctx.node.output_size() > 1)
+    return ctx.emitError() << "BatchNormalization in training mode is not supported";
+  Value x = ctx.operands[0];
+  int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+  Type elt = cast<RankedTensorType>(x.getType()).getElementType();
+  Value scale = channelParam(ctx, ctx.operands[1], rank), bias = channelParam(ctx, ctx.operands[2], rank);
+  Value mean = channelParam(ctx, ctx.operands[3], rank), var = channelParam(ctx, ctx.operands[4], rank);
+  Value shifted = binary(ctx, graph::BinaryKind::add, var,
+                         scalarConstant(ctx, elt, ctx.floatAttr("epsilon", 1e-5f)));
+  Value factor = binary(ctx, graph::BinaryKind::div, scale,
+                        unary(ctx, graph::UnaryKind::sqrt, shifted));
+  Value y = binary(ctx, graph::BinaryKind::mul, binary(ctx, graph::BinaryKind::sub, x, mean), factor);
+  return one(binary(ctx, graph::BinaryKind::add, y, bias, ctx.resultTypes[0]));
+}
+
+static Result convertInstanceNorm(NodeContext &ctx) {
+  Value x = ctx.operands[0];
+  int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+  SmallVector<int64_t> axes;
+  for (int64_t i = 2; i < rank; ++i)
+    axes.push_back(i);
+  auto [normal, mean, invStd] = normalize(ctx, x, axes, ctx.floatAttr("epsilon", 1e-5f));
+  Value y = binary(ctx, graph::BinaryKind::mul, normal, channelParam(ctx, ctx.operands[1], rank));
+  return one(binary(ctx, graph::BinaryKind::add, y, channelParam(ctx, ctx.operands[2], rank),
+                    ctx.resultTypes[0]));
+}
+
+static Result convertLayerNorm(NodeContext &ctx) {
+  Value x = ctx.operands[0];
+  int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
+  int64_t axis = ctx.intAttr("axis", -1);
+  if (axis < 0)
+    axis += rank;
+  SmallVector<int64_t> axes;
+  for (int64_t i = axis; i < rank; ++i)
+    axes.push_back(i);
+  auto [normal, mean, invStd] = normalize(ctx, x, axes, ctx.floatAttr("epsilon", 1e-5f));
+  Value y = binary(ctx, graph::BinaryKind::mul, normal, ctx.operands[1]);
+  if (ctx.operands.size() > 2 && ctx.operands[2])
+    y = binary(ctx, graph::BinaryKind::add, y, ctx.operands[2]);
+  SmallVector<Value> results{y, mean, invStd};
+  results.resize(ctx.resultTypes.size());
+  for (size_t i = 0; i < results.size(); ++i)
+    if (results[i].getType() != ctx.resultTypes[i])
+      results[i] = unary(ctx, graph::UnaryKind::identity, results[i], 0, 0, ctx.resultTypes[i]);
+  return results;
+}
+
+static Value remap(NodeContext &ctx, Value input, RankedTensorType resultType,
+                   ArrayRef<AffineExpr> inputIndex) {
+  auto map = AffineMap::get(resultType.getRank(), 0, inputIndex, ctx.builder.getContext());
+  return ctx.builder.create<graph::RemapOp>(ctx.loc, resultType, input, AffineMapAttr::get(map));
+}
+
+/// Expand and Tile: the result shape (already inferred) says it all.
+static Result convertExpandOrTile(NodeContext &ctx) {
+  auto in = cast<RankedTensorType>(ctx.operands[0].getType());
+  RankedTensorType out = ctx.resultTypes[0];
+  MLIRContext *mctx = ctx.builder.getContext();
+  bool tile = ctx.node.op_type() == "Tile";
+  SmallVector<AffineExpr> index;
+  int64_t lead = out.getRank() - in.getRank();
+  for (int64_t k = 0; k < in.getRank(); ++k) {
+    AffineExpr d = getAffineDimExpr(k + lead, mctx);
+    int64_t size = in.getDimSize(k);
+    index.push_back(size == 1 ? getAffineConstantExpr(0, mctx) : tile ? d % size : d);
+  }
+  return one(remap(ctx, ctx.operands[0], out, index));
+}
+
+static Result convertSplit(NodeContext &ctx) {
+  auto in = cast<RankedTensorType>(ctx.operands[0].getType());
+  int64_t rank = in.getRank(), axis = ctx.intAttr("axis", 0);
+  if (axis < 0)
+    axis += rank;
+  SmallVector<Value> results;
+  int64_t offset = 0;
+  for (RankedTensorType out : ctx.resultTypes) {
+    SmallVector<AffineExpr> index;
+    for (int64_t k = 0; k < rank; ++k)
+      index.push_back(getAffineDimExpr(k, ctx.builder.getContext()) + (k == axis ? offset : 0));
+    results.push_back(remap(ctx, ctx.operands[0], out, index));
+    offset += out.getDimSize(axis);
+  }
+  return results;
+}
+
+/// DepthToSpace and SpaceToDepth on NCHW.
+static Result convertDepthSpace(NodeContext &ctx) {
+  auto in = cast<RankedTensorType>(ctx.operands[0].getType());
+  RankedTensorType out = ctx.resultTypes[0];
+  int64_t b = ctx.intAttr("blocksize", 1);
+  MLIRContext *mctx = ctx.builder.getContext();
+  AffineExpr n = getAffineDimExpr(0, mctx), c = getAffineDimExpr(1, mctx),
+             h = getAffineDimExpr(2, mctx), w = getAffineDimExpr(3, mctx);
+  if (ctx.node.op_type() == "SpaceToDepth") {
+    int64_t cin = in.getDimSize(1);
+    AffineExpr block = c.floorDiv(cin);
+    return one(remap(ctx, ctx.operands[0], out,
+                     {n, c % cin, h * b + block.floorDiv(b), w * b + block % b}));
+  }
+  int64_t cout = out.getDimSize(1);
+  bool crd = ctx.node.attribute_size() && ctx.attr("mode") && ctx.attr("mode")->s() == "CRD";
+  AffineExpr channel = crd ? c * (b * b) + (h % b) * b + w % b
+                           : (h % b) * (b * cout) + (w % b) * cout + c;
+  return one(remap(ctx, ctx.operands[0], out, {n, channel, h.floorDiv(b), w.floorDiv(b)}));
+}
+
 static Result convertWhere(NodeContext &ctx) {
   return one(ctx.builder.create<graph::WhereOp>(ctx.loc, ctx.resultTypes[0], ctx.operands[0],
                                                 ctx.operands[1], ctx.operands[2]));
@@ -391,6 +543,14 @@ const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
       {"Clip", convertUnaryWithAttrs},
       {"Dropout", convertUnaryWithAttrs},
       {"Cast", convertCast},
+      {"BatchNormalization", convertBatchNorm},
+      {"InstanceNormalization", convertInstanceNorm},
+      {"LayerNormalization", convertLayerNorm},
+      {"Expand", convertExpandOrTile},
+      {"Tile", convertExpandOrTile},
+      {"Split", convertSplit},
+      {"DepthToSpace", convertDepthSpace},
+      {"SpaceToDepth", convertDepthSpace},
       {"ReduceSum", convertReduce},
       {"ReduceMean", convertReduce},
       {"ReduceMax", convertReduce},
