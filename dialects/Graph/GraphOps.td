@@ -164,14 +164,16 @@ def Graph_ReshapeOp : Graph_Op<"reshape", [Pure]> {
 def Graph_RemapOp : Graph_Op<"remap", [Pure]> {
   let summary = "Each output value copied from the input value a map picks";
   let description = [{
-    `map` takes the output's multi-index to the input's. Expand, Tile, Split, DepthToSpace and
-    SpaceToDepth become this op; any map whose results stay inside the input is valid.
+    `map` takes the output's multi-index to the input's. Expand, Tile, Split, DepthToSpace,
+    SpaceToDepth and the im2col of convolutions and pools become this op. An index outside the
+    input (by less than the dim's size on either side) reads `padding`.
 
     ```mlir
     %y = graph.remap %x {map = affine_map<(d0, d1) -> (d0 mod 2, d1)>} : (tensor<2x3xf32>) -> tensor<6x3xf32>
     ```
   }];
-  let arguments = (ins Graph_Tensor:$input, AffineMapAttr:$map);
+  let arguments = (ins Graph_Tensor:$input, AffineMapAttr:$map,
+                   DefaultValuedAttr<F32Attr, "0.0">:$padding);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

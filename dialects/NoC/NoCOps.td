@@ -108,17 +108,19 @@ def NoC_ReadSpanOp : NoC_Op<"read_span"> {
   let description = [{
     Copies `count` consecutive values, from row-major position `offset` of tile `tile`, to
     position `dst_offset` of the slot. Reshapes and other data movement assemble output tiles
-    this way; block-float tiles cannot be split.
+    this way; block-float tiles cannot be split. When `outside` is non-zero the source lies
+    outside the tensor (padding) and the values are set to `fill` instead.
 
     ```mlir
-    noc.read_span %a[%t] offset %o into %cb[%s] offset %d count %c : tensor<64x64xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.read_span %a[%t] offset %o into %cb[%s] offset %d count %c outside %z fill 0.0 : tensor<64x64xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2>
     ```
   }];
   let arguments = (ins AnyRankedTensor:$buffer, Index:$tile, Index:$offset,
-                   NoC_CircularBufferType:$cb, Index:$slot, Index:$dstOffset, Index:$count);
+                   NoC_CircularBufferType:$cb, Index:$slot, Index:$dstOffset, Index:$count,
+                   Index:$outside, DefaultValuedAttr<F32Attr, "0.0">:$fill);
   let assemblyFormat = [{
     $buffer `[` $tile `]` `offset` $offset `into` $cb `[` $slot `]` `offset` $dstOffset `count` $count
-    attr-dict `:` type($buffer) `,` qualified(type($cb))
+    `outside` $outside `fill` $fill attr-dict `:` type($buffer) `,` qualified(type($cb))
   }];
   let hasVerifier = 1;
 }

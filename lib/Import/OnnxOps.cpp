@@ -427,7 +427,8 @@ static Result convertLayerNorm(NodeContext &ctx) {
 static Value remap(NodeContext &ctx, Value input, RankedTensorType resultType,
                    ArrayRef<AffineExpr> inputIndex) {
   auto map = AffineMap::get(resultType.getRank(), 0, inputIndex, ctx.builder.getContext());
-  return ctx.builder.create<graph::RemapOp>(ctx.loc, resultType, input, AffineMapAttr::get(map));
+  return ctx.builder.create<graph::RemapOp>(ctx.loc, resultType, input, AffineMapAttr::get(map),
+                                            ctx.builder.getF32FloatAttr(0.0f));
 }
 
 /// Expand and Tile: the result shape (already inferred) says it all.

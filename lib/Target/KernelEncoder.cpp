@@ -241,10 +241,12 @@ LogicalResult KernelEncoder::encodeOp(Operation &o) {
         FailureOr<int32_t> buf = buffer(r.getBuffer()), cb = cbId(r.getCb());
         SmallVector<int32_t> e;
         if (failed(buf) || failed(cb) ||
-            failed(exprs({r.getTile(), r.getOffset(), r.getSlot(), r.getDstOffset(), r.getCount()},
+            failed(exprs({r.getTile(), r.getOffset(), r.getSlot(), r.getDstOffset(), r.getCount(),
+                          r.getOutside()},
                          e)))
           return failure();
-        emit({op(Opc::NocReadSpan), *buf, e[0], e[1], *cb, e[2], e[3], e[4]});
+        emit({op(Opc::NocReadSpan), *buf, e[0], e[1], *cb, e[2], e[3], e[4], e[5],
+              floatBits(r.getFill().convertToFloat())});
         return success();
       })
       .Case([&](noc::BarrierOp) {

@@ -2,7 +2,9 @@
 //
 // Reshapes, concatenations and the like move values between tile positions;
 // the reader fetches each run of consecutive values of a tile row with one
-// request, as a data-movement kernel reads a byte range.
+// request, as a data-movement kernel reads a byte range. A run whose source
+// lies outside the tensor (convolution padding) is filled with a constant by
+// the reader instead, without touching the NoC.
 //
 //===----------------------------------------------------------------------===//
 #include "Dispatch.h"
@@ -13,12 +15,30 @@
 namespace tessel::rt {
 
 DispatchRunner::Step DispatchRunner::execReadSpan(Thread &t, const int32_t *w) {
-  // NOC_READ_SPAN buf, tile, src_offset, cb, slot, dst_offset, count
+  // NOC_READ_SPAN buf, tile, src_offset, cb, slot, dst_offset, count, outside, fill
   uint32_t buf = uint32_t(w[0]);
   CircularBuffer &cb = t.core->cbs[size_t(w[3])];
-  int64_t tile, src, slot, dst, count;
-  if (!expr(t, w[1], tile) || !expr(t, w[2], src) || !expr(t, w[4], slot) ||
-      !expr(t, w[5], dst) || !expr(t, w[6], count))
+  int64_t slot, dst, count, outside;
+  if (!expr(t, w[4], slot) || !expr(t, w[5], dst) || !expr(t, w[6], count) ||
+      !expr(t, w[7], outside))
+    return Step::Failed;
+  if (outside != 0) {
+    float *slotData = cb.writeSlot(slot);
+    if (!slotData || count < 1 || dst < 0 || dst + count > kTileElems) {
+      fail(t, "NOC_READ_SPAN fill of " + std::to_string(count) + " values at " +
+                  std::to_string(dst) + " in slot " + std::to_string(slot) + " of cb " +
+                  std::to_string(cb.id()) + " is out of range");
+      return Step::Failed;
+    }
+    float fill;
+    std::memcpy(&fill, &w[8], sizeof fill);
+    std::fill(slotData + dst, slotData + dst + count, roundToFormat(fill, cb.format()));
+    busy(t, 1, "NOC");
+    t.pc += 10;
+    return Step::Ran;
+  }
+  int64_t tile, src;
+  if (!expr(t, w[1], tile) || !expr(t, w[2], src))
     return Step::Failed;
   if (tile < 0 || tile >= state.dram.tiles(buf)) {
     fail(t, "NOC_READ_SPAN of tile " + std::to_string(tile) + " out of range of buffer " +
@@ -51,7 +71,7 @@ DispatchRunner::Step DispatchRunner::execReadSpan(Thread &t, const int32_t *w) {
   stats.dramBytesRead += bytes;
   stats.nocBytes += bytes;
   busy(t, 1, "NOC");
-  t.pc += 8;
+  t.pc += 10;
   return Step::Ran;
 }
 

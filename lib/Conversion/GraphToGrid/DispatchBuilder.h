@@ -133,9 +133,11 @@ mlir::FailureOr<mlir::Value> lowerReshape(graph::ReshapeOp op, const LoweringOpt
 mlir::FailureOr<mlir::Value> lowerReduce(graph::ReduceOp op, const LoweringOptions &opts);
 /// A dispatch that assembles every output tile from values of `input`: `inputIndex` gives, for
 /// the output multi-index (d0 .. d{rank-1}), the input multi-index each value comes from.
+/// With `padding`, indices may leave the input by less than a dim's size and read it.
 mlir::FailureOr<mlir::Value> lowerGather(mlir::Operation *op, mlir::Value input,
                                          llvm::ArrayRef<mlir::AffineExpr> inputIndex,
-                                         llvm::StringRef name, const LoweringOptions &opts);
+                                         llvm::StringRef name, const LoweringOptions &opts,
+                                         std::optional<float> padding = std::nullopt);
 
 } // namespace tessel::lowering
 

@@ -22,7 +22,8 @@ static FailureOr<Value> lowerOp(Operation *op, const LoweringOptions &opts) {
   if (auto rd = dyn_cast<graph::ReduceOp>(op))
     return lowerReduce(rd, opts);
   if (auto rm = dyn_cast<graph::RemapOp>(op))
-    return lowerGather(rm, rm.getInput(), rm.getMap().getResults(), "remap", opts);
+    return lowerGather(rm, rm.getInput(), rm.getMap().getResults(), "remap", opts,
+                       rm.getPadding().convertToFloat());
   if (isa<graph::UnaryOp, graph::BinaryOp, graph::WhereOp>(op))
     return lowerElementwise(op, opts);
   return op->emitError() << "no kernel for '" << op->getName()

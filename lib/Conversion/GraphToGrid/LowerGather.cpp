@@ -18,7 +18,8 @@ static SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
 
 FailureOr<Value> tessel::lowering::lowerGather(Operation *op, Value input,
                                                ArrayRef<AffineExpr> inputIndex, StringRef name,
-                                               const LoweringOptions &opts) {
+                                               const LoweringOptions &opts,
+                                               std::optional<float> padding) {
   OpBuilder b(op);
   MLIRContext *ctx = b.getContext();
   auto outType = cast<RankedTensorType>(op->getResult(0).getType());
@@ -61,6 +62,17 @@ FailureOr<Value> tessel::lowering::lowerGather(Operation *op, Value input,
   AffineExpr inCol = inRank >= 1 ? idx[inRank - 1] : getAffineConstantExpr(0, ctx);
   AffineExpr inTile = (inBatch * in.mt + inRow.floorDiv(32)) * in.nt + inCol.floorDiv(32);
   AffineExpr inOffset = (inRow % 32) * 32 + inCol % 32;
+  // Non-zero exactly when some index leaves the input: each dim contributes -1, 0 or 1 (below,
+  // inside, above), weighted by powers of 3 so that no mix of them cancels out.
+  AffineExpr outside = getAffineConstantExpr(0, ctx);
+  if (padding) {
+    int64_t weight = 1;
+    for (int64_t k = 0; k < inRank; ++k) {
+      outside = outside + ((idx[k] + inShape[k]).floorDiv(inShape[k]) - 1) * weight;
+      weight *= 3;
+    }
+  }
+  FloatAttr fill = b.getF32FloatAttr(padding.value_or(0.0f));
 
   TileMapping mapping;
   mapping.inputTiles.push_back(getAffineConstantExpr(0, ctx));
@@ -74,14 +86,15 @@ FailureOr<Value> tessel::lowering::lowerGather(Operation *op, Value input,
         db.builder().create<noc::ReadSpanOp>(
             db.location(), db.input(0), db.apply(inTile, {unit, row, zero}),
             db.apply(inOffset, {unit, row, zero}), cb, zero, db.apply(r * 32, {unit, row, zero}),
-            db.index(32));
+            db.index(32), db.apply(outside, {unit, row, zero}), fill);
         return;
       }
       db.loop(32, [&](Value col) {
         db.builder().create<noc::ReadSpanOp>(
             db.location(), db.input(0), db.apply(inTile, {unit, row, col}),
             db.apply(inOffset, {unit, row, col}), cb, zero,
-            db.apply(r * 32 + c, {unit, row, col}), db.index(1));
+            db.apply(r * 32 + c, {unit, row, col}), db.index(1),
+            db.apply(outside, {unit, row, col}), fill);
       });
     });
   };
@@ -102,11 +115,17 @@ FailureOr<Value> tessel::lowering::lowerReshape(graph::ReshapeOp op, const Lower
   MLIRContext *ctx = op.getContext();
   ArrayRef<int64_t> outShape = op.getType().getShape(), inShape = op.getInput().getType().getShape();
   SmallVector<int64_t> outStrides = stridesOf(outShape), inStrides = stridesOf(inShape);
+  // When the last dim is kept, index rows rather than values so that whole rows move at once.
+  bool keepLast = !outShape.empty() && !inShape.empty() && outShape.back() == inShape.back();
+  int64_t unit = keepLast ? outShape.back() : 1;
+  size_t outDims = outShape.size() - (keepLast ? 1 : 0), inDims = inShape.size() - (keepLast ? 1 : 0);
   AffineExpr linear = getAffineConstantExpr(0, ctx);
-  for (size_t k = 0; k < outShape.size(); ++k)
-    linear = linear + getAffineDimExpr(k, ctx) * outStrides[k];
+  for (size_t k = 0; k < outDims; ++k)
+    linear = linear + getAffineDimExpr(k, ctx) * (outStrides[k] / unit);
   SmallVector<AffineExpr> inputIndex;
-  for (size_t k = 0; k < inShape.size(); ++k)
-    inputIndex.push_back(linear.floorDiv(inStrides[k]) % inShape[k]);
+  for (size_t k = 0; k < inDims; ++k)
+    inputIndex.push_back(linear.floorDiv(inStrides[k] / unit) % inShape[k]);
+  if (keepLast)
+    inputIndex.push_back(getAffineDimExpr(outShape.size() - 1, ctx));
   return lowerGather(op, op.getInput(), inputIndex, "reshape", opts);
 }

@@ -207,3 +207,149 @@ func.func @transpose_result_dim(%x: tensor<2x3x4xf32>) {
   %0 = graph.transpose %x {perm = array<i64: 0, 2, 1>} : (tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
   return
 }
+
+// -----
+
+func.func @reshape_count(%x: tensor<2x3x4xf32>) {
+  // expected-error @+1 {{'graph.reshape' op cannot reshape [2, 3, 4] (24 values) into [5, 5]}}
+  %0 = graph.reshape %x : (tensor<2x3x4xf32>) -> tensor<5x5xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_count_scalar(%x: tensor<2xf32>) {
+  // expected-error @+1 {{'graph.reshape' op cannot reshape [2] (2 values) into []}}
+  %0 = graph.reshape %x : (tensor<2xf32>) -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @reshape_element_type(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{'graph.reshape' op element type changes}}
+  %0 = graph.reshape %x : (tensor<2x3xf32>) -> tensor<6xi64>
+  return
+}
+
+// -----
+
+func.func @reduce_drops_rank(%x: tensor<3x4x5xf32>) {
+  // expected-error @+1 {{'graph.reduce' op keeps the rank: reduced axes become size 1}}
+  %0 = graph.reduce sum %x {axes = array<i64: 1>} : (tensor<3x4x5xf32>) -> tensor<3x5xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_duplicate_axes(%x: tensor<3x4x5xf32>) {
+  // expected-error @+1 {{'graph.reduce' op axes [1, 1] are not distinct axes of [3, 4, 5]}}
+  %0 = graph.reduce max %x {axes = array<i64: 1, 1>} : (tensor<3x4x5xf32>) -> tensor<3x1x5xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_axis_too_big(%x: tensor<3x4x5xf32>) {
+  // expected-error @+1 {{'graph.reduce' op axes [3] are not distinct axes of [3, 4, 5]}}
+  %0 = graph.reduce min %x {axes = array<i64: 3>} : (tensor<3x4x5xf32>) -> tensor<3x4x5xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_axis_negative(%x: tensor<3x4x5xf32>) {
+  // Negative axes are normalised by the importer.
+  // expected-error @+1 {{'graph.reduce' op axes [-1] are not distinct axes of [3, 4, 5]}}
+  %0 = graph.reduce sum %x {axes = array<i64: -1>} : (tensor<3x4x5xf32>) -> tensor<3x4x1xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_dim_not_one(%x: tensor<3x4x5xf32>) {
+  // expected-error @+1 {{'graph.reduce' op result shape [3, 2, 5] should keep [3, 4, 5] with the reduced axes as 1}}
+  %0 = graph.reduce mean %x {axes = array<i64: 1>} : (tensor<3x4x5xf32>) -> tensor<3x2x5xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_kept_dim_changed(%x: tensor<3x4x5xf32>) {
+  // expected-error @+1 {{'graph.reduce' op result shape [1, 1, 5] should keep [3, 4, 5] with the reduced axes as 1}}
+  %0 = graph.reduce prod %x {axes = array<i64: 1>} : (tensor<3x4x5xf32>) -> tensor<1x1x5xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_bad_kind(%x: tensor<3x4xf32>) {
+  // expected-error @+1 {{expected string or keyword containing one of the following enum values for attribute 'kind' [sum, mean, max, min, prod, l1, l2, log_sum, log_sum_exp, sum_square]}}
+  %0 = graph.reduce argmax %x {axes = array<i64: 1>} : (tensor<3x4xf32>) -> tensor<3x1xf32>
+  return
+}
+
+// -----
+
+func.func @unary_bad_kind(%x: tensor<3x4xf32>) {
+  // expected-error @+1 {{expected string or keyword containing one of the following enum values for attribute 'kind' [abs, neg, exp, log, sqrt, reciprocal, sigmoid, tanh, erf, sin, cos, floor, ceil, round, sign, relu, leaky_relu, elu, selu, softplus, softsign, not, hard_sigmoid, hard_swish, thresholded_relu, clip, identity, isnan, isinf, trunc, to_bool]}}
+  %0 = graph.unary gelu %x : tensor<3x4xf32> -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @binary_bad_kind(%x: tensor<3x4xf32>) {
+  // expected-error @+1 {{expected string or keyword containing one of the following enum values for attribute 'kind' [add, sub, mul, div, pow, max, min, mod, fmod, equal, less, greater, less_or_equal, greater_or_equal, and, or, xor, prelu]}}
+  %0 = graph.binary atan2 %x, %x : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @binary_bool_result_shape(%x: tensor<3x4xf32>, %y: tensor<3x1xf32>) {
+  // expected-error @+1 {{'graph.binary' op result shape [3, 1] should be [3, 4]}}
+  %0 = graph.binary less %x, %y : (tensor<3x4xf32>, tensor<3x1xf32>) -> tensor<3x1xi1>
+  return
+}
+
+// -----
+
+func.func @where_values_do_not_broadcast(%c: tensor<2x3xi1>, %x: tensor<3xf32>, %y: tensor<2xf32>) {
+  // expected-error @+1 {{'graph.where' op condition and values do not broadcast}}
+  %0 = graph.where %c, %x, %y : (tensor<2x3xi1>, tensor<3xf32>, tensor<2xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @where_condition_does_not_broadcast(%c: tensor<4xi1>, %x: tensor<2x3xf32>, %y: tensor<2x3xf32>) {
+  // expected-error @+1 {{'graph.where' op condition and values do not broadcast}}
+  %0 = graph.where %c, %x, %y : (tensor<4xi1>, tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @where_result_shape(%c: tensor<4x1x3xi1>, %x: tensor<2x3xf32>, %y: tensor<f32>) {
+  // The condition broadcasts the result too.
+  // expected-error @+1 {{'graph.where' op result shape [2, 3] should be [4, 2, 3]}}
+  %0 = graph.where %c, %x, %y : (tensor<4x1x3xi1>, tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @log_softmax_axis(%x: tensor<3x4xf32>) {
+  // expected-error @+1 {{'graph.softmax' op axis 2 is outside [0, 2)}}
+  %0 = graph.softmax %x {axis = 2 : i64, log} : tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @log_softmax_types(%x: tensor<3x4xf32>) {
+  // expected-error @+1 {{'graph.softmax' op failed to verify that all of {input, result} have same type}}
+  %0 = "graph.softmax"(%x) {axis = 1 : i64, log} : (tensor<3x4xf32>) -> tensor<3x4xbf16>
+  return
+}

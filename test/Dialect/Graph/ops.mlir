@@ -89,3 +89,233 @@ func.func @with_layouts(%x: tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram
     }
   }
 #-}
+
+// -----
+
+// Every graph.unary kind without attributes round-trips; alpha and beta default to 0 and are
+// elided.
+// CHECK-LABEL: func.func @unary_plain_kinds
+func.func @unary_plain_kinds(%x: tensor<4x8xf32>) {
+  // CHECK-NEXT: graph.unary abs %{{.*}} : tensor<4x8xf32> -> tensor<4x8xf32>{{$}}
+  %abs = graph.unary abs %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary neg %{{.*}} : tensor<4x8xf32> -> tensor<4x8xf32>{{$}}
+  %neg = graph.unary neg %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary exp %{{.*}} : tensor<4x8xf32> -> tensor<4x8xf32>{{$}}
+  %exp = graph.unary exp %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary log %{{.*}} : tensor<4x8xf32> -> tensor<4x8xf32>{{$}}
+  %log = graph.unary log %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary sqrt %{{.*}} : tensor<4x8xf32> -> tensor<4x8xf32>{{$}}
+  %sqrt = graph.unary sqrt %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary reciprocal %{{.*}} : tensor<4x8xf32> -> tensor<4x8xf32>{{$}}
+  %reciprocal = graph.unary reciprocal %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary sigmoid %{{.*}} : tensor<4x8xf32> -> tensor<4x8xf32>{{$}}
+  %sigmoid = graph.unary sigmoid %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary tanh %{{.*}} : tensor<4x8xf32> -> tensor<4x8xf32>{{$}}
+  %tanh = graph.unary tanh %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary erf %{{.*}} : tensor<4x8xf32> -> tensor<4x8xf32>{{$}}
+  %erf = graph.unary erf %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary sin %{{.*}} : tensor<4x8xf32> -> tensor<4x8xf32>{{$}}
+  %sin = graph.unary sin %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary cos %{{.*}} : tensor<4x8xf32> -> tensor<4x8xf32>{{$}}
+  %cos = graph.unary cos %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary floor %{{.*}} : tensor<4x8xf32> -> tensor<4x8xf32>{{$}}
+  %floor = graph.unary floor %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary ceil %{{.*}} : tensor<4x8xf32> -> tensor<4x8xf32>{{$}}
+  %ceil = graph.unary ceil %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary round %{{.*}} : tensor<4x8xf32> -> tensor<4x8xf32>{{$}}
+  %round = graph.unary round %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary sign %{{.*}} : tensor<4x8xf32> -> tensor<4x8xf32>{{$}}
+  %sign = graph.unary sign %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary relu %{{.*}} : tensor<4x8xf32> -> tensor<4x8xf32>{{$}}
+  %relu = graph.unary relu %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary softplus %{{.*}} : tensor<4x8xf32> -> tensor<4x8xf32>{{$}}
+  %softplus = graph.unary softplus %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary softsign %{{.*}} : tensor<4x8xf32> -> tensor<4x8xf32>{{$}}
+  %softsign = graph.unary softsign %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary hard_swish %{{.*}} : tensor<4x8xf32> -> tensor<4x8xf32>{{$}}
+  %hard_swish = graph.unary hard_swish %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary identity %{{.*}} : tensor<4x8xf32> -> tensor<4x8xf32>{{$}}
+  %identity = graph.unary identity %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary isnan %{{.*}} : tensor<4x8xf32> -> tensor<4x8xf32>{{$}}
+  %isnan = graph.unary isnan %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary trunc %{{.*}} : tensor<4x8xf32> -> tensor<4x8xf32>{{$}}
+  %trunc = graph.unary trunc %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+// The kinds whose ONNX attributes live in alpha and beta; a zero attribute is elided.
+// CHECK-LABEL: func.func @unary_attr_kinds
+func.func @unary_attr_kinds(%x: tensor<4x8xf32>) {
+  // CHECK-NEXT: graph.unary leaky_relu %{{.*}} {alpha = 0.00999999977 : f32} : tensor<4x8xf32> -> tensor<4x8xf32>
+  %0 = graph.unary leaky_relu %x {alpha = 0.01 : f32} : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary elu %{{.*}} {alpha = 1.000000e+00 : f32} : tensor<4x8xf32> -> tensor<4x8xf32>
+  %1 = graph.unary elu %x {alpha = 1.0 : f32} : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary selu %{{.*}} {alpha = 1.67326319 : f32, beta = 1.05070102 : f32} : tensor<4x8xf32> -> tensor<4x8xf32>
+  %2 = graph.unary selu %x {alpha = 1.67326319 : f32, beta = 1.05070102 : f32} : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary hard_sigmoid %{{.*}} {alpha = 2.000000e-01 : f32, beta = 5.000000e-01 : f32} : tensor<4x8xf32> -> tensor<4x8xf32>
+  %3 = graph.unary hard_sigmoid %x {alpha = 0.2 : f32, beta = 0.5 : f32} : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary thresholded_relu %{{.*}} {alpha = 1.000000e+00 : f32} : tensor<4x8xf32> -> tensor<4x8xf32>
+  %4 = graph.unary thresholded_relu %x {alpha = 1.0 : f32} : tensor<4x8xf32> -> tensor<4x8xf32>
+  // Clip's open bounds are infinities.
+  // CHECK-NEXT: graph.unary clip %{{.*}} {alpha = 0xFF800000 : f32, beta = 6.000000e+00 : f32} : tensor<4x8xf32> -> tensor<4x8xf32>
+  %5 = graph.unary clip %x {alpha = 0xFF800000 : f32, beta = 6.0 : f32} : tensor<4x8xf32> -> tensor<4x8xf32>
+  // CHECK-NEXT: graph.unary clip %{{.*}} {alpha = -1.000000e+00 : f32, beta = 0x7F800000 : f32} : tensor<4x8xf32> -> tensor<4x8xf32>
+  %6 = graph.unary clip %x {alpha = -1.0 : f32, beta = 0x7F800000 : f32} : tensor<4x8xf32> -> tensor<4x8xf32>
+  // An explicit zero is the default and is not printed.
+  // CHECK-NEXT: graph.unary clip %{{.*}} {beta = 1.000000e+00 : f32} : tensor<4x8xf32> -> tensor<4x8xf32>
+  %7 = graph.unary clip %x {alpha = 0.0 : f32, beta = 1.0 : f32} : tensor<4x8xf32> -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+// Predicates may return booleans, and integer and boolean tensors are graph values.
+// CHECK-LABEL: func.func @unary_predicates
+func.func @unary_predicates(%x: tensor<4x8xf32>, %b: tensor<4x8xi1>, %i: tensor<3xi64>) {
+  // CHECK-NEXT: graph.unary isinf %{{.*}} {alpha = 1.000000e+00 : f32, beta = 1.000000e+00 : f32} : tensor<4x8xf32> -> tensor<4x8xi1>
+  %0 = graph.unary isinf %x {alpha = 1.0 : f32, beta = 1.0 : f32} : tensor<4x8xf32> -> tensor<4x8xi1>
+  // Negative infinities only.
+  // CHECK-NEXT: graph.unary isinf %{{.*}} {alpha = 1.000000e+00 : f32} : tensor<4x8xf32> -> tensor<4x8xi1>
+  %1 = graph.unary isinf %x {alpha = 1.0 : f32, beta = 0.0 : f32} : tensor<4x8xf32> -> tensor<4x8xi1>
+  // CHECK-NEXT: graph.unary isnan %{{.*}} : tensor<4x8xf32> -> tensor<4x8xi1>
+  %2 = graph.unary isnan %x : tensor<4x8xf32> -> tensor<4x8xi1>
+  // CHECK-NEXT: graph.unary not %{{.*}} : tensor<4x8xi1> -> tensor<4x8xi1>
+  %3 = graph.unary not %b : tensor<4x8xi1> -> tensor<4x8xi1>
+  // CHECK-NEXT: graph.unary to_bool %{{.*}} : tensor<4x8xf32> -> tensor<4x8xi1>
+  %4 = graph.unary to_bool %x : tensor<4x8xf32> -> tensor<4x8xi1>
+  // Casts to and from integers are elementwise functions with another element type.
+  // CHECK-NEXT: graph.unary trunc %{{.*}} : tensor<4x8xf32> -> tensor<4x8xi64>
+  %5 = graph.unary trunc %x : tensor<4x8xf32> -> tensor<4x8xi64>
+  // CHECK-NEXT: graph.unary identity %{{.*}} : tensor<3xi64> -> tensor<3xf32>
+  %6 = graph.unary identity %i : tensor<3xi64> -> tensor<3xf32>
+  return
+}
+
+// -----
+
+// Every graph.binary kind, with numpy broadcasting of either operand.
+// CHECK-LABEL: func.func @binary_kinds
+func.func @binary_kinds(%x: tensor<3x4xf32>, %y: tensor<4xf32>, %s: tensor<f32>) {
+  // CHECK-NEXT: graph.binary add %{{.*}}, %{{.*}} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  %add = graph.binary add %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  // CHECK-NEXT: graph.binary sub %{{.*}}, %{{.*}} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  %sub = graph.binary sub %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  // CHECK-NEXT: graph.binary mul %{{.*}}, %{{.*}} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  %mul = graph.binary mul %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  // CHECK-NEXT: graph.binary div %{{.*}}, %{{.*}} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  %div = graph.binary div %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  // CHECK-NEXT: graph.binary pow %{{.*}}, %{{.*}} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  %pow = graph.binary pow %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  // CHECK-NEXT: graph.binary max %{{.*}}, %{{.*}} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  %max = graph.binary max %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  // CHECK-NEXT: graph.binary min %{{.*}}, %{{.*}} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  %min = graph.binary min %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  // CHECK-NEXT: graph.binary mod %{{.*}}, %{{.*}} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  %mod = graph.binary mod %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  // CHECK-NEXT: graph.binary fmod %{{.*}}, %{{.*}} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  %fmod = graph.binary fmod %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  // CHECK-NEXT: graph.binary equal %{{.*}}, %{{.*}} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  %equal = graph.binary equal %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  // CHECK-NEXT: graph.binary less %{{.*}}, %{{.*}} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  %less = graph.binary less %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  // CHECK-NEXT: graph.binary greater %{{.*}}, %{{.*}} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  %greater = graph.binary greater %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  // CHECK-NEXT: graph.binary less_or_equal %{{.*}}, %{{.*}} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  %less_or_equal = graph.binary less_or_equal %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  // CHECK-NEXT: graph.binary greater_or_equal %{{.*}}, %{{.*}} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  %greater_or_equal = graph.binary greater_or_equal %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  // CHECK-NEXT: graph.binary and %{{.*}}, %{{.*}} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  %and = graph.binary and %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  // CHECK-NEXT: graph.binary or %{{.*}}, %{{.*}} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  %or = graph.binary or %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  // CHECK-NEXT: graph.binary xor %{{.*}}, %{{.*}} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  %xor = graph.binary xor %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  // CHECK-NEXT: graph.binary prelu %{{.*}}, %{{.*}} : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  %prelu = graph.binary prelu %x, %y : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  // CHECK-NEXT: graph.binary sub %{{.*}}, %{{.*}} : (tensor<f32>, tensor<3x4xf32>) -> tensor<3x4xf32>
+  %lhs_scalar = graph.binary sub %s, %x : (tensor<f32>, tensor<3x4xf32>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+// Comparisons and logic return booleans; the operands broadcast to 2x3x4.
+// CHECK-LABEL: func.func @binary_bool
+func.func @binary_bool(%a: tensor<2x1x4xf32>, %b: tensor<3x1xf32>, %p: tensor<2x3x4xi1>, %q: tensor<4xi1>) {
+  // CHECK-NEXT: graph.binary less %{{.*}}, %{{.*}} : (tensor<2x1x4xf32>, tensor<3x1xf32>) -> tensor<2x3x4xi1>
+  %0 = graph.binary less %a, %b : (tensor<2x1x4xf32>, tensor<3x1xf32>) -> tensor<2x3x4xi1>
+  // CHECK-NEXT: graph.binary xor %{{.*}}, %{{.*}} : (tensor<2x3x4xi1>, tensor<4xi1>) -> tensor<2x3x4xi1>
+  %1 = graph.binary xor %p, %q : (tensor<2x3x4xi1>, tensor<4xi1>) -> tensor<2x3x4xi1>
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @where
+func.func @where(%c: tensor<2x1xi1>, %x: tensor<2x3xf32>, %y: tensor<f32>, %i: tensor<3xi64>) {
+  // CHECK-NEXT: graph.where %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x1xi1>, tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>
+  %0 = graph.where %c, %x, %y : (tensor<2x1xi1>, tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>
+  // CHECK-NEXT: graph.where %{{.*}}, %{{.*}}, %{{.*}} : (tensor<2x1xi1>, tensor<3xi64>, tensor<3xi64>) -> tensor<2x3xi64>
+  %1 = graph.where %c, %i, %i : (tensor<2x1xi1>, tensor<3xi64>, tensor<3xi64>) -> tensor<2x3xi64>
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @reshape
+func.func @reshape(%x: tensor<2x3x4xf32>, %i: tensor<6xi64>, %s: tensor<1xf32>) {
+  // CHECK-NEXT: graph.reshape %{{.*}} : (tensor<2x3x4xf32>) -> tensor<6x4xf32>
+  %0 = graph.reshape %x : (tensor<2x3x4xf32>) -> tensor<6x4xf32>
+  // CHECK-NEXT: graph.reshape %{{.*}} : (tensor<2x3x4xf32>) -> tensor<1x2x1x12xf32>
+  %1 = graph.reshape %x : (tensor<2x3x4xf32>) -> tensor<1x2x1x12xf32>
+  // CHECK-NEXT: graph.reshape %{{.*}} : (tensor<6xi64>) -> tensor<2x3xi64>
+  %2 = graph.reshape %i : (tensor<6xi64>) -> tensor<2x3xi64>
+  // To and from rank 0.
+  // CHECK-NEXT: graph.reshape %{{.*}} : (tensor<1xf32>) -> tensor<f32>
+  %3 = graph.reshape %s : (tensor<1xf32>) -> tensor<f32>
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @reduce
+func.func @reduce(%x: tensor<3x4x5xf32>) {
+  // CHECK-NEXT: graph.reduce sum %{{.*}} {axes = array<i64: 1>} : (tensor<3x4x5xf32>) -> tensor<3x1x5xf32>
+  %0 = graph.reduce sum %x {axes = array<i64: 1>} : (tensor<3x4x5xf32>) -> tensor<3x1x5xf32>
+  // Axes in any order.
+  // CHECK-NEXT: graph.reduce log_sum_exp %{{.*}} {axes = array<i64: 2, 0>} : (tensor<3x4x5xf32>) -> tensor<1x4x1xf32>
+  %1 = graph.reduce log_sum_exp %x {axes = array<i64: 2, 0>} : (tensor<3x4x5xf32>) -> tensor<1x4x1xf32>
+  // No axes: nothing reduced.
+  // CHECK-NEXT: graph.reduce max %{{.*}} {axes = array<i64>} : (tensor<3x4x5xf32>) -> tensor<3x4x5xf32>
+  %2 = graph.reduce max %x {axes = array<i64>} : (tensor<3x4x5xf32>) -> tensor<3x4x5xf32>
+
+  // CHECK-NEXT: graph.reduce mean %{{.*}} {axes = array<i64: 0, 1, 2>} : (tensor<3x4x5xf32>) -> tensor<1x1x1xf32>
+  %mean = graph.reduce mean %x {axes = array<i64: 0, 1, 2>} : (tensor<3x4x5xf32>) -> tensor<1x1x1xf32>
+  // CHECK-NEXT: graph.reduce min %{{.*}} {axes = array<i64: 0, 1, 2>} : (tensor<3x4x5xf32>) -> tensor<1x1x1xf32>
+  %min = graph.reduce min %x {axes = array<i64: 0, 1, 2>} : (tensor<3x4x5xf32>) -> tensor<1x1x1xf32>
+  // CHECK-NEXT: graph.reduce prod %{{.*}} {axes = array<i64: 0, 1, 2>} : (tensor<3x4x5xf32>) -> tensor<1x1x1xf32>
+  %prod = graph.reduce prod %x {axes = array<i64: 0, 1, 2>} : (tensor<3x4x5xf32>) -> tensor<1x1x1xf32>
+  // CHECK-NEXT: graph.reduce l1 %{{.*}} {axes = array<i64: 0, 1, 2>} : (tensor<3x4x5xf32>) -> tensor<1x1x1xf32>
+  %l1 = graph.reduce l1 %x {axes = array<i64: 0, 1, 2>} : (tensor<3x4x5xf32>) -> tensor<1x1x1xf32>
+  // CHECK-NEXT: graph.reduce l2 %{{.*}} {axes = array<i64: 0, 1, 2>} : (tensor<3x4x5xf32>) -> tensor<1x1x1xf32>
+  %l2 = graph.reduce l2 %x {axes = array<i64: 0, 1, 2>} : (tensor<3x4x5xf32>) -> tensor<1x1x1xf32>
+  // CHECK-NEXT: graph.reduce log_sum %{{.*}} {axes = array<i64: 0, 1, 2>} : (tensor<3x4x5xf32>) -> tensor<1x1x1xf32>
+  %log_sum = graph.reduce log_sum %x {axes = array<i64: 0, 1, 2>} : (tensor<3x4x5xf32>) -> tensor<1x1x1xf32>
+  // CHECK-NEXT: graph.reduce sum_square %{{.*}} {axes = array<i64: 0, 1, 2>} : (tensor<3x4x5xf32>) -> tensor<1x1x1xf32>
+  %sum_square = graph.reduce sum_square %x {axes = array<i64: 0, 1, 2>} : (tensor<3x4x5xf32>) -> tensor<1x1x1xf32>
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @log_softmax
+func.func @log_softmax(%x: tensor<3x4x5xf32>) {
+  // CHECK-NEXT: graph.softmax %{{.*}} {axis = 2 : i64, log} : tensor<3x4x5xf32>
+  %0 = graph.softmax %x {axis = 2 : i64, log} : tensor<3x4x5xf32>
+  // Without the unit attribute it is a plain softmax.
+  // CHECK-NEXT: graph.softmax %{{.*}} {axis = 0 : i64} : tensor<3x4x5xf32>
+  %1 = graph.softmax %x {axis = 0 : i64} : tensor<3x4x5xf32>
+  return
+}

@@ -402,3 +402,172 @@ func.func @sem_inc_on_compute(%x: tensor<32x32xf32, #l>) {
   } -> tensor<32x32xf32, #l>
   return
 }
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @read_span_on_compute(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel compute {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      // expected-error @+1 {{'noc.read_span' op cannot run on the compute thread, which has no NoC access}}
+      noc.read_span %in[%c0] offset %c0 into %cb[%c0] offset %c0 count %c1 outside %c0 fill 0.0 : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2>
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @read_span_outside_kernel(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    // expected-error @+1 {{'noc.read_span' op must be inside a noc.kernel}}
+    noc.read_span %in[%c0] offset %c0 into %cb[%c0] offset %c0 count %c1 outside %c0 fill 0.0 : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2>
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, bfp8_b, dram, interleaved>
+func.func @read_span_bfp8_b(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, bfp8_b>, 2>
+    noc.kernel reader {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      // expected-error @+1 {{'noc.read_span' op cannot split block-float tiles into spans}}
+      noc.read_span %in[%c0] offset %c0 into %cb[%c0] offset %c0 count %c1 outside %c0 fill 0.0 : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, bfp8_b>, 2>
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, bfp4_b, dram, interleaved>
+func.func @read_span_bfp4_b(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, bfp4_b>, 2>
+    noc.kernel reader {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      // expected-error @+1 {{'noc.read_span' op cannot split block-float tiles into spans}}
+      noc.read_span %in[%c0] offset %c0 into %cb[%c0] offset %c0 count %c1 outside %c0 fill 0.0 : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, bfp4_b>, 2>
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, bfp2_b, dram, interleaved>
+func.func @read_span_bfp2_b(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, bfp2_b>, 2>
+    noc.kernel reader {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      // expected-error @+1 {{'noc.read_span' op cannot split block-float tiles into spans}}
+      noc.read_span %in[%c0] offset %c0 into %cb[%c0] offset %c0 count %c1 outside %c0 fill 0.0 : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, bfp2_b>, 2>
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @read_span_format_mismatch(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, bf16>, 2>
+    noc.kernel reader {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      // expected-error @+1 {{'noc.read_span' op buffer holds f32 tiles but the circular buffer holds bf16}}
+      noc.read_span %in[%c0] offset %c0 into %cb[%c0] offset %c0 count %c1 outside %c0 fill 0.0 : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, bf16>, 2>
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, int32, dram, interleaved>
+func.func @read_span_format_mismatch_int(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel writer {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      // expected-error @+1 {{'noc.read_span' op buffer holds int32 tiles but the circular buffer holds f32}}
+      noc.read_span %in[%c0] offset %c0 into %cb[%c0] offset %c0 count %c1 outside %c0 fill 0.0 : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2>
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @read_span_no_layout(%x: tensor<32x32xf32, #l>, %raw: tensor<32x32xf32>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel reader {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : index
+      // expected-error @+1 {{'noc.read_span' op buffer needs a #grid.layout encoding}}
+      noc.read_span %raw[%c0] offset %c0 into %cb[%c0] offset %c0 count %c1 outside %c0 fill 0.0 : tensor<32x32xf32>, !noc.cb<!tile.tile<32x32, f32>, 2>
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+// The block-float rule is checked before the formats are compared.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @read_span_bfp_cb_f32_buffer(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, bfp8_b>, 2>
+    noc.kernel reader {
+      %c0 = arith.constant 0 : index
+      // expected-error @+1 {{'noc.read_span' op cannot split block-float tiles into spans}}
+      noc.read_span %in[%c0] offset %c0 into %cb[%c0] offset %c0 count %c0 outside %c0 fill 0.0 : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, bfp8_b>, 2>
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}

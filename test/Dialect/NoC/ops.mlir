@@ -89,3 +89,48 @@ func.func @mcast_matmul(%a: tensor<64x64xf32, #l>, %b: tensor<64x64xf32, #l>) ->
   } -> tensor<64x64xf32, #l>
   return %y : tensor<64x64xf32, #l>
 }
+
+// -----
+
+// noc.read_span assembles tiles from runs of values: a reader reads whole rows, a writer may
+// gather too, and integer tiles split like float ones.
+#lf = #grid.layout<tile 32x32, f32, dram, interleaved>
+#li = #grid.layout<tile 32x32, int32, dram, interleaved>
+// CHECK-LABEL: func.func @read_span
+func.func @read_span(%x: tensor<2x3x4xf32, #lf>, %i: tensor<6xi64, #li>) -> tensor<3x2x4xf32, #lf> {
+  %e = grid.empty : tensor<3x2x4xf32, #lf>
+  %y = grid.dispatch "transpose" on <(0, 0) to (0, 0)> ins(%x, %i : tensor<2x3x4xf32, #lf>, tensor<6xi64, #li>)
+      outs(%e : tensor<3x2x4xf32, #lf>) attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<2x3x4xf32, #lf>, %ints: tensor<6xi64, #li>, %out: tensor<3x2x4xf32, #lf>):
+    // CHECK: %[[CB:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    // CHECK: %[[CBI:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, int32>, 1>
+    %cbi = noc.cb 1 : !noc.cb<!tile.tile<32x32, int32>, 1>
+    // CHECK: noc.kernel reader {
+    noc.kernel reader {
+      // CHECK: %[[C0:.*]] = arith.constant 0 : index
+      %c0 = arith.constant 0 : index
+      // CHECK: %[[C1:.*]] = arith.constant 1 : index
+      %c1 = arith.constant 1 : index
+      // CHECK: %[[C32:.*]] = arith.constant 32 : index
+      %c32 = arith.constant 32 : index
+      // CHECK: %[[C96:.*]] = arith.constant 96 : index
+      %c96 = arith.constant 96 : index
+      noc.cb_reserve %cb, 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+      // CHECK: noc.read_span %{{.*}}[%[[C1]]] offset %[[C96]] into %[[CB]][%[[C0]]] offset %[[C32]] count %[[C32]] outside %{{.*}} fill 0.000000e+00 : tensor<2x3x4xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>, !noc.cb<!tile.tile<32x32, f32>, 2>
+      noc.read_span %in[%c1] offset %c96 into %cb[%c0] offset %c32 count %c32 outside %c0 fill 0.0 : tensor<2x3x4xf32, #lf>, !noc.cb<!tile.tile<32x32, f32>, 2>
+      // CHECK: noc.read_span %{{.*}}[%{{.*}}] offset %{{.*}} into %[[CBI]][%{{.*}}] offset %{{.*}} count %{{.*}} outside %{{.*}} fill 0.000000e+00 : tensor<6xi64, #grid.layout<tile 32x32, int32, dram, interleaved>>, !noc.cb<!tile.tile<32x32, int32>, 1>
+      noc.read_span %ints[%c0] offset %c0 into %cbi[%c0] offset %c1 count %c1 outside %c0 fill 0.0 : tensor<6xi64, #li>, !noc.cb<!tile.tile<32x32, int32>, 1>
+      noc.barrier
+      noc.cb_push %cb, 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    }
+    // CHECK: noc.kernel writer {
+    noc.kernel writer {
+      %c0 = arith.constant 0 : index
+      %c5 = arith.constant 5 : index
+      // CHECK: noc.read_span %{{.*}}[%{{.*}}] offset %{{.*}} into %[[CB]][%{{.*}}] offset %{{.*}} count %{{.*}} outside %{{.*}} fill 0.000000e+00 {note = "w"} : tensor<3x2x4xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>, !noc.cb<!tile.tile<32x32, f32>, 2>
+      noc.read_span %out[%c0] offset %c5 into %cb[%c0] offset %c5 count %c5 outside %c0 fill 0.0 {note = "w"} : tensor<3x2x4xf32, #lf>, !noc.cb<!tile.tile<32x32, f32>, 2>
+    }
+  } -> tensor<3x2x4xf32, #lf>
+  return %y : tensor<3x2x4xf32, #lf>
+}

@@ -78,3 +78,182 @@ func.func @int_copy(%i: !tile.tile<32x32, int32>, %d: index) -> !tile.tile<32x32
   %p = tile.pack dst[%d] : !tile.tile<32x32, int32>
   return %p : !tile.tile<32x32, int32>
 }
+
+// -----
+
+// tile.dst_binary combines two Dst tiles on the SFPU, including into a third.
+// CHECK-LABEL: func.func @dst_binary
+// CHECK-SAME: (%[[D0:[^:]*]]: index, %[[D1:[^:]*]]: index, %[[D2:[^:]*]]: index)
+func.func @dst_binary(%d0: index, %d1: index, %d2: index) {
+  // CHECK-NEXT: tile.dst_binary add dst[%{{.*}}], dst[%{{.*}}] -> dst[%{{.*}}]{{$}}
+  tile.dst_binary add dst[%d0], dst[%d1] -> dst[%d0]
+  // CHECK-NEXT: tile.dst_binary sub dst[%{{.*}}], dst[%{{.*}}] -> dst[%{{.*}}]{{$}}
+  tile.dst_binary sub dst[%d0], dst[%d1] -> dst[%d0]
+  // CHECK-NEXT: tile.dst_binary mul dst[%{{.*}}], dst[%{{.*}}] -> dst[%{{.*}}]{{$}}
+  tile.dst_binary mul dst[%d0], dst[%d1] -> dst[%d0]
+  // CHECK-NEXT: tile.dst_binary div dst[%{{.*}}], dst[%{{.*}}] -> dst[%{{.*}}]{{$}}
+  tile.dst_binary div dst[%d0], dst[%d1] -> dst[%d0]
+  // CHECK-NEXT: tile.dst_binary max dst[%{{.*}}], dst[%{{.*}}] -> dst[%{{.*}}]{{$}}
+  tile.dst_binary max dst[%d0], dst[%d1] -> dst[%d0]
+  // CHECK-NEXT: tile.dst_binary min dst[%{{.*}}], dst[%{{.*}}] -> dst[%{{.*}}]{{$}}
+  tile.dst_binary min dst[%d0], dst[%d1] -> dst[%d0]
+  // CHECK-NEXT: tile.dst_binary pow dst[%{{.*}}], dst[%{{.*}}] -> dst[%{{.*}}]{{$}}
+  tile.dst_binary pow dst[%d0], dst[%d1] -> dst[%d0]
+  // CHECK-NEXT: tile.dst_binary eq dst[%{{.*}}], dst[%{{.*}}] -> dst[%{{.*}}]{{$}}
+  tile.dst_binary eq dst[%d0], dst[%d1] -> dst[%d0]
+  // CHECK-NEXT: tile.dst_binary lt dst[%{{.*}}], dst[%{{.*}}] -> dst[%{{.*}}]{{$}}
+  tile.dst_binary lt dst[%d0], dst[%d1] -> dst[%d0]
+  // CHECK-NEXT: tile.dst_binary ge dst[%{{.*}}], dst[%{{.*}}] -> dst[%{{.*}}]{{$}}
+  tile.dst_binary ge dst[%d0], dst[%d1] -> dst[%d0]
+  // CHECK-NEXT: tile.dst_binary and dst[%{{.*}}], dst[%{{.*}}] -> dst[%{{.*}}]{{$}}
+  tile.dst_binary and dst[%d0], dst[%d1] -> dst[%d0]
+  // CHECK-NEXT: tile.dst_binary or dst[%{{.*}}], dst[%{{.*}}] -> dst[%{{.*}}]{{$}}
+  tile.dst_binary or dst[%d0], dst[%d1] -> dst[%d0]
+  // CHECK-NEXT: tile.dst_binary xor dst[%{{.*}}], dst[%{{.*}}] -> dst[%{{.*}}]{{$}}
+  tile.dst_binary xor dst[%d0], dst[%d1] -> dst[%d0]
+  // CHECK-NEXT: tile.dst_binary mul dst[%[[D0]]], dst[%[[D1]]] -> dst[%[[D2]]]{{$}}
+  tile.dst_binary mul dst[%d0], dst[%d1] -> dst[%d2]
+  return
+}
+
+// -----
+
+// Every tile.binary kind, including the comparisons, logic, prelu and where_into.
+// CHECK-LABEL: func.func @binary_kinds
+func.func @binary_kinds(%a: !tile.tile<32x32, f32>, %b: !tile.tile<32x32, bf16>, %d: index) {
+  // CHECK-NEXT: tile.binary add bcast none %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  tile.binary add bcast none %a, %b, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  // CHECK-NEXT: tile.binary sub bcast rows %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  tile.binary sub bcast rows %a, %b, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  // CHECK-NEXT: tile.binary mul bcast cols %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  tile.binary mul bcast cols %a, %b, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  // CHECK-NEXT: tile.binary max bcast scalar %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  tile.binary max bcast scalar %a, %b, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  // CHECK-NEXT: tile.binary min bcast none %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  tile.binary min bcast none %a, %b, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  // CHECK-NEXT: tile.binary div bcast rows %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  tile.binary div bcast rows %a, %b, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  // CHECK-NEXT: tile.binary pow bcast cols %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  tile.binary pow bcast cols %a, %b, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  // CHECK-NEXT: tile.binary fmod bcast scalar %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  tile.binary fmod bcast scalar %a, %b, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  // CHECK-NEXT: tile.binary mod bcast none %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  tile.binary mod bcast none %a, %b, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  // CHECK-NEXT: tile.binary eq bcast rows %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  tile.binary eq bcast rows %a, %b, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  // CHECK-NEXT: tile.binary lt bcast cols %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  tile.binary lt bcast cols %a, %b, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  // CHECK-NEXT: tile.binary gt bcast scalar %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  tile.binary gt bcast scalar %a, %b, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  // CHECK-NEXT: tile.binary le bcast none %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  tile.binary le bcast none %a, %b, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  // CHECK-NEXT: tile.binary ge bcast rows %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  tile.binary ge bcast rows %a, %b, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  // CHECK-NEXT: tile.binary and bcast cols %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  tile.binary and bcast cols %a, %b, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  // CHECK-NEXT: tile.binary or bcast scalar %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  tile.binary or bcast scalar %a, %b, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  // CHECK-NEXT: tile.binary xor bcast none %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  tile.binary xor bcast none %a, %b, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  // CHECK-NEXT: tile.binary prelu bcast rows %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  tile.binary prelu bcast rows %a, %b, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  // CHECK-NEXT: tile.binary where_into bcast cols %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  tile.binary where_into bcast cols %a, %b, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+  return
+}
+
+// -----
+
+// The SFPU functions without a constant print no param; an explicit zero is the default.
+// CHECK-LABEL: func.func @unary_no_param
+func.func @unary_no_param(%d: index) {
+  // CHECK-NEXT: tile.unary relu dst[%{{.*}}]{{$}}
+  tile.unary relu dst[%d]
+  // CHECK-NEXT: tile.unary exp dst[%{{.*}}]{{$}}
+  tile.unary exp dst[%d]
+  // CHECK-NEXT: tile.unary recip dst[%{{.*}}]{{$}}
+  tile.unary recip dst[%d]
+  // CHECK-NEXT: tile.unary neg dst[%{{.*}}]{{$}}
+  tile.unary neg dst[%d]
+  // CHECK-NEXT: tile.unary abs dst[%{{.*}}]{{$}}
+  tile.unary abs dst[%d]
+  // CHECK-NEXT: tile.unary sqrt dst[%{{.*}}]{{$}}
+  tile.unary sqrt dst[%d]
+  // CHECK-NEXT: tile.unary log dst[%{{.*}}]{{$}}
+  tile.unary log dst[%d]
+  // CHECK-NEXT: tile.unary sigmoid dst[%{{.*}}]{{$}}
+  tile.unary sigmoid dst[%d]
+  // CHECK-NEXT: tile.unary tanh dst[%{{.*}}]{{$}}
+  tile.unary tanh dst[%d]
+  // CHECK-NEXT: tile.unary erf dst[%{{.*}}]{{$}}
+  tile.unary erf dst[%d]
+  // CHECK-NEXT: tile.unary sin dst[%{{.*}}]{{$}}
+  tile.unary sin dst[%d]
+  // CHECK-NEXT: tile.unary cos dst[%{{.*}}]{{$}}
+  tile.unary cos dst[%d]
+  // CHECK-NEXT: tile.unary floor dst[%{{.*}}]{{$}}
+  tile.unary floor dst[%d]
+  // CHECK-NEXT: tile.unary ceil dst[%{{.*}}]{{$}}
+  tile.unary ceil dst[%d]
+  // CHECK-NEXT: tile.unary round dst[%{{.*}}]{{$}}
+  tile.unary round dst[%d]
+  // CHECK-NEXT: tile.unary sign dst[%{{.*}}]{{$}}
+  tile.unary sign dst[%d]
+  // CHECK-NEXT: tile.unary softplus dst[%{{.*}}]{{$}}
+  tile.unary softplus dst[%d]
+  // CHECK-NEXT: tile.unary not dst[%{{.*}}]{{$}}
+  tile.unary not dst[%d]
+  // CHECK-NEXT: tile.unary square dst[%{{.*}}]{{$}}
+  tile.unary square dst[%d]
+  // CHECK-NEXT: tile.unary rsqrt dst[%{{.*}}]{{$}}
+  tile.unary rsqrt dst[%d]
+  // CHECK-NEXT: tile.unary isnan dst[%{{.*}}]{{$}}
+  tile.unary isnan dst[%d]
+  // CHECK-NEXT: tile.unary sqrt dst[%{{.*}}]{{$}}
+  tile.unary sqrt dst[%d] {param = 0.0 : f32}
+  return
+}
+
+// -----
+
+// The nine functions that take a param keep it, negative values and zero included.
+// CHECK-LABEL: func.func @unary_param
+func.func @unary_param(%d: index) {
+  // CHECK-NEXT: tile.unary scale dst[%{{.*}}] {param = 0.166666672 : f32}{{$}}
+  tile.unary scale dst[%d] {param = 0.166666672 : f32}
+  // CHECK-NEXT: tile.unary shift dst[%{{.*}}] {param = -5.000000e-01 : f32}{{$}}
+  tile.unary shift dst[%d] {param = -0.5 : f32}
+  // max_scalar 0 is relu: a zero param is elided.
+  // CHECK-NEXT: tile.unary max_scalar dst[%{{.*}}]{{$}}
+  tile.unary max_scalar dst[%d] {param = 0.0 : f32}
+  // CHECK-NEXT: tile.unary min_scalar dst[%{{.*}}] {param = 1.000000e+00 : f32}{{$}}
+  tile.unary min_scalar dst[%d] {param = 1.0 : f32}
+  // CHECK-NEXT: tile.unary leaky_relu dst[%{{.*}}] {param = 0.00999999977 : f32}{{$}}
+  tile.unary leaky_relu dst[%d] {param = 0.01 : f32}
+  // CHECK-NEXT: tile.unary elu dst[%{{.*}}] {param = 1.500000e+00 : f32}{{$}}
+  tile.unary elu dst[%d] {param = 1.5 : f32}
+  // CHECK-NEXT: tile.unary pow_scalar dst[%{{.*}}] {param = 3.000000e+00 : f32}{{$}}
+  tile.unary pow_scalar dst[%d] {param = 3.0 : f32}
+  // CHECK-NEXT: tile.unary thresholded_relu dst[%{{.*}}] {param = 2.000000e+00 : f32}{{$}}
+  tile.unary thresholded_relu dst[%d] {param = 2.0 : f32}
+  // CHECK-NEXT: tile.unary isinf dst[%{{.*}}] {param = -1.000000e+00 : f32}{{$}}
+  tile.unary isinf dst[%d] {param = -1.0 : f32}
+  // CHECK-NEXT: tile.unary isinf dst[%{{.*}}] {param = 1.000000e+00 : f32}{{$}}
+  tile.unary isinf dst[%d] {param = 1.0 : f32}
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @reduce_kinds
+func.func @reduce_kinds(%a: !tile.tile<32x32, f32>, %b: !tile.tile<32x32, bfp8_b>, %d: index) {
+  // CHECK-NEXT: tile.reduce min dim 0 %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>
+  tile.reduce min dim 0 %a, dst[%d] : !tile.tile<32x32, f32>
+  // CHECK-NEXT: tile.reduce prod dim 1 %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>
+  tile.reduce prod dim 1 %a, dst[%d] : !tile.tile<32x32, f32>
+  // CHECK-NEXT: tile.reduce min dim 1 %{{.*}}, dst[%{{.*}}] {accumulate} : !tile.tile<32x32, bfp8_b>
+  tile.reduce min dim 1 %b, dst[%d] {accumulate} : !tile.tile<32x32, bfp8_b>
+  // CHECK-NEXT: tile.reduce prod dim 0 %{{.*}}, dst[%{{.*}}] {accumulate} : !tile.tile<32x32, bfp8_b>
+  tile.reduce prod dim 0 %b, dst[%d] {accumulate} : !tile.tile<32x32, bfp8_b>
+  return
+}

@@ -1,0 +1,202 @@
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-lower-graph-to-grid --canonicalize --cse | FileCheck %s
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-lower-graph-to-grid --canonicalize --cse | FileCheck %s --check-prefix=BF16
+
+// The gather kernel (graph.reshape, and transposes that move values across tile positions): the
+// reader assembles each output tile in its reserved slot from noc.read_span runs of the input,
+// the compute kernel copies it and masks the padding, the writer stores it. When the last dim
+// maps onto itself, each of the 32 rows of a tile is one span of 32 values; otherwise values move
+// one by one (a 32 x 32 loop nest with count 1).
+
+// A batch dim moving into the rows of a 4-D tensor: the last dim stays, so rows move whole.
+// Output 2x4x3x5 is 8 tiles on 8 cores; row r of unit u reads input tile 3 * b0 + r mod 3 at
+// row b1 = u mod 4 (offset 32 * b1) into offset 32 * r of the slot.
+// CHECK-DAG: #[[DST:.*]] = affine_map<(d0) -> (d0 * 32)>
+// CHECK-DAG: #[[SRC:.*]] = affine_map<(d0) -> (d0 * 32 - (d0 floordiv 4) * 128)>
+// CHECK-DAG: #[[TILE:.*]] = affine_map<(d0, d1) -> (d0 + (d1 floordiv 4) * 3 - ((d1 floordiv 4) floordiv 2) * 6 - (d0 floordiv 3) * 3)>
+// CHECK-LABEL: func.func @transpose_rows
+// CHECK: grid.dispatch "transpose" on <(0, 0) to{{ ?}}(7, 0)> ins(%{{.*}} : tensor<2x3x4x5xf32, {{.*}}>) outs(%{{.*}} : tensor<2x4x3x5xf32, {{.*}}>)
+// CHECK-NEXT: ^bb0(%[[IN:.*]]: tensor<2x3x4x5xf32, {{.*}}>, %[[OUT:.*]]: tensor<2x4x3x5xf32, {{.*}}>):
+// CHECK-NEXT: %[[CB:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[CBO:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: noc.kernel reader {
+// CHECK-NEXT: %[[CORE:.*]] = grid.core_index linear
+// CHECK-NEXT: noc.cb_reserve %[[CB]], 1
+// CHECK-NEXT: scf.for %[[R:.*]] = %c0 to %c32 step %c1 {
+// CHECK-NEXT: %[[D:.*]] = affine.apply #[[DST]](%[[R]])
+// CHECK-NEXT: %[[S:.*]] = affine.apply #[[SRC]](%[[CORE]])
+// CHECK-NEXT: %[[T:.*]] = affine.apply #[[TILE]](%[[R]], %[[CORE]])
+// CHECK-NEXT: noc.read_span %[[IN]][%[[T]]] offset %[[S]] into %[[CB]][%c0] offset %[[D]] count %c32 outside %c0 fill 0.000000e+00 : tensor<2x3x4x5xf32, {{.*}}>, !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: }
+// CHECK-NEXT: noc.barrier
+// CHECK-NEXT: noc.cb_push %[[CB]], 1
+// CHECK-NEXT: }
+// CHECK-NEXT: noc.kernel compute {
+// CHECK-NEXT: noc.cb_wait %[[CB]], 1
+// CHECK-NEXT: %[[TILEV:.*]] = noc.cb_get %[[CB]][%c0]
+// CHECK-NEXT: tile.acquire_dst
+// CHECK-NEXT: tile.copy %[[TILEV]], dst[%c0] : !tile.tile<32x32, f32>
+// CHECK-NEXT: tile.mask dst[%c0] rows %c3 cols %c5 fill 0.000000e+00
+// CHECK-NEXT: noc.cb_reserve %[[CBO]], 1
+// CHECK-NEXT: %[[P:.*]] = tile.pack dst[%c0] : !tile.tile<32x32, f32>
+// CHECK-NEXT: noc.cb_put %[[P]], %[[CBO]][%c0]
+// CHECK-NEXT: noc.cb_push %[[CBO]], 1
+// CHECK-NEXT: tile.release_dst
+// CHECK-NEXT: noc.cb_pop %[[CB]], 1
+// CHECK-NEXT: }
+// CHECK-NEXT: noc.kernel writer {
+// CHECK-NEXT: %[[WCORE:.*]] = grid.core_index linear
+// CHECK-NEXT: noc.cb_wait %[[CBO]], 1
+// CHECK-NEXT: noc.write %[[CBO]][%c0] into %[[OUT]][%[[WCORE]]]
+// BF16-LABEL: func.func @transpose_rows
+// BF16: noc.cb 0 : !noc.cb<!tile.tile<32x32, bf16>, 2>
+// BF16: noc.read_span {{.*}} count %c32 outside %c0 fill 0.000000e+00 : tensor<2x3x4x5xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>, !noc.cb<!tile.tile<32x32, bf16>, 2>
+// BF16: tile.copy %{{.*}}, dst[%c0] : !tile.tile<32x32, bf16>
+func.func @transpose_rows(%x: tensor<2x3x4x5xf32>) -> tensor<2x4x3x5xf32> {
+  %0 = graph.transpose %x {perm = array<i64: 0, 2, 1, 3>} : (tensor<2x3x4x5xf32>) -> tensor<2x4x3x5xf32>
+  return %0 : tensor<2x4x3x5xf32>
+}
+
+// -----
+
+// A rotation moves the last dim: out[i, j, k] = in[j, k, i] value by value. Value (r, c) of
+// output tile u is in[r mod 3, c mod 4, u]: input tile r mod 3, offset 32 * (c mod 4) + u.
+// CHECK-DAG: #[[DST:.*]] = affine_map<(d0, d1) -> (d0 * 32 + d1)>
+// CHECK-DAG: #[[SRC:.*]] = affine_map<(d0, d1) -> (d0 * 32 + d1 - (d0 floordiv 4) * 128 - (d1 floordiv 5) * 5)>
+// CHECK-DAG: #[[TILE:.*]] = affine_map<(d0) -> (d0 mod 3)>
+// CHECK-LABEL: func.func @transpose_values
+// CHECK: grid.dispatch "transpose" on <(0, 0) to{{ ?}}(4, 0)>
+// CHECK: noc.kernel reader {
+// CHECK-NEXT: %[[CORE:.*]] = grid.core_index linear
+// CHECK-NEXT: noc.cb_reserve
+// CHECK-NEXT: scf.for %[[R:.*]] = %c0 to %c32 step %c1 {
+// CHECK-NEXT: scf.for %[[C:.*]] = %c0 to %c32 step %c1 {
+// CHECK-NEXT: %[[D:.*]] = affine.apply #[[DST]](%[[R]], %[[C]])
+// CHECK-NEXT: %[[S:.*]] = affine.apply #[[SRC]](%[[C]], %[[CORE]])
+// CHECK-NEXT: %[[T:.*]] = affine.apply #[[TILE]](%[[R]])
+// CHECK-NEXT: noc.read_span %{{.*}}[%[[T]]] offset %[[S]] into %{{.*}}[%c0] offset %[[D]] count %c1 outside %c0 fill 0.000000e+00 :
+// CHECK: noc.kernel compute {
+// CHECK: tile.mask dst[%c0] rows %c3 cols %c4 fill 0.000000e+00
+func.func @transpose_values(%x: tensor<3x4x5xf32>) -> tensor<5x3x4xf32> {
+  %0 = graph.transpose %x {perm = array<i64: 2, 0, 1>} : (tensor<3x4x5xf32>) -> tensor<5x3x4xf32>
+  return %0 : tensor<5x3x4xf32>
+}
+
+// -----
+
+// Reversing all dims swaps the last two too but also moves a batch dim: the gather kernel, not
+// a tile transpose.
+// CHECK-LABEL: func.func @transpose_reverse
+// CHECK: grid.dispatch "transpose"
+// CHECK: noc.read_span {{.*}} count %c1
+// CHECK-NOT: tile.transpose
+// CHECK: noc.kernel writer
+func.func @transpose_reverse(%x: tensor<2x3x4xf32>) -> tensor<4x3x2xf32> {
+  %0 = graph.transpose %x {perm = array<i64: 2, 1, 0>} : (tensor<2x3x4xf32>) -> tensor<4x3x2xf32>
+  return %0 : tensor<4x3x2xf32>
+}
+
+// -----
+
+// Reshape 2x6 -> 3x4 changes the last dim: value (r, c) is flat index 4 * (r mod 3) + c mod 4 =
+// in[row, col], at offset 32 * row + col of the only input tile.
+// CHECK-DAG: #[[DST:.*]] = affine_map<(d0, d1) -> (d0 * 32 + d1)>
+// CHECK-DAG: #[[SRC:.*]] = affine_map<(d0, d1) -> (d0 * 4 + d1 - (d0 floordiv 3) * 12 - (d1 floordiv 4) * 4 + ((d0 * 4 + d1 - (d0 floordiv 3) * 12 - (d1 floordiv 4) * 4) floordiv 6) * 26 - (((d0 * 4 + d1 - (d0 floordiv 3) * 12 - (d1 floordiv 4) * 4) floordiv 6) floordiv 2) * 64)>
+// CHECK-LABEL: func.func @reshape_values
+// CHECK: grid.dispatch "reshape" on <(0, 0) to{{ ?}}(0, 0)>
+// CHECK: noc.kernel reader {
+// CHECK: scf.for %[[R:.*]] = %c0 to %c32 step %c1 {
+// CHECK-NEXT: scf.for %[[C:.*]] = %c0 to %c32 step %c1 {
+// CHECK-NEXT: %[[D:.*]] = affine.apply #[[DST]](%[[R]], %[[C]])
+// CHECK-NEXT: %[[S:.*]] = affine.apply #[[SRC]](%[[R]], %[[C]])
+// CHECK-NEXT: noc.read_span %{{.*}}[%c0] offset %[[S]] into %{{.*}}[%c0] offset %[[D]] count %c1 outside %c0 fill 0.000000e+00 :
+// CHECK: noc.kernel compute {
+// CHECK: tile.mask dst[%c0] rows %c3 cols %c4 fill 0.000000e+00
+func.func @reshape_values(%x: tensor<2x6xf32>) -> tensor<3x4xf32> {
+  %0 = graph.reshape %x : (tensor<2x6xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// -----
+
+// Flattening into 1-D: 160 values are one row of 5 tiles on 5 cores; value c of tile u is flat
+// index 32 * u + c = in[row, col] with col in input column tile col floordiv 32. Only row 0 and
+// the columns below 160 - 32 * u survive the mask.
+// CHECK-DAG: #[[SRC:.*]] = affine_map<(d0, d1) -> (d0 + d1 * 32 - ((d0 + d1 * 32) floordiv 40) * 8 - (((d0 + d1 * 32) floordiv 40) floordiv 4) * 128 - (((d0 + d1 * 32) mod 40) floordiv 32) * 32)>
+// CHECK-DAG: #[[TILE:.*]] = affine_map<(d0, d1) -> (((d0 + d1 * 32) mod 40) floordiv 32)>
+// CHECK-DAG: #[[COLS:.*]] = affine_map<(d0) -> (d0 * -32 + (d0 floordiv 5) * 160 + 160)>
+// CHECK-LABEL: func.func @reshape_to_1d
+// CHECK: grid.dispatch "reshape" on <(0, 0) to{{ ?}}(4, 0)>
+// CHECK: noc.kernel reader {
+// CHECK-NEXT: %[[CORE:.*]] = grid.core_index linear
+// CHECK: scf.for %{{.*}} = %c0 to %c32 step %c1 {
+// CHECK-NEXT: scf.for %[[C:.*]] = %c0 to %c32 step %c1 {
+// CHECK-NEXT: affine.apply
+// CHECK-NEXT: %[[S:.*]] = affine.apply #[[SRC]](%[[C]], %[[CORE]])
+// CHECK-NEXT: %[[T:.*]] = affine.apply #[[TILE]](%[[C]], %[[CORE]])
+// CHECK-NEXT: noc.read_span %{{.*}}[%[[T]]] offset %[[S]] into %{{.*}}[%c0] offset %{{.*}} count %c1 outside %c0 fill 0.000000e+00 :
+// CHECK: noc.kernel compute {
+// CHECK-NEXT: %[[CCORE:.*]] = grid.core_index linear
+// CHECK: tile.copy
+// CHECK-NEXT: %[[N:.*]] = affine.apply #[[COLS]](%[[CCORE]])
+// CHECK-NEXT: tile.mask dst[%c0] rows %c1 cols %[[N]] fill 0.000000e+00
+func.func @reshape_to_1d(%x: tensor<4x40xf32>) -> tensor<160xf32> {
+  %0 = graph.reshape %x : (tensor<4x40xf32>) -> tensor<160xf32>
+  return %0 : tensor<160xf32>
+}
+
+// -----
+
+// To a scalar: every position reads value 0 of tile 0; only (0, 0) survives the mask.
+// CHECK-LABEL: func.func @reshape_to_scalar
+// CHECK: grid.dispatch "reshape" on <(0, 0) to{{ ?}}(0, 0)>
+// CHECK: noc.read_span %{{.*}}[%c0] offset %c0 into %{{.*}}[%c0] offset %{{.*}} count %c1 outside %c0 fill 0.000000e+00 : tensor<1x1xf32,
+// CHECK: tile.mask dst[%c0] rows %c1 cols %c1 fill 0.000000e+00
+func.func @reshape_to_scalar(%x: tensor<1x1xf32>) -> tensor<f32> {
+  %0 = graph.reshape %x : (tensor<1x1xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+// Integer tensors are exact f32 tiles at any precision, and their spans move as f32.
+// CHECK-LABEL: func.func @reshape_int
+// CHECK: noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK: noc.read_span {{.*}} : tensor<6xi64, #grid.layout<tile 32x32, f32, dram, interleaved>>, !noc.cb<!tile.tile<32x32, f32>, 2>
+// BF16-LABEL: func.func @reshape_int
+// BF16: grid.dispatch "reshape"
+// BF16-SAME: dst_format = #tile<format f32>
+// BF16: noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// BF16: noc.read_span {{.*}} : tensor<6xi64, #grid.layout<tile 32x32, f32, dram, interleaved>>, !noc.cb<!tile.tile<32x32, f32>, 2>
+func.func @reshape_int(%x: tensor<6xi64>) -> tensor<2x3xi64> {
+  %0 = graph.reshape %x : (tensor<6xi64>) -> tensor<2x3xi64>
+  return %0 : tensor<2x3xi64>
+}
+
+// -----
+
+// Flatten 2x3x4 -> 6x4 keeps the last dim in place (column k of a row stays column k): each
+// output row is one span of 32 values, as for transposes that keep the last dim.
+// CHECK-LABEL: func.func @reshape_keeps_last_dim
+// CHECK: grid.dispatch "reshape"
+// CHECK: noc.kernel reader {
+// CHECK: noc.read_span {{.*}} count %c32 outside %c0 fill 0.000000e+00 :
+// CHECK-NOT: noc.read_span
+// CHECK: noc.kernel compute {
+func.func @reshape_keeps_last_dim(%x: tensor<2x3x4xf32>) -> tensor<6x4xf32> {
+  %0 = graph.reshape %x : (tensor<2x3x4xf32>) -> tensor<6x4xf32>
+  return %0 : tensor<6x4xf32>
+}
+
+// -----
+
+// Unsqueeze (and Squeeze) of a leading dim keeps the last dim too: row spans.
+// CHECK-LABEL: func.func @unsqueeze_keeps_last_dim
+// CHECK: grid.dispatch "reshape"
+// CHECK: noc.kernel reader {
+// CHECK: noc.read_span {{.*}} count %c32 outside %c0 fill 0.000000e+00 :
+// CHECK-NOT: noc.read_span
+// CHECK: noc.kernel compute {
+func.func @unsqueeze_keeps_last_dim(%x: tensor<3x4xf32>) -> tensor<1x3x4xf32> {
+  %0 = graph.reshape %x : (tensor<3x4xf32>) -> tensor<1x3x4xf32>
+  return %0 : tensor<1x3x4xf32>
+}
