@@ -485,6 +485,154 @@ static Result convertDepthSpace(NodeContext &ctx) {
   return one(remap(ctx, ctx.operands[0], out, {n, channel, h.floorDiv(b), w.floorDiv(b)}));
 }
 
+/// Window geometry shared by Conv and the pools: the begin pads per spatial dim, given the
+/// output shape shape inference found.
+static FailureOr<SmallVector<int64_t>> beginPads(NodeContext &ctx, ArrayRef<int64_t> in,
+                                                ArrayRef<int64_t> out, ArrayRef<int64_t> kernel,
+                                                ArrayRef<int64_t> strides,
+                                                ArrayRef<int64_t> dilations) {
+  size_t k = kernel.size();
+  SmallVector<int64_t> pads(k, 0);
+  std::string autoPad = ctx.attr("auto_pad") ? ctx.attr("auto_pad")->s() : "NOTSET";
+  if (autoPad == "NOTSET") {
+    if (const onnx::AttributeProto *a = ctx.attr("pads"))
+      for (size_t i = 0; i < k && i < (size_t)a->ints_size(); ++i)
+        pads[i] = a->ints(i);
+  } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    for (size_t i = 0; i < k; ++i) {
+      int64_t total = std::max<int64_t>(
+          (out[i] - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - in[i], 0);
+      pads[i] = autoPad == "SAME_UPPER" ? total / 2 : (total + 1) / 2;
+    }
+  } else if (autoPad != "VALID") {
+    return ctx.emitError() << "unknown auto_pad '" << autoPad << "'";
+  }
+  return pads;
+}
+
+static SmallVector<int64_t> intsAttr(NodeContext &ctx, StringRef name, size_t n, int64_t dflt) {
+  SmallVector<int64_t> v(n, dflt);
+  if (const onnx::AttributeProto *a = ctx.attr(name))
+    for (size_t i = 0; i < n && i < (size_t)a->ints_size(); ++i)
+      v[i] = a->ints(i);
+  return v;
+}
+
+/// im2col: [N, C, S...] -> [N, groups, P, C/groups * K] where P runs over output positions and
+/// the last axis over (channel, kernel offset); positions in the padding read `padding`.
+static Value windows(NodeContext &ctx, Value x, int64_t groups, ArrayRef<int64_t> outSpatial,
+                     ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                     ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads, float padding) {
+  auto type = cast<RankedTensorType>(x.getType());
+  MLIRContext *mctx = ctx.builder.getContext();
+  int64_t n = type.getDimSize(0), cg = type.getDimSize(1) / groups, k = kernel.size();
+  int64_t positions = 1, taps = 1;
+  for (int64_t o : outSpatial)
+    positions *= o;
+  for (int64_t kk : kernel)
+    taps *= kk;
+  AffineExpr dn = getAffineDimExpr(0, mctx), dg = getAffineDimExpr(1, mctx),
+             dp = getAffineDimExpr(2, mctx), dq = getAffineDimExpr(3, mctx);
+  SmallVector<AffineExpr> index{dn, dg * cg + dq.floorDiv(taps)};
+  int64_t oStride = positions, kStride = taps;
+  for (int64_t i = 0; i < k; ++i) {
+    oStride /= outSpatial[i];
+    kStride /= kernel[i];
+    AffineExpr o = dp.floorDiv(oStride) % outSpatial[i], kk = dq.floorDiv(kStride) % kernel[i];
+    index.push_back(o * strides[i] - pads[i] + kk * dilations[i]);
+  }
+  auto colsType = RankedTensorType::get({n, groups, positions, cg * taps}, type.getElementType());
+  auto map = AffineMap::get(4, 0, index, mctx);
+  return ctx.builder.create<graph::RemapOp>(ctx.loc, colsType, x, AffineMapAttr::get(map),
+                                            ctx.builder.getF32FloatAttr(padding));
+}
+
+static Result convertConv(NodeContext &ctx) {
+  Value x = ctx.operands[0], w = ctx.operands[1];
+  auto xType = cast<RankedTensorType>(x.getType()), wType = cast<RankedTensorType>(w.getType());
+  RankedTensorType out = ctx.resultTypes[0];
+  int64_t k = xType.getRank() - 2, groups = ctx.intAttr("group", 1);
+  int64_t m = wType.getDimSize(0), mg = m / groups, cg = wType.getDimSize(1);
+  SmallVector<int64_t> kernel(wType.getShape().drop_front(2));
+  SmallVector<int64_t> strides = intsAttr(ctx, "strides", k, 1), dil = intsAttr(ctx, "dilations", k, 1);
+  auto pads = beginPads(ctx, xType.getShape().drop_front(2), out.getShape().drop_front(2), kernel,
+                        strides, dil);
+  if (failed(pads))
+    return failure();
+  ArrayRef<int64_t> outSpatial = out.getShape().drop_front(2);
+  Value cols = windows(ctx, x, groups, outSpatial, kernel, strides, dil, *pads, 0.0f);
+  int64_t taps = cast<RankedTensorType>(cols.getType()).getDimSize(3);
+  // Weights [M, C/g, K...] -> [g, C/g * K, M/g]: folded at compile time for constant weights.
+  Value wg = reshapeTo(ctx, w, {groups, mg, cg * (taps / cg)});
+  auto wtType = RankedTensorType::get({groups, taps, mg}, wType.getElementType());
+  Value wt = ctx.builder.create<graph::TransposeOp>(ctx.loc, wtType, wg,
+                                                    ctx.builder.getDenseI64ArrayAttr({0, 2, 1}));
+  auto colsType = cast<RankedTensorType>(cols.getType());
+  auto prodType = RankedTensorType::get(
+      {colsType.getDimSize(0), groups, colsType.getDimSize(2), mg}, out.getElementType());
+  Value prod = ctx.builder.create<graph::MatMulOp>(ctx.loc, prodType, cols, wt);
+  // [N, g, P, M/g] -> [N, M, O...].
+  MLIRContext *mctx = ctx.builder.getContext();
+  SmallVector<AffineExpr> index{getAffineDimExpr(0, mctx), getAffineDimExpr(1, mctx).floorDiv(mg)};
+  AffineExpr position = getAffineConstantExpr(0, mctx);
+  for (int64_t i = 0; i < k; ++i)
+    position = position * outSpatial[i] + getAffineDimExpr(2 + i, mctx);
+  index.push_back(position);
+  index.push_back(getAffineDimExpr(1, mctx) % mg);
+  Value y = remap(ctx, prod, out, index);
+  if (ctx.operands.size() > 2 && ctx.operands[2])
+    y = binary(ctx, graph::BinaryKind::add, y, channelParam(ctx, ctx.operands[2], k + 2), out);
+  return one(y);
+}
+
+static Result convertPool(NodeContext &ctx) {
+  StringRef type = ctx.node.op_type();
+  Value x = ctx.operands[0];
+  auto xType = cast<RankedTensorType>(x.getType());
+  RankedTensorType out = ctx.resultTypes[0];
+  int64_t rank = xType.getRank(), k = rank - 2;
+  if (type.starts_with("Global")) {
+    SmallVector<int64_t> axes;
+    for (int64_t i = 2; i < rank; ++i)
+      axes.push_back(i);
+    return one(reduceKeep(ctx, type == "GlobalMaxPool" ? graph::ReduceKind::max
+                                                       : graph::ReduceKind::mean, x, axes));
+  }
+  if (ctx.resultTypes.size() > 1)
+    return ctx.emitError() << "MaxPool's Indices output is not supported yet";
+  SmallVector<int64_t> kernel = intsAttr(ctx, "kernel_shape", k, 1);
+  SmallVector<int64_t> strides = intsAttr(ctx, "strides", k, 1), dil = intsAttr(ctx, "dilations", k, 1);
+  auto pads = beginPads(ctx, xType.getShape().drop_front(2), out.getShape().drop_front(2), kernel,
+                        strides, dil);
+  if (failed(pads))
+    return failure();
+  bool isMax = type == "MaxPool";
+  // Channels become the "groups" of the windows so that each keeps its own taps.
+  int64_t channels = xType.getDimSize(1);
+  ArrayRef<int64_t> outSpatial = out.getShape().drop_front(2);
+  Value cols = windows(ctx, x, channels, outSpatial, kernel, strides, dil, *pads,
+                       isMax ? -3.0e38f : 0.0f);
+  Value pooled = reduceKeep(ctx, isMax ? graph::ReduceKind::max : graph::ReduceKind::sum, cols, {3});
+  if (!isMax) {
+    Value count;
+    if (ctx.intAttr("count_include_pad", 0)) {
+      int64_t taps = 1;
+      for (int64_t kk : kernel)
+        taps *= kk;
+      count = scalarConstant(ctx, out.getElementType(), (double)taps);
+    } else {
+      // The taps inside the input, per window: the same windows over ones.
+      auto onesType = RankedTensorType::get(xType.getShape(), xType.getElementType());
+      Value ones = constant(ctx, onesType, SmallVector<double>(onesType.getNumElements(), 1.0));
+      count = reduceKeep(ctx, graph::ReduceKind::sum,
+                         windows(ctx, ones, channels, outSpatial, kernel, strides, dil, *pads, 0.0f),
+                         {3});
+    }
+    pooled = binary(ctx, graph::BinaryKind::div, pooled, count);
+  }
+  return one(reshapeTo(ctx, pooled, out.getShape()));
+}
+
 static Result convertWhere(NodeContext &ctx) {
   return one(ctx.builder.create<graph::WhereOp>(ctx.loc, ctx.resultTypes[0], ctx.operands[0],
                                                 ctx.operands[1], ctx.operands[2]));
@@ -544,6 +692,11 @@ const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
       {"Clip", convertUnaryWithAttrs},
       {"Dropout", convertUnaryWithAttrs},
       {"Cast", convertCast},
+      {"Conv", convertConv},
+      {"MaxPool", convertPool},
+      {"AveragePool", convertPool},
+      {"GlobalAveragePool", convertPool},
+      {"GlobalMaxPool", convertPool},
       {"BatchNormalization", convertBatchNorm},
       {"InstanceNormalization", convertInstanceNorm},
       {"LayerNormalization", convertLayerNorm},

@@ -117,10 +117,29 @@ struct FoldConstantTranspose : OpRewritePattern<TransposeOp> {
   }
 };
 
+/// A reshape of a constant is the same data under another type.
+struct FoldConstantReshape : OpRewritePattern<ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReshapeOp op, PatternRewriter &rewriter) const override {
+    auto constant = op.getInput().getDefiningOp<ConstantOp>();
+    if (!constant || !op.getType().getElementType().isF32())
+      return failure();
+    std::optional<std::vector<float>> data = readF32Elements(constant.getValue());
+    if (!data)
+      return failure();
+    auto type = RankedTensorType::get(op.getType().getShape(), op.getType().getElementType());
+    Value folded = rewriter.create<ConstantOp>(constant.getLoc(), op.getType(),
+                                               makeF32Elements(type, *data));
+    rewriter.replaceOp(op, folded);
+    return success();
+  }
+};
+
 struct DecomposeGraphPass : tessel::impl::DecomposeGraphBase<DecomposeGraphPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<DecomposeGemm, FoldConstantTranspose, SoftmaxAxisLast>(&getContext());
+    patterns.add<DecomposeGemm, FoldConstantReshape, FoldConstantTranspose, SoftmaxAxisLast>(
+        &getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -7,8 +7,8 @@
 // unpack(b)); unpacking overlaps the math of the previous tile.
 //
 //   MATMUL     max(16 * phases * 2048 / matmulMacsPerCycle, unpack2)
-//              phases: LoFi 1, HiFi2 2, HiFi3 3, HiFi4 4; f32 operands 12
-//              (three HiFi4 passes of the bf16 split)
+//              phases: LoFi 1, HiFi2 2, HiFi3 3, HiFi4 4; f32 operands 24
+//              (six HiFi4 passes of the three-way bf16 split)
 //   BINARY     bf16/bfp operands on the FPU: add/sub/max 1024 / fpuAddFlopsPerCycle,
 //              mul 1024 / fpuMulFlopsPerCycle * phases; an f32 operand moves it
 //              to the SFPU: sfpu; then max with unpack2
@@ -142,26 +142,31 @@ void tileMatmul(const float *a, const float *b, float *dst, bool splitF32,
     }
     }
   } else {
-    // f32 operands: the bf16x3 split, three HiFi4 passes (exact products of
-    // bf16 parts) accumulated in f32 in this order.
-    alignas(64) float aHi[kTileElems], aLo[kTileElems], bHi[kTileElems], bLo[kTileElems];
+    // f32 operands: each splits into three bf16 parts (8 mantissa bits each, 24
+    // in all, f32's precision); the six products whose weight reaches f32's
+    // precision are six HiFi4 passes (exact products of bf16 parts), accumulated
+    // in f32 in this order. Two parts (bf16x3) would keep only 16 bits, an error
+    // of about 1e-5 that ONNX's fp32 tolerances reject.
+    alignas(64) float a0[kTileElems], a1[kTileElems], a2[kTileElems];
+    alignas(64) float b0[kTileElems], b1[kTileElems], b2[kTileElems];
     for (int64_t e = 0; e < kTileElems; ++e) {
-      aHi[e] = roundBf16(a[e]);
-      aLo[e] = roundBf16(a[e] - aHi[e]);
-      bHi[e] = roundBf16(b[e]);
-      bLo[e] = roundBf16(b[e] - bHi[e]);
+      a0[e] = roundBf16(a[e]);
+      a1[e] = roundBf16(a[e] - a0[e]);
+      a2[e] = roundBf16(a[e] - a0[e] - a1[e]);
+      b0[e] = roundBf16(b[e]);
+      b1[e] = roundBf16(b[e] - b0[e]);
+      b2[e] = roundBf16(b[e] - b0[e] - b1[e]);
     }
     for (int i = 0; i < N; ++i) {
       float *row = acc + i * N;
       for (int k = 0; k < N; ++k) {
-        float ah = aHi[i * N + k], al = aLo[i * N + k];
-        const float *bh = bHi + k * N, *bl = bLo + k * N;
+        float x0 = a0[i * N + k], x1 = a1[i * N + k], x2 = a2[i * N + k];
+        const float *y0 = b0 + k * N, *y1 = b1 + k * N, *y2 = b2 + k * N;
         for (int j = 0; j < N; ++j) {
-          float c = row[j];
-          c += ah * bh[j];
-          c += ah * bl[j];
-          c += al * bh[j];
-          row[j] = c;
+          // Smallest terms first, so they are not lost against the largest.
+          float small = x0 * y2[j] + x1 * y1[j] + x2 * y0[j];
+          float mid = x0 * y1[j] + x1 * y0[j];
+          row[j] += x0 * y0[j] + (mid + small);
         }
       }
     }
@@ -240,7 +245,7 @@ void tileMask(float *dst, int64_t rows, int64_t cols, float fill,
 }
 
 int matmulPhases(ttb::MathFidelity fidelity, bool f32Operands) {
-  return f32Operands ? 12 : int(fidelity) + 1;
+  return f32Operands ? 24 : int(fidelity) + 1;
 }
 
 namespace {

@@ -35,7 +35,7 @@ void tileMask(float *dst, int64_t rows, int64_t cols, float fill,
 
 // Cycle costs of one instruction on one core; see Compute.cpp for the table.
 
-/// Multiplier phases of a matmul: LoFi 1 .. HiFi4 4, f32 operands 3 x HiFi4.
+/// Multiplier phases of a matmul: LoFi 1 .. HiFi4 4, f32 operands 6 x HiFi4.
 int matmulPhases(ttb::MathFidelity fidelity, bool f32Operands);
 int64_t matmulCycles(const ChipDesc &chip, DataFormat a, DataFormat b,
                      ttb::MathFidelity fidelity);

@@ -45,7 +45,7 @@ const char *fidelityName(ttb::MathFidelity f) {
 }
 
 // Whether some MATMUL of the dispatch reads an f32 operand (it then costs
-// three HiFi4 passes whatever the fidelity).
+// six HiFi4 passes whatever the fidelity).
 bool hasF32Matmul(const ttb::Dispatch &d) {
   if (!d.kernels() || !d.cbs())
     return false;

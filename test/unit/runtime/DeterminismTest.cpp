@@ -36,7 +36,7 @@ HostTensor random(const std::string &name, std::vector<int64_t> shape, unsigned 
 } // namespace
 
 TEST(Determinism, SameOutputsAndCyclesForAnyThreadCount) {
-  // f32 operands take the bf16x3 path, whose additions are order-sensitive;
+  // f32 operands take the bf16 split path, whose additions are order-sensitive;
   // every core of a 3x2 range computes (and writes) the same product, so the
   // lanes of six cores run concurrently.
   for (DataFormat fmt : {DataFormat::Float32, DataFormat::BFloat16}) {

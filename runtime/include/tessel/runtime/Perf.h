@@ -77,7 +77,7 @@ struct PerfReport {
 };
 
 /// Cycles the matrix engine needs for `macs` on the whole grid at `phases`
-/// multiplier phases (LoFi 1 .. HiFi4 4; 12 for f32's three HiFi4 passes).
+/// multiplier phases (LoFi 1 .. HiFi4 4; 24 for f32's six HiFi4 passes).
 int64_t idealMatmulCycles(uint64_t macs, const ChipDesc &chip, int phases);
 
 /// Fills `d`'s roofline fields from its work and traffic on `chip`.
