@@ -29,6 +29,8 @@ from tessel import models  # noqa: E402
 MODELS = {
     "mlp-fp32": (models.mlp, dict(batch=32, width=1024), "fp32"),
     "mlp-bf16": (models.mlp, dict(batch=32, width=1024), "bf16"),
+    "cnn-fp32": (models.cnn, dict(batch=1, size=32), "fp32"),
+    "xfmr-fp32": (models.transformer_block, dict(seq=64, dim=64, heads=4), "fp32"),
 }
 
 
