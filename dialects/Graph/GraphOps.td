@@ -165,8 +165,9 @@ def Graph_RemapOp : Graph_Op<"remap", [Pure]> {
   let summary = "Each output value copied from the input value a map picks";
   let description = [{
     `map` takes the output's multi-index to the input's. Expand, Tile, Split, DepthToSpace,
-    SpaceToDepth and the im2col of convolutions and pools become this op. An index outside the
-    input (by less than the dim's size on either side) reads `padding`.
+    SpaceToDepth, Slice, Pad, Concat and the im2col of convolutions and pools become this op.
+    An index outside the input (by less than twice the dim's size below, three times above)
+    reads `padding`.
 
     ```mlir
     %y = graph.remap %x {map = affine_map<(d0, d1) -> (d0 mod 2, d1)>} : (tensor<2x3xf32>) -> tensor<6x3xf32>

@@ -633,6 +633,110 @@ static Result convertPool(NodeContext &ctx) {
   return one(reshapeTo(ctx, pooled, out.getShape()));
 }
 
+static Value remapPadded(NodeContext &ctx, Value input, RankedTensorType resultType,
+                         ArrayRef<AffineExpr> inputIndex, float padding) {
+  auto map = AffineMap::get(resultType.getRank(), 0, inputIndex, ctx.builder.getContext());
+  return ctx.builder.create<graph::RemapOp>(ctx.loc, resultType, input, AffineMapAttr::get(map),
+                                            ctx.builder.getF32FloatAttr(padding));
+}
+
+/// Concat: every input placed at its offset along the axis with zeros elsewhere, then summed;
+/// adding zeros leaves each value exact.
+static Result convertConcat(NodeContext &ctx) {
+  RankedTensorType out = ctx.resultTypes[0];
+  int64_t rank = out.getRank(), axis = ctx.intAttr("axis", 0);
+  if (axis < 0)
+    axis += rank;
+  Value sum;
+  int64_t offset = 0;
+  for (Value in : ctx.operands) {
+    int64_t size = cast<RankedTensorType>(in.getType()).getDimSize(axis);
+    if (size == 0)
+      continue;
+    SmallVector<AffineExpr> index;
+    for (int64_t k = 0; k < rank; ++k)
+      index.push_back(getAffineDimExpr(k, ctx.builder.getContext()) - (k == axis ? offset : 0));
+    // The remap tells reads outside its input apart while they stay within two of its sizes
+    // below and three above (see lowerGather).
+    if (offset > 2 * size || out.getDimSize(axis) - offset > 3 * size)
+      return ctx.emitError() << "Concat of an input much smaller than the result along the "
+                                "axis is not supported yet";
+    Value placed = remapPadded(ctx, in, out, index, 0.0f);
+    sum = sum ? binary(ctx, graph::BinaryKind::add, sum, placed, out) : placed;
+    offset += size;
+  }
+  return one(sum);
+}
+
+/// Slice with constant starts, ends, axes and steps.
+static Result convertSlice(NodeContext &ctx) {
+  auto in = cast<RankedTensorType>(ctx.operands[0].getType());
+  int64_t rank = in.getRank();
+  SmallVector<int64_t> starts, axes, steps;
+  if (ctx.opset < 10) {
+    starts = intsAttr(ctx, "starts", ctx.attr("starts") ? ctx.attr("starts")->ints_size() : 0, 0);
+    axes = ctx.attr("axes") ? intsAttr(ctx, "axes", ctx.attr("axes")->ints_size(), 0)
+                            : SmallVector<int64_t>();
+  } else {
+    auto s = ctx.constantOperand(1);
+    if (!s)
+      return ctx.emitError() << "Slice's starts must be constant";
+    for (float v : *s)
+      starts.push_back((int64_t)v);
+    if (auto a = ctx.constantOperand(3))
+      for (float v : *a)
+        axes.push_back((int64_t)v);
+    else if (ctx.operands.size() > 3 && ctx.operands[3])
+      return ctx.emitError() << "Slice's axes must be constant";
+    if (auto st = ctx.constantOperand(4))
+      for (float v : *st)
+        steps.push_back((int64_t)v);
+    else if (ctx.operands.size() > 4 && ctx.operands[4])
+      return ctx.emitError() << "Slice's steps must be constant";
+  }
+  if (axes.empty())
+    for (size_t i = 0; i < starts.size(); ++i)
+      axes.push_back(i);
+  steps.resize(axes.size(), 1);
+  SmallVector<AffineExpr> index;
+  for (int64_t k = 0; k < rank; ++k)
+    index.push_back(getAffineDimExpr(k, ctx.builder.getContext()));
+  for (size_t i = 0; i < axes.size(); ++i) {
+    int64_t a = axes[i] < 0 ? axes[i] + rank : axes[i], dim = in.getDimSize(a);
+    int64_t start = starts[i] < 0 ? starts[i] + dim : starts[i];
+    start = steps[i] > 0 ? std::clamp<int64_t>(start, 0, dim) : std::clamp<int64_t>(start, 0, dim - 1);
+    index[a] = index[a] * steps[i] + start;
+  }
+  return one(remap(ctx, ctx.operands[0], ctx.resultTypes[0], index));
+}
+
+/// Pad in constant mode with constant pads.
+static Result convertPad(NodeContext &ctx) {
+  auto in = cast<RankedTensorType>(ctx.operands[0].getType());
+  int64_t rank = in.getRank();
+  std::string mode = ctx.attr("mode") ? ctx.attr("mode")->s() : "constant";
+  if (mode != "constant")
+    return ctx.emitError() << "Pad mode '" << mode << "' is not supported yet";
+  SmallVector<int64_t> pads;
+  float value = 0;
+  if (ctx.opset < 11) {
+    pads = intsAttr(ctx, "pads", 2 * rank, 0);
+    value = ctx.floatAttr("value", 0.0f);
+  } else {
+    auto p = ctx.constantOperand(1);
+    if (!p)
+      return ctx.emitError() << "Pad's pads must be constant";
+    for (float v : *p)
+      pads.push_back((int64_t)v);
+    if (auto c = ctx.constantOperand(2); c && !c->empty())
+      value = c->front();
+  }
+  SmallVector<AffineExpr> index;
+  for (int64_t k = 0; k < rank; ++k)
+    index.push_back(getAffineDimExpr(k, ctx.builder.getContext()) - pads[k]);
+  return one(remapPadded(ctx, ctx.operands[0], ctx.resultTypes[0], index, value));
+}
+
 static Result convertWhere(NodeContext &ctx) {
   return one(ctx.builder.create<graph::WhereOp>(ctx.loc, ctx.resultTypes[0], ctx.operands[0],
                                                 ctx.operands[1], ctx.operands[2]));
@@ -692,6 +796,9 @@ const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
       {"Clip", convertUnaryWithAttrs},
       {"Dropout", convertUnaryWithAttrs},
       {"Cast", convertCast},
+      {"Concat", convertConcat},
+      {"Slice", convertSlice},
+      {"Pad", convertPad},
       {"Conv", convertConv},
       {"MaxPool", convertPool},
       {"AveragePool", convertPool},

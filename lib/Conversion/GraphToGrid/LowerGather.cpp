@@ -62,8 +62,10 @@ FailureOr<Value> tessel::lowering::lowerGather(Operation *op, Value input,
   AffineExpr inCol = inRank >= 1 ? idx[inRank - 1] : getAffineConstantExpr(0, ctx);
   AffineExpr inTile = (inBatch * in.mt + inRow.floorDiv(32)) * in.nt + inCol.floorDiv(32);
   AffineExpr inOffset = (inRow % 32) * 32 + inCol % 32;
-  // Non-zero exactly when some index leaves the input: each dim contributes -1, 0 or 1 (below,
-  // inside, above), weighted by powers of 3 so that no mix of them cancels out.
+  // Non-zero exactly when some index leaves the input: each dim contributes its distance in
+  // whole dim sizes (0 inside), weighted by powers of 3. While every index stays within
+  // [-2 * size, 3 * size) each contribution lies in [-2, 2], and such a sum is zero only when
+  // all of them are (the lowest non-zero one is not a multiple of 3).
   AffineExpr outside = getAffineConstantExpr(0, ctx);
   if (padding) {
     int64_t weight = 1;
