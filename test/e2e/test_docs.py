@@ -28,6 +28,7 @@ def test_doc_commands(doc, tmp):
     (tmp / "build").mkdir()
     (tmp / "build" / "bin").symlink_to(BIN)
     (tmp / "scripts").symlink_to(SRC / "scripts")
+    (tmp / "python").symlink_to(SRC / "python")
     env = dict(os.environ, PATH=f"{BIN}:/usr/bin:/bin")
     lines = [strict(l) for b in blocks for l in b.splitlines()]
     script = "set -e -o pipefail\n" + "\n".join(lines)
