@@ -737,6 +737,45 @@ static Result convertPad(NodeContext &ctx) {
   return one(remapPadded(ctx, ctx.operands[0], ctx.resultTypes[0], index, value));
 }
 
+/// ArgMax/ArgMin: the first (or last) position along the axis that holds the extreme value,
+/// found as the smallest (largest) index among the positions equal to it; other positions are
+/// pushed out of the way by the axis length.
+static Result convertArgExtreme(NodeContext &ctx) {
+  Value x = ctx.operands[0];
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank(), axis = ctx.intAttr("axis", 0);
+  if (axis < 0)
+    axis += rank;
+  int64_t n = type.getDimSize(axis);
+  bool last = ctx.intAttr("select_last_index", 0) != 0;
+  Type f32 = ctx.builder.getF32Type();
+  Value extreme = reduceKeep(ctx, ctx.node.op_type() == "ArgMax" ? graph::ReduceKind::max
+                                                                 : graph::ReduceKind::min,
+                             x, {axis});
+  Value hit = binary(ctx, graph::BinaryKind::equal, x, extreme,
+                     RankedTensorType::get(type.getShape(), ctx.builder.getI1Type()));
+  Value miss = unary(ctx, graph::UnaryKind::not_, hit);
+  SmallVector<int64_t> iotaShape(rank - axis, 1);
+  iotaShape[0] = n;
+  SmallVector<double> iota;
+  for (int64_t i = 0; i < n; ++i)
+    iota.push_back(i);
+  Value positions = constant(ctx, RankedTensorType::get({n}, f32), iota);
+  positions = reshapeTo(ctx, positions, iotaShape);
+  auto fType = RankedTensorType::get(type.getShape(), f32);
+  Value penalty = binary(ctx, graph::BinaryKind::mul,
+                         unary(ctx, graph::UnaryKind::identity, miss, 0, 0, fType),
+                         scalarConstant(ctx, f32, last ? -(double)n : (double)n));
+  Value candidates = binary(ctx, graph::BinaryKind::add, penalty, positions, fType);
+  Value index = reduceKeep(ctx, last ? graph::ReduceKind::max : graph::ReduceKind::min,
+                           candidates, {axis});
+  auto keptType = cast<RankedTensorType>(index.getType());
+  Value result = unary(ctx, graph::UnaryKind::identity, index, 0, 0,
+                       RankedTensorType::get(keptType.getShape(),
+                                             ctx.resultTypes[0].getElementType()));
+  return one(reshapeTo(ctx, result, ctx.resultTypes[0].getShape()));
+}
+
 static Result convertWhere(NodeContext &ctx) {
   return one(ctx.builder.create<graph::WhereOp>(ctx.loc, ctx.resultTypes[0], ctx.operands[0],
                                                 ctx.operands[1], ctx.operands[2]));
@@ -796,6 +835,8 @@ const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
       {"Clip", convertUnaryWithAttrs},
       {"Dropout", convertUnaryWithAttrs},
       {"Cast", convertCast},
+      {"ArgMax", convertArgExtreme},
+      {"ArgMin", convertArgExtreme},
       {"Concat", convertConcat},
       {"Slice", convertSlice},
       {"Pad", convertPad},
