@@ -42,6 +42,7 @@ std::pair<int64_t, int64_t> LinkCalendar::reserve(int64_t earliest, int64_t flit
 
 void NocModel::reset() {
   linkBusy.resize(size_t(2) * width * height * 2);
+  horizon = 0;
   for (LinkCalendar &c : linkBusy)
     c.clear();
 }

@@ -40,6 +40,11 @@ public:
   /// first and the last of them.
   std::pair<int64_t, int64_t> reserve(int64_t earliest, int64_t flits);
   void clear() { busy.clear(); }
+  /// Drops bookings that end by `horizon`: no later request can start before it.
+  void forgetBefore(int64_t horizon) {
+    while (!busy.empty() && busy.begin()->second <= horizon)
+      busy.erase(busy.begin());
+  }
 
 private:
   std::map<int64_t, int64_t> busy; // start -> end (exclusive)
@@ -50,6 +55,9 @@ public:
   explicit NocModel(const ChipDesc &chip);
   /// Forgets link occupancy (each dispatch starts on an idle chip).
   void reset();
+  /// The simulation has reached `now`: every later request starts at or after it, so bookings
+  /// that end by then can go. Keeps the calendars small; changes no result.
+  void advanceTo(int64_t now) { horizon = now; }
 
   NocNode worker(int x, int y) const {
     return {x + 1 + (x >= chip.gridX / 2 ? 1 : 0), y};
@@ -72,9 +80,12 @@ private:
   const ChipDesc &chip;
   int width, height;
   std::vector<LinkCalendar> linkBusy; // [noc][y][x][dim]: link leaving node (x, y)
+  int64_t horizon = 0;
 
   LinkCalendar &link(int noc, NocNode n, int dim) {
-    return linkBusy[((size_t(noc) * height + n.y) * width + n.x) * 2 + dim];
+    LinkCalendar &c = linkBusy[((size_t(noc) * height + n.y) * width + n.x) * 2 + dim];
+    c.forgetBefore(horizon);
+    return c;
   }
   template <typename Fn> void walk(int noc, NocNode from, NocNode to, Fn fn);
   int64_t sendPacket(int noc, NocNode from, NocNode to, int64_t start,

@@ -154,6 +154,7 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
                 " instructions (runaway loop?)";
         return false;
       }
+      state.noc.advanceTo(t.time);
       Step s = step(t);
       if (s == Step::Failed) {
         error = "dispatch '" + std::string(dispatch.name() ? dispatch.name()->str() : "") +
