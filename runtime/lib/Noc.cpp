@@ -2,7 +2,7 @@
 #include "Noc.h"
 
 #include <algorithm>
-#include <map>
+#include <algorithm>
 #include <tuple>
 
 namespace tessel::rt {
@@ -15,9 +15,14 @@ NocModel::NocModel(const ChipDesc &chip)
 std::pair<int64_t, int64_t> LinkCalendar::reserve(int64_t earliest, int64_t flits) {
   int64_t t = earliest, first = -1, last = -1;
   while (flits > 0) {
-    auto next = busy.upper_bound(t); // first interval starting after t
-    if (next != busy.begin() && std::prev(next)->second > t) {
-      t = std::prev(next)->second; // t is booked: skip to the end of it
+    // The first booking starting after t.
+    auto next = std::upper_bound(busy.begin() + long(head), busy.end(), t,
+                                 [](int64_t v, const std::pair<int64_t, int64_t> &b) {
+                                   return v < b.first;
+                                 });
+    size_t idx = size_t(next - busy.begin());
+    if (idx > head && busy[idx - 1].second > t) {
+      t = busy[idx - 1].second; // t is booked: skip to the end of it
       continue;
     }
     int64_t end = next == busy.end() ? t + flits : std::min(next->first, t + flits);
@@ -25,19 +30,28 @@ std::pair<int64_t, int64_t> LinkCalendar::reserve(int64_t earliest, int64_t flit
       first = t;
     last = end - 1;
     flits -= end - t;
-    // Book [t, end), merging with the intervals it touches.
+    // Book [t, end), merging with the bookings it touches.
     int64_t bookedEnd = end;
     if (next != busy.end() && next->first == end) {
       bookedEnd = next->second;
-      next = busy.erase(next);
+      busy.erase(next);
     }
-    if (next != busy.begin() && std::prev(next)->second == t)
-      std::prev(next)->second = bookedEnd;
+    if (idx > head && busy[idx - 1].second == t)
+      busy[idx - 1].second = bookedEnd;
     else
-      busy.emplace_hint(next, t, bookedEnd);
+      busy.insert(busy.begin() + long(idx), {t, bookedEnd});
     t = end;
   }
   return {first, last};
+}
+
+void LinkCalendar::forgetBefore(int64_t horizon) {
+  while (head < busy.size() && busy[head].second <= horizon)
+    ++head;
+  if (head > 64 && 2 * head > busy.size()) {
+    busy.erase(busy.begin(), busy.begin() + long(head));
+    head = 0;
+  }
 }
 
 void NocModel::reset() {

@@ -24,7 +24,7 @@
 #include "tessel/runtime/Chip.h"
 
 #include <cstdint>
-#include <map>
+#include <vector>
 #include <vector>
 
 namespace tessel::rt {
@@ -39,15 +39,18 @@ public:
   /// Books the first `flits` free cycles at or after `earliest`; returns the
   /// first and the last of them.
   std::pair<int64_t, int64_t> reserve(int64_t earliest, int64_t flits);
-  void clear() { busy.clear(); }
-  /// Drops bookings that end by `horizon`: no later request can start before it.
-  void forgetBefore(int64_t horizon) {
-    while (!busy.empty() && busy.begin()->second <= horizon)
-      busy.erase(busy.begin());
+  void clear() {
+    busy.clear();
+    head = 0;
   }
+  /// Drops bookings that end by `horizon`: no later request can start before it.
+  void forgetBefore(int64_t horizon);
 
 private:
-  std::map<int64_t, int64_t> busy; // start -> end (exclusive)
+  // Disjoint [start, end) bookings sorted by start; those before `head` are forgotten. Bookings
+  // cluster just after the simulation's present, so a vector beats a tree here.
+  std::vector<std::pair<int64_t, int64_t>> busy;
+  size_t head = 0;
 };
 
 class NocModel {
