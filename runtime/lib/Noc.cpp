@@ -2,7 +2,9 @@
 #include "Noc.h"
 
 #include <algorithm>
+#include <map>
 #include <algorithm>
+#include <map>
 #include <tuple>
 
 namespace tessel::rt {
