@@ -81,47 +81,16 @@ struct SoftmaxAxisLast : OpRewritePattern<SoftmaxOp> {
   }
 };
 
-/// Weights are known at compile time: transposing them here saves a dispatch on every run.
-struct FoldConstantTranspose : OpRewritePattern<TransposeOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(TransposeOp op, PatternRewriter &rewriter) const override {
-    auto constant = op.getInput().getDefiningOp<ConstantOp>();
-    if (!constant || !op.getType().getElementType().isF32())
-      return failure();
-    std::optional<std::vector<float>> data = readF32Elements(constant.getValue());
-    if (!data)
-      return failure();
-    ArrayRef<int64_t> inShape = constant.getType().getShape();
-    ArrayRef<int64_t> perm = op.getPerm();
-    int64_t rank = inShape.size();
-    SmallVector<int64_t> inStrides(rank, 1);
-    for (int64_t i = rank - 2; i >= 0; --i)
-      inStrides[i] = inStrides[i + 1] * inShape[i + 1];
-    ArrayRef<int64_t> outShape = op.getType().getShape();
-    std::vector<float> out(data->size());
-    SmallVector<int64_t> idx(rank, 0);
-    for (size_t linear = 0; linear < out.size(); ++linear) {
-      int64_t src = 0;
-      for (int64_t d = 0; d < rank; ++d)
-        src += idx[d] * inStrides[perm[d]];
-      out[linear] = (*data)[src];
-      for (int64_t d = rank - 1; d >= 0 && ++idx[d] == outShape[d]; --d)
-        idx[d] = 0;
-    }
-    auto type = RankedTensorType::get(outShape, op.getType().getElementType());
-    // The folded weights keep the initializer's name, which the binary uses for the buffer.
-    Value folded = rewriter.create<ConstantOp>(constant.getLoc(), op.getType(),
-                                               makeF32Elements(type, out));
-    rewriter.replaceOp(op, folded);
-    return success();
-  }
-};
-
-/// A reshape of a constant is the same data under another type.
-struct FoldConstantReshape : OpRewritePattern<ReshapeOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(ReshapeOp op, PatternRewriter &rewriter) const override {
-    auto constant = op.getInput().getDefiningOp<ConstantOp>();
+/// Folds a data-movement op whose input is an f32 constant: `move` turns the constant's values
+/// into the result's. The folded constant keeps the initializer's location, whose name the
+/// binary gives the buffer.
+template <typename Op>
+struct FoldConstantInput : OpRewritePattern<Op> {
+  using OpRewritePattern<Op>::OpRewritePattern;
+  virtual std::vector<float> move(Op op, ConstantOp constant,
+                                  const std::vector<float> &data) const = 0;
+  LogicalResult matchAndRewrite(Op op, PatternRewriter &rewriter) const override {
+    auto constant = op.getInput().template getDefiningOp<ConstantOp>();
     if (!constant || !op.getType().getElementType().isF32())
       return failure();
     std::optional<std::vector<float>> data = readF32Elements(constant.getValue());
@@ -129,9 +98,42 @@ struct FoldConstantReshape : OpRewritePattern<ReshapeOp> {
       return failure();
     auto type = RankedTensorType::get(op.getType().getShape(), op.getType().getElementType());
     Value folded = rewriter.create<ConstantOp>(constant.getLoc(), op.getType(),
-                                               makeF32Elements(type, *data));
+                                               makeF32Elements(type, move(op, constant, *data)));
     rewriter.replaceOp(op, folded);
     return success();
+  }
+};
+
+/// Weights are known at compile time: transposing them here saves a dispatch on every run.
+struct FoldConstantTranspose : FoldConstantInput<TransposeOp> {
+  using FoldConstantInput::FoldConstantInput;
+  std::vector<float> move(TransposeOp op, ConstantOp constant,
+                          const std::vector<float> &data) const override {
+    ArrayRef<int64_t> inShape = constant.getType().getShape(), perm = op.getPerm();
+    ArrayRef<int64_t> outShape = op.getType().getShape();
+    int64_t rank = inShape.size();
+    SmallVector<int64_t> inStrides(rank, 1);
+    for (int64_t i = rank - 2; i >= 0; --i)
+      inStrides[i] = inStrides[i + 1] * inShape[i + 1];
+    std::vector<float> out(data.size());
+    SmallVector<int64_t> idx(rank, 0);
+    for (size_t linear = 0; linear < out.size(); ++linear) {
+      int64_t src = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        src += idx[d] * inStrides[perm[d]];
+      out[linear] = data[src];
+      for (int64_t d = rank - 1; d >= 0 && ++idx[d] == outShape[d]; --d)
+        idx[d] = 0;
+    }
+    return out;
+  }
+};
+
+/// A reshape of a constant is the same data under another type.
+struct FoldConstantReshape : FoldConstantInput<ReshapeOp> {
+  using FoldConstantInput::FoldConstantInput;
+  std::vector<float> move(ReshapeOp, ConstantOp, const std::vector<float> &data) const override {
+    return data;
   }
 };
 
