@@ -15,6 +15,14 @@ NocModel::NocModel(const ChipDesc &chip)
 }
 
 std::pair<int64_t, int64_t> LinkCalendar::reserve(int64_t earliest, int64_t flits) {
+  // Most requests come after everything booked so far: append.
+  if (busy.size() == head || earliest >= busy.back().second) {
+    if (busy.size() > head && busy.back().second == earliest)
+      busy.back().second = earliest + flits;
+    else
+      busy.push_back({earliest, earliest + flits});
+    return {earliest, earliest + flits - 1};
+  }
   int64_t t = earliest, first = -1, last = -1;
   while (flits > 0) {
     // The first booking starting after t.
