@@ -104,6 +104,8 @@ static Result convertPlainUnary(NodeContext &ctx) {
                    ctx.resultTypes[0]));
 }
 
+static Value constant(NodeContext &ctx, RankedTensorType type, ArrayRef<double> values);
+
 static Result convertUnaryWithAttrs(NodeContext &ctx) {
   StringRef type = ctx.node.op_type();
   Value x = ctx.operands[0];
@@ -125,9 +127,17 @@ static Result convertUnaryWithAttrs(NodeContext &ctx) {
     return one(unary(ctx, graph::UnaryKind::isinf, x, ctx.intAttr("detect_negative", 1),
                      ctx.intAttr("detect_positive", 1), result));
   if (type == "Dropout") {
-    if (ctx.node.output_size() > 1 && !ctx.node.output(1).empty())
-      return ctx.emitError() << "Dropout's mask output is not supported yet";
-    return one(unary(ctx, graph::UnaryKind::identity, x, 0, 0, result));
+    // Inference: nothing is dropped, so the mask, when asked for, is all true.
+    if (ctx.operands.size() > 2 && ctx.operands[2]) {
+      auto training = ctx.constantOperand(2);
+      if (!training || training->front() != 0)
+        return ctx.emitError() << "Dropout in training mode is not supported";
+    }
+    SmallVector<Value> results{unary(ctx, graph::UnaryKind::identity, x, 0, 0, result)};
+    if (ctx.resultTypes.size() > 1)
+      results.push_back(constant(ctx, ctx.resultTypes[1],
+                                 SmallVector<double>(ctx.resultTypes[1].getNumElements(), 1.0)));
+    return results;
   }
   // Clip: bounds are attributes before opset 11 and optional constant inputs since.
   float lo = -std::numeric_limits<float>::infinity(), hi = std::numeric_limits<float>::infinity();
@@ -135,15 +145,22 @@ static Result convertUnaryWithAttrs(NodeContext &ctx) {
     lo = ctx.floatAttr("min", lo);
     hi = ctx.floatAttr("max", hi);
   } else {
+    // Bounds computed at run time clamp through max and min with a broadcast scalar.
+    Value clamped = x;
+    bool dynamic = false;
     for (unsigned i : {1u, 2u}) {
       if (i >= ctx.operands.size() || !ctx.operands[i])
         continue;
-      auto values = ctx.constantOperand(i);
-      if (!values || values->size() != 1)
-        return ctx.emitError() << "Clip's " << (i == 1 ? "min" : "max")
-                               << " must be a constant scalar";
-      (i == 1 ? lo : hi) = values->front();
+      if (auto values = ctx.constantOperand(i); values && values->size() == 1) {
+        (i == 1 ? lo : hi) = values->front();
+        continue;
+      }
+      dynamic = true;
+      clamped = binary(ctx, i == 1 ? graph::BinaryKind::max : graph::BinaryKind::min, clamped,
+                       ctx.operands[i], result);
     }
+    if (dynamic)
+      return one(unary(ctx, graph::UnaryKind::clip, clamped, lo, hi, result));
   }
   return one(unary(ctx, graph::UnaryKind::clip, x, lo, hi, result));
 }
@@ -776,6 +793,26 @@ static Result convertArgExtreme(NodeContext &ctx) {
   return one(reshapeTo(ctx, result, ctx.resultTypes[0].getShape()));
 }
 
+/// Trilu with a constant diagonal: a multiplication by the 0/1 triangle, built at compile time.
+static Result convertTrilu(NodeContext &ctx) {
+  RankedTensorType out = ctx.resultTypes[0];
+  int64_t k = 0;
+  if (ctx.operands.size() > 1 && ctx.operands[1]) {
+    auto values = ctx.constantOperand(1);
+    if (!values)
+      return ctx.emitError() << "Trilu's k must be a constant";
+    k = (int64_t)values->front();
+  }
+  bool upper = ctx.intAttr("upper", 1) != 0;
+  int64_t rows = out.getDimSize(out.getRank() - 2), cols = out.getDimSize(out.getRank() - 1);
+  SmallVector<double> keep;
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      keep.push_back(upper ? (j - i >= k) : (j - i <= k));
+  Value triangle = constant(ctx, RankedTensorType::get({rows, cols}, out.getElementType()), keep);
+  return one(binary(ctx, graph::BinaryKind::mul, ctx.operands[0], triangle, out));
+}
+
 static Result convertWhere(NodeContext &ctx) {
   return one(ctx.builder.create<graph::WhereOp>(ctx.loc, ctx.resultTypes[0], ctx.operands[0],
                                                 ctx.operands[1], ctx.operands[2]));
@@ -835,6 +872,7 @@ const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
       {"Clip", convertUnaryWithAttrs},
       {"Dropout", convertUnaryWithAttrs},
       {"Cast", convertCast},
+      {"Trilu", convertTrilu},
       {"ArgMax", convertArgExtreme},
       {"ArgMin", convertArgExtreme},
       {"Concat", convertConcat},

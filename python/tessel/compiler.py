@@ -67,7 +67,8 @@ class Runtime:
         d = Path(self._tmp.name)
         args = [_tool("tt-run"), self.path, "--quiet", f"--perf-report={d / 'perf.json'}"]
         for i, x in enumerate(inputs):
-            np.save(d / f"in{i}.npy", np.ascontiguousarray(x, dtype=np.float32))
+            # ascontiguousarray would turn a scalar into shape (1,).
+            np.save(d / f"in{i}.npy", np.asarray(x, dtype=np.float32, order="C"))
             args.append(f"--input=@{d / f'in{i}.npy'}")
         outputs = [d / f"out{i}.npy" for i in range(self.num_outputs())]
         args += [f"--output=@{o}" for o in outputs]
