@@ -6,6 +6,7 @@
 // f32, bf16 and int32 on zero, denormals, NaN and Inf.
 //
 //===----------------------------------------------------------------------===//
+#include "FloatBits.h"
 #include "tessel/runtime/Formats.h"
 
 #include <gtest/gtest.h>
@@ -19,16 +20,6 @@ using namespace tessel::rt;
 namespace {
 const float kInf = std::numeric_limits<float>::infinity();
 
-float fromBits(uint32_t b) {
-  float f;
-  std::memcpy(&f, &b, 4);
-  return f;
-}
-uint32_t bitsOf(float f) {
-  uint32_t b;
-  std::memcpy(&b, &f, 4);
-  return b;
-}
 
 // Rounds the first block of an otherwise zero tile holding `values`.
 std::vector<float> roundBlock(std::vector<float> values, DataFormat fmt) {

@@ -1,4 +1,5 @@
 //===- FormatsTest.cpp - Rounding, encoding and tilization ----------------===//
+#include "FloatBits.h"
 #include "tessel/runtime/Formats.h"
 
 #include <gtest/gtest.h>
@@ -10,16 +11,6 @@
 using namespace tessel::rt;
 
 namespace {
-float fromBits(uint32_t b) {
-  float f;
-  std::memcpy(&f, &b, 4);
-  return f;
-}
-uint32_t bitsOf(float f) {
-  uint32_t b;
-  std::memcpy(&b, &f, 4);
-  return b;
-}
 } // namespace
 
 TEST(Formats, TileBytes) {
