@@ -759,15 +759,16 @@ static Result convertPad(NodeContext &ctx) {
 /// pushed out of the way by the axis length.
 static Result convertArgExtreme(NodeContext &ctx) {
   Value x = ctx.operands[0];
+  bool hardmax = ctx.node.op_type() == "Hardmax";
   auto type = cast<RankedTensorType>(x.getType());
-  int64_t rank = type.getRank(), axis = ctx.intAttr("axis", 0);
+  int64_t rank = type.getRank(), axis = ctx.intAttr("axis", hardmax ? -1 : 0);
   if (axis < 0)
     axis += rank;
   int64_t n = type.getDimSize(axis);
   bool last = ctx.intAttr("select_last_index", 0) != 0;
   Type f32 = ctx.builder.getF32Type();
-  Value extreme = reduceKeep(ctx, ctx.node.op_type() == "ArgMax" ? graph::ReduceKind::max
-                                                                 : graph::ReduceKind::min,
+  Value extreme = reduceKeep(ctx, ctx.node.op_type() == "ArgMin" ? graph::ReduceKind::min
+                                                                 : graph::ReduceKind::max,
                              x, {axis});
   Value hit = binary(ctx, graph::BinaryKind::equal, x, extreme,
                      RankedTensorType::get(type.getShape(), ctx.builder.getI1Type()));
@@ -786,6 +787,8 @@ static Result convertArgExtreme(NodeContext &ctx) {
   Value candidates = binary(ctx, graph::BinaryKind::add, penalty, positions, fType);
   Value index = reduceKeep(ctx, last ? graph::ReduceKind::max : graph::ReduceKind::min,
                            candidates, {axis});
+  if (hardmax) // 1 at the first position holding the maximum, 0 elsewhere
+    return one(binary(ctx, graph::BinaryKind::equal, candidates, index, ctx.resultTypes[0]));
   auto keptType = cast<RankedTensorType>(index.getType());
   Value result = unary(ctx, graph::UnaryKind::identity, index, 0, 0,
                        RankedTensorType::get(keptType.getShape(),
@@ -875,6 +878,7 @@ const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
       {"Trilu", convertTrilu},
       {"ArgMax", convertArgExtreme},
       {"ArgMin", convertArgExtreme},
+      {"Hardmax", convertArgExtreme},
       {"Concat", convertConcat},
       {"Slice", convertSlice},
       {"Pad", convertPad},

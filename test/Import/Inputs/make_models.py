@@ -38,7 +38,7 @@ def unsupported():
     nodes = [
         helper.make_node("Celu", ["x"], ["a"], name="celu_first"),
         helper.make_node("Relu", ["a"], ["b"], name="fine"),
-        helper.make_node("Hardmax", ["b"], ["c"], name="the_hardmax"),
+        helper.make_node("Shrink", ["b"], ["c"], name="the_shrink"),
         helper.make_node("Celu", ["c"], ["y"]),  # unnamed: Celu_3
     ]
     graph = helper.make_graph(
