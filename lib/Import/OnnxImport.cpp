@@ -144,7 +144,8 @@ LogicalResult Importer::checkSupported(const onnx::GraphProto &graph) {
   std::map<std::string, std::vector<std::string>> unsupported;
   for (auto [i, node] : llvm::enumerate(graph.node())) {
     bool known = (node.domain().empty() || node.domain() == "ai.onnx") &&
-                 (node.op_type() == "Constant" || lookupConverter(node.op_type()));
+                 (node.op_type() == "Constant" || lookupConverter(node.op_type()) ||
+                  isFoldable(node.op_type()));
     if (!known)
       unsupported[node.op_type()].push_back(
           node.name().empty() ? node.op_type() + "_" + std::to_string(i) : node.name());
@@ -324,7 +325,14 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
                             << "' (" << node.op_type() << ")";
     nc.resultTypes.push_back(it->second);
   }
-  FailureOr<SmallVector<Value>> results = (*lookupConverter(node.op_type()))(nc);
+  FailureOr<SmallVector<Value>> results = failure();
+  if (auto folded = foldConstantNode(nc))
+    results = *folded;
+  else if (const NodeConverter *convert = lookupConverter(node.op_type()))
+    results = (*convert)(nc);
+  else
+    return emitError(loc) << node.op_type()
+                          << " is only supported on constant inputs (shape arithmetic)";
   if (failed(results))
     return failure();
   for (int i = 0, e = std::min<int>(node.output_size(), results->size()); i < e; ++i) {
@@ -361,8 +369,23 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
   onnx::GraphProto &graph = *model.mutable_graph();
   if (failed(checkSupported(graph)) || failed(pinInputShapes(graph)))
     return nullptr;
+  // Declared outputs with symbolic dims would keep them through inference; let it fill them in.
+  for (auto &output : *graph.mutable_output()) {
+    auto *type = output.mutable_type();
+    if (!type->has_tensor_type() || !type->tensor_type().has_shape())
+      continue;
+    for (const auto &dim : type->tensor_type().shape().dim())
+      if (!dim.has_dim_value()) {
+        type->mutable_tensor_type()->clear_shape();
+        break;
+      }
+  }
   try {
-    onnx::shape_inference::InferShapes(model);
+    // Data propagation carries values through Shape -> Gather -> Concat -> Reshape, so that
+    // pinned input shapes give every such Reshape a static result.
+    onnx::ShapeInferenceOptions inference(/*check_type_val=*/false, /*strict_mode_val=*/0,
+                                          /*data_prop_val=*/true);
+    onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(), inference);
   } catch (const std::exception &e) {
     emitError(fileLoc) << "ONNX shape inference fails: " << StringRef(e.what()).split('\n').first;
     return nullptr;

@@ -31,6 +31,12 @@ struct NodeContext {
 using NodeConverter =
     std::function<mlir::FailureOr<llvm::SmallVector<mlir::Value>>(NodeContext &)>;
 
+/// The constant a node computes when all its inputs are constants (shape arithmetic), or
+/// nullopt to convert it into graph ops.
+std::optional<llvm::SmallVector<mlir::Value>> foldConstantNode(NodeContext &ctx);
+/// Whether foldConstantNode knows the op type.
+bool isFoldable(llvm::StringRef opType);
+
 /// The converter of an ONNX op type (default domain), or null when it is unsupported.
 const NodeConverter *lookupConverter(llvm::StringRef opType);
 

@@ -1,0 +1,34 @@
+"""Models whose shape arithmetic folds to constants at import."""
+import sys
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+out = Path(sys.argv[1])
+out.mkdir(parents=True, exist_ok=True)
+
+# Shape -> Gather -> Unsqueeze -> Concat -> Cast, then used as data: every step folds.
+inits = [numpy_helper.from_array(np.array(1, np.int64), "one"),
+         numpy_helper.from_array(np.array([0], np.int64), "axes0"),
+         numpy_helper.from_array(np.array([7, 8], np.int64), "tail")]
+nodes = [
+    helper.make_node("Shape", ["x"], ["s"], name="shape"),
+    helper.make_node("Gather", ["s", "one"], ["d"], name="gather", axis=0),
+    helper.make_node("Unsqueeze", ["d", "axes0"], ["d1"], name="unsqueeze"),
+    helper.make_node("Concat", ["d1", "tail"], ["v"], name="concat", axis=0),
+    helper.make_node("Mul", ["v", "v"], ["sq"], name="square"),
+    helper.make_node("Cast", ["sq"], ["f"], name="cast", to=TensorProto.FLOAT),
+    helper.make_node("Add", ["x", "f"], ["y"], name="add"),
+]
+g = helper.make_graph(nodes, "fold", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])],
+                      [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])], initializer=inits)
+onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), out / "fold.onnx")
+
+# Gather on a value computed at run time has no kernel: a clear error, not a crash.
+nodes = [helper.make_node("Gather", ["x", "idx"], ["y"], name="runtime_gather", axis=0)]
+g = helper.make_graph(nodes, "gather", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [4, 3])],
+                      [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])],
+                      initializer=[numpy_helper.from_array(np.array([0, 2], np.int64), "idx")])
+onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), out / "gather.onnx")
