@@ -178,6 +178,46 @@ void DispatchBuilder::pack(Value dst, Value cb, Value slot) {
   b.create<noc::CBPutOp>(loc, packed, cb, slot);
 }
 
+void DispatchBuilder::copy(Value tileValue, Value dst) {
+  b.create<tile::CopyOp>(loc, tileValue, dst);
+}
+
+void DispatchBuilder::transpose(Value tileValue, Value dst) {
+  b.create<tile::TransposeOp>(loc, tileValue, dst);
+}
+
+void DispatchBuilder::matmul(Value lhs, Value rhs, Value dst) {
+  b.create<tile::MatmulOp>(loc, lhs, rhs, dst);
+}
+
+void DispatchBuilder::unary(tile::UnaryKind kind, Value dst, float param) {
+  b.create<tile::UnaryOp>(loc, tile::UnaryKindAttr::get(b.getContext(), kind), dst,
+                          b.getF32FloatAttr(param));
+}
+
+void DispatchBuilder::binary(tile::BinaryKind kind, tile::Broadcast bcast, Value lhs, Value rhs,
+                             Value dst) {
+  MLIRContext *ctx = b.getContext();
+  b.create<tile::BinaryOp>(loc, tile::BinaryKindAttr::get(ctx, kind),
+                           tile::BroadcastAttr::get(ctx, bcast), lhs, rhs, dst);
+}
+
+void DispatchBuilder::dstBinary(tile::BinaryKind kind, Value lhs, Value rhs, Value dst) {
+  b.create<tile::DstBinaryOp>(loc, tile::BinaryKindAttr::get(b.getContext(), kind), lhs, rhs,
+                              dst);
+}
+
+void DispatchBuilder::reduce(tile::ReduceKind kind, int64_t dim, Value tileValue, Value dst,
+                             bool accumulate) {
+  b.create<tile::ReduceOp>(loc, tile::ReduceKindAttr::get(b.getContext(), kind),
+                           b.getI64IntegerAttr(dim), tileValue, dst,
+                           accumulate ? b.getUnitAttr() : UnitAttr());
+}
+
+void DispatchBuilder::mask(Value dst, Value rows, Value cols, float fill) {
+  b.create<tile::MaskOp>(loc, dst, rows, cols, b.getF32FloatAttr(fill));
+}
+
 void tessel::lowering::buildTileStreaming(
     DispatchBuilder &db, const TileMapping &mapping, ArrayRef<tile::DataFormat> inputFormats,
     tile::DataFormat outputFormat, function_ref<void(ArrayRef<Value>, Value, Value)> math,

@@ -87,6 +87,19 @@ public:
   /// Packs Dst[dst] into a reserved slot of `cb` (in its format).
   void pack(mlir::Value dst, mlir::Value cb, mlir::Value slot);
 
+  // Tile math on Dst.
+  void copy(mlir::Value tile, mlir::Value dst);
+  void transpose(mlir::Value tile, mlir::Value dst);
+  void matmul(mlir::Value lhs, mlir::Value rhs, mlir::Value dst);
+  void unary(tile::UnaryKind kind, mlir::Value dst, float param = 0.0f);
+  void binary(tile::BinaryKind kind, tile::Broadcast bcast, mlir::Value lhs, mlir::Value rhs,
+              mlir::Value dst);
+  void dstBinary(tile::BinaryKind kind, mlir::Value lhs, mlir::Value rhs, mlir::Value dst);
+  void reduce(tile::ReduceKind kind, int64_t dim, mlir::Value tile, mlir::Value dst,
+              bool accumulate);
+  /// Sets Dst[dst] to `fill` outside its first `rows` x `cols` corner.
+  void mask(mlir::Value dst, mlir::Value rows, mlir::Value cols, float fill);
+
   mlir::OpBuilder &builder() { return b; }
   mlir::Location location() const { return loc; }
   mlir::MLIRContext *context() { return b.getContext(); }

@@ -19,27 +19,6 @@ struct UnitCoords {
   }
 };
 
-/// Emits tile ops into the compute kernel.
-struct TileMath {
-  DispatchBuilder &db;
-  MLIRContext *ctx;
-
-  void unary(tile::UnaryKind kind, Value dst, float param = 0.0f) {
-    db.builder().create<tile::UnaryOp>(db.location(), tile::UnaryKindAttr::get(ctx, kind), dst,
-                                       db.builder().getF32FloatAttr(param));
-  }
-  void dstBinary(tile::BinaryKind kind, Value lhs, Value rhs, Value dst) {
-    db.builder().create<tile::DstBinaryOp>(db.location(), tile::BinaryKindAttr::get(ctx, kind),
-                                           lhs, rhs, dst);
-  }
-  void binary(tile::BinaryKind kind, tile::Broadcast bcast, Value lhs, Value rhs, Value dst) {
-    db.builder().create<tile::BinaryOp>(db.location(), tile::BinaryKindAttr::get(ctx, kind),
-                                        tile::BroadcastAttr::get(ctx, bcast), lhs, rhs, dst);
-  }
-  void copy(Value tile, Value dst) {
-    db.builder().create<tile::CopyOp>(db.location(), tile, dst);
-  }
-};
 } // namespace
 
 static tile::Broadcast inTileBroadcast(const TiledView &operand, const TiledView &out) {
@@ -54,7 +33,7 @@ static tile::Broadcast inTileBroadcast(const TiledView &operand, const TiledView
 }
 
 /// The SFPU sequence of an ONNX unary function on Dst[0]; Dst[1] is scratch.
-static void emitUnary(TileMath &m, graph::UnaryOp op, Value x, Value scratch, Value input) {
+static void emitUnary(DispatchBuilder &m, graph::UnaryOp op, Value x, Value scratch, Value input) {
   using K = tile::UnaryKind;
   float alpha = op.getAlpha().convertToFloat(), beta = op.getBeta().convertToFloat();
   switch (op.getKind()) {
@@ -217,23 +196,21 @@ FailureOr<Value> tessel::lowering::lowerElementwise(Operation *op, const Lowerin
   DispatchBuilder db(b, op->getLoc(), name, split, inputs, {resultType}, opts);
   buildTileStreaming(db, mapping, formats, formatOf(op->getResult(0)),
                      [&](ArrayRef<Value> tiles, Value unit, Value dst) {
-    TileMath m{db, ctx};
     if (auto u = dyn_cast<graph::UnaryOp>(op)) {
-      m.copy(tiles[0], dst);
-      emitUnary(m, u, dst, db.index(1), tiles[0]);
+      db.copy(tiles[0], dst);
+      emitUnary(db, u, dst, db.index(1), tiles[0]);
     } else if (isa<graph::WhereOp>(op)) {
-      m.copy(tiles[2], dst);
-      m.binary(tile::BinaryKind::where_into, bcast, tiles[0], tiles[1], dst);
+      db.copy(tiles[2], dst);
+      db.binary(tile::BinaryKind::where_into, bcast, tiles[0], tiles[1], dst);
     } else {
-      m.binary(kind, bcast, tiles[0], tiles[1], dst);
+      db.binary(kind, bcast, tiles[0], tiles[1], dst);
       if (negateResult)
-        m.unary(tile::UnaryKind::neg, dst);
+        db.unary(tile::UnaryKind::neg, dst);
     }
     if (partial) {
       Value rows = db.apply(out.rows - at.mt * 32, unit);
       Value cols = db.apply(out.cols - at.nt * 32, unit);
-      db.builder().create<tile::MaskOp>(db.location(), dst, rows, cols,
-                                        db.builder().getF32FloatAttr(0.0f));
+      db.mask(dst, rows, cols, 0.0f);
     }
   });
   return db.results()[0];

@@ -104,10 +104,8 @@ FailureOr<Value> tessel::lowering::lowerGather(Operation *op, Value input,
   buildTileStreaming(
       db, mapping, {formatOf(input)}, formatOf(op->getResult(0)),
       [&](ArrayRef<Value> tiles, Value unit, Value dst) {
-        db.builder().create<tile::CopyOp>(db.location(), tiles[0], dst);
-        db.builder().create<tile::MaskOp>(db.location(), dst, db.apply(out.rows - mt * 32, unit),
-                                          db.apply(out.cols - nt * 32, unit),
-                                          db.builder().getF32FloatAttr(0.0f));
+        db.copy(tiles[0], dst);
+        db.mask(dst, db.apply(out.rows - mt * 32, unit), db.apply(out.cols - nt * 32, unit), 0.0f);
       },
       assemble);
   return db.results()[0];

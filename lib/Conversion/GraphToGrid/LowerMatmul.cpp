@@ -152,8 +152,7 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
                        k0 = b.getAffineDimExpr(2);
             Value lhs = db.get(cbA, db.apply(r0 * kb + k0, {r, c, k}));
             Value rhs = db.get(cbB, db.apply(k0 * sw + c0, {r, c, k}));
-            db.builder().create<tile::MatmulOp>(db.location(), lhs, rhs,
-                                                db.apply(r0 * sw + c0, {r, c, k}));
+            db.matmul(lhs, rhs, db.apply(r0 * sw + c0, {r, c, k}));
           });
         });
       });

@@ -116,39 +116,28 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
   });
 
   db.kernel(noc::ThreadKind::compute);
-  OpBuilder &kb = db.builder();
-  Location loc = db.location();
-  auto unary = [&](tile::UnaryKind k, Value dst, float param = 0) {
-    kb.create<tile::UnaryOp>(loc, tile::UnaryKindAttr::get(ctx, k), dst, kb.getF32FloatAttr(param));
-  };
-  auto mask = [&](Value dst, Value rows, Value cols, float fill) {
-    kb.create<tile::MaskOp>(loc, dst, rows, cols, kb.getF32FloatAttr(fill));
-  };
   auto reduce = [&](int64_t dim, Value src, Value dst, bool accumulate) {
-    kb.create<tile::ReduceOp>(loc, tile::ReduceKindAttr::get(ctx, plan.kind),
-                              kb.getI64IntegerAttr(dim), src, dst,
-                              accumulate ? kb.getUnitAttr() : UnitAttr());
+    db.reduce(plan.kind, dim, src, dst, accumulate);
   };
   db.loop(perCore, [&](Value iv) {
     Value unit = db.unit(iv), zero = db.index(0), one = db.index(1);
     db.acquireDst();
     if (plan.identity != 0)
-      mask(zero, zero, zero, plan.identity); // all of Dst[0] to the identity
+      db.mask(zero, zero, zero, plan.identity); // all of Dst[0] to the identity
     db.loop(steps, [&](Value step) {
       db.wait(cbIn, 1);
       Value src = db.get(cbIn, zero);
       bool staged = plan.pre || maskInput || !inTileReduce;
       if (staged) {
-        kb.create<tile::CopyOp>(loc, src, one);
+        db.copy(src, one);
         if (plan.pre)
-          unary(*plan.pre, one);
+          db.unary(*plan.pre, one);
         if (maskInput)
-          mask(one, db.apply(in.rows - inMt * 32, {unit, step}),
+          db.mask(one, db.apply(in.rows - inMt * 32, {unit, step}),
                db.apply(in.cols - inNt * 32, {unit, step}), plan.identity);
       }
       if (!inTileReduce) {
-        kb.create<tile::DstBinaryOp>(loc, tile::BinaryKindAttr::get(ctx, combineKind(plan.kind)),
-                                     zero, one, zero);
+        db.dstBinary(combineKind(plan.kind), zero, one, zero);
       } else if (staged) {
         // REDUCE reads from a circular buffer: stage the prepared tile through one.
         db.reserve(cbTmp, 1);
@@ -171,10 +160,10 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
       db.pop(cbRows, 1);
     }
     if (op.getKind() == graph::ReduceKind::mean)
-      unary(tile::UnaryKind::scale, zero, 1.0f / (float)count);
+      db.unary(tile::UnaryKind::scale, zero, 1.0f / (float)count);
     if (plan.post)
-      unary(*plan.post, zero);
-    mask(zero, db.apply(out.rows - omt * 32, unit), db.apply(out.cols - ont * 32, unit), 0.0f);
+      db.unary(*plan.post, zero);
+    db.mask(zero, db.apply(out.rows - omt * 32, unit), db.apply(out.cols - ont * 32, unit), 0.0f);
     db.reserve(cbOut, 1);
     db.pack(zero, cbOut, zero);
     db.push(cbOut, 1);

@@ -42,23 +42,12 @@ FailureOr<Value> tessel::lowering::lowerSoftmax(graph::SoftmaxOp op, const Lower
   });
 
   db.kernel(noc::ThreadKind::compute);
-  OpBuilder &kb = db.builder();
-  Location loc = db.location();
-  auto kindAttr = [&](tile::ReduceKind k) { return tile::ReduceKindAttr::get(ctx, k); };
-  auto reduce = [&](tile::ReduceKind k, Value src, Value dst, bool accumulate) {
-    kb.create<tile::ReduceOp>(loc, kindAttr(k), kb.getI64IntegerAttr(0), src, dst,
-                              accumulate ? kb.getUnitAttr() : UnitAttr());
-  };
-  auto unary = [&](tile::UnaryKind k, Value dst) {
-    kb.create<tile::UnaryOp>(loc, tile::UnaryKindAttr::get(ctx, k), dst, kb.getF32FloatAttr(0));
-  };
-  auto mask = [&](Value dst, Value rows, Value cols, float fill) {
-    kb.create<tile::MaskOp>(loc, dst, rows, cols, kb.getF32FloatAttr(fill));
-  };
+  // Every elementwise step of softmax broadcasts the row statistic across columns.
   auto binary = [&](tile::BinaryKind k, Value lhs, Value rhs, Value dst) {
-    kb.create<tile::BinaryOp>(loc, tile::BinaryKindAttr::get(ctx, k),
-                              tile::BroadcastAttr::get(ctx, tile::Broadcast::cols), lhs, rhs,
-                              dst);
+    db.binary(k, tile::Broadcast::cols, lhs, rhs, dst);
+  };
+  auto reduce = [&](tile::ReduceKind k, Value src, Value dst, bool accumulate) {
+    db.reduce(k, 0, src, dst, accumulate);
   };
   /// Row reduction over the nt tiles of `cb`, with `last` standing in for the final tile.
   auto reduceRow = [&](tile::ReduceKind k, Value cb, Value last, Value dst) {
@@ -77,8 +66,8 @@ FailureOr<Value> tessel::lowering::lowerSoftmax(graph::SoftmaxOp op, const Lower
     Value last;
     if (partial) {
       db.acquireDst();
-      kb.create<tile::CopyOp>(loc, db.get(cbIn, db.index(nt - 1)), zero);
-      mask(zero, full, db.index(view.cols % 32), kMinusHuge);
+      db.copy(db.get(cbIn, db.index(nt - 1)), zero);
+      db.mask(zero, full, db.index(view.cols % 32), kMinusHuge);
       db.reserve(cbLast, 1);
       db.pack(zero, cbLast, zero);
       db.push(cbLast, 1);
@@ -100,8 +89,8 @@ FailureOr<Value> tessel::lowering::lowerSoftmax(graph::SoftmaxOp op, const Lower
     db.loop(nt, [&](Value j) {
       db.acquireDst();
       binary(tile::BinaryKind::sub, db.get(cbIn, j), db.get(cbMax, zero), zero);
-      unary(tile::UnaryKind::exp, zero);
-      mask(zero, full, db.apply(view.cols - d0 * 32, j), 0.0f);
+      db.unary(tile::UnaryKind::exp, zero);
+      db.mask(zero, full, db.apply(view.cols - d0 * 32, j), 0.0f);
       db.pack(zero, cbExp, j);
       db.releaseDst();
     });
@@ -112,7 +101,7 @@ FailureOr<Value> tessel::lowering::lowerSoftmax(graph::SoftmaxOp op, const Lower
     db.wait(cbExp, nt);
     db.acquireDst();
     reduceRow(tile::ReduceKind::sum, cbExp, Value(), zero);
-    unary(op.getLog() ? tile::UnaryKind::log : tile::UnaryKind::recip, zero);
+    db.unary(op.getLog() ? tile::UnaryKind::log : tile::UnaryKind::recip, zero);
     db.reserve(cbSum, 1);
     db.pack(zero, cbSum, zero);
     db.push(cbSum, 1);
@@ -121,9 +110,8 @@ FailureOr<Value> tessel::lowering::lowerSoftmax(graph::SoftmaxOp op, const Lower
     if (op.getLog()) {
       // The row offset max + log(sum) replaces log(sum) at the front of cbSum.
       db.acquireDst();
-      kb.create<tile::BinaryOp>(loc, tile::BinaryKindAttr::get(ctx, tile::BinaryKind::add),
-                                tile::BroadcastAttr::get(ctx, tile::Broadcast::none),
-                                db.get(cbMax, zero), db.get(cbSum, zero), zero);
+      db.binary(tile::BinaryKind::add, tile::Broadcast::none, db.get(cbMax, zero),
+                db.get(cbSum, zero), zero);
       db.reserve(cbSum, 1);
       db.pack(zero, cbSum, zero);
       db.push(cbSum, 1);
@@ -139,7 +127,7 @@ FailureOr<Value> tessel::lowering::lowerSoftmax(graph::SoftmaxOp op, const Lower
         binary(tile::BinaryKind::sub, db.get(cbIn, j), db.get(cbSum, zero), zero);
       else
         binary(tile::BinaryKind::mul, db.get(cbExp, j), db.get(cbSum, zero), zero);
-      mask(zero, db.apply(view.rows - (d0 % view.mt) * 32, unit),
+      db.mask(zero, db.apply(view.rows - (d0 % view.mt) * 32, unit),
            db.apply(view.cols - d0 * 32, j), 0.0f);
       db.reserve(cbOut, 1);
       db.pack(zero, cbOut, zero);

@@ -50,9 +50,9 @@ FailureOr<Value> tessel::lowering::lowerTranspose(graph::TransposeOp op,
   buildTileStreaming(db, mapping, {formatOf(op.getInput())}, format,
                      [&](ArrayRef<Value> tiles, Value, Value dst) {
     if (swap)
-      db.builder().create<tile::TransposeOp>(db.location(), tiles[0], dst);
+      db.transpose(tiles[0], dst);
     else
-      db.builder().create<tile::CopyOp>(db.location(), tiles[0], dst);
+      db.copy(tiles[0], dst);
   });
   return db.results()[0];
 }
