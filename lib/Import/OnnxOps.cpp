@@ -1,7 +1,5 @@
 // One converter per supported ONNX op type, normalising ONNX semantics into graph ops.
-#include "OnnxImporter.h"
-
-#include "Graph/GraphOps.h"
+#include "ImportHelpers.h"
 
 #include "llvm/ADT/StringSwitch.h"
 
@@ -37,9 +35,6 @@ std::optional<std::vector<float>> NodeContext::constantOperand(unsigned i) const
   return graph::readF32Elements(constant.getValue());
 }
 
-using Result = FailureOr<SmallVector<Value>>;
-
-static Result one(Value v) { return SmallVector<Value>{v}; }
 
 static Result convertMatMul(NodeContext &ctx) {
   for (Value v : ctx.operands)
@@ -60,27 +55,6 @@ static Result convertGemm(NodeContext &ctx) {
   return one(op);
 }
 
-static Value unary(NodeContext &ctx, graph::UnaryKind kind, Value input, float alpha = 0,
-                   float beta = 0, Type resultType = {}) {
-  OpBuilder &b = ctx.builder;
-  if (!resultType)
-    resultType = input.getType();
-  return b.create<graph::UnaryOp>(ctx.loc, resultType, graph::UnaryKindAttr::get(b.getContext(), kind),
-                                  input, b.getF32FloatAttr(alpha), b.getF32FloatAttr(beta));
-}
-
-static Value binary(NodeContext &ctx, graph::BinaryKind kind, Value lhs, Value rhs,
-                    Type resultType = {}) {
-  OpBuilder &b = ctx.builder;
-  if (!resultType) {
-    auto l = cast<RankedTensorType>(lhs.getType()), r = cast<RankedTensorType>(rhs.getType());
-    auto shape = graph::broadcastShapes(l.getShape(), r.getShape());
-    resultType = RankedTensorType::get(shape ? *shape : SmallVector<int64_t>(l.getShape()),
-                                       l.getElementType());
-  }
-  return b.create<graph::BinaryOp>(ctx.loc, resultType,
-                                   graph::BinaryKindAttr::get(b.getContext(), kind), lhs, rhs);
-}
 
 /// ONNX elementwise functions of one input without attributes.
 static std::optional<graph::UnaryKind> plainUnary(StringRef opType) {
@@ -104,7 +78,6 @@ static Result convertPlainUnary(NodeContext &ctx) {
                    ctx.resultTypes[0]));
 }
 
-static Value constant(NodeContext &ctx, RankedTensorType type, ArrayRef<double> values);
 
 static Result convertUnaryWithAttrs(NodeContext &ctx) {
   StringRef type = ctx.node.op_type();
@@ -231,14 +204,6 @@ static Result convertCast(NodeContext &ctx) {
   return one(unary(ctx, graph::UnaryKind::identity, x, 0, 0, ctx.resultTypes[0]));
 }
 
-static Value constant(NodeContext &ctx, RankedTensorType type, ArrayRef<double> values) {
-  SmallVector<Attribute> attrs;
-  for (double v : values)
-    attrs.push_back(isa<FloatType>(type.getElementType())
-                        ? Attribute(ctx.builder.getFloatAttr(type.getElementType(), v))
-                        : Attribute(ctx.builder.getIntegerAttr(type.getElementType(), (int64_t)v)));
-  return ctx.builder.create<graph::ConstantOp>(ctx.loc, type, DenseElementsAttr::get(type, attrs));
-}
 
 /// Shape and Size of a statically shaped tensor are known at compile time.
 static Result convertShapeOf(NodeContext &ctx) {
@@ -349,48 +314,6 @@ static Result convertReduce(NodeContext &ctx) {
   return one(r);
 }
 
-static Value scalarConstant(NodeContext &ctx, Type elementType, double value) {
-  return constant(ctx, RankedTensorType::get({}, elementType), {value});
-}
-
-static Value reshapeTo(NodeContext &ctx, Value v, ArrayRef<int64_t> shape) {
-  auto type = RankedTensorType::get(shape, cast<RankedTensorType>(v.getType()).getElementType());
-  if (type == v.getType())
-    return v;
-  return ctx.builder.create<graph::ReshapeOp>(ctx.loc, type, v);
-}
-
-static Value reduceKeep(NodeContext &ctx, graph::ReduceKind kind, Value v, ArrayRef<int64_t> axes) {
-  auto type = cast<RankedTensorType>(v.getType());
-  SmallVector<int64_t> shape(type.getShape());
-  for (int64_t a : axes)
-    shape[a] = 1;
-  return ctx.builder.create<graph::ReduceOp>(
-      ctx.loc, RankedTensorType::get(shape, type.getElementType()),
-      graph::ReduceKindAttr::get(ctx.builder.getContext(), kind), v,
-      ctx.builder.getDenseI64ArrayAttr(axes));
-}
-
-/// (x - mean) / sqrt(var + eps) with mean and variance over `axes`, kept as size 1; also returns
-/// the mean and 1/sqrt(var + eps), which LayerNormalization can output.
-static std::tuple<Value, Value, Value> normalize(NodeContext &ctx, Value x, ArrayRef<int64_t> axes,
-                                                 float eps) {
-  Type elt = cast<RankedTensorType>(x.getType()).getElementType();
-  Value mean = reduceKeep(ctx, graph::ReduceKind::mean, x, axes);
-  Value centered = binary(ctx, graph::BinaryKind::sub, x, mean);
-  Value square = binary(ctx, graph::BinaryKind::mul, centered, centered);
-  Value var = reduceKeep(ctx, graph::ReduceKind::mean, square, axes);
-  Value shifted = binary(ctx, graph::BinaryKind::add, var, scalarConstant(ctx, elt, eps));
-  Value invStd = unary(ctx, graph::UnaryKind::reciprocal, unary(ctx, graph::UnaryKind::sqrt, shifted));
-  return {binary(ctx, graph::BinaryKind::mul, centered, invStd), mean, invStd};
-}
-
-/// Per-channel parameters [C] broadcast against NCHW... as [C, 1, ..., 1].
-static Value channelParam(NodeContext &ctx, Value p, int64_t rank) {
-  SmallVector<int64_t> shape{cast<RankedTensorType>(p.getType()).getDimSize(0)};
-  shape.append(rank - 2, 1);
-  return reshapeTo(ctx, p, shape);
-}
 
 static Result convertBatchNorm(NodeContext &ctx) {
   if (ctx.intAttr("training_mode", 0) || ctx.node.output_size() > 1)
@@ -441,12 +364,6 @@ static Result convertLayerNorm(NodeContext &ctx) {
   return results;
 }
 
-static Value remap(NodeContext &ctx, Value input, RankedTensorType resultType,
-                   ArrayRef<AffineExpr> inputIndex) {
-  auto map = AffineMap::get(resultType.getRank(), 0, inputIndex, ctx.builder.getContext());
-  return ctx.builder.create<graph::RemapOp>(ctx.loc, resultType, input, AffineMapAttr::get(map),
-                                            ctx.builder.getF32FloatAttr(0.0f));
-}
 
 /// Expand and Tile: the result shape (already inferred) says it all.
 static Result convertExpandOrTile(NodeContext &ctx) {
@@ -527,13 +444,6 @@ static FailureOr<SmallVector<int64_t>> beginPads(NodeContext &ctx, ArrayRef<int6
   return pads;
 }
 
-static SmallVector<int64_t> intsAttr(NodeContext &ctx, StringRef name, size_t n, int64_t dflt) {
-  SmallVector<int64_t> v(n, dflt);
-  if (const onnx::AttributeProto *a = ctx.attr(name))
-    for (size_t i = 0; i < n && i < (size_t)a->ints_size(); ++i)
-      v[i] = a->ints(i);
-  return v;
-}
 
 /// im2col: [N, C, S...] -> [N, groups, P, C/groups * K] where P runs over output positions and
 /// the last axis over (channel, kernel offset); positions in the padding read `padding`.
@@ -650,12 +560,6 @@ static Result convertPool(NodeContext &ctx) {
   return one(reshapeTo(ctx, pooled, out.getShape()));
 }
 
-static Value remapPadded(NodeContext &ctx, Value input, RankedTensorType resultType,
-                         ArrayRef<AffineExpr> inputIndex, float padding) {
-  auto map = AffineMap::get(resultType.getRank(), 0, inputIndex, ctx.builder.getContext());
-  return ctx.builder.create<graph::RemapOp>(ctx.loc, resultType, input, AffineMapAttr::get(map),
-                                            ctx.builder.getF32FloatAttr(padding));
-}
 
 /// Concat: every input placed at its offset along the axis with zeros elsewhere, then summed;
 /// adding zeros leaves each value exact.
@@ -727,32 +631,6 @@ static Result convertSlice(NodeContext &ctx) {
   return one(remap(ctx, ctx.operands[0], ctx.resultTypes[0], index));
 }
 
-/// Pad in constant mode with constant pads.
-static Result convertPad(NodeContext &ctx) {
-  auto in = cast<RankedTensorType>(ctx.operands[0].getType());
-  int64_t rank = in.getRank();
-  std::string mode = ctx.attr("mode") ? ctx.attr("mode")->s() : "constant";
-  if (mode != "constant")
-    return ctx.emitError() << "Pad mode '" << mode << "' is not supported yet";
-  SmallVector<int64_t> pads;
-  float value = 0;
-  if (ctx.opset < 11) {
-    pads = intsAttr(ctx, "pads", 2 * rank, 0);
-    value = ctx.floatAttr("value", 0.0f);
-  } else {
-    auto p = ctx.constantOperand(1);
-    if (!p)
-      return ctx.emitError() << "Pad's pads must be constant";
-    for (float v : *p)
-      pads.push_back((int64_t)v);
-    if (auto c = ctx.constantOperand(2); c && !c->empty())
-      value = c->front();
-  }
-  SmallVector<AffineExpr> index;
-  for (int64_t k = 0; k < rank; ++k)
-    index.push_back(getAffineDimExpr(k, ctx.builder.getContext()) - pads[k]);
-  return one(remapPadded(ctx, ctx.operands[0], ctx.resultTypes[0], index, value));
-}
 
 /// ArgMax/ArgMin: the first (or last) position along the axis that holds the extreme value,
 /// found as the smallest (largest) index among the positions equal to it; other positions are
@@ -796,25 +674,6 @@ static Result convertArgExtreme(NodeContext &ctx) {
   return one(reshapeTo(ctx, result, ctx.resultTypes[0].getShape()));
 }
 
-/// Trilu with a constant diagonal: a multiplication by the 0/1 triangle, built at compile time.
-static Result convertTrilu(NodeContext &ctx) {
-  RankedTensorType out = ctx.resultTypes[0];
-  int64_t k = 0;
-  if (ctx.operands.size() > 1 && ctx.operands[1]) {
-    auto values = ctx.constantOperand(1);
-    if (!values)
-      return ctx.emitError() << "Trilu's k must be a constant";
-    k = (int64_t)values->front();
-  }
-  bool upper = ctx.intAttr("upper", 1) != 0;
-  int64_t rows = out.getDimSize(out.getRank() - 2), cols = out.getDimSize(out.getRank() - 1);
-  SmallVector<double> keep;
-  for (int64_t i = 0; i < rows; ++i)
-    for (int64_t j = 0; j < cols; ++j)
-      keep.push_back(upper ? (j - i >= k) : (j - i <= k));
-  Value triangle = constant(ctx, RankedTensorType::get({rows, cols}, out.getElementType()), keep);
-  return one(binary(ctx, graph::BinaryKind::mul, ctx.operands[0], triangle, out));
-}
 
 static Result convertWhere(NodeContext &ctx) {
   return one(ctx.builder.create<graph::WhereOp>(ctx.loc, ctx.resultTypes[0], ctx.operands[0],
@@ -851,10 +710,8 @@ static Result convertTranspose(NodeContext &ctx) {
                                                     ctx.builder.getDenseI64ArrayAttr(perm)));
 }
 
-const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
-  static const NodeConverter plainUnaryConverter = convertPlainUnary;
-  static const NodeConverter binaryConverter = convertBinary;
-  static const llvm::StringMap<NodeConverter> converters = {
+void tessel::onnx_import::addCoreConverters(ConverterMap &map) {
+  static const std::pair<const char *, NodeConverter> converters[] = {
       {"MatMul", convertMatMul},
       {"Gemm", convertGemm},
       {"Softmax", convertSoftmax},
@@ -875,13 +732,11 @@ const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
       {"Clip", convertUnaryWithAttrs},
       {"Dropout", convertUnaryWithAttrs},
       {"Cast", convertCast},
-      {"Trilu", convertTrilu},
       {"ArgMax", convertArgExtreme},
       {"ArgMin", convertArgExtreme},
       {"Hardmax", convertArgExtreme},
       {"Concat", convertConcat},
       {"Slice", convertSlice},
-      {"Pad", convertPad},
       {"Conv", convertConv},
       {"MaxPool", convertPool},
       {"AveragePool", convertPool},
@@ -914,6 +769,20 @@ const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
       {"Size", convertShapeOf},
       {"ConstantOfShape", convertConstantOfShape},
   };
+  for (const auto &[name, fn] : converters)
+    map[name] = fn;
+}
+
+const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
+  static const NodeConverter plainUnaryConverter = convertPlainUnary;
+  static const NodeConverter binaryConverter = convertBinary;
+  static const ConverterMap converters = [] {
+    ConverterMap map;
+    for (auto add : {addCoreConverters, addIndexConverters, addLossConverters,
+                     addResampleConverters, addConvTransposeConverters, addRecurrentConverters})
+      add(map);
+    return map;
+  }();
   if (plainUnary(opType))
     return &plainUnaryConverter;
   if (plainBinary(opType))

@@ -1,0 +1,160 @@
+// Builders of graph ops that the per-op converters share.
+#include "ImportHelpers.h"
+
+using namespace mlir;
+using namespace tessel;
+
+namespace tessel::onnx_import {
+
+Result one(Value v) { return SmallVector<Value>{v}; }
+
+Value unary(NodeContext &ctx, graph::UnaryKind kind, Value input, float alpha,
+            float beta, Type resultType) {
+  OpBuilder &b = ctx.builder;
+  if (!resultType)
+    resultType = input.getType();
+  return b.create<graph::UnaryOp>(ctx.loc, resultType, graph::UnaryKindAttr::get(b.getContext(), kind),
+                                  input, b.getF32FloatAttr(alpha), b.getF32FloatAttr(beta));
+}
+
+Value binary(NodeContext &ctx, graph::BinaryKind kind, Value lhs, Value rhs,
+             Type resultType) {
+  OpBuilder &b = ctx.builder;
+  if (!resultType) {
+    auto l = cast<RankedTensorType>(lhs.getType()), r = cast<RankedTensorType>(rhs.getType());
+    auto shape = graph::broadcastShapes(l.getShape(), r.getShape());
+    resultType = RankedTensorType::get(shape ? *shape : SmallVector<int64_t>(l.getShape()),
+                                       l.getElementType());
+  }
+  return b.create<graph::BinaryOp>(ctx.loc, resultType,
+                                   graph::BinaryKindAttr::get(b.getContext(), kind), lhs, rhs);
+}
+
+Value constant(NodeContext &ctx, RankedTensorType type, ArrayRef<double> values) {
+  SmallVector<Attribute> attrs;
+  for (double v : values)
+    attrs.push_back(isa<FloatType>(type.getElementType())
+                        ? Attribute(ctx.builder.getFloatAttr(type.getElementType(), v))
+                        : Attribute(ctx.builder.getIntegerAttr(type.getElementType(), (int64_t)v)));
+  return ctx.builder.create<graph::ConstantOp>(ctx.loc, type, DenseElementsAttr::get(type, attrs));
+}
+
+Value scalarConstant(NodeContext &ctx, Type elementType, double value) {
+  return constant(ctx, RankedTensorType::get({}, elementType), {value});
+}
+
+Value reshapeTo(NodeContext &ctx, Value v, ArrayRef<int64_t> shape) {
+  auto type = RankedTensorType::get(shape, cast<RankedTensorType>(v.getType()).getElementType());
+  if (type == v.getType())
+    return v;
+  return ctx.builder.create<graph::ReshapeOp>(ctx.loc, type, v);
+}
+
+Value reduceKeep(NodeContext &ctx, graph::ReduceKind kind, Value v, ArrayRef<int64_t> axes) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  for (int64_t a : axes)
+    shape[a] = 1;
+  return ctx.builder.create<graph::ReduceOp>(
+      ctx.loc, RankedTensorType::get(shape, type.getElementType()),
+      graph::ReduceKindAttr::get(ctx.builder.getContext(), kind), v,
+      ctx.builder.getDenseI64ArrayAttr(axes));
+}
+
+/// (x - mean) / sqrt(var + eps) with mean and variance over `axes`, kept as size 1; also returns
+/// the mean and 1/sqrt(var + eps), which LayerNormalization can output.
+std::tuple<Value, Value, Value> normalize(NodeContext &ctx, Value x, ArrayRef<int64_t> axes,
+                                                 float eps) {
+  Type elt = cast<RankedTensorType>(x.getType()).getElementType();
+  Value mean = reduceKeep(ctx, graph::ReduceKind::mean, x, axes);
+  Value centered = binary(ctx, graph::BinaryKind::sub, x, mean);
+  Value square = binary(ctx, graph::BinaryKind::mul, centered, centered);
+  Value var = reduceKeep(ctx, graph::ReduceKind::mean, square, axes);
+  Value shifted = binary(ctx, graph::BinaryKind::add, var, scalarConstant(ctx, elt, eps));
+  Value invStd = unary(ctx, graph::UnaryKind::reciprocal, unary(ctx, graph::UnaryKind::sqrt, shifted));
+  return {binary(ctx, graph::BinaryKind::mul, centered, invStd), mean, invStd};
+}
+
+/// Per-channel parameters [C] broadcast against NCHW... as [C, 1, ..., 1].
+Value channelParam(NodeContext &ctx, Value p, int64_t rank) {
+  SmallVector<int64_t> shape{cast<RankedTensorType>(p.getType()).getDimSize(0)};
+  shape.append(rank - 2, 1);
+  return reshapeTo(ctx, p, shape);
+}
+
+Value remap(NodeContext &ctx, Value input, RankedTensorType resultType,
+                   ArrayRef<AffineExpr> inputIndex) {
+  auto map = AffineMap::get(resultType.getRank(), 0, inputIndex, ctx.builder.getContext());
+  return ctx.builder.create<graph::RemapOp>(ctx.loc, resultType, input, AffineMapAttr::get(map),
+                                            ctx.builder.getF32FloatAttr(0.0f));
+}
+
+SmallVector<int64_t> intsAttr(NodeContext &ctx, StringRef name, size_t n, int64_t dflt) {
+  SmallVector<int64_t> v(n, dflt);
+  if (const onnx::AttributeProto *a = ctx.attr(name))
+    for (size_t i = 0; i < n && i < (size_t)a->ints_size(); ++i)
+      v[i] = a->ints(i);
+  return v;
+}
+
+Value remapPadded(NodeContext &ctx, Value input, RankedTensorType resultType,
+                         ArrayRef<AffineExpr> inputIndex, float padding) {
+  auto map = AffineMap::get(resultType.getRank(), 0, inputIndex, ctx.builder.getContext());
+  return ctx.builder.create<graph::RemapOp>(ctx.loc, resultType, input, AffineMapAttr::get(map),
+                                            ctx.builder.getF32FloatAttr(padding));
+}
+
+Value alongAxis(NodeContext &ctx, Value x, int64_t axis, int64_t rows, ArrayRef<double> matrix) {
+  auto type = cast<RankedTensorType>(x.getType());
+  Type elt = type.getElementType();
+  int64_t rank = type.getRank(), cols = type.getDimSize(axis);
+  SmallVector<int64_t> outShape(type.getShape());
+  outShape[axis] = rows;
+  auto outType = RankedTensorType::get(outShape, elt);
+  OpBuilder &b = ctx.builder;
+  if (axis == rank - 1 && rank >= 2) {
+    // x [..., cols] @ matrix^T [cols, rows]: the common case keeps full tiles.
+    SmallVector<double> transposed(cols * rows);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c)
+        transposed[c * rows + r] = matrix[r * cols + c];
+    Value m = constant(ctx, RankedTensorType::get({cols, rows}, elt), transposed);
+    return b.create<graph::MatMulOp>(ctx.loc, outType, x, m);
+  }
+  // matrix [rows, cols] @ x viewed as [outer, cols, inner].
+  int64_t outer = 1, inner = 1;
+  for (int64_t k = 0; k < axis; ++k)
+    outer *= type.getDimSize(k);
+  for (int64_t k = axis + 1; k < rank; ++k)
+    inner *= type.getDimSize(k);
+  Value m = constant(ctx, RankedTensorType::get({rows, cols}, elt), matrix);
+  Value view = reshapeTo(ctx, x, {outer, cols, inner});
+  Value prod = b.create<graph::MatMulOp>(ctx.loc, RankedTensorType::get({outer, rows, inner}, elt),
+                                         m, view);
+  return reshapeTo(ctx, prod, outShape);
+}
+
+Value iota(NodeContext &ctx, int64_t n, int64_t trailing) {
+  SmallVector<double> values;
+  for (int64_t i = 0; i < n; ++i)
+    values.push_back(i);
+  SmallVector<int64_t> shape{n};
+  shape.append(trailing, 1);
+  return constant(ctx, RankedTensorType::get(shape, ctx.builder.getF32Type()), values);
+}
+
+Value oneHot(NodeContext &ctx, Value indices, int64_t depth) {
+  auto type = cast<RankedTensorType>(indices.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape.push_back(1);
+  Type f32 = ctx.builder.getF32Type();
+  Value column = reshapeTo(ctx, indices, shape);
+  if (type.getElementType() != f32)
+    column = unary(ctx, graph::UnaryKind::identity, column, 0, 0, RankedTensorType::get(shape, f32));
+  shape.back() = depth;
+  Value hit = binary(ctx, graph::BinaryKind::equal, column, iota(ctx, depth),
+                     RankedTensorType::get(shape, ctx.builder.getI1Type()));
+  return unary(ctx, graph::UnaryKind::identity, hit, 0, 0, RankedTensorType::get(shape, f32));
+}
+
+} // namespace tessel::onnx_import

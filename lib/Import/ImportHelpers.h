@@ -1,0 +1,70 @@
+// Builders of graph ops shared by the per-op converters, and the converter tables of each op
+// family.
+#ifndef TESSEL_LIB_IMPORT_IMPORTHELPERS_H
+#define TESSEL_LIB_IMPORT_IMPORTHELPERS_H
+
+#include "OnnxImporter.h"
+
+#include "Graph/GraphOps.h"
+
+#include "llvm/ADT/StringMap.h"
+
+namespace tessel::onnx_import {
+
+using Result = mlir::FailureOr<llvm::SmallVector<mlir::Value>>;
+using ConverterMap = llvm::StringMap<NodeConverter>;
+
+/// Each op family adds its converters to the table lookupConverter searches.
+void addCoreConverters(ConverterMap &map);
+void addIndexConverters(ConverterMap &map);
+void addLossConverters(ConverterMap &map);
+void addResampleConverters(ConverterMap &map);
+void addConvTransposeConverters(ConverterMap &map);
+void addRecurrentConverters(ConverterMap &map);
+
+Result one(mlir::Value v);
+
+/// A graph.unary; the result type defaults to the input's.
+mlir::Value unary(NodeContext &ctx, graph::UnaryKind kind, mlir::Value input, float alpha = 0,
+                  float beta = 0, mlir::Type resultType = {});
+/// A graph.binary; the result type defaults to the broadcast shape in the lhs element type.
+mlir::Value binary(NodeContext &ctx, graph::BinaryKind kind, mlir::Value lhs, mlir::Value rhs,
+                   mlir::Type resultType = {});
+/// A constant of `type` holding `values` (row-major), converted to its element type.
+mlir::Value constant(NodeContext &ctx, mlir::RankedTensorType type, llvm::ArrayRef<double> values);
+mlir::Value scalarConstant(NodeContext &ctx, mlir::Type elementType, double value);
+/// `v` reshaped; `v` itself when the shape already matches.
+mlir::Value reshapeTo(NodeContext &ctx, mlir::Value v, llvm::ArrayRef<int64_t> shape);
+/// A reduction over `axes` that keeps them as size 1.
+mlir::Value reduceKeep(NodeContext &ctx, graph::ReduceKind kind, mlir::Value v,
+                       llvm::ArrayRef<int64_t> axes);
+/// (x - mean) / sqrt(var + eps) over `axes`, with the mean and 1/sqrt(var + eps).
+std::tuple<mlir::Value, mlir::Value, mlir::Value>
+normalize(NodeContext &ctx, mlir::Value x, llvm::ArrayRef<int64_t> axes, float eps);
+/// Per-channel parameters [C] as [C, 1, ..., 1] to broadcast against [N, C, ...] of `rank`.
+mlir::Value channelParam(NodeContext &ctx, mlir::Value p, int64_t rank);
+/// A graph.remap whose result element at index i reads the input at inputIndex(i).
+mlir::Value remap(NodeContext &ctx, mlir::Value input, mlir::RankedTensorType resultType,
+                  llvm::ArrayRef<mlir::AffineExpr> inputIndex);
+/// remap, reading `padding` where the index falls outside the input.
+mlir::Value remapPadded(NodeContext &ctx, mlir::Value input, mlir::RankedTensorType resultType,
+                        llvm::ArrayRef<mlir::AffineExpr> inputIndex, float padding);
+/// An ints attribute padded or cut to `n` entries, `dflt` where missing.
+llvm::SmallVector<int64_t> intsAttr(NodeContext &ctx, llvm::StringRef name, size_t n,
+                                    int64_t dflt);
+
+/// Applies the constant linear map `matrix` ([rows x cols], row-major) along `axis` of the float
+/// tensor `x` (size cols there): result[..., r, ...] = sum_c matrix[r][c] * x[..., c, ...]. It is a
+/// matmul on the chip, so interpolation, reflection, prefix sums and the like along one axis all
+/// run there.
+mlir::Value alongAxis(NodeContext &ctx, mlir::Value x, int64_t axis, int64_t rows,
+                      llvm::ArrayRef<double> matrix);
+/// 0..n-1 as a float tensor of shape [n, 1, ..., 1] with `trailing` ones.
+mlir::Value iota(NodeContext &ctx, int64_t n, int64_t trailing = 0);
+/// One-hot encoding of the integer-valued `indices` along a new last axis of size `depth`, as
+/// floats (1 where index == k). Indices outside [0, depth) give all zeros.
+mlir::Value oneHot(NodeContext &ctx, mlir::Value indices, int64_t depth);
+
+} // namespace tessel::onnx_import
+
+#endif
