@@ -21,6 +21,8 @@ void addLossConverters(ConverterMap &map);
 void addResampleConverters(ConverterMap &map);
 void addConvTransposeConverters(ConverterMap &map);
 void addRecurrentConverters(ConverterMap &map);
+void addEinsumConverters(ConverterMap &map);
+void addNormalizationConverters(ConverterMap &map);
 
 Result one(mlir::Value v);
 

@@ -779,7 +779,8 @@ const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
   static const ConverterMap converters = [] {
     ConverterMap map;
     for (auto add : {addCoreConverters, addIndexConverters, addLossConverters,
-                     addResampleConverters, addConvTransposeConverters, addRecurrentConverters})
+                     addResampleConverters, addConvTransposeConverters, addRecurrentConverters,
+                     addEinsumConverters, addNormalizationConverters})
       add(map);
     return map;
   }();
