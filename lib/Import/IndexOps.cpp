@@ -5,26 +5,322 @@ using namespace mlir;
 using namespace tessel;
 using namespace tessel::onnx_import;
 
-/// Trilu with a constant diagonal: a multiplication by the 0/1 triangle, built at compile time.
+/// Trilu: the 0/1 triangle j - i >= k (upper) or j - i <= k (lower) multiplies the input. With a
+/// constant k it is built at compile time; a k fed at run time is compared on the chip against the
+/// constant diagonal offsets j - i.
 static Result convertTrilu(NodeContext &ctx) {
   RankedTensorType out = ctx.resultTypes[0];
-  int64_t k = 0;
-  if (ctx.operands.size() > 1 && ctx.operands[1]) {
-    auto values = ctx.constantOperand(1);
-    if (!values)
-      return ctx.emitError() << "Trilu's k must be a constant";
-    k = (int64_t)values->front();
-  }
   bool upper = ctx.intAttr("upper", 1) != 0;
   int64_t rows = out.getDimSize(out.getRank() - 2), cols = out.getDimSize(out.getRank() - 1);
-  SmallVector<double> keep;
+  auto maskType = RankedTensorType::get({rows, cols}, out.getElementType());
+  bool runtimeK = ctx.operands.size() > 1 && ctx.operands[1] && !ctx.constantOperand(1);
+  int64_t k = 0;
+  if (!runtimeK && ctx.operands.size() > 1 && ctx.operands[1])
+    k = (int64_t)ctx.constantOperand(1)->front();
+  SmallVector<double> offsets, keep;
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j) {
+      offsets.push_back(j - i);
+      keep.push_back(upper ? (j - i >= k) : (j - i <= k));
+    }
+  Value triangle;
+  if (runtimeK) {
+    Type f32 = ctx.builder.getF32Type();
+    Value kf = unary(ctx, graph::UnaryKind::identity, ctx.operands[1], 0, 0,
+                     RankedTensorType::get(cast<RankedTensorType>(ctx.operands[1].getType()).getShape(), f32));
+    Value diag = constant(ctx, RankedTensorType::get({rows, cols}, f32), offsets);
+    Value hit = binary(ctx, upper ? graph::BinaryKind::greater_or_equal : graph::BinaryKind::less_or_equal,
+                       diag, kf, RankedTensorType::get({rows, cols}, ctx.builder.getI1Type()));
+    triangle = unary(ctx, graph::UnaryKind::identity, hit, 0, 0, maskType);
+  } else {
+    triangle = constant(ctx, maskType, keep);
+  }
+  return one(binary(ctx, graph::BinaryKind::mul, ctx.operands[0], triangle, out));
+}
+
+static RankedTensorType withElement(Value v, Type elt) {
+  return RankedTensorType::get(cast<RankedTensorType>(v.getType()).getShape(), elt);
+}
+
+static ArrayRef<int64_t> shapeOf(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }
+
+static int64_t product(ArrayRef<int64_t> dims) {
+  int64_t n = 1;
+  for (int64_t d : dims)
+    n *= d;
+  return n;
+}
+
+/// `v` as f32 (the chip's view of any element type), for arithmetic on indices and masks.
+static Value asF32(NodeContext &ctx, Value v) {
+  Type f32 = ctx.builder.getF32Type();
+  if (cast<RankedTensorType>(v.getType()).getElementType() == f32)
+    return v;
+  return unary(ctx, graph::UnaryKind::identity, v, 0, 0, withElement(v, f32));
+}
+
+static Value castTo(NodeContext &ctx, Value v, RankedTensorType type) {
+  if (v.getType() == type)
+    return v;
+  return unary(ctx, graph::UnaryKind::identity, reshapeTo(ctx, v, type.getShape()), 0, 0, type);
+}
+
+/// Indices as f32 with negative ones counted from the end of an axis of size `size`; `size` may
+/// also be a tensor of per-component sizes that broadcasts against the indices.
+static Value wrapNegative(NodeContext &ctx, Value indices, Value size) {
+  Value idx = asF32(ctx, indices);
+  Type f32 = ctx.builder.getF32Type();
+  Value negative = binary(ctx, graph::BinaryKind::less, idx, scalarConstant(ctx, f32, 0.0),
+                          withElement(idx, ctx.builder.getI1Type()));
+  Value shift = binary(ctx, graph::BinaryKind::mul, asF32(ctx, negative), size);
+  return binary(ctx, graph::BinaryKind::add, idx, shift);
+}
+
+static Value wrapNegative(NodeContext &ctx, Value indices, int64_t size) {
+  return wrapNegative(ctx, indices, scalarConstant(ctx, ctx.builder.getF32Type(), (double)size));
+}
+
+static Value transpose(NodeContext &ctx, Value v, ArrayRef<int64_t> perm) {
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(shapeOf(v)[p]);
+  auto type = RankedTensorType::get(shape, cast<RankedTensorType>(v.getType()).getElementType());
+  return ctx.builder.create<graph::TransposeOp>(ctx.loc, type, v,
+                                                ctx.builder.getDenseI64ArrayAttr(perm));
+}
+
+static int64_t axisAttr(NodeContext &ctx, int64_t rank, int64_t dflt = 0) {
+  int64_t axis = ctx.intAttr("axis", dflt);
+  return axis < 0 ? axis + rank : axis;
+}
+
+/// The rows a one-hot [M, K] matrix selects from `table` viewed as [P, K, Q]: a matmul on the
+/// chip, exact because every product is by 0 or 1. Returns [P, M, Q] in f32.
+static Value selectRows(NodeContext &ctx, Value onehot, Value table, int64_t p, int64_t k,
+                        int64_t q) {
+  Value t = reshapeTo(ctx, asF32(ctx, table), {p, k, q});
+  int64_t m = shapeOf(onehot)[shapeOf(onehot).size() - 2];
+  auto type = RankedTensorType::get({p, m, q}, ctx.builder.getF32Type());
+  return ctx.builder.create<graph::MatMulOp>(ctx.loc, type, onehot, t);
+}
+
+/// Gather along `axis` by indices known only at run time (constant ones fold at import when the
+/// data is constant too): each index becomes a one-hot row that a matmul applies to the data.
+static Result convertGather(NodeContext &ctx) {
+  Value data = ctx.operands[0];
+  ArrayRef<int64_t> dshape = shapeOf(data);
+  int64_t rank = dshape.size(), axis = axisAttr(ctx, rank);
+  int64_t k = dshape[axis], p = product(dshape.take_front(axis)),
+          q = product(dshape.drop_front(axis + 1)), m = product(shapeOf(ctx.operands[1]));
+  Value idx = reshapeTo(ctx, wrapNegative(ctx, ctx.operands[1], k), {m});
+  Value rows = selectRows(ctx, oneHot(ctx, idx, k), data, p, k, q);
+  return one(castTo(ctx, rows, ctx.resultTypes[0]));
+}
+
+/// GatherElements: out[j] = data[j with j[axis] replaced by indices[j]]. The data is laid out as
+/// [..., 1 (at axis), ..., K] so that the one-hot of the indices picks along the last axis.
+static Result convertGatherElements(NodeContext &ctx) {
+  Value data = ctx.operands[0], indices = ctx.operands[1];
+  ArrayRef<int64_t> dshape = shapeOf(data), ishape = shapeOf(indices);
+  int64_t rank = dshape.size(), axis = axisAttr(ctx, rank), k = dshape[axis];
+  Value onehot = oneHot(ctx, wrapNegative(ctx, indices, k), k);
+  MLIRContext *mctx = ctx.builder.getContext();
+  SmallVector<int64_t> viewShape(ishape);
+  viewShape[axis] = 1;
+  viewShape.push_back(k);
+  SmallVector<AffineExpr> index;
+  for (int64_t i = 0; i < rank; ++i)
+    index.push_back(getAffineDimExpr(i == axis ? rank : i, mctx));
+  Value view = remap(ctx, asF32(ctx, data), RankedTensorType::get(viewShape, ctx.builder.getF32Type()),
+                     index);
+  Value picked = binary(ctx, graph::BinaryKind::mul, onehot, view);
+  Value sum = reduceKeep(ctx, graph::ReduceKind::sum, picked, {rank});
+  return one(castTo(ctx, sum, ctx.resultTypes[0]));
+}
+
+/// The row-major position that the last axis of `indices` ([..., t]) addresses in the first t
+/// dims of `dims`, negative components wrapped, as f32 of shape [...] (the last axis dropped).
+static Value linearIndex(NodeContext &ctx, Value indices, ArrayRef<int64_t> dims) {
+  int64_t t = shapeOf(indices).back();
+  Type f32 = ctx.builder.getF32Type();
+  SmallVector<double> sizes, strides(t, 1.0);
+  for (int64_t i = 0; i < t; ++i)
+    sizes.push_back(dims[i]);
+  for (int64_t i = t - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * dims[i + 1];
+  Value wrapped = wrapNegative(ctx, indices, constant(ctx, RankedTensorType::get({t}, f32), sizes));
+  Value scaled = binary(ctx, graph::BinaryKind::mul, wrapped,
+                        constant(ctx, RankedTensorType::get({t}, f32), strides));
+  Value lin = reduceKeep(ctx, graph::ReduceKind::sum, scaled, {(int64_t)shapeOf(indices).size() - 1});
+  return reshapeTo(ctx, lin, shapeOf(indices).drop_back());
+}
+
+/// GatherND: each index tuple becomes a flat position within its batch, and a one-hot matmul
+/// per batch picks the slices.
+static Result convertGatherND(NodeContext &ctx) {
+  Value data = ctx.operands[0], indices = ctx.operands[1];
+  ArrayRef<int64_t> dshape = shapeOf(data), ishape = shapeOf(indices);
+  int64_t b = ctx.intAttr("batch_dims", 0), t = ishape.back();
+  int64_t batch = product(dshape.take_front(b)), k = product(dshape.slice(b, t)),
+          q = product(dshape.drop_front(b + t)), m = product(ishape.slice(b, ishape.size() - 1 - b));
+  Value lin = linearIndex(ctx, indices, dshape.drop_front(b));
+  Value onehot = oneHot(ctx, reshapeTo(ctx, lin, {batch, m}), k);
+  Value rows = selectRows(ctx, onehot, data, batch, k, q);
+  return one(castTo(ctx, rows, ctx.resultTypes[0]));
+}
+
+/// The reduction a scatter applies where indices hit; "none" overwrites.
+static FailureOr<graph::ReduceKind> scatterReduction(NodeContext &ctx) {
+  std::string r = ctx.attr("reduction") ? ctx.attr("reduction")->s() : "none";
+  if (r == "none" || r == "add")
+    return graph::ReduceKind::sum;
+  if (r == "mul")
+    return graph::ReduceKind::prod;
+  if (r == "max")
+    return graph::ReduceKind::max;
+  if (r == "min")
+    return graph::ReduceKind::min;
+  return ctx.emitError() << ctx.node.op_type() << " reduction '" << r << "' is unknown";
+}
+
+/// The updates a scatter sends to each target, combined along `axis` of `hits` x `updates`
+/// (both broadcast to the same rank, `hits` 0/1): for sum the products, for prod/max/min the
+/// updates where hit and the reduction's neutral element elsewhere. Also returns how many
+/// updates reached each target.
+static std::pair<Value, Value> combineUpdates(NodeContext &ctx, graph::ReduceKind kind, Value hits,
+                                              Value updates, int64_t axis) {
+  Type f32 = ctx.builder.getF32Type();
+  Value count = reduceKeep(ctx, graph::ReduceKind::sum, hits, {axis});
+  Value spread = binary(ctx, graph::BinaryKind::mul, hits, updates);
+  if (kind != graph::ReduceKind::sum) {
+    double neutral = kind == graph::ReduceKind::prod ? 1.0
+                     : kind == graph::ReduceKind::max ? -3.0e38
+                                                       : 3.0e38;
+    Value missed = binary(ctx, graph::BinaryKind::sub, scalarConstant(ctx, f32, 1.0), hits);
+    spread = binary(ctx, graph::BinaryKind::add, spread,
+                    binary(ctx, graph::BinaryKind::mul, missed, scalarConstant(ctx, f32, neutral)));
+  }
+  return {reduceKeep(ctx, kind, spread, {axis}), count};
+}
+
+/// Applies combined updates to the data: overwrite where hit ("none"; duplicates are undefined
+/// there), else the reduction of the data with the combined value.
+static Value applyScatter(NodeContext &ctx, graph::ReduceKind kind, bool overwrite, Value data,
+                          Value combined, Value count) {
+  Value d = asF32(ctx, data);
+  if (overwrite) {
+    // d * (1 - hit) + update keeps both exact; a where would need the hit mask broadcast within
+    // tiles, which the chip's where does not do.
+    Type f32 = ctx.builder.getF32Type();
+    Value hit = binary(ctx, graph::BinaryKind::min, count, scalarConstant(ctx, f32, 1.0));
+    Value kept = binary(ctx, graph::BinaryKind::mul, d,
+                        binary(ctx, graph::BinaryKind::sub, scalarConstant(ctx, f32, 1.0), hit));
+    return binary(ctx, graph::BinaryKind::add, kept, combined);
+  }
+  graph::BinaryKind op = kind == graph::ReduceKind::sum    ? graph::BinaryKind::add
+                         : kind == graph::ReduceKind::prod ? graph::BinaryKind::mul
+                         : kind == graph::ReduceKind::max  ? graph::BinaryKind::max
+                                                           : graph::BinaryKind::min;
+  return binary(ctx, op, d, combined);
+}
+
+static bool overwrites(NodeContext &ctx) {
+  return !ctx.attr("reduction") || ctx.attr("reduction")->s() == "none";
+}
+
+/// ScatterElements (and the older Scatter): updates[j] goes to data[j with j[axis] replaced by
+/// indices[j]]. Hits are the one-hot of the indices, [J..., K]; combining over the axis leaves
+/// [..., 1, ..., K], which a remap lays back out as the data, with the neutral element outside J.
+static Result convertScatterElements(NodeContext &ctx) {
+  Value data = ctx.operands[0], indices = ctx.operands[1], updates = ctx.operands[2];
+  auto kind = scatterReduction(ctx);
+  if (failed(kind))
+    return failure();
+  ArrayRef<int64_t> dshape = shapeOf(data);
+  int64_t rank = dshape.size(), axis = axisAttr(ctx, rank), k = dshape[axis];
+  Value hits = oneHot(ctx, wrapNegative(ctx, indices, k), k);
+  SmallVector<int64_t> ushape(shapeOf(updates));
+  ushape.push_back(1);
+  auto [combined, count] = combineUpdates(ctx, *kind, hits,
+                                          reshapeTo(ctx, asF32(ctx, updates), ushape), axis);
+  MLIRContext *mctx = ctx.builder.getContext();
+  SmallVector<AffineExpr> index;
+  for (int64_t i = 0; i < rank; ++i)
+    index.push_back(i == axis ? getAffineConstantExpr(0, mctx) : getAffineDimExpr(i, mctx));
+  index.push_back(getAffineDimExpr(axis, mctx));
+  auto laidOut = RankedTensorType::get(dshape, ctx.builder.getF32Type());
+  double neutral = *kind == graph::ReduceKind::prod  ? 1.0
+                   : *kind == graph::ReduceKind::max ? -3.0e38
+                   : *kind == graph::ReduceKind::min ? 3.0e38
+                                                     : 0.0;
+  combined = remapPadded(ctx, combined, laidOut, index, neutral);
+  count = remapPadded(ctx, count, laidOut, index, 0.0f);
+  Value out = applyScatter(ctx, *kind, overwrites(ctx), data, combined, count);
+  return one(castTo(ctx, out, ctx.resultTypes[0]));
+}
+
+/// ScatterND: index tuples become flat positions over the first t dims of the data; the hits
+/// [M, K, 1] against the updates [M, 1, Q] combine over M.
+static Result convertScatterND(NodeContext &ctx) {
+  Value data = ctx.operands[0], indices = ctx.operands[1], updates = ctx.operands[2];
+  auto kind = scatterReduction(ctx);
+  if (failed(kind))
+    return failure();
+  ArrayRef<int64_t> dshape = shapeOf(data), ishape = shapeOf(indices);
+  int64_t t = ishape.back(), k = product(dshape.take_front(t)), q = product(dshape.drop_front(t)),
+          m = product(ishape.drop_back());
+  Value lin = reshapeTo(ctx, linearIndex(ctx, indices, dshape), {m});
+  Value hits = reshapeTo(ctx, oneHot(ctx, lin, k), {m, k, 1});
+  Value upd = reshapeTo(ctx, asF32(ctx, updates), {m, 1, q});
+  auto [combined, count] = combineUpdates(ctx, *kind, hits, upd, 0);
+  Value out = applyScatter(ctx, *kind, overwrites(ctx), reshapeTo(ctx, data, {1, k, q}), combined,
+                           count);
+  return one(castTo(ctx, out, ctx.resultTypes[0]));
+}
+
+/// OneHot: 1 (values[1]) where the class along `axis` equals the index, values[0] elsewhere.
+static Result convertOneHot(NodeContext &ctx) {
+  RankedTensorType out = ctx.resultTypes[0];
+  int64_t rank = out.getRank(), axis = axisAttr(ctx, rank, -1), depth = out.getDimSize(axis);
+  Value hits = oneHot(ctx, wrapNegative(ctx, ctx.operands[0], depth), depth);
+  if (axis != rank - 1) {
+    SmallVector<int64_t> perm;
+    for (int64_t i = 0; i < rank - 1; ++i) {
+      if (i == axis)
+        perm.push_back(rank - 1);
+      perm.push_back(i);
+    }
+    hits = transpose(ctx, hits, perm);
+  }
+  Value values = asF32(ctx, ctx.operands[2]);
+  Type f32 = ctx.builder.getF32Type();
+  MLIRContext *mctx = ctx.builder.getContext();
+  auto scalar = RankedTensorType::get({1}, f32);
+  Value off = remap(ctx, values, scalar, {getAffineConstantExpr(0, mctx)});
+  Value on = remap(ctx, values, scalar, {getAffineConstantExpr(1, mctx)});
+  Value scaled = binary(ctx, graph::BinaryKind::mul, hits, binary(ctx, graph::BinaryKind::sub, on, off));
+  return one(castTo(ctx, binary(ctx, graph::BinaryKind::add, scaled, off), out));
+}
+
+/// EyeLike depends only on its input's shape, so it is a constant.
+static Result convertEyeLike(NodeContext &ctx) {
+  RankedTensorType out = ctx.resultTypes[0];
+  int64_t rows = out.getDimSize(0), cols = out.getDimSize(1), k = ctx.intAttr("k", 0);
+  SmallVector<double> values;
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < cols; ++j)
-      keep.push_back(upper ? (j - i >= k) : (j - i <= k));
-  Value triangle = constant(ctx, RankedTensorType::get({rows, cols}, out.getElementType()), keep);
-  return one(binary(ctx, graph::BinaryKind::mul, ctx.operands[0], triangle, out));
+      values.push_back(j - i == k ? 1.0 : 0.0);
+  return one(constant(ctx, out, values));
 }
 
 void tessel::onnx_import::addIndexConverters(ConverterMap &map) {
   map["Trilu"] = convertTrilu;
+  map["Gather"] = convertGather;
+  map["GatherElements"] = convertGatherElements;
+  map["GatherND"] = convertGatherND;
+  map["ScatterElements"] = convertScatterElements;
+  map["Scatter"] = convertScatterElements;
+  map["ScatterND"] = convertScatterND;
+  map["OneHot"] = convertOneHot;
+  map["EyeLike"] = convertEyeLike;
 }

@@ -137,11 +137,82 @@ struct FoldConstantReshape : FoldConstantInput<ReshapeOp> {
   }
 };
 
+/// Whether `operand` broadcasts within the 32x32 tiles of `result`: one of its last two dims
+/// (missing ones count as 1) is 1 where the result's is not.
+static bool broadcastsInTile(Value operand, Value result) {
+  ArrayRef<int64_t> in = cast<RankedTensorType>(operand.getType()).getShape();
+  ArrayRef<int64_t> out = cast<RankedTensorType>(result.getType()).getShape();
+  for (size_t k = 1; k <= 2 && k <= out.size(); ++k) {
+    int64_t dim = k <= in.size() ? in[in.size() - k] : 1;
+    if (dim == 1 && out[out.size() - k] != 1)
+      return true;
+  }
+  return false;
+}
+
+/// `operand` broadcast to the shape of `result` by a remap that reads index 0 along its size-1
+/// dims.
+static Value materializeBroadcast(PatternRewriter &rewriter, Location loc, Value operand,
+                                  Value result) {
+  auto in = cast<RankedTensorType>(operand.getType());
+  auto out = cast<RankedTensorType>(result.getType());
+  int64_t lead = out.getRank() - in.getRank();
+  SmallVector<AffineExpr> index;
+  for (int64_t k = 0; k < in.getRank(); ++k)
+    index.push_back(in.getDimSize(k) == 1 ? rewriter.getAffineConstantExpr(0)
+                                          : rewriter.getAffineDimExpr(k + lead));
+  auto map = AffineMap::get(out.getRank(), 0, index, rewriter.getContext());
+  return rewriter.create<RemapOp>(loc, out.clone(in.getElementType()), operand,
+                                  AffineMapAttr::get(map), rewriter.getF32FloatAttr(0.0f));
+}
+
+/// The FPU broadcasts only the second operand of a binary op, and where() only its first value,
+/// within a tile. Operands that would need more are broadcast in memory first.
+struct BinaryInTileBroadcast : OpRewritePattern<BinaryOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BinaryOp op, PatternRewriter &rewriter) const override {
+    if (!broadcastsInTile(op.getLhs(), op) || !needsLhsBroadcast(op))
+      return failure();
+    Value lhs = materializeBroadcast(rewriter, op.getLoc(), op.getLhs(), op);
+    rewriter.modifyOpInPlace(op, [&] { op.getLhsMutable().assign(lhs); });
+    return success();
+  }
+  /// A broadcasting lhs is fine when the kernel can swap the operands.
+  static bool needsLhsBroadcast(BinaryOp op) {
+    switch (op.getKind()) {
+    case BinaryKind::add: case BinaryKind::mul: case BinaryKind::max: case BinaryKind::min:
+    case BinaryKind::equal: case BinaryKind::and_: case BinaryKind::or_: case BinaryKind::xor_:
+    case BinaryKind::less: case BinaryKind::greater: case BinaryKind::less_or_equal:
+    case BinaryKind::greater_or_equal: case BinaryKind::sub:
+      return broadcastsInTile(op.getRhs(), op);
+    default:
+      return true;
+    }
+  }
+};
+
+struct WhereInTileBroadcast : OpRewritePattern<WhereOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(WhereOp op, PatternRewriter &rewriter) const override {
+    bool cond = broadcastsInTile(op.getCondition(), op), rhs = broadcastsInTile(op.getRhs(), op);
+    if (!cond && !rhs)
+      return failure();
+    rewriter.modifyOpInPlace(op, [&] {
+      if (cond)
+        op.getConditionMutable().assign(
+            materializeBroadcast(rewriter, op.getLoc(), op.getCondition(), op));
+      if (rhs)
+        op.getRhsMutable().assign(materializeBroadcast(rewriter, op.getLoc(), op.getRhs(), op));
+    });
+    return success();
+  }
+};
+
 struct DecomposeGraphPass : tessel::impl::DecomposeGraphBase<DecomposeGraphPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<DecomposeGemm, FoldConstantReshape, FoldConstantTranspose, SoftmaxAxisLast>(
-        &getContext());
+    patterns.add<DecomposeGemm, FoldConstantReshape, FoldConstantTranspose, SoftmaxAxisLast,
+                 BinaryInTileBroadcast, WhereInTileBroadcast>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -153,3 +153,49 @@ func.func @gemm_bf16(%a: tensor<3x6xbf16>, %b: tensor<6x4xbf16>) -> tensor<3x4xb
   %0 = graph.gemm %a, %b {alpha = 2.0 : f32} : (tensor<3x6xbf16>, tensor<6x4xbf16>) -> tensor<3x4xbf16>
   return %0 : tensor<3x4xbf16>
 }
+
+// -----
+
+// Both operands of an outer-product comparison broadcast within tiles: the lhs is broadcast in
+// memory first.
+// CHECK-LABEL: func.func @outer_compare
+// CHECK: %[[E:.*]] = graph.remap %arg0 {map = #{{.*}}} : (tensor<8x1xf32>) -> tensor<8x16xf32>
+// CHECK: graph.binary equal %[[E]], %arg1 : (tensor<8x16xf32>, tensor<16xf32>) -> tensor<8x16xi1>
+func.func @outer_compare(%a: tensor<8x1xf32>, %b: tensor<16xf32>) -> tensor<8x16xi1> {
+  %0 = graph.binary equal %a, %b : (tensor<8x1xf32>, tensor<16xf32>) -> tensor<8x16xi1>
+  return %0 : tensor<8x16xi1>
+}
+
+// -----
+
+// Division cannot swap its operands, so a broadcasting dividend is broadcast in memory.
+// CHECK-LABEL: func.func @div_lhs_broadcast
+// CHECK: %[[E:.*]] = graph.remap %arg0 {map = #{{.*}}} : (tensor<1x64xf32>) -> tensor<4x64xf32>
+// CHECK: graph.binary div %[[E]], %arg1
+func.func @div_lhs_broadcast(%a: tensor<1x64xf32>, %b: tensor<4x64xf32>) -> tensor<4x64xf32> {
+  %0 = graph.binary div %a, %b : (tensor<1x64xf32>, tensor<4x64xf32>) -> tensor<4x64xf32>
+  return %0 : tensor<4x64xf32>
+}
+
+// -----
+
+// Addition swaps a broadcasting lhs into the second place by itself.
+// CHECK-LABEL: func.func @add_lhs_broadcast
+// CHECK-NOT: graph.remap
+// CHECK: graph.binary add %arg0, %arg1
+func.func @add_lhs_broadcast(%a: tensor<1x64xf32>, %b: tensor<4x64xf32>) -> tensor<4x64xf32> {
+  %0 = graph.binary add %a, %b : (tensor<1x64xf32>, tensor<4x64xf32>) -> tensor<4x64xf32>
+  return %0 : tensor<4x64xf32>
+}
+
+// -----
+
+// where's condition and second value are broadcast in memory; its first value need not be.
+// CHECK-LABEL: func.func @where_broadcast
+// CHECK-DAG: %[[C:.*]] = graph.remap %arg0 {{.*}} : (tensor<4x1xi1>) -> tensor<4x64xi1>
+// CHECK-DAG: %[[Y:.*]] = graph.remap %arg2 {{.*}} : (tensor<f32>) -> tensor<4x64xf32>
+// CHECK: graph.where %[[C]], %arg1, %[[Y]]
+func.func @where_broadcast(%c: tensor<4x1xi1>, %x: tensor<1x64xf32>, %y: tensor<f32>) -> tensor<4x64xf32> {
+  %0 = graph.where %c, %x, %y : (tensor<4x1xi1>, tensor<1x64xf32>, tensor<f32>) -> tensor<4x64xf32>
+  return %0 : tensor<4x64xf32>
+}

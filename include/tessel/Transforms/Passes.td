@@ -10,6 +10,9 @@ def DecomposeGraph : Pass<"tt-decompose-graph", "mlir::ModuleOp"> {
     `beta` and an addition of the bias. A `graph.softmax` over an axis other than the last is wrapped
     in transposes that bring the axis last, since kernels reduce along tile rows. A transpose of
     a constant (Gemm's `transB` weights) is folded into a transposed constant at compile time.
+    The FPU broadcasts only the second operand of a binary op (and `where` only its first value)
+    within a 32x32 tile; an operand that would need more, such as the lhs of an outer-product
+    comparison `[M, 1] == [K]`, is broadcast in memory by a `graph.remap` first.
 
     Before:
     ```mlir
