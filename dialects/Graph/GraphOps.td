@@ -8,7 +8,7 @@ include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/IR/BuiltinAttributes.td"
 
 // Every graph value is a ranked tensor; element types are the model's logical types.
-def Graph_Tensor : RankedTensorOf<[F32, BF16, F16, F64, I64, I32, I8, UI8, I1]>;
+def Graph_Tensor : RankedTensorOf<[F32, BF16, F16, F64, I64, I32, I16, I8, UI64, UI32, UI16, UI8, I1]>;
 
 def Graph_ConstantOp : Graph_Op<"constant", [Pure]> {
   let summary = "A constant tensor (weights, biases, scalars)";

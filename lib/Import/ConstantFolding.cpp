@@ -72,13 +72,15 @@ int64_t attrInt(const onnx::NodeProto &node, StringRef name, int64_t dflt) {
 bool tessel::onnx_import::isFoldable(StringRef opType) {
   static const llvm::StringSet<> foldable = {
       "Gather", "Concat", "Unsqueeze", "Squeeze", "Reshape", "Flatten", "Identity", "Cast",
-      "Add", "Sub", "Mul", "Div", "Equal", "Less", "Greater", "Max", "Min"};
+      "Add", "Sub", "Mul", "Div", "Equal", "Less", "Greater", "Max", "Min", "Neg", "Abs",
+      "Slice", "Range", "Where", "Not"};
   return foldable.contains(opType);
 }
 
 std::optional<SmallVector<Value>> tessel::onnx_import::foldConstantNode(NodeContext &ctx) {
   StringRef op = ctx.node.op_type();
-  if (!isFoldable(op) || ctx.resultTypes.size() != 1 || ctx.operands.empty())
+  if (!isFoldable(op) || ctx.resultTypes.size() != 1 || ctx.operands.empty() ||
+      (op == "Slice" && ctx.opset < 10))
     return std::nullopt;
   RankedTensorType outType = ctx.resultTypes[0];
   if (outType.getNumElements() > 4096)
@@ -140,6 +142,46 @@ std::optional<SmallVector<Value>> tessel::onnx_import::foldConstantNode(NodeCont
         at -= t.shape[axis];
       }
     });
+  } else if (op == "Slice" && ctx.opset >= 10) {
+    // Any of starts, ends, axes and steps may be omitted; `in` skips omitted operands.
+    const Tensor &data = in[0];
+    auto operandValues = [&](unsigned i) -> std::vector<double> {
+      auto v = ctx.constantOperand(i);
+      return v ? std::vector<double>(v->begin(), v->end()) : std::vector<double>();
+    };
+    std::vector<double> starts = operandValues(1), axes = operandValues(3), steps = operandValues(4);
+    int64_t rank = data.shape.size();
+    SmallVector<int64_t> first(rank, 0), step(rank, 1);
+    for (size_t i = 0; i < starts.size(); ++i) {
+      int64_t a = axes.empty() ? i : (int64_t)axes[i];
+      if (a < 0)
+        a += rank;
+      int64_t dim = data.shape[a], st = steps.empty() ? 1 : (int64_t)steps[i];
+      int64_t b = (int64_t)std::max<double>(std::min<double>(starts[i], 1e18), -1e18);
+      b = b < 0 ? b + dim : b;
+      first[a] = st > 0 ? std::clamp<int64_t>(b, 0, dim) : std::clamp<int64_t>(b, 0, dim - 1);
+      step[a] = st;
+    }
+    SmallVector<int64_t> strides = stridesOf(data.shape);
+    forEach(out.shape, [&](int64_t linear, ArrayRef<int64_t> idx) {
+      int64_t offset = 0;
+      for (int64_t k = 0; k < rank; ++k)
+        offset += (first[k] + idx[k] * step[k]) * strides[k];
+      out.data[linear] = data.data[offset];
+    });
+  } else if (op == "Range") {
+    for (int64_t i = 0; i < out.size(); ++i)
+      out.data[i] = in[0].data[0] + i * in[2].data[0];
+  } else if (op == "Where") {
+    forEach(out.shape, [&](int64_t linear, ArrayRef<int64_t> idx) {
+      out.data[linear] = broadcastAt(in[0], idx) != 0 ? broadcastAt(in[1], idx)
+                                                      : broadcastAt(in[2], idx);
+    });
+  } else if (op == "Neg" || op == "Abs" || op == "Not") {
+    for (int64_t i = 0; i < out.size(); ++i) {
+      double v = in[0].data[i];
+      out.data[i] = op == "Neg" ? -v : op == "Abs" ? std::fabs(v) : (v == 0);
+    }
   } else if (op == "Cast") {
     for (int64_t i = 0; i < out.size(); ++i) {
       double v = in[0].data[i];

@@ -56,6 +56,11 @@ private:
   std::optional<Type> quietElementType(int32_t onnxType);
   FailureOr<Value> importInitializer(const onnx::TensorProto &tensor);
   LogicalResult importNode(const onnx::NodeProto &node, size_t index);
+  /// Runs shape inference again over the nodes from `first` on, with every value imported so
+  /// far as a graph input of its known type, and the small constants among them (shape
+  /// arithmetic that folded) as initializers. Exported models compute Reshape targets from
+  /// Shape -> Gather -> Concat chains that ONNX's data propagation does not follow through.
+  void refineInference(size_t first);
 
   Location nodeLoc(const onnx::NodeProto &node, size_t index) {
     std::string name = node.name().empty()
@@ -69,6 +74,8 @@ private:
   OpBuilder builder;
   Location fileLoc;
   int64_t opset = 0;
+  const onnx::ModelProto *model = nullptr;
+  size_t refinedFrom = SIZE_MAX;
   llvm::StringMap<Value> values;
   llvm::StringMap<RankedTensorType> inferredTypes;
 };
@@ -84,6 +91,10 @@ FailureOr<Type> Importer::elementType(int32_t onnxType, Location loc, StringRef 
   case onnx::TensorProto::INT32: return Type(builder.getI32Type());
   case onnx::TensorProto::INT8: return Type(builder.getI8Type());
   case onnx::TensorProto::UINT8: return Type(builder.getIntegerType(8, /*isSigned=*/false));
+  case onnx::TensorProto::INT16: return Type(builder.getIntegerType(16));
+  case onnx::TensorProto::UINT16: return Type(builder.getIntegerType(16, /*isSigned=*/false));
+  case onnx::TensorProto::UINT32: return Type(builder.getIntegerType(32, /*isSigned=*/false));
+  case onnx::TensorProto::UINT64: return Type(builder.getIntegerType(64, /*isSigned=*/false));
   case onnx::TensorProto::BOOL: return Type(builder.getI1Type());
   default:
     return emitError(loc) << what << " has element type "
@@ -125,8 +136,9 @@ std::optional<RankedTensorType> Importer::staticTensorType(const onnx::TypeProto
   if (!elt)
     return std::nullopt;
   SmallVector<int64_t> shape;
+  // Empty tensors are fine as folded shape arithmetic; importNode rejects them on the chip.
   for (const auto &dim : type.tensor_type().shape().dim()) {
-    if (!dim.has_dim_value() || dim.dim_value() <= 0 || dim.dim_value() > (int64_t(1) << 31))
+    if (!dim.has_dim_value() || dim.dim_value() < 0 || dim.dim_value() > (int64_t(1) << 31))
       return std::nullopt;
     shape.push_back(dim.dim_value());
   }
@@ -219,6 +231,10 @@ static std::optional<std::vector<double>> tensorValues(const onnx::TensorProto &
     case onnx::TensorProto::INT32: fromRaw(int32_t()); break;
     case onnx::TensorProto::INT8: fromRaw(int8_t()); break;
     case onnx::TensorProto::UINT8: case onnx::TensorProto::BOOL: fromRaw(uint8_t()); break;
+    case onnx::TensorProto::INT16: fromRaw(int16_t()); break;
+    case onnx::TensorProto::UINT16: fromRaw(uint16_t()); break;
+    case onnx::TensorProto::UINT32: fromRaw(uint32_t()); break;
+    case onnx::TensorProto::UINT64: fromRaw(uint64_t()); break;
     case onnx::TensorProto::FLOAT16:
       if ((int64_t)raw.size() == count * 2)
         for (int64_t i = 0; i < count; ++i) {
@@ -234,7 +250,8 @@ static std::optional<std::vector<double>> tensorValues(const onnx::TensorProto &
     case onnx::TensorProto::FLOAT: take(t.float_data()); break;
     case onnx::TensorProto::DOUBLE: take(t.double_data()); break;
     case onnx::TensorProto::INT64: take(t.int64_data()); break;
-    default: take(t.int32_data()); break; // int32, int8, uint8, bool, float16 bits
+    case onnx::TensorProto::UINT32: case onnx::TensorProto::UINT64: take(t.uint64_data()); break;
+    default: take(t.int32_data()); break; // int32, int16, int8, uint16, uint8, bool, float16 bits
     }
     if (t.data_type() == onnx::TensorProto::FLOAT16)
       for (double &d : out)
@@ -320,6 +337,10 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
     nc.operands.pop_back();
   for (const std::string &out : node.output()) {
     auto it = inferredTypes.find(out);
+    if (it == inferredTypes.end() && refinedFrom != index) {
+      refineInference(index);
+      it = inferredTypes.find(out);
+    }
     if (it == inferredTypes.end())
       return emitError(loc) << "shape inference could not give a static shape to '" << out
                             << "' (" << node.op_type() << ")";
@@ -328,6 +349,9 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
   FailureOr<SmallVector<Value>> results = failure();
   if (auto folded = foldConstantNode(nc))
     results = *folded;
+  else if (llvm::any_of(nc.resultTypes, [](RankedTensorType t) { return t.getNumElements() == 0; }))
+    return emitError(loc) << node.op_type()
+                          << " computes an empty tensor, which only shape arithmetic may do";
   else if (const NodeConverter *convert = lookupConverter(node.op_type()))
     results = (*convert)(nc);
   else
@@ -343,6 +367,100 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
     values[node.output(i)] = v;
   }
   return success();
+}
+
+/// The ONNX element type of an MLIR one, or UNDEFINED.
+static int32_t onnxElementType(Type t) {
+  if (t.isF32()) return onnx::TensorProto::FLOAT;
+  if (t.isF64()) return onnx::TensorProto::DOUBLE;
+  if (t.isF16()) return onnx::TensorProto::FLOAT16;
+  if (t.isInteger(1)) return onnx::TensorProto::BOOL;
+  if (auto i = dyn_cast<IntegerType>(t)) {
+    bool u = i.isUnsigned();
+    switch (i.getWidth()) {
+    case 8: return u ? onnx::TensorProto::UINT8 : onnx::TensorProto::INT8;
+    case 16: return u ? onnx::TensorProto::UINT16 : onnx::TensorProto::INT16;
+    case 32: return u ? onnx::TensorProto::UINT32 : onnx::TensorProto::INT32;
+    case 64: return u ? onnx::TensorProto::UINT64 : onnx::TensorProto::INT64;
+    }
+  }
+  return onnx::TensorProto::UNDEFINED;
+}
+
+void Importer::refineInference(size_t first) {
+  refinedFrom = first;
+  const onnx::GraphProto &graph = model->graph();
+  onnx::ModelProto rest;
+  rest.set_ir_version(model->ir_version());
+  *rest.mutable_opset_import() = model->opset_import();
+  onnx::GraphProto &g = *rest.mutable_graph();
+  g.set_name(graph.name());
+  llvm::StringSet<> declared;
+  for (int i = first; i < graph.node_size(); ++i) {
+    const onnx::NodeProto &node = graph.node(i);
+    *g.add_node() = node;
+    for (const std::string &in : node.input()) {
+      auto it = values.find(in);
+      if (in.empty() || it == values.end() || !declared.insert(in).second)
+        continue;
+      auto type = cast<RankedTensorType>(it->second.getType());
+      int32_t elt = onnxElementType(type.getElementType());
+      if (elt == onnx::TensorProto::UNDEFINED)
+        continue;
+      auto constant = it->second.getDefiningOp<graph::ConstantOp>();
+      if (constant && type.getNumElements() <= 4096) {
+        onnx::TensorProto &t = *g.add_initializer();
+        t.set_name(in);
+        t.set_data_type(elt);
+        for (int64_t d : type.getShape())
+          t.add_dims(d);
+        for (float v : graph::readF32Elements(constant.getValue()).value_or(std::vector<float>())) {
+          if (elt == onnx::TensorProto::FLOAT)
+            t.add_float_data(v);
+          else if (elt == onnx::TensorProto::INT64)
+            t.add_int64_data((int64_t)v);
+          else if (elt == onnx::TensorProto::DOUBLE)
+            t.add_double_data(v);
+          else
+            t.add_int32_data((int32_t)v);
+        }
+        // Declared as an input too: inference then reads its type even for an empty tensor.
+      }
+      onnx::ValueInfoProto &vi = *g.add_input();
+      vi.set_name(in);
+      auto *tt = vi.mutable_type()->mutable_tensor_type();
+      tt->set_elem_type(elt);
+      for (int64_t d : type.getShape())
+        tt->mutable_shape()->add_dim()->set_dim_value(d);
+    }
+  }
+  for (const auto &output : graph.output()) {
+    onnx::ValueInfoProto &vi = *g.add_output();
+    vi.set_name(output.name());
+  }
+  // Data propagation rejects some empty shape tensors that plain inference takes; the folded
+  // constants make it unnecessary for most models, so it is the first attempt, not the only one.
+  bool inferred = false;
+  for (bool dataProp : {true, false}) {
+    onnx::ModelProto attempt = rest;
+    try {
+      onnx::ShapeInferenceOptions inference(/*check_type_val=*/false, /*strict_mode_val=*/0,
+                                            dataProp);
+      onnx::shape_inference::InferShapes(attempt, onnx::OpSchemaRegistry::Instance(), inference);
+    } catch (const std::exception &) {
+      continue;
+    }
+    rest = std::move(attempt);
+    inferred = true;
+    break;
+  }
+  // Otherwise the node that still lacks a type reports it.
+  if (!inferred)
+    return;
+  for (const auto *list : {&rest.graph().value_info(), &rest.graph().output()})
+    for (const auto &vi : *list)
+      if (auto type = staticTensorType(vi.type()))
+        inferredTypes.try_emplace(vi.name(), *type);
 }
 
 OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
@@ -366,6 +484,7 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
                        << StringRef(e.what()).split('\n').first;
     return nullptr;
   }
+  this->model = &model;
   onnx::GraphProto &graph = *model.mutable_graph();
   if (failed(checkSupported(graph)) || failed(pinInputShapes(graph)))
     return nullptr;
