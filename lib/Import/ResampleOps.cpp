@@ -186,7 +186,7 @@ static std::optional<double> sourceCoordinate(const ResizeMode &m, const AxisRes
     return out == 1 ? 0.0 : x * (in - 1) / (out - 1);
   if (c == "asymmetric")
     return x / a.scale;
-  if (c == "tf_half_pixel_for_nearest")
+  if (c == "tf_half_pixel_for_nn")
     return (x + 0.5) / a.scale;
   if (c == "pytorch_half_pixel")
     return out == 1 ? -0.5 : (x + 0.5) / a.scale - 0.5;
@@ -288,6 +288,21 @@ static Value resizeAxes(NodeContext &ctx, const ResizeMode &m, Value x,
   return castElements(ctx, y, ctx.resultTypes[0].getElementType());
 }
 
+/// The scales from Upsample-7's attribute or a constant operand; nullopt when there are none.
+static FailureOr<std::optional<std::vector<float>>>
+resizeScales(NodeContext &ctx, std::optional<unsigned> operand) {
+  if (const onnx::AttributeProto *a = ctx.attr("scales"))
+    return std::optional(std::vector<float>(a->floats().begin(), a->floats().end()));
+  if (!operand || *operand >= ctx.operands.size() || !ctx.operands[*operand])
+    return std::optional<std::vector<float>>();
+  auto scales = ctx.constantOperand(*operand);
+  if (!scales)
+    return ctx.emitError() << ctx.node.op_type()
+                           << "'s scales must be a constant (initializer or Constant node); "
+                              "scales fed at run time are not supported";
+  return scales;
+}
+
 /// The per-axis sizes and scales from constant scales, or from the sizes. Sizes only fix the
 /// output shape, which is static and already inferred, so sizes fed at run time are read from the
 /// result type; scales also place the sampling positions and must be constant.
@@ -296,22 +311,15 @@ static FailureOr<SmallVector<AxisResize>> resizeAxesFrom(NodeContext &ctx,
                                                          std::optional<unsigned> sizesOperand) {
   RankedTensorType in = typeOf(ctx.operands[0]), out = ctx.resultTypes[0];
   int64_t rank = in.getRank();
-  std::optional<std::vector<float>> scales;
-  if (const onnx::AttributeProto *a = ctx.attr("scales"))
-    scales = std::vector<float>(a->floats().begin(), a->floats().end());
-  else if (scalesOperand && *scalesOperand < ctx.operands.size() && ctx.operands[*scalesOperand]) {
-    scales = ctx.constantOperand(*scalesOperand);
-    if (!scales)
-      return ctx.emitError() << ctx.node.op_type()
-                             << "'s scales must be a constant (initializer or Constant node); "
-                                "scales fed at run time are not supported";
-  }
-  bool useSizes = !scales || scales->empty();
+  auto scales = resizeScales(ctx, scalesOperand);
+  if (failed(scales))
+    return failure();
+  bool useSizes = !*scales || (*scales)->empty();
   if (useSizes && !(sizesOperand && *sizesOperand < ctx.operands.size() &&
                     ctx.operands[*sizesOperand]))
     return ctx.emitError() << ctx.node.op_type() << " has neither scales nor sizes";
-  if (!useSizes && (int64_t)scales->size() != rank)
-    return ctx.emitError() << ctx.node.op_type() << " has " << scales->size()
+  if (!useSizes && (int64_t)(*scales)->size() != rank)
+    return ctx.emitError() << ctx.node.op_type() << " has " << (*scales)->size()
                            << " scales for rank " << rank;
   SmallVector<AxisResize> axes;
   for (int64_t k = 0; k < rank; ++k) {
@@ -321,7 +329,7 @@ static FailureOr<SmallVector<AxisResize>> resizeAxesFrom(NodeContext &ctx,
     if (useSizes) {
       a.scale = (double)a.outSize / (double)a.inSize;
     } else {
-      a.scale = (*scales)[k];
+      a.scale = (**scales)[k];
       if (a.scale <= 0)
         return ctx.emitError() << ctx.node.op_type() << " scale " << a.scale
                                << " is not positive";
@@ -352,7 +360,7 @@ static FailureOr<ResizeMode> resizeMode(NodeContext &ctx) {
     return ctx.emitError() << "Resize mode '" << m.mode << "' is unknown";
   static const char *const coordinateModes[] = {
       "half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
-      "tf_half_pixel_for_nearest", "tf_crop_and_resize"};
+      "tf_half_pixel_for_nn", "tf_crop_and_resize"};
   if (!llvm::is_contained(coordinateModes, m.coordinates))
     return ctx.emitError() << "Resize coordinate_transformation_mode '" << m.coordinates
                            << "' is unknown";
@@ -456,6 +464,22 @@ static std::pair<double, double> unitRoot(int64_t k, int64_t n) {
   return {std::cos(angle), std::sin(angle)};
 }
 
+/// The [rows x size] cosine and sine matrices of a DFT of `length` points over a signal of
+/// `size` samples. Samples past `length` are dropped and missing ones are zeros, so neither has a
+/// column; the inverse carries its 1 / length here.
+static std::pair<SmallVector<double>, SmallVector<double>>
+dftMatrices(int64_t rows, int64_t size, int64_t length, bool inverse) {
+  double norm = inverse ? 1.0 / (double)length : 1.0;
+  SmallVector<double> cosines(rows * size, 0.0), sines(rows * size, 0.0);
+  for (int64_t k = 0; k < rows; ++k)
+    for (int64_t n = 0; n < std::min(size, length); ++n) {
+      auto [c, s] = unitRoot(k * n, length);
+      cosines[k * size + n] = c * norm;
+      sines[k * size + n] = s * norm;
+    }
+  return {cosines, sines};
+}
+
 /// DFT (opset 17): with C and S the cosine and sine matrices along the signal axis, the real and
 /// imaginary parts are C re +- S im and C im -+ S re, mixed along the trailing component axis.
 static Result convertDFT(NodeContext &ctx) {
@@ -476,20 +500,14 @@ static Result convertDFT(NodeContext &ctx) {
     if (!l || l->empty())
       return ctx.emitError() << "DFT's dft_length must be a constant";
     length = (int64_t)l->front();
+    if (length <= 0)
+      return ctx.emitError() << "DFT's dft_length " << length << " is not positive";
   }
   bool inverse = ctx.intAttr("inverse", 0) != 0, onesided = ctx.intAttr("onesided", 0) != 0;
   if (inverse && onesided)
     return ctx.emitError() << "DFT with both inverse and onesided is not supported";
   int64_t rows = onesided ? length / 2 + 1 : length;
-  // Inputs past dft_length are dropped; missing ones are zeros, so their columns are absent.
-  double norm = inverse ? 1.0 / (double)length : 1.0;
-  SmallVector<double> cosines(rows * size, 0.0), sines(rows * size, 0.0);
-  for (int64_t k = 0; k < rows; ++k)
-    for (int64_t n = 0; n < std::min(size, length); ++n) {
-      auto [c, s] = unitRoot(k * n, length);
-      cosines[k * size + n] = c * norm;
-      sines[k * size + n] = s * norm;
-    }
+  auto [cosines, sines] = dftMatrices(rows, size, length, inverse);
   Value byCos = alongAxis(ctx, x, axis, rows, cosines);
   Value bySin = alongAxis(ctx, x, axis, rows, sines);
   // Forward: re = C re + S im, im = C im - S re; the inverse flips the sine's sign.

@@ -26,9 +26,9 @@ g = helper.make_graph(nodes, "fold", [helper.make_tensor_value_info("x", TensorP
                       [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])], initializer=inits)
 onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), out / "fold.onnx")
 
-# Gather on a value computed at run time has no kernel: a clear error, not a crash.
-nodes = [helper.make_node("Gather", ["x", "idx"], ["y"], name="runtime_gather", axis=0)]
-g = helper.make_graph(nodes, "gather", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [4, 3])],
-                      [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])],
-                      initializer=[numpy_helper.from_array(np.array([0, 2], np.int64), "idx")])
-onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), out / "gather.onnx")
+# Range whose bounds come at run time has a shape only known then: a clear error, not a crash.
+nodes = [helper.make_node("Range", ["start", "limit", "delta"], ["y"], name="runtime_range")]
+g = helper.make_graph(nodes, "range",
+                      [helper.make_tensor_value_info(n, TensorProto.FLOAT, []) for n in ("start", "limit", "delta")],
+                      [helper.make_tensor_value_info("y", TensorProto.FLOAT, [4])])
+onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), out / "range.onnx")
