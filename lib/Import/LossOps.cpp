@@ -96,6 +96,9 @@ static FailureOr<Value> negativeLogLikelihood(NodeContext &ctx, Value logProb, V
   int64_t classes = inType.getDimSize(1);
   Value classWeight = classWeights(ctx, weight, classes, elt);
   Value picks = oneHot(ctx, target, classes);
+  auto picksType = cast<RankedTensorType>(picks.getType());
+  if (picksType.getElementType() != elt)
+    picks = unary(ctx, graph::UnaryKind::identity, picks, 0, 0, picksType.clone(elt));
   if (classWeight)
     picks = binary(ctx, graph::BinaryKind::mul, picks, classWeight);
   Value picked = binary(ctx, graph::BinaryKind::mul, classesLast(ctx, logProb), picks);
