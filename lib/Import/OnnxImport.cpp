@@ -335,7 +335,16 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
   }
   while (!nc.operands.empty() && !nc.operands.back())
     nc.operands.pop_back();
-  for (const std::string &out : node.output()) {
+  // Omitted outputs: trailing ones are dropped, others get a null type (the recurrent layers
+  // skip building what nobody reads).
+  int outputs = node.output_size();
+  while (outputs > 0 && node.output(outputs - 1).empty())
+    --outputs;
+  for (const std::string &out : llvm::make_range(node.output().begin(), node.output().begin() + outputs)) {
+    if (out.empty()) {
+      nc.resultTypes.push_back(RankedTensorType());
+      continue;
+    }
     auto it = inferredTypes.find(out);
     if (it == inferredTypes.end() && refinedFrom != index) {
       refineInference(index);
@@ -349,7 +358,7 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
   FailureOr<SmallVector<Value>> results = failure();
   if (auto folded = foldConstantNode(nc))
     results = *folded;
-  else if (llvm::any_of(nc.resultTypes, [](RankedTensorType t) { return t.getNumElements() == 0; }))
+  else if (llvm::any_of(nc.resultTypes, [](RankedTensorType t) { return t && t.getNumElements() == 0; }))
     return emitError(loc) << node.op_type()
                           << " computes an empty tensor, which only shape arithmetic may do";
   else if (const NodeConverter *convert = lookupConverter(node.op_type()))
@@ -360,6 +369,8 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
   if (failed(results))
     return failure();
   for (int i = 0, e = std::min<int>(node.output_size(), results->size()); i < e; ++i) {
+    if (node.output(i).empty())
+      continue;
     Value v = (*results)[i];
     if (v.getType() != nc.resultTypes[i])
       return emitError(loc) << "internal: '" << node.output(i) << "' was built with type "

@@ -64,6 +64,15 @@ static std::optional<graph::UnaryKind> plainUnary(StringRef opType) {
       .Case("Sqrt", graph::UnaryKind::sqrt).Case("Reciprocal", graph::UnaryKind::reciprocal)
       .Case("Sigmoid", graph::UnaryKind::sigmoid).Case("Tanh", graph::UnaryKind::tanh)
       .Case("Erf", graph::UnaryKind::erf).Case("Sin", graph::UnaryKind::sin)
+      .Case("Tan", graph::UnaryKind::tan)
+      .Case("Asin", graph::UnaryKind::asin)
+      .Case("Acos", graph::UnaryKind::acos)
+      .Case("Atan", graph::UnaryKind::atan)
+      .Case("Sinh", graph::UnaryKind::sinh)
+      .Case("Cosh", graph::UnaryKind::cosh)
+      .Case("Asinh", graph::UnaryKind::asinh)
+      .Case("Acosh", graph::UnaryKind::acosh)
+      .Case("Atanh", graph::UnaryKind::atanh)
       .Case("Cos", graph::UnaryKind::cos).Case("Floor", graph::UnaryKind::floor)
       .Case("Ceil", graph::UnaryKind::ceil).Case("Round", graph::UnaryKind::round)
       .Case("Sign", graph::UnaryKind::sign).Case("Relu", graph::UnaryKind::relu)
@@ -90,6 +99,14 @@ static Result convertUnaryWithAttrs(NodeContext &ctx) {
   if (type == "Selu")
     return one(unary(ctx, graph::UnaryKind::selu, x, ctx.floatAttr("alpha", 1.67326319217681884765625f),
                      ctx.floatAttr("gamma", 1.05070102214813232421875f), result));
+  if (type == "Celu") {
+    // alpha * elu(x / alpha): the same curve scaled, with elu's own alpha 1.
+    float alpha = ctx.floatAttr("alpha", 1.0f);
+    Type elt = ctx.resultTypes[0].getElementType();
+    Value scaled = binary(ctx, graph::BinaryKind::mul, x, scalarConstant(ctx, elt, 1.0 / alpha));
+    Value e = unary(ctx, graph::UnaryKind::elu, scaled, 1.0f);
+    return one(binary(ctx, graph::BinaryKind::mul, e, scalarConstant(ctx, elt, alpha), result));
+  }
   if (type == "HardSigmoid")
     return one(unary(ctx, graph::UnaryKind::hard_sigmoid, x, ctx.floatAttr("alpha", 0.2f),
                      ctx.floatAttr("beta", 0.5f), result));
@@ -725,6 +742,7 @@ void tessel::onnx_import::addCoreConverters(ConverterMap &map) {
       {"Mean", convertVariadic},
       {"LeakyRelu", convertUnaryWithAttrs},
       {"Elu", convertUnaryWithAttrs},
+      {"Celu", convertUnaryWithAttrs},
       {"Selu", convertUnaryWithAttrs},
       {"HardSigmoid", convertUnaryWithAttrs},
       {"ThresholdedRelu", convertUnaryWithAttrs},

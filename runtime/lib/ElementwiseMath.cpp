@@ -49,6 +49,15 @@ float applyUnary(UnaryOp op, float x, float p) {
   case UnaryOp::IsInf:
     // param selects the sign: 0 both, >0 +inf only, <0 -inf only.
     return std::isinf(x) && (p == 0 || (p > 0) == (x > 0)) ? 1.0f : 0.0f;
+  case UnaryOp::Tan: return std::tan(x);
+  case UnaryOp::Asin: return std::asin(x);
+  case UnaryOp::Acos: return std::acos(x);
+  case UnaryOp::Atan: return std::atan(x);
+  case UnaryOp::Sinh: return std::sinh(x);
+  case UnaryOp::Cosh: return std::cosh(x);
+  case UnaryOp::Asinh: return std::asinh(x);
+  case UnaryOp::Acosh: return std::acosh(x);
+  case UnaryOp::Atanh: return std::atanh(x);
   }
   return x;
 }
@@ -100,7 +109,9 @@ int unarySfpuCost(UnaryOp op) {
   case UnaryOp::Reciprocal: case UnaryOp::Sqrt: case UnaryOp::Rsqrt:
     return 6;
   case UnaryOp::Tanh: case UnaryOp::Erf: case UnaryOp::Sin: case UnaryOp::Cos:
-  case UnaryOp::PowScalar:
+  case UnaryOp::PowScalar: case UnaryOp::Tan: case UnaryOp::Asin: case UnaryOp::Acos:
+  case UnaryOp::Atan: case UnaryOp::Sinh: case UnaryOp::Cosh: case UnaryOp::Asinh:
+  case UnaryOp::Acosh: case UnaryOp::Atanh:
     return 12;
   case UnaryOp::Floor: case UnaryOp::Ceil: case UnaryOp::Round: case UnaryOp::Sign:
     return 3;

@@ -47,6 +47,15 @@ static void emitUnary(DispatchBuilder &m, graph::UnaryOp op, Value x, Value scra
   case graph::UnaryKind::tanh: return m.unary(K::tanh, x);
   case graph::UnaryKind::erf: return m.unary(K::erf, x);
   case graph::UnaryKind::sin: return m.unary(K::sin, x);
+  case graph::UnaryKind::tan: return m.unary(K::tan, x);
+  case graph::UnaryKind::asin: return m.unary(K::asin, x);
+  case graph::UnaryKind::acos: return m.unary(K::acos, x);
+  case graph::UnaryKind::atan: return m.unary(K::atan, x);
+  case graph::UnaryKind::sinh: return m.unary(K::sinh, x);
+  case graph::UnaryKind::cosh: return m.unary(K::cosh, x);
+  case graph::UnaryKind::asinh: return m.unary(K::asinh, x);
+  case graph::UnaryKind::acosh: return m.unary(K::acosh, x);
+  case graph::UnaryKind::atanh: return m.unary(K::atanh, x);
   case graph::UnaryKind::cos: return m.unary(K::cos, x);
   case graph::UnaryKind::floor: return m.unary(K::floor, x);
   case graph::UnaryKind::ceil: return m.unary(K::ceil, x);

@@ -16,9 +16,9 @@ func.func @constant_element_mismatch() -> tensor<4xbf16> {
 
 // -----
 
-func.func @unsupported_element_type(%x: tensor<4xi16>) {
+func.func @unsupported_element_type(%x: tensor<4xi4>) {
   // expected-error @+1 {{'graph.unary' op operand #0 must be ranked tensor of}}
-  %0 = graph.unary relu %x : tensor<4xi16> -> tensor<4xi16>
+  %0 = graph.unary relu %x : tensor<4xi4> -> tensor<4xi4>
   return
 }
 
@@ -292,7 +292,7 @@ func.func @reduce_bad_kind(%x: tensor<3x4xf32>) {
 // -----
 
 func.func @unary_bad_kind(%x: tensor<3x4xf32>) {
-  // expected-error @+1 {{expected string or keyword containing one of the following enum values for attribute 'kind' [abs, neg, exp, log, sqrt, reciprocal, sigmoid, tanh, erf, sin, cos, floor, ceil, round, sign, relu, leaky_relu, elu, selu, softplus, softsign, not, hard_sigmoid, hard_swish, thresholded_relu, clip, identity, isnan, isinf, trunc, to_bool]}}
+  // expected-error @+1 {{expected string or keyword containing one of the following enum values for attribute 'kind' [abs, neg, exp, log, sqrt, reciprocal, sigmoid, tanh, erf, sin, cos, floor, ceil, round, sign, relu, leaky_relu, elu, selu, softplus, softsign, not, hard_sigmoid, hard_swish, thresholded_relu, clip, identity, isnan, isinf, trunc, to_bool, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh]}}
   %0 = graph.unary gelu %x : tensor<3x4xf32> -> tensor<3x4xf32>
   return
 }
