@@ -23,6 +23,7 @@ void addConvTransposeConverters(ConverterMap &map);
 void addRecurrentConverters(ConverterMap &map);
 void addEinsumConverters(ConverterMap &map);
 void addNormalizationConverters(ConverterMap &map);
+void addQuantizeConverters(ConverterMap &map);
 
 Result one(mlir::Value v);
 

@@ -798,7 +798,7 @@ const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
     ConverterMap map;
     for (auto add : {addCoreConverters, addIndexConverters, addLossConverters,
                      addResampleConverters, addConvTransposeConverters, addRecurrentConverters,
-                     addEinsumConverters, addNormalizationConverters})
+                     addEinsumConverters, addNormalizationConverters, addQuantizeConverters})
       add(map);
     return map;
   }();
