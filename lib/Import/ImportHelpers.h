@@ -56,6 +56,11 @@ mlir::Value remapPadded(NodeContext &ctx, mlir::Value input, mlir::RankedTensorT
 llvm::SmallVector<int64_t> intsAttr(NodeContext &ctx, llvm::StringRef name, size_t n,
                                     int64_t dflt);
 
+/// ONNX Conv of `x` by `w` (plus an optional per-channel `bias`) with the node's attributes
+/// (strides, pads, auto_pad, dilations, group), giving `out`: an im2col remap and a matmul.
+mlir::FailureOr<mlir::Value> convolve(NodeContext &ctx, mlir::Value x, mlir::Value w,
+                                      mlir::Value bias, mlir::RankedTensorType out);
+
 /// Applies the constant linear map `matrix` ([rows x cols], row-major) along `axis` of the float
 /// tensor `x` (size cols there): result[..., r, ...] = sum_c matrix[r][c] * x[..., c, ...]. It is a
 /// matmul on the chip, so interpolation, reflection, prefix sums and the like along one axis all

@@ -491,10 +491,9 @@ static Value windows(NodeContext &ctx, Value x, int64_t groups, ArrayRef<int64_t
                                             ctx.builder.getF32FloatAttr(padding));
 }
 
-static Result convertConv(NodeContext &ctx) {
-  Value x = ctx.operands[0], w = ctx.operands[1];
+FailureOr<Value> tessel::onnx_import::convolve(NodeContext &ctx, Value x, Value w, Value bias,
+                                               RankedTensorType out) {
   auto xType = cast<RankedTensorType>(x.getType()), wType = cast<RankedTensorType>(w.getType());
-  RankedTensorType out = ctx.resultTypes[0];
   int64_t k = xType.getRank() - 2, groups = ctx.intAttr("group", 1);
   int64_t m = wType.getDimSize(0), mg = m / groups, cg = wType.getDimSize(1);
   SmallVector<int64_t> kernel(wType.getShape().drop_front(2));
@@ -524,9 +523,17 @@ static Result convertConv(NodeContext &ctx) {
   index.push_back(position);
   index.push_back(getAffineDimExpr(1, mctx) % mg);
   Value y = remap(ctx, prod, out, index);
-  if (ctx.operands.size() > 2 && ctx.operands[2])
-    y = binary(ctx, graph::BinaryKind::add, y, channelParam(ctx, ctx.operands[2], k + 2), out);
-  return one(y);
+  if (bias)
+    y = binary(ctx, graph::BinaryKind::add, y, channelParam(ctx, bias, k + 2), out);
+  return y;
+}
+
+static Result convertConv(NodeContext &ctx) {
+  Value bias = ctx.operands.size() > 2 ? ctx.operands[2] : Value();
+  auto y = convolve(ctx, ctx.operands[0], ctx.operands[1], bias, ctx.resultTypes[0]);
+  if (failed(y))
+    return failure();
+  return one(*y);
 }
 
 static Result convertPool(NodeContext &ctx) {
