@@ -8,6 +8,9 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 
 #include "onnx/checker.h"
 #include "onnx/shape_inference/implementation.h"
@@ -55,6 +58,9 @@ private:
   std::optional<RankedTensorType> staticTensorType(const onnx::TypeProto &type);
   std::optional<Type> quietElementType(int32_t onnxType);
   FailureOr<Value> importInitializer(const onnx::TensorProto &tensor);
+  /// Reads the bytes of an initializer stored in an external file into its raw_data. The file
+  /// must lie inside the model's folder.
+  LogicalResult loadExternalData(onnx::TensorProto &tensor, Location loc);
   LogicalResult importNode(const onnx::NodeProto &node, size_t index);
   /// Runs shape inference again over the nodes from `first` on, with every value imported so
   /// far as a graph input of its known type, and the small constants among them (shape
@@ -265,8 +271,8 @@ static std::optional<std::vector<double>> tensorValues(const onnx::TensorProto &
 FailureOr<Value> Importer::importInitializer(const onnx::TensorProto &tensor) {
   Location loc = NameLoc::get(StringAttr::get(ctx, tensor.name()), fileLoc);
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL)
-    return emitError(loc) << "initializer '" << tensor.name()
-                          << "' uses external data, which is not supported yet";
+    return emitError(loc) << "Constant '" << tensor.name()
+                          << "' uses external data, which only initializers may";
   FailureOr<Type> elt = elementType(tensor.data_type(), loc, "initializer '" + tensor.name() + "'");
   if (failed(elt))
     return failure();
@@ -302,6 +308,52 @@ FailureOr<Value> Importer::importInitializer(const onnx::TensorProto &tensor) {
     value = DenseElementsAttr::get(type, floats);
   }
   return builder.create<graph::ConstantOp>(loc, type, value).getResult();
+}
+
+LogicalResult Importer::loadExternalData(onnx::TensorProto &tensor, Location loc) {
+  std::string location;
+  uint64_t offset = 0, length = 0;
+  bool hasLength = false;
+  for (const auto &entry : tensor.external_data()) {
+    if (entry.key() == "location")
+      location = entry.value();
+    else if ((entry.key() == "offset" || entry.key() == "length") &&
+             StringRef(entry.value()).getAsInteger(10, entry.key() == "offset" ? offset : length))
+      return emitError(loc) << "initializer '" << tensor.name() << "' has external data "
+                            << entry.key() << " '" << entry.value() << "', not a number";
+    hasLength |= entry.key() == "length";
+  }
+  std::string what = "external data '" + location + "' of initializer '" + tensor.name() + "'";
+  if (location.empty())
+    return emitError(loc) << "initializer '" << tensor.name()
+                          << "' uses external data without a location";
+  if (llvm::sys::path::is_absolute(location))
+    return emitError(loc) << what << " is an absolute path; it must lie inside the model's folder";
+  StringRef dir = llvm::sys::path::parent_path(options.fileName);
+  SmallString<256> folder, file, joined(dir.empty() ? "." : dir);
+  llvm::sys::path::append(joined, location);
+  if (llvm::sys::fs::real_path(dir.empty() ? "." : dir, folder))
+    return emitError(loc) << what << " cannot be resolved: the model's folder is unknown";
+  // Symlinks and '..' are resolved before the check, so neither can leave the folder.
+  if (llvm::sys::fs::real_path(joined, file)) {
+    if (!StringRef(joined).contains(".."))
+      return emitError(loc) << what << " cannot be opened (no file " << joined << ")";
+  }
+  if (file.empty() || !StringRef(file).starts_with((folder + llvm::sys::path::get_separator()).str()))
+    return emitError(loc) << what << " leaves the model's folder " << folder;
+  auto buffer = llvm::MemoryBuffer::getFile(file, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return emitError(loc) << what << " cannot be read: " << buffer.getError().message();
+  uint64_t size = (*buffer)->getBufferSize();
+  if (!hasLength)
+    length = offset <= size ? size - offset : 0;
+  if (offset > size || length > size - offset)
+    return emitError(loc) << what << " asks for bytes " << offset << ".." << offset + length
+                          << " of a " << size << "-byte file";
+  tensor.set_raw_data((*buffer)->getBufferStart() + offset, length);
+  tensor.clear_external_data();
+  tensor.set_data_location(onnx::TensorProto::DEFAULT);
+  return success();
 }
 
 LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
@@ -488,6 +540,12 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
     emitError(fileLoc) << "the model imports no default-domain opset";
     return nullptr;
   }
+  // External data is read in first: the checker would look for the files in the working
+  // directory rather than the model's folder.
+  for (auto &init : *model.mutable_graph()->mutable_initializer())
+    if (init.data_location() == onnx::TensorProto::EXTERNAL &&
+        failed(loadExternalData(init, fileLoc)))
+      return nullptr;
   try {
     onnx::checker::check_model(model);
   } catch (const std::exception &e) {
