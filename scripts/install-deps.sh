@@ -22,6 +22,11 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
+# ONNX Runtime (the reference the model tests and benchmarks compare with) comes from npm. A
+# node that is already there, Debian's or another, is used as it is.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "install-deps: installing ${missing[*]}" >&2

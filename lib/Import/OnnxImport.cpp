@@ -14,6 +14,7 @@
 
 #include "onnx/checker.h"
 #include "onnx/shape_inference/implementation.h"
+#include "onnx/version_converter/convert.h"
 
 #include <map>
 
@@ -50,6 +51,15 @@ public:
 
 private:
   LogicalResult checkSupported(const onnx::GraphProto &graph);
+  /// Every node input must be defined by a graph input, an initializer or a node. Nodes out of
+  /// order are sorted; a cycle is an error naming its nodes. The ONNX checker reports both as
+  /// an unsorted graph, which does not tell the user what is wrong.
+  LogicalResult checkDataflow(onnx::GraphProto &graph);
+  /// Moves a model below kNormalOpset up to it with libonnx's version converter, so that the
+  /// converters see one set of semantics (Softmax's axis, Upsample as Resize, axes as inputs).
+  /// Where the converter has no adapter the model stays as it is and the converters handle its
+  /// opset's semantics themselves.
+  void normalizeOpset(onnx::ModelProto &model);
   LogicalResult pinInputShapes(onnx::GraphProto &graph);
   FailureOr<Type> elementType(int32_t onnxType, Location loc, StringRef what);
   FailureOr<RankedTensorType> tensorType(const onnx::TypeProto &type, Location loc,
@@ -121,16 +131,26 @@ FailureOr<RankedTensorType> Importer::tensorType(const onnx::TypeProto &type, Lo
   if (!tt.has_shape())
     return emitError(loc) << what << " has no shape; pin it with --input-shape";
   SmallVector<int64_t> shape;
+  constexpr int64_t kMaxElements = int64_t(1) << 31;
+  int64_t elements = 1;
   for (auto [i, dim] : llvm::enumerate(tt.shape().dim())) {
-    if (!dim.has_dim_value() || dim.dim_value() <= 0) {
+    if (!dim.has_dim_value()) {
       std::string param = dim.has_dim_param() ? " ('" + dim.dim_param() + "')" : "";
       return emitError(loc) << what << " has unknown dim " << i << param
                             << "; pin it with --input-shape";
     }
-    if (dim.dim_value() > (int64_t(1) << 31))
-      return emitError(loc) << what << " dim " << i << " is " << dim.dim_value()
-                            << ", too large for the chip";
-    shape.push_back(dim.dim_value());
+    int64_t d = dim.dim_value();
+    if (d < 0)
+      return emitError(loc) << what << " has invalid dim " << i << " (" << d
+                            << "); pin it with --input-shape";
+    if (d == 0)
+      return emitError(loc) << what << " has dim " << i
+                            << " of size 0; empty tensors are not supported on the chip";
+    if (d > kMaxElements || elements > kMaxElements / d)
+      return emitError(loc) << what << " has more than 2^31 elements (dim " << i << " is " << d
+                            << "), too large for the chip";
+    elements *= d;
+    shape.push_back(d);
   }
   return RankedTensorType::get(shape, *elt);
 }
@@ -182,6 +202,86 @@ LogicalResult Importer::checkSupported(const onnx::GraphProto &graph) {
   return failure();
 }
 
+/// The opset models are normalised to: the oldest with the modern forms of Softmax, Split,
+/// Squeeze/Unsqueeze and the reductions' axes.
+static constexpr int64_t kNormalOpset = 13;
+
+void Importer::normalizeOpset(onnx::ModelProto &model) {
+  if (opset >= kNormalOpset)
+    return;
+  try {
+    onnx::ModelProto converted = onnx::version_conversion::ConvertVersion(model, kNormalOpset);
+    onnx::checker::check_model(converted);
+    // The converter drops value_info and may rename nothing else; inputs, outputs and node names
+    // stay, so diagnostics still name the user's nodes.
+    model = std::move(converted);
+    opset = kNormalOpset;
+  } catch (const std::exception &) {
+    // No adapter for some op of this model: import it at its own opset.
+  }
+}
+
+LogicalResult Importer::checkDataflow(onnx::GraphProto &graph) {
+  auto nodeName = [&](int i) {
+    const onnx::NodeProto &n = graph.node(i);
+    return "'" + (n.name().empty() ? n.op_type() + "_" + std::to_string(i) : n.name()) + "' (" +
+           n.op_type() + ")";
+  };
+  llvm::StringSet<> available;
+  for (const auto &input : graph.input())
+    available.insert(input.name());
+  for (const auto &init : graph.initializer())
+    available.insert(init.name());
+  llvm::StringMap<int> producer;
+  for (int i = 0; i < graph.node_size(); ++i)
+    for (const std::string &out : graph.node(i).output())
+      if (!out.empty())
+        producer[out] = i;
+  // Kahn's algorithm: `waiting` counts each node's inputs that no finished node produced yet.
+  std::vector<int> waiting(graph.node_size(), 0);
+  std::vector<std::vector<int>> consumers(graph.node_size());
+  for (int i = 0; i < graph.node_size(); ++i)
+    for (const std::string &in : graph.node(i).input()) {
+      if (in.empty() || available.contains(in))
+        continue;
+      auto it = producer.find(in);
+      if (it == producer.end())
+        return emitError(fileLoc) << "node " << nodeName(i) << " reads '" << in
+                                  << "', which no input, initializer or node defines";
+      ++waiting[i];
+      consumers[it->second].push_back(i);
+    }
+  std::vector<int> order, ready;
+  for (int i = graph.node_size() - 1; i >= 0; --i)
+    if (waiting[i] == 0)
+      ready.push_back(i);
+  while (!ready.empty()) {
+    int i = ready.back();
+    ready.pop_back();
+    order.push_back(i);
+    for (int c : consumers[i])
+      if (--waiting[c] == 0)
+        ready.push_back(c);
+  }
+  if ((int)order.size() != graph.node_size()) {
+    auto diag = emitError(fileLoc) << "the graph has a cycle through nodes ";
+    bool first = true;
+    for (int i = 0; i < graph.node_size(); ++i)
+      if (waiting[i] > 0) {
+        diag << (first ? "" : ", ") << nodeName(i);
+        first = false;
+      }
+    return failure();
+  }
+  if (!std::is_sorted(order.begin(), order.end())) {
+    google::protobuf::RepeatedPtrField<onnx::NodeProto> sorted;
+    for (int i : order)
+      *sorted.Add() = graph.node(i);
+    graph.mutable_node()->Swap(&sorted);
+  }
+  return success();
+}
+
 LogicalResult Importer::pinInputShapes(onnx::GraphProto &graph) {
   llvm::StringSet<> seen;
   for (auto &input : *graph.mutable_input()) {
@@ -195,8 +295,10 @@ LogicalResult Importer::pinInputShapes(onnx::GraphProto &graph) {
       return emitError(fileLoc) << "--input-shape for '" << input.name() << "' has rank "
                                 << pinned.size() << " but the input has rank "
                                 << shape->dim_size();
+    // A negative dim is an exporter's "unknown"; pinning replaces it like a symbolic one.
     for (int i = 0; i < shape->dim_size(); ++i)
-      if (shape->dim(i).has_dim_value() && shape->dim(i).dim_value() != pinned[i])
+      if (shape->dim(i).has_dim_value() && shape->dim(i).dim_value() >= 0 &&
+          shape->dim(i).dim_value() != pinned[i])
         return emitError(fileLoc) << "--input-shape for '" << input.name() << "' sets dim " << i
                                   << " to " << pinned[i] << " but the model fixes it to "
                                   << shape->dim(i).dim_value();
@@ -540,6 +642,8 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
     emitError(fileLoc) << "the model imports no default-domain opset";
     return nullptr;
   }
+  if (failed(checkDataflow(*model.mutable_graph())))
+    return nullptr;
   // External data is read in first: the checker would look for the files in the working
   // directory rather than the model's folder.
   for (auto &init : *model.mutable_graph()->mutable_initializer())
@@ -553,9 +657,12 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
                        << StringRef(e.what()).split('\n').first;
     return nullptr;
   }
+  if (failed(checkSupported(model.graph())))
+    return nullptr;
+  normalizeOpset(model);
   this->model = &model;
   onnx::GraphProto &graph = *model.mutable_graph();
-  if (failed(checkSupported(graph)) || failed(pinInputShapes(graph)))
+  if (failed(pinInputShapes(graph)))
     return nullptr;
   // Declared outputs with symbolic dims would keep them through inference; let it fill them in.
   for (auto &output : *graph.mutable_output()) {

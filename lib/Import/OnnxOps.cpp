@@ -613,47 +613,6 @@ static Result convertConcat(NodeContext &ctx) {
   return one(sum);
 }
 
-/// Slice with constant starts, ends, axes and steps.
-static Result convertSlice(NodeContext &ctx) {
-  auto in = cast<RankedTensorType>(ctx.operands[0].getType());
-  int64_t rank = in.getRank();
-  SmallVector<int64_t> starts, axes, steps;
-  if (ctx.opset < 10) {
-    starts = intsAttr(ctx, "starts", ctx.attr("starts") ? ctx.attr("starts")->ints_size() : 0, 0);
-    axes = ctx.attr("axes") ? intsAttr(ctx, "axes", ctx.attr("axes")->ints_size(), 0)
-                            : SmallVector<int64_t>();
-  } else {
-    auto s = ctx.constantOperand(1);
-    if (!s)
-      return ctx.emitError() << "Slice's starts must be constant";
-    for (float v : *s)
-      starts.push_back((int64_t)v);
-    if (auto a = ctx.constantOperand(3))
-      for (float v : *a)
-        axes.push_back((int64_t)v);
-    else if (ctx.operands.size() > 3 && ctx.operands[3])
-      return ctx.emitError() << "Slice's axes must be constant";
-    if (auto st = ctx.constantOperand(4))
-      for (float v : *st)
-        steps.push_back((int64_t)v);
-    else if (ctx.operands.size() > 4 && ctx.operands[4])
-      return ctx.emitError() << "Slice's steps must be constant";
-  }
-  if (axes.empty())
-    for (size_t i = 0; i < starts.size(); ++i)
-      axes.push_back(i);
-  steps.resize(axes.size(), 1);
-  SmallVector<AffineExpr> index;
-  for (int64_t k = 0; k < rank; ++k)
-    index.push_back(getAffineDimExpr(k, ctx.builder.getContext()));
-  for (size_t i = 0; i < axes.size(); ++i) {
-    int64_t a = axes[i] < 0 ? axes[i] + rank : axes[i], dim = in.getDimSize(a);
-    int64_t start = starts[i] < 0 ? starts[i] + dim : starts[i];
-    start = steps[i] > 0 ? std::clamp<int64_t>(start, 0, dim) : std::clamp<int64_t>(start, 0, dim - 1);
-    index[a] = index[a] * steps[i] + start;
-  }
-  return one(remap(ctx, ctx.operands[0], ctx.resultTypes[0], index));
-}
 
 
 /// ArgMax/ArgMin: the first (or last) position along the axis that holds the extreme value,
@@ -761,7 +720,6 @@ void tessel::onnx_import::addCoreConverters(ConverterMap &map) {
       {"ArgMin", convertArgExtreme},
       {"Hardmax", convertArgExtreme},
       {"Concat", convertConcat},
-      {"Slice", convertSlice},
       {"Conv", convertConv},
       {"MaxPool", convertPool},
       {"AveragePool", convertPool},

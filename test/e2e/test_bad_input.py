@@ -1,9 +1,12 @@
 """Bad input gets one clear line and a non-zero exit, never a crash."""
+import subprocess
+
 import numpy as np
 import onnx
-from onnx import TensorProto, helper
+import pytest
+from onnx import TensorProto, helper, numpy_helper
 
-from conftest import NODE_TESTS, assert_clean_failure, run
+from conftest import BIN, NODE_TESTS, assert_clean_failure, run
 
 RELU = NODE_TESTS / "test_relu" / "model.onnx"  # x: 3x4x5 float
 
@@ -62,3 +65,147 @@ def test_corrupted_binary(tmp):
         # A flip may land in bytes that do not matter; then the run must still succeed.
         if proc.returncode != 0:
             assert_clean_failure(proc)
+
+
+# ---------------------------------------------------------------------------------------------
+# Malformed graphs, tensors and attributes: the compiler rejects them before doing any work.
+
+CRASH_SIGNS = ("Traceback", "Aborted", "Segmentation", "Stack dump", "LLVM ERROR",
+               "terminate called", "PLEASE submit a bug report", "core dumped")
+
+
+def compile_bounded(model, out, *flags, timeout=60, cwd=None):
+    """tt-compile, failing the test if it hangs instead of answering."""
+    cmd = [str(BIN / "tt-compile"), str(model), "-o", str(out), *flags]
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=cwd)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{' '.join(cmd)} did not finish within {timeout} s", pytrace=False)
+
+
+def assert_rejected(proc, out, *needles):
+    """One clean error line naming the problem, no crash, and no binary left behind."""
+    for sign in CRASH_SIGNS:
+        assert sign not in proc.stderr, f"crash sign {sign!r} in:\n{proc.stderr}"
+    line = assert_clean_failure(proc, *needles)
+    assert not out.exists(), f"{out} was written despite the error"
+    return line
+
+
+def save_unchecked(path, nodes, inputs, outputs, initializers=()):
+    """Saves a graph as given: onnx.checker would refuse most of these models."""
+    graph = helper.make_graph(nodes, "bad", inputs, outputs, initializer=list(initializers))
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(model.SerializeToString())
+    return path
+
+
+def f32(name, shape):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+
+
+def test_graph_cycle(tmp):
+    # a = x + b; b = relu(a): each node reads the other's output.
+    model = save_unchecked(tmp / "cycle.onnx",
+                           [helper.make_node("Add", ["x", "b"], ["a"], name="add_a"),
+                            helper.make_node("Relu", ["a"], ["b"], name="relu_b")],
+                           [f32("x", [2, 3])], [f32("b", [2, 3])])
+    line = assert_rejected(compile_bounded(model, tmp / "o.ttb"), tmp / "o.ttb")
+    assert "cycle" in line.lower(), f"the error does not say the graph has a cycle: {line!r}"
+    assert "add_a" in line or "relu_b" in line, f"the error names neither node: {line!r}"
+
+
+def test_undefined_node_input(tmp):
+    model = save_unchecked(tmp / "undef.onnx",
+                           [helper.make_node("Add", ["x", "ghost"], ["y"], name="add_ghost")],
+                           [f32("x", [2, 3])], [f32("y", [2, 3])])
+    assert_rejected(compile_bounded(model, tmp / "o.ttb"), tmp / "o.ttb", "ghost", "add_ghost")
+
+
+@pytest.mark.parametrize("values", [5, 7], ids=["short", "long"])
+def test_initializer_raw_data_size(values, tmp):
+    w = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[2, 3],
+                    raw_data=np.arange(values, dtype=np.float32).tobytes())
+    model = save_unchecked(tmp / "raw.onnx",
+                           [helper.make_node("Add", ["x", "w"], ["y"], name="add")],
+                           [f32("x", [2, 3])], [f32("y", [2, 3])], [w])
+    assert_rejected(compile_bounded(model, tmp / "o.ttb"), tmp / "o.ttb", "'w'")
+
+
+@pytest.mark.parametrize("perm", [1.5, "1,0"], ids=["float", "string"])
+def test_attribute_of_wrong_type(perm, tmp):
+    node = helper.make_node("Transpose", ["x"], ["y"], name="transpose_1", perm=perm)
+    model = save_unchecked(tmp / "attr.onnx", [node], [f32("x", [2, 3])], [f32("y", [3, 2])])
+    assert_rejected(compile_bounded(model, tmp / "o.ttb"), tmp / "o.ttb", "perm", "transpose_1")
+
+
+def test_input_negative_dim(tmp):
+    model = save_unchecked(tmp / "neg.onnx", [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+                           [f32("x", [3, -4, 5])], [f32("y", [3, -4, 5])])
+    assert_rejected(compile_bounded(model, tmp / "o.ttb"), tmp / "o.ttb", "'x'", "-4")
+
+
+@pytest.mark.parametrize("shape", [[2 ** 40, 4], [2 ** 16] * 4], ids=["dim", "product"])
+def test_input_enormous_dim(shape, tmp):
+    # [2**16]*4: every dim is modest, but the element count (2**64) overflows an int64.
+    model = save_unchecked(tmp / "huge.onnx", [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+                           [f32("x", shape)], [f32("y", shape)])
+    line = assert_rejected(compile_bounded(model, tmp / "o.ttb"), tmp / "o.ttb")
+    assert "too large" in line or "bytes" in line, f"the error does not say it is too big: {line!r}"
+
+
+def _external(tensor, location, length=None):
+    tensor.data_location = TensorProto.EXTERNAL
+    entries = [("location", location), ("offset", "0")]
+    if length is not None:
+        entries.append(("length", str(length)))
+    for key, value in entries:
+        entry = tensor.external_data.add()
+        entry.key, entry.value = key, value
+    return tensor
+
+
+@pytest.mark.parametrize("where", ["parent", "absolute"])
+def test_external_data_outside_model_folder(where, tmp):
+    w = np.arange(6, dtype=np.float32).reshape(2, 3)
+    outside = tmp / "outside.bin"
+    outside.write_bytes(w.tobytes())  # It exists and is the right size: only its place is wrong.
+    location = "../outside.bin" if where == "parent" else str(outside)
+    tensor = _external(TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[2, 3]), location,
+                       length=24)
+    model = save_unchecked(tmp / "model" / "m.onnx",
+                           [helper.make_node("Add", ["x", "w"], ["y"], name="add")],
+                           [f32("x", [2, 3])], [f32("y", [2, 3])], [tensor])
+    assert_rejected(compile_bounded(model, tmp / "model" / "o.ttb"), tmp / "model" / "o.ttb",
+                    "outside.bin", "'w'")
+
+
+def test_external_data_in_model_folder(tmp):
+    rng = np.random.default_rng(5)
+    w = rng.standard_normal((8, 16)).astype(np.float32)
+    b = rng.standard_normal(16).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["h"], name="matmul"),
+         helper.make_node("Add", ["h", "b"], ["y"], name="add")],
+        "ext", [f32("x", [4, 8])], [f32("y", [4, 16])],
+        initializer=[numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    (tmp / "model").mkdir()
+    # Both tensors in one file, the second at an offset; relative to the model, not the cwd.
+    onnx.save(model, str(tmp / "model" / "m.onnx"), save_as_external_data=True,
+              all_tensors_to_one_file=True, location="weights.bin", size_threshold=0)
+    saved = onnx.load(str(tmp / "model" / "m.onnx"), load_external_data=False)
+    assert all(t.data_location == TensorProto.EXTERNAL for t in saved.graph.initializer)
+    offsets = [int(e.value) for t in saved.graph.initializer for e in t.external_data
+               if e.key == "offset"]
+    assert any(offsets), f"expected one tensor at a non-zero offset, got {offsets}"
+    (tmp / "elsewhere").mkdir()
+    proc = compile_bounded(tmp / "model" / "m.onnx", tmp / "m.ttb", cwd=tmp / "elsewhere")
+    assert proc.returncode == 0, proc.stderr
+    x = rng.standard_normal((4, 8)).astype(np.float32)
+    np.save(tmp / "x.npy", x)
+    run(["tt-run", tmp / "m.ttb", f"--input=@{tmp / 'x.npy'}", f"--output=@{tmp / 'y.npy'}",
+         "--quiet"])
+    want = x.astype(np.float64) @ w + b
+    np.testing.assert_allclose(np.load(tmp / "y.npy"), want, rtol=1e-4, atol=1e-4)
