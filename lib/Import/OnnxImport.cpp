@@ -461,13 +461,28 @@ LogicalResult Importer::loadExternalData(onnx::TensorProto &tensor, Location loc
 LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
   Location loc = nodeLoc(node, index);
   if (node.op_type() == "Constant") {
-    const onnx::AttributeProto *value = nullptr;
-    for (const auto &a : node.attribute())
-      if (a.name() == "value")
-        value = &a;
-    if (!value || !value->has_t())
-      return emitError(loc) << "Constant without a tensor 'value' is not supported yet";
-    onnx::TensorProto t = value->t();
+    if (node.attribute_size() != 1)
+      return emitError(loc) << "Constant needs exactly one value attribute";
+    const onnx::AttributeProto &value = node.attribute(0);
+    onnx::TensorProto t;
+    StringRef kind = value.name();
+    if (kind == "value") {
+      t = value.t();
+    } else if (kind == "value_float" || kind == "value_floats") {
+      t.set_data_type(onnx::TensorProto::FLOAT);
+      if (kind == "value_float")
+        t.add_float_data(value.f());
+      else
+        *t.mutable_float_data() = value.floats(), t.add_dims(value.floats_size());
+    } else if (kind == "value_int" || kind == "value_ints") {
+      t.set_data_type(onnx::TensorProto::INT64);
+      if (kind == "value_int")
+        t.add_int64_data(value.i());
+      else
+        *t.mutable_int64_data() = value.ints(), t.add_dims(value.ints_size());
+    } else {
+      return emitError(loc) << "Constant with '" << kind << "' is not supported yet";
+    }
     t.set_name(node.output(0));
     FailureOr<Value> v = importInitializer(t);
     if (failed(v))

@@ -177,13 +177,68 @@ static Result convertBinary(NodeContext &ctx) {
     kind = *plainBinary(type);
   auto resultType = ctx.resultTypes[0];
   if (kind == graph::BinaryKind::div && isa<IntegerType>(resultType.getElementType())) {
-    // Integer division truncates; flooring the exact quotient agrees for unsigned types.
-    if (!resultType.getElementType().isUnsignedInteger())
-      return ctx.emitError() << "Div of signed integers is not supported yet";
-    Value q = binary(ctx, kind, ctx.operands[0], ctx.operands[1], resultType);
-    return one(unary(ctx, graph::UnaryKind::floor, q));
+    // Integer division truncates toward zero. The f32 quotient of integers below 2^24 is
+    // correctly rounded, never across an integer, so truncating it is exact.
+    auto f32Type = RankedTensorType::get(resultType.getShape(), ctx.builder.getF32Type());
+    Value q = binary(ctx, kind, ctx.operands[0], ctx.operands[1], f32Type);
+    return one(unary(ctx, graph::UnaryKind::trunc, q, 0, 0, resultType));
   }
-  return one(binary(ctx, kind, ctx.operands[0], ctx.operands[1], resultType));
+  Value lhs = ctx.operands[0], rhs = ctx.operands[1];
+  if (kind == graph::BinaryKind::prelu) {
+    // PRelu before opset 7 applied a [C] slope per channel (axis 1), not by numpy broadcasting.
+    auto x = cast<RankedTensorType>(lhs.getType()), slope = cast<RankedTensorType>(rhs.getType());
+    if (!graph::broadcastShapes(x.getShape(), slope.getShape()) && slope.getRank() == 1 &&
+        x.getRank() > 2 && slope.getDimSize(0) == x.getDimSize(1))
+      rhs = channelParam(ctx, rhs, x.getRank());
+  }
+  return one(binary(ctx, kind, lhs, rhs, resultType));
+}
+
+/// Shrink: x + bias below -lambd, x - bias above lambd, 0 between; as two masks.
+static Result convertShrink(NodeContext &ctx) {
+  Value x = ctx.operands[0];
+  RankedTensorType type = ctx.resultTypes[0];
+  Type elt = type.getElementType(), i1 = ctx.builder.getI1Type();
+  float bias = ctx.floatAttr("bias", 0.0f), lambd = ctx.floatAttr("lambd", 0.5f);
+  auto maskType = RankedTensorType::get(type.getShape(), i1);
+  auto mask = [&](graph::BinaryKind cmp, double bound) {
+    Value hit = binary(ctx, cmp, x, scalarConstant(ctx, elt, bound), maskType);
+    return unary(ctx, graph::UnaryKind::identity, hit, 0, 0, type);
+  };
+  Value below = binary(ctx, graph::BinaryKind::mul, mask(graph::BinaryKind::less, -lambd),
+                       binary(ctx, graph::BinaryKind::add, x, scalarConstant(ctx, elt, bias)));
+  Value above = binary(ctx, graph::BinaryKind::mul, mask(graph::BinaryKind::greater, lambd),
+                       binary(ctx, graph::BinaryKind::sub, x, scalarConstant(ctx, elt, bias)));
+  return one(binary(ctx, graph::BinaryKind::add, below, above, type));
+}
+
+/// BitShift on unsigned integers as arithmetic in f32, exact below 2^24: a left shift
+/// multiplies by 2^y and wraps at the type's width, a right shift divides and floors.
+static Result convertBitShift(NodeContext &ctx) {
+  RankedTensorType type = ctx.resultTypes[0];
+  auto f32Type = RankedTensorType::get(type.getShape(), ctx.builder.getF32Type());
+  Type f32 = ctx.builder.getF32Type();
+  auto asF32 = [&](Value v) {
+    auto t = cast<RankedTensorType>(v.getType());
+    return unary(ctx, graph::UnaryKind::identity, v, 0, 0,
+                 RankedTensorType::get(t.getShape(), f32));
+  };
+  Value x = asF32(ctx.operands[0]);
+  Value factor = binary(ctx, graph::BinaryKind::pow, scalarConstant(ctx, f32, 2.0),
+                        asF32(ctx.operands[1]));
+  std::string direction = ctx.attr("direction") ? ctx.attr("direction")->s() : "";
+  Value y;
+  if (direction == "LEFT") {
+    y = binary(ctx, graph::BinaryKind::mul, x, factor, f32Type);
+    unsigned width = type.getElementType().getIntOrFloatBitWidth();
+    if (width <= 16)
+      y = binary(ctx, graph::BinaryKind::mod, y, scalarConstant(ctx, f32, double(1 << width)));
+  } else if (direction == "RIGHT") {
+    y = unary(ctx, graph::UnaryKind::floor, binary(ctx, graph::BinaryKind::div, x, factor, f32Type));
+  } else {
+    return ctx.emitError() << "BitShift direction must be LEFT or RIGHT, not '" << direction << "'";
+  }
+  return one(unary(ctx, graph::UnaryKind::trunc, y, 0, 0, type));
 }
 
 /// Max, Min, Sum and Mean of any number of inputs, folded pairwise.
@@ -709,6 +764,8 @@ void tessel::onnx_import::addCoreConverters(ConverterMap &map) {
       {"LeakyRelu", convertUnaryWithAttrs},
       {"Elu", convertUnaryWithAttrs},
       {"Celu", convertUnaryWithAttrs},
+      {"Shrink", convertShrink},
+      {"BitShift", convertBitShift},
       {"Selu", convertUnaryWithAttrs},
       {"HardSigmoid", convertUnaryWithAttrs},
       {"ThresholdedRelu", convertUnaryWithAttrs},
