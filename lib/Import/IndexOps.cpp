@@ -313,6 +313,59 @@ static Result convertEyeLike(NodeContext &ctx) {
   return one(constant(ctx, out, values));
 }
 
+/// TopK by k rounds of selection on the chip: each round takes the extreme along the axis and
+/// its first position (ties go to the smaller index, as ONNX wants), then rules that position
+/// out. k is read from the result shape, so it may also come at run time.
+static Result convertTopK(NodeContext &ctx) {
+  Value x = ctx.operands[0];
+  ArrayRef<int64_t> shape = shapeOf(x);
+  int64_t rank = shape.size(), axis = axisAttr(ctx, rank, -1), n = shape[axis];
+  int64_t k = ctx.resultTypes[0].getDimSize(axis);
+  bool largest = ctx.intAttr("largest", 1) != 0;
+  Type f32 = ctx.builder.getF32Type(), i1 = ctx.builder.getI1Type();
+  auto fullF32 = RankedTensorType::get(shape, f32);
+  Value cur = asF32(ctx, x);
+  if (!largest)
+    cur = unary(ctx, graph::UnaryKind::neg, cur);
+  Value positions = iota(ctx, n, rank - 1 - axis);
+  Value excluded = scalarConstant(ctx, f32, -3.0e38);
+  SmallVector<Value> values, indices;
+  for (int64_t j = 0; j < k; ++j) {
+    Value best = reduceKeep(ctx, graph::ReduceKind::max, cur, {axis});
+    Value hit = binary(ctx, graph::BinaryKind::equal, cur, best, RankedTensorType::get(shape, i1));
+    Value miss = binary(ctx, graph::BinaryKind::sub, scalarConstant(ctx, f32, 1.0), asF32(ctx, hit));
+    Value candidates = binary(ctx, graph::BinaryKind::add, positions,
+                              binary(ctx, graph::BinaryKind::mul, miss,
+                                     scalarConstant(ctx, f32, (double)n)), fullF32);
+    Value index = reduceKeep(ctx, graph::ReduceKind::min, candidates, {axis});
+    values.push_back(largest ? best : unary(ctx, graph::UnaryKind::neg, best));
+    indices.push_back(index);
+    if (j + 1 < k) {
+      Value taken = binary(ctx, graph::BinaryKind::equal, positions, index,
+                           RankedTensorType::get(shape, i1));
+      cur = ctx.builder.create<graph::WhereOp>(ctx.loc, fullF32, taken, excluded, cur);
+    }
+  }
+  // The rounds' results, each of size 1 along the axis, placed side by side.
+  auto stack = [&](ArrayRef<Value> parts, RankedTensorType type) {
+    MLIRContext *mctx = ctx.builder.getContext();
+    auto f32Type = RankedTensorType::get(type.getShape(), f32);
+    Value sum;
+    for (auto [j, part] : llvm::enumerate(parts)) {
+      SmallVector<AffineExpr> index;
+      for (int64_t d = 0; d < rank; ++d)
+        index.push_back(getAffineDimExpr(d, mctx) - (d == axis ? (int64_t)j : 0));
+      Value placed = remapPadded(ctx, part, f32Type, index, 0.0f);
+      sum = sum ? binary(ctx, graph::BinaryKind::add, sum, placed) : placed;
+    }
+    return castTo(ctx, sum, type);
+  };
+  SmallVector<Value> results{stack(values, ctx.resultTypes[0])};
+  if (ctx.resultTypes.size() > 1)
+    results.push_back(stack(indices, ctx.resultTypes[1]));
+  return results;
+}
+
 void tessel::onnx_import::addIndexConverters(ConverterMap &map) {
   map["Trilu"] = convertTrilu;
   map["Gather"] = convertGather;
@@ -323,4 +376,5 @@ void tessel::onnx_import::addIndexConverters(ConverterMap &map) {
   map["ScatterND"] = convertScatterND;
   map["OneHot"] = convertOneHot;
   map["EyeLike"] = convertEyeLike;
+  map["TopK"] = convertTopK;
 }

@@ -604,8 +604,6 @@ static Result convertPool(NodeContext &ctx) {
     return one(reduceKeep(ctx, type == "GlobalMaxPool" ? graph::ReduceKind::max
                                                        : graph::ReduceKind::mean, x, axes));
   }
-  if (ctx.resultTypes.size() > 1)
-    return ctx.emitError() << "MaxPool's Indices output is not supported yet";
   SmallVector<int64_t> kernel = intsAttr(ctx, "kernel_shape", k, 1);
   SmallVector<int64_t> strides = intsAttr(ctx, "strides", k, 1), dil = intsAttr(ctx, "dilations", k, 1);
   auto pads = beginPads(ctx, xType.getShape().drop_front(2), out.getShape().drop_front(2), kernel,
@@ -636,7 +634,49 @@ static Result convertPool(NodeContext &ctx) {
     }
     pooled = binary(ctx, graph::BinaryKind::div, pooled, count);
   }
-  return one(reshapeTo(ctx, pooled, out.getShape()));
+  SmallVector<Value> results{reshapeTo(ctx, pooled, out.getShape())};
+  if (ctx.resultTypes.size() > 1) {
+    // Indices: the same windows over each element's flat position (row-major, or with the
+    // spatial dims column-major for storage_order 1); the first position holding the maximum.
+    ArrayRef<int64_t> dims = xType.getShape();
+    bool columnMajor = ctx.intAttr("storage_order", 0) != 0;
+    SmallVector<double> flat(xType.getNumElements());
+    SmallVector<int64_t> idx(rank, 0);
+    for (double &v : flat) {
+      int64_t pos = idx[0] * dims[1] + idx[1];
+      if (columnMajor) {
+        int64_t spatial = 0;
+        for (int64_t d = rank - 1; d >= 2; --d)
+          spatial = spatial * dims[d] + idx[d];
+        for (int64_t d = 2; d < rank; ++d)
+          pos *= dims[d];
+        pos += spatial;
+      } else {
+        for (int64_t d = 2; d < rank; ++d)
+          pos = pos * dims[d] + idx[d];
+      }
+      v = (double)pos;
+      for (int64_t d = rank - 1; d >= 0 && ++idx[d] == dims[d]; --d)
+        idx[d] = 0;
+    }
+    Type f32 = ctx.builder.getF32Type();
+    Value positions = constant(ctx, RankedTensorType::get(dims, f32), flat);
+    Value posCols = windows(ctx, positions, channels, outSpatial, kernel, strides, dil, *pads, 0.0f);
+    auto colsType = cast<RankedTensorType>(cols.getType());
+    Value hit = binary(ctx, graph::BinaryKind::equal, cols, pooled,
+                       RankedTensorType::get(colsType.getShape(), ctx.builder.getI1Type()));
+    Value miss = binary(ctx, graph::BinaryKind::sub, scalarConstant(ctx, f32, 1.0),
+                        unary(ctx, graph::UnaryKind::identity, hit, 0, 0,
+                              RankedTensorType::get(colsType.getShape(), f32)));
+    // Positions stay below 2^24, so pushing misses up by 2^25 keeps everything exact.
+    Value candidates = binary(ctx, graph::BinaryKind::add, posCols,
+                              binary(ctx, graph::BinaryKind::mul, miss,
+                                     scalarConstant(ctx, f32, double(1 << 25))));
+    Value first = reduceKeep(ctx, graph::ReduceKind::min, candidates, {3});
+    results.push_back(unary(ctx, graph::UnaryKind::identity,
+                            reshapeTo(ctx, first, out.getShape()), 0, 0, ctx.resultTypes[1]));
+  }
+  return results;
 }
 
 

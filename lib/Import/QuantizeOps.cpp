@@ -233,11 +233,23 @@ static Result convertMatMulInteger(NodeContext &ctx) {
   return one(integerResult(ctx, *acc, ctx.resultTypes[0]));
 }
 
-/// A weight zero point or scale of W [M, C/g, K...]: a vector [M] is per output channel.
-static Value perOutputChannel(NodeContext &ctx, Value p, int64_t rank) {
-  if (!p || rankOf(p) != 1 || cast<RankedTensorType>(p.getType()).getDimSize(0) == 1)
-    return p ? reshapeTo(ctx, p, {}) : p;
-  return channelParam(ctx, p, rank);
+/// A per-output-channel parameter [M] (or a per-tensor one) of QLinearConv/ConvInteger, shaped to
+/// broadcast against a tensor of `rank` whose M channels are at `axis`: 0 for the weights
+/// [M, C/g, K...], 1 for the output [N, M, D...]. Null stays null.
+static FailureOr<Value> perOutputChannel(NodeContext &ctx, Value p, int64_t rank, int64_t axis,
+                                         int64_t m) {
+  if (!p)
+    return p;
+  auto type = cast<RankedTensorType>(p.getType());
+  if (type.getNumElements() == 1)
+    return reshapeTo(ctx, p, {});
+  if (type.getRank() != 1 || type.getDimSize(0) != m)
+    return ctx.emitError() << ctx.node.op_type() << ": a weight parameter of shape "
+                           << p.getType() << " is neither per-tensor nor per output channel ("
+                           << m << ")";
+  SmallVector<int64_t> shape(rank - axis, 1);
+  shape[0] = m;
+  return reshapeTo(ctx, p, shape);
 }
 
 /// The integer convolution of (x - x_zero_point) by (w - w_zero_point) in f32 (exact), giving
@@ -250,8 +262,11 @@ static FailureOr<Value> integerConv(NodeContext &ctx, Value x, Value xZeroPoint,
   if (xZeroPoint && cast<RankedTensorType>(xZeroPoint.getType()).getNumElements() != 1)
     return ctx.emitError() << ctx.node.op_type() << ": x_zero_point must be per-tensor";
   Value xs = shifted(ctx, x, xZeroPoint ? reshapeTo(ctx, xZeroPoint, {}) : Value());
-  // The weights' zero point is per output channel: [M] broadcasts as [M, 1, ..., 1].
-  Value ws = shifted(ctx, w, perOutputChannel(ctx, wZeroPoint, rank));
+  int64_t m = cast<RankedTensorType>(w.getType()).getDimSize(0);
+  auto wzp = perOutputChannel(ctx, wZeroPoint, rank, 0, m);
+  if (failed(wzp))
+    return failure();
+  Value ws = shifted(ctx, w, *wzp);
   Type f32 = ctx.builder.getF32Type();
   return convolve(ctx, xs, ws, Value(), RankedTensorType::get(out.getShape(), f32));
 }
@@ -297,26 +312,28 @@ static Result convertQLinearMatMul(NodeContext &ctx) {
 /// output channel.
 static Result convertQLinearConv(NodeContext &ctx) {
   RankedTensorType out = ctx.resultTypes[0];
+  for (unsigned i : {1u, 6u, 7u})
+    if (cast<RankedTensorType>(ctx.operands[i].getType()).getNumElements() != 1)
+      return ctx.emitError() << "QLinearConv: x_scale, y_scale and y_zero_point must be per-tensor";
+  int64_t rank = out.getRank(), m = out.getDimSize(1);
+  Value bias = optionalOperand(ctx, 8);
+  if (bias && cast<RankedTensorType>(bias.getType()).getShape() != ArrayRef<int64_t>{m})
+    return ctx.emitError() << "QLinearConv: the bias must have one value per output channel";
+  auto wScale = perOutputChannel(ctx, toF32(ctx, ctx.operands[4]), rank, 1, m);
+  if (failed(wScale))
+    return failure();
   auto acc = integerConv(ctx, ctx.operands[0], ctx.operands[2], ctx.operands[3], ctx.operands[5],
                          out);
   if (failed(acc))
     return failure();
-  int64_t rank = out.getRank();
   Value sum = *acc;
-  if (Value bias = optionalOperand(ctx, 8))
+  if (bias)
     sum = binary(ctx, BinaryKind::add, sum, channelParam(ctx, toF32(ctx, bias), rank));
-  for (unsigned i : {1u, 6u})
-    if (cast<RankedTensorType>(ctx.operands[i].getType()).getNumElements() != 1)
-      return ctx.emitError() << "QLinearConv: x_scale and y_scale must be per-tensor";
   Value xScale = reshapeTo(ctx, toF32(ctx, ctx.operands[1]), {});
-  Value wScale = perOutputChannel(ctx, toF32(ctx, ctx.operands[4]), rank);
-  Value scales = binary(ctx, BinaryKind::mul, xScale, wScale);
+  Value yScale = reshapeTo(ctx, toF32(ctx, ctx.operands[6]), {});
   Value multiplier =
-      binary(ctx, BinaryKind::div, scales, reshapeTo(ctx, toF32(ctx, ctx.operands[6]), {}));
-  Value yZeroPoint = ctx.operands[7];
-  if (cast<RankedTensorType>(yZeroPoint.getType()).getNumElements() != 1)
-    return ctx.emitError() << "QLinearConv: y_zero_point must be per-tensor";
-  return requantize(ctx, sum, multiplier, reshapeTo(ctx, yZeroPoint, {}));
+      binary(ctx, BinaryKind::div, binary(ctx, BinaryKind::mul, xScale, *wScale), yScale);
+  return requantize(ctx, sum, multiplier, reshapeTo(ctx, ctx.operands[7], {}));
 }
 
 void tessel::onnx_import::addQuantizeConverters(ConverterMap &map) {
