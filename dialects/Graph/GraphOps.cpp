@@ -39,6 +39,26 @@ LogicalResult ConstantOp::verify() {
   return success();
 }
 
+ParseResult ConstantOp::parse(OpAsmParser &parser, OperationState &result) {
+  TypedAttr value;
+  if (parser.parseAttribute(value, "value", result.attributes) ||
+      parser.parseOptionalAttrDict(result.attributes))
+    return failure();
+  Type type = value.getType();
+  if (succeeded(parser.parseOptionalColon()) && parser.parseType(type))
+    return failure();
+  result.addTypes(type);
+  return success();
+}
+
+void ConstantOp::print(OpAsmPrinter &p) {
+  p << ' ';
+  p.printAttribute(getValue());
+  p.printOptionalAttrDict((*this)->getAttrs(), {"value"});
+  if (getType() != cast<TypedAttr>(getValue()).getType())
+    p << " : " << getType();
+}
+
 LogicalResult MatMulOp::verify() {
   ArrayRef<int64_t> a = shapeOf(getLhs()), b = shapeOf(getRhs()), r = shapeOf(getResult());
   if (a.size() < 2 || b.size() < 2)

@@ -15,15 +15,16 @@ def Graph_ConstantOp : Graph_Op<"constant", [Pure]> {
   let description = [{
     Large weights are held as `DenseResourceElementsAttr` so that they are not uniqued in the
     context; small ones may be dense. The result type may add a `#grid.layout` encoding to the
-    value's type.
+    value's type; it is printed after the value only then.
 
     ```mlir
-    %w = graph.constant dense<1.0> : tensor<4x4xf32> : tensor<4x4xf32>
+    %w = graph.constant dense<1.0> : tensor<4x4xf32>
+    %l = graph.constant dense<1.0> : tensor<4x4xf32> : tensor<4x4xf32, #layout>
     ```
   }];
   let arguments = (ins TypedAttrInterface:$value);
   let results = (outs Graph_Tensor:$result);
-  let assemblyFormat = "$value attr-dict `:` type($result)";
+  let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
 }
 

@@ -17,6 +17,7 @@
 #include "onnx/version_converter/convert.h"
 
 #include <map>
+#include <queue>
 
 using namespace mlir;
 using namespace tessel;
@@ -239,6 +240,7 @@ LogicalResult Importer::checkDataflow(onnx::GraphProto &graph) {
         producer[out] = i;
   // Kahn's algorithm: `waiting` counts each node's inputs that no finished node produced yet.
   std::vector<int> waiting(graph.node_size(), 0);
+  bool outOfOrder = false;
   std::vector<std::vector<int>> consumers(graph.node_size());
   for (int i = 0; i < graph.node_size(); ++i)
     for (const std::string &in : graph.node(i).input()) {
@@ -250,18 +252,23 @@ LogicalResult Importer::checkDataflow(onnx::GraphProto &graph) {
                                   << "', which no input, initializer or node defines";
       ++waiting[i];
       consumers[it->second].push_back(i);
+      outOfOrder |= it->second >= i;
     }
-  std::vector<int> order, ready;
-  for (int i = graph.node_size() - 1; i >= 0; --i)
+  if (!outOfOrder)
+    return success();
+  // Ready nodes leave in their original order, so a sort moves only what it must.
+  std::vector<int> order;
+  std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
+  for (int i = 0; i < graph.node_size(); ++i)
     if (waiting[i] == 0)
-      ready.push_back(i);
+      ready.push(i);
   while (!ready.empty()) {
-    int i = ready.back();
-    ready.pop_back();
+    int i = ready.top();
+    ready.pop();
     order.push_back(i);
     for (int c : consumers[i])
       if (--waiting[c] == 0)
-        ready.push_back(c);
+        ready.push(c);
   }
   if ((int)order.size() != graph.node_size()) {
     auto diag = emitError(fileLoc) << "the graph has a cycle through nodes ";
@@ -273,12 +280,10 @@ LogicalResult Importer::checkDataflow(onnx::GraphProto &graph) {
       }
     return failure();
   }
-  if (!std::is_sorted(order.begin(), order.end())) {
-    google::protobuf::RepeatedPtrField<onnx::NodeProto> sorted;
-    for (int i : order)
-      *sorted.Add() = graph.node(i);
-    graph.mutable_node()->Swap(&sorted);
-  }
+  google::protobuf::RepeatedPtrField<onnx::NodeProto> sorted;
+  for (int i : order)
+    *sorted.Add() = graph.node(i);
+  graph.mutable_node()->Swap(&sorted);
   return success();
 }
 

@@ -12,10 +12,10 @@
 // CHECK-LABEL: func.func @main
 // CHECK-SAME: (%[[X:.*]]: tensor<2x8xf32> {graph.name = "x"}) -> (tensor<2x4xf32> {graph.name = "y"})
 // Initializers with more than 64 values are resources, smaller ones dense.
-// CHECK-NEXT: %[[W1:.*]] = graph.constant dense_resource<w1> : tensor<8x16xf32> : tensor<8x16xf32>
-// CHECK-NEXT: %[[B1:.*]] = graph.constant dense<[-6.000000e-02, 0.00999999977, {{.*}}]> : tensor<16xf32> : tensor<16xf32>
-// CHECK-NEXT: %[[W2:.*]] = graph.constant dense<{{\[\[}}-6.000000e-02, {{.*}}]]> : tensor<4x16xf32> : tensor<4x16xf32>
-// CHECK-NEXT: %[[B2:.*]] = graph.constant dense<[5.000000e-01, -5.000000e-01, 1.000000e+00, 0.000000e+00]> : tensor<4xf32> : tensor<4xf32>
+// CHECK-NEXT: %[[W1:.*]] = graph.constant dense_resource<w1> : tensor<8x16xf32>
+// CHECK-NEXT: %[[B1:.*]] = graph.constant dense<[-6.000000e-02, 0.00999999977, {{.*}}]> : tensor<16xf32>
+// CHECK-NEXT: %[[W2:.*]] = graph.constant dense<{{\[\[}}-6.000000e-02, {{.*}}]]> : tensor<4x16xf32>
+// CHECK-NEXT: %[[B2:.*]] = graph.constant dense<[5.000000e-01, -5.000000e-01, 1.000000e+00, 0.000000e+00]> : tensor<4xf32>
 // CHECK-NEXT: %[[H0:.*]] = graph.matmul %[[X]], %[[W1]] : (tensor<2x8xf32>, tensor<8x16xf32>) -> tensor<2x16xf32>
 // CHECK-NEXT: %[[H1:.*]] = graph.binary add %[[H0]], %[[B1]] : (tensor<2x16xf32>, tensor<16xf32>) -> tensor<2x16xf32>
 // CHECK-NEXT: %[[H2:.*]] = graph.unary relu %[[H1]] : tensor<2x16xf32> -> tensor<2x16xf32>

@@ -235,8 +235,8 @@
 // BF16-NEXT: "location": "",
 
 func.func @main(%x: tensor<32x64xf32> {graph.name = "x"}) -> (tensor<32x40xf32> {graph.name = "y"}) {
-  %w = graph.constant dense<0.25> : tensor<40x64xf32> : tensor<40x64xf32> loc("fc.weight")
-  %b = graph.constant dense<0.5> : tensor<40xf32> : tensor<40xf32> loc("fc.bias")
+  %w = graph.constant dense<0.25> : tensor<40x64xf32> loc("fc.weight")
+  %b = graph.constant dense<0.5> : tensor<40xf32> loc("fc.bias")
   %g = graph.gemm %x, %w, %b {transB = true} : (tensor<32x64xf32>, tensor<40x64xf32>, tensor<40xf32>) -> tensor<32x40xf32> loc("fc")
   %r = graph.unary relu %g : tensor<32x40xf32> -> tensor<32x40xf32> loc("act")
   %s = graph.softmax %r {axis = 1 : i64} : tensor<32x40xf32> loc("prob")

@@ -54,7 +54,7 @@
 // TINY: grid.empty {address = 217088 : i64}
 // TINY: grid.empty {address = 233472 : i64}
 func.func @main(%x: tensor<128x512xf32>, %w: tensor<512x64xf32>) -> tensor<128x64xf32> {
-  %b = graph.constant dense<0.5> : tensor<64xf32> : tensor<64xf32>
+  %b = graph.constant dense<0.5> : tensor<64xf32>
   %m = graph.matmul %x, %w : (tensor<128x512xf32>, tensor<512x64xf32>) -> tensor<128x64xf32>
   %a = graph.binary add %m, %b : (tensor<128x64xf32>, tensor<64xf32>) -> tensor<128x64xf32>
   %r = graph.unary relu %a : tensor<128x64xf32> -> tensor<128x64xf32>

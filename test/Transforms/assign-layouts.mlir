@@ -23,7 +23,7 @@
 // FILE-LABEL: func.func @main
 // FILE-SAME: tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
 func.func @main(%x: tensor<32x64xf32>, %w: tensor<64x16xf32>) -> tensor<32x16xf32> {
-  %c = graph.constant dense<1.0> : tensor<16xf32> : tensor<16xf32>
+  %c = graph.constant dense<1.0> : tensor<16xf32>
   %m = graph.matmul %x, %w : (tensor<32x64xf32>, tensor<64x16xf32>) -> tensor<32x16xf32>
   %a = graph.binary add %m, %c : (tensor<32x16xf32>, tensor<16xf32>) -> tensor<32x16xf32>
   return %a : tensor<32x16xf32>

@@ -7,9 +7,9 @@
 // CHECK-DAG: %[[AT:.*]] = graph.transpose %[[A]] {perm = array<i64: 1, 0>} : (tensor<6x3xf32>) -> tensor<3x6xf32>
 // CHECK-DAG: %[[BT:.*]] = graph.transpose %[[B]] {perm = array<i64: 1, 0>} : (tensor<4x6xf32>) -> tensor<6x4xf32>
 // CHECK: %[[M:.*]] = graph.matmul %[[AT]], %[[BT]] : (tensor<3x6xf32>, tensor<6x4xf32>) -> tensor<3x4xf32>
-// CHECK-DAG: %[[ALPHA:.*]] = graph.constant dense<2.000000e+00> : tensor<f32> : tensor<f32>
+// CHECK-DAG: %[[ALPHA:.*]] = graph.constant dense<2.000000e+00> : tensor<f32>
 // CHECK-DAG: %[[S:.*]] = graph.binary mul %[[M]], %[[ALPHA]] : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x4xf32>
-// CHECK-DAG: %[[BETA:.*]] = graph.constant dense<5.000000e-01> : tensor<f32> : tensor<f32>
+// CHECK-DAG: %[[BETA:.*]] = graph.constant dense<5.000000e-01> : tensor<f32>
 // CHECK-DAG: %[[SC:.*]] = graph.binary mul %[[C]], %[[BETA]] : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
 // CHECK: %[[Y:.*]] = graph.binary add %[[S]], %[[SC]] : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
 // CHECK: return %[[Y]]
@@ -40,7 +40,7 @@ func.func @gemm_transB(%a: tensor<3x6xf32>, %b: tensor<4x6xf32>, %c: tensor<1x4x
 // CHECK-SAME: (%[[A:.*]]: tensor<6x3xf32>, %[[B:.*]]: tensor<6x4xf32>)
 // CHECK-NEXT: %[[AT:.*]] = graph.transpose %[[A]] {perm = array<i64: 1, 0>} : (tensor<6x3xf32>) -> tensor<3x6xf32>
 // CHECK-NEXT: %[[M:.*]] = graph.matmul %[[AT]], %[[B]] : (tensor<3x6xf32>, tensor<6x4xf32>) -> tensor<3x4xf32>
-// CHECK-NEXT: %[[ALPHA:.*]] = graph.constant dense<-1.500000e+00> : tensor<f32> : tensor<f32>
+// CHECK-NEXT: %[[ALPHA:.*]] = graph.constant dense<-1.500000e+00> : tensor<f32>
 // CHECK-NEXT: %[[Y:.*]] = graph.binary mul %[[M]], %[[ALPHA]] : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x4xf32>
 // CHECK-NOT: graph.add
 // CHECK: return %[[Y]]
@@ -121,11 +121,11 @@ func.func @untouched(%x: tensor<2x3x5xf32>, %w: tensor<5x5xf32>) -> tensor<2x3x5
 // CHECK-LABEL: func.func @gemm_const_weights
 // CHECK-SAME: (%[[A:.*]]: tensor<2x3xf32>)
 // CHECK-NOT: graph.transpose
-// CHECK: %[[W:.*]] = graph.constant dense<{{\[}}[1.000000e+00, 4.000000e+00], [2.000000e+00, 5.000000e+00], [3.000000e+00, 6.000000e+00]]> : tensor<3x2xf32> : tensor<3x2xf32>
+// CHECK: %[[W:.*]] = graph.constant dense<{{\[}}[1.000000e+00, 4.000000e+00], [2.000000e+00, 5.000000e+00], [3.000000e+00, 6.000000e+00]]> : tensor<3x2xf32>
 // CHECK-NOT: graph.transpose
 // CHECK: graph.matmul %[[A]], %[[W]] : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x2xf32>
 func.func @gemm_const_weights(%a: tensor<2x3xf32>) -> tensor<2x2xf32> {
-  %w = graph.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32> : tensor<2x3xf32>
+  %w = graph.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
   %0 = graph.gemm %a, %w {transB = true} : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x2xf32>
   return %0 : tensor<2x2xf32>
 }
@@ -134,10 +134,10 @@ func.func @gemm_const_weights(%a: tensor<2x3xf32>) -> tensor<2x2xf32> {
 
 // A 3-D constant transpose permutes the elements.
 // CHECK-LABEL: func.func @fold_transpose_3d
-// CHECK-NEXT: %[[C:.*]] = graph.constant dense<{{\[}}[{{\[}}0.000000e+00, 3.000000e+00]], {{\[}}[1.000000e+00, 4.000000e+00]], {{\[}}[2.000000e+00, 5.000000e+00]]]> : tensor<3x1x2xf32> : tensor<3x1x2xf32>
+// CHECK-NEXT: %[[C:.*]] = graph.constant dense<{{\[}}[{{\[}}0.000000e+00, 3.000000e+00]], {{\[}}[1.000000e+00, 4.000000e+00]], {{\[}}[2.000000e+00, 5.000000e+00]]]> : tensor<3x1x2xf32>
 // CHECK-NEXT: return %[[C]]
 func.func @fold_transpose_3d() -> tensor<3x1x2xf32> {
-  %c = graph.constant dense<[[[0.0, 1.0, 2.0]], [[3.0, 4.0, 5.0]]]> : tensor<2x1x3xf32> : tensor<2x1x3xf32>
+  %c = graph.constant dense<[[[0.0, 1.0, 2.0]], [[3.0, 4.0, 5.0]]]> : tensor<2x1x3xf32>
   %0 = graph.transpose %c {perm = array<i64: 2, 1, 0>} : (tensor<2x1x3xf32>) -> tensor<3x1x2xf32>
   return %0 : tensor<3x1x2xf32>
 }
@@ -147,7 +147,7 @@ func.func @fold_transpose_3d() -> tensor<3x1x2xf32> {
 // The scale constants have the element type of the tensors they scale, and keep their value.
 // CHECK-LABEL: func.func @gemm_bf16
 // CHECK: %[[M:.*]] = graph.matmul %{{.*}}, %{{.*}} : (tensor<3x6xbf16>, tensor<6x4xbf16>) -> tensor<3x4xbf16>
-// CHECK: %[[ALPHA:.*]] = graph.constant dense<2.000000e+00> : tensor<bf16> : tensor<bf16>
+// CHECK: %[[ALPHA:.*]] = graph.constant dense<2.000000e+00> : tensor<bf16>
 // CHECK: graph.binary mul %[[M]], %[[ALPHA]] : (tensor<3x4xbf16>, tensor<bf16>) -> tensor<3x4xbf16>
 func.func @gemm_bf16(%a: tensor<3x6xbf16>, %b: tensor<6x4xbf16>) -> tensor<3x4xbf16> {
   %0 = graph.gemm %a, %b {alpha = 2.0 : f32} : (tensor<3x6xbf16>, tensor<6x4xbf16>) -> tensor<3x4xbf16>

@@ -23,7 +23,7 @@ def DecomposeGraph : Pass<"tt-decompose-graph", "mlir::ModuleOp"> {
     ```mlir
     %bt = graph.transpose %b {perm = array<i64: 1, 0>} : (tensor<4x6xf32>) -> tensor<6x4xf32>
     %m = graph.matmul %a, %bt : (tensor<3x6xf32>, tensor<6x4xf32>) -> tensor<3x4xf32>
-    %alpha = graph.constant dense<2.0> : tensor<f32> : tensor<f32>
+    %alpha = graph.constant dense<2.0> : tensor<f32>
     %s = graph.binary mul %m, %alpha : (tensor<3x4xf32>, tensor<f32>) -> tensor<3x4xf32>
     %y = graph.binary add %s, %c : (tensor<3x4xf32>, tensor<1x4xf32>) -> tensor<3x4xf32>
     ```

@@ -3,12 +3,12 @@
 
 // CHECK-LABEL: func.func @constants
 func.func @constants() -> (tensor<4x4xf32>, tensor<f32>, tensor<2xi64>, tensor<3xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>) {
-  // CHECK: graph.constant dense<1.000000e+00> : tensor<4x4xf32> : tensor<4x4xf32>
-  %0 = graph.constant dense<1.0> : tensor<4x4xf32> : tensor<4x4xf32>
-  // CHECK: graph.constant dense<2.500000e+00> : tensor<f32> : tensor<f32>
-  %1 = graph.constant dense<2.5> : tensor<f32> : tensor<f32>
-  // CHECK: graph.constant dense<[1, -2]> : tensor<2xi64> : tensor<2xi64>
-  %2 = graph.constant dense<[1, -2]> : tensor<2xi64> : tensor<2xi64>
+  // CHECK: graph.constant dense<1.000000e+00> : tensor<4x4xf32>
+  %0 = graph.constant dense<1.0> : tensor<4x4xf32>
+  // CHECK: graph.constant dense<2.500000e+00> : tensor<f32>
+  %1 = graph.constant dense<2.5> : tensor<f32>
+  // CHECK: graph.constant dense<[1, -2]> : tensor<2xi64>
+  %2 = graph.constant dense<[1, -2]> : tensor<2xi64>
   // The result type may carry a layout encoding that the value's type does not have.
   // CHECK: graph.constant dense<[1.000000e+00, 2.000000e+00, 3.000000e+00]> : tensor<3xf32> : tensor<3xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
   %3 = graph.constant dense<[1.0, 2.0, 3.0]> : tensor<3xf32> : tensor<3xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
@@ -17,8 +17,8 @@ func.func @constants() -> (tensor<4x4xf32>, tensor<f32>, tensor<2xi64>, tensor<3
 
 // CHECK-LABEL: func.func @resource_constant
 func.func @resource_constant() -> tensor<2x2xf32> {
-  // CHECK: graph.constant dense_resource<weight> : tensor<2x2xf32> : tensor<2x2xf32>
-  %0 = graph.constant dense_resource<weight> : tensor<2x2xf32> : tensor<2x2xf32>
+  // CHECK: graph.constant dense_resource<weight> : tensor<2x2xf32>
+  %0 = graph.constant dense_resource<weight> : tensor<2x2xf32>
   return %0 : tensor<2x2xf32>
 }
 
