@@ -169,7 +169,7 @@ def typed():
     nodes = [
         helper.make_node("Add", ["i", "k"], ["s"]),
         helper.make_node("And", ["p", "m"], ["q"]),
-        helper.make_node("Div", ["u", "h"], ["d"]),               # unsigned: floor of the quotient
+        helper.make_node("Div", ["u", "h"], ["d"]),               # integers: the truncated quotient
     ]
     return model("typed", nodes, [vi("i", I64, [2, 3]), vi("p", B, [3]), vi("u", U8, [3])],
                  [vi("s", I64, [2, 3]), vi("q", B, [3]), vi("d", U8, [3])], initializer=[k, m, h])
@@ -178,6 +178,11 @@ def typed():
 def int_div():
     nodes = [helper.make_node("Div", ["a", "b"], ["y"], name="int_div")]
     return model("int_div", nodes, [vi("a", I64, [3]), vi("b", I64, [3])], [vi("y", I64, [3])])
+
+
+def bitshift_bad():
+    nodes = [helper.make_node("BitShift", ["a", "b"], ["y"], name="bad_shift", direction="UP")]
+    return model("bitshift_bad", nodes, [vi("a", U8, [3]), vi("b", U8, [3])], [vi("y", U8, [3])])
 
 
 def dropout_mask():
@@ -194,7 +199,7 @@ def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     for build in [unary, attrs, clip6, binary, variadic, where_cast, shapes, reshapes, log_softmax,
-                  log_softmax11, typed, int_div, dropout_mask, clip_dynamic]:
+                  log_softmax11, typed, int_div, bitshift_bad, dropout_mask, clip_dynamic]:
         m = build()
         checker.check_model(m)
         save(m, os.path.join(out, build.__name__ + ".onnx"))
