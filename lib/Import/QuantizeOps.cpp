@@ -39,7 +39,7 @@ static Value optionalOperand(NodeContext &ctx, unsigned i) {
 static FailureOr<std::pair<double, double>> integerRange(NodeContext &ctx, Type elt) {
   auto intType = dyn_cast<IntegerType>(elt);
   if (!intType || intType.getWidth() < 2 || intType.getWidth() > 32) {
-    ctx.emitError() << "quantized type " << elt << " is not supported (8, 16 or 32-bit integers)";
+    ctx.emitError() << "quantized type " << elt << " is not supported (integers of up to 32 bits)";
     return failure();
   }
   unsigned bits = intType.getWidth();
@@ -212,7 +212,8 @@ static FailureOr<Value> matmulF32(NodeContext &ctx, Value a, Value b, RankedTens
     shape.push_back(1);
   }
   Type f32 = ctx.builder.getF32Type();
-  Value prod = ctx.builder.create<graph::MatMulOp>(ctx.loc, RankedTensorType::get(shape, f32), a, b);
+  auto prodType = RankedTensorType::get(shape, f32);
+  Value prod = ctx.builder.create<graph::MatMulOp>(ctx.loc, prodType, a, b);
   return reshapeTo(ctx, prod, out.getShape());
 }
 
