@@ -36,12 +36,26 @@ std::optional<std::vector<float>> NodeContext::constantOperand(unsigned i) const
 }
 
 
+/// MatMul with numpy's 1-D rules: a 1-D lhs is a row, a 1-D rhs a column, and the added dim is
+/// dropped from the result.
 static Result convertMatMul(NodeContext &ctx) {
-  for (Value v : ctx.operands)
-    if (cast<RankedTensorType>(v.getType()).getRank() < 2)
-      return ctx.emitError() << "MatMul with a 1-D operand is not supported yet";
-  return one(ctx.builder.create<graph::MatMulOp>(ctx.loc, ctx.resultTypes[0], ctx.operands[0],
-                                                 ctx.operands[1]));
+  Value a = ctx.operands[0], b = ctx.operands[1];
+  auto at = cast<RankedTensorType>(a.getType()), bt = cast<RankedTensorType>(b.getType());
+  if (at.getRank() == 1)
+    a = reshapeTo(ctx, a, {1, at.getDimSize(0)});
+  if (bt.getRank() == 1)
+    b = reshapeTo(ctx, b, {bt.getDimSize(0), 1});
+  ArrayRef<int64_t> as = cast<RankedTensorType>(a.getType()).getShape(),
+                    bs = cast<RankedTensorType>(b.getType()).getShape();
+  auto batch = graph::broadcastShapes(as.drop_back(2), bs.drop_back(2));
+  if (!batch)
+    return ctx.emitError() << "MatMul batch dims do not broadcast";
+  SmallVector<int64_t> shape(*batch);
+  shape.push_back(as[as.size() - 2]);
+  shape.push_back(bs.back());
+  Value y = ctx.builder.create<graph::MatMulOp>(
+      ctx.loc, RankedTensorType::get(shape, ctx.resultTypes[0].getElementType()), a, b);
+  return one(reshapeTo(ctx, y, ctx.resultTypes[0].getShape()));
 }
 
 static Result convertGemm(NodeContext &ctx) {
@@ -697,11 +711,25 @@ static Result convertConcat(NodeContext &ctx) {
     for (int64_t k = 0; k < rank; ++k)
       index.push_back(getAffineDimExpr(k, ctx.builder.getContext()) - (k == axis ? offset : 0));
     // The remap tells reads outside its input apart while they stay within two of its sizes
-    // below and three above (see lowerGather).
-    if (offset > 2 * size || out.getDimSize(axis) - offset > 3 * size)
-      return ctx.emitError() << "Concat of an input much smaller than the result along the "
-                                "axis is not supported yet";
-    Value placed = remapPadded(ctx, in, out, index, 0.0f);
+    // below and three above (see lowerGather). A smaller input (a class token before patches)
+    // is placed by a 0/1 matrix along the axis instead, a matmul on the chip.
+    Value placed;
+    if (offset > 2 * size || out.getDimSize(axis) - offset > 3 * size) {
+      int64_t rows = out.getDimSize(axis);
+      SmallVector<double> place(rows * size, 0.0);
+      for (int64_t j = 0; j < size; ++j)
+        place[(offset + j) * size + j] = 1.0;
+      auto inType = cast<RankedTensorType>(in.getType());
+      Value f = in;
+      if (!inType.getElementType().isF32())
+        f = unary(ctx, graph::UnaryKind::identity, in, 0, 0,
+                  RankedTensorType::get(inType.getShape(), ctx.builder.getF32Type()));
+      placed = alongAxis(ctx, f, axis, rows, place);
+      if (placed.getType() != out)
+        placed = unary(ctx, graph::UnaryKind::identity, placed, 0, 0, out);
+    } else {
+      placed = remapPadded(ctx, in, out, index, 0.0f);
+    }
     sum = sum ? binary(ctx, graph::BinaryKind::add, sum, placed, out) : placed;
     offset += size;
   }
