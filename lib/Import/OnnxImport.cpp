@@ -104,6 +104,7 @@ FailureOr<Type> Importer::elementType(int32_t onnxType, Location loc, StringRef 
   case onnx::TensorProto::FLOAT: return Type(builder.getF32Type());
   case onnx::TensorProto::DOUBLE: return Type(builder.getF64Type());
   case onnx::TensorProto::FLOAT16: return Type(builder.getF16Type());
+  case onnx::TensorProto::BFLOAT16: return Type(builder.getBF16Type());
   case onnx::TensorProto::INT64: return Type(builder.getI64Type());
   case onnx::TensorProto::INT32: return Type(builder.getI32Type());
   case onnx::TensorProto::INT8: return Type(builder.getI8Type());
@@ -348,6 +349,17 @@ static std::optional<std::vector<double>> tensorValues(const onnx::TensorProto &
     case onnx::TensorProto::UINT16: fromRaw(uint16_t()); break;
     case onnx::TensorProto::UINT32: fromRaw(uint32_t()); break;
     case onnx::TensorProto::UINT64: fromRaw(uint64_t()); break;
+    case onnx::TensorProto::BFLOAT16:
+      if ((int64_t)raw.size() == count * 2)
+        for (int64_t i = 0; i < count; ++i) {
+          uint16_t h;
+          memcpy(&h, raw.data() + i * 2, 2);
+          uint32_t bits = uint32_t(h) << 16;
+          float f;
+          memcpy(&f, &bits, 4);
+          out.push_back(f);
+        }
+      break;
     case onnx::TensorProto::FLOAT16:
       if ((int64_t)raw.size() == count * 2)
         for (int64_t i = 0; i < count; ++i) {
@@ -369,6 +381,9 @@ static std::optional<std::vector<double>> tensorValues(const onnx::TensorProto &
     if (t.data_type() == onnx::TensorProto::FLOAT16)
       for (double &d : out)
         d = APFloat(APFloat::IEEEhalf(), APInt(16, (uint64_t)d)).convertToFloat();
+    if (t.data_type() == onnx::TensorProto::BFLOAT16)
+      for (double &d : out)
+        d = APFloat(APFloat::BFloat(), APInt(16, (uint64_t)d)).convertToFloat();
   }
   if ((int64_t)out.size() != count)
     return std::nullopt;
@@ -559,6 +574,7 @@ static int32_t onnxElementType(Type t) {
   if (t.isF32()) return onnx::TensorProto::FLOAT;
   if (t.isF64()) return onnx::TensorProto::DOUBLE;
   if (t.isF16()) return onnx::TensorProto::FLOAT16;
+  if (t.isBF16()) return onnx::TensorProto::BFLOAT16;
   if (t.isInteger(1)) return onnx::TensorProto::BOOL;
   if (auto i = dyn_cast<IntegerType>(t)) {
     bool u = i.isUnsigned();

@@ -41,15 +41,20 @@ struct AssignLayoutsPass : tessel::impl::AssignLayoutsBase<AssignLayoutsPass> {
 
     // Integers and booleans are held as f32 tiles whatever the precision: exact up to 2^24,
     // which bf16 (exact to 256) would not be.
+    // A tensor the model itself types bf16 is held in bf16 tiles whatever the precision, so
+    // that a cast to bf16 rounds as it would anywhere else.
     auto floatLayout = grid::LayoutAttr::getInterleaved(ctx, format);
     auto exactLayout = grid::LayoutAttr::getInterleaved(ctx, tile::DataFormat::f32);
+    auto bf16Layout = grid::LayoutAttr::getInterleaved(ctx, tile::DataFormat::bf16);
     auto withLayout = [&](Type type) -> Type {
       auto tensor = dyn_cast<RankedTensorType>(type);
       if (!tensor || tensor.getEncoding())
         return type;
-      bool isFloat = isa<FloatType>(tensor.getElementType());
-      return RankedTensorType::get(tensor.getShape(), tensor.getElementType(),
-                                   isFloat ? floatLayout : exactLayout);
+      Type elt = tensor.getElementType();
+      return RankedTensorType::get(tensor.getShape(), elt,
+                                   elt.isBF16()           ? bf16Layout
+                                   : isa<FloatType>(elt) ? floatLayout
+                                                         : exactLayout);
     };
     module.walk([&](func::FuncOp func) {
       for (BlockArgument arg : func.getArguments())

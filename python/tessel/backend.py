@@ -1,9 +1,19 @@
 """An ONNX backend (onnx.backend.base.Backend) that runs models on Tessel's simulated chip."""
 import numpy as np
+from onnx import TensorProto
 from onnx.backend.base import Backend, BackendRep
 from onnx.mapping import TENSOR_TYPE_TO_NP_TYPE
 
 from . import compiler
+
+
+def _from_bf16_bits(bits):
+    return (np.asarray(bits, np.uint16).astype(np.uint32) << 16).view(np.float32)
+
+
+def _to_bf16_bits(values):
+    # The chip already rounded bf16 tensors to nearest even; the low half is zero.
+    return (np.asarray(values, np.float32).view(np.uint32) >> 16).astype(np.uint16)
 
 
 def _is_static(value_info):
@@ -43,9 +53,13 @@ class TesselRep(BackendRep):
             inputs = [inputs[i.name] for i in self._inputs]
         elif not isinstance(inputs, (list, tuple)):
             inputs = [inputs]
+        # numpy has no bfloat16: ONNX hands its bits over as uint16.
+        inputs = [_from_bf16_bits(x) if i.type.tensor_type.elem_type == TensorProto.BFLOAT16 else x
+                  for i, x in zip(self._inputs, inputs)]
         outputs = self._runtime(list(inputs)).run(list(inputs))
         # The chip computes in float; outputs go back in the model's declared element type.
-        return [o.astype(TENSOR_TYPE_TO_NP_TYPE[t]) for o, t in zip(outputs, self._types)]
+        return [_to_bf16_bits(o) if t == TensorProto.BFLOAT16 else o.astype(TENSOR_TYPE_TO_NP_TYPE[t])
+                for o, t in zip(outputs, self._types)]
 
 
 class TesselBackend(Backend):
