@@ -60,9 +60,10 @@ static Value asF32(NodeContext &ctx, Value v) {
 }
 
 static Value castTo(NodeContext &ctx, Value v, RankedTensorType type) {
+  v = reshapeTo(ctx, v, type.getShape());
   if (v.getType() == type)
     return v;
-  return unary(ctx, graph::UnaryKind::identity, reshapeTo(ctx, v, type.getShape()), 0, 0, type);
+  return unary(ctx, graph::UnaryKind::identity, v, 0, 0, type);
 }
 
 /// Indices as f32 with negative ones counted from the end of an axis of size `size`; `size` may

@@ -745,9 +745,22 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
     argTypes.push_back(*type);
     argNames.push_back(input.name());
   }
+  // An output whose shape inference left dims open takes its type from the value imported for
+  // it: refined inference (past folded shape arithmetic) may know more than the first pass.
   SmallVector<Type> resultTypes;
   for (const auto &output : graph.output()) {
-    auto type = tensorType(output.type(), fileLoc, "output '" + output.name() + "'");
+    std::string what = "output '" + output.name() + "'";
+    const auto &tt = output.type().tensor_type();
+    bool known = output.type().has_tensor_type() && tt.has_shape() &&
+                 llvm::all_of(tt.shape().dim(), [](const auto &d) { return d.has_dim_value(); });
+    if (!known) {
+      if (output.type().has_tensor_type() &&
+          failed(elementType(tt.elem_type(), fileLoc, what)))
+        return nullptr;
+      resultTypes.push_back(NoneType::get(ctx));
+      continue;
+    }
+    auto type = tensorType(output.type(), fileLoc, what);
     if (failed(type))
       return nullptr;
     resultTypes.push_back(*type);
@@ -775,8 +788,16 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
       return nullptr;
 
   SmallVector<Value> results;
-  for (const auto &output : graph.output())
-    results.push_back(values.lookup(output.name()));
+  for (const auto &output : graph.output()) {
+    Value v = values.lookup(output.name());
+    if (!v) {
+      emitError(fileLoc) << "output '" << output.name()
+                         << "' is not computed by any node, input or initializer";
+      return nullptr;
+    }
+    results.push_back(v);
+  }
+  func.setType(builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
   builder.create<func::ReturnOp>(fileLoc, results);
   if (failed(mlir::verify(*module)))
     return nullptr;

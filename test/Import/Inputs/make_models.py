@@ -62,10 +62,30 @@ def dynamic():
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
 
 
+def dynamic_reshape():
+    # As exported: the batch dim is read back with Shape -> Gather and joined with the rest.
+    inits = [helper.make_tensor("zero", TensorProto.INT64, [], [0]),
+             helper.make_tensor("axes", TensorProto.INT64, [1], [0]),
+             helper.make_tensor("rest", TensorProto.INT64, [1], [12])]
+    nodes = [
+        helper.make_node("Shape", ["x"], ["s"], name="shape"),
+        helper.make_node("Gather", ["s", "zero"], ["n"], axis=0, name="batch"),
+        helper.make_node("Unsqueeze", ["n", "axes"], ["n1"], name="unsqueeze"),
+        helper.make_node("Concat", ["n1", "rest"], ["target"], axis=0, name="target"),
+        helper.make_node("Reshape", ["x", "target"], ["y"], name="flatten"),
+    ]
+    graph = helper.make_graph(
+        nodes, "dynamic_reshape",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3, 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 12])], initializer=inits)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
-    for name, build in [("mlp", mlp), ("unsupported", unsupported), ("dynamic", dynamic)]:
+    for name, build in [("mlp", mlp), ("unsupported", unsupported), ("dynamic", dynamic),
+                        ("dynamic_reshape", dynamic_reshape)]:
         model = build()
         if name != "unsupported":
             checker.check_model(model)

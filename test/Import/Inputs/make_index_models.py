@@ -1,0 +1,82 @@
+"""Writes the ONNX models of test/Import/import-index.test into the directory argv[1].
+
+Run with /usr/bin/python3 (Debian's python3-onnx); only onnx.helper is needed.
+"""
+import os
+import sys
+
+from onnx import TensorProto, checker, helper, save
+
+F, I64 = TensorProto.FLOAT, TensorProto.INT64
+
+
+def vi(name, elt, shape):
+    return helper.make_tensor_value_info(name, elt, shape)
+
+
+def model(name, nodes, inputs, outputs, initializer=(), opset=13):
+    graph = helper.make_graph(nodes, name, inputs, outputs, initializer=list(initializer))
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+
+
+def gather():
+    # Embedding lookup: the ids come at run time.
+    nodes = [helper.make_node("Gather", ["table", "ids"], ["y"], axis=0, name="embed")]
+    return model("gather", nodes, [vi("table", F, [10, 4]), vi("ids", I64, [2, 3])],
+                 [vi("y", F, [2, 3, 4])])
+
+
+def gather_elements():
+    nodes = [helper.make_node("GatherElements", ["x", "i"], ["y"], axis=1, name="ge")]
+    return model("gather_elements", nodes, [vi("x", F, [3, 5]), vi("i", I64, [3, 2])],
+                 [vi("y", F, [3, 2])])
+
+
+def scatter_nd():
+    nodes = [helper.make_node("ScatterND", ["x", "i", "u"], ["y"], reduction="add", name="snd")]
+    return model("scatter_nd", nodes,
+                 [vi("x", F, [4, 3]), vi("i", I64, [2, 1]), vi("u", F, [2, 3])],
+                 [vi("y", F, [4, 3])], opset=16)
+
+
+def onehot():
+    depth = helper.make_tensor("depth", I64, [], [5])
+    values = helper.make_tensor("values", F, [2], [0.0, 1.0])
+    nodes = [helper.make_node("OneHot", ["i", "depth", "values"], ["y"], axis=0, name="oh")]
+    return model("onehot", nodes, [vi("i", I64, [3])], [vi("y", F, [5, 3])],
+                 initializer=[depth, values], opset=11)
+
+
+def trilu_runtime_k():
+    nodes = [helper.make_node("Trilu", ["x", "k"], ["y"], upper=0, name="tril")]
+    return model("trilu_runtime_k", nodes, [vi("x", F, [4, 4]), vi("k", I64, [])],
+                 [vi("y", F, [4, 4])], opset=14)
+
+
+def topk():
+    k = helper.make_tensor("k", I64, [1], [2])
+    nodes = [helper.make_node("TopK", ["x", "k"], ["v", "i"], axis=1, name="top2")]
+    return model("topk", nodes, [vi("x", F, [3, 6])], [vi("v", F, [3, 2]), vi("i", I64, [3, 2])],
+                 initializer=[k], opset=11)
+
+
+def scatter_bad_reduction():
+    nodes = [helper.make_node("ScatterElements", ["x", "i", "u"], ["y"], reduction="avg",
+                              name="bad_scatter")]
+    return model("scatter_bad_reduction", nodes,
+                 [vi("x", F, [4, 3]), vi("i", I64, [2, 3]), vi("u", F, [2, 3])],
+                 [vi("y", F, [4, 3])], opset=16)
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    for build in [gather, gather_elements, scatter_nd, onehot, trilu_runtime_k, topk,
+                  scatter_bad_reduction]:
+        m = build()
+        checker.check_model(m)
+        save(m, os.path.join(out, build.__name__ + ".onnx"))
+
+
+if __name__ == "__main__":
+    main()
