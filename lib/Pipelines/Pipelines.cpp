@@ -7,6 +7,7 @@
 #include "mlir/Transforms/Passes.h"
 
 void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions &options) {
+  pm.addPass(createFuseGraph());
   pm.addPass(createDecomposeGraph());
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(createAssignLayouts(AssignLayoutsOptions{options.chip, options.precision}));

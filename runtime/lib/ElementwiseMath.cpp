@@ -58,6 +58,9 @@ float applyUnary(UnaryOp op, float x, float p) {
   case UnaryOp::Asinh: return std::asinh(x);
   case UnaryOp::Acosh: return std::acosh(x);
   case UnaryOp::Atanh: return std::atanh(x);
+  case UnaryOp::Gelu: return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752f));
+  case UnaryOp::GeluTanh:
+    return 0.5f * x * (1.0f + std::tanh(0.79788456080286536f * (x + 0.044715f * x * x * x)));
   }
   return x;
 }
@@ -111,7 +114,7 @@ int unarySfpuCost(UnaryOp op) {
   case UnaryOp::Tanh: case UnaryOp::Erf: case UnaryOp::Sin: case UnaryOp::Cos:
   case UnaryOp::PowScalar: case UnaryOp::Tan: case UnaryOp::Asin: case UnaryOp::Acos:
   case UnaryOp::Atan: case UnaryOp::Sinh: case UnaryOp::Cosh: case UnaryOp::Asinh:
-  case UnaryOp::Acosh: case UnaryOp::Atanh:
+  case UnaryOp::Acosh: case UnaryOp::Atanh: case UnaryOp::Gelu: case UnaryOp::GeluTanh:
     return 12;
   case UnaryOp::Floor: case UnaryOp::Ceil: case UnaryOp::Round: case UnaryOp::Sign:
     return 3;

@@ -3,6 +3,30 @@
 
 include "mlir/Pass/PassBase.td"
 
+def FuseGraph : Pass<"tt-fuse-graph", "mlir::ModuleOp"> {
+  let summary = "Recognises subgraphs that one chip function computes";
+  let description = [{
+    Exporters spell GELU out: PyTorch writes `x * 0.5 * (1 + erf(x / sqrt(2)))`, or with
+    `approximate="tanh"` `0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3)))`. Either form,
+    in any operand order, becomes one `graph.unary gelu` (or `gelu_tanh`), a single SFPU function
+    instead of five to nine elementwise dispatches. The ops left without users are erased.
+
+    Before:
+    ```mlir
+    %d = graph.binary div %x, %sqrt2 : (tensor<16x64xf32>, tensor<f32>) -> tensor<16x64xf32>
+    %e = graph.unary erf %d : tensor<16x64xf32> -> tensor<16x64xf32>
+    %a = graph.binary add %e, %one : (tensor<16x64xf32>, tensor<f32>) -> tensor<16x64xf32>
+    %m = graph.binary mul %x, %a : (tensor<16x64xf32>, tensor<16x64xf32>) -> tensor<16x64xf32>
+    %y = graph.binary mul %m, %half : (tensor<16x64xf32>, tensor<f32>) -> tensor<16x64xf32>
+    ```
+    After:
+    ```mlir
+    %y = graph.unary gelu %x : tensor<16x64xf32> -> tensor<16x64xf32>
+    ```
+  }];
+  let dependentDialects = ["::tessel::graph::GraphDialect"];
+}
+
 def DecomposeGraph : Pass<"tt-decompose-graph", "mlir::ModuleOp"> {
   let summary = "Rewrites graph ops the chip has no kernel for into ones it has";
   let description = [{

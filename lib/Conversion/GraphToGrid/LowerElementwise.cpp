@@ -56,6 +56,8 @@ static void emitUnary(DispatchBuilder &m, graph::UnaryOp op, Value x, Value scra
   case graph::UnaryKind::asinh: return m.unary(K::asinh, x);
   case graph::UnaryKind::acosh: return m.unary(K::acosh, x);
   case graph::UnaryKind::atanh: return m.unary(K::atanh, x);
+  case graph::UnaryKind::gelu: return m.unary(K::gelu, x);
+  case graph::UnaryKind::gelu_tanh: return m.unary(K::gelu_tanh, x);
   case graph::UnaryKind::cos: return m.unary(K::cos, x);
   case graph::UnaryKind::floor: return m.unary(K::floor, x);
   case graph::UnaryKind::ceil: return m.unary(K::ceil, x);
