@@ -20,36 +20,6 @@ using namespace mlir;
 using namespace tessel;
 using namespace tessel::onnx_import;
 
-/// A remap of `input`, evaluated here when `input` is an f32 constant (weights) so that the
-/// chip does not rearrange them on every run; reads outside the input give 0.
-static Value remapOrFold(NodeContext &ctx, Value input, RankedTensorType type,
-                         ArrayRef<AffineExpr> index) {
-  auto cst = input.getDefiningOp<graph::ConstantOp>();
-  std::optional<std::vector<float>> data;
-  if (cst && type.getElementType().isF32())
-    data = graph::readF32Elements(cst.getValue());
-  if (!data)
-    return remapPadded(ctx, input, type, index, 0.0f);
-  ArrayRef<int64_t> inShape = cast<RankedTensorType>(input.getType()).getShape();
-  auto map = AffineMap::get(type.getRank(), 0, index, ctx.builder.getContext());
-  std::vector<float> values;
-  values.reserve(type.getNumElements());
-  SmallVector<int64_t> idx(type.getRank(), 0);
-  for (int64_t linear = 0; linear < type.getNumElements(); ++linear) {
-    SmallVector<int64_t> in = map.compose(idx);
-    int64_t src = 0;
-    bool inside = true;
-    for (size_t d = 0; d < in.size(); ++d) {
-      inside &= in[d] >= 0 && in[d] < inShape[d];
-      src = src * inShape[d] + in[d];
-    }
-    values.push_back(inside ? (*data)[src] : 0.0f);
-    for (int64_t d = type.getRank() - 1; d >= 0 && ++idx[d] == type.getDimSize(d); --d)
-      idx[d] = 0;
-  }
-  return ctx.builder.create<graph::ConstantOp>(ctx.loc, type,
-                                               graph::makeF32Elements(type, values));
-}
 
 /// Where output position 0 starts on the full (unpadded) transposed-convolution output, per
 /// spatial axis: the begin pads, given explicitly or derived from the output shape.

@@ -27,9 +27,6 @@ struct Term {
 constexpr int kEllipsis = 1000;
 } // namespace
 
-static ArrayRef<int64_t> shapeOf(Value v) {
-  return cast<RankedTensorType>(v.getType()).getShape();
-}
 
 /// The labels of one side of the equation; `rank` is the operand's (or -1 for the output, whose
 /// ellipsis covers `ellipsisRank` dims).
@@ -77,16 +74,6 @@ static SmallVector<int> implicitOutput(ArrayRef<Term> terms, int64_t ellipsisRan
   return out;
 }
 
-static Value transposeTo(NodeContext &ctx, Value v, ArrayRef<int64_t> perm) {
-  if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
-    return v;
-  auto type = cast<RankedTensorType>(v.getType());
-  SmallVector<int64_t> shape;
-  for (int64_t p : perm)
-    shape.push_back(type.getDimSize(p));
-  return ctx.builder.create<graph::TransposeOp>(ctx.loc, type.clone(shape), v,
-                                                ctx.builder.getDenseI64ArrayAttr(perm));
-}
 
 /// The diagonal over repeated labels (numpy's "ii->i"), as a remap reading each dim at the
 /// position of its label's first occurrence.
@@ -170,8 +157,8 @@ static FailureOr<Term> contractPair(NodeContext &ctx, const Term &a, const Term 
   shapeA.append({lSize, cSize});
   shapeB.append({cSize, rSize});
   outShape.append({lSize, rSize});
-  Value lhs = reshapeTo(ctx, transposeTo(ctx, a.value, permA), shapeA);
-  Value rhs = reshapeTo(ctx, transposeTo(ctx, b.value, permB), shapeB);
+  Value lhs = reshapeTo(ctx, transpose(ctx, a.value, permA), shapeA);
+  Value rhs = reshapeTo(ctx, transpose(ctx, b.value, permB), shapeB);
   auto prodType = cast<RankedTensorType>(lhs.getType()).clone(outShape);
   Value prod = ctx.builder.create<graph::MatMulOp>(ctx.loc, prodType, lhs, rhs);
   SmallVector<int> labels(batch);
@@ -258,7 +245,7 @@ static Result convertEinsum(NodeContext &ctx) {
     perm.push_back(it - acc.labels.begin());
   }
   RankedTensorType out = ctx.resultTypes[0];
-  Value y = reshapeTo(ctx, transposeTo(ctx, acc.value, perm), out.getShape());
+  Value y = reshapeTo(ctx, transpose(ctx, acc.value, perm), out.getShape());
   if (y.getType() != out)
     y = unary(ctx, graph::UnaryKind::identity, y, 0, 0, out);
   return one(y);

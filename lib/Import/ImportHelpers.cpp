@@ -157,4 +157,63 @@ Value oneHot(NodeContext &ctx, Value indices, int64_t depth) {
   return unary(ctx, graph::UnaryKind::identity, hit, 0, 0, RankedTensorType::get(shape, f32));
 }
 
+ArrayRef<int64_t> shapeOf(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }
+
+RankedTensorType withElementType(Value v, Type elt) {
+  return RankedTensorType::get(shapeOf(v), elt);
+}
+
+Value asF32(NodeContext &ctx, Value v) {
+  Type f32 = ctx.builder.getF32Type();
+  if (cast<RankedTensorType>(v.getType()).getElementType() == f32)
+    return v;
+  return unary(ctx, graph::UnaryKind::identity, v, 0, 0, withElementType(v, f32));
+}
+
+Value transpose(NodeContext &ctx, Value v, ArrayRef<int64_t> perm) {
+  if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
+    return v;
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(shapeOf(v)[p]);
+  auto type = cast<RankedTensorType>(v.getType()).clone(shape);
+  return ctx.builder.create<graph::TransposeOp>(ctx.loc, type, v,
+                                                ctx.builder.getDenseI64ArrayAttr(perm));
+}
+
+Value optionalOperand(NodeContext &ctx, unsigned i) {
+  return i < ctx.operands.size() ? ctx.operands[i] : Value();
+}
+
+Value remapOrFold(NodeContext &ctx, Value input, RankedTensorType type,
+                  ArrayRef<AffineExpr> inputIndex, float padding) {
+  Value source = input;
+  if (auto reshape = source.getDefiningOp<graph::ReshapeOp>())
+    source = reshape.getInput();
+  auto cst = source.getDefiningOp<graph::ConstantOp>();
+  std::optional<std::vector<float>> data;
+  if (cst && type.getElementType().isF32())
+    data = graph::readF32Elements(cst.getValue());
+  if (!data)
+    return remapPadded(ctx, input, type, inputIndex, padding);
+  ArrayRef<int64_t> inShape = shapeOf(input);
+  auto map = AffineMap::get(type.getRank(), 0, inputIndex, ctx.builder.getContext());
+  std::vector<float> values;
+  values.reserve(type.getNumElements());
+  SmallVector<int64_t> idx(type.getRank(), 0);
+  for (int64_t linear = 0; linear < type.getNumElements(); ++linear) {
+    SmallVector<int64_t> in = map.compose(idx);
+    int64_t src = 0;
+    bool inside = true;
+    for (size_t d = 0; d < in.size(); ++d) {
+      inside &= in[d] >= 0 && in[d] < inShape[d];
+      src = src * inShape[d] + in[d];
+    }
+    values.push_back(inside ? (*data)[src] : padding);
+    for (int64_t d = type.getRank() - 1; d >= 0 && ++idx[d] == type.getDimSize(d); --d)
+      idx[d] = 0;
+  }
+  return ctx.builder.create<graph::ConstantOp>(ctx.loc, type,
+                                               graph::makeF32Elements(type, values));
+}
 } // namespace tessel::onnx_import

@@ -61,6 +61,19 @@ llvm::SmallVector<int64_t> intsAttr(NodeContext &ctx, llvm::StringRef name, size
 mlir::FailureOr<mlir::Value> convolve(NodeContext &ctx, mlir::Value x, mlir::Value w,
                                       mlir::Value bias, mlir::RankedTensorType out);
 
+llvm::ArrayRef<int64_t> shapeOf(mlir::Value v);
+mlir::RankedTensorType withElementType(mlir::Value v, mlir::Type elt);
+/// `v` as f32, the chip's view of every element type: integers convert exactly below 2^24.
+mlir::Value asF32(NodeContext &ctx, mlir::Value v);
+/// `v` with its dims permuted; `v` itself for the identity.
+mlir::Value transpose(NodeContext &ctx, mlir::Value v, llvm::ArrayRef<int64_t> perm);
+/// Operand `i`, or null when the node omits it.
+mlir::Value optionalOperand(NodeContext &ctx, unsigned i);
+/// remapPadded, evaluated at compile time when `input` is an f32 constant (possibly reshaped),
+/// as weights are, so that the chip does not rearrange them on every run.
+mlir::Value remapOrFold(NodeContext &ctx, mlir::Value input, mlir::RankedTensorType type,
+                        llvm::ArrayRef<mlir::AffineExpr> inputIndex, float padding = 0.0f);
+
 /// Applies the constant linear map `matrix` ([rows x cols], row-major) along `axis` of the float
 /// tensor `x` (size cols there): result[..., r, ...] = sum_c matrix[r][c] * x[..., c, ...]. It is a
 /// matmul on the chip, so interpolation, reflection, prefix sums and the like along one axis all

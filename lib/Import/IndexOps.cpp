@@ -38,11 +38,7 @@ static Result convertTrilu(NodeContext &ctx) {
   return one(binary(ctx, graph::BinaryKind::mul, ctx.operands[0], triangle, out));
 }
 
-static RankedTensorType withElement(Value v, Type elt) {
-  return RankedTensorType::get(cast<RankedTensorType>(v.getType()).getShape(), elt);
-}
 
-static ArrayRef<int64_t> shapeOf(Value v) { return cast<RankedTensorType>(v.getType()).getShape(); }
 
 static int64_t product(ArrayRef<int64_t> dims) {
   int64_t n = 1;
@@ -51,13 +47,6 @@ static int64_t product(ArrayRef<int64_t> dims) {
   return n;
 }
 
-/// `v` as f32 (the chip's view of any element type), for arithmetic on indices and masks.
-static Value asF32(NodeContext &ctx, Value v) {
-  Type f32 = ctx.builder.getF32Type();
-  if (cast<RankedTensorType>(v.getType()).getElementType() == f32)
-    return v;
-  return unary(ctx, graph::UnaryKind::identity, v, 0, 0, withElement(v, f32));
-}
 
 static Value castTo(NodeContext &ctx, Value v, RankedTensorType type) {
   v = reshapeTo(ctx, v, type.getShape());
@@ -72,7 +61,7 @@ static Value wrapNegative(NodeContext &ctx, Value indices, Value size) {
   Value idx = asF32(ctx, indices);
   Type f32 = ctx.builder.getF32Type();
   Value negative = binary(ctx, graph::BinaryKind::less, idx, scalarConstant(ctx, f32, 0.0),
-                          withElement(idx, ctx.builder.getI1Type()));
+                          withElementType(idx, ctx.builder.getI1Type()));
   Value shift = binary(ctx, graph::BinaryKind::mul, asF32(ctx, negative), size);
   return binary(ctx, graph::BinaryKind::add, idx, shift);
 }
@@ -81,14 +70,6 @@ static Value wrapNegative(NodeContext &ctx, Value indices, int64_t size) {
   return wrapNegative(ctx, indices, scalarConstant(ctx, ctx.builder.getF32Type(), (double)size));
 }
 
-static Value transpose(NodeContext &ctx, Value v, ArrayRef<int64_t> perm) {
-  SmallVector<int64_t> shape;
-  for (int64_t p : perm)
-    shape.push_back(shapeOf(v)[p]);
-  auto type = RankedTensorType::get(shape, cast<RankedTensorType>(v.getType()).getElementType());
-  return ctx.builder.create<graph::TransposeOp>(ctx.loc, type, v,
-                                                ctx.builder.getDenseI64ArrayAttr(perm));
-}
 
 static int64_t axisAttr(NodeContext &ctx, int64_t rank, int64_t dflt = 0) {
   int64_t axis = ctx.intAttr("axis", dflt);

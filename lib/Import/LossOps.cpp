@@ -124,9 +124,6 @@ static FailureOr<Value> negativeLogLikelihood(NodeContext &ctx, Value logProb, V
   return unary(ctx, graph::UnaryKind::neg, total, 0, 0, ctx.resultTypes[0]);
 }
 
-static Value optionalOperand(NodeContext &ctx, unsigned i) {
-  return i < ctx.operands.size() ? ctx.operands[i] : Value();
-}
 
 static Result convertNegativeLogLikelihoodLoss(NodeContext &ctx) {
   FailureOr<Value> loss =

@@ -16,24 +16,10 @@ using namespace tessel::onnx_import;
 using graph::BinaryKind;
 using graph::UnaryKind;
 
-static RankedTensorType withElementType(Value v, Type elt) {
-  return RankedTensorType::get(cast<RankedTensorType>(v.getType()).getShape(), elt);
-}
 
 static int64_t rankOf(Value v) { return cast<RankedTensorType>(v.getType()).getRank(); }
 
-/// `v` as f32: the integer inputs are converted exactly, since the chip already holds them so.
-static Value toF32(NodeContext &ctx, Value v) {
-  Type f32 = ctx.builder.getF32Type();
-  if (cast<RankedTensorType>(v.getType()).getElementType() == f32)
-    return v;
-  return unary(ctx, UnaryKind::identity, v, 0, 0, withElementType(v, f32));
-}
 
-/// The operand `i` when present (optional inputs are null or past the end).
-static Value optionalOperand(NodeContext &ctx, unsigned i) {
-  return i < ctx.operands.size() ? ctx.operands[i] : Value();
-}
 
 /// The range of the integer element type `elt`, or failure for types quantization does not use.
 static FailureOr<std::pair<double, double>> integerRange(NodeContext &ctx, Type elt) {
@@ -101,15 +87,15 @@ static LogicalResult checkLinearQuantAttrs(NodeContext &ctx) {
 static Result convertQuantizeLinear(NodeContext &ctx) {
   if (failed(checkLinearQuantAttrs(ctx)))
     return failure();
-  Value x = toF32(ctx, ctx.operands[0]);
+  Value x = asF32(ctx, ctx.operands[0]);
   int64_t axis = ctx.intAttr("axis", 1);
-  auto scale = alongQuantAxis(ctx, toF32(ctx, ctx.operands[1]), x, axis);
+  auto scale = alongQuantAxis(ctx, asF32(ctx, ctx.operands[1]), x, axis);
   if (failed(scale))
     return failure();
   Value y = binary(ctx, BinaryKind::div, x, *scale);
   y = unary(ctx, UnaryKind::round, y);
   if (Value zp = optionalOperand(ctx, 2)) {
-    auto zpAxis = alongQuantAxis(ctx, toF32(ctx, zp), x, axis);
+    auto zpAxis = alongQuantAxis(ctx, asF32(ctx, zp), x, axis);
     if (failed(zpAxis))
       return failure();
     y = binary(ctx, BinaryKind::add, y, *zpAxis);
@@ -124,15 +110,15 @@ static Result convertQuantizeLinear(NodeContext &ctx) {
 static Result convertDequantizeLinear(NodeContext &ctx) {
   if (failed(checkLinearQuantAttrs(ctx)))
     return failure();
-  Value x = toF32(ctx, ctx.operands[0]);
+  Value x = asF32(ctx, ctx.operands[0]);
   int64_t axis = ctx.intAttr("axis", 1);
   if (Value zp = optionalOperand(ctx, 2)) {
-    auto zpAxis = alongQuantAxis(ctx, toF32(ctx, zp), x, axis);
+    auto zpAxis = alongQuantAxis(ctx, asF32(ctx, zp), x, axis);
     if (failed(zpAxis))
       return failure();
     x = binary(ctx, BinaryKind::sub, x, *zpAxis);
   }
-  auto scale = alongQuantAxis(ctx, toF32(ctx, ctx.operands[1]), x, axis);
+  auto scale = alongQuantAxis(ctx, asF32(ctx, ctx.operands[1]), x, axis);
   if (failed(scale))
     return failure();
   Value y = binary(ctx, BinaryKind::mul, x, *scale);
@@ -155,7 +141,7 @@ static Value reduceAll(NodeContext &ctx, graph::ReduceKind kind, Value x) {
 /// scale = (max - min) / 255, zero_point = saturate(round(-min / scale)).
 static Result convertDynamicQuantizeLinear(NodeContext &ctx) {
   Type f32 = ctx.builder.getF32Type();
-  Value x = toF32(ctx, ctx.operands[0]);
+  Value x = asF32(ctx, ctx.operands[0]);
   Value zero = scalarConstant(ctx, f32, 0.0);
   Value lo = binary(ctx, BinaryKind::min, reduceAll(ctx, graph::ReduceKind::min, x), zero);
   Value hi = binary(ctx, BinaryKind::max, reduceAll(ctx, graph::ReduceKind::max, x), zero);
@@ -180,10 +166,10 @@ static Result convertDynamicQuantizeLinear(NodeContext &ctx) {
 
 /// `v - zeroPoint` in f32, or `v` as f32 without a zero point. `zeroPoint` must already broadcast.
 static Value shifted(NodeContext &ctx, Value v, Value zeroPoint) {
-  v = toF32(ctx, v);
+  v = asF32(ctx, v);
   if (!zeroPoint)
     return v;
-  return binary(ctx, BinaryKind::sub, v, toF32(ctx, zeroPoint));
+  return binary(ctx, BinaryKind::sub, v, asF32(ctx, zeroPoint));
 }
 
 /// A per-row parameter of A [..., M, K] (MatMulInteger's a_zero_point, QLinearMatMul's a_scale and
@@ -286,7 +272,7 @@ static Result convertConvInteger(NodeContext &ctx) {
 static Result requantize(NodeContext &ctx, Value acc, Value multiplier, Value yZeroPoint) {
   Value y = unary(ctx, UnaryKind::round, binary(ctx, BinaryKind::mul, acc, multiplier));
   if (yZeroPoint)
-    y = binary(ctx, BinaryKind::add, y, toF32(ctx, yZeroPoint));
+    y = binary(ctx, BinaryKind::add, y, asF32(ctx, yZeroPoint));
   auto result = saturate(ctx, y, ctx.resultTypes[0]);
   if (failed(result))
     return failure();
@@ -302,9 +288,9 @@ static Result convertQLinearMatMul(NodeContext &ctx) {
   auto acc = matmulF32(ctx, a, b, RankedTensorType::get(ctx.resultTypes[0].getShape(), f32));
   if (failed(acc))
     return failure();
-  Value scales = binary(ctx, BinaryKind::mul, toF32(ctx, perRow(ctx, ctx.operands[1])),
-                        toF32(ctx, ctx.operands[4]));
-  Value multiplier = binary(ctx, BinaryKind::div, scales, toF32(ctx, ctx.operands[6]));
+  Value scales = binary(ctx, BinaryKind::mul, asF32(ctx, perRow(ctx, ctx.operands[1])),
+                        asF32(ctx, ctx.operands[4]));
+  Value multiplier = binary(ctx, BinaryKind::div, scales, asF32(ctx, ctx.operands[6]));
   return requantize(ctx, *acc, multiplier, ctx.operands[7]);
 }
 
@@ -320,7 +306,7 @@ static Result convertQLinearConv(NodeContext &ctx) {
   Value bias = optionalOperand(ctx, 8);
   if (bias && cast<RankedTensorType>(bias.getType()).getShape() != ArrayRef<int64_t>{m})
     return ctx.emitError() << "QLinearConv: the bias must have one value per output channel";
-  auto wScale = perOutputChannel(ctx, toF32(ctx, ctx.operands[4]), rank, 1, m);
+  auto wScale = perOutputChannel(ctx, asF32(ctx, ctx.operands[4]), rank, 1, m);
   if (failed(wScale))
     return failure();
   auto acc = integerConv(ctx, ctx.operands[0], ctx.operands[2], ctx.operands[3], ctx.operands[5],
@@ -329,9 +315,9 @@ static Result convertQLinearConv(NodeContext &ctx) {
     return failure();
   Value sum = *acc;
   if (bias)
-    sum = binary(ctx, BinaryKind::add, sum, channelParam(ctx, toF32(ctx, bias), rank));
-  Value xScale = reshapeTo(ctx, toF32(ctx, ctx.operands[1]), {});
-  Value yScale = reshapeTo(ctx, toF32(ctx, ctx.operands[6]), {});
+    sum = binary(ctx, BinaryKind::add, sum, channelParam(ctx, asF32(ctx, bias), rank));
+  Value xScale = reshapeTo(ctx, asF32(ctx, ctx.operands[1]), {});
+  Value yScale = reshapeTo(ctx, asF32(ctx, ctx.operands[6]), {});
   Value multiplier =
       binary(ctx, BinaryKind::div, binary(ctx, BinaryKind::mul, xScale, *wScale), yScale);
   return requantize(ctx, sum, multiplier, reshapeTo(ctx, ctx.operands[7], {}));

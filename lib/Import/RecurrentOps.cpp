@@ -48,45 +48,7 @@ static RankedTensorType f32Type(NodeContext &ctx, ArrayRef<int64_t> shape) {
   return RankedTensorType::get(shape, ctx.builder.getF32Type());
 }
 
-/// A remap of `input`, evaluated here when `input` is an f32 constant, possibly reshaped
-/// (weights), so that the chip does not rearrange them on every run.
-static Value remapOrFold(NodeContext &ctx, Value input, RankedTensorType type,
-                         ArrayRef<AffineExpr> index) {
-  Value source = input;
-  if (auto reshape = source.getDefiningOp<graph::ReshapeOp>())
-    source = reshape.getInput();
-  auto cst = source.getDefiningOp<graph::ConstantOp>();
-  std::optional<std::vector<float>> data;
-  if (cst && type.getElementType().isF32())
-    data = graph::readF32Elements(cst.getValue());
-  if (!data)
-    return remap(ctx, input, type, index);
-  ArrayRef<int64_t> inShape = cast<RankedTensorType>(input.getType()).getShape();
-  auto map = AffineMap::get(type.getRank(), 0, index, ctx.builder.getContext());
-  std::vector<float> values;
-  values.reserve(type.getNumElements());
-  SmallVector<int64_t> idx(type.getRank(), 0);
-  for (int64_t linear = 0; linear < type.getNumElements(); ++linear) {
-    SmallVector<int64_t> in = map.compose(idx);
-    int64_t src = 0;
-    for (size_t d = 0; d < in.size(); ++d)
-      src = src * inShape[d] + in[d];
-    values.push_back((*data)[src]);
-    for (int64_t d = type.getRank() - 1; d >= 0 && ++idx[d] == type.getDimSize(d); --d)
-      idx[d] = 0;
-  }
-  return ctx.builder.create<graph::ConstantOp>(ctx.loc, type,
-                                               graph::makeF32Elements(type, values));
-}
 
-static Value transposeTo(NodeContext &ctx, Value v, ArrayRef<int64_t> perm) {
-  auto type = cast<RankedTensorType>(v.getType());
-  SmallVector<int64_t> shape;
-  for (int64_t p : perm)
-    shape.push_back(type.getDimSize(p));
-  return ctx.builder.create<graph::TransposeOp>(ctx.loc, type.clone(shape), v,
-                                                ctx.builder.getDenseI64ArrayAttr(perm));
-}
 
 /// Index `i` of axis 1 of `v`, kept as size 1.
 static Value pickAxis1(NodeContext &ctx, Value v, int64_t i) {
@@ -319,7 +281,7 @@ static Value stepValid(NodeContext &ctx, const Layer &layer, int64_t step) {
 static Value gateBlocks(NodeContext &ctx, Value w, int64_t gates) {
   auto type = cast<RankedTensorType>(w.getType());
   int64_t dirs = type.getDimSize(0), h = type.getDimSize(1) / gates, k = type.getDimSize(2);
-  return transposeTo(ctx, reshapeTo(ctx, w, {dirs, gates, h, k}), {0, 1, 3, 2});
+  return transpose(ctx, reshapeTo(ctx, w, {dirs, gates, h, k}), {0, 1, 3, 2});
 }
 
 /// Initial state [dirs, batch, H] (or [batch, dirs, H] in layout 1) as [dirs, 1, batch, H].
@@ -330,7 +292,7 @@ static Value initialState(NodeContext &ctx, const Layer &layer, unsigned operand
                     SmallVector<double>(layer.dirs * layer.batch * layer.hidden, 0.0));
   Value v = ctx.operands[operand];
   if (batchFirst)
-    v = transposeTo(ctx, v, {1, 0, 2});
+    v = transpose(ctx, v, {1, 0, 2});
   return reshapeTo(ctx, v, shape);
 }
 
@@ -425,7 +387,7 @@ static FailureOr<Layer> buildLayer(NodeContext &ctx, Cell cell, Value x) {
   // transpose of a constant folds later).
   Value r = reshapeTo(ctx, ctx.operands[2], {layer.dirs, layer.gates, layer.hidden, layer.hidden});
   for (int64_t g = 0; g < layer.gates; ++g)
-    layer.recurrent.push_back(transposeTo(ctx, pickAxis1(ctx, r, g), {0, 1, 3, 2}));
+    layer.recurrent.push_back(transpose(ctx, pickAxis1(ctx, r, g), {0, 1, 3, 2}));
   if (cell == Cell::lstm && ctx.operands.size() > 7 && ctx.operands[7]) {
     Value p = reshapeTo(ctx, ctx.operands[7], {layer.dirs, 3, 1, layer.hidden});
     for (int64_t g = 0; g < 3; ++g)
@@ -465,7 +427,7 @@ static Result convertRecurrent(NodeContext &ctx, Cell cell) {
   bool batchFirst = ctx.intAttr("layout", 0) != 0;
   Value x = ctx.operands[0];
   if (batchFirst)
-    x = transposeTo(ctx, x, {1, 0, 2});
+    x = transpose(ctx, x, {1, 0, 2});
   auto layer = buildLayer(ctx, cell, x);
   if (failed(layer))
     return failure();
@@ -499,11 +461,11 @@ static Result convertRecurrent(NodeContext &ctx, Cell cell) {
     if (i == 0) {
       v = stackOutputs(ctx, *layer, outputs);
       if (batchFirst)
-        v = transposeTo(ctx, v, {2, 0, 1, 3});
+        v = transpose(ctx, v, {2, 0, 1, 3});
     } else {
       v = reshapeTo(ctx, i == 1 ? h : c, {layer->dirs, layer->batch, layer->hidden});
       if (batchFirst)
-        v = transposeTo(ctx, v, {1, 0, 2});
+        v = transpose(ctx, v, {1, 0, 2});
     }
     results.push_back(v);
   }
