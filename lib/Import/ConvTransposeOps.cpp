@@ -64,33 +64,6 @@ static Value dilateAlong(NodeContext &ctx, Value x, int64_t axis, int64_t length
   return alongAxis(ctx, x, axis, length, matrix);
 }
 
-/// im2col with stride 1: [N, C, S...] -> [N, g, P, C/g * K], reading x at
-/// o + kk * dilation - offset along each spatial axis (0 outside).
-static Value unitStrideWindows(NodeContext &ctx, Value x, int64_t groups,
-                               ArrayRef<int64_t> outSpatial, ArrayRef<int64_t> kernel,
-                               ArrayRef<int64_t> dilations, ArrayRef<int64_t> offsets) {
-  auto type = cast<RankedTensorType>(x.getType());
-  MLIRContext *mctx = ctx.builder.getContext();
-  int64_t cg = type.getDimSize(1) / groups, positions = 1, taps = 1;
-  for (int64_t o : outSpatial)
-    positions *= o;
-  for (int64_t kk : kernel)
-    taps *= kk;
-  AffineExpr dn = getAffineDimExpr(0, mctx), dg = getAffineDimExpr(1, mctx),
-             dp = getAffineDimExpr(2, mctx), dq = getAffineDimExpr(3, mctx);
-  SmallVector<AffineExpr> index{dn, dg * cg + dq.floorDiv(taps)};
-  int64_t oStride = positions, kStride = taps;
-  for (size_t i = 0; i < kernel.size(); ++i) {
-    oStride /= outSpatial[i];
-    kStride /= kernel[i];
-    AffineExpr o = dp.floorDiv(oStride) % outSpatial[i], kk = dq.floorDiv(kStride) % kernel[i];
-    index.push_back(o + kk * dilations[i] - offsets[i]);
-  }
-  auto colsType = RankedTensorType::get({type.getDimSize(0), groups, positions, cg * taps},
-                                        type.getElementType());
-  return remapPadded(ctx, x, colsType, index, 0.0f);
-}
-
 /// Weights [C, M/g, K...] as the flipped kernel of the equivalent Conv, [g, C/g * K, M/g].
 static Value convWeights(NodeContext &ctx, Value w, int64_t groups) {
   auto type = cast<RankedTensorType>(w.getType());
@@ -147,7 +120,8 @@ static Result convertConvTranspose(NodeContext &ctx) {
     x = dilateAlong(ctx, x, i + 2, length, strides[i], offset);
     offsets[i] = 0;
   }
-  Value cols = unitStrideWindows(ctx, x, groups, outSpatial, kernel, dil, offsets);
+  Value cols = windows(ctx, x, groups, outSpatial, kernel, SmallVector<int64_t>(k, 1), dil,
+                       offsets, 0.0f);
   Value wt = convWeights(ctx, w, groups);
   auto colsType = cast<RankedTensorType>(cols.getType());
   auto prodType = RankedTensorType::get(

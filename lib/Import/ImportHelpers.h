@@ -56,6 +56,13 @@ mlir::Value remapPadded(NodeContext &ctx, mlir::Value input, mlir::RankedTensorT
 llvm::SmallVector<int64_t> intsAttr(NodeContext &ctx, llvm::StringRef name, size_t n,
                                     int64_t dflt);
 
+/// im2col: [N, C, S...] -> [N, groups, P, C/groups * K] where P runs over output positions and
+/// the last axis over (channel, kernel offset); along spatial axis i, output o and tap k read
+/// o * strides[i] - pads[i] + k * dilations[i], and positions outside read `padding`.
+mlir::Value windows(NodeContext &ctx, mlir::Value x, int64_t groups,
+                    llvm::ArrayRef<int64_t> outSpatial, llvm::ArrayRef<int64_t> kernel,
+                    llvm::ArrayRef<int64_t> strides, llvm::ArrayRef<int64_t> dilations,
+                    llvm::ArrayRef<int64_t> pads, float padding);
 /// ONNX Conv of `x` by `w` (plus an optional per-channel `bias`) with the node's attributes
 /// (strides, pads, auto_pad, dilations, group), giving `out`: an im2col remap and a matmul.
 mlir::FailureOr<mlir::Value> convolve(NodeContext &ctx, mlir::Value x, mlir::Value w,

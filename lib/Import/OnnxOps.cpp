@@ -531,9 +531,7 @@ static FailureOr<SmallVector<int64_t>> beginPads(NodeContext &ctx, ArrayRef<int6
 }
 
 
-/// im2col: [N, C, S...] -> [N, groups, P, C/groups * K] where P runs over output positions and
-/// the last axis over (channel, kernel offset); positions in the padding read `padding`.
-static Value windows(NodeContext &ctx, Value x, int64_t groups, ArrayRef<int64_t> outSpatial,
+Value tessel::onnx_import::windows(NodeContext &ctx, Value x, int64_t groups, ArrayRef<int64_t> outSpatial,
                      ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
                      ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads, float padding) {
   auto type = cast<RankedTensorType>(x.getType());

@@ -2,28 +2,16 @@
 
 Run with /usr/bin/python3 (Debian's python3-onnx); only onnx.helper is needed, no numpy.
 """
-import os
-import sys
+from onnx import TensorProto, helper
 
-from onnx import TensorProto, checker, helper, save
+import onnx_models
+from onnx_models import ramp, vi, write_models
 
 F, I32 = TensorProto.FLOAT, TensorProto.INT32
 
 
-def vi(name, elt, shape):
-    return helper.make_tensor_value_info(name, elt, shape)
-
-
-def ramp(name, shape, scale=0.125):
-    n = 1
-    for d in shape:
-        n *= d
-    return helper.make_tensor(name, F, shape, [((i % 7) - 3) * scale for i in range(n)])
-
-
-def model(name, nodes, inputs, outputs, initializer=(), opset=14):
-    graph = helper.make_graph(nodes, name, inputs, outputs, initializer=list(initializer))
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+def model(*args, opset=14, **kwargs):
+    return onnx_models.model(*args, opset=opset, **kwargs)
 
 
 def convt2d():
@@ -110,13 +98,8 @@ def rnn_bad():
 
 
 def main():
-    out = sys.argv[1]
-    os.makedirs(out, exist_ok=True)
-    for build in [convt2d, convt_latent, convt_same, convt_bad, einsum, einsum_bad, lstm, gru,
-                  rnn_bad]:
-        m = build()
-        checker.check_model(m)
-        save(m, os.path.join(out, build.__name__ + ".onnx"))
+    write_models([convt2d, convt_latent, convt_same, convt_bad, einsum, einsum_bad, lstm, gru,
+                  rnn_bad])
 
 
 if __name__ == "__main__":

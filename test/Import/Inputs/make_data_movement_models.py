@@ -2,16 +2,11 @@
 
 Run with /usr/bin/python3 (Debian's python3-onnx); only onnx.helper is needed, no numpy.
 """
-import os
-import sys
+from onnx import TensorProto, helper
 
-from onnx import TensorProto, checker, helper, save
+from onnx_models import model, ramp, vi, write_models
 
 F, I64 = TensorProto.FLOAT, TensorProto.INT64
-
-
-def vi(name, elt, shape):
-    return helper.make_tensor_value_info(name, elt, shape)
 
 
 def ints(name, values):
@@ -20,18 +15,6 @@ def ints(name, values):
 
 def floats(name, shape, values):
     return helper.make_tensor(name, F, shape, values)
-
-
-def ramp(name, shape, scale=0.125):
-    n = 1
-    for d in shape:
-        n *= d
-    return floats(name, shape, [((i % 7) - 3) * scale for i in range(n)])
-
-
-def model(name, nodes, inputs, outputs, initializer=(), opset=13):
-    graph = helper.make_graph(nodes, name, inputs, outputs, initializer=list(initializer))
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
 
 
 def concat():
@@ -202,14 +185,9 @@ def layer_norm():
 
 
 def main():
-    out = sys.argv[1]
-    os.makedirs(out, exist_ok=True)
-    for build in [concat, concat_small, slice_, slice_dynamic, pad, pad_runtime, expand_tile,
+    write_models([concat, concat_small, slice_, slice_dynamic, pad, pad_runtime, expand_tile,
                   split, depth_space, conv2d, conv1d, pools, global_pools, batch_norm,
-                  instance_norm, layer_norm]:
-        m = build()
-        checker.check_model(m)
-        save(m, os.path.join(out, build.__name__.rstrip("_") + ".onnx"))
+                  instance_norm, layer_norm])
 
 
 if __name__ == "__main__":

@@ -2,21 +2,11 @@
 
 Run with /usr/bin/python3 (Debian's python3-onnx); only onnx.helper is needed, no numpy.
 """
-import os
-import sys
+from onnx import TensorProto, helper
 
-from onnx import TensorProto, checker, helper, save
+from onnx_models import model, vi, write_models
 
 F, I64, B, U8 = TensorProto.FLOAT, TensorProto.INT64, TensorProto.BOOL, TensorProto.UINT8
-
-
-def vi(name, elt, shape):
-    return helper.make_tensor_value_info(name, elt, shape)
-
-
-def model(name, nodes, inputs, outputs, initializer=(), opset=13):
-    graph = helper.make_graph(nodes, name, inputs, outputs, initializer=list(initializer))
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
 
 
 def unary():
@@ -196,13 +186,8 @@ def clip_dynamic():
 
 
 def main():
-    out = sys.argv[1]
-    os.makedirs(out, exist_ok=True)
-    for build in [unary, attrs, clip6, binary, variadic, where_cast, shapes, reshapes, log_softmax,
-                  log_softmax11, typed, int_div, bitshift_bad, dropout_mask, clip_dynamic]:
-        m = build()
-        checker.check_model(m)
-        save(m, os.path.join(out, build.__name__ + ".onnx"))
+    write_models([unary, attrs, clip6, binary, variadic, where_cast, shapes, reshapes, log_softmax,
+                  log_softmax11, typed, int_div, bitshift_bad, dropout_mask, clip_dynamic])
 
 
 if __name__ == "__main__":

@@ -2,21 +2,11 @@
 
 Run with /usr/bin/python3 (Debian's python3-onnx); only onnx.helper is needed.
 """
-import os
-import sys
+from onnx import TensorProto, helper
 
-from onnx import TensorProto, checker, helper, save
+from onnx_models import model, vi, write_models
 
 F, I64 = TensorProto.FLOAT, TensorProto.INT64
-
-
-def vi(name, elt, shape):
-    return helper.make_tensor_value_info(name, elt, shape)
-
-
-def model(name, nodes, inputs, outputs, initializer=(), opset=13):
-    graph = helper.make_graph(nodes, name, inputs, outputs, initializer=list(initializer))
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
 
 
 def gather():
@@ -69,13 +59,8 @@ def scatter_bad_reduction():
 
 
 def main():
-    out = sys.argv[1]
-    os.makedirs(out, exist_ok=True)
-    for build in [gather, gather_elements, scatter_nd, onehot, trilu_runtime_k, topk,
-                  scatter_bad_reduction]:
-        m = build()
-        checker.check_model(m)
-        save(m, os.path.join(out, build.__name__ + ".onnx"))
+    write_models([gather, gather_elements, scatter_nd, onehot, trilu_runtime_k, topk,
+                  scatter_bad_reduction])
 
 
 if __name__ == "__main__":

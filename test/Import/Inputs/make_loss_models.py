@@ -2,21 +2,11 @@
 
 Run with /usr/bin/python3 (Debian's python3-onnx); only onnx.helper is needed, no numpy.
 """
-import os
-import sys
+from onnx import TensorProto, helper
 
-from onnx import TensorProto, checker, helper, save
+from onnx_models import model, vi, write_models
 
 F, I64 = TensorProto.FLOAT, TensorProto.INT64
-
-
-def vi(name, elt, shape):
-    return helper.make_tensor_value_info(name, elt, shape)
-
-
-def model(name, nodes, inputs, outputs, initializer=(), opset=13):
-    graph = helper.make_graph(nodes, name, inputs, outputs, initializer=list(initializer))
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
 
 
 def nll_none():
@@ -84,13 +74,8 @@ def mvn_rank3():
 
 
 def main():
-    out = sys.argv[1]
-    os.makedirs(out, exist_ok=True)
-    for build in [nll_none, nll_mean, nll_mean_plain, sce_sum, nll_bad_reduction, lrn, mvn,
-                  mvn_rank3]:
-        m = build()
-        checker.check_model(m)
-        save(m, os.path.join(out, build.__name__ + ".onnx"))
+    write_models([nll_none, nll_mean, nll_mean_plain, sce_sum, nll_bad_reduction, lrn, mvn,
+                  mvn_rank3])
 
 
 if __name__ == "__main__":

@@ -2,25 +2,15 @@
 
 Run with /usr/bin/python3 (Debian's python3-onnx); only onnx.helper is needed, no numpy.
 """
-import os
-import sys
+from onnx import TensorProto, helper
 
-from onnx import TensorProto, checker, helper, save
+from onnx_models import model, vi, write_models
 
 F, U8, I8, I32 = TensorProto.FLOAT, TensorProto.UINT8, TensorProto.INT8, TensorProto.INT32
 
 
-def vi(name, elt, shape):
-    return helper.make_tensor_value_info(name, elt, shape)
-
-
 def tensor(name, elt, shape, values):
     return helper.make_tensor(name, elt, shape, values)
-
-
-def model(name, nodes, inputs, outputs, initializer=(), opset=13):
-    graph = helper.make_graph(nodes, name, inputs, outputs, initializer=list(initializer))
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
 
 
 def quantize():
@@ -113,13 +103,8 @@ def bad_quantize_axis():
 
 
 def main():
-    out = sys.argv[1]
-    os.makedirs(out, exist_ok=True)
-    for build in [quantize, dequantize, dynamic, matmul_integer, conv_integer, qlinear,
-                  bad_qlinear_conv, bad_quantize_axis]:
-        m = build()
-        checker.check_model(m)
-        save(m, os.path.join(out, build.__name__ + ".onnx"))
+    write_models([quantize, dequantize, dynamic, matmul_integer, conv_integer, qlinear,
+                  bad_qlinear_conv, bad_quantize_axis])
 
 
 if __name__ == "__main__":
