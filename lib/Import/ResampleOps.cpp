@@ -1,6 +1,7 @@
-// Ops that resample or extend tensors along axes: Pad, Resize, Upsample, CumSum and DFT. Each is
-// linear along the axes it touches, so it becomes one constant matrix per axis applied with
-// alongAxis (a matmul on the chip), plus a constant where some outputs do not depend on the input.
+// Ops that slice, resample or extend tensors along axes: Slice, Pad, Resize, Upsample, CumSum and
+// DFT. Each is linear along the axes it touches, so it becomes one matrix per axis applied as a
+// matmul on the chip: a constant (alongAxis) when the parameters are, else built on the chip from
+// the parameters fed at run time (the output shape stays static either way).
 #include "ImportHelpers.h"
 
 #include <cmath>
@@ -50,6 +51,173 @@ static bool isIdentity(ArrayRef<double> matrix, int64_t rows, int64_t cols) {
 }
 
 //===----------------------------------------------------------------------===//
+// Matrices built on the chip from parameters fed at run time
+//===----------------------------------------------------------------------===//
+//
+// When a parameter that places the samples (Slice's starts, Pad's pads, Resize's scales or roi)
+// is a graph input, the output shape is still static but the matrix of each axis is not known
+// here. It is then computed on the chip from the parameter with elementwise ops over a grid of
+// output positions O and input positions I, and applied with a matmul as alongAxis does.
+
+namespace {
+/// A number for the f32 arithmetic below: a tensor on the chip, or a constant.
+struct Num {
+  Num(Value v) : value(v) {}
+  Num(double d) : number(d) {}
+  Value value;
+  double number = 0;
+};
+
+/// f32 arithmetic on the chip with numpy broadcasting; comparisons give 0.0 or 1.0. Arithmetic
+/// on two constants folds, and each scalar constant is made once.
+struct Chip {
+  explicit Chip(NodeContext &ctx) : ctx(ctx) {}
+  NodeContext &ctx;
+  llvm::DenseMap<uint64_t, Value> scalars;
+
+  Type f32() { return ctx.builder.getF32Type(); }
+  Value get(Num n) {
+    if (n.value)
+      return n.value;
+    Value &v = scalars[llvm::bit_cast<uint64_t>(n.number)];
+    if (!v)
+      v = scalarConstant(ctx, f32(), n.number);
+    return v;
+  }
+  Value op(graph::BinaryKind kind, Num a, Num b) {
+    if (!a.value && !b.value)
+      return get(fold(kind, a.number, b.number));
+    using K = graph::BinaryKind;
+    if (!b.value && ((b.number == 0 && (kind == K::add || kind == K::sub)) ||
+                     (b.number == 1 && (kind == K::mul || kind == K::div))))
+      return a.value;
+    return binary(ctx, kind, get(a), get(b));
+  }
+  static double fold(graph::BinaryKind kind, double a, double b) {
+    switch (kind) {
+    case graph::BinaryKind::add: return a + b;
+    case graph::BinaryKind::sub: return a - b;
+    case graph::BinaryKind::mul: return a * b;
+    case graph::BinaryKind::div: return a / b;
+    case graph::BinaryKind::min: return std::min(a, b);
+    case graph::BinaryKind::max: return std::max(a, b);
+    default: {
+      double r = std::fmod(a, b);
+      return r != 0 && (r < 0) != (b < 0) ? r + b : r;
+    }
+    }
+  }
+  Value add(Num a, Num b) { return op(graph::BinaryKind::add, a, b); }
+  Value sub(Num a, Num b) { return op(graph::BinaryKind::sub, a, b); }
+  Value mul(Num a, Num b) { return op(graph::BinaryKind::mul, a, b); }
+  Value div(Num a, Num b) { return op(graph::BinaryKind::div, a, b); }
+  Value min(Num a, Num b) { return op(graph::BinaryKind::min, a, b); }
+  Value max(Num a, Num b) { return op(graph::BinaryKind::max, a, b); }
+  Value mod(Num a, Num b) { return op(graph::BinaryKind::mod, a, b); }
+  Value clamp(Num v, Num lo, Num hi) { return min(max(v, lo), hi); }
+  Value abs(Value v) { return unary(ctx, graph::UnaryKind::abs, v); }
+  Value ceil(Value v) { return unary(ctx, graph::UnaryKind::ceil, v); }
+  Value sum(Value v, int64_t axis) { return reduceKeep(ctx, graph::ReduceKind::sum, v, {axis}); }
+  /// The comparison as a boolean tensor.
+  Value test(graph::BinaryKind kind, Num a, Num b) {
+    Value l = get(a), r = get(b);
+    auto shape = graph::broadcastShapes(typeOf(l).getShape(), typeOf(r).getShape());
+    return binary(ctx, kind, l, r, RankedTensorType::get(*shape, ctx.builder.getI1Type()));
+  }
+  /// The comparison as 0.0 or 1.0.
+  Value flag(graph::BinaryKind kind, Num a, Num b) {
+    Value t = test(kind, a, b);
+    return unary(ctx, graph::UnaryKind::identity, t, 0, 0,
+                 RankedTensorType::get(typeOf(t).getShape(), f32()));
+  }
+  Value eq(Num a, Num b) { return flag(graph::BinaryKind::equal, a, b); }
+  Value lt(Num a, Num b) { return flag(graph::BinaryKind::less, a, b); }
+  Value le(Num a, Num b) { return flag(graph::BinaryKind::less_or_equal, a, b); }
+  /// 1.0 where lo <= v <= hi.
+  Value within(Num v, Num lo, Num hi) { return mul(le(lo, v), le(v, hi)); }
+  /// Element `i` of the run-time tensor `v` (a scalar or a vector) as f32 [1, 1].
+  Value element(Value v, int64_t i) {
+    RankedTensorType type = typeOf(v);
+    auto one = RankedTensorType::get({1, 1}, type.getElementType());
+    Value e = type.getRank() == 0
+                  ? reshapeTo(ctx, v, {1, 1})
+                  : remap(ctx, reshapeTo(ctx, v, {type.getNumElements()}), one,
+                          {getAffineConstantExpr(i, ctx.builder.getContext())});
+    return castElements(ctx, e, f32());
+  }
+  /// Row `i` of the column [r, 1] as [1, 1].
+  Value row(Value column, int64_t i) {
+    MLIRContext *c = ctx.builder.getContext();
+    return remap(ctx, column, RankedTensorType::get({1, 1}, f32()),
+                 {getAffineConstantExpr(i, c), getAffineConstantExpr(0, c)});
+  }
+  /// `values` as f32 of `shape`.
+  Value constants(ArrayRef<int64_t> shape, ArrayRef<double> values) {
+    return constant(ctx, RankedTensorType::get(shape, f32()), values);
+  }
+};
+
+/// The positions of one axis's matrix: out holds the output positions 0..m-1 and in the input
+/// positions 0..n-1, shaped so that an elementwise op of the two is the matrix. Along the last
+/// axis the matrix is [n, m], to be the right operand of x @ M; elsewhere it is [m, n].
+struct Grid {
+  Value out, in;
+  bool transposed;
+};
+} // namespace
+
+static bool matrixIsTransposed(int64_t axis, int64_t rank) {
+  return axis == rank - 1 && rank >= 2;
+}
+
+static Grid gridOf(NodeContext &ctx, int64_t axis, int64_t rank, int64_t m, int64_t n) {
+  if (matrixIsTransposed(axis, rank))
+    return {reshapeTo(ctx, iota(ctx, m), {1, m}), iota(ctx, n, 1), true};
+  return {iota(ctx, m, 1), reshapeTo(ctx, iota(ctx, n), {1, n}), false};
+}
+
+/// Applies the matrix `matrix`, laid out as gridOf describes, along `axis` of the f32 tensor `x`.
+static Value applyOnChip(NodeContext &ctx, Value x, int64_t axis, Value matrix) {
+  RankedTensorType type = typeOf(x);
+  int64_t rank = type.getRank(), n = type.getDimSize(axis);
+  bool transposed = matrixIsTransposed(axis, rank);
+  int64_t m = typeOf(matrix).getDimSize(transposed ? 1 : 0);
+  SmallVector<int64_t> outShape(type.getShape());
+  outShape[axis] = m;
+  OpBuilder &b = ctx.builder;
+  if (transposed)
+    return b.create<graph::MatMulOp>(ctx.loc, RankedTensorType::get(outShape, type.getElementType()),
+                                     x, matrix);
+  int64_t outer = 1, inner = 1;
+  for (int64_t k = 0; k < axis; ++k)
+    outer *= type.getDimSize(k);
+  for (int64_t k = axis + 1; k < rank; ++k)
+    inner *= type.getDimSize(k);
+  Value view = reshapeTo(ctx, x, {outer, n, inner});
+  Value prod = b.create<graph::MatMulOp>(
+      ctx.loc, RankedTensorType::get({outer, m, inner}, type.getElementType()), matrix, view);
+  return reshapeTo(ctx, prod, outShape);
+}
+
+/// Adds `value` * (1 - covered) to `y`, where `covered` (over the grid's output positions) is 1
+/// for the outputs along `axis` that read the input: the padding of Pad and tf_crop_and_resize.
+static Value addFill(NodeContext &ctx, Value y, int64_t axis, Value covered, Num value) {
+  Chip c(ctx);
+  int64_t rank = typeOf(y).getRank();
+  SmallVector<int64_t> shape(rank, 1);
+  shape[axis] = typeOf(y).getDimSize(axis);
+  Value fill = c.mul(c.sub(1.0, reshapeTo(ctx, covered, shape)), value);
+  return c.add(y, fill);
+}
+
+/// The operand `i` when the node has it and it is not a constant, else null.
+static Value runtimeOperand(NodeContext &ctx, unsigned i) {
+  if (i >= ctx.operands.size() || !ctx.operands[i] || ctx.constantOperand(i))
+    return Value();
+  return ctx.operands[i];
+}
+
+//===----------------------------------------------------------------------===//
 // Pad
 //===----------------------------------------------------------------------===//
 
@@ -70,6 +238,69 @@ static int64_t padSource(StringRef mode, int64_t o, int64_t begin, int64_t size,
   return lo + (t < n ? t : period - t);
 }
 
+/// Pad with pads (or a constant_value) fed at run time. Each padded axis reads source position
+/// t = o - begin, and since end = m - n - begin the static shapes give the rest: constant mode
+/// reads nothing outside [0, n) and adds the value there; the other modes fold t into the part
+/// that negative pads leave, [lo, hi].
+static Result padOnChip(NodeContext &ctx, StringRef mode, Value pads, ArrayRef<int64_t> axes,
+                        Num value) {
+  Chip c(ctx);
+  Value x = ctx.operands[0];
+  RankedTensorType out = ctx.resultTypes[0];
+  int64_t rank = typeOf(x).getRank();
+  Value y = asComputeType(ctx, x);
+  for (auto [i, axis] : llvm::enumerate(axes)) {
+    int64_t n = typeOf(x).getDimSize(axis), m = out.getDimSize(axis);
+    Grid g = gridOf(ctx, axis, rank, m, n);
+    Value begin = c.element(pads, i);
+    Value t = c.sub(g.out, begin);
+    if (mode == "constant") {
+      y = applyOnChip(ctx, y, axis, c.eq(g.in, t));
+      if (value.value || value.number != 0)
+        y = addFill(ctx, y, axis, c.within(t, 0.0, (double)(n - 1)), value);
+      continue;
+    }
+    Value end = c.sub((double)(m - n), begin);
+    Value lo = c.max(c.sub(0.0, begin), 0.0);
+    Value hi = c.sub((double)(n - 1), c.max(c.sub(0.0, end), 0.0));
+    Value source;
+    if (mode == "edge") {
+      source = c.clamp(t, lo, hi);
+    } else if (mode == "wrap") {
+      source = c.add(lo, c.mod(c.sub(t, lo), c.add(c.sub(hi, lo), 1.0)));
+    } else {
+      // Reflection without repeating the border has period 2 (len - 1); within a period the
+      // distance from the far border folds back.
+      Value last = c.sub(hi, lo);
+      Value period = c.max(c.mul(last, 2.0), 1.0);
+      Value folded = c.mod(c.sub(t, lo), period);
+      source = c.sub(hi, c.abs(c.sub(folded, last)));
+    }
+    y = applyOnChip(ctx, y, axis, c.eq(g.in, source));
+  }
+  return one(castElements(ctx, y, out.getElementType()));
+}
+
+/// The axes Pad's pads cover: the constant axes input (opset 18), else every axis.
+static FailureOr<SmallVector<int64_t>> padAxes(NodeContext &ctx, int64_t rank) {
+  SmallVector<int64_t> axes;
+  if (ctx.operands.size() <= 3 || !ctx.operands[3]) {
+    for (int64_t k = 0; k < rank; ++k)
+      axes.push_back(k);
+    return axes;
+  }
+  auto a = ctx.constantOperand(3);
+  if (!a)
+    return ctx.emitError() << "Pad's axes must be a constant";
+  for (float v : *a) {
+    int64_t axis = v < 0 ? (int64_t)v + rank : (int64_t)v;
+    if (axis < 0 || axis >= rank)
+      return ctx.emitError() << "Pad axis " << (int64_t)v << " is out of range for rank " << rank;
+    axes.push_back(axis);
+  }
+  return axes;
+}
+
 /// The pads ([begins..., ends...] over all axes) from the attribute (opset < 11) or the constant
 /// pads and axes inputs.
 static FailureOr<SmallVector<int64_t>> padAmounts(NodeContext &ctx, int64_t rank) {
@@ -77,29 +308,44 @@ static FailureOr<SmallVector<int64_t>> padAmounts(NodeContext &ctx, int64_t rank
     return intsAttr(ctx, ctx.opset < 2 ? "paddings" : "pads", 2 * rank, 0);
   auto p = ctx.constantOperand(1);
   if (!p)
-    return ctx.emitError() << "Pad's pads must be a constant (initializer or Constant node); "
-                              "pads fed at run time are not supported";
-  SmallVector<int64_t> axes;
-  if (ctx.operands.size() > 3 && ctx.operands[3]) {
-    auto a = ctx.constantOperand(3);
-    if (!a)
-      return ctx.emitError() << "Pad's axes must be a constant";
-    for (float v : *a)
-      axes.push_back(v < 0 ? (int64_t)v + rank : (int64_t)v);
-  } else {
-    for (int64_t k = 0; k < rank; ++k)
-      axes.push_back(k);
-  }
-  if (p->size() != 2 * axes.size())
-    return ctx.emitError() << "Pad has " << p->size() << " pads for " << axes.size() << " axes";
+    return ctx.emitError() << "Pad has no pads";
+  auto axes = padAxes(ctx, rank);
+  if (failed(axes))
+    return failure();
+  if (p->size() != 2 * axes->size())
+    return ctx.emitError() << "Pad has " << p->size() << " pads for " << axes->size() << " axes";
   SmallVector<int64_t> pads(2 * rank, 0);
-  for (auto [i, axis] : llvm::enumerate(axes)) {
-    if (axis < 0 || axis >= rank)
-      return ctx.emitError() << "Pad axis " << axis << " is out of range for rank " << rank;
+  for (auto [i, axis] : llvm::enumerate(*axes)) {
     pads[axis] = (int64_t)(*p)[i];
-    pads[axis + rank] = (int64_t)(*p)[i + axes.size()];
+    pads[axis + rank] = (int64_t)(*p)[i + axes->size()];
   }
   return pads;
+}
+
+/// Pad-11 and later with pads or the constant value fed at run time.
+static Result convertRuntimePad(NodeContext &ctx, StringRef mode) {
+  int64_t rank = typeOf(ctx.operands[0]).getRank();
+  auto axes = padAxes(ctx, rank);
+  if (failed(axes))
+    return failure();
+  Value pads = ctx.operands[1];
+  if (auto p = ctx.constantOperand(1)) {
+    SmallVector<double> values(p->begin(), p->end());
+    pads = Chip(ctx).constants({(int64_t)values.size()}, values);
+  }
+  if (typeOf(pads).getNumElements() != 2 * (int64_t)axes->size())
+    return ctx.emitError() << "Pad has " << typeOf(pads).getNumElements() << " pads for "
+                           << axes->size() << " axes";
+  Num value = 0.0;
+  if (mode == "constant" && ctx.operands.size() > 2 && ctx.operands[2]) {
+    if (auto v = ctx.constantOperand(2)) {
+      if (!v->empty())
+        value = (double)v->front();
+    } else if (typeOf(ctx.operands[2]).getNumElements() == 1) {
+      value = castElements(ctx, reshapeTo(ctx, ctx.operands[2], {}), ctx.builder.getF32Type());
+    }
+  }
+  return padOnChip(ctx, mode, pads, *axes, value);
 }
 
 /// Reflect, edge and wrap padding: a 0/1 selection matrix per padded axis.
@@ -128,6 +374,9 @@ static Result convertPad(NodeContext &ctx) {
   std::string mode = stringAttr(ctx, "mode", "constant");
   if (mode != "constant" && mode != "reflect" && mode != "edge" && mode != "wrap")
     return ctx.emitError() << "Pad mode '" << mode << "' is unknown";
+  if (ctx.opset >= 11 &&
+      (runtimeOperand(ctx, 1) || (mode == "constant" && runtimeOperand(ctx, 2))))
+    return convertRuntimePad(ctx, mode);
   auto pads = padAmounts(ctx, rank);
   if (failed(pads))
     return failure();
@@ -136,10 +385,7 @@ static Result convertPad(NodeContext &ctx) {
   float value = 0;
   if (ctx.opset < 11) {
     value = ctx.floatAttr("value", 0.0f);
-  } else if (ctx.operands.size() > 2 && ctx.operands[2]) {
-    auto c = ctx.constantOperand(2);
-    if (!c)
-      return ctx.emitError() << "Pad's constant_value must be a constant";
+  } else if (auto c = ctx.constantOperand(2)) {
     if (!c->empty())
       value = c->front();
   }
@@ -288,19 +534,27 @@ static Value resizeAxes(NodeContext &ctx, const ResizeMode &m, Value x,
   return castElements(ctx, y, ctx.resultTypes[0].getElementType());
 }
 
-/// The scales from Upsample-7's attribute or a constant operand; nullopt when there are none.
+/// The scales from Upsample-7's attribute or a constant operand; nullopt when there are none. The
+/// callers handle scales fed at run time before, except an empty tensor, which stands for none.
 static FailureOr<std::optional<std::vector<float>>>
 resizeScales(NodeContext &ctx, std::optional<unsigned> operand) {
   if (const onnx::AttributeProto *a = ctx.attr("scales"))
     return std::optional(std::vector<float>(a->floats().begin(), a->floats().end()));
-  if (!operand || *operand >= ctx.operands.size() || !ctx.operands[*operand])
+  if (!operand || *operand >= ctx.operands.size() || !ctx.operands[*operand] ||
+      typeOf(ctx.operands[*operand]).getNumElements() == 0)
     return std::optional<std::vector<float>>();
   auto scales = ctx.constantOperand(*operand);
   if (!scales)
-    return ctx.emitError() << ctx.node.op_type()
-                           << "'s scales must be a constant (initializer or Constant node); "
-                              "scales fed at run time are not supported";
+    return ctx.emitError() << ctx.node.op_type() << "'s scales are neither constant nor fed at run time";
   return scales;
+}
+
+/// The scales operand when it is fed at run time and not empty (which means "use the sizes").
+static Value runtimeScales(NodeContext &ctx, unsigned operand) {
+  if (ctx.attr("scales"))
+    return Value();
+  Value scales = runtimeOperand(ctx, operand);
+  return scales && typeOf(scales).getNumElements() != 0 ? scales : Value();
 }
 
 /// The per-axis sizes and scales from constant scales, or from the sizes. Sizes only fix the
@@ -375,6 +629,190 @@ static FailureOr<ResizeMode> resizeMode(NodeContext &ctx) {
   return m;
 }
 
+namespace {
+/// One axis of a Resize whose scales or roi are fed at run time: the parameters are tensors on
+/// the chip, or constants where only some of them are.
+struct ChipAxis {
+  int64_t inSize, outSize;
+  Num scale = 1.0, roiStart = 0.0, roiEnd = 1.0;
+  bool identity = false; // a constant scale of 1 that keeps the size
+};
+} // namespace
+
+/// The input coordinates of the output positions `o` of an axis (see sourceCoordinate), and for
+/// tf_crop_and_resize 1.0 where they fall inside the input.
+/// They are computed in f32, as onnxruntime does; the reference computes in f64, so a position
+/// within an f32 rounding of an integer may pick the other nearest neighbour.
+static std::pair<Value, Value> chipCoordinate(Chip &c, const ResizeMode &m, const ChipAxis &a,
+                                              Value o) {
+  double n = a.inSize;
+  int64_t outSize = a.outSize;
+  const std::string &mode = m.coordinates;
+  if (mode == "align_corners") {
+    // A single output sits at 0 whatever the scale.
+    if (outSize == 1)
+      return {c.mul(o, 0.0), Value()};
+    return {c.div(c.mul(o, n - 1), c.sub(c.mul(a.scale, n), 1.0)), Value()};
+  }
+  if (mode == "asymmetric")
+    return {c.div(o, a.scale), Value()};
+  if (mode == "tf_half_pixel_for_nn")
+    return {c.div(c.add(o, 0.5), a.scale), Value()};
+  if (mode == "tf_crop_and_resize") {
+    Value span = c.sub(a.roiEnd, a.roiStart);
+    Value pos = outSize == 1 ? c.add(c.mul(o, 0.0), c.mul(span, (n - 1) / 2))
+                             : c.div(c.mul(c.mul(o, span), n - 1), (double)(outSize - 1));
+    pos = c.add(pos, c.mul(a.roiStart, n - 1));
+    return {pos, c.within(pos, 0.0, n - 1)};
+  }
+  Value half = c.sub(c.div(c.add(o, 0.5), a.scale), 0.5);
+  if (mode == "pytorch_half_pixel" && outSize == 1) {
+    // The reference tests scale * n == 1, which a single output does not imply.
+    Value unit = c.eq(c.mul(a.scale, n), 1.0);
+    return {c.add(c.mul(unit, -0.5), c.mul(c.sub(1.0, unit), half)), Value()};
+  }
+  return {half, Value()};
+}
+
+/// The cubic convolution weights of the 4 neighbours of a position `ratio` past the left one.
+static SmallVector<Value> chipCubicWeights(Chip &c, double A, Value ratio) {
+  // |t| <= 1: ((A + 2) t - (A + 3)) t^2 + 1; 1 < |t| < 2: ((A t - 5A) t + 8A) t - 4A.
+  auto nearW = [&](Value t) {
+    return c.add(c.mul(c.mul(c.sub(c.mul(t, A + 2), A + 3), t), t), 1.0);
+  };
+  auto farW = [&](Value t) {
+    return c.sub(c.mul(c.add(c.mul(c.sub(c.mul(t, A), 5 * A), t), 8 * A), t), 4 * A);
+  };
+  return {farW(c.add(ratio, 1.0)), nearW(ratio), nearW(c.sub(1.0, ratio)),
+          farW(c.sub(2.0, ratio))};
+}
+
+/// The interpolation matrix of one axis (see resizeMatrix) over the grid `g`, from the input
+/// coordinates `coord` of its output positions.
+static Value chipResizeMatrix(Chip &c, const ResizeMode &m, const ChipAxis &a, const Grid &g,
+                              Value coord) {
+  double last = a.inSize - 1;
+  auto pick = [&](Value index) { return c.eq(g.in, c.clamp(index, 0.0, last)); };
+  // Integral positions weigh the left neighbour with ratio 1 (the reference's convention).
+  Value base = c.sub(c.ceil(coord), 1.0);
+  Value ratio = c.sub(coord, base);
+  if (m.mode == "nearest") {
+    Value up;
+    if (m.simpleNearest)
+      up = c.max(c.eq(ratio, 1.0), c.lt(a.scale, 1.0));
+    else if (m.nearest == "ceil")
+      return pick(c.add(base, 1.0));
+    else if (m.nearest == "floor")
+      up = c.eq(ratio, 1.0);
+    else if (m.nearest == "round_prefer_floor")
+      up = c.lt(0.5, ratio);
+    else
+      up = c.le(0.5, ratio);
+    return pick(c.add(base, up));
+  }
+  SmallVector<Value> weights = m.mode == "linear"
+                                   ? SmallVector<Value>{c.sub(1.0, ratio), ratio}
+                                   : chipCubicWeights(c, m.cubicA, ratio);
+  int64_t count = weights.size();
+  Value first = c.sub(base, (double)(count / 2 - 1));
+  if (m.excludeOutside) {
+    Value sum;
+    for (int64_t j = 0; j < count; ++j) {
+      weights[j] = c.mul(weights[j], c.within(c.add(first, (double)j), 0.0, last));
+      sum = sum ? c.add(sum, weights[j]) : weights[j];
+    }
+    for (Value &w : weights)
+      w = c.div(w, sum);
+  }
+  // Neighbours beyond the border read the border element (edge padding).
+  Value matrix;
+  for (int64_t j = 0; j < count; ++j) {
+    Value term = c.mul(weights[j], pick(c.add(first, (double)j)));
+    matrix = matrix ? c.add(matrix, term) : term;
+  }
+  return matrix;
+}
+
+/// Resizes `x` with matrices computed on the chip, innermost axis first as the reference nests
+/// them.
+static Value resizeOnChip(NodeContext &ctx, const ResizeMode &m, Value x,
+                          ArrayRef<ChipAxis> axes) {
+  Chip c(ctx);
+  Value y = asComputeType(ctx, x);
+  int64_t rank = axes.size();
+  for (int64_t k = rank - 1; k >= 0; --k) {
+    const ChipAxis &a = axes[k];
+    if (a.identity)
+      continue;
+    Grid g = gridOf(ctx, k, rank, a.outSize, a.inSize);
+    auto [coord, inside] = chipCoordinate(c, m, a, g.out);
+    Value matrix = chipResizeMatrix(c, m, a, g, coord);
+    // Positions outside the input read nothing and take the extrapolation value instead.
+    if (inside)
+      matrix = c.mul(matrix, inside);
+    y = applyOnChip(ctx, y, k, matrix);
+    if (inside && m.extrapolation != 0)
+      y = addFill(ctx, y, k, inside, m.extrapolation);
+  }
+  return castElements(ctx, y, ctx.resultTypes[0].getElementType());
+}
+
+/// Resize or Upsample whose scales (operand `scalesOperand`) or roi (operand 1, for
+/// tf_crop_and_resize) are fed at run time; the parameters that are not come from constants or
+/// from the static sizes.
+static Result convertRuntimeResize(NodeContext &ctx, const ResizeMode &m, Value scales, Value roi,
+                                   unsigned scalesOperand,
+                                   std::optional<unsigned> sizesOperand) {
+  RankedTensorType in = typeOf(ctx.operands[0]), out = ctx.resultTypes[0];
+  int64_t rank = in.getRank();
+  SmallVector<AxisResize> known;
+  if (scales) {
+    if (typeOf(scales).getNumElements() != rank)
+      return ctx.emitError() << ctx.node.op_type() << " has " << typeOf(scales).getNumElements()
+                             << " scales for rank " << rank;
+  } else {
+    auto axes = resizeAxesFrom(ctx, scalesOperand, sizesOperand);
+    if (failed(axes))
+      return failure();
+    known = *axes;
+  }
+  bool crop = m.coordinates == "tf_crop_and_resize";
+  std::optional<std::vector<float>> roiValues;
+  if (crop && !roi) {
+    roiValues = ctx.constantOperand(1);
+    if (!roiValues)
+      return ctx.emitError() << "Resize has no roi for tf_crop_and_resize";
+  }
+  int64_t roiCount = roi ? typeOf(roi).getNumElements() : roiValues ? roiValues->size() : 0;
+  if (crop && roiCount != 2 * rank)
+    return ctx.emitError() << "Resize has " << roiCount << " roi values for rank " << rank;
+  Chip c(ctx);
+  SmallVector<ChipAxis> axes;
+  for (int64_t k = 0; k < rank; ++k) {
+    ChipAxis a{in.getDimSize(k), out.getDimSize(k)};
+    // A single element stays itself: every neighbour is clamped to it and the weights sum to 1.
+    a.identity = !crop && a.inSize == a.outSize &&
+                 (a.inSize == 1 || (!scales && known[k].scale == 1));
+    if (a.identity) {
+      axes.push_back(a);
+      continue;
+    }
+    if (scales)
+      a.scale = c.element(scales, k);
+    else
+      a.scale = known[k].scale;
+    if (roi) {
+      a.roiStart = c.element(roi, k);
+      a.roiEnd = c.element(roi, k + rank);
+    } else if (roiValues) {
+      a.roiStart = (double)(*roiValues)[k];
+      a.roiEnd = (double)(*roiValues)[k + rank];
+    }
+    axes.push_back(a);
+  }
+  return one(resizeOnChip(ctx, m, ctx.operands[0], axes));
+}
+
 /// Resize-10 and Upsample: scales only, nearest or linear, asymmetric coordinates.
 static Result convertLegacyResize(NodeContext &ctx) {
   ResizeMode m;
@@ -385,6 +823,8 @@ static Result convertLegacyResize(NodeContext &ctx) {
     return ctx.emitError() << ctx.node.op_type() << " mode '" << m.mode << "' is not supported";
   m.coordinates = "asymmetric";
   m.simpleNearest = true;
+  if (Value scales = runtimeScales(ctx, 1))
+    return convertRuntimeResize(ctx, m, scales, Value(), 1, std::nullopt);
   auto axes = resizeAxesFrom(ctx, 1u, std::nullopt);
   if (failed(axes))
     return failure();
@@ -397,15 +837,18 @@ static Result convertResize(NodeContext &ctx) {
   auto m = resizeMode(ctx);
   if (failed(m))
     return failure();
+  bool crop = m->coordinates == "tf_crop_and_resize";
+  Value scales = runtimeScales(ctx, 2), roi = crop ? runtimeOperand(ctx, 1) : Value();
+  if (scales || roi)
+    return convertRuntimeResize(ctx, *m, scales, roi, 2, 3u);
   auto axes = resizeAxesFrom(ctx, 2u, 3u);
   if (failed(axes))
     return failure();
-  if (m->coordinates == "tf_crop_and_resize") {
+  if (crop) {
     int64_t rank = axes->size();
     auto roi = ctx.constantOperand(1);
     if (!roi)
-      return ctx.emitError() << "Resize's roi must be a constant (initializer or Constant node) "
-                                "for tf_crop_and_resize";
+      return ctx.emitError() << "Resize has no roi for tf_crop_and_resize";
     if ((int64_t)roi->size() != 2 * rank)
       return ctx.emitError() << "Resize has " << roi->size() << " roi values for rank " << rank;
     for (int64_t k = 0; k < rank; ++k) {
@@ -420,23 +863,8 @@ static Result convertResize(NodeContext &ctx) {
 // CumSum
 //===----------------------------------------------------------------------===//
 
-/// CumSum: a triangular 0/1 matrix along the axis.
-static Result convertCumSum(NodeContext &ctx) {
-  Value x = ctx.operands[0];
-  int64_t rank = typeOf(x).getRank(), axis;
-  if (auto a = ctx.constantOperand(1)) {
-    axis = (int64_t)a->front();
-  } else if (rank == 1) {
-    // Every valid axis (0 or -1) of a 1-D input is its only axis, so a run-time axis is known.
-    axis = 0;
-  } else {
-    return ctx.emitError() << "CumSum's axis must be a constant (initializer or Constant node) "
-                              "for inputs of rank > 1";
-  }
-  if (axis < -rank || axis >= rank)
-    return ctx.emitError() << "CumSum axis " << axis << " is out of range for rank " << rank;
-  if (axis < 0)
-    axis += rank;
+/// The prefix sums of the f32 tensor `x` along `axis`: a triangular 0/1 matrix.
+static Value cumSumAlong(NodeContext &ctx, Value x, int64_t axis) {
   bool exclusive = ctx.intAttr("exclusive", 0) != 0, reverse = ctx.intAttr("reverse", 0) != 0;
   int64_t n = typeOf(x).getDimSize(axis);
   SmallVector<double> matrix(n * n, 0.0);
@@ -445,8 +873,43 @@ static Result convertCumSum(NodeContext &ctx) {
       bool before = reverse ? c > r : c < r;
       matrix[r * n + c] = before || (!exclusive && c == r) ? 1.0 : 0.0;
     }
-  Value y = alongAxis(ctx, asComputeType(ctx, x), axis, n, matrix);
-  return one(castElements(ctx, y, ctx.resultTypes[0].getElementType()));
+  return alongAxis(ctx, x, axis, n, matrix);
+}
+
+/// CumSum with its axis fed at run time: the sums along every axis, and the one the axis names
+/// picked on the chip (an out-of-range axis gets the last).
+static Value cumSumRuntimeAxis(NodeContext &ctx, Value x) {
+  Chip c(ctx);
+  int64_t rank = typeOf(x).getRank();
+  Value axis = castElements(ctx, reshapeTo(ctx, ctx.operands[1], {}), c.f32());
+  Value y = cumSumAlong(ctx, x, rank - 1);
+  for (int64_t d = rank - 2; d >= 0; --d) {
+    Value named = binary(ctx, graph::BinaryKind::or_, c.test(graph::BinaryKind::equal, axis, (double)d),
+                         c.test(graph::BinaryKind::equal, axis, (double)(d - rank)));
+    y = ctx.builder.create<graph::WhereOp>(ctx.loc, y.getType(), named, cumSumAlong(ctx, x, d), y);
+  }
+  return y;
+}
+
+static Result convertCumSum(NodeContext &ctx) {
+  Value x = asComputeType(ctx, ctx.operands[0]);
+  Type elt = ctx.resultTypes[0].getElementType();
+  int64_t rank = typeOf(x).getRank(), axis;
+  if (auto a = ctx.constantOperand(1)) {
+    axis = (int64_t)a->front();
+  } else if (rank == 1) {
+    // Every valid axis (0 or -1) of a 1-D input is its only axis, so a run-time axis is known.
+    axis = 0;
+  } else {
+    if (typeOf(ctx.operands[1]).getNumElements() != 1)
+      return ctx.emitError() << "CumSum's axis must be a single value";
+    return one(castElements(ctx, cumSumRuntimeAxis(ctx, x), elt));
+  }
+  if (axis < -rank || axis >= rank)
+    return ctx.emitError() << "CumSum axis " << axis << " is out of range for rank " << rank;
+  if (axis < 0)
+    axis += rank;
+  return one(castElements(ctx, cumSumAlong(ctx, x, axis), elt));
 }
 
 //===----------------------------------------------------------------------===//
@@ -525,7 +988,101 @@ static Result convertDFT(NodeContext &ctx) {
   return one(castElements(ctx, y, ctx.resultTypes[0].getElementType()));
 }
 
-/// Slice with constant starts, ends, axes and steps.
+//===----------------------------------------------------------------------===//
+// Slice
+//===----------------------------------------------------------------------===//
+
+/// Slice's run-time or constant parameter vector `i` as f32 [1, k]; `dflt` when omitted.
+static Value sliceParam(NodeContext &ctx, unsigned i, ArrayRef<double> dflt) {
+  Chip c(ctx);
+  if (i >= ctx.operands.size() || !ctx.operands[i])
+    return c.constants({1, (int64_t)dflt.size()}, dflt);
+  Value v = ctx.operands[i];
+  return asComputeType(ctx, reshapeTo(ctx, v, {1, typeOf(v).getNumElements()}));
+}
+
+/// The dims a Slice with run-time parameters may change: the constant axes, or every dim when the
+/// axes come at run time. A dim that keeps its size is the identity unless a step may be negative
+/// (a reversal), and a single element always is.
+static FailureOr<SmallVector<bool>> slicedDims(NodeContext &ctx, int64_t k) {
+  RankedTensorType in = typeOf(ctx.operands[0]), out = ctx.resultTypes[0];
+  int64_t rank = in.getRank();
+  auto present = [&](unsigned i) { return i < ctx.operands.size() && ctx.operands[i]; };
+  SmallVector<bool> touched(rank, false);
+  if (!present(3)) {
+    for (int64_t d = 0; d < std::min(k, rank); ++d)
+      touched[d] = true;
+  } else if (auto axes = ctx.constantOperand(3)) {
+    for (float a : *axes) {
+      if (a < -rank || a >= rank)
+        return ctx.emitError() << "Slice axis " << a << " is out of range for rank " << rank;
+      touched[a < 0 ? (int64_t)a + rank : (int64_t)a] = true;
+    }
+  } else {
+    touched.assign(rank, true);
+  }
+  bool negativeSteps = present(4);
+  if (auto steps = present(4) ? ctx.constantOperand(4) : std::nullopt) {
+    if (llvm::is_contained(*steps, 0.0f))
+      return ctx.emitError() << "Slice's steps must not be 0";
+    negativeSteps = llvm::any_of(*steps, [](float s) { return s < 0; });
+  }
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t n = in.getDimSize(d);
+    if (n == out.getDimSize(d) && (!negativeSteps || n == 1))
+      touched[d] = false;
+  }
+  return touched;
+}
+
+/// Slice with starts, axes or steps fed at run time. Per input dim d, the slice entries whose axis
+/// is d give its clamped start and its step (0 and 1 when none does), all on the chip; the output
+/// shape, which the ends only affect, is static. Each dim that may change becomes the 0/1
+/// matrix M[o, i] = (i == start + o * step).
+static Result sliceOnChip(NodeContext &ctx) {
+  Value x = ctx.operands[0];
+  RankedTensorType in = typeOf(x), out = ctx.resultTypes[0];
+  int64_t rank = in.getRank(), k = typeOf(ctx.operands[1]).getNumElements();
+  if (out.getNumElements() == 0)
+    return one(constant(ctx, out, {}));
+  for (unsigned i : {3u, 4u})
+    if (i < ctx.operands.size() && ctx.operands[i] &&
+        typeOf(ctx.operands[i]).getNumElements() != k)
+      return ctx.emitError() << "Slice's " << (i == 3 ? "axes" : "steps") << " have "
+                             << typeOf(ctx.operands[i]).getNumElements() << " entries for " << k
+                             << " starts";
+  auto touched = slicedDims(ctx, k);
+  if (failed(touched))
+    return failure();
+  SmallVector<double> entries, sizes, ones(k, 1.0);
+  for (int64_t i = 0; i < k; ++i)
+    entries.push_back(i);
+  for (int64_t d = 0; d < rank; ++d)
+    sizes.push_back(in.getDimSize(d));
+
+  // [rank, k]: whether entry j slices dim d, and its start clamped to dim d's size.
+  Chip c(ctx);
+  Value starts = sliceParam(ctx, 1, {}), axes = sliceParam(ctx, 3, entries),
+        steps = sliceParam(ctx, 4, ones);
+  Value dims = iota(ctx, rank, 1), size = c.constants({rank, 1}, sizes);
+  Value match = c.add(c.eq(axes, dims), c.eq(axes, c.sub(dims, (double)rank)));
+  Value wrapped = c.add(starts, c.mul(size, c.lt(starts, 0.0)));
+  Value clamped = c.clamp(wrapped, 0.0, c.sub(size, c.lt(steps, 0.0)));
+  Value start = c.sum(c.mul(match, clamped), 1);
+  Value step = c.add(c.sum(c.mul(match, steps), 1), c.sub(1.0, c.sum(match, 1)));
+
+  Value y = asComputeType(ctx, x);
+  for (int64_t d = 0; d < rank; ++d) {
+    if (!(*touched)[d])
+      continue;
+    Grid g = gridOf(ctx, d, rank, out.getDimSize(d), in.getDimSize(d));
+    Value source = c.add(c.row(start, d), c.mul(g.out, c.row(step, d)));
+    y = applyOnChip(ctx, y, d, c.eq(g.in, source));
+  }
+  return one(castElements(ctx, y, out.getElementType()));
+}
+
+/// Slice: a remap when starts, axes and steps are constants.
 static Result convertSlice(NodeContext &ctx) {
   auto in = cast<RankedTensorType>(ctx.operands[0].getType());
   int64_t rank = in.getRank();
@@ -535,21 +1092,19 @@ static Result convertSlice(NodeContext &ctx) {
     axes = ctx.attr("axes") ? intsAttr(ctx, "axes", ctx.attr("axes")->ints_size(), 0)
                             : SmallVector<int64_t>();
   } else {
+    if (runtimeOperand(ctx, 1) || runtimeOperand(ctx, 3) || runtimeOperand(ctx, 4))
+      return sliceOnChip(ctx);
     auto s = ctx.constantOperand(1);
     if (!s)
-      return ctx.emitError() << "Slice's starts must be constant";
+      return ctx.emitError() << "Slice has no starts";
     for (float v : *s)
       starts.push_back((int64_t)v);
     if (auto a = ctx.constantOperand(3))
       for (float v : *a)
         axes.push_back((int64_t)v);
-    else if (ctx.operands.size() > 3 && ctx.operands[3])
-      return ctx.emitError() << "Slice's axes must be constant";
     if (auto st = ctx.constantOperand(4))
       for (float v : *st)
         steps.push_back((int64_t)v);
-    else if (ctx.operands.size() > 4 && ctx.operands[4])
-      return ctx.emitError() << "Slice's steps must be constant";
   }
   if (axes.empty())
     for (size_t i = 0; i < starts.size(); ++i)

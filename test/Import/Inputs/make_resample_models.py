@@ -74,10 +74,21 @@ def resize_runtime_sizes():
 
 
 def resize_runtime_scales():
-    nodes = [helper.make_node("Resize", ["x", "", "scales"], ["y"], mode="nearest",
+    # Linear, half_pixel, scales fed at run time: the unit axis is left alone and the matrix of
+    # the last one is computed on the chip from the scale.
+    nodes = [helper.make_node("Resize", ["x", "", "scales"], ["y"], mode="linear",
                               name="resize_runtime_scales")]
     return model("resize_runtime_scales", nodes, [vi("x", F, [1, 2]), vi("scales", F, [2])],
                  [vi("y", F, [1, 4])])
+
+
+def slice_runtime():
+    # Starts, ends, axes and steps all fed at run time; only the output shape is static.
+    nodes = [helper.make_node("Slice", ["x", "starts", "ends", "axes", "steps"], ["y"],
+                              name="slice_runtime")]
+    return model("slice_runtime", nodes,
+                 [vi("x", F, [4, 3])] + [vi(n, I64, [1]) for n in ["starts", "ends", "axes", "steps"]],
+                 [vi("y", F, [2, 3])])
 
 
 def upsample():
@@ -101,9 +112,20 @@ def pad_modes():
 
 
 def pad_runtime():
-    nodes = [helper.make_node("Pad", ["x", "pads"], ["y"], mode="edge", name="pad_runtime")]
-    return model("pad_runtime", nodes, [vi("x", F, [2, 3]), vi("pads", I64, [4])],
+    # Constant mode with the pads and the value fed at run time.
+    nodes = [helper.make_node("Pad", ["x", "pads", "value"], ["y"], mode="constant",
+                              name="pad_runtime")]
+    return model("pad_runtime", nodes,
+                 [vi("x", F, [2, 3]), vi("pads", I64, [4]), vi("value", F, [])],
                  [vi("y", F, [2, 5])])
+
+
+def resize_runtime_scales_count():
+    # Three scales fed at run time for a rank-2 input.
+    nodes = [helper.make_node("Resize", ["x", "", "scales"], ["y"], mode="nearest",
+                              name="resize_runtime_scales_count")]
+    return model("resize_runtime_scales_count", nodes, [vi("x", F, [1, 2]), vi("scales", F, [3])],
+                 [vi("y", F, [1, 4])])
 
 
 def cumsum():
@@ -131,8 +153,8 @@ def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     for make in [resize_nearest, resize_linear, resize_cubic, resize_crop, resize_runtime_sizes,
-                 resize_runtime_scales, upsample, pad_modes, pad_runtime, cumsum,
-                 cumsum_runtime_axis, dft]:
+                 resize_runtime_scales, slice_runtime, upsample, pad_modes, pad_runtime,
+                 resize_runtime_scales_count, cumsum, cumsum_runtime_axis, dft]:
         m = make()
         checker.check_model(m)
         save(m, os.path.join(out, m.graph.name + ".onnx"))
