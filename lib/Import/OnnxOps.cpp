@@ -499,7 +499,10 @@ static Result convertDepthSpace(NodeContext &ctx) {
                      {n, c % cin, h * b + block.floorDiv(b), w * b + block % b}));
   }
   int64_t cout = out.getDimSize(1);
-  bool crd = ctx.node.attribute_size() && ctx.attr("mode") && ctx.attr("mode")->s() == "CRD";
+  std::string mode = ctx.attr("mode") ? ctx.attr("mode")->s() : "DCR";
+  if (mode != "DCR" && mode != "CRD")
+    return ctx.emitError() << "DepthToSpace mode '" << mode << "' is unknown (DCR or CRD)";
+  bool crd = mode == "CRD";
   AffineExpr channel = crd ? c * (b * b) + (h % b) * b + w % b
                            : (h % b) * (b * cout) + (w % b) * cout + c;
   return one(remap(ctx, ctx.operands[0], out, {n, channel, h.floorDiv(b), w.floorDiv(b)}));

@@ -77,6 +77,12 @@ def pad_runtime():
                  [vi("y", F, [5, 5])])
 
 
+def depth_bad_mode():
+    nodes = [helper.make_node("DepthToSpace", ["x"], ["y"], blocksize=2, mode="RCD",
+                              name="bad_depth")]
+    return model("depth_bad_mode", nodes, [vi("x", F, [1, 8, 2, 2])], [vi("y", F, [1, 2, 4, 4])])
+
+
 def expand_tile():
     inits = [ints("shape", [2, 3, 4]), ints("reps", [2, 2]), ints("reps1", [3, 1])]
     nodes = [
@@ -185,7 +191,7 @@ def layer_norm():
 
 
 def main():
-    write_models([concat, concat_small, slice_, slice_dynamic, pad, pad_runtime, expand_tile,
+    write_models([concat, concat_small, slice_, slice_dynamic, pad, pad_runtime, depth_bad_mode, expand_tile,
                   split, depth_space, conv2d, conv1d, pools, global_pools, batch_norm,
                   instance_norm, layer_norm])
 
