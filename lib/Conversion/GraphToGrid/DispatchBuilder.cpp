@@ -222,17 +222,37 @@ void tessel::lowering::buildTileStreaming(
     DispatchBuilder &db, const TileMapping &mapping, ArrayRef<tile::DataFormat> inputFormats,
     tile::DataFormat outputFormat, function_ref<void(ArrayRef<Value>, Value, Value)> math,
     function_ref<void(Value, Value)> assemble) {
-  // Two tiles per buffer: the reader fills one while compute works on the other.
-  SmallVector<Value> inCBs;
-  for (tile::DataFormat format : inputFormats)
-    inCBs.push_back(db.cb(format, 2));
-  Value outCB = db.cb(outputFormat, 2);
+  // Two tiles per buffer: the reader fills one while compute works on the other. An input whose
+  // tile is the same for every unit (a scalar, or a row broadcast over a one-tile-wide result)
+  // is read once into a one-tile buffer and held for the whole loop instead.
   int64_t perCore = db.split().perCore;
+  SmallVector<Value> inCBs;
+  SmallVector<bool> held;
+  for (auto [i, format] : llvm::enumerate(inputFormats)) {
+    held.push_back(perCore > 1 && !assemble && isa<AffineConstantExpr>(mapping.inputTiles[i]));
+    inCBs.push_back(db.cb(format, held.back() ? 1 : 2));
+  }
+  Value outCB = db.cb(outputFormat, 2);
 
   db.kernel(noc::ThreadKind::reader);
+  if (llvm::is_contained(held, true)) {
+    Value zero = db.index(0);
+    for (auto [i, cb] : llvm::enumerate(inCBs))
+      if (held[i]) {
+        db.reserve(cb, 1);
+        db.read(db.input(i), db.index(cast<AffineConstantExpr>(mapping.inputTiles[i]).getValue()),
+                cb, zero);
+      }
+    db.barrier();
+    for (auto [i, cb] : llvm::enumerate(inCBs))
+      if (held[i])
+        db.push(cb, 1);
+  }
   db.loop(perCore, [&](Value iv) {
     Value unit = db.unit(iv), zero = db.index(0);
     for (auto [i, cb] : llvm::enumerate(inCBs)) {
+      if (held[i])
+        continue;
       db.reserve(cb, 1);
       if (assemble)
         assemble(unit, cb);
@@ -240,15 +260,26 @@ void tessel::lowering::buildTileStreaming(
         db.read(db.input(i), db.apply(mapping.inputTiles[i], unit), cb, zero);
     }
     db.barrier();
-    for (Value cb : inCBs)
-      db.push(cb, 1);
+    for (auto [i, cb] : llvm::enumerate(inCBs))
+      if (!held[i])
+        db.push(cb, 1);
   });
 
   db.kernel(noc::ThreadKind::compute);
+  SmallVector<Value> heldTiles(inCBs.size());
+  for (auto [i, cb] : llvm::enumerate(inCBs))
+    if (held[i]) {
+      db.wait(cb, 1);
+      heldTiles[i] = db.get(cb, db.index(0));
+    }
   db.loop(perCore, [&](Value iv) {
     Value unit = db.unit(iv), zero = db.index(0);
     SmallVector<Value> tiles;
-    for (Value cb : inCBs) {
+    for (auto [i, cb] : llvm::enumerate(inCBs)) {
+      if (held[i]) {
+        tiles.push_back(heldTiles[i]);
+        continue;
+      }
       db.wait(cb, 1);
       tiles.push_back(db.get(cb, zero));
     }
@@ -258,9 +289,13 @@ void tessel::lowering::buildTileStreaming(
     db.pack(zero, outCB, zero);
     db.push(outCB, 1);
     db.releaseDst();
-    for (Value cb : inCBs)
-      db.pop(cb, 1);
+    for (auto [i, cb] : llvm::enumerate(inCBs))
+      if (!held[i])
+        db.pop(cb, 1);
   });
+  for (auto [i, cb] : llvm::enumerate(inCBs))
+    if (held[i])
+      db.pop(cb, 1);
 
   db.kernel(noc::ThreadKind::writer);
   db.loop(perCore, [&](Value iv) {

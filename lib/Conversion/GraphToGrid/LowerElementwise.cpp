@@ -146,6 +146,38 @@ static tile::BinaryKind tileKind(graph::BinaryKind kind, bool &commutes,
   return T::add;
 }
 
+/// The SFPU function that applies `kind` with a constant second operand `c` on its own, so that
+/// no core reads a broadcast tile of the constant (64 cores reading one DRAM tile contend for
+/// its channel). Division only by a power of two, whose reciprocal is exact.
+static std::optional<std::pair<tile::UnaryKind, float>> scalarForm(tile::BinaryKind kind,
+                                                                   Value operand) {
+  auto constant = operand.getDefiningOp<graph::ConstantOp>();
+  if (!constant || cast<RankedTensorType>(constant.getType()).getNumElements() != 1)
+    return std::nullopt;
+  auto values = graph::readF32Elements(constant.getValue());
+  if (!values || values->size() != 1 || !std::isfinite((*values)[0]))
+    return std::nullopt;
+  float c = (*values)[0];
+  using B = tile::BinaryKind;
+  using U = tile::UnaryKind;
+  switch (kind) {
+  case B::add: return std::pair(U::shift, c);
+  case B::sub: return std::pair(U::shift, -c);
+  case B::mul: return std::pair(U::scale, c);
+  case B::max: return std::pair(U::max_scalar, c);
+  case B::min: return std::pair(U::min_scalar, c);
+  case B::pow: return std::pair(U::pow_scalar, c);
+  case B::div: {
+    int exponent;
+    if (c != 0 && std::frexp(c, &exponent) == 0.5f)
+      return std::pair(U::scale, 1.0f / c);
+    return std::nullopt;
+  }
+  default:
+    return std::nullopt;
+  }
+}
+
 FailureOr<Value> tessel::lowering::lowerElementwise(Operation *op, const LoweringOptions &opts) {
   OpBuilder b(op);
   MLIRContext *ctx = b.getContext();
@@ -159,6 +191,7 @@ FailureOr<Value> tessel::lowering::lowerElementwise(Operation *op, const Lowerin
   tile::BinaryKind kind = tile::BinaryKind::add;
   tile::Broadcast bcast = tile::Broadcast::none;
   bool negateResult = false;
+  std::optional<std::pair<tile::UnaryKind, float>> scalar;
   auto bcastOf = [&](Value v) { return inTileBroadcast(TiledView::of(v.getType()), out); };
   if (auto binary = dyn_cast<graph::BinaryOp>(op)) {
     bool commutes;
@@ -177,6 +210,9 @@ FailureOr<Value> tessel::lowering::lowerElementwise(Operation *op, const Lowerin
     if (bcastOf(inputs[0]) != tile::Broadcast::none)
       return op->emitError("both operands broadcast within a tile; not supported yet");
     bcast = bcastOf(inputs[1]);
+    scalar = scalarForm(kind, inputs[1]);
+    if (scalar)
+      inputs.pop_back();
   } else if (isa<graph::WhereOp>(op)) {
     // where(c, x, y): Dst = y, then Dst = c ? x : Dst; only x may broadcast within a tile.
     if (bcastOf(inputs[0]) != tile::Broadcast::none || bcastOf(inputs[2]) != tile::Broadcast::none)
@@ -213,6 +249,11 @@ FailureOr<Value> tessel::lowering::lowerElementwise(Operation *op, const Lowerin
     } else if (isa<graph::WhereOp>(op)) {
       db.copy(tiles[2], dst);
       db.binary(tile::BinaryKind::where_into, bcast, tiles[0], tiles[1], dst);
+    } else if (scalar) {
+      db.copy(tiles[0], dst);
+      db.unary(scalar->first, dst, scalar->second);
+      if (negateResult)
+        db.unary(tile::UnaryKind::neg, dst);
     } else {
       db.binary(kind, bcast, tiles[0], tiles[1], dst);
       if (negateResult)

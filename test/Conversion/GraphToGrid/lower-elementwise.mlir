@@ -2709,3 +2709,60 @@ func.func @log_softmax(%x: tensor<3x40xf32>) -> tensor<3x40xf32> {
   %0 = graph.softmax %x {axis = 1 : i64, log} : tensor<3x40xf32>
   return %0 : tensor<3x40xf32>
 }
+
+// -----
+
+// A constant scalar operand becomes the parameter of an SFPU function: no core reads it.
+// CHECK-LABEL: func.func @scalar_constant
+// CHECK: grid.dispatch "sub" on <(0, 0) to{{ ?}}(0, 0)> ins(%{{[^ ]*}} : tensor<32x32xf32
+// CHECK: noc.kernel compute {
+// CHECK: tile.copy %{{.*}}, dst[%[[D:.*]]]
+// CHECK-NEXT: tile.unary shift dst[%[[D]]] {param = -1.500000e+00 : f32}
+// CHECK-NEXT: noc.cb_reserve
+func.func @scalar_constant(%x: tensor<32x32xf32>) -> tensor<32x32xf32> {
+  %c = graph.constant dense<1.5> : tensor<f32>
+  %0 = graph.binary sub %x, %c : (tensor<32x32xf32>, tensor<f32>) -> tensor<32x32xf32>
+  return %0 : tensor<32x32xf32>
+}
+
+// -----
+
+// Division by a constant only when its reciprocal is exact (a power of two).
+// CHECK-LABEL: func.func @div_constant
+// CHECK: tile.unary scale dst[%{{.*}}] {param = 2.500000e-01 : f32}
+// CHECK: grid.dispatch "div"
+// CHECK: tile.binary div bcast scalar
+func.func @div_constant(%x: tensor<32x32xf32>) -> (tensor<32x32xf32>, tensor<32x32xf32>) {
+  %four = graph.constant dense<4.0> : tensor<f32>
+  %three = graph.constant dense<3.0> : tensor<f32>
+  %0 = graph.binary div %x, %four : (tensor<32x32xf32>, tensor<f32>) -> tensor<32x32xf32>
+  %1 = graph.binary div %x, %three : (tensor<32x32xf32>, tensor<f32>) -> tensor<32x32xf32>
+  return %0, %1 : tensor<32x32xf32>, tensor<32x32xf32>
+}
+
+// -----
+
+// A run-time scalar is read once per core into a one-tile buffer and held through the loop.
+// CHECK-LABEL: func.func @held_scalar
+// CHECK: grid.dispatch "mul"
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: %[[CBX:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[CBS:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK: noc.kernel reader {
+// CHECK: noc.cb_reserve %[[CBS]], 1
+// CHECK-NEXT: noc.read %{{.*}}[%c0] into %[[CBS]]
+// CHECK-NEXT: noc.barrier
+// CHECK-NEXT: noc.cb_push %[[CBS]], 1
+// CHECK-NEXT: scf.for
+// CHECK-NOT: %[[CBS]]
+// CHECK: noc.kernel compute {
+// CHECK: noc.cb_wait %[[CBS]], 1
+// CHECK-NEXT: %[[S:.*]] = noc.cb_get %[[CBS]]
+// CHECK-NEXT: scf.for
+// CHECK: tile.binary mul bcast scalar %{{.*}}, %[[S]]
+// CHECK: }
+// CHECK-NEXT: noc.cb_pop %[[CBS]], 1
+func.func @held_scalar(%x: tensor<512x512xf32>, %s: tensor<f32>) -> tensor<512x512xf32> {
+  %0 = graph.binary mul %x, %s : (tensor<512x512xf32>, tensor<f32>) -> tensor<512x512xf32>
+  return %0 : tensor<512x512xf32>
+}
