@@ -24,6 +24,7 @@ void addRecurrentConverters(ConverterMap &map);
 void addEinsumConverters(ConverterMap &map);
 void addNormalizationConverters(ConverterMap &map);
 void addQuantizeConverters(ConverterMap &map);
+void addSamplingConverters(ConverterMap &map);
 
 Result one(mlir::Value v);
 

@@ -889,7 +889,8 @@ const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
     ConverterMap map;
     for (auto add : {addCoreConverters, addIndexConverters, addLossConverters,
                      addResampleConverters, addConvTransposeConverters, addRecurrentConverters,
-                     addEinsumConverters, addNormalizationConverters, addQuantizeConverters})
+                     addEinsumConverters, addNormalizationConverters, addQuantizeConverters,
+                     addSamplingConverters})
       add(map);
     return map;
   }();
