@@ -348,6 +348,86 @@ static Result convertTopK(NodeContext &ctx) {
   return results;
 }
 
+/// MaxUnpool: each value goes to the flat output position its index names (positions are
+/// global, but each lies in its own (n, c) plane), zeros elsewhere. Per plane, the one-hot of the
+/// local positions, transposed, is a matmul that scatters the values.
+static Result convertMaxUnpool(NodeContext &ctx) {
+  Value x = ctx.operands[0], indices = ctx.operands[1];
+  RankedTensorType out = ctx.resultTypes[0];
+  ArrayRef<int64_t> xs = shapeOf(x);
+  // The indices address the unpooled shape the pool's geometry gives; an output_shape larger
+  // than that only pads it at the end.
+  size_t spatial = xs.size() - 2;
+  SmallVector<int64_t> kernel = intsAttr(ctx, "kernel_shape", spatial, 1),
+                       strides = intsAttr(ctx, "strides", spatial, 1),
+                       pads = intsAttr(ctx, "pads", 2 * spatial, 0);
+  SmallVector<int64_t> unpooled{xs[0], xs[1]};
+  for (size_t i = 0; i < spatial; ++i)
+    unpooled.push_back((xs[i + 2] - 1) * strides[i] + kernel[i] - pads[i] - pads[i + spatial]);
+  int64_t planes = xs[0] * xs[1], m = product(xs.drop_front(2)),
+          k = product(ArrayRef<int64_t>(unpooled).drop_front(2));
+  Type f32 = ctx.builder.getF32Type();
+  SmallVector<double> base;
+  for (int64_t p = 0; p < planes; ++p)
+    base.push_back(double(p * k));
+  Value local = binary(ctx, graph::BinaryKind::sub,
+                       reshapeTo(ctx, asF32(ctx, indices), {planes, m}),
+                       constant(ctx, RankedTensorType::get({planes, 1}, f32), base));
+  Value hits = transpose(ctx, oneHot(ctx, local, k), {0, 2, 1});
+  Value values = reshapeTo(ctx, asF32(ctx, x), {planes, m, 1});
+  Value placed = ctx.builder.create<graph::MatMulOp>(
+      ctx.loc, RankedTensorType::get({planes, k, 1}, f32), hits, values);
+  placed = reshapeTo(ctx, placed, unpooled);
+  if (ArrayRef<int64_t>(unpooled) != out.getShape()) {
+    SmallVector<AffineExpr> index;
+    for (size_t d = 0; d < unpooled.size(); ++d)
+      index.push_back(getAffineDimExpr(d, ctx.builder.getContext()));
+    placed = remapPadded(ctx, placed, RankedTensorType::get(out.getShape(), f32), index, 0.0f);
+  }
+  return one(castTo(ctx, placed, out));
+}
+
+/// ReverseSequence: along the time axis, the first lens[b] steps of batch b reversed and the
+/// rest kept. The selection [B, T, T] is built on the chip from the run-time lengths and applied
+/// by a batched matmul to the input viewed as [B, T, rest].
+static Result convertReverseSequence(NodeContext &ctx) {
+  Value x = ctx.operands[0];
+  ArrayRef<int64_t> xs = shapeOf(x);
+  int64_t rank = xs.size(), timeAxis = ctx.intAttr("time_axis", 0),
+          batchAxis = ctx.intAttr("batch_axis", 1);
+  if (timeAxis == batchAxis || timeAxis < 0 || batchAxis < 0 || timeAxis > 1 || batchAxis > 1)
+    return ctx.emitError() << "ReverseSequence's time_axis and batch_axis must be 0 and 1";
+  SmallVector<int64_t> perm{batchAxis, timeAxis};
+  for (int64_t d = 2; d < rank; ++d)
+    perm.push_back(d);
+  Value moved = transpose(ctx, asF32(ctx, x), perm);
+  int64_t b = xs[batchAxis], t = xs[timeAxis], rest = product(xs.drop_front(2));
+  Type f32 = ctx.builder.getF32Type(), i1 = ctx.builder.getI1Type();
+  auto sel = RankedTensorType::get({b, t, t}, f32), selMask = RankedTensorType::get({b, t, t}, i1);
+  Value lens = reshapeTo(ctx, asF32(ctx, ctx.operands[1]), {b, 1, 1});
+  Value step = reshapeTo(ctx, iota(ctx, t), {1, t, 1}), source = reshapeTo(ctx, iota(ctx, t), {1, 1, t});
+  Value mirrored = binary(ctx, graph::BinaryKind::sub,
+                          binary(ctx, graph::BinaryKind::sub, lens, scalarConstant(ctx, f32, 1.0)),
+                          step);
+  Value reversed = asF32(ctx, binary(ctx, graph::BinaryKind::equal, source, mirrored, selMask));
+  Value kept = asF32(ctx, binary(ctx, graph::BinaryKind::equal, source, step,
+                                 RankedTensorType::get({1, t, t}, i1)));
+  Value inside = asF32(ctx, binary(ctx, graph::BinaryKind::less, step, lens,
+                                   RankedTensorType::get({b, t, 1}, i1)));
+  Value outside = binary(ctx, graph::BinaryKind::sub, scalarConstant(ctx, f32, 1.0), inside);
+  Value select = binary(ctx, graph::BinaryKind::add,
+                        binary(ctx, graph::BinaryKind::mul, inside, reversed, sel),
+                        binary(ctx, graph::BinaryKind::mul, outside, kept, sel));
+  Value y = ctx.builder.create<graph::MatMulOp>(
+      ctx.loc, RankedTensorType::get({b, t, rest}, f32), select,
+      reshapeTo(ctx, moved, {b, t, rest}));
+  SmallVector<int64_t> movedShape(shapeOf(moved));
+  y = reshapeTo(ctx, y, movedShape);
+  // perm swaps at most the first two axes, so it is its own inverse.
+  y = transpose(ctx, y, perm);
+  return one(castTo(ctx, y, ctx.resultTypes[0]));
+}
+
 void tessel::onnx_import::addIndexConverters(ConverterMap &map) {
   map["Trilu"] = convertTrilu;
   map["Gather"] = convertGather;
@@ -359,4 +439,6 @@ void tessel::onnx_import::addIndexConverters(ConverterMap &map) {
   map["OneHot"] = convertOneHot;
   map["EyeLike"] = convertEyeLike;
   map["TopK"] = convertTopK;
+  map["MaxUnpool"] = convertMaxUnpool;
+  map["ReverseSequence"] = convertReverseSequence;
 }

@@ -32,7 +32,8 @@ bool tessel::parseInputShape(StringRef spec, OnnxImportOptions &options) {
   dims.split(parts, 'x');
   for (StringRef p : parts) {
     int64_t d;
-    if (p.getAsInteger(10, d) || d <= 0)
+    // 0 parses so that the importer can say that empty tensors are not supported.
+    if (p.getAsInteger(10, d) || d < 0)
       return false;
     shape.push_back(d);
   }

@@ -17,6 +17,10 @@ def _to_bf16_bits(values):
 
 
 def _is_static(value_info):
+    """Whether compiling needs no shapes from the inputs. Non-tensor inputs count as static: the
+    compiler rejects them with a message of its own."""
+    if not value_info.type.HasField("tensor_type"):
+        return True
     shape = value_info.type.tensor_type.shape
     return value_info.type.tensor_type.HasField("shape") and all(
         d.HasField("dim_value") and d.dim_value > 0 for d in shape.dim)

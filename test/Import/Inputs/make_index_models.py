@@ -50,6 +50,20 @@ def topk():
                  initializer=[k], opset=11)
 
 
+def max_unpool():
+    nodes = [helper.make_node("MaxUnpool", ["x", "i"], ["y"], kernel_shape=[2, 2], strides=[2, 2],
+                              name="unpool")]
+    return model("max_unpool", nodes, [vi("x", F, [1, 2, 2, 2]), vi("i", I64, [1, 2, 2, 2])],
+                 [vi("y", F, [1, 2, 4, 4])], opset=11)
+
+
+def reverse_sequence():
+    nodes = [helper.make_node("ReverseSequence", ["x", "lens"], ["y"], time_axis=0, batch_axis=1,
+                              name="reverse")]
+    return model("reverse_sequence", nodes, [vi("x", F, [4, 3, 2]), vi("lens", I64, [3])],
+                 [vi("y", F, [4, 3, 2])])
+
+
 def scatter_bad_reduction():
     nodes = [helper.make_node("ScatterElements", ["x", "i", "u"], ["y"], reduction="avg",
                               name="bad_scatter")]
@@ -59,7 +73,7 @@ def scatter_bad_reduction():
 
 
 def main():
-    write_models([gather, gather_elements, scatter_nd, onehot, trilu_runtime_k, topk,
+    write_models([gather, gather_elements, scatter_nd, onehot, trilu_runtime_k, topk, max_unpool, reverse_sequence,
                   scatter_bad_reduction])
 
 
