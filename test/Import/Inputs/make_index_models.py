@@ -73,7 +73,8 @@ def scatter_bad_reduction():
 
 
 def main():
-    write_models([gather, gather_elements, scatter_nd, onehot, trilu_runtime_k, topk, max_unpool, reverse_sequence,
+    write_models([gather, gather_elements, scatter_nd, onehot, trilu_runtime_k, topk, max_unpool,
+                  reverse_sequence,
                   scatter_bad_reduction])
 
 
