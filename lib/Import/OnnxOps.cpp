@@ -401,9 +401,42 @@ static Result convertReduce(NodeContext &ctx) {
 }
 
 
+/// BatchNormalization in training mode: the batch's own mean and (biased) variance over every
+/// axis but the channels normalize it, and the running statistics move toward them by momentum.
+static Result batchNormTraining(NodeContext &ctx) {
+  Value x = ctx.operands[0];
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank(), channels = type.getDimSize(1);
+  Type elt = type.getElementType();
+  SmallVector<int64_t> axes{0};
+  for (int64_t i = 2; i < rank; ++i)
+    axes.push_back(i);
+  auto [normal, mean, invStd] = normalize(ctx, x, axes, ctx.floatAttr("epsilon", 1e-5f));
+  Value y = binary(ctx, graph::BinaryKind::mul, normal, channelParam(ctx, ctx.operands[1], rank));
+  y = binary(ctx, graph::BinaryKind::add, y, channelParam(ctx, ctx.operands[2], rank),
+             ctx.resultTypes[0]);
+  SmallVector<Value> results{y};
+  float momentum = ctx.floatAttr("momentum", 0.9f);
+  Value centered = binary(ctx, graph::BinaryKind::sub, x, mean);
+  Value var = reduceKeep(ctx, graph::ReduceKind::mean,
+                         binary(ctx, graph::BinaryKind::mul, centered, centered), axes);
+  for (auto [stat, running] : {std::pair(mean, ctx.operands[3]), std::pair(var, ctx.operands[4])}) {
+    if (results.size() == ctx.resultTypes.size())
+      break;
+    Value kept = binary(ctx, graph::BinaryKind::mul, running, scalarConstant(ctx, elt, momentum));
+    Value moved = binary(ctx, graph::BinaryKind::mul, reshapeTo(ctx, stat, {channels}),
+                         scalarConstant(ctx, elt, 1.0 - momentum));
+    results.push_back(binary(ctx, graph::BinaryKind::add, kept, moved,
+                             ctx.resultTypes[results.size()]));
+  }
+  return results;
+}
+
 static Result convertBatchNorm(NodeContext &ctx) {
-  if (ctx.intAttr("training_mode", 0) || ctx.node.output_size() > 1)
-    return ctx.emitError() << "BatchNormalization in training mode is not supported";
+  if (ctx.intAttr("training_mode", 0))
+    return batchNormTraining(ctx);
+  if (ctx.resultTypes.size() > 1)
+    return ctx.emitError() << "BatchNormalization outputs running statistics only in training mode";
   Value x = ctx.operands[0];
   int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
   Type elt = cast<RankedTensorType>(x.getType()).getElementType();

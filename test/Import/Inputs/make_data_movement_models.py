@@ -168,6 +168,17 @@ def batch_norm():
                  initializer=inits)
 
 
+def batch_norm_training():
+    inits = [floats("scale", [3], [1.0, 2.0, 0.5]), floats("bias", [3], [0.0, 0.1, -0.1]),
+             floats("mean", [3], [0.5, -0.5, 0.0]), floats("var", [3], [1.0, 4.0, 0.25])]
+    nodes = [helper.make_node("BatchNormalization", ["x", "scale", "bias", "mean", "var"],
+                              ["y", "running_mean", "running_var"], training_mode=1,
+                              momentum=0.8, name="bn_train")]
+    return model("batch_norm_training", nodes, [vi("x", F, [2, 3, 4, 4])],
+                 [vi("y", F, [2, 3, 4, 4]), vi("running_mean", F, [3]), vi("running_var", F, [3])],
+                 initializer=inits, opset=15)
+
+
 def instance_norm():
     inits = [floats("scale", [3], [1.0, 2.0, 0.5]), floats("bias", [3], [0.0, 0.1, -0.1])]
     nodes = [helper.make_node("InstanceNormalization", ["x", "scale", "bias"], ["y"],
@@ -193,6 +204,7 @@ def layer_norm():
 def main():
     write_models([concat, concat_small, slice_, slice_dynamic, pad, pad_runtime, depth_bad_mode, expand_tile,
                   split, depth_space, conv2d, conv1d, pools, global_pools, batch_norm,
+                  batch_norm_training,
                   instance_norm, layer_norm])
 
 
