@@ -202,10 +202,9 @@ def layer_norm():
 
 
 def main():
-    write_models([concat, concat_small, slice_, slice_dynamic, pad, pad_runtime, depth_bad_mode, expand_tile,
-                  split, depth_space, conv2d, conv1d, pools, global_pools, batch_norm,
-                  batch_norm_training,
-                  instance_norm, layer_norm])
+    write_models([concat, concat_small, slice_, slice_dynamic, pad, pad_runtime, depth_bad_mode,
+                  expand_tile, split, depth_space, conv2d, conv1d, pools, global_pools, batch_norm,
+                  batch_norm_training, instance_norm, layer_norm])
 
 
 if __name__ == "__main__":
