@@ -25,6 +25,7 @@ void addEinsumConverters(ConverterMap &map);
 void addNormalizationConverters(ConverterMap &map);
 void addQuantizeConverters(ConverterMap &map);
 void addSamplingConverters(ConverterMap &map);
+void addTrainingConverters(ConverterMap &map);
 
 Result one(mlir::Value v);
 

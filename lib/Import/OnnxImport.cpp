@@ -184,9 +184,10 @@ LogicalResult Importer::checkSupported(const onnx::GraphProto &graph) {
   // One error listing every unsupported op type and its nodes, before anything else is done.
   std::map<std::string, std::vector<std::string>> unsupported;
   for (auto [i, node] : llvm::enumerate(graph.node())) {
-    bool known = (node.domain().empty() || node.domain() == "ai.onnx") &&
-                 (node.op_type() == "Constant" || lookupConverter(node.op_type()) ||
-                  isFoldable(node.op_type()));
+    bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
+    bool known = defaultDomain ? node.op_type() == "Constant" ||
+                                     lookupConverter(node.op_type()) || isFoldable(node.op_type())
+                               : lookupConverter(node.domain() + ":" + node.op_type()) != nullptr;
     if (!known)
       unsupported[node.op_type()].push_back(
           node.name().empty() ? node.op_type() + "_" + std::to_string(i) : node.name());
@@ -210,7 +211,7 @@ LogicalResult Importer::checkSupported(const onnx::GraphProto &graph) {
 static constexpr int64_t kNormalOpset = 13;
 
 void Importer::normalizeOpset(onnx::ModelProto &model) {
-  if (opset >= kNormalOpset)
+  if (opset >= kNormalOpset || opset == 0)
     return;
   try {
     onnx::ModelProto converted = onnx::version_conversion::ConvertVersion(model, kNormalOpset);
@@ -551,7 +552,10 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
   else if (llvm::any_of(nc.resultTypes, [](RankedTensorType t) { return t && t.getNumElements() == 0; }))
     return emitError(loc) << node.op_type()
                           << " computes an empty tensor, which only shape arithmetic may do";
-  else if (const NodeConverter *convert = lookupConverter(node.op_type()))
+  else if (const NodeConverter *convert = lookupConverter(
+               node.domain().empty() || node.domain() == "ai.onnx"
+                   ? node.op_type()
+                   : node.domain() + ":" + node.op_type()))
     results = (*convert)(nc);
   else
     return emitError(loc) << node.op_type()
@@ -672,10 +676,14 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
                           "truncated?)";
     return nullptr;
   }
-  for (const auto &o : model.opset_import())
+  bool trainingOps = false;
+  for (const auto &o : model.opset_import()) {
     if (o.domain().empty() || o.domain() == "ai.onnx")
       opset = o.version();
-  if (opset == 0) {
+    trainingOps |= o.domain() == "ai.onnx.preview.training";
+  }
+  // A model of optimizer steps alone (ai.onnx.preview.training) uses no default-domain op.
+  if (opset == 0 && !trainingOps) {
     emitError(fileLoc) << "the model imports no default-domain opset";
     return nullptr;
   }

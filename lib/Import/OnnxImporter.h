@@ -37,7 +37,8 @@ std::optional<llvm::SmallVector<mlir::Value>> foldConstantNode(NodeContext &ctx)
 /// Whether foldConstantNode knows the op type.
 bool isFoldable(llvm::StringRef opType);
 
-/// The converter of an ONNX op type (default domain), or null when it is unsupported.
+/// The converter of an ONNX op type: "OpType" in the default domain, "domain:OpType" in another;
+/// null when it is unsupported.
 const NodeConverter *lookupConverter(llvm::StringRef opType);
 
 } // namespace tessel::onnx_import

@@ -923,7 +923,7 @@ const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
     for (auto add : {addCoreConverters, addIndexConverters, addLossConverters,
                      addResampleConverters, addConvTransposeConverters, addRecurrentConverters,
                      addEinsumConverters, addNormalizationConverters, addQuantizeConverters,
-                     addSamplingConverters})
+                     addSamplingConverters, addTrainingConverters})
       add(map);
     return map;
   }();

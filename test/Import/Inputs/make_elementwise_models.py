@@ -175,6 +175,18 @@ def bitshift_bad():
     return model("bitshift_bad", nodes, [vi("a", U8, [3]), vi("b", U8, [3])], [vi("y", U8, [3])])
 
 
+def momentum_step():
+    # Optimizer steps import only the training domain.
+    nodes = [helper.make_node("Momentum", ["r", "t", "x", "g", "v"], ["x_new", "v_new"],
+                              domain="ai.onnx.preview.training", alpha=0.9, beta=0.5,
+                              mode="nesterov", norm_coefficient=0.0, name="step")]
+    graph = helper.make_graph(nodes, "momentum_step",
+                              [vi("r", F, []), vi("t", I64, []), vi("x", F, [4]), vi("g", F, [4]),
+                               vi("v", F, [4])], [vi("x_new", F, [4]), vi("v_new", F, [4])])
+    return helper.make_model(graph, opset_imports=[
+        helper.make_opsetid("ai.onnx.preview.training", 1)])
+
+
 def dropout_mask():
     nodes = [helper.make_node("Dropout", ["x"], ["y", "mask"], name="drop")]
     return model("dropout_mask", nodes, [vi("x", F, [3])], [vi("y", F, [3]), vi("mask", B, [3])])
@@ -187,7 +199,8 @@ def clip_dynamic():
 
 def main():
     write_models([unary, attrs, clip6, binary, variadic, where_cast, shapes, reshapes, log_softmax,
-                  log_softmax11, typed, int_div, bitshift_bad, dropout_mask, clip_dynamic])
+                  log_softmax11, typed, int_div, bitshift_bad, momentum_step, dropout_mask,
+                  clip_dynamic])
 
 
 if __name__ == "__main__":
