@@ -74,6 +74,11 @@ private:
   /// must lie inside the model's folder.
   LogicalResult loadExternalData(onnx::TensorProto &tensor, Location loc);
   LogicalResult importNode(const onnx::NodeProto &node, size_t index);
+  /// If: with a constant condition only the branch it picks is imported; otherwise both are,
+  /// and each output is a where() between them (the chip runs both: branches have no effects).
+  LogicalResult importIf(const onnx::NodeProto &node, Location loc);
+  /// Records the static types shape inference gave `graph`'s values and its subgraphs'.
+  void recordTypes(const onnx::GraphProto &graph);
   /// Runs shape inference again over the nodes from `first` on, with every value imported so
   /// far as a graph input of its known type, and the small constants among them (shape
   /// arithmetic that folded) as initializers. Exported models compute Reshape targets from
@@ -82,7 +87,7 @@ private:
 
   Location nodeLoc(const onnx::NodeProto &node, size_t index) {
     std::string name = node.name().empty()
-                           ? node.op_type() + "_" + std::to_string(index)
+                           ? scope + node.op_type() + "_" + std::to_string(index)
                            : node.name();
     return NameLoc::get(StringAttr::get(ctx, name), fileLoc);
   }
@@ -92,6 +97,8 @@ private:
   OpBuilder builder;
   Location fileLoc;
   int64_t opset = 0;
+  /// "<branch graph>/" while an If's branch is imported: its unnamed nodes are named within it.
+  std::string scope;
   const onnx::ModelProto *model = nullptr;
   size_t refinedFrom = SIZE_MAX;
   llvm::StringMap<Value> values;
@@ -183,15 +190,24 @@ std::optional<Type> Importer::quietElementType(int32_t onnxType) {
 LogicalResult Importer::checkSupported(const onnx::GraphProto &graph) {
   // One error listing every unsupported op type and its nodes, before anything else is done.
   std::map<std::string, std::vector<std::string>> unsupported;
-  for (auto [i, node] : llvm::enumerate(graph.node())) {
-    bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
-    bool known = defaultDomain ? node.op_type() == "Constant" ||
-                                     lookupConverter(node.op_type()) || isFoldable(node.op_type())
-                               : lookupConverter(node.domain() + ":" + node.op_type()) != nullptr;
-    if (!known)
-      unsupported[node.op_type()].push_back(
-          node.name().empty() ? node.op_type() + "_" + std::to_string(i) : node.name());
-  }
+  std::function<void(const onnx::GraphProto &, std::string)> visit =
+      [&](const onnx::GraphProto &g, std::string prefix) {
+    for (auto [i, node] : llvm::enumerate(g.node())) {
+      bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
+      bool known = defaultDomain
+                       ? node.op_type() == "Constant" || node.op_type() == "If" ||
+                             lookupConverter(node.op_type()) || isFoldable(node.op_type())
+                       : lookupConverter(node.domain() + ":" + node.op_type()) != nullptr;
+      if (!known)
+        unsupported[node.op_type()].push_back(
+            node.name().empty() ? prefix + node.op_type() + "_" + std::to_string(i) : node.name());
+      if (node.op_type() == "If")
+        for (const auto &a : node.attribute())
+          if (a.has_g())
+            visit(a.g(), prefix + a.g().name() + "/");
+    }
+  };
+  visit(graph, "");
   if (unsupported.empty())
     return success();
   auto diag = emitError(fileLoc) << "unsupported ONNX ops (opset " << opset << "): ";
@@ -480,6 +496,70 @@ LogicalResult Importer::loadExternalData(onnx::TensorProto &tensor, Location loc
   return success();
 }
 
+void Importer::recordTypes(const onnx::GraphProto &graph) {
+  for (const auto *list : {&graph.value_info(), &graph.output(), &graph.input()})
+    for (const auto &vi : *list)
+      if (auto type = staticTensorType(vi.type()))
+        inferredTypes[vi.name()] = *type;
+  for (const auto &node : graph.node())
+    for (const auto &a : node.attribute())
+      if (a.has_g())
+        recordTypes(a.g());
+}
+
+LogicalResult Importer::importIf(const onnx::NodeProto &node, Location loc) {
+  const onnx::GraphProto *branches[2] = {nullptr, nullptr}; // then, else
+  for (const auto &a : node.attribute())
+    if (a.name() == "then_branch" || a.name() == "else_branch")
+      branches[a.name() == "else_branch"] = &a.g();
+  if (!branches[0] || !branches[1] || node.input_size() != 1)
+    return emitError(loc) << "If needs a condition, then_branch and else_branch";
+  Value cond = values.lookup(node.input(0));
+  if (!cond)
+    return emitError(loc) << "If reads '" << node.input(0) << "', which nothing defines";
+  for (const auto *branch : branches)
+    if (branch->output_size() != node.output_size())
+      return emitError(loc) << "If's branches must give the node's " << node.output_size()
+                            << " outputs";
+  std::optional<bool> known;
+  if (auto constant = cond.getDefiningOp<graph::ConstantOp>())
+    if (auto v = graph::readF32Elements(constant.getValue()); v && v->size() == 1)
+      known = (*v)[0] != 0;
+  SmallVector<Value> outs[2];
+  for (int b = 0; b < 2; ++b) {
+    if (known && *known != (b == 0))
+      continue;
+    std::string outer = scope;
+    scope += branches[b]->name() + "/";
+    for (auto [i, sub] : llvm::enumerate(branches[b]->node()))
+      if (failed(importNode(sub, i))) {
+        scope = outer;
+        return failure();
+      }
+    scope = outer;
+    for (const auto &o : branches[b]->output()) {
+      Value v = values.lookup(o.name());
+      if (!v)
+        return emitError(loc) << "If's branch output '" << o.name() << "' is not computed";
+      outs[b].push_back(v);
+    }
+  }
+  for (int i = 0; i < node.output_size(); ++i) {
+    if (known) {
+      values[node.output(i)] = outs[*known ? 0 : 1][i];
+      continue;
+    }
+    Value t = outs[0][i], e = outs[1][i];
+    auto it = inferredTypes.find(node.output(i));
+    Type type = it != inferredTypes.end() ? Type(it->second) : t.getType();
+    if (t.getType() != type || e.getType() != type)
+      return emitError(loc) << "If whose branches give '" << node.output(i)
+                            << "' different types is not supported";
+    values[node.output(i)] = builder.create<graph::WhereOp>(loc, type, cond, t, e);
+  }
+  return success();
+}
+
 LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
   Location loc = nodeLoc(node, index);
   if (node.op_type() == "Constant") {
@@ -512,6 +592,8 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
     values[node.output(0)] = *v;
     return success();
   }
+  if (node.op_type() == "If")
+    return importIf(node, loc);
   NodeContext nc{builder, node, loc, opset, {}, {}};
   for (const std::string &in : node.input()) {
     if (in.empty()) {
@@ -732,10 +814,7 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
   }
 
   // Only static shapes are recorded; a value left dynamic is reported where a node needs it.
-  for (const auto *list : {&graph.value_info(), &graph.output(), &graph.input()})
-    for (const auto &vi : *list)
-      if (auto type = staticTensorType(vi.type()))
-        inferredTypes[vi.name()] = *type;
+  recordTypes(graph);
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   builder.setInsertionPointToEnd(module->getBody());
