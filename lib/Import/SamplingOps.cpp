@@ -83,9 +83,7 @@ struct Chip {
   Value lt(Num a, Num b) { return flag(graph::BinaryKind::less, a, b); }
   Value le(Num a, Num b) { return flag(graph::BinaryKind::less_or_equal, a, b); }
   /// `v`, a scalar or a one-element tensor of any element type, as f32 of rank 0.
-  Value scalar(Value v) {
-    return castElements(ctx, reshapeTo(ctx, v, {}), f32());
-  }
+  Value scalar(Value v) { return castElements(ctx, reshapeTo(ctx, v, {}), f32()); }
   /// `values` as f32 of `shape`.
   Value constants(ArrayRef<int64_t> shape, ArrayRef<double> values) {
     return constant(ctx, RankedTensorType::get(shape, f32()), values);
@@ -124,9 +122,9 @@ static Value gridComponent(NodeContext &ctx, Value grid, int64_t component) {
   int64_t n = shape[0], positions = shape[1] * shape[2];
   Value flat = reshapeTo(ctx, grid, {n, positions, 2});
   MLIRContext *c = ctx.builder.getContext();
-  return remap(ctx, flat, RankedTensorType::get({n, 1, positions}, ctx.builder.getF32Type()),
-               {getAffineDimExpr(0, c), getAffineDimExpr(2, c),
-                getAffineConstantExpr(component, c)});
+  return remap(
+      ctx, flat, RankedTensorType::get({n, 1, positions}, ctx.builder.getF32Type()),
+      {getAffineDimExpr(0, c), getAffineDimExpr(2, c), getAffineConstantExpr(component, c)});
 }
 
 /// PyTorch's reflect_coordinates: `v` folded into [low / 2, high / 2] by mirroring at its ends.
@@ -229,8 +227,8 @@ static Result convertGridSample(NodeContext &ctx) {
   int64_t n = in[0], channels = in[1], h = in[2], w = in[3], positions = g[1] * g[2];
   Value wx = axisWeights(c, *m, unnormalize(c, *m, gridComponent(ctx, grid, 0), w), w);
   Value wy = axisWeights(c, *m, unnormalize(c, *m, gridComponent(ctx, grid, 1), h), h);
-  Value weights = c.mul(reshapeTo(ctx, wy, {n, h, 1, positions}),
-                        reshapeTo(ctx, wx, {n, 1, w, positions}));
+  Value weights =
+      c.mul(reshapeTo(ctx, wy, {n, h, 1, positions}), reshapeTo(ctx, wx, {n, 1, w, positions}));
   weights = reshapeTo(ctx, weights, {n, h * w, positions});
   Value pixels = reshapeTo(ctx, x, {n, channels, h * w});
   Value y = ctx.builder.create<graph::MatMulOp>(
@@ -327,8 +325,7 @@ static Result convertMelWeightMatrix(NodeContext &ctx) {
   Value lowMel = toMel(c, c.scalar(ctx.operands[3]));
   Value highMel = toMel(c, c.scalar(ctx.operands[4]));
   Value melStep = c.div(c.sub(highMel, lowMel), (double)(mels + 2));
-  Value edgeMel = c.add(c.mul(reshapeTo(ctx, iota(ctx, mels + 2), {1, mels + 2}), melStep),
-                        lowMel);
+  Value edgeMel = c.add(c.mul(reshapeTo(ctx, iota(ctx, mels + 2), {1, mels + 2}), melStep), lowMel);
   Value edges = c.floor(c.div(c.mul(fromMel(c, edgeMel), c.add(dftLength, 1.0)), sampleRate));
   MLIRContext *m = ctx.builder.getContext();
   auto edge = [&](int64_t k) {
@@ -360,8 +357,8 @@ static Result convertMelWeightMatrix(NodeContext &ctx) {
 
 namespace {
 struct FrameLength {
-  int64_t max;     // the static bound M of the frame length
-  Num length;      // the frame length L, a run-time scalar or a constant
+  int64_t max; // the static bound M of the frame length
+  Num length;  // the frame length L, a run-time scalar or a constant
 };
 } // namespace
 
@@ -370,9 +367,9 @@ static FailureOr<FrameLength> stftFrameLength(Chip &c, int64_t bins, bool onesid
   NodeContext &ctx = c.ctx;
   Value window = optionalOperand(ctx, 2);
   if (window) {
-    int64_t m = shapeOf(window).empty() ? 0 : shapeOf(window)[0];
     if (shapeOf(window).size() != 1)
       return ctx.emitError() << "STFT window must be 1-D";
+    int64_t m = shapeOf(window)[0];
     return FrameLength{m, (double)m};
   }
   if (!optionalOperand(ctx, 3))

@@ -52,10 +52,10 @@ def stft_runtime():
 
 
 def stft_window():
-    step = helper.make_tensor("step", I64, [], [8])
     nodes = [helper.make_node("STFT", ["s", "step", "win"], ["y"], name="stft")]
-    return model("stft_window", nodes, [vi("s", F, [1, 32, 1]), vi("win", F, [16])],
-                 [vi("y", F, [1, 3, 9, 2])], initializer=[step], opset=17)
+    return model("stft_window", nodes,
+                 [vi("s", F, [1, 32, 1]), vi("step", I64, []), vi("win", F, [16])],
+                 [vi("y", F, [1, 3, 9, 2])], opset=17)
 
 
 def mel_weights():
