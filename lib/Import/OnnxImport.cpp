@@ -1,6 +1,6 @@
 // Model-level ONNX import: parse, check, pin shapes, infer shapes, then convert node by node.
 #include "tessel/Import/OnnxImport.h"
-#include "OnnxImporter.h"
+#include "ImportHelpers.h"
 
 #include "Graph/GraphOps.h"
 
@@ -77,6 +77,10 @@ private:
   /// If: with a constant condition only the branch it picks is imported; otherwise both are,
   /// and each output is a where() between them (the chip runs both: branches have no effects).
   LogicalResult importIf(const onnx::NodeProto &node, Location loc);
+  /// Scan (opset 9 form; the version converter brings opset 8 to it): the body is imported once
+  /// per step of the static sequence length, each scan input sliced at the step, each state
+  /// carried, and each scan output stacked along its axis.
+  LogicalResult importScan(const onnx::NodeProto &node, Location loc);
   /// Records the static types shape inference gave `graph`'s values and its subgraphs'.
   void recordTypes(const onnx::GraphProto &graph);
   /// Runs shape inference again over the nodes from `first` on, with every value imported so
@@ -196,12 +200,13 @@ LogicalResult Importer::checkSupported(const onnx::GraphProto &graph) {
       bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
       bool known = defaultDomain
                        ? node.op_type() == "Constant" || node.op_type() == "If" ||
+                             node.op_type() == "Scan" ||
                              lookupConverter(node.op_type()) || isFoldable(node.op_type())
                        : lookupConverter(node.domain() + ":" + node.op_type()) != nullptr;
       if (!known)
         unsupported[node.op_type()].push_back(
             node.name().empty() ? prefix + node.op_type() + "_" + std::to_string(i) : node.name());
-      if (node.op_type() == "If")
+      if (node.op_type() == "If" || node.op_type() == "Scan")
         for (const auto &a : node.attribute())
           if (a.has_g())
             visit(a.g(), prefix + a.g().name() + "/");
@@ -232,6 +237,19 @@ void Importer::normalizeOpset(onnx::ModelProto &model) {
   try {
     onnx::ModelProto converted = onnx::version_conversion::ConvertVersion(model, kNormalOpset);
     onnx::checker::check_model(converted);
+    // Some adapters (Scan 8 -> 9) rewrite the graph's inputs; the model's signature must stay
+    // the user's.
+    auto sameSignature = [](const auto &a, const auto &b) {
+      if (a.size() != b.size())
+        return false;
+      for (int i = 0; i < a.size(); ++i)
+        if (a[i].SerializeAsString() != b[i].SerializeAsString())
+          return false;
+      return true;
+    };
+    if (!sameSignature(model.graph().input(), converted.graph().input()) ||
+        !sameSignature(model.graph().output(), converted.graph().output()))
+      return;
     // The converter drops value_info and may rename nothing else; inputs, outputs and node names
     // stay, so diagnostics still name the user's nodes.
     model = std::move(converted);
@@ -560,6 +578,128 @@ LogicalResult Importer::importIf(const onnx::NodeProto &node, Location loc) {
   return success();
 }
 
+LogicalResult Importer::importScan(const onnx::NodeProto &node, Location loc) {
+  if (opset < 9)
+    return emitError(loc) << "Scan before opset 9 (batched, with sequence_lens) is not supported";
+  const onnx::GraphProto *body = nullptr;
+  int64_t m = 0;
+  SmallVector<int64_t> inAxes, inDirs, outAxes, outDirs;
+  auto ints = [](const onnx::AttributeProto &a) {
+    return SmallVector<int64_t>(a.ints().begin(), a.ints().end());
+  };
+  for (const auto &a : node.attribute()) {
+    if (a.name() == "body")
+      body = &a.g();
+    else if (a.name() == "num_scan_inputs")
+      m = a.i();
+    else if (a.name() == "scan_input_axes")
+      inAxes = ints(a);
+    else if (a.name() == "scan_input_directions")
+      inDirs = ints(a);
+    else if (a.name() == "scan_output_axes")
+      outAxes = ints(a);
+    else if (a.name() == "scan_output_directions")
+      outDirs = ints(a);
+  }
+  int64_t n = node.input_size() - m;
+  if (!body || m < 1 || n < 0 || body->input_size() != node.input_size() ||
+      body->output_size() < n || node.output_size() != body->output_size())
+    return emitError(loc) << "Scan's inputs, outputs and body do not match";
+  int64_t k = body->output_size() - n;
+  inAxes.resize(m, 0);
+  inDirs.resize(m, 0);
+  outAxes.resize(k, 0);
+  outDirs.resize(k, 0);
+  SmallVector<Value> states, scans;
+  for (int64_t i = 0; i < node.input_size(); ++i) {
+    Value v = values.lookup(node.input(i));
+    if (!v)
+      return emitError(loc) << "Scan reads '" << node.input(i) << "', which nothing defines";
+    (i < n ? states : scans).push_back(v);
+  }
+  int64_t steps = -1;
+  for (auto [j, scan] : llvm::enumerate(scans)) {
+    auto type = cast<RankedTensorType>(scan.getType());
+    if (inAxes[j] < 0)
+      inAxes[j] += type.getRank();
+    int64_t len = type.getDimSize(inAxes[j]);
+    if (steps >= 0 && len != steps)
+      return emitError(loc) << "Scan's inputs have different sequence lengths";
+    steps = len;
+  }
+  MLIRContext *mctx = builder.getContext();
+  SmallVector<SmallVector<Value>> pieces(k);
+  std::string outer = scope;
+  scope += body->name() + "/";
+  for (int64_t s = 0; s < steps; ++s) {
+    for (auto [j, scan] : llvm::enumerate(scans)) {
+      auto type = cast<RankedTensorType>(scan.getType());
+      int64_t at = inDirs[j] ? steps - 1 - s : s;
+      SmallVector<int64_t> shape;
+      SmallVector<AffineExpr> index;
+      for (int64_t d = 0, o = 0; d < type.getRank(); ++d) {
+        if (d == inAxes[j]) {
+          index.push_back(getAffineConstantExpr(at, mctx));
+          continue;
+        }
+        shape.push_back(type.getDimSize(d));
+        index.push_back(getAffineDimExpr(o++, mctx));
+      }
+      auto sliceType = RankedTensorType::get(shape, type.getElementType());
+      auto map = AffineMap::get(shape.size(), 0, index, mctx);
+      values[body->input(n + j).name()] = builder.create<graph::RemapOp>(
+          loc, sliceType, scan, AffineMapAttr::get(map), builder.getF32FloatAttr(0.0f));
+    }
+    for (int64_t i = 0; i < n; ++i)
+      values[body->input(i).name()] = states[i];
+    for (auto [i, sub] : llvm::enumerate(body->node()))
+      if (failed(importNode(sub, i))) {
+        scope = outer;
+        return failure();
+      }
+    for (int64_t i = 0; i < body->output_size(); ++i) {
+      Value v = values.lookup(body->output(i).name());
+      if (!v) {
+        scope = outer;
+        return emitError(loc) << "Scan's body does not compute '" << body->output(i).name() << "'";
+      }
+      if (i < n)
+        states[i] = v;
+      else
+        pieces[i - n].push_back(v);
+    }
+  }
+  scope = outer;
+  for (int64_t i = 0; i < n; ++i)
+    values[node.output(i)] = states[i];
+  // Each step's piece, given a size-1 axis, is placed by a 0/1 column along it and summed.
+  for (int64_t c = 0; c < k; ++c) {
+    auto pieceType = cast<RankedTensorType>(pieces[c].front().getType());
+    int64_t rank = pieceType.getRank() + 1, axis = outAxes[c] < 0 ? outAxes[c] + rank : outAxes[c];
+    SmallVector<int64_t> unit(pieceType.getShape());
+    unit.insert(unit.begin() + axis, 1);
+    Type f32 = builder.getF32Type();
+    NodeContext nc{builder, node, loc, opset, {}, {}};
+    Value sum;
+    for (auto [s, piece] : llvm::enumerate(pieces[c])) {
+      int64_t at = outDirs[c] ? steps - 1 - s : s;
+      SmallVector<double> column(steps, 0.0);
+      column[at] = 1.0;
+      Value p = reshapeTo(nc, asF32(nc, piece), unit);
+      Value placed = alongAxis(nc, p, axis, steps, column);
+      sum = sum ? binary(nc, graph::BinaryKind::add, sum, placed) : placed;
+    }
+    SmallVector<int64_t> outShape(unit);
+    outShape[axis] = steps;
+    auto outType = RankedTensorType::get(outShape, pieceType.getElementType());
+    values[node.output(n + c)] =
+        outType.getElementType() == f32
+            ? sum
+            : unary(nc, graph::UnaryKind::identity, sum, 0, 0, outType);
+  }
+  return success();
+}
+
 LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
   Location loc = nodeLoc(node, index);
   if (node.op_type() == "Constant") {
@@ -594,6 +734,8 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
   }
   if (node.op_type() == "If")
     return importIf(node, loc);
+  if (node.op_type() == "Scan")
+    return importScan(node, loc);
   NodeContext nc{builder, node, loc, opset, {}, {}};
   for (const std::string &in : node.input()) {
     if (in.empty()) {

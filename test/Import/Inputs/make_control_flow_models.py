@@ -1,4 +1,4 @@
-"""Writes the ONNX models of test/Import/import-if.test into the directory argv[1]."""
+"""Writes the ONNX models of test/Import/import-control-flow.test into the directory argv[1]."""
 import os
 import sys
 
@@ -41,8 +41,21 @@ def if_unsupported():
     return model("if_unsupported", nodes, [vi("c", B, []), vi("x", F, [6])], [vi("y", F, [6])])
 
 
+def scan_cumulative():
+    # A running sum over the rows of x, scanned in reverse, with every partial sum output.
+    body = helper.make_graph(
+        [helper.make_node("Add", ["sum_in", "row"], ["sum_out"]),
+         helper.make_node("Identity", ["sum_out"], ["partial"])],
+        "sum_body", [vi("sum_in", F, [2]), vi("row", F, [2])],
+        [vi("sum_out", F, [2]), vi("partial", F, [2])])
+    nodes = [helper.make_node("Scan", ["init", "x"], ["total", "partials"], body=body,
+                              num_scan_inputs=1, scan_input_directions=[1], name="scan")]
+    return model("scan_cumulative", nodes, [vi("init", F, [2]), vi("x", F, [3, 2])],
+                 [vi("total", F, [2]), vi("partials", F, [3, 2])])
+
+
 def main():
-    write_models([if_runtime, if_constant])
+    write_models([if_runtime, if_constant, scan_cumulative])
     # Not checked: the checker would not take the unsupported branches' types.
     save(if_unsupported(), os.path.join(sys.argv[1], "if_unsupported.onnx"))
 
