@@ -392,9 +392,19 @@ static Result convertReduce(NodeContext &ctx) {
   llvm::sort(axes);
   axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
   auto keptType = RankedTensorType::get(kept, ctx.resultTypes[0].getElementType());
-  Value r = ctx.builder.create<graph::ReduceOp>(
-      ctx.loc, keptType, graph::ReduceKindAttr::get(ctx.builder.getContext(), kind),
-      ctx.operands[0], ctx.builder.getDenseI64ArrayAttr(axes));
+  Value r;
+  if (kind == graph::ReduceKind::log_sum_exp && isa<FloatType>(keptType.getElementType())) {
+    // max + log(sum(exp(x - max))): exp of the raw input overflows f32 beyond 88.
+    Value x = ctx.operands[0];
+    Value top = reduceKeep(ctx, graph::ReduceKind::max, x, axes);
+    Value shifted = unary(ctx, graph::UnaryKind::exp, binary(ctx, graph::BinaryKind::sub, x, top));
+    Value total = reduceKeep(ctx, graph::ReduceKind::sum, shifted, axes);
+    r = binary(ctx, graph::BinaryKind::add, top, unary(ctx, graph::UnaryKind::log, total), keptType);
+  } else {
+    r = ctx.builder.create<graph::ReduceOp>(
+        ctx.loc, keptType, graph::ReduceKindAttr::get(ctx.builder.getContext(), kind),
+        ctx.operands[0], ctx.builder.getDenseI64ArrayAttr(axes));
+  }
   if (keptType != ctx.resultTypes[0])
     r = ctx.builder.create<graph::ReshapeOp>(ctx.loc, ctx.resultTypes[0], r);
   return one(r);
