@@ -25,7 +25,8 @@ def test_log_sum_exp_of_large_values(tmp):
     # exp(200) overflows f32; the max is taken out first, as numerically careful code does.
     from onnx import TensorProto, helper
     node = helper.make_node("ReduceLogSumExp", ["x"], ["y"], axes=[1], keepdims=0)
-    g = helper.make_graph([node], "lse", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3, 40])],
+    g = helper.make_graph([node], "lse",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3, 40])],
                           [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3])])
     onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), tmp / "m.onnx")
     x = np.random.default_rng(5).uniform(150, 250, (3, 40)).astype(np.float32)
