@@ -5,7 +5,7 @@
 // static, so the weights are built on the chip with elementwise ops against iota constants of
 // the positions, the way ResampleOps.cpp builds its run-time interpolation matrices, and applied
 // with graph.matmul.
-#include "ImportHelpers.h"
+#include "ChipArith.h"
 
 #include <cmath>
 
@@ -13,83 +13,11 @@ using namespace mlir;
 using namespace tessel;
 using namespace tessel::onnx_import;
 
-static RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
-
 static std::string stringAttr(NodeContext &ctx, StringRef name, StringRef dflt) {
   const onnx::AttributeProto *a = ctx.attr(name);
   return a ? a->s() : dflt.str();
 }
 
-/// `v` converted to `elt` (identity on the chip, which holds every tensor as floats).
-static Value castElements(NodeContext &ctx, Value v, Type elt) {
-  RankedTensorType type = typeOf(v);
-  if (type.getElementType() == elt)
-    return v;
-  return unary(ctx, graph::UnaryKind::identity, v, 0, 0,
-               RankedTensorType::get(type.getShape(), elt));
-}
-
-namespace {
-/// A number for the f32 arithmetic below: a tensor on the chip, or a constant.
-struct Num {
-  Num(Value v) : value(v) {}
-  Num(double d) : number(d) {}
-  Value value;
-  double number = 0;
-};
-
-/// f32 arithmetic on the chip with numpy broadcasting; comparisons give 0.0 or 1.0. Operations
-/// with a neutral constant operand are skipped, and each scalar constant is made once.
-struct Chip {
-  explicit Chip(NodeContext &ctx) : ctx(ctx) {}
-  NodeContext &ctx;
-  llvm::DenseMap<uint64_t, Value> scalars;
-
-  Type f32() { return ctx.builder.getF32Type(); }
-  Value get(Num n) {
-    if (n.value)
-      return n.value;
-    Value &v = scalars[llvm::bit_cast<uint64_t>(n.number)];
-    if (!v)
-      v = scalarConstant(ctx, f32(), n.number);
-    return v;
-  }
-  Value op(graph::BinaryKind kind, Num a, Num b) {
-    using K = graph::BinaryKind;
-    if (!b.value && ((b.number == 0 && (kind == K::add || kind == K::sub)) ||
-                     (b.number == 1 && (kind == K::mul || kind == K::div))))
-      return get(a);
-    return binary(ctx, kind, get(a), get(b));
-  }
-  Value add(Num a, Num b) { return op(graph::BinaryKind::add, a, b); }
-  Value sub(Num a, Num b) { return op(graph::BinaryKind::sub, a, b); }
-  Value mul(Num a, Num b) { return op(graph::BinaryKind::mul, a, b); }
-  Value div(Num a, Num b) { return op(graph::BinaryKind::div, a, b); }
-  Value min(Num a, Num b) { return op(graph::BinaryKind::min, a, b); }
-  Value max(Num a, Num b) { return op(graph::BinaryKind::max, a, b); }
-  Value mod(Num a, Num b) { return op(graph::BinaryKind::mod, a, b); }
-  Value clamp(Num v, Num lo, Num hi) { return min(max(v, lo), hi); }
-  Value apply(graph::UnaryKind kind, Value v) { return unary(ctx, kind, v); }
-  Value abs(Value v) { return apply(graph::UnaryKind::abs, v); }
-  Value floor(Value v) { return apply(graph::UnaryKind::floor, v); }
-  /// The comparison as 0.0 or 1.0.
-  Value flag(graph::BinaryKind kind, Num a, Num b) {
-    Value l = get(a), r = get(b);
-    auto shape = graph::broadcastShapes(typeOf(l).getShape(), typeOf(r).getShape());
-    Value t = binary(ctx, kind, l, r, RankedTensorType::get(*shape, ctx.builder.getI1Type()));
-    return unary(ctx, graph::UnaryKind::identity, t, 0, 0, RankedTensorType::get(*shape, f32()));
-  }
-  Value eq(Num a, Num b) { return flag(graph::BinaryKind::equal, a, b); }
-  Value lt(Num a, Num b) { return flag(graph::BinaryKind::less, a, b); }
-  Value le(Num a, Num b) { return flag(graph::BinaryKind::less_or_equal, a, b); }
-  /// `v`, a scalar or a one-element tensor of any element type, as f32 of rank 0.
-  Value scalar(Value v) { return castElements(ctx, reshapeTo(ctx, v, {}), f32()); }
-  /// `values` as f32 of `shape`.
-  Value constants(ArrayRef<int64_t> shape, ArrayRef<double> values) {
-    return constant(ctx, RankedTensorType::get(shape, f32()), values);
-  }
-};
-} // namespace
 
 /// The operand `i` when the node has it and it is not a constant, else null.
 static Value runtimeOperand(NodeContext &ctx, unsigned i) {
