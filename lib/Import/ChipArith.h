@@ -30,6 +30,13 @@ inline Value castElements(NodeContext &ctx, Value v, Type elt) {
                RankedTensorType::get(type.getShape(), elt));
 }
 
+/// The operand `i` when the node has it and it is not a constant, else null.
+inline Value runtimeOperand(NodeContext &ctx, unsigned i) {
+  if (i >= ctx.operands.size() || !ctx.operands[i] || ctx.constantOperand(i))
+    return Value();
+  return ctx.operands[i];
+}
+
 /// A number for the f32 arithmetic below: a tensor on the chip, or a constant.
 struct Num {
   Num(Value v) : value(v) {}

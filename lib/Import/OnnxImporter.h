@@ -23,6 +23,7 @@ struct NodeContext {
   const onnx::AttributeProto *attr(llvm::StringRef name) const;
   int64_t intAttr(llvm::StringRef name, int64_t dflt) const;
   float floatAttr(llvm::StringRef name, float dflt) const;
+  std::string stringAttr(llvm::StringRef name, llvm::StringRef dflt) const;
   /// The values of operand `i` when a constant (initializer or Constant node) defines it.
   std::optional<std::vector<float>> constantOperand(unsigned i) const;
 };

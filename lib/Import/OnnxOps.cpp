@@ -26,6 +26,11 @@ float NodeContext::floatAttr(StringRef name, float dflt) const {
   return a ? a->f() : dflt;
 }
 
+std::string NodeContext::stringAttr(StringRef name, StringRef dflt) const {
+  const onnx::AttributeProto *a = attr(name);
+  return a ? a->s() : dflt.str();
+}
+
 std::optional<std::vector<float>> NodeContext::constantOperand(unsigned i) const {
   if (i >= operands.size() || !operands[i])
     return std::nullopt;

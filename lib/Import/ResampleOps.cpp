@@ -10,11 +10,6 @@ using namespace mlir;
 using namespace tessel;
 using namespace tessel::onnx_import;
 
-static std::string stringAttr(NodeContext &ctx, StringRef name, StringRef dflt) {
-  const onnx::AttributeProto *a = ctx.attr(name);
-  return a ? a->s() : dflt.str();
-}
-
 /// The matmuls of alongAxis run in f32, so that integer and f64 tensors go through the same
 /// path; the result gets the node's element type back at the end.
 static Value asComputeType(NodeContext &ctx, Value v) {
@@ -102,12 +97,6 @@ static Value addFill(NodeContext &ctx, Value y, int64_t axis, Value covered, Num
   return c.add(y, fill);
 }
 
-/// The operand `i` when the node has it and it is not a constant, else null.
-static Value runtimeOperand(NodeContext &ctx, unsigned i) {
-  if (i >= ctx.operands.size() || !ctx.operands[i] || ctx.constantOperand(i))
-    return Value();
-  return ctx.operands[i];
-}
 
 //===----------------------------------------------------------------------===//
 // Pad
@@ -263,7 +252,7 @@ static Result padBySelection(NodeContext &ctx, StringRef mode, ArrayRef<int64_t>
 
 static Result convertPad(NodeContext &ctx) {
   int64_t rank = typeOf(ctx.operands[0]).getRank();
-  std::string mode = stringAttr(ctx, "mode", "constant");
+  std::string mode = ctx.stringAttr("mode", "constant");
   if (mode != "constant" && mode != "reflect" && mode != "edge" && mode != "wrap")
     return ctx.emitError() << "Pad mode '" << mode << "' is unknown";
   if (ctx.opset >= 11 &&
@@ -496,9 +485,9 @@ static FailureOr<SmallVector<AxisResize>> resizeAxesFrom(NodeContext &ctx,
 /// The attributes of Resize-11 and later.
 static FailureOr<ResizeMode> resizeMode(NodeContext &ctx) {
   ResizeMode m;
-  m.mode = stringAttr(ctx, "mode", "nearest");
-  m.coordinates = stringAttr(ctx, "coordinate_transformation_mode", "half_pixel");
-  m.nearest = stringAttr(ctx, "nearest_mode", "round_prefer_floor");
+  m.mode = ctx.stringAttr("mode", "nearest");
+  m.coordinates = ctx.stringAttr("coordinate_transformation_mode", "half_pixel");
+  m.nearest = ctx.stringAttr("nearest_mode", "round_prefer_floor");
   m.cubicA = ctx.floatAttr("cubic_coeff_a", -0.75f);
   m.excludeOutside = ctx.intAttr("exclude_outside", 0) != 0;
   m.extrapolation = ctx.floatAttr("extrapolation_value", 0.0f);
@@ -515,7 +504,7 @@ static FailureOr<ResizeMode> resizeMode(NodeContext &ctx) {
   if (!llvm::is_contained(nearestModes, m.nearest))
     return ctx.emitError() << "Resize nearest_mode '" << m.nearest << "' is unknown";
   if (ctx.intAttr("antialias", 0) != 0 || ctx.attr("axes") ||
-      stringAttr(ctx, "keep_aspect_ratio_policy", "stretch") != "stretch")
+      ctx.stringAttr("keep_aspect_ratio_policy", "stretch") != "stretch")
     return ctx.emitError() << "Resize with antialias, axes or keep_aspect_ratio_policy is not "
                               "supported yet";
   return m;
@@ -708,7 +697,7 @@ static Result convertRuntimeResize(NodeContext &ctx, const ResizeMode &m, Value 
 /// Resize-10 and Upsample: scales only, nearest or linear, asymmetric coordinates.
 static Result convertLegacyResize(NodeContext &ctx) {
   ResizeMode m;
-  m.mode = stringAttr(ctx, "mode", "nearest");
+  m.mode = ctx.stringAttr("mode", "nearest");
   if (m.mode == "bilinear")
     m.mode = "linear"; // Upsample-7's name for it
   if (m.mode != "nearest" && m.mode != "linear")

@@ -13,18 +13,7 @@ using namespace mlir;
 using namespace tessel;
 using namespace tessel::onnx_import;
 
-static std::string stringAttr(NodeContext &ctx, StringRef name, StringRef dflt) {
-  const onnx::AttributeProto *a = ctx.attr(name);
-  return a ? a->s() : dflt.str();
-}
 
-
-/// The operand `i` when the node has it and it is not a constant, else null.
-static Value runtimeOperand(NodeContext &ctx, unsigned i) {
-  if (i >= ctx.operands.size() || !ctx.operands[i] || ctx.constantOperand(i))
-    return Value();
-  return ctx.operands[i];
-}
 
 //===----------------------------------------------------------------------===//
 // GridSample
@@ -127,7 +116,7 @@ static Value unnormalize(Chip &c, const GridSampleMode &m, Value g, int64_t size
 }
 
 static FailureOr<GridSampleMode> gridSampleMode(NodeContext &ctx) {
-  GridSampleMode m{stringAttr(ctx, "mode", "bilinear"), stringAttr(ctx, "padding_mode", "zeros"),
+  GridSampleMode m{ctx.stringAttr("mode", "bilinear"), ctx.stringAttr("padding_mode", "zeros"),
                    ctx.intAttr("align_corners", 0) != 0};
   // Opset 20 renames the modes.
   if (m.mode == "linear")
