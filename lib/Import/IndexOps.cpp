@@ -428,6 +428,19 @@ static Result convertReverseSequence(NodeContext &ctx) {
   return one(castTo(ctx, y, ctx.resultTypes[0]));
 }
 
+/// Range with bounds fed at run time, when the result's length is still known (declared or
+/// inferred): start + i * delta on the chip. Constant bounds fold at import instead.
+static Result convertRange(NodeContext &ctx) {
+  RankedTensorType out = ctx.resultTypes[0];
+  int64_t n = out.getDimSize(0);
+  Type f32 = ctx.builder.getF32Type();
+  Value start = reshapeTo(ctx, asF32(ctx, ctx.operands[0]), {1});
+  Value delta = reshapeTo(ctx, asF32(ctx, ctx.operands[2]), {1});
+  Value steps = binary(ctx, graph::BinaryKind::mul, iota(ctx, n), delta,
+                       RankedTensorType::get({n}, f32));
+  return one(castTo(ctx, binary(ctx, graph::BinaryKind::add, steps, start), out));
+}
+
 void tessel::onnx_import::addIndexConverters(ConverterMap &map) {
   map["Trilu"] = convertTrilu;
   map["Gather"] = convertGather;
@@ -441,4 +454,5 @@ void tessel::onnx_import::addIndexConverters(ConverterMap &map) {
   map["TopK"] = convertTopK;
   map["MaxUnpool"] = convertMaxUnpool;
   map["ReverseSequence"] = convertReverseSequence;
+  map["Range"] = convertRange;
 }

@@ -64,6 +64,13 @@ def reverse_sequence():
                  [vi("y", F, [4, 3, 2])])
 
 
+def range_runtime():
+    # The bounds come at run time; the declared length makes the result's shape static.
+    nodes = [helper.make_node("Range", ["start", "limit", "delta"], ["y"], name="steps")]
+    return model("range_runtime", nodes, [vi(n, F, []) for n in ("start", "limit", "delta")],
+                 [vi("y", F, [4])])
+
+
 def scatter_bad_reduction():
     nodes = [helper.make_node("ScatterElements", ["x", "i", "u"], ["y"], reduction="avg",
                               name="bad_scatter")]
@@ -74,8 +81,7 @@ def scatter_bad_reduction():
 
 def main():
     write_models([gather, gather_elements, scatter_nd, onehot, trilu_runtime_k, topk, max_unpool,
-                  reverse_sequence,
-                  scatter_bad_reduction])
+                  reverse_sequence, range_runtime, scatter_bad_reduction])
 
 
 if __name__ == "__main__":
