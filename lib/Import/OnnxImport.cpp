@@ -81,6 +81,9 @@ private:
   /// per step of the static sequence length, each scan input sliced at the step, each state
   /// carried, and each scan output stacked along its axis.
   LogicalResult importScan(const onnx::NodeProto &node, Location loc);
+  /// Loop with a trip count and conditions known while importing: the body unrolled, loop-carried
+  /// values threaded through, scan outputs stacked along a new first axis.
+  LogicalResult importLoop(const onnx::NodeProto &node, Location loc);
   /// Records the static types shape inference gave `graph`'s values and its subgraphs'.
   void recordTypes(const onnx::GraphProto &graph);
   /// Runs shape inference again over the nodes from `first` on, with every value imported so
@@ -200,13 +203,13 @@ LogicalResult Importer::checkSupported(const onnx::GraphProto &graph) {
       bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
       bool known = defaultDomain
                        ? node.op_type() == "Constant" || node.op_type() == "If" ||
-                             node.op_type() == "Scan" ||
+                             node.op_type() == "Scan" || node.op_type() == "Loop" ||
                              lookupConverter(node.op_type()) || isFoldable(node.op_type())
                        : lookupConverter(node.domain() + ":" + node.op_type()) != nullptr;
       if (!known)
         unsupported[node.op_type()].push_back(
             node.name().empty() ? prefix + node.op_type() + "_" + std::to_string(i) : node.name());
-      if (node.op_type() == "If" || node.op_type() == "Scan")
+      if (node.op_type() == "If" || node.op_type() == "Scan" || node.op_type() == "Loop")
         for (const auto &a : node.attribute())
           if (a.has_g())
             visit(a.g(), prefix + a.g().name() + "/");
@@ -578,6 +581,29 @@ LogicalResult Importer::importIf(const onnx::NodeProto &node, Location loc) {
   return success();
 }
 
+/// The steps' values stacked along a new `axis` (reversed if asked): each, given a size-1 axis,
+/// is placed by a 0/1 column along it (a matmul on the chip) and the placements summed.
+static Value stackSteps(NodeContext &nc, ArrayRef<Value> pieces, int64_t axis, bool reverse) {
+  auto pieceType = cast<RankedTensorType>(pieces.front().getType());
+  int64_t rank = pieceType.getRank() + 1, steps = pieces.size();
+  if (axis < 0)
+    axis += rank;
+  SmallVector<int64_t> unit(pieceType.getShape());
+  unit.insert(unit.begin() + axis, 1);
+  Value sum;
+  for (auto [s, piece] : llvm::enumerate(pieces)) {
+    SmallVector<double> column(steps, 0.0);
+    column[reverse ? steps - 1 - s : s] = 1.0;
+    Value placed = alongAxis(nc, reshapeTo(nc, asF32(nc, piece), unit), axis, steps, column);
+    sum = sum ? binary(nc, graph::BinaryKind::add, sum, placed) : placed;
+  }
+  SmallVector<int64_t> outShape(unit);
+  outShape[axis] = steps;
+  auto outType = RankedTensorType::get(outShape, pieceType.getElementType());
+  return outType == sum.getType() ? sum
+                                  : unary(nc, graph::UnaryKind::identity, sum, 0, 0, outType);
+}
+
 LogicalResult Importer::importScan(const onnx::NodeProto &node, Location loc) {
   if (opset < 9)
     return emitError(loc) << "Scan before opset 9 (batched, with sequence_lens) is not supported";
@@ -672,30 +698,97 @@ LogicalResult Importer::importScan(const onnx::NodeProto &node, Location loc) {
   scope = outer;
   for (int64_t i = 0; i < n; ++i)
     values[node.output(i)] = states[i];
-  // Each step's piece, given a size-1 axis, is placed by a 0/1 column along it and summed.
   for (int64_t c = 0; c < k; ++c) {
-    auto pieceType = cast<RankedTensorType>(pieces[c].front().getType());
-    int64_t rank = pieceType.getRank() + 1, axis = outAxes[c] < 0 ? outAxes[c] + rank : outAxes[c];
-    SmallVector<int64_t> unit(pieceType.getShape());
-    unit.insert(unit.begin() + axis, 1);
-    Type f32 = builder.getF32Type();
     NodeContext nc{builder, node, loc, opset, {}, {}};
-    Value sum;
-    for (auto [s, piece] : llvm::enumerate(pieces[c])) {
-      int64_t at = outDirs[c] ? steps - 1 - s : s;
-      SmallVector<double> column(steps, 0.0);
-      column[at] = 1.0;
-      Value p = reshapeTo(nc, asF32(nc, piece), unit);
-      Value placed = alongAxis(nc, p, axis, steps, column);
-      sum = sum ? binary(nc, graph::BinaryKind::add, sum, placed) : placed;
+    values[node.output(n + c)] = stackSteps(nc, pieces[c], outAxes[c], outDirs[c] != 0);
+  }
+  return success();
+}
+
+LogicalResult Importer::importLoop(const onnx::NodeProto &node, Location loc) {
+  const onnx::GraphProto *body = nullptr;
+  for (const auto &a : node.attribute())
+    if (a.name() == "body")
+      body = &a.g();
+  int64_t n = node.input_size() - 2, k = body ? body->output_size() - 1 - n : -1;
+  if (!body || n < 0 || k < 0 || body->input_size() != n + 2 || node.output_size() != n + k)
+    return emitError(loc) << "Loop's inputs, outputs and body do not match";
+  auto constantOf = [&](Value v) -> std::optional<double> {
+    auto c = v ? v.getDefiningOp<graph::ConstantOp>() : graph::ConstantOp();
+    auto data = c ? graph::readF32Elements(c.getValue()) : std::nullopt;
+    if (!data || data->size() != 1)
+      return std::nullopt;
+    return data->front();
+  };
+  // Unrolled: the trip count and every condition must be known while importing.
+  std::optional<double> trips = node.input(0).empty() ? std::optional<double>(1e18)
+                                                       : constantOf(values.lookup(node.input(0)));
+  std::optional<double> cond = node.input(1).empty() ? std::optional<double>(1.0)
+                                                     : constantOf(values.lookup(node.input(1)));
+  if (!trips || !cond)
+    return emitError(loc) << "Loop whose trip count or condition is known only at run time is "
+                             "not supported (it is unrolled at compile time)";
+  constexpr int64_t kMaxTrips = 1024;
+  SmallVector<Value> carried;
+  for (int64_t i = 0; i < n; ++i) {
+    Value v = values.lookup(node.input(2 + i));
+    if (!v)
+      return emitError(loc) << "Loop reads '" << node.input(2 + i) << "', which nothing defines";
+    carried.push_back(v);
+  }
+  SmallVector<SmallVector<Value>> pieces(k);
+  std::string outer = scope;
+  scope += body->name() + "/";
+  auto fail = [&](const Twine &message) {
+    scope = outer;
+    return emitError(loc) << message;
+  };
+  int64_t step = 0;
+  for (; step < *trips && *cond != 0; ++step) {
+    if (step == kMaxTrips)
+      return fail("Loop runs more than " + Twine(kMaxTrips) + " iterations; it is unrolled at "
+                  "compile time");
+    auto scalar = [&](Type elt, double v) {
+      auto type = RankedTensorType::get({}, elt);
+      Attribute a = isa<FloatType>(elt) ? Attribute(builder.getFloatAttr(elt, v))
+                                        : Attribute(builder.getIntegerAttr(elt, (int64_t)v));
+      return builder.create<graph::ConstantOp>(loc, type, DenseElementsAttr::get(type, a))
+          .getResult();
+    };
+    values[body->input(0).name()] = scalar(builder.getI64Type(), step);
+    values[body->input(1).name()] = scalar(builder.getI1Type(), 1.0);
+    for (int64_t i = 0; i < n; ++i)
+      values[body->input(2 + i).name()] = carried[i];
+    for (auto [i, sub] : llvm::enumerate(body->node()))
+      if (failed(importNode(sub, i))) {
+        scope = outer;
+        return failure();
+      }
+    SmallVector<Value> outs;
+    for (const auto &o : body->output()) {
+      Value v = values.lookup(o.name());
+      if (!v)
+        return fail("Loop's body does not compute '" + o.name() + "'");
+      outs.push_back(v);
     }
-    SmallVector<int64_t> outShape(unit);
-    outShape[axis] = steps;
-    auto outType = RankedTensorType::get(outShape, pieceType.getElementType());
-    values[node.output(n + c)] =
-        outType.getElementType() == f32
-            ? sum
-            : unary(nc, graph::UnaryKind::identity, sum, 0, 0, outType);
+    cond = constantOf(outs[0]);
+    if (!cond)
+      return fail("Loop whose condition is computed at run time is not supported (it is "
+                  "unrolled at compile time)");
+    for (int64_t i = 0; i < n; ++i)
+      carried[i] = outs[1 + i];
+    for (int64_t c = 0; c < k; ++c)
+      pieces[c].push_back(outs[1 + n + c]);
+  }
+  scope = outer;
+  for (int64_t i = 0; i < n; ++i)
+    values[node.output(i)] = carried[i];
+  for (int64_t c = 0; c < k; ++c) {
+    if (pieces[c].empty())
+      return emitError(loc) << "Loop with no iteration cannot give its scan output '"
+                            << node.output(n + c) << "' a shape";
+    NodeContext nc{builder, node, loc, opset, {}, {}};
+    values[node.output(n + c)] = stackSteps(nc, pieces[c], 0, false);
   }
   return success();
 }
@@ -736,6 +829,8 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
     return importIf(node, loc);
   if (node.op_type() == "Scan")
     return importScan(node, loc);
+  if (node.op_type() == "Loop")
+    return importLoop(node, loc);
   NodeContext nc{builder, node, loc, opset, {}, {}};
   for (const std::string &in : node.input()) {
     if (in.empty()) {

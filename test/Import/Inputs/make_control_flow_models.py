@@ -54,8 +54,40 @@ def scan_cumulative():
                  [vi("total", F, [2]), vi("partials", F, [3, 2])])
 
 
+def loop_constant_trips():
+    # Three steps of x <- 2x + i, every partial result kept; as a scripted exporter writes it.
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+         helper.make_node("Cast", ["i"], ["i_f"], to=F),
+         helper.make_node("Add", ["x_in", "x_in"], ["twice"]),
+         helper.make_node("Add", ["twice", "i_f"], ["x_out"]),
+         helper.make_node("Identity", ["x_out"], ["partial"])],
+        "step_body",
+        [vi("i", TensorProto.INT64, []), vi("cond_in", B, []), vi("x_in", F, [2])],
+        [vi("cond_out", B, []), vi("x_out", F, [2]), vi("partial", F, [2])])
+    nodes = [helper.make_node("Constant", [], ["m"],
+                              value=helper.make_tensor("m", TensorProto.INT64, [], [3])),
+             helper.make_node("Constant", [], ["go"], value=helper.make_tensor("go", B, [], [1])),
+             helper.make_node("Loop", ["m", "go", "x"], ["y", "partials"], body=body,
+                              name="loop")]
+    return model("loop_constant_trips", nodes, [vi("x", F, [2])],
+                 [vi("y", F, [2]), vi("partials", F, [3, 2])])
+
+
+def loop_runtime_trips():
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+         helper.make_node("Add", ["x_in", "x_in"], ["x_out"])],
+        "step_body", [vi("i", TensorProto.INT64, []), vi("cond_in", B, []), vi("x_in", F, [2])],
+        [vi("cond_out", B, []), vi("x_out", F, [2])])
+    nodes = [helper.make_node("Loop", ["m", "", "x"], ["y"], body=body, name="loop")]
+    return model("loop_runtime_trips", nodes, [vi("m", TensorProto.INT64, []), vi("x", F, [2])],
+                 [vi("y", F, [2])])
+
+
 def main():
-    write_models([if_runtime, if_constant, scan_cumulative])
+    write_models([if_runtime, if_constant, scan_cumulative, loop_constant_trips,
+                  loop_runtime_trips])
     # Not checked: the checker would not take the unsupported branches' types.
     save(if_unsupported(), os.path.join(sys.argv[1], "if_unsupported.onnx"))
 
