@@ -1023,6 +1023,11 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
   }
   if (failed(checkSupported(model.graph())))
     return nullptr;
+  // Unnamed nodes get the names diagnostics use (<OpType>_<index>) before the version converter
+  // inserts nodes that would shift the indices.
+  for (auto [i, node] : llvm::enumerate(*model.mutable_graph()->mutable_node()))
+    if (node.name().empty())
+      node.set_name(node.op_type() + "_" + std::to_string(i));
   normalizeOpset(model);
   this->model = &model;
   onnx::GraphProto &graph = *model.mutable_graph();
