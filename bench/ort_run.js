@@ -1,6 +1,6 @@
 // Runs an ONNX model with ONNX Runtime's CPU execution provider and reports times as JSON.
 //   node ort_run.js MODEL.onnx THREADS REPEATS IN.npy... -- OUT.npy...
-// Inputs and outputs are float32 .npy files; times are milliseconds.
+// Inputs are float32 or int64 .npy files, outputs float32; times are milliseconds.
 const fs = require('fs');
 const ort = require('onnxruntime-node');
 
@@ -8,11 +8,13 @@ function readNpy(path) {
   const buf = fs.readFileSync(path);
   const headerLen = buf.readUInt16LE(8);
   const header = buf.toString('latin1', 10, 10 + headerLen);
-  if (!header.includes("'<f4'")) throw new Error(`${path}: expected float32 .npy`);
   const shape = header.match(/'shape': \(([^)]*)\)/)[1].split(',').filter(s => s.trim()).map(Number);
   const start = 10 + headerLen;
-  const data = new Float32Array(buf.buffer.slice(buf.byteOffset + start, buf.byteOffset + buf.length));
-  return new ort.Tensor('float32', data, shape);
+  const bytes = buf.buffer.slice(buf.byteOffset + start, buf.byteOffset + buf.length);
+  // Token ids and other integer inputs come as int64.
+  if (header.includes("'<i8'")) return new ort.Tensor('int64', new BigInt64Array(bytes), shape);
+  if (!header.includes("'<f4'")) throw new Error(`${path}: expected a float32 or int64 .npy`);
+  return new ort.Tensor('float32', new Float32Array(bytes), shape);
 }
 
 function writeNpy(path, tensor) {

@@ -1,5 +1,6 @@
 """Models in the shape of real PyTorch exports, compiled in fp32, run on the simulated chip and
-compared with ONNX Runtime's CPU build on the same inputs.
+compared with ONNX Runtime's CPU build on the same inputs: a CNN with Resize, a transformer block, the same block behind
+token and position embeddings, and a model with a dynamic batch dim.
 
 ONNX Runtime is `onnxruntime-node` from npm, installed into bench/node_modules the way
 bench/run.py does it (`npm install --ignore-scripts`) and driven through bench/ort_run.js. Without
@@ -68,7 +69,9 @@ def ort():
         ins = []
         for i, x in enumerate(inputs):
             ins.append(tmp / f"ort_in{i}.npy")
-            np.save(ins[-1], np.ascontiguousarray(x, np.float32))
+            x = np.asarray(x)
+            dtype = np.int64 if x.dtype.kind in "iu" else np.float32
+            np.save(ins[-1], np.ascontiguousarray(x, dtype))
         n_out = len(onnx.load(str(model_path), load_external_data=False).graph.output)
         outs = [tmp / f"ort_out{i}.npy" for i in range(n_out)]
         proc = subprocess.run([node, str(ORT_RUN), str(model_path), "1", "0", *map(str, ins), "--",
@@ -268,6 +271,34 @@ def transformer_block(seq=16, dim=64, heads=4):
                   [numpy_helper.from_array(a, n) for n, a in inits.items()])
 
 
+def embedded_encoder(vocab=100, seq=16, dim=64):
+    """Token ids -> word embeddings (a Gather on run-time ids) + position embeddings (a Gather on
+    constant positions, folded at compile time) -> the transformer block above, as a BERT-style
+    encoder exports."""
+    rng = np.random.default_rng(14)
+    block = transformer_block(seq=seq, dim=dim)
+    words = (0.5 * rng.standard_normal((vocab, dim))).astype(np.float32)
+    positions = (0.1 * rng.standard_normal((32, dim))).astype(np.float32)
+    nodes = [
+        helper.make_node("Gather", ["embeddings.word_embeddings.weight", "input_ids"],
+                         ["/embeddings/word_embeddings/Gather_output_0"],
+                         name="/embeddings/word_embeddings/Gather"),
+        _const("/embeddings/Constant_output_0", np.arange(seq, dtype=np.int64)[None, :]),
+        helper.make_node("Gather", ["embeddings.position_embeddings.weight",
+                                    "/embeddings/Constant_output_0"],
+                         ["/embeddings/position_embeddings/Gather_output_0"],
+                         name="/embeddings/position_embeddings/Gather"),
+        helper.make_node("Add", ["/embeddings/word_embeddings/Gather_output_0",
+                                 "/embeddings/position_embeddings/Gather_output_0"], ["x"],
+                         name="/embeddings/Add"),
+    ] + list(block.graph.node)
+    inits = [numpy_helper.from_array(words, "embeddings.word_embeddings.weight"),
+             numpy_helper.from_array(positions, "embeddings.position_embeddings.weight")]
+    return _model(nodes, "embedded_encoder",
+                  [helper.make_tensor_value_info("input_ids", TensorProto.INT64, [1, seq])],
+                  list(block.graph.output), inits + list(block.graph.initializer))
+
+
 def dynamic_batch():
     """x.view(x.size(0), -1) @ W + b, softmax: the target shape is computed at run time from
     Shape(x), as torch.onnx.export writes it with dynamic_axes={'x': {0: 'batch'}}."""
@@ -317,6 +348,14 @@ def test_transformer_block(tmp, ort):
     x = np.random.default_rng(2).standard_normal((1, 16, 64)).astype(np.float32)
     want = ort(tmp / "m.onnx", [x], tmp)[0]
     got = run_tessel(tmp / "m.onnx", [x], tmp)[0]
+    assert_matches(got, want)
+
+
+def test_embedded_encoder(tmp, ort):
+    onnx.save(embedded_encoder(), tmp / "m.onnx")
+    ids = np.random.default_rng(4).integers(0, 100, (1, 16)).astype(np.int64)
+    want = ort(tmp / "m.onnx", [ids], tmp)[0]
+    got = run_tessel(tmp / "m.onnx", [ids], tmp)[0]
     assert_matches(got, want)
 
 
