@@ -1,6 +1,6 @@
 """Models in the shape of real PyTorch exports, compiled in fp32, run on the simulated chip and
-compared with ONNX Runtime's CPU build on the same inputs: a CNN with Resize, a transformer block, the same block behind
-token and position embeddings, and a model with a dynamic batch dim.
+compared with ONNX Runtime's CPU build on the same inputs: a CNN with Resize, a transformer block,
+the same block behind token and position embeddings, and a model with a dynamic batch dim.
 
 ONNX Runtime is `onnxruntime-node` from npm, installed into bench/node_modules the way
 bench/run.py does it (`npm install --ignore-scripts`) and driven through bench/ort_run.js. Without
