@@ -158,6 +158,22 @@ LogicalResult ReshapeOp::verify() {
   return success();
 }
 
+LogicalResult GatherRowsOp::verify() {
+  ArrayRef<int64_t> table = shapeOf(getTable()), indices = shapeOf(getIndices()),
+                    result = shapeOf(getResult());
+  if (table.size() != 2 || indices.size() != 1)
+    return emitOpError() << "takes a 2-D table and 1-D indices, not " << shapeString(table)
+                         << " and " << shapeString(indices);
+  if (!isa<IntegerType>(getIndices().getType().getElementType()))
+    return emitOpError("indices must be integers");
+  if (result != ArrayRef<int64_t>{indices[0], table[1]})
+    return emitOpError() << "result shape " << shapeString(result) << " should be ["
+                         << indices[0] << ", " << table[1] << "]";
+  if (getResult().getType().getElementType() != getTable().getType().getElementType())
+    return emitOpError("result element type must be the table's");
+  return success();
+}
+
 LogicalResult RemapOp::verify() {
   AffineMap map = getMap();
   if (map.getNumDims() != (unsigned)getType().getRank() || map.getNumSymbols() != 0 ||

@@ -181,6 +181,24 @@ def Graph_RemapOp : Graph_Op<"remap", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Graph_GatherRowsOp : Graph_Op<"gather_rows", [Pure]> {
+  let summary = "Rows of a table picked by indices known at run time (embedding lookup)";
+  let description = [{
+    `result[m, :] = table[indices[m], :]`. A negative index counts from the end; one outside the
+    table is clamped. ONNX Gather along the first axis of a float tensor becomes this op (with
+    reshapes around it); the chip fetches each row over the NoC at an address computed from the
+    index.
+
+    ```mlir
+    %e = graph.gather_rows %table, %ids : (tensor<30522x768xf32>, tensor<128xi64>) -> tensor<128x768xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$table, Graph_Tensor:$indices);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$table `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Graph_TransposeOp : Graph_Op<"transpose", [Pure]> {
   let summary = "Permutes dimensions (ONNX Transpose)";
   let description = [{

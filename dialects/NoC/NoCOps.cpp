@@ -1,6 +1,8 @@
 #include "NoC/NoCOps.h"
 #include "Grid/GridOps.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace tessel;
 using namespace tessel::noc;
@@ -105,6 +107,20 @@ LogicalResult ReadSpanOp::verify() {
       format == tile::DataFormat::bfp2_b)
     return emitOpError("cannot split block-float tiles into spans");
   return verifyBufferFormat(*this, getBuffer(), getCb());
+}
+
+LogicalResult CBLoadIndexOp::verify() {
+  if (failed(verifyDataMovementThread(*this)))
+    return failure();
+  if (getWrap() < 1)
+    return emitOpError("wrap must be a positive size, not ") << getWrap();
+  if (getWrap() > std::numeric_limits<int32_t>::max())
+    return emitOpError("wrap ") << getWrap() << " does not fit the bytecode's 32-bit word";
+  tile::DataFormat format = cbTileType(getCb()).getFormat();
+  if (format != tile::DataFormat::f32 && format != tile::DataFormat::int32)
+    return emitOpError("reads indices from f32 or int32 tiles, not ")
+           << tile::stringifyDataFormat(format);
+  return success();
 }
 
 LogicalResult BarrierOp::verify() { return verifyDataMovementThread(*this); }

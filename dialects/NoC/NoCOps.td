@@ -125,6 +125,27 @@ def NoC_ReadSpanOp : NoC_Op<"read_span"> {
   let hasVerifier = 1;
 }
 
+def NoC_CBLoadIndexOp : NoC_Op<"cb_load_index"> {
+  let summary = "Reads an index out of a tile the data-movement thread fetched into a slot it holds";
+  let description = [{
+    Gathers by run-time indices (embedding lookups) read the index tile into a slot of their own
+    (reserved, never pushed) and address each row they fetch with an index read here. An index
+    below 0 counts from the end (`+ wrap`); one outside [0, wrap) is clamped, so that a bad index
+    reads a wrong row but never outside the tensor.
+
+    ```mlir
+    %i = noc.cb_load_index %cb[%c0, %r] wrap 30522 : !noc.cb<!tile.tile<32x32, f32>, 1>
+    noc.read_span %table[%i] offset %c0 into %rows[%c0] offset %c0 count %c32 outside %c0 fill 0.0 : ...
+    ```
+  }];
+  let arguments = (ins NoC_CircularBufferType:$cb, Index:$slot, Index:$element, I64Attr:$wrap);
+  let results = (outs Index:$result);
+  let assemblyFormat = [{
+    $cb `[` $slot `,` $element `]` `wrap` $wrap attr-dict `:` qualified(type($cb))
+  }];
+  let hasVerifier = 1;
+}
+
 def NoC_BarrierOp : NoC_Op<"barrier"> {
   let summary = "Waits until this thread's NoC reads and writes have landed";
   let description = [{

@@ -87,13 +87,25 @@ static Value selectRows(NodeContext &ctx, Value onehot, Value table, int64_t p, 
 }
 
 /// Gather along `axis` by indices known only at run time (constant ones fold at import when the
-/// data is constant too): each index becomes a one-hot row that a matmul applies to the data.
+/// data is constant too). Along the first axis of a float tensor it is a graph.gather_rows;
+/// otherwise each index becomes a one-hot row that a matmul applies to the data.
 static Result convertGather(NodeContext &ctx) {
   Value data = ctx.operands[0];
   ArrayRef<int64_t> dshape = shapeOf(data);
   int64_t rank = dshape.size(), axis = axisAttr(ctx, rank);
   int64_t k = dshape[axis], p = product(dshape.take_front(axis)),
           q = product(dshape.drop_front(axis + 1)), m = product(shapeOf(ctx.operands[1]));
+  Type elt = cast<RankedTensorType>(data.getType()).getElementType();
+  auto indexType = dyn_cast<IntegerType>(
+      cast<RankedTensorType>(ctx.operands[1].getType()).getElementType());
+  if (axis == 0 && isa<FloatType>(elt) && indexType && indexType.getWidth() > 1) {
+    // Rows of a table (embeddings): fetched by index over the NoC, no arithmetic.
+    Value table = reshapeTo(ctx, data, {k, q});
+    Value ids = reshapeTo(ctx, ctx.operands[1], {m});
+    Value rows = ctx.builder.create<graph::GatherRowsOp>(
+        ctx.loc, RankedTensorType::get({m, q}, elt), table, ids);
+    return one(reshapeTo(ctx, rows, ctx.resultTypes[0].getShape()));
+  }
   Value idx = reshapeTo(ctx, wrapNegative(ctx, ctx.operands[1], k), {m});
   Value rows = selectRows(ctx, oneHot(ctx, idx, k), data, p, k, q);
   return one(castTo(ctx, rows, ctx.resultTypes[0]));

@@ -221,6 +221,17 @@ LogicalResult KernelEncoder::encodeOp(Operation &o) {
       .Case([&](noc::CBPushOp c) { return countOp(Opc::CbPush, c.getCb(), c.getCount()); })
       .Case([&](noc::CBWaitOp c) { return countOp(Opc::CbWait, c.getCb(), c.getCount()); })
       .Case([&](noc::CBPopOp c) { return countOp(Opc::CbPop, c.getCb(), c.getCount()); })
+      .Case([&](noc::CBLoadIndexOp l) -> LogicalResult {
+        FailureOr<int32_t> cb = cbId(l.getCb());
+        SmallVector<int32_t> e;
+        if (failed(cb) || failed(exprs({l.getSlot(), l.getElement()}, e)))
+          return failure();
+        // The index becomes a variable that later expressions read like a loop counter.
+        int32_t var = kernel.numVars++;
+        loopVars[l.getResult()] = var;
+        emit({op(Opc::CbLoadIndex), var, *cb, e[0], e[1], (int32_t)l.getWrap()});
+        return success();
+      })
       .Case([&](noc::ReadOp r) -> LogicalResult {
         FailureOr<int32_t> buf = buffer(r.getBuffer()), cb = cbId(r.getCb());
         SmallVector<int32_t> e;

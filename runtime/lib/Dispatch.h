@@ -130,6 +130,7 @@ private:
   Core *coreAt(Thread &t, int64_t rx, int64_t ry);
   float *dstTile(Thread &t, int64_t index);
   Step execCb(Thread &t, Op op, const int32_t *w);
+  Step execLoadIndex(Thread &t, const int32_t *w);
   Step execNoc(Thread &t, Op op, const int32_t *w);
   Step execReadSpan(Thread &t, const int32_t *w);
   Step execSem(Thread &t, Op op, const int32_t *w);

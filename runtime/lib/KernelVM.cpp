@@ -121,6 +121,8 @@ DispatchRunner::Step DispatchRunner::step(Thread &t) {
   case Op::CbWait:
   case Op::CbPop:
     return execCb(t, op, w);
+  case Op::CbLoadIndex:
+    return execLoadIndex(t, w);
   case Op::NocRead:
   case Op::NocWrite:
   case Op::NocBarrier:
@@ -192,6 +194,31 @@ DispatchRunner::Step DispatchRunner::execCb(Thread &t, Op op, const int32_t *w) 
   }
   busy(t, 1, "CB");
   t.pc += 3;
+  return Step::Ran;
+}
+
+DispatchRunner::Step DispatchRunner::execLoadIndex(Thread &t, const int32_t *w) {
+  // CB_LOAD_INDEX var, cb, slot, element, wrap: a data-movement kernel reads an index it has
+  // just fetched into a slot of its own (not pushed) and addresses later reads with it.
+  CircularBuffer &cb = t.core->cbs[size_t(w[1])];
+  int64_t slot, element;
+  if (!expr(t, w[2], slot) || !expr(t, w[3], element))
+    return Step::Failed;
+  const float *data = cb.writeSlot(slot);
+  if (!data || element < 0 || element >= kTileElems) {
+    fail(t, "CB_LOAD_INDEX of element " + std::to_string(element) + " of slot " +
+                std::to_string(slot) + " of cb " + std::to_string(cb.id()) +
+                ", which is not a slot the thread holds");
+    return Step::Failed;
+  }
+  // Negative indices count from the end (ONNX); out-of-range ones are clamped so that a bad
+  // index reads a wrong row, never outside the tensor.
+  int64_t wrap = w[4], index = int64_t(data[element]);
+  if (index < 0)
+    index += wrap;
+  t.vars[size_t(w[0])] = std::clamp<int64_t>(index, 0, wrap - 1);
+  busy(t, 1, "CB");
+  t.pc += 6;
   return Step::Ran;
 }
 

@@ -296,6 +296,9 @@ private:
         if (!bad.empty())
           return fail(at + ": " + bad);
       }
+      if (op == int32_t(Op::CbLoadIndex) && k.code()->Get(pc + 5) < 1)
+        return fail(at + ": CB_LOAD_INDEX wraps at " + std::to_string(k.code()->Get(pc + 5)) +
+                    ", not a positive size");
       // DRAM <-> CB moves copy bytes, so both sides must share a format.
       bool span = op == int32_t(Op::NocReadSpan);
       if (span && lastCb && blockFloat(lastCb->format()))

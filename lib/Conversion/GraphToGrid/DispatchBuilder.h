@@ -139,6 +139,7 @@ void buildTileStreaming(DispatchBuilder &db, const TileMapping &mapping,
 tile::DataFormat formatOf(mlir::Value v);
 
 mlir::FailureOr<mlir::Value> lowerElementwise(mlir::Operation *op, const LoweringOptions &opts);
+mlir::FailureOr<mlir::Value> lowerGatherRows(graph::GatherRowsOp op, const LoweringOptions &opts);
 mlir::FailureOr<mlir::Value> lowerMatmul(graph::MatMulOp op, const LoweringOptions &opts);
 mlir::FailureOr<mlir::Value> lowerSoftmax(graph::SoftmaxOp op, const LoweringOptions &opts);
 mlir::FailureOr<mlir::Value> lowerTranspose(graph::TransposeOp op, const LoweringOptions &opts);

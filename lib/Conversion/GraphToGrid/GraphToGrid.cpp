@@ -21,6 +21,8 @@ static FailureOr<Value> lowerOp(Operation *op, const LoweringOptions &opts) {
     return lowerReshape(rs, opts);
   if (auto rd = dyn_cast<graph::ReduceOp>(op))
     return lowerReduce(rd, opts);
+  if (auto g = dyn_cast<graph::GatherRowsOp>(op))
+    return lowerGatherRows(g, opts);
   if (auto rm = dyn_cast<graph::RemapOp>(op))
     return lowerGather(rm, rm.getInput(), rm.getMap().getResults(), "remap", opts,
                        rm.getPadding().convertToFloat());

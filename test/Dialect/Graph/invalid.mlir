@@ -353,3 +353,27 @@ func.func @log_softmax_types(%x: tensor<3x4xf32>) {
   %0 = "graph.softmax"(%x) {axis = 1 : i64, log} : (tensor<3x4xf32>) -> tensor<3x4xbf16>
   return
 }
+
+// -----
+
+func.func @gather_rows_3d_table(%t: tensor<4x5x6xf32>, %i: tensor<3xi64>) {
+  // expected-error @+1 {{'graph.gather_rows' op takes a 2-D table and 1-D indices, not [4, 5, 6] and [3]}}
+  %0 = graph.gather_rows %t, %i : (tensor<4x5x6xf32>, tensor<3xi64>) -> tensor<3x6xf32>
+  return
+}
+
+// -----
+
+func.func @gather_rows_float_indices(%t: tensor<4x6xf32>, %i: tensor<3xf32>) {
+  // expected-error @+1 {{'graph.gather_rows' op indices must be integers}}
+  %0 = graph.gather_rows %t, %i : (tensor<4x6xf32>, tensor<3xf32>) -> tensor<3x6xf32>
+  return
+}
+
+// -----
+
+func.func @gather_rows_bad_result(%t: tensor<4x6xf32>, %i: tensor<3xi64>) {
+  // expected-error @+1 {{'graph.gather_rows' op result shape [3, 4] should be [3, 6]}}
+  %0 = graph.gather_rows %t, %i : (tensor<4x6xf32>, tensor<3xi64>) -> tensor<3x4xf32>
+  return
+}

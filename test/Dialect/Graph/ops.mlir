@@ -319,3 +319,12 @@ func.func @log_softmax(%x: tensor<3x4x5xf32>) {
   %1 = graph.softmax %x {axis = 0 : i64} : tensor<3x4x5xf32>
   return
 }
+
+// -----
+
+// CHECK-LABEL: func.func @gather_rows
+func.func @gather_rows(%table: tensor<100x64xf32>, %ids: tensor<16xi64>) -> tensor<16x64xf32> {
+  // CHECK-NEXT: graph.gather_rows %{{.*}}, %{{.*}} : (tensor<100x64xf32>, tensor<16xi64>) -> tensor<16x64xf32>
+  %0 = graph.gather_rows %table, %ids : (tensor<100x64xf32>, tensor<16xi64>) -> tensor<16x64xf32>
+  return %0 : tensor<16x64xf32>
+}

@@ -134,3 +134,32 @@ func.func @read_span(%x: tensor<2x3x4xf32, #lf>, %i: tensor<6xi64, #li>) -> tens
   } -> tensor<3x2x4xf32, #lf>
   return %y : tensor<3x2x4xf32, #lf>
 }
+
+// -----
+
+// noc.cb_load_index reads an index out of a tile the reader holds and addresses a row with it.
+#lg = #grid.layout<tile 32x32, f32, dram, interleaved>
+// CHECK-LABEL: func.func @load_index
+func.func @load_index(%t: tensor<100x32xf32, #lg>, %ids: tensor<32xi64, #lg>) -> tensor<32x32xf32, #lg> {
+  %e = grid.empty : tensor<32x32xf32, #lg>
+  %y = grid.dispatch "gather_rows" on <(0, 0) to (0, 0)> ins(%t, %ids : tensor<100x32xf32, #lg>, tensor<32xi64, #lg>) outs(%e : tensor<32x32xf32, #lg>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%table: tensor<100x32xf32, #lg>, %in: tensor<32xi64, #lg>, %out: tensor<32x32xf32, #lg>):
+    %cbi = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 1>
+    %cbr = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel reader {
+      %c0 = arith.constant 0 : index
+      %c5 = arith.constant 5 : index
+      %c32 = arith.constant 32 : index
+      noc.cb_reserve %cbi, 1 : !noc.cb<!tile.tile<32x32, f32>, 1>
+      noc.read %in[%c0] into %cbi[%c0] : tensor<32xi64, #lg>, !noc.cb<!tile.tile<32x32, f32>, 1>
+      noc.barrier
+      noc.cb_reserve %cbr, 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+      // CHECK: %[[I:.*]] = noc.cb_load_index %{{.*}}[%{{.*}}, %{{.*}}] wrap 100 : !noc.cb<!tile.tile<32x32, f32>, 1>
+      %i = noc.cb_load_index %cbi[%c0, %c5] wrap 100 : !noc.cb<!tile.tile<32x32, f32>, 1>
+      // CHECK: noc.read_span %{{.*}}[%[[I]]]
+      noc.read_span %table[%i] offset %c0 into %cbr[%c0] offset %c0 count %c32 outside %c0 fill 0.0 : tensor<100x32xf32, #lg>, !noc.cb<!tile.tile<32x32, f32>, 2>
+    }
+  } -> tensor<32x32xf32, #lg>
+  return %y : tensor<32x32xf32, #lg>
+}

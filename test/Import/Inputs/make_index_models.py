@@ -16,6 +16,13 @@ def gather():
                  [vi("y", F, [2, 3, 4])])
 
 
+def gather_axis1():
+    # Along another axis: the one-hot matmul.
+    nodes = [helper.make_node("Gather", ["x", "ids"], ["y"], axis=1, name="pick_columns")]
+    return model("gather_axis1", nodes, [vi("x", F, [3, 10]), vi("ids", I64, [4])],
+                 [vi("y", F, [3, 4])])
+
+
 def gather_elements():
     nodes = [helper.make_node("GatherElements", ["x", "i"], ["y"], axis=1, name="ge")]
     return model("gather_elements", nodes, [vi("x", F, [3, 5]), vi("i", I64, [3, 2])],
@@ -80,7 +87,7 @@ def scatter_bad_reduction():
 
 
 def main():
-    write_models([gather, gather_elements, scatter_nd, onehot, trilu_runtime_k, topk, max_unpool,
+    write_models([gather, gather_axis1, gather_elements, scatter_nd, onehot, trilu_runtime_k, topk, max_unpool,
                   reverse_sequence, range_runtime, scatter_bad_reduction])
 
 

@@ -37,8 +37,9 @@ enum class Op : int32_t {
   NocMcast = 21,
   DstBinary = 22,
   NocReadSpan = 23,
+  CbLoadIndex = 24,
 };
-inline constexpr int32_t kNumOps = 24;
+inline constexpr int32_t kNumOps = 25;
 
 /// Operand words following opcode `op`; -1 for an unknown opcode.
 int operandCount(int32_t op);

@@ -1,0 +1,113 @@
+//===- GatherTest.cpp - CB_LOAD_INDEX: rows fetched by run-time indices ---===//
+#include "TestBinaries.h"
+
+#include "tessel/runtime/Formats.h"
+#include "tessel/runtime/Simulator.h"
+
+#include <gtest/gtest.h>
+
+using namespace tessel::rt;
+using namespace tessel::rt::test;
+namespace ttb = tessel::ttb;
+
+namespace {
+constexpr uint32_t kL1 = 200000;
+
+/// out[r, :] = table[ids[r], :] for a [64, 32] table and 32 ids: the reader loads each index
+/// out of the id tile it holds and reads that row with NOC_READ_SPAN.
+BinarySpec gatherSpec() {
+  BinarySpec spec;
+  spec.buffers = {{"table", {64, 32}, DataFormat::Float32, 0},
+                  {"ids", {32}, DataFormat::Float32, 1 << 20},
+                  {"out", {32, 32}, DataFormat::Float32, 2 << 20}};
+  spec.inputs = {0, 1};
+  spec.outputs = {2};
+  DispatchSpec d;
+  d.buffers = {0, 1, 2};
+  d.cbs = {{0, DataFormat::Float32, 2, kL1},
+           {1, DataFormat::Float32, 1, kL1 + 65536},
+           {16, DataFormat::Float32, 2, kL1 + 131072}};
+  using T = ExprTag;
+  auto tag = [](T t) { return int64_t(t); };
+
+  KernelSpec reader(ttb::ThreadKind::Reader);
+  int32_t zero = reader.constant(0), rows = reader.constant(32);
+  // var 4: the row; var 5: the index loaded for it.
+  int32_t row = reader.var(4);
+  int32_t tile = reader.expr({tag(T::Var), 5, tag(T::Const), 32, tag(T::FloorDiv), 0});
+  int32_t src = reader.expr({tag(T::Var), 5, tag(T::Const), 32, tag(T::Mod), 0, tag(T::Const), 32,
+                             tag(T::Mul), 0});
+  int32_t dst = reader.expr({tag(T::Var), 4, tag(T::Const), 32, tag(T::Mul), 0});
+  reader.emit(Op::CbReserve, {1, 1});
+  reader.emit(Op::NocRead, {1, zero, 1, zero});
+  reader.emit(Op::NocBarrier);
+  reader.emit(Op::CbReserve, {0, 1});
+  size_t l = reader.loop(4, rows);
+  reader.emit(Op::CbLoadIndex, {5, 1, zero, row, 64});
+  reader.emit(Op::NocReadSpan, {0, tile, src, 0, zero, dst, rows, zero, 0});
+  reader.endLoop(l);
+  reader.emit(Op::NocBarrier);
+  reader.emit(Op::CbPush, {0, 1});
+
+  KernelSpec compute(ttb::ThreadKind::Compute);
+  zero = compute.constant(0);
+  compute.emit(Op::CbWait, {0, 1});
+  compute.emit(Op::CbReserve, {16, 1});
+  compute.emit(Op::DstAcquire);
+  compute.emit(Op::Copy, {0, zero, zero});
+  compute.emit(Op::Pack, {zero, 16, zero});
+  compute.emit(Op::DstRelease);
+  compute.emit(Op::CbPop, {0, 1});
+  compute.emit(Op::CbPush, {16, 1});
+
+  KernelSpec writer(ttb::ThreadKind::Writer);
+  zero = writer.constant(0);
+  writer.emit(Op::CbWait, {16, 1});
+  writer.emit(Op::NocWrite, {16, zero, 2, zero});
+  writer.emit(Op::NocBarrier);
+  writer.emit(Op::CbPop, {16, 1});
+
+  d.kernels = {reader, compute, writer};
+  spec.dispatches = {d};
+  return spec;
+}
+} // namespace
+
+TEST(Gather, RowsFollowTheIndicesWithNegativeOnesFromTheEndAndBadOnesClamped) {
+  HostTensor table{"table", {64, 32}, std::vector<float>(64 * 32)};
+  for (size_t i = 0; i < table.data.size(); ++i)
+    table.data[i] = float(i);
+  HostTensor ids{"ids", {32}, std::vector<float>(32)};
+  for (int r = 0; r < 32; ++r)
+    ids.data[size_t(r)] = float((r * 7) % 64);
+  ids.data[3] = -1;   // the last row
+  ids.data[4] = -64;  // the first
+  ids.data[5] = 100;  // past the end: clamped to the last
+  ids.data[6] = -200; // before the start: clamped to the first
+
+  LoadedBinary bin;
+  std::string error;
+  ASSERT_TRUE(loadBinaryFromBytes(buildBinary(gatherSpec()), testChip(), bin, error)) << error;
+  RunResult result;
+  ASSERT_TRUE(runBinary(bin, {table, ids}, SimOptions(), result, error)) << error;
+  const std::vector<float> &out = result.outputs[0].data;
+  for (int r = 0; r < 32; ++r) {
+    int want = r == 3 || r == 5 ? 63 : r == 4 || r == 6 ? 0 : (r * 7) % 64;
+    for (int c = 0; c < 32; ++c)
+      ASSERT_EQ(out[size_t(r * 32 + c)], float(want * 32 + c)) << "row " << r << " col " << c;
+  }
+}
+
+TEST(Gather, ANonPositiveWrapIsRejectedByTheVerifier) {
+  BinarySpec spec = gatherSpec();
+  std::vector<int32_t> &code = spec.dispatches[0].kernels[0].code;
+  for (size_t pc = 0; pc < code.size(); ++pc)
+    if (code[pc] == int32_t(Op::CbLoadIndex)) {
+      code[pc + 5] = 0;
+      break;
+    }
+  LoadedBinary bin;
+  std::string error;
+  EXPECT_FALSE(loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error));
+  EXPECT_NE(error.find("CB_LOAD_INDEX wraps at 0"), std::string::npos) << error;
+}
