@@ -35,7 +35,8 @@ def Tile_UnaryKind : I32EnumAttr<"UnaryKind", "SFPU unary function", [
     I32EnumAttrCase<"pow_scalar", 24>, I32EnumAttrCase<"square", 25>, I32EnumAttrCase<"thresholded_relu", 26>, I32EnumAttrCase<"rsqrt", 27>,
     I32EnumAttrCase<"isnan", 28>, I32EnumAttrCase<"isinf", 29>,
     I32EnumAttrCase<"tan", 30>, I32EnumAttrCase<"asin", 31>, I32EnumAttrCase<"acos", 32>, I32EnumAttrCase<"atan", 33>, I32EnumAttrCase<"sinh", 34>, I32EnumAttrCase<"cosh", 35>, I32EnumAttrCase<"asinh", 36>, I32EnumAttrCase<"acosh", 37>, I32EnumAttrCase<"atanh", 38>,
-    I32EnumAttrCase<"gelu", 39>, I32EnumAttrCase<"gelu_tanh", 40>]> {
+    I32EnumAttrCase<"gelu", 39>, I32EnumAttrCase<"gelu_tanh", 40>,
+    I32EnumAttrCase<"div_scalar", 41>]> {
   let cppNamespace = "::tessel::tile";
 }
 

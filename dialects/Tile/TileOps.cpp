@@ -31,6 +31,7 @@ LogicalResult UnaryOp::verify() {
   case UnaryKind::scale: case UnaryKind::shift: case UnaryKind::max_scalar:
   case UnaryKind::min_scalar: case UnaryKind::leaky_relu: case UnaryKind::elu:
   case UnaryKind::pow_scalar: case UnaryKind::thresholded_relu: case UnaryKind::isinf:
+  case UnaryKind::div_scalar:
     usesParam = true;
     break;
   default:

@@ -61,6 +61,7 @@ float applyUnary(UnaryOp op, float x, float p) {
   case UnaryOp::Gelu: return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752f));
   case UnaryOp::GeluTanh:
     return 0.5f * x * (1.0f + std::tanh(0.79788456080286536f * (x + 0.044715f * x * x * x)));
+  case UnaryOp::DivScalar: return x / p;
   }
   return x;
 }
@@ -109,7 +110,7 @@ int unarySfpuCost(UnaryOp op) {
   case UnaryOp::Exp: case UnaryOp::Log: case UnaryOp::Sigmoid: case UnaryOp::Elu:
   case UnaryOp::Softplus:
     return 8;
-  case UnaryOp::Reciprocal: case UnaryOp::Sqrt: case UnaryOp::Rsqrt:
+  case UnaryOp::Reciprocal: case UnaryOp::Sqrt: case UnaryOp::Rsqrt: case UnaryOp::DivScalar:
     return 6;
   case UnaryOp::Tanh: case UnaryOp::Erf: case UnaryOp::Sin: case UnaryOp::Cos:
   case UnaryOp::PowScalar: case UnaryOp::Tan: case UnaryOp::Asin: case UnaryOp::Acos:

@@ -148,7 +148,7 @@ static tile::BinaryKind tileKind(graph::BinaryKind kind, bool &commutes,
 
 /// The SFPU function that applies `kind` with a constant second operand `c` on its own, so that
 /// no core reads a broadcast tile of the constant (64 cores reading one DRAM tile contend for
-/// its channel). Division only by a power of two, whose reciprocal is exact.
+/// its channel).
 static std::optional<std::pair<tile::UnaryKind, float>> scalarForm(tile::BinaryKind kind,
                                                                    Value operand) {
   auto constant = operand.getDefiningOp<graph::ConstantOp>();
@@ -167,12 +167,7 @@ static std::optional<std::pair<tile::UnaryKind, float>> scalarForm(tile::BinaryK
   case B::max: return std::pair(U::max_scalar, c);
   case B::min: return std::pair(U::min_scalar, c);
   case B::pow: return std::pair(U::pow_scalar, c);
-  case B::div: {
-    int exponent;
-    if (c != 0 && std::frexp(c, &exponent) == 0.5f)
-      return std::pair(U::scale, 1.0f / c);
-    return std::nullopt;
-  }
+  case B::div: return std::pair(U::div_scalar, c);
   default:
     return std::nullopt;
   }

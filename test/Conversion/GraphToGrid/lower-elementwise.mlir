@@ -2727,17 +2727,14 @@ func.func @scalar_constant(%x: tensor<32x32xf32>) -> tensor<32x32xf32> {
 
 // -----
 
-// Division by a constant only when its reciprocal is exact (a power of two).
+// Division by a constant divides on the SFPU (x / c, not x * (1 / c), which could round
+// differently).
 // CHECK-LABEL: func.func @div_constant
-// CHECK: tile.unary scale dst[%{{.*}}] {param = 2.500000e-01 : f32}
-// CHECK: grid.dispatch "div"
-// CHECK: tile.binary div bcast scalar
-func.func @div_constant(%x: tensor<32x32xf32>) -> (tensor<32x32xf32>, tensor<32x32xf32>) {
-  %four = graph.constant dense<4.0> : tensor<f32>
+// CHECK: tile.unary div_scalar dst[%{{.*}}] {param = 3.000000e+00 : f32}
+func.func @div_constant(%x: tensor<32x32xf32>) -> tensor<32x32xf32> {
   %three = graph.constant dense<3.0> : tensor<f32>
-  %0 = graph.binary div %x, %four : (tensor<32x32xf32>, tensor<f32>) -> tensor<32x32xf32>
-  %1 = graph.binary div %x, %three : (tensor<32x32xf32>, tensor<f32>) -> tensor<32x32xf32>
-  return %0, %1 : tensor<32x32xf32>, tensor<32x32xf32>
+  %0 = graph.binary div %x, %three : (tensor<32x32xf32>, tensor<f32>) -> tensor<32x32xf32>
+  return %0 : tensor<32x32xf32>
 }
 
 // -----
