@@ -1,5 +1,5 @@
 // f32 arithmetic on the chip for the converters that build matrices from parameters fed at run
-// time (Slice/Pad/Resize in ResampleOps.cpp, GridSample and windows in SamplingOps.cpp).
+// time (SliceOps, PadOps and ResizeOps through AxisMatrix.h; GridSample and windows in SamplingOps).
 #ifndef TESSEL_LIB_IMPORT_CHIPARITH_H
 #define TESSEL_LIB_IMPORT_CHIPARITH_H
 

@@ -936,7 +936,8 @@ const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
   static const ConverterMap converters = [] {
     ConverterMap map;
     for (auto add : {addCoreConverters, addIndexConverters, addLossConverters,
-                     addResampleConverters, addConvTransposeConverters, addRecurrentConverters,
+                     addPadConverters, addResizeConverters, addSliceConverters,
+                     addCumSumDftConverters, addConvTransposeConverters, addRecurrentConverters,
                      addEinsumConverters, addNormalizationConverters, addQuantizeConverters,
                      addSamplingConverters, addTrainingConverters})
       add(map);

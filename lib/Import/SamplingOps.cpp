@@ -3,7 +3,7 @@
 //
 // The parameters (the grid, the window size...) may be fed at run time while the output shape is
 // static, so the weights are built on the chip with elementwise ops against iota constants of
-// the positions, the way ResampleOps.cpp builds its run-time interpolation matrices, and applied
+// the positions, the way ResizeOps.cpp builds its run-time interpolation matrices, and applied
 // with graph.matmul.
 #include "ChipArith.h"
 
