@@ -50,15 +50,7 @@ BinarySpec gatherSpec() {
   reader.emit(Op::CbPush, {0, 1});
 
   KernelSpec compute(ttb::ThreadKind::Compute);
-  zero = compute.constant(0);
-  compute.emit(Op::CbWait, {0, 1});
-  compute.emit(Op::CbReserve, {16, 1});
-  compute.emit(Op::DstAcquire);
-  compute.emit(Op::Copy, {0, zero, zero});
-  compute.emit(Op::Pack, {zero, 16, zero});
-  compute.emit(Op::DstRelease);
-  compute.emit(Op::CbPop, {0, 1});
-  compute.emit(Op::CbPush, {16, 1});
+  emitCopyTile(compute, compute.constant(0), 0, 16);
 
   KernelSpec writer(ttb::ThreadKind::Writer);
   zero = writer.constant(0);

@@ -29,6 +29,17 @@ std::vector<int64_t> perCoreTile(int var) {
 }
 } // namespace
 
+void emitCopyTile(KernelSpec &compute, int32_t zero, int32_t in, int32_t out) {
+  compute.emit(Op::CbWait, {in, 1});
+  compute.emit(Op::CbReserve, {out, 1});
+  compute.emit(Op::DstAcquire);
+  compute.emit(Op::Copy, {in, zero, zero});
+  compute.emit(Op::Pack, {zero, out, zero});
+  compute.emit(Op::DstRelease);
+  compute.emit(Op::CbPop, {in, 1});
+  compute.emit(Op::CbPush, {out, 1});
+}
+
 BinarySpec copySpec(std::vector<int64_t> shape, ttb::DataFormat format,
                     uint32_t x1, uint32_t y1, uint32_t inCbTiles) {
   BinarySpec spec;
@@ -58,14 +69,7 @@ BinarySpec copySpec(std::vector<int64_t> shape, ttb::DataFormat format,
   count = compute.expr(perCoreCount(tiles));
   zero = compute.constant(0);
   l = compute.loop(4, count);
-  compute.emit(Op::CbWait, {0, 1});
-  compute.emit(Op::CbReserve, {16, 1});
-  compute.emit(Op::DstAcquire);
-  compute.emit(Op::Copy, {0, zero, zero});
-  compute.emit(Op::Pack, {zero, 16, zero});
-  compute.emit(Op::DstRelease);
-  compute.emit(Op::CbPop, {0, 1});
-  compute.emit(Op::CbPush, {16, 1});
+  emitCopyTile(compute, zero, 0, 16);
   compute.endLoop(l);
 
   KernelSpec writer(ThreadKind::Writer);

@@ -24,6 +24,9 @@ using rt::buildBinary;
 /// The default chip descriptor (fails the test if it cannot be loaded).
 ChipDesc testChip();
 
+/// Compute's copy of one tile: wait on cb `in`, COPY to Dst, PACK into cb `out`, pop and push.
+void emitCopyTile(KernelSpec &compute, int32_t zeroExpr, int32_t in, int32_t out);
+
 /// A single-dispatch copy: reader DRAM -> cb 0, compute COPY + PACK -> cb 16,
 /// writer cb 16 -> DRAM, tiles spread over the cores of [0,x1]x[0,y1]
 /// (tile i * cores + core index). `inCbTiles` sizes cb 0.
