@@ -27,6 +27,26 @@ void tessel::registerTranslations() {
                 << "bad --input-shape '" << spec << "' (expected NAME:1x3x224x224)";
             return nullptr;
           }
+        // A node's error names the node after the file, as tt-compile's do; model-level ones
+        // (no node) print as usual.
+        ScopedDiagnosticHandler nodeNames(ctx, [](Diagnostic &diag) -> LogicalResult {
+          NameLoc node;
+          FileLineColLoc file;
+          diag.getLocation()->walk([&](Location l) {
+            if (auto n = dyn_cast<NameLoc>(l); n && !node)
+              node = n;
+            if (auto f = dyn_cast<FileLineColLoc>(l); f && !file)
+              file = f;
+            return WalkResult::advance();
+          });
+          if (!node || !file)
+            return failure();
+          llvm::errs() << file.getFilename().getValue() << ":" << file.getLine() << ":"
+                       << file.getColumn() << ": "
+                       << (diag.getSeverity() == DiagnosticSeverity::Error ? "error" : "note")
+                       << ": node '" << node.getName().getValue() << "': " << diag.str() << "\n";
+          return success();
+        });
         OwningOpRef<ModuleOp> module = tessel::importOnnx(buffer->getBuffer(), ctx, options);
         return OwningOpRef<Operation *>(module.release());
       });
