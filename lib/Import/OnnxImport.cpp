@@ -84,6 +84,10 @@ private:
   /// Loop with a trip count and conditions known while importing: the body unrolled, loop-carried
   /// values threaded through, scan outputs stacked along a new first axis.
   LogicalResult importLoop(const onnx::NodeProto &node, Location loc);
+  /// Sequence ops on lists known while importing: SequenceConstruct/Empty/Insert/Erase with
+  /// constant positions, SplitToSequence with constant splits, SequenceLength, SequenceAt
+  /// (a run-time position selects on the chip among same-typed elements), ConcatFromSequence.
+  LogicalResult importSequenceOp(const onnx::NodeProto &node, Location loc);
   /// Records the static types shape inference gave `graph`'s values and its subgraphs'.
   void recordTypes(const onnx::GraphProto &graph);
   /// Runs shape inference again over the nodes from `first` on, with every value imported so
@@ -109,6 +113,8 @@ private:
   const onnx::ModelProto *model = nullptr;
   size_t refinedFrom = SIZE_MAX;
   llvm::StringMap<Value> values;
+  /// The elements of each sequence value, by name.
+  llvm::StringMap<SmallVector<Value>> sequences;
   llvm::StringMap<RankedTensorType> inferredTypes;
 };
 
@@ -194,6 +200,13 @@ std::optional<Type> Importer::quietElementType(int32_t onnxType) {
   return succeeded(t) ? std::optional<Type>(*t) : std::nullopt;
 }
 
+static bool isSequenceOp(StringRef op) {
+  return llvm::is_contained({"SequenceConstruct", "SequenceEmpty", "SequenceInsert",
+                             "SequenceErase", "SequenceAt", "SequenceLength", "SplitToSequence",
+                             "ConcatFromSequence"},
+                            op);
+}
+
 LogicalResult Importer::checkSupported(const onnx::GraphProto &graph) {
   // One error listing every unsupported op type and its nodes, before anything else is done.
   std::map<std::string, std::vector<std::string>> unsupported;
@@ -204,6 +217,7 @@ LogicalResult Importer::checkSupported(const onnx::GraphProto &graph) {
       bool known = defaultDomain
                        ? node.op_type() == "Constant" || node.op_type() == "If" ||
                              node.op_type() == "Scan" || node.op_type() == "Loop" ||
+                             isSequenceOp(node.op_type()) ||
                              lookupConverter(node.op_type()) || isFoldable(node.op_type())
                        : lookupConverter(node.domain() + ":" + node.op_type()) != nullptr;
       if (!known)
@@ -793,6 +807,192 @@ LogicalResult Importer::importLoop(const onnx::NodeProto &node, Location loc) {
   return success();
 }
 
+
+LogicalResult Importer::importSequenceOp(const onnx::NodeProto &node, Location loc) {
+  StringRef op = node.op_type();
+  NodeContext nc{builder, node, loc, opset, {}, {}};
+  auto input = [&](int i) -> Value {
+    return i < node.input_size() && !node.input(i).empty() ? values.lookup(node.input(i)) : Value();
+  };
+  auto list = [&](int i) -> FailureOr<SmallVector<Value>> {
+    auto it = i < node.input_size() ? sequences.find(node.input(i)) : sequences.end();
+    if (it == sequences.end())
+      return emitError(loc) << op << " reads a sequence this compiler cannot see through "
+                                     "(a graph input, or built at run time)";
+    return it->second;
+  };
+  auto constantOf = [&](Value v) -> std::optional<int64_t> {
+    auto c = v ? v.getDefiningOp<graph::ConstantOp>() : graph::ConstantOp();
+    auto data = c ? graph::readF32Elements(c.getValue()) : std::nullopt;
+    if (!data || data->size() != 1)
+      return std::nullopt;
+    return (int64_t)data->front();
+  };
+  // A position in [-n, n) (or [-n, n] when inserting), made non-negative.
+  auto position = [&](Value v, int64_t n, bool inserting) -> FailureOr<int64_t> {
+    std::optional<int64_t> p = constantOf(v);
+    if (!p)
+      return emitError(loc) << op << " at a position known only at run time is not supported";
+    int64_t at = *p < 0 ? *p + n : *p;
+    if (at < 0 || at > n || (!inserting && at == n))
+      return emitError(loc) << op << " position " << *p << " is outside a sequence of " << n;
+    return at;
+  };
+  auto tensorOut = [&]() -> FailureOr<RankedTensorType> {
+    auto it = inferredTypes.find(node.output(0));
+    if (it == inferredTypes.end())
+      return emitError(loc) << "shape inference could not give a static shape to '"
+                            << node.output(0) << "' (" << op << ")";
+    return it->second;
+  };
+
+  if (op == "SequenceConstruct" || op == "SequenceEmpty") {
+    SmallVector<Value> elements;
+    for (int i = 0; i < node.input_size(); ++i)
+      elements.push_back(input(i));
+    sequences[node.output(0)] = elements;
+    return success();
+  }
+  if (op == "SplitToSequence") {
+    Value x = input(0);
+    auto type = cast<RankedTensorType>(x.getType());
+    int64_t rank = type.getRank(), axis = nc.intAttr("axis", 0);
+    if (axis < 0)
+      axis += rank;
+    int64_t dim = type.getDimSize(axis);
+    SmallVector<int64_t> sizes;
+    bool keep = true;
+    if (Value split = input(1)) {
+      auto c = split.getDefiningOp<graph::ConstantOp>();
+      auto data = c ? graph::readF32Elements(c.getValue()) : std::nullopt;
+      if (!data)
+        return emitError(loc) << "SplitToSequence's split must be a constant";
+      if (cast<RankedTensorType>(split.getType()).getRank() == 0)
+        for (int64_t at = 0; at < dim; at += (int64_t)data->front())
+          sizes.push_back(std::min<int64_t>((int64_t)data->front(), dim - at));
+      else
+        for (float v : *data)
+          sizes.push_back((int64_t)v);
+    } else {
+      sizes.assign(dim, 1);
+      keep = nc.intAttr("keepdims", 1) != 0;
+    }
+    SmallVector<Value> elements;
+    int64_t offset = 0;
+    for (int64_t size : sizes) {
+      SmallVector<int64_t> shape(type.getShape());
+      shape[axis] = size;
+      SmallVector<AffineExpr> index;
+      for (int64_t d = 0; d < rank; ++d)
+        index.push_back(getAffineDimExpr(d, ctx) + (d == axis ? offset : 0));
+      Value piece = remap(nc, x, RankedTensorType::get(shape, type.getElementType()), index);
+      if (!keep) {
+        shape.erase(shape.begin() + axis);
+        piece = reshapeTo(nc, piece, shape);
+      }
+      elements.push_back(piece);
+      offset += size;
+    }
+    sequences[node.output(0)] = elements;
+    return success();
+  }
+  auto seq = list(0);
+  if (failed(seq))
+    return failure();
+  int64_t n = seq->size();
+  if (op == "SequenceLength") {
+    auto type = RankedTensorType::get({}, builder.getI64Type());
+    values[node.output(0)] = builder.create<graph::ConstantOp>(
+        loc, type, DenseElementsAttr::get(type, builder.getI64IntegerAttr(n)));
+    return success();
+  }
+  if (op == "SequenceInsert" || op == "SequenceErase") {
+    bool insert = op == "SequenceInsert";
+    Value pos = input(insert ? 2 : 1);
+    FailureOr<int64_t> at = pos ? position(pos, n, insert) : FailureOr<int64_t>(insert ? n : n - 1);
+    if (failed(at) || (!insert && n == 0))
+      return failed(at) ? failure() : emitError(loc) << "SequenceErase of an empty sequence";
+    SmallVector<Value> elements(*seq);
+    if (insert)
+      elements.insert(elements.begin() + *at, input(1));
+    else
+      elements.erase(elements.begin() + *at);
+    sequences[node.output(0)] = elements;
+    return success();
+  }
+  if (op == "SequenceAt") {
+    Value pos = input(1);
+    if (std::optional<int64_t> p = constantOf(pos)) {
+      FailureOr<int64_t> at = position(pos, n, false);
+      if (failed(at))
+        return failure();
+      values[node.output(0)] = (*seq)[*at];
+      return success();
+    }
+    // Chosen on the chip: every element must have the output's type.
+    FailureOr<RankedTensorType> type = tensorOut();
+    if (failed(type))
+      return failure();
+    if (n == 0 || llvm::any_of(*seq, [&](Value v) { return v.getType() != *type; }))
+      return emitError(loc) << "SequenceAt at a run-time position needs elements of one type";
+    Type f32 = builder.getF32Type();
+    Value p = asF32(nc, pos);
+    auto cond = RankedTensorType::get(cast<RankedTensorType>(p.getType()).getShape(),
+                                      builder.getI1Type());
+    Value chosen = (*seq)[n - 1];
+    for (int64_t i = n - 2; i >= 0; --i) {
+      // Position i or i - n (counted from the end).
+      Value hit = binary(nc, graph::BinaryKind::equal, p, scalarConstant(nc, f32, double(i)), cond);
+      Value back = binary(nc, graph::BinaryKind::equal, p, scalarConstant(nc, f32, double(i - n)),
+                          cond);
+      Value either = binary(nc, graph::BinaryKind::or_, hit, back, cond);
+      chosen = builder.create<graph::WhereOp>(loc, *type, either, (*seq)[i], chosen);
+    }
+    values[node.output(0)] = chosen;
+    return success();
+  }
+  // ConcatFromSequence: Concat of the elements, each given the new axis first if asked. Shape
+  // inference cannot see into the sequence, so the result's type comes from the elements.
+  if (n == 0)
+    return emitError(loc) << "ConcatFromSequence of an empty sequence";
+  int64_t axis = nc.intAttr("axis", 0);
+  bool newAxis = nc.intAttr("new_axis", 0) != 0;
+  auto first = cast<RankedTensorType>(seq->front().getType());
+  int64_t rank = first.getRank() + (newAxis ? 1 : 0);
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank)
+    return emitError(loc) << "ConcatFromSequence axis is out of range for rank " << rank;
+  SmallVector<int64_t> outShape(first.getShape());
+  if (newAxis)
+    outShape.insert(outShape.begin() + axis, 0);
+  else
+    outShape[axis] = 0;
+  for (Value v : *seq)
+    outShape[axis] += newAxis ? 1 : cast<RankedTensorType>(v.getType()).getDimSize(axis);
+  FailureOr<RankedTensorType> type = RankedTensorType::get(outShape, first.getElementType());
+  onnx::NodeProto concat;
+  concat.set_op_type("Concat");
+  auto *a = concat.add_attribute();
+  a->set_name("axis");
+  a->set_type(onnx::AttributeProto::INT);
+  a->set_i(axis);
+  NodeContext cc{builder, concat, loc, opset, {}, {*type}};
+  for (Value v : *seq) {
+    if (newAxis) {
+      SmallVector<int64_t> shape(cast<RankedTensorType>(v.getType()).getShape());
+      shape.insert(shape.begin() + axis, 1);
+      v = reshapeTo(cc, v, shape);
+    }
+    cc.operands.push_back(v);
+  }
+  FailureOr<SmallVector<Value>> result = (*lookupConverter("Concat"))(cc);
+  if (failed(result))
+    return failure();
+  values[node.output(0)] = result->front();
+  return success();
+}
+
 LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
   Location loc = nodeLoc(node, index);
   if (node.op_type() == "Constant") {
@@ -831,6 +1031,8 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
     return importScan(node, loc);
   if (node.op_type() == "Loop")
     return importLoop(node, loc);
+  if (isSequenceOp(node.op_type()))
+    return importSequenceOp(node, loc);
   NodeContext nc{builder, node, loc, opset, {}, {}};
   for (const std::string &in : node.input()) {
     if (in.empty()) {
