@@ -111,12 +111,45 @@ static Result convertGather(NodeContext &ctx) {
   return one(castTo(ctx, rows, ctx.resultTypes[0]));
 }
 
-/// GatherElements: out[j] = data[j with j[axis] replaced by indices[j]]. The data is laid out as
-/// [..., 1 (at axis), ..., K] so that the one-hot of the indices picks along the last axis.
+/// GatherElements: out[j] = data[j with j[axis] replaced by indices[j]]. Float data is gathered
+/// value by value with graph.gather_rows; other data is laid out as [..., 1 (at axis), ..., K] so
+/// that the one-hot of the indices picks along the last axis.
 static Result convertGatherElements(NodeContext &ctx) {
   Value data = ctx.operands[0], indices = ctx.operands[1];
   ArrayRef<int64_t> dshape = shapeOf(data), ishape = shapeOf(indices);
   int64_t rank = dshape.size(), axis = axisAttr(ctx, rank), k = dshape[axis];
+  Type elt = cast<RankedTensorType>(data.getType()).getElementType();
+  if (isa<FloatType>(elt) && product(dshape) < (int64_t(1) << 24)) {
+    // Each element's flat position in the data (exact in f32 below 2^24), computed on the chip,
+    // picks a one-value row of the flattened data: a NoC read per element, no O(K) work.
+    SmallVector<int64_t> strides(rank, 1);
+    for (int64_t d = rank - 2; d >= 0; --d)
+      strides[d] = strides[d + 1] * dshape[d + 1];
+    SmallVector<double> base;
+    SmallVector<int64_t> at(rank, 0);
+    for (int64_t linear = 0, n = product(ishape); linear < n; ++linear) {
+      double offset = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        offset += d == axis ? 0 : double(at[d] * strides[d]);
+      base.push_back(offset);
+      for (int64_t d = rank - 1; d >= 0 && ++at[d] == ishape[d]; --d)
+        at[d] = 0;
+    }
+    Type f32 = ctx.builder.getF32Type();
+    Value step = wrapNegative(ctx, indices, k);
+    if (strides[axis] != 1)
+      step = binary(ctx, graph::BinaryKind::mul, step,
+                    scalarConstant(ctx, f32, double(strides[axis])));
+    Value position = binary(ctx, graph::BinaryKind::add, step,
+                            constant(ctx, RankedTensorType::get(ishape, f32), base));
+    int64_t m = product(ishape);
+    Value ids = unary(ctx, graph::UnaryKind::trunc, reshapeTo(ctx, position, {m}), 0, 0,
+                      RankedTensorType::get({m}, ctx.builder.getI64Type()));
+    Value table = reshapeTo(ctx, data, {product(dshape), 1});
+    Value picked = ctx.builder.create<graph::GatherRowsOp>(
+        ctx.loc, RankedTensorType::get({m, 1}, elt), table, ids);
+    return one(castTo(ctx, picked, ctx.resultTypes[0]));
+  }
   Value onehot = oneHot(ctx, wrapNegative(ctx, indices, k), k);
   MLIRContext *mctx = ctx.builder.getContext();
   SmallVector<int64_t> viewShape(ishape);

@@ -29,6 +29,13 @@ def gather_elements():
                  [vi("y", F, [3, 2])])
 
 
+def gather_elements_int():
+    # Integer data keeps the one-hot path.
+    nodes = [helper.make_node("GatherElements", ["x", "i"], ["y"], axis=0, name="ge_int")]
+    return model("gather_elements_int", nodes, [vi("x", I64, [4, 3]), vi("i", I64, [2, 3])],
+                 [vi("y", I64, [2, 3])])
+
+
 def scatter_nd():
     nodes = [helper.make_node("ScatterND", ["x", "i", "u"], ["y"], reduction="add", name="snd")]
     return model("scatter_nd", nodes,
@@ -87,8 +94,9 @@ def scatter_bad_reduction():
 
 
 def main():
-    write_models([gather, gather_axis1, gather_elements, scatter_nd, onehot, trilu_runtime_k, topk, max_unpool,
-                  reverse_sequence, range_runtime, scatter_bad_reduction])
+    write_models([gather, gather_axis1, gather_elements, gather_elements_int, scatter_nd, onehot,
+                  trilu_runtime_k, topk, max_unpool, reverse_sequence, range_runtime,
+                  scatter_bad_reduction])
 
 
 if __name__ == "__main__":
