@@ -11,12 +11,6 @@ namespace tessel::onnx_import {
 using mlir::OpBuilder;
 using mlir::SmallVector;
 
-/// The matmuls of alongAxis run in f32, so that integer and f64 tensors go through the same
-/// path; the result gets the node's element type back at the end.
-inline Value asComputeType(NodeContext &ctx, Value v) {
-  return castElements(ctx, v, ctx.builder.getF32Type());
-}
-
 /// The [rows x cols] row-major matrix whose row r picks column source[r].
 inline SmallVector<double> selectionMatrix(ArrayRef<int64_t> source, int64_t cols) {
   SmallVector<double> m(source.size() * cols, 0.0);

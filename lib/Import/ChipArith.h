@@ -21,15 +21,6 @@ inline RankedTensorType typeOf(Value v) {
   return mlir::cast<RankedTensorType>(v.getType());
 }
 
-/// `v` converted to `elt` (identity on the chip, which holds every tensor as floats).
-inline Value castElements(NodeContext &ctx, Value v, Type elt) {
-  RankedTensorType type = typeOf(v);
-  if (type.getElementType() == elt)
-    return v;
-  return unary(ctx, graph::UnaryKind::identity, v, 0, 0,
-               RankedTensorType::get(type.getShape(), elt));
-}
-
 /// The operand `i` when the node has it and it is not a constant, else null.
 inline Value runtimeOperand(NodeContext &ctx, unsigned i) {
   if (i >= ctx.operands.size() || !ctx.operands[i] || ctx.constantOperand(i))

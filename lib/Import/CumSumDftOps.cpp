@@ -36,7 +36,7 @@ static Value cumSumRuntimeAxis(NodeContext &ctx, Value x) {
 }
 
 static Result convertCumSum(NodeContext &ctx) {
-  Value x = asComputeType(ctx, ctx.operands[0]);
+  Value x = asF32(ctx, ctx.operands[0]);
   Type elt = ctx.resultTypes[0].getElementType();
   int64_t rank = typeOf(x).getRank(), axis;
   if (auto a = ctx.constantOperand(1)) {
@@ -88,7 +88,7 @@ dftMatrices(int64_t rows, int64_t size, int64_t length, bool inverse) {
 /// DFT (opset 17): with C and S the cosine and sine matrices along the signal axis, the real and
 /// imaginary parts are C re +- S im and C im -+ S re, mixed along the trailing component axis.
 static Result convertDFT(NodeContext &ctx) {
-  Value x = asComputeType(ctx, ctx.operands[0]);
+  Value x = asF32(ctx, ctx.operands[0]);
   RankedTensorType in = typeOf(x);
   int64_t rank = in.getRank(), axis = ctx.intAttr("axis", 1);
   if (axis < 0)

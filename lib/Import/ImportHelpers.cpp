@@ -61,10 +61,7 @@ Value reduceKeep(NodeContext &ctx, graph::ReduceKind kind, Value v, ArrayRef<int
       ctx.builder.getDenseI64ArrayAttr(axes));
 }
 
-/// (x - mean) / sqrt(var + eps) with mean and variance over `axes`, kept as size 1; also returns
-/// the mean and 1/sqrt(var + eps), which LayerNormalization can output.
-std::tuple<Value, Value, Value> normalize(NodeContext &ctx, Value x, ArrayRef<int64_t> axes,
-                                                 float eps) {
+Normalized normalize(NodeContext &ctx, Value x, ArrayRef<int64_t> axes, float eps) {
   Type elt = cast<RankedTensorType>(x.getType()).getElementType();
   Value mean = reduceKeep(ctx, graph::ReduceKind::mean, x, axes);
   Value centered = binary(ctx, graph::BinaryKind::sub, x, mean);
@@ -72,7 +69,7 @@ std::tuple<Value, Value, Value> normalize(NodeContext &ctx, Value x, ArrayRef<in
   Value var = reduceKeep(ctx, graph::ReduceKind::mean, square, axes);
   Value shifted = binary(ctx, graph::BinaryKind::add, var, scalarConstant(ctx, elt, eps));
   Value invStd = unary(ctx, graph::UnaryKind::reciprocal, unary(ctx, graph::UnaryKind::sqrt, shifted));
-  return {binary(ctx, graph::BinaryKind::mul, centered, invStd), mean, invStd};
+  return {binary(ctx, graph::BinaryKind::mul, centered, invStd), mean, var, invStd};
 }
 
 /// Per-channel parameters [C] broadcast against NCHW... as [C, 1, ..., 1].
@@ -163,11 +160,20 @@ RankedTensorType withElementType(Value v, Type elt) {
   return RankedTensorType::get(shapeOf(v), elt);
 }
 
-Value asF32(NodeContext &ctx, Value v) {
-  Type f32 = ctx.builder.getF32Type();
-  if (cast<RankedTensorType>(v.getType()).getElementType() == f32)
+Value castElements(NodeContext &ctx, Value v, Type elt) {
+  if (cast<RankedTensorType>(v.getType()).getElementType() == elt)
     return v;
-  return unary(ctx, graph::UnaryKind::identity, v, 0, 0, withElementType(v, f32));
+  return unary(ctx, graph::UnaryKind::identity, v, 0, 0, withElementType(v, elt));
+}
+
+Value asF32(NodeContext &ctx, Value v) { return castElements(ctx, v, ctx.builder.getF32Type()); }
+
+std::optional<double> scalarValue(Value v) {
+  auto constant = v ? v.getDefiningOp<graph::ConstantOp>() : graph::ConstantOp();
+  auto data = constant ? graph::readF32Elements(constant.getValue()) : std::nullopt;
+  if (!data || data->size() != 1)
+    return std::nullopt;
+  return data->front();
 }
 
 Value transpose(NodeContext &ctx, Value v, ArrayRef<int64_t> perm) {

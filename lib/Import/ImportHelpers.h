@@ -46,9 +46,11 @@ mlir::Value reshapeTo(NodeContext &ctx, mlir::Value v, llvm::ArrayRef<int64_t> s
 /// A reduction over `axes` that keeps them as size 1.
 mlir::Value reduceKeep(NodeContext &ctx, graph::ReduceKind kind, mlir::Value v,
                        llvm::ArrayRef<int64_t> axes);
-/// (x - mean) / sqrt(var + eps) over `axes`, with the mean and 1/sqrt(var + eps).
-std::tuple<mlir::Value, mlir::Value, mlir::Value>
-normalize(NodeContext &ctx, mlir::Value x, llvm::ArrayRef<int64_t> axes, float eps);
+/// (x - mean) / sqrt(var + eps) over `axes` (kept as size 1), with the statistics it used.
+struct Normalized {
+  mlir::Value normal, mean, var, invStd;
+};
+Normalized normalize(NodeContext &ctx, mlir::Value x, llvm::ArrayRef<int64_t> axes, float eps);
 /// Per-channel parameters [C] as [C, 1, ..., 1] to broadcast against [N, C, ...] of `rank`.
 mlir::Value channelParam(NodeContext &ctx, mlir::Value p, int64_t rank);
 /// A graph.remap whose result element at index i reads the input at inputIndex(i).
@@ -75,8 +77,12 @@ mlir::FailureOr<mlir::Value> convolve(NodeContext &ctx, mlir::Value x, mlir::Val
 
 llvm::ArrayRef<int64_t> shapeOf(mlir::Value v);
 mlir::RankedTensorType withElementType(mlir::Value v, mlir::Type elt);
+/// `v` converted to `elt` (identity on the chip, which holds every tensor as floats).
+mlir::Value castElements(NodeContext &ctx, mlir::Value v, mlir::Type elt);
 /// `v` as f32, the chip's view of every element type: integers convert exactly below 2^24.
 mlir::Value asF32(NodeContext &ctx, mlir::Value v);
+/// The value of a one-element constant (initializer, Constant node or folded); nullopt otherwise.
+std::optional<double> scalarValue(mlir::Value v);
 /// `v` with its dims permuted; `v` itself for the identity.
 mlir::Value transpose(NodeContext &ctx, mlir::Value v, llvm::ArrayRef<int64_t> perm);
 /// Operand `i`, or null when the node omits it.

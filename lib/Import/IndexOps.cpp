@@ -49,10 +49,7 @@ static int64_t product(ArrayRef<int64_t> dims) {
 
 
 static Value castTo(NodeContext &ctx, Value v, RankedTensorType type) {
-  v = reshapeTo(ctx, v, type.getShape());
-  if (v.getType() == type)
-    return v;
-  return unary(ctx, graph::UnaryKind::identity, v, 0, 0, type);
+  return castElements(ctx, reshapeTo(ctx, v, type.getShape()), type.getElementType());
 }
 
 /// Indices as f32 with negative ones counted from the end of an axis of size `size`; `size` may

@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -77,6 +78,10 @@ private:
   /// If: with a constant condition only the branch it picks is imported; otherwise both are,
   /// and each output is a where() between them (the chip runs both: branches have no effects).
   LogicalResult importIf(const onnx::NodeProto &node, Location loc);
+  /// Imports the nodes of a branch or loop body (its unnamed nodes named within it) and returns
+  /// the values of its outputs; `what` names the body in diagnostics.
+  FailureOr<SmallVector<Value>> importSubgraph(const onnx::GraphProto &graph, Location loc,
+                                               StringRef what);
   /// Scan (opset 9 form; the version converter brings opset 8 to it): the body is imported once
   /// per step of the static sequence length, each scan input sliced at the step, each state
   /// carried, and each scan output stacked along its axis.
@@ -542,6 +547,24 @@ void Importer::recordTypes(const onnx::GraphProto &graph) {
         recordTypes(a.g());
 }
 
+FailureOr<SmallVector<Value>> Importer::importSubgraph(const onnx::GraphProto &graph, Location loc,
+                                                       StringRef what) {
+  std::string outer = scope;
+  scope += graph.name() + "/";
+  auto restore = llvm::make_scope_exit([&] { scope = outer; });
+  for (auto [i, sub] : llvm::enumerate(graph.node()))
+    if (failed(importNode(sub, i)))
+      return failure();
+  SmallVector<Value> outs;
+  for (const auto &o : graph.output()) {
+    Value v = values.lookup(o.name());
+    if (!v)
+      return emitError(loc) << what << " does not compute its output '" << o.name() << "'";
+    outs.push_back(v);
+  }
+  return outs;
+}
+
 LogicalResult Importer::importIf(const onnx::NodeProto &node, Location loc) {
   const onnx::GraphProto *branches[2] = {nullptr, nullptr}; // then, else
   for (const auto &a : node.attribute())
@@ -557,27 +580,16 @@ LogicalResult Importer::importIf(const onnx::NodeProto &node, Location loc) {
       return emitError(loc) << "If's branches must give the node's " << node.output_size()
                             << " outputs";
   std::optional<bool> known;
-  if (auto constant = cond.getDefiningOp<graph::ConstantOp>())
-    if (auto v = graph::readF32Elements(constant.getValue()); v && v->size() == 1)
-      known = (*v)[0] != 0;
+  if (std::optional<double> v = scalarValue(cond))
+    known = *v != 0;
   SmallVector<Value> outs[2];
   for (int b = 0; b < 2; ++b) {
     if (known && *known != (b == 0))
       continue;
-    std::string outer = scope;
-    scope += branches[b]->name() + "/";
-    for (auto [i, sub] : llvm::enumerate(branches[b]->node()))
-      if (failed(importNode(sub, i))) {
-        scope = outer;
-        return failure();
-      }
-    scope = outer;
-    for (const auto &o : branches[b]->output()) {
-      Value v = values.lookup(o.name());
-      if (!v)
-        return emitError(loc) << "If's branch output '" << o.name() << "' is not computed";
-      outs[b].push_back(v);
-    }
+    FailureOr<SmallVector<Value>> branch = importSubgraph(*branches[b], loc, "If's branch");
+    if (failed(branch))
+      return failure();
+    outs[b] = std::move(*branch);
   }
   for (int i = 0; i < node.output_size(); ++i) {
     if (known) {
@@ -669,8 +681,6 @@ LogicalResult Importer::importScan(const onnx::NodeProto &node, Location loc) {
   }
   MLIRContext *mctx = builder.getContext();
   SmallVector<SmallVector<Value>> pieces(k);
-  std::string outer = scope;
-  scope += body->name() + "/";
   for (int64_t s = 0; s < steps; ++s) {
     for (auto [j, scan] : llvm::enumerate(scans)) {
       auto type = cast<RankedTensorType>(scan.getType());
@@ -692,24 +702,16 @@ LogicalResult Importer::importScan(const onnx::NodeProto &node, Location loc) {
     }
     for (int64_t i = 0; i < n; ++i)
       values[body->input(i).name()] = states[i];
-    for (auto [i, sub] : llvm::enumerate(body->node()))
-      if (failed(importNode(sub, i))) {
-        scope = outer;
-        return failure();
-      }
-    for (int64_t i = 0; i < body->output_size(); ++i) {
-      Value v = values.lookup(body->output(i).name());
-      if (!v) {
-        scope = outer;
-        return emitError(loc) << "Scan's body does not compute '" << body->output(i).name() << "'";
-      }
-      if (i < n)
+    FailureOr<SmallVector<Value>> outs = importSubgraph(*body, loc, "Scan's body");
+    if (failed(outs))
+      return failure();
+    for (auto [i, v] : llvm::enumerate(*outs)) {
+      if ((int64_t)i < n)
         states[i] = v;
       else
         pieces[i - n].push_back(v);
     }
   }
-  scope = outer;
   for (int64_t i = 0; i < n; ++i)
     values[node.output(i)] = states[i];
   for (int64_t c = 0; c < k; ++c) {
@@ -727,18 +729,11 @@ LogicalResult Importer::importLoop(const onnx::NodeProto &node, Location loc) {
   int64_t n = node.input_size() - 2, k = body ? body->output_size() - 1 - n : -1;
   if (!body || n < 0 || k < 0 || body->input_size() != n + 2 || node.output_size() != n + k)
     return emitError(loc) << "Loop's inputs, outputs and body do not match";
-  auto constantOf = [&](Value v) -> std::optional<double> {
-    auto c = v ? v.getDefiningOp<graph::ConstantOp>() : graph::ConstantOp();
-    auto data = c ? graph::readF32Elements(c.getValue()) : std::nullopt;
-    if (!data || data->size() != 1)
-      return std::nullopt;
-    return data->front();
-  };
   // Unrolled: the trip count and every condition must be known while importing.
   std::optional<double> trips = node.input(0).empty() ? std::optional<double>(1e18)
-                                                       : constantOf(values.lookup(node.input(0)));
+                                                       : scalarValue(values.lookup(node.input(0)));
   std::optional<double> cond = node.input(1).empty() ? std::optional<double>(1.0)
-                                                     : constantOf(values.lookup(node.input(1)));
+                                                     : scalarValue(values.lookup(node.input(1)));
   if (!trips || !cond)
     return emitError(loc) << "Loop whose trip count or condition is known only at run time is "
                              "not supported (it is unrolled at compile time)";
@@ -751,17 +746,10 @@ LogicalResult Importer::importLoop(const onnx::NodeProto &node, Location loc) {
     carried.push_back(v);
   }
   SmallVector<SmallVector<Value>> pieces(k);
-  std::string outer = scope;
-  scope += body->name() + "/";
-  auto fail = [&](const Twine &message) {
-    scope = outer;
-    return emitError(loc) << message;
-  };
-  int64_t step = 0;
-  for (; step < *trips && *cond != 0; ++step) {
+  for (int64_t step = 0; step < *trips && *cond != 0; ++step) {
     if (step == kMaxTrips)
-      return fail("Loop runs more than " + Twine(kMaxTrips) + " iterations; it is unrolled at "
-                  "compile time");
+      return emitError(loc) << "Loop runs more than " << kMaxTrips
+                            << " iterations; it is unrolled at compile time";
     auto scalar = [&](Type elt, double v) {
       auto type = RankedTensorType::get({}, elt);
       Attribute a = isa<FloatType>(elt) ? Attribute(builder.getFloatAttr(elt, v))
@@ -773,28 +761,18 @@ LogicalResult Importer::importLoop(const onnx::NodeProto &node, Location loc) {
     values[body->input(1).name()] = scalar(builder.getI1Type(), 1.0);
     for (int64_t i = 0; i < n; ++i)
       values[body->input(2 + i).name()] = carried[i];
-    for (auto [i, sub] : llvm::enumerate(body->node()))
-      if (failed(importNode(sub, i))) {
-        scope = outer;
-        return failure();
-      }
-    SmallVector<Value> outs;
-    for (const auto &o : body->output()) {
-      Value v = values.lookup(o.name());
-      if (!v)
-        return fail("Loop's body does not compute '" + o.name() + "'");
-      outs.push_back(v);
-    }
-    cond = constantOf(outs[0]);
+    FailureOr<SmallVector<Value>> outs = importSubgraph(*body, loc, "Loop's body");
+    if (failed(outs))
+      return failure();
+    cond = scalarValue((*outs)[0]);
     if (!cond)
-      return fail("Loop whose condition is computed at run time is not supported (it is "
-                  "unrolled at compile time)");
+      return emitError(loc) << "Loop whose condition is computed at run time is not supported "
+                               "(it is unrolled at compile time)";
     for (int64_t i = 0; i < n; ++i)
-      carried[i] = outs[1 + i];
+      carried[i] = (*outs)[1 + i];
     for (int64_t c = 0; c < k; ++c)
-      pieces[c].push_back(outs[1 + n + c]);
+      pieces[c].push_back((*outs)[1 + n + c]);
   }
-  scope = outer;
   for (int64_t i = 0; i < n; ++i)
     values[node.output(i)] = carried[i];
   for (int64_t c = 0; c < k; ++c) {
@@ -821,21 +799,14 @@ LogicalResult Importer::importSequenceOp(const onnx::NodeProto &node, Location l
                                      "(a graph input, or built at run time)";
     return it->second;
   };
-  auto constantOf = [&](Value v) -> std::optional<int64_t> {
-    auto c = v ? v.getDefiningOp<graph::ConstantOp>() : graph::ConstantOp();
-    auto data = c ? graph::readF32Elements(c.getValue()) : std::nullopt;
-    if (!data || data->size() != 1)
-      return std::nullopt;
-    return (int64_t)data->front();
-  };
   // A position in [-n, n) (or [-n, n] when inserting), made non-negative.
   auto position = [&](Value v, int64_t n, bool inserting) -> FailureOr<int64_t> {
-    std::optional<int64_t> p = constantOf(v);
-    if (!p)
+    std::optional<double> value = scalarValue(v);
+    if (!value)
       return emitError(loc) << op << " at a position known only at run time is not supported";
-    int64_t at = *p < 0 ? *p + n : *p;
+    int64_t p = (int64_t)*value, at = p < 0 ? p + n : p;
     if (at < 0 || at > n || (!inserting && at == n))
-      return emitError(loc) << op << " position " << *p << " is outside a sequence of " << n;
+      return emitError(loc) << op << " position " << p << " is outside a sequence of " << n;
     return at;
   };
   auto tensorOut = [&]() -> FailureOr<RankedTensorType> {
@@ -922,7 +893,7 @@ LogicalResult Importer::importSequenceOp(const onnx::NodeProto &node, Location l
   }
   if (op == "SequenceAt") {
     Value pos = input(1);
-    if (std::optional<int64_t> p = constantOf(pos)) {
+    if (scalarValue(pos)) {
       FailureOr<int64_t> at = position(pos, n, false);
       if (failed(at))
         return failure();

@@ -426,16 +426,14 @@ static Result batchNormTraining(NodeContext &ctx) {
   SmallVector<int64_t> axes{0};
   for (int64_t i = 2; i < rank; ++i)
     axes.push_back(i);
-  auto [normal, mean, invStd] = normalize(ctx, x, axes, ctx.floatAttr("epsilon", 1e-5f));
-  Value y = binary(ctx, graph::BinaryKind::mul, normal, channelParam(ctx, ctx.operands[1], rank));
+  Normalized n = normalize(ctx, x, axes, ctx.floatAttr("epsilon", 1e-5f));
+  Value y = binary(ctx, graph::BinaryKind::mul, n.normal, channelParam(ctx, ctx.operands[1], rank));
   y = binary(ctx, graph::BinaryKind::add, y, channelParam(ctx, ctx.operands[2], rank),
              ctx.resultTypes[0]);
   SmallVector<Value> results{y};
   float momentum = ctx.floatAttr("momentum", 0.9f);
-  Value centered = binary(ctx, graph::BinaryKind::sub, x, mean);
-  Value var = reduceKeep(ctx, graph::ReduceKind::mean,
-                         binary(ctx, graph::BinaryKind::mul, centered, centered), axes);
-  for (auto [stat, running] : {std::pair(mean, ctx.operands[3]), std::pair(var, ctx.operands[4])}) {
+  for (auto [stat, running] :
+       {std::pair(n.mean, ctx.operands[3]), std::pair(n.var, ctx.operands[4])}) {
     if (results.size() == ctx.resultTypes.size())
       break;
     Value kept = binary(ctx, graph::BinaryKind::mul, running, scalarConstant(ctx, elt, momentum));
@@ -471,7 +469,7 @@ static Result convertInstanceNorm(NodeContext &ctx) {
   SmallVector<int64_t> axes;
   for (int64_t i = 2; i < rank; ++i)
     axes.push_back(i);
-  auto [normal, mean, invStd] = normalize(ctx, x, axes, ctx.floatAttr("epsilon", 1e-5f));
+  Value normal = normalize(ctx, x, axes, ctx.floatAttr("epsilon", 1e-5f)).normal;
   Value y = binary(ctx, graph::BinaryKind::mul, normal, channelParam(ctx, ctx.operands[1], rank));
   return one(binary(ctx, graph::BinaryKind::add, y, channelParam(ctx, ctx.operands[2], rank),
                     ctx.resultTypes[0]));
@@ -486,11 +484,11 @@ static Result convertLayerNorm(NodeContext &ctx) {
   SmallVector<int64_t> axes;
   for (int64_t i = axis; i < rank; ++i)
     axes.push_back(i);
-  auto [normal, mean, invStd] = normalize(ctx, x, axes, ctx.floatAttr("epsilon", 1e-5f));
-  Value y = binary(ctx, graph::BinaryKind::mul, normal, ctx.operands[1]);
+  Normalized n = normalize(ctx, x, axes, ctx.floatAttr("epsilon", 1e-5f));
+  Value y = binary(ctx, graph::BinaryKind::mul, n.normal, ctx.operands[1]);
   if (ctx.operands.size() > 2 && ctx.operands[2])
     y = binary(ctx, graph::BinaryKind::add, y, ctx.operands[2]);
-  SmallVector<Value> results{y, mean, invStd};
+  SmallVector<Value> results{y, n.mean, n.invStd};
   results.resize(ctx.resultTypes.size());
   for (size_t i = 0; i < results.size(); ++i)
     if (results[i].getType() != ctx.resultTypes[i])

@@ -35,7 +35,7 @@ static Result padOnChip(NodeContext &ctx, StringRef mode, Value pads, ArrayRef<i
   Value x = ctx.operands[0];
   RankedTensorType out = ctx.resultTypes[0];
   int64_t rank = typeOf(x).getRank();
-  Value y = asComputeType(ctx, x);
+  Value y = asF32(ctx, x);
   for (auto [i, axis] : llvm::enumerate(axes)) {
     int64_t n = typeOf(x).getDimSize(axis), m = out.getDimSize(axis);
     Grid g = gridOf(ctx, axis, rank, m, n);
@@ -139,7 +139,7 @@ static Result convertRuntimePad(NodeContext &ctx, StringRef mode) {
 static Result padBySelection(NodeContext &ctx, StringRef mode, ArrayRef<int64_t> pads) {
   Value x = ctx.operands[0];
   int64_t rank = typeOf(x).getRank();
-  Value y = asComputeType(ctx, x);
+  Value y = asF32(ctx, x);
   for (int64_t k = 0; k < rank; ++k) {
     int64_t begin = pads[k], end = pads[k + rank], size = typeOf(x).getDimSize(k);
     if (begin == 0 && end == 0)

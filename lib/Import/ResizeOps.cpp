@@ -120,7 +120,7 @@ static SmallVector<double> resizeMatrix(const ResizeMode &m, const AxisResize &a
 /// reference nests them.
 static Value resizeAxes(NodeContext &ctx, const ResizeMode &m, Value x,
                         ArrayRef<AxisResize> axes) {
-  Value y = asComputeType(ctx, x);
+  Value y = asF32(ctx, x);
   int64_t rank = axes.size();
   for (int64_t k = rank - 1; k >= 0; --k) {
     SmallVector<bool> extrapolated;
@@ -347,7 +347,7 @@ static Value chipResizeMatrix(Chip &c, const ResizeMode &m, const ChipAxis &a, c
 static Value resizeOnChip(NodeContext &ctx, const ResizeMode &m, Value x,
                           ArrayRef<ChipAxis> axes) {
   Chip c(ctx);
-  Value y = asComputeType(ctx, x);
+  Value y = asF32(ctx, x);
   int64_t rank = axes.size();
   for (int64_t k = rank - 1; k >= 0; --k) {
     const ChipAxis &a = axes[k];

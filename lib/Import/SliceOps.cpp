@@ -14,7 +14,7 @@ static Value sliceParam(NodeContext &ctx, unsigned i, ArrayRef<double> dflt) {
   if (i >= ctx.operands.size() || !ctx.operands[i])
     return c.constants({1, (int64_t)dflt.size()}, dflt);
   Value v = ctx.operands[i];
-  return asComputeType(ctx, reshapeTo(ctx, v, {1, typeOf(v).getNumElements()}));
+  return asF32(ctx, reshapeTo(ctx, v, {1, typeOf(v).getNumElements()}));
 }
 
 /// The dims a Slice with run-time parameters may change: the constant axes, or every dim when the
@@ -87,7 +87,7 @@ static Result sliceOnChip(NodeContext &ctx) {
   Value start = c.sum(c.mul(match, clamped), 1);
   Value step = c.add(c.sum(c.mul(match, steps), 1), c.sub(1.0, c.sum(match, 1)));
 
-  Value y = asComputeType(ctx, x);
+  Value y = asF32(ctx, x);
   for (int64_t d = 0; d < rank; ++d) {
     if (!(*touched)[d])
       continue;
