@@ -50,6 +50,28 @@ LogicalResult CoreRangeAttr::verify(function_ref<InFlightDiagnostic()> emitError
   return success();
 }
 
+LogicalResult MatmulConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                       int64_t gridM, int64_t gridN, int64_t coresX,
+                                       int64_t coresY, int64_t blockM, int64_t blockN,
+                                       int64_t subM, int64_t subN, int64_t kChunk,
+                                       int64_t cycles) {
+  for (int64_t v : {gridM, gridN, coresX, coresY, blockM, blockN, subM, subN, kChunk})
+    if (v < 1)
+      return emitError() << "matmul config sizes must be positive";
+  if (coresX * coresY != gridM * gridN)
+    return emitError() << "a " << coresX << "x" << coresY << " core rectangle cannot hold "
+                       << gridM << "x" << gridN << " blocks";
+  if (gridM > 1 && gridN > 1 && (coresX != gridN || coresY != gridM))
+    return emitError() << "a two-dimensional grid of blocks needs cores = [" << gridN << ", "
+                       << gridM << "]";
+  if (blockM % subM || blockN % subN)
+    return emitError() << "subblock " << subM << "x" << subN << " does not divide block "
+                       << blockM << "x" << blockN;
+  if (cycles < 0)
+    return emitError() << "estimated cycles must not be negative";
+  return success();
+}
+
 LayoutAttr LayoutAttr::getInterleaved(MLIRContext *ctx, DataFormat format) {
   return LayoutAttr::get(ctx, 32, 32, format, MemorySpace::dram, Sharding::interleaved, {},
                          CoreRangeAttr());

@@ -15,6 +15,8 @@
 namespace tessel::grid {
 /// The name of the module attribute that holds the target `#grid.chip`.
 inline constexpr llvm::StringLiteral kChipAttrName = "grid.chip";
+/// The name of the attribute that holds an op's chosen `#grid.matmul_config`.
+inline constexpr llvm::StringLiteral kConfigAttrName = "grid.config";
 
 /// The layout of a tensor type, or null when it has none yet.
 LayoutAttr getLayout(mlir::Type type);

@@ -54,6 +54,38 @@ def Grid_CoreRangeAttr : AttrDef<Grid_Dialect, "CoreRange"> {
   }];
 }
 
+def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
+  let mnemonic = "matmul_config";
+  let summary = "How a matmul is spread over cores, blocked and streamed";
+  let description = [{
+    Chosen by `tt-choose-op-configs` and only read by the lowering. The output's tiles are cut
+    into `grid[0]` x `grid[1]` blocks of `block` tiles (M x N) computed at once, one per core of
+    a `cores` rectangle (x by y); more blocks than that are computed in passes. Each block is
+    accumulated in `subblock`s that fit Dst, over chunks of `k_chunk` tiles of K. With both grid
+    dims above 1 the rectangle's rows share the lhs (core x = 0 reads it and multicasts along the
+    row) and its columns the rhs (core y = 0 multicasts down the column); with one of them 1,
+    core 0 multicasts that operand to the whole rectangle. `cycles` is the cost model's estimate.
+
+    ```mlir
+    #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [2, 4],
+                        k_chunk = 16, cycles = 296000>
+    ```
+  }];
+  let parameters = (ins "int64_t":$gridM, "int64_t":$gridN, "int64_t":$coresX, "int64_t":$coresY,
+                    "int64_t":$blockM, "int64_t":$blockN, "int64_t":$subM, "int64_t":$subN,
+                    "int64_t":$kChunk, DefaultValuedParameter<"int64_t", "0">:$cycles);
+  let assemblyFormat = [{
+    `<` `grid` `=` `[` $gridM `,` $gridN `]` `,` `cores` `=` `[` $coresX `,` $coresY `]` `,`
+    `block` `=` `[` $blockM `,` $blockN `]` `,` `subblock` `=` `[` $subM `,` $subN `]` `,`
+    `k_chunk` `=` $kChunk (`,` `cycles` `=` $cycles^)? `>`
+  }];
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// Both operands are multicast: rows of cores share the lhs, columns the rhs.
+    bool isTwoDimensional() const { return getGridM() > 1 && getGridN() > 1; }
+  }];
+}
+
 def Grid_LayoutAttr : AttrDef<Grid_Dialect, "Layout"> {
   let mnemonic = "layout";
   let summary = "How a tensor is laid out on the chip";

@@ -11,6 +11,7 @@ void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions 
   pm.addPass(createDecomposeGraph());
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(createAssignLayouts(AssignLayoutsOptions{options.chip, options.precision}));
+  pm.addPass(createChooseOpConfigs(ChooseOpConfigsOptions{options.l1Budget}));
   pm.addPass(createLowerGraphToGrid());
   // Folds the kernels' index arithmetic and one-trip loops before they are encoded.
   pm.addPass(mlir::createCanonicalizerPass());
@@ -21,6 +22,7 @@ void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions 
 void tessel::registerPipelines() {
   mlir::PassPipelineRegistration<CompileOptions>(
       "tt-compile-pipeline",
-      "What tt-compile runs: decompose, assign layouts, lower to kernels, allocate",
+      "What tt-compile runs: decompose, assign layouts, choose op configs, lower to kernels, "
+      "allocate",
       buildCompilePipeline);
 }

@@ -5,6 +5,7 @@
 #include "tessel/runtime/Bytecode.h"
 #include "tessel/runtime/Chip.h"
 #include "tessel/runtime/Formats.h"
+#include "tessel/runtime/TileCosts.h"
 
 namespace tessel::rt {
 
@@ -32,23 +33,6 @@ void tileReduce(ReduceOp op, int dim, bool accumulate, const float *a,
                 float *dst, DataFormat dstFmt);
 void tileMask(float *dst, int64_t rows, int64_t cols, float fill,
               DataFormat dstFmt);
-
-// Cycle costs of one instruction on one core; see Compute.cpp for the table.
-
-/// Multiplier phases of a matmul: LoFi 1 .. HiFi4 4, f32 operands 6 x HiFi4.
-int matmulPhases(ttb::MathFidelity fidelity, bool f32Operands);
-int64_t matmulCycles(const ChipDesc &chip, DataFormat a, DataFormat b,
-                     ttb::MathFidelity fidelity);
-int64_t binaryCycles(const ChipDesc &chip, BinaryOp op, DataFormat a,
-                     DataFormat b, ttb::MathFidelity fidelity);
-int64_t unaryCycles(const ChipDesc &chip, UnaryOp op);
-int64_t dstBinaryCycles(const ChipDesc &chip, BinaryOp op);
-int64_t copyCycles(const ChipDesc &chip, DataFormat a);
-int64_t transposeCycles(const ChipDesc &chip, DataFormat a);
-int64_t reduceCycles(const ChipDesc &chip, DataFormat a,
-                     ttb::MathFidelity fidelity);
-int64_t maskCycles(const ChipDesc &chip);
-int64_t packCycles(const ChipDesc &chip, DataFormat out);
 
 } // namespace tessel::rt
 

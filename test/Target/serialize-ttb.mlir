@@ -108,54 +108,57 @@
 // CHECK-NEXT:      "format": "Float32",
 // CHECK-NEXT:      "tiles": 2,
 // CHECK-NEXT:      "l1_address": 163840
-// One row block of A: core 0 reads each chunk of A and multicasts it to both cores, with the
-// semaphore handshake; sender and receiver parts are loops of 0 or 1 trips over the core index.
+// One row block of A: the sender of the single chunk (core 0) reads it and multicasts it to both
+// cores, with the semaphore handshake; sender and receiver parts are loops of 0 or 1 trips.
 // CHECK:         "thread": "Reader",
 // CHECK:         "exprs": [
-// CHECK-NEXT:      "v2 2 ceildiv -1 * 1 +",
-// B's tile (k, core) is 2 * k + core mod 2.
-// CHECK:           "v8 2 * v2 + v2 2 floordiv -2 * +",
+// CHECK-NEXT:      "v2 2 mod 2 ceildiv -1 * 1 +",
 // CHECK:         "code": [
 // CHECK-NEXT:      "0: CB_RESERVE c0 n2",
 // CHECK-NEXT:      "3: LOOP v4 e0 p41",
-// CHECK-NEXT:      "7: LOOP v5 e1 p17",
-// CHECK-NEXT:      "11: NOC_READ b0 e2 c0 e2",
-// CHECK-NEXT:      "16: END_LOOP",
-// CHECK-NEXT:      "17: NOC_BARRIER",
-// CHECK-NEXT:      "18: SEM_WAIT s0 e3",
-// CHECK-NEXT:      "21: LOOP v6 e1 p34",
-// CHECK-NEXT:      "25: NOC_MCAST c0 e4 e5 e5 e3 e5 e4",
+// CHECK-NEXT:      "7: SEM_WAIT s0 e1",
+// CHECK-NEXT:      "10: LOOP v5 e2 p20",
+// CHECK-NEXT:      "14: NOC_READ b0 e3 c0 e4",
+// CHECK-NEXT:      "19: END_LOOP",
+// CHECK-NEXT:      "20: NOC_BARRIER",
+// CHECK-NEXT:      "21: LOOP v6 e2 p34",
+// CHECK-NEXT:      "25: NOC_MCAST c0 e5 e6 e6 e1 e6 e5",
 // CHECK-NEXT:      "33: END_LOOP",
 // CHECK-NEXT:      "34: NOC_BARRIER",
-// CHECK-NEXT:      "35: SEM_INC e3 e5 s1 r1",
+// CHECK-NEXT:      "35: SEM_INC e1 e6 s1 r1",
 // CHECK-NEXT:      "40: END_LOOP",
-// CHECK-NEXT:      "41: LOOP v7 e6 p54",
-// CHECK-NEXT:      "45: SEM_INC e5 e5 s0 r1",
-// CHECK-NEXT:      "50: SEM_WAIT s1 e3",
+// CHECK-NEXT:      "41: LOOP v7 e7 p54",
+// CHECK-NEXT:      "45: SEM_INC e6 e6 s0 r1",
+// CHECK-NEXT:      "50: SEM_WAIT s1 e1",
 // CHECK-NEXT:      "53: END_LOOP",
-// CHECK-NEXT:      "54: CB_RESERVE c1 n2",
-// CHECK-NEXT:      "57: LOOP v8 e1 p67",
-// CHECK-NEXT:      "61: NOC_READ b1 e7 c1 e8",
-// CHECK-NEXT:      "66: END_LOOP",
-// CHECK-NEXT:      "67: NOC_BARRIER",
-// CHECK-NEXT:      "68: CB_PUSH c0 n2",
-// CHECK-NEXT:      "71: CB_PUSH c1 n2"
-// CHECK-NEXT:    ]
+// CHECK-NEXT:      "54: CB_PUSH c0 n2"
 // CHECK:         "thread": "Compute",
-// CHECK:           "0: DST_ACQUIRE",
-// CHECK-NEXT:      "1: CB_WAIT c0 n2",
-// CHECK-NEXT:      "4: CB_WAIT c1 n2",
+// CHECK:           "0: CB_WAIT c0 n2",
+// CHECK-NEXT:      "3: CB_WAIT c1 n2",
+// CHECK-NEXT:      "6: DST_ACQUIRE",
 // CHECK-NEXT:      "7: LOOP v4 e0 p18",
 // CHECK-NEXT:      "11: MATMUL c0 e1 c1 e1 e2",
 // CHECK-NEXT:      "17: END_LOOP",
-// CHECK:           "27: PACK e2 c2 e2",
-// CHECK-NEXT:      "31: CB_PUSH c2 n1",
-// CHECK-NEXT:      "34: DST_RELEASE"
+// CHECK-NEXT:      "18: CB_RESERVE c2 n1",
+// CHECK-NEXT:      "21: PACK e2 c2 e2",
+// CHECK-NEXT:      "25: CB_PUSH c2 n1",
+// CHECK-NEXT:      "28: DST_RELEASE",
+// The writer reads the rhs, each core its own column: B's tile (k, core) is core + 2 * k; then it
+// stores the output block.
 // CHECK:         "thread": "Writer",
-// CHECK:           "0: CB_WAIT c2 n1",
-// CHECK-NEXT:      "3: NOC_WRITE c2 e0 b2 e1",
-// CHECK-NEXT:      "8: NOC_BARRIER",
-// CHECK-NEXT:      "9: CB_POP c2 n1"
+// CHECK:         "exprs": [
+// CHECK-NEXT:      "2",
+// CHECK-NEXT:      "v2 v4 2 * +",
+// CHECK:           "0: CB_RESERVE c1 n2",
+// CHECK-NEXT:      "3: LOOP v4 e0 p13",
+// CHECK-NEXT:      "7: NOC_READ b1 e1 c1 e2",
+// CHECK-NEXT:      "12: END_LOOP",
+// CHECK-NEXT:      "13: NOC_BARRIER",
+// CHECK-NEXT:      "14: CB_PUSH c1 n2",
+// CHECK-NEXT:      "17: CB_WAIT c2 n1",
+// CHECK-NEXT:      "20: NOC_WRITE c2 e3 b2 e4",
+// CHECK-NEXT:      "25: NOC_BARRIER",
+// CHECK-NEXT:      "26: CB_POP c2 n1"
 
 // The bias add of the gemm: broadcast over rows (G1), masked to 40 columns.
 // CHECK-LABEL: "name": "add_1",

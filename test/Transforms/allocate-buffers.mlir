@@ -1,6 +1,6 @@
-// RUN: tt-opt %s -split-input-file --tt-assign-layouts --tt-lower-graph-to-grid --tt-allocate-buffers | FileCheck %s
-// RUN: tt-opt %s -split-input-file --tt-assign-layouts=precision=bf16 --tt-lower-graph-to-grid --tt-allocate-buffers | FileCheck %s --check-prefix=BF16
-// RUN: tt-opt %s -split-input-file --tt-assign-layouts=chip=%S/Inputs/tiny.chip --tt-lower-graph-to-grid --tt-allocate-buffers | FileCheck %s --check-prefix=TINY
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts --tt-choose-op-configs --tt-lower-graph-to-grid --tt-allocate-buffers | FileCheck %s
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts=precision=bf16 --tt-choose-op-configs --tt-lower-graph-to-grid --tt-allocate-buffers | FileCheck %s --check-prefix=BF16
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts=chip=%S/Inputs/tiny.chip --tt-choose-op-configs --tt-lower-graph-to-grid --tt-allocate-buffers | FileCheck %s --check-prefix=TINY
 
 // wormhole_b0 deals tiles over 12 DRAM channels; every tensor gets the same offset in each
 // channel, bumped by its per-channel size (ceil(tiles / 12) tiles) and aligned to 64 bytes.
@@ -10,11 +10,13 @@
 // CHECK-SAME: tensor<512x64xf32, {{.*}}> {grid.address = 24576 : i64}
 // CHECK: graph.constant dense<5.000000e-01> : tensor<64xf32> {grid.address = 36864 : i64}
 // CHECK: grid.empty {address = 40960 : i64} : tensor<128x64xf32
-// L1 above the 131072 reserved bytes: the matmul streams K in chunks of 8 tiles, double-buffered.
+// L1 above the 131072 reserved bytes: the matmul streams K in chunks of 4 tiles, double-buffered,
+// and keeps each one-tile block's partial sum between chunks.
 // CHECK: grid.dispatch "matmul"
-// CHECK: noc.cb 0 {l1_address = 131072 : i64} : !noc.cb<!tile.tile<32x32, f32>, 16>
-// CHECK: noc.cb 1 {l1_address = 196608 : i64} : !noc.cb<!tile.tile<32x32, f32>, 16>
-// CHECK: noc.cb 2 {l1_address = 262144 : i64} : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK: noc.cb 0 {l1_address = 131072 : i64} : !noc.cb<!tile.tile<32x32, f32>, 8>
+// CHECK: noc.cb 1 {l1_address = 163840 : i64} : !noc.cb<!tile.tile<32x32, f32>, 8>
+// CHECK: noc.cb 2 {l1_address = 196608 : i64} : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK: noc.cb 3 {l1_address = 204800 : i64} : !noc.cb<!tile.tile<32x32, f32>, 1>
 // CHECK: grid.empty {address = 45056 : i64}
 // CHECK: grid.dispatch "add"
 // Each dispatch starts again at the bottom of the free L1.
@@ -35,22 +37,24 @@
 // BF16: noc.cb 0 {l1_address = 131072 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 16>
 // BF16: noc.cb 1 {l1_address = 163840 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 16>
 // BF16: noc.cb 2 {l1_address = 196608 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 2>
+// BF16: noc.cb 3 {l1_address = 200704 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 1>
 // BF16: grid.empty {address = 22528 : i64}
 // BF16: noc.cb 1 {l1_address = 135168 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 2>
 // BF16: grid.empty {address = 24576 : i64}
 
 // The tiny chip has 2 DRAM channels, a 2x2 grid and 48 KiB (12 f32 tiles) of free L1 from 16384:
-// the 4x2 output tiles go as 1x2 sub-blocks to 4 cores, and K is streamed one tile at a time
-// (2 A tiles + 4 B tiles + 4 output tiles, double-buffered).
+// the 4x2 output tiles go as 2x1 blocks to 4 cores, and K is streamed one tile at a time
+// (2 A tiles + 1 B tile + 1 output tile, double-buffered, and the block's 2 partial sums).
 // TINY-LABEL: func.func @main
 // TINY-SAME: {grid.address = 0 : i64}
 // TINY-SAME: {grid.address = 131072 : i64}
 // TINY: graph.constant {{.*}} {grid.address = 196608 : i64}
 // TINY: grid.empty {address = 200704 : i64}
 // TINY: grid.dispatch "matmul" on <(0, 0) to{{ ?}}(1, 1)>
-// TINY: noc.cb 0 {l1_address = 16384 : i64} : !noc.cb<!tile.tile<32x32, f32>, 2>
-// TINY: noc.cb 1 {l1_address = 24576 : i64} : !noc.cb<!tile.tile<32x32, f32>, 4>
-// TINY: noc.cb 2 {l1_address = 40960 : i64} : !noc.cb<!tile.tile<32x32, f32>, 4>
+// TINY: noc.cb 0 {l1_address = 16384 : i64} : !noc.cb<!tile.tile<32x32, f32>, 4>
+// TINY: noc.cb 1 {l1_address = 32768 : i64} : !noc.cb<!tile.tile<32x32, f32>, 2>
+// TINY: noc.cb 2 {l1_address = 40960 : i64} : !noc.cb<!tile.tile<32x32, f32>, 2>
+// TINY: noc.cb 3 {l1_address = 49152 : i64} : !noc.cb<!tile.tile<32x32, f32>, 2>
 // TINY: grid.empty {address = 217088 : i64}
 // TINY: grid.empty {address = 233472 : i64}
 func.func @main(%x: tensor<128x512xf32>, %w: tensor<512x64xf32>) -> tensor<128x64xf32> {

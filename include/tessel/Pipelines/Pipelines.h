@@ -11,6 +11,9 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
                            llvm::cl::init("wormhole_b0")};
   Option<std::string> precision{*this, "precision", llvm::cl::desc("fp32 or bf16"),
                                 llvm::cl::init("fp32")};
+  Option<int64_t> l1Budget{*this, "l1-budget",
+                           llvm::cl::desc("L1 bytes per core a dispatch may use (0: all)"),
+                           llvm::cl::init(0)};
 };
 
 /// graph IR from the importer -> allocated grid dispatches, ready for --serialize-ttb.

@@ -87,6 +87,42 @@ def AssignLayouts : Pass<"tt-assign-layouts", "mlir::ModuleOp"> {
   let dependentDialects = ["::tessel::grid::GridDialect"];
 }
 
+def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
+  let summary = "Chooses each matmul's core grid, blocking and multicast by a cost model";
+  let description = [{
+    The one place where strategy is decided; the lowerings only read what it records. For every
+    `graph.matmul` it enumerates the blockings that tile the output exactly and fit L1: a grid of
+    per-core output blocks (two-dimensional, where rows of cores share the lhs and columns the
+    rhs by multicast, or one-dimensional, where the whole rectangle shares one operand), passes
+    when the output has more blocks than cores, Dst-sized subblocks and the K chunk streamed
+    through double-buffered circular buffers. It keeps the one the cost model
+    (`MatmulCostModel.h`, checked against the simulator by `test/e2e/test_cost_model.py`)
+    estimates fastest and records it, with the estimate, as `grid.config`. A config already
+    present is kept, checked against the chip and estimated: tests and users can force one.
+
+    Before (`tt-assign-layouts` done, bf16):
+    ```mlir
+    %y = graph.matmul %x, %w : (tensor<2048x2048xf32, #l>, tensor<2048x2048xf32, #l>)
+        -> tensor<2048x2048xf32, #l>
+    ```
+    After:
+    ```mlir
+    %y = graph.matmul %x, %w {grid.config = #grid.matmul_config<grid = [8, 8],
+        cores = [8, 8], block = [8, 8], subblock = [2, 4], k_chunk = 16, cycles = 290000>}
+        : (tensor<2048x2048xf32, #l>, tensor<2048x2048xf32, #l>) -> tensor<2048x2048xf32, #l>
+    ```
+  }];
+  let options = [
+    Option<"l1Budget", "l1-budget", "int64_t", /*default=*/"0",
+           "Bytes of L1 per core a dispatch may use (0: all the chip leaves to kernels); "
+           "a smaller budget forces streaming blockings">,
+  ];
+  let statistics = [
+    Statistic<"numChosen", "chosen", "Matmul configs chosen by the cost model">,
+  ];
+  let dependentDialects = ["::tessel::grid::GridDialect"];
+}
+
 def AllocateBuffers : Pass<"tt-allocate-buffers", "mlir::ModuleOp"> {
   let summary = "Places tensors in DRAM and circular buffers in L1";
   let description = [{

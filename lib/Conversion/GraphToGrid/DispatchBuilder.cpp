@@ -140,9 +140,8 @@ void DispatchBuilder::semInc(Value x, Value y, int64_t sem, int64_t n) {
   b.create<noc::SemaphoreIncOp>(loc, b.getI64IntegerAttr(sem), b.getI64IntegerAttr(n), x, y);
 }
 
-void DispatchBuilder::multicast(Value cb, Value slot) {
-  b.create<noc::MulticastOp>(loc, cb, slot, index(0), index(0), index(coreSplit.width - 1),
-                             index(coreSplit.height - 1), slot);
+void DispatchBuilder::multicast(Value cb, Value slot, Value x0, Value y0, Value x1, Value y1) {
+  b.create<noc::MulticastOp>(loc, cb, slot, x0, y0, x1, y1, slot);
 }
 
 void DispatchBuilder::reserve(Value cb, int64_t n) {

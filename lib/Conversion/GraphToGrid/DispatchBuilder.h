@@ -79,8 +79,9 @@ public:
   void barrier();
   void semWait(int64_t sem, mlir::Value value);
   void semInc(mlir::Value x, mlir::Value y, int64_t sem, int64_t n);
-  /// Multicasts reserved slot `slot` of `cb` into the same slot of every core of the range.
-  void multicast(mlir::Value cb, mlir::Value slot);
+  /// Multicasts reserved slot `slot` of `cb` into the same slot of the cores of a rectangle.
+  void multicast(mlir::Value cb, mlir::Value slot, mlir::Value x0, mlir::Value y0,
+                 mlir::Value x1, mlir::Value y1);
   mlir::Value get(mlir::Value cb, mlir::Value slot);
   void acquireDst();
   void releaseDst();

@@ -1,183 +1,275 @@
-// graph.matmul: each core computes output sub-blocks of sh x sw tiles, accumulating over K in Dst
-// while the reader streams kb-tile chunks of A's rows and B's columns.
+// graph.matmul, blocked as its #grid.matmul_config says: each core of the rectangle accumulates
+// an output block over K chunks, in Dst-sized subblocks whose partial sums wait in L1 between
+// chunks; operands shared by a row or column of cores are read from DRAM by one of them and
+// multicast to the rest.
 #include "DispatchBuilder.h"
+#include "tessel/Transforms/MatmulCostModel.h"
 
 using namespace mlir;
 using namespace tessel;
 using namespace tessel::lowering;
 
-/// Chunks of at most this many K tiles let the reader fetch chunk k+1 while compute works on
-/// chunk k, without paying the multicast handshake too often. Measured on the first matmul of the
-/// 1024-wide MLP (batch 32, fp32): 50.8k, 41.9k, 38.1k and 39.1k cycles for chunks of 2, 4, 8 and
-/// 32 tiles.
-static constexpr int64_t kMaxKChunk = 8;
-
 namespace {
-struct MatmulTiling {
-  int64_t sh = 1, sw = 1, kb = 1;
-  CoreSplit split;
+
+/// Who reads an operand's chunk from DRAM and who receives it by multicast. Expressions are
+/// over d0 = the core's linear index and d1 = the chunk's number in the dispatch; the receiver
+/// expressions also over d2 = the receiver's number (0 .. receivers-1).
+struct Sharing {
+  bool shared = false;
+  AffineExpr isSender, isReceiver; // 0 or 1
+  AffineExpr senderX, senderY;
+  AffineExpr x0, y0, x1, y1; // the multicast rectangle, the sender's own core included
+  int64_t receivers = 0;
+  AffineExpr receiverX, receiverY;
 };
+
+/// Semaphores of one multicast operand: receivers count into `ready` on the sender when their
+/// buffer has room; the sender raises each receiver's `landed` once the chunk is there.
+struct Semaphores {
+  int64_t ready, landed;
+};
+
 } // namespace
 
-/// Sub-block sizes: as many cores busy as possible first, then the largest sub-block Dst holds
-/// (fewer re-reads of A and B); then the largest K chunk, up to kMaxKChunk tiles, whose
-/// double-buffered tiles fit L1.
-static FailureOr<MatmulTiling> chooseTiling(const TiledView &a, const TiledView &out,
-                                            tile::DataFormat format,
-                                            const LoweringOptions &opts, Operation *op) {
-  MatmulTiling best;
-  int64_t bestCores = 0;
-  for (int64_t sh = 1; sh <= out.mt; ++sh) {
-    if (out.mt % sh)
-      continue;
-    for (int64_t sw = 1; sw <= out.nt && sh * sw <= opts.dstCapacity(); ++sw) {
-      if (out.nt % sw)
-        continue;
-      CoreSplit split = splitOverCores(out.batch * (out.mt / sh) * (out.nt / sw), opts.chip);
-      if (split.cores() > bestCores ||
-          (split.cores() == bestCores && sh * sw > best.sh * best.sw)) {
-        best = MatmulTiling{sh, sw, 1, split};
-        bestCores = split.cores();
-      }
+/// Rows of cores share the lhs and columns the rhs in a two-dimensional grid; in a
+/// one-dimensional one, the whole rectangle shares the operand. The sender moves along its row
+/// (column, rectangle) from chunk to chunk and starts at a different place in each, so that the
+/// DRAM responses of the senders of one chunk travel different NoC links.
+static Sharing sharingOf(MLIRContext *ctx, grid::MatmulConfigAttr config, bool lhs) {
+  int64_t w = config.getCoresX(), h = config.getCoresY();
+  AffineExpr c = getAffineDimExpr(0, ctx), g = getAffineDimExpr(1, ctx),
+             r = getAffineDimExpr(2, ctx);
+  AffineExpr x = c % w, y = c.floorDiv(w);
+  auto constant = [&](int64_t v) { return getAffineConstantExpr(v, ctx); };
+  Sharing s;
+  if (config.isTwoDimensional()) {
+    s.shared = true;
+    if (lhs) {
+      AffineExpr sender = (y + g) % w;
+      s.isReceiver = ((x - y - g) % w).ceilDiv(w);
+      s.senderX = sender;
+      s.senderY = y;
+      s.receiverX = (sender + r + 1) % w;
+      s.receiverY = y;
+      s.x0 = constant(0), s.y0 = y, s.x1 = constant(w - 1), s.y1 = y;
+      s.receivers = w - 1;
+    } else {
+      AffineExpr sender = (x + g) % h;
+      s.isReceiver = ((y - x - g) % h).ceilDiv(h);
+      s.senderX = x;
+      s.senderY = sender;
+      s.receiverX = x;
+      s.receiverY = (sender + r + 1) % h;
+      s.x0 = x, s.y0 = constant(0), s.x1 = x, s.y1 = constant(h - 1);
+      s.receivers = h - 1;
     }
+    s.isSender = 1 - s.isReceiver;
+    return s;
   }
-  int64_t kt = a.nt, budget = opts.chip.l1Bytes - opts.chip.l1ReservedBytes;
-  int64_t tileBytes = tile::tileBytes(format);
-  auto bytes = [&](int64_t kb) {
-    return (2 * best.sh * kb + 2 * kb * best.sw + 2 * best.sh * best.sw) * tileBytes;
+  bool sharedOperand = lhs ? config.getGridM() == 1 : config.getGridN() == 1;
+  int64_t n = w * h;
+  if (!sharedOperand || n == 1)
+    return s;
+  s.shared = true;
+  AffineExpr sender = g % n, receiver = (sender + r + 1) % n;
+  s.isReceiver = ((c - g) % n).ceilDiv(n);
+  s.isSender = 1 - s.isReceiver;
+  s.senderX = sender % w;
+  s.senderY = sender.floorDiv(w);
+  s.receiverX = receiver % w;
+  s.receiverY = receiver.floorDiv(w);
+  s.x0 = constant(0), s.y0 = constant(0), s.x1 = constant(w - 1), s.y1 = constant(h - 1);
+  s.receivers = n - 1;
+  return s;
+}
+
+/// Fills `cb` with chunk `g` of an operand, `pieces` x `pieceTiles` tiles, reading tile
+/// `tileOf(piece, i)` into slot `slotOf(piece, i)` from DRAM or receiving it from the sender.
+/// The sender multicasts each piece as soon as it has landed, so that the multicast of one
+/// piece overlaps the read of the next.
+static void feedChunk(DispatchBuilder &db, Value buffer, Value cb, Value g, int64_t pieces,
+                      int64_t pieceTiles, const Sharing &s, Semaphores sem,
+                      function_ref<Value(Value piece, Value i)> tileOf,
+                      function_ref<Value(Value piece, Value i)> slotOf) {
+  db.reserve(cb, pieces * pieceTiles);
+  auto readPiece = [&](Value piece) {
+    db.loop(pieceTiles, [&](Value i) { db.read(buffer, tileOf(piece, i), cb, slotOf(piece, i)); });
   };
-  best.kb = 0;
-  for (int64_t kb = std::min(kt, kMaxKChunk); kb >= 1; --kb)
-    if (kt % kb == 0 && bytes(kb) <= budget) {
-      best.kb = kb;
-      break;
-    }
-  if (best.kb == 0)
-    return op->emitError() << "matmul needs " << bytes(1) << " bytes of L1 per core at the "
-                           << "smallest blocking, more than the " << budget << " available";
-  return best;
+  if (!s.shared) {
+    db.loop(pieces, readPiece);
+    db.barrier();
+    db.push(cb, pieces * pieceTiles);
+    return;
+  }
+  Value core = db.core();
+  AffineExpr b0 = getAffineDimExpr(0, db.context());
+  db.loop(db.apply(s.isSender, {core, g}), [&](Value) {
+    auto multicastPiece = [&](Value piece) {
+      db.loop(pieceTiles, [&](Value i) {
+        db.multicast(cb, slotOf(piece, i), db.apply(s.x0, {core, g}), db.apply(s.y0, {core, g}),
+                     db.apply(s.x1, {core, g}), db.apply(s.y1, {core, g}));
+      });
+    };
+    // The first piece is read before the receivers have room: its read overlaps the previous
+    // chunk's multicast from another sender.
+    Value first = db.index(0);
+    readPiece(first);
+    db.barrier();
+    db.semWait(sem.ready, db.index(s.receivers));
+    multicastPiece(first);
+    db.loop(pieces - 1, [&](Value rest) {
+      Value piece = db.apply(b0 + 1, rest);
+      readPiece(piece);
+      db.barrier();
+      multicastPiece(piece);
+    });
+    db.barrier();
+    db.loop(s.receivers, [&](Value r) {
+      db.semInc(db.apply(s.receiverX, {core, g, r}), db.apply(s.receiverY, {core, g, r}),
+                sem.landed, 1);
+    });
+  });
+  db.loop(db.apply(s.isReceiver, {core, g}), [&](Value) {
+    db.semInc(db.apply(s.senderX, {core, g}), db.apply(s.senderY, {core, g}), sem.ready, 1);
+    db.semWait(sem.landed, db.index(1));
+  });
+  db.push(cb, pieces * pieceTiles);
 }
 
 FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const LoweringOptions &opts) {
+  auto config = op->getAttrOfType<grid::MatmulConfigAttr>(grid::kConfigAttrName);
+  if (!config)
+    return op.emitError("matmul has no grid.config; run tt-choose-op-configs first");
   OpBuilder b(op);
+  MLIRContext *ctx = b.getContext();
   TiledView a = TiledView::of(op.getLhs().getType()), bv = TiledView::of(op.getRhs().getType());
   TiledView out = TiledView::of(op.getType());
-  tile::DataFormat format = grid::getLayout(op.getType()).getFormat();
-  FailureOr<MatmulTiling> tiling = chooseTiling(a, out, format, opts, op);
-  if (failed(tiling))
-    return failure();
-  int64_t sh = tiling->sh, sw = tiling->sw, kb = tiling->kb, kChunks = a.nt / kb;
-  int64_t ms = out.mt / sh, ns = out.nt / sw;
+  int64_t gm = config.getGridM(), gn = config.getGridN();
+  int64_t bm = config.getBlockM(), bn = config.getBlockN();
+  int64_t sm = config.getSubM(), sn = config.getSubN(), kc = config.getKChunk();
+  int64_t kt = a.nt;
+  if (out.mt % (gm * bm) || out.nt % (gn * bn) || kt % kc || bm % sm || bn % sn)
+    return op.emitError() << "matmul config " << config << " does not tile this matmul";
+  int64_t passM = out.mt / (gm * bm), passN = out.nt / (gn * bn);
+  int64_t passes = out.batch * passM * passN, chunks = kt / kc;
   int64_t macs = out.batch * out.rows * out.cols * a.cols;
 
-  DispatchBuilder db(b, op.getLoc(), "matmul", tiling->split, {op.getLhs(), op.getRhs()},
-                     {op.getType()}, opts, macs);
-  Value cbA = db.cb(format, 2 * sh * kb), cbB = db.cb(format, 2 * kb * sw);
-  Value cbOut = db.cb(format, 2 * sh * sw);
-  int64_t perCore = db.split().perCore;
+  CoreSplit split{config.getCoresX(), config.getCoresY(), 1};
+  DispatchBuilder db(b, op.getLoc(), "matmul", split, {op.getLhs(), op.getRhs()}, {op.getType()},
+                     opts, macs);
+  tile::DataFormat outFormat = formatOf(op.getResult());
+  Value cbA = db.cb(formatOf(op.getLhs()), 2 * bm * kc);
+  Value cbB = db.cb(formatOf(op.getRhs()), 2 * kc * bn);
+  Value cbOut = db.cb(outFormat, 2 * sm * sn);
+  Value cbPartial = chunks > 1 ? db.cb(outFormat, bm * bn) : Value();
 
-  // Unit u is sub-block (batch, row block, col block); d1.. are loop counters.
-  AffineExpr u = b.getAffineDimExpr(0), kc = b.getAffineDimExpr(1), i = b.getAffineDimExpr(2),
-             j = b.getAffineDimExpr(3);
-  AffineExpr batch = u.floorDiv(ms * ns), rowBlock = u.floorDiv(ns) % ms, colBlock = u % ns;
-  // A tile (i, k) and B tile (k, j) of chunk kc; `i`/`j` double as the k counter.
-  AffineExpr aTile = broadcastTileIndex(a, out, batch, rowBlock * sh + i, kc * kb + j);
-  AffineExpr bTile = broadcastTileIndex(bv, out, batch, kc * kb + i, colBlock * sw + j);
-  AffineExpr cTile = (batch * out.mt + rowBlock * sh + i) * out.nt + colBlock * sw + j;
+  // The block a core computes in pass p: d0 = core, d1 = pass.
+  int64_t w = config.getCoresX();
+  AffineExpr c = b.getAffineDimExpr(0), p = b.getAffineDimExpr(1);
+  AffineExpr blockRow = config.isTwoDimensional() ? c.floorDiv(w) : (gn == 1 ? c : c * 0);
+  AffineExpr blockCol = config.isTwoDimensional() ? c % w : (gm == 1 ? c : c * 0);
+  AffineExpr batch = p.floorDiv(passM * passN);
+  AffineExpr row0 = ((p.floorDiv(passN) % passM) * gm + blockRow) * bm;
+  AffineExpr col0 = ((p % passN) * gn + blockCol) * bn;
+  Sharing shareA = sharingOf(ctx, config, /*lhs=*/true);
+  Sharing shareB = sharingOf(ctx, config, /*lhs=*/false);
+  // d0 = core, d1 = pass, d2 = chunk, d3 = piece, d4 = index within the piece.
+  AffineExpr ch = b.getAffineDimExpr(2), piece = b.getAffineDimExpr(3), i = b.getAffineDimExpr(4);
 
-  // When every core walks the same row block of A (one row block in all: the usual shape of a
-  // batch of activations times a weight), core 0 reads each chunk of A once and multicasts it;
-  // semaphore 0 counts the receivers that have room for it, semaphore 1 tells them it landed.
-  int64_t cores = db.split().cores();
-  bool multicastA = cores > 1 && out.batch * ms == 1;
-  AffineExpr core = b.getAffineDimExpr(0);
-  AffineExpr isReceiver = core.ceilDiv(cores), isSender = 1 - isReceiver;
-
+  // Reader: the lhs, a piece per row of the chunk (kc consecutive tiles, spread over the DRAM
+  // channels), slots row-major.
   db.kernel(noc::ThreadKind::reader);
-  auto readA = [&](Value unit, Value chunk) {
-    db.loop(sh, [&](Value r) {
-      db.loop(kb, [&](Value k) {
-        db.read(db.input(0), db.apply(aTile, {unit, chunk, r, k}), cbA,
-                db.apply(i * kb + j, {unit, chunk, r, k}));
-      });
-    });
-  };
-  db.loop(perCore, [&](Value iv) {
-    Value unit = db.unit(iv);
-    db.loop(kChunks, [&](Value chunk) {
-      db.reserve(cbA, sh * kb);
-      if (!multicastA) {
-        readA(unit, chunk);
-      } else {
-        db.when(isSender, [&] {
-          readA(unit, chunk);
-          db.barrier();
-          db.semWait(0, db.index(cores - 1));
-          db.loop(sh * kb, [&](Value slot) { db.multicast(cbA, slot); });
-          db.barrier();
-          db.loop(cores - 1, [&](Value c) {
-            AffineExpr receiver = b.getAffineDimExpr(0) + 1;
-            db.semInc(db.apply(receiver % db.split().width, c),
-                      db.apply(receiver.floorDiv(db.split().width), c), 1, 1);
+  int64_t rowsA = cost::rowsPerPiece(bm, kc), rowsB = cost::rowsPerPiece(kc, bn);
+  AffineExpr aTile =
+      broadcastTileIndex(a, out, batch, row0 + piece * rowsA + i.floorDiv(kc), ch * kc + i % kc);
+  db.loop(passes, [&](Value pass) {
+    db.loop(chunks, [&](Value chunk) {
+      Value g = db.apply(b.getAffineDimExpr(0) * chunks + b.getAffineDimExpr(1), {pass, chunk});
+      feedChunk(
+          db, db.input(0), cbA, g, bm / rowsA, rowsA * kc, shareA, {0, 1},
+          [&](Value pc, Value ix) { return db.apply(aTile, {db.core(), pass, chunk, pc, ix}); },
+          [&](Value pc, Value ix) {
+            return db.apply(piece * rowsA * kc + i, {db.core(), pass, chunk, pc, ix});
           });
+    });
+  });
+
+  // Compute: per chunk, every subblock reloads its partial sums (after the first chunk),
+  // accumulates the chunk's products and packs them for the next chunk or for the writer.
+  db.kernel(noc::ThreadKind::compute);
+  int64_t subRows = bm / sm, subCols = bn / sn, subTiles = sm * sn;
+  db.loop(passes, [&](Value) {
+    db.loop(chunks, [&](Value chunk) {
+      db.wait(cbA, bm * kc);
+      db.wait(cbB, kc * bn);
+      db.loop(subRows * subCols, [&](Value sub) {
+        AffineExpr s = b.getAffineDimExpr(0), k = b.getAffineDimExpr(1);
+        db.acquireDst();
+        if (chunks > 1) {
+          // Only chunks after the first have partial sums to reload.
+          db.loop(db.apply(b.getAffineDimExpr(0).ceilDiv(chunks), chunk), [&](Value) {
+            db.wait(cbPartial, subTiles);
+            for (int64_t t = 0; t < subTiles; ++t)
+              db.copy(db.get(cbPartial, db.index(t)), db.index(t));
+            db.pop(cbPartial, subTiles);
+          });
+        }
+        db.loop(kc, [&](Value kv) {
+          for (int64_t r = 0; r < sm; ++r)
+            for (int64_t cc = 0; cc < sn; ++cc) {
+              Value lhs = db.get(cbA, db.apply((s.floorDiv(subCols) * sm + r) * kc + k, {sub, kv}));
+              Value rhs = db.get(cbB, db.apply(k * bn + (s % subCols) * sn + cc, {sub, kv}));
+              db.matmul(lhs, rhs, db.index(r * sn + cc));
+            }
         });
-        db.when(isReceiver, [&] {
-          db.semInc(db.index(0), db.index(0), 0, 1);
-          db.semWait(1, db.index(1));
-        });
-      }
-      db.reserve(cbB, kb * sw);
-      db.loop(kb, [&](Value k) {
-        db.loop(sw, [&](Value c) {
-          db.read(db.input(1), db.apply(bTile, {unit, chunk, k, c}), cbB,
-                  db.apply(i * sw + j, {unit, chunk, k, c}));
-        });
+        auto packInto = [&](Value cb) {
+          db.reserve(cb, subTiles);
+          for (int64_t t = 0; t < subTiles; ++t)
+            db.pack(db.index(t), cb, db.index(t));
+          db.push(cb, subTiles);
+        };
+        if (chunks == 1) {
+          packInto(cbOut);
+        } else {
+          AffineExpr isLast = b.getAffineDimExpr(0).floorDiv(chunks - 1);
+          db.loop(db.apply(1 - isLast, chunk), [&](Value) { packInto(cbPartial); });
+          db.loop(db.apply(isLast, chunk), [&](Value) { packInto(cbOut); });
+        }
+        db.releaseDst();
+      });
+      db.pop(cbA, bm * kc);
+      db.pop(cbB, kc * bn);
+    });
+  });
+
+  // Writer: the rhs, a piece per K row of the chunk (bn tiles each); then the pass's output
+  // block, a subblock at a time as compute packs them.
+  db.kernel(noc::ThreadKind::writer);
+  AffineExpr bTile =
+      broadcastTileIndex(bv, out, batch, ch * kc + piece * rowsB + i.floorDiv(bn), col0 + i % bn);
+  db.loop(passes, [&](Value pass) {
+    db.loop(chunks, [&](Value chunk) {
+      Value g = db.apply(b.getAffineDimExpr(0) * chunks + b.getAffineDimExpr(1), {pass, chunk});
+      feedChunk(
+          db, db.input(1), cbB, g, kc / rowsB, rowsB * bn, shareB, {2, 3},
+          [&](Value pc, Value ix) { return db.apply(bTile, {db.core(), pass, chunk, pc, ix}); },
+          [&](Value pc, Value ix) {
+            return db.apply(piece * rowsB * bn + i, {db.core(), pass, chunk, pc, ix});
+          });
+    });
+    db.loop(subRows * subCols, [&](Value sub) {
+      db.wait(cbOut, subTiles);
+      db.loop(subTiles, [&](Value t) {
+        // d2 = subblock, d3 = tile within it.
+        AffineExpr s = b.getAffineDimExpr(2), tt = b.getAffineDimExpr(3);
+        AffineExpr rowT = row0 + s.floorDiv(subCols) * sm + tt.floorDiv(sn);
+        AffineExpr colT = col0 + (s % subCols) * sn + tt % sn;
+        AffineExpr cTile = (batch * out.mt + rowT) * out.nt + colT;
+        db.write(cbOut, t, db.output(0), db.apply(cTile, {db.core(), pass, sub, t}));
       });
       db.barrier();
-      db.push(cbA, sh * kb);
-      db.push(cbB, kb * sw);
+      db.pop(cbOut, subTiles);
     });
-  });
-
-  db.kernel(noc::ThreadKind::compute);
-  db.loop(perCore, [&](Value) {
-    db.acquireDst();
-    db.loop(kChunks, [&](Value) {
-      db.wait(cbA, sh * kb);
-      db.wait(cbB, kb * sw);
-      db.loop(sh, [&](Value r) {
-        db.loop(sw, [&](Value c) {
-          db.loop(kb, [&](Value k) {
-            AffineExpr r0 = b.getAffineDimExpr(0), c0 = b.getAffineDimExpr(1),
-                       k0 = b.getAffineDimExpr(2);
-            Value lhs = db.get(cbA, db.apply(r0 * kb + k0, {r, c, k}));
-            Value rhs = db.get(cbB, db.apply(k0 * sw + c0, {r, c, k}));
-            db.matmul(lhs, rhs, db.apply(r0 * sw + c0, {r, c, k}));
-          });
-        });
-      });
-      db.pop(cbA, sh * kb);
-      db.pop(cbB, kb * sw);
-    });
-    db.reserve(cbOut, sh * sw);
-    db.loop(sh * sw, [&](Value d) { db.pack(d, cbOut, d); });
-    db.push(cbOut, sh * sw);
-    db.releaseDst();
-  });
-
-  db.kernel(noc::ThreadKind::writer);
-  db.loop(perCore, [&](Value iv) {
-    Value unit = db.unit(iv);
-    db.wait(cbOut, sh * sw);
-    db.loop(sh, [&](Value r) {
-      db.loop(sw, [&](Value c) {
-        Value zero = db.index(0);
-        db.write(cbOut, db.apply(i * sw + j, {unit, zero, r, c}), db.output(0),
-                 db.apply(cTile, {unit, zero, r, c}));
-      });
-    });
-    db.barrier();
-    db.pop(cbOut, sh * sw);
   });
   return db.results()[0];
 }

@@ -1,6 +1,6 @@
-// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-lower-graph-to-grid --canonicalize --cse | FileCheck %s
-// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-lower-graph-to-grid | FileCheck %s --check-prefix=BF16
-// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-lower-graph-to-grid | FileCheck %s --check-prefix=NOGRAPH
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-choose-op-configs --tt-lower-graph-to-grid --canonicalize --cse | FileCheck %s
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs --tt-lower-graph-to-grid | FileCheck %s --check-prefix=BF16
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-choose-op-configs --tt-lower-graph-to-grid | FileCheck %s --check-prefix=NOGRAPH
 
 // No graph op other than constants survives the lowering.
 // NOGRAPH: grid.dispatch "matmul"
@@ -11,52 +11,11 @@
 // NOGRAPH-NOT: graph.softmax
 // NOGRAPH-NOT: graph.transpose
 
-// 64x96 x 96x128: 2x4 output tiles, one per core of a row of 8; K = 3 tiles in one chunk.
-// CHECK-DAG: #[[A_IDX:.*]] = affine_map<(d0, d1) -> (d0 + (d1 floordiv 4) * 3 - ((d1 floordiv 4) floordiv 2) * 6)>
-// CHECK-DAG: #[[B_IDX:.*]] = affine_map<(d0, d1) -> (d0 * 4 + d1 - (d1 floordiv 4) * 4)>
+// Matmuls are lowered as tt-choose-op-configs says (lower-matmul.mlir tests the kernels).
 // CHECK-LABEL: func.func @matmul
-// CHECK: %[[E:.*]] = grid.empty : tensor<64x128xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
-// CHECK: grid.dispatch "matmul" on <(0, 0) to{{ ?}}(7, 0)> ins(%{{.*}}, %{{.*}} : {{.*}}) outs(%[[E]] : {{.*}}) attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>, macs = 786432 : i64}
-// CHECK: ^bb0(%[[A:.*]]: tensor<64x96xf32, {{.*}}>, %[[B:.*]]: tensor<96x128xf32, {{.*}}>, %[[OUT:.*]]: tensor<64x128xf32, {{.*}}>):
-// CHECK-NEXT: %[[CBA:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 6>
-// CHECK-NEXT: %[[CBB:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 6>
-// CHECK-NEXT: %[[CBO:.*]] = noc.cb 2 : !noc.cb<!tile.tile<32x32, f32>, 2>
-// CHECK: noc.kernel reader {
-// CHECK: %[[CORE:.*]] = grid.core_index linear
-// CHECK: noc.cb_reserve %[[CBA]], 3
-// CHECK: scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step
-// CHECK: %[[AT:.*]] = affine.apply #[[A_IDX]](%[[K]], %[[CORE]])
-// CHECK: noc.read %[[A]][%[[AT]]] into %[[CBA]][%[[K]]]
-// Two row blocks of A: no multicast.
-// CHECK-NOT: noc.sem_
-// CHECK-NOT: noc.mcast
-// CHECK: noc.cb_reserve %[[CBB]], 3
-// CHECK: %[[BT:.*]] = affine.apply #[[B_IDX]](%{{.*}}, %[[CORE]])
-// CHECK: noc.read %[[B]][%[[BT]]] into %[[CBB]]
-// CHECK: noc.barrier
-// CHECK: noc.cb_push %[[CBA]], 3
-// CHECK: noc.cb_push %[[CBB]], 3
-// CHECK: noc.kernel compute {
-// CHECK: tile.acquire_dst
-// CHECK: noc.cb_wait %[[CBA]], 3
-// CHECK: noc.cb_wait %[[CBB]], 3
-// CHECK: scf.for %[[KK:.*]] =
-// CHECK: %[[TA:.*]] = noc.cb_get %[[CBA]][%[[KK]]]
-// CHECK: %[[TB:.*]] = noc.cb_get %[[CBB]][%[[KK]]]
-// CHECK: tile.matmul %[[TA]], %[[TB]], dst[%{{.*}}] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
-// CHECK: noc.cb_pop %[[CBA]], 3
-// CHECK: noc.cb_pop %[[CBB]], 3
-// CHECK: noc.cb_reserve %[[CBO]], 1
-// CHECK: %[[P:.*]] = tile.pack dst[%{{.*}}] : !tile.tile<32x32, f32>
-// CHECK: noc.cb_put %[[P]], %[[CBO]]
-// CHECK: noc.cb_push %[[CBO]], 1
-// CHECK: tile.release_dst
-// CHECK: noc.kernel writer {
-// CHECK: noc.cb_wait %[[CBO]], 1
-// CHECK: noc.write %[[CBO]][%{{.*}}] into %[[OUT]][%{{.*}}]
-// CHECK: noc.barrier
-// CHECK: noc.cb_pop %[[CBO]], 1
-// CHECK: } -> tensor<64x128xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// CHECK: grid.dispatch "matmul"
+// CHECK-SAME: macs = 786432 : i64
+// CHECK: tile.matmul {{.*}} : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
 // BF16-LABEL: func.func @matmul
 // BF16: grid.dispatch "matmul"
 // BF16-SAME: dst_format = #tile<format bf16>
@@ -65,52 +24,6 @@
 func.func @matmul(%a: tensor<64x96xf32>, %b: tensor<96x128xf32>) -> tensor<64x128xf32> {
   %0 = graph.matmul %a, %b : (tensor<64x96xf32>, tensor<96x128xf32>) -> tensor<64x128xf32>
   return %0 : tensor<64x128xf32>
-}
-
-// -----
-
-// One row block of A shared by every core (4 cores, one column tile each): core 0 reads each
-// 8-tile K chunk of A once and multicasts it to the range; semaphore 0 counts receivers with room,
-// semaphore 1 tells them it landed. Sender and receiver parts are 0-or-1-trip loops.
-// CHECK-DAG: #[[SENDER:.*]] = affine_map<(d0) -> (-(d0 ceildiv 4) + 1)>
-// CHECK-DAG: #[[RECEIVER:.*]] = affine_map<(d0) -> (d0 ceildiv 4)>
-// CHECK-DAG: #[[RY:.*]] = affine_map<(d0) -> ((d0 + 1) floordiv 4)>
-// CHECK-DAG: #[[RX:.*]] = affine_map<(d0) -> (d0 - ((d0 + 1) floordiv 4) * 4 + 1)>
-// CHECK-LABEL: func.func @matmul_mcast
-// CHECK: grid.dispatch "matmul" on <(0, 0) to{{ ?}}(3, 0)>
-// CHECK: %[[CBA:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 16>
-// CHECK: %[[CBB:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 16>
-// CHECK: noc.kernel reader {
-// CHECK: %[[CORE:.*]] = grid.core_index linear
-// CHECK: scf.for %{{.*}} = %c0 to %c2 step %c1 {
-// CHECK: noc.cb_reserve %[[CBA]], 8
-// CHECK: %[[NS:.*]] = affine.apply #[[SENDER]](%[[CORE]])
-// CHECK: scf.for %{{.*}} = %c0 to %[[NS]] step %c1 {
-// CHECK: noc.read %{{.*}} into %[[CBA]]
-// CHECK: noc.barrier
-// CHECK-NEXT: noc.sem_wait 0, %c3
-// CHECK-NEXT: scf.for %[[S:.*]] = %c0 to %c8 step %c1 {
-// CHECK-NEXT: noc.mcast %[[CBA]][%[[S]]] over{{ ?}}(%c0, %c0) to{{ ?}}(%c3, %c0) slot %[[S]]
-// CHECK: noc.barrier
-// CHECK-NEXT: scf.for %[[R:.*]] = %c0 to %c3 step %c1 {
-// CHECK-DAG: %[[Y:.*]] = affine.apply #[[RY]](%[[R]])
-// CHECK-DAG: %[[X:.*]] = affine.apply #[[RX]](%[[R]])
-// CHECK: noc.sem_inc 1, 1 at{{ ?}}(%[[X]], %[[Y]])
-// CHECK: %[[NR:.*]] = affine.apply #[[RECEIVER]](%[[CORE]])
-// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[NR]] step %c1 {
-// CHECK-NEXT: noc.sem_inc 0, 1 at{{ ?}}(%c0, %c0)
-// CHECK-NEXT: noc.sem_wait 1, %c1
-// CHECK: noc.cb_reserve %[[CBB]], 8
-// CHECK: noc.read %{{.*}} into %[[CBB]]
-// CHECK: noc.cb_push %[[CBA]], 8
-// CHECK-NEXT: noc.cb_push %[[CBB]], 8
-// CHECK: noc.kernel compute {
-// CHECK-NOT: noc.mcast
-// CHECK: tile.matmul
-// CHECK: noc.kernel writer {
-func.func @matmul_mcast(%a: tensor<32x512xf32>, %b: tensor<512x128xf32>) -> tensor<32x128xf32> {
-  %0 = graph.matmul %a, %b : (tensor<32x512xf32>, tensor<512x128xf32>) -> tensor<32x128xf32>
-  return %0 : tensor<32x128xf32>
 }
 
 // -----

@@ -222,3 +222,23 @@ func.func @dispatch_missing_fidelity(%x: tensor<32x32xf32, #l>) {
   } -> tensor<32x32xf32, #l>
   return
 }
+
+// -----
+
+// expected-error @+1 {{a 4x2 core rectangle cannot hold 2x2 blocks}}
+func.func @matmul_config_cores() attributes {c = #grid.matmul_config<grid = [2, 2], cores = [4, 2], block = [1, 1], subblock = [1, 1], k_chunk = 1>} { return }
+
+// -----
+
+// expected-error @+1 {{a two-dimensional grid of blocks needs cores = [4, 2]}}
+func.func @matmul_config_transposed() attributes {c = #grid.matmul_config<grid = [2, 4], cores = [2, 4], block = [1, 1], subblock = [1, 1], k_chunk = 1>} { return }
+
+// -----
+
+// expected-error @+1 {{subblock 2x1 does not divide block 3x1}}
+func.func @matmul_config_subblock() attributes {c = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [3, 1], subblock = [2, 1], k_chunk = 1>} { return }
+
+// -----
+
+// expected-error @+1 {{matmul config sizes must be positive}}
+func.func @matmul_config_zero() attributes {c = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 1], subblock = [1, 1], k_chunk = 0>} { return }

@@ -164,3 +164,15 @@ func.func @no_inputs() -> (tensor<32x32xf32, #l>, tensor<32x32xf32, #l>) {
   } -> tensor<32x32xf32, #l>, tensor<32x32xf32, #l>
   return %r#0, %r#1 : tensor<32x32xf32, #l>, tensor<32x32xf32, #l>
 }
+
+// -----
+
+// The estimate is optional and printed only when set.
+// CHECK-LABEL: func.func @matmul_configs
+// CHECK-SAME: a = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [1, 8], k_chunk = 16, cycles = 293802>
+// CHECK-SAME: b = #grid.matmul_config<grid = [1, 32], cores = [8, 4], block = [1, 1], subblock = [1, 1], k_chunk = 8>
+func.func @matmul_configs() attributes {
+    a = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [1, 8], k_chunk = 16, cycles = 293802>,
+    b = #grid.matmul_config<grid = [1, 32], cores = [8, 4], block = [1, 1], subblock = [1, 1], k_chunk = 8>} {
+  return
+}

@@ -1,0 +1,87 @@
+//===- MatmulCostModel.h - Cycles of a matmul under a blocking -----------===//
+//
+// The model tt-choose-op-configs ranks matmul blockings with. It charges what
+// the simulator charges (the tile costs are the runtime's own), on the critical
+// path of one core: the compute thread's tile math, reloads and packs, the wait
+// for the first K chunk, the chunks whose operands arrive slower than they are
+// consumed, and the whole chip's DRAM bandwidth as a floor.
+// test/e2e/test_cost_model.py checks its ranking and error against tt-run.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_TRANSFORMS_MATMULCOSTMODEL_H
+#define TESSEL_TRANSFORMS_MATMULCOSTMODEL_H
+
+#include "tessel/runtime/Chip.h"
+#include "tessel/runtime/TileCosts.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tessel::cost {
+
+/// A multicasting sender reads and multicasts a chunk in pieces of about this many tiles:
+/// larger pieces pay the DRAM latency less often, smaller ones start multicasting sooner.
+/// Measured on a bf16 2048^3 matmul (8x8 blocks, K chunks of 16): 309.9k, 304.1k, 305.1k and
+/// 307.8k cycles for pieces of 8, 16, 32 and 64 tiles.
+inline constexpr int64_t kPieceTiles = 16;
+
+/// The rows of a `rows` x `cols` tile block that make one piece (whole rows, dividing `rows`).
+inline int64_t rowsPerPiece(int64_t rows, int64_t cols) {
+  int64_t best = 1;
+  for (int64_t r = 1; r <= rows; ++r)
+    if (rows % r == 0 && r * cols <= std::max(kPieceTiles, cols))
+      best = r;
+  return best;
+}
+
+/// A matmul seen in tiles: batch x (mt x kt) times (kt x nt).
+struct MatmulProblem {
+  int64_t batch = 1, mt = 1, nt = 1, kt = 1;
+  rt::DataFormat lhs = rt::DataFormat::BFloat16, rhs = rt::DataFormat::BFloat16,
+                 out = rt::DataFormat::BFloat16;
+  ttb::MathFidelity fidelity = ttb::MathFidelity::HiFi4;
+  /// Tiles Dst holds for one sub-block (half of Dst: the other half is packed meanwhile).
+  int64_t dstCapacity = 8;
+};
+
+/// The same fields as #grid.matmul_config.
+struct MatmulPlan {
+  int64_t gridM = 1, gridN = 1, coresX = 1, coresY = 1;
+  int64_t blockM = 1, blockN = 1, subM = 1, subN = 1, kChunk = 1;
+
+  int64_t passes(const MatmulProblem &p) const {
+    return p.batch * (p.mt / (gridM * blockM)) * (p.nt / (gridN * blockN));
+  }
+  int64_t chunks(const MatmulProblem &p) const { return p.kt / kChunk; }
+};
+
+struct MatmulCost {
+  double cycles = 0;       // the estimate
+  double compute = 0;      // one core's compute thread, every pass
+  double fill = 0;         // waiting for the first chunk's operands
+  double starved = 0;      // chunks whose operands arrive slower than compute uses them
+  double dramFloor = 0;    // the DRAM bytes at the chip's sustained bandwidth
+};
+
+/// Circular buffer bytes one core needs for `plan`.
+int64_t l1Bytes(const MatmulProblem &p, const MatmulPlan &plan);
+
+/// Whether `plan` tiles `p` exactly and fits the chip; on failure `why` says what is wrong.
+bool isValid(const rt::ChipDesc &chip, const MatmulProblem &p, const MatmulPlan &plan,
+             int64_t l1Budget, std::string *why = nullptr);
+
+MatmulCost estimate(const rt::ChipDesc &chip, const MatmulProblem &p, const MatmulPlan &plan);
+
+/// Every valid plan, in a deterministic order.
+std::vector<MatmulPlan> enumeratePlans(const rt::ChipDesc &chip, const MatmulProblem &p,
+                                       int64_t l1Budget);
+
+/// The plan of least estimated cycles (ties: less L1), or none when nothing fits.
+std::optional<MatmulPlan> choosePlan(const rt::ChipDesc &chip, const MatmulProblem &p,
+                                     int64_t l1Budget);
+
+} // namespace tessel::cost
+
+#endif

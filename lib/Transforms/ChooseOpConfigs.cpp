@@ -1,0 +1,100 @@
+#include "tessel/Transforms/ChipInfo.h"
+#include "tessel/Transforms/MatmulCostModel.h"
+#include "tessel/Transforms/Passes.h"
+
+namespace tessel {
+#define GEN_PASS_DEF_CHOOSEOPCONFIGS
+#include "tessel/Transforms/Passes.h.inc"
+} // namespace tessel
+
+using namespace mlir;
+using namespace tessel;
+
+static int64_t tilesOf(int64_t n) { return (n + 31) / 32; }
+
+static rt::DataFormat formatOf(Value v) {
+  // The compiler's and the runtime's format enums share their values by design.
+  return static_cast<rt::DataFormat>(grid::getLayout(v.getType()).getFormat());
+}
+
+/// The matmul as tiles, or failure (with a diagnostic) when an operand has no layout.
+static FailureOr<cost::MatmulProblem> problemOf(graph::MatMulOp op, const rt::ChipDesc &chip) {
+  for (Value v : {op.getLhs(), op.getRhs(), op.getResult()})
+    if (!grid::getLayout(v.getType()))
+      return op.emitError("operand has no #grid.layout; run tt-assign-layouts first");
+  ArrayRef<int64_t> out = op.getType().getShape();
+  ArrayRef<int64_t> lhs = op.getLhs().getType().getShape();
+  cost::MatmulProblem p;
+  for (size_t i = 0; i + 2 < out.size(); ++i)
+    p.batch *= out[i];
+  p.mt = tilesOf(out.size() >= 2 ? out[out.size() - 2] : 1);
+  p.nt = tilesOf(out.back());
+  p.kt = tilesOf(lhs.back());
+  p.lhs = formatOf(op.getLhs());
+  p.rhs = formatOf(op.getRhs());
+  p.out = formatOf(op.getResult());
+  p.fidelity = ttb::MathFidelity::HiFi4;
+  // f32 results accumulate in f32 Dst, which holds half the tiles; half of Dst is packed while
+  // the other half accumulates.
+  int64_t dst = p.out == rt::DataFormat::Float32 ? chip.dstTilesF32 : chip.dstTilesBf16;
+  p.dstCapacity = std::max<int64_t>(dst / 2, 1);
+  return p;
+}
+
+static cost::MatmulPlan planOf(grid::MatmulConfigAttr c) {
+  return cost::MatmulPlan{c.getGridM(),  c.getGridN(), c.getCoresX(), c.getCoresY(),
+                          c.getBlockM(), c.getBlockN(), c.getSubM(),  c.getSubN(),
+                          c.getKChunk()};
+}
+
+static grid::MatmulConfigAttr attrOf(MLIRContext *ctx, const cost::MatmulPlan &p,
+                                     int64_t cycles) {
+  return grid::MatmulConfigAttr::get(ctx, p.gridM, p.gridN, p.coresX, p.coresY, p.blockM,
+                                     p.blockN, p.subM, p.subN, p.kChunk, cycles);
+}
+
+namespace {
+
+struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPass> {
+  using ChooseOpConfigsBase::ChooseOpConfigsBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    FailureOr<rt::ChipDesc> chip = getChipDesc(module);
+    if (failed(chip))
+      return signalPassFailure();
+    int64_t available = chip->l1Bytes - chip->l1ReservedBytes;
+    int64_t budget = l1Budget > 0 ? std::min<int64_t>(l1Budget, available) : available;
+    WalkResult result = module.walk([&](graph::MatMulOp op) {
+      FailureOr<cost::MatmulProblem> problem = problemOf(op, *chip);
+      if (failed(problem))
+        return WalkResult::interrupt();
+      std::optional<cost::MatmulPlan> plan;
+      if (auto given = op->getAttrOfType<grid::MatmulConfigAttr>(grid::kConfigAttrName)) {
+        std::string why;
+        if (!cost::isValid(*chip, *problem, planOf(given), budget, &why)) {
+          op.emitError() << "matmul config " << given << " does not suit this matmul: " << why;
+          return WalkResult::interrupt();
+        }
+        plan = planOf(given);
+      } else {
+        plan = cost::choosePlan(*chip, *problem, budget);
+        if (!plan) {
+          cost::MatmulPlan smallest;
+          op.emitError() << "no matmul blocking fits " << budget
+                         << " bytes of L1 per core; the smallest needs "
+                         << cost::l1Bytes(*problem, smallest) << " bytes";
+          return WalkResult::interrupt();
+        }
+        ++numChosen;
+      }
+      int64_t cycles = int64_t(std::llround(cost::estimate(*chip, *problem, *plan).cycles));
+      op->setAttr(grid::kConfigAttrName, attrOf(&getContext(), *plan, cycles));
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,206 @@
+#include "tessel/Transforms/MatmulCostModel.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+using namespace tessel;
+using namespace tessel::cost;
+
+static std::vector<int64_t> divisors(int64_t n, int64_t limit) {
+  std::vector<int64_t> out;
+  for (int64_t d = 1; d <= std::min(n, limit); ++d)
+    if (n % d == 0)
+      out.push_back(d);
+  return out;
+}
+
+/// A rectangle of `cores` cores that fits the grid, widest first; none if there is none.
+static std::optional<std::pair<int64_t, int64_t>> rectangle(const rt::ChipDesc &chip,
+                                                            int64_t cores) {
+  for (int64_t w = std::min<int64_t>(cores, chip.gridX); w >= 1; --w)
+    if (cores % w == 0 && cores / w <= chip.gridY)
+      return std::make_pair(w, cores / w);
+  return std::nullopt;
+}
+
+int64_t cost::l1Bytes(const MatmulProblem &p, const MatmulPlan &plan) {
+  int64_t a = rt::tileBytes(p.lhs), b = rt::tileBytes(p.rhs), o = rt::tileBytes(p.out);
+  int64_t bytes = 2 * plan.blockM * plan.kChunk * a + 2 * plan.kChunk * plan.blockN * b +
+                  2 * plan.subM * plan.subN * o;
+  // Partial sums of the whole block wait between K chunks.
+  if (plan.chunks(p) > 1)
+    bytes += plan.blockM * plan.blockN * o;
+  return bytes;
+}
+
+bool cost::isValid(const rt::ChipDesc &chip, const MatmulProblem &p, const MatmulPlan &plan,
+                   int64_t l1Budget, std::string *why) {
+  auto fail = [&](std::string msg) {
+    if (why)
+      *why = std::move(msg);
+    return false;
+  };
+  if (p.mt % (plan.gridM * plan.blockM) || p.nt % (plan.gridN * plan.blockN))
+    return fail("blocks of " + std::to_string(plan.gridM) + "x" + std::to_string(plan.blockM) +
+                " by " + std::to_string(plan.gridN) + "x" + std::to_string(plan.blockN) +
+                " tiles do not tile the " + std::to_string(p.mt) + "x" + std::to_string(p.nt) +
+                " output tiles");
+  if (p.kt % plan.kChunk)
+    return fail("k_chunk " + std::to_string(plan.kChunk) + " does not divide the " +
+                std::to_string(p.kt) + " K tiles");
+  if (plan.blockM % plan.subM || plan.blockN % plan.subN)
+    return fail("the subblock does not divide the block");
+  if (plan.subM * plan.subN > p.dstCapacity)
+    return fail("a " + std::to_string(plan.subM) + "x" + std::to_string(plan.subN) +
+                " subblock exceeds the " + std::to_string(p.dstCapacity) +
+                " tiles of Dst a subblock may use");
+  if (plan.coresX > chip.gridX || plan.coresY > chip.gridY ||
+      plan.coresX * plan.coresY != plan.gridM * plan.gridN)
+    return fail("the core rectangle does not fit the " + std::to_string(chip.gridX) + "x" +
+                std::to_string(chip.gridY) + " grid");
+  if (plan.gridM > 1 && plan.gridN > 1 &&
+      (plan.coresX != plan.gridN || plan.coresY != plan.gridM))
+    return fail("a two-dimensional grid of blocks must match its core rectangle");
+  int64_t bytes = l1Bytes(p, plan);
+  if (bytes > l1Budget)
+    return fail("needs " + std::to_string(bytes) + " bytes of L1 per core, more than the " +
+                std::to_string(l1Budget) + " available");
+  return true;
+}
+
+MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
+                          const MatmulPlan &plan) {
+  const double tileA = double(rt::tileBytes(p.lhs)), tileB = double(rt::tileBytes(p.rhs)),
+               tileO = double(rt::tileBytes(p.out));
+  const double mm = double(rt::matmulCycles(chip, p.lhs, p.rhs, p.fidelity));
+  const double reload = double(rt::copyCycles(chip, p.out));
+  const double pack = double(rt::packCycles(chip, p.out));
+  const double flit = double(chip.nocFlitBytes);
+  const double dramAll = chip.dramSustainedBytesPerCycle() * chip.dramChannels;
+  const int64_t passes = plan.passes(p), chunks = plan.chunks(p);
+  const int64_t tiles = plan.blockM * plan.blockN;
+  const int64_t subblocks = tiles / (plan.subM * plan.subN);
+
+  // The compute thread: every instruction costs its tile cycles, CB and loop steps one each.
+  double perSubblock = 2 /*acquire, release*/ + 3 /*reserve, push, loop*/ +
+                       plan.kChunk * (plan.subM * plan.subN * mm + 1) +
+                       plan.subM * plan.subN * pack;
+  double reloadPerSubblock = 2 + plan.subM * plan.subN * reload;
+  double chunkCompute = subblocks * perSubblock + 5;
+  MatmulCost c;
+  c.compute = passes * (chunks * chunkCompute + (chunks - 1) * subblocks * reloadPerSubblock);
+
+  // One chunk's operands. A sender reads a piece from DRAM, waits for it, multicasts it while
+  // it reads the next; a core that shares nothing reads its whole block at once. A read is
+  // bounded by the core's NoC link, by the links of its column (DRAM responses turn into the
+  // destination's column, where the senders of one column share them) and by the chip's DRAM.
+  const int64_t cores = plan.coresX * plan.coresY;
+  const double latency = double(chip.dramLatencyCycles) + 4.0 * chip.nocHopCycles;
+  struct Operand {
+    double tileBytes;
+    int64_t rows, cols;   // of the chunk block, in tiles
+    int64_t readers;      // cores reading this operand's chunk from DRAM at once
+    int64_t perColumn;    // of those, in one column of the grid
+    bool shared;
+  };
+  bool twoD = plan.gridM > 1 && plan.gridN > 1;
+  bool sharedA = cores > 1 && (twoD || plan.gridM == 1);
+  bool sharedB = cores > 1 && (twoD || plan.gridN == 1);
+  auto readersOf = [&](bool shared, int64_t groups) {
+    return shared ? (twoD ? groups : 1) : cores;
+  };
+  Operand a{tileA, plan.blockM, plan.kChunk, readersOf(sharedA, plan.gridM), 1, sharedA};
+  Operand b{tileB, plan.kChunk, plan.blockN, readersOf(sharedB, plan.gridN), 1, sharedB};
+  // lhs senders of a two-dimensional grid rotate over the columns; everything else spreads over
+  // all columns of the rectangle.
+  a.perColumn = (a.readers + plan.coresX - 1) / plan.coresX;
+  b.perColumn = (b.readers + plan.coresX - 1) / plan.coresX;
+  double chunkBytes = a.readers * a.rows * a.cols * tileA + b.readers * b.rows * b.cols * tileB;
+  auto supply = [&](const Operand &o) {
+    int64_t rows = o.shared ? rowsPerPiece(o.rows, o.cols) : o.rows;
+    double piece = rows * o.cols * o.tileBytes;
+    double share = piece / (o.rows * o.cols * o.tileBytes);
+    double read = latency + std::max({piece / flit, o.perColumn * piece / flit / 2,
+                                      share * chunkBytes / dramAll});
+    int64_t pieces = o.rows / rows;
+    if (!o.shared)
+      return read;
+    double mcast = piece / flit + std::max(plan.coresX, plan.coresY) * chip.nocHopCycles;
+    return pieces * std::max(read, mcast) + mcast + 2.0 * cores / std::max<int64_t>(1, o.readers);
+  };
+  double supplyA = supply(a), supplyB = supply(b);
+  double slowest = std::max(supplyA, supplyB);
+  c.fill = slowest;
+  double perChunk = chunkCompute + (chunks > 1 ? subblocks * reloadPerSubblock : 0);
+  c.starved = passes * chunks * std::max(0.0, slowest - perChunk);
+  // The writer fetches the rhs of a pass only after storing the previous pass's block.
+  double between = (passes - 1) * supplyB;
+  // Output tiles go to DRAM as the last chunk of a pass packs them; writes converge on the links
+  // into the two DRAM columns, about four links' worth (measured: 2 MiB in about 18k cycles).
+  const double writeBw = 4.0 * flit;
+  double passOut = double(cores * tiles) * tileO;
+  double drain = std::max(0.0, passOut / writeBw - perChunk) + plan.subM * plan.subN * tileO / flit +
+                 latency;
+  double readBytes = passes * chunks * chunkBytes;
+  double writeBytes = double(p.batch * p.mt * p.nt) * tileO;
+  c.dramFloor = readBytes / dramAll + writeBytes / writeBw;
+  c.cycles = std::max(c.fill + c.compute + c.starved + between + drain, c.dramFloor + latency);
+  return c;
+}
+
+std::vector<MatmulPlan> cost::enumeratePlans(const rt::ChipDesc &chip, const MatmulProblem &p,
+                                             int64_t l1Budget) {
+  std::vector<MatmulPlan> plans;
+  int64_t maxCores = int64_t(chip.gridX) * chip.gridY;
+  auto addBlocks = [&](MatmulPlan base) {
+    for (int64_t bm : divisors(p.mt / base.gridM, p.mt))
+      for (int64_t bn : divisors(p.nt / base.gridN, p.nt))
+        for (int64_t sm : divisors(bm, p.dstCapacity)) {
+          // Only the widest subblock for each height: more tiles per Dst acquire is never
+          // slower, and the rest would only multiply the search.
+          int64_t sn = divisors(bn, p.dstCapacity / sm).back();
+          for (int64_t kc : divisors(p.kt, p.kt)) {
+            MatmulPlan plan = base;
+            plan.blockM = bm;
+            plan.blockN = bn;
+            plan.subM = sm;
+            plan.subN = sn;
+            plan.kChunk = kc;
+            if (isValid(chip, p, plan, l1Budget))
+              plans.push_back(plan);
+          }
+        }
+  };
+  // Two-dimensional: rows of cores share the lhs, columns the rhs.
+  for (int64_t gm : divisors(p.mt, chip.gridY))
+    for (int64_t gn : divisors(p.nt, chip.gridX))
+      if (gm > 1 && gn > 1)
+        addBlocks(MatmulPlan{gm, gn, gn, gm});
+  // One operand shared by the whole rectangle (or a single core).
+  for (int64_t gn : divisors(p.nt, maxCores))
+    if (auto r = rectangle(chip, gn))
+      addBlocks(MatmulPlan{1, gn, r->first, r->second});
+  for (int64_t gm : divisors(p.mt, maxCores))
+    if (gm > 1)
+      if (auto r = rectangle(chip, gm))
+        addBlocks(MatmulPlan{gm, 1, r->first, r->second});
+  return plans;
+}
+
+std::optional<MatmulPlan> cost::choosePlan(const rt::ChipDesc &chip, const MatmulProblem &p,
+                                           int64_t l1Budget) {
+  std::optional<MatmulPlan> best;
+  double bestCycles = 0;
+  int64_t bestBytes = 0;
+  for (const MatmulPlan &plan : enumeratePlans(chip, p, l1Budget)) {
+    double cycles = estimate(chip, p, plan).cycles;
+    int64_t bytes = l1Bytes(p, plan);
+    if (!best || cycles < bestCycles || (cycles == bestCycles && bytes < bestBytes)) {
+      best = plan;
+      bestCycles = cycles;
+      bestBytes = bytes;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,107 @@
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-lower-graph-to-grid --canonicalize --cse | FileCheck %s
+
+// A 2x2 grid of 2x2-tile blocks, K in two chunks of 4 tiles. Rows of cores share the lhs: for
+// chunk g the sender of row y is core ((y + g) mod 2, y), which reads the chunk and multicasts it
+// over its row after the other core announced room (semaphore 0); semaphore 1 says it landed.
+// Columns share the rhs the same way on the writer thread (semaphores 2 and 3). Partial sums of
+// the block wait in cb 3 between chunks.
+// CHECK-DAG: #[[A_SENDER:.*]] = affine_map<(d0, d1) -> (-(((d0 - d1 - (d0 floordiv 2) * 3) mod 2) ceildiv 2) + 1)>
+// CHECK-DAG: #[[ROW:.*]] = affine_map<(d0) -> (d0 floordiv 2)>
+// CHECK-DAG: #[[COL:.*]] = affine_map<(d0) -> (d0 mod 2)>
+// CHECK-DAG: #[[FIRST:.*]] = affine_map<(d0) -> (d0 ceildiv 2)>
+// CHECK-DAG: #[[NOT_LAST:.*]] = affine_map<(d0) -> (-d0 + 1)>
+// CHECK-LABEL: func.func @two_dimensional
+// CHECK: grid.dispatch "matmul" on <(0, 0) to{{ ?}}(1, 1)>
+// CHECK: %[[CBA:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, bf16>, 16>
+// CHECK-NEXT: %[[CBB:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, bf16>, 16>
+// CHECK-NEXT: %[[CBO:.*]] = noc.cb 2 : !noc.cb<!tile.tile<32x32, bf16>, 4>
+// CHECK-NEXT: %[[CBP:.*]] = noc.cb 3 : !noc.cb<!tile.tile<32x32, bf16>, 4>
+// CHECK: noc.kernel reader {
+// CHECK: %[[CORE:.*]] = grid.core_index linear
+// CHECK: scf.for %[[G:.*]] = %c0 to %c2 step %c1 {
+// CHECK-NEXT: noc.cb_reserve %[[CBA]], 8
+// CHECK-NEXT: %[[NS:.*]] = affine.apply #[[A_SENDER]](%[[CORE]], %[[G]])
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[NS]] step %c1 {
+// CHECK-NEXT: noc.sem_wait 0, %c1
+// CHECK: noc.read %{{.*}} into %[[CBA]]
+// CHECK: noc.barrier
+// CHECK: %[[Y:.*]] = affine.apply #[[ROW]](%[[CORE]])
+// CHECK-NEXT: noc.mcast %[[CBA]][%{{.*}}] over{{ ?}}(%c0, %[[Y]]) to{{ ?}}(%c1, %[[Y]])
+// CHECK: noc.barrier
+// CHECK: noc.sem_inc 1, 1
+// CHECK: noc.sem_inc 0, 1
+// CHECK-NEXT: noc.sem_wait 1, %c1
+// CHECK: noc.cb_push %[[CBA]], 8
+// CHECK: noc.kernel compute {
+// CHECK: scf.for %[[CH:.*]] = %c0 to %c2 step %c1 {
+// CHECK-NEXT: noc.cb_wait %[[CBA]], 8
+// CHECK-NEXT: noc.cb_wait %[[CBB]], 8
+// CHECK: tile.acquire_dst
+// CHECK-NEXT: %[[RELOAD:.*]] = affine.apply #[[FIRST]](%[[CH]])
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[RELOAD]] step %c1 {
+// CHECK-NEXT: noc.cb_wait %[[CBP]], 2
+// CHECK: tile.copy
+// CHECK: noc.cb_pop %[[CBP]], 2
+// CHECK: tile.matmul {{.*}}, dst[%c0]
+// CHECK: tile.matmul {{.*}}, dst[%c1]
+// CHECK: %[[SPILL:.*]] = affine.apply #[[NOT_LAST]](%[[CH]])
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[SPILL]] step %c1 {
+// CHECK-NEXT: noc.cb_reserve %[[CBP]], 2
+// CHECK: scf.for %{{.*}} = %c0 to %[[CH]] step %c1 {
+// CHECK-NEXT: noc.cb_reserve %[[CBO]], 2
+// CHECK: tile.release_dst
+// CHECK: noc.kernel writer {
+// CHECK: noc.sem_wait 2, %c1
+// CHECK: noc.read %{{.*}} into %[[CBB]]
+// CHECK: %[[X:.*]] = affine.apply #[[COL]](%{{.*}})
+// CHECK-NEXT: noc.mcast %[[CBB]][%{{.*}}] over{{ ?}}(%[[X]], %c0) to{{ ?}}(%[[X]], %c1)
+// CHECK: noc.sem_inc 3, 1
+// CHECK: noc.sem_inc 2, 1
+// CHECK-NEXT: noc.sem_wait 3, %c1
+// CHECK: noc.cb_push %[[CBB]], 8
+// CHECK: noc.cb_wait %[[CBO]], 2
+// CHECK: noc.write %[[CBO]]
+func.func @two_dimensional(%a: tensor<128x256xf32>, %b: tensor<256x128xf32>) -> tensor<128x128xf32> {
+  %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [2, 2], cores = [2, 2], block = [2, 2], subblock = [1, 2], k_chunk = 4>} : (tensor<128x256xf32>, tensor<256x128xf32>) -> tensor<128x128xf32>
+  return %0 : tensor<128x128xf32>
+}
+
+// -----
+
+// One row of output tiles over a 4x1 rectangle: the whole rectangle shares the lhs (the sender of
+// chunk g is core g mod 4), each core reads its own rhs column; one K chunk, so no partial sums.
+// CHECK-LABEL: func.func @one_dimensional
+// CHECK: grid.dispatch "matmul" on <(0, 0) to{{ ?}}(3, 0)>
+// CHECK: noc.cb 2 : !noc.cb<!tile.tile<32x32, bf16>, 2>
+// CHECK-NOT: noc.cb 3
+// CHECK: noc.kernel reader {
+// CHECK: noc.mcast %{{.*}} over{{ ?}}(%c0, %c0) to{{ ?}}(%c3, %c0)
+// CHECK: noc.kernel compute {
+// CHECK-NOT: tile.copy
+// CHECK: noc.kernel writer {
+// CHECK-NOT: noc.mcast
+// CHECK: noc.write
+func.func @one_dimensional(%a: tensor<32x128xf32>, %b: tensor<128x128xf32>) -> tensor<32x128xf32> {
+  %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [1, 4], cores = [4, 1], block = [1, 1], subblock = [1, 1], k_chunk = 4>} : (tensor<32x128xf32>, tensor<128x128xf32>) -> tensor<32x128xf32>
+  return %0 : tensor<32x128xf32>
+}
+
+// -----
+
+// Batched, with the rhs shared by every batch: passes walk the batch.
+// CHECK-LABEL: func.func @batched
+// CHECK: grid.dispatch "matmul" on <(0, 0) to{{ ?}}(1, 0)>
+// CHECK: noc.kernel reader {
+// CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1 {
+func.func @batched(%a: tensor<3x32x64xf32>, %b: tensor<64x64xf32>) -> tensor<3x32x64xf32> {
+  %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 2>} : (tensor<3x32x64xf32>, tensor<64x64xf32>) -> tensor<3x32x64xf32>
+  return %0 : tensor<3x32x64xf32>
+}
+
+// -----
+
+func.func @no_config(%a: tensor<32x64xf32>, %b: tensor<64x64xf32>) -> tensor<32x64xf32> {
+  // expected-error @+1 {{matmul has no grid.config; run tt-choose-op-configs first}}
+  %0 = graph.matmul %a, %b : (tensor<32x64xf32>, tensor<64x64xf32>) -> tensor<32x64xf32>
+  return %0 : tensor<32x64xf32>
+}

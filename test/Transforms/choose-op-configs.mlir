@@ -1,0 +1,71 @@
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs | FileCheck %s
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-choose-op-configs | FileCheck %s --check-prefix=F32
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=l1-budget=65536 | FileCheck %s --check-prefix=SMALL
+
+// A square matmul fills the 8x8 grid with one 8x8-tile block per core: rows of cores share the
+// lhs, columns the rhs. bf16 Dst holds 8-tile subblocks.
+// CHECK-LABEL: func.func @square
+// CHECK: graph.matmul {{.*}} {grid.config = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [{{[1-8]}}, {{[1-8]}}], k_chunk = {{[0-9]+}}, cycles = {{[0-9]+}}>}
+// f32 Dst holds half as many tiles: 4-tile subblocks at most.
+// F32-LABEL: func.func @square
+// F32: subblock = [{{1, 4|2, 2|4, 1|1, 2|2, 1|1, 1}}]
+// With 64 KiB of L1 the blocks shrink and the output is computed in passes.
+// SMALL-LABEL: func.func @square
+// SMALL-NOT: block = [8, 8]
+// SMALL: grid.config = #grid.matmul_config<
+func.func @square(%a: tensor<2048x2048xf32>, %b: tensor<2048x2048xf32>) -> tensor<2048x2048xf32> {
+  %0 = graph.matmul %a, %b : (tensor<2048x2048xf32>, tensor<2048x2048xf32>) -> tensor<2048x2048xf32>
+  return %0 : tensor<2048x2048xf32>
+}
+
+// -----
+
+// One row of tiles (a batch of 32 activations): the whole rectangle shares the lhs.
+// CHECK-LABEL: func.func @one_row
+// CHECK: grid.config = #grid.matmul_config<grid = [1, {{[0-9]+}}],
+func.func @one_row(%a: tensor<32x1024xf32>, %b: tensor<1024x1024xf32>) -> tensor<32x1024xf32> {
+  %0 = graph.matmul %a, %b : (tensor<32x1024xf32>, tensor<1024x1024xf32>) -> tensor<32x1024xf32>
+  return %0 : tensor<32x1024xf32>
+}
+
+// -----
+
+// A config already present is kept, and only its estimate is added.
+// CHECK-LABEL: func.func @given
+// CHECK: grid.config = #grid.matmul_config<grid = [2, 2], cores = [2, 2], block = [1, 2], subblock = [1, 1], k_chunk = 2, cycles = {{[1-9][0-9]*}}>
+func.func @given(%a: tensor<64x128xf32>, %b: tensor<128x128xf32>) -> tensor<64x128xf32> {
+  %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [2, 2], cores = [2, 2], block = [1, 2], subblock = [1, 1], k_chunk = 2>} : (tensor<64x128xf32>, tensor<128x128xf32>) -> tensor<64x128xf32>
+  return %0 : tensor<64x128xf32>
+}
+
+// -----
+
+func.func @k_chunk_does_not_divide(%a: tensor<64x128xf32>, %b: tensor<128x128xf32>) -> tensor<64x128xf32> {
+  // expected-error @+1 {{does not suit this matmul: k_chunk 3 does not divide the 4 K tiles}}
+  %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [2, 2], cores = [2, 2], block = [1, 2], subblock = [1, 1], k_chunk = 3>} : (tensor<64x128xf32>, tensor<128x128xf32>) -> tensor<64x128xf32>
+  return %0 : tensor<64x128xf32>
+}
+
+// -----
+
+func.func @blocks_do_not_tile(%a: tensor<64x128xf32>, %b: tensor<128x128xf32>) -> tensor<64x128xf32> {
+  // expected-error @+1 {{do not tile the 2x4 output tiles}}
+  %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [2, 2], cores = [2, 2], block = [1, 3], subblock = [1, 1], k_chunk = 1>} : (tensor<64x128xf32>, tensor<128x128xf32>) -> tensor<64x128xf32>
+  return %0 : tensor<64x128xf32>
+}
+
+// -----
+
+func.func @subblock_exceeds_dst(%a: tensor<256x256xf32>, %b: tensor<256x256xf32>) -> tensor<256x256xf32> {
+  // expected-error @+1 {{a 4x4 subblock exceeds the}}
+  %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [2, 2], cores = [2, 2], block = [4, 4], subblock = [4, 4], k_chunk = 1>} : (tensor<256x256xf32>, tensor<256x256xf32>) -> tensor<256x256xf32>
+  return %0 : tensor<256x256xf32>
+}
+
+// -----
+
+func.func @too_much_l1(%a: tensor<2048x2048xf32>, %b: tensor<2048x2048xf32>) -> tensor<2048x2048xf32> {
+  // expected-error @+1 {{bytes of L1 per core, more than the}}
+  %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [64, 64], subblock = [1, 4], k_chunk = 64>} : (tensor<2048x2048xf32>, tensor<2048x2048xf32>) -> tensor<2048x2048xf32>
+  return %0 : tensor<2048x2048xf32>
+}
