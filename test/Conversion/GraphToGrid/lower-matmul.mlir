@@ -22,9 +22,9 @@
 // CHECK-NEXT: noc.cb_reserve %[[CBA]], 8
 // CHECK-NEXT: %[[NS:.*]] = affine.apply #[[A_SENDER]](%[[CORE]], %[[G]])
 // CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[NS]] step %c1 {
-// CHECK-NEXT: noc.sem_wait 0, %c1
 // CHECK: noc.read %{{.*}} into %[[CBA]]
 // CHECK: noc.barrier
+// CHECK-NEXT: noc.sem_wait 0, %c1
 // CHECK: %[[Y:.*]] = affine.apply #[[ROW]](%[[CORE]])
 // CHECK-NEXT: noc.mcast %[[CBA]][%{{.*}}] over{{ ?}}(%c0, %[[Y]]) to{{ ?}}(%c1, %[[Y]])
 // CHECK: noc.barrier
@@ -51,8 +51,9 @@
 // CHECK-NEXT: noc.cb_reserve %[[CBO]], 2
 // CHECK: tile.release_dst
 // CHECK: noc.kernel writer {
-// CHECK: noc.sem_wait 2, %c1
 // CHECK: noc.read %{{.*}} into %[[CBB]]
+// CHECK: noc.barrier
+// CHECK-NEXT: noc.sem_wait 2, %c1
 // CHECK: %[[X:.*]] = affine.apply #[[COL]](%{{.*}})
 // CHECK-NEXT: noc.mcast %[[CBB]][%{{.*}}] over{{ ?}}(%[[X]], %c0) to{{ ?}}(%[[X]], %c1)
 // CHECK: noc.sem_inc 3, 1
