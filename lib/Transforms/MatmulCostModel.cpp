@@ -136,9 +136,10 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   c.starved = passes * chunks * std::max(0.0, slowest - perChunk);
   // The writer fetches the rhs of a pass only after storing the previous pass's block.
   double between = (passes - 1) * supplyB;
-  // Output tiles go to DRAM as the last chunk of a pass packs them; writes converge on the links
-  // into the two DRAM columns, about four links' worth (measured: 2 MiB in about 18k cycles).
-  const double writeBw = 4.0 * flit;
+  // Output tiles go to DRAM as the last chunk of a pass packs them. Writes travel along their row
+  // to one of the two DRAM columns and converge on the links into them: about four links' worth
+  // from a full grid (measured: 2 MiB in about 18k cycles), two per row of cores when fewer.
+  const double writeBw = flit * std::min<double>(4.0, 2.0 * plan.coresY);
   double passOut = double(cores * tiles) * tileO;
   double drain = std::max(0.0, passOut / writeBw - perChunk) + plan.subM * plan.subN * tileO / flit +
                  latency;
