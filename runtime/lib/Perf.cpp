@@ -130,7 +130,18 @@ std::string perfToJson(const PerfReport &r) {
        ", \"roofline_cycles\": " + jsonNumber(r.rooflineCycles) +
        ", \"achieved_fraction\": " + jsonNumber(fraction(r.rooflineCycles, double(r.cycles))) +
        ", \"host_ops\": " + std::to_string(r.hostOps.size()) +
-       ", \"host_time_us\": " + jsonNumber(r.hostMicroseconds) + "}\n}\n";
+       ", \"host_time_us\": " + jsonNumber(r.hostMicroseconds) + "}";
+  int64_t moved = r.dramBytesRead + r.dramBytesWritten;
+  s += ",\n  \"model\": {\"ideal_fpu_cycles\": " + std::to_string(r.idealMatmulCycles) +
+       ", \"compulsory_dram_bytes\": " + std::to_string(r.compulsoryDramBytes) +
+       ", \"compulsory_dram_cycles\": " + jsonNumber(r.compulsoryDramCycles()) +
+       ", \"roofline_cycles\": " + jsonNumber(r.modelRooflineCycles()) +
+       ", \"roofline_bound\": " + jsonString(r.modelBound()) +
+       ", \"achieved_fraction\": " +
+       jsonNumber(fraction(r.modelRooflineCycles(), double(r.cycles))) +
+       ", \"dram_bytes_moved\": " + std::to_string(moved) +
+       ", \"dram_moved_over_compulsory\": " +
+       jsonNumber(fraction(double(moved), double(r.compulsoryDramBytes))) + "}\n}\n";
   return s;
 }
 
@@ -198,7 +209,17 @@ std::string perfToTable(const PerfReport &r) {
                 "%lld cycles = %.1f us at %lld MHz on %s; host ops: %zu (%.1f us)\n",
                 (long long)r.cycles, r.microseconds(), (long long)r.clockMhz,
                 r.chip.c_str(), r.hostOps.size(), r.hostMicroseconds);
-  return out + buf;
+  char model[200];
+  std::snprintf(model, sizeof(model),
+                "model roofline: %.0f cycles (%s-bound), %.1f%% achieved; DRAM moved %s, "
+                "%.2fx the compulsory %s\n",
+                r.modelRooflineCycles(), r.modelBound(),
+                100.0 * fraction(r.modelRooflineCycles(), double(r.cycles)),
+                humanBytes(r.dramBytesRead + r.dramBytesWritten).c_str(),
+                fraction(double(r.dramBytesRead + r.dramBytesWritten),
+                         double(r.compulsoryDramBytes)),
+                humanBytes(r.compulsoryDramBytes).c_str());
+  return out + buf + model;
 }
 
 } // namespace tessel::rt

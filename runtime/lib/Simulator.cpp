@@ -114,6 +114,27 @@ void loadConstants(ChipState &st) {
   }
 }
 
+/// Bytes every schedule moves: each constant, input and output buffer once, in its format.
+int64_t compulsoryDramBytes(ChipState &st) {
+  const ttb::Binary &bin = st.binary;
+  std::vector<bool> counted(bin.buffers() ? bin.buffers()->size() : 0, false);
+  int64_t bytes = 0;
+  auto count = [&](uint32_t buffer) {
+    if (buffer >= counted.size() || counted[buffer])
+      return;
+    counted[buffer] = true;
+    bytes += st.dram.tiles(buffer) * tileBytes(bin.buffers()->Get(buffer)->format());
+  };
+  if (bin.constants())
+    for (const ttb::Constant *c : *bin.constants())
+      count(c->buffer());
+  for (auto *signatures : {bin.inputs(), bin.outputs()})
+    if (signatures)
+      for (const ttb::TensorSignature *sig : *signatures)
+        count(sig->buffer());
+  return bytes;
+}
+
 void readOutputs(ChipState &st, std::vector<HostTensor> &outputs) {
   const ttb::Binary &bin = st.binary;
   outputs.clear();
@@ -173,6 +194,7 @@ bool runBinary(const LoadedBinary &binary, const std::vector<HostTensor> &inputs
   perf.clockMhz = chip.clockMhz;
   perf.peakFlopsPerCycle = 2.0 * double(chip.matmulMacsPerCycle) * chip.gridX * chip.gridY;
   perf.peakDramBytesPerCycle = chip.dramPeakBytesPerCycle() * chip.dramChannels;
+  perf.compulsoryDramBytes = compulsoryDramBytes(st);
   int64_t now = 0;
   if (bin.dispatches())
     for (const ttb::Dispatch *d : *bin.dispatches()) {

@@ -1,4 +1,5 @@
 // tt-compile: ONNX model -> .ttb binary for a simulated chip, in one step.
+#include "Grid/GridDialect.h"
 #include "tessel/Diagnostics.h"
 #include "tessel/Import/OnnxImport.h"
 #include "tessel/Pipelines/Pipelines.h"
@@ -43,7 +44,35 @@ static cl::opt<std::string> dumpIrDir("dump-ir-dir",
                                                "into this directory, numbered in order"),
                                       cl::value_desc("dir"), cl::cat(category));
 
+static cl::opt<bool> printOpConfigs("print-op-configs",
+                                    cl::desc("Print each op's chosen config (core grid, "
+                                             "blocking, K chunk, estimated cycles) on stdout"),
+                                    cl::cat(category));
+static cl::opt<int64_t> l1Budget("l1-budget",
+                                 cl::desc("L1 bytes per core an op's config may plan for "
+                                          "(default: all the chip leaves to kernels); a "
+                                          "smaller budget forces streaming configs"),
+                                 cl::value_desc("bytes"), cl::init(0), cl::cat(category));
+
 namespace {
+/// Prints the configs tt-choose-op-configs recorded, one line per op, named by its ONNX node.
+class PrintOpConfigs : public PassInstrumentation {
+public:
+  void runAfterPass(Pass *pass, Operation *op) override {
+    if (pass->getArgument() != "tt-choose-op-configs")
+      return;
+    op->walk([](Operation *inner) {
+      Attribute config = inner->getAttr(tessel::grid::kConfigAttrName);
+      if (!config)
+        return;
+      std::string node = "?";
+      if (auto name = dyn_cast<NameLoc>(inner->getLoc()))
+        node = name.getName().str();
+      llvm::outs() << node << " (" << inner->getName() << "): " << config << "\n";
+    });
+  }
+};
+
 /// Writes the module after each pass to <dir>/NN-<pass>.mlir.
 class DumpIR : public PassInstrumentation {
 public:
@@ -117,7 +146,12 @@ int main(int argc, char **argv) {
     dumper->dump(*module, "import-onnx");
     pm.addInstrumentation(std::move(dumper));
   }
+  if (printOpConfigs)
+    pm.addInstrumentation(std::make_unique<PrintOpConfigs>());
+  if (l1Budget < 0)
+    return fail("--l1-budget must not be negative");
   tessel::CompileOptions options;
+  options.l1Budget = l1Budget.getValue();
   options.chip = chip.getValue();
   options.precision = precision.getValue();
   tessel::buildCompilePipeline(pm, options);

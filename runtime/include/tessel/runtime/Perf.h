@@ -3,6 +3,7 @@
 #define TESSEL_RUNTIME_PERF_H
 
 #include <cstdint>
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,19 @@ struct PerfReport {
   int64_t l1PeakBytes = 0;
   double flops = 0, rooflineCycles = 0;
   double hostMicroseconds = 0;
+  /// The model-level roofline: the DRAM bytes no schedule avoids (constants in their data
+  /// format, inputs and outputs once) against the ideal matrix-engine cycles of every matmul at
+  /// the fidelity it used; the larger bounds the whole run.
+  int64_t compulsoryDramBytes = 0;
+  double compulsoryDramCycles() const {
+    return peakDramBytesPerCycle > 0 ? double(compulsoryDramBytes) / peakDramBytesPerCycle : 0.0;
+  }
+  double modelRooflineCycles() const {
+    return std::max(double(idealMatmulCycles), compulsoryDramCycles());
+  }
+  const char *modelBound() const {
+    return double(idealMatmulCycles) >= compulsoryDramCycles() ? "fpu" : "dram";
+  }
   double microseconds() const {
     return clockMhz ? double(cycles) / double(clockMhz) : 0.0;
   }

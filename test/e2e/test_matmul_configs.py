@@ -1,0 +1,75 @@
+"""Matmuls under the configs tt-choose-op-configs picks, against float64 numpy: bf16 to PCC 0.999,
+fp32 to ONNX's tolerances, and a small --l1-budget that forces streaming configs."""
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from conftest import run
+
+
+def matmul_model(path, a_shape, b_shape, seed=0):
+    rng = np.random.default_rng(seed)
+    w = rng.standard_normal(b_shape).astype(np.float32)
+    out_shape = list(np.broadcast_shapes(a_shape[:-2], b_shape[:-2])) + [a_shape[-2], b_shape[-1]]
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")], "mm",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(a_shape))],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, out_shape)],
+        [numpy_helper.from_array(w, "w")])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
+    x = rng.standard_normal(a_shape).astype(np.float32)
+    return x, x.astype(np.float64) @ w.astype(np.float64)
+
+
+def compile_and_run(tmp, x, *flags):
+    np.save(tmp / "x.npy", x)
+    configs = run(["tt-compile", tmp / "mm.onnx", "-o", tmp / "mm.ttb", "--print-op-configs",
+                   *flags]).stdout
+    run(["tt-run", tmp / "mm.ttb", f"--input=@{tmp / 'x.npy'}", f"--output=@{tmp / 'y.npy'}",
+         "--quiet"])
+    return configs, np.load(tmp / "y.npy")
+
+
+def pcc(a, b):
+    return float(np.corrcoef(a.ravel(), b.ravel())[0, 1])
+
+
+# Square, ragged (partial tiles on every side), one row of activations, batched with a shared rhs.
+SHAPES = [((512, 512), (512, 512)), ((200, 300), (300, 100)), ((32, 1024), (1024, 256)),
+          ((3, 64, 96), (96, 80))]
+
+
+@pytest.mark.parametrize("a_shape,b_shape", SHAPES)
+def test_bf16_chosen_config(tmp, a_shape, b_shape):
+    x, ref = matmul_model(tmp / "mm.onnx", a_shape, b_shape)
+    configs, y = compile_and_run(tmp, x, "--precision=bf16")
+    assert configs.startswith("mm (graph.matmul): #grid.matmul_config<grid = ")
+    assert pcc(y, ref) >= 0.999
+
+
+@pytest.mark.parametrize("a_shape,b_shape", SHAPES)
+def test_fp32_chosen_config(tmp, a_shape, b_shape):
+    x, ref = matmul_model(tmp / "mm.onnx", a_shape, b_shape)
+    _, y = compile_and_run(tmp, x, "--precision=fp32")
+    np.testing.assert_allclose(y, ref, rtol=1e-3, atol=1e-4)
+
+
+def test_small_l1_budget_streams(tmp):
+    """32 KiB of L1 per core cannot hold the blocks the full chip would use: the chooser picks a
+    streaming config that fits, and the numbers do not change."""
+    x, ref = matmul_model(tmp / "mm.onnx", (512, 1024), (1024, 512))
+    full, y_full = compile_and_run(tmp, x, "--precision=bf16")
+    small, y_small = compile_and_run(tmp, x, "--precision=bf16", "--l1-budget=32768")
+    assert full != small
+    assert pcc(y_small, ref) >= 0.999
+    np.testing.assert_allclose(y_small, y_full, rtol=0.05, atol=0.5)
+
+
+def test_l1_budget_below_any_config_is_an_error(tmp):
+    matmul_model(tmp / "mm.onnx", (64, 64), (64, 64))
+    proc = run(["tt-compile", tmp / "mm.onnx", "-o", tmp / "mm.ttb", "--l1-budget=1000"],
+               check=False)
+    assert proc.returncode == 1
+    assert "node 'mm': no matmul blocking fits 1000 bytes of L1 per core" in proc.stderr
+    assert not (tmp / "mm.ttb").exists()
