@@ -141,8 +141,9 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   // from a full grid (measured: 2 MiB in about 18k cycles), two per row of cores when fewer.
   const double writeBw = flit * std::min<double>(4.0, 2.0 * plan.coresY);
   double passOut = double(cores * tiles) * tileO;
-  double drain = std::max(0.0, passOut / writeBw - perChunk) + plan.subM * plan.subN * tileO / flit +
-                 latency;
+  // Every core packs its last subblock at the same time; those writes go out together.
+  double drain = std::max(0.0, passOut / writeBw - perChunk) +
+                 double(cores * plan.subM * plan.subN) * tileO / writeBw + latency;
   double readBytes = passes * chunks * chunkBytes;
   double writeBytes = double(p.batch * p.mt * p.nt) * tileO;
   c.dramFloor = readBytes / dramAll + writeBytes / writeBw;
@@ -157,21 +158,18 @@ std::vector<MatmulPlan> cost::enumeratePlans(const rt::ChipDesc &chip, const Mat
   auto addBlocks = [&](MatmulPlan base) {
     for (int64_t bm : divisors(p.mt / base.gridM, p.mt))
       for (int64_t bn : divisors(p.nt / base.gridN, p.nt))
-        for (int64_t sm : divisors(bm, p.dstCapacity)) {
-          // Only the widest subblock for each height: more tiles per Dst acquire is never
-          // slower, and the rest would only multiply the search.
-          int64_t sn = divisors(bn, p.dstCapacity / sm).back();
-          for (int64_t kc : divisors(p.kt, p.kt)) {
-            MatmulPlan plan = base;
-            plan.blockM = bm;
-            plan.blockN = bn;
-            plan.subM = sm;
-            plan.subN = sn;
-            plan.kChunk = kc;
-            if (isValid(chip, p, plan, l1Budget))
-              plans.push_back(plan);
-          }
-        }
+        for (int64_t sm : divisors(bm, p.dstCapacity))
+          for (int64_t sn : divisors(bn, p.dstCapacity / sm))
+            for (int64_t kc : divisors(p.kt, p.kt)) {
+              MatmulPlan plan = base;
+              plan.blockM = bm;
+              plan.blockN = bn;
+              plan.subM = sm;
+              plan.subN = sn;
+              plan.kChunk = kc;
+              if (isValid(chip, p, plan, l1Budget))
+                plans.push_back(plan);
+            }
   };
   // Two-dimensional: rows of cores share the lhs, columns the rhs.
   for (int64_t gm : divisors(p.mt, chip.gridY))

@@ -176,23 +176,29 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   // d0 = core, d1 = pass, d2 = chunk, d3 = piece, d4 = index within the piece.
   AffineExpr ch = b.getAffineDimExpr(2), piece = b.getAffineDimExpr(3), i = b.getAffineDimExpr(4);
 
-  // Reader: the lhs, a piece per row of the chunk (kc consecutive tiles, spread over the DRAM
-  // channels), slots row-major.
-  db.kernel(noc::ThreadKind::reader);
   int64_t rowsA = cost::rowsPerPiece(bm, kc), rowsB = cost::rowsPerPiece(kc, bn);
-  AffineExpr aTile =
-      broadcastTileIndex(a, out, batch, row0 + piece * rowsA + i.floorDiv(kc), ch * kc + i % kc);
-  db.loop(passes, [&](Value pass) {
+  // Every chunk of one operand's `rows` x `cols` block in pass `pass`, in pieces of `pieceRows`
+  // rows; `tile` is over (core, pass, chunk, piece, index within the piece).
+  auto feedPass = [&](Value pass, unsigned input, Value cb, AffineExpr tile, int64_t rows,
+                      int64_t cols, int64_t pieceRows, const Sharing &share, Semaphores sem) {
     db.loop(chunks, [&](Value chunk) {
       Value g = db.apply(b.getAffineDimExpr(0) * chunks + b.getAffineDimExpr(1), {pass, chunk});
       feedChunk(
-          db, db.input(0), cbA, g, bm / rowsA, rowsA * kc, shareA, {0, 1},
-          [&](Value pc, Value ix) { return db.apply(aTile, {db.core(), pass, chunk, pc, ix}); },
+          db, db.input(input), cb, g, rows / pieceRows, pieceRows * cols, share, sem,
+          [&](Value pc, Value ix) { return db.apply(tile, {db.core(), pass, chunk, pc, ix}); },
           [&](Value pc, Value ix) {
-            return db.apply(piece * rowsA * kc + i, {db.core(), pass, chunk, pc, ix});
+            return db.apply(piece * pieceRows * cols + i, {db.core(), pass, chunk, pc, ix});
           });
     });
-  });
+  };
+
+  // Reader: the lhs, a piece per row of the chunk (kc consecutive tiles, spread over the DRAM
+  // channels), slots row-major.
+  db.kernel(noc::ThreadKind::reader);
+  AffineExpr aTile =
+      broadcastTileIndex(a, out, batch, row0 + piece * rowsA + i.floorDiv(kc), ch * kc + i % kc);
+  db.loop(passes,
+          [&](Value pass) { feedPass(pass, 0, cbA, aTile, bm, kc, rowsA, shareA, {0, 1}); });
 
   // Compute: per chunk, every subblock reloads its partial sums (after the first chunk),
   // accumulates the chunk's products and packs them for the next chunk or for the writer.
@@ -248,15 +254,7 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   AffineExpr bTile =
       broadcastTileIndex(bv, out, batch, ch * kc + piece * rowsB + i.floorDiv(bn), col0 + i % bn);
   db.loop(passes, [&](Value pass) {
-    db.loop(chunks, [&](Value chunk) {
-      Value g = db.apply(b.getAffineDimExpr(0) * chunks + b.getAffineDimExpr(1), {pass, chunk});
-      feedChunk(
-          db, db.input(1), cbB, g, kc / rowsB, rowsB * bn, shareB, {2, 3},
-          [&](Value pc, Value ix) { return db.apply(bTile, {db.core(), pass, chunk, pc, ix}); },
-          [&](Value pc, Value ix) {
-            return db.apply(piece * rowsB * bn + i, {db.core(), pass, chunk, pc, ix});
-          });
-    });
+    feedPass(pass, 1, cbB, bTile, kc, bn, rowsB, shareB, {2, 3});
     db.loop(subRows * subCols, [&](Value sub) {
       db.wait(cbOut, subTiles);
       db.loop(subTiles, [&](Value t) {

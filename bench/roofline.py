@@ -1,0 +1,176 @@
+#!/usr/bin/python3
+"""How close the compiled code comes to the simulated chip's roofline, on matmuls and CNNs.
+
+    bench/roofline.py [--workloads matmul-512,resnet50-b1] [--threads 2] [--write-readme]
+
+Each workload is compiled with `tt-compile --precision=bf16` and run once with `tt-run`, in a
+temporary directory. From the perf report it prints the simulated time, images/s, the share of
+the cycles the FPU would need at its peak for the matmuls alone, the fraction of the model-level
+roofline reached and the DRAM traffic over the compulsory traffic; the last two come from the
+runtime's `model` report ("n/a" without it). Progress goes to stderr: ResNet-50 takes minutes to
+simulate.
+"""
+import argparse
+import datetime
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import onnx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+import models  # noqa: E402
+
+# name -> (builder, its arguments, batch for images/s or None for kernels)
+WORKLOADS = {
+    **{f"matmul-{n}": (models.matmul, (n, n, n), None) for n in (512, 1024, 2048, 4096)},
+    "resnet50-b1": (models.resnet50, (1,), 1),
+    "resnet50-b16": (models.resnet50, (16,), 16),
+    "mobilenetv2-b1": (models.mobilenetv2, (1,), 1),
+}
+COLUMNS = ["workload", "simulated us", "images/s", "% of ideal FPU cycles",
+           "fraction of model roofline", "DRAM moved / compulsory",
+           "same, weights from the ONNX file", "tt-compile s", "tt-run s", "dispatches"]
+BEGIN, END = "<!-- roofline:begin -->", "<!-- roofline:end -->"
+SECTION = """## Roofline
+
+`bench/roofline.py` compiles a square MatMul at four sizes, ResNet-50 and MobileNetV2
+(`bench/models.py`, random weights) in bf16, runs each once on the simulated chip and reads the
+perf report: the cycles the FPU needs at its peak for the matmul work over the cycles taken, and
+the runtime's model-level roofline (`model` in the report) with the DRAM traffic over the
+compulsory traffic. The runtime counts every constant of the binary as compulsory, including
+constants the compiler materialises (BatchNorm parameters broadcast in memory); the next column
+gives the same fraction and ratio with only the ONNX file's weights (2 bytes a value), the input and
+the output as compulsory.
+
+```sh
+bench/roofline.py --threads 2 --write-readme
+```
+"""
+
+
+def log(msg):
+    print(f"roofline: {msg}", file=sys.stderr, flush=True)
+
+
+def timed(cmd, timeout):
+    """Runs cmd; returns its wall seconds, or raises RuntimeError with its stderr."""
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"{Path(cmd[0]).name} timed out after {timeout} s")
+    if proc.returncode:
+        raise RuntimeError(f"{Path(cmd[0]).name} exited with {proc.returncode}:\n"
+                           f"{proc.stderr.strip()}")
+    return time.perf_counter() - start
+
+
+def run_workload(name, a, d):
+    builder, args, batch = WORKLOADS[name]
+    log(f"{name}: building the ONNX model")
+    model, _, shape = builder(*args)
+    onnx.save(model, d / "model.onnx")
+    np.save(d / "x.npy", np.random.default_rng(0).standard_normal(shape).astype(np.float32))
+    bindir = Path(a.build) / "bin"
+    log(f"{name}: compiling")
+    compile_s = timed([bindir / "tt-compile", d / "model.onnx", "-o", d / "model.ttb",
+                       "--precision=bf16"], a.timeout)
+    log(f"{name}: compiled in {compile_s:.1f} s; running")
+    threads = [f"--threads={a.threads}"] if a.threads else []
+    run_s = timed([bindir / "tt-run", d / "model.ttb", f"--input=@{d / 'x.npy'}",
+                   f"--output=@{d / 'y.npy'}", f"--perf-report={d / 'perf.json'}", "--quiet",
+                   *threads], a.timeout)
+    log(f"{name}: ran in {run_s:.1f} s")
+    perf = json.loads((d / "perf.json").read_text())
+    totals = perf["totals"]
+    # The runtime counts every constant of the binary as compulsory, including ones the compiler
+    # materialises (parameters broadcast in memory); the ONNX file's own initializers at 2 bytes
+    # a value (bf16), the input and the output give the stricter denominator.
+    out = np.load(d / "y.npy")
+    strict_bytes = 2 * (sum(int(np.prod(t.dims)) for t in model.graph.initializer)
+                        + int(np.prod(shape)) + out.size)
+    strict_roofline = max(totals["ideal_matmul_cycles"],
+                          strict_bytes / perf["peak_dram_bytes_per_cycle"])
+    moved = totals["dram_bytes_read"] + totals["dram_bytes_written"]
+    strict = f"{strict_roofline / totals['cycles']:.3f}, {moved / strict_bytes:.2f}"
+    # The model-level roofline is the runtime's to compute; older runtimes do not report it.
+    m = perf.get("model")
+    return [name, f"{totals['time_us']:.1f}",
+            f"{batch / (totals['time_us'] * 1e-6):.1f}" if batch else "-",
+            f"{100 * totals['ideal_matmul_cycles'] / totals['cycles']:.3g}" if totals["cycles"]
+            else "-",
+            f"{m['achieved_fraction']:.3f} ({m['roofline_bound']}-bound)" if m else "n/a",
+            f"{m['dram_moved_over_compulsory']:.2f}" if m else "n/a", strict,
+            f"{compile_s:.1f}", f"{run_s:.1f}", str(len(perf["dispatches"]))]
+
+
+def table(rows):
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + " --- |" * len(COLUMNS)]
+    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
+
+
+def write_readme(text):
+    readme = ROOT / "bench" / "README.md"
+    old = readme.read_text()
+    if BEGIN in old and END in old:
+        head, rest = old.split(BEGIN, 1)
+        new = head + BEGIN + "\n" + text + "\n" + END + rest.split(END, 1)[1]
+    else:
+        new = old.rstrip("\n") + "\n\n" + SECTION + f"\n{BEGIN}\n{text}\n{END}\n"
+    readme.write_text(new)
+    log(f"wrote the table to {readme}")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--build", default=str(ROOT / "build"))
+    p.add_argument("--workloads", default=",".join(WORKLOADS))
+    p.add_argument("--threads", type=int, help="tt-run --threads (default: all host cores)")
+    p.add_argument("--timeout", type=float, default=3600, help="seconds per command")
+    p.add_argument("--write-readme", action="store_true",
+                   help="replace the table between the roofline markers in bench/README.md")
+    a = p.parse_args()
+    names = a.workloads.split(",")
+    unknown = [n for n in names if n not in WORKLOADS]
+    if unknown:
+        p.error(f"unknown workloads {', '.join(unknown)}; choose from {', '.join(WORKLOADS)}")
+    for tool in ("tt-compile", "tt-run"):
+        if not (Path(a.build) / "bin" / tool).exists():
+            p.error(f"no {tool} in {a.build}/bin: build the tools first")
+
+    rows, failed = [], []
+    with tempfile.TemporaryDirectory(prefix="tessel-roofline-") as tmp:
+        for name in names:
+            d = Path(tmp) / name
+            d.mkdir()
+            try:
+                rows.append(run_workload(name, a, d))
+            except RuntimeError as e:
+                log(f"{name}: FAILED: {e}")
+                failed.append(name)
+                rows.append([name, "failed"] + ["-"] * (len(COLUMNS) - 2))
+
+    git = lambda *args: subprocess.run(["git", "-C", str(ROOT), *args],  # noqa: E731
+                                       capture_output=True, text=True)
+    commit = git("rev-parse", "--short", "HEAD").stdout.strip()
+    # The tools may be built from edits not yet committed; say so rather than credit HEAD.
+    if git("diff", "--quiet", "HEAD", "--", ".", ":!bench").returncode:
+        commit += " with uncommitted changes"
+    threads = a.threads or "all host cores"
+    text = (f"Commit {commit}, {datetime.date.today().isoformat()}, bf16, tt-run --threads "
+            f"{threads}:\n\n{table(rows)}")
+    print(text)
+    if a.write_readme:
+        write_readme(text)
+    if failed:
+        sys.exit(f"roofline: failed: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()
