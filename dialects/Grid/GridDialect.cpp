@@ -54,7 +54,7 @@ LogicalResult MatmulConfigAttr::verify(function_ref<InFlightDiagnostic()> emitEr
                                        int64_t gridM, int64_t gridN, int64_t coresX,
                                        int64_t coresY, int64_t blockM, int64_t blockN,
                                        int64_t subM, int64_t subN, int64_t kChunk,
-                                       int64_t cycles) {
+                                       OperandSharing operands, int64_t cycles) {
   for (int64_t v : {gridM, gridN, coresX, coresY, blockM, blockN, subM, subN, kChunk})
     if (v < 1)
       return emitError() << "matmul config sizes must be positive";
@@ -64,12 +64,69 @@ LogicalResult MatmulConfigAttr::verify(function_ref<InFlightDiagnostic()> emitEr
   if (gridM > 1 && gridN > 1 && (coresX != gridN || coresY != gridM))
     return emitError() << "a two-dimensional grid of blocks needs cores = [" << gridN << ", "
                        << gridM << "]";
+  if (gridM > 1 && gridN > 1 && operands != OperandSharing::multicast)
+    return emitError() << "a two-dimensional grid of blocks multicasts its operands";
   if (blockM % subM || blockN % subN)
     return emitError() << "subblock " << subM << "x" << subN << " does not divide block "
                        << blockM << "x" << blockN;
   if (cycles < 0)
     return emitError() << "estimated cycles must not be negative";
   return success();
+}
+
+// <grid = [M, N], cores = [X, Y], block = [M, N], subblock = [M, N], k_chunk = K
+//  (, operands = unicast)? (, cycles = C)?>
+Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
+  int64_t v[9];
+  auto pair = [&](StringRef key, int64_t &a, int64_t &b) -> bool {
+    return parser.parseKeyword(key) || parser.parseEqual() || parser.parseLSquare() ||
+           parser.parseInteger(a) || parser.parseComma() || parser.parseInteger(b) ||
+           parser.parseRSquare() || parser.parseComma();
+  };
+  if (parser.parseLess() || pair("grid", v[0], v[1]) || pair("cores", v[2], v[3]) ||
+      pair("block", v[4], v[5]) || pair("subblock", v[6], v[7]) ||
+      parser.parseKeyword("k_chunk") || parser.parseEqual() || parser.parseInteger(v[8]))
+    return {};
+  OperandSharing operands = OperandSharing::multicast;
+  int64_t cycles = 0;
+  while (succeeded(parser.parseOptionalComma())) {
+    StringRef key;
+    SMLoc loc = parser.getCurrentLocation();
+    if (parser.parseKeyword(&key) || parser.parseEqual())
+      return {};
+    if (key == "operands") {
+      StringRef name;
+      if (parser.parseKeyword(&name))
+        return {};
+      std::optional<OperandSharing> parsed = symbolizeOperandSharing(name);
+      if (!parsed) {
+        parser.emitError(loc) << "unknown operand sharing '" << name << "'";
+        return {};
+      }
+      operands = *parsed;
+    } else if (key == "cycles") {
+      if (parser.parseInteger(cycles))
+        return {};
+    } else {
+      parser.emitError(loc) << "unknown matmul config key '" << key << "'";
+      return {};
+    }
+  }
+  if (parser.parseGreater())
+    return {};
+  return parser.getChecked<MatmulConfigAttr>(parser.getContext(), v[0], v[1], v[2], v[3], v[4],
+                                             v[5], v[6], v[7], v[8], operands, cycles);
+}
+
+void MatmulConfigAttr::print(AsmPrinter &printer) const {
+  printer << "<grid = [" << getGridM() << ", " << getGridN() << "], cores = [" << getCoresX()
+          << ", " << getCoresY() << "], block = [" << getBlockM() << ", " << getBlockN()
+          << "], subblock = [" << getSubM() << ", " << getSubN() << "], k_chunk = " << getKChunk();
+  if (!isMulticast())
+    printer << ", operands = " << stringifyOperandSharing(getOperands());
+  if (getCycles())
+    printer << ", cycles = " << getCycles();
+  printer << ">";
 }
 
 LayoutAttr LayoutAttr::getInterleaved(MLIRContext *ctx, DataFormat format) {

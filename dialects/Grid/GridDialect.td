@@ -54,6 +54,10 @@ def Grid_CoreRangeAttr : AttrDef<Grid_Dialect, "CoreRange"> {
   }];
 }
 
+def Grid_OperandSharingParameter : EnumParameter<Grid_OperandSharing> {
+  let defaultValue = "::tessel::grid::OperandSharing::multicast";
+}
+
 def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
   let mnemonic = "matmul_config";
   let summary = "How a matmul is spread over cores, blocked and streamed";
@@ -64,7 +68,9 @@ def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
     accumulated in `subblock`s that fit Dst, over chunks of `k_chunk` tiles of K. With both grid
     dims above 1 the rectangle's rows share the lhs (core x = 0 reads it and multicasts along the
     row) and its columns the rhs (core y = 0 multicasts down the column); with one of them 1,
-    core 0 multicasts that operand to the whole rectangle. `cycles` is the cost model's estimate.
+    one core multicasts that operand to the whole rectangle, unless `operands = unicast`, where
+    every core reads what it needs itself (cheaper than a handshake when blocks are one or two
+    tiles). `cycles` is the cost model's estimate.
 
     ```mlir
     #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [2, 4],
@@ -73,16 +79,14 @@ def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
   }];
   let parameters = (ins "int64_t":$gridM, "int64_t":$gridN, "int64_t":$coresX, "int64_t":$coresY,
                     "int64_t":$blockM, "int64_t":$blockN, "int64_t":$subM, "int64_t":$subN,
-                    "int64_t":$kChunk, DefaultValuedParameter<"int64_t", "0">:$cycles);
-  let assemblyFormat = [{
-    `<` `grid` `=` `[` $gridM `,` $gridN `]` `,` `cores` `=` `[` $coresX `,` $coresY `]` `,`
-    `block` `=` `[` $blockM `,` $blockN `]` `,` `subblock` `=` `[` $subM `,` $subN `]` `,`
-    `k_chunk` `=` $kChunk (`,` `cycles` `=` $cycles^)? `>`
-  }];
+                    "int64_t":$kChunk, Grid_OperandSharingParameter:$operands,
+                    DefaultValuedParameter<"int64_t", "0">:$cycles);
+  let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
     /// Both operands are multicast: rows of cores share the lhs, columns the rhs.
     bool isTwoDimensional() const { return getGridM() > 1 && getGridN() > 1; }
+    bool isMulticast() const { return getOperands() == OperandSharing::multicast; }
   }];
 }
 

@@ -14,6 +14,12 @@ def Grid_Sharding : I32EnumAttr<"Sharding", "how a tensor's tiles are spread", [
   let cppNamespace = "::tessel::grid";
 }
 
+def Grid_OperandSharing : I32EnumAttr<"OperandSharing",
+    "how the cores of a matmul get the operand blocks they share", [
+    I32EnumAttrCase<"multicast", 0>, I32EnumAttrCase<"unicast", 1>]> {
+  let cppNamespace = "::tessel::grid";
+}
+
 def Grid_CoreDim : I32EnumAttr<"CoreDim", "a coordinate of the running core", [
     I32EnumAttrCase<"x", 0>, I32EnumAttrCase<"y", 1>, I32EnumAttrCase<"linear", 2>,
     I32EnumAttrCase<"count", 3>]> {

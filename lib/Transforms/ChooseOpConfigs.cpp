@@ -44,13 +44,15 @@ static FailureOr<cost::MatmulProblem> problemOf(graph::MatMulOp op, const rt::Ch
 static cost::MatmulPlan planOf(grid::MatmulConfigAttr c) {
   return cost::MatmulPlan{c.getGridM(),  c.getGridN(), c.getCoresX(), c.getCoresY(),
                           c.getBlockM(), c.getBlockN(), c.getSubM(),  c.getSubN(),
-                          c.getKChunk()};
+                          c.getKChunk(), c.isMulticast()};
 }
 
 static grid::MatmulConfigAttr attrOf(MLIRContext *ctx, const cost::MatmulPlan &p,
                                      int64_t cycles) {
+  auto operands =
+      p.multicast ? grid::OperandSharing::multicast : grid::OperandSharing::unicast;
   return grid::MatmulConfigAttr::get(ctx, p.gridM, p.gridN, p.coresX, p.coresY, p.blockM,
-                                     p.blockN, p.subM, p.subN, p.kChunk, cycles);
+                                     p.blockN, p.subM, p.subN, p.kChunk, operands, cycles);
 }
 
 namespace {

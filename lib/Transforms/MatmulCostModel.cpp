@@ -60,8 +60,8 @@ bool cost::isValid(const rt::ChipDesc &chip, const MatmulProblem &p, const Matmu
     return fail("the core rectangle does not fit the " + std::to_string(chip.gridX) + "x" +
                 std::to_string(chip.gridY) + " grid");
   if (plan.gridM > 1 && plan.gridN > 1 &&
-      (plan.coresX != plan.gridN || plan.coresY != plan.gridM))
-    return fail("a two-dimensional grid of blocks must match its core rectangle");
+      (plan.coresX != plan.gridN || plan.coresY != plan.gridM || !plan.multicast))
+    return fail("a two-dimensional grid of blocks must match its core rectangle and multicast");
   int64_t bytes = l1Bytes(p, plan);
   if (bytes > l1Budget)
     return fail("needs " + std::to_string(bytes) + " bytes of L1 per core, more than the " +
@@ -105,8 +105,8 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     bool shared;
   };
   bool twoD = plan.gridM > 1 && plan.gridN > 1;
-  bool sharedA = cores > 1 && (twoD || plan.gridM == 1);
-  bool sharedB = cores > 1 && (twoD || plan.gridN == 1);
+  bool sharedA = plan.multicast && cores > 1 && (twoD || plan.gridM == 1);
+  bool sharedB = plan.multicast && cores > 1 && (twoD || plan.gridN == 1);
   auto readersOf = [&](bool shared, int64_t groups) {
     return shared ? (twoD ? groups : 1) : cores;
   };
@@ -134,13 +134,14 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   c.fill = slowest;
   double perChunk = chunkCompute + (chunks > 1 ? subblocks * reloadPerSubblock : 0);
   c.starved = passes * chunks * std::max(0.0, slowest - perChunk);
-  // The writer fetches the rhs of a pass only after storing the previous pass's block.
-  double between = (passes - 1) * supplyB;
   // Output tiles go to DRAM as the last chunk of a pass packs them. Writes travel along their row
   // to one of the two DRAM columns and converge on the links into them: about four links' worth
   // from a full grid (measured: 2 MiB in about 18k cycles), two per row of cores when fewer.
   const double writeBw = flit * std::min<double>(4.0, 2.0 * plan.coresY);
   double passOut = double(cores * tiles) * tileO;
+  // Measured: a pass boundary costs about one chunk's supply even though the next pass's first
+  // chunks are fetched ahead (the senders' handshakes line up behind the last chunk's writes).
+  double between = (passes - 1) * slowest;
   // Every core packs its last subblock at the same time; those writes go out together.
   double drain = std::max(0.0, passOut / writeBw - perChunk) +
                  double(cores * plan.subM * plan.subN) * tileO / writeBw + latency;
@@ -168,6 +169,11 @@ std::vector<MatmulPlan> cost::enumeratePlans(const rt::ChipDesc &chip, const Mat
               plan.subN = sn;
               plan.kChunk = kc;
               if (isValid(chip, p, plan, l1Budget))
+                plans.push_back(plan);
+              // A one-dimensional grid may also let every core read its own blocks.
+              plan.multicast = false;
+              if (base.gridM * base.gridN > 1 && (base.gridM == 1 || base.gridN == 1) &&
+                  isValid(chip, p, plan, l1Budget))
                 plans.push_back(plan);
             }
   };

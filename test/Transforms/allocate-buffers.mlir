@@ -35,9 +35,9 @@
 // BF16: graph.constant {{.*}} {grid.address = 18432 : i64}
 // BF16: grid.empty {address = 20480 : i64}
 // BF16: noc.cb 0 {l1_address = 131072 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 16>
-// BF16: noc.cb 1 {l1_address = 163840 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 16>
-// BF16: noc.cb 2 {l1_address = 196608 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 2>
-// BF16: noc.cb 3 {l1_address = 200704 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 1>
+// BF16: noc.cb 1 {l1_address = 163840 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 32>
+// BF16: noc.cb 2 {l1_address = 229376 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 2>
+// BF16: noc.cb 3 {l1_address = 233472 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 2>
 // BF16: grid.empty {address = 22528 : i64}
 // BF16: noc.cb 1 {l1_address = 135168 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 2>
 // BF16: grid.empty {address = 24576 : i64}

@@ -2,10 +2,10 @@
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-choose-op-configs | FileCheck %s --check-prefix=F32
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=l1-budget=65536 | FileCheck %s --check-prefix=SMALL
 
-// A square matmul fills the 8x8 grid with one 8x8-tile block per core: rows of cores share the
+// A square matmul fills the 8x8 grid with a block per core (in passes): rows of cores share the
 // lhs, columns the rhs. bf16 Dst holds 8-tile subblocks.
 // CHECK-LABEL: func.func @square
-// CHECK: graph.matmul {{.*}} {grid.config = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [{{[1-8]}}, {{[1-8]}}], k_chunk = {{[0-9]+}}, cycles = {{[0-9]+}}>}
+// CHECK: graph.matmul {{.*}} {grid.config = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [{{[1-8]}}, {{[1-8]}}], subblock = [{{[1-8]}}, {{[1-8]}}], k_chunk = {{[0-9]+}}, cycles = {{[0-9]+}}>}
 // f32 Dst holds half as many tiles: 4-tile subblocks at most.
 // F32-LABEL: func.func @square
 // F32: subblock = [{{1, 4|2, 2|4, 1|1, 2|2, 1|1, 1}}]

@@ -52,14 +52,19 @@ def blockings(m, k, n):
                     for kc in divisors(kt):
                         l1 = (2 * bm * kc + 2 * kc * bn + 2 * sm * sn) * TILE
                         l1 += bm * bn * TILE if kt // kc > 1 else 0
-                        if l1 <= L1_BUDGET:
-                            out.append((gm, gn, cx, cy, bm, bn, sm, sn, kc))
+                        if l1 > L1_BUDGET:
+                            continue
+                        out.append((gm, gn, cx, cy, bm, bn, sm, sn, kc, "multicast"))
+                        # A one-dimensional grid may let every core read its own blocks.
+                        if (gm == 1) != (gn == 1):
+                            out.append((gm, gn, cx, cy, bm, bn, sm, sn, kc, "unicast"))
     return out
 
 
 def attr(c):
     return (f"#grid.matmul_config<grid = [{c[0]}, {c[1]}], cores = [{c[2]}, {c[3]}], "
-            f"block = [{c[4]}, {c[5]}], subblock = [{c[6]}, {c[7]}], k_chunk = {c[8]}>")
+            f"block = [{c[4]}, {c[5]}], subblock = [{c[6]}, {c[7]}], k_chunk = {c[8]}, "
+            f"operands = {c[9]}>")
 
 
 def estimate_and_simulate(tmp, shape, config):

@@ -50,6 +50,9 @@ struct MatmulProblem {
 struct MatmulPlan {
   int64_t gridM = 1, gridN = 1, coresX = 1, coresY = 1;
   int64_t blockM = 1, blockN = 1, subM = 1, subN = 1, kChunk = 1;
+  /// Whether shared operand blocks are multicast (always, in a two-dimensional grid) or read by
+  /// every core itself.
+  bool multicast = true;
 
   int64_t passes(const MatmulProblem &p) const {
     return p.batch * (p.mt / (gridM * blockM)) * (p.nt / (gridN * blockN));

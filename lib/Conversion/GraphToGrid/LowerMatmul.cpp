@@ -42,6 +42,8 @@ static Sharing sharingOf(MLIRContext *ctx, grid::MatmulConfigAttr config, bool l
   AffineExpr x = c % w, y = c.floorDiv(w);
   auto constant = [&](int64_t v) { return getAffineConstantExpr(v, ctx); };
   Sharing s;
+  if (!config.isMulticast())
+    return s;
   if (config.isTwoDimensional()) {
     s.shared = true;
     if (lhs) {
@@ -177,19 +179,18 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   AffineExpr ch = b.getAffineDimExpr(2), piece = b.getAffineDimExpr(3), i = b.getAffineDimExpr(4);
 
   int64_t rowsA = cost::rowsPerPiece(bm, kc), rowsB = cost::rowsPerPiece(kc, bn);
-  // Every chunk of one operand's `rows` x `cols` block in pass `pass`, in pieces of `pieceRows`
-  // rows; `tile` is over (core, pass, chunk, piece, index within the piece).
-  auto feedPass = [&](Value pass, unsigned input, Value cb, AffineExpr tile, int64_t rows,
-                      int64_t cols, int64_t pieceRows, const Sharing &share, Semaphores sem) {
-    db.loop(chunks, [&](Value chunk) {
-      Value g = db.apply(b.getAffineDimExpr(0) * chunks + b.getAffineDimExpr(1), {pass, chunk});
-      feedChunk(
-          db, db.input(input), cb, g, rows / pieceRows, pieceRows * cols, share, sem,
-          [&](Value pc, Value ix) { return db.apply(tile, {db.core(), pass, chunk, pc, ix}); },
-          [&](Value pc, Value ix) {
-            return db.apply(piece * pieceRows * cols + i, {db.core(), pass, chunk, pc, ix});
-          });
-    });
+  // Chunk `chunk` of pass `pass` of one operand's `rows` x `cols` block, in pieces of
+  // `pieceRows` rows; `tile` is over (core, pass, chunk, piece, index within the piece).
+  auto feed = [&](Value pass, Value chunk, unsigned input, Value cb, AffineExpr tile,
+                  int64_t rows, int64_t cols, int64_t pieceRows, const Sharing &share,
+                  Semaphores sem) {
+    Value g = db.apply(b.getAffineDimExpr(0) * chunks + b.getAffineDimExpr(1), {pass, chunk});
+    feedChunk(
+        db, db.input(input), cb, g, rows / pieceRows, pieceRows * cols, share, sem,
+        [&](Value pc, Value ix) { return db.apply(tile, {db.core(), pass, chunk, pc, ix}); },
+        [&](Value pc, Value ix) {
+          return db.apply(piece * pieceRows * cols + i, {db.core(), pass, chunk, pc, ix});
+        });
   };
 
   // Reader: the lhs, a piece per row of the chunk (kc consecutive tiles, spread over the DRAM
@@ -197,8 +198,10 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   db.kernel(noc::ThreadKind::reader);
   AffineExpr aTile =
       broadcastTileIndex(a, out, batch, row0 + piece * rowsA + i.floorDiv(kc), ch * kc + i % kc);
-  db.loop(passes,
-          [&](Value pass) { feedPass(pass, 0, cbA, aTile, bm, kc, rowsA, shareA, {0, 1}); });
+  db.loop(passes, [&](Value pass) {
+    db.loop(chunks,
+            [&](Value chunk) { feed(pass, chunk, 0, cbA, aTile, bm, kc, rowsA, shareA, {0, 1}); });
+  });
 
   // Compute: per chunk, every subblock reloads its partial sums (after the first chunk),
   // accumulates the chunk's products and packs them for the next chunk or for the writer.
@@ -248,13 +251,21 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
     });
   });
 
-  // Writer: the rhs, a piece per K row of the chunk (bn tiles each); then the pass's output
-  // block, a subblock at a time as compute packs them.
+  // Writer: the rhs, a piece per K row of the chunk (bn tiles each), and the pass's output block,
+  // a subblock at a time as compute packs them. The next pass's first rhs chunk is fetched before
+  // the block is stored, so that the next pass need not wait for it.
   db.kernel(noc::ThreadKind::writer);
   AffineExpr bTile =
       broadcastTileIndex(bv, out, batch, ch * kc + piece * rowsB + i.floorDiv(bn), col0 + i % bn);
+  auto feedB = [&](Value pass, Value chunk) {
+    feed(pass, chunk, 1, cbB, bTile, kc, bn, rowsB, shareB, {2, 3});
+  };
+  feedB(db.index(0), db.index(0));
   db.loop(passes, [&](Value pass) {
-    feedPass(pass, 1, cbB, bTile, kc, bn, rowsB, shareB, {2, 3});
+    AffineExpr p0 = b.getAffineDimExpr(0);
+    db.loop(chunks - 1, [&](Value c) { feedB(pass, db.apply(p0 + 1, c)); });
+    db.loop(db.apply((passes - 1 - p0).ceilDiv(passes), pass),
+            [&](Value) { feedB(db.apply(p0 + 1, pass), db.index(0)); });
     db.loop(subRows * subCols, [&](Value sub) {
       db.wait(cbOut, subTiles);
       db.loop(subTiles, [&](Value t) {
