@@ -242,3 +242,18 @@ func.func @matmul_config_subblock() attributes {c = #grid.matmul_config<grid = [
 
 // expected-error @+1 {{matmul config sizes must be positive}}
 func.func @matmul_config_zero() attributes {c = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 1], subblock = [1, 1], k_chunk = 0>} { return }
+
+// -----
+
+// expected-error @+1 {{a two-dimensional grid of blocks multicasts its operands}}
+func.func @matmul_config_2d_unicast() attributes {c = #grid.matmul_config<grid = [2, 2], cores = [2, 2], block = [1, 1], subblock = [1, 1], k_chunk = 1, operands = unicast>} { return }
+
+// -----
+
+// expected-error @+1 {{unknown operand sharing 'broadcast'}}
+func.func @matmul_config_bad_sharing() attributes {c = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, operands = broadcast>} { return }
+
+// -----
+
+// expected-error @+1 {{unknown matmul config key 'speed'}}
+func.func @matmul_config_bad_key() attributes {c = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, speed = 3>} { return }
