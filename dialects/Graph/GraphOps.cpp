@@ -59,6 +59,48 @@ void ConstantOp::print(OpAsmPrinter &p) {
     p << " : " << getType();
 }
 
+LogicalResult ConvOp::verify() {
+  auto in = cast<RankedTensorType>(getInput().getType());
+  auto w = cast<RankedTensorType>(getWeight().getType());
+  auto out = cast<RankedTensorType>(getType());
+  int64_t rank = in.getRank(), k = rank - 2, group = getGroup();
+  if (rank < 3 || w.getRank() != rank || out.getRank() != rank)
+    return emitOpError() << "needs input, weight and result of the same rank >= 3, got "
+                         << shapeString(in.getShape()) << ", " << shapeString(w.getShape())
+                         << " and " << shapeString(out.getShape());
+  if (int64_t(getStrides().size()) != k || int64_t(getDilations().size()) != k ||
+      int64_t(getPads().size()) != k)
+    return emitOpError() << "needs " << k << " strides, dilations and pads";
+  if (group < 1 || in.getDimSize(1) != w.getDimSize(1) * group || w.getDimSize(0) % group)
+    return emitOpError() << "weight " << shapeString(w.getShape()) << " does not fit "
+                         << in.getDimSize(1) << " input channels in " << group << " groups";
+  if (out.getDimSize(0) != in.getDimSize(0) || out.getDimSize(1) != w.getDimSize(0))
+    return emitOpError() << "result " << shapeString(out.getShape()) << " must be [batch, "
+                         << w.getDimSize(0) << ", ...]";
+  if (getBias() && cast<RankedTensorType>(getBias().getType()).getShape() !=
+                       ArrayRef<int64_t>{w.getDimSize(0)})
+    return emitOpError() << "bias must be [" << w.getDimSize(0) << "]";
+  for (int64_t i = 0; i < k; ++i) {
+    if (getStrides()[i] < 1 || getDilations()[i] < 1 || getPads()[i] < 0)
+      return emitOpError() << "strides and dilations must be positive and pads non-negative";
+    if (out.getDimSize(2 + i) < 1)
+      return emitOpError() << "spatial dim " << i << " of the result is empty";
+  }
+  return success();
+}
+
+LogicalResult BatchNormOp::verify() {
+  auto in = cast<RankedTensorType>(getInput().getType());
+  if (in.getRank() < 2)
+    return emitOpError() << "needs an input of rank >= 2";
+  for (Value p : {getScale(), getBias(), getMean(), getVar()})
+    if (cast<RankedTensorType>(p.getType()).getShape() != ArrayRef<int64_t>{in.getDimSize(1)})
+      return emitOpError() << "parameters must be [" << in.getDimSize(1) << "], one per channel";
+  if (getType() != getInput().getType())
+    return emitOpError() << "result type must be the input's";
+  return success();
+}
+
 LogicalResult MatMulOp::verify() {
   ArrayRef<int64_t> a = shapeOf(getLhs()), b = shapeOf(getRhs()), r = shapeOf(getResult());
   if (a.size() < 2 || b.size() < 2)

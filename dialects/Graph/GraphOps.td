@@ -28,6 +28,53 @@ def Graph_ConstantOp : Graph_Op<"constant", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Graph_ConvOp : Graph_Op<"conv", [Pure]> {
+  let summary = "Grouped N-d convolution with explicit padding (ONNX Conv)";
+  let description = [{
+    `input` is [N, C, spatial...], `weight` [M, C / group, kernel...], the optional `bias` [M].
+    `pads` are the padding before each spatial dim; the padding after it is whatever the result's
+    spatial dims imply (ONNX's auto_pad and end pads are resolved by the importer). How the chip
+    computes it is a later pass's choice (today `tt-decompose-graph`: an im2col `graph.remap` and a
+    `graph.matmul`).
+
+    ```mlir
+    %y = graph.conv %x, %w, %b {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>,
+        pads = array<i64: 3, 3>, group = 1 : i64}
+        : (tensor<1x3x224x224xf32>, tensor<64x3x7x7xf32>, tensor<64xf32>) -> tensor<1x64x112x112xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$weight, Optional<Graph_Tensor>:$bias,
+                   DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+                   DenseI64ArrayAttr:$pads, I64Attr:$group);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Graph_BatchNormOp : Graph_Op<"batch_norm", [Pure]> {
+  let summary = "Inference-mode batch normalization over dim 1 (ONNX BatchNormalization)";
+  let description = [{
+    `(input - mean) / sqrt(var + epsilon) * scale + bias`, the four parameters [C] per channel of
+    `input` [N, C, ...]. `tt-fold-batch-norm` folds it into a preceding convolution with constant
+    weights; `tt-decompose-graph` turns what is left into elementwise ops.
+
+    ```mlir
+    %y = graph.batch_norm %x, %scale, %bias, %mean, %var {epsilon = 1.0e-05 : f32}
+        : (tensor<1x64x56x56xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64xf32>)
+        -> tensor<1x64x56x56xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, Graph_Tensor:$scale, Graph_Tensor:$bias,
+                   Graph_Tensor:$mean, Graph_Tensor:$var, F32Attr:$epsilon);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $bias `,` $mean `,` $var attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Graph_MatMulOp : Graph_Op<"matmul", [Pure]> {
   let summary = "Matrix product with numpy batch broadcasting (ONNX MatMul)";
   let description = [{

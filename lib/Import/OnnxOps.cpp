@@ -1,5 +1,6 @@
 // One converter per supported ONNX op type, normalising ONNX semantics into graph ops.
 #include "ImportHelpers.h"
+#include "tessel/Transforms/ConvLowering.h"
 
 #include "llvm/ADT/StringSwitch.h"
 
@@ -450,17 +451,10 @@ static Result convertBatchNorm(NodeContext &ctx) {
     return batchNormTraining(ctx);
   if (ctx.resultTypes.size() > 1)
     return ctx.emitError() << "BatchNormalization outputs running statistics only in training mode";
-  Value x = ctx.operands[0];
-  int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
-  Type elt = cast<RankedTensorType>(x.getType()).getElementType();
-  Value scale = channelParam(ctx, ctx.operands[1], rank), bias = channelParam(ctx, ctx.operands[2], rank);
-  Value mean = channelParam(ctx, ctx.operands[3], rank), var = channelParam(ctx, ctx.operands[4], rank);
-  Value shifted = binary(ctx, graph::BinaryKind::add, var,
-                         scalarConstant(ctx, elt, ctx.floatAttr("epsilon", 1e-5f)));
-  Value factor = binary(ctx, graph::BinaryKind::div, scale,
-                        unary(ctx, graph::UnaryKind::sqrt, shifted));
-  Value y = binary(ctx, graph::BinaryKind::mul, binary(ctx, graph::BinaryKind::sub, x, mean), factor);
-  return one(binary(ctx, graph::BinaryKind::add, y, bias, ctx.resultTypes[0]));
+  const SmallVector<Value> &o = ctx.operands;
+  return one(ctx.builder.create<graph::BatchNormOp>(
+      ctx.loc, ctx.resultTypes[0], o[0], o[1], o[2], o[3], o[4],
+      ctx.builder.getF32FloatAttr(ctx.floatAttr("epsilon", 1e-5f))));
 }
 
 static Result convertInstanceNorm(NodeContext &ctx) {
@@ -580,68 +574,29 @@ static FailureOr<SmallVector<int64_t>> beginPads(NodeContext &ctx, ArrayRef<int6
 }
 
 
-Value tessel::onnx_import::windows(NodeContext &ctx, Value x, int64_t groups, ArrayRef<int64_t> outSpatial,
-                     ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-                     ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads, float padding) {
-  auto type = cast<RankedTensorType>(x.getType());
-  MLIRContext *mctx = ctx.builder.getContext();
-  int64_t n = type.getDimSize(0), cg = type.getDimSize(1) / groups, k = kernel.size();
-  int64_t positions = 1, taps = 1;
-  for (int64_t o : outSpatial)
-    positions *= o;
-  for (int64_t kk : kernel)
-    taps *= kk;
-  AffineExpr dn = getAffineDimExpr(0, mctx), dg = getAffineDimExpr(1, mctx),
-             dp = getAffineDimExpr(2, mctx), dq = getAffineDimExpr(3, mctx);
-  SmallVector<AffineExpr> index{dn, dg * cg + dq.floorDiv(taps)};
-  int64_t oStride = positions, kStride = taps;
-  for (int64_t i = 0; i < k; ++i) {
-    oStride /= outSpatial[i];
-    kStride /= kernel[i];
-    AffineExpr o = dp.floorDiv(oStride) % outSpatial[i], kk = dq.floorDiv(kStride) % kernel[i];
-    index.push_back(o * strides[i] - pads[i] + kk * dilations[i]);
-  }
-  auto colsType = RankedTensorType::get({n, groups, positions, cg * taps}, type.getElementType());
-  auto map = AffineMap::get(4, 0, index, mctx);
-  return ctx.builder.create<graph::RemapOp>(ctx.loc, colsType, x, AffineMapAttr::get(map),
-                                            ctx.builder.getF32FloatAttr(padding));
+Value tessel::onnx_import::windows(NodeContext &ctx, Value x, int64_t groups,
+                                   ArrayRef<int64_t> outSpatial, ArrayRef<int64_t> kernel,
+                                   ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                                   ArrayRef<int64_t> pads, float padding) {
+  return buildConvWindows(ctx.builder, ctx.loc, x, groups, outSpatial, kernel, strides,
+                          dilations, pads, padding);
 }
 
 FailureOr<Value> tessel::onnx_import::convolve(NodeContext &ctx, Value x, Value w, Value bias,
                                                RankedTensorType out) {
   auto xType = cast<RankedTensorType>(x.getType()), wType = cast<RankedTensorType>(w.getType());
-  int64_t k = xType.getRank() - 2, groups = ctx.intAttr("group", 1);
-  int64_t m = wType.getDimSize(0), mg = m / groups, cg = wType.getDimSize(1);
+  int64_t k = xType.getRank() - 2;
   SmallVector<int64_t> kernel(wType.getShape().drop_front(2));
   SmallVector<int64_t> strides = intsAttr(ctx, "strides", k, 1), dil = intsAttr(ctx, "dilations", k, 1);
   auto pads = beginPads(ctx, xType.getShape().drop_front(2), out.getShape().drop_front(2), kernel,
                         strides, dil);
   if (failed(pads))
     return failure();
-  ArrayRef<int64_t> outSpatial = out.getShape().drop_front(2);
-  Value cols = windows(ctx, x, groups, outSpatial, kernel, strides, dil, *pads, 0.0f);
-  int64_t taps = cast<RankedTensorType>(cols.getType()).getDimSize(3);
-  // Weights [M, C/g, K...] -> [g, C/g * K, M/g]: folded at compile time for constant weights.
-  Value wg = reshapeTo(ctx, w, {groups, mg, cg * (taps / cg)});
-  auto wtType = RankedTensorType::get({groups, taps, mg}, wType.getElementType());
-  Value wt = ctx.builder.create<graph::TransposeOp>(ctx.loc, wtType, wg,
-                                                    ctx.builder.getDenseI64ArrayAttr({0, 2, 1}));
-  auto colsType = cast<RankedTensorType>(cols.getType());
-  auto prodType = RankedTensorType::get(
-      {colsType.getDimSize(0), groups, colsType.getDimSize(2), mg}, out.getElementType());
-  Value prod = ctx.builder.create<graph::MatMulOp>(ctx.loc, prodType, cols, wt);
-  // [N, g, P, M/g] -> [N, M, O...].
-  MLIRContext *mctx = ctx.builder.getContext();
-  SmallVector<AffineExpr> index{getAffineDimExpr(0, mctx), getAffineDimExpr(1, mctx).floorDiv(mg)};
-  AffineExpr position = getAffineConstantExpr(0, mctx);
-  for (int64_t i = 0; i < k; ++i)
-    position = position * outSpatial[i] + getAffineDimExpr(2 + i, mctx);
-  index.push_back(position);
-  index.push_back(getAffineDimExpr(1, mctx) % mg);
-  Value y = remap(ctx, prod, out, index);
-  if (bias)
-    y = binary(ctx, graph::BinaryKind::add, y, channelParam(ctx, bias, k + 2), out);
-  return y;
+  OpBuilder &b = ctx.builder;
+  return b.create<graph::ConvOp>(ctx.loc, out, x, w, bias, b.getDenseI64ArrayAttr(strides),
+                                 b.getDenseI64ArrayAttr(dil), b.getDenseI64ArrayAttr(*pads),
+                                 b.getI64IntegerAttr(ctx.intAttr("group", 1)))
+      .getResult();
 }
 
 static Result convertConv(NodeContext &ctx) {

@@ -8,6 +8,7 @@
 
 void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions &options) {
   pm.addPass(createFuseGraph());
+  pm.addPass(createFoldBatchNorm());
   pm.addPass(createDecomposeGraph());
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(createAssignLayouts(AssignLayoutsOptions{options.chip, options.precision}));

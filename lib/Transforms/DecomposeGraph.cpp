@@ -1,3 +1,5 @@
+#include "tessel/Transforms/BatchNorm.h"
+#include "tessel/Transforms/ConvLowering.h"
 #include "tessel/Transforms/Passes.h"
 
 #include "mlir/IR/PatternMatch.h"
@@ -208,10 +210,59 @@ struct WhereInTileBroadcast : OpRewritePattern<WhereOp> {
   }
 };
 
+/// The one way the chip computes a convolution today: im2col and a matmul.
+struct DecomposeConv : OpRewritePattern<ConvOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConvOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, buildIm2colConv(rewriter, op));
+    return success();
+  }
+};
+
+/// A batch norm left unfolded: `x * factor + shift` per channel, with factor and shift computed
+/// at compile time when the parameters are constants.
+struct DecomposeBatchNorm : OpRewritePattern<BatchNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BatchNormOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    int64_t channels = type.getDimSize(1);
+    SmallVector<int64_t> paramShape{channels};
+    paramShape.append(type.getRank() - 2, 1);
+    auto paramType = RankedTensorType::get(paramShape, type.getElementType());
+    auto perChannel = [&](Value p) { return rewriter.create<ReshapeOp>(loc, paramType, p); };
+    Value factor, shift;
+    if (std::optional<BatchNormFactors> f = constantFactors(op)) {
+      auto flat = RankedTensorType::get({channels}, type.getElementType());
+      factor = rewriter.create<ConstantOp>(loc, flat, makeF32Elements(flat, f->factor));
+      shift = rewriter.create<ConstantOp>(loc, flat, makeF32Elements(flat, f->shift));
+      factor = perChannel(factor);
+      shift = perChannel(shift);
+    } else {
+      auto binary = [&](BinaryKind kind, Value a, Value b) {
+        return rewriter.create<BinaryOp>(loc, paramType, kind, a, b).getResult();
+      };
+      auto eps = RankedTensorType::get({}, type.getElementType());
+      Value epsilon = rewriter.create<ConstantOp>(
+          loc, eps, DenseElementsAttr::get(eps, op.getEpsilon().convertToFloat()));
+      Value std = rewriter.create<UnaryOp>(
+          loc, paramType, UnaryKindAttr::get(getContext(), UnaryKind::sqrt),
+          binary(BinaryKind::add, perChannel(op.getVar()), epsilon), rewriter.getF32FloatAttr(0),
+          rewriter.getF32FloatAttr(0));
+      factor = binary(BinaryKind::div, perChannel(op.getScale()), std);
+      shift = binary(BinaryKind::sub, perChannel(op.getBias()),
+                     binary(BinaryKind::mul, perChannel(op.getMean()), factor));
+    }
+    Value y = rewriter.create<BinaryOp>(loc, type, BinaryKind::mul, op.getInput(), factor);
+    rewriter.replaceOpWithNewOp<BinaryOp>(op, type, BinaryKind::add, y, shift);
+    return success();
+  }
+};
+
 struct DecomposeGraphPass : tessel::impl::DecomposeGraphBase<DecomposeGraphPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<DecomposeGemm, FoldConstantReshape, FoldConstantTranspose, SoftmaxAxisLast,
+    patterns.add<DecomposeConv, DecomposeBatchNorm, DecomposeGemm, FoldConstantReshape, FoldConstantTranspose, SoftmaxAxisLast,
                  BinaryInTileBroadcast, WhereInTileBroadcast>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

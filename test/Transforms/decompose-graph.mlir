@@ -199,3 +199,59 @@ func.func @where_broadcast(%c: tensor<4x1xi1>, %x: tensor<1x64xf32>, %y: tensor<
   %0 = graph.where %c, %x, %y : (tensor<4x1xi1>, tensor<1x64xf32>, tensor<f32>) -> tensor<4x64xf32>
   return %0 : tensor<4x64xf32>
 }
+
+// -----
+
+// Conv 2-D, 4 channels in 2 groups, 6 outputs, kernel 3x3, pads [1, 2], strides [2, 1],
+// dilations [1, 2]: im2col gives [N, groups, positions (3*5), C/g * taps (2*9)], the weights
+// [6,2,3,3] become [groups, taps, M/g] = [2,18,3], a batched matmul adds the bias as a row
+// [2,1,3] of its result, and a remap goes back to [N, M, H, W].
+// CHECK-DAG: #[[COLS:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 * 2 + d3 floordiv 9, ((d2 floordiv 5) mod 3) * 2 + (d3 floordiv 3) mod 3 - 1, d2 mod 5 + (d3 mod 3) * 2 - 2)>
+// CHECK-DAG: #[[BACK:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 floordiv 3, d2 * 5 + d3, d1 mod 3)>
+// CHECK-LABEL: func.func @conv2d
+// CHECK: %[[COLSV:.*]] = graph.remap %arg0 {map = #[[COLS]]} : (tensor<1x4x5x5xf32>) -> tensor<1x2x15x18xf32>
+// CHECK: %[[WG:.*]] = graph.reshape %arg1 : (tensor<6x2x3x3xf32>) -> tensor<2x3x18xf32>
+// CHECK: %[[WT:.*]] = graph.transpose %[[WG]] {perm = array<i64: 0, 2, 1>} : (tensor<2x3x18xf32>) -> tensor<2x18x3xf32>
+// CHECK: %[[P:.*]] = graph.matmul %[[COLSV]], %[[WT]] : (tensor<1x2x15x18xf32>, tensor<2x18x3xf32>) -> tensor<1x2x15x3xf32>
+// CHECK: %[[BR:.*]] = graph.reshape %arg2 : (tensor<6xf32>) -> tensor<2x1x3xf32>
+// CHECK: %[[PB:.*]] = graph.binary add %[[P]], %[[BR]] : (tensor<1x2x15x3xf32>, tensor<2x1x3xf32>) -> tensor<1x2x15x3xf32>
+// CHECK: %[[Y:.*]] = graph.remap %[[PB]] {map = #[[BACK]]} : (tensor<1x2x15x3xf32>) -> tensor<1x6x3x5xf32>
+// CHECK: return %[[Y]]
+func.func @conv2d(%x: tensor<1x4x5x5xf32>, %w: tensor<6x2x3x3xf32>, %b: tensor<6xf32>) -> tensor<1x6x3x5xf32> {
+  %0 = graph.conv %x, %w, %b {strides = array<i64: 2, 1>, dilations = array<i64: 1, 2>, pads = array<i64: 1, 2>, group = 2 : i64} : (tensor<1x4x5x5xf32>, tensor<6x2x3x3xf32>, tensor<6xf32>) -> tensor<1x6x3x5xf32>
+  return %0 : tensor<1x6x3x5xf32>
+}
+
+// -----
+
+// Constant parameters: factor = scale / sqrt(var + eps) and shift = bias - mean * factor are
+// computed here, (1, 0.5) and (0, 1) for these.
+// CHECK-LABEL: func.func @batch_norm_constant
+// CHECK-DAG: %[[FR:.*]] = graph.constant dense<{{\[\[\[}}1.000000e+00]], {{\[\[}}5.000000e-01]]]> : tensor<2x1x1xf32>
+// CHECK-DAG: %[[SR:.*]] = graph.constant dense<{{\[\[\[}}0.000000e+00]], {{\[\[}}1.000000e+00]]]> : tensor<2x1x1xf32>
+// CHECK: %[[M:.*]] = graph.binary mul %arg0, %[[FR]]
+// CHECK: graph.binary add %[[M]], %[[SR]]
+// CHECK-NOT: graph.batch_norm
+func.func @batch_norm_constant(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %scale = graph.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %bias = graph.constant dense<[0.0, 3.0]> : tensor<2xf32>
+  %mean = graph.constant dense<[0.0, 4.0]> : tensor<2xf32>
+  %var = graph.constant dense<[1.0, 16.0]> : tensor<2xf32>
+  %0 = graph.batch_norm %x, %scale, %bias, %mean, %var {epsilon = 0.0 : f32} : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  return %0 : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Parameters known only at run time: the same factors, computed on the chip.
+// CHECK-LABEL: func.func @batch_norm_runtime
+// CHECK: %[[SQ:.*]] = graph.unary sqrt
+// CHECK: %[[F:.*]] = graph.binary div %{{.*}}, %[[SQ]]
+// CHECK: %[[MF:.*]] = graph.binary mul %{{.*}}, %[[F]]
+// CHECK: %[[SH:.*]] = graph.binary sub %{{.*}}, %[[MF]]
+// CHECK: %[[Y:.*]] = graph.binary mul %arg0, %[[F]]
+// CHECK: graph.binary add %[[Y]], %[[SH]]
+func.func @batch_norm_runtime(%x: tensor<2x3xf32>, %s: tensor<3xf32>, %b: tensor<3xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<2x3xf32> {
+  %0 = graph.batch_norm %x, %s, %b, %m, %v {epsilon = 1.0e-5 : f32} : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}

@@ -27,10 +27,42 @@ def FuseGraph : Pass<"tt-fuse-graph", "mlir::ModuleOp"> {
   let dependentDialects = ["::tessel::graph::GraphDialect"];
 }
 
+def FoldBatchNorm : Pass<"tt-fold-batch-norm", "mlir::ModuleOp"> {
+  let summary = "Folds inference batch norms into the convolutions before them";
+  let description = [{
+    A `graph.batch_norm` whose input is a `graph.conv` used nowhere else, with constant f32
+    weights, bias and parameters, becomes that convolution with its weights scaled per output
+    channel by `scale / sqrt(var + epsilon)` and its bias shifted: the batch norm costs nothing
+    at run time. Batch norms left over are decomposed by `tt-decompose-graph`.
+
+    Before:
+    ```mlir
+    %c = graph.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>,
+        pads = array<i64: 1, 1>, group = 1 : i64}
+        : (tensor<1x8x16x16xf32>, tensor<16x8x3x3xf32>) -> tensor<1x16x16x16xf32>
+    %y = graph.batch_norm %c, %scale, %bias, %mean, %var {epsilon = 1.0e-05 : f32} : ...
+    ```
+    After:
+    ```mlir
+    %w2 = graph.constant dense_resource<...> : tensor<16x8x3x3xf32>
+    %b2 = graph.constant dense<...> : tensor<16xf32>
+    %y = graph.conv %x, %w2, %b2 {...} : (...) -> tensor<1x16x16x16xf32>
+    ```
+  }];
+  let statistics = [
+    Statistic<"numFolded", "folded", "Batch norms folded into convolutions">,
+  ];
+  let dependentDialects = ["::tessel::graph::GraphDialect"];
+}
+
 def DecomposeGraph : Pass<"tt-decompose-graph", "mlir::ModuleOp"> {
   let summary = "Rewrites graph ops the chip has no kernel for into ones it has";
   let description = [{
-    `graph.gemm` becomes transposes, a `graph.matmul`, scalar multiplications for `alpha` and
+    `graph.conv` becomes an im2col `graph.remap` of its input's windows, a batched
+    `graph.matmul` with the (transposed, at compile time) weights per group, the bias added in
+    the matmul's layout, and a remap back to [N, M, spatial...]. `graph.batch_norm` becomes a
+    per-channel multiply and add, their factors computed at compile time when the parameters
+    are constants. `graph.gemm` becomes transposes, a `graph.matmul`, scalar multiplications for `alpha` and
     `beta` and an addition of the bias. A `graph.softmax` over an axis other than the last is wrapped
     in transposes that bring the axis last, since kernels reduce along tile rows. A transpose of
     a constant (Gemm's `transB` weights) is folded into a transposed constant at compile time.
