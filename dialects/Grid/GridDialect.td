@@ -68,9 +68,11 @@ def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
     accumulated in `subblock`s that fit Dst, over chunks of `k_chunk` tiles of K. With both grid
     dims above 1 the rectangle's rows share the lhs (core x = 0 reads it and multicasts along the
     row) and its columns the rhs (core y = 0 multicasts down the column); with one of them 1,
-    one core multicasts that operand to the whole rectangle, unless `operands = unicast`, where
-    every core reads what it needs itself (cheaper than a handshake when blocks are one or two
-    tiles). `cycles` is the cost model's estimate.
+    one core multicasts that operand to the whole rectangle. With `operands = unicast` (only in
+    one dimension) every core reads its own blocks and the cores take the output's blocks in
+    turn, batch included: `grid` then counts cores, not rows or columns of blocks. That spreads
+    many small matmuls (a depthwise convolution's groups) over the grid. `cycles` is the cost
+    model's estimate.
 
     ```mlir
     #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [2, 4],

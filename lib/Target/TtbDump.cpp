@@ -111,6 +111,8 @@ LogicalResult tessel::dumpTtb(StringRef bytes, raw_ostream &os, std::string &err
           j.attribute("fidelity", ttb::EnumNameMathFidelity(d->fidelity()));
           j.attribute("dst_format", ttb::EnumNameDataFormat(d->dst_format()));
           j.attribute("macs", (int64_t)d->macs());
+          if (d->config())
+            j.attribute("config", str(d->config()));
           j.attribute("buffers", shapeOf(d->buffers()));
           j.attributeArray("cbs", [&] {
             for (size_t c = 0; d->cbs() && c < d->cbs()->size(); ++c) {

@@ -106,11 +106,16 @@ LogicalResult Serializer::addDispatch(grid::DispatchOp d) {
   }
   grid::CoreRangeAttr cores = d.getCores();
   std::string name = d.getOp().str() + "_" + std::to_string(dispatches.size());
+  std::string config;
+  if (Attribute c = d->getAttr(grid::kConfigAttrName)) {
+    llvm::raw_string_ostream os(config);
+    os << c;
+  }
   dispatches.push_back(ttb::CreateDispatchDirect(
       fbb, name.c_str(), d.getOp().str().c_str(), locationName(d.getLoc()).c_str(), cores.getX0(),
       cores.getY0(), cores.getX1(), cores.getY1(),
       static_cast<ttb::MathFidelity>(d.getFidelity()), toTtb(d.getDstFormat()), d.getMacs(),
-      &bufferIds, &cbs, &kernels, /*semaphores=*/4));
+      &bufferIds, &cbs, &kernels, /*semaphores=*/4, config.empty() ? nullptr : config.c_str()));
   return success();
 }
 

@@ -41,7 +41,16 @@ bool cost::isValid(const rt::ChipDesc &chip, const MatmulProblem &p, const Matmu
       *why = std::move(msg);
     return false;
   };
-  if (p.mt % (plan.gridM * plan.blockM) || p.nt % (plan.gridN * plan.blockN))
+  if (!plan.multicast) {
+    if (plan.gridM > 1 && plan.gridN > 1)
+      return fail("a two-dimensional grid of blocks multicasts its operands");
+    if (p.mt % plan.blockM || p.nt % plan.blockN ||
+        plan.blocks(p) % (plan.gridM * plan.gridN))
+      return fail(std::to_string(plan.gridM * plan.gridN) + " cores cannot share the blocks of " +
+                  std::to_string(plan.blockM) + "x" + std::to_string(plan.blockN) + " tiles of " +
+                  std::to_string(p.batch) + " " + std::to_string(p.mt) + "x" +
+                  std::to_string(p.nt) + "-tile outputs evenly");
+  } else if (p.mt % (plan.gridM * plan.blockM) || p.nt % (plan.gridN * plan.blockN))
     return fail("blocks of " + std::to_string(plan.gridM) + "x" + std::to_string(plan.blockM) +
                 " by " + std::to_string(plan.gridN) + "x" + std::to_string(plan.blockN) +
                 " tiles do not tile the " + std::to_string(p.mt) + "x" + std::to_string(p.nt) +
@@ -133,15 +142,22 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   double slowest = std::max(supplyA, supplyB);
   c.fill = slowest;
   double perChunk = chunkCompute + (chunks > 1 ? subblocks * reloadPerSubblock : 0);
-  c.starved = passes * chunks * std::max(0.0, slowest - perChunk);
+  // A pass takes as long as the slowest of its three threads: compute, the reader bringing the
+  // lhs, and the writer bringing the rhs and then storing the block (waiting for the write to
+  // land before it reads on).
+  double writeBack = latency + plan.subM * plan.subN * tileO / flit;
+  double passCompute = c.compute / passes;
+  double passTime = std::max({passCompute, chunks * supplyA, chunks * supplyB + writeBack});
+  c.starved = passes * (passTime - passCompute);
   // Output tiles go to DRAM as the last chunk of a pass packs them. Writes travel along their row
   // to one of the two DRAM columns and converge on the links into them: about four links' worth
   // from a full grid (measured: 2 MiB in about 18k cycles), two per row of cores when fewer.
   const double writeBw = flit * std::min<double>(4.0, 2.0 * plan.coresY);
   double passOut = double(cores * tiles) * tileO;
-  // Measured: a pass boundary costs about one chunk's supply even though the next pass's first
-  // chunks are fetched ahead (the senders' handshakes line up behind the last chunk's writes).
-  double between = (passes - 1) * slowest;
+  // Measured: with multicast a pass boundary costs about one chunk's supply even though the next
+  // pass's first chunks are fetched ahead (the senders' handshakes line up behind the last
+  // chunk's writes); cores reading for themselves run ahead freely.
+  double between = plan.multicast ? (passes - 1) * slowest : 0.0;
   // Every core packs its last subblock at the same time; those writes go out together.
   double drain = std::max(0.0, passOut / writeBw - perChunk) +
                  double(cores * plan.subM * plan.subN) * tileO / writeBw + latency;
@@ -170,11 +186,6 @@ std::vector<MatmulPlan> cost::enumeratePlans(const rt::ChipDesc &chip, const Mat
               plan.kChunk = kc;
               if (isValid(chip, p, plan, l1Budget))
                 plans.push_back(plan);
-              // A one-dimensional grid may also let every core read its own blocks.
-              plan.multicast = false;
-              if (base.gridM * base.gridN > 1 && (base.gridM == 1 || base.gridN == 1) &&
-                  isValid(chip, p, plan, l1Budget))
-                plans.push_back(plan);
             }
   };
   // Two-dimensional: rows of cores share the lhs, columns the rhs.
@@ -190,6 +201,21 @@ std::vector<MatmulPlan> cost::enumeratePlans(const rt::ChipDesc &chip, const Mat
     if (gm > 1)
       if (auto r = rectangle(chip, gm))
         addBlocks(MatmulPlan{gm, 1, r->first, r->second});
+  // Every core reading its own blocks, taken in turn over the batch too: the way to spread
+  // many small matmuls (a depthwise convolution's groups) over the grid.
+  for (int64_t bm : divisors(p.mt, p.mt))
+    for (int64_t bn : divisors(p.nt, p.nt)) {
+      int64_t blocks = p.batch * (p.mt / bm) * (p.nt / bn);
+      for (int64_t n : divisors(blocks, maxCores))
+        if (auto r = rectangle(chip, n))
+          for (int64_t sm : divisors(bm, p.dstCapacity))
+            for (int64_t sn : divisors(bn, p.dstCapacity / sm))
+              for (int64_t kc : divisors(p.kt, p.kt)) {
+                MatmulPlan plan{n, 1, r->first, r->second, bm, bn, sm, sn, kc, false};
+                if (isValid(chip, p, plan, l1Budget))
+                  plans.push_back(plan);
+              }
+    }
   return plans;
 }
 

@@ -75,6 +75,7 @@ std::string perfToJson(const PerfReport &r) {
     const DispatchPerf &d = r.dispatches[i];
     s += std::string(i ? "," : "") + "\n    {\"name\": " + jsonString(d.name) +
          ", \"op\": " + jsonString(d.op) + ", \"location\": " + jsonString(d.location) +
+         ", \"config\": " + jsonString(d.config) +
          ", \"fidelity\": " + jsonString(d.fidelity) +
          ", \"dst_format\": " + jsonString(d.dstFormat) +
          ", \"cores\": " + std::to_string(d.cores) +

@@ -207,6 +207,7 @@ bool runBinary(const LoadedBinary &binary, const std::vector<HostTensor> &inputs
       dp.name = d->name() ? d->name()->str() : "";
       dp.op = d->op() ? d->op()->str() : "";
       dp.location = d->location() ? d->location()->str() : "";
+      dp.config = d->config() ? d->config()->str() : "";
       dp.fidelity = fidelityName(d->fidelity());
       dp.dstFormat = formatName(d->dst_format());
       dp.cores = int64_t(d->core_x1() - d->core_x0() + 1) *

@@ -92,6 +92,7 @@
 // CHECK-NEXT:  "fidelity": "HiFi4",
 // CHECK-NEXT:  "dst_format": "Float32",
 // CHECK-NEXT:  "macs": 81920,
+// CHECK-NEXT:  "config": "#grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 2, operands = unicast, cycles = {{[0-9]+}}>",
 // CHECK-NEXT:  "buffers": [
 // CHECK-NEXT:    0,
 // CHECK-NEXT:    2,
@@ -129,12 +130,12 @@
 // CHECK-NEXT:      "21: PACK e2 c2 e2",
 // CHECK-NEXT:      "25: CB_PUSH c2 n1",
 // CHECK-NEXT:      "28: DST_RELEASE",
-// The writer reads the rhs, each core its own column: B's tile (k, core) is core + 2 * k; then it
-// stores the output block.
+// The writer reads the rhs, each core its own column: B's tile (k, core) is core mod 2 + 2 * k;
+// then it stores the output block.
 // CHECK:         "thread": "Writer",
 // CHECK:         "exprs": [
 // CHECK-NEXT:      "2",
-// CHECK-NEXT:      "v2 v4 2 * +",
+// CHECK-NEXT:      "v2 v4 2 * + v2 2 floordiv -2 * +",
 // CHECK:           "0: CB_RESERVE c1 n2",
 // CHECK-NEXT:      "3: LOOP v4 e0 p13",
 // CHECK-NEXT:      "7: NOC_READ b1 e1 c1 e2",

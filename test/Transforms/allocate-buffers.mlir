@@ -10,13 +10,14 @@
 // CHECK-SAME: tensor<512x64xf32, {{.*}}> {grid.address = 24576 : i64}
 // CHECK: graph.constant dense<5.000000e-01> : tensor<64xf32> {grid.address = 36864 : i64}
 // CHECK: grid.empty {address = 40960 : i64} : tensor<128x64xf32
-// L1 above the 131072 reserved bytes: the matmul streams K in chunks of 4 tiles, double-buffered,
-// and keeps each one-tile block's partial sum between chunks.
+// L1 above the 131072 reserved bytes, for the config the matmul is given (the same on every chip
+// below): 2x1-tile blocks, K streamed a tile at a time, double-buffered (2 x 2 lhs tiles and
+// 2 x 1 rhs tiles), two output tiles and the block's two partial sums.
 // CHECK: grid.dispatch "matmul"
-// CHECK: noc.cb 0 {l1_address = 131072 : i64} : !noc.cb<!tile.tile<32x32, f32>, 8>
-// CHECK: noc.cb 1 {l1_address = 163840 : i64} : !noc.cb<!tile.tile<32x32, f32>, 8>
-// CHECK: noc.cb 2 {l1_address = 196608 : i64} : !noc.cb<!tile.tile<32x32, f32>, 2>
-// CHECK: noc.cb 3 {l1_address = 204800 : i64} : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK: noc.cb 0 {l1_address = 131072 : i64} : !noc.cb<!tile.tile<32x32, f32>, 4>
+// CHECK: noc.cb 1 {l1_address = 147456 : i64} : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK: noc.cb 2 {l1_address = 155648 : i64} : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK: noc.cb 3 {l1_address = 163840 : i64} : !noc.cb<!tile.tile<32x32, f32>, 2>
 // CHECK: grid.empty {address = 45056 : i64}
 // CHECK: grid.dispatch "add"
 // Each dispatch starts again at the bottom of the free L1.
@@ -34,17 +35,16 @@
 // BF16-SAME: {grid.address = 12288 : i64}
 // BF16: graph.constant {{.*}} {grid.address = 18432 : i64}
 // BF16: grid.empty {address = 20480 : i64}
-// BF16: noc.cb 0 {l1_address = 131072 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 16>
-// BF16: noc.cb 1 {l1_address = 163840 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 32>
-// BF16: noc.cb 2 {l1_address = 229376 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 2>
-// BF16: noc.cb 3 {l1_address = 233472 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 2>
+// BF16: noc.cb 0 {l1_address = 131072 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 4>
+// BF16: noc.cb 1 {l1_address = 139264 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 2>
+// BF16: noc.cb 2 {l1_address = 143360 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 2>
+// BF16: noc.cb 3 {l1_address = 147456 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 2>
 // BF16: grid.empty {address = 22528 : i64}
 // BF16: noc.cb 1 {l1_address = 135168 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 2>
 // BF16: grid.empty {address = 24576 : i64}
 
-// The tiny chip has 2 DRAM channels, a 2x2 grid and 48 KiB (12 f32 tiles) of free L1 from 16384:
-// the 4x2 output tiles go as 2x1 blocks to 4 cores, and K is streamed one tile at a time
-// (2 A tiles + 1 B tile + 1 output tile, double-buffered, and the block's 2 partial sums).
+// The tiny chip has 2 DRAM channels, a 2x2 grid and 48 KiB (12 f32 tiles) of free L1 from 16384,
+// which the same config fills: 4 + 2 + 2 + 2 tiles.
 // TINY-LABEL: func.func @main
 // TINY-SAME: {grid.address = 0 : i64}
 // TINY-SAME: {grid.address = 131072 : i64}
@@ -59,7 +59,7 @@
 // TINY: grid.empty {address = 233472 : i64}
 func.func @main(%x: tensor<128x512xf32>, %w: tensor<512x64xf32>) -> tensor<128x64xf32> {
   %b = graph.constant dense<0.5> : tensor<64xf32>
-  %m = graph.matmul %x, %w : (tensor<128x512xf32>, tensor<512x64xf32>) -> tensor<128x64xf32>
+  %m = graph.matmul %x, %w {grid.config = #grid.matmul_config<grid = [2, 2], cores = [2, 2], block = [2, 1], subblock = [1, 1], k_chunk = 1>} : (tensor<128x512xf32>, tensor<512x64xf32>) -> tensor<128x64xf32>
   %a = graph.binary add %m, %b : (tensor<128x64xf32>, tensor<64xf32>) -> tensor<128x64xf32>
   %r = graph.unary relu %a : tensor<128x64xf32> -> tensor<128x64xf32>
   return %r : tensor<128x64xf32>

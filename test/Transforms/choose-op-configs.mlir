@@ -20,12 +20,23 @@ func.func @square(%a: tensor<2048x2048xf32>, %b: tensor<2048x2048xf32>) -> tenso
 
 // -----
 
-// One row of tiles (a batch of 32 activations): the whole rectangle shares the lhs.
+// One row of tiles (a batch of 32 activations): a one-dimensional grid, where the rectangle
+// shares the lhs (grid = [1, n]) or every core reads its own (operands = unicast).
 // CHECK-LABEL: func.func @one_row
-// CHECK: grid.config = #grid.matmul_config<grid = [1, {{[0-9]+}}],
+// CHECK: grid.config = #grid.matmul_config<grid = [{{1, [0-9]+|[0-9]+, 1}}],
 func.func @one_row(%a: tensor<32x1024xf32>, %b: tensor<1024x1024xf32>) -> tensor<32x1024xf32> {
   %0 = graph.matmul %a, %b : (tensor<32x1024xf32>, tensor<1024x1024xf32>) -> tensor<32x1024xf32>
   return %0 : tensor<32x1024xf32>
+}
+
+// -----
+
+// 96 small matmuls (a depthwise convolution's groups): the cores take them in turn.
+// CHECK-LABEL: func.func @many_small
+// CHECK: grid.config = #grid.matmul_config<{{.*}}, operands = unicast
+func.func @many_small(%a: tensor<96x64x32xf32>, %b: tensor<96x32x32xf32>) -> tensor<96x64x32xf32> {
+  %0 = graph.matmul %a, %b : (tensor<96x64x32xf32>, tensor<96x32x32xf32>) -> tensor<96x64x32xf32>
+  return %0 : tensor<96x64x32xf32>
 }
 
 // -----

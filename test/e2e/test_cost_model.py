@@ -22,7 +22,9 @@ TILE = 2048            # bf16 tile bytes
 # 3x3 convolutions (56x56x64, 28x28x128, 14x14x256) and of a 1x1 expansion.
 SHAPES = [(512, 512, 512), (1024, 1024, 1024), (256, 1024, 2048), (32, 1024, 1024),
           (128, 768, 3072), (3136, 576, 64), (784, 1152, 128), (224, 2304, 256),
-          (3136, 64, 256)]
+          (3136, 64, 256), (96, 196, 9, 1)]
+# The last is batched, (batch, M, K, N): the per-group matmuls of a 3x3 depthwise convolution
+# over 96 channels of 14x14.
 
 
 def divisors(n, limit=None):
@@ -36,8 +38,9 @@ def rectangle(cores):
     return None
 
 
-def blockings(m, k, n):
+def blockings(*shape):
     """Every blocking tt-choose-op-configs would consider, as config tuples."""
+    batch, (m, k, n) = (shape[0] if len(shape) == 4 else 1), shape[-3:]
     mt, kt, nt = -(-m // 32), -(-k // 32), -(-n // 32)
     grids = [(gm, gn, gn, gm) for gm in divisors(mt, 8) for gn in divisors(nt, 8)
              if gm > 1 and gn > 1]
@@ -55,9 +58,19 @@ def blockings(m, k, n):
                         if l1 > L1_BUDGET:
                             continue
                         out.append((gm, gn, cx, cy, bm, bn, sm, sn, kc, "multicast"))
-                        # A one-dimensional grid may let every core read its own blocks.
-                        if (gm == 1) != (gn == 1):
-                            out.append((gm, gn, cx, cy, bm, bn, sm, sn, kc, "unicast"))
+    # Cores reading their own blocks take all the blocks in turn.
+    for bm in divisors(mt):
+        for bn in divisors(nt):
+            for n in divisors(batch * (mt // bm) * (nt // bn), 64):
+                if not rectangle(n):
+                    continue
+                for sm in divisors(bm, DST_TILES):
+                    sn = max(divisors(bn, DST_TILES // sm))
+                    for kc in divisors(kt):
+                        l1 = (2 * bm * kc + 2 * kc * bn + 2 * sm * sn) * TILE
+                        l1 += bm * bn * TILE if kt // kc > 1 else 0
+                        if l1 <= L1_BUDGET:
+                            out.append((n, 1, *rectangle(n), bm, bn, sm, sn, kc, "unicast"))
     return out
 
 
@@ -68,13 +81,14 @@ def attr(c):
 
 
 def estimate_and_simulate(tmp, shape, config):
-    m, k, n = shape
+    lead, (m, k, n) = list(shape[:-3]), shape[-3:]
     config_attr = f" {{grid.config = {attr(config)}}}" if config else ""
+    ta, tb, ty = ("x".join(map(str, lead + d)) for d in ([m, k], [k, n], [m, n]))
     (tmp / "mm.mlir").write_text(
-        f'func.func @main(%a: tensor<{m}x{k}xf32> {{graph.name = "a"}}, '
-        f'%b: tensor<{k}x{n}xf32> {{graph.name = "b"}}) -> (tensor<{m}x{n}xf32> {{graph.name = "y"}}) {{\n'
-        f"  %0 = graph.matmul %a, %b{config_attr} : (tensor<{m}x{k}xf32>, tensor<{k}x{n}xf32>) "
-        f"-> tensor<{m}x{n}xf32>\n  return %0 : tensor<{m}x{n}xf32>\n}}\n")
+        f'func.func @main(%a: tensor<{ta}xf32> {{graph.name = "a"}}, '
+        f'%b: tensor<{tb}xf32> {{graph.name = "b"}}) -> (tensor<{ty}xf32> {{graph.name = "y"}}) {{\n'
+        f"  %0 = graph.matmul %a, %b{config_attr} : (tensor<{ta}xf32>, tensor<{tb}xf32>) "
+        f"-> tensor<{ty}xf32>\n  return %0 : tensor<{ty}xf32>\n}}\n")
     run(["tt-opt", tmp / "mm.mlir", "--tt-assign-layouts=precision=bf16", "--tt-choose-op-configs",
          "-o", tmp / "chosen.mlir"])
     chosen = (tmp / "chosen.mlir").read_text()
@@ -83,8 +97,8 @@ def estimate_and_simulate(tmp, shape, config):
          "--tt-allocate-buffers", "-o", tmp / "lowered.mlir"])
     run(["tt-translate", "--serialize-ttb", tmp / "lowered.mlir", "-o", tmp / "mm.ttb"])
     rng = np.random.default_rng(0)
-    a = rng.standard_normal((m, k)).astype(np.float32)
-    b = rng.standard_normal((k, n)).astype(np.float32)
+    a = rng.standard_normal((*lead, m, k)).astype(np.float32)
+    b = rng.standard_normal((*lead, k, n)).astype(np.float32)
     np.save(tmp / "a.npy", a)
     np.save(tmp / "b.npy", b)
     run(["tt-run", tmp / "mm.ttb", f"--input=@{tmp / 'a.npy'}", f"--input=@{tmp / 'b.npy'}",

@@ -54,7 +54,15 @@ struct MatmulPlan {
   /// every core itself.
   bool multicast = true;
 
+  /// Output blocks, batch included.
+  int64_t blocks(const MatmulProblem &p) const {
+    return p.batch * (p.mt / blockM) * (p.nt / blockN);
+  }
+  /// With multicast the rectangle's rows and columns hold fixed rows and columns of blocks;
+  /// without, its cores take the blocks (batch included) in turn.
   int64_t passes(const MatmulProblem &p) const {
+    if (!multicast)
+      return blocks(p) / (gridM * gridN);
     return p.batch * (p.mt / (gridM * blockM)) * (p.nt / (gridN * blockN));
   }
   int64_t chunks(const MatmulProblem &p) const { return p.kt / kChunk; }

@@ -48,6 +48,7 @@ public:
   mlir::Value input(unsigned i) { return body->getArgument(i); }
   mlir::Value output(unsigned i) { return body->getArgument(numInputs + i); }
   mlir::ValueRange results() { return dispatch.getResults(); }
+  grid::DispatchOp dispatchOp() { return dispatch; }
   const CoreSplit &split() const { return coreSplit; }
 
   /// Declares the next circular buffer of the dispatch.

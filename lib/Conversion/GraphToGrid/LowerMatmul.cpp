@@ -150,15 +150,22 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   int64_t bm = config.getBlockM(), bn = config.getBlockN();
   int64_t sm = config.getSubM(), sn = config.getSubN(), kc = config.getKChunk();
   int64_t kt = a.nt;
-  if (out.mt % (gm * bm) || out.nt % (gn * bn) || kt % kc || bm % sm || bn % sn)
+  bool multicast = config.isMulticast();
+  int64_t cores = config.getCoresX() * config.getCoresY();
+  int64_t blocksM = out.mt / bm, blocksN = out.nt / bn, blocks = out.batch * blocksM * blocksN;
+  bool tiles = multicast ? out.mt % (gm * bm) == 0 && out.nt % (gn * bn) == 0
+                         : out.mt % bm == 0 && out.nt % bn == 0 && blocks % cores == 0;
+  if (!tiles || kt % kc || bm % sm || bn % sn)
     return op.emitError() << "matmul config " << config << " does not tile this matmul";
   int64_t passM = out.mt / (gm * bm), passN = out.nt / (gn * bn);
-  int64_t passes = out.batch * passM * passN, chunks = kt / kc;
+  int64_t passes = multicast ? out.batch * passM * passN : blocks / cores, chunks = kt / kc;
   int64_t macs = out.batch * out.rows * out.cols * a.cols;
 
   CoreSplit split{config.getCoresX(), config.getCoresY(), 1};
   DispatchBuilder db(b, op.getLoc(), "matmul", split, {op.getLhs(), op.getRhs()}, {op.getType()},
                      opts, macs);
+  // Reports show each dispatch's chosen config.
+  db.dispatchOp()->setAttr(grid::kConfigAttrName, config);
   tile::DataFormat outFormat = formatOf(op.getResult());
   Value cbA = db.cb(formatOf(op.getLhs()), 2 * bm * kc);
   Value cbB = db.cb(formatOf(op.getRhs()), 2 * kc * bn);
@@ -168,11 +175,20 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   // The block a core computes in pass p: d0 = core, d1 = pass.
   int64_t w = config.getCoresX();
   AffineExpr c = b.getAffineDimExpr(0), p = b.getAffineDimExpr(1);
-  AffineExpr blockRow = config.isTwoDimensional() ? c.floorDiv(w) : (gn == 1 ? c : c * 0);
-  AffineExpr blockCol = config.isTwoDimensional() ? c % w : (gm == 1 ? c : c * 0);
-  AffineExpr batch = p.floorDiv(passM * passN);
-  AffineExpr row0 = ((p.floorDiv(passN) % passM) * gm + blockRow) * bm;
-  AffineExpr col0 = ((p % passN) * gn + blockCol) * bn;
+  AffineExpr batch, row0, col0;
+  if (multicast) {
+    AffineExpr blockRow = config.isTwoDimensional() ? c.floorDiv(w) : (gn == 1 ? c : c * 0);
+    AffineExpr blockCol = config.isTwoDimensional() ? c % w : (gm == 1 ? c : c * 0);
+    batch = p.floorDiv(passM * passN);
+    row0 = ((p.floorDiv(passN) % passM) * gm + blockRow) * bm;
+    col0 = ((p % passN) * gn + blockCol) * bn;
+  } else {
+    // The cores take the blocks in turn: block u = pass * cores + core, batch outermost.
+    AffineExpr u = p * cores + c;
+    batch = u.floorDiv(blocksM * blocksN);
+    row0 = (u.floorDiv(blocksN) % blocksM) * bm;
+    col0 = (u % blocksN) * bn;
+  }
   Sharing shareA = sharingOf(ctx, config, /*lhs=*/true);
   Sharing shareB = sharingOf(ctx, config, /*lhs=*/false);
   // d0 = core, d1 = pass, d2 = chunk, d3 = piece, d4 = index within the piece.

@@ -13,6 +13,8 @@ struct ChipDesc;
 
 struct DispatchPerf {
   std::string name, op, location;
+  /// The strategy the compiler chose for the dispatch (empty if it records none).
+  std::string config;
   std::string fidelity, dstFormat;
   int64_t cores = 0;
   int64_t startCycle = 0;   // when the dispatch began in the whole run
