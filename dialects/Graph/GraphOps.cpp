@@ -118,7 +118,17 @@ LogicalResult MatMulOp::verify() {
   if (r != ArrayRef<int64_t>(expected))
     return emitOpError() << "result shape " << shapeString(r) << " should be "
                          << shapeString(expected);
+  if (getBias() && shapeOf(getBias()) != ArrayRef<int64_t>{r.back()})
+    return emitOpError() << "bias must be [" << r.back() << "], one value per column";
+  if (auto act = getActivation())
+    if (!isMatmulActivation(*act))
+      return emitOpError() << "activation " << stringifyUnaryKind(*act)
+                           << " is not one a matmul applies (relu, gelu, gelu_tanh)";
   return success();
+}
+
+bool tessel::graph::isMatmulActivation(UnaryKind kind) {
+  return kind == UnaryKind::relu || kind == UnaryKind::gelu || kind == UnaryKind::gelu_tanh;
 }
 
 LogicalResult GemmOp::verify() {

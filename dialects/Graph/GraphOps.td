@@ -79,15 +79,28 @@ def Graph_MatMulOp : Graph_Op<"matmul", [Pure]> {
   let summary = "Matrix product with numpy batch broadcasting (ONNX MatMul)";
   let description = [{
     Rank-1 operands are not promoted here: the importer reshapes them, so both operands have
-    rank >= 2. Leading dimensions broadcast.
+    rank >= 2. Leading dimensions broadcast. `tt-fuse-epilogues` may give it a `bias` [N] added
+    to every row and an `activation` (relu, gelu or gelu_tanh) applied after it, which the
+    kernel computes on the output tiles before they leave the core.
 
     ```mlir
     %c = graph.matmul %a, %b : (tensor<2x3x4xf32>, tensor<4x5xf32>) -> tensor<2x3x5xf32>
+    %d = graph.matmul %a, %b, %bias then relu
+        : (tensor<2x3x4xf32>, tensor<4x5xf32>, tensor<5xf32>) -> tensor<2x3x5xf32>
     ```
   }];
-  let arguments = (ins Graph_Tensor:$lhs, Graph_Tensor:$rhs);
+  let arguments = (ins Graph_Tensor:$lhs, Graph_Tensor:$rhs, Optional<Graph_Tensor>:$bias,
+                   OptionalAttr<Graph_UnaryKind>:$activation);
   let results = (outs Graph_Tensor:$result);
-  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`,` $bias^)? (`then` $activation^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$lhs, "::mlir::Value":$rhs), [{
+      build($_builder, $_state, result, lhs, rhs, ::mlir::Value(), UnaryKindAttr());
+    }]>,
+  ];
   let hasVerifier = 1;
 }
 

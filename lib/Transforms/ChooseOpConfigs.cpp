@@ -38,6 +38,22 @@ static FailureOr<cost::MatmulProblem> problemOf(graph::MatMulOp op, const rt::Ch
   // the other half accumulates.
   int64_t dst = p.out == rt::DataFormat::Float32 ? chip.dstTilesF32 : chip.dstTilesBf16;
   p.dstCapacity = std::max<int64_t>(dst / 2, 1);
+  if (Value bias = op.getBias()) {
+    if (!grid::getLayout(bias.getType()))
+      return op.emitError("bias has no #grid.layout; run tt-assign-layouts first");
+    p.hasBias = true;
+    p.bias = formatOf(bias);
+    p.epilogueCycles += rt::packCycles(chip, p.out) +
+                        rt::binaryCycles(chip, rt::BinaryOp::Add, p.out, p.bias, p.fidelity);
+    if (out.size() >= 2 && out[out.size() - 2] % 32)
+      p.epilogueCycles += rt::maskCycles(chip);
+  }
+  if (std::optional<graph::UnaryKind> act = op.getActivation()) {
+    rt::UnaryOp fn = *act == graph::UnaryKind::gelu        ? rt::UnaryOp::Gelu
+                     : *act == graph::UnaryKind::gelu_tanh ? rt::UnaryOp::GeluTanh
+                                                           : rt::UnaryOp::Relu;
+    p.epilogueCycles += rt::unaryCycles(chip, fn);
+  }
   return p;
 }
 

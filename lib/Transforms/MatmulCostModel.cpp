@@ -31,6 +31,8 @@ int64_t cost::l1Bytes(const MatmulProblem &p, const MatmulPlan &plan) {
   // Partial sums of the whole block wait between K chunks.
   if (plan.chunks(p) > 1)
     bytes += plan.blockM * plan.blockN * o;
+  if (p.hasBias)
+    bytes += 2 * plan.blockN * rt::tileBytes(p.bias) + plan.subM * plan.subN * o;
   return bytes;
 }
 
@@ -98,7 +100,8 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   double reloadPerSubblock = 2 + plan.subM * plan.subN * reload;
   double chunkCompute = subblocks * perSubblock + 5;
   MatmulCost c;
-  c.compute = passes * (chunks * chunkCompute + (chunks - 1) * subblocks * reloadPerSubblock);
+  c.compute = passes * (chunks * chunkCompute + (chunks - 1) * subblocks * reloadPerSubblock +
+                        tiles * p.epilogueCycles);
 
   // One chunk's operands. A sender reads a piece from DRAM, waits for it, multicasts it while
   // it reads the next; a core that shares nothing reads its whole block at once. A read is

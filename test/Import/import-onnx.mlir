@@ -52,8 +52,7 @@
 // TTB-NEXT: {
 // TTB-NEXT:   "name": "y",
 // TTB: "name": "w1",
-// TTB: "location": "fc1_matmul",
-// TTB: "location": "fc1_bias",
-// TTB: "location": "act",
+// The first layer's bias and ReLU are fused into its matmul, whose dispatch names all three.
+// TTB: "location": "fc1_matmul,fc1_bias,act",
 // TTB: "location": "fc2",
 // TTB: "location": "Softmax_4",

@@ -80,15 +80,20 @@ def attr(c):
             f"operands = {c[9]}>")
 
 
-def estimate_and_simulate(tmp, shape, config):
+def estimate_and_simulate(tmp, shape, config, epilogue=False):
+    """With `epilogue`, the matmul also adds a bias per column and applies a ReLU."""
     lead, (m, k, n) = list(shape[:-3]), shape[-3:]
     config_attr = f" {{grid.config = {attr(config)}}}" if config else ""
     ta, tb, ty = ("x".join(map(str, lead + d)) for d in ([m, k], [k, n], [m, n]))
+    bias_arg = f', %c: tensor<{n}xf32> {{graph.name = "c"}}' if epilogue else ""
+    operands = ", %c then relu" if epilogue else ""
+    bias_type = f", tensor<{n}xf32>" if epilogue else ""
     (tmp / "mm.mlir").write_text(
         f'func.func @main(%a: tensor<{ta}xf32> {{graph.name = "a"}}, '
-        f'%b: tensor<{tb}xf32> {{graph.name = "b"}}) -> (tensor<{ty}xf32> {{graph.name = "y"}}) {{\n'
-        f"  %0 = graph.matmul %a, %b{config_attr} : (tensor<{ta}xf32>, tensor<{tb}xf32>) "
-        f"-> tensor<{ty}xf32>\n  return %0 : tensor<{ty}xf32>\n}}\n")
+        f'%b: tensor<{tb}xf32> {{graph.name = "b"}}{bias_arg}) -> '
+        f'(tensor<{ty}xf32> {{graph.name = "y"}}) {{\n'
+        f"  %0 = graph.matmul %a, %b{operands}{config_attr} : (tensor<{ta}xf32>, "
+        f"tensor<{tb}xf32>{bias_type}) -> tensor<{ty}xf32>\n  return %0 : tensor<{ty}xf32>\n}}\n")
     run(["tt-opt", tmp / "mm.mlir", "--tt-assign-layouts=precision=bf16", "--tt-choose-op-configs",
          "-o", tmp / "chosen.mlir"])
     chosen = (tmp / "chosen.mlir").read_text()
@@ -99,12 +104,17 @@ def estimate_and_simulate(tmp, shape, config):
     rng = np.random.default_rng(0)
     a = rng.standard_normal((*lead, m, k)).astype(np.float32)
     b = rng.standard_normal((*lead, k, n)).astype(np.float32)
-    np.save(tmp / "a.npy", a)
-    np.save(tmp / "b.npy", b)
-    run(["tt-run", tmp / "mm.ttb", f"--input=@{tmp / 'a.npy'}", f"--input=@{tmp / 'b.npy'}",
-         f"--output=@{tmp / 'y.npy'}", f"--perf-report={tmp / 'perf.json'}", "--quiet"])
+    c = rng.standard_normal(n).astype(np.float32)
+    inputs = []
+    for name, value in [("a", a), ("b", b)] + ([("c", c)] if epilogue else []):
+        np.save(tmp / f"{name}.npy", value)
+        inputs.append(f"--input=@{tmp / f'{name}.npy'}")
+    run(["tt-run", tmp / "mm.ttb", *inputs, f"--output=@{tmp / 'y.npy'}",
+         f"--perf-report={tmp / 'perf.json'}", "--quiet"])
     y = np.load(tmp / "y.npy")
     reference = a.astype(np.float64) @ b
+    if epilogue:
+        reference = np.maximum(reference + c, 0.0)
     assert np.corrcoef(y.ravel(), reference.ravel())[0, 1] > 0.999, (shape, config)
     return estimate, json.loads((tmp / "perf.json").read_text())["totals"]["cycles"]
 
@@ -122,16 +132,19 @@ def sweep():
     for shape in SHAPES:
         candidates = [c for c in blockings(*shape) if c[2] * c[3] >= 4]
         picked = rng.sample(candidates, min(6, len(candidates)))
-        cases += [(shape, c) for c in picked] + [(shape, None)]
+        cases += [(shape, c, False) for c in picked] + [(shape, None, False)]
+    # The epilogue (bias and ReLU) on the pass's own choice, for shapes from a layer to a conv.
+    cases += [(shape, None, True) for shape in SHAPES[3:6]]
     return cases
 
 
 def test_cost_model_ranks_and_estimates_like_the_simulator(tmp):
     results = []
-    for i, (shape, config) in enumerate(sweep()):
+    for i, (shape, config, epilogue) in enumerate(sweep()):
         case = tmp / str(i)
         case.mkdir()
-        results.append((shape, config, *estimate_and_simulate(case, shape, config)))
+        label = f"{config} + bias, relu" if epilogue else config
+        results.append((shape, label, *estimate_and_simulate(case, shape, config, epilogue)))
     assert len(results) >= 50
     estimates = [r[2] for r in results]
     cycles = [r[3] for r in results]

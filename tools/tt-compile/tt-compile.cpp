@@ -65,9 +65,13 @@ public:
       Attribute config = inner->getAttr(tessel::grid::kConfigAttrName);
       if (!config)
         return;
-      std::string node = "?";
-      if (auto name = dyn_cast<NameLoc>(inner->getLoc()))
-        node = name.getName().str();
+      // A fused op names every node it computes.
+      std::string node;
+      inner->getLoc()->walk([&](Location l) {
+        if (auto name = dyn_cast<NameLoc>(l))
+          node += (node.empty() ? "" : ",") + name.getName().str();
+        return WalkResult::advance();
+      });
       llvm::outs() << node << " (" << inner->getName() << "): " << config << "\n";
     });
   }

@@ -87,6 +87,31 @@ def DecomposeGraph : Pass<"tt-decompose-graph", "mlir::ModuleOp"> {
   let dependentDialects = ["::tessel::graph::GraphDialect"];
 }
 
+def FuseEpilogues : Pass<"tt-fuse-epilogues", "mlir::ModuleOp"> {
+  let summary = "Fuses a bias add and an activation into the matmul before them";
+  let description = [{
+    A bias [N] (or [1, ..., N]) added to a matmul's result, and then relu, gelu or gelu_tanh of
+    it, become the matmul's `bias` and `activation`: its kernel applies them to the output tiles
+    before they leave the core, instead of two more dispatches that each read and write the whole
+    tensor. An activation after a `graph.remap` of a matmul (a convolution's result going back to
+    [N, M, spatial...]) moves before the remap first, since the activations keep 0, the remap's
+    padding.
+
+    Before:
+    ```mlir
+    %m = graph.matmul %x, %w : (tensor<32x64xf32>, tensor<64x128xf32>) -> tensor<32x128xf32>
+    %a = graph.binary add %m, %b : (tensor<32x128xf32>, tensor<128xf32>) -> tensor<32x128xf32>
+    %y = graph.unary relu %a : tensor<32x128xf32> -> tensor<32x128xf32>
+    ```
+    After:
+    ```mlir
+    %y = graph.matmul %x, %w, %b then relu
+        : (tensor<32x64xf32>, tensor<64x128xf32>, tensor<128xf32>) -> tensor<32x128xf32>
+    ```
+  }];
+  let dependentDialects = ["::tessel::graph::GraphDialect"];
+}
+
 def AssignLayouts : Pass<"tt-assign-layouts", "mlir::ModuleOp"> {
   let summary = "Gives every tensor a #grid.layout and the module its #grid.chip";
   let description = [{

@@ -138,6 +138,18 @@ static void feedChunk(DispatchBuilder &db, Value buffer, Value cb, Value g, int6
   db.push(cb, pieces * pieceTiles);
 }
 
+/// The SFPU function of a matmul's activation (graph::isMatmulActivation).
+static tile::UnaryKind activationKind(graph::UnaryKind kind) {
+  switch (kind) {
+  case graph::UnaryKind::gelu:
+    return tile::UnaryKind::gelu;
+  case graph::UnaryKind::gelu_tanh:
+    return tile::UnaryKind::gelu_tanh;
+  default:
+    return tile::UnaryKind::relu;
+  }
+}
+
 FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const LoweringOptions &opts) {
   auto config = op->getAttrOfType<grid::MatmulConfigAttr>(grid::kConfigAttrName);
   if (!config)
@@ -162,8 +174,11 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   int64_t macs = out.batch * out.rows * out.cols * a.cols;
 
   CoreSplit split{config.getCoresX(), config.getCoresY(), 1};
-  DispatchBuilder db(b, op.getLoc(), "matmul", split, {op.getLhs(), op.getRhs()}, {op.getType()},
-                     opts, macs);
+  SmallVector<Value> inputs{op.getLhs(), op.getRhs()};
+  Value bias = op.getBias();
+  if (bias)
+    inputs.push_back(bias);
+  DispatchBuilder db(b, op.getLoc(), "matmul", split, inputs, {op.getType()}, opts, macs);
   // Reports show each dispatch's chosen config.
   db.dispatchOp()->setAttr(grid::kConfigAttrName, config);
   tile::DataFormat outFormat = formatOf(op.getResult());
@@ -171,6 +186,9 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   Value cbB = db.cb(formatOf(op.getRhs()), 2 * kc * bn);
   Value cbOut = db.cb(outFormat, 2 * sm * sn);
   Value cbPartial = chunks > 1 ? db.cb(outFormat, bm * bn) : Value();
+  // The epilogue: the pass's bias tiles, and the packed subblock the bias is added to.
+  Value cbBias = bias ? db.cb(formatOf(bias), 2 * bn) : Value();
+  Value cbSum = bias ? db.cb(outFormat, sm * sn) : Value();
 
   // The block a core computes in pass p: d0 = core, d1 = pass.
   int64_t w = config.getCoresX();
@@ -215,6 +233,16 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   AffineExpr aTile =
       broadcastTileIndex(a, out, batch, row0 + piece * rowsA + i.floorDiv(kc), ch * kc + i % kc);
   db.loop(passes, [&](Value pass) {
+    if (bias) {
+      // The bias tiles of the block's columns, once per pass.
+      db.reserve(cbBias, bn);
+      db.loop(bn, [&](Value j) {
+        db.read(db.input(2), db.apply(col0 + b.getAffineDimExpr(2), {db.core(), pass, j}), cbBias,
+                j);
+      });
+      db.barrier();
+      db.push(cbBias, bn);
+    }
     db.loop(chunks,
             [&](Value chunk) { feed(pass, chunk, 0, cbA, aTile, bm, kc, rowsA, shareA, {0, 1}); });
   });
@@ -223,7 +251,11 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   // accumulates the chunk's products and packs them for the next chunk or for the writer.
   db.kernel(noc::ThreadKind::compute);
   int64_t subRows = bm / sm, subCols = bn / sn, subTiles = sm * sn;
-  db.loop(passes, [&](Value) {
+  std::optional<graph::UnaryKind> activation = op.getActivation();
+  bool partialRows = bias && out.rows % 32 != 0;
+  db.loop(passes, [&](Value pass) {
+    if (bias)
+      db.wait(cbBias, bn);
     db.loop(chunks, [&](Value chunk) {
       db.wait(cbA, bm * kc);
       db.wait(cbB, kc * bn);
@@ -253,18 +285,46 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
             db.pack(db.index(t), cb, db.index(t));
           db.push(cb, subTiles);
         };
-        if (chunks == 1) {
+        // The finished subblock: bias added row by row (the FPU adds from two buffers, so the
+        // sums go through L1 once), the activation, and rows past the tensor's end back to 0.
+        auto finish = [&]() {
+          if (bias) {
+            packInto(cbSum);
+            db.wait(cbSum, subTiles);
+            for (int64_t t = 0; t < subTiles; ++t) {
+              Value biasTile = db.get(cbBias, db.apply((s % subCols) * sn + t % sn, sub));
+              db.binary(tile::BinaryKind::add, tile::Broadcast::rows,
+                        db.get(cbSum, db.index(t)), biasTile, db.index(t));
+            }
+            db.pop(cbSum, subTiles);
+          }
+          for (int64_t t = 0; t < subTiles && activation; ++t)
+            db.unary(activationKind(*activation), db.index(t));
+          if (partialRows) {
+            // d0 = core, d1 = pass, d2 = subblock.
+            AffineExpr sb = b.getAffineDimExpr(2);
+            for (int64_t t = 0; t < subTiles; ++t) {
+              AffineExpr rowT = row0 + sb.floorDiv(subCols) * sm + t / sn;
+              db.mask(db.index(t), db.apply(out.rows - rowT * 32, {db.core(), pass, sub}),
+                      db.index(32), 0.0f);
+            }
+          }
           packInto(cbOut);
+        };
+        if (chunks == 1) {
+          finish();
         } else {
           AffineExpr isLast = b.getAffineDimExpr(0).floorDiv(chunks - 1);
           db.loop(db.apply(1 - isLast, chunk), [&](Value) { packInto(cbPartial); });
-          db.loop(db.apply(isLast, chunk), [&](Value) { packInto(cbOut); });
+          db.loop(db.apply(isLast, chunk), [&](Value) { finish(); });
         }
         db.releaseDst();
       });
       db.pop(cbA, bm * kc);
       db.pop(cbB, kc * bn);
     });
+    if (bias)
+      db.pop(cbBias, bn);
   });
 
   // Writer: the rhs, a piece per K row of the chunk (bn tiles each), and the pass's output block,

@@ -106,3 +106,25 @@ func.func @no_config(%a: tensor<32x64xf32>, %b: tensor<64x64xf32>) -> tensor<32x
   %0 = graph.matmul %a, %b : (tensor<32x64xf32>, tensor<64x64xf32>) -> tensor<32x64xf32>
   return %0 : tensor<32x64xf32>
 }
+
+// -----
+
+// A fused bias and GELU on a 40-row output: the reader fetches the pass's bias tiles; the sum
+// goes through cb 4 to have the bias added by rows; GELU runs on Dst; rows past the 40th are
+// masked back to zero.
+// CHECK-LABEL: func.func @bias_gelu
+// CHECK: noc.cb 3 : !noc.cb<!tile.tile<32x32, bf16>, 2>
+// CHECK: noc.cb 4 : !noc.cb<!tile.tile<32x32, bf16>, 1>
+// CHECK: noc.kernel reader {
+// CHECK: noc.cb_reserve %{{.*}}, 1
+// CHECK: noc.read %arg{{[0-9]+}}[%{{.*}}] into %{{.*}}[%c0]
+// CHECK: noc.kernel compute {
+// CHECK: tile.pack
+// CHECK: tile.binary add bcast rows
+// CHECK: tile.unary gelu
+// CHECK: tile.mask
+// CHECK: tile.pack
+func.func @bias_gelu(%a: tensor<40x64xf32>, %b: tensor<64x32xf32>, %bias: tensor<32xf32>) -> tensor<40x32xf32> {
+  %0 = graph.matmul %a, %b, %bias then gelu {grid.config = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 2>} : (tensor<40x64xf32>, tensor<64x32xf32>, tensor<32xf32>) -> tensor<40x32xf32>
+  return %0 : tensor<40x32xf32>
+}

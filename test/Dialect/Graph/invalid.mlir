@@ -433,3 +433,19 @@ func.func @batch_norm_result(%x: tensor<1x4x8x8xf32>, %p: tensor<4xf32>) {
   %0 = graph.batch_norm %x, %p, %p, %p, %p {epsilon = 1.0e-5 : f32} : (tensor<1x4x8x8xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x8x9xf32>
   return
 }
+
+// -----
+
+func.func @matmul_bias_shape(%a: tensor<3x4xf32>, %b: tensor<4x5xf32>, %bias: tensor<3xf32>) {
+  // expected-error @+1 {{'graph.matmul' op bias must be [5], one value per column}}
+  %0 = graph.matmul %a, %b, %bias : (tensor<3x4xf32>, tensor<4x5xf32>, tensor<3xf32>) -> tensor<3x5xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_activation(%a: tensor<3x4xf32>, %b: tensor<4x5xf32>) {
+  // expected-error @+1 {{'graph.matmul' op activation exp is not one a matmul applies (relu, gelu, gelu_tanh)}}
+  %0 = graph.matmul %a, %b then exp : (tensor<3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
+  return
+}

@@ -1,0 +1,118 @@
+#include "tessel/Transforms/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace tessel {
+#define GEN_PASS_DEF_FUSEEPILOGUES
+#include "tessel/Transforms/Passes.h.inc"
+} // namespace tessel
+
+using namespace mlir;
+using namespace tessel;
+using namespace tessel::graph;
+
+/// A matmul result that nothing else reads, with no activation yet (nor a bias, for a bias).
+static MatMulOp fusableMatmul(Value v, bool forBias) {
+  auto mm = v.getDefiningOp<MatMulOp>();
+  if (!mm || !mm->hasOneUse() || mm.getActivation() || (forBias && mm.getBias()))
+    return {};
+  return mm;
+}
+
+/// Whether `bias` adds one value per column to every row of `result`: [N], or [1, ..., 1, N].
+static bool isRowBias(Value bias, RankedTensorType result) {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(bias.getType()).getShape();
+  if (shape.empty() || shape.back() != result.getShape().back() ||
+      shape.size() > size_t(result.getRank()))
+    return false;
+  return llvm::all_of(shape.drop_back(), [](int64_t d) { return d == 1; });
+}
+
+/// Replaces `op` by `mm` with a new bias and activation, at both their locations.
+static void replaceWithMatmul(PatternRewriter &rewriter, Operation *op, MatMulOp mm, Value bias,
+                              UnaryKindAttr activation) {
+  Location loc = rewriter.getFusedLoc({mm.getLoc(), op->getLoc()});
+  Value fused = rewriter.create<MatMulOp>(loc, op->getResult(0).getType(), mm.getLhs(),
+                                          mm.getRhs(), bias, activation);
+  rewriter.replaceOp(op, fused);
+  rewriter.eraseOp(mm);
+}
+
+namespace {
+
+/// add(matmul(a, b), bias) -> matmul(a, b, bias), for a bias per column.
+struct FuseBias : OpRewritePattern<BinaryOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BinaryOp op, PatternRewriter &rewriter) const override {
+    if (op.getKind() != BinaryKind::add)
+      return failure();
+    for (auto [mmValue, bias] : {std::pair(op.getLhs(), op.getRhs()),
+                                 std::pair(op.getRhs(), op.getLhs())}) {
+      MatMulOp mm = fusableMatmul(mmValue, /*forBias=*/true);
+      if (!mm || mm.getType() != op.getType() || !isRowBias(bias, op.getType()))
+        continue;
+      auto flat = RankedTensorType::get({op.getType().getShape().back()},
+                                        cast<RankedTensorType>(bias.getType()).getElementType());
+      replaceWithMatmul(rewriter, op, mm, flatten(rewriter, bias, flat), UnaryKindAttr());
+      return success();
+    }
+    return failure();
+  }
+
+  /// The bias as [N]: a constant is rewritten at compile time, anything else reshaped.
+  static Value flatten(PatternRewriter &rewriter, Value bias, RankedTensorType flat) {
+    if (bias.getType() == flat)
+      return bias;
+    if (auto constant = bias.getDefiningOp<ConstantOp>())
+      if (flat.getElementType().isF32())
+        if (std::optional<std::vector<float>> data = readF32Elements(constant.getValue()))
+          return rewriter.create<ConstantOp>(constant.getLoc(), flat,
+                                             makeF32Elements(flat, *data));
+    return rewriter.create<ReshapeOp>(bias.getLoc(), flat, bias);
+  }
+};
+
+/// relu / gelu / gelu_tanh of a matmul -> the matmul's activation.
+struct FuseActivation : OpRewritePattern<UnaryOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(UnaryOp op, PatternRewriter &rewriter) const override {
+    MatMulOp mm = fusableMatmul(op.getInput(), /*forBias=*/false);
+    if (!mm || !isMatmulActivation(op.getKind()) || mm.getType() != op.getType())
+      return failure();
+    replaceWithMatmul(rewriter, op, mm, mm.getBias(), op.getKindAttr());
+    return success();
+  }
+};
+
+/// f(remap(matmul)) -> remap(f(matmul)) for an activation with f(padding) = padding (the
+/// activations all keep 0), so that f can join the matmul: a convolution's result is remapped
+/// from the matmul's layout to [N, M, spatial...] before its ReLU.
+struct SinkActivationThroughRemap : OpRewritePattern<UnaryOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(UnaryOp op, PatternRewriter &rewriter) const override {
+    auto remap = op.getInput().getDefiningOp<RemapOp>();
+    if (!remap || !remap->hasOneUse() || !isMatmulActivation(op.getKind()) ||
+        !remap.getPadding().isZero() || !fusableMatmul(remap.getInput(), /*forBias=*/false))
+      return failure();
+    auto innerType = cast<RankedTensorType>(remap.getInput().getType());
+    Value activated = rewriter.create<UnaryOp>(op.getLoc(), innerType, op.getKindAttr(),
+                                               remap.getInput(), op.getAlphaAttr(),
+                                               op.getBetaAttr());
+    rewriter.replaceOpWithNewOp<RemapOp>(op, op.getType(), activated, remap.getMapAttr(),
+                                         remap.getPaddingAttr());
+    rewriter.eraseOp(remap);
+    return success();
+  }
+};
+
+struct FuseEpiloguesPass : tessel::impl::FuseEpiloguesBase<FuseEpiloguesPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<FuseBias, FuseActivation, SinkActivationThroughRemap>(&getContext());
+    if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,58 @@
+// RUN: tt-opt %s -split-input-file --tt-fuse-epilogues | FileCheck %s
+
+// A bias per column and a ReLU join the matmul.
+// CHECK-LABEL: func.func @bias_relu
+// CHECK-NEXT: %[[Y:.*]] = graph.matmul %arg0, %arg1, %arg2 then relu : (tensor<32x64xf32>, tensor<64x128xf32>, tensor<128xf32>) -> tensor<32x128xf32>
+// CHECK-NEXT: return %[[Y]]
+func.func @bias_relu(%x: tensor<32x64xf32>, %w: tensor<64x128xf32>, %b: tensor<128xf32>) -> tensor<32x128xf32> {
+  %m = graph.matmul %x, %w : (tensor<32x64xf32>, tensor<64x128xf32>) -> tensor<32x128xf32>
+  %a = graph.binary add %b, %m : (tensor<128xf32>, tensor<32x128xf32>) -> tensor<32x128xf32>
+  %y = graph.unary relu %a : tensor<32x128xf32> -> tensor<32x128xf32>
+  return %y : tensor<32x128xf32>
+}
+
+// -----
+
+// A [1, 1, N] constant bias becomes an [N] constant at compile time.
+// CHECK-LABEL: func.func @constant_bias
+// CHECK: %[[B:.*]] = graph.constant dense<[1.000000e+00, 2.000000e+00]> : tensor<2xf32>
+// CHECK: graph.matmul %arg0, %arg1, %[[B]] : (tensor<1x4x8xf32>, tensor<8x2xf32>, tensor<2xf32>) -> tensor<1x4x2xf32>
+// CHECK-NOT: graph.binary
+func.func @constant_bias(%x: tensor<1x4x8xf32>, %w: tensor<8x2xf32>) -> tensor<1x4x2xf32> {
+  %b = graph.constant dense<[[[1.0, 2.0]]]> : tensor<1x1x2xf32>
+  %m = graph.matmul %x, %w : (tensor<1x4x8xf32>, tensor<8x2xf32>) -> tensor<1x4x2xf32>
+  %a = graph.binary add %m, %b : (tensor<1x4x2xf32>, tensor<1x1x2xf32>) -> tensor<1x4x2xf32>
+  return %a : tensor<1x4x2xf32>
+}
+
+// -----
+
+// A convolution's ReLU moves before the remap back to [N, M, H, W] (ReLU keeps the remap's
+// padding, 0) and joins the matmul.
+// CHECK-LABEL: func.func @relu_after_remap
+// CHECK: %[[M:.*]] = graph.matmul %arg0, %arg1 then relu
+// CHECK-NEXT: %[[R:.*]] = graph.remap %[[M]]
+// CHECK-NEXT: return %[[R]]
+func.func @relu_after_remap(%cols: tensor<1x1x16x9xf32>, %w: tensor<1x9x4xf32>) -> tensor<1x4x4x4xf32> {
+  %p = graph.matmul %cols, %w : (tensor<1x1x16x9xf32>, tensor<1x9x4xf32>) -> tensor<1x1x16x4xf32>
+  %r = graph.remap %p {map = affine_map<(d0, d1, d2, d3) -> (d0, 0, d2 * 4 + d3, d1)>} : (tensor<1x1x16x4xf32>) -> tensor<1x4x4x4xf32>
+  %y = graph.unary relu %r : tensor<1x4x4x4xf32> -> tensor<1x4x4x4xf32>
+  return %y : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+// Not fused: a bias that varies by row, a matmul read twice, and an activation the matmul
+// does not apply.
+// CHECK-LABEL: func.func @not_fused
+// CHECK: graph.binary add
+// CHECK: graph.binary add
+// CHECK: graph.unary exp
+func.func @not_fused(%x: tensor<32x64xf32>, %w: tensor<64x128xf32>, %c: tensor<32x1xf32>, %b: tensor<128xf32>) -> (tensor<32x128xf32>, tensor<32x128xf32>, tensor<32x128xf32>) {
+  %m = graph.matmul %x, %w : (tensor<32x64xf32>, tensor<64x128xf32>) -> tensor<32x128xf32>
+  %a = graph.binary add %m, %c : (tensor<32x128xf32>, tensor<32x1xf32>) -> tensor<32x128xf32>
+  %n = graph.matmul %x, %w : (tensor<32x64xf32>, tensor<64x128xf32>) -> tensor<32x128xf32>
+  %d = graph.binary add %n, %b : (tensor<32x128xf32>, tensor<128xf32>) -> tensor<32x128xf32>
+  %e = graph.unary exp %n : tensor<32x128xf32> -> tensor<32x128xf32>
+  return %a, %d, %e : tensor<32x128xf32>, tensor<32x128xf32>, tensor<32x128xf32>
+}
