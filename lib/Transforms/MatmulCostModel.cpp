@@ -113,7 +113,6 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     double tileBytes;
     int64_t rows, cols;   // of the chunk block, in tiles
     int64_t readers;      // cores reading this operand's chunk from DRAM at once
-    int64_t perColumn;    // of those, in one column of the grid
     bool shared;
   };
   bool twoD = plan.gridM > 1 && plan.gridN > 1;
@@ -122,18 +121,17 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   auto readersOf = [&](bool shared, int64_t groups) {
     return shared ? (twoD ? groups : 1) : cores;
   };
-  Operand a{tileA, plan.blockM, plan.kChunk, readersOf(sharedA, plan.gridM), 1, sharedA};
-  Operand b{tileB, plan.kChunk, plan.blockN, readersOf(sharedB, plan.gridN), 1, sharedB};
-  // lhs senders of a two-dimensional grid rotate over the columns; everything else spreads over
-  // all columns of the rectangle.
-  a.perColumn = (a.readers + plan.coresX - 1) / plan.coresX;
-  b.perColumn = (b.readers + plan.coresX - 1) / plan.coresX;
+  Operand a{tileA, plan.blockM, plan.kChunk, readersOf(sharedA, plan.gridM), sharedA};
+  Operand b{tileB, plan.kChunk, plan.blockN, readersOf(sharedB, plan.gridN), sharedB};
   double chunkBytes = a.readers * a.rows * a.cols * tileA + b.readers * b.rows * b.cols * tileB;
   auto supply = [&](const Operand &o) {
+    // Readers spread over the rectangle's columns (the lhs senders of a two-dimensional grid
+    // rotate over them).
+    int64_t perColumn = (o.readers + plan.coresX - 1) / plan.coresX;
     int64_t rows = o.shared ? rowsPerPiece(o.rows, o.cols) : o.rows;
     double piece = rows * o.cols * o.tileBytes;
     double share = piece / (o.rows * o.cols * o.tileBytes);
-    double read = latency + std::max({piece / flit, o.perColumn * piece / flit / 2,
+    double read = latency + std::max({piece / flit, perColumn * piece / flit / 2,
                                       share * chunkBytes / dramAll});
     int64_t pieces = o.rows / rows;
     if (!o.shared)
