@@ -41,4 +41,9 @@ def Graph_ReduceKind : I32EnumAttr<"ReduceKind", "reduction", [
   let cppNamespace = "::tessel::graph";
 }
 
+def Graph_PoolKind : I32EnumAttr<"PoolKind", "pooling", [
+    I32EnumAttrCase<"max", 0>, I32EnumAttrCase<"average", 1>]> {
+  let cppNamespace = "::tessel::graph";
+}
+
 #endif

@@ -89,6 +89,34 @@ LogicalResult ConvOp::verify() {
   return success();
 }
 
+LogicalResult PoolOp::verify() {
+  auto in = cast<RankedTensorType>(getInput().getType());
+  auto out = cast<RankedTensorType>(getType());
+  int64_t rank = in.getRank(), k = rank - 2;
+  if (rank < 3 || out.getRank() != rank)
+    return emitOpError() << "needs input and result of the same rank >= 3, got "
+                         << shapeString(in.getShape()) << " and " << shapeString(out.getShape());
+  if (int64_t(getKernel().size()) != k || int64_t(getStrides().size()) != k ||
+      int64_t(getDilations().size()) != k || int64_t(getPads().size()) != 2 * k)
+    return emitOpError() << "needs " << k << " kernel dims, strides and dilations, and "
+                         << 2 * k << " pads";
+  if (out.getDimSize(0) != in.getDimSize(0) || out.getDimSize(1) != in.getDimSize(1))
+    return emitOpError() << "result " << shapeString(out.getShape()) << " must be ["
+                         << in.getDimSize(0) << ", " << in.getDimSize(1) << ", ...]";
+  for (int64_t i = 0; i < k; ++i) {
+    if (getKernel()[i] < 1 || getStrides()[i] < 1 || getDilations()[i] < 1 || getPads()[i] < 0 ||
+        getPads()[k + i] < 0)
+      return emitOpError() << "kernel, strides and dilations must be positive and pads "
+                              "non-negative";
+    // Every window starts inside the padded input.
+    int64_t last = (out.getDimSize(2 + i) - 1) * getStrides()[i] - getPads()[i];
+    if (out.getDimSize(2 + i) < 1 || last >= in.getDimSize(2 + i) + getPads()[k + i])
+      return emitOpError() << "spatial dim " << i << " of the result has "
+                           << out.getDimSize(2 + i) << " windows, which do not fit the input";
+  }
+  return success();
+}
+
 LogicalResult BatchNormOp::verify() {
   auto in = cast<RankedTensorType>(getInput().getType());
   if (in.getRank() < 2)
@@ -223,18 +251,6 @@ LogicalResult GatherRowsOp::verify() {
                          << indices[0] << ", " << table[1] << "]";
   if (getResult().getType().getElementType() != getTable().getType().getElementType())
     return emitOpError("result element type must be the table's");
-  return success();
-}
-
-LogicalResult RemapOp::verify() {
-  AffineMap map = getMap();
-  if (map.getNumDims() != (unsigned)getType().getRank() || map.getNumSymbols() != 0 ||
-      map.getNumResults() != (unsigned)getInput().getType().getRank())
-    return emitOpError() << "map " << getMapAttr() << " must take the result's "
-                         << getType().getRank() << " dims to the input's "
-                         << getInput().getType().getRank();
-  if (getInput().getType().getElementType() != getType().getElementType())
-    return emitOpError("element type changes");
   return success();
 }
 

@@ -31,6 +31,15 @@ std::optional<std::vector<float>> readF32Elements(mlir::Attribute attr);
 /// An f32 elements attribute: a resource blob for anything but tiny tensors.
 mlir::ElementsAttr makeF32Elements(mlir::RankedTensorType type, llvm::ArrayRef<float> data,
                                    llvm::StringRef name = "");
+
+/// The smallest and largest value `expr` takes while each dim `d` ranges over
+/// `[0, dimSizes[d])`, or nullopt for symbols and non-constant divisors. Conservative.
+std::optional<std::pair<int64_t, int64_t>> affineRange(mlir::AffineExpr expr,
+                                                       llvm::ArrayRef<int64_t> dimSizes);
+
+/// `expr` with every floordiv and mod whose dividend stays within one multiple of the divisor
+/// over those ranges replaced by the constant or the difference it equals.
+mlir::AffineExpr simplifyOverRanges(mlir::AffineExpr expr, llvm::ArrayRef<int64_t> dimSizes);
 } // namespace tessel::graph
 
 #endif

@@ -53,6 +53,30 @@ def Graph_ConvOp : Graph_Op<"conv", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Graph_PoolOp : Graph_Op<"pool", [Pure]> {
+  let summary = "Max or average pooling over N-d windows (ONNX MaxPool, AveragePool, Global*Pool)";
+  let description = [{
+    `input` is [N, C, spatial...]; each output value is the max or the average of one channel's
+    window. `kernel`, `strides` and `dilations` have one value per spatial dim, `pads` two (all
+    the begin pads, then all the end pads, as ONNX writes them). A window may reach past the end
+    pad when the result is larger (ONNX's ceil_mode); what it reaches there is not counted.
+    The average divides by the taps inside the input, or with `count_include_pad` by those inside
+    the pads too. A global pool is a pool whose window is the whole input.
+
+    ```mlir
+    %y = graph.pool max %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>,
+        dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>}
+        : (tensor<1x64x112x112xf32>) -> tensor<1x64x56x56xf32>
+    ```
+  }];
+  let arguments = (ins Graph_PoolKind:$kind, Graph_Tensor:$input, DenseI64ArrayAttr:$kernel,
+                   DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+                   DenseI64ArrayAttr:$pads, UnitAttr:$count_include_pad);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$kind $input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Graph_BatchNormOp : Graph_Op<"batch_norm", [Pure]> {
   let summary = "Inference-mode batch normalization over dim 1 (ONNX BatchNormalization)";
   let description = [{
@@ -230,15 +254,41 @@ def Graph_RemapOp : Graph_Op<"remap", [Pure]> {
     An index outside the input (by less than twice the dim's size below, three times above)
     reads `padding`.
 
+    `guards` with `guard_bounds` add conditions of their own: an output value whose guard `k`
+    leaves `[0, guard_bounds[k])` reads `padding` too. They keep the bounds of dims that `map`
+    flattens, such as the row and column of a convolution's window over a channels-last
+    `[N, 1, H * W, C]` input.
+
     ```mlir
     %y = graph.remap %x {map = affine_map<(d0, d1) -> (d0 mod 2, d1)>} : (tensor<2x3xf32>) -> tensor<6x3xf32>
+    %w = graph.remap %x {map = affine_map<(d0, d1) -> (d0 + d1 - 1)>,
+                         guards = affine_map<(d0, d1) -> (d0 mod 4 + d1 - 1)>,
+                         guard_bounds = array<i64: 4>} : (tensor<16xf32>) -> tensor<16x3xf32>
     ```
+
+    Canonicalization composes a remap of a remap into one when either of the two never reads
+    padding, and folds a remap that is the identity.
   }];
   let arguments = (ins Graph_Tensor:$input, AffineMapAttr:$map,
-                   DefaultValuedAttr<F32Attr, "0.0">:$padding);
+                   DefaultValuedAttr<F32Attr, "0.0">:$padding,
+                   OptionalAttr<AffineMapAttr>:$guards,
+                   OptionalAttr<DenseI64ArrayAttr>:$guard_bounds);
   let results = (outs Graph_Tensor:$result);
+  let builders = [
+    OpBuilder<(ins "mlir::Type":$type, "mlir::Value":$input, "mlir::AffineMapAttr":$map,
+                   "mlir::FloatAttr":$padding), [{
+      build($_builder, $_state, type, input, map, padding, nullptr, nullptr);
+    }]>
+  ];
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let extraClassDeclaration = [{
+    /// Whether some output value may read `padding`: a guard, or a map result that can leave
+    /// the input.
+    bool readsPadding();
+  }];
   let hasVerifier = 1;
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 def Graph_GatherRowsOp : Graph_Op<"gather_rows", [Pure]> {

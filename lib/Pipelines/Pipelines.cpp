@@ -11,6 +11,7 @@ void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions 
   pm.addPass(createFoldBatchNorm());
   pm.addPass(createDecomposeGraph());
   pm.addPass(mlir::createCanonicalizerPass());
+  pm.addPass(createSinkRemaps());
   pm.addPass(createFuseEpilogues());
   pm.addPass(createAssignLayouts(AssignLayoutsOptions{options.chip, options.precision}));
   pm.addPass(createChooseOpConfigs(ChooseOpConfigsOptions{options.l1Budget}));

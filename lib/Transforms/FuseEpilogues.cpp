@@ -85,31 +85,10 @@ struct FuseActivation : OpRewritePattern<UnaryOp> {
   }
 };
 
-/// f(remap(matmul)) -> remap(f(matmul)) for an activation with f(padding) = padding (the
-/// activations all keep 0), so that f can join the matmul: a convolution's result is remapped
-/// from the matmul's layout to [N, M, spatial...] before its ReLU.
-struct SinkActivationThroughRemap : OpRewritePattern<UnaryOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(UnaryOp op, PatternRewriter &rewriter) const override {
-    auto remap = op.getInput().getDefiningOp<RemapOp>();
-    if (!remap || !remap->hasOneUse() || !isMatmulActivation(op.getKind()) ||
-        !remap.getPadding().isZero() || !fusableMatmul(remap.getInput(), /*forBias=*/false))
-      return failure();
-    auto innerType = cast<RankedTensorType>(remap.getInput().getType());
-    Value activated = rewriter.create<UnaryOp>(op.getLoc(), innerType, op.getKindAttr(),
-                                               remap.getInput(), op.getAlphaAttr(),
-                                               op.getBetaAttr());
-    rewriter.replaceOpWithNewOp<RemapOp>(op, op.getType(), activated, remap.getMapAttr(),
-                                         remap.getPaddingAttr());
-    rewriter.eraseOp(remap);
-    return success();
-  }
-};
-
 struct FuseEpiloguesPass : tessel::impl::FuseEpiloguesBase<FuseEpiloguesPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseBias, FuseActivation, SinkActivationThroughRemap>(&getContext());
+    patterns.add<FuseBias, FuseActivation>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -203,16 +203,23 @@ func.func @where_broadcast(%c: tensor<4x1xi1>, %x: tensor<1x64xf32>, %y: tensor<
 // -----
 
 // Conv 2-D, 4 channels in 2 groups, 6 outputs, kernel 3x3, pads [1, 2], strides [2, 1],
-// dilations [1, 2]: im2col gives [N, groups, positions (3*5), C/g * taps (2*9)], the weights
-// [6,2,3,3] become [groups, taps, M/g] = [2,18,3], a batched matmul adds the bias as a row
-// [2,1,3] of its result, and a remap goes back to [N, M, H, W].
-// CHECK-DAG: #[[COLS:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 * 2 + d3 floordiv 9, ((d2 floordiv 5) mod 3) * 2 + (d3 floordiv 3) mod 3 - 1, d2 mod 5 + (d3 mod 3) * 2 - 2)>
-// CHECK-DAG: #[[BACK:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1 floordiv 3, d2 * 5 + d3, d1 mod 3)>
+// dilations [1, 2]. The input goes channels-last, one row of channels per position [1,1,25,4];
+// im2col takes its windows to [N, groups, positions (3*5), taps * C/g (9*2)], each tap's
+// channels side by side, with the window's row and column as guards (the flat position cannot
+// tell them apart); the weights [6,2,3,3] become [groups, taps * C/g, M/g] = [2,18,3] in the
+// same order; a batched matmul adds the bias as a row [2,1,3] of its result, and a remap goes
+// back to [N, M, H, W].
+// CHECK-DAG: #[[ROWS:.*]] = affine_map<(d0, d1, d2, d3) -> (0, d3, d2 floordiv 5, d2 mod 5)>
+// CHECK-DAG: #[[GUARDS:.*]] = affine_map<(d0, d1, d2, d3) -> ((d2 floordiv 5) * 2 + (d3 floordiv 2) floordiv 3 - 1, d2 mod 5 + ((d3 floordiv 2) mod 3) * 2 - 2)>
+// CHECK-DAG: #[[COLS:.*]] = affine_map<(d0, d1, d2, d3) -> (0, 0, ((d2 floordiv 5) * 2 + (d3 floordiv 2) floordiv 3 - 1) * 5 + d2 mod 5 + ((d3 floordiv 2) mod 3) * 2 - 2, d1 * 2 + d3 mod 2)>
+// CHECK-DAG: #[[BACK:.*]] = affine_map<(d0, d1, d2, d3) -> (0, d1 floordiv 3, d2 * 5 + d3, d1 mod 3)>
 // CHECK-LABEL: func.func @conv2d
-// CHECK: %[[COLSV:.*]] = graph.remap %arg0 {map = #[[COLS]]} : (tensor<1x4x5x5xf32>) -> tensor<1x2x15x18xf32>
-// CHECK: %[[WG:.*]] = graph.reshape %arg1 : (tensor<6x2x3x3xf32>) -> tensor<2x3x18xf32>
-// CHECK: %[[WT:.*]] = graph.transpose %[[WG]] {perm = array<i64: 0, 2, 1>} : (tensor<2x3x18xf32>) -> tensor<2x18x3xf32>
-// CHECK: %[[P:.*]] = graph.matmul %[[COLSV]], %[[WT]] : (tensor<1x2x15x18xf32>, tensor<2x18x3xf32>) -> tensor<1x2x15x3xf32>
+// CHECK: %[[R:.*]] = graph.remap %arg0 {map = #[[ROWS]]} : (tensor<1x4x5x5xf32>) -> tensor<1x1x25x4xf32>
+// CHECK: %[[COLSV:.*]] = graph.remap %[[R]] {guard_bounds = array<i64: 5, 5>, guards = #[[GUARDS]], map = #[[COLS]]} : (tensor<1x1x25x4xf32>) -> tensor<1x2x15x18xf32>
+// CHECK: %[[WG:.*]] = graph.reshape %arg1 : (tensor<6x2x3x3xf32>) -> tensor<2x3x2x9xf32>
+// CHECK: %[[WT:.*]] = graph.transpose %[[WG]] {perm = array<i64: 0, 3, 2, 1>} : (tensor<2x3x2x9xf32>) -> tensor<2x9x2x3xf32>
+// CHECK: %[[WM:.*]] = graph.reshape %[[WT]] : (tensor<2x9x2x3xf32>) -> tensor<2x18x3xf32>
+// CHECK: %[[P:.*]] = graph.matmul %[[COLSV]], %[[WM]] : (tensor<1x2x15x18xf32>, tensor<2x18x3xf32>) -> tensor<1x2x15x3xf32>
 // CHECK: %[[BR:.*]] = graph.reshape %arg2 : (tensor<6xf32>) -> tensor<2x1x3xf32>
 // CHECK: %[[PB:.*]] = graph.binary add %[[P]], %[[BR]] : (tensor<1x2x15x3xf32>, tensor<2x1x3xf32>) -> tensor<1x2x15x3xf32>
 // CHECK: %[[Y:.*]] = graph.remap %[[PB]] {map = #[[BACK]]} : (tensor<1x2x15x3xf32>) -> tensor<1x6x3x5xf32>
@@ -220,6 +227,18 @@ func.func @where_broadcast(%c: tensor<4x1xi1>, %x: tensor<1x64xf32>, %y: tensor<
 func.func @conv2d(%x: tensor<1x4x5x5xf32>, %w: tensor<6x2x3x3xf32>, %b: tensor<6xf32>) -> tensor<1x6x3x5xf32> {
   %0 = graph.conv %x, %w, %b {strides = array<i64: 2, 1>, dilations = array<i64: 1, 2>, pads = array<i64: 1, 2>, group = 2 : i64} : (tensor<1x4x5x5xf32>, tensor<6x2x3x3xf32>, tensor<6xf32>) -> tensor<1x6x3x5xf32>
   return %0 : tensor<1x6x3x5xf32>
+}
+
+// -----
+
+// A 1x1 stride-1 convolution needs no windows: its rows of channels are the matmul's lhs.
+// CHECK-LABEL: func.func @pointwise
+// CHECK: %[[R:.*]] = graph.remap %arg0 {{.*}} : (tensor<1x64x5x5xf32>) -> tensor<1x1x25x64xf32>
+// CHECK-NOT: graph.remap %[[R]]
+// CHECK: graph.matmul %[[R]], %{{.*}} : (tensor<1x1x25x64xf32>, tensor<1x64x32xf32>) -> tensor<1x1x25x32xf32>
+func.func @pointwise(%x: tensor<1x64x5x5xf32>, %w: tensor<32x64x1x1xf32>) -> tensor<1x32x5x5xf32> {
+  %0 = graph.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0>, group = 1 : i64} : (tensor<1x64x5x5xf32>, tensor<32x64x1x1xf32>) -> tensor<1x32x5x5xf32>
+  return %0 : tensor<1x32x5x5xf32>
 }
 
 // -----

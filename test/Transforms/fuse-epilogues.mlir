@@ -27,21 +27,6 @@ func.func @constant_bias(%x: tensor<1x4x8xf32>, %w: tensor<8x2xf32>) -> tensor<1
 
 // -----
 
-// A convolution's ReLU moves before the remap back to [N, M, H, W] (ReLU keeps the remap's
-// padding, 0) and joins the matmul.
-// CHECK-LABEL: func.func @relu_after_remap
-// CHECK: %[[M:.*]] = graph.matmul %arg0, %arg1 then relu
-// CHECK-NEXT: %[[R:.*]] = graph.remap %[[M]]
-// CHECK-NEXT: return %[[R]]
-func.func @relu_after_remap(%cols: tensor<1x1x16x9xf32>, %w: tensor<1x9x4xf32>) -> tensor<1x4x4x4xf32> {
-  %p = graph.matmul %cols, %w : (tensor<1x1x16x9xf32>, tensor<1x9x4xf32>) -> tensor<1x1x16x4xf32>
-  %r = graph.remap %p {map = affine_map<(d0, d1, d2, d3) -> (d0, 0, d2 * 4 + d3, d1)>} : (tensor<1x1x16x4xf32>) -> tensor<1x4x4x4xf32>
-  %y = graph.unary relu %r : tensor<1x4x4x4xf32> -> tensor<1x4x4x4xf32>
-  return %y : tensor<1x4x4x4xf32>
-}
-
-// -----
-
 // Not fused: a bias that varies by row, a matmul read twice, and an activation the matmul
 // does not apply.
 // CHECK-LABEL: func.func @not_fused

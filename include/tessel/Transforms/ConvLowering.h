@@ -1,9 +1,13 @@
 //===- ConvLowering.h - Convolutions as im2col and matmul -----------------===//
 //
-// The graph ops a convolution becomes today: an im2col `graph.remap` of the input's windows, a
-// batched `graph.matmul` with the weights per group, and a remap back to [N, M, spatial...].
+// The graph ops a convolution becomes today, channels-last: a `graph.remap` of the input to one
+// row of channels per position, [N, 1, positions, C]; an im2col remap of that, whose columns
+// are taps times channels (none for a 1x1 stride-1 convolution); a batched `graph.matmul` with
+// the weights per group; and a remap back to [N, M, spatial...]. Between two convolutions the
+// remap back and the next remap to rows cancel (graph.remap's canonicalization), so
+// activations stay channels-last, and the im2col reads whole runs of channels.
 // tt-decompose-graph uses it for graph.conv; the importer for the ops it still lowers itself
-// (pools and transposed convolutions build their windows here too).
+// (pools and transposed convolutions build their windows with buildConvWindows).
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSEL_TRANSFORMS_CONVLOWERING_H
@@ -21,6 +25,13 @@ mlir::Value buildConvWindows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value
                              llvm::ArrayRef<int64_t> kernel, llvm::ArrayRef<int64_t> strides,
                              llvm::ArrayRef<int64_t> dilations, llvm::ArrayRef<int64_t> pads,
                              float padding);
+
+/// [N, 1, positions, C]: `x` [N, C, spatial...] with a row of channels per position.
+mlir::Value buildChannelRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
+
+/// `type` [N, M, spatial...] from `rows` [N, groups, positions, M / groups].
+mlir::Value buildFromChannelRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value rows,
+                                 mlir::RankedTensorType type);
 
 /// The ops that compute `conv`, built in front of it; returns the value replacing its result.
 mlir::Value buildIm2colConv(mlir::OpBuilder &b, graph::ConvOp conv);

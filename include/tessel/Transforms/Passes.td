@@ -87,15 +87,42 @@ def DecomposeGraph : Pass<"tt-decompose-graph", "mlir::ModuleOp"> {
   let dependentDialects = ["::tessel::graph::GraphDialect"];
 }
 
+def SinkRemaps : Pass<"tt-sink-remaps", "mlir::ModuleOp"> {
+  let summary = "Moves layout changes below elementwise ops so that they meet and cancel";
+  let description = [{
+    A `graph.remap` that only relays values out (none read twice, none padding) commutes with
+    elementwise ops: a unary op of it becomes the remap of the unary op, and a binary op of two
+    such remaps with the same map (or of one and a scalar) becomes the remap of the binary op.
+    Sunk this way, the remap that takes a convolution's channels-last result back to
+    [N, C, H, W] meets the remap that takes it to channels-last again for the next convolution,
+    through the ReLUs and residual adds between them, and the two compose into the identity
+    (graph.remap's canonicalization, which this pass also applies). The activations of a CNN
+    then stay channels-last from one convolution to the next.
+
+    Before:
+    ```mlir
+    %a = graph.remap %m {map = affine_map<(d0, d1, d2, d3) -> (d0, 0, d2 * 2 + d3, d1)>}
+        : (tensor<1x1x4x8xf32>) -> tensor<1x8x2x2xf32>
+    %r = graph.unary relu %a : tensor<1x8x2x2xf32> -> tensor<1x8x2x2xf32>
+    %b = graph.remap %r {map = affine_map<(d0, d1, d2, d3) -> (d0, d3, d2 floordiv 2, d2 mod 2)>}
+        : (tensor<1x8x2x2xf32>) -> tensor<1x1x4x8xf32>
+    ```
+    After:
+    ```mlir
+    %b = graph.unary relu %m : tensor<1x1x4x8xf32> -> tensor<1x1x4x8xf32>
+    ```
+  }];
+  let dependentDialects = ["::tessel::graph::GraphDialect"];
+}
+
 def FuseEpilogues : Pass<"tt-fuse-epilogues", "mlir::ModuleOp"> {
   let summary = "Fuses a bias add and an activation into the matmul before them";
   let description = [{
     A bias [N] (or [1, ..., N]) added to a matmul's result, and then relu, gelu or gelu_tanh of
     it, become the matmul's `bias` and `activation`: its kernel applies them to the output tiles
     before they leave the core, instead of two more dispatches that each read and write the whole
-    tensor. An activation after a `graph.remap` of a matmul (a convolution's result going back to
-    [N, M, spatial...]) moves before the remap first, since the activations keep 0, the remap's
-    padding.
+    tensor. (tt-sink-remaps, run before, moves a convolution's remap back to [N, M, spatial...]
+    below its activation.)
 
     Before:
     ```mlir

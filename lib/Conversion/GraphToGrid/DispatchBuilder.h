@@ -149,11 +149,14 @@ mlir::FailureOr<mlir::Value> lowerReshape(graph::ReshapeOp op, const LoweringOpt
 mlir::FailureOr<mlir::Value> lowerReduce(graph::ReduceOp op, const LoweringOptions &opts);
 /// A dispatch that assembles every output tile from values of `input`: `inputIndex` gives, for
 /// the output multi-index (d0 .. d{rank-1}), the input multi-index each value comes from.
-/// With `padding`, indices may leave the input by less than a dim's size and read it.
+/// With `padding`, a value whose input index leaves the input, or whose guard `k` leaves
+/// `[0, guardBounds[k])`, reads it.
 mlir::FailureOr<mlir::Value> lowerGather(mlir::Operation *op, mlir::Value input,
                                          llvm::ArrayRef<mlir::AffineExpr> inputIndex,
                                          llvm::StringRef name, const LoweringOptions &opts,
-                                         std::optional<float> padding = std::nullopt);
+                                         std::optional<float> padding = std::nullopt,
+                                         llvm::ArrayRef<mlir::AffineExpr> guards = {},
+                                         llvm::ArrayRef<int64_t> guardBounds = {});
 
 } // namespace tessel::lowering
 

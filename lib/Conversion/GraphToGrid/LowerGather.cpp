@@ -1,7 +1,8 @@
 // Data movement between tile positions (graph.reshape, and transposes that cross the tile
 // dims): the reader assembles each output tile from runs of input values, then compute masks
-// the padding and packs it. A whole row of 32 values moves at once when the last dim maps onto
-// itself; otherwise value by value.
+// the padding and packs it. A run of 32 values moves at once when the columns of an output tile
+// row come from one tile row of the input (the last dim maps onto itself, or onto the channels of
+// a channels-last window); otherwise value by value.
 #include "DispatchBuilder.h"
 
 using namespace mlir;
@@ -16,10 +17,53 @@ static SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
   return strides;
 }
 
+namespace {
+/// How an index expression varies along a run of 32 output columns starting at a multiple of
+/// 32: not at all, by one per column from a multiple of 32, or otherwise.
+enum class RunShape { Fixed, Aligned, Other };
+} // namespace
+
+/// The RunShape of `e` in `col`, the last output dim, when the output has a multiple of 32
+/// columns: `col floordiv K` is fixed along the run and `col mod K` aligned, for K a multiple
+/// of 32.
+static RunShape runShape(AffineExpr e, AffineExpr col) {
+  if (e == col)
+    return RunShape::Aligned;
+  auto bin = dyn_cast<AffineBinaryOpExpr>(e);
+  if (!bin)
+    return RunShape::Fixed;
+  RunShape l = runShape(bin.getLHS(), col), r = runShape(bin.getRHS(), col);
+  if (l == RunShape::Fixed && r == RunShape::Fixed)
+    return RunShape::Fixed;
+  if (l == RunShape::Other || r == RunShape::Other)
+    return RunShape::Other;
+  auto k = dyn_cast<AffineConstantExpr>(bin.getRHS());
+  bool blockDivisor = k && k.getValue() > 0 && k.getValue() % 32 == 0;
+  switch (e.getKind()) {
+  case AffineExprKind::Add: {
+    // Aligned plus a fixed multiple of 32.
+    if (l == RunShape::Aligned && r == RunShape::Aligned)
+      return RunShape::Other;
+    AffineExpr fixed = l == RunShape::Fixed ? bin.getLHS() : bin.getRHS();
+    return fixed.getLargestKnownDivisor() % 32 == 0 ? RunShape::Aligned : RunShape::Other;
+  }
+  case AffineExprKind::Mul:
+    return k && k.getValue() == 1 ? RunShape::Aligned : RunShape::Other;
+  case AffineExprKind::FloorDiv:
+    return blockDivisor ? RunShape::Fixed : RunShape::Other;
+  case AffineExprKind::Mod:
+    return blockDivisor ? RunShape::Aligned : RunShape::Other;
+  default:
+    return RunShape::Other;
+  }
+}
+
 FailureOr<Value> tessel::lowering::lowerGather(Operation *op, Value input,
                                                ArrayRef<AffineExpr> inputIndex, StringRef name,
                                                const LoweringOptions &opts,
-                                               std::optional<float> padding) {
+                                               std::optional<float> padding,
+                                               ArrayRef<AffineExpr> guards,
+                                               ArrayRef<int64_t> guardBounds) {
   OpBuilder b(op);
   MLIRContext *ctx = b.getContext();
   auto outType = cast<RankedTensorType>(op->getResult(0).getType());
@@ -34,6 +78,14 @@ FailureOr<Value> tessel::lowering::lowerGather(Operation *op, Value input,
                   inputIndex.back() == lastOut;
   for (int64_t k = 0; rowSpans && k + 1 < inRank; ++k)
     rowSpans = !inputIndex[k].isFunctionOfDim(outRank - 1);
+  for (AffineExpr g : guards)
+    rowSpans = rowSpans && !g.isFunctionOfDim(outRank - 1);
+  // Or whole tile rows on both sides, each output run reading one aligned input run.
+  if (!rowSpans && outRank && inRank && outShape.back() % 32 == 0 && inShape.back() % 32 == 0) {
+    rowSpans = runShape(inputIndex.back(), lastOut) == RunShape::Aligned;
+    for (AffineExpr e : llvm::concat<const AffineExpr>(inputIndex.drop_back(), guards))
+      rowSpans = rowSpans && runShape(e, lastOut) == RunShape::Fixed;
+  }
 
   // Output multi-index of (unit u, row r, column c) of the output tile; padding rows and
   // columns wrap onto real values (compute masks them) so that every read stays in bounds.
@@ -49,9 +101,11 @@ FailureOr<Value> tessel::lowering::lowerGather(Operation *op, Value input,
     outIdx.push_back(m);
   if (outRank >= 1)
     outIdx.push_back(n);
-  SmallVector<AffineExpr> idx;
+  SmallVector<AffineExpr> idx, guardIdx;
   for (AffineExpr e : inputIndex)
     idx.push_back(e.replaceDims(outIdx));
+  for (AffineExpr e : guards)
+    guardIdx.push_back(e.replaceDims(outIdx));
 
   // Input tile and position within it.
   SmallVector<int64_t> inBatchStrides = stridesOf(in.batchShape);
@@ -62,16 +116,28 @@ FailureOr<Value> tessel::lowering::lowerGather(Operation *op, Value input,
   AffineExpr inCol = inRank >= 1 ? idx[inRank - 1] : getAffineConstantExpr(0, ctx);
   AffineExpr inTile = (inBatch * in.mt + inRow.floorDiv(32)) * in.nt + inCol.floorDiv(32);
   AffineExpr inOffset = (inRow % 32) * 32 + inCol % 32;
-  // Non-zero exactly when some index leaves the input: each dim contributes its distance in
-  // whole dim sizes (0 inside), weighted by powers of 3. While every index stays within
-  // [-2 * size, 3 * size) each contribution lies in [-2, 2], and such a sum is zero only when
-  // all of them are (the lowest non-zero one is not a multiple of 3).
+  // Non-zero exactly when some index leaves the input or some guard its bound: each contributes
+  // its distance in whole sizes (`index floordiv size`, 0 inside), weighted by powers of a base
+  // above twice the largest distance, and such a sum is zero only when every term is (the lowest
+  // non-zero one is not a multiple of the base). Distances come from the indices' ranges over
+  // the output; an index of unknown range is taken to stay within [-2 * size, 3 * size).
   AffineExpr outside = getAffineConstantExpr(0, ctx);
   if (padding) {
+    SmallVector<std::pair<AffineExpr, int64_t>> checks;
+    for (int64_t k = 0; k < inRank; ++k)
+      checks.push_back({inputIndex[k], inShape[k]});
+    for (auto [g, bound] : llvm::zip(guards, guardBounds))
+      checks.push_back({g, bound});
+    int64_t base = 3;
+    for (auto [e, size] : checks)
+      if (std::optional<std::pair<int64_t, int64_t>> r = graph::affineRange(e, outShape))
+        base = std::max(base, 2 * std::max(std::abs(llvm::divideFloorSigned(r->first, size)),
+                                           std::abs(llvm::divideFloorSigned(r->second, size))) + 1);
     int64_t weight = 1;
-    for (int64_t k = 0; k < inRank; ++k) {
-      outside = outside + ((idx[k] + inShape[k]).floorDiv(inShape[k]) - 1) * weight;
-      weight *= 3;
+    for (auto [k, check] : llvm::enumerate(checks)) {
+      AffineExpr e = k < (size_t)inRank ? idx[k] : guardIdx[k - inRank];
+      outside = outside + e.floorDiv(check.second) * weight;
+      weight *= base;
     }
   }
   FloatAttr fill = b.getF32FloatAttr(padding.value_or(0.0f));

@@ -200,3 +200,34 @@ func.func @unsqueeze_keeps_last_dim(%x: tensor<3x4xf32>) -> tensor<1x3x4xf32> {
   %0 = graph.reshape %x : (tensor<3x4xf32>) -> tensor<1x3x4xf32>
   return %0 : tensor<1x3x4xf32>
 }
+
+// -----
+
+// A channels-last im2col: output columns are 2 taps x 64 channels, the last input index is the
+// channel (d3 mod 64), so each output tile row is one run of 32 channels of one input row. The
+// tap's row in the image is a guard (bound 4): `outside` weighs it with the input's dims (base 3,
+// the guard at 3^4 = 81).
+// CHECK-DAG: #[[OUTSIDE:.*]] = affine_map<(d0, d1) -> ({{.*}} * 9 + ({{.*}} floordiv 4) * 81)>
+// CHECK-LABEL: func.func @window_runs
+// CHECK: grid.dispatch "remap"
+// CHECK: scf.for %[[R:.*]] = %c0 to %c32 step %c1 {
+// CHECK-NEXT: %[[O:.*]] = affine.apply #[[OUTSIDE]](%[[R]], %{{.*}})
+// CHECK-NOT: scf.for
+// CHECK: noc.read_span %{{.*}} count %c32 outside %[[O]] fill 0.000000e+00
+func.func @window_runs(%x: tensor<1x1x16x64xf32>) -> tensor<1x1x16x128xf32> {
+  %0 = graph.remap %x {map = affine_map<(d0, d1, d2, d3) -> (0, 0, d2 + d3 floordiv 64 - 1, d3 mod 64)>, guards = affine_map<(d0, d1, d2, d3) -> (d2 mod 4 + d3 floordiv 64 - 1)>, guard_bounds = array<i64: 4>} : (tensor<1x1x16x64xf32>) -> tensor<1x1x16x128xf32>
+  return %0 : tensor<1x1x16x128xf32>
+}
+
+// -----
+
+// 48 channels: a run of 32 output columns would cross from one tap to the next, so values move
+// one by one.
+// CHECK-LABEL: func.func @window_values
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: noc.read_span %{{.*}} count %c1
+func.func @window_values(%x: tensor<1x1x16x48xf32>) -> tensor<1x1x16x96xf32> {
+  %0 = graph.remap %x {map = affine_map<(d0, d1, d2, d3) -> (0, 0, d2 + d3 floordiv 48 - 1, d3 mod 48)>, guards = affine_map<(d0, d1, d2, d3) -> (d2 mod 4 + d3 floordiv 48 - 1)>, guard_bounds = array<i64: 4>} : (tensor<1x1x16x48xf32>) -> tensor<1x1x16x96xf32>
+  return %0 : tensor<1x1x16x96xf32>
+}

@@ -158,3 +158,46 @@ func.func @missing_map(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   %0 = graph.remap %x : (tensor<2x3xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
 }
+
+// -----
+
+// Guards: a window's column over a flattened [rows * 4] input, each with its own bound.
+// CHECK-DAG: #[[GUARD:.*]] = affine_map<(d0, d1) -> (d0 mod 4 + d1 - 1)>
+// CHECK-LABEL: func.func @guarded
+// CHECK-NEXT: graph.remap %{{.*}} {guard_bounds = array<i64: 4>, guards = #[[GUARD]], map = #{{.*}}} : (tensor<8xf32>) -> tensor<8x3xf32>
+func.func @guarded(%x: tensor<8xf32>) -> tensor<8x3xf32> {
+  %0 = graph.remap %x {map = affine_map<(d0, d1) -> (d0 + d1 - 1)>, guards = affine_map<(d0, d1) -> (d0 mod 4 + d1 - 1)>, guard_bounds = array<i64: 4>} : (tensor<8xf32>) -> tensor<8x3xf32>
+  return %0 : tensor<8x3xf32>
+}
+
+// -----
+
+func.func @guards_without_bounds(%x: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'graph.remap' op guards and guard_bounds come together}}
+  %0 = graph.remap %x {map = affine_map<(d0) -> (d0)>, guards = affine_map<(d0) -> (d0 mod 4)>} : (tensor<8xf32>) -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
+func.func @guard_count(%x: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'graph.remap' op has 1 guards but 2 guard bounds}}
+  %0 = graph.remap %x {map = affine_map<(d0) -> (d0)>, guards = affine_map<(d0) -> (d0 mod 4)>, guard_bounds = array<i64: 4, 4>} : (tensor<8xf32>) -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
+func.func @guard_dims(%x: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'graph.remap' op guards must take the result's 1 dims}}
+  %0 = graph.remap %x {map = affine_map<(d0) -> (d0)>, guards = affine_map<(d0, d1) -> (d0 + d1)>, guard_bounds = array<i64: 4>} : (tensor<8xf32>) -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
+func.func @guard_bound_positive(%x: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'graph.remap' op guard bounds must be positive}}
+  %0 = graph.remap %x {map = affine_map<(d0) -> (d0)>, guards = affine_map<(d0) -> (d0)>, guard_bounds = array<i64: 0>} : (tensor<8xf32>) -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}

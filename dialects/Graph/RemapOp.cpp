@@ -1,0 +1,205 @@
+// graph.remap: its verifier, and the algebra that lets layout changes cancel. A convolution
+// lowered channels-last leaves a remap to [N, C, H, W] after it and one back before the next
+// convolution; composing the two, with their index ranges in mind, gives the identity.
+#include "Graph/GraphOps.h"
+
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace tessel::graph;
+
+static int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+std::optional<std::pair<int64_t, int64_t>>
+tessel::graph::affineRange(AffineExpr expr, ArrayRef<int64_t> dimSizes) {
+  using Range = std::pair<int64_t, int64_t>;
+  if (auto c = dyn_cast<AffineConstantExpr>(expr))
+    return Range{c.getValue(), c.getValue()};
+  if (auto d = dyn_cast<AffineDimExpr>(expr)) {
+    if (d.getPosition() >= dimSizes.size() || dimSizes[d.getPosition()] < 1)
+      return std::nullopt;
+    return Range{0, dimSizes[d.getPosition()] - 1};
+  }
+  auto bin = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!bin)
+    return std::nullopt;
+  std::optional<Range> l = affineRange(bin.getLHS(), dimSizes);
+  std::optional<Range> r = affineRange(bin.getRHS(), dimSizes);
+  if (!l || !r)
+    return std::nullopt;
+  switch (expr.getKind()) {
+  case AffineExprKind::Add:
+    return Range{l->first + r->first, l->second + r->second};
+  case AffineExprKind::Mul: {
+    int64_t a = l->first * r->first, b = l->first * r->second, c = l->second * r->first,
+            d = l->second * r->second;
+    return Range{std::min({a, b, c, d}), std::max({a, b, c, d})};
+  }
+  case AffineExprKind::FloorDiv:
+  case AffineExprKind::CeilDiv: {
+    if (r->first != r->second || r->first <= 0)
+      return std::nullopt;
+    int64_t k = r->first;
+    if (expr.getKind() == AffineExprKind::FloorDiv)
+      return Range{floorDiv(l->first, k), floorDiv(l->second, k)};
+    return Range{-floorDiv(-l->first, k), -floorDiv(-l->second, k)};
+  }
+  case AffineExprKind::Mod: {
+    if (r->first != r->second || r->first <= 0)
+      return std::nullopt;
+    int64_t k = r->first;
+    if (floorDiv(l->first, k) == floorDiv(l->second, k))
+      return Range{l->first - floorDiv(l->first, k) * k, l->second - floorDiv(l->first, k) * k};
+    return Range{0, k - 1};
+  }
+  default:
+    return std::nullopt;
+  }
+}
+
+AffineExpr tessel::graph::simplifyOverRanges(AffineExpr expr, ArrayRef<int64_t> dimSizes) {
+  auto bin = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!bin) {
+    // A dim of size one is always 0.
+    if (auto d = dyn_cast<AffineDimExpr>(expr))
+      if (d.getPosition() < dimSizes.size() && dimSizes[d.getPosition()] == 1)
+        return getAffineConstantExpr(0, expr.getContext());
+    return expr;
+  }
+  AffineExpr lhs = simplifyOverRanges(bin.getLHS(), dimSizes);
+  AffineExpr rhs = simplifyOverRanges(bin.getRHS(), dimSizes);
+  auto k = dyn_cast<AffineConstantExpr>(rhs);
+  std::optional<std::pair<int64_t, int64_t>> range = affineRange(lhs, dimSizes);
+  if (k && k.getValue() > 0 && range &&
+      (expr.getKind() == AffineExprKind::FloorDiv || expr.getKind() == AffineExprKind::Mod)) {
+    int64_t q = floorDiv(range->first, k.getValue());
+    if (q == floorDiv(range->second, k.getValue()))
+      return expr.getKind() == AffineExprKind::FloorDiv ? getAffineConstantExpr(q, expr.getContext())
+                                                        : lhs - q * k.getValue();
+  }
+  AffineExpr result;
+  switch (expr.getKind()) {
+  case AffineExprKind::Add: result = lhs + rhs; break;
+  case AffineExprKind::Mul: result = lhs * rhs; break;
+  case AffineExprKind::FloorDiv: result = lhs.floorDiv(rhs); break;
+  case AffineExprKind::CeilDiv: result = lhs.ceilDiv(rhs); break;
+  default: result = lhs % rhs; break;
+  }
+  return result;
+}
+
+/// Whether every result `k` of `map` stays in `[0, bounds[k])` over the output `shape`.
+static bool staysWithin(AffineMap map, ArrayRef<int64_t> shape, ArrayRef<int64_t> bounds) {
+  for (auto [expr, bound] : llvm::zip(map.getResults(), bounds)) {
+    std::optional<std::pair<int64_t, int64_t>> r = affineRange(expr, shape);
+    if (!r || r->first < 0 || r->second >= bound)
+      return false;
+  }
+  return true;
+}
+
+bool RemapOp::readsPadding() {
+  return getGuards() || !staysWithin(getMap(), getType().getShape(), getInput().getType().getShape());
+}
+
+LogicalResult RemapOp::verify() {
+  AffineMap map = getMap();
+  if (map.getNumDims() != (unsigned)getType().getRank() || map.getNumSymbols() != 0 ||
+      map.getNumResults() != (unsigned)getInput().getType().getRank())
+    return emitOpError() << "map " << getMapAttr() << " must take the result's "
+                         << getType().getRank() << " dims to the input's "
+                         << getInput().getType().getRank();
+  if (getInput().getType().getElementType() != getType().getElementType())
+    return emitOpError("element type changes");
+  if (bool(getGuards()) != bool(getGuardBounds()))
+    return emitOpError("guards and guard_bounds come together");
+  if (std::optional<AffineMap> guards = getGuards()) {
+    if (guards->getNumDims() != (unsigned)getType().getRank() || guards->getNumSymbols() != 0)
+      return emitOpError() << "guards must take the result's " << getType().getRank() << " dims";
+    if (guards->getNumResults() != getGuardBounds()->size())
+      return emitOpError() << "has " << guards->getNumResults() << " guards but "
+                           << getGuardBounds()->size() << " guard bounds";
+    if (llvm::any_of(*getGuardBounds(), [](int64_t b) { return b < 1; }))
+      return emitOpError("guard bounds must be positive");
+  }
+  return success();
+}
+
+OpFoldResult RemapOp::fold(FoldAdaptor) {
+  if (getGuards() || getInput().getType() != getType())
+    return {};
+  ArrayRef<int64_t> shape = getType().getShape();
+  for (auto [k, expr] : llvm::enumerate(getMap().getResults())) {
+    // Upstream's flattening knows (d floordiv k) * k + d mod k = d; it is kept out of the maps
+    // themselves, where it would turn `d mod k` into `d - (d floordiv k) * k`.
+    AffineExpr e = simplifyAffineExpr(simplifyOverRanges(expr, shape), shape.size(), 0);
+    bool same = e == getAffineDimExpr(k, getContext()) ||
+                (shape[k] == 1 && e == getAffineConstantExpr(0, getContext()));
+    if (!same)
+      return {};
+  }
+  return getInput();
+}
+
+namespace {
+
+/// remap(remap(x, inner), outer) -> remap(x, inner o outer), when one of the two never reads
+/// padding: what remains is the other's padding, and its guards over the output's dims.
+struct ComposeRemaps : OpRewritePattern<RemapOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(RemapOp outer, PatternRewriter &rewriter) const override {
+    auto inner = outer.getInput().getDefiningOp<RemapOp>();
+    if (!inner)
+      return failure();
+    ArrayRef<int64_t> shape = outer.getType().getShape();
+    auto simplified = [&](AffineMap m) {
+      SmallVector<AffineExpr> results;
+      for (AffineExpr e : m.getResults())
+        results.push_back(simplifyOverRanges(e, shape));
+      return AffineMap::get(shape.size(), 0, results, rewriter.getContext());
+    };
+    AffineMap map = simplified(inner.getMap().compose(outer.getMap()));
+    SmallVector<AffineExpr> guards;
+    SmallVector<int64_t> bounds;
+    FloatAttr padding;
+    if (!outer.readsPadding()) {
+      padding = inner.getPaddingAttr();
+      if (std::optional<AffineMap> g = inner.getGuards()) {
+        llvm::append_range(guards, simplified(g->compose(outer.getMap())).getResults());
+        llvm::append_range(bounds, *inner.getGuardBounds());
+      }
+    } else if (!inner.readsPadding()) {
+      padding = outer.getPaddingAttr();
+      if (std::optional<AffineMap> g = outer.getGuards()) {
+        llvm::append_range(guards, g->getResults());
+        llvm::append_range(bounds, *outer.getGuardBounds());
+      }
+      // The outer map's own bounds, which the composed map no longer checks.
+      ArrayRef<int64_t> middle = inner.getType().getShape();
+      for (auto [expr, bound] : llvm::zip(outer.getMap().getResults(), middle)) {
+        std::optional<std::pair<int64_t, int64_t>> r = affineRange(expr, shape);
+        if (r && r->first >= 0 && r->second < bound)
+          continue;
+        guards.push_back(expr);
+        bounds.push_back(bound);
+      }
+    } else {
+      return failure();
+    }
+    AffineMapAttr guardsAttr;
+    DenseI64ArrayAttr boundsAttr;
+    if (!guards.empty()) {
+      guardsAttr = AffineMapAttr::get(AffineMap::get(shape.size(), 0, guards, getContext()));
+      boundsAttr = rewriter.getDenseI64ArrayAttr(bounds);
+    }
+    rewriter.replaceOpWithNewOp<RemapOp>(outer, outer.getType(), inner.getInput(),
+                                         AffineMapAttr::get(map), padding, guardsAttr, boundsAttr);
+    return success();
+  }
+};
+
+} // namespace
+
+void RemapOp::getCanonicalizationPatterns(RewritePatternSet &results, MLIRContext *context) {
+  results.add<ComposeRemaps>(context);
+}
