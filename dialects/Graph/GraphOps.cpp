@@ -148,6 +148,8 @@ LogicalResult MatMulOp::verify() {
                          << shapeString(expected);
   if (getBias() && shapeOf(getBias()) != ArrayRef<int64_t>{r.back()})
     return emitOpError() << "bias must be [" << r.back() << "], one value per column";
+  if (getResidual() && getResidual().getType() != getType())
+    return emitOpError() << "residual must have the result's type " << getType();
   if (auto act = getActivation())
     if (!isMatmulActivation(*act))
       return emitOpError() << "activation " << stringifyUnaryKind(*act)

@@ -37,6 +37,12 @@ mlir::ElementsAttr makeF32Elements(mlir::RankedTensorType type, llvm::ArrayRef<f
 std::optional<std::pair<int64_t, int64_t>> affineRange(mlir::AffineExpr expr,
                                                        llvm::ArrayRef<int64_t> dimSizes);
 
+/// For each dim of `in`, the index a reshape from `in` to `out` reads, in terms of the dims of
+/// `out` (row-major order). A last dim both shapes share maps onto itself.
+llvm::SmallVector<mlir::AffineExpr> reshapeIndex(llvm::ArrayRef<int64_t> in,
+                                                 llvm::ArrayRef<int64_t> out,
+                                                 mlir::MLIRContext *ctx);
+
 /// `expr` with every floordiv and mod whose dividend stays within one multiple of the divisor
 /// over those ranges replaced by the constant or the difference it equals.
 mlir::AffineExpr simplifyOverRanges(mlir::AffineExpr expr, llvm::ArrayRef<int64_t> dimSizes);

@@ -99,30 +99,32 @@ def Graph_BatchNormOp : Graph_Op<"batch_norm", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Graph_MatMulOp : Graph_Op<"matmul", [Pure]> {
+def Graph_MatMulOp : Graph_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
   let summary = "Matrix product with numpy batch broadcasting (ONNX MatMul)";
   let description = [{
     Rank-1 operands are not promoted here: the importer reshapes them, so both operands have
     rank >= 2. Leading dimensions broadcast. `tt-fuse-epilogues` may give it a `bias` [N] added
-    to every row and an `activation` (relu, gelu or gelu_tanh) applied after it, which the
-    kernel computes on the output tiles before they leave the core.
+    to every row, a `residual` of the result's type added to it (a residual connection), and an
+    `activation` (relu, gelu or gelu_tanh) applied last, which the kernel computes on the output
+    tiles before they leave the core.
 
     ```mlir
     %c = graph.matmul %a, %b : (tensor<2x3x4xf32>, tensor<4x5xf32>) -> tensor<2x3x5xf32>
-    %d = graph.matmul %a, %b, %bias then relu
-        : (tensor<2x3x4xf32>, tensor<4x5xf32>, tensor<5xf32>) -> tensor<2x3x5xf32>
+    %d = graph.matmul %a, %b, %bias plus %c then relu
+        : (tensor<2x3x4xf32>, tensor<4x5xf32>, tensor<5xf32>, tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
     ```
   }];
   let arguments = (ins Graph_Tensor:$lhs, Graph_Tensor:$rhs, Optional<Graph_Tensor>:$bias,
-                   OptionalAttr<Graph_UnaryKind>:$activation);
+                   Optional<Graph_Tensor>:$residual, OptionalAttr<Graph_UnaryKind>:$activation);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = [{
-    $lhs `,` $rhs (`,` $bias^)? (`then` $activation^)? attr-dict `:`
+    $lhs `,` $rhs (`,` $bias^)? (`plus` $residual^)? (`then` $activation^)? attr-dict `:`
     functional-type(operands, results)
   }];
   let builders = [
     OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$lhs, "::mlir::Value":$rhs), [{
-      build($_builder, $_state, result, lhs, rhs, ::mlir::Value(), UnaryKindAttr());
+      build($_builder, $_state, result, lhs, rhs, ::mlir::Value(), ::mlir::Value(),
+            UnaryKindAttr());
     }]>,
   ];
   let hasVerifier = 1;
@@ -234,7 +236,8 @@ def Graph_ReshapeOp : Graph_Op<"reshape", [Pure]> {
   let summary = "The same values in row-major order under another shape";
   let description = [{
     ONNX Reshape, Flatten, Squeeze and Unsqueeze all become this op; the importer resolves their
-    shape inputs and attributes.
+    shape inputs and attributes. A reshape of a `graph.remap` becomes one remap
+    (canonicalization).
 
     ```mlir
     %y = graph.reshape %x : (tensor<2x3x4xf32>) -> tensor<6x4xf32>
@@ -244,6 +247,7 @@ def Graph_ReshapeOp : Graph_Op<"reshape", [Pure]> {
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasCanonicalizer = 1;
 }
 
 def Graph_RemapOp : Graph_Op<"remap", [Pure]> {

@@ -88,6 +88,30 @@ AffineExpr tessel::graph::simplifyOverRanges(AffineExpr expr, ArrayRef<int64_t> 
   return result;
 }
 
+SmallVector<AffineExpr> tessel::graph::reshapeIndex(ArrayRef<int64_t> in, ArrayRef<int64_t> out,
+                                                   MLIRContext *ctx) {
+  auto stridesOf = [](ArrayRef<int64_t> shape) {
+    SmallVector<int64_t> strides(shape.size(), 1);
+    for (int64_t i = (int64_t)shape.size() - 2; i >= 0; --i)
+      strides[i] = strides[i + 1] * shape[i + 1];
+    return strides;
+  };
+  SmallVector<int64_t> outStrides = stridesOf(out), inStrides = stridesOf(in);
+  // Linearize in units of whole rows when the last dim is kept, so that it maps onto itself.
+  bool keepLast = !out.empty() && !in.empty() && out.back() == in.back();
+  int64_t unit = keepLast ? out.back() : 1;
+  size_t outDims = out.size() - (keepLast ? 1 : 0), inDims = in.size() - (keepLast ? 1 : 0);
+  AffineExpr linear = getAffineConstantExpr(0, ctx);
+  for (size_t k = 0; k < outDims; ++k)
+    linear = linear + getAffineDimExpr(k, ctx) * (outStrides[k] / unit);
+  SmallVector<AffineExpr> index;
+  for (size_t k = 0; k < inDims; ++k)
+    index.push_back(linear.floorDiv(inStrides[k] / unit) % in[k]);
+  if (keepLast)
+    index.push_back(getAffineDimExpr(out.size() - 1, ctx));
+  return index;
+}
+
 /// Whether every result `k` of `map` stays in `[0, bounds[k])` over the output `shape`.
 static bool staysWithin(AffineMap map, ArrayRef<int64_t> shape, ArrayRef<int64_t> bounds) {
   for (auto [expr, bound] : llvm::zip(map.getResults(), bounds)) {
@@ -198,7 +222,39 @@ struct ComposeRemaps : OpRewritePattern<RemapOp> {
   }
 };
 
+/// reshape(remap(x)) -> remap(x): a reshape reads no padding, so the remap's padding and guards
+/// carry over.
+struct ReshapeOfRemap : OpRewritePattern<ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReshapeOp op, PatternRewriter &rewriter) const override {
+    auto inner = op.getInput().getDefiningOp<RemapOp>();
+    if (!inner)
+      return failure();
+    ArrayRef<int64_t> shape = op.getType().getShape();
+    AffineMap reshape = AffineMap::get(
+        shape.size(), 0, reshapeIndex(inner.getType().getShape(), shape, getContext()),
+        getContext());
+    auto composed = [&](AffineMap m) {
+      SmallVector<AffineExpr> results;
+      for (AffineExpr e : m.compose(reshape).getResults())
+        results.push_back(simplifyOverRanges(e, shape));
+      return AffineMapAttr::get(AffineMap::get(shape.size(), 0, results, getContext()));
+    };
+    AffineMapAttr guards;
+    if (std::optional<AffineMap> g = inner.getGuards())
+      guards = composed(*g);
+    rewriter.replaceOpWithNewOp<RemapOp>(op, op.getType(), inner.getInput(),
+                                         composed(inner.getMap()), inner.getPaddingAttr(), guards,
+                                         inner.getGuardBoundsAttr());
+    return success();
+  }
+};
+
 } // namespace
+
+void ReshapeOp::getCanonicalizationPatterns(RewritePatternSet &results, MLIRContext *context) {
+  results.add<ReshapeOfRemap>(context);
+}
 
 void RemapOp::getCanonicalizationPatterns(RewritePatternSet &results, MLIRContext *context) {
   results.add<ComposeRemaps>(context);

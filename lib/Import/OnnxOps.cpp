@@ -548,31 +548,31 @@ static Result convertDepthSpace(NodeContext &ctx) {
   return one(remap(ctx, ctx.operands[0], out, {n, channel, h.floorDiv(b), w.floorDiv(b)}));
 }
 
-/// Window geometry shared by Conv and the pools: the begin pads per spatial dim, given the
-/// output shape shape inference found.
-static FailureOr<SmallVector<int64_t>> beginPads(NodeContext &ctx, ArrayRef<int64_t> in,
-                                                ArrayRef<int64_t> out, ArrayRef<int64_t> kernel,
-                                                ArrayRef<int64_t> strides,
-                                                ArrayRef<int64_t> dilations) {
+/// Window geometry shared by Conv and the pools: the begin pads per spatial dim, then the end
+/// pads, given the output shape shape inference found.
+static FailureOr<SmallVector<int64_t>> windowPads(NodeContext &ctx, ArrayRef<int64_t> in,
+                                                 ArrayRef<int64_t> out, ArrayRef<int64_t> kernel,
+                                                 ArrayRef<int64_t> strides,
+                                                 ArrayRef<int64_t> dilations) {
   size_t k = kernel.size();
-  SmallVector<int64_t> pads(k, 0);
+  SmallVector<int64_t> pads(2 * k, 0);
   std::string autoPad = ctx.attr("auto_pad") ? ctx.attr("auto_pad")->s() : "NOTSET";
   if (autoPad == "NOTSET") {
     if (const onnx::AttributeProto *a = ctx.attr("pads"))
-      for (size_t i = 0; i < k && i < (size_t)a->ints_size(); ++i)
+      for (size_t i = 0; i < 2 * k && i < (size_t)a->ints_size(); ++i)
         pads[i] = a->ints(i);
   } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
     for (size_t i = 0; i < k; ++i) {
       int64_t total = std::max<int64_t>(
           (out[i] - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - in[i], 0);
       pads[i] = autoPad == "SAME_UPPER" ? total / 2 : (total + 1) / 2;
+      pads[k + i] = total - pads[i];
     }
   } else if (autoPad != "VALID") {
     return ctx.emitError() << "unknown auto_pad '" << autoPad << "'";
   }
   return pads;
 }
-
 
 Value tessel::onnx_import::windows(NodeContext &ctx, Value x, int64_t groups,
                                    ArrayRef<int64_t> outSpatial, ArrayRef<int64_t> kernel,
@@ -588,13 +588,14 @@ FailureOr<Value> tessel::onnx_import::convolve(NodeContext &ctx, Value x, Value 
   int64_t k = xType.getRank() - 2;
   SmallVector<int64_t> kernel(wType.getShape().drop_front(2));
   SmallVector<int64_t> strides = intsAttr(ctx, "strides", k, 1), dil = intsAttr(ctx, "dilations", k, 1);
-  auto pads = beginPads(ctx, xType.getShape().drop_front(2), out.getShape().drop_front(2), kernel,
-                        strides, dil);
+  auto pads = windowPads(ctx, xType.getShape().drop_front(2), out.getShape().drop_front(2),
+                         kernel, strides, dil);
   if (failed(pads))
     return failure();
   OpBuilder &b = ctx.builder;
   return b.create<graph::ConvOp>(ctx.loc, out, x, w, bias, b.getDenseI64ArrayAttr(strides),
-                                 b.getDenseI64ArrayAttr(dil), b.getDenseI64ArrayAttr(*pads),
+                                 b.getDenseI64ArrayAttr(dil),
+                                 b.getDenseI64ArrayAttr(ArrayRef<int64_t>(*pads).take_front(k)),
                                  b.getI64IntegerAttr(ctx.intAttr("group", 1)))
       .getResult();
 }
@@ -613,85 +614,80 @@ static Result convertPool(NodeContext &ctx) {
   auto xType = cast<RankedTensorType>(x.getType());
   RankedTensorType out = ctx.resultTypes[0];
   int64_t rank = xType.getRank(), k = rank - 2;
+  OpBuilder &b = ctx.builder;
+  bool isMax = type == "MaxPool" || type == "GlobalMaxPool";
+  auto kind = graph::PoolKindAttr::get(b.getContext(),
+                                       isMax ? graph::PoolKind::max : graph::PoolKind::average);
   if (type.starts_with("Global")) {
-    SmallVector<int64_t> axes;
-    for (int64_t i = 2; i < rank; ++i)
-      axes.push_back(i);
-    return one(reduceKeep(ctx, type == "GlobalMaxPool" ? graph::ReduceKind::max
-                                                       : graph::ReduceKind::mean, x, axes));
+    SmallVector<int64_t> ones(k, 1);
+    return one(b.create<graph::PoolOp>(ctx.loc, out, kind, x,
+                                       b.getDenseI64ArrayAttr(xType.getShape().drop_front(2)),
+                                       b.getDenseI64ArrayAttr(ones), b.getDenseI64ArrayAttr(ones),
+                                       b.getDenseI64ArrayAttr(SmallVector<int64_t>(2 * k, 0)),
+                                       /*count_include_pad=*/UnitAttr())
+                   .getResult());
   }
   SmallVector<int64_t> kernel = intsAttr(ctx, "kernel_shape", k, 1);
   SmallVector<int64_t> strides = intsAttr(ctx, "strides", k, 1), dil = intsAttr(ctx, "dilations", k, 1);
-  auto pads = beginPads(ctx, xType.getShape().drop_front(2), out.getShape().drop_front(2), kernel,
-                        strides, dil);
-  if (failed(pads))
+  auto allPads = windowPads(ctx, xType.getShape().drop_front(2), out.getShape().drop_front(2),
+                            kernel, strides, dil);
+  if (failed(allPads))
     return failure();
-  bool isMax = type == "MaxPool";
+  if (ctx.resultTypes.size() == 1)
+    return one(b.create<graph::PoolOp>(ctx.loc, out, kind, x, b.getDenseI64ArrayAttr(kernel),
+                                       b.getDenseI64ArrayAttr(strides),
+                                       b.getDenseI64ArrayAttr(dil),
+                                       b.getDenseI64ArrayAttr(*allPads),
+                                       ctx.intAttr("count_include_pad", 0) ? b.getUnitAttr()
+                                                                           : UnitAttr())
+                   .getResult());
+  // MaxPool with its indices: windows of the values and of their positions, in the graph.
+  SmallVector<int64_t> pads(allPads->begin(), allPads->begin() + k);
   // Channels become the "groups" of the windows so that each keeps its own taps.
   int64_t channels = xType.getDimSize(1);
   ArrayRef<int64_t> outSpatial = out.getShape().drop_front(2);
-  Value cols = windows(ctx, x, channels, outSpatial, kernel, strides, dil, *pads,
-                       isMax ? -3.0e38f : 0.0f);
-  Value pooled = reduceKeep(ctx, isMax ? graph::ReduceKind::max : graph::ReduceKind::sum, cols, {3});
-  if (!isMax) {
-    Value count;
-    if (ctx.intAttr("count_include_pad", 0)) {
-      int64_t taps = 1;
-      for (int64_t kk : kernel)
-        taps *= kk;
-      count = scalarConstant(ctx, out.getElementType(), (double)taps);
-    } else {
-      // The taps inside the input, per window: the same windows over ones.
-      auto onesType = RankedTensorType::get(xType.getShape(), xType.getElementType());
-      Value ones = constant(ctx, onesType, SmallVector<double>(onesType.getNumElements(), 1.0));
-      count = reduceKeep(ctx, graph::ReduceKind::sum,
-                         windows(ctx, ones, channels, outSpatial, kernel, strides, dil, *pads, 0.0f),
-                         {3});
-    }
-    pooled = binary(ctx, graph::BinaryKind::div, pooled, count);
-  }
+  Value cols = windows(ctx, x, channels, outSpatial, kernel, strides, dil, pads, -3.0e38f);
+  Value pooled = reduceKeep(ctx, graph::ReduceKind::max, cols, {3});
   SmallVector<Value> results{reshapeTo(ctx, pooled, out.getShape())};
-  if (ctx.resultTypes.size() > 1) {
-    // Indices: the same windows over each element's flat position (row-major, or with the
-    // spatial dims column-major for storage_order 1); the first position holding the maximum.
-    ArrayRef<int64_t> dims = xType.getShape();
-    bool columnMajor = ctx.intAttr("storage_order", 0) != 0;
-    SmallVector<double> flat(xType.getNumElements());
-    SmallVector<int64_t> idx(rank, 0);
-    for (double &v : flat) {
-      int64_t pos = idx[0] * dims[1] + idx[1];
-      if (columnMajor) {
-        int64_t spatial = 0;
-        for (int64_t d = rank - 1; d >= 2; --d)
-          spatial = spatial * dims[d] + idx[d];
-        for (int64_t d = 2; d < rank; ++d)
-          pos *= dims[d];
-        pos += spatial;
-      } else {
-        for (int64_t d = 2; d < rank; ++d)
-          pos = pos * dims[d] + idx[d];
-      }
-      v = (double)pos;
-      for (int64_t d = rank - 1; d >= 0 && ++idx[d] == dims[d]; --d)
-        idx[d] = 0;
+  // Indices: the same windows over each element's flat position (row-major, or with the
+  // spatial dims column-major for storage_order 1); the first position holding the maximum.
+  ArrayRef<int64_t> dims = xType.getShape();
+  bool columnMajor = ctx.intAttr("storage_order", 0) != 0;
+  SmallVector<double> flat(xType.getNumElements());
+  SmallVector<int64_t> idx(rank, 0);
+  for (double &v : flat) {
+    int64_t pos = idx[0] * dims[1] + idx[1];
+    if (columnMajor) {
+      int64_t spatial = 0;
+      for (int64_t d = rank - 1; d >= 2; --d)
+        spatial = spatial * dims[d] + idx[d];
+      for (int64_t d = 2; d < rank; ++d)
+        pos *= dims[d];
+      pos += spatial;
+    } else {
+      for (int64_t d = 2; d < rank; ++d)
+        pos = pos * dims[d] + idx[d];
     }
-    Type f32 = ctx.builder.getF32Type();
-    Value positions = constant(ctx, RankedTensorType::get(dims, f32), flat);
-    Value posCols = windows(ctx, positions, channels, outSpatial, kernel, strides, dil, *pads, 0.0f);
-    auto colsType = cast<RankedTensorType>(cols.getType());
-    Value hit = binary(ctx, graph::BinaryKind::equal, cols, pooled,
-                       RankedTensorType::get(colsType.getShape(), ctx.builder.getI1Type()));
-    Value miss = binary(ctx, graph::BinaryKind::sub, scalarConstant(ctx, f32, 1.0),
-                        unary(ctx, graph::UnaryKind::identity, hit, 0, 0,
-                              RankedTensorType::get(colsType.getShape(), f32)));
-    // Positions stay below 2^24, so pushing misses up by 2^25 keeps everything exact.
-    Value candidates = binary(ctx, graph::BinaryKind::add, posCols,
-                              binary(ctx, graph::BinaryKind::mul, miss,
-                                     scalarConstant(ctx, f32, double(1 << 25))));
-    Value first = reduceKeep(ctx, graph::ReduceKind::min, candidates, {3});
-    results.push_back(unary(ctx, graph::UnaryKind::identity,
-                            reshapeTo(ctx, first, out.getShape()), 0, 0, ctx.resultTypes[1]));
+    v = (double)pos;
+    for (int64_t d = rank - 1; d >= 0 && ++idx[d] == dims[d]; --d)
+      idx[d] = 0;
   }
+  Type f32 = ctx.builder.getF32Type();
+  Value positions = constant(ctx, RankedTensorType::get(dims, f32), flat);
+  Value posCols = windows(ctx, positions, channels, outSpatial, kernel, strides, dil, pads, 0.0f);
+  auto colsType = cast<RankedTensorType>(cols.getType());
+  Value hit = binary(ctx, graph::BinaryKind::equal, cols, pooled,
+                     RankedTensorType::get(colsType.getShape(), ctx.builder.getI1Type()));
+  Value miss = binary(ctx, graph::BinaryKind::sub, scalarConstant(ctx, f32, 1.0),
+                      unary(ctx, graph::UnaryKind::identity, hit, 0, 0,
+                            RankedTensorType::get(colsType.getShape(), f32)));
+  // Positions stay below 2^24, so pushing misses up by 2^25 keeps everything exact.
+  Value candidates = binary(ctx, graph::BinaryKind::add, posCols,
+                            binary(ctx, graph::BinaryKind::mul, miss,
+                                   scalarConstant(ctx, f32, double(1 << 25))));
+  Value first = reduceKeep(ctx, graph::ReduceKind::min, candidates, {3});
+  results.push_back(unary(ctx, graph::UnaryKind::identity,
+                          reshapeTo(ctx, first, out.getShape()), 0, 0, ctx.resultTypes[1]));
   return results;
 }
 

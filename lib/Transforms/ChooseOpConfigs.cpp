@@ -45,9 +45,17 @@ static FailureOr<cost::MatmulProblem> problemOf(graph::MatMulOp op, const rt::Ch
     p.bias = formatOf(bias);
     p.epilogueCycles += rt::packCycles(chip, p.out) +
                         rt::binaryCycles(chip, rt::BinaryOp::Add, p.out, p.bias, p.fidelity);
-    if (out.size() >= 2 && out[out.size() - 2] % 32)
-      p.epilogueCycles += rt::maskCycles(chip);
   }
+  if (Value residual = op.getResidual()) {
+    if (!grid::getLayout(residual.getType()))
+      return op.emitError("residual has no #grid.layout; run tt-assign-layouts first");
+    p.hasResidual = true;
+    p.residual = formatOf(residual);
+    p.epilogueCycles += rt::packCycles(chip, p.out) +
+                        rt::binaryCycles(chip, rt::BinaryOp::Add, p.out, p.residual, p.fidelity);
+  }
+  if ((p.hasBias || p.hasResidual) && out.size() >= 2 && out[out.size() - 2] % 32)
+    p.epilogueCycles += rt::maskCycles(chip);
   if (std::optional<graph::UnaryKind> act = op.getActivation()) {
     rt::UnaryOp fn = *act == graph::UnaryKind::gelu        ? rt::UnaryOp::Gelu
                      : *act == graph::UnaryKind::gelu_tanh ? rt::UnaryOp::GeluTanh

@@ -82,47 +82,56 @@ Value tessel::buildFromChannelRows(OpBuilder &b, Location loc, Value rows,
                {getAffineDimExpr(0, ctx), m.floorDiv(perGroup), position, m % perGroup}, 0.0f);
 }
 
+namespace {
+/// Where a window's tap reads, over rows of channels: the flat input position, and the spatial
+/// indices that must stay inside the input (the flattened position cannot tell a column left of
+/// the input from the end of the row above). Only the guards that can fail are kept.
+struct WindowReads {
+  AffineExpr position;
+  SmallVector<AffineExpr> guards;
+  SmallVector<int64_t> bounds;
+};
+} // namespace
+
+/// `outPosition` and `tap` are expressions of the output dims of a result `shape`.
+static WindowReads windowReads(AffineExpr outPosition, AffineExpr tap, ArrayRef<int64_t> shape,
+                               ArrayRef<int64_t> inSpatial, ArrayRef<int64_t> outSpatial,
+                               ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                               ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads) {
+  WindowReads w{getAffineConstantExpr(0, tap.getContext()), {}, {}};
+  int64_t oStride = product(outSpatial), kStride = product(kernel);
+  for (size_t i = 0; i < kernel.size(); ++i) {
+    oStride /= outSpatial[i];
+    kStride /= kernel[i];
+    AffineExpr o = outPosition.floorDiv(oStride) % outSpatial[i];
+    AffineExpr in = o * strides[i] - pads[i] + tap.floorDiv(kStride) % kernel[i] * dilations[i];
+    w.position = w.position * inSpatial[i] + in;
+    std::optional<std::pair<int64_t, int64_t>> r = graph::affineRange(in, shape);
+    if (r && r->first >= 0 && r->second < inSpatial[i])
+      continue;
+    w.guards.push_back(in);
+    w.bounds.push_back(inSpatial[i]);
+  }
+  return w;
+}
+
 /// [N, groups, output positions, taps * C/groups] from `rows` [N, 1, input positions, C]: the
 /// windows of each output position, a tap's channels side by side so that they move as runs.
-/// The window's own spatial indices are guards: the flattened position cannot tell a column
-/// left of the input from the end of the row above.
 static Value buildRowWindows(OpBuilder &b, Location loc, Value rows, ArrayRef<int64_t> inSpatial,
                              int64_t groups, ArrayRef<int64_t> outSpatial,
                              ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
                              ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads) {
   auto type = cast<RankedTensorType>(rows.getType());
   MLIRContext *ctx = b.getContext();
-  int64_t cg = type.getDimSize(3) / groups, k = kernel.size();
-  int64_t positions = product(outSpatial), taps = product(kernel);
-  AffineExpr dp = getAffineDimExpr(2, ctx), dq = getAffineDimExpr(3, ctx), tap = dq.floorDiv(cg);
-  AffineExpr position = getAffineConstantExpr(0, ctx);
-  SmallVector<AffineExpr> guards;
-  SmallVector<int64_t> bounds;
-  int64_t oStride = positions, kStride = taps;
-  for (int64_t i = 0; i < k; ++i) {
-    oStride /= outSpatial[i];
-    kStride /= kernel[i];
-    AffineExpr o = dp.floorDiv(oStride) % outSpatial[i], kk = tap.floorDiv(kStride) % kernel[i];
-    AffineExpr in = o * strides[i] - pads[i] + kk * dilations[i];
-    position = position * inSpatial[i] + in;
-    guards.push_back(in);
-    bounds.push_back(inSpatial[i]);
-  }
-  auto colsType = RankedTensorType::get({type.getDimSize(0), groups, positions, taps * cg},
-                                        type.getElementType());
-  SmallVector<AffineExpr> index{getAffineDimExpr(0, ctx), getAffineConstantExpr(0, ctx), position,
-                                getAffineDimExpr(1, ctx) * cg + dq % cg};
-  // Guards that the output's ranges keep inside need no check.
-  SmallVector<AffineExpr> needed;
-  SmallVector<int64_t> neededBounds;
-  for (auto [g, bound] : llvm::zip(guards, bounds)) {
-    std::optional<std::pair<int64_t, int64_t>> r = graph::affineRange(g, colsType.getShape());
-    if (r && r->first >= 0 && r->second < bound)
-      continue;
-    needed.push_back(g);
-    neededBounds.push_back(bound);
-  }
-  return remap(b, loc, rows, colsType, index, 0.0f, needed, neededBounds);
+  int64_t cg = type.getDimSize(3) / groups;
+  auto colsType = RankedTensorType::get(
+      {type.getDimSize(0), groups, product(outSpatial), product(kernel) * cg}, type.getElementType());
+  AffineExpr dq = getAffineDimExpr(3, ctx);
+  WindowReads w = windowReads(getAffineDimExpr(2, ctx), dq.floorDiv(cg), colsType.getShape(),
+                              inSpatial, outSpatial, kernel, strides, dilations, pads);
+  SmallVector<AffineExpr> index{getAffineDimExpr(0, ctx), getAffineConstantExpr(0, ctx),
+                                w.position, getAffineDimExpr(1, ctx) * cg + dq % cg};
+  return remap(b, loc, rows, colsType, index, 0.0f, w.guards, w.bounds);
 }
 
 static Value reshape(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> shape) {
@@ -162,4 +171,91 @@ Value tessel::buildIm2colConv(OpBuilder &b, graph::ConvOp conv) {
     prod = b.create<graph::BinaryOp>(loc, prodType, graph::BinaryKind::add, prod,
                                      reshape(b, loc, bias, {groups, 1, mg}));
   return buildFromChannelRows(b, loc, prod, out);
+}
+
+Value tessel::buildPool(OpBuilder &b, graph::PoolOp pool) {
+  Location loc = pool.getLoc();
+  MLIRContext *ctx = b.getContext();
+  auto inType = cast<RankedTensorType>(pool.getInput().getType());
+  auto out = cast<RankedTensorType>(pool.getType());
+  ArrayRef<int64_t> inSpatial = inType.getShape().drop_front(2);
+  ArrayRef<int64_t> outSpatial = out.getShape().drop_front(2);
+  ArrayRef<int64_t> kernel = pool.getKernel(), pads = pool.getPads();
+  int64_t k = kernel.size(), n = inType.getDimSize(0), c = inType.getDimSize(1);
+  bool isMax = pool.getKind() == graph::PoolKind::max;
+  float padding = isMax ? -3.0e38f : 0.0f;
+  auto reduce = [&](graph::ReduceKind kind, Value v, ArrayRef<int64_t> axes) -> Value {
+    SmallVector<int64_t> shape(cast<RankedTensorType>(v.getType()).getShape());
+    for (int64_t axis : axes)
+      shape[axis] = 1;
+    return b.create<graph::ReduceOp>(loc, out.clone(shape), kind, v, b.getDenseI64ArrayAttr(axes));
+  };
+  // Channels-last only pays with a tile row of channels: with fewer, each channel keeps its
+  // [N, C, ...] layout and its windows run along the rows of a tile.
+  bool channelsLast = c >= 32;
+  bool global = kernel == inSpatial && product(outSpatial) == 1 &&
+                llvm::all_of(pads, [](int64_t p) { return p == 0; });
+  graph::ReduceKind kind = isMax ? graph::ReduceKind::max : graph::ReduceKind::sum;
+  int64_t taps = product(kernel), positions = product(outSpatial);
+  Value pooled;
+  if (global) {
+    // A window over the whole input: a reduction over the positions themselves.
+    kind = isMax ? graph::ReduceKind::max : graph::ReduceKind::mean;
+    if (!channelsLast) {
+      SmallVector<int64_t> axes;
+      for (int64_t i = 2; i < inType.getRank(); ++i)
+        axes.push_back(i);
+      return reduce(kind, pool.getInput(), axes);
+    }
+    return buildFromChannelRows(b, loc, reduce(kind, buildChannelRows(b, loc, pool.getInput()), {2}),
+                                out);
+  }
+  if (channelsLast) {
+    // [N, taps, output positions, C]: a tap's window values are a tile row of channels, and the
+    // reduction over taps combines whole tiles.
+    Value rows = buildChannelRows(b, loc, pool.getInput());
+    auto windowsType = RankedTensorType::get({n, taps, positions, c}, inType.getElementType());
+    WindowReads w = windowReads(getAffineDimExpr(2, ctx), getAffineDimExpr(1, ctx),
+                                windowsType.getShape(), inSpatial, outSpatial, kernel,
+                                pool.getStrides(), pool.getDilations(), pads.take_front(k));
+    SmallVector<AffineExpr> index{getAffineDimExpr(0, ctx), getAffineConstantExpr(0, ctx),
+                                  w.position, getAffineDimExpr(3, ctx)};
+    pooled = reduce(kind, remap(b, loc, rows, windowsType, index, padding, w.guards, w.bounds), {1});
+  } else {
+    // [N, C, output positions, taps], reduced along the rows of its tiles.
+    Value windows = buildConvWindows(b, loc, pool.getInput(), c, outSpatial, kernel,
+                                     pool.getStrides(), pool.getDilations(), pads.take_front(k),
+                                     padding);
+    pooled = reduce(kind, windows, {3});
+  }
+  if (!isMax) {
+    // One divisor per output position, counted here: the taps inside the input, or inside the
+    // pads as well; never the part of a window past the end pad.
+    SmallVector<float> scale(positions);
+    for (int64_t p = 0; p < positions; ++p) {
+      int64_t count = 1, rest = p, stride = positions;
+      for (int64_t i = 0; i < k; ++i) {
+        stride /= outSpatial[i];
+        int64_t o = rest / stride;
+        rest %= stride;
+        int64_t lo = pool.getCountIncludePad() ? -pads[i] : 0;
+        int64_t hi = inSpatial[i] + (pool.getCountIncludePad() ? pads[k + i] : 0);
+        int64_t inside = 0;
+        for (int64_t t = 0; t < kernel[i]; ++t) {
+          int64_t at = o * pool.getStrides()[i] - pads[i] + t * pool.getDilations()[i];
+          inside += at >= lo && at < hi;
+        }
+        count *= inside;
+      }
+      scale[p] = count ? 1.0f / count : 0.0f;
+    }
+    auto scaleType = RankedTensorType::get({1, 1, positions, 1}, out.getElementType());
+    Value factors =
+        b.create<graph::ConstantOp>(loc, scaleType, graph::makeF32Elements(scaleType, scale));
+    pooled = b.create<graph::BinaryOp>(loc, pooled.getType(), graph::BinaryKind::mul, pooled,
+                                       factors);
+  }
+  if (!channelsLast)
+    return b.create<graph::ReshapeOp>(loc, out, pooled);
+  return buildFromChannelRows(b, loc, pooled, out);
 }

@@ -219,6 +219,14 @@ struct DecomposeConv : OpRewritePattern<ConvOp> {
   }
 };
 
+struct DecomposePool : OpRewritePattern<PoolOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(PoolOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, buildPool(rewriter, op));
+    return success();
+  }
+};
+
 /// A batch norm left unfolded: `x * factor + shift` per channel, with factor and shift computed
 /// at compile time when the parameters are constants.
 struct DecomposeBatchNorm : OpRewritePattern<BatchNormOp> {
@@ -262,7 +270,7 @@ struct DecomposeBatchNorm : OpRewritePattern<BatchNormOp> {
 struct DecomposeGraphPass : tessel::impl::DecomposeGraphBase<DecomposeGraphPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<DecomposeConv, DecomposeBatchNorm, DecomposeGemm, FoldConstantReshape, FoldConstantTranspose, SoftmaxAxisLast,
+    patterns.add<DecomposeConv, DecomposePool, DecomposeBatchNorm, DecomposeGemm, FoldConstantReshape, FoldConstantTranspose, SoftmaxAxisLast,
                  BinaryInTileBroadcast, WhereInTileBroadcast>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

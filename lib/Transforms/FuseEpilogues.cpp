@@ -12,10 +12,17 @@ using namespace mlir;
 using namespace tessel;
 using namespace tessel::graph;
 
-/// A matmul result that nothing else reads, with no activation yet (nor a bias, for a bias).
-static MatMulOp fusableMatmul(Value v, bool forBias) {
+namespace {
+/// What joins a matmul: an epilogue step may only follow the steps after it in the kernel's
+/// order (bias, residual, activation).
+enum class Step { bias, residual, activation };
+} // namespace
+
+/// A matmul result that nothing else reads, with nothing yet at `step` or after it.
+static MatMulOp fusableMatmul(Value v, Step step) {
   auto mm = v.getDefiningOp<MatMulOp>();
-  if (!mm || !mm->hasOneUse() || mm.getActivation() || (forBias && mm.getBias()))
+  if (!mm || !mm->hasOneUse() || mm.getActivation() ||
+      (step <= Step::residual && mm.getResidual()) || (step == Step::bias && mm.getBias()))
     return {};
   return mm;
 }
@@ -29,12 +36,12 @@ static bool isRowBias(Value bias, RankedTensorType result) {
   return llvm::all_of(shape.drop_back(), [](int64_t d) { return d == 1; });
 }
 
-/// Replaces `op` by `mm` with a new bias and activation, at both their locations.
+/// Replaces `op` by `mm` with a new bias, residual and activation, at both their locations.
 static void replaceWithMatmul(PatternRewriter &rewriter, Operation *op, MatMulOp mm, Value bias,
-                              UnaryKindAttr activation) {
+                              Value residual, UnaryKindAttr activation) {
   Location loc = rewriter.getFusedLoc({mm.getLoc(), op->getLoc()});
   Value fused = rewriter.create<MatMulOp>(loc, op->getResult(0).getType(), mm.getLhs(),
-                                          mm.getRhs(), bias, activation);
+                                          mm.getRhs(), bias, residual, activation);
   rewriter.replaceOp(op, fused);
   rewriter.eraseOp(mm);
 }
@@ -49,12 +56,13 @@ struct FuseBias : OpRewritePattern<BinaryOp> {
       return failure();
     for (auto [mmValue, bias] : {std::pair(op.getLhs(), op.getRhs()),
                                  std::pair(op.getRhs(), op.getLhs())}) {
-      MatMulOp mm = fusableMatmul(mmValue, /*forBias=*/true);
+      MatMulOp mm = fusableMatmul(mmValue, Step::bias);
       if (!mm || mm.getType() != op.getType() || !isRowBias(bias, op.getType()))
         continue;
       auto flat = RankedTensorType::get({op.getType().getShape().back()},
                                         cast<RankedTensorType>(bias.getType()).getElementType());
-      replaceWithMatmul(rewriter, op, mm, flatten(rewriter, bias, flat), UnaryKindAttr());
+      replaceWithMatmul(rewriter, op, mm, flatten(rewriter, bias, flat), Value(),
+                        UnaryKindAttr());
       return success();
     }
     return failure();
@@ -73,14 +81,39 @@ struct FuseBias : OpRewritePattern<BinaryOp> {
   }
 };
 
+/// add(matmul(a, b), r) -> matmul(a, b) plus r, for r of the result's type: a residual
+/// connection, added as the kernel stores each tile instead of by a dispatch that reads both.
+struct FuseResidual : OpRewritePattern<BinaryOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BinaryOp op, PatternRewriter &rewriter) const override {
+    if (op.getKind() != BinaryKind::add)
+      return failure();
+    for (auto [mmValue, residual] : {std::pair(op.getLhs(), op.getRhs()),
+                                     std::pair(op.getRhs(), op.getLhs())}) {
+      MatMulOp mm = fusableMatmul(mmValue, Step::residual);
+      if (!mm || mm.getType() != op.getType() || residual.getType() != op.getType())
+        continue;
+      // The bias must be there first, or it could not join after the residual.
+      if (!mm.getBias())
+        if (auto add = residual.getDefiningOp<BinaryOp>())
+          if (add.getKind() == BinaryKind::add && add->hasOneUse() &&
+              (fusableMatmul(add.getLhs(), Step::bias) || fusableMatmul(add.getRhs(), Step::bias)))
+            continue;
+      replaceWithMatmul(rewriter, op, mm, mm.getBias(), residual, UnaryKindAttr());
+      return success();
+    }
+    return failure();
+  }
+};
+
 /// relu / gelu / gelu_tanh of a matmul -> the matmul's activation.
 struct FuseActivation : OpRewritePattern<UnaryOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(UnaryOp op, PatternRewriter &rewriter) const override {
-    MatMulOp mm = fusableMatmul(op.getInput(), /*forBias=*/false);
+    MatMulOp mm = fusableMatmul(op.getInput(), Step::activation);
     if (!mm || !isMatmulActivation(op.getKind()) || mm.getType() != op.getType())
       return failure();
-    replaceWithMatmul(rewriter, op, mm, mm.getBias(), op.getKindAttr());
+    replaceWithMatmul(rewriter, op, mm, mm.getBias(), mm.getResidual(), op.getKindAttr());
     return success();
   }
 };
@@ -88,7 +121,7 @@ struct FuseActivation : OpRewritePattern<UnaryOp> {
 struct FuseEpiloguesPass : tessel::impl::FuseEpiloguesBase<FuseEpiloguesPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseBias, FuseActivation>(&getContext());
+    patterns.add<FuseBias, FuseResidual, FuseActivation>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

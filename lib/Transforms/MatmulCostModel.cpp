@@ -32,7 +32,12 @@ int64_t cost::l1Bytes(const MatmulProblem &p, const MatmulPlan &plan) {
   if (plan.chunks(p) > 1)
     bytes += plan.blockM * plan.blockN * o;
   if (p.hasBias)
-    bytes += 2 * plan.blockN * rt::tileBytes(p.bias) + plan.subM * plan.subN * o;
+    bytes += 2 * plan.blockN * rt::tileBytes(p.bias);
+  if (p.hasResidual)
+    bytes += 2 * plan.subM * plan.subN * rt::tileBytes(p.residual);
+  // The packed subblock the epilogue's operands are added to.
+  if (p.hasBias || p.hasResidual)
+    bytes += plan.subM * plan.subN * o;
   return bytes;
 }
 
@@ -148,7 +153,12 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   // land before it reads on).
   double writeBack = latency + plan.subM * plan.subN * tileO / flit;
   double passCompute = c.compute / passes;
-  double passTime = std::max({passCompute, chunks * supplyA, chunks * supplyB + writeBack});
+  // The reader also brings the residual tiles of the block, a subblock at a time.
+  double residualRead =
+      p.hasResidual ? subblocks * (latency + plan.subM * plan.subN * rt::tileBytes(p.residual) / flit)
+                    : 0.0;
+  double passTime = std::max(
+      {passCompute, chunks * supplyA + residualRead, chunks * supplyB + writeBack});
   c.starved = passes * (passTime - passCompute);
   // Output tiles go to DRAM as the last chunk of a pass packs them. Writes travel along their row
   // to one of the two DRAM columns and converge on the links into them: about four links' worth
@@ -162,7 +172,8 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   // Every core packs its last subblock at the same time; those writes go out together.
   double drain = std::max(0.0, passOut / writeBw - perChunk) +
                  double(cores * plan.subM * plan.subN) * tileO / writeBw + latency;
-  double readBytes = passes * chunks * chunkBytes;
+  double readBytes = passes * chunks * chunkBytes +
+                     (p.hasResidual ? double(p.batch * p.mt * p.nt) * rt::tileBytes(p.residual) : 0.0);
   double writeBytes = double(p.batch * p.mt * p.nt) * tileO;
   c.dramFloor = readBytes / dramAll + writeBytes / writeBw;
   c.cycles = std::max(c.fill + c.compute + c.starved + between + drain, c.dramFloor + latency);

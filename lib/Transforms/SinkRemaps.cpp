@@ -78,6 +78,7 @@ struct SinkRemapsPass : tessel::impl::SinkRemapsBase<SinkRemapsPass> {
     RewritePatternSet patterns(&getContext());
     patterns.add<SinkThroughUnary, SinkThroughBinary>(&getContext());
     RemapOp::getCanonicalizationPatterns(patterns, &getContext());
+    ReshapeOp::getCanonicalizationPatterns(patterns, &getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

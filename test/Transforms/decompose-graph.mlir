@@ -274,3 +274,46 @@ func.func @batch_norm_runtime(%x: tensor<2x3xf32>, %s: tensor<3xf32>, %b: tensor
   %0 = graph.batch_norm %x, %s, %b, %m, %v {epsilon = 1.0e-5 : f32} : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
 }
+
+// -----
+
+// A max pool over 64 channels, channels-last: the rows of channels, their windows
+// [N, taps, positions, C] (padding -3e38, the window's row and column as guards), a max over
+// the taps (whole tiles), and the remap back.
+// CHECK-LABEL: func.func @max_pool
+// CHECK: %[[R:.*]] = graph.remap %arg0 {{.*}} : (tensor<1x64x5x5xf32>) -> tensor<1x1x25x64xf32>
+// CHECK: %[[W:.*]] = graph.remap %[[R]] {guard_bounds = array<i64: 5, 5>, guards = #{{.*}}, map = #{{.*}}, padding = -3.000000e+38 : f32} : (tensor<1x1x25x64xf32>) -> tensor<1x9x9x64xf32>
+// CHECK: %[[M:.*]] = graph.reduce max %[[W]] {axes = array<i64: 1>} : (tensor<1x9x9x64xf32>) -> tensor<1x1x9x64xf32>
+// CHECK: graph.remap %[[M]] {{.*}} : (tensor<1x1x9x64xf32>) -> tensor<1x64x3x3xf32>
+func.func @max_pool(%x: tensor<1x64x5x5xf32>) -> tensor<1x64x3x3xf32> {
+  %0 = graph.pool max %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x64x5x5xf32>) -> tensor<1x64x3x3xf32>
+  return %0 : tensor<1x64x3x3xf32>
+}
+
+// -----
+
+// Two channels: the windows stay per channel [N, C, positions, taps] and are summed along the
+// rows of their tiles; the divisors (taps inside the input: 4 at a corner, 6 on an edge, 9
+// inside) are a constant per position.
+// CHECK-LABEL: func.func @avg_pool_few_channels
+// CHECK: %[[W:.*]] = graph.remap %arg0 {{.*}} : (tensor<1x2x5x5xf32>) -> tensor<1x2x9x9xf32>
+// CHECK: %[[S:.*]] = graph.reduce sum %[[W]] {axes = array<i64: 3>}
+// CHECK: %[[D:.*]] = graph.constant dense<{{\[\[\[\[}}2.500000e-01], [0.166666672], [2.500000e-01], [0.166666672], [0.111111112], {{.*}} : tensor<1x1x9x1xf32>
+// CHECK: %[[A:.*]] = graph.binary mul %[[S]], %[[D]]
+// CHECK: graph.reshape %[[A]] : (tensor<1x2x9x1xf32>) -> tensor<1x2x3x3xf32>
+func.func @avg_pool_few_channels(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x3x3xf32> {
+  %0 = graph.pool average %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x2x5x5xf32>) -> tensor<1x2x3x3xf32>
+  return %0 : tensor<1x2x3x3xf32>
+}
+
+// -----
+
+// A global average pool reduces the rows of channels over the positions.
+// CHECK-LABEL: func.func @global_avg
+// CHECK: %[[R:.*]] = graph.remap %arg0 {{.*}} -> tensor<1x1x16x64xf32>
+// CHECK: %[[M:.*]] = graph.reduce mean %[[R]] {axes = array<i64: 2>} : (tensor<1x1x16x64xf32>) -> tensor<1x1x1x64xf32>
+// CHECK: graph.remap %[[M]] {{.*}} -> tensor<1x64x1x1xf32>
+func.func @global_avg(%x: tensor<1x64x4x4xf32>) -> tensor<1x64x1x1xf32> {
+  %0 = graph.pool average %x {kernel = array<i64: 4, 4>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x64x4x4xf32>) -> tensor<1x64x1x1xf32>
+  return %0 : tensor<1x64x1x1xf32>
+}

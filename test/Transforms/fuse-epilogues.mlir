@@ -27,6 +27,39 @@ func.func @constant_bias(%x: tensor<1x4x8xf32>, %w: tensor<8x2xf32>) -> tensor<1
 
 // -----
 
+// A bottleneck's last convolution: bias, residual add and ReLU all join the matmul, in the
+// kernel's order whichever side of the add the residual is on.
+// CHECK-LABEL: func.func @bias_residual_relu
+// CHECK-NEXT: %[[Y:.*]] = graph.matmul %arg0, %arg1, %arg2 plus %arg3 then relu : (tensor<1x1x64x32xf32>, tensor<32x64xf32>, tensor<64xf32>, tensor<1x1x64x64xf32>) -> tensor<1x1x64x64xf32>
+// CHECK-NEXT: return %[[Y]]
+func.func @bias_residual_relu(%x: tensor<1x1x64x32xf32>, %w: tensor<32x64xf32>, %b: tensor<64xf32>, %r: tensor<1x1x64x64xf32>) -> tensor<1x1x64x64xf32> {
+  %m = graph.matmul %x, %w : (tensor<1x1x64x32xf32>, tensor<32x64xf32>) -> tensor<1x1x64x64xf32>
+  %a = graph.binary add %m, %b : (tensor<1x1x64x64xf32>, tensor<64xf32>) -> tensor<1x1x64x64xf32>
+  %s = graph.binary add %r, %a : (tensor<1x1x64x64xf32>, tensor<1x1x64x64xf32>) -> tensor<1x1x64x64xf32>
+  %y = graph.unary relu %s : tensor<1x1x64x64xf32> -> tensor<1x1x64x64xf32>
+  return %y : tensor<1x1x64x64xf32>
+}
+
+// -----
+
+// A downsampled block: two matmuls meet at the add. One takes the other's result as its
+// residual once both have their biases.
+// CHECK-LABEL: func.func @two_branches
+// CHECK: %[[A:.*]] = graph.matmul %arg0, %arg1, %arg2 : (tensor<64x32xf32>, tensor<32x64xf32>, tensor<64xf32>) -> tensor<64x64xf32>
+// CHECK-NEXT: %[[Y:.*]] = graph.matmul %arg3, %arg4, %arg2 plus %[[A]] then relu
+// CHECK-NEXT: return %[[Y]]
+func.func @two_branches(%x: tensor<64x32xf32>, %w: tensor<32x64xf32>, %b: tensor<64xf32>, %x2: tensor<64x16xf32>, %w2: tensor<16x64xf32>) -> tensor<64x64xf32> {
+  %m = graph.matmul %x, %w : (tensor<64x32xf32>, tensor<32x64xf32>) -> tensor<64x64xf32>
+  %a = graph.binary add %m, %b : (tensor<64x64xf32>, tensor<64xf32>) -> tensor<64x64xf32>
+  %m2 = graph.matmul %x2, %w2 : (tensor<64x16xf32>, tensor<16x64xf32>) -> tensor<64x64xf32>
+  %a2 = graph.binary add %m2, %b : (tensor<64x64xf32>, tensor<64xf32>) -> tensor<64x64xf32>
+  %s = graph.binary add %a, %a2 : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32>
+  %y = graph.unary relu %s : tensor<64x64xf32> -> tensor<64x64xf32>
+  return %y : tensor<64x64xf32>
+}
+
+// -----
+
 // Not fused: a bias that varies by row, a matmul read twice, and an activation the matmul
 // does not apply.
 // CHECK-LABEL: func.func @not_fused

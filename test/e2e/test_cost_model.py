@@ -80,14 +80,18 @@ def attr(c):
             f"operands = {c[9]}>")
 
 
-def estimate_and_simulate(tmp, shape, config, epilogue=False):
-    """With `epilogue`, the matmul also adds a bias per column and applies a ReLU."""
+def estimate_and_simulate(tmp, shape, config, epilogue=None):
+    """With `epilogue` "bias", the matmul also adds a bias per column and applies a ReLU;
+    with "residual", it adds a residual of its result's shape too."""
     lead, (m, k, n) = list(shape[:-3]), shape[-3:]
     config_attr = f" {{grid.config = {attr(config)}}}" if config else ""
     ta, tb, ty = ("x".join(map(str, lead + d)) for d in ([m, k], [k, n], [m, n]))
     bias_arg = f', %c: tensor<{n}xf32> {{graph.name = "c"}}' if epilogue else ""
-    operands = ", %c then relu" if epilogue else ""
     bias_type = f", tensor<{n}xf32>" if epilogue else ""
+    if epilogue == "residual":
+        bias_arg += f', %r: tensor<{ty}xf32> {{graph.name = "r"}}'
+        bias_type += f", tensor<{ty}xf32>"
+    operands = {None: "", "bias": ", %c then relu", "residual": ", %c plus %r then relu"}[epilogue]
     (tmp / "mm.mlir").write_text(
         f'func.func @main(%a: tensor<{ta}xf32> {{graph.name = "a"}}, '
         f'%b: tensor<{tb}xf32> {{graph.name = "b"}}{bias_arg}) -> '
@@ -105,8 +109,11 @@ def estimate_and_simulate(tmp, shape, config, epilogue=False):
     a = rng.standard_normal((*lead, m, k)).astype(np.float32)
     b = rng.standard_normal((*lead, k, n)).astype(np.float32)
     c = rng.standard_normal(n).astype(np.float32)
+    r = rng.standard_normal((*lead, m, n)).astype(np.float32)
+    named = [("a", a), ("b", b)] + ([("c", c)] if epilogue else [])
+    named += [("r", r)] if epilogue == "residual" else []
     inputs = []
-    for name, value in [("a", a), ("b", b)] + ([("c", c)] if epilogue else []):
+    for name, value in named:
         np.save(tmp / f"{name}.npy", value)
         inputs.append(f"--input=@{tmp / f'{name}.npy'}")
     run(["tt-run", tmp / "mm.ttb", *inputs, f"--output=@{tmp / 'y.npy'}",
@@ -114,7 +121,7 @@ def estimate_and_simulate(tmp, shape, config, epilogue=False):
     y = np.load(tmp / "y.npy")
     reference = a.astype(np.float64) @ b
     if epilogue:
-        reference = np.maximum(reference + c, 0.0)
+        reference = np.maximum(reference + c + (r if epilogue == "residual" else 0.0), 0.0)
     assert np.corrcoef(y.ravel(), reference.ravel())[0, 1] > 0.999, (shape, config)
     return estimate, json.loads((tmp / "perf.json").read_text())["totals"]["cycles"]
 
@@ -132,9 +139,11 @@ def sweep():
     for shape in SHAPES:
         candidates = [c for c in blockings(*shape) if c[2] * c[3] >= 4]
         picked = rng.sample(candidates, min(6, len(candidates)))
-        cases += [(shape, c, False) for c in picked] + [(shape, None, False)]
-    # The epilogue (bias and ReLU) on the pass's own choice, for shapes from a layer to a conv.
-    cases += [(shape, None, True) for shape in SHAPES[3:6]]
+        cases += [(shape, c, None) for c in picked] + [(shape, None, None)]
+    # The epilogues (bias and ReLU; bias, residual and ReLU) on the pass's own choice, for
+    # shapes from a layer to a conv.
+    cases += [(shape, None, e) for shape in SHAPES[3:6] for e in ("bias", "residual")]
+    cases += [(SHAPES[8], None, "residual")]
     return cases
 
 
@@ -143,7 +152,7 @@ def test_cost_model_ranks_and_estimates_like_the_simulator(tmp):
     for i, (shape, config, epilogue) in enumerate(sweep()):
         case = tmp / str(i)
         case.mkdir()
-        label = f"{config} + bias, relu" if epilogue else config
+        label = f"{config} + {epilogue}" if epilogue else config
         results.append((shape, label, *estimate_and_simulate(case, shape, config, epilogue)))
     assert len(results) >= 50
     estimates = [r[2] for r in results]

@@ -7,7 +7,8 @@
 // remap back and the next remap to rows cancel (graph.remap's canonicalization), so
 // activations stay channels-last, and the im2col reads whole runs of channels.
 // tt-decompose-graph uses it for graph.conv; the importer for the ops it still lowers itself
-// (pools and transposed convolutions build their windows with buildConvWindows).
+// (transposed convolutions, and max pools with indices, build their windows with
+// buildConvWindows). graph.pool is lowered here too, channels-last.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSEL_TRANSFORMS_CONVLOWERING_H
@@ -35,6 +36,11 @@ mlir::Value buildFromChannelRows(mlir::OpBuilder &b, mlir::Location loc, mlir::V
 
 /// The ops that compute `conv`, built in front of it; returns the value replacing its result.
 mlir::Value buildIm2colConv(mlir::OpBuilder &b, graph::ConvOp conv);
+
+/// The ops that compute `pool`, channels-last like a convolution: its windows [N, taps,
+/// positions, C] reduced over the taps (a whole-input window reduces the rows directly), an
+/// average scaled by a divisor per position counted at compile time.
+mlir::Value buildPool(mlir::OpBuilder &b, graph::PoolOp pool);
 
 } // namespace tessel
 

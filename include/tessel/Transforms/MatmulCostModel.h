@@ -44,10 +44,13 @@ struct MatmulProblem {
   ttb::MathFidelity fidelity = ttb::MathFidelity::HiFi4;
   /// Tiles Dst holds for one sub-block (half of Dst: the other half is packed meanwhile).
   int64_t dstCapacity = 8;
-  /// A fused bias (its tiles are held per pass) and the cycles the epilogue (bias, activation,
-  /// masking) adds to each output tile.
+  /// A fused bias (its tiles are held per pass) and the cycles the epilogue (bias, residual,
+  /// activation, masking) adds to each output tile.
   bool hasBias = false;
   rt::DataFormat bias = rt::DataFormat::BFloat16;
+  /// A fused residual: one tile per output tile, read by the reader as the block finishes.
+  bool hasResidual = false;
+  rt::DataFormat residual = rt::DataFormat::BFloat16;
   int64_t epilogueCycles = 0;
 };
 

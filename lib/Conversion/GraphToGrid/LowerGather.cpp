@@ -178,20 +178,7 @@ FailureOr<Value> tessel::lowering::lowerGather(Operation *op, Value input,
 }
 
 FailureOr<Value> tessel::lowering::lowerReshape(graph::ReshapeOp op, const LoweringOptions &opts) {
-  MLIRContext *ctx = op.getContext();
-  ArrayRef<int64_t> outShape = op.getType().getShape(), inShape = op.getInput().getType().getShape();
-  SmallVector<int64_t> outStrides = stridesOf(outShape), inStrides = stridesOf(inShape);
-  // When the last dim is kept, index rows rather than values so that whole rows move at once.
-  bool keepLast = !outShape.empty() && !inShape.empty() && outShape.back() == inShape.back();
-  int64_t unit = keepLast ? outShape.back() : 1;
-  size_t outDims = outShape.size() - (keepLast ? 1 : 0), inDims = inShape.size() - (keepLast ? 1 : 0);
-  AffineExpr linear = getAffineConstantExpr(0, ctx);
-  for (size_t k = 0; k < outDims; ++k)
-    linear = linear + getAffineDimExpr(k, ctx) * (outStrides[k] / unit);
-  SmallVector<AffineExpr> inputIndex;
-  for (size_t k = 0; k < inDims; ++k)
-    inputIndex.push_back(linear.floorDiv(inStrides[k] / unit) % inShape[k]);
-  if (keepLast)
-    inputIndex.push_back(getAffineDimExpr(outShape.size() - 1, ctx));
+  SmallVector<AffineExpr> inputIndex = graph::reshapeIndex(
+      op.getInput().getType().getShape(), op.getType().getShape(), op.getContext());
   return lowerGather(op, op.getInput(), inputIndex, "reshape", opts);
 }

@@ -175,9 +175,12 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
 
   CoreSplit split{config.getCoresX(), config.getCoresY(), 1};
   SmallVector<Value> inputs{op.getLhs(), op.getRhs()};
-  Value bias = op.getBias();
+  Value bias = op.getBias(), residual = op.getResidual();
   if (bias)
     inputs.push_back(bias);
+  unsigned residualInput = inputs.size();
+  if (residual)
+    inputs.push_back(residual);
   DispatchBuilder db(b, op.getLoc(), "matmul", split, inputs, {op.getType()}, opts, macs);
   // Reports show each dispatch's chosen config.
   db.dispatchOp()->setAttr(grid::kConfigAttrName, config);
@@ -186,9 +189,11 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   Value cbB = db.cb(formatOf(op.getRhs()), 2 * kc * bn);
   Value cbOut = db.cb(outFormat, 2 * sm * sn);
   Value cbPartial = chunks > 1 ? db.cb(outFormat, bm * bn) : Value();
-  // The epilogue: the pass's bias tiles, and the packed subblock the bias is added to.
+  // The epilogue: the pass's bias tiles, a subblock's residual tiles, and the packed subblock
+  // they are added to.
   Value cbBias = bias ? db.cb(formatOf(bias), 2 * bn) : Value();
-  Value cbSum = bias ? db.cb(outFormat, sm * sn) : Value();
+  Value cbResidual = residual ? db.cb(formatOf(residual), 2 * sm * sn) : Value();
+  Value cbSum = bias || residual ? db.cb(outFormat, sm * sn) : Value();
 
   // The block a core computes in pass p: d0 = core, d1 = pass.
   int64_t w = config.getCoresX();
@@ -227,6 +232,16 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
         });
   };
 
+  // Output tile `d3` of subblock `d2` of the block of (d0 = core, d1 = pass).
+  int64_t subRows = bm / sm, subCols = bn / sn, subTiles = sm * sn;
+  AffineExpr subblockTile;
+  {
+    AffineExpr s = b.getAffineDimExpr(2), tt = b.getAffineDimExpr(3);
+    AffineExpr rowT = row0 + s.floorDiv(subCols) * sm + tt.floorDiv(sn);
+    AffineExpr colT = col0 + (s % subCols) * sn + tt % sn;
+    subblockTile = (batch * out.mt + rowT) * out.nt + colT;
+  }
+
   // Reader: the lhs, a piece per row of the chunk (kc consecutive tiles, spread over the DRAM
   // channels), slots row-major.
   db.kernel(noc::ThreadKind::reader);
@@ -245,14 +260,25 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
     }
     db.loop(chunks,
             [&](Value chunk) { feed(pass, chunk, 0, cbA, aTile, bm, kc, rowsA, shareA, {0, 1}); });
+    if (residual) {
+      // The block's residual, a subblock at a time as the last chunk finishes them.
+      db.loop(subRows * subCols, [&](Value sub) {
+        db.reserve(cbResidual, subTiles);
+        db.loop(subTiles, [&](Value t) {
+          db.read(db.input(residualInput),
+                  db.apply(subblockTile, {db.core(), pass, sub, t}), cbResidual, t);
+        });
+        db.barrier();
+        db.push(cbResidual, subTiles);
+      });
+    }
   });
 
   // Compute: per chunk, every subblock reloads its partial sums (after the first chunk),
   // accumulates the chunk's products and packs them for the next chunk or for the writer.
   db.kernel(noc::ThreadKind::compute);
-  int64_t subRows = bm / sm, subCols = bn / sn, subTiles = sm * sn;
   std::optional<graph::UnaryKind> activation = op.getActivation();
-  bool partialRows = bias && out.rows % 32 != 0;
+  bool partialRows = (bias || residual) && out.rows % 32 != 0;
   db.loop(passes, [&](Value pass) {
     if (bias)
       db.wait(cbBias, bn);
@@ -285,8 +311,9 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
             db.pack(db.index(t), cb, db.index(t));
           db.push(cb, subTiles);
         };
-        // The finished subblock: bias added row by row (the FPU adds from two buffers, so the
-        // sums go through L1 once), the activation, and rows past the tensor's end back to 0.
+        // The finished subblock: bias added row by row and the residual tile by tile (the FPU
+        // adds from two buffers, so the sums go through L1 once each), the activation, and rows
+        // past the tensor's end back to 0.
         auto finish = [&]() {
           if (bias) {
             packInto(cbSum);
@@ -297,6 +324,16 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
                         db.get(cbSum, db.index(t)), biasTile, db.index(t));
             }
             db.pop(cbSum, subTiles);
+          }
+          if (residual) {
+            packInto(cbSum);
+            db.wait(cbSum, subTiles);
+            db.wait(cbResidual, subTiles);
+            for (int64_t t = 0; t < subTiles; ++t)
+              db.binary(tile::BinaryKind::add, tile::Broadcast::none, db.get(cbSum, db.index(t)),
+                        db.get(cbResidual, db.index(t)), db.index(t));
+            db.pop(cbSum, subTiles);
+            db.pop(cbResidual, subTiles);
           }
           for (int64_t t = 0; t < subTiles && activation; ++t)
             db.unary(activationKind(*activation), db.index(t));
@@ -345,12 +382,7 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
     db.loop(subRows * subCols, [&](Value sub) {
       db.wait(cbOut, subTiles);
       db.loop(subTiles, [&](Value t) {
-        // d2 = subblock, d3 = tile within it.
-        AffineExpr s = b.getAffineDimExpr(2), tt = b.getAffineDimExpr(3);
-        AffineExpr rowT = row0 + s.floorDiv(subCols) * sm + tt.floorDiv(sn);
-        AffineExpr colT = col0 + (s % subCols) * sn + tt % sn;
-        AffineExpr cTile = (batch * out.mt + rowT) * out.nt + colT;
-        db.write(cbOut, t, db.output(0), db.apply(cTile, {db.core(), pass, sub, t}));
+        db.write(cbOut, t, db.output(0), db.apply(subblockTile, {db.core(), pass, sub, t}));
       });
       db.barrier();
       db.pop(cbOut, subTiles);

@@ -128,3 +128,25 @@ func.func @bias_gelu(%a: tensor<40x64xf32>, %b: tensor<64x32xf32>, %bias: tensor
   %0 = graph.matmul %a, %b, %bias then gelu {grid.config = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 2>} : (tensor<40x64xf32>, tensor<64x32xf32>, tensor<32xf32>) -> tensor<40x32xf32>
   return %0 : tensor<40x32xf32>
 }
+
+// -----
+
+// A fused residual and ReLU: the reader fetches the block's residual tile (cb 3) after the lhs
+// chunk; compute packs the sum into cb 4 and adds the residual tile by tile before the ReLU.
+// CHECK-LABEL: func.func @residual_relu
+// CHECK: %[[RES:.*]] = noc.cb 3 : !noc.cb<!tile.tile<32x32, bf16>, 2>
+// CHECK: %[[SUM:.*]] = noc.cb 4 : !noc.cb<!tile.tile<32x32, bf16>, 1>
+// CHECK: noc.kernel reader {
+// CHECK: noc.cb_reserve %[[RES]], 1
+// CHECK-NEXT: noc.read %arg{{[0-9]+}}[%{{.*}}] into %[[RES]][%c0] : tensor<64x32xf32
+// CHECK: noc.kernel compute {
+// CHECK: noc.cb_wait %[[SUM]], 1
+// CHECK-NEXT: noc.cb_wait %[[RES]], 1
+// CHECK: tile.binary add bcast none
+// CHECK: noc.cb_pop %[[RES]], 1
+// CHECK-NEXT: tile.unary relu
+// CHECK: noc.kernel writer {
+func.func @residual_relu(%a: tensor<64x64xf32>, %b: tensor<64x32xf32>, %r: tensor<64x32xf32>) -> tensor<64x32xf32> {
+  %0 = graph.matmul %a, %b plus %r then relu {grid.config = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 2>} : (tensor<64x64xf32>, tensor<64x32xf32>, tensor<64x32xf32>) -> tensor<64x32xf32>
+  return %0 : tensor<64x32xf32>
+}

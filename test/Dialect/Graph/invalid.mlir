@@ -449,3 +449,35 @@ func.func @matmul_activation(%a: tensor<3x4xf32>, %b: tensor<4x5xf32>) {
   %0 = graph.matmul %a, %b then exp : (tensor<3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
   return
 }
+
+// -----
+
+func.func @pool_pads(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x3x3xf32> {
+  // expected-error @+1 {{'graph.pool' op needs 2 kernel dims, strides and dilations, and 4 pads}}
+  %0 = graph.pool max %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1>} : (tensor<1x2x5x5xf32>) -> tensor<1x2x3x3xf32>
+  return %0 : tensor<1x2x3x3xf32>
+}
+
+// -----
+
+func.func @pool_channels(%x: tensor<1x2x5x5xf32>) -> tensor<1x3x3x3xf32> {
+  // expected-error @+1 {{'graph.pool' op result [1, 3, 3, 3] must be [1, 2, ...]}}
+  %0 = graph.pool max %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x2x5x5xf32>) -> tensor<1x3x3x3xf32>
+  return %0 : tensor<1x3x3x3xf32>
+}
+
+// -----
+
+func.func @pool_too_many_windows(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x5x3xf32> {
+  // expected-error @+1 {{'graph.pool' op spatial dim 0 of the result has 5 windows, which do not fit the input}}
+  %0 = graph.pool max %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x2x5x5xf32>) -> tensor<1x2x5x3xf32>
+  return %0 : tensor<1x2x5x3xf32>
+}
+
+// -----
+
+func.func @matmul_residual_type(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %r: tensor<4x8xf32>) -> tensor<4x16xf32> {
+  // expected-error @+1 {{'graph.matmul' op residual must have the result's type 'tensor<4x16xf32>'}}
+  %0 = graph.matmul %a, %b plus %r : (tensor<4x8xf32>, tensor<8x16xf32>, tensor<4x8xf32>) -> tensor<4x16xf32>
+  return %0 : tensor<4x16xf32>
+}

@@ -352,3 +352,21 @@ func.func @matmul_epilogue(%a: tensor<2x3x4xf32>, %b: tensor<4x5xf32>, %bias: te
   %0 = graph.matmul %a, %b, %bias then gelu_tanh : (tensor<2x3x4xf32>, tensor<4x5xf32>, tensor<5xf32>) -> tensor<2x3x5xf32>
   return %0 : tensor<2x3x5xf32>
 }
+
+// CHECK-LABEL: func.func @pools
+// CHECK: graph.pool max %arg0 {dilations = array<i64: 1, 1>, kernel = array<i64: 3, 3>, pads = array<i64: 1, 1, 0, 1>, strides = array<i64: 2, 2>} : (tensor<1x8x7x7xf32>) -> tensor<1x8x4x4xf32>
+// CHECK: graph.pool average %arg0 {count_include_pad, dilations = array<i64: 1, 1>, kernel = array<i64: 7, 7>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x8x7x7xf32>) -> tensor<1x8x1x1xf32>
+func.func @pools(%x: tensor<1x8x7x7xf32>) -> (tensor<1x8x4x4xf32>, tensor<1x8x1x1xf32>) {
+  %0 = graph.pool max %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 0, 1>} : (tensor<1x8x7x7xf32>) -> tensor<1x8x4x4xf32>
+  %1 = graph.pool average %x {kernel = array<i64: 7, 7>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, count_include_pad} : (tensor<1x8x7x7xf32>) -> tensor<1x8x1x1xf32>
+  return %0, %1 : tensor<1x8x4x4xf32>, tensor<1x8x1x1xf32>
+}
+
+// CHECK-LABEL: func.func @matmul_residual
+// CHECK: graph.matmul %arg0, %arg1, %arg2 plus %arg3 then relu : (tensor<4x8xf32>, tensor<8x16xf32>, tensor<16xf32>, tensor<4x16xf32>) -> tensor<4x16xf32>
+// CHECK: graph.matmul %arg0, %arg1 plus %arg3 : (tensor<4x8xf32>, tensor<8x16xf32>, tensor<4x16xf32>) -> tensor<4x16xf32>
+func.func @matmul_residual(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %c: tensor<16xf32>, %r: tensor<4x16xf32>) -> (tensor<4x16xf32>, tensor<4x16xf32>) {
+  %0 = graph.matmul %a, %b, %c plus %r then relu : (tensor<4x8xf32>, tensor<8x16xf32>, tensor<16xf32>, tensor<4x16xf32>) -> tensor<4x16xf32>
+  %1 = graph.matmul %a, %b plus %r : (tensor<4x8xf32>, tensor<8x16xf32>, tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %0, %1 : tensor<4x16xf32>, tensor<4x16xf32>
+}
