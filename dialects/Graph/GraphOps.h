@@ -46,6 +46,10 @@ llvm::SmallVector<mlir::AffineExpr> reshapeIndex(llvm::ArrayRef<int64_t> in,
 /// `expr` with every floordiv and mod whose dividend stays within one multiple of the divisor
 /// over those ranges replaced by the constant or the difference it equals.
 mlir::AffineExpr simplifyOverRanges(mlir::AffineExpr expr, llvm::ArrayRef<int64_t> dimSizes);
+
+/// The map over `dimSizes.size()` dims whose results are `exprs` so simplified.
+mlir::AffineMap simplifyOverRanges(llvm::ArrayRef<mlir::AffineExpr> exprs,
+                                   llvm::ArrayRef<int64_t> dimSizes, mlir::MLIRContext *ctx);
 } // namespace tessel::graph
 
 #endif

@@ -112,6 +112,14 @@ SmallVector<AffineExpr> tessel::graph::reshapeIndex(ArrayRef<int64_t> in, ArrayR
   return index;
 }
 
+AffineMap tessel::graph::simplifyOverRanges(ArrayRef<AffineExpr> exprs, ArrayRef<int64_t> dimSizes,
+                                            MLIRContext *ctx) {
+  SmallVector<AffineExpr> results;
+  for (AffineExpr e : exprs)
+    results.push_back(simplifyOverRanges(e, dimSizes));
+  return AffineMap::get(dimSizes.size(), 0, results, ctx);
+}
+
 /// Whether every result `k` of `map` stays in `[0, bounds[k])` over the output `shape`.
 static bool staysWithin(AffineMap map, ArrayRef<int64_t> shape, ArrayRef<int64_t> bounds) {
   for (auto [expr, bound] : llvm::zip(map.getResults(), bounds)) {
@@ -177,10 +185,7 @@ struct ComposeRemaps : OpRewritePattern<RemapOp> {
       return failure();
     ArrayRef<int64_t> shape = outer.getType().getShape();
     auto simplified = [&](AffineMap m) {
-      SmallVector<AffineExpr> results;
-      for (AffineExpr e : m.getResults())
-        results.push_back(simplifyOverRanges(e, shape));
-      return AffineMap::get(shape.size(), 0, results, rewriter.getContext());
+      return simplifyOverRanges(m.getResults(), shape, getContext());
     };
     AffineMap map = simplified(inner.getMap().compose(outer.getMap()));
     SmallVector<AffineExpr> guards;
@@ -235,10 +240,8 @@ struct ReshapeOfRemap : OpRewritePattern<ReshapeOp> {
         shape.size(), 0, reshapeIndex(inner.getType().getShape(), shape, getContext()),
         getContext());
     auto composed = [&](AffineMap m) {
-      SmallVector<AffineExpr> results;
-      for (AffineExpr e : m.compose(reshape).getResults())
-        results.push_back(simplifyOverRanges(e, shape));
-      return AffineMapAttr::get(AffineMap::get(shape.size(), 0, results, getContext()));
+      return AffineMapAttr::get(
+          simplifyOverRanges(m.compose(reshape).getResults(), shape, getContext()));
     };
     AffineMapAttr guards;
     if (std::optional<AffineMap> g = inner.getGuards())

@@ -38,21 +38,28 @@ static FailureOr<cost::MatmulProblem> problemOf(graph::MatMulOp op, const rt::Ch
   // the other half accumulates.
   int64_t dst = p.out == rt::DataFormat::Float32 ? chip.dstTilesF32 : chip.dstTilesBf16;
   p.dstCapacity = std::max<int64_t>(dst / 2, 1);
-  if (Value bias = op.getBias()) {
-    if (!grid::getLayout(bias.getType()))
-      return op.emitError("bias has no #grid.layout; run tt-assign-layouts first");
-    p.hasBias = true;
-    p.bias = formatOf(bias);
+  // An operand the epilogue adds: its format, and a pack and an add per output tile.
+  auto addend = [&](Value v, StringRef what) -> FailureOr<rt::DataFormat> {
+    if (!grid::getLayout(v.getType()))
+      return op.emitError() << what << " has no #grid.layout; run tt-assign-layouts first";
+    rt::DataFormat format = formatOf(v);
     p.epilogueCycles += rt::packCycles(chip, p.out) +
-                        rt::binaryCycles(chip, rt::BinaryOp::Add, p.out, p.bias, p.fidelity);
+                        rt::binaryCycles(chip, rt::BinaryOp::Add, p.out, format, p.fidelity);
+    return format;
+  };
+  if (Value bias = op.getBias()) {
+    FailureOr<rt::DataFormat> format = addend(bias, "bias");
+    if (failed(format))
+      return failure();
+    p.hasBias = true;
+    p.bias = *format;
   }
   if (Value residual = op.getResidual()) {
-    if (!grid::getLayout(residual.getType()))
-      return op.emitError("residual has no #grid.layout; run tt-assign-layouts first");
+    FailureOr<rt::DataFormat> format = addend(residual, "residual");
+    if (failed(format))
+      return failure();
     p.hasResidual = true;
-    p.residual = formatOf(residual);
-    p.epilogueCycles += rt::packCycles(chip, p.out) +
-                        rt::binaryCycles(chip, rt::BinaryOp::Add, p.out, p.residual, p.fidelity);
+    p.residual = *format;
   }
   if ((p.hasBias || p.hasResidual) && out.size() >= 2 && out[out.size() - 2] % 32)
     p.epilogueCycles += rt::maskCycles(chip);

@@ -15,12 +15,8 @@ static int64_t product(ArrayRef<int64_t> v) {
 static Value remap(OpBuilder &b, Location loc, Value x, RankedTensorType type,
                    ArrayRef<AffineExpr> index, float padding, ArrayRef<AffineExpr> guards = {},
                    ArrayRef<int64_t> guardBounds = {}) {
-  MLIRContext *ctx = b.getContext();
   auto simplified = [&](ArrayRef<AffineExpr> exprs) {
-    SmallVector<AffineExpr> out;
-    for (AffineExpr e : exprs)
-      out.push_back(graph::simplifyOverRanges(e, type.getShape()));
-    return AffineMap::get(type.getRank(), 0, out, ctx);
+    return graph::simplifyOverRanges(exprs, type.getShape(), b.getContext());
   };
   AffineMapAttr guardsAttr;
   DenseI64ArrayAttr boundsAttr;
