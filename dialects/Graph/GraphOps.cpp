@@ -227,6 +227,16 @@ LogicalResult ReduceOp::verify() {
     if (out[i] != (reduced[i] ? 1 : in[i]))
       return emitOpError() << "result shape " << shapeString(out) << " should keep "
                            << shapeString(in) << " with the reduced axes as 1";
+  if (Value w = getWeights()) {
+    if (getKind() != ReduceKind::sum)
+      return emitOpError("weights only weigh a sum");
+    std::optional<SmallVector<int64_t>> shape = broadcastShapes(in, shapeOf(w));
+    if (!shape || ArrayRef<int64_t>(*shape) != in)
+      return emitOpError() << "weights " << shapeString(shapeOf(w))
+                           << " must broadcast to the input " << shapeString(in);
+    if (llvm::any_of(getAxes(), [&](int64_t a) { return a + 2 >= (int64_t)in.size(); }))
+      return emitOpError("with weights, only axes before the last two reduce");
+  }
   return success();
 }
 

@@ -221,14 +221,28 @@ def Graph_ReduceOp : Graph_Op<"reduce", [Pure]> {
   let summary = "Reduces over some axes, keeping them as size 1 (ONNX Reduce* with keepdims)";
   let description = [{
     The importer follows it with a `graph.reshape` when the ONNX op drops the reduced axes.
+    With `weights` (broadcast to the input) a sum reduces the products `input * weights`
+    instead, over leading axes only: a depthwise convolution's windows times its weights,
+    summed over the taps, without the products ever leaving the core.
 
     ```mlir
     %s = graph.reduce sum %x {axes = array<i64: 1>} : (tensor<3x4x5xf32>) -> tensor<3x1x5xf32>
+    %d = graph.reduce sum %windows times %w {axes = array<i64: 1>}
+        : (tensor<1x9x64x96xf32>, tensor<9x1x96xf32>) -> tensor<1x1x64x96xf32>
     ```
   }];
-  let arguments = (ins Graph_ReduceKind:$kind, Graph_Tensor:$input, DenseI64ArrayAttr:$axes);
+  let arguments = (ins Graph_ReduceKind:$kind, Graph_Tensor:$input,
+                   Optional<Graph_Tensor>:$weights, DenseI64ArrayAttr:$axes);
   let results = (outs Graph_Tensor:$result);
-  let assemblyFormat = "$kind $input attr-dict `:` functional-type(operands, results)";
+  let assemblyFormat = [{
+    $kind $input (`times` $weights^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let builders = [
+    OpBuilder<(ins "::mlir::Type":$result, "ReduceKind":$kind, "::mlir::Value":$input,
+                   "::mlir::DenseI64ArrayAttr":$axes), [{
+      build($_builder, $_state, result, kind, input, ::mlir::Value(), axes);
+    }]>,
+  ];
   let hasVerifier = 1;
 }
 

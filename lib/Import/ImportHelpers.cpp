@@ -57,8 +57,7 @@ Value reduceKeep(NodeContext &ctx, graph::ReduceKind kind, Value v, ArrayRef<int
     shape[a] = 1;
   return ctx.builder.create<graph::ReduceOp>(
       ctx.loc, RankedTensorType::get(shape, type.getElementType()),
-      graph::ReduceKindAttr::get(ctx.builder.getContext(), kind), v,
-      ctx.builder.getDenseI64ArrayAttr(axes));
+      kind, v, ctx.builder.getDenseI64ArrayAttr(axes));
 }
 
 Normalized normalize(NodeContext &ctx, Value x, ArrayRef<int64_t> axes, float eps) {

@@ -408,8 +408,7 @@ static Result convertReduce(NodeContext &ctx) {
     r = binary(ctx, graph::BinaryKind::add, top, unary(ctx, graph::UnaryKind::log, total), keptType);
   } else {
     r = ctx.builder.create<graph::ReduceOp>(
-        ctx.loc, keptType, graph::ReduceKindAttr::get(ctx.builder.getContext(), kind),
-        ctx.operands[0], ctx.builder.getDenseI64ArrayAttr(axes));
+        ctx.loc, keptType, kind, ctx.operands[0], ctx.builder.getDenseI64ArrayAttr(axes));
   }
   if (keptType != ctx.resultTypes[0])
     r = ctx.builder.create<graph::ReshapeOp>(ctx.loc, ctx.resultTypes[0], r);

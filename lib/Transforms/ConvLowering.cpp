@@ -135,6 +135,44 @@ static Value reshape(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> shap
   return b.create<graph::ReshapeOp>(loc, type, v);
 }
 
+/// A depthwise convolution (one input and one output channel per group) as a windowed
+/// multiply-accumulate: the windows [N, taps, positions, C] of the rows of channels weighted by
+/// [taps, 1, C] (a row per tap, broadcast within tiles) and summed over the taps (whole tiles) in
+/// one reduction, plus the bias row. A block-diagonal matmul would spend a tile per channel.
+static Value buildDepthwiseConv(OpBuilder &b, graph::ConvOp conv) {
+  Location loc = conv.getLoc();
+  MLIRContext *ctx = b.getContext();
+  auto inType = cast<RankedTensorType>(conv.getInput().getType());
+  auto wType = cast<RankedTensorType>(conv.getWeight().getType());
+  auto out = cast<RankedTensorType>(conv.getType());
+  ArrayRef<int64_t> kernel = wType.getShape().drop_front(2);
+  ArrayRef<int64_t> outSpatial = out.getShape().drop_front(2);
+  int64_t n = inType.getDimSize(0), c = inType.getDimSize(1);
+  int64_t taps = product(kernel), positions = product(outSpatial);
+  Type element = out.getElementType();
+  Value rows = buildChannelRows(b, loc, conv.getInput());
+  auto windowsType = RankedTensorType::get({n, taps, positions, c}, element);
+  WindowReads w = windowReads(getAffineDimExpr(2, ctx), getAffineDimExpr(1, ctx),
+                              windowsType.getShape(), inType.getShape().drop_front(2), outSpatial,
+                              kernel, conv.getStrides(), conv.getDilations(), conv.getPads());
+  Value windows = remap(b, loc, rows, windowsType,
+                        {getAffineDimExpr(0, ctx), getAffineConstantExpr(0, ctx), w.position,
+                         getAffineDimExpr(3, ctx)},
+                        0.0f, w.guards, w.bounds);
+  // Weights [C, 1, K...] -> [taps, 1, C]: folded at compile time for constant weights.
+  Value wt = reshape(b, loc, conv.getWeight(), {c, taps});
+  wt = b.create<graph::TransposeOp>(loc, RankedTensorType::get({taps, c}, element), wt,
+                                    b.getDenseI64ArrayAttr({1, 0}));
+  wt = reshape(b, loc, wt, {taps, 1, c});
+  auto sumType = RankedTensorType::get({n, 1, positions, c}, element);
+  Value sum = b.create<graph::ReduceOp>(loc, sumType, graph::ReduceKind::sum, windows, wt,
+                                        b.getDenseI64ArrayAttr({1}));
+  if (Value bias = conv.getBias())
+    sum = b.create<graph::BinaryOp>(loc, sumType, graph::BinaryKind::add, sum,
+                                    reshape(b, loc, bias, {1, 1, c}));
+  return buildFromChannelRows(b, loc, sum, out);
+}
+
 Value tessel::buildIm2colConv(OpBuilder &b, graph::ConvOp conv) {
   Location loc = conv.getLoc();
   auto wType = cast<RankedTensorType>(conv.getWeight().getType());
@@ -145,6 +183,10 @@ Value tessel::buildIm2colConv(OpBuilder &b, graph::ConvOp conv) {
   ArrayRef<int64_t> kernel = wType.getShape().drop_front(2);
   ArrayRef<int64_t> outSpatial = out.getShape().drop_front(2);
   int64_t taps = product(kernel);
+  // Windowed, a depthwise convolution's tiles hold channels side by side; with fewer channels
+  // than taps the block-diagonal matmul's tiles (taps side by side) are fewer.
+  if (groups > 1 && cg == 1 && mg == 1 && groups >= taps)
+    return buildDepthwiseConv(b, conv);
   Value cols = buildChannelRows(b, loc, conv.getInput());
   bool pointwise = groups == 1 && taps == 1 && llvm::all_of(conv.getStrides(), [](int64_t s) { return s == 1; }) &&
                    llvm::all_of(conv.getPads(), [](int64_t p) { return p == 0; });

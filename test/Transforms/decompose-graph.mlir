@@ -317,3 +317,21 @@ func.func @global_avg(%x: tensor<1x64x4x4xf32>) -> tensor<1x64x1x1xf32> {
   %0 = graph.pool average %x {kernel = array<i64: 4, 4>, strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x64x4x4xf32>) -> tensor<1x64x1x1xf32>
   return %0 : tensor<1x64x1x1xf32>
 }
+
+// -----
+
+// A depthwise convolution (one channel per group) weighs its windows [N, taps, positions, C]
+// by a row of weights per tap [taps, 1, C] and sums over the taps in one reduction; the bias is
+// a row.
+// CHECK-LABEL: func.func @depthwise
+// CHECK: %[[R:.*]] = graph.remap %arg0 {{.*}} -> tensor<1x1x25x64xf32>
+// CHECK: %[[W:.*]] = graph.remap %[[R]] {guard_bounds = array<i64: 5, 5>, {{.*}} : (tensor<1x1x25x64xf32>) -> tensor<1x9x9x64xf32>
+// CHECK: %[[K:.*]] = graph.reshape %{{.*}} : (tensor<9x64xf32>) -> tensor<9x1x64xf32>
+// CHECK: %[[S:.*]] = graph.reduce sum %[[W]] times %[[K]] {axes = array<i64: 1>} : (tensor<1x9x9x64xf32>, tensor<9x1x64xf32>) -> tensor<1x1x9x64xf32>
+// CHECK: %[[B:.*]] = graph.binary add %[[S]], %{{.*}} : (tensor<1x1x9x64xf32>, tensor<1x1x64xf32>) -> tensor<1x1x9x64xf32>
+// CHECK: graph.remap %[[B]] {{.*}} -> tensor<1x64x3x3xf32>
+// CHECK-NOT: graph.matmul
+func.func @depthwise(%x: tensor<1x64x5x5xf32>, %w: tensor<64x1x3x3xf32>, %b: tensor<64xf32>) -> tensor<1x64x3x3xf32> {
+  %0 = graph.conv %x, %w, %b {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1>, group = 64 : i64} : (tensor<1x64x5x5xf32>, tensor<64x1x3x3xf32>, tensor<64xf32>) -> tensor<1x64x3x3xf32>
+  return %0 : tensor<1x64x3x3xf32>
+}

@@ -1,6 +1,7 @@
 """Convolutions and pools computed channels-last, against float64 numpy: a small ResNet-style
 network (stem, max pool, a bottleneck with its residual, a strided bottleneck with a downsample,
-an average pool and a global one) and pools with every padding rule. fp32 to ONNX's tolerances,
+an average pool and a global one), MobileNetV2-style inverted residuals (depthwise convolutions
+as windowed multiply-accumulates) and pools with every padding rule. fp32 to ONNX's tolerances,
 bf16 to PCC 0.999. Between convolutions nothing goes back to [N, C, H, W]: the only layout
 changes left are the input's and the windows of the 3x3 convolutions and pools, and every bias,
 residual add and ReLU runs inside a matmul."""
@@ -14,7 +15,7 @@ from onnx import TensorProto, helper, numpy_helper
 from conftest import run
 
 
-def conv_ref(x, w, b, stride, pad):
+def conv_ref(x, w, b, stride, pad, depthwise=False):
     n, c, h, wd = x.shape
     m, _, k, _ = w.shape
     xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
@@ -23,7 +24,10 @@ def conv_ref(x, w, b, stride, pad):
     for i in range(k):
         for j in range(k):
             patch = xp[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride]
-            out += np.einsum("nchw,mc->nmhw", patch, w[:, :, i, j])
+            if depthwise:
+                out += patch * w[None, :, 0, i, j, None, None]
+            else:
+                out += np.einsum("nchw,mc->nmhw", patch, w[:, :, i, j])
     return out + b[None, :, None, None]
 
 
@@ -57,15 +61,15 @@ class Net:
         self.rng = np.random.default_rng(seed)
         self.nodes, self.inits, self.params = [], [], {}
 
-    def conv(self, x, cin, cout, k, stride, name):
-        w = self.rng.standard_normal((cout, cin, k, k)) / np.sqrt(cin * k * k)
+    def conv(self, x, cin, cout, k, stride, name, group=1):
+        w = self.rng.standard_normal((cout, cin // group, k, k)) / np.sqrt(cin // group * k * k)
         b = 0.1 * self.rng.standard_normal(cout)
         self.inits += [numpy_helper.from_array(w.astype(np.float32), f"{name}.w"),
                        numpy_helper.from_array(b.astype(np.float32), f"{name}.b")]
         self.params[name] = (w.astype(np.float32).astype(np.float64),
                              b.astype(np.float32).astype(np.float64))
         self.nodes.append(helper.make_node("Conv", [x, f"{name}.w", f"{name}.b"], [name], name=name,
-                                           strides=[stride] * 2, pads=[k // 2] * 4))
+                                           strides=[stride] * 2, pads=[k // 2] * 4, group=group))
         return name
 
     def op(self, op, inputs, name, **attrs):
@@ -140,6 +144,51 @@ def test_resnet_like(tmp, precision):
     # Layout changes: the input to rows, the windows of the stem, the max pool, both 3x3
     # convolutions, the strided downsample and the average pool, and the output's.
     assert ops.count("remap") <= 8, ops
+
+
+def mobilenet_like(path, seed=2):
+    """[1,24,12,12] -> inverted residual (expand 1x1 to 144, depthwise 3x3, ReLU6 as Clip,
+    project 1x1 to 24, residual add) -> inverted residual with a stride-2 depthwise over 144
+    channels (a partial tile of channels) -> project to 32."""
+    net = Net(seed)
+    net.inits += [numpy_helper.from_array(np.array(0.0, np.float32), "lo"),
+                  numpy_helper.from_array(np.array(6.0, np.float32), "hi")]
+    relu6 = lambda v, name: net.op("Clip", [v, "lo", "hi"], name)  # noqa: E731
+    y = relu6(net.conv("x", 24, 144, 1, 1, "e1"), "e1.r")
+    y = relu6(net.conv(y, 144, 144, 3, 1, "d1", group=144), "d1.r")
+    y = net.conv(y, 144, 24, 1, 1, "p1")
+    x = net.op("Add", [y, "x"], "a1")
+    y = relu6(net.conv(x, 24, 144, 1, 1, "e2"), "e2.r")
+    y = relu6(net.conv(y, 144, 144, 3, 2, "d2", group=144), "d2.r")
+    net.conv(y, 144, 32, 1, 1, "y")
+    net.nodes[-1].output[0] = "y"
+    graph = helper.make_graph(
+        net.nodes, "mobilenet_like",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 24, 12, 12])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 32, 6, 6])], net.inits)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
+
+    p = net.params
+    clip = lambda v: np.clip(v, 0, 6)  # noqa: E731
+    x = net.rng.standard_normal((1, 24, 12, 12)).astype(np.float32)
+    h = x.astype(np.float64)
+    y = clip(conv_ref(h, *p["e1"], 1, 0))
+    y = clip(conv_ref(y, *p["d1"], 1, 1, depthwise=True))
+    h = conv_ref(y, *p["p1"], 1, 0) + h
+    y = clip(conv_ref(h, *p["e2"], 1, 0))
+    y = clip(conv_ref(y, *p["d2"], 2, 1, depthwise=True))
+    return x, conv_ref(y, *p["y"], 1, 0)
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_mobilenet_like(tmp, precision):
+    x, ref = mobilenet_like(tmp / "m.onnx")
+    y, dispatches = compile_and_run(tmp, x, precision)
+    check(y, ref, precision)
+    ops = [d["op"] for d in dispatches]
+    # Depthwise convolutions multiply their windows and sum the taps; only the four pointwise
+    # convolutions are matmuls.
+    assert ops.count("matmul") == 4 and ops.count("reduce_sum") == 2, ops
 
 
 def pools_model(path, ceil_mode, seed=1):

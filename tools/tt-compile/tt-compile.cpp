@@ -106,12 +106,14 @@ int main(int argc, char **argv) {
   registerMLIRContextCLOptions();
   registerPassManagerCLOptions();
   registerAsmPrinterCLOptions();
-  cl::HideUnrelatedOptions({&category, &cl::getGeneralCategory()});
+  // LLVM's and MLIR's own options still parse, but --help lists only the compiler's.
+  cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,
       "Tessel compiler: ONNX model -> .ttb binary for a simulated many-core chip\n\n"
       "  tt-compile model.onnx -o model.ttb [--precision=bf16] [--input-shape=x:1x3x224x224]\n\n"
-      "Also accepts --mlir-print-ir-after-all and the other --mlir-* pass manager options.\n");
+      "Also accepts --mlir-print-ir-after-all and the other --mlir-* pass manager options\n"
+      "(--help-hidden lists them).\n");
 
   auto buffer = llvm::MemoryBuffer::getFile(inputFile, /*IsText=*/false);
   if (!buffer)

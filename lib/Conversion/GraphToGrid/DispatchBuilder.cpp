@@ -23,6 +23,17 @@ TiledView TiledView::of(Type type) {
   return v;
 }
 
+tile::Broadcast tessel::lowering::inTileBroadcast(const TiledView &operand, const TiledView &out) {
+  bool rows = operand.rows == 1 && out.rows > 1, cols = operand.cols == 1 && out.cols > 1;
+  if (rows && cols)
+    return tile::Broadcast::scalar;
+  if (rows)
+    return tile::Broadcast::rows;
+  if (cols)
+    return tile::Broadcast::cols;
+  return tile::Broadcast::none;
+}
+
 AffineExpr tessel::lowering::broadcastTileIndex(const TiledView &operand, const TiledView &out,
                                                 AffineExpr b, AffineExpr mt, AffineExpr nt) {
   // Walk the output's batch dims from the innermost; the operand's are right-aligned to them.

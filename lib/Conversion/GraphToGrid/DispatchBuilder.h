@@ -22,6 +22,10 @@ struct TiledView {
 mlir::AffineExpr broadcastTileIndex(const TiledView &operand, const TiledView &out,
                                     mlir::AffineExpr b, mlir::AffineExpr mt, mlir::AffineExpr nt);
 
+/// How the FPU broadcasts a tile of `operand` over a tile of `out`: its one row over the rows,
+/// its one column over the columns, or its one value over both.
+tile::Broadcast inTileBroadcast(const TiledView &operand, const TiledView &out);
+
 /// The share of a dispatch each core gets: `units` split evenly over a `width` x `height` range.
 struct CoreSplit {
   int64_t width = 1, height = 1, perCore = 1;

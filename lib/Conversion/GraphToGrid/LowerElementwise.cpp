@@ -21,17 +21,6 @@ struct UnitCoords {
 
 } // namespace
 
-static tile::Broadcast inTileBroadcast(const TiledView &operand, const TiledView &out) {
-  bool rows = operand.rows == 1 && out.rows > 1, cols = operand.cols == 1 && out.cols > 1;
-  if (rows && cols)
-    return tile::Broadcast::scalar;
-  if (rows)
-    return tile::Broadcast::rows;
-  if (cols)
-    return tile::Broadcast::cols;
-  return tile::Broadcast::none;
-}
-
 /// The SFPU sequence of an ONNX unary function on Dst[0]; Dst[1] is scratch.
 static void emitUnary(DispatchBuilder &m, graph::UnaryOp op, Value x, Value scratch, Value input) {
   using K = tile::UnaryKind;

@@ -96,22 +96,52 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
                                        (!plan.pre || plan.pre != tile::UnaryKind::exp));
   bool inTileReduce = redN || redM;
 
+  // Weights (over leading axes only, which the verifier ensures) multiply each input tile as it
+  // arrives: the tile of the weights at the same place, broadcast as numpy would.
+  Value weights = op.getWeights();
+  SmallVector<Value> inputs{op.getInput()};
+  AffineExpr weightTile;
+  tile::Broadcast weightBcast = tile::Broadcast::none;
+  if (weights) {
+    inputs.push_back(weights);
+    TiledView w = TiledView::of(weights.getType());
+    weightTile = broadcastTileIndex(w, in, inBatch, inMt, inNt);
+    weightBcast = inTileBroadcast(w, in);
+  }
+
   tile::DataFormat format = formatOf(op.getInput());
   std::string name = ("reduce_" + graph::stringifyReduceKind(op.getKind())).str();
-  DispatchBuilder db(b, op.getLoc(), name, splitOverCores(out.tiles(), opts.chip),
-                     {op.getInput()}, {op.getType()}, opts);
-  Value cbIn = db.cb(format, 2), cbTmp = db.cb(format, 2), cbRows = db.cb(format, 1),
+  DispatchBuilder db(b, op.getLoc(), name, splitOverCores(out.tiles(), opts.chip), inputs,
+                     {op.getType()}, opts);
+  // The reader fetches a batch of tiles per DRAM round trip, so that the latency of one is not
+  // paid per tile; compute takes them one by one.
+  int64_t batch = 1;
+  for (int64_t d = 1; d <= std::min<int64_t>(steps, 8); ++d)
+    if (steps % d == 0)
+      batch = d;
+  Value cbIn = db.cb(format, 2 * batch), cbTmp = db.cb(format, 2), cbRows = db.cb(format, 1),
         cbOut = db.cb(formatOf(op.getResult()), 2);
+  Value cbWeights = weights ? db.cb(formatOf(weights), 2 * batch) : Value();
   int64_t perCore = db.split().perCore;
 
   db.kernel(noc::ThreadKind::reader);
   db.loop(perCore, [&](Value iv) {
-    Value unit = db.unit(iv), zero = db.index(0);
-    db.loop(steps, [&](Value step) {
-      db.reserve(cbIn, 1);
-      db.read(db.input(0), db.apply(inTile, {unit, step}), cbIn, zero);
+    Value unit = db.unit(iv);
+    AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx);
+    db.loop(steps / batch, [&](Value group) {
+      db.reserve(cbIn, batch);
+      if (weights)
+        db.reserve(cbWeights, batch);
+      db.loop(batch, [&](Value i) {
+        Value step = db.apply(d0 * batch + d1, {group, i});
+        db.read(db.input(0), db.apply(inTile, {unit, step}), cbIn, i);
+        if (weights)
+          db.read(db.input(1), db.apply(weightTile, {unit, step}), cbWeights, i);
+      });
       db.barrier();
-      db.push(cbIn, 1);
+      db.push(cbIn, batch);
+      if (weights)
+        db.push(cbWeights, batch);
     });
   });
 
@@ -128,8 +158,14 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
       db.wait(cbIn, 1);
       Value src = db.get(cbIn, zero);
       bool staged = plan.pre || maskInput || !inTileReduce;
-      if (staged) {
+      if (weights) {
+        db.wait(cbWeights, 1);
+        db.binary(tile::BinaryKind::mul, weightBcast, src, db.get(cbWeights, zero), one);
+        db.pop(cbWeights, 1);
+      } else if (staged) {
         db.copy(src, one);
+      }
+      if (staged) {
         if (plan.pre)
           db.unary(*plan.pre, one);
         if (maskInput)

@@ -2,7 +2,7 @@
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-lower-graph-to-grid --canonicalize --cse | FileCheck %s --check-prefix=BF16
 
 // graph.reduce: each unit is an output tile; the reader streams every input tile that folds
-// into it, the compute kernel accumulates into Dst[0] (started at the reduction's identity),
+// into it (up to eight per DRAM round trip), the compute kernel accumulates into Dst[0] (started at the reduction's identity),
 // applies the post-function, masks the padding and packs. The last axis reduces across
 // columns (tile.reduce dim 0), the second-to-last across rows (dim 1); batch axes combine whole
 // tiles with tile.dst_binary.
@@ -14,13 +14,16 @@
 // CHECK-LABEL: func.func @sum_last
 // CHECK: grid.dispatch "reduce_sum" on <(0, 0) to{{ ?}}(0, 0)> ins(%{{.*}} : tensor<3x40xf32, {{.*}}>) outs(%{{.*}} : tensor<3x1xf32, {{.*}}>)
 // CHECK-NEXT: ^bb0(%[[IN:[^:]*]]: {{.*}}, %[[OUT:[^:]*]]: {{.*}}):
-// CHECK-NEXT: %[[CBIN:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[CBIN:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 4>
 // CHECK-NEXT: %[[CBOUT:.*]] = noc.cb 3 : !noc.cb<!tile.tile<32x32, f32>, 2>
 // CHECK-NEXT: noc.kernel reader {
+// CHECK-NEXT: noc.cb_reserve %[[CBIN]], 2
 // CHECK-NEXT: scf.for %[[S:.*]] = %c0 to %c2 step %c1 {
-// CHECK-NEXT: noc.cb_reserve %[[CBIN]], 1
 // CHECK-NEXT: %[[T:.*]] = affine.apply #[[COLTILE]](%[[S]])
-// CHECK-NEXT: noc.read %[[IN]][%[[T]]] into %[[CBIN]][%c0]
+// CHECK-NEXT: noc.read %[[IN]][%[[T]]] into %[[CBIN]][%[[S]]]
+// CHECK-NEXT: }
+// CHECK-NEXT: noc.barrier
+// CHECK-NEXT: noc.cb_push %[[CBIN]], 2
 // CHECK: noc.kernel compute {
 // CHECK-NEXT: tile.acquire_dst
 // CHECK-NEXT: scf.for %{{.*}} = %c0 to %c2 step %c1 {
@@ -40,7 +43,7 @@
 // BF16-LABEL: func.func @sum_last
 // BF16: grid.dispatch "reduce_sum"
 // BF16-SAME: dst_format = #tile<format bf16>
-// BF16: noc.cb 0 : !noc.cb<!tile.tile<32x32, bf16>, 2>
+// BF16: noc.cb 0 : !noc.cb<!tile.tile<32x32, bf16>, 4>
 // BF16: tile.reduce sum dim 0 %{{.*}}, dst[%c0] {accumulate} : !tile.tile<32x32, bf16>
 func.func @sum_last(%x: tensor<3x40xf32>) -> tensor<3x1xf32> {
   %0 = graph.reduce sum %x {axes = array<i64: 1>} : (tensor<3x40xf32>) -> tensor<3x1xf32>
@@ -56,7 +59,7 @@ func.func @sum_last(%x: tensor<3x40xf32>) -> tensor<3x1xf32> {
 // CHECK-LABEL: func.func @max_last_partial
 // CHECK: grid.dispatch "reduce_max"
 // CHECK-NEXT: ^bb0
-// CHECK-NEXT: %[[CBIN:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[CBIN:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 4>
 // CHECK-NEXT: %[[CBTMP:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
 // CHECK: noc.kernel compute {
 // CHECK-NEXT: tile.acquire_dst
@@ -88,17 +91,17 @@ func.func @max_last_partial(%x: tensor<3x40xf32>) -> tensor<3x1xf32> {
 // Min over the rows of a batched tensor, 2x40x64 -> 2x1x64: four output tiles on four cores,
 // each folding the two row tiles of its column (tile 4 * b + 2 * t + nt), REDUCE across rows
 // (dim 1) from +huge with the partial row tile masked to +huge.
-// CHECK-DAG: #[[TILE:.*]] = affine_map<(d0, d1) -> (d0 * 2 + d1 + (d1 floordiv 2) * 2 - ((d1 floordiv 2) floordiv 2) * 8 - (d0 floordiv 2) * 4)>
+// CHECK-DAG: #[[TILE:.*]] = affine_map<(d0, d1) -> (d0 + d1 * 2 + (d0 floordiv 2) * 2 - ((d0 floordiv 2) floordiv 2) * 8 - (d1 floordiv 2) * 4)>
 // CHECK-DAG: #[[ROWS:.*]] = affine_map<(d0) -> (d0 * -32 + (d0 floordiv 2) * 64 + 40)>
 // CHECK-DAG: #[[NCOLS:.*]] = affine_map<(d0) -> (d0 * -32 + (d0 floordiv 2) * 64 + 64)>
 // CHECK-LABEL: func.func @min_rows
 // CHECK: grid.dispatch "reduce_min" on <(0, 0) to{{ ?}}(3, 0)>
 // CHECK: noc.kernel reader {
 // CHECK-NEXT: %[[CORE:.*]] = grid.core_index linear
+// CHECK-NEXT: noc.cb_reserve %{{.*}}, 2
 // CHECK-NEXT: scf.for %[[S:.*]] = %c0 to %c2 step %c1 {
-// CHECK-NEXT: noc.cb_reserve
-// CHECK-NEXT: %[[T:.*]] = affine.apply #[[TILE]](%[[S]], %[[CORE]])
-// CHECK-NEXT: noc.read %{{.*}}[%[[T]]]
+// CHECK-NEXT: %[[T:.*]] = affine.apply #[[TILE]](%[[CORE]], %[[S]])
+// CHECK-NEXT: noc.read %{{.*}}[%[[T]]] into %{{.*}}[%[[S]]]
 // CHECK: noc.kernel compute {
 // CHECK-NEXT: %[[CCORE:.*]] = grid.core_index linear
 // CHECK-NEXT: tile.acquire_dst
@@ -229,22 +232,22 @@ func.func @log_sum_exp_both(%x: tensor<40x64xf32>) -> tensor<1x1xf32> {
 
 // Mean over a batch axis: whole tiles add up in Dst[0] through Dst[1], then scale by 1/2.
 // Output tile u (of 3) reads input tiles 2 * u + t.
-// CHECK-DAG: #[[TILE:.*]] = affine_map<(d0, d1) -> (d0 + d1 * 2 - (d0 floordiv 2) * 2 - (d1 floordiv 3) * 6)>
+// CHECK-DAG: #[[TILE:.*]] = affine_map<(d0, d1) -> (d0 * 2 + d1 - (d1 floordiv 2) * 2 - (d0 floordiv 3) * 6)>
 // CHECK-LABEL: func.func @mean_batch
 // CHECK: grid.dispatch "reduce_mean" on <(0, 0) to{{ ?}}(2, 0)>
 // CHECK: noc.kernel reader {
 // CHECK-NEXT: %[[CORE:.*]] = grid.core_index linear
+// CHECK-NEXT: noc.cb_reserve %{{.*}}, 2
 // CHECK-NEXT: scf.for %[[S:.*]] = %c0 to %c2 step %c1 {
-// CHECK-NEXT: noc.cb_reserve
-// CHECK-NEXT: %[[T:.*]] = affine.apply #[[TILE]](%[[S]], %[[CORE]])
-// CHECK-NEXT: noc.read %{{.*}}[%[[T]]]
+// CHECK-NEXT: %[[T:.*]] = affine.apply #[[TILE]](%[[CORE]], %[[S]])
+// CHECK-NEXT: noc.read %{{.*}}[%[[T]]] into %{{.*}}[%[[S]]]
 // CHECK: noc.kernel compute {
 // CHECK-NEXT: tile.acquire_dst
 // CHECK-NEXT: scf.for
 // CHECK-NEXT: noc.cb_wait
 // CHECK-NEXT: %[[X:.*]] = noc.cb_get
 // CHECK-NEXT: tile.copy %[[X]], dst[%c1]
-// CHECK-NEXT: tile.dst_binary add dst[%c0], dst[%c1] -> dst[%c0]
+// CHECK: tile.dst_binary add dst[%c0], dst[%c1] -> dst[%c0]
 // CHECK-NOT: tile.reduce
 // CHECK: tile.unary scale dst[%c0] {param = 5.000000e-01 : f32}
 func.func @mean_batch(%x: tensor<3x2x32x32xf32>) -> tensor<3x1x32x32xf32> {
@@ -259,6 +262,7 @@ func.func @mean_batch(%x: tensor<3x2x32x32xf32>) -> tensor<3x1x32x32xf32> {
 // CHECK-LABEL: func.func @mean_all
 // CHECK: grid.dispatch "reduce_mean" on <(0, 0) to{{ ?}}(0, 0)>
 // CHECK: noc.kernel reader {
+// CHECK-NEXT: noc.cb_reserve %{{.*}}, 2
 // CHECK-NEXT: scf.for %{{.*}} = %c0 to %c2 step %c1 {
 // CHECK: noc.kernel compute {
 // CHECK-NOT: tile.copy
@@ -311,4 +315,22 @@ func.func @max_batch(%x: tensor<2x3x5xf32>) -> tensor<1x3x5xf32> {
 func.func @sum_int(%x: tensor<3x4xi64>) -> tensor<3x1xi64> {
   %0 = graph.reduce sum %x {axes = array<i64: 1>} : (tensor<3x4xi64>) -> tensor<3x1xi64>
   return %0 : tensor<3x1xi64>
+}
+
+// -----
+
+// A weighted sum over a leading axis: the reader brings each input tile and the weights' tile
+// at the same place (a row, broadcast over the rows); compute multiplies them into Dst[1] and
+// adds that to the sum in Dst[0].
+// CHECK-LABEL: func.func @weighted_sum
+// CHECK: noc.kernel reader {
+// CHECK: noc.read %arg{{[0-9]+}}[%{{.*}}] into %[[IN:.*]][%{{.*}}] : tensor<9x64x64xf32
+// CHECK: noc.read %arg{{[0-9]+}}[%{{.*}}] into %[[W:.*]][%{{.*}}] : tensor<9x1x64xf32
+// CHECK: noc.kernel compute {
+// CHECK: noc.cb_wait %[[W]], 1
+// CHECK: tile.binary mul bcast rows %{{.*}}, %{{.*}}, dst[%c1]
+// CHECK: tile.dst_binary add dst[%c0], dst[%c1] -> dst[%c0]
+func.func @weighted_sum(%x: tensor<9x64x64xf32>, %w: tensor<9x1x64xf32>) -> tensor<1x64x64xf32> {
+  %0 = graph.reduce sum %x times %w {axes = array<i64: 0>} : (tensor<9x64x64xf32>, tensor<9x1x64xf32>) -> tensor<1x64x64xf32>
+  return %0 : tensor<1x64x64xf32>
 }

@@ -481,3 +481,27 @@ func.func @matmul_residual_type(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %r: t
   %0 = graph.matmul %a, %b plus %r : (tensor<4x8xf32>, tensor<8x16xf32>, tensor<4x8xf32>) -> tensor<4x16xf32>
   return %0 : tensor<4x16xf32>
 }
+
+// -----
+
+func.func @weighted_max(%x: tensor<4x8x32xf32>, %w: tensor<4x1x32xf32>) -> tensor<1x8x32xf32> {
+  // expected-error @+1 {{'graph.reduce' op weights only weigh a sum}}
+  %0 = graph.reduce max %x times %w {axes = array<i64: 0>} : (tensor<4x8x32xf32>, tensor<4x1x32xf32>) -> tensor<1x8x32xf32>
+  return %0 : tensor<1x8x32xf32>
+}
+
+// -----
+
+func.func @weights_shape(%x: tensor<4x8x32xf32>, %w: tensor<4x8x33xf32>) -> tensor<1x8x32xf32> {
+  // expected-error @+1 {{'graph.reduce' op weights [4, 8, 33] must broadcast to the input [4, 8, 32]}}
+  %0 = graph.reduce sum %x times %w {axes = array<i64: 0>} : (tensor<4x8x32xf32>, tensor<4x8x33xf32>) -> tensor<1x8x32xf32>
+  return %0 : tensor<1x8x32xf32>
+}
+
+// -----
+
+func.func @weighted_rows(%x: tensor<4x8x32xf32>, %w: tensor<4x1x32xf32>) -> tensor<4x1x32xf32> {
+  // expected-error @+1 {{'graph.reduce' op with weights, only axes before the last two reduce}}
+  %0 = graph.reduce sum %x times %w {axes = array<i64: 1>} : (tensor<4x8x32xf32>, tensor<4x1x32xf32>) -> tensor<4x1x32xf32>
+  return %0 : tensor<4x1x32xf32>
+}

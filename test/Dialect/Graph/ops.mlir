@@ -370,3 +370,10 @@ func.func @matmul_residual(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %c: tensor
   %1 = graph.matmul %a, %b plus %r : (tensor<4x8xf32>, tensor<8x16xf32>, tensor<4x16xf32>) -> tensor<4x16xf32>
   return %0, %1 : tensor<4x16xf32>, tensor<4x16xf32>
 }
+
+// CHECK-LABEL: func.func @weighted_sum
+// CHECK: graph.reduce sum %arg0 times %arg1 {axes = array<i64: 1>} : (tensor<1x9x64x96xf32>, tensor<9x1x96xf32>) -> tensor<1x1x64x96xf32>
+func.func @weighted_sum(%x: tensor<1x9x64x96xf32>, %w: tensor<9x1x96xf32>) -> tensor<1x1x64x96xf32> {
+  %0 = graph.reduce sum %x times %w {axes = array<i64: 1>} : (tensor<1x9x64x96xf32>, tensor<9x1x96xf32>) -> tensor<1x1x64x96xf32>
+  return %0 : tensor<1x1x64x96xf32>
+}
