@@ -153,12 +153,13 @@ LogicalResult MatMulOp::verify() {
   if (auto act = getActivation())
     if (!isMatmulActivation(*act))
       return emitOpError() << "activation " << stringifyUnaryKind(*act)
-                           << " is not one a matmul applies (relu, gelu, gelu_tanh)";
+                           << " is not one a matmul applies (relu, gelu, gelu_tanh, clip)";
   return success();
 }
 
 bool tessel::graph::isMatmulActivation(UnaryKind kind) {
-  return kind == UnaryKind::relu || kind == UnaryKind::gelu || kind == UnaryKind::gelu_tanh;
+  return kind == UnaryKind::relu || kind == UnaryKind::gelu || kind == UnaryKind::gelu_tanh ||
+         kind == UnaryKind::clip;
 }
 
 LogicalResult GemmOp::verify() {

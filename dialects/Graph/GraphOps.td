@@ -105,8 +105,8 @@ def Graph_MatMulOp : Graph_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
     Rank-1 operands are not promoted here: the importer reshapes them, so both operands have
     rank >= 2. Leading dimensions broadcast. `tt-fuse-epilogues` may give it a `bias` [N] added
     to every row, a `residual` of the result's type added to it (a residual connection), and an
-    `activation` (relu, gelu or gelu_tanh) applied last, which the kernel computes on the output
-    tiles before they leave the core.
+    `activation` (relu, gelu, gelu_tanh, or clip to [`alpha`, `beta`] such as ReLU6) applied
+    last, which the kernel computes on the output tiles before they leave the core.
 
     ```mlir
     %c = graph.matmul %a, %b : (tensor<2x3x4xf32>, tensor<4x5xf32>) -> tensor<2x3x5xf32>
@@ -115,7 +115,8 @@ def Graph_MatMulOp : Graph_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
     ```
   }];
   let arguments = (ins Graph_Tensor:$lhs, Graph_Tensor:$rhs, Optional<Graph_Tensor>:$bias,
-                   Optional<Graph_Tensor>:$residual, OptionalAttr<Graph_UnaryKind>:$activation);
+                   Optional<Graph_Tensor>:$residual, OptionalAttr<Graph_UnaryKind>:$activation,
+                   DefaultValuedAttr<F32Attr, "0.0">:$alpha, DefaultValuedAttr<F32Attr, "0.0">:$beta);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs (`,` $bias^)? (`plus` $residual^)? (`then` $activation^)? attr-dict `:`
@@ -124,7 +125,7 @@ def Graph_MatMulOp : Graph_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
   let builders = [
     OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$lhs, "::mlir::Value":$rhs), [{
       build($_builder, $_state, result, lhs, rhs, ::mlir::Value(), ::mlir::Value(),
-            UnaryKindAttr());
+            UnaryKindAttr(), $_builder.getF32FloatAttr(0), $_builder.getF32FloatAttr(0));
     }]>,
   ];
   let hasVerifier = 1;

@@ -64,10 +64,14 @@ static FailureOr<cost::MatmulProblem> problemOf(graph::MatMulOp op, const rt::Ch
   if ((p.hasBias || p.hasResidual) && out.size() >= 2 && out[out.size() - 2] % 32)
     p.epilogueCycles += rt::maskCycles(chip);
   if (std::optional<graph::UnaryKind> act = op.getActivation()) {
-    rt::UnaryOp fn = *act == graph::UnaryKind::gelu        ? rt::UnaryOp::Gelu
-                     : *act == graph::UnaryKind::gelu_tanh ? rt::UnaryOp::GeluTanh
-                                                           : rt::UnaryOp::Relu;
-    p.epilogueCycles += rt::unaryCycles(chip, fn);
+    if (*act == graph::UnaryKind::clip)
+      p.epilogueCycles += rt::unaryCycles(chip, rt::UnaryOp::MaxScalar) +
+                          rt::unaryCycles(chip, rt::UnaryOp::MinScalar);
+    else
+      p.epilogueCycles += rt::unaryCycles(chip, *act == graph::UnaryKind::gelu ? rt::UnaryOp::Gelu
+                                                : *act == graph::UnaryKind::gelu_tanh
+                                                    ? rt::UnaryOp::GeluTanh
+                                                    : rt::UnaryOp::Relu);
   }
   return p;
 }

@@ -36,12 +36,15 @@ static bool isRowBias(Value bias, RankedTensorType result) {
   return llvm::all_of(shape.drop_back(), [](int64_t d) { return d == 1; });
 }
 
-/// Replaces `op` by `mm` with a new bias, residual and activation, at both their locations.
+/// Replaces `op` by `mm` with a new bias, residual and activation (with its parameters), at
+/// both their locations.
 static void replaceWithMatmul(PatternRewriter &rewriter, Operation *op, MatMulOp mm, Value bias,
-                              Value residual, UnaryKindAttr activation) {
+                              Value residual, UnaryKindAttr activation,
+                              FloatAttr alpha = FloatAttr(), FloatAttr beta = FloatAttr()) {
   Location loc = rewriter.getFusedLoc({mm.getLoc(), op->getLoc()});
-  Value fused = rewriter.create<MatMulOp>(loc, op->getResult(0).getType(), mm.getLhs(),
-                                          mm.getRhs(), bias, residual, activation);
+  Value fused = rewriter.create<MatMulOp>(
+      loc, op->getResult(0).getType(), mm.getLhs(), mm.getRhs(), bias, residual, activation,
+      alpha ? alpha : mm.getAlphaAttr(), beta ? beta : mm.getBetaAttr());
   rewriter.replaceOp(op, fused);
   rewriter.eraseOp(mm);
 }
@@ -106,14 +109,15 @@ struct FuseResidual : OpRewritePattern<BinaryOp> {
   }
 };
 
-/// relu / gelu / gelu_tanh of a matmul -> the matmul's activation.
+/// relu / gelu / gelu_tanh / clip of a matmul -> the matmul's activation.
 struct FuseActivation : OpRewritePattern<UnaryOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(UnaryOp op, PatternRewriter &rewriter) const override {
     MatMulOp mm = fusableMatmul(op.getInput(), Step::activation);
     if (!mm || !isMatmulActivation(op.getKind()) || mm.getType() != op.getType())
       return failure();
-    replaceWithMatmul(rewriter, op, mm, mm.getBias(), mm.getResidual(), op.getKindAttr());
+    replaceWithMatmul(rewriter, op, mm, mm.getBias(), mm.getResidual(), op.getKindAttr(),
+                      op.getAlphaAttr(), op.getBetaAttr());
     return success();
   }
 };

@@ -60,6 +60,19 @@ func.func @two_branches(%x: tensor<64x32xf32>, %w: tensor<32x64xf32>, %b: tensor
 
 // -----
 
+// ReLU6 (a clip to [0, 6]) joins the matmul with its bounds.
+// CHECK-LABEL: func.func @relu6
+// CHECK-NEXT: %[[Y:.*]] = graph.matmul %arg0, %arg1, %arg2 then clip {beta = 6.000000e+00 : f32}
+// CHECK-NEXT: return %[[Y]]
+func.func @relu6(%x: tensor<32x64xf32>, %w: tensor<64x128xf32>, %b: tensor<128xf32>) -> tensor<32x128xf32> {
+  %m = graph.matmul %x, %w : (tensor<32x64xf32>, tensor<64x128xf32>) -> tensor<32x128xf32>
+  %a = graph.binary add %m, %b : (tensor<32x128xf32>, tensor<128xf32>) -> tensor<32x128xf32>
+  %y = graph.unary clip %a {alpha = 0.0 : f32, beta = 6.0 : f32} : tensor<32x128xf32> -> tensor<32x128xf32>
+  return %y : tensor<32x128xf32>
+}
+
+// -----
+
 // Not fused: a bias that varies by row, a matmul read twice, and an activation the matmul
 // does not apply.
 // CHECK-LABEL: func.func @not_fused

@@ -5,6 +5,8 @@
 #include "DispatchBuilder.h"
 #include "tessel/Transforms/MatmulCostModel.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace tessel;
 using namespace tessel::lowering;
@@ -138,15 +140,23 @@ static void feedChunk(DispatchBuilder &db, Value buffer, Value cb, Value g, int6
   db.push(cb, pieces * pieceTiles);
 }
 
-/// The SFPU function of a matmul's activation (graph::isMatmulActivation).
-static tile::UnaryKind activationKind(graph::UnaryKind kind) {
-  switch (kind) {
+/// Applies a matmul's activation (graph::isMatmulActivation) to Dst[dst] on the SFPU.
+static void applyActivation(DispatchBuilder &db, graph::MatMulOp op, Value dst) {
+  switch (*op.getActivation()) {
   case graph::UnaryKind::gelu:
-    return tile::UnaryKind::gelu;
+    return db.unary(tile::UnaryKind::gelu, dst);
   case graph::UnaryKind::gelu_tanh:
-    return tile::UnaryKind::gelu_tanh;
+    return db.unary(tile::UnaryKind::gelu_tanh, dst);
+  case graph::UnaryKind::clip: {
+    float lo = op.getAlpha().convertToFloat(), hi = op.getBeta().convertToFloat();
+    if (!std::isinf(lo))
+      db.unary(tile::UnaryKind::max_scalar, dst, lo);
+    if (!std::isinf(hi))
+      db.unary(tile::UnaryKind::min_scalar, dst, hi);
+    return;
+  }
   default:
-    return tile::UnaryKind::relu;
+    return db.unary(tile::UnaryKind::relu, dst);
   }
 }
 
@@ -336,7 +346,7 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
             db.pop(cbResidual, subTiles);
           }
           for (int64_t t = 0; t < subTiles && activation; ++t)
-            db.unary(activationKind(*activation), db.index(t));
+            applyActivation(db, op, db.index(t));
           if (partialRows) {
             // d0 = core, d1 = pass, d2 = subblock.
             AffineExpr sb = b.getAffineDimExpr(2);

@@ -150,3 +150,16 @@ func.func @residual_relu(%a: tensor<64x64xf32>, %b: tensor<64x32xf32>, %r: tenso
   %0 = graph.matmul %a, %b plus %r then relu {grid.config = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 2>} : (tensor<64x64xf32>, tensor<64x32xf32>, tensor<64x32xf32>) -> tensor<64x32xf32>
   return %0 : tensor<64x32xf32>
 }
+
+// -----
+
+// A clip to [0, 6] (ReLU6) as the activation: two SFPU steps on each finished tile.
+// CHECK-LABEL: func.func @relu6
+// CHECK: noc.kernel compute {
+// CHECK: tile.unary max_scalar dst[%c0]{{$}}
+// CHECK-NEXT: tile.unary min_scalar dst[%c0] {param = 6.000000e+00 : f32}
+// CHECK-NEXT: noc.cb_reserve
+func.func @relu6(%a: tensor<64x64xf32>, %b: tensor<64x32xf32>) -> tensor<64x32xf32> {
+  %0 = graph.matmul %a, %b then clip {beta = 6.0 : f32, grid.config = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 2>} : (tensor<64x64xf32>, tensor<64x32xf32>) -> tensor<64x32xf32>
+  return %0 : tensor<64x32xf32>
+}

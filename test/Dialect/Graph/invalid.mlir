@@ -445,7 +445,7 @@ func.func @matmul_bias_shape(%a: tensor<3x4xf32>, %b: tensor<4x5xf32>, %bias: te
 // -----
 
 func.func @matmul_activation(%a: tensor<3x4xf32>, %b: tensor<4x5xf32>) {
-  // expected-error @+1 {{'graph.matmul' op activation exp is not one a matmul applies (relu, gelu, gelu_tanh)}}
+  // expected-error @+1 {{'graph.matmul' op activation exp is not one a matmul applies (relu, gelu, gelu_tanh, clip)}}
   %0 = graph.matmul %a, %b then exp : (tensor<3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
   return
 }
