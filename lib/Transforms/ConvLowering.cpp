@@ -50,8 +50,10 @@ Value tessel::buildConvWindows(OpBuilder &b, Location loc, Value x, int64_t grou
   return remap(b, loc, x, colsType, index, padding);
 }
 
-Value tessel::buildChannelRows(OpBuilder &b, Location loc, Value x) {
+Value tessel::buildChannelRows(OpBuilder &b, Location loc, Value x, int64_t channels) {
   auto type = cast<RankedTensorType>(x.getType());
+  if (!channels)
+    channels = type.getDimSize(1);
   MLIRContext *ctx = b.getContext();
   ArrayRef<int64_t> spatial = type.getShape().drop_front(2);
   int64_t positions = product(spatial);
@@ -62,8 +64,8 @@ Value tessel::buildChannelRows(OpBuilder &b, Location loc, Value x) {
     stride /= size;
     index.push_back(p.floorDiv(stride) % size);
   }
-  auto rowsType = RankedTensorType::get({type.getDimSize(0), 1, positions, type.getDimSize(1)},
-                                        type.getElementType());
+  auto rowsType =
+      RankedTensorType::get({type.getDimSize(0), 1, positions, channels}, type.getElementType());
   return remap(b, loc, x, rowsType, index, 0.0f);
 }
 
@@ -173,6 +175,29 @@ static Value buildDepthwiseConv(OpBuilder &b, graph::ConvOp conv) {
   return buildFromChannelRows(b, loc, sum, out);
 }
 
+/// `w` [M, C, K...] with zero channels appended up to `channels`: computed here for constant
+/// weights, by a remap that reads padding otherwise.
+static Value padWeightChannels(OpBuilder &b, Location loc, Value w, int64_t channels) {
+  auto type = cast<RankedTensorType>(w.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  int64_t m = shape[0], c = shape[1], taps = product(ArrayRef<int64_t>(shape).drop_front(2));
+  shape[1] = channels;
+  auto padded = type.clone(shape);
+  if (auto constant = w.getDefiningOp<graph::ConstantOp>())
+    if (type.getElementType().isF32())
+      if (std::optional<std::vector<float>> data = graph::readF32Elements(constant.getValue())) {
+        std::vector<float> out(m * channels * taps, 0.0f);
+        for (int64_t i = 0; i < m; ++i)
+          for (int64_t j = 0; j < c * taps; ++j)
+            out[(i * channels) * taps + j] = (*data)[i * c * taps + j];
+        return b.create<graph::ConstantOp>(loc, padded, graph::makeF32Elements(padded, out));
+      }
+  SmallVector<AffineExpr> index;
+  for (int64_t i = 0; i < type.getRank(); ++i)
+    index.push_back(getAffineDimExpr(i, b.getContext()));
+  return remap(b, loc, w, padded, index, 0.0f);
+}
+
 Value tessel::buildIm2colConv(OpBuilder &b, graph::ConvOp conv) {
   Location loc = conv.getLoc();
   auto wType = cast<RankedTensorType>(conv.getWeight().getType());
@@ -187,7 +212,14 @@ Value tessel::buildIm2colConv(OpBuilder &b, graph::ConvOp conv) {
   // than taps the block-diagonal matmul's tiles (taps side by side) are fewer.
   if (groups > 1 && cg == 1 && mg == 1 && groups >= taps)
     return buildDepthwiseConv(b, conv);
-  Value cols = buildChannelRows(b, loc, conv.getInput());
+  // Fewer than 32 channels are padded with zeros to a power of two, so that a tap's channels
+  // move as one run that never straddles two tiles (the stem's 3 channels as 4).
+  Value weight = conv.getWeight();
+  if (groups == 1 && cg < 32 && !llvm::isPowerOf2_64(cg)) {
+    cg = int64_t(llvm::PowerOf2Ceil(cg));
+    weight = padWeightChannels(b, loc, weight, cg);
+  }
+  Value cols = buildChannelRows(b, loc, conv.getInput(), groups * cg);
   bool pointwise = groups == 1 && taps == 1 && llvm::all_of(conv.getStrides(), [](int64_t s) { return s == 1; }) &&
                    llvm::all_of(conv.getPads(), [](int64_t p) { return p == 0; });
   if (!pointwise)
@@ -195,7 +227,7 @@ Value tessel::buildIm2colConv(OpBuilder &b, graph::ConvOp conv) {
                            kernel, conv.getStrides(), conv.getDilations(), conv.getPads());
   // Weights [M, C/g, K...] -> [g, taps * C/g, M/g], rows ordered as the windows' columns:
   // folded at compile time for constant weights.
-  Value w = reshape(b, loc, conv.getWeight(), {groups, mg, cg, taps});
+  Value w = reshape(b, loc, weight, {groups, mg, cg, taps});
   auto wtType = RankedTensorType::get({groups, taps, cg, mg}, wType.getElementType());
   w = b.create<graph::TransposeOp>(loc, wtType, w, b.getDenseI64ArrayAttr({0, 3, 2, 1}));
   w = reshape(b, loc, w, {groups, taps * cg, mg});

@@ -335,3 +335,19 @@ func.func @depthwise(%x: tensor<1x64x5x5xf32>, %w: tensor<64x1x3x3xf32>, %b: ten
   %0 = graph.conv %x, %w, %b {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1>, group = 64 : i64} : (tensor<1x64x5x5xf32>, tensor<64x1x3x3xf32>, tensor<64xf32>) -> tensor<1x64x3x3xf32>
   return %0 : tensor<1x64x3x3xf32>
 }
+
+// -----
+
+// Three channels (a stem) are padded to four, so that each tap's channels move as one run of 4
+// that never straddles two tiles: the rows of channels are [N, 1, positions, 4] (the fourth
+// reads the remap's padding, 0) and the weights gain a zero channel.
+// CHECK-LABEL: func.func @stem_channels
+// CHECK: %[[WP:.*]] = graph.remap %arg1 {{.*}} : (tensor<8x3x3x3xf32>) -> tensor<8x4x3x3xf32>
+// CHECK: %[[R:.*]] = graph.remap %arg0 {{.*}} : (tensor<1x3x8x8xf32>) -> tensor<1x1x64x4xf32>
+// CHECK: %[[C:.*]] = graph.remap %[[R]] {{.*}} : (tensor<1x1x64x4xf32>) -> tensor<1x1x16x36xf32>
+// CHECK: graph.reshape %[[WP]] : (tensor<8x4x3x3xf32>) -> tensor<1x8x4x9xf32>
+// CHECK: graph.matmul %[[C]], %{{.*}} : (tensor<1x1x16x36xf32>, tensor<1x36x8xf32>) -> tensor<1x1x16x8xf32>
+func.func @stem_channels(%x: tensor<1x3x8x8xf32>, %w: tensor<8x3x3x3xf32>) -> tensor<1x8x4x4xf32> {
+  %0 = graph.conv %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<8x3x3x3xf32>) -> tensor<1x8x4x4xf32>
+  return %0 : tensor<1x8x4x4xf32>
+}

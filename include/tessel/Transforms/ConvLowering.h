@@ -27,8 +27,10 @@ mlir::Value buildConvWindows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value
                              llvm::ArrayRef<int64_t> dilations, llvm::ArrayRef<int64_t> pads,
                              float padding);
 
-/// [N, 1, positions, C]: `x` [N, C, spatial...] with a row of channels per position.
-mlir::Value buildChannelRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
+/// [N, 1, positions, channels]: `x` [N, C, spatial...] with a row of channels per position,
+/// zeros after the first C when `channels` is larger (0: C).
+mlir::Value buildChannelRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                             int64_t channels = 0);
 
 /// `type` [N, M, spatial...] from `rows` [N, groups, positions, M / groups].
 mlir::Value buildFromChannelRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value rows,

@@ -1,8 +1,9 @@
 // Data movement between tile positions (graph.reshape, and transposes that cross the tile
 // dims): the reader assembles each output tile from runs of input values, then compute masks
-// the padding and packs it. A run of 32 values moves at once when the columns of an output tile
-// row come from one tile row of the input (the last dim maps onto itself, or onto the channels of
-// a channels-last window); otherwise value by value.
+// the padding and packs it. A run of values moves at once when consecutive columns of an output
+// tile row come from one tile row of the input: 32 when the last dim maps onto itself or onto the
+// channels of a channels-last window, fewer (a power of two) when that divides both last dims;
+// otherwise value by value.
 #include "DispatchBuilder.h"
 
 using namespace mlir;
@@ -18,34 +19,33 @@ static SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
 }
 
 namespace {
-/// How an index expression varies along a run of 32 output columns starting at a multiple of
-/// 32: not at all, by one per column from a multiple of 32, or otherwise.
+/// How an index expression varies along a run of `length` output columns starting at a multiple
+/// of `length`: not at all, by one per column from a multiple of `length`, or otherwise.
 enum class RunShape { Fixed, Aligned, Other };
 } // namespace
 
-/// The RunShape of `e` in `col`, the last output dim, when the output has a multiple of 32
-/// columns: `col floordiv K` is fixed along the run and `col mod K` aligned, for K a multiple
-/// of 32.
-static RunShape runShape(AffineExpr e, AffineExpr col) {
+/// The RunShape of `e` in `col`, the last output dim, for runs of `length` (a power of two):
+/// `col floordiv K` is fixed along the run and `col mod K` aligned, for K a multiple of `length`.
+static RunShape runShape(AffineExpr e, AffineExpr col, int64_t length) {
   if (e == col)
     return RunShape::Aligned;
   auto bin = dyn_cast<AffineBinaryOpExpr>(e);
   if (!bin)
     return RunShape::Fixed;
-  RunShape l = runShape(bin.getLHS(), col), r = runShape(bin.getRHS(), col);
+  RunShape l = runShape(bin.getLHS(), col, length), r = runShape(bin.getRHS(), col, length);
   if (l == RunShape::Fixed && r == RunShape::Fixed)
     return RunShape::Fixed;
   if (l == RunShape::Other || r == RunShape::Other)
     return RunShape::Other;
   auto k = dyn_cast<AffineConstantExpr>(bin.getRHS());
-  bool blockDivisor = k && k.getValue() > 0 && k.getValue() % 32 == 0;
+  bool blockDivisor = k && k.getValue() > 0 && k.getValue() % length == 0;
   switch (e.getKind()) {
   case AffineExprKind::Add: {
     // Aligned plus a fixed multiple of 32.
     if (l == RunShape::Aligned && r == RunShape::Aligned)
       return RunShape::Other;
     AffineExpr fixed = l == RunShape::Fixed ? bin.getLHS() : bin.getRHS();
-    return fixed.getLargestKnownDivisor() % 32 == 0 ? RunShape::Aligned : RunShape::Other;
+    return fixed.getLargestKnownDivisor() % length == 0 ? RunShape::Aligned : RunShape::Other;
   }
   case AffineExprKind::Mul:
     return k && k.getValue() == 1 ? RunShape::Aligned : RunShape::Other;
@@ -80,11 +80,17 @@ FailureOr<Value> tessel::lowering::lowerGather(Operation *op, Value input,
     rowSpans = !inputIndex[k].isFunctionOfDim(outRank - 1);
   for (AffineExpr g : guards)
     rowSpans = rowSpans && !g.isFunctionOfDim(outRank - 1);
-  // Or whole tile rows on both sides, each output run reading one aligned input run.
-  if (!rowSpans && outRank && inRank && outShape.back() % 32 == 0 && inShape.back() % 32 == 0) {
-    rowSpans = runShape(inputIndex.back(), lastOut) == RunShape::Aligned;
+  // Or runs of a power of two columns that divides both last dims, each output run reading one
+  // aligned input run: 32 channels of a channels-last window, or 4 of a stem's padded 3.
+  int64_t runLength = rowSpans ? 32 : 1;
+  for (int64_t length = 32; runLength == 1 && length > 1 && outRank && inRank; length /= 2) {
+    if (outShape.back() % length || inShape.back() % length)
+      continue;
+    bool runs = runShape(inputIndex.back(), lastOut, length) == RunShape::Aligned;
     for (AffineExpr e : llvm::concat<const AffineExpr>(inputIndex.drop_back(), guards))
-      rowSpans = rowSpans && runShape(e, lastOut) == RunShape::Fixed;
+      runs = runs && runShape(e, lastOut, length) == RunShape::Fixed;
+    if (runs)
+      runLength = length;
   }
 
   // Output multi-index of (unit u, row r, column c) of the output tile; padding rows and
@@ -150,20 +156,22 @@ FailureOr<Value> tessel::lowering::lowerGather(Operation *op, Value input,
   auto assemble = [&](Value unit, Value cb) {
     Value zero = db.index(0);
     db.loop(32, [&](Value row) {
-      if (rowSpans) {
-        db.builder().create<noc::ReadSpanOp>(
-            db.location(), db.input(0), db.apply(inTile, {unit, row, zero}),
-            db.apply(inOffset, {unit, row, zero}), cb, zero, db.apply(r * 32, {unit, row, zero}),
-            db.index(32), db.apply(outside, {unit, row, zero}), fill);
-        return;
-      }
-      db.loop(32, [&](Value col) {
+      // Each run's addresses are those of its first column.
+      auto readRun = [&](Value col) {
         db.builder().create<noc::ReadSpanOp>(
             db.location(), db.input(0), db.apply(inTile, {unit, row, col}),
             db.apply(inOffset, {unit, row, col}), cb, zero,
-            db.apply(r * 32 + c, {unit, row, col}), db.index(1),
+            db.apply(r * 32 + c, {unit, row, col}), db.index(runLength),
             db.apply(outside, {unit, row, col}), fill);
-      });
+      };
+      if (runLength == 32)
+        return readRun(zero);
+      // A narrow output reads only its own columns; wider ones fill the padding of their last
+      // tile from wrapped-around columns, which compute masks.
+      int64_t columns = std::min<int64_t>(32, out.cols);
+      AffineExpr d0 = getAffineDimExpr(0, ctx);
+      db.loop((columns + runLength - 1) / runLength,
+              [&](Value run) { readRun(db.apply(d0 * runLength, run)); });
     });
   };
   AffineExpr mt = u.floorDiv(out.nt) % out.mt, nt = u % out.nt;
