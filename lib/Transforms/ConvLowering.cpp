@@ -212,16 +212,17 @@ Value tessel::buildIm2colConv(OpBuilder &b, graph::ConvOp conv) {
   // than taps the block-diagonal matmul's tiles (taps side by side) are fewer.
   if (groups > 1 && cg == 1 && mg == 1 && groups >= taps)
     return buildDepthwiseConv(b, conv);
-  // Fewer than 32 channels are padded with zeros to a power of two, so that a tap's channels
-  // move as one run that never straddles two tiles (the stem's 3 channels as 4).
+  bool pointwise = groups == 1 && taps == 1 &&
+                   llvm::all_of(conv.getStrides(), [](int64_t s) { return s == 1; }) &&
+                   llvm::all_of(conv.getPads(), [](int64_t p) { return p == 0; });
+  // Windows over fewer than 32 channels pad them with zeros to a power of two, so that a tap's
+  // channels move as one run that never straddles two tiles (a stem's 3 channels as 4).
   Value weight = conv.getWeight();
-  if (groups == 1 && cg < 32 && !llvm::isPowerOf2_64(cg)) {
+  if (!pointwise && groups == 1 && cg < 32 && !llvm::isPowerOf2_64(cg)) {
     cg = int64_t(llvm::PowerOf2Ceil(cg));
     weight = padWeightChannels(b, loc, weight, cg);
   }
   Value cols = buildChannelRows(b, loc, conv.getInput(), groups * cg);
-  bool pointwise = groups == 1 && taps == 1 && llvm::all_of(conv.getStrides(), [](int64_t s) { return s == 1; }) &&
-                   llvm::all_of(conv.getPads(), [](int64_t p) { return p == 0; });
   if (!pointwise)
     cols = buildRowWindows(b, loc, cols, inType.getShape().drop_front(2), groups, outSpatial,
                            kernel, conv.getStrides(), conv.getDilations(), conv.getPads());
