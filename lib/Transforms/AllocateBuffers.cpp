@@ -22,6 +22,66 @@ static int64_t bytesPerChannel(RankedTensorType type, const rt::ChipDesc &chip) 
 
 namespace {
 
+/// The position in `func`'s body after which nothing reads `v` (the end for a returned value).
+static int64_t lastRead(Value v, const llvm::DenseMap<Operation *, int64_t> &position,
+                        int64_t end) {
+  int64_t last = -1;
+  for (Operation *user : v.getUsers()) {
+    Operation *top = user;
+    while (top && !position.count(top))
+      top = top->getParentOp();
+    if (!top || isa<func::ReturnOp>(top))
+      return end;
+    last = std::max(last, position.lookup(top));
+  }
+  return last;
+}
+
+/// First-fit over the buffers live at each grid.empty: a buffer is freed once the position of
+/// its last reader has passed.
+static LogicalResult
+allocateTransient(func::FuncOp func, int64_t base,
+                  function_ref<FailureOr<int64_t>(Value, Operation *)> sizeOf,
+                  function_ref<LogicalResult(Operation *, int64_t)> check) {
+  llvm::DenseMap<Operation *, int64_t> position;
+  int64_t n = 0;
+  for (Operation &op : func.getBody().front())
+    position[&op] = n++;
+  struct Live {
+    int64_t begin, end, lastUse;
+  };
+  std::vector<Live> live;
+  Builder b(func.getContext());
+  for (auto empty : func.getBody().front().getOps<grid::EmptyOp>()) {
+    int64_t at = position.lookup(empty), last = at;
+    for (OpOperand &use : empty->getUses()) {
+      auto dispatch = dyn_cast<grid::DispatchOp>(use.getOwner());
+      last = std::max(last, position.lookup(use.getOwner()));
+      if (!dispatch)
+        continue;
+      unsigned k = use.getOperandNumber() - dispatch.getInputs().size();
+      if (k < dispatch.getNumResults())
+        last = std::max(last, lastRead(dispatch.getResult(k), position, n));
+    }
+    FailureOr<int64_t> size = sizeOf(empty.getResult(), empty);
+    if (failed(size))
+      return failure();
+    llvm::erase_if(live, [&](const Live &l) { return l.lastUse < at; });
+    llvm::sort(live, [](const Live &x, const Live &y) { return x.begin < y.begin; });
+    int64_t addr = base;
+    for (const Live &l : live) {
+      if (l.begin - addr >= *size)
+        break;
+      addr = std::max(addr, l.end);
+    }
+    if (failed(check(empty, addr + *size)))
+      return failure();
+    live.push_back({addr, addr + *size, last});
+    empty->setAttr("address", b.getI64IntegerAttr(addr));
+  }
+  return success();
+}
+
 struct AllocateBuffersPass : tessel::impl::AllocateBuffersBase<AllocateBuffersPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -30,37 +90,50 @@ struct AllocateBuffersPass : tessel::impl::AllocateBuffersBase<AllocateBuffersPa
       return signalPassFailure();
     Builder b(&getContext());
 
-    // DRAM: a bump allocator; every tensor of the model lives for the whole run for now.
-    int64_t next = 0;
-    auto place = [&](Value v, Operation *anchor) -> FailureOr<int64_t> {
+    // DRAM: inputs and constants live for the whole run, from address 0 up. Every other buffer
+    // (a grid.empty that dispatches write) lives from its first writer to the last reader of
+    // what they wrote, and takes the lowest gap that no buffer live at the same time holds.
+    int64_t permanent = 0;
+    auto check = [&](Operation *anchor, int64_t end) -> LogicalResult {
+      if (end <= chip->dramChannelBytes)
+        return success();
+      return anchor->emitError() << "model needs " << end << " bytes per DRAM channel but "
+                                 << chip->name << " has " << chip->dramChannelBytes;
+    };
+    auto sizeOf = [&](Value v, Operation *anchor) -> FailureOr<int64_t> {
       auto type = cast<RankedTensorType>(v.getType());
       if (!grid::getLayout(type))
         return anchor->emitError("tensor has no #grid.layout; run tt-assign-layouts first");
-      int64_t addr = next;
-      next = llvm::alignTo(next + bytesPerChannel(type, *chip), 64);
-      if (next > chip->dramChannelBytes)
-        return anchor->emitError() << "model needs " << next << " bytes per DRAM channel but "
-                                   << chip->name << " has " << chip->dramChannelBytes;
+      return int64_t(llvm::alignTo(bytesPerChannel(type, *chip), 64));
+    };
+    auto placeForever = [&](Value v, Operation *anchor) -> FailureOr<int64_t> {
+      FailureOr<int64_t> size = sizeOf(v, anchor);
+      if (failed(size))
+        return failure();
+      int64_t addr = permanent;
+      permanent += *size;
+      if (failed(check(anchor, permanent)))
+        return failure();
       return addr;
     };
-    WalkResult result = module.walk<WalkOrder::PreOrder>([&](Operation *op) -> WalkResult {
-      if (auto func = dyn_cast<func::FuncOp>(op)) {
-        for (BlockArgument arg : func.getArguments()) {
-          FailureOr<int64_t> addr = place(arg, func);
-          if (failed(addr))
-            return WalkResult::interrupt();
-          func.setArgAttr(arg.getArgNumber(), "grid.address", b.getI64IntegerAttr(*addr));
-        }
-        return WalkResult::advance();
-      }
-      if (isa<graph::ConstantOp, grid::EmptyOp>(op)) {
-        FailureOr<int64_t> addr = place(op->getResult(0), op);
+    for (auto func : module.getOps<func::FuncOp>()) {
+      for (BlockArgument arg : func.getArguments()) {
+        FailureOr<int64_t> addr = placeForever(arg, func);
         if (failed(addr))
-          return WalkResult::interrupt();
-        op->setAttr(isa<grid::EmptyOp>(op) ? "address" : "grid.address",
-                    b.getI64IntegerAttr(*addr));
-        return WalkResult::advance();
+          return signalPassFailure();
+        func.setArgAttr(arg.getArgNumber(), "grid.address", b.getI64IntegerAttr(*addr));
       }
+      for (auto constant : func.getOps<graph::ConstantOp>()) {
+        FailureOr<int64_t> addr = placeForever(constant, constant);
+        if (failed(addr))
+          return signalPassFailure();
+        constant->setAttr("grid.address", b.getI64IntegerAttr(*addr));
+      }
+      if (failed(allocateTransient(func, permanent, sizeOf, check)))
+        return signalPassFailure();
+    }
+
+    WalkResult result = module.walk<WalkOrder::PreOrder>([&](Operation *op) -> WalkResult {
       if (auto dispatch = dyn_cast<grid::DispatchOp>(op)) {
         int64_t l1 = chip->l1ReservedBytes;
         for (auto cb : dispatch.getBody().front().getOps<noc::CBOp>()) {

@@ -142,7 +142,8 @@ std::string perfToJson(const PerfReport &r) {
        jsonNumber(fraction(r.modelRooflineCycles(), double(r.cycles))) +
        ", \"dram_bytes_moved\": " + std::to_string(moved) +
        ", \"dram_moved_over_compulsory\": " +
-       jsonNumber(fraction(double(moved), double(r.compulsoryDramBytes))) + "}\n}\n";
+       jsonNumber(fraction(double(moved), double(r.compulsoryDramBytes))) +
+       ", \"dram_peak_bytes\": " + std::to_string(r.dramPeakBytes) + "}\n}\n";
   return s;
 }
 
@@ -210,16 +211,16 @@ std::string perfToTable(const PerfReport &r) {
                 "%lld cycles = %.1f us at %lld MHz on %s; host ops: %zu (%.1f us)\n",
                 (long long)r.cycles, r.microseconds(), (long long)r.clockMhz,
                 r.chip.c_str(), r.hostOps.size(), r.hostMicroseconds);
-  char model[200];
+  char model[240];
   std::snprintf(model, sizeof(model),
                 "model roofline: %.0f cycles (%s-bound), %.1f%% achieved; DRAM moved %s, "
-                "%.2fx the compulsory %s\n",
+                "%.2fx the compulsory %s; DRAM in use at most %s\n",
                 r.modelRooflineCycles(), r.modelBound(),
                 100.0 * fraction(r.modelRooflineCycles(), double(r.cycles)),
                 humanBytes(r.dramBytesRead + r.dramBytesWritten).c_str(),
                 fraction(double(r.dramBytesRead + r.dramBytesWritten),
                          double(r.compulsoryDramBytes)),
-                humanBytes(r.compulsoryDramBytes).c_str());
+                humanBytes(r.compulsoryDramBytes).c_str(), humanBytes(r.dramPeakBytes).c_str());
   return out + buf + model;
 }
 

@@ -114,6 +114,19 @@ void loadConstants(ChipState &st) {
   }
 }
 
+/// The highest end of any buffer in a DRAM channel, times the channels.
+int64_t dramPeakBytes(ChipState &st, const ChipDesc &chip) {
+  int64_t end = 0;
+  if (st.binary.buffers())
+    for (uint32_t i = 0; i < st.binary.buffers()->size(); ++i) {
+      const ttb::Buffer *b = st.binary.buffers()->Get(i);
+      end = std::max(end, int64_t(b->address()) +
+                              interleavedChannelBytes(st.dram.tiles(i), b->format(),
+                                                      chip.dramChannels));
+    }
+  return end * chip.dramChannels;
+}
+
 /// Bytes every schedule moves: each constant, input and output buffer once, in its format.
 int64_t compulsoryDramBytes(ChipState &st) {
   const ttb::Binary &bin = st.binary;
@@ -195,6 +208,7 @@ bool runBinary(const LoadedBinary &binary, const std::vector<HostTensor> &inputs
   perf.peakFlopsPerCycle = 2.0 * double(chip.matmulMacsPerCycle) * chip.gridX * chip.gridY;
   perf.peakDramBytesPerCycle = chip.dramPeakBytesPerCycle() * chip.dramChannels;
   perf.compulsoryDramBytes = compulsoryDramBytes(st);
+  perf.dramPeakBytes = dramPeakBytes(st, chip);
   int64_t now = 0;
   if (bin.dispatches())
     for (const ttb::Dispatch *d : *bin.dispatches()) {

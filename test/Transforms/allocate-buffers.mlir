@@ -3,7 +3,9 @@
 // RUN: tt-opt %s -split-input-file --tt-assign-layouts=chip=%S/Inputs/tiny.chip --tt-choose-op-configs --tt-lower-graph-to-grid --tt-allocate-buffers | FileCheck %s --check-prefix=TINY
 
 // wormhole_b0 deals tiles over 12 DRAM channels; every tensor gets the same offset in each
-// channel, bumped by its per-channel size (ceil(tiles / 12) tiles) and aligned to 64 bytes.
+// channel, its per-channel size being ceil(tiles / 12) tiles aligned to 64 bytes. Inputs and
+// constants come first and stay; the other buffers take the lowest gap free while they live: the
+// relu's result reuses the matmul's, which nothing reads after the add.
 //   x: 4x16 = 64 tiles -> 6 per channel    w: 16x2 = 32 tiles -> 3    bias, results: <= 12 tiles -> 1
 // CHECK-LABEL: func.func @main
 // CHECK-SAME: tensor<128x512xf32, {{.*}}> {grid.address = 0 : i64}
@@ -24,7 +26,7 @@
 // CHECK: noc.cb 0 {l1_address = 131072 : i64} : !noc.cb<!tile.tile<32x32, f32>, 2>
 // CHECK: noc.cb 1 {l1_address = 139264 : i64}
 // CHECK: noc.cb 2 {l1_address = 147456 : i64}
-// CHECK: grid.empty {address = 49152 : i64}
+// CHECK: grid.empty {address = 40960 : i64}
 // CHECK: grid.dispatch "relu"
 // CHECK: noc.cb 0 {l1_address = 131072 : i64}
 // CHECK: noc.cb 1 {l1_address = 139264 : i64}
@@ -41,7 +43,7 @@
 // BF16: noc.cb 3 {l1_address = 147456 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 2>
 // BF16: grid.empty {address = 22528 : i64}
 // BF16: noc.cb 1 {l1_address = 135168 : i64} : !noc.cb<!tile.tile<32x32, bf16>, 2>
-// BF16: grid.empty {address = 24576 : i64}
+// BF16: grid.empty {address = 20480 : i64}
 
 // The tiny chip has 2 DRAM channels, a 2x2 grid and 48 KiB (12 f32 tiles) of free L1 from 16384,
 // which the same config fills: 4 + 2 + 2 + 2 tiles.
@@ -56,11 +58,36 @@
 // TINY: noc.cb 2 {l1_address = 40960 : i64} : !noc.cb<!tile.tile<32x32, f32>, 2>
 // TINY: noc.cb 3 {l1_address = 49152 : i64} : !noc.cb<!tile.tile<32x32, f32>, 2>
 // TINY: grid.empty {address = 217088 : i64}
-// TINY: grid.empty {address = 233472 : i64}
+// TINY: grid.empty {address = 200704 : i64}
 func.func @main(%x: tensor<128x512xf32>, %w: tensor<512x64xf32>) -> tensor<128x64xf32> {
   %b = graph.constant dense<0.5> : tensor<64xf32>
   %m = graph.matmul %x, %w {grid.config = #grid.matmul_config<grid = [2, 2], cores = [2, 2], block = [2, 1], subblock = [1, 1], k_chunk = 1>} : (tensor<128x512xf32>, tensor<512x64xf32>) -> tensor<128x64xf32>
   %a = graph.binary add %m, %b : (tensor<128x64xf32>, tensor<64xf32>) -> tensor<128x64xf32>
   %r = graph.unary relu %a : tensor<128x64xf32> -> tensor<128x64xf32>
   return %r : tensor<128x64xf32>
+}
+
+// -----
+
+// Liveness: one f32 tile takes 4096 bytes in a channel. %a is read by exp and by add, so the
+// add's result cannot take its place; after the add, %a and %c's inputs are dead and neg's
+// result takes %a's place, abs's takes %c's; %b, a result of the function, keeps its own.
+// CHECK-LABEL: func.func @liveness
+// CHECK: grid.empty {address = 4096 : i64}
+// CHECK-NEXT: grid.dispatch "relu"
+// CHECK: grid.empty {address = 8192 : i64}
+// CHECK-NEXT: grid.dispatch "exp"
+// CHECK: grid.empty {address = 12288 : i64}
+// CHECK-NEXT: grid.dispatch "add"
+// CHECK: grid.empty {address = 4096 : i64}
+// CHECK-NEXT: grid.dispatch "neg"
+// CHECK: grid.empty {address = 12288 : i64}
+// CHECK-NEXT: grid.dispatch "abs"
+func.func @liveness(%x: tensor<32x32xf32>) -> (tensor<32x32xf32>, tensor<32x32xf32>) {
+  %a = graph.unary relu %x : tensor<32x32xf32> -> tensor<32x32xf32>
+  %b = graph.unary exp %a : tensor<32x32xf32> -> tensor<32x32xf32>
+  %c = graph.binary add %a, %b : (tensor<32x32xf32>, tensor<32x32xf32>) -> tensor<32x32xf32>
+  %d = graph.unary neg %c : tensor<32x32xf32> -> tensor<32x32xf32>
+  %e = graph.unary abs %d : tensor<32x32xf32> -> tensor<32x32xf32>
+  return %e, %b : tensor<32x32xf32>, tensor<32x32xf32>
 }

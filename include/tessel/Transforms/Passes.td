@@ -211,7 +211,10 @@ def AllocateBuffers : Pass<"tt-allocate-buffers", "mlir::ModuleOp"> {
   let summary = "Places tensors in DRAM and circular buffers in L1";
   let description = [{
     Every DRAM tensor (function arguments, constants, `grid.empty`) gets an `address`: the same
-    offset in every DRAM channel, since tensors are interleaved tile by tile. Every `noc.cb` of a
+    offset in every DRAM channel, since tensors are interleaved tile by tile. Arguments and
+    constants stay for the whole run; a `grid.empty` lives from its dispatch to the last reader
+    of that dispatch's result (the end, if returned) and takes the lowest gap free meanwhile, so
+    buffers are reused. The runtime reports the resulting footprint as `dram_peak_bytes`. Every `noc.cb` of a
     dispatch gets an `l1_address` above the L1 the chip reserves; a dispatch whose circular
     buffers do not fit L1 is an error naming the dispatch and the sizes.
 

@@ -42,8 +42,12 @@ TEST(PerfReport, MatmulRooflineFromMacsAndDramBytes) {
   std::string json = perfToJson(p);
   for (const char *field : {"\"roofline_cycles\"", "\"achieved_fraction\"", "\"roofline_bound\"",
                             "\"nodes\"", "\"host_ops\": [", "\"host_time_us\": 0",
-                            "\"fpu_utilization\"", "\"l1_peak_bytes\"", "\"noc_bytes\""})
+                            "\"fpu_utilization\"", "\"l1_peak_bytes\"", "\"noc_bytes\"",
+                            "\"dram_peak_bytes\""})
     EXPECT_NE(json.find(field), std::string::npos) << field;
+  // Inputs and output live at once in their own places: at least the bytes they hold.
+  EXPECT_GE(p.dramPeakBytes, p.compulsoryDramBytes);
+  EXPECT_GT(p.compulsoryDramBytes, 0);
   EXPECT_NE(perfToTable(p).find("host ops: 0"), std::string::npos);
 }
 

@@ -78,6 +78,9 @@ struct PerfReport {
   /// format, inputs and outputs once) against the ideal matrix-engine cycles of every matmul at
   /// the fidelity it used; the larger bounds the whole run.
   int64_t compulsoryDramBytes = 0;
+  /// DRAM the binary's buffers occupy at their addresses, over all channels: the allocator
+  /// reuses the space of buffers nothing reads any more.
+  int64_t dramPeakBytes = 0;
   double compulsoryDramCycles() const {
     return peakDramBytesPerCycle > 0 ? double(compulsoryDramBytes) / peakDramBytesPerCycle : 0.0;
   }
