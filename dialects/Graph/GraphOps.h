@@ -37,6 +37,9 @@ mlir::ElementsAttr makeF32Elements(mlir::RankedTensorType type, llvm::ArrayRef<f
 std::optional<std::pair<int64_t, int64_t>> affineRange(mlir::AffineExpr expr,
                                                        llvm::ArrayRef<int64_t> dimSizes);
 
+/// Row-major strides of `shape`, in elements.
+llvm::SmallVector<int64_t> rowMajorStrides(llvm::ArrayRef<int64_t> shape);
+
 /// For each dim of `in`, the index a reshape from `in` to `out` reads, in terms of the dims of
 /// `out` (row-major order). A last dim both shapes share maps onto itself.
 llvm::SmallVector<mlir::AffineExpr> reshapeIndex(llvm::ArrayRef<int64_t> in,

@@ -88,15 +88,16 @@ AffineExpr tessel::graph::simplifyOverRanges(AffineExpr expr, ArrayRef<int64_t> 
   return result;
 }
 
+SmallVector<int64_t> tessel::graph::rowMajorStrides(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> strides(shape.size(), 1);
+  for (int64_t i = (int64_t)shape.size() - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * shape[i + 1];
+  return strides;
+}
+
 SmallVector<AffineExpr> tessel::graph::reshapeIndex(ArrayRef<int64_t> in, ArrayRef<int64_t> out,
                                                    MLIRContext *ctx) {
-  auto stridesOf = [](ArrayRef<int64_t> shape) {
-    SmallVector<int64_t> strides(shape.size(), 1);
-    for (int64_t i = (int64_t)shape.size() - 2; i >= 0; --i)
-      strides[i] = strides[i + 1] * shape[i + 1];
-    return strides;
-  };
-  SmallVector<int64_t> outStrides = stridesOf(out), inStrides = stridesOf(in);
+  SmallVector<int64_t> outStrides = rowMajorStrides(out), inStrides = rowMajorStrides(in);
   // Linearize in units of whole rows when the last dim is kept, so that it maps onto itself.
   bool keepLast = !out.empty() && !in.empty() && out.back() == in.back();
   int64_t unit = keepLast ? out.back() : 1;

@@ -3,12 +3,7 @@
 using namespace mlir;
 using namespace tessel;
 
-static int64_t product(ArrayRef<int64_t> v) {
-  int64_t p = 1;
-  for (int64_t x : v)
-    p *= x;
-  return p;
-}
+static int64_t product(ArrayRef<int64_t> v) { return ShapedType::getNumElements(v); }
 
 /// A remap of `x` to `type` whose results are simplified over the output's index ranges, so
 /// that the lowering sees `d3` rather than `d3 mod C` for d3 < C.

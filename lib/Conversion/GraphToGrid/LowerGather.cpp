@@ -10,14 +10,6 @@ using namespace mlir;
 using namespace tessel;
 using namespace tessel::lowering;
 
-/// Row-major strides of `shape`.
-static SmallVector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
-  SmallVector<int64_t> strides(shape.size(), 1);
-  for (int64_t i = (int64_t)shape.size() - 2; i >= 0; --i)
-    strides[i] = strides[i + 1] * shape[i + 1];
-  return strides;
-}
-
 namespace {
 /// How an index expression varies along a run of `length` output columns starting at a multiple
 /// of `length`: not at all, by one per column from a multiple of `length`, or otherwise.
@@ -100,7 +92,7 @@ FailureOr<Value> tessel::lowering::lowerGather(Operation *op, Value input,
   AffineExpr m = ((u.floorDiv(out.nt) % out.mt) * 32 + r) % out.rows;
   AffineExpr n = ((u % out.nt) * 32 + c) % out.cols;
   SmallVector<AffineExpr> outIdx;
-  SmallVector<int64_t> batchStrides = stridesOf(out.batchShape);
+  SmallVector<int64_t> batchStrides = graph::rowMajorStrides(out.batchShape);
   for (size_t k = 0; k < out.batchShape.size(); ++k)
     outIdx.push_back(batch.floorDiv(batchStrides[k]) % out.batchShape[k]);
   if (outRank >= 2)
@@ -114,7 +106,7 @@ FailureOr<Value> tessel::lowering::lowerGather(Operation *op, Value input,
     guardIdx.push_back(e.replaceDims(outIdx));
 
   // Input tile and position within it.
-  SmallVector<int64_t> inBatchStrides = stridesOf(in.batchShape);
+  SmallVector<int64_t> inBatchStrides = graph::rowMajorStrides(in.batchShape);
   AffineExpr inBatch = getAffineConstantExpr(0, ctx);
   for (size_t k = 0; k < in.batchShape.size(); ++k)
     inBatch = inBatch + idx[k] * inBatchStrides[k];
