@@ -54,7 +54,7 @@ LogicalResult MatmulConfigAttr::verify(function_ref<InFlightDiagnostic()> emitEr
                                        int64_t gridM, int64_t gridN, int64_t coresX,
                                        int64_t coresY, int64_t blockM, int64_t blockN,
                                        int64_t subM, int64_t subN, int64_t kChunk,
-                                       OperandSharing operands, int64_t cycles) {
+                                       OperandSharing operands, LhsSource, int64_t cycles) {
   for (int64_t v : {gridM, gridN, coresX, coresY, blockM, blockN, subM, subN, kChunk})
     if (v < 1)
       return emitError() << "matmul config sizes must be positive";
@@ -75,7 +75,7 @@ LogicalResult MatmulConfigAttr::verify(function_ref<InFlightDiagnostic()> emitEr
 }
 
 // <grid = [M, N], cores = [X, Y], block = [M, N], subblock = [M, N], k_chunk = K
-//  (, operands = unicast)? (, cycles = C)?>
+//  (, operands = unicast)? (, lhs = gather)? (, cycles = C)?>
 Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
   int64_t v[9];
   auto pair = [&](StringRef key, int64_t &a, int64_t &b) -> bool {
@@ -88,6 +88,7 @@ Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
       parser.parseKeyword("k_chunk") || parser.parseEqual() || parser.parseInteger(v[8]))
     return {};
   OperandSharing operands = OperandSharing::multicast;
+  LhsSource lhs = LhsSource::tensor;
   int64_t cycles = 0;
   while (succeeded(parser.parseOptionalComma())) {
     StringRef key;
@@ -104,6 +105,16 @@ Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
         return {};
       }
       operands = *parsed;
+    } else if (key == "lhs") {
+      StringRef name;
+      if (parser.parseKeyword(&name))
+        return {};
+      std::optional<LhsSource> parsed = symbolizeLhsSource(name);
+      if (!parsed) {
+        parser.emitError(loc) << "unknown lhs source '" << name << "'";
+        return {};
+      }
+      lhs = *parsed;
     } else if (key == "cycles") {
       if (parser.parseInteger(cycles))
         return {};
@@ -115,7 +126,7 @@ Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
   if (parser.parseGreater())
     return {};
   return parser.getChecked<MatmulConfigAttr>(parser.getContext(), v[0], v[1], v[2], v[3], v[4],
-                                             v[5], v[6], v[7], v[8], operands, cycles);
+                                             v[5], v[6], v[7], v[8], operands, lhs, cycles);
 }
 
 void MatmulConfigAttr::print(AsmPrinter &printer) const {
@@ -124,6 +135,8 @@ void MatmulConfigAttr::print(AsmPrinter &printer) const {
           << "], subblock = [" << getSubM() << ", " << getSubN() << "], k_chunk = " << getKChunk();
   if (!isMulticast())
     printer << ", operands = " << stringifyOperandSharing(getOperands());
+  if (gathersLhs())
+    printer << ", lhs = " << stringifyLhsSource(getLhs());
   if (getCycles())
     printer << ", cycles = " << getCycles();
   printer << ">";

@@ -58,6 +58,10 @@ def Grid_OperandSharingParameter : EnumParameter<Grid_OperandSharing> {
   let defaultValue = "::tessel::grid::OperandSharing::multicast";
 }
 
+def Grid_LhsSourceParameter : EnumParameter<Grid_LhsSource> {
+  let defaultValue = "::tessel::grid::LhsSource::tensor";
+}
+
 def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
   let mnemonic = "matmul_config";
   let summary = "How a matmul is spread over cores, blocked and streamed";
@@ -71,7 +75,10 @@ def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
     one core multicasts that operand to the whole rectangle. With `operands = unicast` (only in
     one dimension) every core reads its own blocks and the cores take the output's blocks in
     turn, batch included: `grid` then counts cores, not rows or columns of blocks. That spreads
-    many small matmuls (a depthwise convolution's groups) over the grid. `cycles` is the cost
+    many small matmuls (a depthwise convolution's groups) over the grid. With `lhs = gather`
+    the lhs is a `graph.remap` (a convolution's windows) that no dispatch materialises: the
+    reader assembles each lhs tile from runs of the remap's input, reading its padding and the
+    rows and columns past the lhs's end as zeros (an implicit GEMM). `cycles` is the cost
     model's estimate.
 
     ```mlir
@@ -82,13 +89,14 @@ def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
   let parameters = (ins "int64_t":$gridM, "int64_t":$gridN, "int64_t":$coresX, "int64_t":$coresY,
                     "int64_t":$blockM, "int64_t":$blockN, "int64_t":$subM, "int64_t":$subN,
                     "int64_t":$kChunk, Grid_OperandSharingParameter:$operands,
-                    DefaultValuedParameter<"int64_t", "0">:$cycles);
+                    Grid_LhsSourceParameter:$lhs, DefaultValuedParameter<"int64_t", "0">:$cycles);
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
     /// Both operands are multicast: rows of cores share the lhs, columns the rhs.
     bool isTwoDimensional() const { return getGridM() > 1 && getGridN() > 1; }
     bool isMulticast() const { return getOperands() == OperandSharing::multicast; }
+    bool gathersLhs() const { return getLhs() == LhsSource::gather; }
   }];
 }
 

@@ -20,6 +20,12 @@ def Grid_OperandSharing : I32EnumAttr<"OperandSharing",
   let cppNamespace = "::tessel::grid";
 }
 
+def Grid_LhsSource : I32EnumAttr<"LhsSource",
+    "where a matmul's reader gets its lhs tiles", [
+    I32EnumAttrCase<"tensor", 0>, I32EnumAttrCase<"gather", 1>]> {
+  let cppNamespace = "::tessel::grid";
+}
+
 def Grid_CoreDim : I32EnumAttr<"CoreDim", "a coordinate of the running core", [
     I32EnumAttrCase<"x", 0>, I32EnumAttrCase<"y", 1>, I32EnumAttrCase<"linear", 2>,
     I32EnumAttrCase<"count", 3>]> {

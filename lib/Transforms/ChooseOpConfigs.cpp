@@ -1,4 +1,5 @@
 #include "tessel/Transforms/ChipInfo.h"
+#include "tessel/Transforms/GatherRuns.h"
 #include "tessel/Transforms/MatmulCostModel.h"
 #include "tessel/Transforms/Passes.h"
 
@@ -83,11 +84,20 @@ static cost::MatmulPlan planOf(grid::MatmulConfigAttr c) {
 }
 
 static grid::MatmulConfigAttr attrOf(MLIRContext *ctx, const cost::MatmulPlan &p,
-                                     int64_t cycles) {
+                                     bool gatherLhs, int64_t cycles) {
   auto operands =
       p.multicast ? grid::OperandSharing::multicast : grid::OperandSharing::unicast;
+  auto lhs = gatherLhs ? grid::LhsSource::gather : grid::LhsSource::tensor;
   return grid::MatmulConfigAttr::get(ctx, p.gridM, p.gridN, p.coresX, p.coresY, p.blockM,
-                                     p.blockN, p.subM, p.subN, p.kChunk, operands, cycles);
+                                     p.blockN, p.subM, p.subN, p.kChunk, operands, lhs, cycles);
+}
+
+/// Makes the reader gather the lhs from the remap that produces it (an implicit GEMM's windows),
+/// as cost::MatmulProblem::lhsRuns describes.
+static void gatherLhs(cost::MatmulProblem &p, graph::RemapOp windows) {
+  int64_t run = gatherRunLength(windows);
+  p.lhsRuns = 32 * ((32 + run - 1) / run);
+  p.lhsRunBytes = run * rt::tileBytes(p.lhs) / (32 * 32);
 }
 
 namespace {
@@ -107,7 +117,24 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
       if (failed(problem))
         return WalkResult::interrupt();
       std::optional<cost::MatmulPlan> plan;
-      if (auto given = op->getAttrOfType<grid::MatmulConfigAttr>(grid::kConfigAttrName)) {
+      // A convolution's windows are gathered by the matmul's reader rather than written out
+      // by a dispatch of their own and read back.
+      auto windows = op.getLhs().getDefiningOp<graph::RemapOp>();
+      bool gather = windows && absorbableIntoMatmul(windows);
+      auto given = op->getAttrOfType<grid::MatmulConfigAttr>(grid::kConfigAttrName);
+      if (given) {
+        if (given.gathersLhs() && !gather) {
+          op.emitError() << "matmul config " << given
+                         << " gathers the lhs, which is not a remap that reads zeros as padding "
+                            "in runs of at least "
+                         << kMinAbsorbedRun << " values";
+          return WalkResult::interrupt();
+        }
+        gather = given.gathersLhs();
+      }
+      if (gather)
+        gatherLhs(*problem, windows);
+      if (given) {
         std::string why;
         if (!cost::isValid(*chip, *problem, planOf(given), budget, &why)) {
           op.emitError() << "matmul config " << given << " does not suit this matmul: " << why;
@@ -126,7 +153,7 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
         ++numChosen;
       }
       int64_t cycles = int64_t(std::llround(cost::estimate(*chip, *problem, *plan).cycles));
-      op->setAttr(grid::kConfigAttrName, attrOf(&getContext(), *plan, cycles));
+      op->setAttr(grid::kConfigAttrName, attrOf(&getContext(), *plan, gather, cycles));
       return WalkResult::advance();
     });
     if (result.wasInterrupted())

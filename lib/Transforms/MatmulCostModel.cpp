@@ -115,10 +115,11 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   const int64_t cores = plan.coresX * plan.coresY;
   const double latency = double(chip.dramLatencyCycles) + 4.0 * chip.nocHopCycles;
   struct Operand {
-    double tileBytes;
+    double tileBytes;     // moved per tile
     int64_t rows, cols;   // of the chunk block, in tiles
     int64_t readers;      // cores reading this operand's chunk from DRAM at once
     bool shared;
+    double issue = 0;     // reader cycles per tile, beyond the transfer
   };
   bool twoD = plan.gridM > 1 && plan.gridN > 1;
   bool sharedA = plan.multicast && cores > 1 && (twoD || plan.gridM == 1);
@@ -128,7 +129,14 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   };
   Operand a{tileA, plan.blockM, plan.kChunk, readersOf(sharedA, plan.gridM), sharedA};
   Operand b{tileB, plan.kChunk, plan.blockN, readersOf(sharedB, plan.gridN), sharedB};
-  double chunkBytes = a.readers * a.rows * a.cols * tileA + b.readers * b.rows * b.cols * tileB;
+  if (p.lhsRuns > 0) {
+    // A gathered tile moves in runs of at least a flit each; the reader spends a cycle on each
+    // request and one on its loop step.
+    a.tileBytes = double(p.lhsRuns) * std::max<double>(flit, double(p.lhsRunBytes));
+    a.issue = 2.0 * double(p.lhsRuns) + 3.0;
+  }
+  double chunkBytes =
+      a.readers * a.rows * a.cols * a.tileBytes + b.readers * b.rows * b.cols * b.tileBytes;
   auto supply = [&](const Operand &o) {
     // Readers spread over the rectangle's columns (the lhs senders of a two-dimensional grid
     // rotate over them).
@@ -137,7 +145,7 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     double piece = rows * o.cols * o.tileBytes;
     double share = piece / (o.rows * o.cols * o.tileBytes);
     double read = latency + std::max({piece / flit, perColumn * piece / flit / 2,
-                                      share * chunkBytes / dramAll});
+                                      share * chunkBytes / dramAll, rows * o.cols * o.issue});
     int64_t pieces = o.rows / rows;
     if (!o.shared)
       return read;

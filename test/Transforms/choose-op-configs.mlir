@@ -80,3 +80,36 @@ func.func @too_much_l1(%a: tensor<2048x2048xf32>, %b: tensor<2048x2048xf32>) -> 
   %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [64, 64], subblock = [1, 4], k_chunk = 64>} : (tensor<2048x2048xf32>, tensor<2048x2048xf32>) -> tensor<2048x2048xf32>
   return %0 : tensor<2048x2048xf32>
 }
+
+// -----
+
+// The windows of a 3x3 convolution (a remap reading zeros as padding, in runs of 32 channels)
+// are gathered by the matmul's reader instead of being written out.
+// CHECK-LABEL: func.func @conv_windows
+// CHECK: graph.matmul {{.*}} {grid.config = #grid.matmul_config<{{.*}}, lhs = gather, cycles = {{[0-9]+}}>}
+func.func @conv_windows(%x: tensor<25x32xf32>, %w: tensor<288x32xf32>) -> tensor<25x32xf32> {
+  %win = graph.remap %x {map = affine_map<(d0, d1) -> (d0 + ((d1 floordiv 32) floordiv 3 - 1) * 5 + (d1 floordiv 32) mod 3 - 1, d1 mod 32)>, guards = affine_map<(d0, d1) -> (d0 floordiv 5 + (d1 floordiv 32) floordiv 3 - 1, d0 mod 5 + (d1 floordiv 32) mod 3 - 1)>, guard_bounds = array<i64: 5, 5>} : (tensor<25x32xf32>) -> tensor<25x288xf32>
+  %0 = graph.matmul %win, %w : (tensor<25x288xf32>, tensor<288x32xf32>) -> tensor<25x32xf32>
+  return %0 : tensor<25x32xf32>
+}
+
+// -----
+
+// A transpose moves one value per request: it keeps its own dispatch.
+// CHECK-LABEL: func.func @transposed_lhs
+// CHECK: graph.matmul
+// CHECK-NOT: lhs = gather
+func.func @transposed_lhs(%x: tensor<64x32xf32>, %w: tensor<64x32xf32>) -> tensor<32x32xf32> {
+  %t = graph.remap %x {map = affine_map<(d0, d1) -> (d1, d0)>} : (tensor<64x32xf32>) -> tensor<32x64xf32>
+  %0 = graph.matmul %t, %w : (tensor<32x64xf32>, tensor<64x32xf32>) -> tensor<32x32xf32>
+  return %0 : tensor<32x32xf32>
+}
+
+// -----
+
+func.func @gather_given_for_a_transpose(%x: tensor<64x32xf32>, %w: tensor<64x32xf32>) -> tensor<32x32xf32> {
+  %t = graph.remap %x {map = affine_map<(d0, d1) -> (d1, d0)>} : (tensor<64x32xf32>) -> tensor<32x64xf32>
+  // expected-error @+1 {{gathers the lhs, which is not a remap that reads zeros as padding in runs of at least 4 values}}
+  %0 = graph.matmul %t, %w {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 1], subblock = [1, 1], k_chunk = 2, lhs = gather>} : (tensor<32x64xf32>, tensor<64x32xf32>) -> tensor<32x32xf32>
+  return %0 : tensor<32x32xf32>
+}

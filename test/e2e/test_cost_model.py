@@ -1,6 +1,7 @@
 """The matmul cost model of tt-choose-op-configs, checked against the simulator.
 
-A sweep of matmul blockings over square, MLP-shaped and convolution-shaped (im2col) problems is
+A sweep of matmul blockings over square, MLP-shaped and convolution-shaped (im2col) problems, and
+implicit GEMMs whose reader gathers a 3x3 convolution's windows from the image (`lhs = gather`), is
 compiled with each blocking forced, run with tt-run, and the cycles the simulator charges are
 compared with the estimate the pass recorded. The model must rank the blockings as the simulator
 does and be close to it: that is what lets the pass choose for us.
@@ -25,6 +26,9 @@ SHAPES = [(512, 512, 512), (1024, 1024, 1024), (256, 1024, 2048), (32, 1024, 102
           (3136, 64, 256), (96, 196, 9, 1)]
 # The last is batched, (batch, M, K, N): the per-group matmuls of a 3x3 depthwise convolution
 # over 96 channels of 14x14.
+
+# (height, width, channels, output channels): ResNet-50's 3x3 convolutions as implicit GEMMs.
+IMAGES = [(56, 56, 64, 64), (28, 28, 128, 128), (14, 14, 256, 256)]
 
 
 def divisors(n, limit=None):
@@ -74,18 +78,47 @@ def blockings(*shape):
     return out
 
 
-def attr(c):
+def attr(c, gather=False):
     return (f"#grid.matmul_config<grid = [{c[0]}, {c[1]}], cores = [{c[2]}, {c[3]}], "
             f"block = [{c[4]}, {c[5]}], subblock = [{c[6]}, {c[7]}], k_chunk = {c[8]}, "
-            f"operands = {c[9]}>")
+            f"operands = {c[9]}{', lhs = gather' if gather else ''}>")
 
 
-def estimate_and_simulate(tmp, shape, config, epilogue=None):
+def image_shape(image):
+    h, w, c, n = image
+    return (h * w, 9 * c, n)
+
+
+def windows(x, h, w):
+    """The 3x3 windows (padding 1) of an image given as rows of channels, taps side by side."""
+    c = x.shape[1]
+    padded = np.zeros((h + 2, w + 2, c), x.dtype)
+    padded[1:-1, 1:-1] = x.reshape(h, w, c)
+    return np.concatenate([padded[dy:dy + h, dx:dx + w].reshape(h * w, c)
+                           for dy in range(3) for dx in range(3)], axis=1)
+
+
+def estimate_and_simulate(tmp, shape, config, epilogue=None, image=None):
     """With `epilogue` "bias", the matmul also adds a bias per column and applies a ReLU;
-    with "residual", it adds a residual of its result's shape too."""
+    with "residual", it adds a residual of its result's shape too. With `image` (height, width,
+    channels, output channels) the lhs is the 3x3 windows of an image, gathered by the reader."""
+    if image:
+        shape = image_shape(image)
     lead, (m, k, n) = list(shape[:-3]), shape[-3:]
-    config_attr = f" {{grid.config = {attr(config)}}}" if config else ""
+    config_attr = f" {{grid.config = {attr(config, bool(image))}}}" if config else ""
     ta, tb, ty = ("x".join(map(str, lead + d)) for d in ([m, k], [k, n], [m, n]))
+    lhs, remap = "%a", ""
+    if image:
+        h, w, c, _ = image
+        tap = f"(d1 floordiv {c})"
+        remap = (f"  %win = graph.remap %a {{map = affine_map<(d0, d1) -> (d0 + ({tap} floordiv 3 - 1)"
+                 f" * {w} + {tap} mod 3 - 1, d1 mod {c})>, guards = affine_map<(d0, d1) -> "
+                 f"(d0 floordiv {w} + {tap} floordiv 3 - 1, d0 mod {w} + {tap} mod 3 - 1)>, "
+                 f"guard_bounds = array<i64: {h}, {w}>}} : (tensor<{m}x{c}xf32>) -> "
+                 f"tensor<{m}x{k}xf32>\n")
+        lhs, ta_arg = "%win", f"{m}x{c}"
+    else:
+        ta_arg = ta
     bias_arg = f', %c: tensor<{n}xf32> {{graph.name = "c"}}' if epilogue else ""
     bias_type = f", tensor<{n}xf32>" if epilogue else ""
     if epilogue == "residual":
@@ -93,10 +126,10 @@ def estimate_and_simulate(tmp, shape, config, epilogue=None):
         bias_type += f", tensor<{ty}xf32>"
     operands = {None: "", "bias": ", %c then relu", "residual": ", %c plus %r then relu"}[epilogue]
     (tmp / "mm.mlir").write_text(
-        f'func.func @main(%a: tensor<{ta}xf32> {{graph.name = "a"}}, '
+        f'func.func @main(%a: tensor<{ta_arg}xf32> {{graph.name = "a"}}, '
         f'%b: tensor<{tb}xf32> {{graph.name = "b"}}{bias_arg}) -> '
         f'(tensor<{ty}xf32> {{graph.name = "y"}}) {{\n'
-        f"  %0 = graph.matmul %a, %b{operands}{config_attr} : (tensor<{ta}xf32>, "
+        f"{remap}  %0 = graph.matmul {lhs}, %b{operands}{config_attr} : (tensor<{ta}xf32>, "
         f"tensor<{tb}xf32>{bias_type}) -> tensor<{ty}xf32>\n  return %0 : tensor<{ty}xf32>\n}}\n")
     run(["tt-opt", tmp / "mm.mlir", "--tt-assign-layouts=precision=bf16", "--tt-choose-op-configs",
          "-o", tmp / "chosen.mlir"])
@@ -106,7 +139,7 @@ def estimate_and_simulate(tmp, shape, config, epilogue=None):
          "--tt-allocate-buffers", "-o", tmp / "lowered.mlir"])
     run(["tt-translate", "--serialize-ttb", tmp / "lowered.mlir", "-o", tmp / "mm.ttb"])
     rng = np.random.default_rng(0)
-    a = rng.standard_normal((*lead, m, k)).astype(np.float32)
+    a = rng.standard_normal((*lead, m, image[2] if image else k)).astype(np.float32)
     b = rng.standard_normal((*lead, k, n)).astype(np.float32)
     c = rng.standard_normal(n).astype(np.float32)
     r = rng.standard_normal((*lead, m, n)).astype(np.float32)
@@ -119,7 +152,7 @@ def estimate_and_simulate(tmp, shape, config, epilogue=None):
     run(["tt-run", tmp / "mm.ttb", *inputs, f"--output=@{tmp / 'y.npy'}",
          f"--perf-report={tmp / 'perf.json'}", "--quiet"])
     y = np.load(tmp / "y.npy")
-    reference = a.astype(np.float64) @ b
+    reference = (windows(a, *image[:2]) if image else a).astype(np.float64) @ b
     if epilogue:
         reference = np.maximum(reference + c + (r if epilogue == "residual" else 0.0), 0.0)
     assert np.corrcoef(y.ravel(), reference.ravel())[0, 1] > 0.999, (shape, config)
@@ -144,6 +177,10 @@ def sweep():
     # shapes from a layer to a conv.
     cases += [(shape, None, e) for shape in SHAPES[3:6] for e in ("bias", "residual")]
     cases += [(SHAPES[8], None, "residual")]
+    # Implicit GEMMs: four blockings each and the pass's choice.
+    for image in IMAGES:
+        candidates = [c for c in blockings(*image_shape(image)) if c[2] * c[3] >= 4]
+        cases += [(image, c, "windows") for c in rng.sample(candidates, 4)] + [(image, None, "windows")]
     return cases
 
 
@@ -153,7 +190,10 @@ def test_cost_model_ranks_and_estimates_like_the_simulator(tmp):
         case = tmp / str(i)
         case.mkdir()
         label = f"{config} + {epilogue}" if epilogue else config
-        results.append((shape, label, *estimate_and_simulate(case, shape, config, epilogue)))
+        if epilogue == "windows":
+            results.append((shape, label, *estimate_and_simulate(case, None, config, image=shape)))
+        else:
+            results.append((shape, label, *estimate_and_simulate(case, shape, config, epilogue)))
     assert len(results) >= 50
     estimates = [r[2] for r in results]
     cycles = [r[3] for r in results]

@@ -52,6 +52,9 @@ struct MatmulProblem {
   bool hasResidual = false;
   rt::DataFormat residual = rt::DataFormat::BFloat16;
   int64_t epilogueCycles = 0;
+  /// With `lhs = gather` the reader assembles each lhs tile from runs of a remap's input: the
+  /// requests it makes per tile (reads and fills) and the bytes a read moves. 0: whole tiles.
+  int64_t lhsRuns = 0, lhsRunBytes = 0;
 };
 
 /// The same fields as #grid.matmul_config.

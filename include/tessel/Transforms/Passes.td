@@ -184,6 +184,19 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     estimates fastest and records it, with the estimate, as `grid.config`. A config already
     present is kept, checked against the chip and estimated: tests and users can force one.
 
+    A matmul whose lhs is a `graph.remap` that reads zeros as padding in runs of at least four
+    values (a convolution's windows) gets `lhs = gather`, and the model charges its reader a
+    request per run: the lowering then assembles the lhs tiles from the remap's input and no
+    dispatch writes the windows to DRAM (an implicit GEMM).
+
+    ```mlir
+    %win = graph.remap %rows {map = ..., guards = ..., guard_bounds = array<i64: 56, 56>}
+        : (tensor<1x1x3136x64xf32, #l>) -> tensor<1x1x3136x576xf32, #l>
+    %y = graph.matmul %win, %w {grid.config = #grid.matmul_config<grid = [14, 1],
+        cores = [7, 2], block = [7, 2], subblock = [1, 2], k_chunk = 3, lhs = gather,
+        cycles = 26362>} : ...
+    ```
+
     Before (`tt-assign-layouts` done, bf16):
     ```mlir
     %y = graph.matmul %x, %w : (tensor<2048x2048xf32, #l>, tensor<2048x2048xf32, #l>)

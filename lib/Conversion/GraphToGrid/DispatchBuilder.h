@@ -139,6 +139,30 @@ void buildTileStreaming(DispatchBuilder &db, const TileMapping &mapping,
                             math,
                         llvm::function_ref<void(mlir::Value unit, mlir::Value cb)> assemble = {});
 
+/// How a reader assembles a tile of a gather's output from runs of input values (graph.remap
+/// and graph.reshape kernels, and a matmul reader that absorbs its lhs's remap).
+struct TileGather {
+  /// Values a request moves (tessel::gatherRunLength).
+  int64_t runLength = 1;
+  /// Over d0 = the output tile (linear index), d1 = the row in the tile, d2 = the column of a
+  /// run's first value: the input tile and offset it reads, and a value that is non-zero when
+  /// it reads `fill` instead.
+  mlir::AffineExpr inTile, inOffset, outside;
+  float fill = 0.0f;
+  /// The columns of each tile row that are assembled.
+  int64_t columns = 32;
+};
+/// The gather of `inputIndex` (see lowerGather). Rows and columns past the output's end wrap
+/// onto real values, which the caller masks; with `zeroPadding` they read as zero instead, and
+/// `padding`, when given, must be zero.
+TileGather planTileGather(mlir::RankedTensorType outType, mlir::RankedTensorType inType,
+                          llvm::ArrayRef<mlir::AffineExpr> inputIndex,
+                          std::optional<float> padding, llvm::ArrayRef<mlir::AffineExpr> guards,
+                          llvm::ArrayRef<int64_t> guardBounds, bool zeroPadding);
+/// Reads output tile `unit` of `g` from `input` into slot `slot` of `cb`.
+void emitTileGather(DispatchBuilder &db, const TileGather &g, mlir::Value input, mlir::Value unit,
+                    mlir::Value cb, mlir::Value slot);
+
 // The lowering of each graph op; each builds its dispatch in front of `op` and returns the
 // values that replace its results.
 /// The data format of a tensor's tiles.

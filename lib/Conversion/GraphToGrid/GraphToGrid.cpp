@@ -37,6 +37,15 @@ static FailureOr<Value> lowerOp(Operation *op, const LoweringOptions &opts) {
                          << "'; run tt-decompose-graph first";
 }
 
+/// Whether `use` is the lhs of a matmul whose reader gathers it (`lhs = gather`): such a use
+/// reads the remap's input, not its result.
+static bool gathersThrough(OpOperand &use) {
+  auto mm = dyn_cast<graph::MatMulOp>(use.getOwner());
+  auto config = mm ? mm->getAttrOfType<grid::MatmulConfigAttr>(grid::kConfigAttrName)
+                   : grid::MatmulConfigAttr();
+  return config && config.gathersLhs() && use.getOperandNumber() == 0;
+}
+
 namespace {
 
 struct LowerGraphToGridPass : tessel::impl::LowerGraphToGridBase<LowerGraphToGridPass> {
@@ -46,8 +55,12 @@ struct LowerGraphToGridPass : tessel::impl::LowerGraphToGridBase<LowerGraphToGri
     if (failed(chip))
       return signalPassFailure();
     SmallVector<Operation *> work;
+    // Remaps that only gathering matmuls read need no dispatch; they go once those are lowered.
+    SmallVector<Operation *> absorbed;
     module.walk([&](Operation *op) {
-      if (isa<graph::GraphDialect>(op->getDialect()) && !isa<graph::ConstantOp>(op))
+      if (isa<graph::RemapOp>(op) && !op->use_empty() && llvm::all_of(op->getUses(), gathersThrough))
+        absorbed.push_back(op);
+      else if (isa<graph::GraphDialect>(op->getDialect()) && !isa<graph::ConstantOp>(op))
         work.push_back(op);
     });
     for (Operation *op : work) {
@@ -61,9 +74,14 @@ struct LowerGraphToGridPass : tessel::impl::LowerGraphToGridBase<LowerGraphToGri
       FailureOr<Value> lowered = lowerOp(op, opts);
       if (failed(lowered))
         return signalPassFailure();
-      op->getResult(0).replaceAllUsesWith(*lowered);
-      op->erase();
+      op->getResult(0).replaceUsesWithIf(*lowered, [](OpOperand &use) { return !gathersThrough(use); });
+      if (op->use_empty())
+        op->erase();
+      else
+        absorbed.push_back(op);
     }
+    for (Operation *op : absorbed)
+      op->erase();
   }
 };
 

@@ -3,6 +3,7 @@
 // chunks; operands shared by a row or column of cores are read from DRAM by one of them and
 // multicast to the rest.
 #include "DispatchBuilder.h"
+#include "tessel/Transforms/GatherRuns.h"
 #include "tessel/Transforms/MatmulCostModel.h"
 
 #include <cmath>
@@ -87,17 +88,17 @@ static Sharing sharingOf(MLIRContext *ctx, grid::MatmulConfigAttr config, bool l
   return s;
 }
 
-/// Fills `cb` with chunk `g` of an operand, `pieces` x `pieceTiles` tiles, reading tile
-/// `tileOf(piece, i)` into slot `slotOf(piece, i)` from DRAM or receiving it from the sender.
+/// Fills `cb` with chunk `g` of an operand, `pieces` x `pieceTiles` tiles: `readTile(piece, i)`
+/// brings tile i of a piece into slot `slotOf(piece, i)` from DRAM, or the sender sends it.
 /// The sender multicasts each piece as soon as it has landed, so that the multicast of one
 /// piece overlaps the read of the next.
-static void feedChunk(DispatchBuilder &db, Value buffer, Value cb, Value g, int64_t pieces,
-                      int64_t pieceTiles, const Sharing &s, Semaphores sem,
-                      function_ref<Value(Value piece, Value i)> tileOf,
+static void feedChunk(DispatchBuilder &db, Value cb, Value g, int64_t pieces, int64_t pieceTiles,
+                      const Sharing &s, Semaphores sem,
+                      function_ref<void(Value piece, Value i)> readTile,
                       function_ref<Value(Value piece, Value i)> slotOf) {
   db.reserve(cb, pieces * pieceTiles);
   auto readPiece = [&](Value piece) {
-    db.loop(pieceTiles, [&](Value i) { db.read(buffer, tileOf(piece, i), cb, slotOf(piece, i)); });
+    db.loop(pieceTiles, [&](Value i) { readTile(piece, i); });
   };
   if (!s.shared) {
     db.loop(pieces, readPiece);
@@ -183,8 +184,28 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   int64_t passes = multicast ? out.batch * passM * passN : blocks / cores, chunks = kt / kc;
   int64_t macs = out.batch * out.rows * out.cols * a.cols;
 
+  // An absorbed remap (an implicit GEMM's windows): its input is read instead of the lhs.
+  graph::RemapOp windows;
+  std::optional<TileGather> gatherA;
+  if (config.gathersLhs()) {
+    windows = op.getLhs().getDefiningOp<graph::RemapOp>();
+    if (!windows || !absorbableIntoMatmul(windows))
+      return op.emitError() << "matmul config " << config
+                            << " gathers the lhs, which is not a remap that reads zeros as padding";
+    ArrayRef<AffineExpr> guards;
+    if (std::optional<AffineMap> g = windows.getGuards())
+      guards = g->getResults();
+    std::optional<float> padding;
+    if (windows.readsPadding())
+      padding = 0.0f;
+    gatherA = planTileGather(windows.getType(), windows.getInput().getType(),
+                             windows.getMap().getResults(), padding, guards,
+                             windows.getGuardBounds().value_or(ArrayRef<int64_t>()),
+                             /*zeroPadding=*/true);
+  }
+
   CoreSplit split{config.getCoresX(), config.getCoresY(), 1};
-  SmallVector<Value> inputs{op.getLhs(), op.getRhs()};
+  SmallVector<Value> inputs{windows ? windows.getInput() : op.getLhs(), op.getRhs()};
   Value bias = op.getBias(), residual = op.getResidual();
   if (bias)
     inputs.push_back(bias);
@@ -195,7 +216,7 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   // Reports show each dispatch's chosen config.
   db.dispatchOp()->setAttr(grid::kConfigAttrName, config);
   tile::DataFormat outFormat = formatOf(op.getResult());
-  Value cbA = db.cb(formatOf(op.getLhs()), 2 * bm * kc);
+  Value cbA = db.cb(formatOf(inputs[0]), 2 * bm * kc);
   Value cbB = db.cb(formatOf(op.getRhs()), 2 * kc * bn);
   Value cbOut = db.cb(outFormat, 2 * sm * sn);
   Value cbPartial = chunks > 1 ? db.cb(outFormat, bm * bn) : Value();
@@ -234,12 +255,18 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
                   int64_t rows, int64_t cols, int64_t pieceRows, const Sharing &share,
                   Semaphores sem) {
     Value g = db.apply(b.getAffineDimExpr(0) * chunks + b.getAffineDimExpr(1), {pass, chunk});
+    auto slotOf = [&](Value pc, Value ix) {
+      return db.apply(piece * pieceRows * cols + i, {db.core(), pass, chunk, pc, ix});
+    };
     feedChunk(
-        db, db.input(input), cb, g, rows / pieceRows, pieceRows * cols, share, sem,
-        [&](Value pc, Value ix) { return db.apply(tile, {db.core(), pass, chunk, pc, ix}); },
+        db, cb, g, rows / pieceRows, pieceRows * cols, share, sem,
         [&](Value pc, Value ix) {
-          return db.apply(piece * pieceRows * cols + i, {db.core(), pass, chunk, pc, ix});
-        });
+          Value t = db.apply(tile, {db.core(), pass, chunk, pc, ix});
+          if (input == 0 && gatherA)
+            return emitTileGather(db, *gatherA, db.input(0), t, cb, slotOf(pc, ix));
+          db.read(db.input(input), t, cb, slotOf(pc, ix));
+        },
+        slotOf);
   };
 
   // Output tile `d3` of subblock `d2` of the block of (d0 = core, d1 = pass).

@@ -163,3 +163,45 @@ func.func @relu6(%a: tensor<64x64xf32>, %b: tensor<64x32xf32>) -> tensor<64x32xf
   %0 = graph.matmul %a, %b then clip {beta = 6.0 : f32, grid.config = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 2>} : (tensor<64x64xf32>, tensor<64x32xf32>) -> tensor<64x32xf32>
   return %0 : tensor<64x32xf32>
 }
+
+// -----
+
+// An implicit GEMM: the lhs is the windows of a 3x3 convolution over a 5x5 image of 32 channels
+// (rows of channels, one per position). With `lhs = gather` no dispatch writes the windows: the
+// matmul's reader assembles each lhs tile from 32-value runs of the image's rows, one per tile
+// row, and a run outside the image (or past the 25th row) is filled with zeros.
+// CHECK-LABEL: func.func @implicit_gemm
+// CHECK-NOT: grid.dispatch "remap"
+// CHECK: grid.dispatch "matmul" on <(0, 0) to (0, 0)> ins(%arg0, %arg1 : tensor<25x32xf32
+// CHECK: noc.kernel reader {
+// CHECK: noc.cb_reserve %{{.*}}, 9
+// CHECK: scf.for %[[ROW:.*]] = %c0 to %c32 step %c1 {
+// CHECK: noc.read_span %{{.*}}[%{{.*}}] offset %{{.*}} into %{{.*}}[%{{.*}}] offset %{{.*}} count %c32 outside %{{.*}} fill 0.000000e+00
+// CHECK: noc.barrier
+// CHECK: noc.kernel compute {
+// CHECK: tile.matmul
+func.func @implicit_gemm(%x: tensor<25x32xf32>, %w: tensor<288x32xf32>) -> tensor<25x32xf32> {
+  %win = graph.remap %x {map = affine_map<(d0, d1) -> (d0 + ((d1 floordiv 32) floordiv 3 - 1) * 5 + (d1 floordiv 32) mod 3 - 1, d1 mod 32)>, guards = affine_map<(d0, d1) -> (d0 floordiv 5 + (d1 floordiv 32) floordiv 3 - 1, d0 mod 5 + (d1 floordiv 32) mod 3 - 1)>, guard_bounds = array<i64: 5, 5>} : (tensor<25x32xf32>) -> tensor<25x288xf32>
+  %0 = graph.matmul %win, %w {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 1], subblock = [1, 1], k_chunk = 9, lhs = gather>} : (tensor<25x288xf32>, tensor<288x32xf32>) -> tensor<25x32xf32>
+  return %0 : tensor<25x32xf32>
+}
+
+// -----
+
+// A remap with another user is still written out for it.
+// CHECK-LABEL: func.func @windows_used_twice
+// CHECK: grid.dispatch "remap"
+// CHECK: grid.dispatch "matmul" on <(0, 0) to (0, 0)> ins(%arg0, %arg1 : tensor<25x32xf32
+func.func @windows_used_twice(%x: tensor<25x32xf32>, %w: tensor<288x32xf32>) -> (tensor<25x32xf32>, tensor<25x288xf32>) {
+  %win = graph.remap %x {map = affine_map<(d0, d1) -> (d0 + ((d1 floordiv 32) floordiv 3 - 1) * 5 + (d1 floordiv 32) mod 3 - 1, d1 mod 32)>, guards = affine_map<(d0, d1) -> (d0 floordiv 5 + (d1 floordiv 32) floordiv 3 - 1, d0 mod 5 + (d1 floordiv 32) mod 3 - 1)>, guard_bounds = array<i64: 5, 5>} : (tensor<25x32xf32>) -> tensor<25x288xf32>
+  %0 = graph.matmul %win, %w {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 1], subblock = [1, 1], k_chunk = 9, lhs = gather>} : (tensor<25x288xf32>, tensor<288x32xf32>) -> tensor<25x32xf32>
+  return %0, %win : tensor<25x32xf32>, tensor<25x288xf32>
+}
+
+// -----
+
+func.func @gather_without_remap(%a: tensor<32x64xf32>, %b: tensor<64x32xf32>) -> tensor<32x32xf32> {
+  // expected-error @+1 {{gathers the lhs, which is not a remap that reads zeros as padding}}
+  %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 1], subblock = [1, 1], k_chunk = 2, lhs = gather>} : (tensor<32x64xf32>, tensor<64x32xf32>) -> tensor<32x32xf32>
+  return %0 : tensor<32x32xf32>
+}

@@ -255,5 +255,10 @@ func.func @matmul_config_bad_sharing() attributes {c = #grid.matmul_config<grid 
 
 // -----
 
+// expected-error @+1 {{unknown lhs source 'windows'}}
+func.func @matmul_config_bad_lhs() attributes {c = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, lhs = windows>} { return }
+
+// -----
+
 // expected-error @+1 {{unknown matmul config key 'speed'}}
 func.func @matmul_config_bad_key() attributes {c = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, speed = 3>} { return }
