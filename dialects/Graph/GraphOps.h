@@ -37,6 +37,17 @@ mlir::ElementsAttr makeF32Elements(mlir::RankedTensorType type, llvm::ArrayRef<f
 std::optional<std::pair<int64_t, int64_t>> affineRange(mlir::AffineExpr expr,
                                                        llvm::ArrayRef<int64_t> dimSizes);
 
+/// The longest run of output columns, a power of two up to 32 starting at a multiple of itself,
+/// that reads one aligned run of one input tile row, for the gather that reads output index
+/// `i` from input index `inputIndex(i)` (with `guards` only compared with bounds): 32 when the
+/// last dim maps onto itself, a power of two that divides both last dims when the last output
+/// dim walks consecutive input columns in such blocks (the channels of a channels-last window),
+/// and 1 otherwise.
+int64_t gatherRunLength(llvm::ArrayRef<int64_t> outShape, llvm::ArrayRef<int64_t> inShape,
+                        llvm::ArrayRef<mlir::AffineExpr> inputIndex,
+                        llvm::ArrayRef<mlir::AffineExpr> guards);
+int64_t gatherRunLength(RemapOp op);
+
 /// Row-major strides of `shape`, in elements.
 llvm::SmallVector<int64_t> rowMajorStrides(llvm::ArrayRef<int64_t> shape);
 

@@ -17,6 +17,10 @@ namespace tessel::grid {
 inline constexpr llvm::StringLiteral kChipAttrName = "grid.chip";
 /// The name of the attribute that holds an op's chosen `#grid.matmul_config`.
 inline constexpr llvm::StringLiteral kConfigAttrName = "grid.config";
+/// The name of the unit attribute of a graph.reduce whose reader gathers its input from the
+/// graph.remap that produces it (a pool's or depthwise convolution's windows): no dispatch
+/// writes that remap's result.
+inline constexpr llvm::StringLiteral kGatherInputAttrName = "grid.gather_input";
 
 /// The layout of a tensor type, or null when it has none yet.
 LayoutAttr getLayout(mlir::Type type);

@@ -1,5 +1,5 @@
 #include "tessel/Transforms/ChipInfo.h"
-#include "tessel/Transforms/GatherRuns.h"
+#include "tessel/Transforms/AbsorbedRemaps.h"
 #include "tessel/Transforms/MatmulCostModel.h"
 #include "tessel/Transforms/Passes.h"
 
@@ -95,7 +95,7 @@ static grid::MatmulConfigAttr attrOf(MLIRContext *ctx, const cost::MatmulPlan &p
 /// Makes the reader gather the lhs from the remap that produces it (an implicit GEMM's windows),
 /// as cost::MatmulProblem::lhsRuns describes.
 static void gatherLhs(cost::MatmulProblem &p, graph::RemapOp windows) {
-  int64_t run = gatherRunLength(windows);
+  int64_t run = graph::gatherRunLength(windows);
   p.lhsRuns = 32 * ((32 + run - 1) / run);
   p.lhsRunBytes = run * rt::tileBytes(p.lhs) / (32 * 32);
 }
@@ -157,7 +157,13 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
       return WalkResult::advance();
     });
     if (result.wasInterrupted())
-      signalPassFailure();
+      return signalPassFailure();
+    // A pool's or depthwise convolution's windows are gathered by the reduce's reader.
+    module.walk([&](graph::ReduceOp op) {
+      auto windows = op.getInput().getDefiningOp<graph::RemapOp>();
+      if (windows && absorbableIntoReduce(windows))
+        op->setAttr(grid::kGatherInputAttrName, UnitAttr::get(&getContext()));
+    });
   }
 };
 

@@ -193,6 +193,70 @@ static Value padWeightChannels(OpBuilder &b, Location loc, Value w, int64_t chan
   return remap(b, loc, w, padded, index, 0.0f);
 }
 
+FailureOr<Value> tessel::buildSpaceToDepthConv(OpBuilder &b, graph::ConvOp conv) {
+  auto inType = cast<RankedTensorType>(conv.getInput().getType());
+  auto wType = cast<RankedTensorType>(conv.getWeight().getType());
+  auto out = cast<RankedTensorType>(conv.getType());
+  if (inType.getRank() != 4 || conv.getGroup() != 1 || !wType.getElementType().isF32() ||
+      !llvm::all_of(conv.getStrides(), [](int64_t s) { return s == 2; }) ||
+      !llvm::all_of(conv.getDilations(), [](int64_t d) { return d == 1; }))
+    return failure();
+  int64_t n = inType.getDimSize(0), c = inType.getDimSize(1), m = wType.getDimSize(0);
+  ArrayRef<int64_t> kernel = wType.getShape().drop_front(2);
+  // Four times the channels must still fit one run of a tile row, and a 1x1 kernel would read a
+  // quarter of them.
+  if (4 * c > 32 || llvm::any_of(kernel, [](int64_t k) { return k < 2; }))
+    return failure();
+  auto constant = conv.getWeight().getDefiningOp<graph::ConstantOp>();
+  std::optional<std::vector<float>> w =
+      constant ? graph::readF32Elements(constant.getValue()) : std::nullopt;
+  if (!w)
+    return failure();
+  // Per spatial dim: input i = 2o - pad + k becomes block b = o + t - pad' of row r = i mod 2,
+  // where k + shift = 2t + r with pad' = ceil(pad / 2) and shift = 2 pad' - pad.
+  SmallVector<int64_t, 2> blocks, newKernel, newPads, shift;
+  for (int d = 0; d < 2; ++d) {
+    int64_t pad = conv.getPads()[d];
+    newPads.push_back((pad + 1) / 2);
+    shift.push_back(2 * newPads[d] - pad);
+    blocks.push_back((inType.getDimSize(2 + d) + 1) / 2);
+    newKernel.push_back((kernel[d] + shift[d] + 1) / 2);
+    // The padding after the blocks that the output's size implies must not be negative.
+    if (out.getDimSize(2 + d) - 1 + newKernel[d] - newPads[d] - blocks[d] < 0)
+      return failure();
+  }
+  Location loc = conv.getLoc();
+  MLIRContext *ctx = b.getContext();
+  // x'[n, (2 ry + rx) C + c, by, bx] = x[n, c, 2 by + ry, 2 bx + rx]; an odd size reads zeros.
+  AffineExpr d0 = getAffineDimExpr(0, ctx), ch = getAffineDimExpr(1, ctx),
+             by = getAffineDimExpr(2, ctx), bx = getAffineDimExpr(3, ctx);
+  AffineExpr phase = ch.floorDiv(c);
+  auto s2dType = RankedTensorType::get({n, 4 * c, blocks[0], blocks[1]}, inType.getElementType());
+  Value x = remap(b, loc, conv.getInput(), s2dType,
+                  {d0, ch % c, by * 2 + phase.floorDiv(2), bx * 2 + phase % 2}, 0.0f);
+  // w'[m, (2 ry + rx) C + c, ty, tx] = w[m, c, 2 ty + ry - shift, 2 tx + rx - shift], zero
+  // where that leaves the kernel.
+  auto newWType = RankedTensorType::get({m, 4 * c, newKernel[0], newKernel[1]},
+                                        wType.getElementType());
+  std::vector<float> data(newWType.getNumElements(), 0.0f);
+  for (int64_t o = 0; o < m; ++o)
+    for (int64_t ci = 0; ci < c; ++ci)
+      for (int64_t ky = 0; ky < kernel[0]; ++ky)
+        for (int64_t kx = 0; kx < kernel[1]; ++kx) {
+          int64_t y = ky + shift[0], xx = kx + shift[1];
+          int64_t channel = (2 * (y % 2) + xx % 2) * c + ci;
+          data[((o * 4 * c + channel) * newKernel[0] + y / 2) * newKernel[1] + xx / 2] =
+              (*w)[((o * c + ci) * kernel[0] + ky) * kernel[1] + kx];
+        }
+  Value weight =
+      b.create<graph::ConstantOp>(loc, newWType, graph::makeF32Elements(newWType, data));
+  return b
+      .create<graph::ConvOp>(loc, out, x, weight, conv.getBias(), b.getDenseI64ArrayAttr({1, 1}),
+                             b.getDenseI64ArrayAttr({1, 1}), b.getDenseI64ArrayAttr(newPads),
+                             b.getI64IntegerAttr(1))
+      .getResult();
+}
+
 Value tessel::buildIm2colConv(OpBuilder &b, graph::ConvOp conv) {
   Location loc = conv.getLoc();
   auto wType = cast<RankedTensorType>(conv.getWeight().getType());

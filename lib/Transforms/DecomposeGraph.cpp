@@ -210,6 +210,18 @@ struct WhereInTileBroadcast : OpRewritePattern<WhereOp> {
   }
 };
 
+/// A strided stem whose taps would move a few channels at a time, space to depth first.
+struct StemSpaceToDepth : OpRewritePattern<ConvOp> {
+  StemSpaceToDepth(MLIRContext *ctx) : OpRewritePattern(ctx, /*benefit=*/2) {}
+  LogicalResult matchAndRewrite(ConvOp op, PatternRewriter &rewriter) const override {
+    FailureOr<Value> conv = buildSpaceToDepthConv(rewriter, op);
+    if (failed(conv))
+      return failure();
+    rewriter.replaceOp(op, *conv);
+    return success();
+  }
+};
+
 /// The one way the chip computes a convolution today: im2col and a matmul.
 struct DecomposeConv : OpRewritePattern<ConvOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -270,7 +282,7 @@ struct DecomposeBatchNorm : OpRewritePattern<BatchNormOp> {
 struct DecomposeGraphPass : tessel::impl::DecomposeGraphBase<DecomposeGraphPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<DecomposeConv, DecomposePool, DecomposeBatchNorm, DecomposeGemm, FoldConstantReshape, FoldConstantTranspose, SoftmaxAxisLast,
+    patterns.add<StemSpaceToDepth, DecomposeConv, DecomposePool, DecomposeBatchNorm, DecomposeGemm, FoldConstantReshape, FoldConstantTranspose, SoftmaxAxisLast,
                  BinaryInTileBroadcast, WhereInTileBroadcast>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

@@ -113,3 +113,27 @@ func.func @gather_given_for_a_transpose(%x: tensor<64x32xf32>, %w: tensor<64x32x
   %0 = graph.matmul %t, %w {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 1], subblock = [1, 1], k_chunk = 2, lhs = gather>} : (tensor<32x64xf32>, tensor<64x32xf32>) -> tensor<32x32xf32>
   return %0 : tensor<32x32xf32>
 }
+
+// -----
+
+// A max pool's windows (runs of 32 channels, padding -3e38) are gathered by the reduce's reader.
+// CHECK-LABEL: func.func @pool_windows
+// CHECK: graph.reduce max {{.*}} {axes = array<i64: 0>, grid.gather_input}
+func.func @pool_windows(%x: tensor<1x16x32xf32>) -> tensor<1x16x32xf32> {
+  %win = graph.remap %x {map = affine_map<(d0, d1, d2) -> (0, d1 + (d0 floordiv 3 - 1) * 4 + d0 mod 3 - 1, d2)>, guards = affine_map<(d0, d1, d2) -> (d1 floordiv 4 + d0 floordiv 3 - 1, d1 mod 4 + d0 mod 3 - 1)>, guard_bounds = array<i64: 4, 4>, padding = -3.0e38 : f32} : (tensor<1x16x32xf32>) -> tensor<9x16x32xf32>
+  %0 = graph.reduce max %win {axes = array<i64: 0>} : (tensor<9x16x32xf32>) -> tensor<1x16x32xf32>
+  return %0 : tensor<1x16x32xf32>
+}
+
+// -----
+
+// Windows with the taps last (a pool over few channels) move one value at a time: they keep
+// their own dispatch.
+// CHECK-LABEL: func.func @taps_last_windows
+// CHECK: graph.reduce max
+// CHECK-NOT: grid.gather_input
+func.func @taps_last_windows(%x: tensor<1x16x2xf32>) -> tensor<2x16x1xf32> {
+  %win = graph.remap %x {map = affine_map<(d0, d1, d2) -> (0, d1 + (d2 floordiv 3 - 1) * 4 + d2 mod 3 - 1, d0)>, guards = affine_map<(d0, d1, d2) -> (d1 floordiv 4 + d2 floordiv 3 - 1, d1 mod 4 + d2 mod 3 - 1)>, guard_bounds = array<i64: 4, 4>, padding = -3.0e38 : f32} : (tensor<1x16x2xf32>) -> tensor<2x16x9xf32>
+  %0 = graph.reduce max %win {axes = array<i64: 2>} : (tensor<2x16x9xf32>) -> tensor<2x16x1xf32>
+  return %0 : tensor<2x16x1xf32>
+}

@@ -351,3 +351,33 @@ func.func @stem_channels(%x: tensor<1x3x8x8xf32>, %w: tensor<8x3x3x3xf32>) -> te
   %0 = graph.conv %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x3x8x8xf32>, tensor<8x3x3x3xf32>) -> tensor<1x8x4x4xf32>
   return %0 : tensor<1x8x4x4xf32>
 }
+
+// -----
+
+// A stride-2 7x7 stem over 3 channels with constant weights is first rewritten space to depth:
+// a stride-1 4x4 convolution over the 2x2 blocks of the image (12 channels, padded to 16 by the
+// next step), pads 2 before each dim, the weights rearranged at compile time. Each tap's channels
+// then move in runs of 16 rather than 4.
+// CHECK-LABEL: func.func @stem_space_to_depth
+// CHECK: %[[S2D:.*]] = graph.remap %arg0 {map = #{{.*}}} : (tensor<1x3x16x16xf32>) -> tensor<1x12x8x8xf32>
+// CHECK: %[[R:.*]] = graph.remap %[[S2D]] {{.*}} : (tensor<1x12x8x8xf32>) -> tensor<1x1x64x16xf32>
+// CHECK: %[[C:.*]] = graph.remap %[[R]] {{.*}} : (tensor<1x1x64x16xf32>) -> tensor<1x1x64x256xf32>
+// CHECK: graph.matmul %[[C]], %{{.*}} : (tensor<1x1x64x256xf32>, tensor<1x256x8xf32>) -> tensor<1x1x64x8xf32>
+func.func @stem_space_to_depth(%x: tensor<1x3x16x16xf32>) -> tensor<1x8x8x8xf32> {
+  %w = graph.constant dense<1.0> : tensor<8x3x7x7xf32>
+  %0 = graph.conv %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 3, 3>, group = 1 : i64} : (tensor<1x3x16x16xf32>, tensor<8x3x7x7xf32>) -> tensor<1x8x8x8xf32>
+  return %0 : tensor<1x8x8x8xf32>
+}
+
+// -----
+
+// Stride 2 over 64 channels already moves whole runs: no space to depth.
+// CHECK-LABEL: func.func @strided_many_channels
+// CHECK: graph.remap %arg0 {{.*}} : (tensor<1x64x8x8xf32>) -> tensor<1x1x64x64xf32>
+// CHECK-NOT: tensor<1x256x4x4xf32>
+// CHECK: graph.matmul
+func.func @strided_many_channels(%x: tensor<1x64x8x8xf32>) -> tensor<1x8x4x4xf32> {
+  %w = graph.constant dense<1.0> : tensor<8x64x3x3xf32>
+  %0 = graph.conv %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x64x8x8xf32>, tensor<8x64x3x3xf32>) -> tensor<1x8x4x4xf32>
+  return %0 : tensor<1x8x4x4xf32>
+}

@@ -230,3 +230,41 @@ def test_pools(tmp, ceil_mode, precision):
          *[f"--output=@{o}" for o in outs]])
     for o, ref in zip(outs, refs):
         check(np.load(o), ref, precision)
+
+
+def stem_model(path, c, size, k, pad, seed=3):
+    """A stride-2 convolution over few channels, which tt-decompose-graph computes space to
+    depth (four times the channels, half the kernel), and a ReLU."""
+    net = Net(seed)
+    w = net.rng.standard_normal((32, c, k, k)) / np.sqrt(c * k * k)
+    b = 0.1 * net.rng.standard_normal(32)
+    net.inits += [numpy_helper.from_array(w.astype(np.float32), "w"),
+                  numpy_helper.from_array(b.astype(np.float32), "b")]
+    net.nodes.append(helper.make_node("Conv", ["x", "w", "b"], ["c"], strides=[2, 2],
+                                      pads=[pad] * 4))
+    net.op("Relu", ["c"], "y")
+    out = (size + 2 * pad - k) // 2 + 1
+    graph = helper.make_graph(
+        net.nodes, "stem", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, c, size, size])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 32, out, out])], net.inits)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
+    x = net.rng.standard_normal((1, c, size, size)).astype(np.float32)
+    ref = conv_ref(x.astype(np.float64), w.astype(np.float32).astype(np.float64),
+                   b.astype(np.float32).astype(np.float64), 2, pad)
+    return x, np.maximum(ref, 0)
+
+
+# ResNet's 7x7 stem on an odd-sized image (the last row and column of blocks half padding), a
+# MobileNet-style 3x3 stem, and an even kernel with an odd pad.
+@pytest.mark.parametrize("c,size,k,pad", [(3, 23, 7, 3), (3, 16, 3, 1), (8, 12, 4, 2)])
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_strided_stem_space_to_depth(tmp, c, size, k, pad, precision):
+    x, ref = stem_model(tmp / "m.onnx", c, size, k, pad)
+    y, dispatches = compile_and_run(tmp, x, precision)
+    check(y, ref, precision)
+    # The windows are gathered by the matmul's reader: the only remaps left are the input's
+    # change to blocks of rows (in two steps for an odd size, whose blocks and channels both
+    # read padding) and the output's back to [N, C, H, W].
+    ops = [d["op"] for d in dispatches]
+    assert ops.count("matmul") == 1 and ops.count("remap") == (3 if size % 2 else 2), ops
+    assert "lhs = gather" in next(d["config"] for d in dispatches if d["op"] == "matmul")

@@ -36,6 +36,12 @@ mlir::Value buildChannelRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value
 mlir::Value buildFromChannelRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value rows,
                                  mlir::RankedTensorType type);
 
+/// A 2-D stride-2 convolution over at most 8 channels (a stem) as the equivalent stride-1
+/// convolution over the input's 2x2 blocks, space to depth: four times the channels and half the
+/// kernel, so that a window's taps move in runs four times as long. The weights must be
+/// constant. Returns the new convolution's result, or failure where it does not apply.
+mlir::FailureOr<mlir::Value> buildSpaceToDepthConv(mlir::OpBuilder &b, graph::ConvOp conv);
+
 /// The ops that compute `conv`, built in front of it; returns the value replacing its result.
 mlir::Value buildIm2colConv(mlir::OpBuilder &b, graph::ConvOp conv);
 

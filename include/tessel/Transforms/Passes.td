@@ -60,7 +60,10 @@ def DecomposeGraph : Pass<"tt-decompose-graph", "mlir::ModuleOp"> {
   let description = [{
     `graph.conv` becomes an im2col `graph.remap` of its input's windows, a batched
     `graph.matmul` with the (transposed, at compile time) weights per group, the bias added in
-    the matmul's layout, and a remap back to [N, M, spatial...]. `graph.batch_norm` becomes a
+    the matmul's layout, and a remap back to [N, M, spatial...]. A stride-2 convolution over at
+    most 8 channels with constant weights (a stem) is first rewritten space to depth: a stride-1
+    convolution over the input's 2x2 blocks, with four times the channels and half the kernel,
+    so that its windows move runs four times as long. `graph.batch_norm` becomes a
     per-channel multiply and add, their factors computed at compile time when the parameters
     are constants. `graph.gemm` becomes transposes, a `graph.matmul`, scalar multiplications for `alpha` and
     `beta` and an addition of the bias. A `graph.softmax` over an axis other than the last is wrapped
@@ -187,7 +190,9 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     A matmul whose lhs is a `graph.remap` that reads zeros as padding in runs of at least four
     values (a convolution's windows) gets `lhs = gather`, and the model charges its reader a
     request per run: the lowering then assembles the lhs tiles from the remap's input and no
-    dispatch writes the windows to DRAM (an implicit GEMM).
+    dispatch writes the windows to DRAM (an implicit GEMM). A `graph.reduce` over such a remap
+    (a pool's or a depthwise convolution's windows, in runs of four or more, any padding) gets
+    `grid.gather_input` and its reader does the same.
 
     ```mlir
     %win = graph.remap %rows {map = ..., guards = ..., guard_bounds = array<i64: 56, 56>}

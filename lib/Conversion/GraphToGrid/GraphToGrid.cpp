@@ -37,13 +37,19 @@ static FailureOr<Value> lowerOp(Operation *op, const LoweringOptions &opts) {
                          << "'; run tt-decompose-graph first";
 }
 
-/// Whether `use` is the lhs of a matmul whose reader gathers it (`lhs = gather`): such a use
-/// reads the remap's input, not its result.
+/// Whether `use` is the lhs of a matmul whose reader gathers it (`lhs = gather`) or the input
+/// of a reduce that does (`grid.gather_input`): such a use reads the remap's input, not its
+/// result.
 static bool gathersThrough(OpOperand &use) {
-  auto mm = dyn_cast<graph::MatMulOp>(use.getOwner());
-  auto config = mm ? mm->getAttrOfType<grid::MatmulConfigAttr>(grid::kConfigAttrName)
-                   : grid::MatmulConfigAttr();
-  return config && config.gathersLhs() && use.getOperandNumber() == 0;
+  Operation *user = use.getOwner();
+  if (use.getOperandNumber() != 0)
+    return false;
+  if (isa<graph::ReduceOp>(user))
+    return user->hasAttr(grid::kGatherInputAttrName);
+  auto config = isa<graph::MatMulOp>(user)
+                    ? user->getAttrOfType<grid::MatmulConfigAttr>(grid::kConfigAttrName)
+                    : grid::MatmulConfigAttr();
+  return config && config.gathersLhs();
 }
 
 namespace {

@@ -5,7 +5,6 @@
 // channels of a channels-last window, fewer (a power of two) when that divides both last dims;
 // otherwise value by value.
 #include "DispatchBuilder.h"
-#include "tessel/Transforms/GatherRuns.h"
 
 using namespace mlir;
 using namespace tessel;
@@ -15,24 +14,24 @@ TileGather tessel::lowering::planTileGather(RankedTensorType outType, RankedTens
                                             ArrayRef<AffineExpr> inputIndex,
                                             std::optional<float> padding,
                                             ArrayRef<AffineExpr> guards,
-                                            ArrayRef<int64_t> guardBounds, bool zeroPadding) {
+                                            ArrayRef<int64_t> guardBounds, bool padPastEnd) {
   MLIRContext *ctx = outType.getContext();
   TiledView out = TiledView::of(outType), in = TiledView::of(inType);
   ArrayRef<int64_t> outShape = outType.getShape(), inShape = inType.getShape();
   int64_t outRank = outShape.size(), inRank = inShape.size();
   TileGather g;
-  g.runLength = gatherRunLength(outShape, inShape, inputIndex, guards);
+  g.runLength = graph::gatherRunLength(outShape, inShape, inputIndex, guards);
   g.fill = padding.value_or(0.0f);
   // A narrow output reads only its own columns; wider ones fill the padding of their last tile
-  // from wrapped-around columns, which compute masks. Zero padding is written out instead.
-  g.columns = zeroPadding ? 32 : std::min<int64_t>(32, out.cols);
+  // from wrapped-around columns, which compute masks. With padPastEnd they are padding too.
+  g.columns = padPastEnd ? 32 : std::min<int64_t>(32, out.cols);
 
   // Output multi-index of (unit u, row r, column c) of the output tile. Padding rows and
-  // columns wrap onto real values so that every read stays in bounds, or read as zero.
+  // columns wrap onto real values so that every read stays in bounds, or read the padding.
   AffineExpr u = getAffineDimExpr(0, ctx), r = getAffineDimExpr(1, ctx), c = getAffineDimExpr(2, ctx);
   AffineExpr batch = u.floorDiv(out.mt * out.nt);
   AffineExpr m = (u.floorDiv(out.nt) % out.mt) * 32 + r, n = (u % out.nt) * 32 + c;
-  if (!zeroPadding) {
+  if (!padPastEnd) {
     m = m % out.rows;
     n = n % out.cols;
   }
@@ -58,7 +57,7 @@ TileGather tessel::lowering::planTileGather(RankedTensorType outType, RankedTens
   g.inTile = (inBatch * in.mt + inRow.floorDiv(32)) * in.nt + inCol.floorDiv(32);
   g.inOffset = (inRow % 32) * 32 + inCol % 32;
 
-  // Non-zero exactly when some index leaves the input, some guard its bound or (zero padding)
+  // Non-zero exactly when some index leaves the input, some guard its bound or (padPastEnd)
   // the position the output: each contributes its distance in whole sizes (`index floordiv
   // size`, 0 inside), weighted by powers of a base above twice the largest distance, and such a
   // sum is zero only when every term is (the lowest non-zero one is not a multiple of the base).
@@ -73,7 +72,7 @@ TileGather tessel::lowering::planTileGather(RankedTensorType outType, RankedTens
     for (auto [e, bound] : llvm::zip(guards, guardBounds))
       checks.push_back({e, bound});
   SmallVector<int64_t> rangeShape(outShape);
-  if (zeroPadding) {
+  if (padPastEnd) {
     for (int64_t k = std::max<int64_t>(0, outRank - 2); k < outRank; ++k) {
       checks.push_back({getAffineDimExpr(k, ctx), outShape[k]});
       rangeShape[k] = llvm::alignTo(outShape[k], 32);
@@ -126,7 +125,7 @@ FailureOr<Value> tessel::lowering::lowerGather(Operation *op, Value input,
   auto outType = cast<RankedTensorType>(op->getResult(0).getType());
   TiledView out = TiledView::of(outType);
   TileGather gather = planTileGather(outType, cast<RankedTensorType>(input.getType()), inputIndex,
-                                     padding, guards, guardBounds, /*zeroPadding=*/false);
+                                     padding, guards, guardBounds, /*padPastEnd=*/false);
   AffineExpr u = getAffineDimExpr(0, ctx);
   TileMapping mapping;
   mapping.inputTiles.push_back(getAffineConstantExpr(0, ctx));

@@ -3,7 +3,7 @@
 // chunks; operands shared by a row or column of cores are read from DRAM by one of them and
 // multicast to the rest.
 #include "DispatchBuilder.h"
-#include "tessel/Transforms/GatherRuns.h"
+#include "tessel/Transforms/AbsorbedRemaps.h"
 #include "tessel/Transforms/MatmulCostModel.h"
 
 #include <cmath>
@@ -201,7 +201,7 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
     gatherA = planTileGather(windows.getType(), windows.getInput().getType(),
                              windows.getMap().getResults(), padding, guards,
                              windows.getGuardBounds().value_or(ArrayRef<int64_t>()),
-                             /*zeroPadding=*/true);
+                             /*padPastEnd=*/true);
   }
 
   CoreSplit split{config.getCoresX(), config.getCoresY(), 1};

@@ -99,7 +99,25 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
   // Weights (over leading axes only, which the verifier ensures) multiply each input tile as it
   // arrives: the tile of the weights at the same place, broadcast as numpy would.
   Value weights = op.getWeights();
-  SmallVector<Value> inputs{op.getInput()};
+  // Windows gathered by the reader from the remap's input: positions outside it, and rows and
+  // columns past the windows' end, read the remap's padding.
+  std::optional<TileGather> gather;
+  Value input = op.getInput();
+  if (op->hasAttr(grid::kGatherInputAttrName)) {
+    auto windows = input.getDefiningOp<graph::RemapOp>();
+    if (!windows)
+      return op.emitError() << "reduce has " << grid::kGatherInputAttrName
+                            << " but its input is no graph.remap";
+    ArrayRef<AffineExpr> guards;
+    if (std::optional<AffineMap> g = windows.getGuards())
+      guards = g->getResults();
+    gather = planTileGather(windows.getType(), windows.getInput().getType(),
+                            windows.getMap().getResults(), windows.getPadding().convertToFloat(),
+                            guards, windows.getGuardBounds().value_or(ArrayRef<int64_t>()),
+                            /*padPastEnd=*/true);
+    input = windows.getInput();
+  }
+  SmallVector<Value> inputs{input};
   AffineExpr weightTile;
   tile::Broadcast weightBcast = tile::Broadcast::none;
   if (weights) {
@@ -109,7 +127,7 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
     weightBcast = inTileBroadcast(w, in);
   }
 
-  tile::DataFormat format = formatOf(op.getInput());
+  tile::DataFormat format = formatOf(input);
   std::string name = ("reduce_" + graph::stringifyReduceKind(op.getKind())).str();
   DispatchBuilder db(b, op.getLoc(), name, splitOverCores(out.tiles(), opts.chip), inputs,
                      {op.getType()}, opts);
@@ -134,9 +152,19 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
         db.reserve(cbWeights, batch);
       db.loop(batch, [&](Value i) {
         Value step = db.apply(d0 * batch + d1, {group, i});
-        db.read(db.input(0), db.apply(inTile, {unit, step}), cbIn, i);
-        if (weights)
+        if (gather)
+          emitTileGather(db, *gather, db.input(0), db.apply(inTile, {unit, step}), cbIn, i);
+        else
+          db.read(db.input(0), db.apply(inTile, {unit, step}), cbIn, i);
+        if (weights && weightBcast == tile::Broadcast::rows) {
+          // The FPU reads only the first row of a tile it broadcasts by rows.
+          Value zero = db.index(0);
+          db.builder().create<noc::ReadSpanOp>(
+              db.location(), db.input(1), db.apply(weightTile, {unit, step}), zero, cbWeights, i,
+              zero, db.index(32), zero, db.builder().getF32FloatAttr(0.0f));
+        } else if (weights) {
           db.read(db.input(1), db.apply(weightTile, {unit, step}), cbWeights, i);
+        }
       });
       db.barrier();
       db.push(cbIn, batch);

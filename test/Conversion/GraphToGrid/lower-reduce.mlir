@@ -320,12 +320,12 @@ func.func @sum_int(%x: tensor<3x4xi64>) -> tensor<3x1xi64> {
 // -----
 
 // A weighted sum over a leading axis: the reader brings each input tile and the weights' tile
-// at the same place (a row, broadcast over the rows); compute multiplies them into Dst[1] and
-// adds that to the sum in Dst[0].
+// at the same place (a row, broadcast over the rows, of which it reads only the first row, the
+// one the FPU broadcasts); compute multiplies them into Dst[1] and adds that to the sum in Dst[0].
 // CHECK-LABEL: func.func @weighted_sum
 // CHECK: noc.kernel reader {
 // CHECK: noc.read %arg{{[0-9]+}}[%{{.*}}] into %[[IN:.*]][%{{.*}}] : tensor<9x64x64xf32
-// CHECK: noc.read %arg{{[0-9]+}}[%{{.*}}] into %[[W:.*]][%{{.*}}] : tensor<9x1x64xf32
+// CHECK: noc.read_span %arg{{[0-9]+}}[%{{.*}}] offset %c0 into %[[W:.*]][%{{.*}}] offset %c0 count %c32 outside %c0 fill 0.000000e+00 : tensor<9x1x64xf32
 // CHECK: noc.kernel compute {
 // CHECK: noc.cb_wait %[[W]], 1
 // CHECK: tile.binary mul bcast rows %{{.*}}, %{{.*}}, dst[%c1]
@@ -333,4 +333,30 @@ func.func @sum_int(%x: tensor<3x4xi64>) -> tensor<3x1xi64> {
 func.func @weighted_sum(%x: tensor<9x64x64xf32>, %w: tensor<9x1x64xf32>) -> tensor<1x64x64xf32> {
   %0 = graph.reduce sum %x times %w {axes = array<i64: 0>} : (tensor<9x64x64xf32>, tensor<9x1x64xf32>) -> tensor<1x64x64xf32>
   return %0 : tensor<1x64x64xf32>
+}
+
+// -----
+
+// A 3x3 max pool's windows gathered by the reduce's reader (`grid.gather_input`): each window
+// tile is assembled from 32-channel runs of the image's rows, positions outside the image read
+// the remap's padding, and no dispatch writes the windows.
+// CHECK-LABEL: func.func @gathered_windows
+// CHECK-NOT: grid.dispatch "remap"
+// CHECK: grid.dispatch "reduce_max" {{.*}} ins(%arg0 : tensor<1x16x32xf32
+// CHECK: noc.kernel reader {
+// CHECK: noc.read_span {{.*}} count %c32 outside %{{.*}} fill -3.000000e+38
+// CHECK: noc.kernel compute {
+// CHECK: tile.dst_binary max
+func.func @gathered_windows(%x: tensor<1x16x32xf32>) -> tensor<1x16x32xf32> {
+  %win = graph.remap %x {map = affine_map<(d0, d1, d2) -> (0, d1 + (d0 floordiv 3 - 1) * 4 + d0 mod 3 - 1, d2)>, guards = affine_map<(d0, d1, d2) -> (d1 floordiv 4 + d0 floordiv 3 - 1, d1 mod 4 + d0 mod 3 - 1)>, guard_bounds = array<i64: 4, 4>, padding = -3.0e38 : f32} : (tensor<1x16x32xf32>) -> tensor<9x16x32xf32>
+  %0 = graph.reduce max %win {axes = array<i64: 0>, grid.gather_input} : (tensor<9x16x32xf32>) -> tensor<1x16x32xf32>
+  return %0 : tensor<1x16x32xf32>
+}
+
+// -----
+
+func.func @gather_without_remap(%x: tensor<9x16x32xf32>) -> tensor<1x16x32xf32> {
+  // expected-error @+1 {{reduce has grid.gather_input but its input is no graph.remap}}
+  %0 = graph.reduce max %x {axes = array<i64: 0>, grid.gather_input} : (tensor<9x16x32xf32>) -> tensor<1x16x32xf32>
+  return %0 : tensor<1x16x32xf32>
 }

@@ -64,3 +64,17 @@ func.func @not_identity(%x: tensor<4xf32>) -> tensor<6xf32> {
   %a = graph.remap %x {map = affine_map<(d0) -> (d0)>} : (tensor<4xf32>) -> tensor<6xf32>
   return %a : tensor<6xf32>
 }
+
+// -----
+
+// The windows of a 3x3 convolution over rows of channels move 32 values at a time; composed with
+// the change from [N, C, H, W] to rows they would move one value at a time, nine times over
+// the input: the rows are kept.
+// CHECK-LABEL: func.func @rows_kept_for_windows
+// CHECK: %[[R:.*]] = graph.remap %arg0 {{.*}} -> tensor<1x1x16x32xf32>
+// CHECK: graph.remap %[[R]] {{.*}} : (tensor<1x1x16x32xf32>) -> tensor<1x1x16x288xf32>
+func.func @rows_kept_for_windows(%x: tensor<1x32x4x4xf32>) -> tensor<1x1x16x288xf32> {
+  %r = graph.remap %x {map = affine_map<(d0, d1, d2, d3) -> (d0, d3, d2 floordiv 4, d2 mod 4)>} : (tensor<1x32x4x4xf32>) -> tensor<1x1x16x32xf32>
+  %w = graph.remap %r {map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 + ((d3 floordiv 32) floordiv 3 - 1) * 4 + (d3 floordiv 32) mod 3 - 1, d3 mod 32)>, guards = affine_map<(d0, d1, d2, d3) -> (d2 floordiv 4 + (d3 floordiv 32) floordiv 3 - 1, d2 mod 4 + (d3 floordiv 32) mod 3 - 1)>, guard_bounds = array<i64: 4, 4>} : (tensor<1x1x16x32xf32>) -> tensor<1x1x16x288xf32>
+  return %w : tensor<1x1x16x288xf32>
+}

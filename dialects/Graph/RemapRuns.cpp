@@ -1,6 +1,15 @@
-#include "tessel/Transforms/GatherRuns.h"
+//===- RemapRuns.cpp - How many values a gather moves per request ---------===//
+//
+// A gather (graph.remap, graph.reshape) assembles each output tile from input values. It moves
+// consecutive columns of an output tile row with one request when they come from consecutive
+// columns of one input tile row. The gather kernel, a matmul reader that absorbs a remap
+// (implicit GEMM), the cost model and the composition of remaps all go by that run length.
+//
+//===----------------------------------------------------------------------===//
+#include "GraphOps.h"
 
 using namespace mlir;
+using namespace tessel;
 
 namespace {
 /// How an index expression varies along a run of `length` output columns starting at a multiple
@@ -42,7 +51,7 @@ static RunShape runShape(AffineExpr e, AffineExpr col, int64_t length) {
   }
 }
 
-int64_t tessel::gatherRunLength(ArrayRef<int64_t> outShape, ArrayRef<int64_t> inShape,
+int64_t tessel::graph::gatherRunLength(ArrayRef<int64_t> outShape, ArrayRef<int64_t> inShape,
                                 ArrayRef<AffineExpr> inputIndex, ArrayRef<AffineExpr> guards) {
   int64_t outRank = outShape.size(), inRank = inShape.size();
   if (!outRank || !inRank || inputIndex.empty())
@@ -68,16 +77,10 @@ int64_t tessel::gatherRunLength(ArrayRef<int64_t> outShape, ArrayRef<int64_t> in
   return 1;
 }
 
-int64_t tessel::gatherRunLength(graph::RemapOp op) {
+int64_t tessel::graph::gatherRunLength(graph::RemapOp op) {
   ArrayRef<AffineExpr> guards;
   if (std::optional<AffineMap> g = op.getGuards())
     guards = g->getResults();
   return gatherRunLength(op.getType().getShape(), op.getInput().getType().getShape(),
                          op.getMap().getResults(), guards);
-}
-
-bool tessel::absorbableIntoMatmul(graph::RemapOp op) {
-  if (op.readsPadding() && !op.getPadding().isZero())
-    return false;
-  return gatherRunLength(op) >= kMinAbsorbedRun;
 }
