@@ -151,13 +151,13 @@ LogicalResult MatMulOp::verify() {
   if (getResidual() && getResidual().getType() != getType())
     return emitOpError() << "residual must have the result's type " << getType();
   if (auto act = getActivation())
-    if (!isMatmulActivation(*act))
+    if (!isEpilogueActivation(*act))
       return emitOpError() << "activation " << stringifyUnaryKind(*act)
                            << " is not one a matmul applies (relu, gelu, gelu_tanh, clip)";
   return success();
 }
 
-bool tessel::graph::isMatmulActivation(UnaryKind kind) {
+bool tessel::graph::isEpilogueActivation(UnaryKind kind) {
   return kind == UnaryKind::relu || kind == UnaryKind::gelu || kind == UnaryKind::gelu_tanh ||
          kind == UnaryKind::clip;
 }
@@ -238,6 +238,12 @@ LogicalResult ReduceOp::verify() {
     if (llvm::any_of(getAxes(), [&](int64_t a) { return a + 2 >= (int64_t)in.size(); }))
       return emitOpError("with weights, only axes before the last two reduce");
   }
+  if (getBias() && shapeOf(getBias()) != ArrayRef<int64_t>{out.back()})
+    return emitOpError() << "bias must be [" << out.back() << "], one value per column";
+  if (auto act = getActivation())
+    if (!isEpilogueActivation(*act))
+      return emitOpError() << "activation " << stringifyUnaryKind(*act)
+                           << " is not one a kernel applies (relu, gelu, gelu_tanh, clip)";
   return success();
 }
 

@@ -17,8 +17,9 @@
 #include "Graph/GraphOps.h.inc"
 
 namespace tessel::graph {
-/// Whether a matmul can apply `kind` to its output tiles (graph.matmul's `activation`).
-bool isMatmulActivation(UnaryKind kind);
+/// Whether a matmul's or a reduce's kernel can apply `kind` to its output tiles (their
+/// `activation`).
+bool isEpilogueActivation(UnaryKind kind);
 
 /// The numpy broadcast of two shapes, or nullopt when they do not broadcast.
 std::optional<llvm::SmallVector<int64_t>> broadcastShapes(llvm::ArrayRef<int64_t> a,

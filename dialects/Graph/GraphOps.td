@@ -218,30 +218,41 @@ def Graph_SoftmaxOp : Graph_Op<"softmax", [Pure, AllTypesMatch<["input", "result
   let hasVerifier = 1;
 }
 
-def Graph_ReduceOp : Graph_Op<"reduce", [Pure]> {
+def Graph_ReduceOp : Graph_Op<"reduce", [Pure, AttrSizedOperandSegments]> {
   let summary = "Reduces over some axes, keeping them as size 1 (ONNX Reduce* with keepdims)";
   let description = [{
     The importer follows it with a `graph.reshape` when the ONNX op drops the reduced axes.
     With `weights` (broadcast to the input) a sum reduces the products `input * weights`
     instead, over leading axes only: a depthwise convolution's windows times its weights,
-    summed over the taps, without the products ever leaving the core.
+    summed over the taps, without the products ever leaving the core. `tt-fuse-epilogues` may
+    give it, as a matmul, a `bias` [N] added to every row of the result and an `activation`
+    (relu, gelu, gelu_tanh, or clip to [`alpha`, `beta`]) applied last, by the same kernel.
 
     ```mlir
     %s = graph.reduce sum %x {axes = array<i64: 1>} : (tensor<3x4x5xf32>) -> tensor<3x1x5xf32>
-    %d = graph.reduce sum %windows times %w {axes = array<i64: 1>}
-        : (tensor<1x9x64x96xf32>, tensor<9x1x96xf32>) -> tensor<1x1x64x96xf32>
+    %d = graph.reduce sum %windows times %w, %bias then clip {axes = array<i64: 1>, beta = 6.0 : f32}
+        : (tensor<1x9x64x96xf32>, tensor<9x1x96xf32>, tensor<96xf32>) -> tensor<1x1x64x96xf32>
     ```
   }];
   let arguments = (ins Graph_ReduceKind:$kind, Graph_Tensor:$input,
-                   Optional<Graph_Tensor>:$weights, DenseI64ArrayAttr:$axes);
+                   Optional<Graph_Tensor>:$weights, Optional<Graph_Tensor>:$bias,
+                   DenseI64ArrayAttr:$axes, OptionalAttr<Graph_UnaryKind>:$activation,
+                   DefaultValuedAttr<F32Attr, "0.0">:$alpha, DefaultValuedAttr<F32Attr, "0.0">:$beta);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = [{
-    $kind $input (`times` $weights^)? attr-dict `:` functional-type(operands, results)
+    $kind $input (`times` $weights^)? (`,` $bias^)? (`then` $activation^)? attr-dict `:`
+    functional-type(operands, results)
   }];
   let builders = [
     OpBuilder<(ins "::mlir::Type":$result, "ReduceKind":$kind, "::mlir::Value":$input,
                    "::mlir::DenseI64ArrayAttr":$axes), [{
       build($_builder, $_state, result, kind, input, ::mlir::Value(), axes);
+    }]>,
+    OpBuilder<(ins "::mlir::Type":$result, "ReduceKind":$kind, "::mlir::Value":$input,
+                   "::mlir::Value":$weights, "::mlir::DenseI64ArrayAttr":$axes), [{
+      build($_builder, $_state, result, ReduceKindAttr::get($_builder.getContext(), kind), input,
+            weights, ::mlir::Value(), axes,
+            UnaryKindAttr(), $_builder.getF32FloatAttr(0), $_builder.getF32FloatAttr(0));
     }]>,
   ];
   let hasVerifier = 1;

@@ -51,16 +51,15 @@ Value tessel::buildChannelRows(OpBuilder &b, Location loc, Value x, int64_t chan
     channels = type.getDimSize(1);
   MLIRContext *ctx = b.getContext();
   ArrayRef<int64_t> spatial = type.getShape().drop_front(2);
-  int64_t positions = product(spatial);
-  AffineExpr p = getAffineDimExpr(2, ctx);
-  SmallVector<AffineExpr> index{getAffineDimExpr(0, ctx), getAffineDimExpr(3, ctx)};
+  int64_t positions = product(spatial), n = type.getDimSize(0);
+  AffineExpr row = getAffineDimExpr(2, ctx), p = row % positions;
+  SmallVector<AffineExpr> index{row.floorDiv(positions), getAffineDimExpr(3, ctx)};
   int64_t stride = positions;
   for (int64_t size : spatial) {
     stride /= size;
     index.push_back(p.floorDiv(stride) % size);
   }
-  auto rowsType =
-      RankedTensorType::get({type.getDimSize(0), 1, positions, channels}, type.getElementType());
+  auto rowsType = RankedTensorType::get({1, 1, n * positions, channels}, type.getElementType());
   return remap(b, loc, x, rowsType, index, 0.0f);
 }
 
@@ -71,8 +70,11 @@ Value tessel::buildFromChannelRows(OpBuilder &b, Location loc, Value rows,
   AffineExpr m = getAffineDimExpr(1, ctx), position = getAffineConstantExpr(0, ctx);
   for (int64_t i = 2; i < type.getRank(); ++i)
     position = position * type.getDimSize(i) + getAffineDimExpr(i, ctx);
+  int64_t positions = product(type.getShape().drop_front(2));
   return remap(b, loc, rows, type,
-               {getAffineDimExpr(0, ctx), m.floorDiv(perGroup), position, m % perGroup}, 0.0f);
+               {getAffineConstantExpr(0, ctx), m.floorDiv(perGroup),
+                getAffineDimExpr(0, ctx) * positions + position, m % perGroup},
+               0.0f);
 }
 
 namespace {
@@ -86,13 +88,16 @@ struct WindowReads {
 };
 } // namespace
 
-/// `outPosition` and `tap` are expressions of the output dims of a result `shape`.
-static WindowReads windowReads(AffineExpr outPosition, AffineExpr tap, ArrayRef<int64_t> shape,
+/// `outRow` (a row of the windows, image after image) and `tap` are expressions of the output
+/// dims of a result `shape`; the position read is a row of the input's rows of channels.
+static WindowReads windowReads(AffineExpr outRow, AffineExpr tap, ArrayRef<int64_t> shape,
                                ArrayRef<int64_t> inSpatial, ArrayRef<int64_t> outSpatial,
                                ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
                                ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads) {
-  WindowReads w{getAffineConstantExpr(0, tap.getContext()), {}, {}};
-  int64_t oStride = product(outSpatial), kStride = product(kernel);
+  int64_t outPositions = product(outSpatial);
+  AffineExpr outPosition = outRow % outPositions;
+  WindowReads w{outRow.floorDiv(outPositions), {}, {}};
+  int64_t oStride = outPositions, kStride = product(kernel);
   for (size_t i = 0; i < kernel.size(); ++i) {
     oStride /= outSpatial[i];
     kStride /= kernel[i];
@@ -108,8 +113,8 @@ static WindowReads windowReads(AffineExpr outPosition, AffineExpr tap, ArrayRef<
   return w;
 }
 
-/// [N, groups, output positions, taps * C/groups] from `rows` [N, 1, input positions, C]: the
-/// windows of each output position, a tap's channels side by side so that they move as runs.
+/// [1, groups, N * output positions, taps * C/groups] from `rows` [1, 1, N * input positions, C]:
+/// the windows of each output position, a tap's channels side by side so that they move as runs.
 static Value buildRowWindows(OpBuilder &b, Location loc, Value rows, ArrayRef<int64_t> inSpatial,
                              int64_t groups, ArrayRef<int64_t> outSpatial,
                              ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
@@ -117,12 +122,13 @@ static Value buildRowWindows(OpBuilder &b, Location loc, Value rows, ArrayRef<in
   auto type = cast<RankedTensorType>(rows.getType());
   MLIRContext *ctx = b.getContext();
   int64_t cg = type.getDimSize(3) / groups;
+  int64_t n = type.getDimSize(2) / product(inSpatial);
   auto colsType = RankedTensorType::get(
-      {type.getDimSize(0), groups, product(outSpatial), product(kernel) * cg}, type.getElementType());
+      {1, groups, n * product(outSpatial), product(kernel) * cg}, type.getElementType());
   AffineExpr dq = getAffineDimExpr(3, ctx);
   WindowReads w = windowReads(getAffineDimExpr(2, ctx), dq.floorDiv(cg), colsType.getShape(),
                               inSpatial, outSpatial, kernel, strides, dilations, pads);
-  SmallVector<AffineExpr> index{getAffineDimExpr(0, ctx), getAffineConstantExpr(0, ctx),
+  SmallVector<AffineExpr> index{getAffineConstantExpr(0, ctx), getAffineConstantExpr(0, ctx),
                                 w.position, getAffineDimExpr(1, ctx) * cg + dq % cg};
   return remap(b, loc, rows, colsType, index, 0.0f, w.guards, w.bounds);
 }
@@ -133,7 +139,7 @@ static Value reshape(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> shap
 }
 
 /// A depthwise convolution (one input and one output channel per group) as a windowed
-/// multiply-accumulate: the windows [N, taps, positions, C] of the rows of channels weighted by
+/// multiply-accumulate: the windows [1, taps, N * positions, C] of the rows of channels weighted by
 /// [taps, 1, C] (a row per tap, broadcast within tiles) and summed over the taps (whole tiles) in
 /// one reduction, plus the bias row. A block-diagonal matmul would spend a tile per channel.
 static Value buildDepthwiseConv(OpBuilder &b, graph::ConvOp conv) {
@@ -148,12 +154,12 @@ static Value buildDepthwiseConv(OpBuilder &b, graph::ConvOp conv) {
   int64_t taps = product(kernel), positions = product(outSpatial);
   Type element = out.getElementType();
   Value rows = buildChannelRows(b, loc, conv.getInput());
-  auto windowsType = RankedTensorType::get({n, taps, positions, c}, element);
+  auto windowsType = RankedTensorType::get({1, taps, n * positions, c}, element);
   WindowReads w = windowReads(getAffineDimExpr(2, ctx), getAffineDimExpr(1, ctx),
                               windowsType.getShape(), inType.getShape().drop_front(2), outSpatial,
                               kernel, conv.getStrides(), conv.getDilations(), conv.getPads());
   Value windows = remap(b, loc, rows, windowsType,
-                        {getAffineDimExpr(0, ctx), getAffineConstantExpr(0, ctx), w.position,
+                        {getAffineConstantExpr(0, ctx), getAffineConstantExpr(0, ctx), w.position,
                          getAffineDimExpr(3, ctx)},
                         0.0f, w.guards, w.bounds);
   // Weights [C, 1, K...] -> [taps, 1, C]: folded at compile time for constant weights.
@@ -161,7 +167,7 @@ static Value buildDepthwiseConv(OpBuilder &b, graph::ConvOp conv) {
   wt = b.create<graph::TransposeOp>(loc, RankedTensorType::get({taps, c}, element), wt,
                                     b.getDenseI64ArrayAttr({1, 0}));
   wt = reshape(b, loc, wt, {taps, 1, c});
-  auto sumType = RankedTensorType::get({n, 1, positions, c}, element);
+  auto sumType = RankedTensorType::get({1, 1, n * positions, c}, element);
   Value sum = b.create<graph::ReduceOp>(loc, sumType, graph::ReduceKind::sum, windows, wt,
                                         b.getDenseI64ArrayAttr({1}));
   if (Value bias = conv.getBias())
@@ -337,18 +343,33 @@ Value tessel::buildPool(OpBuilder &b, graph::PoolOp pool) {
         axes.push_back(i);
       return reduce(kind, pool.getInput(), axes);
     }
-    return buildFromChannelRows(b, loc, reduce(kind, buildChannelRows(b, loc, pool.getInput()), {2}),
-                                out);
+    // The images' rows one after another, viewed per image ([N, 1, positions, C], which the
+    // reduce's reader gathers), reduced over the positions.
+    Value rows = buildChannelRows(b, loc, pool.getInput());
+    int64_t inPositions = product(inSpatial);
+    auto perImage = RankedTensorType::get({n, 1, inPositions, c}, inType.getElementType());
+    Value images = remap(b, loc, rows, perImage,
+                         {getAffineConstantExpr(0, ctx), getAffineConstantExpr(0, ctx),
+                          getAffineDimExpr(0, ctx) * inPositions + getAffineDimExpr(2, ctx),
+                          getAffineDimExpr(3, ctx)},
+                         0.0f);
+    Value pooled = reduce(kind, images, {2});
+    SmallVector<AffineExpr> index{getAffineDimExpr(0, ctx), getAffineConstantExpr(0, ctx),
+                                  getAffineConstantExpr(0, ctx), getAffineDimExpr(1, ctx)};
+    for (int64_t i = 2; i < out.getRank(); ++i)
+      index[2] = index[2] + getAffineDimExpr(i, ctx);
+    return remap(b, loc, pooled, out, index, 0.0f);
   }
   if (channelsLast) {
-    // [N, taps, output positions, C]: a tap's window values are a tile row of channels, and the
-    // reduction over taps combines whole tiles.
+    // [1, taps, N * output positions, C]: a tap's window values are a tile row of channels, and
+    // the reduction over taps combines whole tiles.
     Value rows = buildChannelRows(b, loc, pool.getInput());
-    auto windowsType = RankedTensorType::get({n, taps, positions, c}, inType.getElementType());
+    auto windowsType =
+        RankedTensorType::get({1, taps, n * positions, c}, inType.getElementType());
     WindowReads w = windowReads(getAffineDimExpr(2, ctx), getAffineDimExpr(1, ctx),
                                 windowsType.getShape(), inSpatial, outSpatial, kernel,
                                 pool.getStrides(), pool.getDilations(), pads.take_front(k));
-    SmallVector<AffineExpr> index{getAffineDimExpr(0, ctx), getAffineConstantExpr(0, ctx),
+    SmallVector<AffineExpr> index{getAffineConstantExpr(0, ctx), getAffineConstantExpr(0, ctx),
                                   w.position, getAffineDimExpr(3, ctx)};
     pooled = reduce(kind, remap(b, loc, rows, windowsType, index, padding, w.guards, w.bounds), {1});
   } else {
@@ -379,7 +400,11 @@ Value tessel::buildPool(OpBuilder &b, graph::PoolOp pool) {
       }
       scale[p] = count ? 1.0f / count : 0.0f;
     }
-    auto scaleType = RankedTensorType::get({1, 1, positions, 1}, out.getElementType());
+    // Channels-last, the images' positions follow each other in the rows.
+    int64_t rows = channelsLast ? n * positions : positions;
+    for (int64_t i = positions; i < rows; ++i)
+      scale.push_back(scale[i % positions]);
+    auto scaleType = RankedTensorType::get({1, 1, rows, 1}, out.getElementType());
     Value factors =
         b.create<graph::ConstantOp>(loc, scaleType, graph::makeF32Elements(scaleType, scale));
     pooled = b.create<graph::BinaryOp>(loc, pooled.getType(), graph::BinaryKind::mul, pooled,

@@ -27,6 +27,16 @@ static MatMulOp fusableMatmul(Value v, Step step) {
   return mm;
 }
 
+/// A reduce result (a depthwise convolution's weighted sum) that nothing else reads, with
+/// nothing yet at `step` or after it. A reduce takes no residual.
+static ReduceOp fusableReduce(Value v, Step step) {
+  auto r = v.getDefiningOp<ReduceOp>();
+  if (!r || !r->hasOneUse() || r.getActivation() || step == Step::residual ||
+      (step == Step::bias && r.getBias()))
+    return {};
+  return r;
+}
+
 /// Whether `bias` adds one value per column to every row of `result`: [N], or [1, ..., 1, N].
 static bool isRowBias(Value bias, RankedTensorType result) {
   ArrayRef<int64_t> shape = cast<RankedTensorType>(bias.getType()).getShape();
@@ -49,9 +59,22 @@ static void replaceWithMatmul(PatternRewriter &rewriter, Operation *op, MatMulOp
   rewriter.eraseOp(mm);
 }
 
+/// Replaces `op` by `r` with a new bias and activation, at both their locations.
+static void replaceWithReduce(PatternRewriter &rewriter, Operation *op, ReduceOp r, Value bias,
+                              UnaryKindAttr activation, FloatAttr alpha = FloatAttr(),
+                              FloatAttr beta = FloatAttr()) {
+  Location loc = rewriter.getFusedLoc({r.getLoc(), op->getLoc()});
+  Value fused = rewriter.create<ReduceOp>(
+      loc, op->getResult(0).getType(), r.getKindAttr(), r.getInput(), r.getWeights(), bias,
+      r.getAxesAttr(), activation, alpha ? alpha : r.getAlphaAttr(),
+      beta ? beta : r.getBetaAttr());
+  rewriter.replaceOp(op, fused);
+  rewriter.eraseOp(r);
+}
+
 namespace {
 
-/// add(matmul(a, b), bias) -> matmul(a, b, bias), for a bias per column.
+/// add(matmul(a, b), bias) -> matmul(a, b, bias), for a bias per column; the same for a reduce.
 struct FuseBias : OpRewritePattern<BinaryOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(BinaryOp op, PatternRewriter &rewriter) const override {
@@ -59,14 +82,21 @@ struct FuseBias : OpRewritePattern<BinaryOp> {
       return failure();
     for (auto [mmValue, bias] : {std::pair(op.getLhs(), op.getRhs()),
                                  std::pair(op.getRhs(), op.getLhs())}) {
-      MatMulOp mm = fusableMatmul(mmValue, Step::bias);
-      if (!mm || mm.getType() != op.getType() || !isRowBias(bias, op.getType()))
+      if (!isRowBias(bias, op.getType()))
         continue;
       auto flat = RankedTensorType::get({op.getType().getShape().back()},
                                         cast<RankedTensorType>(bias.getType()).getElementType());
-      replaceWithMatmul(rewriter, op, mm, flatten(rewriter, bias, flat), Value(),
-                        UnaryKindAttr());
-      return success();
+      MatMulOp mm = fusableMatmul(mmValue, Step::bias);
+      if (mm && mm.getType() == op.getType()) {
+        replaceWithMatmul(rewriter, op, mm, flatten(rewriter, bias, flat), Value(),
+                          UnaryKindAttr());
+        return success();
+      }
+      ReduceOp r = fusableReduce(mmValue, Step::bias);
+      if (r && r.getType() == op.getType()) {
+        replaceWithReduce(rewriter, op, r, flatten(rewriter, bias, flat), UnaryKindAttr());
+        return success();
+      }
     }
     return failure();
   }
@@ -109,15 +139,23 @@ struct FuseResidual : OpRewritePattern<BinaryOp> {
   }
 };
 
-/// relu / gelu / gelu_tanh / clip of a matmul -> the matmul's activation.
+/// relu / gelu / gelu_tanh / clip of a matmul or a reduce -> its activation.
 struct FuseActivation : OpRewritePattern<UnaryOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(UnaryOp op, PatternRewriter &rewriter) const override {
-    MatMulOp mm = fusableMatmul(op.getInput(), Step::activation);
-    if (!mm || !isMatmulActivation(op.getKind()) || mm.getType() != op.getType())
+    if (!isEpilogueActivation(op.getKind()))
       return failure();
-    replaceWithMatmul(rewriter, op, mm, mm.getBias(), mm.getResidual(), op.getKindAttr(),
-                      op.getAlphaAttr(), op.getBetaAttr());
+    MatMulOp mm = fusableMatmul(op.getInput(), Step::activation);
+    if (mm && mm.getType() == op.getType()) {
+      replaceWithMatmul(rewriter, op, mm, mm.getBias(), mm.getResidual(), op.getKindAttr(),
+                        op.getAlphaAttr(), op.getBetaAttr());
+      return success();
+    }
+    ReduceOp r = fusableReduce(op.getInput(), Step::activation);
+    if (!r || r.getType() != op.getType())
+      return failure();
+    replaceWithReduce(rewriter, op, r, r.getBias(), op.getKindAttr(), op.getAlphaAttr(),
+                      op.getBetaAttr());
     return success();
   }
 };

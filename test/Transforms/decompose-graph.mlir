@@ -381,3 +381,21 @@ func.func @strided_many_channels(%x: tensor<1x64x8x8xf32>) -> tensor<1x8x4x4xf32
   %0 = graph.conv %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x64x8x8xf32>, tensor<8x64x3x3xf32>) -> tensor<1x8x4x4xf32>
   return %0 : tensor<1x8x4x4xf32>
 }
+
+// -----
+
+// A batch of two images: their rows of channels follow each other, [1, 1, 2 * 16, 8], and the
+// windows and the matmul cover both at once; a window's rows stay within its image (the row's
+// image times 16 plus the position within it).
+// CHECK-DAG: #[[ROWS:.*]] = affine_map<(d0, d1, d2, d3) -> (d2 floordiv 16, d3, (d2 mod 16) floordiv 4, d2 mod 4)>
+// CHECK-DAG: #[[WIN:.*]] = affine_map<(d0, d1, d2, d3) -> (0, 0, ((d2 floordiv 16) * 4 + (d2 mod 16) floordiv 4 + (d3 floordiv 8) floordiv 3 - 1) * 4 + d2 mod 4 + (d3 floordiv 8) mod 3 - 1, d3 mod 8)>
+// CHECK-LABEL: func.func @batch_rows
+// CHECK: %[[R:.*]] = graph.remap %arg0 {map = #[[ROWS]]} : (tensor<2x8x4x4xf32>) -> tensor<1x1x32x8xf32>
+// CHECK: %[[C:.*]] = graph.remap %[[R]] {guard_bounds = array<i64: 4, 4>, guards = #{{.*}}, map = #[[WIN]]} : (tensor<1x1x32x8xf32>) -> tensor<1x1x32x72xf32>
+// CHECK: graph.matmul %[[C]], %{{.*}} : (tensor<1x1x32x72xf32>, tensor<1x72x16xf32>) -> tensor<1x1x32x16xf32>
+// CHECK: graph.remap %{{.*}} : (tensor<1x1x32x16xf32>) -> tensor<2x16x4x4xf32>
+func.func @batch_rows(%x: tensor<2x8x4x4xf32>) -> tensor<2x16x4x4xf32> {
+  %w = graph.constant dense<1.0> : tensor<16x8x3x3xf32>
+  %0 = graph.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1>, group = 1 : i64} : (tensor<2x8x4x4xf32>, tensor<16x8x3x3xf32>) -> tensor<2x16x4x4xf32>
+  return %0 : tensor<2x16x4x4xf32>
+}

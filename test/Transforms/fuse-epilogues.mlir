@@ -87,3 +87,30 @@ func.func @not_fused(%x: tensor<32x64xf32>, %w: tensor<64x128xf32>, %c: tensor<3
   %e = graph.unary exp %n : tensor<32x128xf32> -> tensor<32x128xf32>
   return %a, %d, %e : tensor<32x128xf32>, tensor<32x128xf32>, tensor<32x128xf32>
 }
+
+// -----
+
+// A depthwise convolution's weighted sum takes its bias and its ReLU6 the same way: one
+// dispatch instead of three.
+// CHECK-LABEL: func.func @depthwise_bias_relu6
+// CHECK-NEXT: %[[B:.*]] = graph.reshape %arg2 : (tensor<1x1x96xf32>) -> tensor<96xf32>
+// CHECK-NEXT: %[[Y:.*]] = graph.reduce sum %arg0 times %arg1, %[[B]] then clip {axes = array<i64: 1>, beta = 6.000000e+00 : f32} : (tensor<1x9x64x96xf32>, tensor<9x1x96xf32>, tensor<96xf32>) -> tensor<1x1x64x96xf32>
+// CHECK-NEXT: return %[[Y]]
+func.func @depthwise_bias_relu6(%x: tensor<1x9x64x96xf32>, %w: tensor<9x1x96xf32>, %b: tensor<1x1x96xf32>) -> tensor<1x1x64x96xf32> {
+  %s = graph.reduce sum %x times %w {axes = array<i64: 1>} : (tensor<1x9x64x96xf32>, tensor<9x1x96xf32>) -> tensor<1x1x64x96xf32>
+  %a = graph.binary add %s, %b : (tensor<1x1x64x96xf32>, tensor<1x1x96xf32>) -> tensor<1x1x64x96xf32>
+  %y = graph.unary clip %a {alpha = 0.0 : f32, beta = 6.0 : f32} : tensor<1x1x64x96xf32> -> tensor<1x1x64x96xf32>
+  return %y : tensor<1x1x64x96xf32>
+}
+
+// -----
+
+// A reduce takes no residual: a sum of its result's type added to it stays an add.
+// CHECK-LABEL: func.func @reduce_no_residual
+// CHECK: graph.reduce sum %arg0 times %arg1 {axes = array<i64: 1>}
+// CHECK-NEXT: graph.binary add
+func.func @reduce_no_residual(%x: tensor<1x9x64x96xf32>, %w: tensor<9x1x96xf32>, %r: tensor<1x1x64x96xf32>) -> tensor<1x1x64x96xf32> {
+  %s = graph.reduce sum %x times %w {axes = array<i64: 1>} : (tensor<1x9x64x96xf32>, tensor<9x1x96xf32>) -> tensor<1x1x64x96xf32>
+  %a = graph.binary add %s, %r : (tensor<1x1x64x96xf32>, tensor<1x1x64x96xf32>) -> tensor<1x1x64x96xf32>
+  return %a : tensor<1x1x64x96xf32>
+}

@@ -77,7 +77,7 @@ class Net:
         return name
 
 
-def resnet_like(path, seed=0):
+def resnet_like(path, seed=0, batch=1):
     """[1,16,16,16] -> stem 3x3 to 64, ReLU, max pool 3x3/2 -> [1,64,8,8] -> bottleneck (64, 32)
     with identity residual -> strided bottleneck (32, 128) with a 1x1/2 downsample -> [1,128,4,4]
     -> average pool 3x3/1 pad 1 -> global average pool -> [1,128]."""
@@ -98,13 +98,13 @@ def resnet_like(path, seed=0):
     net.op("Flatten", [x], "y")
     graph = helper.make_graph(
         net.nodes, "resnet_like",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 16, 16, 16])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 128])], net.inits)
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [batch, 16, 16, 16])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [batch, 128])], net.inits)
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
 
     p = net.params
     relu = lambda v: np.maximum(v, 0)  # noqa: E731
-    x = net.rng.standard_normal((1, 16, 16, 16)).astype(np.float32)
+    x = net.rng.standard_normal((batch, 16, 16, 16)).astype(np.float32)
     h = relu(conv_ref(x.astype(np.float64), *p["stem"], 1, 1))
     h = pool_ref(h, "max", 3, 2, [1] * 4, (8, 8))
     y = relu(conv_ref(h, *p["b1.c1"], 1, 0))
@@ -132,9 +132,12 @@ def compile_and_run(tmp, x, precision):
     return np.load(tmp / "y.npy"), json.loads((tmp / "perf.json").read_text())["dispatches"]
 
 
+# A batch of 3: the images' rows of channels follow each other, windows never cross from one
+# image into the next, and the global pool reduces each image's rows.
+@pytest.mark.parametrize("batch", [1, 3])
 @pytest.mark.parametrize("precision", ["fp32", "bf16"])
-def test_resnet_like(tmp, precision):
-    x, ref = resnet_like(tmp / "m.onnx")
+def test_resnet_like(tmp, precision, batch):
+    x, ref = resnet_like(tmp / "m.onnx", batch=batch)
     y, dispatches = compile_and_run(tmp, x, precision)
     check(y, ref, precision)
     ops = [d["op"] for d in dispatches]
@@ -146,7 +149,7 @@ def test_resnet_like(tmp, precision):
     assert ops.count("remap") <= 8, ops
 
 
-def mobilenet_like(path, seed=2):
+def mobilenet_like(path, seed=2, batch=1):
     """[1,24,12,12] -> inverted residual (expand 1x1 to 144, depthwise 3x3, ReLU6 as Clip,
     project 1x1 to 24, residual add) -> inverted residual with a stride-2 depthwise over 144
     channels (a partial tile of channels) -> project to 32."""
@@ -164,13 +167,13 @@ def mobilenet_like(path, seed=2):
     net.nodes[-1].output[0] = "y"
     graph = helper.make_graph(
         net.nodes, "mobilenet_like",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 24, 12, 12])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 32, 6, 6])], net.inits)
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [batch, 24, 12, 12])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [batch, 32, 6, 6])], net.inits)
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
 
     p = net.params
     clip = lambda v: np.clip(v, 0, 6)  # noqa: E731
-    x = net.rng.standard_normal((1, 24, 12, 12)).astype(np.float32)
+    x = net.rng.standard_normal((batch, 24, 12, 12)).astype(np.float32)
     h = x.astype(np.float64)
     y = clip(conv_ref(h, *p["e1"], 1, 0))
     y = clip(conv_ref(y, *p["d1"], 1, 1, depthwise=True))
@@ -180,15 +183,19 @@ def mobilenet_like(path, seed=2):
     return x, conv_ref(y, *p["y"], 1, 0)
 
 
+@pytest.mark.parametrize("batch", [1, 2])
 @pytest.mark.parametrize("precision", ["fp32", "bf16"])
-def test_mobilenet_like(tmp, precision):
-    x, ref = mobilenet_like(tmp / "m.onnx")
+def test_mobilenet_like(tmp, precision, batch):
+    x, ref = mobilenet_like(tmp / "m.onnx", batch=batch)
     y, dispatches = compile_and_run(tmp, x, precision)
     check(y, ref, precision)
     ops = [d["op"] for d in dispatches]
     # Depthwise convolutions multiply their windows and sum the taps; only the four pointwise
     # convolutions are matmuls.
     assert ops.count("matmul") == 4 and ops.count("reduce_sum") == 2, ops
+    # Their biases and ReLU6s run in the same dispatch; the one add left is the residual with
+    # the network's input, which arrives as [N, C, H, W].
+    assert "clip" not in ops and ops.count("add") == 1, ops
 
 
 def pools_model(path, ceil_mode, seed=1):

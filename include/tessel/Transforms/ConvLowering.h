@@ -1,7 +1,8 @@
 //===- ConvLowering.h - Convolutions as im2col and matmul -----------------===//
 //
 // The graph ops a convolution becomes today, channels-last: a `graph.remap` of the input to one
-// row of channels per position, [N, 1, positions, C]; an im2col remap of that, whose columns
+// row of channels per position and the images one after another, [1, 1, N * positions, C] (so
+// that a batch makes one matmul of N times the rows, none padded per image); an im2col remap of that, whose columns
 // are taps times channels (none for a 1x1 stride-1 convolution); a batched `graph.matmul` with
 // the weights per group; and a remap back to [N, M, spatial...]. Between two convolutions the
 // remap back and the next remap to rows cancel (graph.remap's canonicalization), so
@@ -27,12 +28,12 @@ mlir::Value buildConvWindows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value
                              llvm::ArrayRef<int64_t> dilations, llvm::ArrayRef<int64_t> pads,
                              float padding);
 
-/// [N, 1, positions, channels]: `x` [N, C, spatial...] with a row of channels per position,
+/// [1, 1, N * positions, channels]: `x` [N, C, spatial...] with a row of channels per position,
 /// zeros after the first C when `channels` is larger (0: C).
 mlir::Value buildChannelRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                              int64_t channels = 0);
 
-/// `type` [N, M, spatial...] from `rows` [N, groups, positions, M / groups].
+/// `type` [N, M, spatial...] from `rows` [1, groups, N * positions, M / groups].
 mlir::Value buildFromChannelRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value rows,
                                  mlir::RankedTensorType type);
 
@@ -45,7 +46,7 @@ mlir::FailureOr<mlir::Value> buildSpaceToDepthConv(mlir::OpBuilder &b, graph::Co
 /// The ops that compute `conv`, built in front of it; returns the value replacing its result.
 mlir::Value buildIm2colConv(mlir::OpBuilder &b, graph::ConvOp conv);
 
-/// The ops that compute `pool`, channels-last like a convolution: its windows [N, taps,
+/// The ops that compute `pool`, channels-last like a convolution: its windows [1, taps, N *
 /// positions, C] reduced over the taps (a whole-input window reduces the rows directly), an
 /// average scaled by a divisor per position counted at compile time.
 mlir::Value buildPool(mlir::OpBuilder &b, graph::PoolOp pool);

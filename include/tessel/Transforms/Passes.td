@@ -119,13 +119,15 @@ def SinkRemaps : Pass<"tt-sink-remaps", "mlir::ModuleOp"> {
 }
 
 def FuseEpilogues : Pass<"tt-fuse-epilogues", "mlir::ModuleOp"> {
-  let summary = "Fuses a bias add and an activation into the matmul before them";
+  let summary = "Fuses a bias add, a residual add and an activation into the matmul or reduce before them";
   let description = [{
     A bias [N] (or [1, ..., N]) added to a matmul's result, and then relu, gelu or gelu_tanh of
     it, become the matmul's `bias` and `activation`: its kernel applies them to the output tiles
     before they leave the core, instead of two more dispatches that each read and write the whole
-    tensor. (tt-sink-remaps, run before, moves a convolution's remap back to [N, M, spatial...]
-    below its activation.)
+    tensor. A residual of the result's type added to it becomes its `residual`. A
+    `graph.reduce` (a depthwise convolution's weighted sum) takes a bias and an activation the
+    same way. (tt-sink-remaps, run before, moves a convolution's remap back to [N, M,
+    spatial...] below its activation.)
 
     Before:
     ```mlir

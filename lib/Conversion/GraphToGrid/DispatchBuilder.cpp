@@ -2,6 +2,8 @@
 
 #include "mlir/IR/AffineExpr.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace tessel;
 using namespace tessel::lowering;
@@ -315,4 +317,21 @@ void tessel::lowering::buildTileStreaming(
     db.barrier();
     db.pop(outCB, 1);
   });
+}
+
+void DispatchBuilder::activation(graph::UnaryKind kind, float lo, float hi, Value dst) {
+  switch (kind) {
+  case graph::UnaryKind::gelu:
+    return unary(tile::UnaryKind::gelu, dst);
+  case graph::UnaryKind::gelu_tanh:
+    return unary(tile::UnaryKind::gelu_tanh, dst);
+  case graph::UnaryKind::clip:
+    if (!std::isinf(lo))
+      unary(tile::UnaryKind::max_scalar, dst, lo);
+    if (!std::isinf(hi))
+      unary(tile::UnaryKind::min_scalar, dst, hi);
+    return;
+  default:
+    return unary(tile::UnaryKind::relu, dst);
+  }
 }

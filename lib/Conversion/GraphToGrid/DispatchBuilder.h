@@ -103,6 +103,9 @@ public:
   void dstBinary(tile::BinaryKind kind, mlir::Value lhs, mlir::Value rhs, mlir::Value dst);
   void reduce(tile::ReduceKind kind, int64_t dim, mlir::Value tile, mlir::Value dst,
               bool accumulate);
+  /// Applies an epilogue's activation (graph::isEpilogueActivation; clip to [lo, hi]) to
+  /// Dst[dst] on the SFPU.
+  void activation(graph::UnaryKind kind, float lo, float hi, mlir::Value dst);
   /// Sets Dst[dst] to `fill` outside its first `rows` x `cols` corner.
   void mask(mlir::Value dst, mlir::Value rows, mlir::Value cols, float fill);
 

@@ -6,8 +6,6 @@
 #include "tessel/Transforms/AbsorbedRemaps.h"
 #include "tessel/Transforms/MatmulCostModel.h"
 
-#include <cmath>
-
 using namespace mlir;
 using namespace tessel;
 using namespace tessel::lowering;
@@ -139,26 +137,6 @@ static void feedChunk(DispatchBuilder &db, Value cb, Value g, int64_t pieces, in
     db.semWait(sem.landed, db.index(1));
   });
   db.push(cb, pieces * pieceTiles);
-}
-
-/// Applies a matmul's activation (graph::isMatmulActivation) to Dst[dst] on the SFPU.
-static void applyActivation(DispatchBuilder &db, graph::MatMulOp op, Value dst) {
-  switch (*op.getActivation()) {
-  case graph::UnaryKind::gelu:
-    return db.unary(tile::UnaryKind::gelu, dst);
-  case graph::UnaryKind::gelu_tanh:
-    return db.unary(tile::UnaryKind::gelu_tanh, dst);
-  case graph::UnaryKind::clip: {
-    float lo = op.getAlpha().convertToFloat(), hi = op.getBeta().convertToFloat();
-    if (!std::isinf(lo))
-      db.unary(tile::UnaryKind::max_scalar, dst, lo);
-    if (!std::isinf(hi))
-      db.unary(tile::UnaryKind::min_scalar, dst, hi);
-    return;
-  }
-  default:
-    return db.unary(tile::UnaryKind::relu, dst);
-  }
 }
 
 FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const LoweringOptions &opts) {
@@ -373,7 +351,8 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
             db.pop(cbResidual, subTiles);
           }
           for (int64_t t = 0; t < subTiles && activation; ++t)
-            applyActivation(db, op, db.index(t));
+            db.activation(*op.getActivation(), op.getAlpha().convertToFloat(), op.getBeta().convertToFloat(),
+                          db.index(t));
           if (partialRows) {
             // d0 = core, d1 = pass, d2 = subblock.
             AffineExpr sb = b.getAffineDimExpr(2);

@@ -126,6 +126,9 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
     weightTile = broadcastTileIndex(w, in, inBatch, inMt, inNt);
     weightBcast = inTileBroadcast(w, in);
   }
+  unsigned biasInput = inputs.size();
+  if (Value bias = op.getBias())
+    inputs.push_back(bias);
 
   tile::DataFormat format = formatOf(input);
   std::string name = ("reduce_" + graph::stringifyReduceKind(op.getKind())).str();
@@ -140,12 +143,27 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
   Value cbIn = db.cb(format, 2 * batch), cbTmp = db.cb(format, 2), cbRows = db.cb(format, 1),
         cbOut = db.cb(formatOf(op.getResult()), 2);
   Value cbWeights = weights ? db.cb(formatOf(weights), 2 * batch) : Value();
+  // A fused bias: its row for the unit's columns, and the sum it is added to (the FPU adds from
+  // two buffers).
+  Value bias = op.getBias();
+  Value cbBias = bias ? db.cb(formatOf(bias), 2) : Value();
+  Value cbSum = bias ? db.cb(formatOf(op.getResult()), 1) : Value();
   int64_t perCore = db.split().perCore;
 
   db.kernel(noc::ThreadKind::reader);
   db.loop(perCore, [&](Value iv) {
     Value unit = db.unit(iv);
     AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx);
+    if (bias) {
+      // The FPU reads only the first row of a tile it broadcasts by rows.
+      Value zero = db.index(0);
+      db.reserve(cbBias, 1);
+      db.builder().create<noc::ReadSpanOp>(db.location(), db.input(biasInput),
+                                           db.apply(ont, unit), zero, cbBias, zero, zero,
+                                           db.index(32), zero, db.builder().getF32FloatAttr(0.0f));
+      db.barrier();
+      db.push(cbBias, 1);
+    }
     db.loop(steps / batch, [&](Value group) {
       db.reserve(cbIn, batch);
       if (weights)
@@ -227,6 +245,19 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
       db.unary(tile::UnaryKind::scale, zero, 1.0f / (float)count);
     if (plan.post)
       db.unary(*plan.post, zero);
+    if (bias) {
+      db.reserve(cbSum, 1);
+      db.pack(zero, cbSum, zero);
+      db.push(cbSum, 1);
+      db.wait(cbSum, 1);
+      db.wait(cbBias, 1);
+      db.binary(tile::BinaryKind::add, tile::Broadcast::rows, db.get(cbSum, zero),
+                db.get(cbBias, zero), zero);
+      db.pop(cbSum, 1);
+      db.pop(cbBias, 1);
+    }
+    if (std::optional<graph::UnaryKind> act = op.getActivation())
+      db.activation(*act, op.getAlpha().convertToFloat(), op.getBeta().convertToFloat(), zero);
     db.mask(zero, db.apply(out.rows - omt * 32, unit), db.apply(out.cols - ont * 32, unit), 0.0f);
     db.reserve(cbOut, 1);
     db.pack(zero, cbOut, zero);

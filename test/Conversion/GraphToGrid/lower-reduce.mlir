@@ -360,3 +360,23 @@ func.func @gather_without_remap(%x: tensor<9x16x32xf32>) -> tensor<1x16x32xf32> 
   %0 = graph.reduce max %x {axes = array<i64: 0>, grid.gather_input} : (tensor<9x16x32xf32>) -> tensor<1x16x32xf32>
   return %0 : tensor<1x16x32xf32>
 }
+
+// -----
+
+// A fused bias and ReLU6: the reader fetches the first row of the bias tile of the unit's
+// columns; compute packs the sum into a buffer, adds the bias row to every row, then clips.
+// CHECK-LABEL: func.func @bias_relu6
+// CHECK: noc.kernel reader {
+// CHECK: noc.read_span %arg{{[0-9]+}}[%{{.*}}] offset %c0 into %[[BIAS:.*]][%c0] offset %c0 count %c32 {{.*}} : tensor<64xf32
+// CHECK: noc.kernel compute {
+// CHECK: tile.pack dst[%c0]
+// CHECK-NEXT: noc.cb_put %{{.*}}, %[[SUM:.*]][%c0]
+// CHECK: tile.binary add bcast rows
+// CHECK-NEXT: noc.cb_pop %[[SUM]], 1
+// CHECK-NEXT: noc.cb_pop %[[BIAS]], 1
+// CHECK-NEXT: tile.unary max_scalar dst[%c0]{{$}}
+// CHECK-NEXT: tile.unary min_scalar dst[%c0] {param = 6.000000e+00 : f32}
+func.func @bias_relu6(%x: tensor<9x64x64xf32>, %w: tensor<9x1x64xf32>, %b: tensor<64xf32>) -> tensor<1x64x64xf32> {
+  %0 = graph.reduce sum %x times %w, %b then clip {axes = array<i64: 0>, beta = 6.0 : f32} : (tensor<9x64x64xf32>, tensor<9x1x64xf32>, tensor<64xf32>) -> tensor<1x64x64xf32>
+  return %0 : tensor<1x64x64xf32>
+}

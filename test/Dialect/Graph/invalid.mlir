@@ -492,6 +492,22 @@ func.func @weighted_max(%x: tensor<4x8x32xf32>, %w: tensor<4x1x32xf32>) -> tenso
 
 // -----
 
+func.func @reduce_bias_shape(%x: tensor<4x8x32xf32>, %b: tensor<8xf32>) -> tensor<1x8x32xf32> {
+  // expected-error @+1 {{'graph.reduce' op bias must be [32], one value per column}}
+  %0 = graph.reduce sum %x, %b {axes = array<i64: 0>} : (tensor<4x8x32xf32>, tensor<8xf32>) -> tensor<1x8x32xf32>
+  return %0 : tensor<1x8x32xf32>
+}
+
+// -----
+
+func.func @reduce_activation(%x: tensor<4x8x32xf32>) -> tensor<1x8x32xf32> {
+  // expected-error @+1 {{'graph.reduce' op activation exp is not one a kernel applies (relu, gelu, gelu_tanh, clip)}}
+  %0 = graph.reduce sum %x then exp {axes = array<i64: 0>} : (tensor<4x8x32xf32>) -> tensor<1x8x32xf32>
+  return %0 : tensor<1x8x32xf32>
+}
+
+// -----
+
 func.func @weights_shape(%x: tensor<4x8x32xf32>, %w: tensor<4x8x33xf32>) -> tensor<1x8x32xf32> {
   // expected-error @+1 {{'graph.reduce' op weights [4, 8, 33] must broadcast to the input [4, 8, 32]}}
   %0 = graph.reduce sum %x times %w {axes = array<i64: 0>} : (tensor<4x8x32xf32>, tensor<4x8x33xf32>) -> tensor<1x8x32xf32>

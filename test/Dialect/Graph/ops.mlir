@@ -377,3 +377,12 @@ func.func @weighted_sum(%x: tensor<1x9x64x96xf32>, %w: tensor<9x1x96xf32>) -> te
   %0 = graph.reduce sum %x times %w {axes = array<i64: 1>} : (tensor<1x9x64x96xf32>, tensor<9x1x96xf32>) -> tensor<1x1x64x96xf32>
   return %0 : tensor<1x1x64x96xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @reduce_epilogue
+// CHECK: graph.reduce sum %arg0 times %arg1, %arg2 then relu {axes = array<i64: 1>} : (tensor<1x9x64x96xf32>, tensor<9x1x96xf32>, tensor<96xf32>) -> tensor<1x1x64x96xf32>
+func.func @reduce_epilogue(%x: tensor<1x9x64x96xf32>, %w: tensor<9x1x96xf32>, %b: tensor<96xf32>) -> tensor<1x1x64x96xf32> {
+  %0 = graph.reduce sum %x times %w, %b then relu {axes = array<i64: 1>} : (tensor<1x9x64x96xf32>, tensor<9x1x96xf32>, tensor<96xf32>) -> tensor<1x1x64x96xf32>
+  return %0 : tensor<1x1x64x96xf32>
+}
