@@ -5,6 +5,8 @@
 
 #include "mlir/IR/PatternMatch.h"
 
+#include <functional>
+
 using namespace mlir;
 using namespace tessel::graph;
 
@@ -57,6 +59,79 @@ tessel::graph::affineRange(AffineExpr expr, ArrayRef<int64_t> dimSizes) {
   }
 }
 
+/// `term` as `base * coefficient` (a constant coefficient, 1 when there is none).
+static std::pair<AffineExpr, int64_t> scaled(AffineExpr term) {
+  if (term.getKind() == AffineExprKind::Mul) {
+    auto bin = cast<AffineBinaryOpExpr>(term);
+    if (auto k = dyn_cast<AffineConstantExpr>(bin.getRHS()))
+      return {bin.getLHS(), k.getValue()};
+  }
+  return {term, 1};
+}
+
+/// Whether `f mod c` equals `e mod c` for every value: the same expression, or one of them
+/// `g mod k` of the other with `c` dividing `k`.
+static bool sameModulo(AffineExpr e, AffineExpr f, int64_t c) {
+  if (e == f)
+    return true;
+  for (auto [outer, inner] : {std::pair(e, f), std::pair(f, e)})
+    if (outer.getKind() == AffineExprKind::Mod) {
+      auto bin = cast<AffineBinaryOpExpr>(outer);
+      auto k = dyn_cast<AffineConstantExpr>(bin.getRHS());
+      if (k && k.getValue() % c == 0 && bin.getLHS() == inner)
+        return true;
+    }
+  return false;
+}
+
+/// A sum with `(e floordiv c) * (c * s)` and `(f mod c) * s` among its terms, where `f mod c`
+/// is `e mod c`, has `e * s` in their place: how a flat index split into coordinates and joined
+/// again (a layout change and its inverse) comes back to the index.
+static AffineExpr recombineDivMod(AffineExpr sum) {
+  SmallVector<AffineExpr> terms;
+  std::function<void(AffineExpr)> flatten = [&](AffineExpr e) {
+    if (e.getKind() == AffineExprKind::Add) {
+      auto bin = cast<AffineBinaryOpExpr>(e);
+      flatten(bin.getLHS());
+      flatten(bin.getRHS());
+    } else {
+      terms.push_back(e);
+    }
+  };
+  flatten(sum);
+  bool changed = true, any = false;
+  while (changed) {
+    changed = false;
+    for (size_t i = 0; i < terms.size() && !changed; ++i) {
+      auto [quotient, qScale] = scaled(terms[i]);
+      if (quotient.getKind() != AffineExprKind::FloorDiv)
+        continue;
+      auto div = cast<AffineBinaryOpExpr>(quotient);
+      auto c = dyn_cast<AffineConstantExpr>(div.getRHS());
+      if (!c || c.getValue() <= 0 || qScale % c.getValue())
+        continue;
+      int64_t s = qScale / c.getValue();
+      for (size_t j = 0; j < terms.size() && !changed; ++j) {
+        auto [rest, rScale] = scaled(terms[j]);
+        if (j == i || rScale != s || rest.getKind() != AffineExprKind::Mod)
+          continue;
+        auto mod = cast<AffineBinaryOpExpr>(rest);
+        if (mod.getRHS() != div.getRHS() || !sameModulo(div.getLHS(), mod.getLHS(), c.getValue()))
+          continue;
+        terms[i] = div.getLHS() * s;
+        terms.erase(terms.begin() + j);
+        changed = any = true;
+      }
+    }
+  }
+  if (!any)
+    return sum;
+  AffineExpr result = getAffineConstantExpr(0, sum.getContext());
+  for (AffineExpr t : terms)
+    result = result + t;
+  return result;
+}
+
 AffineExpr tessel::graph::simplifyOverRanges(AffineExpr expr, ArrayRef<int64_t> dimSizes) {
   auto bin = dyn_cast<AffineBinaryOpExpr>(expr);
   if (!bin) {
@@ -79,7 +154,7 @@ AffineExpr tessel::graph::simplifyOverRanges(AffineExpr expr, ArrayRef<int64_t> 
   }
   AffineExpr result;
   switch (expr.getKind()) {
-  case AffineExprKind::Add: result = lhs + rhs; break;
+  case AffineExprKind::Add: result = recombineDivMod(lhs + rhs); break;
   case AffineExprKind::Mul: result = lhs * rhs; break;
   case AffineExprKind::FloorDiv: result = lhs.floorDiv(rhs); break;
   case AffineExprKind::CeilDiv: result = lhs.ceilDiv(rhs); break;

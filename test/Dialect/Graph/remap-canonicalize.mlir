@@ -78,3 +78,16 @@ func.func @rows_kept_for_windows(%x: tensor<1x32x4x4xf32>) -> tensor<1x1x16x288x
   %w = graph.remap %r {map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 + ((d3 floordiv 32) floordiv 3 - 1) * 4 + (d3 floordiv 32) mod 3 - 1, d3 mod 32)>, guards = affine_map<(d0, d1, d2, d3) -> (d2 floordiv 4 + (d3 floordiv 32) floordiv 3 - 1, d2 mod 4 + (d3 floordiv 32) mod 3 - 1)>, guard_bounds = array<i64: 4, 4>} : (tensor<1x1x16x32xf32>) -> tensor<1x1x16x288xf32>
   return %w : tensor<1x1x16x288xf32>
 }
+
+// -----
+
+// A batch of images as rows of channels, back to [N, C, H, W] and to rows again: the row splits
+// into image, row and column and joins back ((r floordiv 16) * 16 + ((r mod 16) floordiv 4) * 4
+// + r mod 4 is r), so the two remaps are the identity.
+// CHECK-LABEL: func.func @batch_rows_round_trip
+// CHECK-NEXT: return %arg0
+func.func @batch_rows_round_trip(%m: tensor<1x1x32x64xf32>) -> tensor<1x1x32x64xf32> {
+  %a = graph.remap %m {map = affine_map<(d0, d1, d2, d3) -> (0, 0, d0 * 16 + d2 * 4 + d3, d1)>} : (tensor<1x1x32x64xf32>) -> tensor<2x64x4x4xf32>
+  %b = graph.remap %a {map = affine_map<(d0, d1, d2, d3) -> (d2 floordiv 16, d3, (d2 mod 16) floordiv 4, d2 mod 4)>} : (tensor<2x64x4x4xf32>) -> tensor<1x1x32x64xf32>
+  return %b : tensor<1x1x32x64xf32>
+}
