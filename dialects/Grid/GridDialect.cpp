@@ -74,6 +74,20 @@ LogicalResult MatmulConfigAttr::verify(function_ref<InFlightDiagnostic()> emitEr
   return success();
 }
 
+/// Parses a keyword naming a case of an enum into `value`; an unknown one is an error at
+/// `loc` that names `what`.
+template <typename Enum>
+static LogicalResult parseEnumKeyword(AsmParser &parser, SMLoc loc, StringRef what, Enum &value) {
+  StringRef name;
+  if (parser.parseKeyword(&name))
+    return failure();
+  std::optional<Enum> parsed = symbolizeEnum<Enum>(name);
+  if (!parsed)
+    return parser.emitError(loc) << "unknown " << what << " '" << name << "'";
+  value = *parsed;
+  return success();
+}
+
 // <grid = [M, N], cores = [X, Y], block = [M, N], subblock = [M, N], k_chunk = K
 //  (, operands = unicast)? (, lhs = gather)? (, cycles = C)?>
 Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
@@ -96,25 +110,11 @@ Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
     if (parser.parseKeyword(&key) || parser.parseEqual())
       return {};
     if (key == "operands") {
-      StringRef name;
-      if (parser.parseKeyword(&name))
+      if (failed(parseEnumKeyword(parser, loc, "operand sharing", operands)))
         return {};
-      std::optional<OperandSharing> parsed = symbolizeOperandSharing(name);
-      if (!parsed) {
-        parser.emitError(loc) << "unknown operand sharing '" << name << "'";
-        return {};
-      }
-      operands = *parsed;
     } else if (key == "lhs") {
-      StringRef name;
-      if (parser.parseKeyword(&name))
+      if (failed(parseEnumKeyword(parser, loc, "lhs source", lhs)))
         return {};
-      std::optional<LhsSource> parsed = symbolizeLhsSource(name);
-      if (!parsed) {
-        parser.emitError(loc) << "unknown lhs source '" << name << "'";
-        return {};
-      }
-      lhs = *parsed;
     } else if (key == "cycles") {
       if (parser.parseInteger(cycles))
         return {};
