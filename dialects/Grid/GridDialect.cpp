@@ -32,13 +32,19 @@ LayoutAttr tessel::grid::getLayout(Type type) {
 }
 
 LogicalResult ChipAttr::verify(function_ref<InFlightDiagnostic()> emitError, StringRef name,
-                               int64_t gridX, int64_t gridY, int64_t l1Bytes) {
+                               int64_t gridX, int64_t gridY, int64_t l1Bytes,
+                               DictionaryAttr figures) {
   if (name.empty())
     return emitError() << "chip needs a name";
   if (gridX <= 0 || gridY <= 0)
     return emitError() << "chip grid must be positive, got " << gridX << "x" << gridY;
   if (l1Bytes <= 0)
     return emitError() << "chip L1 size must be positive";
+  if (figures)
+    for (NamedAttribute figure : figures)
+      if (!llvm::isa<IntegerAttr>(figure.getValue()))
+        return emitError() << "chip figure '" << figure.getName().getValue()
+                           << "' must be an integer";
   return success();
 }
 

@@ -26,13 +26,20 @@ def Grid_ChipAttr : AttrDef<Grid_Dialect, "Chip"> {
   let mnemonic = "chip";
   let summary = "The chip a module is compiled for, from its descriptor";
   let description = [{
+    `tt-assign-layouts` reads the descriptor once and records every figure of it here: the
+    grid and L1 size, and in `figures` the rest, under the descriptor file's keys. Later passes
+    read the chip from this attribute only, never from a file.
+
     ```mlir
-    module attributes {grid.chip = #grid.chip<"wormhole_b0", grid = [8, 8], l1 = 1499136>} {}
+    module attributes {grid.chip = #grid.chip<"wormhole_b0", grid = [8, 8], l1 = 1499136,
+        {clock_mhz = 1000 : i64, dram_channels = 12 : i64, ...}>} {}
     ```
   }];
   let parameters = (ins StringRefParameter<>:$name, "int64_t":$gridX, "int64_t":$gridY,
-                    "int64_t":$l1Bytes);
-  let assemblyFormat = "`<` $name `,` `grid` `=` `[` $gridX `,` $gridY `]` `,` `l1` `=` $l1Bytes `>`";
+                    "int64_t":$l1Bytes, OptionalParameter<"::mlir::DictionaryAttr">:$figures);
+  let assemblyFormat = [{
+    `<` $name `,` `grid` `=` `[` $gridX `,` $gridY `]` `,` `l1` `=` $l1Bytes (`,` $figures^)? `>`
+  }];
   let genVerifyDecl = 1;
 }
 

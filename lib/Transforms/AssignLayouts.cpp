@@ -34,10 +34,7 @@ struct AssignLayoutsPass : tessel::impl::AssignLayoutsBase<AssignLayoutsPass> {
       module.emitError() << error;
       return signalPassFailure();
     }
-    module->setAttr(grid::kChipAttrName,
-                    grid::ChipAttr::get(ctx, desc.name, desc.gridX, desc.gridY, desc.l1Bytes));
-    if (StringRef(chip).contains('/') || StringRef(chip).ends_with(".chip"))
-      module->setAttr(kChipFileAttrName, StringAttr::get(ctx, chip));
+    module->setAttr(grid::kChipAttrName, chipAttr(ctx, desc));
 
     // Integers and booleans are held as f32 tiles whatever the precision: exact up to 2^24,
     // which bf16 (exact to 256) would not be.

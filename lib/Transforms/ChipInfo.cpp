@@ -1,19 +1,38 @@
 #include "tessel/Transforms/ChipInfo.h"
 
-#include "Grid/GridDialect.h"
+#include "mlir/IR/Builders.h"
 
 using namespace mlir;
+using namespace tessel;
+
+/// The figures the attribute's own parameters hold.
+static bool inParameters(StringRef key) {
+  return key == "grid_x" || key == "grid_y" || key == "l1_bytes";
+}
+
+grid::ChipAttr tessel::chipAttr(MLIRContext *ctx, const rt::ChipDesc &desc) {
+  Builder b(ctx);
+  SmallVector<NamedAttribute> figures;
+  for (const rt::ChipFigure &f : rt::chipFigures(desc))
+    if (!inParameters(f.key))
+      figures.push_back(b.getNamedAttr(f.key, b.getI64IntegerAttr(f.value)));
+  return grid::ChipAttr::get(ctx, desc.name, desc.gridX, desc.gridY, desc.l1Bytes,
+                             b.getDictionaryAttr(figures));
+}
 
 FailureOr<tessel::rt::ChipDesc> tessel::getChipDesc(ModuleOp module) {
   auto chip = module->getAttrOfType<grid::ChipAttr>(grid::kChipAttrName);
   if (!chip)
     return module.emitError("module has no grid.chip; run tt-assign-layouts first");
-  std::string source = chip.getName().str();
-  if (auto file = module->getAttrOfType<StringAttr>(kChipFileAttrName))
-    source = file.str();
+  std::vector<rt::ChipFigure> figures{{"grid_x", chip.getGridX(), ""},
+                                      {"grid_y", chip.getGridY(), ""},
+                                      {"l1_bytes", chip.getL1Bytes(), ""}};
+  if (DictionaryAttr rest = chip.getFigures())
+    for (NamedAttribute f : rest)
+      figures.push_back({f.getName().str(), cast<IntegerAttr>(f.getValue()).getInt(), ""});
   rt::ChipDesc desc;
   std::string error;
-  if (!rt::loadChip(source, desc, error))
-    return module.emitError() << error;
+  if (!rt::chipFromFigures(chip.getName().str(), figures, "grid.chip", desc, error))
+    return module.emitError() << error << " (tt-assign-layouts records every figure)";
   return desc;
 }

@@ -73,6 +73,63 @@ bool isPath(const std::string &s) {
 
 } // namespace
 
+bool chipFromFigures(const std::string &name, const std::vector<ChipFigure> &figures,
+                     const std::string &source, ChipDesc &out, std::string &error) {
+  ChipDesc chip;
+  chip.name = name;
+  std::map<std::string, int> seen;
+  for (const ChipFigure &f : figures) {
+    const std::string &where = f.where.empty() ? source : f.where;
+    if (seen.count(f.key)) {
+      error = where + ": key '" + f.key + "' given twice";
+      return false;
+    }
+    seen[f.key] = 1;
+    const KeySpec *spec = nullptr;
+    for (const KeySpec &k : kKeys)
+      if (f.key == k.key)
+        spec = &k;
+    if (!spec) {
+      error = where + ": unknown key '" + f.key + "'";
+      return false;
+    }
+    if (f.value < spec->minimum || (spec->narrow && f.value > (1 << 20))) {
+      error = where + ": value of '" + f.key + "' is out of range: " + std::to_string(f.value);
+      return false;
+    }
+    if (spec->wide)
+      chip.*(spec->wide) = f.value;
+    else
+      chip.*(spec->narrow) = int(f.value);
+  }
+  for (const KeySpec &k : kKeys)
+    if (!k.optional && !seen.count(k.key)) {
+      error = source + ": missing key '" + k.key + "'";
+      return false;
+    }
+  if (!seen.count("dram_channel_mbps"))
+    chip.dramChannelMbps = chip.dramChannelBytesPerCycle * chip.clockMhz;
+  if (!seen.count("dram_efficiency_percent"))
+    chip.dramEfficiencyPercent = kDefaultDramEfficiencyPercent;
+  if (chip.dramEfficiencyPercent > 100) {
+    error = source + ": dram_efficiency_percent must be at most 100";
+    return false;
+  }
+  if (chip.l1ReservedBytes >= chip.l1Bytes) {
+    error = source + ": l1_reserved_bytes must be below l1_bytes";
+    return false;
+  }
+  out = chip;
+  return true;
+}
+
+std::vector<ChipFigure> chipFigures(const ChipDesc &chip) {
+  std::vector<ChipFigure> figures;
+  for (const KeySpec &k : kKeys)
+    figures.push_back({k.key, k.wide ? chip.*(k.wide) : int64_t(chip.*(k.narrow)), ""});
+  return figures;
+}
+
 bool loadChip(const std::string &nameOrPath, ChipDesc &out, std::string &error) {
   std::string path = isPath(nameOrPath)
                          ? nameOrPath
@@ -84,8 +141,9 @@ bool loadChip(const std::string &nameOrPath, ChipDesc &out, std::string &error) 
                 : "unknown chip '" + nameOrPath + "' (no " + path + ")";
     return false;
   }
-  ChipDesc chip;
-  std::map<std::string, int> seen;
+  std::string name;
+  bool named = false;
+  std::vector<ChipFigure> figures;
   std::string line;
   for (int lineNo = 1; std::getline(in, line); ++lineNo) {
     if (size_t hash = line.find('#'); hash != std::string::npos)
@@ -100,22 +158,14 @@ bool loadChip(const std::string &nameOrPath, ChipDesc &out, std::string &error) 
       return false;
     }
     std::string key = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
-    if (seen.count(key)) {
-      error = where + ": key '" + key + "' given twice";
-      return false;
-    }
-    seen[key] = lineNo;
     if (key == "name") {
-      chip.name = value;
+      if (named) {
+        error = where + ": key 'name' given twice";
+        return false;
+      }
+      name = value;
+      named = true;
       continue;
-    }
-    const KeySpec *spec = nullptr;
-    for (const KeySpec &k : kKeys)
-      if (key == k.key)
-        spec = &k;
-    if (!spec) {
-      error = where + ": unknown key '" + key + "'";
-      return false;
     }
     errno = 0;
     char *end = nullptr;
@@ -124,38 +174,13 @@ bool loadChip(const std::string &nameOrPath, ChipDesc &out, std::string &error) 
       error = where + ": value of '" + key + "' is not an integer: '" + value + "'";
       return false;
     }
-    if (v < spec->minimum || (spec->narrow && v > (1 << 20))) {
-      error = where + ": value of '" + key + "' is out of range: " + value;
-      return false;
-    }
-    if (spec->wide)
-      chip.*(spec->wide) = v;
-    else
-      chip.*(spec->narrow) = int(v);
+    figures.push_back({key, v, where});
   }
-  if (!seen.count("name")) {
+  if (!named) {
     error = path + ": missing key 'name'";
     return false;
   }
-  for (const KeySpec &k : kKeys)
-    if (!k.optional && !seen.count(k.key)) {
-      error = path + ": missing key '" + k.key + "'";
-      return false;
-    }
-  if (!seen.count("dram_channel_mbps"))
-    chip.dramChannelMbps = chip.dramChannelBytesPerCycle * chip.clockMhz;
-  if (!seen.count("dram_efficiency_percent"))
-    chip.dramEfficiencyPercent = kDefaultDramEfficiencyPercent;
-  if (chip.dramEfficiencyPercent > 100) {
-    error = path + ": dram_efficiency_percent must be at most 100";
-    return false;
-  }
-  if (chip.l1ReservedBytes >= chip.l1Bytes) {
-    error = path + ": l1_reserved_bytes must be below l1_bytes";
-    return false;
-  }
-  out = chip;
-  return true;
+  return chipFromFigures(name, figures, path, out, error);
 }
 
 } // namespace tessel::rt

@@ -134,7 +134,7 @@ def estimate_and_simulate(tmp, shape, config, epilogue=None, image=None):
     run(["tt-opt", tmp / "mm.mlir", "--tt-assign-layouts=precision=bf16", "--tt-choose-op-configs",
          "-o", tmp / "chosen.mlir"])
     chosen = (tmp / "chosen.mlir").read_text()
-    estimate = int(re.search(r"cycles = (\d+)", chosen).group(1))
+    estimate = int(re.search(r"matmul_config<[^>]*, cycles = (\d+)>", chosen).group(1))
     run(["tt-opt", tmp / "chosen.mlir", "--tt-lower-graph-to-grid", "--canonicalize", "--cse",
          "--tt-allocate-buffers", "-o", tmp / "lowered.mlir"])
     run(["tt-translate", "--serialize-ttb", tmp / "lowered.mlir", "-o", tmp / "mm.ttb"])

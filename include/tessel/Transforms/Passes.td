@@ -147,7 +147,8 @@ def FuseEpilogues : Pass<"tt-fuse-epilogues", "mlir::ModuleOp"> {
 def AssignLayouts : Pass<"tt-assign-layouts", "mlir::ModuleOp"> {
   let summary = "Gives every tensor a #grid.layout and the module its #grid.chip";
   let description = [{
-    Loads the chip descriptor, records it on the module as `grid.chip`, and encodes every tensor
+    Loads the chip descriptor, records it with every figure on the module as `grid.chip` (the
+    only time a descriptor file is read: later passes take the chip from there), and encodes every tensor
     type (function signature, op results, constants) with the interleaved DRAM layout in the data
     format of the chosen precision: `fp32` keeps f32 tiles, `bf16` uses bf16 tiles. Integer and
     boolean tensors stay in f32 tiles, which hold them exactly up to 2^24.
@@ -161,7 +162,8 @@ def AssignLayouts : Pass<"tt-assign-layouts", "mlir::ModuleOp"> {
     ```
     After (`precision=bf16`):
     ```mlir
-    module attributes {grid.chip = #grid.chip<"wormhole_b0", grid = [8, 8], l1 = 1499136>} {
+    module attributes {grid.chip = #grid.chip<"wormhole_b0", grid = [8, 8], l1 = 1499136,
+        {clock_mhz = 1000 : i64, dram_channels = 12 : i64, ...}>} {
       func.func @main(%x: tensor<32x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>) -> ... {
         %y = graph.unary relu %x : tensor<32x64xf32, #l> -> tensor<32x64xf32, #l>
         ...

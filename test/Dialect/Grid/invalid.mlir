@@ -20,6 +20,11 @@ module attributes {grid.chip = #grid.chip<"wormhole_b0", grid = [8, 8], l1 = 0>}
 
 // -----
 
+// expected-error @+1 {{chip figure 'clock_mhz' must be an integer}}
+module attributes {grid.chip = #grid.chip<"wormhole_b0", grid = [8, 8], l1 = 1499136, {clock_mhz = "fast"}>} {}
+
+// -----
+
 // expected-error @+1 {{core range (3, 0) to (2, 0) is empty or negative}}
 func.func @core_range_empty() attributes {cores = #grid.core_range<(3, 0) to (2, 0)>} { return }
 

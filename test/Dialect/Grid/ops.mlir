@@ -35,7 +35,9 @@ module attributes {grid.chip = #grid.chip<"wormhole_b0", grid = [8, 8], l1 = 149
   // CHECK-SAME: cores = #grid.core_range<(0, 0) to{{ ?}}(7, 3)>
   // CHECK-SAME: other = #grid.chip<"grayskull_e150", grid = [12, 9], l1 = 1048576>
   // CHECK-SAME: single = #grid.core_range<(2, 5) to{{ ?}}(2, 5)>
+  // CHECK-SAME: with_figures = #grid.chip<"tiny", grid = [2, 2], l1 = 65536, {clock_mhz = 1000 : i64, dram_channels = 2 : i64}>
   func.func @attrs() attributes {cores = #grid.core_range<(0, 0) to (7, 3)>,
+                                 with_figures = #grid.chip<"tiny", grid = [2, 2], l1 = 65536, {dram_channels = 2 : i64, clock_mhz = 1000 : i64}>,
                                  single = #grid.core_range<(2, 5) to (2, 5)>,
                                  other = #grid.chip<"grayskull_e150", grid = [12, 9], l1 = 1048576>} {
     return

@@ -127,3 +127,22 @@ TEST(Chip, OptionalKeysDefaultFromTheRequiredOnes) {
   EXPECT_FALSE(loadChip(path, wh, error));
   EXPECT_NE(error.find("dram_efficiency_percent"), std::string::npos) << error;
 }
+
+// The compiler records a descriptor's figures in IR and rebuilds the descriptor from them.
+TEST(Chip, FiguresRebuildTheDescriptor) {
+  ChipDesc chip, rebuilt;
+  std::string error;
+  ASSERT_TRUE(loadChip("wormhole_b0", chip, error)) << error;
+  ASSERT_TRUE(chipFromFigures(chip.name, chipFigures(chip), "test", rebuilt, error)) << error;
+  EXPECT_EQ(rebuilt.name, chip.name);
+  EXPECT_EQ(rebuilt.gridX, chip.gridX);
+  EXPECT_EQ(rebuilt.l1ReservedBytes, chip.l1ReservedBytes);
+  EXPECT_EQ(rebuilt.dramChannelMbps, chip.dramChannelMbps);
+  EXPECT_EQ(rebuilt.dramEfficiencyPercent, chip.dramEfficiencyPercent);
+  EXPECT_EQ(rebuilt.unpackBytesPerCycle, chip.unpackBytesPerCycle);
+
+  std::vector<ChipFigure> missing = chipFigures(chip);
+  missing.erase(missing.begin());
+  EXPECT_FALSE(chipFromFigures(chip.name, missing, "test", rebuilt, error));
+  EXPECT_NE(error.find("test: missing key 'grid_x'"), std::string::npos) << error;
+}

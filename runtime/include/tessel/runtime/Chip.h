@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace tessel::rt {
 
@@ -53,6 +54,23 @@ std::string chipsDirectory();
 ///   dram_channel_mbps        dram_channel_bytes_per_cycle * clock_mhz
 ///   dram_efficiency_percent  92 (GDDR6 on Wormhole: 22 of 24 GB/s sustained)
 bool loadChip(const std::string &nameOrPath, ChipDesc &out, std::string &error);
+
+/// One `key = value` figure of a descriptor, and where it was given (for errors; empty: the
+/// source as a whole).
+struct ChipFigure {
+  std::string key;
+  int64_t value = 0;
+  std::string where;
+};
+
+/// A descriptor from its figures, checked as loadChip checks a file's: every required key once,
+/// every key known, values in range; optional keys get their defaults. `source` names where the
+/// figures come from in errors.
+bool chipFromFigures(const std::string &name, const std::vector<ChipFigure> &figures,
+                     const std::string &source, ChipDesc &out, std::string &error);
+
+/// Every figure of `chip`, the optional ones as resolved, in the order of the keys.
+std::vector<ChipFigure> chipFigures(const ChipDesc &chip);
 
 /// The chip the runtime runs when none is requested.
 inline constexpr const char *kDefaultChip = "wormhole_b0";
