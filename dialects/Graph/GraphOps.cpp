@@ -273,6 +273,39 @@ LogicalResult GatherRowsOp::verify() {
   return success();
 }
 
+LogicalResult ConcatOp::verify() {
+  ArrayRef<int64_t> out = shapeOf(getResult());
+  int64_t axis = getAxis(), rank = out.size();
+  if (getInputs().empty())
+    return emitOpError("needs at least one input");
+  if (axis < 0 || axis >= rank)
+    return emitOpError() << "axis " << axis << " is not an axis of the rank-" << rank
+                         << " result";
+  int64_t total = 0;
+  for (Value in : getInputs()) {
+    ArrayRef<int64_t> shape = shapeOf(in);
+    if ((int64_t)shape.size() != rank ||
+        cast<ShapedType>(in.getType()).getElementType() != getType().getElementType())
+      return emitOpError() << "input " << shapeString(shape)
+                           << " must have the result's rank and element type";
+    for (int64_t k = 0; k < rank; ++k)
+      if (k != axis && shape[k] != out[k])
+        return emitOpError() << "input " << shapeString(shape) << " differs from the result "
+                             << shapeString(out) << " off the axis";
+    total += shape[axis];
+  }
+  if (total != out[axis])
+    return emitOpError() << "inputs add up to " << total << " along axis " << axis
+                         << ", the result has " << out[axis];
+  return success();
+}
+
+OpFoldResult ConcatOp::fold(FoldAdaptor) {
+  if (getInputs().size() == 1 && getInputs().front().getType() == getType())
+    return getInputs().front();
+  return {};
+}
+
 LogicalResult TransposeOp::verify() {
   ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getResult());
   ArrayRef<int64_t> perm = getPerm();

@@ -339,6 +339,26 @@ def Graph_GatherRowsOp : Graph_Op<"gather_rows", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Graph_ConcatOp : Graph_Op<"concat", [Pure]> {
+  let summary = "Joins tensors along an axis (ONNX Concat)";
+  let description = [{
+    The inputs have the result's rank and element type and its dims except along `axis`, where
+    theirs add up to the result's. Along an axis before the last two, each tile of the result
+    is a tile of one input, which the kernel copies; `tt-decompose-graph` places the inputs of a
+    concat along one of the last two axes with remaps that read zeros elsewhere, and adds them.
+
+    ```mlir
+    %y = graph.concat %a, %b {axis = 1 : i64}
+        : (tensor<1x64x28x28xf32>, tensor<1x32x28x28xf32>) -> tensor<1x96x28x28xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Graph_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type($inputs, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 def Graph_TransposeOp : Graph_Op<"transpose", [Pure]> {
   let summary = "Permutes dimensions (ONNX Transpose)";
   let description = [{

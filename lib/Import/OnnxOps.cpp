@@ -698,39 +698,20 @@ static Result convertConcat(NodeContext &ctx) {
   int64_t rank = out.getRank(), axis = ctx.intAttr("axis", 0);
   if (axis < 0)
     axis += rank;
-  Value sum;
-  int64_t offset = 0;
-  for (Value in : ctx.operands) {
-    int64_t size = cast<RankedTensorType>(in.getType()).getDimSize(axis);
-    if (size == 0)
-      continue;
-    SmallVector<AffineExpr> index;
-    for (int64_t k = 0; k < rank; ++k)
-      index.push_back(getAffineDimExpr(k, ctx.builder.getContext()) - (k == axis ? offset : 0));
-    // The remap tells reads outside its input apart while they stay within two of its sizes
-    // below and three above (see lowerGather). A smaller input (a class token before patches)
-    // is placed by a 0/1 matrix along the axis instead, a matmul on the chip.
-    Value placed;
-    if (offset > 2 * size || out.getDimSize(axis) - offset > 3 * size) {
-      int64_t rows = out.getDimSize(axis);
-      SmallVector<double> place(rows * size, 0.0);
-      for (int64_t j = 0; j < size; ++j)
-        place[(offset + j) * size + j] = 1.0;
-      auto inType = cast<RankedTensorType>(in.getType());
-      Value f = in;
-      if (!inType.getElementType().isF32())
-        f = unary(ctx, graph::UnaryKind::identity, in, 0, 0,
-                  RankedTensorType::get(inType.getShape(), ctx.builder.getF32Type()));
-      placed = alongAxis(ctx, f, axis, rows, place);
-      if (placed.getType() != out)
-        placed = unary(ctx, graph::UnaryKind::identity, placed, 0, 0, out);
-    } else {
-      placed = remapPadded(ctx, in, out, index, 0.0f);
-    }
-    sum = sum ? binary(ctx, graph::BinaryKind::add, sum, placed, out) : placed;
-    offset += size;
-  }
-  return one(sum);
+  if (axis < 0 || axis >= rank)
+    return ctx.emitError() << "Concat axis " << ctx.intAttr("axis", 0)
+                           << " is out of range for rank " << rank;
+  // Inputs empty along the axis add nothing.
+  SmallVector<Value> inputs;
+  for (Value in : ctx.operands)
+    if (cast<RankedTensorType>(in.getType()).getDimSize(axis) != 0)
+      inputs.push_back(in);
+  if (inputs.empty())
+    return ctx.emitError() << "Concat of inputs that are all empty along axis " << axis;
+  if (inputs.size() == 1 && inputs.front().getType() == out)
+    return one(inputs.front());
+  return one(ctx.builder.create<graph::ConcatOp>(ctx.loc, out, inputs,
+                                                 ctx.builder.getI64IntegerAttr(axis)));
 }
 
 

@@ -210,6 +210,34 @@ struct WhereInTileBroadcast : OpRewritePattern<WhereOp> {
   }
 };
 
+/// A concat along one of the last two axes, where a tile of the result may hold values of
+/// several inputs: each input placed at its offset by a remap that reads zeros elsewhere, and
+/// the placed inputs added.
+struct DecomposeConcat : OpRewritePattern<ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConcatOp op, PatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    int64_t rank = type.getRank(), axis = op.getAxis();
+    if (axis < rank - 2)
+      return failure();
+    Value sum;
+    int64_t offset = 0;
+    for (Value in : op.getInputs()) {
+      SmallVector<AffineExpr> index;
+      for (int64_t k = 0; k < rank; ++k)
+        index.push_back(rewriter.getAffineDimExpr(k) - (k == axis ? offset : 0));
+      Value placed = rewriter.create<RemapOp>(
+          op.getLoc(), type, in, AffineMapAttr::get(AffineMap::get(rank, 0, index, getContext())),
+          rewriter.getF32FloatAttr(0.0f), AffineMapAttr(), DenseI64ArrayAttr());
+      sum = sum ? rewriter.create<BinaryOp>(op.getLoc(), type, BinaryKind::add, sum, placed)
+                : placed;
+      offset += cast<RankedTensorType>(in.getType()).getDimSize(axis);
+    }
+    rewriter.replaceOp(op, sum);
+    return success();
+  }
+};
+
 /// A strided stem whose taps would move a few channels at a time, space to depth first.
 struct StemSpaceToDepth : OpRewritePattern<ConvOp> {
   StemSpaceToDepth(MLIRContext *ctx) : OpRewritePattern(ctx, /*benefit=*/2) {}
@@ -282,7 +310,7 @@ struct DecomposeBatchNorm : OpRewritePattern<BatchNormOp> {
 struct DecomposeGraphPass : tessel::impl::DecomposeGraphBase<DecomposeGraphPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<StemSpaceToDepth, DecomposeConv, DecomposePool, DecomposeBatchNorm, DecomposeGemm, FoldConstantReshape, FoldConstantTranspose, SoftmaxAxisLast,
+    patterns.add<DecomposeConcat, StemSpaceToDepth, DecomposeConv, DecomposePool, DecomposeBatchNorm, DecomposeGemm, FoldConstantReshape, FoldConstantTranspose, SoftmaxAxisLast,
                  BinaryInTileBroadcast, WhereInTileBroadcast>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

@@ -399,3 +399,19 @@ func.func @batch_rows(%x: tensor<2x8x4x4xf32>) -> tensor<2x16x4x4xf32> {
   %0 = graph.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1>, group = 1 : i64} : (tensor<2x8x4x4xf32>, tensor<16x8x3x3xf32>) -> tensor<2x16x4x4xf32>
   return %0 : tensor<2x16x4x4xf32>
 }
+
+// -----
+
+// A concat along the last axis: each input placed at its offset by a remap reading zeros
+// elsewhere, the placed inputs added. Along a leading axis it stays for its own kernel.
+// CHECK-DAG: #[[AT3:.*]] = affine_map<(d0, d1) -> (d0, d1 - 3)>
+// CHECK-LABEL: func.func @concat_last_axis
+// CHECK: %[[A:.*]] = graph.remap %arg0 {map = #{{.*}}} : (tensor<2x3xf32>) -> tensor<2x7xf32>
+// CHECK-NEXT: %[[B:.*]] = graph.remap %arg1 {map = #[[AT3]]} : (tensor<2x4xf32>) -> tensor<2x7xf32>
+// CHECK-NEXT: graph.binary add %[[A]], %[[B]]
+// CHECK: graph.concat %arg2, %arg3 {axis = 0 : i64}
+func.func @concat_last_axis(%a: tensor<2x3xf32>, %b: tensor<2x4xf32>, %c: tensor<1x2x3xf32>, %d: tensor<2x2x3xf32>) -> (tensor<2x7xf32>, tensor<3x2x3xf32>) {
+  %0 = graph.concat %a, %b {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x4xf32>) -> tensor<2x7xf32>
+  %1 = graph.concat %c, %d {axis = 0 : i64} : (tensor<1x2x3xf32>, tensor<2x2x3xf32>) -> tensor<3x2x3xf32>
+  return %0, %1 : tensor<2x7xf32>, tensor<3x2x3xf32>
+}

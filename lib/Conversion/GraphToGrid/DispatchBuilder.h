@@ -177,6 +177,7 @@ mlir::FailureOr<mlir::Value> lowerMatmul(graph::MatMulOp op, const LoweringOptio
 mlir::FailureOr<mlir::Value> lowerSoftmax(graph::SoftmaxOp op, const LoweringOptions &opts);
 mlir::FailureOr<mlir::Value> lowerTranspose(graph::TransposeOp op, const LoweringOptions &opts);
 mlir::FailureOr<mlir::Value> lowerReshape(graph::ReshapeOp op, const LoweringOptions &opts);
+mlir::FailureOr<mlir::Value> lowerConcat(graph::ConcatOp op, const LoweringOptions &opts);
 mlir::FailureOr<mlir::Value> lowerReduce(graph::ReduceOp op, const LoweringOptions &opts);
 /// A dispatch that assembles every output tile from values of `input`: `inputIndex` gives, for
 /// the output multi-index (d0 .. d{rank-1}), the input multi-index each value comes from.

@@ -17,6 +17,8 @@ static FailureOr<Value> lowerOp(Operation *op, const LoweringOptions &opts) {
     return lowerSoftmax(sm, opts);
   if (auto tr = dyn_cast<graph::TransposeOp>(op))
     return lowerTranspose(tr, opts);
+  if (auto cc = dyn_cast<graph::ConcatOp>(op))
+    return lowerConcat(cc, opts);
   if (auto rs = dyn_cast<graph::ReshapeOp>(op))
     return lowerReshape(rs, opts);
   if (auto rd = dyn_cast<graph::ReduceOp>(op))

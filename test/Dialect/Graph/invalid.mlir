@@ -521,3 +521,27 @@ func.func @weighted_rows(%x: tensor<4x8x32xf32>, %w: tensor<4x1x32xf32>) -> tens
   %0 = graph.reduce sum %x times %w {axes = array<i64: 1>} : (tensor<4x8x32xf32>, tensor<4x1x32xf32>) -> tensor<4x1x32xf32>
   return %0 : tensor<4x1x32xf32>
 }
+
+// -----
+
+func.func @concat_sizes(%a: tensor<2x3xf32>, %b: tensor<2x4xf32>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{'graph.concat' op inputs add up to 7 along axis 1, the result has 8}}
+  %0 = graph.concat %a, %b {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x4xf32>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @concat_off_axis(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> tensor<2x7xf32> {
+  // expected-error @+1 {{'graph.concat' op input [3, 4] differs from the result [2, 7] off the axis}}
+  %0 = graph.concat %a, %b {axis = 1 : i64} : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x7xf32>
+  return %0 : tensor<2x7xf32>
+}
+
+// -----
+
+func.func @concat_axis(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'graph.concat' op axis 2 is not an axis of the rank-2 result}}
+  %0 = graph.concat %a {axis = 2 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}

@@ -386,3 +386,12 @@ func.func @reduce_epilogue(%x: tensor<1x9x64x96xf32>, %w: tensor<9x1x96xf32>, %b
   %0 = graph.reduce sum %x times %w, %b then relu {axes = array<i64: 1>} : (tensor<1x9x64x96xf32>, tensor<9x1x96xf32>, tensor<96xf32>) -> tensor<1x1x64x96xf32>
   return %0 : tensor<1x1x64x96xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @concat
+// CHECK: graph.concat %arg0, %arg1 {axis = 1 : i64} : (tensor<1x64x7x7xf32>, tensor<1x32x7x7xf32>) -> tensor<1x96x7x7xf32>
+func.func @concat(%a: tensor<1x64x7x7xf32>, %b: tensor<1x32x7x7xf32>) -> tensor<1x96x7x7xf32> {
+  %0 = graph.concat %a, %b {axis = 1 : i64} : (tensor<1x64x7x7xf32>, tensor<1x32x7x7xf32>) -> tensor<1x96x7x7xf32>
+  return %0 : tensor<1x96x7x7xf32>
+}

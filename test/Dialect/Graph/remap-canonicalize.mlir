@@ -91,3 +91,13 @@ func.func @batch_rows_round_trip(%m: tensor<1x1x32x64xf32>) -> tensor<1x1x32x64x
   %b = graph.remap %a {map = affine_map<(d0, d1, d2, d3) -> (d2 floordiv 16, d3, (d2 mod 16) floordiv 4, d2 mod 4)>} : (tensor<2x64x4x4xf32>) -> tensor<1x1x32x64xf32>
   return %b : tensor<1x1x32x64xf32>
 }
+
+// -----
+
+// A concat of one input is that input.
+// CHECK-LABEL: func.func @concat_one
+// CHECK-NEXT: return %arg0
+func.func @concat_one(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = graph.concat %a {axis = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}

@@ -1,0 +1,58 @@
+// graph.concat along an axis before the last two: every output tile is a tile of one input, which
+// the reader fetches whole (the input whose range along the axis holds the tile's index, chosen
+// by 0/1 loop counts, as kernels have no branches); compute passes it through.
+#include "DispatchBuilder.h"
+
+using namespace mlir;
+using namespace tessel;
+using namespace tessel::lowering;
+
+FailureOr<Value> tessel::lowering::lowerConcat(graph::ConcatOp op, const LoweringOptions &opts) {
+  OpBuilder b(op);
+  MLIRContext *ctx = b.getContext();
+  auto outType = cast<RankedTensorType>(op.getType());
+  TiledView out = TiledView::of(outType);
+  int64_t axis = op.getAxis(), rank = outType.getRank();
+  if (axis >= rank - 2)
+    return op.emitError("a concat along one of the last two axes has no kernel; run "
+                        "tt-decompose-graph first");
+  tile::DataFormat format = formatOf(op.getInputs().front());
+  for (Value in : op.getInputs())
+    if (formatOf(in) != format)
+      return op.emitError("concat inputs must share a data format");
+
+  // The output tile u: batch index, its coordinate along the axis, and the tile within the
+  // last two dims.
+  AffineExpr u = getAffineDimExpr(0, ctx);
+  int64_t tilesPerBatch = out.mt * out.nt;
+  AffineExpr batch = u.floorDiv(tilesPerBatch), inBatchTile = u % tilesPerBatch;
+  SmallVector<int64_t> strides = graph::rowMajorStrides(out.batchShape);
+  int64_t size = outType.getDimSize(axis);
+  AffineExpr at = batch.floorDiv(strides[axis]) % size;
+  // 1 when `at` >= t, for t in [0, size]: (at + size - t) floordiv size.
+  auto atLeast = [&](int64_t t) { return (at + size - t).floorDiv(size); };
+
+  DispatchBuilder db(b, op.getLoc(), "concat", splitOverCores(out.tiles(), opts.chip),
+                     op.getInputs(), {outType}, opts);
+  TileMapping mapping;
+  mapping.inputTiles.push_back(getAffineConstantExpr(0, ctx));
+  mapping.outputTile = u;
+  buildTileStreaming(
+      db, mapping, {format}, formatOf(op.getResult()),
+      [&](ArrayRef<Value> tiles, Value, Value dst) { db.copy(tiles[0], dst); },
+      [&](Value unit, Value cb) {
+        int64_t offset = 0;
+        for (auto [k, in] : llvm::enumerate(op.getInputs())) {
+          int64_t inSize = cast<RankedTensorType>(in.getType()).getDimSize(axis);
+          // The same batch index with the axis coordinate moved into this input.
+          AffineExpr inBatch = batch.floorDiv(strides[axis] * size) * (strides[axis] * inSize) +
+                               (at - offset) * strides[axis] + batch % strides[axis];
+          AffineExpr tileOf = inBatch * tilesPerBatch + inBatchTile;
+          db.loop(db.apply(atLeast(offset) - atLeast(offset + inSize), unit), [&](Value) {
+            db.read(db.input(k), db.apply(tileOf, unit), cb, db.index(0));
+          });
+          offset += inSize;
+        }
+      });
+  return db.results()[0];
+}
