@@ -4,7 +4,9 @@
 // multicast to the rest.
 #include "DispatchBuilder.h"
 #include "tessel/Transforms/AbsorbedRemaps.h"
-#include "tessel/Transforms/MatmulCostModel.h"
+#include "tessel/Transforms/MatmulProblem.h"
+
+#include <limits>
 
 using namespace mlir;
 using namespace tessel;
@@ -154,14 +156,6 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   bool multicast = config.isMulticast();
   int64_t cores = config.getCoresX() * config.getCoresY();
   int64_t blocksM = out.mt / bm, blocksN = out.nt / bn, blocks = out.batch * blocksM * blocksN;
-  bool tiles = multicast ? out.mt % (gm * bm) == 0 && out.nt % (gn * bn) == 0
-                         : out.mt % bm == 0 && out.nt % bn == 0 && blocks % cores == 0;
-  if (!tiles || kt % kc || bm % sm || bn % sn)
-    return op.emitError() << "matmul config " << config << " does not tile this matmul";
-  int64_t passM = out.mt / (gm * bm), passN = out.nt / (gn * bn);
-  int64_t passes = multicast ? out.batch * passM * passN : blocks / cores, chunks = kt / kc;
-  int64_t macs = out.batch * out.rows * out.cols * a.cols;
-
   // An absorbed remap (an implicit GEMM's windows): its input is read instead of the lhs.
   graph::RemapOp windows;
   std::optional<TileGather> gatherA;
@@ -181,6 +175,19 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
                              windows.getGuardBounds().value_or(ArrayRef<int64_t>()),
                              /*padPastEnd=*/true);
   }
+
+  // The config must suit the matmul as tt-choose-op-configs checks it (L1 aside: buffer
+  // allocation checks that).
+  FailureOr<cost::MatmulProblem> problem = matmulProblem(op, opts.chip, config.gathersLhs());
+  if (failed(problem))
+    return failure();
+  std::string why;
+  if (!cost::isValid(opts.chip, *problem, matmulPlan(config), std::numeric_limits<int64_t>::max(),
+                     &why))
+    return op.emitError() << "matmul config " << config << " does not tile this matmul: " << why;
+  int64_t passM = out.mt / (gm * bm), passN = out.nt / (gn * bn);
+  int64_t passes = multicast ? out.batch * passM * passN : blocks / cores, chunks = kt / kc;
+  int64_t macs = out.batch * out.rows * out.cols * a.cols;
 
   CoreSplit split{config.getCoresX(), config.getCoresY(), 1};
   SmallVector<Value> inputs{windows ? windows.getInput() : op.getLhs(), op.getRhs()};

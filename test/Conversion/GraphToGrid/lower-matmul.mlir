@@ -205,3 +205,12 @@ func.func @gather_without_remap(%a: tensor<32x64xf32>, %b: tensor<64x32xf32>) ->
   %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 1], subblock = [1, 1], k_chunk = 2, lhs = gather>} : (tensor<32x64xf32>, tensor<64x32xf32>) -> tensor<32x32xf32>
   return %0 : tensor<32x32xf32>
 }
+
+// -----
+
+// The lowering checks a config as tt-choose-op-configs does, and says why it does not fit.
+func.func @config_does_not_tile(%a: tensor<32x64xf32>, %b: tensor<64x32xf32>) -> tensor<32x32xf32> {
+  // expected-error @+1 {{does not tile this matmul: k_chunk 3 does not divide the 2 K tiles}}
+  %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 1], subblock = [1, 1], k_chunk = 3>} : (tensor<32x64xf32>, tensor<64x32xf32>) -> tensor<32x32xf32>
+  return %0 : tensor<32x32xf32>
+}

@@ -1,0 +1,83 @@
+#include "tessel/Transforms/MatmulProblem.h"
+
+using namespace mlir;
+using namespace tessel;
+
+static int64_t tilesOf(int64_t n) { return (n + 31) / 32; }
+
+static rt::DataFormat formatOf(Value v) {
+  // The compiler's and the runtime's format enums share their values by design.
+  return static_cast<rt::DataFormat>(grid::getLayout(v.getType()).getFormat());
+}
+
+FailureOr<cost::MatmulProblem> tessel::matmulProblem(graph::MatMulOp op, const rt::ChipDesc &chip,
+                                                    bool gatherLhs) {
+  for (Value v : {op.getLhs(), op.getRhs(), op.getResult()})
+    if (!grid::getLayout(v.getType()))
+      return op.emitError("operand has no #grid.layout; run tt-assign-layouts first");
+  ArrayRef<int64_t> out = op.getType().getShape();
+  ArrayRef<int64_t> lhs = op.getLhs().getType().getShape();
+  cost::MatmulProblem p;
+  for (size_t i = 0; i + 2 < out.size(); ++i)
+    p.batch *= out[i];
+  p.mt = tilesOf(out.size() >= 2 ? out[out.size() - 2] : 1);
+  p.nt = tilesOf(out.back());
+  p.kt = tilesOf(lhs.back());
+  p.lhs = formatOf(op.getLhs());
+  p.rhs = formatOf(op.getRhs());
+  p.out = formatOf(op.getResult());
+  p.fidelity = ttb::MathFidelity::HiFi4;
+  // f32 results accumulate in f32 Dst, which holds half the tiles; half of Dst is packed while
+  // the other half accumulates.
+  int64_t dst = p.out == rt::DataFormat::Float32 ? chip.dstTilesF32 : chip.dstTilesBf16;
+  p.dstCapacity = std::max<int64_t>(dst / 2, 1);
+  // An operand the epilogue adds: its format, and a pack and an add per output tile.
+  auto addend = [&](Value v, StringRef what) -> FailureOr<rt::DataFormat> {
+    if (!grid::getLayout(v.getType()))
+      return op.emitError() << what << " has no #grid.layout; run tt-assign-layouts first";
+    rt::DataFormat format = formatOf(v);
+    p.epilogueCycles += rt::packCycles(chip, p.out) +
+                        rt::binaryCycles(chip, rt::BinaryOp::Add, p.out, format, p.fidelity);
+    return format;
+  };
+  if (Value bias = op.getBias()) {
+    FailureOr<rt::DataFormat> format = addend(bias, "bias");
+    if (failed(format))
+      return failure();
+    p.hasBias = true;
+    p.bias = *format;
+  }
+  if (Value residual = op.getResidual()) {
+    FailureOr<rt::DataFormat> format = addend(residual, "residual");
+    if (failed(format))
+      return failure();
+    p.hasResidual = true;
+    p.residual = *format;
+  }
+  if ((p.hasBias || p.hasResidual) && out.size() >= 2 && out[out.size() - 2] % 32)
+    p.epilogueCycles += rt::maskCycles(chip);
+  if (std::optional<graph::UnaryKind> act = op.getActivation()) {
+    if (*act == graph::UnaryKind::clip)
+      p.epilogueCycles += rt::unaryCycles(chip, rt::UnaryOp::MaxScalar) +
+                          rt::unaryCycles(chip, rt::UnaryOp::MinScalar);
+    else
+      p.epilogueCycles += rt::unaryCycles(chip, *act == graph::UnaryKind::gelu ? rt::UnaryOp::Gelu
+                                                : *act == graph::UnaryKind::gelu_tanh
+                                                    ? rt::UnaryOp::GeluTanh
+                                                    : rt::UnaryOp::Relu);
+  }
+  if (gatherLhs) {
+    // A gathered tile comes in runs (graph::gatherRunLength) of the remap's input.
+    int64_t run = graph::gatherRunLength(op.getLhs().getDefiningOp<graph::RemapOp>());
+    p.lhsRuns = 32 * ((32 + run - 1) / run);
+    p.lhsRunBytes = run * rt::tileBytes(p.lhs) / (32 * 32);
+  }
+  return p;
+}
+
+cost::MatmulPlan tessel::matmulPlan(grid::MatmulConfigAttr c) {
+  return cost::MatmulPlan{c.getGridM(),  c.getGridN(), c.getCoresX(), c.getCoresY(),
+                          c.getBlockM(), c.getBlockN(), c.getSubM(),  c.getSubN(),
+                          c.getKChunk(), c.isMulticast()};
+}
+
