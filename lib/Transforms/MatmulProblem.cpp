@@ -31,29 +31,21 @@ FailureOr<cost::MatmulProblem> tessel::matmulProblem(graph::MatMulOp op, const r
   // the other half accumulates.
   int64_t dst = p.out == rt::DataFormat::Float32 ? chip.dstTilesF32 : chip.dstTilesBf16;
   p.dstCapacity = std::max<int64_t>(dst / 2, 1);
-  // An operand the epilogue adds: its format, and a pack and an add per output tile.
-  auto addend = [&](Value v, StringRef what) -> FailureOr<rt::DataFormat> {
+  // An operand the epilogue adds, if present: its format, and a pack and an add per output tile.
+  auto addend = [&](Value v, StringRef what, bool &has, rt::DataFormat &format) -> LogicalResult {
+    if (!v)
+      return success();
     if (!grid::getLayout(v.getType()))
       return op.emitError() << what << " has no #grid.layout; run tt-assign-layouts first";
-    rt::DataFormat format = formatOf(v);
+    has = true;
+    format = formatOf(v);
     p.epilogueCycles += rt::packCycles(chip, p.out) +
                         rt::binaryCycles(chip, rt::BinaryOp::Add, p.out, format, p.fidelity);
-    return format;
+    return success();
   };
-  if (Value bias = op.getBias()) {
-    FailureOr<rt::DataFormat> format = addend(bias, "bias");
-    if (failed(format))
-      return failure();
-    p.hasBias = true;
-    p.bias = *format;
-  }
-  if (Value residual = op.getResidual()) {
-    FailureOr<rt::DataFormat> format = addend(residual, "residual");
-    if (failed(format))
-      return failure();
-    p.hasResidual = true;
-    p.residual = *format;
-  }
+  if (failed(addend(op.getBias(), "bias", p.hasBias, p.bias)) ||
+      failed(addend(op.getResidual(), "residual", p.hasResidual, p.residual)))
+    return failure();
   if ((p.hasBias || p.hasResidual) && out.size() >= 2 && out[out.size() - 2] % 32)
     p.epilogueCycles += rt::maskCycles(chip);
   if (std::optional<graph::UnaryKind> act = op.getActivation()) {
