@@ -1,6 +1,7 @@
 #include "Grid/GridDialect.h"
 #include "Grid/GridOps.h"
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -24,6 +25,30 @@ void GridDialect::initialize() {
 #define GET_ATTRDEF_LIST
 #include "Grid/GridAttrs.cpp.inc"
       >();
+}
+
+// The grid attributes other ops carry: the module's chip, an op's chosen config, a DRAM address,
+// and the mark of a reduce whose reader gathers its input.
+LogicalResult GridDialect::verifyOperationAttribute(Operation *op, NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  Attribute value = attr.getValue();
+  if (name == kChipAttrName) {
+    if (!isa<ModuleOp>(op) || !isa<ChipAttr>(value))
+      return op->emitError() << "'" << name << "' must be a #grid.chip on a module";
+  } else if (name == kConfigAttrName) {
+    if (!isa<MatmulConfigAttr>(value))
+      return op->emitError() << "'" << name << "' must be a #grid.matmul_config";
+  } else if (name == kGatherInputAttrName) {
+    if (!isa<UnitAttr>(value))
+      return op->emitError() << "'" << name << "' is a unit attribute";
+  } else if (name == "grid.address") {
+    auto address = dyn_cast<IntegerAttr>(value);
+    if (!address || address.getInt() < 0)
+      return op->emitError() << "'" << name << "' must be a non-negative integer";
+  } else {
+    return op->emitError() << "unknown grid attribute '" << name << "'";
+  }
+  return success();
 }
 
 LayoutAttr tessel::grid::getLayout(Type type) {

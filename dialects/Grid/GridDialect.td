@@ -17,6 +17,7 @@ def Grid_Dialect : Dialect {
     body holds the per-core kernels.
   }];
   let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
   let dependentDialects = ["::tessel::tile::TileDialect"];
 }
 

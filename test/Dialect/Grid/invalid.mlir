@@ -267,3 +267,28 @@ func.func @matmul_config_bad_lhs() attributes {c = #grid.matmul_config<grid = [1
 
 // expected-error @+1 {{unknown matmul config key 'speed'}}
 func.func @matmul_config_bad_key() attributes {c = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, speed = 3>} { return }
+
+// -----
+
+// expected-error @+1 {{'grid.chip' must be a #grid.chip on a module}}
+func.func @chip_on_a_function() attributes {grid.chip = #grid.chip<"wormhole_b0", grid = [8, 8], l1 = 1499136>} { return }
+
+// -----
+
+// expected-error @+1 {{'grid.config' must be a #grid.matmul_config}}
+func.func @config_not_a_config() attributes {grid.config = 3 : i64} { return }
+
+// -----
+
+// expected-error @+1 {{'grid.gather_input' is a unit attribute}}
+func.func @gather_input_with_a_value() attributes {grid.gather_input = 1 : i64} { return }
+
+// -----
+
+// expected-error @+1 {{'grid.address' must be a non-negative integer}}
+func.func @negative_address() attributes {grid.address = -64 : i64} { return }
+
+// -----
+
+// expected-error @+1 {{unknown grid attribute 'grid.speed'}}
+func.func @unknown_attribute() attributes {grid.speed = 3 : i64} { return }
