@@ -167,7 +167,8 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
                     : 0.0;
   double passTime = std::max(
       {passCompute, chunks * supplyA + residualRead, chunks * supplyB + writeBack});
-  c.starved = passes * (passTime - passCompute);
+  // Supply that outruns compute includes the first chunk's, which `fill` already counts.
+  c.starved = std::max(0.0, passes * (passTime - passCompute) - (passTime > passCompute ? c.fill : 0.0));
   // Output tiles go to DRAM as the last chunk of a pass packs them. Writes travel along their row
   // to one of the two DRAM columns and converge on the links into them: about four links' worth
   // from a full grid (measured: 2 MiB in about 18k cycles), two per row of cores when fewer.
