@@ -315,6 +315,11 @@ def Graph_RemapOp : Graph_Op<"remap", [Pure]> {
     /// Whether some output value may read `padding`: a guard, or a map result that can leave
     /// the input.
     bool readsPadding();
+    /// The guard expressions, none without guards.
+    llvm::ArrayRef<mlir::AffineExpr> getGuardExprs() {
+      std::optional<mlir::AffineMap> guards = getGuards();
+      return guards ? guards->getResults() : llvm::ArrayRef<mlir::AffineExpr>();
+    }
   }];
   let hasVerifier = 1;
   let hasFolder = 1;

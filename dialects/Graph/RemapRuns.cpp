@@ -78,9 +78,6 @@ int64_t tessel::graph::gatherRunLength(ArrayRef<int64_t> outShape, ArrayRef<int6
 }
 
 int64_t tessel::graph::gatherRunLength(graph::RemapOp op) {
-  ArrayRef<AffineExpr> guards;
-  if (std::optional<AffineMap> g = op.getGuards())
-    guards = g->getResults();
   return gatherRunLength(op.getType().getShape(), op.getInput().getType().getShape(),
-                         op.getMap().getResults(), guards);
+                         op.getMap().getResults(), op.getGuardExprs());
 }

@@ -41,7 +41,7 @@ LogicalResult GridDialect::verifyOperationAttribute(Operation *op, NamedAttribut
   } else if (name == kGatherInputAttrName) {
     if (!isa<UnitAttr>(value))
       return op->emitError() << "'" << name << "' is a unit attribute";
-  } else if (name == "grid.address") {
+  } else if (name == kAddressAttrName) {
     auto address = dyn_cast<IntegerAttr>(value);
     if (!address || address.getInt() < 0)
       return op->emitError() << "'" << name << "' must be a non-negative integer";

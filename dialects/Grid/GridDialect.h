@@ -17,6 +17,8 @@ namespace tessel::grid {
 inline constexpr llvm::StringLiteral kChipAttrName = "grid.chip";
 /// The name of the attribute that holds an op's chosen `#grid.matmul_config`.
 inline constexpr llvm::StringLiteral kConfigAttrName = "grid.config";
+/// The name of the attribute that holds a DRAM tensor's address (arguments and constants).
+inline constexpr llvm::StringLiteral kAddressAttrName = "grid.address";
 /// The name of the unit attribute of a graph.reduce whose reader gathers its input from the
 /// graph.remap that produces it (a pool's or depthwise convolution's windows): no dispatch
 /// writes that remap's result.

@@ -138,7 +138,7 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
   for (BlockArgument arg : func.getArguments()) {
     auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "graph.name");
     std::string n = name ? name.str() : "input" + std::to_string(arg.getArgNumber());
-    auto addr = func.getArgAttrOfType<IntegerAttr>(arg.getArgNumber(), "grid.address");
+    auto addr = func.getArgAttrOfType<IntegerAttr>(arg.getArgNumber(), grid::kAddressAttrName);
     FailureOr<uint32_t> id =
         addBuffer(arg, n, addr ? std::optional<int64_t>(addr.getInt()) : std::nullopt, func);
     if (failed(id))
@@ -150,7 +150,7 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
 
   for (Operation &op : func.getBody().front()) {
     if (auto c = dyn_cast<graph::ConstantOp>(op)) {
-      auto addr = c->getAttrOfType<IntegerAttr>("grid.address");
+      auto addr = c->getAttrOfType<IntegerAttr>(grid::kAddressAttrName);
       FailureOr<uint32_t> id =
           addBuffer(c, locationName(c.getLoc()),
                     addr ? std::optional<int64_t>(addr.getInt()) : std::nullopt, c);

@@ -121,13 +121,13 @@ struct AllocateBuffersPass : tessel::impl::AllocateBuffersBase<AllocateBuffersPa
         FailureOr<int64_t> addr = placeForever(arg, func);
         if (failed(addr))
           return signalPassFailure();
-        func.setArgAttr(arg.getArgNumber(), "grid.address", b.getI64IntegerAttr(*addr));
+        func.setArgAttr(arg.getArgNumber(), grid::kAddressAttrName, b.getI64IntegerAttr(*addr));
       }
       for (auto constant : func.getOps<graph::ConstantOp>()) {
         FailureOr<int64_t> addr = placeForever(constant, constant);
         if (failed(addr))
           return signalPassFailure();
-        constant->setAttr("grid.address", b.getI64IntegerAttr(*addr));
+        constant->setAttr(grid::kAddressAttrName, b.getI64IntegerAttr(*addr));
       }
       if (failed(allocateTransient(func, permanent, sizeOf, check)))
         return signalPassFailure();

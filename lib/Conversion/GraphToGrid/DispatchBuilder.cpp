@@ -172,6 +172,12 @@ void DispatchBuilder::pop(Value cb, int64_t n) {
 void DispatchBuilder::read(Value buffer, Value tileIdx, Value cb, Value slot) {
   b.create<noc::ReadOp>(loc, buffer, tileIdx, cb, slot);
 }
+
+void DispatchBuilder::readFirstRow(Value buffer, Value tile, Value cb, Value slot) {
+  Value zero = index(0);
+  b.create<noc::ReadSpanOp>(loc, buffer, tile, zero, cb, slot, zero, index(32), zero,
+                            b.getF32FloatAttr(0.0f));
+}
 void DispatchBuilder::write(Value cb, Value slot, Value buffer, Value tileIdx) {
   b.create<noc::WriteOp>(loc, cb, slot, buffer, tileIdx);
 }

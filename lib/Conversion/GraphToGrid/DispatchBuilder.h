@@ -80,6 +80,8 @@ public:
   void wait(mlir::Value cb, int64_t n);
   void pop(mlir::Value cb, int64_t n);
   void read(mlir::Value buffer, mlir::Value tile, mlir::Value cb, mlir::Value slot);
+  /// Reads only the first row of a tile: all the FPU uses of a tile it broadcasts by rows.
+  void readFirstRow(mlir::Value buffer, mlir::Value tile, mlir::Value cb, mlir::Value slot);
   void write(mlir::Value cb, mlir::Value slot, mlir::Value buffer, mlir::Value tile);
   void barrier();
   void semWait(int64_t sem, mlir::Value value);

@@ -25,14 +25,10 @@ static FailureOr<Value> lowerOp(Operation *op, const LoweringOptions &opts) {
     return lowerReduce(rd, opts);
   if (auto g = dyn_cast<graph::GatherRowsOp>(op))
     return lowerGatherRows(g, opts);
-  if (auto rm = dyn_cast<graph::RemapOp>(op)) {
-    ArrayRef<AffineExpr> guards;
-    if (std::optional<AffineMap> g = rm.getGuards())
-      guards = g->getResults();
+  if (auto rm = dyn_cast<graph::RemapOp>(op))
     return lowerGather(rm, rm.getInput(), rm.getMap().getResults(), "remap", opts,
-                       rm.getPadding().convertToFloat(), guards,
+                       rm.getPadding().convertToFloat(), rm.getGuardExprs(),
                        rm.getGuardBounds().value_or(ArrayRef<int64_t>()));
-  }
   if (isa<graph::UnaryOp, graph::BinaryOp, graph::WhereOp>(op))
     return lowerElementwise(op, opts);
   return op->emitError() << "no kernel for '" << op->getName()

@@ -164,14 +164,11 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
     if (!windows || !absorbableIntoMatmul(windows))
       return op.emitError() << "matmul config " << config
                             << " gathers the lhs, which is not a remap that reads zeros as padding";
-    ArrayRef<AffineExpr> guards;
-    if (std::optional<AffineMap> g = windows.getGuards())
-      guards = g->getResults();
     std::optional<float> padding;
     if (windows.readsPadding())
       padding = 0.0f;
     gatherA = planTileGather(windows.getType(), windows.getInput().getType(),
-                             windows.getMap().getResults(), padding, guards,
+                             windows.getMap().getResults(), padding, windows.getGuardExprs(),
                              windows.getGuardBounds().value_or(ArrayRef<int64_t>()),
                              /*padPastEnd=*/true);
   }

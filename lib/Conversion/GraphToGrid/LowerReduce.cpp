@@ -108,12 +108,10 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
     if (!windows)
       return op.emitError() << "reduce has " << grid::kGatherInputAttrName
                             << " but its input is no graph.remap";
-    ArrayRef<AffineExpr> guards;
-    if (std::optional<AffineMap> g = windows.getGuards())
-      guards = g->getResults();
     gather = planTileGather(windows.getType(), windows.getInput().getType(),
                             windows.getMap().getResults(), windows.getPadding().convertToFloat(),
-                            guards, windows.getGuardBounds().value_or(ArrayRef<int64_t>()),
+                            windows.getGuardExprs(),
+                            windows.getGuardBounds().value_or(ArrayRef<int64_t>()),
                             /*padPastEnd=*/true);
     input = windows.getInput();
   }
@@ -155,12 +153,8 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
     Value unit = db.unit(iv);
     AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx);
     if (bias) {
-      // The FPU reads only the first row of a tile it broadcasts by rows.
-      Value zero = db.index(0);
       db.reserve(cbBias, 1);
-      db.builder().create<noc::ReadSpanOp>(db.location(), db.input(biasInput),
-                                           db.apply(ont, unit), zero, cbBias, zero, zero,
-                                           db.index(32), zero, db.builder().getF32FloatAttr(0.0f));
+      db.readFirstRow(db.input(biasInput), db.apply(ont, unit), cbBias, db.index(0));
       db.barrier();
       db.push(cbBias, 1);
     }
@@ -174,15 +168,10 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
           emitTileGather(db, *gather, db.input(0), db.apply(inTile, {unit, step}), cbIn, i);
         else
           db.read(db.input(0), db.apply(inTile, {unit, step}), cbIn, i);
-        if (weights && weightBcast == tile::Broadcast::rows) {
-          // The FPU reads only the first row of a tile it broadcasts by rows.
-          Value zero = db.index(0);
-          db.builder().create<noc::ReadSpanOp>(
-              db.location(), db.input(1), db.apply(weightTile, {unit, step}), zero, cbWeights, i,
-              zero, db.index(32), zero, db.builder().getF32FloatAttr(0.0f));
-        } else if (weights) {
+        if (weights && weightBcast == tile::Broadcast::rows)
+          db.readFirstRow(db.input(1), db.apply(weightTile, {unit, step}), cbWeights, i);
+        else if (weights)
           db.read(db.input(1), db.apply(weightTile, {unit, step}), cbWeights, i);
-        }
       });
       db.barrier();
       db.push(cbIn, batch);
