@@ -86,6 +86,10 @@ struct ChipState {
         lanes(chip.gridX * chip.gridY, mathWorkers) {
     idealChip.unpackBytesPerCycle = int64_t(1) << 40;
   }
+  /// Whether buffer `id` is interleaved over the cores' L1 rather than DRAM.
+  bool inL1(uint32_t id) const {
+    return binary.buffers()->Get(id)->memory() == ttb::MemorySpace::L1;
+  }
 };
 
 class DispatchRunner {
@@ -133,6 +137,13 @@ private:
   Step execLoadIndex(Thread &t, const int32_t *w);
   Step execNoc(Thread &t, Op op, const int32_t *w);
   Step execReadSpan(Thread &t, const int32_t *w);
+
+  // TileMemory.cpp: when a request for `bytes` of tile `tile` of buffer `buf`, issued now by
+  // `t`, lands; counts the bytes.
+  int64_t readLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes);
+  int64_t writeLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes);
+  /// The core whose L1 holds tile `tile` of an L1 tensor.
+  NocNode l1Home(int64_t tile) const;
   Step execSem(Thread &t, Op op, const int32_t *w);
   Step execMath(Thread &t, Op op, const int32_t *w);
   void busy(Thread &t, int64_t cycles, const char *what);

@@ -283,8 +283,6 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
       return Step::Failed;
     }
     int64_t bytes = tileBytes(cb.format());
-    int channel = int(tile % chip.dramChannels);
-    NocNode dram = noc.dramChannel(channel);
     float *dramTile = state.dram.tile(buf, tile);
     int64_t landed;
     if (read) {
@@ -296,12 +294,7 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
         return Step::Failed;
       }
       std::memcpy(slotData, dramTile, sizeof(float) * kTileElems);
-      // Request to the channel on NoC0, channel streams + latency, data back.
-      int64_t request = t.time + noc.hops(0, self, dram) * chip.nocHopCycles;
-      int64_t ready = state.dramTiming.serve(channel, request, bytes) +
-                      state.dramTiming.latency();
-      landed = noc.send(0, dram, self, ready, bytes);
-      stats.dramBytesRead += bytes;
+      landed = readLands(t, buf, tile, bytes);
     } else {
       const float *slotData = cb.readSlot(slot);
       if (!slotData) {
@@ -311,14 +304,8 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
         return Step::Failed;
       }
       std::memcpy(dramTile, slotData, sizeof(float) * kTileElems);
-      int64_t arrive = noc.send(1, self, dram, t.time, bytes);
-      // The write counts as landed when the channel has absorbed it and the
-      // acknowledgement is back.
-      landed = state.dramTiming.serve(channel, arrive, bytes) +
-               noc.hops(0, dram, self) * chip.nocHopCycles;
-      stats.dramBytesWritten += bytes;
+      landed = writeLands(t, buf, tile, bytes);
     }
-    stats.nocBytes += bytes;
     t.pending = std::max(t.pending, landed);
     busy(t, 1, "NOC");
     t.pc += 5;

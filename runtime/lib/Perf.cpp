@@ -33,6 +33,7 @@ void finalizePerf(PerfReport &r) {
   r.macs = 0;
   r.idealMatmulCycles = 0;
   r.dramBytesRead = r.dramBytesWritten = r.nocBytes = r.l1PeakBytes = 0;
+  r.l1BytesRead = r.l1BytesWritten = 0;
   r.flops = r.rooflineCycles = r.hostMicroseconds = 0;
   r.nodes.clear();
   for (const DispatchPerf &d : r.dispatches) {
@@ -41,6 +42,8 @@ void finalizePerf(PerfReport &r) {
     r.idealMatmulCycles += d.idealMatmulCycles;
     r.dramBytesRead += d.dramBytesRead;
     r.dramBytesWritten += d.dramBytesWritten;
+    r.l1BytesRead += d.l1BytesRead;
+    r.l1BytesWritten += d.l1BytesWritten;
     r.nocBytes += d.nocBytes;
     r.l1PeakBytes = std::max(r.l1PeakBytes, d.l1PeakBytes);
     r.flops += d.flops;
@@ -86,6 +89,8 @@ std::string perfToJson(const PerfReport &r) {
          ", \"fpu_utilization\": " + jsonNumber(d.fpuUtilization) +
          ", \"dram_bytes_read\": " + std::to_string(d.dramBytesRead) +
          ", \"dram_bytes_written\": " + std::to_string(d.dramBytesWritten) +
+         ", \"l1_bytes_read\": " + std::to_string(d.l1BytesRead) +
+         ", \"l1_bytes_written\": " + std::to_string(d.l1BytesWritten) +
          ", \"noc_bytes\": " + std::to_string(d.nocBytes) +
          ", \"l1_peak_bytes\": " + std::to_string(d.l1PeakBytes) +
          ", \"instructions\": " + std::to_string(d.instructions) +
@@ -125,6 +130,8 @@ std::string perfToJson(const PerfReport &r) {
        ", \"fpu_utilization\": " + jsonNumber(util) +
        ", \"dram_bytes_read\": " + std::to_string(r.dramBytesRead) +
        ", \"dram_bytes_written\": " + std::to_string(r.dramBytesWritten) +
+       ", \"l1_bytes_read\": " + std::to_string(r.l1BytesRead) +
+       ", \"l1_bytes_written\": " + std::to_string(r.l1BytesWritten) +
        ", \"noc_bytes\": " + std::to_string(r.nocBytes) +
        ", \"l1_peak_bytes\": " + std::to_string(r.l1PeakBytes) +
        ", \"flops\": " + jsonNumber(r.flops) +

@@ -1,4 +1,4 @@
-//===- ReadSpan.cpp - NOC_READ_SPAN: a run of values out of a DRAM tile ---===//
+//===- ReadSpan.cpp - NOC_READ_SPAN: a run of values out of a tile -------===//
 //
 // Reshapes, concatenations and the like move values between tile positions;
 // the reader fetches each run of consecutive values of a tile row with one
@@ -61,15 +61,7 @@ DispatchRunner::Step DispatchRunner::execReadSpan(Thread &t, const int32_t *w) {
 
   // One request; the payload is at least a flit, as the NoC moves whole flits.
   int64_t bytes = std::max(count * tileBytes(cb.format()) / kTileElems, chip.nocFlitBytes);
-  NocModel &noc = state.noc;
-  NocNode self = noc.worker(t.core->x, t.core->y);
-  int channel = int(tile % chip.dramChannels);
-  NocNode dram = noc.dramChannel(channel);
-  int64_t request = t.time + noc.hops(0, self, dram) * chip.nocHopCycles;
-  int64_t ready = state.dramTiming.serve(channel, request, bytes) + state.dramTiming.latency();
-  t.pending = std::max(t.pending, noc.send(0, dram, self, ready, bytes));
-  stats.dramBytesRead += bytes;
-  stats.nocBytes += bytes;
+  t.pending = std::max(t.pending, readLands(t, buf, tile, bytes));
   busy(t, 1, "NOC");
   t.pc += 10;
   return Step::Ran;

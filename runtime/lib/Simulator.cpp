@@ -10,6 +10,7 @@
 #include "Dispatch.h"
 
 #include "tessel/runtime/Formats.h"
+#include "tessel/runtime/L1Tensors.h"
 
 namespace tessel::rt {
 
@@ -120,6 +121,8 @@ int64_t dramPeakBytes(ChipState &st, const ChipDesc &chip) {
   if (st.binary.buffers())
     for (uint32_t i = 0; i < st.binary.buffers()->size(); ++i) {
       const ttb::Buffer *b = st.binary.buffers()->Get(i);
+      if (b->memory() != ttb::MemorySpace::Dram)
+        continue;
       end = std::max(end, int64_t(b->address()) +
                               interleavedChannelBytes(st.dram.tiles(i), b->format(),
                                                       chip.dramChannels));
@@ -209,6 +212,11 @@ bool runBinary(const LoadedBinary &binary, const std::vector<HostTensor> &inputs
   perf.peakDramBytesPerCycle = chip.dramPeakBytesPerCycle() * chip.dramChannels;
   perf.compulsoryDramBytes = compulsoryDramBytes(st);
   perf.dramPeakBytes = dramPeakBytes(st, chip);
+  // Per core, the L1 that tensors kept between dispatches hold during each dispatch.
+  std::vector<int64_t> l1TensorBytes(bin.dispatches() ? bin.dispatches()->size() : 0, 0);
+  for (const L1Tensor &t : l1Tensors(bin, chip))
+    for (size_t d = t.firstDispatch; d <= t.lastDispatch; ++d)
+      l1TensorBytes[d] += t.end - t.begin;
   int64_t now = 0;
   if (bin.dispatches())
     for (const ttb::Dispatch *d : *bin.dispatches()) {
@@ -234,6 +242,7 @@ bool runBinary(const LoadedBinary &binary, const std::vector<HostTensor> &inputs
         if (dp.cycles > 0)
           dp.fpuUtilization = double(dp.idealMatmulCycles) / double(dp.cycles);
       }
+      dp.l1PeakBytes = l1TensorBytes[perf.dispatches.size()];
       if (d->cbs())
         for (const ttb::CircularBuffer *cb : *d->cbs())
           dp.l1PeakBytes += int64_t(cb->num_tiles()) * tileBytes(cb->format());

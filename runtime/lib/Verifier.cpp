@@ -9,6 +9,7 @@
 #include "tessel/runtime/Binary.h"
 #include "tessel/runtime/Bytecode.h"
 #include "tessel/runtime/Formats.h"
+#include "tessel/runtime/L1Tensors.h"
 
 #include <algorithm>
 #include <map>
@@ -86,6 +87,19 @@ private:
                     std::to_string(b->cols_tiles()) + " does not match its shape (" +
                     std::to_string(ts.batch) + "x" + std::to_string(ts.rowsTiles) +
                     "x" + std::to_string(ts.colsTiles) + ")");
+      if (b->memory() == ttb::MemorySpace::L1) {
+        int64_t bytes = interleavedChannelBytes(ts.tiles(), b->format(), chip.gridX * chip.gridY);
+        if (b->address() < uint64_t(chip.l1ReservedBytes) ||
+            int64_t(b->address()) + bytes > chip.l1Bytes)
+          return fail(label + ": L1 range [" + std::to_string(b->address()) + ", " +
+                      std::to_string(int64_t(b->address()) + bytes) + ") is outside [" +
+                      std::to_string(chip.l1ReservedBytes) + ", " +
+                      std::to_string(chip.l1Bytes) + ")");
+        shapes.push_back(shape);
+        continue;
+      }
+      if (uint8_t(b->memory()) > uint8_t(ttb::MemorySpace::L1))
+        return fail(label + ": unknown memory space " + std::to_string(int(b->memory())));
       int64_t bytes = interleavedChannelBytes(ts.tiles(), b->format(), chip.dramChannels);
       if (b->address() > uint64_t(chip.dramChannelBytes) ||
           int64_t(b->address()) + bytes > chip.dramChannelBytes)
@@ -111,6 +125,9 @@ private:
       if (want != got)
         return fail(label + " (" + bufferLabel(b, c->buffer()) + "): data has " +
                     std::to_string(got) + " bytes, expected " + std::to_string(want));
+      if (b->memory() != ttb::MemorySpace::Dram)
+        return fail(label + " (" + bufferLabel(b, c->buffer()) + "): constants are loaded into "
+                    "DRAM, but its buffer is in L1");
     }
     return true;
   }
@@ -129,6 +146,8 @@ private:
           shape.assign(s->shape()->begin(), s->shape()->end());
         if (shape != shapes[s->buffer()])
           return fail(label + ": shape differs from its buffer's shape");
+        if (bin.buffers()->Get(s->buffer())->memory() != ttb::MemorySpace::Dram)
+          return fail(label + ": the host reads and writes DRAM, but its buffer is in L1");
       }
     }
     return true;
@@ -137,6 +156,7 @@ private:
   bool checkDispatches() {
     if (!bin.dispatches())
       return true;
+    // Dispatch buffer ids are checked before liveness reads them.
     for (size_t i = 0; i < bin.dispatches()->size(); ++i) {
       const ttb::Dispatch *d = bin.dispatches()->Get(i);
       std::string label = "dispatch " + std::to_string(i);
@@ -144,6 +164,39 @@ private:
         label += " '" + d->name()->str() + "'";
       if (!checkDispatch(*d, label))
         return false;
+    }
+    return checkL1Tensors();
+  }
+
+  /// Tensors kept in L1 must not overlap one another while both live, nor any circular buffer of
+  /// a dispatch that runs meanwhile.
+  bool checkL1Tensors() {
+    std::vector<L1Tensor> tensors = l1Tensors(bin, chip);
+    auto overlap = [](int64_t b0, int64_t e0, int64_t b1, int64_t e1) {
+      return b0 < e1 && b1 < e0;
+    };
+    for (size_t i = 0; i < tensors.size(); ++i) {
+      const L1Tensor &a = tensors[i];
+      std::string label = bufferLabel(bin.buffers()->Get(a.buffer), a.buffer);
+      for (size_t j = i + 1; j < tensors.size(); ++j) {
+        const L1Tensor &b = tensors[j];
+        if (a.firstDispatch <= b.lastDispatch && b.firstDispatch <= a.lastDispatch &&
+            overlap(a.begin, a.end, b.begin, b.end))
+          return fail(label + " and " + bufferLabel(bin.buffers()->Get(b.buffer), b.buffer) +
+                      " overlap in L1 while both are live");
+      }
+      for (size_t d = a.firstDispatch; d <= a.lastDispatch; ++d) {
+        const ttb::Dispatch *dispatch = bin.dispatches()->Get(d);
+        if (dispatch->cbs())
+          for (const ttb::CircularBuffer *cb : *dispatch->cbs()) {
+            int64_t begin = cb->l1_address();
+            if (overlap(begin, begin + int64_t(cb->num_tiles()) * tileBytes(cb->format()),
+                        a.begin, a.end))
+              return fail(label + " (L1 [" + std::to_string(a.begin) + ", " +
+                          std::to_string(a.end) + ")) overlaps cb " + std::to_string(cb->id()) +
+                          " of dispatch " + std::to_string(d) + ", which runs while it is live");
+          }
+      }
     }
     return true;
   }

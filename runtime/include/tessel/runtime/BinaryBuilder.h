@@ -42,6 +42,7 @@ struct BufferSpec {
   std::vector<int64_t> shape;
   ttb::DataFormat format = ttb::DataFormat::BFloat16;
   uint64_t address = 0;
+  ttb::MemorySpace memory = ttb::MemorySpace::Dram;
 };
 
 struct CbSpec {

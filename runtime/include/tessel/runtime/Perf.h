@@ -23,8 +23,10 @@ struct DispatchPerf {
   int64_t idealMatmulCycles = 0; // 0 when macs == 0
   double fpuUtilization = 0;     // ideal / cycles, 0 when macs == 0
   int64_t dramBytesRead = 0, dramBytesWritten = 0;
+  /// Bytes read from and written to tensors the compiler kept in L1 (another core's, or this one's).
+  int64_t l1BytesRead = 0, l1BytesWritten = 0;
   int64_t nocBytes = 0;     // bytes injected into the NoC; a multicast counts once
-  int64_t l1PeakBytes = 0;  // per core: sum of the dispatch's CB sizes
+  int64_t l1PeakBytes = 0;  // per core: the dispatch's CBs plus the L1 tensors live meanwhile
   int64_t instructions = 0; // bytecode instructions executed, all cores
   /// Work the simulator executed: 2 x 32^3 flop per tile matmul, 1024 per
   /// other tile op (eltwise, SFPU, copy, reduce; packing is not counted).
@@ -71,6 +73,7 @@ struct PerfReport {
   uint64_t macs = 0;
   int64_t idealMatmulCycles = 0;
   int64_t dramBytesRead = 0, dramBytesWritten = 0, nocBytes = 0;
+  int64_t l1BytesRead = 0, l1BytesWritten = 0;
   int64_t l1PeakBytes = 0;
   double flops = 0, rooflineCycles = 0;
   double hostMicroseconds = 0;

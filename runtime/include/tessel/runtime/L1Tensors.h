@@ -1,0 +1,26 @@
+//===- L1Tensors.h - Tensors the compiler keeps in L1 between dispatches --===//
+#ifndef TESSEL_RUNTIME_L1TENSORS_H
+#define TESSEL_RUNTIME_L1TENSORS_H
+
+#include "tessel/runtime/Chip.h"
+#include "tessel/runtime/ttb_generated.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace tessel::rt {
+
+/// A buffer interleaved over the cores' L1: it holds [begin, end) of every core's L1 from the
+/// first dispatch that lists it to the last (its live range).
+struct L1Tensor {
+  uint32_t buffer;
+  int64_t begin, end;
+  size_t firstDispatch, lastDispatch;
+};
+
+/// Every L1 buffer that some dispatch lists, in buffer order.
+std::vector<L1Tensor> l1Tensors(const ttb::Binary &bin, const ChipDesc &chip);
+
+} // namespace tessel::rt
+
+#endif

@@ -1,0 +1,34 @@
+//===- L1Tensors.cpp - Live ranges of the tensors kept in L1 --------------===//
+#include "tessel/runtime/L1Tensors.h"
+#include "tessel/runtime/Formats.h"
+
+namespace tessel::rt {
+
+std::vector<L1Tensor> l1Tensors(const ttb::Binary &bin, const ChipDesc &chip) {
+  std::vector<L1Tensor> out;
+  if (!bin.buffers() || !bin.dispatches())
+    return out;
+  std::vector<int64_t> index(bin.buffers()->size(), -1);
+  for (size_t d = 0; d < bin.dispatches()->size(); ++d) {
+    const ttb::Dispatch *dispatch = bin.dispatches()->Get(d);
+    if (!dispatch->buffers())
+      continue;
+    for (uint32_t id : *dispatch->buffers()) {
+      if (id >= index.size())
+        continue;
+      const ttb::Buffer *b = bin.buffers()->Get(id);
+      if (b->memory() != ttb::MemorySpace::L1)
+        continue;
+      if (index[id] < 0) {
+        int64_t tiles = b->batch() * b->rows_tiles() * b->cols_tiles();
+        int64_t bytes = interleavedChannelBytes(tiles, b->format(), chip.gridX * chip.gridY);
+        index[id] = int64_t(out.size());
+        out.push_back({id, int64_t(b->address()), int64_t(b->address()) + bytes, d, d});
+      }
+      out[size_t(index[id])].lastDispatch = d;
+    }
+  }
+  return out;
+}
+
+} // namespace tessel::rt

@@ -1,0 +1,116 @@
+//===- L1TensorTest.cpp - Tensors kept in L1 between dispatches -----------===//
+#include "TestBinaries.h"
+
+#include "tessel/runtime/Formats.h"
+#include "tessel/runtime/Simulator.h"
+
+#include <gtest/gtest.h>
+
+using namespace tessel::rt;
+using namespace tessel::rt::test;
+namespace ttb = tessel::ttb;
+
+namespace {
+constexpr uint64_t kTensorL1 = 1000000;
+
+/// x -> t -> y: two copies over the whole grid, the intermediate `t` in `memory` at `address`.
+BinarySpec chainSpec(std::vector<int64_t> shape, ttb::MemorySpace memory, uint64_t address) {
+  BinarySpec first = copySpec(shape, ttb::DataFormat::BFloat16, 7, 7);
+  BinarySpec spec;
+  spec.buffers = {{"x", shape, ttb::DataFormat::BFloat16, 0},
+                  {"t", shape, ttb::DataFormat::BFloat16, address, memory},
+                  {"y", shape, ttb::DataFormat::BFloat16, 2 << 20}};
+  spec.inputs = {0};
+  spec.outputs = {2};
+  DispatchSpec d0 = first.dispatches[0], d1 = first.dispatches[0];
+  d0.name = "to_t";
+  d1.name = "from_t";
+  d0.buffers = {0, 1};
+  d1.buffers = {1, 2};
+  spec.dispatches = {d0, d1};
+  return spec;
+}
+
+HostTensor ramp(std::vector<int64_t> shape) {
+  HostTensor t{"x", shape, std::vector<float>(size_t(numElements(shape)))};
+  for (size_t i = 0; i < t.data.size(); ++i)
+    t.data[i] = float(int(i % 97) - 48) * 0.25f;
+  return t;
+}
+
+bool run(const BinarySpec &spec, const HostTensor &x, RunResult &r, std::string &error) {
+  LoadedBinary bin;
+  if (!loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error))
+    return false;
+  return runBinary(bin, {x}, SimOptions(), r, error);
+}
+
+std::string loadError(const BinarySpec &spec) {
+  LoadedBinary bin;
+  std::string error;
+  EXPECT_FALSE(loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error));
+  return error;
+}
+} // namespace
+
+TEST(L1Tensor, IntermediateStaysOffDram) {
+  HostTensor x = ramp({512, 1024});
+  RunResult r;
+  std::string error;
+  ASSERT_TRUE(run(chainSpec(x.shape, ttb::MemorySpace::L1, kTensorL1), x, r, error)) << error;
+  EXPECT_EQ(r.outputs[0].data, x.data);
+  int64_t bytes = tiledShape(x.shape).tiles() * 2048;
+  ASSERT_EQ(r.perf.dispatches.size(), 2u);
+  const DispatchPerf &write = r.perf.dispatches[0], &read = r.perf.dispatches[1];
+  EXPECT_EQ(write.dramBytesWritten, 0);
+  EXPECT_EQ(write.l1BytesWritten, bytes);
+  EXPECT_EQ(read.dramBytesRead, 0);
+  EXPECT_EQ(read.l1BytesRead, bytes);
+  // 512 tiles over 64 cores: 8 tiles, 16 KB of every core's L1, counted in the peak.
+  EXPECT_EQ(read.l1PeakBytes - r.perf.dispatches[0].l1PeakBytes, 0);
+  EXPECT_GE(read.l1PeakBytes, 16384);
+  // DRAM holds x and y only.
+  RunResult dram;
+  ASSERT_TRUE(run(chainSpec(x.shape, ttb::MemorySpace::Dram, 1 << 20), x, dram, error)) << error;
+  EXPECT_EQ(dram.outputs[0].data, x.data);
+  EXPECT_EQ(r.perf.dramBytesRead + r.perf.dramBytesWritten,
+            dram.perf.dramBytesRead + dram.perf.dramBytesWritten - 2 * bytes);
+  EXPECT_EQ(dram.perf.dispatches[1].l1PeakBytes + 16384, read.l1PeakBytes);
+  for (int i = 0; i < 2; ++i)
+    EXPECT_LT(r.perf.dispatches[i].cycles, dram.perf.dispatches[i].cycles)
+        << i << ": " << r.perf.dispatches[i].cycles << " vs " << dram.perf.dispatches[i].cycles;
+}
+
+TEST(L1Tensor, VerifierRejectsOverlapWithCircularBuffers) {
+  // copySpec's cbs start at 200000.
+  std::string error = loadError(chainSpec({256, 256}, ttb::MemorySpace::L1, 200000));
+  EXPECT_NE(error.find("overlaps cb 0 of dispatch 0"), std::string::npos) << error;
+}
+
+TEST(L1Tensor, VerifierRejectsRangeOutsideL1) {
+  ChipDesc chip = testChip();
+  std::string error =
+      loadError(chainSpec({256, 256}, ttb::MemorySpace::L1, uint64_t(chip.l1Bytes) - 1024));
+  EXPECT_NE(error.find("is outside"), std::string::npos) << error;
+  error = loadError(chainSpec({256, 256}, ttb::MemorySpace::L1, 1024));
+  EXPECT_NE(error.find("is outside"), std::string::npos) << error;
+}
+
+TEST(L1Tensor, VerifierRejectsOverlappingLiveTensors) {
+  BinarySpec spec = chainSpec({256, 256}, ttb::MemorySpace::L1, kTensorL1);
+  // y in L1 as well, at t's address, while t is still read by the dispatch that writes y.
+  spec.buffers.push_back({"u", {256, 256}, ttb::DataFormat::BFloat16, kTensorL1 + 1024,
+                          ttb::MemorySpace::L1});
+  spec.dispatches[1].buffers = {1, 3};
+  spec.outputs = {2};
+  std::string error = loadError(spec);
+  EXPECT_NE(error.find("overlap in L1 while both are live"), std::string::npos) << error;
+}
+
+TEST(L1Tensor, VerifierRejectsHostBuffersInL1) {
+  BinarySpec spec = chainSpec({64, 64}, ttb::MemorySpace::L1, kTensorL1);
+  spec.buffers[0].memory = ttb::MemorySpace::L1;
+  spec.buffers[0].address = kTensorL1 + 65536;
+  std::string error = loadError(spec);
+  EXPECT_NE(error.find("the host reads and writes DRAM"), std::string::npos) << error;
+}
