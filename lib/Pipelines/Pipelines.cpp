@@ -19,7 +19,7 @@ void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions 
   // Folds the kernels' index arithmetic and one-trip loops before they are encoded.
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
-  pm.addPass(createAllocateBuffers());
+  pm.addPass(createAllocateBuffers(AllocateBuffersOptions{options.l1Tensors}));
 }
 
 void tessel::registerPipelines() {

@@ -85,6 +85,7 @@ LogicalResult tessel::dumpTtb(StringRef bytes, raw_ostream &os, std::string &err
           j.attribute("name", str(b->name()));
           j.attribute("shape", shapeOf(b->shape()));
           j.attribute("format", ttb::EnumNameDataFormat(b->format()));
+          j.attribute("memory", ttb::EnumNameMemorySpace(b->memory()));
           j.attribute("address", (int64_t)b->address());
           j.attribute("tiles", llvm::json::Array{b->batch(), b->rows_tiles(), b->cols_tiles()});
         });

@@ -57,14 +57,19 @@ FailureOr<uint32_t> Serializer::addBuffer(Value v, StringRef name, std::optional
   auto type = cast<RankedTensorType>(v.getType());
   grid::LayoutAttr layout = grid::getLayout(type);
   if (!layout || !address)
-    return anchor->emitError("tensor has no layout or DRAM address; run the pipeline through "
+    return anchor->emitError("tensor has no layout or address; run the pipeline through "
                              "tt-allocate-buffers first");
+  if (layout.getSharding() != grid::Sharding::interleaved)
+    return anchor->emitError("the binary format holds interleaved tensors only, not ")
+           << stringifySharding(layout.getSharding());
   std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
   rt::TiledShape tiled = rt::tiledShape(shape);
   uint32_t id = buffers.size();
+  auto memory = layout.getMemory() == grid::MemorySpace::l1 ? ttb::MemorySpace::L1
+                                                            : ttb::MemorySpace::Dram;
   buffers.push_back(ttb::CreateBufferDirect(fbb, name.str().c_str(), &shape,
                                             toTtb(layout.getFormat()), *address, tiled.batch,
-                                            tiled.rowsTiles, tiled.colsTiles));
+                                            tiled.rowsTiles, tiled.colsTiles, memory));
   bufferOf[v] = id;
   return id;
 }

@@ -13,146 +13,238 @@ namespace tessel {
 using namespace mlir;
 using namespace tessel;
 
-/// Bytes a tensor takes in each DRAM channel: its tiles are dealt round-robin to the channels.
-static int64_t bytesPerChannel(RankedTensorType type, const rt::ChipDesc &chip) {
-  std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
-  auto format = static_cast<ttb::DataFormat>(grid::getLayout(type).getFormat());
-  return rt::interleavedChannelBytes(rt::tiledShape(shape).tiles(), format, chip.dramChannels);
-}
-
 namespace {
 
-/// The position in `func`'s body after which nothing reads `v` (the end for a returned value).
-static int64_t lastRead(Value v, const llvm::DenseMap<Operation *, int64_t> &position,
-                        int64_t end) {
-  int64_t last = -1;
-  for (Operation *user : v.getUsers()) {
-    Operation *top = user;
-    while (top && !position.count(top))
-      top = top->getParentOp();
-    if (!top || isa<func::ReturnOp>(top))
-      return end;
-    last = std::max(last, position.lookup(top));
-  }
-  return last;
+/// Bytes a tensor takes in each of the `parts` (DRAM channels or cores) its tiles are dealt to
+/// round-robin, rounded up to 64 so that every placement stays aligned.
+int64_t bytesPerPart(RankedTensorType type, int parts) {
+  std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
+  auto format = static_cast<ttb::DataFormat>(grid::getLayout(type).getFormat());
+  return int64_t(
+      llvm::alignTo(rt::interleavedChannelBytes(rt::tiledShape(shape).tiles(), format, parts), 64));
 }
 
-/// First-fit over the buffers live at each grid.empty: a buffer is freed once the position of
-/// its last reader has passed.
-static LogicalResult
-allocateTransient(func::FuncOp func, int64_t base,
-                  function_ref<FailureOr<int64_t>(Value, Operation *)> sizeOf,
-                  function_ref<LogicalResult(Operation *, int64_t)> check) {
-  llvm::DenseMap<Operation *, int64_t> position;
-  int64_t n = 0;
-  for (Operation &op : func.getBody().front())
-    position[&op] = n++;
-  struct Live {
-    int64_t begin, end, lastUse;
-  };
-  std::vector<Live> live;
-  Builder b(func.getContext());
+/// A tensor dispatches write: it lives from its grid.empty to the last reader of what they wrote.
+struct Transient {
+  grid::EmptyOp empty;
+  int64_t at, last;
+  /// Only dispatches touch it and the host never sees it: it may live in L1.
+  bool onChipOnly = true;
+};
+
+/// Every grid.empty of `func` in order, with its live range in positions of the body's ops.
+std::vector<Transient> transients(func::FuncOp func,
+                                  const llvm::DenseMap<Operation *, int64_t> &position,
+                                  int64_t end) {
+  std::vector<Transient> out;
   for (auto empty : func.getBody().front().getOps<grid::EmptyOp>()) {
-    int64_t at = position.lookup(empty), last = at;
+    Transient t{empty, position.lookup(empty), position.lookup(empty)};
+    auto reader = [&](Operation *user) {
+      Operation *top = user;
+      while (top && !position.count(top))
+        top = top->getParentOp();
+      if (!top || !isa<grid::DispatchOp>(top))
+        t.onChipOnly = false;
+      t.last = !top || isa<func::ReturnOp>(top) ? end : std::max(t.last, position.lookup(top));
+    };
     for (OpOperand &use : empty->getUses()) {
+      reader(use.getOwner());
       auto dispatch = dyn_cast<grid::DispatchOp>(use.getOwner());
-      last = std::max(last, position.lookup(use.getOwner()));
       if (!dispatch)
         continue;
       unsigned k = use.getOperandNumber() - dispatch.getInputs().size();
       if (k < dispatch.getNumResults())
-        last = std::max(last, lastRead(dispatch.getResult(k), position, n));
+        for (Operation *user : dispatch.getResult(k).getUsers())
+          reader(user);
     }
-    FailureOr<int64_t> size = sizeOf(empty.getResult(), empty);
-    if (failed(size))
-      return failure();
-    llvm::erase_if(live, [&](const Live &l) { return l.lastUse < at; });
-    llvm::sort(live, [](const Live &x, const Live &y) { return x.begin < y.begin; });
-    int64_t addr = base;
-    for (const Live &l : live) {
-      if (l.begin - addr >= *size)
-        break;
-      addr = std::max(addr, l.end);
-    }
-    if (failed(check(empty, addr + *size)))
-      return failure();
-    live.push_back({addr, addr + *size, last});
-    empty->setAttr("address", b.getI64IntegerAttr(addr));
+    out.push_back(t);
   }
-  return success();
+  return out;
+}
+
+/// Gives `root` (a grid.empty's result) `type`, and with it every value that names the same
+/// buffer: the block arguments of the dispatches it is bound to and the results tied to it.
+void retypeBuffer(Value root, Type type) {
+  SmallVector<Value> work{root};
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    if (v.getType() == type)
+      continue;
+    v.setType(type);
+    for (OpOperand &use : v.getUses()) {
+      auto dispatch = dyn_cast<grid::DispatchOp>(use.getOwner());
+      if (!dispatch)
+        continue;
+      unsigned n = use.getOperandNumber();
+      work.push_back(dispatch.getBody().getArgument(n));
+      unsigned inputs = dispatch.getInputs().size();
+      if (n >= inputs && n - inputs < dispatch.getNumResults())
+        work.push_back(dispatch.getResult(n - inputs));
+    }
+  }
+}
+
+/// A placed range of bytes, busy during a range of positions.
+struct Placement {
+  int64_t begin, end, from, to;
+  bool overlapsInTime(int64_t a, int64_t b) const { return from <= b && a <= to; }
+};
+
+/// The highest address in [floor, ceiling - size] at which `size` bytes overlap none of the
+/// placements live during [from, to], or nothing.
+std::optional<int64_t> highestFit(ArrayRef<Placement> placed, int64_t from, int64_t to,
+                                  int64_t size, int64_t floor, int64_t ceiling) {
+  SmallVector<Placement> conflicts;
+  for (const Placement &p : placed)
+    if (p.overlapsInTime(from, to))
+      conflicts.push_back(p);
+  // Walking down by decreasing begin, a candidate moved below one placement is below every
+  // placement seen before it.
+  llvm::sort(conflicts, [](const Placement &x, const Placement &y) { return x.begin > y.begin; });
+  int64_t addr = llvm::alignDown(ceiling - size, 64);
+  for (const Placement &p : conflicts)
+    if (p.begin < addr + size && addr < p.end)
+      addr = llvm::alignDown(p.begin - size, 64);
+  if (addr < floor)
+    return std::nullopt;
+  return addr;
+}
+
+/// The lowest address from `base` at which `size` bytes overlap none of the placements live
+/// during [from, to].
+int64_t lowestFit(ArrayRef<Placement> placed, int64_t from, int64_t to, int64_t size,
+                  int64_t base) {
+  SmallVector<Placement> conflicts;
+  for (const Placement &p : placed)
+    if (p.overlapsInTime(from, to))
+      conflicts.push_back(p);
+  llvm::sort(conflicts, [](const Placement &x, const Placement &y) { return x.begin < y.begin; });
+  int64_t addr = base;
+  for (const Placement &p : conflicts) {
+    if (p.begin - addr >= size)
+      break;
+    addr = std::max(addr, p.end);
+  }
+  return addr;
 }
 
 struct AllocateBuffersPass : tessel::impl::AllocateBuffersBase<AllocateBuffersPass> {
+  using AllocateBuffersBase::AllocateBuffersBase;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     FailureOr<rt::ChipDesc> chip = getChipDesc(module);
     if (failed(chip))
       return signalPassFailure();
-    Builder b(&getContext());
-
-    // DRAM: inputs and constants live for the whole run, from address 0 up. Every other buffer
-    // (a grid.empty that dispatches write) lives from its first writer to the last reader of
-    // what they wrote, and takes the lowest gap that no buffer live at the same time holds.
-    int64_t permanent = 0;
-    auto check = [&](Operation *anchor, int64_t end) -> LogicalResult {
-      if (end <= chip->dramChannelBytes)
-        return success();
-      return anchor->emitError() << "model needs " << end << " bytes per DRAM channel but "
-                                 << chip->name << " has " << chip->dramChannelBytes;
-    };
-    auto sizeOf = [&](Value v, Operation *anchor) -> FailureOr<int64_t> {
-      auto type = cast<RankedTensorType>(v.getType());
-      if (!grid::getLayout(type))
-        return anchor->emitError("tensor has no #grid.layout; run tt-assign-layouts first");
-      return int64_t(llvm::alignTo(bytesPerChannel(type, *chip), 64));
-    };
-    auto placeForever = [&](Value v, Operation *anchor) -> FailureOr<int64_t> {
-      FailureOr<int64_t> size = sizeOf(v, anchor);
-      if (failed(size))
-        return failure();
-      int64_t addr = permanent;
-      permanent += *size;
-      if (failed(check(anchor, permanent)))
-        return failure();
-      return addr;
-    };
-    for (auto func : module.getOps<func::FuncOp>()) {
-      for (BlockArgument arg : func.getArguments()) {
-        FailureOr<int64_t> addr = placeForever(arg, func);
-        if (failed(addr))
-          return signalPassFailure();
-        func.setArgAttr(arg.getArgNumber(), grid::kAddressAttrName, b.getI64IntegerAttr(*addr));
-      }
-      for (auto constant : func.getOps<graph::ConstantOp>()) {
-        FailureOr<int64_t> addr = placeForever(constant, constant);
-        if (failed(addr))
-          return signalPassFailure();
-        constant->setAttr(grid::kAddressAttrName, b.getI64IntegerAttr(*addr));
-      }
-      if (failed(allocateTransient(func, permanent, sizeOf, check)))
+    for (auto func : module.getOps<func::FuncOp>())
+      if (failed(allocate(func, *chip)))
         return signalPassFailure();
-    }
+  }
 
-    WalkResult result = module.walk<WalkOrder::PreOrder>([&](Operation *op) -> WalkResult {
-      if (auto dispatch = dyn_cast<grid::DispatchOp>(op)) {
-        int64_t l1 = chip->l1ReservedBytes;
-        for (auto cb : dispatch.getBody().front().getOps<noc::CBOp>()) {
-          auto type = cast<noc::CircularBufferType>(cb.getType());
-          cb.setL1AddressAttr(b.getI64IntegerAttr(l1));
-          l1 += type.getNumTiles() * tile::tileBytes(type.getTileType().getFormat());
-        }
-        if (l1 > chip->l1Bytes) {
-          dispatch.emitError() << "circular buffers need " << l1 - chip->l1ReservedBytes
-                               << " bytes of L1 per core but " << chip->name << " has "
-                               << chip->l1Bytes - chip->l1ReservedBytes << " free";
-          return WalkResult::interrupt();
-        }
-        return WalkResult::skip();
+  LogicalResult allocate(func::FuncOp func, const rt::ChipDesc &chip) {
+    Builder b(&getContext());
+    llvm::DenseMap<Operation *, int64_t> position;
+    int64_t end = 0;
+    for (Operation &op : func.getBody().front())
+      position[&op] = end++;
+
+    // L1: every dispatch's circular buffers from the reserved L1 up.
+    std::vector<int64_t> cbEnd(size_t(end), chip.l1ReservedBytes);
+    WalkResult walked = func.walk<WalkOrder::PreOrder>([&](grid::DispatchOp dispatch) {
+      int64_t l1 = chip.l1ReservedBytes;
+      for (auto cb : dispatch.getBody().front().getOps<noc::CBOp>()) {
+        auto type = cast<noc::CircularBufferType>(cb.getType());
+        cb.setL1AddressAttr(b.getI64IntegerAttr(l1));
+        l1 += type.getNumTiles() * tile::tileBytes(type.getTileType().getFormat());
       }
-      return WalkResult::advance();
+      if (l1 > chip.l1Bytes) {
+        dispatch.emitError() << "circular buffers need " << l1 - chip.l1ReservedBytes
+                             << " bytes of L1 per core but " << chip.name << " has "
+                             << chip.l1Bytes - chip.l1ReservedBytes << " free";
+        return WalkResult::interrupt();
+      }
+      if (position.count(dispatch))
+        cbEnd[size_t(position.lookup(dispatch))] = l1;
+      return WalkResult::skip();
     });
-    if (result.wasInterrupted())
-      signalPassFailure();
+    if (walked.wasInterrupted())
+      return failure();
+
+    for (BlockArgument arg : func.getArguments())
+      if (!grid::getLayout(arg.getType()))
+        return func.emitError("tensor has no #grid.layout; run tt-assign-layouts first");
+    for (auto empty : func.getBody().front().getOps<grid::EmptyOp>())
+      if (!grid::getLayout(empty.getType()))
+        return empty.emitError("tensor has no #grid.layout; run tt-assign-layouts first");
+
+    // L1 above the circular buffers: a tensor only dispatches touch stays there, interleaved
+    // over every core, when the L1 that all dispatches of its live range leave free holds it.
+    std::vector<Transient> live = transients(func, position, end);
+    std::vector<Placement> inL1;
+    int cores = chip.gridX * chip.gridY;
+    llvm::DenseSet<Operation *> l1Resident;
+    if (l1Tensors)
+      for (Transient &t : live) {
+        if (!t.onChipOnly)
+          continue;
+        auto type = cast<RankedTensorType>(t.empty.getType());
+        int64_t size = bytesPerPart(type, cores);
+        int64_t floor = *std::max_element(cbEnd.begin() + t.at, cbEnd.begin() + t.last + 1);
+        std::optional<int64_t> addr =
+            highestFit(inL1, t.at, t.last, size, floor, chip.l1Bytes);
+        if (!addr)
+          continue;
+        inL1.push_back({*addr, *addr + size, t.at, t.last});
+        l1Resident.insert(t.empty);
+        ++numInL1;
+        grid::LayoutAttr dram = grid::getLayout(type);
+        auto l1 = grid::LayoutAttr::get(&getContext(), dram.getTileRows(), dram.getTileCols(),
+                                        dram.getFormat(), grid::MemorySpace::l1,
+                                        grid::Sharding::interleaved, {}, grid::CoreRangeAttr());
+        retypeBuffer(t.empty.getResult(),
+                     RankedTensorType::get(type.getShape(), type.getElementType(), l1));
+        t.empty->setAttr("address", b.getI64IntegerAttr(*addr));
+      }
+
+    // DRAM: arguments and constants for the whole run from address 0 up, then every other
+    // tensor in the lowest gap that no tensor live at the same time holds, so buffers are reused.
+    int64_t permanent = 0;
+    auto place = [&](Operation *anchor, int64_t addr, int64_t size) -> LogicalResult {
+      if (addr + size <= chip.dramChannelBytes)
+        return success();
+      return anchor->emitError() << "model needs " << addr + size
+                                 << " bytes per DRAM channel but " << chip.name << " has "
+                                 << chip.dramChannelBytes;
+    };
+    for (BlockArgument arg : func.getArguments()) {
+      int64_t size = bytesPerPart(cast<RankedTensorType>(arg.getType()), chip.dramChannels);
+      if (failed(place(func, permanent, size)))
+        return failure();
+      func.setArgAttr(arg.getArgNumber(), grid::kAddressAttrName, b.getI64IntegerAttr(permanent));
+      permanent += size;
+    }
+    for (auto constant : func.getOps<graph::ConstantOp>()) {
+      auto type = dyn_cast<RankedTensorType>(constant.getType());
+      if (!type || !grid::getLayout(type))
+        return constant.emitError("tensor has no #grid.layout; run tt-assign-layouts first");
+      int64_t size = bytesPerPart(type, chip.dramChannels);
+      if (failed(place(constant, permanent, size)))
+        return failure();
+      constant->setAttr(grid::kAddressAttrName, b.getI64IntegerAttr(permanent));
+      permanent += size;
+    }
+    std::vector<Placement> inDram;
+    for (Transient &t : live) {
+      if (l1Resident.contains(t.empty))
+        continue;
+      int64_t size = bytesPerPart(cast<RankedTensorType>(t.empty.getType()), chip.dramChannels);
+      int64_t addr = lowestFit(inDram, t.at, t.last, size, permanent);
+      if (failed(place(t.empty, addr, size)))
+        return failure();
+      inDram.push_back({addr, addr + size, t.at, t.last});
+      t.empty->setAttr("address", b.getI64IntegerAttr(addr));
+    }
+    return success();
   }
 };
 

@@ -12,7 +12,7 @@
 // RUN: not tt-translate --dump-ttb %t.truncated.ttb 2>&1 | FileCheck %s --check-prefix=BADTTB
 
 // NOCHIP: error: module has no grid.chip; compile it with the tt pipeline first
-// NOADDR: error: tensor has no layout or DRAM address; run the pipeline through tt-allocate-buffers first
+// NOADDR: error: tensor has no layout or address; run the pipeline through tt-allocate-buffers first
 // UNLOWERED: error: cannot be serialized; lower it with tt-lower-graph-to-grid first
 // UNLOWERED-NEXT: graph.unary relu
 // BADTTB: error: not a valid .ttb file (bad identifier or corrupted flatbuffer)

@@ -6,7 +6,7 @@
 // RUN: tt-translate --serialize-ttb %t.mlir -o %t.2.ttb
 // RUN: cmp %t.1.ttb %t.2.ttb
 
-// CHECK:      "schema_version": 2,
+// CHECK:      "schema_version": 3,
 // CHECK-NEXT: "chip": "wormhole_b0",
 // CHECK-NEXT: "compiler": "tessel 0.1",
 // CHECK-NEXT: "precision": "fp32",
@@ -41,6 +41,7 @@
 // CHECK-NEXT:       64
 // CHECK-NEXT:     ],
 // CHECK-NEXT:     "format": "Float32",
+// CHECK-NEXT:     "memory": "Dram",
 // CHECK-NEXT:     "address": 0,
 // CHECK-NEXT:     "tiles": [
 // CHECK-NEXT:       1,
@@ -53,6 +54,7 @@
 // CHECK-NEXT:       40
 // CHECK-NEXT:     ],
 // CHECK-NEXT:     "format": "Float32",
+// CHECK-NEXT:     "memory": "Dram",
 // CHECK-NEXT:     "address": 4096,
 // The transposed weights (folded at compile time) are 64x40.
 // CHECK:          "shape": [
@@ -60,15 +62,22 @@
 // CHECK-NEXT:       40
 // CHECK-NEXT:     ],
 // CHECK-NEXT:     "format": "Float32",
+// CHECK-NEXT:     "memory": "Dram",
 // CHECK-NEXT:     "address": 8192,
 // CHECK-NEXT:     "tiles": [
 // CHECK-NEXT:       1,
 // CHECK-NEXT:       2,
 // CHECK-NEXT:       2
 // CHECK-NEXT:     ]
+// The matmul's result, which only the softmax's dispatch reads, stays on chip: one f32 tile
+// interleaved over the cores, at the top of their L1 (1499136 - 4096).
+// CHECK:          "memory": "L1",
+// CHECK-NEXT:     "address": 1495040,
+// The output goes to DRAM, where the host reads it, in the first free place.
 // CHECK:          "id": [[OUT]],
 // CHECK-NEXT:     "name": "t[[OUT]]",
-// CHECK:          "address": 16384,
+// CHECK:          "memory": "Dram",
+// CHECK-NEXT:     "address": 12288,
 // CHECK:      "constants": [
 // CHECK-NEXT:   {
 // CHECK-NEXT:     "buffer": 1,

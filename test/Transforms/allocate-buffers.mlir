@@ -1,6 +1,10 @@
-// RUN: tt-opt %s -split-input-file --tt-assign-layouts --tt-choose-op-configs --tt-lower-graph-to-grid --tt-allocate-buffers | FileCheck %s
-// RUN: tt-opt %s -split-input-file --tt-assign-layouts=precision=bf16 --tt-choose-op-configs --tt-lower-graph-to-grid --tt-allocate-buffers | FileCheck %s --check-prefix=BF16
-// RUN: tt-opt %s -split-input-file --tt-assign-layouts=chip=%S/Inputs/tiny.chip --tt-choose-op-configs --tt-lower-graph-to-grid --tt-allocate-buffers | FileCheck %s --check-prefix=TINY
+// With every tensor in DRAM:
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts --tt-choose-op-configs --tt-lower-graph-to-grid --tt-allocate-buffers=l1-tensors=false | FileCheck %s
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts=precision=bf16 --tt-choose-op-configs --tt-lower-graph-to-grid --tt-allocate-buffers=l1-tensors=false | FileCheck %s --check-prefix=BF16
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts=chip=%S/Inputs/tiny.chip --tt-choose-op-configs --tt-lower-graph-to-grid --tt-allocate-buffers=l1-tensors=false | FileCheck %s --check-prefix=TINY
+// With the tensors that only dispatches touch kept in L1 (the default):
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts --tt-choose-op-configs --tt-lower-graph-to-grid --tt-allocate-buffers | FileCheck %s --check-prefix=L1
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts=chip=%S/Inputs/tiny.chip --tt-choose-op-configs --tt-lower-graph-to-grid --tt-allocate-buffers | FileCheck %s --check-prefix=TINYL1
 
 // wormhole_b0 deals tiles over 12 DRAM channels; every tensor gets the same offset in each
 // channel, its per-channel size being ceil(tiles / 12) tiles aligned to 64 bytes. Inputs and
@@ -59,6 +63,29 @@
 // TINY: noc.cb 3 {l1_address = 49152 : i64} : !noc.cb<!tile.tile<32x32, f32>, 2>
 // TINY: grid.empty {address = 217088 : i64}
 // TINY: grid.empty {address = 200704 : i64}
+// With L1 tensors, 8 f32 tiles over 64 cores take one tile (4096 bytes) of every core's L1, from the top
+// (1499136) down. The matmul's result is still live while the add writes, so the add's result
+// goes below it; the relu's result is returned, so it goes to DRAM, after the weights. Every
+// view of a buffer (the dispatches' block arguments and results) carries its layout.
+// L1-LABEL: func.func @main
+// L1: %[[M:.*]] = grid.empty {address = 1495040 : i64} : tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
+// L1-NEXT: grid.dispatch "matmul" {{.*}} outs(%[[M]] : tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>)
+// L1-NEXT: ^bb0({{.*}}, %{{.*}}: tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>):
+// L1: } -> tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
+// L1: grid.empty {address = 1490944 : i64} : tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
+// L1-NEXT: grid.dispatch "add"
+// L1: grid.empty {address = 40960 : i64} : tensor<128x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// L1-NEXT: grid.dispatch "relu"
+// The tiny chip's 2x2 cores hold the 8 tiles 2 to a core (8192 bytes): the matmul's result
+// lies above its circular buffers (which end at 57344), the add's above the add's (40960) and
+// below the matmul's result.
+// TINYL1-LABEL: func.func @main
+// TINYL1: grid.empty {address = 57344 : i64} : tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
+// TINYL1-NEXT: grid.dispatch "matmul"
+// TINYL1: grid.empty {address = 49152 : i64} : tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
+// TINYL1-NEXT: grid.dispatch "add"
+// TINYL1: grid.empty {address = 200704 : i64} : tensor<128x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// TINYL1-NEXT: grid.dispatch "relu"
 func.func @main(%x: tensor<128x512xf32>, %w: tensor<512x64xf32>) -> tensor<128x64xf32> {
   %b = graph.constant dense<0.5> : tensor<64xf32>
   %m = graph.matmul %x, %w {grid.config = #grid.matmul_config<grid = [2, 2], cores = [2, 2], block = [2, 1], subblock = [1, 1], k_chunk = 1>} : (tensor<128x512xf32>, tensor<512x64xf32>) -> tensor<128x64xf32>
@@ -83,6 +110,19 @@ func.func @main(%x: tensor<128x512xf32>, %w: tensor<512x64xf32>) -> tensor<128x6
 // CHECK-NEXT: grid.dispatch "neg"
 // CHECK: grid.empty {address = 12288 : i64}
 // CHECK-NEXT: grid.dispatch "abs"
+// With L1 tensors, those nobody returns stay on chip; neg's result takes relu's place once the add has read it;
+// exp's and abs's results are returned and stay in DRAM.
+// L1-LABEL: func.func @liveness
+// L1: grid.empty {address = 1495040 : i64} : tensor<32x32xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
+// L1-NEXT: grid.dispatch "relu"
+// L1: grid.empty {address = 4096 : i64} : tensor<32x32xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// L1-NEXT: grid.dispatch "exp"
+// L1: grid.empty {address = 1490944 : i64} : tensor<32x32xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
+// L1-NEXT: grid.dispatch "add"
+// L1: grid.empty {address = 1495040 : i64} : tensor<32x32xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
+// L1-NEXT: grid.dispatch "neg"
+// L1: grid.empty {address = 8192 : i64} : tensor<32x32xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// L1-NEXT: grid.dispatch "abs"
 func.func @liveness(%x: tensor<32x32xf32>) -> (tensor<32x32xf32>, tensor<32x32xf32>) {
   %a = graph.unary relu %x : tensor<32x32xf32> -> tensor<32x32xf32>
   %b = graph.unary exp %a : tensor<32x32xf32> -> tensor<32x32xf32>
@@ -90,4 +130,20 @@ func.func @liveness(%x: tensor<32x32xf32>) -> (tensor<32x32xf32>, tensor<32x32xf
   %d = graph.unary neg %c : tensor<32x32xf32> -> tensor<32x32xf32>
   %e = graph.unary abs %d : tensor<32x32xf32> -> tensor<32x32xf32>
   return %e, %b : tensor<32x32xf32>, tensor<32x32xf32>
+}
+
+// -----
+
+// A tensor too large for the L1 its live range leaves free stays in DRAM: 128 f32 tiles are 2
+// tiles (8 KiB) a core on wormhole_b0, but 32 (128 KiB) a core on the tiny chip, which has 48.
+// L1-LABEL: func.func @too_big_for_tiny
+// L1: grid.empty {address = 1490944 : i64} : tensor<256x512xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
+// L1-NEXT: grid.dispatch "relu"
+// TINYL1-LABEL: func.func @too_big_for_tiny
+// TINYL1: grid.empty {address = 262144 : i64} : tensor<256x512xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// TINYL1-NEXT: grid.dispatch "relu"
+func.func @too_big_for_tiny(%x: tensor<256x512xf32>) -> tensor<256x512xf32> {
+  %a = graph.unary relu %x : tensor<256x512xf32> -> tensor<256x512xf32>
+  %b = graph.unary neg %a : tensor<256x512xf32> -> tensor<256x512xf32>
+  return %b : tensor<256x512xf32>
 }

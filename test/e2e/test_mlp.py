@@ -38,7 +38,12 @@ def test_mlp(model, precision):
     matmuls = [o for o in ops if o["op"] == "matmul"]
     assert len(matmuls) == 3
     for o in ops:
-        assert o["cycles"] > 0 and o["dram_bytes_read"] > 0 and o["dram_bytes_written"] > 0
+        assert o["cycles"] > 0 and o["dram_bytes_read"] + o["l1_bytes_read"] > 0
+    # The hidden activations stay in L1 between the layers; only the output goes to DRAM.
+    for o in ops[:-1]:
+        assert o["dram_bytes_written"] == 0 and o["l1_bytes_written"] > 0, o["name"]
+    assert ops[-1]["dram_bytes_written"] > 0 and ops[-1]["l1_bytes_written"] == 0
+    assert sum(o["l1_bytes_read"] for o in ops) == sum(o["l1_bytes_written"] for o in ops)
     for o in matmuls:
         assert 0 < o["fpu_utilization"] <= 1
         # Each layer's bias add (and ReLU) is fused into its matmul, whose location names them.

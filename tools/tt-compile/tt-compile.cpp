@@ -53,6 +53,11 @@ static cl::opt<int64_t> l1Budget("l1-budget",
                                           "(default: all the chip leaves to kernels); a "
                                           "smaller budget forces streaming configs"),
                                  cl::value_desc("bytes"), cl::init(0), cl::cat(category));
+static cl::opt<bool> dramTensors("dram-tensors",
+                                 cl::desc("Keep every tensor in DRAM between ops, instead of "
+                                          "keeping in L1 those that fit (to measure what L1 "
+                                          "residency gains)"),
+                                 cl::cat(category));
 
 namespace {
 /// Prints the configs tt-choose-op-configs recorded, one line per op, named by its ONNX node.
@@ -158,6 +163,7 @@ int main(int argc, char **argv) {
     return fail("--l1-budget must not be negative");
   tessel::CompileOptions options;
   options.l1Budget = l1Budget.getValue();
+  options.l1Tensors = !dramTensors;
   options.chip = chip.getValue();
   options.precision = precision.getValue();
   tessel::buildCompilePipeline(pm, options);

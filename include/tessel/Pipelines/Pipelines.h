@@ -14,6 +14,9 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
   Option<int64_t> l1Budget{*this, "l1-budget",
                            llvm::cl::desc("L1 bytes per core a dispatch may use (0: all)"),
                            llvm::cl::init(0)};
+  Option<bool> l1Tensors{*this, "l1-tensors",
+                         llvm::cl::desc("Keep intermediate tensors in L1 when they fit"),
+                         llvm::cl::init(true)};
 };
 
 /// graph IR from the importer -> allocated grid dispatches, ready for --serialize-ttb.

@@ -230,29 +230,50 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
 }
 
 def AllocateBuffers : Pass<"tt-allocate-buffers", "mlir::ModuleOp"> {
-  let summary = "Places tensors in DRAM and circular buffers in L1";
+  let summary = "Keeps intermediate tensors in L1 where they fit, places the rest in DRAM";
   let description = [{
-    Every DRAM tensor (function arguments, constants, `grid.empty`) gets an `address`: the same
-    offset in every DRAM channel, since tensors are interleaved tile by tile. Arguments and
-    constants stay for the whole run; a `grid.empty` lives from its dispatch to the last reader
-    of that dispatch's result (the end, if returned) and takes the lowest gap free meanwhile, so
-    buffers are reused. The runtime reports the resulting footprint as `dram_peak_bytes`. Every `noc.cb` of a
-    dispatch gets an `l1_address` above the L1 the chip reserves; a dispatch whose circular
-    buffers do not fit L1 is an error naming the dispatch and the sizes.
+    Every `noc.cb` of a dispatch gets an `l1_address` above the L1 the chip reserves; a dispatch
+    whose circular buffers do not fit L1 is an error naming the dispatch and the sizes.
+
+    A `grid.empty` lives from its position to the last reader of what dispatches write into it.
+    If only dispatches touch it (the host never reads it), it stays on chip when it fits: its
+    tiles are interleaved over every core's L1, above the circular buffers of every dispatch of
+    its live range and clear of the other L1 tensors live meanwhile, taken from the top of L1
+    down, in program order. Its layout becomes `l1, interleaved`, on the `grid.empty`, on the
+    dispatch block arguments and on the results that name the same buffer, and its `address` is
+    an L1 address. The runtime then serves its tiles from the cores' L1 over the NoC, without a
+    DRAM channel; the perf report counts those bytes as `l1_bytes_read` and `l1_bytes_written`
+    and the L1 they hold in `l1_peak_bytes`.
+
+    Every other tensor gets a DRAM `address`: the same offset in every DRAM channel, since
+    tensors are interleaved tile by tile. Arguments and constants stay for the whole run; a
+    `grid.empty` takes the lowest gap that no tensor live at the same time holds, so buffers are
+    reused. The runtime reports the resulting footprint as `dram_peak_bytes`.
 
     Before:
     ```mlir
-    %e = grid.empty : tensor<32x64xf32, #l>
-    ...
+    %e = grid.empty : tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+    %r = grid.dispatch "unary" ... ins(%x : ...) outs(%e : ...) { ...
       %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    ...
+    %s = grid.dispatch "unary" ... ins(%r : ...) outs(%out : ...)
     ```
     After:
     ```mlir
-    %e = grid.empty {address = 8192 : i64} : tensor<32x64xf32, #l>
-    ...
+    %e = grid.empty {address = 1495040 : i64}
+        : tensor<32x64xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
+    %r = grid.dispatch "unary" ... ins(%x : ...) outs(%e : ...) { ...
       %cb = noc.cb 0 {l1_address = 131072 : i64} : !noc.cb<!tile.tile<32x32, f32>, 2>
+    ...
     ```
   }];
+  let options = [
+    Option<"l1Tensors", "l1-tensors", "bool", /*default=*/"true",
+           "Keep tensors that only dispatches touch in L1 when they fit (false: all in DRAM)">,
+  ];
+  let statistics = [
+    Statistic<"numInL1", "in-l1", "Tensors kept in L1 between dispatches">,
+  ];
 }
 
 #endif
