@@ -1,6 +1,7 @@
 #include "Graph/GraphOps.h"
 
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace tessel::graph;
@@ -148,8 +149,11 @@ LogicalResult MatMulOp::verify() {
                          << shapeString(expected);
   if (getBias() && shapeOf(getBias()) != ArrayRef<int64_t>{r.back()})
     return emitOpError() << "bias must be [" << r.back() << "], one value per column";
-  if (getResidual() && getResidual().getType() != getType())
-    return emitOpError() << "residual must have the result's type " << getType();
+  // The residual's layout may differ from the result's (one in L1, the other in DRAM).
+  if (getResidual() && (shapeOf(getResidual()) != r ||
+                        cast<ShapedType>(getResidual().getType()).getElementType() !=
+                            getType().getElementType()))
+    return emitOpError() << "residual must have the result's shape and element type " << getType();
   if (auto act = getActivation())
     if (!isEpilogueActivation(*act))
       return emitOpError() << "activation " << stringifyUnaryKind(*act)
@@ -204,6 +208,22 @@ LogicalResult WhereOp::verify() {
     return emitOpError() << "result shape " << shapeString(shapeOf(getResult()))
                          << " should be " << shapeString(*all);
   return success();
+}
+
+/// `T` for an op whose operand and result have the same type, else `T1 -> T2`.
+static ParseResult parseOneOrTwoTypes(OpAsmParser &parser, Type &input, Type &result) {
+  if (parser.parseType(input))
+    return failure();
+  result = input;
+  if (succeeded(parser.parseOptionalArrow()))
+    return parser.parseType(result);
+  return success();
+}
+
+static void printOneOrTwoTypes(OpAsmPrinter &printer, Operation *, Type input, Type result) {
+  printer << input;
+  if (result != input)
+    printer << " -> " << result;
 }
 
 LogicalResult SoftmaxOp::verify() {

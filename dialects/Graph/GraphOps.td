@@ -202,19 +202,29 @@ def Graph_WhereOp : Graph_Op<"where", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Graph_SoftmaxOp : Graph_Op<"softmax", [Pure, AllTypesMatch<["input", "result"]>]> {
+def Graph_SoftmaxOp : Graph_Op<"softmax", [Pure, AllShapesMatch<["input", "result"]>,
+                                           AllElementTypesMatch<["input", "result"]>]> {
   let summary = "Softmax, or with `log` LogSoftmax, along one axis (ONNX opset 13 semantics)";
   let description = [{
     `axis` is normalised to be non-negative by the importer; older opsets' "flatten then softmax"
     semantics are rewritten into a reshape around a softmax on the last axis.
 
+    One type is printed when the operand's and the result's are the same; their layouts may
+    differ (one kept in L1, the other in DRAM).
+
     ```mlir
     %y = graph.softmax %x {axis = 1 : i64} : tensor<3x4x5xf32>
+    %z = graph.softmax %h {axis = 1 : i64} : tensor<32x64xf32, #l1> -> tensor<32x64xf32, #dram>
     ```
   }];
   let arguments = (ins Graph_Tensor:$input, I64Attr:$axis, UnitAttr:$log);
   let results = (outs Graph_Tensor:$result);
-  let assemblyFormat = "$input attr-dict `:` type($result)";
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$input, "::mlir::IntegerAttr":$axis, "::mlir::UnitAttr":$log), [{
+      build($_builder, $_state, input.getType(), input, axis, log);
+    }]>
+  ];
+  let assemblyFormat = "$input attr-dict `:` custom<OneOrTwoTypes>(type($input), type($result))";
   let hasVerifier = 1;
 }
 

@@ -14,12 +14,12 @@ void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions 
   pm.addPass(createSinkRemaps());
   pm.addPass(createFuseEpilogues());
   pm.addPass(createAssignLayouts(AssignLayoutsOptions{options.chip, options.precision}));
-  pm.addPass(createChooseOpConfigs(ChooseOpConfigsOptions{options.l1Budget}));
+  pm.addPass(createChooseOpConfigs(ChooseOpConfigsOptions{options.l1Budget, options.l1Tensors}));
   pm.addPass(createLowerGraphToGrid());
   // Folds the kernels' index arithmetic and one-trip loops before they are encoded.
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
-  pm.addPass(createAllocateBuffers(AllocateBuffersOptions{options.l1Tensors}));
+  pm.addPass(createAllocateBuffers());
 }
 
 void tessel::registerPipelines() {

@@ -15,15 +15,6 @@ using namespace tessel;
 
 namespace {
 
-/// Bytes a tensor takes in each of the `parts` (DRAM channels or cores) its tiles are dealt to
-/// round-robin, rounded up to 64 so that every placement stays aligned.
-int64_t bytesPerPart(RankedTensorType type, int parts) {
-  std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
-  auto format = static_cast<ttb::DataFormat>(grid::getLayout(type).getFormat());
-  return int64_t(
-      llvm::alignTo(rt::interleavedChannelBytes(rt::tiledShape(shape).tiles(), format, parts), 64));
-}
-
 /// A tensor dispatches write: it lives from its grid.empty to the last reader of what they wrote.
 struct Transient {
   grid::EmptyOp empty;
@@ -129,7 +120,6 @@ int64_t lowestFit(ArrayRef<Placement> placed, int64_t from, int64_t to, int64_t 
 }
 
 struct AllocateBuffersPass : tessel::impl::AllocateBuffersBase<AllocateBuffersPass> {
-  using AllocateBuffersBase::AllocateBuffersBase;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -177,34 +167,32 @@ struct AllocateBuffersPass : tessel::impl::AllocateBuffersBase<AllocateBuffersPa
       if (!grid::getLayout(empty.getType()))
         return empty.emitError("tensor has no #grid.layout; run tt-assign-layouts first");
 
-    // L1 above the circular buffers: a tensor only dispatches touch stays there, interleaved
-    // over every core, when the L1 that all dispatches of its live range leave free holds it.
+    // L1 above the circular buffers: the tensors tt-choose-op-configs kept there, interleaved
+    // over every core, clear of the circular buffers of every dispatch of their live range and
+    // of the other L1 tensors live meanwhile, from the top of L1 down. One that the circular
+    // buffers the lowering built leave no room for goes to DRAM after all: kernels name a
+    // buffer, not where it is.
     std::vector<Transient> live = transients(func, position, end);
     std::vector<Placement> inL1;
     int cores = chip.gridX * chip.gridY;
     llvm::DenseSet<Operation *> l1Resident;
-    if (l1Tensors)
-      for (Transient &t : live) {
-        if (!t.onChipOnly)
-          continue;
-        auto type = cast<RankedTensorType>(t.empty.getType());
-        int64_t size = bytesPerPart(type, cores);
-        int64_t floor = *std::max_element(cbEnd.begin() + t.at, cbEnd.begin() + t.last + 1);
-        std::optional<int64_t> addr =
-            highestFit(inL1, t.at, t.last, size, floor, chip.l1Bytes);
-        if (!addr)
-          continue;
-        inL1.push_back({*addr, *addr + size, t.at, t.last});
-        l1Resident.insert(t.empty);
-        ++numInL1;
-        grid::LayoutAttr dram = grid::getLayout(type);
-        auto l1 = grid::LayoutAttr::get(&getContext(), dram.getTileRows(), dram.getTileCols(),
-                                        dram.getFormat(), grid::MemorySpace::l1,
-                                        grid::Sharding::interleaved, {}, grid::CoreRangeAttr());
-        retypeBuffer(t.empty.getResult(),
-                     RankedTensorType::get(type.getShape(), type.getElementType(), l1));
-        t.empty->setAttr("address", b.getI64IntegerAttr(*addr));
+    for (Transient &t : live) {
+      auto type = cast<RankedTensorType>(t.empty.getType());
+      if (grid::getLayout(type).getMemory() != grid::MemorySpace::l1)
+        continue;
+      int64_t size = interleavedBytes(type, cores);
+      int64_t floor = *std::max_element(cbEnd.begin() + t.at, cbEnd.begin() + t.last + 1);
+      std::optional<int64_t> addr = highestFit(inL1, t.at, t.last, size, floor, chip.l1Bytes);
+      if (!addr || !t.onChipOnly) {
+        retypeBuffer(t.empty.getResult(), withMemory(type, grid::MemorySpace::dram));
+        ++numMovedToDram;
+        continue;
       }
+      inL1.push_back({*addr, *addr + size, t.at, t.last});
+      l1Resident.insert(t.empty);
+      ++numInL1;
+      t.empty->setAttr("address", b.getI64IntegerAttr(*addr));
+    }
 
     // DRAM: arguments and constants for the whole run from address 0 up, then every other
     // tensor in the lowest gap that no tensor live at the same time holds, so buffers are reused.
@@ -217,7 +205,7 @@ struct AllocateBuffersPass : tessel::impl::AllocateBuffersBase<AllocateBuffersPa
                                  << chip.dramChannelBytes;
     };
     for (BlockArgument arg : func.getArguments()) {
-      int64_t size = bytesPerPart(cast<RankedTensorType>(arg.getType()), chip.dramChannels);
+      int64_t size = interleavedBytes(cast<RankedTensorType>(arg.getType()), chip.dramChannels);
       if (failed(place(func, permanent, size)))
         return failure();
       func.setArgAttr(arg.getArgNumber(), grid::kAddressAttrName, b.getI64IntegerAttr(permanent));
@@ -227,7 +215,7 @@ struct AllocateBuffersPass : tessel::impl::AllocateBuffersBase<AllocateBuffersPa
       auto type = dyn_cast<RankedTensorType>(constant.getType());
       if (!type || !grid::getLayout(type))
         return constant.emitError("tensor has no #grid.layout; run tt-assign-layouts first");
-      int64_t size = bytesPerPart(type, chip.dramChannels);
+      int64_t size = interleavedBytes(type, chip.dramChannels);
       if (failed(place(constant, permanent, size)))
         return failure();
       constant->setAttr(grid::kAddressAttrName, b.getI64IntegerAttr(permanent));
@@ -237,7 +225,7 @@ struct AllocateBuffersPass : tessel::impl::AllocateBuffersBase<AllocateBuffersPa
     for (Transient &t : live) {
       if (l1Resident.contains(t.empty))
         continue;
-      int64_t size = bytesPerPart(cast<RankedTensorType>(t.empty.getType()), chip.dramChannels);
+      int64_t size = interleavedBytes(cast<RankedTensorType>(t.empty.getType()), chip.dramChannels);
       int64_t addr = lowestFit(inDram, t.at, t.last, size, permanent);
       if (failed(place(t.empty, addr, size)))
         return failure();

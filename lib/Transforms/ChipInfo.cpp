@@ -1,6 +1,8 @@
 #include "tessel/Transforms/ChipInfo.h"
 
 #include "mlir/IR/Builders.h"
+#include "tessel/runtime/Formats.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace tessel;
@@ -35,4 +37,19 @@ FailureOr<tessel::rt::ChipDesc> tessel::getChipDesc(ModuleOp module) {
   if (!rt::chipFromFigures(chip.getName().str(), figures, "grid.chip", desc, error))
     return module.emitError() << error << " (tt-assign-layouts records every figure)";
   return desc;
+}
+
+int64_t tessel::interleavedBytes(RankedTensorType type, int parts) {
+  std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
+  auto format = static_cast<ttb::DataFormat>(grid::getLayout(type).getFormat());
+  return int64_t(
+      llvm::alignTo(rt::interleavedChannelBytes(rt::tiledShape(shape).tiles(), format, parts), 64));
+}
+
+RankedTensorType tessel::withMemory(RankedTensorType type, grid::MemorySpace memory) {
+  grid::LayoutAttr layout = grid::getLayout(type);
+  auto moved = grid::LayoutAttr::get(type.getContext(), layout.getTileRows(), layout.getTileCols(),
+                                     layout.getFormat(), memory, grid::Sharding::interleaved, {},
+                                     grid::CoreRangeAttr());
+  return RankedTensorType::get(type.getShape(), type.getElementType(), moved);
 }

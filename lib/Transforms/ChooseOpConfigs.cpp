@@ -1,5 +1,6 @@
 #include "tessel/Transforms/ChipInfo.h"
 #include "tessel/Transforms/AbsorbedRemaps.h"
+#include "tessel/Transforms/L1Tensors.h"
 #include "tessel/Transforms/MatmulProblem.h"
 #include "tessel/Transforms/Passes.h"
 
@@ -31,8 +32,16 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
     if (failed(chip))
       return signalPassFailure();
     int64_t available = chip->l1Bytes - chip->l1ReservedBytes;
-    int64_t budget = l1Budget > 0 ? std::min<int64_t>(l1Budget, available) : available;
+    int64_t limit = l1Budget > 0 ? std::min<int64_t>(l1Budget, available) : available;
+    // The tensors kept in L1 first; each op's circular buffers get what they leave.
+    llvm::DenseMap<Operation *, int64_t> held;
+    if (l1Tensors)
+      for (auto func : module.getOps<func::FuncOp>())
+        for (auto [op, bytes] :
+             keepTensorsInL1(func, *chip, int64_t(kL1TensorShare * double(available))))
+          held[op] = bytes;
     WalkResult result = module.walk([&](graph::MatMulOp op) {
+      int64_t budget = std::min(limit, available - held.lookup(op));
       std::optional<cost::MatmulPlan> plan;
       // A convolution's windows are gathered by the matmul's reader rather than written out
       // by a dispatch of their own and read back.

@@ -94,6 +94,13 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   const double pack = double(rt::packCycles(chip, p.out));
   const double flit = double(chip.nocFlitBytes);
   const double dramAll = chip.dramSustainedBytesPerCycle() * chip.dramChannels;
+  // Tiles of an L1 tensor come from every core to every core: each response crosses on average
+  // half the torus in x and in y, over NoC0's links. Measured: 40 cores each reading their own
+  // 164 KB of an L1 tensor (784x512 bf16, read 8 times over) get 280 B/cycle together, 45% of
+  // what the links could carry.
+  const double meanHops = (chip.gridX + 1) / 2.0 + (chip.gridY - 1) / 2.0;
+  const double l1All =
+      kL1NocEfficiency * 2.0 * (chip.gridX + 2) * chip.gridY * flit / std::max(1.0, meanHops);
   const int64_t passes = plan.passes(p), chunks = plan.chunks(p);
   const int64_t tiles = plan.blockM * plan.blockN;
   const int64_t subblocks = tiles / (plan.subM * plan.subN);
@@ -113,12 +120,16 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   // bounded by the core's NoC link, by the links of its column (DRAM responses turn into the
   // destination's column, where the senders of one column share them) and by the chip's DRAM.
   const int64_t cores = plan.coresX * plan.coresY;
+  // A round trip to another core's L1 is hops only, half the torus each way on average; DRAM
+  // adds its latency.
   const double latency = double(chip.dramLatencyCycles) + 4.0 * chip.nocHopCycles;
+  auto latencyOf = [&](bool inL1) { return inL1 ? 2.0 * meanHops * chip.nocHopCycles : latency; };
   struct Operand {
     double tileBytes;     // moved per tile
     int64_t rows, cols;   // of the chunk block, in tiles
-    int64_t readers;      // cores reading this operand's chunk from DRAM at once
+    int64_t readers;      // cores reading this operand's chunk at once
     bool shared;
+    bool inL1;
     double issue = 0;     // reader cycles per tile, beyond the transfer
   };
   bool twoD = plan.gridM > 1 && plan.gridN > 1;
@@ -127,25 +138,29 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   auto readersOf = [&](bool shared, int64_t groups) {
     return shared ? (twoD ? groups : 1) : cores;
   };
-  Operand a{tileA, plan.blockM, plan.kChunk, readersOf(sharedA, plan.gridM), sharedA};
-  Operand b{tileB, plan.kChunk, plan.blockN, readersOf(sharedB, plan.gridN), sharedB};
+  Operand a{tileA, plan.blockM, plan.kChunk, readersOf(sharedA, plan.gridM), sharedA, p.lhsInL1};
+  Operand b{tileB, plan.kChunk, plan.blockN, readersOf(sharedB, plan.gridN), sharedB, p.rhsInL1};
   if (p.lhsRuns > 0) {
     // A gathered tile moves in runs of at least a flit each; the reader spends a cycle on each
     // request and one on its loop step.
     a.tileBytes = double(p.lhsRuns) * std::max<double>(flit, double(p.lhsRunBytes));
     a.issue = 2.0 * double(p.lhsRuns) + 3.0;
   }
-  double chunkBytes =
-      a.readers * a.rows * a.cols * a.tileBytes + b.readers * b.rows * b.cols * b.tileBytes;
+  auto bytesOf = [](const Operand &o) { return o.readers * o.rows * o.cols * o.tileBytes; };
+  // A chunk's bytes that DRAM serves, and that other cores' L1 serves.
+  double chunkBytes = (a.inL1 ? 0.0 : bytesOf(a)) + (b.inL1 ? 0.0 : bytesOf(b));
+  double l1ChunkBytes = (a.inL1 ? bytesOf(a) : 0.0) + (b.inL1 ? bytesOf(b) : 0.0);
   auto supply = [&](const Operand &o) {
     // Readers spread over the rectangle's columns (the lhs senders of a two-dimensional grid
-    // rotate over them).
+    // rotate over them); from DRAM, they share the links out of the DRAM columns and the
+    // channels' bandwidth, from L1 only their own link.
     int64_t perColumn = (o.readers + plan.coresX - 1) / plan.coresX;
     int64_t rows = o.shared ? rowsPerPiece(o.rows, o.cols) : o.rows;
     double piece = rows * o.cols * o.tileBytes;
     double share = piece / (o.rows * o.cols * o.tileBytes);
-    double read = latency + std::max({piece / flit, perColumn * piece / flit / 2,
-                                      share * chunkBytes / dramAll, rows * o.cols * o.issue});
+    double dram = o.inL1 ? share * l1ChunkBytes / l1All
+                         : std::max(perColumn * piece / flit / 2, share * chunkBytes / dramAll);
+    double read = latencyOf(o.inL1) + std::max({piece / flit, dram, rows * o.cols * o.issue});
     int64_t pieces = o.rows / rows;
     if (!o.shared)
       return read;
@@ -159,11 +174,12 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   // A pass takes as long as the slowest of its three threads: compute, the reader bringing the
   // lhs, and the writer bringing the rhs and then storing the block (waiting for the write to
   // land before it reads on).
-  double writeBack = latency + plan.subM * plan.subN * tileO / flit;
+  double writeBack = latencyOf(p.outInL1) + plan.subM * plan.subN * tileO / flit;
   double passCompute = c.compute / passes;
   // The reader also brings the residual tiles of the block, a subblock at a time.
   double residualRead =
-      p.hasResidual ? subblocks * (latency + plan.subM * plan.subN * rt::tileBytes(p.residual) / flit)
+      p.hasResidual ? subblocks * (latencyOf(p.residualInL1) +
+                                   plan.subM * plan.subN * rt::tileBytes(p.residual) / flit)
                     : 0.0;
   double passTime = std::max(
       {passCompute, chunks * supplyA + residualRead, chunks * supplyB + writeBack});
@@ -172,7 +188,9 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   // Output tiles go to DRAM as the last chunk of a pass packs them. Writes travel along their row
   // to one of the two DRAM columns and converge on the links into them: about four links' worth
   // from a full grid (measured: 2 MiB in about 18k cycles), two per row of cores when fewer.
-  const double writeBw = flit * std::min<double>(4.0, 2.0 * plan.coresY);
+  // Into L1, the writes of every core spread over the whole grid.
+  const double writeBw =
+      p.outInL1 ? flit * double(cores) : flit * std::min<double>(4.0, 2.0 * plan.coresY);
   double passOut = double(cores * tiles) * tileO;
   // Measured: with multicast a pass boundary costs about one chunk's supply even though the next
   // pass's first chunks are fetched ahead (the senders' handshakes line up behind the last
@@ -180,12 +198,16 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   double between = plan.multicast ? (passes - 1) * slowest : 0.0;
   // Every core packs its last subblock at the same time; those writes go out together.
   double drain = std::max(0.0, passOut / writeBw - perChunk) +
-                 double(cores * plan.subM * plan.subN) * tileO / writeBw + latency;
+                 double(cores * plan.subM * plan.subN) * tileO / writeBw + latencyOf(p.outInL1);
   double readBytes = passes * chunks * chunkBytes +
-                     (p.hasResidual ? double(p.batch * p.mt * p.nt) * rt::tileBytes(p.residual) : 0.0);
-  double writeBytes = double(p.batch * p.mt * p.nt) * tileO;
+                     (p.hasResidual && !p.residualInL1
+                          ? double(p.batch * p.mt * p.nt) * rt::tileBytes(p.residual)
+                          : 0.0);
+  double writeBytes = p.outInL1 ? 0.0 : double(p.batch * p.mt * p.nt) * tileO;
   c.dramFloor = readBytes / dramAll + writeBytes / writeBw;
-  c.cycles = std::max(c.fill + c.compute + c.starved + between + drain, c.dramFloor + latency);
+  double l1Floor = passes * chunks * l1ChunkBytes / l1All;
+  c.cycles = std::max({c.fill + c.compute + c.starved + between + drain, c.dramFloor + latency,
+                       l1Floor});
   return c;
 }
 

@@ -5,6 +5,10 @@ using namespace tessel;
 
 static int64_t tilesOf(int64_t n) { return (n + 31) / 32; }
 
+static bool inL1(Value v) {
+  return v && grid::getLayout(v.getType()).getMemory() == grid::MemorySpace::l1;
+}
+
 static rt::DataFormat formatOf(Value v) {
   // The compiler's and the runtime's format enums share their values by design.
   return static_cast<rt::DataFormat>(grid::getLayout(v.getType()).getFormat());
@@ -64,6 +68,11 @@ FailureOr<cost::MatmulProblem> tessel::matmulProblem(graph::MatMulOp op, const r
     p.lhsRuns = 32 * ((32 + run - 1) / run);
     p.lhsRunBytes = run * rt::tileBytes(p.lhs) / (32 * 32);
   }
+  Value lhsSource = gatherLhs ? op.getLhs().getDefiningOp<graph::RemapOp>().getInput() : op.getLhs();
+  p.lhsInL1 = inL1(lhsSource);
+  p.rhsInL1 = inL1(op.getRhs());
+  p.residualInL1 = inL1(op.getResidual());
+  p.outInL1 = inL1(op.getResult());
   return p;
 }
 

@@ -1,7 +1,7 @@
 // With every tensor in DRAM:
-// RUN: tt-opt %s -split-input-file --tt-assign-layouts --tt-choose-op-configs --tt-lower-graph-to-grid --tt-allocate-buffers=l1-tensors=false | FileCheck %s
-// RUN: tt-opt %s -split-input-file --tt-assign-layouts=precision=bf16 --tt-choose-op-configs --tt-lower-graph-to-grid --tt-allocate-buffers=l1-tensors=false | FileCheck %s --check-prefix=BF16
-// RUN: tt-opt %s -split-input-file --tt-assign-layouts=chip=%S/Inputs/tiny.chip --tt-choose-op-configs --tt-lower-graph-to-grid --tt-allocate-buffers=l1-tensors=false | FileCheck %s --check-prefix=TINY
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts --tt-choose-op-configs=l1-tensors=false --tt-lower-graph-to-grid --tt-allocate-buffers | FileCheck %s
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=l1-tensors=false --tt-lower-graph-to-grid --tt-allocate-buffers | FileCheck %s --check-prefix=BF16
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts=chip=%S/Inputs/tiny.chip --tt-choose-op-configs=l1-tensors=false --tt-lower-graph-to-grid --tt-allocate-buffers | FileCheck %s --check-prefix=TINY
 // With the tensors that only dispatches touch kept in L1 (the default):
 // RUN: tt-opt %s -split-input-file --tt-assign-layouts --tt-choose-op-configs --tt-lower-graph-to-grid --tt-allocate-buffers | FileCheck %s --check-prefix=L1
 // RUN: tt-opt %s -split-input-file --tt-assign-layouts=chip=%S/Inputs/tiny.chip --tt-choose-op-configs --tt-lower-graph-to-grid --tt-allocate-buffers | FileCheck %s --check-prefix=TINYL1

@@ -1,6 +1,7 @@
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs | FileCheck %s
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-choose-op-configs | FileCheck %s --check-prefix=F32
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=l1-budget=65536 | FileCheck %s --check-prefix=SMALL
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=l1-tensors=false | FileCheck %s --check-prefix=DRAMONLY
 
 // A square matmul fills the 8x8 grid with a block per core (in passes): rows of cores share the
 // lhs, columns the rhs. bf16 Dst holds 8-tile subblocks.
@@ -136,4 +137,37 @@ func.func @taps_last_windows(%x: tensor<1x16x2xf32>) -> tensor<2x16x1xf32> {
   %win = graph.remap %x {map = affine_map<(d0, d1, d2) -> (0, d1 + (d2 floordiv 3 - 1) * 4 + d2 mod 3 - 1, d0)>, guards = affine_map<(d0, d1, d2) -> (d1 floordiv 4 + d2 floordiv 3 - 1, d1 mod 4 + d2 mod 3 - 1)>, guard_bounds = array<i64: 4, 4>, padding = -3.0e38 : f32} : (tensor<1x16x2xf32>) -> tensor<2x16x9xf32>
   %0 = graph.reduce max %win {axes = array<i64: 2>} : (tensor<2x16x9xf32>) -> tensor<2x16x1xf32>
   return %0 : tensor<2x16x1xf32>
+}
+
+// -----
+
+// Tensors that only the chip reads stay in L1 between ops; the function's arguments, constants
+// and results stay in DRAM. The matmul's lhs (the relu's result) is in L1, so its estimate
+// charges NoC hops for it, not DRAM.
+// CHECK-LABEL: func.func @l1_tensors
+// CHECK: graph.unary relu %{{.*}} : tensor<256x512xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>> -> tensor<256x512xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
+// CHECK: graph.matmul {{.*}} : (tensor<256x512xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>, tensor<512x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>) -> tensor<256x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+// DRAMONLY-LABEL: func.func @l1_tensors
+// DRAMONLY-NOT: l1, interleaved
+// DRAMONLY: return
+func.func @l1_tensors(%x: tensor<256x512xf32>, %w: tensor<512x64xf32>) -> tensor<256x64xf32> {
+  %h = graph.unary relu %x : tensor<256x512xf32> -> tensor<256x512xf32>
+  %y = graph.matmul %h, %w : (tensor<256x512xf32>, tensor<512x64xf32>) -> tensor<256x64xf32>
+  return %y : tensor<256x64xf32>
+}
+
+// -----
+
+// A softmax reads its operand from L1 and writes the function's result to DRAM; a tensor larger
+// than half of every core's free L1 stays in DRAM (8192x8192 bf16: 1024 tiles a core, 2 MiB).
+// CHECK-LABEL: func.func @l1_and_dram
+// CHECK: graph.unary relu {{.*}} -> tensor<32x64xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
+// CHECK: graph.softmax {{.*}} : tensor<32x64xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>> -> tensor<32x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+// CHECK: graph.unary neg {{.*}} -> tensor<8192x8192xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+func.func @l1_and_dram(%x: tensor<32x64xf32>, %z: tensor<8192x8192xf32>) -> (tensor<32x64xf32>, tensor<8192x8192xf32>) {
+  %h = graph.unary relu %x : tensor<32x64xf32> -> tensor<32x64xf32>
+  %s = graph.softmax %h {axis = 1 : i64} : tensor<32x64xf32>
+  %n = graph.unary neg %z : tensor<8192x8192xf32> -> tensor<8192x8192xf32>
+  %a = graph.unary abs %n : tensor<8192x8192xf32> -> tensor<8192x8192xf32>
+  return %s, %a : tensor<32x64xf32>, tensor<8192x8192xf32>
 }

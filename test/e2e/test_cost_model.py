@@ -1,7 +1,8 @@
 """The matmul cost model of tt-choose-op-configs, checked against the simulator.
 
 A sweep of matmul blockings over square, MLP-shaped and convolution-shaped (im2col) problems, and
-implicit GEMMs whose reader gathers a 3x3 convolution's windows from the image (`lhs = gather`), is
+implicit GEMMs whose reader gathers a 3x3 convolution's windows from the image (`lhs = gather`),
+some with the lhs (or the image) produced by an op before and kept in L1 by the pass, is
 compiled with each blocking forced, run with tt-run, and the cycles the simulator charges are
 compared with the estimate the pass recorded. The model must rank the blockings as the simulator
 does and be close to it: that is what lets the pass choose for us.
@@ -98,20 +99,26 @@ def windows(x, h, w):
                            for dy in range(3) for dx in range(3)], axis=1)
 
 
-def estimate_and_simulate(tmp, shape, config, epilogue=None, image=None):
+def estimate_and_simulate(tmp, shape, config, epilogue=None, image=None, l1=False):
     """With `epilogue` "bias", the matmul also adds a bias per column and applies a ReLU;
     with "residual", it adds a residual of its result's shape too. With `image` (height, width,
-    channels, output channels) the lhs is the 3x3 windows of an image, gathered by the reader."""
+    channels, output channels) the lhs is the 3x3 windows of an image, gathered by the reader.
+    With `l1` the lhs (or the image) is a ReLU's result, which the pass keeps in L1. Returns the
+    estimate and the matmul dispatch's cycles."""
     if image:
         shape = image_shape(image)
     lead, (m, k, n) = list(shape[:-3]), shape[-3:]
     config_attr = f" {{grid.config = {attr(config, bool(image))}}}" if config else ""
     ta, tb, ty = ("x".join(map(str, lead + d)) for d in ([m, k], [k, n], [m, n]))
     lhs, remap = "%a", ""
+    if l1:
+        a_type = f"{m}x{image[2]}" if image else ta
+        remap = f"  %h = graph.unary relu %a : tensor<{a_type}xf32> -> tensor<{a_type}xf32>\n"
+        lhs = "%h"
     if image:
         h, w, c, _ = image
         tap = f"(d1 floordiv {c})"
-        remap = (f"  %win = graph.remap %a {{map = affine_map<(d0, d1) -> (d0 + ({tap} floordiv 3 - 1)"
+        remap += (f"  %win = graph.remap {lhs} {{map = affine_map<(d0, d1) -> (d0 + ({tap} floordiv 3 - 1)"
                  f" * {w} + {tap} mod 3 - 1, d1 mod {c})>, guards = affine_map<(d0, d1) -> "
                  f"(d0 floordiv {w} + {tap} floordiv 3 - 1, d0 mod {w} + {tap} mod 3 - 1)>, "
                  f"guard_bounds = array<i64: {h}, {w}>}} : (tensor<{m}x{c}xf32>) -> "
@@ -152,11 +159,15 @@ def estimate_and_simulate(tmp, shape, config, epilogue=None, image=None):
     run(["tt-run", tmp / "mm.ttb", *inputs, f"--output=@{tmp / 'y.npy'}",
          f"--perf-report={tmp / 'perf.json'}", "--quiet"])
     y = np.load(tmp / "y.npy")
-    reference = (windows(a, *image[:2]) if image else a).astype(np.float64) @ b
+    lhs_value = np.maximum(a, 0.0) if l1 else a
+    reference = (windows(lhs_value, *image[:2]) if image else lhs_value).astype(np.float64) @ b
     if epilogue:
         reference = np.maximum(reference + c + (r if epilogue == "residual" else 0.0), 0.0)
     assert np.corrcoef(y.ravel(), reference.ravel())[0, 1] > 0.999, (shape, config)
-    return estimate, json.loads((tmp / "perf.json").read_text())["totals"]["cycles"]
+    if l1:
+        assert re.search(r"graph.unary relu [^\n]*-> tensor<[^>]*l1, interleaved>>", chosen), chosen
+    dispatches = json.loads((tmp / "perf.json").read_text())["dispatches"]
+    return estimate, next(d["cycles"] for d in dispatches if d["op"] == "matmul")
 
 
 def spearman(x, y):
@@ -181,6 +192,15 @@ def sweep():
     for image in IMAGES:
         candidates = [c for c in blockings(*image_shape(image)) if c[2] * c[3] >= 4]
         cases += [(image, c, "windows") for c in rng.sample(candidates, 4)] + [(image, None, "windows")]
+    # Operands kept in L1: three blockings each and the pass's choice, for a layer's and a 1x1
+    # convolution's GEMM and the implicit GEMMs.
+    for shape in (SHAPES[3], SHAPES[8]):
+        candidates = [c for c in blockings(*shape) if c[2] * c[3] >= 4]
+        cases += [(shape, c, "l1") for c in rng.sample(candidates, 3)] + [(shape, None, "l1")]
+    for image in IMAGES:
+        candidates = [c for c in blockings(*image_shape(image)) if c[2] * c[3] >= 4]
+        cases += [(image, c, "windows-l1") for c in rng.sample(candidates, 3)]
+        cases += [(image, None, "windows-l1")]
     return cases
 
 
@@ -190,8 +210,11 @@ def test_cost_model_ranks_and_estimates_like_the_simulator(tmp):
         case = tmp / str(i)
         case.mkdir()
         label = f"{config} + {epilogue}" if epilogue else config
-        if epilogue == "windows":
-            results.append((shape, label, *estimate_and_simulate(case, None, config, image=shape)))
+        if epilogue in ("windows", "windows-l1"):
+            results.append((shape, label, *estimate_and_simulate(
+                case, None, config, image=shape, l1=epilogue == "windows-l1")))
+        elif epilogue == "l1":
+            results.append((shape, label, *estimate_and_simulate(case, shape, config, l1=True)))
         else:
             results.append((shape, label, *estimate_and_simulate(case, shape, config, epilogue)))
     assert len(results) >= 50

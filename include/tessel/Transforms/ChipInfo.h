@@ -12,6 +12,13 @@ grid::ChipAttr chipAttr(mlir::MLIRContext *ctx, const rt::ChipDesc &desc);
 /// The chip a module targets, from its `grid.chip` alone (no file is read), or an error when it
 /// has none or the attribute lacks figures.
 mlir::FailureOr<rt::ChipDesc> getChipDesc(mlir::ModuleOp module);
+
+/// Bytes a tensor with a #grid.layout takes in each of the `parts` (DRAM channels or cores) its
+/// tiles are dealt to round-robin, rounded up to 64 so that every placement stays aligned.
+int64_t interleavedBytes(mlir::RankedTensorType type, int parts);
+
+/// `type` with its layout moved to `memory`, interleaved.
+mlir::RankedTensorType withMemory(mlir::RankedTensorType type, grid::MemorySpace memory);
 } // namespace tessel
 
 #endif

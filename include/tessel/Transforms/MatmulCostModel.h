@@ -27,6 +27,10 @@ namespace tessel::cost {
 /// 307.8k cycles for pieces of 8, 16, 32 and 64 tiles.
 inline constexpr int64_t kPieceTiles = 16;
 
+/// The share of NoC0's link capacity that all-to-all reads of L1 tensors get (measured in
+/// MatmulCostModel.cpp).
+inline constexpr double kL1NocEfficiency = 0.45;
+
 /// The rows of a `rows` x `cols` tile block that make one piece (whole rows, dividing `rows`).
 inline int64_t rowsPerPiece(int64_t rows, int64_t cols) {
   int64_t best = 1;
@@ -55,6 +59,9 @@ struct MatmulProblem {
   /// With `lhs = gather` the reader assembles each lhs tile from runs of a remap's input: the
   /// requests it makes per tile (reads and fills) and the bytes a read moves. 0: whole tiles.
   int64_t lhsRuns = 0, lhsRunBytes = 0;
+  /// Operands (for a gathered lhs, the remap's input) and result kept in L1 between ops: their
+  /// tiles are NoC hops away and no DRAM channel carries them.
+  bool lhsInL1 = false, rhsInL1 = false, residualInL1 = false, outInL1 = false;
 };
 
 /// The same fields as #grid.matmul_config.

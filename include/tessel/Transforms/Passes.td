@@ -206,6 +206,20 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
         cycles = 26362>} : ...
     ```
 
+    First it decides which tensors stay in L1 between ops (`L1Tensors.h`): those that only ops
+    of the chip read (not the function's arguments, constants or results), in program order while
+    the tensors live at once take at most half of every core's free L1. Their layout becomes
+    `l1, interleaved`; each matmul's circular buffers then get the L1 that the tensors live
+    during it leave, and the cost model charges an operand in L1 NoC hops instead of DRAM.
+
+    ```mlir
+    %h = graph.unary relu %x : tensor<256x512xf32, #dram> -> tensor<256x512xf32, #l1>
+    %y = graph.matmul %h, %w : (tensor<256x512xf32, #l1>, tensor<512x64xf32, #dram>)
+        -> tensor<256x64xf32, #dram>
+    ```
+    with `#dram = #grid.layout<tile 32x32, bf16, dram, interleaved>` and
+    `#l1 = #grid.layout<tile 32x32, bf16, l1, interleaved>`.
+
     Before (`tt-assign-layouts` done, bf16):
     ```mlir
     %y = graph.matmul %x, %w : (tensor<2048x2048xf32, #l>, tensor<2048x2048xf32, #l>)
@@ -222,6 +236,8 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     Option<"l1Budget", "l1-budget", "int64_t", /*default=*/"0",
            "Bytes of L1 per core a dispatch may use (0: all the chip leaves to kernels); "
            "a smaller budget forces streaming blockings">,
+    Option<"l1Tensors", "l1-tensors", "bool", /*default=*/"true",
+           "Keep tensors that only the chip reads in L1 between ops (false: all in DRAM)">,
   ];
   let statistics = [
     Statistic<"numChosen", "chosen", "Matmul configs chosen by the cost model">,
@@ -230,20 +246,21 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
 }
 
 def AllocateBuffers : Pass<"tt-allocate-buffers", "mlir::ModuleOp"> {
-  let summary = "Keeps intermediate tensors in L1 where they fit, places the rest in DRAM";
+  let summary = "Places tensors in L1 or DRAM as their layouts say, and circular buffers in L1";
   let description = [{
     Every `noc.cb` of a dispatch gets an `l1_address` above the L1 the chip reserves; a dispatch
     whose circular buffers do not fit L1 is an error naming the dispatch and the sizes.
 
     A `grid.empty` lives from its position to the last reader of what dispatches write into it.
-    If only dispatches touch it (the host never reads it), it stays on chip when it fits: its
-    tiles are interleaved over every core's L1, above the circular buffers of every dispatch of
-    its live range and clear of the other L1 tensors live meanwhile, taken from the top of L1
-    down, in program order. Its layout becomes `l1, interleaved`, on the `grid.empty`, on the
-    dispatch block arguments and on the results that name the same buffer, and its `address` is
-    an L1 address. The runtime then serves its tiles from the cores' L1 over the NoC, without a
-    DRAM channel; the perf report counts those bytes as `l1_bytes_read` and `l1_bytes_written`
-    and the L1 they hold in `l1_peak_bytes`.
+    One whose layout is `l1, interleaved` (tt-choose-op-configs kept it on chip) gets an L1
+    `address`: its tiles are interleaved over every core's L1, above the circular buffers of
+    every dispatch of its live range and clear of the other L1 tensors live meanwhile, taken from
+    the top of L1 down in program order. If the circular buffers leave no room for it, it goes
+    to DRAM after all and its layout says so again, on the `grid.empty`, on the dispatch block
+    arguments and on the results that name the same buffer (statistic `moved-to-dram`). The
+    runtime serves an L1 tensor's tiles from the cores' L1 over the NoC, without a DRAM channel;
+    the perf report counts those bytes as `l1_bytes_read` and `l1_bytes_written` and the L1 they
+    hold in `l1_peak_bytes`.
 
     Every other tensor gets a DRAM `address`: the same offset in every DRAM channel, since
     tensors are interleaved tile by tile. Arguments and constants stay for the whole run; a
@@ -252,27 +269,28 @@ def AllocateBuffers : Pass<"tt-allocate-buffers", "mlir::ModuleOp"> {
 
     Before:
     ```mlir
-    %e = grid.empty : tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
-    %r = grid.dispatch "unary" ... ins(%x : ...) outs(%e : ...) { ...
+    %e = grid.empty : tensor<32x64xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
+    %r = grid.dispatch "relu" ... ins(%x : ...) outs(%e : ...) { ...
       %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
     ...
-    %s = grid.dispatch "unary" ... ins(%r : ...) outs(%out : ...)
+    %o = grid.empty : tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+    %s = grid.dispatch "neg" ... ins(%r : ...) outs(%o : ...)
     ```
     After:
     ```mlir
     %e = grid.empty {address = 1495040 : i64}
         : tensor<32x64xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
-    %r = grid.dispatch "unary" ... ins(%x : ...) outs(%e : ...) { ...
+    %r = grid.dispatch "relu" ... ins(%x : ...) outs(%e : ...) { ...
       %cb = noc.cb 0 {l1_address = 131072 : i64} : !noc.cb<!tile.tile<32x32, f32>, 2>
     ...
+    %o = grid.empty {address = 8192 : i64}
+        : tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
     ```
   }];
-  let options = [
-    Option<"l1Tensors", "l1-tensors", "bool", /*default=*/"true",
-           "Keep tensors that only dispatches touch in L1 when they fit (false: all in DRAM)">,
-  ];
   let statistics = [
-    Statistic<"numInL1", "in-l1", "Tensors kept in L1 between dispatches">,
+    Statistic<"numInL1", "in-l1", "Tensors placed in L1 between dispatches">,
+    Statistic<"numMovedToDram", "moved-to-dram",
+              "L1 tensors the circular buffers left no room for, placed in DRAM">,
   ];
 }
 

@@ -155,8 +155,16 @@ func.func @softmax_axis_too_big(%x: tensor<3x4xf32>) {
 // -----
 
 func.func @softmax_types(%x: tensor<3x4xf32>) {
-  // expected-error @+1 {{'graph.softmax' op failed to verify that all of {input, result} have same type}}
+  // expected-error @+1 {{'graph.softmax' op failed to verify that all of {input, result} have same element type}}
   %0 = "graph.softmax"(%x) {axis = 1 : i64} : (tensor<3x4xf32>) -> tensor<3x4xbf16>
+  return
+}
+
+// -----
+
+func.func @softmax_shapes(%x: tensor<3x4xf32>) {
+  // expected-error @+1 {{'graph.softmax' op failed to verify that all of {input, result} have same shape}}
+  %0 = graph.softmax %x {axis = 1 : i64} : tensor<3x4xf32> -> tensor<4x3xf32>
   return
 }
 
@@ -349,7 +357,7 @@ func.func @log_softmax_axis(%x: tensor<3x4xf32>) {
 // -----
 
 func.func @log_softmax_types(%x: tensor<3x4xf32>) {
-  // expected-error @+1 {{'graph.softmax' op failed to verify that all of {input, result} have same type}}
+  // expected-error @+1 {{'graph.softmax' op failed to verify that all of {input, result} have same element type}}
   %0 = "graph.softmax"(%x) {axis = 1 : i64, log} : (tensor<3x4xf32>) -> tensor<3x4xbf16>
   return
 }
@@ -477,7 +485,7 @@ func.func @pool_too_many_windows(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x5x3xf32>
 // -----
 
 func.func @matmul_residual_type(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %r: tensor<4x8xf32>) -> tensor<4x16xf32> {
-  // expected-error @+1 {{'graph.matmul' op residual must have the result's type 'tensor<4x16xf32>'}}
+  // expected-error @+1 {{'graph.matmul' op residual must have the result's shape and element type 'tensor<4x16xf32>'}}
   %0 = graph.matmul %a, %b plus %r : (tensor<4x8xf32>, tensor<8x16xf32>, tensor<4x8xf32>) -> tensor<4x16xf32>
   return %0 : tensor<4x16xf32>
 }

@@ -73,6 +73,15 @@ func.func @softmax_transpose(%x: tensor<3x4x5xf32>) -> tensor<5x3x4xf32> {
   return %2 : tensor<5x3x4xf32>
 }
 
+// Two types when the operand's layout is not the result's.
+// CHECK-LABEL: func.func @softmax_layouts
+// CHECK: graph.softmax %{{.*}} {axis = 1 : i64} : tensor<32x64xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>> -> tensor<32x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+func.func @softmax_layouts(%x: tensor<32x64xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>)
+    -> tensor<32x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>> {
+  %0 = graph.softmax %x {axis = 1 : i64} : tensor<32x64xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>> -> tensor<32x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+  return %0 : tensor<32x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+}
+
 // CHECK-LABEL: func.func @with_layouts
 // CHECK-SAME: tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
 func.func @with_layouts(%x: tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>)

@@ -1,0 +1,38 @@
+//===- L1Tensors.h - Which tensors tt-choose-op-configs keeps in L1 -------===//
+//
+// A tensor that only the chip reads between two ops need not go to DRAM and back: interleaved
+// over every core's L1, its tiles are a NoC hop away from any core and no DRAM channel limits
+// them. tt-choose-op-configs decides which tensors stay (their layout becomes `l1, interleaved`)
+// before it sizes each op's circular buffers in the L1 they leave; tt-allocate-buffers places
+// them.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_TRANSFORMS_L1TENSORS_H
+#define TESSEL_TRANSFORMS_L1TENSORS_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "tessel/runtime/Chip.h"
+#include "llvm/ADT/DenseMap.h"
+
+namespace tessel {
+
+/// The share of a core's free L1 that tensors kept between ops may take: the rest is left to
+/// the circular buffers of the op that runs meanwhile.
+inline constexpr double kL1TensorShare = 0.5;
+
+/// Whether `use` will read its remap's input through a gathering reader (an implicit GEMM's lhs
+/// or a pool's windows), so that the remap's result is never written.
+bool gathersThroughRemap(mlir::OpOperand &use);
+
+/// Gives the layout `l1, interleaved` to the tensors of `func` that only ops of the chip read
+/// (not arguments, constants, results, windows gathered by their consumer, or the operands of
+/// a batch norm, whose types must match), in program order, while the tensors live at once take
+/// at most `capacity` bytes of every core's L1. Returns the bytes per core that the kept
+/// tensors hold while each op runs.
+llvm::DenseMap<mlir::Operation *, int64_t> keepTensorsInL1(mlir::func::FuncOp func,
+                                                           const rt::ChipDesc &chip,
+                                                           int64_t capacity);
+
+} // namespace tessel
+
+#endif
