@@ -73,3 +73,29 @@ def test_l1_budget_below_any_config_is_an_error(tmp):
     assert proc.returncode == 1
     assert "node 'mm': no matmul blocking fits 1000 bytes of L1 per core" in proc.stderr
     assert not (tmp / "mm.ttb").exists()
+
+
+def test_print_op_configs_shows_l1_tensors(tmp):
+    """A ReLU's result that only the matmul reads stays in L1; the matmul's, returned, goes to
+    DRAM. With --dram-tensors nothing stays in L1, and the numbers do not change."""
+    rng = np.random.default_rng(0)
+    w = rng.standard_normal((256, 128)).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["h"], name="act"),
+         helper.make_node("MatMul", ["h", "w"], ["y"], name="mm")], "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [64, 256])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [64, 128])],
+        [numpy_helper.from_array(w, "w")])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]),
+              tmp / "mm.onnx")
+    x = rng.standard_normal((64, 256)).astype(np.float32)
+    ref = np.maximum(x, 0).astype(np.float64) @ w
+    configs, y = compile_and_run(tmp, x, "--precision=bf16")
+    lines = configs.splitlines()
+    assert lines[0] == "act (graph.unary): result in L1", configs
+    assert lines[1].startswith("mm (graph.matmul): #grid.matmul_config<") and \
+        lines[1].endswith("; result in DRAM"), configs
+    dram, y_dram = compile_and_run(tmp, x, "--precision=bf16", "--dram-tensors")
+    assert "result in L1" not in dram, dram
+    assert pcc(y, ref) >= 0.999
+    np.testing.assert_allclose(y, y_dram, rtol=0.05, atol=0.5)

@@ -46,7 +46,8 @@ static cl::opt<std::string> dumpIrDir("dump-ir-dir",
 
 static cl::opt<bool> printOpConfigs("print-op-configs",
                                     cl::desc("Print each op's chosen config (core grid, "
-                                             "blocking, K chunk, estimated cycles) on stdout"),
+                                             "blocking, K chunk, estimated cycles) and whether "
+                                             "its result stays in L1, on stdout"),
                                     cl::cat(category));
 static cl::opt<int64_t> l1Budget("l1-budget",
                                  cl::desc("L1 bytes per core an op's config may plan for "
@@ -60,7 +61,8 @@ static cl::opt<bool> dramTensors("dram-tensors",
                                  cl::cat(category));
 
 namespace {
-/// Prints the configs tt-choose-op-configs recorded, one line per op, named by its ONNX node.
+/// Prints what tt-choose-op-configs decided, one line per op that has a config or keeps its
+/// result in L1, named by its ONNX node: the config, and where the result lives.
 class PrintOpConfigs : public PassInstrumentation {
 public:
   void runAfterPass(Pass *pass, Operation *op) override {
@@ -68,7 +70,11 @@ public:
       return;
     op->walk([](Operation *inner) {
       Attribute config = inner->getAttr(tessel::grid::kConfigAttrName);
-      if (!config)
+      tessel::grid::LayoutAttr layout;
+      if (inner->getNumResults() == 1)
+        layout = tessel::grid::getLayout(inner->getResult(0).getType());
+      bool inL1 = layout && layout.getMemory() == tessel::grid::MemorySpace::l1;
+      if (!config && !inL1)
         return;
       // A fused op names every node it computes.
       std::string node;
@@ -77,7 +83,10 @@ public:
           node += (node.empty() ? "" : ",") + name.getName().str();
         return WalkResult::advance();
       });
-      llvm::outs() << node << " (" << inner->getName() << "): " << config << "\n";
+      llvm::outs() << node << " (" << inner->getName() << "): ";
+      if (config)
+        llvm::outs() << config << "; ";
+      llvm::outs() << "result in " << (inL1 ? "L1" : "DRAM") << "\n";
     });
   }
 };
