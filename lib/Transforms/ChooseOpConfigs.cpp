@@ -1,6 +1,7 @@
 #include "tessel/Transforms/ChipInfo.h"
 #include "tessel/Transforms/AbsorbedRemaps.h"
 #include "tessel/Transforms/L1Tensors.h"
+#include "tessel/Transforms/SplitK.h"
 #include "tessel/Transforms/MatmulProblem.h"
 #include "tessel/Transforms/Passes.h"
 
@@ -23,6 +24,66 @@ static grid::MatmulConfigAttr attrOf(MLIRContext *ctx, const cost::MatmulPlan &p
 
 namespace {
 
+/// Matmuls without a given config that a split of K applies to.
+SmallVector<graph::MatMulOp> splitCandidates(ModuleOp module) {
+  SmallVector<graph::MatMulOp> out;
+  module.walk([&](graph::MatMulOp op) {
+    if (!op->hasAttr(grid::kConfigAttrName) && splittable(op))
+      out.push_back(op);
+  });
+  return out;
+}
+
+/// Splits `op`'s K when the cost model estimates the batched matmul and the reduce at least 10%
+/// faster than the best blocking of `op` itself. `held`: L1 bytes per core the tensors kept in
+/// L1 hold during each op, updated for the new ops.
+void maybeSplit(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t limit, int64_t available,
+                llvm::DenseMap<Operation *, int64_t> &held) {
+  int64_t budget = std::min(limit, available - held.lookup(op));
+  auto windows = op.getLhs().getDefiningOp<graph::RemapOp>();
+  bool gather = windows && absorbableIntoMatmul(windows);
+  FailureOr<cost::MatmulProblem> problem = matmulProblem(op, chip, gather);
+  if (failed(problem))
+    return;
+  std::optional<cost::MatmulPlan> whole = cost::choosePlan(chip, *problem, budget);
+  if (!whole)
+    return;
+  double unsplit = cost::estimate(chip, *problem, *whole).cycles, best = unsplit;
+  int64_t splits = 1;
+  int cores = chip.gridX * chip.gridY;
+  for (int64_t s : kSplits) {
+    if (problem->kt % s)
+      continue;
+    // The partial products: S batches of K/S, no epilogue, kept in L1 when they fit.
+    cost::MatmulProblem part = *problem;
+    part.batch = s;
+    part.kt /= s;
+    part.hasBias = part.hasResidual = false;
+    part.epilogueCycles = 0;
+    int64_t partialBytes = (s * part.mt * part.nt + cores - 1) / cores * rt::tileBytes(part.out);
+    part.outInL1 = partialBytes <= budget / 4;
+    std::optional<cost::MatmulPlan> plan =
+        cost::choosePlan(chip, part, budget - (part.outInL1 ? partialBytes : 0));
+    if (!plan)
+      continue;
+    double cycles = cost::estimate(chip, part, *plan).cycles + splitReduceCycles(chip, *problem, s);
+    if (cycles < best) {
+      best = cycles;
+      splits = s;
+    }
+  }
+  if (splits == 1)
+    return;
+  int64_t h = held.lookup(op);
+  int64_t partialBytes =
+      (splits * problem->mt * problem->nt + cores - 1) / cores * rt::tileBytes(problem->out);
+  bool inL1 = partialBytes <= budget / 4;
+  held.erase(op);
+  graph::MatMulOp partial =
+      splitK(op, splits, inL1 ? grid::MemorySpace::l1 : grid::MemorySpace::dram);
+  held[partial] = held[*partial->getUsers().begin()] = h + (inL1 ? partialBytes : 0);
+}
+
 struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPass> {
   using ChooseOpConfigsBase::ChooseOpConfigsBase;
 
@@ -40,6 +101,9 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
         for (auto [op, bytes] :
              keepTensorsInL1(func, *chip, int64_t(kL1TensorShare * double(available))))
           held[op] = bytes;
+    if (splitK)
+      for (graph::MatMulOp op : splitCandidates(module))
+        maybeSplit(op, *chip, limit, available, held);
     WalkResult result = module.walk([&](graph::MatMulOp op) {
       int64_t budget = std::min(limit, available - held.lookup(op));
       std::optional<cost::MatmulPlan> plan;

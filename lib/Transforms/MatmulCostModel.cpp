@@ -158,7 +158,8 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     int64_t rows = o.shared ? rowsPerPiece(o.rows, o.cols) : o.rows;
     double piece = rows * o.cols * o.tileBytes;
     double share = piece / (o.rows * o.cols * o.tileBytes);
-    double dram = o.inL1 ? share * l1ChunkBytes / l1All
+    // The L1 responses share NoC0's links with the DRAM responses.
+    double dram = o.inL1 ? share * (l1ChunkBytes + chunkBytes) / l1All
                          : std::max(perColumn * piece / flit / 2, share * chunkBytes / dramAll);
     double read = latencyOf(o.inL1) + std::max({piece / flit, dram, rows * o.cols * o.issue});
     int64_t pieces = o.rows / rows;
@@ -205,7 +206,7 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
                           : 0.0);
   double writeBytes = p.outInL1 ? 0.0 : double(p.batch * p.mt * p.nt) * tileO;
   c.dramFloor = readBytes / dramAll + writeBytes / writeBw;
-  double l1Floor = passes * chunks * l1ChunkBytes / l1All;
+  double l1Floor = l1ChunkBytes > 0 ? passes * chunks * (l1ChunkBytes + chunkBytes) / l1All : 0.0;
   c.cycles = std::max({c.fill + c.compute + c.starved + between + drain, c.dramFloor + latency,
                        l1Floor});
   return c;

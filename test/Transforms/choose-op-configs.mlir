@@ -2,6 +2,7 @@
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-choose-op-configs | FileCheck %s --check-prefix=F32
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=l1-budget=65536 | FileCheck %s --check-prefix=SMALL
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=l1-tensors=false | FileCheck %s --check-prefix=DRAMONLY
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=split-k=false | FileCheck %s --check-prefix=NOSPLIT
 
 // A square matmul fills the 8x8 grid with a block per core (in passes): rows of cores share the
 // lhs, columns the rhs. bf16 Dst holds 8-tile subblocks.
@@ -170,4 +171,42 @@ func.func @l1_and_dram(%x: tensor<32x64xf32>, %z: tensor<8192x8192xf32>) -> (ten
   %n = graph.unary neg %z : tensor<8192x8192xf32> -> tensor<8192x8192xf32>
   %a = graph.unary abs %n : tensor<8192x8192xf32> -> tensor<8192x8192xf32>
   return %s, %a : tensor<32x64xf32>, tensor<8192x8192xf32>
+}
+
+// -----
+
+// ResNet-50's last 3x3 convolution at batch 1 (as the matmul after its windows' remap, here a
+// ReLU's result): 2 x 16 output tiles would leave most cores idle while 16 of them stream 4.7 MB
+// of weights. The cost model prefers 8 partial products over K/8 each, summed by a reduce that
+// applies the bias and the ReLU; the lhs split is a remap the matmul gathers, the weights are
+// the same values as [8, 576, 512], and the partial products stay in L1.
+// CHECK-LABEL: func.func @split_k
+// CHECK: %[[H:.*]] = graph.unary relu
+// CHECK: %[[L:.*]] = graph.remap %[[H]] {map = #{{.*}}} : {{.*}} -> tensor<1x8x49x576xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+// CHECK: %[[W:.*]] = graph.constant {{.*}} : tensor<8x576x512xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+// CHECK: %[[P:.*]] = graph.matmul %[[L]], %[[W]] {grid.config = #grid.matmul_config<{{.*}}lhs = gather{{.*}}>} : {{.*}} -> tensor<1x8x49x512xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
+// CHECK: graph.reduce sum %[[P]], %{{.*}} then relu {axes = array<i64: 1>} : {{.*}} -> tensor<1x1x49x512xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+// NOSPLIT-LABEL: func.func @split_k
+// NOSPLIT: graph.matmul %{{.*}}, %{{.*}}, %{{.*}} then relu {grid.config
+// NOSPLIT-NOT: graph.reduce
+// NOSPLIT: return
+func.func @split_k(%x: tensor<1x1x49x4608xf32>, %b: tensor<512xf32>) -> tensor<1x1x49x512xf32> {
+  %w = graph.constant dense<0.01> : tensor<1x4608x512xf32>
+  %h = graph.unary relu %x : tensor<1x1x49x4608xf32> -> tensor<1x1x49x4608xf32>
+  %y = graph.matmul %h, %w, %b then relu : (tensor<1x1x49x4608xf32>, tensor<1x4608x512xf32>, tensor<512xf32>) -> tensor<1x1x49x512xf32>
+  return %y : tensor<1x1x49x512xf32>
+}
+
+// -----
+
+// A residual joins the matmul's output tile by tile, which a reduce cannot add: no split.
+// CHECK-LABEL: func.func @no_split_with_residual
+// CHECK: graph.matmul %{{.*}}, %{{.*}}, %{{.*}} plus %{{.*}} then relu {grid.config
+// CHECK-NOT: graph.reduce
+// CHECK: return
+func.func @no_split_with_residual(%x: tensor<1x1x49x4608xf32>, %b: tensor<512xf32>, %r: tensor<1x1x49x512xf32>) -> tensor<1x1x49x512xf32> {
+  %w = graph.constant dense<0.01> : tensor<1x4608x512xf32>
+  %h = graph.unary relu %x : tensor<1x1x49x4608xf32> -> tensor<1x1x49x4608xf32>
+  %y = graph.matmul %h, %w, %b plus %r then relu : (tensor<1x1x49x4608xf32>, tensor<1x4608x512xf32>, tensor<512xf32>, tensor<1x1x49x512xf32>) -> tensor<1x1x49x512xf32>
+  return %y : tensor<1x1x49x512xf32>
 }

@@ -212,6 +212,13 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     `l1, interleaved`; each matmul's circular buffers then get the L1 that the tensors live
     during it leave, and the cost model charges an operand in L1 NoC hops instead of DRAM.
 
+    Then a matmul over one image's rows of channels (`[1, 1, M, K]` times constant
+    `[1, K, N]`, no residual) whose output has too few tiles to occupy the grid may be split along
+    K (`SplitK.h`): S partial products `[1, S, M, N]` over K/S each, from a remap of the lhs the
+    matmul gathers and the weights reshaped `[S, K/S, N]`, summed by a `graph.reduce` that applies
+    the bias and the activation. It splits when the cost model estimates the batched matmul's best
+    blocking plus the reduce faster than the matmul's own best (`split-k=false`: never).
+
     ```mlir
     %h = graph.unary relu %x : tensor<256x512xf32, #dram> -> tensor<256x512xf32, #l1>
     %y = graph.matmul %h, %w : (tensor<256x512xf32, #l1>, tensor<512x64xf32, #dram>)
@@ -238,6 +245,8 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
            "a smaller budget forces streaming blockings">,
     Option<"l1Tensors", "l1-tensors", "bool", /*default=*/"true",
            "Keep tensors that only the chip reads in L1 between ops (false: all in DRAM)">,
+    Option<"splitK", "split-k", "bool", /*default=*/"true",
+           "Split a matmul's K over more cores where the cost model estimates it faster">,
   ];
   let statistics = [
     Statistic<"numChosen", "chosen", "Matmul configs chosen by the cost model">,

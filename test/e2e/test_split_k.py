@@ -1,0 +1,53 @@
+"""Matmuls split along K (tt-choose-op-configs: partial products over more cores, summed by a
+reduce that applies the bias and the activation), against float64 numpy: ResNet-50's last-stage
+convolutions at batch 1, a 3x3 over 512 channels on 7x7 (an implicit GEMM) and a 1x1 from 2048
+channels, each followed by a ReLU. fp32 to ONNX's tolerances, bf16 to PCC 0.999."""
+import json
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from conftest import run
+from tessel.models import pcc
+from test_channels_last import conv_ref
+
+CONVS = {"3x3": (512, 512, 3, 1), "1x1": (2048, 512, 1, 0)}
+
+
+def conv_relu_model(path, channels, out_channels, k, pad, seed=0):
+    rng = np.random.default_rng(seed)
+    w = (rng.standard_normal((out_channels, channels, k, k)) / np.sqrt(channels * k * k))
+    b = rng.standard_normal(out_channels) * 0.1
+    x = rng.standard_normal((1, channels, 7, 7)).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("Conv", ["x", "w", "b"], ["c"], name="conv", kernel_shape=[k, k],
+                          pads=[pad] * 4),
+         helper.make_node("Relu", ["c"], ["y"], name="act")], "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(x.shape))],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, out_channels, 7, 7])],
+        [numpy_helper.from_array(w.astype(np.float32), "w"),
+         numpy_helper.from_array(b.astype(np.float32), "b")])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
+    ref = np.maximum(conv_ref(x.astype(np.float64), w.astype(np.float32).astype(np.float64),
+                              b.astype(np.float32).astype(np.float64), 1, pad), 0.0)
+    return x, ref
+
+
+@pytest.mark.parametrize("conv", sorted(CONVS))
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_split_k_conv(tmp, conv, precision):
+    x, ref = conv_relu_model(tmp / "conv.onnx", *CONVS[conv])
+    np.save(tmp / "x.npy", x)
+    run(["tt-compile", tmp / "conv.onnx", "-o", tmp / "conv.ttb", f"--precision={precision}"])
+    run(["tt-run", tmp / "conv.ttb", f"--input=@{tmp / 'x.npy'}", f"--output=@{tmp / 'y.npy'}",
+         f"--perf-report={tmp / 'perf.json'}", "--quiet"])
+    y = np.load(tmp / "y.npy")
+    ops = [d["op"] for d in json.loads((tmp / "perf.json").read_text())["dispatches"]]
+    # The split happened: a matmul of partial products, then their sum.
+    assert ops[ops.index("matmul") + 1] == "reduce_sum", ops
+    if precision == "fp32":
+        np.testing.assert_allclose(y, ref, rtol=1e-3, atol=1e-4)
+    else:
+        assert pcc(y, ref) >= 0.999
