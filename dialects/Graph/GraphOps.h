@@ -44,9 +44,12 @@ std::optional<std::pair<int64_t, int64_t>> affineRange(mlir::AffineExpr expr,
 /// last dim maps onto itself, a power of two that divides both last dims when the last output
 /// dim walks consecutive input columns in such blocks (the channels of a channels-last window),
 /// and 1 otherwise.
+/// A guard may vary along a run only if its bound is a multiple of the run: the whole run is
+/// then on one side of it (`guardBounds`, one per guard).
 int64_t gatherRunLength(llvm::ArrayRef<int64_t> outShape, llvm::ArrayRef<int64_t> inShape,
                         llvm::ArrayRef<mlir::AffineExpr> inputIndex,
-                        llvm::ArrayRef<mlir::AffineExpr> guards);
+                        llvm::ArrayRef<mlir::AffineExpr> guards,
+                        llvm::ArrayRef<int64_t> guardBounds);
 int64_t gatherRunLength(RemapOp op);
 
 /// Row-major strides of `shape`, in elements.

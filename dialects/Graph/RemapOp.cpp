@@ -298,7 +298,7 @@ struct ComposeRemaps : OpRewritePattern<RemapOp> {
     // once per tap.
     auto input = cast<RankedTensorType>(inner.getInput().getType());
     if (outer.getType().getNumElements() > input.getNumElements() &&
-        gatherRunLength(shape, input.getShape(), map.getResults(), guards) <
+        gatherRunLength(shape, input.getShape(), map.getResults(), guards, bounds) <
             gatherRunLength(outer))
       return failure();
     AffineMapAttr guardsAttr;

@@ -52,7 +52,8 @@ static RunShape runShape(AffineExpr e, AffineExpr col, int64_t length) {
 }
 
 int64_t tessel::graph::gatherRunLength(ArrayRef<int64_t> outShape, ArrayRef<int64_t> inShape,
-                                ArrayRef<AffineExpr> inputIndex, ArrayRef<AffineExpr> guards) {
+                                ArrayRef<AffineExpr> inputIndex, ArrayRef<AffineExpr> guards,
+                                ArrayRef<int64_t> guardBounds) {
   int64_t outRank = outShape.size(), inRank = inShape.size();
   if (!outRank || !inRank || inputIndex.empty())
     return 1;
@@ -69,8 +70,14 @@ int64_t tessel::graph::gatherRunLength(ArrayRef<int64_t> outShape, ArrayRef<int6
     if (outShape.back() % length || inShape.back() % length)
       continue;
     bool runs = runShape(inputIndex.back(), lastOut, length) == RunShape::Aligned;
-    for (AffineExpr e : llvm::concat<const AffineExpr>(inputIndex.drop_back(), guards))
+    for (AffineExpr e : inputIndex.drop_back())
       runs = runs && runShape(e, lastOut, length) == RunShape::Fixed;
+    for (auto [k, g] : llvm::enumerate(guards)) {
+      RunShape shape = runShape(g, lastOut, length);
+      runs = runs && (shape == RunShape::Fixed ||
+                      (shape == RunShape::Aligned && k < guardBounds.size() &&
+                       guardBounds[k] % length == 0));
+    }
     if (runs)
       return length;
   }
@@ -79,5 +86,6 @@ int64_t tessel::graph::gatherRunLength(ArrayRef<int64_t> outShape, ArrayRef<int6
 
 int64_t tessel::graph::gatherRunLength(graph::RemapOp op) {
   return gatherRunLength(op.getType().getShape(), op.getInput().getType().getShape(),
-                         op.getMap().getResults(), op.getGuardExprs());
+                         op.getMap().getResults(), op.getGuardExprs(),
+                         op.getGuardBounds().value_or(ArrayRef<int64_t>()));
 }

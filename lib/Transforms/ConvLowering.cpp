@@ -233,14 +233,15 @@ FailureOr<Value> tessel::buildSpaceToDepthConv(OpBuilder &b, graph::ConvOp conv)
   }
   Location loc = conv.getLoc();
   MLIRContext *ctx = b.getContext();
-  // x'[n, (2 ry + rx) C + c, by, bx] = x[n, c, 2 by + ry, 2 bx + rx]; an odd size reads zeros.
+  // x'[n, 4 c + 2 ry + rx, by, bx] = x[n, c, 2 by + ry, 2 bx + rx]; an odd size reads zeros.
+  // The two columns of a block are neighbours in both, so the windows move them as one run.
   AffineExpr d0 = getAffineDimExpr(0, ctx), ch = getAffineDimExpr(1, ctx),
              by = getAffineDimExpr(2, ctx), bx = getAffineDimExpr(3, ctx);
-  AffineExpr phase = ch.floorDiv(c);
+  AffineExpr phase = ch % 4;
   auto s2dType = RankedTensorType::get({n, 4 * c, blocks[0], blocks[1]}, inType.getElementType());
   Value x = remap(b, loc, conv.getInput(), s2dType,
-                  {d0, ch % c, by * 2 + phase.floorDiv(2), bx * 2 + phase % 2}, 0.0f);
-  // w'[m, (2 ry + rx) C + c, ty, tx] = w[m, c, 2 ty + ry - shift, 2 tx + rx - shift], zero
+                  {d0, ch.floorDiv(4), by * 2 + phase.floorDiv(2), bx * 2 + phase % 2}, 0.0f);
+  // w'[m, 4 c + 2 ry + rx, ty, tx] = w[m, c, 2 ty + ry - shift, 2 tx + rx - shift], zero
   // where that leaves the kernel.
   auto newWType = RankedTensorType::get({m, 4 * c, newKernel[0], newKernel[1]},
                                         wType.getElementType());
@@ -250,7 +251,7 @@ FailureOr<Value> tessel::buildSpaceToDepthConv(OpBuilder &b, graph::ConvOp conv)
       for (int64_t ky = 0; ky < kernel[0]; ++ky)
         for (int64_t kx = 0; kx < kernel[1]; ++kx) {
           int64_t y = ky + shift[0], xx = kx + shift[1];
-          int64_t channel = (2 * (y % 2) + xx % 2) * c + ci;
+          int64_t channel = 4 * ci + 2 * (y % 2) + xx % 2;
           data[((o * 4 * c + channel) * newKernel[0] + y / 2) * newKernel[1] + xx / 2] =
               (*w)[((o * c + ci) * kernel[0] + ky) * kernel[1] + kx];
         }

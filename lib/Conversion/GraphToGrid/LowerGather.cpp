@@ -20,7 +20,7 @@ TileGather tessel::lowering::planTileGather(RankedTensorType outType, RankedTens
   ArrayRef<int64_t> outShape = outType.getShape(), inShape = inType.getShape();
   int64_t outRank = outShape.size(), inRank = inShape.size();
   TileGather g;
-  g.runLength = graph::gatherRunLength(outShape, inShape, inputIndex, guards);
+  g.runLength = graph::gatherRunLength(outShape, inShape, inputIndex, guards, guardBounds);
   g.fill = padding.value_or(0.0f);
   // A narrow output reads only its own columns; wider ones fill the padding of their last tile
   // from wrapped-around columns, which compute masks. With padPastEnd they are padding too.

@@ -231,3 +231,24 @@ func.func @window_values(%x: tensor<1x1x16x48xf32>) -> tensor<1x1x16x96xf32> {
   %0 = graph.remap %x {map = affine_map<(d0, d1, d2, d3) -> (0, 0, d2 + d3 floordiv 48 - 1, d3 mod 48)>, guards = affine_map<(d0, d1, d2, d3) -> (d2 mod 4 + d3 floordiv 48 - 1)>, guard_bounds = array<i64: 4>} : (tensor<1x1x16x48xf32>) -> tensor<1x1x16x96xf32>
   return %0 : tensor<1x1x16x96xf32>
 }
+
+// -----
+
+// A space-to-depth stem's input: each row of 16 columns takes pairs of neighbouring pixels
+// (4 c + 2 ry + rx reads x[c, 2 by + ry, 2 bx + rx]); columns 12 to 15 are padding. The guard
+// on the column changes only at 12, a multiple of 2, so every pair is read, or filled, as one run.
+// CHECK-LABEL: func.func @pairs_under_a_guard
+// CHECK: noc.read_span {{.*}} count %c2 outside %{{.*}} fill 0.000000e+00
+// CHECK-NOT: count %c1 outside
+// CHECK: return
+// Without that alignment (a bound of 11) the values go one by one.
+// CHECK-LABEL: func.func @odd_guard_bound
+// CHECK: noc.read_span {{.*}} count %c1 outside %{{.*}} fill 0.000000e+00
+func.func @pairs_under_a_guard(%x: tensor<3x8x8xf32>) -> tensor<16x16xf32> {
+  %y = graph.remap %x {map = affine_map<(d0, d1) -> (d1 floordiv 4, (d0 floordiv 4) * 2 + (d1 mod 4) floordiv 2, (d0 mod 4) * 2 + d1 mod 2)>, guards = affine_map<(d0, d1) -> (d1)>, guard_bounds = array<i64: 12>} : (tensor<3x8x8xf32>) -> tensor<16x16xf32>
+  return %y : tensor<16x16xf32>
+}
+func.func @odd_guard_bound(%x: tensor<3x8x8xf32>) -> tensor<16x16xf32> {
+  %y = graph.remap %x {map = affine_map<(d0, d1) -> (d1 floordiv 4, (d0 floordiv 4) * 2 + (d1 mod 4) floordiv 2, (d0 mod 4) * 2 + d1 mod 2)>, guards = affine_map<(d0, d1) -> (d1)>, guard_bounds = array<i64: 11>} : (tensor<3x8x8xf32>) -> tensor<16x16xf32>
+  return %y : tensor<16x16xf32>
+}
