@@ -169,17 +169,26 @@ struct AllocateBuffersPass : tessel::impl::AllocateBuffersBase<AllocateBuffersPa
 
     // L1 above the circular buffers: the tensors tt-choose-op-configs kept there, interleaved
     // over every core, clear of the circular buffers of every dispatch of their live range and
-    // of the other L1 tensors live meanwhile, from the top of L1 down. One that the circular
+    // of the other L1 tensors live meanwhile, from the top of L1 down, the largest first (small
+    // ones fill the gaps that large ones leave, not the other way round). One that the circular
     // buffers the lowering built leave no room for goes to DRAM after all: kernels name a
     // buffer, not where it is.
     std::vector<Transient> live = transients(func, position, end);
     std::vector<Placement> inL1;
     int cores = chip.gridX * chip.gridY;
     llvm::DenseSet<Operation *> l1Resident;
-    for (Transient &t : live) {
+    std::vector<Transient *> bySize;
+    for (Transient &t : live)
+      if (grid::getLayout(t.empty.getType()).getMemory() == grid::MemorySpace::l1)
+        bySize.push_back(&t);
+    auto sizeOf = [&](Transient *t) {
+      return interleavedBytes(cast<RankedTensorType>(t->empty.getType()), cores);
+    };
+    std::stable_sort(bySize.begin(), bySize.end(),
+                     [&](Transient *x, Transient *y) { return sizeOf(x) > sizeOf(y); });
+    for (Transient *tp : bySize) {
+      Transient &t = *tp;
       auto type = cast<RankedTensorType>(t.empty.getType());
-      if (grid::getLayout(type).getMemory() != grid::MemorySpace::l1)
-        continue;
       int64_t size = interleavedBytes(type, cores);
       int64_t floor = *std::max_element(cbEnd.begin() + t.at, cbEnd.begin() + t.last + 1);
       std::optional<int64_t> addr = highestFit(inL1, t.at, t.last, size, floor, chip.l1Bytes);

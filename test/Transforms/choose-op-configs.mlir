@@ -160,7 +160,7 @@ func.func @l1_tensors(%x: tensor<256x512xf32>, %w: tensor<512x64xf32>) -> tensor
 // -----
 
 // A softmax reads its operand from L1 and writes the function's result to DRAM; a tensor larger
-// than half of every core's free L1 stays in DRAM (8192x8192 bf16: 1024 tiles a core, 2 MiB).
+// than three quarters of every core's free L1 stays in DRAM (8192x8192 bf16: 1024 tiles a core, 2 MiB).
 // CHECK-LABEL: func.func @l1_and_dram
 // CHECK: graph.unary relu {{.*}} -> tensor<32x64xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
 // CHECK: graph.softmax {{.*}} : tensor<32x64xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>> -> tensor<32x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>

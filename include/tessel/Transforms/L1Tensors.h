@@ -18,7 +18,7 @@ namespace tessel {
 
 /// The share of a core's free L1 that tensors kept between ops may take: the rest is left to
 /// the circular buffers of the op that runs meanwhile.
-inline constexpr double kL1TensorShare = 0.5;
+inline constexpr double kL1TensorShare = 0.75;
 
 /// Whether `use` will read its remap's input through a gathering reader (an implicit GEMM's lhs
 /// or a pool's windows), so that the remap's result is never written.
