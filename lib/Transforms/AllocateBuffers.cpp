@@ -169,7 +169,8 @@ struct AllocateBuffersPass : tessel::impl::AllocateBuffersBase<AllocateBuffersPa
 
     // L1 above the circular buffers: the tensors tt-choose-op-configs kept there, interleaved
     // over every core, clear of the circular buffers of every dispatch of their live range and
-    // of the other L1 tensors live meanwhile, from the top of L1 down, the largest first (small
+    // of the other L1 tensors live meanwhile, from the top of L1 down. Those that live beside
+    // the largest circular buffers have the least room and go first, then the largest (small
     // ones fill the gaps that large ones leave, not the other way round). One that the circular
     // buffers the lowering built leave no room for goes to DRAM after all: kernels name a
     // buffer, not where it is.
@@ -177,20 +178,24 @@ struct AllocateBuffersPass : tessel::impl::AllocateBuffersBase<AllocateBuffersPa
     std::vector<Placement> inL1;
     int cores = chip.gridX * chip.gridY;
     llvm::DenseSet<Operation *> l1Resident;
-    std::vector<Transient *> bySize;
+    std::vector<Transient *> order;
     for (Transient &t : live)
       if (grid::getLayout(t.empty.getType()).getMemory() == grid::MemorySpace::l1)
-        bySize.push_back(&t);
+        order.push_back(&t);
     auto sizeOf = [&](Transient *t) {
       return interleavedBytes(cast<RankedTensorType>(t->empty.getType()), cores);
     };
-    std::stable_sort(bySize.begin(), bySize.end(),
-                     [&](Transient *x, Transient *y) { return sizeOf(x) > sizeOf(y); });
-    for (Transient *tp : bySize) {
+    auto floorOf = [&](Transient *t) {
+      return *std::max_element(cbEnd.begin() + t->at, cbEnd.begin() + t->last + 1);
+    };
+    std::stable_sort(order.begin(), order.end(), [&](Transient *x, Transient *y) {
+      return std::make_pair(floorOf(x), sizeOf(x)) > std::make_pair(floorOf(y), sizeOf(y));
+    });
+    for (Transient *tp : order) {
       Transient &t = *tp;
       auto type = cast<RankedTensorType>(t.empty.getType());
       int64_t size = interleavedBytes(type, cores);
-      int64_t floor = *std::max_element(cbEnd.begin() + t.at, cbEnd.begin() + t.last + 1);
+      int64_t floor = floorOf(tp);
       std::optional<int64_t> addr = highestFit(inL1, t.at, t.last, size, floor, chip.l1Bytes);
       if (!addr || !t.onChipOnly) {
         retypeBuffer(t.empty.getResult(), withMemory(type, grid::MemorySpace::dram));
