@@ -210,3 +210,18 @@ func.func @no_split_with_residual(%x: tensor<1x1x49x4608xf32>, %b: tensor<512xf3
   %y = graph.matmul %h, %w, %b plus %r then relu : (tensor<1x1x49x4608xf32>, tensor<1x4608x512xf32>, tensor<512xf32>, tensor<1x1x49x512xf32>) -> tensor<1x1x49x512xf32>
   return %y : tensor<1x1x49x512xf32>
 }
+
+// -----
+
+// A tensor kept in L1 never makes a matmul fail to compile: in f32 the ReLU's result takes 992 KiB
+// of every core's L1, which with room for its gaps would leave the matmul's circular buffers
+// nothing; the matmul is then blocked for the whole L1 (tt-allocate-buffers moves the tensor
+// to DRAM if it finds no room).
+// F32-LABEL: func.func @l1_tensor_squeezes_matmul
+// F32: graph.unary relu {{.*}} -> tensor<3968x4096xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
+// F32: graph.matmul {{.*}} {grid.config = #grid.matmul_config<
+func.func @l1_tensor_squeezes_matmul(%x: tensor<3968x4096xf32>, %w: tensor<4096x32xf32>) -> tensor<3968x32xf32> {
+  %h = graph.unary relu %x : tensor<3968x4096xf32> -> tensor<3968x4096xf32>
+  %y = graph.matmul %h, %w : (tensor<3968x4096xf32>, tensor<4096x32xf32>) -> tensor<3968x32xf32>
+  return %y : tensor<3968x32xf32>
+}
