@@ -114,3 +114,43 @@ TEST(L1Tensor, VerifierRejectsHostBuffersInL1) {
   std::string error = loadError(spec);
   EXPECT_NE(error.find("the host reads and writes DRAM"), std::string::npos) << error;
 }
+
+namespace {
+/// Cycles for core (0,0) to read `tiles` consecutive tiles of a buffer in `memory` and wait.
+int64_t readCycles(int64_t tiles, ttb::MemorySpace memory) {
+  ChipDesc chip = testChip();
+  BinarySpec spec;
+  spec.buffers = {{"x", {32, 32 * tiles}, ttb::DataFormat::BFloat16, 0},
+                  {"t", {32, 32 * tiles}, ttb::DataFormat::BFloat16, kTensorL1, memory}};
+  spec.inputs = {0};
+  DispatchSpec fill = copySpec({32, 32 * tiles}, ttb::DataFormat::BFloat16, 7, 7).dispatches[0];
+  fill.buffers = {0, 1};
+  DispatchSpec d;
+  d.name = "read";
+  d.buffers = {1};
+  d.cbs = {{0, ttb::DataFormat::BFloat16, uint32_t(tiles), uint32_t(chip.l1ReservedBytes)}};
+  KernelSpec reader(tessel::ttb::ThreadKind::Reader);
+  reader.emit(Op::CbReserve, {0, int32_t(tiles)});
+  size_t l = reader.loop(4, reader.constant(tiles));
+  reader.emit(Op::NocRead, {0, reader.var(4), 0, reader.var(4)});
+  reader.endLoop(l);
+  reader.emit(Op::NocBarrier);
+  reader.emit(Op::CbPush, {0, int32_t(tiles)});
+  d.kernels = {reader};
+  spec.dispatches = {fill, d};
+  RunResult r;
+  std::string error;
+  EXPECT_TRUE(run(spec, ramp({32, 32 * tiles}), r, error)) << error;
+  return r.perf.dispatches.empty() ? 0 : r.perf.dispatches.back().cycles;
+}
+} // namespace
+
+TEST(L1Tensor, ReadsPayNoDramLatency) {
+  // One core reading 8 tiles: from DRAM the channel latency dominates; from other cores' L1,
+  // only hops and the core's link (8 x 2048 B at 32 B/cycle = 512 cycles).
+  ChipDesc chip = testChip();
+  int64_t dram = readCycles(8, ttb::MemorySpace::Dram), l1 = readCycles(8, ttb::MemorySpace::L1);
+  EXPECT_GE(dram, chip.dramLatencyCycles + 512);
+  EXPECT_GE(l1, 512);
+  EXPECT_LT(l1, 512 + 2 * 16 * chip.nocHopCycles) << l1;
+}
