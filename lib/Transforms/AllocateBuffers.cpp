@@ -5,6 +5,8 @@
 #include "tessel/runtime/Formats.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
+#include <functional>
+
 namespace tessel {
 #define GEN_PASS_DEF_ALLOCATEBUFFERS
 #include "tessel/Transforms/Passes.h.inc"
@@ -169,43 +171,80 @@ struct AllocateBuffersPass : tessel::impl::AllocateBuffersBase<AllocateBuffersPa
 
     // L1 above the circular buffers: the tensors tt-choose-op-configs kept there, interleaved
     // over every core, clear of the circular buffers of every dispatch of their live range and
-    // of the other L1 tensors live meanwhile, from the top of L1 down. Those that live beside
-    // the largest circular buffers have the least room and go first, then the largest (small
-    // ones fill the gaps that large ones leave, not the other way round). One that the circular
+    // of the other L1 tensors live meanwhile, from the top of L1 down. One that the circular
     // buffers the lowering built leave no room for goes to DRAM after all: kernels name a
     // buffer, not where it is.
     std::vector<Transient> live = transients(func, position, end);
-    std::vector<Placement> inL1;
     int cores = chip.gridX * chip.gridY;
-    llvm::DenseSet<Operation *> l1Resident;
-    std::vector<Transient *> order;
+    std::vector<Transient *> candidates;
     for (Transient &t : live)
       if (grid::getLayout(t.empty.getType()).getMemory() == grid::MemorySpace::l1)
-        order.push_back(&t);
+        candidates.push_back(&t);
     auto sizeOf = [&](Transient *t) {
       return interleavedBytes(cast<RankedTensorType>(t->empty.getType()), cores);
     };
     auto floorOf = [&](Transient *t) {
       return *std::max_element(cbEnd.begin() + t->at, cbEnd.begin() + t->last + 1);
     };
-    std::stable_sort(order.begin(), order.end(), [&](Transient *x, Transient *y) {
-      return std::make_pair(floorOf(x), sizeOf(x)) > std::make_pair(floorOf(y), sizeOf(y));
-    });
-    for (Transient *tp : order) {
-      Transient &t = *tp;
-      auto type = cast<RankedTensorType>(t.empty.getType());
-      int64_t size = interleavedBytes(type, cores);
-      int64_t floor = floorOf(tp);
-      std::optional<int64_t> addr = highestFit(inL1, t.at, t.last, size, floor, chip.l1Bytes);
-      if (!addr || !t.onChipOnly) {
-        retypeBuffer(t.empty.getResult(), withMemory(type, grid::MemorySpace::dram));
+    // Packing tensors that keep one address for their whole lives has no best order: try the
+    // few that matter (least room first, largest first, program order) and keep the one that
+    // leaves the fewest bytes to DRAM.
+    using Order = std::function<bool(Transient *, Transient *)>;
+    Order orders[] = {
+        [&](Transient *x, Transient *y) {
+          return std::make_pair(floorOf(x), sizeOf(x)) > std::make_pair(floorOf(y), sizeOf(y));
+        },
+        [&](Transient *x, Transient *y) { return sizeOf(x) > sizeOf(y); },
+        [&](Transient *x, Transient *y) {
+          return std::make_pair(sizeOf(x), floorOf(x)) > std::make_pair(sizeOf(y), floorOf(y));
+        },
+        [&](Transient *x, Transient *y) { return x->last - x->at > y->last - y->at; },
+        [&](Transient *, Transient *) { return false; }};
+    // Each tensor goes as high as it fits, or as low as its circular buffers allow (leaving the
+    // top to tensors beside larger ones).
+    llvm::DenseMap<Operation *, int64_t> best;
+    int64_t bestLeft = -1;
+    for (bool fromTop : {true, false})
+      for (const Order &order : orders) {
+        std::vector<Transient *> sorted = candidates;
+        std::stable_sort(sorted.begin(), sorted.end(), order);
+        std::vector<Placement> inL1;
+        llvm::DenseMap<Operation *, int64_t> addresses;
+        int64_t left = 0;
+        for (Transient *t : sorted) {
+          int64_t size = sizeOf(t), floor = floorOf(t);
+          std::optional<int64_t> addr;
+          if (t->onChipOnly && fromTop)
+            addr = highestFit(inL1, t->at, t->last, size, floor, chip.l1Bytes);
+          if (t->onChipOnly && !fromTop) {
+            int64_t low = lowestFit(inL1, t->at, t->last, size, llvm::alignTo(floor, 64));
+            if (low + size <= chip.l1Bytes)
+              addr = low;
+          }
+          if (!addr) {
+            left += size;
+            continue;
+          }
+          inL1.push_back({*addr, *addr + size, t->at, t->last});
+          addresses[t->empty] = *addr;
+        }
+        if (bestLeft < 0 || left < bestLeft) {
+          bestLeft = left;
+          best = std::move(addresses);
+        }
+      }
+    llvm::DenseSet<Operation *> l1Resident;
+    for (Transient *t : candidates) {
+      if (!best.count(t->empty)) {
+        retypeBuffer(t->empty.getResult(),
+                     withMemory(cast<RankedTensorType>(t->empty.getType()),
+                                grid::MemorySpace::dram));
         ++numMovedToDram;
         continue;
       }
-      inL1.push_back({*addr, *addr + size, t.at, t.last});
-      l1Resident.insert(t.empty);
+      l1Resident.insert(t->empty);
       ++numInL1;
-      t.empty->setAttr("address", b.getI64IntegerAttr(*addr));
+      t->empty->setAttr("address", b.getI64IntegerAttr(best.lookup(t->empty)));
     }
 
     // DRAM: arguments and constants for the whole run from address 0 up, then every other

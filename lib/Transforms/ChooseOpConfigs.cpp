@@ -140,7 +140,7 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
         }
         plan = matmulPlan(given);
       } else {
-        plan = cost::choosePlan(*chip, *problem, budget);
+        plan = cost::choosePlan(*chip, *problem, budget, /*spareL1=*/held.lookup(op) > 0);
         // Tensors kept in L1 never make a matmul fail: with the whole budget, tt-allocate-buffers
         // moves to DRAM those it leaves no room for.
         if (!plan && budget < limit)

@@ -264,18 +264,25 @@ std::vector<MatmulPlan> cost::enumeratePlans(const rt::ChipDesc &chip, const Mat
 }
 
 std::optional<MatmulPlan> cost::choosePlan(const rt::ChipDesc &chip, const MatmulProblem &p,
-                                           int64_t l1Budget) {
-  std::optional<MatmulPlan> best;
-  double bestCycles = 0;
-  int64_t bestBytes = 0;
-  for (const MatmulPlan &plan : enumeratePlans(chip, p, l1Budget)) {
-    double cycles = estimate(chip, p, plan).cycles;
-    int64_t bytes = l1Bytes(p, plan);
-    if (!best || cycles < bestCycles || (cycles == bestCycles && bytes < bestBytes)) {
-      best = plan;
-      bestCycles = cycles;
-      bestBytes = bytes;
-    }
+                                           int64_t l1Budget, bool spareL1) {
+  std::vector<MatmulPlan> plans = enumeratePlans(chip, p, l1Budget);
+  std::vector<double> cycles;
+  std::optional<size_t> fastest;
+  for (size_t i = 0; i < plans.size(); ++i) {
+    cycles.push_back(estimate(chip, p, plans[i]).cycles);
+    if (!fastest || cycles[i] < cycles[*fastest] ||
+        (cycles[i] == cycles[*fastest] && l1Bytes(p, plans[i]) < l1Bytes(p, plans[*fastest])))
+      fastest = i;
   }
-  return best;
+  if (!fastest)
+    return std::nullopt;
+  // Plans within kTimeTolerance of the fastest are as fast as the model can tell: with tensors
+  // kept in L1 meanwhile, the one that takes the least L1 leaves them the most room.
+  size_t chosen = *fastest;
+  if (spareL1)
+    for (size_t i = 0; i < plans.size(); ++i)
+      if (cycles[i] <= cycles[*fastest] * (1.0 + kTimeTolerance) &&
+          l1Bytes(p, plans[i]) < l1Bytes(p, plans[chosen]))
+        chosen = i;
+  return plans[chosen];
 }

@@ -107,9 +107,14 @@ MatmulCost estimate(const rt::ChipDesc &chip, const MatmulProblem &p, const Matm
 std::vector<MatmulPlan> enumeratePlans(const rt::ChipDesc &chip, const MatmulProblem &p,
                                        int64_t l1Budget);
 
-/// The plan of least estimated cycles (ties: less L1), or none when nothing fits.
+/// Plans whose estimates differ by less than this share of the fastest are equally fast for
+/// choosing: the model's median error is several times larger.
+inline constexpr double kTimeTolerance = 0.02;
+
+/// The plan of least estimated cycles (ties: less L1), or with `spareL1` the one that takes the
+/// least L1 of those within kTimeTolerance of it; none when nothing fits.
 std::optional<MatmulPlan> choosePlan(const rt::ChipDesc &chip, const MatmulProblem &p,
-                                     int64_t l1Budget);
+                                     int64_t l1Budget, bool spareL1 = false);
 
 } // namespace tessel::cost
 

@@ -210,7 +210,8 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     of the chip read (not the function's arguments, constants or results), in program order while
     the tensors live at once take at most three quarters of every core's free L1. Their layout
     becomes `l1, interleaved`; each matmul's circular buffers then get the L1 that the tensors
-    live during it leave (less half of theirs, for the gaps between them), and the cost model
+    live during it leave (less half of theirs, for the gaps between them), of the blockings within
+    2% of the fastest estimate it takes the one that needs the least L1, and the cost model
     charges an operand in L1 NoC hops instead of DRAM.
 
     Then a matmul over one image's rows of channels (`[1, 1, M, K]` times constant
