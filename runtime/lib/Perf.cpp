@@ -228,7 +228,11 @@ std::string perfToTable(const PerfReport &r) {
                 fraction(double(r.dramBytesRead + r.dramBytesWritten),
                          double(r.compulsoryDramBytes)),
                 humanBytes(r.compulsoryDramBytes).c_str(), humanBytes(r.dramPeakBytes).c_str());
-  return out + buf + model;
+  std::string l1;
+  if (r.l1BytesRead + r.l1BytesWritten > 0)
+    l1 = "tensors kept in L1: " + humanBytes(r.l1BytesWritten) + " written, " +
+         humanBytes(r.l1BytesRead) + " read\n";
+  return out + buf + model + l1;
 }
 
 } // namespace tessel::rt

@@ -49,3 +49,14 @@ def test_mlp(model, precision):
         # Each layer's bias add (and ReLU) is fused into its matmul, whose location names them.
         assert o["location"].split(",")[0] in {"fc1/MatMul", "fc2/Gemm", "fc3/MatMul"}
     assert len(ops) == 4, [o["location"] for o in ops]
+
+
+def test_summary_counts_l1_tensors(model, tmp):
+    """tt-run's summary says how much the tensors kept in L1 moved, and nothing when none were
+    (--dram-tensors)."""
+    d, _ = model
+    for flags, expected in (([], True), (["--dram-tensors"], False)):
+        run(["tt-compile", d / "mlp.onnx", "-o", tmp / "m.ttb", *flags])
+        summary = run(["tt-run", tmp / "m.ttb", f"--input=@{d / 'x.npy'}",
+                       f"--output=@{tmp / 'y.npy'}"]).stderr
+        assert ("tensors kept in L1: " in summary) == expected, summary
