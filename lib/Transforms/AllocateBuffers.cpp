@@ -83,14 +83,20 @@ struct Placement {
   bool overlapsInTime(int64_t a, int64_t b) const { return from <= b && a <= to; }
 };
 
+/// The placements live at some time during [from, to].
+SmallVector<Placement> liveDuring(ArrayRef<Placement> placed, int64_t from, int64_t to) {
+  SmallVector<Placement> out;
+  for (const Placement &p : placed)
+    if (p.overlapsInTime(from, to))
+      out.push_back(p);
+  return out;
+}
+
 /// The highest address in [floor, ceiling - size] at which `size` bytes overlap none of the
 /// placements live during [from, to], or nothing.
 std::optional<int64_t> highestFit(ArrayRef<Placement> placed, int64_t from, int64_t to,
                                   int64_t size, int64_t floor, int64_t ceiling) {
-  SmallVector<Placement> conflicts;
-  for (const Placement &p : placed)
-    if (p.overlapsInTime(from, to))
-      conflicts.push_back(p);
+  SmallVector<Placement> conflicts = liveDuring(placed, from, to);
   // Walking down by decreasing begin, a candidate moved below one placement is below every
   // placement seen before it.
   llvm::sort(conflicts, [](const Placement &x, const Placement &y) { return x.begin > y.begin; });
@@ -107,10 +113,7 @@ std::optional<int64_t> highestFit(ArrayRef<Placement> placed, int64_t from, int6
 /// during [from, to].
 int64_t lowestFit(ArrayRef<Placement> placed, int64_t from, int64_t to, int64_t size,
                   int64_t base) {
-  SmallVector<Placement> conflicts;
-  for (const Placement &p : placed)
-    if (p.overlapsInTime(from, to))
-      conflicts.push_back(p);
+  SmallVector<Placement> conflicts = liveDuring(placed, from, to);
   llvm::sort(conflicts, [](const Placement &x, const Placement &y) { return x.begin < y.begin; });
   int64_t addr = base;
   for (const Placement &p : conflicts) {
@@ -175,76 +178,76 @@ struct AllocateBuffersPass : tessel::impl::AllocateBuffersBase<AllocateBuffersPa
     // buffers the lowering built leave no room for goes to DRAM after all: kernels name a
     // buffer, not where it is.
     std::vector<Transient> live = transients(func, position, end);
-    int cores = chip.gridX * chip.gridY;
-    std::vector<Transient *> candidates;
+    // Each tensor planned for L1, with its size per core and the top of the circular buffers
+    // of its live range, which it must stay above.
+    struct Candidate {
+      Transient *t;
+      int64_t size, floor;
+    };
+    std::vector<Candidate> candidates;
     for (Transient &t : live)
       if (grid::getLayout(t.empty.getType()).getMemory() == grid::MemorySpace::l1)
-        candidates.push_back(&t);
-    auto sizeOf = [&](Transient *t) {
-      return interleavedBytes(cast<RankedTensorType>(t->empty.getType()), cores);
-    };
-    auto floorOf = [&](Transient *t) {
-      return *std::max_element(cbEnd.begin() + t->at, cbEnd.begin() + t->last + 1);
-    };
+        candidates.push_back(
+            {&t, interleavedBytes(t.empty.getType(), chip.gridX * chip.gridY),
+             *std::max_element(cbEnd.begin() + t.at, cbEnd.begin() + t.last + 1)});
     // Packing tensors that keep one address for their whole lives has no best order: try the
-    // few that matter (least room first, largest first, program order) and keep the one that
-    // leaves the fewest bytes to DRAM.
-    using Order = std::function<bool(Transient *, Transient *)>;
+    // few that matter (least room first, largest first, longest-lived first, program order),
+    // each placing every tensor as high as it fits or as low as its circular buffers allow
+    // (leaving the top to tensors beside larger ones), and keep the packing that leaves the
+    // fewest bytes to DRAM.
+    using Order = std::function<bool(const Candidate &, const Candidate &)>;
     Order orders[] = {
-        [&](Transient *x, Transient *y) {
-          return std::make_pair(floorOf(x), sizeOf(x)) > std::make_pair(floorOf(y), sizeOf(y));
+        [](const Candidate &x, const Candidate &y) {
+          return std::make_pair(x.floor, x.size) > std::make_pair(y.floor, y.size);
         },
-        [&](Transient *x, Transient *y) { return sizeOf(x) > sizeOf(y); },
-        [&](Transient *x, Transient *y) {
-          return std::make_pair(sizeOf(x), floorOf(x)) > std::make_pair(sizeOf(y), floorOf(y));
+        [](const Candidate &x, const Candidate &y) { return x.size > y.size; },
+        [](const Candidate &x, const Candidate &y) {
+          return std::make_pair(x.size, x.floor) > std::make_pair(y.size, y.floor);
         },
-        [&](Transient *x, Transient *y) { return x->last - x->at > y->last - y->at; },
-        [&](Transient *, Transient *) { return false; }};
-    // Each tensor goes as high as it fits, or as low as its circular buffers allow (leaving the
-    // top to tensors beside larger ones).
-    llvm::DenseMap<Operation *, int64_t> best;
+        [](const Candidate &x, const Candidate &y) {
+          return x.t->last - x.t->at > y.t->last - y.t->at;
+        },
+        [](const Candidate &, const Candidate &) { return false; }};
+    llvm::DenseMap<Operation *, int64_t> inL1;
     int64_t bestLeft = -1;
     for (bool fromTop : {true, false})
       for (const Order &order : orders) {
-        std::vector<Transient *> sorted = candidates;
+        std::vector<Candidate> sorted = candidates;
         std::stable_sort(sorted.begin(), sorted.end(), order);
-        std::vector<Placement> inL1;
+        std::vector<Placement> placed;
         llvm::DenseMap<Operation *, int64_t> addresses;
         int64_t left = 0;
-        for (Transient *t : sorted) {
-          int64_t size = sizeOf(t), floor = floorOf(t);
+        for (const Candidate &c : sorted) {
+          const Transient &t = *c.t;
           std::optional<int64_t> addr;
-          if (t->onChipOnly && fromTop)
-            addr = highestFit(inL1, t->at, t->last, size, floor, chip.l1Bytes);
-          if (t->onChipOnly && !fromTop) {
-            int64_t low = lowestFit(inL1, t->at, t->last, size, llvm::alignTo(floor, 64));
-            if (low + size <= chip.l1Bytes)
+          if (t.onChipOnly && fromTop)
+            addr = highestFit(placed, t.at, t.last, c.size, c.floor, chip.l1Bytes);
+          if (t.onChipOnly && !fromTop) {
+            int64_t low = lowestFit(placed, t.at, t.last, c.size, llvm::alignTo(c.floor, 64));
+            if (low + c.size <= chip.l1Bytes)
               addr = low;
           }
           if (!addr) {
-            left += size;
+            left += c.size;
             continue;
           }
-          inL1.push_back({*addr, *addr + size, t->at, t->last});
-          addresses[t->empty] = *addr;
+          placed.push_back({*addr, *addr + c.size, t.at, t.last});
+          addresses[t.empty] = *addr;
         }
         if (bestLeft < 0 || left < bestLeft) {
           bestLeft = left;
-          best = std::move(addresses);
+          inL1 = std::move(addresses);
         }
       }
-    llvm::DenseSet<Operation *> l1Resident;
-    for (Transient *t : candidates) {
-      if (!best.count(t->empty)) {
-        retypeBuffer(t->empty.getResult(),
-                     withMemory(cast<RankedTensorType>(t->empty.getType()),
-                                grid::MemorySpace::dram));
+    for (const Candidate &c : candidates) {
+      grid::EmptyOp empty = c.t->empty;
+      if (!inL1.count(empty)) {
+        retypeBuffer(empty.getResult(), withMemory(empty.getType(), grid::MemorySpace::dram));
         ++numMovedToDram;
         continue;
       }
-      l1Resident.insert(t->empty);
       ++numInL1;
-      t->empty->setAttr("address", b.getI64IntegerAttr(best.lookup(t->empty)));
+      empty->setAttr("address", b.getI64IntegerAttr(inL1.lookup(empty)));
     }
 
     // DRAM: arguments and constants for the whole run from address 0 up, then every other
@@ -276,7 +279,7 @@ struct AllocateBuffersPass : tessel::impl::AllocateBuffersBase<AllocateBuffersPa
     }
     std::vector<Placement> inDram;
     for (Transient &t : live) {
-      if (l1Resident.contains(t.empty))
+      if (inL1.count(t.empty))
         continue;
       int64_t size = interleavedBytes(cast<RankedTensorType>(t.empty.getType()), chip.dramChannels);
       int64_t addr = lowestFit(inDram, t.at, t.last, size, permanent);

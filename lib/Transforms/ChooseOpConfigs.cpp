@@ -39,8 +39,8 @@ SmallVector<graph::MatMulOp> splitCandidates(ModuleOp module) {
   return out;
 }
 
-/// Splits `op`'s K when the cost model estimates the batched matmul and the reduce at least 10%
-/// faster than the best blocking of `op` itself. `held`: L1 bytes per core the tensors kept in
+/// Splits `op`'s K when the cost model estimates the batched matmul and the reduce faster than
+/// the best blocking of `op` itself. `held`: L1 bytes per core the tensors kept in
 /// L1 hold during each op, updated for the new ops.
 void maybeSplit(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t limit, int64_t available,
                 llvm::DenseMap<Operation *, int64_t> &held) {
@@ -56,6 +56,12 @@ void maybeSplit(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t limit, int
   double unsplit = cost::estimate(chip, *problem, *whole).cycles, best = unsplit;
   int64_t splits = 1;
   int cores = chip.gridX * chip.gridY;
+  // The L1 per core that `s` partial products take when they stay there (a quarter of the
+  // budget at most), else 0.
+  auto partialsInL1 = [&](int64_t s) -> int64_t {
+    int64_t bytes = (s * problem->mt * problem->nt + cores - 1) / cores * rt::tileBytes(problem->out);
+    return bytes <= budget / 4 ? bytes : 0;
+  };
   for (int64_t s : kSplits) {
     if (problem->kt % s)
       continue;
@@ -65,10 +71,8 @@ void maybeSplit(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t limit, int
     part.kt /= s;
     part.hasBias = part.hasResidual = false;
     part.epilogueCycles = 0;
-    int64_t partialBytes = (s * part.mt * part.nt + cores - 1) / cores * rt::tileBytes(part.out);
-    part.outInL1 = partialBytes <= budget / 4;
-    std::optional<cost::MatmulPlan> plan =
-        cost::choosePlan(chip, part, budget - (part.outInL1 ? partialBytes : 0));
+    part.outInL1 = partialsInL1(s) > 0;
+    std::optional<cost::MatmulPlan> plan = cost::choosePlan(chip, part, budget - partialsInL1(s));
     if (!plan)
       continue;
     double cycles = cost::estimate(chip, part, *plan).cycles + splitReduceCycles(chip, *problem, s);
@@ -79,14 +83,11 @@ void maybeSplit(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t limit, int
   }
   if (splits == 1)
     return;
-  int64_t h = held.lookup(op);
-  int64_t partialBytes =
-      (splits * problem->mt * problem->nt + cores - 1) / cores * rt::tileBytes(problem->out);
-  bool inL1 = partialBytes <= budget / 4;
+  int64_t h = held.lookup(op), partials = partialsInL1(splits);
   held.erase(op);
   graph::MatMulOp partial =
-      splitK(op, splits, inL1 ? grid::MemorySpace::l1 : grid::MemorySpace::dram);
-  held[partial] = held[*partial->getUsers().begin()] = h + (inL1 ? partialBytes : 0);
+      splitK(op, splits, partials ? grid::MemorySpace::l1 : grid::MemorySpace::dram);
+  held[partial] = held[*partial->getUsers().begin()] = h + partials;
 }
 
 struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPass> {

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -142,8 +143,12 @@ private:
   // `t`, lands; counts the bytes.
   int64_t readLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes);
   int64_t writeLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes);
-  /// The core whose L1 holds tile `tile` of an L1 tensor.
-  NocNode l1Home(int64_t tile) const;
+  /// Where tile `tile` of buffer `buf` lives: a core's L1, or a DRAM channel (`channel`).
+  struct TileHome {
+    NocNode node;
+    std::optional<int> channel;
+  };
+  TileHome homeOf(uint32_t buf, int64_t tile) const;
   Step execSem(Thread &t, Op op, const int32_t *w);
   Step execMath(Thread &t, Op op, const int32_t *w);
   void busy(Thread &t, int64_t cycles, const char *what);

@@ -11,45 +11,45 @@
 
 namespace tessel::rt {
 
-NocNode DispatchRunner::l1Home(int64_t tile) const {
-  int64_t core = tile % (int64_t(chip.gridX) * chip.gridY);
-  return state.noc.worker(int(core % chip.gridX), int(core / chip.gridX));
+DispatchRunner::TileHome DispatchRunner::homeOf(uint32_t buf, int64_t tile) const {
+  if (state.inL1(buf)) {
+    int64_t core = tile % (int64_t(chip.gridX) * chip.gridY);
+    return {state.noc.worker(int(core % chip.gridX), int(core / chip.gridX)), std::nullopt};
+  }
+  int channel = int(tile % chip.dramChannels);
+  return {state.noc.dramChannel(channel), channel};
 }
 
 int64_t DispatchRunner::readLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes) {
   NocModel &noc = state.noc;
   NocNode self = noc.worker(t.core->x, t.core->y);
+  TileHome home = homeOf(buf, tile);
   stats.nocBytes += bytes;
-  if (state.inL1(buf)) {
-    NocNode home = l1Home(tile);
-    int64_t request = t.time + noc.hops(0, self, home) * chip.nocHopCycles;
+  int64_t ready = t.time + noc.hops(0, self, home.node) * chip.nocHopCycles;
+  if (home.channel) {
+    ready = state.dramTiming.serve(*home.channel, ready, bytes) + state.dramTiming.latency();
+    stats.dramBytesRead += bytes;
+  } else {
     stats.l1BytesRead += bytes;
-    return noc.send(0, home, self, request, bytes);
   }
-  int channel = int(tile % chip.dramChannels);
-  NocNode dram = noc.dramChannel(channel);
-  int64_t request = t.time + noc.hops(0, self, dram) * chip.nocHopCycles;
-  int64_t ready = state.dramTiming.serve(channel, request, bytes) + state.dramTiming.latency();
-  stats.dramBytesRead += bytes;
-  return noc.send(0, dram, self, ready, bytes);
+  return noc.send(0, home.node, self, ready, bytes);
 }
 
 int64_t DispatchRunner::writeLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes) {
   NocModel &noc = state.noc;
   NocNode self = noc.worker(t.core->x, t.core->y);
+  TileHome home = homeOf(buf, tile);
   stats.nocBytes += bytes;
-  if (state.inL1(buf)) {
-    // Landed when the data is in the home core's L1 and the acknowledgement is back.
-    NocNode home = l1Home(tile);
+  // Landed when the data is in the channel (which absorbs it at its rate) or the home core's L1,
+  // and the acknowledgement is back.
+  int64_t arrived = noc.send(1, self, home.node, t.time, bytes);
+  if (home.channel) {
+    arrived = state.dramTiming.serve(*home.channel, arrived, bytes);
+    stats.dramBytesWritten += bytes;
+  } else {
     stats.l1BytesWritten += bytes;
-    return noc.send(1, self, home, t.time, bytes) + noc.hops(0, home, self) * chip.nocHopCycles;
   }
-  int channel = int(tile % chip.dramChannels);
-  NocNode dram = noc.dramChannel(channel);
-  int64_t arrive = noc.send(1, self, dram, t.time, bytes);
-  // Landed when the channel has absorbed it and the acknowledgement is back.
-  stats.dramBytesWritten += bytes;
-  return state.dramTiming.serve(channel, arrive, bytes) + noc.hops(0, dram, self) * chip.nocHopCycles;
+  return arrived + noc.hops(0, home.node, self) * chip.nocHopCycles;
 }
 
 } // namespace tessel::rt
