@@ -123,21 +123,24 @@
 // CHECK-NEXT:      "l1_address": 155648
 // Two output tiles on two cores; each reads its own blocks (multicasting one tile of A is
 // dearer than reading it twice: serialize-matmul-mcast.mlir encodes the multicast), first the
-// bias tile of its column (core mod 2), then A's two K tiles, one chunk at a time.
+// first row of the bias tile of its column (core mod 2), 32 values from offset 0, then A's two
+// K tiles, one chunk at a time.
 // CHECK:         "thread": "Reader",
 // CHECK:         "exprs": [
 // CHECK-NEXT:      "v2 2 mod",
+// CHECK-NEXT:      "0",
+// CHECK-NEXT:      "32",
 // CHECK:         "code": [
 // CHECK-NEXT:      "0: CB_RESERVE c4 n1",
-// CHECK-NEXT:      "3: NOC_READ b2 e0 c4 e1",
-// CHECK-NEXT:      "8: NOC_BARRIER",
-// CHECK-NEXT:      "9: CB_PUSH c4 n1",
-// CHECK-NEXT:      "12: LOOP v4 e2 p29",
-// CHECK-NEXT:      "16: CB_RESERVE c0 n1",
-// CHECK-NEXT:      "19: NOC_READ b0 e3 c0 e1",
-// CHECK-NEXT:      "24: NOC_BARRIER",
-// CHECK-NEXT:      "25: CB_PUSH c0 n1",
-// CHECK-NEXT:      "28: END_LOOP"
+// CHECK-NEXT:      "3: NOC_READ_SPAN b2 e0 e1 c4 e1 e1 e2 e1 r0",
+// CHECK-NEXT:      "13: NOC_BARRIER",
+// CHECK-NEXT:      "14: CB_PUSH c4 n1",
+// CHECK-NEXT:      "17: LOOP v4 e3 p34",
+// CHECK-NEXT:      "21: CB_RESERVE c0 n1",
+// CHECK-NEXT:      "24: NOC_READ b0 e4 c0 e1",
+// CHECK-NEXT:      "29: NOC_BARRIER",
+// CHECK-NEXT:      "30: CB_PUSH c0 n1",
+// CHECK-NEXT:      "33: END_LOOP"
 // Per chunk: the second reloads the partial sum the first left in cb 3 (a loop of v4 ceildiv 2
 // trips), the first packs it there (1 - v4 trips), the last adds the bias through L1 (cb 5,
 // BINARY B0 G1 by rows) and runs the ReLU (UNARY U0) before the final pack.

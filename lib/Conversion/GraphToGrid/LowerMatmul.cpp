@@ -268,11 +268,13 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
       broadcastTileIndex(a, out, batch, row0 + piece * rowsA + i.floorDiv(kc), ch * kc + i % kc);
   db.loop(passes, [&](Value pass) {
     if (bias) {
-      // The bias tiles of the block's columns, once per pass.
+      // The bias tiles of the block's columns, once per pass: only their first row, which the
+      // add broadcasts. Every core of a column reads the same few tiles from the same DRAM
+      // channels; whole tiles would queue there ahead of the first chunk's weights.
       db.reserve(cbBias, bn);
       db.loop(bn, [&](Value j) {
-        db.read(db.input(2), db.apply(col0 + b.getAffineDimExpr(2), {db.core(), pass, j}), cbBias,
-                j);
+        db.readFirstRow(db.input(2), db.apply(col0 + b.getAffineDimExpr(2), {db.core(), pass, j}),
+                        cbBias, j);
       });
       db.barrier();
       db.push(cbBias, bn);

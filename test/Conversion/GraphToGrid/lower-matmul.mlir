@@ -109,15 +109,15 @@ func.func @no_config(%a: tensor<32x64xf32>, %b: tensor<64x64xf32>) -> tensor<32x
 
 // -----
 
-// A fused bias and GELU on a 40-row output: the reader fetches the pass's bias tiles; the sum
-// goes through cb 4 to have the bias added by rows; GELU runs on Dst; rows past the 40th are
-// masked back to zero.
+// A fused bias and GELU on a 40-row output: the reader fetches the first row of the pass's bias
+// tiles (the add broadcasts it); the sum goes through cb 4 to have the bias added by rows; GELU
+// runs on Dst; rows past the 40th are masked back to zero.
 // CHECK-LABEL: func.func @bias_gelu
 // CHECK: noc.cb 3 : !noc.cb<!tile.tile<32x32, bf16>, 2>
 // CHECK: noc.cb 4 : !noc.cb<!tile.tile<32x32, bf16>, 1>
 // CHECK: noc.kernel reader {
 // CHECK: noc.cb_reserve %{{.*}}, 1
-// CHECK: noc.read %arg{{[0-9]+}}[%{{.*}}] into %{{.*}}[%c0]
+// CHECK: noc.read_span %arg{{[0-9]+}}[%{{.*}}] offset %c0 into %{{.*}}[%c0] offset %c0 count %c32
 // CHECK: noc.kernel compute {
 // CHECK: tile.pack
 // CHECK: tile.binary add bcast rows
