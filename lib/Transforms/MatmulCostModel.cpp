@@ -135,11 +135,15 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   bool twoD = plan.gridM > 1 && plan.gridN > 1;
   bool sharedA = plan.multicast && cores > 1 && (twoD || plan.gridM == 1);
   bool sharedB = plan.multicast && cores > 1 && (twoD || plan.gridN == 1);
-  auto readersOf = [&](bool shared, int64_t groups) {
-    return shared ? (twoD ? groups : 1) : cores;
+  // A one-dimensional grid spreads a shared chunk's pieces over several senders; a
+  // two-dimensional one has a sender per row (column).
+  auto readersOf = [&](bool shared, int64_t groups, int64_t rows, int64_t cols) {
+    return shared ? (twoD ? groups : sendersOf(rows / rowsPerPiece(rows, cols), cores)) : cores;
   };
-  Operand a{tileA, plan.blockM, plan.kChunk, readersOf(sharedA, plan.gridM), sharedA, p.lhsInL1};
-  Operand b{tileB, plan.kChunk, plan.blockN, readersOf(sharedB, plan.gridN), sharedB, p.rhsInL1};
+  int64_t readersA = readersOf(sharedA, plan.gridM, plan.blockM, plan.kChunk);
+  int64_t readersB = readersOf(sharedB, plan.gridN, plan.kChunk, plan.blockN);
+  Operand a{tileA, plan.blockM, plan.kChunk, readersA, sharedA, p.lhsInL1};
+  Operand b{tileB, plan.kChunk, plan.blockN, readersB, sharedB, p.rhsInL1};
   if (p.lhsRuns > 0) {
     // A gathered tile moves in runs of at least a flit each; the reader spends a cycle on each
     // request and one on its loop step.
@@ -166,7 +170,12 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     if (!o.shared)
       return read;
     double mcast = piece / flit + std::max(plan.coresX, plan.coresY) * chip.nocHopCycles;
-    return pieces * std::max(read, mcast) + mcast + 2.0 * cores / std::max<int64_t>(1, o.readers);
+    if (twoD || o.readers == 1)
+      return pieces * std::max(read, mcast) + mcast + 2.0 * cores / std::max<int64_t>(1, o.readers);
+    // Spread over senders: each reads and multicasts its share, but every piece still enters
+    // every core over its one link; each sender raises every other core when its share is there.
+    double perSender = double(pieces / o.readers);
+    return std::max(perSender * std::max(read, mcast), pieces * piece / flit) + mcast + 2.0 * cores;
   };
   double supplyA = supply(a), supplyB = supply(b);
   double slowest = std::max(supplyA, supplyB);

@@ -40,6 +40,16 @@ inline int64_t rowsPerPiece(int64_t rows, int64_t cols) {
   return best;
 }
 
+/// The cores among `groupSize` that read and multicast a shared chunk of `pieces` pieces: as
+/// many as can take an equal share, so that the pieces' DRAM reads overlap.
+inline int64_t sendersOf(int64_t pieces, int64_t groupSize) {
+  int64_t best = 1;
+  for (int64_t s = 1; s <= std::min(pieces, groupSize); ++s)
+    if (pieces % s == 0)
+      best = s;
+  return best;
+}
+
 /// A matmul seen in tiles: batch x (mt x kt) times (kt x nt).
 struct MatmulProblem {
   int64_t batch = 1, mt = 1, nt = 1, kt = 1;

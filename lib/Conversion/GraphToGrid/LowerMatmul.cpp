@@ -1,7 +1,7 @@
 // graph.matmul, blocked as its #grid.matmul_config says: each core of the rectangle accumulates
 // an output block over K chunks, in Dst-sized subblocks whose partial sums wait in L1 between
-// chunks; operands shared by a row or column of cores are read from DRAM by one of them and
-// multicast to the rest.
+// chunks; operands shared by a row or column of cores are read from DRAM by one of them, or
+// by several at once in a one-dimensional grid, and multicast to the rest.
 #include "DispatchBuilder.h"
 #include "tessel/Transforms/AbsorbedRemaps.h"
 #include "tessel/Transforms/MatmulProblem.h"
@@ -14,20 +14,23 @@ using namespace tessel::lowering;
 
 namespace {
 
-/// Who reads an operand's chunk from DRAM and who receives it by multicast. Expressions are
-/// over d0 = the core's linear index and d1 = the chunk's number in the dispatch; the receiver
-/// expressions also over d2 = the receiver's number (0 .. receivers-1).
+/// The cores that share an operand's chunks: a row of the rectangle (the lhs of a
+/// two-dimensional grid), a column (its rhs) or the whole rectangle (a one-dimensional grid).
+/// Expressions are over d0 = the core's linear index, and d1 = a member's number in the group
+/// (0 .. n-1) for the member's coordinates.
 struct Sharing {
   bool shared = false;
-  AffineExpr isSender, isReceiver; // 0 or 1
-  AffineExpr senderX, senderY;
-  AffineExpr x0, y0, x1, y1; // the multicast rectangle, the sender's own core included
-  int64_t receivers = 0;
-  AffineExpr receiverX, receiverY;
+  int64_t n = 1;
+  bool spread = false;         // the chunk's pieces spread over several senders
+  AffineExpr pos;              // the core's own number in its group
+  AffineExpr rotation;         // where the senders start in the core's group
+  AffineExpr memberX, memberY; // of member d1
+  AffineExpr x0, y0, x1, y1;   // the multicast rectangle, the sender's own core included
 };
 
-/// Semaphores of one multicast operand: receivers count into `ready` on the sender when their
-/// buffer has room; the sender raises each receiver's `landed` once the chunk is there.
+/// Semaphores of one multicast operand: every core counts into `ready` on each sender of a
+/// chunk when its buffer has room; each sender raises every other core's `landed` once its
+/// pieces are there.
 struct Semaphores {
   int64_t ready, landed;
 };
@@ -35,13 +38,12 @@ struct Semaphores {
 } // namespace
 
 /// Rows of cores share the lhs and columns the rhs in a two-dimensional grid; in a
-/// one-dimensional one, the whole rectangle shares the operand. The sender moves along its row
-/// (column, rectangle) from chunk to chunk and starts at a different place in each, so that the
-/// DRAM responses of the senders of one chunk travel different NoC links.
+/// one-dimensional one, the whole rectangle shares the operand. The senders move along their
+/// row (column, rectangle) from chunk to chunk, and the rows (columns) start at different
+/// places, so that the DRAM responses of the senders of one chunk travel different NoC links.
 static Sharing sharingOf(MLIRContext *ctx, grid::MatmulConfigAttr config, bool lhs) {
   int64_t w = config.getCoresX(), h = config.getCoresY();
-  AffineExpr c = getAffineDimExpr(0, ctx), g = getAffineDimExpr(1, ctx),
-             r = getAffineDimExpr(2, ctx);
+  AffineExpr c = getAffineDimExpr(0, ctx), k = getAffineDimExpr(1, ctx);
   AffineExpr x = c % w, y = c.floorDiv(w);
   auto constant = [&](int64_t v) { return getAffineConstantExpr(v, ctx); };
   Sharing s;
@@ -50,48 +52,31 @@ static Sharing sharingOf(MLIRContext *ctx, grid::MatmulConfigAttr config, bool l
   if (config.isTwoDimensional()) {
     s.shared = true;
     if (lhs) {
-      AffineExpr sender = (y + g) % w;
-      s.isReceiver = ((x - y - g) % w).ceilDiv(w);
-      s.senderX = sender;
-      s.senderY = y;
-      s.receiverX = (sender + r + 1) % w;
-      s.receiverY = y;
+      s.n = w, s.pos = x, s.rotation = y;
+      s.memberX = k, s.memberY = y;
       s.x0 = constant(0), s.y0 = y, s.x1 = constant(w - 1), s.y1 = y;
-      s.receivers = w - 1;
     } else {
-      AffineExpr sender = (x + g) % h;
-      s.isReceiver = ((y - x - g) % h).ceilDiv(h);
-      s.senderX = x;
-      s.senderY = sender;
-      s.receiverX = x;
-      s.receiverY = (sender + r + 1) % h;
+      s.n = h, s.pos = y, s.rotation = x;
+      s.memberX = x, s.memberY = k;
       s.x0 = x, s.y0 = constant(0), s.x1 = x, s.y1 = constant(h - 1);
-      s.receivers = h - 1;
     }
-    s.isSender = 1 - s.isReceiver;
     return s;
   }
   bool sharedOperand = lhs ? config.getGridM() == 1 : config.getGridN() == 1;
-  int64_t n = w * h;
-  if (!sharedOperand || n == 1)
+  if (!sharedOperand || w * h == 1)
     return s;
   s.shared = true;
-  AffineExpr sender = g % n, receiver = (sender + r + 1) % n;
-  s.isReceiver = ((c - g) % n).ceilDiv(n);
-  s.isSender = 1 - s.isReceiver;
-  s.senderX = sender % w;
-  s.senderY = sender.floorDiv(w);
-  s.receiverX = receiver % w;
-  s.receiverY = receiver.floorDiv(w);
+  s.n = w * h, s.pos = c, s.rotation = constant(0), s.spread = true;
+  s.memberX = k % w, s.memberY = k.floorDiv(w);
   s.x0 = constant(0), s.y0 = constant(0), s.x1 = constant(w - 1), s.y1 = constant(h - 1);
-  s.receivers = n - 1;
   return s;
 }
 
 /// Fills `cb` with chunk `g` of an operand, `pieces` x `pieceTiles` tiles: `readTile(piece, i)`
-/// brings tile i of a piece into slot `slotOf(piece, i)` from DRAM, or the sender sends it.
-/// The sender multicasts each piece as soon as it has landed, so that the multicast of one
-/// piece overlaps the read of the next.
+/// brings tile i of a piece into slot `slotOf(piece, i)` from DRAM, or a sender sends it.
+/// A shared chunk's pieces are spread over cost::sendersOf senders, consecutive members of the
+/// group, so that their DRAM reads overlap; each multicasts a piece as soon as it has landed, so
+/// that the multicast of one piece overlaps the read of the next.
 static void feedChunk(DispatchBuilder &db, Value cb, Value g, int64_t pieces, int64_t pieceTiles,
                       const Sharing &s, Semaphores sem,
                       function_ref<void(Value piece, Value i)> readTile,
@@ -106,38 +91,60 @@ static void feedChunk(DispatchBuilder &db, Value cb, Value g, int64_t pieces, in
     db.push(cb, pieces * pieceTiles);
     return;
   }
+  MLIRContext *ctx = db.context();
+  int64_t senders = s.spread ? cost::sendersOf(pieces, s.n) : 1, perSender = pieces / senders;
+  AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx),
+             d2 = getAffineDimExpr(2, ctx);
+  // Over d0 = core, d1 = chunk: the first sender's member number, and the core's place after
+  // it (a sender if below `senders`).
+  AffineExpr first = (s.rotation + d1 * senders) % s.n;
+  AffineExpr place = (s.pos - first) % s.n;
+  AffineExpr isSender = 1 - place.floorDiv(senders).ceilDiv(s.n);
+  // Member `m`'s coordinates, with m over (d0 = core, d1 = chunk, d2 = q).
+  auto at = [&](AffineExpr m, Value q) {
+    Value core = db.core();
+    return std::make_pair(db.apply(s.memberX.replaceDims({d0, m}), {core, g, q}),
+                          db.apply(s.memberY.replaceDims({d0, m}), {core, g, q}));
+  };
   Value core = db.core();
-  AffineExpr b0 = getAffineDimExpr(0, db.context());
-  db.loop(db.apply(s.isSender, {core, g}), [&](Value) {
-    auto multicastPiece = [&](Value piece) {
-      db.loop(pieceTiles, [&](Value i) {
-        db.multicast(cb, slotOf(piece, i), db.apply(s.x0, {core, g}), db.apply(s.y0, {core, g}),
-                     db.apply(s.x1, {core, g}), db.apply(s.y1, {core, g}));
-      });
-    };
-    // The first piece is read before the receivers have room: its read overlaps the previous
-    // chunk's multicast from another sender.
-    Value first = db.index(0);
-    readPiece(first);
+  Value mine = db.apply(place, {core, g});
+  auto multicastPiece = [&](Value piece) {
+    db.loop(pieceTiles, [&](Value i) {
+      db.multicast(cb, slotOf(piece, i), db.apply(s.x0, core), db.apply(s.y0, core),
+                   db.apply(s.x1, core), db.apply(s.y1, core));
+    });
+  };
+  // The sender's first piece is read before the others have room: its read overlaps the
+  // previous chunk's multicast.
+  AffineExpr firstPiece = d0 * perSender;
+  db.loop(db.apply(isSender, {core, g}), [&](Value) { readPiece(db.apply(firstPiece, mine)); });
+  // Room here for the chunk: tell every other sender.
+  db.loop(senders, [&](Value q) {
+    db.loop(db.apply(((d0 - d1) % s.n).ceilDiv(s.n), {q, mine}), [&](Value) {
+      auto [x, y] = at((first + d2) % s.n, q);
+      db.semInc(x, y, sem.ready, 1);
+    });
+  });
+  db.loop(db.apply(isSender, {core, g}), [&](Value) {
     db.barrier();
-    db.semWait(sem.ready, db.index(s.receivers));
-    multicastPiece(first);
-    db.loop(pieces - 1, [&](Value rest) {
-      Value piece = db.apply(b0 + 1, rest);
+    db.semWait(sem.ready, db.index(s.n - 1));
+    multicastPiece(db.apply(firstPiece, mine));
+    db.loop(perSender - 1, [&](Value rest) {
+      Value piece = db.apply(firstPiece + d1 + 1, {mine, rest});
       readPiece(piece);
       db.barrier();
       multicastPiece(piece);
     });
     db.barrier();
-    db.loop(s.receivers, [&](Value r) {
-      db.semInc(db.apply(s.receiverX, {core, g, r}), db.apply(s.receiverY, {core, g, r}),
-                sem.landed, 1);
+    db.loop(s.n - 1, [&](Value r) {
+      auto [x, y] = at((s.pos + d2 + 1) % s.n, r);
+      db.semInc(x, y, sem.landed, 1);
     });
   });
-  db.loop(db.apply(s.isReceiver, {core, g}), [&](Value) {
-    db.semInc(db.apply(s.senderX, {core, g}), db.apply(s.senderY, {core, g}), sem.ready, 1);
-    db.semWait(sem.landed, db.index(1));
-  });
+  // The other senders' pieces.
+  Value others = db.apply(senders - getAffineDimExpr(0, ctx), db.apply(isSender, {core, g}));
+  db.loop(db.apply(getAffineDimExpr(0, ctx).ceilDiv(senders), others),
+          [&](Value) { db.semWait(sem.landed, others); });
   db.push(cb, pieces * pieceTiles);
 }
 

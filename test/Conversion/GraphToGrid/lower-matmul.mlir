@@ -1,12 +1,15 @@
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-lower-graph-to-grid --canonicalize --cse | FileCheck %s
 
 // A 2x2 grid of 2x2-tile blocks, K in two chunks of 4 tiles. Rows of cores share the lhs: for
-// chunk g the sender of row y is core ((y + g) mod 2, y), which reads the chunk and multicasts it
-// over its row after the other core announced room (semaphore 0); semaphore 1 says it landed.
-// Columns share the rhs the same way on the writer thread (semaphores 2 and 3). Partial sums of
-// the block wait in cb 3 between chunks.
+// chunk g the sender of row y is core ((y + g) mod 2, y), which reads the chunk, waits until
+// the other core has announced room (semaphore 0) and multicasts it over its row; semaphore 1
+// says it landed. Columns share the rhs the same way on the writer thread (semaphores 2 and 3).
+// Partial sums of the block wait in cb 3 between chunks.
 // CHECK-DAG: #[[A_SENDER:.*]] = affine_map<(d0, d1) -> (-(((d0 - d1 - (d0 floordiv 2) * 3) mod 2) ceildiv 2) + 1)>
+// CHECK-DAG: #[[A_OTHER:.*]] = affine_map<(d0, d1) -> (((-d0 + d1 + (d0 floordiv 2) * 3) mod 2) ceildiv 2)>
 // CHECK-DAG: #[[ROW:.*]] = affine_map<(d0) -> (d0 floordiv 2)>
+// CHECK-DAG: #[[A_SENDER_X:.*]] = affine_map<(d0, d1) -> ((d1 + d0 floordiv 2) mod 2)>
+// CHECK-DAG: #[[A_RECEIVER:.*]] = affine_map<(d0, d1) -> (((d0 - d1 - (d0 floordiv 2) * 3) mod 2) ceildiv 2)>
 // CHECK-DAG: #[[COL:.*]] = affine_map<(d0) -> (d0 mod 2)>
 // CHECK-DAG: #[[FIRST:.*]] = affine_map<(d0) -> (d0 ceildiv 2)>
 // CHECK-DAG: #[[NOT_LAST:.*]] = affine_map<(d0) -> (-d0 + 1)>
@@ -23,14 +26,21 @@
 // CHECK-NEXT: %[[NS:.*]] = affine.apply #[[A_SENDER]](%[[CORE]], %[[G]])
 // CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[NS]] step %c1 {
 // CHECK: noc.read %{{.*}} into %[[CBA]]
-// CHECK: noc.barrier
+// CHECK: %[[NO:.*]] = affine.apply #[[A_OTHER]](%[[CORE]], %[[G]])
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[NO]] step %c1 {
+// CHECK-NEXT: %[[SY:.*]] = affine.apply #[[ROW]](%[[CORE]])
+// CHECK-NEXT: %[[SX:.*]] = affine.apply #[[A_SENDER_X]](%[[CORE]], %[[G]])
+// CHECK-NEXT: noc.sem_inc 0, 1 at (%[[SX]], %[[SY]])
+// CHECK: scf.for %{{.*}} = %c0 to %[[NS]] step %c1 {
+// CHECK-NEXT: noc.barrier
 // CHECK-NEXT: noc.sem_wait 0, %c1
 // CHECK: %[[Y:.*]] = affine.apply #[[ROW]](%[[CORE]])
-// CHECK-NEXT: noc.mcast %[[CBA]][%{{.*}}] over{{ ?}}(%c0, %[[Y]]) to{{ ?}}(%c1, %[[Y]])
+// CHECK: noc.mcast %[[CBA]][%{{.*}}] over{{ ?}}(%c0, %[[Y]]) to{{ ?}}(%c1, %[[Y]])
 // CHECK: noc.barrier
 // CHECK: noc.sem_inc 1, 1
-// CHECK: noc.sem_inc 0, 1
-// CHECK-NEXT: noc.sem_wait 1, %c1
+// CHECK: %[[NR:.*]] = affine.apply #[[A_RECEIVER]](%[[CORE]], %[[G]])
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[NR]] step %c1 {
+// CHECK-NEXT: noc.sem_wait 1, %[[NR]]
 // CHECK: noc.cb_push %[[CBA]], 8
 // CHECK: noc.kernel compute {
 // CHECK: scf.for %[[CH:.*]] = %c0 to %c2 step %c1 {
@@ -52,13 +62,15 @@
 // CHECK: tile.release_dst
 // CHECK: noc.kernel writer {
 // CHECK: noc.read %{{.*}} into %[[CBB]]
+// CHECK: noc.sem_inc 2, 1
 // CHECK: noc.barrier
 // CHECK-NEXT: noc.sem_wait 2, %c1
 // CHECK: %[[X:.*]] = affine.apply #[[COL]](%{{.*}})
-// CHECK-NEXT: noc.mcast %[[CBB]][%{{.*}}] over{{ ?}}(%[[X]], %c0) to{{ ?}}(%[[X]], %c1)
+// CHECK: noc.mcast %[[CBB]][%{{.*}}] over{{ ?}}(%[[X]], %c0) to{{ ?}}(%[[X]], %c1)
 // CHECK: noc.sem_inc 3, 1
-// CHECK: noc.sem_inc 2, 1
-// CHECK-NEXT: noc.sem_wait 3, %c1
+// CHECK: %[[NRB:.*]] = affine.apply
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[NRB]] step %c1 {
+// CHECK-NEXT: noc.sem_wait 3, %[[NRB]]
 // CHECK: noc.cb_push %[[CBB]], 8
 // CHECK: noc.cb_wait %[[CBO]], 2
 // CHECK: noc.write %[[CBO]]
@@ -213,4 +225,45 @@ func.func @config_does_not_tile(%a: tensor<32x64xf32>, %b: tensor<64x32xf32>) ->
   // expected-error @+1 {{does not tile this matmul: k_chunk 3 does not divide the 2 K tiles}}
   %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 1], subblock = [1, 1], k_chunk = 3>} : (tensor<32x64xf32>, tensor<64x32xf32>) -> tensor<32x32xf32>
   return %0 : tensor<32x32xf32>
+}
+
+// -----
+
+// A one-dimensional grid of four cores shares the rhs: each 8x4-tile chunk is two pieces of 16
+// tiles, read by two senders (cores 0 and 1 for the only chunk) at once. Every core announces
+// room to each sender other than itself (semaphore 2); a sender waits for the three others,
+// multicasts its piece and raises their semaphore 3; a core waits for the pieces it did not send.
+// CHECK-DAG: #[[SENDS:.*]] = affine_map<(d0) -> (-(((d0 mod 4) floordiv 2) ceildiv 4) + 1)>
+// CHECK-DAG: #[[PIECE_SLOT:.*]] = affine_map<(d0, d1) -> (d0 + d1 * 16 - (d1 floordiv 4) * 64)>
+// CHECK-DAG: #[[NOT_ME:.*]] = affine_map<(d0, d1) -> (((d0 - d1) mod 4) ceildiv 4)>
+// CHECK-DAG: #[[SENDER_X:.*]] = affine_map<(d0) -> (d0 mod 4)>
+// CHECK-DAG: #[[OTHERS:.*]] = affine_map<(d0) -> (((d0 mod 4) floordiv 2) ceildiv 4 + 1)>
+// CHECK-LABEL: func.func @spread_over_senders
+// CHECK: %[[CBB:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, bf16>, 64>
+// CHECK: noc.kernel writer {
+// CHECK-NEXT: %[[CORE:.*]] = grid.core_index linear
+// CHECK-NEXT: noc.cb_reserve %[[CBB]], 32
+// CHECK-NEXT: %[[NS:.*]] = affine.apply #[[SENDS]](%[[CORE]])
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[NS]] step %c1 {
+// CHECK-NEXT: scf.for %[[I:.*]] = %c0 to %c16 step %c1 {
+// CHECK-NEXT: %[[S:.*]] = affine.apply #[[PIECE_SLOT]](%[[I]], %[[CORE]])
+// CHECK-NEXT: noc.read %{{.*}}[%[[S]]] into %[[CBB]][%[[S]]]
+// CHECK: scf.for %[[Q:.*]] = %c0 to %c2 step %c1 {
+// CHECK-NEXT: %[[NM:.*]] = affine.apply #[[NOT_ME]](%[[Q]], %[[CORE]])
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[NM]] step %c1 {
+// CHECK-NEXT: %[[X:.*]] = affine.apply #[[SENDER_X]](%[[Q]])
+// CHECK-NEXT: noc.sem_inc 2, 1 at (%[[X]], %c0)
+// CHECK: scf.for %{{.*}} = %c0 to %[[NS]] step %c1 {
+// CHECK-NEXT: noc.barrier
+// CHECK-NEXT: noc.sem_wait 2, %c3
+// CHECK: noc.mcast %[[CBB]][%{{.*}}] over (%c0, %c0) to (%c3, %c0)
+// CHECK: noc.barrier
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %c3 step %c1 {
+// CHECK: noc.sem_inc 3, 1
+// CHECK: %[[NO:.*]] = affine.apply #[[OTHERS]](%[[CORE]])
+// CHECK: noc.sem_wait 3, %[[NO]]
+// CHECK: noc.cb_push %[[CBB]], 32
+func.func @spread_over_senders(%a: tensor<128x256xf32>, %b: tensor<256x128xf32>) -> tensor<128x128xf32> {
+  %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [4, 1], cores = [4, 1], block = [1, 4], subblock = [1, 4], k_chunk = 8>} : (tensor<128x256xf32>, tensor<256x128xf32>) -> tensor<128x128xf32>
+  return %0 : tensor<128x128xf32>
 }
