@@ -72,53 +72,68 @@ static Sharing sharingOf(MLIRContext *ctx, grid::MatmulConfigAttr config, bool l
   return s;
 }
 
-/// Fills `cb` with chunk `g` of an operand, `pieces` x `pieceTiles` tiles: `readTile(piece, i)`
-/// brings tile i of a piece into slot `slotOf(piece, i)` from DRAM, or a sender sends it.
+/// Fills `cb` with chunk `g` (of `total`) of an operand, `pieces` x `pieceTiles` tiles:
+/// `readTile(g, piece, i, slot)` brings tile i of a piece of chunk g into `slot` from DRAM, or a
+/// sender sends it; `slotOf(piece, i)` is its slot within the chunk.
 /// A shared chunk's pieces are spread over cost::sendersOf senders, consecutive members of the
 /// group, so that their DRAM reads overlap; each multicasts a piece as soon as it has landed, so
-/// that the multicast of one piece overlaps the read of the next.
-static void feedChunk(DispatchBuilder &db, Value cb, Value g, int64_t pieces, int64_t pieceTiles,
+/// that the multicast of one piece overlaps the read of the next. Where `prefetchAfter` (0 or 1,
+/// over d0 = g) allows, a sender of the next chunk reads the first piece of its share while it
+/// waits for this one, into the buffer's other half, so that chunks with different senders do
+/// not wait for each other's reads. That waits for compute to free the chunk before: the thread
+/// must owe compute nothing else meanwhile.
+static void feedChunk(DispatchBuilder &db, Value cb, Value g, int64_t total,
+                      AffineExpr prefetchAfter, int64_t pieces, int64_t pieceTiles,
                       const Sharing &s, Semaphores sem,
-                      function_ref<void(Value piece, Value i)> readTile,
+                      function_ref<void(Value g, Value piece, Value i, Value slot)> readTile,
                       function_ref<Value(Value piece, Value i)> slotOf) {
-  db.reserve(cb, pieces * pieceTiles);
-  auto readPiece = [&](Value piece) {
-    db.loop(pieceTiles, [&](Value i) { readTile(piece, i); });
-  };
-  if (!s.shared) {
-    db.loop(pieces, readPiece);
-    db.barrier();
-    db.push(cb, pieces * pieceTiles);
-    return;
-  }
   MLIRContext *ctx = db.context();
-  int64_t senders = s.spread ? cost::sendersOf(pieces, s.n) : 1, perSender = pieces / senders;
   AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx),
              d2 = getAffineDimExpr(2, ctx);
+  int64_t chunkTiles = pieces * pieceTiles;
+  // Piece `piece` of chunk `chunk`, `ahead` chunks past the write pointer.
+  auto readPiece = [&](Value chunk, Value piece, int64_t ahead) {
+    db.loop(pieceTiles, [&](Value i) {
+      readTile(chunk, piece, i, db.apply(d0 + ahead * chunkTiles, slotOf(piece, i)));
+    });
+  };
+  if (!s.shared) {
+    db.reserve(cb, chunkTiles);
+    db.loop(pieces, [&](Value piece) { readPiece(g, piece, 0); });
+    db.barrier();
+    db.push(cb, chunkTiles);
+    return;
+  }
+  int64_t senders = s.spread ? cost::sendersOf(pieces, s.n) : 1, perSender = pieces / senders;
   // Over d0 = core, d1 = chunk: the first sender's member number, and the core's place after
   // it (a sender if below `senders`).
   AffineExpr first = (s.rotation + d1 * senders) % s.n;
   AffineExpr place = (s.pos - first) % s.n;
   AffineExpr isSender = 1 - place.floorDiv(senders).ceilDiv(s.n);
+  AffineExpr firstPiece = place * perSender;
+  Value core = db.core();
+  Value next = db.apply(d0 + 1, g);
   // Member `m`'s coordinates, with m over (d0 = core, d1 = chunk, d2 = q).
   auto at = [&](AffineExpr m, Value q) {
-    Value core = db.core();
     return std::make_pair(db.apply(s.memberX.replaceDims({d0, m}), {core, g, q}),
                           db.apply(s.memberY.replaceDims({d0, m}), {core, g, q}));
   };
-  Value core = db.core();
-  Value mine = db.apply(place, {core, g});
   auto multicastPiece = [&](Value piece) {
     db.loop(pieceTiles, [&](Value i) {
       db.multicast(cb, slotOf(piece, i), db.apply(s.x0, core), db.apply(s.y0, core),
                    db.apply(s.x1, core), db.apply(s.y1, core));
     });
   };
-  // The sender's first piece is read before the others have room: its read overlaps the
-  // previous chunk's multicast.
-  AffineExpr firstPiece = d0 * perSender;
-  db.loop(db.apply(isSender, {core, g}), [&](Value) { readPiece(db.apply(firstPiece, mine)); });
+  // The first chunk's senders' first pieces; later chunks had theirs read during the chunk
+  // before, where it allowed.
+  db.reserve(cb, chunkTiles);
+  AffineExpr prefetched = (prefetchAfter.replaceDims({d0 - 1}) + d0.ceilDiv(total)).floorDiv(2);
+  db.loop(db.apply(isSender, {core, g}), [&](Value) {
+    db.loop(db.apply(1 - prefetched, g),
+            [&](Value) { readPiece(g, db.apply(firstPiece, {core, g}), 0); });
+  });
   // Room here for the chunk: tell every other sender.
+  Value mine = db.apply(place, {core, g});
   db.loop(senders, [&](Value q) {
     db.loop(db.apply(((d0 - d1) % s.n).ceilDiv(s.n), {q, mine}), [&](Value) {
       auto [x, y] = at((first + d2) % s.n, q);
@@ -128,10 +143,10 @@ static void feedChunk(DispatchBuilder &db, Value cb, Value g, int64_t pieces, in
   db.loop(db.apply(isSender, {core, g}), [&](Value) {
     db.barrier();
     db.semWait(sem.ready, db.index(s.n - 1));
-    multicastPiece(db.apply(firstPiece, mine));
+    multicastPiece(db.apply(firstPiece, {core, g}));
     db.loop(perSender - 1, [&](Value rest) {
-      Value piece = db.apply(firstPiece + d1 + 1, {mine, rest});
-      readPiece(piece);
+      Value piece = db.apply(firstPiece.replaceDims({d0, d1}) + d2 + 1, {core, g, rest});
+      readPiece(g, piece, 0);
       db.barrier();
       multicastPiece(piece);
     });
@@ -141,11 +156,19 @@ static void feedChunk(DispatchBuilder &db, Value cb, Value g, int64_t pieces, in
       db.semInc(x, y, sem.landed, 1);
     });
   });
+  // The next chunk's first piece, if this core sends one: it waits for the previous chunk to
+  // leave the buffer's other half.
+  db.loop(db.apply(prefetchAfter, g), [&](Value) {
+    db.loop(db.apply(isSender, {core, next}), [&](Value) {
+      db.reserve(cb, 2 * chunkTiles);
+      readPiece(next, db.apply(firstPiece, {core, next}), 1);
+    });
+  });
   // The other senders' pieces.
-  Value others = db.apply(senders - getAffineDimExpr(0, ctx), db.apply(isSender, {core, g}));
-  db.loop(db.apply(getAffineDimExpr(0, ctx).ceilDiv(senders), others),
+  Value others = db.apply(senders - d0, db.apply(isSender, {core, g}));
+  db.loop(db.apply(d0.ceilDiv(senders), others),
           [&](Value) { db.semWait(sem.landed, others); });
-  db.push(cb, pieces * pieceTiles);
+  db.push(cb, chunkTiles);
 }
 
 FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const LoweringOptions &opts) {
@@ -238,25 +261,37 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   AffineExpr ch = b.getAffineDimExpr(2), piece = b.getAffineDimExpr(3), i = b.getAffineDimExpr(4);
 
   int64_t rowsA = cost::rowsPerPiece(bm, kc), rowsB = cost::rowsPerPiece(kc, bn);
-  // Chunk `chunk` of pass `pass` of one operand's `rows` x `cols` block, in pieces of
-  // `pieceRows` rows; `tile` is over (core, pass, chunk, piece, index within the piece).
-  auto feed = [&](Value pass, Value chunk, unsigned input, Value cb, AffineExpr tile,
-                  int64_t rows, int64_t cols, int64_t pieceRows, const Sharing &share,
-                  Semaphores sem) {
-    Value g = db.apply(b.getAffineDimExpr(0) * chunks + b.getAffineDimExpr(1), {pass, chunk});
-    auto slotOf = [&](Value pc, Value ix) {
-      return db.apply(piece * pieceRows * cols + i, {db.core(), pass, chunk, pc, ix});
-    };
+  // Chunk `g` (pass g / chunks, chunk g mod chunks) of one operand's `rows` x `cols` block, in
+  // pieces of `pieceRows` rows; `tile` is over (core, pass, chunk, piece, index within the
+  // piece).
+  auto feed = [&](Value g, unsigned input, Value cb, AffineExpr tile, int64_t rows, int64_t cols,
+                  int64_t pieceRows, const Sharing &share, Semaphores sem,
+                  AffineExpr prefetchAfter) {
+    AffineExpr c0 = b.getAffineDimExpr(0), g1 = b.getAffineDimExpr(1);
+    AffineExpr tileOfChunk = tile.replaceDims(
+        {c0, g1.floorDiv(chunks), g1 % chunks, b.getAffineDimExpr(2), b.getAffineDimExpr(3)});
     feedChunk(
-        db, cb, g, rows / pieceRows, pieceRows * cols, share, sem,
-        [&](Value pc, Value ix) {
-          Value t = db.apply(tile, {db.core(), pass, chunk, pc, ix});
+        db, cb, g, passes * chunks, prefetchAfter, rows / pieceRows, pieceRows * cols, share, sem,
+        [&](Value chunk, Value pc, Value ix, Value slot) {
+          Value t = db.apply(tileOfChunk, {db.core(), chunk, pc, ix});
           if (input == 0 && gatherA)
-            return emitTileGather(db, *gatherA, db.input(0), t, cb, slotOf(pc, ix));
-          db.read(db.input(input), t, cb, slotOf(pc, ix));
+            return emitTileGather(db, *gatherA, db.input(0), t, cb, slot);
+          db.read(db.input(input), t, cb, slot);
         },
-        slotOf);
+        [&](Value pc, Value ix) {
+          return db.apply(b.getAffineDimExpr(0) * pieceRows * cols + b.getAffineDimExpr(1),
+                          {pc, ix});
+        });
   };
+  auto chunkOf = [&](Value pass, Value chunk) {
+    return db.apply(b.getAffineDimExpr(0) * chunks + b.getAffineDimExpr(1), {pass, chunk});
+  };
+  // Over d0 = g: every chunk but the last may be followed by a prefetch on the reader; the
+  // writer stores a pass's block after it has fed the next pass's first chunk, which compute
+  // cannot free before that store, so it does not prefetch from a pass's first chunk.
+  AffineExpr gE = b.getAffineDimExpr(0);
+  AffineExpr notLast = (passes * chunks - 1 - gE).ceilDiv(passes * chunks);
+  AffineExpr prefetchA = notLast, prefetchB = (notLast + (gE % chunks).ceilDiv(chunks)).floorDiv(2);
 
   // Output tile `d3` of subblock `d2` of the block of (d0 = core, d1 = pass).
   int64_t subRows = bm / sm, subCols = bn / sn, subTiles = sm * sn;
@@ -286,8 +321,9 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
       db.barrier();
       db.push(cbBias, bn);
     }
-    db.loop(chunks,
-            [&](Value chunk) { feed(pass, chunk, 0, cbA, aTile, bm, kc, rowsA, shareA, {0, 1}); });
+    db.loop(chunks, [&](Value chunk) {
+      feed(chunkOf(pass, chunk), 0, cbA, aTile, bm, kc, rowsA, shareA, {0, 1}, prefetchA);
+    });
     if (residual) {
       // The block's residual, a subblock at a time as the last chunk finishes them.
       db.loop(subRows * subCols, [&](Value sub) {
@@ -400,7 +436,7 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   AffineExpr bTile =
       broadcastTileIndex(bv, out, batch, ch * kc + piece * rowsB + i.floorDiv(bn), col0 + i % bn);
   auto feedB = [&](Value pass, Value chunk) {
-    feed(pass, chunk, 1, cbB, bTile, kc, bn, rowsB, shareB, {2, 3});
+    feed(chunkOf(pass, chunk), 1, cbB, bTile, kc, bn, rowsB, shareB, {2, 3}, prefetchB);
   };
   feedB(db.index(0), db.index(0));
   db.loop(passes, [&](Value pass) {

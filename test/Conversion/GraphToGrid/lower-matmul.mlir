@@ -3,12 +3,15 @@
 // A 2x2 grid of 2x2-tile blocks, K in two chunks of 4 tiles. Rows of cores share the lhs: for
 // chunk g the sender of row y is core ((y + g) mod 2, y), which reads the chunk, waits until
 // the other core has announced room (semaphore 0) and multicasts it over its row; semaphore 1
-// says it landed. Columns share the rhs the same way on the writer thread (semaphores 2 and 3).
+// says it landed. While it waits for chunk 0, the sender of chunk 1 reads it into the other half
+// of cb 0. Columns share the rhs the same way on the writer thread (semaphores 2 and 3).
 // Partial sums of the block wait in cb 3 between chunks.
 // CHECK-DAG: #[[A_SENDER:.*]] = affine_map<(d0, d1) -> (-(((d0 - d1 - (d0 floordiv 2) * 3) mod 2) ceildiv 2) + 1)>
 // CHECK-DAG: #[[A_OTHER:.*]] = affine_map<(d0, d1) -> (((-d0 + d1 + (d0 floordiv 2) * 3) mod 2) ceildiv 2)>
 // CHECK-DAG: #[[ROW:.*]] = affine_map<(d0) -> (d0 floordiv 2)>
 // CHECK-DAG: #[[A_SENDER_X:.*]] = affine_map<(d0, d1) -> ((d1 + d0 floordiv 2) mod 2)>
+// CHECK-DAG: #[[A_NOT_LAST:.*]] = affine_map<(d0) -> ((-d0 + 1) ceildiv 2)>
+// CHECK-DAG: #[[A_SENDS_NEXT:.*]] = affine_map<(d0, d1) -> (-((d0 - d1 - (d0 floordiv 2) * 3 + ((d1 + d0 floordiv 2 + 1) floordiv 2) * 2 - ((d0 - d1 - (d0 floordiv 2) * 3 + ((d1 + d0 floordiv 2 + 1) floordiv 2) * 2 - 1) floordiv 2) * 2 - 1) ceildiv 2) + 1)>
 // CHECK-DAG: #[[A_RECEIVER:.*]] = affine_map<(d0, d1) -> (((d0 - d1 - (d0 floordiv 2) * 3) mod 2) ceildiv 2)>
 // CHECK-DAG: #[[COL:.*]] = affine_map<(d0) -> (d0 mod 2)>
 // CHECK-DAG: #[[FIRST:.*]] = affine_map<(d0) -> (d0 ceildiv 2)>
@@ -38,6 +41,12 @@
 // CHECK: noc.mcast %[[CBA]][%{{.*}}] over{{ ?}}(%c0, %[[Y]]) to{{ ?}}(%c1, %[[Y]])
 // CHECK: noc.barrier
 // CHECK: noc.sem_inc 1, 1
+// CHECK: %[[MORE:.*]] = affine.apply #[[A_NOT_LAST]](%[[G]])
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[MORE]] step %c1 {
+// CHECK-NEXT: %[[NEXT_SENDS:.*]] = affine.apply #[[A_SENDS_NEXT]](%[[CORE]], %[[G]])
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[NEXT_SENDS]] step %c1 {
+// CHECK-NEXT: noc.cb_reserve %[[CBA]], 16
+// CHECK: noc.read %{{.*}} into %[[CBA]]
 // CHECK: %[[NR:.*]] = affine.apply #[[A_RECEIVER]](%[[CORE]], %[[G]])
 // CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[NR]] step %c1 {
 // CHECK-NEXT: noc.sem_wait 1, %[[NR]]
