@@ -122,9 +122,9 @@
 // CHECK-NEXT:      "tiles": 1,
 // CHECK-NEXT:      "l1_address": 155648
 // Two output tiles on two cores; each reads its own blocks (multicasting one tile of A is
-// dearer than reading it twice: serialize-matmul-mcast.mlir encodes the multicast), first the
-// first row of the bias tile of its column (core mod 2), 32 values from offset 0, then A's two
-// K tiles, one chunk at a time.
+// dearer than reading it twice: serialize-matmul-mcast.mlir encodes the multicast): the first
+// row of the bias tile of its column (core mod 2), 32 values from offset 0, whose read overlaps
+// A's two K tiles, one chunk at a time; the bias is published after the last chunk.
 // CHECK:         "thread": "Reader",
 // CHECK:         "exprs": [
 // CHECK-NEXT:      "v2 2 mod",
@@ -133,17 +133,17 @@
 // CHECK:         "code": [
 // CHECK-NEXT:      "0: CB_RESERVE c4 n1",
 // CHECK-NEXT:      "3: NOC_READ_SPAN b2 e0 e1 c4 e1 e1 e2 e1 r0",
-// CHECK-NEXT:      "13: NOC_BARRIER",
-// CHECK-NEXT:      "14: CB_PUSH c4 n1",
-// CHECK-NEXT:      "17: LOOP v4 e3 p34",
-// CHECK-NEXT:      "21: CB_RESERVE c0 n1",
-// CHECK-NEXT:      "24: NOC_READ b0 e4 c0 e1",
-// CHECK-NEXT:      "29: NOC_BARRIER",
-// CHECK-NEXT:      "30: CB_PUSH c0 n1",
-// CHECK-NEXT:      "33: END_LOOP"
+// CHECK-NEXT:      "13: LOOP v4 e3 p30",
+// CHECK-NEXT:      "17: CB_RESERVE c0 n1",
+// CHECK-NEXT:      "20: NOC_READ b0 e4 c0 e1",
+// CHECK-NEXT:      "25: NOC_BARRIER",
+// CHECK-NEXT:      "26: CB_PUSH c0 n1",
+// CHECK-NEXT:      "29: END_LOOP",
+// CHECK-NEXT:      "30: NOC_BARRIER",
+// CHECK-NEXT:      "31: CB_PUSH c4 n1"
 // Per chunk: the second reloads the partial sum the first left in cb 3 (a loop of v4 ceildiv 2
-// trips), the first packs it there (1 - v4 trips), the last adds the bias through L1 (cb 5,
-// BINARY B0 G1 by rows) and runs the ReLU (UNARY U0) before the final pack.
+// trips), the first packs it there (1 - v4 trips), the last waits for the bias, adds it through
+// L1 (cb 5, BINARY B0 G1 by rows) and runs the ReLU (UNARY U0) before the final pack.
 // CHECK:         "thread": "Compute",
 // CHECK:         "exprs": [
 // CHECK-NEXT:      "2",
@@ -151,26 +151,26 @@
 // CHECK-NEXT:      "0",
 // CHECK-NEXT:      "v4 -1 * 1 +",
 // CHECK-NEXT:      "v4"
-// CHECK:           "0: CB_WAIT c4 n1",
-// CHECK-NEXT:      "3: LOOP v4 e0 p101",
-// CHECK-NEXT:      "7: CB_WAIT c0 n1",
-// CHECK-NEXT:      "10: CB_WAIT c1 n1",
-// CHECK-NEXT:      "13: DST_ACQUIRE",
-// CHECK-NEXT:      "14: LOOP v5 e1 p29",
-// CHECK-NEXT:      "18: CB_WAIT c3 n1",
-// CHECK-NEXT:      "21: COPY c3 e2 e2",
-// CHECK-NEXT:      "25: CB_POP c3 n1",
-// CHECK-NEXT:      "28: END_LOOP",
-// CHECK-NEXT:      "29: MATMUL c0 e2 c1 e2 e2",
-// CHECK-NEXT:      "35: LOOP v6 e3 p50",
-// CHECK-NEXT:      "39: CB_RESERVE c3 n1",
-// CHECK-NEXT:      "42: PACK e2 c3 e2",
-// CHECK-NEXT:      "46: CB_PUSH c3 n1",
-// CHECK-NEXT:      "49: END_LOOP",
-// CHECK-NEXT:      "50: LOOP v7 e4 p93",
-// CHECK-NEXT:      "54: CB_RESERVE c5 n1",
-// CHECK-NEXT:      "57: PACK e2 c5 e2",
-// CHECK-NEXT:      "61: CB_PUSH c5 n1",
+// CHECK:           "0: LOOP v4 e0 p101",
+// CHECK-NEXT:      "4: CB_WAIT c0 n1",
+// CHECK-NEXT:      "7: CB_WAIT c1 n1",
+// CHECK-NEXT:      "10: DST_ACQUIRE",
+// CHECK-NEXT:      "11: LOOP v5 e1 p26",
+// CHECK-NEXT:      "15: CB_WAIT c3 n1",
+// CHECK-NEXT:      "18: COPY c3 e2 e2",
+// CHECK-NEXT:      "22: CB_POP c3 n1",
+// CHECK-NEXT:      "25: END_LOOP",
+// CHECK-NEXT:      "26: MATMUL c0 e2 c1 e2 e2",
+// CHECK-NEXT:      "32: LOOP v6 e3 p47",
+// CHECK-NEXT:      "36: CB_RESERVE c3 n1",
+// CHECK-NEXT:      "39: PACK e2 c3 e2",
+// CHECK-NEXT:      "43: CB_PUSH c3 n1",
+// CHECK-NEXT:      "46: END_LOOP",
+// CHECK-NEXT:      "47: LOOP v7 e4 p93",
+// CHECK-NEXT:      "51: CB_RESERVE c5 n1",
+// CHECK-NEXT:      "54: PACK e2 c5 e2",
+// CHECK-NEXT:      "58: CB_PUSH c5 n1",
+// CHECK-NEXT:      "61: CB_WAIT c4 n1",
 // CHECK-NEXT:      "64: CB_WAIT c5 n1",
 // CHECK-NEXT:      "67: BINARY B0 G1 c5 e2 c4 e2 e2",
 // CHECK-NEXT:      "75: CB_POP c5 n1",

@@ -312,18 +312,21 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
     if (bias) {
       // The bias tiles of the block's columns, once per pass: only their first row, which the
       // add broadcasts. Every core of a column reads the same few tiles from the same DRAM
-      // channels; whole tiles would queue there ahead of the first chunk's weights.
+      // channels; whole tiles would queue there ahead of the first chunk's weights. Only the
+      // last chunk needs them: their reads overlap the chunks'.
       db.reserve(cbBias, bn);
       db.loop(bn, [&](Value j) {
         db.readFirstRow(db.input(2), db.apply(col0 + b.getAffineDimExpr(2), {db.core(), pass, j}),
                         cbBias, j);
       });
-      db.barrier();
-      db.push(cbBias, bn);
     }
     db.loop(chunks, [&](Value chunk) {
       feed(chunkOf(pass, chunk), 0, cbA, aTile, bm, kc, rowsA, shareA, {0, 1}, prefetchA);
     });
+    if (bias) {
+      db.barrier();
+      db.push(cbBias, bn);
+    }
     if (residual) {
       // The block's residual, a subblock at a time as the last chunk finishes them.
       db.loop(subRows * subCols, [&](Value sub) {
@@ -344,8 +347,6 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   std::optional<graph::UnaryKind> activation = op.getActivation();
   bool partialRows = (bias || residual) && out.rows % 32 != 0;
   db.loop(passes, [&](Value pass) {
-    if (bias)
-      db.wait(cbBias, bn);
     db.loop(chunks, [&](Value chunk) {
       db.wait(cbA, bm * kc);
       db.wait(cbB, kc * bn);
@@ -381,6 +382,7 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
         auto finish = [&]() {
           if (bias) {
             packInto(cbSum);
+            db.wait(cbBias, bn);
             db.wait(cbSum, subTiles);
             for (int64_t t = 0; t < subTiles; ++t) {
               Value biasTile = db.get(cbBias, db.apply((s % subCols) * sn + t % sn, sub));
