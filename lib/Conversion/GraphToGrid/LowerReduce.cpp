@@ -152,11 +152,10 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
   db.loop(perCore, [&](Value iv) {
     Value unit = db.unit(iv);
     AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx);
+    // The bias row is needed last: its read overlaps the input's, whose barriers cover it.
     if (bias) {
       db.reserve(cbBias, 1);
       db.readFirstRow(db.input(biasInput), db.apply(ont, unit), cbBias, db.index(0));
-      db.barrier();
-      db.push(cbBias, 1);
     }
     db.loop(steps / batch, [&](Value group) {
       db.reserve(cbIn, batch);
@@ -178,6 +177,8 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
       if (weights)
         db.push(cbWeights, batch);
     });
+    if (bias)
+      db.push(cbBias, 1);
   });
 
   db.kernel(noc::ThreadKind::compute);

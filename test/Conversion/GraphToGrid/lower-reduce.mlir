@@ -364,10 +364,16 @@ func.func @gather_without_remap(%x: tensor<9x16x32xf32>) -> tensor<1x16x32xf32> 
 // -----
 
 // A fused bias and ReLU6: the reader fetches the first row of the bias tile of the unit's
-// columns; compute packs the sum into a buffer, adds the bias row to every row, then clips.
+// columns while it reads the inputs, and publishes it after them; compute packs the sum into a
+// buffer, adds the bias row to every row, then clips.
 // CHECK-LABEL: func.func @bias_relu6
 // CHECK: noc.kernel reader {
 // CHECK: noc.read_span %arg{{[0-9]+}}[%{{.*}}] offset %c0 into %[[BIAS:.*]][%c0] offset %c0 count %c32 {{.*}} : tensor<64xf32
+// CHECK-NOT: noc.barrier
+// CHECK: scf.for
+// CHECK: noc.barrier
+// CHECK: noc.cb_push %[[BIAS]], 1
+// CHECK-NEXT: }
 // CHECK: noc.kernel compute {
 // CHECK: tile.pack dst[%c0]
 // CHECK-NEXT: noc.cb_put %{{.*}}, %[[SUM:.*]][%c0]
