@@ -127,23 +127,40 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   struct Operand {
     double tileBytes;     // moved per tile
     int64_t rows, cols;   // of the chunk block, in tiles
-    int64_t readers;      // cores reading this operand's chunk at once
+    int64_t readers;      // groups of cores that each read the whole chunk
+    int64_t group;        // cores that share the chunk (multicast to each other), or 1
     bool shared;
     bool inL1;
     double issue = 0;     // reader cycles per tile, beyond the transfer
+    bool spread = false;  // the chunk's pieces spread over several senders of the group
+    PieceShape shape{1, 1};
+    int64_t pieces = 1;
   };
   bool twoD = plan.gridM > 1 && plan.gridN > 1;
   bool sharedA = plan.multicast && cores > 1 && (twoD || plan.gridM == 1);
   bool sharedB = plan.multicast && cores > 1 && (twoD || plan.gridN == 1);
-  // A one-dimensional grid spreads a shared chunk's pieces over several senders; a
-  // two-dimensional one has a sender per row (column).
-  auto readersOf = [&](bool shared, int64_t groups, int64_t rows, int64_t cols) {
-    return shared ? (twoD ? groups : sendersOf(rows / rowsPerPiece(rows, cols), cores)) : cores;
+  // A two-dimensional grid's rows share the lhs and its columns the rhs, one group per row
+  // (column); a one-dimensional one shares its operand over the whole rectangle. A shared chunk
+  // comes in pieces, spread over senders as the lowering spreads them (spreadsChunk,
+  // pieceShape); a core that shares nothing reads its whole block at once.
+  auto operand = [&](bool shared, int64_t rows, int64_t cols, int64_t groups, int64_t group,
+                     double tileBytes, bool inL1) {
+    Operand o{tileBytes, rows, cols, cores, 1, shared, inL1};
+    if (!shared) {
+      o.shape = PieceShape{rows, cols};
+      return o;
+    }
+    if (!twoD)
+      groups = 1, group = cores;
+    o.group = group;
+    o.spread = spreadsChunk(rows, cols, twoD, passes);
+    o.shape = pieceShape(rows, cols, o.spread, group);
+    o.pieces = (rows / o.shape.rows) * (cols / o.shape.cols);
+    o.readers = groups;
+    return o;
   };
-  int64_t readersA = readersOf(sharedA, plan.gridM, plan.blockM, plan.kChunk);
-  int64_t readersB = readersOf(sharedB, plan.gridN, plan.kChunk, plan.blockN);
-  Operand a{tileA, plan.blockM, plan.kChunk, readersA, sharedA, p.lhsInL1};
-  Operand b{tileB, plan.kChunk, plan.blockN, readersB, sharedB, p.rhsInL1};
+  Operand a = operand(sharedA, plan.blockM, plan.kChunk, plan.gridM, plan.coresX, tileA, p.lhsInL1);
+  Operand b = operand(sharedB, plan.kChunk, plan.blockN, plan.gridN, plan.coresY, tileB, p.rhsInL1);
   if (p.lhsRuns > 0) {
     // A gathered tile moves in runs of at least a flit each; the reader spends a cycle on each
     // request and one on its loop step.
@@ -159,23 +176,26 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     // rotate over them); from DRAM, they share the links out of the DRAM columns and the
     // channels' bandwidth, from L1 only their own link.
     int64_t perColumn = (o.readers + plan.coresX - 1) / plan.coresX;
-    int64_t rows = o.shared ? rowsPerPiece(o.rows, o.cols) : o.rows;
-    double piece = rows * o.cols * o.tileBytes;
-    double share = piece / (o.rows * o.cols * o.tileBytes);
+    double tiles = double(o.shape.rows * o.shape.cols);
+    double piece = tiles * o.tileBytes;
+    double share = 1.0 / double(o.pieces);
     // The L1 responses share NoC0's links with the DRAM responses.
     double dram = o.inL1 ? share * (l1ChunkBytes + chunkBytes) / l1All
                          : std::max(perColumn * piece / flit / 2, share * chunkBytes / dramAll);
-    double read = latencyOf(o.inL1) + std::max({piece / flit, dram, rows * o.cols * o.issue});
-    int64_t pieces = o.rows / rows;
+    double read = latencyOf(o.inL1) + std::max({piece / flit, dram, tiles * o.issue});
     if (!o.shared)
       return read;
     double mcast = piece / flit + std::max(plan.coresX, plan.coresY) * chip.nocHopCycles;
-    if (twoD || o.readers == 1)
-      return pieces * std::max(read, mcast) + mcast + 2.0 * cores / std::max<int64_t>(1, o.readers);
+    int64_t senders = o.spread ? sendersOf(o.pieces, o.group) : 1;
+    if (senders == 1)
+      return o.pieces * std::max(read, mcast) + mcast + 2.0 * cores / double(o.readers);
     // Spread over senders: each reads and multicasts its share, but every piece still enters
     // every core over its one link; each sender raises every other core when its share is there.
-    double perSender = double(pieces / o.readers);
-    return std::max(perSender * std::max(read, mcast), pieces * piece / flit) + mcast + 2.0 * cores;
+    // Each chunk waits for two semaphore round trips across the group (every core's room to the
+    // senders, their pieces' landing back), which one sender of many pieces would overlap.
+    double perSender = double(o.pieces / senders);
+    return std::max(perSender * std::max(read, mcast), o.pieces * piece / flit) + mcast +
+           2.0 * double(o.group) + 4.0 * meanHops * chip.nocHopCycles;
   };
   double supplyA = supply(a), supplyB = supply(b);
   double slowest = std::max(supplyA, supplyB);

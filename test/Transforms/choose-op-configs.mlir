@@ -175,26 +175,27 @@ func.func @l1_and_dram(%x: tensor<32x64xf32>, %z: tensor<8192x8192xf32>) -> (ten
 
 // -----
 
-// ResNet-50's last 3x3 convolution at batch 1 (as the matmul after its windows' remap, here a
-// ReLU's result): 2 x 16 output tiles would leave most cores idle while 16 of them stream 4.7 MB
-// of weights. The cost model prefers 8 partial products over K/8 each, summed by a reduce that
-// applies the bias and the ReLU; the lhs split is a remap the matmul gathers, the weights are
-// the same values as [8, 576, 512], and the partial products stay in L1.
+// A 3x3 convolution from 512 to 256 channels over 7x7 at batch 1 (as the matmul after its
+// windows' remap, here a ReLU's result): 2 x 8 output tiles would leave most cores idle while
+// few of them stream 2.4 MB of weights. The cost model prefers 8 partial products over K/8 each,
+// summed by a reduce that applies the bias and the ReLU; the lhs split is a remap the matmul
+// gathers, the weights are the same values as [8, 576, 256], and the partial products stay in
+// L1.
 // CHECK-LABEL: func.func @split_k
 // CHECK: %[[H:.*]] = graph.unary relu
 // CHECK: %[[L:.*]] = graph.remap %[[H]] {map = #{{.*}}} : {{.*}} -> tensor<1x8x49x576xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
-// CHECK: %[[W:.*]] = graph.constant {{.*}} : tensor<8x576x512xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
-// CHECK: %[[P:.*]] = graph.matmul %[[L]], %[[W]] {grid.config = #grid.matmul_config<{{.*}}lhs = gather{{.*}}>} : {{.*}} -> tensor<1x8x49x512xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
-// CHECK: graph.reduce sum %[[P]], %{{.*}} then relu {axes = array<i64: 1>} : {{.*}} -> tensor<1x1x49x512xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+// CHECK: %[[W:.*]] = graph.constant {{.*}} : tensor<8x576x256xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+// CHECK: %[[P:.*]] = graph.matmul %[[L]], %[[W]] {grid.config = #grid.matmul_config<{{.*}}lhs = gather{{.*}}>} : {{.*}} -> tensor<1x8x49x256xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
+// CHECK: graph.reduce sum %[[P]], %{{.*}} then relu {axes = array<i64: 1>} : {{.*}} -> tensor<1x1x49x256xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
 // NOSPLIT-LABEL: func.func @split_k
 // NOSPLIT: graph.matmul %{{.*}}, %{{.*}}, %{{.*}} then relu {grid.config
 // NOSPLIT-NOT: graph.reduce
 // NOSPLIT: return
-func.func @split_k(%x: tensor<1x1x49x4608xf32>, %b: tensor<512xf32>) -> tensor<1x1x49x512xf32> {
-  %w = graph.constant dense<0.01> : tensor<1x4608x512xf32>
+func.func @split_k(%x: tensor<1x1x49x4608xf32>, %b: tensor<256xf32>) -> tensor<1x1x49x256xf32> {
+  %w = graph.constant dense<0.01> : tensor<1x4608x256xf32>
   %h = graph.unary relu %x : tensor<1x1x49x4608xf32> -> tensor<1x1x49x4608xf32>
-  %y = graph.matmul %h, %w, %b then relu : (tensor<1x1x49x4608xf32>, tensor<1x4608x512xf32>, tensor<512xf32>) -> tensor<1x1x49x512xf32>
-  return %y : tensor<1x1x49x512xf32>
+  %y = graph.matmul %h, %w, %b then relu : (tensor<1x1x49x4608xf32>, tensor<1x4608x256xf32>, tensor<256xf32>) -> tensor<1x1x49x256xf32>
+  return %y : tensor<1x1x49x256xf32>
 }
 
 // -----

@@ -40,6 +40,32 @@ inline int64_t rowsPerPiece(int64_t rows, int64_t cols) {
   return best;
 }
 
+/// Whether a shared chunk of `rows` x `cols` tiles is spread over several senders. A sender
+/// multicasts a piece while it reads the next, so one sender of many pieces hides its reads;
+/// with two pieces or fewer it cannot, and several senders reading at once pay the DRAM latency
+/// once. A one-dimensional grid always spreads: its one group is the whole rectangle, whose
+/// cores would otherwise all wait on one sender.
+inline bool spreadsChunk(int64_t rows, int64_t cols, bool twoDimensional, int64_t passes) {
+  return !twoDimensional || (passes == 1 && rows / rowsPerPiece(rows, cols) <= 2);
+}
+
+/// How a shared chunk of `rows` x `cols` tiles is cut into pieces: whole rows of about
+/// kPieceTiles tiles, or, when its pieces are spread over a group of `groupSize` cores with fewer
+/// rows than cores, rows cut into columns too, so that more of the group send.
+struct PieceShape {
+  int64_t rows, cols;
+};
+inline PieceShape pieceShape(int64_t rows, int64_t cols, bool spread, int64_t groupSize) {
+  PieceShape shape{rowsPerPiece(rows, cols), cols};
+  int64_t rowPieces = rows / shape.rows;
+  if (!spread || rowPieces >= groupSize)
+    return shape;
+  for (int64_t q = 1; q <= cols; ++q)
+    if (cols % q == 0 && rowPieces * q <= groupSize)
+      shape.cols = cols / q;
+  return shape;
+}
+
 /// The cores among `groupSize` that read and multicast a shared chunk of `pieces` pieces: as
 /// many as can take an equal share, so that the pieces' DRAM reads overlap.
 inline int64_t sendersOf(int64_t pieces, int64_t groupSize) {

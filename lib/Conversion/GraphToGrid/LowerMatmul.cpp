@@ -66,7 +66,7 @@ static Sharing sharingOf(MLIRContext *ctx, grid::MatmulConfigAttr config, bool l
   if (!sharedOperand || w * h == 1)
     return s;
   s.shared = true;
-  s.n = w * h, s.pos = c, s.rotation = constant(0), s.spread = true;
+  s.n = w * h, s.pos = c, s.rotation = constant(0);
   s.memberX = k % w, s.memberY = k.floorDiv(w);
   s.x0 = constant(0), s.y0 = constant(0), s.x1 = constant(w - 1), s.y1 = constant(h - 1);
   return s;
@@ -260,18 +260,29 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   // d0 = core, d1 = pass, d2 = chunk, d3 = piece, d4 = index within the piece.
   AffineExpr ch = b.getAffineDimExpr(2), piece = b.getAffineDimExpr(3), i = b.getAffineDimExpr(4);
 
-  int64_t rowsA = cost::rowsPerPiece(bm, kc), rowsB = cost::rowsPerPiece(kc, bn);
+  shareA.spread = cost::spreadsChunk(bm, kc, config.isTwoDimensional(), passes);
+  shareB.spread = cost::spreadsChunk(kc, bn, config.isTwoDimensional(), passes);
+  cost::PieceShape pieceA = cost::pieceShape(bm, kc, shareA.spread, shareA.n);
+  cost::PieceShape pieceB = cost::pieceShape(kc, bn, shareB.spread, shareB.n);
+  // The row and column within a `cols`-wide chunk of tile i of piece p, pieces of `shape` laid
+  // out row-major.
+  auto rowIn = [&](cost::PieceShape shape, int64_t cols, AffineExpr p, AffineExpr i) {
+    return p.floorDiv(cols / shape.cols) * shape.rows + i.floorDiv(shape.cols);
+  };
+  auto colIn = [&](cost::PieceShape shape, int64_t cols, AffineExpr p, AffineExpr i) {
+    return (p % (cols / shape.cols)) * shape.cols + i % shape.cols;
+  };
   // Chunk `g` (pass g / chunks, chunk g mod chunks) of one operand's `rows` x `cols` block, in
-  // pieces of `pieceRows` rows; `tile` is over (core, pass, chunk, piece, index within the
-  // piece).
+  // pieces of `shape`; `tile` is over (core, pass, chunk, piece, index within the piece).
   auto feed = [&](Value g, unsigned input, Value cb, AffineExpr tile, int64_t rows, int64_t cols,
-                  int64_t pieceRows, const Sharing &share, Semaphores sem,
+                  cost::PieceShape shape, const Sharing &share, Semaphores sem,
                   AffineExpr prefetchAfter) {
     AffineExpr c0 = b.getAffineDimExpr(0), g1 = b.getAffineDimExpr(1);
     AffineExpr tileOfChunk = tile.replaceDims(
         {c0, g1.floorDiv(chunks), g1 % chunks, b.getAffineDimExpr(2), b.getAffineDimExpr(3)});
+    int64_t pieces = (rows / shape.rows) * (cols / shape.cols);
     feedChunk(
-        db, cb, g, passes * chunks, prefetchAfter, rows / pieceRows, pieceRows * cols, share, sem,
+        db, cb, g, passes * chunks, prefetchAfter, pieces, shape.rows * shape.cols, share, sem,
         [&](Value chunk, Value pc, Value ix, Value slot) {
           Value t = db.apply(tileOfChunk, {db.core(), chunk, pc, ix});
           if (input == 0 && gatherA)
@@ -279,7 +290,8 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
           db.read(db.input(input), t, cb, slot);
         },
         [&](Value pc, Value ix) {
-          return db.apply(b.getAffineDimExpr(0) * pieceRows * cols + b.getAffineDimExpr(1),
+          AffineExpr p0 = b.getAffineDimExpr(0), i1 = b.getAffineDimExpr(1);
+          return db.apply(rowIn(shape, cols, p0, i1) * cols + colIn(shape, cols, p0, i1),
                           {pc, ix});
         });
   };
@@ -306,8 +318,8 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   // Reader: the lhs, a piece per row of the chunk (kc consecutive tiles, spread over the DRAM
   // channels), slots row-major.
   db.kernel(noc::ThreadKind::reader);
-  AffineExpr aTile =
-      broadcastTileIndex(a, out, batch, row0 + piece * rowsA + i.floorDiv(kc), ch * kc + i % kc);
+  AffineExpr aTile = broadcastTileIndex(a, out, batch, row0 + rowIn(pieceA, kc, piece, i),
+                                         ch * kc + colIn(pieceA, kc, piece, i));
   db.loop(passes, [&](Value pass) {
     if (bias) {
       // The bias tiles of the block's columns, once per pass: only their first row, which the
@@ -321,7 +333,7 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
       });
     }
     db.loop(chunks, [&](Value chunk) {
-      feed(chunkOf(pass, chunk), 0, cbA, aTile, bm, kc, rowsA, shareA, {0, 1}, prefetchA);
+      feed(chunkOf(pass, chunk), 0, cbA, aTile, bm, kc, pieceA, shareA, {0, 1}, prefetchA);
     });
     if (bias) {
       db.barrier();
@@ -435,10 +447,10 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   // a subblock at a time as compute packs them. The next pass's first rhs chunk is fetched before
   // the block is stored, so that the next pass need not wait for it.
   db.kernel(noc::ThreadKind::writer);
-  AffineExpr bTile =
-      broadcastTileIndex(bv, out, batch, ch * kc + piece * rowsB + i.floorDiv(bn), col0 + i % bn);
+  AffineExpr bTile = broadcastTileIndex(bv, out, batch, ch * kc + rowIn(pieceB, bn, piece, i),
+                                         col0 + colIn(pieceB, bn, piece, i));
   auto feedB = [&](Value pass, Value chunk) {
-    feed(chunkOf(pass, chunk), 1, cbB, bTile, kc, bn, rowsB, shareB, {2, 3}, prefetchB);
+    feed(chunkOf(pass, chunk), 1, cbB, bTile, kc, bn, pieceB, shareB, {2, 3}, prefetchB);
   };
   feedB(db.index(0), db.index(0));
   db.loop(passes, [&](Value pass) {

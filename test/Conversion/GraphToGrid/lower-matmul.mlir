@@ -1,18 +1,18 @@
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-lower-graph-to-grid --canonicalize --cse | FileCheck %s
 
-// A 2x2 grid of 2x2-tile blocks, K in two chunks of 4 tiles. Rows of cores share the lhs: for
-// chunk g the sender of row y is core ((y + g) mod 2, y), which reads the chunk, waits until
-// the other core has announced room (semaphore 0) and multicasts it over its row; semaphore 1
-// says it landed. While it waits for chunk 0, the sender of chunk 1 reads it into the other half
-// of cb 0. Columns share the rhs the same way on the writer thread (semaphores 2 and 3).
-// Partial sums of the block wait in cb 3 between chunks.
-// CHECK-DAG: #[[A_SENDER:.*]] = affine_map<(d0, d1) -> (-(((d0 - d1 - (d0 floordiv 2) * 3) mod 2) ceildiv 2) + 1)>
-// CHECK-DAG: #[[A_OTHER:.*]] = affine_map<(d0, d1) -> (((-d0 + d1 + (d0 floordiv 2) * 3) mod 2) ceildiv 2)>
+// A 2x2 grid of 2x2-tile blocks, K in two chunks of 4 tiles. Rows of cores share the lhs: a
+// chunk of the lhs is one piece of whole rows, too few to hide a single sender's reads, so it is
+// cut into two pieces of 2x2 tiles and both cores of the row send one: each reads its piece,
+// announces room to the other (semaphore 0), waits for the other's room, multicasts its piece
+// over the row and raises the other's semaphore 1, which each waits for. Each reads its piece
+// of chunk 1 into the other half of cb 0 while chunk 0 lands. Columns share the rhs the same
+// way on the writer thread (semaphores 2 and 3). Partial sums of the block wait in cb 3 between
+// chunks.
+// CHECK-DAG: #[[FIRST_READ:.*]] = affine_map<(d0) -> (-(((-d0 + 2) ceildiv 2 + d0 ceildiv 2) floordiv 2) + 1)>
+// CHECK-DAG: #[[NOT_ME:.*]] = affine_map<(d0, d1) -> (((d0 - d1 + (d1 floordiv 2) * 3) mod 2) ceildiv 2)>
 // CHECK-DAG: #[[ROW:.*]] = affine_map<(d0) -> (d0 floordiv 2)>
-// CHECK-DAG: #[[A_SENDER_X:.*]] = affine_map<(d0, d1) -> ((d1 + d0 floordiv 2) mod 2)>
+// CHECK-DAG: #[[SENDER_X:.*]] = affine_map<(d0, d1) -> ((d1 + d0 floordiv 2) mod 2)>
 // CHECK-DAG: #[[A_NOT_LAST:.*]] = affine_map<(d0) -> ((-d0 + 1) ceildiv 2)>
-// CHECK-DAG: #[[A_SENDS_NEXT:.*]] = affine_map<(d0, d1) -> (-((d0 - d1 - (d0 floordiv 2) * 3 + ((d1 + d0 floordiv 2 + 1) floordiv 2) * 2 - ((d0 - d1 - (d0 floordiv 2) * 3 + ((d1 + d0 floordiv 2 + 1) floordiv 2) * 2 - 1) floordiv 2) * 2 - 1) ceildiv 2) + 1)>
-// CHECK-DAG: #[[A_RECEIVER:.*]] = affine_map<(d0, d1) -> (((d0 - d1 - (d0 floordiv 2) * 3) mod 2) ceildiv 2)>
 // CHECK-DAG: #[[COL:.*]] = affine_map<(d0) -> (d0 mod 2)>
 // CHECK-DAG: #[[FIRST:.*]] = affine_map<(d0) -> (d0 ceildiv 2)>
 // CHECK-DAG: #[[NOT_LAST:.*]] = affine_map<(d0) -> (-d0 + 1)>
@@ -26,31 +26,29 @@
 // CHECK: %[[CORE:.*]] = grid.core_index linear
 // CHECK: scf.for %[[G:.*]] = %c0 to %c2 step %c1 {
 // CHECK-NEXT: noc.cb_reserve %[[CBA]], 8
-// CHECK-NEXT: %[[NS:.*]] = affine.apply #[[A_SENDER]](%[[CORE]], %[[G]])
-// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[NS]] step %c1 {
+// CHECK-NEXT: %[[READ:.*]] = affine.apply #[[FIRST_READ]](%[[G]])
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[READ]] step %c1 {
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %c4 step %c1 {
 // CHECK: noc.read %{{.*}} into %[[CBA]]
-// CHECK: %[[NO:.*]] = affine.apply #[[A_OTHER]](%[[CORE]], %[[G]])
-// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[NO]] step %c1 {
+// CHECK: scf.for %[[Q:.*]] = %c0 to %c2 step %c1 {
+// CHECK-NEXT: %[[NM:.*]] = affine.apply #[[NOT_ME]](%[[Q]], %[[CORE]])
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[NM]] step %c1 {
 // CHECK-NEXT: %[[SY:.*]] = affine.apply #[[ROW]](%[[CORE]])
-// CHECK-NEXT: %[[SX:.*]] = affine.apply #[[A_SENDER_X]](%[[CORE]], %[[G]])
+// CHECK-NEXT: %[[SX:.*]] = affine.apply #[[SENDER_X]](%[[CORE]], %[[Q]])
 // CHECK-NEXT: noc.sem_inc 0, 1 at (%[[SX]], %[[SY]])
-// CHECK: scf.for %{{.*}} = %c0 to %[[NS]] step %c1 {
-// CHECK-NEXT: noc.barrier
+// CHECK: noc.barrier
 // CHECK-NEXT: noc.sem_wait 0, %c1
-// CHECK: %[[Y:.*]] = affine.apply #[[ROW]](%[[CORE]])
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %c4 step %c1 {
+// CHECK-NEXT: %[[Y:.*]] = affine.apply #[[ROW]](%[[CORE]])
 // CHECK: noc.mcast %[[CBA]][%{{.*}}] over{{ ?}}(%c0, %[[Y]]) to{{ ?}}(%c1, %[[Y]])
 // CHECK: noc.barrier
 // CHECK: noc.sem_inc 1, 1
-// CHECK: %[[MORE:.*]] = affine.apply #[[A_NOT_LAST]](%[[G]])
+// CHECK-NEXT: %[[MORE:.*]] = affine.apply #[[A_NOT_LAST]](%[[G]])
 // CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[MORE]] step %c1 {
-// CHECK-NEXT: %[[NEXT_SENDS:.*]] = affine.apply #[[A_SENDS_NEXT]](%[[CORE]], %[[G]])
-// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[NEXT_SENDS]] step %c1 {
 // CHECK-NEXT: noc.cb_reserve %[[CBA]], 16
 // CHECK: noc.read %{{.*}} into %[[CBA]]
-// CHECK: %[[NR:.*]] = affine.apply #[[A_RECEIVER]](%[[CORE]], %[[G]])
-// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[NR]] step %c1 {
-// CHECK-NEXT: noc.sem_wait 1, %[[NR]]
-// CHECK: noc.cb_push %[[CBA]], 8
+// CHECK: noc.sem_wait 1, %c1
+// CHECK-NEXT: noc.cb_push %[[CBA]], 8
 // CHECK: noc.kernel compute {
 // CHECK: scf.for %[[CH:.*]] = %c0 to %c2 step %c1 {
 // CHECK-NEXT: noc.cb_wait %[[CBA]], 8
@@ -77,9 +75,7 @@
 // CHECK: %[[X:.*]] = affine.apply #[[COL]](%{{.*}})
 // CHECK: noc.mcast %[[CBB]][%{{.*}}] over{{ ?}}(%[[X]], %c0) to{{ ?}}(%[[X]], %c1)
 // CHECK: noc.sem_inc 3, 1
-// CHECK: %[[NRB:.*]] = affine.apply
-// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[NRB]] step %c1 {
-// CHECK-NEXT: noc.sem_wait 3, %[[NRB]]
+// CHECK-NEXT: noc.sem_wait 3, %c1
 // CHECK: noc.cb_push %[[CBB]], 8
 // CHECK: noc.cb_wait %[[CBO]], 2
 // CHECK: noc.write %[[CBO]]
@@ -238,41 +234,65 @@ func.func @config_does_not_tile(%a: tensor<32x64xf32>, %b: tensor<64x32xf32>) ->
 
 // -----
 
-// A one-dimensional grid of four cores shares the rhs: each 8x4-tile chunk is two pieces of 16
-// tiles, read by two senders (cores 0 and 1 for the only chunk) at once. Every core announces
-// room to each sender other than itself (semaphore 2); a sender waits for the three others,
-// multicasts its piece and raises their semaphore 3; a core waits for the pieces it did not send.
-// CHECK-DAG: #[[SENDS:.*]] = affine_map<(d0) -> (-(((d0 mod 4) floordiv 2) ceildiv 4) + 1)>
-// CHECK-DAG: #[[PIECE_SLOT:.*]] = affine_map<(d0, d1) -> (d0 + d1 * 16 - (d1 floordiv 4) * 64)>
+// A one-dimensional grid of four cores shares the rhs: each 8x4-tile chunk is cut into four
+// pieces of 4x2 tiles, one per core, so that all four read at once. Every core announces room to
+// each sender other than itself (semaphore 2), waits for the three others, multicasts its piece
+// (the slot of tile i is 2 (i mod 2) + 4 (i div 2) + 16 (piece div 2) + 2 (piece mod 2)) and
+// raises their semaphore 3; then it waits for the three pieces it did not send.
+// CHECK-DAG: #[[PIECE_SLOT:.*]] = affine_map<(d0, d1) -> (d0 + d1 * 2 + ((d1 mod 4) floordiv 2) * 16 + (d0 floordiv 2) * 2 - (d1 floordiv 2) * 4)>
 // CHECK-DAG: #[[NOT_ME:.*]] = affine_map<(d0, d1) -> (((d0 - d1) mod 4) ceildiv 4)>
 // CHECK-DAG: #[[SENDER_X:.*]] = affine_map<(d0) -> (d0 mod 4)>
-// CHECK-DAG: #[[OTHERS:.*]] = affine_map<(d0) -> (((d0 mod 4) floordiv 2) ceildiv 4 + 1)>
 // CHECK-LABEL: func.func @spread_over_senders
 // CHECK: %[[CBB:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, bf16>, 64>
 // CHECK: noc.kernel writer {
 // CHECK-NEXT: %[[CORE:.*]] = grid.core_index linear
 // CHECK-NEXT: noc.cb_reserve %[[CBB]], 32
-// CHECK-NEXT: %[[NS:.*]] = affine.apply #[[SENDS]](%[[CORE]])
-// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[NS]] step %c1 {
-// CHECK-NEXT: scf.for %[[I:.*]] = %c0 to %c16 step %c1 {
+// CHECK-NEXT: scf.for %[[I:.*]] = %c0 to %c8 step %c1 {
 // CHECK-NEXT: %[[S:.*]] = affine.apply #[[PIECE_SLOT]](%[[I]], %[[CORE]])
 // CHECK-NEXT: noc.read %{{.*}}[%[[S]]] into %[[CBB]][%[[S]]]
-// CHECK: scf.for %[[Q:.*]] = %c0 to %c2 step %c1 {
+// CHECK: scf.for %[[Q:.*]] = %c0 to %c4 step %c1 {
 // CHECK-NEXT: %[[NM:.*]] = affine.apply #[[NOT_ME]](%[[Q]], %[[CORE]])
 // CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[NM]] step %c1 {
 // CHECK-NEXT: %[[X:.*]] = affine.apply #[[SENDER_X]](%[[Q]])
 // CHECK-NEXT: noc.sem_inc 2, 1 at (%[[X]], %c0)
-// CHECK: scf.for %{{.*}} = %c0 to %[[NS]] step %c1 {
-// CHECK-NEXT: noc.barrier
+// CHECK: noc.barrier
 // CHECK-NEXT: noc.sem_wait 2, %c3
 // CHECK: noc.mcast %[[CBB]][%{{.*}}] over (%c0, %c0) to (%c3, %c0)
 // CHECK: noc.barrier
 // CHECK-NEXT: scf.for %{{.*}} = %c0 to %c3 step %c1 {
 // CHECK: noc.sem_inc 3, 1
-// CHECK: %[[NO:.*]] = affine.apply #[[OTHERS]](%[[CORE]])
-// CHECK: noc.sem_wait 3, %[[NO]]
-// CHECK: noc.cb_push %[[CBB]], 32
+// CHECK: noc.sem_wait 3, %c3
+// CHECK-NEXT: noc.cb_push %[[CBB]], 32
 func.func @spread_over_senders(%a: tensor<128x256xf32>, %b: tensor<256x128xf32>) -> tensor<128x128xf32> {
   %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [4, 1], cores = [4, 1], block = [1, 4], subblock = [1, 4], k_chunk = 8>} : (tensor<128x256xf32>, tensor<256x128xf32>) -> tensor<128x128xf32>
+  return %0 : tensor<128x128xf32>
+}
+
+// -----
+
+// The same 2x2 grid over four passes of 1x1-tile blocks: a chunk's one piece has one sender per
+// row, core ((y + g) mod 2, y) for chunk g of the dispatch, which waits for the other core's
+// room (semaphore 0) before it multicasts; the other waits for semaphore 1.
+// CHECK-DAG: #[[SENDER:.*]] = affine_map<(d0, d1, d2) -> (-(((d0 - d1 * 2 - d2 - (d0 floordiv 2) * 3) mod 2) ceildiv 2) + 1)>
+// CHECK-DAG: #[[RECEIVER:.*]] = affine_map<(d0, d1, d2) -> (((-d0 + d1 * 2 + d2 + (d0 floordiv 2) * 3) mod 2) ceildiv 2)>
+// CHECK-LABEL: func.func @two_dimensional_passes
+// CHECK: noc.kernel reader {
+// CHECK-NEXT: %[[CORE:.*]] = grid.core_index linear
+// CHECK-NEXT: scf.for %[[P:.*]] = %c0 to %c4 step %c1 {
+// CHECK-NEXT: scf.for %[[C:.*]] = %c0 to %c2 step %c1 {
+// CHECK-NEXT: noc.cb_reserve %{{.*}}, 4
+// CHECK-NEXT: %[[SENDS:.*]] = affine.apply #[[SENDER]](%[[CORE]], %[[P]], %[[C]])
+// CHECK: %[[WAITS:.*]] = affine.apply #[[RECEIVER]](%[[CORE]], %[[P]], %[[C]])
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[WAITS]] step %c1 {
+// CHECK: noc.sem_inc 0, 1
+// CHECK: scf.for %{{.*}} = %c0 to %[[SENDS]] step %c1 {
+// CHECK-NEXT: noc.barrier
+// CHECK-NEXT: noc.sem_wait 0, %c1
+// CHECK: noc.mcast
+// CHECK: noc.sem_inc 1, 1
+// CHECK: noc.sem_wait 1
+// CHECK: noc.cb_push %{{.*}}, 4
+func.func @two_dimensional_passes(%a: tensor<128x256xf32>, %b: tensor<256x128xf32>) -> tensor<128x128xf32> {
+  %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [2, 2], cores = [2, 2], block = [1, 1], subblock = [1, 1], k_chunk = 4>} : (tensor<128x256xf32>, tensor<256x128xf32>) -> tensor<128x128xf32>
   return %0 : tensor<128x128xf32>
 }
