@@ -78,9 +78,11 @@ def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
     into `grid[0]` x `grid[1]` blocks of `block` tiles (M x N) computed at once, one per core of
     a `cores` rectangle (x by y); more blocks than that are computed in passes. Each block is
     accumulated in `subblock`s that fit Dst, over chunks of `k_chunk` tiles of K. With both grid
-    dims above 1 the rectangle's rows share the lhs (core x = 0 reads it and multicasts along the
-    row) and its columns the rhs (core y = 0 multicasts down the column); with one of them 1,
-    one core multicasts that operand to the whole rectangle. With `operands = unicast` (only in
+    dims above 1 the rectangle's rows share the lhs (a core of the row reads a chunk and
+    multicasts it along the row) and its columns the rhs (a core of the column multicasts it
+    down the column); with one of them 1, that operand is multicast to the whole rectangle. The
+    senders move from chunk to chunk, and a chunk of few pieces is spread over several senders
+    (`cost::spreadsChunk`). With `operands = unicast` (only in
     one dimension) every core reads its own blocks and the cores take the output's blocks in
     turn, batch included: `grid` then counts cores, not rows or columns of blocks. That spreads
     many small matmuls (a depthwise convolution's groups) over the grid. With `lhs = gather`
