@@ -1,7 +1,8 @@
 // graph.matmul, blocked as its #grid.matmul_config says: each core of the rectangle accumulates
 // an output block over K chunks, in Dst-sized subblocks whose partial sums wait in L1 between
-// chunks; operands shared by a row or column of cores are read from DRAM by one of them, or
-// by several at once in a one-dimensional grid, and multicast to the rest.
+// chunks; operands shared by a row or column of cores (or the whole rectangle) are read from
+// DRAM by one of them, or by several at once when a chunk has few pieces (cost::spreadsChunk),
+// and multicast to the rest.
 #include "DispatchBuilder.h"
 #include "tessel/Transforms/AbsorbedRemaps.h"
 #include "tessel/Transforms/MatmulProblem.h"
@@ -75,8 +76,8 @@ static Sharing sharingOf(MLIRContext *ctx, grid::MatmulConfigAttr config, bool l
 /// Fills `cb` with chunk `g` (of `total`) of an operand, `pieces` x `pieceTiles` tiles:
 /// `readTile(g, piece, i, slot)` brings tile i of a piece of chunk g into `slot` from DRAM, or a
 /// sender sends it; `slotOf(piece, i)` is its slot within the chunk.
-/// A shared chunk's pieces are spread over cost::sendersOf senders, consecutive members of the
-/// group, so that their DRAM reads overlap; each multicasts a piece as soon as it has landed, so
+/// A spread chunk's pieces (`Sharing::spread`) go to cost::sendersOf senders, consecutive members
+/// of the group, so that their DRAM reads overlap; each multicasts a piece as soon as it has landed, so
 /// that the multicast of one piece overlaps the read of the next. Where `prefetchAfter` (0 or 1,
 /// over d0 = g) allows, a sender of the next chunk reads the first piece of its share while it
 /// waits for this one, into the buffer's other half, so that chunks with different senders do
