@@ -124,6 +124,7 @@ LogicalResult CBLoadIndexOp::verify() {
 }
 
 LogicalResult BarrierOp::verify() { return verifyDataMovementThread(*this); }
+LogicalResult FlushOp::verify() { return verifyDataMovementThread(*this); }
 LogicalResult MulticastOp::verify() { return verifyDataMovementThread(*this); }
 
 LogicalResult SemaphoreWaitOp::verify() {

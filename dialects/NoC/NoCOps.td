@@ -157,6 +157,22 @@ def NoC_BarrierOp : NoC_Op<"barrier"> {
   let hasVerifier = 1;
 }
 
+def NoC_FlushOp : NoC_Op<"flush"> {
+  let summary = "Waits until this thread's NoC writes have left its L1";
+  let description = [{
+    As tt-metal's `noc_async_writes_flushed`: the slots the writes read from may be reused (the
+    writer pops them) once the data has left the core, before it lands and is acknowledged,
+    which `noc.barrier` waits for. Reads are not waited for. A kernel's end still waits for
+    every transfer to land.
+
+    ```mlir
+    noc.flush
+    ```
+  }];
+  let assemblyFormat = "attr-dict";
+  let hasVerifier = 1;
+}
+
 def NoC_MulticastOp : NoC_Op<"mcast"> {
   let summary = "Writes a published tile into the same CB of every core of a rectangle";
   let description = [{

@@ -264,6 +264,10 @@ LogicalResult KernelEncoder::encodeOp(Operation &o) {
         emit({op(Opc::NocBarrier)});
         return success();
       })
+      .Case([&](noc::FlushOp) {
+        emit({op(Opc::NocFlush)});
+        return success();
+      })
       .Case([&](noc::MulticastOp m) -> LogicalResult {
         FailureOr<int32_t> cb = cbId(m.getCb());
         SmallVector<int32_t> e;

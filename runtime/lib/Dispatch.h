@@ -54,6 +54,7 @@ struct Thread {
   std::vector<Loop> loops;
   int64_t time = 0;    // local simulated time (cycles)
   int64_t pending = 0; // when this thread's outstanding NoC transfers land
+  int64_t flushed = 0; // when this thread's NoC writes have left its L1
   State state = State::Ready;
   bool dstHeld = false;
 };
@@ -142,7 +143,9 @@ private:
   // TileMemory.cpp: when a request for `bytes` of tile `tile` of buffer `buf`, issued now by
   // `t`, lands; counts the bytes.
   int64_t readLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes);
-  int64_t writeLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes);
+  /// When a write lands (acknowledged); `departed` gets when it has left the core's L1.
+  int64_t writeLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes,
+                     int64_t &departed);
   /// Where tile `tile` of buffer `buf` lives: a core's L1, or a DRAM channel (`channel`).
   struct TileHome {
     NocNode node;

@@ -126,6 +126,7 @@ DispatchRunner::Step DispatchRunner::step(Thread &t) {
   case Op::NocRead:
   case Op::NocWrite:
   case Op::NocBarrier:
+  case Op::NocFlush:
   case Op::NocMcast:
   case Op::NocReadSpan:
     return execNoc(t, op, w);
@@ -266,6 +267,14 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
     t.pc += 1;
     return Step::Ran;
   }
+  if (op == Op::NocFlush) {
+    // tt-metal's noc_async_writes_flushed: the written slots may be reused once the writes have
+    // left, before they land.
+    waited(t, t.flushed, "NOC_FLUSH");
+    busy(t, 1, "NOC");
+    t.pc += 1;
+    return Step::Ran;
+  }
   if (op == Op::NocReadSpan)
     return execReadSpan(t, w);
   if (op == Op::NocRead || op == Op::NocWrite) {
@@ -304,7 +313,9 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
         return Step::Failed;
       }
       std::memcpy(dramTile, slotData, sizeof(float) * kTileElems);
-      landed = writeLands(t, buf, tile, bytes);
+      int64_t departed = 0;
+      landed = writeLands(t, buf, tile, bytes, departed);
+      t.flushed = std::max(t.flushed, departed);
     }
     t.pending = std::max(t.pending, landed);
     busy(t, 1, "NOC");
@@ -348,8 +359,12 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
       nodes.push_back(noc.worker(dest->x, dest->y));
     }
   int64_t bytes = tileBytes(cb.format());
-  for (int64_t arrival : noc.multicast(1, self, nodes, t.time, bytes))
+  // The source slot is read out as the packet leaves; without a departure time from the
+  // multicast tree, a flush waits for it to land, as a barrier would.
+  for (int64_t arrival : noc.multicast(1, self, nodes, t.time, bytes)) {
     t.pending = std::max(t.pending, arrival);
+    t.flushed = std::max(t.flushed, arrival);
+  }
   stats.nocBytes += bytes;
   busy(t, 1, "NOC");
   t.pc += 8;

@@ -99,24 +99,30 @@ void NocModel::walk(int noc, NocNode from, NocNode to, Fn fn) {
 }
 
 int64_t NocModel::sendPacket(int noc, NocNode from, NocNode to, int64_t start,
-                             int64_t bytes) {
+                             int64_t bytes, int64_t *departed) {
   int64_t serialize = (bytes + chip.nocFlitBytes - 1) / chip.nocFlitBytes;
   // head: when the first flit reaches the next router; tail: the last flit.
   int64_t head = start, tail = start + serialize - 1;
+  bool firstLink = true;
   walk(noc, from, to, [&](NocNode n, int dim) {
     auto [first, last] = link(noc, n, dim).reserve(head, serialize);
+    if (firstLink && departed)
+      *departed = std::max(*departed, last + 1);
+    firstLink = false;
     head = first + chip.nocHopCycles;
     tail = std::max(tail, last) + chip.nocHopCycles;
   });
+  if (firstLink && departed) // to itself: no link to cross
+    *departed = std::max(*departed, start + serialize);
   return tail + 1;
 }
 
 int64_t NocModel::send(int noc, NocNode from, NocNode to, int64_t start,
-                       int64_t bytes) {
+                       int64_t bytes, int64_t *departed) {
   int64_t arrival = start;
   for (int64_t left = bytes; left > 0; left -= chip.nocMaxPacketBytes)
     arrival = std::max(arrival, sendPacket(noc, from, to, start,
-                                           std::min(left, chip.nocMaxPacketBytes)));
+                                           std::min(left, chip.nocMaxPacketBytes), departed));
   return arrival;
 }
 

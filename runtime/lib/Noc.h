@@ -71,7 +71,10 @@ public:
   /// Streams `bytes` from `from` to `to` on `noc`, injected at `start`;
   /// returns when the last byte arrives. Packets over nocMaxPacketBytes are
   /// split and follow each other.
-  int64_t send(int noc, NocNode from, NocNode to, int64_t start, int64_t bytes);
+  /// With `departed`, also the cycle after the last byte left `from` (the source buffer may be
+  /// reused from then on).
+  int64_t send(int noc, NocNode from, NocNode to, int64_t start, int64_t bytes,
+               int64_t *departed = nullptr);
 
   /// One packet to many nodes along a tree: a link shared by several
   /// destinations carries the data once. Returns the arrival at each node.
@@ -92,7 +95,7 @@ private:
   }
   template <typename Fn> void walk(int noc, NocNode from, NocNode to, Fn fn);
   int64_t sendPacket(int noc, NocNode from, NocNode to, int64_t start,
-                     int64_t bytes);
+                     int64_t bytes, int64_t *departed);
 };
 
 } // namespace tessel::rt

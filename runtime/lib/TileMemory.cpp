@@ -35,14 +35,16 @@ int64_t DispatchRunner::readLands(const Thread &t, uint32_t buf, int64_t tile, i
   return noc.send(0, home.node, self, ready, bytes);
 }
 
-int64_t DispatchRunner::writeLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes) {
+int64_t DispatchRunner::writeLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes,
+                                   int64_t &departed) {
   NocModel &noc = state.noc;
   NocNode self = noc.worker(t.core->x, t.core->y);
   TileHome home = homeOf(buf, tile);
   stats.nocBytes += bytes;
   // Landed when the data is in the channel (which absorbs it at its rate) or the home core's L1,
   // and the acknowledgement is back.
-  int64_t arrived = noc.send(1, self, home.node, t.time, bytes);
+  departed = t.time;
+  int64_t arrived = noc.send(1, self, home.node, t.time, bytes, &departed);
   if (home.channel) {
     arrived = state.dramTiming.serve(*home.channel, arrived, bytes);
     stats.dramBytesWritten += bytes;

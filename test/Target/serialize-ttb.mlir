@@ -181,7 +181,8 @@
 // CHECK-NEXT:      "92: END_LOOP",
 // CHECK-NEXT:      "93: DST_RELEASE",
 // The writer reads the rhs, each core its own column: B's tile (k, core) is core mod 2 + 2 * k,
-// the second chunk's fetched before the output is stored.
+// the second chunk's fetched before the output is stored; the output's slot is popped once the
+// write has left the core (NOC_FLUSH), not once it has landed.
 // CHECK:         "thread": "Writer",
 // CHECK:         "exprs": [
 // CHECK-NEXT:      "v2 2 mod",
@@ -197,7 +198,7 @@
 // CHECK-NEXT:      "21: CB_PUSH c1 n1",
 // CHECK-NEXT:      "24: CB_WAIT c2 n1",
 // CHECK-NEXT:      "27: NOC_WRITE c2 e1 b3 e3",
-// CHECK-NEXT:      "32: NOC_BARRIER",
+// CHECK-NEXT:      "32: NOC_FLUSH",
 // CHECK-NEXT:      "33: CB_POP c2 n1"
 // CHECK-NOT: "op": "add"
 // CHECK-NOT: "op": "relu"

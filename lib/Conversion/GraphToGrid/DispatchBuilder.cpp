@@ -182,6 +182,7 @@ void DispatchBuilder::write(Value cb, Value slot, Value buffer, Value tileIdx) {
   b.create<noc::WriteOp>(loc, cb, slot, buffer, tileIdx);
 }
 void DispatchBuilder::barrier() { b.create<noc::BarrierOp>(loc); }
+void DispatchBuilder::flush() { b.create<noc::FlushOp>(loc); }
 
 Value DispatchBuilder::get(Value cb, Value slot) {
   auto type = cast<noc::CircularBufferType>(cb.getType()).getTileType();
@@ -320,7 +321,7 @@ void tessel::lowering::buildTileStreaming(
     Value unit = db.unit(iv), zero = db.index(0);
     db.wait(outCB, 1);
     db.write(outCB, zero, db.output(0), db.apply(mapping.outputTile, unit));
-    db.barrier();
+    db.flush();
     db.pop(outCB, 1);
   });
 }

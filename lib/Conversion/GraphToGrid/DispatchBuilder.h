@@ -84,6 +84,8 @@ public:
   void readFirstRow(mlir::Value buffer, mlir::Value tile, mlir::Value cb, mlir::Value slot);
   void write(mlir::Value cb, mlir::Value slot, mlir::Value buffer, mlir::Value tile);
   void barrier();
+  /// Waits until this thread's writes have left the core (their slots may be popped).
+  void flush();
   void semWait(int64_t sem, mlir::Value value);
   void semInc(mlir::Value x, mlir::Value y, int64_t sem, int64_t n);
   /// Multicasts reserved slot `slot` of `cb` into the same slot of the cores of a rectangle.

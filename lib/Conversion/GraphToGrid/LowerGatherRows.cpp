@@ -77,7 +77,7 @@ FailureOr<Value> tessel::lowering::lowerGatherRows(graph::GatherRowsOp op,
     Value unit = db.unit(iv), zero = db.index(0);
     db.wait(outCB, 1);
     db.write(outCB, zero, db.output(0), db.apply(u, unit));
-    db.barrier();
+    db.flush();
     db.pop(outCB, 1);
   });
   return db.results()[0];

@@ -464,7 +464,7 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
       db.loop(subTiles, [&](Value t) {
         db.write(cbOut, t, db.output(0), db.apply(subblockTile, {db.core(), pass, sub, t}));
       });
-      db.barrier();
+      db.flush();
       db.pop(cbOut, subTiles);
     });
   });

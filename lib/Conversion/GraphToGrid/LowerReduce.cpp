@@ -260,7 +260,7 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
     Value unit = db.unit(iv), zero = db.index(0);
     db.wait(cbOut, 1);
     db.write(cbOut, zero, db.output(0), unit);
-    db.barrier();
+    db.flush();
     db.pop(cbOut, 1);
   });
   return db.results()[0];

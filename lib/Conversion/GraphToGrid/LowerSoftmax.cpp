@@ -145,7 +145,7 @@ FailureOr<Value> tessel::lowering::lowerSoftmax(graph::SoftmaxOp op, const Lower
     db.loop(nt, [&](Value j) {
       db.wait(cbOut, 1);
       db.write(cbOut, zero, db.output(0), db.apply(tileOf, {unit, j}));
-      db.barrier();
+      db.flush();
       db.pop(cbOut, 1);
     });
   });

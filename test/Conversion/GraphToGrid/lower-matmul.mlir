@@ -79,6 +79,9 @@
 // CHECK: noc.cb_push %[[CBB]], 8
 // CHECK: noc.cb_wait %[[CBO]], 2
 // CHECK: noc.write %[[CBO]]
+// CHECK-NEXT: }
+// CHECK-NEXT: noc.flush
+// CHECK-NEXT: noc.cb_pop %[[CBO]]
 func.func @two_dimensional(%a: tensor<128x256xf32>, %b: tensor<256x128xf32>) -> tensor<128x128xf32> {
   %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [2, 2], cores = [2, 2], block = [2, 2], subblock = [1, 2], k_chunk = 4>} : (tensor<128x256xf32>, tensor<256x128xf32>) -> tensor<128x128xf32>
   return %0 : tensor<128x128xf32>

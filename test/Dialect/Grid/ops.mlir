@@ -107,7 +107,8 @@ func.func @relu_dispatch(%x: tensor<64x64xf32, #l>) -> tensor<64x64xf32, #l> {
       noc.cb_wait %cb1, 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
       // CHECK: noc.write %[[CB1]][%{{.*}}] into %[[OUT]][%{{.*}}] : !noc.cb<!tile.tile<32x32, f32>, 2>, tensor<64x64xf32, {{.*}}>
       noc.write %cb1[%c0] into %out[%id] : !noc.cb<!tile.tile<32x32, f32>, 2>, tensor<64x64xf32, #l>
-      noc.barrier
+      // CHECK: noc.flush
+      noc.flush
       noc.cb_pop %cb1, 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
     }
   // CHECK: } -> tensor<64x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>

@@ -343,6 +343,23 @@ func.func @barrier_on_compute(%x: tensor<32x32xf32, #l>) {
 
 // -----
 
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @flush_on_compute(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel compute {
+      // expected-error @+1 {{'noc.flush' op cannot run on the compute thread, which has no NoC access}}
+      noc.flush
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
 func.func @barrier_outside_kernel() {
   // expected-error @+1 {{'noc.barrier' op must be inside a noc.kernel}}
   noc.barrier

@@ -66,3 +66,49 @@ TEST(Timing, SmallerFormatsReadFaster) {
   EXPECT_LT(readCycles(16, chip.dramChannels, ttb::DataFormat::Bfp8_b),
             readCycles(16, chip.dramChannels, ttb::DataFormat::BFloat16));
 }
+
+namespace {
+// One core writes `tiles` tiles of a CB to DRAM one at a time, waiting with `sync` before it
+// pops each slot and writes the next.
+int64_t writeCycles(int64_t tiles, Op sync) {
+  ChipDesc chip = testChip();
+  BinarySpec spec;
+  spec.buffers = {{"y", {32, 32 * tiles}, ttb::DataFormat::BFloat16, 0}};
+  DispatchSpec d;
+  d.buffers = {0};
+  d.cbs = {{0, ttb::DataFormat::BFloat16, 1, uint32_t(chip.l1ReservedBytes)}};
+  KernelSpec writer(ThreadKind::Writer);
+  int32_t zero = writer.constant(0);
+  size_t l = writer.loop(4, writer.constant(tiles));
+  writer.emit(Op::CbReserve, {0, 1});
+  writer.emit(Op::CbPush, {0, 1});
+  writer.emit(Op::CbWait, {0, 1});
+  writer.emit(Op::NocWrite, {0, zero, 0, writer.var(4)});
+  writer.emit(sync);
+  writer.emit(Op::CbPop, {0, 1});
+  writer.endLoop(l);
+  d.kernels = {writer};
+  spec.dispatches = {d};
+  LoadedBinary bin;
+  std::string error;
+  EXPECT_TRUE(loadBinaryFromBytes(buildBinary(spec), chip, bin, error)) << error;
+  RunResult r;
+  EXPECT_TRUE(runBinary(bin, {}, SimOptions(), r, error)) << error;
+  return r.perf.cycles;
+}
+} // namespace
+
+// A flush waits until a write has left the core, a barrier until it has landed and been
+// acknowledged: tiles written one slot at a time go out back to back after flushes, each
+// round trip paid after barriers. The dispatch still ends when the last write has landed.
+TEST(Timing, FlushWaitsForWritesToLeaveNotToLand) {
+  ChipDesc chip = testChip();
+  const int64_t tiles = 16;
+  int64_t flushed = writeCycles(tiles, Op::NocFlush);
+  int64_t barriered = writeCycles(tiles, Op::NocBarrier);
+  int64_t leave = 2048 / chip.nocFlitBytes;
+  // Measured: 1,319 and 4,661 cycles for 16 tiles.
+  EXPECT_GE(flushed, tiles * leave);
+  EXPECT_LT(flushed, tiles * leave + 2 * chip.dramLatencyCycles) << flushed;
+  EXPECT_GT(barriered, 2 * flushed) << flushed << " " << barriered;
+}

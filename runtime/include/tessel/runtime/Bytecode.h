@@ -38,8 +38,9 @@ enum class Op : int32_t {
   DstBinary = 22,
   NocReadSpan = 23,
   CbLoadIndex = 24,
+  NocFlush = 25,
 };
-inline constexpr int32_t kNumOps = 25;
+inline constexpr int32_t kNumOps = 26;
 
 /// Operand words following opcode `op`; -1 for an unknown opcode.
 int operandCount(int32_t op);
