@@ -50,8 +50,9 @@ inline bool spreadsChunk(int64_t rows, int64_t cols, bool twoDimensional, int64_
 }
 
 /// How a shared chunk of `rows` x `cols` tiles is cut into pieces: whole rows of about
-/// kPieceTiles tiles, or, when its pieces are spread over a group of `groupSize` cores with fewer
-/// rows than cores, rows cut into columns too, so that more of the group send.
+/// kPieceTiles tiles, or, when its pieces are spread over a group of `groupSize` cores, as many
+/// pieces as the group has cores where the chunk divides so: fewer rows per piece, then rows cut
+/// into columns too.
 struct PieceShape {
   int64_t rows, cols;
 };
@@ -60,6 +61,9 @@ inline PieceShape pieceShape(int64_t rows, int64_t cols, bool spread, int64_t gr
   int64_t rowPieces = rows / shape.rows;
   if (!spread || rowPieces >= groupSize)
     return shape;
+  for (int64_t r = rowPieces; r <= std::min(rows, groupSize); ++r)
+    if (rows % r == 0)
+      rowPieces = r, shape.rows = rows / r;
   for (int64_t q = 1; q <= cols; ++q)
     if (cols % q == 0 && rowPieces * q <= groupSize)
       shape.cols = cols / q;

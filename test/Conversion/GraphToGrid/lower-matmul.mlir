@@ -238,11 +238,11 @@ func.func @config_does_not_tile(%a: tensor<32x64xf32>, %b: tensor<64x32xf32>) ->
 // -----
 
 // A one-dimensional grid of four cores shares the rhs: each 8x4-tile chunk is cut into four
-// pieces of 4x2 tiles, one per core, so that all four read at once. Every core announces room to
+// pieces of 2x4 tiles, one per core, so that all four read at once. Every core announces room to
 // each sender other than itself (semaphore 2), waits for the three others, multicasts its piece
-// (the slot of tile i is 2 (i mod 2) + 4 (i div 2) + 16 (piece div 2) + 2 (piece mod 2)) and
-// raises their semaphore 3; then it waits for the three pieces it did not send.
-// CHECK-DAG: #[[PIECE_SLOT:.*]] = affine_map<(d0, d1) -> (d0 + d1 * 2 + ((d1 mod 4) floordiv 2) * 16 + (d0 floordiv 2) * 2 - (d1 floordiv 2) * 4)>
+// (slots 8 (core mod 4) + i) and raises their semaphore 3; then it waits for the three pieces it
+// did not send.
+// CHECK-DAG: #[[PIECE_SLOT:.*]] = affine_map<(d0, d1) -> (d0 + d1 * 8 - (d1 floordiv 4) * 32)>
 // CHECK-DAG: #[[NOT_ME:.*]] = affine_map<(d0, d1) -> (((d0 - d1) mod 4) ceildiv 4)>
 // CHECK-DAG: #[[SENDER_X:.*]] = affine_map<(d0) -> (d0 mod 4)>
 // CHECK-LABEL: func.func @spread_over_senders
