@@ -12,12 +12,23 @@ namespace ttb = tessel::ttb;
 using tessel::ttb::ThreadKind;
 
 namespace {
+// The simulated cycles of a binary of one dispatch `d` over `buffers`.
+int64_t cyclesOf(std::vector<BufferSpec> buffers, DispatchSpec d) {
+  BinarySpec spec;
+  spec.buffers = std::move(buffers);
+  spec.dispatches = {std::move(d)};
+  LoadedBinary bin;
+  std::string error;
+  EXPECT_TRUE(loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error)) << error;
+  RunResult r;
+  EXPECT_TRUE(runBinary(bin, {}, SimOptions(), r, error)) << error;
+  return r.perf.cycles;
+}
+
 // One core reads `tiles` tiles of `stride` apart (stride = channels: all from
 // channel 0) into one big CB, then waits for them.
 int64_t readCycles(int64_t tiles, int64_t stride, ttb::DataFormat fmt) {
   ChipDesc chip = testChip();
-  BinarySpec spec;
-  spec.buffers = {{"x", {32, 32 * tiles * stride}, fmt, 0}};
   DispatchSpec d;
   d.buffers = {0};
   d.cbs = {{0, fmt, uint32_t(tiles), uint32_t(chip.l1ReservedBytes)}};
@@ -30,13 +41,7 @@ int64_t readCycles(int64_t tiles, int64_t stride, ttb::DataFormat fmt) {
   reader.emit(Op::NocBarrier);
   reader.emit(Op::CbPush, {0, int32_t(tiles)});
   d.kernels = {reader};
-  spec.dispatches = {d};
-  LoadedBinary bin;
-  std::string error;
-  EXPECT_TRUE(loadBinaryFromBytes(buildBinary(spec), chip, bin, error)) << error;
-  RunResult r;
-  EXPECT_TRUE(runBinary(bin, {}, SimOptions(), r, error)) << error;
-  return r.perf.cycles;
+  return cyclesOf({{"x", {32, 32 * tiles * stride}, fmt, 0}}, d);
 }
 } // namespace
 
@@ -72,8 +77,6 @@ namespace {
 // pops each slot and writes the next.
 int64_t writeCycles(int64_t tiles, Op sync) {
   ChipDesc chip = testChip();
-  BinarySpec spec;
-  spec.buffers = {{"y", {32, 32 * tiles}, ttb::DataFormat::BFloat16, 0}};
   DispatchSpec d;
   d.buffers = {0};
   d.cbs = {{0, ttb::DataFormat::BFloat16, 1, uint32_t(chip.l1ReservedBytes)}};
@@ -88,13 +91,7 @@ int64_t writeCycles(int64_t tiles, Op sync) {
   writer.emit(Op::CbPop, {0, 1});
   writer.endLoop(l);
   d.kernels = {writer};
-  spec.dispatches = {d};
-  LoadedBinary bin;
-  std::string error;
-  EXPECT_TRUE(loadBinaryFromBytes(buildBinary(spec), chip, bin, error)) << error;
-  RunResult r;
-  EXPECT_TRUE(runBinary(bin, {}, SimOptions(), r, error)) << error;
-  return r.perf.cycles;
+  return cyclesOf({{"y", {32, 32 * tiles}, ttb::DataFormat::BFloat16, 0}}, d);
 }
 } // namespace
 
