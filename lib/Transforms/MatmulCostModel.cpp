@@ -132,9 +132,7 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     bool shared;
     bool inL1;
     double issue = 0;     // reader cycles per tile, beyond the transfer
-    bool spread = false;  // the chunk's pieces spread over several senders of the group
-    PieceShape shape{1, 1};
-    int64_t pieces = 1;
+    ChunkPieces pieces{{1, 1}, 1, 1};
   };
   bool twoD = plan.gridM > 1 && plan.gridN > 1;
   bool sharedA = plan.multicast && cores > 1 && (twoD || plan.gridM == 1);
@@ -142,21 +140,19 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   // A two-dimensional grid's rows share the lhs and its columns the rhs, one group per row
   // (column); a one-dimensional one shares its operand over the whole rectangle. A shared chunk
   // comes in pieces, spread over senders as the lowering spreads them (spreadsChunk,
-  // pieceShape); a core that shares nothing reads its whole block at once.
+  // pieceShape, chunkPieces); a core that shares nothing reads its whole block at once.
   auto operand = [&](bool shared, int64_t rows, int64_t cols, int64_t groups, int64_t group,
                      double tileBytes, bool inL1) {
     Operand o{tileBytes, rows, cols, cores, 1, shared, inL1};
     if (!shared) {
-      o.shape = PieceShape{rows, cols};
+      o.pieces = ChunkPieces{{rows, cols}, 1, 1};
       return o;
     }
     if (!twoD)
       groups = 1, group = cores;
-    o.group = group;
-    o.spread = spreadsChunk(rows, cols, twoD, passes);
-    o.shape = pieceShape(rows, cols, o.spread, group);
-    o.pieces = (rows / o.shape.rows) * (cols / o.shape.cols);
     o.readers = groups;
+    o.group = group;
+    o.pieces = chunkPieces(rows, cols, twoD, passes, group);
     return o;
   };
   Operand a = operand(sharedA, plan.blockM, plan.kChunk, plan.gridM, plan.coresX, tileA, p.lhsInL1);
@@ -176,9 +172,10 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     // rotate over them); from DRAM, they share the links out of the DRAM columns and the
     // channels' bandwidth, from L1 only their own link.
     int64_t perColumn = (o.readers + plan.coresX - 1) / plan.coresX;
-    double tiles = double(o.shape.rows * o.shape.cols);
+    const ChunkPieces &cp = o.pieces;
+    double tiles = double(cp.shape.rows * cp.shape.cols);
     double piece = tiles * o.tileBytes;
-    double share = 1.0 / double(o.pieces);
+    double share = 1.0 / double(cp.pieces);
     // The L1 responses share NoC0's links with the DRAM responses.
     double dram = o.inL1 ? share * (l1ChunkBytes + chunkBytes) / l1All
                          : std::max(perColumn * piece / flit / 2, share * chunkBytes / dramAll);
@@ -186,15 +183,14 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     if (!o.shared)
       return read;
     double mcast = piece / flit + std::max(plan.coresX, plan.coresY) * chip.nocHopCycles;
-    int64_t senders = o.spread ? sendersOf(o.pieces, o.group) : 1;
-    if (senders == 1)
-      return o.pieces * std::max(read, mcast) + mcast + 2.0 * cores / double(o.readers);
+    if (cp.senders == 1)
+      return cp.pieces * std::max(read, mcast) + mcast + 2.0 * cores / double(o.readers);
     // Spread over senders: each reads and multicasts its share, but every piece still enters
     // every core over its one link; each sender raises every other core when its share is there.
     // Each chunk waits for two semaphore round trips across the group (every core's room to the
     // senders, their pieces' landing back), which one sender of many pieces would overlap.
-    double perSender = double(o.pieces / senders);
-    return std::max(perSender * std::max(read, mcast), o.pieces * piece / flit) + mcast +
+    double perSender = double(cp.pieces / cp.senders);
+    return std::max(perSender * std::max(read, mcast), cp.pieces * piece / flit) + mcast +
            2.0 * double(o.group) + 4.0 * meanHops * chip.nocHopCycles;
   };
   double supplyA = supply(a), supplyB = supply(b);
@@ -218,7 +214,8 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   double passTime = std::max(
       {passCompute, chunks * supplyA + residualRead, chunks * supplyB + writeBack});
   // Supply that outruns compute includes the first chunk's, which `fill` already counts.
-  c.starved = std::max(0.0, passes * (passTime - passCompute) - (passTime > passCompute ? c.fill : 0.0));
+  c.starved = std::max(0.0, passes * (passTime - passCompute) -
+                                (passTime > passCompute ? c.fill : 0.0));
   // Output tiles go to DRAM as the last chunk of a pass packs them. Writes travel along their row
   // to one of the two DRAM columns and converge on the links into them: about four links' worth
   // from a full grid (measured: 2 MiB in about 18k cycles), two per row of cores when fewer.

@@ -80,6 +80,21 @@ inline int64_t sendersOf(int64_t pieces, int64_t groupSize) {
   return best;
 }
 
+/// How a chunk of `rows` x `cols` tiles shared by a group of `groupSize` cores travels: in
+/// `pieces` pieces of `shape`, read and multicast by `senders` members of the group (spread when
+/// spreadsChunk says so). A group of one core reads its own chunk in pieces of whole rows.
+struct ChunkPieces {
+  PieceShape shape;
+  int64_t pieces, senders;
+};
+inline ChunkPieces chunkPieces(int64_t rows, int64_t cols, bool twoDimensional, int64_t passes,
+                               int64_t groupSize) {
+  bool spread = spreadsChunk(rows, cols, twoDimensional, passes);
+  PieceShape shape = pieceShape(rows, cols, spread, groupSize);
+  int64_t pieces = (rows / shape.rows) * (cols / shape.cols);
+  return {shape, pieces, spread ? sendersOf(pieces, groupSize) : 1};
+}
+
 /// A matmul seen in tiles: batch x (mt x kt) times (kt x nt).
 struct MatmulProblem {
   int64_t batch = 1, mt = 1, nt = 1, kt = 1;

@@ -22,7 +22,6 @@ namespace {
 struct Sharing {
   bool shared = false;
   int64_t n = 1;
-  bool spread = false;         // the chunk's pieces spread over several senders
   AffineExpr pos;              // the core's own number in its group
   AffineExpr rotation;         // where the senders start in the core's group
   AffineExpr memberX, memberY; // of member d1
@@ -73,24 +72,25 @@ static Sharing sharingOf(MLIRContext *ctx, grid::MatmulConfigAttr config, bool l
   return s;
 }
 
-/// Fills `cb` with chunk `g` (of `total`) of an operand, `pieces` x `pieceTiles` tiles:
-/// `readTile(g, piece, i, slot)` brings tile i of a piece of chunk g into `slot` from DRAM, or a
-/// sender sends it; `slotOf(piece, i)` is its slot within the chunk.
-/// A spread chunk's pieces (`Sharing::spread`) go to cost::sendersOf senders, consecutive members
-/// of the group, so that their DRAM reads overlap; each multicasts a piece as soon as it has landed, so
-/// that the multicast of one piece overlaps the read of the next. Where `prefetchAfter` (0 or 1,
+/// Fills `cb` with chunk `g` (of `total`) of an operand, cut as `cp` says: `readTile(g, piece,
+/// i, slot)` brings tile i of a piece of chunk g into `slot` from DRAM, or a sender sends it;
+/// `slotOf(piece, i)` is its slot within the chunk.
+/// A shared chunk's pieces go to `cp.senders` senders, consecutive members of the group, so that
+/// their DRAM reads overlap; each multicasts a piece as soon as it has landed, so that the
+/// multicast of one piece overlaps the read of the next. Where `prefetchAfter` (0 or 1,
 /// over d0 = g) allows, a sender of the next chunk reads the first piece of its share while it
 /// waits for this one, into the buffer's other half, so that chunks with different senders do
 /// not wait for each other's reads. That waits for compute to free the chunk before: the thread
 /// must owe compute nothing else meanwhile.
 static void feedChunk(DispatchBuilder &db, Value cb, Value g, int64_t total,
-                      AffineExpr prefetchAfter, int64_t pieces, int64_t pieceTiles,
-                      const Sharing &s, Semaphores sem,
+                      AffineExpr prefetchAfter, const cost::ChunkPieces &cp, const Sharing &s,
+                      Semaphores sem,
                       function_ref<void(Value g, Value piece, Value i, Value slot)> readTile,
                       function_ref<Value(Value piece, Value i)> slotOf) {
   MLIRContext *ctx = db.context();
   AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx),
              d2 = getAffineDimExpr(2, ctx);
+  int64_t pieces = cp.pieces, pieceTiles = cp.shape.rows * cp.shape.cols;
   int64_t chunkTiles = pieces * pieceTiles;
   // Piece `piece` of chunk `chunk`, `ahead` chunks past the write pointer.
   auto readPiece = [&](Value chunk, Value piece, int64_t ahead) {
@@ -105,7 +105,7 @@ static void feedChunk(DispatchBuilder &db, Value cb, Value g, int64_t total,
     db.push(cb, chunkTiles);
     return;
   }
-  int64_t senders = s.spread ? cost::sendersOf(pieces, s.n) : 1, perSender = pieces / senders;
+  int64_t senders = cp.senders, perSender = pieces / senders;
   // Over d0 = core, d1 = chunk: the first sender's member number, and the core's place after
   // it (a sender if below `senders`).
   AffineExpr first = (s.rotation + d1 * senders) % s.n;
@@ -261,10 +261,9 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   // d0 = core, d1 = pass, d2 = chunk, d3 = piece, d4 = index within the piece.
   AffineExpr ch = b.getAffineDimExpr(2), piece = b.getAffineDimExpr(3), i = b.getAffineDimExpr(4);
 
-  shareA.spread = cost::spreadsChunk(bm, kc, config.isTwoDimensional(), passes);
-  shareB.spread = cost::spreadsChunk(kc, bn, config.isTwoDimensional(), passes);
-  cost::PieceShape pieceA = cost::pieceShape(bm, kc, shareA.spread, shareA.n);
-  cost::PieceShape pieceB = cost::pieceShape(kc, bn, shareB.spread, shareB.n);
+  bool twoD = config.isTwoDimensional();
+  cost::ChunkPieces piecesA = cost::chunkPieces(bm, kc, twoD, passes, shareA.n);
+  cost::ChunkPieces piecesB = cost::chunkPieces(kc, bn, twoD, passes, shareB.n);
   // The row and column within a `cols`-wide chunk of tile i of piece p, pieces of `shape` laid
   // out row-major.
   auto rowIn = [&](cost::PieceShape shape, int64_t cols, AffineExpr p, AffineExpr i) {
@@ -273,17 +272,17 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   auto colIn = [&](cost::PieceShape shape, int64_t cols, AffineExpr p, AffineExpr i) {
     return (p % (cols / shape.cols)) * shape.cols + i % shape.cols;
   };
-  // Chunk `g` (pass g / chunks, chunk g mod chunks) of one operand's `rows` x `cols` block, in
-  // pieces of `shape`; `tile` is over (core, pass, chunk, piece, index within the piece).
-  auto feed = [&](Value g, unsigned input, Value cb, AffineExpr tile, int64_t rows, int64_t cols,
-                  cost::PieceShape shape, const Sharing &share, Semaphores sem,
+  // Chunk `g` (pass g / chunks, chunk g mod chunks) of one operand's `cols`-wide block, in
+  // pieces as `cp` cuts them; `tile` is over (core, pass, chunk, piece, index within the piece).
+  auto feed = [&](Value g, unsigned input, Value cb, AffineExpr tile, int64_t cols,
+                  const cost::ChunkPieces &cp, const Sharing &share, Semaphores sem,
                   AffineExpr prefetchAfter) {
     AffineExpr c0 = b.getAffineDimExpr(0), g1 = b.getAffineDimExpr(1);
     AffineExpr tileOfChunk = tile.replaceDims(
         {c0, g1.floorDiv(chunks), g1 % chunks, b.getAffineDimExpr(2), b.getAffineDimExpr(3)});
-    int64_t pieces = (rows / shape.rows) * (cols / shape.cols);
+    cost::PieceShape shape = cp.shape;
     feedChunk(
-        db, cb, g, passes * chunks, prefetchAfter, pieces, shape.rows * shape.cols, share, sem,
+        db, cb, g, passes * chunks, prefetchAfter, cp, share, sem,
         [&](Value chunk, Value pc, Value ix, Value slot) {
           Value t = db.apply(tileOfChunk, {db.core(), chunk, pc, ix});
           if (input == 0 && gatherA)
@@ -316,11 +315,12 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
     subblockTile = (batch * out.mt + rowT) * out.nt + colT;
   }
 
-  // Reader: the lhs, a piece per row of the chunk (kc consecutive tiles, spread over the DRAM
-  // channels), slots row-major.
+  // Reader: the lhs, in the pieces chunkPieces cuts (tiles spread over the DRAM channels),
+  // slots row-major.
   db.kernel(noc::ThreadKind::reader);
-  AffineExpr aTile = broadcastTileIndex(a, out, batch, row0 + rowIn(pieceA, kc, piece, i),
-                                         ch * kc + colIn(pieceA, kc, piece, i));
+  AffineExpr aTile =
+      broadcastTileIndex(a, out, batch, row0 + rowIn(piecesA.shape, kc, piece, i),
+                         ch * kc + colIn(piecesA.shape, kc, piece, i));
   db.loop(passes, [&](Value pass) {
     if (bias) {
       // The bias tiles of the block's columns, once per pass: only their first row, which the
@@ -334,7 +334,7 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
       });
     }
     db.loop(chunks, [&](Value chunk) {
-      feed(chunkOf(pass, chunk), 0, cbA, aTile, bm, kc, pieceA, shareA, {0, 1}, prefetchA);
+      feed(chunkOf(pass, chunk), 0, cbA, aTile, kc, piecesA, shareA, {0, 1}, prefetchA);
     });
     if (bias) {
       db.barrier();
@@ -415,8 +415,8 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
             db.pop(cbResidual, subTiles);
           }
           for (int64_t t = 0; t < subTiles && activation; ++t)
-            db.activation(*op.getActivation(), op.getAlpha().convertToFloat(), op.getBeta().convertToFloat(),
-                          db.index(t));
+            db.activation(*op.getActivation(), op.getAlpha().convertToFloat(),
+                          op.getBeta().convertToFloat(), db.index(t));
           if (partialRows) {
             // d0 = core, d1 = pass, d2 = subblock.
             AffineExpr sb = b.getAffineDimExpr(2);
@@ -448,10 +448,11 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   // a subblock at a time as compute packs them. The next pass's first rhs chunk is fetched before
   // the block is stored, so that the next pass need not wait for it.
   db.kernel(noc::ThreadKind::writer);
-  AffineExpr bTile = broadcastTileIndex(bv, out, batch, ch * kc + rowIn(pieceB, bn, piece, i),
-                                         col0 + colIn(pieceB, bn, piece, i));
+  AffineExpr bTile =
+      broadcastTileIndex(bv, out, batch, ch * kc + rowIn(piecesB.shape, bn, piece, i),
+                         col0 + colIn(piecesB.shape, bn, piece, i));
   auto feedB = [&](Value pass, Value chunk) {
-    feed(chunkOf(pass, chunk), 1, cbB, bTile, kc, bn, pieceB, shareB, {2, 3}, prefetchB);
+    feed(chunkOf(pass, chunk), 1, cbB, bTile, bn, piecesB, shareB, {2, 3}, prefetchB);
   };
   feedB(db.index(0), db.index(0));
   db.loop(passes, [&](Value pass) {
