@@ -85,8 +85,9 @@ LogicalResult MatmulConfigAttr::verify(function_ref<InFlightDiagnostic()> emitEr
                                        int64_t gridM, int64_t gridN, int64_t coresX,
                                        int64_t coresY, int64_t blockM, int64_t blockN,
                                        int64_t subM, int64_t subN, int64_t kChunk,
-                                       OperandSharing operands, LhsSource, int64_t cycles) {
-  for (int64_t v : {gridM, gridN, coresX, coresY, blockM, blockN, subM, subN, kChunk})
+                                       OperandSharing operands, LhsSource, int64_t cycles,
+                                       int64_t groups) {
+  for (int64_t v : {gridM, gridN, coresX, coresY, blockM, blockN, subM, subN, kChunk, groups})
     if (v < 1)
       return emitError() << "matmul config sizes must be positive";
   if (coresX * coresY != gridM * gridN)
@@ -97,6 +98,9 @@ LogicalResult MatmulConfigAttr::verify(function_ref<InFlightDiagnostic()> emitEr
                        << gridM << "]";
   if (gridM > 1 && gridN > 1 && operands != OperandSharing::multicast)
     return emitError() << "a two-dimensional grid of blocks multicasts its operands";
+  if (groups > 1 && operands != OperandSharing::multicast)
+    return emitError() << "groups of rectangles share their operands by multicast; unicast cores "
+                          "already take the batch in turn";
   if (blockM % subM || blockN % subN)
     return emitError() << "subblock " << subM << "x" << subN << " does not divide block "
                        << blockM << "x" << blockN;
@@ -120,7 +124,7 @@ static LogicalResult parseEnumKeyword(AsmParser &parser, SMLoc loc, StringRef wh
 }
 
 // <grid = [M, N], cores = [X, Y], block = [M, N], subblock = [M, N], k_chunk = K
-//  (, operands = unicast)? (, lhs = gather)? (, cycles = C)?>
+//  (, groups = G)? (, operands = unicast)? (, lhs = gather)? (, cycles = C)?>
 Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
   int64_t v[9];
   auto pair = [&](StringRef key, int64_t &a, int64_t &b) -> bool {
@@ -134,7 +138,7 @@ Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
     return {};
   OperandSharing operands = OperandSharing::multicast;
   LhsSource lhs = LhsSource::tensor;
-  int64_t cycles = 0;
+  int64_t cycles = 0, groups = 1;
   while (succeeded(parser.parseOptionalComma())) {
     StringRef key;
     SMLoc loc = parser.getCurrentLocation();
@@ -149,6 +153,9 @@ Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
     } else if (key == "cycles") {
       if (parser.parseInteger(cycles))
         return {};
+    } else if (key == "groups") {
+      if (parser.parseInteger(groups))
+        return {};
     } else {
       parser.emitError(loc) << "unknown matmul config key '" << key << "'";
       return {};
@@ -157,13 +164,16 @@ Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
   if (parser.parseGreater())
     return {};
   return parser.getChecked<MatmulConfigAttr>(parser.getContext(), v[0], v[1], v[2], v[3], v[4],
-                                             v[5], v[6], v[7], v[8], operands, lhs, cycles);
+                                             v[5], v[6], v[7], v[8], operands, lhs, cycles,
+                                             groups);
 }
 
 void MatmulConfigAttr::print(AsmPrinter &printer) const {
   printer << "<grid = [" << getGridM() << ", " << getGridN() << "], cores = [" << getCoresX()
           << ", " << getCoresY() << "], block = [" << getBlockM() << ", " << getBlockN()
           << "], subblock = [" << getSubM() << ", " << getSubN() << "], k_chunk = " << getKChunk();
+  if (getGroups() != 1)
+    printer << ", groups = " << getGroups();
   if (!isMulticast())
     printer << ", operands = " << stringifyOperandSharing(getOperands());
   if (gathersLhs())

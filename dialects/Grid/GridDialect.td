@@ -85,7 +85,10 @@ def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
     (`cost::spreadsChunk`). With `operands = unicast` (only in
     one dimension) every core reads its own blocks and the cores take the output's blocks in
     turn, batch included: `grid` then counts cores, not rows or columns of blocks. That spreads
-    many small matmuls (a depthwise convolution's groups) over the grid. With `lhs = gather`
+    many small matmuls (a depthwise convolution's groups) over the grid. With `groups = G` (a
+    batched multicast matmul), G such rectangles stacked in y take the batch in turn: rectangle
+    g computes batches g, g + G, ... at once with the others, each sharing its own chunks. That
+    gives a split K's partial products, or attention's heads, G times the cores. With `lhs = gather`
     the lhs is a `graph.remap` (a convolution's windows) that no dispatch materialises: the
     reader assembles each lhs tile from runs of the remap's input, reading its padding and the
     rows and columns past the lhs's end as zeros (an implicit GEMM). `cycles` is the cost
@@ -94,12 +97,15 @@ def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
     ```mlir
     #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [2, 4],
                         k_chunk = 16, cycles = 296000>
+    #grid.matmul_config<grid = [1, 16], cores = [8, 2], block = [2, 1], subblock = [1, 1],
+                        k_chunk = 8, groups = 2>
     ```
   }];
   let parameters = (ins "int64_t":$gridM, "int64_t":$gridN, "int64_t":$coresX, "int64_t":$coresY,
                     "int64_t":$blockM, "int64_t":$blockN, "int64_t":$subM, "int64_t":$subN,
                     "int64_t":$kChunk, Grid_OperandSharingParameter:$operands,
-                    Grid_LhsSourceParameter:$lhs, DefaultValuedParameter<"int64_t", "0">:$cycles);
+                    Grid_LhsSourceParameter:$lhs, DefaultValuedParameter<"int64_t", "0">:$cycles,
+                    DefaultValuedParameter<"int64_t", "1">:$groups);
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
@@ -107,6 +113,8 @@ def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
     bool isTwoDimensional() const { return getGridM() > 1 && getGridN() > 1; }
     bool isMulticast() const { return getOperands() == OperandSharing::multicast; }
     bool gathersLhs() const { return getLhs() == LhsSource::gather; }
+    /// Cores of every group's rectangle together.
+    int64_t getCores() const { return getCoresX() * getCoresY() * getGroups(); }
   }];
 }
 

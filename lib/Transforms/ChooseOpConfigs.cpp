@@ -19,7 +19,8 @@ static grid::MatmulConfigAttr attrOf(MLIRContext *ctx, const cost::MatmulPlan &p
       p.multicast ? grid::OperandSharing::multicast : grid::OperandSharing::unicast;
   auto lhs = gatherLhs ? grid::LhsSource::gather : grid::LhsSource::tensor;
   return grid::MatmulConfigAttr::get(ctx, p.gridM, p.gridN, p.coresX, p.coresY, p.blockM,
-                                     p.blockN, p.subM, p.subN, p.kChunk, operands, lhs, cycles);
+                                     p.blockN, p.subM, p.subN, p.kChunk, operands, lhs, cycles,
+                                     p.groups);
 }
 
 namespace {

@@ -71,10 +71,13 @@ bool cost::isValid(const rt::ChipDesc &chip, const MatmulProblem &p, const Matmu
     return fail("a " + std::to_string(plan.subM) + "x" + std::to_string(plan.subN) +
                 " subblock exceeds the " + std::to_string(p.dstCapacity) +
                 " tiles of Dst a subblock may use");
-  if (plan.coresX > chip.gridX || plan.coresY > chip.gridY ||
+  if (plan.groups < 1 || p.batch % plan.groups || (plan.groups > 1 && !plan.multicast))
+    return fail(std::to_string(plan.groups) + " groups of multicasting cores cannot share a batch of " +
+                std::to_string(p.batch));
+  if (plan.coresX > chip.gridX || plan.coresY * plan.groups > chip.gridY ||
       plan.coresX * plan.coresY != plan.gridM * plan.gridN)
-    return fail("the core rectangle does not fit the " + std::to_string(chip.gridX) + "x" +
-                std::to_string(chip.gridY) + " grid");
+    return fail("the core rectangle (times its groups) does not fit the " +
+                std::to_string(chip.gridX) + "x" + std::to_string(chip.gridY) + " grid");
   if (plan.gridM > 1 && plan.gridN > 1 &&
       (plan.coresX != plan.gridN || plan.coresY != plan.gridM || !plan.multicast))
     return fail("a two-dimensional grid of blocks must match its core rectangle and multicast");
@@ -119,7 +122,9 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   // it reads the next; a core that shares nothing reads its whole block at once. A read is
   // bounded by the core's NoC link, by the links of its column (DRAM responses turn into the
   // destination's column, where the senders of one column share them) and by the chip's DRAM.
-  const int64_t cores = plan.coresX * plan.coresY;
+  // Groups of rectangles do the same at once on their own batches: `rect` cores share, all
+  // `cores` load the channels and links.
+  const int64_t rect = plan.coresX * plan.coresY, cores = plan.cores();
   // A round trip to another core's L1 is hops only, half the torus each way on average; DRAM
   // adds its latency.
   const double latency = double(chip.dramLatencyCycles) + 4.0 * chip.nocHopCycles;
@@ -135,8 +140,8 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     ChunkPieces pieces{{1, 1}, 1, 1};
   };
   bool twoD = plan.gridM > 1 && plan.gridN > 1;
-  bool sharedA = plan.multicast && cores > 1 && (twoD || plan.gridM == 1);
-  bool sharedB = plan.multicast && cores > 1 && (twoD || plan.gridN == 1);
+  bool sharedA = plan.multicast && rect > 1 && (twoD || plan.gridM == 1);
+  bool sharedB = plan.multicast && rect > 1 && (twoD || plan.gridN == 1);
   // A two-dimensional grid's rows share the lhs and its columns the rhs, one group per row
   // (column); a one-dimensional one shares its operand over the whole rectangle. A shared chunk
   // comes in pieces, spread over senders as the lowering spreads them (spreadsChunk,
@@ -149,8 +154,8 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
       return o;
     }
     if (!twoD)
-      groups = 1, group = cores;
-    o.readers = groups;
+      groups = 1, group = rect;
+    o.readers = groups * plan.groups;
     o.group = group;
     o.pieces = chunkPieces(rows, cols, twoD, passes, group);
     return o;
@@ -167,6 +172,17 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   // A chunk's bytes that DRAM serves, and that other cores' L1 serves.
   double chunkBytes = (a.inL1 ? 0.0 : bytesOf(a)) + (b.inL1 ? 0.0 : bytesOf(b));
   double l1ChunkBytes = (a.inL1 ? bytesOf(a) : 0.0) + (b.inL1 ? bytesOf(b) : 0.0);
+  // Multicasts go -x, -y (NoC1): from a sender above its rectangle's last row they reach the
+  // rows below it the long way round the torus, through every other row of the column. The
+  // y links of each column carry those bytes of every group's chunk.
+  auto wrapped = [&](const Operand &o) {
+    int64_t h = o.group > 1 && (!twoD || &o != &a) ? plan.coresY : 1;
+    if (h == 1 || h == chip.gridY)
+      return 0.0;
+    double chunk = double(o.rows * o.cols) * o.tileBytes * double(o.readers) /
+                   (twoD ? double(plan.coresX) : 1.0);
+    return chunk * double(h - 1) / double(h) / flit;
+  };
   auto supply = [&](const Operand &o) {
     // Readers spread over the rectangle's columns (the lhs senders of a two-dimensional grid
     // rotate over them); from DRAM, they share the links out of the DRAM columns and the
@@ -180,18 +196,22 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     double dram = o.inL1 ? share * (l1ChunkBytes + chunkBytes) / l1All
                          : std::max(perColumn * piece / flit / 2, share * chunkBytes / dramAll);
     double read = latencyOf(o.inL1) + std::max({piece / flit, dram, tiles * o.issue});
+    // A core that reads for itself has one chunk in flight, but the channels and links it
+    // shares stay busy with the other cores' chunks meanwhile: the round trip is its own, the
+    // shared bandwidth everyone's.
     if (!o.shared)
-      return read;
+      return std::max(latencyOf(o.inL1) + std::max(piece / flit, tiles * o.issue), dram);
     double mcast = piece / flit + std::max(plan.coresX, plan.coresY) * chip.nocHopCycles;
     if (cp.senders == 1)
-      return cp.pieces * std::max(read, mcast) + mcast + 2.0 * cores / double(o.readers);
+      return std::max(cp.pieces * std::max(read, mcast), wrapped(o)) + mcast +
+             2.0 * cores / double(o.readers);
     // Spread over senders: each reads and multicasts its share, but every piece still enters
     // every core over its one link; each sender raises every other core when its share is there.
     // Each chunk waits for two semaphore round trips across the group (every core's room to the
     // senders, their pieces' landing back), which one sender of many pieces would overlap.
     double perSender = double(cp.pieces / cp.senders);
-    return std::max(perSender * std::max(read, mcast), cp.pieces * piece / flit) + mcast +
-           2.0 * double(o.group) + 4.0 * meanHops * chip.nocHopCycles;
+    return std::max({perSender * std::max(read, mcast), cp.pieces * piece / flit, wrapped(o)}) +
+           mcast + 2.0 * double(o.group) + 4.0 * meanHops * chip.nocHopCycles;
   };
   double supplyA = supply(a), supplyB = supply(b);
   double slowest = std::max(supplyA, supplyB);
@@ -213,15 +233,17 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
                     : 0.0;
   double passTime = std::max(
       {passCompute, chunks * supplyA + residualRead, chunks * supplyB + writeBack});
-  // Supply that outruns compute includes the first chunk's, which `fill` already counts.
-  c.starved = std::max(0.0, passes * (passTime - passCompute) -
-                                (passTime > passCompute ? c.fill : 0.0));
+  // Supply that outruns compute includes the first chunk's, which `fill` already counts; the
+  // last chunk is computed after it has come.
+  c.starved = passTime > passCompute
+                  ? std::max(0.0, passes * (passTime - passCompute) - c.fill + perChunk)
+                  : 0.0;
   // Output tiles go to DRAM as the last chunk of a pass packs them. Writes travel along their row
   // to one of the two DRAM columns and converge on the links into them: about four links' worth
   // from a full grid (measured: 2 MiB in about 18k cycles), two per row of cores when fewer.
   // Into L1, the writes of every core spread over the whole grid.
-  const double writeBw =
-      p.outInL1 ? flit * double(cores) : flit * std::min<double>(4.0, 2.0 * plan.coresY);
+  const double writeBw = p.outInL1 ? flit * double(cores)
+                                    : flit * std::min<double>(4.0, 2.0 * plan.coresY * plan.groups);
   double passOut = double(cores * tiles) * tileO;
   // Measured: with multicast a pass boundary costs about one chunk's supply even though the next
   // pass's first chunks are fetched ahead (the senders' handshakes line up behind the last
@@ -262,19 +284,27 @@ std::vector<MatmulPlan> cost::enumeratePlans(const rt::ChipDesc &chip, const Mat
                 plans.push_back(plan);
             }
   };
-  // Two-dimensional: rows of cores share the lhs, columns the rhs.
-  for (int64_t gm : divisors(p.mt, chip.gridY))
-    for (int64_t gn : divisors(p.nt, chip.gridX))
-      if (gm > 1 && gn > 1)
-        addBlocks(MatmulPlan{gm, gn, gn, gm});
-  // One operand shared by the whole rectangle (or a single core).
-  for (int64_t gn : divisors(p.nt, maxCores))
-    if (auto r = rectangle(chip, gn))
-      addBlocks(MatmulPlan{1, gn, r->first, r->second});
-  for (int64_t gm : divisors(p.mt, maxCores))
-    if (gm > 1)
-      if (auto r = rectangle(chip, gm))
-        addBlocks(MatmulPlan{gm, 1, r->first, r->second});
+  // A batch may go to groups of rectangles stacked in y, each taking its share in turn.
+  for (int64_t g : divisors(p.batch, chip.gridY)) {
+    auto grouped = [&](MatmulPlan base) {
+      base.groups = g;
+      if (base.coresY * g <= chip.gridY)
+        addBlocks(base);
+    };
+    // Two-dimensional: rows of cores share the lhs, columns the rhs.
+    for (int64_t gm : divisors(p.mt, chip.gridY))
+      for (int64_t gn : divisors(p.nt, chip.gridX))
+        if (gm > 1 && gn > 1)
+          grouped(MatmulPlan{gm, gn, gn, gm});
+    // One operand shared by the whole rectangle (or a single core).
+    for (int64_t gn : divisors(p.nt, maxCores))
+      if (auto r = rectangle(chip, gn))
+        grouped(MatmulPlan{1, gn, r->first, r->second});
+    for (int64_t gm : divisors(p.mt, maxCores))
+      if (gm > 1)
+        if (auto r = rectangle(chip, gm))
+          grouped(MatmulPlan{gm, 1, r->first, r->second});
+  }
   // Every core reading its own blocks, taken in turn over the batch too: the way to spread
   // many small matmuls (a depthwise convolution's groups) over the grid.
   for (int64_t bm : divisors(p.mt, p.mt))

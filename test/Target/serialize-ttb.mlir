@@ -103,7 +103,7 @@
 // CHECK-NEXT:  "fidelity": "HiFi4",
 // CHECK-NEXT:  "dst_format": "Float32",
 // CHECK-NEXT:  "macs": 81920,
-// CHECK-NEXT:  "config": "#grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, operands = unicast, cycles = {{[0-9]+}}>",
+// CHECK-NEXT:  "config": "#grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 2, operands = unicast, cycles = {{[0-9]+}}>",
 // CHECK-NEXT:  "buffers": [
 // CHECK-NEXT:    0,
 // CHECK-NEXT:    2,
@@ -114,92 +114,78 @@
 // CHECK-NEXT:    {
 // CHECK-NEXT:      "id": 0,
 // CHECK-NEXT:      "format": "Float32",
-// CHECK-NEXT:      "tiles": 2,
+// CHECK-NEXT:      "tiles": 4,
 // CHECK-NEXT:      "l1_address": 131072
 // CHECK-NEXT:    },
 // CHECK:           "id": 3,
 // CHECK-NEXT:      "format": "Float32",
-// CHECK-NEXT:      "tiles": 1,
-// CHECK-NEXT:      "l1_address": 155648
+// CHECK-NEXT:      "tiles": 2,
+// CHECK-NEXT:      "l1_address": 172032
 // Two output tiles on two cores; each reads its own blocks (multicasting one tile of A is
 // dearer than reading it twice: serialize-matmul-mcast.mlir encodes the multicast): the first
 // row of the bias tile of its column (core mod 2), 32 values from offset 0, whose read overlaps
-// A's two K tiles, one chunk at a time; the bias is published after the last chunk.
+// A's two K tiles, one chunk of both; the bias is published after the chunk.
 // CHECK:         "thread": "Reader",
 // CHECK:         "exprs": [
 // CHECK-NEXT:      "v2 2 mod",
 // CHECK-NEXT:      "0",
 // CHECK-NEXT:      "32",
+// CHECK-NEXT:      "2",
+// CHECK-NEXT:      "v4 2 mod",
+// CHECK-NEXT:      "v4"
 // CHECK:         "code": [
-// CHECK-NEXT:      "0: CB_RESERVE c4 n1",
-// CHECK-NEXT:      "3: NOC_READ_SPAN b2 e0 e1 c4 e1 e1 e2 e1 r0",
-// CHECK-NEXT:      "13: LOOP v4 e3 p30",
-// CHECK-NEXT:      "17: CB_RESERVE c0 n1",
-// CHECK-NEXT:      "20: NOC_READ b0 e4 c0 e1",
-// CHECK-NEXT:      "25: NOC_BARRIER",
-// CHECK-NEXT:      "26: CB_PUSH c0 n1",
-// CHECK-NEXT:      "29: END_LOOP",
+// CHECK-NEXT:      "0: CB_RESERVE c3 n1",
+// CHECK-NEXT:      "3: NOC_READ_SPAN b2 e0 e1 c3 e1 e1 e2 e1 r0",
+// CHECK-NEXT:      "13: CB_RESERVE c0 n2",
+// CHECK-NEXT:      "16: LOOP v4 e3 p26",
+// CHECK-NEXT:      "20: NOC_READ b0 e4 c0 e5",
+// CHECK-NEXT:      "25: END_LOOP",
+// CHECK-NEXT:      "26: NOC_BARRIER",
+// CHECK-NEXT:      "27: CB_PUSH c0 n2",
 // CHECK-NEXT:      "30: NOC_BARRIER",
-// CHECK-NEXT:      "31: CB_PUSH c4 n1"
-// Per chunk: the second reloads the partial sum the first left in cb 3 (a loop of v4 ceildiv 2
-// trips), the first packs it there (1 - v4 trips), the last waits for the bias, adds it through
-// L1 (cb 5, BINARY B0 G1 by rows) and runs the ReLU (UNARY U0) before the final pack.
+// CHECK-NEXT:      "31: CB_PUSH c3 n1"
+// One chunk: no partial sums to reload. The products accumulate in Dst, then the bias is added
+// through L1 (cb 4, BINARY B0 G1 by rows) and the ReLU (UNARY U0) runs before the final pack.
 // CHECK:         "thread": "Compute",
 // CHECK:         "exprs": [
 // CHECK-NEXT:      "2",
-// CHECK-NEXT:      "v4 2 ceildiv",
-// CHECK-NEXT:      "0",
-// CHECK-NEXT:      "v4 -1 * 1 +",
-// CHECK-NEXT:      "v4"
-// CHECK:           "0: LOOP v4 e0 p101",
-// CHECK-NEXT:      "4: CB_WAIT c0 n1",
-// CHECK-NEXT:      "7: CB_WAIT c1 n1",
-// CHECK-NEXT:      "10: DST_ACQUIRE",
-// CHECK-NEXT:      "11: LOOP v5 e1 p26",
-// CHECK-NEXT:      "15: CB_WAIT c3 n1",
-// CHECK-NEXT:      "18: COPY c3 e2 e2",
-// CHECK-NEXT:      "22: CB_POP c3 n1",
-// CHECK-NEXT:      "25: END_LOOP",
-// CHECK-NEXT:      "26: MATMUL c0 e2 c1 e2 e2",
-// CHECK-NEXT:      "32: LOOP v6 e3 p47",
-// CHECK-NEXT:      "36: CB_RESERVE c3 n1",
-// CHECK-NEXT:      "39: PACK e2 c3 e2",
-// CHECK-NEXT:      "43: CB_PUSH c3 n1",
-// CHECK-NEXT:      "46: END_LOOP",
-// CHECK-NEXT:      "47: LOOP v7 e4 p93",
-// CHECK-NEXT:      "51: CB_RESERVE c5 n1",
-// CHECK-NEXT:      "54: PACK e2 c5 e2",
-// CHECK-NEXT:      "58: CB_PUSH c5 n1",
-// CHECK-NEXT:      "61: CB_WAIT c4 n1",
-// CHECK-NEXT:      "64: CB_WAIT c5 n1",
-// CHECK-NEXT:      "67: BINARY B0 G1 c5 e2 c4 e2 e2",
-// CHECK-NEXT:      "75: CB_POP c5 n1",
-// CHECK-NEXT:      "78: UNARY U0 e2 r0",
-// CHECK-NEXT:      "82: CB_RESERVE c2 n1",
-// CHECK-NEXT:      "85: PACK e2 c2 e2",
-// CHECK-NEXT:      "89: CB_PUSH c2 n1",
-// CHECK-NEXT:      "92: END_LOOP",
-// CHECK-NEXT:      "93: DST_RELEASE",
-// The writer reads the rhs, each core its own column: B's tile (k, core) is core mod 2 + 2 * k,
-// the second chunk's fetched before the output is stored; the output's slot is popped once the
-// write has left the core (NOC_FLUSH), not once it has landed.
+// CHECK-NEXT:      "v4",
+// CHECK-NEXT:      "0"
+// CHECK:           "0: CB_WAIT c0 n2",
+// CHECK-NEXT:      "3: CB_WAIT c1 n2",
+// CHECK-NEXT:      "6: DST_ACQUIRE",
+// CHECK-NEXT:      "7: LOOP v4 e0 p18",
+// CHECK-NEXT:      "11: MATMUL c0 e1 c1 e1 e2",
+// CHECK-NEXT:      "17: END_LOOP",
+// CHECK-NEXT:      "18: CB_RESERVE c4 n1",
+// CHECK-NEXT:      "21: PACK e2 c4 e2",
+// CHECK-NEXT:      "25: CB_PUSH c4 n1",
+// CHECK-NEXT:      "28: CB_WAIT c3 n1",
+// CHECK-NEXT:      "31: CB_WAIT c4 n1",
+// CHECK-NEXT:      "34: BINARY B0 G1 c4 e2 c3 e2 e2",
+// CHECK-NEXT:      "42: CB_POP c4 n1",
+// CHECK-NEXT:      "45: UNARY U0 e2 r0",
+// CHECK-NEXT:      "49: CB_RESERVE c2 n1",
+// CHECK-NEXT:      "52: PACK e2 c2 e2",
+// CHECK-NEXT:      "56: CB_PUSH c2 n1",
+// CHECK-NEXT:      "59: DST_RELEASE",
+// The writer reads the rhs, each core its own column: B's tile (k, core) is core mod 2 + 2 * k;
+// the output's slot is popped once the write has left the core (NOC_FLUSH), not once it has
+// landed.
 // CHECK:         "thread": "Writer",
 // CHECK:         "exprs": [
-// CHECK-NEXT:      "v2 2 mod",
-// CHECK-NEXT:      "0",
-// CHECK-NEXT:      "v2 2 mod 2 +",
-// CHECK:           "0: CB_RESERVE c1 n1",
-// CHECK-NEXT:      "3: NOC_READ b1 e0 c1 e1",
-// CHECK-NEXT:      "8: NOC_BARRIER",
-// CHECK-NEXT:      "9: CB_PUSH c1 n1",
-// CHECK-NEXT:      "12: CB_RESERVE c1 n1",
-// CHECK-NEXT:      "15: NOC_READ b1 e2 c1 e1",
-// CHECK-NEXT:      "20: NOC_BARRIER",
-// CHECK-NEXT:      "21: CB_PUSH c1 n1",
-// CHECK-NEXT:      "24: CB_WAIT c2 n1",
-// CHECK-NEXT:      "27: NOC_WRITE c2 e1 b3 e3",
-// CHECK-NEXT:      "32: NOC_FLUSH",
-// CHECK-NEXT:      "33: CB_POP c2 n1"
+// CHECK-NEXT:      "2",
+// CHECK-NEXT:      "v2 v4 2 * + v2 2 floordiv -2 * +",
+// CHECK:           "0: CB_RESERVE c1 n2",
+// CHECK-NEXT:      "3: LOOP v4 e0 p13",
+// CHECK-NEXT:      "7: NOC_READ b1 e1 c1 e2",
+// CHECK-NEXT:      "12: END_LOOP",
+// CHECK-NEXT:      "13: NOC_BARRIER",
+// CHECK-NEXT:      "14: CB_PUSH c1 n2",
+// CHECK-NEXT:      "17: CB_WAIT c2 n1",
+// CHECK-NEXT:      "20: NOC_WRITE c2 e3 b3 e4",
+// CHECK-NEXT:      "25: NOC_FLUSH",
+// CHECK-NEXT:      "26: CB_POP c2 n1"
 // CHECK-NOT: "op": "add"
 // CHECK-NOT: "op": "relu"
 

@@ -177,15 +177,15 @@ func.func @l1_and_dram(%x: tensor<32x64xf32>, %z: tensor<8192x8192xf32>) -> (ten
 
 // A 3x3 convolution from 512 to 256 channels over 7x7 at batch 1 (as the matmul after its
 // windows' remap, here a ReLU's result): 2 x 8 output tiles would leave most cores idle while
-// few of them stream 2.4 MB of weights. The cost model prefers 8 partial products over K/8 each,
-// summed by a reduce that applies the bias and the ReLU; the lhs split is a remap the matmul
-// gathers, the weights are the same values as [8, 576, 256], and the partial products stay in
-// L1.
+// few of them stream 2.4 MB of weights. The cost model prefers 4 partial products over K/4 each,
+// computed at once by 4 groups of 8 cores, summed by a reduce that applies the bias and the
+// ReLU; the lhs split is a remap the matmul gathers, the weights are the same values as
+// [4, 1152, 256], and the partial products stay in L1.
 // CHECK-LABEL: func.func @split_k
 // CHECK: %[[H:.*]] = graph.unary relu
-// CHECK: %[[L:.*]] = graph.remap %[[H]] {map = #{{.*}}} : {{.*}} -> tensor<1x8x49x576xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
-// CHECK: %[[W:.*]] = graph.constant {{.*}} : tensor<8x576x256xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
-// CHECK: %[[P:.*]] = graph.matmul %[[L]], %[[W]] {grid.config = #grid.matmul_config<{{.*}}lhs = gather{{.*}}>} : {{.*}} -> tensor<1x8x49x256xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
+// CHECK: %[[L:.*]] = graph.remap %[[H]] {map = #{{.*}}} : {{.*}} -> tensor<1x4x49x1152xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+// CHECK: %[[W:.*]] = graph.constant {{.*}} : tensor<4x1152x256xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+// CHECK: %[[P:.*]] = graph.matmul %[[L]], %[[W]] {grid.config = #grid.matmul_config<grid = [1, 8], cores = [8, 1], {{.*}}, groups = 4, lhs = gather{{.*}}>} : {{.*}} -> tensor<1x4x49x256xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
 // CHECK: graph.reduce sum %[[P]], %{{.*}} then relu {axes = array<i64: 1>} : {{.*}} -> tensor<1x1x49x256xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
 // NOSPLIT-LABEL: func.func @split_k
 // NOSPLIT: graph.matmul %{{.*}}, %{{.*}}, %{{.*}} then relu {grid.config

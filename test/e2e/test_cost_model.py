@@ -21,12 +21,15 @@ L1_BUDGET = 1368064    # wormhole_b0's L1 left to kernels
 TILE = 2048            # bf16 tile bytes
 
 # (M, K, N): square; a batch of activations times weights; the im2col GEMMs of ResNet-50's
-# 3x3 convolutions (56x56x64, 28x28x128, 14x14x256) and of a 1x1 expansion.
+# 3x3 convolutions (56x56x64, 28x28x128, 14x14x256) and of a 1x1 expansion; at batch 1, the
+# weight streams of its last 1x1 convolution and of its classifier.
 SHAPES = [(512, 512, 512), (1024, 1024, 1024), (256, 1024, 2048), (32, 1024, 1024),
           (128, 768, 3072), (3136, 576, 64), (784, 1152, 128), (224, 2304, 256),
-          (3136, 64, 256), (96, 196, 9, 1)]
-# The last is batched, (batch, M, K, N): the per-group matmuls of a 3x3 depthwise convolution
-# over 96 channels of 14x14.
+          (3136, 64, 256), (96, 196, 9, 1), (49, 2048, 512), (1, 2048, 1000),
+          (4, 49, 1152, 512)]
+# Batched ones are (batch, M, K, N): the per-group matmuls of a 3x3 depthwise convolution over
+# 96 channels of 14x14, and the partial products of a 3x3 convolution from 512 to 512 channels
+# over 7x7 split four ways along K, which groups of cores compute at once.
 
 # (height, width, channels, output channels): ResNet-50's 3x3 convolutions as implicit GEMMs.
 IMAGES = [(56, 56, 64, 64), (28, 28, 128, 128), (14, 14, 256, 256)]
@@ -52,7 +55,9 @@ def blockings(*shape):
     grids += [(1, gn, *rectangle(gn)) for gn in divisors(nt, 64) if rectangle(gn)]
     grids += [(gm, 1, *rectangle(gm)) for gm in divisors(mt, 64) if gm > 1 and rectangle(gm)]
     out = []
-    for gm, gn, cx, cy in grids:
+    # A batch may go to groups of rectangles stacked in y.
+    grids = [(*g, groups) for g in grids for groups in divisors(batch, 8) if g[3] * groups <= 8]
+    for gm, gn, cx, cy, groups in grids:
         for bm in divisors(mt // gm):
             for bn in divisors(nt // gn):
                 for sm in divisors(bm, DST_TILES):
@@ -62,7 +67,8 @@ def blockings(*shape):
                         l1 += bm * bn * TILE if kt // kc > 1 else 0
                         if l1 > L1_BUDGET:
                             continue
-                        out.append((gm, gn, cx, cy, bm, bn, sm, sn, kc, "multicast"))
+                        config = (gm, gn, cx, cy, bm, bn, sm, sn, kc, "multicast")
+                        out.append(config + ((groups,) if groups > 1 else ()))
     # Cores reading their own blocks take all the blocks in turn.
     for bm in divisors(mt):
         for bn in divisors(nt):
@@ -80,8 +86,9 @@ def blockings(*shape):
 
 
 def attr(c, gather=False):
+    groups = f", groups = {c[10]}" if len(c) > 10 else ""
     return (f"#grid.matmul_config<grid = [{c[0]}, {c[1]}], cores = [{c[2]}, {c[3]}], "
-            f"block = [{c[4]}, {c[5]}], subblock = [{c[6]}, {c[7]}], k_chunk = {c[8]}, "
+            f"block = [{c[4]}, {c[5]}], subblock = [{c[6]}, {c[7]}], k_chunk = {c[8]}{groups}, "
             f"operands = {c[9]}{', lhs = gather' if gather else ''}>")
 
 

@@ -1,5 +1,6 @@
-"""Matmuls split along K (tt-choose-op-configs: partial products over more cores, summed by a
-reduce that applies the bias and the activation), against float64 numpy: convolutions over 7x7
+"""Matmuls split along K (tt-choose-op-configs: partial products over more cores, each group of
+cores computing its own at once, summed by a reduce that applies the bias and the activation),
+against float64 numpy: convolutions over 7x7
 at batch 1 with few output channels and a long K, a 3x3 from 512 to 256 channels (an implicit
 GEMM) and a 1x1 from 2048 to 128, each followed by a ReLU. fp32 to ONNX's tolerances, bf16 to
 PCC 0.999."""
@@ -45,9 +46,13 @@ def test_split_k_conv(tmp, conv, precision):
     run(["tt-run", tmp / "conv.ttb", f"--input=@{tmp / 'x.npy'}", f"--output=@{tmp / 'y.npy'}",
          f"--perf-report={tmp / 'perf.json'}", "--quiet"])
     y = np.load(tmp / "y.npy")
-    ops = [d["op"] for d in json.loads((tmp / "perf.json").read_text())["dispatches"]]
-    # The split happened: a matmul of partial products, then their sum.
-    assert ops[ops.index("matmul") + 1] == "reduce_sum", ops
+    dispatches = json.loads((tmp / "perf.json").read_text())["dispatches"]
+    ops = [d["op"] for d in dispatches]
+    # The split happened: a matmul of partial products, computed at once by groups of cores
+    # (one per partial product or more), then their sum.
+    matmul = ops.index("matmul")
+    assert ops[matmul + 1] == "reduce_sum", ops
+    assert "groups = " in dispatches[matmul]["config"], dispatches[matmul]["config"]
     if precision == "fp32":
         np.testing.assert_allclose(y, ref, rtol=1e-3, atol=1e-4)
     else:

@@ -126,17 +126,22 @@ struct MatmulPlan {
   /// Whether shared operand blocks are multicast (always, in a two-dimensional grid) or read by
   /// every core itself.
   bool multicast = true;
+  /// Rectangles stacked in y that take the batch in turn (multicast only).
+  int64_t groups = 1;
 
+  /// Cores of every group's rectangle together.
+  int64_t cores() const { return coresX * coresY * groups; }
   /// Output blocks, batch included.
   int64_t blocks(const MatmulProblem &p) const {
     return p.batch * (p.mt / blockM) * (p.nt / blockN);
   }
-  /// With multicast the rectangle's rows and columns hold fixed rows and columns of blocks;
-  /// without, its cores take the blocks (batch included) in turn.
+  /// With multicast the rectangle's rows and columns hold fixed rows and columns of blocks
+  /// (of every group's share of the batch); without, its cores take the blocks (batch
+  /// included) in turn.
   int64_t passes(const MatmulProblem &p) const {
     if (!multicast)
       return blocks(p) / (gridM * gridN);
-    return p.batch * (p.mt / (gridM * blockM)) * (p.nt / (gridN * blockN));
+    return p.batch / groups * (p.mt / (gridM * blockM)) * (p.nt / (gridN * blockN));
   }
   int64_t chunks(const MatmulProblem &p) const { return p.kt / kChunk; }
 };

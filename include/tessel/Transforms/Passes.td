@@ -219,7 +219,17 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     K (`SplitK.h`): S partial products `[1, S, M, N]` over K/S each, from a remap of the lhs the
     matmul gathers and the weights reshaped `[S, K/S, N]`, summed by a `graph.reduce` that applies
     the bias and the activation. It splits when the cost model estimates the batched matmul's best
-    blocking plus the reduce faster than the matmul's own best (`split-k=false`: never).
+    blocking plus the reduce faster than the matmul's own best (`split-k=false`: never). A batched
+    matmul's blockings include `groups = G` rectangles stacked in y that take the batch in turn,
+    so that the partial products are computed at once on G times the cores.
+
+    ```mlir
+    %p = graph.matmul %win, %ws {grid.config = #grid.matmul_config<grid = [1, 16],
+        cores = [8, 2], block = [2, 1], subblock = [1, 1], k_chunk = 2, groups = 4,
+        lhs = gather, cycles = 18620>} : (tensor<1x4x49x1152xf32, #dram>,
+        tensor<4x1152x512xf32, #dram>) -> tensor<1x4x49x512xf32, #l1>
+    %y = graph.reduce sum %p, %b then relu {axes = array<i64: 1>} : ...
+    ```
 
     ```mlir
     %h = graph.unary relu %x : tensor<256x512xf32, #dram> -> tensor<256x512xf32, #l1>

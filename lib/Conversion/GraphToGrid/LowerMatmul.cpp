@@ -16,9 +16,9 @@ using namespace tessel::lowering;
 namespace {
 
 /// The cores that share an operand's chunks: a row of the rectangle (the lhs of a
-/// two-dimensional grid), a column (its rhs) or the whole rectangle (a one-dimensional grid).
-/// Expressions are over d0 = the core's linear index, and d1 = a member's number in the group
-/// (0 .. n-1) for the member's coordinates.
+/// two-dimensional grid), a column (its rhs) or the whole rectangle (a one-dimensional grid),
+/// within the core's own group of rectangles. Expressions are over d0 = the core's linear index,
+/// and d1 = a member's number in the group (0 .. n-1) for the member's coordinates.
 struct Sharing {
   bool shared = false;
   int64_t n = 1;
@@ -44,7 +44,12 @@ struct Semaphores {
 static Sharing sharingOf(MLIRContext *ctx, grid::MatmulConfigAttr config, bool lhs) {
   int64_t w = config.getCoresX(), h = config.getCoresY();
   AffineExpr c = getAffineDimExpr(0, ctx), k = getAffineDimExpr(1, ctx);
+  // The rectangles of groups are stacked in y: `top` is the core's group's first row and
+  // `local` the core's index in its rectangle.
+  bool grouped = config.getGroups() > 1;
   AffineExpr x = c % w, y = c.floorDiv(w);
+  AffineExpr top = grouped ? c.floorDiv(w * h) * h : getAffineConstantExpr(0, ctx);
+  AffineExpr local = grouped ? c % (w * h) : c;
   auto constant = [&](int64_t v) { return getAffineConstantExpr(v, ctx); };
   Sharing s;
   if (!config.isMulticast())
@@ -56,9 +61,9 @@ static Sharing sharingOf(MLIRContext *ctx, grid::MatmulConfigAttr config, bool l
       s.memberX = k, s.memberY = y;
       s.x0 = constant(0), s.y0 = y, s.x1 = constant(w - 1), s.y1 = y;
     } else {
-      s.n = h, s.pos = y, s.rotation = x;
-      s.memberX = x, s.memberY = k;
-      s.x0 = x, s.y0 = constant(0), s.x1 = x, s.y1 = constant(h - 1);
+      s.n = h, s.pos = y - top, s.rotation = x;
+      s.memberX = x, s.memberY = top + k;
+      s.x0 = x, s.y0 = top, s.x1 = x, s.y1 = top + (h - 1);
     }
     return s;
   }
@@ -66,9 +71,9 @@ static Sharing sharingOf(MLIRContext *ctx, grid::MatmulConfigAttr config, bool l
   if (!sharedOperand || w * h == 1)
     return s;
   s.shared = true;
-  s.n = w * h, s.pos = c, s.rotation = constant(0);
-  s.memberX = k % w, s.memberY = k.floorDiv(w);
-  s.x0 = constant(0), s.y0 = constant(0), s.x1 = constant(w - 1), s.y1 = constant(h - 1);
+  s.n = w * h, s.pos = local, s.rotation = constant(0);
+  s.memberX = k % w, s.memberY = top + k.floorDiv(w);
+  s.x0 = constant(0), s.y0 = top, s.x1 = constant(w - 1), s.y1 = top + (h - 1);
   return s;
 }
 
@@ -185,7 +190,7 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   int64_t sm = config.getSubM(), sn = config.getSubN(), kc = config.getKChunk();
   int64_t kt = a.nt;
   bool multicast = config.isMulticast();
-  int64_t cores = config.getCoresX() * config.getCoresY();
+  int64_t cores = config.getCoresX() * config.getCoresY(); // one group's rectangle
   int64_t blocksM = out.mt / bm, blocksN = out.nt / bn, blocks = out.batch * blocksM * blocksN;
   // An absorbed remap (an implicit GEMM's windows): its input is read instead of the lhs.
   graph::RemapOp windows;
@@ -214,10 +219,12 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
                      &why))
     return op.emitError() << "matmul config " << config << " does not tile this matmul: " << why;
   int64_t passM = out.mt / (gm * bm), passN = out.nt / (gn * bn);
-  int64_t passes = multicast ? out.batch * passM * passN : blocks / cores, chunks = kt / kc;
+  int64_t groups = config.getGroups();
+  int64_t passes = multicast ? out.batch / groups * passM * passN : blocks / cores,
+          chunks = kt / kc;
   int64_t macs = out.batch * out.rows * out.cols * a.cols;
 
-  CoreSplit split{config.getCoresX(), config.getCoresY(), 1};
+  CoreSplit split{config.getCoresX(), config.getCoresY() * groups, 1};
   SmallVector<Value> inputs{windows ? windows.getInput() : op.getLhs(), op.getRhs()};
   Value bias = op.getBias(), residual = op.getResidual();
   if (bias)
@@ -244,9 +251,11 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   AffineExpr c = b.getAffineDimExpr(0), p = b.getAffineDimExpr(1);
   AffineExpr batch, row0, col0;
   if (multicast) {
-    AffineExpr blockRow = config.isTwoDimensional() ? c.floorDiv(w) : (gn == 1 ? c : c * 0);
-    AffineExpr blockCol = config.isTwoDimensional() ? c % w : (gm == 1 ? c : c * 0);
-    batch = p.floorDiv(passM * passN);
+    // Group g of the stacked rectangles takes batches g, g + groups, ...
+    AffineExpr local = groups > 1 ? c % cores : c, group = c.floorDiv(cores);
+    AffineExpr blockRow = config.isTwoDimensional() ? local.floorDiv(w) : (gn == 1 ? local : c * 0);
+    AffineExpr blockCol = config.isTwoDimensional() ? c % w : (gm == 1 ? local : c * 0);
+    batch = groups > 1 ? p.floorDiv(passM * passN) * groups + group : p.floorDiv(passM * passN);
     row0 = ((p.floorDiv(passN) % passM) * gm + blockRow) * bm;
     col0 = ((p % passN) * gn + blockCol) * bn;
   } else {

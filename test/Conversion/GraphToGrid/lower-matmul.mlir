@@ -299,3 +299,26 @@ func.func @two_dimensional_passes(%a: tensor<128x256xf32>, %b: tensor<256x128xf3
   %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [2, 2], cores = [2, 2], block = [1, 1], subblock = [1, 1], k_chunk = 4>} : (tensor<128x256xf32>, tensor<256x128xf32>) -> tensor<128x128xf32>
   return %0 : tensor<128x128xf32>
 }
+
+// -----
+
+// Two groups of a 2x1 rectangle, stacked: the rectangle of row g computes batch g. Each
+// multicasts the lhs over its own row only; the writer stores batch g's tile n, output tile
+// 2g + n = the core's linear index.
+// CHECK-DAG: #[[GROUP_ROW:.*]] = affine_map<(d0) -> (d0 floordiv 2)>
+// CHECK-LABEL: func.func @groups
+// CHECK: grid.dispatch "matmul" on <(0, 0) to{{ ?}}(1, 1)>
+// CHECK-SAME: groups = 2
+// CHECK: noc.kernel reader {
+// CHECK-NEXT: %[[CORE:.*]] = grid.core_index linear
+// CHECK: noc.sem_wait 0, %c1
+// CHECK-NEXT: %[[ROW:.*]] = affine.apply #[[GROUP_ROW]](%[[CORE]])
+// CHECK: noc.mcast %{{.*}} over (%c0, %[[ROW]]) to (%c1, %[[ROW]])
+// CHECK: noc.kernel writer {
+// CHECK-NEXT: %[[WCORE:.*]] = grid.core_index linear
+// CHECK-NOT: noc.mcast
+// CHECK: noc.write %{{.*}} into %{{.*}}[%[[WCORE]]]
+func.func @groups(%a: tensor<2x32x128xf32>, %b: tensor<2x128x64xf32>) -> tensor<2x32x64xf32> {
+  %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 2, groups = 2>} : (tensor<2x32x128xf32>, tensor<2x128x64xf32>) -> tensor<2x32x64xf32>
+  return %0 : tensor<2x32x64xf32>
+}

@@ -255,6 +255,16 @@ func.func @matmul_config_2d_unicast() attributes {c = #grid.matmul_config<grid =
 
 // -----
 
+// expected-error @+1 {{groups of rectangles share their operands by multicast}}
+func.func @matmul_config_groups_unicast() attributes {c = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, groups = 2, operands = unicast>} { return }
+
+// -----
+
+// expected-error @+1 {{matmul config sizes must be positive}}
+func.func @matmul_config_no_groups() attributes {c = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, groups = 0>} { return }
+
+// -----
+
 // expected-error @+1 {{unknown operand sharing 'broadcast'}}
 func.func @matmul_config_bad_sharing() attributes {c = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, operands = broadcast>} { return }
 

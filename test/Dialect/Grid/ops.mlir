@@ -180,12 +180,17 @@ func.func @no_inputs() -> (tensor<32x32xf32, #l>, tensor<32x32xf32, #l>) {
 // The lhs read as a tensor is the default; a gathered one is printed.
 // CHECK-SAME: e = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1>
 // CHECK-SAME: f = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, operands = unicast, lhs = gather>
+// One group is the default; more are printed.
+// CHECK-SAME: g = #grid.matmul_config<grid = [1, 16], cores = [8, 2], block = [2, 1], subblock = [1, 1], k_chunk = 8, groups = 2, lhs = gather>
+// CHECK-SAME: h = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1>
 func.func @matmul_configs() attributes {
     a = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [1, 8], k_chunk = 16, cycles = 293802>,
     b = #grid.matmul_config<grid = [1, 32], cores = [8, 4], block = [1, 1], subblock = [1, 1], k_chunk = 8>,
     c = #grid.matmul_config<grid = [1, 32], cores = [8, 4], block = [1, 1], subblock = [1, 1], k_chunk = 8, operands = multicast>,
     d = #grid.matmul_config<grid = [16, 1], cores = [8, 2], block = [1, 2], subblock = [1, 2], k_chunk = 4, operands = unicast, cycles = 12>,
     e = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, lhs = tensor>,
-    f = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, operands = unicast, lhs = gather>} {
+    f = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, operands = unicast, lhs = gather>,
+    g = #grid.matmul_config<grid = [1, 16], cores = [8, 2], block = [2, 1], subblock = [1, 1], k_chunk = 8, lhs = gather, groups = 2>,
+    h = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, groups = 1>} {
   return
 }
