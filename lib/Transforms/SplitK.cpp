@@ -50,9 +50,13 @@ graph::MatMulOp tessel::splitK(graph::MatMulOp op, int64_t splits, grid::MemoryS
   AffineExpr d0, d1, d2, d3;
   bindDims(ctx, d0, d1, d2, d3);
   auto split = AffineMap::get(4, 0, {d0, getAffineConstantExpr(0, ctx), d2, d1 * part + d3}, ctx);
-  // The matmul's reader gathers it: it is never written, so it names no memory of its own.
+  // Over a remap, the split replaces it and lives where it did (a gathered one is never written
+  // and names DRAM); otherwise the matmul's reader gathers it, so it names no memory of its own.
+  grid::LayoutAttr lhsLayout = grid::getLayout(lhsType);
+  bool overRemap = op.getLhs().getDefiningOp<graph::RemapOp>() != nullptr;
   RankedTensorType lhsSplitType =
-      withMemory(typed({1, splits, m, part}, lhsType), grid::MemorySpace::dram);
+      withMemory(typed({1, splits, m, part}, lhsType),
+                 overRemap && lhsLayout ? lhsLayout.getMemory() : grid::MemorySpace::dram);
   Value lhs;
   if (auto windows = op.getLhs().getDefiningOp<graph::RemapOp>()) {
     std::optional<AffineMap> guards = windows.getGuards();

@@ -16,6 +16,8 @@ from tessel.models import pcc
 from test_channels_last import conv_ref
 
 CONVS = {"3x3": (512, 256, 3, 1), "1x1": (2048, 128, 1, 0)}
+# ResNet-50's last stage at batch 1: its 3x3 and its 1x1 reduction.
+LAST_STAGE = {"3x3": (512, 512, 3, 1), "1x1": (2048, 512, 1, 0)}
 
 
 def conv_relu_model(path, channels, out_channels, k, pad, seed=0):
@@ -57,3 +59,26 @@ def test_split_k_conv(tmp, conv, precision):
         np.testing.assert_allclose(y, ref, rtol=1e-3, atol=1e-4)
     else:
         assert pcc(y, ref) >= 0.999
+
+
+def total_cycles(tmp, name, x, *flags):
+    run(["tt-compile", tmp / "conv.onnx", "-o", tmp / f"{name}.ttb", "--precision=bf16", *flags])
+    run(["tt-run", tmp / f"{name}.ttb", f"--input=@{tmp / 'x.npy'}",
+         f"--perf-report={tmp / f'{name}.json'}", "--quiet"])
+    report = json.loads((tmp / f"{name}.json").read_text())
+    ops = [d["op"] for d in report["dispatches"]]
+    return sum(d["cycles"] for d in report["dispatches"]), ops
+
+
+@pytest.mark.parametrize("conv", sorted(CONVS) + [f"last-{c}" for c in sorted(LAST_STAGE)])
+def test_split_k_is_faster_in_the_simulator(tmp, conv):
+    """The cost model's decision to split, checked against the simulator: the split matmul and
+    its reduce take fewer cycles than the matmul the model would have chosen unsplit."""
+    shape = LAST_STAGE[conv[5:]] if conv.startswith("last-") else CONVS[conv]
+    x, _ = conv_relu_model(tmp / "conv.onnx", *shape)
+    np.save(tmp / "x.npy", x)
+    split, ops = total_cycles(tmp, "split", x)
+    assert "reduce_sum" in ops, ops
+    whole, ops = total_cycles(tmp, "whole", x, "--no-split-k")
+    assert "reduce_sum" not in ops, ops
+    assert split < whole, (split, whole)

@@ -59,6 +59,11 @@ static cl::opt<bool> dramTensors("dram-tensors",
                                           "keeping in L1 those that fit (to measure what L1 "
                                           "residency gains)"),
                                  cl::cat(category));
+static cl::opt<bool> noSplitK("no-split-k",
+                              cl::desc("Never split a matmul along K over more cores, even where "
+                                       "the cost model estimates it faster (to measure what "
+                                       "splitting gains)"),
+                              cl::cat(category));
 
 namespace {
 /// Prints what tt-choose-op-configs decided, one line per op that has a config or keeps its
@@ -173,6 +178,7 @@ int main(int argc, char **argv) {
   tessel::CompileOptions options;
   options.l1Budget = l1Budget.getValue();
   options.l1Tensors = !dramTensors;
+  options.splitK = !noSplitK;
   options.chip = chip.getValue();
   options.precision = precision.getValue();
   tessel::buildCompilePipeline(pm, options);

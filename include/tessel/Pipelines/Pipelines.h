@@ -17,6 +17,9 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
   Option<bool> l1Tensors{*this, "l1-tensors",
                          llvm::cl::desc("Keep intermediate tensors in L1 when they fit"),
                          llvm::cl::init(true)};
+  Option<bool> splitK{*this, "split-k",
+                      llvm::cl::desc("Split a matmul's K where the cost model estimates it faster"),
+                      llvm::cl::init(true)};
 };
 
 /// graph IR from the importer -> allocated grid dispatches, ready for --serialize-ttb.
