@@ -59,17 +59,33 @@ FailureOr<uint32_t> Serializer::addBuffer(Value v, StringRef name, std::optional
   if (!layout || !address)
     return anchor->emitError("tensor has no layout or address; run the pipeline through "
                              "tt-allocate-buffers first");
-  if (layout.getSharding() != grid::Sharding::interleaved)
-    return anchor->emitError("the binary format holds interleaved tensors only, not ")
-           << stringifySharding(layout.getSharding());
   std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
   rt::TiledShape tiled = rt::tiledShape(shape);
+  // A height-sharded tensor's shards are whole rows of tiles, dealt row-major over a rectangle
+  // at the origin.
+  int64_t shardTiles = 0, shardCoresX = 0;
+  if (layout.getSharding() != grid::Sharding::interleaved) {
+    ArrayRef<int64_t> shard = layout.getShardShape();
+    grid::CoreRangeAttr cores = layout.getCores();
+    if (layout.getSharding() != grid::Sharding::height_sharded ||
+        shard[1] != tiled.colsTiles || cores.getX0() != 0 || cores.getY0() != 0)
+      return anchor->emitError("the binary format holds interleaved tensors and height-sharded "
+                               "ones (shards of whole rows over cores from (0, 0)), not ")
+             << layout;
+    shardTiles = shard[0] * shard[1];
+    shardCoresX = cores.width();
+    int64_t shards = (tiled.tiles() + shardTiles - 1) / shardTiles;
+    if ((shards + shardCoresX - 1) / shardCoresX > cores.getY1() + 1)
+      return anchor->emitError() << "the " << shards << " shards of " << layout
+                                 << " do not fit its core range";
+  }
   uint32_t id = buffers.size();
   auto memory = layout.getMemory() == grid::MemorySpace::l1 ? ttb::MemorySpace::L1
                                                             : ttb::MemorySpace::Dram;
   buffers.push_back(ttb::CreateBufferDirect(fbb, name.str().c_str(), &shape,
                                             toTtb(layout.getFormat()), *address, tiled.batch,
-                                            tiled.rowsTiles, tiled.colsTiles, memory));
+                                            tiled.rowsTiles, tiled.colsTiles, memory, shardTiles,
+                                            shardCoresX));
   bufferOf[v] = id;
   return id;
 }

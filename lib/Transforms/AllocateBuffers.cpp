@@ -188,7 +188,7 @@ struct AllocateBuffersPass : tessel::impl::AllocateBuffersBase<AllocateBuffersPa
     for (Transient &t : live)
       if (grid::getLayout(t.empty.getType()).getMemory() == grid::MemorySpace::l1)
         candidates.push_back(
-            {&t, interleavedBytes(t.empty.getType(), chip.gridX * chip.gridY),
+            {&t, l1BytesPerCore(t.empty.getType(), chip.gridX * chip.gridY),
              *std::max_element(cbEnd.begin() + t.at, cbEnd.begin() + t.last + 1)});
     // Packing tensors that keep one address for their whole lives has no best order: try the
     // few that matter (least room first, largest first, longest-lived first, program order),

@@ -46,6 +46,27 @@ int64_t tessel::interleavedBytes(RankedTensorType type, int parts) {
       llvm::alignTo(rt::interleavedChannelBytes(rt::tiledShape(shape).tiles(), format, parts), 64));
 }
 
+int64_t tessel::l1BytesPerCore(RankedTensorType type, int cores) {
+  grid::LayoutAttr layout = grid::getLayout(type);
+  if (layout.getSharding() == grid::Sharding::interleaved)
+    return interleavedBytes(type, cores);
+  ArrayRef<int64_t> shard = layout.getShardShape();
+  auto format = static_cast<ttb::DataFormat>(layout.getFormat());
+  return int64_t(llvm::alignTo(shard[0] * shard[1] * rt::tileBytes(format), 64));
+}
+
+RankedTensorType tessel::withHeightShards(RankedTensorType type, int64_t shardRows,
+                                          int64_t coresX, int64_t coresY) {
+  grid::LayoutAttr layout = grid::getLayout(type);
+  std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
+  MLIRContext *ctx = type.getContext();
+  auto sharded = grid::LayoutAttr::get(
+      ctx, layout.getTileRows(), layout.getTileCols(), layout.getFormat(), grid::MemorySpace::l1,
+      grid::Sharding::height_sharded, {shardRows, rt::tiledShape(shape).colsTiles},
+      grid::CoreRangeAttr::get(ctx, 0, 0, coresX - 1, coresY - 1));
+  return RankedTensorType::get(type.getShape(), type.getElementType(), sharded);
+}
+
 RankedTensorType tessel::withMemory(RankedTensorType type, grid::MemorySpace memory) {
   grid::LayoutAttr layout = grid::getLayout(type);
   auto moved = grid::LayoutAttr::get(type.getContext(), layout.getTileRows(), layout.getTileCols(),

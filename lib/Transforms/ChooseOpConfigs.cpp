@@ -162,6 +162,9 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
     });
     if (result.wasInterrupted())
       return signalPassFailure();
+    if (l1Tensors && heightShards)
+      for (auto func : module.getOps<func::FuncOp>())
+        numSharded += shardMatmulResults(func);
     // A pool's or depthwise convolution's windows are gathered by the reduce's reader.
     module.walk([&](graph::ReduceOp op) {
       auto windows = op.getInput().getDefiningOp<graph::RemapOp>();

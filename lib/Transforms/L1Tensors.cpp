@@ -4,6 +4,8 @@
 #include "Grid/GridDialect.h"
 #include "tessel/Transforms/AbsorbedRemaps.h"
 #include "tessel/Transforms/ChipInfo.h"
+#include "tessel/Transforms/MatmulProblem.h"
+#include "tessel/runtime/Formats.h"
 
 using namespace mlir;
 using namespace tessel;
@@ -76,4 +78,69 @@ tessel::keepTensorsInL1(func::FuncOp func, const rt::ChipDesc &chip, int64_t cap
   for (Operation *op : ops)
     out[op] = held[size_t(position.lookup(op))];
   return out;
+}
+
+std::optional<int64_t> tessel::rowsPerCore(grid::MatmulConfigAttr config, int64_t batch,
+                                           int64_t mt, int64_t nt) {
+  int64_t bm = config.getBlockM(), cores = config.getCoresX() * config.getCoresY();
+  // Multicast: core c is block row c of a grid with one column of blocks. Unicast: core c takes
+  // block c, and one block per row makes it row block c.
+  bool oneColumn = config.getGridN() == 1 && config.getBlockN() == nt;
+  bool onePass = cores * bm == mt;
+  if (batch != 1 || config.getGroups() != 1 || !oneColumn || !onePass)
+    return std::nullopt;
+  return bm;
+}
+
+static rt::TiledShape tiledOf(Type type) {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(type).getShape();
+  return rt::tiledShape(std::vector<int64_t>(shape.begin(), shape.end()));
+}
+
+/// Whether every matmul that reads `v` (as its lhs, through windows it gathers, or as its
+/// residual) computes its output in one pass: then its cores read rows spread over the shards,
+/// each shard serving a core or a few. One whose cores take their rows in passes would have all
+/// of them read the few shards of one pass's rows at once.
+static bool matmulReadersAligned(Value v) {
+  auto aligned = [&](graph::MatMulOp reader) {
+    auto config = reader->getAttrOfType<grid::MatmulConfigAttr>(grid::kConfigAttrName);
+    rt::TiledShape out = tiledOf(reader.getType());
+    cost::MatmulProblem problem;
+    problem.batch = out.batch, problem.mt = out.rowsTiles, problem.nt = out.colsTiles;
+    return config && matmulPlan(config).passes(problem) == 1;
+  };
+  for (OpOperand &use : v.getUses()) {
+    Operation *user = use.getOwner();
+    if (auto matmul = dyn_cast<graph::MatMulOp>(user)) {
+      if (!aligned(matmul))
+        return false;
+    } else if (isa<graph::RemapOp>(user)) {
+      for (OpOperand &gathered : user->getUses())
+        if (auto matmul = dyn_cast<graph::MatMulOp>(gathered.getOwner()))
+          if (gathersThroughRemap(gathered) && !aligned(matmul))
+            return false;
+    }
+  }
+  return true;
+}
+
+int64_t tessel::shardMatmulResults(func::FuncOp func) {
+  int64_t sharded = 0;
+  func.walk([&](graph::MatMulOp op) {
+    auto config = op->getAttrOfType<grid::MatmulConfigAttr>(grid::kConfigAttrName);
+    auto type = cast<RankedTensorType>(op.getType());
+    grid::LayoutAttr layout = grid::getLayout(type);
+    if (!config || !layout || layout.getMemory() != grid::MemorySpace::l1 ||
+        layout.getSharding() != grid::Sharding::interleaved)
+      return;
+    rt::TiledShape tiled = tiledOf(type);
+    std::optional<int64_t> rows =
+        rowsPerCore(config, tiled.batch, tiled.rowsTiles, tiled.colsTiles);
+    if (!rows || !matmulReadersAligned(op.getResult()))
+      return;
+    op.getResult().setType(
+        withHeightShards(type, *rows, config.getCoresX(), config.getCoresY()));
+    ++sharded;
+  });
+  return sharded;
 }

@@ -4,6 +4,22 @@
 
 namespace tessel::rt {
 
+int64_t l1BytesPerCore(const ttb::Buffer &b, const ChipDesc &chip) {
+  if (b.shard_tiles() > 0)
+    return b.shard_tiles() * tileBytes(b.format());
+  return interleavedChannelBytes(b.batch() * b.rows_tiles() * b.cols_tiles(), b.format(),
+                                 chip.gridX * chip.gridY);
+}
+
+std::pair<int, int> l1CoreOf(const ttb::Buffer &b, int64_t tile, const ChipDesc &chip) {
+  if (b.shard_tiles() > 0) {
+    int64_t shard = tile / b.shard_tiles();
+    return {int(shard % b.shard_cores_x()), int(shard / b.shard_cores_x())};
+  }
+  int64_t core = tile % (int64_t(chip.gridX) * chip.gridY);
+  return {int(core % chip.gridX), int(core / chip.gridX)};
+}
+
 std::vector<L1Tensor> l1Tensors(const ttb::Binary &bin, const ChipDesc &chip) {
   std::vector<L1Tensor> out;
   if (!bin.buffers() || !bin.dispatches())
@@ -20,8 +36,7 @@ std::vector<L1Tensor> l1Tensors(const ttb::Binary &bin, const ChipDesc &chip) {
       if (b->memory() != ttb::MemorySpace::L1)
         continue;
       if (index[id] < 0) {
-        int64_t tiles = b->batch() * b->rows_tiles() * b->cols_tiles();
-        int64_t bytes = interleavedChannelBytes(tiles, b->format(), chip.gridX * chip.gridY);
+        int64_t bytes = l1BytesPerCore(*b, chip);
         index[id] = int64_t(out.size());
         out.push_back({id, int64_t(b->address()), int64_t(b->address()) + bytes, d, d});
       }

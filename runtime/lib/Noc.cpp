@@ -65,7 +65,7 @@ void LinkCalendar::forgetBefore(int64_t horizon) {
 }
 
 void NocModel::reset() {
-  linkBusy.resize(size_t(2) * width * height * 2);
+  linkBusy.resize(size_t(2) * width * height * 3);
   horizon = 0;
   for (LinkCalendar &c : linkBusy)
     c.clear();
@@ -112,8 +112,14 @@ int64_t NocModel::sendPacket(int noc, NocNode from, NocNode to, int64_t start,
     head = first + chip.nocHopCycles;
     tail = std::max(tail, last) + chip.nocHopCycles;
   });
-  if (firstLink && departed) // to itself: no link to cross
-    *departed = std::max(*departed, start + serialize);
+  if (firstLink) {
+    // To itself: the node's own port, at a flit a cycle like a link.
+    auto [first, last] = link(noc, from, 2).reserve(start, serialize);
+    (void)first;
+    if (departed)
+      *departed = std::max(*departed, last + 1);
+    return last + 1;
+  }
   return tail + 1;
 }
 

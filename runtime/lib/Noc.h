@@ -85,11 +85,13 @@ public:
 private:
   const ChipDesc &chip;
   int width, height;
-  std::vector<LinkCalendar> linkBusy; // [noc][y][x][dim]: link leaving node (x, y)
+  // [noc][y][x][dim]: link leaving node (x, y) in x (0) or y (1), or (2) the node's own port,
+  // which a packet to the node itself crosses instead (a read of the core's own L1).
+  std::vector<LinkCalendar> linkBusy;
   int64_t horizon = 0;
 
   LinkCalendar &link(int noc, NocNode n, int dim) {
-    LinkCalendar &c = linkBusy[((size_t(noc) * height + n.y) * width + n.x) * 2 + dim];
+    LinkCalendar &c = linkBusy[((size_t(noc) * height + n.y) * width + n.x) * 3 + dim];
     c.forgetBefore(horizon);
     return c;
   }

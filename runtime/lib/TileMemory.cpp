@@ -1,20 +1,21 @@
 //===- TileMemory.cpp - When a tile read or write lands, DRAM or L1 -------===//
 //
 // A buffer's tiles are interleaved either over the DRAM channels or over the
-// cores' L1 (ttb.fbs, table Buffer). A DRAM page costs the request's hops, the
+// cores' L1, or sharded over the cores' L1 (ttb.fbs, table Buffer). A DRAM page costs the request's hops, the
 // channel's streaming and latency, and the data's way back on the NoC. An L1
 // page is another core's memory: the request's hops and the data's way back,
 // with no channel to queue on, as a NoC read of a remote L1 bank on the chip.
 //
 //===----------------------------------------------------------------------===//
 #include "Dispatch.h"
+#include "tessel/runtime/L1Tensors.h"
 
 namespace tessel::rt {
 
 DispatchRunner::TileHome DispatchRunner::homeOf(uint32_t buf, int64_t tile) const {
   if (state.inL1(buf)) {
-    int64_t core = tile % (int64_t(chip.gridX) * chip.gridY);
-    return {state.noc.worker(int(core % chip.gridX), int(core / chip.gridX)), std::nullopt};
+    auto [x, y] = l1CoreOf(*state.binary.buffers()->Get(buf), tile, chip);
+    return {state.noc.worker(x, y), std::nullopt};
   }
   int channel = int(tile % chip.dramChannels);
   return {state.noc.dramChannel(channel), channel};

@@ -87,8 +87,19 @@ private:
                     std::to_string(b->cols_tiles()) + " does not match its shape (" +
                     std::to_string(ts.batch) + "x" + std::to_string(ts.rowsTiles) +
                     "x" + std::to_string(ts.colsTiles) + ")");
+      if (b->shard_tiles() < 0 || (b->shard_tiles() > 0 && b->memory() != ttb::MemorySpace::L1))
+        return fail(label + ": shards of " + std::to_string(b->shard_tiles()) +
+                    " tiles need an L1 buffer");
+      if (b->shard_tiles() > 0) {
+        int64_t shards = (ts.tiles() + b->shard_tiles() - 1) / b->shard_tiles();
+        int64_t w = b->shard_cores_x();
+        if (w < 1 || w > chip.gridX || (shards + w - 1) / w > chip.gridY)
+          return fail(label + ": " + std::to_string(shards) + " shards in rows of " +
+                      std::to_string(w) + " cores do not fit the " + std::to_string(chip.gridX) +
+                      "x" + std::to_string(chip.gridY) + " grid");
+      }
       if (b->memory() == ttb::MemorySpace::L1) {
-        int64_t bytes = interleavedChannelBytes(ts.tiles(), b->format(), chip.gridX * chip.gridY);
+        int64_t bytes = l1BytesPerCore(*b, chip);
         if (b->address() < uint64_t(chip.l1ReservedBytes) ||
             int64_t(b->address()) + bytes > chip.l1Bytes)
           return fail(label + ": L1 range [" + std::to_string(b->address()) + ", " +

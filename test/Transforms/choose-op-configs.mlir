@@ -3,6 +3,7 @@
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=l1-budget=65536 | FileCheck %s --check-prefix=SMALL
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=l1-tensors=false | FileCheck %s --check-prefix=DRAMONLY
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=split-k=false | FileCheck %s --check-prefix=NOSPLIT
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=height-shards=false | FileCheck %s --check-prefix=NOSHARD
 
 // A square matmul fills the 8x8 grid with a block per core (in passes): rows of cores share the
 // lhs, columns the rhs. bf16 Dst holds 8-tile subblocks.
@@ -225,4 +226,37 @@ func.func @l1_tensor_squeezes_matmul(%x: tensor<3968x4096xf32>, %w: tensor<4096x
   %h = graph.unary relu %x : tensor<3968x4096xf32> -> tensor<3968x4096xf32>
   %y = graph.matmul %h, %w : (tensor<3968x4096xf32>, tensor<4096x32xf32>) -> tensor<3968x32xf32>
   return %y : tensor<3968x32xf32>
+}
+
+// -----
+
+// Each of the first matmul's four cores computes one row of output tiles, both columns, in one
+// pass, and the matmul reading it computes in one pass too: its L1 result is height-sharded,
+// each core's row of tiles in its own L1.
+// CHECK-LABEL: func.func @height_shards
+// CHECK: graph.matmul %{{.*}} -> tensor<128x64xf32, #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 1x2, cores <(0, 0) to (3, 0)>>>
+// NOSHARD-LABEL: func.func @height_shards
+// NOSHARD: graph.matmul %{{.*}} -> tensor<128x64xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
+func.func @height_shards(%x: tensor<128x64xf32>) -> tensor<128x64xf32> {
+  %w = graph.constant dense<0.1> : tensor<64x64xf32>
+  %a = graph.matmul %x, %w {grid.config = #grid.matmul_config<grid = [4, 1], cores = [4, 1], block = [1, 2], subblock = [1, 2], k_chunk = 2>} : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>
+  %b = graph.matmul %a, %w {grid.config = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [2, 2], subblock = [1, 2], k_chunk = 2>} : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>
+  return %b : tensor<128x64xf32>
+}
+
+// -----
+
+// A reader that takes its rows in two passes would have both its cores read the first pass's
+// two shards at once, then the other two: the result stays interleaved. So does a result whose
+// cores each compute one of two column blocks.
+// CHECK-LABEL: func.func @no_height_shards
+// CHECK: %[[A:.*]] = graph.matmul %{{.*}} -> tensor<128x64xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
+// CHECK: %[[C:.*]] = graph.matmul %{{.*}} -> tensor<128x64xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
+func.func @no_height_shards(%x: tensor<128x64xf32>) -> (tensor<128x64xf32>, tensor<128x64xf32>) {
+  %w = graph.constant dense<0.1> : tensor<64x64xf32>
+  %a = graph.matmul %x, %w {grid.config = #grid.matmul_config<grid = [4, 1], cores = [4, 1], block = [1, 2], subblock = [1, 2], k_chunk = 2>} : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>
+  %b = graph.matmul %a, %w {grid.config = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 2], subblock = [1, 2], k_chunk = 2>} : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>
+  %c = graph.matmul %x, %w {grid.config = #grid.matmul_config<grid = [4, 2], cores = [2, 4], block = [1, 1], subblock = [1, 1], k_chunk = 2>} : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>
+  %d = graph.matmul %c, %w {grid.config = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [2, 2], subblock = [1, 2], k_chunk = 2>} : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>
+  return %b, %d : tensor<128x64xf32>, tensor<128x64xf32>
 }

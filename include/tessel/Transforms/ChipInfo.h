@@ -17,6 +17,16 @@ mlir::FailureOr<rt::ChipDesc> getChipDesc(mlir::ModuleOp module);
 /// tiles are dealt to round-robin, rounded up to 64 so that every placement stays aligned.
 int64_t interleavedBytes(mlir::RankedTensorType type, int parts);
 
+/// Bytes of each core's L1 a tensor with an L1 #grid.layout takes: its shard, or its share of
+/// the tiles interleaved over all `cores`; rounded up to 64.
+int64_t l1BytesPerCore(mlir::RankedTensorType type, int cores);
+
+/// `type` with an L1 layout height-sharded over the rectangle of `coresX` x `coresY` cores at
+/// the origin, `shardRows` rows of tiles (all its columns) on each: tile t on core t / shard,
+/// row-major over the rectangle.
+mlir::RankedTensorType withHeightShards(mlir::RankedTensorType type, int64_t shardRows,
+                                        int64_t coresX, int64_t coresY);
+
 /// `type` with its layout moved to `memory`, interleaved.
 mlir::RankedTensorType withMemory(mlir::RankedTensorType type, grid::MemorySpace memory);
 } // namespace tessel

@@ -10,6 +10,7 @@
 #ifndef TESSEL_TRANSFORMS_L1TENSORS_H
 #define TESSEL_TRANSFORMS_L1TENSORS_H
 
+#include "Grid/GridDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "tessel/runtime/Chip.h"
 #include "llvm/ADT/DenseMap.h"
@@ -32,6 +33,18 @@ bool gathersThroughRemap(mlir::OpOperand &use);
 llvm::DenseMap<mlir::Operation *, int64_t> keepTensorsInL1(mlir::func::FuncOp func,
                                                            const rt::ChipDesc &chip,
                                                            int64_t capacity);
+
+/// The rows of output tiles each core of `config`'s rectangle computes, when every core
+/// computes one block of whole rows (all the columns) of a single matrix in one pass, core c
+/// the c-th, row-major over the rectangle: its result can be height-sharded so that each core's
+/// shard is what it writes. None otherwise.
+std::optional<int64_t> rowsPerCore(grid::MatmulConfigAttr config, int64_t batch, int64_t mt,
+                                   int64_t nt);
+
+/// Height-shards the L1 results of `func`'s matmuls where rowsPerCore says each core writes
+/// whole rows: every core writes its own L1, and a consumer whose cores take the same rows
+/// (the next 1x1 convolution, a residual add) reads there too. Returns how many it sharded.
+int64_t shardMatmulResults(mlir::func::FuncOp func);
 
 } // namespace tessel
 

@@ -231,6 +231,19 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     %y = graph.reduce sum %p, %b then relu {axes = array<i64: 1>} : ...
     ```
 
+    Last, a matmul result kept in L1 whose cores each compute one block of whole rows in one pass
+    becomes height-sharded over those cores, each core's rows in its own L1, when every matmul
+    reading it computes in one pass too (`height-shards=false`: never). The runtime finds each
+    tile where its shard is; producer and consumer need no reshard, and a consumer whose cores
+    take the same rows reads locally or from a neighbour instead of from every core:
+
+    ```mlir
+    %a = graph.matmul %x, %w {grid.config = #grid.matmul_config<grid = [49, 1], cores = [7, 7],
+        block = [2, 2], subblock = [1, 1], k_chunk = 2>} : ...
+        -> tensor<1x1x3136x64xf32, #grid.layout<tile 32x32, bf16, l1, height_sharded,
+           shard 2x2, cores <(0, 0) to (6, 6)>>>
+    ```
+
     ```mlir
     %h = graph.unary relu %x : tensor<256x512xf32, #dram> -> tensor<256x512xf32, #l1>
     %y = graph.matmul %h, %w : (tensor<256x512xf32, #l1>, tensor<512x64xf32, #dram>)
@@ -259,9 +272,13 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
            "Keep tensors that only the chip reads in L1 between ops (false: all in DRAM)">,
     Option<"splitK", "split-k", "bool", /*default=*/"true",
            "Split a matmul's K over more cores where the cost model estimates it faster">,
+    Option<"heightShards", "height-shards", "bool", /*default=*/"true",
+           "Height-shard a matmul's L1 result over its cores where each writes whole rows "
+           "(false: interleaved)">,
   ];
   let statistics = [
     Statistic<"numChosen", "chosen", "Matmul configs chosen by the cost model">,
+    Statistic<"numSharded", "sharded", "Matmul results height-sharded over their cores">,
   ];
   let dependentDialects = ["::tessel::grid::GridDialect"];
 }

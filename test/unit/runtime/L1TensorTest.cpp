@@ -116,12 +116,14 @@ TEST(L1Tensor, VerifierRejectsHostBuffersInL1) {
 }
 
 namespace {
-/// Cycles for core (0,0) to read `tiles` consecutive tiles of a buffer in `memory` and wait.
-int64_t readCycles(int64_t tiles, ttb::MemorySpace memory) {
+/// Cycles for core (0,0) to read `tiles` consecutive tiles of a buffer in `memory` and wait;
+/// `shardTiles` > 0 shards the L1 buffer by that many tiles over rows of 8 cores.
+int64_t readCycles(int64_t tiles, ttb::MemorySpace memory, int64_t shardTiles = 0) {
   ChipDesc chip = testChip();
   BinarySpec spec;
   spec.buffers = {{"x", {32, 32 * tiles}, ttb::DataFormat::BFloat16, 0},
-                  {"t", {32, 32 * tiles}, ttb::DataFormat::BFloat16, kTensorL1, memory}};
+                  {"t", {32, 32 * tiles}, ttb::DataFormat::BFloat16, kTensorL1, memory,
+                   shardTiles, shardTiles ? 8 : 0}};
   spec.inputs = {0};
   DispatchSpec fill = copySpec({32, 32 * tiles}, ttb::DataFormat::BFloat16, 7, 7).dispatches[0];
   fill.buffers = {0, 1};
@@ -153,4 +155,45 @@ TEST(L1Tensor, ReadsPayNoDramLatency) {
   EXPECT_GE(dram, chip.dramLatencyCycles + 512);
   EXPECT_GE(l1, 512);
   EXPECT_LT(l1, 512 + 2 * 16 * chip.nocHopCycles) << l1;
+}
+
+TEST(L1Tensor, ShardOnTheReadingCoreCrossesNoLink) {
+  // The 8 tiles in core (0,0)'s own shard: through the core's own port at a flit a cycle (no
+  // faster than from a neighbour), no hops; one tile per core from (1,0) on: the hops to each.
+  ChipDesc chip = testChip();
+  int64_t own = readCycles(8, ttb::MemorySpace::L1, 8);
+  int64_t spread = readCycles(8, ttb::MemorySpace::L1, 1);
+  EXPECT_GE(own, 8 * 2048 / 32) << own;
+  EXPECT_LT(own, 8 * 2048 / 32 + chip.nocHopCycles) << own;
+  EXPECT_GT(spread, own);
+  EXPECT_EQ(readCycles(8, ttb::MemorySpace::L1, 1), readCycles(8, ttb::MemorySpace::L1));
+}
+
+TEST(L1Tensor, ShardedIntermediateKeepsItsValues) {
+  // 512 x 1024: 16 x 32 tiles, two rows of tiles (64 tiles) per core on 8 x 8 cores.
+  HostTensor x = ramp({512, 1024});
+  BinarySpec spec = chainSpec(x.shape, ttb::MemorySpace::L1, kTensorL1);
+  spec.buffers[1].shardTiles = 64;
+  spec.buffers[1].shardCoresX = 8;
+  RunResult r;
+  std::string error;
+  ASSERT_TRUE(run(spec, x, r, error)) << error;
+  EXPECT_EQ(r.outputs[0].data, x.data);
+  // Its shard, 64 tiles of 2 KB, of every core's L1 (interleaved: 8 tiles).
+  EXPECT_GE(r.perf.dispatches[1].l1PeakBytes, 64 * 2048);
+}
+
+TEST(L1Tensor, VerifierRejectsShardsBeyondTheGrid) {
+  BinarySpec spec = chainSpec({512, 1024}, ttb::MemorySpace::L1, kTensorL1);
+  spec.buffers[1].shardTiles = 4; // 128 shards
+  spec.buffers[1].shardCoresX = 8;
+  std::string error = loadError(spec);
+  EXPECT_NE(error.find("128 shards in rows of 8 cores do not fit the 8x8 grid"),
+            std::string::npos)
+      << error;
+  spec = chainSpec({512, 1024}, ttb::MemorySpace::Dram, 1 << 21);
+  spec.buffers[1].shardTiles = 64;
+  spec.buffers[1].shardCoresX = 8;
+  error = loadError(spec);
+  EXPECT_NE(error.find("need an L1 buffer"), std::string::npos) << error;
 }

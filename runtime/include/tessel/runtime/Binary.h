@@ -13,7 +13,7 @@ namespace tessel::rt {
 
 /// Bump on any incompatible change of runtime/schema/ttb.fbs or the bytecode.
 // 2: CB_LOAD_INDEX (gathers by run-time indices).
-constexpr uint32_t kSchemaVersion = 3;
+constexpr uint32_t kSchemaVersion = 4;
 
 /// A verified binary: its bytes and the chip it will run on. Everything
 /// reachable from root() has passed verifyBinary, so the simulator may index

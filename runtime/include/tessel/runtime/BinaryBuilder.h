@@ -43,6 +43,8 @@ struct BufferSpec {
   ttb::DataFormat format = ttb::DataFormat::BFloat16;
   uint64_t address = 0;
   ttb::MemorySpace memory = ttb::MemorySpace::Dram;
+  /// Height-sharded in L1: tiles per core and cores per row of shards (0: interleaved).
+  int64_t shardTiles = 0, shardCoresX = 0;
 };
 
 struct CbSpec {

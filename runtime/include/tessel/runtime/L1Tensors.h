@@ -6,6 +6,7 @@
 #include "tessel/runtime/ttb_generated.h"
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace tessel::rt {
@@ -17,6 +18,13 @@ struct L1Tensor {
   int64_t begin, end;
   size_t firstDispatch, lastDispatch;
 };
+
+/// The bytes of every core's L1 that L1 buffer `b` takes: its shard, or its share of the
+/// tiles interleaved over all cores.
+int64_t l1BytesPerCore(const ttb::Buffer &b, const ChipDesc &chip);
+
+/// The core (x, y) whose L1 holds tile `tile` of L1 buffer `b`.
+std::pair<int, int> l1CoreOf(const ttb::Buffer &b, int64_t tile, const ChipDesc &chip);
 
 /// Every L1 buffer that some dispatch lists, in buffer order.
 std::vector<L1Tensor> l1Tensors(const ttb::Binary &bin, const ChipDesc &chip);
