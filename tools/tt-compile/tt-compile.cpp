@@ -67,7 +67,8 @@ static cl::opt<bool> noSplitK("no-split-k",
 
 namespace {
 /// Prints what tt-choose-op-configs decided, one line per op that has a config or keeps its
-/// result in L1, named by its ONNX node: the config, and where the result lives.
+/// result in L1, named by its ONNX node: the config, and where the result lives (and how it is
+/// sharded).
 class PrintOpConfigs : public PassInstrumentation {
 public:
   void runAfterPass(Pass *pass, Operation *op) override {
@@ -91,7 +92,15 @@ public:
       llvm::outs() << node << " (" << inner->getName() << "): ";
       if (config)
         llvm::outs() << config << "; ";
-      llvm::outs() << "result in " << (inL1 ? "L1" : "DRAM") << "\n";
+      llvm::outs() << "result in " << (inL1 ? "L1" : "DRAM");
+      if (inL1 && layout.getSharding() != tessel::grid::Sharding::interleaved) {
+        tessel::grid::CoreRangeAttr cores = layout.getCores();
+        llvm::outs() << ", " << tessel::grid::stringifySharding(layout.getSharding()) << " "
+                     << layout.getShardShape()[0] << "x" << layout.getShardShape()[1]
+                     << " tiles per core over " << cores.width() << "x"
+                     << (cores.getY1() - cores.getY0() + 1) << " cores";
+      }
+      llvm::outs() << "\n";
     });
   }
 };

@@ -1,0 +1,59 @@
+"""Height-sharded L1 tensors (tt-choose-op-configs), against float64 numpy: a ResNet bottleneck
+over 56x56x64 at batch 1 (1x1, 3x3 and 1x1 convolutions with ReLUs and the residual add) whose
+convolutions' cores each compute whole rows of the image in one pass, so that their results
+stay in the L1 of the cores that wrote them. fp32 to ONNX's tolerances, bf16 to PCC 0.999."""
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from conftest import run
+from tessel.models import pcc
+from test_channels_last import conv_ref
+
+
+def bottleneck(path, channels=64, size=56, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((1, channels, size, size)).astype(np.float32)
+    weights, nodes, ref, inits = {}, [], x.astype(np.float64), []
+    convs = [("c1", 1, 0), ("c2", 3, 1), ("c3", 1, 0)]
+    value, source = "x", ref
+    for i, (name, k, pad) in enumerate(convs):
+        w = (rng.standard_normal((channels, channels, k, k)) / np.sqrt(channels * k * k))
+        b = rng.standard_normal(channels) * 0.1
+        w, b = w.astype(np.float32), b.astype(np.float32)
+        inits += [numpy_helper.from_array(w, f"{name}.w"), numpy_helper.from_array(b, f"{name}.b")]
+        nodes.append(helper.make_node("Conv", [value, f"{name}.w", f"{name}.b"], [name],
+                                      name=name, kernel_shape=[k, k], pads=[pad] * 4))
+        source = conv_ref(source, w.astype(np.float64), b.astype(np.float64), 1, pad)
+        value = name
+        if i < 2:
+            nodes.append(helper.make_node("Relu", [name], [f"{name}.r"], name=f"{name}.relu"))
+            source, value = np.maximum(source, 0.0), f"{name}.r"
+    nodes += [helper.make_node("Add", [value, "x"], ["s"], name="add"),
+              helper.make_node("Relu", ["s"], ["y"], name="out")]
+    ref = np.maximum(source + ref, 0.0)
+    graph = helper.make_graph(
+        nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(x.shape))],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, list(x.shape))], inits)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
+    return x, ref
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_bottleneck_with_height_shards(tmp, precision):
+    x, ref = bottleneck(tmp / "block.onnx")
+    np.save(tmp / "x.npy", x)
+    configs = run(["tt-compile", tmp / "block.onnx", "-o", tmp / "block.ttb",
+                   f"--precision={precision}", "--print-op-configs"]).stdout
+    # Convolution results are sharded over the cores that computed them (in bf16 all three; in
+    # fp32 the 3x3 takes its rows in two passes, so the first stays interleaved).
+    sharded = {line.split(" ")[0] for line in configs.splitlines() if "height_sharded" in line}
+    assert sharded >= ({"c3"} if precision == "fp32" else {"c1,c1.relu", "c2,c2.relu", "c3"}), configs
+    run(["tt-run", tmp / "block.ttb", f"--input=@{tmp / 'x.npy'}", f"--output=@{tmp / 'y.npy'}",
+         "--quiet"])
+    y = np.load(tmp / "y.npy")
+    if precision == "fp32":
+        np.testing.assert_allclose(y, ref, rtol=1e-3, atol=1e-3)
+    else:
+        assert pcc(y, ref) >= 0.999
