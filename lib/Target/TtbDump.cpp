@@ -88,8 +88,9 @@ LogicalResult tessel::dumpTtb(StringRef bytes, raw_ostream &os, std::string &err
           j.attribute("memory", ttb::EnumNameMemorySpace(b->memory()));
           j.attribute("address", (int64_t)b->address());
           j.attribute("tiles", llvm::json::Array{b->batch(), b->rows_tiles(), b->cols_tiles()});
-          if (b->shard_tiles() > 0)
-            j.attribute("shards", llvm::json::Object{{"tiles", b->shard_tiles()},
+          if (b->shard_rows() > 0)
+            j.attribute("shards", llvm::json::Object{{"rows", b->shard_rows()},
+                                                     {"cols", b->shard_cols()},
                                                      {"cores_x", b->shard_cores_x()}});
         });
       }

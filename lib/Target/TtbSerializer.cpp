@@ -61,20 +61,22 @@ FailureOr<uint32_t> Serializer::addBuffer(Value v, StringRef name, std::optional
                              "tt-allocate-buffers first");
   std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
   rt::TiledShape tiled = rt::tiledShape(shape);
-  // A height-sharded tensor's shards are whole rows of tiles, dealt row-major over a rectangle
-  // at the origin.
-  int64_t shardTiles = 0, shardCoresX = 0;
+  // A sharded tensor's blocks of tiles (whole rows when height-sharded) are dealt row-major
+  // over a rectangle of cores at the origin.
+  int64_t shardRows = 0, shardCols = 0, shardCoresX = 0;
   if (layout.getSharding() != grid::Sharding::interleaved) {
     ArrayRef<int64_t> shard = layout.getShardShape();
     grid::CoreRangeAttr cores = layout.getCores();
-    if (layout.getSharding() != grid::Sharding::height_sharded ||
-        shard[1] != tiled.colsTiles || cores.getX0() != 0 || cores.getY0() != 0)
-      return anchor->emitError("the binary format holds interleaved tensors and height-sharded "
-                               "ones (shards of whole rows over cores from (0, 0)), not ")
+    bool height = layout.getSharding() == grid::Sharding::height_sharded;
+    if ((!height && layout.getSharding() != grid::Sharding::block_sharded) ||
+        (height && shard[1] != tiled.colsTiles) || cores.getX0() != 0 || cores.getY0() != 0)
+      return anchor->emitError("the binary format holds interleaved tensors and height- or "
+                               "block-sharded ones over cores from (0, 0) (whole rows when "
+                               "height-sharded), not ")
              << layout;
-    shardTiles = shard[0] * shard[1];
-    shardCoresX = cores.width();
-    int64_t shards = (tiled.tiles() + shardTiles - 1) / shardTiles;
+    shardRows = shard[0], shardCols = shard[1], shardCoresX = cores.width();
+    int64_t shards = (tiled.batch * tiled.rowsTiles + shardRows - 1) / shardRows *
+                     ((tiled.colsTiles + shardCols - 1) / shardCols);
     if ((shards + shardCoresX - 1) / shardCoresX > cores.getY1() + 1)
       return anchor->emitError() << "the " << shards << " shards of " << layout
                                  << " do not fit its core range";
@@ -84,8 +86,8 @@ FailureOr<uint32_t> Serializer::addBuffer(Value v, StringRef name, std::optional
                                                             : ttb::MemorySpace::Dram;
   buffers.push_back(ttb::CreateBufferDirect(fbb, name.str().c_str(), &shape,
                                             toTtb(layout.getFormat()), *address, tiled.batch,
-                                            tiled.rowsTiles, tiled.colsTiles, memory, shardTiles,
-                                            shardCoresX));
+                                            tiled.rowsTiles, tiled.colsTiles, memory, shardRows,
+                                            shardCols, shardCoresX));
   bufferOf[v] = id;
   return id;
 }

@@ -55,15 +55,14 @@ int64_t tessel::l1BytesPerCore(RankedTensorType type, int cores) {
   return int64_t(llvm::alignTo(shard[0] * shard[1] * rt::tileBytes(format), 64));
 }
 
-RankedTensorType tessel::withHeightShards(RankedTensorType type, int64_t shardRows,
-                                          int64_t coresX, int64_t coresY) {
+RankedTensorType tessel::withShards(RankedTensorType type, grid::Sharding sharding, int64_t rows,
+                                    int64_t cols, int64_t coresX, int64_t coresY) {
   grid::LayoutAttr layout = grid::getLayout(type);
-  std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
   MLIRContext *ctx = type.getContext();
-  auto sharded = grid::LayoutAttr::get(
-      ctx, layout.getTileRows(), layout.getTileCols(), layout.getFormat(), grid::MemorySpace::l1,
-      grid::Sharding::height_sharded, {shardRows, rt::tiledShape(shape).colsTiles},
-      grid::CoreRangeAttr::get(ctx, 0, 0, coresX - 1, coresY - 1));
+  auto sharded = grid::LayoutAttr::get(ctx, layout.getTileRows(), layout.getTileCols(),
+                                       layout.getFormat(), grid::MemorySpace::l1, sharding,
+                                       {rows, cols},
+                                       grid::CoreRangeAttr::get(ctx, 0, 0, coresX - 1, coresY - 1));
   return RankedTensorType::get(type.getShape(), type.getElementType(), sharded);
 }
 

@@ -80,16 +80,23 @@ tessel::keepTensorsInL1(func::FuncOp func, const rt::ChipDesc &chip, int64_t cap
   return out;
 }
 
-std::optional<int64_t> tessel::rowsPerCore(grid::MatmulConfigAttr config, int64_t batch,
-                                           int64_t mt, int64_t nt) {
-  int64_t bm = config.getBlockM(), cores = config.getCoresX() * config.getCoresY();
+std::optional<ResultShards> tessel::resultShards(grid::MatmulConfigAttr config, int64_t batch,
+                                                 int64_t mt, int64_t nt) {
+  int64_t bm = config.getBlockM(), bn = config.getBlockN();
+  if (batch != 1 || config.getGroups() != 1)
+    return std::nullopt;
+  // Two-dimensional: core (x, y) computes block (y, x).
+  if (config.isTwoDimensional()) {
+    if (config.getGridM() * bm != mt || config.getGridN() * bn != nt)
+      return std::nullopt;
+    return ResultShards{grid::Sharding::block_sharded, bm, bn};
+  }
   // Multicast: core c is block row c of a grid with one column of blocks. Unicast: core c takes
   // block c, and one block per row makes it row block c.
-  bool oneColumn = config.getGridN() == 1 && config.getBlockN() == nt;
-  bool onePass = cores * bm == mt;
-  if (batch != 1 || config.getGroups() != 1 || !oneColumn || !onePass)
+  int64_t cores = config.getCoresX() * config.getCoresY();
+  if (config.getGridN() != 1 || bn != nt || cores * bm != mt)
     return std::nullopt;
-  return bm;
+  return ResultShards{grid::Sharding::height_sharded, bm, nt};
 }
 
 static rt::TiledShape tiledOf(Type type) {
@@ -134,12 +141,12 @@ int64_t tessel::shardMatmulResults(func::FuncOp func) {
         layout.getSharding() != grid::Sharding::interleaved)
       return;
     rt::TiledShape tiled = tiledOf(type);
-    std::optional<int64_t> rows =
-        rowsPerCore(config, tiled.batch, tiled.rowsTiles, tiled.colsTiles);
-    if (!rows || !matmulReadersAligned(op.getResult()))
+    std::optional<ResultShards> shards =
+        resultShards(config, tiled.batch, tiled.rowsTiles, tiled.colsTiles);
+    if (!shards || !matmulReadersAligned(op.getResult()))
       return;
-    op.getResult().setType(
-        withHeightShards(type, *rows, config.getCoresX(), config.getCoresY()));
+    op.getResult().setType(withShards(type, shards->sharding, shards->rows, shards->cols,
+                                      config.getCoresX(), config.getCoresY()));
     ++sharded;
   });
   return sharded;

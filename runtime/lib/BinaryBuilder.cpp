@@ -35,8 +35,8 @@ std::vector<uint8_t> buildBinary(const BinarySpec &spec) {
     TiledShape ts = tiledShape(b.shape);
     buffers.push_back(ttb::CreateBufferDirect(fbb, b.name.c_str(), &b.shape, b.format,
                                               b.address, ts.batch, ts.rowsTiles,
-                                              ts.colsTiles, b.memory, b.shardTiles,
-                                              b.shardCoresX));
+                                              ts.colsTiles, b.memory, b.shardRows,
+                                              b.shardCols, b.shardCoresX));
   }
   std::vector<flatbuffers::Offset<ttb::Constant>> constants;
   for (const auto &c : spec.constants)

@@ -87,11 +87,14 @@ private:
                     std::to_string(b->cols_tiles()) + " does not match its shape (" +
                     std::to_string(ts.batch) + "x" + std::to_string(ts.rowsTiles) +
                     "x" + std::to_string(ts.colsTiles) + ")");
-      if (b->shard_tiles() < 0 || (b->shard_tiles() > 0 && b->memory() != ttb::MemorySpace::L1))
-        return fail(label + ": shards of " + std::to_string(b->shard_tiles()) +
-                    " tiles need an L1 buffer");
-      if (b->shard_tiles() > 0) {
-        int64_t shards = (ts.tiles() + b->shard_tiles() - 1) / b->shard_tiles();
+      bool sharded = b->shard_rows() != 0 || b->shard_cols() != 0;
+      if (sharded && (b->shard_rows() < 1 || b->shard_cols() < 1 ||
+                      b->memory() != ttb::MemorySpace::L1))
+        return fail(label + ": shards of " + std::to_string(b->shard_rows()) + "x" +
+                    std::to_string(b->shard_cols()) + " tiles need positive sizes and an L1 buffer");
+      if (sharded) {
+        int64_t shards = (ts.batch * ts.rowsTiles + b->shard_rows() - 1) / b->shard_rows() *
+                         ((ts.colsTiles + b->shard_cols() - 1) / b->shard_cols());
         int64_t w = b->shard_cores_x();
         if (w < 1 || w > chip.gridX || (shards + w - 1) / w > chip.gridY)
           return fail(label + ": " + std::to_string(shards) + " shards in rows of " +

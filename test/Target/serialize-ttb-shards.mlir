@@ -1,5 +1,5 @@
 // RUN: tt-opt --tt-compile-pipeline=precision=bf16 %s | tt-translate --serialize-ttb | tt-translate --dump-ttb | FileCheck %s
-// RUN: tt-opt --tt-compile-pipeline=precision=bf16 %s | sed -e 's/height_sharded/block_sharded/' | not tt-translate --serialize-ttb 2>&1 | FileCheck %s --check-prefix=BLOCK
+// RUN: tt-opt --tt-compile-pipeline=precision=bf16 %s | sed -e 's/height_sharded/width_sharded/' | not tt-translate --serialize-ttb 2>&1 | FileCheck %s --check-prefix=WIDTH
 
 // The first matmul's four cores each compute a row of tiles (both columns), and the second
 // computes its output in one pass: the intermediate is height-sharded, a row of two bf16 tiles
@@ -15,16 +15,17 @@
 // CHECK-NEXT:       2
 // CHECK-NEXT:     ],
 // CHECK-NEXT:     "shards": {
+// CHECK-NEXT:       "cols": 2,
 // CHECK-NEXT:       "cores_x": 4,
-// CHECK-NEXT:       "tiles": 2
+// CHECK-NEXT:       "rows": 1
 // CHECK-NEXT:     }
 // CHECK:          "name": "t3",
 // CHECK:          "memory": "Dram",
 // CHECK-NOT:      "shards"
 // CHECK:        "constants": [
 
-// The binary holds no other sharding.
-// BLOCK: error: the binary format holds interleaved tensors and height-sharded ones (shards of whole rows over cores from (0, 0)), not #grid.layout<tile 32x32, bf16, l1, block_sharded, shard 1x2, cores <(0, 0) to (3, 0)>>
+// The binary holds no width sharding.
+// WIDTH: error: the binary format holds interleaved tensors and height- or block-sharded ones over cores from (0, 0) (whole rows when height-sharded), not #grid.layout<tile 32x32, bf16, l1, width_sharded, shard 1x2, cores <(0, 0) to (3, 0)>>
 func.func @main(%x: tensor<128x64xf32> {graph.name = "x"}) -> (tensor<128x64xf32> {graph.name = "y"}) {
   %w = graph.constant dense<0.1> : tensor<64x64xf32>
   %a = graph.matmul %x, %w {grid.config = #grid.matmul_config<grid = [4, 1], cores = [4, 1], block = [1, 2], subblock = [1, 2], k_chunk = 2>} : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>

@@ -63,24 +63,27 @@
 // TINY: noc.cb 3 {l1_address = 49152 : i64} : !noc.cb<!tile.tile<32x32, f32>, 2>
 // TINY: grid.empty {address = 217088 : i64}
 // TINY: grid.empty {address = 200704 : i64}
-// With L1 tensors, 8 f32 tiles over 64 cores take one tile (4096 bytes) of every core's L1, from the top
-// (1499136) down. The matmul's result is still live while the add writes, so the add's result
-// goes below it; the relu's result is returned, so it goes to DRAM, after the weights. Every
-// view of a buffer (the dispatches' block arguments and results) carries its layout.
+// With L1 tensors, the matmul's result is block-sharded over its 2x2 cores (each core's 2x1
+// block of f32 tiles, 8192 bytes, at the top of its L1, 1499136 down); the add's result, 8 tiles
+// interleaved over 64 cores, takes one tile (4096 bytes) of every core's L1, below the matmul's,
+// which is still live while the add writes; the relu's result is returned, so it goes to DRAM,
+// after the weights. Every view of a buffer (the dispatches' block arguments and results)
+// carries its layout.
 // L1-LABEL: func.func @main
-// L1: %[[M:.*]] = grid.empty {address = 1495040 : i64} : tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
-// L1-NEXT: grid.dispatch "matmul" {{.*}} outs(%[[M]] : tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>)
-// L1-NEXT: ^bb0({{.*}}, %{{.*}}: tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>):
-// L1: } -> tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
-// L1: grid.empty {address = 1490944 : i64} : tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
+// L1: %[[M:.*]] = grid.empty {address = 1490944 : i64} : tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, block_sharded, shard 2x1, cores <(0, 0) to (1, 1)>>>
+// L1-NEXT: grid.dispatch "matmul" {{.*}} outs(%[[M]] : tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, block_sharded, shard 2x1, cores <(0, 0) to (1, 1)>>>)
+// L1-NEXT: ^bb0({{.*}}, %{{.*}}: tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, block_sharded, shard 2x1, cores <(0, 0) to (1, 1)>>>):
+// L1: } -> tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, block_sharded, shard 2x1, cores <(0, 0) to (1, 1)>>>
+// L1: grid.empty {address = 1486848 : i64} : tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
 // L1-NEXT: grid.dispatch "add"
 // L1: grid.empty {address = 40960 : i64} : tensor<128x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
 // L1-NEXT: grid.dispatch "relu"
-// The tiny chip's 2x2 cores hold the 8 tiles 2 to a core (8192 bytes): the matmul's result
+// The tiny chip's 2x2 cores hold the 8 tiles 2 to a core (8192 bytes), the matmul's result
+// block-sharded over them as they computed it: the matmul's result
 // lies above its circular buffers (which end at 57344), the add's above the add's (40960) and
 // below the matmul's result.
 // TINYL1-LABEL: func.func @main
-// TINYL1: grid.empty {address = 57344 : i64} : tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
+// TINYL1: grid.empty {address = 57344 : i64} : tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, block_sharded, shard 2x1, cores <(0, 0) to (1, 1)>>>
 // TINYL1-NEXT: grid.dispatch "matmul"
 // TINYL1: grid.empty {address = 49152 : i64} : tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
 // TINYL1-NEXT: grid.dispatch "add"

@@ -247,12 +247,15 @@ func.func @height_shards(%x: tensor<128x64xf32>) -> tensor<128x64xf32> {
 // -----
 
 // A reader that takes its rows in two passes would have both its cores read the first pass's
-// two shards at once, then the other two: the result stays interleaved. So does a result whose
-// cores each compute one of two column blocks.
-// CHECK-LABEL: func.func @no_height_shards
+// two shards at once, then the other two: the first result stays interleaved. A
+// two-dimensional grid's result is block-sharded, core (x, y) holding block (y, x).
+// CHECK-LABEL: func.func @shards_for_one_pass
 // CHECK: %[[A:.*]] = graph.matmul %{{.*}} -> tensor<128x64xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
-// CHECK: %[[C:.*]] = graph.matmul %{{.*}} -> tensor<128x64xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
-func.func @no_height_shards(%x: tensor<128x64xf32>) -> (tensor<128x64xf32>, tensor<128x64xf32>) {
+// CHECK: %[[C:.*]] = graph.matmul %{{.*}} -> tensor<128x64xf32, #grid.layout<tile 32x32, bf16, l1, block_sharded, shard 1x1, cores <(0, 0) to (1, 3)>>>
+// NOSHARD-LABEL: func.func @shards_for_one_pass
+// NOSHARD-NOT: block_sharded
+// NOSHARD: return
+func.func @shards_for_one_pass(%x: tensor<128x64xf32>) -> (tensor<128x64xf32>, tensor<128x64xf32>) {
   %w = graph.constant dense<0.1> : tensor<64x64xf32>
   %a = graph.matmul %x, %w {grid.config = #grid.matmul_config<grid = [4, 1], cores = [4, 1], block = [1, 2], subblock = [1, 2], k_chunk = 2>} : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>
   %b = graph.matmul %a, %w {grid.config = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 2], subblock = [1, 2], k_chunk = 2>} : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>

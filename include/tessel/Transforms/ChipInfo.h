@@ -21,11 +21,10 @@ int64_t interleavedBytes(mlir::RankedTensorType type, int parts);
 /// the tiles interleaved over all `cores`; rounded up to 64.
 int64_t l1BytesPerCore(mlir::RankedTensorType type, int cores);
 
-/// `type` with an L1 layout height-sharded over the rectangle of `coresX` x `coresY` cores at
-/// the origin, `shardRows` rows of tiles (all its columns) on each: tile t on core t / shard,
-/// row-major over the rectangle.
-mlir::RankedTensorType withHeightShards(mlir::RankedTensorType type, int64_t shardRows,
-                                        int64_t coresX, int64_t coresY);
+/// `type` with an L1 layout `sharding` over the rectangle of `coresX` x `coresY` cores at the
+/// origin, blocks of `rows` x `cols` tiles dealt row-major over it (ttb.fbs, table Buffer).
+mlir::RankedTensorType withShards(mlir::RankedTensorType type, grid::Sharding sharding,
+                                  int64_t rows, int64_t cols, int64_t coresX, int64_t coresY);
 
 /// `type` with its layout moved to `memory`, interleaved.
 mlir::RankedTensorType withMemory(mlir::RankedTensorType type, grid::MemorySpace memory);

@@ -34,16 +34,21 @@ llvm::DenseMap<mlir::Operation *, int64_t> keepTensorsInL1(mlir::func::FuncOp fu
                                                            const rt::ChipDesc &chip,
                                                            int64_t capacity);
 
-/// The rows of output tiles each core of `config`'s rectangle computes, when every core
-/// computes one block of whole rows (all the columns) of a single matrix in one pass, core c
-/// the c-th, row-major over the rectangle: its result can be height-sharded so that each core's
-/// shard is what it writes. None otherwise.
-std::optional<int64_t> rowsPerCore(grid::MatmulConfigAttr config, int64_t batch, int64_t mt,
-                                   int64_t nt);
+/// How a matmul's result can be sharded so that each core's shard is the block it writes: when
+/// each core of `config`'s rectangle computes one block of a single matrix in one pass, blocks
+/// of whole rows row-major over the rectangle (height-sharded) or, in a two-dimensional grid,
+/// core (x, y) block (y, x) (block-sharded). None otherwise.
+struct ResultShards {
+  grid::Sharding sharding;
+  int64_t rows, cols;
+};
+std::optional<ResultShards> resultShards(grid::MatmulConfigAttr config, int64_t batch, int64_t mt,
+                                         int64_t nt);
 
-/// Height-shards the L1 results of `func`'s matmuls where rowsPerCore says each core writes
-/// whole rows: every core writes its own L1, and a consumer whose cores take the same rows
-/// (the next 1x1 convolution, a residual add) reads there too. Returns how many it sharded.
+/// Shards the L1 results of `func`'s matmuls as resultShards says, where every matmul reading
+/// them computes in one pass: every core writes its own L1, and a consumer whose cores take the
+/// same rows (the next 1x1 convolution, a residual add) reads there too. Returns how many it
+/// sharded.
 int64_t shardMatmulResults(mlir::func::FuncOp func);
 
 } // namespace tessel

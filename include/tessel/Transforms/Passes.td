@@ -231,11 +231,12 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     %y = graph.reduce sum %p, %b then relu {axes = array<i64: 1>} : ...
     ```
 
-    Last, a matmul result kept in L1 whose cores each compute one block of whole rows in one pass
-    becomes height-sharded over those cores, each core's rows in its own L1, when every matmul
-    reading it computes in one pass too (`height-shards=false`: never). The runtime finds each
-    tile where its shard is; producer and consumer need no reshard, and a consumer whose cores
-    take the same rows reads locally or from a neighbour instead of from every core:
+    Last, a matmul result kept in L1 whose cores each compute one block in one pass becomes
+    sharded over those cores, each core's block in its own L1 (height-sharded when the blocks are
+    whole rows, block-sharded over a two-dimensional grid), when every matmul reading it
+    computes in one pass too (`height-shards=false`: never). The runtime finds each tile where
+    its shard is; producer and consumer need no reshard, and a consumer whose cores take the same
+    rows reads locally or from a neighbour instead of from every core:
 
     ```mlir
     %a = graph.matmul %x, %w {grid.config = #grid.matmul_config<grid = [49, 1], cores = [7, 7],
@@ -273,12 +274,12 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     Option<"splitK", "split-k", "bool", /*default=*/"true",
            "Split a matmul's K over more cores where the cost model estimates it faster">,
     Option<"heightShards", "height-shards", "bool", /*default=*/"true",
-           "Height-shard a matmul's L1 result over its cores where each writes whole rows "
+           "Shard a matmul's L1 result over its cores where each writes one block in one pass "
            "(false: interleaved)">,
   ];
   let statistics = [
     Statistic<"numChosen", "chosen", "Matmul configs chosen by the cost model">,
-    Statistic<"numSharded", "sharded", "Matmul results height-sharded over their cores">,
+    Statistic<"numSharded", "sharded", "Matmul results sharded over their cores">,
   ];
   let dependentDialects = ["::tessel::grid::GridDialect"];
 }

@@ -2,6 +2,7 @@
 #include "TestBinaries.h"
 
 #include "tessel/runtime/Formats.h"
+#include "tessel/runtime/L1Tensors.h"
 #include "tessel/runtime/Simulator.h"
 
 #include <gtest/gtest.h>
@@ -117,13 +118,14 @@ TEST(L1Tensor, VerifierRejectsHostBuffersInL1) {
 
 namespace {
 /// Cycles for core (0,0) to read `tiles` consecutive tiles of a buffer in `memory` and wait;
-/// `shardTiles` > 0 shards the L1 buffer by that many tiles over rows of 8 cores.
+/// `shardTiles` > 0 shards the L1 buffer (one row of tiles) by that many tiles over rows of 8
+/// cores.
 int64_t readCycles(int64_t tiles, ttb::MemorySpace memory, int64_t shardTiles = 0) {
   ChipDesc chip = testChip();
   BinarySpec spec;
   spec.buffers = {{"x", {32, 32 * tiles}, ttb::DataFormat::BFloat16, 0},
                   {"t", {32, 32 * tiles}, ttb::DataFormat::BFloat16, kTensorL1, memory,
-                   shardTiles, shardTiles ? 8 : 0}};
+                   shardTiles ? 1 : 0, shardTiles, shardTiles ? 8 : 0}};
   spec.inputs = {0};
   DispatchSpec fill = copySpec({32, 32 * tiles}, ttb::DataFormat::BFloat16, 7, 7).dispatches[0];
   fill.buffers = {0, 1};
@@ -173,7 +175,8 @@ TEST(L1Tensor, ShardedIntermediateKeepsItsValues) {
   // 512 x 1024: 16 x 32 tiles, two rows of tiles (64 tiles) per core on 8 x 8 cores.
   HostTensor x = ramp({512, 1024});
   BinarySpec spec = chainSpec(x.shape, ttb::MemorySpace::L1, kTensorL1);
-  spec.buffers[1].shardTiles = 64;
+  spec.buffers[1].shardRows = 2;
+  spec.buffers[1].shardCols = 32;
   spec.buffers[1].shardCoresX = 8;
   RunResult r;
   std::string error;
@@ -185,15 +188,41 @@ TEST(L1Tensor, ShardedIntermediateKeepsItsValues) {
 
 TEST(L1Tensor, VerifierRejectsShardsBeyondTheGrid) {
   BinarySpec spec = chainSpec({512, 1024}, ttb::MemorySpace::L1, kTensorL1);
-  spec.buffers[1].shardTiles = 4; // 128 shards
+  spec.buffers[1].shardRows = 1; // 16 x 8 = 128 shards
+  spec.buffers[1].shardCols = 4;
   spec.buffers[1].shardCoresX = 8;
   std::string error = loadError(spec);
   EXPECT_NE(error.find("128 shards in rows of 8 cores do not fit the 8x8 grid"),
             std::string::npos)
       << error;
   spec = chainSpec({512, 1024}, ttb::MemorySpace::Dram, 1 << 21);
-  spec.buffers[1].shardTiles = 64;
+  spec.buffers[1].shardRows = 2;
+  spec.buffers[1].shardCols = 32;
   spec.buffers[1].shardCoresX = 8;
   error = loadError(spec);
-  EXPECT_NE(error.find("need an L1 buffer"), std::string::npos) << error;
+  EXPECT_NE(error.find("need positive sizes and an L1 buffer"), std::string::npos) << error;
+}
+
+TEST(L1Tensor, BlockShardsSitOnTheirCoresRowMajor) {
+  // 4 x 6 tiles in blocks of 2 x 3: shards (0,0) (0,1) / (1,0) (1,1) on cores (0,0) (1,0) /
+  // (0,1) (1,1) of a 2-wide rectangle. Tile (r, c) = r * 6 + c.
+  flatbuffers::FlatBufferBuilder fbb;
+  std::vector<int64_t> shape{128, 192};
+  fbb.Finish(ttb::CreateBufferDirect(fbb, "t", &shape, ttb::DataFormat::BFloat16, kTensorL1, 1, 4,
+                                     6, ttb::MemorySpace::L1, 2, 3, 2));
+  const ttb::Buffer &b = *flatbuffers::GetRoot<ttb::Buffer>(fbb.GetBufferPointer());
+  ChipDesc chip = testChip();
+  EXPECT_EQ(l1CoreOf(b, 0, chip), std::make_pair(0, 0));
+  EXPECT_EQ(l1CoreOf(b, 8, chip), std::make_pair(0, 0));  // (1, 2)
+  EXPECT_EQ(l1CoreOf(b, 3, chip), std::make_pair(1, 0));  // (0, 3)
+  EXPECT_EQ(l1CoreOf(b, 12, chip), std::make_pair(0, 1)); // (2, 0)
+  EXPECT_EQ(l1CoreOf(b, 23, chip), std::make_pair(1, 1)); // (3, 5)
+  EXPECT_EQ(l1BytesPerCore(b, chip), 6 * 2048);
+  // Interleaved: tile t on core t mod 64.
+  flatbuffers::FlatBufferBuilder plain;
+  plain.Finish(ttb::CreateBufferDirect(plain, "u", &shape, ttb::DataFormat::BFloat16, kTensorL1,
+                                       1, 4, 6, ttb::MemorySpace::L1));
+  const ttb::Buffer &u = *flatbuffers::GetRoot<ttb::Buffer>(plain.GetBufferPointer());
+  EXPECT_EQ(l1CoreOf(u, 23, chip), std::make_pair(7, 2));
+  EXPECT_EQ(l1BytesPerCore(u, chip), 2048);
 }

@@ -43,8 +43,9 @@ struct BufferSpec {
   ttb::DataFormat format = ttb::DataFormat::BFloat16;
   uint64_t address = 0;
   ttb::MemorySpace memory = ttb::MemorySpace::Dram;
-  /// Height-sharded in L1: tiles per core and cores per row of shards (0: interleaved).
-  int64_t shardTiles = 0, shardCoresX = 0;
+  /// Sharded in L1: a shard's rows and columns of tiles and the cores per row of shards (0:
+  /// interleaved).
+  int64_t shardRows = 0, shardCols = 0, shardCoresX = 0;
 };
 
 struct CbSpec {
