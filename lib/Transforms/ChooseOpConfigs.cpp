@@ -162,7 +162,7 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
     });
     if (result.wasInterrupted())
       return signalPassFailure();
-    if (l1Tensors && heightShards)
+    if (l1Tensors && l1Shards)
       for (auto func : module.getOps<func::FuncOp>())
         numSharded += shardMatmulResults(func);
     // A pool's or depthwise convolution's windows are gathered by the reduce's reader.

@@ -3,7 +3,7 @@
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=l1-budget=65536 | FileCheck %s --check-prefix=SMALL
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=l1-tensors=false | FileCheck %s --check-prefix=DRAMONLY
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=split-k=false | FileCheck %s --check-prefix=NOSPLIT
-// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=height-shards=false | FileCheck %s --check-prefix=NOSHARD
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=l1-shards=false | FileCheck %s --check-prefix=NOSHARD
 
 // A square matmul fills the 8x8 grid with a block per core (in passes): rows of cores share the
 // lhs, columns the rhs. bf16 Dst holds 8-tile subblocks.

@@ -234,7 +234,7 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     Last, a matmul result kept in L1 whose cores each compute one block in one pass becomes
     sharded over those cores, each core's block in its own L1 (height-sharded when the blocks are
     whole rows, block-sharded over a two-dimensional grid), when every matmul reading it
-    computes in one pass too (`height-shards=false`: never). The runtime finds each tile where
+    computes in one pass too (`l1-shards=false`: never). The runtime finds each tile where
     its shard is; producer and consumer need no reshard, and a consumer whose cores take the same
     rows reads locally or from a neighbour instead of from every core:
 
@@ -273,7 +273,7 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
            "Keep tensors that only the chip reads in L1 between ops (false: all in DRAM)">,
     Option<"splitK", "split-k", "bool", /*default=*/"true",
            "Split a matmul's K over more cores where the cost model estimates it faster">,
-    Option<"heightShards", "height-shards", "bool", /*default=*/"true",
+    Option<"l1Shards", "l1-shards", "bool", /*default=*/"true",
            "Shard a matmul's L1 result over its cores where each writes one block in one pass "
            "(false: interleaved)">,
   ];
