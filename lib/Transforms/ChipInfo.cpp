@@ -4,6 +4,8 @@
 #include "tessel/runtime/Formats.h"
 #include "llvm/Support/MathExtras.h"
 
+#include <algorithm>
+
 using namespace mlir;
 using namespace tessel;
 
@@ -64,6 +66,17 @@ RankedTensorType tessel::withShards(RankedTensorType type, grid::Sharding shardi
                                        {rows, cols},
                                        grid::CoreRangeAttr::get(ctx, 0, 0, coresX - 1, coresY - 1));
   return RankedTensorType::get(type.getShape(), type.getElementType(), sharded);
+}
+
+CoreSplit tessel::splitOverCores(int64_t units, const rt::ChipDesc &chip) {
+  for (int64_t n = std::min<int64_t>(units, chip.gridX * chip.gridY); n > 1; --n) {
+    if (units % n)
+      continue;
+    for (int64_t w = std::min<int64_t>(n, chip.gridX); w >= 1; --w)
+      if (n % w == 0 && n / w <= chip.gridY)
+        return CoreSplit{w, n / w, units / n};
+  }
+  return CoreSplit{1, 1, std::max<int64_t>(units, 1)};
 }
 
 RankedTensorType tessel::withMemory(RankedTensorType type, grid::MemorySpace memory) {

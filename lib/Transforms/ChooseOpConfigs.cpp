@@ -164,7 +164,7 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
       return signalPassFailure();
     if (l1Tensors && l1Shards)
       for (auto func : module.getOps<func::FuncOp>())
-        numSharded += shardMatmulResults(func);
+        numSharded += shardResults(func, *chip);
     // A pool's or depthwise convolution's windows are gathered by the reduce's reader.
     module.walk([&](graph::ReduceOp op) {
       auto windows = op.getInput().getDefiningOp<graph::RemapOp>();

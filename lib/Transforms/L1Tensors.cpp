@@ -131,8 +131,27 @@ static bool matmulReadersAligned(Value v) {
   return true;
 }
 
-int64_t tessel::shardMatmulResults(func::FuncOp func) {
+int64_t tessel::shardResults(func::FuncOp func, const rt::ChipDesc &chip) {
   int64_t sharded = 0;
+  auto interleavedInL1 = [](RankedTensorType type) {
+    grid::LayoutAttr layout = grid::getLayout(type);
+    return layout && layout.getMemory() == grid::MemorySpace::l1 &&
+           layout.getSharding() == grid::Sharding::interleaved;
+  };
+  // A reduce's core c writes output tiles [c * perCore, (c + 1) * perCore).
+  func.walk([&](graph::ReduceOp op) {
+    auto type = cast<RankedTensorType>(op.getType());
+    if (!interleavedInL1(type) || !matmulReadersAligned(op.getResult()))
+      return;
+    rt::TiledShape tiled = tiledOf(type);
+    CoreSplit split = splitOverCores(tiled.tiles(), chip);
+    if (split.cores() == 1 || split.perCore % tiled.colsTiles)
+      return;
+    op.getResult().setType(withShards(type, grid::Sharding::height_sharded,
+                                      split.perCore / tiled.colsTiles, tiled.colsTiles,
+                                      split.width, split.height));
+    ++sharded;
+  });
   func.walk([&](graph::MatMulOp op) {
     auto config = op->getAttrOfType<grid::MatmulConfigAttr>(grid::kConfigAttrName);
     auto type = cast<RankedTensorType>(op.getType());

@@ -263,3 +263,18 @@ func.func @shards_for_one_pass(%x: tensor<128x64xf32>) -> (tensor<128x64xf32>, t
   %d = graph.matmul %c, %w {grid.config = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [2, 2], subblock = [1, 2], k_chunk = 2>} : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>
   return %b, %d : tensor<128x64xf32>, tensor<128x64xf32>
 }
+
+// -----
+
+// A reduce's core c writes output tiles [c * n, (c + 1) * n): over 4 cores, one row of tiles
+// each, so its L1 result is height-sharded as a matmul's would be.
+// CHECK-LABEL: func.func @reduce_shards
+// CHECK: graph.reduce max {{.*}} -> tensor<1x128x32xf32, #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 1x1, cores <(0, 0) to (3, 0)>>>
+// NOSHARD-LABEL: func.func @reduce_shards
+// NOSHARD: graph.reduce max {{.*}} -> tensor<1x128x32xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
+func.func @reduce_shards(%x: tensor<2x128x32xf32>) -> tensor<1x128x64xf32> {
+  %w = graph.constant dense<0.1> : tensor<32x64xf32>
+  %r = graph.reduce max %x {axes = array<i64: 0>} : (tensor<2x128x32xf32>) -> tensor<1x128x32xf32>
+  %y = graph.matmul %r, %w {grid.config = #grid.matmul_config<grid = [4, 1], cores = [4, 1], block = [1, 2], subblock = [1, 2], k_chunk = 1>} : (tensor<1x128x32xf32>, tensor<32x64xf32>) -> tensor<1x128x64xf32>
+  return %y : tensor<1x128x64xf32>
+}

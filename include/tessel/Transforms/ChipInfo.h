@@ -26,6 +26,15 @@ int64_t l1BytesPerCore(mlir::RankedTensorType type, int cores);
 mlir::RankedTensorType withShards(mlir::RankedTensorType type, grid::Sharding sharding,
                                   int64_t rows, int64_t cols, int64_t coresX, int64_t coresY);
 
+/// The share of a dispatch each core gets: `units` split evenly over a `width` x `height` range,
+/// core c (row-major) taking units [c * perCore, (c + 1) * perCore).
+struct CoreSplit {
+  int64_t width = 1, height = 1, perCore = 1;
+  int64_t cores() const { return width * height; }
+};
+/// The most cores that divide `units` evenly and form a rectangle of the grid at its origin.
+CoreSplit splitOverCores(int64_t units, const rt::ChipDesc &chip);
+
 /// `type` with its layout moved to `memory`, interleaved.
 mlir::RankedTensorType withMemory(mlir::RankedTensorType type, grid::MemorySpace memory);
 } // namespace tessel

@@ -233,8 +233,9 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
 
     Last, a matmul result kept in L1 whose cores each compute one block in one pass becomes
     sharded over those cores, each core's block in its own L1 (height-sharded when the blocks are
-    whole rows, block-sharded over a two-dimensional grid), when every matmul reading it
-    computes in one pass too (`l1-shards=false`: never). The runtime finds each tile where
+    whole rows, block-sharded over a two-dimensional grid), and so does a reduce's whose cores
+    each write whole rows, when every matmul reading it computes in one pass too
+    (`l1-shards=false`: never). The runtime finds each tile where
     its shard is; producer and consumer need no reshard, and a consumer whose cores take the same
     rows reads locally or from a neighbour instead of from every core:
 

@@ -62,17 +62,6 @@ tile::DataFormat tessel::lowering::formatOf(Value v) {
   return grid::getLayout(v.getType()).getFormat();
 }
 
-CoreSplit tessel::lowering::splitOverCores(int64_t units, const rt::ChipDesc &chip) {
-  // The most cores that divide the work evenly and form a rectangle of the grid.
-  for (int64_t n = std::min<int64_t>(units, chip.gridX * chip.gridY); n > 1; --n) {
-    if (units % n)
-      continue;
-    for (int64_t w = std::min<int64_t>(n, chip.gridX); w >= 1; --w)
-      if (n % w == 0 && n / w <= chip.gridY)
-        return CoreSplit{w, n / w, units / n};
-  }
-  return CoreSplit{1, 1, std::max<int64_t>(units, 1)};
-}
 
 int64_t LoweringOptions::dstCapacity() const {
   int64_t tiles = dstFormat == tile::DataFormat::f32 ? chip.dstTilesF32 : chip.dstTilesBf16;

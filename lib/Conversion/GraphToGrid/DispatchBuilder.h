@@ -3,6 +3,7 @@
 #define TESSEL_LIB_CONVERSION_GRAPHTOGRID_DISPATCHBUILDER_H
 
 #include "tessel/Conversion/Passes.h"
+#include "tessel/Transforms/ChipInfo.h"
 #include "tessel/runtime/Chip.h"
 
 namespace tessel::lowering {
@@ -26,12 +27,8 @@ mlir::AffineExpr broadcastTileIndex(const TiledView &operand, const TiledView &o
 /// its one column over the columns, or its one value over both.
 tile::Broadcast inTileBroadcast(const TiledView &operand, const TiledView &out);
 
-/// The share of a dispatch each core gets: `units` split evenly over a `width` x `height` range.
-struct CoreSplit {
-  int64_t width = 1, height = 1, perCore = 1;
-  int64_t cores() const { return width * height; }
-};
-CoreSplit splitOverCores(int64_t units, const rt::ChipDesc &chip);
+using tessel::CoreSplit;
+using tessel::splitOverCores;
 
 /// Per-op settings of the lowering.
 struct LoweringOptions {
