@@ -155,9 +155,7 @@ int64_t tessel::shardResults(func::FuncOp func, const rt::ChipDesc &chip) {
   func.walk([&](graph::MatMulOp op) {
     auto config = op->getAttrOfType<grid::MatmulConfigAttr>(grid::kConfigAttrName);
     auto type = cast<RankedTensorType>(op.getType());
-    grid::LayoutAttr layout = grid::getLayout(type);
-    if (!config || !layout || layout.getMemory() != grid::MemorySpace::l1 ||
-        layout.getSharding() != grid::Sharding::interleaved)
+    if (!config || !interleavedInL1(type))
       return;
     rt::TiledShape tiled = tiledOf(type);
     std::optional<ResultShards> shards =
