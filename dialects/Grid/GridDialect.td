@@ -127,7 +127,8 @@ def Grid_LayoutAttr : AttrDef<Grid_Dialect, "Layout"> {
 
     ```mlir
     tensor<32x1024xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
-    tensor<256x1024xf32, #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 1x32, cores <(0, 0) to (7, 0)>>>
+    tensor<256x1024xf32, #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 1x32,
+                                      cores <(0, 0) to (7, 0)>>>
     ```
   }];
   let parameters = (ins "int64_t":$tileRows, "int64_t":$tileCols,

@@ -14,7 +14,8 @@ void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions 
   pm.addPass(createSinkRemaps());
   pm.addPass(createFuseEpilogues());
   pm.addPass(createAssignLayouts(AssignLayoutsOptions{options.chip, options.precision}));
-  pm.addPass(createChooseOpConfigs(ChooseOpConfigsOptions{options.l1Budget, options.l1Tensors, options.splitK}));
+  pm.addPass(createChooseOpConfigs(
+      ChooseOpConfigsOptions{options.l1Budget, options.l1Tensors, options.splitK}));
   pm.addPass(createLowerGraphToGrid());
   // Folds the kernels' index arithmetic and one-trip loops before they are encoded.
   pm.addPass(mlir::createCanonicalizerPass());

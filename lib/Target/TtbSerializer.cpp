@@ -6,6 +6,7 @@
 #include "Grid/GridOps.h"
 #include "tessel/runtime/Binary.h"
 #include "tessel/runtime/Formats.h"
+#include "tessel/runtime/L1Tensors.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -75,8 +76,8 @@ FailureOr<uint32_t> Serializer::addBuffer(Value v, StringRef name, std::optional
                                "height-sharded), not ")
              << layout;
     shardRows = shard[0], shardCols = shard[1], shardCoresX = cores.width();
-    int64_t shards = (tiled.batch * tiled.rowsTiles + shardRows - 1) / shardRows *
-                     ((tiled.colsTiles + shardCols - 1) / shardCols);
+    int64_t shards =
+        rt::shardCount(tiled.batch * tiled.rowsTiles, tiled.colsTiles, shardRows, shardCols);
     if ((shards + shardCoresX - 1) / shardCoresX > cores.getY1() + 1)
       return anchor->emitError() << "the " << shards << " shards of " << layout
                                  << " do not fit its core range";

@@ -60,7 +60,8 @@ void maybeSplit(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t limit, int
   // The L1 per core that `s` partial products take when they stay there (a quarter of the
   // budget at most), else 0.
   auto partialsInL1 = [&](int64_t s) -> int64_t {
-    int64_t bytes = (s * problem->mt * problem->nt + cores - 1) / cores * rt::tileBytes(problem->out);
+    int64_t bytes =
+        (s * problem->mt * problem->nt + cores - 1) / cores * rt::tileBytes(problem->out);
     return bytes <= budget / 4 ? bytes : 0;
   };
   for (int64_t s : kSplits) {

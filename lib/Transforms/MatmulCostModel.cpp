@@ -72,7 +72,8 @@ bool cost::isValid(const rt::ChipDesc &chip, const MatmulProblem &p, const Matmu
                 " subblock exceeds the " + std::to_string(p.dstCapacity) +
                 " tiles of Dst a subblock may use");
   if (plan.groups < 1 || p.batch % plan.groups || (plan.groups > 1 && !plan.multicast))
-    return fail(std::to_string(plan.groups) + " groups of multicasting cores cannot share a batch of " +
+    return fail(std::to_string(plan.groups) +
+                " groups of multicasting cores cannot share a batch of " +
                 std::to_string(p.batch));
   if (plan.coresX > chip.gridX || plan.coresY * plan.groups > chip.gridY ||
       plan.coresX * plan.coresY != plan.gridM * plan.gridN)

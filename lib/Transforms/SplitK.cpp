@@ -53,12 +53,12 @@ graph::MatMulOp tessel::splitK(graph::MatMulOp op, int64_t splits, grid::MemoryS
   // Over a remap, the split replaces it and lives where it did (a gathered one is never written
   // and names DRAM); otherwise the matmul's reader gathers it, so it names no memory of its own.
   grid::LayoutAttr lhsLayout = grid::getLayout(lhsType);
-  bool overRemap = op.getLhs().getDefiningOp<graph::RemapOp>() != nullptr;
+  auto windows = op.getLhs().getDefiningOp<graph::RemapOp>();
   RankedTensorType lhsSplitType =
       withMemory(typed({1, splits, m, part}, lhsType),
-                 overRemap && lhsLayout ? lhsLayout.getMemory() : grid::MemorySpace::dram);
+                 windows && lhsLayout ? lhsLayout.getMemory() : grid::MemorySpace::dram);
   Value lhs;
-  if (auto windows = op.getLhs().getDefiningOp<graph::RemapOp>()) {
+  if (windows) {
     std::optional<AffineMap> guards = windows.getGuards();
     lhs = b.create<graph::RemapOp>(
         loc, lhsSplitType, windows.getInput(),

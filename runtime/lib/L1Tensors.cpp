@@ -14,8 +14,8 @@ int64_t l1BytesPerCore(const ttb::Buffer &b, const ChipDesc &chip) {
 std::pair<int, int> l1CoreOf(const ttb::Buffer &b, int64_t tile, const ChipDesc &chip) {
   if (b.shard_rows() > 0) {
     int64_t row = tile / b.cols_tiles(), col = tile % b.cols_tiles();
-    int64_t perRow = (b.cols_tiles() + b.shard_cols() - 1) / b.shard_cols();
-    int64_t shard = row / b.shard_rows() * perRow + col / b.shard_cols();
+    int64_t shard =
+        row / b.shard_rows() * shardsPerRow(b.cols_tiles(), b.shard_cols()) + col / b.shard_cols();
     return {int(shard % b.shard_cores_x()), int(shard / b.shard_cores_x())};
   }
   int64_t core = tile % (int64_t(chip.gridX) * chip.gridY);

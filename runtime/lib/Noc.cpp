@@ -114,8 +114,7 @@ int64_t NocModel::sendPacket(int noc, NocNode from, NocNode to, int64_t start,
   });
   if (firstLink) {
     // To itself: the node's own port, at a flit a cycle like a link.
-    auto [first, last] = link(noc, from, 2).reserve(start, serialize);
-    (void)first;
+    int64_t last = link(noc, from, 2).reserve(start, serialize).second;
     if (departed)
       *departed = std::max(*departed, last + 1);
     return last + 1;

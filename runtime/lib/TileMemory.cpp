@@ -1,10 +1,11 @@
 //===- TileMemory.cpp - When a tile read or write lands, DRAM or L1 -------===//
 //
-// A buffer's tiles are interleaved either over the DRAM channels or over the
-// cores' L1, or sharded over the cores' L1 (ttb.fbs, table Buffer). A DRAM page costs the request's hops, the
-// channel's streaming and latency, and the data's way back on the NoC. An L1
-// page is another core's memory: the request's hops and the data's way back,
-// with no channel to queue on, as a NoC read of a remote L1 bank on the chip.
+// A buffer's tiles are interleaved over the DRAM channels or over the cores'
+// L1, or sharded over the cores' L1 (ttb.fbs, table Buffer). A DRAM page costs
+// the request's hops, the channel's streaming and latency, and the data's way
+// back on the NoC. An L1 page is another core's memory: the request's hops and
+// the data's way back, with no channel to queue on, as a NoC read of a remote
+// L1 bank on the chip.
 //
 //===----------------------------------------------------------------------===//
 #include "Dispatch.h"

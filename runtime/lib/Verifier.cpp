@@ -91,10 +91,11 @@ private:
       if (sharded && (b->shard_rows() < 1 || b->shard_cols() < 1 ||
                       b->memory() != ttb::MemorySpace::L1))
         return fail(label + ": shards of " + std::to_string(b->shard_rows()) + "x" +
-                    std::to_string(b->shard_cols()) + " tiles need positive sizes and an L1 buffer");
+                    std::to_string(b->shard_cols()) +
+                    " tiles need positive sizes and an L1 buffer");
       if (sharded) {
-        int64_t shards = (ts.batch * ts.rowsTiles + b->shard_rows() - 1) / b->shard_rows() *
-                         ((ts.colsTiles + b->shard_cols() - 1) / b->shard_cols());
+        int64_t shards = shardCount(ts.batch * ts.rowsTiles, ts.colsTiles, b->shard_rows(),
+                                    b->shard_cols());
         int64_t w = b->shard_cores_x();
         if (w < 1 || w > chip.gridX || (shards + w - 1) / w > chip.gridY)
           return fail(label + ": " + std::to_string(shards) + " shards in rows of " +

@@ -62,7 +62,6 @@ tile::DataFormat tessel::lowering::formatOf(Value v) {
   return grid::getLayout(v.getType()).getFormat();
 }
 
-
 int64_t LoweringOptions::dstCapacity() const {
   int64_t tiles = dstFormat == tile::DataFormat::f32 ? chip.dstTilesF32 : chip.dstTilesBf16;
   return std::max<int64_t>(tiles / 2, 1);

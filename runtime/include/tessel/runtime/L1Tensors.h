@@ -19,6 +19,15 @@ struct L1Tensor {
   size_t firstDispatch, lastDispatch;
 };
 
+/// Shards of `shardRows` x `shardCols` tiles that `rows` x `cols` tiles (rows over the batch)
+/// make; the shards of a row of them.
+inline int64_t shardsPerRow(int64_t cols, int64_t shardCols) {
+  return (cols + shardCols - 1) / shardCols;
+}
+inline int64_t shardCount(int64_t rows, int64_t cols, int64_t shardRows, int64_t shardCols) {
+  return (rows + shardRows - 1) / shardRows * shardsPerRow(cols, shardCols);
+}
+
 /// The bytes of every core's L1 that L1 buffer `b` takes: its shard, or its share of the
 /// tiles interleaved over all cores.
 int64_t l1BytesPerCore(const ttb::Buffer &b, const ChipDesc &chip);
