@@ -3,6 +3,7 @@
 #include "mlir/IR/BuiltinOps.h"
 
 using namespace mlir;
+using namespace tessel;
 using namespace tessel::grid;
 
 LogicalResult EmptyOp::verify() {
@@ -32,6 +33,14 @@ LogicalResult DispatchOp::verify() {
                            << arg.getType() << " but its operand has " << operand.getType();
   if (getResultTypes() != getOutputs().getTypes())
     return emitOpError("results must have the types of the outs");
+  bool kernels = false, tileLoop = false;
+  for (Operation &op : body) {
+    // By name: the grid dialect does not depend on the noc dialect.
+    kernels |= op.getName().getStringRef() == "noc.kernel";
+    op.walk([&](Operation *nested) { tileLoop |= isa<LoadOp, StoreOp, ComputeOp>(nested); });
+  }
+  if (kernels && tileLoop)
+    return emitOpError("body mixes noc.kernel ops with a tile loop; it holds one or the other");
   for (Type type : getOperandTypes())
     if (!getLayout(type))
       return emitOpError() << "operand type " << type << " has no #grid.layout";
@@ -43,6 +52,68 @@ LogicalResult DispatchOp::verify() {
                              << ") outside the " << chip.getGridX() << "x" << chip.getGridY()
                              << " grid of " << chip.getName();
     }
+  return success();
+}
+
+/// The number of 32x32 tiles of a tensor: its batch dims, then row and column tiles.
+static int64_t tileCount(RankedTensorType type) {
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t rank = shape.size(), tiles = 1;
+  for (int64_t i = 0; i < rank; ++i)
+    tiles *= i + 2 < rank ? shape[i] : (shape[i] + 31) / 32;
+  return tiles;
+}
+
+/// Checks what a tile access (grid.load, grid.store) shares: its map takes the unit to one tile
+/// index within `tensor`, whose format is the tile's.
+static LogicalResult verifyTileAccess(Operation *op, AffineMap map, Value tensor,
+                                      tile::TileType tileType) {
+  if (map.getNumDims() > 1 || map.getNumSymbols() || map.getNumResults() != 1)
+    return op->emitOpError("map must take the unit (at most one dim, no symbols) to one index");
+  auto type = cast<RankedTensorType>(tensor.getType());
+  LayoutAttr layout = getLayout(type);
+  if (!layout)
+    return op->emitOpError() << "tensor type " << type << " has no #grid.layout";
+  if (layout.getFormat() != tileType.getFormat())
+    return op->emitOpError() << "tile format " << tile::stringifyDataFormat(tileType.getFormat())
+                             << " differs from the tensor's "
+                             << tile::stringifyDataFormat(layout.getFormat());
+  if (auto constant = dyn_cast<AffineConstantExpr>(map.getResult(0)))
+    if (constant.getValue() < 0 || constant.getValue() >= tileCount(type))
+      return op->emitOpError() << "tile " << constant.getValue() << " is outside the tensor's "
+                               << tileCount(type) << " tiles";
+  if (!op->getParentOfType<DispatchOp>())
+    return op->emitOpError("is only meaningful inside a grid.dispatch");
+  return success();
+}
+
+LogicalResult LoadOp::verify() {
+  return verifyTileAccess(*this, getMap(), getSource(), getResult().getType());
+}
+
+LogicalResult StoreOp::verify() {
+  if (failed(verifyTileAccess(*this, getMap(), getDest(), getValue().getType())))
+    return failure();
+  auto dispatch = (*this)->getParentOfType<DispatchOp>();
+  auto arg = dyn_cast<BlockArgument>(getDest());
+  if (!arg || arg.getOwner() != &dispatch.getBody().front() ||
+      arg.getArgNumber() < dispatch.getInputs().size())
+    return emitOpError("stores only into an `outs` argument of its dispatch");
+  return success();
+}
+
+LogicalResult ComputeOp::verify() {
+  Block &body = getBody().front();
+  TypeRange args = body.getArgumentTypes();
+  if (args.size() != getInputs().size() + 1 || !isa<IndexType>(args.back()) ||
+      args.drop_back() != getInputs().getTypes())
+    return emitOpError("body must take the input tiles' types, then the unit (index)");
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield)
+    return emitOpError("body must end in grid.yield");
+  if (yield.getValue().getType() != getResult().getType())
+    return emitOpError() << "yields " << yield.getValue().getType() << " but its result is "
+                         << getResult().getType();
   return success();
 }
 

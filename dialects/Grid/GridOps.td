@@ -3,6 +3,7 @@
 
 include "Grid/GridDialect.td"
 include "mlir/IR/RegionKindInterface.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 def Grid_EmptyOp : Grid_Op<"empty"> {
@@ -41,7 +42,11 @@ def Grid_DispatchOp : Grid_Op<"dispatch", [
     AttrSizedOperandSegments, SingleBlock, NoTerminator]> {
   let summary = "An SPMD launch of per-core kernels over a core range";
   let description = [{
-    Every core of `cores` runs the `noc.kernel` ops of the body (reader, compute, writer) at once.
+    Every core of `cores` runs the body at once. The body is in one of two forms:
+    - a tile loop (what `tt-lower-graph-to-grid` emits for streaming ops): `scf.for` over the
+      units of the running core, each unit loading tiles (`grid.load`), computing one
+      (`grid.compute`) and storing it (`grid.store`); `tt-lower-grid-to-kernels` turns it into
+    - kernels: the `noc.kernel` ops of the body (reader, compute, writer).
     The body's block arguments stand for the `ins` then the `outs` tensors in DRAM; results are
     the `outs` after the dispatch has written them. Circular buffers are declared in the body so
     that the kernels of one core can share them. `op` names the graph op it implements and `loc`
@@ -66,6 +71,77 @@ def Grid_DispatchOp : Grid_Op<"dispatch", [
     attr-dict-with-keyword $body `->` type($results)
   }];
   let hasVerifier = 1;
+}
+
+def Grid_LoadOp : Grid_Op<"load", [Pure]> {
+  let summary = "One tile of a dispatch's tensor, read for a unit of a tile loop";
+  let description = [{
+    `map` takes the unit to the tile's linear index in `source` (batch, then row-tile, then
+    column-tile order). A map without dims reads the same tile at every unit.
+
+    ```mlir
+    %t = grid.load %in[%u] map (d0) -> (d0 floordiv 2) : tensor<64x64xf32, #l> -> !tile.tile<32x32, f32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$source, Index:$unit, AffineMapAttr:$map);
+  let results = (outs Tile_TileType:$result);
+  let assemblyFormat = [{
+    $source `[` $unit `]` `map` $map attr-dict `:` type($source) `->` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
+def Grid_StoreOp : Grid_Op<"store"> {
+  let summary = "Writes a unit's tile into one of its dispatch's outs";
+  let description = [{
+    ```mlir
+    grid.store %r, %out[%u] map (d0) -> (d0) : !tile.tile<32x32, f32>, tensor<64x64xf32, #l>
+    ```
+  }];
+  let arguments = (ins Tile_TileType:$value, AnyRankedTensor:$dest, Index:$unit,
+                   AffineMapAttr:$map);
+  let assemblyFormat = [{
+    $value `,` $dest `[` $unit `]` `map` $map attr-dict `:` qualified(type($value)) `,` type($dest)
+  }];
+  let hasVerifier = 1;
+}
+
+def Grid_ComputeOp : Grid_Op<"compute", [IsolatedFromAbove, SingleBlock]> {
+  let summary = "The tile math of one unit: tiles in, one tile out through Dst";
+  let description = [{
+    The body runs on the core's math engines with Dst acquired: it takes the input tiles and the
+    unit, computes into Dst with `tile` ops, and yields the `tile.pack` of Dst[0]. It is isolated
+    from above so that `tt-lower-grid-to-kernels` can move it whole into a compute kernel.
+
+    ```mlir
+    %r = grid.compute(%a, %b : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+    ^bb0(%x: !tile.tile<32x32, f32>, %y: !tile.tile<32x32, f32>, %unit: index):
+      %c0 = arith.constant 0 : index
+      tile.binary add bcast none %x, %y, dst[%c0] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
+      %p = tile.pack dst[%c0] : !tile.tile<32x32, f32>
+      grid.yield %p : !tile.tile<32x32, f32>
+    }
+    ```
+  }];
+  let arguments = (ins Variadic<Tile_TileType>:$inputs, Index:$unit);
+  let results = (outs Tile_TileType:$result);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    `(` ($inputs^ `:` qualified(type($inputs)))? `)` `at` $unit `->` qualified(type($result))
+    attr-dict-with-keyword $body
+  }];
+  let hasVerifier = 1;
+}
+
+def Grid_YieldOp : Grid_Op<"yield", [Pure, Terminator, ReturnLike, HasParent<"ComputeOp">]> {
+  let summary = "The tile a grid.compute produces";
+  let description = [{
+    ```mlir
+    grid.yield %p : !tile.tile<32x32, f32>
+    ```
+  }];
+  let arguments = (ins Tile_TileType:$value);
+  let assemblyFormat = "$value attr-dict `:` qualified(type($value))";
 }
 
 #endif

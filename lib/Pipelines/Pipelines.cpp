@@ -17,6 +17,7 @@ void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions 
   pm.addPass(createChooseOpConfigs(
       ChooseOpConfigsOptions{options.l1Budget, options.l1Tensors, options.splitK}));
   pm.addPass(createLowerGraphToGrid());
+  pm.addPass(createLowerGridToKernels());
   // Folds the kernels' index arithmetic and one-trip loops before they are encoded.
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());

@@ -95,6 +95,8 @@ FailureOr<uint32_t> Serializer::addBuffer(Value v, StringRef name, std::optional
 
 LogicalResult Serializer::addDispatch(grid::DispatchOp d) {
   Block &body = d.getBody().front();
+  if (body.getOps<noc::KernelOp>().empty())
+    return d.emitError("has no kernels; lower its tile loop with tt-lower-grid-to-kernels first");
   std::vector<uint32_t> bufferIds;
   DenseMap<Value, int32_t> argIndex;
   for (auto [i, operand] : llvm::enumerate(d.getOperands())) {

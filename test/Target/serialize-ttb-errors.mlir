@@ -3,6 +3,7 @@
 // RUN: tt-opt --tt-assign-layouts %s | not tt-translate --serialize-ttb 2>&1 | FileCheck %s --check-prefix=NOADDR
 // RUN: tt-opt --tt-assign-layouts --tt-allocate-buffers %s | not tt-translate --serialize-ttb 2>&1 | FileCheck %s --check-prefix=UNLOWERED
 // RUN: tt-opt --tt-assign-layouts --tt-lower-graph-to-grid %s | not tt-translate --serialize-ttb 2>&1 | FileCheck %s --check-prefix=NOADDR
+// RUN: tt-opt --tt-assign-layouts --tt-lower-graph-to-grid --tt-allocate-buffers %s | not tt-translate --serialize-ttb 2>&1 | FileCheck %s --check-prefix=NOKERNELS
 // Nothing is written to stdout on failure.
 // RUN: not tt-translate --serialize-ttb %s 2>/dev/null | count 0
 // A file that is not a .ttb is rejected by --dump-ttb.
@@ -15,6 +16,8 @@
 // NOADDR: error: tensor has no layout or address; run the pipeline through tt-allocate-buffers first
 // UNLOWERED: error: cannot be serialized; lower it with tt-lower-graph-to-grid first
 // UNLOWERED-NEXT: graph.unary relu
+// NOKERNELS: error: has no kernels; lower its tile loop with tt-lower-grid-to-kernels first
+// NOKERNELS-NEXT: grid.dispatch "relu"
 // BADTTB: error: not a valid .ttb file (bad identifier or corrupted flatbuffer)
 
 func.func @main(%x: tensor<32x32xf32> {graph.name = "x"}) -> tensor<32x32xf32> {

@@ -1,10 +1,10 @@
 // With every tensor in DRAM:
-// RUN: tt-opt %s -split-input-file --tt-assign-layouts --tt-choose-op-configs=l1-tensors=false --tt-lower-graph-to-grid --tt-allocate-buffers | FileCheck %s
-// RUN: tt-opt %s -split-input-file --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=l1-tensors=false --tt-lower-graph-to-grid --tt-allocate-buffers | FileCheck %s --check-prefix=BF16
-// RUN: tt-opt %s -split-input-file --tt-assign-layouts=chip=%S/Inputs/tiny.chip --tt-choose-op-configs=l1-tensors=false --tt-lower-graph-to-grid --tt-allocate-buffers | FileCheck %s --check-prefix=TINY
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts --tt-choose-op-configs=l1-tensors=false --tt-lower-graph-to-grid --tt-lower-grid-to-kernels --tt-allocate-buffers | FileCheck %s
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=l1-tensors=false --tt-lower-graph-to-grid --tt-lower-grid-to-kernels --tt-allocate-buffers | FileCheck %s --check-prefix=BF16
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts=chip=%S/Inputs/tiny.chip --tt-choose-op-configs=l1-tensors=false --tt-lower-graph-to-grid --tt-lower-grid-to-kernels --tt-allocate-buffers | FileCheck %s --check-prefix=TINY
 // With the tensors that only dispatches touch kept in L1 (the default):
-// RUN: tt-opt %s -split-input-file --tt-assign-layouts --tt-choose-op-configs --tt-lower-graph-to-grid --tt-allocate-buffers | FileCheck %s --check-prefix=L1
-// RUN: tt-opt %s -split-input-file --tt-assign-layouts=chip=%S/Inputs/tiny.chip --tt-choose-op-configs --tt-lower-graph-to-grid --tt-allocate-buffers | FileCheck %s --check-prefix=TINYL1
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts --tt-choose-op-configs --tt-lower-graph-to-grid --tt-lower-grid-to-kernels --tt-allocate-buffers | FileCheck %s --check-prefix=L1
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts=chip=%S/Inputs/tiny.chip --tt-choose-op-configs --tt-lower-graph-to-grid --tt-lower-grid-to-kernels --tt-allocate-buffers | FileCheck %s --check-prefix=TINYL1
 
 // wormhole_b0 deals tiles over 12 DRAM channels; every tensor gets the same offset in each
 // channel, its per-channel size being ceil(tiles / 12) tiles aligned to 64 bytes. Inputs and

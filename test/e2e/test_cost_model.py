@@ -149,8 +149,8 @@ def estimate_and_simulate(tmp, shape, config, epilogue=None, image=None, l1=Fals
          "-o", tmp / "chosen.mlir"])
     chosen = (tmp / "chosen.mlir").read_text()
     estimate = int(re.search(r"matmul_config<[^>]*, cycles = (\d+)>", chosen).group(1))
-    run(["tt-opt", tmp / "chosen.mlir", "--tt-lower-graph-to-grid", "--canonicalize", "--cse",
-         "--tt-allocate-buffers", "-o", tmp / "lowered.mlir"])
+    run(["tt-opt", tmp / "chosen.mlir", "--tt-lower-graph-to-grid", "--tt-lower-grid-to-kernels",
+         "--canonicalize", "--cse", "--tt-allocate-buffers", "-o", tmp / "lowered.mlir"])
     run(["tt-translate", "--serialize-ttb", tmp / "lowered.mlir", "-o", tmp / "mm.ttb"])
     rng = np.random.default_rng(0)
     a = rng.standard_normal((*lead, m, image[2] if image else k)).astype(np.float32)

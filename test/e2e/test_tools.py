@@ -9,7 +9,8 @@ from conftest import BIN, NODE_TESTS, run
 @pytest.mark.parametrize("tool,flags", [
     ("tt-compile", ["--chip", "--precision", "--input-shape", "--dump-ir-dir", "-o"]),
     ("tt-run", ["--input", "--output", "--perf-report", "--trace", "--chip"]),
-    ("tt-opt", ["--tt-compile-pipeline", "--tt-lower-graph-to-grid", "--tt-allocate-buffers"]),
+    ("tt-opt", ["--tt-compile-pipeline", "--tt-lower-graph-to-grid", "--tt-lower-grid-to-kernels",
+                "--tt-allocate-buffers"]),
     ("tt-translate", ["--import-onnx", "--serialize-ttb", "--dump-ttb"]),
 ])
 def test_help(tool, flags):

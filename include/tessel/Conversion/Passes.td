@@ -4,18 +4,19 @@
 include "mlir/Pass/PassBase.td"
 
 def LowerGraphToGrid : Pass<"tt-lower-graph-to-grid", "mlir::ModuleOp"> {
-  let summary = "Lowers graph ops to grid.dispatch ops with reader/compute/writer kernels";
+  let summary = "Lowers graph ops to grid.dispatch ops over core ranges";
   let description = [{
-    Each compute op becomes a `grid.empty` for its result and a `grid.dispatch` over a core range
-    whose body declares circular buffers and three `noc.kernel`s: the reader streams input tiles
-    from DRAM over the NoC into circular buffers, the compute kernel runs `tile` math into Dst and
-    packs results, and the writer streams them back to DRAM.
-
+    Each compute op becomes a `grid.empty` for its result and a `grid.dispatch` over a core range.
     Work is split over the chip's grid in units of output tiles (matmul: output sub-blocks whose
-    size comes from the Dst capacity; the K chunk streamed per step comes from the L1 budget; both
-    from the chip descriptor and the operand shapes). Each core of the range takes an equal,
-    contiguous run of units, addressed with affine expressions of `grid.core_index` and loop
-    counters.
+    size comes from the Dst capacity; the K chunk streamed per step comes from the op's config or
+    the L1 budget). Each core of the range takes an equal, contiguous run of units, addressed
+    with affine expressions of `grid.core_index` and loop counters.
+
+    Streaming ops (elementwise ops and transposes: one tile of each input in, one tile out per
+    unit) get a tile loop: an `scf.for` over the core's units that loads tiles (`grid.load`),
+    computes on them (`grid.compute`, tile math on Dst) and stores the result (`grid.store`);
+    `tt-lower-grid-to-kernels` then builds their kernels. The other ops (matmuls, reductions,
+    softmax, gathers, concats) still get their reader, compute and writer `noc.kernel`s here.
 
     Before:
     ```mlir
@@ -27,12 +28,57 @@ def LowerGraphToGrid : Pass<"tt-lower-graph-to-grid", "mlir::ModuleOp"> {
     %y = grid.dispatch "relu" on <(0, 0) to (3, 0)> ins(%x : tensor<64x64xf32, #l>)
         outs(%e : tensor<64x64xf32, #l>) attributes {...} {
     ^bb0(%in: tensor<64x64xf32, #l>, %out: tensor<64x64xf32, #l>):
-      %cb0 = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
-      %cb1 = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
-      noc.kernel reader { ... noc.read %in[%t] into %cb0[%c0] ... }
-      noc.kernel compute { ... tile.copy ... tile.unary relu dst[%c0] ... tile.pack ... }
-      noc.kernel writer { ... noc.write %cb1[%c0] into %out[%t] ... }
+      %core = grid.core_index linear
+      scf.for %i = %c0 to %c1 step %c1 {
+        %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+        %t = grid.load %in[%u] map (d0) -> (d0) : tensor<64x64xf32, #l> -> !tile.tile<32x32, f32>
+        %r = grid.compute(%t : !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+        ^bb0(%a: !tile.tile<32x32, f32>, %unit: index):
+          %c0 = arith.constant 0 : index
+          tile.copy %a, dst[%c0] : !tile.tile<32x32, f32>
+          tile.unary relu dst[%c0]
+          %p = tile.pack dst[%c0] : !tile.tile<32x32, f32>
+          grid.yield %p : !tile.tile<32x32, f32>
+        }
+        grid.store %r, %out[%u] map (d0) -> (d0) : !tile.tile<32x32, f32>, tensor<64x64xf32, #l>
+      }
     } -> tensor<64x64xf32, #l>
+    ```
+  }];
+  let dependentDialects = [
+    "::tessel::grid::GridDialect", "::tessel::noc::NoCDialect", "::tessel::tile::TileDialect",
+    "::mlir::arith::ArithDialect", "::mlir::affine::AffineDialect", "::mlir::scf::SCFDialect"
+  ];
+}
+
+def LowerGridToKernels : Pass<"tt-lower-grid-to-kernels", "mlir::ModuleOp"> {
+  let summary = "Builds the reader, compute and writer kernels of tile-loop dispatches";
+  let description = [{
+    A dialect conversion: a `grid.dispatch` whose body is a tile loop is illegal, and its pattern
+    rebuilds it with circular buffers and three `noc.kernel`s. The reader issues a NoC read per
+    `grid.load` into a double-buffered circular buffer (an input whose tile is the same at every
+    unit is read once and held), the compute kernel waits for the tiles, runs the
+    `grid.compute` body on Dst and packs Dst[0] into the output buffer, and the writer writes
+    each packed tile where `grid.store` puts it. Dispatches that already hold kernels are legal
+    and left alone. A tile loop of another shape (several outputs, several computes per unit, a
+    unit that is not the core's) is an error naming the dispatch.
+
+    Before (see `tt-lower-graph-to-grid`):
+    ```mlir
+    scf.for %i = %c0 to %c1 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      %t = grid.load %in[%u] map (d0) -> (d0) : tensor<64x64xf32, #l> -> !tile.tile<32x32, f32>
+      %r = grid.compute(%t : !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {...}
+      grid.store %r, %out[%u] map (d0) -> (d0) : !tile.tile<32x32, f32>, tensor<64x64xf32, #l>
+    }
+    ```
+    After:
+    ```mlir
+    %cb0 = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    %cb1 = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel reader { ... noc.read %in[%u] into %cb0[%c0] ... }
+    noc.kernel compute { ... noc.cb_wait %cb0, 1 ... tile.copy ... tile.unary relu dst[%c0] ... tile.pack ... }
+    noc.kernel writer { ... noc.write %cb1[%c0] into %out[%u] ... }
     ```
   }];
   let dependentDialects = [

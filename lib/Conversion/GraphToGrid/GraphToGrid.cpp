@@ -1,4 +1,4 @@
-#include "DispatchBuilder.h"
+#include "Lowerings.h"
 #include "tessel/Transforms/ChipInfo.h"
 
 namespace tessel {

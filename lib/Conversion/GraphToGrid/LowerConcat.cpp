@@ -1,7 +1,7 @@
 // graph.concat along an axis before the last two: every output tile is a tile of one input, which
 // the reader fetches whole (the input whose range along the axis holds the tile's index, chosen
 // by 0/1 loop counts, as kernels have no branches); compute passes it through.
-#include "DispatchBuilder.h"
+#include "Lowerings.h"
 
 using namespace mlir;
 using namespace tessel;

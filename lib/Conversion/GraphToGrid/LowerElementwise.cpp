@@ -1,7 +1,7 @@
 // graph.unary, graph.binary (numpy broadcasting) and graph.where: one tile of each input in, one
 // tile out. ONNX functions the SFPU has no instruction for are composed from several, using a
 // second Dst tile where the function needs its input twice (HardSwish, Softsign).
-#include "DispatchBuilder.h"
+#include "Lowerings.h"
 
 using namespace mlir;
 using namespace tessel;
@@ -208,12 +208,9 @@ FailureOr<Value> tessel::lowering::lowerElementwise(Operation *op, const Lowerin
   }
 
   TileMapping mapping;
-  SmallVector<tile::DataFormat> formats;
-  for (Value in : inputs) {
+  for (Value in : inputs)
     mapping.inputTiles.push_back(
         broadcastTileIndex(TiledView::of(in.getType()), out, at.b, at.mt, at.nt));
-    formats.push_back(formatOf(in));
-  }
   mapping.outputTile = getAffineDimExpr(0, ctx);
   // Padding of partial tiles must stay zero for consumers, and f(0) is not always 0.
   bool partial = out.rows % 32 != 0 || out.cols % 32 != 0;
@@ -225,8 +222,8 @@ FailureOr<Value> tessel::lowering::lowerElementwise(Operation *op, const Lowerin
     name = graph::stringifyBinaryKind(bop.getKind());
   CoreSplit split = splitOverCores(out.tiles(), opts.chip);
   DispatchBuilder db(b, op->getLoc(), name, split, inputs, {resultType}, opts);
-  buildTileStreaming(db, mapping, formats, formatOf(op->getResult(0)),
-                     [&](ArrayRef<Value> tiles, Value unit, Value dst) {
+  buildTileLoop(db, mapping, formatOf(op->getResult(0)),
+                [&](ArrayRef<Value> tiles, Value unit, Value dst) {
     if (auto u = dyn_cast<graph::UnaryOp>(op)) {
       db.copy(tiles[0], dst);
       emitUnary(db, u, dst, db.index(1), tiles[0]);

@@ -4,7 +4,7 @@
 // tile row come from one tile row of the input: 32 when the last dim maps onto itself or onto the
 // channels of a channels-last window, fewer (a power of two) when that divides both last dims;
 // otherwise value by value.
-#include "DispatchBuilder.h"
+#include "Lowerings.h"
 
 using namespace mlir;
 using namespace tessel;

@@ -3,7 +3,7 @@
 // it and fetches that row's 32 values of the right column tile over the NoC; rows past the end
 // are filled with zeros. No arithmetic is needed: compute only copies the tile into the output's
 // format.
-#include "DispatchBuilder.h"
+#include "Lowerings.h"
 
 using namespace mlir;
 using namespace tessel;

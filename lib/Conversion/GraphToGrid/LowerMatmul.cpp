@@ -3,7 +3,7 @@
 // chunks; operands shared by a row or column of cores (or the whole rectangle) are read from
 // DRAM by one of them, or by several at once when a chunk has few pieces (cost::spreadsChunk),
 // and multicast to the rest.
-#include "DispatchBuilder.h"
+#include "Lowerings.h"
 #include "tessel/Transforms/AbsorbedRemaps.h"
 #include "tessel/Transforms/MatmulProblem.h"
 

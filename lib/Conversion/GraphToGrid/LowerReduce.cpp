@@ -2,7 +2,7 @@
 // into it. Reducing the last axis uses REDUCE across columns, the second-to-last across rows
 // (both: across columns, then the result tile across rows); reduced batch axes combine whole
 // tiles on the SFPU. Dst starts at the reduction's identity, so every step accumulates.
-#include "DispatchBuilder.h"
+#include "Lowerings.h"
 
 using namespace mlir;
 using namespace tessel;

@@ -2,7 +2,7 @@
 //   max = rowmax(x); e = exp(x - max); y = e * (1 / rowsum(e)),
 // or with `log`: y = x - (max + log(rowsum(e))), never taking the log of a rounded quotient.
 // Partial tiles are masked so that padding neither wins the max nor adds to the sum.
-#include "DispatchBuilder.h"
+#include "Lowerings.h"
 
 using namespace mlir;
 using namespace tessel;

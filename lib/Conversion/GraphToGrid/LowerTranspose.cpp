@@ -1,7 +1,7 @@
 // graph.transpose: permutes batch dims by tile addressing, and swaps the last two dims with a
 // tile transpose. A permutation that moves a batch dim into the last two reshuffles values
 // across tiles and goes through the gather kernel instead.
-#include "DispatchBuilder.h"
+#include "Lowerings.h"
 
 using namespace mlir;
 using namespace tessel;
@@ -47,8 +47,7 @@ FailureOr<Value> tessel::lowering::lowerTranspose(graph::TransposeOp op,
 
   DispatchBuilder db(b, op.getLoc(), "transpose", splitOverCores(out.tiles(), opts.chip),
                      {op.getInput()}, {op.getType()}, opts);
-  buildTileStreaming(db, mapping, {formatOf(op.getInput())}, format,
-                     [&](ArrayRef<Value> tiles, Value, Value dst) {
+  buildTileLoop(db, mapping, format, [&](ArrayRef<Value> tiles, Value, Value dst) {
     if (swap)
       db.transpose(tiles[0], dst);
     else

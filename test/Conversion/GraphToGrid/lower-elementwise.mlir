@@ -1,5 +1,5 @@
-// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-lower-graph-to-grid --canonicalize --cse | FileCheck %s
-// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-lower-graph-to-grid --canonicalize --cse | FileCheck %s --check-prefix=BF16
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-lower-graph-to-grid --tt-lower-grid-to-kernels --canonicalize --cse | FileCheck %s
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-lower-graph-to-grid --tt-lower-grid-to-kernels --canonicalize --cse | FileCheck %s --check-prefix=BF16
 
 // graph.unary, graph.binary and graph.where on the chip: one tile of each input in, one tile out,
 // the ONNX function as a sequence of SFPU/FPU ops on Dst[0] (Dst[1] is scratch). Single 32x32
@@ -1241,8 +1241,8 @@ func.func @swap_sub_scalar(%x: tensor<f32>, %y: tensor<32x32xf32>) -> tensor<32x
 
 // -----
 
-// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-lower-graph-to-grid --canonicalize --cse | FileCheck %s
-// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-lower-graph-to-grid --canonicalize --cse | FileCheck %s --check-prefix=BF16
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-lower-graph-to-grid --tt-lower-grid-to-kernels --canonicalize --cse | FileCheck %s
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-lower-graph-to-grid --tt-lower-grid-to-kernels --canonicalize --cse | FileCheck %s --check-prefix=BF16
 
 // graph.unary, graph.binary and graph.where on the chip: one tile of each input in, one tile out,
 // the ONNX function as a sequence of SFPU/FPU ops on Dst[0] (Dst[1] is scratch). Single 32x32

@@ -1,6 +1,6 @@
-// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-choose-op-configs --tt-lower-graph-to-grid --canonicalize --cse | FileCheck %s
-// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs --tt-lower-graph-to-grid | FileCheck %s --check-prefix=BF16
-// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-choose-op-configs --tt-lower-graph-to-grid | FileCheck %s --check-prefix=NOGRAPH
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-choose-op-configs --tt-lower-graph-to-grid --tt-lower-grid-to-kernels --canonicalize --cse | FileCheck %s
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs --tt-lower-graph-to-grid --tt-lower-grid-to-kernels | FileCheck %s --check-prefix=BF16
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-choose-op-configs --tt-lower-graph-to-grid --tt-lower-grid-to-kernels | FileCheck %s --check-prefix=NOGRAPH
 
 // No graph op other than constants survives the lowering.
 // NOGRAPH: grid.dispatch "matmul"

@@ -1,4 +1,4 @@
-#include "DispatchBuilder.h"
+#include "tessel/Conversion/DispatchBuilder.h"
 
 #include "mlir/IR/AffineExpr.h"
 
@@ -81,12 +81,23 @@ DispatchBuilder::DispatchBuilder(OpBuilder &b, Location loc, StringRef opName,
       loc, outputTypes, b.getStringAttr(opName), cores, inputs, outputs,
       b.getI64IntegerAttr(macs), tile::MathFidelityAttr::get(ctx, options.fidelity),
       tile::DataFormatAttr::get(ctx, options.dstFormat));
-  body = new Block();
-  dispatch.getBody().push_back(body);
-  for (Value v : inputs)
-    body->addArgument(v.getType(), loc);
-  for (Value v : outputs)
-    body->addArgument(v.getType(), loc);
+  createBody();
+}
+
+DispatchBuilder::DispatchBuilder(OpBuilder &b, grid::DispatchOp like, const CoreSplit &split)
+    : b(b), loc(like.getLoc()), coreSplit(split), numInputs(like.getInputs().size()) {
+  dispatch = b.create<grid::DispatchOp>(loc, like.getResultTypes(), like.getOpAttr(),
+                                        like.getCoresAttr(), like.getInputs(), like.getOutputs(),
+                                        like.getMacsAttr(), like.getFidelityAttr(),
+                                        like.getDstFormatAttr());
+  dispatch->setDiscardableAttrs(like->getDiscardableAttrDictionary());
+  createBody();
+}
+
+void DispatchBuilder::createBody() {
+  OpBuilder::InsertionGuard guard(b);
+  SmallVector<Type> types(dispatch->getOperandTypes());
+  body = b.createBlock(&dispatch.getBody(), {}, types, SmallVector<Location>(types.size(), loc));
 }
 
 Value DispatchBuilder::cb(tile::DataFormat format, int64_t numTiles) {
@@ -101,6 +112,15 @@ void DispatchBuilder::kernel(noc::ThreadKind thread) {
   b.setInsertionPointToEnd(body);
   auto op = b.create<noc::KernelOp>(loc, noc::ThreadKindAttr::get(b.getContext(), thread));
   b.setInsertionPointToStart(&op.getBody().emplaceBlock());
+  defineCore();
+}
+
+void DispatchBuilder::tileLoop() {
+  b.setInsertionPointToEnd(body);
+  defineCore();
+}
+
+void DispatchBuilder::defineCore() {
   coreLinear = b.create<grid::CoreIndexOp>(
       loc, b.getIndexType(), grid::CoreDimAttr::get(b.getContext(), grid::CoreDim::linear));
 }
@@ -223,95 +243,6 @@ void DispatchBuilder::reduce(tile::ReduceKind kind, int64_t dim, Value tileValue
 
 void DispatchBuilder::mask(Value dst, Value rows, Value cols, float fill) {
   b.create<tile::MaskOp>(loc, dst, rows, cols, b.getF32FloatAttr(fill));
-}
-
-void tessel::lowering::buildTileStreaming(
-    DispatchBuilder &db, const TileMapping &mapping, ArrayRef<tile::DataFormat> inputFormats,
-    tile::DataFormat outputFormat, function_ref<void(ArrayRef<Value>, Value, Value)> math,
-    function_ref<void(Value, Value)> assemble) {
-  // Two tiles per buffer: the reader fills one while compute works on the other. An input whose
-  // tile is the same for every unit (a scalar, or a row broadcast over a one-tile-wide result)
-  // is read once into a one-tile buffer and held for the whole loop instead.
-  int64_t perCore = db.split().perCore;
-  SmallVector<Value> inCBs;
-  SmallVector<bool> held;
-  for (auto [i, format] : llvm::enumerate(inputFormats)) {
-    held.push_back(perCore > 1 && !assemble && isa<AffineConstantExpr>(mapping.inputTiles[i]));
-    inCBs.push_back(db.cb(format, held.back() ? 1 : 2));
-  }
-  Value outCB = db.cb(outputFormat, 2);
-
-  db.kernel(noc::ThreadKind::reader);
-  if (llvm::is_contained(held, true)) {
-    Value zero = db.index(0);
-    for (auto [i, cb] : llvm::enumerate(inCBs))
-      if (held[i]) {
-        db.reserve(cb, 1);
-        db.read(db.input(i), db.index(cast<AffineConstantExpr>(mapping.inputTiles[i]).getValue()),
-                cb, zero);
-      }
-    db.barrier();
-    for (auto [i, cb] : llvm::enumerate(inCBs))
-      if (held[i])
-        db.push(cb, 1);
-  }
-  db.loop(perCore, [&](Value iv) {
-    Value unit = db.unit(iv), zero = db.index(0);
-    for (auto [i, cb] : llvm::enumerate(inCBs)) {
-      if (held[i])
-        continue;
-      db.reserve(cb, 1);
-      if (assemble)
-        assemble(unit, cb);
-      else
-        db.read(db.input(i), db.apply(mapping.inputTiles[i], unit), cb, zero);
-    }
-    db.barrier();
-    for (auto [i, cb] : llvm::enumerate(inCBs))
-      if (!held[i])
-        db.push(cb, 1);
-  });
-
-  db.kernel(noc::ThreadKind::compute);
-  SmallVector<Value> heldTiles(inCBs.size());
-  for (auto [i, cb] : llvm::enumerate(inCBs))
-    if (held[i]) {
-      db.wait(cb, 1);
-      heldTiles[i] = db.get(cb, db.index(0));
-    }
-  db.loop(perCore, [&](Value iv) {
-    Value unit = db.unit(iv), zero = db.index(0);
-    SmallVector<Value> tiles;
-    for (auto [i, cb] : llvm::enumerate(inCBs)) {
-      if (held[i]) {
-        tiles.push_back(heldTiles[i]);
-        continue;
-      }
-      db.wait(cb, 1);
-      tiles.push_back(db.get(cb, zero));
-    }
-    db.acquireDst();
-    math(tiles, unit, zero);
-    db.reserve(outCB, 1);
-    db.pack(zero, outCB, zero);
-    db.push(outCB, 1);
-    db.releaseDst();
-    for (auto [i, cb] : llvm::enumerate(inCBs))
-      if (!held[i])
-        db.pop(cb, 1);
-  });
-  for (auto [i, cb] : llvm::enumerate(inCBs))
-    if (held[i])
-      db.pop(cb, 1);
-
-  db.kernel(noc::ThreadKind::writer);
-  db.loop(perCore, [&](Value iv) {
-    Value unit = db.unit(iv), zero = db.index(0);
-    db.wait(outCB, 1);
-    db.write(outCB, zero, db.output(0), db.apply(mapping.outputTile, unit));
-    db.flush();
-    db.pop(outCB, 1);
-  });
 }
 
 void DispatchBuilder::activation(graph::UnaryKind kind, float lo, float hi, Value dst) {

@@ -1,6 +1,7 @@
-// Builds one grid.dispatch and its kernels: the vocabulary every op lowering shares.
-#ifndef TESSEL_LIB_CONVERSION_GRAPHTOGRID_DISPATCHBUILDER_H
-#define TESSEL_LIB_CONVERSION_GRAPHTOGRID_DISPATCHBUILDER_H
+// Builds one grid.dispatch and its kernels: the vocabulary tt-lower-grid-to-kernels and the op
+// lowerings of tt-lower-graph-to-grid that still build their kernels directly share.
+#ifndef TESSEL_CONVERSION_DISPATCHBUILDER_H
+#define TESSEL_CONVERSION_DISPATCHBUILDER_H
 
 #include "tessel/Conversion/Passes.h"
 #include "tessel/Transforms/ChipInfo.h"
@@ -45,6 +46,8 @@ public:
                   const CoreSplit &split, mlir::ValueRange inputs,
                   llvm::ArrayRef<mlir::Type> outputTypes, const LoweringOptions &options,
                   int64_t macs = 0);
+  /// Rebuilds `like` with the same ins, outs and attributes and an empty body, in front of it.
+  DispatchBuilder(mlir::OpBuilder &b, grid::DispatchOp like, const CoreSplit &split);
 
   mlir::Value input(unsigned i) { return body->getArgument(i); }
   mlir::Value output(unsigned i) { return body->getArgument(numInputs + i); }
@@ -56,6 +59,9 @@ public:
   mlir::Value cb(tile::DataFormat format, int64_t numTiles);
   /// Starts a kernel; ops built afterwards go into its body.
   void kernel(noc::ThreadKind thread);
+  /// Starts the body's tile loop form instead of kernels; ops built afterwards go into the
+  /// dispatch's body.
+  void tileLoop();
 
   mlir::Value index(int64_t v);
   /// affine.apply of `expr` over dims bound to `dims`.
@@ -115,6 +121,10 @@ public:
   mlir::MLIRContext *context() { return b.getContext(); }
 
 private:
+  void createBody();
+  /// Defines the running core's linear index at the insertion point.
+  void defineCore();
+
   mlir::OpBuilder &b;
   mlir::Location loc;
   CoreSplit coreSplit;
@@ -125,71 +135,33 @@ private:
   mlir::Value coreLinear;
 };
 
-/// Streams the units of a single-output elementwise-style dispatch: for each unit, the reader
-/// reads one tile of each input (into a buffer of its format), the compute kernel runs `math`
-/// (which leaves the result in Dst[0]), packs it, and the writer stores it at the output tile
-/// `outTile(unit)`. With `assemble`, the reader instead builds the single input tile of a unit
-/// in the reserved slot itself (from spans of several input tiles).
+/// The units of a single-output streaming dispatch: for each unit, one tile of each input in,
+/// math that leaves the result in Dst[0], and one tile out.
 struct TileMapping {
   /// Tile index expressions (over d0 = unit) of each input and of the output.
   llvm::SmallVector<mlir::AffineExpr> inputTiles;
   mlir::AffineExpr outputTile;
 };
+/// `math(tiles, unit, dst)` computes a unit's result into Dst[dst] from its input tiles.
+using TileMath = llvm::function_ref<void(llvm::ArrayRef<mlir::Value> tiles, mlir::Value unit,
+                                         mlir::Value dst)>;
+
+/// Builds the dispatch's body as a tile loop: per unit of the running core, a grid.load of each
+/// input, a grid.compute running `math`, and a grid.store of its tile.
+void buildTileLoop(DispatchBuilder &db, const TileMapping &mapping,
+                   tile::DataFormat outputFormat, TileMath math);
+
+/// Builds the dispatch's kernels for the same units: the reader reads one tile of each input
+/// (into a buffer of its format), the compute kernel runs `math`, packs its result, and the
+/// writer stores it at the output tile. With `assemble`, the reader instead builds the single
+/// input tile of a unit in the reserved slot itself (from spans of several input tiles).
 void buildTileStreaming(DispatchBuilder &db, const TileMapping &mapping,
                         llvm::ArrayRef<tile::DataFormat> inputFormats,
-                        tile::DataFormat outputFormat,
-                        llvm::function_ref<void(llvm::ArrayRef<mlir::Value> tiles,
-                                                mlir::Value unit, mlir::Value dst)>
-                            math,
+                        tile::DataFormat outputFormat, TileMath math,
                         llvm::function_ref<void(mlir::Value unit, mlir::Value cb)> assemble = {});
 
-/// How a reader assembles a tile of a gather's output from runs of input values (graph.remap
-/// and graph.reshape kernels, and a matmul reader that absorbs its lhs's remap).
-struct TileGather {
-  /// Values a request moves (graph::gatherRunLength).
-  int64_t runLength = 1;
-  /// Over d0 = the output tile (linear index), d1 = the row in the tile, d2 = the column of a
-  /// run's first value: the input tile and offset it reads, and a value that is non-zero when
-  /// it reads `fill` instead.
-  mlir::AffineExpr inTile, inOffset, outside;
-  float fill = 0.0f;
-  /// The columns of each tile row that are assembled.
-  int64_t columns = 32;
-};
-/// The gather of `inputIndex` (see lowerGather). Rows and columns past the output's end wrap
-/// onto real values, which the caller masks; with `padPastEnd` they read `padding` (0 without)
-/// instead, which a matmul needs to be zero.
-TileGather planTileGather(mlir::RankedTensorType outType, mlir::RankedTensorType inType,
-                          llvm::ArrayRef<mlir::AffineExpr> inputIndex,
-                          std::optional<float> padding, llvm::ArrayRef<mlir::AffineExpr> guards,
-                          llvm::ArrayRef<int64_t> guardBounds, bool padPastEnd);
-/// Reads output tile `unit` of `g` from `input` into slot `slot` of `cb`.
-void emitTileGather(DispatchBuilder &db, const TileGather &g, mlir::Value input, mlir::Value unit,
-                    mlir::Value cb, mlir::Value slot);
-
-// The lowering of each graph op; each builds its dispatch in front of `op` and returns the
-// values that replace its results.
 /// The data format of a tensor's tiles.
 tile::DataFormat formatOf(mlir::Value v);
-
-mlir::FailureOr<mlir::Value> lowerElementwise(mlir::Operation *op, const LoweringOptions &opts);
-mlir::FailureOr<mlir::Value> lowerGatherRows(graph::GatherRowsOp op, const LoweringOptions &opts);
-mlir::FailureOr<mlir::Value> lowerMatmul(graph::MatMulOp op, const LoweringOptions &opts);
-mlir::FailureOr<mlir::Value> lowerSoftmax(graph::SoftmaxOp op, const LoweringOptions &opts);
-mlir::FailureOr<mlir::Value> lowerTranspose(graph::TransposeOp op, const LoweringOptions &opts);
-mlir::FailureOr<mlir::Value> lowerReshape(graph::ReshapeOp op, const LoweringOptions &opts);
-mlir::FailureOr<mlir::Value> lowerConcat(graph::ConcatOp op, const LoweringOptions &opts);
-mlir::FailureOr<mlir::Value> lowerReduce(graph::ReduceOp op, const LoweringOptions &opts);
-/// A dispatch that assembles every output tile from values of `input`: `inputIndex` gives, for
-/// the output multi-index (d0 .. d{rank-1}), the input multi-index each value comes from.
-/// With `padding`, a value whose input index leaves the input, or whose guard `k` leaves
-/// `[0, guardBounds[k])`, reads it.
-mlir::FailureOr<mlir::Value> lowerGather(mlir::Operation *op, mlir::Value input,
-                                         llvm::ArrayRef<mlir::AffineExpr> inputIndex,
-                                         llvm::StringRef name, const LoweringOptions &opts,
-                                         std::optional<float> padding = std::nullopt,
-                                         llvm::ArrayRef<mlir::AffineExpr> guards = {},
-                                         llvm::ArrayRef<int64_t> guardBounds = {});
 
 } // namespace tessel::lowering
 

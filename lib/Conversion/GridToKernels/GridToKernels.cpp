@@ -1,0 +1,184 @@
+// tt-lower-grid-to-kernels: a dispatch in tile loop form becomes reader, compute and writer
+// kernels. The loads go to the reader, the grid.compute body to the compute kernel between its
+// circular-buffer waits and the pack, the store to the writer.
+#include "tessel/Conversion/DispatchBuilder.h"
+
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace tessel {
+#define GEN_PASS_DEF_LOWERGRIDTOKERNELS
+#include "tessel/Conversion/Passes.h.inc"
+} // namespace tessel
+
+using namespace mlir;
+using namespace tessel;
+using namespace tessel::lowering;
+
+static bool hasTileLoop(grid::DispatchOp op) {
+  return op.getBody()
+      .walk([](Operation *nested) {
+        return isa<grid::LoadOp, grid::StoreOp, grid::ComputeOp>(nested) ? WalkResult::interrupt()
+                                                                         : WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
+namespace {
+
+/// A tile loop the streaming kernels implement, taken apart.
+struct StreamingLoop {
+  int64_t perCore = 1;
+  TileMapping mapping;
+  SmallVector<tile::DataFormat> inputFormats;
+  grid::ComputeOp compute;
+  /// For each input of `compute`, the load (and so the input) it comes from.
+  SmallVector<unsigned> loadOf;
+};
+
+/// Whether `unit` is the running core's `iv`-th unit: core_index linear * perCore + iv.
+static bool isUnitOfCore(Value unit, Value iv, int64_t perCore) {
+  auto apply = unit.getDefiningOp<affine::AffineApplyOp>();
+  if (!apply || apply.getAffineMap().getNumResults() != 1)
+    return false;
+  MLIRContext *ctx = unit.getContext();
+  AffineExpr core = getAffineDimExpr(0, ctx), step = getAffineDimExpr(1, ctx);
+  SmallVector<AffineExpr> operands;
+  for (Value operand : apply.getMapOperands()) {
+    auto index = operand.getDefiningOp<grid::CoreIndexOp>();
+    if (index && index.getDim() == grid::CoreDim::linear)
+      operands.push_back(core);
+    else if (operand == iv)
+      operands.push_back(step);
+    else
+      return false;
+  }
+  AffineMap map = apply.getAffineMap();
+  AffineExpr expr = map.getResult(0).replaceDimsAndSymbols(
+      ArrayRef(operands).take_front(map.getNumDims()),
+      ArrayRef(operands).drop_front(map.getNumDims()));
+  AffineExpr diff = simplifyAffineExpr(expr - (core * perCore + step), 2, 0);
+  auto constant = dyn_cast<AffineConstantExpr>(diff);
+  return constant && constant.getValue() == 0;
+}
+
+/// Takes apart a dispatch body of one `scf.for` over the core's units, each loading one tile of
+/// every input in order, computing once and storing the result into the one output.
+static FailureOr<StreamingLoop> matchStreamingLoop(grid::DispatchOp op) {
+  auto fail = [&](const Twine &why) {
+    op.emitError() << "tile loop has no kernels yet: " << why;
+    return failure();
+  };
+  Block &body = op.getBody().front();
+  if (op.getOutputs().size() != 1)
+    return fail("it writes more than one output");
+  auto loops = body.getOps<scf::ForOp>();
+  if (!llvm::hasSingleElement(loops))
+    return fail("the body must hold one scf.for over the core's units");
+  scf::ForOp loop = *loops.begin();
+  std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound()),
+                         ub = getConstantIntValue(loop.getUpperBound()),
+                         step = getConstantIntValue(loop.getStep());
+  if (lb != 0 || step != 1 || !ub || *ub < 1)
+    return fail("the unit loop must run from 0 by 1 to a constant");
+  StreamingLoop s;
+  s.perCore = *ub;
+  Value iv = loop.getInductionVar();
+  SmallVector<grid::LoadOp> loads;
+  SmallVector<grid::ComputeOp> computes;
+  SmallVector<grid::StoreOp> stores;
+  for (Operation &nested : loop.getBody()->without_terminator()) {
+    if (auto load = dyn_cast<grid::LoadOp>(nested))
+      loads.push_back(load);
+    else if (auto compute = dyn_cast<grid::ComputeOp>(nested))
+      computes.push_back(compute);
+    else if (auto st = dyn_cast<grid::StoreOp>(nested))
+      stores.push_back(st);
+    else if (!isPure(&nested))
+      return fail(Twine("'") + nested.getName().getStringRef() + "' in the unit loop");
+  }
+  if (computes.size() != 1 || stores.size() != 1)
+    return fail("each unit must compute one tile and store it");
+  s.compute = computes.front();
+  grid::StoreOp store = stores.front();
+  if (loads.size() != op.getInputs().size())
+    return fail("each unit must load one tile of every input");
+  for (auto [i, load] : llvm::enumerate(loads)) {
+    if (load.getSource() != body.getArgument(i))
+      return fail("the loads must read the inputs in order");
+    if (!isUnitOfCore(load.getUnit(), iv, s.perCore))
+      return fail("a load's unit is not the core's unit");
+    s.mapping.inputTiles.push_back(load.getMap().getResult(0));
+    s.inputFormats.push_back(load.getType().getFormat());
+  }
+  if (store.getValue() != s.compute.getResult() || store.getDest() != op.getBody().getArgument(
+                                                                           loads.size()))
+    return fail("the store must write the computed tile into the output");
+  if (!isUnitOfCore(store.getUnit(), iv, s.perCore) ||
+      !isUnitOfCore(s.compute.getUnit(), iv, s.perCore))
+    return fail("the compute's or the store's unit is not the core's unit");
+  s.mapping.outputTile = store.getMap().getResult(0);
+  for (Value in : s.compute.getInputs()) {
+    auto load = in.getDefiningOp<grid::LoadOp>();
+    if (!load)
+      return fail("the compute's inputs must be loaded tiles");
+    s.loadOf.push_back(llvm::find(loads, load) - loads.begin());
+  }
+  auto yield = cast<grid::YieldOp>(s.compute.getBody().front().getTerminator());
+  auto pack = yield.getValue().getDefiningOp<tile::PackOp>();
+  if (!pack || getConstantIntValue(pack.getDst()) != 0)
+    return fail("the compute must yield the pack of Dst[0]");
+  return s;
+}
+
+struct TileLoopToKernels : OpConversionPattern<grid::DispatchOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(grid::DispatchOp op, OpAdaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (!hasTileLoop(op))
+      return failure();
+    FailureOr<StreamingLoop> loop = matchStreamingLoop(op);
+    if (failed(loop))
+      return failure();
+    grid::CoreRangeAttr cores = op.getCores();
+    CoreSplit split{cores.getX1() - cores.getX0() + 1, cores.getY1() - cores.getY0() + 1,
+                    loop->perCore};
+    rewriter.setInsertionPoint(op);
+    DispatchBuilder db(rewriter, op, split);
+    Block &math = loop->compute.getBody().front();
+    auto yield = cast<grid::YieldOp>(math.getTerminator());
+    Operation *pack = yield.getValue().getDefiningOp();
+    buildTileStreaming(db, loop->mapping, loop->inputFormats, loop->compute.getType().getFormat(),
+                       [&](ArrayRef<Value> tiles, Value unit, Value) {
+      IRMapping map;
+      for (auto [arg, load] : llvm::zip(math.getArguments().drop_back(), loop->loadOf))
+        map.map(arg, tiles[load]);
+      map.map(math.getArguments().back(), unit);
+      // The streaming kernel packs Dst[0] itself, into its output buffer.
+      for (Operation &nested : math.without_terminator())
+        if (&nested != pack)
+          rewriter.clone(nested, map);
+    });
+    rewriter.replaceOp(op, db.results());
+    return success();
+  }
+};
+
+struct LowerGridToKernelsPass : tessel::impl::LowerGridToKernelsBase<LowerGridToKernelsPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    ConversionTarget target(*ctx);
+    target.addIllegalOp<grid::LoadOp, grid::StoreOp, grid::ComputeOp, grid::YieldOp>();
+    target.addDynamicallyLegalOp<grid::DispatchOp>(
+        [](grid::DispatchOp op) { return !hasTileLoop(op); });
+    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    RewritePatternSet patterns(ctx);
+    patterns.add<TileLoopToKernels>(ctx);
+    if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
