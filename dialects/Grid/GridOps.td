@@ -80,7 +80,7 @@ def Grid_LoadOp : Grid_Op<"load", [Pure]> {
     column-tile order). A map without dims reads the same tile at every unit.
 
     ```mlir
-    %t = grid.load %in[%u] map (d0) -> (d0 floordiv 2) : tensor<64x64xf32, #l> -> !tile.tile<32x32, f32>
+    %t = grid.load %in[%u] map affine_map<(d0) -> (d0 floordiv 2)> : tensor<64x64xf32, #l> -> !tile.tile<32x32, f32>
     ```
   }];
   let arguments = (ins AnyRankedTensor:$source, Index:$unit, AffineMapAttr:$map);
@@ -95,7 +95,7 @@ def Grid_StoreOp : Grid_Op<"store"> {
   let summary = "Writes a unit's tile into one of its dispatch's outs";
   let description = [{
     ```mlir
-    grid.store %r, %out[%u] map (d0) -> (d0) : !tile.tile<32x32, f32>, tensor<64x64xf32, #l>
+    grid.store %r, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<64x64xf32, #l>
     ```
   }];
   let arguments = (ins Tile_TileType:$value, AnyRankedTensor:$dest, Index:$unit,

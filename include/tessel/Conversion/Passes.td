@@ -31,7 +31,7 @@ def LowerGraphToGrid : Pass<"tt-lower-graph-to-grid", "mlir::ModuleOp"> {
       %core = grid.core_index linear
       scf.for %i = %c0 to %c1 step %c1 {
         %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
-        %t = grid.load %in[%u] map (d0) -> (d0) : tensor<64x64xf32, #l> -> !tile.tile<32x32, f32>
+        %t = grid.load %in[%u] map affine_map<(d0) -> (d0)> : tensor<64x64xf32, #l> -> !tile.tile<32x32, f32>
         %r = grid.compute(%t : !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
         ^bb0(%a: !tile.tile<32x32, f32>, %unit: index):
           %c0 = arith.constant 0 : index
@@ -40,7 +40,7 @@ def LowerGraphToGrid : Pass<"tt-lower-graph-to-grid", "mlir::ModuleOp"> {
           %p = tile.pack dst[%c0] : !tile.tile<32x32, f32>
           grid.yield %p : !tile.tile<32x32, f32>
         }
-        grid.store %r, %out[%u] map (d0) -> (d0) : !tile.tile<32x32, f32>, tensor<64x64xf32, #l>
+        grid.store %r, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<64x64xf32, #l>
       }
     } -> tensor<64x64xf32, #l>
     ```
@@ -67,9 +67,9 @@ def LowerGridToKernels : Pass<"tt-lower-grid-to-kernels", "mlir::ModuleOp"> {
     ```mlir
     scf.for %i = %c0 to %c1 step %c1 {
       %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
-      %t = grid.load %in[%u] map (d0) -> (d0) : tensor<64x64xf32, #l> -> !tile.tile<32x32, f32>
+      %t = grid.load %in[%u] map affine_map<(d0) -> (d0)> : tensor<64x64xf32, #l> -> !tile.tile<32x32, f32>
       %r = grid.compute(%t : !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {...}
-      grid.store %r, %out[%u] map (d0) -> (d0) : !tile.tile<32x32, f32>, tensor<64x64xf32, #l>
+      grid.store %r, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<64x64xf32, #l>
     }
     ```
     After:

@@ -168,6 +168,14 @@ struct TileLoopToKernels : OpConversionPattern<grid::DispatchOp> {
 
 struct LowerGridToKernelsPass : tessel::impl::LowerGridToKernelsBase<LowerGridToKernelsPass> {
   void runOnOperation() override {
+    // A tile loop the kernels cannot stream is reported once, by its own reason, rather than
+    // as a dispatch that failed to legalize.
+    bool streamable = true;
+    getOperation().walk([&](grid::DispatchOp op) {
+      streamable &= !hasTileLoop(op) || succeeded(matchStreamingLoop(op));
+    });
+    if (!streamable)
+      return signalPassFailure();
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
     target.addIllegalOp<grid::LoadOp, grid::StoreOp, grid::ComputeOp, grid::YieldOp>();

@@ -302,3 +302,119 @@ func.func @negative_address() attributes {grid.address = -64 : i64} { return }
 
 // expected-error @+1 {{unknown grid attribute 'grid.speed'}}
 func.func @unknown_attribute() attributes {grid.speed = 3 : i64} { return }
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @load_format(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "copy" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %c0 = arith.constant 0 : index
+    // expected-error @+1 {{'grid.load' op tile format bf16 differs from the tensor's f32}}
+    %t = grid.load %in[%c0] map affine_map<(d0) -> (d0)> : tensor<32x32xf32, #l> -> !tile.tile<32x32, bf16>
+  } -> tensor<32x32xf32, #l>
+  return %y : tensor<32x32xf32, #l>
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @load_outside_tensor(%x: tensor<32x64xf32, #l>) -> tensor<32x64xf32, #l> {
+  %e = grid.empty : tensor<32x64xf32, #l>
+  %y = grid.dispatch "copy" on <(0, 0) to (0, 0)> ins(%x : tensor<32x64xf32, #l>) outs(%e : tensor<32x64xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x64xf32, #l>, %out: tensor<32x64xf32, #l>):
+    %c0 = arith.constant 0 : index
+    // expected-error @+1 {{'grid.load' op tile 2 is outside the tensor's 2 tiles}}
+    %t = grid.load %in[%c0] map affine_map<(d0) -> (2)> : tensor<32x64xf32, #l> -> !tile.tile<32x32, f32>
+  } -> tensor<32x64xf32, #l>
+  return %y : tensor<32x64xf32, #l>
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @load_two_dims(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "copy" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %c0 = arith.constant 0 : index
+    // expected-error @+1 {{'grid.load' op map must take the unit (at most one dim, no symbols) to one index}}
+    %t = grid.load %in[%c0] map affine_map<(d0, d1) -> (d0 + d1)> : tensor<32x32xf32, #l> -> !tile.tile<32x32, f32>
+  } -> tensor<32x32xf32, #l>
+  return %y : tensor<32x32xf32, #l>
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @store_into_input(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "copy" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %c0 = arith.constant 0 : index
+    %t = grid.load %in[%c0] map affine_map<(d0) -> (d0)> : tensor<32x32xf32, #l> -> !tile.tile<32x32, f32>
+    // expected-error @+1 {{'grid.store' op stores only into an `outs` argument of its dispatch}}
+    grid.store %t, %in[%c0] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<32x32xf32, #l>
+  } -> tensor<32x32xf32, #l>
+  return %y : tensor<32x32xf32, #l>
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @compute_args(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "copy" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %c0 = arith.constant 0 : index
+    %t = grid.load %in[%c0] map affine_map<(d0) -> (d0)> : tensor<32x32xf32, #l> -> !tile.tile<32x32, f32>
+    // expected-error @+1 {{'grid.compute' op body must take the input tiles' types, then the unit (index)}}
+    %r = grid.compute(%t : !tile.tile<32x32, f32>) at %c0 -> !tile.tile<32x32, f32> {
+    ^bb0(%a: !tile.tile<32x32, f32>):
+      grid.yield %a : !tile.tile<32x32, f32>
+    }
+  } -> tensor<32x32xf32, #l>
+  return %y : tensor<32x32xf32, #l>
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @compute_yield_type(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "copy" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %c0 = arith.constant 0 : index
+    %t = grid.load %in[%c0] map affine_map<(d0) -> (d0)> : tensor<32x32xf32, #l> -> !tile.tile<32x32, f32>
+    // expected-error @+1 {{'grid.compute' op yields '!tile.tile<32x32, f32>' but its result is '!tile.tile<32x32, bf16>'}}
+    %r = grid.compute(%t : !tile.tile<32x32, f32>) at %c0 -> !tile.tile<32x32, bf16> {
+    ^bb0(%a: !tile.tile<32x32, f32>, %u: index):
+      grid.yield %a : !tile.tile<32x32, f32>
+    }
+  } -> tensor<32x32xf32, #l>
+  return %y : tensor<32x32xf32, #l>
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @kernels_and_tile_loop(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  // expected-error @+1 {{'grid.dispatch' op body mixes noc.kernel ops with a tile loop; it holds one or the other}}
+  %y = grid.dispatch "copy" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %c0 = arith.constant 0 : index
+    %t = grid.load %in[%c0] map affine_map<(d0) -> (d0)> : tensor<32x32xf32, #l> -> !tile.tile<32x32, f32>
+    noc.kernel writer {
+    }
+  } -> tensor<32x32xf32, #l>
+  return %y : tensor<32x32xf32, #l>
+}

@@ -1,5 +1,5 @@
-// RUN: tt-opt %s -split-input-file | tt-opt -split-input-file | FileCheck %s
-// RUN: tt-opt %s -split-input-file --mlir-print-op-generic | tt-opt -split-input-file | FileCheck %s
+// RUN: tt-opt %s -split-input-file | tt-opt -split-input-file --mlir-print-local-scope | FileCheck %s
+// RUN: tt-opt %s -split-input-file --mlir-print-op-generic | tt-opt -split-input-file --mlir-print-local-scope | FileCheck %s
 
 // CHECK-LABEL: module attributes {grid.chip = #grid.chip<"wormhole_b0", grid = [8, 8], l1 = 1499136>}
 module attributes {grid.chip = #grid.chip<"wormhole_b0", grid = [8, 8], l1 = 1499136>} {
@@ -193,4 +193,45 @@ func.func @matmul_configs() attributes {
     g = #grid.matmul_config<grid = [1, 16], cores = [8, 2], block = [2, 1], subblock = [1, 1], k_chunk = 8, lhs = gather, groups = 2>,
     h = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, groups = 1>} {
   return
+}
+
+// -----
+
+// A dispatch in tile loop form: each unit loads tiles, computes one through Dst and stores it.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+#row = #grid.layout<tile 32x32, bf16, dram, interleaved>
+// CHECK-LABEL: func.func @tile_loop
+func.func @tile_loop(%x: tensor<64x64xf32, #l>, %y: tensor<1x64xf32, #row>) -> tensor<64x64xf32, #l> {
+  %e = grid.empty : tensor<64x64xf32, #l>
+  %r = grid.dispatch "add" on <(0, 0) to (3, 0)> ins(%x, %y : tensor<64x64xf32, #l>, tensor<1x64xf32, #row>) outs(%e : tensor<64x64xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  // CHECK: ^bb0(%[[X:.*]]: tensor<64x64xf32, {{.*}}>, %[[Y:.*]]: tensor<1x64xf32, {{.*}}>, %[[OUT:.*]]: tensor<64x64xf32, {{.*}}>):
+  ^bb0(%a: tensor<64x64xf32, #l>, %b: tensor<1x64xf32, #row>, %out: tensor<64x64xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    scf.for %i = %c0 to %c1 step %c1 {
+      // CHECK: %[[U:.*]] = affine.apply
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      // CHECK: %[[A:.*]] = grid.load %[[X]][%[[U]]] map affine_map<(d0) -> (d0)> : tensor<64x64xf32, {{.*}}> -> !tile.tile<32x32, f32>
+      %ta = grid.load %a[%u] map affine_map<(d0) -> (d0)> : tensor<64x64xf32, #l> -> !tile.tile<32x32, f32>
+      // CHECK: %[[B:.*]] = grid.load %[[Y]][%[[U]]] map affine_map<(d0) -> (d0 mod 2)> : tensor<1x64xf32, {{.*}}> -> !tile.tile<32x32, bf16>
+      %tb = grid.load %b[%u] map affine_map<(d0) -> (d0 mod 2)> : tensor<1x64xf32, #row> -> !tile.tile<32x32, bf16>
+      // CHECK: %[[R:.*]] = grid.compute(%[[A]], %[[B]] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>) at %[[U]] -> !tile.tile<32x32, f32> {
+      %tr = grid.compute(%ta, %tb : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>) at %u -> !tile.tile<32x32, f32> {
+      // CHECK-NEXT: ^bb0(%[[P:.*]]: !tile.tile<32x32, f32>, %[[Q:.*]]: !tile.tile<32x32, bf16>, %{{.*}}: index):
+      ^bb0(%p: !tile.tile<32x32, f32>, %q: !tile.tile<32x32, bf16>, %unit: index):
+        %d0 = arith.constant 0 : index
+        // CHECK: tile.binary add bcast rows %[[P]], %[[Q]]
+        tile.binary add bcast rows %p, %q, dst[%d0] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>
+        // CHECK: %[[PACKED:.*]] = tile.pack
+        %packed = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        // CHECK-NEXT: grid.yield %[[PACKED]] : !tile.tile<32x32, f32>
+        grid.yield %packed : !tile.tile<32x32, f32>
+      }
+      // CHECK: grid.store %[[R]], %[[OUT]][%[[U]]] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<64x64xf32, {{.*}}>
+      grid.store %tr, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<64x64xf32, #l>
+    }
+  } -> tensor<64x64xf32, #l>
+  return %r : tensor<64x64xf32, #l>
 }

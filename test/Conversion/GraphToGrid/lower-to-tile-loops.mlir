@@ -1,0 +1,82 @@
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts --tt-choose-op-configs --tt-lower-graph-to-grid --mlir-print-local-scope | FileCheck %s
+
+// Streaming ops (elementwise, transpose) lower to a tile loop, not to kernels: per unit of the
+// running core, a grid.load of each input, a grid.compute of the math and a grid.store.
+
+// Four output tiles on four cores, one unit each.
+// CHECK-LABEL: func.func @relu
+// CHECK: grid.dispatch "relu" on <(0, 0) to{{ ?}}(3, 0)>
+// CHECK-NEXT: ^bb0(%[[IN:.*]]: tensor<64x64xf32, {{.*}}>, %[[OUT:.*]]: tensor<64x64xf32, {{.*}}>):
+// CHECK: %[[CORE:.*]] = grid.core_index linear
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step
+// CHECK-NEXT: %[[U:.*]] = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%[[CORE]], %[[I]])
+// CHECK-NEXT: %[[T:.*]] = grid.load %[[IN]][%[[U]]] map affine_map<(d0) -> ({{.*}})> : tensor<64x64xf32, {{.*}}> -> !tile.tile<32x32, f32>
+// CHECK-NEXT: %[[R:.*]] = grid.compute(%[[T]] : !tile.tile<32x32, f32>) at %[[U]] -> !tile.tile<32x32, f32> {
+// CHECK-NEXT: ^bb0(%[[A:.*]]: !tile.tile<32x32, f32>, %{{.*}}: index):
+// CHECK-NEXT: %[[D0:.*]] = arith.constant 0 : index
+// CHECK-NEXT: tile.copy %[[A]], dst[%[[D0]]]
+// CHECK: tile.unary relu dst[%[[D0]]]
+// CHECK-NEXT: %[[P:.*]] = tile.pack dst[%[[D0]]] : !tile.tile<32x32, f32>
+// CHECK-NEXT: grid.yield %[[P]]
+// CHECK: grid.store %[[R]], %[[OUT]][%[[U]]] map affine_map<(d0) -> (d0)>
+// CHECK-NOT: noc.kernel
+func.func @relu(%x: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %0 = graph.unary relu %x : tensor<64x64xf32> -> tensor<64x64xf32>
+  return %0 : tensor<64x64xf32>
+}
+
+// -----
+// A row broadcast reads the row's tile in the output tile's column.
+// CHECK-LABEL: func.func @add_row
+// CHECK: grid.load %{{.*}} map affine_map<(d0) -> (d0 mod 2)> : tensor<1x64xf32, {{.*}}>
+// CHECK: tile.binary add bcast rows
+func.func @add_row(%x: tensor<64x64xf32>, %y: tensor<1x64xf32>) -> tensor<64x64xf32> {
+  %0 = graph.binary add %x, %y : (tensor<64x64xf32>, tensor<1x64xf32>) -> tensor<64x64xf32>
+  return %0 : tensor<64x64xf32>
+}
+
+// -----
+// A one-tile operand is the same tile at every unit: its map has a constant result.
+// CHECK-LABEL: func.func @mul_scalar_tile
+// CHECK: grid.load %{{.*}} map affine_map<(d0) -> (0)> : tensor<1x1xf32, {{.*}}>
+// CHECK: tile.binary mul bcast scalar
+func.func @mul_scalar_tile(%x: tensor<64x64xf32>, %y: tensor<1x1xf32>) -> tensor<64x64xf32> {
+  %0 = graph.binary mul %x, %y : (tensor<64x64xf32>, tensor<1x1xf32>) -> tensor<64x64xf32>
+  return %0 : tensor<64x64xf32>
+}
+
+// -----
+// A partial tile masks its padding, from the unit the compute body receives.
+// CHECK-LABEL: func.func @exp_partial
+// CHECK: grid.compute
+// CHECK-NEXT: ^bb0(%{{.*}}: !tile.tile<32x32, f32>, %[[UNIT:.*]]: index):
+// CHECK: tile.unary exp
+// CHECK: %[[ROWS:.*]] = affine.apply affine_map<(d0) -> ({{.*}})>(%[[UNIT]])
+// CHECK: tile.mask dst[%{{.*}}] rows %[[ROWS]]
+func.func @exp_partial(%x: tensor<40x40xf32>) -> tensor<40x40xf32> {
+  %0 = graph.unary exp %x : tensor<40x40xf32> -> tensor<40x40xf32>
+  return %0 : tensor<40x40xf32>
+}
+
+// -----
+// A transpose of the last two dims reads the mirrored tile and transposes it in Dst.
+// CHECK-LABEL: func.func @transpose
+// CHECK: grid.dispatch "transpose" on <(0, 0) to{{ ?}}(1, 0)>
+// CHECK: grid.load %{{.*}} map affine_map<(d0) -> ({{.*}})> : tensor<32x64xf32, {{.*}}>
+// CHECK: tile.transpose
+// CHECK: grid.store
+func.func @transpose(%x: tensor<32x64xf32>) -> tensor<64x32xf32> {
+  %0 = graph.transpose %x {perm = array<i64: 1, 0>} : (tensor<32x64xf32>) -> tensor<64x32xf32>
+  return %0 : tensor<64x32xf32>
+}
+
+// -----
+// Ops that are not streaming still get their kernels from this pass.
+// CHECK-LABEL: func.func @matmul_kernels
+// CHECK: grid.dispatch "matmul"
+// CHECK: noc.kernel reader
+// CHECK-NOT: grid.compute
+func.func @matmul_kernels(%a: tensor<32x32xf32>, %b: tensor<32x32xf32>) -> tensor<32x32xf32> {
+  %0 = graph.matmul %a, %b : (tensor<32x32xf32>, tensor<32x32xf32>) -> tensor<32x32xf32>
+  return %0 : tensor<32x32xf32>
+}

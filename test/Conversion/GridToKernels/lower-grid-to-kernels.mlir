@@ -1,0 +1,223 @@
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-lower-grid-to-kernels | FileCheck %s
+
+// A tile loop becomes three kernels: the reader reads each unit's tiles into double-buffered
+// circular buffers, the compute kernel runs the grid.compute body between the waits and the
+// pack, and the writer writes the packed tiles where grid.store puts them.
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+// CHECK-LABEL: func.func @relu
+// CHECK: grid.dispatch "relu" on <(0, 0) to{{ ?}}(1, 0)> ins(%{{.*}} : {{.*}}) outs(%{{.*}} : {{.*}}) attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>, keep = 1 : i64} {
+// CHECK-NEXT: ^bb0(%[[IN:.*]]: tensor<64x64xf32, {{.*}}>, %[[OUT:.*]]: tensor<64x64xf32, {{.*}}>):
+// CHECK-NEXT: %[[CBIN:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[CBOUT:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: noc.kernel reader {
+// CHECK: scf.for
+// CHECK: noc.cb_reserve %[[CBIN]], 1
+// CHECK: noc.read %[[IN]][%{{.*}}] into %[[CBIN]]
+// CHECK: noc.barrier
+// CHECK: noc.cb_push %[[CBIN]], 1
+// CHECK: noc.kernel compute {
+// CHECK: noc.cb_wait %[[CBIN]], 1
+// CHECK-NEXT: %[[T:.*]] = noc.cb_get %[[CBIN]]
+// CHECK-NEXT: tile.acquire_dst
+// CHECK: tile.copy %[[T]], dst[%{{.*}}]
+// CHECK-NEXT: tile.unary relu
+// CHECK-NEXT: noc.cb_reserve %[[CBOUT]], 1
+// CHECK-NEXT: %[[P:.*]] = tile.pack
+// CHECK-NEXT: noc.cb_put %[[P]], %[[CBOUT]]
+// CHECK-NEXT: noc.cb_push %[[CBOUT]], 1
+// CHECK-NEXT: tile.release_dst
+// CHECK-NEXT: noc.cb_pop %[[CBIN]], 1
+// CHECK: noc.kernel writer {
+// CHECK: noc.cb_wait %[[CBOUT]], 1
+// CHECK: noc.write %[[CBOUT]][%{{.*}}] into %[[OUT]]
+// CHECK: noc.flush
+// CHECK: noc.cb_pop %[[CBOUT]], 1
+// CHECK-NOT: grid.load
+func.func @relu(%x: tensor<64x64xf32, #l>) -> tensor<64x64xf32, #l> {
+  %e = grid.empty : tensor<64x64xf32, #l>
+  %r = grid.dispatch "relu" on <(0, 0) to (1, 0)> ins(%x : tensor<64x64xf32, #l>) outs(%e : tensor<64x64xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>, keep = 1} {
+  ^bb0(%in: tensor<64x64xf32, #l>, %out: tensor<64x64xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    scf.for %i = %c0 to %c2 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 * 2 + d1)>(%core, %i)
+      %t = grid.load %in[%u] map affine_map<(d0) -> (d0)> : tensor<64x64xf32, #l> -> !tile.tile<32x32, f32>
+      %y = grid.compute(%t : !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%a: !tile.tile<32x32, f32>, %unit: index):
+        %d0 = arith.constant 0 : index
+        tile.copy %a, dst[%d0] : !tile.tile<32x32, f32>
+        tile.unary relu dst[%d0]
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      grid.store %y, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<64x64xf32, #l>
+    }
+  } -> tensor<64x64xf32, #l>
+  return %r : tensor<64x64xf32, #l>
+}
+
+// -----
+
+// A tile that is the same at every unit is read once, into a one-tile buffer held for the loop;
+// the compute body's inputs follow its operands, not the order of the loads.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+// CHECK-LABEL: func.func @held_tile
+// CHECK: %[[CBS:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK-NEXT: %[[CBX:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK: noc.kernel reader {
+// CHECK: noc.cb_reserve %[[CBS]], 1
+// CHECK: noc.read %{{.*}}[%{{.*}}] into %[[CBS]]
+// CHECK-NEXT: noc.barrier
+// CHECK-NEXT: noc.cb_push %[[CBS]], 1
+// CHECK: scf.for
+// CHECK: noc.kernel compute {
+// CHECK: noc.cb_wait %[[CBS]], 1
+// CHECK: %[[S:.*]] = noc.cb_get %[[CBS]]
+// CHECK: scf.for
+// CHECK: %[[X:.*]] = noc.cb_get %[[CBX]]
+// CHECK-NEXT: tile.acquire_dst
+// CHECK: tile.binary sub bcast scalar %[[X]], %[[S]]
+func.func @held_tile(%x: tensor<64x64xf32, #l>, %s: tensor<1x1xf32, #l>) -> tensor<64x64xf32, #l> {
+  %e = grid.empty : tensor<64x64xf32, #l>
+  %r = grid.dispatch "sub" on <(0, 0) to (1, 0)> ins(%s, %x : tensor<1x1xf32, #l>, tensor<64x64xf32, #l>) outs(%e : tensor<64x64xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%sin: tensor<1x1xf32, #l>, %in: tensor<64x64xf32, #l>, %out: tensor<64x64xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    scf.for %i = %c0 to %c2 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d1 + d0 * 2)>(%core, %i)
+      %ts = grid.load %sin[%u] map affine_map<(d0) -> (0)> : tensor<1x1xf32, #l> -> !tile.tile<32x32, f32>
+      %tx = grid.load %in[%u] map affine_map<(d0) -> (d0)> : tensor<64x64xf32, #l> -> !tile.tile<32x32, f32>
+      %y = grid.compute(%tx, %ts : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%a: !tile.tile<32x32, f32>, %b: !tile.tile<32x32, f32>, %unit: index):
+        %d0 = arith.constant 0 : index
+        tile.binary sub bcast scalar %a, %b, dst[%d0] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      grid.store %y, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<64x64xf32, #l>
+    }
+  } -> tensor<64x64xf32, #l>
+  return %r : tensor<64x64xf32, #l>
+}
+
+// -----
+
+// A dispatch that already holds kernels is legal and stays as it is.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+// CHECK-LABEL: func.func @kernels_stay
+// CHECK: noc.cb 7 : !noc.cb<!tile.tile<32x32, f32>, 3>
+// CHECK-NEXT: noc.kernel writer {
+func.func @kernels_stay(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %r = grid.dispatch "copy" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 7 : !noc.cb<!tile.tile<32x32, f32>, 3>
+    noc.kernel writer {
+    }
+  } -> tensor<32x32xf32, #l>
+  return %r : tensor<32x32xf32, #l>
+}
+
+// -----
+
+// A unit that is not the running core's cannot be streamed by the kernels.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @unit_not_the_cores(%x: tensor<64x64xf32, #l>) -> tensor<64x64xf32, #l> {
+  %e = grid.empty : tensor<64x64xf32, #l>
+  // expected-error @+1 {{tile loop has no kernels yet: a load's unit is not the core's unit}}
+  %r = grid.dispatch "relu" on <(0, 0) to (1, 0)> ins(%x : tensor<64x64xf32, #l>) outs(%e : tensor<64x64xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<64x64xf32, #l>, %out: tensor<64x64xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    scf.for %i = %c0 to %c2 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      %t = grid.load %in[%u] map affine_map<(d0) -> (d0)> : tensor<64x64xf32, #l> -> !tile.tile<32x32, f32>
+      %y = grid.compute(%t : !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%a: !tile.tile<32x32, f32>, %unit: index):
+        %d0 = arith.constant 0 : index
+        tile.copy %a, dst[%d0] : !tile.tile<32x32, f32>
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      grid.store %y, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<64x64xf32, #l>
+    }
+  } -> tensor<64x64xf32, #l>
+  return %r : tensor<64x64xf32, #l>
+}
+
+// -----
+
+// Two computes per unit (a fused chain) have no streaming kernel yet.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @two_computes(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  // expected-error @+1 {{tile loop has no kernels yet: each unit must compute one tile and store it}}
+  %r = grid.dispatch "relu" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    scf.for %i = %c0 to %c1 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      %t = grid.load %in[%u] map affine_map<(d0) -> (d0)> : tensor<32x32xf32, #l> -> !tile.tile<32x32, f32>
+      %y = grid.compute(%t : !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%a: !tile.tile<32x32, f32>, %unit: index):
+        %d0 = arith.constant 0 : index
+        tile.copy %a, dst[%d0] : !tile.tile<32x32, f32>
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      %z = grid.compute(%y : !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%a: !tile.tile<32x32, f32>, %unit: index):
+        %d0 = arith.constant 0 : index
+        tile.copy %a, dst[%d0] : !tile.tile<32x32, f32>
+        tile.unary relu dst[%d0]
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      grid.store %z, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<32x32xf32, #l>
+    }
+  } -> tensor<32x32xf32, #l>
+  return %r : tensor<32x32xf32, #l>
+}
+
+// -----
+
+// The streaming kernel packs Dst[0]; a body that leaves its result elsewhere is refused.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @result_not_in_dst0(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  // expected-error @+1 {{tile loop has no kernels yet: the compute must yield the pack of Dst[0]}}
+  %r = grid.dispatch "copy" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    scf.for %i = %c0 to %c1 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      %t = grid.load %in[%u] map affine_map<(d0) -> (d0)> : tensor<32x32xf32, #l> -> !tile.tile<32x32, f32>
+      %y = grid.compute(%t : !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%a: !tile.tile<32x32, f32>, %unit: index):
+        %d1 = arith.constant 1 : index
+        tile.copy %a, dst[%d1] : !tile.tile<32x32, f32>
+        %p = tile.pack dst[%d1] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      grid.store %y, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<32x32xf32, #l>
+    }
+  } -> tensor<32x32xf32, #l>
+  return %r : tensor<32x32xf32, #l>
+}
