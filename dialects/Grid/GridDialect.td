@@ -14,7 +14,8 @@ def Grid_Dialect : Dialect {
   let description = [{
     The chip (`#grid.chip`), ranges of cores, tensor layouts (`#grid.layout`, carried as the
     encoding of ranked tensor types), and `grid.dispatch`, an SPMD region over a core range whose
-    body holds the per-core kernels.
+    body holds either a tile loop (`grid.load`, `grid.compute`, `grid.store` per unit of the
+    running core) or the per-core kernels that `tt-lower-grid-to-kernels` builds from it.
   }];
   let useDefaultAttributePrinterParser = 1;
   let hasOperationAttrVerify = 1;

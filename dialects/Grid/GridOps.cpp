@@ -37,7 +37,9 @@ LogicalResult DispatchOp::verify() {
   for (Operation &op : body) {
     // By name: the grid dialect does not depend on the noc dialect.
     kernels |= op.getName().getStringRef() == "noc.kernel";
-    op.walk([&](Operation *nested) { tileLoop |= isa<LoadOp, StoreOp, ComputeOp>(nested); });
+    op.walk([&](Operation *nested) {
+      tileLoop |= isa<LoadOp, GatherOp, StoreOp, ComputeOp>(nested);
+    });
   }
   if (kernels && tileLoop)
     return emitOpError("body mixes noc.kernel ops with a tile loop; it holds one or the other");
@@ -89,6 +91,29 @@ static LogicalResult verifyTileAccess(Operation *op, AffineMap map, Value tensor
 
 LogicalResult LoadOp::verify() {
   return verifyTileAccess(*this, getMap(), getSource(), getResult().getType());
+}
+
+LogicalResult GatherOp::verify() {
+  AffineMap map = getMap();
+  if (map.getNumDims() != 3 || map.getNumSymbols() || map.getNumResults() != 3)
+    return emitOpError("map must take (unit, row, column) to (tile, offset, outside)");
+  int64_t run = getRunLength(), columns = getColumns();
+  if (run < 1 || run > 32 || 32 % run)
+    return emitOpError() << "run length " << run << " must divide 32";
+  if (columns < 1 || columns > 32)
+    return emitOpError() << "columns " << columns << " must be in [1, 32]";
+  auto type = cast<RankedTensorType>(getSource().getType());
+  LayoutAttr layout = getLayout(type);
+  if (!layout)
+    return emitOpError() << "tensor type " << type << " has no #grid.layout";
+  if (layout.getFormat() != getResult().getType().getFormat())
+    return emitOpError() << "tile format "
+                         << tile::stringifyDataFormat(getResult().getType().getFormat())
+                         << " differs from the tensor's "
+                         << tile::stringifyDataFormat(layout.getFormat());
+  if (!(*this)->getParentOfType<DispatchOp>())
+    return emitOpError("is only meaningful inside a grid.dispatch");
+  return success();
 }
 
 LogicalResult StoreOp::verify() {

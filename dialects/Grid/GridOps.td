@@ -91,6 +91,31 @@ def Grid_LoadOp : Grid_Op<"load", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Grid_GatherOp : Grid_Op<"gather", [Pure]> {
+  let summary = "A unit's tile assembled from runs of a dispatch's tensor's values";
+  let description = [{
+    Each of the tile's 32 rows is read in runs of `run_length` values over its first `columns`
+    columns (the rest of a row is left as it is). `map` takes (unit, row in the tile, first
+    column of the run) to three indices: the source tile the run comes from, the offset of its
+    first value in that tile (row-major within the tile), and a value that is non-zero when the
+    run lies outside the source and reads `fill` instead. Remaps and reshapes that move values
+    between tile positions read their tiles this way.
+
+    ```mlir
+    %t = grid.gather %in[%u] map affine_map<(d0, d1, d2) -> (d0 floordiv 2, d1 * 32 + d2, 0)>
+        run 32 columns 32 fill 0.0 : tensor<64x64xf32, #l> -> !tile.tile<32x32, f32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$source, Index:$unit, AffineMapAttr:$map,
+                   I64Attr:$run_length, I64Attr:$columns, F32Attr:$fill);
+  let results = (outs Tile_TileType:$result);
+  let assemblyFormat = [{
+    $source `[` $unit `]` `map` $map `run` $run_length `columns` $columns `fill` $fill attr-dict
+    `:` type($source) `->` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
 def Grid_StoreOp : Grid_Op<"store"> {
   let summary = "Writes a unit's tile into one of its dispatch's outs";
   let description = [{

@@ -135,26 +135,56 @@ private:
   mlir::Value coreLinear;
 };
 
+/// How a reader assembles a tile of a gather's output from runs of input values (graph.remap
+/// and graph.reshape kernels, and a matmul reader that absorbs its lhs's remap).
+struct TileGather {
+  /// Values a request moves (graph::gatherRunLength).
+  int64_t runLength = 1;
+  /// Over d0 = the output tile (linear index), d1 = the row in the tile, d2 = the column of a
+  /// run's first value: the input tile and offset it reads, and a value that is non-zero when
+  /// it reads `fill` instead.
+  mlir::AffineExpr inTile, inOffset, outside;
+  float fill = 0.0f;
+  /// The columns of each tile row that are assembled.
+  int64_t columns = 32;
+};
+/// Reads output tile `unit` of `g` from `input` into slot `slot` of `cb`.
+void emitTileGather(DispatchBuilder &db, const TileGather &g, mlir::Value input, mlir::Value unit,
+                    mlir::Value cb, mlir::Value slot);
+
 /// The units of a single-output streaming dispatch: for each unit, one tile of each input in,
 /// math that leaves the result in Dst[0], and one tile out.
 struct TileMapping {
   /// Tile index expressions (over d0 = unit) of each input and of the output.
   llvm::SmallVector<mlir::AffineExpr> inputTiles;
+  /// Per input, how its tile is assembled from runs of values instead, if it is.
+  llvm::SmallVector<std::optional<TileGather>> gathers;
   mlir::AffineExpr outputTile;
+
+  /// Input `i` read as a whole tile, `tile` over d0 = unit.
+  void read(mlir::AffineExpr tile) {
+    inputTiles.push_back(tile);
+    gathers.push_back(std::nullopt);
+  }
+  /// Input `i` assembled by `g`.
+  void gather(const TileGather &g) {
+    inputTiles.push_back(mlir::AffineExpr());
+    gathers.push_back(g);
+  }
 };
 /// `math(tiles, unit, dst)` computes a unit's result into Dst[dst] from its input tiles.
 using TileMath = llvm::function_ref<void(llvm::ArrayRef<mlir::Value> tiles, mlir::Value unit,
                                          mlir::Value dst)>;
 
-/// Builds the dispatch's body as a tile loop: per unit of the running core, a grid.load of each
-/// input, a grid.compute running `math`, and a grid.store of its tile.
+/// Builds the dispatch's body as a tile loop: per unit of the running core, a grid.load (or
+/// grid.gather) of each input, a grid.compute running `math`, and a grid.store of its tile.
 void buildTileLoop(DispatchBuilder &db, const TileMapping &mapping,
                    tile::DataFormat outputFormat, TileMath math);
 
 /// Builds the dispatch's kernels for the same units: the reader reads one tile of each input
 /// (into a buffer of its format), the compute kernel runs `math`, packs its result, and the
 /// writer stores it at the output tile. With `assemble`, the reader instead builds the single
-/// input tile of a unit in the reserved slot itself (from spans of several input tiles).
+/// input tile of a unit in the reserved slot itself (from whole tiles of several inputs).
 void buildTileStreaming(DispatchBuilder &db, const TileMapping &mapping,
                         llvm::ArrayRef<tile::DataFormat> inputFormats,
                         tile::DataFormat outputFormat, TileMath math,

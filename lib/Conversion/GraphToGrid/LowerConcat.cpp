@@ -35,7 +35,7 @@ FailureOr<Value> tessel::lowering::lowerConcat(graph::ConcatOp op, const Lowerin
   DispatchBuilder db(b, op.getLoc(), "concat", splitOverCores(out.tiles(), opts.chip),
                      op.getInputs(), {outType}, opts);
   TileMapping mapping;
-  mapping.inputTiles.push_back(getAffineConstantExpr(0, ctx));
+  mapping.read(getAffineConstantExpr(0, ctx));
   mapping.outputTile = u;
   buildTileStreaming(
       db, mapping, {format}, formatOf(op.getResult()),

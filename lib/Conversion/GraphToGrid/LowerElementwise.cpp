@@ -209,8 +209,7 @@ FailureOr<Value> tessel::lowering::lowerElementwise(Operation *op, const Lowerin
 
   TileMapping mapping;
   for (Value in : inputs)
-    mapping.inputTiles.push_back(
-        broadcastTileIndex(TiledView::of(in.getType()), out, at.b, at.mt, at.nt));
+    mapping.read(broadcastTileIndex(TiledView::of(in.getType()), out, at.b, at.mt, at.nt));
   mapping.outputTile = getAffineDimExpr(0, ctx);
   // Padding of partial tiles must stay zero for consumers, and f(0) is not always 0.
   bool partial = out.rows % 32 != 0 || out.cols % 32 != 0;

@@ -92,28 +92,6 @@ TileGather tessel::lowering::planTileGather(RankedTensorType outType, RankedTens
   return g;
 }
 
-void tessel::lowering::emitTileGather(DispatchBuilder &db, const TileGather &g, Value input,
-                                      Value unit, Value cb, Value slot) {
-  MLIRContext *ctx = db.context();
-  AffineExpr r = getAffineDimExpr(1, ctx), c = getAffineDimExpr(2, ctx);
-  FloatAttr fill = db.builder().getF32FloatAttr(g.fill);
-  db.loop(32, [&](Value row) {
-    // Each run's addresses are those of its first column.
-    auto readRun = [&](Value col) {
-      db.builder().create<noc::ReadSpanOp>(
-          db.location(), input, db.apply(g.inTile, {unit, row, col}),
-          db.apply(g.inOffset, {unit, row, col}), cb, slot,
-          db.apply(r * 32 + c, {unit, row, col}), db.index(g.runLength),
-          db.apply(g.outside, {unit, row, col}), fill);
-    };
-    if (g.runLength == 32)
-      return readRun(db.index(0));
-    AffineExpr d0 = getAffineDimExpr(0, ctx);
-    db.loop((g.columns + g.runLength - 1) / g.runLength,
-            [&](Value run) { readRun(db.apply(d0 * g.runLength, run)); });
-  });
-}
-
 FailureOr<Value> tessel::lowering::lowerGather(Operation *op, Value input,
                                                ArrayRef<AffineExpr> inputIndex, StringRef name,
                                                const LoweringOptions &opts,
@@ -128,18 +106,16 @@ FailureOr<Value> tessel::lowering::lowerGather(Operation *op, Value input,
                                      padding, guards, guardBounds, /*padPastEnd=*/false);
   AffineExpr u = getAffineDimExpr(0, ctx);
   TileMapping mapping;
-  mapping.inputTiles.push_back(getAffineConstantExpr(0, ctx));
+  mapping.gather(gather);
   mapping.outputTile = u;
   DispatchBuilder db(b, op->getLoc(), name, splitOverCores(out.tiles(), opts.chip), {input},
                      {outType}, opts);
   AffineExpr mt = u.floorDiv(out.nt) % out.mt, nt = u % out.nt;
-  buildTileStreaming(
-      db, mapping, {formatOf(input)}, formatOf(op->getResult(0)),
-      [&](ArrayRef<Value> tiles, Value unit, Value dst) {
-        db.copy(tiles[0], dst);
-        db.mask(dst, db.apply(out.rows - mt * 32, unit), db.apply(out.cols - nt * 32, unit), 0.0f);
-      },
-      [&](Value unit, Value cb) { emitTileGather(db, gather, db.input(0), unit, cb, db.index(0)); });
+  buildTileLoop(db, mapping, formatOf(op->getResult(0)),
+                [&](ArrayRef<Value> tiles, Value unit, Value dst) {
+    db.copy(tiles[0], dst);
+    db.mask(dst, db.apply(out.rows - mt * 32, unit), db.apply(out.cols - nt * 32, unit), 0.0f);
+  });
   return db.results()[0];
 }
 

@@ -41,8 +41,7 @@ FailureOr<Value> tessel::lowering::lowerTranspose(graph::TransposeOp op,
     outStride *= out.batchShape[j];
   }
   TileMapping mapping;
-  mapping.inputTiles.push_back(swap ? (bIn * in.mt + nt) * in.nt + mt
-                                    : (bIn * in.mt + mt) * in.nt + nt);
+  mapping.read(swap ? (bIn * in.mt + nt) * in.nt + mt : (bIn * in.mt + mt) * in.nt + nt);
   mapping.outputTile = u;
 
   DispatchBuilder db(b, op.getLoc(), "transpose", splitOverCores(out.tiles(), opts.chip),

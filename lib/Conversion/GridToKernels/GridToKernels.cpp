@@ -19,8 +19,9 @@ using namespace tessel::lowering;
 static bool hasTileLoop(grid::DispatchOp op) {
   return op.getBody()
       .walk([](Operation *nested) {
-        return isa<grid::LoadOp, grid::StoreOp, grid::ComputeOp>(nested) ? WalkResult::interrupt()
-                                                                         : WalkResult::advance();
+        return isa<grid::LoadOp, grid::GatherOp, grid::StoreOp, grid::ComputeOp>(nested)
+                   ? WalkResult::interrupt()
+                   : WalkResult::advance();
       })
       .wasInterrupted();
 }
@@ -33,8 +34,8 @@ struct StreamingLoop {
   TileMapping mapping;
   SmallVector<tile::DataFormat> inputFormats;
   grid::ComputeOp compute;
-  /// For each input of `compute`, the load (and so the input) it comes from.
-  SmallVector<unsigned> loadOf;
+  /// For each input of `compute`, the read (and so the input) it comes from.
+  SmallVector<unsigned> readOf;
 };
 
 /// Whether `unit` is the running core's `iv`-th unit: core_index linear * perCore + iv.
@@ -63,8 +64,9 @@ static bool isUnitOfCore(Value unit, Value iv, int64_t perCore) {
   return constant && constant.getValue() == 0;
 }
 
-/// Takes apart a dispatch body of one `scf.for` over the core's units, each loading one tile of
-/// every input in order, computing once and storing the result into the one output.
+/// Takes apart a dispatch body of one `scf.for` over the core's units, each reading one tile of
+/// every input in order (grid.load or grid.gather), computing once and storing the result into
+/// the one output.
 static FailureOr<StreamingLoop> matchStreamingLoop(grid::DispatchOp op) {
   auto fail = [&](const Twine &why) {
     op.emitError() << "tile loop has no kernels yet: " << why;
@@ -85,12 +87,12 @@ static FailureOr<StreamingLoop> matchStreamingLoop(grid::DispatchOp op) {
   StreamingLoop s;
   s.perCore = *ub;
   Value iv = loop.getInductionVar();
-  SmallVector<grid::LoadOp> loads;
+  SmallVector<Operation *> reads;
   SmallVector<grid::ComputeOp> computes;
   SmallVector<grid::StoreOp> stores;
   for (Operation &nested : loop.getBody()->without_terminator()) {
-    if (auto load = dyn_cast<grid::LoadOp>(nested))
-      loads.push_back(load);
+    if (isa<grid::LoadOp, grid::GatherOp>(nested))
+      reads.push_back(&nested);
     else if (auto compute = dyn_cast<grid::ComputeOp>(nested))
       computes.push_back(compute);
     else if (auto st = dyn_cast<grid::StoreOp>(nested))
@@ -102,28 +104,42 @@ static FailureOr<StreamingLoop> matchStreamingLoop(grid::DispatchOp op) {
     return fail("each unit must compute one tile and store it");
   s.compute = computes.front();
   grid::StoreOp store = stores.front();
-  if (loads.size() != op.getInputs().size())
-    return fail("each unit must load one tile of every input");
-  for (auto [i, load] : llvm::enumerate(loads)) {
-    if (load.getSource() != body.getArgument(i))
-      return fail("the loads must read the inputs in order");
-    if (!isUnitOfCore(load.getUnit(), iv, s.perCore))
-      return fail("a load's unit is not the core's unit");
-    s.mapping.inputTiles.push_back(load.getMap().getResult(0));
-    s.inputFormats.push_back(load.getType().getFormat());
+  if (reads.size() != op.getInputs().size())
+    return fail("each unit must read one tile of every input");
+  for (auto [i, read] : llvm::enumerate(reads)) {
+    // Both reads take the source and the unit first.
+    if (read->getOperand(0) != body.getArgument(i))
+      return fail("the reads must read the inputs in order");
+    if (!isUnitOfCore(read->getOperand(1), iv, s.perCore))
+      return fail("a read's unit is not the core's unit");
+    if (auto load = dyn_cast<grid::LoadOp>(read)) {
+      s.mapping.read(load.getMap().getResult(0));
+    } else {
+      auto gather = cast<grid::GatherOp>(read);
+      AffineMap map = gather.getMap();
+      TileGather g;
+      g.inTile = map.getResult(0);
+      g.inOffset = map.getResult(1);
+      g.outside = map.getResult(2);
+      g.runLength = gather.getRunLength();
+      g.columns = gather.getColumns();
+      g.fill = gather.getFill().convertToFloat();
+      s.mapping.gather(g);
+    }
+    s.inputFormats.push_back(cast<tile::TileType>(read->getResult(0).getType()).getFormat());
   }
-  if (store.getValue() != s.compute.getResult() || store.getDest() != op.getBody().getArgument(
-                                                                           loads.size()))
+  if (store.getValue() != s.compute.getResult() ||
+      store.getDest() != op.getBody().getArgument(reads.size()))
     return fail("the store must write the computed tile into the output");
   if (!isUnitOfCore(store.getUnit(), iv, s.perCore) ||
       !isUnitOfCore(s.compute.getUnit(), iv, s.perCore))
     return fail("the compute's or the store's unit is not the core's unit");
   s.mapping.outputTile = store.getMap().getResult(0);
   for (Value in : s.compute.getInputs()) {
-    auto load = in.getDefiningOp<grid::LoadOp>();
-    if (!load)
-      return fail("the compute's inputs must be loaded tiles");
-    s.loadOf.push_back(llvm::find(loads, load) - loads.begin());
+    Operation *read = in.getDefiningOp();
+    if (!llvm::is_contained(reads, read))
+      return fail("the compute's inputs must be the tiles read");
+    s.readOf.push_back(llvm::find(reads, read) - reads.begin());
   }
   auto yield = cast<grid::YieldOp>(s.compute.getBody().front().getTerminator());
   auto pack = yield.getValue().getDefiningOp<tile::PackOp>();
@@ -153,8 +169,8 @@ struct TileLoopToKernels : OpConversionPattern<grid::DispatchOp> {
     buildTileStreaming(db, loop->mapping, loop->inputFormats, loop->compute.getType().getFormat(),
                        [&](ArrayRef<Value> tiles, Value unit, Value) {
       IRMapping map;
-      for (auto [arg, load] : llvm::zip(math.getArguments().drop_back(), loop->loadOf))
-        map.map(arg, tiles[load]);
+      for (auto [arg, read] : llvm::zip(math.getArguments().drop_back(), loop->readOf))
+        map.map(arg, tiles[read]);
       map.map(math.getArguments().back(), unit);
       // The streaming kernel packs Dst[0] itself, into its output buffer.
       for (Operation &nested : math.without_terminator())
@@ -178,7 +194,8 @@ struct LowerGridToKernelsPass : tessel::impl::LowerGridToKernelsBase<LowerGridTo
       return signalPassFailure();
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
-    target.addIllegalOp<grid::LoadOp, grid::StoreOp, grid::ComputeOp, grid::YieldOp>();
+    target.addIllegalOp<grid::LoadOp, grid::GatherOp, grid::StoreOp, grid::ComputeOp,
+                        grid::YieldOp>();
     target.addDynamicallyLegalOp<grid::DispatchOp>(
         [](grid::DispatchOp op) { return !hasTileLoop(op); });
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });

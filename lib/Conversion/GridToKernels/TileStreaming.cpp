@@ -24,8 +24,15 @@ void tessel::lowering::buildTileLoop(DispatchBuilder &db, const TileMapping &map
     SmallVector<Value> tiles;
     for (auto [i, expr] : llvm::enumerate(mapping.inputTiles)) {
       Value input = db.input(i);
-      tiles.push_back(b.create<grid::LoadOp>(loc, tileOf(ctx, formatOf(input)), input, unit,
-                                             mapOf(expr)));
+      tile::TileType type = tileOf(ctx, formatOf(input));
+      if (const std::optional<TileGather> &g = mapping.gathers[i]) {
+        auto map = AffineMap::get(3, 0, {g->inTile, g->inOffset, g->outside}, ctx);
+        tiles.push_back(b.create<grid::GatherOp>(
+            loc, type, input, unit, AffineMapAttr::get(map), b.getI64IntegerAttr(g->runLength),
+            b.getI64IntegerAttr(g->columns), b.getF32FloatAttr(g->fill)));
+      } else {
+        tiles.push_back(b.create<grid::LoadOp>(loc, type, input, unit, mapOf(expr)));
+      }
     }
     auto compute = b.create<grid::ComputeOp>(loc, resultType, tiles, unit);
     {
@@ -55,7 +62,8 @@ void tessel::lowering::buildTileStreaming(
   SmallVector<Value> inCBs;
   SmallVector<bool> held;
   for (auto [i, format] : llvm::enumerate(inputFormats)) {
-    held.push_back(perCore > 1 && !assemble && isa<AffineConstantExpr>(mapping.inputTiles[i]));
+    held.push_back(perCore > 1 && !assemble && !mapping.gathers[i] &&
+                   isa<AffineConstantExpr>(mapping.inputTiles[i]));
     inCBs.push_back(db.cb(format, held.back() ? 1 : 2));
   }
   Value outCB = db.cb(outputFormat, 2);
@@ -82,6 +90,8 @@ void tessel::lowering::buildTileStreaming(
       db.reserve(cb, 1);
       if (assemble)
         assemble(unit, cb);
+      else if (mapping.gathers[i])
+        emitTileGather(db, *mapping.gathers[i], db.input(i), unit, cb, zero);
       else
         db.read(db.input(i), db.apply(mapping.inputTiles[i], unit), cb, zero);
     }
@@ -130,5 +140,27 @@ void tessel::lowering::buildTileStreaming(
     db.write(outCB, zero, db.output(0), db.apply(mapping.outputTile, unit));
     db.flush();
     db.pop(outCB, 1);
+  });
+}
+
+void tessel::lowering::emitTileGather(DispatchBuilder &db, const TileGather &g, Value input,
+                                      Value unit, Value cb, Value slot) {
+  MLIRContext *ctx = db.context();
+  AffineExpr r = getAffineDimExpr(1, ctx), c = getAffineDimExpr(2, ctx);
+  FloatAttr fill = db.builder().getF32FloatAttr(g.fill);
+  db.loop(32, [&](Value row) {
+    // Each run's addresses are those of its first column.
+    auto readRun = [&](Value col) {
+      db.builder().create<noc::ReadSpanOp>(
+          db.location(), input, db.apply(g.inTile, {unit, row, col}),
+          db.apply(g.inOffset, {unit, row, col}), cb, slot,
+          db.apply(r * 32 + c, {unit, row, col}), db.index(g.runLength),
+          db.apply(g.outside, {unit, row, col}), fill);
+    };
+    if (g.runLength == 32)
+      return readRun(db.index(0));
+    AffineExpr d0 = getAffineDimExpr(0, ctx);
+    db.loop((g.columns + g.runLength - 1) / g.runLength,
+            [&](Value run) { readRun(db.apply(d0 * g.runLength, run)); });
   });
 }

@@ -1,6 +1,6 @@
 // RUN: tt-opt %s -split-input-file --tt-assign-layouts --tt-choose-op-configs --tt-lower-graph-to-grid --mlir-print-local-scope | FileCheck %s
 
-// Streaming ops (elementwise, transpose) lower to a tile loop, not to kernels: per unit of the
+// Streaming ops (elementwise, transpose, gathers) lower to a tile loop, not to kernels: per unit of the
 // running core, a grid.load of each input, a grid.compute of the math and a grid.store.
 
 // Four output tiles on four cores, one unit each.
@@ -68,6 +68,21 @@ func.func @exp_partial(%x: tensor<40x40xf32>) -> tensor<40x40xf32> {
 func.func @transpose(%x: tensor<32x64xf32>) -> tensor<64x32xf32> {
   %0 = graph.transpose %x {perm = array<i64: 1, 0>} : (tensor<32x64xf32>) -> tensor<64x32xf32>
   return %0 : tensor<64x32xf32>
+}
+
+// -----
+// A reshape that moves values between tile positions gathers each output tile from runs of the
+// input's values (here whole 32-value rows), then masks the padding.
+// CHECK-LABEL: func.func @reshape
+// CHECK: grid.dispatch "reshape"
+// CHECK: %[[G:.*]] = grid.gather %{{.*}}[%[[U:.*]]] map affine_map<(d0, d1, d2) -> ({{.*}})> run 32 columns 32 fill 0.000000e+00 : tensor<2x64xf32, {{.*}}> -> !tile.tile<32x32, f32>
+// CHECK-NEXT: grid.compute(%[[G]] : !tile.tile<32x32, f32>) at %[[U]]
+// CHECK: tile.copy
+// CHECK: tile.mask
+// CHECK: grid.store
+func.func @reshape(%x: tensor<2x64xf32>) -> tensor<4x32xf32> {
+  %0 = graph.reshape %x : (tensor<2x64xf32>) -> tensor<4x32xf32>
+  return %0 : tensor<4x32xf32>
 }
 
 // -----

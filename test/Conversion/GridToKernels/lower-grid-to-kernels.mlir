@@ -109,6 +109,44 @@ func.func @held_tile(%x: tensor<64x64xf32, #l>, %s: tensor<1x1xf32, #l>) -> tens
 
 // -----
 
+// A gathered tile is assembled by the reader, row by row, one NoC read per run of values.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+// CHECK-LABEL: func.func @gather
+// CHECK: %[[CB:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK: noc.kernel reader {
+// CHECK: noc.cb_reserve %[[CB]], 1
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: noc.read_span %{{.*}}[%{{.*}}] offset %{{.*}} into %[[CB]][%{{.*}}] offset %{{.*}} count %{{.*}} outside %{{.*}} fill 0.000000e+00
+// CHECK: noc.barrier
+// CHECK: noc.kernel compute {
+// CHECK: tile.copy
+func.func @gather(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %r = grid.dispatch "transpose" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    scf.for %i = %c0 to %c1 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      %t = grid.gather %in[%u] map affine_map<(d0, d1, d2) -> (0, d2 * 32 + d1, 0)> run 1 columns 32 fill 0.0 : tensor<32x32xf32, #l> -> !tile.tile<32x32, f32>
+      %y = grid.compute(%t : !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%a: !tile.tile<32x32, f32>, %unit: index):
+        %d0 = arith.constant 0 : index
+        tile.copy %a, dst[%d0] : !tile.tile<32x32, f32>
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      grid.store %y, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<32x32xf32, #l>
+    }
+  } -> tensor<32x32xf32, #l>
+  return %r : tensor<32x32xf32, #l>
+}
+
+// -----
+
 // A dispatch that already holds kernels is legal and stays as it is.
 #l = #grid.layout<tile 32x32, f32, dram, interleaved>
 // CHECK-LABEL: func.func @kernels_stay
@@ -132,7 +170,7 @@ func.func @kernels_stay(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
 #l = #grid.layout<tile 32x32, f32, dram, interleaved>
 func.func @unit_not_the_cores(%x: tensor<64x64xf32, #l>) -> tensor<64x64xf32, #l> {
   %e = grid.empty : tensor<64x64xf32, #l>
-  // expected-error @+1 {{tile loop has no kernels yet: a load's unit is not the core's unit}}
+  // expected-error @+1 {{tile loop has no kernels yet: a read's unit is not the core's unit}}
   %r = grid.dispatch "relu" on <(0, 0) to (1, 0)> ins(%x : tensor<64x64xf32, #l>) outs(%e : tensor<64x64xf32, #l>)
       attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
   ^bb0(%in: tensor<64x64xf32, #l>, %out: tensor<64x64xf32, #l>):

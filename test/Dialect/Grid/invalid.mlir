@@ -418,3 +418,33 @@ func.func @kernels_and_tile_loop(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32,
   } -> tensor<32x32xf32, #l>
   return %y : tensor<32x32xf32, #l>
 }
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @gather_run(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "copy" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %c0 = arith.constant 0 : index
+    // expected-error @+1 {{'grid.gather' op run length 3 must divide 32}}
+    %t = grid.gather %in[%c0] map affine_map<(d0, d1, d2) -> (0, d1 * 32 + d2, 0)> run 3 columns 32 fill 0.0 : tensor<32x32xf32, #l> -> !tile.tile<32x32, f32>
+  } -> tensor<32x32xf32, #l>
+  return %y : tensor<32x32xf32, #l>
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @gather_map(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "copy" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %c0 = arith.constant 0 : index
+    // expected-error @+1 {{'grid.gather' op map must take (unit, row, column) to (tile, offset, outside)}}
+    %t = grid.gather %in[%c0] map affine_map<(d0, d1, d2) -> (0, d1 * 32 + d2)> run 32 columns 32 fill 0.0 : tensor<32x32xf32, #l> -> !tile.tile<32x32, f32>
+  } -> tensor<32x32xf32, #l>
+  return %y : tensor<32x32xf32, #l>
+}
