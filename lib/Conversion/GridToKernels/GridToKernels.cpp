@@ -69,7 +69,7 @@ static bool isUnitOfCore(Value unit, Value iv, int64_t perCore) {
 /// the one output.
 static FailureOr<StreamingLoop> matchStreamingLoop(grid::DispatchOp op) {
   auto fail = [&](const Twine &why) {
-    op.emitError() << "tile loop has no kernels yet: " << why;
+    op.emitError() << "no streaming kernels for this tile loop: " << why;
     return failure();
   };
   Block &body = op.getBody().front();
