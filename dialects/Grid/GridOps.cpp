@@ -38,7 +38,7 @@ LogicalResult DispatchOp::verify() {
     // By name: the grid dialect does not depend on the noc dialect.
     kernels |= op.getName().getStringRef() == "noc.kernel";
     op.walk([&](Operation *nested) {
-      tileLoop |= isa<LoadOp, GatherOp, StoreOp, ComputeOp>(nested);
+      tileLoop |= isa<LoadOp, LoadOneOfOp, GatherOp, StoreOp, ComputeOp>(nested);
     });
   }
   if (kernels && tileLoop)
@@ -91,6 +91,29 @@ static LogicalResult verifyTileAccess(Operation *op, AffineMap map, Value tensor
 
 LogicalResult LoadOp::verify() {
   return verifyTileAccess(*this, getMap(), getSource(), getResult().getType());
+}
+
+LogicalResult LoadOneOfOp::verify() {
+  AffineMap map = getMap();
+  if (getSources().empty())
+    return emitOpError("needs a source");
+  if (map.getNumDims() > 1 || map.getNumSymbols() ||
+      map.getNumResults() != 2 * getSources().size())
+    return emitOpError("map must take the unit (at most one dim, no symbols) to a flag and a "
+                       "tile index per source");
+  for (Value source : getSources()) {
+    LayoutAttr layout = getLayout(source.getType());
+    if (!layout)
+      return emitOpError() << "tensor type " << source.getType() << " has no #grid.layout";
+    if (layout.getFormat() != getResult().getType().getFormat())
+      return emitOpError() << "tile format "
+                           << tile::stringifyDataFormat(getResult().getType().getFormat())
+                           << " differs from a source's "
+                           << tile::stringifyDataFormat(layout.getFormat());
+  }
+  if (!(*this)->getParentOfType<DispatchOp>())
+    return emitOpError("is only meaningful inside a grid.dispatch");
+  return success();
 }
 
 LogicalResult GatherOp::verify() {

@@ -44,8 +44,9 @@ def Grid_DispatchOp : Grid_Op<"dispatch", [
   let description = [{
     Every core of `cores` runs the body at once. The body is in one of two forms:
     - a tile loop (what `tt-lower-graph-to-grid` emits for streaming ops): `scf.for` over the
-      units of the running core, each unit loading tiles (`grid.load`), computing one
-      (`grid.compute`) and storing it (`grid.store`); `tt-lower-grid-to-kernels` turns it into
+      units of the running core, each unit reading tiles (`grid.load`, `grid.load_one_of`,
+      `grid.gather`), computing one (`grid.compute`) and storing it (`grid.store`);
+      `tt-lower-grid-to-kernels` turns it into
     - kernels: the `noc.kernel` ops of the body (reader, compute, writer).
     The body's block arguments stand for the `ins` then the `outs` tensors in DRAM; results are
     the `outs` after the dispatch has written them. Circular buffers are declared in the body so
@@ -87,6 +88,26 @@ def Grid_LoadOp : Grid_Op<"load", [Pure]> {
   let results = (outs Tile_TileType:$result);
   let assemblyFormat = [{
     $source `[` $unit `]` `map` $map attr-dict `:` type($source) `->` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
+def Grid_LoadOneOfOp : Grid_Op<"load_one_of", [Pure]> {
+  let summary = "A unit's tile, read whole from the one of several tensors its map picks";
+  let description = [{
+    `map` takes the unit to a (flag, tile) pair per source, in order: the tile is read from the
+    source whose flag is 1 (one flag is 1, the others 0) at that source's tile index. A concat
+    reads its tiles this way.
+
+    ```mlir
+    %t = grid.load_one_of %a, %b[%u] map affine_map<(d0) -> (1 - d0 floordiv 2, d0, d0 floordiv 2, d0 - 2)>
+        : tensor<64x32xf32, #l>, tensor<64x32xf32, #l> -> !tile.tile<32x32, f32>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$sources, Index:$unit, AffineMapAttr:$map);
+  let results = (outs Tile_TileType:$result);
+  let assemblyFormat = [{
+    $sources `[` $unit `]` `map` $map attr-dict `:` type($sources) `->` qualified(type($result))
   }];
   let hasVerifier = 1;
 }

@@ -152,43 +152,52 @@ struct TileGather {
 void emitTileGather(DispatchBuilder &db, const TileGather &g, mlir::Value input, mlir::Value unit,
                     mlir::Value cb, mlir::Value slot);
 
-/// The units of a single-output streaming dispatch: for each unit, one tile of each input in,
-/// math that leaves the result in Dst[0], and one tile out.
+/// How the reader fills one input buffer of a streaming dispatch per unit.
+struct TileRead {
+  /// The dispatch inputs it reads: one, or several of one format when it picks.
+  llvm::SmallVector<unsigned> inputs;
+  /// Over d0 = unit, per input: the tile index it reads, and (when it picks) a flag that is 1
+  /// for the one input read at that unit and 0 for the others.
+  llvm::SmallVector<mlir::AffineExpr> tiles, flags;
+  /// Set when the tile is assembled from runs of the one input's values instead.
+  std::optional<TileGather> gather;
+};
+
+/// The units of a single-output streaming dispatch: for each unit, one tile per read in, math
+/// that leaves the result in Dst[0], and one tile out. Reads take the dispatch's inputs in
+/// order.
 struct TileMapping {
-  /// Tile index expressions (over d0 = unit) of each input and of the output.
-  llvm::SmallVector<mlir::AffineExpr> inputTiles;
-  /// Per input, how its tile is assembled from runs of values instead, if it is.
-  llvm::SmallVector<std::optional<TileGather>> gathers;
+  llvm::SmallVector<TileRead> reads;
+  /// The output tile over d0 = unit.
   mlir::AffineExpr outputTile;
 
-  /// Input `i` read as a whole tile, `tile` over d0 = unit.
-  void read(mlir::AffineExpr tile) {
-    inputTiles.push_back(tile);
-    gathers.push_back(std::nullopt);
-  }
-  /// Input `i` assembled by `g`.
-  void gather(const TileGather &g) {
-    inputTiles.push_back(mlir::AffineExpr());
-    gathers.push_back(g);
-  }
+  /// The next input, read whole at tile `tile`.
+  void read(mlir::AffineExpr tile);
+  /// The next input, its tiles assembled by `g`.
+  void gather(const TileGather &g);
+  /// The next `tiles.size()` inputs: at each unit, tile `tiles[k]` of the input `k` whose
+  /// `flags[k]` is 1 (a concat's inputs).
+  void pick(llvm::ArrayRef<mlir::AffineExpr> flags, llvm::ArrayRef<mlir::AffineExpr> tiles);
+
+private:
+  unsigned nextInput = 0;
 };
 /// `math(tiles, unit, dst)` computes a unit's result into Dst[dst] from its input tiles.
 using TileMath = llvm::function_ref<void(llvm::ArrayRef<mlir::Value> tiles, mlir::Value unit,
                                          mlir::Value dst)>;
 
-/// Builds the dispatch's body as a tile loop: per unit of the running core, a grid.load (or
-/// grid.gather) of each input, a grid.compute running `math`, and a grid.store of its tile.
+/// Builds the dispatch's body as a tile loop: per unit of the running core, a grid.load,
+/// grid.gather or grid.load_one_of per read, a grid.compute running `math`, and a grid.store
+/// of its tile.
 void buildTileLoop(DispatchBuilder &db, const TileMapping &mapping,
                    tile::DataFormat outputFormat, TileMath math);
 
-/// Builds the dispatch's kernels for the same units: the reader reads one tile of each input
-/// (into a buffer of its format), the compute kernel runs `math`, packs its result, and the
-/// writer stores it at the output tile. With `assemble`, the reader instead builds the single
-/// input tile of a unit in the reserved slot itself (from whole tiles of several inputs).
+/// Builds the dispatch's kernels for the same units: the reader fills one buffer per read (in
+/// the format of `readFormats`), the compute kernel runs `math` and packs its result, and the
+/// writer stores it at the output tile.
 void buildTileStreaming(DispatchBuilder &db, const TileMapping &mapping,
-                        llvm::ArrayRef<tile::DataFormat> inputFormats,
-                        tile::DataFormat outputFormat, TileMath math,
-                        llvm::function_ref<void(mlir::Value unit, mlir::Value cb)> assemble = {});
+                        llvm::ArrayRef<tile::DataFormat> readFormats,
+                        tile::DataFormat outputFormat, TileMath math);
 
 /// The data format of a tensor's tiles.
 tile::DataFormat formatOf(mlir::Value v);

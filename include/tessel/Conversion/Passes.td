@@ -12,13 +12,14 @@ def LowerGraphToGrid : Pass<"tt-lower-graph-to-grid", "mlir::ModuleOp"> {
     the L1 budget). Each core of the range takes an equal, contiguous run of units, addressed
     with affine expressions of `grid.core_index` and loop counters.
 
-    Streaming ops (elementwise ops, transposes, and the remaps and reshapes that move values
-    between tile positions: one tile of each input in, one tile out per unit) get a tile loop:
-    an `scf.for` over the core's units that reads tiles (`grid.load` a whole tile, or
-    `grid.gather` one assembled from runs of values), computes on them (`grid.compute`, tile math
-    on Dst) and stores the result (`grid.store`); `tt-lower-grid-to-kernels` then builds their
-    kernels. The other ops (matmuls, reductions, softmax, concats, row gathers) still get their
-    reader, compute and writer `noc.kernel`s here.
+    Streaming ops (elementwise ops, transposes, concats, and the remaps and reshapes that move
+    values between tile positions: one tile per input in, one tile out per unit) get a tile
+    loop: an `scf.for` over the core's units that reads tiles (`grid.load` a whole tile,
+    `grid.load_one_of` a whole tile of the one input that holds it, or `grid.gather` one
+    assembled from runs of values), computes on them (`grid.compute`, tile math on Dst) and
+    stores the result (`grid.store`); `tt-lower-grid-to-kernels` then builds their kernels. The
+    other ops (matmuls, reductions, softmax, row gathers) still get their reader, compute and
+    writer `noc.kernel`s here.
 
     Before:
     ```mlir
@@ -59,7 +60,9 @@ def LowerGridToKernels : Pass<"tt-lower-grid-to-kernels", "mlir::ModuleOp"> {
     A dialect conversion: a `grid.dispatch` whose body is a tile loop is illegal, and its pattern
     rebuilds it with circular buffers and three `noc.kernel`s. The reader issues a NoC read per
     `grid.load` into a double-buffered circular buffer (an input whose tile is the same at every
-    unit is read once and held), or one per run of a `grid.gather`, the compute kernel waits for the tiles, runs the
+    unit is read once and held), one per run of a `grid.gather`, or one from the picked input
+    of a `grid.load_one_of` (a 0/1-trip loop per input, as kernels have no branches), the
+    compute kernel waits for the tiles, runs the
     `grid.compute` body on Dst and packs Dst[0] into the output buffer, and the writer writes
     each packed tile where `grid.store` puts it. Dispatches that already hold kernels are legal
     and left alone. A tile loop of another shape (several outputs, several computes per unit, a

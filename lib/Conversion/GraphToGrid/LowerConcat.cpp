@@ -1,6 +1,6 @@
-// graph.concat along an axis before the last two: every output tile is a tile of one input, which
-// the reader fetches whole (the input whose range along the axis holds the tile's index, chosen
-// by 0/1 loop counts, as kernels have no branches); compute passes it through.
+// graph.concat along an axis before the last two: every output tile is a whole tile of one input,
+// the one whose range along the axis holds the tile's index (grid.load_one_of, with a 0/1 flag
+// per input); compute passes it through.
 #include "Lowerings.h"
 
 using namespace mlir;
@@ -35,24 +35,20 @@ FailureOr<Value> tessel::lowering::lowerConcat(graph::ConcatOp op, const Lowerin
   DispatchBuilder db(b, op.getLoc(), "concat", splitOverCores(out.tiles(), opts.chip),
                      op.getInputs(), {outType}, opts);
   TileMapping mapping;
-  mapping.read(getAffineConstantExpr(0, ctx));
+  SmallVector<AffineExpr> flags, inTiles;
+  int64_t offset = 0;
+  for (Value in : op.getInputs()) {
+    int64_t inSize = cast<RankedTensorType>(in.getType()).getDimSize(axis);
+    // The same batch index with the axis coordinate moved into this input.
+    AffineExpr inBatch = batch.floorDiv(strides[axis] * size) * (strides[axis] * inSize) +
+                         (at - offset) * strides[axis] + batch % strides[axis];
+    flags.push_back(atLeast(offset) - atLeast(offset + inSize));
+    inTiles.push_back(inBatch * tilesPerBatch + inBatchTile);
+    offset += inSize;
+  }
+  mapping.pick(flags, inTiles);
   mapping.outputTile = u;
-  buildTileStreaming(
-      db, mapping, {format}, formatOf(op.getResult()),
-      [&](ArrayRef<Value> tiles, Value, Value dst) { db.copy(tiles[0], dst); },
-      [&](Value unit, Value cb) {
-        int64_t offset = 0;
-        for (auto [k, in] : llvm::enumerate(op.getInputs())) {
-          int64_t inSize = cast<RankedTensorType>(in.getType()).getDimSize(axis);
-          // The same batch index with the axis coordinate moved into this input.
-          AffineExpr inBatch = batch.floorDiv(strides[axis] * size) * (strides[axis] * inSize) +
-                               (at - offset) * strides[axis] + batch % strides[axis];
-          AffineExpr tileOf = inBatch * tilesPerBatch + inBatchTile;
-          db.loop(db.apply(atLeast(offset) - atLeast(offset + inSize), unit), [&](Value) {
-            db.read(db.input(k), db.apply(tileOf, unit), cb, db.index(0));
-          });
-          offset += inSize;
-        }
-      });
+  buildTileLoop(db, mapping, formatOf(op.getResult()),
+                [&](ArrayRef<Value> tiles, Value, Value dst) { db.copy(tiles[0], dst); });
   return db.results()[0];
 }

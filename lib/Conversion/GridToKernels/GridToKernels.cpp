@@ -19,7 +19,8 @@ using namespace tessel::lowering;
 static bool hasTileLoop(grid::DispatchOp op) {
   return op.getBody()
       .walk([](Operation *nested) {
-        return isa<grid::LoadOp, grid::GatherOp, grid::StoreOp, grid::ComputeOp>(nested)
+        return isa<grid::LoadOp, grid::LoadOneOfOp, grid::GatherOp, grid::StoreOp,
+                   grid::ComputeOp>(nested)
                    ? WalkResult::interrupt()
                    : WalkResult::advance();
       })
@@ -32,7 +33,7 @@ namespace {
 struct StreamingLoop {
   int64_t perCore = 1;
   TileMapping mapping;
-  SmallVector<tile::DataFormat> inputFormats;
+  SmallVector<tile::DataFormat> readFormats;
   grid::ComputeOp compute;
   /// For each input of `compute`, the read (and so the input) it comes from.
   SmallVector<unsigned> readOf;
@@ -65,8 +66,8 @@ static bool isUnitOfCore(Value unit, Value iv, int64_t perCore) {
 }
 
 /// Takes apart a dispatch body of one `scf.for` over the core's units, each reading one tile of
-/// every input in order (grid.load or grid.gather), computing once and storing the result into
-/// the one output.
+/// every input in order (grid.load, grid.gather, or grid.load_one_of for several), computing
+/// once and storing the result into the one output.
 static FailureOr<StreamingLoop> matchStreamingLoop(grid::DispatchOp op) {
   auto fail = [&](const Twine &why) {
     op.emitError() << "no streaming kernels for this tile loop: " << why;
@@ -91,7 +92,7 @@ static FailureOr<StreamingLoop> matchStreamingLoop(grid::DispatchOp op) {
   SmallVector<grid::ComputeOp> computes;
   SmallVector<grid::StoreOp> stores;
   for (Operation &nested : loop.getBody()->without_terminator()) {
-    if (isa<grid::LoadOp, grid::GatherOp>(nested))
+    if (isa<grid::LoadOp, grid::LoadOneOfOp, grid::GatherOp>(nested))
       reads.push_back(&nested);
     else if (auto compute = dyn_cast<grid::ComputeOp>(nested))
       computes.push_back(compute);
@@ -104,16 +105,22 @@ static FailureOr<StreamingLoop> matchStreamingLoop(grid::DispatchOp op) {
     return fail("each unit must compute one tile and store it");
   s.compute = computes.front();
   grid::StoreOp store = stores.front();
-  if (reads.size() != op.getInputs().size())
-    return fail("each unit must read one tile of every input");
-  for (auto [i, read] : llvm::enumerate(reads)) {
-    // Both reads take the source and the unit first.
-    if (read->getOperand(0) != body.getArgument(i))
-      return fail("the reads must read the inputs in order");
-    if (!isUnitOfCore(read->getOperand(1), iv, s.perCore))
+  unsigned next = 0;
+  for (Operation *read : reads) {
+    // Every read takes its sources, then the unit.
+    ValueRange sources = read->getOperands().drop_back();
+    for (Value source : sources)
+      if (next >= op.getInputs().size() || source != body.getArgument(next++))
+        return fail("the reads must read the inputs in order, each once");
+    if (!isUnitOfCore(read->getOperands().back(), iv, s.perCore))
       return fail("a read's unit is not the core's unit");
     if (auto load = dyn_cast<grid::LoadOp>(read)) {
       s.mapping.read(load.getMap().getResult(0));
+    } else if (auto pick = dyn_cast<grid::LoadOneOfOp>(read)) {
+      SmallVector<AffineExpr> flags, tiles;
+      for (auto [k, expr] : llvm::enumerate(pick.getMap().getResults()))
+        (k % 2 ? tiles : flags).push_back(expr);
+      s.mapping.pick(flags, tiles);
     } else {
       auto gather = cast<grid::GatherOp>(read);
       AffineMap map = gather.getMap();
@@ -126,10 +133,12 @@ static FailureOr<StreamingLoop> matchStreamingLoop(grid::DispatchOp op) {
       g.fill = gather.getFill().convertToFloat();
       s.mapping.gather(g);
     }
-    s.inputFormats.push_back(cast<tile::TileType>(read->getResult(0).getType()).getFormat());
+    s.readFormats.push_back(cast<tile::TileType>(read->getResult(0).getType()).getFormat());
   }
+  if (next != op.getInputs().size())
+    return fail("each unit must read a tile of every input");
   if (store.getValue() != s.compute.getResult() ||
-      store.getDest() != op.getBody().getArgument(reads.size()))
+      store.getDest() != op.getBody().getArgument(next))
     return fail("the store must write the computed tile into the output");
   if (!isUnitOfCore(store.getUnit(), iv, s.perCore) ||
       !isUnitOfCore(s.compute.getUnit(), iv, s.perCore))
@@ -166,7 +175,7 @@ struct TileLoopToKernels : OpConversionPattern<grid::DispatchOp> {
     Block &math = loop->compute.getBody().front();
     auto yield = cast<grid::YieldOp>(math.getTerminator());
     Operation *pack = yield.getValue().getDefiningOp();
-    buildTileStreaming(db, loop->mapping, loop->inputFormats, loop->compute.getType().getFormat(),
+    buildTileStreaming(db, loop->mapping, loop->readFormats, loop->compute.getType().getFormat(),
                        [&](ArrayRef<Value> tiles, Value unit, Value) {
       IRMapping map;
       for (auto [arg, read] : llvm::zip(math.getArguments().drop_back(), loop->readOf))
@@ -194,8 +203,8 @@ struct LowerGridToKernelsPass : tessel::impl::LowerGridToKernelsBase<LowerGridTo
       return signalPassFailure();
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
-    target.addIllegalOp<grid::LoadOp, grid::GatherOp, grid::StoreOp, grid::ComputeOp,
-                        grid::YieldOp>();
+    target.addIllegalOp<grid::LoadOp, grid::LoadOneOfOp, grid::GatherOp, grid::StoreOp,
+                        grid::ComputeOp, grid::YieldOp>();
     target.addDynamicallyLegalOp<grid::DispatchOp>(
         [](grid::DispatchOp op) { return !hasTileLoop(op); });
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });

@@ -1,6 +1,7 @@
-// Streaming dispatches, whose every unit reads one tile of each input and writes one tile: their
+// Streaming dispatches, whose every unit reads a tile of each input (or of one of several) and
+// writes one tile: their
 // tile loop form (what tt-lower-graph-to-grid emits) and their kernels (what
-// tt-lower-grid-to-kernels makes of it, and what the concat and gather lowerings build directly).
+// tt-lower-grid-to-kernels makes of it).
 #include "tessel/Conversion/DispatchBuilder.h"
 
 using namespace mlir;
@@ -11,27 +12,54 @@ static tile::TileType tileOf(MLIRContext *ctx, tile::DataFormat format) {
   return tile::TileType::get(ctx, 32, 32, format);
 }
 
+void TileMapping::read(AffineExpr tile) {
+  reads.push_back(TileRead{{nextInput++}, {tile}, {}, std::nullopt});
+}
+
+void TileMapping::gather(const TileGather &g) {
+  reads.push_back(TileRead{{nextInput++}, {}, {}, g});
+}
+
+void TileMapping::pick(ArrayRef<AffineExpr> flags, ArrayRef<AffineExpr> tiles) {
+  TileRead r;
+  for (size_t k = 0; k < tiles.size(); ++k)
+    r.inputs.push_back(nextInput++);
+  r.tiles.assign(tiles.begin(), tiles.end());
+  r.flags.assign(flags.begin(), flags.end());
+  reads.push_back(std::move(r));
+}
+
 void tessel::lowering::buildTileLoop(DispatchBuilder &db, const TileMapping &mapping,
                                      tile::DataFormat outputFormat, TileMath math) {
   OpBuilder &b = db.builder();
   MLIRContext *ctx = db.context();
   Location loc = db.location();
-  auto mapOf = [&](AffineExpr expr) { return AffineMapAttr::get(AffineMap::get(1, 0, expr)); };
+  auto mapOf = [&](ArrayRef<AffineExpr> exprs, unsigned dims = 1) {
+    return AffineMapAttr::get(AffineMap::get(dims, 0, exprs, ctx));
+  };
   tile::TileType resultType = tileOf(ctx, outputFormat);
   db.tileLoop();
   db.loop(db.split().perCore, [&](Value iv) {
     Value unit = db.unit(iv);
     SmallVector<Value> tiles;
-    for (auto [i, expr] : llvm::enumerate(mapping.inputTiles)) {
-      Value input = db.input(i);
+    for (const TileRead &r : mapping.reads) {
+      Value input = db.input(r.inputs.front());
       tile::TileType type = tileOf(ctx, formatOf(input));
-      if (const std::optional<TileGather> &g = mapping.gathers[i]) {
-        auto map = AffineMap::get(3, 0, {g->inTile, g->inOffset, g->outside}, ctx);
+      if (const std::optional<TileGather> &g = r.gather) {
         tiles.push_back(b.create<grid::GatherOp>(
-            loc, type, input, unit, AffineMapAttr::get(map), b.getI64IntegerAttr(g->runLength),
-            b.getI64IntegerAttr(g->columns), b.getF32FloatAttr(g->fill)));
+            loc, type, input, unit, mapOf({g->inTile, g->inOffset, g->outside}, 3),
+            b.getI64IntegerAttr(g->runLength), b.getI64IntegerAttr(g->columns),
+            b.getF32FloatAttr(g->fill)));
+      } else if (!r.flags.empty()) {
+        SmallVector<Value> sources;
+        SmallVector<AffineExpr> exprs;
+        for (auto [k, in] : llvm::enumerate(r.inputs)) {
+          sources.push_back(db.input(in));
+          exprs.append({r.flags[k], r.tiles[k]});
+        }
+        tiles.push_back(b.create<grid::LoadOneOfOp>(loc, type, sources, unit, mapOf(exprs)));
       } else {
-        tiles.push_back(b.create<grid::LoadOp>(loc, type, input, unit, mapOf(expr)));
+        tiles.push_back(b.create<grid::LoadOp>(loc, type, input, unit, mapOf(r.tiles)));
       }
     }
     auto compute = b.create<grid::ComputeOp>(loc, resultType, tiles, unit);
@@ -53,17 +81,17 @@ void tessel::lowering::buildTileLoop(DispatchBuilder &db, const TileMapping &map
 }
 
 void tessel::lowering::buildTileStreaming(
-    DispatchBuilder &db, const TileMapping &mapping, ArrayRef<tile::DataFormat> inputFormats,
-    tile::DataFormat outputFormat, TileMath math, function_ref<void(Value, Value)> assemble) {
+    DispatchBuilder &db, const TileMapping &mapping, ArrayRef<tile::DataFormat> readFormats,
+    tile::DataFormat outputFormat, TileMath math) {
   // Two tiles per buffer: the reader fills one while compute works on the other. An input whose
   // tile is the same for every unit (a scalar, or a row broadcast over a one-tile-wide result)
   // is read once into a one-tile buffer and held for the whole loop instead.
   int64_t perCore = db.split().perCore;
   SmallVector<Value> inCBs;
   SmallVector<bool> held;
-  for (auto [i, format] : llvm::enumerate(inputFormats)) {
-    held.push_back(perCore > 1 && !assemble && !mapping.gathers[i] &&
-                   isa<AffineConstantExpr>(mapping.inputTiles[i]));
+  for (auto [r, format] : llvm::zip(mapping.reads, readFormats)) {
+    held.push_back(perCore > 1 && !r.gather && r.flags.empty() &&
+                   isa<AffineConstantExpr>(r.tiles.front()));
     inCBs.push_back(db.cb(format, held.back() ? 1 : 2));
   }
   Value outCB = db.cb(outputFormat, 2);
@@ -74,8 +102,9 @@ void tessel::lowering::buildTileStreaming(
     for (auto [i, cb] : llvm::enumerate(inCBs))
       if (held[i]) {
         db.reserve(cb, 1);
-        db.read(db.input(i), db.index(cast<AffineConstantExpr>(mapping.inputTiles[i]).getValue()),
-                cb, zero);
+        const TileRead &r = mapping.reads[i];
+        db.read(db.input(r.inputs.front()),
+                db.index(cast<AffineConstantExpr>(r.tiles.front()).getValue()), cb, zero);
       }
     db.barrier();
     for (auto [i, cb] : llvm::enumerate(inCBs))
@@ -88,12 +117,18 @@ void tessel::lowering::buildTileStreaming(
       if (held[i])
         continue;
       db.reserve(cb, 1);
-      if (assemble)
-        assemble(unit, cb);
-      else if (mapping.gathers[i])
-        emitTileGather(db, *mapping.gathers[i], db.input(i), unit, cb, zero);
-      else
-        db.read(db.input(i), db.apply(mapping.inputTiles[i], unit), cb, zero);
+      const TileRead &r = mapping.reads[i];
+      if (r.gather) {
+        emitTileGather(db, *r.gather, db.input(r.inputs.front()), unit, cb, zero);
+      } else if (!r.flags.empty()) {
+        // Kernels have no branches: each input's read runs 0 or 1 times.
+        for (auto [k, in] : llvm::enumerate(r.inputs))
+          db.loop(db.apply(r.flags[k], unit), [&](Value) {
+            db.read(db.input(in), db.apply(r.tiles[k], unit), cb, db.index(0));
+          });
+      } else {
+        db.read(db.input(r.inputs.front()), db.apply(r.tiles.front(), unit), cb, zero);
+      }
     }
     db.barrier();
     for (auto [i, cb] : llvm::enumerate(inCBs))

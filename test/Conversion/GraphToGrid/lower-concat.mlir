@@ -1,4 +1,4 @@
-// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-lower-graph-to-grid --canonicalize --cse | FileCheck %s
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-lower-graph-to-grid --tt-lower-grid-to-kernels --canonicalize --cse | FileCheck %s
 
 // Channels of [N, C, H, W], a batch axis of the tiled layout: each output tile is a tile of
 // one input. The reader reads it from the input whose channels hold the tile's, in a loop of

@@ -1,6 +1,6 @@
 // RUN: tt-opt %s -split-input-file --tt-assign-layouts --tt-choose-op-configs --tt-lower-graph-to-grid --mlir-print-local-scope | FileCheck %s
 
-// Streaming ops (elementwise, transpose, gathers) lower to a tile loop, not to kernels: per unit of the
+// Streaming ops (elementwise, transpose, gathers, concat) lower to a tile loop, not to kernels: per unit of the
 // running core, a grid.load of each input, a grid.compute of the math and a grid.store.
 
 // Four output tiles on four cores, one unit each.
@@ -83,6 +83,19 @@ func.func @transpose(%x: tensor<32x64xf32>) -> tensor<64x32xf32> {
 func.func @reshape(%x: tensor<2x64xf32>) -> tensor<4x32xf32> {
   %0 = graph.reshape %x : (tensor<2x64xf32>) -> tensor<4x32xf32>
   return %0 : tensor<4x32xf32>
+}
+
+// -----
+// A concat reads each output tile whole from the one input that holds it: a flag and a tile
+// index per input.
+// CHECK-LABEL: func.func @concat
+// CHECK: grid.dispatch "concat"
+// CHECK: %[[T:.*]] = grid.load_one_of %{{.*}}, %{{.*}}[%[[U:.*]]] map affine_map<(d0) -> ({{.*}}, {{.*}}, {{.*}}, {{.*}})> : tensor<1x2x32x32xf32, {{.*}}>, tensor<1x3x32x32xf32, {{.*}}> -> !tile.tile<32x32, f32>
+// CHECK-NEXT: grid.compute(%[[T]] : !tile.tile<32x32, f32>) at %[[U]]
+// CHECK: tile.copy
+func.func @concat(%a: tensor<1x2x32x32xf32>, %b: tensor<1x3x32x32xf32>) -> tensor<1x5x32x32xf32> {
+  %0 = graph.concat %a, %b {axis = 1 : i64} : (tensor<1x2x32x32xf32>, tensor<1x3x32x32xf32>) -> tensor<1x5x32x32xf32>
+  return %0 : tensor<1x5x32x32xf32>
 }
 
 // -----

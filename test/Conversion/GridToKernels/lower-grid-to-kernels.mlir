@@ -147,6 +147,49 @@ func.func @gather(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
 
 // -----
 
+// A tile picked from one of several inputs is read by one 0/1-trip loop per input, into the
+// one buffer.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+// CHECK-LABEL: func.func @load_one_of
+// CHECK: ^bb0(%[[A:.*]]: tensor<64x32xf32, {{.*}}>, %[[B:.*]]: tensor<64x32xf32, {{.*}}>, %{{.*}}: tensor<128x32xf32, {{.*}}>):
+// CHECK-NEXT: %[[CB:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: noc.cb 1
+// CHECK-NEXT: noc.kernel reader {
+// CHECK: noc.cb_reserve %[[CB]], 1
+// CHECK: %[[NA:.*]] = affine.apply
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[NA]]
+// CHECK: noc.read %[[A]][%{{.*}}] into %[[CB]]
+// CHECK: %[[NB:.*]] = affine.apply
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[NB]]
+// CHECK: noc.read %[[B]][%{{.*}}] into %[[CB]]
+// CHECK: noc.barrier
+// CHECK: noc.kernel compute {
+func.func @load_one_of(%x: tensor<64x32xf32, #l>, %y: tensor<64x32xf32, #l>) -> tensor<128x32xf32, #l> {
+  %e = grid.empty : tensor<128x32xf32, #l>
+  %r = grid.dispatch "concat" on <(0, 0) to (3, 0)> ins(%x, %y : tensor<64x32xf32, #l>, tensor<64x32xf32, #l>) outs(%e : tensor<128x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%a: tensor<64x32xf32, #l>, %b: tensor<64x32xf32, #l>, %out: tensor<128x32xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    scf.for %i = %c0 to %c1 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      %t = grid.load_one_of %a, %b[%u] map affine_map<(d0) -> (1 - d0 floordiv 2, d0, d0 floordiv 2, d0 - 2)> : tensor<64x32xf32, #l>, tensor<64x32xf32, #l> -> !tile.tile<32x32, f32>
+      %y2 = grid.compute(%t : !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%v: !tile.tile<32x32, f32>, %unit: index):
+        %d0 = arith.constant 0 : index
+        tile.copy %v, dst[%d0] : !tile.tile<32x32, f32>
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      grid.store %y2, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<128x32xf32, #l>
+    }
+  } -> tensor<128x32xf32, #l>
+  return %r : tensor<128x32xf32, #l>
+}
+
+// -----
+
 // A dispatch that already holds kernels is legal and stays as it is.
 #l = #grid.layout<tile 32x32, f32, dram, interleaved>
 // CHECK-LABEL: func.func @kernels_stay

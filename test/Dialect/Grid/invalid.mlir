@@ -448,3 +448,18 @@ func.func @gather_map(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
   } -> tensor<32x32xf32, #l>
   return %y : tensor<32x32xf32, #l>
 }
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @load_one_of_map(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "concat" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %c0 = arith.constant 0 : index
+    // expected-error @+1 {{'grid.load_one_of' op map must take the unit (at most one dim, no symbols) to a flag and a tile index per source}}
+    %t = grid.load_one_of %in, %in[%c0] map affine_map<(d0) -> (1, 0)> : tensor<32x32xf32, #l>, tensor<32x32xf32, #l> -> !tile.tile<32x32, f32>
+  } -> tensor<32x32xf32, #l>
+  return %y : tensor<32x32xf32, #l>
+}
