@@ -131,6 +131,21 @@ static bool matmulReadersAligned(Value v) {
   return true;
 }
 
+/// The output tiles one unit of `op`'s dispatch writes, when tt-lower-graph-to-grid splits its
+/// units evenly over the cores (splitOverCores) and unit u writes tiles [u * n, (u + 1) * n):
+/// one tile for reduces and the tile loops, a row of tiles for softmax.
+static std::optional<int64_t> streamingUnitTiles(Operation *op, const rt::TiledShape &tiled) {
+  if (isa<graph::ReduceOp, graph::UnaryOp, graph::BinaryOp, graph::WhereOp, graph::TransposeOp,
+          graph::ConcatOp, graph::ReshapeOp>(op))
+    return 1;
+  if (isa<graph::SoftmaxOp>(op))
+    return tiled.colsTiles;
+  // A remap whose every reader gathers through it gets no dispatch and writes nothing.
+  if (isa<graph::RemapOp>(op) && !llvm::all_of(op->getUses(), gathersThroughRemap))
+    return 1;
+  return std::nullopt;
+}
+
 int64_t tessel::shardResults(func::FuncOp func, const rt::ChipDesc &chip) {
   int64_t sharded = 0;
   auto interleavedInL1 = [](RankedTensorType type) {
@@ -138,18 +153,27 @@ int64_t tessel::shardResults(func::FuncOp func, const rt::ChipDesc &chip) {
     return layout && layout.getMemory() == grid::MemorySpace::l1 &&
            layout.getSharding() == grid::Sharding::interleaved;
   };
-  // A reduce's core c writes output tiles [c * perCore, (c + 1) * perCore).
-  func.walk([&](graph::ReduceOp op) {
-    auto type = cast<RankedTensorType>(op.getType());
-    if (!interleavedInL1(type) || !matmulReadersAligned(op.getResult()))
+  // Core c of a streaming op's dispatch writes its output tiles [c * perCore, (c + 1) *
+  // perCore) of units of `unitTiles` tiles, row-major: whole rows are height shards, a row's
+  // equal pieces block shards of one row.
+  func.walk([&](Operation *op) {
+    if (op->getNumResults() != 1)
+      return;
+    auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (!type || !interleavedInL1(type))
       return;
     rt::TiledShape tiled = tiledOf(type);
-    CoreSplit split = splitOverCores(tiled.tiles(), chip);
-    if (split.cores() == 1 || split.perCore % tiled.colsTiles)
+    std::optional<int64_t> unitTiles = streamingUnitTiles(op, tiled);
+    if (!unitTiles || !matmulReadersAligned(op->getResult(0)))
       return;
-    op.getResult().setType(withShards(type, grid::Sharding::height_sharded,
-                                      split.perCore / tiled.colsTiles, tiled.colsTiles,
-                                      split.width, split.height));
+    CoreSplit split = splitOverCores(tiled.tiles() / *unitTiles, chip);
+    int64_t perCore = split.perCore * *unitTiles, cols = tiled.colsTiles;
+    if (split.cores() == 1 || (perCore % cols && cols % perCore))
+      return;
+    bool rows = perCore % cols == 0;
+    op->getResult(0).setType(withShards(
+        type, rows ? grid::Sharding::height_sharded : grid::Sharding::block_sharded,
+        rows ? perCore / cols : 1, rows ? cols : perCore, split.width, split.height));
     ++sharded;
   });
   func.walk([&](graph::MatMulOp op) {

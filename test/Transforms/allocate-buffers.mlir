@@ -74,7 +74,7 @@
 // L1-NEXT: grid.dispatch "matmul" {{.*}} outs(%[[M]] : tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, block_sharded, shard 2x1, cores <(0, 0) to (1, 1)>>>)
 // L1-NEXT: ^bb0({{.*}}, %{{.*}}: tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, block_sharded, shard 2x1, cores <(0, 0) to (1, 1)>>>):
 // L1: } -> tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, block_sharded, shard 2x1, cores <(0, 0) to (1, 1)>>>
-// L1: grid.empty {address = 1486848 : i64} : tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
+// L1: grid.empty {address = 1486848 : i64} : tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, block_sharded, shard 1x1, cores <(0, 0) to (7, 0)>>>
 // L1-NEXT: grid.dispatch "add"
 // L1: grid.empty {address = 40960 : i64} : tensor<128x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
 // L1-NEXT: grid.dispatch "relu"
@@ -85,7 +85,7 @@
 // TINYL1-LABEL: func.func @main
 // TINYL1: grid.empty {address = 57344 : i64} : tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, block_sharded, shard 2x1, cores <(0, 0) to (1, 1)>>>
 // TINYL1-NEXT: grid.dispatch "matmul"
-// TINYL1: grid.empty {address = 49152 : i64} : tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
+// TINYL1: grid.empty {address = 49152 : i64} : tensor<128x64xf32, #grid.layout<tile 32x32, f32, l1, height_sharded, shard 1x2, cores <(0, 0) to (1, 1)>>>
 // TINYL1-NEXT: grid.dispatch "add"
 // TINYL1: grid.empty {address = 200704 : i64} : tensor<128x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
 // TINYL1-NEXT: grid.dispatch "relu"
@@ -140,7 +140,7 @@ func.func @liveness(%x: tensor<32x32xf32>) -> (tensor<32x32xf32>, tensor<32x32xf
 // A tensor too large for the L1 its live range leaves free stays in DRAM: 128 f32 tiles are 2
 // tiles (8 KiB) a core on wormhole_b0, but 32 (128 KiB) a core on the tiny chip, which has 48.
 // L1-LABEL: func.func @too_big_for_tiny
-// L1: grid.empty {address = 1490944 : i64} : tensor<256x512xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
+// L1: grid.empty {address = 1490944 : i64} : tensor<256x512xf32, #grid.layout<tile 32x32, f32, l1, block_sharded, shard 1x2, cores <(0, 0) to (7, 7)>>>
 // L1-NEXT: grid.dispatch "relu"
 // TINYL1-LABEL: func.func @too_big_for_tiny
 // TINYL1: grid.empty {address = 262144 : i64} : tensor<256x512xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>

@@ -147,8 +147,8 @@ func.func @taps_last_windows(%x: tensor<1x16x2xf32>) -> tensor<2x16x1xf32> {
 // and results stay in DRAM. The matmul's lhs (the relu's result) is in L1, so its estimate
 // charges NoC hops for it, not DRAM.
 // CHECK-LABEL: func.func @l1_tensors
-// CHECK: graph.unary relu %{{.*}} : tensor<256x512xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>> -> tensor<256x512xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
-// CHECK: graph.matmul {{.*}} : (tensor<256x512xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>, tensor<512x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>) -> tensor<256x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+// CHECK: graph.unary relu %{{.*}} : tensor<256x512xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>> -> tensor<256x512xf32, #grid.layout<tile 32x32, bf16, l1, block_sharded, shard 1x2, cores <(0, 0) to (7, 7)>>>
+// CHECK: graph.matmul {{.*}} : (tensor<256x512xf32, #grid.layout<tile 32x32, bf16, l1, block_sharded, shard 1x2, cores <(0, 0) to (7, 7)>>>, tensor<512x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>) -> tensor<256x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
 // DRAMONLY-LABEL: func.func @l1_tensors
 // DRAMONLY-NOT: l1, interleaved
 // DRAMONLY: return
@@ -163,8 +163,8 @@ func.func @l1_tensors(%x: tensor<256x512xf32>, %w: tensor<512x64xf32>) -> tensor
 // A softmax reads its operand from L1 and writes the function's result to DRAM; a tensor larger
 // than three quarters of every core's free L1 stays in DRAM (8192x8192 bf16: 1024 tiles a core, 2 MiB).
 // CHECK-LABEL: func.func @l1_and_dram
-// CHECK: graph.unary relu {{.*}} -> tensor<32x64xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
-// CHECK: graph.softmax {{.*}} : tensor<32x64xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>> -> tensor<32x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+// CHECK: graph.unary relu {{.*}} -> tensor<32x64xf32, #grid.layout<tile 32x32, bf16, l1, block_sharded, shard 1x1, cores <(0, 0) to (1, 0)>>>
+// CHECK: graph.softmax {{.*}} : tensor<32x64xf32, #grid.layout<tile 32x32, bf16, l1, block_sharded, shard 1x1, cores <(0, 0) to (1, 0)>>> -> tensor<32x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
 // CHECK: graph.unary neg {{.*}} -> tensor<8192x8192xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
 func.func @l1_and_dram(%x: tensor<32x64xf32>, %z: tensor<8192x8192xf32>) -> (tensor<32x64xf32>, tensor<8192x8192xf32>) {
   %h = graph.unary relu %x : tensor<32x64xf32> -> tensor<32x64xf32>
@@ -262,6 +262,34 @@ func.func @shards_for_one_pass(%x: tensor<128x64xf32>) -> (tensor<128x64xf32>, t
   %c = graph.matmul %x, %w {grid.config = #grid.matmul_config<grid = [4, 2], cores = [2, 4], block = [1, 1], subblock = [1, 1], k_chunk = 2>} : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>
   %d = graph.matmul %c, %w {grid.config = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [2, 2], subblock = [1, 2], k_chunk = 2>} : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>
   return %b, %d : tensor<128x64xf32>, tensor<128x64xf32>
+}
+
+// -----
+
+// So does every op whose dispatch splits its output tiles evenly over the cores: an elementwise
+// op whose cores write whole rows is height-sharded, one whose cores write equal pieces of a row
+// block-sharded (shards of one row), a softmax (a row of tiles per unit) height-sharded. A
+// result that a matmul reads in passes stays interleaved: its cores would all read the few
+// shards of one pass's rows at once.
+// CHECK-LABEL: func.func @streaming_shards
+// CHECK: graph.unary relu {{.*}} -> tensor<2048x64xf32, #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 1x2, cores <(0, 0) to (7, 7)>>>
+// CHECK: graph.binary add {{.*}} -> tensor<256x512xf32, #grid.layout<tile 32x32, bf16, l1, block_sharded, shard 1x2, cores <(0, 0) to (7, 7)>>>
+// CHECK: graph.softmax {{.*}} -> tensor<256x512xf32, #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 1x16, cores <(0, 0) to (7, 0)>>>
+// CHECK: graph.unary neg {{.*}} -> tensor<128x64xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
+// NOSHARD-LABEL: func.func @streaming_shards
+// NOSHARD-NOT: sharded
+// NOSHARD: return
+func.func @streaming_shards(%x: tensor<2048x64xf32>, %y: tensor<256x512xf32>, %z: tensor<128x64xf32>)
+    -> (tensor<2048x64xf32>, tensor<256x512xf32>, tensor<128x64xf32>) {
+  %w = graph.constant dense<0.1> : tensor<64x64xf32>
+  %r = graph.unary relu %x : tensor<2048x64xf32> -> tensor<2048x64xf32>
+  %a = graph.matmul %r, %w {grid.config = #grid.matmul_config<grid = [64, 1], cores = [8, 8], block = [1, 2], subblock = [1, 2], k_chunk = 2>} : (tensor<2048x64xf32>, tensor<64x64xf32>) -> tensor<2048x64xf32>
+  %s = graph.binary add %y, %y : (tensor<256x512xf32>, tensor<256x512xf32>) -> tensor<256x512xf32>
+  %p = graph.softmax %s {axis = 1 : i64} : tensor<256x512xf32>
+  %q = graph.unary exp %p : tensor<256x512xf32> -> tensor<256x512xf32>
+  %n = graph.unary neg %z : tensor<128x64xf32> -> tensor<128x64xf32>
+  %b = graph.matmul %n, %w {grid.config = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 2], subblock = [1, 2], k_chunk = 2>} : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>
+  return %a, %q, %b : tensor<2048x64xf32>, tensor<256x512xf32>, tensor<128x64xf32>
 }
 
 // -----

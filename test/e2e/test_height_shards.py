@@ -57,3 +57,39 @@ def test_bottleneck_with_height_shards(tmp, precision):
         np.testing.assert_allclose(y, ref, rtol=1e-3, atol=1e-3)
     else:
         assert pcc(y, ref) >= 0.999
+
+
+def streaming_chain(path, rows=256, cols=512, seed=1):
+    """y = softmax(x * x + x) * x over the last axis: elementwise results whose cores each write
+    a piece of a row, and a softmax whose cores each write whole rows."""
+    x = np.random.default_rng(seed).standard_normal((rows, cols)).astype(np.float32) * 0.5
+    nodes = [helper.make_node("Mul", ["x", "x"], ["sq"], name="sq"),
+             helper.make_node("Add", ["sq", "x"], ["sum"], name="sum"),
+             helper.make_node("Softmax", ["sum"], ["p"], name="p", axis=-1),
+             helper.make_node("Mul", ["p", "x"], ["y"], name="out")]
+    graph = helper.make_graph(
+        nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [rows, cols])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [rows, cols])])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
+    s = x.astype(np.float64) ** 2 + x
+    e = np.exp(s - s.max(axis=-1, keepdims=True))
+    return x, e / e.sum(axis=-1, keepdims=True) * x
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_streaming_ops_with_shards(tmp, precision):
+    x, ref = streaming_chain(tmp / "chain.onnx")
+    np.save(tmp / "x.npy", x)
+    configs = run(["tt-compile", tmp / "chain.onnx", "-o", tmp / "chain.ttb",
+                   f"--precision={precision}", "--print-op-configs"]).stdout
+    layouts = {line.split(" ")[0]: line for line in configs.splitlines()}
+    assert "block_sharded 1x2 tiles per core over 8x8 cores" in layouts["sq"], configs
+    assert "block_sharded 1x2 tiles per core over 8x8 cores" in layouts["sum"], configs
+    assert "height_sharded 1x16 tiles per core over 8x1 cores" in layouts["p"], configs
+    run(["tt-run", tmp / "chain.ttb", f"--input=@{tmp / 'x.npy'}", f"--output=@{tmp / 'y.npy'}",
+         "--quiet"])
+    y = np.load(tmp / "y.npy")
+    if precision == "fp32":
+        np.testing.assert_allclose(y, ref, rtol=1e-3, atol=1e-5)
+    else:
+        assert pcc(y, ref) >= 0.999

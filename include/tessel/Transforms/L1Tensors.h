@@ -45,11 +45,15 @@ struct ResultShards {
 std::optional<ResultShards> resultShards(grid::MatmulConfigAttr config, int64_t batch, int64_t mt,
                                          int64_t nt);
 
-/// Shards the L1 results of `func`'s matmuls as resultShards says, and of its reduces (pools,
-/// depthwise convolutions, split-K sums) where each core's run of output tiles (splitOverCores)
-/// is whole rows, height-sharded: every core writes its own L1, and a consumer whose cores take
-/// the same rows (the next 1x1 convolution, a residual add) reads there too. Only where every
-/// matmul reading the result computes in one pass. Returns how many it sharded.
+/// Shards the L1 results of `func`'s matmuls as resultShards says, and of the ops whose
+/// dispatches split their output tiles evenly over the cores (splitOverCores): reduces (pools,
+/// depthwise convolutions, split-K sums), the tile loops (elementwise ops, transposes, concats,
+/// remaps and reshapes that get a dispatch) and softmax (a row of tiles per unit). Where each
+/// core's run of tiles is whole rows it is height-sharded, where it is an equal piece of a row
+/// block-sharded with shards of one row: every core writes its own L1, and a consumer whose
+/// cores take the same tiles (the next elementwise op, the next 1x1 convolution, a residual
+/// add) reads there too. Only where every matmul reading the result computes in one pass.
+/// Returns how many it sharded.
 int64_t shardResults(mlir::func::FuncOp func, const rt::ChipDesc &chip);
 
 } // namespace tessel

@@ -233,8 +233,11 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
 
     Last, a matmul result kept in L1 whose cores each compute one block in one pass becomes
     sharded over those cores, each core's block in its own L1 (height-sharded when the blocks are
-    whole rows, block-sharded over a two-dimensional grid), and so does a reduce's whose cores
-    each write whole rows, when every matmul reading it computes in one pass too
+    whole rows, block-sharded over a two-dimensional grid), and so does the result of an op whose
+    dispatch splits its output tiles evenly over the cores (reduces, elementwise ops,
+    transposes, concats, remaps, reshapes, softmax) where each core writes whole rows
+    (height-sharded) or an equal piece of a row (block-sharded, shards of one row), when every
+    matmul reading it computes in one pass too
     (`l1-shards=false`: never). The runtime finds each tile where
     its shard is; producer and consumer need no reshard, and a consumer whose cores take the same
     rows reads locally or from a neighbour instead of from every core:
@@ -280,7 +283,7 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
   ];
   let statistics = [
     Statistic<"numChosen", "chosen", "Matmul configs chosen by the cost model">,
-    Statistic<"numSharded", "sharded", "Matmul results sharded over their cores">,
+    Statistic<"numSharded", "sharded", "Results sharded over the cores that write them">,
   ];
   let dependentDialects = ["::tessel::grid::GridDialect"];
 }
