@@ -92,7 +92,8 @@ def test_print_op_configs_shows_l1_tensors(tmp):
     ref = np.maximum(x, 0).astype(np.float64) @ w
     configs, y = compile_and_run(tmp, x, "--precision=bf16")
     lines = configs.splitlines()
-    assert lines[0] == "act (graph.unary): result in L1", configs
+    assert lines[0] == ("act (graph.unary): result in L1, block_sharded 1x1 tiles per core over "
+                        "8x2 cores"), configs
     assert lines[1].startswith("mm (graph.matmul): #grid.matmul_config<") and \
         lines[1].endswith("; result in DRAM"), configs
     dram, y_dram = compile_and_run(tmp, x, "--precision=bf16", "--dram-tensors")
