@@ -193,10 +193,9 @@ void buildTileLoop(DispatchBuilder &db, const TileMapping &mapping,
                    tile::DataFormat outputFormat, TileMath math);
 
 /// Builds the dispatch's kernels for the same units: the reader fills one buffer per read (in
-/// the format of `readFormats`), the compute kernel runs `math` and packs its result, and the
-/// writer stores it at the output tile.
+/// its inputs' format), the compute kernel runs `math` and packs its result, and the writer
+/// stores it at the output tile.
 void buildTileStreaming(DispatchBuilder &db, const TileMapping &mapping,
-                        llvm::ArrayRef<tile::DataFormat> readFormats,
                         tile::DataFormat outputFormat, TileMath math);
 
 /// The data format of a tensor's tiles.

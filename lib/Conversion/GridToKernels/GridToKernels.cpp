@@ -33,7 +33,6 @@ namespace {
 struct StreamingLoop {
   int64_t perCore = 1;
   TileMapping mapping;
-  SmallVector<tile::DataFormat> readFormats;
   grid::ComputeOp compute;
   /// For each input of `compute`, the read (and so the input) it comes from.
   SmallVector<unsigned> readOf;
@@ -133,7 +132,6 @@ static FailureOr<StreamingLoop> matchStreamingLoop(grid::DispatchOp op) {
       g.fill = gather.getFill().convertToFloat();
       s.mapping.gather(g);
     }
-    s.readFormats.push_back(cast<tile::TileType>(read->getResult(0).getType()).getFormat());
   }
   if (next != op.getInputs().size())
     return fail("each unit must read a tile of every input");
@@ -175,7 +173,7 @@ struct TileLoopToKernels : OpConversionPattern<grid::DispatchOp> {
     Block &math = loop->compute.getBody().front();
     auto yield = cast<grid::YieldOp>(math.getTerminator());
     Operation *pack = yield.getValue().getDefiningOp();
-    buildTileStreaming(db, loop->mapping, loop->readFormats, loop->compute.getType().getFormat(),
+    buildTileStreaming(db, loop->mapping, loop->compute.getType().getFormat(),
                        [&](ArrayRef<Value> tiles, Value unit, Value) {
       IRMapping map;
       for (auto [arg, read] : llvm::zip(math.getArguments().drop_back(), loop->readOf))

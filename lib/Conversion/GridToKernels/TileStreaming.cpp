@@ -1,7 +1,6 @@
 // Streaming dispatches, whose every unit reads a tile of each input (or of one of several) and
-// writes one tile: their
-// tile loop form (what tt-lower-graph-to-grid emits) and their kernels (what
-// tt-lower-grid-to-kernels makes of it).
+// writes one tile: their tile loop form (what tt-lower-graph-to-grid emits) and their kernels
+// (what tt-lower-grid-to-kernels makes of it).
 #include "tessel/Conversion/DispatchBuilder.h"
 
 using namespace mlir;
@@ -81,18 +80,18 @@ void tessel::lowering::buildTileLoop(DispatchBuilder &db, const TileMapping &map
 }
 
 void tessel::lowering::buildTileStreaming(
-    DispatchBuilder &db, const TileMapping &mapping, ArrayRef<tile::DataFormat> readFormats,
-    tile::DataFormat outputFormat, TileMath math) {
+    DispatchBuilder &db, const TileMapping &mapping, tile::DataFormat outputFormat,
+    TileMath math) {
   // Two tiles per buffer: the reader fills one while compute works on the other. An input whose
   // tile is the same for every unit (a scalar, or a row broadcast over a one-tile-wide result)
   // is read once into a one-tile buffer and held for the whole loop instead.
   int64_t perCore = db.split().perCore;
   SmallVector<Value> inCBs;
   SmallVector<bool> held;
-  for (auto [r, format] : llvm::zip(mapping.reads, readFormats)) {
+  for (const TileRead &r : mapping.reads) {
     held.push_back(perCore > 1 && !r.gather && r.flags.empty() &&
                    isa<AffineConstantExpr>(r.tiles.front()));
-    inCBs.push_back(db.cb(format, held.back() ? 1 : 2));
+    inCBs.push_back(db.cb(formatOf(db.input(r.inputs.front())), held.back() ? 1 : 2));
   }
   Value outCB = db.cb(outputFormat, 2);
 
