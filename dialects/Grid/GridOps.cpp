@@ -153,9 +153,13 @@ LogicalResult StoreOp::verify() {
 LogicalResult ComputeOp::verify() {
   Block &body = getBody().front();
   TypeRange args = body.getArgumentTypes();
-  if (args.size() != getInputs().size() + 1 || !isa<IndexType>(args.back()) ||
-      args.drop_back() != getInputs().getTypes())
-    return emitOpError("body must take the input tiles' types, then the unit (index)");
+  size_t tiles = getInputs().size();
+  if (getIndices().empty())
+    return emitOpError("needs the unit");
+  if (args.size() != tiles + getIndices().size() ||
+      args.take_front(tiles) != getInputs().getTypes() ||
+      !llvm::all_of(args.drop_front(tiles), [](Type t) { return isa<IndexType>(t); }))
+    return emitOpError("body must take the input tiles' types, then the indices (index)");
   auto yield = dyn_cast<YieldOp>(body.getTerminator());
   if (!yield)
     return emitOpError("body must end in grid.yield");

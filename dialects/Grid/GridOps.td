@@ -78,13 +78,15 @@ def Grid_LoadOp : Grid_Op<"load", [Pure]> {
   let summary = "One tile of a dispatch's tensor, read for a unit of a tile loop";
   let description = [{
     `map` takes the unit to the tile's linear index in `source` (batch, then row-tile, then
-    column-tile order). A map without dims reads the same tile at every unit.
+    column-tile order). A map without dims reads the same tile at every unit. With `first_row`
+    only the tile's first row is read, all that a tile the FPU broadcasts by rows needs.
 
     ```mlir
     %t = grid.load %in[%u] map affine_map<(d0) -> (d0 floordiv 2)> : tensor<64x64xf32, #l> -> !tile.tile<32x32, f32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$source, Index:$unit, AffineMapAttr:$map);
+  let arguments = (ins AnyRankedTensor:$source, Index:$unit, AffineMapAttr:$map,
+                   UnitAttr:$first_row);
   let results = (outs Tile_TileType:$result);
   let assemblyFormat = [{
     $source `[` $unit `]` `map` $map attr-dict `:` type($source) `->` qualified(type($result))
@@ -152,12 +154,14 @@ def Grid_StoreOp : Grid_Op<"store"> {
   let hasVerifier = 1;
 }
 
-def Grid_ComputeOp : Grid_Op<"compute", [IsolatedFromAbove, SingleBlock]> {
+def Grid_ComputeOp : Grid_Op<"compute", [IsolatedFromAbove, SingleBlock, AttrSizedOperandSegments]> {
   let summary = "The tile math of one unit: tiles in, one tile out through Dst";
   let description = [{
-    The body runs on the core's math engines with Dst acquired: it takes the input tiles and the
-    unit, computes into Dst with `tile` ops, and yields the `tile.pack` of Dst[0]. It is isolated
-    from above so that `tt-lower-grid-to-kernels` can move it whole into a compute kernel.
+    The body runs on the core's math engines with Dst acquired (and zeroed): it takes the input
+    tiles and the indices (the unit, and in a reduction's steps the step), computes into Dst with
+    `tile` ops, and yields the `tile.pack` of Dst[0]. A `tile.pack` inside the body gives a tile
+    that later ops of the body read (the FPU reduces tiles, not Dst). It is isolated from above
+    so that `tt-lower-grid-to-kernels` can move it whole into a compute kernel.
 
     ```mlir
     %r = grid.compute(%a, %b : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
@@ -169,11 +173,11 @@ def Grid_ComputeOp : Grid_Op<"compute", [IsolatedFromAbove, SingleBlock]> {
     }
     ```
   }];
-  let arguments = (ins Variadic<Tile_TileType>:$inputs, Index:$unit);
+  let arguments = (ins Variadic<Tile_TileType>:$inputs, Variadic<Index>:$indices);
   let results = (outs Tile_TileType:$result);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
-    `(` ($inputs^ `:` qualified(type($inputs)))? `)` `at` $unit `->` qualified(type($result))
+    `(` ($inputs^ `:` qualified(type($inputs)))? `)` `at` $indices `->` qualified(type($result))
     attr-dict-with-keyword $body
   }];
   let hasVerifier = 1;

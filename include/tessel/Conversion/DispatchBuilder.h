@@ -77,6 +77,20 @@ public:
   /// of 0 or 1 trips: kernels are straight-line SPMD code without branches.
   void when(mlir::AffineExpr flag, llvm::function_ref<void()> body);
 
+  // Tile loops.
+  /// The body of a grid.compute: `tiles` and `indices` are its block arguments; it leaves its
+  /// result in Dst[dst].
+  using ComputeBody = llvm::function_ref<void(llvm::ArrayRef<mlir::Value> tiles,
+                                              llvm::ArrayRef<mlir::Value> indices,
+                                              mlir::Value dst)>;
+  /// A grid.compute over `tiles` at `indices` whose body yields Dst[0] packed as `format`.
+  mlir::Value compute(mlir::ValueRange tiles, mlir::ValueRange indices, tile::DataFormat format,
+                      ComputeBody body);
+  /// Inside a grid.compute: Dst[dst] packed as a tile of `format`, for later ops of the body.
+  mlir::Value packTile(mlir::Value dst, tile::DataFormat format);
+  /// grid.load of tile `index` of `tensor` (its first row only with `firstRow`).
+  mlir::Value load(mlir::Value tensor, mlir::Value index, bool firstRow = false);
+
   // Kernel statements.
   void reserve(mlir::Value cb, int64_t n);
   void push(mlir::Value cb, int64_t n);

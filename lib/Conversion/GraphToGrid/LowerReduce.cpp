@@ -67,7 +67,7 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
       reducedBatch.push_back(k);
       nb *= inType.getDimSize(k);
     }
-  int64_t nm = redM ? in.mt : 1, nn = redN ? in.nt : 1, steps = nb * nm * nn;
+  int64_t nm = redM ? in.mt : 1, nn = redN ? in.nt : 1, stepCount = nb * nm * nn;
 
   AffineExpr u = getAffineDimExpr(0, ctx), t = getAffineDimExpr(1, ctx);
   AffineExpr ob = u.floorDiv(out.mt * out.nt), omt = u.floorDiv(out.nt) % out.mt,
@@ -128,140 +128,93 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
   if (Value bias = op.getBias())
     inputs.push_back(bias);
 
-  tile::DataFormat format = formatOf(input);
+  tile::DataFormat format = formatOf(input), outFormat = formatOf(op.getResult());
   std::string name = ("reduce_" + graph::stringifyReduceKind(op.getKind())).str();
   DispatchBuilder db(b, op.getLoc(), name, splitOverCores(out.tiles(), opts.chip), inputs,
                      {op.getType()}, opts);
-  // The reader fetches a batch of tiles per DRAM round trip, so that the latency of one is not
-  // paid per tile; compute takes them one by one.
-  int64_t batch = 1;
-  for (int64_t d = 1; d <= std::min<int64_t>(steps, 8); ++d)
-    if (steps % d == 0)
-      batch = d;
-  Value cbIn = db.cb(format, 2 * batch), cbTmp = db.cb(format, 2), cbRows = db.cb(format, 1),
-        cbOut = db.cb(formatOf(op.getResult()), 2);
-  Value cbWeights = weights ? db.cb(formatOf(weights), 2 * batch) : Value();
-  // A fused bias: its row for the unit's columns, and the sum it is added to (the FPU adds from
-  // two buffers).
   Value bias = op.getBias();
-  Value cbBias = bias ? db.cb(formatOf(bias), 2) : Value();
-  Value cbSum = bias ? db.cb(formatOf(op.getResult()), 1) : Value();
-  int64_t perCore = db.split().perCore;
-
-  db.kernel(noc::ThreadKind::reader);
-  db.loop(perCore, [&](Value iv) {
-    Value unit = db.unit(iv);
-    AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx);
-    // The bias row is needed last: its read overlaps the input's, whose barriers cover it.
-    if (bias) {
-      db.reserve(cbBias, 1);
-      db.readFirstRow(db.input(biasInput), db.apply(ont, unit), cbBias, db.index(0));
-    }
-    db.loop(steps / batch, [&](Value group) {
-      db.reserve(cbIn, batch);
-      if (weights)
-        db.reserve(cbWeights, batch);
-      db.loop(batch, [&](Value i) {
-        Value step = db.apply(d0 * batch + d1, {group, i});
-        if (gather)
-          emitTileGather(db, *gather, db.input(0), db.apply(inTile, {unit, step}), cbIn, i);
-        else
-          db.read(db.input(0), db.apply(inTile, {unit, step}), cbIn, i);
-        if (weights && weightBcast == tile::Broadcast::rows)
-          db.readFirstRow(db.input(1), db.apply(weightTile, {unit, step}), cbWeights, i);
-        else if (weights)
-          db.read(db.input(1), db.apply(weightTile, {unit, step}), cbWeights, i);
-      });
-      db.barrier();
-      db.push(cbIn, batch);
-      if (weights)
-        db.push(cbWeights, batch);
-    });
-    if (bias)
-      db.push(cbBias, 1);
-  });
-
-  db.kernel(noc::ThreadKind::compute);
   auto reduce = [&](int64_t dim, Value src, Value dst, bool accumulate) {
     db.reduce(plan.kind, dim, src, dst, accumulate);
   };
-  db.loop(perCore, [&](Value iv) {
-    Value unit = db.unit(iv), zero = db.index(0), one = db.index(1);
-    db.acquireDst();
-    if (plan.identity != 0)
-      db.mask(zero, zero, zero, plan.identity); // all of Dst[0] to the identity
-    db.loop(steps, [&](Value step) {
-      db.wait(cbIn, 1);
-      Value src = db.get(cbIn, zero);
-      bool staged = plan.pre || maskInput || !inTileReduce;
-      if (weights) {
-        db.wait(cbWeights, 1);
-        db.binary(tile::BinaryKind::mul, weightBcast, src, db.get(cbWeights, zero), one);
-        db.pop(cbWeights, 1);
-      } else if (staged) {
-        db.copy(src, one);
-      }
-      if (staged) {
-        if (plan.pre)
-          db.unary(*plan.pre, one);
-        if (maskInput)
-          db.mask(one, db.apply(in.rows - inMt * 32, {unit, step}),
-               db.apply(in.cols - inNt * 32, {unit, step}), plan.identity);
-      }
-      if (!inTileReduce) {
-        db.dstBinary(combineKind(plan.kind), zero, one, zero);
-      } else if (staged) {
-        // REDUCE reads from a circular buffer: stage the prepared tile through one.
-        db.reserve(cbTmp, 1);
-        db.pack(one, cbTmp, zero);
-        db.push(cbTmp, 1);
-        db.wait(cbTmp, 1);
-        reduce(redN ? 0 : 1, db.get(cbTmp, zero), zero, true);
-        db.pop(cbTmp, 1);
-      } else {
-        reduce(redN ? 0 : 1, src, zero, true);
-      }
-      db.pop(cbIn, 1);
+  // Per unit: the accumulator starts at the reduction's identity, each step folds one input
+  // tile into it, and the result is finished (scaled, biased, activated, masked) and stored.
+  // The accumulator is a tile of Dst's format: the kernels keep it in Dst.
+  db.tileLoop();
+  db.loop(db.split().perCore, [&](Value iv) {
+    Value unit = db.unit(iv);
+    // Only its first row: the FPU adds it to every row.
+    Value biasTile = bias ? db.load(db.input(biasInput), db.apply(ont, unit), true) : Value();
+    Value init = db.compute({}, unit, opts.dstFormat, [&](ArrayRef<Value>, ArrayRef<Value>,
+                                                          Value zero) {
+      if (plan.identity != 0)
+        db.mask(zero, zero, zero, plan.identity); // all of Dst[0] to the identity
     });
-    if (redN && redM) {
-      db.reserve(cbRows, 1);
-      db.pack(zero, cbRows, zero);
-      db.push(cbRows, 1);
-      db.wait(cbRows, 1);
-      reduce(1, db.get(cbRows, zero), zero, false);
-      db.pop(cbRows, 1);
+    auto steps = b.create<scf::ForOp>(op.getLoc(), db.index(0), db.index(stepCount), db.index(1),
+                                      ValueRange{init});
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToEnd(steps.getBody());
+      Value step = steps.getInductionVar(), acc = steps.getRegionIterArgs().front();
+      Value at = db.apply(inTile, {unit, step});
+      SmallVector<Value> tiles{acc};
+      if (gather) {
+        auto map = AffineMap::get(3, 0, {gather->inTile, gather->inOffset, gather->outside}, ctx);
+        tiles.push_back(b.create<grid::GatherOp>(
+            op.getLoc(), tile::TileType::get(ctx, 32, 32, format), db.input(0), at,
+            AffineMapAttr::get(map), b.getI64IntegerAttr(gather->runLength),
+            b.getI64IntegerAttr(gather->columns), b.getF32FloatAttr(gather->fill)));
+      } else {
+        tiles.push_back(db.load(db.input(0), at));
+      }
+      if (weights)
+        tiles.push_back(db.load(db.input(1), db.apply(weightTile, {unit, step}),
+                                weightBcast == tile::Broadcast::rows));
+      Value next = db.compute(tiles, {unit, step}, opts.dstFormat,
+                              [&](ArrayRef<Value> t, ArrayRef<Value> idx, Value zero) {
+        Value one = db.index(1), src = t[1];
+        db.copy(t[0], zero);
+        bool staged = plan.pre || maskInput || !inTileReduce;
+        if (weights)
+          db.binary(tile::BinaryKind::mul, weightBcast, src, t[2], one);
+        else if (staged)
+          db.copy(src, one);
+        if (staged) {
+          if (plan.pre)
+            db.unary(*plan.pre, one);
+          if (maskInput)
+            db.mask(one, db.apply(in.rows - inMt * 32, idx), db.apply(in.cols - inNt * 32, idx),
+                    plan.identity);
+        }
+        if (!inTileReduce)
+          db.dstBinary(combineKind(plan.kind), zero, one, zero);
+        else
+          // REDUCE reads a tile, not Dst: a prepared tile is packed first.
+          reduce(redN ? 0 : 1, staged ? db.packTile(one, format) : src, zero, true);
+      });
+      b.create<scf::YieldOp>(op.getLoc(), next);
     }
-    if (op.getKind() == graph::ReduceKind::mean)
-      db.unary(tile::UnaryKind::scale, zero, 1.0f / (float)count);
-    if (plan.post)
-      db.unary(*plan.post, zero);
-    if (bias) {
-      db.reserve(cbSum, 1);
-      db.pack(zero, cbSum, zero);
-      db.push(cbSum, 1);
-      db.wait(cbSum, 1);
-      db.wait(cbBias, 1);
-      db.binary(tile::BinaryKind::add, tile::Broadcast::rows, db.get(cbSum, zero),
-                db.get(cbBias, zero), zero);
-      db.pop(cbSum, 1);
-      db.pop(cbBias, 1);
-    }
-    if (std::optional<graph::UnaryKind> act = op.getActivation())
-      db.activation(*act, op.getAlpha().convertToFloat(), op.getBeta().convertToFloat(), zero);
-    db.mask(zero, db.apply(out.rows - omt * 32, unit), db.apply(out.cols - ont * 32, unit), 0.0f);
-    db.reserve(cbOut, 1);
-    db.pack(zero, cbOut, zero);
-    db.push(cbOut, 1);
-    db.releaseDst();
-  });
-
-  db.kernel(noc::ThreadKind::writer);
-  db.loop(perCore, [&](Value iv) {
-    Value unit = db.unit(iv), zero = db.index(0);
-    db.wait(cbOut, 1);
-    db.write(cbOut, zero, db.output(0), unit);
-    db.flush();
-    db.pop(cbOut, 1);
+    SmallVector<Value> finishTiles{steps.getResult(0)};
+    if (bias)
+      finishTiles.push_back(biasTile);
+    Value result = db.compute(finishTiles, unit, outFormat,
+                              [&](ArrayRef<Value> t, ArrayRef<Value> idx, Value zero) {
+      db.copy(t[0], zero);
+      if (redN && redM)
+        reduce(1, db.packTile(zero, format), zero, false);
+      if (op.getKind() == graph::ReduceKind::mean)
+        db.unary(tile::UnaryKind::scale, zero, 1.0f / (float)count);
+      if (plan.post)
+        db.unary(*plan.post, zero);
+      if (bias)
+        db.binary(tile::BinaryKind::add, tile::Broadcast::rows, db.packTile(zero, outFormat),
+                  t[1], zero);
+      if (std::optional<graph::UnaryKind> act = op.getActivation())
+        db.activation(*act, op.getAlpha().convertToFloat(), op.getBeta().convertToFloat(), zero);
+      db.mask(zero, db.apply(out.rows - omt * 32, idx[0]), db.apply(out.cols - ont * 32, idx[0]),
+              0.0f);
+    });
+    b.create<grid::StoreOp>(op.getLoc(), result, db.output(0), unit,
+                            AffineMapAttr::get(AffineMap::getMultiDimIdentityMap(1, ctx)));
   });
   return db.results()[0];
 }

@@ -153,6 +153,33 @@ void DispatchBuilder::when(AffineExpr flag, function_ref<void()> bodyFn) {
   loop(apply(flag, coreLinear), [&](Value) { bodyFn(); });
 }
 
+Value DispatchBuilder::compute(ValueRange tiles, ValueRange indices, tile::DataFormat format,
+                               ComputeBody body) {
+  auto type = tile::TileType::get(b.getContext(), 32, 32, format);
+  auto op = b.create<grid::ComputeOp>(loc, type, tiles, indices);
+  OpBuilder::InsertionGuard guard(b);
+  SmallVector<Type> argTypes(tiles.getTypes());
+  argTypes.append(indices.size(), b.getIndexType());
+  Block *block = b.createBlock(&op.getBody(), {}, argTypes,
+                               SmallVector<Location>(argTypes.size(), loc));
+  Value dst = index(0);
+  SmallVector<Value> args(block->getArguments());
+  body(ArrayRef(args).take_front(tiles.size()), ArrayRef(args).drop_front(tiles.size()), dst);
+  b.create<grid::YieldOp>(loc, packTile(dst, format));
+  return op.getResult();
+}
+
+Value DispatchBuilder::packTile(Value dst, tile::DataFormat format) {
+  return b.create<tile::PackOp>(loc, tile::TileType::get(b.getContext(), 32, 32, format), dst);
+}
+
+Value DispatchBuilder::load(Value tensor, Value tileIndex, bool firstRow) {
+  auto type = tile::TileType::get(b.getContext(), 32, 32, formatOf(tensor));
+  auto map = AffineMap::getMultiDimIdentityMap(1, b.getContext());
+  return b.create<grid::LoadOp>(loc, type, tensor, tileIndex, AffineMapAttr::get(map),
+                                firstRow ? b.getUnitAttr() : UnitAttr());
+}
+
 void DispatchBuilder::semWait(int64_t sem, Value value) {
   b.create<noc::SemaphoreWaitOp>(loc, b.getI64IntegerAttr(sem), value);
 }

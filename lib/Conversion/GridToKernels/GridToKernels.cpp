@@ -1,11 +1,14 @@
 // tt-lower-grid-to-kernels: a dispatch in tile loop form becomes reader, compute and writer
-// kernels. The loads go to the reader, the grid.compute body to the compute kernel between its
-// circular-buffer waits and the pack, the store to the writer.
-#include "tessel/Conversion/DispatchBuilder.h"
+// kernels. The reads go to the reader, the grid.compute bodies to the compute kernel between its
+// circular-buffer waits and the pack, the store to the writer. This file holds the pass and the
+// streaming loops; ReductionKernels.cpp the reductions'.
+#include "TileLoops.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/DialectConversion.h"
+
+#include <variant>
 
 namespace tessel {
 #define GEN_PASS_DEF_LOWERGRIDTOKERNELS
@@ -15,17 +18,6 @@ namespace tessel {
 using namespace mlir;
 using namespace tessel;
 using namespace tessel::lowering;
-
-static bool hasTileLoop(grid::DispatchOp op) {
-  return op.getBody()
-      .walk([](Operation *nested) {
-        return isa<grid::LoadOp, grid::LoadOneOfOp, grid::GatherOp, grid::StoreOp,
-                   grid::ComputeOp>(nested)
-                   ? WalkResult::interrupt()
-                   : WalkResult::advance();
-      })
-      .wasInterrupted();
-}
 
 namespace {
 
@@ -38,54 +30,15 @@ struct StreamingLoop {
   SmallVector<unsigned> readOf;
 };
 
-/// Whether `unit` is the running core's `iv`-th unit: core_index linear * perCore + iv.
-static bool isUnitOfCore(Value unit, Value iv, int64_t perCore) {
-  auto apply = unit.getDefiningOp<affine::AffineApplyOp>();
-  if (!apply || apply.getAffineMap().getNumResults() != 1)
-    return false;
-  MLIRContext *ctx = unit.getContext();
-  AffineExpr core = getAffineDimExpr(0, ctx), step = getAffineDimExpr(1, ctx);
-  SmallVector<AffineExpr> operands;
-  for (Value operand : apply.getMapOperands()) {
-    auto index = operand.getDefiningOp<grid::CoreIndexOp>();
-    if (index && index.getDim() == grid::CoreDim::linear)
-      operands.push_back(core);
-    else if (operand == iv)
-      operands.push_back(step);
-    else
-      return false;
-  }
-  AffineMap map = apply.getAffineMap();
-  AffineExpr expr = map.getResult(0).replaceDimsAndSymbols(
-      ArrayRef(operands).take_front(map.getNumDims()),
-      ArrayRef(operands).drop_front(map.getNumDims()));
-  AffineExpr diff = simplifyAffineExpr(expr - (core * perCore + step), 2, 0);
-  auto constant = dyn_cast<AffineConstantExpr>(diff);
-  return constant && constant.getValue() == 0;
-}
-
 /// Takes apart a dispatch body of one `scf.for` over the core's units, each reading one tile of
 /// every input in order (grid.load, grid.gather, or grid.load_one_of for several), computing
 /// once and storing the result into the one output.
-static FailureOr<StreamingLoop> matchStreamingLoop(grid::DispatchOp op) {
-  auto fail = [&](const Twine &why) {
-    op.emitError() << "no streaming kernels for this tile loop: " << why;
-    return failure();
-  };
+static FailureOr<StreamingLoop> matchStreamingLoop(grid::DispatchOp op, scf::ForOp loop,
+                                                  int64_t perCore) {
+  auto fail = [&](const Twine &why) { return tileLoopError(op, why); };
   Block &body = op.getBody().front();
-  if (op.getOutputs().size() != 1)
-    return fail("it writes more than one output");
-  auto loops = body.getOps<scf::ForOp>();
-  if (!llvm::hasSingleElement(loops))
-    return fail("the body must hold one scf.for over the core's units");
-  scf::ForOp loop = *loops.begin();
-  std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound()),
-                         ub = getConstantIntValue(loop.getUpperBound()),
-                         step = getConstantIntValue(loop.getStep());
-  if (lb != 0 || step != 1 || !ub || *ub < 1)
-    return fail("the unit loop must run from 0 by 1 to a constant");
   StreamingLoop s;
-  s.perCore = *ub;
+  s.perCore = perCore;
   Value iv = loop.getInductionVar();
   SmallVector<Operation *> reads;
   SmallVector<grid::ComputeOp> computes;
@@ -138,8 +91,8 @@ static FailureOr<StreamingLoop> matchStreamingLoop(grid::DispatchOp op) {
   if (store.getValue() != s.compute.getResult() ||
       store.getDest() != op.getBody().getArgument(next))
     return fail("the store must write the computed tile into the output");
-  if (!isUnitOfCore(store.getUnit(), iv, s.perCore) ||
-      !isUnitOfCore(s.compute.getUnit(), iv, s.perCore))
+  if (!isUnitOfCore(store.getUnit(), iv, s.perCore) || s.compute.getIndices().size() != 1 ||
+      !isUnitOfCore(s.compute.getIndices().front(), iv, s.perCore))
     return fail("the compute's or the store's unit is not the core's unit");
   s.mapping.outputTile = store.getMap().getResult(0);
   for (Value in : s.compute.getInputs()) {
@@ -155,6 +108,51 @@ static FailureOr<StreamingLoop> matchStreamingLoop(grid::DispatchOp op) {
   return s;
 }
 
+/// The tile loop of a dispatch, taken apart: a streaming loop or a reduction's.
+using TileLoop = std::variant<StreamingLoop, ReductionLoop>;
+
+/// The dispatch's one output and its loop over the running core's units, then the rest by its
+/// shape: a loop of steps inside makes it a reduction's.
+static FailureOr<TileLoop> matchTileLoop(grid::DispatchOp op) {
+  Block &body = op.getBody().front();
+  if (op.getOutputs().size() != 1)
+    return tileLoopError(op, "it writes more than one output");
+  auto loops = body.getOps<scf::ForOp>();
+  if (!llvm::hasSingleElement(loops))
+    return tileLoopError(op, "the body must hold one scf.for over the core's units");
+  scf::ForOp units = *loops.begin();
+  std::optional<int64_t> perCore = tripCount(units);
+  if (!perCore)
+    return tileLoopError(op, "the unit loop must run from 0 by 1 to a constant");
+  if (!units.getBody()->getOps<scf::ForOp>().empty()) {
+    FailureOr<ReductionLoop> reduction = matchReductionLoop(op, units, *perCore);
+    if (failed(reduction))
+      return failure();
+    return TileLoop(*reduction);
+  }
+  FailureOr<StreamingLoop> streaming = matchStreamingLoop(op, units, *perCore);
+  if (failed(streaming))
+    return failure();
+  return TileLoop(*streaming);
+}
+
+static void buildStreamingKernels(DispatchBuilder &db, StreamingLoop loop, OpBuilder &b) {
+  Block &math = loop.compute.getBody().front();
+  auto yield = cast<grid::YieldOp>(math.getTerminator());
+  Operation *pack = yield.getValue().getDefiningOp();
+  buildTileStreaming(db, loop.mapping, loop.compute.getType().getFormat(),
+                     [&](ArrayRef<Value> tiles, Value unit, Value) {
+    IRMapping map;
+    for (auto [arg, read] : llvm::zip(math.getArguments().drop_back(), loop.readOf))
+      map.map(arg, tiles[read]);
+    map.map(math.getArguments().back(), unit);
+    // The streaming kernel packs Dst[0] itself, into its output buffer.
+    for (Operation &nested : math.without_terminator())
+      if (&nested != pack)
+        b.clone(nested, map);
+  });
+}
+
 struct TileLoopToKernels : OpConversionPattern<grid::DispatchOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -162,28 +160,19 @@ struct TileLoopToKernels : OpConversionPattern<grid::DispatchOp> {
                                 ConversionPatternRewriter &rewriter) const override {
     if (!hasTileLoop(op))
       return failure();
-    FailureOr<StreamingLoop> loop = matchStreamingLoop(op);
+    FailureOr<TileLoop> loop = matchTileLoop(op);
     if (failed(loop))
       return failure();
     grid::CoreRangeAttr cores = op.getCores();
+    int64_t perCore = std::visit([](const auto &l) { return l.perCore; }, *loop);
     CoreSplit split{cores.getX1() - cores.getX0() + 1, cores.getY1() - cores.getY0() + 1,
-                    loop->perCore};
+                    perCore};
     rewriter.setInsertionPoint(op);
     DispatchBuilder db(rewriter, op, split);
-    Block &math = loop->compute.getBody().front();
-    auto yield = cast<grid::YieldOp>(math.getTerminator());
-    Operation *pack = yield.getValue().getDefiningOp();
-    buildTileStreaming(db, loop->mapping, loop->compute.getType().getFormat(),
-                       [&](ArrayRef<Value> tiles, Value unit, Value) {
-      IRMapping map;
-      for (auto [arg, read] : llvm::zip(math.getArguments().drop_back(), loop->readOf))
-        map.map(arg, tiles[read]);
-      map.map(math.getArguments().back(), unit);
-      // The streaming kernel packs Dst[0] itself, into its output buffer.
-      for (Operation &nested : math.without_terminator())
-        if (&nested != pack)
-          rewriter.clone(nested, map);
-    });
+    if (auto *streaming = std::get_if<StreamingLoop>(&*loop))
+      buildStreamingKernels(db, *streaming, rewriter);
+    else
+      buildReductionKernels(db, std::get<ReductionLoop>(*loop));
     rewriter.replaceOp(op, db.results());
     return success();
   }
@@ -191,13 +180,13 @@ struct TileLoopToKernels : OpConversionPattern<grid::DispatchOp> {
 
 struct LowerGridToKernelsPass : tessel::impl::LowerGridToKernelsBase<LowerGridToKernelsPass> {
   void runOnOperation() override {
-    // A tile loop the kernels cannot stream is reported once, by its own reason, rather than
-    // as a dispatch that failed to legalize.
-    bool streamable = true;
+    // A tile loop without kernels is reported once, by its own reason, rather than as a
+    // dispatch that failed to legalize.
+    bool lowerable = true;
     getOperation().walk([&](grid::DispatchOp op) {
-      streamable &= !hasTileLoop(op) || succeeded(matchStreamingLoop(op));
+      lowerable &= !hasTileLoop(op) || succeeded(matchTileLoop(op));
     });
-    if (!streamable)
+    if (!lowerable)
       return signalPassFailure();
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);

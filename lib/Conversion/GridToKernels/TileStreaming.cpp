@@ -36,7 +36,6 @@ void tessel::lowering::buildTileLoop(DispatchBuilder &db, const TileMapping &map
   auto mapOf = [&](ArrayRef<AffineExpr> exprs, unsigned dims = 1) {
     return AffineMapAttr::get(AffineMap::get(dims, 0, exprs, ctx));
   };
-  tile::TileType resultType = tileOf(ctx, outputFormat);
   db.tileLoop();
   db.loop(db.split().perCore, [&](Value iv) {
     Value unit = db.unit(iv);
@@ -58,24 +57,15 @@ void tessel::lowering::buildTileLoop(DispatchBuilder &db, const TileMapping &map
         }
         tiles.push_back(b.create<grid::LoadOneOfOp>(loc, type, sources, unit, mapOf(exprs)));
       } else {
-        tiles.push_back(b.create<grid::LoadOp>(loc, type, input, unit, mapOf(r.tiles)));
+        tiles.push_back(b.create<grid::LoadOp>(loc, type, input, unit, mapOf(r.tiles),
+                                               UnitAttr()));
       }
     }
-    auto compute = b.create<grid::ComputeOp>(loc, resultType, tiles, unit);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      SmallVector<Type> argTypes(ValueRange(tiles).getTypes());
-      argTypes.push_back(b.getIndexType());
-      Block *body = b.createBlock(&compute.getBody(), {}, argTypes,
-                                  SmallVector<Location>(argTypes.size(), loc));
-      Value dst = db.index(0);
-      SmallVector<Value> args(body->getArguments());
-      Value bodyUnit = args.pop_back_val();
-      math(args, bodyUnit, dst);
-      b.create<grid::YieldOp>(loc, b.create<tile::PackOp>(loc, resultType, dst));
-    }
-    b.create<grid::StoreOp>(loc, compute.getResult(), db.output(0), unit,
-                            mapOf(mapping.outputTile));
+    Value result = db.compute(tiles, unit, outputFormat,
+                              [&](ArrayRef<Value> args, ArrayRef<Value> indices, Value dst) {
+      math(args, indices.front(), dst);
+    });
+    b.create<grid::StoreOp>(loc, result, db.output(0), unit, mapOf(mapping.outputTile));
   });
 }
 

@@ -1,5 +1,5 @@
-// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-lower-graph-to-grid --canonicalize --cse | FileCheck %s
-// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-lower-graph-to-grid --canonicalize --cse | FileCheck %s --check-prefix=BF16
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-lower-graph-to-grid --tt-lower-grid-to-kernels --canonicalize --cse | FileCheck %s
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-lower-graph-to-grid --tt-lower-grid-to-kernels --canonicalize --cse | FileCheck %s --check-prefix=BF16
 
 // graph.reduce: each unit is an output tile; the reader streams every input tile that folds
 // into it (up to eight per DRAM round trip), the compute kernel accumulates into Dst[0] (started at the reduction's identity),
@@ -15,7 +15,7 @@
 // CHECK: grid.dispatch "reduce_sum" on <(0, 0) to{{ ?}}(0, 0)> ins(%{{.*}} : tensor<3x40xf32, {{.*}}>) outs(%{{.*}} : tensor<3x1xf32, {{.*}}>)
 // CHECK-NEXT: ^bb0(%[[IN:[^:]*]]: {{.*}}, %[[OUT:[^:]*]]: {{.*}}):
 // CHECK-NEXT: %[[CBIN:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 4>
-// CHECK-NEXT: %[[CBOUT:.*]] = noc.cb 3 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[CBOUT:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
 // CHECK-NEXT: noc.kernel reader {
 // CHECK-NEXT: noc.cb_reserve %[[CBIN]], 2
 // CHECK-NEXT: scf.for %[[S:.*]] = %c0 to %c2 step %c1 {
@@ -54,13 +54,14 @@ func.func @sum_last(%x: tensor<3x40xf32>) -> tensor<3x1xf32> {
 
 // Max: Dst[0] starts at -huge, and the zero padding of the partial column tile must not win, so
 // each input tile is staged through Dst[1], masked with -huge beyond its 3 x (40 - 32 * t)
-// corner, and reduced from a second buffer.
+// corner, and reduced from a one-tile buffer (REDUCE reads tiles, not Dst); the input's slot
+// is free once the tile is in Dst[1].
 // CHECK-DAG: #[[COLS:.*]] = affine_map<(d0) -> (d0 * -32 + (d0 floordiv 2) * 64 + 40)>
 // CHECK-LABEL: func.func @max_last_partial
 // CHECK: grid.dispatch "reduce_max"
 // CHECK-NEXT: ^bb0
 // CHECK-NEXT: %[[CBIN:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 4>
-// CHECK-NEXT: %[[CBTMP:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[CBTMP:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 1>
 // CHECK: noc.kernel compute {
 // CHECK-NEXT: tile.acquire_dst
 // CHECK-NEXT: tile.mask dst[%c0] rows %c0 cols %c0 fill -3.000000e+38
@@ -68,6 +69,7 @@ func.func @sum_last(%x: tensor<3x40xf32>) -> tensor<3x1xf32> {
 // CHECK-NEXT: noc.cb_wait %[[CBIN]], 1
 // CHECK-NEXT: %[[X:.*]] = noc.cb_get %[[CBIN]][%c0]
 // CHECK-NEXT: tile.copy %[[X]], dst[%c1] : !tile.tile<32x32, f32>
+// CHECK-NEXT: noc.cb_pop %[[CBIN]], 1
 // CHECK-NEXT: %[[N:.*]] = affine.apply #[[COLS]](%[[S]])
 // CHECK-NEXT: tile.mask dst[%c1] rows %c3 cols %[[N]] fill -3.000000e+38
 // CHECK-NEXT: noc.cb_reserve %[[CBTMP]], 1
@@ -78,7 +80,6 @@ func.func @sum_last(%x: tensor<3x40xf32>) -> tensor<3x1xf32> {
 // CHECK-NEXT: %[[Y:.*]] = noc.cb_get %[[CBTMP]][%c0]
 // CHECK-NEXT: tile.reduce max dim 0 %[[Y]], dst[%c0] {accumulate}
 // CHECK-NEXT: noc.cb_pop %[[CBTMP]], 1
-// CHECK-NEXT: noc.cb_pop %[[CBIN]], 1
 // CHECK-NEXT: }
 // CHECK-NEXT: tile.mask dst[%c0] rows %c3 cols %c1 fill 0.000000e+00
 func.func @max_last_partial(%x: tensor<3x40xf32>) -> tensor<3x1xf32> {
@@ -108,6 +109,7 @@ func.func @max_last_partial(%x: tensor<3x40xf32>) -> tensor<3x1xf32> {
 // CHECK-NEXT: tile.mask dst[%c0] rows %c0 cols %c0 fill 3.000000e+38
 // CHECK-NEXT: scf.for %[[CS:.*]] = %c0 to %c2 step %c1 {
 // CHECK: tile.copy %{{.*}}, dst[%c1]
+// CHECK-NEXT: noc.cb_pop %{{.*}}, 1
 // CHECK-NEXT: %[[C:.*]] = affine.apply #[[NCOLS]](%[[CCORE]])
 // CHECK-NEXT: %[[R:.*]] = affine.apply #[[ROWS]](%[[CS]])
 // CHECK-NEXT: tile.mask dst[%c1] rows %[[R]] cols %[[C]] fill 3.000000e+38
@@ -134,6 +136,7 @@ func.func @min_rows(%x: tensor<2x40x64xf32>) -> tensor<2x1x64xf32> {
 // CHECK-NEXT: noc.cb_wait
 // CHECK-NEXT: %[[X:.*]] = noc.cb_get
 // CHECK-NEXT: tile.copy %[[X]], dst[%c1]
+// CHECK-NEXT: noc.cb_pop
 // CHECK-NEXT: tile.unary square dst[%c1]{{$}}
 // CHECK-NEXT: noc.cb_reserve
 // CHECK: tile.reduce sum dim 0 %{{.*}}, dst[%c0] {accumulate}
@@ -167,7 +170,6 @@ func.func @l1(%x: tensor<4x5xf32>) -> tensor<1x5xf32> {
 // CHECK: grid.dispatch "reduce_sum_square"
 // CHECK: tile.unary square dst[%c1]{{$}}
 // CHECK: tile.reduce sum dim 0
-// CHECK-NEXT: noc.cb_pop
 // CHECK-NEXT: noc.cb_pop
 // CHECK-NEXT: tile.mask dst[%c0] rows %c4 cols %c1 fill 0.000000e+00
 func.func @sum_square(%x: tensor<4x5xf32>) -> tensor<4x1xf32> {
@@ -207,6 +209,7 @@ func.func @log_sum(%x: tensor<4x5xf32>) -> tensor<4x1xf32> {
 // CHECK-NEXT: tile.acquire_dst
 // CHECK-NEXT: scf.for %[[S:.*]] = %c0 to %c4 step %c1 {
 // CHECK: tile.copy %{{.*}}, dst[%c1]
+// CHECK-NEXT: noc.cb_pop
 // CHECK-NEXT: tile.unary exp dst[%c1]{{$}}
 // CHECK-NEXT: %[[C:.*]] = affine.apply #[[NCOLS]](%[[S]])
 // CHECK-NEXT: %[[R:.*]] = affine.apply #[[NROWS]](%[[S]])

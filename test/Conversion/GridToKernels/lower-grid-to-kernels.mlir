@@ -213,7 +213,7 @@ func.func @kernels_stay(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
 #l = #grid.layout<tile 32x32, f32, dram, interleaved>
 func.func @unit_not_the_cores(%x: tensor<64x64xf32, #l>) -> tensor<64x64xf32, #l> {
   %e = grid.empty : tensor<64x64xf32, #l>
-  // expected-error @+1 {{no streaming kernels for this tile loop: a read's unit is not the core's unit}}
+  // expected-error @+1 {{no kernels for this tile loop: a read's unit is not the core's unit}}
   %r = grid.dispatch "relu" on <(0, 0) to (1, 0)> ins(%x : tensor<64x64xf32, #l>) outs(%e : tensor<64x64xf32, #l>)
       attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
   ^bb0(%in: tensor<64x64xf32, #l>, %out: tensor<64x64xf32, #l>):
@@ -243,7 +243,7 @@ func.func @unit_not_the_cores(%x: tensor<64x64xf32, #l>) -> tensor<64x64xf32, #l
 #l = #grid.layout<tile 32x32, f32, dram, interleaved>
 func.func @two_computes(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
   %e = grid.empty : tensor<32x32xf32, #l>
-  // expected-error @+1 {{no streaming kernels for this tile loop: each unit must compute one tile and store it}}
+  // expected-error @+1 {{no kernels for this tile loop: each unit must compute one tile and store it}}
   %r = grid.dispatch "relu" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
       attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
   ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
@@ -280,7 +280,7 @@ func.func @two_computes(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
 #l = #grid.layout<tile 32x32, f32, dram, interleaved>
 func.func @result_not_in_dst0(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
   %e = grid.empty : tensor<32x32xf32, #l>
-  // expected-error @+1 {{no streaming kernels for this tile loop: the compute must yield the pack of Dst[0]}}
+  // expected-error @+1 {{no kernels for this tile loop: the compute must yield the pack of Dst[0]}}
   %r = grid.dispatch "copy" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
       attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
   ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):

@@ -374,7 +374,7 @@ func.func @compute_args(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
   ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
     %c0 = arith.constant 0 : index
     %t = grid.load %in[%c0] map affine_map<(d0) -> (d0)> : tensor<32x32xf32, #l> -> !tile.tile<32x32, f32>
-    // expected-error @+1 {{'grid.compute' op body must take the input tiles' types, then the unit (index)}}
+    // expected-error @+1 {{'grid.compute' op body must take the input tiles' types, then the indices (index)}}
     %r = grid.compute(%t : !tile.tile<32x32, f32>) at %c0 -> !tile.tile<32x32, f32> {
     ^bb0(%a: !tile.tile<32x32, f32>):
       grid.yield %a : !tile.tile<32x32, f32>

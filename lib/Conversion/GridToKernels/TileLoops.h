@@ -1,0 +1,51 @@
+// What tt-lower-grid-to-kernels's patterns share: recognising a dispatch's tile loop over the
+// running core's units, and the reductions' kernels.
+#ifndef TESSEL_LIB_CONVERSION_GRIDTOKERNELS_TILELOOPS_H
+#define TESSEL_LIB_CONVERSION_GRIDTOKERNELS_TILELOOPS_H
+
+#include "tessel/Conversion/DispatchBuilder.h"
+
+namespace tessel::lowering {
+
+/// Whether the dispatch's body is a tile loop (rather than kernels).
+bool hasTileLoop(grid::DispatchOp op);
+
+/// Reports on `op` why its tile loop has no kernels; always failure().
+mlir::LogicalResult tileLoopError(grid::DispatchOp op, const llvm::Twine &why);
+
+/// The trip count of an scf.for from 0 by 1 to a constant, if it is one.
+std::optional<int64_t> tripCount(mlir::scf::ForOp loop);
+
+/// Whether `unit` is the running core's `iv`-th unit: core_index linear * perCore + iv.
+bool isUnitOfCore(mlir::Value unit, mlir::Value iv, int64_t perCore);
+
+/// A reduction's tile loop: per unit, reads of whole-unit tiles (a bias), an accumulator that
+/// starts as `init`'s result, a loop of `stepCount` steps each reading tiles and folding them
+/// into the accumulator with `step` (its first input), and `finish`, which takes the accumulator
+/// and the unit's reads and gives the tile `store` writes.
+struct ReductionLoop {
+  mlir::scf::ForOp units;
+  int64_t perCore = 1;
+  mlir::Value unit;
+  llvm::SmallVector<grid::LoadOp> unitReads;
+  grid::ComputeOp init, step, finish;
+  mlir::scf::ForOp steps;
+  int64_t stepCount = 1;
+  /// grid.load or grid.gather ops, in the order of `step`'s inputs after the accumulator.
+  llvm::SmallVector<mlir::Operation *> stepReads;
+  grid::StoreOp store;
+};
+
+/// Takes apart a reduction's tile loop, whose loop over the units is `units`; reports why on
+/// `op` when it is not one.
+mlir::FailureOr<ReductionLoop> matchReductionLoop(grid::DispatchOp op, mlir::scf::ForOp units,
+                                                  int64_t perCore);
+
+/// Builds the kernels of `loop` into `db`: the reader fetches each unit's steps in batches, the
+/// compute kernel keeps the accumulator in Dst from `init` through the last `step` to `finish`
+/// (tiles a body packs for itself go through a one-tile buffer), and the writer stores.
+void buildReductionKernels(DispatchBuilder &db, const ReductionLoop &loop);
+
+} // namespace tessel::lowering
+
+#endif
