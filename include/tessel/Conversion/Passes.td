@@ -17,9 +17,12 @@ def LowerGraphToGrid : Pass<"tt-lower-graph-to-grid", "mlir::ModuleOp"> {
     loop: an `scf.for` over the core's units that reads tiles (`grid.load` a whole tile,
     `grid.load_one_of` a whole tile of the one input that holds it, or `grid.gather` one
     assembled from runs of values), computes on them (`grid.compute`, tile math on Dst) and
-    stores the result (`grid.store`); `tt-lower-grid-to-kernels` then builds their kernels. The
-    other ops (matmuls, reductions, softmax, row gathers) still get their reader, compute and
-    writer `noc.kernel`s here.
+    stores the result (`grid.store`). Reductions (`graph.reduce`: pools, depthwise convolutions,
+    split-K sums) get one too: per unit, a `grid.compute` starts an accumulator tile, an
+    `scf.for` over the steps reads each step's tiles and folds them into it with another, and a
+    last one finishes it (scale, bias, activation, mask) for the store.
+    `tt-lower-grid-to-kernels` then builds their kernels. The other ops (matmuls, softmax, row
+    gathers) still get their reader, compute and writer `noc.kernel`s here.
 
     Before:
     ```mlir
@@ -58,15 +61,19 @@ def LowerGridToKernels : Pass<"tt-lower-grid-to-kernels", "mlir::ModuleOp"> {
   let summary = "Builds the reader, compute and writer kernels of tile-loop dispatches";
   let description = [{
     A dialect conversion: a `grid.dispatch` whose body is a tile loop is illegal, and its pattern
-    rebuilds it with circular buffers and three `noc.kernel`s. The reader issues a NoC read per
-    `grid.load` into a double-buffered circular buffer (an input whose tile is the same at every
-    unit is read once and held), one per run of a `grid.gather`, or one from the picked input
-    of a `grid.load_one_of` (a 0/1-trip loop per input, as kernels have no branches), the
-    compute kernel waits for the tiles, runs the
-    `grid.compute` body on Dst and packs Dst[0] into the output buffer, and the writer writes
-    each packed tile where `grid.store` puts it. Dispatches that already hold kernels are legal
-    and left alone. A tile loop of another shape (several outputs, several computes per unit, a
-    unit that is not the core's) is an error naming the dispatch.
+    rebuilds it with circular buffers and three `noc.kernel`s. In a streaming loop the reader
+    issues a NoC read per `grid.load` into a double-buffered circular buffer (an input whose
+    tile is the same at every unit is read once and held), one per run of a `grid.gather`, or
+    one from the picked input of a `grid.load_one_of` (a 0/1-trip loop per input, as kernels
+    have no branches); the compute kernel waits for the tiles, runs the `grid.compute` body on
+    Dst and packs Dst[0] into the output buffer; the writer writes each packed tile where
+    `grid.store` puts it. A reduction's kernels keep the accumulator in Dst from its start
+    through the steps to the finish (the tile loop's copies of it into Dst[0] and packs of it
+    are not emitted), the reader fetches up to eight steps' tiles per barrier, a tile a body
+    packs for its own later ops goes through a one-tile buffer, and every input tile is popped
+    after its last use. Dispatches that already hold kernels are legal and left alone. A tile
+    loop of another shape (several outputs, several computes per unit, a unit that is not the
+    core's) is an error naming the dispatch.
 
     Before (see `tt-lower-graph-to-grid`):
     ```mlir

@@ -1,6 +1,6 @@
 // RUN: tt-opt %s -split-input-file --tt-assign-layouts --tt-choose-op-configs --tt-lower-graph-to-grid --mlir-print-local-scope | FileCheck %s
 
-// Streaming ops (elementwise, transpose, gathers, concat) lower to a tile loop, not to kernels: per unit of the
+// Streaming ops (elementwise, transpose, gathers, concat) and reductions lower to a tile loop, not to kernels: per unit of the
 // running core, a grid.load of each input, a grid.compute of the math and a grid.store.
 
 // Four output tiles on four cores, one unit each.
@@ -96,6 +96,47 @@ func.func @reshape(%x: tensor<2x64xf32>) -> tensor<4x32xf32> {
 func.func @concat(%a: tensor<1x2x32x32xf32>, %b: tensor<1x3x32x32xf32>) -> tensor<1x5x32x32xf32> {
   %0 = graph.concat %a, %b {axis = 1 : i64} : (tensor<1x2x32x32xf32>, tensor<1x3x32x32xf32>) -> tensor<1x5x32x32xf32>
   return %0 : tensor<1x5x32x32xf32>
+}
+
+// -----
+// A reduction: per unit, an accumulator (a tile of Dst's format) that the first grid.compute
+// starts at the identity, an scf.for of steps that each read a tile and fold it in (a tile the
+// body prepares is packed for REDUCE to read), and a finish that masks the result.
+// CHECK-LABEL: func.func @reduce_max
+// CHECK: %[[INIT:.*]] = grid.compute() at %[[U:.*]] -> !tile.tile<32x32, f32> {
+// CHECK: tile.mask dst[%{{.*}}] rows %{{.*}} cols %{{.*}} fill -3.000000e+38
+// CHECK: %[[ACC:.*]] = scf.for %[[S:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[A:.*]] = %[[INIT]]) -> (!tile.tile<32x32, f32>) {
+// CHECK: %[[T:.*]] = grid.load %{{.*}}[%{{.*}}] map affine_map<(d0) -> (d0)> : tensor<3x40xf32, {{.*}}> -> !tile.tile<32x32, f32>
+// CHECK-NEXT: %[[N:.*]] = grid.compute(%[[A]], %[[T]] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %[[U]], %[[S]] -> !tile.tile<32x32, f32> {
+// CHECK-NEXT: ^bb0(%[[BA:.*]]: !tile.tile<32x32, f32>, %{{.*}}: !tile.tile<32x32, f32>, %{{.*}}: index, %{{.*}}: index):
+// CHECK: tile.copy %[[BA]], dst[%[[D0:.*]]] : !tile.tile<32x32, f32>
+// CHECK: %[[P:.*]] = tile.pack dst[%{{.*}}] : !tile.tile<32x32, f32>
+// CHECK-NEXT: tile.reduce max dim 0 %[[P]], dst[%[[D0]]] {accumulate}
+// CHECK: scf.yield %[[N]] : !tile.tile<32x32, f32>
+// CHECK: %[[Y:.*]] = grid.compute(%[[ACC]] : !tile.tile<32x32, f32>) at %[[U]] -> !tile.tile<32x32, f32> {
+// CHECK: tile.mask
+// CHECK: grid.store %[[Y]]
+func.func @reduce_max(%x: tensor<3x40xf32>) -> tensor<3x1xf32> {
+  %0 = graph.reduce max %x {axes = array<i64: 1>} : (tensor<3x40xf32>) -> tensor<3x1xf32>
+  return %0 : tensor<3x1xf32>
+}
+
+// -----
+// A depthwise convolution's weighted sum: each step reads the window's tile and the weights'
+// row (its first row only, which the FPU broadcasts); the bias row is read once per unit and
+// added by the finish.
+// CHECK-LABEL: func.func @weighted_sum
+// CHECK: %[[B:.*]] = grid.load %{{.*}}[%{{.*}}] map affine_map<(d0) -> (d0)> {first_row} : tensor<64xf32, {{.*}}>
+// CHECK: scf.for
+// CHECK: %[[W:.*]] = grid.load %{{.*}}[%{{.*}}] map affine_map<(d0) -> (d0)> {first_row} : tensor<9x1x64xf32, {{.*}}>
+// CHECK: tile.binary mul bcast rows
+// CHECK: tile.dst_binary add
+// CHECK: grid.compute(%{{.*}}, %[[B]] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>)
+// CHECK: tile.binary add bcast rows
+// CHECK: tile.unary min_scalar dst[%{{.*}}] {param = 6.000000e+00 : f32}
+func.func @weighted_sum(%x: tensor<9x64x64xf32>, %w: tensor<9x1x64xf32>, %b: tensor<64xf32>) -> tensor<1x64x64xf32> {
+  %0 = graph.reduce sum %x times %w, %b then clip {axes = array<i64: 0>, beta = 6.0 : f32} : (tensor<9x64x64xf32>, tensor<9x1x64xf32>, tensor<64xf32>) -> tensor<1x64x64xf32>
+  return %0 : tensor<1x64x64xf32>
 }
 
 // -----

@@ -190,6 +190,154 @@ func.func @load_one_of(%x: tensor<64x32xf32, #l>, %y: tensor<64x32xf32, #l>) -> 
 
 // -----
 
+// A reduction loop: the kernels keep the accumulator in Dst from the start to the finish, so
+// neither its copies into Dst[0] nor the steps' packs are emitted. The reader fetches the steps'
+// tiles in batches and the bias row once per unit (its first row only); the finish's packed
+// sum goes through a one-tile buffer to the FPU, which adds the bias.
+// CHECK-LABEL: func.func @reduction
+// CHECK: %[[CBIN:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 4>
+// CHECK-NEXT: %[[CBB:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[CBSUM:.*]] = noc.cb 2 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK-NEXT: %[[CBOUT:.*]] = noc.cb 3 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: noc.kernel reader {
+// CHECK: noc.cb_reserve %[[CBB]], 1
+// CHECK: noc.read_span %{{.*}} into %[[CBB]]
+// CHECK: noc.cb_reserve %[[CBIN]], 2
+// CHECK: noc.read %{{.*}} into %[[CBIN]]
+// CHECK: noc.barrier
+// CHECK-NEXT: noc.cb_push %[[CBIN]], 2
+// CHECK: noc.cb_push %[[CBB]], 1
+// CHECK: noc.kernel compute {
+// CHECK: tile.acquire_dst
+// CHECK-NOT: tile.pack
+// CHECK: noc.cb_wait %[[CBIN]], 1
+// CHECK-NEXT: %[[T:.*]] = noc.cb_get %[[CBIN]]
+// CHECK-NEXT: tile.copy %[[T]], dst[%{{.*}}]
+// CHECK-NEXT: noc.cb_pop %[[CBIN]], 1
+// CHECK-NEXT: tile.dst_binary add
+// CHECK-NOT: tile.copy
+// CHECK: noc.cb_reserve %[[CBSUM]], 1
+// CHECK-NEXT: %[[S:.*]] = tile.pack
+// CHECK-NEXT: noc.cb_put %[[S]], %[[CBSUM]]
+// CHECK-NEXT: noc.cb_push %[[CBSUM]], 1
+// CHECK-NEXT: noc.cb_wait %[[CBSUM]], 1
+// CHECK-NEXT: %[[SUM:.*]] = noc.cb_get %[[CBSUM]]
+// CHECK-NEXT: noc.cb_wait %[[CBB]], 1
+// CHECK-NEXT: %[[BIAS:.*]] = noc.cb_get %[[CBB]]
+// CHECK-NEXT: tile.binary add bcast rows %[[SUM]], %[[BIAS]]
+// CHECK-NEXT: noc.cb_pop %[[CBSUM]], 1
+// CHECK-NEXT: noc.cb_pop %[[CBB]], 1
+// CHECK-NEXT: noc.cb_reserve %[[CBOUT]], 1
+// CHECK-NEXT: %[[P:.*]] = tile.pack
+// CHECK-NEXT: noc.cb_put %[[P]], %[[CBOUT]]
+// CHECK-NEXT: noc.cb_push %[[CBOUT]], 1
+// CHECK-NEXT: tile.release_dst
+// CHECK: noc.kernel writer {
+// CHECK: noc.write %[[CBOUT]]
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @reduction(%x: tensor<32x64xf32, #l>, %b: tensor<1x32xf32, #l>) -> tensor<32x32xf32, #l> {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %r = grid.dispatch "reduce_sum" on <(0, 0) to (0, 0)> ins(%x, %b : tensor<32x64xf32, #l>, tensor<1x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x64xf32, #l>, %bias: tensor<1x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    scf.for %i = %c0 to %c1 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      %tb = grid.load %bias[%u] map affine_map<(d0) -> (0)> {first_row} : tensor<1x32xf32, #l> -> !tile.tile<32x32, f32>
+      %init = grid.compute() at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%unit: index):
+        %d0 = arith.constant 0 : index
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      %acc = scf.for %s = %c0 to %c2 step %c1 iter_args(%a = %init) -> (!tile.tile<32x32, f32>) {
+        %at = affine.apply affine_map<(d0, d1) -> (d0 * 2 + d1)>(%u, %s)
+        %t = grid.load %in[%at] map affine_map<(d0) -> (d0)> : tensor<32x64xf32, #l> -> !tile.tile<32x32, f32>
+        %n = grid.compute(%a, %t : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u, %s -> !tile.tile<32x32, f32> {
+        ^bb0(%va: !tile.tile<32x32, f32>, %vt: !tile.tile<32x32, f32>, %unit: index, %step: index):
+          %d0 = arith.constant 0 : index
+          %d1 = arith.constant 1 : index
+          tile.copy %va, dst[%d0] : !tile.tile<32x32, f32>
+          tile.copy %vt, dst[%d1] : !tile.tile<32x32, f32>
+          tile.dst_binary add dst[%d0], dst[%d1] -> dst[%d0]
+          %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+          grid.yield %p : !tile.tile<32x32, f32>
+        }
+        scf.yield %n : !tile.tile<32x32, f32>
+      }
+      %y = grid.compute(%acc, %tb : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%va: !tile.tile<32x32, f32>, %vb: !tile.tile<32x32, f32>, %unit: index):
+        %d0 = arith.constant 0 : index
+        tile.copy %va, dst[%d0] : !tile.tile<32x32, f32>
+        %sum = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        tile.binary add bcast rows %sum, %vb, dst[%d0] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      grid.store %y, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<32x32xf32, #l>
+    }
+  } -> tensor<32x32xf32, #l>
+  return %r : tensor<32x32xf32, #l>
+}
+
+// -----
+
+// The kernels keep the accumulator in Dst only if each step starts from it.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @accumulator_not_first(%x: tensor<32x64xf32, #l>, %b: tensor<1x32xf32, #l>) -> tensor<32x32xf32, #l> {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  // expected-error @+1 {{no kernels for this tile loop: reduction: a step and the finish first copy the accumulator into Dst[0]}}
+  %r = grid.dispatch "reduce_sum" on <(0, 0) to (0, 0)> ins(%x, %b : tensor<32x64xf32, #l>, tensor<1x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x64xf32, #l>, %bias: tensor<1x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    scf.for %i = %c0 to %c1 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      %tb = grid.load %bias[%u] map affine_map<(d0) -> (0)> {first_row} : tensor<1x32xf32, #l> -> !tile.tile<32x32, f32>
+      %init = grid.compute() at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%unit: index):
+        %d0 = arith.constant 0 : index
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      %acc = scf.for %s = %c0 to %c2 step %c1 iter_args(%a = %init) -> (!tile.tile<32x32, f32>) {
+        %at = affine.apply affine_map<(d0, d1) -> (d0 * 2 + d1)>(%u, %s)
+        %t = grid.load %in[%at] map affine_map<(d0) -> (d0)> : tensor<32x64xf32, #l> -> !tile.tile<32x32, f32>
+        %n = grid.compute(%a, %t : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u, %s -> !tile.tile<32x32, f32> {
+        ^bb0(%va: !tile.tile<32x32, f32>, %vt: !tile.tile<32x32, f32>, %unit: index, %step: index):
+          %d0 = arith.constant 0 : index
+          %d1 = arith.constant 1 : index
+          tile.copy %vt, dst[%d1] : !tile.tile<32x32, f32>
+          tile.copy %va, dst[%d0] : !tile.tile<32x32, f32>
+          tile.dst_binary add dst[%d0], dst[%d1] -> dst[%d0]
+          %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+          grid.yield %p : !tile.tile<32x32, f32>
+        }
+        scf.yield %n : !tile.tile<32x32, f32>
+      }
+      %y = grid.compute(%acc, %tb : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%va: !tile.tile<32x32, f32>, %vb: !tile.tile<32x32, f32>, %unit: index):
+        %d0 = arith.constant 0 : index
+        tile.copy %va, dst[%d0] : !tile.tile<32x32, f32>
+        %sum = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        tile.binary add bcast rows %sum, %vb, dst[%d0] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      grid.store %y, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<32x32xf32, #l>
+    }
+  } -> tensor<32x32xf32, #l>
+  return %r : tensor<32x32xf32, #l>
+}
+
+// -----
+
 // A dispatch that already holds kernels is legal and stays as it is.
 #l = #grid.layout<tile 32x32, f32, dram, interleaved>
 // CHECK-LABEL: func.func @kernels_stay
