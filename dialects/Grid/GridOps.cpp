@@ -38,7 +38,7 @@ LogicalResult DispatchOp::verify() {
     // By name: the grid dialect does not depend on the noc dialect.
     kernels |= op.getName().getStringRef() == "noc.kernel";
     op.walk([&](Operation *nested) {
-      tileLoop |= isa<LoadOp, LoadOneOfOp, GatherOp, StoreOp, ComputeOp>(nested);
+      tileLoop |= isa<LoadOp, LoadOneOfOp, GatherOp, GatherRowsOp, StoreOp, ComputeOp>(nested);
     });
   }
   if (kernels && tileLoop)
@@ -134,6 +134,25 @@ LogicalResult GatherOp::verify() {
                          << tile::stringifyDataFormat(getResult().getType().getFormat())
                          << " differs from the tensor's "
                          << tile::stringifyDataFormat(layout.getFormat());
+  if (!(*this)->getParentOfType<DispatchOp>())
+    return emitOpError("is only meaningful inside a grid.dispatch");
+  return success();
+}
+
+LogicalResult GatherRowsOp::verify() {
+  AffineMap map = getMap();
+  if (map.getNumDims() > 1 || map.getNumSymbols() || map.getNumResults() != 2)
+    return emitOpError("map must take the unit to the indices' tile and the table's column tile");
+  if (getCount() < 1)
+    return emitOpError("count must be positive");
+  LayoutAttr table = getLayout(getTable().getType()), indices = getLayout(getIndices().getType());
+  if (!table || !indices)
+    return emitOpError("table and indices need a #grid.layout");
+  if (table.getFormat() != getResult().getType().getFormat())
+    return emitOpError() << "tile format "
+                         << tile::stringifyDataFormat(getResult().getType().getFormat())
+                         << " differs from the table's "
+                         << tile::stringifyDataFormat(table.getFormat());
   if (!(*this)->getParentOfType<DispatchOp>())
     return emitOpError("is only meaningful inside a grid.dispatch");
   return success();

@@ -45,7 +45,7 @@ def Grid_DispatchOp : Grid_Op<"dispatch", [
     Every core of `cores` runs the body at once. The body is in one of two forms:
     - a tile loop (what `tt-lower-graph-to-grid` emits for streaming ops): `scf.for` over the
       units of the running core, each unit reading tiles (`grid.load`, `grid.load_one_of`,
-      `grid.gather`), computing one (`grid.compute`) and storing it (`grid.store`);
+      `grid.gather`, `grid.gather_rows`), computing one (`grid.compute`) and storing it (`grid.store`);
       `tt-lower-grid-to-kernels` turns it into
     - kernels: the `noc.kernel` ops of the body (reader, compute, writer).
     The body's block arguments stand for the `ins` then the `outs` tensors in DRAM; results are
@@ -135,6 +135,29 @@ def Grid_GatherOp : Grid_Op<"gather", [Pure]> {
   let assemblyFormat = [{
     $source `[` $unit `]` `map` $map `run` $run_length `columns` $columns `fill` $fill attr-dict
     `:` type($source) `->` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
+def Grid_GatherRowsOp : Grid_Op<"gather_rows", [Pure]> {
+  let summary = "A unit's tile of rows of a table, picked by run-time indices";
+  let description = [{
+    `map` takes the unit to two tile indices: the tile of `indices` whose elements 0 to 31 are
+    the table rows of the tile's 32 rows, and the column tile of `table` read. Rows from
+    `count` on (padding of the last tile) read zeros. An embedding lookup reads its tiles this
+    way.
+
+    ```mlir
+    %t = grid.gather_rows %table, %ids[%u] map affine_map<(d0) -> (d0 floordiv 2, d0 mod 2)> count 40
+        : tensor<100x64xf32, #l>, tensor<40xi64, #l> -> !tile.tile<32x32, f32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$table, AnyRankedTensor:$indices, Index:$unit,
+                   AffineMapAttr:$map, I64Attr:$count);
+  let results = (outs Tile_TileType:$result);
+  let assemblyFormat = [{
+    $table `,` $indices `[` $unit `]` `map` $map `count` $count attr-dict `:` type($table) `,`
+    type($indices) `->` qualified(type($result))
   }];
   let hasVerifier = 1;
 }

@@ -175,13 +175,17 @@ struct TileRead {
   llvm::SmallVector<mlir::AffineExpr> tiles, flags;
   /// Set when the tile is assembled from runs of the one input's values instead.
   std::optional<TileGather> gather;
+  /// Set when the tile is rows of the first input (a table) picked by indices that the second
+  /// holds (`tiles`: the indices' tile, the table's column tile); rows from `count` on are
+  /// zeros.
+  std::optional<int64_t> rowCount;
 };
 
 /// The units of a single-output streaming dispatch: for each unit, one tile per read in, math
 /// that leaves the result in Dst[0], and one tile out. Reads take the dispatch's inputs in
 /// order.
 struct TileMapping {
-  llvm::SmallVector<TileRead> reads;
+  llvm::SmallVector<TileRead, 2> reads;
   /// The output tile over d0 = unit.
   mlir::AffineExpr outputTile;
 
@@ -192,6 +196,9 @@ struct TileMapping {
   /// The next `tiles.size()` inputs: at each unit, tile `tiles[k]` of the input `k` whose
   /// `flags[k]` is 1 (a concat's inputs).
   void pick(llvm::ArrayRef<mlir::AffineExpr> flags, llvm::ArrayRef<mlir::AffineExpr> tiles);
+  /// The next two inputs: rows of the first (a table) picked by the indices in tile
+  /// `indicesTile` of the second, from the table's column tile `column`; `count` rows are real.
+  void gatherRows(mlir::AffineExpr indicesTile, mlir::AffineExpr column, int64_t count);
 
 private:
   unsigned nextInput = 0;
@@ -201,8 +208,8 @@ using TileMath = llvm::function_ref<void(llvm::ArrayRef<mlir::Value> tiles, mlir
                                          mlir::Value dst)>;
 
 /// Builds the dispatch's body as a tile loop: per unit of the running core, a grid.load,
-/// grid.gather or grid.load_one_of per read, a grid.compute running `math`, and a grid.store
-/// of its tile.
+/// grid.gather, grid.load_one_of or grid.gather_rows per read, a grid.compute running `math`,
+/// and a grid.store of its tile.
 void buildTileLoop(DispatchBuilder &db, const TileMapping &mapping,
                    tile::DataFormat outputFormat, TileMath math);
 

@@ -12,17 +12,17 @@ def LowerGraphToGrid : Pass<"tt-lower-graph-to-grid", "mlir::ModuleOp"> {
     the L1 budget). Each core of the range takes an equal, contiguous run of units, addressed
     with affine expressions of `grid.core_index` and loop counters.
 
-    Streaming ops (elementwise ops, transposes, concats, and the remaps and reshapes that move
-    values between tile positions: one tile per input in, one tile out per unit) get a tile
-    loop: an `scf.for` over the core's units that reads tiles (`grid.load` a whole tile,
-    `grid.load_one_of` a whole tile of the one input that holds it, or `grid.gather` one
-    assembled from runs of values), computes on them (`grid.compute`, tile math on Dst) and
-    stores the result (`grid.store`). Reductions (`graph.reduce`: pools, depthwise convolutions,
-    split-K sums) get one too: per unit, a `grid.compute` starts an accumulator tile, an
-    `scf.for` over the steps reads each step's tiles and folds them into it with another, and a
-    last one finishes it (scale, bias, activation, mask) for the store.
-    `tt-lower-grid-to-kernels` then builds their kernels. The other ops (matmuls, softmax, row
-    gathers) still get their reader, compute and writer `noc.kernel`s here.
+    Streaming ops (elementwise ops, transposes, concats, embedding lookups, and the remaps and
+    reshapes that move values between tile positions: one tile per input in, one tile out per
+    unit) get a tile loop: an `scf.for` over the core's units that reads tiles (`grid.load` a
+    whole tile, `grid.load_one_of` a whole tile of the one input that holds it, `grid.gather`
+    one assembled from runs of values, or `grid.gather_rows` rows of a table picked by run-time
+    indices), computes on them (`grid.compute`, tile math on Dst) and stores the result
+    (`grid.store`). Reductions (`graph.reduce`: pools, depthwise convolutions, split-K sums) get
+    one too: per unit, a `grid.compute` starts an accumulator tile, an `scf.for` over the steps
+    reads each step's tiles and folds them into it with another, and a last one finishes it
+    (scale, bias, activation, mask) for the store. `tt-lower-grid-to-kernels` then builds their
+    kernels. Matmuls and softmax still get their reader, compute and writer `noc.kernel`s here.
 
     Before:
     ```mlir

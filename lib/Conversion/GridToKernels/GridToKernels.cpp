@@ -31,8 +31,8 @@ struct StreamingLoop {
 };
 
 /// Takes apart a dispatch body of one `scf.for` over the core's units, each reading one tile of
-/// every input in order (grid.load, grid.gather, or grid.load_one_of for several), computing
-/// once and storing the result into the one output.
+/// every input in order (grid.load, grid.gather, grid.load_one_of for several, grid.gather_rows
+/// for a table and its indices), computing once and storing the result into the one output.
 static FailureOr<StreamingLoop> matchStreamingLoop(grid::DispatchOp op, scf::ForOp loop,
                                                   int64_t perCore) {
   auto fail = [&](const Twine &why) { return tileLoopError(op, why); };
@@ -44,7 +44,7 @@ static FailureOr<StreamingLoop> matchStreamingLoop(grid::DispatchOp op, scf::For
   SmallVector<grid::ComputeOp> computes;
   SmallVector<grid::StoreOp> stores;
   for (Operation &nested : loop.getBody()->without_terminator()) {
-    if (isa<grid::LoadOp, grid::LoadOneOfOp, grid::GatherOp>(nested))
+    if (isa<grid::LoadOp, grid::LoadOneOfOp, grid::GatherOp, grid::GatherRowsOp>(nested))
       reads.push_back(&nested);
     else if (auto compute = dyn_cast<grid::ComputeOp>(nested))
       computes.push_back(compute);
@@ -68,6 +68,9 @@ static FailureOr<StreamingLoop> matchStreamingLoop(grid::DispatchOp op, scf::For
       return fail("a read's unit is not the core's unit");
     if (auto load = dyn_cast<grid::LoadOp>(read)) {
       s.mapping.read(load.getMap().getResult(0));
+    } else if (auto rows = dyn_cast<grid::GatherRowsOp>(read)) {
+      s.mapping.gatherRows(rows.getMap().getResult(0), rows.getMap().getResult(1),
+                           rows.getCount());
     } else if (auto pick = dyn_cast<grid::LoadOneOfOp>(read)) {
       SmallVector<AffineExpr> flags, tiles;
       for (auto [k, expr] : llvm::enumerate(pick.getMap().getResults()))
@@ -190,8 +193,8 @@ struct LowerGridToKernelsPass : tessel::impl::LowerGridToKernelsBase<LowerGridTo
       return signalPassFailure();
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
-    target.addIllegalOp<grid::LoadOp, grid::LoadOneOfOp, grid::GatherOp, grid::StoreOp,
-                        grid::ComputeOp, grid::YieldOp>();
+    target.addIllegalOp<grid::LoadOp, grid::LoadOneOfOp, grid::GatherOp, grid::GatherRowsOp,
+                        grid::StoreOp, grid::ComputeOp, grid::YieldOp>();
     target.addDynamicallyLegalOp<grid::DispatchOp>(
         [](grid::DispatchOp op) { return !hasTileLoop(op); });
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });

@@ -10,8 +10,8 @@ using namespace tessel::lowering;
 bool tessel::lowering::hasTileLoop(grid::DispatchOp op) {
   return op.getBody()
       .walk([](Operation *nested) {
-        return isa<grid::LoadOp, grid::LoadOneOfOp, grid::GatherOp, grid::StoreOp,
-                   grid::ComputeOp>(nested)
+        return isa<grid::LoadOp, grid::LoadOneOfOp, grid::GatherOp, grid::GatherRowsOp,
+                   grid::StoreOp, grid::ComputeOp>(nested)
                    ? WalkResult::interrupt()
                    : WalkResult::advance();
       })

@@ -19,6 +19,15 @@ void TileMapping::gather(const TileGather &g) {
   reads.push_back(TileRead{{nextInput++}, {}, {}, g});
 }
 
+void TileMapping::gatherRows(AffineExpr indicesTile, AffineExpr column, int64_t count) {
+  TileRead r;
+  r.inputs = {nextInput, nextInput + 1};
+  nextInput += 2;
+  r.tiles = {indicesTile, column};
+  r.rowCount = count;
+  reads.push_back(std::move(r));
+}
+
 void TileMapping::pick(ArrayRef<AffineExpr> flags, ArrayRef<AffineExpr> tiles) {
   TileRead r;
   for (size_t k = 0; k < tiles.size(); ++k)
@@ -48,6 +57,10 @@ void tessel::lowering::buildTileLoop(DispatchBuilder &db, const TileMapping &map
             loc, type, input, unit, mapOf({g->inTile, g->inOffset, g->outside}, 3),
             b.getI64IntegerAttr(g->runLength), b.getI64IntegerAttr(g->columns),
             b.getF32FloatAttr(g->fill)));
+      } else if (r.rowCount) {
+        tiles.push_back(b.create<grid::GatherRowsOp>(
+            loc, type, input, db.input(r.inputs[1]), unit, mapOf(r.tiles),
+            b.getI64IntegerAttr(*r.rowCount)));
       } else if (!r.flags.empty()) {
         SmallVector<Value> sources;
         SmallVector<AffineExpr> exprs;
@@ -69,6 +82,33 @@ void tessel::lowering::buildTileLoop(DispatchBuilder &db, const TileMapping &map
   });
 }
 
+/// Reads the index tile of row gather `r` at `unit` into `indexCB`, then each of the 32 rows it
+/// names into a slot of `cb`.
+static void readRows(DispatchBuilder &db, const TileRead &r, Value unit, Value indexCB,
+                     Value cb) {
+  OpBuilder &b = db.builder();
+  MLIRContext *ctx = db.context();
+  Value table = db.input(r.inputs[0]), zero = db.index(0);
+  auto tableType = cast<RankedTensorType>(table.getType());
+  TiledView rows = TiledView::of(tableType);
+  db.read(db.input(r.inputs[1]), db.apply(r.tiles[0], unit), indexCB, zero);
+  db.barrier();
+  db.reserve(cb, 1);
+  // Over d0 = unit, d1 = the row in the tile, d2 = the index read for it.
+  AffineExpr row = getAffineDimExpr(1, ctx), idx = getAffineDimExpr(2, ctx);
+  AffineExpr firstRow = r.tiles[0] * 32;
+  db.loop(32, [&](Value rowIv) {
+    Value index = b.create<noc::CBLoadIndexOp>(db.location(), b.getIndexType(), indexCB, zero,
+                                               rowIv, b.getI64IntegerAttr(rows.rows));
+    ValueRange dims{unit, rowIv, index};
+    b.create<noc::ReadSpanOp>(
+        db.location(), table, db.apply(idx.floorDiv(32) * rows.nt + r.tiles[1], dims),
+        db.apply((idx % 32) * 32, dims), cb, zero, db.apply(row * 32, dims), db.index(32),
+        // Non-zero for the rows past the last index, which stay zero padding.
+        db.apply((firstRow + row).floorDiv(*r.rowCount), dims), b.getF32FloatAttr(0.0f));
+  });
+}
+
 void tessel::lowering::buildTileStreaming(
     DispatchBuilder &db, const TileMapping &mapping, tile::DataFormat outputFormat,
     TileMath math) {
@@ -78,14 +118,20 @@ void tessel::lowering::buildTileStreaming(
   int64_t perCore = db.split().perCore;
   SmallVector<Value> inCBs;
   SmallVector<bool> held;
+  // A row gather's index tile goes to a slot of the reader's own (reserved, never pushed).
+  SmallVector<Value> indexCBs;
   for (const TileRead &r : mapping.reads) {
-    held.push_back(perCore > 1 && !r.gather && r.flags.empty() &&
+    held.push_back(perCore > 1 && !r.gather && r.flags.empty() && !r.rowCount &&
                    isa<AffineConstantExpr>(r.tiles.front()));
+    indexCBs.push_back(r.rowCount ? db.cb(tile::DataFormat::f32, 1) : Value());
     inCBs.push_back(db.cb(formatOf(db.input(r.inputs.front())), held.back() ? 1 : 2));
   }
   Value outCB = db.cb(outputFormat, 2);
 
   db.kernel(noc::ThreadKind::reader);
+  for (Value cb : indexCBs)
+    if (cb)
+      db.reserve(cb, 1);
   if (llvm::is_contained(held, true)) {
     Value zero = db.index(0);
     for (auto [i, cb] : llvm::enumerate(inCBs))
@@ -105,8 +151,12 @@ void tessel::lowering::buildTileStreaming(
     for (auto [i, cb] : llvm::enumerate(inCBs)) {
       if (held[i])
         continue;
-      db.reserve(cb, 1);
       const TileRead &r = mapping.reads[i];
+      if (r.rowCount) {
+        readRows(db, r, unit, indexCBs[i], cb);
+        continue;
+      }
+      db.reserve(cb, 1);
       if (r.gather) {
         emitTileGather(db, *r.gather, db.input(r.inputs.front()), unit, cb, zero);
       } else if (!r.flags.empty()) {

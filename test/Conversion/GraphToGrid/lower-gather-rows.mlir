@@ -1,4 +1,4 @@
-// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-lower-graph-to-grid --canonicalize --cse | FileCheck %s
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-lower-graph-to-grid --tt-lower-grid-to-kernels --canonicalize --cse | FileCheck %s
 
 // Rows picked by run-time indices: the reader fetches the index tile of each output tile into a
 // slot it keeps (never pushed), reads each row's index out of it and fetches that row's 32 values

@@ -1,7 +1,8 @@
 // RUN: tt-opt %s -split-input-file --tt-assign-layouts --tt-choose-op-configs --tt-lower-graph-to-grid --mlir-print-local-scope | FileCheck %s
 
-// Streaming ops (elementwise, transpose, gathers, concat) and reductions lower to a tile loop, not to kernels: per unit of the
-// running core, a grid.load of each input, a grid.compute of the math and a grid.store.
+// Streaming ops (elementwise, transposes, gathers, concats, row gathers) and reductions lower to
+// a tile loop, not to kernels: per unit of the running core, a read of each input, a
+// grid.compute of the math and a grid.store.
 
 // Four output tiles on four cores, one unit each.
 // CHECK-LABEL: func.func @relu
@@ -96,6 +97,17 @@ func.func @reshape(%x: tensor<2x64xf32>) -> tensor<4x32xf32> {
 func.func @concat(%a: tensor<1x2x32x32xf32>, %b: tensor<1x3x32x32xf32>) -> tensor<1x5x32x32xf32> {
   %0 = graph.concat %a, %b {axis = 1 : i64} : (tensor<1x2x32x32xf32>, tensor<1x3x32x32xf32>) -> tensor<1x5x32x32xf32>
   return %0 : tensor<1x5x32x32xf32>
+}
+
+// -----
+// An embedding lookup reads each output tile as rows of the table that a tile of indices names;
+// rows from the 40th on are zeros.
+// CHECK-LABEL: func.func @embed
+// CHECK: %[[T:.*]] = grid.gather_rows %{{.*}}, %{{.*}}[%[[U:.*]]] map affine_map<(d0) -> (d0 floordiv 2, d0 mod 2)> count 40 : tensor<100x64xf32, {{.*}}>, tensor<40xi64, {{.*}}> -> !tile.tile<32x32, f32>
+// CHECK-NEXT: grid.compute(%[[T]] : !tile.tile<32x32, f32>) at %[[U]]
+func.func @embed(%table: tensor<100x64xf32>, %ids: tensor<40xi64>) -> tensor<40x64xf32> {
+  %0 = graph.gather_rows %table, %ids : (tensor<100x64xf32>, tensor<40xi64>) -> tensor<40x64xf32>
+  return %0 : tensor<40x64xf32>
 }
 
 // -----

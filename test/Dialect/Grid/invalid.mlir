@@ -463,3 +463,18 @@ func.func @load_one_of_map(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
   } -> tensor<32x32xf32, #l>
   return %y : tensor<32x32xf32, #l>
 }
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @gather_rows_map(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "gather_rows" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %c0 = arith.constant 0 : index
+    // expected-error @+1 {{'grid.gather_rows' op map must take the unit to the indices' tile and the table's column tile}}
+    %t = grid.gather_rows %in, %in[%c0] map affine_map<(d0) -> (d0)> count 32 : tensor<32x32xf32, #l>, tensor<32x32xf32, #l> -> !tile.tile<32x32, f32>
+  } -> tensor<32x32xf32, #l>
+  return %y : tensor<32x32xf32, #l>
+}

@@ -221,6 +221,8 @@ func.func @tile_loop(%x: tensor<64x64xf32, #l>, %y: tensor<1x64xf32, #row>) -> t
       %tg = grid.gather %a[%u] map affine_map<(d0, d1, d2) -> (d0 floordiv 2, d1 * 32 + d2, 0)> run 8 columns 16 fill 1.0 : tensor<64x64xf32, #l> -> !tile.tile<32x32, f32>
       // CHECK: grid.load_one_of %[[X]], %[[X]][%[[U]]] map affine_map<(d0) -> (-(d0 floordiv 2) + 1, d0, d0 floordiv 2, d0 - 2)> : tensor<64x64xf32, {{.*}}>, tensor<64x64xf32, {{.*}}> -> !tile.tile<32x32, f32>
       %tp = grid.load_one_of %a, %a[%u] map affine_map<(d0) -> (1 - d0 floordiv 2, d0, d0 floordiv 2, d0 - 2)> : tensor<64x64xf32, #l>, tensor<64x64xf32, #l> -> !tile.tile<32x32, f32>
+      // CHECK: grid.gather_rows %[[X]], %[[Y]][%[[U]]] map affine_map<(d0) -> (d0 floordiv 2, d0 mod 2)> count 40 : tensor<64x64xf32, {{.*}}>, tensor<1x64xf32, {{.*}}> -> !tile.tile<32x32, f32>
+      %tr2 = grid.gather_rows %a, %b[%u] map affine_map<(d0) -> (d0 floordiv 2, d0 mod 2)> count 40 : tensor<64x64xf32, #l>, tensor<1x64xf32, #row> -> !tile.tile<32x32, f32>
       // CHECK: %[[R:.*]] = grid.compute(%[[A]], %[[B]] : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>) at %[[U]] -> !tile.tile<32x32, f32> {
       %tr = grid.compute(%ta, %tb : !tile.tile<32x32, f32>, !tile.tile<32x32, bf16>) at %u -> !tile.tile<32x32, f32> {
       // CHECK-NEXT: ^bb0(%[[P:.*]]: !tile.tile<32x32, f32>, %[[Q:.*]]: !tile.tile<32x32, bf16>, %{{.*}}: index):
