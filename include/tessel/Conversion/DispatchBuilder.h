@@ -179,6 +179,8 @@ struct TileRead {
   /// holds (`tiles`: the indices' tile, the table's column tile); rows from `count` on are
   /// zeros.
   std::optional<int64_t> rowCount;
+  /// Only the first row of the one input's tile is read: the FPU broadcasts it by rows.
+  bool firstRow = false;
 };
 
 /// The units of a single-output streaming dispatch: for each unit, one tile per read in, math
@@ -189,8 +191,8 @@ struct TileMapping {
   /// The output tile over d0 = unit.
   mlir::AffineExpr outputTile;
 
-  /// The next input, read whole at tile `tile`.
-  void read(mlir::AffineExpr tile);
+  /// The next input, read whole at tile `tile` (only its first row with `firstRow`).
+  void read(mlir::AffineExpr tile, bool firstRow = false);
   /// The next input, its tiles assembled by `g`.
   void gather(const TileGather &g);
   /// The next `tiles.size()` inputs: at each unit, tile `tiles[k]` of the input `k` whose

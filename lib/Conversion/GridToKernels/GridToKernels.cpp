@@ -67,7 +67,7 @@ static FailureOr<StreamingLoop> matchStreamingLoop(grid::DispatchOp op, scf::For
     if (!isUnitOfCore(read->getOperands().back(), iv, s.perCore))
       return fail("a read's unit is not the core's unit");
     if (auto load = dyn_cast<grid::LoadOp>(read)) {
-      s.mapping.read(load.getMap().getResult(0));
+      s.mapping.read(load.getMap().getResult(0), load.getFirstRow());
     } else if (auto rows = dyn_cast<grid::GatherRowsOp>(read)) {
       s.mapping.gatherRows(rows.getMap().getResult(0), rows.getMap().getResult(1),
                            rows.getCount());

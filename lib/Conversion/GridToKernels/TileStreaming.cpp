@@ -11,8 +11,12 @@ static tile::TileType tileOf(MLIRContext *ctx, tile::DataFormat format) {
   return tile::TileType::get(ctx, 32, 32, format);
 }
 
-void TileMapping::read(AffineExpr tile) {
-  reads.push_back(TileRead{{nextInput++}, {tile}, {}, std::nullopt});
+void TileMapping::read(AffineExpr tile, bool firstRow) {
+  TileRead r;
+  r.inputs = {nextInput++};
+  r.tiles = {tile};
+  r.firstRow = firstRow;
+  reads.push_back(std::move(r));
 }
 
 void TileMapping::gather(const TileGather &g) {
@@ -71,7 +75,7 @@ void tessel::lowering::buildTileLoop(DispatchBuilder &db, const TileMapping &map
         tiles.push_back(b.create<grid::LoadOneOfOp>(loc, type, sources, unit, mapOf(exprs)));
       } else {
         tiles.push_back(b.create<grid::LoadOp>(loc, type, input, unit, mapOf(r.tiles),
-                                               UnitAttr()));
+                                               r.firstRow ? b.getUnitAttr() : UnitAttr()));
       }
     }
     Value result = db.compute(tiles, unit, outputFormat,
@@ -138,8 +142,11 @@ void tessel::lowering::buildTileStreaming(
       if (held[i]) {
         db.reserve(cb, 1);
         const TileRead &r = mapping.reads[i];
-        db.read(db.input(r.inputs.front()),
-                db.index(cast<AffineConstantExpr>(r.tiles.front()).getValue()), cb, zero);
+        Value tileIndex = db.index(cast<AffineConstantExpr>(r.tiles.front()).getValue());
+        if (r.firstRow)
+          db.readFirstRow(db.input(r.inputs.front()), tileIndex, cb, zero);
+        else
+          db.read(db.input(r.inputs.front()), tileIndex, cb, zero);
       }
     db.barrier();
     for (auto [i, cb] : llvm::enumerate(inCBs))
@@ -165,6 +172,8 @@ void tessel::lowering::buildTileStreaming(
           db.loop(db.apply(r.flags[k], unit), [&](Value) {
             db.read(db.input(in), db.apply(r.tiles[k], unit), cb, db.index(0));
           });
+      } else if (r.firstRow) {
+        db.readFirstRow(db.input(r.inputs.front()), db.apply(r.tiles.front(), unit), cb, zero);
       } else {
         db.read(db.input(r.inputs.front()), db.apply(r.tiles.front(), unit), cb, zero);
       }

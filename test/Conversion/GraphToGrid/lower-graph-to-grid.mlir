@@ -45,7 +45,7 @@ func.func @matmul(%a: tensor<64x96xf32>, %b: tensor<96x128xf32>) -> tensor<64x12
 // CHECK: %[[XT:.*]] = affine.apply #[[X_IDX]](%[[CORE]])
 // CHECK: noc.read %[[X]][%[[XT]]] into %[[CB0]]
 // CHECK: %[[BT:.*]] = affine.apply #[[BIAS_IDX]](%[[CORE]])
-// CHECK: noc.read %[[BIAS]][%[[BT]]] into %[[CB1]]
+// CHECK: noc.read_span %[[BIAS]][%[[BT]]] offset %c0 into %[[CB1]][%c0] offset %c0 count %c32 outside %c0
 // CHECK: noc.kernel compute {
 // CHECK: %[[T0:.*]] = noc.cb_get %[[CB0]]
 // CHECK: %[[T1:.*]] = noc.cb_get %[[CB1]]

@@ -27,9 +27,10 @@ func.func @relu(%x: tensor<64x64xf32>) -> tensor<64x64xf32> {
 }
 
 // -----
-// A row broadcast reads the row's tile in the output tile's column.
+// A row broadcast reads the row's tile in the output tile's column, its first row only (the
+// FPU broadcasts it).
 // CHECK-LABEL: func.func @add_row
-// CHECK: grid.load %{{.*}} map affine_map<(d0) -> (d0 mod 2)> : tensor<1x64xf32, {{.*}}>
+// CHECK: grid.load %{{.*}} map affine_map<(d0) -> (d0 mod 2)> {first_row} : tensor<1x64xf32, {{.*}}>
 // CHECK: tile.binary add bcast rows
 func.func @add_row(%x: tensor<64x64xf32>, %y: tensor<1x64xf32>) -> tensor<64x64xf32> {
   %0 = graph.binary add %x, %y : (tensor<64x64xf32>, tensor<1x64xf32>) -> tensor<64x64xf32>

@@ -109,6 +109,40 @@ func.func @held_tile(%x: tensor<64x64xf32, #l>, %s: tensor<1x1xf32, #l>) -> tens
 
 // -----
 
+// A tile the FPU broadcasts by rows is read by its first row only: one 32-value span.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+// CHECK-LABEL: func.func @first_row
+// CHECK: noc.kernel reader {
+// CHECK: noc.read %{{.*}} into
+// CHECK: noc.read_span %{{.*}}[%{{.*}}] offset %{{.*}} into %{{.*}}[%{{.*}}] offset %{{.*}} count %{{.*}} outside
+// CHECK: noc.kernel compute {
+func.func @first_row(%x: tensor<64x64xf32, #l>, %row: tensor<1x64xf32, #l>) -> tensor<64x64xf32, #l> {
+  %e = grid.empty : tensor<64x64xf32, #l>
+  %r = grid.dispatch "add" on <(0, 0) to (3, 0)> ins(%x, %row : tensor<64x64xf32, #l>, tensor<1x64xf32, #l>) outs(%e : tensor<64x64xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%a: tensor<64x64xf32, #l>, %b: tensor<1x64xf32, #l>, %out: tensor<64x64xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    scf.for %i = %c0 to %c1 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      %ta = grid.load %a[%u] map affine_map<(d0) -> (d0)> : tensor<64x64xf32, #l> -> !tile.tile<32x32, f32>
+      %tb = grid.load %b[%u] map affine_map<(d0) -> (d0 mod 2)> {first_row} : tensor<1x64xf32, #l> -> !tile.tile<32x32, f32>
+      %y = grid.compute(%ta, %tb : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%p: !tile.tile<32x32, f32>, %q: !tile.tile<32x32, f32>, %unit: index):
+        %d0 = arith.constant 0 : index
+        tile.binary add bcast rows %p, %q, dst[%d0] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
+        %pk = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %pk : !tile.tile<32x32, f32>
+      }
+      grid.store %y, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<64x64xf32, #l>
+    }
+  } -> tensor<64x64xf32, #l>
+  return %r : tensor<64x64xf32, #l>
+}
+
+// -----
+
 // A gathered tile is assembled by the reader, row by row, one NoC read per run of values.
 #l = #grid.layout<tile 32x32, f32, dram, interleaved>
 // CHECK-LABEL: func.func @gather
