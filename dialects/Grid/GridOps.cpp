@@ -66,27 +66,33 @@ static int64_t tileCount(RankedTensorType type) {
   return tiles;
 }
 
-/// Checks what a tile access (grid.load, grid.store) shares: its map takes the unit to one tile
-/// index within `tensor`, whose format is the tile's.
+/// Checks what every tile read or write inside a dispatch shares: `tensor` has a layout whose
+/// format is the tile's.
+static LogicalResult verifyTileOf(Operation *op, Value tensor, tile::TileType tileType) {
+  LayoutAttr layout = getLayout(tensor.getType());
+  if (!layout)
+    return op->emitOpError() << "tensor type " << tensor.getType() << " has no #grid.layout";
+  if (layout.getFormat() != tileType.getFormat())
+    return op->emitOpError() << "tile format " << tile::stringifyDataFormat(tileType.getFormat())
+                             << " differs from the tensor's "
+                             << tile::stringifyDataFormat(layout.getFormat());
+  if (!op->getParentOfType<DispatchOp>())
+    return op->emitOpError("is only meaningful inside a grid.dispatch");
+  return success();
+}
+
+/// Checks a whole-tile access (grid.load, grid.store): its map takes the unit to one tile
+/// index within `tensor`.
 static LogicalResult verifyTileAccess(Operation *op, AffineMap map, Value tensor,
                                       tile::TileType tileType) {
   if (map.getNumDims() > 1 || map.getNumSymbols() || map.getNumResults() != 1)
     return op->emitOpError("map must take the unit (at most one dim, no symbols) to one index");
   auto type = cast<RankedTensorType>(tensor.getType());
-  LayoutAttr layout = getLayout(type);
-  if (!layout)
-    return op->emitOpError() << "tensor type " << type << " has no #grid.layout";
-  if (layout.getFormat() != tileType.getFormat())
-    return op->emitOpError() << "tile format " << tile::stringifyDataFormat(tileType.getFormat())
-                             << " differs from the tensor's "
-                             << tile::stringifyDataFormat(layout.getFormat());
   if (auto constant = dyn_cast<AffineConstantExpr>(map.getResult(0)))
     if (constant.getValue() < 0 || constant.getValue() >= tileCount(type))
       return op->emitOpError() << "tile " << constant.getValue() << " is outside the tensor's "
                                << tileCount(type) << " tiles";
-  if (!op->getParentOfType<DispatchOp>())
-    return op->emitOpError("is only meaningful inside a grid.dispatch");
-  return success();
+  return verifyTileOf(op, tensor, tileType);
 }
 
 LogicalResult LoadOp::verify() {
@@ -101,18 +107,9 @@ LogicalResult LoadOneOfOp::verify() {
       map.getNumResults() != 2 * getSources().size())
     return emitOpError("map must take the unit (at most one dim, no symbols) to a flag and a "
                        "tile index per source");
-  for (Value source : getSources()) {
-    LayoutAttr layout = getLayout(source.getType());
-    if (!layout)
-      return emitOpError() << "tensor type " << source.getType() << " has no #grid.layout";
-    if (layout.getFormat() != getResult().getType().getFormat())
-      return emitOpError() << "tile format "
-                           << tile::stringifyDataFormat(getResult().getType().getFormat())
-                           << " differs from a source's "
-                           << tile::stringifyDataFormat(layout.getFormat());
-  }
-  if (!(*this)->getParentOfType<DispatchOp>())
-    return emitOpError("is only meaningful inside a grid.dispatch");
+  for (Value source : getSources())
+    if (failed(verifyTileOf(*this, source, getResult().getType())))
+      return failure();
   return success();
 }
 
@@ -125,18 +122,7 @@ LogicalResult GatherOp::verify() {
     return emitOpError() << "run length " << run << " must divide 32";
   if (columns < 1 || columns > 32)
     return emitOpError() << "columns " << columns << " must be in [1, 32]";
-  auto type = cast<RankedTensorType>(getSource().getType());
-  LayoutAttr layout = getLayout(type);
-  if (!layout)
-    return emitOpError() << "tensor type " << type << " has no #grid.layout";
-  if (layout.getFormat() != getResult().getType().getFormat())
-    return emitOpError() << "tile format "
-                         << tile::stringifyDataFormat(getResult().getType().getFormat())
-                         << " differs from the tensor's "
-                         << tile::stringifyDataFormat(layout.getFormat());
-  if (!(*this)->getParentOfType<DispatchOp>())
-    return emitOpError("is only meaningful inside a grid.dispatch");
-  return success();
+  return verifyTileOf(*this, getSource(), getResult().getType());
 }
 
 LogicalResult GatherRowsOp::verify() {
@@ -145,17 +131,9 @@ LogicalResult GatherRowsOp::verify() {
     return emitOpError("map must take the unit to the indices' tile and the table's column tile");
   if (getCount() < 1)
     return emitOpError("count must be positive");
-  LayoutAttr table = getLayout(getTable().getType()), indices = getLayout(getIndices().getType());
-  if (!table || !indices)
-    return emitOpError("table and indices need a #grid.layout");
-  if (table.getFormat() != getResult().getType().getFormat())
-    return emitOpError() << "tile format "
-                         << tile::stringifyDataFormat(getResult().getType().getFormat())
-                         << " differs from the table's "
-                         << tile::stringifyDataFormat(table.getFormat());
-  if (!(*this)->getParentOfType<DispatchOp>())
-    return emitOpError("is only meaningful inside a grid.dispatch");
-  return success();
+  if (!getLayout(getIndices().getType()))
+    return emitOpError() << "tensor type " << getIndices().getType() << " has no #grid.layout";
+  return verifyTileOf(*this, getTable(), getResult().getType());
 }
 
 LogicalResult StoreOp::verify() {

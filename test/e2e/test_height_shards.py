@@ -1,7 +1,8 @@
-"""Height-sharded L1 tensors (tt-choose-op-configs), against float64 numpy: a ResNet bottleneck
+"""Sharded L1 tensors (tt-choose-op-configs), against float64 numpy: a ResNet bottleneck
 over 56x56x64 at batch 1 (1x1, 3x3 and 1x1 convolutions with ReLUs and the residual add) whose
 convolutions' cores each compute whole rows of the image in one pass, so that their results
-stay in the L1 of the cores that wrote them. fp32 to ONNX's tolerances, bf16 to PCC 0.999."""
+stay in the L1 of the cores that wrote them, and a chain of elementwise ops and a softmax whose
+cores write pieces of rows or whole rows. fp32 to ONNX's tolerances, bf16 to PCC 0.999."""
 import numpy as np
 import onnx
 import pytest
@@ -40,23 +41,33 @@ def bottleneck(path, channels=64, size=56, seed=0):
     return x, ref
 
 
+def compile_and_run(tmp, model, x, precision):
+    """Compiles `model` at `precision`, runs it on `x`; returns --print-op-configs and the
+    output."""
+    np.save(tmp / "x.npy", x)
+    configs = run(["tt-compile", model, "-o", tmp / "m.ttb", f"--precision={precision}",
+                   "--print-op-configs"]).stdout
+    run(["tt-run", tmp / "m.ttb", f"--input=@{tmp / 'x.npy'}", f"--output=@{tmp / 'y.npy'}",
+         "--quiet"])
+    return configs, np.load(tmp / "y.npy")
+
+
+def check_numbers(y, ref, precision, atol):
+    if precision == "fp32":
+        np.testing.assert_allclose(y, ref, rtol=1e-3, atol=atol)
+    else:
+        assert pcc(y, ref) >= 0.999
+
+
 @pytest.mark.parametrize("precision", ["fp32", "bf16"])
 def test_bottleneck_with_height_shards(tmp, precision):
     x, ref = bottleneck(tmp / "block.onnx")
-    np.save(tmp / "x.npy", x)
-    configs = run(["tt-compile", tmp / "block.onnx", "-o", tmp / "block.ttb",
-                   f"--precision={precision}", "--print-op-configs"]).stdout
+    configs, y = compile_and_run(tmp, tmp / "block.onnx", x, precision)
     # Convolution results are sharded over the cores that computed them (in bf16 all three; in
     # fp32 the 3x3 takes its rows in two passes, so the first stays interleaved).
     sharded = {line.split(" ")[0] for line in configs.splitlines() if "height_sharded" in line}
     assert sharded >= ({"c3"} if precision == "fp32" else {"c1,c1.relu", "c2,c2.relu", "c3"}), configs
-    run(["tt-run", tmp / "block.ttb", f"--input=@{tmp / 'x.npy'}", f"--output=@{tmp / 'y.npy'}",
-         "--quiet"])
-    y = np.load(tmp / "y.npy")
-    if precision == "fp32":
-        np.testing.assert_allclose(y, ref, rtol=1e-3, atol=1e-3)
-    else:
-        assert pcc(y, ref) >= 0.999
+    check_numbers(y, ref, precision, atol=1e-3)
 
 
 def streaming_chain(path, rows=256, cols=512, seed=1):
@@ -79,17 +90,9 @@ def streaming_chain(path, rows=256, cols=512, seed=1):
 @pytest.mark.parametrize("precision", ["fp32", "bf16"])
 def test_streaming_ops_with_shards(tmp, precision):
     x, ref = streaming_chain(tmp / "chain.onnx")
-    np.save(tmp / "x.npy", x)
-    configs = run(["tt-compile", tmp / "chain.onnx", "-o", tmp / "chain.ttb",
-                   f"--precision={precision}", "--print-op-configs"]).stdout
+    configs, y = compile_and_run(tmp, tmp / "chain.onnx", x, precision)
     layouts = {line.split(" ")[0]: line for line in configs.splitlines()}
     assert "block_sharded 1x2 tiles per core over 8x8 cores" in layouts["sq"], configs
     assert "block_sharded 1x2 tiles per core over 8x8 cores" in layouts["sum"], configs
     assert "height_sharded 1x16 tiles per core over 8x1 cores" in layouts["p"], configs
-    run(["tt-run", tmp / "chain.ttb", f"--input=@{tmp / 'x.npy'}", f"--output=@{tmp / 'y.npy'}",
-         "--quiet"])
-    y = np.load(tmp / "y.npy")
-    if precision == "fp32":
-        np.testing.assert_allclose(y, ref, rtol=1e-3, atol=1e-5)
-    else:
-        assert pcc(y, ref) >= 0.999
+    check_numbers(y, ref, precision, atol=1e-5)

@@ -77,16 +77,7 @@ static FailureOr<StreamingLoop> matchStreamingLoop(grid::DispatchOp op, scf::For
         (k % 2 ? tiles : flags).push_back(expr);
       s.mapping.pick(flags, tiles);
     } else {
-      auto gather = cast<grid::GatherOp>(read);
-      AffineMap map = gather.getMap();
-      TileGather g;
-      g.inTile = map.getResult(0);
-      g.inOffset = map.getResult(1);
-      g.outside = map.getResult(2);
-      g.runLength = gather.getRunLength();
-      g.columns = gather.getColumns();
-      g.fill = gather.getFill().convertToFloat();
-      s.mapping.gather(g);
+      s.mapping.gather(tileGatherOf(cast<grid::GatherOp>(read)));
     }
   }
   if (next != op.getInputs().size())

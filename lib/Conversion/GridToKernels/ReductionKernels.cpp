@@ -178,16 +178,7 @@ void ReductionKernels::read(Operation *op, Value cb, Value slot, IRMapping &m) {
       db.read(source, tileIndex, cb, slot);
     return;
   }
-  auto gather = cast<grid::GatherOp>(op);
-  AffineMap map = gather.getMap();
-  TileGather g;
-  g.inTile = map.getResult(0);
-  g.inOffset = map.getResult(1);
-  g.outside = map.getResult(2);
-  g.runLength = gather.getRunLength();
-  g.columns = gather.getColumns();
-  g.fill = gather.getFill().convertToFloat();
-  emitTileGather(db, g, source, at, cb, slot);
+  emitTileGather(db, tileGatherOf(cast<grid::GatherOp>(op)), source, at, cb, slot);
 }
 
 void ReductionKernels::emitBody(grid::ComputeOp compute, ArrayRef<Value> argCBs,

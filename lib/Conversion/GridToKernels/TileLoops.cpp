@@ -58,3 +58,15 @@ std::optional<int64_t> tessel::lowering::tripCount(scf::ForOp loop) {
     return std::nullopt;
   return ub;
 }
+
+TileGather tessel::lowering::tileGatherOf(grid::GatherOp gather) {
+  AffineMap map = gather.getMap();
+  TileGather g;
+  g.inTile = map.getResult(0);
+  g.inOffset = map.getResult(1);
+  g.outside = map.getResult(2);
+  g.runLength = gather.getRunLength();
+  g.columns = gather.getColumns();
+  g.fill = gather.getFill().convertToFloat();
+  return g;
+}

@@ -16,6 +16,9 @@ mlir::LogicalResult tileLoopError(grid::DispatchOp op, const llvm::Twine &why);
 /// The trip count of an scf.for from 0 by 1 to a constant, if it is one.
 std::optional<int64_t> tripCount(mlir::scf::ForOp loop);
 
+/// The reader's plan for a grid.gather: its map and attributes.
+TileGather tileGatherOf(grid::GatherOp gather);
+
 /// Whether `unit` is the running core's `iv`-th unit: core_index linear * perCore + iv.
 bool isUnitOfCore(mlir::Value unit, mlir::Value iv, int64_t perCore);
 
