@@ -70,10 +70,10 @@ def LowerGridToKernels : Pass<"tt-lower-grid-to-kernels", "mlir::ModuleOp"> {
     `grid.store` puts it. A reduction's kernels keep the accumulator in Dst from its start
     through the steps to the finish (the tile loop's copies of it into Dst[0] and packs of it
     are not emitted), the reader fetches up to eight steps' tiles per barrier, a tile a body
-    packs for its own later ops goes through a one-tile buffer, and every input tile is popped
-    after its last use. Dispatches that already hold kernels are legal and left alone. A tile
-    loop of another shape (several outputs, several computes per unit, a unit that is not the
-    core's) is an error naming the dispatch.
+    packs for its own later ops goes through a one-tile buffer (freed after its last use),
+    and a body's input tiles are freed when the body is done. Dispatches that already hold
+    kernels are legal and left alone. A tile loop of another shape (several outputs, several
+    computes per unit, a unit that is not the core's) is an error naming the dispatch.
 
     Before (see `tt-lower-graph-to-grid`):
     ```mlir

@@ -55,7 +55,7 @@ func.func @sum_last(%x: tensor<3x40xf32>) -> tensor<3x1xf32> {
 // Max: Dst[0] starts at -huge, and the zero padding of the partial column tile must not win, so
 // each input tile is staged through Dst[1], masked with -huge beyond its 3 x (40 - 32 * t)
 // corner, and reduced from a one-tile buffer (REDUCE reads tiles, not Dst); the input's slot
-// is free once the tile is in Dst[1].
+// is freed once the step is done.
 // CHECK-DAG: #[[COLS:.*]] = affine_map<(d0) -> (d0 * -32 + (d0 floordiv 2) * 64 + 40)>
 // CHECK-LABEL: func.func @max_last_partial
 // CHECK: grid.dispatch "reduce_max"
@@ -69,7 +69,6 @@ func.func @sum_last(%x: tensor<3x40xf32>) -> tensor<3x1xf32> {
 // CHECK-NEXT: noc.cb_wait %[[CBIN]], 1
 // CHECK-NEXT: %[[X:.*]] = noc.cb_get %[[CBIN]][%c0]
 // CHECK-NEXT: tile.copy %[[X]], dst[%c1] : !tile.tile<32x32, f32>
-// CHECK-NEXT: noc.cb_pop %[[CBIN]], 1
 // CHECK-NEXT: %[[N:.*]] = affine.apply #[[COLS]](%[[S]])
 // CHECK-NEXT: tile.mask dst[%c1] rows %c3 cols %[[N]] fill -3.000000e+38
 // CHECK-NEXT: noc.cb_reserve %[[CBTMP]], 1
@@ -80,6 +79,7 @@ func.func @sum_last(%x: tensor<3x40xf32>) -> tensor<3x1xf32> {
 // CHECK-NEXT: %[[Y:.*]] = noc.cb_get %[[CBTMP]][%c0]
 // CHECK-NEXT: tile.reduce max dim 0 %[[Y]], dst[%c0] {accumulate}
 // CHECK-NEXT: noc.cb_pop %[[CBTMP]], 1
+// CHECK-NEXT: noc.cb_pop %[[CBIN]], 1
 // CHECK-NEXT: }
 // CHECK-NEXT: tile.mask dst[%c0] rows %c3 cols %c1 fill 0.000000e+00
 func.func @max_last_partial(%x: tensor<3x40xf32>) -> tensor<3x1xf32> {
@@ -109,7 +109,6 @@ func.func @max_last_partial(%x: tensor<3x40xf32>) -> tensor<3x1xf32> {
 // CHECK-NEXT: tile.mask dst[%c0] rows %c0 cols %c0 fill 3.000000e+38
 // CHECK-NEXT: scf.for %[[CS:.*]] = %c0 to %c2 step %c1 {
 // CHECK: tile.copy %{{.*}}, dst[%c1]
-// CHECK-NEXT: noc.cb_pop %{{.*}}, 1
 // CHECK-NEXT: %[[C:.*]] = affine.apply #[[NCOLS]](%[[CCORE]])
 // CHECK-NEXT: %[[R:.*]] = affine.apply #[[ROWS]](%[[CS]])
 // CHECK-NEXT: tile.mask dst[%c1] rows %[[R]] cols %[[C]] fill 3.000000e+38
@@ -136,7 +135,6 @@ func.func @min_rows(%x: tensor<2x40x64xf32>) -> tensor<2x1x64xf32> {
 // CHECK-NEXT: noc.cb_wait
 // CHECK-NEXT: %[[X:.*]] = noc.cb_get
 // CHECK-NEXT: tile.copy %[[X]], dst[%c1]
-// CHECK-NEXT: noc.cb_pop
 // CHECK-NEXT: tile.unary square dst[%c1]{{$}}
 // CHECK-NEXT: noc.cb_reserve
 // CHECK: tile.reduce sum dim 0 %{{.*}}, dst[%c0] {accumulate}
@@ -170,6 +168,7 @@ func.func @l1(%x: tensor<4x5xf32>) -> tensor<1x5xf32> {
 // CHECK: grid.dispatch "reduce_sum_square"
 // CHECK: tile.unary square dst[%c1]{{$}}
 // CHECK: tile.reduce sum dim 0
+// CHECK-NEXT: noc.cb_pop
 // CHECK-NEXT: noc.cb_pop
 // CHECK-NEXT: tile.mask dst[%c0] rows %c4 cols %c1 fill 0.000000e+00
 func.func @sum_square(%x: tensor<4x5xf32>) -> tensor<4x1xf32> {
@@ -209,7 +208,6 @@ func.func @log_sum(%x: tensor<4x5xf32>) -> tensor<4x1xf32> {
 // CHECK-NEXT: tile.acquire_dst
 // CHECK-NEXT: scf.for %[[S:.*]] = %c0 to %c4 step %c1 {
 // CHECK: tile.copy %{{.*}}, dst[%c1]
-// CHECK-NEXT: noc.cb_pop
 // CHECK-NEXT: tile.unary exp dst[%c1]{{$}}
 // CHECK-NEXT: %[[C:.*]] = affine.apply #[[NCOLS]](%[[S]])
 // CHECK-NEXT: %[[R:.*]] = affine.apply #[[NROWS]](%[[S]])
@@ -368,7 +366,8 @@ func.func @gather_without_remap(%x: tensor<9x16x32xf32>) -> tensor<1x16x32xf32> 
 
 // A fused bias and ReLU6: the reader fetches the first row of the bias tile of the unit's
 // columns while it reads the inputs, and publishes it after them; compute packs the sum into a
-// buffer, adds the bias row to every row, then clips.
+// buffer, adds the bias row to every row, then clips, and frees the bias's slot once the unit
+// is done.
 // CHECK-LABEL: func.func @bias_relu6
 // CHECK: noc.kernel reader {
 // CHECK: noc.read_span %arg{{[0-9]+}}[%{{.*}}] offset %c0 into %[[BIAS:.*]][%c0] offset %c0 count %c32 {{.*}} : tensor<64xf32
@@ -382,9 +381,11 @@ func.func @gather_without_remap(%x: tensor<9x16x32xf32>) -> tensor<1x16x32xf32> 
 // CHECK-NEXT: noc.cb_put %{{.*}}, %[[SUM:.*]][%c0]
 // CHECK: tile.binary add bcast rows
 // CHECK-NEXT: noc.cb_pop %[[SUM]], 1
-// CHECK-NEXT: noc.cb_pop %[[BIAS]], 1
 // CHECK-NEXT: tile.unary max_scalar dst[%c0]{{$}}
 // CHECK-NEXT: tile.unary min_scalar dst[%c0] {param = 6.000000e+00 : f32}
+// CHECK: noc.cb_push
+// CHECK-NEXT: noc.cb_pop %[[BIAS]], 1
+// CHECK-NEXT: tile.release_dst
 func.func @bias_relu6(%x: tensor<9x64x64xf32>, %w: tensor<9x1x64xf32>, %b: tensor<64xf32>) -> tensor<1x64x64xf32> {
   %0 = graph.reduce sum %x times %w, %b then clip {axes = array<i64: 0>, beta = 6.0 : f32} : (tensor<9x64x64xf32>, tensor<9x1x64xf32>, tensor<64xf32>) -> tensor<1x64x64xf32>
   return %0 : tensor<1x64x64xf32>

@@ -227,7 +227,8 @@ func.func @load_one_of(%x: tensor<64x32xf32, #l>, %y: tensor<64x32xf32, #l>) -> 
 // A reduction loop: the kernels keep the accumulator in Dst from the start to the finish, so
 // neither its copies into Dst[0] nor the steps' packs are emitted. The reader fetches the steps'
 // tiles in batches and the bias row once per unit (its first row only); the finish's packed
-// sum goes through a one-tile buffer to the FPU, which adds the bias.
+// sum goes through a one-tile buffer to the FPU, which adds the bias. A body's read tiles are
+// freed when the body is done (a staged tile after its last use).
 // CHECK-LABEL: func.func @reduction
 // CHECK: %[[CBIN:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 4>
 // CHECK-NEXT: %[[CBB:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
@@ -247,8 +248,8 @@ func.func @load_one_of(%x: tensor<64x32xf32, #l>, %y: tensor<64x32xf32, #l>) -> 
 // CHECK: noc.cb_wait %[[CBIN]], 1
 // CHECK-NEXT: %[[T:.*]] = noc.cb_get %[[CBIN]]
 // CHECK-NEXT: tile.copy %[[T]], dst[%{{.*}}]
-// CHECK-NEXT: noc.cb_pop %[[CBIN]], 1
 // CHECK-NEXT: tile.dst_binary add
+// CHECK-NEXT: noc.cb_pop %[[CBIN]], 1
 // CHECK-NOT: tile.copy
 // CHECK: noc.cb_reserve %[[CBSUM]], 1
 // CHECK-NEXT: %[[S:.*]] = tile.pack
@@ -260,11 +261,11 @@ func.func @load_one_of(%x: tensor<64x32xf32, #l>, %y: tensor<64x32xf32, #l>) -> 
 // CHECK-NEXT: %[[BIAS:.*]] = noc.cb_get %[[CBB]]
 // CHECK-NEXT: tile.binary add bcast rows %[[SUM]], %[[BIAS]]
 // CHECK-NEXT: noc.cb_pop %[[CBSUM]], 1
-// CHECK-NEXT: noc.cb_pop %[[CBB]], 1
 // CHECK-NEXT: noc.cb_reserve %[[CBOUT]], 1
 // CHECK-NEXT: %[[P:.*]] = tile.pack
 // CHECK-NEXT: noc.cb_put %[[P]], %[[CBOUT]]
 // CHECK-NEXT: noc.cb_push %[[CBOUT]], 1
+// CHECK-NEXT: noc.cb_pop %[[CBB]], 1
 // CHECK-NEXT: tile.release_dst
 // CHECK: noc.kernel writer {
 // CHECK: noc.write %[[CBOUT]]
