@@ -32,6 +32,26 @@ static bool yieldsDst0(grid::ComputeOp compute) {
   return pack && getConstantIntValue(pack.getDst()) == 0;
 }
 
+/// Whether `tiles` are the results of `reads`, in order.
+static bool readsInOrder(ValueRange tiles, ArrayRef<Operation *> reads) {
+  return tiles.size() == reads.size() &&
+         llvm::all_of(llvm::zip(tiles, reads), [](auto pair) {
+           return std::get<0>(pair).getDefiningOp() == std::get<1>(pair);
+         });
+}
+
+/// Whether the kernels can compute index `v` again: from constants, the running core, the
+/// loops' counters and pure ops over them.
+static bool recomputable(Value v, ArrayRef<Value> counters) {
+  if (llvm::is_contained(counters, v))
+    return true;
+  Operation *def = v.getDefiningOp();
+  if (auto core = dyn_cast_or_null<grid::CoreIndexOp>(def))
+    return core.getDim() == grid::CoreDim::linear;
+  return def && isPure(def) && def->getNumRegions() == 0 &&
+         llvm::all_of(def->getOperands(), [&](Value o) { return recomputable(o, counters); });
+}
+
 FailureOr<ReductionLoop> tessel::lowering::matchReductionLoop(grid::DispatchOp op,
                                                               scf::ForOp units, int64_t perCore) {
   auto fail = [&](const Twine &why) { return tileLoopError(op, "reduction: " + why); };
@@ -94,20 +114,23 @@ FailureOr<ReductionLoop> tessel::lowering::matchReductionLoop(grid::DispatchOp o
   if (!r.step || yield.getOperand(0) != r.step.getResult())
     return fail("each step folds its tiles into the accumulator with one grid.compute");
   ValueRange stepInputs = r.step.getInputs();
-  if (stepInputs.front() != acc || stepInputs.size() != r.stepReads.size() + 1 ||
-      !llvm::all_of(llvm::zip(stepInputs.drop_front(), r.stepReads),
-                    [](auto pair) { return std::get<0>(pair).getDefiningOp() == std::get<1>(pair); }))
+  if (stepInputs.empty() || stepInputs.front() != acc ||
+      !readsInOrder(stepInputs.drop_front(), r.stepReads))
     return fail("a step takes the accumulator, then its reads in order");
   if (r.step.getIndices().size() != 2 || r.step.getIndices()[0] != r.unit ||
       r.step.getIndices()[1] != r.steps.getInductionVar())
     return fail("a step runs at the unit and the step");
 
   ValueRange finishInputs = r.finish.getInputs();
-  if (finishInputs.front() != r.steps.getResult(0) ||
-      finishInputs.size() != r.unitReads.size() + 1 ||
-      !llvm::all_of(llvm::zip(finishInputs.drop_front(), r.unitReads),
-                    [](auto pair) { return std::get<0>(pair).getDefiningOp() == std::get<1>(pair); }))
+  SmallVector<Operation *> unitReads(llvm::map_range(
+      r.unitReads, [](grid::LoadOp load) { return load.getOperation(); }));
+  if (finishInputs.empty() || finishInputs.front() != r.steps.getResult(0) ||
+      !readsInOrder(finishInputs.drop_front(), unitReads))
     return fail("the finish takes the accumulator, then the unit's reads in order");
+  Value counters[] = {units.getInductionVar(), r.steps.getInductionVar()};
+  for (Operation *read : llvm::concat<Operation *const>(unitReads, r.stepReads))
+    if (!recomputable(read->getOperand(1), counters))
+      return fail("a read's index is not computed from the core and the loop counters");
   if (r.finish.getIndices() != ValueRange(r.unit) || r.store.getValue() != r.finish.getResult() ||
       r.store.getDest() != dispatchBody.getArgument(op.getInputs().size()))
     return fail("the finish runs at the unit, and its tile is stored into the output");
@@ -159,7 +182,7 @@ Value ReductionKernels::index(Value v, IRMapping &m) {
     m.map(v, db.core());
     return db.core();
   }
-  assert(def && isPure(def) && "indices are computed from the core and the loop counters");
+  assert(def && "matchReductionLoop checked that the kernels can compute the index");
   for (Value operand : def->getOperands())
     index(operand, m);
   db.builder().clone(*def, m);

@@ -373,6 +373,61 @@ func.func @accumulator_not_first(%x: tensor<32x64xf32, #l>, %b: tensor<1x32xf32,
 
 // -----
 
+// The reader computes each read's index again, from the core's linear index and the loops'
+// counters only.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @index_not_recomputable(%x: tensor<32x64xf32, #l>, %b: tensor<1x32xf32, #l>) -> tensor<32x32xf32, #l> {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  // expected-error @+1 {{no kernels for this tile loop: reduction: a read's index is not computed from the core and the loop counters}}
+  %r = grid.dispatch "reduce_sum" on <(0, 0) to (0, 0)> ins(%x, %b : tensor<32x64xf32, #l>, tensor<1x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x64xf32, #l>, %bias: tensor<1x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    scf.for %i = %c0 to %c1 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      %tb = grid.load %bias[%u] map affine_map<(d0) -> (0)> {first_row} : tensor<1x32xf32, #l> -> !tile.tile<32x32, f32>
+      %init = grid.compute() at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%unit: index):
+        %d0 = arith.constant 0 : index
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      %acc = scf.for %s = %c0 to %c2 step %c1 iter_args(%a = %init) -> (!tile.tile<32x32, f32>) {
+        %cx = grid.core_index x
+        %at = affine.apply affine_map<(d0, d1) -> (d0 * 2 + d1)>(%cx, %s)
+        %t = grid.load %in[%at] map affine_map<(d0) -> (d0)> : tensor<32x64xf32, #l> -> !tile.tile<32x32, f32>
+        %n = grid.compute(%a, %t : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u, %s -> !tile.tile<32x32, f32> {
+        ^bb0(%va: !tile.tile<32x32, f32>, %vt: !tile.tile<32x32, f32>, %unit: index, %step: index):
+          %d0 = arith.constant 0 : index
+          %d1 = arith.constant 1 : index
+          tile.copy %va, dst[%d0] : !tile.tile<32x32, f32>
+          tile.copy %vt, dst[%d1] : !tile.tile<32x32, f32>
+          tile.dst_binary add dst[%d0], dst[%d1] -> dst[%d0]
+          %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+          grid.yield %p : !tile.tile<32x32, f32>
+        }
+        scf.yield %n : !tile.tile<32x32, f32>
+      }
+      %y = grid.compute(%acc, %tb : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%va: !tile.tile<32x32, f32>, %vb: !tile.tile<32x32, f32>, %unit: index):
+        %d0 = arith.constant 0 : index
+        tile.copy %va, dst[%d0] : !tile.tile<32x32, f32>
+        %sum = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        tile.binary add bcast rows %sum, %vb, dst[%d0] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      grid.store %y, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<32x32xf32, #l>
+    }
+  } -> tensor<32x32xf32, #l>
+  return %r : tensor<32x32xf32, #l>
+}
+
+// -----
+
 // A dispatch that already holds kernels is legal and stays as it is.
 #l = #grid.layout<tile 32x32, f32, dram, interleaved>
 // CHECK-LABEL: func.func @kernels_stay
