@@ -98,7 +98,7 @@ public:
         llvm::outs() << ", " << tessel::grid::stringifySharding(layout.getSharding()) << " "
                      << layout.getShardShape()[0] << "x" << layout.getShardShape()[1]
                      << " tiles per core over " << cores.width() << "x"
-                     << (cores.getY1() - cores.getY0() + 1) << " cores";
+                     << cores.height() << " cores";
       }
       llvm::outs() << "\n";
     });

@@ -88,17 +88,20 @@ public:
                       ComputeBody body);
   /// Inside a grid.compute: Dst[dst] packed as a tile of `format`, for later ops of the body.
   mlir::Value packTile(mlir::Value dst, tile::DataFormat format);
-  /// grid.load of tile `index` of `tensor` (its first row only with `firstRow`).
-  mlir::Value load(mlir::Value tensor, mlir::Value index, bool firstRow = false);
+  /// grid.load of tile `tile` (over d0 = `index`) of `tensor`, its first row only with
+  /// `firstRow`.
+  mlir::Value load(mlir::Value tensor, mlir::Value index, mlir::AffineExpr tile,
+                   bool firstRow = false);
 
   // Kernel statements.
   void reserve(mlir::Value cb, int64_t n);
   void push(mlir::Value cb, int64_t n);
   void wait(mlir::Value cb, int64_t n);
   void pop(mlir::Value cb, int64_t n);
-  void read(mlir::Value buffer, mlir::Value tile, mlir::Value cb, mlir::Value slot);
-  /// Reads only the first row of a tile: all the FPU uses of a tile it broadcasts by rows.
-  void readFirstRow(mlir::Value buffer, mlir::Value tile, mlir::Value cb, mlir::Value slot);
+  /// Reads a tile into a slot; with `firstRow` only its first row, all the FPU uses of a tile
+  /// it broadcasts by rows.
+  void read(mlir::Value buffer, mlir::Value tile, mlir::Value cb, mlir::Value slot,
+            bool firstRow = false);
   void write(mlir::Value cb, mlir::Value slot, mlir::Value buffer, mlir::Value tile);
   void barrier();
   /// Waits until this thread's writes have left the core (their slots may be popped).

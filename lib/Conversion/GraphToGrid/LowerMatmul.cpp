@@ -188,10 +188,9 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   int64_t gm = config.getGridM(), gn = config.getGridN();
   int64_t bm = config.getBlockM(), bn = config.getBlockN();
   int64_t sm = config.getSubM(), sn = config.getSubN(), kc = config.getKChunk();
-  int64_t kt = a.nt;
   bool multicast = config.isMulticast();
   int64_t cores = config.getCoresX() * config.getCoresY(); // one group's rectangle
-  int64_t blocksM = out.mt / bm, blocksN = out.nt / bn, blocks = out.batch * blocksM * blocksN;
+  int64_t blocksM = out.mt / bm, blocksN = out.nt / bn;
   // An absorbed remap (an implicit GEMM's windows): its input is read instead of the lhs.
   graph::RemapOp windows;
   std::optional<TileGather> gatherA;
@@ -215,13 +214,12 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   if (failed(problem))
     return failure();
   std::string why;
-  if (!cost::isValid(opts.chip, *problem, matmulPlan(config), std::numeric_limits<int64_t>::max(),
-                     &why))
+  cost::MatmulPlan plan = matmulPlan(config);
+  if (!cost::isValid(opts.chip, *problem, plan, std::numeric_limits<int64_t>::max(), &why))
     return op.emitError() << "matmul config " << config << " does not tile this matmul: " << why;
   int64_t passM = out.mt / (gm * bm), passN = out.nt / (gn * bn);
   int64_t groups = config.getGroups();
-  int64_t passes = multicast ? out.batch / groups * passM * passN : blocks / cores,
-          chunks = kt / kc;
+  int64_t passes = plan.passes(*problem), chunks = plan.chunks(*problem);
   int64_t macs = out.batch * out.rows * out.cols * a.cols;
 
   CoreSplit split{config.getCoresX(), config.getCoresY() * groups, 1};
@@ -338,8 +336,8 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
       // last chunk needs them: their reads overlap the chunks'.
       db.reserve(cbBias, bn);
       db.loop(bn, [&](Value j) {
-        db.readFirstRow(db.input(2), db.apply(col0 + b.getAffineDimExpr(2), {db.core(), pass, j}),
-                        cbBias, j);
+        db.read(db.input(2), db.apply(col0 + b.getAffineDimExpr(2), {db.core(), pass, j}), cbBias,
+                j, /*firstRow=*/true);
       });
     }
     db.loop(chunks, [&](Value chunk) {

@@ -143,7 +143,7 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
   db.loop(db.split().perCore, [&](Value iv) {
     Value unit = db.unit(iv);
     // Only its first row: the FPU adds it to every row.
-    Value biasTile = bias ? db.load(db.input(biasInput), db.apply(ont, unit), true) : Value();
+    Value biasTile = bias ? db.load(db.input(biasInput), db.apply(ont, unit), u, true) : Value();
     Value init = db.compute({}, unit, opts.dstFormat, [&](ArrayRef<Value>, ArrayRef<Value>,
                                                           Value zero) {
       if (plan.identity != 0)
@@ -164,10 +164,10 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
             AffineMapAttr::get(map), b.getI64IntegerAttr(gather->runLength),
             b.getI64IntegerAttr(gather->columns), b.getF32FloatAttr(gather->fill)));
       } else {
-        tiles.push_back(db.load(db.input(0), at));
+        tiles.push_back(db.load(db.input(0), at, u));
       }
       if (weights)
-        tiles.push_back(db.load(db.input(1), db.apply(weightTile, {unit, step}),
+        tiles.push_back(db.load(db.input(1), db.apply(weightTile, {unit, step}), u,
                                 weightBcast == tile::Broadcast::rows));
       Value next = db.compute(tiles, {unit, step}, opts.dstFormat,
                               [&](ArrayRef<Value> t, ArrayRef<Value> idx, Value zero) {

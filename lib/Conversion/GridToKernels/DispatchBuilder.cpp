@@ -173,10 +173,10 @@ Value DispatchBuilder::packTile(Value dst, tile::DataFormat format) {
   return b.create<tile::PackOp>(loc, tile::TileType::get(b.getContext(), 32, 32, format), dst);
 }
 
-Value DispatchBuilder::load(Value tensor, Value tileIndex, bool firstRow) {
+Value DispatchBuilder::load(Value tensor, Value index, AffineExpr tile, bool firstRow) {
   auto type = tile::TileType::get(b.getContext(), 32, 32, formatOf(tensor));
-  auto map = AffineMap::getMultiDimIdentityMap(1, b.getContext());
-  return b.create<grid::LoadOp>(loc, type, tensor, tileIndex, AffineMapAttr::get(map),
+  auto map = AffineMap::get(1, 0, tile);
+  return b.create<grid::LoadOp>(loc, type, tensor, index, AffineMapAttr::get(map),
                                 firstRow ? b.getUnitAttr() : UnitAttr());
 }
 
@@ -204,13 +204,13 @@ void DispatchBuilder::wait(Value cb, int64_t n) {
 void DispatchBuilder::pop(Value cb, int64_t n) {
   b.create<noc::CBPopOp>(loc, cb, b.getI64IntegerAttr(n));
 }
-void DispatchBuilder::read(Value buffer, Value tileIdx, Value cb, Value slot) {
-  b.create<noc::ReadOp>(loc, buffer, tileIdx, cb, slot);
-}
-
-void DispatchBuilder::readFirstRow(Value buffer, Value tile, Value cb, Value slot) {
+void DispatchBuilder::read(Value buffer, Value tileIdx, Value cb, Value slot, bool firstRow) {
+  if (!firstRow) {
+    b.create<noc::ReadOp>(loc, buffer, tileIdx, cb, slot);
+    return;
+  }
   Value zero = index(0);
-  b.create<noc::ReadSpanOp>(loc, buffer, tile, zero, cb, slot, zero, index(32), zero,
+  b.create<noc::ReadSpanOp>(loc, buffer, tileIdx, zero, cb, slot, zero, index(32), zero,
                             b.getF32FloatAttr(0.0f));
 }
 void DispatchBuilder::write(Value cb, Value slot, Value buffer, Value tileIdx) {

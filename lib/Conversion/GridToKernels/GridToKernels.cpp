@@ -159,8 +159,7 @@ struct TileLoopToKernels : OpConversionPattern<grid::DispatchOp> {
       return failure();
     grid::CoreRangeAttr cores = op.getCores();
     int64_t perCore = std::visit([](const auto &l) { return l.perCore; }, *loop);
-    CoreSplit split{cores.getX1() - cores.getX0() + 1, cores.getY1() - cores.getY0() + 1,
-                    perCore};
+    CoreSplit split{cores.width(), cores.height(), perCore};
     rewriter.setInsertionPoint(op);
     DispatchBuilder db(rewriter, op, split);
     if (auto *streaming = std::get_if<StreamingLoop>(&*loop))

@@ -193,14 +193,9 @@ void ReductionKernels::read(Operation *op, Value cb, Value slot, IRMapping &m) {
   Value at = index(op->getOperand(1), m);
   // The same input of the dispatch being built.
   Value source = db.input(cast<BlockArgument>(op->getOperand(0)).getArgNumber());
-  if (auto load = dyn_cast<grid::LoadOp>(op)) {
-    Value tileIndex = db.apply(load.getMap().getResult(0), at);
-    if (load.getFirstRow())
-      db.readFirstRow(source, tileIndex, cb, slot);
-    else
-      db.read(source, tileIndex, cb, slot);
-    return;
-  }
+  if (auto load = dyn_cast<grid::LoadOp>(op))
+    return db.read(source, db.apply(load.getMap().getResult(0), at), cb, slot,
+                   load.getFirstRow());
   emitTileGather(db, tileGatherOf(cast<grid::GatherOp>(op)), source, at, cb, slot);
 }
 

@@ -74,8 +74,7 @@ void tessel::lowering::buildTileLoop(DispatchBuilder &db, const TileMapping &map
         }
         tiles.push_back(b.create<grid::LoadOneOfOp>(loc, type, sources, unit, mapOf(exprs)));
       } else {
-        tiles.push_back(b.create<grid::LoadOp>(loc, type, input, unit, mapOf(r.tiles),
-                                               r.firstRow ? b.getUnitAttr() : UnitAttr()));
+        tiles.push_back(db.load(input, unit, r.tiles.front(), r.firstRow));
       }
     }
     Value result = db.compute(tiles, unit, outputFormat,
@@ -142,11 +141,9 @@ void tessel::lowering::buildTileStreaming(
       if (held[i]) {
         db.reserve(cb, 1);
         const TileRead &r = mapping.reads[i];
-        Value tileIndex = db.index(cast<AffineConstantExpr>(r.tiles.front()).getValue());
-        if (r.firstRow)
-          db.readFirstRow(db.input(r.inputs.front()), tileIndex, cb, zero);
-        else
-          db.read(db.input(r.inputs.front()), tileIndex, cb, zero);
+        db.read(db.input(r.inputs.front()),
+                db.index(cast<AffineConstantExpr>(r.tiles.front()).getValue()), cb, zero,
+                r.firstRow);
       }
     db.barrier();
     for (auto [i, cb] : llvm::enumerate(inCBs))
@@ -172,10 +169,9 @@ void tessel::lowering::buildTileStreaming(
           db.loop(db.apply(r.flags[k], unit), [&](Value) {
             db.read(db.input(in), db.apply(r.tiles[k], unit), cb, db.index(0));
           });
-      } else if (r.firstRow) {
-        db.readFirstRow(db.input(r.inputs.front()), db.apply(r.tiles.front(), unit), cb, zero);
       } else {
-        db.read(db.input(r.inputs.front()), db.apply(r.tiles.front(), unit), cb, zero);
+        db.read(db.input(r.inputs.front()), db.apply(r.tiles.front(), unit), cb, zero,
+                r.firstRow);
       }
     }
     db.barrier();
