@@ -1,4 +1,4 @@
-// RUN: tt-opt %s --tt-assign-layouts=precision=bf16 --tt-choose-op-configs --tt-lower-graph-to-grid --canonicalize --cse --tt-allocate-buffers | tt-translate --serialize-ttb | tt-translate --dump-ttb | FileCheck %s
+// RUN: tt-opt %s --tt-assign-layouts=precision=bf16 --tt-choose-op-configs --tt-lower-graph-to-grid --tt-lower-grid-to-kernels --canonicalize --cse --tt-allocate-buffers | tt-translate --serialize-ttb | tt-translate --dump-ttb | FileCheck %s
 
 // A chunk of A (1x2 tiles) is cut into two pieces of one tile, read by the two senders of chunk
 // g, cores 2g mod 4 and 2g + 1 mod 4 (the first chunk's here, later ones during the chunk

@@ -40,6 +40,8 @@ struct LoweringOptions {
   int64_t dstCapacity() const;
 };
 
+struct TileGather;
+
 class DispatchBuilder {
 public:
   DispatchBuilder(mlir::OpBuilder &b, mlir::Location loc, llvm::StringRef opName,
@@ -92,6 +94,8 @@ public:
   /// `firstRow`.
   mlir::Value load(mlir::Value tensor, mlir::Value index, mlir::AffineExpr tile,
                    bool firstRow = false);
+  /// grid.gather of the tile at `index` that `g` assembles from `tensor`'s values.
+  mlir::Value gather(mlir::Value tensor, mlir::Value index, const TileGather &g);
 
   // Kernel statements.
   void reserve(mlir::Value cb, int64_t n);

@@ -7,10 +7,9 @@ def LowerGraphToGrid : Pass<"tt-lower-graph-to-grid", "mlir::ModuleOp"> {
   let summary = "Lowers graph ops to grid.dispatch ops over core ranges";
   let description = [{
     Each compute op becomes a `grid.empty` for its result and a `grid.dispatch` over a core range.
-    Work is split over the chip's grid in units of output tiles (matmul: output sub-blocks whose
-    size comes from the Dst capacity; the K chunk streamed per step comes from the op's config or
-    the L1 budget). Each core of the range takes an equal, contiguous run of units, addressed
-    with affine expressions of `grid.core_index` and loop counters.
+    Work is split over the chip's grid in units of output tiles. Each core of the range takes an
+    equal, contiguous run of units, addressed with affine expressions of `grid.core_index` and
+    loop counters.
 
     Streaming ops (elementwise ops, transposes, concats, embedding lookups, and the remaps and
     reshapes that move values between tile positions: one tile per input in, one tile out per
@@ -21,8 +20,13 @@ def LowerGraphToGrid : Pass<"tt-lower-graph-to-grid", "mlir::ModuleOp"> {
     (`grid.store`). Reductions (`graph.reduce`: pools, depthwise convolutions, split-K sums) get
     one too: per unit, a `grid.compute` starts an accumulator tile, an `scf.for` over the steps
     reads each step's tiles and folds them into it with another, and a last one finishes it
-    (scale, bias, activation, mask) for the store. `tt-lower-grid-to-kernels` then builds their
-    kernels. Matmuls and softmax still get their reader, compute and writer `noc.kernel`s here.
+    (scale, bias, activation, mask) for the store. A matmul is such a reduction over its K
+    tiles, laid out as its `#grid.matmul_config` blocks it: core c's units are its output tiles
+    pass by pass, each block's Dst-sized subblocks in turn, each step reads a tile of the lhs
+    (gathered from the windows' input for an implicit GEMM) and of the rhs and accumulates their
+    `tile.matmul`, and the finish is the fused epilogue (bias row, residual, activation, rows past
+    the end zeroed). The dispatch keeps the config. `tt-lower-grid-to-kernels` then builds their
+    kernels. Softmax still gets its reader, compute and writer `noc.kernel`s here.
 
     Before:
     ```mlir
@@ -71,9 +75,15 @@ def LowerGridToKernels : Pass<"tt-lower-grid-to-kernels", "mlir::ModuleOp"> {
     through the steps to the finish (the tile loop's copies of it into Dst[0] and packs of it
     are not emitted), the reader fetches up to eight steps' tiles per barrier, a tile a body
     packs for its own later ops goes through a one-tile buffer (freed after its last use),
-    and a body's input tiles are freed when the body is done. Dispatches that already hold
-    kernels are legal and left alone. A tile loop of another shape (several outputs, several
-    computes per unit, a unit that is not the core's) is an error naming the dispatch.
+    and a body's input tiles are freed when the body is done. A reduction in a dispatch that
+    carries a `#grid.matmul_config` gets the config's kernels instead, once its tiles are checked
+    to be where the config puts them: per pass, the core's block accumulated over K chunks in
+    Dst-sized subblocks whose partial sums wait in L1, the operand blocks a row or column of
+    cores shares read by one of them and multicast, and the loop's finish run as the epilogue on
+    each finished subblock (each of its ops on every tile of the subblock, its packed sums staged
+    through one buffer). Dispatches that already hold kernels are legal and left alone. A tile
+    loop of another shape (several outputs, several computes per unit, a unit that is not the
+    core's, a matmul loop that its config does not describe) is an error naming the dispatch.
 
     Before (see `tt-lower-graph-to-grid`):
     ```mlir

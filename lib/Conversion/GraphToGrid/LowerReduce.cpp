@@ -157,15 +157,7 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
       Value step = steps.getInductionVar(), acc = steps.getRegionIterArgs().front();
       Value at = db.apply(inTile, {unit, step});
       SmallVector<Value> tiles{acc};
-      if (gather) {
-        auto map = AffineMap::get(3, 0, {gather->inTile, gather->inOffset, gather->outside}, ctx);
-        tiles.push_back(b.create<grid::GatherOp>(
-            op.getLoc(), tile::TileType::get(ctx, 32, 32, format), db.input(0), at,
-            AffineMapAttr::get(map), b.getI64IntegerAttr(gather->runLength),
-            b.getI64IntegerAttr(gather->columns), b.getF32FloatAttr(gather->fill)));
-      } else {
-        tiles.push_back(db.load(db.input(0), at, u));
-      }
+      tiles.push_back(gather ? db.gather(db.input(0), at, *gather) : db.load(db.input(0), at, u));
       if (weights)
         tiles.push_back(db.load(db.input(1), db.apply(weightTile, {unit, step}), u,
                                 weightBcast == tile::Broadcast::rows));

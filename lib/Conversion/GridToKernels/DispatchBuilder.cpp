@@ -180,6 +180,15 @@ Value DispatchBuilder::load(Value tensor, Value index, AffineExpr tile, bool fir
                                 firstRow ? b.getUnitAttr() : UnitAttr());
 }
 
+Value DispatchBuilder::gather(Value tensor, Value index, const TileGather &g) {
+  MLIRContext *ctx = b.getContext();
+  auto type = tile::TileType::get(ctx, 32, 32, formatOf(tensor));
+  auto map = AffineMap::get(3, 0, {g.inTile, g.inOffset, g.outside}, ctx);
+  return b.create<grid::GatherOp>(loc, type, tensor, index, AffineMapAttr::get(map),
+                                  b.getI64IntegerAttr(g.runLength),
+                                  b.getI64IntegerAttr(g.columns), b.getF32FloatAttr(g.fill));
+}
+
 void DispatchBuilder::semWait(int64_t sem, Value value) {
   b.create<noc::SemaphoreWaitOp>(loc, b.getI64IntegerAttr(sem), value);
 }

@@ -102,8 +102,9 @@ static FailureOr<StreamingLoop> matchStreamingLoop(grid::DispatchOp op, scf::For
   return s;
 }
 
-/// The tile loop of a dispatch, taken apart: a streaming loop or a reduction's.
-using TileLoop = std::variant<StreamingLoop, ReductionLoop>;
+/// The tile loop of a dispatch, taken apart: a streaming loop, a reduction's, or a matmul's
+/// (a reduction in a dispatch that carries a matmul config).
+using TileLoop = std::variant<StreamingLoop, ReductionLoop, MatmulLoop>;
 
 /// The dispatch's one output and its loop over the running core's units, then the rest by its
 /// shape: a loop of steps inside makes it a reduction's.
@@ -122,6 +123,12 @@ static FailureOr<TileLoop> matchTileLoop(grid::DispatchOp op) {
     FailureOr<ReductionLoop> reduction = matchReductionLoop(op, units, *perCore);
     if (failed(reduction))
       return failure();
+    if (auto config = op->getAttrOfType<grid::MatmulConfigAttr>(grid::kConfigAttrName)) {
+      FailureOr<MatmulLoop> matmul = matchMatmulLoop(op, config, *reduction);
+      if (failed(matmul))
+        return failure();
+      return TileLoop(*matmul);
+    }
     return TileLoop(*reduction);
   }
   FailureOr<StreamingLoop> streaming = matchStreamingLoop(op, units, *perCore);
@@ -164,6 +171,8 @@ struct TileLoopToKernels : OpConversionPattern<grid::DispatchOp> {
     DispatchBuilder db(rewriter, op, split);
     if (auto *streaming = std::get_if<StreamingLoop>(&*loop))
       buildStreamingKernels(db, *streaming, rewriter);
+    else if (auto *matmul = std::get_if<MatmulLoop>(&*loop))
+      buildMatmulKernels(db, *matmul);
     else
       buildReductionKernels(db, std::get<ReductionLoop>(*loop));
     rewriter.replaceOp(op, db.results());

@@ -49,6 +49,30 @@ mlir::FailureOr<ReductionLoop> matchReductionLoop(grid::DispatchOp op, mlir::scf
 /// (tiles a body packs for itself go through a one-tile buffer), and the writer stores.
 void buildReductionKernels(DispatchBuilder &db, const ReductionLoop &loop);
 
+/// A matmul's tile loop, a reduction loop over K tiles that follows its dispatch's
+/// #grid.matmul_config: the units are output tiles in the config's order, each step multiplies a
+/// tile of the lhs (read or gathered from windows) by a tile of the rhs, and the finish is the
+/// epilogue, which may read the first row of the unit's column's tile (a bias) and the unit's
+/// own tile (a residual).
+struct MatmulLoop {
+  ReductionLoop loop;
+  grid::MatmulConfigAttr config;
+  TiledView lhs, rhs, out;
+  std::optional<TileGather> gather;
+  /// For each unit read: whether it is a bias's row, else a residual's tile.
+  llvm::SmallVector<bool> rowReads;
+  int64_t perCore = 1;
+};
+
+/// Checks that reduction loop `r` of `op` is the matmul loop `config` describes; reports why on
+/// `op` when it is not.
+mlir::FailureOr<MatmulLoop> matchMatmulLoop(grid::DispatchOp op, grid::MatmulConfigAttr config,
+                                            const ReductionLoop &loop);
+
+/// Builds the kernels of `loop` into `db`: the config's blocks, K chunks, subblocks and
+/// multicasts, with the loop's finish run on each finished subblock.
+void buildMatmulKernels(DispatchBuilder &db, const MatmulLoop &loop);
+
 } // namespace tessel::lowering
 
 #endif

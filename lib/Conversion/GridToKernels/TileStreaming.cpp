@@ -46,8 +46,8 @@ void tessel::lowering::buildTileLoop(DispatchBuilder &db, const TileMapping &map
   OpBuilder &b = db.builder();
   MLIRContext *ctx = db.context();
   Location loc = db.location();
-  auto mapOf = [&](ArrayRef<AffineExpr> exprs, unsigned dims = 1) {
-    return AffineMapAttr::get(AffineMap::get(dims, 0, exprs, ctx));
+  auto mapOf = [&](ArrayRef<AffineExpr> exprs) {
+    return AffineMapAttr::get(AffineMap::get(1, 0, exprs, ctx));
   };
   db.tileLoop();
   db.loop(db.split().perCore, [&](Value iv) {
@@ -57,10 +57,7 @@ void tessel::lowering::buildTileLoop(DispatchBuilder &db, const TileMapping &map
       Value input = db.input(r.inputs.front());
       tile::TileType type = tileOf(ctx, formatOf(input));
       if (const std::optional<TileGather> &g = r.gather) {
-        tiles.push_back(b.create<grid::GatherOp>(
-            loc, type, input, unit, mapOf({g->inTile, g->inOffset, g->outside}, 3),
-            b.getI64IntegerAttr(g->runLength), b.getI64IntegerAttr(g->columns),
-            b.getF32FloatAttr(g->fill)));
+        tiles.push_back(db.gather(input, unit, *g));
       } else if (r.rowCount) {
         tiles.push_back(b.create<grid::GatherRowsOp>(
             loc, type, input, db.input(r.inputs[1]), unit, mapOf(r.tiles),

@@ -153,12 +153,59 @@ func.func @weighted_sum(%x: tensor<9x64x64xf32>, %w: tensor<9x1x64xf32>, %b: ten
 }
 
 // -----
-// Ops that are not streaming still get their kernels from this pass.
-// CHECK-LABEL: func.func @matmul_kernels
-// CHECK: grid.dispatch "matmul"
+// A matmul is a reduction over K tiles in the order its config computes it: core c's units are
+// its output tiles (here two cores, each a block of one row of two tiles), each step reads a
+// tile of the lhs and of the rhs and accumulates their product in Dst, and the finish adds the
+// bias's row and the residual (each packed sum read back by the FPU), applies the ReLU and
+// zeroes the rows past the 50th.
+// CHECK-LABEL: func.func @matmul_epilogue
+// CHECK: grid.dispatch "matmul" on <(0, 0) to{{ ?}}(1, 0)> {{.*}}grid.config = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 2]
+// CHECK: %[[CORE:.*]] = grid.core_index linear
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step
+// CHECK-NEXT: %[[U:.*]] = affine.apply affine_map<(d0, d1) -> (d0 * 2 + d1)>(%[[CORE]], %[[I]])
+// CHECK-NEXT: %[[BIAS:.*]] = grid.load %{{.*}}[%[[U]]] map affine_map<(d0) -> (d0 mod 2)> {first_row} : tensor<64xf32
+// CHECK-NEXT: %[[RES:.*]] = grid.load %{{.*}}[%[[U]]] map affine_map<(d0) -> (d0)> : tensor<50x64xf32
+// CHECK-NEXT: %[[INIT:.*]] = grid.compute() at %[[U]]
+// CHECK: %[[ACC:.*]] = scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[A:.*]] = %[[INIT]])
+// CHECK-NEXT: %[[AI:.*]] = affine.apply affine_map<(d0, d1, d2) -> (d0 + d1 * 2 + (d2 floordiv 2) * 2)>(%[[K]], %[[CORE]], %[[I]])
+// CHECK-NEXT: %[[X:.*]] = grid.load %{{.*}}[%[[AI]]] map affine_map<(d0) -> (d0)> : tensor<50x64xf32
+// CHECK-NEXT: %[[BI:.*]] = affine.apply affine_map<(d0, d1, d2) -> (d0 * 2 + d2 - (d2 floordiv 2) * 2)>(%[[K]], %[[CORE]], %[[I]])
+// CHECK-NEXT: %[[W:.*]] = grid.load %{{.*}}[%[[BI]]] map affine_map<(d0) -> (d0)> : tensor<64x64xf32
+// CHECK-NEXT: grid.compute(%[[A]], %[[X]], %[[W]] : {{.*}}) at %[[U]], %[[K]]
+// CHECK: tile.matmul
+// CHECK: grid.compute(%[[ACC]], %[[BIAS]], %[[RES]] : {{.*}}) at %[[U]]
+// CHECK: tile.binary add bcast rows
+// CHECK: tile.binary add bcast none
+// CHECK: tile.unary relu
+// CHECK: affine.apply affine_map<(d0) -> ((d0 floordiv 2) * -32 + 50)>
+// CHECK-NEXT: tile.mask
+// CHECK: grid.store %{{.*}}, %{{.*}}[%[[U]]] map affine_map<(d0) -> (d0)>
+// CHECK-NOT: noc.kernel
+func.func @matmul_epilogue(%a: tensor<50x64xf32>, %b: tensor<64x64xf32>, %bias: tensor<64xf32>, %r: tensor<50x64xf32>) -> tensor<50x64xf32> {
+  %0 = graph.matmul %a, %b, %bias plus %r then relu {grid.config = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 2], subblock = [1, 1], k_chunk = 1>} : (tensor<50x64xf32>, tensor<64x64xf32>, tensor<64xf32>, tensor<50x64xf32>) -> tensor<50x64xf32>
+  return %0 : tensor<50x64xf32>
+}
+
+// -----
+// An implicit GEMM's lhs is gathered from the windows' input, at the windows' tile.
+// CHECK-LABEL: func.func @implicit_gemm
+// CHECK: grid.dispatch "matmul" on {{.*}} ins(%{{.*}}, %{{.*}} : tensor<25x32xf32
+// CHECK: scf.for
+// CHECK: grid.gather %{{.*}}[%{{.*}}] map affine_map<(d0, d1, d2) -> ({{.*}})> run 32 {{.*}} : tensor<25x32xf32
+// CHECK: tile.matmul
+func.func @implicit_gemm(%x: tensor<25x32xf32>, %w: tensor<288x32xf32>) -> tensor<25x32xf32> {
+  %win = graph.remap %x {map = affine_map<(d0, d1) -> (d0 + ((d1 floordiv 32) floordiv 3 - 1) * 5 + (d1 floordiv 32) mod 3 - 1, d1 mod 32)>, guards = affine_map<(d0, d1) -> (d0 floordiv 5 + (d1 floordiv 32) floordiv 3 - 1, d0 mod 5 + (d1 floordiv 32) mod 3 - 1)>, guard_bounds = array<i64: 5, 5>} : (tensor<25x32xf32>) -> tensor<25x288xf32>
+  %0 = graph.matmul %win, %w {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 1], subblock = [1, 1], k_chunk = 9, lhs = gather>} : (tensor<25x288xf32>, tensor<288x32xf32>) -> tensor<25x32xf32>
+  return %0 : tensor<25x32xf32>
+}
+
+// -----
+// Softmax still gets its kernels from this pass.
+// CHECK-LABEL: func.func @softmax_kernels
+// CHECK: grid.dispatch "softmax"
 // CHECK: noc.kernel reader
 // CHECK-NOT: grid.compute
-func.func @matmul_kernels(%a: tensor<32x32xf32>, %b: tensor<32x32xf32>) -> tensor<32x32xf32> {
-  %0 = graph.matmul %a, %b : (tensor<32x32xf32>, tensor<32x32xf32>) -> tensor<32x32xf32>
-  return %0 : tensor<32x32xf32>
+func.func @softmax_kernels(%a: tensor<32x64xf32>) -> tensor<32x64xf32> {
+  %0 = graph.softmax %a {axis = 1 : i64} : tensor<32x64xf32>
+  return %0 : tensor<32x64xf32>
 }

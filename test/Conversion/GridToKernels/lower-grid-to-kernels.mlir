@@ -540,3 +540,242 @@ func.func @result_not_in_dst0(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l
   } -> tensor<32x32xf32, #l>
   return %r : tensor<32x32xf32, #l>
 }
+
+// -----
+// A reduction over K tiles in a dispatch that carries a matmul config gets the config's kernels:
+// the two cores share the rhs, which one of them reads and multicasts (semaphores 2 and 3 count
+// the room and the landed tiles), the compute kernel accumulates the chunk in Dst, and the
+// loop's finish runs as the epilogue: the sum packed once through L1 (cb 4), the bias row (cb 3)
+// added and the ReLU applied.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+// CHECK-LABEL: func.func @matmul_config
+// CHECK: noc.cb 3 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK: noc.cb 4 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK: noc.kernel reader {
+// CHECK: noc.read_span %{{.*}} into %[[BIASCB:.*]][%{{.*}}] offset %{{.*}} count %c32
+// CHECK: noc.kernel compute {
+// CHECK: tile.matmul
+// CHECK: noc.cb_reserve %[[STAGE:.*]], 1
+// CHECK: tile.pack
+// CHECK: noc.cb_wait %[[BIASCB]], 1
+// CHECK-NEXT: noc.cb_wait %[[STAGE]], 1
+// CHECK: tile.binary add bcast rows
+// CHECK: noc.cb_pop %[[STAGE]], 1
+// CHECK: tile.unary relu
+// CHECK: noc.kernel writer {
+// CHECK: noc.sem_wait 2
+// CHECK: noc.mcast
+// CHECK: noc.write
+// CHECK-NOT: grid.compute
+func.func @matmul_config(%a: tensor<64x64xf32, #l>, %b: tensor<64x32xf32, #l>, %bias: tensor<32xf32, #l>) -> tensor<64x32xf32, #l> {
+  %e = grid.empty : tensor<64x32xf32, #l>
+  %r = grid.dispatch "matmul" on <(0, 0) to (1, 0)> ins(%a, %b, %bias : tensor<64x64xf32, #l>, tensor<64x32xf32, #l>, tensor<32xf32, #l>) outs(%e : tensor<64x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>, grid.config = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 2>, macs = 131072 : i64} {
+  ^bb0(%x: tensor<64x64xf32, #l>, %w: tensor<64x32xf32, #l>, %bi: tensor<32xf32, #l>, %out: tensor<64x32xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    scf.for %i = %c0 to %c1 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      %brow = grid.load %bi[%u] map affine_map<(d0) -> (0)> {first_row} : tensor<32xf32, #l> -> !tile.tile<32x32, f32>
+      %init = grid.compute() at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%iu: index):
+        %d0 = arith.constant 0 : index
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      %acc = scf.for %k = %c0 to %c2 step %c1 iter_args(%sum = %init) -> (!tile.tile<32x32, f32>) {
+        %ai = affine.apply affine_map<(d0, d1, d2) -> (d0 + d1 * 2 + d2 * 2)>(%k, %core, %i)
+        %lhs = grid.load %x[%ai] map affine_map<(d0) -> (d0)> : tensor<64x64xf32, #l> -> !tile.tile<32x32, f32>
+        %rhs = grid.load %w[%k] map affine_map<(d0) -> (d0)> : tensor<64x32xf32, #l> -> !tile.tile<32x32, f32>
+        %next = grid.compute(%sum, %lhs, %rhs : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u, %k -> !tile.tile<32x32, f32> {
+        ^bb0(%s: !tile.tile<32x32, f32>, %l: !tile.tile<32x32, f32>, %rr: !tile.tile<32x32, f32>, %su: index, %sk: index):
+          %d0 = arith.constant 0 : index
+          tile.copy %s, dst[%d0] : !tile.tile<32x32, f32>
+          tile.matmul %l, %rr, dst[%d0] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
+          %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+          grid.yield %p : !tile.tile<32x32, f32>
+        }
+        scf.yield %next : !tile.tile<32x32, f32>
+      }
+      %y = grid.compute(%acc, %brow : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%s: !tile.tile<32x32, f32>, %bt: !tile.tile<32x32, f32>, %fu: index):
+        %d0 = arith.constant 0 : index
+        tile.copy %s, dst[%d0] : !tile.tile<32x32, f32>
+        %staged = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        tile.binary add bcast rows %staged, %bt, dst[%d0] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
+        tile.unary relu dst[%d0]
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      grid.store %y, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<64x32xf32, #l>
+    }
+  } -> tensor<64x32xf32, #l>
+  return %r : tensor<64x32xf32, #l>
+}
+
+// -----
+// Without a config the same loop is an ordinary reduction: each core reads its own operands
+// and the accumulator stays in Dst; nothing is multicast.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+// CHECK-LABEL: func.func @matmul_loop_without_config
+// CHECK: noc.kernel compute {
+// CHECK: tile.matmul
+// CHECK: tile.binary add bcast rows
+// CHECK-NOT: noc.mcast
+// CHECK: return
+func.func @matmul_loop_without_config(%a: tensor<64x64xf32, #l>, %b: tensor<64x32xf32, #l>, %bias: tensor<32xf32, #l>) -> tensor<64x32xf32, #l> {
+  %e = grid.empty : tensor<64x32xf32, #l>
+  %r = grid.dispatch "matmul" on <(0, 0) to (1, 0)> ins(%a, %b, %bias : tensor<64x64xf32, #l>, tensor<64x32xf32, #l>, tensor<32xf32, #l>) outs(%e : tensor<64x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>, macs = 131072 : i64} {
+  ^bb0(%x: tensor<64x64xf32, #l>, %w: tensor<64x32xf32, #l>, %bi: tensor<32xf32, #l>, %out: tensor<64x32xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    scf.for %i = %c0 to %c1 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      %brow = grid.load %bi[%u] map affine_map<(d0) -> (0)> {first_row} : tensor<32xf32, #l> -> !tile.tile<32x32, f32>
+      %init = grid.compute() at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%iu: index):
+        %d0 = arith.constant 0 : index
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      %acc = scf.for %k = %c0 to %c2 step %c1 iter_args(%sum = %init) -> (!tile.tile<32x32, f32>) {
+        %ai = affine.apply affine_map<(d0, d1, d2) -> (d0 + d1 * 2 + d2 * 2)>(%k, %core, %i)
+        %lhs = grid.load %x[%ai] map affine_map<(d0) -> (d0)> : tensor<64x64xf32, #l> -> !tile.tile<32x32, f32>
+        %rhs = grid.load %w[%k] map affine_map<(d0) -> (d0)> : tensor<64x32xf32, #l> -> !tile.tile<32x32, f32>
+        %next = grid.compute(%sum, %lhs, %rhs : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u, %k -> !tile.tile<32x32, f32> {
+        ^bb0(%s: !tile.tile<32x32, f32>, %l: !tile.tile<32x32, f32>, %rr: !tile.tile<32x32, f32>, %su: index, %sk: index):
+          %d0 = arith.constant 0 : index
+          tile.copy %s, dst[%d0] : !tile.tile<32x32, f32>
+          tile.matmul %l, %rr, dst[%d0] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
+          %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+          grid.yield %p : !tile.tile<32x32, f32>
+        }
+        scf.yield %next : !tile.tile<32x32, f32>
+      }
+      %y = grid.compute(%acc, %brow : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%s: !tile.tile<32x32, f32>, %bt: !tile.tile<32x32, f32>, %fu: index):
+        %d0 = arith.constant 0 : index
+        tile.copy %s, dst[%d0] : !tile.tile<32x32, f32>
+        %staged = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        tile.binary add bcast rows %staged, %bt, dst[%d0] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
+        tile.unary relu dst[%d0]
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      grid.store %y, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<64x32xf32, #l>
+    }
+  } -> tensor<64x32xf32, #l>
+  return %r : tensor<64x32xf32, #l>
+}
+
+// -----
+// A loop whose tiles are not where its config puts them is refused rather than computed with
+// the config's kernels.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+// expected-error @+3 {{no kernels for this tile loop: matmul: its tiles are not where the config's blocks put them}}
+func.func @matmul_moved_tiles(%a: tensor<64x64xf32, #l>, %b: tensor<64x32xf32, #l>, %bias: tensor<32xf32, #l>) -> tensor<64x32xf32, #l> {
+  %e = grid.empty : tensor<64x32xf32, #l>
+  %r = grid.dispatch "matmul" on <(0, 0) to (1, 0)> ins(%a, %b, %bias : tensor<64x64xf32, #l>, tensor<64x32xf32, #l>, tensor<32xf32, #l>) outs(%e : tensor<64x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>, grid.config = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 2>, macs = 131072 : i64} {
+  ^bb0(%x: tensor<64x64xf32, #l>, %w: tensor<64x32xf32, #l>, %bi: tensor<32xf32, #l>, %out: tensor<64x32xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    scf.for %i = %c0 to %c1 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      %brow = grid.load %bi[%u] map affine_map<(d0) -> (0)> {first_row} : tensor<32xf32, #l> -> !tile.tile<32x32, f32>
+      %init = grid.compute() at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%iu: index):
+        %d0 = arith.constant 0 : index
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      %acc = scf.for %k = %c0 to %c2 step %c1 iter_args(%sum = %init) -> (!tile.tile<32x32, f32>) {
+        %ai = affine.apply affine_map<(d0, d1, d2) -> (d0 + d1 * 2 + d2 * 2)>(%k, %core, %i)
+        %lhs = grid.load %x[%ai] map affine_map<(d0) -> (d0)> : tensor<64x64xf32, #l> -> !tile.tile<32x32, f32>
+        %rhs = grid.load %w[%k] map affine_map<(d0) -> (d0)> : tensor<64x32xf32, #l> -> !tile.tile<32x32, f32>
+        %next = grid.compute(%sum, %lhs, %rhs : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u, %k -> !tile.tile<32x32, f32> {
+        ^bb0(%s: !tile.tile<32x32, f32>, %l: !tile.tile<32x32, f32>, %rr: !tile.tile<32x32, f32>, %su: index, %sk: index):
+          %d0 = arith.constant 0 : index
+          tile.copy %s, dst[%d0] : !tile.tile<32x32, f32>
+          tile.matmul %l, %rr, dst[%d0] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
+          %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+          grid.yield %p : !tile.tile<32x32, f32>
+        }
+        scf.yield %next : !tile.tile<32x32, f32>
+      }
+      %y = grid.compute(%acc, %brow : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%s: !tile.tile<32x32, f32>, %bt: !tile.tile<32x32, f32>, %fu: index):
+        %d0 = arith.constant 0 : index
+        tile.copy %s, dst[%d0] : !tile.tile<32x32, f32>
+        %staged = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        tile.binary add bcast rows %staged, %bt, dst[%d0] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
+        tile.unary relu dst[%d0]
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      grid.store %y, %out[%u] map affine_map<(d0) -> (1 - d0)> : !tile.tile<32x32, f32>, tensor<64x32xf32, #l>
+    }
+  } -> tensor<64x32xf32, #l>
+  return %r : tensor<64x32xf32, #l>
+}
+
+// -----
+// The epilogue runs on a whole subblock of Dst at once, so it may use only Dst[0].
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+// expected-error @+3 {{no kernels for this tile loop: matmul: the epilogue uses Dst[0] only}}
+func.func @matmul_epilogue_dst1(%a: tensor<64x64xf32, #l>, %b: tensor<64x32xf32, #l>, %bias: tensor<32xf32, #l>) -> tensor<64x32xf32, #l> {
+  %e = grid.empty : tensor<64x32xf32, #l>
+  %r = grid.dispatch "matmul" on <(0, 0) to (1, 0)> ins(%a, %b, %bias : tensor<64x64xf32, #l>, tensor<64x32xf32, #l>, tensor<32xf32, #l>) outs(%e : tensor<64x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>, grid.config = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 2>, macs = 131072 : i64} {
+  ^bb0(%x: tensor<64x64xf32, #l>, %w: tensor<64x32xf32, #l>, %bi: tensor<32xf32, #l>, %out: tensor<64x32xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    scf.for %i = %c0 to %c1 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      %brow = grid.load %bi[%u] map affine_map<(d0) -> (0)> {first_row} : tensor<32xf32, #l> -> !tile.tile<32x32, f32>
+      %init = grid.compute() at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%iu: index):
+        %d0 = arith.constant 0 : index
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      %acc = scf.for %k = %c0 to %c2 step %c1 iter_args(%sum = %init) -> (!tile.tile<32x32, f32>) {
+        %ai = affine.apply affine_map<(d0, d1, d2) -> (d0 + d1 * 2 + d2 * 2)>(%k, %core, %i)
+        %lhs = grid.load %x[%ai] map affine_map<(d0) -> (d0)> : tensor<64x64xf32, #l> -> !tile.tile<32x32, f32>
+        %rhs = grid.load %w[%k] map affine_map<(d0) -> (d0)> : tensor<64x32xf32, #l> -> !tile.tile<32x32, f32>
+        %next = grid.compute(%sum, %lhs, %rhs : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u, %k -> !tile.tile<32x32, f32> {
+        ^bb0(%s: !tile.tile<32x32, f32>, %l: !tile.tile<32x32, f32>, %rr: !tile.tile<32x32, f32>, %su: index, %sk: index):
+          %d0 = arith.constant 0 : index
+          tile.copy %s, dst[%d0] : !tile.tile<32x32, f32>
+          tile.matmul %l, %rr, dst[%d0] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
+          %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+          grid.yield %p : !tile.tile<32x32, f32>
+        }
+        scf.yield %next : !tile.tile<32x32, f32>
+      }
+      %y = grid.compute(%acc, %brow : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%s: !tile.tile<32x32, f32>, %bt: !tile.tile<32x32, f32>, %fu: index):
+        %d0 = arith.constant 0 : index
+        tile.copy %s, dst[%d0] : !tile.tile<32x32, f32>
+        %staged = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        tile.binary add bcast rows %staged, %bt, dst[%d0] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
+        tile.unary relu dst[%d0]
+        %d1 = arith.constant 1 : index
+        tile.copy %bt, dst[%d1] : !tile.tile<32x32, f32>
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      grid.store %y, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<64x32xf32, #l>
+    }
+  } -> tensor<64x32xf32, #l>
+  return %r : tensor<64x32xf32, #l>
+}

@@ -1,4 +1,4 @@
-// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-lower-graph-to-grid --canonicalize --cse | FileCheck %s
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-lower-graph-to-grid --tt-lower-grid-to-kernels --canonicalize --cse | FileCheck %s
 
 // A 2x2 grid of 2x2-tile blocks, K in two chunks of 4 tiles. Rows of cores share the lhs: a
 // chunk of the lhs is one piece of whole rows, too few to hide a single sender's reads, so it is

@@ -1,0 +1,648 @@
+// A matmul's tile loop as the kernels its #grid.matmul_config describes: each core of the
+// rectangle accumulates an output block over K chunks, in Dst-sized subblocks whose partial sums
+// wait in L1 between chunks; operands shared by a row or column of cores (or the whole
+// rectangle) are read from DRAM by one of them, or by several at once when a chunk has few
+// pieces (cost::spreadsChunk), and multicast to the rest. The loop's finish becomes the
+// epilogue, run on a whole subblock at a time.
+#include "TileLoops.h"
+#include "tessel/Conversion/MatmulTileLoop.h"
+#include "tessel/Transforms/MatmulCostModel.h"
+
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace tessel;
+using namespace tessel::lowering;
+
+namespace {
+
+/// The cores that share an operand's chunks: a row of the rectangle (the lhs of a
+/// two-dimensional grid), a column (its rhs) or the whole rectangle (a one-dimensional grid),
+/// within the core's own group of rectangles. Expressions are over d0 = the core's linear index,
+/// and d1 = a member's number in the group (0 .. n-1) for the member's coordinates.
+struct Sharing {
+  bool shared = false;
+  int64_t n = 1;
+  AffineExpr pos;              // the core's own number in its group
+  AffineExpr rotation;         // where the senders start in the core's group
+  AffineExpr memberX, memberY; // of member d1
+  AffineExpr x0, y0, x1, y1;   // the multicast rectangle, the sender's own core included
+};
+
+/// Semaphores of one multicast operand: every core counts into `ready` on each sender of a
+/// chunk when its buffer has room; each sender raises every other core's `landed` once its
+/// pieces are there.
+struct Semaphores {
+  int64_t ready, landed;
+};
+
+} // namespace
+
+/// Rows of cores share the lhs and columns the rhs in a two-dimensional grid; in a
+/// one-dimensional one, the whole rectangle shares the operand. The senders move along their
+/// row (column, rectangle) from chunk to chunk, and the rows (columns) start at different
+/// places, so that the DRAM responses of the senders of one chunk travel different NoC links.
+static Sharing sharingOf(MLIRContext *ctx, grid::MatmulConfigAttr config, bool lhs) {
+  int64_t w = config.getCoresX(), h = config.getCoresY();
+  AffineExpr c = getAffineDimExpr(0, ctx), k = getAffineDimExpr(1, ctx);
+  // The rectangles of groups are stacked in y: `top` is the core's group's first row and
+  // `local` the core's index in its rectangle.
+  bool grouped = config.getGroups() > 1;
+  AffineExpr x = c % w, y = c.floorDiv(w);
+  AffineExpr top = grouped ? c.floorDiv(w * h) * h : getAffineConstantExpr(0, ctx);
+  AffineExpr local = grouped ? c % (w * h) : c;
+  auto constant = [&](int64_t v) { return getAffineConstantExpr(v, ctx); };
+  Sharing s;
+  if (!config.isMulticast())
+    return s;
+  if (config.isTwoDimensional()) {
+    s.shared = true;
+    if (lhs) {
+      s.n = w, s.pos = x, s.rotation = y;
+      s.memberX = k, s.memberY = y;
+      s.x0 = constant(0), s.y0 = y, s.x1 = constant(w - 1), s.y1 = y;
+    } else {
+      s.n = h, s.pos = y - top, s.rotation = x;
+      s.memberX = x, s.memberY = top + k;
+      s.x0 = x, s.y0 = top, s.x1 = x, s.y1 = top + (h - 1);
+    }
+    return s;
+  }
+  bool sharedOperand = lhs ? config.getGridM() == 1 : config.getGridN() == 1;
+  if (!sharedOperand || w * h == 1)
+    return s;
+  s.shared = true;
+  s.n = w * h, s.pos = local, s.rotation = constant(0);
+  s.memberX = k % w, s.memberY = top + k.floorDiv(w);
+  s.x0 = constant(0), s.y0 = top, s.x1 = constant(w - 1), s.y1 = top + (h - 1);
+  return s;
+}
+
+/// Fills `cb` with chunk `g` (of `total`) of an operand, cut as `cp` says: `readTile(g, piece,
+/// i, slot)` brings tile i of a piece of chunk g into `slot` from DRAM, or a sender sends it;
+/// `slotOf(piece, i)` is its slot within the chunk.
+/// A shared chunk's pieces go to `cp.senders` senders, consecutive members of the group, so that
+/// their DRAM reads overlap; each multicasts a piece as soon as it has landed, so that the
+/// multicast of one piece overlaps the read of the next. Where `prefetchAfter` (0 or 1,
+/// over d0 = g) allows, a sender of the next chunk reads the first piece of its share while it
+/// waits for this one, into the buffer's other half, so that chunks with different senders do
+/// not wait for each other's reads. That waits for compute to free the chunk before: the thread
+/// must owe compute nothing else meanwhile.
+static void feedChunk(DispatchBuilder &db, Value cb, Value g, int64_t total,
+                      AffineExpr prefetchAfter, const cost::ChunkPieces &cp, const Sharing &s,
+                      Semaphores sem,
+                      function_ref<void(Value g, Value piece, Value i, Value slot)> readTile,
+                      function_ref<Value(Value piece, Value i)> slotOf) {
+  MLIRContext *ctx = db.context();
+  AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx),
+             d2 = getAffineDimExpr(2, ctx);
+  int64_t pieces = cp.pieces, pieceTiles = cp.shape.rows * cp.shape.cols;
+  int64_t chunkTiles = pieces * pieceTiles;
+  // Piece `piece` of chunk `chunk`, `ahead` chunks past the write pointer.
+  auto readPiece = [&](Value chunk, Value piece, int64_t ahead) {
+    db.loop(pieceTiles, [&](Value i) {
+      readTile(chunk, piece, i, db.apply(d0 + ahead * chunkTiles, slotOf(piece, i)));
+    });
+  };
+  if (!s.shared) {
+    db.reserve(cb, chunkTiles);
+    db.loop(pieces, [&](Value piece) { readPiece(g, piece, 0); });
+    db.barrier();
+    db.push(cb, chunkTiles);
+    return;
+  }
+  int64_t senders = cp.senders, perSender = pieces / senders;
+  // Over d0 = core, d1 = chunk: the first sender's member number, and the core's place after
+  // it (a sender if below `senders`).
+  AffineExpr first = (s.rotation + d1 * senders) % s.n;
+  AffineExpr place = (s.pos - first) % s.n;
+  AffineExpr isSender = 1 - place.floorDiv(senders).ceilDiv(s.n);
+  AffineExpr firstPiece = place * perSender;
+  Value core = db.core();
+  Value next = db.apply(d0 + 1, g);
+  // Member `m`'s coordinates, with m over (d0 = core, d1 = chunk, d2 = q).
+  auto at = [&](AffineExpr m, Value q) {
+    return std::make_pair(db.apply(s.memberX.replaceDims({d0, m}), {core, g, q}),
+                          db.apply(s.memberY.replaceDims({d0, m}), {core, g, q}));
+  };
+  auto multicastPiece = [&](Value piece) {
+    db.loop(pieceTiles, [&](Value i) {
+      db.multicast(cb, slotOf(piece, i), db.apply(s.x0, core), db.apply(s.y0, core),
+                   db.apply(s.x1, core), db.apply(s.y1, core));
+    });
+  };
+  // The first chunk's senders' first pieces; later chunks had theirs read during the chunk
+  // before, where it allowed.
+  db.reserve(cb, chunkTiles);
+  AffineExpr prefetched = (prefetchAfter.replaceDims({d0 - 1}) + d0.ceilDiv(total)).floorDiv(2);
+  db.loop(db.apply(isSender, {core, g}), [&](Value) {
+    db.loop(db.apply(1 - prefetched, g),
+            [&](Value) { readPiece(g, db.apply(firstPiece, {core, g}), 0); });
+  });
+  // Room here for the chunk: tell every other sender.
+  Value mine = db.apply(place, {core, g});
+  db.loop(senders, [&](Value q) {
+    db.loop(db.apply(((d0 - d1) % s.n).ceilDiv(s.n), {q, mine}), [&](Value) {
+      auto [x, y] = at((first + d2) % s.n, q);
+      db.semInc(x, y, sem.ready, 1);
+    });
+  });
+  db.loop(db.apply(isSender, {core, g}), [&](Value) {
+    db.barrier();
+    db.semWait(sem.ready, db.index(s.n - 1));
+    multicastPiece(db.apply(firstPiece, {core, g}));
+    db.loop(perSender - 1, [&](Value rest) {
+      Value piece = db.apply(firstPiece.replaceDims({d0, d1}) + d2 + 1, {core, g, rest});
+      readPiece(g, piece, 0);
+      db.barrier();
+      multicastPiece(piece);
+    });
+    db.barrier();
+    db.loop(s.n - 1, [&](Value r) {
+      auto [x, y] = at((s.pos + d2 + 1) % s.n, r);
+      db.semInc(x, y, sem.landed, 1);
+    });
+  });
+  // The next chunk's first piece, if this core sends one: it waits for the previous chunk to
+  // leave the buffer's other half.
+  db.loop(db.apply(prefetchAfter, g), [&](Value) {
+    db.loop(db.apply(isSender, {core, next}), [&](Value) {
+      db.reserve(cb, 2 * chunkTiles);
+      readPiece(next, db.apply(firstPiece, {core, next}), 1);
+    });
+  });
+  // The other senders' pieces.
+  Value others = db.apply(senders - d0, db.apply(isSender, {core, g}));
+  db.loop(db.apply(d0.ceilDiv(senders), others),
+          [&](Value) { db.semWait(sem.landed, others); });
+  db.push(cb, chunkTiles);
+}
+
+/// Whether `operand` names a Dst register of its tile op.
+static bool isDstOperand(OpOperand &operand) {
+  return TypeSwitch<Operation *, bool>(operand.getOwner())
+      .Case<tile::DstBinaryOp>([](auto) { return true; })
+      .Case<tile::MatmulOp, tile::BinaryOp, tile::UnaryOp, tile::CopyOp, tile::TransposeOp,
+            tile::ReduceOp, tile::MaskOp, tile::PackOp>(
+          [&](auto op) { return &operand == &op.getDstMutable(); })
+      .Default([](Operation *) { return false; });
+}
+
+/// The ops of `body` other than constants.
+static SmallVector<Operation *> mathOf(Block &body) {
+  SmallVector<Operation *> ops;
+  for (Operation &op : body.without_terminator())
+    if (!isa<arith::ConstantOp>(op))
+      ops.push_back(&op);
+  return ops;
+}
+
+/// Index `v` over d0 = the running core, d1 = the unit loop's counter `iv` and d2 = the step
+/// `step`, through the affine.apply ops that compute it; null when it is computed otherwise.
+static AffineExpr exprOf(Value v, Value iv, Value step) {
+  MLIRContext *ctx = v.getContext();
+  if (v == iv)
+    return getAffineDimExpr(1, ctx);
+  if (v == step)
+    return getAffineDimExpr(2, ctx);
+  if (auto core = v.getDefiningOp<grid::CoreIndexOp>())
+    return core.getDim() == grid::CoreDim::linear ? getAffineDimExpr(0, ctx) : AffineExpr();
+  auto apply = v.getDefiningOp<affine::AffineApplyOp>();
+  if (!apply || apply.getAffineMap().getNumResults() != 1)
+    return AffineExpr();
+  SmallVector<AffineExpr> dims;
+  for (Value operand : apply.getMapOperands()) {
+    dims.push_back(exprOf(operand, iv, step));
+    if (!dims.back())
+      return AffineExpr();
+  }
+  return apply.getAffineMap().getResult(0).replaceDims(dims);
+}
+
+static bool sameExpr(AffineExpr a, AffineExpr b, unsigned dims) {
+  return a && b && simplifyAffineExpr(a, dims, 0) == simplifyAffineExpr(b, dims, 0);
+}
+
+FailureOr<MatmulLoop> tessel::lowering::matchMatmulLoop(grid::DispatchOp op,
+                                                        grid::MatmulConfigAttr config,
+                                                        const ReductionLoop &loop) {
+  // Op handles are values whose accessors are not const.
+  ReductionLoop r = loop;
+  auto fail = [&](const Twine &why) { return tileLoopError(op, "matmul: " + why); };
+  MatmulLoop l;
+  l.loop = r;
+  l.config = config;
+  l.perCore = r.perCore;
+  Block &dispatchBody = op.getBody().front();
+  auto inputOf = [&](Operation *read) {
+    return cast<BlockArgument>(read->getOperand(0)).getArgNumber();
+  };
+  if (r.stepReads.size() != 2 || inputOf(r.stepReads[0]) != 0 || inputOf(r.stepReads[1]) != 1 ||
+      !isa<grid::LoadOp>(r.stepReads[1]))
+    return fail("each step reads a tile of the lhs (input 0) and of the rhs (input 1)");
+  auto lhsGather = dyn_cast<grid::GatherOp>(r.stepReads[0]);
+  if (bool(lhsGather) != config.gathersLhs())
+    return fail("the lhs is gathered from windows exactly when the config says so");
+  l.out = TiledView::of(op.getOutputs()[0].getType());
+  l.rhs = TiledView::of(dispatchBody.getArgument(1).getType());
+  l.lhs = lhsGather ? gatheredLhsView(l.out, r.stepCount)
+                    : TiledView::of(dispatchBody.getArgument(0).getType());
+  if (lhsGather)
+    l.gather = tileGatherOf(lhsGather);
+  if (l.lhs.nt != r.stepCount || l.rhs.mt != r.stepCount)
+    return fail("a unit takes a step per K tile");
+  MatmulTiles m = matmulTiles(config, l.lhs, l.rhs, l.out);
+  if (r.perCore != m.perCore)
+    return fail(Twine("the config gives each core ") + Twine(m.perCore) + " output tiles, not " +
+                Twine(r.perCore));
+  // Every index over (core, unit loop counter, step), as the config's maps give them.
+  Value unit = r.unit, iv = r.units.getInductionVar(), step = r.steps.getInductionVar();
+  MLIRContext *ctx = op.getContext();
+  AffineExpr c = getAffineDimExpr(0, ctx), i = getAffineDimExpr(1, ctx),
+             k = getAffineDimExpr(2, ctx), unitExpr = c * r.perCore + i;
+  auto at = [&](Value indexValue, AffineMap map) {
+    AffineExpr index = exprOf(indexValue, iv, step);
+    return index ? map.getResult(0).replaceDims({index}) : AffineExpr();
+  };
+  auto ofUnit = [&](AffineExpr e) { return e.replaceDims({unitExpr, k}); };
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(1, ctx);
+  auto lhsLoad = dyn_cast<grid::LoadOp>(r.stepReads[0]);
+  AffineExpr lhsAt = at(r.stepReads[0]->getOperand(1), lhsLoad ? lhsLoad.getMap() : identity);
+  AffineExpr rhsAt =
+      at(r.stepReads[1]->getOperand(1), cast<grid::LoadOp>(r.stepReads[1]).getMap());
+  AffineExpr stored = at(r.store.getUnit(), r.store.getMap());
+  if (!sameExpr(lhsAt, ofUnit(m.lhsTile), 3) || !sameExpr(rhsAt, ofUnit(m.rhsTile), 3) ||
+      !sameExpr(stored, ofUnit(m.unitTile), 3))
+    return fail("its tiles are not where the config's blocks put them");
+  for (grid::LoadOp read : r.unitReads) {
+    AffineExpr at = read.getMap().getResult(0);
+    bool row = read.getFirstRow() && sameExpr(at, m.unitCol, 1);
+    if (read.getUnit() != unit || (!row && (read.getFirstRow() || !sameExpr(at, m.unitTile, 1))))
+      return fail("a unit reads only the first row of its column's tile (a bias) or its own "
+                  "tile (a residual)");
+    l.rowReads.push_back(row);
+  }
+
+  SmallVector<Operation *> init = mathOf(r.init.getBody().front()),
+                           step1 = mathOf(r.step.getBody().front());
+  auto product = step1.size() == 3 ? dyn_cast<tile::MatmulOp>(step1[1]) : tile::MatmulOp();
+  Block &stepBody = r.step.getBody().front();
+  if (init.size() != 1 || !product || product.getLhs() != stepBody.getArgument(1) ||
+      product.getRhs() != stepBody.getArgument(2) || getConstantIntValue(product.getDst()) != 0)
+    return fail("the accumulator starts at zero and each step adds the product of its tiles");
+  // The epilogue runs on a subblock's tiles at once: it may use Dst[0] only, and each tile it
+  // packs for itself is used up before the next, so that one buffer stages them all.
+  Block &finish = r.finish.getBody().front();
+  Operation *lastStaged = nullptr;
+  Value yielded = cast<grid::YieldOp>(finish.getTerminator()).getValue();
+  for (Operation &nested : finish.without_terminator()) {
+    if (!isa<arith::ConstantOp, affine::AffineApplyOp>(nested) &&
+        !isa<tile::TileDialect>(nested.getDialect()))
+      return fail(Twine("'") + nested.getName().getStringRef() + "' in the epilogue");
+    for (OpOperand &operand : nested.getOpOperands())
+      if (isDstOperand(operand) && getConstantIntValue(operand.get()) != 0)
+        return fail("the epilogue uses Dst[0] only");
+    if (auto pack = dyn_cast<tile::PackOp>(nested); pack && pack.getResult() != yielded) {
+      if (lastStaged)
+        for (Operation *user : lastStaged->getResult(0).getUsers())
+          if (pack->isBeforeInBlock(user))
+            return fail("a tile the epilogue packs is used after it packs the next");
+      lastStaged = pack;
+    }
+  }
+  return l;
+}
+
+namespace {
+
+/// Builds the kernels of one matmul loop.
+class MatmulKernels {
+public:
+  MatmulKernels(DispatchBuilder &db, const MatmulLoop &l)
+      : db(db), l(l), m(matmulTiles(l.config, l.lhs, l.rhs, l.out)) {}
+  void build();
+
+private:
+  /// The loop's finish on the `m.subTiles` tiles of subblock `sub` of pass `pass`, which Dst
+  /// holds: each of its ops in turn on every tile, with Dst[0] standing for the tile's
+  /// register; packs it for the writer.
+  void epilogue(Value pass, Value sub);
+  void packInto(Value cb);
+
+  DispatchBuilder &db;
+  MatmulLoop l;
+  MatmulTiles m;
+  Value cbOut, cbStage;
+  /// The buffer of each read of the finish (after the accumulator), and its dispatch input.
+  SmallVector<Value> unitCBs;
+  SmallVector<unsigned> unitInputs;
+};
+
+} // namespace
+
+void MatmulKernels::packInto(Value cb) {
+  db.reserve(cb, m.subTiles);
+  for (int64_t t = 0; t < m.subTiles; ++t)
+    db.pack(db.index(t), cb, db.index(t));
+  db.push(cb, m.subTiles);
+}
+
+void MatmulKernels::epilogue(Value pass, Value sub) {
+  OpBuilder &b = db.builder();
+  MLIRContext *ctx = db.context();
+  grid::ComputeOp finish = l.loop.finish;
+  Block &body = finish.getBody().front();
+  Operation *finalPack = cast<grid::YieldOp>(body.getTerminator()).getValue().getDefiningOp();
+  BlockArgument acc = body.getArgument(0), unitArg = body.getArguments().back();
+  int64_t tiles = m.subTiles, subCols = l.config.getBlockN() / l.config.getSubN();
+  int64_t sn = l.config.getSubN();
+  AffineExpr d0 = getAffineDimExpr(0, ctx);
+
+  // Tile t's values: the tiles it reads from the buffers, and its indices. Its unit is
+  // m.unit over (core, pass, sub), folded into the index computations that take it.
+  SmallVector<IRMapping> maps(tiles);
+  auto unitOf = [&](int64_t t, unsigned firstDim) {
+    return m.unit.replaceDims({getAffineDimExpr(firstDim, ctx), getAffineDimExpr(firstDim + 1, ctx),
+                               getAffineDimExpr(firstDim + 2, ctx),
+                               getAffineConstantExpr(t, ctx)});
+  };
+  // Bias rows are waited for before the staged tile they are added to, residual tiles after.
+  enum Kind { row, staged, whole };
+  DenseMap<Value, std::pair<Kind, Value>> buffered;
+  for (auto [k, cb] : llvm::enumerate(unitCBs))
+    buffered[body.getArgument(k + 1)] = {l.rowReads[k] ? row : whole, cb};
+  DenseMap<Value, Operation *> lastUse;
+  for (Operation &op : body.without_terminator())
+    for (Value operand : op.getOperands())
+      lastUse[operand] = &op;
+  DenseSet<Value> waited;
+
+  for (Operation &op : body.without_terminator()) {
+    if (&op == finalPack || isa<arith::ConstantOp>(op) ||
+        (isa<tile::CopyOp>(op) && op.getOperand(0) == acc))
+      continue;
+    if (auto pack = dyn_cast<tile::PackOp>(op)) {
+      // Tiles the body reads back (the FPU adds tiles, not Dst) go through L1.
+      packInto(cbStage);
+      buffered[pack.getResult()] = {staged, cbStage};
+      continue;
+    }
+    for (Kind kind : {row, staged, whole})
+      for (Value operand : op.getOperands()) {
+        auto it = buffered.find(operand);
+        if (it == buffered.end() || it->second.first != kind || !waited.insert(operand).second)
+          continue;
+        db.wait(it->second.second, kind == row ? l.config.getBlockN() : tiles);
+      }
+    for (int64_t t = 0; t < tiles; ++t) {
+      IRMapping &map = maps[t];
+      for (OpOperand &operand : op.getOpOperands()) {
+        Value v = operand.get();
+        if (map.contains(v) || isDstOperand(operand))
+          continue;
+        if (auto it = buffered.find(v); it != buffered.end()) {
+          auto [kind, cb] = it->second;
+          Value slot = kind == row ? db.apply((d0 % subCols) * sn + t % sn, sub) : db.index(t);
+          map.map(v, db.get(cb, slot));
+        } else if (auto constant = v.getDefiningOp<arith::ConstantOp>()) {
+          map.map(v, b.clone(*constant)->getResult(0));
+        } else if (v == unitArg && !isa<affine::AffineApplyOp>(op)) {
+          map.map(v, db.apply(unitOf(t, 0), {db.core(), pass, sub}));
+        }
+      }
+      if (auto apply = dyn_cast<affine::AffineApplyOp>(op)) {
+        SmallVector<AffineExpr> dims;
+        SmallVector<Value> operands;
+        for (Value v : apply.getMapOperands()) {
+          unsigned n = operands.size();
+          if (v == unitArg) {
+            dims.push_back(unitOf(t, n));
+            operands.append({db.core(), pass, sub});
+          } else {
+            dims.push_back(getAffineDimExpr(n, ctx));
+            operands.push_back(map.lookup(v));
+          }
+        }
+        AffineExpr expr = apply.getAffineMap().getResult(0).replaceDims(dims);
+        // Over the unit alone, the loops' ranges simplify what the unit's decomposition adds.
+        if (operands.size() == 3)
+          expr = graph::simplifyOverRanges(simplifyAffineExpr(expr, 3, 0),
+                                           {db.split().cores(), m.passes, m.subblocks});
+        map.map(apply.getResult(), db.apply(expr, operands));
+        continue;
+      }
+      bool usesDst = llvm::any_of(op.getOpOperands(), isDstOperand);
+      Value dst = usesDst ? db.index(t) : Value();
+      Operation *clone = b.clone(op, map);
+      for (OpOperand &operand : clone->getOpOperands())
+        if (isDstOperand(operand))
+          operand.set(dst);
+    }
+    for (Kind kind : {staged, whole})
+      for (Value operand : llvm::SetVector<Value>(op.operand_begin(), op.operand_end())) {
+        auto it = buffered.find(operand);
+        if (it != buffered.end() && it->second.first == kind && lastUse.lookup(operand) == &op)
+          db.pop(it->second.second, tiles);
+      }
+  }
+  packInto(cbOut);
+}
+
+void MatmulKernels::build() {
+  MLIRContext *ctx = db.context();
+  grid::MatmulConfigAttr config = l.config;
+  const TiledView &a = l.lhs, &bv = l.rhs;
+  int64_t bm = config.getBlockM(), bn = config.getBlockN();
+  int64_t sm = config.getSubM(), sn = config.getSubN(), kc = config.getKChunk();
+  int64_t passes = m.passes, chunks = m.chunks;
+  tile::DataFormat outFormat = formatOf(db.output(0));
+  Value cbA = db.cb(formatOf(db.input(0)), 2 * bm * kc);
+  Value cbB = db.cb(formatOf(db.input(1)), 2 * kc * bn);
+  cbOut = db.cb(outFormat, 2 * sm * sn);
+  Value cbPartial = chunks > 1 ? db.cb(outFormat, bm * bn) : Value();
+  // The epilogue's reads: a pass's bias rows, or a subblock's residual tiles.
+  for (auto [read, row] : llvm::zip(l.loop.unitReads, l.rowReads)) {
+    unitInputs.push_back(cast<BlockArgument>(read.getSource()).getArgNumber());
+    unitCBs.push_back(db.cb(read.getType().getFormat(), 2 * (row ? bn : sm * sn)));
+  }
+  Block &finishBody = l.loop.finish.getBody().front();
+  Value yielded = cast<grid::YieldOp>(finishBody.getTerminator()).getValue();
+  for (auto pack : finishBody.getOps<tile::PackOp>())
+    if (pack.getResult() != yielded && !cbStage)
+      cbStage = db.cb(pack.getType().getFormat(), sm * sn);
+  auto forEachRead = [&](bool rows, function_ref<void(Value cb, unsigned input)> fn) {
+    for (auto [cb, input, row] : llvm::zip(unitCBs, unitInputs, l.rowReads))
+      if (row == rows)
+        fn(cb, input);
+  };
+  bool anyRows = llvm::is_contained(l.rowReads, true);
+  bool anyTiles = llvm::is_contained(l.rowReads, false);
+
+  AffineExpr batch = m.batch, row0 = m.row0, col0 = m.col0;
+  Sharing shareA = sharingOf(ctx, config, /*lhs=*/true);
+  Sharing shareB = sharingOf(ctx, config, /*lhs=*/false);
+  // d0 = core, d1 = pass, d2 = chunk, d3 = piece, d4 = index within the piece.
+  AffineExpr ch = getAffineDimExpr(2, ctx), piece = getAffineDimExpr(3, ctx),
+             i = getAffineDimExpr(4, ctx);
+
+  bool twoD = config.isTwoDimensional();
+  cost::ChunkPieces piecesA = cost::chunkPieces(bm, kc, twoD, passes, shareA.n);
+  cost::ChunkPieces piecesB = cost::chunkPieces(kc, bn, twoD, passes, shareB.n);
+  // The row and column within a `cols`-wide chunk of tile i of piece p, pieces of `shape` laid
+  // out row-major.
+  auto rowIn = [&](cost::PieceShape shape, int64_t cols, AffineExpr p, AffineExpr i) {
+    return p.floorDiv(cols / shape.cols) * shape.rows + i.floorDiv(shape.cols);
+  };
+  auto colIn = [&](cost::PieceShape shape, int64_t cols, AffineExpr p, AffineExpr i) {
+    return (p % (cols / shape.cols)) * shape.cols + i % shape.cols;
+  };
+  // Chunk `g` (pass g / chunks, chunk g mod chunks) of one operand's `cols`-wide block, in
+  // pieces as `cp` cuts them; `tile` is over (core, pass, chunk, piece, index within the piece).
+  auto feed = [&](Value g, unsigned input, Value cb, AffineExpr tile, int64_t cols,
+                  const cost::ChunkPieces &cp, const Sharing &share, Semaphores sem,
+                  AffineExpr prefetchAfter) {
+    AffineExpr c0 = getAffineDimExpr(0, ctx), g1 = getAffineDimExpr(1, ctx);
+    AffineExpr tileOfChunk = tile.replaceDims(
+        {c0, g1.floorDiv(chunks), g1 % chunks, getAffineDimExpr(2, ctx), getAffineDimExpr(3, ctx)});
+    cost::PieceShape shape = cp.shape;
+    feedChunk(
+        db, cb, g, passes * chunks, prefetchAfter, cp, share, sem,
+        [&](Value chunk, Value pc, Value ix, Value slot) {
+          Value t = db.apply(tileOfChunk, {db.core(), chunk, pc, ix});
+          if (input == 0 && l.gather)
+            return emitTileGather(db, *l.gather, db.input(0), t, cb, slot);
+          db.read(db.input(input), t, cb, slot);
+        },
+        [&](Value pc, Value ix) {
+          AffineExpr p0 = getAffineDimExpr(0, ctx), i1 = getAffineDimExpr(1, ctx);
+          return db.apply(rowIn(shape, cols, p0, i1) * cols + colIn(shape, cols, p0, i1),
+                          {pc, ix});
+        });
+  };
+  auto chunkOf = [&](Value pass, Value chunk) {
+    return db.apply(getAffineDimExpr(0, ctx) * chunks + getAffineDimExpr(1, ctx), {pass, chunk});
+  };
+  // Over d0 = g: every chunk but the last may be followed by a prefetch on the reader; the
+  // writer stores a pass's block after it has fed the next pass's first chunk, which compute
+  // cannot free before that store, so it does not prefetch from a pass's first chunk.
+  AffineExpr gE = getAffineDimExpr(0, ctx);
+  AffineExpr notLast = (passes * chunks - 1 - gE).ceilDiv(passes * chunks);
+  AffineExpr prefetchA = notLast, prefetchB = (notLast + (gE % chunks).ceilDiv(chunks)).floorDiv(2);
+  int64_t subblocks = m.subblocks, subTiles = m.subTiles;
+
+  // Reader: the lhs, in the pieces chunkPieces cuts (tiles spread over the DRAM channels),
+  // slots row-major.
+  db.kernel(noc::ThreadKind::reader);
+  AffineExpr aTile =
+      broadcastTileIndex(a, l.out, batch, row0 + rowIn(piecesA.shape, kc, piece, i),
+                         ch * kc + colIn(piecesA.shape, kc, piece, i));
+  db.loop(passes, [&](Value pass) {
+    // The bias tiles of the block's columns, once per pass: only their first row, which the
+    // add broadcasts. Every core of a column reads the same few tiles from the same DRAM
+    // channels; whole tiles would queue there ahead of the first chunk's weights. Only the
+    // last chunk needs them: their reads overlap the chunks'.
+    forEachRead(true, [&](Value cb, unsigned input) {
+      db.reserve(cb, bn);
+      db.loop(bn, [&](Value j) {
+        db.read(db.input(input), db.apply(col0 + getAffineDimExpr(2, ctx), {db.core(), pass, j}),
+                cb, j, /*firstRow=*/true);
+      });
+    });
+    db.loop(chunks, [&](Value chunk) {
+      feed(chunkOf(pass, chunk), 0, cbA, aTile, kc, piecesA, shareA, {0, 1}, prefetchA);
+    });
+    if (anyRows) {
+      db.barrier();
+      forEachRead(true, [&](Value cb, unsigned) { db.push(cb, bn); });
+    }
+    if (anyTiles) {
+      // The block's residual, a subblock at a time as the last chunk finishes them.
+      db.loop(subblocks, [&](Value sub) {
+        forEachRead(false, [&](Value cb, unsigned input) {
+          db.reserve(cb, subTiles);
+          db.loop(subTiles, [&](Value t) {
+            db.read(db.input(input), db.apply(m.tile, {db.core(), pass, sub, t}), cb, t);
+          });
+        });
+        db.barrier();
+        forEachRead(false, [&](Value cb, unsigned) { db.push(cb, subTiles); });
+      });
+    }
+  });
+
+  // Compute: per chunk, every subblock reloads its partial sums (after the first chunk),
+  // accumulates the chunk's products and packs them for the next chunk or, after the last,
+  // runs the epilogue for the writer.
+  db.kernel(noc::ThreadKind::compute);
+  int64_t subCols = bn / sn;
+  db.loop(passes, [&](Value pass) {
+    db.loop(chunks, [&](Value chunk) {
+      db.wait(cbA, bm * kc);
+      db.wait(cbB, kc * bn);
+      db.loop(subblocks, [&](Value sub) {
+        AffineExpr s = getAffineDimExpr(0, ctx), k = getAffineDimExpr(1, ctx);
+        db.acquireDst();
+        if (chunks > 1) {
+          // Only chunks after the first have partial sums to reload.
+          db.loop(db.apply(getAffineDimExpr(0, ctx).ceilDiv(chunks), chunk), [&](Value) {
+            db.wait(cbPartial, subTiles);
+            for (int64_t t = 0; t < subTiles; ++t)
+              db.copy(db.get(cbPartial, db.index(t)), db.index(t));
+            db.pop(cbPartial, subTiles);
+          });
+        }
+        db.loop(kc, [&](Value kv) {
+          for (int64_t r = 0; r < sm; ++r)
+            for (int64_t cc = 0; cc < sn; ++cc) {
+              Value lhs = db.get(cbA, db.apply((s.floorDiv(subCols) * sm + r) * kc + k, {sub, kv}));
+              Value rhs = db.get(cbB, db.apply(k * bn + (s % subCols) * sn + cc, {sub, kv}));
+              db.matmul(lhs, rhs, db.index(r * sn + cc));
+            }
+        });
+        if (chunks == 1) {
+          epilogue(pass, sub);
+        } else {
+          AffineExpr isLast = getAffineDimExpr(0, ctx).floorDiv(chunks - 1);
+          db.loop(db.apply(1 - isLast, chunk), [&](Value) { packInto(cbPartial); });
+          db.loop(db.apply(isLast, chunk), [&](Value) { epilogue(pass, sub); });
+        }
+        db.releaseDst();
+      });
+      db.pop(cbA, bm * kc);
+      db.pop(cbB, kc * bn);
+    });
+    forEachRead(true, [&](Value cb, unsigned) { db.pop(cb, bn); });
+  });
+
+  // Writer: the rhs, a piece per K row of the chunk (bn tiles each), and the pass's output block,
+  // a subblock at a time as compute packs them. The next pass's first rhs chunk is fetched before
+  // the block is stored, so that the next pass need not wait for it.
+  db.kernel(noc::ThreadKind::writer);
+  AffineExpr bTile =
+      broadcastTileIndex(bv, l.out, batch, ch * kc + rowIn(piecesB.shape, bn, piece, i),
+                         col0 + colIn(piecesB.shape, bn, piece, i));
+  auto feedB = [&](Value pass, Value chunk) {
+    feed(chunkOf(pass, chunk), 1, cbB, bTile, bn, piecesB, shareB, {2, 3}, prefetchB);
+  };
+  feedB(db.index(0), db.index(0));
+  db.loop(passes, [&](Value pass) {
+    AffineExpr p0 = getAffineDimExpr(0, ctx);
+    db.loop(chunks - 1, [&](Value c) { feedB(pass, db.apply(p0 + 1, c)); });
+    db.loop(db.apply((passes - 1 - p0).ceilDiv(passes), pass),
+            [&](Value) { feedB(db.apply(p0 + 1, pass), db.index(0)); });
+    db.loop(subblocks, [&](Value sub) {
+      db.wait(cbOut, subTiles);
+      db.loop(subTiles, [&](Value t) {
+        db.write(cbOut, t, db.output(0), db.apply(m.tile, {db.core(), pass, sub, t}));
+      });
+      db.flush();
+      db.pop(cbOut, subTiles);
+    });
+  });
+}
+
+void tessel::lowering::buildMatmulKernels(DispatchBuilder &db, const MatmulLoop &loop) {
+  MatmulKernels(db, loop).build();
+}
