@@ -2,6 +2,7 @@
 #include "tessel/Transforms/AbsorbedRemaps.h"
 #include "tessel/Transforms/L1Tensors.h"
 #include "tessel/Transforms/SplitK.h"
+#include "tessel/Transforms/StreamSoftmax.h"
 #include "tessel/Transforms/MatmulProblem.h"
 #include "tessel/Transforms/Passes.h"
 
@@ -102,6 +103,17 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
       return signalPassFailure();
     int64_t available = chip->l1Bytes - chip->l1ReservedBytes;
     int64_t limit = l1Budget > 0 ? std::min<int64_t>(l1Budget, available) : available;
+    // A softmax whose row its kernel cannot hold streams the row through reductions and
+    // elementwise ops instead, whose tensors may then stay in L1 like any other.
+    SmallVector<graph::SoftmaxOp> longRows;
+    module.walk([&](graph::SoftmaxOp op) {
+      auto type = cast<RankedTensorType>(op.getType());
+      if (int64_t(op.getAxis()) == type.getRank() - 1 && softmaxRowL1Bytes(type) > limit)
+        longRows.push_back(op);
+    });
+    for (graph::SoftmaxOp op : longRows)
+      streamSoftmax(op);
+    numStreamedSoftmax += longRows.size();
     // The tensors kept in L1 first; each op's circular buffers get what they leave.
     llvm::DenseMap<Operation *, int64_t> held;
     if (l1Tensors)

@@ -306,3 +306,34 @@ func.func @reduce_shards(%x: tensor<2x128x32xf32>) -> tensor<1x128x64xf32> {
   %y = graph.matmul %r, %w {grid.config = #grid.matmul_config<grid = [4, 1], cores = [4, 1], block = [1, 2], subblock = [1, 2], k_chunk = 1>} : (tensor<1x128x32xf32>, tensor<32x64xf32>) -> tensor<1x128x64xf32>
   return %y : tensor<1x128x64xf32>
 }
+
+// -----
+// A softmax row the kernel can hold (the row twice in bf16: 388 KiB) stays a softmax; one it
+// cannot hold in the budget streams through reductions and elementwise ops.
+// CHECK-LABEL: func.func @softmax_row
+// CHECK: graph.softmax
+// SMALL-LABEL: func.func @softmax_row
+// SMALL-NOT: graph.softmax
+// SMALL: %[[MAX:.*]] = graph.reduce max %[[X:.*]] {axes = array<i64: 1>} : (tensor<4x3000xf32, {{.*}}>) -> tensor<4x1xf32
+// SMALL-NEXT: %[[D:.*]] = graph.binary sub %[[X]], %[[MAX]]
+// SMALL-NEXT: %[[E:.*]] = graph.unary exp %[[D]]
+// SMALL-NEXT: %[[S:.*]] = graph.reduce sum %[[E]] {axes = array<i64: 1>}
+// SMALL-NEXT: %[[R:.*]] = graph.unary reciprocal %[[S]]
+// SMALL-NEXT: %[[Y:.*]] = graph.binary mul %[[E]], %[[R]]
+// SMALL-NEXT: return %[[Y]]
+func.func @softmax_row(%x: tensor<4x3000xf32>) -> tensor<4x3000xf32> {
+  %0 = graph.softmax %x {axis = 1 : i64} : tensor<4x3000xf32>
+  return %0 : tensor<4x3000xf32>
+}
+
+// -----
+// Log-softmax subtracts max + log(sum) instead.
+// SMALL-LABEL: func.func @log_softmax_row
+// SMALL: %[[S:.*]] = graph.reduce sum
+// SMALL-NEXT: %[[L:.*]] = graph.unary log %[[S]]
+// SMALL-NEXT: %[[O:.*]] = graph.binary add %[[MAX:.*]], %[[L]]
+// SMALL-NEXT: graph.binary sub %{{.*}}, %[[O]]
+func.func @log_softmax_row(%x: tensor<4x3000xf32>) -> tensor<4x3000xf32> {
+  %0 = graph.softmax %x {axis = 1 : i64, log} : tensor<4x3000xf32>
+  return %0 : tensor<4x3000xf32>
+}

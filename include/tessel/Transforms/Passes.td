@@ -206,7 +206,12 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
         cycles = 26362>} : ...
     ```
 
-    First it decides which tensors stay in L1 between ops (`L1Tensors.h`): those that only ops
+    First, a softmax whose row its kernel cannot hold in the budget (`StreamSoftmax.h`: the row
+    and its exponentials, a language model's logits over a large vocabulary) is replaced by
+    ops that stream the row: `graph.reduce max`, a subtraction and `exp`, `graph.reduce sum`,
+    and a multiply by the reciprocal (log-softmax: a subtraction of max + log(sum)).
+
+    Then it decides which tensors stay in L1 between ops (`L1Tensors.h`): those that only ops
     of the chip read (not the function's arguments, constants or results), in program order while
     the tensors live at once take at most three quarters of every core's free L1. Their layout
     becomes `l1, interleaved`; each matmul's circular buffers then get the L1 that the tensors
@@ -284,6 +289,8 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
   let statistics = [
     Statistic<"numChosen", "chosen", "Matmul configs chosen by the cost model">,
     Statistic<"numSharded", "sharded", "Results sharded over the cores that write them">,
+    Statistic<"numStreamedSoftmax", "streamed-softmax",
+              "Softmaxes whose rows do not fit L1, streamed through reductions instead">,
   ];
   let dependentDialects = ["::tessel::grid::GridDialect"];
 }

@@ -3,6 +3,7 @@
 // or with `log`: y = x - (max + log(rowsum(e))), never taking the log of a rounded quotient.
 // Partial tiles are masked so that padding neither wins the max nor adds to the sum.
 #include "Lowerings.h"
+#include "tessel/Transforms/StreamSoftmax.h"
 
 using namespace mlir;
 using namespace tessel;
@@ -19,9 +20,10 @@ FailureOr<Value> tessel::lowering::lowerSoftmax(graph::SoftmaxOp op, const Lower
   tile::DataFormat format = grid::getLayout(op.getType()).getFormat();
   int64_t nt = view.nt, budget = opts.chip.l1Bytes - opts.chip.l1ReservedBytes;
   bool partial = view.cols % 32 != 0;
-  if ((2 * nt + 5) * tile::tileBytes(format) > budget)
+  if (softmaxRowL1Bytes(op.getType()) > budget)
     return op.emitError() << "a softmax row of " << view.cols
-                          << " values does not fit one core's L1; not supported yet";
+                          << " values does not fit one core's L1; run tt-choose-op-configs, "
+                             "which streams it";
 
   DispatchBuilder db(b, op.getLoc(), "softmax", splitOverCores(view.batch * view.mt, opts.chip),
                      {op.getInput()}, {op.getType()}, opts);
