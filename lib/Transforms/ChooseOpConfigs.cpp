@@ -93,6 +93,38 @@ void maybeSplit(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t limit, int
   held[partial] = held[*partial->getUsers().begin()] = h + partials;
 }
 
+/// Chooses `op`'s K chunk and subblocks again when its reader gathers the lhs from its own
+/// shard and its neighbours' (MatmulProblem::gathersLocally), keeping the grid and the blocks;
+/// returns whether the config changed. With `keepPlan` (a config the user gave) only the
+/// estimate is updated.
+bool refineLocalGather(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t budget,
+                       bool keepPlan) {
+  auto config = op->getAttrOfType<grid::MatmulConfigAttr>(grid::kConfigAttrName);
+  if (!config || !config.gathersLhs())
+    return false;
+  cost::MatmulPlan current = matmulPlan(config);
+  FailureOr<cost::MatmulProblem> problem = matmulProblem(op, chip, /*gatherLhs=*/true);
+  if (failed(problem) || !problem->gathersLocally(current))
+    return false;
+  cost::MatmulPlan best = current;
+  double bestCycles = cost::estimate(chip, *problem, current).cycles;
+  for (const cost::MatmulPlan &plan : cost::enumeratePlans(chip, *problem, budget)) {
+    if (keepPlan || plan.gridM != current.gridM || plan.gridN != current.gridN ||
+        plan.coresX != current.coresX || plan.coresY != current.coresY ||
+        plan.blockM != current.blockM || plan.blockN != current.blockN ||
+        plan.multicast != current.multicast || plan.groups != current.groups)
+      continue;
+    double cycles = cost::estimate(chip, *problem, plan).cycles;
+    if (cycles < bestCycles) {
+      best = plan;
+      bestCycles = cycles;
+    }
+  }
+  int64_t cycles = int64_t(std::llround(bestCycles));
+  op->setAttr(grid::kConfigAttrName, attrOf(op.getContext(), best, true, cycles));
+  return best.kChunk != current.kChunk || best.subM != current.subM || best.subN != current.subN;
+}
+
 struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPass> {
   using ChooseOpConfigsBase::ChooseOpConfigsBase;
 
@@ -124,6 +156,7 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
     if (splitK)
       for (graph::MatMulOp op : splitCandidates(module))
         maybeSplit(op, *chip, limit, available, held);
+    llvm::DenseSet<Operation *> givenConfigs;
     WalkResult result = module.walk([&](graph::MatMulOp op) {
       int64_t budget = std::min(limit, cbBudget(available, held.lookup(op)));
       std::optional<cost::MatmulPlan> plan;
@@ -154,6 +187,7 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
           return WalkResult::interrupt();
         }
         plan = matmulPlan(given);
+        givenConfigs.insert(op);
       } else {
         plan = cost::choosePlan(*chip, *problem, budget, /*spareL1=*/held.lookup(op) > 0);
         // Tensors kept in L1 never make a matmul fail: with the whole budget, tt-allocate-buffers
@@ -175,9 +209,18 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
     });
     if (result.wasInterrupted())
       return signalPassFailure();
-    if (l1Tensors && l1Shards)
+    if (l1Tensors && l1Shards) {
       for (auto func : module.getOps<func::FuncOp>())
         numSharded += shardResults(func, *chip);
+      // With the layouts known, an implicit GEMM whose windows come from shards of its own rows
+      // reads them from its own L1 and a neighbour's: its K chunk and subblocks are chosen again
+      // for that. Its grid and blocks stay, and so does the sharding chosen from them.
+      module.walk([&](graph::MatMulOp op) {
+        numRefined += refineLocalGather(op, *chip, std::min(limit, cbBudget(available,
+                                                                        held.lookup(op))),
+                                        /*keepPlan=*/givenConfigs.contains(op));
+      });
+    }
     // A pool's or depthwise convolution's windows are gathered by the reduce's reader.
     module.walk([&](graph::ReduceOp op) {
       auto windows = op.getInput().getDefiningOp<graph::RemapOp>();

@@ -138,6 +138,7 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     bool shared;
     bool inL1;
     double issue = 0;     // reader cycles per tile, beyond the transfer
+    bool local = false;   // gathered from the core's own shard and its neighbours'
     ChunkPieces pieces{{1, 1}, 1, 1};
   };
   bool twoD = plan.gridM > 1 && plan.gridN > 1;
@@ -168,11 +169,13 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     // request and one on its loop step.
     a.tileBytes = double(p.lhsRuns) * std::max<double>(flit, double(p.lhsRunBytes));
     a.issue = 2.0 * double(p.lhsRuns) + 3.0;
+    a.local = p.gathersLocally(plan);
   }
   auto bytesOf = [](const Operand &o) { return o.readers * o.rows * o.cols * o.tileBytes; };
   // A chunk's bytes that DRAM serves, and that other cores' L1 serves.
   double chunkBytes = (a.inL1 ? 0.0 : bytesOf(a)) + (b.inL1 ? 0.0 : bytesOf(b));
-  double l1ChunkBytes = (a.inL1 ? bytesOf(a) : 0.0) + (b.inL1 ? bytesOf(b) : 0.0);
+  // Local gathers load no link but the core's own and a neighbour's.
+  double l1ChunkBytes = (a.inL1 && !a.local ? bytesOf(a) : 0.0) + (b.inL1 ? bytesOf(b) : 0.0);
   // Multicasts go -x, -y (NoC1): from a sender above its rectangle's last row they reach the
   // rows below it the long way round the torus, through every other row of the column. The
   // y links of each column carry those bytes of every group's chunk.
@@ -200,6 +203,8 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     // A core that reads for itself has one chunk in flight, but the channels and links it
     // shares stay busy with the other cores' chunks meanwhile: the round trip is its own, the
     // shared bandwidth everyone's.
+    if (o.local)
+      return 2.0 * chip.nocHopCycles + std::max(piece / flit, tiles * o.issue);
     if (!o.shared)
       return std::max(latencyOf(o.inL1) + std::max(piece / flit, tiles * o.issue), dram);
     double mcast = piece / flit + std::max(plan.coresX, plan.coresY) * chip.nocHopCycles;

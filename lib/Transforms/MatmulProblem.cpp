@@ -70,6 +70,14 @@ FailureOr<cost::MatmulProblem> tessel::matmulProblem(graph::MatMulOp op, const r
   }
   Value lhsSource = gatherLhs ? op.getLhs().getDefiningOp<graph::RemapOp>().getInput() : op.getLhs();
   p.lhsInL1 = inL1(lhsSource);
+  grid::LayoutAttr source = grid::getLayout(lhsSource.getType());
+  ArrayRef<int64_t> sourceShape = cast<RankedTensorType>(lhsSource.getType()).getShape();
+  if (gatherLhs && p.lhsInL1 && source.getSharding() == grid::Sharding::height_sharded &&
+      sourceShape.size() >= 2 && tilesOf(sourceShape[sourceShape.size() - 2]) == p.mt) {
+    p.lhsShardRows = source.getShardShape()[0];
+    p.lhsShardCoresX = source.getCores().width();
+    p.lhsShardCoresY = source.getCores().height();
+  }
   p.rhsInL1 = inL1(op.getRhs());
   p.residualInL1 = inL1(op.getResidual());
   p.outInL1 = inL1(op.getResult());

@@ -106,12 +106,13 @@ def windows(x, h, w):
                            for dy in range(3) for dx in range(3)], axis=1)
 
 
-def estimate_and_simulate(tmp, shape, config, epilogue=None, image=None, l1=False):
+def estimate_and_simulate(tmp, shape, config, epilogue=None, image=None, l1=False, shards=False):
     """With `epilogue` "bias", the matmul also adds a bias per column and applies a ReLU;
     with "residual", it adds a residual of its result's shape too. With `image` (height, width,
     channels, output channels) the lhs is the 3x3 windows of an image, gathered by the reader.
-    With `l1` the lhs (or the image) is a ReLU's result, which the pass keeps in L1. Returns the
-    estimate and the matmul dispatch's cycles."""
+    With `l1` the lhs (or the image) is a ReLU's result, which the pass keeps in L1; with
+    `shards` too, sharded over the cores whose rows they are, which gather their windows from
+    their own L1 and a neighbour's. Returns the estimate and the matmul dispatch's cycles."""
     if image:
         shape = image_shape(image)
     lead, (m, k, n) = list(shape[:-3]), shape[-3:]
@@ -147,8 +148,11 @@ def estimate_and_simulate(tmp, shape, config, epilogue=None, image=None, l1=Fals
         f"tensor<{tb}xf32>{bias_type}) -> tensor<{ty}xf32>\n  return %0 : tensor<{ty}xf32>\n}}\n")
     # The model charges an L1 lhs as interleaved over all cores; shards it does not model.
     run(["tt-opt", tmp / "mm.mlir", "--tt-assign-layouts=precision=bf16",
-         "--tt-choose-op-configs=l1-shards=false", "-o", tmp / "chosen.mlir"])
+         "--tt-choose-op-configs" + ("" if shards else "=l1-shards=false"),
+         "-o", tmp / "chosen.mlir"])
     chosen = (tmp / "chosen.mlir").read_text()
+    if shards:
+        assert re.search(r"graph.unary relu [^\n]*-> tensor<[^>]*l1, height_sharded", chosen), chosen
     estimate = int(re.search(r"matmul_config<[^>]*, cycles = (\d+)>", chosen).group(1))
     run(["tt-opt", tmp / "chosen.mlir", "--tt-lower-graph-to-grid", "--tt-lower-grid-to-kernels",
          "--canonicalize", "--cse", "--tt-allocate-buffers", "-o", tmp / "lowered.mlir"])
@@ -172,7 +176,7 @@ def estimate_and_simulate(tmp, shape, config, epilogue=None, image=None, l1=Fals
     if epilogue:
         reference = np.maximum(reference + c + (r if epilogue == "residual" else 0.0), 0.0)
     assert np.corrcoef(y.ravel(), reference.ravel())[0, 1] > 0.999, (shape, config)
-    if l1:
+    if l1 and not shards:
         assert re.search(r"graph.unary relu [^\n]*-> tensor<[^>]*l1, interleaved>>", chosen), chosen
     dispatches = json.loads((tmp / "perf.json").read_text())["dispatches"]
     return estimate, next(d["cycles"] for d in dispatches if d["op"] == "matmul")
@@ -209,6 +213,12 @@ def sweep():
         candidates = [c for c in blockings(*image_shape(image)) if c[2] * c[3] >= 4]
         cases += [(image, c, "windows-l1") for c in rng.sample(candidates, 3)]
         cases += [(image, None, "windows-l1")]
+    # Windows gathered from shards of the cores' own rows (the ReLU's 2x2 tiles per core over
+    # 7x7 cores): K chunks and subblocks of the grid that matches them.
+    image = IMAGES[0]
+    aligned = [c for c in blockings(*image_shape(image))
+               if c[:6] == (49, 1, 7, 7, 2, 2) and c[9] == "multicast"]
+    cases += [(image, c, "windows-shards") for c in rng.sample(aligned, 5)]
     return cases
 
 
@@ -218,9 +228,10 @@ def test_cost_model_ranks_and_estimates_like_the_simulator(tmp):
         case = tmp / str(i)
         case.mkdir()
         label = f"{config} + {epilogue}" if epilogue else config
-        if epilogue in ("windows", "windows-l1"):
+        if epilogue in ("windows", "windows-l1", "windows-shards"):
             results.append((shape, label, *estimate_and_simulate(
-                case, None, config, image=shape, l1=epilogue == "windows-l1")))
+                case, None, config, image=shape, l1=epilogue != "windows",
+                shards=epilogue == "windows-shards")))
         elif epilogue == "l1":
             results.append((shape, label, *estimate_and_simulate(case, shape, config, l1=True)))
         else:

@@ -117,6 +117,14 @@ struct MatmulProblem {
   /// Operands (for a gathered lhs, the remap's input) and result kept in L1 between ops: their
   /// tiles are NoC hops away and no DRAM channel carries them.
   bool lhsInL1 = false, rhsInL1 = false, residualInL1 = false, outInL1 = false;
+  /// A gathered lhs whose remap's input is height-sharded over a rectangle of cores, in shards
+  /// of `lhsShardRows` row tiles of the same positions as the output's rows (0: it is not).
+  /// Cores that compute those rows, in that order, read their windows from their own L1 and a
+  /// neighbour's.
+  int64_t lhsShardRows = 0, lhsShardCoresX = 0, lhsShardCoresY = 0;
+
+  /// Whether `plan`'s cores gather their lhs from their own shard and its neighbours'.
+  bool gathersLocally(const struct MatmulPlan &plan) const;
 };
 
 /// The same fields as #grid.matmul_config.
@@ -145,6 +153,13 @@ struct MatmulPlan {
   }
   int64_t chunks(const MatmulProblem &p) const { return p.kt / kChunk; }
 };
+
+inline bool MatmulProblem::gathersLocally(const MatmulPlan &plan) const {
+  return lhsRuns > 0 && lhsShardRows > 0 && plan.multicast && plan.gridN == 1 &&
+         plan.groups == 1 && plan.blockM == lhsShardRows && plan.coresX == lhsShardCoresX &&
+         plan.coresY == lhsShardCoresY && plan.gridM == lhsShardCoresX * lhsShardCoresY &&
+         batch == 1;
+}
 
 struct MatmulCost {
   double cycles = 0;       // the estimate

@@ -243,7 +243,10 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     transposes, concats, remaps, reshapes, softmax) where each core writes whole rows
     (height-sharded) or an equal piece of a row (block-sharded, shards of one row), when every
     matmul reading it computes in one pass too
-    (`l1-shards=false`: never). The runtime finds each tile where
+    (`l1-shards=false`: never). An implicit GEMM whose windows' input is then sharded as its
+    own rows are (same cores, in order, a shard per block of rows) gathers them from its own L1
+    and a neighbour's rather than over the whole NoC: its K chunk and subblocks are chosen again
+    under that cost (`MatmulProblem::gathersLocally`), its grid and blocks kept. The runtime finds each tile where
     its shard is; producer and consumer need no reshard, and a consumer whose cores take the same
     rows reads locally or from a neighbour instead of from every core:
 
@@ -289,6 +292,8 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
   let statistics = [
     Statistic<"numChosen", "chosen", "Matmul configs chosen by the cost model">,
     Statistic<"numSharded", "sharded", "Results sharded over the cores that write them">,
+    Statistic<"numRefined", "refined",
+              "Implicit GEMMs whose K chunk or subblocks changed for windows read locally">,
     Statistic<"numStreamedSoftmax", "streamed-softmax",
               "Softmaxes whose rows do not fit L1, streamed through reductions instead">,
   ];
