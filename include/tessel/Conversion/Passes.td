@@ -81,7 +81,9 @@ def LowerGridToKernels : Pass<"tt-lower-grid-to-kernels", "mlir::ModuleOp"> {
     Dst-sized subblocks whose partial sums wait in L1, the operand blocks a row or column of
     cores shares read by one of them and multicast, and the loop's finish run as the epilogue on
     each finished subblock (each of its ops on every tile of the subblock, its packed sums staged
-    through one buffer). Dispatches that already hold kernels are legal and left alone. A tile
+    through one buffer). Loops of one trip that canonicalization folded away (the unit loop of
+    a core with one unit, a reduction's loop of one step) are put back first, so the pass may
+    run after `--canonicalize`. Dispatches that already hold kernels are legal and left alone. A tile
     loop of another shape (several outputs, several computes per unit, a unit that is not the
     core's, a matmul loop that its config does not describe) is an error naming the dispatch.
 

@@ -184,6 +184,10 @@ struct LowerGridToKernelsPass : tessel::impl::LowerGridToKernelsBase<LowerGridTo
   void runOnOperation() override {
     // A tile loop without kernels is reported once, by its own reason, rather than as a
     // dispatch that failed to legalize.
+    getOperation().walk([&](grid::DispatchOp op) {
+      if (hasTileLoop(op))
+        restoreFoldedLoops(op);
+    });
     bool lowerable = true;
     getOperation().walk([&](grid::DispatchOp op) {
       lowerable &= !hasTileLoop(op) || succeeded(matchTileLoop(op));

@@ -209,6 +209,8 @@ static AffineExpr exprOf(Value v, Value iv, Value step) {
     return getAffineDimExpr(2, ctx);
   if (auto core = v.getDefiningOp<grid::CoreIndexOp>())
     return core.getDim() == grid::CoreDim::linear ? getAffineDimExpr(0, ctx) : AffineExpr();
+  if (std::optional<int64_t> constant = getConstantIntValue(v))
+    return getAffineConstantExpr(*constant, ctx);
   auto apply = v.getDefiningOp<affine::AffineApplyOp>();
   if (!apply || apply.getAffineMap().getNumResults() != 1)
     return AffineExpr();
@@ -221,8 +223,15 @@ static AffineExpr exprOf(Value v, Value iv, Value step) {
   return apply.getAffineMap().getResult(0).replaceDims(dims);
 }
 
-static bool sameExpr(AffineExpr a, AffineExpr b, unsigned dims) {
-  return a && b && simplifyAffineExpr(a, dims, 0) == simplifyAffineExpr(b, dims, 0);
+/// Whether `a` and `b` agree over dims of the given sizes: their difference simplifies to 0
+/// there (canonicalization may have written either in another form).
+static bool sameExpr(AffineExpr a, AffineExpr b, ArrayRef<int64_t> sizes) {
+  if (!a || !b)
+    return false;
+  AffineExpr diff = simplifyAffineExpr(a - b, sizes.size(), 0);
+  diff = simplifyAffineExpr(graph::simplifyOverRanges(diff, sizes), sizes.size(), 0);
+  auto constant = dyn_cast<AffineConstantExpr>(diff);
+  return constant && constant.getValue() == 0;
 }
 
 FailureOr<MatmulLoop> tessel::lowering::matchMatmulLoop(grid::DispatchOp op,
@@ -273,13 +282,17 @@ FailureOr<MatmulLoop> tessel::lowering::matchMatmulLoop(grid::DispatchOp op,
   AffineExpr rhsAt =
       at(r.stepReads[1]->getOperand(1), cast<grid::LoadOp>(r.stepReads[1]).getMap());
   AffineExpr stored = at(r.store.getUnit(), r.store.getMap());
-  if (!sameExpr(lhsAt, ofUnit(m.lhsTile), 3) || !sameExpr(rhsAt, ofUnit(m.rhsTile), 3) ||
-      !sameExpr(stored, ofUnit(m.unitTile), 3))
+  int64_t cores = op.getCores().width() * op.getCores().height();
+  SmallVector<int64_t> sizes{cores, r.perCore, r.stepCount};
+  if (!sameExpr(lhsAt, ofUnit(m.lhsTile), sizes) || !sameExpr(rhsAt, ofUnit(m.rhsTile), sizes) ||
+      !sameExpr(stored, ofUnit(m.unitTile), sizes))
     return fail("its tiles are not where the config's blocks put them");
   for (grid::LoadOp read : r.unitReads) {
     AffineExpr at = read.getMap().getResult(0);
-    bool row = read.getFirstRow() && sameExpr(at, m.unitCol, 1);
-    if (read.getUnit() != unit || (!row && (read.getFirstRow() || !sameExpr(at, m.unitTile, 1))))
+    SmallVector<int64_t> units{cores * r.perCore};
+    bool row = read.getFirstRow() && sameExpr(at, m.unitCol, units);
+    if (read.getUnit() != unit ||
+        (!row && (read.getFirstRow() || !sameExpr(at, m.unitTile, units))))
       return fail("a unit reads only the first row of its column's tile (a bias) or its own "
                   "tile (a residual)");
     l.rowReads.push_back(row);

@@ -2,6 +2,7 @@
 #include "TileLoops.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
 using namespace tessel;
@@ -21,6 +22,9 @@ bool tessel::lowering::hasTileLoop(grid::DispatchOp op) {
 
 /// Whether `unit` is the running core's `iv`-th unit: core_index linear * perCore + iv.
 bool tessel::lowering::isUnitOfCore(Value unit, Value iv, int64_t perCore) {
+  // A loop of one trip whose unit folded to the core (see restoreFoldedLoops).
+  if (auto core = unit.getDefiningOp<grid::CoreIndexOp>())
+    return perCore == 1 && core.getDim() == grid::CoreDim::linear;
   auto apply = unit.getDefiningOp<affine::AffineApplyOp>();
   if (!apply || apply.getAffineMap().getNumResults() != 1)
     return false;
@@ -69,4 +73,96 @@ TileGather tessel::lowering::tileGatherOf(grid::GatherOp gather) {
   g.columns = gather.getColumns();
   g.fill = gather.getFill().convertToFloat();
   return g;
+}
+
+/// Wraps the ops from `first` to the end of its block, but `keep`, in an scf.for of one trip
+/// with `inits` as its iteration arguments; returns it.
+static scf::ForOp wrapInOneTrip(OpBuilder &b, Operation *first, ValueRange inits,
+                                function_ref<bool(Operation *)> keep) {
+  Location loc = first->getLoc();
+  SmallVector<Operation *> moved;
+  for (Operation *op = first; op; op = op->getNextNode())
+    if (!keep(op))
+      moved.push_back(op);
+  b.setInsertionPoint(first);
+  Value zero = b.create<arith::ConstantIndexOp>(loc, 0);
+  Value one = b.create<arith::ConstantIndexOp>(loc, 1);
+  auto loop = b.create<scf::ForOp>(loc, zero, one, one, inits);
+  Block *body = loop.getBody();
+  if (body->mightHaveTerminator())
+    body->getTerminator()->erase();
+  for (Operation *op : moved)
+    op->moveBefore(body, body->end());
+  return loop;
+}
+
+void tessel::lowering::restoreFoldedLoops(grid::DispatchOp op) {
+  Block &body = op.getBody().front();
+  OpBuilder b(op.getContext());
+  // The loop over the units: one trip, folded away, leaves the stores in the body.
+  if (!body.getOps<grid::StoreOp>().empty()) {
+    Operation *first = nullptr;
+    for (Operation &nested : body)
+      if (!isa<grid::CoreIndexOp, arith::ConstantOp>(nested)) {
+        first = &nested;
+        break;
+      }
+    scf::ForOp units = wrapInOneTrip(b, first, {}, [](Operation *nested) {
+      return isa<grid::CoreIndexOp, arith::ConstantOp>(nested);
+    });
+    b.setInsertionPointToEnd(units.getBody());
+    b.create<scf::YieldOp>(op.getLoc());
+  }
+  // A reduction's loop of steps: one trip, folded away, leaves a grid.compute that folds into
+  // the accumulator between the one that starts it (no tiles) and the one that finishes it.
+  op.getBody().walk([&](scf::ForOp units) {
+    if (!units.getBody()->getOps<scf::ForOp>().empty())
+      return;
+    SmallVector<grid::ComputeOp> computes(units.getBody()->getOps<grid::ComputeOp>());
+    if (computes.size() != 3 || !computes[0].getInputs().empty())
+      return;
+    grid::ComputeOp init = computes[0], step = computes[1], finish = computes[2];
+    if (step.getInputs().empty() || step.getInputs().front() != init.getResult() ||
+        finish.getInputs().empty() || finish.getInputs().front() != step.getResult() ||
+        step.getIndices().size() != 2 || !step.getResult().hasOneUse())
+      return;
+    // The step's reads and the index arithmetic only they use go into the loop with it.
+    llvm::SetVector<Operation *> stepOps;
+    std::function<void(Value)> take = [&](Value v) {
+      Operation *def = v.getDefiningOp();
+      if (!def || def->getBlock() != units.getBody() || isa<arith::ConstantOp>(def) ||
+          !llvm::all_of(def->getUsers(), [&](Operation *user) {
+            return stepOps.contains(user) || user == step.getOperation();
+          }))
+        return;
+      if (!isa<grid::LoadOp, grid::GatherOp, affine::AffineApplyOp>(def))
+        return;
+      stepOps.insert(def);
+      for (Value operand : def->getOperands())
+        take(operand);
+    };
+    for (Value in : step.getInputs().drop_front())
+      take(in);
+    stepOps.insert(step);
+    Operation *first = step;
+    for (Operation *nested : stepOps)
+      if (nested->isBeforeInBlock(first))
+        first = nested;
+    b.setInsertionPoint(first);
+    Location loc = step.getLoc();
+    Value zero = b.create<arith::ConstantIndexOp>(loc, 0);
+    Value one = b.create<arith::ConstantIndexOp>(loc, 1);
+    auto steps = b.create<scf::ForOp>(loc, zero, one, one, ValueRange{init.getResult()});
+    Block *loopBody = steps.getBody();
+    SmallVector<Operation *> ordered(stepOps.begin(), stepOps.end());
+    llvm::sort(ordered, [](Operation *x, Operation *y) { return x->isBeforeInBlock(y); });
+    for (Operation *nested : ordered)
+      nested->moveBefore(loopBody, loopBody->end());
+    b.setInsertionPointToEnd(loopBody);
+    b.create<scf::YieldOp>(loc, step.getResult());
+    step.getResult().replaceAllUsesExcept(steps.getResult(0), loopBody->getTerminator());
+    step->setOperand(0, steps.getRegionIterArgs().front());
+    // The step index folded to 0: it is the loop's counter again.
+    step.getIndicesMutable()[1].set(steps.getInductionVar());
+  });
 }

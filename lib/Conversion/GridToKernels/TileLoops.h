@@ -19,7 +19,13 @@ std::optional<int64_t> tripCount(mlir::scf::ForOp loop);
 /// The reader's plan for a grid.gather: its map and attributes.
 TileGather tileGatherOf(grid::GatherOp gather);
 
-/// Whether `unit` is the running core's `iv`-th unit: core_index linear * perCore + iv.
+/// Puts back the loops of one trip that canonicalization folds away: the loop over the units
+/// of a core with one unit, and a reduction's loop of one step, so that the tile loop has its
+/// usual shape.
+void restoreFoldedLoops(grid::DispatchOp op);
+
+/// Whether `unit` is the running core's `iv`-th unit: core_index linear * perCore + iv (or
+/// the core's index itself, when it has one unit).
 bool isUnitOfCore(mlir::Value unit, mlir::Value iv, int64_t perCore);
 
 /// A reduction's tile loop: per unit, reads of whole-unit tiles (a bias), an accumulator that

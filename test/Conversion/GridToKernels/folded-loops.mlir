@@ -1,0 +1,46 @@
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts --tt-choose-op-configs --tt-lower-graph-to-grid --canonicalize --tt-lower-grid-to-kernels | FileCheck %s
+
+// Canonicalization between the two lowerings folds loops of one trip away: the loop over the
+// units of a core that has one, and a reduction's loop of one step. tt-lower-grid-to-kernels
+// puts them back and builds the same kernels.
+
+// One tile per core: the unit loop is gone, the unit is the core's index.
+// CHECK-LABEL: func.func @relu_one_unit
+// CHECK: noc.kernel reader {
+// CHECK: noc.read
+// CHECK: noc.kernel compute {
+// CHECK: tile.unary relu
+// CHECK: noc.kernel writer {
+// CHECK: noc.write
+// CHECK-NOT: grid.compute
+func.func @relu_one_unit(%x: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %0 = graph.unary relu %x : tensor<64x64xf32> -> tensor<64x64xf32>
+  return %0 : tensor<64x64xf32>
+}
+
+// -----
+// A reduction over one tile: the loop of steps is gone too.
+// CHECK-LABEL: func.func @reduce_one_step
+// CHECK: noc.kernel compute {
+// CHECK: tile.reduce max dim 0
+// CHECK: tile.mask
+// CHECK-NOT: grid.compute
+func.func @reduce_one_step(%x: tensor<3x20xf32>) -> tensor<3x1xf32> {
+  %0 = graph.reduce max %x {axes = array<i64: 1>} : (tensor<3x20xf32>) -> tensor<3x1xf32>
+  return %0 : tensor<3x1xf32>
+}
+
+// -----
+// A matmul over one K tile, on one core: its loop checks against its config and gets the
+// config's kernels, epilogue included.
+// CHECK-LABEL: func.func @matmul_one_k_tile
+// CHECK: grid.dispatch "matmul"
+// CHECK: noc.kernel compute {
+// CHECK: tile.matmul
+// CHECK: tile.binary add bcast rows
+// CHECK: tile.unary relu
+// CHECK-NOT: grid.compute
+func.func @matmul_one_k_tile(%a: tensor<16x32xf32>, %b: tensor<32x10xf32>, %c: tensor<10xf32>) -> tensor<16x10xf32> {
+  %0 = graph.matmul %a, %b, %c then relu : (tensor<16x32xf32>, tensor<32x10xf32>, tensor<10xf32>) -> tensor<16x10xf32>
+  return %0 : tensor<16x10xf32>
+}
