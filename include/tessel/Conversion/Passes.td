@@ -73,7 +73,7 @@ def LowerGridToKernels : Pass<"tt-lower-grid-to-kernels", "mlir::ModuleOp"> {
     Dst and packs Dst[0] into the output buffer; the writer writes each packed tile where
     `grid.store` puts it. A reduction's kernels keep the accumulator in Dst from its start
     through the steps to the finish (the tile loop's copies of it into Dst[0] and packs of it
-    are not emitted), the reader fetches up to eight steps' tiles per barrier, a tile a body
+    are not emitted), the reader fetches up to sixteen steps' tiles per barrier (all nine of a 3x3 window), a tile a body
     packs for its own later ops goes through a one-tile buffer (freed after its last use),
     and a body's input tiles are freed when the body is done. A reduction in a dispatch that
     carries a `#grid.matmul_config` gets the config's kernels instead, once its tiles are checked
