@@ -247,15 +247,9 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   // Output tiles go to DRAM as the last chunk of a pass packs them. Writes travel along their row
   // to one of the two DRAM columns and converge on the links into them: about four links' worth
   // from a full grid (measured: 2 MiB in about 18k cycles), two per row of cores when fewer.
-  // Into L1, the writes of one pass spread over the whole grid (where each core writes one
-  // block, tt-choose-op-configs shards the result and they stay in its own L1); a plan in passes
-  // writes each pass's blocks while the next pass's operands cross the NoC, and its writes
-  // load the links like the reads of an interleaved operand. Measured: MobileNetV2's first
-  // expansion, 2.4 MB written in 4 passes of 49 cores, took 22k cycles, 7.7k in one pass.
-  const bool spreadWrites = p.outInL1 && passes == 1;
-  const double writeBw = spreadWrites ? flit * double(cores)
-                         : p.outInL1  ? l1All
-                                      : flit * std::min<double>(4.0, 2.0 * plan.coresY * plan.groups);
+  // Into L1, the writes of every core spread over the whole grid.
+  const double writeBw = p.outInL1 ? flit * double(cores)
+                                    : flit * std::min<double>(4.0, 2.0 * plan.coresY * plan.groups);
   double passOut = double(cores * tiles) * tileO;
   // Measured: with multicast a pass boundary costs about one chunk's supply even though the next
   // pass's first chunks are fetched ahead (the senders' handshakes line up behind the last
@@ -270,10 +264,7 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
                           : 0.0);
   double writeBytes = p.outInL1 ? 0.0 : double(p.batch * p.mt * p.nt) * tileO;
   c.dramFloor = readBytes / dramAll + writeBytes / writeBw;
-  double l1Writes = p.outInL1 && !spreadWrites ? double(p.batch * p.mt * p.nt) * tileO : 0.0;
-  double l1Floor = l1ChunkBytes > 0 || l1Writes > 0
-                       ? (passes * chunks * (l1ChunkBytes + chunkBytes) + l1Writes) / l1All
-                       : 0.0;
+  double l1Floor = l1ChunkBytes > 0 ? passes * chunks * (l1ChunkBytes + chunkBytes) / l1All : 0.0;
   c.cycles = std::max({c.fill + c.compute + c.starved + between + drain, c.dramFloor + latency,
                        l1Floor});
   return c;
