@@ -287,22 +287,24 @@ FailureOr<MatmulLoop> tessel::lowering::matchMatmulLoop(grid::DispatchOp op,
   if (!sameExpr(lhsAt, ofUnit(m.lhsTile), sizes) || !sameExpr(rhsAt, ofUnit(m.rhsTile), sizes) ||
       !sameExpr(stored, ofUnit(m.unitTile), sizes))
     return fail("its tiles are not where the config's blocks put them");
+  SmallVector<int64_t> units{cores * r.perCore};
   for (grid::LoadOp read : r.unitReads) {
-    AffineExpr at = read.getMap().getResult(0);
-    SmallVector<int64_t> units{cores * r.perCore};
-    bool row = read.getFirstRow() && sameExpr(at, m.unitCol, units);
+    AffineExpr tile = read.getMap().getResult(0);
+    bool row = read.getFirstRow() && sameExpr(tile, m.unitCol, units);
     if (read.getUnit() != unit ||
-        (!row && (read.getFirstRow() || !sameExpr(at, m.unitTile, units))))
+        (!row && (read.getFirstRow() || !sameExpr(tile, m.unitTile, units))))
       return fail("a unit reads only the first row of its column's tile (a bias) or its own "
                   "tile (a residual)");
     l.rowReads.push_back(row);
   }
 
-  SmallVector<Operation *> init = mathOf(r.init.getBody().front()),
-                           step1 = mathOf(r.step.getBody().front());
-  auto product = step1.size() == 3 ? dyn_cast<tile::MatmulOp>(step1[1]) : tile::MatmulOp();
+  SmallVector<Operation *> initMath = mathOf(r.init.getBody().front()),
+                           stepMath = mathOf(r.step.getBody().front());
+  // The step: the accumulator's copy into Dst[0] (matchReductionLoop checked it), the product,
+  // the pack.
+  auto product = stepMath.size() == 3 ? dyn_cast<tile::MatmulOp>(stepMath[1]) : tile::MatmulOp();
   Block &stepBody = r.step.getBody().front();
-  if (init.size() != 1 || !product || product.getLhs() != stepBody.getArgument(1) ||
+  if (initMath.size() != 1 || !product || product.getLhs() != stepBody.getArgument(1) ||
       product.getRhs() != stepBody.getArgument(2) || getConstantIntValue(product.getDst()) != 0)
     return fail("the accumulator starts at zero and each step adds the product of its tiles");
   // The epilogue runs on a subblock's tiles at once: it may use Dst[0] only, and each tile it

@@ -75,23 +75,17 @@ TileGather tessel::lowering::tileGatherOf(grid::GatherOp gather) {
   return g;
 }
 
-/// Wraps the ops from `first` to the end of its block, but `keep`, in an scf.for of one trip
-/// with `inits` as its iteration arguments; returns it.
-static scf::ForOp wrapInOneTrip(OpBuilder &b, Operation *first, ValueRange inits,
-                                function_ref<bool(Operation *)> keep) {
-  Location loc = first->getLoc();
-  SmallVector<Operation *> moved;
-  for (Operation *op = first; op; op = op->getNextNode())
-    if (!keep(op))
-      moved.push_back(op);
-  b.setInsertionPoint(first);
+/// An scf.for of one trip at `b`'s insertion point, carrying `inits`, with an empty body;
+/// `ops` move into it in their order.
+static scf::ForOp oneTripLoop(OpBuilder &b, Location loc, ValueRange inits,
+                              ArrayRef<Operation *> ops) {
   Value zero = b.create<arith::ConstantIndexOp>(loc, 0);
   Value one = b.create<arith::ConstantIndexOp>(loc, 1);
   auto loop = b.create<scf::ForOp>(loc, zero, one, one, inits);
   Block *body = loop.getBody();
   if (body->mightHaveTerminator())
     body->getTerminator()->erase();
-  for (Operation *op : moved)
+  for (Operation *op : ops)
     op->moveBefore(body, body->end());
   return loop;
 }
@@ -101,15 +95,12 @@ void tessel::lowering::restoreFoldedLoops(grid::DispatchOp op) {
   OpBuilder b(op.getContext());
   // The loop over the units: one trip, folded away, leaves the stores in the body.
   if (!body.getOps<grid::StoreOp>().empty()) {
-    Operation *first = nullptr;
+    SmallVector<Operation *> unitOps;
     for (Operation &nested : body)
-      if (!isa<grid::CoreIndexOp, arith::ConstantOp>(nested)) {
-        first = &nested;
-        break;
-      }
-    scf::ForOp units = wrapInOneTrip(b, first, {}, [](Operation *nested) {
-      return isa<grid::CoreIndexOp, arith::ConstantOp>(nested);
-    });
+      if (!isa<grid::CoreIndexOp, arith::ConstantOp>(nested))
+        unitOps.push_back(&nested);
+    b.setInsertionPoint(unitOps.front());
+    scf::ForOp units = oneTripLoop(b, op.getLoc(), {}, unitOps);
     b.setInsertionPointToEnd(units.getBody());
     b.create<scf::YieldOp>(op.getLoc());
   }
@@ -150,14 +141,10 @@ void tessel::lowering::restoreFoldedLoops(grid::DispatchOp op) {
         first = nested;
     b.setInsertionPoint(first);
     Location loc = step.getLoc();
-    Value zero = b.create<arith::ConstantIndexOp>(loc, 0);
-    Value one = b.create<arith::ConstantIndexOp>(loc, 1);
-    auto steps = b.create<scf::ForOp>(loc, zero, one, one, ValueRange{init.getResult()});
-    Block *loopBody = steps.getBody();
     SmallVector<Operation *> ordered(stepOps.begin(), stepOps.end());
     llvm::sort(ordered, [](Operation *x, Operation *y) { return x->isBeforeInBlock(y); });
-    for (Operation *nested : ordered)
-      nested->moveBefore(loopBody, loopBody->end());
+    auto steps = oneTripLoop(b, loc, ValueRange{init.getResult()}, ordered);
+    Block *loopBody = steps.getBody();
     b.setInsertionPointToEnd(loopBody);
     b.create<scf::YieldOp>(loc, step.getResult());
     step.getResult().replaceAllUsesExcept(steps.getResult(0), loopBody->getTerminator());
