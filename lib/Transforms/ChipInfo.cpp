@@ -1,6 +1,7 @@
 #include "tessel/Transforms/ChipInfo.h"
 
 #include "mlir/IR/Builders.h"
+#include "tessel/Transforms/MatmulCostModel.h"
 #include "tessel/runtime/Formats.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -69,13 +70,10 @@ RankedTensorType tessel::withShards(RankedTensorType type, grid::Sharding shardi
 }
 
 CoreSplit tessel::splitOverCores(int64_t units, const rt::ChipDesc &chip) {
-  for (int64_t n = std::min<int64_t>(units, chip.gridX * chip.gridY); n > 1; --n) {
-    if (units % n)
-      continue;
-    for (int64_t w = std::min<int64_t>(n, chip.gridX); w >= 1; --w)
-      if (n % w == 0 && n / w <= chip.gridY)
-        return CoreSplit{w, n / w, units / n};
-  }
+  for (int64_t n = std::min<int64_t>(units, chip.gridX * chip.gridY); n > 1; --n)
+    if (units % n == 0)
+      if (auto r = cost::rectangle(chip, n))
+        return CoreSplit{r->first, r->second, units / n};
   return CoreSplit{1, 1, std::max<int64_t>(units, 1)};
 }
 

@@ -15,9 +15,8 @@ static std::vector<int64_t> divisors(int64_t n, int64_t limit) {
   return out;
 }
 
-/// A rectangle of `cores` cores that fits the grid, widest first; none if there is none.
-static std::optional<std::pair<int64_t, int64_t>> rectangle(const rt::ChipDesc &chip,
-                                                            int64_t cores) {
+std::optional<std::pair<int64_t, int64_t>> cost::rectangle(const rt::ChipDesc &chip,
+                                                          int64_t cores) {
   for (int64_t w = std::min<int64_t>(cores, chip.gridX); w >= 1; --w)
     if (cores % w == 0 && cores / w <= chip.gridY)
       return std::make_pair(w, cores / w);

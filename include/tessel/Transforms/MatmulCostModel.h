@@ -95,6 +95,10 @@ inline ChunkPieces chunkPieces(int64_t rows, int64_t cols, bool twoDimensional, 
   return {shape, pieces, spread ? sendersOf(pieces, groupSize) : 1};
 }
 
+/// A rectangle of `cores` cores (width, height) that fits the grid at its origin, widest
+/// first; none if there is none.
+std::optional<std::pair<int64_t, int64_t>> rectangle(const rt::ChipDesc &chip, int64_t cores);
+
 /// A matmul seen in tiles: batch x (mt x kt) times (kt x nt).
 struct MatmulProblem {
   int64_t batch = 1, mt = 1, nt = 1, kt = 1;

@@ -5,7 +5,6 @@
 // pieces (cost::spreadsChunk), and multicast to the rest. The loop's finish becomes the
 // epilogue, run on a whole subblock at a time.
 #include "TileLoops.h"
-#include "tessel/Conversion/MatmulTileLoop.h"
 #include "tessel/Transforms/MatmulCostModel.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -199,51 +198,15 @@ static SmallVector<Operation *> mathOf(Block &body) {
   return ops;
 }
 
-/// Index `v` over d0 = the running core, d1 = the unit loop's counter `iv` and d2 = the step
-/// `step`, through the affine.apply ops that compute it; null when it is computed otherwise.
-static AffineExpr exprOf(Value v, Value iv, Value step) {
-  MLIRContext *ctx = v.getContext();
-  if (v == iv)
-    return getAffineDimExpr(1, ctx);
-  if (v == step)
-    return getAffineDimExpr(2, ctx);
-  if (auto core = v.getDefiningOp<grid::CoreIndexOp>())
-    return core.getDim() == grid::CoreDim::linear ? getAffineDimExpr(0, ctx) : AffineExpr();
-  if (std::optional<int64_t> constant = getConstantIntValue(v))
-    return getAffineConstantExpr(*constant, ctx);
-  auto apply = v.getDefiningOp<affine::AffineApplyOp>();
-  if (!apply || apply.getAffineMap().getNumResults() != 1)
-    return AffineExpr();
-  SmallVector<AffineExpr> dims;
-  for (Value operand : apply.getMapOperands()) {
-    dims.push_back(exprOf(operand, iv, step));
-    if (!dims.back())
-      return AffineExpr();
-  }
-  return apply.getAffineMap().getResult(0).replaceDims(dims);
-}
-
-/// Whether `a` and `b` agree over dims of the given sizes: their difference simplifies to 0
-/// there (canonicalization may have written either in another form).
-static bool sameExpr(AffineExpr a, AffineExpr b, ArrayRef<int64_t> sizes) {
-  if (!a || !b)
-    return false;
-  AffineExpr diff = simplifyAffineExpr(a - b, sizes.size(), 0);
-  diff = simplifyAffineExpr(graph::simplifyOverRanges(diff, sizes), sizes.size(), 0);
-  auto constant = dyn_cast<AffineConstantExpr>(diff);
-  return constant && constant.getValue() == 0;
-}
-
 FailureOr<MatmulLoop> tessel::lowering::matchMatmulLoop(grid::DispatchOp op,
                                                         grid::MatmulConfigAttr config,
                                                         const ReductionLoop &loop) {
-  // Op handles are values whose accessors are not const.
-  ReductionLoop r = loop;
   auto fail = [&](const Twine &why) { return tileLoopError(op, "matmul: " + why); };
   MatmulLoop l;
-  l.loop = r;
+  // Op handles are values whose accessors are not const: `r` is the copy `l` holds.
+  ReductionLoop &r = l;
+  r = loop;
   l.config = config;
-  l.perCore = r.perCore;
   Block &dispatchBody = op.getBody().front();
   auto inputOf = [&](Operation *read) {
     return cast<BlockArgument>(read->getOperand(0)).getArgNumber();
@@ -262,7 +225,8 @@ FailureOr<MatmulLoop> tessel::lowering::matchMatmulLoop(grid::DispatchOp op,
     l.gather = tileGatherOf(lhsGather);
   if (l.lhs.nt != r.stepCount || l.rhs.mt != r.stepCount)
     return fail("a unit takes a step per K tile");
-  MatmulTiles m = matmulTiles(config, l.lhs, l.rhs, l.out);
+  l.tiles = matmulTiles(config, l.lhs, l.rhs, l.out);
+  const MatmulTiles &m = l.tiles;
   if (r.perCore != m.perCore)
     return fail(Twine("the config gives each core ") + Twine(m.perCore) + " output tiles, not " +
                 Twine(r.perCore));
@@ -272,7 +236,7 @@ FailureOr<MatmulLoop> tessel::lowering::matchMatmulLoop(grid::DispatchOp op,
   AffineExpr c = getAffineDimExpr(0, ctx), i = getAffineDimExpr(1, ctx),
              k = getAffineDimExpr(2, ctx), unitExpr = c * r.perCore + i;
   auto at = [&](Value indexValue, AffineMap map) {
-    AffineExpr index = exprOf(indexValue, iv, step);
+    AffineExpr index = indexExpr(indexValue, iv, step);
     return index ? map.getResult(0).replaceDims({index}) : AffineExpr();
   };
   auto ofUnit = [&](AffineExpr e) { return e.replaceDims({unitExpr, k}); };
@@ -284,15 +248,15 @@ FailureOr<MatmulLoop> tessel::lowering::matchMatmulLoop(grid::DispatchOp op,
   AffineExpr stored = at(r.store.getUnit(), r.store.getMap());
   int64_t cores = op.getCores().width() * op.getCores().height();
   SmallVector<int64_t> sizes{cores, r.perCore, r.stepCount};
-  if (!sameExpr(lhsAt, ofUnit(m.lhsTile), sizes) || !sameExpr(rhsAt, ofUnit(m.rhsTile), sizes) ||
-      !sameExpr(stored, ofUnit(m.unitTile), sizes))
+  if (!agreeOver(lhsAt, ofUnit(m.lhsTile), sizes) || !agreeOver(rhsAt, ofUnit(m.rhsTile), sizes) ||
+      !agreeOver(stored, ofUnit(m.unitTile), sizes))
     return fail("its tiles are not where the config's blocks put them");
   SmallVector<int64_t> units{cores * r.perCore};
   for (grid::LoadOp read : r.unitReads) {
     AffineExpr tile = read.getMap().getResult(0);
-    bool row = read.getFirstRow() && sameExpr(tile, m.unitCol, units);
+    bool row = read.getFirstRow() && agreeOver(tile, m.unitCol, units);
     if (read.getUnit() != unit ||
-        (!row && (read.getFirstRow() || !sameExpr(tile, m.unitTile, units))))
+        (!row && (read.getFirstRow() || !agreeOver(tile, m.unitTile, units))))
       return fail("a unit reads only the first row of its column's tile (a bias) or its own "
                   "tile (a residual)");
     l.rowReads.push_back(row);
@@ -336,7 +300,7 @@ namespace {
 class MatmulKernels {
 public:
   MatmulKernels(DispatchBuilder &db, const MatmulLoop &l)
-      : db(db), l(l), m(matmulTiles(l.config, l.lhs, l.rhs, l.out)) {}
+      : db(db), l(l), m(this->l.tiles) {}
   void build();
 
 private:
@@ -348,7 +312,7 @@ private:
 
   DispatchBuilder &db;
   MatmulLoop l;
-  MatmulTiles m;
+  const MatmulTiles &m;
   Value cbOut, cbStage;
   /// The buffer of each read of the finish (after the accumulator), and its dispatch input.
   SmallVector<Value> unitCBs;
@@ -367,7 +331,7 @@ void MatmulKernels::packInto(Value cb) {
 void MatmulKernels::epilogue(Value pass, Value sub) {
   OpBuilder &b = db.builder();
   MLIRContext *ctx = db.context();
-  grid::ComputeOp finish = l.loop.finish;
+  grid::ComputeOp finish = l.finish;
   Block &body = finish.getBody().front();
   Operation *finalPack = cast<grid::YieldOp>(body.getTerminator()).getValue().getDefiningOp();
   BlockArgument acc = body.getArgument(0), unitArg = body.getArguments().back();
@@ -478,11 +442,11 @@ void MatmulKernels::build() {
   cbOut = db.cb(outFormat, 2 * sm * sn);
   Value cbPartial = chunks > 1 ? db.cb(outFormat, bm * bn) : Value();
   // The epilogue's reads: a pass's bias rows, or a subblock's residual tiles.
-  for (auto [read, row] : llvm::zip(l.loop.unitReads, l.rowReads)) {
+  for (auto [read, row] : llvm::zip(l.unitReads, l.rowReads)) {
     unitInputs.push_back(cast<BlockArgument>(read.getSource()).getArgNumber());
     unitCBs.push_back(db.cb(read.getType().getFormat(), 2 * (row ? bn : sm * sn)));
   }
-  Block &finishBody = l.loop.finish.getBody().front();
+  Block &finishBody = l.finish.getBody().front();
   Value yielded = cast<grid::YieldOp>(finishBody.getTerminator()).getValue();
   for (auto pack : finishBody.getOps<tile::PackOp>())
     if (pack.getResult() != yielded && !cbStage)

@@ -4,6 +4,7 @@
 #define TESSEL_LIB_CONVERSION_GRIDTOKERNELS_TILELOOPS_H
 
 #include "tessel/Conversion/DispatchBuilder.h"
+#include "tessel/Conversion/MatmulTileLoop.h"
 
 namespace tessel::lowering {
 
@@ -23,6 +24,15 @@ TileGather tileGatherOf(grid::GatherOp gather);
 /// of a core with one unit, and a reduction's loop of one step, so that the tile loop has its
 /// usual shape.
 void restoreFoldedLoops(grid::DispatchOp op);
+
+/// Index `v` over d0 = the running core, d1 = the unit loop's counter `iv` and d2 = a step
+/// loop's counter `step`, through the constants and affine.apply ops that compute it; null
+/// when it is computed otherwise.
+mlir::AffineExpr indexExpr(mlir::Value v, mlir::Value iv, mlir::Value step);
+
+/// Whether `a` and `b` agree over dims of the given sizes: their difference simplifies to 0
+/// there (canonicalization may have written either in another form).
+bool agreeOver(mlir::AffineExpr a, mlir::AffineExpr b, llvm::ArrayRef<int64_t> sizes);
 
 /// Whether `unit` is the running core's `iv`-th unit: core_index linear * perCore + iv (or
 /// the core's index itself, when it has one unit).
@@ -60,14 +70,14 @@ void buildReductionKernels(DispatchBuilder &db, const ReductionLoop &loop);
 /// tile of the lhs (read or gathered from windows) by a tile of the rhs, and the finish is the
 /// epilogue, which may read the first row of the unit's column's tile (a bias) and the unit's
 /// own tile (a residual).
-struct MatmulLoop {
-  ReductionLoop loop;
+struct MatmulLoop : ReductionLoop {
   grid::MatmulConfigAttr config;
   TiledView lhs, rhs, out;
+  /// The config's maps and counts, which the loop follows.
+  MatmulTiles tiles;
   std::optional<TileGather> gather;
   /// For each unit read: whether it is a bias's row, else a residual's tile.
   llvm::SmallVector<bool> rowReads;
-  int64_t perCore = 1;
 };
 
 /// Checks that reduction loop `r` of `op` is the matmul loop `config` describes; reports why on
