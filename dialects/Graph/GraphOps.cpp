@@ -233,6 +233,43 @@ LogicalResult SoftmaxOp::verify() {
   return success();
 }
 
+/// The checks layer_norm and rms_norm share: the result is the input's shape, `axis` is one of
+/// its axes, and each parameter varies over the normalised axes only (its dims, aligned to the
+/// input's last, are 1 or the input's, and it has no more than the normalised axes).
+static LogicalResult verifyNorm(Operation *op, Value input, int64_t axis,
+                                ArrayRef<std::pair<StringRef, Value>> params) {
+  ArrayRef<int64_t> in = shapeOf(input);
+  int64_t rank = in.size();
+  if (shapeOf(op->getResult(0)) != in)
+    return op->emitOpError() << "result shape " << shapeString(shapeOf(op->getResult(0)))
+                             << " differs from the input's " << shapeString(in);
+  if (axis < 0 || axis >= rank)
+    return op->emitOpError() << "axis " << axis << " is outside [0, " << rank << ")";
+  for (auto [name, p] : params) {
+    if (!p)
+      continue;
+    ArrayRef<int64_t> shape = shapeOf(p);
+    int64_t lead = rank - int64_t(shape.size());
+    bool fits = lead >= 0 && llvm::all_of(llvm::enumerate(shape), [&](auto d) {
+      int64_t k = lead + int64_t(d.index());
+      return d.value() == 1 || (k >= axis && d.value() == in[k]);
+    });
+    if (!fits)
+      return op->emitOpError() << name << " " << shapeString(shape)
+                               << " must broadcast over the normalised axes of "
+                               << shapeString(in) << " (from axis " << axis << ") only";
+  }
+  return success();
+}
+
+LogicalResult LayerNormOp::verify() {
+  return verifyNorm(*this, getInput(), getAxis(), {{"scale", getScale()}, {"bias", getBias()}});
+}
+
+LogicalResult RMSNormOp::verify() {
+  return verifyNorm(*this, getInput(), getAxis(), {{"scale", getScale()}});
+}
+
 LogicalResult ReduceOp::verify() {
   ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getResult());
   if (in.size() != out.size())

@@ -52,6 +52,17 @@ int64_t gatherRunLength(llvm::ArrayRef<int64_t> outShape, llvm::ArrayRef<int64_t
                         llvm::ArrayRef<int64_t> guardBounds);
 int64_t gatherRunLength(RemapOp op);
 
+/// A tensor normalised over some of its axes, and its statistics over them (kept as size 1).
+struct Normalized {
+  mlir::Value normal, mean, var, invStd;
+};
+/// Builds (x - mean) / sqrt(var + eps) over `axes` from reduces and elementwise ops, or with
+/// `rms` x / sqrt(mean(x^2) + eps) (then `mean` is null and `var` is the mean square). The
+/// tensors it makes carry `encoding`, the constant eps `scalarEncoding`.
+Normalized buildNormalization(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                              llvm::ArrayRef<int64_t> axes, float eps, bool rms,
+                              mlir::Attribute encoding = {}, mlir::Attribute scalarEncoding = {});
+
 /// Row-major strides of `shape`, in elements.
 llvm::SmallVector<int64_t> rowMajorStrides(llvm::ArrayRef<int64_t> shape);
 

@@ -228,6 +228,50 @@ def Graph_SoftmaxOp : Graph_Op<"softmax", [Pure, AllShapesMatch<["input", "resul
   let hasVerifier = 1;
 }
 
+def Graph_LayerNormOp : Graph_Op<"layer_norm", [Pure, AttrSizedOperandSegments]> {
+  let summary = "Layer normalisation over the axes from `axis` on (ONNX LayerNormalization)";
+  let description = [{
+    `y = (x - mean) / sqrt(var + epsilon) * scale + bias`, with the mean and the (biased)
+    variance taken over the axes `axis` to the last. `scale` and `bias` are optional (1 and 0)
+    and broadcast over the normalised axes only. `tt-fuse-graph` also forms it from the ops
+    exporters spell it with (ReduceMean, Sub, Pow or Mul, Add, Sqrt, Div or Reciprocal and Mul).
+    It lowers to one kernel that holds a row in L1; `tt-decompose-graph` expands the forms that
+    kernel does not take (several axes, parameters that are not rows) back into those ops.
+
+    ```mlir
+    %y = graph.layer_norm %x scale %g bias %b {axis = 2 : i64, epsilon = 1.0e-05 : f32}
+        : (tensor<2x8x64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<2x8x64xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, Optional<Graph_Tensor>:$scale,
+                   Optional<Graph_Tensor>:$bias, I64Attr:$axis, F32Attr:$epsilon);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = [{
+    $input (`scale` $scale^)? (`bias` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Graph_RMSNormOp : Graph_Op<"rms_norm", [Pure]> {
+  let summary = "Root-mean-square normalisation over the axes from `axis` on";
+  let description = [{
+    `y = x / sqrt(mean(x^2) + epsilon) * scale`, the mean taken over the axes `axis` to the
+    last (LLaMA's and T5's RMSNorm). `scale` is optional and broadcasts over the normalised axes
+    only. `tt-fuse-graph` forms it from Pow or Mul, ReduceMean, Add, Sqrt, and Div or Reciprocal
+    and Mul; it lowers like `graph.layer_norm`.
+
+    ```mlir
+    %y = graph.rms_norm %x scale %g {axis = 1 : i64, epsilon = 1.0e-06 : f32}
+        : (tensor<8x4096xf32>, tensor<4096xf32>) -> tensor<8x4096xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, Optional<Graph_Tensor>:$scale, I64Attr:$axis,
+                   F32Attr:$epsilon);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input (`scale` $scale^)? attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Graph_ReduceOp : Graph_Op<"reduce", [Pure, AttrSizedOperandSegments]> {
   let summary = "Reduces over some axes, keeping them as size 1 (ONNX Reduce* with keepdims)";
   let description = [{

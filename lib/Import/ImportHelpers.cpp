@@ -60,17 +60,6 @@ Value reduceKeep(NodeContext &ctx, graph::ReduceKind kind, Value v, ArrayRef<int
       kind, v, ctx.builder.getDenseI64ArrayAttr(axes));
 }
 
-Normalized normalize(NodeContext &ctx, Value x, ArrayRef<int64_t> axes, float eps) {
-  Type elt = cast<RankedTensorType>(x.getType()).getElementType();
-  Value mean = reduceKeep(ctx, graph::ReduceKind::mean, x, axes);
-  Value centered = binary(ctx, graph::BinaryKind::sub, x, mean);
-  Value square = binary(ctx, graph::BinaryKind::mul, centered, centered);
-  Value var = reduceKeep(ctx, graph::ReduceKind::mean, square, axes);
-  Value shifted = binary(ctx, graph::BinaryKind::add, var, scalarConstant(ctx, elt, eps));
-  Value invStd = unary(ctx, graph::UnaryKind::reciprocal, unary(ctx, graph::UnaryKind::sqrt, shifted));
-  return {binary(ctx, graph::BinaryKind::mul, centered, invStd), mean, var, invStd};
-}
-
 /// Per-channel parameters [C] broadcast against NCHW... as [C, 1, ..., 1].
 Value channelParam(NodeContext &ctx, Value p, int64_t rank) {
   SmallVector<int64_t> shape{cast<RankedTensorType>(p.getType()).getDimSize(0)};

@@ -46,11 +46,6 @@ mlir::Value reshapeTo(NodeContext &ctx, mlir::Value v, llvm::ArrayRef<int64_t> s
 /// A reduction over `axes` that keeps them as size 1.
 mlir::Value reduceKeep(NodeContext &ctx, graph::ReduceKind kind, mlir::Value v,
                        llvm::ArrayRef<int64_t> axes);
-/// (x - mean) / sqrt(var + eps) over `axes` (kept as size 1), with the statistics it used.
-struct Normalized {
-  mlir::Value normal, mean, var, invStd;
-};
-Normalized normalize(NodeContext &ctx, mlir::Value x, llvm::ArrayRef<int64_t> axes, float eps);
 /// Per-channel parameters [C] as [C, 1, ..., 1] to broadcast against [N, C, ...] of `rank`.
 mlir::Value channelParam(NodeContext &ctx, mlir::Value p, int64_t rank);
 /// A graph.remap whose result element at index i reads the input at inputIndex(i).

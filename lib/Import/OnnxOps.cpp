@@ -426,7 +426,8 @@ static Result batchNormTraining(NodeContext &ctx) {
   SmallVector<int64_t> axes{0};
   for (int64_t i = 2; i < rank; ++i)
     axes.push_back(i);
-  Normalized n = normalize(ctx, x, axes, ctx.floatAttr("epsilon", 1e-5f));
+  graph::Normalized n = graph::buildNormalization(ctx.builder, ctx.loc, x, axes,
+                                                  ctx.floatAttr("epsilon", 1e-5f), /*rms=*/false);
   Value y = binary(ctx, graph::BinaryKind::mul, n.normal, channelParam(ctx, ctx.operands[1], rank));
   y = binary(ctx, graph::BinaryKind::add, y, channelParam(ctx, ctx.operands[2], rank),
              ctx.resultTypes[0]);
@@ -459,10 +460,15 @@ static Result convertBatchNorm(NodeContext &ctx) {
 static Result convertInstanceNorm(NodeContext &ctx) {
   Value x = ctx.operands[0];
   int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
-  SmallVector<int64_t> axes;
-  for (int64_t i = 2; i < rank; ++i)
-    axes.push_back(i);
-  Value normal = normalize(ctx, x, axes, ctx.floatAttr("epsilon", 1e-5f)).normal;
+  if (rank < 3)
+    return ctx.emitError() << "InstanceNormalization needs an input of rank 3 or more (N, C, "
+                              "spatial axes), not "
+                           << rank;
+  // The statistics are per sample and channel, over the spatial axes; the scale and bias are
+  // per channel, so they stay outside the normalisation.
+  Value normal = ctx.builder.create<graph::LayerNormOp>(
+      ctx.loc, x.getType(), x, Value(), Value(), ctx.builder.getI64IntegerAttr(2),
+      ctx.builder.getF32FloatAttr(ctx.floatAttr("epsilon", 1e-5f)));
   Value y = binary(ctx, graph::BinaryKind::mul, normal, channelParam(ctx, ctx.operands[1], rank));
   return one(binary(ctx, graph::BinaryKind::add, y, channelParam(ctx, ctx.operands[2], rank),
                     ctx.resultTypes[0]));
@@ -474,13 +480,20 @@ static Result convertLayerNorm(NodeContext &ctx) {
   int64_t axis = ctx.intAttr("axis", -1);
   if (axis < 0)
     axis += rank;
+  float eps = ctx.floatAttr("epsilon", 1e-5f);
+  Value bias = ctx.operands.size() > 2 ? ctx.operands[2] : Value();
+  if (ctx.resultTypes.size() == 1)
+    return one(ctx.builder.create<graph::LayerNormOp>(
+        ctx.loc, ctx.resultTypes[0], x, ctx.operands[1], bias,
+        ctx.builder.getI64IntegerAttr(axis), ctx.builder.getF32FloatAttr(eps)));
+  // The training outputs Mean and InvStdDev are the statistics' own tensors.
   SmallVector<int64_t> axes;
   for (int64_t i = axis; i < rank; ++i)
     axes.push_back(i);
-  Normalized n = normalize(ctx, x, axes, ctx.floatAttr("epsilon", 1e-5f));
+  graph::Normalized n = graph::buildNormalization(ctx.builder, ctx.loc, x, axes, eps, false);
   Value y = binary(ctx, graph::BinaryKind::mul, n.normal, ctx.operands[1]);
-  if (ctx.operands.size() > 2 && ctx.operands[2])
-    y = binary(ctx, graph::BinaryKind::add, y, ctx.operands[2]);
+  if (bias)
+    y = binary(ctx, graph::BinaryKind::add, y, bias);
   SmallVector<Value> results{y, n.mean, n.invStd};
   results.resize(ctx.resultTypes.size());
   for (size_t i = 0; i < results.size(); ++i)

@@ -7,12 +7,14 @@
 #include "mlir/Transforms/Passes.h"
 
 void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions &options) {
-  pm.addPass(createFuseGraph());
+  if (options.fusion)
+    pm.addPass(createFuseGraph());
   pm.addPass(createFoldBatchNorm());
-  pm.addPass(createDecomposeGraph());
+  pm.addPass(createDecomposeGraph(DecomposeGraphOptions{/*expandNorms=*/!options.fusion}));
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(createSinkRemaps());
-  pm.addPass(createFuseEpilogues());
+  if (options.fusion)
+    pm.addPass(createFuseEpilogues());
   pm.addPass(createAssignLayouts(AssignLayoutsOptions{options.chip, options.precision}));
   pm.addPass(createChooseOpConfigs(
       ChooseOpConfigsOptions{options.l1Budget, options.l1Tensors, options.splitK}));

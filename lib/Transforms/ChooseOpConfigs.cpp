@@ -1,6 +1,7 @@
 #include "tessel/Transforms/ChipInfo.h"
 #include "tessel/Transforms/AbsorbedRemaps.h"
 #include "tessel/Transforms/L1Tensors.h"
+#include "tessel/Transforms/Normalization.h"
 #include "tessel/Transforms/SplitK.h"
 #include "tessel/Transforms/StreamSoftmax.h"
 #include "tessel/Transforms/MatmulProblem.h"
@@ -146,6 +147,17 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
     for (graph::SoftmaxOp op : longRows)
       streamSoftmax(op);
     numStreamedSoftmax += longRows.size();
+    // So does a normalisation: its statistics become reduces of the row.
+    SmallVector<NormView> longNorms;
+    module.walk([&](Operation *op) {
+      if (std::optional<NormView> norm = NormView::of(op))
+        if (normRowL1Bytes(*norm) > limit)
+          longNorms.push_back(*norm);
+    });
+    IRRewriter rewriter(&getContext());
+    for (const NormView &norm : longNorms)
+      expandNorm(rewriter, norm);
+    numExpandedNorms += longNorms.size();
     // The tensors kept in L1 first; each op's circular buffers get what they leave.
     llvm::DenseMap<Operation *, int64_t> held;
     if (l1Tensors)

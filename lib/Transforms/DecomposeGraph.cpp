@@ -1,5 +1,6 @@
 #include "tessel/Transforms/BatchNorm.h"
 #include "tessel/Transforms/ConvLowering.h"
+#include "tessel/Transforms/Normalization.h"
 #include "tessel/Transforms/Passes.h"
 
 #include "mlir/IR/PatternMatch.h"
@@ -79,6 +80,22 @@ struct SoftmaxAxisLast : OpRewritePattern<SoftmaxOp> {
     Value s = rewriter.create<SoftmaxOp>(loc, t, rewriter.getI64IntegerAttr(rank - 1),
                                          op.getLogAttr());
     rewriter.replaceOpWithNewOp<TransposeOp>(op, type, s, permAttr);
+    return success();
+  }
+};
+
+/// A normalisation over several axes, or with parameters that vary along more than the last
+/// axis, becomes the reduces and elementwise ops it stands for: the row kernel takes neither.
+/// With `all`, every one is.
+template <typename NormOp>
+struct ExpandNorm : OpRewritePattern<NormOp> {
+  ExpandNorm(MLIRContext *ctx, bool all) : OpRewritePattern<NormOp>(ctx), all(all) {}
+  bool all;
+  LogicalResult matchAndRewrite(NormOp op, PatternRewriter &rewriter) const override {
+    NormView norm = *NormView::of(op);
+    if (!all && normHasRowKernel(norm))
+      return failure();
+    expandNorm(rewriter, norm);
     return success();
   }
 };
@@ -308,10 +325,12 @@ struct DecomposeBatchNorm : OpRewritePattern<BatchNormOp> {
 };
 
 struct DecomposeGraphPass : tessel::impl::DecomposeGraphBase<DecomposeGraphPass> {
+  using DecomposeGraphBase::DecomposeGraphBase;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<DecomposeConcat, StemSpaceToDepth, DecomposeConv, DecomposePool, DecomposeBatchNorm, DecomposeGemm, FoldConstantReshape, FoldConstantTranspose, SoftmaxAxisLast,
                  BinaryInTileBroadcast, WhereInTileBroadcast>(&getContext());
+    patterns.add<ExpandNorm<LayerNormOp>, ExpandNorm<RMSNormOp>>(&getContext(), expandNorms);
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

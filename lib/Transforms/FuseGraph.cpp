@@ -130,10 +130,165 @@ struct FuseGelu : OpRewritePattern<BinaryOp> {
   }
 };
 
+/// The statistics' reduction of a normalisation: a mean over the trailing axes of `of`, from
+/// `axis` on. Returns that axis.
+static std::optional<int64_t> trailingMean(Value v, Value of) {
+  auto reduce = v.getDefiningOp<ReduceOp>();
+  if (!reduce || reduce.getKind() != ReduceKind::mean || reduce.getInput() != of ||
+      reduce.getWeights() || reduce.getBias() || reduce.getActivation())
+    return std::nullopt;
+  SmallVector<int64_t> axes(reduce.getAxes());
+  llvm::sort(axes);
+  int64_t rank = cast<RankedTensorType>(of.getType()).getRank();
+  if (axes.empty() || axes.back() != rank - 1 || axes.back() - axes.front() + 1 != int64_t(axes.size()))
+    return std::nullopt;
+  return axes.front();
+}
+
+/// d * d or pow(d, 2): returns d.
+static Value squareOf(Value v) {
+  if (BinaryOp pow = binaryOf(v, BinaryKind::pow); pow && isScalar(pow.getRhs(), 2.0))
+    return pow.getLhs();
+  if (BinaryOp mul = binaryOf(v, BinaryKind::mul); mul && mul.getLhs() == mul.getRhs())
+    return mul.getLhs();
+  return Value();
+}
+
+/// sqrt(s + eps) for a one-element constant eps: returns s and eps.
+static std::optional<std::pair<Value, float>> sqrtPlusEpsilon(Value v) {
+  auto sqrt = v.getDefiningOp<UnaryOp>();
+  BinaryOp add = sqrt && sqrt.getKind() == UnaryKind::sqrt ? binaryOf(sqrt.getInput(), BinaryKind::add)
+                                                           : BinaryOp();
+  if (!add)
+    return std::nullopt;
+  for (auto [s, e] : {std::pair(add.getLhs(), add.getRhs()), std::pair(add.getRhs(), add.getLhs())}) {
+    auto constant = e.getDefiningOp<ConstantOp>();
+    if (!constant || cast<RankedTensorType>(constant.getType()).getNumElements() != 1 ||
+        s.getType() != add.getType())
+      continue;
+    if (auto values = readF32Elements(constant.getValue()))
+      return std::pair(s, (*values)[0]);
+  }
+  return std::nullopt;
+}
+
+/// For `n` = d / sqrt(s + eps), d * (1 / sqrt(s + eps)) (Reciprocal, or Div of 1) or the same
+/// product in the other order: d, s and eps.
+struct Quotient {
+  Value numerator, square;
+  float epsilon;
+};
+static std::optional<Quotient> overRootMeanSquare(Value n) {
+  if (BinaryOp div = binaryOf(n, BinaryKind::div))
+    if (auto root = sqrtPlusEpsilon(div.getRhs()))
+      return Quotient{div.getLhs(), root->first, root->second};
+  BinaryOp mul = binaryOf(n, BinaryKind::mul);
+  if (!mul)
+    return std::nullopt;
+  for (auto [d, r] : {std::pair(mul.getLhs(), mul.getRhs()), std::pair(mul.getRhs(), mul.getLhs())}) {
+    Value root;
+    if (auto recip = r.getDefiningOp<UnaryOp>(); recip && recip.getKind() == UnaryKind::reciprocal)
+      root = recip.getInput();
+    else if (BinaryOp div = binaryOf(r, BinaryKind::div); div && isScalar(div.getLhs(), 1.0))
+      root = div.getRhs();
+    if (auto rootOf = root ? sqrtPlusEpsilon(root) : std::nullopt)
+      return Quotient{d, rootOf->first, rootOf->second};
+  }
+  return std::nullopt;
+}
+
+/// (x - mean(x)) / sqrt(mean((x - mean(x))^2) + eps), as PyTorch, TensorFlow and PaddlePaddle
+/// exports spell LayerNorm (Pow or Mul for the square, Div or Reciprocal and Mul), becomes
+/// graph.layer_norm; x / sqrt(mean(x^2) + eps) becomes graph.rms_norm. Both means must reduce
+/// the same trailing axes of x.
+struct FuseNormalization : OpRewritePattern<BinaryOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BinaryOp op, PatternRewriter &rewriter) const override {
+    std::optional<Quotient> q = overRootMeanSquare(op.getResult());
+    if (!q || q->numerator.getType() != op.getType())
+      return failure();
+    Value d = q->numerator;
+    std::optional<int64_t> varAxis;
+    auto meanOfSquares = [&](Value centred) {
+      auto reduce = q->square.getDefiningOp<ReduceOp>();
+      if (!reduce || squareOf(reduce.getInput()) != centred)
+        return false;
+      varAxis = trailingMean(q->square, reduce.getInput());
+      return varAxis.has_value();
+    };
+    // Layer norm: d = x - mean(x), over the same axes as the variance.
+    if (BinaryOp sub = binaryOf(d, BinaryKind::sub)) {
+      Value x = sub.getLhs();
+      std::optional<int64_t> meanAxis = trailingMean(sub.getRhs(), x);
+      if (meanAxis && x.getType() == op.getType() && meanOfSquares(d) && *varAxis == *meanAxis) {
+        rewriter.replaceOpWithNewOp<LayerNormOp>(op, op.getType(), x, Value(), Value(),
+                                                 rewriter.getI64IntegerAttr(*meanAxis),
+                                                 rewriter.getF32FloatAttr(q->epsilon));
+        return success();
+      }
+    }
+    if (!meanOfSquares(d))
+      return failure();
+    rewriter.replaceOpWithNewOp<RMSNormOp>(op, op.getType(), d, Value(),
+                                           rewriter.getI64IntegerAttr(*varAxis),
+                                           rewriter.getF32FloatAttr(q->epsilon));
+    return success();
+  }
+};
+
+/// Whether `param` varies over the axes from `axis` on of `type` only (what a norm's scale and
+/// bias may do), and broadcasting it leaves `type` as it is.
+static bool normParameter(Value param, RankedTensorType type, int64_t axis) {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(param.getType()).getShape();
+  int64_t lead = type.getRank() - int64_t(shape.size());
+  if (lead < 0)
+    return false;
+  for (auto [i, d] : llvm::enumerate(shape)) {
+    int64_t k = lead + int64_t(i);
+    if (d != 1 && (k < axis || d != type.getDimSize(k)))
+      return false;
+  }
+  return true;
+}
+
+/// norm(x) * scale, and then + bias, where both vary along the normalised axes only, become
+/// the norm's own scale and bias: its kernel applies them to each row it writes.
+struct AbsorbNormAffine : OpRewritePattern<BinaryOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BinaryOp op, PatternRewriter &rewriter) const override {
+    bool isScale = op.getKind() == BinaryKind::mul, isBias = op.getKind() == BinaryKind::add;
+    if (!isScale && !isBias)
+      return failure();
+    for (auto [n, p] : {std::pair(op.getLhs(), op.getRhs()), std::pair(op.getRhs(), op.getLhs())}) {
+      if (!n.hasOneUse() || n.getType() != op.getType())
+        continue;
+      if (auto ln = n.getDefiningOp<LayerNormOp>()) {
+        if (ln.getBias() || (isScale && ln.getScale()) ||
+            !normParameter(p, op.getType(), ln.getAxis()))
+          continue;
+        Value scale = isScale ? p : ln.getScale(), bias = isBias ? p : Value();
+        rewriter.replaceOpWithNewOp<LayerNormOp>(op, op.getType(), ln.getInput(), scale, bias,
+                                                 ln.getAxisAttr(), ln.getEpsilonAttr());
+        rewriter.eraseOp(ln);
+        return success();
+      }
+      if (auto rms = n.getDefiningOp<RMSNormOp>()) {
+        if (!isScale || rms.getScale() || !normParameter(p, op.getType(), rms.getAxis()))
+          continue;
+        rewriter.replaceOpWithNewOp<RMSNormOp>(op, op.getType(), rms.getInput(), p,
+                                               rms.getAxisAttr(), rms.getEpsilonAttr());
+        rewriter.eraseOp(rms);
+        return success();
+      }
+    }
+    return failure();
+  }
+};
+
 struct FuseGraphPass : tessel::impl::FuseGraphBase<FuseGraphPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseGelu>(&getContext());
+    patterns.add<FuseGelu, FuseNormalization, AbsorbNormAffine>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -339,6 +339,28 @@ func.func @log_softmax_row(%x: tensor<4x3000xf32>) -> tensor<4x3000xf32> {
 }
 
 // -----
+// A layer norm's kernel holds the row, its centred copy and the scale and bias rows (768 KiB
+// here in bf16); in a 64 KiB budget the norm becomes reduces and elementwise ops, its epsilon a
+// DRAM scalar.
+// CHECK-LABEL: func.func @layer_norm_row
+// CHECK: graph.layer_norm
+// SMALL-LABEL: func.func @layer_norm_row
+// SMALL-NOT: graph.layer_norm
+// SMALL: %[[M:.*]] = graph.reduce mean %[[X:.*]] {axes = array<i64: 1>} : (tensor<4x3000xf32, {{.*}}>) -> tensor<4x1xf32
+// SMALL-NEXT: %[[D:.*]] = graph.binary sub %[[X]], %[[M]]
+// SMALL-NEXT: %[[SQ:.*]] = graph.binary mul %[[D]], %[[D]]
+// SMALL-NEXT: %[[V:.*]] = graph.reduce mean %[[SQ]] {axes = array<i64: 1>}
+// SMALL-NEXT: %[[EPS:.*]] = graph.constant dense<9.99999974E-6> : tensor<f32> : tensor<f32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+// SMALL: %[[N:.*]] = graph.binary mul %[[D]], %{{.*}}
+// SMALL-NEXT: %[[G:.*]] = graph.binary mul %[[N]], %{{.*}}
+// SMALL-NEXT: %[[Y:.*]] = graph.binary add %[[G]], %{{.*}}
+// SMALL-NEXT: return %[[Y]]
+func.func @layer_norm_row(%x: tensor<4x3000xf32>, %g: tensor<3000xf32>, %b: tensor<3000xf32>) -> tensor<4x3000xf32> {
+  %0 = graph.layer_norm %x scale %g bias %b {axis = 1 : i64, epsilon = 1.0e-05 : f32} : (tensor<4x3000xf32>, tensor<3000xf32>, tensor<3000xf32>) -> tensor<4x3000xf32>
+  return %0 : tensor<4x3000xf32>
+}
+
+// -----
 // An implicit GEMM whose windows' input ends up sharded as its own rows (the ReLU's 2x2 tiles
 // per core over the matmul's 7x7 cores) reads them from its own L1 and a neighbour's: its K
 // chunk and subblocks are chosen again for that, its grid and blocks kept. Unsharded, the

@@ -1,4 +1,5 @@
 // RUN: tt-opt %s -split-input-file --tt-decompose-graph | FileCheck %s
+// RUN: tt-opt %s -split-input-file --tt-decompose-graph=expand-norms=true | FileCheck %s --check-prefix=ALL
 
 // alpha and beta scale, both operands transposed, bias of shape [N].
 // CHECK-LABEL: func.func @gemm_all
@@ -414,4 +415,56 @@ func.func @concat_last_axis(%a: tensor<2x3xf32>, %b: tensor<2x4xf32>, %c: tensor
   %0 = graph.concat %a, %b {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x4xf32>) -> tensor<2x7xf32>
   %1 = graph.concat %c, %d {axis = 0 : i64} : (tensor<1x2x3xf32>, tensor<2x2x3xf32>) -> tensor<3x2x3xf32>
   return %0, %1 : tensor<2x7xf32>, tensor<3x2x3xf32>
+}
+
+// -----
+
+// A layer norm over two axes: its kernel holds one row of the last axis, so it becomes the
+// statistics' reduces and elementwise ops, then the scale and bias.
+// CHECK-LABEL: func.func @layer_norm_two_axes
+// CHECK-NEXT: %[[M:.*]] = graph.reduce mean %arg0 {axes = array<i64: 1, 2>} : (tensor<2x4x8xf32>) -> tensor<2x1x1xf32>
+// CHECK-NEXT: %[[D:.*]] = graph.binary sub %arg0, %[[M]]
+// CHECK-NEXT: %[[SQ:.*]] = graph.binary mul %[[D]], %[[D]]
+// CHECK-NEXT: %[[V:.*]] = graph.reduce mean %[[SQ]] {axes = array<i64: 1, 2>}
+// CHECK-NEXT: %[[EPS:.*]] = graph.constant dense<9.99999974E-6> : tensor<f32>
+// CHECK-NEXT: %[[VE:.*]] = graph.binary add %[[V]], %[[EPS]]
+// CHECK-NEXT: %[[S:.*]] = graph.unary sqrt %[[VE]]
+// CHECK-NEXT: %[[R:.*]] = graph.unary reciprocal %[[S]]
+// CHECK-NEXT: %[[N:.*]] = graph.binary mul %[[D]], %[[R]] : (tensor<2x4x8xf32>, tensor<2x1x1xf32>) -> tensor<2x4x8xf32>
+// CHECK-NEXT: %[[G:.*]] = graph.binary mul %[[N]], %arg1 : (tensor<2x4x8xf32>, tensor<4x8xf32>) -> tensor<2x4x8xf32>
+// CHECK-NEXT: %[[Y:.*]] = graph.binary add %[[G]], %arg2 : (tensor<2x4x8xf32>, tensor<8xf32>) -> tensor<2x4x8xf32>
+// CHECK-NEXT: return %[[Y]]
+func.func @layer_norm_two_axes(%x: tensor<2x4x8xf32>, %g: tensor<4x8xf32>, %b: tensor<8xf32>) -> tensor<2x4x8xf32> {
+  %y = graph.layer_norm %x scale %g bias %b {axis = 1 : i64, epsilon = 1.0e-05 : f32} : (tensor<2x4x8xf32>, tensor<4x8xf32>, tensor<8xf32>) -> tensor<2x4x8xf32>
+  return %y : tensor<2x4x8xf32>
+}
+
+// -----
+
+// An RMS norm over the last axis whose scale is one value for the row (not a row of values):
+// expanded, without a mean to subtract.
+// CHECK-LABEL: func.func @rms_norm_scalar_scale
+// CHECK-NEXT: %[[SQ:.*]] = graph.binary mul %arg0, %arg0
+// CHECK-NEXT: %[[V:.*]] = graph.reduce mean %[[SQ]] {axes = array<i64: 1>}
+// CHECK: %[[N:.*]] = graph.binary mul %arg0, %{{.*}} : (tensor<8x64xf32>, tensor<8x1xf32>) -> tensor<8x64xf32>
+// CHECK-NEXT: %[[Y:.*]] = graph.binary mul %[[N]], %arg1
+// CHECK-NEXT: return %[[Y]]
+func.func @rms_norm_scalar_scale(%x: tensor<8x64xf32>, %g: tensor<1xf32>) -> tensor<8x64xf32> {
+  %y = graph.rms_norm %x scale %g {axis = 1 : i64, epsilon = 1.0e-05 : f32} : (tensor<8x64xf32>, tensor<1xf32>) -> tensor<8x64xf32>
+  return %y : tensor<8x64xf32>
+}
+
+// -----
+
+// Over the last axis with row parameters, the kernel computes it: unchanged (but expanded with
+// expand-norms, as tt-compile --fusion=off asks).
+// ALL-LABEL: func.func @layer_norm_kept
+// ALL-NEXT: graph.reduce mean %arg0 {axes = array<i64: 2>}
+// ALL-NOT: graph.layer_norm
+// CHECK-LABEL: func.func @layer_norm_kept
+// CHECK-NEXT: %[[Y:.*]] = graph.layer_norm %arg0 scale %arg1 bias %arg2 {axis = 2 : i64
+// CHECK-NEXT: return %[[Y]]
+func.func @layer_norm_kept(%x: tensor<2x4x8xf32>, %g: tensor<1x8xf32>, %b: tensor<8xf32>) -> tensor<2x4x8xf32> {
+  %y = graph.layer_norm %x scale %g bias %b {axis = 2 : i64, epsilon = 1.0e-05 : f32} : (tensor<2x4x8xf32>, tensor<1x8xf32>, tensor<8xf32>) -> tensor<2x4x8xf32>
+  return %y : tensor<2x4x8xf32>
 }

@@ -77,3 +77,144 @@ func.func @not_gelu(%x: tensor<4x64xf32>, %z: tensor<4x64xf32>) -> (tensor<4x64x
   %w = graph.binary mul %n, %half : (tensor<4x64xf32>, tensor<f32>) -> tensor<4x64xf32>
   return %y, %w : tensor<4x64xf32>, tensor<4x64xf32>
 }
+
+// -----
+
+// LayerNorm as PyTorch exports it: ReduceMean, Sub, Pow 2, ReduceMean, Add eps, Sqrt, Div, then
+// the weight and bias, which become the norm's own.
+// CHECK-LABEL: func.func @layer_norm_torch
+// CHECK-SAME: (%[[X:.*]]: tensor<2x8x64xf32>, %[[G:.*]]: tensor<64xf32>, %[[B:.*]]: tensor<64xf32>)
+// CHECK-NEXT: %[[Y:.*]] = graph.layer_norm %[[X]] scale %[[G]] bias %[[B]] {axis = 2 : i64, epsilon = 9.99999974E-6 : f32}
+// CHECK-NEXT: return %[[Y]]
+func.func @layer_norm_torch(%x: tensor<2x8x64xf32>, %g: tensor<64xf32>, %b: tensor<64xf32>) -> tensor<2x8x64xf32> {
+  %two = graph.constant dense<2.0> : tensor<f32>
+  %eps = graph.constant dense<1.0e-05> : tensor<f32>
+  %m = graph.reduce mean %x {axes = array<i64: 2>} : (tensor<2x8x64xf32>) -> tensor<2x8x1xf32>
+  %d = graph.binary sub %x, %m : (tensor<2x8x64xf32>, tensor<2x8x1xf32>) -> tensor<2x8x64xf32>
+  %p = graph.binary pow %d, %two : (tensor<2x8x64xf32>, tensor<f32>) -> tensor<2x8x64xf32>
+  %v = graph.reduce mean %p {axes = array<i64: 2>} : (tensor<2x8x64xf32>) -> tensor<2x8x1xf32>
+  %ve = graph.binary add %v, %eps : (tensor<2x8x1xf32>, tensor<f32>) -> tensor<2x8x1xf32>
+  %s = graph.unary sqrt %ve : tensor<2x8x1xf32> -> tensor<2x8x1xf32>
+  %n = graph.binary div %d, %s : (tensor<2x8x64xf32>, tensor<2x8x1xf32>) -> tensor<2x8x64xf32>
+  %ng = graph.binary mul %n, %g : (tensor<2x8x64xf32>, tensor<64xf32>) -> tensor<2x8x64xf32>
+  %y = graph.binary add %ng, %b : (tensor<2x8x64xf32>, tensor<64xf32>) -> tensor<2x8x64xf32>
+  return %y : tensor<2x8x64xf32>
+}
+
+// -----
+
+// The square as d * d, 1 / sqrt as Reciprocal then Mul (in either order), over the last two
+// axes; eps on the left of the Add. No parameters.
+// CHECK-LABEL: func.func @layer_norm_reciprocal_two_axes
+// CHECK-NEXT: %[[Y:.*]] = graph.layer_norm %arg0 {axis = 1 : i64, epsilon = 1.000000e-03 : f32} : (tensor<4x6x10xf32>) -> tensor<4x6x10xf32>
+// CHECK-NEXT: return %[[Y]]
+func.func @layer_norm_reciprocal_two_axes(%x: tensor<4x6x10xf32>) -> tensor<4x6x10xf32> {
+  %eps = graph.constant dense<1.0e-03> : tensor<1xf32>
+  %m = graph.reduce mean %x {axes = array<i64: 1, 2>} : (tensor<4x6x10xf32>) -> tensor<4x1x1xf32>
+  %d = graph.binary sub %x, %m : (tensor<4x6x10xf32>, tensor<4x1x1xf32>) -> tensor<4x6x10xf32>
+  %sq = graph.binary mul %d, %d : (tensor<4x6x10xf32>, tensor<4x6x10xf32>) -> tensor<4x6x10xf32>
+  %v = graph.reduce mean %sq {axes = array<i64: 2, 1>} : (tensor<4x6x10xf32>) -> tensor<4x1x1xf32>
+  %ve = graph.binary add %eps, %v : (tensor<1xf32>, tensor<4x1x1xf32>) -> tensor<4x1x1xf32>
+  %s = graph.unary sqrt %ve : tensor<4x1x1xf32> -> tensor<4x1x1xf32>
+  %r = graph.unary reciprocal %s : tensor<4x1x1xf32> -> tensor<4x1x1xf32>
+  %y = graph.binary mul %r, %d : (tensor<4x1x1xf32>, tensor<4x6x10xf32>) -> tensor<4x6x10xf32>
+  return %y : tensor<4x6x10xf32>
+}
+
+// -----
+
+// RMSNorm as LLaMA's and T5's exports write it: x * (1 / sqrt(mean(x^2) + eps)) * weight, the
+// weight on the left.
+// CHECK-LABEL: func.func @rms_norm_llama
+// CHECK-SAME: (%[[X:.*]]: tensor<8x256xf32>, %[[W:.*]]: tensor<256xf32>)
+// CHECK-NEXT: %[[Y:.*]] = graph.rms_norm %[[X]] scale %[[W]] {axis = 1 : i64, epsilon = 9.99999997E-7 : f32}
+// CHECK-NEXT: return %[[Y]]
+func.func @rms_norm_llama(%x: tensor<8x256xf32>, %w: tensor<256xf32>) -> tensor<8x256xf32> {
+  %two = graph.constant dense<2.0> : tensor<f32>
+  %eps = graph.constant dense<1.0e-06> : tensor<f32>
+  %p = graph.binary pow %x, %two : (tensor<8x256xf32>, tensor<f32>) -> tensor<8x256xf32>
+  %v = graph.reduce mean %p {axes = array<i64: 1>} : (tensor<8x256xf32>) -> tensor<8x1xf32>
+  %ve = graph.binary add %v, %eps : (tensor<8x1xf32>, tensor<f32>) -> tensor<8x1xf32>
+  %s = graph.unary sqrt %ve : tensor<8x1xf32> -> tensor<8x1xf32>
+  %r = graph.unary reciprocal %s : tensor<8x1xf32> -> tensor<8x1xf32>
+  %n = graph.binary mul %x, %r : (tensor<8x256xf32>, tensor<8x1xf32>) -> tensor<8x256xf32>
+  %y = graph.binary mul %w, %n : (tensor<256xf32>, tensor<8x256xf32>) -> tensor<8x256xf32>
+  return %y : tensor<8x256xf32>
+}
+
+// -----
+
+// Near misses. The variance over another axis than the mean: the quotient is still the RMS
+// norm of d (which it is), never a layer norm of x.
+// CHECK-LABEL: func.func @variance_over_other_axis
+// CHECK: %[[D:.*]] = graph.binary sub
+// CHECK-NEXT: %[[Y:.*]] = graph.rms_norm %[[D]] {axis = 1 : i64
+// CHECK-NOT: graph.layer_norm
+func.func @variance_over_other_axis(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {
+  %eps = graph.constant dense<1.0e-05> : tensor<f32>
+  %m = graph.reduce mean %x {axes = array<i64: 0, 1>} : (tensor<8x16xf32>) -> tensor<1x1xf32>
+  %d = graph.binary sub %x, %m : (tensor<8x16xf32>, tensor<1x1xf32>) -> tensor<8x16xf32>
+  %sq = graph.binary mul %d, %d : (tensor<8x16xf32>, tensor<8x16xf32>) -> tensor<8x16xf32>
+  %v = graph.reduce mean %sq {axes = array<i64: 1>} : (tensor<8x16xf32>) -> tensor<8x1xf32>
+  %ve = graph.binary add %v, %eps : (tensor<8x1xf32>, tensor<f32>) -> tensor<8x1xf32>
+  %s = graph.unary sqrt %ve : tensor<8x1xf32> -> tensor<8x1xf32>
+  %y = graph.binary div %d, %s : (tensor<8x16xf32>, tensor<8x1xf32>) -> tensor<8x16xf32>
+  return %y : tensor<8x16xf32>
+}
+
+// -----
+
+// A mean over a leading axis only (a batch norm's statistics, not a row's), an epsilon that is
+// a tensor, and a cube instead of a square: none is a normalisation.
+// CHECK-LABEL: func.func @not_normalisations
+// CHECK-NOT: graph.layer_norm
+// CHECK-NOT: graph.rms_norm
+// CHECK: return
+func.func @not_normalisations(%x: tensor<8x16xf32>, %e: tensor<8x1xf32>) -> (tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>) {
+  %eps = graph.constant dense<1.0e-05> : tensor<f32>
+  %three = graph.constant dense<3.0> : tensor<f32>
+  %sq = graph.binary mul %x, %x : (tensor<8x16xf32>, tensor<8x16xf32>) -> tensor<8x16xf32>
+  %v0 = graph.reduce mean %sq {axes = array<i64: 0>} : (tensor<8x16xf32>) -> tensor<1x16xf32>
+  %ve0 = graph.binary add %v0, %eps : (tensor<1x16xf32>, tensor<f32>) -> tensor<1x16xf32>
+  %s0 = graph.unary sqrt %ve0 : tensor<1x16xf32> -> tensor<1x16xf32>
+  %y0 = graph.binary div %x, %s0 : (tensor<8x16xf32>, tensor<1x16xf32>) -> tensor<8x16xf32>
+  %v1 = graph.reduce mean %sq {axes = array<i64: 1>} : (tensor<8x16xf32>) -> tensor<8x1xf32>
+  %ve1 = graph.binary add %v1, %e : (tensor<8x1xf32>, tensor<8x1xf32>) -> tensor<8x1xf32>
+  %s1 = graph.unary sqrt %ve1 : tensor<8x1xf32> -> tensor<8x1xf32>
+  %y1 = graph.binary div %x, %s1 : (tensor<8x16xf32>, tensor<8x1xf32>) -> tensor<8x16xf32>
+  %cube = graph.binary pow %x, %three : (tensor<8x16xf32>, tensor<f32>) -> tensor<8x16xf32>
+  %v2 = graph.reduce mean %cube {axes = array<i64: 1>} : (tensor<8x16xf32>) -> tensor<8x1xf32>
+  %ve2 = graph.binary add %v2, %eps : (tensor<8x1xf32>, tensor<f32>) -> tensor<8x1xf32>
+  %s2 = graph.unary sqrt %ve2 : tensor<8x1xf32> -> tensor<8x1xf32>
+  %y2 = graph.binary div %x, %s2 : (tensor<8x16xf32>, tensor<8x1xf32>) -> tensor<8x16xf32>
+  return %y0, %y1, %y2 : tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>
+}
+
+// -----
+
+// A multiplier that varies per row stays a multiplication after the norm; a bias after an RMS
+// norm (which has none), whose value is also returned, stays an addition.
+// CHECK-LABEL: func.func @parameters_left_outside
+// CHECK: %[[N:.*]] = graph.layer_norm %arg0 {axis = 1 : i64
+// CHECK-NEXT: %[[S:.*]] = graph.binary mul %[[N]], %arg1
+// CHECK-NEXT: %[[N2:.*]] = graph.rms_norm %arg0 {axis = 1 : i64
+// CHECK-NEXT: %[[B:.*]] = graph.binary add %[[N2]], %arg2
+// CHECK-NEXT: return %[[S]], %[[B]], %[[N2]]
+func.func @parameters_left_outside(%x: tensor<8x16xf32>, %rowScale: tensor<8x1xf32>, %b: tensor<16xf32>) -> (tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>) {
+  %eps = graph.constant dense<1.0e-05> : tensor<f32>
+  %m = graph.reduce mean %x {axes = array<i64: 1>} : (tensor<8x16xf32>) -> tensor<8x1xf32>
+  %d = graph.binary sub %x, %m : (tensor<8x16xf32>, tensor<8x1xf32>) -> tensor<8x16xf32>
+  %sq = graph.binary mul %d, %d : (tensor<8x16xf32>, tensor<8x16xf32>) -> tensor<8x16xf32>
+  %v = graph.reduce mean %sq {axes = array<i64: 1>} : (tensor<8x16xf32>) -> tensor<8x1xf32>
+  %ve = graph.binary add %v, %eps : (tensor<8x1xf32>, tensor<f32>) -> tensor<8x1xf32>
+  %s = graph.unary sqrt %ve : tensor<8x1xf32> -> tensor<8x1xf32>
+  %n = graph.binary div %d, %s : (tensor<8x16xf32>, tensor<8x1xf32>) -> tensor<8x16xf32>
+  %y = graph.binary mul %n, %rowScale : (tensor<8x16xf32>, tensor<8x1xf32>) -> tensor<8x16xf32>
+  %sqx = graph.binary mul %x, %x : (tensor<8x16xf32>, tensor<8x16xf32>) -> tensor<8x16xf32>
+  %ms = graph.reduce mean %sqx {axes = array<i64: 1>} : (tensor<8x16xf32>) -> tensor<8x1xf32>
+  %mse = graph.binary add %ms, %eps : (tensor<8x1xf32>, tensor<f32>) -> tensor<8x1xf32>
+  %rms = graph.unary sqrt %mse : tensor<8x1xf32> -> tensor<8x1xf32>
+  %n2 = graph.binary div %x, %rms : (tensor<8x16xf32>, tensor<8x1xf32>) -> tensor<8x16xf32>
+  %z = graph.binary add %n2, %b : (tensor<8x16xf32>, tensor<16xf32>) -> tensor<8x16xf32>
+  return %y, %z, %n2 : tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>
+}

@@ -64,6 +64,13 @@ static cl::opt<bool> noSplitK("no-split-k",
                                        "the cost model estimates it faster (to measure what "
                                        "splitting gains)"),
                               cl::cat(category));
+static cl::opt<std::string> fusion("fusion",
+                                   cl::desc("on (default): fuse ops into one kernel where the "
+                                            "compiler can (GELU and the normalisations "
+                                            "recognised, a matmul's bias, activation and residual "
+                                            "in its epilogue); off: every op its own dispatch, "
+                                            "for comparison and debugging"),
+                                   cl::value_desc("on|off"), cl::init("on"), cl::cat(category));
 
 namespace {
 /// Prints what tt-choose-op-configs decided, one line per op that has a config or keeps its
@@ -184,10 +191,13 @@ int main(int argc, char **argv) {
     pm.addInstrumentation(std::make_unique<PrintOpConfigs>());
   if (l1Budget < 0)
     return fail("--l1-budget must not be negative");
+  if (fusion != "on" && fusion != "off")
+    return fail("--fusion must be on or off, not '" + fusion + "'");
   tessel::CompileOptions options;
   options.l1Budget = l1Budget.getValue();
   options.l1Tensors = !dramTensors;
   options.splitK = !noSplitK;
+  options.fusion = fusion == "on";
   options.chip = chip.getValue();
   options.precision = precision.getValue();
   tessel::buildCompilePipeline(pm, options);

@@ -20,6 +20,11 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
   Option<bool> splitK{*this, "split-k",
                       llvm::cl::desc("Split a matmul's K where the cost model estimates it faster"),
                       llvm::cl::init(true)};
+  Option<bool> fusion{*this, "fusion",
+                      llvm::cl::desc("Fuse ops into one kernel (GELU and the normalisations "
+                                     "recognised, epilogues into matmuls); false: every op "
+                                     "its own dispatch"),
+                      llvm::cl::init(true)};
 };
 
 /// graph IR from the importer -> allocated grid dispatches, ready for --serialize-ttb.

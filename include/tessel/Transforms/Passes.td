@@ -67,7 +67,10 @@ def DecomposeGraph : Pass<"tt-decompose-graph", "mlir::ModuleOp"> {
     per-channel multiply and add, their factors computed at compile time when the parameters
     are constants. `graph.gemm` becomes transposes, a `graph.matmul`, scalar multiplications for `alpha` and
     `beta` and an addition of the bias. A `graph.softmax` over an axis other than the last is wrapped
-    in transposes that bring the axis last, since kernels reduce along tile rows. A transpose of
+    in transposes that bring the axis last, since kernels reduce along tile rows. A
+    `graph.layer_norm` or `graph.rms_norm` over several axes, or whose scale or bias varies
+    along more than the last axis, becomes the reduces and elementwise ops it stands for (its
+    kernel holds one row of the last axis). A transpose of
     a constant (Gemm's `transB` weights) is folded into a transposed constant at compile time.
     The FPU broadcasts only the second operand of a binary op (and `where` only its first value)
     within a 32x32 tile; an operand that would need more, such as the lhs of an outer-product
@@ -87,6 +90,11 @@ def DecomposeGraph : Pass<"tt-decompose-graph", "mlir::ModuleOp"> {
     %y = graph.binary add %s, %c : (tensor<3x4xf32>, tensor<1x4xf32>) -> tensor<3x4xf32>
     ```
   }];
+  let options = [
+    Option<"expandNorms", "expand-norms", "bool", /*default=*/"false",
+           "Expand every layer_norm and rms_norm into reduces and elementwise ops, not only "
+           "those their kernel does not take (tt-compile --fusion=off)">,
+  ];
   let dependentDialects = ["::tessel::graph::GraphDialect"];
 }
 
@@ -209,7 +217,9 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     First, a softmax whose row its kernel cannot hold in the budget (`StreamSoftmax.h`: the row
     and its exponentials, a language model's logits over a large vocabulary) is replaced by
     ops that stream the row: `graph.reduce max`, a subtraction and `exp`, `graph.reduce sum`,
-    and a multiply by the reciprocal (log-softmax: a subtraction of max + log(sum)).
+    and a multiply by the reciprocal (log-softmax: a subtraction of max + log(sum)). Likewise a
+    `graph.layer_norm` or `graph.rms_norm` whose row, centred row and parameter rows do not fit
+    (`Normalization.h`) becomes `graph.reduce mean`s and elementwise ops.
 
     Then it decides which tensors stay in L1 between ops (`L1Tensors.h`): those that only ops
     of the chip read (not the function's arguments, constants or results), in program order while
@@ -296,6 +306,8 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
               "Implicit GEMMs whose K chunk or subblocks changed for windows read locally">,
     Statistic<"numStreamedSoftmax", "streamed-softmax",
               "Softmaxes whose rows do not fit L1, streamed through reductions instead">,
+    Statistic<"numExpandedNorms", "expanded-norms",
+              "Layer and RMS norms whose rows do not fit L1, expanded into reductions">,
   ];
   let dependentDialects = ["::tessel::grid::GridDialect"];
 }

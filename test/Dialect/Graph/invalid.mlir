@@ -553,3 +553,36 @@ func.func @concat_axis(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
   %0 = graph.concat %a {axis = 2 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
 }
+
+// -----
+
+func.func @layer_norm_axis(%x: tensor<3x4xf32>) {
+  // expected-error @+1 {{'graph.layer_norm' op axis 2 is outside [0, 2)}}
+  %0 = graph.layer_norm %x {axis = 2 : i64, epsilon = 1.0e-05 : f32} : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_shape(%x: tensor<3x4xf32>) {
+  // expected-error @+1 {{'graph.layer_norm' op result shape [3, 1] differs from the input's [3, 4]}}
+  %0 = graph.layer_norm %x {axis = 1 : i64, epsilon = 1.0e-05 : f32} : (tensor<3x4xf32>) -> tensor<3x1xf32>
+  return
+}
+
+// -----
+
+// A scale that varies along an axis the statistics are not taken over is not a norm's.
+func.func @layer_norm_scale_per_row(%x: tensor<3x4xf32>, %g: tensor<3x1xf32>) {
+  // expected-error @+1 {{'graph.layer_norm' op scale [3, 1] must broadcast over the normalised axes of [3, 4] (from axis 1) only}}
+  %0 = graph.layer_norm %x scale %g {axis = 1 : i64, epsilon = 1.0e-05 : f32} : (tensor<3x4xf32>, tensor<3x1xf32>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @rms_norm_scale_too_long(%x: tensor<3x4xf32>, %g: tensor<5xf32>) {
+  // expected-error @+1 {{'graph.rms_norm' op scale [5] must broadcast over the normalised axes of [3, 4] (from axis 1) only}}
+  %0 = graph.rms_norm %x scale %g {axis = 1 : i64, epsilon = 1.0e-05 : f32} : (tensor<3x4xf32>, tensor<5xf32>) -> tensor<3x4xf32>
+  return
+}

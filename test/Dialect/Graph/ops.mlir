@@ -404,3 +404,16 @@ func.func @concat(%a: tensor<1x64x7x7xf32>, %b: tensor<1x32x7x7xf32>) -> tensor<
   %0 = graph.concat %a, %b {axis = 1 : i64} : (tensor<1x64x7x7xf32>, tensor<1x32x7x7xf32>) -> tensor<1x96x7x7xf32>
   return %0 : tensor<1x96x7x7xf32>
 }
+
+// CHECK-LABEL: func.func @normalisations
+// CHECK-NEXT: graph.layer_norm %arg0 scale %arg1 bias %arg2 {axis = 2 : i64, epsilon = 9.99999974E-6 : f32} : (tensor<2x8x64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<2x8x64xf32>
+// CHECK-NEXT: graph.layer_norm %arg0 bias %arg2 {axis = 2 : i64, epsilon = 1.000000e-03 : f32} : (tensor<2x8x64xf32>, tensor<64xf32>) -> tensor<2x8x64xf32>
+// CHECK-NEXT: graph.layer_norm %arg0 {axis = 1 : i64, epsilon = 9.99999974E-6 : f32} : (tensor<2x8x64xf32>) -> tensor<2x8x64xf32>
+// CHECK-NEXT: graph.rms_norm %arg0 scale %arg3 {axis = 1 : i64, epsilon = 9.99999997E-7 : f32} : (tensor<2x8x64xf32>, tensor<8x1xf32>) -> tensor<2x8x64xf32>
+func.func @normalisations(%x: tensor<2x8x64xf32>, %g: tensor<64xf32>, %b: tensor<64xf32>, %s: tensor<8x1xf32>) {
+  %0 = graph.layer_norm %x scale %g bias %b {axis = 2 : i64, epsilon = 1.0e-05 : f32} : (tensor<2x8x64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<2x8x64xf32>
+  %1 = graph.layer_norm %x bias %b {axis = 2 : i64, epsilon = 1.0e-03 : f32} : (tensor<2x8x64xf32>, tensor<64xf32>) -> tensor<2x8x64xf32>
+  %2 = graph.layer_norm %x {axis = 1 : i64, epsilon = 1.0e-05 : f32} : (tensor<2x8x64xf32>) -> tensor<2x8x64xf32>
+  %3 = graph.rms_norm %x scale %s {axis = 1 : i64, epsilon = 1.0e-06 : f32} : (tensor<2x8x64xf32>, tensor<8x1xf32>) -> tensor<2x8x64xf32>
+  return
+}

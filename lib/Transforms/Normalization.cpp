@@ -1,0 +1,63 @@
+#include "tessel/Transforms/Normalization.h"
+
+#include "Grid/GridDialect.h"
+#include "Tile/TileDialect.h"
+
+using namespace mlir;
+using namespace tessel;
+
+std::optional<NormView> NormView::of(Operation *op) {
+  if (auto ln = dyn_cast<graph::LayerNormOp>(op))
+    return NormView{op, ln.getInput(), ln.getScale(), ln.getBias(), int64_t(ln.getAxis()),
+                    ln.getEpsilon().convertToFloat(), false};
+  if (auto rms = dyn_cast<graph::RMSNormOp>(op))
+    return NormView{op, rms.getInput(), rms.getScale(), Value(), int64_t(rms.getAxis()),
+                    rms.getEpsilon().convertToFloat(), true};
+  return std::nullopt;
+}
+
+RankedTensorType NormView::type() const {
+  return cast<RankedTensorType>(op->getResult(0).getType());
+}
+
+bool tessel::normHasRowKernel(const NormView &norm) {
+  ArrayRef<int64_t> shape = norm.type().getShape();
+  if (norm.axis != int64_t(shape.size()) - 1)
+    return false;
+  for (Value p : {norm.scale, norm.bias}) {
+    if (!p)
+      continue;
+    ArrayRef<int64_t> ps = cast<RankedTensorType>(p.getType()).getShape();
+    if (ps.empty() || ps.back() != shape.back() ||
+        llvm::any_of(ps.drop_back(), [](int64_t d) { return d != 1; }))
+      return false;
+  }
+  return true;
+}
+
+int64_t tessel::normRowL1Bytes(const NormView &norm) {
+  int64_t tiles = (norm.type().getShape().back() + 31) / 32;
+  int64_t rows = 1 + !norm.rms + bool(norm.scale) + bool(norm.bias);
+  return (rows * tiles + 8) * tile::tileBytes(grid::getLayout(norm.type()).getFormat());
+}
+
+void tessel::expandNorm(RewriterBase &rewriter, const NormView &norm) {
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(norm.op);
+  RankedTensorType type = norm.type();
+  Attribute encoding = type.getEncoding(), scalarEncoding;
+  if (auto layout = dyn_cast_or_null<grid::LayoutAttr>(encoding))
+    scalarEncoding = grid::LayoutAttr::getInterleaved(rewriter.getContext(), layout.getFormat());
+  SmallVector<int64_t> axes;
+  for (int64_t a = norm.axis; a < type.getRank(); ++a)
+    axes.push_back(a);
+  Location loc = norm.op->getLoc();
+  Value y = graph::buildNormalization(rewriter, loc, norm.input, axes, norm.epsilon, norm.rms,
+                                      encoding, scalarEncoding)
+                .normal;
+  if (norm.scale)
+    y = rewriter.create<graph::BinaryOp>(loc, type, graph::BinaryKind::mul, y, norm.scale);
+  if (norm.bias)
+    y = rewriter.create<graph::BinaryOp>(loc, type, graph::BinaryKind::add, y, norm.bias);
+  rewriter.replaceOp(norm.op, y);
+}
