@@ -131,3 +131,64 @@ def mobilenetv2(batch, size=224, seed=0):
     x = b.relu6(b.conv_bn(x, cin, 1280, 1, 1, f"features.{index}"))
     out = b.head(x, 1280, 1000)
     return _finish(b.nodes, b.inits, "mobilenetv2", [batch, 3, size, size], out, [batch, 1000])
+
+
+def bert_layer(batch=8, seq=384, hidden=1024, heads=16, seed=0):
+    """One BERT encoder layer (post-norm) as PyTorch's exporter writes it: Q, K and V
+    projections split into heads by Reshape and Transpose, scores divided by sqrt(head dim), a
+    softmax, the context merged back, the output projection and residual, LayerNorm spelled
+    out (ReduceMean, Sub, Pow, Sqrt, Div, Mul, Add), an erf GELU MLP of 4 x hidden, residual
+    and LayerNorm again."""
+    rng = np.random.default_rng(seed)
+    dh, ff = hidden // heads, 4 * hidden
+    f32 = lambda *s, scale=1.0: (rng.standard_normal(s) * scale).astype(np.float32)  # noqa: E731
+    w = {n: f32(hidden, hidden, scale=hidden ** -0.5) for n in ("wq", "wk", "wv", "wo")}
+    w.update({"w1": f32(hidden, ff, scale=hidden ** -0.5), "w2": f32(ff, hidden, scale=ff ** -0.5)})
+    w.update({n: f32(hidden, scale=0.1) for n in ("bq", "bk", "bv", "bo", "b2", "be1", "be2")})
+    w.update({n: 1 + f32(hidden, scale=0.1) for n in ("g1", "g2")})
+    w["b1"] = f32(ff, scale=0.1)
+    consts = {"two": np.array(2.0, np.float32), "eps": np.array(1e-12, np.float32),
+              "sqrt_dh": np.array(np.sqrt(dh), np.float32),
+              "sqrt2": np.array(np.sqrt(2.0), np.float32), "one": np.array(1.0, np.float32),
+              "half": np.array(0.5, np.float32),
+              "heads_shape": np.array([batch, seq, heads, dh], np.int64),
+              "model_shape": np.array([batch, seq, hidden], np.int64)}
+    inits = [numpy_helper.from_array(a, n) for n, a in {**w, **consts}.items()]
+    nodes = []
+
+    def node(op, ins, out, **attrs):
+        nodes.append(helper.make_node(op, ins, [out], name=out, **attrs))
+        return out
+
+    def layernorm(x, g, b, tag):
+        mean = node("ReduceMean", [x], f"{tag}_mean", axes=[-1])
+        d = node("Sub", [x, mean], f"{tag}_sub")
+        var = node("ReduceMean", [node("Pow", [d, "two"], f"{tag}_pow")], f"{tag}_var", axes=[-1])
+        std = node("Sqrt", [node("Add", [var, "eps"], f"{tag}_addeps")], f"{tag}_sqrt")
+        n = node("Div", [d, std], f"{tag}_div")
+        return node("Add", [node("Mul", [n, g], f"{tag}_mul"), b], f"{tag}_out")
+
+    def linear(x, wn, bn, tag):
+        return node("Add", [node("MatMul", [x, wn], f"{tag}_mm"), bn], f"{tag}_add")
+
+    def heads_of(t, tag, perm):
+        return node("Transpose", [node("Reshape", [t, "heads_shape"], f"{tag}_split")],
+                    f"{tag}_heads", perm=perm)
+
+    q = heads_of(linear("input", "wq", "bq", "q"), "q", [0, 2, 1, 3])
+    k = heads_of(linear("input", "wk", "bk", "k"), "k", [0, 2, 3, 1])
+    v = heads_of(linear("input", "wv", "bv", "v"), "v", [0, 2, 1, 3])
+    scores = node("Div", [node("MatMul", [q, k], "scores"), "sqrt_dh"], "scaled")
+    probs = node("Softmax", [scores], "probs", axis=-1)
+    ctx = node("MatMul", [probs, v], "context")
+    merged = node("Reshape", [node("Transpose", [ctx], "merge_t", perm=[0, 2, 1, 3]),
+                              "model_shape"], "merged")
+    x1 = layernorm(node("Add", ["input", linear(merged, "wo", "bo", "o")], "resid1"),
+                   "g1", "be1", "ln1")
+    h = linear(x1, "w1", "b1", "ff1")
+    erf = node("Erf", [node("Div", [h, "sqrt2"], "gelu_div")], "gelu_erf")
+    gelu = node("Mul", [node("Mul", [h, node("Add", [erf, "one"], "gelu_add")], "gelu_mul"),
+                        "half"], "gelu")
+    out = layernorm(node("Add", [x1, linear(gelu, "w2", "b2", "ff2")], "resid2"),
+                    "g2", "be2", "ln2")
+    return _finish(nodes, inits, "bert_layer", [batch, seq, hidden], out, [batch, seq, hidden])

@@ -55,7 +55,7 @@ bench/roofline.py --threads 2 --write-readme
 
 
 def log(msg):
-    print(f"roofline: {msg}", file=sys.stderr, flush=True)
+    print(f"{Path(sys.argv[0]).stem}: {msg}", file=sys.stderr, flush=True)
 
 
 def timed(cmd, timeout):
@@ -115,16 +115,28 @@ def table(rows):
     return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
 
 
-def write_readme(text):
+def write_readme(text, begin=BEGIN, end=END, section=SECTION):
+    """Puts `text` between the markers `begin` and `end` of bench/README.md, or appends
+    `section` and the marked text when the markers are not there yet."""
     readme = ROOT / "bench" / "README.md"
     old = readme.read_text()
-    if BEGIN in old and END in old:
-        head, rest = old.split(BEGIN, 1)
-        new = head + BEGIN + "\n" + text + "\n" + END + rest.split(END, 1)[1]
+    if begin in old and end in old:
+        head, rest = old.split(begin, 1)
+        new = head + begin + "\n" + text + "\n" + end + rest.split(end, 1)[1]
     else:
-        new = old.rstrip("\n") + "\n\n" + SECTION + f"\n{BEGIN}\n{text}\n{END}\n"
+        new = old.rstrip("\n") + "\n\n" + section + f"\n{begin}\n{text}\n{end}\n"
     readme.write_text(new)
     log(f"wrote the table to {readme}")
+
+
+def commit_note():
+    """The commit the tools were built from, noting edits not yet committed (outside bench/)."""
+    git = lambda *args: subprocess.run(["git", "-C", str(ROOT), *args],  # noqa: E731
+                                       capture_output=True, text=True)
+    commit = git("rev-parse", "--short", "HEAD").stdout.strip()
+    if git("diff", "--quiet", "HEAD", "--", ".", ":!bench").returncode:
+        commit += " with uncommitted changes"
+    return f"Commit {commit}"
 
 
 def main():
@@ -156,14 +168,8 @@ def main():
                 failed.append(name)
                 rows.append([name, "failed"] + ["-"] * (len(COLUMNS) - 2))
 
-    git = lambda *args: subprocess.run(["git", "-C", str(ROOT), *args],  # noqa: E731
-                                       capture_output=True, text=True)
-    commit = git("rev-parse", "--short", "HEAD").stdout.strip()
-    # The tools may be built from edits not yet committed; say so rather than credit HEAD.
-    if git("diff", "--quiet", "HEAD", "--", ".", ":!bench").returncode:
-        commit += " with uncommitted changes"
     threads = a.threads or "all host cores"
-    text = (f"Commit {commit}, {datetime.date.today().isoformat()}, bf16, tt-run --threads "
+    text = (f"{commit_note()}, {datetime.date.today().isoformat()}, bf16, tt-run --threads "
             f"{threads}:\n\n{table(rows)}")
     print(text)
     if a.write_readme:

@@ -103,8 +103,9 @@ def Graph_MatMulOp : Graph_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
   let summary = "Matrix product with numpy batch broadcasting (ONNX MatMul)";
   let description = [{
     Rank-1 operands are not promoted here: the importer reshapes them, so both operands have
-    rank >= 2. Leading dimensions broadcast. `tt-fuse-epilogues` may give it a `bias` [N] added
-    to every row, a `residual` of the result's type added to it (a residual connection), and an
+    rank >= 2. Leading dimensions broadcast. `tt-fuse-epilogues` may give it a `scale` the
+    product is multiplied by first (attention's 1 / sqrt(head dim)), a `bias` [N] added to every
+    row, a `residual` of the result's type added to it (a residual connection), and an
     `activation` (relu, gelu, gelu_tanh, or clip to [`alpha`, `beta`] such as ReLU6) applied
     last, which the kernel computes on the output tiles before they leave the core.
 
@@ -116,7 +117,8 @@ def Graph_MatMulOp : Graph_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
   }];
   let arguments = (ins Graph_Tensor:$lhs, Graph_Tensor:$rhs, Optional<Graph_Tensor>:$bias,
                    Optional<Graph_Tensor>:$residual, OptionalAttr<Graph_UnaryKind>:$activation,
-                   DefaultValuedAttr<F32Attr, "0.0">:$alpha, DefaultValuedAttr<F32Attr, "0.0">:$beta);
+                   DefaultValuedAttr<F32Attr, "0.0">:$alpha, DefaultValuedAttr<F32Attr, "0.0">:$beta,
+                   DefaultValuedAttr<F32Attr, "1.0">:$scale);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs (`,` $bias^)? (`plus` $residual^)? (`then` $activation^)? attr-dict `:`
@@ -125,7 +127,8 @@ def Graph_MatMulOp : Graph_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
   let builders = [
     OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$lhs, "::mlir::Value":$rhs), [{
       build($_builder, $_state, result, lhs, rhs, ::mlir::Value(), ::mlir::Value(),
-            UnaryKindAttr(), $_builder.getF32FloatAttr(0), $_builder.getF32FloatAttr(0));
+            UnaryKindAttr(), $_builder.getF32FloatAttr(0), $_builder.getF32FloatAttr(0),
+            $_builder.getF32FloatAttr(1));
     }]>,
   ];
   let hasVerifier = 1;

@@ -15,14 +15,15 @@ using namespace tessel::graph;
 namespace {
 /// What joins a matmul: an epilogue step may only follow the steps after it in the kernel's
 /// order (bias, residual, activation).
-enum class Step { bias, residual, activation };
+enum class Step { scale, bias, residual, activation };
 } // namespace
 
 /// A matmul result that nothing else reads, with nothing yet at `step` or after it.
 static MatMulOp fusableMatmul(Value v, Step step) {
   auto mm = v.getDefiningOp<MatMulOp>();
   if (!mm || !mm->hasOneUse() || mm.getActivation() ||
-      (step <= Step::residual && mm.getResidual()) || (step == Step::bias && mm.getBias()))
+      (step <= Step::residual && mm.getResidual()) || (step <= Step::bias && mm.getBias()) ||
+      (step == Step::scale && mm.getScale().convertToFloat() != 1.0f))
     return {};
   return mm;
 }
@@ -54,7 +55,7 @@ static void replaceWithMatmul(PatternRewriter &rewriter, Operation *op, MatMulOp
   Location loc = rewriter.getFusedLoc({mm.getLoc(), op->getLoc()});
   Value fused = rewriter.create<MatMulOp>(
       loc, op->getResult(0).getType(), mm.getLhs(), mm.getRhs(), bias, residual, activation,
-      alpha ? alpha : mm.getAlphaAttr(), beta ? beta : mm.getBetaAttr());
+      alpha ? alpha : mm.getAlphaAttr(), beta ? beta : mm.getBetaAttr(), mm.getScaleAttr());
   rewriter.replaceOp(op, fused);
   rewriter.eraseOp(mm);
 }
@@ -73,6 +74,42 @@ static void replaceWithReduce(PatternRewriter &rewriter, Operation *op, ReduceOp
 }
 
 namespace {
+
+/// matmul(a, b) * c or matmul(a, b) / c, for a constant scalar c -> matmul(a, b) scaled by c
+/// (or 1 / c): attention's scores scaled before the softmax.
+struct FuseScale : OpRewritePattern<BinaryOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BinaryOp op, PatternRewriter &rewriter) const override {
+    bool div = op.getKind() == BinaryKind::div;
+    if (op.getKind() != BinaryKind::mul && !div)
+      return failure();
+    auto sides = {std::pair(op.getLhs(), op.getRhs()), std::pair(op.getRhs(), op.getLhs())};
+    for (auto [mmValue, c] : llvm::make_range(sides.begin(), sides.begin() + (div ? 1 : 2))) {
+      MatMulOp mm = fusableMatmul(mmValue, Step::scale);
+      std::optional<float> factor = scalarValue(c);
+      if (!mm || mm.getType() != op.getType() || !factor || (div && *factor == 0.0f))
+        continue;
+      Location loc = rewriter.getFusedLoc({mm.getLoc(), op->getLoc()});
+      Value fused = rewriter.create<MatMulOp>(
+          loc, op.getType(), mm.getLhs(), mm.getRhs(), Value(), Value(), UnaryKindAttr(),
+          mm.getAlphaAttr(), mm.getBetaAttr(),
+          rewriter.getF32FloatAttr(div ? 1.0f / *factor : *factor));
+      rewriter.replaceOp(op, fused);
+      rewriter.eraseOp(mm);
+      return success();
+    }
+    return failure();
+  }
+
+  /// The value of a one-element constant.
+  static std::optional<float> scalarValue(Value v) {
+    auto constant = v.getDefiningOp<ConstantOp>();
+    if (!constant || cast<RankedTensorType>(constant.getType()).getNumElements() != 1)
+      return std::nullopt;
+    std::optional<std::vector<float>> values = readF32Elements(constant.getValue());
+    return values ? std::optional<float>((*values)[0]) : std::nullopt;
+  }
+};
 
 /// add(matmul(a, b), bias) -> matmul(a, b, bias), for a bias per column; the same for a reduce.
 struct FuseBias : OpRewritePattern<BinaryOp> {
@@ -163,7 +200,7 @@ struct FuseActivation : OpRewritePattern<UnaryOp> {
 struct FuseEpiloguesPass : tessel::impl::FuseEpiloguesBase<FuseEpiloguesPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseBias, FuseResidual, FuseActivation>(&getContext());
+    patterns.add<FuseScale, FuseBias, FuseResidual, FuseActivation>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

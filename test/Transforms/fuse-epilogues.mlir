@@ -114,3 +114,45 @@ func.func @reduce_no_residual(%x: tensor<1x9x64x96xf32>, %w: tensor<9x1x96xf32>,
   %a = graph.binary add %s, %r : (tensor<1x1x64x96xf32>, tensor<1x1x64x96xf32>) -> tensor<1x1x64x96xf32>
   return %a : tensor<1x1x64x96xf32>
 }
+
+// -----
+
+// Attention's scores divided by sqrt(head dim): the product is scaled by 1/8 before it leaves
+// the core. A multiplication by a scalar joins the same way, from either side, and a bias may
+// follow the scale.
+// CHECK-LABEL: func.func @scaled_scores
+// CHECK-NEXT: %[[S:.*]] = graph.matmul %arg0, %arg1 {scale = 1.250000e-01 : f32} : (tensor<2x4x64x16xf32>, tensor<2x4x16x64xf32>) -> tensor<2x4x64x64xf32>
+// CHECK-NEXT: %[[T:.*]] = graph.matmul %arg0, %arg1, %arg2 {scale = 3.000000e+00 : f32}
+// CHECK-NEXT: return %[[S]], %[[T]]
+func.func @scaled_scores(%q: tensor<2x4x64x16xf32>, %k: tensor<2x4x16x64xf32>, %b: tensor<64xf32>) -> (tensor<2x4x64x64xf32>, tensor<2x4x64x64xf32>) {
+  %c8 = graph.constant dense<8.0> : tensor<f32>
+  %c3 = graph.constant dense<3.0> : tensor<1xf32>
+  %m = graph.matmul %q, %k : (tensor<2x4x64x16xf32>, tensor<2x4x16x64xf32>) -> tensor<2x4x64x64xf32>
+  %s = graph.binary div %m, %c8 : (tensor<2x4x64x64xf32>, tensor<f32>) -> tensor<2x4x64x64xf32>
+  %n = graph.matmul %q, %k : (tensor<2x4x64x16xf32>, tensor<2x4x16x64xf32>) -> tensor<2x4x64x64xf32>
+  %t = graph.binary mul %c3, %n : (tensor<1xf32>, tensor<2x4x64x64xf32>) -> tensor<2x4x64x64xf32>
+  %u = graph.binary add %t, %b : (tensor<2x4x64x64xf32>, tensor<64xf32>) -> tensor<2x4x64x64xf32>
+  return %s, %u : tensor<2x4x64x64xf32>, tensor<2x4x64x64xf32>
+}
+
+// -----
+
+// Not a scale: a constant divided by the product, a factor that is not a scalar, and a scale
+// after the bias (it would have to scale the bias too).
+// CHECK-LABEL: func.func @not_scales
+// CHECK: graph.binary div %{{.*}}, %{{.*}} : (tensor<f32>, tensor<8x8xf32>)
+// CHECK: graph.binary mul %{{.*}}, %arg2 : (tensor<8x8xf32>, tensor<8x8xf32>)
+// CHECK: graph.matmul %arg0, %arg1, %arg3 :
+// CHECK-NEXT: graph.binary mul
+// CHECK-NOT: scale =
+func.func @not_scales(%a: tensor<8x4xf32>, %b: tensor<4x8xf32>, %f: tensor<8x8xf32>, %bias: tensor<8xf32>) -> (tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>) {
+  %c = graph.constant dense<2.0> : tensor<f32>
+  %m0 = graph.matmul %a, %b : (tensor<8x4xf32>, tensor<4x8xf32>) -> tensor<8x8xf32>
+  %r0 = graph.binary div %c, %m0 : (tensor<f32>, tensor<8x8xf32>) -> tensor<8x8xf32>
+  %m1 = graph.matmul %a, %b : (tensor<8x4xf32>, tensor<4x8xf32>) -> tensor<8x8xf32>
+  %r1 = graph.binary mul %m1, %f : (tensor<8x8xf32>, tensor<8x8xf32>) -> tensor<8x8xf32>
+  %m2 = graph.matmul %a, %b : (tensor<8x4xf32>, tensor<4x8xf32>) -> tensor<8x8xf32>
+  %a2 = graph.binary add %m2, %bias : (tensor<8x8xf32>, tensor<8xf32>) -> tensor<8x8xf32>
+  %r2 = graph.binary mul %a2, %c : (tensor<8x8xf32>, tensor<f32>) -> tensor<8x8xf32>
+  return %r0, %r1, %r2 : tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>
+}

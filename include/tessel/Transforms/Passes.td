@@ -9,7 +9,12 @@ def FuseGraph : Pass<"tt-fuse-graph", "mlir::ModuleOp"> {
     Exporters spell GELU out: PyTorch writes `x * 0.5 * (1 + erf(x / sqrt(2)))`, or with
     `approximate="tanh"` `0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3)))`. Either form,
     in any operand order, becomes one `graph.unary gelu` (or `gelu_tanh`), a single SFPU function
-    instead of five to nine elementwise dispatches. The ops left without users are erased.
+    instead of five to nine elementwise dispatches. LayerNorm spelled out,
+    `(x - mean(x)) / sqrt(mean((x - mean(x))^2) + eps)` with Pow or Mul for the square and Div,
+    or Reciprocal (or 1 / ...) and Mul, both means over the same trailing axes, becomes
+    `graph.layer_norm`; `x / sqrt(mean(x^2) + eps)` becomes `graph.rms_norm`; a multiplication
+    and then an addition by tensors that vary along the normalised axes only become the norm's
+    scale and bias. The ops left without users are erased.
 
     Before:
     ```mlir
@@ -22,6 +27,22 @@ def FuseGraph : Pass<"tt-fuse-graph", "mlir::ModuleOp"> {
     After:
     ```mlir
     %y = graph.unary gelu %x : tensor<16x64xf32> -> tensor<16x64xf32>
+    ```
+    Before:
+    ```mlir
+    %m = graph.reduce mean %x {axes = array<i64: 1>} : (tensor<8x64xf32>) -> tensor<8x1xf32>
+    %d = graph.binary sub %x, %m : (tensor<8x64xf32>, tensor<8x1xf32>) -> tensor<8x64xf32>
+    %p = graph.binary pow %d, %two : (tensor<8x64xf32>, tensor<f32>) -> tensor<8x64xf32>
+    %v = graph.reduce mean %p {axes = array<i64: 1>} : (tensor<8x64xf32>) -> tensor<8x1xf32>
+    %e = graph.binary add %v, %eps : (tensor<8x1xf32>, tensor<f32>) -> tensor<8x1xf32>
+    %s = graph.unary sqrt %e : tensor<8x1xf32> -> tensor<8x1xf32>
+    %n = graph.binary div %d, %s : (tensor<8x64xf32>, tensor<8x1xf32>) -> tensor<8x64xf32>
+    %y = graph.binary mul %n, %g : (tensor<8x64xf32>, tensor<64xf32>) -> tensor<8x64xf32>
+    ```
+    After:
+    ```mlir
+    %y = graph.layer_norm %x scale %g {axis = 1 : i64, epsilon = 9.99999974E-6 : f32}
+        : (tensor<8x64xf32>, tensor<64xf32>) -> tensor<8x64xf32>
     ```
   }];
   let dependentDialects = ["::tessel::graph::GraphDialect"];
@@ -132,7 +153,9 @@ def FuseEpilogues : Pass<"tt-fuse-epilogues", "mlir::ModuleOp"> {
     A bias [N] (or [1, ..., N]) added to a matmul's result, and then relu, gelu or gelu_tanh of
     it, become the matmul's `bias` and `activation`: its kernel applies them to the output tiles
     before they leave the core, instead of two more dispatches that each read and write the whole
-    tensor. A residual of the result's type added to it becomes its `residual`. A
+    tensor. A residual of the result's type added to it becomes its `residual`. A product
+    multiplied (or divided) by a constant scalar first, such as attention's scores by
+    1 / sqrt(head dim), takes it as its `scale`. A
     `graph.reduce` (a depthwise convolution's weighted sum) takes a bias and an activation the
     same way. (tt-sink-remaps, run before, moves a convolution's remap back to [N, M,
     spatial...] below its activation.)

@@ -1,7 +1,7 @@
 // graph.matmul as a tile loop blocked as its #grid.matmul_config says: each core's units are
 // its output tiles in the order the config's kernels finish them, each folds the K tiles of
-// its row and column into an accumulator, and the finish adds the bias and the residual, applies
-// the activation and zeroes rows past the tensor's end. tt-lower-grid-to-kernels builds the
+// its row and column into an accumulator, and the finish scales it, adds the bias and the
+// residual, applies the activation and zeroes rows past the tensor's end. tt-lower-grid-to-kernels builds the
 // config's multicast kernels for it (MatmulKernels.cpp).
 #include "Lowerings.h"
 #include "tessel/Conversion/MatmulTileLoop.h"
@@ -106,6 +106,8 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
     Value result = db.compute(finishTiles, unit, outFormat,
                               [&](ArrayRef<Value> t, ArrayRef<Value> idx, Value zero) {
       db.copy(t[0], zero);
+      if (float scale = op.getScale().convertToFloat(); scale != 1.0f)
+        db.unary(tile::UnaryKind::scale, zero, scale);
       // The FPU adds tiles, not Dst: the sums go through L1 once each.
       if (bias)
         db.binary(tile::BinaryKind::add, tile::Broadcast::rows, db.packTile(zero, outFormat),

@@ -1,0 +1,118 @@
+#!/usr/bin/python3
+"""What fusion gains on transformer workloads: each compiled with `tt-compile --fusion=on` and
+`--fusion=off`, in bf16, and run once with `tt-run`.
+
+    bench/fusion.py [--workloads bert-large-layer] [--threads 2] [--write-readme]
+
+For each it prints the simulated time, the fraction of the model-level roofline reached, the
+DRAM traffic over the compulsory traffic, the bytes moved and the dispatches, for both settings,
+and the ratios off / on. The BERT-Large layer is the one of the fusion issue: batch 8, sequence
+384, hidden 1024, 16 heads, LayerNorm and GELU spelled out as exporters write them.
+"""
+import argparse
+import datetime
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import onnx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+import models  # noqa: E402
+from roofline import commit_note, log, timed, write_readme  # noqa: E402
+
+# name -> (builder, its arguments, sequences per run for sentences/s)
+WORKLOADS = {
+    "bert-large-layer": (models.bert_layer, (8, 384, 1024, 16), 8),
+}
+COLUMNS = ["workload", "fusion", "simulated us", "sentences/s (24 layers)",
+           "fraction of model roofline", "DRAM moved / compulsory", "DRAM MB moved",
+           "dispatches", "tt-run s"]
+BEGIN, END = "<!-- fusion:begin -->", "<!-- fusion:end -->"
+SECTION = """## Fusion
+
+`bench/fusion.py` compiles transformer workloads (`bench/models.py`, random weights) in bf16
+with `tt-compile --fusion=on` and `--fusion=off`, runs each once on the simulated chip and reads
+the perf report: the simulated time, the runtime's model-level roofline and the DRAM traffic
+over the compulsory traffic, and the ratios of the two settings.
+
+```sh
+bench/fusion.py --threads 2 --write-readme
+```
+"""
+
+
+def run_one(name, fusion, a, d):
+    builder, args, _ = WORKLOADS[name]
+    model, _, shape = builder(*args)
+    onnx.save(model, d / "model.onnx")
+    np.save(d / "x.npy", np.random.default_rng(0).standard_normal(shape).astype(np.float32))
+    bindir = Path(a.build) / "bin"
+    log(f"{name} --fusion={fusion}: compiling")
+    timed([bindir / "tt-compile", d / "model.onnx", "-o", d / "model.ttb", "--precision=bf16",
+           f"--fusion={fusion}"], a.timeout)
+    log(f"{name} --fusion={fusion}: running")
+    threads = [f"--threads={a.threads}"] if a.threads else []
+    run_s = timed([bindir / "tt-run", d / "model.ttb", f"--input=@{d / 'x.npy'}",
+                   f"--output=@{d / 'y.npy'}", f"--perf-report={d / 'perf.json'}", "--quiet",
+                   *threads], a.timeout)
+    log(f"{name} --fusion={fusion}: ran in {run_s:.1f} s")
+    perf = json.loads((d / "perf.json").read_text())
+    totals, m = perf["totals"], perf["model"]
+    return {"us": totals["time_us"], "fraction": m["achieved_fraction"],
+            "bound": m["roofline_bound"], "over": m["dram_moved_over_compulsory"],
+            "moved": totals["dram_bytes_read"] + totals["dram_bytes_written"],
+            "dispatches": len(perf["dispatches"]), "run_s": run_s,
+            "y": np.load(d / "y.npy")}
+
+
+def rows_for(name, a, tmp):
+    per_run = WORKLOADS[name][2]
+    results = {}
+    for fusion in ("on", "off"):
+        d = Path(tmp) / f"{name}-{fusion}"
+        d.mkdir()
+        results[fusion] = run_one(name, fusion, a, d)
+    on, off = results["on"], results["off"]
+    pcc = float(np.corrcoef(on["y"].ravel(), off["y"].ravel())[0, 1])
+    rows = [[name, fusion, f"{r['us']:.1f}", f"{per_run / (24 * r['us'] * 1e-6):.1f}",
+             f"{r['fraction']:.3f} ({r['bound']}-bound)", f"{r['over']:.2f}",
+             f"{r['moved'] / 1e6:.1f}", str(r["dispatches"]), f"{r['run_s']:.1f}"]
+            for fusion, r in results.items()]
+    rows.append([name, "off / on", f"{off['us'] / on['us']:.2f}x", "-", "-", "-",
+                 f"{off['moved'] / on['moved']:.2f}x", "-", f"PCC {pcc:.5f}"])
+    return rows
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--build", default=str(ROOT / "build"))
+    p.add_argument("--workloads", default=",".join(WORKLOADS))
+    p.add_argument("--threads", type=int, help="tt-run --threads (default: all host cores)")
+    p.add_argument("--timeout", type=float, default=3600, help="seconds per command")
+    p.add_argument("--write-readme", action="store_true",
+                   help="replace the table between the fusion markers in bench/README.md")
+    a = p.parse_args()
+    names = a.workloads.split(",")
+    unknown = [n for n in names if n not in WORKLOADS]
+    if unknown:
+        p.error(f"unknown workloads {', '.join(unknown)}; choose from {', '.join(WORKLOADS)}")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="tessel-fusion-") as tmp:
+        for name in names:
+            rows += rows_for(name, a, tmp)
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + " --- |" * len(COLUMNS)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    threads = a.threads or "all host cores"
+    text = (f"{commit_note()}, {datetime.date.today().isoformat()}, bf16, tt-run --threads "
+            f"{threads}:\n\n" + "\n".join(lines))
+    print(text)
+    if a.write_readme:
+        write_readme(text, BEGIN, END, SECTION)
+
+
+if __name__ == "__main__":
+    main()
