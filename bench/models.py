@@ -192,3 +192,16 @@ def bert_layer(batch=8, seq=384, hidden=1024, heads=16, seed=0):
     out = layernorm(node("Add", [x1, linear(gelu, "w2", "b2", "ff2")], "resid2"),
                     "g2", "be2", "ln2")
     return _finish(nodes, inits, "bert_layer", [batch, seq, hidden], out, [batch, seq, hidden])
+
+
+def attention(batch=1, heads=16, seq=2048, head_dim=64):
+    """Self-attention alone, as exporters write its core: softmax(x x^T / sqrt(head dim)) x
+    over [batch, heads, seq, head dim], the keys transposed by a Transpose."""
+    consts = [numpy_helper.from_array(np.array(np.sqrt(head_dim), np.float32), "sqrt_dh")]
+    nodes = [helper.make_node("Transpose", ["input"], ["kt"], name="kt", perm=[0, 1, 3, 2]),
+             helper.make_node("MatMul", ["input", "kt"], ["scores"], name="scores"),
+             helper.make_node("Div", ["scores", "sqrt_dh"], ["scaled"], name="scaled"),
+             helper.make_node("Softmax", ["scaled"], ["probs"], name="probs", axis=-1),
+             helper.make_node("MatMul", ["probs", "input"], ["context"], name="context")]
+    shape = [batch, heads, seq, head_dim]
+    return _finish(nodes, consts, "attention", shape, "context", shape)

@@ -270,6 +270,35 @@ LogicalResult RMSNormOp::verify() {
   return verifyNorm(*this, getInput(), getAxis(), {{"scale", getScale()}});
 }
 
+LogicalResult SDPAOp::verify() {
+  ArrayRef<int64_t> q = shapeOf(getQ()), kt = shapeOf(getKt()), v = shapeOf(getV()),
+                    out = shapeOf(getResult());
+  size_t rank = q.size();
+  if (rank < 2 || kt.size() != rank || v.size() != rank || out.size() != rank)
+    return emitOpError("q, kt, v and the result have one rank, at least 2");
+  if (q.drop_back(2) != kt.drop_back(2) || q.drop_back(2) != v.drop_back(2))
+    return emitOpError() << "q " << shapeString(q) << ", kt " << shapeString(kt) << " and v "
+                         << shapeString(v) << " must have the same leading dims";
+  int64_t d = q[rank - 1], sk = kt[rank - 1];
+  if (kt[rank - 2] != d || v[rank - 2] != sk)
+    return emitOpError() << "kt " << shapeString(kt) << " must be [..., " << d << ", Sk] and v "
+                         << shapeString(v) << " [..., Sk, Dv]";
+  SmallVector<int64_t> expected(q.drop_back(1));
+  expected.push_back(v[rank - 1]);
+  if (out != ArrayRef<int64_t>(expected))
+    return emitOpError() << "result shape " << shapeString(out) << " should be "
+                         << shapeString(expected);
+  if (Value mask = getMask()) {
+    SmallVector<int64_t> scores(q.drop_back(1));
+    scores.push_back(sk);
+    auto b = broadcastShapes(shapeOf(mask), scores);
+    if (!b || ArrayRef<int64_t>(*b) != ArrayRef<int64_t>(scores))
+      return emitOpError() << "mask " << shapeString(shapeOf(mask))
+                           << " does not broadcast to the scores " << shapeString(scores);
+  }
+  return success();
+}
+
 LogicalResult ReduceOp::verify() {
   ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getResult());
   if (in.size() != out.size())

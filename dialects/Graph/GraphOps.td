@@ -275,6 +275,32 @@ def Graph_RMSNormOp : Graph_Op<"rms_norm", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Graph_SDPAOp : Graph_Op<"sdpa", [Pure]> {
+  let summary = "Scaled dot-product attention: softmax(q kt * scale + mask) v";
+  let description = [{
+    `q` is [..., Sq, D], `kt` the keys already transposed [..., D, Sk] (as exporters write
+    K^T), `v` [..., Sk, Dv], with the same leading dims; the optional additive `mask`
+    broadcasts to the scores [..., Sq, Sk]. The softmax is over the keys. `tt-fuse-graph` forms
+    it from MatMul, a Div or Mul by a constant scalar, an Add of the mask, Softmax and MatMul.
+    It lowers to one FlashAttention-style kernel: each core takes blocks of 32 queries, streams
+    the keys and values through L1 a tile of 32 keys at a time and keeps a running maximum and
+    sum, so that the Sq x Sk scores never leave the core.
+
+    ```mlir
+    %o = graph.sdpa %q, %kt, %v {scale = 1.250000e-01 : f32}
+        : (tensor<1x16x2048x64xf32>, tensor<1x16x64x2048xf32>, tensor<1x16x2048x64xf32>)
+        -> tensor<1x16x2048x64xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$q, Graph_Tensor:$kt, Graph_Tensor:$v,
+                   Optional<Graph_Tensor>:$mask, F32Attr:$scale);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = [{
+    $q `,` $kt `,` $v (`mask` $mask^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Graph_ReduceOp : Graph_Op<"reduce", [Pure, AttrSizedOperandSegments]> {
   let summary = "Reduces over some axes, keeping them as size 1 (ONNX Reduce* with keepdims)";
   let description = [{

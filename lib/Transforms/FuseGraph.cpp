@@ -130,6 +130,26 @@ struct FuseGelu : OpRewritePattern<BinaryOp> {
   }
 };
 
+/// The location of everything `root` computes from `leaves` (and constants): a fused op's,
+/// so that reports name every ONNX node it covers.
+static Location fusedLocation(PatternRewriter &rewriter, Operation *root, ArrayRef<Value> leaves) {
+  SmallVector<Location> locs;
+  llvm::SmallPtrSet<Operation *, 16> seen;
+  SmallVector<Operation *> work{root};
+  while (!work.empty()) {
+    Operation *op = work.pop_back_val();
+    if (!seen.insert(op).second)
+      continue;
+    locs.push_back(op->getLoc());
+    for (Value operand : op->getOperands())
+      if (Operation *def = operand.getDefiningOp();
+          def && !isa<ConstantOp>(def) && !llvm::is_contained(leaves, operand))
+        work.push_back(def);
+  }
+  std::reverse(locs.begin(), locs.end());
+  return rewriter.getFusedLoc(locs);
+}
+
 /// The statistics' reduction of a normalisation: a mean over the trailing axes of `of`, from
 /// `axis` on. Returns that axis.
 static std::optional<int64_t> trailingMean(Value v, Value of) {
@@ -221,17 +241,19 @@ struct FuseNormalization : OpRewritePattern<BinaryOp> {
       Value x = sub.getLhs();
       std::optional<int64_t> meanAxis = trailingMean(sub.getRhs(), x);
       if (meanAxis && x.getType() == op.getType() && meanOfSquares(d) && *varAxis == *meanAxis) {
-        rewriter.replaceOpWithNewOp<LayerNormOp>(op, op.getType(), x, Value(), Value(),
-                                                 rewriter.getI64IntegerAttr(*meanAxis),
-                                                 rewriter.getF32FloatAttr(q->epsilon));
+        Value norm = rewriter.create<LayerNormOp>(
+            fusedLocation(rewriter, op, {x}), op.getType(), x, Value(), Value(),
+            rewriter.getI64IntegerAttr(*meanAxis), rewriter.getF32FloatAttr(q->epsilon));
+        rewriter.replaceOp(op, norm);
         return success();
       }
     }
     if (!meanOfSquares(d))
       return failure();
-    rewriter.replaceOpWithNewOp<RMSNormOp>(op, op.getType(), d, Value(),
-                                           rewriter.getI64IntegerAttr(*varAxis),
-                                           rewriter.getF32FloatAttr(q->epsilon));
+    Value norm = rewriter.create<RMSNormOp>(
+        fusedLocation(rewriter, op, {d}), op.getType(), d, Value(),
+        rewriter.getI64IntegerAttr(*varAxis), rewriter.getF32FloatAttr(q->epsilon));
+    rewriter.replaceOp(op, norm);
     return success();
   }
 };
@@ -267,16 +289,20 @@ struct AbsorbNormAffine : OpRewritePattern<BinaryOp> {
             !normParameter(p, op.getType(), ln.getAxis()))
           continue;
         Value scale = isScale ? p : ln.getScale(), bias = isBias ? p : Value();
-        rewriter.replaceOpWithNewOp<LayerNormOp>(op, op.getType(), ln.getInput(), scale, bias,
-                                                 ln.getAxisAttr(), ln.getEpsilonAttr());
+        Value norm = rewriter.create<LayerNormOp>(
+            rewriter.getFusedLoc({ln.getLoc(), op.getLoc()}), op.getType(), ln.getInput(), scale,
+            bias, ln.getAxisAttr(), ln.getEpsilonAttr());
+        rewriter.replaceOp(op, norm);
         rewriter.eraseOp(ln);
         return success();
       }
       if (auto rms = n.getDefiningOp<RMSNormOp>()) {
         if (!isScale || rms.getScale() || !normParameter(p, op.getType(), rms.getAxis()))
           continue;
-        rewriter.replaceOpWithNewOp<RMSNormOp>(op, op.getType(), rms.getInput(), p,
-                                               rms.getAxisAttr(), rms.getEpsilonAttr());
+        Value norm = rewriter.create<RMSNormOp>(
+            rewriter.getFusedLoc({rms.getLoc(), op.getLoc()}), op.getType(), rms.getInput(), p,
+            rms.getAxisAttr(), rms.getEpsilonAttr());
+        rewriter.replaceOp(op, norm);
         rewriter.eraseOp(rms);
         return success();
       }
@@ -285,10 +311,101 @@ struct AbsorbNormAffine : OpRewritePattern<BinaryOp> {
   }
 };
 
+/// A plain matmul (no epilogue yet) whose result only `user` reads.
+static MatMulOp plainMatmul(Value v) {
+  auto mm = v.getDefiningOp<MatMulOp>();
+  if (!mm || !mm->hasOneUse() || mm.getBias() || mm.getResidual() || mm.getActivation() ||
+      mm.getScale().convertToFloat() != 1.0f)
+    return {};
+  return mm;
+}
+
+/// The value of a one-element constant.
+static std::optional<float> scalarValue(Value v) {
+  auto constant = v.getDefiningOp<ConstantOp>();
+  if (!constant || cast<RankedTensorType>(constant.getType()).getNumElements() != 1)
+    return std::nullopt;
+  std::optional<std::vector<float>> values = readF32Elements(constant.getValue());
+  return values ? std::optional<float>((*values)[0]) : std::nullopt;
+}
+
+/// q @ kt, or that times or over a constant scalar (read by nothing else): the matmul and the
+/// factor.
+static std::optional<std::pair<MatMulOp, float>> scaledProduct(Value z) {
+  float scale = 1.0f;
+  if (BinaryOp mul = binaryOf(z, BinaryKind::mul); mul && mul->hasOneUse()) {
+    for (auto [x, c] : {std::pair(mul.getLhs(), mul.getRhs()), std::pair(mul.getRhs(), mul.getLhs())})
+      if (std::optional<float> factor = scalarValue(c)) {
+        scale = *factor;
+        z = x;
+        break;
+      }
+  } else if (BinaryOp div = binaryOf(z, BinaryKind::div); div && div->hasOneUse()) {
+    std::optional<float> c = scalarValue(div.getRhs());
+    if (!c || *c == 0.0f)
+      return std::nullopt;
+    scale = 1.0f / *c;
+    z = div.getLhs();
+  }
+  if (MatMulOp mm = plainMatmul(z))
+    return std::pair(mm, scale);
+  return std::nullopt;
+}
+
+/// softmax(q @ kt * scale + mask) @ v, with the scale a Div or Mul by a constant scalar (or
+/// none) and the mask an optional Add, each value read only by the next op, becomes
+/// graph.sdpa. The softmax must be over the keys (the last axis) and not a log-softmax.
+struct FuseAttention : OpRewritePattern<MatMulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MatMulOp op, PatternRewriter &rewriter) const override {
+    if (op.getBias() || op.getResidual() || op.getActivation() ||
+        op.getScale().convertToFloat() != 1.0f)
+      return failure();
+    auto softmax = op.getLhs().getDefiningOp<SoftmaxOp>();
+    RankedTensorType scoresType = softmax ? softmax.getType() : RankedTensorType();
+    if (!softmax || !softmax->hasOneUse() || softmax.getLog() ||
+        int64_t(softmax.getAxis()) != scoresType.getRank() - 1)
+      return failure();
+    // The scores, scaled, and then with the mask added.
+    Value z = softmax.getInput(), mask;
+    std::optional<std::pair<MatMulOp, float>> product = scaledProduct(z);
+    if (BinaryOp add = binaryOf(z, BinaryKind::add); !product && add && add->hasOneUse())
+      for (auto [s, m] : {std::pair(add.getLhs(), add.getRhs()), std::pair(add.getRhs(), add.getLhs())})
+        if (s.getType() == scoresType && (product = scaledProduct(s))) {
+          mask = m;
+          break;
+        }
+    if (!product || product->first.getType() != scoresType)
+      return failure();
+    auto [scores, scale] = *product;
+    Value q = scores.getLhs(), kt = scores.getRhs(), v = op.getRhs();
+    auto shape = [](Value x) { return cast<RankedTensorType>(x.getType()).getShape(); };
+    int64_t rank = scoresType.getRank();
+    // Batch dims must match as they are: a broadcast K or V (grouped queries) is not this op.
+    if (rank < 2 || shape(q).size() != size_t(rank) || shape(kt).size() != size_t(rank) ||
+        shape(v).size() != size_t(rank) || shape(q).drop_back(2) != shape(kt).drop_back(2) ||
+        shape(q).drop_back(2) != shape(v).drop_back(2) ||
+        shape(q).drop_back(2) != scoresType.getShape().drop_back(2))
+      return failure();
+    if (mask) {
+      auto b = broadcastShapes(shape(mask), scoresType.getShape());
+      if (!b || ArrayRef<int64_t>(*b) != scoresType.getShape())
+        return failure();
+    }
+    SmallVector<Value> leaves{q, kt, v};
+    if (mask)
+      leaves.push_back(mask);
+    Value attention = rewriter.create<SDPAOp>(fusedLocation(rewriter, op, leaves), op.getType(),
+                                              q, kt, v, mask, rewriter.getF32FloatAttr(scale));
+    rewriter.replaceOp(op, attention);
+    return success();
+  }
+};
+
 struct FuseGraphPass : tessel::impl::FuseGraphBase<FuseGraphPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseGelu, FuseNormalization, AbsorbNormAffine>(&getContext());
+    patterns.add<FuseGelu, FuseNormalization, AbsorbNormAffine, FuseAttention>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -133,12 +133,13 @@ static bool matmulReadersAligned(Value v) {
 
 /// The output tiles one unit of `op`'s dispatch writes, when tt-lower-graph-to-grid splits its
 /// units evenly over the cores (splitOverCores) and unit u writes tiles [u * n, (u + 1) * n):
-/// one tile for reduces and the tile loops, a row of tiles for softmax and the normalisations.
+/// one tile for reduces and the tile loops, a row of tiles for softmax, the normalisations and
+/// attention (32 queries).
 static std::optional<int64_t> streamingUnitTiles(Operation *op, const rt::TiledShape &tiled) {
   if (isa<graph::ReduceOp, graph::UnaryOp, graph::BinaryOp, graph::WhereOp, graph::TransposeOp,
           graph::ConcatOp, graph::ReshapeOp>(op))
     return 1;
-  if (isa<graph::SoftmaxOp, graph::LayerNormOp, graph::RMSNormOp>(op))
+  if (isa<graph::SoftmaxOp, graph::LayerNormOp, graph::RMSNormOp, graph::SDPAOp>(op))
     return tiled.colsTiles;
   // A remap whose every reader gathers through it gets no dispatch and writes nothing.
   if (isa<graph::RemapOp>(op) && !llvm::all_of(op->getUses(), gathersThroughRemap))

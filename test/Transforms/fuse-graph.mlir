@@ -218,3 +218,59 @@ func.func @parameters_left_outside(%x: tensor<8x16xf32>, %rowScale: tensor<8x1xf
   %z = graph.binary add %n2, %b : (tensor<8x16xf32>, tensor<16xf32>) -> tensor<8x16xf32>
   return %y, %z, %n2 : tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>
 }
+
+// -----
+
+// Attention as BERT's export writes it: scores over sqrt(64), a padding mask per key, softmax
+// over the keys, then the values.
+// CHECK-LABEL: func.func @attention_masked
+// CHECK-SAME: (%[[Q:.*]]: tensor<2x4x96x64xf32>, %[[KT:.*]]: tensor<2x4x64x96xf32>, %[[V:.*]]: tensor<2x4x96x64xf32>, %[[M:.*]]: tensor<2x1x1x96xf32>)
+// CHECK-NEXT: %[[O:.*]] = graph.sdpa %[[Q]], %[[KT]], %[[V]] mask %[[M]] {scale = 1.250000e-01 : f32}
+// CHECK-NEXT: return %[[O]]
+func.func @attention_masked(%q: tensor<2x4x96x64xf32>, %kt: tensor<2x4x64x96xf32>, %v: tensor<2x4x96x64xf32>, %m: tensor<2x1x1x96xf32>) -> tensor<2x4x96x64xf32> {
+  %c = graph.constant dense<8.0> : tensor<f32>
+  %s = graph.matmul %q, %kt : (tensor<2x4x96x64xf32>, tensor<2x4x64x96xf32>) -> tensor<2x4x96x96xf32>
+  %d = graph.binary div %s, %c : (tensor<2x4x96x96xf32>, tensor<f32>) -> tensor<2x4x96x96xf32>
+  %z = graph.binary add %m, %d : (tensor<2x1x1x96xf32>, tensor<2x4x96x96xf32>) -> tensor<2x4x96x96xf32>
+  %p = graph.softmax %z {axis = 3 : i64} : tensor<2x4x96x96xf32>
+  %o = graph.matmul %p, %v : (tensor<2x4x96x96xf32>, tensor<2x4x96x64xf32>) -> tensor<2x4x96x64xf32>
+  return %o : tensor<2x4x96x64xf32>
+}
+
+// -----
+
+// The scale as a multiplication on the left, no mask.
+// CHECK-LABEL: func.func @attention_mul
+// CHECK-NEXT: %[[O:.*]] = graph.sdpa %arg0, %arg1, %arg2 {scale = 2.500000e-01 : f32}
+// CHECK-NEXT: return %[[O]]
+func.func @attention_mul(%q: tensor<3x40x16xf32>, %kt: tensor<3x16x50xf32>, %v: tensor<3x50x24xf32>) -> tensor<3x40x24xf32> {
+  %c = graph.constant dense<0.25> : tensor<1xf32>
+  %s = graph.matmul %q, %kt : (tensor<3x40x16xf32>, tensor<3x16x50xf32>) -> tensor<3x40x50xf32>
+  %d = graph.binary mul %c, %s : (tensor<1xf32>, tensor<3x40x50xf32>) -> tensor<3x40x50xf32>
+  %p = graph.softmax %d {axis = 2 : i64} : tensor<3x40x50xf32>
+  %o = graph.matmul %p, %v : (tensor<3x40x50xf32>, tensor<3x50x24xf32>) -> tensor<3x40x24xf32>
+  return %o : tensor<3x40x24xf32>
+}
+
+// -----
+
+// Near misses: a log-softmax, a softmax over the queries, probabilities read twice, and keys
+// shared by every head (broadcast, as grouped-query attention writes before repeating them).
+// CHECK-LABEL: func.func @attention_near_misses
+// CHECK-NOT: graph.sdpa
+// CHECK: return
+func.func @attention_near_misses(%q: tensor<2x40x16xf32>, %kt: tensor<2x16x40xf32>, %v: tensor<2x40x16xf32>, %kt1: tensor<1x16x40xf32>) -> (tensor<2x40x16xf32>, tensor<2x40x16xf32>, tensor<2x40x16xf32>, tensor<2x40x40xf32>, tensor<2x40x16xf32>) {
+  %s0 = graph.matmul %q, %kt : (tensor<2x40x16xf32>, tensor<2x16x40xf32>) -> tensor<2x40x40xf32>
+  %p0 = graph.softmax %s0 {axis = 2 : i64, log} : tensor<2x40x40xf32>
+  %o0 = graph.matmul %p0, %v : (tensor<2x40x40xf32>, tensor<2x40x16xf32>) -> tensor<2x40x16xf32>
+  %s1 = graph.matmul %q, %kt : (tensor<2x40x16xf32>, tensor<2x16x40xf32>) -> tensor<2x40x40xf32>
+  %p1 = graph.softmax %s1 {axis = 1 : i64} : tensor<2x40x40xf32>
+  %o1 = graph.matmul %p1, %v : (tensor<2x40x40xf32>, tensor<2x40x16xf32>) -> tensor<2x40x16xf32>
+  %s2 = graph.matmul %q, %kt : (tensor<2x40x16xf32>, tensor<2x16x40xf32>) -> tensor<2x40x40xf32>
+  %p2 = graph.softmax %s2 {axis = 2 : i64} : tensor<2x40x40xf32>
+  %o2 = graph.matmul %p2, %v : (tensor<2x40x40xf32>, tensor<2x40x16xf32>) -> tensor<2x40x16xf32>
+  %s3 = graph.matmul %q, %kt1 : (tensor<2x40x16xf32>, tensor<1x16x40xf32>) -> tensor<2x40x40xf32>
+  %p3 = graph.softmax %s3 {axis = 2 : i64} : tensor<2x40x40xf32>
+  %o3 = graph.matmul %p3, %v : (tensor<2x40x40xf32>, tensor<2x40x16xf32>) -> tensor<2x40x16xf32>
+  return %o0, %o1, %o2, %p2, %o3 : tensor<2x40x16xf32>, tensor<2x40x16xf32>, tensor<2x40x16xf32>, tensor<2x40x40xf32>, tensor<2x40x16xf32>
+}

@@ -1,6 +1,8 @@
-"""Attention as exporters write it: scores = Q K^T divided by sqrt(head dim), a softmax, then
-the context P V. The scale joins the scores' matmul (no dispatch of its own), and the result
-matches float64 numpy."""
+"""Attention as exporters write it: scores = Q K^T divided by sqrt(head dim), an optional
+additive mask, a softmax over the keys, then the context P V. It compiles to one sdpa dispatch
+(FlashAttention-style: the scores never leave the core) and matches float64 numpy; with
+--fusion=off it is four dispatches with the same numbers. Patterns that almost match (a softmax
+over another axis, a log-softmax) stay as written."""
 import json
 
 import numpy as np
@@ -11,38 +13,109 @@ from onnx import TensorProto, helper, numpy_helper
 from conftest import run
 
 
-def attention_model(path, b, h, s, d):
-    nodes = [helper.make_node("MatMul", ["q", "kt"], ["scores"]),
-             helper.make_node("Div", ["scores", "sqrt_d"], ["scaled"]),
-             helper.make_node("Softmax", ["scaled"], ["p"], axis=-1),
-             helper.make_node("MatMul", ["p", "v"], ["y"])]
-    ins = [helper.make_tensor_value_info(n, TensorProto.FLOAT, shape)
-           for n, shape in (("q", [b, h, s, d]), ("kt", [b, h, d, s]), ("v", [b, h, s, d]))]
-    graph = helper.make_graph(nodes, "attention", ins,
-                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [b, h, s, d])],
-                              [numpy_helper.from_array(np.array(np.sqrt(d), np.float32), "sqrt_d")])
+def attention_model(path, shapes, mask_shape=None, scale_op="Div", softmax="Softmax", axis=-1):
+    scores_in = "scores"
+    nodes = [helper.make_node("MatMul", ["q", "kt"], ["scores"])]
+    if scale_op:
+        nodes.append(helper.make_node(scale_op, ["scores", "c"], ["scaled"]))
+        scores_in = "scaled"
+    if mask_shape:
+        nodes.append(helper.make_node("Add", [scores_in, "mask"], ["masked"]))
+        scores_in = "masked"
+    nodes += [helper.make_node(softmax, [scores_in], ["p"], axis=axis),
+              helper.make_node("MatMul", ["p", "v"], ["y"])]
+    names = ["q", "kt", "v"] + (["mask"] if mask_shape else [])
+    ins = [helper.make_tensor_value_info(n, TensorProto.FLOAT, list(s))
+           for n, s in zip(names, list(shapes) + ([mask_shape] if mask_shape else []))]
+    b, h, s, d = shapes[0]
+    out = helper.make_tensor_value_info("y", TensorProto.FLOAT, [b, h, s, shapes[2][-1]])
+    c = np.sqrt(d) if scale_op == "Div" else 1 / np.sqrt(d)
+    graph = helper.make_graph(nodes, "attention", ins, [out],
+                              [numpy_helper.from_array(np.array(c, np.float32), "c")])
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
 
 
-@pytest.mark.parametrize("precision", ["fp32", "bf16"])
-def test_scaled_scores(tmp, precision):
-    b, h, s, d = 1, 2, 96, 40
-    attention_model(tmp / "a.onnx", b, h, s, d)
-    rng = np.random.default_rng(0)
-    q, kt, v = (rng.standard_normal(shape).astype(np.float32)
-                for shape in ((b, h, s, d), (b, h, d, s), (b, h, s, d)))
-    for name, a in (("q", q), ("kt", kt), ("v", v)):
-        np.save(tmp / f"{name}.npy", a)
-    run(["tt-compile", tmp / "a.onnx", "-o", tmp / "a.ttb", f"--precision={precision}"])
+def reference(q, kt, v, mask, log=False, axis=-1):
+    scores = q.astype(np.float64) @ kt / np.sqrt(q.shape[-1])
+    if mask is not None:
+        scores = scores + mask
+    shifted = scores - scores.max(axis, keepdims=True)
+    lse = np.log(np.exp(shifted).sum(axis, keepdims=True))
+    p = shifted - lse if log else np.exp(shifted - lse)
+    return p @ v
+
+
+def compile_and_run(tmp, arrays, *flags):
+    run(["tt-compile", tmp / "a.onnx", "-o", tmp / "a.ttb", *flags])
     dump = json.loads(run(["tt-translate", "--dump-ttb", tmp / "a.ttb"]).stdout)
-    assert [x["op"] for x in dump["dispatches"]] == ["matmul", "softmax", "matmul"]
-    run(["tt-run", tmp / "a.ttb", *(f"--input=@{tmp / n}.npy" for n in ("q", "kt", "v")),
+    for name, a in arrays.items():
+        np.save(tmp / f"{name}.npy", a)
+    run(["tt-run", tmp / "a.ttb", *(f"--input=@{tmp / n}.npy" for n in arrays),
          f"--output=@{tmp / 'y.npy'}", "--quiet"])
-    y = np.load(tmp / "y.npy")
-    scores = q.astype(np.float64) @ kt / np.sqrt(d)
-    p = np.exp(scores - scores.max(-1, keepdims=True))
-    ref = (p / p.sum(-1, keepdims=True)) @ v
+    return [x["op"] for x in dump["dispatches"]], np.load(tmp / "y.npy")
+
+
+def inputs(shapes, mask_shape, seed=0):
+    rng = np.random.default_rng(seed)
+    arrays = {n: rng.standard_normal(s).astype(np.float32) for n, s in zip(("q", "kt", "v"), shapes)}
+    if mask_shape:
+        # A padding mask: the last keys of each sequence are masked out.
+        mask = np.zeros(mask_shape, np.float32)
+        mask[..., -7:] = -10000.0
+        arrays["mask"] = mask
+    return arrays
+
+
+def check(y, ref, precision):
     if precision == "fp32":
         np.testing.assert_allclose(y, ref, rtol=1e-4, atol=1e-5)
     else:
         assert float(np.corrcoef(y.ravel(), ref.ravel())[0, 1]) >= 0.999
+
+
+# Sequence 96 keys and 40-wide heads: whole tiles of queries and keys, a partial head dim (one
+# chunk of three key tiles); 70 queries and keys: the last tile of each partial; 250: two chunks
+# of four key tiles, the last partial; 2040: 128 query tiles, so each core takes blocks of two
+# that share every chunk of keys and values it reads.
+SHAPES = {"aligned": ((1, 2, 96, 40), (1, 2, 40, 96), (1, 2, 96, 40)),
+          "partial": ((2, 3, 70, 32), (2, 3, 32, 70), (2, 3, 70, 48)),
+          "chunks": ((1, 2, 250, 64), (1, 2, 64, 250), (1, 2, 250, 64)),
+          "blocks": ((1, 2, 2040, 32), (1, 2, 32, 2040), (1, 2, 2040, 32))}
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+@pytest.mark.parametrize("shapes", SHAPES)
+@pytest.mark.parametrize("mask", [None, "keys", "full"])
+def test_sdpa_is_one_dispatch(tmp, precision, shapes, mask):
+    shapes = SHAPES[shapes]
+    b, h, s, _ = shapes[0]
+    mask_shape = {None: None, "keys": (b, 1, 1, s), "full": (b, h, s, s)}[mask]
+    attention_model(tmp / "a.onnx", shapes, mask_shape)
+    arrays = inputs(shapes, mask_shape)
+    ops, y = compile_and_run(tmp, arrays, f"--precision={precision}")
+    assert ops == ["sdpa"]
+    check(y, reference(arrays["q"], arrays["kt"], arrays["v"], arrays.get("mask")), precision)
+
+
+def test_fusion_off_gives_the_same_numbers(tmp):
+    shapes = SHAPES["partial"]
+    mask_shape = (2, 1, 1, 70)
+    attention_model(tmp / "a.onnx", shapes, mask_shape, scale_op="Mul")
+    arrays = inputs(shapes, mask_shape, seed=1)
+    ops, y = compile_and_run(tmp, arrays, "--precision=fp32")
+    ops_off, y_off = compile_and_run(tmp, arrays, "--precision=fp32", "--fusion=off")
+    assert ops == ["sdpa"] and ops_off == ["matmul", "mul", "add", "softmax", "matmul"]
+    np.testing.assert_allclose(y, y_off, rtol=1e-4, atol=1e-5)
+    check(y, reference(arrays["q"], arrays["kt"], arrays["v"], arrays["mask"]), "fp32")
+
+
+@pytest.mark.parametrize("softmax,axis", [("LogSoftmax", -1), ("Softmax", 2)])
+def test_near_misses_stay_as_written(tmp, softmax, axis):
+    shapes = SHAPES["aligned"]
+    attention_model(tmp / "a.onnx", shapes, softmax=softmax, axis=axis)
+    arrays = inputs(shapes, None)
+    ops, y = compile_and_run(tmp, arrays, "--precision=fp32")
+    assert "sdpa" not in ops and "softmax" in ops
+    ref = reference(arrays["q"], arrays["kt"], arrays["v"], None, log=softmax == "LogSoftmax",
+                    axis=axis)
+    check(y, ref, "fp32")

@@ -14,7 +14,11 @@ def FuseGraph : Pass<"tt-fuse-graph", "mlir::ModuleOp"> {
     or Reciprocal (or 1 / ...) and Mul, both means over the same trailing axes, becomes
     `graph.layer_norm`; `x / sqrt(mean(x^2) + eps)` becomes `graph.rms_norm`; a multiplication
     and then an addition by tensors that vary along the normalised axes only become the norm's
-    scale and bias. The ops left without users are erased.
+    scale and bias. Attention, `softmax(q @ kt * c + mask) @ v` with the scale a Div or Mul by
+    a constant scalar (or none), the mask an optional Add, the softmax over the keys and each
+    intermediate read only by the next op, becomes `graph.sdpa` (its kernel never writes the
+    scores out). A fused op's location lists every node it covers. The ops left without users
+    are erased.
 
     Before:
     ```mlir

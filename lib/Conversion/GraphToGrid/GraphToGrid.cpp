@@ -15,6 +15,8 @@ static FailureOr<Value> lowerOp(Operation *op, const LoweringOptions &opts) {
     return lowerMatmul(mm, opts);
   if (auto sm = dyn_cast<graph::SoftmaxOp>(op))
     return lowerSoftmax(sm, opts);
+  if (auto sdpa = dyn_cast<graph::SDPAOp>(op))
+    return lowerAttention(sdpa, opts);
   if (isa<graph::LayerNormOp, graph::RMSNormOp>(op))
     return lowerNorm(op, opts);
   if (auto tr = dyn_cast<graph::TransposeOp>(op))

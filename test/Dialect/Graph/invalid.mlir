@@ -586,3 +586,36 @@ func.func @rms_norm_scale_too_long(%x: tensor<3x4xf32>, %g: tensor<5xf32>) {
   %0 = graph.rms_norm %x scale %g {axis = 1 : i64, epsilon = 1.0e-05 : f32} : (tensor<3x4xf32>, tensor<5xf32>) -> tensor<3x4xf32>
   return
 }
+
+// -----
+
+func.func @sdpa_keys(%q: tensor<4x96x64xf32>, %kt: tensor<4x32x80xf32>, %v: tensor<4x80x64xf32>) {
+  // expected-error @+1 {{'graph.sdpa' op kt [4, 32, 80] must be [..., 64, Sk] and v [4, 80, 64] [..., Sk, Dv]}}
+  %0 = graph.sdpa %q, %kt, %v {scale = 1.0 : f32} : (tensor<4x96x64xf32>, tensor<4x32x80xf32>, tensor<4x80x64xf32>) -> tensor<4x96x64xf32>
+  return
+}
+
+// -----
+
+// Grouped-query attention's shared keys are repeated before this op, not broadcast by it.
+func.func @sdpa_batch(%q: tensor<4x96x64xf32>, %kt: tensor<1x64x80xf32>, %v: tensor<4x80x64xf32>) {
+  // expected-error @+1 {{'graph.sdpa' op q [4, 96, 64], kt [1, 64, 80] and v [4, 80, 64] must have the same leading dims}}
+  %0 = graph.sdpa %q, %kt, %v {scale = 1.0 : f32} : (tensor<4x96x64xf32>, tensor<1x64x80xf32>, tensor<4x80x64xf32>) -> tensor<4x96x64xf32>
+  return
+}
+
+// -----
+
+func.func @sdpa_mask(%q: tensor<4x96x64xf32>, %kt: tensor<4x64x80xf32>, %v: tensor<4x80x64xf32>, %m: tensor<96x96xf32>) {
+  // expected-error @+1 {{'graph.sdpa' op mask [96, 96] does not broadcast to the scores [4, 96, 80]}}
+  %0 = graph.sdpa %q, %kt, %v mask %m {scale = 1.0 : f32} : (tensor<4x96x64xf32>, tensor<4x64x80xf32>, tensor<4x80x64xf32>, tensor<96x96xf32>) -> tensor<4x96x64xf32>
+  return
+}
+
+// -----
+
+func.func @sdpa_result(%q: tensor<4x96x64xf32>, %kt: tensor<4x64x80xf32>, %v: tensor<4x80x32xf32>) {
+  // expected-error @+1 {{'graph.sdpa' op result shape [4, 96, 64] should be [4, 96, 32]}}
+  %0 = graph.sdpa %q, %kt, %v {scale = 1.0 : f32} : (tensor<4x96x64xf32>, tensor<4x64x80xf32>, tensor<4x80x32xf32>) -> tensor<4x96x64xf32>
+  return
+}

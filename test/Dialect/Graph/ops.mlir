@@ -417,3 +417,12 @@ func.func @normalisations(%x: tensor<2x8x64xf32>, %g: tensor<64xf32>, %b: tensor
   %3 = graph.rms_norm %x scale %s {axis = 1 : i64, epsilon = 1.0e-06 : f32} : (tensor<2x8x64xf32>, tensor<8x1xf32>) -> tensor<2x8x64xf32>
   return
 }
+
+// CHECK-LABEL: func.func @attention
+// CHECK-NEXT: graph.sdpa %arg0, %arg1, %arg2 {scale = 1.250000e-01 : f32} : (tensor<2x4x96x64xf32>, tensor<2x4x64x80xf32>, tensor<2x4x80x32xf32>) -> tensor<2x4x96x32xf32>
+// CHECK-NEXT: graph.sdpa %arg0, %arg1, %arg2 mask %arg3 {scale = 1.000000e+00 : f32} : (tensor<2x4x96x64xf32>, tensor<2x4x64x80xf32>, tensor<2x4x80x32xf32>, tensor<2x1x1x80xf32>) -> tensor<2x4x96x32xf32>
+func.func @attention(%q: tensor<2x4x96x64xf32>, %kt: tensor<2x4x64x80xf32>, %v: tensor<2x4x80x32xf32>, %m: tensor<2x1x1x80xf32>) {
+  %0 = graph.sdpa %q, %kt, %v {scale = 0.125 : f32} : (tensor<2x4x96x64xf32>, tensor<2x4x64x80xf32>, tensor<2x4x80x32xf32>) -> tensor<2x4x96x32xf32>
+  %1 = graph.sdpa %q, %kt, %v mask %m {scale = 1.0 : f32} : (tensor<2x4x96x64xf32>, tensor<2x4x64x80xf32>, tensor<2x4x80x32xf32>, tensor<2x1x1x80xf32>) -> tensor<2x4x96x32xf32>
+  return
+}

@@ -1,0 +1,287 @@
+// graph.sdpa as one FlashAttention-style dispatch. A unit is a block of query tiles (32
+// queries each) of one batch element; its core streams the keys and values through L1 in
+// chunks of up to four tiles of 32 keys, each chunk read once for the whole block, and keeps
+// per query the running maximum m, the running sum l and the unscaled output O (a row of
+// tiles):
+//   s = (q * scale) kt_c (+ mask_c)          scores of the chunk, padding keys at -huge
+//   m' = max(m, rowmax(s));  a = exp(m - m')  rescales what came before
+//   p = exp(s - m');  l' = l a + rowsum(p);  O' = O a + p v_c
+// and writes O / l. The scores never leave the core. The running values live in circular
+// buffers used as queues: each query tile's new value is pushed behind the block's old ones,
+// which are popped once the chunk is done. Rescaling (a, and O * a) costs the same per chunk
+// whatever its size, so chunks are as long as a divisor of the key tiles allows; blocks are as
+// large as keeps every core busy, since each block reads all the keys and values once.
+#include "Lowerings.h"
+
+using namespace mlir;
+using namespace tessel;
+using namespace tessel::lowering;
+
+static constexpr float kMinusHuge = -3.0e38f;
+
+/// The largest divisor of `n` that is at most `limit`.
+static int64_t largestDivisor(int64_t n, int64_t limit) {
+  for (int64_t d = std::min(n, limit); d > 1; --d)
+    if (n % d == 0)
+      return d;
+  return 1;
+}
+
+FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const LoweringOptions &opts) {
+  OpBuilder b(op);
+  MLIRContext *ctx = b.getContext();
+  RankedTensorType outType = op.getType();
+  TiledView q = TiledView::of(op.getQ().getType()), kt = TiledView::of(op.getKt().getType());
+  TiledView v = TiledView::of(op.getV().getType()), out = TiledView::of(outType);
+  SmallVector<int64_t> scoresShape(outType.getShape().drop_back(1));
+  scoresShape.push_back(kt.cols);
+  TiledView scores = TiledView::of(RankedTensorType::get(scoresShape, outType.getElementType()));
+  int64_t nd = q.nt, nk = kt.nt, ne = v.nt;
+  int64_t chunk = largestDivisor(nk, 4), chunks = nk / chunk;
+  // A block's query tiles share a batch element; there are at least as many blocks as cores
+  // where the query tiles allow, and a block's state (q, and m, l and O twice) fits L1.
+  tile::DataFormat format = grid::getLayout(outType).getFormat();
+  int64_t cores = opts.chip.gridX * opts.chip.gridY;
+  int64_t stateTiles = nd + 2 * (2 + ne), budget = opts.chip.l1Bytes - opts.chip.l1ReservedBytes;
+  int64_t blockLimit = std::max<int64_t>(1, q.batch * q.mt / cores);
+  blockLimit = std::min(blockLimit, std::max<int64_t>(
+      1, budget / 2 / (stateTiles * tile::tileBytes(format))));
+  int64_t block = largestDivisor(q.mt, blockLimit), units = q.batch * q.mt / block;
+  float scale = op.getScale().convertToFloat();
+  bool partialKeys = kt.cols % 32 != 0;
+
+  SmallVector<Value> inputs{op.getQ(), op.getKt(), op.getV()};
+  if (op.getMask())
+    inputs.push_back(op.getMask());
+  int64_t macs = q.batch * q.rows * kt.cols * (q.cols + v.cols);
+  DispatchBuilder db(b, op.getLoc(), "sdpa", splitOverCores(units, opts.chip), inputs,
+                     {outType}, opts, macs);
+  Value cbQ = db.cb(format, block * nd);
+  Value cbQScaled = scale != 1.0f ? db.cb(format, block * nd) : cbQ;
+  Value cbK = db.cb(format, 2 * chunk * nd), cbV = db.cb(format, 2 * chunk * ne);
+  Value cbMask = op.getMask() ? db.cb(format, 2 * block * chunk) : Value();
+  Value cbS = db.cb(format, chunk), cbP = db.cb(format, chunk), cbAlpha = db.cb(format, 1);
+  Value cbM = db.cb(format, 2 * block), cbL = db.cb(format, 2 * block);
+  Value cbO = db.cb(format, 2 * block * ne);
+  Value cbStage = db.cb(format, 1), cbOut = db.cb(format, 2);
+  int64_t perCore = db.split().perCore;
+
+  // Over (unit, query tile of the block, key tile, d or e).
+  AffineExpr u = getAffineDimExpr(0, ctx), r = getAffineDimExpr(1, ctx),
+             j = getAffineDimExpr(2, ctx), k = getAffineDimExpr(3, ctx);
+  AffineExpr qt = u * block + r, batch = (u * block).floorDiv(q.mt), row = qt % q.mt;
+  AffineExpr qTile = qt * nd + k, outTile = qt * ne + k;
+  AffineExpr ktTile = (batch * nd + k) * nk + j, vTile = (batch * nk + j) * ne + k;
+  AffineExpr maskTile;
+  tile::Broadcast maskBroadcast = tile::Broadcast::none;
+  if (op.getMask()) {
+    TiledView m = TiledView::of(op.getMask().getType());
+    maskTile = broadcastTileIndex(m, scores, batch, row, j);
+    maskBroadcast = inTileBroadcast(m, scores);
+  }
+  AffineExpr x = getAffineDimExpr(0, ctx), y = getAffineDimExpr(1, ctx);
+  /// x * width + y: a position in a buffer of width-tile rows.
+  auto at = [&](Value a, int64_t width, Value c) { return db.apply(x * width + y, {a, c}); };
+
+  db.kernel(noc::ThreadKind::reader);
+  Value zero = db.index(0);
+  db.loop(perCore, [&](Value iv) {
+    Value unit = db.unit(iv);
+    db.reserve(cbQ, block * nd);
+    db.loop(block, [&](Value qi) {
+      db.loop(nd, [&](Value d) {
+        db.read(db.input(0), db.apply(qTile, {unit, qi, zero, d}), cbQ, at(qi, nd, d));
+      });
+    });
+    db.barrier();
+    db.push(cbQ, block * nd);
+    db.loop(chunks, [&](Value c) {
+      db.reserve(cbK, chunk * nd);
+      if (cbMask)
+        db.reserve(cbMask, block * chunk);
+      db.reserve(cbV, chunk * ne);
+      db.loop(chunk, [&](Value t) {
+        Value key = at(c, chunk, t);
+        db.loop(nd, [&](Value d) {
+          db.read(db.input(1), db.apply(ktTile, {unit, zero, key, d}), cbK, at(t, nd, d));
+        });
+        db.loop(ne, [&](Value e) {
+          db.read(db.input(2), db.apply(vTile, {unit, zero, key, e}), cbV, at(t, ne, e));
+        });
+        if (cbMask)
+          db.loop(block, [&](Value qi) {
+            db.read(db.input(3), db.apply(maskTile, {unit, qi, key}), cbMask,
+                    at(qi, chunk, t));
+          });
+      });
+      db.barrier();
+      db.push(cbK, chunk * nd);
+      if (cbMask)
+        db.push(cbMask, block * chunk);
+      db.push(cbV, chunk * ne);
+    });
+  });
+
+  db.kernel(noc::ThreadKind::compute);
+  zero = db.index(0);
+  /// Packs Dst[dst] behind what `cb` holds (this thread's push is published to it at once).
+  auto packBehind = [&](Value dst, Value cb) {
+    db.reserve(cb, 1);
+    db.pack(dst, cb, zero);
+    db.push(cb, 1);
+  };
+  Value one = db.index(1), two = db.index(2), three = db.index(3), full = db.index(32);
+  db.loop(perCore, [&](Value iv) {
+    Value unit = db.unit(iv);
+    // m starts at -huge, l and O at zero; q is scaled once for all the keys.
+    db.acquireDst();
+    db.loop(block, [&](Value) {
+      packBehind(zero, cbL);
+      db.loop(ne, [&](Value) { packBehind(zero, cbO); });
+    });
+    db.mask(zero, zero, zero, kMinusHuge);
+    db.loop(block, [&](Value) { packBehind(zero, cbM); });
+    db.releaseDst();
+    db.wait(cbL, block);
+    db.wait(cbM, block);
+    db.wait(cbO, block * ne);
+    db.wait(cbQ, block * nd);
+    if (cbQScaled != cbQ) {
+      db.reserve(cbQScaled, block * nd);
+      db.loop(block * nd, [&](Value t) {
+        db.acquireDst();
+        db.copy(db.get(cbQ, t), zero);
+        db.unary(tile::UnaryKind::scale, zero, scale);
+        db.pack(zero, cbQScaled, t);
+        db.releaseDst();
+      });
+      db.push(cbQScaled, block * nd);
+      db.wait(cbQScaled, block * nd);
+      db.pop(cbQ, block * nd);
+    }
+
+    db.loop(chunks, [&](Value c) {
+      db.wait(cbK, chunk * nd);
+      if (cbMask)
+        db.wait(cbMask, block * chunk);
+      db.wait(cbV, chunk * ne);
+      db.loop(block, [&](Value qi) {
+        // Query tile qi's scores over the chunk, a key tile at a time.
+        db.reserve(cbS, chunk);
+        db.loop(chunk, [&](Value t) {
+          db.acquireDst();
+          db.loop(nd, [&](Value d) {
+            db.matmul(db.get(cbQScaled, at(qi, nd, d)), db.get(cbK, at(t, nd, d)), zero);
+          });
+          if (cbMask) {
+            packBehind(zero, cbStage);
+            db.binary(tile::BinaryKind::add, maskBroadcast, db.get(cbStage, zero),
+                      db.get(cbMask, at(qi, chunk, t)), zero);
+            db.pop(cbStage, 1);
+          }
+          if (partialKeys)
+            db.mask(zero, full, db.apply(kt.cols - (x * chunk + y) * 32, {c, t}), kMinusHuge);
+          db.pack(zero, cbS, t);
+          db.releaseDst();
+        });
+        db.push(cbS, chunk);
+        db.wait(cbS, chunk);
+
+        // m' = max(m, rowmax(s)) and l' = l a + rowsum(p) behind the block's old values,
+        // with a = exp(m - m') and p = exp(s - m').
+        Value old = qi, fresh = db.apply(x + block, {qi});
+        db.acquireDst();
+        db.copy(db.get(cbM, old), one);
+        db.loop(chunk, [&](Value t) {
+          db.reduce(tile::ReduceKind::max, 0, db.get(cbS, t), one, /*accumulate=*/true);
+        });
+        packBehind(one, cbM);
+        db.binary(tile::BinaryKind::sub, tile::Broadcast::none, db.get(cbM, old),
+                  db.get(cbM, fresh), two);
+        db.unary(tile::UnaryKind::exp, two);
+        packBehind(two, cbAlpha);
+        db.binary(tile::BinaryKind::mul, tile::Broadcast::none, db.get(cbL, old),
+                  db.get(cbAlpha, zero), three);
+        db.reserve(cbP, chunk);
+        db.loop(chunk, [&](Value t) {
+          db.binary(tile::BinaryKind::sub, tile::Broadcast::cols, db.get(cbS, t),
+                    db.get(cbM, fresh), zero);
+          db.unary(tile::UnaryKind::exp, zero);
+          db.pack(zero, cbP, t);
+        });
+        db.push(cbP, chunk);
+        db.wait(cbP, chunk);
+        db.loop(chunk, [&](Value t) {
+          db.reduce(tile::ReduceKind::sum, 0, db.get(cbP, t), three, /*accumulate=*/true);
+        });
+        packBehind(three, cbL);
+        db.pop(cbS, chunk);
+        db.releaseDst();
+
+        // O' = O a + p v, a tile of O at a time, behind the block's old O.
+        db.loop(ne, [&](Value e) {
+          db.acquireDst();
+          db.binary(tile::BinaryKind::mul, tile::Broadcast::cols,
+                    db.get(cbO, at(qi, ne, e)), db.get(cbAlpha, zero), zero);
+          db.loop(chunk, [&](Value t) {
+            db.matmul(db.get(cbP, t), db.get(cbV, at(t, ne, e)), zero);
+          });
+          db.reserve(cbO, 1);
+          db.pack(zero, cbO, zero);
+          db.push(cbO, 1);
+          db.releaseDst();
+        });
+        db.pop(cbAlpha, 1);
+        db.pop(cbP, chunk);
+      });
+      db.pop(cbM, block);
+      db.pop(cbL, block);
+      db.pop(cbO, block * ne);
+      db.wait(cbM, block);
+      db.wait(cbL, block);
+      db.wait(cbO, block * ne);
+      db.pop(cbK, chunk * nd);
+      if (cbMask)
+        db.pop(cbMask, block * chunk);
+      db.pop(cbV, chunk * ne);
+    });
+
+    // O / l, with the padding rows and columns zeroed.
+    db.loop(block, [&](Value qi) {
+      db.acquireDst();
+      db.copy(db.get(cbL, qi), one);
+      db.unary(tile::UnaryKind::recip, one);
+      packBehind(one, cbStage);
+      db.loop(ne, [&](Value e) {
+        db.binary(tile::BinaryKind::mul, tile::Broadcast::cols, db.get(cbO, at(qi, ne, e)),
+                  db.get(cbStage, zero), zero);
+        db.mask(zero, db.apply(out.rows - (qt % out.mt) * 32, {unit, qi}),
+                db.apply(out.cols - x * 32, {e}), 0.0f);
+        db.reserve(cbOut, 1);
+        db.pack(zero, cbOut, zero);
+        db.push(cbOut, 1);
+      });
+      db.releaseDst();
+      db.pop(cbStage, 1);
+    });
+    db.pop(cbO, block * ne);
+    db.pop(cbL, block);
+    db.pop(cbM, block);
+    db.pop(cbQScaled, block * nd);
+  });
+
+  db.kernel(noc::ThreadKind::writer);
+  zero = db.index(0);
+  db.loop(perCore, [&](Value iv) {
+    Value unit = db.unit(iv);
+    db.loop(block, [&](Value qi) {
+      db.loop(ne, [&](Value e) {
+        db.wait(cbOut, 1);
+        db.write(cbOut, zero, db.output(0), db.apply(outTile, {unit, qi, zero, e}));
+        db.flush();
+        db.pop(cbOut, 1);
+      });
+    });
+  });
+  return db.results()[0];
+}

@@ -1,0 +1,44 @@
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-lower-graph-to-grid --tt-lower-grid-to-kernels --canonicalize --cse | FileCheck %s
+
+// Two batch elements of 96 queries (3 query tiles each: 6 units on 6 cores), 70 keys (3 key
+// tiles, the last partial: one chunk of 3), head dims 40 (2 tiles), a mask per key. The
+// buffers hold q (and q scaled once), two chunks of keys and of values, the mask tiles, the
+// chunk's scores and probabilities, a, m, l and O twice (old and new), a staging tile and the
+// output. Compute: the scores by matmuls of q and kt tiles, plus the mask (broadcast by rows),
+// padding keys at -huge; m' by max reduction onto m; a = exp(m - m'); p = exp(s - m'); l' = l a
+// plus the sum of p; O' = O a plus p v; then O times 1 / l, masked to the real values.
+// CHECK-LABEL: func.func @attention
+// CHECK: grid.dispatch "sdpa" on <(0, 0) to{{ ?}}(5, 0)> ins({{.*}} attributes {{{.*}}macs = 1075200
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: %[[Q:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[QS:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[K:.*]] = noc.cb 2 : !noc.cb<!tile.tile<32x32, f32>, 12>
+// CHECK-NEXT: %[[V:.*]] = noc.cb 3 : !noc.cb<!tile.tile<32x32, f32>, 12>
+// CHECK-NEXT: %[[MASK:.*]] = noc.cb 4 : !noc.cb<!tile.tile<32x32, f32>, 6>
+// CHECK-NEXT: %[[S:.*]] = noc.cb 5 : !noc.cb<!tile.tile<32x32, f32>, 3>
+// CHECK-NEXT: %[[P:.*]] = noc.cb 6 : !noc.cb<!tile.tile<32x32, f32>, 3>
+// CHECK-NEXT: %[[A:.*]] = noc.cb 7 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK-NEXT: %[[M:.*]] = noc.cb 8 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[L:.*]] = noc.cb 9 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[O:.*]] = noc.cb 10 : !noc.cb<!tile.tile<32x32, f32>, 4>
+// CHECK: noc.kernel compute {
+// CHECK: tile.mask dst[%c0] rows %c0 cols %c0 fill -3.000000e+38
+// CHECK: tile.unary scale dst[%c0] {param = 1.250000e-01 : f32}
+// CHECK: tile.matmul
+// CHECK: tile.binary add bcast rows
+// CHECK: tile.mask dst[%c0] rows %c32 cols %{{.*}} fill -3.000000e+38
+// CHECK: tile.reduce max dim 0 %{{.*}}, dst[%c1] {accumulate}
+// CHECK: tile.binary sub bcast none %{{.*}}, %{{.*}}, dst[%c2]
+// CHECK-NEXT: tile.unary exp dst[%c2]
+// CHECK: tile.binary sub bcast cols
+// CHECK-NEXT: tile.unary exp dst[%c0]
+// CHECK: tile.reduce sum dim 0 %{{.*}}, dst[%c3] {accumulate}
+// CHECK: tile.binary mul bcast cols
+// CHECK: tile.matmul
+// CHECK: tile.unary recip dst[%c1]
+// CHECK: tile.mask dst[%c0] rows
+// CHECK: noc.kernel writer {
+func.func @attention(%q: tensor<2x96x40xf32>, %kt: tensor<2x40x70xf32>, %v: tensor<2x70x40xf32>, %m: tensor<2x1x70xf32>) -> tensor<2x96x40xf32> {
+  %o = graph.sdpa %q, %kt, %v mask %m {scale = 0.125 : f32} : (tensor<2x96x40xf32>, tensor<2x40x70xf32>, tensor<2x70x40xf32>, tensor<2x1x70xf32>) -> tensor<2x96x40xf32>
+  return %o : tensor<2x96x40xf32>
+}
