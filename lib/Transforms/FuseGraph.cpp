@@ -1,3 +1,4 @@
+#include "tessel/Transforms/AbsorbedRemaps.h"
 #include "tessel/Transforms/Passes.h"
 
 #include "mlir/IR/PatternMatch.h"
@@ -402,10 +403,41 @@ struct FuseAttention : OpRewritePattern<MatMulOp> {
   }
 };
 
+/// Attention's q, keys and values, split into heads by Reshape and Transpose, are views of
+/// whole tiles of the projections' results: graph.sdpa reads them through one remap each
+/// (attentionReadsThrough) instead of a dispatch per layout change.
+struct ReadHeadsThroughLayouts : OpRewritePattern<SDPAOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SDPAOp op, PatternRewriter &rewriter) const override {
+    bool changed = false;
+    for (OpOperand &use : op->getOpOperands().take_front(3)) {
+      Value operand = use.get();
+      if (operand.getDefiningOp<RemapOp>())
+        continue;
+      auto chain = layoutChain(operand);
+      if (!chain)
+        continue;
+      auto type = cast<RankedTensorType>(operand.getType());
+      std::optional<bool> transposed = wholeTileView(
+          chain->second, type.getShape(),
+          cast<RankedTensorType>(chain->first.getType()).getShape());
+      if (!transposed || (*transposed && operand != op.getKt()))
+        continue;
+      Value view = rewriter.create<RemapOp>(
+          operand.getLoc(), type, chain->first, AffineMapAttr::get(chain->second),
+          rewriter.getF32FloatAttr(0.0f));
+      rewriter.modifyOpInPlace(op, [&] { use.set(view); });
+      changed = true;
+    }
+    return success(changed);
+  }
+};
+
 struct FuseGraphPass : tessel::impl::FuseGraphBase<FuseGraphPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseGelu, FuseNormalization, AbsorbNormAffine, FuseAttention>(&getContext());
+    patterns.add<FuseGelu, FuseNormalization, AbsorbNormAffine, FuseAttention,
+                 ReadHeadsThroughLayouts>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -23,7 +23,7 @@ bool tessel::gathersThroughRemap(OpOperand &use) {
   }
   if (auto reduce = dyn_cast<graph::ReduceOp>(use.getOwner()))
     return use.get() == reduce.getInput() && absorbableIntoReduce(remap);
-  return false;
+  return attentionReadsThrough(use);
 }
 
 /// Remaps whose every use gathers through them: they are never written.

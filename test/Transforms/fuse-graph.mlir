@@ -274,3 +274,45 @@ func.func @attention_near_misses(%q: tensor<2x40x16xf32>, %kt: tensor<2x16x40xf3
   %o3 = graph.matmul %p3, %v : (tensor<2x40x40xf32>, tensor<2x40x16xf32>) -> tensor<2x40x16xf32>
   return %o0, %o1, %o2, %p2, %o3 : tensor<2x40x16xf32>, tensor<2x40x16xf32>, tensor<2x40x16xf32>, tensor<2x40x40xf32>, tensor<2x40x16xf32>
 }
+
+// -----
+
+// Heads of 64 values split by Reshape and Transpose: each of q, the keys and v becomes one
+// remap of x whose tiles are whole tiles of x (the keys' transposed), which graph.sdpa reads
+// through; the reshape and transposes go.
+// CHECK-DAG: #[[QV:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d1 * 64 + d3)>
+// CHECK-DAG: #[[KT:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d3, d1 * 64 + d2)>
+// CHECK-LABEL: func.func @heads
+// CHECK-NEXT: %[[Q:.*]] = graph.remap %arg0 {map = #[[QV]]} : (tensor<2x96x128xf32>) -> tensor<2x2x96x64xf32>
+// CHECK-NEXT: %[[K:.*]] = graph.remap %arg0 {map = #[[KT]]} : (tensor<2x96x128xf32>) -> tensor<2x2x64x96xf32>
+// CHECK-NEXT: %[[V:.*]] = graph.remap %arg0 {map = #[[QV]]}
+// CHECK-NEXT: graph.sdpa %[[Q]], %[[K]], %[[V]]
+// CHECK-NOT: graph.transpose
+func.func @heads(%x: tensor<2x96x128xf32>) -> tensor<2x2x96x64xf32> {
+  %r = graph.reshape %x : (tensor<2x96x128xf32>) -> tensor<2x96x2x64xf32>
+  %q = graph.transpose %r {perm = array<i64: 0, 2, 1, 3>} : (tensor<2x96x2x64xf32>) -> tensor<2x2x96x64xf32>
+  %kt = graph.transpose %r {perm = array<i64: 0, 2, 3, 1>} : (tensor<2x96x2x64xf32>) -> tensor<2x2x64x96xf32>
+  %v = graph.transpose %r {perm = array<i64: 0, 2, 1, 3>} : (tensor<2x96x2x64xf32>) -> tensor<2x2x96x64xf32>
+  %s = graph.matmul %q, %kt : (tensor<2x2x96x64xf32>, tensor<2x2x64x96xf32>) -> tensor<2x2x96x96xf32>
+  %p = graph.softmax %s {axis = 3 : i64} : tensor<2x2x96x96xf32>
+  %o = graph.matmul %p, %v : (tensor<2x2x96x96xf32>, tensor<2x2x96x64xf32>) -> tensor<2x2x96x64xf32>
+  return %o : tensor<2x2x96x64xf32>
+}
+
+// -----
+
+// Heads of 40 values straddle tiles: the layouts stay ops of their own.
+// CHECK-LABEL: func.func @heads_not_tiles
+// CHECK: graph.transpose
+// CHECK-NOT: graph.remap
+// CHECK: graph.sdpa
+func.func @heads_not_tiles(%x: tensor<2x96x80xf32>) -> tensor<2x2x96x40xf32> {
+  %r = graph.reshape %x : (tensor<2x96x80xf32>) -> tensor<2x96x2x40xf32>
+  %q = graph.transpose %r {perm = array<i64: 0, 2, 1, 3>} : (tensor<2x96x2x40xf32>) -> tensor<2x2x96x40xf32>
+  %kt = graph.transpose %r {perm = array<i64: 0, 2, 3, 1>} : (tensor<2x96x2x40xf32>) -> tensor<2x2x40x96xf32>
+  %v = graph.transpose %r {perm = array<i64: 0, 2, 1, 3>} : (tensor<2x96x2x40xf32>) -> tensor<2x2x96x40xf32>
+  %s = graph.matmul %q, %kt : (tensor<2x2x96x40xf32>, tensor<2x2x40x96xf32>) -> tensor<2x2x96x96xf32>
+  %p = graph.softmax %s {axis = 3 : i64} : tensor<2x2x96x96xf32>
+  %o = graph.matmul %p, %v : (tensor<2x2x96x96xf32>, tensor<2x2x96x40xf32>) -> tensor<2x2x96x40xf32>
+  return %o : tensor<2x2x96x40xf32>
+}

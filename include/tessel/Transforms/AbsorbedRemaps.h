@@ -26,6 +26,25 @@ bool absorbableIntoMatmul(graph::RemapOp op);
 /// Whether a reduce's reader can: runs of at least kMinAbsorbedRun values, any padding.
 bool absorbableIntoReduce(graph::RemapOp op);
 
+/// How each 32 x 32 tile of `op`'s result is a whole tile of its input, in place (false) or
+/// transposed (true), or nullopt when it is not: the result's last two dims map onto the
+/// input's last two (in order, or swapped) shifted by multiples of 32, the input's other dims
+/// depend on the result's leading dims only, and a dim that is not whole tiles is not shifted
+/// and has the input's size, so that the padding read is padding. Attention's heads, split and
+/// transposed by Reshape and Transpose, are such views of the projections' results.
+std::optional<bool> wholeTileView(mlir::AffineMap map, llvm::ArrayRef<int64_t> resultShape,
+                                  llvm::ArrayRef<int64_t> inputShape);
+std::optional<bool> wholeTileView(graph::RemapOp op);
+
+/// Whether graph.sdpa reads `use`'s remap through wholeTileView: q and v in place, the keys
+/// either way.
+bool attentionReadsThrough(mlir::OpOperand &use);
+
+/// The map from `v`'s index to the index of the tensor a chain of transposes, reshapes and
+/// padding-free remaps computes it from, and that tensor; nullopt when `v` comes from none of
+/// them. (Links other ops also read stay for them.)
+std::optional<std::pair<mlir::Value, mlir::AffineMap>> layoutChain(mlir::Value v);
+
 } // namespace tessel
 
 #endif

@@ -21,8 +21,8 @@ namespace tessel {
 /// the circular buffers of the op that runs meanwhile.
 inline constexpr double kL1TensorShare = 0.75;
 
-/// Whether `use` will read its remap's input through a gathering reader (an implicit GEMM's lhs
-/// or a pool's windows), so that the remap's result is never written.
+/// Whether `use` will read its remap's input through a gathering reader (an implicit GEMM's lhs,
+/// a pool's windows, attention's heads), so that the remap's result is never written.
 bool gathersThroughRemap(mlir::OpOperand &use);
 
 /// Gives the layout `l1, interleaved` to the tensors of `func` that only ops of the chip read

@@ -17,7 +17,9 @@ def FuseGraph : Pass<"tt-fuse-graph", "mlir::ModuleOp"> {
     scale and bias. Attention, `softmax(q @ kt * c + mask) @ v` with the scale a Div or Mul by
     a constant scalar (or none), the mask an optional Add, the softmax over the keys and each
     intermediate read only by the next op, becomes `graph.sdpa` (its kernel never writes the
-    scores out). A fused op's location lists every node it covers. The ops left without users
+    scores out); its q, keys and v, when Reshape and Transpose split them into heads of whole
+    tiles, become one `graph.remap` each of the tensor they split, which it reads through. A
+    fused op's location lists every node it covers. The ops left without users
     are erased.
 
     Before:

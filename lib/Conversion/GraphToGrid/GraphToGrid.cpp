@@ -1,4 +1,5 @@
 #include "Lowerings.h"
+#include "tessel/Transforms/AbsorbedRemaps.h"
 #include "tessel/Transforms/ChipInfo.h"
 
 namespace tessel {
@@ -44,6 +45,8 @@ static FailureOr<Value> lowerOp(Operation *op, const LoweringOptions &opts) {
 /// result.
 static bool gathersThrough(OpOperand &use) {
   Operation *user = use.getOwner();
+  if (attentionReadsThrough(use))
+    return true;
   if (use.getOperandNumber() != 0)
     return false;
   if (isa<graph::ReduceOp>(user))

@@ -12,6 +12,7 @@
 // whatever its size, so chunks are as long as a divisor of the key tiles allows; blocks are as
 // large as keeps every core busy, since each block reads all the keys and values once.
 #include "Lowerings.h"
+#include "tessel/Transforms/AbsorbedRemaps.h"
 
 using namespace mlir;
 using namespace tessel;
@@ -26,6 +27,45 @@ static int64_t largestDivisor(int64_t n, int64_t limit) {
       return d;
   return 1;
 }
+
+namespace {
+/// Where the kernel reads an operand's tiles: the tensor, and the tile at (batch, row tile,
+/// column tile) of the operand as an expression of those three dims; through a remap that is a
+/// whole-tile view (attentionReadsThrough), its input's tiles, perhaps transposed.
+struct OperandTiles {
+  Value source;
+  AffineExpr tile;
+  bool transposed = false;
+
+  static OperandTiles of(OpOperand &use) {
+    MLIRContext *ctx = use.getOwner()->getContext();
+    AffineExpr b = getAffineDimExpr(0, ctx), rowTile = getAffineDimExpr(1, ctx),
+               colTile = getAffineDimExpr(2, ctx);
+    TiledView operand = TiledView::of(use.get().getType());
+    if (!attentionReadsThrough(use))
+      return {use.get(), (b * operand.mt + rowTile) * operand.nt + colTile};
+    auto remap = use.get().getDefiningOp<graph::RemapOp>();
+    // The operand's index at the tile's first value, then the input's.
+    SmallVector<AffineExpr> at;
+    SmallVector<int64_t> strides = graph::rowMajorStrides(operand.batchShape);
+    for (auto [stride, size] : llvm::zip(strides, operand.batchShape))
+      at.push_back(b.floorDiv(stride) % size);
+    at.push_back(rowTile * 32);
+    at.push_back(colTile * 32);
+    SmallVector<AffineExpr> in;
+    for (AffineExpr e : remap.getMap().getResults())
+      in.push_back(e.replaceDims(at));
+    TiledView input = TiledView::of(remap.getInput().getType());
+    SmallVector<int64_t> inStrides = graph::rowMajorStrides(input.batchShape);
+    AffineExpr inBatch = getAffineConstantExpr(0, ctx);
+    for (auto [k, stride] : llvm::enumerate(inStrides))
+      inBatch = inBatch + in[k] * stride;
+    AffineExpr tile = (inBatch * input.mt + in[in.size() - 2].floorDiv(32)) * input.nt +
+                      in.back().floorDiv(32);
+    return {remap.getInput(), simplifyAffineExpr(tile, 3, 0), *wholeTileView(remap)};
+  }
+};
+} // namespace
 
 FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const LoweringOptions &opts) {
   OpBuilder b(op);
@@ -50,7 +90,10 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
   float scale = op.getScale().convertToFloat();
   bool partialKeys = kt.cols % 32 != 0;
 
-  SmallVector<Value> inputs{op.getQ(), op.getKt(), op.getV()};
+  OperandTiles qIn = OperandTiles::of(op->getOpOperand(0)),
+               ktIn = OperandTiles::of(op->getOpOperand(1)),
+               vIn = OperandTiles::of(op->getOpOperand(2));
+  SmallVector<Value> inputs{qIn.source, ktIn.source, vIn.source};
   if (op.getMask())
     inputs.push_back(op.getMask());
   int64_t macs = q.batch * q.rows * kt.cols * (q.cols + v.cols);
@@ -59,6 +102,8 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
   Value cbQ = db.cb(format, block * nd);
   Value cbQScaled = scale != 1.0f ? db.cb(format, block * nd) : cbQ;
   Value cbK = db.cb(format, 2 * chunk * nd), cbV = db.cb(format, 2 * chunk * ne);
+  // Keys read as tiles of K (not of K^T) are transposed once per chunk.
+  Value cbKt = ktIn.transposed ? db.cb(format, chunk * nd) : cbK;
   Value cbMask = op.getMask() ? db.cb(format, 2 * block * chunk) : Value();
   Value cbS = db.cb(format, chunk), cbP = db.cb(format, chunk), cbAlpha = db.cb(format, 1);
   Value cbM = db.cb(format, 2 * block), cbL = db.cb(format, 2 * block);
@@ -70,8 +115,10 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
   AffineExpr u = getAffineDimExpr(0, ctx), r = getAffineDimExpr(1, ctx),
              j = getAffineDimExpr(2, ctx), k = getAffineDimExpr(3, ctx);
   AffineExpr qt = u * block + r, batch = (u * block).floorDiv(q.mt), row = qt % q.mt;
-  AffineExpr qTile = qt * nd + k, outTile = qt * ne + k;
-  AffineExpr ktTile = (batch * nd + k) * nk + j, vTile = (batch * nk + j) * ne + k;
+  AffineExpr outTile = qt * ne + k;
+  AffineExpr qTile = qIn.tile.replaceDims({batch, row, k});
+  AffineExpr ktTile = ktIn.tile.replaceDims({batch, k, j});
+  AffineExpr vTile = vIn.tile.replaceDims({batch, j, k});
   AffineExpr maskTile;
   tile::Broadcast maskBroadcast = tile::Broadcast::none;
   if (op.getMask()) {
@@ -162,6 +209,18 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
 
     db.loop(chunks, [&](Value c) {
       db.wait(cbK, chunk * nd);
+      if (cbKt != cbK) {
+        db.reserve(cbKt, chunk * nd);
+        db.loop(chunk * nd, [&](Value t) {
+          db.acquireDst();
+          db.transpose(db.get(cbK, t), zero);
+          db.pack(zero, cbKt, t);
+          db.releaseDst();
+        });
+        db.push(cbKt, chunk * nd);
+        db.wait(cbKt, chunk * nd);
+        db.pop(cbK, chunk * nd);
+      }
       if (cbMask)
         db.wait(cbMask, block * chunk);
       db.wait(cbV, chunk * ne);
@@ -171,7 +230,7 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
         db.loop(chunk, [&](Value t) {
           db.acquireDst();
           db.loop(nd, [&](Value d) {
-            db.matmul(db.get(cbQScaled, at(qi, nd, d)), db.get(cbK, at(t, nd, d)), zero);
+            db.matmul(db.get(cbQScaled, at(qi, nd, d)), db.get(cbKt, at(t, nd, d)), zero);
           });
           if (cbMask) {
             packBehind(zero, cbStage);
@@ -240,7 +299,7 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
       db.wait(cbM, block);
       db.wait(cbL, block);
       db.wait(cbO, block * ne);
-      db.pop(cbK, chunk * nd);
+      db.pop(cbKt, chunk * nd);
       if (cbMask)
         db.pop(cbMask, block * chunk);
       db.pop(cbV, chunk * ne);

@@ -42,3 +42,22 @@ func.func @attention(%q: tensor<2x96x40xf32>, %kt: tensor<2x40x70xf32>, %v: tens
   %o = graph.sdpa %q, %kt, %v mask %m {scale = 0.125 : f32} : (tensor<2x96x40xf32>, tensor<2x40x70xf32>, tensor<2x70x40xf32>, tensor<2x1x70xf32>) -> tensor<2x96x40xf32>
   return %o : tensor<2x96x40xf32>
 }
+
+// -----
+
+// q, the keys and v as whole-tile views of x [1, 64, 128] (two heads of 64): the dispatch reads
+// x itself, the remaps get none, and the keys' tiles (x's, not transposed yet) are transposed
+// once per chunk before the scores' matmuls.
+// CHECK-LABEL: func.func @heads_views
+// CHECK-NOT: grid.dispatch "remap"
+// CHECK: grid.dispatch "sdpa" on {{.*}} ins(%arg0, %arg0, %arg0 :
+// CHECK: noc.kernel compute {
+// CHECK: tile.transpose
+// CHECK: tile.matmul
+func.func @heads_views(%x: tensor<1x64x128xf32>) -> tensor<1x2x64x64xf32> {
+  %q = graph.remap %x {map = affine_map<(d0, d1, d2, d3) -> (d0, d2, d1 * 64 + d3)>} : (tensor<1x64x128xf32>) -> tensor<1x2x64x64xf32>
+  %kt = graph.remap %x {map = affine_map<(d0, d1, d2, d3) -> (d0, d3, d1 * 64 + d2)>} : (tensor<1x64x128xf32>) -> tensor<1x2x64x64xf32>
+  %v = graph.remap %x {map = affine_map<(d0, d1, d2, d3) -> (d0, d2, d1 * 64 + d3)>} : (tensor<1x64x128xf32>) -> tensor<1x2x64x64xf32>
+  %o = graph.sdpa %q, %kt, %v {scale = 0.125 : f32} : (tensor<1x2x64x64xf32>, tensor<1x2x64x64xf32>, tensor<1x2x64x64xf32>) -> tensor<1x2x64x64xf32>
+  return %o : tensor<1x2x64x64xf32>
+}
