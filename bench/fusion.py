@@ -28,6 +28,7 @@ from roofline import commit_note, log, timed, write_readme  # noqa: E402
 WORKLOADS = {
     "bert-large-layer": (models.bert_layer, (8, 384, 1024, 16), 8),
     "attention-s2048": (models.attention, (1, 16, 2048, 64), None),
+    "gpt2-block-s1024": (models.gpt_block, (1, 1024, 768, 12), None),
 }
 COLUMNS = ["workload", "fusion", "simulated us", "sentences/s (24 layers)",
            "fraction of model roofline", "DRAM moved / compulsory", "DRAM MB moved",

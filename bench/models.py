@@ -205,3 +205,67 @@ def attention(batch=1, heads=16, seq=2048, head_dim=64):
              helper.make_node("MatMul", ["probs", "input"], ["context"], name="context")]
     shape = [batch, heads, seq, head_dim]
     return _finish(nodes, consts, "attention", shape, "context", shape)
+
+
+def gpt_block(batch=1, seq=1024, hidden=768, heads=12, seed=0):
+    """One GPT-2 decoder block (pre-norm) as exporters write it: LayerNorm spelled out, Q, K and
+    V projections split into heads by Reshape and Transpose, scores over sqrt(head dim), the
+    causal mask as a Where on a lower-triangular constant that fills hidden scores with a very
+    negative value, softmax, the context merged back, the output projection and residual, then
+    LayerNorm, a tanh-GELU MLP of 4 x hidden and the residual."""
+    rng = np.random.default_rng(seed)
+    dh, ff = hidden // heads, 4 * hidden
+    f32 = lambda *s, scale=1.0: (rng.standard_normal(s) * scale).astype(np.float32)  # noqa: E731
+    w = {n: f32(hidden, hidden, scale=hidden ** -0.5) for n in ("wq", "wk", "wv", "wo")}
+    w.update({"w1": f32(hidden, ff, scale=hidden ** -0.5), "w2": f32(ff, hidden, scale=ff ** -0.5)})
+    w.update({n: f32(hidden, scale=0.1) for n in ("bq", "bk", "bv", "bo", "b2", "be1", "be2")})
+    w.update({n: 1 + f32(hidden, scale=0.1) for n in ("g1", "g2")})
+    w["b1"] = f32(ff, scale=0.1)
+    consts = {"two": np.array(2.0, np.float32), "three": np.array(3.0, np.float32),
+              "eps": np.array(1e-5, np.float32), "sqrt_dh": np.array(np.sqrt(dh), np.float32),
+              "fill": np.array(-3.4e38, np.float32), "one": np.array(1.0, np.float32),
+              "half": np.array(0.5, np.float32), "c0": np.array(0.044715, np.float32),
+              "c1": np.array(np.sqrt(2 / np.pi), np.float32),
+              "causal": np.tril(np.ones((1, 1, seq, seq), bool)),
+              "heads_shape": np.array([batch, seq, heads, dh], np.int64),
+              "model_shape": np.array([batch, seq, hidden], np.int64)}
+    inits = [numpy_helper.from_array(a, n) for n, a in {**w, **consts}.items()]
+    nodes = []
+
+    def node(op, ins, out, **attrs):
+        nodes.append(helper.make_node(op, ins, [out], name=out, **attrs))
+        return out
+
+    def layernorm(x, g, b, tag):
+        mean = node("ReduceMean", [x], f"{tag}_mean", axes=[-1])
+        d = node("Sub", [x, mean], f"{tag}_sub")
+        var = node("ReduceMean", [node("Pow", [d, "two"], f"{tag}_pow")], f"{tag}_var", axes=[-1])
+        std = node("Sqrt", [node("Add", [var, "eps"], f"{tag}_addeps")], f"{tag}_sqrt")
+        n = node("Div", [d, std], f"{tag}_div")
+        return node("Add", [node("Mul", [n, g], f"{tag}_mul"), b], f"{tag}_out")
+
+    def linear(x, wn, bn, tag):
+        return node("Add", [node("MatMul", [x, wn], f"{tag}_mm"), bn], f"{tag}_add")
+
+    def heads_of(t, tag, perm):
+        return node("Transpose", [node("Reshape", [t, "heads_shape"], f"{tag}_split")],
+                    f"{tag}_heads", perm=perm)
+
+    y = layernorm("input", "g1", "be1", "ln1")
+    q = heads_of(linear(y, "wq", "bq", "q"), "q", [0, 2, 1, 3])
+    k = heads_of(linear(y, "wk", "bk", "k"), "k", [0, 2, 3, 1])
+    v = heads_of(linear(y, "wv", "bv", "v"), "v", [0, 2, 1, 3])
+    scores = node("Div", [node("MatMul", [q, k], "scores"), "sqrt_dh"], "scaled")
+    masked = node("Where", ["causal", scores, "fill"], "masked")
+    ctx = node("MatMul", [node("Softmax", [masked], "probs", axis=-1), v], "context")
+    merged = node("Reshape", [node("Transpose", [ctx], "merge_t", perm=[0, 2, 1, 3]),
+                              "model_shape"], "merged")
+    x1 = node("Add", ["input", linear(merged, "wo", "bo", "o")], "resid1")
+    h = linear(layernorm(x1, "g2", "be2", "ln2"), "w1", "b1", "fc")
+    cube = node("Mul", [node("Pow", [h, "three"], "gelu_cube"), "c0"], "gelu_c0")
+    tanh = node("Tanh", [node("Mul", [node("Add", [h, cube], "gelu_inner"), "c1"], "gelu_scale")],
+                "gelu_tanh")
+    gelu = node("Mul", [node("Mul", ["half", h], "gelu_half"),
+                        node("Add", ["one", tanh], "gelu_one")], "gelu")
+    out = node("Add", [x1, linear(gelu, "w2", "b2", "proj")], "resid2")
+    return _finish(nodes, inits, "gpt_block", [batch, seq, hidden], out, [batch, seq, hidden])

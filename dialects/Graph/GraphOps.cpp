@@ -288,6 +288,10 @@ LogicalResult SDPAOp::verify() {
   if (out != ArrayRef<int64_t>(expected))
     return emitOpError() << "result shape " << shapeString(out) << " should be "
                          << shapeString(expected);
+  if (getCausal() && (sk < q[rank - 2] || (sk - q[rank - 2]) % 32 != 0))
+    return emitOpError() << "causal attention needs as many keys as queries or more by a "
+                            "multiple of 32, not "
+                         << sk << " keys for " << q[rank - 2] << " queries";
   if (Value mask = getMask()) {
     SmallVector<int64_t> scores(q.drop_back(1));
     scores.push_back(sk);

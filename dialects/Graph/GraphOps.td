@@ -280,8 +280,11 @@ def Graph_SDPAOp : Graph_Op<"sdpa", [Pure]> {
   let description = [{
     `q` is [..., Sq, D], `kt` the keys already transposed [..., D, Sk] (as exporters write
     K^T), `v` [..., Sk, Dv], with the same leading dims; the optional additive `mask`
-    broadcasts to the scores [..., Sq, Sk]. The softmax is over the keys. `tt-fuse-graph` forms
-    it from MatMul, a Div or Mul by a constant scalar, an Add of the mask, Softmax and MatMul.
+    broadcasts to the scores [..., Sq, Sk]. With `causal`, query i sees key j only when
+    j <= i + Sk - Sq (Sk - Sq a multiple of 32). The softmax is over the keys. `tt-fuse-graph`
+    forms it from MatMul, a Div or Mul by a constant scalar, an Add of the mask (or a Where
+    that fills the masked scores), Softmax and MatMul; a constant mask that is causal becomes
+    `causal`, whose kernel skips the key tiles after the diagonal.
     It lowers to one FlashAttention-style kernel: each core takes blocks of 32 queries, streams
     the keys and values through L1 a tile of 32 keys at a time and keeps a running maximum and
     sum, so that the Sq x Sk scores never leave the core.
@@ -293,7 +296,7 @@ def Graph_SDPAOp : Graph_Op<"sdpa", [Pure]> {
     ```
   }];
   let arguments = (ins Graph_Tensor:$q, Graph_Tensor:$kt, Graph_Tensor:$v,
-                   Optional<Graph_Tensor>:$mask, F32Attr:$scale);
+                   Optional<Graph_Tensor>:$mask, F32Attr:$scale, UnitAttr:$causal);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = [{
     $q `,` $kt `,` $v (`mask` $mask^)? attr-dict `:` functional-type(operands, results)

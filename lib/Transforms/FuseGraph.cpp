@@ -353,6 +353,32 @@ static std::optional<std::pair<MatMulOp, float>> scaledProduct(Value z) {
   return std::nullopt;
 }
 
+/// A mask value at or below this hides its score: exp of it is 0 next to any real score.
+static constexpr float kMaskedScore = -1.0e4f;
+
+/// Whether the constant `c` masks the keys after each query as causal attention does (query i
+/// sees key j when j <= i + sk - sq, a multiple of 32 apart): as an additive mask, 0 where
+/// seen and at most kMaskedScore where not; as a Where's condition, nonzero where seen.
+static bool causalPattern(Value c, int64_t sq, int64_t sk, bool additive) {
+  auto constant = c.getDefiningOp<ConstantOp>();
+  if (!constant || sk < sq || (sk - sq) % 32 != 0)
+    return false;
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(constant.getType()).getShape();
+  if (shape.size() < 2 || shape[shape.size() - 2] != sq || shape.back() != sk)
+    return false;
+  std::optional<std::vector<float>> values = readF32Elements(constant.getValue());
+  if (!values)
+    return false;
+  for (size_t at = 0; at < values->size(); ++at) {
+    int64_t i = int64_t(at / sk) % sq, j = int64_t(at % sk);
+    float x = (*values)[at];
+    bool seen = j <= i + sk - sq;
+    if (additive ? (seen ? x != 0.0f : x > kMaskedScore) : (seen != (x != 0.0f)))
+      return false;
+  }
+  return true;
+}
+
 /// softmax(q @ kt * scale + mask) @ v, with the scale a Div or Mul by a constant scalar (or
 /// none) and the mask an optional Add, each value read only by the next op, becomes
 /// graph.sdpa. The softmax must be over the keys (the last axis) and not a log-softmax.
@@ -367,21 +393,35 @@ struct FuseAttention : OpRewritePattern<MatMulOp> {
     if (!softmax || !softmax->hasOneUse() || softmax.getLog() ||
         int64_t(softmax.getAxis()) != scoresType.getRank() - 1)
       return failure();
-    // The scores, scaled, and then with the mask added.
+    // The scores, scaled, and then with the mask added, or masked scores filled by a Where.
     Value z = softmax.getInput(), mask;
+    bool causal = false;
+    int64_t rank = scoresType.getRank();
+    int64_t sq = scoresType.getDimSize(rank - 2), sk = scoresType.getDimSize(rank - 1);
     std::optional<std::pair<MatMulOp, float>> product = scaledProduct(z);
-    if (BinaryOp add = binaryOf(z, BinaryKind::add); !product && add && add->hasOneUse())
+    if (BinaryOp add = binaryOf(z, BinaryKind::add); !product && add && add->hasOneUse()) {
       for (auto [s, m] : {std::pair(add.getLhs(), add.getRhs()), std::pair(add.getRhs(), add.getLhs())})
         if (s.getType() == scoresType && (product = scaledProduct(s))) {
           mask = m;
           break;
         }
+      if (mask && causalPattern(mask, sq, sk, /*additive=*/true)) {
+        causal = true;
+        mask = Value();
+      }
+    } else if (auto where = z.getDefiningOp<WhereOp>(); !product && where && where->hasOneUse()) {
+      std::optional<float> fill = scalarValue(where.getRhs());
+      if (!fill || *fill > kMaskedScore || where.getLhs().getType() != scoresType ||
+          !causalPattern(where.getCondition(), sq, sk, /*additive=*/false))
+        return failure();
+      product = scaledProduct(where.getLhs());
+      causal = true;
+    }
     if (!product || product->first.getType() != scoresType)
       return failure();
     auto [scores, scale] = *product;
     Value q = scores.getLhs(), kt = scores.getRhs(), v = op.getRhs();
     auto shape = [](Value x) { return cast<RankedTensorType>(x.getType()).getShape(); };
-    int64_t rank = scoresType.getRank();
     // Batch dims must match as they are: a broadcast K or V (grouped queries) is not this op.
     if (rank < 2 || shape(q).size() != size_t(rank) || shape(kt).size() != size_t(rank) ||
         shape(v).size() != size_t(rank) || shape(q).drop_back(2) != shape(kt).drop_back(2) ||
@@ -397,7 +437,8 @@ struct FuseAttention : OpRewritePattern<MatMulOp> {
     if (mask)
       leaves.push_back(mask);
     Value attention = rewriter.create<SDPAOp>(fusedLocation(rewriter, op, leaves), op.getType(),
-                                              q, kt, v, mask, rewriter.getF32FloatAttr(scale));
+                                              q, kt, v, mask, rewriter.getF32FloatAttr(scale),
+                                              causal ? rewriter.getUnitAttr() : UnitAttr());
     rewriter.replaceOp(op, attention);
     return success();
   }

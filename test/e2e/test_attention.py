@@ -160,3 +160,44 @@ def test_heads_read_through_their_layouts(tmp, head_dim):
     else:
         assert ops[-1] == "sdpa" and "transpose" in ops
     check(y, ref, "fp32")
+
+
+def causal_model(path, shape, form):
+    """Self-attention over x [b, h, s, d] (q = k = v = x) with a causal mask as exporters write
+    it: an additive constant (0 on and below the diagonal, -1e9 above), or a Where on a
+    lower-triangular boolean constant that fills the hidden scores."""
+    b, h, s, d = shape
+    tril = np.tril(np.ones((s, s), bool))
+    inits = [numpy_helper.from_array(np.array(np.sqrt(d), np.float32), "c")]
+    nodes = [helper.make_node("Transpose", ["x"], ["kt"], perm=[0, 1, 3, 2]),
+             helper.make_node("MatMul", ["x", "kt"], ["scores"]),
+             helper.make_node("Div", ["scores", "c"], ["scaled"])]
+    if form == "add":
+        inits.append(numpy_helper.from_array(np.where(tril, 0, -1e9).astype(np.float32)[None, None],
+                                             "mask"))
+        nodes.append(helper.make_node("Add", ["scaled", "mask"], ["masked"]))
+    else:
+        inits += [numpy_helper.from_array(tril, "tril"),
+                  numpy_helper.from_array(np.array(-1e9, np.float32), "fill")]
+        nodes.append(helper.make_node("Where", ["tril", "scaled", "fill"], ["masked"]))
+    nodes += [helper.make_node("Softmax", ["masked"], ["p"], axis=-1),
+              helper.make_node("MatMul", ["p", "x"], ["y"])]
+    graph = helper.make_graph(
+        nodes, "causal", [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(shape))],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, list(shape))], inits)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
+
+
+@pytest.mark.parametrize("form", ["add", "where"])
+@pytest.mark.parametrize("shape", [(1, 2, 70, 32), (1, 2, 250, 64), (1, 2, 2040, 32)])
+def test_causal_attention_skips_hidden_keys(tmp, form, shape):
+    """The causal mask becomes the kernel's own: one dispatch, no mask input read, and each
+    query tile stops at its diagonal (two chunks for 250 keys, blocks of two query tiles for
+    2040), matching numpy."""
+    causal_model(tmp / "a.onnx", shape, form)
+    x = np.random.default_rng(5).standard_normal(shape).astype(np.float32)
+    ops, y = compile_and_run(tmp, {"x": x}, "--precision=fp32")
+    assert ops == ["sdpa"]
+    s = shape[2]
+    mask = np.where(np.tril(np.ones((s, s), bool)), 0.0, -np.inf)
+    check(y, reference(x, x.transpose(0, 1, 3, 2), x, mask), "fp32")

@@ -96,6 +96,22 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
   SmallVector<Value> inputs{qIn.source, ktIn.source, vIn.source};
   if (op.getMask())
     inputs.push_back(op.getMask());
+  // Causal: the key tile on a query tile's diagonal (Sk - Sq is whole tiles) adds a constant
+  // tile that hides the keys after each query; later key tiles are not computed at all.
+  bool causal = op.getCausal();
+  int64_t diagonalOffset = (kt.cols - q.rows) / 32;
+  if (causal) {
+    auto plain = RankedTensorType::get({32, 32}, b.getF32Type());
+    std::vector<float> values(32 * 32, 0.0f);
+    for (int64_t i = 0; i < 32; ++i)
+      for (int64_t k = i + 1; k < 32; ++k)
+        values[i * 32 + k] = kMinusHuge;
+    auto type = RankedTensorType::get({32, 32}, b.getF32Type(),
+                                      grid::LayoutAttr::getInterleaved(ctx, format));
+    inputs.push_back(b.create<graph::ConstantOp>(NameLoc::get(b.getStringAttr("causal_mask")),
+                                                 type, graph::makeF32Elements(plain, values,
+                                                                              "causal_mask")));
+  }
   int64_t macs = q.batch * q.rows * kt.cols * (q.cols + v.cols);
   DispatchBuilder db(b, op.getLoc(), "sdpa", splitOverCores(units, opts.chip), inputs,
                      {outType}, opts, macs);
@@ -109,6 +125,8 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
   Value cbM = db.cb(format, 2 * block), cbL = db.cb(format, 2 * block);
   Value cbO = db.cb(format, 2 * block * ne);
   Value cbStage = db.cb(format, 1), cbOut = db.cb(format, 2);
+  Value cbCausal = causal ? db.cb(format, 2) : Value();
+  Value causalInput = causal ? db.input(inputs.size() - 1) : Value();
   int64_t perCore = db.split().perCore;
 
   // Over (unit, query tile of the block, key tile, d or e).
@@ -127,6 +145,20 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
     maskBroadcast = inTileBroadcast(m, scores);
   }
   AffineExpr x = getAffineDimExpr(0, ctx), y = getAffineDimExpr(1, ctx);
+  // The chunks a unit computes: causal blocks stop at their last query tile's diagonal.
+  AffineExpr unitChunks = getAffineConstantExpr(chunks, ctx);
+  if (causal)
+    unitChunks = (((x * block + block - 1) % q.mt) + diagonalOffset).floorDiv(chunk) + 1;
+  // Key tile t of chunk c against query tile qi of unit u: (u, qi, c, t) -> 1 when it is
+  // after (`hidden`) or on (`diagonal`) the query tile's diagonal. step(e) = [e >= 0] for the
+  // small |e| these take.
+  int64_t far = 4 * (nk + q.mt + 1);
+  auto step = [&](AffineExpr e) { return (e + far).floorDiv(far); };
+  AffineExpr keyAfterDiagonal = getAffineDimExpr(2, ctx) * chunk + getAffineDimExpr(3, ctx) -
+                                ((getAffineDimExpr(0, ctx) * block + getAffineDimExpr(1, ctx)) %
+                                 q.mt) - diagonalOffset;
+  AffineExpr hidden = step(keyAfterDiagonal - 1);
+  AffineExpr diagonal = step(keyAfterDiagonal) - hidden;
   /// x * width + y: a position in a buffer of width-tile rows.
   auto at = [&](Value a, int64_t width, Value c) { return db.apply(x * width + y, {a, c}); };
 
@@ -140,9 +172,15 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
         db.read(db.input(0), db.apply(qTile, {unit, qi, zero, d}), cbQ, at(qi, nd, d));
       });
     });
+    if (causal) {
+      db.reserve(cbCausal, 1);
+      db.read(causalInput, zero, cbCausal, zero);
+    }
     db.barrier();
     db.push(cbQ, block * nd);
-    db.loop(chunks, [&](Value c) {
+    if (causal)
+      db.push(cbCausal, 1);
+    db.loop(db.apply(unitChunks, {unit}), [&](Value c) {
       db.reserve(cbK, chunk * nd);
       if (cbMask)
         db.reserve(cbMask, block * chunk);
@@ -207,7 +245,9 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
       db.pop(cbQ, block * nd);
     }
 
-    db.loop(chunks, [&](Value c) {
+    if (causal)
+      db.wait(cbCausal, 1);
+    db.loop(db.apply(unitChunks, {unit}), [&](Value c) {
       db.wait(cbK, chunk * nd);
       if (cbKt != cbK) {
         db.reserve(cbKt, chunk * nd);
@@ -229,9 +269,26 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
         db.reserve(cbS, chunk);
         db.loop(chunk, [&](Value t) {
           db.acquireDst();
-          db.loop(nd, [&](Value d) {
-            db.matmul(db.get(cbQScaled, at(qi, nd, d)), db.get(cbKt, at(t, nd, d)), zero);
-          });
+          auto scores = [&] {
+            db.loop(nd, [&](Value d) {
+              db.matmul(db.get(cbQScaled, at(qi, nd, d)), db.get(cbKt, at(t, nd, d)), zero);
+            });
+          };
+          if (causal) {
+            SmallVector<Value> where{unit, qi, c, t};
+            db.loop(db.apply(1 - hidden, where), [&](Value) { scores(); });
+            db.loop(db.apply(diagonal, where), [&](Value) {
+              packBehind(zero, cbStage);
+              db.binary(tile::BinaryKind::add, tile::Broadcast::none, db.get(cbStage, zero),
+                        db.get(cbCausal, zero), zero);
+              db.pop(cbStage, 1);
+            });
+            db.loop(db.apply(hidden, where), [&](Value) {
+              db.mask(zero, zero, zero, kMinusHuge);
+            });
+          } else {
+            scores();
+          }
           if (cbMask) {
             packBehind(zero, cbStage);
             db.binary(tile::BinaryKind::add, maskBroadcast, db.get(cbStage, zero),
@@ -327,6 +384,8 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
     db.pop(cbL, block);
     db.pop(cbM, block);
     db.pop(cbQScaled, block * nd);
+    if (causal)
+      db.pop(cbCausal, 1);
   });
 
   db.kernel(noc::ThreadKind::writer);

@@ -61,3 +61,21 @@ func.func @heads_views(%x: tensor<1x64x128xf32>) -> tensor<1x2x64x64xf32> {
   %o = graph.sdpa %q, %kt, %v {scale = 0.125 : f32} : (tensor<1x2x64x64xf32>, tensor<1x2x64x64xf32>, tensor<1x2x64x64xf32>) -> tensor<1x2x64x64xf32>
   return %o : tensor<1x2x64x64xf32>
 }
+
+// -----
+
+// Causal, 96 queries and keys (3 tiles, one chunk of 3): the dispatch reads a 32 x 32 constant
+// that hides the keys after each query of a diagonal tile; per key tile, the scores' matmuls
+// run unless the tile is after the query tile's diagonal, the diagonal tile adds that
+// constant, and a tile after it is all -huge.
+// CHECK-LABEL: func.func @causal
+// CHECK: %[[MASK:.*]] = graph.constant dense_resource<causal_mask> : tensor<32x32xf32> : tensor<32x32xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// CHECK: grid.dispatch "sdpa" on {{.*}} ins(%arg0, %arg1, %arg2, %[[MASK]] :
+// CHECK: noc.kernel compute {
+// CHECK: tile.matmul
+// CHECK: tile.binary add bcast none
+// CHECK: tile.mask dst[%c0] rows %c0 cols %c0 fill -3.000000e+38
+func.func @causal(%q: tensor<1x96x64xf32>, %kt: tensor<1x64x96xf32>, %v: tensor<1x96x64xf32>) -> tensor<1x96x64xf32> {
+  %o = graph.sdpa %q, %kt, %v {causal, scale = 0.125 : f32} : (tensor<1x96x64xf32>, tensor<1x64x96xf32>, tensor<1x96x64xf32>) -> tensor<1x96x64xf32>
+  return %o : tensor<1x96x64xf32>
+}

@@ -619,3 +619,11 @@ func.func @sdpa_result(%q: tensor<4x96x64xf32>, %kt: tensor<4x64x80xf32>, %v: te
   %0 = graph.sdpa %q, %kt, %v {scale = 1.0 : f32} : (tensor<4x96x64xf32>, tensor<4x64x80xf32>, tensor<4x80x32xf32>) -> tensor<4x96x64xf32>
   return
 }
+
+// -----
+
+func.func @sdpa_causal_offset(%q: tensor<4x40x64xf32>, %kt: tensor<4x64x50xf32>, %v: tensor<4x50x64xf32>) {
+  // expected-error @+1 {{'graph.sdpa' op causal attention needs as many keys as queries or more by a multiple of 32, not 50 keys for 40 queries}}
+  %0 = graph.sdpa %q, %kt, %v {causal, scale = 1.0 : f32} : (tensor<4x40x64xf32>, tensor<4x64x50xf32>, tensor<4x50x64xf32>) -> tensor<4x40x64xf32>
+  return
+}
