@@ -270,6 +270,24 @@ LogicalResult RMSNormOp::verify() {
   return verifyNorm(*this, getInput(), getAxis(), {{"scale", getScale()}});
 }
 
+LogicalResult GroupNormOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  if (in.size() < 3)
+    return emitOpError() << "input " << shapeString(in) << " must be [N, C, spatial...]";
+  if (shapeOf(getResult()) != in)
+    return emitOpError() << "result shape " << shapeString(shapeOf(getResult()))
+                         << " differs from the input's " << shapeString(in);
+  int64_t groups = getNumGroups(), channels = in[1];
+  if (groups <= 0 || channels % groups != 0)
+    return emitOpError() << "num_groups " << groups << " does not divide the " << channels
+                         << " channels";
+  for (Value p : {getScale(), getBias()})
+    if (p && shapeOf(p) != ArrayRef<int64_t>{channels})
+      return emitOpError() << "scale and bias must be [" << channels << "], not "
+                           << shapeString(shapeOf(p));
+  return success();
+}
+
 LogicalResult SDPAOp::verify() {
   ArrayRef<int64_t> q = shapeOf(getQ()), kt = shapeOf(getKt()), v = shapeOf(getV()),
                     out = shapeOf(getResult());

@@ -275,6 +275,30 @@ def Graph_RMSNormOp : Graph_Op<"rms_norm", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Graph_GroupNormOp : Graph_Op<"group_norm", [Pure, AttrSizedOperandSegments]> {
+  let summary = "Group normalisation of [N, C, spatial...] (ONNX GroupNormalization, opset 21)";
+  let description = [{
+    The C channels form `num_groups` groups of consecutive channels; each sample's group is
+    normalised by its own mean and (biased) variance over its channels and spatial positions,
+    then each channel is scaled and shifted by its `scale` and `bias` [C] (optional: 1 and 0).
+    `tt-fuse-graph` forms it from the Reshape to [N, G, rest], InstanceNormalization (or a
+    layer norm over the last axis) and Reshape back that PyTorch exports, with the per-channel
+    Mul and Add after it. It lowers to one kernel whose unit is one sample's group.
+
+    ```mlir
+    %y = graph.group_norm %x scale %g bias %b {num_groups = 8 : i64, epsilon = 1.0e-05 : f32}
+        : (tensor<2x32x16x16xf32>, tensor<32xf32>, tensor<32xf32>) -> tensor<2x32x16x16xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, Optional<Graph_Tensor>:$scale,
+                   Optional<Graph_Tensor>:$bias, I64Attr:$num_groups, F32Attr:$epsilon);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = [{
+    $input (`scale` $scale^)? (`bias` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Graph_SDPAOp : Graph_Op<"sdpa", [Pure]> {
   let summary = "Scaled dot-product attention: softmax(q kt * scale + mask) v";
   let description = [{

@@ -154,10 +154,17 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
         if (normRowL1Bytes(*norm) > limit)
           longNorms.push_back(*norm);
     });
+    SmallVector<graph::GroupNormOp> largeGroups;
+    module.walk([&](graph::GroupNormOp op) {
+      if (groupNormL1Bytes(op) > limit)
+        largeGroups.push_back(op);
+    });
     IRRewriter rewriter(&getContext());
     for (const NormView &norm : longNorms)
       expandNorm(rewriter, norm);
-    numExpandedNorms += longNorms.size();
+    for (graph::GroupNormOp op : largeGroups)
+      expandGroupNorm(rewriter, op);
+    numExpandedNorms += longNorms.size() + largeGroups.size();
     // The tensors kept in L1 first; each op's circular buffers get what they leave.
     llvm::DenseMap<Operation *, int64_t> held;
     if (l1Tensors)

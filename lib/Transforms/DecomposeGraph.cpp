@@ -100,6 +100,18 @@ struct ExpandNorm : OpRewritePattern<NormOp> {
   }
 };
 
+/// A group norm of [N, C, L]: its kernel takes channels in the batch dims (two spatial dims or
+/// more).
+struct ExpandGroupNorm : OpRewritePattern<GroupNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GroupNormOp op, PatternRewriter &rewriter) const override {
+    if (op.getType().getRank() >= 4)
+      return failure();
+    expandGroupNorm(rewriter, op);
+    return success();
+  }
+};
+
 /// Folds a data-movement op whose input is an f32 constant: `move` turns the constant's values
 /// into the result's. The folded constant keeps the initializer's location, whose name the
 /// binary gives the buffer.
@@ -331,6 +343,7 @@ struct DecomposeGraphPass : tessel::impl::DecomposeGraphBase<DecomposeGraphPass>
     patterns.add<DecomposeConcat, StemSpaceToDepth, DecomposeConv, DecomposePool, DecomposeBatchNorm, DecomposeGemm, FoldConstantReshape, FoldConstantTranspose, SoftmaxAxisLast,
                  BinaryInTileBroadcast, WhereInTileBroadcast>(&getContext());
     patterns.add<ExpandNorm<LayerNormOp>, ExpandNorm<RMSNormOp>>(&getContext(), expandNorms);
+    patterns.add<ExpandGroupNorm>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -312,6 +312,107 @@ struct AbsorbNormAffine : OpRewritePattern<BinaryOp> {
   }
 };
 
+/// Whether `v` is a constant (or a reshape of one) whose every value is `value`.
+static bool allValues(Value v, float value) {
+  if (auto reshape = v.getDefiningOp<ReshapeOp>())
+    v = reshape.getInput();
+  auto constant = v.getDefiningOp<ConstantOp>();
+  std::optional<std::vector<float>> values =
+      constant ? readF32Elements(constant.getValue()) : std::nullopt;
+  return values && llvm::all_of(*values, [&](float x) { return x == value; });
+}
+
+/// Group normalisations as exporters write them become graph.group_norm: a layer norm over the
+/// spatial axes of [N, C, spatial...] (InstanceNormalization) is one with a group per channel;
+/// PyTorch's GroupNorm export, a reshape to [N, G, rest], InstanceNormalization with unit
+/// scale and zero bias, and a reshape back, one with G groups.
+struct FuseGroupNorm : OpRewritePattern<ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReshapeOp op, PatternRewriter &rewriter) const override {
+    Value v = op.getInput();
+    // InstanceNormalization's unit scale and zero bias, as the importer writes them.
+    if (BinaryOp add = binaryOf(v, BinaryKind::add); add && allValues(add.getRhs(), 0.0f))
+      v = add.getLhs();
+    if (BinaryOp mul = binaryOf(v, BinaryKind::mul); mul && allValues(mul.getRhs(), 1.0f))
+      v = mul.getLhs();
+    auto ln = v.getDefiningOp<LayerNormOp>();
+    auto split = ln ? ln.getInput().getDefiningOp<ReshapeOp>() : ReshapeOp();
+    if (!split || ln.getScale() || ln.getBias() || ln.getAxis() != 2)
+      return failure();
+    Value x = split.getInput();
+    ArrayRef<int64_t> shape = cast<RankedTensorType>(x.getType()).getShape();
+    ArrayRef<int64_t> grouped = split.getType().getShape();
+    if (x.getType() != op.getType() || shape.size() < 3 || grouped.size() != 3 ||
+        grouped[0] != shape[0] || shape[1] % grouped[1] != 0)
+      return failure();
+    Value norm = rewriter.create<GroupNormOp>(
+        fusedLocation(rewriter, op, {x}), op.getType(), x, Value(), Value(),
+        rewriter.getI64IntegerAttr(grouped[1]), ln.getEpsilonAttr());
+    rewriter.replaceOp(op, norm);
+    return success();
+  }
+};
+
+struct InstanceNormAsGroupNorm : OpRewritePattern<LayerNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LayerNormOp op, PatternRewriter &rewriter) const override {
+    RankedTensorType type = op.getType();
+    if (type.getRank() < 4 || op.getAxis() != 2 || op.getScale() || op.getBias())
+      return failure();
+    rewriter.replaceOpWithNewOp<GroupNormOp>(op, type, op.getInput(), Value(), Value(),
+                                             rewriter.getI64IntegerAttr(type.getDimSize(1)),
+                                             op.getEpsilonAttr());
+    return success();
+  }
+};
+
+/// group_norm(x) * w, and then + b, for w and b one value per channel ([C, 1, ...] against
+/// [N, C, spatial...]), become its scale and bias [C].
+struct AbsorbGroupNormAffine : OpRewritePattern<BinaryOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BinaryOp op, PatternRewriter &rewriter) const override {
+    bool isScale = op.getKind() == BinaryKind::mul, isBias = op.getKind() == BinaryKind::add;
+    if (!isScale && !isBias)
+      return failure();
+    for (auto [n, p] : {std::pair(op.getLhs(), op.getRhs()), std::pair(op.getRhs(), op.getLhs())}) {
+      auto gn = n.getDefiningOp<GroupNormOp>();
+      if (!gn || !n.hasOneUse() || n.getType() != op.getType() || gn.getBias() ||
+          (isScale && gn.getScale()))
+        continue;
+      RankedTensorType type = op.getType();
+      int64_t channels = type.getDimSize(1);
+      auto pType = cast<RankedTensorType>(p.getType());
+      ArrayRef<int64_t> ps = pType.getShape();
+      // Right-aligned against [N, C, spatial...]: C, then ones.
+      int64_t lead = type.getRank() - int64_t(ps.size());
+      bool perChannel = lead >= 0 && lead <= 1 && ps[1 - lead] == channels;
+      for (int64_t k = 0; perChannel && k < int64_t(ps.size()); ++k)
+        perChannel = k + lead == 1 || ps[k] == 1;
+      if (!perChannel)
+        continue;
+      auto flat = RankedTensorType::get({channels}, pType.getElementType());
+      Value param = p;
+      if (pType != flat) {
+        auto constant = p.getDefiningOp<ConstantOp>();
+        std::optional<std::vector<float>> data =
+            constant ? readF32Elements(constant.getValue()) : std::nullopt;
+        param = data ? rewriter.create<ConstantOp>(constant.getLoc(), flat,
+                                                   makeF32Elements(flat, *data))
+                           .getResult()
+                     : rewriter.create<ReshapeOp>(p.getLoc(), flat, p).getResult();
+      }
+      Value scale = isScale ? param : gn.getScale(), bias = isBias ? param : Value();
+      Value norm = rewriter.create<GroupNormOp>(
+          rewriter.getFusedLoc({gn.getLoc(), op.getLoc()}), type, gn.getInput(), scale, bias,
+          gn.getNumGroupsAttr(), gn.getEpsilonAttr());
+      rewriter.replaceOp(op, norm);
+      rewriter.eraseOp(gn);
+      return success();
+    }
+    return failure();
+  }
+};
+
 /// A plain matmul (no epilogue yet) whose result only `user` reads.
 static MatMulOp plainMatmul(Value v) {
   auto mm = v.getDefiningOp<MatMulOp>();
@@ -478,7 +579,8 @@ struct FuseGraphPass : tessel::impl::FuseGraphBase<FuseGraphPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<FuseGelu, FuseNormalization, AbsorbNormAffine, FuseAttention,
-                 ReadHeadsThroughLayouts>(&getContext());
+                 ReadHeadsThroughLayouts, FuseGroupNorm, InstanceNormAsGroupNorm,
+                 AbsorbGroupNormAffine>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -141,6 +141,10 @@ static std::optional<int64_t> streamingUnitTiles(Operation *op, const rt::TiledS
     return 1;
   if (isa<graph::SoftmaxOp, graph::LayerNormOp, graph::RMSNormOp, graph::SDPAOp>(op))
     return tiled.colsTiles;
+  // A sample's group of channels.
+  if (auto gn = dyn_cast<graph::GroupNormOp>(op))
+    return tiled.batch / (gn.getType().getDimSize(0) * gn.getNumGroups()) * tiled.rowsTiles *
+           tiled.colsTiles;
   // A remap whose every reader gathers through it gets no dispatch and writes nothing.
   if (isa<graph::RemapOp>(op) && !llvm::all_of(op->getUses(), gathersThroughRemap))
     return 1;

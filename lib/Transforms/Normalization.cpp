@@ -61,3 +61,44 @@ void tessel::expandNorm(RewriterBase &rewriter, const NormView &norm) {
     y = rewriter.create<graph::BinaryOp>(loc, type, graph::BinaryKind::add, y, norm.bias);
   rewriter.replaceOp(norm.op, y);
 }
+
+int64_t tessel::groupNormL1Bytes(graph::GroupNormOp op) {
+  ArrayRef<int64_t> shape = op.getType().getShape();
+  int64_t cg = shape[1] / op.getNumGroups(), planeTiles = 1;
+  for (size_t k = 2; k < shape.size(); ++k)
+    planeTiles *= k + 2 < shape.size() ? shape[k] : (shape[k] + 31) / 32;
+  int64_t params = bool(op.getScale()) + bool(op.getBias());
+  return (2 * cg * planeTiles + params * cg + 9) *
+         tile::tileBytes(grid::getLayout(op.getType()).getFormat());
+}
+
+void tessel::expandGroupNorm(RewriterBase &rewriter, graph::GroupNormOp op) {
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(op);
+  RankedTensorType type = op.getType();
+  Attribute encoding = type.getEncoding(), scalarEncoding;
+  if (auto layout = dyn_cast_or_null<grid::LayoutAttr>(encoding))
+    scalarEncoding = grid::LayoutAttr::getInterleaved(rewriter.getContext(), layout.getFormat());
+  Location loc = op.getLoc();
+  int64_t groups = op.getNumGroups(), n = type.getDimSize(0);
+  auto grouped = RankedTensorType::get({n, groups, type.getNumElements() / (n * groups)},
+                                       type.getElementType(), encoding);
+  Value x = rewriter.create<graph::ReshapeOp>(loc, grouped, op.getInput());
+  Value y = graph::buildNormalization(rewriter, loc, x, {2}, op.getEpsilon().convertToFloat(),
+                                      /*rms=*/false, encoding, scalarEncoding)
+                .normal;
+  y = rewriter.create<graph::ReshapeOp>(loc, type, y);
+  // [C] as [C, 1, ..., 1] against [N, C, spatial...].
+  SmallVector<int64_t> paramShape(type.getRank() - 1, 1);
+  paramShape[0] = type.getDimSize(1);
+  for (auto [p, kind] : {std::pair(op.getScale(), graph::BinaryKind::mul),
+                         std::pair(op.getBias(), graph::BinaryKind::add)}) {
+    if (!p)
+      continue;
+    auto pType = cast<RankedTensorType>(p.getType());
+    Value shaped = rewriter.create<graph::ReshapeOp>(
+        loc, RankedTensorType::get(paramShape, pType.getElementType(), pType.getEncoding()), p);
+    y = rewriter.create<graph::BinaryOp>(loc, type, kind, y, shaped);
+  }
+  rewriter.replaceOp(op, y);
+}

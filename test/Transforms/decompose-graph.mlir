@@ -468,3 +468,19 @@ func.func @layer_norm_kept(%x: tensor<2x4x8xf32>, %g: tensor<1x8xf32>, %b: tenso
   %y = graph.layer_norm %x scale %g bias %b {axis = 2 : i64, epsilon = 1.0e-05 : f32} : (tensor<2x4x8xf32>, tensor<1x8xf32>, tensor<8xf32>) -> tensor<2x4x8xf32>
   return %y : tensor<2x4x8xf32>
 }
+
+// -----
+
+// A group norm of [N, C, L] (channels inside the tiles): a reshape to [N, G, rest], the
+// normalisation's ops, a reshape back and the per-channel scale as [C, 1].
+// CHECK-LABEL: func.func @group_norm_rank3
+// CHECK-NEXT: %[[R:.*]] = graph.reshape %arg0 : (tensor<2x8x40xf32>) -> tensor<2x4x80xf32>
+// CHECK-NEXT: %[[M:.*]] = graph.reduce mean %[[R]] {axes = array<i64: 2>}
+// CHECK: %[[B:.*]] = graph.reshape %{{.*}} : (tensor<2x4x80xf32>) -> tensor<2x8x40xf32>
+// CHECK-NEXT: %[[G:.*]] = graph.reshape %arg1 : (tensor<8xf32>) -> tensor<8x1xf32>
+// CHECK-NEXT: %[[Y:.*]] = graph.binary mul %[[B]], %[[G]]
+// CHECK-NEXT: return %[[Y]]
+func.func @group_norm_rank3(%x: tensor<2x8x40xf32>, %g: tensor<8xf32>) -> tensor<2x8x40xf32> {
+  %y = graph.group_norm %x scale %g {num_groups = 4 : i64, epsilon = 1.0e-05 : f32} : (tensor<2x8x40xf32>, tensor<8xf32>) -> tensor<2x8x40xf32>
+  return %y : tensor<2x8x40xf32>
+}

@@ -348,3 +348,46 @@ func.func @attention_causal(%q: tensor<2x32x16xf32>, %kt: tensor<2x16x32xf32>, %
   %o2 = graph.matmul %p2, %v : (tensor<2x32x32xf32>, tensor<2x32x16xf32>) -> tensor<2x32x16xf32>
   return %o0, %o1, %o2 : tensor<2x32x16xf32>, tensor<2x32x16xf32>, tensor<2x32x16xf32>
 }
+
+// -----
+
+// PyTorch's GroupNorm export: a reshape to [N, G, rest], the instance norm the importer makes
+// of it (a layer norm over the last axis, times ones and plus zeros per group), a reshape
+// back, then the per-channel weight and bias, which become the group norm's own [C].
+// CHECK-LABEL: func.func @group_norm_torch
+// CHECK: %[[W:.*]] = graph.constant dense<{{.*}}> : tensor<4xf32>
+// CHECK: %[[B:.*]] = graph.constant dense<{{.*}}> : tensor<4xf32>
+// CHECK: %[[Y:.*]] = graph.group_norm %arg0 scale %[[W]] bias %[[B]] {epsilon = 9.99999974E-6 : f32, num_groups = 2 : i64}
+// CHECK-NEXT: return %[[Y]]
+func.func @group_norm_torch(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> {
+  %ones = graph.constant dense<1.0> : tensor<2xf32>
+  %zeros = graph.constant dense<0.0> : tensor<2xf32>
+  %w = graph.constant dense<[[[1.0]], [[2.0]], [[3.0]], [[4.0]]]> : tensor<4x1x1xf32>
+  %b = graph.constant dense<[[[0.5]], [[0.25]], [[0.0]], [[-1.0]]]> : tensor<4x1x1xf32>
+  %r = graph.reshape %x : (tensor<1x4x8x8xf32>) -> tensor<1x2x128xf32>
+  %n = graph.layer_norm %r {axis = 2 : i64, epsilon = 1.0e-05 : f32} : (tensor<1x2x128xf32>) -> tensor<1x2x128xf32>
+  %o = graph.reshape %ones : (tensor<2xf32>) -> tensor<2x1xf32>
+  %s = graph.binary mul %n, %o : (tensor<1x2x128xf32>, tensor<2x1xf32>) -> tensor<1x2x128xf32>
+  %z = graph.reshape %zeros : (tensor<2xf32>) -> tensor<2x1xf32>
+  %a = graph.binary add %s, %z : (tensor<1x2x128xf32>, tensor<2x1xf32>) -> tensor<1x2x128xf32>
+  %back = graph.reshape %a : (tensor<1x2x128xf32>) -> tensor<1x4x8x8xf32>
+  %m = graph.binary mul %back, %w : (tensor<1x4x8x8xf32>, tensor<4x1x1xf32>) -> tensor<1x4x8x8xf32>
+  %y = graph.binary add %m, %b : (tensor<1x4x8x8xf32>, tensor<4x1x1xf32>) -> tensor<1x4x8x8xf32>
+  return %y : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+// A layer norm over the spatial axes of [N, C, H, W] (InstanceNormalization) is a group norm of
+// a group per channel; a reshape to groups that does not keep the batch is not a group norm.
+// CHECK-LABEL: func.func @instance_norm_and_near_miss
+// CHECK: graph.group_norm %arg0 {epsilon = 9.99999974E-6 : f32, num_groups = 4 : i64}
+// CHECK: graph.layer_norm
+// CHECK-NOT: graph.group_norm
+func.func @instance_norm_and_near_miss(%x: tensor<2x4x8x8xf32>) -> (tensor<2x4x8x8xf32>, tensor<2x4x8x8xf32>) {
+  %i = graph.layer_norm %x {axis = 2 : i64, epsilon = 1.0e-05 : f32} : (tensor<2x4x8x8xf32>) -> tensor<2x4x8x8xf32>
+  %r = graph.reshape %x : (tensor<2x4x8x8xf32>) -> tensor<4x2x64xf32>
+  %n = graph.layer_norm %r {axis = 2 : i64, epsilon = 1.0e-05 : f32} : (tensor<4x2x64xf32>) -> tensor<4x2x64xf32>
+  %back = graph.reshape %n : (tensor<4x2x64xf32>) -> tensor<2x4x8x8xf32>
+  return %i, %back : tensor<2x4x8x8xf32>, tensor<2x4x8x8xf32>
+}

@@ -12,11 +12,17 @@ from onnx import TensorProto, helper, numpy_helper
 from conftest import run
 
 
+def as_initializer(v):
+    """Shapes stay int64; every other value is float32."""
+    a = np.asarray(v)
+    return a if a.dtype == np.int64 else a.astype(np.float32)
+
+
 def save(path, nodes, inits, shape, opset=17):
     graph = helper.make_graph(
         nodes, "norm", [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(shape))],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, list(shape))],
-        [numpy_helper.from_array(np.asarray(v, np.float32), k) for k, v in inits.items()])
+        [numpy_helper.from_array(as_initializer(v), k) for k, v in inits.items()])
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)]), path)
 
 
@@ -138,3 +144,71 @@ def test_near_misses_are_computed_as_written(tmp):
     dump, y = compile_and_run(tmp, tmp / "m2.onnx", x, "--precision=fp32")
     assert "reduce_mean_0" in dump and not any(d.startswith("layer_norm") for d in dump)
     check(y, layer_norm_ref(x, g2, b, axes=(-2, -1)), "fp32")
+
+
+def group_norm_model(path, shape, groups, w, b):
+    """nn.GroupNorm as torch.onnx.export writes it: Reshape to [N, G, -1],
+    InstanceNormalization with unit scale and zero bias, Reshape back, Mul and Add per channel."""
+    n, c = shape[0], shape[1]
+    spatial = [1] * (len(shape) - 2)
+    nodes = [helper.make_node("Reshape", ["x", "grouped"], ["r1"]),
+             helper.make_node("InstanceNormalization", ["r1", "ones", "zeros"], ["n"],
+                              epsilon=1e-5),
+             helper.make_node("Reshape", ["n", "back"], ["r2"]),
+             helper.make_node("Mul", ["r2", "w"], ["m"]),
+             helper.make_node("Add", ["m", "b"], ["y"])]
+    save(path, nodes, {"grouped": np.array([n, groups, -1], np.int64),
+                       "back": np.array(shape, np.int64), "ones": np.ones(groups),
+                       "zeros": np.zeros(groups), "w": w.reshape([c] + spatial),
+                       "b": b.reshape([c] + spatial)}, shape)
+
+
+def group_norm_ref(x, groups, w, b, eps=1e-5):
+    n, c = x.shape[:2]
+    g = x.astype(np.float64).reshape(n, groups, -1)
+    m = g.mean(-1, keepdims=True)
+    v = ((g - m) ** 2).mean(-1, keepdims=True)
+    shape = [c] + [1] * (x.ndim - 2)
+    return ((g - m) / np.sqrt(v + eps)).reshape(x.shape) * w.reshape(shape) + b.reshape(shape)
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+@pytest.mark.parametrize("shape,groups", [((2, 32, 20, 20), 8), ((1, 12, 3, 40, 50), 4)])
+def test_group_norm_is_one_dispatch(tmp, precision, shape, groups):
+    """PyTorch's GroupNorm export (2-D and 3-D spatial, partial tiles) is one dispatch whose
+    unit is a sample's group, with the per-channel scale and bias its own."""
+    rng = np.random.default_rng(6)
+    w, b = rng.standard_normal(shape[1]), rng.standard_normal(shape[1])
+    group_norm_model(tmp / "m.onnx", shape, groups, w, b)
+    x = (rng.standard_normal(shape) * 2 + 1).astype(np.float32)
+    ops, y = compile_and_run(tmp, tmp / "m.onnx", x, f"--precision={precision}")
+    assert ops == ["group_norm_0"]
+    check(y, group_norm_ref(x, groups, w, b), precision)
+
+
+def test_instance_norm_and_other_group_norms(tmp):
+    """InstanceNormalization of [N, C, H, W] is a group norm of a group per channel; a group
+    norm of [N, C, L] (channels inside the tiles), one --fusion=off and one too large for the
+    L1 budget give the same numbers through reshapes, reductions and elementwise ops."""
+    rng = np.random.default_rng(7)
+    shape = (2, 16, 12, 36)
+    w, b = rng.standard_normal(16), rng.standard_normal(16)
+    save(tmp / "in.onnx", [helper.make_node("InstanceNormalization", ["x", "w", "b"], ["y"])],
+         {"w": w, "b": b}, shape)
+    x = rng.standard_normal(shape).astype(np.float32)
+    ops, y = compile_and_run(tmp, tmp / "in.onnx", x, "--precision=fp32")
+    assert ops == ["group_norm_0"]
+    check(y, group_norm_ref(x, 16, w, b), "fp32")
+
+    group_norm_model(tmp / "gn.onnx", shape, 4, w, b)
+    for flags in (["--fusion=off"], ["--l1-budget=16384"]):
+        ops, y = compile_and_run(tmp, tmp / "gn.onnx", x, "--precision=fp32", *flags)
+        assert "group_norm_0" not in ops and any(op.startswith("reduce_mean") for op in ops)
+        check(y, group_norm_ref(x, 4, w, b), "fp32")
+
+    rank3 = (2, 16, 100)
+    group_norm_model(tmp / "gn3.onnx", rank3, 4, w, b)
+    x3 = rng.standard_normal(rank3).astype(np.float32)
+    ops, y = compile_and_run(tmp, tmp / "gn3.onnx", x3, "--precision=fp32")
+    assert "group_norm_0" not in ops
+    check(y, group_norm_ref(x3, 4, w, b), "fp32")

@@ -40,6 +40,15 @@ int64_t normRowL1Bytes(const NormView &norm);
 /// result's encoding.
 void expandNorm(mlir::RewriterBase &rewriter, const NormView &norm);
 
+/// L1 bytes per core graph.group_norm's kernel needs: a sample's group twice (as read and
+/// centred), a tile per channel of the group for each parameter, and nine single tiles.
+int64_t groupNormL1Bytes(graph::GroupNormOp op);
+
+/// Replaces `op` by a reshape to [N, G, rest], the reduces and elementwise ops of its
+/// normalisation, a reshape back and the per-channel scale and bias; the new tensors take its
+/// result's encoding.
+void expandGroupNorm(mlir::RewriterBase &rewriter, graph::GroupNormOp op);
+
 } // namespace tessel
 
 #endif

@@ -14,7 +14,11 @@ def FuseGraph : Pass<"tt-fuse-graph", "mlir::ModuleOp"> {
     or Reciprocal (or 1 / ...) and Mul, both means over the same trailing axes, becomes
     `graph.layer_norm`; `x / sqrt(mean(x^2) + eps)` becomes `graph.rms_norm`; a multiplication
     and then an addition by tensors that vary along the normalised axes only become the norm's
-    scale and bias. Attention, `softmax(q @ kt * c + mask) @ v` with the scale a Div or Mul by
+    scale and bias. A layer norm over the spatial axes of [N, C, spatial...]
+    (InstanceNormalization), and PyTorch's GroupNorm export (a reshape to [N, G, rest], an
+    instance norm with unit scale and zero bias, a reshape back), become `graph.group_norm`,
+    taking the per-channel multiplication and addition after them as its scale and bias.
+    Attention, `softmax(q @ kt * c + mask) @ v` with the scale a Div or Mul by
     a constant scalar (or none), the mask an optional Add, the softmax over the keys and each
     intermediate read only by the next op, becomes `graph.sdpa` (its kernel never writes the
     scores out); its q, keys and v, when Reshape and Transpose split them into heads of whole
@@ -97,7 +101,8 @@ def DecomposeGraph : Pass<"tt-decompose-graph", "mlir::ModuleOp"> {
     in transposes that bring the axis last, since kernels reduce along tile rows. A
     `graph.layer_norm` or `graph.rms_norm` over several axes, or whose scale or bias varies
     along more than the last axis, becomes the reduces and elementwise ops it stands for (its
-    kernel holds one row of the last axis). A transpose of
+    kernel holds one row of the last axis); so does a `graph.group_norm` of [N, C, L], between
+    reshapes to [N, G, rest] and back (its kernel takes channels in the batch dims). A transpose of
     a constant (Gemm's `transB` weights) is folded into a transposed constant at compile time.
     The FPU broadcasts only the second operand of a binary op (and `where` only its first value)
     within a 32x32 tile; an operand that would need more, such as the lhs of an outer-product
@@ -336,7 +341,7 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     Statistic<"numStreamedSoftmax", "streamed-softmax",
               "Softmaxes whose rows do not fit L1, streamed through reductions instead">,
     Statistic<"numExpandedNorms", "expanded-norms",
-              "Layer and RMS norms whose rows do not fit L1, expanded into reductions">,
+              "Layer, RMS and group norms whose rows (groups) do not fit L1, expanded into reductions">,
   ];
   let dependentDialects = ["::tessel::grid::GridDialect"];
 }

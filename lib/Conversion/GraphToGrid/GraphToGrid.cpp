@@ -18,6 +18,8 @@ static FailureOr<Value> lowerOp(Operation *op, const LoweringOptions &opts) {
     return lowerSoftmax(sm, opts);
   if (auto sdpa = dyn_cast<graph::SDPAOp>(op))
     return lowerAttention(sdpa, opts);
+  if (auto gn = dyn_cast<graph::GroupNormOp>(op))
+    return lowerGroupNorm(gn, opts);
   if (isa<graph::LayerNormOp, graph::RMSNormOp>(op))
     return lowerNorm(op, opts);
   if (auto tr = dyn_cast<graph::TransposeOp>(op))

@@ -169,3 +169,172 @@ FailureOr<Value> tessel::lowering::lowerNorm(Operation *op, const LoweringOption
   });
   return db.results()[0];
 }
+
+// graph.group_norm of [N, C, spatial...] (rank 4 or more), one sample's group per unit: its
+// channels' tiles are consecutive, cg * planes * mt * nt of them. The statistics are one value
+// for the whole group: each tile's row sums accumulate in column 0 of Dst[1], whose column is
+// then summed into [0, 0] (a second reduction over the packed partial sums), and broadcast as
+// a scalar. Padding rows and columns of the centred tiles are masked. Each channel's scale and
+// bias value is read into the first position of a tile of its own, broadcast as a scalar too.
+FailureOr<Value> tessel::lowering::lowerGroupNorm(graph::GroupNormOp op,
+                                                  const LoweringOptions &opts) {
+  RankedTensorType type = op.getType();
+  if (type.getRank() < 4)
+    return op.emitError("group_norm needs [N, C, spatial...] with two spatial dims or more "
+                        "here; run tt-decompose-graph first");
+  int64_t budget = opts.chip.l1Bytes - opts.chip.l1ReservedBytes;
+  if (groupNormL1Bytes(op) > budget)
+    return op.emitError("a group_norm group does not fit one core's L1; run "
+                        "tt-choose-op-configs, which expands it");
+  OpBuilder b(op);
+  MLIRContext *ctx = b.getContext();
+  TiledView view = TiledView::of(type);
+  tile::DataFormat format = grid::getLayout(type).getFormat();
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t channels = shape[1], groups = op.getNumGroups(), cg = channels / groups;
+  int64_t planeTiles = view.batch / (shape[0] * channels) * view.mt * view.nt;
+  int64_t tiles = cg * planeTiles, units = shape[0] * groups;
+  int64_t count = cg * (view.batch / (shape[0] * channels)) * view.rows * view.cols;
+  bool partial = view.rows % 32 != 0 || view.cols % 32 != 0;
+
+  SmallVector<Value> inputs{op.getInput()};
+  for (Value p : {op.getScale(), op.getBias()})
+    if (p)
+      inputs.push_back(p);
+  DispatchBuilder db(b, op.getLoc(), "group_norm", splitOverCores(units, opts.chip), inputs,
+                     {type}, opts);
+  Value cbIn = db.cb(format, tiles), cbCentred = db.cb(format, tiles);
+  Value cbScale = op.getScale() ? db.cb(format, cg) : Value();
+  Value cbBias = op.getBias() ? db.cb(format, cg) : Value();
+  Value cbPartial = db.cb(format, 1), cbMean = db.cb(format, 1), cbRstd = db.cb(format, 1);
+  Value cbSquare = db.cb(format, 2), cbStage = db.cb(format, 2), cbOut = db.cb(format, 2);
+  int64_t perCore = db.split().perCore;
+  AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx);
+  AffineExpr tileOf = d0 * tiles + d1;                    // (unit, tile of the group)
+  AffineExpr channelOf = (d0 % groups) * cg + d1;         // (unit, channel of the group)
+  SmallVector<std::pair<Value, Value>> params;            // (cb, dispatch input)
+  if (cbScale)
+    params.push_back({cbScale, db.input(1)});
+  if (cbBias)
+    params.push_back({cbBias, db.input(cbScale ? 2 : 1)});
+
+  db.kernel(noc::ThreadKind::reader);
+  Value zero = db.index(0), one = db.index(1);
+  db.loop(perCore, [&](Value iv) {
+    Value unit = db.unit(iv);
+    db.reserve(cbIn, tiles);
+    db.loop(tiles, [&](Value t) { db.read(db.input(0), db.apply(tileOf, {unit, t}), cbIn, t); });
+    for (auto [cb, input] : params) {
+      db.reserve(cb, cg);
+      // The channel's value into the first position of its tile.
+      db.loop(cg, [&](Value k) {
+        Value channel = db.apply(channelOf, {unit, k});
+        b.create<noc::ReadSpanOp>(op.getLoc(), input, db.apply(d0.floorDiv(32), {channel}),
+                                  db.apply(d0 % 32, {channel}), cb, k, zero, one, zero,
+                                  b.getF32FloatAttr(0.0f));
+      });
+    }
+    db.barrier();
+    db.push(cbIn, tiles);
+    for (auto [cb, input] : params)
+      db.push(cb, cg);
+  });
+
+  db.kernel(noc::ThreadKind::compute);
+  zero = db.index(0);
+  one = db.index(1);
+  Value two = db.index(2), full = db.index(32);
+  float inverseCount = 1.0f / float(count);
+  /// The sum of column 0 of Dst[from] (partial sums) into [0, 0] of Dst[to], times 1/count.
+  auto groupMean = [&](Value from, Value to) {
+    db.reserve(cbPartial, 1);
+    db.pack(from, cbPartial, zero);
+    db.push(cbPartial, 1);
+    db.wait(cbPartial, 1);
+    db.reduce(tile::ReduceKind::sum, 1, db.get(cbPartial, zero), to, /*accumulate=*/false);
+    db.pop(cbPartial, 1);
+    db.unary(tile::UnaryKind::scale, to, inverseCount);
+  };
+  auto packOne = [&](Value dst, Value cb) {
+    db.reserve(cb, 1);
+    db.pack(dst, cb, zero);
+    db.push(cb, 1);
+    db.wait(cb, 1);
+  };
+  AffineExpr rowsLeft = view.rows - ((d0.floorDiv(view.nt)) % view.mt) * 32;
+  AffineExpr colsLeft = view.cols - (d0 % view.nt) * 32;
+  db.loop(perCore, [&](Value) {
+    db.wait(cbIn, tiles);
+    for (auto [cb, input] : params)
+      db.wait(cb, cg);
+    db.acquireDst();
+    db.loop(tiles, [&](Value t) {
+      db.reduce(tile::ReduceKind::sum, 0, db.get(cbIn, t), one, /*accumulate=*/true);
+    });
+    groupMean(one, zero);
+    packOne(zero, cbMean);
+    db.releaseDst();
+
+    db.acquireDst();
+    db.reserve(cbCentred, tiles);
+    db.loop(tiles, [&](Value t) {
+      db.binary(tile::BinaryKind::sub, tile::Broadcast::scalar, db.get(cbIn, t),
+                db.get(cbMean, zero), zero);
+      if (partial)
+        db.mask(zero, db.apply(rowsLeft, {t}), db.apply(colsLeft, {t}), 0.0f);
+      db.pack(zero, cbCentred, t);
+      db.unary(tile::UnaryKind::square, zero);
+      packOne(zero, cbSquare);
+      db.reduce(tile::ReduceKind::sum, 0, db.get(cbSquare, zero), one, /*accumulate=*/true);
+      db.pop(cbSquare, 1);
+    });
+    db.push(cbCentred, tiles);
+    groupMean(one, two);
+    db.unary(tile::UnaryKind::shift, two, op.getEpsilon().convertToFloat());
+    db.unary(tile::UnaryKind::rsqrt, two);
+    packOne(two, cbRstd);
+    db.releaseDst();
+    db.pop(cbMean, 1);
+    db.pop(cbIn, tiles);
+    db.wait(cbCentred, tiles);
+
+    db.loop(tiles, [&](Value t) {
+      db.acquireDst();
+      db.binary(tile::BinaryKind::mul, tile::Broadcast::scalar, db.get(cbCentred, t),
+                db.get(cbRstd, zero), zero);
+      Value channel = db.apply(d0.floorDiv(planeTiles), {t});
+      for (auto [cb, kind] : {std::pair(cbScale, tile::BinaryKind::mul),
+                              std::pair(cbBias, tile::BinaryKind::add)}) {
+        if (!cb)
+          continue;
+        packOne(zero, cbStage);
+        db.binary(kind, tile::Broadcast::scalar, db.get(cbStage, zero), db.get(cb, channel),
+                  zero);
+        db.pop(cbStage, 1);
+      }
+      if (partial)
+        db.mask(zero, db.apply(rowsLeft, {t}), db.apply(colsLeft, {t}), 0.0f);
+      db.reserve(cbOut, 1);
+      db.pack(zero, cbOut, zero);
+      db.push(cbOut, 1);
+      db.releaseDst();
+    });
+    db.pop(cbRstd, 1);
+    db.pop(cbCentred, tiles);
+    for (auto [cb, input] : params)
+      db.pop(cb, cg);
+  });
+
+  db.kernel(noc::ThreadKind::writer);
+  zero = db.index(0);
+  db.loop(perCore, [&](Value iv) {
+    Value unit = db.unit(iv);
+    db.loop(tiles, [&](Value t) {
+      db.wait(cbOut, 1);
+      db.write(cbOut, zero, db.output(0), db.apply(tileOf, {unit, t}));
+      db.flush();
+      db.pop(cbOut, 1);
+    });
+  });
+  return db.results()[0];
+}

@@ -19,6 +19,7 @@ mlir::FailureOr<mlir::Value> lowerElementwise(mlir::Operation *op, const Lowerin
 mlir::FailureOr<mlir::Value> lowerGatherRows(graph::GatherRowsOp op, const LoweringOptions &opts);
 mlir::FailureOr<mlir::Value> lowerMatmul(graph::MatMulOp op, const LoweringOptions &opts);
 mlir::FailureOr<mlir::Value> lowerAttention(graph::SDPAOp op, const LoweringOptions &opts);
+mlir::FailureOr<mlir::Value> lowerGroupNorm(graph::GroupNormOp op, const LoweringOptions &opts);
 /// graph.layer_norm and graph.rms_norm.
 mlir::FailureOr<mlir::Value> lowerNorm(mlir::Operation *op, const LoweringOptions &opts);
 mlir::FailureOr<mlir::Value> lowerSoftmax(graph::SoftmaxOp op, const LoweringOptions &opts);

@@ -77,3 +77,31 @@ func.func @two_axes(%x: tensor<4x32x64xf32>) -> tensor<4x32x64xf32> {
   %y = graph.layer_norm %x {axis = 1 : i64, epsilon = 1.0e-06 : f32} : (tensor<4x32x64xf32>) -> tensor<4x32x64xf32>
   return %y : tensor<4x32x64xf32>
 }
+
+// -----
+
+// A group norm of 2 x 4 channels of 40 x 40 in 2 groups: a unit is a sample's group, 2
+// channels of 2 x 2 tiles = 8 consecutive tiles; 4 units on 4 cores. The scale's value of each
+// channel is read into the first position of a tile; the statistics reduce each tile's rows
+// into Dst[1], then that column into [0, 0], and broadcast as a scalar.
+// CHECK-LABEL: func.func @group_norm
+// CHECK: grid.dispatch "group_norm" on <(0, 0) to{{ ?}}(3, 0)>
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: %[[IN:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 8>
+// CHECK-NEXT: %[[CEN:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 8>
+// CHECK-NEXT: %[[SCALE:.*]] = noc.cb 2 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK: noc.kernel reader {
+// CHECK: noc.read_span %{{.*}} offset %{{.*}} into %[[SCALE]][%{{.*}}] offset %c0 count %c1
+// CHECK: noc.kernel compute {
+// CHECK: tile.reduce sum dim 0 %{{.*}}, dst[%c1] {accumulate}
+// CHECK: tile.reduce sum dim 1 %{{.*}}, dst[%c0] :
+// CHECK: tile.unary scale dst[%c0] {param = 3.125000e-04 : f32}
+// CHECK: tile.binary sub bcast scalar
+// CHECK: tile.mask dst[%c0] rows
+// CHECK: tile.unary rsqrt dst[%c2]
+// CHECK: tile.binary mul bcast scalar
+// CHECK: tile.binary mul bcast scalar
+func.func @group_norm(%x: tensor<2x4x40x40xf32>, %g: tensor<4xf32>) -> tensor<2x4x40x40xf32> {
+  %y = graph.group_norm %x scale %g {num_groups = 2 : i64, epsilon = 1.0e-05 : f32} : (tensor<2x4x40x40xf32>, tensor<4xf32>) -> tensor<2x4x40x40xf32>
+  return %y : tensor<2x4x40x40xf32>
+}

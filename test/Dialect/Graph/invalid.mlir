@@ -627,3 +627,19 @@ func.func @sdpa_causal_offset(%q: tensor<4x40x64xf32>, %kt: tensor<4x64x50xf32>,
   %0 = graph.sdpa %q, %kt, %v {causal, scale = 1.0 : f32} : (tensor<4x40x64xf32>, tensor<4x64x50xf32>, tensor<4x50x64xf32>) -> tensor<4x40x64xf32>
   return
 }
+
+// -----
+
+func.func @group_norm_groups(%x: tensor<2x30x8x8xf32>) {
+  // expected-error @+1 {{'graph.group_norm' op num_groups 8 does not divide the 30 channels}}
+  %0 = graph.group_norm %x {num_groups = 8 : i64, epsilon = 1.0e-05 : f32} : (tensor<2x30x8x8xf32>) -> tensor<2x30x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @group_norm_scale(%x: tensor<2x32x8x8xf32>, %g: tensor<32x1x1xf32>) {
+  // expected-error @+1 {{'graph.group_norm' op scale and bias must be [32], not [32, 1, 1]}}
+  %0 = graph.group_norm %x scale %g {num_groups = 8 : i64, epsilon = 1.0e-05 : f32} : (tensor<2x32x8x8xf32>, tensor<32x1x1xf32>) -> tensor<2x32x8x8xf32>
+  return
+}

@@ -426,3 +426,12 @@ func.func @attention(%q: tensor<2x4x96x64xf32>, %kt: tensor<2x4x64x80xf32>, %v: 
   %1 = graph.sdpa %q, %kt, %v mask %m {scale = 1.0 : f32} : (tensor<2x4x96x64xf32>, tensor<2x4x64x80xf32>, tensor<2x4x80x32xf32>, tensor<2x1x1x80xf32>) -> tensor<2x4x96x32xf32>
   return
 }
+
+// CHECK-LABEL: func.func @group_norm
+// CHECK-NEXT: graph.group_norm %arg0 scale %arg1 bias %arg1 {epsilon = 9.99999974E-6 : f32, num_groups = 8 : i64} : (tensor<2x32x16x16xf32>, tensor<32xf32>, tensor<32xf32>) -> tensor<2x32x16x16xf32>
+// CHECK-NEXT: graph.group_norm %arg0 {epsilon = 9.99999974E-6 : f32, num_groups = 32 : i64} : (tensor<2x32x16x16xf32>) -> tensor<2x32x16x16xf32>
+func.func @group_norm(%x: tensor<2x32x16x16xf32>, %g: tensor<32xf32>) {
+  %0 = graph.group_norm %x scale %g bias %g {num_groups = 8 : i64, epsilon = 1.0e-05 : f32} : (tensor<2x32x16x16xf32>, tensor<32xf32>, tensor<32xf32>) -> tensor<2x32x16x16xf32>
+  %1 = graph.group_norm %x {num_groups = 32 : i64, epsilon = 1.0e-05 : f32} : (tensor<2x32x16x16xf32>) -> tensor<2x32x16x16xf32>
+  return
+}
