@@ -54,63 +54,105 @@ bool tessel::attentionReadsThrough(OpOperand &use) {
   return transposed && (!*transposed || use.get() == sdpa.getKt());
 }
 
-/// `e` as sum(coefficients[d] * d) + constant, when it is that linear.
-static bool linearTerms(AffineExpr e, SmallVectorImpl<int64_t> &coefficients, int64_t &constant,
-                        int64_t factor = 1) {
-  if (auto c = dyn_cast<AffineConstantExpr>(e)) {
-    constant += factor * c.getValue();
-    return true;
+namespace {
+/// An affine expression as sum(coefficient * atom) + constant, its atoms dims or expressions
+/// that are not sums (floordiv, mod), each with the range it takes.
+struct LinearForm {
+  SmallVector<std::pair<AffineExpr, int64_t>> terms;
+  int64_t constant = 0;
+
+  void add(AffineExpr e, int64_t factor) {
+    if (auto c = dyn_cast<AffineConstantExpr>(e)) {
+      constant += factor * c.getValue();
+      return;
+    }
+    auto bin = dyn_cast<AffineBinaryOpExpr>(e);
+    if (bin && bin.getKind() == AffineExprKind::Add) {
+      add(bin.getLHS(), factor);
+      add(bin.getRHS(), factor);
+      return;
+    }
+    if (bin && bin.getKind() == AffineExprKind::Mul)
+      if (auto c = dyn_cast<AffineConstantExpr>(bin.getRHS())) {
+        add(bin.getLHS(), factor * c.getValue());
+        return;
+      }
+    for (auto &[atom, c] : terms)
+      if (atom == e) {
+        c += factor;
+        return;
+      }
+    terms.push_back({e, factor});
   }
-  if (auto d = dyn_cast<AffineDimExpr>(e)) {
-    coefficients[d.getPosition()] += factor;
-    return true;
+};
+} // namespace
+
+/// The range of sum(c * atom) over `terms` (each with its range over `sizes`), or nullopt.
+static std::optional<std::pair<int64_t, int64_t>>
+rangeOf(ArrayRef<std::pair<AffineExpr, int64_t>> terms, int64_t constant,
+        ArrayRef<int64_t> sizes) {
+  int64_t low = constant, high = constant;
+  for (auto [atom, c] : terms) {
+    std::optional<std::pair<int64_t, int64_t>> r = graph::affineRange(atom, sizes);
+    if (!r)
+      return std::nullopt;
+    low += std::min(c * r->first, c * r->second);
+    high += std::max(c * r->first, c * r->second);
   }
-  auto bin = dyn_cast<AffineBinaryOpExpr>(e);
-  if (!bin)
-    return false;
-  if (bin.getKind() == AffineExprKind::Add)
-    return linearTerms(bin.getLHS(), coefficients, constant, factor) &&
-           linearTerms(bin.getRHS(), coefficients, constant, factor);
-  if (bin.getKind() == AffineExprKind::Mul)
-    if (auto c = dyn_cast<AffineConstantExpr>(bin.getRHS()))
-      return linearTerms(bin.getLHS(), coefficients, constant, factor * c.getValue());
-  return false;
+  return std::pair(low, high);
 }
 
-/// `e` with each floordiv and mod by a constant D of a linear expression split into its terms
-/// that are multiples of D and the rest, when the rest stays in [0, D) while each dim d ranges
-/// over [0, sizes[d]): a reshape's linearised index, (b * S * H + s * H + i * dh + d) floordiv H
-/// mod S, becomes s.
+static AffineExpr sumOf(ArrayRef<std::pair<AffineExpr, int64_t>> terms, int64_t constant,
+                        MLIRContext *ctx) {
+  AffineExpr sum = getAffineConstantExpr(constant, ctx);
+  for (auto [atom, c] : terms)
+    sum = sum + atom * c;
+  return sum;
+}
+
+/// `e` with each floordiv and mod by a constant D of a sum split into its terms that are
+/// multiples of D and the rest, when the rest stays in [0, D) while each dim d ranges over
+/// [0, sizes[d]); or, when the rest is c * x + below with c dividing D and 0 <= below < c,
+/// into x floordiv (D / c) and (x mod (D / c)) * c + below. A reshape's linearised index,
+/// (b * S * H + s * H + i * dh + d) floordiv H mod S, becomes s.
 static AffineExpr splitDivMod(AffineExpr e, ArrayRef<int64_t> sizes) {
   auto bin = dyn_cast<AffineBinaryOpExpr>(e);
   if (!bin)
     return e;
   AffineExpr lhs = splitDivMod(bin.getLHS(), sizes), rhs = splitDivMod(bin.getRHS(), sizes);
+  AffineExpr same = getAffineBinaryOpExpr(bin.getKind(), lhs, rhs);
   auto divisor = dyn_cast<AffineConstantExpr>(rhs);
-  bool divMod = bin.getKind() == AffineExprKind::FloorDiv || bin.getKind() == AffineExprKind::Mod;
-  SmallVector<int64_t> coefficients(sizes.size(), 0);
-  int64_t constant = 0;
-  if (!divMod || !divisor || divisor.getValue() <= 0 || !linearTerms(lhs, coefficients, constant))
-    return getAffineBinaryOpExpr(bin.getKind(), lhs, rhs);
+  bool floorDiv = bin.getKind() == AffineExprKind::FloorDiv;
+  if ((!floorDiv && bin.getKind() != AffineExprKind::Mod) || !divisor || divisor.getValue() <= 0)
+    return same;
   int64_t den = divisor.getValue();
   MLIRContext *ctx = e.getContext();
-  AffineExpr quotient = getAffineConstantExpr(llvm::divideFloorSigned(constant, den), ctx);
-  int64_t low = llvm::mod(constant, den), high = low;
-  AffineExpr rest = getAffineConstantExpr(low, ctx);
-  for (auto [d, c] : llvm::enumerate(coefficients)) {
-    if (c == 0)
+  LinearForm form;
+  form.add(lhs, 1);
+  SmallVector<std::pair<AffineExpr, int64_t>> multiples, rest;
+  for (auto [atom, c] : form.terms)
+    (c % den == 0 ? multiples : rest).push_back({atom, c});
+  AffineExpr quotient = getAffineConstantExpr(llvm::divideFloorSigned(form.constant, den), ctx);
+  for (auto [atom, c] : multiples)
+    quotient = quotient + atom * (c / den);
+  int64_t kept = llvm::mod(form.constant, den);
+  if (auto r = rangeOf(rest, kept, sizes); r && r->first >= 0 && r->second < den)
+    return floorDiv ? quotient : sumOf(rest, kept, ctx);
+  for (auto [unused, c] : rest) {
+    if (c <= 1 || den % c != 0)
       continue;
-    AffineExpr dim = getAffineDimExpr(d, ctx);
-    if (c % den == 0) {
-      quotient = quotient + dim * (c / den);
+    SmallVector<std::pair<AffineExpr, int64_t>> high, below;
+    for (auto [atom, ck] : rest)
+      (ck % c == 0 ? high : below).push_back({atom, ck / (ck % c == 0 ? c : 1)});
+    auto r = rangeOf(below, kept % c, sizes);
+    if (!r || r->first < 0 || r->second >= c)
       continue;
-    }
-    rest = rest + dim * c;
-    (c > 0 ? high : low) += c * (sizes[d] - 1);
+    AffineExpr x = sumOf(high, kept / c, ctx);
+    if (floorDiv)
+      return quotient + splitDivMod(x.floorDiv(den / c), sizes);
+    return splitDivMod(x % (den / c), sizes) * c + sumOf(below, kept % c, ctx);
   }
-  if (low < 0 || high >= den)
-    return getAffineBinaryOpExpr(bin.getKind(), lhs, rhs);
-  return bin.getKind() == AffineExprKind::FloorDiv ? quotient : rest;
+  return same;
 }
 
 std::optional<std::pair<Value, AffineMap>> tessel::layoutChain(Value v) {

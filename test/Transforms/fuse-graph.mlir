@@ -391,3 +391,28 @@ func.func @instance_norm_and_near_miss(%x: tensor<2x4x8x8xf32>) -> (tensor<2x4x8
   %back = graph.reshape %n : (tensor<4x2x64xf32>) -> tensor<2x4x8x8xf32>
   return %i, %back : tensor<2x4x8x8xf32>, tensor<2x4x8x8xf32>
 }
+
+// -----
+
+// Grouped-query attention: two key/value heads repeated for four query heads (Unsqueeze,
+// Expand, Reshape): the keys and values become views of the cache whose head is the query
+// head floordiv 2; the repeated copies go.
+// CHECK-DAG: #[[KT:.*]] = affine_map<(d0, d1, d2, d3) -> (0, d1 floordiv 2, d3, d2)>
+// CHECK-DAG: #[[V:.*]] = affine_map<(d0, d1, d2, d3) -> (0, d1 floordiv 2, d2, d3)>
+// CHECK-LABEL: func.func @grouped_queries
+// CHECK-NEXT: %[[K:.*]] = graph.remap %arg1 {map = #[[KT]]} : (tensor<1x2x96x64xf32>) -> tensor<1x4x64x96xf32>
+// CHECK-NEXT: %[[VV:.*]] = graph.remap %arg2 {map = #[[V]]} : (tensor<1x2x96x64xf32>) -> tensor<1x4x96x64xf32>
+// CHECK-NEXT: graph.sdpa %arg0, %[[K]], %[[VV]]
+func.func @grouped_queries(%q: tensor<1x4x32x64xf32>, %k: tensor<1x2x96x64xf32>, %v: tensor<1x2x96x64xf32>) -> tensor<1x4x32x64xf32> {
+  %ku = graph.reshape %k : (tensor<1x2x96x64xf32>) -> tensor<1x2x1x96x64xf32>
+  %ke = graph.remap %ku {map = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, 0, d3, d4)>} : (tensor<1x2x1x96x64xf32>) -> tensor<1x2x2x96x64xf32>
+  %kr = graph.reshape %ke : (tensor<1x2x2x96x64xf32>) -> tensor<1x4x96x64xf32>
+  %kt = graph.transpose %kr {perm = array<i64: 0, 1, 3, 2>} : (tensor<1x4x96x64xf32>) -> tensor<1x4x64x96xf32>
+  %vu = graph.reshape %v : (tensor<1x2x96x64xf32>) -> tensor<1x2x1x96x64xf32>
+  %ve = graph.remap %vu {map = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, 0, d3, d4)>} : (tensor<1x2x1x96x64xf32>) -> tensor<1x2x2x96x64xf32>
+  %vr = graph.reshape %ve : (tensor<1x2x2x96x64xf32>) -> tensor<1x4x96x64xf32>
+  %s = graph.matmul %q, %kt : (tensor<1x4x32x64xf32>, tensor<1x4x64x96xf32>) -> tensor<1x4x32x96xf32>
+  %p = graph.softmax %s {axis = 3 : i64} : tensor<1x4x32x96xf32>
+  %o = graph.matmul %p, %vr : (tensor<1x4x32x96xf32>, tensor<1x4x96x64xf32>) -> tensor<1x4x32x64xf32>
+  return %o : tensor<1x4x32x64xf32>
+}

@@ -201,3 +201,55 @@ def test_causal_attention_skips_hidden_keys(tmp, form, shape):
     s = shape[2]
     mask = np.where(np.tril(np.ones((s, s), bool)), 0.0, -np.inf)
     check(y, reference(x, x.transpose(0, 1, 3, 2), x, mask), "fp32")
+
+
+def cache_model(path, b, hq, hkv, s_q, s_k, d):
+    """Attention against a key/value cache given as inputs [b, hkv, s_k, d], as decoders export
+    it: the keys transposed, and with fewer key/value heads than query heads (grouped-query
+    attention) each repeated by Unsqueeze, Expand and Reshape to the query heads."""
+    rep = hq // hkv
+    inits = [numpy_helper.from_array(np.array(np.sqrt(d), np.float32), "c"),
+             numpy_helper.from_array(np.array([b, hkv, rep, s_k, d], np.int64), "expanded"),
+             numpy_helper.from_array(np.array([b, hq, s_k, d], np.int64), "heads"),
+             numpy_helper.from_array(np.array([2], np.int64), "axis2")]
+    nodes = []
+    kv = {}
+    for name in ("k", "v"):
+        src = name
+        if rep > 1:
+            nodes += [helper.make_node("Unsqueeze", [name, "axis2"], [f"{name}_u"]),
+                      helper.make_node("Expand", [f"{name}_u", "expanded"], [f"{name}_e"]),
+                      helper.make_node("Reshape", [f"{name}_e", "heads"], [f"{name}_r"])]
+            src = f"{name}_r"
+        kv[name] = src
+    nodes += [helper.make_node("Transpose", [kv["k"]], ["kt"], perm=[0, 1, 3, 2]),
+              helper.make_node("MatMul", ["q", "kt"], ["scores"]),
+              helper.make_node("Div", ["scores", "c"], ["scaled"]),
+              helper.make_node("Softmax", ["scaled"], ["p"], axis=-1),
+              helper.make_node("MatMul", ["p", kv["v"]], ["y"])]
+    ins = [helper.make_tensor_value_info("q", TensorProto.FLOAT, [b, hq, s_q, d]),
+           helper.make_tensor_value_info("k", TensorProto.FLOAT, [b, hkv, s_k, d]),
+           helper.make_tensor_value_info("v", TensorProto.FLOAT, [b, hkv, s_k, d])]
+    graph = helper.make_graph(
+        nodes, "cache", ins, [helper.make_tensor_value_info("y", TensorProto.FLOAT, [b, hq, s_q, d])],
+        inits)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+@pytest.mark.parametrize("hq,hkv,s_q", [(4, 4, 1), (8, 2, 1), (8, 2, 64)])
+def test_decode_and_grouped_queries(tmp, precision, hq, hkv, s_q):
+    """One query per sequence against a cache of 200 keys (decode), and grouped-query heads
+    sharing their keys and values: one sdpa dispatch that reads the cache itself (the keys'
+    tiles transposed, each query head's from its group's)."""
+    b, s_k, d = 2, 200, 64
+    cache_model(tmp / "a.onnx", b, hq, hkv, s_q, s_k, d)
+    rng = np.random.default_rng(8)
+    arrays = {"q": rng.standard_normal((b, hq, s_q, d)).astype(np.float32),
+              "k": rng.standard_normal((b, hkv, s_k, d)).astype(np.float32),
+              "v": rng.standard_normal((b, hkv, s_k, d)).astype(np.float32)}
+    ops, y = compile_and_run(tmp, arrays, f"--precision={precision}")
+    assert ops == ["sdpa"]
+    rep = hq // hkv
+    k, v = (np.repeat(arrays[n], rep, axis=1) for n in ("k", "v"))
+    check(y, reference(arrays["q"], k.transpose(0, 1, 3, 2), v, None), precision)
