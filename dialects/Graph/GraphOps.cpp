@@ -292,7 +292,8 @@ LogicalResult SDPAOp::verify() {
   ArrayRef<int64_t> q = shapeOf(getQ()), kt = shapeOf(getKt()), v = shapeOf(getV()),
                     out = shapeOf(getResult());
   size_t rank = q.size();
-  if (rank < 2 || kt.size() != rank || v.size() != rank || out.size() != rank)
+  if (rank < 2 || kt.size() != rank || v.size() != rank ||
+      (!getResultMap() && out.size() != rank))
     return emitOpError("q, kt, v and the result have one rank, at least 2");
   if (q.drop_back(2) != kt.drop_back(2) || q.drop_back(2) != v.drop_back(2))
     return emitOpError() << "q " << shapeString(q) << ", kt " << shapeString(kt) << " and v "
@@ -303,9 +304,19 @@ LogicalResult SDPAOp::verify() {
                          << shapeString(v) << " [..., Sk, Dv]";
   SmallVector<int64_t> expected(q.drop_back(1));
   expected.push_back(v[rank - 1]);
-  if (out != ArrayRef<int64_t>(expected))
+  if (std::optional<AffineMap> map = getResultMap()) {
+    int64_t count = 1, resultCount = 1;
+    for (int64_t d : expected)
+      count *= d;
+    for (int64_t d : out)
+      resultCount *= d;
+    if (map->getNumDims() != rank || map->getNumResults() != out.size() || count != resultCount)
+      return emitOpError() << "result_map must take the output " << shapeString(expected)
+                           << " to the result " << shapeString(out);
+  } else if (out != ArrayRef<int64_t>(expected)) {
     return emitOpError() << "result shape " << shapeString(out) << " should be "
                          << shapeString(expected);
+  }
   if (getCausal() && (sk < q[rank - 2] || (sk - q[rank - 2]) % 32 != 0))
     return emitOpError() << "causal attention needs as many keys as queries or more by a "
                             "multiple of 32, not "

@@ -308,7 +308,10 @@ def Graph_SDPAOp : Graph_Op<"sdpa", [Pure]> {
     j <= i + Sk - Sq (Sk - Sq a multiple of 32). The softmax is over the keys. `tt-fuse-graph`
     forms it from MatMul, a Div or Mul by a constant scalar, an Add of the mask (or a Where
     that fills the masked scores), Softmax and MatMul; a constant mask that is causal becomes
-    `causal`, whose kernel skips the key tiles after the diagonal.
+    `causal`, whose kernel skips the key tiles after the diagonal. With `result_map` the
+    result is the attention output [..., Sq, Dv] laid out again: output index i is result
+    index result_map(i) (the heads merged back by Transpose and Reshape, which the kernel's
+    writer does by where it puts each tile).
     It lowers to one FlashAttention-style kernel: each core takes blocks of 32 queries, streams
     the keys and values through L1 a tile of 32 keys at a time and keeps a running maximum and
     sum, so that the Sq x Sk scores never leave the core.
@@ -320,7 +323,8 @@ def Graph_SDPAOp : Graph_Op<"sdpa", [Pure]> {
     ```
   }];
   let arguments = (ins Graph_Tensor:$q, Graph_Tensor:$kt, Graph_Tensor:$v,
-                   Optional<Graph_Tensor>:$mask, F32Attr:$scale, UnitAttr:$causal);
+                   Optional<Graph_Tensor>:$mask, F32Attr:$scale, UnitAttr:$causal,
+                   OptionalAttr<AffineMapAttr>:$result_map);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = [{
     $q `,` $kt `,` $v (`mask` $mask^)? attr-dict `:` functional-type(operands, results)

@@ -192,3 +192,35 @@ std::optional<std::pair<Value, AffineMap>> tessel::layoutChain(Value v) {
     return std::nullopt;
   return std::pair(v, map);
 }
+
+std::optional<std::pair<Value, AffineMap>> tessel::forwardLayoutChain(Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  MLIRContext *ctx = v.getContext();
+  AffineMap map = AffineMap::getMultiDimIdentityMap(type.getRank(), ctx);
+  bool moved = false;
+  while (v.hasOneUse()) {
+    Operation *user = *v.getUsers().begin();
+    AffineMap step;
+    if (auto t = dyn_cast<graph::TransposeOp>(user)) {
+      SmallVector<AffineExpr> index;
+      for (int64_t p : t.getPerm())
+        index.push_back(getAffineDimExpr(p, ctx));
+      step = AffineMap::get(index.size(), 0, index, ctx);
+    } else if (auto r = dyn_cast<graph::ReshapeOp>(user)) {
+      ArrayRef<int64_t> inShape = r.getInput().getType().getShape();
+      step = AffineMap::get(inShape.size(), 0,
+                            graph::reshapeIndex(r.getType().getShape(), inShape, ctx), ctx);
+    } else {
+      break;
+    }
+    SmallVector<AffineExpr> exprs;
+    for (AffineExpr e : step.compose(map).getResults())
+      exprs.push_back(splitDivMod(e, type.getShape()));
+    map = graph::simplifyOverRanges(exprs, type.getShape(), ctx);
+    v = user->getResult(0);
+    moved = true;
+  }
+  if (!moved)
+    return std::nullopt;
+  return std::pair(v, map);
+}

@@ -539,7 +539,8 @@ struct FuseAttention : OpRewritePattern<MatMulOp> {
       leaves.push_back(mask);
     Value attention = rewriter.create<SDPAOp>(fusedLocation(rewriter, op, leaves), op.getType(),
                                               q, kt, v, mask, rewriter.getF32FloatAttr(scale),
-                                              causal ? rewriter.getUnitAttr() : UnitAttr());
+                                              causal ? rewriter.getUnitAttr() : UnitAttr(),
+                                              AffineMapAttr());
     rewriter.replaceOp(op, attention);
     return success();
   }
@@ -575,11 +576,41 @@ struct ReadHeadsThroughLayouts : OpRewritePattern<SDPAOp> {
   }
 };
 
+/// The context merged back from heads by Transpose and Reshape: graph.sdpa writes each output
+/// tile where the merged tensor holds it (result_map), when tiles stay whole.
+struct WriteHeadsThroughLayouts : OpRewritePattern<SDPAOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SDPAOp op, PatternRewriter &rewriter) const override {
+    if (op.getResultMap())
+      return failure();
+    auto chain = forwardLayoutChain(op.getResult());
+    if (!chain)
+      return failure();
+    auto merged = cast<RankedTensorType>(chain->first.getType());
+    std::optional<bool> transposed =
+        wholeTileView(chain->second, op.getType().getShape(), merged.getShape());
+    if (!transposed || *transposed)
+      return failure();
+    SmallVector<Location> locs{op.getLoc()};
+    for (Value v = op.getResult(); v != chain->first;) {
+      Operation *user = *v.getUsers().begin();
+      locs.push_back(user->getLoc());
+      v = user->getResult(0);
+    }
+    Value attention = rewriter.create<SDPAOp>(
+        rewriter.getFusedLoc(locs), merged, op.getQ(), op.getKt(), op.getV(), op.getMask(),
+        op.getScaleAttr(), op.getCausalAttr(), AffineMapAttr::get(chain->second));
+    rewriter.replaceAllUsesWith(chain->first, attention);
+    return success();
+  }
+};
+
 struct FuseGraphPass : tessel::impl::FuseGraphBase<FuseGraphPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<FuseGelu, FuseNormalization, AbsorbNormAffine, FuseAttention,
-                 ReadHeadsThroughLayouts, FuseGroupNorm, InstanceNormAsGroupNorm,
+                 ReadHeadsThroughLayouts, WriteHeadsThroughLayouts, FuseGroupNorm,
+                 InstanceNormAsGroupNorm,
                  AbsorbGroupNormAffine>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

@@ -139,6 +139,9 @@ static std::optional<int64_t> streamingUnitTiles(Operation *op, const rt::TiledS
   if (isa<graph::ReduceOp, graph::UnaryOp, graph::BinaryOp, graph::WhereOp, graph::TransposeOp,
           graph::ConcatOp, graph::ReshapeOp>(op))
     return 1;
+  // Attention written through result_map puts its units' tiles elsewhere.
+  if (auto sdpa = dyn_cast<graph::SDPAOp>(op); sdpa && sdpa.getResultMap())
+    return std::nullopt;
   if (isa<graph::SoftmaxOp, graph::LayerNormOp, graph::RMSNormOp, graph::SDPAOp>(op))
     return tiled.colsTiles;
   // A sample's group of channels.

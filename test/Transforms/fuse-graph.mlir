@@ -416,3 +416,20 @@ func.func @grouped_queries(%q: tensor<1x4x32x64xf32>, %k: tensor<1x2x96x64xf32>,
   %o = graph.matmul %p, %vr : (tensor<1x4x32x96xf32>, tensor<1x4x96x64xf32>) -> tensor<1x4x32x64xf32>
   return %o : tensor<1x4x32x64xf32>
 }
+
+// -----
+
+// The context merged back from heads by Transpose and Reshape: the sdpa's result is the merged
+// tensor, each output index put at (batch, query, head * 64 + d).
+// CHECK: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d1 * 64 + d3)>
+// CHECK-LABEL: func.func @merge_heads
+// CHECK-NEXT: %[[Y:.*]] = graph.sdpa %arg0, %arg1, %arg2 {result_map = #[[OUT]], scale = 1.000000e+00 : f32} : (tensor<2x2x96x64xf32>, tensor<2x2x64x96xf32>, tensor<2x2x96x64xf32>) -> tensor<2x96x128xf32>
+// CHECK-NEXT: return %[[Y]]
+func.func @merge_heads(%q: tensor<2x2x96x64xf32>, %kt: tensor<2x2x64x96xf32>, %v: tensor<2x2x96x64xf32>) -> tensor<2x96x128xf32> {
+  %s = graph.matmul %q, %kt : (tensor<2x2x96x64xf32>, tensor<2x2x64x96xf32>) -> tensor<2x2x96x96xf32>
+  %p = graph.softmax %s {axis = 3 : i64} : tensor<2x2x96x96xf32>
+  %o = graph.matmul %p, %v : (tensor<2x2x96x96xf32>, tensor<2x2x96x64xf32>) -> tensor<2x2x96x64xf32>
+  %t = graph.transpose %o {perm = array<i64: 0, 2, 1, 3>} : (tensor<2x2x96x64xf32>) -> tensor<2x96x2x64xf32>
+  %y = graph.reshape %t : (tensor<2x96x2x64xf32>) -> tensor<2x96x128xf32>
+  return %y : tensor<2x96x128xf32>
+}

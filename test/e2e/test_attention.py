@@ -121,12 +121,14 @@ def test_near_misses_stay_as_written(tmp, softmax, axis):
     check(y, ref, "fp32")
 
 
-def heads_model(path, seq, heads, head_dim):
+def heads_model(path, seq, heads, head_dim, merge=False):
     """Self-attention over x [1, seq, heads * head_dim] split into heads as exporters write it:
     Reshape to [1, seq, heads, head_dim], then Transpose to [1, heads, seq, head_dim] (and to
-    [1, heads, head_dim, seq] for the keys)."""
+    [1, heads, head_dim, seq] for the keys); with `merge` the context is merged back to
+    [1, seq, heads * head_dim] by Transpose and Reshape."""
     hidden = heads * head_dim
     shape = numpy_helper.from_array(np.array([1, seq, heads, head_dim], np.int64), "heads_shape")
+    merged = numpy_helper.from_array(np.array([1, seq, hidden], np.int64), "merged_shape")
     c = numpy_helper.from_array(np.array(np.sqrt(head_dim), np.float32), "c")
     nodes = [helper.make_node("Reshape", ["x", "heads_shape"], ["split"]),
              helper.make_node("Transpose", ["split"], ["q"], perm=[0, 2, 1, 3]),
@@ -135,30 +137,37 @@ def heads_model(path, seq, heads, head_dim):
              helper.make_node("MatMul", ["q", "kt"], ["scores"]),
              helper.make_node("Div", ["scores", "c"], ["scaled"]),
              helper.make_node("Softmax", ["scaled"], ["p"], axis=-1),
-             helper.make_node("MatMul", ["p", "v"], ["y"])]
+             helper.make_node("MatMul", ["p", "v"], ["context" if merge else "y"])]
+    out_shape = [1, heads, seq, head_dim]
+    if merge:
+        nodes += [helper.make_node("Transpose", ["context"], ["t"], perm=[0, 2, 1, 3]),
+                  helper.make_node("Reshape", ["t", "merged_shape"], ["y"])]
+        out_shape = [1, seq, hidden]
     graph = helper.make_graph(
         nodes, "heads", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, seq, hidden])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, heads, seq, head_dim])],
-        [shape, c])
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, out_shape)], [shape, merged, c])
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
 
 
-@pytest.mark.parametrize("head_dim", [64, 40])
-def test_heads_read_through_their_layouts(tmp, head_dim):
+@pytest.mark.parametrize("head_dim,merge", [(64, False), (64, True), (40, False), (40, True)])
+def test_heads_read_through_their_layouts(tmp, head_dim, merge):
     """With heads of whole tiles (64) the kernel reads q, the keys (transposing them) and v
-    straight from x's tiles: one dispatch. Heads of 40 values straddle tiles, so their layouts
-    get dispatches of their own (the reshape's and the transposes')."""
+    straight from x's tiles, and writes the context merged back into [1, seq, hidden]: one
+    dispatch. Heads of 40 values straddle tiles, so their layouts get dispatches of their own
+    (the reshape's and the transposes')."""
     seq, heads = 70, 2
-    heads_model(tmp / "a.onnx", seq, heads, head_dim)
+    heads_model(tmp / "a.onnx", seq, heads, head_dim, merge)
     x = np.random.default_rng(4).standard_normal((1, seq, heads * head_dim)).astype(np.float32)
     ops, y = compile_and_run(tmp, {"x": x}, "--precision=fp32")
     split = x.reshape(1, seq, heads, head_dim)
     q = split.transpose(0, 2, 1, 3)
     ref = reference(q, split.transpose(0, 2, 3, 1), q, None)
+    if merge:
+        ref = ref.transpose(0, 2, 1, 3).reshape(1, seq, heads * head_dim)
     if head_dim == 64:
         assert ops == ["sdpa"]
     else:
-        assert ops[-1] == "sdpa" and "transpose" in ops
+        assert "sdpa" in ops and "transpose" in ops
     check(y, ref, "fp32")
 
 

@@ -28,6 +28,28 @@ static int64_t largestDivisor(int64_t n, int64_t limit) {
   return 1;
 }
 
+/// The tile of `to` that holds tile (b, row tile, column tile) of `from` (dims d0, d1, d2),
+/// where `map` takes `from`'s index to `to`'s and maps whole tiles (wholeTileView).
+static AffineExpr tileThrough(AffineMap map, const TiledView &from, const TiledView &to) {
+  MLIRContext *ctx = map.getContext();
+  AffineExpr b = getAffineDimExpr(0, ctx);
+  // `from`'s index at the tile's first value, then `to`'s.
+  SmallVector<AffineExpr> at;
+  for (auto [stride, size] : llvm::zip(graph::rowMajorStrides(from.batchShape), from.batchShape))
+    at.push_back(b.floorDiv(stride) % size);
+  at.push_back(getAffineDimExpr(1, ctx) * 32);
+  at.push_back(getAffineDimExpr(2, ctx) * 32);
+  SmallVector<AffineExpr> in;
+  for (AffineExpr e : map.getResults())
+    in.push_back(e.replaceDims(at));
+  AffineExpr batch = getAffineConstantExpr(0, ctx);
+  for (auto [k, stride] : llvm::enumerate(graph::rowMajorStrides(to.batchShape)))
+    batch = batch + in[k] * stride;
+  AffineExpr tile = (batch * to.mt + in[in.size() - 2].floorDiv(32)) * to.nt +
+                    in.back().floorDiv(32);
+  return simplifyAffineExpr(tile, 3, 0);
+}
+
 namespace {
 /// Where the kernel reads an operand's tiles: the tensor, and the tile at (batch, row tile,
 /// column tile) of the operand as an expression of those three dims; through a remap that is a
@@ -45,24 +67,9 @@ struct OperandTiles {
     if (!attentionReadsThrough(use))
       return {use.get(), (b * operand.mt + rowTile) * operand.nt + colTile};
     auto remap = use.get().getDefiningOp<graph::RemapOp>();
-    // The operand's index at the tile's first value, then the input's.
-    SmallVector<AffineExpr> at;
-    SmallVector<int64_t> strides = graph::rowMajorStrides(operand.batchShape);
-    for (auto [stride, size] : llvm::zip(strides, operand.batchShape))
-      at.push_back(b.floorDiv(stride) % size);
-    at.push_back(rowTile * 32);
-    at.push_back(colTile * 32);
-    SmallVector<AffineExpr> in;
-    for (AffineExpr e : remap.getMap().getResults())
-      in.push_back(e.replaceDims(at));
-    TiledView input = TiledView::of(remap.getInput().getType());
-    SmallVector<int64_t> inStrides = graph::rowMajorStrides(input.batchShape);
-    AffineExpr inBatch = getAffineConstantExpr(0, ctx);
-    for (auto [k, stride] : llvm::enumerate(inStrides))
-      inBatch = inBatch + in[k] * stride;
-    AffineExpr tile = (inBatch * input.mt + in[in.size() - 2].floorDiv(32)) * input.nt +
-                      in.back().floorDiv(32);
-    return {remap.getInput(), simplifyAffineExpr(tile, 3, 0), *wholeTileView(remap)};
+    return {remap.getInput(),
+            tileThrough(remap.getMap(), operand, TiledView::of(remap.getInput().getType())),
+            *wholeTileView(remap)};
   }
 };
 } // namespace
@@ -71,9 +78,13 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
   OpBuilder b(op);
   MLIRContext *ctx = b.getContext();
   RankedTensorType outType = op.getType();
+  // The output [..., Sq, Dv], which the result holds as it is or through result_map.
+  SmallVector<int64_t> outShape(op.getQ().getType().getShape().drop_back(1));
+  outShape.push_back(op.getV().getType().getShape().back());
+  auto logical = RankedTensorType::get(outShape, outType.getElementType());
   TiledView q = TiledView::of(op.getQ().getType()), kt = TiledView::of(op.getKt().getType());
-  TiledView v = TiledView::of(op.getV().getType()), out = TiledView::of(outType);
-  SmallVector<int64_t> scoresShape(outType.getShape().drop_back(1));
+  TiledView v = TiledView::of(op.getV().getType()), out = TiledView::of(logical);
+  SmallVector<int64_t> scoresShape(outShape.begin(), outShape.end() - 1);
   scoresShape.push_back(kt.cols);
   TiledView scores = TiledView::of(RankedTensorType::get(scoresShape, outType.getElementType()));
   int64_t nd = q.nt, nk = kt.nt, ne = v.nt;
@@ -134,6 +145,11 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
              j = getAffineDimExpr(2, ctx), k = getAffineDimExpr(3, ctx);
   AffineExpr qt = u * block + r, batch = (u * block).floorDiv(q.mt), row = qt % q.mt;
   AffineExpr outTile = qt * ne + k;
+  if (std::optional<AffineMap> map = op.getResultMap()) {
+    if (wholeTileView(*map, outShape, outType.getShape()) != false)
+      return op.emitError("result_map must put whole output tiles in place");
+    outTile = tileThrough(*map, out, TiledView::of(outType)).replaceDims({batch, row, k});
+  }
   AffineExpr qTile = qIn.tile.replaceDims({batch, row, k});
   AffineExpr ktTile = ktIn.tile.replaceDims({batch, k, j});
   AffineExpr vTile = vIn.tile.replaceDims({batch, j, k});

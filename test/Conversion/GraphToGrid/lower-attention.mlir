@@ -79,3 +79,24 @@ func.func @causal(%q: tensor<1x96x64xf32>, %kt: tensor<1x64x96xf32>, %v: tensor<
   %o = graph.sdpa %q, %kt, %v {causal, scale = 0.125 : f32} : (tensor<1x96x64xf32>, tensor<1x64x96xf32>, tensor<1x96x64xf32>) -> tensor<1x96x64xf32>
   return %o : tensor<1x96x64xf32>
 }
+
+// -----
+
+// Written through result_map, the merged context [1, 64, 128]: output tile (head, query tile,
+// d tile) goes to tile (query tile, head * 2 + d tile) of the result.
+// CHECK-LABEL: func.func @merged
+// CHECK: grid.dispatch "sdpa"
+// CHECK: noc.kernel writer {
+// CHECK: noc.write %{{.*}} into %{{.*}}[%{{.*}}] : !noc.cb<!tile.tile<32x32, f32>, 2>, tensor<1x64x128xf32
+func.func @merged(%q: tensor<1x2x64x64xf32>, %kt: tensor<1x2x64x64xf32>, %v: tensor<1x2x64x64xf32>) -> tensor<1x64x128xf32> {
+  %o = graph.sdpa %q, %kt, %v {result_map = affine_map<(d0, d1, d2, d3) -> (d0, d2, d1 * 64 + d3)>, scale = 0.125 : f32} : (tensor<1x2x64x64xf32>, tensor<1x2x64x64xf32>, tensor<1x2x64x64xf32>) -> tensor<1x64x128xf32>
+  return %o : tensor<1x64x128xf32>
+}
+
+// -----
+
+func.func @merged_not_tiles(%q: tensor<1x2x64x40xf32>, %kt: tensor<1x2x40x64xf32>, %v: tensor<1x2x64x40xf32>) -> tensor<1x64x80xf32> {
+  // expected-error @+1 {{result_map must put whole output tiles in place}}
+  %o = graph.sdpa %q, %kt, %v {result_map = affine_map<(d0, d1, d2, d3) -> (d0, d2, d1 * 40 + d3)>, scale = 0.125 : f32} : (tensor<1x2x64x40xf32>, tensor<1x2x40x64xf32>, tensor<1x2x64x40xf32>) -> tensor<1x64x80xf32>
+  return %o : tensor<1x64x80xf32>
+}

@@ -643,3 +643,11 @@ func.func @group_norm_scale(%x: tensor<2x32x8x8xf32>, %g: tensor<32x1x1xf32>) {
   %0 = graph.group_norm %x scale %g {num_groups = 8 : i64, epsilon = 1.0e-05 : f32} : (tensor<2x32x8x8xf32>, tensor<32x1x1xf32>) -> tensor<2x32x8x8xf32>
   return
 }
+
+// -----
+
+func.func @sdpa_result_map(%q: tensor<2x96x64xf32>, %kt: tensor<2x64x96xf32>, %v: tensor<2x96x64xf32>) {
+  // expected-error @+1 {{'graph.sdpa' op result_map must take the output [2, 96, 64] to the result [96, 64]}}
+  %0 = graph.sdpa %q, %kt, %v {result_map = affine_map<(d0, d1, d2) -> (d1, d2)>, scale = 1.0 : f32} : (tensor<2x96x64xf32>, tensor<2x64x96xf32>, tensor<2x96x64xf32>) -> tensor<96x64xf32>
+  return
+}
