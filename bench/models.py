@@ -133,65 +133,79 @@ def mobilenetv2(batch, size=224, seed=0):
     return _finish(b.nodes, b.inits, "mobilenetv2", [batch, 3, size, size], out, [batch, 1000])
 
 
-def bert_layer(batch=8, seq=384, hidden=1024, heads=16, seed=0):
-    """One BERT encoder layer (post-norm) as PyTorch's exporter writes it: Q, K and V
-    projections split into heads by Reshape and Transpose, scores divided by sqrt(head dim), a
-    softmax, the context merged back, the output projection and residual, LayerNorm spelled
-    out (ReduceMean, Sub, Pow, Sqrt, Div, Mul, Add), an erf GELU MLP of 4 x hidden, residual
-    and LayerNorm again."""
-    rng = np.random.default_rng(seed)
-    dh, ff = hidden // heads, 4 * hidden
+class _Transformer:
+    """Nodes of a transformer layer as PyTorch's exporter writes them, over the initializers
+    `inits` (names to arrays): LayerNorm spelled out, linear layers as MatMul and Add, heads split
+    by Reshape (to `heads_shape`) and Transpose."""
+
+    def __init__(self, inits):
+        self.inits = [numpy_helper.from_array(a, n) for n, a in inits.items()]
+        self.nodes = []
+
+    def node(self, op, ins, out, **attrs):
+        self.nodes.append(helper.make_node(op, ins, [out], name=out, **attrs))
+        return out
+
+    def layernorm(self, x, g, b, tag):
+        mean = self.node("ReduceMean", [x], f"{tag}_mean", axes=[-1])
+        d = self.node("Sub", [x, mean], f"{tag}_sub")
+        var = self.node("ReduceMean", [self.node("Pow", [d, "two"], f"{tag}_pow")], f"{tag}_var",
+                        axes=[-1])
+        std = self.node("Sqrt", [self.node("Add", [var, "eps"], f"{tag}_addeps")], f"{tag}_sqrt")
+        n = self.node("Div", [d, std], f"{tag}_div")
+        return self.node("Add", [self.node("Mul", [n, g], f"{tag}_mul"), b], f"{tag}_out")
+
+    def linear(self, x, wn, bn, tag):
+        return self.node("Add", [self.node("MatMul", [x, wn], f"{tag}_mm"), bn], f"{tag}_add")
+
+    def heads_of(self, t, tag, perm):
+        return self.node("Transpose", [self.node("Reshape", [t, "heads_shape"], f"{tag}_split")],
+                         f"{tag}_heads", perm=perm)
+
+    def merged(self, context):
+        return self.node("Reshape", [self.node("Transpose", [context], "merge_t",
+                                               perm=[0, 2, 1, 3]), "model_shape"], "merged")
+
+
+def _layer_weights(rng, hidden, ff):
     f32 = lambda *s, scale=1.0: (rng.standard_normal(s) * scale).astype(np.float32)  # noqa: E731
     w = {n: f32(hidden, hidden, scale=hidden ** -0.5) for n in ("wq", "wk", "wv", "wo")}
     w.update({"w1": f32(hidden, ff, scale=hidden ** -0.5), "w2": f32(ff, hidden, scale=ff ** -0.5)})
     w.update({n: f32(hidden, scale=0.1) for n in ("bq", "bk", "bv", "bo", "b2", "be1", "be2")})
     w.update({n: 1 + f32(hidden, scale=0.1) for n in ("g1", "g2")})
     w["b1"] = f32(ff, scale=0.1)
+    return w
+
+
+def bert_layer(batch=8, seq=384, hidden=1024, heads=16, seed=0):
+    """One BERT encoder layer (post-norm) as PyTorch's exporter writes it: Q, K and V
+    projections split into heads by Reshape and Transpose, scores divided by sqrt(head dim), a
+    softmax, the context merged back, the output projection and residual, LayerNorm spelled
+    out (ReduceMean, Sub, Pow, Sqrt, Div, Mul, Add), an erf GELU MLP of 4 x hidden, residual
+    and LayerNorm again."""
+    dh = hidden // heads
     consts = {"two": np.array(2.0, np.float32), "eps": np.array(1e-12, np.float32),
               "sqrt_dh": np.array(np.sqrt(dh), np.float32),
               "sqrt2": np.array(np.sqrt(2.0), np.float32), "one": np.array(1.0, np.float32),
               "half": np.array(0.5, np.float32),
               "heads_shape": np.array([batch, seq, heads, dh], np.int64),
               "model_shape": np.array([batch, seq, hidden], np.int64)}
-    inits = [numpy_helper.from_array(a, n) for n, a in {**w, **consts}.items()]
-    nodes = []
-
-    def node(op, ins, out, **attrs):
-        nodes.append(helper.make_node(op, ins, [out], name=out, **attrs))
-        return out
-
-    def layernorm(x, g, b, tag):
-        mean = node("ReduceMean", [x], f"{tag}_mean", axes=[-1])
-        d = node("Sub", [x, mean], f"{tag}_sub")
-        var = node("ReduceMean", [node("Pow", [d, "two"], f"{tag}_pow")], f"{tag}_var", axes=[-1])
-        std = node("Sqrt", [node("Add", [var, "eps"], f"{tag}_addeps")], f"{tag}_sqrt")
-        n = node("Div", [d, std], f"{tag}_div")
-        return node("Add", [node("Mul", [n, g], f"{tag}_mul"), b], f"{tag}_out")
-
-    def linear(x, wn, bn, tag):
-        return node("Add", [node("MatMul", [x, wn], f"{tag}_mm"), bn], f"{tag}_add")
-
-    def heads_of(t, tag, perm):
-        return node("Transpose", [node("Reshape", [t, "heads_shape"], f"{tag}_split")],
-                    f"{tag}_heads", perm=perm)
-
-    q = heads_of(linear("input", "wq", "bq", "q"), "q", [0, 2, 1, 3])
-    k = heads_of(linear("input", "wk", "bk", "k"), "k", [0, 2, 3, 1])
-    v = heads_of(linear("input", "wv", "bv", "v"), "v", [0, 2, 1, 3])
-    scores = node("Div", [node("MatMul", [q, k], "scores"), "sqrt_dh"], "scaled")
-    probs = node("Softmax", [scores], "probs", axis=-1)
-    ctx = node("MatMul", [probs, v], "context")
-    merged = node("Reshape", [node("Transpose", [ctx], "merge_t", perm=[0, 2, 1, 3]),
-                              "model_shape"], "merged")
-    x1 = layernorm(node("Add", ["input", linear(merged, "wo", "bo", "o")], "resid1"),
-                   "g1", "be1", "ln1")
-    h = linear(x1, "w1", "b1", "ff1")
-    erf = node("Erf", [node("Div", [h, "sqrt2"], "gelu_div")], "gelu_erf")
-    gelu = node("Mul", [node("Mul", [h, node("Add", [erf, "one"], "gelu_add")], "gelu_mul"),
-                        "half"], "gelu")
-    out = layernorm(node("Add", [x1, linear(gelu, "w2", "b2", "ff2")], "resid2"),
-                    "g2", "be2", "ln2")
-    return _finish(nodes, inits, "bert_layer", [batch, seq, hidden], out, [batch, seq, hidden])
+    t = _Transformer({**_layer_weights(np.random.default_rng(seed), hidden, 4 * hidden), **consts})
+    q = t.heads_of(t.linear("input", "wq", "bq", "q"), "q", [0, 2, 1, 3])
+    k = t.heads_of(t.linear("input", "wk", "bk", "k"), "k", [0, 2, 3, 1])
+    v = t.heads_of(t.linear("input", "wv", "bv", "v"), "v", [0, 2, 1, 3])
+    scores = t.node("Div", [t.node("MatMul", [q, k], "scores"), "sqrt_dh"], "scaled")
+    ctx = t.node("MatMul", [t.node("Softmax", [scores], "probs", axis=-1), v], "context")
+    x1 = t.layernorm(t.node("Add", ["input", t.linear(t.merged(ctx), "wo", "bo", "o")], "resid1"),
+                     "g1", "be1", "ln1")
+    h = t.linear(x1, "w1", "b1", "ff1")
+    erf = t.node("Erf", [t.node("Div", [h, "sqrt2"], "gelu_div")], "gelu_erf")
+    gelu = t.node("Mul", [t.node("Mul", [h, t.node("Add", [erf, "one"], "gelu_add")], "gelu_mul"),
+                          "half"], "gelu")
+    out = t.layernorm(t.node("Add", [x1, t.linear(gelu, "w2", "b2", "ff2")], "resid2"),
+                      "g2", "be2", "ln2")
+    return _finish(t.nodes, t.inits, "bert_layer", [batch, seq, hidden], out,
+                   [batch, seq, hidden])
 
 
 def attention(batch=1, heads=16, seq=2048, head_dim=64):
@@ -213,14 +227,7 @@ def gpt_block(batch=1, seq=1024, hidden=768, heads=12, seed=0):
     causal mask as a Where on a lower-triangular constant that fills hidden scores with a very
     negative value, softmax, the context merged back, the output projection and residual, then
     LayerNorm, a tanh-GELU MLP of 4 x hidden and the residual."""
-    rng = np.random.default_rng(seed)
-    dh, ff = hidden // heads, 4 * hidden
-    f32 = lambda *s, scale=1.0: (rng.standard_normal(s) * scale).astype(np.float32)  # noqa: E731
-    w = {n: f32(hidden, hidden, scale=hidden ** -0.5) for n in ("wq", "wk", "wv", "wo")}
-    w.update({"w1": f32(hidden, ff, scale=hidden ** -0.5), "w2": f32(ff, hidden, scale=ff ** -0.5)})
-    w.update({n: f32(hidden, scale=0.1) for n in ("bq", "bk", "bv", "bo", "b2", "be1", "be2")})
-    w.update({n: 1 + f32(hidden, scale=0.1) for n in ("g1", "g2")})
-    w["b1"] = f32(ff, scale=0.1)
+    dh = hidden // heads
     consts = {"two": np.array(2.0, np.float32), "three": np.array(3.0, np.float32),
               "eps": np.array(1e-5, np.float32), "sqrt_dh": np.array(np.sqrt(dh), np.float32),
               "fill": np.array(-3.4e38, np.float32), "one": np.array(1.0, np.float32),
@@ -229,43 +236,21 @@ def gpt_block(batch=1, seq=1024, hidden=768, heads=12, seed=0):
               "causal": np.tril(np.ones((1, 1, seq, seq), bool)),
               "heads_shape": np.array([batch, seq, heads, dh], np.int64),
               "model_shape": np.array([batch, seq, hidden], np.int64)}
-    inits = [numpy_helper.from_array(a, n) for n, a in {**w, **consts}.items()]
-    nodes = []
-
-    def node(op, ins, out, **attrs):
-        nodes.append(helper.make_node(op, ins, [out], name=out, **attrs))
-        return out
-
-    def layernorm(x, g, b, tag):
-        mean = node("ReduceMean", [x], f"{tag}_mean", axes=[-1])
-        d = node("Sub", [x, mean], f"{tag}_sub")
-        var = node("ReduceMean", [node("Pow", [d, "two"], f"{tag}_pow")], f"{tag}_var", axes=[-1])
-        std = node("Sqrt", [node("Add", [var, "eps"], f"{tag}_addeps")], f"{tag}_sqrt")
-        n = node("Div", [d, std], f"{tag}_div")
-        return node("Add", [node("Mul", [n, g], f"{tag}_mul"), b], f"{tag}_out")
-
-    def linear(x, wn, bn, tag):
-        return node("Add", [node("MatMul", [x, wn], f"{tag}_mm"), bn], f"{tag}_add")
-
-    def heads_of(t, tag, perm):
-        return node("Transpose", [node("Reshape", [t, "heads_shape"], f"{tag}_split")],
-                    f"{tag}_heads", perm=perm)
-
-    y = layernorm("input", "g1", "be1", "ln1")
-    q = heads_of(linear(y, "wq", "bq", "q"), "q", [0, 2, 1, 3])
-    k = heads_of(linear(y, "wk", "bk", "k"), "k", [0, 2, 3, 1])
-    v = heads_of(linear(y, "wv", "bv", "v"), "v", [0, 2, 1, 3])
-    scores = node("Div", [node("MatMul", [q, k], "scores"), "sqrt_dh"], "scaled")
-    masked = node("Where", ["causal", scores, "fill"], "masked")
-    ctx = node("MatMul", [node("Softmax", [masked], "probs", axis=-1), v], "context")
-    merged = node("Reshape", [node("Transpose", [ctx], "merge_t", perm=[0, 2, 1, 3]),
-                              "model_shape"], "merged")
-    x1 = node("Add", ["input", linear(merged, "wo", "bo", "o")], "resid1")
-    h = linear(layernorm(x1, "g2", "be2", "ln2"), "w1", "b1", "fc")
-    cube = node("Mul", [node("Pow", [h, "three"], "gelu_cube"), "c0"], "gelu_c0")
-    tanh = node("Tanh", [node("Mul", [node("Add", [h, cube], "gelu_inner"), "c1"], "gelu_scale")],
-                "gelu_tanh")
-    gelu = node("Mul", [node("Mul", ["half", h], "gelu_half"),
-                        node("Add", ["one", tanh], "gelu_one")], "gelu")
-    out = node("Add", [x1, linear(gelu, "w2", "b2", "proj")], "resid2")
-    return _finish(nodes, inits, "gpt_block", [batch, seq, hidden], out, [batch, seq, hidden])
+    t = _Transformer({**_layer_weights(np.random.default_rng(seed), hidden, 4 * hidden), **consts})
+    y = t.layernorm("input", "g1", "be1", "ln1")
+    q = t.heads_of(t.linear(y, "wq", "bq", "q"), "q", [0, 2, 1, 3])
+    k = t.heads_of(t.linear(y, "wk", "bk", "k"), "k", [0, 2, 3, 1])
+    v = t.heads_of(t.linear(y, "wv", "bv", "v"), "v", [0, 2, 1, 3])
+    scores = t.node("Div", [t.node("MatMul", [q, k], "scores"), "sqrt_dh"], "scaled")
+    masked = t.node("Where", ["causal", scores, "fill"], "masked")
+    ctx = t.node("MatMul", [t.node("Softmax", [masked], "probs", axis=-1), v], "context")
+    x1 = t.node("Add", ["input", t.linear(t.merged(ctx), "wo", "bo", "o")], "resid1")
+    h = t.linear(t.layernorm(x1, "g2", "be2", "ln2"), "w1", "b1", "fc")
+    cube = t.node("Mul", [t.node("Pow", [h, "three"], "gelu_cube"), "c0"], "gelu_c0")
+    inner = t.node("Mul", [t.node("Add", [h, cube], "gelu_inner"), "c1"], "gelu_scale")
+    tanh = t.node("Tanh", [inner], "gelu_tanh")
+    gelu = t.node("Mul", [t.node("Mul", ["half", h], "gelu_half"),
+                          t.node("Add", ["one", tanh], "gelu_one")], "gelu")
+    out = t.node("Add", [x1, t.linear(gelu, "w2", "b2", "proj")], "resid2")
+    return _finish(t.nodes, t.inits, "gpt_block", [batch, seq, hidden], out,
+                   [batch, seq, hidden])

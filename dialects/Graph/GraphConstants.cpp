@@ -53,3 +53,21 @@ ElementsAttr tessel::graph::makeF32Elements(RankedTensorType type, ArrayRef<floa
   }
   return DenseElementsAttr::get(type, data);
 }
+
+std::optional<float> tessel::graph::scalarConstant(Value v) {
+  auto constant = v.getDefiningOp<ConstantOp>();
+  if (!constant || cast<ShapedType>(constant.getType()).getNumElements() != 1)
+    return std::nullopt;
+  std::optional<std::vector<float>> values = readF32Elements(constant.getValue());
+  return values ? std::optional<float>(values->front()) : std::nullopt;
+}
+
+Value tessel::graph::reshapedValue(OpBuilder &b, Value v, RankedTensorType type) {
+  if (v.getType() == type)
+    return v;
+  if (auto constant = v.getDefiningOp<ConstantOp>())
+    if (type.getElementType().isF32())
+      if (std::optional<std::vector<float>> data = readF32Elements(constant.getValue()))
+        return b.create<ConstantOp>(constant.getLoc(), type, makeF32Elements(type, *data));
+  return b.create<ReshapeOp>(v.getLoc(), type, v);
+}

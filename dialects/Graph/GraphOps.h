@@ -29,6 +29,12 @@ std::optional<llvm::SmallVector<int64_t>> broadcastShapes(llvm::ArrayRef<int64_t
 /// f32: how the chip holds every tensor.
 std::optional<std::vector<float>> readF32Elements(mlir::Attribute attr);
 
+/// The value of `v` when it is a graph.constant of one element (of any rank).
+std::optional<float> scalarConstant(mlir::Value v);
+
+/// `v` reshaped to `type`: an f32 constant at compile time, anything else by graph.reshape.
+mlir::Value reshapedValue(mlir::OpBuilder &b, mlir::Value v, mlir::RankedTensorType type);
+
 /// An f32 elements attribute: a resource blob for anything but tiny tensors.
 mlir::ElementsAttr makeF32Elements(mlir::RankedTensorType type, llvm::ArrayRef<float> data,
                                    llvm::StringRef name = "");

@@ -86,7 +86,7 @@ struct FuseScale : OpRewritePattern<BinaryOp> {
     auto sides = {std::pair(op.getLhs(), op.getRhs()), std::pair(op.getRhs(), op.getLhs())};
     for (auto [mmValue, c] : llvm::make_range(sides.begin(), sides.begin() + (div ? 1 : 2))) {
       MatMulOp mm = fusableMatmul(mmValue, Step::scale);
-      std::optional<float> factor = scalarValue(c);
+      std::optional<float> factor = scalarConstant(c);
       if (!mm || mm.getType() != op.getType() || !factor || (div && *factor == 0.0f))
         continue;
       Location loc = rewriter.getFusedLoc({mm.getLoc(), op->getLoc()});
@@ -99,15 +99,6 @@ struct FuseScale : OpRewritePattern<BinaryOp> {
       return success();
     }
     return failure();
-  }
-
-  /// The value of a one-element constant.
-  static std::optional<float> scalarValue(Value v) {
-    auto constant = v.getDefiningOp<ConstantOp>();
-    if (!constant || cast<RankedTensorType>(constant.getType()).getNumElements() != 1)
-      return std::nullopt;
-    std::optional<std::vector<float>> values = readF32Elements(constant.getValue());
-    return values ? std::optional<float>((*values)[0]) : std::nullopt;
   }
 };
 
@@ -125,29 +116,17 @@ struct FuseBias : OpRewritePattern<BinaryOp> {
                                         cast<RankedTensorType>(bias.getType()).getElementType());
       MatMulOp mm = fusableMatmul(mmValue, Step::bias);
       if (mm && mm.getType() == op.getType()) {
-        replaceWithMatmul(rewriter, op, mm, flatten(rewriter, bias, flat), Value(),
+        replaceWithMatmul(rewriter, op, mm, reshapedValue(rewriter, bias, flat), Value(),
                           UnaryKindAttr());
         return success();
       }
       ReduceOp r = fusableReduce(mmValue, Step::bias);
       if (r && r.getType() == op.getType()) {
-        replaceWithReduce(rewriter, op, r, flatten(rewriter, bias, flat), UnaryKindAttr());
+        replaceWithReduce(rewriter, op, r, reshapedValue(rewriter, bias, flat), UnaryKindAttr());
         return success();
       }
     }
     return failure();
-  }
-
-  /// The bias as [N]: a constant is rewritten at compile time, anything else reshaped.
-  static Value flatten(PatternRewriter &rewriter, Value bias, RankedTensorType flat) {
-    if (bias.getType() == flat)
-      return bias;
-    if (auto constant = bias.getDefiningOp<ConstantOp>())
-      if (flat.getElementType().isF32())
-        if (std::optional<std::vector<float>> data = readF32Elements(constant.getValue()))
-          return rewriter.create<ConstantOp>(constant.getLoc(), flat,
-                                             makeF32Elements(flat, *data));
-    return rewriter.create<ReshapeOp>(bias.getLoc(), flat, bias);
   }
 };
 

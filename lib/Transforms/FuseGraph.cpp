@@ -17,12 +17,8 @@ using namespace tessel::graph;
 
 /// Whether `v` is a constant of one element (any rank) within 1e-5 of `expected`.
 static bool isScalar(Value v, double expected) {
-  auto constant = v.getDefiningOp<ConstantOp>();
-  if (!constant || cast<RankedTensorType>(constant.getType()).getNumElements() != 1)
-    return false;
-  auto values = readF32Elements(constant.getValue());
-  return values && values->size() == 1 &&
-         std::fabs((*values)[0] - expected) <= 1e-5 * std::max(1.0, std::fabs(expected));
+  std::optional<float> value = scalarConstant(v);
+  return value && std::fabs(*value - expected) <= 1e-5 * std::max(1.0, std::fabs(expected));
 }
 
 static BinaryOp binaryOf(Value v, BinaryKind kind) {
@@ -182,14 +178,9 @@ static std::optional<std::pair<Value, float>> sqrtPlusEpsilon(Value v) {
                                                            : BinaryOp();
   if (!add)
     return std::nullopt;
-  for (auto [s, e] : {std::pair(add.getLhs(), add.getRhs()), std::pair(add.getRhs(), add.getLhs())}) {
-    auto constant = e.getDefiningOp<ConstantOp>();
-    if (!constant || cast<RankedTensorType>(constant.getType()).getNumElements() != 1 ||
-        s.getType() != add.getType())
-      continue;
-    if (auto values = readF32Elements(constant.getValue()))
-      return std::pair(s, (*values)[0]);
-  }
+  for (auto [s, e] : {std::pair(add.getLhs(), add.getRhs()), std::pair(add.getRhs(), add.getLhs())})
+    if (std::optional<float> epsilon = scalarConstant(e); epsilon && s.getType() == add.getType())
+      return std::pair(s, *epsilon);
   return std::nullopt;
 }
 
@@ -274,8 +265,9 @@ static bool normParameter(Value param, RankedTensorType type, int64_t axis) {
   return true;
 }
 
-/// norm(x) * scale, and then + bias, where both vary along the normalised axes only, become
-/// the norm's own scale and bias: its kernel applies them to each row it writes.
+/// norm(x) * scale, and then + bias, where both vary along the normalised axes only (for a
+/// group norm, one value per channel), become the norm's own scale and bias: its kernel applies
+/// them to each tile it writes.
 struct AbsorbNormAffine : OpRewritePattern<BinaryOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(BinaryOp op, PatternRewriter &rewriter) const override {
@@ -295,6 +287,30 @@ struct AbsorbNormAffine : OpRewritePattern<BinaryOp> {
             bias, ln.getAxisAttr(), ln.getEpsilonAttr());
         rewriter.replaceOp(op, norm);
         rewriter.eraseOp(ln);
+        return success();
+      }
+      if (auto gn = n.getDefiningOp<GroupNormOp>()) {
+        if (gn.getBias() || (isScale && gn.getScale()))
+          continue;
+        RankedTensorType type = op.getType();
+        int64_t channels = type.getDimSize(1);
+        auto pType = cast<RankedTensorType>(p.getType());
+        ArrayRef<int64_t> ps = pType.getShape();
+        // Right-aligned against [N, C, spatial...]: C, then ones.
+        int64_t lead = type.getRank() - int64_t(ps.size());
+        bool perChannel = lead >= 0 && lead <= 1 && ps[1 - lead] == channels;
+        for (int64_t k = 0; perChannel && k < int64_t(ps.size()); ++k)
+          perChannel = k + lead == 1 || ps[k] == 1;
+        if (!perChannel)
+          continue;
+        Value param = reshapedValue(
+            rewriter, p, RankedTensorType::get({channels}, pType.getElementType()));
+        Value scale = isScale ? param : gn.getScale(), bias = isBias ? param : Value();
+        Value norm = rewriter.create<GroupNormOp>(
+            rewriter.getFusedLoc({gn.getLoc(), op.getLoc()}), type, gn.getInput(), scale, bias,
+            gn.getNumGroupsAttr(), gn.getEpsilonAttr());
+        rewriter.replaceOp(op, norm);
+        rewriter.eraseOp(gn);
         return success();
       }
       if (auto rms = n.getDefiningOp<RMSNormOp>()) {
@@ -366,53 +382,6 @@ struct InstanceNormAsGroupNorm : OpRewritePattern<LayerNormOp> {
   }
 };
 
-/// group_norm(x) * w, and then + b, for w and b one value per channel ([C, 1, ...] against
-/// [N, C, spatial...]), become its scale and bias [C].
-struct AbsorbGroupNormAffine : OpRewritePattern<BinaryOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(BinaryOp op, PatternRewriter &rewriter) const override {
-    bool isScale = op.getKind() == BinaryKind::mul, isBias = op.getKind() == BinaryKind::add;
-    if (!isScale && !isBias)
-      return failure();
-    for (auto [n, p] : {std::pair(op.getLhs(), op.getRhs()), std::pair(op.getRhs(), op.getLhs())}) {
-      auto gn = n.getDefiningOp<GroupNormOp>();
-      if (!gn || !n.hasOneUse() || n.getType() != op.getType() || gn.getBias() ||
-          (isScale && gn.getScale()))
-        continue;
-      RankedTensorType type = op.getType();
-      int64_t channels = type.getDimSize(1);
-      auto pType = cast<RankedTensorType>(p.getType());
-      ArrayRef<int64_t> ps = pType.getShape();
-      // Right-aligned against [N, C, spatial...]: C, then ones.
-      int64_t lead = type.getRank() - int64_t(ps.size());
-      bool perChannel = lead >= 0 && lead <= 1 && ps[1 - lead] == channels;
-      for (int64_t k = 0; perChannel && k < int64_t(ps.size()); ++k)
-        perChannel = k + lead == 1 || ps[k] == 1;
-      if (!perChannel)
-        continue;
-      auto flat = RankedTensorType::get({channels}, pType.getElementType());
-      Value param = p;
-      if (pType != flat) {
-        auto constant = p.getDefiningOp<ConstantOp>();
-        std::optional<std::vector<float>> data =
-            constant ? readF32Elements(constant.getValue()) : std::nullopt;
-        param = data ? rewriter.create<ConstantOp>(constant.getLoc(), flat,
-                                                   makeF32Elements(flat, *data))
-                           .getResult()
-                     : rewriter.create<ReshapeOp>(p.getLoc(), flat, p).getResult();
-      }
-      Value scale = isScale ? param : gn.getScale(), bias = isBias ? param : Value();
-      Value norm = rewriter.create<GroupNormOp>(
-          rewriter.getFusedLoc({gn.getLoc(), op.getLoc()}), type, gn.getInput(), scale, bias,
-          gn.getNumGroupsAttr(), gn.getEpsilonAttr());
-      rewriter.replaceOp(op, norm);
-      rewriter.eraseOp(gn);
-      return success();
-    }
-    return failure();
-  }
-};
-
 /// A plain matmul (no epilogue yet) whose result only `user` reads.
 static MatMulOp plainMatmul(Value v) {
   auto mm = v.getDefiningOp<MatMulOp>();
@@ -422,28 +391,19 @@ static MatMulOp plainMatmul(Value v) {
   return mm;
 }
 
-/// The value of a one-element constant.
-static std::optional<float> scalarValue(Value v) {
-  auto constant = v.getDefiningOp<ConstantOp>();
-  if (!constant || cast<RankedTensorType>(constant.getType()).getNumElements() != 1)
-    return std::nullopt;
-  std::optional<std::vector<float>> values = readF32Elements(constant.getValue());
-  return values ? std::optional<float>((*values)[0]) : std::nullopt;
-}
-
 /// q @ kt, or that times or over a constant scalar (read by nothing else): the matmul and the
 /// factor.
 static std::optional<std::pair<MatMulOp, float>> scaledProduct(Value z) {
   float scale = 1.0f;
   if (BinaryOp mul = binaryOf(z, BinaryKind::mul); mul && mul->hasOneUse()) {
     for (auto [x, c] : {std::pair(mul.getLhs(), mul.getRhs()), std::pair(mul.getRhs(), mul.getLhs())})
-      if (std::optional<float> factor = scalarValue(c)) {
+      if (std::optional<float> factor = scalarConstant(c)) {
         scale = *factor;
         z = x;
         break;
       }
   } else if (BinaryOp div = binaryOf(z, BinaryKind::div); div && div->hasOneUse()) {
-    std::optional<float> c = scalarValue(div.getRhs());
+    std::optional<float> c = scalarConstant(div.getRhs());
     if (!c || *c == 0.0f)
       return std::nullopt;
     scale = 1.0f / *c;
@@ -511,7 +471,7 @@ struct FuseAttention : OpRewritePattern<MatMulOp> {
         mask = Value();
       }
     } else if (auto where = z.getDefiningOp<WhereOp>(); !product && where && where->hasOneUse()) {
-      std::optional<float> fill = scalarValue(where.getRhs());
+      std::optional<float> fill = scalarConstant(where.getRhs());
       if (!fill || *fill > kMaskedScore || where.getLhs().getType() != scoresType ||
           !causalPattern(where.getCondition(), sq, sk, /*additive=*/false))
         return failure();
@@ -610,8 +570,7 @@ struct FuseGraphPass : tessel::impl::FuseGraphBase<FuseGraphPass> {
     RewritePatternSet patterns(&getContext());
     patterns.add<FuseGelu, FuseNormalization, AbsorbNormAffine, FuseAttention,
                  ReadHeadsThroughLayouts, WriteHeadsThroughLayouts, FuseGroupNorm,
-                 InstanceNormAsGroupNorm,
-                 AbsorbGroupNormAffine>(&getContext());
+                 InstanceNormAsGroupNorm>(&getContext());
     if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -110,6 +110,12 @@ public:
   void barrier();
   /// Waits until this thread's writes have left the core (their slots may be popped).
   void flush();
+  /// For each of the running core's units u, reads tiles `tile`(u, t) of input 0, t <
+  /// `tilesPerUnit`, into `cb` and pushes them at once.
+  void readUnits(int64_t tilesPerUnit, mlir::Value cb, mlir::AffineExpr tile);
+  /// For each of the running core's units u, writes the `tilesPerUnit` tiles compute pushes to
+  /// `cb` one at a time to tiles `tile`(u, t) of output 0.
+  void writeUnits(int64_t tilesPerUnit, mlir::Value cb, mlir::AffineExpr tile);
   void semWait(int64_t sem, mlir::Value value);
   void semInc(mlir::Value x, mlir::Value y, int64_t sem, int64_t n);
   /// Multicasts reserved slot `slot` of `cb` into the same slot of the cores of a rectangle.

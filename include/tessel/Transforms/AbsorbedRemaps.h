@@ -45,6 +45,10 @@ bool attentionReadsThrough(mlir::OpOperand &use);
 /// them. (Links other ops also read stay for them.)
 std::optional<std::pair<mlir::Value, mlir::AffineMap>> layoutChain(mlir::Value v);
 
+/// The other way: the last of the transposes and reshapes that `v`, then each of them, is
+/// read only by, and the map from `v`'s index to its index; nullopt when there are none.
+std::optional<std::pair<mlir::Value, mlir::AffineMap>> forwardLayoutChain(mlir::Value v);
+
 } // namespace tessel
 
 #endif

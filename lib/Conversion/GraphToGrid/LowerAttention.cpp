@@ -404,18 +404,9 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
       db.pop(cbCausal, 1);
   });
 
+  // Tile t of a unit's block is query tile t floordiv ne's column tile t mod ne.
   db.kernel(noc::ThreadKind::writer);
-  zero = db.index(0);
-  db.loop(perCore, [&](Value iv) {
-    Value unit = db.unit(iv);
-    db.loop(block, [&](Value qi) {
-      db.loop(ne, [&](Value e) {
-        db.wait(cbOut, 1);
-        db.write(cbOut, zero, db.output(0), db.apply(outTile, {unit, qi, zero, e}));
-        db.flush();
-        db.pop(cbOut, 1);
-      });
-    });
-  });
+  db.writeUnits(block * ne, cbOut,
+                outTile.replaceDims({x, y.floorDiv(ne), getAffineConstantExpr(0, ctx), y % ne}));
   return db.results()[0];
 }

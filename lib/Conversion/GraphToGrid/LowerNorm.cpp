@@ -64,13 +64,7 @@ FailureOr<Value> tessel::lowering::lowerNorm(Operation *op, const LoweringOption
     db.barrier();
     db.push(cb, nt);
   }
-  db.loop(perCore, [&](Value iv) {
-    Value unit = db.unit(iv);
-    db.reserve(cbIn, nt);
-    db.loop(nt, [&](Value j) { db.read(db.input(0), db.apply(tileOf, {unit, j}), cbIn, j); });
-    db.barrier();
-    db.push(cbIn, nt);
-  });
+  db.readUnits(nt, cbIn, tileOf);
 
   db.kernel(noc::ThreadKind::compute);
   auto byRow = [&](tile::BinaryKind k, Value lhs, Value rhs, Value dst) {
@@ -158,15 +152,7 @@ FailureOr<Value> tessel::lowering::lowerNorm(Operation *op, const LoweringOption
     db.pop(cb, nt);
 
   db.kernel(noc::ThreadKind::writer);
-  db.loop(perCore, [&](Value iv) {
-    Value unit = db.unit(iv), zero = db.index(0);
-    db.loop(nt, [&](Value j) {
-      db.wait(cbOut, 1);
-      db.write(cbOut, zero, db.output(0), db.apply(tileOf, {unit, j}));
-      db.flush();
-      db.pop(cbOut, 1);
-    });
-  });
+  db.writeUnits(nt, cbOut, tileOf);
   return db.results()[0];
 }
 
@@ -243,7 +229,7 @@ FailureOr<Value> tessel::lowering::lowerGroupNorm(graph::GroupNormOp op,
   db.kernel(noc::ThreadKind::compute);
   zero = db.index(0);
   one = db.index(1);
-  Value two = db.index(2), full = db.index(32);
+  Value two = db.index(2);
   float inverseCount = 1.0f / float(count);
   /// The sum of column 0 of Dst[from] (partial sums) into [0, 0] of Dst[to], times 1/count.
   auto groupMean = [&](Value from, Value to) {
@@ -326,15 +312,6 @@ FailureOr<Value> tessel::lowering::lowerGroupNorm(graph::GroupNormOp op,
   });
 
   db.kernel(noc::ThreadKind::writer);
-  zero = db.index(0);
-  db.loop(perCore, [&](Value iv) {
-    Value unit = db.unit(iv);
-    db.loop(tiles, [&](Value t) {
-      db.wait(cbOut, 1);
-      db.write(cbOut, zero, db.output(0), db.apply(tileOf, {unit, t}));
-      db.flush();
-      db.pop(cbOut, 1);
-    });
-  });
+  db.writeUnits(tiles, cbOut, tileOf);
   return db.results()[0];
 }

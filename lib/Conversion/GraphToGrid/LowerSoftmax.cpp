@@ -35,13 +35,7 @@ FailureOr<Value> tessel::lowering::lowerSoftmax(graph::SoftmaxOp op, const Lower
   AffineExpr tileOf = d0 * nt + d1; // (row unit, column tile)
 
   db.kernel(noc::ThreadKind::reader);
-  db.loop(perCore, [&](Value iv) {
-    Value unit = db.unit(iv);
-    db.reserve(cbIn, nt);
-    db.loop(nt, [&](Value j) { db.read(db.input(0), db.apply(tileOf, {unit, j}), cbIn, j); });
-    db.barrier();
-    db.push(cbIn, nt);
-  });
+  db.readUnits(nt, cbIn, tileOf);
 
   db.kernel(noc::ThreadKind::compute);
   // Every elementwise step of softmax broadcasts the row statistic across columns.
@@ -142,14 +136,6 @@ FailureOr<Value> tessel::lowering::lowerSoftmax(graph::SoftmaxOp op, const Lower
   });
 
   db.kernel(noc::ThreadKind::writer);
-  db.loop(perCore, [&](Value iv) {
-    Value unit = db.unit(iv), zero = db.index(0);
-    db.loop(nt, [&](Value j) {
-      db.wait(cbOut, 1);
-      db.write(cbOut, zero, db.output(0), db.apply(tileOf, {unit, j}));
-      db.flush();
-      db.pop(cbOut, 1);
-    });
-  });
+  db.writeUnits(nt, cbOut, tileOf);
   return db.results()[0];
 }

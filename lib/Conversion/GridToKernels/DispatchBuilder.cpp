@@ -228,6 +228,29 @@ void DispatchBuilder::write(Value cb, Value slot, Value buffer, Value tileIdx) {
 void DispatchBuilder::barrier() { b.create<noc::BarrierOp>(loc); }
 void DispatchBuilder::flush() { b.create<noc::FlushOp>(loc); }
 
+void DispatchBuilder::readUnits(int64_t tilesPerUnit, Value cb, AffineExpr tile) {
+  loop(coreSplit.perCore, [&](Value iv) {
+    Value unit = this->unit(iv);
+    reserve(cb, tilesPerUnit);
+    loop(tilesPerUnit, [&](Value t) { read(input(0), apply(tile, {unit, t}), cb, t); });
+    barrier();
+    push(cb, tilesPerUnit);
+  });
+}
+
+void DispatchBuilder::writeUnits(int64_t tilesPerUnit, Value cb, AffineExpr tile) {
+  Value zero = index(0);
+  loop(coreSplit.perCore, [&](Value iv) {
+    Value unit = this->unit(iv);
+    loop(tilesPerUnit, [&](Value t) {
+      wait(cb, 1);
+      write(cb, zero, output(0), apply(tile, {unit, t}));
+      flush();
+      pop(cb, 1);
+    });
+  });
+}
+
 Value DispatchBuilder::get(Value cb, Value slot) {
   auto type = cast<noc::CircularBufferType>(cb.getType()).getTileType();
   return b.create<noc::CBGetOp>(loc, type, cb, slot);
