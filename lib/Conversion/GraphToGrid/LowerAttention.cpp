@@ -89,15 +89,27 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
   TiledView scores = TiledView::of(RankedTensorType::get(scoresShape, outType.getElementType()));
   int64_t nd = q.nt, nk = kt.nt, ne = v.nt;
   int64_t chunk = largestDivisor(nk, 4), chunks = nk / chunk;
-  // A block's query tiles share a batch element; there are at least as many blocks as cores
-  // where the query tiles allow, and a block's state (q, and m, l and O twice) fits L1.
+  // A block's query tiles share a batch element and its state (q, and m, l and O twice) fits
+  // L1. Of the blocks that divide a batch element's query tiles and leave at least as many
+  // blocks as cores (where the query tiles allow), the one whose blocks split over the most
+  // cores, then the largest (each block reads every key and value once).
   tile::DataFormat format = grid::getLayout(outType).getFormat();
   int64_t cores = opts.chip.gridX * opts.chip.gridY;
   int64_t stateTiles = nd + 2 * (2 + ne), budget = opts.chip.l1Bytes - opts.chip.l1ReservedBytes;
   int64_t blockLimit = std::max<int64_t>(1, q.batch * q.mt / cores);
   blockLimit = std::min(blockLimit, std::max<int64_t>(
       1, budget / 2 / (stateTiles * tile::tileBytes(format))));
-  int64_t block = largestDivisor(q.mt, blockLimit), units = q.batch * q.mt / block;
+  int64_t block = 1, busiest = 0;
+  for (int64_t candidate = 1; candidate <= blockLimit; ++candidate) {
+    if (q.mt % candidate != 0)
+      continue;
+    int64_t used = splitOverCores(q.batch * q.mt / candidate, opts.chip).cores();
+    if (used >= busiest) {
+      busiest = used;
+      block = candidate;
+    }
+  }
+  int64_t units = q.batch * q.mt / block;
   float scale = op.getScale().convertToFloat();
   bool partialKeys = kt.cols % 32 != 0;
 
