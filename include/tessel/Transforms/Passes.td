@@ -18,13 +18,15 @@ def FuseGraph : Pass<"tt-fuse-graph", "mlir::ModuleOp"> {
     (InstanceNormalization), and PyTorch's GroupNorm export (a reshape to [N, G, rest], an
     instance norm with unit scale and zero bias, a reshape back), become `graph.group_norm`,
     taking the per-channel multiplication and addition after them as its scale and bias.
-    Attention, `softmax(q @ kt * c + mask) @ v` with the scale a Div or Mul by
-    a constant scalar (or none), the mask an optional Add, the softmax over the keys and each
-    intermediate read only by the next op, becomes `graph.sdpa` (its kernel never writes the
-    scores out); its q, keys and v, when Reshape and Transpose split them into heads of whole
-    tiles, become one `graph.remap` each of the tensor they split, which it reads through. A
-    fused op's location lists every node it covers. The ops left without users
-    are erased.
+    Attention, `softmax(q @ kt * c + mask) @ v` with the scale a Div or Mul by a constant
+    scalar (or none), the mask an optional Add (or a Where filling the hidden scores), the
+    softmax over the keys and each intermediate read only by the next op, becomes `graph.sdpa`
+    (its kernel never writes the scores out); a constant mask that is causal becomes its
+    `causal`. Its q, keys and v, when Reshape and Transpose (or Unsqueeze and Expand, for
+    grouped queries) split them into heads of whole tiles, become one `graph.remap` each of the
+    tensor they split, which it reads through; a Transpose and Reshape merging its heads back
+    become its `result_map`. A fused op's location lists every node it covers. The ops left
+    without users are erased.
 
     Before:
     ```mlir
@@ -53,6 +55,18 @@ def FuseGraph : Pass<"tt-fuse-graph", "mlir::ModuleOp"> {
     ```mlir
     %y = graph.layer_norm %x scale %g {axis = 1 : i64, epsilon = 9.99999974E-6 : f32}
         : (tensor<8x64xf32>, tensor<64xf32>) -> tensor<8x64xf32>
+    ```
+    Before:
+    ```mlir
+    %s = graph.matmul %q, %kt : (tensor<2x96x64xf32>, tensor<2x64x96xf32>) -> tensor<2x96x96xf32>
+    %d = graph.binary div %s, %c8 : (tensor<2x96x96xf32>, tensor<f32>) -> tensor<2x96x96xf32>
+    %p = graph.softmax %d {axis = 2 : i64} : tensor<2x96x96xf32>
+    %o = graph.matmul %p, %v : (tensor<2x96x96xf32>, tensor<2x96x64xf32>) -> tensor<2x96x64xf32>
+    ```
+    After:
+    ```mlir
+    %o = graph.sdpa %q, %kt, %v {scale = 1.250000e-01 : f32}
+        : (tensor<2x96x64xf32>, tensor<2x64x96xf32>, tensor<2x96x64xf32>) -> tensor<2x96x64xf32>
     ```
   }];
   let dependentDialects = ["::tessel::graph::GraphDialect"];
