@@ -9,7 +9,6 @@ DRAM traffic over the compulsory traffic, the bytes moved and the dispatches, fo
 and the ratios off / on. The BERT-Large layer is the one of the fusion issue: batch 8, sequence
 384, hidden 1024, 16 heads, LayerNorm and GELU spelled out as exporters write them.
 """
-import argparse
 import datetime
 import json
 import sys
@@ -22,7 +21,7 @@ import onnx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 import models  # noqa: E402
-from roofline import commit_note, log, timed, write_readme  # noqa: E402
+from roofline import commit_note, log, parse_args, timed, write_readme  # noqa: E402
 
 # name -> (builder, its arguments, sequences per run for sentences/s of a 24-layer model, or None)
 WORKLOADS = {
@@ -91,18 +90,7 @@ def rows_for(name, a, tmp):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--build", default=str(ROOT / "build"))
-    p.add_argument("--workloads", default=",".join(WORKLOADS))
-    p.add_argument("--threads", type=int, help="tt-run --threads (default: all host cores)")
-    p.add_argument("--timeout", type=float, default=3600, help="seconds per command")
-    p.add_argument("--write-readme", action="store_true",
-                   help="replace the table between the fusion markers in bench/README.md")
-    a = p.parse_args()
-    names = a.workloads.split(",")
-    unknown = [n for n in names if n not in WORKLOADS]
-    if unknown:
-        p.error(f"unknown workloads {', '.join(unknown)}; choose from {', '.join(WORKLOADS)}")
+    a, names = parse_args(__doc__, WORKLOADS, "fusion")
     rows = []
     with tempfile.TemporaryDirectory(prefix="tessel-fusion-") as tmp:
         for name in names:

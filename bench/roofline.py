@@ -139,22 +139,31 @@ def commit_note():
     return f"Commit {commit}"
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+def parse_args(description, workloads, table):
+    """The benchmarks' command line: the build, which of `workloads` to run, tt-run's threads,
+    a timeout, and whether to write the `table` section of bench/README.md. Returns the
+    arguments and the workload names."""
+    p = argparse.ArgumentParser(description=description,
+                                formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--build", default=str(ROOT / "build"))
-    p.add_argument("--workloads", default=",".join(WORKLOADS))
+    p.add_argument("--workloads", default=",".join(workloads))
     p.add_argument("--threads", type=int, help="tt-run --threads (default: all host cores)")
     p.add_argument("--timeout", type=float, default=3600, help="seconds per command")
     p.add_argument("--write-readme", action="store_true",
-                   help="replace the table between the roofline markers in bench/README.md")
+                   help=f"replace the table between the {table} markers in bench/README.md")
     a = p.parse_args()
     names = a.workloads.split(",")
-    unknown = [n for n in names if n not in WORKLOADS]
+    unknown = [n for n in names if n not in workloads]
     if unknown:
-        p.error(f"unknown workloads {', '.join(unknown)}; choose from {', '.join(WORKLOADS)}")
+        p.error(f"unknown workloads {', '.join(unknown)}; choose from {', '.join(workloads)}")
     for tool in ("tt-compile", "tt-run"):
         if not (Path(a.build) / "bin" / tool).exists():
             p.error(f"no {tool} in {a.build}/bin: build the tools first")
+    return a, names
+
+
+def main():
+    a, names = parse_args(__doc__, WORKLOADS, "roofline")
 
     rows, failed = [], []
     with tempfile.TemporaryDirectory(prefix="tessel-roofline-") as tmp:

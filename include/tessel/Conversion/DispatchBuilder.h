@@ -126,6 +126,8 @@ public:
   void releaseDst();
   /// Packs Dst[dst] into a reserved slot of `cb` (in its format).
   void pack(mlir::Value dst, mlir::Value cb, mlir::Value slot);
+  /// Packs Dst[dst] into one more slot of `cb` and publishes it (reserve, pack, push).
+  void packOne(mlir::Value dst, mlir::Value cb);
 
   // Tile math on Dst.
   void copy(mlir::Value tile, mlir::Value dst);

@@ -237,23 +237,18 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
 
   db.kernel(noc::ThreadKind::compute);
   zero = db.index(0);
-  /// Packs Dst[dst] behind what `cb` holds (this thread's push is published to it at once).
-  auto packBehind = [&](Value dst, Value cb) {
-    db.reserve(cb, 1);
-    db.pack(dst, cb, zero);
-    db.push(cb, 1);
-  };
+  // A value packed behind what a buffer holds is this thread's to read at once.
   Value one = db.index(1), two = db.index(2), three = db.index(3), full = db.index(32);
   db.loop(perCore, [&](Value iv) {
     Value unit = db.unit(iv);
     // m starts at -huge, l and O at zero; q is scaled once for all the keys.
     db.acquireDst();
     db.loop(block, [&](Value) {
-      packBehind(zero, cbL);
-      db.loop(ne, [&](Value) { packBehind(zero, cbO); });
+      db.packOne(zero, cbL);
+      db.loop(ne, [&](Value) { db.packOne(zero, cbO); });
     });
     db.mask(zero, zero, zero, kMinusHuge);
-    db.loop(block, [&](Value) { packBehind(zero, cbM); });
+    db.loop(block, [&](Value) { db.packOne(zero, cbM); });
     db.releaseDst();
     db.wait(cbL, block);
     db.wait(cbM, block);
@@ -306,7 +301,7 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
             SmallVector<Value> where{unit, qi, c, t};
             db.loop(db.apply(1 - hidden, where), [&](Value) { scores(); });
             db.loop(db.apply(diagonal, where), [&](Value) {
-              packBehind(zero, cbStage);
+              db.packOne(zero, cbStage);
               db.binary(tile::BinaryKind::add, tile::Broadcast::none, db.get(cbStage, zero),
                         db.get(cbCausal, zero), zero);
               db.pop(cbStage, 1);
@@ -318,7 +313,7 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
             scores();
           }
           if (cbMask) {
-            packBehind(zero, cbStage);
+            db.packOne(zero, cbStage);
             db.binary(tile::BinaryKind::add, maskBroadcast, db.get(cbStage, zero),
                       db.get(cbMask, at(qi, chunk, t)), zero);
             db.pop(cbStage, 1);
@@ -339,11 +334,11 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
         db.loop(chunk, [&](Value t) {
           db.reduce(tile::ReduceKind::max, 0, db.get(cbS, t), one, /*accumulate=*/true);
         });
-        packBehind(one, cbM);
+        db.packOne(one, cbM);
         db.binary(tile::BinaryKind::sub, tile::Broadcast::none, db.get(cbM, old),
                   db.get(cbM, fresh), two);
         db.unary(tile::UnaryKind::exp, two);
-        packBehind(two, cbAlpha);
+        db.packOne(two, cbAlpha);
         db.binary(tile::BinaryKind::mul, tile::Broadcast::none, db.get(cbL, old),
                   db.get(cbAlpha, zero), three);
         db.reserve(cbP, chunk);
@@ -358,7 +353,7 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
         db.loop(chunk, [&](Value t) {
           db.reduce(tile::ReduceKind::sum, 0, db.get(cbP, t), three, /*accumulate=*/true);
         });
-        packBehind(three, cbL);
+        db.packOne(three, cbL);
         db.pop(cbS, chunk);
         db.releaseDst();
 
@@ -395,15 +390,13 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
       db.acquireDst();
       db.copy(db.get(cbL, qi), one);
       db.unary(tile::UnaryKind::recip, one);
-      packBehind(one, cbStage);
+      db.packOne(one, cbStage);
       db.loop(ne, [&](Value e) {
         db.binary(tile::BinaryKind::mul, tile::Broadcast::cols, db.get(cbO, at(qi, ne, e)),
                   db.get(cbStage, zero), zero);
         db.mask(zero, db.apply(out.rows - (qt % out.mt) * 32, {unit, qi}),
                 db.apply(out.cols - x * 32, {e}), 0.0f);
-        db.reserve(cbOut, 1);
-        db.pack(zero, cbOut, zero);
-        db.push(cbOut, 1);
+        db.packOne(zero, cbOut);
       });
       db.releaseDst();
       db.pop(cbStage, 1);

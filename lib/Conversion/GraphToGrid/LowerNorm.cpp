@@ -70,10 +70,8 @@ FailureOr<Value> tessel::lowering::lowerNorm(Operation *op, const LoweringOption
   auto byRow = [&](tile::BinaryKind k, Value lhs, Value rhs, Value dst) {
     db.binary(k, tile::Broadcast::cols, lhs, rhs, dst);
   };
-  auto packOne = [&](Value dst, Value cb) {
-    db.reserve(cb, 1);
-    db.pack(dst, cb, db.index(0));
-    db.push(cb, 1);
+  auto packAndWait = [&](Value dst, Value cb) {
+    db.packOne(dst, cb);
     db.wait(cb, 1);
   };
   float inverseCount = 1.0f / float(view.cols);
@@ -88,7 +86,7 @@ FailureOr<Value> tessel::lowering::lowerNorm(Operation *op, const LoweringOption
         db.reduce(tile::ReduceKind::sum, 0, db.get(cbIn, j), zero, /*accumulate=*/true);
       });
       db.unary(tile::UnaryKind::scale, zero, inverseCount);
-      packOne(zero, cbMean);
+      packAndWait(zero, cbMean);
       db.releaseDst();
     }
     // The squares' sum goes to Dst[1]; Dst[0] takes each tile's square.
@@ -106,7 +104,7 @@ FailureOr<Value> tessel::lowering::lowerNorm(Operation *op, const LoweringOption
         db.pack(zero, cbCentred, j);
         db.unary(tile::UnaryKind::square, zero);
       }
-      packOne(zero, cbSquare);
+      packAndWait(zero, cbSquare);
       db.reduce(tile::ReduceKind::sum, 0, db.get(cbSquare, zero), one, /*accumulate=*/true);
       db.pop(cbSquare, 1);
     });
@@ -115,7 +113,7 @@ FailureOr<Value> tessel::lowering::lowerNorm(Operation *op, const LoweringOption
     db.unary(tile::UnaryKind::scale, one, inverseCount);
     db.unary(tile::UnaryKind::shift, one, norm.epsilon);
     db.unary(tile::UnaryKind::rsqrt, one);
-    packOne(one, cbRstd);
+    packAndWait(one, cbRstd);
     db.releaseDst();
     if (cbMean)
       db.pop(cbMean, 1);
@@ -131,16 +129,14 @@ FailureOr<Value> tessel::lowering::lowerNorm(Operation *op, const LoweringOption
                               std::pair(cbBias, tile::BinaryKind::add)}) {
         if (!cb)
           continue;
-        packOne(zero, cbStage);
+        packAndWait(zero, cbStage);
         db.binary(kind, tile::Broadcast::rows, db.get(cbStage, zero), db.get(cb, j), zero);
         db.pop(cbStage, 1);
       }
       if (partial)
         db.mask(zero, db.apply(view.rows - (d0 % view.mt) * 32, unit),
                 db.apply(view.cols - d0 * 32, j), 0.0f);
-      db.reserve(cbOut, 1);
-      db.pack(zero, cbOut, zero);
-      db.push(cbOut, 1);
+      db.packOne(zero, cbOut);
       db.releaseDst();
     });
     db.pop(cbRstd, 1);
@@ -232,20 +228,15 @@ FailureOr<Value> tessel::lowering::lowerGroupNorm(graph::GroupNormOp op,
   Value two = db.index(2);
   float inverseCount = 1.0f / float(count);
   /// The sum of column 0 of Dst[from] (partial sums) into [0, 0] of Dst[to], times 1/count.
+  auto packAndWait = [&](Value dst, Value cb) {
+    db.packOne(dst, cb);
+    db.wait(cb, 1);
+  };
   auto groupMean = [&](Value from, Value to) {
-    db.reserve(cbPartial, 1);
-    db.pack(from, cbPartial, zero);
-    db.push(cbPartial, 1);
-    db.wait(cbPartial, 1);
+    packAndWait(from, cbPartial);
     db.reduce(tile::ReduceKind::sum, 1, db.get(cbPartial, zero), to, /*accumulate=*/false);
     db.pop(cbPartial, 1);
     db.unary(tile::UnaryKind::scale, to, inverseCount);
-  };
-  auto packOne = [&](Value dst, Value cb) {
-    db.reserve(cb, 1);
-    db.pack(dst, cb, zero);
-    db.push(cb, 1);
-    db.wait(cb, 1);
   };
   AffineExpr rowsLeft = view.rows - ((d0.floorDiv(view.nt)) % view.mt) * 32;
   AffineExpr colsLeft = view.cols - (d0 % view.nt) * 32;
@@ -258,7 +249,7 @@ FailureOr<Value> tessel::lowering::lowerGroupNorm(graph::GroupNormOp op,
       db.reduce(tile::ReduceKind::sum, 0, db.get(cbIn, t), one, /*accumulate=*/true);
     });
     groupMean(one, zero);
-    packOne(zero, cbMean);
+    packAndWait(zero, cbMean);
     db.releaseDst();
 
     db.acquireDst();
@@ -270,7 +261,7 @@ FailureOr<Value> tessel::lowering::lowerGroupNorm(graph::GroupNormOp op,
         db.mask(zero, db.apply(rowsLeft, {t}), db.apply(colsLeft, {t}), 0.0f);
       db.pack(zero, cbCentred, t);
       db.unary(tile::UnaryKind::square, zero);
-      packOne(zero, cbSquare);
+      packAndWait(zero, cbSquare);
       db.reduce(tile::ReduceKind::sum, 0, db.get(cbSquare, zero), one, /*accumulate=*/true);
       db.pop(cbSquare, 1);
     });
@@ -278,7 +269,7 @@ FailureOr<Value> tessel::lowering::lowerGroupNorm(graph::GroupNormOp op,
     groupMean(one, two);
     db.unary(tile::UnaryKind::shift, two, op.getEpsilon().convertToFloat());
     db.unary(tile::UnaryKind::rsqrt, two);
-    packOne(two, cbRstd);
+    packAndWait(two, cbRstd);
     db.releaseDst();
     db.pop(cbMean, 1);
     db.pop(cbIn, tiles);
@@ -293,16 +284,14 @@ FailureOr<Value> tessel::lowering::lowerGroupNorm(graph::GroupNormOp op,
                               std::pair(cbBias, tile::BinaryKind::add)}) {
         if (!cb)
           continue;
-        packOne(zero, cbStage);
+        packAndWait(zero, cbStage);
         db.binary(kind, tile::Broadcast::scalar, db.get(cbStage, zero), db.get(cb, channel),
                   zero);
         db.pop(cbStage, 1);
       }
       if (partial)
         db.mask(zero, db.apply(rowsLeft, {t}), db.apply(colsLeft, {t}), 0.0f);
-      db.reserve(cbOut, 1);
-      db.pack(zero, cbOut, zero);
-      db.push(cbOut, 1);
+      db.packOne(zero, cbOut);
       db.releaseDst();
     });
     db.pop(cbRstd, 1);

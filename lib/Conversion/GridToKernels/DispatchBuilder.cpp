@@ -264,6 +264,12 @@ void DispatchBuilder::pack(Value dst, Value cb, Value slot) {
   b.create<noc::CBPutOp>(loc, packed, cb, slot);
 }
 
+void DispatchBuilder::packOne(Value dst, Value cb) {
+  reserve(cb, 1);
+  pack(dst, cb, index(0));
+  push(cb, 1);
+}
+
 void DispatchBuilder::copy(Value tileValue, Value dst) {
   b.create<tile::CopyOp>(loc, tileValue, dst);
 }
