@@ -225,7 +225,9 @@ struct BinaryInTileBroadcast : OpRewritePattern<BinaryOp> {
 struct WhereInTileBroadcast : OpRewritePattern<WhereOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(WhereOp op, PatternRewriter &rewriter) const override {
-    bool cond = broadcastsInTile(op.getCondition(), op), rhs = broadcastsInTile(op.getRhs(), op);
+    // A constant scalar second value fills Dst in the kernel (a masked fill): nothing to move.
+    bool cond = broadcastsInTile(op.getCondition(), op),
+         rhs = broadcastsInTile(op.getRhs(), op) && !scalarConstant(op.getRhs());
     if (!cond && !rhs)
       return failure();
     rewriter.modifyOpInPlace(op, [&] {

@@ -484,3 +484,20 @@ func.func @group_norm_rank3(%x: tensor<2x8x40xf32>, %g: tensor<8xf32>) -> tensor
   %y = graph.group_norm %x scale %g {num_groups = 4 : i64, epsilon = 1.0e-05 : f32} : (tensor<2x8x40xf32>, tensor<8xf32>) -> tensor<2x8x40xf32>
   return %y : tensor<2x8x40xf32>
 }
+
+// -----
+
+// A masked fill, where(c, x, constant scalar): the kernel fills Dst with the scalar, so it is
+// not broadcast in memory; a scalar that is not a constant still is.
+// CHECK-LABEL: func.func @masked_fill
+// CHECK-NEXT: %[[F:.*]] = graph.constant dense<-1.000000e+04> : tensor<f32>
+// CHECK-NEXT: %[[W:.*]] = graph.where %arg0, %arg1, %[[F]] : (tensor<1x64x64xi1>, tensor<4x64x64xf32>, tensor<f32>) -> tensor<4x64x64xf32>
+// CHECK-NEXT: %[[R:.*]] = graph.remap %arg2
+// CHECK-NEXT: %[[V:.*]] = graph.where %arg0, %arg1, %[[R]]
+// CHECK-NEXT: return %[[W]], %[[V]]
+func.func @masked_fill(%c: tensor<1x64x64xi1>, %x: tensor<4x64x64xf32>, %s: tensor<f32>) -> (tensor<4x64x64xf32>, tensor<4x64x64xf32>) {
+  %fill = graph.constant dense<-1.0e4> : tensor<f32>
+  %w = graph.where %c, %x, %fill : (tensor<1x64x64xi1>, tensor<4x64x64xf32>, tensor<f32>) -> tensor<4x64x64xf32>
+  %v = graph.where %c, %x, %s : (tensor<1x64x64xi1>, tensor<4x64x64xf32>, tensor<f32>) -> tensor<4x64x64xf32>
+  return %w, %v : tensor<4x64x64xf32>, tensor<4x64x64xf32>
+}

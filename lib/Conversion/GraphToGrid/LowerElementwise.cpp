@@ -176,6 +176,7 @@ FailureOr<Value> tessel::lowering::lowerElementwise(Operation *op, const Lowerin
   tile::Broadcast bcast = tile::Broadcast::none;
   bool negateResult = false;
   std::optional<std::pair<tile::UnaryKind, float>> scalar;
+  std::optional<float> fill;
   auto bcastOf = [&](Value v) { return inTileBroadcast(TiledView::of(v.getType()), out); };
   if (auto binary = dyn_cast<graph::BinaryOp>(op)) {
     bool commutes;
@@ -198,8 +199,13 @@ FailureOr<Value> tessel::lowering::lowerElementwise(Operation *op, const Lowerin
     if (scalar)
       inputs.pop_back();
   } else if (isa<graph::WhereOp>(op)) {
-    // where(c, x, y): Dst = y, then Dst = c ? x : Dst; only x may broadcast within a tile.
-    if (bcastOf(inputs[0]) != tile::Broadcast::none || bcastOf(inputs[2]) != tile::Broadcast::none)
+    // where(c, x, y): Dst = y, then Dst = c ? x : Dst; only x may broadcast within a tile. A
+    // constant scalar y (a masked fill) fills Dst, and no core reads it.
+    fill = graph::scalarConstant(inputs[2]);
+    if (fill)
+      inputs.pop_back();
+    if (bcastOf(inputs[0]) != tile::Broadcast::none ||
+        (!fill && bcastOf(inputs[2]) != tile::Broadcast::none))
       return op->emitError("where whose condition or second value broadcasts within a tile is "
                            "not supported yet");
     bcast = bcastOf(inputs[1]);
@@ -229,7 +235,10 @@ FailureOr<Value> tessel::lowering::lowerElementwise(Operation *op, const Lowerin
       db.copy(tiles[0], dst);
       emitUnary(db, u, dst, db.index(1), tiles[0]);
     } else if (isa<graph::WhereOp>(op)) {
-      db.copy(tiles[2], dst);
+      if (fill)
+        db.mask(dst, db.index(0), db.index(0), *fill);
+      else
+        db.copy(tiles[2], dst);
       db.binary(tile::BinaryKind::where_into, bcast, tiles[0], tiles[1], dst);
     } else if (scalar) {
       db.copy(tiles[0], dst);

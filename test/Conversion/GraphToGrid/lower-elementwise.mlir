@@ -2763,3 +2763,17 @@ func.func @held_scalar(%x: tensor<512x512xf32>, %s: tensor<f32>) -> tensor<512x5
   %0 = graph.binary mul %x, %s : (tensor<512x512xf32>, tensor<f32>) -> tensor<512x512xf32>
   return %0 : tensor<512x512xf32>
 }
+
+// -----
+
+// A masked fill: Dst filled with the constant scalar, then the value where the condition
+// holds; the scalar is not an input of the dispatch.
+// CHECK-LABEL: func.func @masked_fill
+// CHECK: grid.dispatch "where" on {{.*}} ins(%arg0, %arg1 :
+// CHECK: tile.mask dst[%c0] rows %c0 cols %c0 fill -1.000000e+04
+// CHECK-NEXT: tile.binary where_into bcast none
+func.func @masked_fill(%c: tensor<64x64xf32>, %x: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %fill = graph.constant dense<-1.0e4> : tensor<f32>
+  %w = graph.where %c, %x, %fill : (tensor<64x64xf32>, tensor<64x64xf32>, tensor<f32>) -> tensor<64x64xf32>
+  return %w : tensor<64x64xf32>
+}
