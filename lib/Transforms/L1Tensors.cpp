@@ -5,6 +5,7 @@
 #include "tessel/Transforms/AbsorbedRemaps.h"
 #include "tessel/Transforms/ChipInfo.h"
 #include "tessel/Transforms/MatmulProblem.h"
+#include "tessel/Transforms/Normalization.h"
 #include "tessel/runtime/Formats.h"
 
 using namespace mlir;
@@ -146,8 +147,7 @@ static std::optional<int64_t> streamingUnitTiles(Operation *op, const rt::TiledS
     return tiled.colsTiles;
   // A sample's group of channels.
   if (auto gn = dyn_cast<graph::GroupNormOp>(op))
-    return tiled.batch / (gn.getType().getDimSize(0) * gn.getNumGroups()) * tiled.rowsTiles *
-           tiled.colsTiles;
+    return gn.getType().getDimSize(1) / gn.getNumGroups() * groupNormChannelTiles(gn);
   // A remap whose every reader gathers through it gets no dispatch and writes nothing.
   if (isa<graph::RemapOp>(op) && !llvm::all_of(op->getUses(), gathersThroughRemap))
     return 1;

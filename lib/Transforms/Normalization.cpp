@@ -62,13 +62,18 @@ void tessel::expandNorm(RewriterBase &rewriter, const NormView &norm) {
   rewriter.replaceOp(norm.op, y);
 }
 
-int64_t tessel::groupNormL1Bytes(graph::GroupNormOp op) {
+int64_t tessel::groupNormChannelTiles(graph::GroupNormOp op) {
   ArrayRef<int64_t> shape = op.getType().getShape();
-  int64_t cg = shape[1] / op.getNumGroups(), planeTiles = 1;
+  int64_t tiles = 1;
   for (size_t k = 2; k < shape.size(); ++k)
-    planeTiles *= k + 2 < shape.size() ? shape[k] : (shape[k] + 31) / 32;
+    tiles *= k + 2 < shape.size() ? shape[k] : (shape[k] + 31) / 32;
+  return tiles;
+}
+
+int64_t tessel::groupNormL1Bytes(graph::GroupNormOp op) {
+  int64_t cg = op.getType().getDimSize(1) / op.getNumGroups();
   int64_t params = bool(op.getScale()) + bool(op.getBias());
-  return (2 * cg * planeTiles + params * cg + 9) *
+  return (2 * cg * groupNormChannelTiles(op) + params * cg + 9) *
          tile::tileBytes(grid::getLayout(op.getType()).getFormat());
 }
 

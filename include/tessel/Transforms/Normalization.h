@@ -40,6 +40,11 @@ int64_t normRowL1Bytes(const NormView &norm);
 /// result's encoding.
 void expandNorm(mlir::RewriterBase &rewriter, const NormView &norm);
 
+/// The tiles of one channel of graph.group_norm's [N, C, spatial...] (its spatial dims but the
+/// last two, times the tiles of those two): a sample's group is that times its channels, and
+/// consecutive.
+int64_t groupNormChannelTiles(graph::GroupNormOp op);
+
 /// L1 bytes per core graph.group_norm's kernel needs: a sample's group twice (as read and
 /// centred), a tile per channel of the group for each parameter, and nine single tiles.
 int64_t groupNormL1Bytes(graph::GroupNormOp op);

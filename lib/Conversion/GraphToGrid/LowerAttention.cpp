@@ -238,6 +238,20 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
   db.kernel(noc::ThreadKind::compute);
   zero = db.index(0);
   // A value packed behind what a buffer holds is this thread's to read at once.
+  /// The first `n` tiles of `from`, each put into Dst[0] by `fn`, packed into `to`; `from`
+  /// gives them up.
+  auto eachTile = [&](Value from, Value to, int64_t n, function_ref<void(Value)> fn) {
+    db.reserve(to, n);
+    db.loop(n, [&](Value t) {
+      db.acquireDst();
+      fn(db.get(from, t));
+      db.pack(zero, to, t);
+      db.releaseDst();
+    });
+    db.push(to, n);
+    db.wait(to, n);
+    db.pop(from, n);
+  };
   Value one = db.index(1), two = db.index(2), three = db.index(3), full = db.index(32);
   db.loop(perCore, [&](Value iv) {
     Value unit = db.unit(iv);
@@ -254,36 +268,19 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
     db.wait(cbM, block);
     db.wait(cbO, block * ne);
     db.wait(cbQ, block * nd);
-    if (cbQScaled != cbQ) {
-      db.reserve(cbQScaled, block * nd);
-      db.loop(block * nd, [&](Value t) {
-        db.acquireDst();
-        db.copy(db.get(cbQ, t), zero);
+    if (cbQScaled != cbQ)
+      eachTile(cbQ, cbQScaled, block * nd, [&](Value tileValue) {
+        db.copy(tileValue, zero);
         db.unary(tile::UnaryKind::scale, zero, scale);
-        db.pack(zero, cbQScaled, t);
-        db.releaseDst();
       });
-      db.push(cbQScaled, block * nd);
-      db.wait(cbQScaled, block * nd);
-      db.pop(cbQ, block * nd);
-    }
 
     if (causal)
       db.wait(cbCausal, 1);
     db.loop(db.apply(unitChunks, {unit}), [&](Value c) {
       db.wait(cbK, chunk * nd);
-      if (cbKt != cbK) {
-        db.reserve(cbKt, chunk * nd);
-        db.loop(chunk * nd, [&](Value t) {
-          db.acquireDst();
-          db.transpose(db.get(cbK, t), zero);
-          db.pack(zero, cbKt, t);
-          db.releaseDst();
-        });
-        db.push(cbKt, chunk * nd);
-        db.wait(cbKt, chunk * nd);
-        db.pop(cbK, chunk * nd);
-      }
+      if (cbKt != cbK)
+        eachTile(cbK, cbKt, chunk * nd,
+                 [&](Value tileValue) { db.transpose(tileValue, zero); });
       if (cbMask)
         db.wait(cbMask, block * chunk);
       db.wait(cbV, chunk * ne);

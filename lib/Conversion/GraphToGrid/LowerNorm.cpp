@@ -12,6 +12,27 @@ using namespace mlir;
 using namespace tessel;
 using namespace tessel::lowering;
 
+/// Packs Dst[dst] into one more slot of `cb` and waits for it, to read it back.
+static void packAndWait(DispatchBuilder &db, Value dst, Value cb) {
+  db.packOne(dst, cb);
+  db.wait(cb, 1);
+}
+
+/// Dst[0] times `scale` and then plus `bias` (either absent: none), broadcast as `bcast`; the
+/// FPU combines tiles, not Dst, so each step goes through a tile of `cbStage`.
+static void scaleAndShift(DispatchBuilder &db, Value cbStage, Value scale, Value bias,
+                          tile::Broadcast bcast) {
+  Value zero = db.index(0);
+  for (auto [param, kind] : {std::pair(scale, tile::BinaryKind::mul),
+                             std::pair(bias, tile::BinaryKind::add)}) {
+    if (!param)
+      continue;
+    packAndWait(db, zero, cbStage);
+    db.binary(kind, bcast, db.get(cbStage, zero), param, zero);
+    db.pop(cbStage, 1);
+  }
+}
+
 FailureOr<Value> tessel::lowering::lowerNorm(Operation *op, const LoweringOptions &opts) {
   NormView norm = *NormView::of(op);
   StringRef name = norm.rms ? "rms_norm" : "layer_norm";
@@ -70,10 +91,6 @@ FailureOr<Value> tessel::lowering::lowerNorm(Operation *op, const LoweringOption
   auto byRow = [&](tile::BinaryKind k, Value lhs, Value rhs, Value dst) {
     db.binary(k, tile::Broadcast::cols, lhs, rhs, dst);
   };
-  auto packAndWait = [&](Value dst, Value cb) {
-    db.packOne(dst, cb);
-    db.wait(cb, 1);
-  };
   float inverseCount = 1.0f / float(view.cols);
   for (auto [cb, input] : params)
     db.wait(cb, nt);
@@ -86,7 +103,7 @@ FailureOr<Value> tessel::lowering::lowerNorm(Operation *op, const LoweringOption
         db.reduce(tile::ReduceKind::sum, 0, db.get(cbIn, j), zero, /*accumulate=*/true);
       });
       db.unary(tile::UnaryKind::scale, zero, inverseCount);
-      packAndWait(zero, cbMean);
+      packAndWait(db, zero, cbMean);
       db.releaseDst();
     }
     // The squares' sum goes to Dst[1]; Dst[0] takes each tile's square.
@@ -104,7 +121,7 @@ FailureOr<Value> tessel::lowering::lowerNorm(Operation *op, const LoweringOption
         db.pack(zero, cbCentred, j);
         db.unary(tile::UnaryKind::square, zero);
       }
-      packAndWait(zero, cbSquare);
+      packAndWait(db, zero, cbSquare);
       db.reduce(tile::ReduceKind::sum, 0, db.get(cbSquare, zero), one, /*accumulate=*/true);
       db.pop(cbSquare, 1);
     });
@@ -113,7 +130,7 @@ FailureOr<Value> tessel::lowering::lowerNorm(Operation *op, const LoweringOption
     db.unary(tile::UnaryKind::scale, one, inverseCount);
     db.unary(tile::UnaryKind::shift, one, norm.epsilon);
     db.unary(tile::UnaryKind::rsqrt, one);
-    packAndWait(one, cbRstd);
+    packAndWait(db, one, cbRstd);
     db.releaseDst();
     if (cbMean)
       db.pop(cbMean, 1);
@@ -124,15 +141,9 @@ FailureOr<Value> tessel::lowering::lowerNorm(Operation *op, const LoweringOption
     db.loop(nt, [&](Value j) {
       db.acquireDst();
       byRow(tile::BinaryKind::mul, db.get(source, j), db.get(cbRstd, zero), zero);
-      // The parameters broadcast their one row; the product goes through a staging tile.
-      for (auto [cb, kind] : {std::pair(cbScale, tile::BinaryKind::mul),
-                              std::pair(cbBias, tile::BinaryKind::add)}) {
-        if (!cb)
-          continue;
-        packAndWait(zero, cbStage);
-        db.binary(kind, tile::Broadcast::rows, db.get(cbStage, zero), db.get(cb, j), zero);
-        db.pop(cbStage, 1);
-      }
+      // The parameters broadcast their one row.
+      scaleAndShift(db, cbStage, cbScale ? db.get(cbScale, j) : Value(),
+                    cbBias ? db.get(cbBias, j) : Value(), tile::Broadcast::rows);
       if (partial)
         db.mask(zero, db.apply(view.rows - (d0 % view.mt) * 32, unit),
                 db.apply(view.cols - d0 * 32, j), 0.0f);
@@ -174,7 +185,7 @@ FailureOr<Value> tessel::lowering::lowerGroupNorm(graph::GroupNormOp op,
   tile::DataFormat format = grid::getLayout(type).getFormat();
   ArrayRef<int64_t> shape = type.getShape();
   int64_t channels = shape[1], groups = op.getNumGroups(), cg = channels / groups;
-  int64_t planeTiles = view.batch / (shape[0] * channels) * view.mt * view.nt;
+  int64_t planeTiles = groupNormChannelTiles(op);
   int64_t tiles = cg * planeTiles, units = shape[0] * groups;
   int64_t count = cg * (view.batch / (shape[0] * channels)) * view.rows * view.cols;
   bool partial = view.rows % 32 != 0 || view.cols % 32 != 0;
@@ -228,12 +239,8 @@ FailureOr<Value> tessel::lowering::lowerGroupNorm(graph::GroupNormOp op,
   Value two = db.index(2);
   float inverseCount = 1.0f / float(count);
   /// The sum of column 0 of Dst[from] (partial sums) into [0, 0] of Dst[to], times 1/count.
-  auto packAndWait = [&](Value dst, Value cb) {
-    db.packOne(dst, cb);
-    db.wait(cb, 1);
-  };
   auto groupMean = [&](Value from, Value to) {
-    packAndWait(from, cbPartial);
+    packAndWait(db, from, cbPartial);
     db.reduce(tile::ReduceKind::sum, 1, db.get(cbPartial, zero), to, /*accumulate=*/false);
     db.pop(cbPartial, 1);
     db.unary(tile::UnaryKind::scale, to, inverseCount);
@@ -249,7 +256,7 @@ FailureOr<Value> tessel::lowering::lowerGroupNorm(graph::GroupNormOp op,
       db.reduce(tile::ReduceKind::sum, 0, db.get(cbIn, t), one, /*accumulate=*/true);
     });
     groupMean(one, zero);
-    packAndWait(zero, cbMean);
+    packAndWait(db, zero, cbMean);
     db.releaseDst();
 
     db.acquireDst();
@@ -261,7 +268,7 @@ FailureOr<Value> tessel::lowering::lowerGroupNorm(graph::GroupNormOp op,
         db.mask(zero, db.apply(rowsLeft, {t}), db.apply(colsLeft, {t}), 0.0f);
       db.pack(zero, cbCentred, t);
       db.unary(tile::UnaryKind::square, zero);
-      packAndWait(zero, cbSquare);
+      packAndWait(db, zero, cbSquare);
       db.reduce(tile::ReduceKind::sum, 0, db.get(cbSquare, zero), one, /*accumulate=*/true);
       db.pop(cbSquare, 1);
     });
@@ -269,7 +276,7 @@ FailureOr<Value> tessel::lowering::lowerGroupNorm(graph::GroupNormOp op,
     groupMean(one, two);
     db.unary(tile::UnaryKind::shift, two, op.getEpsilon().convertToFloat());
     db.unary(tile::UnaryKind::rsqrt, two);
-    packAndWait(two, cbRstd);
+    packAndWait(db, two, cbRstd);
     db.releaseDst();
     db.pop(cbMean, 1);
     db.pop(cbIn, tiles);
@@ -280,15 +287,8 @@ FailureOr<Value> tessel::lowering::lowerGroupNorm(graph::GroupNormOp op,
       db.binary(tile::BinaryKind::mul, tile::Broadcast::scalar, db.get(cbCentred, t),
                 db.get(cbRstd, zero), zero);
       Value channel = db.apply(d0.floorDiv(planeTiles), {t});
-      for (auto [cb, kind] : {std::pair(cbScale, tile::BinaryKind::mul),
-                              std::pair(cbBias, tile::BinaryKind::add)}) {
-        if (!cb)
-          continue;
-        packAndWait(zero, cbStage);
-        db.binary(kind, tile::Broadcast::scalar, db.get(cbStage, zero), db.get(cb, channel),
-                  zero);
-        db.pop(cbStage, 1);
-      }
+      scaleAndShift(db, cbStage, cbScale ? db.get(cbScale, channel) : Value(),
+                    cbBias ? db.get(cbBias, channel) : Value(), tile::Broadcast::scalar);
       if (partial)
         db.mask(zero, db.apply(rowsLeft, {t}), db.apply(colsLeft, {t}), 0.0f);
       db.packOne(zero, cbOut);
