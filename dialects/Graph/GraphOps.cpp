@@ -444,3 +444,16 @@ LogicalResult TransposeOp::verify() {
 
 #define GET_OP_CLASSES
 #include "Graph/GraphOps.cpp.inc"
+
+std::string tessel::graph::nodeNames(Location loc) {
+  std::string out;
+  loc->walk([&](Location l) {
+    if (auto name = dyn_cast<NameLoc>(l)) {
+      if (!out.empty())
+        out += ",";
+      out += name.getName().str();
+    }
+    return WalkResult::advance();
+  });
+  return out;
+}

@@ -78,6 +78,10 @@ llvm::SmallVector<mlir::AffineExpr> reshapeIndex(llvm::ArrayRef<int64_t> in,
                                                  llvm::ArrayRef<int64_t> out,
                                                  mlir::MLIRContext *ctx);
 
+/// The ONNX node names a location carries (the importer names each op's location after its
+/// node; fusions fuse them), joined by commas.
+std::string nodeNames(mlir::Location loc);
+
 /// `expr` with every floordiv and mod whose dividend stays within one multiple of the divisor
 /// over those ranges replaced by the constant or the difference it equals.
 mlir::AffineExpr simplifyOverRanges(mlir::AffineExpr expr, llvm::ArrayRef<int64_t> dimSizes);

@@ -19,6 +19,9 @@ void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions 
   pm.addPass(createChooseOpConfigs(
       ChooseOpConfigsOptions{options.l1Budget, options.l1Tensors, options.splitK}));
   pm.addPass(createLowerGraphToGrid());
+  if (options.fusion && options.fuseTileLoops)
+    pm.addPass(createFuseTileLoops(
+        FuseTileLoopsOptions{options.printFusion, options.forceFusion}));
   pm.addPass(createLowerGridToKernels());
   // Folds the kernels' index arithmetic and one-trip loops before they are encoded.
   pm.addPass(mlir::createCanonicalizerPass());

@@ -18,21 +18,6 @@ using namespace tessel::target;
 
 static ttb::DataFormat toTtb(tile::DataFormat f) { return static_cast<ttb::DataFormat>(f); }
 
-/// The ONNX node names a location carries, joined.
-static std::string locationName(Location loc) {
-  std::string out;
-  loc->walk([&](Location l) {
-    if (auto name = dyn_cast<NameLoc>(l)) {
-      if (!out.empty())
-        out += ",";
-      out += name.getName().str();
-    }
-    return WalkResult::advance();
-  });
-  return out;
-}
-
-
 namespace {
 
 class Serializer {
@@ -138,7 +123,7 @@ LogicalResult Serializer::addDispatch(grid::DispatchOp d) {
     os << c;
   }
   dispatches.push_back(ttb::CreateDispatchDirect(
-      fbb, name.c_str(), d.getOp().str().c_str(), locationName(d.getLoc()).c_str(), cores.getX0(),
+      fbb, name.c_str(), d.getOp().str().c_str(), graph::nodeNames(d.getLoc()).c_str(), cores.getX0(),
       cores.getY0(), cores.getX1(), cores.getY1(),
       static_cast<ttb::MathFidelity>(d.getFidelity()), toTtb(d.getDstFormat()), d.getMacs(),
       &bufferIds, &cbs, &kernels, /*semaphores=*/4, config.empty() ? nullptr : config.c_str()));
@@ -178,7 +163,7 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
     if (auto c = dyn_cast<graph::ConstantOp>(op)) {
       auto addr = c->getAttrOfType<IntegerAttr>(grid::kAddressAttrName);
       FailureOr<uint32_t> id =
-          addBuffer(c, locationName(c.getLoc()),
+          addBuffer(c, graph::nodeNames(c.getLoc()),
                     addr ? std::optional<int64_t>(addr.getInt()) : std::nullopt, c);
       std::optional<std::vector<float>> values = graph::readF32Elements(c.getValue());
       if (failed(id))

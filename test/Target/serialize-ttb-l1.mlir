@@ -1,8 +1,9 @@
-// RUN: tt-opt --tt-compile-pipeline %s | tt-translate --serialize-ttb | tt-translate --dump-ttb | FileCheck %s
-// RUN: tt-opt --tt-compile-pipeline=l1-tensors=false %s | tt-translate --serialize-ttb | tt-translate --dump-ttb | FileCheck %s --check-prefix=DRAM
+// RUN: tt-opt --tt-compile-pipeline=fuse-tile-loops=false %s | tt-translate --serialize-ttb | tt-translate --dump-ttb | FileCheck %s
+// RUN: tt-opt --tt-compile-pipeline="l1-tensors=false fuse-tile-loops=false" %s | tt-translate --serialize-ttb | tt-translate --dump-ttb | FileCheck %s --check-prefix=DRAM
 
 // A tensor kept in L1 between two dispatches is a buffer with `memory: L1` and an L1 address:
-// 64 f32 tiles over 64 cores, one tile at the top of every core's L1 (1499136 - 4096).
+// 64 f32 tiles over 64 cores, one tile at the top of every core's L1 (1499136 - 4096). (With
+// tt-fuse-tile-loops the two loops would be one and the tensor would not exist.)
 // CHECK-LABEL: "buffers": [
 // CHECK:          "name": "x",
 // CHECK:          "memory": "Dram",

@@ -47,4 +47,7 @@ def test_concat(tmp, shapes, axis):
     if axis < len(shapes[0]) - 2:
         assert ops == ["concat"], ops
     else:
-        assert "concat" not in ops and ops.count("add") == len(shapes) - 1, ops
+        # The padded remaps and their adds, which tt-fuse-tile-loops may make one dispatch
+        # ("remap+remap+add").
+        kinds = [k for op in ops for k in op.split("+")]
+        assert "concat" not in kinds and kinds.count("add") == len(shapes) - 1, ops

@@ -121,7 +121,9 @@ def test_fusion_off_and_long_rows_give_the_same_numbers(tmp):
     _, y = compile_and_run(tmp, tmp / "m.onnx", x, "--precision=fp32")
     for flags in (["--fusion=off"], ["--l1-budget=16384"]):
         dump, y_other = compile_and_run(tmp, tmp / "m.onnx", x, "--precision=fp32", *flags)
-        assert "layer_norm_0" not in dump and "reduce_mean_0" in dump and len(dump) > 5
+        # Each op of the expansion, some in one dispatch that tt-fuse-tile-loops made.
+        ops = [op for d in dump for op in d.rsplit("_", 1)[0].split("+")]
+        assert "layer_norm_0" not in dump and "reduce_mean_0" in dump and len(ops) > 5, dump
         np.testing.assert_allclose(y_other, y, rtol=1e-4, atol=1e-5)
     check(y, layer_norm_ref(x, g, b), "fp32")
 
@@ -136,7 +138,7 @@ def test_near_misses_are_computed_as_written(tmp):
     spelled_layer_norm(tmp / "m.onnx", shape, g, b)
     x = rng.standard_normal(shape).astype(np.float32)
     dump, y = compile_and_run(tmp, tmp / "m.onnx", x, "--precision=fp32")
-    assert dump[0] == "layer_norm_0" and dump[1].startswith("mul_")
+    assert dump[0] == "layer_norm_0" and dump[1].split("+")[0] == "mul", dump
     check(y, layer_norm_ref(x, g, b), "fp32")
 
     g2 = rng.standard_normal(shape[-1])

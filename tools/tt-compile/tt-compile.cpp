@@ -1,4 +1,6 @@
 // tt-compile: ONNX model -> .ttb binary for a simulated chip, in one step.
+#include "Graph/GraphDialect.h"
+#include "Graph/GraphOps.h"
 #include "Grid/GridDialect.h"
 #include "tessel/Diagnostics.h"
 #include "tessel/Import/OnnxImport.h"
@@ -64,13 +66,21 @@ static cl::opt<bool> noSplitK("no-split-k",
                                        "the cost model estimates it faster (to measure what "
                                        "splitting gains)"),
                               cl::cat(category));
-static cl::opt<std::string> fusion("fusion",
-                                   cl::desc("on (default): fuse ops into one kernel where the "
-                                            "compiler can (GELU and the normalisations "
-                                            "recognised, a matmul's bias, activation and residual "
-                                            "in its epilogue); off: every op its own dispatch, "
-                                            "for comparison and debugging"),
-                                   cl::value_desc("on|off"), cl::init("on"), cl::cat(category));
+static cl::opt<std::string> fusion(
+    "fusion",
+    cl::desc("on (default): fuse ops where the compiler can: on the graph (GELU, the "
+             "normalisations and attention recognised, a matmul's bias, activation, scale and "
+             "residual in its epilogue), then on the grid (streaming ops moved into the tile "
+             "loops that read them, tt-fuse-tile-loops, where its cost model says it pays); "
+             "always: the same, fusing tile loops wherever it is legal (to check the cost "
+             "model); graph: the graph's fusions only; off: every op its own dispatch, for "
+             "comparison and debugging"),
+    cl::value_desc("on|always|graph|off"), cl::init("on"), cl::cat(category));
+static cl::opt<bool> printFusion("print-fusion",
+                                 cl::desc("Print on stdout the graph ops that cover several ONNX "
+                                          "nodes, and each producer -> consumer dispatch pair "
+                                          "tt-fuse-tile-loops weighed: fused or not, and why"),
+                                 cl::cat(category));
 
 namespace {
 /// Prints what tt-choose-op-configs decided, one line per op that has a config or keeps its
@@ -90,13 +100,7 @@ public:
       if (!config && !inL1)
         return;
       // A fused op names every node it computes.
-      std::string node;
-      inner->getLoc()->walk([&](Location l) {
-        if (auto name = dyn_cast<NameLoc>(l))
-          node += (node.empty() ? "" : ",") + name.getName().str();
-        return WalkResult::advance();
-      });
-      llvm::outs() << node << " (" << inner->getName() << "): ";
+      llvm::outs() << tessel::graph::nodeNames(inner->getLoc()) << " (" << inner->getName() << "): ";
       if (config)
         llvm::outs() << config << "; ";
       llvm::outs() << "result in " << (inL1 ? "L1" : "DRAM");
@@ -108,6 +112,24 @@ public:
                      << cores.height() << " cores";
       }
       llvm::outs() << "\n";
+    });
+  }
+};
+
+/// Prints, once the graph is in its final form (before layouts are assigned), each graph op
+/// that computes several ONNX nodes: what the graph-level fusions made of them.
+class PrintGraphFusion : public PassInstrumentation {
+public:
+  void runBeforePass(Pass *pass, Operation *op) override {
+    if (pass->getArgument() != "tt-assign-layouts")
+      return;
+    op->walk([](Operation *inner) {
+      if (!isa<tessel::graph::GraphDialect>(inner->getDialect()))
+        return;
+      std::string nodes = tessel::graph::nodeNames(inner->getLoc());
+      if (llvm::count(nodes, ',') == 0)
+        return;
+      llvm::outs() << "graph: " << inner->getName() << " covers " << nodes << "\n";
     });
   }
 };
@@ -191,13 +213,18 @@ int main(int argc, char **argv) {
     pm.addInstrumentation(std::make_unique<PrintOpConfigs>());
   if (l1Budget < 0)
     return fail("--l1-budget must not be negative");
-  if (fusion != "on" && fusion != "off")
-    return fail("--fusion must be on or off, not '" + fusion + "'");
+  if (fusion != "on" && fusion != "always" && fusion != "graph" && fusion != "off")
+    return fail("--fusion must be on, always, graph or off, not '" + fusion + "'");
   tessel::CompileOptions options;
   options.l1Budget = l1Budget.getValue();
   options.l1Tensors = !dramTensors;
   options.splitK = !noSplitK;
-  options.fusion = fusion == "on";
+  options.fusion = fusion != "off";
+  options.fuseTileLoops = fusion == "on" || fusion == "always";
+  options.forceFusion = fusion == "always";
+  options.printFusion = printFusion.getValue();
+  if (printFusion)
+    pm.addInstrumentation(std::make_unique<PrintGraphFusion>());
   options.chip = chip.getValue();
   options.precision = precision.getValue();
   tessel::buildCompilePipeline(pm, options);

@@ -128,6 +128,9 @@ public:
   void pack(mlir::Value dst, mlir::Value cb, mlir::Value slot);
   /// Packs Dst[dst] into one more slot of `cb` and publishes it (reserve, pack, push).
   void packOne(mlir::Value dst, mlir::Value cb);
+  /// Packs Dst[dst] through one-tile buffer `cb` for the compute kernel's own later ops (the FPU
+  /// reads tiles, not Dst): the tile, to pop from `cb` after its last use.
+  mlir::Value stage(mlir::Value dst, mlir::Value cb);
 
   // Tile math on Dst.
   void copy(mlir::Value tile, mlir::Value dst);

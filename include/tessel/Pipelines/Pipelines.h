@@ -25,6 +25,18 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
                                      "recognised, epilogues into matmuls); false: every op "
                                      "its own dispatch"),
                       llvm::cl::init(true)};
+  Option<bool> fuseTileLoops{*this, "fuse-tile-loops",
+                             llvm::cl::desc("With fusion, also move streaming dispatches into "
+                                            "the tile loops that read them "
+                                            "(tt-fuse-tile-loops)"),
+                             llvm::cl::init(true)};
+  Option<bool> forceFusion{*this, "force-fusion",
+                           llvm::cl::desc("tt-fuse-tile-loops fuses wherever it is legal, "
+                                          "whatever its estimate"),
+                           llvm::cl::init(false)};
+  Option<bool> printFusion{*this, "print-fusion",
+                           llvm::cl::desc("Print tt-fuse-tile-loops's decisions on stdout"),
+                           llvm::cl::init(false)};
 };
 
 /// graph IR from the importer -> allocated grid dispatches, ready for --serialize-ttb.

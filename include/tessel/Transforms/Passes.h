@@ -3,6 +3,8 @@
 
 #include "Graph/GraphOps.h"
 #include "Grid/GridOps.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Pass/Pass.h"
 
 namespace tessel {

@@ -360,6 +360,83 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
   let dependentDialects = ["::tessel::grid::GridDialect"];
 }
 
+def FuseTileLoops : Pass<"tt-fuse-tile-loops", "mlir::ModuleOp"> {
+  let summary = "Moves a streaming dispatch's tile loop into the loops that read its result";
+  let description = [{
+    Runs on the grid level, between `tt-lower-graph-to-grid` and `tt-lower-grid-to-kernels`. A
+    producer is a dispatch whose unit loop reads tiles, computes one (`grid.compute`) and stores
+    it at the unit (elementwise ops, transposes, remaps and reshapes, concats, row gathers). For
+    each tile loop that reads its result with `grid.load` (a streaming loop, or a reduction's
+    unit or step reads, but not a matmul's operands nor the kernels of softmax, the
+    normalisations and attention, which are built whole), the pass asks:
+
+    - **Is it legal?** From the Presburger relations {iteration point -> tile} of the producer's
+      store and of every consumer load (`TileLoopFusion.h`): every tile read must be one the
+      producer writes, at one iteration point only. The relations also say whether a tile is
+      read at several points, where fusing recomputes it.
+    - **Does it pay?** The fused loops are built and estimated (`estimateTileLoop`: DRAM and L1
+      bytes over the channels and the NoC, one DRAM latency per unit, the simulator's per-tile
+      math costs) against the producer's and consumers' own. The producer goes away when every
+      reader takes it, else it stays and its readers recompute. Dst slots and circular buffers
+      must fit, in the L1 that `tt-choose-op-configs` leaves to them.
+
+    A consumer load of a produced tile becomes the producer's reads, each map composed with the
+    load's, and the producer's math is inlined into the consumer's `grid.compute` before the tile's
+    first use, on Dst slots above the consumer's. The producer's `tile.pack` stays: the kernels
+    send it through a one-tile circular buffer, so the intermediate never leaves L1. In a
+    streaming loop, reads of one tile that fusion duplicated (a diamond: x and f(x)) are merged.
+    Option `print` writes each decision and its reason on stdout (`tt-compile --print-fusion`).
+
+    Before (`y = x * sigmoid(x)`, two dispatches and `%s` in DRAM):
+    ```mlir
+    %s = grid.dispatch "sigmoid" on <(0, 0) to (3, 0)> ins(%x : ...) outs(%e0 : ...) {
+    ^bb0(%in: ..., %out: ...):
+      scf.for %i = %c0 to %c1 step %c1 {
+        %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+        %t = grid.load %in[%u] map affine_map<(d0) -> (d0)> : ... -> !tile.tile<32x32, bf16>
+        %r = grid.compute(%t : !tile.tile<32x32, bf16>) at %u -> !tile.tile<32x32, bf16> {
+        ^bb0(%a: !tile.tile<32x32, bf16>, %unit: index):
+          tile.copy %a, dst[%c0] : !tile.tile<32x32, bf16>
+          tile.unary sigmoid dst[%c0]
+          %p = tile.pack dst[%c0] : !tile.tile<32x32, bf16>
+          grid.yield %p : !tile.tile<32x32, bf16>
+        }
+        grid.store %r, %out[%u] map affine_map<(d0) -> (d0)> : ...
+      }
+    } -> tensor<64x64xf32, ...>
+    %y = grid.dispatch "mul" on <(0, 0) to (3, 0)> ins(%x, %s : ...) outs(%e1 : ...) { ... }
+    ```
+    After (one dispatch reading `%x` once):
+    ```mlir
+    %y = grid.dispatch "sigmoid+mul" on <(0, 0) to (3, 0)> ins(%x : ...) outs(%e1 : ...) {
+    ^bb0(%in: ..., %out: ...):
+      scf.for %i = %c0 to %c1 step %c1 {
+        %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+        %t = grid.load %in[%u] map affine_map<(d0) -> (d0)> : ... -> !tile.tile<32x32, bf16>
+        %r = grid.compute(%t, %t : ...) at %u -> !tile.tile<32x32, bf16> {
+        ^bb0(%a: !tile.tile<32x32, bf16>, %b: !tile.tile<32x32, bf16>, %unit: index):
+          tile.copy %b, dst[%c1] : !tile.tile<32x32, bf16>
+          tile.unary sigmoid dst[%c1]
+          %s = tile.pack dst[%c1] : !tile.tile<32x32, bf16>
+          tile.binary mul bcast none %a, %s, dst[%c0] : ...
+          %p = tile.pack dst[%c0] : !tile.tile<32x32, bf16>
+          grid.yield %p : !tile.tile<32x32, bf16>
+        }
+        grid.store %r, %out[%u] map affine_map<(d0) -> (d0)> : ...
+      }
+    } -> tensor<64x64xf32, ...>
+    ```
+  }];
+  let options = [
+    Option<"print", "print", "bool", /*default=*/"false",
+           "Print each producer -> consumer decision and its reason on stdout">,
+    Option<"force", "force", "bool", /*default=*/"false",
+           "Fuse wherever it is legal, whatever the estimate (to check the estimate against "
+           "the simulator)">,
+  ];
+  let dependentDialects = ["::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect"];
+}
+
 def AllocateBuffers : Pass<"tt-allocate-buffers", "mlir::ModuleOp"> {
   let summary = "Places tensors in L1 or DRAM as their layouts say, and circular buffers in L1";
   let description = [{

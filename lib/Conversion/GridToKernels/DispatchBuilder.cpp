@@ -270,6 +270,15 @@ void DispatchBuilder::packOne(Value dst, Value cb) {
   push(cb, 1);
 }
 
+Value DispatchBuilder::stage(Value dst, Value cb) {
+  Value zero = index(0);
+  reserve(cb, 1);
+  pack(dst, cb, zero);
+  push(cb, 1);
+  wait(cb, 1);
+  return get(cb, zero);
+}
+
 void DispatchBuilder::copy(Value tileValue, Value dst) {
   b.create<tile::CopyOp>(loc, tileValue, dst);
 }

@@ -141,6 +141,20 @@ static void buildStreamingKernels(DispatchBuilder &db, StreamingLoop loop, OpBui
   Block &math = loop.compute.getBody().front();
   auto yield = cast<grid::YieldOp>(math.getTerminator());
   Operation *pack = yield.getValue().getDefiningOp();
+  // A tile the math packs for its own later ops (a producer tt-fuse-tile-loops inlined) goes
+  // through a one-tile buffer, popped after its last use.
+  DenseMap<Operation *, Value> staging;
+  SmallVector<std::pair<Operation *, Operation *>> lastUses;
+  for (auto staged : math.getOps<tile::PackOp>()) {
+    if (staged == pack)
+      continue;
+    staging[staged] = db.cb(staged.getType().getFormat(), 1);
+    Operation *last = nullptr;
+    for (Operation *user : staged->getUsers())
+      if (!last || last->isBeforeInBlock(user))
+        last = user;
+    lastUses.push_back({staged, last});
+  }
   buildTileStreaming(db, loop.mapping, loop.compute.getType().getFormat(),
                      [&](ArrayRef<Value> tiles, Value unit, Value) {
     IRMapping map;
@@ -148,9 +162,21 @@ static void buildStreamingKernels(DispatchBuilder &db, StreamingLoop loop, OpBui
       map.map(arg, tiles[read]);
     map.map(math.getArguments().back(), unit);
     // The streaming kernel packs Dst[0] itself, into its output buffer.
-    for (Operation &nested : math.without_terminator())
-      if (&nested != pack)
-        b.clone(nested, map);
+    for (Operation &nested : math.without_terminator()) {
+      if (&nested == pack)
+        continue;
+      if (auto it = staging.find(&nested); it != staging.end()) {
+        Value dst = map.lookup(cast<tile::PackOp>(nested).getDst());
+        map.map(nested.getResult(0), db.stage(dst, it->second));
+        if (nested.use_empty())
+          db.pop(it->second, 1);
+        continue;
+      }
+      b.clone(nested, map);
+      for (auto [staged, last] : lastUses)
+        if (last == &nested)
+          db.pop(staging[staged], 1);
+    }
   });
 }
 

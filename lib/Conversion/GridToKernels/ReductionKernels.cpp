@@ -243,11 +243,7 @@ void ReductionKernels::emitBody(grid::ComputeOp compute, ArrayRef<Value> argCBs,
     }
     if (auto it = staging.find(&op); it != staging.end()) {
       // A tile the body reads back (REDUCE and the FPU take tiles, not Dst).
-      db.reserve(it->second, 1);
-      db.pack(m.lookup(cast<tile::PackOp>(op).getDst()), it->second, zero);
-      db.push(it->second, 1);
-      db.wait(it->second, 1);
-      m.map(op.getResult(0), db.get(it->second, zero));
+      m.map(op.getResult(0), db.stage(m.lookup(cast<tile::PackOp>(op).getDst()), it->second));
       continue;
     }
     for (Value operand : op.getOperands())

@@ -20,63 +20,9 @@ bool tessel::lowering::hasTileLoop(grid::DispatchOp op) {
 }
 
 
-AffineExpr tessel::lowering::indexExpr(Value v, Value iv, Value step) {
-  MLIRContext *ctx = v.getContext();
-  if (v == iv)
-    return getAffineDimExpr(1, ctx);
-  if (v == step)
-    return getAffineDimExpr(2, ctx);
-  if (auto core = v.getDefiningOp<grid::CoreIndexOp>())
-    return core.getDim() == grid::CoreDim::linear ? getAffineDimExpr(0, ctx) : AffineExpr();
-  if (std::optional<int64_t> constant = getConstantIntValue(v))
-    return getAffineConstantExpr(*constant, ctx);
-  auto apply = v.getDefiningOp<affine::AffineApplyOp>();
-  if (!apply || apply.getAffineMap().getNumResults() != 1)
-    return AffineExpr();
-  SmallVector<AffineExpr> dims;
-  for (Value operand : apply.getMapOperands()) {
-    dims.push_back(indexExpr(operand, iv, step));
-    if (!dims.back())
-      return AffineExpr();
-  }
-  return apply.getAffineMap().getResult(0).replaceDims(dims);
-}
-
-bool tessel::lowering::agreeOver(AffineExpr a, AffineExpr b, ArrayRef<int64_t> sizes) {
-  if (!a || !b)
-    return false;
-  AffineExpr diff = simplifyAffineExpr(a - b, sizes.size(), 0);
-  diff = simplifyAffineExpr(graph::simplifyOverRanges(diff, sizes), sizes.size(), 0);
-  auto constant = dyn_cast<AffineConstantExpr>(diff);
-  return constant && constant.getValue() == 0;
-}
-
-bool tessel::lowering::isUnitOfCore(Value unit, Value iv, int64_t perCore) {
-  AffineExpr expr = indexExpr(unit, iv, Value());
-  if (!expr)
-    return false;
-  MLIRContext *ctx = unit.getContext();
-  // The counter of a loop of one trip is 0 (canonicalization may have folded it away).
-  AffineExpr core = getAffineDimExpr(0, ctx),
-             step = perCore == 1 ? getAffineConstantExpr(0, ctx) : getAffineDimExpr(1, ctx);
-  AffineExpr diff = simplifyAffineExpr(expr.replaceDims({core, step}) - (core * perCore + step),
-                                       2, 0);
-  auto constant = dyn_cast<AffineConstantExpr>(diff);
-  return constant && constant.getValue() == 0;
-}
-
 LogicalResult tessel::lowering::tileLoopError(grid::DispatchOp op, const Twine &why) {
   op.emitError() << "no kernels for this tile loop: " << why;
   return failure();
-}
-
-std::optional<int64_t> tessel::lowering::tripCount(scf::ForOp loop) {
-  std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound()),
-                         ub = getConstantIntValue(loop.getUpperBound()),
-                         step = getConstantIntValue(loop.getStep());
-  if (lb != 0 || step != 1 || !ub || *ub < 1)
-    return std::nullopt;
-  return ub;
 }
 
 TileGather tessel::lowering::tileGatherOf(grid::GatherOp gather) {

@@ -5,17 +5,20 @@
 
 #include "tessel/Conversion/DispatchBuilder.h"
 #include "tessel/Conversion/MatmulTileLoop.h"
+#include "tessel/Transforms/TileLoopIndex.h"
 
 namespace tessel::lowering {
+
+using tessel::agreeOver;
+using tessel::indexExpr;
+using tessel::isUnitOfCore;
+using tessel::tripCount;
 
 /// Whether the dispatch's body is a tile loop (rather than kernels).
 bool hasTileLoop(grid::DispatchOp op);
 
 /// Reports on `op` why its tile loop has no kernels; always failure().
 mlir::LogicalResult tileLoopError(grid::DispatchOp op, const llvm::Twine &why);
-
-/// The trip count of an scf.for from 0 by 1 to a constant, if it is one.
-std::optional<int64_t> tripCount(mlir::scf::ForOp loop);
 
 /// The reader's plan for a grid.gather: its map and attributes.
 TileGather tileGatherOf(grid::GatherOp gather);
@@ -24,19 +27,6 @@ TileGather tileGatherOf(grid::GatherOp gather);
 /// of a core with one unit, and a reduction's loop of one step, so that the tile loop has its
 /// usual shape.
 void restoreFoldedLoops(grid::DispatchOp op);
-
-/// Index `v` over d0 = the running core, d1 = the unit loop's counter `iv` and d2 = a step
-/// loop's counter `step`, through the constants and affine.apply ops that compute it; null
-/// when it is computed otherwise.
-mlir::AffineExpr indexExpr(mlir::Value v, mlir::Value iv, mlir::Value step);
-
-/// Whether `a` and `b` agree over dims of the given sizes: their difference simplifies to 0
-/// there (canonicalization may have written either in another form).
-bool agreeOver(mlir::AffineExpr a, mlir::AffineExpr b, llvm::ArrayRef<int64_t> sizes);
-
-/// Whether `unit` is the running core's `iv`-th unit: core_index linear * perCore + iv (or
-/// the core's index itself, when it has one unit).
-bool isUnitOfCore(mlir::Value unit, mlir::Value iv, int64_t perCore);
 
 /// A reduction's tile loop: per unit, reads of whole-unit tiles (a bias), an accumulator that
 /// starts as `init`'s result, a loop of `stepCount` steps each reading tiles and folding them

@@ -1,0 +1,169 @@
+// The estimate tt-fuse-tile-loops compares a fused loop with its producer's and consumer's by.
+// It follows the simulator's charges (runtime/lib/Compute.cpp for the math, Dram.cpp for the
+// channels); test/e2e/test_tile_loop_fusion.py checks it against the simulator.
+#include "tessel/Transforms/TileLoopFusion.h"
+
+#include "Tile/TileOps.h"
+#include "tessel/Transforms/TileLoopIndex.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace tessel;
+
+/// SFPU passes over a tile an SFPU function takes (exp, log and sigmoid iterate; the
+/// trigonometric and GELU polynomials more).
+static int64_t sfpuPasses(tile::UnaryKind kind) {
+  using K = tile::UnaryKind;
+  switch (kind) {
+  case K::exp: case K::log: case K::sigmoid: case K::elu: case K::softplus:
+    return 8;
+  case K::recip: case K::sqrt: case K::rsqrt: case K::div_scalar:
+    return 6;
+  case K::tanh: case K::erf: case K::sin: case K::cos: case K::pow_scalar: case K::tan:
+  case K::asin: case K::acos: case K::atan: case K::sinh: case K::cosh: case K::asinh:
+  case K::acosh: case K::atanh: case K::gelu: case K::gelu_tanh:
+    return 12;
+  case K::floor: case K::ceil: case K::round: case K::sign:
+    return 3;
+  default:
+    return 1;
+  }
+}
+
+static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// Cycles of one tile op of a grid.compute body on one core.
+static int64_t mathCycles(Operation *op, const rt::ChipDesc &chip) {
+  int64_t sfpu = ceilDiv(1024, chip.sfpuLanes), add = ceilDiv(1024, chip.fpuAddFlopsPerCycle);
+  auto unpack = [&](Value tile) {
+    return ceilDiv(tile::tileBytes(cast<tile::TileType>(tile.getType()).getFormat()),
+                   chip.unpackBytesPerCycle);
+  };
+  return llvm::TypeSwitch<Operation *, int64_t>(op)
+      .Case([&](tile::UnaryOp u) { return sfpu * sfpuPasses(u.getKind()); })
+      .Case([&](tile::BinaryOp b) { return std::max({add, unpack(b.getLhs()), unpack(b.getRhs())}); })
+      .Case([&](tile::DstBinaryOp) { return sfpu; })
+      .Case([&](tile::CopyOp c) { return std::max(add, unpack(c.getInput())); })
+      .Case([&](tile::TransposeOp t) { return std::max(sfpu, unpack(t.getInput())); })
+      .Case([&](tile::MaskOp) { return sfpu; })
+      .Case([&](tile::ReduceOp r) {
+        return std::max(ceilDiv(16 * 4 * 2048, chip.matmulMacsPerCycle), unpack(r.getInput()));
+      })
+      .Case([&](tile::PackOp p) {
+        return ceilDiv(tile::tileBytes(p.getType().getFormat()), chip.packBytesPerCycle);
+      })
+      .Default([](Operation *) { return 0; });
+}
+
+SmallVector<OpOperand *> tessel::dstOperands(Operation *op) {
+  SmallVector<OpOperand *> operands;
+  llvm::TypeSwitch<Operation *>(op)
+      .Case([&](tile::DstBinaryOp d) {
+        operands = {&d.getLhsMutable(), &d.getRhsMutable(), &d.getDstMutable()};
+      })
+      .Case<tile::UnaryOp, tile::BinaryOp, tile::CopyOp, tile::TransposeOp, tile::MaskOp,
+            tile::ReduceOp, tile::PackOp, tile::MatmulOp>(
+          [&](auto t) { operands = {&t.getDstMutable()}; });
+  return operands;
+}
+
+static int64_t bytesOf(Value tensorOrTile) {
+  Type type = tensorOrTile.getType();
+  if (auto tileType = dyn_cast<tile::TileType>(type))
+    return tile::tileBytes(tileType.getFormat());
+  return tile::tileBytes(grid::getLayout(type).getFormat());
+}
+
+static bool inL1(Value tensor) {
+  return grid::getLayout(tensor.getType()).getMemory() == grid::MemorySpace::l1;
+}
+
+TileLoopCost tessel::estimateTileLoop(grid::DispatchOp op, const rt::ChipDesc &chip) {
+  TileLoopCost cost;
+  int64_t cores = op.getCores().size();
+  scf::ForOp units = *op.getBody().front().getOps<scf::ForOp>().begin();
+  int64_t perCore = tripCount(units).value_or(1);
+  // Per core: each unit's reads wait for a DRAM latency once (a step loop's batch of up to 16
+  // steps shares one), and its tiles cross the core's NoC link.
+  double perCoreLatency = 0, perCoreBytes = 0, mathPerCore = 0;
+  llvm::SmallDenseSet<int64_t> slots;
+  // A tile read or written crosses the NoC, on average half the grid's perimeter each way;
+  // from DRAM it waits for the channel's latency too, from another core's L1 for the way back.
+  double trip = double(chip.nocHopCycles) * (chip.gridX + chip.gridY) / 2.0;
+  auto latencyOf = [&](Value tensor, int64_t tileBytes) {
+    double transfer = double(tileBytes) / chip.nocFlitBytes;
+    return (inL1(tensor) ? 2 * trip : double(chip.dramLatencyCycles) + trip) + transfer;
+  };
+  double readLatency = 0, writeLatency = 0;
+  auto charge = [&](Value tensor, int64_t tileBytes, int64_t times, bool write = false) {
+    double &latency = write ? writeLatency : readLatency;
+    latency = std::max(latency, latencyOf(tensor, tileBytes));
+    double bytes = double(tileBytes) * times * cores;
+    (inL1(tensor) ? cost.l1Bytes : cost.dramBytes) += bytes;
+    perCoreBytes += bytes / cores;
+  };
+  units.walk([&](Operation *nested) {
+    int64_t steps = 1;
+    if (auto inner = nested->getParentOfType<scf::ForOp>(); inner && inner != units)
+      steps = tripCount(inner).value_or(1);
+    int64_t times = perCore * steps;
+    bool stepRead = steps > 1;
+    llvm::TypeSwitch<Operation *>(nested)
+        .Case([&](grid::LoadOp read) {
+          // A tile the same at every unit is read once and held; a row broadcast reads a row.
+          bool held = !stepRead && isa<AffineConstantExpr>(read.getMap().getResult(0));
+          int64_t bytes = bytesOf(read.getResult()) / (read.getFirstRow() ? 32 : 1);
+          charge(read.getSource(), bytes, held ? 1 : times);
+          cost.bufferBytes += bytesOf(read.getResult()) * (held ? 1 : 2) *
+                              (stepRead ? std::min<int64_t>(steps, 16) : 1);
+        })
+        .Case([&](grid::GatherOp read) {
+          charge(read.getSource(), bytesOf(read.getResult()), times);
+          cost.bufferBytes += bytesOf(read.getResult()) * 2 *
+                              (stepRead ? std::min<int64_t>(steps, 16) : 1);
+        })
+        .Case([&](grid::LoadOneOfOp read) {
+          charge(read.getSources().front(), bytesOf(read.getResult()), times);
+          cost.bufferBytes += bytesOf(read.getResult()) * 2;
+        })
+        .Case([&](grid::GatherRowsOp read) {
+          charge(read.getTable(), bytesOf(read.getResult()), times);
+          cost.bufferBytes += bytesOf(read.getResult()) * 2 + 4096;
+        })
+        .Case([&](grid::StoreOp store) {
+          charge(store.getDest(), bytesOf(store.getValue()), times, /*write=*/true);
+          cost.bufferBytes += bytesOf(store.getValue()) * 2;
+        })
+        .Case([&](grid::ComputeOp compute) {
+          Value yielded = cast<grid::YieldOp>(compute.getBody().front().getTerminator()).getValue();
+          for (Operation &math : compute.getBody().front()) {
+            mathPerCore += double(mathCycles(&math, chip)) * times;
+            for (OpOperand *slot : dstOperands(&math))
+              if (std::optional<int64_t> c = getConstantIntValue(slot->get()))
+                slots.insert(*c);
+            // A tile the body packs for its own later ops goes through a one-tile buffer.
+            if (auto pack = dyn_cast<tile::PackOp>(math); pack && pack.getResult() != yielded)
+              cost.bufferBytes += bytesOf(pack.getResult());
+          }
+        });
+  });
+  int64_t batches = 0;
+  units.walk([&](scf::ForOp loop) {
+    batches += loop == units ? perCore : perCore * ceilDiv(tripCount(loop).value_or(1), 16);
+  });
+  // Each unit (or batch of steps) reads, then waits for its tiles; the writer flushes each
+  // tile. On top of those latencies, the DRAM channels stream every byte the cores ask for.
+  perCoreLatency = double(batches) * std::max(readLatency, writeLatency);
+  double channels = chip.dramChannels * chip.dramSustainedBytesPerCycle();
+  cost.memoryCycles = std::max(perCoreLatency + cost.dramBytes / channels,
+                               perCoreBytes / double(chip.nocFlitBytes));
+  cost.computeCycles = mathPerCore;
+  // The pipeline fills (the first unit's reads) and drains (the last write and its flush) with
+  // nothing to overlap them; twice each latency fits the simulator's streaming dispatches within
+  // 20% (test_tile_loop_fusion.py checks the ratios fusion decides by).
+  cost.fillCycles = 2.0 * (readLatency + writeLatency);
+  for (int64_t slot : slots)
+    cost.dstTiles = std::max(cost.dstTiles, slot + 1);
+  return cost;
+}
