@@ -1,59 +1,43 @@
 // The estimate tt-fuse-tile-loops compares a fused loop with its producer's and consumer's by.
-// It follows the simulator's charges (runtime/lib/Compute.cpp for the math, Dram.cpp for the
-// channels); test/e2e/test_tile_loop_fusion.py checks it against the simulator.
+// The math is charged as the simulator charges it (tessel/runtime/TileCosts.h), the memory from
+// the chip's DRAM and NoC figures; test/e2e/test_tile_loop_fusion.py checks it against the
+// simulator.
 #include "tessel/Transforms/TileLoopFusion.h"
 
 #include "Tile/TileOps.h"
 #include "tessel/Transforms/TileLoopIndex.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "tessel/runtime/TileCosts.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace tessel;
 
-/// SFPU passes over a tile an SFPU function takes (exp, log and sigmoid iterate; the
-/// trigonometric and GELU polynomials more).
-static int64_t sfpuPasses(tile::UnaryKind kind) {
-  using K = tile::UnaryKind;
-  switch (kind) {
-  case K::exp: case K::log: case K::sigmoid: case K::elu: case K::softplus:
-    return 8;
-  case K::recip: case K::sqrt: case K::rsqrt: case K::div_scalar:
-    return 6;
-  case K::tanh: case K::erf: case K::sin: case K::cos: case K::pow_scalar: case K::tan:
-  case K::asin: case K::acos: case K::atan: case K::sinh: case K::cosh: case K::asinh:
-  case K::acosh: case K::atanh: case K::gelu: case K::gelu_tanh:
-    return 12;
-  case K::floor: case K::ceil: case K::round: case K::sign:
-    return 3;
-  default:
-    return 1;
-  }
-}
-
-static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
-/// Cycles of one tile op of a grid.compute body on one core.
-static int64_t mathCycles(Operation *op, const rt::ChipDesc &chip) {
-  int64_t sfpu = ceilDiv(1024, chip.sfpuLanes), add = ceilDiv(1024, chip.fpuAddFlopsPerCycle);
-  auto unpack = [&](Value tile) {
-    return ceilDiv(tile::tileBytes(cast<tile::TileType>(tile.getType()).getFormat()),
-                   chip.unpackBytesPerCycle);
+/// Cycles of one tile op of a grid.compute body on one core, as the simulator charges them (the
+/// tile dialect's enums share their values with the runtime's).
+static int64_t mathCycles(Operation *op, const rt::ChipDesc &chip,
+                          tile::MathFidelity fidelity) {
+  auto format = [](Value tile) {
+    return static_cast<rt::DataFormat>(cast<tile::TileType>(tile.getType()).getFormat());
   };
+  auto fid = static_cast<ttb::MathFidelity>(fidelity);
   return llvm::TypeSwitch<Operation *, int64_t>(op)
-      .Case([&](tile::UnaryOp u) { return sfpu * sfpuPasses(u.getKind()); })
-      .Case([&](tile::BinaryOp b) { return std::max({add, unpack(b.getLhs()), unpack(b.getRhs())}); })
-      .Case([&](tile::DstBinaryOp) { return sfpu; })
-      .Case([&](tile::CopyOp c) { return std::max(add, unpack(c.getInput())); })
-      .Case([&](tile::TransposeOp t) { return std::max(sfpu, unpack(t.getInput())); })
-      .Case([&](tile::MaskOp) { return sfpu; })
-      .Case([&](tile::ReduceOp r) {
-        return std::max(ceilDiv(16 * 4 * 2048, chip.matmulMacsPerCycle), unpack(r.getInput()));
+      .Case([&](tile::UnaryOp u) {
+        return rt::unaryCycles(chip, static_cast<rt::UnaryOp>(u.getKind()));
       })
-      .Case([&](tile::PackOp p) {
-        return ceilDiv(tile::tileBytes(p.getType().getFormat()), chip.packBytesPerCycle);
+      .Case([&](tile::BinaryOp b) {
+        return rt::binaryCycles(chip, static_cast<rt::BinaryOp>(b.getKind()),
+                                format(b.getLhs()), format(b.getRhs()), fid);
       })
-      .Default([](Operation *) { return 0; });
+      .Case([&](tile::DstBinaryOp d) {
+        return rt::dstBinaryCycles(chip, static_cast<rt::BinaryOp>(d.getKind()));
+      })
+      .Case([&](tile::CopyOp c) { return rt::copyCycles(chip, format(c.getInput())); })
+      .Case([&](tile::TransposeOp t) { return rt::transposeCycles(chip, format(t.getInput())); })
+      .Case([&](tile::MaskOp) { return rt::maskCycles(chip); })
+      .Case([&](tile::ReduceOp r) { return rt::reduceCycles(chip, format(r.getInput()), fid); })
+      .Case([&](tile::PackOp p) { return rt::packCycles(chip, format(p.getResult())); })
+      .Default([](Operation *) { return int64_t(0); });
 }
 
 SmallVector<OpOperand *> tessel::dstOperands(Operation *op) {
@@ -138,7 +122,7 @@ TileLoopCost tessel::estimateTileLoop(grid::DispatchOp op, const rt::ChipDesc &c
         .Case([&](grid::ComputeOp compute) {
           Value yielded = cast<grid::YieldOp>(compute.getBody().front().getTerminator()).getValue();
           for (Operation &math : compute.getBody().front()) {
-            mathPerCore += double(mathCycles(&math, chip)) * times;
+            mathPerCore += double(mathCycles(&math, chip, op.getFidelity())) * times;
             for (OpOperand *slot : dstOperands(&math))
               if (std::optional<int64_t> c = getConstantIntValue(slot->get()))
                 slots.insert(*c);
@@ -150,7 +134,7 @@ TileLoopCost tessel::estimateTileLoop(grid::DispatchOp op, const rt::ChipDesc &c
   });
   int64_t batches = 0;
   units.walk([&](scf::ForOp loop) {
-    batches += loop == units ? perCore : perCore * ceilDiv(tripCount(loop).value_or(1), 16);
+    batches += loop == units ? perCore : perCore * ((tripCount(loop).value_or(1) + 15) / 16);
   });
   // Each unit (or batch of steps) reads, then waits for its tiles; the writer flushes each
   // tile. On top of those latencies, the DRAM channels stream every byte the cores ask for.

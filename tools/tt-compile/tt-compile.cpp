@@ -124,7 +124,9 @@ public:
     if (pass->getArgument() != "tt-assign-layouts")
       return;
     op->walk([](Operation *inner) {
-      if (!isa<tessel::graph::GraphDialect>(inner->getDialect()))
+      // Constants and layout changes folded from or split off a fused node are not fusions.
+      if (!isa<tessel::graph::GraphDialect>(inner->getDialect()) ||
+          isa<tessel::graph::ConstantOp, tessel::graph::RemapOp, tessel::graph::ReshapeOp>(inner))
         return;
       std::string nodes = tessel::graph::nodeNames(inner->getLoc());
       if (llvm::count(nodes, ',') == 0)
