@@ -263,6 +263,7 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
                           : 0.0);
   double writeBytes = p.outInL1 ? 0.0 : double(p.batch * p.mt * p.nt) * tileO;
   c.dramFloor = readBytes / dramAll + writeBytes / writeBw;
+  c.operandBytes = passes * chunks * (chunkBytes + l1ChunkBytes);
   double l1Floor = l1ChunkBytes > 0 ? passes * chunks * (l1ChunkBytes + chunkBytes) / l1All : 0.0;
   c.cycles = std::max({c.fill + c.compute + c.starved + between + drain, c.dramFloor + latency,
                        l1Floor});
@@ -345,13 +346,25 @@ std::optional<MatmulPlan> cost::choosePlan(const rt::ChipDesc &chip, const Matmu
   }
   if (!fastest)
     return std::nullopt;
-  // Plans within kTimeTolerance of the fastest are as fast as the model can tell: with tensors
-  // kept in L1 meanwhile, the one that takes the least L1 leaves them the most room.
+  // Plans within kTimeTolerance of the fastest are as fast as the model can tell: of those, the
+  // one whose operands cross the NoC fewest times (read again in fewer passes, from DRAM or L1),
+  // and with tensors kept in L1 meanwhile, the one that takes the least L1 leaves them the most
+  // room.
   size_t chosen = *fastest;
-  if (spareL1)
-    for (size_t i = 0; i < plans.size(); ++i)
-      if (cycles[i] <= cycles[*fastest] * (1.0 + kTimeTolerance) &&
-          l1Bytes(p, plans[i]) < l1Bytes(p, plans[chosen]))
+  std::vector<double> dram;
+  for (const MatmulPlan &plan : plans)
+    dram.push_back(estimate(chip, p, plan).operandBytes);
+  for (size_t i = 0; i < plans.size(); ++i) {
+    if (cycles[i] > cycles[*fastest] * (1.0 + kTimeTolerance))
+      continue;
+    if (dram[i] != dram[chosen]) {
+      if (dram[i] < dram[chosen])
         chosen = i;
+      continue;
+    }
+    int64_t l1 = spareL1 ? l1Bytes(p, plans[i]) : 0, l1Chosen = spareL1 ? l1Bytes(p, plans[chosen]) : 0;
+    if (l1 < l1Chosen || (l1 == l1Chosen && cycles[i] < cycles[chosen]))
+      chosen = i;
+  }
   return plans[chosen];
 }

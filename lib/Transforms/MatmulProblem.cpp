@@ -14,6 +14,18 @@ static rt::DataFormat formatOf(Value v) {
   return static_cast<rt::DataFormat>(grid::getLayout(v.getType()).getFormat());
 }
 
+bool tessel::batchIsRows(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs, ArrayRef<int64_t> out) {
+  if (lhs.size() != out.size() || out.size() < 3 || lhs.drop_back(2) != out.drop_back(2))
+    return false;
+  auto batchOf = [](ArrayRef<int64_t> shape) {
+    int64_t n = 1;
+    for (int64_t d : shape.drop_back(std::min<size_t>(shape.size(), 2)))
+      n *= d;
+    return n;
+  };
+  return batchOf(out) > 1 && batchOf(rhs) == 1 && out[out.size() - 2] % 32 == 0;
+}
+
 FailureOr<cost::MatmulProblem> tessel::matmulProblem(graph::MatMulOp op, const rt::ChipDesc &chip,
                                                     bool gatherLhs) {
   for (Value v : {op.getLhs(), op.getRhs(), op.getResult()})
@@ -25,6 +37,10 @@ FailureOr<cost::MatmulProblem> tessel::matmulProblem(graph::MatMulOp op, const r
   for (size_t i = 0; i + 2 < out.size(); ++i)
     p.batch *= out[i];
   p.mt = tilesOf(out.size() >= 2 ? out[out.size() - 2] : 1);
+  if (!gatherLhs && batchIsRows(lhs, op.getRhs().getType().getShape(), out)) {
+    p.mt *= p.batch;
+    p.batch = 1;
+  }
   p.nt = tilesOf(out.back());
   p.kt = tilesOf(lhs.back());
   p.lhs = formatOf(op.getLhs());

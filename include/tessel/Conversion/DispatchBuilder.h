@@ -16,6 +16,8 @@ struct TiledView {
   int64_t batch = 1, mt = 1, nt = 1;
 
   static TiledView of(mlir::Type type);
+  /// The same tiles as one matrix: the batch's rows one after another (see batchIsRows).
+  TiledView batchAsRows() const;
   int64_t tiles() const { return batch * mt * nt; }
 };
 

@@ -171,6 +171,7 @@ struct MatmulCost {
   double fill = 0;         // waiting for the first chunk's operands
   double starved = 0;      // chunks whose operands arrive slower than compute uses them
   double dramFloor = 0;    // the DRAM bytes at the chip's sustained bandwidth
+  double operandBytes = 0; // the operands' bytes that cross the NoC, from DRAM or L1
 };
 
 /// Circular buffer bytes one core needs for `plan`.

@@ -14,6 +14,14 @@ namespace tessel {
 mlir::FailureOr<cost::MatmulProblem> matmulProblem(graph::MatMulOp op, const rt::ChipDesc &chip,
                                                    bool gatherLhs);
 
+/// Whether a batched matmul of `lhs` by `rhs` into `out` (shapes) is one matrix product over
+/// the batch's rows: the rhs is one matrix for the whole batch (shared weights), the lhs is not
+/// broadcast and its rows fill whole tiles, so that the tiles of [B, M, K] and [B, M, N] are
+/// those of [B*M, K] and [B*M, N] in the same order. The blocking then shares the rhs across the
+/// batch instead of reading it once per batch.
+bool batchIsRows(llvm::ArrayRef<int64_t> lhs, llvm::ArrayRef<int64_t> rhs,
+                 llvm::ArrayRef<int64_t> out);
+
 /// The blocking a #grid.matmul_config records.
 cost::MatmulPlan matmulPlan(grid::MatmulConfigAttr config);
 

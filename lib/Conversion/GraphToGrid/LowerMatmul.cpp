@@ -56,6 +56,11 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
                             << " gathers an lhs whose batch or rows are not the output's";
     a = seen;
   }
+  if (!gatherA && batchIsRows(op.getLhs().getType().getShape(), op.getRhs().getType().getShape(),
+                              op.getType().getShape())) {
+    a = a.batchAsRows();
+    out = out.batchAsRows();
+  }
   MatmulTiles tiles = matmulTiles(config, a, bv, out);
   CoreSplit split{config.getCoresX(), config.getCoresY() * config.getGroups(), tiles.perCore};
   SmallVector<Value> inputs{windows ? windows.getInput() : op.getLhs(), op.getRhs()};

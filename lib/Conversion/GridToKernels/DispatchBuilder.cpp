@@ -25,6 +25,15 @@ TiledView TiledView::of(Type type) {
   return v;
 }
 
+TiledView TiledView::batchAsRows() const {
+  TiledView v = *this;
+  v.rows *= batch;
+  v.mt *= batch;
+  v.batch = 1;
+  v.batchShape.clear();
+  return v;
+}
+
 tile::Broadcast tessel::lowering::inTileBroadcast(const TiledView &operand, const TiledView &out) {
   bool rows = operand.rows == 1 && out.rows > 1, cols = operand.cols == 1 && out.cols > 1;
   if (rows && cols)

@@ -6,6 +6,7 @@
 // epilogue, run on a whole subblock at a time.
 #include "TileLoops.h"
 #include "tessel/Transforms/MatmulCostModel.h"
+#include "tessel/Transforms/MatmulProblem.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
@@ -223,6 +224,12 @@ FailureOr<MatmulLoop> tessel::lowering::matchMatmulLoop(grid::DispatchOp op,
                     : TiledView::of(dispatchBody.getArgument(0).getType());
   if (lhsGather)
     l.gather = tileGatherOf(lhsGather);
+  auto shapeOf = [](Value v) { return cast<RankedTensorType>(v.getType()).getShape(); };
+  if (!lhsGather && batchIsRows(shapeOf(dispatchBody.getArgument(0)),
+                                shapeOf(dispatchBody.getArgument(1)), shapeOf(op.getOutputs()[0]))) {
+    l.lhs = l.lhs.batchAsRows();
+    l.out = l.out.batchAsRows();
+  }
   if (l.lhs.nt != r.stepCount || l.rhs.mt != r.stepCount)
     return fail("a unit takes a step per K tile");
   l.tiles = matmulTiles(config, l.lhs, l.rhs, l.out);
