@@ -44,6 +44,27 @@ func.func @many_small(%a: tensor<96x64x32xf32>, %b: tensor<96x32x32xf32>) -> ten
 
 // -----
 
+// A batch of 8 sequences of 384 rows times one weight matrix (a transformer's projection): the
+// batch's rows are one 96-tile-tall matrix, blocked over the 8x8 grid without groups, so that
+// the weights are read once for the whole batch, not once per sequence.
+// CHECK-LABEL: func.func @batch_as_rows
+// CHECK: grid.config = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [12, {{[0-9]+}}]
+// CHECK-NOT: groups
+// CHECK: return
+// Rows that do not fill whole tiles keep the batch: [8, 100, K] is not [800, K] tile by tile.
+// CHECK-LABEL: func.func @batch_with_partial_rows
+// CHECK: grid.config = #grid.matmul_config<{{.*}}, groups = {{[0-9]+}}
+func.func @batch_as_rows(%a: tensor<8x384x1024xf32>, %w: tensor<1024x1024xf32>) -> tensor<8x384x1024xf32> {
+  %0 = graph.matmul %a, %w : (tensor<8x384x1024xf32>, tensor<1024x1024xf32>) -> tensor<8x384x1024xf32>
+  return %0 : tensor<8x384x1024xf32>
+}
+func.func @batch_with_partial_rows(%a: tensor<8x100x1024xf32>, %w: tensor<1024x1024xf32>) -> tensor<8x100x1024xf32> {
+  %0 = graph.matmul %a, %w : (tensor<8x100x1024xf32>, tensor<1024x1024xf32>) -> tensor<8x100x1024xf32>
+  return %0 : tensor<8x100x1024xf32>
+}
+
+// -----
+
 // A config already present is kept, and only its estimate is added.
 // CHECK-LABEL: func.func @given
 // CHECK: grid.config = #grid.matmul_config<grid = [2, 2], cores = [2, 2], block = [1, 2], subblock = [1, 1], k_chunk = 2, cycles = {{[1-9][0-9]*}}>

@@ -35,9 +35,10 @@ def pcc(a, b):
     return float(np.corrcoef(a.ravel(), b.ravel())[0, 1])
 
 
-# Square, ragged (partial tiles on every side), one row of activations, batched with a shared rhs.
+# Square, ragged (partial tiles on every side), one row of activations, batched with a shared rhs
+# (whose batch's rows are one matrix, in two batch dims too, unless they leave a partial tile).
 SHAPES = [((512, 512), (512, 512)), ((200, 300), (300, 100)), ((32, 1024), (1024, 256)),
-          ((3, 64, 96), (96, 80))]
+          ((3, 64, 96), (96, 80)), ((2, 3, 96, 64), (64, 200)), ((4, 50, 96), (96, 64))]
 
 
 @pytest.mark.parametrize("a_shape,b_shape", SHAPES)
