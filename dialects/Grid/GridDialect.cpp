@@ -27,8 +27,8 @@ void GridDialect::initialize() {
       >();
 }
 
-// The grid attributes other ops carry: the module's chip, an op's chosen config, a DRAM address,
-// and the mark of a reduce whose reader gathers its input.
+// The grid attributes other ops carry: the module's chip and precision, an op's chosen config and
+// compute config, a DRAM address, and the mark of a reduce whose reader gathers its input.
 LogicalResult GridDialect::verifyOperationAttribute(Operation *op, NamedAttribute attr) {
   StringRef name = attr.getName().getValue();
   Attribute value = attr.getValue();
@@ -38,6 +38,16 @@ LogicalResult GridDialect::verifyOperationAttribute(Operation *op, NamedAttribut
   } else if (name == kConfigAttrName) {
     if (!isa<MatmulConfigAttr>(value))
       return op->emitError() << "'" << name << "' must be a #grid.matmul_config";
+  } else if (name == kComputeAttrName) {
+    if (!isa<ComputeConfigAttr>(value))
+      return op->emitError() << "'" << name << "' must be a #grid.compute";
+  } else if (name == kPrecisionAttrName) {
+    auto precision = dyn_cast<StringAttr>(value);
+    if (!isa<ModuleOp>(op) || !precision ||
+        !llvm::is_contained(ArrayRef<StringRef>{"fp32", "bf16", "bfp8", "bfp4"},
+                            precision.getValue()))
+      return op->emitError() << "'" << name
+                             << "' must be \"fp32\", \"bf16\", \"bfp8\" or \"bfp4\" on a module";
   } else if (name == kGatherInputAttrName) {
     if (!isa<UnitAttr>(value))
       return op->emitError() << "'" << name << "' is a unit attribute";

@@ -24,6 +24,12 @@ inline constexpr llvm::StringLiteral kAddressAttrName = "grid.address";
 /// writes that remap's result.
 inline constexpr llvm::StringLiteral kGatherInputAttrName = "grid.gather_input";
 
+/// The name of the attribute that holds a graph op's `#grid.compute` (Dst format, fidelity).
+inline constexpr llvm::StringLiteral kComputeAttrName = "grid.compute";
+/// The name of the module attribute that names the precision the model was compiled at (fp32,
+/// bf16, bfp8, bfp4), which the binary records.
+inline constexpr llvm::StringLiteral kPrecisionAttrName = "grid.precision";
+
 /// The layout of a tensor type, or null when it has none yet.
 LayoutAttr getLayout(mlir::Type type);
 } // namespace tessel::grid

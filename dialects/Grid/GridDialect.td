@@ -71,6 +71,23 @@ def Grid_LhsSourceParameter : EnumParameter<Grid_LhsSource> {
   let defaultValue = "::tessel::grid::LhsSource::tensor";
 }
 
+def Grid_ComputeConfigAttr : AttrDef<Grid_Dialect, "ComputeConfig"> {
+  let mnemonic = "compute";
+  let summary = "How an op's math runs: the format Dst accumulates in and the math fidelity";
+  let description = [{
+    `tt-assign-precision` gives every graph op one as `grid.compute`; the lowerings build the
+    op's dispatch with them and the cost model charges its matmul phases by the fidelity. The
+    formats of the operands and the result are their tensors' layouts.
+
+    ```mlir
+    %y = graph.matmul %x, %w {grid.compute = #grid.compute<dst = bf16, fidelity = HiFi2>} : ...
+    ```
+  }];
+  let parameters = (ins EnumParameter<Tile_DataFormat>:$dst,
+                        EnumParameter<Tile_MathFidelity>:$fidelity);
+  let assemblyFormat = "`<` `dst` `=` $dst `,` `fidelity` `=` $fidelity `>`";
+}
+
 def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
   let mnemonic = "matmul_config";
   let summary = "How a matmul is spread over cores, blocked and streamed";

@@ -16,6 +16,9 @@ void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions 
   if (options.fusion)
     pm.addPass(createFuseEpilogues());
   pm.addPass(createAssignLayouts(AssignLayoutsOptions{options.chip, options.precision}));
+  AssignPrecisionOptions precision;
+  precision.overrides = options.precisionOverrides;
+  pm.addPass(createAssignPrecision(precision));
   pm.addPass(createChooseOpConfigs(
       ChooseOpConfigsOptions{options.l1Budget, options.l1Tensors, options.splitK}));
   pm.addPass(createLowerGraphToGrid());

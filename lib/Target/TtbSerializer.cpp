@@ -145,7 +145,9 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
     std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
     return ttb::CreateTensorSignatureDirect(fbb, name.str().c_str(), &shape, "f32", id);
   };
-  std::string precision = "fp32";
+  // What tt-assign-layouts recorded; a module assembled by hand without it is fp32.
+  auto precisionAttr = module->getAttrOfType<StringAttr>(grid::kPrecisionAttrName);
+  std::string precision = precisionAttr ? precisionAttr.str() : "fp32";
   for (BlockArgument arg : func.getArguments()) {
     auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "graph.name");
     std::string n = name ? name.str() : "input" + std::to_string(arg.getArgNumber());
@@ -155,8 +157,6 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
     if (failed(id))
       return failure();
     inputs.push_back(signature(n, arg, *id));
-    if (grid::getLayout(arg.getType()).getFormat() == tile::DataFormat::bf16)
-      precision = "bf16";
   }
 
   for (Operation &op : func.getBody().front()) {

@@ -20,14 +20,17 @@ struct AssignLayoutsPass : tessel::impl::AssignLayoutsBase<AssignLayoutsPass> {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
     tile::DataFormat format;
+    // bfp8 and bfp4 narrow the weights only (tt-assign-precision): activations stay bf16.
     if (precision == "fp32")
       format = tile::DataFormat::f32;
-    else if (precision == "bf16")
+    else if (precision == "bf16" || precision == "bfp8" || precision == "bfp4")
       format = tile::DataFormat::bf16;
     else {
-      module.emitError() << "unknown precision '" << precision << "' (expected fp32 or bf16)";
+      module.emitError() << "unknown precision '" << precision
+                         << "' (expected fp32, bf16, bfp8 or bfp4)";
       return signalPassFailure();
     }
+    module->setAttr(grid::kPrecisionAttrName, StringAttr::get(ctx, precision));
     rt::ChipDesc desc;
     std::string error;
     if (!rt::loadChip(chip, desc, error)) {

@@ -559,7 +559,7 @@ struct FuseTileLoopsPass : tessel::impl::FuseTileLoopsBase<FuseTileLoopsPass> {
       AffineMap map = mapAttr.getValue();
       SmallVector<int64_t> sizes{unitCount};
       if (auto gather = dyn_cast<grid::GatherOp>(read))
-        sizes.append({32, gather.getColumns()});
+        sizes.append({32, int64_t(gather.getColumns())});
       read.setAttr("map", AffineMapAttr::get(graph::simplifyOverRanges(map.getResults(), sizes, fused.getContext())));
     }
     IRRewriter rewriter(b);

@@ -47,9 +47,13 @@ FailureOr<cost::MatmulProblem> tessel::matmulProblem(graph::MatMulOp op, const r
   p.rhs = formatOf(op.getRhs());
   p.out = formatOf(op.getResult());
   p.fidelity = ttb::MathFidelity::HiFi4;
+  if (auto config = op->getAttrOfType<grid::ComputeConfigAttr>(grid::kComputeAttrName))
+    p.fidelity = static_cast<ttb::MathFidelity>(config.getFidelity());
   // f32 results accumulate in f32 Dst, which holds half the tiles; half of Dst is packed while
   // the other half accumulates.
-  int64_t dst = p.out == rt::DataFormat::Float32 ? chip.dstTilesF32 : chip.dstTilesBf16;
+  auto compute = op->getAttrOfType<grid::ComputeConfigAttr>(grid::kComputeAttrName);
+  bool f32Dst = compute ? compute.getDst() == tile::DataFormat::f32 : p.out == rt::DataFormat::Float32;
+  int64_t dst = f32Dst ? chip.dstTilesF32 : chip.dstTilesBf16;
   p.dstCapacity = std::max<int64_t>(dst / 2, 1);
   // An operand the epilogue adds, if present: its format, and a pack and an add per output tile.
   auto addend = [&](Value v, StringRef what, bool &has, rt::DataFormat &format) -> LogicalResult {

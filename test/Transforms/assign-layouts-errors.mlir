@@ -10,7 +10,7 @@
 // CHIP-NOT: grid.layout
 // PATH-NOT: grid.layout
 
-// expected-error @+1 {{unknown precision 'fp16' (expected fp32 or bf16)}}
+// expected-error @+1 {{unknown precision 'fp16' (expected fp32, bf16, bfp8 or bfp4)}}
 module {
   func.func @main(%x: tensor<32x32xf32>) -> tensor<32x32xf32> {
     %0 = graph.unary relu %x : tensor<32x32xf32> -> tensor<32x32xf32>

@@ -4,9 +4,10 @@
 // RUN: tt-opt %s -split-input-file --tt-assign-layouts=chip=%S/Inputs/tiny.chip | FileCheck %s --check-prefix=FILE
 // RUN: tt-opt %s -split-input-file --tt-assign-layouts=chip=wormhole_b0 | FileCheck %s --check-prefixes=CHECK,FP32
 
-// The chip and every figure of its descriptor, which later passes read instead of the file.
-// CHECK: module attributes {grid.chip = #grid.chip<"wormhole_b0", grid = [8, 8], l1 = 1499136, {clock_mhz = 1000 : i64, {{.*}}dram_channels = 12 : i64, {{.*}}l1_reserved_bytes = 131072 : i64, {{.*}}unpack_bytes_per_cycle = 80 : i64}>}
-// FILE: module attributes {grid.chip = #grid.chip<"tiny", grid = [2, 2], l1 = 65536, {clock_mhz = 1000 : i64, {{.*}}dram_channels = 2 : i64, {{.*}}l1_reserved_bytes = 16384 : i64, {{.*}}}>}
+// The chip and every figure of its descriptor, which later passes read instead of the file, and
+// the precision, which the binary records.
+// CHECK: module attributes {grid.chip = #grid.chip<"wormhole_b0", grid = [8, 8], l1 = 1499136, {clock_mhz = 1000 : i64, {{.*}}dram_channels = 12 : i64, {{.*}}l1_reserved_bytes = 131072 : i64, {{.*}}unpack_bytes_per_cycle = 80 : i64}>, grid.precision = "{{fp32|bf16}}"}
+// FILE: module attributes {grid.chip = #grid.chip<"tiny", grid = [2, 2], l1 = 65536, {clock_mhz = 1000 : i64, {{.*}}dram_channels = 2 : i64, {{.*}}l1_reserved_bytes = 16384 : i64, {{.*}}}>, grid.precision = "fp32"}
 // CHECK-LABEL: func.func @main
 // FP32-SAME: (%[[X:.*]]: tensor<32x64xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>, %[[W:.*]]: tensor<64x16xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>)
 // FP32-SAME: -> tensor<32x16xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>

@@ -33,10 +33,19 @@ static cl::opt<std::string> chip("chip",
                                  cl::desc("Target chip: a name under runtime/chips "
                                           "(wormhole_b0) or a path to a .chip descriptor"),
                                  cl::init("wormhole_b0"), cl::cat(category));
-static cl::opt<std::string> precision("precision",
-                                      cl::desc("fp32: f32 tiles, ONNX-conformant numbers; "
-                                               "bf16: bf16 tiles, faster, PCC-level accuracy"),
-                                      cl::init("fp32"), cl::cat(category));
+static cl::opt<std::string> precision(
+    "precision",
+    cl::desc("fp32: f32 tiles, ONNX-conformant numbers; bf16: bf16 tiles at HiFi4, faster, "
+             "PCC-level accuracy; bfp8: bf16 activations, matmul and convolution weights in "
+             "bfp8_b at HiFi2 (half the weight bytes, twice the matmul rate); bfp4: weights in "
+             "bfp4_b at LoFi (a quarter of the bytes, four times the rate, the least accurate)"),
+    cl::value_desc("fp32|bf16|bfp8|bfp4"), cl::init("fp32"), cl::cat(category));
+static cl::list<std::string> precisionOverrides(
+    "precision-override",
+    cl::desc("Another precision for the ops whose ONNX node names match a glob, "
+             "NODE_GLOB=fp32|bf16|bfp8|bfp4 (repeatable; the last match wins), e.g. "
+             "--precision-override='*attn*=bf16'"),
+    cl::value_desc("glob=precision"), cl::cat(category));
 static cl::list<std::string> inputShapes("input-shape",
                                          cl::desc("Pin an input's dims, NAME:1x3x224x224 "
                                                   "(repeatable)"),
@@ -177,8 +186,8 @@ int main(int argc, char **argv) {
   auto buffer = llvm::MemoryBuffer::getFile(inputFile, /*IsText=*/false);
   if (!buffer)
     return fail("cannot read '" + inputFile + "': " + buffer.getError().message());
-  if (precision != "fp32" && precision != "bf16")
-    return fail("--precision must be fp32 or bf16, got '" + precision + "'");
+  if (!llvm::is_contained(ArrayRef<StringRef>{"fp32", "bf16", "bfp8", "bfp4"}, precision.getValue()))
+    return fail("--precision must be fp32, bf16, bfp8 or bfp4, got '" + precision + "'");
   std::string output = outputFile;
   if (output.empty()) {
     llvm::SmallString<128> p(inputFile);
@@ -229,6 +238,7 @@ int main(int argc, char **argv) {
     pm.addInstrumentation(std::make_unique<PrintGraphFusion>());
   options.chip = chip.getValue();
   options.precision = precision.getValue();
+  options.precisionOverrides = ArrayRef<std::string>(precisionOverrides);
   tessel::buildCompilePipeline(pm, options);
   if (failed(pm.run(*module)))
     return 1;

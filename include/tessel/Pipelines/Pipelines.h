@@ -9,8 +9,12 @@ namespace tessel {
 struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
   Option<std::string> chip{*this, "chip", llvm::cl::desc("Chip name or descriptor path"),
                            llvm::cl::init("wormhole_b0")};
-  Option<std::string> precision{*this, "precision", llvm::cl::desc("fp32 or bf16"),
+  Option<std::string> precision{*this, "precision",
+                                llvm::cl::desc("fp32, bf16, bfp8 or bfp4"),
                                 llvm::cl::init("fp32")};
+  ListOption<std::string> precisionOverrides{
+      *this, "precision-override",
+      llvm::cl::desc("NODE_GLOB=fp32|bf16|bfp8|bfp4: another precision for matching nodes")};
   Option<int64_t> l1Budget{*this, "l1-budget",
                            llvm::cl::desc("L1 bytes per core a dispatch may use (0: all)"),
                            llvm::cl::init(0)};

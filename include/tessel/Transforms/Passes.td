@@ -206,8 +206,10 @@ def AssignLayouts : Pass<"tt-assign-layouts", "mlir::ModuleOp"> {
     Loads the chip descriptor, records it with every figure on the module as `grid.chip` (the
     only time a descriptor file is read: later passes take the chip from there), and encodes every tensor
     type (function signature, op results, constants) with the interleaved DRAM layout in the data
-    format of the chosen precision: `fp32` keeps f32 tiles, `bf16` uses bf16 tiles. Integer and
-    boolean tensors stay in f32 tiles, which hold them exactly up to 2^24.
+    format of the chosen precision: `fp32` keeps f32 tiles, `bf16` uses bf16 tiles, and `bfp8`
+    and `bfp4` use bf16 tiles for everything but the weights, whose formats `tt-assign-precision`
+    chooses. The precision goes on the module as `grid.precision`. Integer and boolean tensors
+    stay in f32 tiles, which hold them exactly up to 2^24.
 
     Before:
     ```mlir
@@ -229,7 +231,39 @@ def AssignLayouts : Pass<"tt-assign-layouts", "mlir::ModuleOp"> {
     Option<"chip", "chip", "std::string", /*default=*/"\"wormhole_b0\"",
            "Chip descriptor: a name under runtime/chips or a path to a .chip file">,
     Option<"precision", "precision", "std::string", /*default=*/"\"fp32\"",
-           "fp32 (f32 tiles) or bf16 (bf16 tiles)">,
+           "fp32 (f32 tiles), bf16 (bf16 tiles), bfp8 or bfp4 (bf16 tiles, block-float weights)">,
+  ];
+  let dependentDialects = ["::tessel::grid::GridDialect"];
+}
+
+def AssignPrecision : Pass<"tt-assign-precision", "mlir::ModuleOp"> {
+  let summary = "Gives every graph op its compute config and every matmul weight its format";
+  let description = [{
+    Runs after `tt-assign-layouts`, which records the model's precision (`grid.precision`) and
+    gives the activations their format (f32 for `fp32`, bf16 for the others). Each graph op gets
+    `grid.compute`: Dst accumulates in f32 for f32 results, in bf16 otherwise, and the math
+    fidelity follows the precision: HiFi4 for `fp32` and `bf16`, HiFi2 for `bfp8`, LoFi for
+    `bfp4`. The constant weights a matmul reads (a convolution's too, once it is a matmul) take
+    the precision's format: bfp8_b or bfp4_b tiles, which the binary stores packed as the chip's
+    packer packs them; a weight two matmuls ask different formats of gets the wider. Option
+    `overrides` (`tt-compile --precision-override`) gives the ops whose ONNX node names match a
+    glob another precision; the last match wins.
+
+    Before (`tt-assign-layouts=precision=bfp8`):
+    ```mlir
+    %w = graph.constant dense<...> : tensor<64x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+    %y = graph.matmul %x, %w : (tensor<64x64xf32, #l>, tensor<64x64xf32, #l>) -> tensor<64x64xf32, #l>
+    ```
+    After:
+    ```mlir
+    %w = graph.constant dense<...> : tensor<64x64xf32, #grid.layout<tile 32x32, bfp8_b, dram, interleaved>>
+    %y = graph.matmul %x, %w {grid.compute = #grid.compute<dst = bf16, fidelity = HiFi2>} : ...
+    ```
+  }];
+  let options = [
+    ListOption<"overrides", "overrides", "std::string",
+               "NODE_GLOB=fp32|bf16|bfp8|bfp4: the precision of the ops whose ONNX node names "
+               "match the glob">,
   ];
   let dependentDialects = ["::tessel::grid::GridDialect"];
 }

@@ -82,8 +82,16 @@ struct LowerGraphToGridPass : tessel::impl::LowerGraphToGridBase<LowerGraphToGri
         op->emitError("result has no #grid.layout; run tt-assign-layouts first");
         return signalPassFailure();
       }
-      // f32 tensors accumulate in f32 Dst; bf16 ones in bf16 Dst, which holds twice the tiles.
-      LoweringOptions opts{*chip, layout.getFormat(), tile::MathFidelity::HiFi4};
+      // The op's compute config (tt-assign-precision); without one, f32 tensors accumulate in
+      // f32 Dst, the others in bf16 Dst (which holds twice the tiles), at HiFi4.
+      LoweringOptions opts{*chip,
+                           layout.getFormat() == tile::DataFormat::f32 ? tile::DataFormat::f32
+                                                                       : tile::DataFormat::bf16,
+                           tile::MathFidelity::HiFi4};
+      if (auto compute = op->getAttrOfType<grid::ComputeConfigAttr>(grid::kComputeAttrName)) {
+        opts.dstFormat = compute.getDst();
+        opts.fidelity = compute.getFidelity();
+      }
       FailureOr<Value> lowered = lowerOp(op, opts);
       if (failed(lowered))
         return signalPassFailure();
