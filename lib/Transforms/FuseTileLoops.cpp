@@ -106,22 +106,11 @@ FailureOr<ProducerUnit> producerUnit(grid::DispatchOp op, std::string &why) {
 /// `v` over dims bound to `leaves` (d_i for leaves[i]), through constants and affine.apply; null
 /// when it is computed otherwise.
 AffineExpr exprOver(Value v, ValueRange leaves) {
-  MLIRContext *ctx = v.getContext();
-  for (auto [i, leaf] : llvm::enumerate(leaves))
-    if (v == leaf)
-      return getAffineDimExpr(i, ctx);
-  if (std::optional<int64_t> c = getConstantIntValue(v))
-    return getAffineConstantExpr(*c, ctx);
-  auto apply = v.getDefiningOp<affine::AffineApplyOp>();
-  if (!apply || apply.getAffineMap().getNumResults() != 1)
-    return AffineExpr();
-  SmallVector<AffineExpr> dims;
-  for (Value operand : apply.getMapOperands()) {
-    dims.push_back(exprOver(operand, leaves));
-    if (!dims.back())
-      return AffineExpr();
-  }
-  return apply.getAffineMap().getResult(0).replaceDims(dims);
+  return affineExprOf(v, [&](Value leaf) {
+    auto it = llvm::find(leaves, leaf);
+    return it == leaves.end() ? AffineExpr()
+                              : getAffineDimExpr(it - leaves.begin(), v.getContext());
+  });
 }
 
 /// `load`'s index over `cc`'s indices (the unit, and in a step loop the step) when it is

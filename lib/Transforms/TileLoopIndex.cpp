@@ -9,26 +9,39 @@
 using namespace mlir;
 using namespace tessel;
 
-AffineExpr tessel::indexExpr(Value v, Value iv, Value step) {
-  MLIRContext *ctx = v.getContext();
-  if (v == iv)
-    return getAffineDimExpr(1, ctx);
-  if (v == step)
-    return getAffineDimExpr(2, ctx);
-  if (auto core = v.getDefiningOp<grid::CoreIndexOp>())
-    return core.getDim() == grid::CoreDim::linear ? getAffineDimExpr(0, ctx) : AffineExpr();
+AffineExpr tessel::affineExprOf(Value v, function_ref<AffineExpr(Value)> leaf) {
+  if (AffineExpr e = leaf(v))
+    return e;
   if (std::optional<int64_t> constant = getConstantIntValue(v))
-    return getAffineConstantExpr(*constant, ctx);
+    return getAffineConstantExpr(*constant, v.getContext());
   auto apply = v.getDefiningOp<affine::AffineApplyOp>();
   if (!apply || apply.getAffineMap().getNumResults() != 1)
     return AffineExpr();
   SmallVector<AffineExpr> dims;
   for (Value operand : apply.getMapOperands()) {
-    dims.push_back(indexExpr(operand, iv, step));
+    dims.push_back(affineExprOf(operand, leaf));
     if (!dims.back())
       return AffineExpr();
   }
   return apply.getAffineMap().getResult(0).replaceDims(dims);
+}
+
+AffineExpr tessel::indexExpr(Value v, Value iv, Value step) {
+  MLIRContext *ctx = v.getContext();
+  // A core index other than the linear one is not an index of the loop's dims: none of them.
+  bool otherCore = false;
+  AffineExpr e = affineExprOf(v, [&](Value leaf) {
+    if (leaf == iv)
+      return getAffineDimExpr(1, ctx);
+    if (leaf == step)
+      return getAffineDimExpr(2, ctx);
+    if (auto core = leaf.getDefiningOp<grid::CoreIndexOp>()) {
+      otherCore |= core.getDim() != grid::CoreDim::linear;
+      return getAffineDimExpr(0, ctx);
+    }
+    return AffineExpr();
+  });
+  return otherCore ? AffineExpr() : e;
 }
 
 bool tessel::agreeOver(AffineExpr a, AffineExpr b, ArrayRef<int64_t> sizes) {

@@ -17,6 +17,12 @@ namespace tessel {
 /// The trip count of an scf.for from 0 by 1 to a constant, if it is one.
 std::optional<int64_t> tripCount(mlir::scf::ForOp loop);
 
+/// `v` as an affine expression through the constants and affine.apply ops that compute it, with
+/// `leaf` giving the expressions of the values it stops at (null: look further); null when `v`
+/// is computed otherwise.
+mlir::AffineExpr affineExprOf(mlir::Value v,
+                              llvm::function_ref<mlir::AffineExpr(mlir::Value)> leaf);
+
 /// Index `v` over d0 = the running core, d1 = the unit loop's counter `iv` and d2 = a step
 /// loop's counter `step`, through the constants and affine.apply ops that compute it; null
 /// when it is computed otherwise.
