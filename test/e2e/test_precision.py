@@ -92,3 +92,14 @@ def test_bad_precisions_are_clean_errors(tmp):
                 "--precision-override=fc1"], check=False)
     assert_clean_failure(proc, "bad precision override 'fc1'")
     assert not (tmp / "m.ttb").exists()
+
+
+def test_print_precision_names_each_ops_formats(tmp):
+    mlp(tmp / "mlp.onnx")
+    out = run(["tt-compile", tmp / "mlp.onnx", "-o", tmp / "m.ttb", "--precision=bfp4",
+               "--precision-override=fc2=bfp8", "--print-precision"]).stdout
+    lines = {l.split(" (")[0]: l for l in out.splitlines()}
+    # fc1 (its bias and relu in its epilogue) reads the bfp8 input and its bfp4 weights at LoFi,
+    # and writes in bfp8 what fc2 alone reads.
+    assert lines["fc1,fc1_bias,act"].endswith("bfp8_b, bfp4_b, bf16 -> bfp8_b; Dst bf16, LoFi"), out
+    assert lines["fc2"].endswith("bfp8_b, bfp8_b -> bf16; Dst bf16, HiFi2"), out

@@ -60,6 +60,11 @@ static cl::opt<bool> printOpConfigs("print-op-configs",
                                              "blocking, K chunk, estimated cycles) and whether "
                                              "its result stays in L1, on stdout"),
                                     cl::cat(category));
+static cl::opt<bool> printPrecision("print-precision",
+                                    cl::desc("Print each op's precision on stdout: the formats of "
+                                             "its operands and result, its Dst format and its "
+                                             "math fidelity"),
+                                    cl::cat(category));
 static cl::opt<int64_t> l1Budget("l1-budget",
                                  cl::desc("L1 bytes per core an op's config may plan for "
                                           "(default: all the chip leaves to kernels); a "
@@ -145,6 +150,34 @@ public:
   }
 };
 
+/// Prints what tt-assign-precision gave each op, one line per op named by its ONNX nodes: the
+/// formats of its operands and result, the format Dst accumulates in and the math fidelity.
+class PrintPrecision : public PassInstrumentation {
+public:
+  void runAfterPass(Pass *pass, Operation *op) override {
+    if (pass->getArgument() != "tt-assign-precision")
+      return;
+    op->walk([](Operation *inner) {
+      auto compute =
+          inner->getAttrOfType<tessel::grid::ComputeConfigAttr>(tessel::grid::kComputeAttrName);
+      if (!compute)
+        return;
+      auto formatOf = [](Value v) {
+        tessel::grid::LayoutAttr layout = tessel::grid::getLayout(v.getType());
+        return layout ? tessel::tile::stringifyDataFormat(layout.getFormat()) : StringRef("-");
+      };
+      llvm::outs() << tessel::graph::nodeNames(inner->getLoc()) << " (" << inner->getName()
+                   << "): ";
+      llvm::interleave(
+          inner->getOperands(), llvm::outs(), [&](Value v) { llvm::outs() << formatOf(v); },
+          ", ");
+      llvm::outs() << " -> " << formatOf(inner->getResult(0)) << "; Dst "
+                   << tessel::tile::stringifyDataFormat(compute.getDst()) << ", "
+                   << tessel::tile::stringifyMathFidelity(compute.getFidelity()) << "\n";
+    });
+  }
+};
+
 /// Writes the module after each pass to <dir>/NN-<pass>.mlir.
 class DumpIR : public PassInstrumentation {
 public:
@@ -222,6 +255,8 @@ int main(int argc, char **argv) {
   }
   if (printOpConfigs)
     pm.addInstrumentation(std::make_unique<PrintOpConfigs>());
+  if (printPrecision)
+    pm.addInstrumentation(std::make_unique<PrintPrecision>());
   if (l1Budget < 0)
     return fail("--l1-budget must not be negative");
   if (fusion != "on" && fusion != "always" && fusion != "graph" && fusion != "off")
