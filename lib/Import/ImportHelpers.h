@@ -29,6 +29,11 @@ void addNormalizationConverters(ConverterMap &map);
 void addQuantizeConverters(ConverterMap &map);
 void addSamplingConverters(ConverterMap &map);
 void addTrainingConverters(ConverterMap &map);
+void addNewerConverters(ConverterMap &map);
+/// Moves the nodes of ops newer than libonnx's schemas (GroupNormalization from opset 18,
+/// RMSNormalization from 23) into a private domain whose schemas it registers, so that the checker
+/// and shape inference accept them (NewerOps.cpp).
+void adoptNewerOps(onnx::ModelProto &model, int64_t opset);
 
 Result one(mlir::Value v);
 

@@ -1188,6 +1188,7 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
         failed(loadExternalData(init, fileLoc)))
       return nullptr;
   try {
+    adoptNewerOps(model, opset);
     onnx::checker::check_model(model);
   } catch (const std::exception &e) {
     emitError(fileLoc) << "the ONNX checker rejects the model: "

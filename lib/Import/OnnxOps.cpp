@@ -881,7 +881,7 @@ const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
                      addPadConverters, addResizeConverters, addSliceConverters,
                      addCumSumDftConverters, addConvTransposeConverters, addRecurrentConverters,
                      addEinsumConverters, addNormalizationConverters, addQuantizeConverters,
-                     addSamplingConverters, addTrainingConverters})
+                     addSamplingConverters, addTrainingConverters, addNewerConverters})
       add(map);
     return map;
   }();

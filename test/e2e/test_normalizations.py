@@ -9,7 +9,7 @@ import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from conftest import run
+from conftest import assert_clean_failure, run
 
 
 def as_initializer(v):
@@ -214,3 +214,45 @@ def test_instance_norm_and_other_group_norms(tmp):
     ops, y = compile_and_run(tmp, tmp / "gn3.onnx", x3, "--precision=fp32")
     assert "group_norm_0" not in ops
     check(y, group_norm_ref(x3, 4, w, b), "fp32")
+
+
+# The ONNX ops newer than the libonnx this project builds with (opset 17): their nodes are
+# imported through schemas the importer registers, each as one graph op.
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+@pytest.mark.parametrize("opset", [18, 21])
+def test_onnx_group_normalization(tmp, precision, opset):
+    shape, groups = (2, 32, 8, 8), 4
+    rng = np.random.default_rng(opset)
+    # Opset 18 scales and shifts each group by one value; opset 21 each channel.
+    n = groups if opset == 18 else shape[1]
+    w, b = rng.standard_normal(n), rng.standard_normal(n)
+    save(tmp / "m.onnx", [helper.make_node("GroupNormalization", ["x", "w", "b"], ["y"],
+                                           num_groups=groups, epsilon=1e-5)],
+         {"w": w, "b": b}, shape, opset=opset)
+    x = rng.standard_normal(shape).astype(np.float32)
+    dump, y = compile_and_run(tmp, tmp / "m.onnx", x, f"--precision={precision}")
+    assert dump == ["group_norm_0"], dump
+    per_channel = lambda p: np.repeat(p, shape[1] // n)  # noqa: E731
+    check(y, group_norm_ref(x, groups, per_channel(w), per_channel(b)), precision)
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_onnx_rms_normalization(tmp, precision):
+    shape = (2, 64, 256)
+    rng = np.random.default_rng(23)
+    w = rng.standard_normal(shape[-1])
+    save(tmp / "m.onnx", [helper.make_node("RMSNormalization", ["x", "w"], ["y"], epsilon=1e-6)],
+         {"w": w}, shape, opset=23)
+    x = rng.standard_normal(shape).astype(np.float32)
+    dump, y = compile_and_run(tmp, tmp / "m.onnx", x, f"--precision={precision}")
+    assert dump == ["rms_norm_0"], dump
+    check(y, rms_norm_ref(x, w), precision)
+
+
+def test_onnx_group_normalization_needs_groups_that_divide_the_channels(tmp):
+    shape = (1, 30, 4, 4)
+    save(tmp / "m.onnx", [helper.make_node("GroupNormalization", ["x", "w", "b"], ["y"],
+                                           num_groups=4, name="GN")],
+         {"w": np.ones(30), "b": np.zeros(30)}, shape, opset=21)
+    proc = run(["tt-compile", tmp / "m.onnx", "-o", tmp / "m.ttb"], check=False)
+    assert_clean_failure(proc, "GN", "num_groups (4) must divide the 30 channels")
