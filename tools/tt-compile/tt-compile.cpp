@@ -36,9 +36,10 @@ static cl::opt<std::string> chip("chip",
 static cl::opt<std::string> precision(
     "precision",
     cl::desc("fp32: f32 tiles, ONNX-conformant numbers; bf16: bf16 tiles at HiFi4, faster, "
-             "PCC-level accuracy; bfp8: bf16 activations, matmul and convolution weights in "
-             "bfp8_b at HiFi2 (half the weight bytes, twice the matmul rate); bfp4: weights in "
-             "bfp4_b at LoFi (a quarter of the bytes, four times the rate, the least accurate)"),
+             "PCC-level accuracy; bfp8: matmul and convolution weights, and the activations only "
+             "matmuls read, in bfp8_b at HiFi2 (half their bytes, twice the matmul rate), other "
+             "activations bf16; bfp4: the same with the weights in bfp4_b at LoFi (a quarter of "
+             "the bytes, four times the rate, the least accurate)"),
     cl::value_desc("fp32|bf16|bfp8|bfp4"), cl::init("fp32"), cl::cat(category));
 static cl::list<std::string> precisionOverrides(
     "precision-override",
