@@ -98,86 +98,81 @@ static cl::opt<bool> printFusion("print-fusion",
                                  cl::cat(category));
 
 namespace {
-/// Prints what tt-choose-op-configs decided, one line per op that has a config or keeps its
-/// result in L1, named by its ONNX node: the config, and where the result lives (and how it is
-/// sharded).
-class PrintOpConfigs : public PassInstrumentation {
+/// Runs `print` on every op of the module before or after the pass named `pass`: the reports
+/// --print-op-configs, --print-fusion and --print-precision write.
+class PrintEachOp : public PassInstrumentation {
 public:
-  void runAfterPass(Pass *pass, Operation *op) override {
-    if (pass->getArgument() != "tt-choose-op-configs")
-      return;
-    op->walk([](Operation *inner) {
-      Attribute config = inner->getAttr(tessel::grid::kConfigAttrName);
-      tessel::grid::LayoutAttr layout;
-      if (inner->getNumResults() == 1)
-        layout = tessel::grid::getLayout(inner->getResult(0).getType());
-      bool inL1 = layout && layout.getMemory() == tessel::grid::MemorySpace::l1;
-      if (!config && !inL1)
-        return;
-      // A fused op names every node it computes.
-      llvm::outs() << tessel::graph::nodeNames(inner->getLoc()) << " (" << inner->getName() << "): ";
-      if (config)
-        llvm::outs() << config << "; ";
-      llvm::outs() << "result in " << (inL1 ? "L1" : "DRAM");
-      if (inL1 && layout.getSharding() != tessel::grid::Sharding::interleaved) {
-        tessel::grid::CoreRangeAttr cores = layout.getCores();
-        llvm::outs() << ", " << tessel::grid::stringifySharding(layout.getSharding()) << " "
-                     << layout.getShardShape()[0] << "x" << layout.getShardShape()[1]
-                     << " tiles per core over " << cores.width() << "x"
-                     << cores.height() << " cores";
-      }
-      llvm::outs() << "\n";
-    });
+  PrintEachOp(StringRef pass, bool before, std::function<void(Operation *)> print)
+      : pass(pass), before(before), print(std::move(print)) {}
+  void runBeforePass(Pass *p, Operation *op) override {
+    if (before && p->getArgument() == pass)
+      op->walk([&](Operation *inner) { print(inner); });
   }
+  void runAfterPass(Pass *p, Operation *op) override {
+    if (!before && p->getArgument() == pass)
+      op->walk([&](Operation *inner) { print(inner); });
+  }
+
+private:
+  std::string pass;
+  bool before;
+  std::function<void(Operation *)> print;
 };
 
-/// Prints, once the graph is in its final form (before layouts are assigned), each graph op
-/// that computes several ONNX nodes: what the graph-level fusions made of them.
-class PrintGraphFusion : public PassInstrumentation {
-public:
-  void runBeforePass(Pass *pass, Operation *op) override {
-    if (pass->getArgument() != "tt-assign-layouts")
-      return;
-    op->walk([](Operation *inner) {
-      // Constants and layout changes folded from or split off a fused node are not fusions.
-      if (!isa<tessel::graph::GraphDialect>(inner->getDialect()) ||
-          isa<tessel::graph::ConstantOp, tessel::graph::RemapOp, tessel::graph::ReshapeOp>(inner))
-        return;
-      std::string nodes = tessel::graph::nodeNames(inner->getLoc());
-      if (llvm::count(nodes, ',') == 0)
-        return;
-      llvm::outs() << "graph: " << inner->getName() << " covers " << nodes << "\n";
-    });
+/// What tt-choose-op-configs decided, one line per op that has a config or keeps its result in
+/// L1, named by its ONNX nodes: the config, and where the result lives (and how it is sharded).
+void printOpConfig(Operation *inner) {
+  Attribute config = inner->getAttr(tessel::grid::kConfigAttrName);
+  tessel::grid::LayoutAttr layout;
+  if (inner->getNumResults() == 1)
+    layout = tessel::grid::getLayout(inner->getResult(0).getType());
+  bool inL1 = layout && layout.getMemory() == tessel::grid::MemorySpace::l1;
+  if (!config && !inL1)
+    return;
+  llvm::outs() << tessel::graph::nodeNames(inner->getLoc()) << " (" << inner->getName() << "): ";
+  if (config)
+    llvm::outs() << config << "; ";
+  llvm::outs() << "result in " << (inL1 ? "L1" : "DRAM");
+  if (inL1 && layout.getSharding() != tessel::grid::Sharding::interleaved) {
+    tessel::grid::CoreRangeAttr cores = layout.getCores();
+    llvm::outs() << ", " << tessel::grid::stringifySharding(layout.getSharding()) << " "
+                 << layout.getShardShape()[0] << "x" << layout.getShardShape()[1]
+                 << " tiles per core over " << cores.width() << "x" << cores.height() << " cores";
   }
-};
+  llvm::outs() << "\n";
+}
 
-/// Prints what tt-assign-precision gave each op, one line per op named by its ONNX nodes: the
-/// formats of its operands and result, the format Dst accumulates in and the math fidelity.
-class PrintPrecision : public PassInstrumentation {
-public:
-  void runAfterPass(Pass *pass, Operation *op) override {
-    if (pass->getArgument() != "tt-assign-precision")
-      return;
-    op->walk([](Operation *inner) {
-      auto compute =
-          inner->getAttrOfType<tessel::grid::ComputeConfigAttr>(tessel::grid::kComputeAttrName);
-      if (!compute)
-        return;
-      auto formatOf = [](Value v) {
-        tessel::grid::LayoutAttr layout = tessel::grid::getLayout(v.getType());
-        return layout ? tessel::tile::stringifyDataFormat(layout.getFormat()) : StringRef("-");
-      };
-      llvm::outs() << tessel::graph::nodeNames(inner->getLoc()) << " (" << inner->getName()
-                   << "): ";
-      llvm::interleave(
-          inner->getOperands(), llvm::outs(), [&](Value v) { llvm::outs() << formatOf(v); },
-          ", ");
-      llvm::outs() << " -> " << formatOf(inner->getResult(0)) << "; Dst "
-                   << tessel::tile::stringifyDataFormat(compute.getDst()) << ", "
-                   << tessel::tile::stringifyMathFidelity(compute.getFidelity()) << "\n";
-    });
-  }
-};
+/// Once the graph is in its final form (before layouts are assigned), a graph op that computes
+/// several ONNX nodes: what the graph-level fusions made of them.
+void printGraphFusion(Operation *inner) {
+  // Constants and layout changes folded from or split off a fused node are not fusions.
+  if (!isa<tessel::graph::GraphDialect>(inner->getDialect()) ||
+      isa<tessel::graph::ConstantOp, tessel::graph::RemapOp, tessel::graph::ReshapeOp>(inner))
+    return;
+  std::string nodes = tessel::graph::nodeNames(inner->getLoc());
+  if (llvm::count(nodes, ',') == 0)
+    return;
+  llvm::outs() << "graph: " << inner->getName() << " covers " << nodes << "\n";
+}
+
+/// What tt-assign-precision gave an op, named by its ONNX nodes: the formats of its operands and
+/// result, the format Dst accumulates in and the math fidelity.
+void printOpPrecision(Operation *inner) {
+  auto compute =
+      inner->getAttrOfType<tessel::grid::ComputeConfigAttr>(tessel::grid::kComputeAttrName);
+  if (!compute)
+    return;
+  auto formatOf = [](Value v) {
+    tessel::grid::LayoutAttr layout = tessel::grid::getLayout(v.getType());
+    return layout ? tessel::tile::stringifyDataFormat(layout.getFormat()) : StringRef("-");
+  };
+  llvm::outs() << tessel::graph::nodeNames(inner->getLoc()) << " (" << inner->getName() << "): ";
+  llvm::interleave(
+      inner->getOperands(), llvm::outs(), [&](Value v) { llvm::outs() << formatOf(v); }, ", ");
+  llvm::outs() << " -> " << formatOf(inner->getResult(0)) << "; Dst "
+               << tessel::tile::stringifyDataFormat(compute.getDst()) << ", "
+               << tessel::tile::stringifyMathFidelity(compute.getFidelity()) << "\n";
+}
 
 /// Writes the module after each pass to <dir>/NN-<pass>.mlir.
 class DumpIR : public PassInstrumentation {
@@ -255,9 +250,11 @@ int main(int argc, char **argv) {
     pm.addInstrumentation(std::move(dumper));
   }
   if (printOpConfigs)
-    pm.addInstrumentation(std::make_unique<PrintOpConfigs>());
+    pm.addInstrumentation(
+        std::make_unique<PrintEachOp>("tt-choose-op-configs", /*before=*/false, printOpConfig));
   if (printPrecision)
-    pm.addInstrumentation(std::make_unique<PrintPrecision>());
+    pm.addInstrumentation(
+        std::make_unique<PrintEachOp>("tt-assign-precision", /*before=*/false, printOpPrecision));
   if (l1Budget < 0)
     return fail("--l1-budget must not be negative");
   if (fusion != "on" && fusion != "always" && fusion != "graph" && fusion != "off")
@@ -271,7 +268,8 @@ int main(int argc, char **argv) {
   options.forceFusion = fusion == "always";
   options.printFusion = printFusion.getValue();
   if (printFusion)
-    pm.addInstrumentation(std::make_unique<PrintGraphFusion>());
+    pm.addInstrumentation(
+        std::make_unique<PrintEachOp>("tt-assign-layouts", /*before=*/true, printGraphFusion));
   options.chip = chip.getValue();
   options.precision = precision.getValue();
   options.precisionOverrides = ArrayRef<std::string>(precisionOverrides);
