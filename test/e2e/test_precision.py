@@ -103,3 +103,34 @@ def test_print_precision_names_each_ops_formats(tmp):
     # and writes in bfp8 what fc2 alone reads.
     assert lines["fc1,fc1_bias,act"].endswith("bfp8_b, bfp4_b, bf16 -> bfp8_b; Dst bf16, LoFi"), out
     assert lines["fc2"].endswith("bfp8_b, bfp8_b -> bf16; Dst bf16, HiFi2"), out
+
+
+def test_convolutions_in_block_float(tmp):
+    """Two 3x3 convolutions (implicit GEMMs that gather their windows) with a ReLU between:
+    their weights block-float, the windows gathered from bf16 activations."""
+    from test_channels_last import conv_ref
+
+    rng = np.random.default_rng(5)
+    w1 = (rng.standard_normal((32, 16, 3, 3)) / 12).astype(np.float32)
+    w2 = (rng.standard_normal((32, 32, 3, 3)) / 17).astype(np.float32)
+    b1, b2 = (rng.standard_normal(32).astype(np.float32) * 0.1 for _ in range(2))
+    nodes = [helper.make_node("Conv", ["x", "w1", "b1"], ["c"], pads=[1, 1, 1, 1], name="conv1"),
+             helper.make_node("Relu", ["c"], ["r"], name="relu1"),
+             helper.make_node("Conv", ["r", "w2", "b2"], ["y"], pads=[1, 1, 1, 1], name="conv2")]
+    graph = helper.make_graph(
+        nodes, "cnn", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 16, 16, 16])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 32, 16, 16])],
+        [numpy_helper.from_array(v, k) for k, v in
+         {"w1": w1, "b1": b1, "w2": w2, "b2": b2}.items()])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]),
+              tmp / "cnn.onnx")
+    x = rng.standard_normal((1, 16, 16, 16)).astype(np.float32)
+    h = np.maximum(conv_ref(x.astype(np.float64), w1, b1, 1, 1), 0)
+    ref = conv_ref(h, w2, b2, 1, 1)
+    np.save(tmp / "x.npy", x)
+    for precision in ("bfp8", "bfp4"):
+        run(["tt-compile", tmp / "cnn.onnx", "-o", tmp / "cnn.ttb", f"--precision={precision}"])
+        run(["tt-run", tmp / "cnn.ttb", f"--input=@{tmp / 'x.npy'}",
+             f"--output=@{tmp / 'y.npy'}", "--quiet"])
+        got = pcc(np.load(tmp / "y.npy"), ref)
+        assert got >= PCC[precision], (precision, got)
