@@ -87,7 +87,7 @@ def test_bad_precisions_are_clean_errors(tmp):
     mlp(tmp / "mlp.onnx")
     proc = run(["tt-compile", tmp / "mlp.onnx", "-o", tmp / "m.ttb", "--precision=int8"],
                check=False)
-    assert_clean_failure(proc, "--precision must be fp32, bf16, bfp8 or bfp4", "int8")
+    assert_clean_failure(proc, "--precision must be fp32, bf16, bfp8, bfp4 or auto", "int8")
     proc = run(["tt-compile", tmp / "mlp.onnx", "-o", tmp / "m.ttb",
                 "--precision-override=fc1"], check=False)
     assert_clean_failure(proc, "bad precision override 'fc1'")
@@ -134,3 +134,40 @@ def test_convolutions_in_block_float(tmp):
              f"--output=@{tmp / 'y.npy'}", "--quiet"])
         got = pcc(np.load(tmp / "y.npy"), ref)
         assert got >= PCC[precision], (precision, got)
+
+
+def test_auto_keeps_the_budget_on_other_inputs(tmp):
+    """--precision=auto on calibration inputs: the chosen binary stays within the budget on an
+    input it was not chosen on, is faster than bf16, and the search is deterministic."""
+    x, _ = mlp(tmp / "mlp.onnx")
+    np.save(tmp / "cal.npy", x)
+    args = ["tt-compile", tmp / "mlp.onnx", "--precision=auto", "--accuracy=pcc:0.99",
+            f"--calibration=@{tmp / 'cal.npy'}"]
+    proc = run([*args, "-o", tmp / "a.ttb"])
+    assert "auto: chose " in proc.stderr and "auto: searched in" in proc.stderr, proc.stderr
+    run([*args, "-o", tmp / "b.ttb"])
+    assert (tmp / "a.ttb").read_bytes() == (tmp / "b.ttb").read_bytes()
+    # Another input, and the fp32 compilation's output on it as the reference.
+    other = np.random.default_rng(99).standard_normal(x.shape).astype(np.float32)
+    np.save(tmp / "other.npy", other)
+    run(["tt-compile", tmp / "mlp.onnx", "-o", tmp / "f.ttb", "--precision=fp32"])
+    outs = {}
+    for name in ("a", "f"):
+        run(["tt-run", tmp / f"{name}.ttb", f"--input=@{tmp / 'other.npy'}",
+             f"--output=@{tmp / (name + '.npy')}", f"--perf-report={tmp / (name + '.json')}",
+             "--quiet"])
+        outs[name] = np.load(tmp / f"{name}.npy")
+    assert pcc(outs["a"], outs["f"]) >= 0.99
+    _, bf16, _ = compile_and_run(tmp, other, "bf16")
+    assert json.loads((tmp / "a.json").read_text())["totals"]["cycles"] < bf16["totals"]["cycles"]
+
+
+def test_auto_with_a_budget_bf16_misses_is_an_error(tmp):
+    mlp(tmp / "mlp.onnx")
+    proc = run(["tt-compile", tmp / "mlp.onnx", "-o", tmp / "m.ttb", "--precision=auto",
+                "--accuracy=rel-l2:0.000001"], check=False)
+    assert proc.returncode != 0 and "even bf16 misses the budget" in proc.stderr, proc.stderr
+    assert not (tmp / "m.ttb").exists()
+    proc = run(["tt-compile", tmp / "mlp.onnx", "-o", tmp / "m.ttb", "--precision=auto",
+                "--accuracy=psnr:30"], check=False)
+    assert_clean_failure(proc, "--accuracy must be pcc:X, rel-l2:X or top1:X")

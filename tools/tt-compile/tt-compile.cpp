@@ -2,7 +2,9 @@
 #include "Graph/GraphDialect.h"
 #include "Graph/GraphOps.h"
 #include "Grid/GridDialect.h"
+#include "AutoPrecision.h"
 #include "tessel/Diagnostics.h"
+#include "tessel/runtime/TensorIO.h"
 #include "tessel/Import/OnnxImport.h"
 #include "tessel/Pipelines/Pipelines.h"
 #include "tessel/Registration.h"
@@ -20,6 +22,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 
+#include <chrono>
+
 using namespace mlir;
 namespace cl = llvm::cl;
 
@@ -35,12 +39,31 @@ static cl::opt<std::string> chip("chip",
                                  cl::init("wormhole_b0"), cl::cat(category));
 static cl::opt<std::string> precision(
     "precision",
-    cl::desc("fp32: f32 tiles, ONNX-conformant numbers; bf16: bf16 tiles at HiFi4, faster, "
+    cl::desc("auto: the cheapest precision per op within --accuracy, measured on the simulator "
+             "(the search is logged on stderr); fp32: f32 tiles, ONNX-conformant numbers; "
+             "bf16: bf16 tiles at HiFi4, faster, "
              "PCC-level accuracy; bfp8: matmul and convolution weights, and the activations only "
              "matmuls read, in bfp8_b at HiFi2 (half their bytes, twice the matmul rate), other "
              "activations bf16; bfp4: the same with the weights in bfp4_b at LoFi (a quarter of "
              "the bytes, four times the rate, the least accurate)"),
-    cl::value_desc("fp32|bf16|bfp8|bfp4"), cl::init("fp32"), cl::cat(category));
+    cl::value_desc("fp32|bf16|bfp8|bfp4|auto"), cl::init("fp32"), cl::cat(category));
+static cl::opt<std::string> accuracy(
+    "accuracy",
+    cl::desc("With --precision=auto, how close the outputs must stay to the fp32 compilation's "
+             "on the calibration inputs: pcc:X (Pearson correlation at least X), rel-l2:X "
+             "(relative L2 error at most X) or top1:X (share of rows whose largest value is at "
+             "the same place, at least X)"),
+    cl::value_desc("metric:X"), cl::init("pcc:0.99"), cl::cat(category));
+static cl::list<std::string> calibration(
+    "calibration",
+    cl::desc("With --precision=auto, a calibration input as @FILE.npy, one per model input in "
+             "order (default: seeded random normal values)"),
+    cl::value_desc("@file.npy"), cl::cat(category));
+static cl::opt<unsigned> autoTries(
+    "auto-tries",
+    cl::desc("With --precision=auto, how many ops (the slowest first) the search tries one "
+             "precision narrower than the model's"),
+    cl::init(8), cl::cat(category));
 static cl::list<std::string> precisionOverrides(
     "precision-override",
     cl::desc("Another precision for the ops whose ONNX node names match a glob, "
@@ -215,8 +238,22 @@ int main(int argc, char **argv) {
   auto buffer = llvm::MemoryBuffer::getFile(inputFile, /*IsText=*/false);
   if (!buffer)
     return fail("cannot read '" + inputFile + "': " + buffer.getError().message());
-  if (!llvm::is_contained(ArrayRef<StringRef>{"fp32", "bf16", "bfp8", "bfp4"}, precision.getValue()))
-    return fail("--precision must be fp32, bf16, bfp8 or bfp4, got '" + precision + "'");
+  if (!llvm::is_contained(ArrayRef<StringRef>{"fp32", "bf16", "bfp8", "bfp4", "auto"},
+                          precision.getValue()))
+    return fail("--precision must be fp32, bf16, bfp8, bfp4 or auto, got '" + precision + "'");
+  tessel::AccuracyBudget budget;
+  std::string budgetError;
+  if (!tessel::parseAccuracyBudget(accuracy, budget, budgetError))
+    return fail(budgetError);
+  std::vector<tessel::rt::HostTensor> calibrationInputs;
+  for (const std::string &spec : calibration) {
+    tessel::rt::HostTensor t;
+    std::string error;
+    if (!StringRef(spec).starts_with("@") || !tessel::rt::readNpy(spec.substr(1), t, error))
+      return fail("bad --calibration '" + spec + "'" + (error.empty() ? " (expected @FILE.npy)"
+                                                                        : ": " + error));
+    calibrationInputs.push_back(std::move(t));
+  }
   std::string output = outputFile;
   if (output.empty()) {
     llvm::SmallString<128> p(inputFile);
@@ -273,6 +310,26 @@ int main(int argc, char **argv) {
   options.chip = chip.getValue();
   options.precision = precision.getValue();
   options.precisionOverrides = ArrayRef<std::string>(precisionOverrides);
+  std::string chosenPrecision = precision;
+  if (precision == "auto") {
+    auto start = std::chrono::steady_clock::now();
+    FailureOr<tessel::AutoPrecisionChoice> choice = tessel::chooseAutoPrecision(
+        *module, options, budget, calibrationInputs, autoTries, llvm::errs());
+    if (failed(choice))
+      return 1;
+    llvm::errs() << llvm::formatv(
+        "auto: searched in {0:F1} s\n",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    // The user's overrides come last: they win over the search's.
+    std::vector<std::string> overrides = choice->overrides;
+    overrides.insert(overrides.end(), precisionOverrides.begin(), precisionOverrides.end());
+    options.precision = choice->precision;
+    options.precisionOverrides = ArrayRef<std::string>(overrides);
+    chosenPrecision = "auto: " + choice->precision +
+                      (choice->overrides.empty() ? "" : " with " + std::to_string(
+                                                                  choice->overrides.size()) +
+                                                            " ops narrower");
+  }
   tessel::buildCompilePipeline(pm, options);
   if (failed(pm.run(*module)))
     return 1;
@@ -310,7 +367,7 @@ int main(int argc, char **argv) {
       ++dispatches;
   });
   llvm::errs() << "tt-compile: " << inputFile << " -> " << output << " (" << dispatches
-               << " dispatches, " << bytes.size() << " bytes, " << precision << ", " << chip
+               << " dispatches, " << bytes.size() << " bytes, " << chosenPrecision << ", " << chip
                << ")\n";
   return 0;
 }
