@@ -34,7 +34,7 @@ WORKLOADS = {
     "resnet50-b1": (models.resnet50, (1,), 1),
     "resnet50-b16": (models.resnet50, (16,), 16),
     "mobilenetv2-b1": (models.mobilenetv2, (1,), 1),
-    **{f"resnet50-b1-{p}": (models.resnet50, (1,), 1, p) for p in ("bfp8", "bfp4")},
+    **{f"resnet50-b1-{p}": (models.resnet50, (1,), 1, p) for p in ("bfp8", "bfp4", "auto")},
 }
 COLUMNS = ["workload", "simulated us", "images/s", "% of ideal FPU cycles",
            "fraction of model roofline", "DRAM moved / compulsory",
