@@ -10,18 +10,16 @@ and the ratios off / on. The BERT-Large layer is the one of the fusion issue: ba
 384, hidden 1024, 16 heads, LayerNorm and GELU spelled out as exporters write them.
 """
 import datetime
-import json
 import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
-import onnx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 import models  # noqa: E402
-from roofline import commit_note, log, parse_args, timed, write_readme  # noqa: E402
+from roofline import commit_note, compile_and_run, parse_args, write_readme  # noqa: E402
 
 # name -> (builder, its arguments, sequences per run for sentences/s of a 24-layer model, or None)
 WORKLOADS = {
@@ -49,20 +47,8 @@ bench/fusion.py --threads 2 --write-readme
 
 def run_one(name, fusion, a, d, precision="bf16"):
     builder, args, _ = WORKLOADS[name]
-    model, _, shape = builder(*args)
-    onnx.save(model, d / "model.onnx")
-    np.save(d / "x.npy", np.random.default_rng(0).standard_normal(shape).astype(np.float32))
-    bindir = Path(a.build) / "bin"
-    log(f"{name} --fusion={fusion}: compiling")
-    timed([bindir / "tt-compile", d / "model.onnx", "-o", d / "model.ttb",
-           f"--precision={precision}", f"--fusion={fusion}"], a.timeout)
-    log(f"{name} --fusion={fusion}: running")
-    threads = [f"--threads={a.threads}"] if a.threads else []
-    run_s = timed([bindir / "tt-run", d / "model.ttb", f"--input=@{d / 'x.npy'}",
-                   f"--output=@{d / 'y.npy'}", f"--perf-report={d / 'perf.json'}", "--quiet",
-                   *threads], a.timeout)
-    log(f"{name} --fusion={fusion}: ran in {run_s:.1f} s")
-    perf = json.loads((d / "perf.json").read_text())
+    _, _, perf, _, run_s = compile_and_run(f"{name} --fusion={fusion}", builder, args, a, d,
+                                           [f"--precision={precision}", f"--fusion={fusion}"])
     totals, m = perf["totals"], perf["model"]
     return {"us": totals["time_us"], "fraction": m["achieved_fraction"],
             "bound": m["roofline_bound"], "over": m["dram_moved_over_compulsory"],

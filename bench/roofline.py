@@ -74,23 +74,29 @@ def timed(cmd, timeout):
     return time.perf_counter() - start
 
 
-def run_workload(name, a, d):
-    builder, args, batch, *precision = WORKLOADS[name]
-    log(f"{name}: building the ONNX model")
+def compile_and_run(label, builder, args, a, d, flags):
+    """Builds the model, compiles it with `flags`, runs it once on seeded normal inputs in `d`;
+    returns the model, its input shape, the perf report and the compile and run seconds."""
     model, _, shape = builder(*args)
     onnx.save(model, d / "model.onnx")
     np.save(d / "x.npy", np.random.default_rng(0).standard_normal(shape).astype(np.float32))
     bindir = Path(a.build) / "bin"
-    log(f"{name}: compiling")
-    compile_s = timed([bindir / "tt-compile", d / "model.onnx", "-o", d / "model.ttb",
-                       f"--precision={precision[0] if precision else 'bf16'}"], a.timeout)
-    log(f"{name}: compiled in {compile_s:.1f} s; running")
+    log(f"{label}: compiling")
+    compile_s = timed([bindir / "tt-compile", d / "model.onnx", "-o", d / "model.ttb", *flags],
+                      a.timeout)
+    log(f"{label}: compiled in {compile_s:.1f} s; running")
     threads = [f"--threads={a.threads}"] if a.threads else []
     run_s = timed([bindir / "tt-run", d / "model.ttb", f"--input=@{d / 'x.npy'}",
                    f"--output=@{d / 'y.npy'}", f"--perf-report={d / 'perf.json'}", "--quiet",
                    *threads], a.timeout)
-    log(f"{name}: ran in {run_s:.1f} s")
-    perf = json.loads((d / "perf.json").read_text())
+    log(f"{label}: ran in {run_s:.1f} s")
+    return model, shape, json.loads((d / "perf.json").read_text()), compile_s, run_s
+
+
+def run_workload(name, a, d):
+    builder, args, batch, *precision = WORKLOADS[name]
+    model, shape, perf, compile_s, run_s = compile_and_run(
+        name, builder, args, a, d, [f"--precision={precision[0] if precision else 'bf16'}"])
     totals = perf["totals"]
     # The runtime counts every constant of the binary as compulsory, including ones the compiler
     # materialises (parameters broadcast in memory); the ONNX file's own initializers at 2 bytes

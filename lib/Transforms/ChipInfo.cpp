@@ -77,6 +77,11 @@ CoreSplit tessel::splitOverCores(int64_t units, const rt::ChipDesc &chip) {
   return CoreSplit{1, 1, std::max<int64_t>(units, 1)};
 }
 
+bool tessel::inL1(Value v) {
+  grid::LayoutAttr layout = v ? grid::getLayout(v.getType()) : grid::LayoutAttr();
+  return layout && layout.getMemory() == grid::MemorySpace::l1;
+}
+
 RankedTensorType tessel::withMemory(RankedTensorType type, grid::MemorySpace memory) {
   grid::LayoutAttr layout = grid::getLayout(type);
   auto moved = grid::LayoutAttr::get(type.getContext(), layout.getTileRows(), layout.getTileCols(),

@@ -336,10 +336,12 @@ std::vector<MatmulPlan> cost::enumeratePlans(const rt::ChipDesc &chip, const Mat
 std::optional<MatmulPlan> cost::choosePlan(const rt::ChipDesc &chip, const MatmulProblem &p,
                                            int64_t l1Budget, bool spareL1) {
   std::vector<MatmulPlan> plans = enumeratePlans(chip, p, l1Budget);
-  std::vector<double> cycles;
+  std::vector<double> cycles, operandBytes;
   std::optional<size_t> fastest;
   for (size_t i = 0; i < plans.size(); ++i) {
-    cycles.push_back(estimate(chip, p, plans[i]).cycles);
+    MatmulCost c = estimate(chip, p, plans[i]);
+    cycles.push_back(c.cycles);
+    operandBytes.push_back(c.operandBytes);
     if (!fastest || cycles[i] < cycles[*fastest] ||
         (cycles[i] == cycles[*fastest] && l1Bytes(p, plans[i]) < l1Bytes(p, plans[*fastest])))
       fastest = i;
@@ -351,14 +353,11 @@ std::optional<MatmulPlan> cost::choosePlan(const rt::ChipDesc &chip, const Matmu
   // and with tensors kept in L1 meanwhile, the one that takes the least L1 leaves them the most
   // room.
   size_t chosen = *fastest;
-  std::vector<double> dram;
-  for (const MatmulPlan &plan : plans)
-    dram.push_back(estimate(chip, p, plan).operandBytes);
   for (size_t i = 0; i < plans.size(); ++i) {
     if (cycles[i] > cycles[*fastest] * (1.0 + kTimeTolerance))
       continue;
-    if (dram[i] != dram[chosen]) {
-      if (dram[i] < dram[chosen])
+    if (operandBytes[i] != operandBytes[chosen]) {
+      if (operandBytes[i] < operandBytes[chosen])
         chosen = i;
       continue;
     }

@@ -1,13 +1,10 @@
 #include "tessel/Transforms/MatmulProblem.h"
+#include "tessel/Transforms/ChipInfo.h"
 
 using namespace mlir;
 using namespace tessel;
 
 static int64_t tilesOf(int64_t n) { return (n + 31) / 32; }
-
-static bool inL1(Value v) {
-  return v && grid::getLayout(v.getType()).getMemory() == grid::MemorySpace::l1;
-}
 
 static rt::DataFormat formatOf(Value v) {
   // The compiler's and the runtime's format enums share their values by design.

@@ -5,6 +5,7 @@
 #include "tessel/Transforms/TileLoopFusion.h"
 
 #include "Tile/TileOps.h"
+#include "tessel/Transforms/ChipInfo.h"
 #include "tessel/Transforms/TileLoopIndex.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "tessel/runtime/TileCosts.h"
@@ -57,10 +58,6 @@ static int64_t bytesOf(Value tensorOrTile) {
   if (auto tileType = dyn_cast<tile::TileType>(type))
     return tile::tileBytes(tileType.getFormat());
   return tile::tileBytes(grid::getLayout(type).getFormat());
-}
-
-static bool inL1(Value tensor) {
-  return grid::getLayout(tensor.getType()).getMemory() == grid::MemorySpace::l1;
 }
 
 TileLoopCost tessel::estimateTileLoop(grid::DispatchOp op, const rt::ChipDesc &chip) {

@@ -38,21 +38,20 @@ struct Measured {
   std::vector<rt::DispatchPerf> dispatches;
 };
 
-/// Compiles a clone of `imported` at `precision` with `overrides` and runs it on `inputs`.
+/// Compiles a clone of `imported` at `precision` with `overrides` and runs it on `inputs` on
+/// `chip`; with `signatureInputs`, on seeded random inputs it fills in the binary's signature.
 FailureOr<Measured> compileAndRun(ModuleOp imported, const CompileOptions &base,
-                                  StringRef precision, ArrayRef<std::string> overrides,
+                                  const rt::ChipDesc &chip, StringRef precision,
+                                  ArrayRef<std::string> overrides,
                                   const std::vector<rt::HostTensor> &inputs,
                                   std::vector<rt::HostTensor> *signatureInputs = nullptr) {
   OwningOpRef<ModuleOp> module = imported.clone();
   CompileOptions options;
-  options.chip = base.chip.getValue();
-  options.l1Budget = base.l1Budget.getValue();
-  options.l1Tensors = base.l1Tensors.getValue();
-  options.splitK = base.splitK.getValue();
-  options.fusion = base.fusion.getValue();
-  options.fuseTileLoops = base.fuseTileLoops.getValue();
+  options.copyOptionValuesFrom(base);
   options.precision = precision.str();
   options.precisionOverrides = overrides;
+  // The search's candidates are not the user's compilation: they print nothing.
+  options.printFusion = false;
   PassManager pm(imported.getContext());
   buildCompilePipeline(pm, options);
   if (failed(pm.run(*module)))
@@ -61,11 +60,9 @@ FailureOr<Measured> compileAndRun(ModuleOp imported, const CompileOptions &base,
   llvm::raw_string_ostream os(bytes);
   if (failed(serializeToTtb(*module, os)))
     return failure();
-  rt::ChipDesc chip;
   rt::LoadedBinary binary;
   std::string error;
-  if (!rt::loadChip(base.chip.getValue(), chip, error) ||
-      !rt::loadBinaryFromBytes(std::vector<uint8_t>(bytes.begin(), bytes.end()), chip, binary,
+  if (!rt::loadBinaryFromBytes(std::vector<uint8_t>(bytes.begin(), bytes.end()), chip, binary,
                                error))
     return imported.emitError() << "auto precision: " << error;
   if (signatureInputs) {
@@ -144,9 +141,13 @@ FailureOr<AutoPrecisionChoice>
 tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
                             const AccuracyBudget &budget, std::vector<rt::HostTensor> calibration,
                             unsigned maxRefinements, llvm::raw_ostream &log) {
+  rt::ChipDesc chip;
+  std::string error;
+  if (!rt::loadChip(base.chip.getValue(), chip, error))
+    return imported.emitError() << "auto precision: " << error;
   bool seeded = calibration.empty();
-  FailureOr<Measured> reference =
-      compileAndRun(imported, base, "fp32", {}, calibration, seeded ? &calibration : nullptr);
+  FailureOr<Measured> reference = compileAndRun(imported, base, chip, "fp32", {}, calibration,
+                                                seeded ? &calibration : nullptr);
   if (failed(reference))
     return failure();
   log << llvm::formatv("auto: fp32 reference on {0} inputs: {1} cycles; budget {2} {3} {4:F4}\n",
@@ -161,7 +162,7 @@ tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
   AutoPrecisionChoice choice;
   Measured chosen;
   for (StringRef precision : {"bfp4", "bfp8", "bf16"}) {
-    FailureOr<Measured> m = compileAndRun(imported, base, precision, {}, calibration);
+    FailureOr<Measured> m = compileAndRun(imported, base, chip, precision, {}, calibration);
     if (failed(m))
       return failure();
     double score = measure(budget, m->outputs, reference->outputs);
@@ -196,7 +197,7 @@ tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
     std::vector<std::string> overrides = choice.overrides;
     overrides.push_back(node + "=" + narrower.str());
     FailureOr<Measured> m =
-        compileAndRun(imported, base, choice.precision, overrides, calibration);
+        compileAndRun(imported, base, chip, choice.precision, overrides, calibration);
     if (failed(m))
       return failure();
     double score = measure(budget, m->outputs, reference->outputs);

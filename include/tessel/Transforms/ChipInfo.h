@@ -35,6 +35,9 @@ struct CoreSplit {
 /// The most cores that divide `units` evenly and form a rectangle of the grid at its origin.
 CoreSplit splitOverCores(int64_t units, const rt::ChipDesc &chip);
 
+/// Whether `v`'s layout keeps it in L1 (false for null or a value without a layout).
+bool inL1(mlir::Value v);
+
 /// `type` with its layout moved to `memory`, interleaved.
 mlir::RankedTensorType withMemory(mlir::RankedTensorType type, grid::MemorySpace memory);
 } // namespace tessel

@@ -12,6 +12,18 @@ using namespace mlir;
 using namespace tessel;
 using namespace tessel::lowering;
 
+/// The buffers of a norm's scale and bias (null when absent), each with the dispatch input it
+/// is read from: the inputs after the normalised one, in that order.
+static SmallVector<std::pair<Value, Value>> paramBuffers(DispatchBuilder &db, Value cbScale,
+                                                         Value cbBias) {
+  SmallVector<std::pair<Value, Value>> params;
+  if (cbScale)
+    params.push_back({cbScale, db.input(1)});
+  if (cbBias)
+    params.push_back({cbBias, db.input(cbScale ? 2 : 1)});
+  return params;
+}
+
 /// Packs Dst[dst] into one more slot of `cb` and waits for it, to read it back.
 static void packAndWait(DispatchBuilder &db, Value dst, Value cb) {
   db.packOne(dst, cb);
@@ -71,11 +83,7 @@ FailureOr<Value> tessel::lowering::lowerNorm(Operation *op, const LoweringOption
   int64_t perCore = db.split().perCore;
   AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx);
   AffineExpr tileOf = d0 * nt + d1; // (row unit, column tile)
-  SmallVector<std::pair<Value, Value>> params; // (cb, dispatch input)
-  if (cbScale)
-    params.push_back({cbScale, db.input(1)});
-  if (cbBias)
-    params.push_back({cbBias, db.input(cbScale ? 2 : 1)});
+  SmallVector<std::pair<Value, Value>> params = paramBuffers(db, cbScale, cbBias);
 
   db.kernel(noc::ThreadKind::reader);
   // Every row shares the parameters: each core reads them once, one row of values a tile.
@@ -205,11 +213,7 @@ FailureOr<Value> tessel::lowering::lowerGroupNorm(graph::GroupNormOp op,
   AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx);
   AffineExpr tileOf = d0 * tiles + d1;                    // (unit, tile of the group)
   AffineExpr channelOf = (d0 % groups) * cg + d1;         // (unit, channel of the group)
-  SmallVector<std::pair<Value, Value>> params;            // (cb, dispatch input)
-  if (cbScale)
-    params.push_back({cbScale, db.input(1)});
-  if (cbBias)
-    params.push_back({cbBias, db.input(cbScale ? 2 : 1)});
+  SmallVector<std::pair<Value, Value>> params = paramBuffers(db, cbScale, cbBias);
 
   db.kernel(noc::ThreadKind::reader);
   Value zero = db.index(0), one = db.index(1);
