@@ -254,3 +254,68 @@ def gpt_block(batch=1, seq=1024, hidden=768, heads=12, seed=0):
     out = t.node("Add", [x1, t.linear(gelu, "w2", "b2", "proj")], "resid2")
     return _finish(t.nodes, t.inits, "gpt_block", [batch, seq, hidden], out,
                    [batch, seq, hidden])
+
+
+def llama_decode_layer(batch=32, hidden=4096, heads=32, kv_heads=8, ff=14336, context=128,
+                       seed=0):
+    """One Llama-3-8B-shaped decoder layer at decode: `batch` users each bring one token and a
+    KV cache of `context - 1` earlier positions (inputs past_k, past_v: [batch, kv heads, context
+    - 1, head dim]). RMSNorm spelled out (Pow, ReduceMean, Add, Sqrt, Div, Mul), grouped QKV in
+    one projection (heads + 2 x kv heads), the new key and value appended to the cache by Concat,
+    each KV head shared by heads / kv_heads query heads through a Reshape, a softmax over the
+    context, the output projection and residual, then RMSNorm and the SiLU-gated MLP (gate and up
+    projections, Sigmoid and two Muls, the down projection) and the residual. No rotary
+    embedding: it does not change the bytes a decode step moves."""
+    dh, group = hidden // heads, heads // kv_heads
+    rng = np.random.default_rng(seed)
+    f32 = lambda *s, scale=1.0: (rng.standard_normal(s) * scale).astype(np.float32)  # noqa: E731
+    qkv = hidden + 2 * kv_heads * dh
+    inits = {"wqkv": f32(hidden, qkv, scale=hidden ** -0.5), "wo": f32(hidden, hidden,
+                                                                   scale=hidden ** -0.5),
+             "wg": f32(hidden, ff, scale=hidden ** -0.5), "wu": f32(hidden, ff,
+                                                                  scale=hidden ** -0.5),
+             "wd": f32(ff, hidden, scale=ff ** -0.5),
+             "g1": 1 + f32(hidden, scale=0.1), "g2": 1 + f32(hidden, scale=0.1),
+             "two": np.array(2.0, np.float32), "eps": np.array(1e-5, np.float32),
+             "sqrt_dh": np.array(np.sqrt(dh), np.float32),
+             "split": np.array([hidden, kv_heads * dh, kv_heads * dh], np.int64),
+             "q_shape": np.array([batch, kv_heads, group, dh], np.int64),
+             "kv_shape": np.array([batch, kv_heads, 1, dh], np.int64),
+             "model_shape": np.array([batch, hidden], np.int64)}
+    t = _Transformer(inits)
+
+    def rmsnorm(x, g, tag):
+        ms = t.node("ReduceMean", [t.node("Pow", [x, "two"], f"{tag}_pow")], f"{tag}_ms", axes=[-1])
+        rms = t.node("Sqrt", [t.node("Add", [ms, "eps"], f"{tag}_addeps")], f"{tag}_rms")
+        return t.node("Mul", [t.node("Div", [x, rms], f"{tag}_div"), g], f"{tag}_out")
+
+    h = t.node("MatMul", [rmsnorm("input", "g1", "norm1"), "wqkv"], "qkv")
+    t.nodes.append(helper.make_node("Split", [h, "split"], ["q", "k", "v"], name="qkv_split",
+                                    axis=-1))
+    q = t.node("Reshape", ["q", "q_shape"], "q_heads")
+    k = t.node("Concat", ["past_k", t.node("Reshape", ["k", "kv_shape"], "k_heads")], "keys",
+               axis=2)
+    v = t.node("Concat", ["past_v", t.node("Reshape", ["v", "kv_shape"], "v_heads")], "values",
+               axis=2)
+    kt = t.node("Transpose", [k], "keys_t", perm=[0, 1, 3, 2])
+    scores = t.node("Div", [t.node("MatMul", [q, kt], "scores"), "sqrt_dh"], "scaled")
+    ctx = t.node("MatMul", [t.node("Softmax", [scores], "probs", axis=-1), v], "context")
+    attn = t.node("MatMul", [t.node("Reshape", [ctx, "model_shape"], "merged"), "wo"], "o_proj")
+    x1 = t.node("Add", ["input", attn], "resid1")
+    y = rmsnorm(x1, "g2", "norm2")
+    gate = t.node("MatMul", [y, "wg"], "gate")
+    silu = t.node("Mul", [gate, t.node("Sigmoid", [gate], "gate_sigmoid")], "gate_silu")
+    up = t.node("Mul", [silu, t.node("MatMul", [y, "wu"], "up")], "gated")
+    out = t.node("Add", [x1, t.node("MatMul", [up, "wd"], "down")], "resid2")
+    past = [batch, kv_heads, context - 1, dh]
+    graph = helper.make_graph(
+        t.nodes, "llama_decode_layer",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [batch, hidden]),
+         helper.make_tensor_value_info("past_k", TensorProto.FLOAT, past),
+         helper.make_tensor_value_info("past_v", TensorProto.FLOAT, past)],
+        [helper.make_tensor_value_info(out, TensorProto.FLOAT, [batch, hidden])],
+        initializer=t.inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
+                              producer_name="tessel.bench")
+    onnx.checker.check_model(model)
+    return model, "input", [batch, hidden]

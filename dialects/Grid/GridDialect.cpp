@@ -51,9 +51,9 @@ LogicalResult GridDialect::verifyOperationAttribute(Operation *op, NamedAttribut
   } else if (name == kGatherInputAttrName) {
     if (!isa<UnitAttr>(value))
       return op->emitError() << "'" << name << "' is a unit attribute";
-  } else if (name == kAddressAttrName) {
-    auto address = dyn_cast<IntegerAttr>(value);
-    if (!address || address.getInt() < 0)
+  } else if (name == kAddressAttrName || name == kSkippedTilesAttrName) {
+    auto count = dyn_cast<IntegerAttr>(value);
+    if (!count || count.getInt() < 0)
       return op->emitError() << "'" << name << "' must be a non-negative integer";
   } else {
     return op->emitError() << "unknown grid attribute '" << name << "'";
@@ -96,7 +96,7 @@ LogicalResult MatmulConfigAttr::verify(function_ref<InFlightDiagnostic()> emitEr
                                        int64_t coresY, int64_t blockM, int64_t blockN,
                                        int64_t subM, int64_t subN, int64_t kChunk,
                                        OperandSharing operands, LhsSource, int64_t cycles,
-                                       int64_t groups) {
+                                       int64_t groups, int64_t rhsStoredTiles) {
   for (int64_t v : {gridM, gridN, coresX, coresY, blockM, blockN, subM, subN, kChunk, groups})
     if (v < 1)
       return emitError() << "matmul config sizes must be positive";
@@ -116,6 +116,8 @@ LogicalResult MatmulConfigAttr::verify(function_ref<InFlightDiagnostic()> emitEr
                        << blockM << "x" << blockN;
   if (cycles < 0)
     return emitError() << "estimated cycles must not be negative";
+  if (rhsStoredTiles < 0)
+    return emitError() << "the rhs's stored tiles must not be negative";
   return success();
 }
 
@@ -148,7 +150,7 @@ Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
     return {};
   OperandSharing operands = OperandSharing::multicast;
   LhsSource lhs = LhsSource::tensor;
-  int64_t cycles = 0, groups = 1;
+  int64_t cycles = 0, groups = 1, rhsStoredTiles = 0;
   while (succeeded(parser.parseOptionalComma())) {
     StringRef key;
     SMLoc loc = parser.getCurrentLocation();
@@ -166,6 +168,9 @@ Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
     } else if (key == "groups") {
       if (parser.parseInteger(groups))
         return {};
+    } else if (key == "rhs_stored_tiles") {
+      if (parser.parseInteger(rhsStoredTiles))
+        return {};
     } else {
       parser.emitError(loc) << "unknown matmul config key '" << key << "'";
       return {};
@@ -175,7 +180,7 @@ Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
     return {};
   return parser.getChecked<MatmulConfigAttr>(parser.getContext(), v[0], v[1], v[2], v[3], v[4],
                                              v[5], v[6], v[7], v[8], operands, lhs, cycles,
-                                             groups);
+                                             groups, rhsStoredTiles);
 }
 
 void MatmulConfigAttr::print(AsmPrinter &printer) const {
@@ -188,6 +193,8 @@ void MatmulConfigAttr::print(AsmPrinter &printer) const {
     printer << ", operands = " << stringifyOperandSharing(getOperands());
   if (gathersLhs())
     printer << ", lhs = " << stringifyLhsSource(getLhs());
+  if (skipsZeroRhsTiles())
+    printer << ", rhs_stored_tiles = " << getRhsStoredTiles();
   if (getCycles())
     printer << ", cycles = " << getCycles();
   printer << ">";

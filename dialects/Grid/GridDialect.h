@@ -30,6 +30,10 @@ inline constexpr llvm::StringLiteral kComputeAttrName = "grid.compute";
 /// bf16, bfp8, bfp4), which the binary records.
 inline constexpr llvm::StringLiteral kPrecisionAttrName = "grid.precision";
 
+/// The name of the attribute of a grid.dispatch that counts the tile products its kernels skip
+/// (a matmul's zero rhs tiles times the lhs tiles they would meet), which the binary records.
+inline constexpr llvm::StringLiteral kSkippedTilesAttrName = "grid.skipped_tiles";
+
 /// The layout of a tensor type, or null when it has none yet.
 LayoutAttr getLayout(mlir::Type type);
 } // namespace tessel::grid

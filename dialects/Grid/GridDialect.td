@@ -109,21 +109,26 @@ def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
     gives a split K's partial products, or attention's heads, G times the cores. With `lhs = gather`
     the lhs is a `graph.remap` (a convolution's windows) that no dispatch materialises: the
     reader assembles each lhs tile from runs of the remap's input, reading its padding and the
-    rows and columns past the lhs's end as zeros (an implicit GEMM). `cycles` is the cost
-    model's estimate.
+    rows and columns past the lhs's end as zeros (an implicit GEMM). With `rhs_stored_tiles = S`
+    the rhs is a constant of which only S tiles are not all zero: the binary stores those alone,
+    with a map from each tile to its place among them (0: not stored), and the kernels neither
+    read nor multiply the others. `cycles` is the cost model's estimate.
 
     ```mlir
     #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [2, 4],
                         k_chunk = 16, cycles = 296000>
     #grid.matmul_config<grid = [1, 16], cores = [8, 2], block = [2, 1], subblock = [1, 1],
                         k_chunk = 8, groups = 2>
+    #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [16, 16], subblock = [2, 4],
+                        k_chunk = 4, rhs_stored_tiles = 8192>
     ```
   }];
   let parameters = (ins "int64_t":$gridM, "int64_t":$gridN, "int64_t":$coresX, "int64_t":$coresY,
                     "int64_t":$blockM, "int64_t":$blockN, "int64_t":$subM, "int64_t":$subN,
                     "int64_t":$kChunk, Grid_OperandSharingParameter:$operands,
                     Grid_LhsSourceParameter:$lhs, DefaultValuedParameter<"int64_t", "0">:$cycles,
-                    DefaultValuedParameter<"int64_t", "1">:$groups);
+                    DefaultValuedParameter<"int64_t", "1">:$groups,
+                    DefaultValuedParameter<"int64_t", "0">:$rhsStoredTiles);
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
@@ -133,6 +138,8 @@ def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
     bool gathersLhs() const { return getLhs() == LhsSource::gather; }
     /// Cores of every group's rectangle together.
     int64_t getCores() const { return getCoresX() * getCoresY() * getGroups(); }
+    /// The kernels skip the rhs's all-zero tiles.
+    bool skipsZeroRhsTiles() const { return getRhsStoredTiles() > 0; }
   }];
 }
 

@@ -110,8 +110,6 @@ LogicalResult ReadSpanOp::verify() {
 }
 
 LogicalResult CBLoadIndexOp::verify() {
-  if (failed(verifyDataMovementThread(*this)))
-    return failure();
   if (getWrap() < 1)
     return emitOpError("wrap must be a positive size, not ") << getWrap();
   if (getWrap() > std::numeric_limits<int32_t>::max())

@@ -126,10 +126,13 @@ def NoC_ReadSpanOp : NoC_Op<"read_span"> {
 }
 
 def NoC_CBLoadIndexOp : NoC_Op<"cb_load_index"> {
-  let summary = "Reads an index out of a tile the data-movement thread fetched into a slot it holds";
+  let summary = "Reads an index out of a tile in a slot the thread holds";
   let description = [{
-    Gathers by run-time indices (embedding lookups) read the index tile into a slot of their own
-    (reserved, never pushed) and address each row they fetch with an index read here. An index
+    A data-movement thread reads a slot it has reserved, the compute thread one it has waited
+    for. Gathers by run-time indices (embedding lookups) read the index tile into a slot of their
+    own (reserved, never pushed) and address each row they fetch with an index read here; a
+    matmul that skips zero weight tiles reads each tile's place in the stored ones, on both
+    sides of the buffer, and runs a loop of zero or one trips on it. An index
     below 0 counts from the end (`+ wrap`); one outside [0, wrap) is clamped, so that a bad index
     reads a wrong row but never outside the tensor.
 

@@ -12,6 +12,8 @@ void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions 
   pm.addPass(createFoldBatchNorm());
   pm.addPass(createDecomposeGraph(DecomposeGraphOptions{/*expandNorms=*/!options.fusion}));
   pm.addPass(mlir::createCanonicalizerPass());
+  if (options.pruneTiles > 0)
+    pm.addPass(createPruneWeights(PruneWeightsOptions{options.pruneTiles}));
   pm.addPass(createSinkRemaps());
   if (options.fusion)
     pm.addPass(createFuseEpilogues());
@@ -20,7 +22,8 @@ void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions 
   precision.overrides = options.precisionOverrides;
   pm.addPass(createAssignPrecision(precision));
   pm.addPass(createChooseOpConfigs(
-      ChooseOpConfigsOptions{options.l1Budget, options.l1Tensors, options.splitK}));
+      ChooseOpConfigsOptions{options.l1Budget, options.l1Tensors, options.splitK,
+                             /*l1Shards=*/true, options.skipZeroTiles}));
   pm.addPass(createLowerGraphToGrid());
   if (options.fusion && options.fuseTileLoops)
     pm.addPass(createFuseTileLoops(

@@ -117,6 +117,7 @@ LogicalResult Serializer::addDispatch(grid::DispatchOp d) {
   }
   grid::CoreRangeAttr cores = d.getCores();
   std::string name = d.getOp().str() + "_" + std::to_string(dispatches.size());
+  auto skipped = d->getAttrOfType<IntegerAttr>(grid::kSkippedTilesAttrName);
   std::string config;
   if (Attribute c = d->getAttr(grid::kConfigAttrName)) {
     llvm::raw_string_ostream os(config);
@@ -126,7 +127,8 @@ LogicalResult Serializer::addDispatch(grid::DispatchOp d) {
       fbb, name.c_str(), d.getOp().str().c_str(), graph::nodeNames(d.getLoc()).c_str(), cores.getX0(),
       cores.getY0(), cores.getX1(), cores.getY1(),
       static_cast<ttb::MathFidelity>(d.getFidelity()), toTtb(d.getDstFormat()), d.getMacs(),
-      &bufferIds, &cbs, &kernels, /*semaphores=*/4, config.empty() ? nullptr : config.c_str()));
+      &bufferIds, &cbs, &kernels, /*semaphores=*/4, config.empty() ? nullptr : config.c_str(),
+      skipped ? uint64_t(skipped.getInt()) : 0));
   return success();
 }
 

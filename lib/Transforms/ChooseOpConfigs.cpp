@@ -6,6 +6,7 @@
 #include "tessel/Transforms/StreamSoftmax.h"
 #include "tessel/Transforms/MatmulProblem.h"
 #include "tessel/Transforms/Passes.h"
+#include "tessel/Transforms/ZeroTiles.h"
 
 namespace tessel {
 #define GEN_PASS_DEF_CHOOSEOPCONFIGS
@@ -16,13 +17,13 @@ using namespace mlir;
 using namespace tessel;
 
 static grid::MatmulConfigAttr attrOf(MLIRContext *ctx, const cost::MatmulPlan &p,
-                                     bool gatherLhs, int64_t cycles) {
+                                     bool gatherLhs, int64_t cycles, int64_t rhsStoredTiles = 0) {
   auto operands =
       p.multicast ? grid::OperandSharing::multicast : grid::OperandSharing::unicast;
   auto lhs = gatherLhs ? grid::LhsSource::gather : grid::LhsSource::tensor;
   return grid::MatmulConfigAttr::get(ctx, p.gridM, p.gridN, p.coresX, p.coresY, p.blockM,
                                      p.blockN, p.subM, p.subN, p.kChunk, operands, lhs, cycles,
-                                     p.groups);
+                                     p.groups, rhsStoredTiles);
 }
 
 namespace {
@@ -107,6 +108,7 @@ bool refineLocalGather(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t bud
   FailureOr<cost::MatmulProblem> problem = matmulProblem(op, chip, /*gatherLhs=*/true);
   if (failed(problem) || !problem->gathersLocally(current))
     return false;
+  problem->rhsStoredTiles = config.getRhsStoredTiles();
   cost::MatmulPlan best = current;
   double bestCycles = cost::estimate(chip, *problem, current).cycles;
   for (const cost::MatmulPlan &plan : cost::enumeratePlans(chip, *problem, budget)) {
@@ -122,18 +124,40 @@ bool refineLocalGather(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t bud
     }
   }
   int64_t cycles = int64_t(std::llround(bestCycles));
-  op->setAttr(grid::kConfigAttrName, attrOf(op.getContext(), best, true, cycles));
+  op->setAttr(grid::kConfigAttrName,
+              attrOf(op.getContext(), best, true, cycles, problem->rhsStoredTiles));
   return best.kChunk != current.kChunk || best.subM != current.subM || best.subN != current.subN;
 }
 
 struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPass> {
   using ChooseOpConfigsBase::ChooseOpConfigsBase;
 
+  /// The best plan that skips the all-zero tiles of `op`'s constant rhs, when the model
+  /// estimates it faster than `dense`; `problem` then counts the tiles stored.
+  std::optional<cost::MatmulPlan> skippingZeroTiles(graph::MatMulOp op,
+                                                    cost::MatmulProblem &problem, int64_t budget,
+                                                    const cost::MatmulPlan &dense) {
+    std::optional<ConstantTiles> tiles = constantTiles(op.getRhs());
+    if (!tiles || tiles->stored == 0 || tiles->stored == tiles->tiles())
+      return std::nullopt;
+    cost::MatmulProblem sparse = problem;
+    sparse.rhsStoredTiles = tiles->stored;
+    std::optional<cost::MatmulPlan> plan = cost::choosePlan(*chip, sparse, budget);
+    if (!plan || cost::estimate(*chip, sparse, *plan).cycles >=
+                     cost::estimate(*chip, problem, dense).cycles)
+      return std::nullopt;
+    problem = sparse;
+    return plan;
+  }
+
+  std::optional<rt::ChipDesc> chip;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    FailureOr<rt::ChipDesc> chip = getChipDesc(module);
-    if (failed(chip))
+    FailureOr<rt::ChipDesc> found = getChipDesc(module);
+    if (failed(found))
       return signalPassFailure();
+    chip = *found;
     int64_t available = chip->l1Bytes - chip->l1ReservedBytes;
     int64_t limit = l1Budget > 0 ? std::min<int64_t>(l1Budget, available) : available;
     // A softmax whose row its kernel cannot hold streams the row through reductions and
@@ -198,6 +222,7 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
       if (failed(problem))
         return WalkResult::interrupt();
       if (given) {
+        problem->rhsStoredTiles = given.getRhsStoredTiles();
         // A given config may use all the L1 the budget allows: tt-allocate-buffers moves to DRAM
         // the tensors it leaves no room for.
         std::string why;
@@ -221,9 +246,16 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
           return WalkResult::interrupt();
         }
         ++numChosen;
+        if (skipZeroTiles)
+          if (std::optional<cost::MatmulPlan> sparse = skippingZeroTiles(op, *problem, budget,
+                                                                         *plan)) {
+            plan = sparse;
+            ++numSparse;
+          }
       }
       int64_t cycles = int64_t(std::llround(cost::estimate(*chip, *problem, *plan).cycles));
-      op->setAttr(grid::kConfigAttrName, attrOf(&getContext(), *plan, gather, cycles));
+      op->setAttr(grid::kConfigAttrName,
+                  attrOf(&getContext(), *plan, gather, cycles, problem->rhsStoredTiles));
       return WalkResult::advance();
     });
     if (result.wasInterrupted())

@@ -25,8 +25,10 @@ std::optional<std::pair<int64_t, int64_t>> cost::rectangle(const rt::ChipDesc &c
 
 int64_t cost::l1Bytes(const MatmulProblem &p, const MatmulPlan &plan) {
   int64_t a = rt::tileBytes(p.lhs), b = rt::tileBytes(p.rhs), o = rt::tileBytes(p.out);
-  int64_t bytes = 2 * plan.blockM * plan.kChunk * a + 2 * plan.kChunk * plan.blockN * b +
-                  2 * plan.subM * plan.subN * o;
+  int64_t out = defersWrites(plan.passes(p), plan.chunks(p))
+                    ? plan.blockM * plan.blockN + plan.subM * plan.subN
+                    : 2 * plan.subM * plan.subN;
+  int64_t bytes = 2 * plan.blockM * plan.kChunk * a + 2 * plan.kChunk * plan.blockN * b + out * o;
   // Partial sums of the whole block wait between K chunks.
   if (plan.chunks(p) > 1)
     bytes += plan.blockM * plan.blockN * o;
@@ -37,6 +39,9 @@ int64_t cost::l1Bytes(const MatmulProblem &p, const MatmulPlan &plan) {
   // The packed subblock the epilogue's operands are added to.
   if (p.hasBias || p.hasResidual)
     bytes += plan.subM * plan.subN * o;
+  // Two chunks' places of their rhs tiles, an f32 tile each.
+  if (p.rhsStoredTiles > 0)
+    bytes += 2 * rt::tileBytes(rt::DataFormat::Float32);
   return bytes;
 }
 
@@ -81,6 +86,9 @@ bool cost::isValid(const rt::ChipDesc &chip, const MatmulProblem &p, const Matmu
   if (plan.gridM > 1 && plan.gridN > 1 &&
       (plan.coresX != plan.gridN || plan.coresY != plan.gridM || !plan.multicast))
     return fail("a two-dimensional grid of blocks must match its core rectangle and multicast");
+  if (p.rhsStoredTiles > 0 && plan.kChunk * plan.blockN > 32 * 32)
+    return fail("skipping zero rhs tiles, a chunk's " + std::to_string(plan.kChunk) + "x" +
+                std::to_string(plan.blockN) + " rhs tiles must have their places in one tile");
   int64_t bytes = l1Bytes(p, plan);
   if (bytes > l1Budget)
     return fail("needs " + std::to_string(bytes) + " bytes of L1 per core, more than the " +
@@ -109,9 +117,14 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   const int64_t subblocks = tiles / (plan.subM * plan.subN);
 
   // The compute thread: every instruction costs its tile cycles, CB and loop steps one each.
+  // Skipping zero rhs tiles, each K step looks up each column's tile (a load and a loop of
+  // zero or one trips) and multiplies only the stored ones.
+  const double density = p.rhsDensity();
+  const double kStep = p.rhsStoredTiles > 0
+                           ? plan.subN * (3.0 + density * double(plan.subM) * mm) + 1
+                           : plan.subM * plan.subN * mm + 1;
   double perSubblock = 2 /*acquire, release*/ + 3 /*reserve, push, loop*/ +
-                       plan.kChunk * (plan.subM * plan.subN * mm + 1) +
-                       plan.subM * plan.subN * pack;
+                       plan.kChunk * kStep + plan.subM * plan.subN * pack;
   double reloadPerSubblock = 2 + plan.subM * plan.subN * reload;
   double chunkCompute = subblocks * perSubblock + 5;
   MatmulCost c;
@@ -162,7 +175,10 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     return o;
   };
   Operand a = operand(sharedA, plan.blockM, plan.kChunk, plan.gridM, plan.coresX, tileA, p.lhsInL1);
-  Operand b = operand(sharedB, plan.kChunk, plan.blockN, plan.gridN, plan.coresY, tileB, p.rhsInL1);
+  Operand b = operand(sharedB, plan.kChunk, plan.blockN, plan.gridN, plan.coresY,
+                      tileB * density, p.rhsInL1);
+  if (p.rhsStoredTiles > 0)
+    b.issue = 3.0; // the tile's place looked up, and a loop of zero or one reads
   if (p.lhsRuns > 0) {
     // A gathered tile moves in runs of at least a flit each; the reader spends a cycle on each
     // request and one on its loop step.

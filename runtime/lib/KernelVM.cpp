@@ -200,12 +200,14 @@ DispatchRunner::Step DispatchRunner::execCb(Thread &t, Op op, const int32_t *w) 
 
 DispatchRunner::Step DispatchRunner::execLoadIndex(Thread &t, const int32_t *w) {
   // CB_LOAD_INDEX var, cb, slot, element, wrap: a data-movement kernel reads an index it has
-  // just fetched into a slot of its own (not pushed) and addresses later reads with it.
+  // just fetched into a slot of its own (not pushed) and addresses later reads with it; the
+  // compute kernel reads one from a slot it has waited for.
   CircularBuffer &cb = t.core->cbs[size_t(w[1])];
   int64_t slot, element;
   if (!expr(t, w[2], slot) || !expr(t, w[3], element))
     return Step::Failed;
-  const float *data = cb.writeSlot(slot);
+  const float *data =
+      t.program->kind == ttb::ThreadKind::Compute ? cb.readSlot(slot) : cb.writeSlot(slot);
   if (!data || element < 0 || element >= kTileElems) {
     fail(t, "CB_LOAD_INDEX of element " + std::to_string(element) + " of slot " +
                 std::to_string(slot) + " of cb " + std::to_string(cb.id()) +

@@ -39,6 +39,7 @@ void finalizePerf(PerfReport &r) {
   for (const DispatchPerf &d : r.dispatches) {
     r.cycles += d.cycles;
     r.macs += d.macs;
+    r.skippedTiles += d.skippedTiles;
     r.idealMatmulCycles += d.idealMatmulCycles;
     r.dramBytesRead += d.dramBytesRead;
     r.dramBytesWritten += d.dramBytesWritten;
@@ -85,6 +86,7 @@ std::string perfToJson(const PerfReport &r) {
          ", \"start_cycle\": " + std::to_string(d.startCycle) +
          ", \"cycles\": " + std::to_string(d.cycles) +
          ", \"macs\": " + std::to_string(d.macs) +
+         ", \"skipped_tiles\": " + std::to_string(d.skippedTiles) +
          ", \"ideal_matmul_cycles\": " + std::to_string(d.idealMatmulCycles) +
          ", \"fpu_utilization\": " + jsonNumber(d.fpuUtilization) +
          ", \"dram_bytes_read\": " + std::to_string(d.dramBytesRead) +
@@ -126,6 +128,7 @@ std::string perfToJson(const PerfReport &r) {
   s += "\n  ],\n  \"totals\": {\"cycles\": " + std::to_string(r.cycles) +
        ", \"time_us\": " + jsonNumber(r.microseconds()) +
        ", \"macs\": " + std::to_string(r.macs) +
+       ", \"skipped_tiles\": " + std::to_string(r.skippedTiles) +
        ", \"ideal_matmul_cycles\": " + std::to_string(r.idealMatmulCycles) +
        ", \"fpu_utilization\": " + jsonNumber(util) +
        ", \"dram_bytes_read\": " + std::to_string(r.dramBytesRead) +

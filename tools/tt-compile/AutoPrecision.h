@@ -3,26 +3,12 @@
 #ifndef TESSEL_TOOLS_TT_COMPILE_AUTOPRECISION_H
 #define TESSEL_TOOLS_TT_COMPILE_AUTOPRECISION_H
 
-#include "tessel/Pipelines/Pipelines.h"
-#include "tessel/runtime/Simulator.h"
-
-#include "mlir/IR/BuiltinOps.h"
+#include "Calibration.h"
 
 #include <string>
 #include <vector>
 
 namespace tessel {
-
-/// How close a candidate's outputs must stay to the fp32 compilation's: `pcc` (Pearson
-/// correlation at least `threshold`), `rel-l2` (||y - ref|| / ||ref|| at most `threshold`) or
-/// `top1` (the share of rows whose largest value is at the same place, at least `threshold`).
-struct AccuracyBudget {
-  std::string metric = "pcc";
-  double threshold = 0.99;
-};
-
-/// Parses `pcc:0.99`, `rel-l2:0.05` or `top1:0.98`; false with `error` otherwise.
-bool parseAccuracyBudget(llvm::StringRef spec, AccuracyBudget &budget, std::string &error);
 
 /// What the search chose: a precision for the model and overrides for single ops.
 struct AutoPrecisionChoice {

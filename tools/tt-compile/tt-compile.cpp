@@ -56,7 +56,7 @@ static cl::opt<std::string> accuracy(
     cl::value_desc("metric:X"), cl::init("pcc:0.99"), cl::cat(category));
 static cl::list<std::string> calibration(
     "calibration",
-    cl::desc("With --precision=auto, a calibration input as @FILE.npy, one per model input in "
+    cl::desc("With --precision=auto or --prune, a calibration input as @FILE.npy, one per model input in "
              "order (default: seeded random normal values)"),
     cl::value_desc("@file.npy"), cl::cat(category));
 static cl::opt<unsigned> autoTries(
@@ -104,6 +104,20 @@ static cl::opt<bool> noSplitK("no-split-k",
                                        "the cost model estimates it faster (to measure what "
                                        "splitting gains)"),
                               cl::cat(category));
+static cl::opt<std::string> sparsity(
+    "sparsity",
+    cl::desc("on (default): a matmul or convolution whose weight has all-zero 32x32 tiles (a "
+             "pruned one) stores only the others and neither reads nor multiplies the zero ones, "
+             "where the cost model estimates that faster; off: every tile stored and "
+             "multiplied (to measure what skipping gains)"),
+    cl::value_desc("on|off"), cl::init("on"), cl::cat(category));
+static cl::opt<std::string> prune(
+    "prune",
+    cl::desc("tile:F zeroes the share F (in (0, 1]) of every matmul and convolution weight's "
+             "32x32 tiles, those of least L2 norm first, so that the kernels skip them: faster, "
+             "for users who accept the loss, which is reported on stderr against the unpruned "
+             "model on the --calibration inputs (seeded random ones when none are given)"),
+    cl::value_desc("tile:F"), cl::cat(category));
 static cl::opt<std::string> fusion(
     "fusion",
     cl::desc("on (default): fuse ops where the compiler can: on the graph (GELU, the "
@@ -296,7 +310,17 @@ int main(int argc, char **argv) {
     return fail("--l1-budget must not be negative");
   if (fusion != "on" && fusion != "always" && fusion != "graph" && fusion != "off")
     return fail("--fusion must be on, always, graph or off, not '" + fusion + "'");
+  if (sparsity != "on" && sparsity != "off")
+    return fail("--sparsity must be on or off, not '" + sparsity + "'");
   tessel::CompileOptions options;
+  options.skipZeroTiles = sparsity == "on";
+  if (!prune.empty()) {
+    double share = 0;
+    StringRef spec(prune);
+    if (!spec.consume_front("tile:") || spec.getAsDouble(share) || !(share > 0 && share <= 1))
+      return fail("--prune must be tile:F with F in (0, 1], not '" + prune + "'");
+    options.pruneTiles = share;
+  }
   options.l1Budget = l1Budget.getValue();
   options.l1Tensors = !dramTensors;
   options.splitK = !noSplitK;
@@ -330,6 +354,10 @@ int main(int argc, char **argv) {
                                                                   choice->overrides.size()) +
                                                             " ops narrower");
   }
+  // The accuracy report compiles clones of the module as imported.
+  if (options.pruneTiles > 0 &&
+      failed(tessel::reportPruning(*module, options, calibrationInputs, llvm::errs())))
+    return 1;
   tessel::buildCompilePipeline(pm, options);
   if (failed(pm.run(*module)))
     return 1;

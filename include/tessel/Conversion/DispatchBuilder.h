@@ -50,8 +50,10 @@ public:
                   const CoreSplit &split, mlir::ValueRange inputs,
                   llvm::ArrayRef<mlir::Type> outputTypes, const LoweringOptions &options,
                   int64_t macs = 0);
-  /// Rebuilds `like` with the same ins, outs and attributes and an empty body, in front of it.
-  DispatchBuilder(mlir::OpBuilder &b, grid::DispatchOp like, const CoreSplit &split);
+  /// Rebuilds `like` with the same ins (or `inputs`), outs and attributes and an empty body, in
+  /// front of it.
+  DispatchBuilder(mlir::OpBuilder &b, grid::DispatchOp like, const CoreSplit &split,
+                  std::optional<mlir::ValueRange> inputs = std::nullopt);
 
   mlir::Value input(unsigned i) { return body->getArgument(i); }
   mlir::Value output(unsigned i) { return body->getArgument(numInputs + i); }
@@ -109,6 +111,13 @@ public:
   void read(mlir::Value buffer, mlir::Value tile, mlir::Value cb, mlir::Value slot,
             bool firstRow = false);
   void write(mlir::Value cb, mlir::Value slot, mlir::Value buffer, mlir::Value tile);
+  /// Reads `count` values of tile `tile` from value `offset` on into a slot from value
+  /// `dstOffset` on (not of block-float tiles).
+  void readSpan(mlir::Value buffer, mlir::Value tile, mlir::Value offset, mlir::Value cb,
+                mlir::Value slot, mlir::Value dstOffset, int64_t count);
+  /// The index value `element` of slot `slot` holds, below `wrap` (cb_load_index): a slot the
+  /// data-movement thread reserved, or one the compute thread waited for.
+  mlir::Value loadIndex(mlir::Value cb, mlir::Value slot, mlir::Value element, int64_t wrap);
   void barrier();
   /// Waits until this thread's writes have left the core (their slots may be popped).
   void flush();

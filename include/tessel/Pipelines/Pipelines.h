@@ -24,6 +24,14 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
   Option<bool> splitK{*this, "split-k",
                       llvm::cl::desc("Split a matmul's K where the cost model estimates it faster"),
                       llvm::cl::init(true)};
+  Option<double> pruneTiles{*this, "prune-tiles",
+                            llvm::cl::desc("Zero this share of every matmul weight's 32x32 tiles, "
+                                           "the weakest first (tt-prune-weights; 0: none)"),
+                            llvm::cl::init(0.0)};
+  Option<bool> skipZeroTiles{*this, "skip-zero-tiles",
+                             llvm::cl::desc("Skip a constant matmul operand's all-zero tiles "
+                                            "where the cost model estimates it faster"),
+                             llvm::cl::init(true)};
   Option<bool> fusion{*this, "fusion",
                       llvm::cl::desc("Fuse ops into one kernel (GELU and the normalisations "
                                      "recognised, epilogues into matmuls); false: every op "

@@ -95,6 +95,13 @@ inline ChunkPieces chunkPieces(int64_t rows, int64_t cols, bool twoDimensional, 
   return {shape, pieces, spread ? sendersOf(pieces, groupSize) : 1};
 }
 
+/// Whether a matmul's writer stores a pass's output block while it feeds the next pass's K
+/// chunks, a share after each, rather than at once as the last chunk finishes it. The block then
+/// waits in L1, but its writes, which converge on the few links into DRAM, overlap compute
+/// instead of holding up the next pass's rhs (measured on a 4096^3 matmul that skips half its
+/// weight tiles: ...).
+inline bool defersWrites(int64_t passes, int64_t chunks) { return passes > 1 && chunks > 1; }
+
 /// A rectangle of `cores` cores (width, height) that fits the grid at its origin, widest
 /// first; none if there is none.
 std::optional<std::pair<int64_t, int64_t>> rectangle(const rt::ChipDesc &chip, int64_t cores);
@@ -126,7 +133,14 @@ struct MatmulProblem {
   /// Cores that compute those rows, in that order, read their windows from their own L1 and a
   /// neighbour's.
   int64_t lhsShardRows = 0, lhsShardCoresX = 0, lhsShardCoresY = 0;
+  /// A constant rhs whose all-zero tiles the kernels skip: the tiles stored, read and
+  /// multiplied (0: a dense rhs, every tile).
+  int64_t rhsStoredTiles = 0;
 
+  /// The share of the rhs's tiles that are read and multiplied.
+  double rhsDensity() const {
+    return rhsStoredTiles > 0 ? double(rhsStoredTiles) / double(kt * nt) : 1.0;
+  }
   /// Whether `plan`'s cores gather their lhs from their own shard and its neighbours'.
   bool gathersLocally(const struct MatmulPlan &plan) const;
 };

@@ -100,6 +100,38 @@ def FoldBatchNorm : Pass<"tt-fold-batch-norm", "mlir::ModuleOp"> {
   let dependentDialects = ["::tessel::graph::GraphDialect"];
 }
 
+def PruneWeights : Pass<"tt-prune-weights", "mlir::ModuleOp"> {
+  let summary = "Zeroes the weakest 32x32 tiles of every matmul's constant weight";
+  let description = [{
+    For users who accept the loss (`tt-compile --prune=tile:F`): in each constant that is the
+    rhs of a `graph.matmul` and holds one matrix (a linear layer's or, after
+    `tt-decompose-graph`, a convolution's weights), the share `tile-fraction` of its 32x32
+    tiles with the smallest L2 norm (ties: the earlier tile) become zeros, so that the kernels
+    can skip them (`tt-choose-op-configs`, `rhs_stored_tiles`). Tiles already zero count
+    towards the share. Nothing else changes; the accuracy cost is for the caller to measure.
+
+    Before (`tile-fraction=0.5`, a 64x64 weight of four tiles):
+    ```mlir
+    %w = graph.constant dense_resource<w> : tensor<64x64xf32>
+    %y = graph.matmul %x, %w : (tensor<32x64xf32>, tensor<64x64xf32>) -> tensor<32x64xf32>
+    ```
+    After (the two tiles of least norm are zeros):
+    ```mlir
+    %w = graph.constant dense_resource<w> : tensor<64x64xf32>
+    %y = graph.matmul %x, %w : (tensor<32x64xf32>, tensor<64x64xf32>) -> tensor<32x64xf32>
+    ```
+  }];
+  let options = [
+    Option<"tileFraction", "tile-fraction", "double", /*default=*/"0.5",
+           "The share of each weight's tiles to zero, in [0, 1]">,
+  ];
+  let statistics = [
+    Statistic<"numWeights", "weights", "Weights pruned">,
+    Statistic<"numZeroed", "zeroed-tiles", "Tiles zeroed (besides those already zero)">,
+  ];
+  let dependentDialects = ["::tessel::graph::GraphDialect"];
+}
+
 def DecomposeGraph : Pass<"tt-decompose-graph", "mlir::ModuleOp"> {
   let summary = "Rewrites graph ops the chip has no kernel for into ones it has";
   let description = [{
@@ -288,6 +320,17 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     (a pool's or a depthwise convolution's windows, in runs of four or more, any padding) gets
     `grid.gather_input` and its reader does the same.
 
+    A matmul whose rhs is a constant with all-zero 32x32 tiles (a pruned weight) gets
+    `rhs_stored_tiles` when the model, charging the lookups, estimates skipping them faster than
+    the best dense blocking: the lowering stores only the other tiles and its kernels neither read
+    nor multiply the zero ones.
+
+    ```mlir
+    %y = graph.matmul %x, %w {grid.config = #grid.matmul_config<grid = [8, 8], cores = [8, 8],
+        block = [16, 16], subblock = [2, 4], k_chunk = 4, rhs_stored_tiles = 8192,
+        cycles = 1190000>} : ...
+    ```
+
     ```mlir
     %win = graph.remap %rows {map = ..., guards = ..., guard_bounds = array<i64: 56, 56>}
         : (tensor<1x1x3136x64xf32, #l>) -> tensor<1x1x3136x576xf32, #l>
@@ -380,9 +423,12 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     Option<"l1Shards", "l1-shards", "bool", /*default=*/"true",
            "Shard a matmul's L1 result over its cores where each writes one block in one pass "
            "(false: interleaved)">,
+    Option<"skipZeroTiles", "skip-zero-tiles", "bool", /*default=*/"true",
+           "Skip a constant rhs's all-zero tiles where the cost model estimates it faster">,
   ];
   let statistics = [
     Statistic<"numChosen", "chosen", "Matmul configs chosen by the cost model">,
+    Statistic<"numSparse", "sparse", "Matmuls that skip their constant rhs's zero tiles">,
     Statistic<"numSharded", "sharded", "Results sharded over the cores that write them">,
     Statistic<"numRefined", "refined",
               "Implicit GEMMs whose K chunk or subblocks changed for windows read locally">,

@@ -93,10 +93,13 @@ DispatchBuilder::DispatchBuilder(OpBuilder &b, Location loc, StringRef opName,
   createBody();
 }
 
-DispatchBuilder::DispatchBuilder(OpBuilder &b, grid::DispatchOp like, const CoreSplit &split)
-    : b(b), loc(like.getLoc()), coreSplit(split), numInputs(like.getInputs().size()) {
+DispatchBuilder::DispatchBuilder(OpBuilder &b, grid::DispatchOp like, const CoreSplit &split,
+                                 std::optional<ValueRange> inputs)
+    : b(b), loc(like.getLoc()), coreSplit(split),
+      numInputs(inputs ? inputs->size() : like.getInputs().size()) {
   dispatch = b.create<grid::DispatchOp>(loc, like.getResultTypes(), like.getOpAttr(),
-                                        like.getCoresAttr(), like.getInputs(), like.getOutputs(),
+                                        like.getCoresAttr(), inputs ? *inputs : like.getInputs(),
+                                        like.getOutputs(),
                                         like.getMacsAttr(), like.getFidelityAttr(),
                                         like.getDstFormatAttr());
   dispatch->setDiscardableAttrs(like->getDiscardableAttrDictionary());
@@ -233,6 +236,15 @@ void DispatchBuilder::read(Value buffer, Value tileIdx, Value cb, Value slot, bo
 }
 void DispatchBuilder::write(Value cb, Value slot, Value buffer, Value tileIdx) {
   b.create<noc::WriteOp>(loc, cb, slot, buffer, tileIdx);
+}
+void DispatchBuilder::readSpan(Value buffer, Value tileIdx, Value offset, Value cb, Value slot,
+                               Value dstOffset, int64_t count) {
+  b.create<noc::ReadSpanOp>(loc, buffer, tileIdx, offset, cb, slot, dstOffset, index(count),
+                            index(0), b.getF32FloatAttr(0.0f));
+}
+Value DispatchBuilder::loadIndex(Value cb, Value slot, Value element, int64_t wrap) {
+  return b.create<noc::CBLoadIndexOp>(loc, b.getIndexType(), cb, slot, element,
+                                      b.getI64IntegerAttr(wrap));
 }
 void DispatchBuilder::barrier() { b.create<noc::BarrierOp>(loc); }
 void DispatchBuilder::flush() { b.create<noc::FlushOp>(loc); }

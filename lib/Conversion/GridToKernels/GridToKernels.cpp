@@ -194,11 +194,26 @@ struct TileLoopToKernels : OpConversionPattern<grid::DispatchOp> {
     int64_t perCore = std::visit([](const auto &l) { return l.perCore; }, *loop);
     CoreSplit split{cores.width(), cores.height(), perCore};
     rewriter.setInsertionPoint(op);
-    DispatchBuilder db(rewriter, op, split);
+    // A matmul that skips its constant rhs's zero tiles reads the stored ones instead.
+    std::optional<SmallVector<Value>> inputs;
+    if (auto *matmul = std::get_if<MatmulLoop>(&*loop); matmul && matmul->placesInput)
+      inputs = skipZeroRhsTiles(rewriter, op, op.getInputs()[1]);
+    DispatchBuilder db(rewriter, op, split,
+                       inputs ? std::optional<ValueRange>(*inputs) : std::nullopt);
     if (auto *streaming = std::get_if<StreamingLoop>(&*loop))
       buildStreamingKernels(db, *streaming, rewriter);
-    else if (auto *matmul = std::get_if<MatmulLoop>(&*loop))
+    else if (auto *matmul = std::get_if<MatmulLoop>(&*loop)) {
       buildMatmulKernels(db, *matmul);
+      if (matmul->placesInput) {
+        // The FPU multiplies the stored tiles only; every lhs row of tiles meets each zero one.
+        int64_t all = matmul->rhs.mt * matmul->rhs.nt, stored = matmul->config.getRhsStoredTiles();
+        grid::DispatchOp built = db.dispatchOp();
+        built.setMacs(uint64_t(double(op.getMacs()) * double(stored) / double(all)));
+        built->setAttr(grid::kSkippedTilesAttrName,
+                       rewriter.getI64IntegerAttr((all - stored) * matmul->out.batch *
+                                                  matmul->out.mt));
+      }
+    }
     else
       buildReductionKernels(db, std::get<ReductionLoop>(*loop));
     rewriter.replaceOp(op, db.results());

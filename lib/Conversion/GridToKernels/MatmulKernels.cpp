@@ -7,6 +7,7 @@
 #include "TileLoops.h"
 #include "tessel/Transforms/MatmulCostModel.h"
 #include "tessel/Transforms/MatmulProblem.h"
+#include "tessel/Transforms/ZeroTiles.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
@@ -82,7 +83,11 @@ static Sharing sharingOf(MLIRContext *ctx, grid::MatmulConfigAttr config, bool l
 
 /// Fills `cb` with chunk `g` (of `total`) of an operand, cut as `cp` says: `readTile(g, piece,
 /// i, slot)` brings tile i of a piece of chunk g into `slot` from DRAM, or a sender sends it;
-/// `slotOf(piece, i)` is its slot within the chunk.
+/// `slotOf(piece, i)` is its slot within the chunk; where `stored` is given, it is 1 for a slot
+/// whose tile is stored and 0 for one that is skipped, and a sender multicasts only the former;
+/// `readPlaces(chunk, ahead)`, if given, reads a chunk's places of its tiles `ahead` chunks past
+/// the write pointer of their buffer before the chunk's tiles are read (with its first piece,
+/// when that is read ahead).
 /// A shared chunk's pieces go to `cp.senders` senders, consecutive members of the group, so that
 /// their DRAM reads overlap; each multicasts a piece as soon as it has landed, so that the
 /// multicast of one piece overlaps the read of the next. Where `prefetchAfter` (0 or 1,
@@ -94,7 +99,9 @@ static void feedChunk(DispatchBuilder &db, Value cb, Value g, int64_t total,
                       AffineExpr prefetchAfter, const cost::ChunkPieces &cp, const Sharing &s,
                       Semaphores sem,
                       function_ref<void(Value g, Value piece, Value i, Value slot)> readTile,
-                      function_ref<Value(Value piece, Value i)> slotOf) {
+                      function_ref<Value(Value piece, Value i)> slotOf,
+                      function_ref<Value(Value slot)> stored,
+                      function_ref<void(Value chunk, int64_t ahead)> readPlaces) {
   MLIRContext *ctx = db.context();
   AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx),
              d2 = getAffineDimExpr(2, ctx);
@@ -107,6 +114,8 @@ static void feedChunk(DispatchBuilder &db, Value cb, Value g, int64_t total,
     });
   };
   if (!s.shared) {
+    if (readPlaces)
+      readPlaces(g, 0);
     db.reserve(cb, chunkTiles);
     db.loop(pieces, [&](Value piece) { readPiece(g, piece, 0); });
     db.barrier();
@@ -129,14 +138,24 @@ static void feedChunk(DispatchBuilder &db, Value cb, Value g, int64_t total,
   };
   auto multicastPiece = [&](Value piece) {
     db.loop(pieceTiles, [&](Value i) {
-      db.multicast(cb, slotOf(piece, i), db.apply(s.x0, core), db.apply(s.y0, core),
-                   db.apply(s.x1, core), db.apply(s.y1, core));
+      auto send = [&] {
+        db.multicast(cb, slotOf(piece, i), db.apply(s.x0, core), db.apply(s.y0, core),
+                     db.apply(s.x1, core), db.apply(s.y1, core));
+      };
+      if (stored)
+        db.loop(stored(slotOf(piece, i)), [&](Value) { send(); });
+      else
+        send();
     });
   };
   // The first chunk's senders' first pieces; later chunks had theirs read during the chunk
   // before, where it allowed.
-  db.reserve(cb, chunkTiles);
   AffineExpr prefetched = (prefetchAfter.replaceDims({d0 - 1}) + d0.ceilDiv(total)).floorDiv(2);
+  // A sender that read ahead read the chunk's places with its first piece.
+  if (readPlaces)
+    db.loop(db.apply(1 - (isSender + prefetched.replaceDims({d1})).floorDiv(2), {core, g}),
+            [&](Value) { readPlaces(g, 0); });
+  db.reserve(cb, chunkTiles);
   db.loop(db.apply(isSender, {core, g}), [&](Value) {
     db.loop(db.apply(1 - prefetched, g),
             [&](Value) { readPiece(g, db.apply(firstPiece, {core, g}), 0); });
@@ -169,6 +188,8 @@ static void feedChunk(DispatchBuilder &db, Value cb, Value g, int64_t total,
   // leave the buffer's other half.
   db.loop(db.apply(prefetchAfter, g), [&](Value) {
     db.loop(db.apply(isSender, {core, next}), [&](Value) {
+      if (readPlaces)
+        readPlaces(next, 1);
       db.reserve(cb, 2 * chunkTiles);
       readPiece(next, db.apply(firstPiece, {core, next}), 1);
     });
@@ -234,6 +255,18 @@ FailureOr<MatmulLoop> tessel::lowering::matchMatmulLoop(grid::DispatchOp op,
     return fail("a unit takes a step per K tile");
   l.tiles = matmulTiles(config, l.lhs, l.rhs, l.out);
   const MatmulTiles &m = l.tiles;
+  if (config.skipsZeroRhsTiles()) {
+    std::optional<ConstantTiles> rhsTiles = constantTiles(op.getInputs()[1]);
+    if (!rhsTiles)
+      return fail("only a constant rhs holding one matrix can skip its zero tiles");
+    if (rhsTiles->stored != config.getRhsStoredTiles())
+      return fail(Twine("the config stores ") + Twine(config.getRhsStoredTiles()) +
+                  " rhs tiles, but " + Twine(rhsTiles->stored) + " are not all zero");
+    if (config.getKChunk() * config.getBlockN() > 32 * 32)
+      return fail("a chunk's rhs tiles must have their places in one tile");
+    l.placesInput = op.getInputs().size();
+    l.placesStride = rhsTiles->mapStride();
+  }
   if (r.perCore != m.perCore)
     return fail(Twine("the config gives each core ") + Twine(m.perCore) + " output tiles, not " +
                 Twine(r.perCore));
@@ -446,8 +479,22 @@ void MatmulKernels::build() {
   tile::DataFormat outFormat = formatOf(db.output(0));
   Value cbA = db.cb(formatOf(db.input(0)), 2 * bm * kc);
   Value cbB = db.cb(formatOf(db.input(1)), 2 * kc * bn);
-  cbOut = db.cb(outFormat, 2 * sm * sn);
+  // With several passes of several chunks, the writer stores a pass's block while it feeds the
+  // next pass's chunks, a share after each (cost::defersWrites): the block waits in L1.
+  bool deferWrites = cost::defersWrites(passes, chunks);
+  cbOut = db.cb(outFormat, deferWrites ? bm * bn + sm * sn : 2 * sm * sn);
   Value cbPartial = chunks > 1 ? db.cb(outFormat, bm * bn) : Value();
+  // Skipping the rhs's zero tiles: each chunk's places of its tiles among the stored ones
+  // (0: skipped), which the writer reads before the tiles and compute before it multiplies.
+  bool sparse = l.placesInput > 0;
+  int64_t stored = config.getRhsStoredTiles();
+  Value cbPlaces = sparse ? db.cb(tile::DataFormat::f32, 2) : Value();
+  AffineExpr e0 = getAffineDimExpr(0, ctx);
+  // Over d0 = a place: 1 when the tile is stored.
+  AffineExpr isStored = e0.ceilDiv(stored + 1);
+  auto placeOf = [&](Value slot, Value element) {
+    return db.loadIndex(cbPlaces, slot, element, stored + 1);
+  };
   // The epilogue's reads: a pass's bias rows, or a subblock's residual tiles.
   for (auto [read, row] : llvm::zip(l.unitReads, l.rowReads)) {
     unitInputs.push_back(cast<BlockArgument>(read.getSource()).getArgNumber());
@@ -488,14 +535,26 @@ void MatmulKernels::build() {
   // pieces as `cp` cuts them; `tile` is over (core, pass, chunk, piece, index within the piece).
   auto feed = [&](Value g, unsigned input, Value cb, AffineExpr tile, int64_t cols,
                   const cost::ChunkPieces &cp, const Sharing &share, Semaphores sem,
-                  AffineExpr prefetchAfter) {
+                  AffineExpr prefetchAfter,
+                  function_ref<void(Value chunk, int64_t ahead)> readPlaces = nullptr) {
     AffineExpr c0 = getAffineDimExpr(0, ctx), g1 = getAffineDimExpr(1, ctx);
     AffineExpr tileOfChunk = tile.replaceDims(
         {c0, g1.floorDiv(chunks), g1 % chunks, getAffineDimExpr(2, ctx), getAffineDimExpr(3, ctx)});
     cost::PieceShape shape = cp.shape;
+    int64_t chunkTiles = shape.rows * shape.cols * cp.pieces;
+    bool skips = input == 1 && sparse;
     feedChunk(
         db, cb, g, passes * chunks, prefetchAfter, cp, share, sem,
         [&](Value chunk, Value pc, Value ix, Value slot) {
+          if (skips) {
+            // The stored tiles are read by their place; the places are in chunk slot order,
+            // a chunk read ahead's in the next slot of places.
+            Value place = placeOf(db.apply(e0.floorDiv(chunkTiles), slot),
+                                  db.apply(e0 % chunkTiles, slot));
+            db.loop(db.apply(isStored, place),
+                    [&](Value) { db.read(db.input(1), db.apply(e0 - 1, place), cb, slot); });
+            return;
+          }
           Value t = db.apply(tileOfChunk, {db.core(), chunk, pc, ix});
           if (input == 0 && l.gather)
             return emitTileGather(db, *l.gather, db.input(0), t, cb, slot);
@@ -505,7 +564,12 @@ void MatmulKernels::build() {
           AffineExpr p0 = getAffineDimExpr(0, ctx), i1 = getAffineDimExpr(1, ctx);
           return db.apply(rowIn(shape, cols, p0, i1) * cols + colIn(shape, cols, p0, i1),
                           {pc, ix});
-        });
+        },
+        skips ? function_ref<Value(Value)>([&](Value slot) {
+          return db.apply(isStored, placeOf(db.index(0), slot));
+        })
+              : function_ref<Value(Value)>(),
+        readPlaces);
   };
   auto chunkOf = [&](Value pass, Value chunk) {
     return db.apply(getAffineDimExpr(0, ctx) * chunks + getAffineDimExpr(1, ctx), {pass, chunk});
@@ -567,6 +631,8 @@ void MatmulKernels::build() {
     db.loop(chunks, [&](Value chunk) {
       db.wait(cbA, bm * kc);
       db.wait(cbB, kc * bn);
+      if (sparse)
+        db.wait(cbPlaces, 1);
       db.loop(subblocks, [&](Value sub) {
         AffineExpr s = getAffineDimExpr(0, ctx), k = getAffineDimExpr(1, ctx);
         db.acquireDst();
@@ -580,12 +646,26 @@ void MatmulKernels::build() {
           });
         }
         db.loop(kc, [&](Value kv) {
-          for (int64_t r = 0; r < sm; ++r)
-            for (int64_t cc = 0; cc < sn; ++cc) {
-              Value lhs = db.get(cbA, db.apply((s.floorDiv(subCols) * sm + r) * kc + k, {sub, kv}));
-              Value rhs = db.get(cbB, db.apply(k * bn + (s % subCols) * sn + cc, {sub, kv}));
-              db.matmul(lhs, rhs, db.index(r * sn + cc));
-            }
+          auto product = [&](int64_t r, int64_t cc) {
+            Value lhs = db.get(cbA, db.apply((s.floorDiv(subCols) * sm + r) * kc + k, {sub, kv}));
+            Value rhs = db.get(cbB, db.apply(k * bn + (s % subCols) * sn + cc, {sub, kv}));
+            db.matmul(lhs, rhs, db.index(r * sn + cc));
+          };
+          if (!sparse) {
+            for (int64_t r = 0; r < sm; ++r)
+              for (int64_t cc = 0; cc < sn; ++cc)
+                product(r, cc);
+            return;
+          }
+          // A column's rhs tile is looked up once for the subblock's rows.
+          for (int64_t cc = 0; cc < sn; ++cc) {
+            Value place =
+                placeOf(db.index(0), db.apply(k * bn + (s % subCols) * sn + cc, {sub, kv}));
+            db.loop(db.apply(isStored, place), [&](Value) {
+              for (int64_t r = 0; r < sm; ++r)
+                product(r, cc);
+            });
+          }
         });
         if (chunks == 1) {
           epilogue(pass, sub);
@@ -598,6 +678,8 @@ void MatmulKernels::build() {
       });
       db.pop(cbA, bm * kc);
       db.pop(cbB, kc * bn);
+      if (sparse)
+        db.pop(cbPlaces, 1);
     });
     forEachRead(true, [&](Value cb, unsigned) { db.pop(cb, bn); });
   });
@@ -609,16 +691,35 @@ void MatmulKernels::build() {
   AffineExpr bTile =
       broadcastTileIndex(bv, l.out, batch, ch * kc + rowIn(piecesB.shape, bn, piece, i),
                          col0 + colIn(piecesB.shape, bn, piece, i));
-  auto feedB = [&](Value pass, Value chunk) {
-    feed(chunkOf(pass, chunk), 1, cbB, bTile, bn, piecesB, shareB, {2, 3}, prefetchB);
+  // Skipping zero tiles, the places of chunk `g`'s tiles, `ahead` slots past the write pointer
+  // (1: the chunk is read ahead). K row k of the block's columns is a run of bn places at
+  // k * stride + col0 of the places' rows, never across a tile (the stride divides one).
+  auto readPlaces = [&](Value g, int64_t ahead) {
+    db.reserve(cbPlaces, ahead + 1);
+    db.loop(kc, [&](Value row) {
+      AffineExpr c0 = getAffineDimExpr(0, ctx), g1 = getAffineDimExpr(1, ctx);
+      AffineExpr at = ((g1 % chunks) * kc + getAffineDimExpr(2, ctx)) * l.placesStride +
+                      col0.replaceDims({c0, g1.floorDiv(chunks)});
+      SmallVector<Value> dims{db.core(), g, row};
+      db.readSpan(db.input(l.placesInput), db.apply(at.floorDiv(32 * 32), dims),
+                  db.apply(at % (32 * 32), dims), cbPlaces, db.index(ahead),
+                  db.apply(e0 * bn, row), bn);
+    });
+    db.barrier();
   };
-  feedB(db.index(0), db.index(0));
-  db.loop(passes, [&](Value pass) {
-    AffineExpr p0 = getAffineDimExpr(0, ctx);
-    db.loop(chunks - 1, [&](Value c) { feedB(pass, db.apply(p0 + 1, c)); });
-    db.loop(db.apply((passes - 1 - p0).ceilDiv(passes), pass),
-            [&](Value) { feedB(db.apply(p0 + 1, pass), db.index(0)); });
-    db.loop(subblocks, [&](Value sub) {
+  auto feedB = [&](Value pass, Value chunk) {
+    Value g = chunkOf(pass, chunk);
+    if (!sparse) {
+      feed(g, 1, cbB, bTile, bn, piecesB, shareB, {2, 3}, prefetchB);
+      return;
+    }
+    feed(g, 1, cbB, bTile, bn, piecesB, shareB, {2, 3}, prefetchB, readPlaces);
+    db.push(cbPlaces, 1);
+  };
+  // `count` subblocks of pass `pass`'s block from subblock `from` on, as compute packs them.
+  auto writeSubblocks = [&](Value pass, Value from, Value count) {
+    db.loop(count, [&](Value i) {
+      Value sub = db.apply(e0 + getAffineDimExpr(1, ctx), {from, i});
       db.wait(cbOut, subTiles);
       db.loop(subTiles, [&](Value t) {
         db.write(cbOut, t, db.output(0), db.apply(m.tile, {db.core(), pass, sub, t}));
@@ -626,9 +727,53 @@ void MatmulKernels::build() {
       db.flush();
       db.pop(cbOut, subTiles);
     });
+  };
+  feedB(db.index(0), db.index(0));
+  db.loop(passes, [&](Value pass) {
+    AffineExpr p0 = getAffineDimExpr(0, ctx), c1 = getAffineDimExpr(1, ctx);
+    db.loop(chunks - 1, [&](Value c) {
+      feedB(pass, db.apply(p0 + 1, c));
+      if (!deferWrites)
+        return;
+      // After the first pass, a share of the pass before's block.
+      db.loop(db.apply(p0.ceilDiv(passes), pass), [&](Value) {
+        AffineExpr from = (c1 * subblocks).floorDiv(chunks - 1);
+        AffineExpr to = ((c1 + 1) * subblocks).floorDiv(chunks - 1);
+        writeSubblocks(db.apply(p0 - 1, pass), db.apply(from, {pass, c}),
+                       db.apply(to - from, {pass, c}));
+      });
+    });
+    db.loop(db.apply((passes - 1 - p0).ceilDiv(passes), pass),
+            [&](Value) { feedB(db.apply(p0 + 1, pass), db.index(0)); });
+    if (!deferWrites)
+      writeSubblocks(pass, db.index(0), db.index(subblocks));
   });
+  if (deferWrites)
+    writeSubblocks(db.index(passes - 1), db.index(0), db.index(subblocks));
 }
 
 void tessel::lowering::buildMatmulKernels(DispatchBuilder &db, const MatmulLoop &loop) {
   MatmulKernels(db, loop).build();
+}
+
+SmallVector<Value> tessel::lowering::skipZeroRhsTiles(OpBuilder &b, grid::DispatchOp op,
+                                                      Value rhs) {
+  // matchMatmulLoop checked that the rhs is such a constant.
+  ConstantTiles tiles = *constantTiles(rhs);
+  MLIRContext *ctx = b.getContext();
+  std::string name = graph::nodeNames(rhs.getLoc());
+  auto constant = [&](StringRef suffix, int64_t rows, tile::DataFormat format,
+                      ArrayRef<float> values) -> Value {
+    auto plain = RankedTensorType::get({rows, 32}, b.getF32Type());
+    auto type = RankedTensorType::get({rows, 32}, b.getF32Type(),
+                                      grid::LayoutAttr::getInterleaved(ctx, format));
+    std::string full = (name + suffix).str();
+    return b.create<graph::ConstantOp>(NameLoc::get(b.getStringAttr(full)), type,
+                                       graph::makeF32Elements(plain, values, full));
+  };
+  SmallVector<Value> inputs(op.getInputs());
+  inputs[1] = constant(".stored_tiles", tiles.stored * 32, formatOf(rhs), tiles.packed());
+  inputs.push_back(
+      constant(".tile_places", tiles.mapTiles() * 32, tile::DataFormat::f32, tiles.map()));
+  return inputs;
 }

@@ -68,7 +68,17 @@ struct MatmulLoop : ReductionLoop {
   std::optional<TileGather> gather;
   /// For each unit read: whether it is a bias's row, else a residual's tile.
   llvm::SmallVector<bool> rowReads;
+  /// When the config skips the rhs's zero tiles (a constant's): the dispatch input that holds
+  /// the stored tiles' places (ConstantTiles::map) and the stride of its K rows. The kernels
+  /// read the stored tiles from input 1.
+  unsigned placesInput = 0;
+  int64_t placesStride = 0;
 };
+
+/// The stored tiles and their places in front of `op`, whose matmul config skips the zero
+/// tiles of its constant rhs `rhs`: the dispatch's inputs with them, the places last.
+llvm::SmallVector<mlir::Value> skipZeroRhsTiles(mlir::OpBuilder &b, grid::DispatchOp op,
+                                                mlir::Value rhs);
 
 /// Checks that reduction loop `r` of `op` is the matmul loop `config` describes; reports why on
 /// `op` when it is not.

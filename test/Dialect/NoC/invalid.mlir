@@ -610,24 +610,6 @@ func.func @load_index_bad_wrap(%x: tensor<32x32xf32, #l>) {
 // -----
 
 #l = #grid.layout<tile 32x32, f32, dram, interleaved>
-func.func @load_index_on_compute(%x: tensor<32x32xf32, #l>) {
-  %e = grid.empty : tensor<32x32xf32, #l>
-  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
-      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
-  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
-    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 1>
-    noc.kernel compute {
-      %c0 = arith.constant 0 : index
-      // expected-error @+1 {{'noc.cb_load_index' op cannot run on the compute thread, which has no NoC access}}
-      %i = noc.cb_load_index %cb[%c0, %c0] wrap 4 : !noc.cb<!tile.tile<32x32, f32>, 1>
-    }
-  } -> tensor<32x32xf32, #l>
-  return
-}
-
-// -----
-
-#l = #grid.layout<tile 32x32, f32, dram, interleaved>
 func.func @load_index_from_bf16(%x: tensor<32x32xf32, #l>) {
   %e = grid.empty : tensor<32x32xf32, #l>
   %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)

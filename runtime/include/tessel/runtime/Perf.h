@@ -20,6 +20,8 @@ struct DispatchPerf {
   int64_t startCycle = 0;   // when the dispatch began in the whole run
   int64_t cycles = 0;       // makespan of the dispatch
   uint64_t macs = 0;
+  /// Tile products the kernels skip (a matmul's zero weight tiles), as the compiler counted them.
+  uint64_t skippedTiles = 0;
   int64_t idealMatmulCycles = 0; // 0 when macs == 0
   double fpuUtilization = 0;     // ideal / cycles, 0 when macs == 0
   int64_t dramBytesRead = 0, dramBytesWritten = 0;
@@ -71,6 +73,7 @@ struct PerfReport {
   // Totals over the dispatches.
   int64_t cycles = 0;
   uint64_t macs = 0;
+  uint64_t skippedTiles = 0;
   int64_t idealMatmulCycles = 0;
   int64_t dramBytesRead = 0, dramBytesWritten = 0, nocBytes = 0;
   int64_t l1BytesRead = 0, l1BytesWritten = 0;

@@ -1,0 +1,59 @@
+// Compiling a model in memory and running it on the simulator, on calibration inputs, and
+// measuring how far its outputs are from another compilation's.
+#ifndef TESSEL_TOOLS_TT_COMPILE_CALIBRATION_H
+#define TESSEL_TOOLS_TT_COMPILE_CALIBRATION_H
+
+#include "tessel/Pipelines/Pipelines.h"
+#include "tessel/runtime/Simulator.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+#include <vector>
+
+namespace tessel {
+
+/// How close a candidate's outputs must stay to the fp32 compilation's: `pcc` (Pearson
+/// correlation at least `threshold`), `rel-l2` (||y - ref|| / ||ref|| at most `threshold`) or
+/// `top1` (the share of rows whose largest value is at the same place, at least `threshold`).
+struct AccuracyBudget {
+  std::string metric = "pcc";
+  double threshold = 0.99;
+};
+
+/// Parses `pcc:0.99`, `rel-l2:0.05` or `top1:0.98`; false with `error` otherwise.
+bool parseAccuracyBudget(llvm::StringRef spec, AccuracyBudget &budget, std::string &error);
+
+/// One compilation run on the simulator.
+struct Measured {
+  std::vector<rt::HostTensor> outputs;
+  int64_t cycles = 0;
+  std::vector<rt::DispatchPerf> dispatches;
+};
+
+/// Compiles a clone of `imported` with `base` at `precision` with `overrides` and runs it on
+/// `inputs` on `chip`; with `signatureInputs`, on seeded random inputs it fills in from the
+/// binary's signature.
+mlir::FailureOr<Measured> compileAndRun(mlir::ModuleOp imported, const CompileOptions &base,
+                                        const rt::ChipDesc &chip, llvm::StringRef precision,
+                                        llvm::ArrayRef<std::string> overrides,
+                                        const std::vector<rt::HostTensor> &inputs,
+                                        std::vector<rt::HostTensor> *signatureInputs = nullptr);
+
+/// The budget's measure of `got` against `ref`, over all outputs: the worst one.
+double measure(const AccuracyBudget &budget, const std::vector<rt::HostTensor> &got,
+               const std::vector<rt::HostTensor> &ref);
+
+/// Whether `score` meets the budget.
+bool within(const AccuracyBudget &budget, double score);
+
+/// tt-compile --prune: compiles `imported` with `options` (which prune) and without pruning, runs
+/// both on `calibration` (seeded random normal values when empty) and logs on `log` how far the
+/// pruned outputs are from the unpruned ones (PCC and relative L2), the tile products the
+/// kernels skip and both compilations' cycles.
+mlir::LogicalResult reportPruning(mlir::ModuleOp imported, const CompileOptions &options,
+                                  std::vector<rt::HostTensor> calibration, llvm::raw_ostream &log);
+
+} // namespace tessel
+
+#endif
