@@ -35,6 +35,10 @@ WORKLOADS = {
     "resnet50-b16": (models.resnet50, (16,), 16),
     "mobilenetv2-b1": (models.mobilenetv2, (1,), 1),
     **{f"resnet50-b1-{p}": (models.resnet50, (1,), 1, p) for p in ("bfp8", "bfp4", "auto")},
+    # The precision issue's decode target: a Llama-3-8B-shaped layer at batch 32, DRAM-bound,
+    # with bf16 and with bfp8 weights (its roofline is then the bfp8 bytes).
+    **{f"llama3-8b-decode-layer-{p}": (models.llama_decode_layer, (), None, p)
+       for p in ("bf16", "bfp8")},
 }
 COLUMNS = ["workload", "simulated us", "images/s", "% of ideal FPU cycles",
            "fraction of model roofline", "DRAM moved / compulsory",
@@ -79,15 +83,20 @@ def compile_and_run(label, builder, args, a, d, flags):
     returns the model, its input shape, the perf report and the compile and run seconds."""
     model, _, shape = builder(*args)
     onnx.save(model, d / "model.onnx")
-    np.save(d / "x.npy", np.random.default_rng(0).standard_normal(shape).astype(np.float32))
+    # Seeded normal values for every input (a decoder layer's KV cache too), in order.
+    rng = np.random.default_rng(0)
+    inputs = []
+    for i, value in enumerate(model.graph.input):
+        dims = [dim.dim_value for dim in value.type.tensor_type.shape.dim]
+        np.save(d / f"x{i}.npy", rng.standard_normal(dims).astype(np.float32))
+        inputs.append(f"--input=@{d / f'x{i}.npy'}")
     bindir = Path(a.build) / "bin"
     log(f"{label}: compiling")
     compile_s = timed([bindir / "tt-compile", d / "model.onnx", "-o", d / "model.ttb", *flags],
                       a.timeout)
     log(f"{label}: compiled in {compile_s:.1f} s; running")
     threads = [f"--threads={a.threads}"] if a.threads else []
-    run_s = timed([bindir / "tt-run", d / "model.ttb", f"--input=@{d / 'x.npy'}",
-                   f"--output=@{d / 'y.npy'}", f"--perf-report={d / 'perf.json'}", "--quiet",
+    run_s = timed([bindir / "tt-run", d / "model.ttb", *inputs, f"--output=@{d / 'y.npy'}", f"--perf-report={d / 'perf.json'}", "--quiet",
                    *threads], a.timeout)
     log(f"{label}: ran in {run_s:.1f} s")
     return model, shape, json.loads((d / "perf.json").read_text()), compile_s, run_s
@@ -100,10 +109,12 @@ def run_workload(name, a, d):
     totals = perf["totals"]
     # The runtime counts every constant of the binary as compulsory, including ones the compiler
     # materialises (parameters broadcast in memory); the ONNX file's own initializers at 2 bytes
-    # a value (bf16), the input and the output give the stricter denominator.
+    # a value (bf16), the inputs and the output give the stricter denominator.
     out = np.load(d / "y.npy")
-    strict_bytes = 2 * (sum(int(np.prod(t.dims)) for t in model.graph.initializer)
-                        + int(np.prod(shape)) + out.size)
+    inputs = sum(int(np.prod([dim.dim_value for dim in v.type.tensor_type.shape.dim]))
+                 for v in model.graph.input)
+    strict_bytes = 2 * (sum(int(np.prod(t.dims)) for t in model.graph.initializer) + inputs
+                        + out.size)
     strict_roofline = max(totals["ideal_matmul_cycles"],
                           strict_bytes / perf["peak_dram_bytes_per_cycle"])
     moved = totals["dram_bytes_read"] + totals["dram_bytes_written"]

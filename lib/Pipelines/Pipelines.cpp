@@ -23,7 +23,8 @@ void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions 
   pm.addPass(createAssignPrecision(precision));
   pm.addPass(createChooseOpConfigs(
       ChooseOpConfigsOptions{options.l1Budget, options.l1Tensors, options.splitK,
-                             /*l1Shards=*/true, options.skipZeroTiles}));
+                             /*l1Shards=*/true, options.skipZeroTiles,
+                             options.forceSkipZeroTiles}));
   pm.addPass(createLowerGraphToGrid());
   if (options.fusion && options.fuseTileLoops)
     pm.addPass(createFuseTileLoops(

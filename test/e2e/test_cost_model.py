@@ -46,6 +46,15 @@ def rectangle(cores):
     return None
 
 
+def l1_bytes(bm, bn, sm, sn, kc, kt, passes):
+    """The circular buffers of a blocking: double-buffered chunks of both operands, the output
+    (a whole block and a subblock when a pass's block is stored while the next pass runs, else
+    two subblocks) and the partial sums between chunks."""
+    chunks = kt // kc
+    out = bm * bn + sm * sn if passes > 1 and chunks > 1 else 2 * sm * sn
+    return (2 * bm * kc + 2 * kc * bn + out + (bm * bn if chunks > 1 else 0)) * TILE
+
+
 def blockings(*shape):
     """Every blocking tt-choose-op-configs would consider, as config tuples."""
     batch, (m, k, n) = (shape[0] if len(shape) == 4 else 1), shape[-3:]
@@ -62,10 +71,9 @@ def blockings(*shape):
             for bn in divisors(nt // gn):
                 for sm in divisors(bm, DST_TILES):
                     sn = max(divisors(bn, DST_TILES // sm))
+                    passes = batch // groups * (mt // (gm * bm)) * (nt // (gn * bn))
                     for kc in divisors(kt):
-                        l1 = (2 * bm * kc + 2 * kc * bn + 2 * sm * sn) * TILE
-                        l1 += bm * bn * TILE if kt // kc > 1 else 0
-                        if l1 > L1_BUDGET:
+                        if l1_bytes(bm, bn, sm, sn, kc, kt, passes) > L1_BUDGET:
                             continue
                         config = (gm, gn, cx, cy, bm, bn, sm, sn, kc, "multicast")
                         out.append(config + ((groups,) if groups > 1 else ()))
@@ -77,10 +85,9 @@ def blockings(*shape):
                     continue
                 for sm in divisors(bm, DST_TILES):
                     sn = max(divisors(bn, DST_TILES // sm))
+                    passes = batch * (mt // bm) * (nt // bn) // n
                     for kc in divisors(kt):
-                        l1 = (2 * bm * kc + 2 * kc * bn + 2 * sm * sn) * TILE
-                        l1 += bm * bn * TILE if kt // kc > 1 else 0
-                        if l1 <= L1_BUDGET:
+                        if l1_bytes(bm, bn, sm, sn, kc, kt, passes) <= L1_BUDGET:
                             out.append((n, 1, *rectangle(n), bm, bn, sm, sn, kc, "unicast"))
     return out
 

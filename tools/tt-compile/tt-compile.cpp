@@ -108,9 +108,10 @@ static cl::opt<std::string> sparsity(
     "sparsity",
     cl::desc("on (default): a matmul or convolution whose weight has all-zero 32x32 tiles (a "
              "pruned one) stores only the others and neither reads nor multiplies the zero ones, "
-             "where the cost model estimates that faster; off: every tile stored and "
-             "multiplied (to measure what skipping gains)"),
-    cl::value_desc("on|off"), cl::init("on"), cl::cat(category));
+             "where the cost model estimates that faster; always: wherever the kernels can (to "
+             "check the estimate); off: every tile stored and multiplied (to measure what "
+             "skipping gains)"),
+    cl::value_desc("on|always|off"), cl::init("on"), cl::cat(category));
 static cl::opt<std::string> prune(
     "prune",
     cl::desc("tile:F zeroes the share F (in (0, 1]) of every matmul and convolution weight's "
@@ -310,10 +311,11 @@ int main(int argc, char **argv) {
     return fail("--l1-budget must not be negative");
   if (fusion != "on" && fusion != "always" && fusion != "graph" && fusion != "off")
     return fail("--fusion must be on, always, graph or off, not '" + fusion + "'");
-  if (sparsity != "on" && sparsity != "off")
-    return fail("--sparsity must be on or off, not '" + sparsity + "'");
+  if (sparsity != "on" && sparsity != "always" && sparsity != "off")
+    return fail("--sparsity must be on, always or off, not '" + sparsity + "'");
   tessel::CompileOptions options;
-  options.skipZeroTiles = sparsity == "on";
+  options.skipZeroTiles = sparsity != "off";
+  options.forceSkipZeroTiles = sparsity == "always";
   if (!prune.empty()) {
     double share = 0;
     StringRef spec(prune);

@@ -32,6 +32,10 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
                              llvm::cl::desc("Skip a constant matmul operand's all-zero tiles "
                                             "where the cost model estimates it faster"),
                              llvm::cl::init(true)};
+  Option<bool> forceSkipZeroTiles{*this, "force-skip-zero-tiles",
+                                  llvm::cl::desc("Skip them wherever the kernels can, whatever "
+                                                 "the cost model estimates"),
+                                  llvm::cl::init(false)};
   Option<bool> fusion{*this, "fusion",
                       llvm::cl::desc("Fuse ops into one kernel (GELU and the normalisations "
                                      "recognised, epilogues into matmuls); false: every op "

@@ -425,6 +425,9 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
            "(false: interleaved)">,
     Option<"skipZeroTiles", "skip-zero-tiles", "bool", /*default=*/"true",
            "Skip a constant rhs's all-zero tiles where the cost model estimates it faster">,
+    Option<"forceSkipZeroTiles", "force-skip-zero-tiles", "bool", /*default=*/"false",
+           "Skip a constant rhs's all-zero tiles wherever the kernels can, whatever the "
+           "estimate (to check it)">,
   ];
   let statistics = [
     Statistic<"numChosen", "chosen", "Matmul configs chosen by the cost model">,

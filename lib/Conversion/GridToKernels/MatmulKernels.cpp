@@ -762,6 +762,8 @@ SmallVector<Value> tessel::lowering::skipZeroRhsTiles(OpBuilder &b, grid::Dispat
   ConstantTiles tiles = *constantTiles(rhs);
   MLIRContext *ctx = b.getContext();
   std::string name = graph::nodeNames(rhs.getLoc());
+  if (name.empty())
+    name = "weight";
   auto constant = [&](StringRef suffix, int64_t rows, tile::DataFormat format,
                       ArrayRef<float> values) -> Value {
     auto plain = RankedTensorType::get({rows, 32}, b.getF32Type());

@@ -322,3 +322,56 @@ func.func @groups(%a: tensor<2x32x128xf32>, %b: tensor<2x128x64xf32>) -> tensor<
   %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 2, groups = 2>} : (tensor<2x32x128xf32>, tensor<2x128x64xf32>) -> tensor<2x32x64xf32>
   return %0 : tensor<2x32x64xf32>
 }
+
+// -----
+
+// A constant weight whose zero tiles the config skips: its stored tiles (here all four of the
+// splat) and their places become constants; the writer reads a chunk's places (two K rows of two
+// columns, a run of two each) before its tiles and reads only the stored ones, by their place;
+// compute waits for the places and multiplies a column's tile only where it is stored.
+// CHECK-LABEL: func.func @skip_zero_tiles
+// CHECK: %[[STORED:.*]] = graph.constant dense_resource<weight.stored_tiles> : tensor<128x32xf32> : tensor<128x32xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+// CHECK: %[[PLACES:.*]] = graph.constant dense_resource<weight.tile_places> : tensor<32x32xf32> : tensor<32x32xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// CHECK: grid.dispatch "matmul" on <(0, 0) to{{ ?}}(0, 0)> ins(%{{.*}}, %[[STORED]], %[[PLACES]] :
+// CHECK: %[[CBP:.*]] = noc.cb 3 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK: noc.kernel compute {
+// CHECK: noc.cb_wait %[[CBP]], 1
+// CHECK: %[[PLACE:.*]] = noc.cb_load_index %[[CBP]][%c0, %{{.*}}] wrap 5
+// CHECK-NEXT: %[[STORED_TRIP:.*]] = affine.apply #{{.*}}(%[[PLACE]])
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[STORED_TRIP]] step %c1 {
+// CHECK: noc.cb_get
+// CHECK-NEXT: noc.cb_get
+// CHECK-NEXT: tile.matmul
+// CHECK: noc.cb_pop %[[CBP]], 1
+// CHECK: noc.kernel writer {
+// CHECK: noc.cb_reserve %[[CBP]], 1
+// CHECK: noc.read_span %{{.*}}[%{{.*}}] offset %{{.*}} into %[[CBP]][%c0] offset %{{.*}} count %c2
+// CHECK: noc.barrier
+// CHECK: %[[WPLACE:.*]] = noc.cb_load_index %[[CBP]][%{{.*}}, %{{.*}}] wrap 5
+// CHECK-NEXT: %[[WTRIP:.*]] = affine.apply #{{.*}}(%[[WPLACE]])
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[WTRIP]] step %c1 {
+// CHECK-NEXT: %[[AT:.*]] = affine.apply #{{.*}}(%[[WPLACE]])
+// CHECK-NEXT: noc.read %{{.*}}[%[[AT]]] into
+// CHECK: noc.cb_push %[[CBP]], 1
+func.func @skip_zero_tiles(%a: tensor<32x64xf32>) -> tensor<32x64xf32> {
+  %w = graph.constant dense<1.0> : tensor<64x64xf32>
+  %0 = graph.matmul %a, %w {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 2], subblock = [1, 1], k_chunk = 2, rhs_stored_tiles = 4>} : (tensor<32x64xf32>, tensor<64x64xf32>) -> tensor<32x64xf32>
+  return %0 : tensor<32x64xf32>
+}
+
+// -----
+
+func.func @wrong_stored_tiles(%a: tensor<32x64xf32>) -> tensor<32x64xf32> {
+  %w = graph.constant dense<1.0> : tensor<64x64xf32>
+  // expected-error @+1 {{no kernels for this tile loop: matmul: the config stores 3 rhs tiles, but 4 are not all zero}}
+  %0 = graph.matmul %a, %w {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 2], subblock = [1, 1], k_chunk = 2, rhs_stored_tiles = 3>} : (tensor<32x64xf32>, tensor<64x64xf32>) -> tensor<32x64xf32>
+  return %0 : tensor<32x64xf32>
+}
+
+// -----
+
+func.func @skip_tiles_of_an_argument(%a: tensor<32x64xf32>, %w: tensor<64x64xf32>) -> tensor<32x64xf32> {
+  // expected-error @+1 {{no kernels for this tile loop: matmul: only a constant rhs holding one matrix can skip its zero tiles}}
+  %0 = graph.matmul %a, %w {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 2], subblock = [1, 1], k_chunk = 2, rhs_stored_tiles = 4>} : (tensor<32x64xf32>, tensor<64x64xf32>) -> tensor<32x64xf32>
+  return %0 : tensor<32x64xf32>
+}

@@ -183,6 +183,9 @@ func.func @no_inputs() -> (tensor<32x32xf32, #l>, tensor<32x32xf32, #l>) {
 // One group is the default; more are printed.
 // CHECK-SAME: g = #grid.matmul_config<grid = [1, 16], cores = [8, 2], block = [2, 1], subblock = [1, 1], k_chunk = 8, groups = 2, lhs = gather>
 // CHECK-SAME: h = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1>
+// A dense rhs is the default; the tiles stored of one whose zero tiles are skipped are printed.
+// CHECK-SAME: i = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [8, 1], k_chunk = 16, rhs_stored_tiles = 8264, cycles = 1289658>
+// CHECK-SAME: j = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1>
 func.func @matmul_configs() attributes {
     a = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [1, 8], k_chunk = 16, cycles = 293802>,
     b = #grid.matmul_config<grid = [1, 32], cores = [8, 4], block = [1, 1], subblock = [1, 1], k_chunk = 8>,
@@ -191,7 +194,9 @@ func.func @matmul_configs() attributes {
     e = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, lhs = tensor>,
     f = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, operands = unicast, lhs = gather>,
     g = #grid.matmul_config<grid = [1, 16], cores = [8, 2], block = [2, 1], subblock = [1, 1], k_chunk = 8, lhs = gather, groups = 2>,
-    h = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, groups = 1>} {
+    h = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, groups = 1>,
+    i = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [8, 1], k_chunk = 16, cycles = 1289658, rhs_stored_tiles = 8264>,
+    j = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, rhs_stored_tiles = 0>} {
   return
 }
 

@@ -103,3 +103,90 @@ TEST(Gather, ANonPositiveWrapIsRejectedByTheVerifier) {
   EXPECT_FALSE(loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error));
   EXPECT_NE(error.find("CB_LOAD_INDEX wraps at 0"), std::string::npos) << error;
 }
+
+namespace {
+/// out = x when ids[0] is 1 and zeros when it is 0: compute loads the flag out of the id tile it
+/// has waited for and copies x into Dst in a loop of that many trips (how a matmul skips a zero
+/// weight tile). With `wait` false it loads the flag before waiting for the tile.
+BinarySpec flagSpec(bool wait = true) {
+  BinarySpec spec;
+  spec.buffers = {{"x", {32, 32}, DataFormat::Float32, 0},
+                  {"ids", {32}, DataFormat::Float32, 1 << 20},
+                  {"out", {32, 32}, DataFormat::Float32, 2 << 20}};
+  spec.inputs = {0, 1};
+  spec.outputs = {2};
+  DispatchSpec d;
+  d.buffers = {0, 1, 2};
+  d.cbs = {{0, DataFormat::Float32, 1, kL1},
+           {1, DataFormat::Float32, 1, kL1 + 65536},
+           {16, DataFormat::Float32, 1, kL1 + 131072}};
+  KernelSpec reader(ttb::ThreadKind::Reader);
+  int32_t zero = reader.constant(0);
+  reader.emit(Op::CbReserve, {0, 1});
+  reader.emit(Op::CbReserve, {1, 1});
+  reader.emit(Op::NocRead, {0, zero, 0, zero});
+  reader.emit(Op::NocRead, {1, zero, 1, zero});
+  reader.emit(Op::NocBarrier);
+  reader.emit(Op::CbPush, {0, 1});
+  reader.emit(Op::CbPush, {1, 1});
+
+  KernelSpec compute(ttb::ThreadKind::Compute);
+  zero = compute.constant(0);
+  int32_t flag = compute.var(5);
+  compute.emit(Op::CbWait, {0, 1});
+  if (wait)
+    compute.emit(Op::CbWait, {1, 1});
+  compute.emit(Op::CbLoadIndex, {5, 1, zero, zero, 2});
+  compute.emit(Op::CbReserve, {16, 1});
+  compute.emit(Op::DstAcquire);
+  size_t l = compute.loop(4, flag);
+  compute.emit(Op::Copy, {0, zero, zero});
+  compute.endLoop(l);
+  compute.emit(Op::Pack, {zero, 16, zero});
+  compute.emit(Op::DstRelease);
+  compute.emit(Op::CbPop, {0, 1});
+  compute.emit(Op::CbPop, {1, 1});
+  compute.emit(Op::CbPush, {16, 1});
+
+  KernelSpec writer(ttb::ThreadKind::Writer);
+  zero = writer.constant(0);
+  writer.emit(Op::CbWait, {16, 1});
+  writer.emit(Op::NocWrite, {16, zero, 2, zero});
+  writer.emit(Op::NocBarrier);
+  writer.emit(Op::CbPop, {16, 1});
+  d.kernels = {reader, compute, writer};
+  spec.dispatches = {d};
+  return spec;
+}
+} // namespace
+
+TEST(Gather, ComputeLoadsAFlagFromATileItWaitedForAndLoopsOnIt) {
+  HostTensor x{"x", {32, 32}, std::vector<float>(32 * 32)};
+  for (size_t i = 0; i < x.data.size(); ++i)
+    x.data[i] = float(i % 97) + 1.0f;
+  LoadedBinary bin;
+  std::string error;
+  ASSERT_TRUE(loadBinaryFromBytes(buildBinary(flagSpec()), testChip(), bin, error)) << error;
+  for (float flag : {1.0f, 0.0f}) {
+    HostTensor ids{"ids", {32}, std::vector<float>(32, 0.0f)};
+    ids.data[0] = flag;
+    RunResult result;
+    ASSERT_TRUE(runBinary(bin, {x, ids}, SimOptions(), result, error)) << error;
+    EXPECT_EQ(result.outputs[0].data, flag ? x.data : std::vector<float>(32 * 32, 0.0f));
+  }
+}
+
+TEST(Gather, ComputeCannotLoadFromATileItHasNotWaitedFor) {
+  HostTensor x{"x", {32, 32}, std::vector<float>(32 * 32, 1.0f)};
+  HostTensor ids{"ids", {32}, std::vector<float>(32, 1.0f)};
+  LoadedBinary bin;
+  std::string error;
+  ASSERT_TRUE(loadBinaryFromBytes(buildBinary(flagSpec(/*wait=*/false)), testChip(), bin, error))
+      << error;
+  RunResult result;
+  // The reader may or may not have pushed the ids by then; a thread that reads a slot it does
+  // not hold is wrong either way, and only a published slot is readable.
+  bool ran = runBinary(bin, {x, ids}, SimOptions(), result, error);
+  if (!ran)
+    EXPECT_NE(error.find("not a slot the thread holds"), std::string::npos) << error;
+}

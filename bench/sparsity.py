@@ -1,0 +1,97 @@
+#!/usr/bin/python3
+"""What skipping zero weight tiles gains: each workload compiled with `tt-compile --sparsity=off`
+(every tile stored and multiplied) and `--sparsity=on` (the default), or unpruned and with
+`--prune=tile:0.5`, in bf16, and run once with `tt-run` on the same seeded inputs.
+
+    bench/sparsity.py [--workloads matmul-4096-half-zero] [--threads 2] [--write-readme]
+
+For each it prints the simulated times and their ratio, the tile products the kernels skipped,
+the binary's size, the FPU's share of its peak on the products it computed, and the PCC of the
+second output against the first (1 when only skipping changed; the accuracy cost when pruning).
+"""
+import datetime
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+import models  # noqa: E402
+from roofline import commit_note, compile_and_run, log, parse_args, write_readme  # noqa: E402
+
+# name -> (builder, its arguments, flags of the baseline, flags of the sparse compilation)
+WORKLOADS = {
+    # The precision issue's target: 4096^3 with half the weight tiles zero, at least 1.8x.
+    "matmul-4096-half-zero": (models.sparse_matmul, (4096, 4096, 4096, 0.5),
+                              ["--sparsity=off"], []),
+    "matmul-2048-half-zero": (models.sparse_matmul, (2048, 2048, 2048, 0.5),
+                              ["--sparsity=off"], []),
+    # Pruning a network's weights: random ones here, so the PCC says what pruning changes, not
+    # what a trained network would lose.
+    "resnet50-b1-pruned-half": (models.resnet50, (1,), [], ["--prune=tile:0.5"]),
+}
+COLUMNS = ["workload", "baseline us", "sparse us", "speed-up", "tile products skipped",
+           "binary MB (baseline, sparse)", "FPU use (sparse)", "PCC sparse vs baseline"]
+BEGIN, END = "<!-- sparsity:begin -->", "<!-- sparsity:end -->"
+SECTION = """## Sparsity
+
+`bench/sparsity.py` compiles each workload twice, in bf16: with `--sparsity=off` and with the
+default, where each matmul whose constant weight has all-zero 32x32 tiles stores only the others
+and neither reads nor multiplies the zero ones (or unpruned and with `--prune=tile:0.5`), runs
+both on the same seeded inputs and compares. `FPU use` is the FPU's share of its peak on the tile
+products actually computed.
+
+```sh
+bench/sparsity.py --threads 2 --write-readme
+```
+"""
+
+
+def run_workload(name, a, tmp):
+    builder, args, baseline, sparse = WORKLOADS[name]
+    results = []
+    for tag, flags in (("baseline", baseline), ("sparse", sparse)):
+        d = Path(tmp) / name / tag
+        d.mkdir(parents=True)
+        _, _, perf, _, _ = compile_and_run(f"{name} ({tag})", builder, args, a, d,
+                                           ["--precision=bf16", *flags])
+        results.append((perf, np.load(d / "y.npy"), (d / "model.ttb").stat().st_size))
+    (base, y0, size0), (perf, y1, size1) = results
+    t0, t1 = base["totals"], perf["totals"]
+    pcc = float(np.corrcoef(y0.ravel(), y1.ravel())[0, 1])
+    return [name, f"{t0['time_us']:.1f}", f"{t1['time_us']:.1f}",
+            f"{t0['cycles'] / t1['cycles']:.2f}x", str(t1.get("skipped_tiles", 0)),
+            f"{size0 / 2**20:.1f}, {size1 / 2**20:.1f}", f"{100 * t1['fpu_utilization']:.1f}%",
+            f"{pcc:.5f}"]
+
+
+def table(rows):
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + " --- |" * len(COLUMNS)]
+    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
+
+
+def main():
+    a, names = parse_args(__doc__, WORKLOADS, "sparsity")
+    rows, failed = [], []
+    with tempfile.TemporaryDirectory(prefix="tessel-sparsity-") as tmp:
+        for name in names:
+            try:
+                rows.append(run_workload(name, a, tmp))
+            except RuntimeError as e:
+                log(f"{name}: FAILED: {e}")
+                failed.append(name)
+                rows.append([name, "failed"] + ["-"] * (len(COLUMNS) - 2))
+    threads = a.threads or "all host cores"
+    text = (f"{commit_note()}, {datetime.date.today().isoformat()}, bf16, tt-run --threads "
+            f"{threads}:\n\n{table(rows)}")
+    print(text)
+    if a.write_readme:
+        write_readme(text, BEGIN, END, SECTION)
+    if failed:
+        sys.exit(f"sparsity: failed: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()
