@@ -104,13 +104,16 @@ struct AssignPrecisionPass : tessel::impl::AssignPrecisionBase<AssignPrecisionPa
       rules.push_back({std::move(*pattern), *p});
     }
     // The last override that names one of the op's nodes wins, as later flags do.
+    SmallVector<bool> matched(rules.size(), false);
     auto precisionOf = [&](Operation *op) {
       Precision p = model;
       std::string names = graph::nodeNames(op->getLoc());
-      for (const Override &rule : rules)
+      for (auto [i, rule] : llvm::enumerate(rules))
         for (StringRef node : llvm::split(names, ','))
-          if (rule.nodes.match(node))
+          if (rule.nodes.match(node)) {
             p = rule.precision;
+            matched[i] = true;
+          }
       return p;
     };
 
@@ -149,6 +152,13 @@ struct AssignPrecisionPass : tessel::impl::AssignPrecisionBase<AssignPrecisionPa
           it->second = format;
       }
     });
+    // A glob that names nothing is a mistyped node name, not a no-op.
+    for (auto [i, spec] : llvm::enumerate(overrides))
+      if (!matched[i]) {
+        module.emitError() << "precision override '" << spec
+                           << "' matches no ONNX node of the model's ops";
+        return signalPassFailure();
+      }
     for (auto [value, format] : narrowed) {
       auto type = cast<RankedTensorType>(value.getType());
       grid::LayoutAttr layout = grid::getLayout(type);

@@ -2,6 +2,7 @@
 read) in block-float formats at the fidelity each format pairs with, against float64 numpy and
 with each dispatch's fidelity and the binary's size as the perf report and the file show them."""
 import json
+import re
 
 import numpy as np
 import onnx
@@ -94,6 +95,19 @@ def test_bad_precisions_are_clean_errors(tmp):
     assert not (tmp / "m.ttb").exists()
 
 
+def test_override_or_calibration_that_cannot_apply_is_an_error(tmp):
+    x, _ = mlp(tmp / "mlp.onnx")
+    proc = run(["tt-compile", tmp / "mlp.onnx", "-o", tmp / "m.ttb",
+                "--precision-override=fc9*=bf16"], check=False)
+    assert_clean_failure(proc, "precision override 'fc9*=bf16' matches no ONNX node")
+    np.save(tmp / "cal.npy", x[:, :100])
+    for flags in (["--precision=auto"], ["--precision=bf16", "--prune=tile:0.5"]):
+        proc = run(["tt-compile", tmp / "mlp.onnx", "-o", tmp / "m.ttb", *flags,
+                    f"--calibration=@{tmp / 'cal.npy'}"], check=False)
+        assert_clean_failure(proc, "input 'x': expected shape [128,512], got [128,100]")
+    assert not (tmp / "m.ttb").exists()
+
+
 def test_print_precision_names_each_ops_formats(tmp):
     mlp(tmp / "mlp.onnx")
     out = run(["tt-compile", tmp / "mlp.onnx", "-o", tmp / "m.ttb", "--precision=bfp4",
@@ -167,6 +181,8 @@ def test_auto_with_a_budget_bf16_misses_is_an_error(tmp):
     proc = run(["tt-compile", tmp / "mlp.onnx", "-o", tmp / "m.ttb", "--precision=auto",
                 "--accuracy=rel-l2:0.000001"], check=False)
     assert proc.returncode != 0 and "even bf16 misses the budget" in proc.stderr, proc.stderr
+    # The message names the op whose fp32 helps most: one of the MLP's two matmuls.
+    assert re.search(r"'fc[12]' fails it most: in fp32 it gives [0-9.]+", proc.stderr), proc.stderr
     assert not (tmp / "m.ttb").exists()
     proc = run(["tt-compile", tmp / "mlp.onnx", "-o", tmp / "m.ttb", "--precision=auto",
                 "--accuracy=psnr:30"], check=False)

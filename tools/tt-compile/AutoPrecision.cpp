@@ -9,6 +9,18 @@
 using namespace mlir;
 using namespace tessel;
 
+/// The first ONNX node of each matmul dispatch, the slowest first.
+static std::vector<std::string> slowestNodes(std::vector<rt::DispatchPerf> dispatches) {
+  llvm::stable_sort(dispatches, [](const rt::DispatchPerf &a, const rt::DispatchPerf &b) {
+    return a.cycles > b.cycles;
+  });
+  std::vector<std::string> nodes;
+  for (const rt::DispatchPerf &d : dispatches)
+    if (d.macs != 0 && !d.location.empty())
+      nodes.push_back(StringRef(d.location).split(',').first.str());
+  return nodes;
+}
+
 FailureOr<AutoPrecisionChoice>
 tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
                             const AccuracyBudget &budget, std::vector<rt::HostTensor> calibration,
@@ -33,6 +45,7 @@ tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
   // The fastest uniform precision first.
   AutoPrecisionChoice choice;
   Measured chosen;
+  double bf16Score = 0;
   for (StringRef precision : {"bfp4", "bfp8", "bf16"}) {
     FailureOr<Measured> m = compileAndRun(imported, base, chip, precision, {}, calibration);
     if (failed(m))
@@ -45,27 +58,47 @@ tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
       chosen = std::move(*m);
       break;
     }
+    bf16Score = score;
+    chosen = std::move(*m);
   }
-  if (choice.precision.empty())
-    return imported.emitError() << "auto precision: even bf16 misses the budget " << budget.metric
-                                << " " << budget.threshold << " on these inputs";
+  if (choice.precision.empty()) {
+    // Name the op that fails the budget most: of the slowest ones, the one whose ops kept in
+    // fp32 bring the model closest to the reference.
+    std::string worst;
+    double best = bf16Score;
+    bool lower = budget.metric == "rel-l2";
+    unsigned tries = 0;
+    for (const std::string &node : slowestNodes(chosen.dispatches)) {
+      if (tries++ == maxRefinements)
+        break;
+      FailureOr<Measured> m =
+          compileAndRun(imported, base, chip, "bf16", {node + "=fp32"}, calibration);
+      if (failed(m))
+        return failure();
+      double score = measure(budget, m->outputs, reference->outputs);
+      describe("bf16 with " + node + "=fp32", *m, score, within(budget, score));
+      if (lower ? score < best : score > best)
+        worst = node, best = score;
+    }
+    InFlightDiagnostic diag = imported.emitError()
+                              << "auto precision: even bf16 misses the budget " << budget.metric
+                              << " " << budget.threshold << " on these inputs ("
+                              << llvm::formatv("{0:F5}", bf16Score).str() << ")";
+    if (!worst.empty())
+      diag << "; '" << worst << "' fails it most: in fp32 it gives "
+           << llvm::formatv("{0:F5}", best).str();
+    return diag;
+  }
   // Then op by op, the slowest dispatches first: the next narrower precision where the budget
   // still holds and the model gets faster.
   StringRef narrower = choice.precision == "bf16" ? "bfp8" : choice.precision == "bfp8" ? "bfp4" : "";
   if (narrower.empty())
     return choice;
-  std::vector<rt::DispatchPerf> order = chosen.dispatches;
-  llvm::stable_sort(order, [](const rt::DispatchPerf &a, const rt::DispatchPerf &b) {
-    return a.cycles > b.cycles;
-  });
   unsigned tries = 0;
-  for (const rt::DispatchPerf &d : order) {
+  for (const std::string &node : slowestNodes(chosen.dispatches)) {
     if (tries == maxRefinements)
       break;
-    if (d.macs == 0 || d.location.empty())
-      continue;
     ++tries;
-    std::string node = StringRef(d.location).split(',').first.str();
     std::vector<std::string> overrides = choice.overrides;
     overrides.push_back(node + "=" + narrower.str());
     FailureOr<Measured> m =
