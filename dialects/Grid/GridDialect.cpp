@@ -48,6 +48,9 @@ LogicalResult GridDialect::verifyOperationAttribute(Operation *op, NamedAttribut
                             precision.getValue()))
       return op->emitError() << "'" << name
                              << "' must be \"fp32\", \"bf16\", \"bfp8\" or \"bfp4\" on a module";
+  } else if (name == kPrecisionNoteAttrName) {
+    if (!isa<ModuleOp>(op) || !isa<StringAttr>(value))
+      return op->emitError() << "'" << name << "' is a string on a module";
   } else if (name == kGatherInputAttrName) {
     if (!isa<UnitAttr>(value))
       return op->emitError() << "'" << name << "' is a unit attribute";

@@ -34,6 +34,10 @@ inline constexpr llvm::StringLiteral kPrecisionAttrName = "grid.precision";
 /// (a matmul's zero rhs tiles times the lhs tiles they would meet), which the binary records.
 inline constexpr llvm::StringLiteral kSkippedTilesAttrName = "grid.skipped_tiles";
 
+/// The name of the module attribute that says how the precision was chosen and the error it was
+/// measured at (tt-compile --precision=auto), which the binary records with it.
+inline constexpr llvm::StringLiteral kPrecisionNoteAttrName = "grid.precision_note";
+
 /// The layout of a tensor type, or null when it has none yet.
 LayoutAttr getLayout(mlir::Type type);
 } // namespace tessel::grid

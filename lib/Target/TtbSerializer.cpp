@@ -150,6 +150,8 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
   // What tt-assign-layouts recorded; a module assembled by hand without it is fp32.
   auto precisionAttr = module->getAttrOfType<StringAttr>(grid::kPrecisionAttrName);
   std::string precision = precisionAttr ? precisionAttr.str() : "fp32";
+  if (auto note = module->getAttrOfType<StringAttr>(grid::kPrecisionNoteAttrName))
+    precision += " (" + note.str() + ")";
   for (BlockArgument arg : func.getArguments()) {
     auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "graph.name");
     std::string n = name ? name.str() : "input" + std::to_string(arg.getArgNumber());

@@ -71,6 +71,7 @@ double fraction(double part, double whole) { return whole > 0 ? part / whole : 0
 
 std::string perfToJson(const PerfReport &r) {
   std::string s = "{\n  \"chip\": " + jsonString(r.chip) +
+                  ",\n  \"precision\": " + jsonString(r.precision) +
                   ",\n  \"clock_mhz\": " + std::to_string(r.clockMhz) +
                   ",\n  \"peak_flops_per_cycle\": " + jsonNumber(r.peakFlopsPerCycle) +
                   ",\n  \"peak_dram_bytes_per_cycle\": " + jsonNumber(r.peakDramBytesPerCycle) +

@@ -207,6 +207,8 @@ bool runBinary(const LoadedBinary &binary, const std::vector<HostTensor> &inputs
 
   PerfReport &perf = result.perf;
   perf.chip = chip.name;
+  if (bin.precision())
+    perf.precision = bin.precision()->str();
   perf.clockMhz = chip.clockMhz;
   perf.peakFlopsPerCycle = 2.0 * double(chip.matmulMacsPerCycle) * chip.gridX * chip.gridY;
   perf.peakDramBytesPerCycle = chip.dramPeakBytesPerCycle() * chip.dramChannels;

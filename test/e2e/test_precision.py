@@ -172,6 +172,11 @@ def test_auto_keeps_the_budget_on_other_inputs(tmp):
              "--quiet"])
         outs[name] = np.load(tmp / f"{name}.npy")
     assert pcc(outs["a"], outs["f"]) >= 0.99
+    # The perf report says what the search chose and the error it measured.
+    chosen = json.loads((tmp / "a.json").read_text())["precision"]
+    assert re.fullmatch(r"(bf16|bfp8|bfp4) \(auto: pcc 0\.9\d+ against fp32 on the calibration "
+                        r"inputs(; .*)?\)", chosen), chosen
+    assert json.loads((tmp / "f.json").read_text())["precision"] == "fp32"
     _, bf16, _ = compile_and_run(tmp, other, "bf16")
     assert json.loads((tmp / "a.json").read_text())["totals"]["cycles"] < bf16["totals"]["cycles"]
 

@@ -45,7 +45,11 @@ tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
   // The fastest uniform precision first.
   AutoPrecisionChoice choice;
   Measured chosen;
-  double bf16Score = 0;
+  double bf16Score = 0, choiceScore = 0;
+  auto record = [&] {
+    choice.measured = llvm::formatv("{0} {1:F5} against fp32 on {2} inputs", budget.metric,
+                                    choiceScore, seeded ? "seeded random" : "the calibration");
+  };
   for (StringRef precision : {"bfp4", "bfp8", "bf16"}) {
     FailureOr<Measured> m = compileAndRun(imported, base, chip, precision, {}, calibration);
     if (failed(m))
@@ -56,6 +60,7 @@ tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
     if (ok) {
       choice.precision = precision.str();
       chosen = std::move(*m);
+      choiceScore = score;
       break;
     }
     bf16Score = score;
@@ -92,8 +97,10 @@ tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
   // Then op by op, the slowest dispatches first: the next narrower precision where the budget
   // still holds and the model gets faster.
   StringRef narrower = choice.precision == "bf16" ? "bfp8" : choice.precision == "bfp8" ? "bfp4" : "";
-  if (narrower.empty())
+  if (narrower.empty()) {
+    record();
     return choice;
+  }
   unsigned tries = 0;
   for (const std::string &node : slowestNodes(chosen.dispatches)) {
     if (tries == maxRefinements)
@@ -111,10 +118,12 @@ tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
     if (keep) {
       choice.overrides = overrides;
       chosen = std::move(*m);
+      choiceScore = score;
     }
   }
   log << llvm::formatv("auto: chose {0}{1}{2}: {3} cycles\n", choice.precision,
                        choice.overrides.empty() ? "" : " with ",
                        llvm::join(choice.overrides, ", "), chosen.cycles);
+  record();
   return choice;
 }

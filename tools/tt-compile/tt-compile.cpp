@@ -15,6 +15,7 @@
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -351,6 +352,10 @@ int main(int argc, char **argv) {
     overrides.insert(overrides.end(), precisionOverrides.begin(), precisionOverrides.end());
     options.precision = choice->precision;
     options.precisionOverrides = ArrayRef<std::string>(overrides);
+    std::string note = "auto: " + choice->measured;
+    if (!choice->overrides.empty())
+      note += "; " + llvm::join(choice->overrides, ", ");
+    (*module)->setAttr(tessel::grid::kPrecisionNoteAttrName, StringAttr::get(&context, note));
     chosenPrecision = "auto: " + choice->precision +
                       (choice->overrides.empty() ? "" : " with " + std::to_string(
                                                                   choice->overrides.size()) +

@@ -63,6 +63,9 @@ struct NodePerf {
 
 struct PerfReport {
   std::string chip;
+  /// The precision the binary was compiled at, as the compiler recorded it (with, for
+  /// --precision=auto, the error measured).
+  std::string precision;
   int64_t clockMhz = 0;
   /// The chip's roofs: peak flop per cycle of the matrix engine (LoFi, whole
   /// grid) and peak DRAM bytes per cycle (all channels).
