@@ -130,9 +130,35 @@ def run_workload(name, a, d):
             f"{compile_s:.1f}", f"{run_s:.1f}", str(len(perf["dispatches"]))]
 
 
-def table(rows):
-    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + " --- |" * len(COLUMNS)]
+def table(rows, columns=COLUMNS):
+    lines = ["| " + " | ".join(columns) + " |", "|" + " --- |" * len(columns)]
     return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
+
+
+def run_all(label, names, run, columns, a, precision="bf16", markers=None):
+    """Runs `run(name, directory)` for each workload in a directory of its own, a failed one
+    making a row of its own; prints the table under the commit and date, writes it into
+    bench/README.md with --write-readme (between `markers`: begin, end, section), and exits
+    non-zero if any failed."""
+    rows, failed = [], []
+    with tempfile.TemporaryDirectory(prefix=f"tessel-{label}-") as tmp:
+        for name in names:
+            d = Path(tmp) / name
+            d.mkdir()
+            try:
+                rows.append(run(name, d))
+            except RuntimeError as e:
+                log(f"{name}: FAILED: {e}")
+                failed.append(name)
+                rows.append([name, "failed"] + ["-"] * (len(columns) - 2))
+    threads = a.threads or "all host cores"
+    text = (f"{commit_note()}, {datetime.date.today().isoformat()}, {precision}, tt-run "
+            f"--threads {threads}:\n\n{table(rows, columns)}")
+    print(text)
+    if a.write_readme:
+        write_readme(text, *(markers or ()))
+    if failed:
+        sys.exit(f"{label}: failed: {', '.join(failed)}")
 
 
 def write_readme(text, begin=BEGIN, end=END, section=SECTION):
@@ -184,27 +210,8 @@ def parse_args(description, workloads, table):
 
 def main():
     a, names = parse_args(__doc__, WORKLOADS, "roofline")
-
-    rows, failed = [], []
-    with tempfile.TemporaryDirectory(prefix="tessel-roofline-") as tmp:
-        for name in names:
-            d = Path(tmp) / name
-            d.mkdir()
-            try:
-                rows.append(run_workload(name, a, d))
-            except RuntimeError as e:
-                log(f"{name}: FAILED: {e}")
-                failed.append(name)
-                rows.append([name, "failed"] + ["-"] * (len(COLUMNS) - 2))
-
-    threads = a.threads or "all host cores"
-    text = (f"{commit_note()}, {datetime.date.today().isoformat()}, bf16, tt-run --threads "
-            f"{threads}:\n\n{table(rows)}")
-    print(text)
-    if a.write_readme:
-        write_readme(text)
-    if failed:
-        sys.exit(f"roofline: failed: {', '.join(failed)}")
+    run_all("roofline", names, lambda name, d: run_workload(name, a, d), COLUMNS, a,
+            "bf16 unless named")
 
 
 if __name__ == "__main__":

@@ -9,9 +9,7 @@ For each it prints the simulated times and their ratio, the tile products the ke
 the binary's size, the FPU's share of its peak on the products it computed, and the PCC of the
 second output against the first (1 when only skipping changed; the accuracy cost when pruning).
 """
-import datetime
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +17,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 import models  # noqa: E402
-from roofline import commit_note, compile_and_run, log, parse_args, write_readme  # noqa: E402
+from roofline import compile_and_run, parse_args, run_all  # noqa: E402
 
 # name -> (builder, its arguments, flags of the baseline, flags of the sparse compilation)
 WORKLOADS = {
@@ -49,15 +47,14 @@ bench/sparsity.py --threads 2 --write-readme
 """
 
 
-def run_workload(name, a, tmp):
+def run_workload(name, a, d):
     builder, args, baseline, sparse = WORKLOADS[name]
     results = []
     for tag, flags in (("baseline", baseline), ("sparse", sparse)):
-        d = Path(tmp) / name / tag
-        d.mkdir(parents=True)
-        _, _, perf, _, _ = compile_and_run(f"{name} ({tag})", builder, args, a, d,
+        (d / tag).mkdir()
+        _, _, perf, _, _ = compile_and_run(f"{name} ({tag})", builder, args, a, d / tag,
                                            ["--precision=bf16", *flags])
-        results.append((perf, np.load(d / "y.npy"), (d / "model.ttb").stat().st_size))
+        results.append((perf, np.load(d / tag / "y.npy"), (d / tag / "model.ttb").stat().st_size))
     (base, y0, size0), (perf, y1, size1) = results
     t0, t1 = base["totals"], perf["totals"]
     pcc = float(np.corrcoef(y0.ravel(), y1.ravel())[0, 1])
@@ -67,30 +64,10 @@ def run_workload(name, a, tmp):
             f"{pcc:.5f}"]
 
 
-def table(rows):
-    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + " --- |" * len(COLUMNS)]
-    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
-
-
 def main():
     a, names = parse_args(__doc__, WORKLOADS, "sparsity")
-    rows, failed = [], []
-    with tempfile.TemporaryDirectory(prefix="tessel-sparsity-") as tmp:
-        for name in names:
-            try:
-                rows.append(run_workload(name, a, tmp))
-            except RuntimeError as e:
-                log(f"{name}: FAILED: {e}")
-                failed.append(name)
-                rows.append([name, "failed"] + ["-"] * (len(COLUMNS) - 2))
-    threads = a.threads or "all host cores"
-    text = (f"{commit_note()}, {datetime.date.today().isoformat()}, bf16, tt-run --threads "
-            f"{threads}:\n\n{table(rows)}")
-    print(text)
-    if a.write_readme:
-        write_readme(text, BEGIN, END, SECTION)
-    if failed:
-        sys.exit(f"sparsity: failed: {', '.join(failed)}")
+    run_all("sparsity", names, lambda name, d: run_workload(name, a, d), COLUMNS, a,
+            markers=(BEGIN, END, SECTION))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,17 @@ namespace ttb = tessel::ttb;
 namespace {
 constexpr uint32_t kL1 = 200000;
 
+/// Writes the one tile compute pushes to cb 16 into tile 0 of dispatch buffer 2.
+KernelSpec tileWriter() {
+  KernelSpec writer(ttb::ThreadKind::Writer);
+  int32_t zero = writer.constant(0);
+  writer.emit(Op::CbWait, {16, 1});
+  writer.emit(Op::NocWrite, {16, zero, 2, zero});
+  writer.emit(Op::NocBarrier);
+  writer.emit(Op::CbPop, {16, 1});
+  return writer;
+}
+
 /// out[r, :] = table[ids[r], :] for a [64, 32] table and 32 ids: the reader loads each index
 /// out of the id tile it holds and reads that row with NOC_READ_SPAN.
 BinarySpec gatherSpec() {
@@ -52,12 +63,7 @@ BinarySpec gatherSpec() {
   KernelSpec compute(ttb::ThreadKind::Compute);
   emitCopyTile(compute, compute.constant(0), 0, 16);
 
-  KernelSpec writer(ttb::ThreadKind::Writer);
-  zero = writer.constant(0);
-  writer.emit(Op::CbWait, {16, 1});
-  writer.emit(Op::NocWrite, {16, zero, 2, zero});
-  writer.emit(Op::NocBarrier);
-  writer.emit(Op::CbPop, {16, 1});
+  KernelSpec writer = tileWriter();
 
   d.kernels = {reader, compute, writer};
   spec.dispatches = {d};
@@ -148,12 +154,7 @@ BinarySpec flagSpec(bool wait = true) {
   compute.emit(Op::CbPop, {1, 1});
   compute.emit(Op::CbPush, {16, 1});
 
-  KernelSpec writer(ttb::ThreadKind::Writer);
-  zero = writer.constant(0);
-  writer.emit(Op::CbWait, {16, 1});
-  writer.emit(Op::NocWrite, {16, zero, 2, zero});
-  writer.emit(Op::NocBarrier);
-  writer.emit(Op::CbPop, {16, 1});
+  KernelSpec writer = tileWriter();
   d.kernels = {reader, compute, writer};
   spec.dispatches = {d};
   return spec;
