@@ -99,7 +99,7 @@ LogicalResult MatmulConfigAttr::verify(function_ref<InFlightDiagnostic()> emitEr
                                        int64_t coresY, int64_t blockM, int64_t blockN,
                                        int64_t subM, int64_t subN, int64_t kChunk,
                                        OperandSharing operands, LhsSource, int64_t cycles,
-                                       int64_t groups, int64_t rhsStoredTiles) {
+                                       int64_t groups, int64_t rhsStoredTiles, bool) {
   for (int64_t v : {gridM, gridN, coresX, coresY, blockM, blockN, subM, subN, kChunk, groups})
     if (v < 1)
       return emitError() << "matmul config sizes must be positive";
@@ -154,6 +154,7 @@ Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
   OperandSharing operands = OperandSharing::multicast;
   LhsSource lhs = LhsSource::tensor;
   int64_t cycles = 0, groups = 1, rhsStoredTiles = 0;
+  bool deferWrites = false;
   while (succeeded(parser.parseOptionalComma())) {
     StringRef key;
     SMLoc loc = parser.getCurrentLocation();
@@ -174,6 +175,16 @@ Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
     } else if (key == "rhs_stored_tiles") {
       if (parser.parseInteger(rhsStoredTiles))
         return {};
+    } else if (key == "writes") {
+      StringRef when;
+      SMLoc at = parser.getCurrentLocation();
+      if (parser.parseKeyword(&when))
+        return {};
+      if (when != "deferred" && when != "at_end") {
+        parser.emitError(at) << "writes are 'deferred' or 'at_end', not '" << when << "'";
+        return {};
+      }
+      deferWrites = when == "deferred";
     } else {
       parser.emitError(loc) << "unknown matmul config key '" << key << "'";
       return {};
@@ -183,7 +194,7 @@ Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
     return {};
   return parser.getChecked<MatmulConfigAttr>(parser.getContext(), v[0], v[1], v[2], v[3], v[4],
                                              v[5], v[6], v[7], v[8], operands, lhs, cycles,
-                                             groups, rhsStoredTiles);
+                                             groups, rhsStoredTiles, deferWrites);
 }
 
 void MatmulConfigAttr::print(AsmPrinter &printer) const {
@@ -198,6 +209,8 @@ void MatmulConfigAttr::print(AsmPrinter &printer) const {
     printer << ", lhs = " << stringifyLhsSource(getLhs());
   if (skipsZeroRhsTiles())
     printer << ", rhs_stored_tiles = " << getRhsStoredTiles();
+  if (getDeferWrites())
+    printer << ", writes = deferred";
   if (getCycles())
     printer << ", cycles = " << getCycles();
   printer << ">";

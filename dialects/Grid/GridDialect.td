@@ -112,7 +112,10 @@ def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
     rows and columns past the lhs's end as zeros (an implicit GEMM). With `rhs_stored_tiles = S`
     the rhs is a constant of which only S tiles are not all zero: the binary stores those alone,
     with a map from each tile to its place among them (0: not stored), and the kernels neither
-    read nor multiply the others. `cycles` is the cost model's estimate.
+    read nor multiply the others. With `writes = deferred` (several passes of several K chunks)
+    the writer stores a pass's block while it feeds the next pass's chunks, a share after each,
+    instead of as the last chunk finishes it: the block waits in L1. `cycles` is the cost model's
+    estimate.
 
     ```mlir
     #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [2, 4],
@@ -128,7 +131,8 @@ def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
                     "int64_t":$kChunk, Grid_OperandSharingParameter:$operands,
                     Grid_LhsSourceParameter:$lhs, DefaultValuedParameter<"int64_t", "0">:$cycles,
                     DefaultValuedParameter<"int64_t", "1">:$groups,
-                    DefaultValuedParameter<"int64_t", "0">:$rhsStoredTiles);
+                    DefaultValuedParameter<"int64_t", "0">:$rhsStoredTiles,
+                    DefaultValuedParameter<"bool", "false">:$deferWrites);
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{

@@ -23,7 +23,7 @@ static grid::MatmulConfigAttr attrOf(MLIRContext *ctx, const cost::MatmulPlan &p
   auto lhs = gatherLhs ? grid::LhsSource::gather : grid::LhsSource::tensor;
   return grid::MatmulConfigAttr::get(ctx, p.gridM, p.gridN, p.coresX, p.coresY, p.blockM,
                                      p.blockN, p.subM, p.subN, p.kChunk, operands, lhs, cycles,
-                                     p.groups, rhsStoredTiles);
+                                     p.groups, rhsStoredTiles, p.deferWrites);
 }
 
 namespace {
@@ -260,6 +260,7 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
             plan = sparse;
             ++numSparse;
           }
+        plan = cost::deferWritesWherePaying(*chip, *problem, *plan, budget);
       }
       int64_t cycles = int64_t(std::llround(cost::estimate(*chip, *problem, *plan).cycles));
       op->setAttr(grid::kConfigAttrName,

@@ -25,9 +25,8 @@ std::optional<std::pair<int64_t, int64_t>> cost::rectangle(const rt::ChipDesc &c
 
 int64_t cost::l1Bytes(const MatmulProblem &p, const MatmulPlan &plan) {
   int64_t a = rt::tileBytes(p.lhs), b = rt::tileBytes(p.rhs), o = rt::tileBytes(p.out);
-  int64_t out = defersWrites(plan.passes(p), plan.chunks(p))
-                    ? plan.blockM * plan.blockN + plan.subM * plan.subN
-                    : 2 * plan.subM * plan.subN;
+  int64_t out = plan.defersWrites(p) ? plan.blockM * plan.blockN + plan.subM * plan.subN
+                                     : 2 * plan.subM * plan.subN;
   int64_t bytes = 2 * plan.blockM * plan.kChunk * a + 2 * plan.kChunk * plan.blockN * b + out * o;
   // Partial sums of the whole block wait between K chunks.
   if (plan.chunks(p) > 1)
@@ -285,11 +284,23 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
                           : 0.0);
   double writeBytes = p.outInL1 ? 0.0 : double(p.batch * p.mt * p.nt) * tileO;
   c.dramFloor = readBytes / dramAll + writeBytes / writeBw;
+  c.chunkCompute = perChunk;
+  c.blockWrite = passOut / writeBw;
   c.operandBytes = passes * chunks * (chunkBytes + l1ChunkBytes);
   double l1Floor = l1ChunkBytes > 0 ? passes * chunks * (l1ChunkBytes + chunkBytes) / l1All : 0.0;
   c.cycles = std::max({c.fill + c.compute + c.starved + between + drain, c.dramFloor + latency,
                        l1Floor});
   return c;
+}
+
+MatmulPlan cost::deferWritesWherePaying(const rt::ChipDesc &chip, const MatmulProblem &p,
+                                        MatmulPlan plan, int64_t l1Budget) {
+  MatmulPlan deferred = plan;
+  deferred.deferWrites = true;
+  if (!deferred.defersWrites(p))
+    return plan;
+  MatmulCost c = estimate(chip, p, plan);
+  return c.blockWrite > c.chunkCompute && l1Bytes(p, deferred) <= l1Budget ? deferred : plan;
 }
 
 std::vector<MatmulPlan> cost::enumeratePlans(const rt::ChipDesc &chip, const MatmulProblem &p,

@@ -46,13 +46,11 @@ def rectangle(cores):
     return None
 
 
-def l1_bytes(bm, bn, sm, sn, kc, kt, passes):
-    """The circular buffers of a blocking: double-buffered chunks of both operands, the output
-    (a whole block and a subblock when a pass's block is stored while the next pass runs, else
-    two subblocks) and the partial sums between chunks."""
+def l1_bytes(bm, bn, sm, sn, kc, kt):
+    """The circular buffers of a blocking: double-buffered chunks of both operands and output
+    subblocks, and the partial sums between chunks."""
     chunks = kt // kc
-    out = bm * bn + sm * sn if passes > 1 and chunks > 1 else 2 * sm * sn
-    return (2 * bm * kc + 2 * kc * bn + out + (bm * bn if chunks > 1 else 0)) * TILE
+    return (2 * bm * kc + 2 * kc * bn + 2 * sm * sn + (bm * bn if chunks > 1 else 0)) * TILE
 
 
 def blockings(*shape):
@@ -71,9 +69,8 @@ def blockings(*shape):
             for bn in divisors(nt // gn):
                 for sm in divisors(bm, DST_TILES):
                     sn = max(divisors(bn, DST_TILES // sm))
-                    passes = batch // groups * (mt // (gm * bm)) * (nt // (gn * bn))
                     for kc in divisors(kt):
-                        if l1_bytes(bm, bn, sm, sn, kc, kt, passes) > L1_BUDGET:
+                        if l1_bytes(bm, bn, sm, sn, kc, kt) > L1_BUDGET:
                             continue
                         config = (gm, gn, cx, cy, bm, bn, sm, sn, kc, "multicast")
                         out.append(config + ((groups,) if groups > 1 else ()))
@@ -85,9 +82,8 @@ def blockings(*shape):
                     continue
                 for sm in divisors(bm, DST_TILES):
                     sn = max(divisors(bn, DST_TILES // sm))
-                    passes = batch * (mt // bm) * (nt // bn) // n
                     for kc in divisors(kt):
-                        if l1_bytes(bm, bn, sm, sn, kc, kt, passes) <= L1_BUDGET:
+                        if l1_bytes(bm, bn, sm, sn, kc, kt) <= L1_BUDGET:
                             out.append((n, 1, *rectangle(n), bm, bn, sm, sn, kc, "unicast"))
     return out
 

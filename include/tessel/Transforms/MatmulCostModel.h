@@ -95,13 +95,6 @@ inline ChunkPieces chunkPieces(int64_t rows, int64_t cols, bool twoDimensional, 
   return {shape, pieces, spread ? sendersOf(pieces, groupSize) : 1};
 }
 
-/// Whether a matmul's writer stores a pass's output block while it feeds the next pass's K
-/// chunks, a share after each, rather than at once as the last chunk finishes it. The block then
-/// waits in L1, but its writes, which converge on the few links into DRAM, overlap compute
-/// instead of holding up the next pass's rhs (measured on a 4096^3 matmul that skips half its
-/// weight tiles: ...).
-inline bool defersWrites(int64_t passes, int64_t chunks) { return passes > 1 && chunks > 1; }
-
 /// A rectangle of `cores` cores (width, height) that fits the grid at its origin, widest
 /// first; none if there is none.
 std::optional<std::pair<int64_t, int64_t>> rectangle(const rt::ChipDesc &chip, int64_t cores);
@@ -154,6 +147,16 @@ struct MatmulPlan {
   bool multicast = true;
   /// Rectangles stacked in y that take the batch in turn (multicast only).
   int64_t groups = 1;
+  /// The writer stores a pass's output block while it feeds the next pass's K chunks, a share
+  /// after each, rather than as the last chunk finishes it (with several passes of several
+  /// chunks): the block waits in L1, and its writes, which converge on the few links into DRAM,
+  /// overlap compute instead of holding up the next pass's rhs.
+  bool deferWrites = false;
+
+  /// Whether deferWrites applies: several passes of several chunks.
+  bool defersWrites(const MatmulProblem &p) const {
+    return deferWrites && passes(p) > 1 && chunks(p) > 1;
+  }
 
   /// Cores of every group's rectangle together.
   int64_t cores() const { return coresX * coresY * groups; }
@@ -186,7 +189,14 @@ struct MatmulCost {
   double starved = 0;      // chunks whose operands arrive slower than compute uses them
   double dramFloor = 0;    // the DRAM bytes at the chip's sustained bandwidth
   double operandBytes = 0; // the operands' bytes that cross the NoC, from DRAM or L1
+  double chunkCompute = 0; // one K chunk of a pass on one core's compute thread
+  double blockWrite = 0;   // a pass's output blocks of every core, at the write bandwidth
 };
+
+/// `plan` with its writes deferred where that pays: its pass's block writes outlast a chunk's
+/// compute, which they would otherwise hold up, and the block fits `l1Budget` beside the rest.
+MatmulPlan deferWritesWherePaying(const rt::ChipDesc &chip, const MatmulProblem &p,
+                                  MatmulPlan plan, int64_t l1Budget);
 
 /// Circular buffer bytes one core needs for `plan`.
 int64_t l1Bytes(const MatmulProblem &p, const MatmulPlan &plan);

@@ -479,9 +479,9 @@ void MatmulKernels::build() {
   tile::DataFormat outFormat = formatOf(db.output(0));
   Value cbA = db.cb(formatOf(db.input(0)), 2 * bm * kc);
   Value cbB = db.cb(formatOf(db.input(1)), 2 * kc * bn);
-  // With several passes of several chunks, the writer stores a pass's block while it feeds the
-  // next pass's chunks, a share after each (cost::defersWrites): the block waits in L1.
-  bool deferWrites = cost::defersWrites(passes, chunks);
+  // With several passes of several chunks, the writer may store a pass's block while it feeds
+  // the next pass's chunks, a share after each: the block waits in L1.
+  bool deferWrites = config.getDeferWrites() && passes > 1 && chunks > 1;
   cbOut = db.cb(outFormat, deferWrites ? bm * bn + sm * sn : 2 * sm * sn);
   Value cbPartial = chunks > 1 ? db.cb(outFormat, bm * bn) : Value();
   // Skipping the rhs's zero tiles: each chunk's places of its tiles among the stored ones

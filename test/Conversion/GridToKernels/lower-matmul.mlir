@@ -375,3 +375,32 @@ func.func @skip_tiles_of_an_argument(%a: tensor<32x64xf32>, %w: tensor<64x64xf32
   %0 = graph.matmul %a, %w {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 2], subblock = [1, 1], k_chunk = 2, rhs_stored_tiles = 4>} : (tensor<32x64xf32>, tensor<64x64xf32>) -> tensor<32x64xf32>
   return %0 : tensor<32x64xf32>
 }
+
+// -----
+
+// Deferred writes: two passes of two chunks. The output buffer holds a block and a subblock
+// (three tiles); after the first pass, the writer feeds a pass's second chunk and then writes the
+// pass before's block (its two subblocks), and the last pass's block after the pass loop.
+// CHECK-LABEL: func.func @deferred_writes
+// CHECK: %[[OUT:.*]] = noc.cb 2 : !noc.cb<!tile.tile<32x32, bf16>, 3>
+// CHECK: noc.kernel writer {
+// CHECK: scf.for %[[PASS:.*]] = %c0 to %c2 step %c1 {
+// CHECK: noc.read
+// CHECK: noc.cb_push
+// CHECK-NEXT: %[[AFTER_FIRST:.*]] = affine.apply #{{.*}}(%[[PASS]])
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[AFTER_FIRST]] step %c1 {
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %c2 step %c1 {
+// CHECK-NEXT: noc.cb_wait %[[OUT]], 1
+// CHECK: noc.write %[[OUT]]
+// CHECK: noc.cb_pop %[[OUT]], 1
+// CHECK: noc.read
+// CHECK: noc.cb_push %{{.*}}, 4
+// CHECK-NEXT: }
+// CHECK-NEXT: }
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %c2 step %c1 {
+// CHECK-NEXT: noc.cb_wait %[[OUT]], 1
+// CHECK: noc.write %[[OUT]]
+func.func @deferred_writes(%a: tensor<64x128xf32>, %b: tensor<128x64xf32>) -> tensor<64x64xf32> {
+  %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 2], subblock = [1, 1], k_chunk = 2, writes = deferred>} : (tensor<64x128xf32>, tensor<128x64xf32>) -> tensor<64x64xf32>
+  return %0 : tensor<64x64xf32>
+}

@@ -483,3 +483,8 @@ func.func @gather_rows_map(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
 
 // expected-error @+1 {{the rhs's stored tiles must not be negative}}
 func.func @matmul_config_negative_stored_tiles() attributes {c = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, rhs_stored_tiles = -1>} { return }
+
+// -----
+
+// expected-error @+1 {{writes are 'deferred' or 'at_end', not 'later'}}
+func.func @matmul_config_bad_writes() attributes {c = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, writes = later>} { return }
