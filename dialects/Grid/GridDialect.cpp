@@ -99,7 +99,7 @@ LogicalResult MatmulConfigAttr::verify(function_ref<InFlightDiagnostic()> emitEr
                                        int64_t coresY, int64_t blockM, int64_t blockN,
                                        int64_t subM, int64_t subN, int64_t kChunk,
                                        OperandSharing operands, LhsSource, int64_t cycles,
-                                       int64_t groups, int64_t rhsStoredTiles, bool) {
+                                       int64_t groups, int64_t rhsStoredTiles, bool, bool) {
   for (int64_t v : {gridM, gridN, coresX, coresY, blockM, blockN, subM, subN, kChunk, groups})
     if (v < 1)
       return emitError() << "matmul config sizes must be positive";
@@ -154,7 +154,7 @@ Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
   OperandSharing operands = OperandSharing::multicast;
   LhsSource lhs = LhsSource::tensor;
   int64_t cycles = 0, groups = 1, rhsStoredTiles = 0;
-  bool deferWrites = false;
+  bool deferWrites = false, skipZeroLhs = false;
   while (succeeded(parser.parseOptionalComma())) {
     StringRef key;
     SMLoc loc = parser.getCurrentLocation();
@@ -185,6 +185,17 @@ Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
         return {};
       }
       deferWrites = when == "deferred";
+    } else if (key == "lhs_zero_tiles") {
+      StringRef what;
+      SMLoc at = parser.getCurrentLocation();
+      if (parser.parseKeyword(&what))
+        return {};
+      if (what != "skipped" && what != "multiplied") {
+        parser.emitError(at) << "zero lhs tiles are 'skipped' or 'multiplied', not '" << what
+                             << "'";
+        return {};
+      }
+      skipZeroLhs = what == "skipped";
     } else {
       parser.emitError(loc) << "unknown matmul config key '" << key << "'";
       return {};
@@ -194,7 +205,7 @@ Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
     return {};
   return parser.getChecked<MatmulConfigAttr>(parser.getContext(), v[0], v[1], v[2], v[3], v[4],
                                              v[5], v[6], v[7], v[8], operands, lhs, cycles,
-                                             groups, rhsStoredTiles, deferWrites);
+                                             groups, rhsStoredTiles, deferWrites, skipZeroLhs);
 }
 
 void MatmulConfigAttr::print(AsmPrinter &printer) const {
@@ -211,6 +222,8 @@ void MatmulConfigAttr::print(AsmPrinter &printer) const {
     printer << ", rhs_stored_tiles = " << getRhsStoredTiles();
   if (getDeferWrites())
     printer << ", writes = deferred";
+  if (getSkipZeroLhs())
+    printer << ", lhs_zero_tiles = skipped";
   if (getCycles())
     printer << ", cycles = " << getCycles();
   printer << ">";

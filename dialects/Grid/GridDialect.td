@@ -114,8 +114,9 @@ def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
     with a map from each tile to its place among them (0: not stored), and the kernels neither
     read nor multiply the others. With `writes = deferred` (several passes of several K chunks)
     the writer stores a pass's block while it feeds the next pass's chunks, a share after each,
-    instead of as the last chunk finishes it: the block waits in L1. `cycles` is the cost model's
-    estimate.
+    instead of as the last chunk finishes it: the block waits in L1. With `lhs_zero_tiles =
+    skipped` compute tests each lhs tile before it multiplies it and skips those that are all
+    zeros (as a ReLU leaves them). `cycles` is the cost model's estimate.
 
     ```mlir
     #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [2, 4],
@@ -132,7 +133,8 @@ def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
                     Grid_LhsSourceParameter:$lhs, DefaultValuedParameter<"int64_t", "0">:$cycles,
                     DefaultValuedParameter<"int64_t", "1">:$groups,
                     DefaultValuedParameter<"int64_t", "0">:$rhsStoredTiles,
-                    DefaultValuedParameter<"bool", "false">:$deferWrites);
+                    DefaultValuedParameter<"bool", "false">:$deferWrites,
+                    DefaultValuedParameter<"bool", "false">:$skipZeroLhs);
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{

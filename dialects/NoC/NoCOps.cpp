@@ -121,6 +121,15 @@ LogicalResult CBLoadIndexOp::verify() {
   return success();
 }
 
+LogicalResult CBTileNonzeroOp::verify() {
+  auto kernel = (*this)->getParentOfType<KernelOp>();
+  if (!kernel || kernel.getThread() != ThreadKind::compute)
+    return emitOpError("runs on the compute thread, which unpacks tiles");
+  if (getSkips() < 0 || getSkips() > std::numeric_limits<int32_t>::max())
+    return emitOpError("skips ") << getSkips() << " tile products, not a 32-bit count";
+  return success();
+}
+
 LogicalResult BarrierOp::verify() { return verifyDataMovementThread(*this); }
 LogicalResult FlushOp::verify() { return verifyDataMovementThread(*this); }
 LogicalResult MulticastOp::verify() { return verifyDataMovementThread(*this); }

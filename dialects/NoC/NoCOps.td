@@ -149,6 +149,27 @@ def NoC_CBLoadIndexOp : NoC_Op<"cb_load_index"> {
   let hasVerifier = 1;
 }
 
+def NoC_CBTileNonzeroOp : NoC_Op<"cb_tile_nonzero"> {
+  let summary = "1 when a tile the compute thread waited for holds a non-zero value, else 0";
+  let description = [{
+    The unpacker streams the tile and flags a non-zero value: a matmul that skips zero
+    activation tiles (as a ReLU leaves them) tests each lhs tile before it multiplies it, and
+    runs a loop of that many trips over its products. When the tile is all zeros the `skips`
+    tile products the loop would have run are counted as skipped in the perf report.
+
+    ```mlir
+    %nz = noc.cb_tile_nonzero %cb[%slot] skips 4 : !noc.cb<!tile.tile<32x32, bf16>, 8>
+    scf.for %i = %c0 to %nz step %c1 { ... }
+    ```
+  }];
+  let arguments = (ins NoC_CircularBufferType:$cb, Index:$slot, I64Attr:$skips);
+  let results = (outs Index:$result);
+  let assemblyFormat = [{
+    $cb `[` $slot `]` `skips` $skips attr-dict `:` qualified(type($cb))
+  }];
+  let hasVerifier = 1;
+}
+
 def NoC_BarrierOp : NoC_Op<"barrier"> {
   let summary = "Waits until this thread's NoC reads and writes have landed";
   let description = [{

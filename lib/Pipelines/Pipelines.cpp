@@ -21,10 +21,11 @@ void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions 
   AssignPrecisionOptions precision;
   precision.overrides = options.precisionOverrides;
   pm.addPass(createAssignPrecision(precision));
-  pm.addPass(createChooseOpConfigs(
-      ChooseOpConfigsOptions{options.l1Budget, options.l1Tensors, options.splitK,
-                             /*l1Shards=*/true, options.skipZeroTiles,
-                             options.forceSkipZeroTiles}));
+  ChooseOpConfigsOptions configs{options.l1Budget, options.l1Tensors, options.splitK,
+                                 /*l1Shards=*/true, options.skipZeroTiles,
+                                 options.forceSkipZeroTiles};
+  configs.lhsZeroShares = options.lhsZeroShares;
+  pm.addPass(createChooseOpConfigs(configs));
   pm.addPass(createLowerGraphToGrid());
   if (options.fusion && options.fuseTileLoops)
     pm.addPass(createFuseTileLoops(

@@ -232,6 +232,16 @@ LogicalResult KernelEncoder::encodeOp(Operation &o) {
         emit({op(Opc::CbLoadIndex), var, *cb, e[0], e[1], (int32_t)l.getWrap()});
         return success();
       })
+      .Case([&](noc::CBTileNonzeroOp n) -> LogicalResult {
+        FailureOr<int32_t> cb = cbId(n.getCb());
+        SmallVector<int32_t> e;
+        if (failed(cb) || failed(exprs({n.getSlot()}, e)))
+          return failure();
+        int32_t var = kernel.numVars++;
+        loopVars[n.getResult()] = var;
+        emit({op(Opc::CbTileNonzero), var, *cb, e[0], (int32_t)n.getSkips()});
+        return success();
+      })
       .Case([&](noc::ReadOp r) -> LogicalResult {
         FailureOr<int32_t> buf = buffer(r.getBuffer()), cb = cbId(r.getCb());
         SmallVector<int32_t> e;

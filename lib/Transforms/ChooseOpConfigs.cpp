@@ -8,6 +8,8 @@
 #include "tessel/Transforms/Passes.h"
 #include "tessel/Transforms/ZeroTiles.h"
 
+#include "llvm/Support/GlobPattern.h"
+
 namespace tessel {
 #define GEN_PASS_DEF_CHOOSEOPCONFIGS
 #include "tessel/Transforms/Passes.h.inc"
@@ -23,7 +25,7 @@ static grid::MatmulConfigAttr attrOf(MLIRContext *ctx, const cost::MatmulPlan &p
   auto lhs = gatherLhs ? grid::LhsSource::gather : grid::LhsSource::tensor;
   return grid::MatmulConfigAttr::get(ctx, p.gridM, p.gridN, p.coresX, p.coresY, p.blockM,
                                      p.blockN, p.subM, p.subN, p.kChunk, operands, lhs, cycles,
-                                     p.groups, rhsStoredTiles, p.deferWrites);
+                                     p.groups, rhsStoredTiles, p.deferWrites, p.skipZeroLhs);
 }
 
 namespace {
@@ -158,6 +160,54 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
     return plan;
   }
 
+  /// The best plan that tests `op`'s activation lhs tiles and skips the zero ones, when forced
+  /// or when a profile's share of zero tiles makes the model estimate it faster than `plan`;
+  /// `problem` then holds the share.
+  std::optional<cost::MatmulPlan> skippingZeroLhsTiles(graph::MatMulOp op,
+                                                       cost::MatmulProblem &problem,
+                                                       int64_t budget,
+                                                       const cost::MatmulPlan &plan) {
+    if (op.getLhs().getDefiningOp<graph::ConstantOp>())
+      return std::nullopt;
+    if (forceSkipZeroTiles) {
+      cost::MatmulPlan tested = plan;
+      tested.skipZeroLhs = true;
+      return tested;
+    }
+    // The last glob that names one of the op's nodes gives the share.
+    std::optional<double> share;
+    std::string names = graph::nodeNames(op.getLoc());
+    for (const std::string &spec : lhsZeroShares) {
+      auto [glob, value] = StringRef(spec).rsplit('=');
+      double v = 0;
+      llvm::Expected<llvm::GlobPattern> pattern = llvm::GlobPattern::create(glob);
+      if (!pattern) {
+        llvm::consumeError(pattern.takeError());
+        continue;
+      }
+      if (!value.getAsDouble(v))
+        for (StringRef node : llvm::split(names, ','))
+          if (pattern->match(node))
+            share = v;
+    }
+    if (!share || *share <= 0)
+      return std::nullopt;
+    cost::MatmulProblem zeros = problem;
+    zeros.lhsZeroShare = *share;
+    double dense = cost::estimate(*chip, problem, plan).cycles;
+    std::optional<cost::MatmulPlan> best;
+    double bestCycles = (1.0 - kSparseMargin) * dense;
+    for (cost::MatmulPlan candidate : cost::enumeratePlans(*chip, zeros, budget)) {
+      candidate.skipZeroLhs = true;
+      double cycles = cost::estimate(*chip, zeros, candidate).cycles;
+      if (cycles < bestCycles)
+        best = candidate, bestCycles = cycles;
+    }
+    if (best)
+      problem = zeros;
+    return best;
+  }
+
   std::optional<rt::ChipDesc> chip;
 
   void runOnOperation() override {
@@ -260,6 +310,11 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
             plan = sparse;
             ++numSparse;
           }
+        if (std::optional<cost::MatmulPlan> tested = skippingZeroLhsTiles(op, *problem, budget,
+                                                                           *plan)) {
+          plan = tested;
+          ++numZeroLhs;
+        }
         plan = cost::deferWritesWherePaying(*chip, *problem, *plan, budget);
       }
       int64_t cycles = int64_t(std::llround(cost::estimate(*chip, *problem, *plan).cycles));

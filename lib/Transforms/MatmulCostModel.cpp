@@ -118,10 +118,17 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   // The compute thread: every instruction costs its tile cycles, CB and loop steps one each.
   // Skipping zero rhs tiles, each K step looks up each column's tile (a load and a loop of
   // zero or one trips) and multiplies only the stored ones.
+  // Skipping zero lhs tiles, each row's tile is tested first (the unpacker streams it) and only
+  // a nonzero one is multiplied, by each column's tile (looked up first when the rhs skips too).
   const double density = p.rhsDensity();
-  const double kStep = p.rhsStoredTiles > 0
-                           ? plan.subN * (3.0 + density * double(plan.subM) * mm) + 1
-                           : plan.subM * plan.subN * mm + 1;
+  const double column = p.rhsStoredTiles > 0 ? 3.0 + density * mm : mm;
+  double kStep = p.rhsStoredTiles > 0
+                     ? plan.subN * (3.0 + density * double(plan.subM) * mm) + 1
+                     : plan.subM * plan.subN * mm + 1;
+  if (plan.skipZeroLhs)
+    kStep = plan.subM * (double(rt::tileTestCycles(chip, p.lhs)) + 2.0 +
+                         (1.0 - p.lhsZeroShare) * plan.subN * column) +
+            1;
   double perSubblock = 2 /*acquire, release*/ + 3 /*reserve, push, loop*/ +
                        plan.kChunk * kStep + plan.subM * plan.subN * pack;
   double reloadPerSubblock = 2 + plan.subM * plan.subN * reload;

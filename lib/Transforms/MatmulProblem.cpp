@@ -104,6 +104,7 @@ FailureOr<cost::MatmulProblem> tessel::matmulProblem(graph::MatMulOp op, const r
 cost::MatmulPlan tessel::matmulPlan(grid::MatmulConfigAttr c) {
   return cost::MatmulPlan{c.getGridM(),  c.getGridN(), c.getCoresX(), c.getCoresY(),
                           c.getBlockM(), c.getBlockN(), c.getSubM(),  c.getSubN(),
-                          c.getKChunk(), c.isMulticast(), c.getGroups(), c.getDeferWrites()};
+                          c.getKChunk(), c.isMulticast(), c.getGroups(), c.getDeferWrites(),
+                          c.getSkipZeroLhs()};
 }
 

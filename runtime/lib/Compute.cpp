@@ -277,6 +277,8 @@ int64_t binaryCycles(const ChipDesc &chip, BinaryOp op, DataFormat a,
   return std::max(math, std::max(unpack(chip, a), unpack(chip, b)));
 }
 
+int64_t tileTestCycles(const ChipDesc &chip, DataFormat a) { return unpack(chip, a) + 1; }
+
 int64_t unaryCycles(const ChipDesc &chip, UnaryOp op) {
   return sfpuPass(chip) * unarySfpuCost(op);
 }

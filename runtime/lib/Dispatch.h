@@ -137,6 +137,7 @@ private:
   float *dstTile(Thread &t, int64_t index);
   Step execCb(Thread &t, Op op, const int32_t *w);
   Step execLoadIndex(Thread &t, const int32_t *w);
+  Step execTileNonzero(Thread &t, const int32_t *w);
   Step execNoc(Thread &t, Op op, const int32_t *w);
   Step execReadSpan(Thread &t, const int32_t *w);
 

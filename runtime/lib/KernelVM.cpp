@@ -123,6 +123,8 @@ DispatchRunner::Step DispatchRunner::step(Thread &t) {
     return execCb(t, op, w);
   case Op::CbLoadIndex:
     return execLoadIndex(t, w);
+  case Op::CbTileNonzero:
+    return execTileNonzero(t, w);
   case Op::NocRead:
   case Op::NocWrite:
   case Op::NocBarrier:
@@ -222,6 +224,32 @@ DispatchRunner::Step DispatchRunner::execLoadIndex(Thread &t, const int32_t *w) 
   t.vars[size_t(w[0])] = std::clamp<int64_t>(index, 0, wrap - 1);
   busy(t, 1, "CB");
   t.pc += 6;
+  return Step::Ran;
+}
+
+DispatchRunner::Step DispatchRunner::execTileNonzero(Thread &t, const int32_t *w) {
+  // CB_TILE_NONZERO var, cb, slot, skips: the compute kernel tests a tile it has waited for (an
+  // activation that may be all zeros) before it multiplies it; a zero tile's `skips` tile
+  // products are counted as skipped.
+  CircularBuffer &cb = t.core->cbs[size_t(w[1])];
+  int64_t slot;
+  if (!expr(t, w[2], slot))
+    return Step::Failed;
+  const float *data = cb.readSlot(slot);
+  if (!data) {
+    fail(t, "CB_TILE_NONZERO of slot " + std::to_string(slot) + " of cb " +
+                std::to_string(cb.id()) + ", which is not a tile the thread waited for");
+    return Step::Failed;
+  }
+  bool any = std::any_of(data, data + kTileElems, [](float v) { return v != 0.0f; });
+  t.vars[size_t(w[0])] = any;
+  ++stats.tilesTested;
+  if (!any) {
+    ++stats.zeroTilesFound;
+    stats.skippedTiles += uint64_t(w[3]);
+  }
+  busy(t, tileTestCycles(chip, cb.format()), "TEST");
+  t.pc += 5;
   return Step::Ran;
 }
 

@@ -88,6 +88,8 @@ std::string perfToJson(const PerfReport &r) {
          ", \"cycles\": " + std::to_string(d.cycles) +
          ", \"macs\": " + std::to_string(d.macs) +
          ", \"skipped_tiles\": " + std::to_string(d.skippedTiles) +
+         ", \"tiles_tested\": " + std::to_string(d.tilesTested) +
+         ", \"zero_tiles_found\": " + std::to_string(d.zeroTilesFound) +
          ", \"ideal_matmul_cycles\": " + std::to_string(d.idealMatmulCycles) +
          ", \"fpu_utilization\": " + jsonNumber(d.fpuUtilization) +
          ", \"dram_bytes_read\": " + std::to_string(d.dramBytesRead) +

@@ -238,7 +238,8 @@ bool runBinary(const LoadedBinary &binary, const std::vector<HostTensor> &inputs
                  int64_t(d->core_y1() - d->core_y0() + 1);
       dp.startCycle = now;
       dp.macs = d->macs();
-      dp.skippedTiles = d->skipped_tiles();
+      // The compiler's count (zero weight tiles) beside the kernels' (zero activation tiles).
+      dp.skippedTiles += d->skipped_tiles();
       if (dp.macs) {
         dp.idealMatmulCycles = idealMatmulCycles(
             dp.macs, chip, matmulPhases(d->fidelity(), hasF32Matmul(*d)));

@@ -364,6 +364,11 @@ private:
         if (!bad.empty())
           return fail(at + ": " + bad);
       }
+      if (op == int32_t(Op::CbTileNonzero) && k.thread() != ttb::ThreadKind::Compute)
+        return fail(at + ": CB_TILE_NONZERO runs on the compute thread, which unpacks tiles");
+      if (op == int32_t(Op::CbTileNonzero) && k.code()->Get(pc + 4) < 0)
+        return fail(at + ": CB_TILE_NONZERO skips " + std::to_string(k.code()->Get(pc + 4)) +
+                    " tile products, not a count");
       if (op == int32_t(Op::CbLoadIndex) && k.code()->Get(pc + 5) < 1)
         return fail(at + ": CB_LOAD_INDEX wraps at " + std::to_string(k.code()->Get(pc + 5)) +
                     ", not a positive size");

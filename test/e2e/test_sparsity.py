@@ -209,10 +209,65 @@ def test_prune_applies_to_convolution_weights(tmp):
 
 @pytest.mark.parametrize("flag, needle", [("--prune=tile:0", "--prune must be tile:F"),
                                           ("--prune=half", "--prune must be tile:F"),
-                                          ("--sparsity=maybe", "--sparsity must be on, always or off")])
+                                          ("--sparsity=maybe", "--sparsity must be on, activations, always or off")])
 def test_bad_sparsity_flags_fail_cleanly(tmp, flag, needle):
     w = np.ones((64, 64), np.float32)
     matmul_model(tmp / "mm.onnx", (32, 64), w)
     proc = run(["tt-compile", tmp / "mm.onnx", "-o", tmp / "mm.ttb", flag], check=False)
     assert_clean_failure(proc, needle)
     assert not (tmp / "mm.ttb").exists()
+
+
+def relu_mlp(path, dead, m=512, d=1024, f=4096, seed=6):
+    """x[m, d] -> fc1 (d -> f) + bias -> ReLU -> fc2 (f -> d), with the bias of a random share
+    `dead` of fc1's 32-column blocks far below zero: those columns of the ReLU's output, fc2's
+    lhs, are zero tiles for every input. Returns the input and float64 numpy's output."""
+    rng = np.random.default_rng(seed)
+    w1 = (rng.standard_normal((d, f)) / np.sqrt(d)).astype(np.float32)
+    w2 = (rng.standard_normal((f, d)) / np.sqrt(f)).astype(np.float32)
+    b1 = np.zeros(f, np.float32)
+    b1.reshape(f // 32, 32)[rng.random(f // 32) < dead] = -1e4
+    nodes = [helper.make_node("MatMul", ["x", "w1"], ["m"], name="fc1"),
+             helper.make_node("Add", ["m", "b1"], ["a"], name="fc1_bias"),
+             helper.make_node("Relu", ["a"], ["h"], name="relu"),
+             helper.make_node("MatMul", ["h", "w2"], ["y"], name="fc2")]
+    graph = helper.make_graph(
+        nodes, "relu_mlp", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [m, d])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, d])],
+        [numpy_helper.from_array(v, k) for k, v in {"w1": w1, "b1": b1, "w2": w2}.items()])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+    x = rng.standard_normal((m, d)).astype(np.float32)
+    return x, np.maximum(x.astype(np.float64) @ w1 + b1, 0) @ w2, (b1 < 0).mean()
+
+
+def test_zero_activation_tiles_are_skipped_where_they_pay(tmp):
+    x, ref, dead = relu_mlp(tmp / "mlp.onnx", 0.7)
+    y, perf, _, log = compile_and_run(tmp, tmp / "mlp.onnx", x, "act", "--sparsity=activations")
+    base_y, base, _, _ = compile_and_run(tmp, tmp / "mlp.onnx", x, "base")
+    assert pcc(y, ref) > 0.9999 and pcc(base_y, ref) > 0.9999
+    # The profile measured each matmul's share of zero activation tiles on seeded inputs.
+    assert "sparsity: 'fc1': 0.0% of its activation tiles zero" in log, log
+    share = float(re.search(r"sparsity: 'fc2': ([0-9.]+)% of its activation tiles zero", log)
+                  .group(1)) / 100
+    assert abs(share - dead) < 0.01, (share, dead)
+    by_node = {d["location"].split(",")[0]: d for d in perf["dispatches"] if d["op"] == "matmul"}
+    fc1, fc2 = by_node["fc1"], by_node["fc2"]
+    # fc1's input has no zero tiles: testing would only cost; fc2 tests and skips.
+    assert "lhs_zero_tiles" not in fc1["config"] and fc1["tiles_tested"] == 0
+    assert "lhs_zero_tiles = skipped" in fc2["config"], fc2["config"]
+    assert fc2["tiles_tested"] > 0
+    assert abs(fc2["zero_tiles_found"] / fc2["tiles_tested"] - dead) < 0.01
+    assert fc2["skipped_tiles"] > fc2["zero_tiles_found"]
+    base_fc2 = next(d for d in base["dispatches"] if d["location"].startswith("fc2"))
+    assert fc2["cycles"] < base_fc2["cycles"], (fc2["cycles"], base_fc2["cycles"])
+    assert perf["totals"]["cycles"] < base["totals"]["cycles"]
+    print(f"fc2 {base_fc2['cycles']} -> {fc2['cycles']} cycles, model "
+          f"{base['totals']['cycles'] / perf['totals']['cycles']:.3f}x")
+
+
+def test_activations_without_zero_tiles_keep_the_plain_kernels(tmp):
+    x, ref, _ = relu_mlp(tmp / "mlp.onnx", 0.0)
+    y, perf, _, log = compile_and_run(tmp, tmp / "mlp.onnx", x, "act", "--sparsity=activations")
+    assert pcc(y, ref) > 0.9995  # bf16 over K = 4096 live columns
+    assert all("lhs_zero_tiles" not in d["config"] for d in perf["dispatches"]), log
+    assert perf["totals"]["skipped_tiles"] == 0

@@ -156,3 +156,32 @@ LogicalResult tessel::reportPruning(ModuleOp imported, const CompileOptions &opt
                        pruned->cycles ? double(reference->cycles) / double(pruned->cycles) : 0.0);
   return success();
 }
+
+FailureOr<std::vector<std::string>>
+tessel::profileZeroActivationTiles(ModuleOp imported, const CompileOptions &options,
+                                   std::vector<rt::HostTensor> calibration, raw_ostream &log) {
+  rt::ChipDesc chip;
+  std::string error;
+  if (!rt::loadChip(options.chip.getValue(), chip, error))
+    return imported.emitError() << "sparsity profile: " << error;
+  CompileOptions testing;
+  testing.copyOptionValuesFrom(options);
+  testing.forceSkipZeroTiles = true;
+  bool seeded = calibration.empty();
+  FailureOr<Measured> run = compileAndRun(imported, testing, chip, options.precision,
+                                          options.precisionOverrides, calibration,
+                                          seeded ? &calibration : nullptr);
+  if (failed(run))
+    return failure();
+  std::vector<std::string> shares;
+  for (const rt::DispatchPerf &d : run->dispatches) {
+    if (d.tilesTested == 0 || d.location.empty())
+      continue;
+    double share = double(d.zeroTilesFound) / double(d.tilesTested);
+    std::string node = StringRef(d.location).split(',').first.str();
+    log << llvm::formatv("sparsity: '{0}': {1:P1} of its activation tiles zero on {2} inputs\n",
+                         node, share, seeded ? "seeded random" : "the calibration");
+    shares.push_back(node + "=" + llvm::formatv("{0:F4}", share).str());
+  }
+  return shares;
+}

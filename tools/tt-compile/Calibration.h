@@ -54,6 +54,14 @@ bool within(const AccuracyBudget &budget, double score);
 mlir::LogicalResult reportPruning(mlir::ModuleOp imported, const CompileOptions &options,
                                   std::vector<rt::HostTensor> calibration, llvm::raw_ostream &log);
 
+/// tt-compile --sparsity=activations: compiles `imported` with `options` and every matmul
+/// testing its activation tiles, runs it on `calibration` (seeded random normal values when
+/// empty) and returns, per matmul that tested tiles, `NODE=SHARE`: the share it found all zero,
+/// logging each on `log`.
+mlir::FailureOr<std::vector<std::string>>
+profileZeroActivationTiles(mlir::ModuleOp imported, const CompileOptions &options,
+                           std::vector<rt::HostTensor> calibration, llvm::raw_ostream &log);
+
 } // namespace tessel
 
 #endif

@@ -57,7 +57,8 @@ static cl::opt<std::string> accuracy(
     cl::value_desc("metric:X"), cl::init("pcc:0.99"), cl::cat(category));
 static cl::list<std::string> calibration(
     "calibration",
-    cl::desc("With --precision=auto or --prune, a calibration input as @FILE.npy, one per model input in "
+    cl::desc("With --precision=auto, --prune or --sparsity=activations, a calibration input as "
+             "@FILE.npy, one per model input in "
              "order (default: seeded random normal values)"),
     cl::value_desc("@file.npy"), cl::cat(category));
 static cl::opt<unsigned> autoTries(
@@ -109,10 +110,14 @@ static cl::opt<std::string> sparsity(
     "sparsity",
     cl::desc("on (default): a matmul or convolution whose weight has all-zero 32x32 tiles (a "
              "pruned one) stores only the others and neither reads nor multiplies the zero ones, "
-             "where the cost model estimates that faster; always: wherever the kernels can (to "
-             "check the estimate); off: every tile stored and multiplied (to measure what "
+             "where the cost model estimates that faster; activations: the same, and first a "
+             "run on the --calibration inputs (seeded random ones when none are given) measures "
+             "the share of each matmul's activation tiles that are all zero (as after a ReLU), "
+             "and matmuls test their activation tiles and skip the zero ones where the cost "
+             "model estimates that faster at that share; always: both wherever the kernels can "
+             "(to check the estimate); off: every tile stored and multiplied (to measure what "
              "skipping gains)"),
-    cl::value_desc("on|always|off"), cl::init("on"), cl::cat(category));
+    cl::value_desc("on|activations|always|off"), cl::init("on"), cl::cat(category));
 static cl::opt<std::string> prune(
     "prune",
     cl::desc("tile:F zeroes the share F (in (0, 1]) of every matmul and convolution weight's "
@@ -312,8 +317,9 @@ int main(int argc, char **argv) {
     return fail("--l1-budget must not be negative");
   if (fusion != "on" && fusion != "always" && fusion != "graph" && fusion != "off")
     return fail("--fusion must be on, always, graph or off, not '" + fusion + "'");
-  if (sparsity != "on" && sparsity != "always" && sparsity != "off")
-    return fail("--sparsity must be on, always or off, not '" + sparsity + "'");
+  if (sparsity != "on" && sparsity != "activations" && sparsity != "always" &&
+      sparsity != "off")
+    return fail("--sparsity must be on, activations, always or off, not '" + sparsity + "'");
   tessel::CompileOptions options;
   options.skipZeroTiles = sparsity != "off";
   options.forceSkipZeroTiles = sparsity == "always";
@@ -361,7 +367,16 @@ int main(int argc, char **argv) {
                                                                   choice->overrides.size()) +
                                                             " ops narrower");
   }
-  // The accuracy report compiles clones of the module as imported.
+  // The profile and the accuracy report compile clones of the module as imported.
+  std::vector<std::string> zeroShares;
+  if (sparsity == "activations") {
+    FailureOr<std::vector<std::string>> shares =
+        tessel::profileZeroActivationTiles(*module, options, calibrationInputs, llvm::errs());
+    if (failed(shares))
+      return 1;
+    zeroShares = std::move(*shares);
+    options.lhsZeroShares = ArrayRef<std::string>(zeroShares);
+  }
   if (options.pruneTiles > 0 &&
       failed(tessel::reportPruning(*module, options, calibrationInputs, llvm::errs())))
     return 1;

@@ -118,6 +118,9 @@ public:
   /// The index value `element` of slot `slot` holds, below `wrap` (cb_load_index): a slot the
   /// data-movement thread reserved, or one the compute thread waited for.
   mlir::Value loadIndex(mlir::Value cb, mlir::Value slot, mlir::Value element, int64_t wrap);
+  /// 1 when the tile in waited-for slot `slot` of `cb` has a non-zero value, else 0, counting
+  /// `skips` tile products as skipped (cb_tile_nonzero; the compute thread).
+  mlir::Value tileNonzero(mlir::Value cb, mlir::Value slot, int64_t skips);
   void barrier();
   /// Waits until this thread's writes have left the core (their slots may be popped).
   void flush();

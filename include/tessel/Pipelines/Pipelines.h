@@ -36,6 +36,10 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
                                   llvm::cl::desc("Skip them wherever the kernels can, whatever "
                                                  "the cost model estimates"),
                                   llvm::cl::init(false)};
+  ListOption<std::string> lhsZeroShares{
+      *this, "lhs-zero-shares",
+      llvm::cl::desc("NODE_GLOB=SHARE: the share of a matmul's activation tiles a profile found "
+                     "all zero (tt-choose-op-configs weighs skipping them)")};
   Option<bool> fusion{*this, "fusion",
                       llvm::cl::desc("Fuse ops into one kernel (GELU and the normalisations "
                                      "recognised, epilogues into matmuls); false: every op "

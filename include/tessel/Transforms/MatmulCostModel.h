@@ -129,6 +129,8 @@ struct MatmulProblem {
   /// A constant rhs whose all-zero tiles the kernels skip: the tiles stored, read and
   /// multiplied (0: a dense rhs, every tile).
   int64_t rhsStoredTiles = 0;
+  /// The share of the lhs's tiles that are all zeros, as a profile measured them (0: unknown).
+  double lhsZeroShare = 0.0;
 
   /// The share of the rhs's tiles that are read and multiplied.
   double rhsDensity() const {
@@ -152,6 +154,8 @@ struct MatmulPlan {
   /// chunks): the block waits in L1, and its writes, which converge on the few links into DRAM,
   /// overlap compute instead of holding up the next pass's rhs.
   bool deferWrites = false;
+  /// Compute tests each lhs tile and skips the products of those that are all zeros.
+  bool skipZeroLhs = false;
 
   /// Whether deferWrites applies: several passes of several chunks.
   bool defersWrites(const MatmulProblem &p) const {

@@ -323,7 +323,9 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     A matmul whose rhs is a constant with all-zero 32x32 tiles (a pruned weight) gets
     `rhs_stored_tiles` when the model, charging the lookups, estimates skipping them faster than
     the best dense blocking: the lowering stores only the other tiles and its kernels neither read
-    nor multiply the zero ones.
+    nor multiply the zero ones. A matmul whose activation lhs a profile found partly zero tiles
+    (`lhs-zero-shares`, from `tt-compile --sparsity=activations`) gets `lhs_zero_tiles = skipped`
+    when the model, charging a test per lhs tile, estimates it faster by the same margin.
 
     ```mlir
     %y = graph.matmul %x, %w {grid.config = #grid.matmul_config<grid = [8, 8], cores = [8, 8],
@@ -426,12 +428,17 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     Option<"skipZeroTiles", "skip-zero-tiles", "bool", /*default=*/"true",
            "Skip a constant rhs's all-zero tiles where the cost model estimates it faster">,
     Option<"forceSkipZeroTiles", "force-skip-zero-tiles", "bool", /*default=*/"false",
-           "Skip a constant rhs's all-zero tiles wherever the kernels can, whatever the "
-           "estimate (to check it)">,
+           "Skip a constant rhs's all-zero tiles, and test every activation lhs's tiles, "
+           "wherever the kernels can, whatever the estimate (to check it, or to profile)">,
+    ListOption<"lhsZeroShares", "lhs-zero-shares", "std::string",
+               "NODE_GLOB=SHARE: the share of a matmul's activation lhs tiles that a profile "
+               "found all zero; where the model estimates testing and skipping them faster, "
+               "the matmul does">,
   ];
   let statistics = [
     Statistic<"numChosen", "chosen", "Matmul configs chosen by the cost model">,
     Statistic<"numSparse", "sparse", "Matmuls that skip their constant rhs's zero tiles">,
+    Statistic<"numZeroLhs", "zero-lhs", "Matmuls that test their lhs tiles and skip zero ones">,
     Statistic<"numSharded", "sharded", "Results sharded over the cores that write them">,
     Statistic<"numRefined", "refined",
               "Implicit GEMMs whose K chunk or subblocks changed for windows read locally">,

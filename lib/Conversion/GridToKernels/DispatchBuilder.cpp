@@ -242,6 +242,10 @@ void DispatchBuilder::readSpan(Value buffer, Value tileIdx, Value offset, Value 
   b.create<noc::ReadSpanOp>(loc, buffer, tileIdx, offset, cb, slot, dstOffset, index(count),
                             index(0), b.getF32FloatAttr(0.0f));
 }
+Value DispatchBuilder::tileNonzero(Value cb, Value slot, int64_t skips) {
+  return b.create<noc::CBTileNonzeroOp>(loc, b.getIndexType(), cb, slot,
+                                        b.getI64IntegerAttr(skips));
+}
 Value DispatchBuilder::loadIndex(Value cb, Value slot, Value element, int64_t wrap) {
   return b.create<noc::CBLoadIndexOp>(loc, b.getIndexType(), cb, slot, element,
                                       b.getI64IntegerAttr(wrap));

@@ -646,26 +646,48 @@ void MatmulKernels::build() {
           });
         }
         db.loop(kc, [&](Value kv) {
+          auto lhsSlot = [&](int64_t r) {
+            return db.apply((s.floorDiv(subCols) * sm + r) * kc + k, {sub, kv});
+          };
           auto product = [&](int64_t r, int64_t cc) {
-            Value lhs = db.get(cbA, db.apply((s.floorDiv(subCols) * sm + r) * kc + k, {sub, kv}));
+            Value lhs = db.get(cbA, lhsSlot(r));
             Value rhs = db.get(cbB, db.apply(k * bn + (s % subCols) * sn + cc, {sub, kv}));
             db.matmul(lhs, rhs, db.index(r * sn + cc));
           };
-          if (!sparse) {
-            for (int64_t r = 0; r < sm; ++r)
-              for (int64_t cc = 0; cc < sn; ++cc)
+          // Column cc's rhs tile by the rows `rows`, looked up first where zero tiles are
+          // skipped.
+          auto column = [&](int64_t cc, ArrayRef<int64_t> rows) {
+            if (!sparse) {
+              for (int64_t r : rows)
                 product(r, cc);
-            return;
-          }
-          // A column's rhs tile is looked up once for the subblock's rows.
-          for (int64_t cc = 0; cc < sn; ++cc) {
+              return;
+            }
             Value place =
                 placeOf(db.index(0), db.apply(k * bn + (s % subCols) * sn + cc, {sub, kv}));
             db.loop(db.apply(isStored, place), [&](Value) {
-              for (int64_t r = 0; r < sm; ++r)
+              for (int64_t r : rows)
                 product(r, cc);
             });
+          };
+          auto allRows = llvm::to_vector(llvm::seq<int64_t>(0, sm));
+          if (!config.getSkipZeroLhs()) {
+            if (!sparse) {
+              for (int64_t r = 0; r < sm; ++r)
+                for (int64_t cc = 0; cc < sn; ++cc)
+                  product(r, cc);
+              return;
+            }
+            // A column's rhs tile is looked up once for the subblock's rows.
+            for (int64_t cc = 0; cc < sn; ++cc)
+              column(cc, allRows);
+            return;
           }
+          // Each row's lhs tile is tested once for the subblock's columns.
+          for (int64_t r = 0; r < sm; ++r)
+            db.loop(db.tileNonzero(cbA, lhsSlot(r), sn), [&](Value) {
+              for (int64_t cc = 0; cc < sn; ++cc)
+                column(cc, {r});
+            });
         });
         if (chunks == 1) {
           epilogue(pass, sub);

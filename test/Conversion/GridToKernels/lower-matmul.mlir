@@ -404,3 +404,20 @@ func.func @deferred_writes(%a: tensor<64x128xf32>, %b: tensor<128x64xf32>) -> te
   %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 2], subblock = [1, 1], k_chunk = 2, writes = deferred>} : (tensor<64x128xf32>, tensor<128x64xf32>) -> tensor<64x64xf32>
   return %0 : tensor<64x64xf32>
 }
+
+// -----
+
+// Zero lhs tiles skipped: per K step, compute tests each row's lhs tile (its two columns'
+// products skipped if it is all zeros) and multiplies it in a loop of that many trips.
+// CHECK-LABEL: func.func @skip_zero_lhs_tiles
+// CHECK: %[[CBA:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, bf16>, 4>
+// CHECK: noc.kernel compute {
+// CHECK: %[[NZ:.*]] = noc.cb_tile_nonzero %[[CBA]][%{{.*}}] skips 2
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[NZ]] step %c1 {
+// CHECK: tile.matmul
+// CHECK: tile.matmul
+// CHECK: noc.kernel writer {
+func.func @skip_zero_lhs_tiles(%a: tensor<32x64xf32>, %b: tensor<64x64xf32>) -> tensor<32x64xf32> {
+  %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 2], subblock = [1, 2], k_chunk = 2, lhs_zero_tiles = skipped>} : (tensor<32x64xf32>, tensor<64x64xf32>) -> tensor<32x64xf32>
+  return %0 : tensor<32x64xf32>
+}

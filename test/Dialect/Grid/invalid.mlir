@@ -488,3 +488,8 @@ func.func @matmul_config_negative_stored_tiles() attributes {c = #grid.matmul_co
 
 // expected-error @+1 {{writes are 'deferred' or 'at_end', not 'later'}}
 func.func @matmul_config_bad_writes() attributes {c = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, writes = later>} { return }
+
+// -----
+
+// expected-error @+1 {{zero lhs tiles are 'skipped' or 'multiplied', not 'dropped'}}
+func.func @matmul_config_bad_zero_lhs() attributes {c = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, lhs_zero_tiles = dropped>} { return }

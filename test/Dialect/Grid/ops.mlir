@@ -189,6 +189,9 @@ func.func @no_inputs() -> (tensor<32x32xf32, #l>, tensor<32x32xf32, #l>) {
 // Writes as the last chunk finishes a block are the default; deferred ones are printed.
 // CHECK-SAME: k = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [8, 1], k_chunk = 16, writes = deferred>
 // CHECK-SAME: l = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1>
+// Zero lhs tiles multiplied are the default; skipped ones are printed.
+// CHECK-SAME: m = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [2, 4], subblock = [1, 2], k_chunk = 8, lhs_zero_tiles = skipped>
+// CHECK-SAME: n = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1>
 func.func @matmul_configs() attributes {
     a = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [1, 8], k_chunk = 16, cycles = 293802>,
     b = #grid.matmul_config<grid = [1, 32], cores = [8, 4], block = [1, 1], subblock = [1, 1], k_chunk = 8>,
@@ -201,7 +204,9 @@ func.func @matmul_configs() attributes {
     i = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [8, 1], k_chunk = 16, cycles = 1289658, rhs_stored_tiles = 8264>,
     j = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, rhs_stored_tiles = 0>,
     k = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [8, 1], k_chunk = 16, writes = deferred>,
-    l = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, writes = at_end>} {
+    l = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, writes = at_end>,
+    m = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [2, 4], subblock = [1, 2], k_chunk = 8, lhs_zero_tiles = skipped>,
+    n = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, lhs_zero_tiles = multiplied>} {
   return
 }
 

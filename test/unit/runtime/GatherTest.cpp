@@ -191,3 +191,62 @@ TEST(Gather, ComputeCannotLoadFromATileItHasNotWaitedFor) {
   if (!ran)
     EXPECT_NE(error.find("not a slot the thread holds"), std::string::npos) << error;
 }
+
+namespace {
+/// out = x when x has a non-zero value, else zeros: compute tests the x tile it waited for
+/// (CB_TILE_NONZERO, 3 skipped products if zero) and copies it in a loop of that many trips.
+BinarySpec testSpec(ttb::ThreadKind thread = ttb::ThreadKind::Compute) {
+  BinarySpec spec = flagSpec();
+  KernelSpec &compute = spec.dispatches[0].kernels[1];
+  compute = KernelSpec(ttb::ThreadKind::Compute);
+  int32_t zero = compute.constant(0);
+  compute.emit(Op::CbWait, {0, 1});
+  compute.emit(Op::CbWait, {1, 1});
+  compute.emit(Op::CbReserve, {16, 1});
+  compute.emit(Op::DstAcquire);
+  if (thread == ttb::ThreadKind::Compute)
+    compute.emit(Op::CbTileNonzero, {5, 0, zero, 3});
+  size_t l = compute.loop(4, compute.var(5));
+  compute.emit(Op::Copy, {0, zero, zero});
+  compute.endLoop(l);
+  compute.emit(Op::Pack, {zero, 16, zero});
+  compute.emit(Op::DstRelease);
+  compute.emit(Op::CbPop, {0, 1});
+  compute.emit(Op::CbPop, {1, 1});
+  compute.emit(Op::CbPush, {16, 1});
+  if (thread != ttb::ThreadKind::Compute)
+    spec.dispatches[0].kernels[0].emit(Op::CbTileNonzero, {5, 0, spec.dispatches[0].kernels[0].constant(0), 3});
+  return spec;
+}
+} // namespace
+
+TEST(Gather, ComputeTestsATileForZerosAndCountsTheSkippedProducts) {
+  LoadedBinary bin;
+  std::string error;
+  ASSERT_TRUE(loadBinaryFromBytes(buildBinary(testSpec()), testChip(), bin, error)) << error;
+  HostTensor ids{"ids", {32}, std::vector<float>(32, 0.0f)};
+  int64_t cycles[2];
+  for (bool zeros : {false, true}) {
+    HostTensor x{"x", {32, 32}, std::vector<float>(32 * 32, 0.0f)};
+    if (!zeros)
+      x.data[1000] = 2.5f; // one value is enough
+    RunResult result;
+    ASSERT_TRUE(runBinary(bin, {x, ids}, SimOptions(), result, error)) << error;
+    EXPECT_EQ(result.outputs[0].data, x.data);
+    const DispatchPerf &d = result.perf.dispatches[0];
+    EXPECT_EQ(d.tilesTested, 1u);
+    EXPECT_EQ(d.zeroTilesFound, zeros ? 1u : 0u);
+    EXPECT_EQ(d.skippedTiles, zeros ? 3u : 0u);
+    cycles[zeros] = d.cycles;
+  }
+  // The test costs the same either way; the copy it skips is what a zero tile saves.
+  EXPECT_LT(cycles[1], cycles[0]);
+}
+
+TEST(Gather, OnlyTheComputeThreadTestsTiles) {
+  LoadedBinary bin;
+  std::string error;
+  EXPECT_FALSE(loadBinaryFromBytes(buildBinary(testSpec(ttb::ThreadKind::Reader)), testChip(),
+                                   bin, error));
+  EXPECT_NE(error.find("CB_TILE_NONZERO runs on the compute thread"), std::string::npos) << error;
+}

@@ -12,8 +12,8 @@
 namespace tessel::rt {
 
 /// Bump on any incompatible change of runtime/schema/ttb.fbs or the bytecode.
-// 2: CB_LOAD_INDEX (gathers by run-time indices).
-constexpr uint32_t kSchemaVersion = 4;
+// 2: CB_LOAD_INDEX (gathers by run-time indices). 5: CB_TILE_NONZERO (zero activation tiles).
+constexpr uint32_t kSchemaVersion = 5;
 
 /// A verified binary: its bytes and the chip it will run on. Everything
 /// reachable from root() has passed verifyBinary, so the simulator may index

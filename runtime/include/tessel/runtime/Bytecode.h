@@ -39,8 +39,9 @@ enum class Op : int32_t {
   NocReadSpan = 23,
   CbLoadIndex = 24,
   NocFlush = 25,
+  CbTileNonzero = 26,
 };
-inline constexpr int32_t kNumOps = 26;
+inline constexpr int32_t kNumOps = 27;
 
 /// Operand words following opcode `op`; -1 for an unknown opcode.
 int operandCount(int32_t op);

@@ -20,8 +20,11 @@ struct DispatchPerf {
   int64_t startCycle = 0;   // when the dispatch began in the whole run
   int64_t cycles = 0;       // makespan of the dispatch
   uint64_t macs = 0;
-  /// Tile products the kernels skip (a matmul's zero weight tiles), as the compiler counted them.
+  /// Tile products the kernels skip: a matmul's zero weight tiles, as the compiler counted them,
+  /// and its zero activation tiles, as the kernels found them.
   uint64_t skippedTiles = 0;
+  /// Activation tiles the kernels tested (CB_TILE_NONZERO), and those found all zero.
+  uint64_t tilesTested = 0, zeroTilesFound = 0;
   int64_t idealMatmulCycles = 0; // 0 when macs == 0
   double fpuUtilization = 0;     // ideal / cycles, 0 when macs == 0
   int64_t dramBytesRead = 0, dramBytesWritten = 0;

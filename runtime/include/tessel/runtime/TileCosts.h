@@ -29,6 +29,8 @@ int64_t reduceCycles(const ChipDesc &chip, DataFormat a,
                      ttb::MathFidelity fidelity);
 int64_t maskCycles(const ChipDesc &chip);
 int64_t packCycles(const ChipDesc &chip, DataFormat out);
+/// CB_TILE_NONZERO: the unpacker streams the tile and flags a non-zero value.
+int64_t tileTestCycles(const ChipDesc &chip, DataFormat a);
 
 } // namespace tessel::rt
 
