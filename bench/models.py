@@ -330,3 +330,20 @@ def sparse_matmul(m, k, n, zero, seed=0):
     w.reshape(k // 32, 32, n // 32, 32)[:] *= ~mask[:, None, :, None]
     model.graph.initializer[0].CopyFrom(numpy_helper.from_array(w, "w"))
     return model, name, shape
+
+
+def relu_mlp(m, d, f, dead, seed=0):
+    """x[m, d] -> fc1 (d -> f) + bias -> ReLU -> fc2 (f -> d), the bias of a seeded random share
+    `dead` of fc1's 32-column blocks far below zero: those columns of the ReLU's output (fc2's
+    lhs) are all-zero tiles whatever the input, as a network's dead units leave them."""
+    rng = np.random.default_rng(seed)
+    w1 = (rng.standard_normal((d, f)) / np.sqrt(d)).astype(np.float32)
+    w2 = (rng.standard_normal((f, d)) / np.sqrt(f)).astype(np.float32)
+    b1 = np.zeros(f, np.float32)
+    b1.reshape(f // 32, 32)[rng.random(f // 32) < dead] = -1e4
+    nodes = [helper.make_node("MatMul", ["input", "w1"], ["m"], name="fc1"),
+             helper.make_node("Add", ["m", "b1"], ["a"], name="fc1_bias"),
+             helper.make_node("Relu", ["a"], ["h"], name="relu"),
+             helper.make_node("MatMul", ["h", "w2"], ["y"], name="fc2")]
+    inits = [numpy_helper.from_array(v, k) for k, v in {"w1": w1, "b1": b1, "w2": w2}.items()]
+    return _finish(nodes, inits, "relu_mlp", [m, d], "y", [m, d])

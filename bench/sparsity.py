@@ -5,7 +5,8 @@
 
     bench/sparsity.py [--workloads matmul-4096-half-zero] [--threads 2] [--write-readme]
 
-For each it prints the simulated times and their ratio, the tile products the kernels skipped,
+For each it prints the simulated times and their ratio, the tile products the kernels skipped
+(zero weight tiles counted by the compiler, zero activation tiles found at run time),
 the binary's size, the FPU's share of its peak on the products it computed, and the PCC of the
 second output against the first (1 when only skipping changed; the accuracy cost when pruning).
 """
@@ -26,6 +27,10 @@ WORKLOADS = {
                               ["--sparsity=off"], []),
     "matmul-2048-half-zero": (models.sparse_matmul, (2048, 2048, 2048, 0.5),
                               ["--sparsity=off"], []),
+    # The precision issue's activation target: an MLP whose ReLU leaves 70% of the second
+    # matmul's lhs tiles zero, with the zero tiles found by a profile and skipped at run time.
+    "mlp-relu-70pct-zero-tiles": (models.relu_mlp, (512, 1024, 4096, 0.7), [],
+                                  ["--sparsity=activations"]),
     # Pruning a network's weights: random ones here, so the PCC says what pruning changes, not
     # what a trained network would lose.
     "resnet50-b1-pruned-half": (models.resnet50, (1,), [], ["--prune=tile:0.5"]),
@@ -37,8 +42,9 @@ SECTION = """## Sparsity
 
 `bench/sparsity.py` compiles each workload twice, in bf16: with `--sparsity=off` and with the
 default, where each matmul whose constant weight has all-zero 32x32 tiles stores only the others
-and neither reads nor multiplies the zero ones (or unpruned and with `--prune=tile:0.5`), runs
-both on the same seeded inputs and compares. `FPU use` is the FPU's share of its peak on the tile
+and neither reads nor multiplies the zero ones (or unpruned and with `--prune=tile:0.5`, or with
+the default and with `--sparsity=activations`, where matmuls test their activation tiles and skip
+the zero ones), runs both on the same seeded inputs and compares. `FPU use` is the FPU's share of its peak on the tile
 products actually computed.
 
 ```sh
