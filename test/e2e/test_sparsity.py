@@ -6,13 +6,17 @@ tiles and the binary's size, and the cost model's estimate of the skipping kerne
 simulator's cycles."""
 import json
 import re
+import sys
 
 import numpy as np
 import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from conftest import assert_clean_failure, run
+from conftest import SRC, assert_clean_failure, run
+
+sys.path.insert(0, str(SRC / "bench"))
+import models  # noqa: E402
 
 
 def tiles_of(w):
@@ -218,26 +222,14 @@ def test_bad_sparsity_flags_fail_cleanly(tmp, flag, needle):
     assert not (tmp / "mm.ttb").exists()
 
 
-def relu_mlp(path, dead, m=512, d=1024, f=4096, seed=6):
-    """x[m, d] -> fc1 (d -> f) + bias -> ReLU -> fc2 (f -> d), with the bias of a random share
-    `dead` of fc1's 32-column blocks far below zero: those columns of the ReLU's output, fc2's
-    lhs, are zero tiles for every input. Returns the input and float64 numpy's output."""
-    rng = np.random.default_rng(seed)
-    w1 = (rng.standard_normal((d, f)) / np.sqrt(d)).astype(np.float32)
-    w2 = (rng.standard_normal((f, d)) / np.sqrt(f)).astype(np.float32)
-    b1 = np.zeros(f, np.float32)
-    b1.reshape(f // 32, 32)[rng.random(f // 32) < dead] = -1e4
-    nodes = [helper.make_node("MatMul", ["x", "w1"], ["m"], name="fc1"),
-             helper.make_node("Add", ["m", "b1"], ["a"], name="fc1_bias"),
-             helper.make_node("Relu", ["a"], ["h"], name="relu"),
-             helper.make_node("MatMul", ["h", "w2"], ["y"], name="fc2")]
-    graph = helper.make_graph(
-        nodes, "relu_mlp", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [m, d])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [m, d])],
-        [numpy_helper.from_array(v, k) for k, v in {"w1": w1, "b1": b1, "w2": w2}.items()])
-    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
-    x = rng.standard_normal((m, d)).astype(np.float32)
-    return x, np.maximum(x.astype(np.float64) @ w1 + b1, 0) @ w2, (b1 < 0).mean()
+def relu_mlp(path, dead):
+    """bench/models.py's ReLU MLP (x[512, 1024] -> 4096 -> 1024) with a share `dead` of its first
+    layer's 32-column blocks dead: returns an input, float64 numpy's output and the share."""
+    model, _, shape = models.relu_mlp(512, 1024, 4096, dead, seed=6)
+    onnx.save(model, path)
+    w = {t.name: numpy_helper.to_array(t).astype(np.float64) for t in model.graph.initializer}
+    x = np.random.default_rng(6).standard_normal(shape).astype(np.float32)
+    return x, np.maximum(x @ w["w1"] + w["b1"], 0) @ w["w2"], float((w["b1"] < 0).mean())
 
 
 def test_zero_activation_tiles_are_skipped_where_they_pay(tmp):
