@@ -125,8 +125,10 @@ LogicalResult CBTileNonzeroOp::verify() {
   auto kernel = (*this)->getParentOfType<KernelOp>();
   if (!kernel || kernel.getThread() != ThreadKind::compute)
     return emitOpError("runs on the compute thread, which unpacks tiles");
-  if (getSkips() < 0 || getSkips() > std::numeric_limits<int32_t>::max())
-    return emitOpError("skips ") << getSkips() << " tile products, not a 32-bit count";
+  // ODS hands I64Attr out unsigned: read it signed.
+  int64_t skips = getSkipsAttr().getInt();
+  if (skips < 0 || skips > std::numeric_limits<int32_t>::max())
+    return emitOpError("skips ") << skips << " tile products, not a 32-bit count";
   return success();
 }
 

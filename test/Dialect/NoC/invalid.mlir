@@ -642,3 +642,21 @@ func.func @tile_nonzero_on_reader(%x: tensor<32x32xf32, #l>) {
   } -> tensor<32x32xf32, #l>
   return
 }
+
+// -----
+
+#l = #grid.layout<tile 32x32, bf16, dram, interleaved>
+func.func @tile_nonzero_negative_skips(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format bf16>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, bf16>, 1>
+    noc.kernel compute {
+      %c0 = arith.constant 0 : index
+      // expected-error @+1 {{'noc.cb_tile_nonzero' op skips -2 tile products, not a 32-bit count}}
+      %nz = noc.cb_tile_nonzero %cb[%c0] skips -2 : !noc.cb<!tile.tile<32x32, bf16>, 1>
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
