@@ -4,6 +4,7 @@
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=l1-tensors=false | FileCheck %s --check-prefix=DRAMONLY
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=split-k=false | FileCheck %s --check-prefix=NOSPLIT
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=l1-shards=false | FileCheck %s --check-prefix=NOSHARD
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 "--tt-choose-op-configs=lhs-zero-shares=fc1=0.0,fc2=0.7" | FileCheck %s --check-prefix=ZEROS
 
 // A square matmul fills the 8x8 grid with a block per core (in passes): rows of cores share the
 // lhs, columns the rhs. bf16 Dst holds 8-tile subblocks.
@@ -397,4 +398,27 @@ func.func @local_windows(%a: tensor<3136x64xf32>, %w: tensor<576x64xf32>) -> ten
   %y = graph.matmul %win, %w : (tensor<3136x576xf32>, tensor<576x64xf32>) -> tensor<3136x64xf32>
   %r = graph.unary relu %y : tensor<3136x64xf32> -> tensor<3136x64xf32>
   return %r : tensor<3136x64xf32>
+}
+
+// -----
+
+// A profile found 70% of the ReLU's output tiles zero and none of the input's: the second matmul
+// tests its lhs tiles and skips the zero ones' products (ZEROS); the first, and both without a
+// profile, multiply every tile.
+// CHECK-LABEL: func.func @zero_activation_tiles
+// CHECK-NOT: lhs_zero_tiles
+// CHECK: return
+// ZEROS-LABEL: func.func @zero_activation_tiles
+// ZEROS: %[[H:.*]] = graph.matmul
+// ZEROS-NOT: lhs_zero_tiles
+// ZEROS-SAME: cycles
+// ZEROS: %[[R:.*]] = graph.unary relu %[[H]]
+// ZEROS: graph.matmul %[[R]], {{.*}}lhs_zero_tiles = skipped
+func.func @zero_activation_tiles(%x: tensor<512x1024xf32>) -> tensor<512x1024xf32> {
+  %w1 = graph.constant dense<0.01> : tensor<1024x4096xf32>
+  %w2 = graph.constant dense<0.01> : tensor<4096x1024xf32>
+  %h = graph.matmul %x, %w1 : (tensor<512x1024xf32>, tensor<1024x4096xf32>) -> tensor<512x4096xf32> loc("fc1")
+  %r = graph.unary relu %h : tensor<512x4096xf32> -> tensor<512x4096xf32>
+  %y = graph.matmul %r, %w2 : (tensor<512x4096xf32>, tensor<4096x1024xf32>) -> tensor<512x1024xf32> loc("fc2")
+  return %y : tensor<512x1024xf32>
 }
