@@ -13,6 +13,25 @@ namespace ttb = tessel::ttb;
 namespace {
 constexpr uint32_t kL1 = 200000;
 
+/// A binary of f32 buffers `name` (shape `shape`), ids [32] and out [32, 32], the first two its
+/// inputs, and one dispatch over all three whose cbs 0 (for `name`, `tiles` tiles), 1 (ids, one
+/// tile) and 16 (out, `tiles` tiles) the caller gives kernels.
+BinarySpec withIds(const char *name, std::vector<int64_t> shape, uint32_t tiles) {
+  BinarySpec spec;
+  spec.buffers = {{name, std::move(shape), DataFormat::Float32, 0},
+                  {"ids", {32}, DataFormat::Float32, 1 << 20},
+                  {"out", {32, 32}, DataFormat::Float32, 2 << 20}};
+  spec.inputs = {0, 1};
+  spec.outputs = {2};
+  DispatchSpec d;
+  d.buffers = {0, 1, 2};
+  d.cbs = {{0, DataFormat::Float32, tiles, kL1},
+           {1, DataFormat::Float32, 1, kL1 + 65536},
+           {16, DataFormat::Float32, tiles, kL1 + 131072}};
+  spec.dispatches = {d};
+  return spec;
+}
+
 /// Writes the one tile compute pushes to cb 16 into tile 0 of dispatch buffer 2.
 KernelSpec tileWriter() {
   KernelSpec writer(ttb::ThreadKind::Writer);
@@ -27,17 +46,8 @@ KernelSpec tileWriter() {
 /// out[r, :] = table[ids[r], :] for a [64, 32] table and 32 ids: the reader loads each index
 /// out of the id tile it holds and reads that row with NOC_READ_SPAN.
 BinarySpec gatherSpec() {
-  BinarySpec spec;
-  spec.buffers = {{"table", {64, 32}, DataFormat::Float32, 0},
-                  {"ids", {32}, DataFormat::Float32, 1 << 20},
-                  {"out", {32, 32}, DataFormat::Float32, 2 << 20}};
-  spec.inputs = {0, 1};
-  spec.outputs = {2};
-  DispatchSpec d;
-  d.buffers = {0, 1, 2};
-  d.cbs = {{0, DataFormat::Float32, 2, kL1},
-           {1, DataFormat::Float32, 1, kL1 + 65536},
-           {16, DataFormat::Float32, 2, kL1 + 131072}};
+  BinarySpec spec = withIds("table", {64, 32}, 2);
+  DispatchSpec d = spec.dispatches[0];
   using T = ExprTag;
   auto tag = [](T t) { return int64_t(t); };
 
@@ -115,17 +125,8 @@ namespace {
 /// has waited for and copies x into Dst in a loop of that many trips (how a matmul skips a zero
 /// weight tile). With `wait` false it loads the flag before waiting for the tile.
 BinarySpec flagSpec(bool wait = true) {
-  BinarySpec spec;
-  spec.buffers = {{"x", {32, 32}, DataFormat::Float32, 0},
-                  {"ids", {32}, DataFormat::Float32, 1 << 20},
-                  {"out", {32, 32}, DataFormat::Float32, 2 << 20}};
-  spec.inputs = {0, 1};
-  spec.outputs = {2};
-  DispatchSpec d;
-  d.buffers = {0, 1, 2};
-  d.cbs = {{0, DataFormat::Float32, 1, kL1},
-           {1, DataFormat::Float32, 1, kL1 + 65536},
-           {16, DataFormat::Float32, 1, kL1 + 131072}};
+  BinarySpec spec = withIds("x", {32, 32}, 1);
+  DispatchSpec d = spec.dispatches[0];
   KernelSpec reader(ttb::ThreadKind::Reader);
   int32_t zero = reader.constant(0);
   reader.emit(Op::CbReserve, {0, 1});
