@@ -117,7 +117,13 @@ bool refineLocalGather(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t bud
   problem->rhsStoredTiles = config.getRhsStoredTiles();
   cost::MatmulPlan best = current;
   double bestCycles = cost::estimate(chip, *problem, current).cycles;
-  for (const cost::MatmulPlan &plan : cost::enumeratePlans(chip, *problem, budget)) {
+  for (cost::MatmulPlan plan : cost::enumeratePlans(chip, *problem, budget)) {
+    // The chunks change; how the zero lhs tiles and (where the block still fits) the writes go
+    // stays as chosen.
+    plan.skipZeroLhs = current.skipZeroLhs;
+    plan.deferWrites = current.deferWrites;
+    if (plan.deferWrites && cost::l1Bytes(*problem, plan) > budget)
+      plan.deferWrites = false;
     if (keepPlan || plan.gridM != current.gridM || plan.gridN != current.gridN ||
         plan.coresX != current.coresX || plan.coresY != current.coresY ||
         plan.blockM != current.blockM || plan.blockN != current.blockN ||
