@@ -2,6 +2,7 @@
 
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 using namespace tessel::graph;
@@ -444,6 +445,11 @@ LogicalResult TransposeOp::verify() {
 
 #define GET_OP_CLASSES
 #include "Graph/GraphOps.cpp.inc"
+
+bool tessel::graph::namesNode(const llvm::GlobPattern &glob, Location loc) {
+  std::string names = nodeNames(loc);
+  return llvm::any_of(llvm::split(names, ','), [&](StringRef node) { return glob.match(node); });
+}
 
 std::string tessel::graph::nodeNames(Location loc) {
   std::string out;

@@ -3,6 +3,7 @@
 
 #include "Graph/GraphDialect.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/Support/GlobPattern.h"
 
 #include "Graph/GraphEnums.h.inc"
 #include "mlir/IR/BuiltinAttributeInterfaces.h"
@@ -81,6 +82,9 @@ llvm::SmallVector<mlir::AffineExpr> reshapeIndex(llvm::ArrayRef<int64_t> in,
 /// The ONNX node names a location carries (the importer names each op's location after its
 /// node; fusions fuse them), joined by commas.
 std::string nodeNames(mlir::Location loc);
+
+/// Whether `glob` matches one of the ONNX node names `loc` carries.
+bool namesNode(const llvm::GlobPattern &glob, mlir::Location loc);
 
 /// `expr` with every floordiv and mod whose dividend stays within one multiple of the divisor
 /// over those ranges replaced by the constant or the difference it equals.

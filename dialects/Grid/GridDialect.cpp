@@ -138,6 +138,20 @@ static LogicalResult parseEnumKeyword(AsmParser &parser, SMLoc loc, StringRef wh
   return success();
 }
 
+/// Parses one of two keywords into `value` (true for `yes`); another is an error at `loc` that
+/// names `what`.
+static LogicalResult parseChoice(AsmParser &parser, SMLoc loc, StringRef what, StringRef yes,
+                                 StringRef no, bool &value) {
+  StringRef word;
+  if (parser.parseKeyword(&word))
+    return failure();
+  if (word != yes && word != no)
+    return parser.emitError(loc) << what << " are '" << yes << "' or '" << no << "', not '"
+                                 << word << "'";
+  value = word == yes;
+  return success();
+}
+
 // <grid = [M, N], cores = [X, Y], block = [M, N], subblock = [M, N], k_chunk = K
 //  (, groups = G)? (, operands = unicast)? (, lhs = gather)? (, cycles = C)?>
 Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
@@ -176,26 +190,12 @@ Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
       if (parser.parseInteger(rhsStoredTiles))
         return {};
     } else if (key == "writes") {
-      StringRef when;
-      SMLoc at = parser.getCurrentLocation();
-      if (parser.parseKeyword(&when))
+      if (failed(parseChoice(parser, loc, "writes", "deferred", "at_end", deferWrites)))
         return {};
-      if (when != "deferred" && when != "at_end") {
-        parser.emitError(at) << "writes are 'deferred' or 'at_end', not '" << when << "'";
-        return {};
-      }
-      deferWrites = when == "deferred";
     } else if (key == "lhs_zero_tiles") {
-      StringRef what;
-      SMLoc at = parser.getCurrentLocation();
-      if (parser.parseKeyword(&what))
+      if (failed(parseChoice(parser, loc, "zero lhs tiles", "skipped", "multiplied",
+                             skipZeroLhs)))
         return {};
-      if (what != "skipped" && what != "multiplied") {
-        parser.emitError(at) << "zero lhs tiles are 'skipped' or 'multiplied', not '" << what
-                             << "'";
-        return {};
-      }
-      skipZeroLhs = what == "skipped";
     } else {
       parser.emitError(loc) << "unknown matmul config key '" << key << "'";
       return {};

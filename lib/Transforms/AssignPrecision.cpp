@@ -107,13 +107,11 @@ struct AssignPrecisionPass : tessel::impl::AssignPrecisionBase<AssignPrecisionPa
     SmallVector<bool> matched(rules.size(), false);
     auto precisionOf = [&](Operation *op) {
       Precision p = model;
-      std::string names = graph::nodeNames(op->getLoc());
       for (auto [i, rule] : llvm::enumerate(rules))
-        for (StringRef node : llvm::split(names, ','))
-          if (rule.nodes.match(node)) {
-            p = rule.precision;
-            matched[i] = true;
-          }
+        if (graph::namesNode(rule.nodes, op->getLoc())) {
+          p = rule.precision;
+          matched[i] = true;
+        }
       return p;
     };
 

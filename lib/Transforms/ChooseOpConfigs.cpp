@@ -182,7 +182,6 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
     }
     // The last glob that names one of the op's nodes gives the share.
     std::optional<double> share;
-    std::string names = graph::nodeNames(op.getLoc());
     for (const std::string &spec : lhsZeroShares) {
       auto [glob, value] = StringRef(spec).rsplit('=');
       double v = 0;
@@ -191,10 +190,8 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
         llvm::consumeError(pattern.takeError());
         continue;
       }
-      if (!value.getAsDouble(v))
-        for (StringRef node : llvm::split(names, ','))
-          if (pattern->match(node))
-            share = v;
+      if (!value.getAsDouble(v) && graph::namesNode(*pattern, op.getLoc()))
+        share = v;
     }
     if (!share || *share <= 0)
       return std::nullopt;

@@ -42,7 +42,7 @@ struct PruneWeightsPass : tessel::impl::PruneWeightsBase<PruneWeightsPass> {
       for (int64_t r = 0; r < t->rows; ++r)
         for (int64_t c = 0; c < t->cols; ++c) {
           double v = t->values[size_t(r * t->cols + c)];
-          norm[size_t((r / 32) * t->nt + c / 32)] += v * v;
+          norm[size_t(t->tileOf(r, c))] += v * v;
         }
       std::vector<int64_t> order(norm.size());
       std::iota(order.begin(), order.end(), 0);
@@ -56,7 +56,7 @@ struct PruneWeightsPass : tessel::impl::PruneWeightsBase<PruneWeightsPass> {
       }
       for (int64_t r = 0; r < t->rows; ++r)
         for (int64_t c = 0; c < t->cols; ++c)
-          if (prune[size_t((r / 32) * t->nt + c / 32)])
+          if (prune[size_t(t->tileOf(r, c))])
             t->values[size_t(r * t->cols + c)] = 0.0f;
       auto type = constant.getType();
       auto plain = RankedTensorType::get(type.getShape(), type.getElementType());

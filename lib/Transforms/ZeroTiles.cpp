@@ -33,7 +33,7 @@ std::optional<ConstantTiles> tessel::constantTiles(Value rhs) {
   for (int64_t r = 0; r < t.rows; ++r)
     for (int64_t c = 0; c < t.cols; ++c)
       if (t.values[size_t(r * t.cols + c)] != 0.0f)
-        t.place[size_t((r / kTile) * t.nt + c / kTile)] = 1;
+        t.place[size_t(t.tileOf(r, c))] = 1;
   for (int64_t &p : t.place)
     if (p)
       p = ++t.stored;
@@ -44,7 +44,7 @@ std::vector<float> ConstantTiles::packed() const {
   std::vector<float> out(size_t(stored * kTileElems), 0.0f);
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = 0; c < cols; ++c)
-      if (int64_t p = place[size_t((r / kTile) * nt + c / kTile)])
+      if (int64_t p = place[size_t(tileOf(r, c))])
         out[size_t((p - 1) * kTileElems + (r % kTile) * kTile + c % kTile)] =
             values[size_t(r * cols + c)];
   return out;

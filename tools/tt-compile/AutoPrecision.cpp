@@ -25,10 +25,10 @@ FailureOr<AutoPrecisionChoice>
 tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
                             const AccuracyBudget &budget, std::vector<rt::HostTensor> calibration,
                             unsigned maxRefinements, llvm::raw_ostream &log) {
-  rt::ChipDesc chip;
-  std::string error;
-  if (!rt::loadChip(base.chip.getValue(), chip, error))
-    return imported.emitError() << "auto precision: " << error;
+  FailureOr<rt::ChipDesc> loaded = chipOf(imported, base, "auto precision");
+  if (failed(loaded))
+    return failure();
+  const rt::ChipDesc &chip = *loaded;
   bool seeded = calibration.empty();
   FailureOr<Measured> reference = compileAndRun(imported, base, chip, "fp32", {}, calibration,
                                                 seeded ? &calibration : nullptr);

@@ -124,22 +124,30 @@ bool tessel::within(const AccuracyBudget &budget, double score) {
 }
 
 
-LogicalResult tessel::reportPruning(ModuleOp imported, const CompileOptions &options,
-                                    std::vector<rt::HostTensor> calibration, raw_ostream &log) {
+FailureOr<rt::ChipDesc> tessel::chipOf(ModuleOp imported, const CompileOptions &options,
+                                       StringRef what) {
   rt::ChipDesc chip;
   std::string error;
   if (!rt::loadChip(options.chip.getValue(), chip, error))
-    return imported.emitError() << "prune: " << error;
+    return imported.emitError() << what << ": " << error;
+  return chip;
+}
+
+LogicalResult tessel::reportPruning(ModuleOp imported, const CompileOptions &options,
+                                    std::vector<rt::HostTensor> calibration, raw_ostream &log) {
+  FailureOr<rt::ChipDesc> chip = chipOf(imported, options, "prune");
+  if (failed(chip))
+    return failure();
   CompileOptions dense;
   dense.copyOptionValuesFrom(options);
   dense.pruneTiles = 0.0;
   bool seeded = calibration.empty();
   FailureOr<Measured> reference =
-      compileAndRun(imported, dense, chip, options.precision, options.precisionOverrides,
+      compileAndRun(imported, dense, *chip, options.precision, options.precisionOverrides,
                     calibration, seeded ? &calibration : nullptr);
   if (failed(reference))
     return failure();
-  FailureOr<Measured> pruned = compileAndRun(imported, options, chip, options.precision,
+  FailureOr<Measured> pruned = compileAndRun(imported, options, *chip, options.precision,
                                              options.precisionOverrides, calibration);
   if (failed(pruned))
     return failure();
@@ -160,15 +168,14 @@ LogicalResult tessel::reportPruning(ModuleOp imported, const CompileOptions &opt
 FailureOr<std::vector<std::string>>
 tessel::profileZeroActivationTiles(ModuleOp imported, const CompileOptions &options,
                                    std::vector<rt::HostTensor> calibration, raw_ostream &log) {
-  rt::ChipDesc chip;
-  std::string error;
-  if (!rt::loadChip(options.chip.getValue(), chip, error))
-    return imported.emitError() << "sparsity profile: " << error;
+  FailureOr<rt::ChipDesc> chip = chipOf(imported, options, "sparsity profile");
+  if (failed(chip))
+    return failure();
   CompileOptions testing;
   testing.copyOptionValuesFrom(options);
   testing.forceSkipZeroTiles = true;
   bool seeded = calibration.empty();
-  FailureOr<Measured> run = compileAndRun(imported, testing, chip, options.precision,
+  FailureOr<Measured> run = compileAndRun(imported, testing, *chip, options.precision,
                                           options.precisionOverrides, calibration,
                                           seeded ? &calibration : nullptr);
   if (failed(run))

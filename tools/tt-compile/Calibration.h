@@ -24,6 +24,10 @@ struct AccuracyBudget {
 /// Parses `pcc:0.99`, `rel-l2:0.05` or `top1:0.98`; false with `error` otherwise.
 bool parseAccuracyBudget(llvm::StringRef spec, AccuracyBudget &budget, std::string &error);
 
+/// The chip `options` name, or failure with a diagnostic on `imported` prefixed by `what`.
+mlir::FailureOr<rt::ChipDesc> chipOf(mlir::ModuleOp imported, const CompileOptions &options,
+                                     llvm::StringRef what);
+
 /// One compilation run on the simulator.
 struct Measured {
   std::vector<rt::HostTensor> outputs;

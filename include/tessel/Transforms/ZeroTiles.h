@@ -27,6 +27,8 @@ struct ConstantTiles {
   int64_t stored = 0;
 
   int64_t tiles() const { return kt * nt; }
+  /// The row-major tile that holds value (r, c).
+  int64_t tileOf(int64_t r, int64_t c) const { return (r / 32) * nt + c / 32; }
   /// The stored tiles, one after another as a (stored * 32) x 32 matrix.
   std::vector<float> packed() const;
   /// The place map, laid out for the kernels: tile (k, n)'s entry at k * mapStride() + n of a

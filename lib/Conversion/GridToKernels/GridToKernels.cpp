@@ -197,7 +197,7 @@ struct TileLoopToKernels : OpConversionPattern<grid::DispatchOp> {
     // A matmul that skips its constant rhs's zero tiles reads the stored ones instead.
     std::optional<SmallVector<Value>> inputs;
     if (auto *matmul = std::get_if<MatmulLoop>(&*loop); matmul && matmul->placesInput)
-      inputs = skipZeroRhsTiles(rewriter, op, op.getInputs()[1]);
+      inputs = skipZeroRhsTiles(rewriter, op, op.getInputs()[1], *matmul->rhsTiles);
     DispatchBuilder db(rewriter, op, split,
                        inputs ? std::optional<ValueRange>(*inputs) : std::nullopt);
     if (auto *streaming = std::get_if<StreamingLoop>(&*loop))

@@ -265,7 +265,7 @@ FailureOr<MatmulLoop> tessel::lowering::matchMatmulLoop(grid::DispatchOp op,
     if (config.getKChunk() * config.getBlockN() > 32 * 32)
       return fail("a chunk's rhs tiles must have their places in one tile");
     l.placesInput = op.getInputs().size();
-    l.placesStride = rhsTiles->mapStride();
+    l.rhsTiles = std::make_shared<const ConstantTiles>(std::move(*rhsTiles));
   }
   if (r.perCore != m.perCore)
     return fail(Twine("the config gives each core ") + Twine(m.perCore) + " output tiles, not " +
@@ -720,7 +720,7 @@ void MatmulKernels::build() {
     db.reserve(cbPlaces, ahead + 1);
     db.loop(kc, [&](Value row) {
       AffineExpr c0 = getAffineDimExpr(0, ctx), g1 = getAffineDimExpr(1, ctx);
-      AffineExpr at = ((g1 % chunks) * kc + getAffineDimExpr(2, ctx)) * l.placesStride +
+      AffineExpr at = ((g1 % chunks) * kc + getAffineDimExpr(2, ctx)) * l.rhsTiles->mapStride() +
                       col0.replaceDims({c0, g1.floorDiv(chunks)});
       SmallVector<Value> dims{db.core(), g, row};
       db.readSpan(db.input(l.placesInput), db.apply(at.floorDiv(32 * 32), dims),
@@ -779,9 +779,7 @@ void tessel::lowering::buildMatmulKernels(DispatchBuilder &db, const MatmulLoop 
 }
 
 SmallVector<Value> tessel::lowering::skipZeroRhsTiles(OpBuilder &b, grid::DispatchOp op,
-                                                      Value rhs) {
-  // matchMatmulLoop checked that the rhs is such a constant.
-  ConstantTiles tiles = *constantTiles(rhs);
+                                                      Value rhs, const ConstantTiles &tiles) {
   MLIRContext *ctx = b.getContext();
   std::string name = graph::nodeNames(rhs.getLoc());
   if (name.empty())

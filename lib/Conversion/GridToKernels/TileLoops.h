@@ -6,6 +6,9 @@
 #include "tessel/Conversion/DispatchBuilder.h"
 #include "tessel/Conversion/MatmulTileLoop.h"
 #include "tessel/Transforms/TileLoopIndex.h"
+#include "tessel/Transforms/ZeroTiles.h"
+
+#include <memory>
 
 namespace tessel::lowering {
 
@@ -68,17 +71,17 @@ struct MatmulLoop : ReductionLoop {
   std::optional<TileGather> gather;
   /// For each unit read: whether it is a bias's row, else a residual's tile.
   llvm::SmallVector<bool> rowReads;
-  /// When the config skips the rhs's zero tiles (a constant's): the dispatch input that holds
-  /// the stored tiles' places (ConstantTiles::map) and the stride of its K rows. The kernels
-  /// read the stored tiles from input 1.
+  /// When the config skips the rhs's zero tiles (a constant's): its tiles, and the dispatch
+  /// input that will hold the stored tiles' places (ConstantTiles::map). The kernels read the
+  /// stored tiles from input 1.
+  std::shared_ptr<const ConstantTiles> rhsTiles;
   unsigned placesInput = 0;
-  int64_t placesStride = 0;
 };
 
 /// The stored tiles and their places in front of `op`, whose matmul config skips the zero
-/// tiles of its constant rhs `rhs`: the dispatch's inputs with them, the places last.
+/// tiles `tiles` of its constant rhs `rhs`: the dispatch's inputs with them, the places last.
 llvm::SmallVector<mlir::Value> skipZeroRhsTiles(mlir::OpBuilder &b, grid::DispatchOp op,
-                                                mlir::Value rhs);
+                                                mlir::Value rhs, const ConstantTiles &tiles);
 
 /// Checks that reduction loop `r` of `op` is the matmul loop `config` describes; reports why on
 /// `op` when it is not.
