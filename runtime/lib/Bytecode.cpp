@@ -82,6 +82,34 @@ bool checkExpr(const int64_t *code, size_t pairs, uint32_t numVars,
   return true;
 }
 
+bool applyExprOp(ExprTag tag, int64_t a, int64_t b, int64_t &r, std::string &error) {
+  switch (tag) {
+  case ExprTag::Add:
+    if (__builtin_add_overflow(a, b, &r))
+      break;
+    return true;
+  case ExprTag::Mul:
+    if (__builtin_mul_overflow(a, b, &r))
+      break;
+    return true;
+  default: {
+    if (b <= 0) {
+      error = "expression divides by " + std::to_string(b);
+      return false;
+    }
+    int64_t q = a / b, m = a % b;
+    if (m < 0) { // C++ truncates toward zero; the bytecode floors.
+      m += b;
+      --q;
+    }
+    r = tag == ExprTag::FloorDiv ? q : tag == ExprTag::Mod ? m : m ? q + 1 : q;
+    return true;
+  }
+  }
+  error = "expression overflows 64 bits";
+  return false;
+}
+
 bool evalExpr(const int64_t *code, size_t pairs, const int64_t *vars,
               int64_t &result, std::string &error) {
   int64_t stack[kMaxExprDepth];
@@ -92,38 +120,9 @@ bool evalExpr(const int64_t *code, size_t pairs, const int64_t *vars,
       stack[sp++] = tag == int64_t(ExprTag::Const) ? operand : vars[operand];
       continue;
     }
-    int64_t b = stack[--sp], a = stack[sp - 1], r = 0;
-    bool overflow = false;
-    switch (ExprTag(tag)) {
-    case ExprTag::Add:
-      overflow = __builtin_add_overflow(a, b, &r);
-      break;
-    case ExprTag::Mul:
-      overflow = __builtin_mul_overflow(a, b, &r);
-      break;
-    default: {
-      if (b <= 0) {
-        error = "expression divides by " + std::to_string(b);
-        return false;
-      }
-      int64_t q = a / b, m = a % b;
-      if (m < 0) { // C++ truncates toward zero; the bytecode floors.
-        m += b;
-        --q;
-      }
-      if (ExprTag(tag) == ExprTag::FloorDiv)
-        r = q;
-      else if (ExprTag(tag) == ExprTag::Mod)
-        r = m;
-      else
-        r = m ? q + 1 : q;
-    }
-    }
-    if (overflow) {
-      error = "expression overflows 64 bits";
+    int64_t b = stack[--sp];
+    if (!applyExprOp(ExprTag(tag), stack[sp - 1], b, stack[sp - 1], error))
       return false;
-    }
-    stack[sp - 1] = r;
   }
   result = stack[0];
   return true;

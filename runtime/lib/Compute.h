@@ -2,10 +2,12 @@
 #ifndef TESSEL_RUNTIME_LIB_COMPUTE_H
 #define TESSEL_RUNTIME_LIB_COMPUTE_H
 
+#include "HostVectors.h"
 #include "tessel/runtime/Bytecode.h"
 #include "tessel/runtime/Chip.h"
 #include "tessel/runtime/Formats.h"
 #include "tessel/runtime/TileCosts.h"
+
 
 namespace tessel::rt {
 

@@ -10,6 +10,7 @@
 
 #include "CircularBuffer.h"
 #include "Dram.h"
+#include "ExprGraph.h"
 #include "MathLanes.h"
 #include "Noc.h"
 
@@ -33,6 +34,7 @@ struct KernelProgram {
   uint32_t numVars;
   std::vector<int32_t> code;
   std::vector<std::pair<const int64_t *, size_t>> exprs; // (code, pairs)
+  std::unique_ptr<ExprGraph> graph;                      // the same, decoded
 };
 
 struct Core;
@@ -44,7 +46,7 @@ struct Thread {
   int kind = 0; // ThreadKind as int: trace tid
   int id = 0;   // position among the dispatch's threads: breaks ties in time
   size_t pc = 0;
-  std::vector<int64_t> vars;
+  ExprState exprs; // the variables, and the values of expressions over them
   struct Loop {
     int var;
     int64_t count;
@@ -65,6 +67,7 @@ struct Core {
   std::vector<CircularBuffer> cbs;
   std::vector<int64_t> sem, semTime;
   std::vector<float> dst;
+  std::vector<bool> dstDirty; // Dst tiles touched since DST_ACQUIRE last cleared them
   std::vector<Thread> threads;
 };
 

@@ -25,6 +25,7 @@
 #include "tessel/runtime/Formats.h"
 
 #include "Bf16.h"
+#include "HostVectors.h"
 
 #include <algorithm>
 #include <cmath>
@@ -157,6 +158,7 @@ float roundToFormat(float v, DataFormat fmt) {
   return v;
 }
 
+TESSEL_WIDE_VECTORS
 void roundTile(float *tile, DataFormat fmt) {
   if (fmt == DataFormat::Float32)
     return;

@@ -28,9 +28,8 @@ bool DispatchRunner::fail(Thread &t, const std::string &msg) {
 }
 
 bool DispatchRunner::expr(Thread &t, int32_t index, int64_t &value) {
-  const auto &e = t.program->exprs[size_t(index)];
   std::string why;
-  if (!evalExpr(e.first, e.second, t.vars.data(), value, why))
+  if (!t.exprs.eval(size_t(index), value, why))
     return fail(t, "expr " + std::to_string(index) + ": " + why);
   return true;
 }
@@ -80,6 +79,7 @@ float *DispatchRunner::dstTile(Thread &t, int64_t index) {
                 std::to_string(dstTiles) + " " + formatName(dstFormat) + " tiles)");
     return nullptr;
   }
+  t.core->dstDirty[size_t(index)] = true;
   return t.core->dst.data() + index * kTileElems;
 }
 
@@ -94,7 +94,7 @@ DispatchRunner::Step DispatchRunner::step(Thread &t) {
     if (count <= 0) {
       t.pc = size_t(w[2]);
     } else {
-      t.vars[size_t(w[0])] = 0;
+      t.exprs.setVar(size_t(w[0]), 0);
       t.loops.push_back({w[0], count, t.pc + 4, 0});
       t.pc += 4;
     }
@@ -107,7 +107,7 @@ DispatchRunner::Step DispatchRunner::step(Thread &t) {
     // variable cannot derail the loop.
     int64_t next = ++loop.iteration;
     if (next < loop.count) {
-      t.vars[size_t(loop.var)] = next;
+      t.exprs.setVar(size_t(loop.var), next);
       t.pc = loop.body;
     } else {
       t.loops.pop_back();
@@ -142,7 +142,11 @@ DispatchRunner::Step DispatchRunner::step(Thread &t) {
     }
     t.dstHeld = true;
     state.lanes.drain(lane(t));
-    std::fill(t.core->dst.begin(), t.core->dst.end(), 0.0f);
+    for (size_t i = 0; i < t.core->dstDirty.size(); ++i)
+      if (t.core->dstDirty[i]) {
+        std::fill_n(t.core->dst.begin() + int64_t(i) * kTileElems, kTileElems, 0.0f);
+        t.core->dstDirty[i] = false;
+      }
     busy(t, 1, "DST");
     t.pc += 1;
     return Step::Ran;
@@ -221,7 +225,7 @@ DispatchRunner::Step DispatchRunner::execLoadIndex(Thread &t, const int32_t *w) 
   int64_t wrap = w[4], index = int64_t(data[element]);
   if (index < 0)
     index += wrap;
-  t.vars[size_t(w[0])] = std::clamp<int64_t>(index, 0, wrap - 1);
+  t.exprs.setVar(size_t(w[0]), std::clamp<int64_t>(index, 0, wrap - 1));
   busy(t, 1, "CB");
   t.pc += 6;
   return Step::Ran;
@@ -242,7 +246,7 @@ DispatchRunner::Step DispatchRunner::execTileNonzero(Thread &t, const int32_t *w
     return Step::Failed;
   }
   bool any = std::any_of(data, data + kTileElems, [](float v) { return v != 0.0f; });
-  t.vars[size_t(w[0])] = any;
+  t.exprs.setVar(size_t(w[0]), any);
   ++stats.tilesTested;
   if (!any) {
     ++stats.zeroTilesFound;
@@ -440,10 +444,14 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     if (!operand(w[0], w[1], a) || !operand(w[2], w[3], b) || !dstOperand(w[4], d))
       return Step::Failed;
     bool f32 = fmtOf(w[0]) == DataFormat::Float32 || fmtOf(w[2]) == DataFormat::Float32;
-    MatmulJob job{state.lanes.buffer(), d, f32, fidelity, dstFormat};
-    std::copy_n(a, kTileElems, job.operands.begin());
-    std::copy_n(b, kTileElems, job.operands.begin() + kTileElems);
-    state.lanes.submit(lane(t), std::move(job));
+    if (state.lanes.runsInline()) {
+      tileMatmul(a, b, d, f32, fidelity, dstFormat);
+    } else {
+      MatmulJob job{state.lanes.buffer(), d, f32, fidelity, dstFormat};
+      std::copy_n(a, kTileElems, job.operands.begin());
+      std::copy_n(b, kTileElems, job.operands.begin() + kTileElems);
+      state.lanes.submit(lane(t), std::move(job));
+    }
     cycles = matmulCycles(chip, fmtOf(w[0]), fmtOf(w[2]), fidelity);
     ideal = matmulCycles(state.idealChip, fmtOf(w[0]), fmtOf(w[2]), fidelity);
     break;

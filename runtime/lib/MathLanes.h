@@ -40,6 +40,8 @@ public:
   MathLanes(const MathLanes &) = delete;
   MathLanes &operator=(const MathLanes &) = delete;
 
+  /// Whether there are no workers: a matmul may then run at once on its operands.
+  bool runsInline() const { return threads.empty(); }
   /// An operand buffer of 2 x kTileElems floats for a job.
   std::vector<float> buffer();
   /// Queues a matmul on `lane` (runs it at once without workers). When the

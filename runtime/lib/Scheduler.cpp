@@ -48,6 +48,7 @@ void DispatchRunner::buildPrograms() {
       for (const ttb::Expr *e : *k->exprs())
         p.exprs.push_back({e->code() ? e->code()->data() : nullptr,
                            e->code() ? e->code()->size() / 2 : 0});
+    p.graph = std::make_unique<ExprGraph>(p.exprs);
     for (size_t pc = 0; pc < p.code.size();) {
       int32_t op = p.code[pc];
       const char *kinds = operandKinds(op);
@@ -80,6 +81,7 @@ void DispatchRunner::buildCores() {
       c.sem.assign(dispatch.semaphores(), 0);
       c.semTime.assign(dispatch.semaphores(), 0);
       c.dst.assign(size_t(dstTiles) * kTileElems, 0.0f);
+      c.dstDirty.assign(size_t(dstTiles), false);
       c.threads.resize(programs.size());
       for (size_t i = 0; i < programs.size(); ++i) {
         Thread &t = c.threads[i];
@@ -87,11 +89,11 @@ void DispatchRunner::buildCores() {
         t.program = &programs[i];
         t.kind = int(programs[i].kind);
         t.id = int((ry * width + rx) * programs.size() + i);
-        t.vars.assign(programs[i].numVars, 0);
-        t.vars[VarCoreX] = rx;
-        t.vars[VarCoreY] = ry;
-        t.vars[VarCoreIndex] = ry * width + rx;
-        t.vars[VarNumCores] = width * height;
+        t.exprs.reset(*programs[i].graph, programs[i].numVars);
+        t.exprs.setVar(VarCoreX, rx);
+        t.exprs.setVar(VarCoreY, ry);
+        t.exprs.setVar(VarCoreIndex, ry * width + rx);
+        t.exprs.setVar(VarNumCores, width * height);
       }
     }
 }

@@ -1,9 +1,11 @@
-//===- ExprTest.cpp - Postfix expressions and the opcode table ------------===//
+//===- ExprTest.cpp - Postfix expressions, their graph, the opcode table --===//
+#include "ExprGraph.h"
 #include "tessel/runtime/Bytecode.h"
 
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <random>
 #include <vector>
 
 using namespace tessel::rt;
@@ -63,4 +65,98 @@ TEST(Bytecode, OperandTablesAgree) {
     EXPECT_EQ(int(std::strlen(operandKinds(op))), operandCount(op)) << opName(op);
   EXPECT_EQ(operandCount(kNumOps), -1);
   EXPECT_STREQ(opName(int32_t(Op::NocMcast)), "NOC_MCAST");
+}
+
+namespace {
+// A random checked postfix expression over `numVars` variables, with divisors that may be
+// zero or negative, so that faults are exercised too.
+std::vector<int64_t> randomExpr(std::mt19937 &rng, int terms, uint32_t numVars) {
+  std::vector<int64_t> code;
+  int depth = 0;
+  auto leaf = [&] {
+    if (rng() % 3)
+      code.insert(code.end(), {1, int64_t(rng() % numVars)});
+    else
+      code.insert(code.end(), {0, int64_t(rng() % 9) - 2});
+    ++depth;
+  };
+  for (int i = 0; i < terms; ++i) {
+    if (depth < 2 || (rng() % 2 && depth < 8)) {
+      leaf();
+      continue;
+    }
+    code.insert(code.end(), {int64_t(2 + rng() % 5), 0});
+    --depth;
+  }
+  while (depth > 1) {
+    code.insert(code.end(), {int64_t(2 + rng() % 5), 0});
+    --depth;
+  }
+  if (depth == 0)
+    leaf();
+  return code;
+}
+} // namespace
+
+TEST(ExprGraph, AgreesWithThePostfixEvaluator) {
+  std::mt19937 rng(7);
+  constexpr uint32_t kVars = 70; // past 63, where variables share a stamp
+  std::vector<std::vector<int64_t>> codes;
+  std::vector<std::pair<const int64_t *, size_t>> exprs;
+  for (int i = 0; i < 200; ++i)
+    codes.push_back(randomExpr(rng, 4 + int(rng() % 40), kVars));
+  // Repeats, so that whole expressions and their sub-terms are shared.
+  for (int i = 0; i < 50; ++i)
+    codes.push_back(codes[rng() % codes.size()]);
+  for (const auto &c : codes) {
+    std::string error;
+    ASSERT_TRUE(checkExpr(c.data(), c.size() / 2, kVars, error)) << error;
+    exprs.push_back({c.data(), c.size() / 2});
+  }
+  ExprGraph graph(exprs);
+  ExprState state;
+  state.reset(graph, kVars);
+  std::vector<int64_t> vars(kVars, 0);
+  int faults = 0;
+  for (int round = 0; round < 300; ++round) {
+    // Like loop counters: a few variables move each round, the others keep their values.
+    for (int n = int(rng() % 4); n >= 0; --n) {
+      size_t v = rng() % kVars;
+      vars[v] = int64_t(rng() % 11) - 3;
+      state.setVar(v, vars[v]);
+    }
+    for (size_t e = 0; e < exprs.size(); e += 1 + rng() % 3) {
+      std::string want, got;
+      int64_t expected = 0, actual = 0;
+      bool ok = evalExpr(exprs[e].first, exprs[e].second, vars.data(), expected, want);
+      ASSERT_EQ(state.eval(e, actual, got), ok) << "expr " << e << ": " << want << got;
+      if (ok)
+        ASSERT_EQ(actual, expected) << "expr " << e << " round " << round;
+      else
+        ASSERT_EQ(got, want);
+      faults += !ok;
+    }
+  }
+  EXPECT_GT(faults, 0);
+}
+
+TEST(ExprGraph, SharesSubtermsAndFoldsConstants) {
+  // v4 * 8 + (v5 + 0) * 1 twice, and (3 * 4) floordiv 2: one Mul, one Add, no constant node.
+  std::vector<int64_t> a = {1, 4, 0, 8, 3, 0, 1, 5, 0, 0, 2, 0, 0, 1, 3, 0, 2, 0};
+  std::vector<int64_t> c = {0, 3, 0, 4, 3, 0, 0, 2, 4, 0};
+  ExprGraph graph({{a.data(), a.size() / 2}, {a.data(), a.size() / 2}, {c.data(), c.size() / 2}});
+  EXPECT_EQ(graph.nodes().size(), 2u);
+  EXPECT_EQ(graph.root(2).kind, ExprRef::Const);
+  EXPECT_EQ(graph.root(2).value, 6);
+  ExprState state;
+  state.reset(graph, 6);
+  state.setVar(4, 2);
+  state.setVar(5, 5);
+  int64_t r = 0;
+  std::string error;
+  ASSERT_TRUE(state.eval(1, r, error)) << error;
+  EXPECT_EQ(r, 21);
+  state.setVar(5, -1);
+  ASSERT_TRUE(state.eval(0, r, error)) << error;
+  EXPECT_EQ(r, 15);
 }

@@ -91,6 +91,10 @@ bool checkExpr(const int64_t *code, size_t pairs, uint32_t numVars,
 bool evalExpr(const int64_t *code, size_t pairs, const int64_t *vars,
               int64_t &result, std::string &error);
 
+/// Binary operator `tag` (Add .. CeilDiv) applied to a and b; fails (with
+/// `error`) as evalExpr does.
+bool applyExprOp(ExprTag tag, int64_t a, int64_t b, int64_t &r, std::string &error);
+
 } // namespace tessel::rt
 
 #endif

@@ -1,0 +1,96 @@
+//===- ExprGraph.h - A kernel's index expressions, decoded once -----------===//
+//
+// The compiler writes each index as its own postfix expression, and a gather's
+// are long (a hundred terms and more) and repeat the same sub-terms. Decoding
+// them once per dispatch into one graph whose equal sub-terms are one node lets
+// every thread keep each node's value until a variable it reads changes: an
+// expression over the loop counters then costs only the nodes that read the
+// counters that moved. Values and faults (a divisor <= 0, a 64-bit overflow)
+// are exactly those of evalExpr.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_RUNTIME_LIB_EXPRGRAPH_H
+#define TESSEL_RUNTIME_LIB_EXPRGRAPH_H
+
+#include "tessel/runtime/Bytecode.h"
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tessel::rt {
+
+/// An operand: a constant, a variable or a node of the graph.
+struct ExprRef {
+  enum Kind : int32_t { Const, Var, Node } kind = Const;
+  int64_t value = 0; // the constant, the variable's index or the node's index
+};
+
+class ExprGraph {
+public:
+  /// Decodes checked postfix expressions, (code, pairs) each.
+  explicit ExprGraph(const std::vector<std::pair<const int64_t *, size_t>> &exprs);
+
+  struct Node {
+    ExprTag tag;
+    ExprRef a, b;
+    /// The variables the node reads, a bit each (variables from 63 on share bit 63), as an
+    /// index into the graph's distinct sets.
+    int32_t varSet;
+  };
+  const std::vector<Node> &nodes() const { return nodes_; }
+  size_t numVarSets() const { return varSets.size(); }
+  /// The sets that hold variable `v`.
+  const std::vector<int32_t> &setsWith(size_t v) const { return setsWithVar[v < 63 ? v : 63]; }
+  ExprRef root(size_t expr) const { return roots[expr]; }
+  size_t numExprs() const { return roots.size(); }
+
+private:
+  std::vector<Node> nodes_;
+  std::vector<ExprRef> roots;
+  std::vector<uint64_t> varSets;
+  std::vector<int32_t> setsWithVar[64];
+};
+
+/// One thread's variables and its cached node values.
+class ExprState {
+public:
+  void reset(const ExprGraph &graph, uint32_t numVars);
+  int64_t var(size_t v) const { return vars[v]; }
+  void setVar(size_t v, int64_t value) {
+    if (vars[v] == value)
+      return;
+    vars[v] = value;
+    ++clock;
+    for (int32_t set : graph->setsWith(v))
+      setStamp[size_t(set)] = clock;
+  }
+  /// Expression `expr`'s value; false with `error` as evalExpr fails.
+  bool eval(size_t expr, int64_t &result, std::string &error);
+
+private:
+  const ExprGraph *graph = nullptr;
+  std::vector<int64_t> vars;
+  std::vector<int64_t> value;
+  // When each node was computed (0: never) and when a variable of each set last changed; a
+  // node holds while none of its variables changed after it was computed.
+  std::vector<uint64_t> stamp;
+  std::vector<uint64_t> setStamp;
+  uint64_t clock = 1;
+  std::vector<int32_t> pending;
+
+  bool holds(int32_t node) const {
+    uint64_t at = stamp[size_t(node)];
+    return at && setStamp[size_t(graph->nodes()[size_t(node)].varSet)] <= at;
+  }
+  int64_t operand(const ExprRef &r) const {
+    return r.kind == ExprRef::Const ? r.value
+           : r.kind == ExprRef::Var ? vars[size_t(r.value)]
+                                    : value[size_t(r.value)];
+  }
+};
+
+} // namespace tessel::rt
+
+#endif

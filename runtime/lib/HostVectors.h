@@ -1,0 +1,15 @@
+//===- HostVectors.h - Tile loops for the host's widest vectors -----------===//
+#ifndef TESSEL_RUNTIME_LIB_HOSTVECTORS_H
+#define TESSEL_RUNTIME_LIB_HOSTVECTORS_H
+
+/// Tile loops compiled for the host's widest vectors as well as the baseline (GCC picks one at
+/// load time). Lanes keep the scalar order of additions, so every version gives the same bits.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&                    \
+    !defined(__SANITIZE_ADDRESS__)
+#define TESSEL_WIDE_VECTORS                                                                \
+  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define TESSEL_WIDE_VECTORS
+#endif
+
+#endif
