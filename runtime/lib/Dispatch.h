@@ -19,7 +19,9 @@
 #include "tessel/runtime/Perf.h"
 #include "tessel/runtime/Trace.h"
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -83,6 +85,10 @@ struct ChipState {
   ChipDesc idealChip;
   TraceLog *trace = nullptr;
   uint64_t instructionBudget = 0;
+  const std::atomic<bool> *cancel = nullptr;
+  bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
+  /// Reports the cycles simulated so far, from within a long dispatch.
+  std::function<void(int64_t)> progress;
   /// One lane per core of the grid, for the whole run: the host threads are
   /// started once, not per dispatch.
   MathLanes lanes;

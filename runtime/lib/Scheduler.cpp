@@ -150,6 +150,15 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
         t.state = Thread::State::Done;
         break;
       }
+      // Ctrl-C and progress, every few million instructions.
+      if ((executed & ((uint64_t(1) << 22) - 1)) == 0 && executed) {
+        if (state.cancelled()) {
+          error = "interrupted";
+          return false;
+        }
+        if (state.progress)
+          state.progress(startCycle + t.time);
+      }
       if (++executed > state.instructionBudget) {
         error = "dispatch '" + std::string(dispatch.name() ? dispatch.name()->str() : "") +
                 "' exceeded the budget of " + std::to_string(state.instructionBudget) +

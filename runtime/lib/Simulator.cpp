@@ -220,8 +220,30 @@ bool runBinary(const LoadedBinary &binary, const std::vector<HostTensor> &inputs
     for (size_t d = t.firstDispatch; d <= t.lastDispatch; ++d)
       l1TensorBytes[d] += t.end - t.begin;
   int64_t now = 0;
+  size_t numDispatches = bin.dispatches() ? bin.dispatches()->size() : 0;
+  std::vector<double> workBefore(numDispatches + 1, 0.0);
+  if (numDispatches) {
+    double macs = 0;
+    for (const ttb::Dispatch *d : *bin.dispatches())
+      macs += double(d->macs());
+    for (size_t i = 0; i < numDispatches; ++i)
+      workBefore[i + 1] =
+          workBefore[i] + double(bin.dispatches()->Get(i)->macs()) + macs / double(numDispatches) + 1;
+  }
+  auto report = [&](size_t index, const ttb::Dispatch *d, int64_t cycles) {
+    if (options.progress)
+      options.progress({index, numDispatches, d && d->name() ? d->name()->str() : "", cycles,
+                        numDispatches ? workBefore[index] / workBefore.back() : 1.0});
+  };
+  st.cancel = options.cancel;
+  st.progress = [&](int64_t cycles) { report(perf.dispatches.size(), nullptr, cycles); };
   if (bin.dispatches())
     for (const ttb::Dispatch *d : *bin.dispatches()) {
+      if (st.cancelled()) {
+        error = "interrupted";
+        return false;
+      }
+      report(perf.dispatches.size(), d, now);
       st.noc.reset();
       st.dramTiming.reset();
       DispatchPerf dp;
@@ -257,6 +279,7 @@ bool runBinary(const LoadedBinary &binary, const std::vector<HostTensor> &inputs
       now += dp.cycles;
       perf.dispatches.push_back(std::move(dp));
     }
+  report(numDispatches, nullptr, now);
   finalizePerf(perf);
   readOutputs(st, result.outputs);
   return true;

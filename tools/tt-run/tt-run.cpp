@@ -5,9 +5,14 @@
 #include "tessel/runtime/Simulator.h"
 #include "tessel/runtime/TensorIO.h"
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 using namespace tessel::rt;
@@ -35,9 +40,71 @@ options:
   --max-instructions=N  stop a dispatch after N bytecode instructions
   --threads=N           host threads for the simulation (default: all host cores);
                         results and cycles do not depend on it
-  --quiet               no performance table on stderr
+  --quiet               no performance table and no progress on stderr
   --help                show this help
+
+Runs longer than 2 s show their progress on stderr (dispatch k of n, simulated
+cycles, time left). Ctrl-C stops the simulation and writes no output file.
 )";
+
+std::atomic<bool> interrupted{false};
+
+extern "C" void onInterrupt(int) {
+  interrupted = true;
+  // A second Ctrl-C ends the process at once.
+  std::signal(SIGINT, SIG_DFL);
+}
+
+/// Progress on stderr once a run has taken 2 s: rewritten in place on a terminal, a line
+/// every 5 s otherwise.
+class ProgressLine {
+public:
+  void operator()(const RunProgress &p) {
+    if (p.dispatch != index || !p.name.empty()) {
+      index = p.dispatch;
+      name = p.name;
+    }
+    auto now = Clock::now();
+    double elapsed = std::chrono::duration<double>(now - start).count();
+    bool done = p.dispatch >= p.dispatches;
+    if (elapsed < 2.0 || (done && !shown) ||
+        (!done && shown && std::chrono::duration<double>(now - last).count() < (tty ? 0.25 : 5.0)))
+      return;
+    last = now;
+    shown = true;
+    std::string line = "tt-run: dispatch " + std::to_string(std::min(p.dispatch + 1, p.dispatches)) +
+                       " of " + std::to_string(p.dispatches);
+    if (!done && !name.empty())
+      line += " (" + name + ")";
+    char tail[160];
+    std::snprintf(tail, sizeof(tail), ", %lld cycles simulated, %.1f s", (long long)p.cycles,
+                  elapsed);
+    line += tail;
+    if (!done && p.fraction > 0.05) {
+      std::snprintf(tail, sizeof(tail), ", about %.0f s left",
+                    elapsed * (1 - p.fraction) / p.fraction);
+      line += tail;
+    }
+    if (tty)
+      std::fprintf(stderr, "\r%s\x1b[K%s", line.c_str(), done ? "\n" : "");
+    else
+      std::fprintf(stderr, "%s\n", line.c_str());
+    open = tty && !done;
+  }
+  /// Ends a line left open on a terminal.
+  void close() {
+    if (open)
+      std::fputc('\n', stderr);
+    open = false;
+  }
+
+private:
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point start = Clock::now(), last;
+  bool tty = isatty(2), shown = false, open = false;
+  size_t index = size_t(-1);
+  std::string name;
+};
 
 [[noreturn]] void die(const std::string &msg) {
   std::fprintf(stderr, "tt-run: error: %s\n", msg.c_str());
@@ -172,9 +239,21 @@ int main(int argc, char **argv) {
   sim.trace = !opts.trace.empty();
   sim.instructionBudget = opts.maxInstructions;
   sim.hostThreads = opts.threads;
+  sim.cancel = &interrupted;
+  std::signal(SIGINT, onInterrupt);
+  std::signal(SIGTERM, onInterrupt);
+  ProgressLine progress;
+  if (!opts.quiet)
+    sim.progress = [&](const RunProgress &p) { progress(p); };
   RunResult result;
-  if (!runBinary(binary, inputs, sim, result, error))
+  if (!runBinary(binary, inputs, sim, result, error)) {
+    progress.close();
+    if (interrupted) {
+      std::fputs("tt-run: interrupted; no output written\n", stderr);
+      return 130;
+    }
     die(error);
+  }
 
   for (size_t i = 0; i < opts.outputs.size(); ++i)
     if (!writeNpy(opts.outputs[i], result.outputs[i], error))

@@ -12,7 +12,9 @@
 #include "tessel/runtime/Perf.h"
 #include "tessel/runtime/Trace.h"
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,6 +38,21 @@ struct SimOptions {
   /// Host threads for the simulated cores' tile math (0: one per host core).
   /// Results and cycles do not depend on it.
   unsigned hostThreads = 0;
+  /// Called between dispatches and every few million instructions within one.
+  std::function<void(const struct RunProgress &)> progress;
+  /// When it becomes true the run stops with the error "interrupted".
+  const std::atomic<bool> *cancel = nullptr;
+};
+
+/// How far a run has got.
+struct RunProgress {
+  size_t dispatch = 0;   // the dispatch running (0-based), or dispatches when all are done
+  size_t dispatches = 0; // in the binary
+  std::string name;      // of the dispatch running
+  int64_t cycles = 0;    // simulated so far
+  /// A guess at the share of the host's work done: dispatches weighted by their matmul MACs
+  /// plus the mean, so that a run of small ops still moves it.
+  double fraction = 0;
 };
 
 struct RunResult {
