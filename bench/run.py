@@ -1,16 +1,21 @@
 #!/usr/bin/python3
 """Tessel's simulator against ONNX Runtime's CPU build, in one run, on the same models.
 
-    bench/run.py [--build build] [--threads 2] [--repeats 5]
+    bench/run.py [--build build] [--threads 2] [--repeats 3] [--models mlp-bf16,...] [--write-readme]
 
 For each model it reports the wall time of `tt-run` (load the binary, simulate every core of the
-chip, write the outputs) next to ONNX Runtime's, both as a whole command (process start to exit)
-and, for ONNX Runtime, per inference in a warm session; the ratios are what to compare. It also
-checks that both produced the same numbers (PCC) and prints the simulated chip time.
+chip, write the outputs) next to ONNX Runtime's (`onnxruntime-node` from npm), both as a whole
+command (process start to exit, same thread count) and, for ONNX Runtime, per inference in a warm
+session; the ratios are what to compare, and the summary gives their maximum and geometric mean.
+It also gives the host cores `tt-run` kept busy (its CPU time over its wall time), the simulated
+cycles it gets through per host second, the chip time and the PCC of the two outputs.
 """
 import argparse
+import datetime
 import json
+import math
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -23,15 +28,22 @@ import onnx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
+sys.path.insert(0, str(ROOT / "bench"))
 from tessel import models  # noqa: E402
+import models as bench_models  # noqa: E402
+from roofline import commit_note, write_readme  # noqa: E402
 
-# name -> (builder, its keyword arguments, precision)
+# name -> (builder returning the model first, its keyword arguments, precision)
 MODELS = {
     "mlp-fp32": (models.mlp, dict(batch=32, width=1024), "fp32"),
     "mlp-bf16": (models.mlp, dict(batch=32, width=1024), "bf16"),
     "cnn-fp32": (models.cnn, dict(batch=1, size=32), "fp32"),
     "xfmr-fp32": (models.transformer_block, dict(seq=64, dim=64, heads=4), "fp32"),
+    "resnet50-b1": (bench_models.resnet50, dict(batch=1), "bf16"),
+    "resnet50-b16": (bench_models.resnet50, dict(batch=16), "bf16"),
+    "bert-large-layer": (bench_models.bert_layer, dict(), "bf16"),
 }
+BEGIN, END = "<!-- host:begin -->", "<!-- host:end -->"
 
 
 def ensure_ort():
@@ -42,22 +54,34 @@ def ensure_ort():
 
 
 def timed(cmd, repeats):
-    walls = []
+    """Median wall ms over `repeats` runs, the median host cores busy, and the last process."""
+    walls, cores = [], []
     for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True)
-        walls.append((time.perf_counter() - start) * 1e3)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if proc.returncode:
             sys.exit(f"bench: {' '.join(map(str, cmd))} failed:\n{proc.stderr}")
-    return statistics.median(walls), proc
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        walls.append(wall * 1e3)
+        cores.append(cpu / wall)
+    return statistics.median(walls), statistics.median(cores), proc
+
+
+def geomean(xs):
+    return math.exp(sum(math.log(x) for x in xs) / len(xs))
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--build", default=str(ROOT / "build"))
     p.add_argument("--threads", type=int, default=os.cpu_count())
-    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--models", default=",".join(MODELS))
+    p.add_argument("--write-readme", action="store_true",
+                   help="replace the table between the host markers in bench/README.md")
     a = p.parse_args()
     ensure_ort()
     bindir = Path(a.build) / "bin"
@@ -66,7 +90,8 @@ def main():
         tmp = Path(tmp)
         for name in a.models.split(","):
             builder, kwargs, precision = MODELS[name]
-            model, _ = builder(**kwargs)
+            print(f"bench: {name}", file=sys.stderr)
+            model = builder(**kwargs)[0]
             d = tmp / name
             d.mkdir()
             onnx.save(model, d / "model.onnx")
@@ -78,25 +103,40 @@ def main():
                 np.save(inputs[-1], rng.standard_normal(shape).astype(np.float32))
             subprocess.run([bindir / "tt-compile", d / "model.onnx", "-o", d / "model.ttb",
                             f"--precision={precision}"], check=True, capture_output=True)
-            tt_ms, _ = timed([bindir / "tt-run", d / "model.ttb", *[f"--input=@{x}" for x in inputs],
-                              f"--output=@{d / 'tt.npy'}", f"--perf-report={d / 'perf.json'}",
-                              "--quiet"], a.repeats)
+            tt_ms, tt_cores, _ = timed(
+                [bindir / "tt-run", d / "model.ttb", *[f"--input=@{x}" for x in inputs],
+                 f"--output=@{d / 'tt.npy'}", f"--perf-report={d / 'perf.json'}", "--quiet",
+                 f"--threads={a.threads}"], a.repeats)
             ort_cmd = ["node", ROOT / "bench" / "ort_run.js", d / "model.onnx", str(a.threads),
                        str(a.repeats), *inputs, "--", d / "ort.npy"]
-            ort_ms, proc = timed(ort_cmd, a.repeats)
+            ort_ms, _, proc = timed(ort_cmd, a.repeats)
             ort = json.loads(proc.stdout)
             perf = json.loads((d / "perf.json").read_text())
             tt_out, ort_out = np.load(d / "tt.npy"), np.load(d / "ort.npy")
             pcc = float(np.corrcoef(tt_out.ravel(), ort_out.ravel())[0, 1])
-            rows.append((name, tt_ms, ort_ms, ort["median_run_ms"], pcc,
-                         perf["totals"]["cycles"] / perf["clock_mhz"]))
+            cycles = perf["totals"]["cycles"]
+            rows.append(dict(name=f"{name} ({precision})", tt=tt_ms, cores=tt_cores,
+                             rate=cycles / (tt_ms / 1e3), ortc=ort_ms, ortr=ort["median_run_ms"],
+                             pcc=pcc, chip_us=cycles / perf["clock_mhz"]))
 
-    print(f"threads: {a.threads}; medians of {a.repeats} runs; ratios are tt-run / ONNX Runtime\n")
-    print(f"{'model':10} {'tt-run ms':>10} {'ORT cmd ms':>11} {'ratio':>6} {'ORT run ms':>11} "
-          f"{'ratio':>7} {'PCC':>9} {'chip us':>9}")
-    for name, tt, ortc, ortr, pcc, chip_us in rows:
-        print(f"{name:10} {tt:10.1f} {ortc:11.1f} {tt / ortc:6.2f} {ortr:11.2f} {tt / ortr:7.1f} "
-              f"{pcc:9.6f} {chip_us:9.1f}")
+    cmd_ratios = [r["tt"] / r["ortc"] for r in rows]
+    run_ratios = [r["tt"] / r["ortr"] for r in rows]
+    lines = [f"{commit_note()}, {datetime.date.today()}, threads {a.threads}, medians of "
+             f"{a.repeats} runs; ratios are tt-run / ONNX Runtime:", "",
+             "| model | tt-run ms | host cores busy | simulated Mcycles / host s | ONNX Runtime "
+             "command ms | ratio | ONNX Runtime run ms | ratio | PCC | chip us |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r, rc, rr in zip(rows, cmd_ratios, run_ratios):
+        lines.append(f"| {r['name']} | {r['tt']:.1f} | {r['cores']:.2f} | {r['rate'] / 1e6:.2f} | "
+                     f"{r['ortc']:.1f} | {rc:.2f} | {r['ortr']:.2f} | {rr:.1f} | {r['pcc']:.6f} | "
+                     f"{r['chip_us']:.1f} |")
+    lines.append(f"| maximum | | | | | {max(cmd_ratios):.2f} | | {max(run_ratios):.1f} | | |")
+    lines.append(f"| geometric mean | | | | | {geomean(cmd_ratios):.2f} | | "
+                 f"{geomean(run_ratios):.1f} | | |")
+    text = "\n".join(lines)
+    print(text)
+    if a.write_readme:
+        write_readme(text, BEGIN, END, "## Host speed\n")
 
 
 if __name__ == "__main__":

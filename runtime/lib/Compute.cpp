@@ -70,6 +70,18 @@ float keepMantissa(float v, int explicitBits) {
 
 constexpr int kSrcAHiBits = 4, kSrcBHiBits = 6, kSrcFullBits = 7;
 
+// Mantissa bits below the leading one that a value stored in `fmt` may have (a block float's
+// magnitude has no hidden bit: bfp8's 7 bits leave at most 6 below its leading one).
+int mantissaBits(DataFormat fmt) {
+  switch (fmt) {
+  case DataFormat::BFloat16: return 7;
+  case DataFormat::Bfp8_b: return 6;
+  case DataFormat::Bfp4_b: return 2;
+  case DataFormat::Bfp2_b: return 0;
+  default: return 23;
+  }
+}
+
 // One product as the multiplier computes it at `fidelity`.
 float fidelityProduct(float srcA, float srcB, ttb::MathFidelity fidelity) {
   float aFull = keepMantissa(srcA, kSrcFullBits), bFull = keepMantissa(srcB, kSrcFullBits);
@@ -88,9 +100,10 @@ float fidelityProduct(float srcA, float srcB, ttb::MathFidelity fidelity) {
 // registers over k; every lane adds in the same k order as a scalar loop, so
 // results are bit-identical.
 inline void accumulateProducts(const float *x, const float *y, float *acc) {
-  // Four rows at a time: eight independent sums of 16 lanes hide the adds' latency.
+  // Eight rows at a time: sixteen independent sums of 16 lanes hide the adds' latency, and
+  // each row of y is loaded once for eight rows.
   typedef float Half __attribute__((vector_size(64)));
-  constexpr int kRows = 4;
+  constexpr int kRows = 8;
   for (int i = 0; i < N; i += kRows) {
     Half sum[kRows][2];
     std::memcpy(sum, acc + i * N, sizeof(sum));
@@ -114,23 +127,31 @@ inline void accumulateProducts(const float *x, const float *y, float *acc) {
 // exact (at most 8 + 8 significant bits) and Compute.cpp is built without FMA contraction, so
 // every version gives the same bits.
 TESSEL_WIDE_VECTORS
-void tileMatmul(const float *a, const float *b, float *dst, bool splitF32,
+void tileMatmul(const float *a, const float *b, float *dst, DataFormat fmtA, DataFormat fmtB,
                 ttb::MathFidelity fidelity, DataFormat dstFmt) {
   alignas(64) float acc[kTileElems] = {};
-  if (!splitF32) {
+  if (fmtA != DataFormat::Float32 && fmtB != DataFormat::Float32) {
     // in0 = a sits in srcB, in1 = b in srcA.
     alignas(64) float x[kTileElems], y[kTileElems];
     switch (fidelity) {
     case ttb::MathFidelity::LoFi:
     case ttb::MathFidelity::HiFi2:
     case ttb::MathFidelity::HiFi4: {
-      bool fullA = fidelity != ttb::MathFidelity::LoFi;
-      bool fullB = fidelity == ttb::MathFidelity::HiFi4;
-      for (int64_t e = 0; e < kTileElems; ++e) {
-        x[e] = keepMantissa(a[e], fullB ? kSrcFullBits : kSrcBHiBits);
-        y[e] = keepMantissa(b[e], fullA ? kSrcFullBits : kSrcAHiBits);
+      int keptB = fidelity == ttb::MathFidelity::HiFi4 ? kSrcFullBits : kSrcBHiBits;
+      int keptA = fidelity != ttb::MathFidelity::LoFi ? kSrcFullBits : kSrcAHiBits;
+      // A format whose values carry no more bits than the multiplier keeps is used as it is.
+      const float *xs = a, *ys = b;
+      if (mantissaBits(fmtA) > keptB) {
+        for (int64_t e = 0; e < kTileElems; ++e)
+          x[e] = keepMantissa(a[e], keptB);
+        xs = x;
       }
-      accumulateProducts(x, y, acc);
+      if (mantissaBits(fmtB) > keptA) {
+        for (int64_t e = 0; e < kTileElems; ++e)
+          y[e] = keepMantissa(b[e], keptA);
+        ys = y;
+      }
+      accumulateProducts(xs, ys, acc);
       break;
     }
     case ttb::MathFidelity::HiFi3: {

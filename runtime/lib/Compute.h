@@ -13,12 +13,12 @@ namespace tessel::rt {
 
 // Functional tile math. Every result written to Dst is rounded to `dstFmt`.
 
-/// dst += a x b. With `splitF32` the operands are split into bf16 hi + lo and
-/// the product is a_hi*b_hi + a_hi*b_lo + a_lo*b_hi (exact partial products);
+/// dst += a x b, a and b stored in `fmtA` and `fmtB`. If either is f32 the
+/// operands are split into bf16 parts and multiplied exactly part by part;
 /// otherwise each product keeps the mantissa bits `fidelity`'s multiplier
 /// phases consume (Compute.cpp). Either way the tile product is summed in f32,
 /// then added to dst.
-void tileMatmul(const float *a, const float *b, float *dst, bool splitF32,
+void tileMatmul(const float *a, const float *b, float *dst, DataFormat fmtA, DataFormat fmtB,
                 ttb::MathFidelity fidelity, DataFormat dstFmt);
 /// With `fpu` (operands of an FPU format: bf16, block floats) Mul goes through the
 /// multiplier at `fidelity`; f32 operands are multiplied exactly on the SFPU, as are

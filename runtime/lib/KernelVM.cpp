@@ -443,11 +443,10 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
   case Op::Matmul: {
     if (!operand(w[0], w[1], a) || !operand(w[2], w[3], b) || !dstOperand(w[4], d))
       return Step::Failed;
-    bool f32 = fmtOf(w[0]) == DataFormat::Float32 || fmtOf(w[2]) == DataFormat::Float32;
     if (state.lanes.runsInline()) {
-      tileMatmul(a, b, d, f32, fidelity, dstFormat);
+      tileMatmul(a, b, d, fmtOf(w[0]), fmtOf(w[2]), fidelity, dstFormat);
     } else {
-      MatmulJob job{state.lanes.buffer(), d, f32, fidelity, dstFormat};
+      MatmulJob job{state.lanes.buffer(), d, fmtOf(w[0]), fmtOf(w[2]), fidelity, dstFormat};
       std::copy_n(a, kTileElems, job.operands.begin());
       std::copy_n(b, kTileElems, job.operands.begin() + kTileElems);
       state.lanes.submit(lane(t), std::move(job));

@@ -11,7 +11,7 @@ namespace tessel::rt {
 
 namespace {
 void runJob(const MatmulJob &job) {
-  tileMatmul(job.operands.data(), job.operands.data() + kTileElems, job.dst, job.splitF32,
+  tileMatmul(job.operands.data(), job.operands.data() + kTileElems, job.dst, job.fmtA, job.fmtB,
              job.fidelity, job.dstFormat);
 }
 

@@ -27,7 +27,7 @@ namespace tessel::rt {
 struct MatmulJob {
   std::vector<float> operands; // a then b, kTileElems each
   float *dst;
-  bool splitF32;
+  DataFormat fmtA, fmtB;
   ttb::MathFidelity fidelity;
   DataFormat dstFormat;
 };
