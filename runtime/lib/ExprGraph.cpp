@@ -1,6 +1,7 @@
 //===- ExprGraph.cpp - A kernel's index expressions, decoded once ---------===//
 #include "ExprGraph.h"
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -9,46 +10,62 @@ namespace tessel::rt {
 namespace {
 uint64_t varBit(int64_t v) { return uint64_t(1) << (v < 63 ? v : 63); }
 
-/// a op b where the result needs no evaluation: both constant (and the op cannot fault), or an
-/// identity (x + 0, x * 1, x floordiv 1, x ceildiv 1; x * 0 and x mod 1 only where x is a
-/// leaf, as a term that faults must still fault).
-bool fold(ExprTag tag, const ExprRef &a, const ExprRef &b, ExprRef &r) {
-  std::string ignored;
-  int64_t v;
-  if (a.kind == ExprRef::Const && b.kind == ExprRef::Const && applyExprOp(tag, a.value, b.value, v, ignored)) {
-    r = {ExprRef::Const, v};
-    return true;
+/// A value while decoding: constant + sum of scaled variables and nodes, kept sorted by what
+/// they scale and without repeats.
+struct Affine {
+  int64_t constant = 0;
+  std::vector<ExprGraph::Term> terms;
+
+  bool isConstant() const { return terms.empty(); }
+  bool hasNodes() const {
+    return std::any_of(terms.begin(), terms.end(),
+                       [](const ExprGraph::Term &t) { return t.of.kind == ExprRef::Node; });
   }
-  auto isConst = [](const ExprRef &x, int64_t c) { return x.kind == ExprRef::Const && x.value == c; };
-  switch (tag) {
-  case ExprTag::Add:
-    if (isConst(b, 0) || isConst(a, 0)) {
-      r = isConst(b, 0) ? a : b;
-      return true;
-    }
+};
+
+/// a + b; false on a 64-bit overflow of a constant or scale.
+bool add(const Affine &a, const Affine &b, Affine &r) {
+  r.terms.clear();
+  if (__builtin_add_overflow(a.constant, b.constant, &r.constant))
     return false;
-  case ExprTag::Mul:
-    if ((isConst(b, 0) && a.kind != ExprRef::Node) || (isConst(a, 0) && b.kind != ExprRef::Node)) {
-      r = {ExprRef::Const, 0};
-      return true;
+  size_t i = 0, j = 0;
+  while (i < a.terms.size() || j < b.terms.size()) {
+    if (j == b.terms.size() || (i < a.terms.size() && a.terms[i].of < b.terms[j].of)) {
+      r.terms.push_back(a.terms[i++]);
+    } else if (i == a.terms.size() || b.terms[j].of < a.terms[i].of) {
+      r.terms.push_back(b.terms[j++]);
+    } else {
+      ExprGraph::Term t = a.terms[i++];
+      if (__builtin_add_overflow(t.scale, b.terms[j++].scale, &t.scale))
+        return false;
+      // A node is kept even scaled by 0: it may fault.
+      if (t.scale || t.of.kind == ExprRef::Node)
+        r.terms.push_back(t);
     }
-    if (isConst(b, 1) || isConst(a, 1)) {
-      r = isConst(b, 1) ? a : b;
-      return true;
-    }
+  }
+  return true;
+}
+
+/// a * k; false on a 64-bit overflow, or where k = 0 would drop a node that may fault.
+bool scale(const Affine &a, int64_t k, Affine &r) {
+  if (k == 0 && a.hasNodes())
     return false;
-  default:
-    if (!isConst(b, 1) || (tag == ExprTag::Mod && a.kind == ExprRef::Node))
+  r.terms.clear();
+  if (__builtin_mul_overflow(a.constant, k, &r.constant))
+    return false;
+  for (ExprGraph::Term t : a.terms) {
+    if (__builtin_mul_overflow(t.scale, k, &t.scale))
       return false;
-    r = tag == ExprTag::Mod ? ExprRef{ExprRef::Const, 0} : a;
-    return true;
+    if (t.scale)
+      r.terms.push_back(t);
   }
+  return true;
 }
 } // namespace
 
 ExprGraph::ExprGraph(const std::vector<std::pair<const int64_t *, size_t>> &exprs) {
-  std::map<std::tuple<int64_t, int32_t, int64_t, int32_t, int64_t>, int64_t> known;
-  std::vector<ExprRef> stack;
+  std::map<std::tuple<int32_t, int32_t, int64_t, int32_t, int64_t>, int64_t> knownOps;
+  std::map<std::pair<int64_t, std::vector<std::pair<int64_t, ExprRef>>>, int64_t> knownSums;
   std::map<uint64_t, int32_t> setIds;
   auto varsOf = [&](const ExprRef &r) {
     return r.kind == ExprRef::Var ? varBit(r.value)
@@ -64,27 +81,78 @@ ExprGraph::ExprGraph(const std::vector<std::pair<const int64_t *, size_t>> &expr
     }
     return it->second;
   };
+  // The operand that holds `v`'s value: a constant, a variable, or an affine node.
+  auto materialize = [&](const Affine &v) -> ExprRef {
+    if (v.isConstant())
+      return {ExprRef::Const, v.constant};
+    if (v.constant == 0 && v.terms.size() == 1 && v.terms[0].scale == 1)
+      return v.terms[0].of;
+    std::vector<std::pair<int64_t, ExprRef>> key;
+    uint64_t vars = 0;
+    for (const Term &t : v.terms) {
+      key.push_back({t.scale, t.of});
+      vars |= varsOf(t.of);
+    }
+    auto [it, added] = knownSums.try_emplace({v.constant, key}, int64_t(nodes_.size()));
+    if (added) {
+      Node n{ExprTag::Add, {ExprRef::Const, v.constant}, {}, int32_t(terms_.size()),
+             int32_t(v.terms.size()), setOf(vars)};
+      terms_.insert(terms_.end(), v.terms.begin(), v.terms.end());
+      nodes_.push_back(n);
+    }
+    return {ExprRef::Node, it->second};
+  };
+  auto leaf = [](const ExprRef &r) {
+    Affine v;
+    if (r.kind == ExprRef::Const)
+      v.constant = r.value;
+    else
+      v.terms.push_back({1, r});
+    return v;
+  };
+  auto opNode = [&](ExprTag tag, const Affine &a, const Affine &b) {
+    ExprRef ra = materialize(a), rb = materialize(b);
+    auto key = std::make_tuple(int32_t(tag), int32_t(ra.kind), ra.value, int32_t(rb.kind), rb.value);
+    auto [it, added] = knownOps.try_emplace(key, int64_t(nodes_.size()));
+    if (added)
+      nodes_.push_back({tag, ra, rb, 0, 0, setOf(varsOf(ra) | varsOf(rb))});
+    return leaf({ExprRef::Node, it->second});
+  };
+
+  std::vector<Affine> stack;
   for (const auto &[code, pairs] : exprs) {
     stack.clear();
     for (size_t i = 0; i < pairs; ++i) {
       auto tag = ExprTag(code[2 * i]);
       if (tag == ExprTag::Const || tag == ExprTag::Var) {
-        stack.push_back({tag == ExprTag::Const ? ExprRef::Const : ExprRef::Var, code[2 * i + 1]});
+        stack.push_back(leaf({tag == ExprTag::Const ? ExprRef::Const : ExprRef::Var, code[2 * i + 1]}));
         continue;
       }
-      ExprRef b = stack.back();
+      Affine b = std::move(stack.back());
       stack.pop_back();
-      ExprRef a = stack.back(), r;
-      if (!fold(tag, a, b, r)) {
-        auto key = std::make_tuple(int64_t(tag), int32_t(a.kind), a.value, int32_t(b.kind), b.value);
-        auto [it, added] = known.try_emplace(key, int64_t(nodes_.size()));
-        if (added)
-          nodes_.push_back({tag, a, b, setOf(varsOf(a) | varsOf(b))});
-        r = {ExprRef::Node, it->second};
+      Affine &a = stack.back();
+      Affine r;
+      bool done = false;
+      std::string ignored;
+      switch (tag) {
+      case ExprTag::Add:
+        done = add(a, b, r);
+        break;
+      case ExprTag::Mul:
+        done = (b.isConstant() && scale(a, b.constant, r)) ||
+               (a.isConstant() && scale(b, a.constant, r));
+        break;
+      default:
+        // Constants fold where the op cannot fault; x floordiv 1 and x ceildiv 1 are x.
+        if (a.isConstant() && b.isConstant())
+          done = applyExprOp(tag, a.constant, b.constant, r.constant, ignored);
+        else if (b.isConstant() && b.constant == 1 && tag != ExprTag::Mod)
+          r = a, done = true;
+        break;
       }
-      stack.back() = r;
+      a = done ? std::move(r) : opNode(tag, a, b);
     }
-    roots.push_back(stack.empty() ? ExprRef{} : stack.back());
+    roots.push_back(stack.empty() ? ExprRef{} : materialize(stack.back()));
   }
 }
 
@@ -97,6 +165,22 @@ void ExprState::reset(const ExprGraph &g, uint32_t numVars) {
   clock = 1;
 }
 
+bool ExprState::compute(const ExprGraph::Node &node, int64_t &out, std::string &error) const {
+  if (node.tag != ExprTag::Add)
+    return applyExprOp(node.tag, operand(node.a), operand(node.b), out, error);
+  __int128 sum = node.a.value;
+  bool overflow = false;
+  const ExprGraph::Term *t = graph->terms(node);
+  for (int32_t i = 0; i < node.numTerms; ++i)
+    overflow |= __builtin_add_overflow(sum, __int128(t[i].scale) * operand(t[i].of), &sum);
+  if (overflow || sum < INT64_MIN || sum > INT64_MAX) {
+    error = "expression overflows 64 bits";
+    return false;
+  }
+  out = int64_t(sum);
+  return true;
+}
+
 bool ExprState::eval(size_t expr, int64_t &result, std::string &error) {
   ExprRef root = graph->root(expr);
   if (root.kind != ExprRef::Node) {
@@ -104,8 +188,7 @@ bool ExprState::eval(size_t expr, int64_t &result, std::string &error) {
     return true;
   }
   const auto &nodes = graph->nodes();
-  // Depth first over the nodes that no longer hold (a node that holds has children that hold),
-  // left operand first: the first fault is the postfix order's.
+  // Depth first over the nodes that no longer hold (a node that holds has operands that hold).
   pending.assign(1, int32_t(root.value));
   while (!pending.empty()) {
     int32_t n = pending.back();
@@ -114,15 +197,18 @@ bool ExprState::eval(size_t expr, int64_t &result, std::string &error) {
       continue;
     }
     const ExprGraph::Node &node = nodes[size_t(n)];
-    bool ready = true;
-    for (const ExprRef *child : {&node.b, &node.a})
-      if (child->kind == ExprRef::Node && !holds(int32_t(child->value))) {
-        pending.push_back(int32_t(child->value));
-        ready = false;
-      }
-    if (!ready)
+    bool waits = false;
+    if (node.tag == ExprTag::Add) {
+      const ExprGraph::Term *t = graph->terms(node);
+      for (int32_t i = node.numTerms - 1; i >= 0; --i)
+        waits |= queue(t[i].of);
+    } else {
+      waits = queue(node.b);
+      waits |= queue(node.a);
+    }
+    if (waits)
       continue;
-    if (!applyExprOp(node.tag, operand(node.a), operand(node.b), value[size_t(n)], error))
+    if (!compute(node, value[size_t(n)], error))
       return false;
     stamp[size_t(n)] = clock;
     pending.pop_back();

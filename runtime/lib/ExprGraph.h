@@ -2,11 +2,16 @@
 //
 // The compiler writes each index as its own postfix expression, and a gather's
 // are long (a hundred terms and more) and repeat the same sub-terms. Decoding
-// them once per dispatch into one graph whose equal sub-terms are one node lets
-// every thread keep each node's value until a variable it reads changes: an
-// expression over the loop counters then costs only the nodes that read the
-// counters that moved. Values and faults (a divisor <= 0, a 64-bit overflow)
-// are exactly those of evalExpr.
+// them once per dispatch into one graph lets every thread keep each node's
+// value until a variable it reads changes: an expression over the loop
+// counters then costs only the nodes that read the counters that moved. Sums
+// of terms scaled by constants become one affine node (c + k1*x1 + k2*x2 ...),
+// and equal nodes are one node.
+//
+// Values are exactly evalExpr's, and so are its faults, with one difference:
+// an affine node sums in 128 bits, so an intermediate sum or product beyond 64
+// bits that a later term brings back is not a fault; a result beyond 64 bits
+// is. A divisor <= 0 faults as it does there.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSEL_RUNTIME_LIB_EXPRGRAPH_H
@@ -25,6 +30,11 @@ namespace tessel::rt {
 struct ExprRef {
   enum Kind : int32_t { Const, Var, Node } kind = Const;
   int64_t value = 0; // the constant, the variable's index or the node's index
+
+  bool operator<(const ExprRef &o) const {
+    return kind != o.kind ? kind < o.kind : value < o.value;
+  }
+  bool operator==(const ExprRef &o) const { return kind == o.kind && value == o.value; }
 };
 
 class ExprGraph {
@@ -32,22 +42,31 @@ public:
   /// Decodes checked postfix expressions, (code, pairs) each.
   explicit ExprGraph(const std::vector<std::pair<const int64_t *, size_t>> &exprs);
 
+  struct Term {
+    int64_t scale;
+    ExprRef of; // a variable or a node
+  };
   struct Node {
+    /// Mul, FloorDiv, Mod or CeilDiv of a and b; or, for Add, the affine sum
+    /// a.value + sum of terms [firstTerm, firstTerm + numTerms).
     ExprTag tag;
     ExprRef a, b;
+    int32_t firstTerm = 0, numTerms = 0;
     /// The variables the node reads, a bit each (variables from 63 on share bit 63), as an
     /// index into the graph's distinct sets.
-    int32_t varSet;
+    int32_t varSet = 0;
   };
   const std::vector<Node> &nodes() const { return nodes_; }
+  const Term *terms(const Node &n) const { return terms_.data() + n.firstTerm; }
+  ExprRef root(size_t expr) const { return roots[expr]; }
+  size_t numExprs() const { return roots.size(); }
   size_t numVarSets() const { return varSets.size(); }
   /// The sets that hold variable `v`.
   const std::vector<int32_t> &setsWith(size_t v) const { return setsWithVar[v < 63 ? v : 63]; }
-  ExprRef root(size_t expr) const { return roots[expr]; }
-  size_t numExprs() const { return roots.size(); }
 
 private:
   std::vector<Node> nodes_;
+  std::vector<Term> terms_;
   std::vector<ExprRef> roots;
   std::vector<uint64_t> varSets;
   std::vector<int32_t> setsWithVar[64];
@@ -66,7 +85,7 @@ public:
     for (int32_t set : graph->setsWith(v))
       setStamp[size_t(set)] = clock;
   }
-  /// Expression `expr`'s value; false with `error` as evalExpr fails.
+  /// Expression `expr`'s value; false with `error` on a fault.
   bool eval(size_t expr, int64_t &result, std::string &error);
 
 private:
@@ -89,6 +108,14 @@ private:
            : r.kind == ExprRef::Var ? vars[size_t(r.value)]
                                     : value[size_t(r.value)];
   }
+  /// Queues `r` if it is a node that no longer holds; true if it was queued.
+  bool queue(const ExprRef &r) {
+    if (r.kind != ExprRef::Node || holds(int32_t(r.value)))
+      return false;
+    pending.push_back(int32_t(r.value));
+    return true;
+  }
+  bool compute(const ExprGraph::Node &node, int64_t &out, std::string &error) const;
 };
 
 } // namespace tessel::rt
