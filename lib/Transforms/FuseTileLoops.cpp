@@ -371,7 +371,9 @@ struct FuseTileLoopsPass : tessel::impl::FuseTileLoopsBase<FuseTileLoopsPass> {
       return;
     }
     TileLoopCost producerCost = estimateTileLoop(producer, *chip);
-    double before = producerCost.cycles(), after = 0;
+    // Every dispatch pays its launch as well as its kernel: fusing saves the consumer's.
+    double launch = double(chip->launchCycles);
+    double before = launch + producerCost.cycles(), after = 0;
     double dramBefore = producerCost.dramBytes + producerCost.l1Bytes, dramAfter = 0;
     SmallVector<std::pair<grid::DispatchOp, grid::DispatchOp>> fused;
     SmallVector<std::string> notes;
@@ -397,8 +399,8 @@ struct FuseTileLoopsPass : tessel::impl::FuseTileLoopsBase<FuseTileLoopsPass> {
         stays = true;
         continue;
       }
-      before += was.cycles();
-      after += is.cycles();
+      before += launch + was.cycles();
+      after += launch + is.cycles();
       dramBefore += was.dramBytes + was.l1Bytes;
       dramAfter += is.dramBytes + is.l1Bytes;
       notes.push_back(why);
@@ -407,7 +409,7 @@ struct FuseTileLoopsPass : tessel::impl::FuseTileLoopsBase<FuseTileLoopsPass> {
     if (fused.empty())
       return;
     if (stays) {
-      after += producerCost.cycles();
+      after += launch + producerCost.cycles();
       dramAfter += producerCost.dramBytes + producerCost.l1Bytes;
     }
     // A tie fuses when the producer goes: one dispatch fewer, its result's memory freed.

@@ -19,9 +19,10 @@ bool tessel::splittable(graph::MatMulOp op) {
 
 double tessel::splitReduceCycles(const rt::ChipDesc &chip, const cost::MatmulProblem &p,
                                  int64_t splits) {
-  // Every core sums its share of the output tiles: it reads `splits` partial tiles each (over
-  // the NoC, the round trip paid once per tile as reads overlap), adds them, applies the
-  // epilogue and writes the sum.
+  // The reduce is a dispatch of its own, launched after the partial products. Every core sums
+  // its share of the output tiles: it reads `splits` partial tiles each (over the NoC, the
+  // round trip paid once per tile as reads overlap), adds them, applies the epilogue and
+  // writes the sum.
   int64_t cores = int64_t(chip.gridX) * chip.gridY;
   int64_t tiles = (p.mt * p.nt + cores - 1) / cores;
   double tile = double(rt::tileBytes(p.out));
@@ -29,7 +30,8 @@ double tessel::splitReduceCycles(const rt::ChipDesc &chip, const cost::MatmulPro
                                      rt::binaryCycles(chip, rt::BinaryOp::Add, p.out, p.out,
                                                       p.fidelity)) +
                    p.epilogueCycles + tile / chip.nocFlitBytes;
-  return double(chip.dramLatencyCycles) + 4.0 * chip.nocHopCycles + tiles * perTile;
+  return double(chip.launchCycles) + double(chip.dramLatencyCycles) + 4.0 * chip.nocHopCycles +
+         tiles * perTile;
 }
 
 graph::MatMulOp tessel::splitK(graph::MatMulOp op, int64_t splits, grid::MemorySpace partials) {

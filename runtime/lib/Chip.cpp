@@ -48,6 +48,7 @@ const KeySpec kKeys[] = {
     {"sfpu_lanes", 1, &ChipDesc::sfpuLanes, nullptr},
     {"unpack_bytes_per_cycle", 1, &ChipDesc::unpackBytesPerCycle, nullptr},
     {"pack_bytes_per_cycle", 1, &ChipDesc::packBytesPerCycle, nullptr},
+    {"launch_cycles", 0, &ChipDesc::launchCycles, nullptr},
     // Optional: descriptors written before these keys existed stay valid (and
     // tools built before them keep reading descriptors that omit them).
     {"dram_channel_mbps", 1, &ChipDesc::dramChannelMbps, nullptr, true},

@@ -36,8 +36,10 @@ void finalizePerf(PerfReport &r) {
   r.l1BytesRead = r.l1BytesWritten = 0;
   r.flops = r.rooflineCycles = r.hostMicroseconds = 0;
   r.nodes.clear();
+  r.launchCycles = 0;
   for (const DispatchPerf &d : r.dispatches) {
-    r.cycles += d.cycles;
+    r.cycles += d.launchCycles + d.cycles;
+    r.launchCycles += d.launchCycles;
     r.macs += d.macs;
     r.skippedTiles += d.skippedTiles;
     r.idealMatmulCycles += d.idealMatmulCycles;
@@ -54,7 +56,7 @@ void finalizePerf(PerfReport &r) {
     if (node == r.nodes.end())
       node = r.nodes.insert(r.nodes.end(), NodePerf{d.location});
     node->dispatches += 1;
-    node->cycles += d.cycles;
+    node->cycles += d.launchCycles + d.cycles;
     node->flops += d.flops;
     node->rooflineCycles += d.rooflineCycles;
     node->dramBytes += d.dramBytesRead + d.dramBytesWritten;
@@ -84,6 +86,7 @@ std::string perfToJson(const PerfReport &r) {
          ", \"fidelity\": " + jsonString(d.fidelity) +
          ", \"dst_format\": " + jsonString(d.dstFormat) +
          ", \"cores\": " + std::to_string(d.cores) +
+         ", \"launch_cycles\": " + std::to_string(d.launchCycles) +
          ", \"start_cycle\": " + std::to_string(d.startCycle) +
          ", \"cycles\": " + std::to_string(d.cycles) +
          ", \"macs\": " + std::to_string(d.macs) +
@@ -129,6 +132,7 @@ std::string perfToJson(const PerfReport &r) {
   }
   double util = r.cycles && r.macs ? double(r.idealMatmulCycles) / double(r.cycles) : 0.0;
   s += "\n  ],\n  \"totals\": {\"cycles\": " + std::to_string(r.cycles) +
+       ", \"launch_cycles\": " + std::to_string(r.launchCycles) +
        ", \"time_us\": " + jsonNumber(r.microseconds()) +
        ", \"macs\": " + std::to_string(r.macs) +
        ", \"skipped_tiles\": " + std::to_string(r.skippedTiles) +
@@ -221,9 +225,11 @@ std::string perfToTable(const PerfReport &r) {
   }
   char buf[160];
   std::snprintf(buf, sizeof(buf),
-                "%lld cycles = %.1f us at %lld MHz on %s; host ops: %zu (%.1f us)\n",
-                (long long)r.cycles, r.microseconds(), (long long)r.clockMhz,
-                r.chip.c_str(), r.hostOps.size(), r.hostMicroseconds);
+                "%lld cycles = %.1f us at %lld MHz on %s, %lld of them (%.1f%%) launching %zu "
+                "dispatches; host ops: %zu (%.1f us)\n",
+                (long long)r.cycles, r.microseconds(), (long long)r.clockMhz, r.chip.c_str(),
+                (long long)r.launchCycles, 100.0 * fraction(double(r.launchCycles), double(r.cycles)),
+                r.dispatches.size(), r.hostOps.size(), r.hostMicroseconds);
   char model[240];
   std::snprintf(model, sizeof(model),
                 "model roofline: %.0f cycles (%s-bound), %.1f%% achieved; DRAM moved %s, "

@@ -130,19 +130,23 @@ std::string DispatchRunner::waitReason(const Thread &t) const {
 
 bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
   stats = DispatchPerf();
-  using Entry = std::pair<int64_t, Thread *>;
+  struct Entry {
+    int64_t time;
+    int id;
+    Thread *thread;
+  };
   // Equal times go by thread position, never by address: the order, and so
   // every cycle count, must not depend on where the host allocated things.
   auto later = [](const Entry &a, const Entry &b) {
-    return a.first != b.first ? a.first > b.first : a.second->id > b.second->id;
+    return a.time != b.time ? a.time > b.time : a.id > b.id;
   };
   std::priority_queue<Entry, std::vector<Entry>, decltype(later)> ready(later);
   for (Core &c : cores)
     for (Thread &t : c.threads)
-      ready.push({0, &t});
+      ready.push({0, t.id, &t});
   uint64_t executed = 0;
   while (!ready.empty()) {
-    Thread &t = *ready.top().second;
+    Thread &t = *ready.top().thread;
     ready.pop();
     while (true) {
       if (t.pc >= t.program->code.size()) {
@@ -174,15 +178,15 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
       }
       for (Thread *w : woken)
         if (w != &t)
-          ready.push({w->time, w});
+          ready.push({w->time, w->id, w});
       woken.clear();
       if (s == Step::Blocked) {
         t.state = Thread::State::Blocked;
         break;
       }
       t.state = Thread::State::Ready;
-      if (!ready.empty() && t.time > ready.top().first) {
-        ready.push({t.time, &t});
+      if (!ready.empty() && t.time > ready.top().time) {
+        ready.push({t.time, t.id, &t});
         break;
       }
     }

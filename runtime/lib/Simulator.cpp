@@ -244,6 +244,11 @@ bool runBinary(const LoadedBinary &binary, const std::vector<HostTensor> &inputs
         return false;
       }
       report(perf.dispatches.size(), d, now);
+      // The chip launches the program before any core starts it (ChipDesc::launchCycles).
+      int64_t launch = chip.launchCycles;
+      if (st.trace && launch > 0)
+        st.trace->add(0, 0, now, launch, "launch", /*mergeable=*/false);
+      now += launch;
       st.noc.reset();
       st.dramTiming.reset();
       DispatchPerf dp;
@@ -259,6 +264,7 @@ bool runBinary(const LoadedBinary &binary, const std::vector<HostTensor> &inputs
       dp.cores = int64_t(d->core_x1() - d->core_x0() + 1) *
                  int64_t(d->core_y1() - d->core_y0() + 1);
       dp.startCycle = now;
+      dp.launchCycles = launch;
       dp.macs = d->macs();
       // The compiler's count (zero weight tiles) beside the kernels' (zero activation tiles).
       dp.skippedTiles += d->skipped_tiles();

@@ -88,13 +88,25 @@ func.func @neg_sum(%x: tensor<256x512xf32>) -> tensor<256x1xf32> {
 }
 
 // -----
-// The same shape with an exp: the sum runs on 2 cores, and the exp's math there costs more
-// than the round trip of its result saves.
-// CHECK: exp -> reduce_sum: not fused, it does not pay: each of the 16 tiles read once; estimated [[B:[0-9]+]] -> [[A:[0-9]+]] cycles
+// An exp before a sum of long rows: the sum runs on 2 cores, and the exp's math there costs
+// more than the round trip of its result and the sum's launch save.
+// CHECK: exp -> reduce_sum: not fused, it does not pay: each of the 256 tiles read once; estimated [[B:[0-9]+]] -> [[A:[0-9]+]] cycles
 // CHECK-LABEL: func.func @exp_sum
 // CHECK: grid.dispatch "exp"
 // CHECK: grid.dispatch "reduce_sum"
-func.func @exp_sum(%x: tensor<64x256xf32>) -> tensor<64x1xf32> {
+func.func @exp_sum(%x: tensor<64x4096xf32>) -> tensor<64x1xf32> {
+  %e = graph.unary exp %x : tensor<64x4096xf32> -> tensor<64x4096xf32>
+  %s = graph.reduce sum %e {axes = array<i64: 1>} : (tensor<64x4096xf32>) -> tensor<64x1xf32>
+  return %s : tensor<64x1xf32>
+}
+
+// -----
+// The same with short rows: the exp's math on the sum's 2 cores costs less than the sum's
+// launch and the round trip of the exp's result.
+// CHECK: exp -> reduce_sum: fused: each of the 16 tiles read once
+// CHECK-LABEL: func.func @short_exp_sum
+// CHECK: grid.dispatch "exp+reduce_sum"
+func.func @short_exp_sum(%x: tensor<64x256xf32>) -> tensor<64x1xf32> {
   %e = graph.unary exp %x : tensor<64x256xf32> -> tensor<64x256xf32>
   %s = graph.reduce sum %e {axes = array<i64: 1>} : (tensor<64x256xf32>) -> tensor<64x1xf32>
   return %s : tensor<64x1xf32>

@@ -361,7 +361,8 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     K (`SplitK.h`): S partial products `[1, S, M, N]` over K/S each, from a remap of the lhs the
     matmul gathers and the weights reshaped `[S, K/S, N]`, summed by a `graph.reduce` that applies
     the bias and the activation. It splits when the cost model estimates the batched matmul's best
-    blocking plus the reduce faster than the matmul's own best (`split-k=false`: never). A batched
+    blocking plus the reduce, a dispatch of its own with its launch, faster than the matmul's own
+    best (`split-k=false`: never). A batched
     matmul's blockings include `groups = G` rectangles stacked in y that take the batch in turn,
     so that the partial products are computed at once on G times the cores.
 
@@ -466,7 +467,8 @@ def FuseTileLoops : Pass<"tt-fuse-tile-loops", "mlir::ModuleOp"> {
       read at several points, where fusing recomputes it.
     - **Does it pay?** The fused loops are built and estimated (`estimateTileLoop`: DRAM and L1
       bytes over the channels and the NoC, one DRAM latency per unit, the simulator's per-tile
-      math costs) against the producer's and consumers' own. The producer goes away when every
+      math costs, and each dispatch's launch, `launch_cycles` of the chip) against the
+      producer's and consumers' own. The producer goes away when every
       reader takes it, else it stays and its readers recompute. Dst slots and circular buffers
       must fit, in the L1 that `tt-choose-op-configs` leaves to them.
 

@@ -38,6 +38,7 @@ TEST(Chip, LoadsDefaultByName) {
   EXPECT_EQ(chip.matmulMacsPerCycle, 2048);
   EXPECT_EQ(chip.dstTilesF32, 8);
   EXPECT_EQ(chip.packBytesPerCycle, 64);
+  EXPECT_EQ(chip.launchCycles, 4000);
 }
 
 TEST(Chip, LoadsByPath) {

@@ -72,6 +72,9 @@ TEST(PerfReport, NodesSumTheirDispatches) {
   ASSERT_EQ(p.nodes.size(), 2u);
   EXPECT_EQ(p.nodes[0].location, "node");
   EXPECT_EQ(p.nodes[0].dispatches, 2);
-  EXPECT_EQ(p.nodes[0].cycles, p.dispatches[0].cycles + p.dispatches[2].cycles);
+  EXPECT_EQ(p.nodes[0].cycles, p.dispatches[0].launchCycles + p.dispatches[0].cycles +
+                                   p.dispatches[2].launchCycles + p.dispatches[2].cycles);
+  EXPECT_EQ(p.dispatches[1].startCycle,
+            p.dispatches[0].cycles + p.dispatches[0].launchCycles + p.dispatches[1].launchCycles);
   EXPECT_EQ(p.nodes[1].location, "other");
 }

@@ -47,7 +47,11 @@ TEST(Simulator, CopyRoundsToBf16) {
   EXPECT_EQ(p.dramBytesWritten, 3 * 2 * 2 * 2048);
   EXPECT_EQ(p.l1PeakBytes, 4 * 2048);
   EXPECT_GT(p.cycles, 0);
-  EXPECT_EQ(r.perf.cycles, p.cycles);
+  // The run is the chip launching the dispatch, then the dispatch.
+  EXPECT_EQ(p.launchCycles, testChip().launchCycles);
+  EXPECT_EQ(p.startCycle, p.launchCycles);
+  EXPECT_EQ(r.perf.launchCycles, p.launchCycles);
+  EXPECT_EQ(r.perf.cycles, p.launchCycles + p.cycles);
 }
 
 TEST(Simulator, CopyOverManyCoresIsExactInF32) {

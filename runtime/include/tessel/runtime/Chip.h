@@ -24,6 +24,10 @@ struct ChipDesc {
   int dstTilesBf16 = 0, dstTilesF32 = 0;
   int64_t fpuAddFlopsPerCycle = 0, fpuMulFlopsPerCycle = 0, sfpuLanes = 0,
           unpackBytesPerCycle = 0, packBytesPerCycle = 0;
+  /// Cycles from the end of one program on the cores to the start of the next: the
+  /// dispatcher sending kernel binaries, run-time arguments, CB configuration and the go
+  /// signal to every core (commands already on the chip, as with a captured trace).
+  int64_t launchCycles = 0;
   // Optional keys (see loadChip for their defaults).
   /// Peak bandwidth of one DRAM channel in MB/s: more precise than
   /// dramChannelBytesPerCycle when the peak is not a whole number of bytes per

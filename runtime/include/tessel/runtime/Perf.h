@@ -17,7 +17,8 @@ struct DispatchPerf {
   std::string config;
   std::string fidelity, dstFormat;
   int64_t cores = 0;
-  int64_t startCycle = 0;   // when the dispatch began in the whole run
+  int64_t launchCycles = 0; // the chip launching the dispatch, before it starts
+  int64_t startCycle = 0;   // when the dispatch began in the whole run, after its launch
   int64_t cycles = 0;       // makespan of the dispatch
   uint64_t macs = 0;
   /// Tile products the kernels skip: a matmul's zero weight tiles, as the compiler counted them,
@@ -77,7 +78,8 @@ struct PerfReport {
   std::vector<HostOpPerf> hostOps;
   std::vector<NodePerf> nodes; // filled by finalizePerf, in first-dispatch order
   // Totals over the dispatches.
-  int64_t cycles = 0;
+  int64_t cycles = 0;       // the whole run: every dispatch's launch and makespan
+  int64_t launchCycles = 0; // of which launching dispatches
   uint64_t macs = 0;
   uint64_t skippedTiles = 0;
   int64_t idealMatmulCycles = 0;
