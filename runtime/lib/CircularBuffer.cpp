@@ -8,7 +8,7 @@ namespace tessel::rt {
 CircularBuffer::CircularBuffer(uint32_t id, DataFormat format, int numTiles)
     : cbId(id), fmt(format), numTiles(numTiles),
       data(size_t(numTiles) * kTileElems, 0.0f), readyTime(size_t(numTiles), 0),
-      freeTime(size_t(numTiles), 0) {}
+      freeTime(size_t(numTiles), 0), jobOfSlot(size_t(numTiles), 0) {}
 
 int64_t CircularBuffer::freedAt(int n) const {
   int64_t t = 0;

@@ -38,6 +38,11 @@ public:
   /// Slot `rel` after the read pointer (consumer side); nullptr when it is
   /// not a published tile.
   const float *readSlot(int64_t rel) const;
+  /// The last lane job (MathLanes.h) that reads or writes the slot at `slot`, a pointer
+  /// readSlot or writeSlot returned.
+  uint64_t &lastJob(const float *slot) {
+    return jobOfSlot[size_t(slot - data.data()) / size_t(kTileElems)];
+  }
 
 private:
   uint32_t cbId;
@@ -46,6 +51,7 @@ private:
   int readPtr = 0, writePtr = 0, occupied = 0;
   std::vector<float> data;
   std::vector<int64_t> readyTime, freeTime;
+  std::vector<uint64_t> jobOfSlot;
 };
 
 } // namespace tessel::rt

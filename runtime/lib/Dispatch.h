@@ -134,8 +134,14 @@ private:
   std::string describe(const Thread &t) const;
   std::string waitReason(const Thread &t) const;
 
-  /// The math lane of `t`'s core: its index in the grid.
-  int lane(const Thread &t) const { return t.core->y * chip.gridX + t.core->x; }
+  /// The math lane of a core: its index in the grid.
+  int lane(const Core &c) const { return c.y * chip.gridX + c.x; }
+  int lane(const Thread &t) const { return lane(*t.core); }
+  /// Waits for the lane jobs that read or write `slot` of `cb` on `core`: its data may then be
+  /// read or written (MathLanes.h).
+  void settle(Core &core, CircularBuffer &cb, const float *slot) {
+    state.lanes.waitFor(lane(core), cb.lastJob(slot));
+  }
 
   // KernelVM.cpp
   Step step(Thread &t);

@@ -141,12 +141,18 @@ DispatchRunner::Step DispatchRunner::step(Thread &t) {
       return Step::Failed;
     }
     t.dstHeld = true;
-    state.lanes.drain(lane(t));
-    for (size_t i = 0; i < t.core->dstDirty.size(); ++i)
-      if (t.core->dstDirty[i]) {
-        std::fill_n(t.core->dst.begin() + int64_t(i) * kTileElems, kTileElems, 0.0f);
-        t.core->dstDirty[i] = false;
-      }
+    // The tiles used since the last acquire are cleared, in the core's lane, 64 to a job.
+    for (size_t first = 0; first < t.core->dstDirty.size(); first += 64) {
+      TileJob clear{Op::DstAcquire};
+      clear.d = t.core->dst.data() + int64_t(first) * kTileElems;
+      for (size_t i = first; i < std::min(first + 64, t.core->dstDirty.size()); ++i)
+        if (t.core->dstDirty[i]) {
+          clear.clear |= uint64_t(1) << (i - first);
+          t.core->dstDirty[i] = false;
+        }
+      if (clear.clear)
+        state.lanes.submit(lane(t), clear);
+    }
     busy(t, 1, "DST");
     t.pc += 1;
     return Step::Ran;
@@ -220,6 +226,7 @@ DispatchRunner::Step DispatchRunner::execLoadIndex(Thread &t, const int32_t *w) 
                 ", which is not a slot the thread holds");
     return Step::Failed;
   }
+  settle(*t.core, cb, data);
   // Negative indices count from the end (ONNX); out-of-range ones are clamped so that a bad
   // index reads a wrong row, never outside the tensor.
   int64_t wrap = w[4], index = int64_t(data[element]);
@@ -245,6 +252,7 @@ DispatchRunner::Step DispatchRunner::execTileNonzero(Thread &t, const int32_t *w
                 std::to_string(cb.id()) + ", which is not a tile the thread waited for");
     return Step::Failed;
   }
+  settle(*t.core, cb, data);
   bool any = std::any_of(data, data + kTileElems, [](float v) { return v != 0.0f; });
   t.exprs.setVar(size_t(w[0]), any);
   ++stats.tilesTested;
@@ -336,6 +344,7 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
                     std::to_string(cb.freeSlots()) + " free slots");
         return Step::Failed;
       }
+      settle(*t.core, cb, slotData);
       std::memcpy(slotData, dramTile, sizeof(float) * kTileElems);
       landed = readLands(t, buf, tile, bytes);
     } else {
@@ -346,6 +355,7 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
                     std::to_string(cb.published()) + " published tiles");
         return Step::Failed;
       }
+      settle(*t.core, cb, slotData);
       std::memcpy(dramTile, slotData, sizeof(float) * kTileElems);
       int64_t departed = 0;
       landed = writeLands(t, buf, tile, bytes, departed);
@@ -375,6 +385,7 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
     fail(t, "NOC_MCAST to an empty rectangle");
     return Step::Failed;
   }
+  settle(*t.core, cb, src);
   std::vector<NocNode> nodes;
   for (int64_t y = v[2]; y <= v[4]; ++y)
     for (int64_t x = v[1]; x <= v[3]; ++x) {
@@ -388,8 +399,10 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
                     "," + std::to_string(y) + ") which is not a free slot");
         return Step::Failed;
       }
-      if (slotData != src)
+      if (slotData != src) {
+        settle(*dest, dest->cbs[size_t(w[0])], slotData);
         std::memcpy(slotData, src, sizeof(float) * kTileElems);
+      }
       nodes.push_back(noc.worker(dest->x, dest->y));
     }
   int64_t bytes = tileBytes(cb.format());
@@ -406,18 +419,22 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
 }
 
 DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w) {
-  auto operand = [&](int32_t cbIndex, int32_t slotExpr,
-                     const float *&data) -> bool {
+  // The data effect goes to the core's lane (MathLanes.h); the timing is charged now. The
+  // slots a job reads or writes remember it, so that nothing touches them before it has run.
+  std::pair<CircularBuffer *, const float *> slots[2];
+  int numSlots = 0;
+  auto operand = [&](int32_t cbIndex, int32_t slotExpr, const float *&data) -> bool {
     int64_t slot;
     if (!expr(t, slotExpr, slot))
       return false;
-    const CircularBuffer &cb = t.core->cbs[size_t(cbIndex)];
+    CircularBuffer &cb = t.core->cbs[size_t(cbIndex)];
     data = cb.readSlot(slot);
     if (!data)
       return fail(t, std::string(opName(int32_t(op))) + " reads slot " +
                          std::to_string(slot) + " of cb " + std::to_string(cb.id()) +
                          " which has " + std::to_string(cb.published()) +
                          " published tiles");
+    slots[numSlots++] = {&cb, data};
     return true;
   };
   auto dstOperand = [&](int32_t dstExpr, float *&data) -> bool {
@@ -429,101 +446,90 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
   };
   auto fmtOf = [&](int32_t cbIndex) { return t.core->cbs[size_t(cbIndex)].format(); };
   ttb::MathFidelity fidelity = dispatch.fidelity();
-  const float *a = nullptr, *b = nullptr;
-  float *d = nullptr;
+  TileJob job{op};
+  job.fidelity = fidelity;
+  job.dstFormat = dstFormat;
   // `ideal`: the same work with an unpacker that never holds the math back,
   // i.e. at the FPU/SFPU's peak rate (the roofline's compute time).
   int64_t cycles = 0, ideal = 0;
   int words = operandCount(int32_t(op));
-  // Everything but MATMUL reads or writes Dst right now: let the core's
-  // queued matmuls land first (MathLanes.h).
-  if (op != Op::Matmul)
-    state.lanes.drain(lane(t));
   switch (op) {
-  case Op::Matmul: {
-    if (!operand(w[0], w[1], a) || !operand(w[2], w[3], b) || !dstOperand(w[4], d))
+  case Op::Matmul:
+    if (!operand(w[0], w[1], job.a) || !operand(w[2], w[3], job.b) || !dstOperand(w[4], job.d))
       return Step::Failed;
-    if (state.lanes.runsInline()) {
-      tileMatmul(a, b, d, fmtOf(w[0]), fmtOf(w[2]), fidelity, dstFormat);
-    } else {
-      MatmulJob job{state.lanes.buffer(), d, fmtOf(w[0]), fmtOf(w[2]), fidelity, dstFormat};
-      std::copy_n(a, kTileElems, job.operands.begin());
-      std::copy_n(b, kTileElems, job.operands.begin() + kTileElems);
-      state.lanes.submit(lane(t), std::move(job));
-    }
+    job.fmtA = fmtOf(w[0]);
+    job.fmtB = fmtOf(w[2]);
     cycles = matmulCycles(chip, fmtOf(w[0]), fmtOf(w[2]), fidelity);
     ideal = matmulCycles(state.idealChip, fmtOf(w[0]), fmtOf(w[2]), fidelity);
     break;
-  }
   case Op::Binary:
-    if (!operand(w[2], w[3], a) || !operand(w[4], w[5], b) || !dstOperand(w[6], d))
+    if (!operand(w[2], w[3], job.a) || !operand(w[4], w[5], job.b) || !dstOperand(w[6], job.d))
       return Step::Failed;
-    tileBinary(BinaryOp(w[0]), Broadcast(w[1]), a, b, d,
-               fmtOf(w[2]) != DataFormat::Float32 && fmtOf(w[4]) != DataFormat::Float32,
-               fidelity, dstFormat);
+    job.kind = w[0];
+    job.variant = w[1];
+    job.flag = fmtOf(w[2]) != DataFormat::Float32 && fmtOf(w[4]) != DataFormat::Float32;
     cycles = binaryCycles(chip, BinaryOp(w[0]), fmtOf(w[2]), fmtOf(w[4]), fidelity);
     ideal = binaryCycles(state.idealChip, BinaryOp(w[0]), fmtOf(w[2]), fmtOf(w[4]), fidelity);
     break;
   case Op::Unary:
-    if (!dstOperand(w[1], d))
+    if (!dstOperand(w[1], job.d))
       return Step::Failed;
-    tileUnary(UnaryOp(w[0]), floatFromBits(w[2]), d, dstFormat);
+    job.kind = w[0];
+    job.param = floatFromBits(w[2]);
     cycles = unaryCycles(chip, UnaryOp(w[0]));
     ideal = unaryCycles(state.idealChip, UnaryOp(w[0]));
     break;
   case Op::Copy:
   case Op::Transpose:
-    if (!operand(w[0], w[1], a) || !dstOperand(w[2], d))
+    if (!operand(w[0], w[1], job.a) || !dstOperand(w[2], job.d))
       return Step::Failed;
-    if (op == Op::Copy) {
-      tileCopy(a, d, dstFormat);
-      cycles = copyCycles(chip, fmtOf(w[0]));
-      ideal = copyCycles(state.idealChip, fmtOf(w[0]));
-    } else {
-      tileTranspose(a, d, dstFormat);
-      cycles = transposeCycles(chip, fmtOf(w[0]));
-      ideal = transposeCycles(state.idealChip, fmtOf(w[0]));
-    }
+    cycles = op == Op::Copy ? copyCycles(chip, fmtOf(w[0])) : transposeCycles(chip, fmtOf(w[0]));
+    ideal = op == Op::Copy ? copyCycles(state.idealChip, fmtOf(w[0]))
+                           : transposeCycles(state.idealChip, fmtOf(w[0]));
     break;
   case Op::Reduce:
-    if (!operand(w[3], w[4], a) || !dstOperand(w[5], d))
+    if (!operand(w[3], w[4], job.a) || !dstOperand(w[5], job.d))
       return Step::Failed;
-    tileReduce(ReduceOp(w[0]), w[1], w[2] != 0, a, d, dstFormat);
+    job.kind = w[0];
+    job.variant = w[1];
+    job.flag = w[2] != 0;
     cycles = reduceCycles(chip, fmtOf(w[3]), fidelity);
     ideal = reduceCycles(state.idealChip, fmtOf(w[3]), fidelity);
     break;
   case Op::DstBinary: {
     float *x = nullptr, *y = nullptr;
-    if (!dstOperand(w[1], x) || !dstOperand(w[2], y) || !dstOperand(w[3], d))
+    if (!dstOperand(w[1], x) || !dstOperand(w[2], y) || !dstOperand(w[3], job.d))
       return Step::Failed;
-    tileDstBinary(BinaryOp(w[0]), x, y, d, dstFormat);
+    job.kind = w[0];
+    job.a = x;
+    job.b = y;
     cycles = dstBinaryCycles(chip, BinaryOp(w[0]));
     ideal = dstBinaryCycles(state.idealChip, BinaryOp(w[0]));
     break;
   }
-  case Op::Mask: {
-    int64_t rows, cols;
-    if (!dstOperand(w[0], d) || !expr(t, w[1], rows) || !expr(t, w[2], cols))
+  case Op::Mask:
+    if (!dstOperand(w[0], job.d) || !expr(t, w[1], job.rows) || !expr(t, w[2], job.cols))
       return Step::Failed;
-    tileMask(d, rows, cols, floatFromBits(w[3]), dstFormat);
+    job.param = floatFromBits(w[3]);
     cycles = maskCycles(chip);
     ideal = maskCycles(state.idealChip);
     break;
-  }
   case Op::Pack: {
     int64_t slot;
-    if (!dstOperand(w[0], d) || !expr(t, w[2], slot))
+    float *from = nullptr;
+    if (!dstOperand(w[0], from) || !expr(t, w[2], slot))
       return Step::Failed;
     CircularBuffer &cb = t.core->cbs[size_t(w[1])];
-    float *out = cb.writeSlot(slot);
-    if (!out) {
+    job.d = cb.writeSlot(slot);
+    if (!job.d) {
       fail(t, "PACK into slot " + std::to_string(slot) + " of cb " +
                   std::to_string(cb.id()) + " which has " +
                   std::to_string(cb.freeSlots()) + " free slots");
       return Step::Failed;
     }
-    std::memcpy(out, d, sizeof(float) * kTileElems);
-    roundTile(out, cb.format());
+    job.a = from;
+    job.fmtA = cb.format();
+    slots[numSlots++] = {&cb, job.d};
     cycles = packCycles(chip, cb.format());
     break;
   }
@@ -531,6 +537,9 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     fail(t, "unexpected opcode " + std::to_string(int32_t(op)));
     return Step::Failed;
   }
+  uint64_t number = state.lanes.submit(lane(t), job);
+  for (int i = 0; i < numSlots; ++i)
+    slots[i].first->lastJob(slots[i].second) = number;
   if (op != Op::Pack) {
     stats.flops += op == Op::Matmul ? 2.0 * double(kTileElems) * double(kTileDim)
                                     : double(kTileElems);

@@ -1,7 +1,9 @@
-//===- MathLanes.cpp - Tile matmuls of simulated cores on host threads ----===//
+//===- MathLanes.cpp - Tile math of simulated cores on host threads -------===//
 #include "MathLanes.h"
 
 #include "Compute.h"
+
+#include <cstring>
 
 #ifdef __linux__
 #include <sched.h>
@@ -9,15 +11,51 @@
 
 namespace tessel::rt {
 
-namespace {
-void runJob(const MatmulJob &job) {
-  tileMatmul(job.operands.data(), job.operands.data() + kTileElems, job.dst, job.fmtA, job.fmtB,
-             job.fidelity, job.dstFormat);
+void runTileJob(const TileJob &j) {
+  switch (j.op) {
+  case Op::Matmul:
+    tileMatmul(j.a, j.b, j.d, j.fmtA, j.fmtB, j.fidelity, j.dstFormat);
+    break;
+  case Op::Binary:
+    tileBinary(BinaryOp(j.kind), Broadcast(j.variant), j.a, j.b, j.d, j.flag, j.fidelity,
+               j.dstFormat);
+    break;
+  case Op::Unary:
+    tileUnary(UnaryOp(j.kind), j.param, j.d, j.dstFormat);
+    break;
+  case Op::Copy:
+    tileCopy(j.a, j.d, j.dstFormat);
+    break;
+  case Op::Transpose:
+    tileTranspose(j.a, j.d, j.dstFormat);
+    break;
+  case Op::Reduce:
+    tileReduce(ReduceOp(j.kind), j.variant, j.flag, j.a, j.d, j.dstFormat);
+    break;
+  case Op::DstBinary:
+    tileDstBinary(BinaryOp(j.kind), j.a, j.b, j.d, j.dstFormat);
+    break;
+  case Op::Mask:
+    tileMask(j.d, j.rows, j.cols, j.param, j.dstFormat);
+    break;
+  case Op::Pack:
+    // a: the Dst tile, d: the slot, fmtA: the slot's format.
+    std::memcpy(j.d, j.a, sizeof(float) * kTileElems);
+    roundTile(j.d, j.fmtA);
+    break;
+  case Op::DstAcquire:
+    for (uint64_t m = j.clear; m; m &= m - 1)
+      std::memset(j.d + int64_t(__builtin_ctzll(m)) * kTileElems, 0, sizeof(float) * kTileElems);
+    break;
+  default:
+    break;
+  }
 }
 
-// Jobs queued over all lanes before the submitting thread helps: bounds the
-// memory of operand copies when the simulation outruns the math.
-constexpr size_t kMaxQueuedJobs = 256;
+namespace {
+// Jobs queued over all lanes before the submitting thread helps: bounds how far the
+// simulation runs ahead of the math.
+constexpr size_t kMaxQueuedJobs = 4096;
 
 unsigned hostCores() {
 #ifdef __linux__
@@ -32,15 +70,6 @@ unsigned hostCores() {
 int mathWorkers(unsigned requested) {
   unsigned n = requested ? requested : hostCores();
   return n > 1 ? int(n) - 1 : 0;
-}
-
-std::vector<float> MathLanes::buffer() {
-  std::lock_guard<std::mutex> lock(mutex);
-  if (spare.empty())
-    return std::vector<float>(size_t(2 * kTileElems));
-  std::vector<float> b = std::move(spare.back());
-  spare.pop_back();
-  return b;
 }
 
 MathLanes::MathLanes(int numLanes, int workers) : lanes(size_t(numLanes)) {
@@ -59,41 +88,43 @@ MathLanes::~MathLanes() {
     t.join();
 }
 
-void MathLanes::submit(int lane, MatmulJob job) {
-  std::unique_lock<std::mutex> lock(mutex);
-  if (threads.empty()) {
-    runJob(job);
-    spare.push_back(std::move(job.operands));
-    return;
-  }
+uint64_t MathLanes::submit(int lane, const TileJob &job) {
   Lane &l = lanes[size_t(lane)];
-  l.jobs.push_back(std::move(job));
+  uint64_t number = ++l.submitted;
+  if (threads.empty()) {
+    runTileJob(job);
+    l.done.store(number, std::memory_order_release);
+    return number;
+  }
+  std::unique_lock<std::mutex> lock(mutex);
+  l.jobs.push_back(job);
   ++queuedJobs;
   if (queuedJobs > kMaxQueuedJobs && !l.running) {
     runLane(lane, lock);
-    return;
+    return number;
   }
   if (!l.running && !l.queued) {
     l.queued = true;
     ready.push_back(lane);
     work.notify_one();
   }
+  return number;
 }
 
 void MathLanes::runLane(int lane, std::unique_lock<std::mutex> &lock) {
   Lane &l = lanes[size_t(lane)];
   l.running = true;
   while (!l.jobs.empty()) {
-    MatmulJob job = std::move(l.jobs.front());
+    TileJob job = l.jobs.front();
     l.jobs.pop_front();
     --queuedJobs;
     lock.unlock();
-    runJob(job);
+    runTileJob(job);
     lock.lock();
-    spare.push_back(std::move(job.operands));
+    l.done.fetch_add(1, std::memory_order_release);
   }
   l.running = false;
-  done.notify_all();
+  finished.notify_all();
 }
 
 void MathLanes::workerLoop() {
@@ -112,16 +143,17 @@ void MathLanes::workerLoop() {
   }
 }
 
-void MathLanes::drain(int lane) {
-  if (threads.empty())
-    return;
+void MathLanes::wait(int lane, uint64_t number) {
   std::unique_lock<std::mutex> lock(mutex);
   Lane &l = lanes[size_t(lane)];
-  while (l.running)
-    done.wait(lock);
-  // Whatever is left, nobody runs: do it here rather than wait for a worker.
-  if (!l.jobs.empty())
+  while (l.done.load(std::memory_order_acquire) < number) {
+    if (l.running) {
+      finished.wait(lock);
+      continue;
+    }
+    // Whatever is left, nobody runs: do it here rather than wait for a worker.
     runLane(lane, lock);
+  }
 }
 
 void MathLanes::drainAll() {

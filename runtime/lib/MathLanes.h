@@ -1,36 +1,55 @@
-//===- MathLanes.h - Tile matmuls of simulated cores on host threads ------===//
+//===- MathLanes.h - Tile math of simulated cores on host threads ---------===//
 //
-// The timing model decides nothing from values, so the numbers of a MATMUL
-// may be computed later, on another host thread, as long as every later use
-// of the same Dst sees them. Each simulated core has a lane: its MATMULs are
-// queued in order (operands copied at issue, as the CB slots may be refilled)
-// and run by a pool of host threads, one lane at a time, in queue order. Any
-// other access to a core's Dst first drains the core's lane, running the
-// queued matmuls on the calling thread if no worker has picked them up. The
-// order of additions into each Dst tile is thus exactly the sequential one:
-// results are bit-identical whatever the thread count.
+// The timing model decides nothing from values, so the numbers of a compute
+// kernel's tile math (MATMUL, the eltwise and SFPU ops, copies, reductions,
+// PACK, clearing Dst) may be computed later, on another host thread, as long
+// as every later reader of the same memory sees them. Each simulated core has
+// a lane: its jobs are queued in program order and run by a pool of host
+// threads, one lane at a time, in queue order. A job reads its operands in
+// place, from the core's circular buffers and Dst. Every CB slot remembers the
+// last job that reads or writes it (`CircularBuffer::lastJob`), and whatever
+// else touches a slot's data (a NoC read into it, a write or multicast out of
+// it, CB_LOAD_INDEX) first waits for that job, running the lane's backlog on
+// the calling thread if no worker has taken it. Dst is only touched by jobs.
+// The order of operations on every tile of memory is thus exactly the
+// sequential one: results are bit-identical whatever the thread count.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSEL_RUNTIME_LIB_MATHLANES_H
 #define TESSEL_RUNTIME_LIB_MATHLANES_H
 
+#include "tessel/runtime/Bytecode.h"
 #include "tessel/runtime/Formats.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 namespace tessel::rt {
 
-struct MatmulJob {
-  std::vector<float> operands; // a then b, kTileElems each
-  float *dst;
-  DataFormat fmtA, fmtB;
-  ttb::MathFidelity fidelity;
-  DataFormat dstFormat;
+/// One instruction's effect on data, with its operands resolved.
+struct TileJob {
+  Op op;
+  int32_t kind = 0;         // the binary, unary or reduce op
+  int32_t variant = 0;      // broadcast, or the reduce's dimension
+  bool flag = false;        // an FPU binary, or a reduce that accumulates
+  float param = 0;          // a unary's or mask's value
+  int64_t rows = 0, cols = 0;
+  const float *a = nullptr, *b = nullptr;
+  float *d = nullptr, *x = nullptr;
+  DataFormat fmtA = DataFormat::Float32, fmtB = DataFormat::Float32;
+  DataFormat dstFormat = DataFormat::Float32;
+  ttb::MathFidelity fidelity = ttb::MathFidelity::HiFi4;
+  /// DST_ACQUIRE: the Dst tiles (a bit each) to clear, `d` their first.
+  uint64_t clear = 0;
 };
+
+/// Applies `job` to memory.
+void runTileJob(const TileJob &job);
 
 class MathLanes {
 public:
@@ -40,33 +59,35 @@ public:
   MathLanes(const MathLanes &) = delete;
   MathLanes &operator=(const MathLanes &) = delete;
 
-  /// Whether there are no workers: a matmul may then run at once on its operands.
-  bool runsInline() const { return threads.empty(); }
-  /// An operand buffer of 2 x kTileElems floats for a job.
-  std::vector<float> buffer();
-  /// Queues a matmul on `lane` (runs it at once without workers). When the
-  /// workers fall far behind, the caller runs the lane's backlog itself.
-  void submit(int lane, MatmulJob job);
+  /// Queues `job` on `lane` (runs it at once without workers) and returns its number in the
+  /// lane, from 1. When the workers fall far behind, the caller runs the lane's backlog.
+  uint64_t submit(int lane, const TileJob &job);
+  /// Returns once job `number` of `lane` (and every one before it) has run.
+  void waitFor(int lane, uint64_t number) {
+    if (number > lanes[size_t(lane)].done.load(std::memory_order_acquire))
+      wait(lane, number);
+  }
   /// Returns once every job queued on `lane` has run.
-  void drain(int lane);
+  void drain(int lane) { waitFor(lane, lanes[size_t(lane)].submitted); }
   void drainAll();
 
 private:
   struct Lane {
-    std::deque<MatmulJob> jobs;
-    bool running = false; // a thread is executing this lane's jobs
-    bool queued = false;  // the lane is in `ready`
+    std::deque<TileJob> jobs;
+    uint64_t submitted = 0;           // written by the submitting thread only
+    std::atomic<uint64_t> done{0};    // jobs run
+    bool running = false;             // a thread is executing this lane's jobs
+    bool queued = false;              // the lane is in `ready`
   };
   std::mutex mutex;
-  std::condition_variable work, done;
+  std::condition_variable work, finished;
   std::vector<Lane> lanes;
   std::deque<int> ready;
-  // Operand buffers of finished jobs, reused: no allocation per matmul.
-  std::vector<std::vector<float>> spare;
   size_t queuedJobs = 0;
   std::vector<std::thread> threads;
   bool stopping = false;
 
+  void wait(int lane, uint64_t number);
   void workerLoop();
   /// Runs `lane`'s jobs until none is left; called with `lock` held, which it
   /// releases around each job.

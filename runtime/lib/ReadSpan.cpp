@@ -30,6 +30,7 @@ DispatchRunner::Step DispatchRunner::execReadSpan(Thread &t, const int32_t *w) {
                   std::to_string(cb.id()) + " is out of range");
       return Step::Failed;
     }
+    settle(*t.core, cb, slotData);
     float fill;
     std::memcpy(&fill, &w[8], sizeof fill);
     std::fill(slotData + dst, slotData + dst + count, roundToFormat(fill, cb.format()));
@@ -57,6 +58,7 @@ DispatchRunner::Step DispatchRunner::execReadSpan(Thread &t, const int32_t *w) {
                 " free slots");
     return Step::Failed;
   }
+  settle(*t.core, cb, slotData);
   std::memcpy(slotData + dst, state.dram.tile(buf, tile) + src, sizeof(float) * size_t(count));
 
   // One request; the payload is at least a flit, as the NoC moves whole flits.
