@@ -29,6 +29,7 @@ check: build
 	@$(LIT) -s $(BUILD)/test
 	@$(BUILD)/bin/runtime-unittests --gtest_brief=1
 	@$(BUILD)/bin/runtime-fuzz-asan --gtest_brief=1
+	@$(BUILD)/bin/runtime-determinism-tsan --gtest_brief=1
 	@$(BUILD)/bin/compiler-unittests --gtest_brief=1
 	@cd $(BUILD) && TESSEL_BIN=$(CURDIR)/$(BUILD)/bin TESSEL_SRC=$(CURDIR) \
 	  TESSEL_CHIPS_DIR=$(CURDIR)/runtime/chips $(PY) -m pytest -q -p no:cacheprovider $(CURDIR)/test/e2e \

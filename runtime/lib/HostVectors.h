@@ -5,7 +5,7 @@
 /// Tile loops compiled for the host's widest vectors as well as the baseline (GCC picks one at
 /// load time). Lanes keep the scalar order of additions, so every version gives the same bits.
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&                    \
-    !defined(__SANITIZE_ADDRESS__)
+    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 #define TESSEL_WIDE_VECTORS                                                                \
   __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #else

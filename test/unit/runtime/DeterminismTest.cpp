@@ -55,3 +55,20 @@ TEST(Determinism, SameOutputsAndCyclesForAnyThreadCount) {
     }
   }
 }
+
+TEST(Determinism, CopiesAndPacksOnLanesLandBeforeTheWritesReadThem) {
+  // COPY and PACK run on the cores' lanes; the writer's NOC_WRITE of a packed slot and the
+  // reader's NOC_READ into a slot a COPY still reads must wait for them. A two-slot input
+  // buffer makes the reader refill slots as soon as they are popped.
+  for (DataFormat fmt : {DataFormat::Float32, DataFormat::BFloat16}) {
+    BinarySpec spec = copySpec({200, 300}, fmt, 3, 1);
+    std::vector<HostTensor> inputs = {random("x", {200, 300}, 3)};
+    RunResult one = runWith(spec, inputs, 1);
+    for (unsigned threads : {2u, 4u}) {
+      RunResult many = runWith(spec, inputs, threads);
+      ASSERT_EQ(many.outputs.size(), 1u);
+      EXPECT_EQ(many.outputs[0].data, one.outputs[0].data) << threads << " threads";
+      EXPECT_EQ(perfToJson(many.perf), perfToJson(one.perf));
+    }
+  }
+}
