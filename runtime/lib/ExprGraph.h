@@ -59,7 +59,6 @@ public:
   const std::vector<Node> &nodes() const { return nodes_; }
   const Term *terms(const Node &n) const { return terms_.data() + n.firstTerm; }
   ExprRef root(size_t expr) const { return roots[expr]; }
-  size_t numExprs() const { return roots.size(); }
   size_t numVarSets() const { return varSets.size(); }
   /// The sets that hold variable `v`.
   const std::vector<int32_t> &setsWith(size_t v) const { return setsWithVar[v < 63 ? v : 63]; }
@@ -76,7 +75,6 @@ private:
 class ExprState {
 public:
   void reset(const ExprGraph &graph, uint32_t numVars);
-  int64_t var(size_t v) const { return vars[v]; }
   void setVar(size_t v, int64_t value) {
     if (vars[v] == value)
       return;
