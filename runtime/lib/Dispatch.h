@@ -35,8 +35,7 @@ struct KernelProgram {
   ttb::ThreadKind kind;
   uint32_t numVars;
   std::vector<int32_t> code;
-  std::vector<std::pair<const int64_t *, size_t>> exprs; // (code, pairs)
-  std::unique_ptr<ExprGraph> graph;                      // the same, decoded
+  std::unique_ptr<ExprGraph> graph; // the kernel's expressions, decoded
 };
 
 struct Core;

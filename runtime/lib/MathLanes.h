@@ -24,7 +24,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
-#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -40,7 +39,7 @@ struct TileJob {
   float param = 0;          // a unary's or mask's value
   int64_t rows = 0, cols = 0;
   const float *a = nullptr, *b = nullptr;
-  float *d = nullptr, *x = nullptr;
+  float *d = nullptr;
   DataFormat fmtA = DataFormat::Float32, fmtB = DataFormat::Float32;
   DataFormat dstFormat = DataFormat::Float32;
   ttb::MathFidelity fidelity = ttb::MathFidelity::HiFi4;

@@ -44,11 +44,12 @@ void DispatchRunner::buildPrograms() {
     p.numVars = k->num_vars();
     if (k->code())
       p.code.assign(k->code()->begin(), k->code()->end());
+    std::vector<std::pair<const int64_t *, size_t>> exprs; // (code, pairs)
     if (k->exprs())
       for (const ttb::Expr *e : *k->exprs())
-        p.exprs.push_back({e->code() ? e->code()->data() : nullptr,
-                           e->code() ? e->code()->size() / 2 : 0});
-    p.graph = std::make_unique<ExprGraph>(p.exprs);
+        exprs.push_back({e->code() ? e->code()->data() : nullptr,
+                         e->code() ? e->code()->size() / 2 : 0});
+    p.graph = std::make_unique<ExprGraph>(exprs);
     for (size_t pc = 0; pc < p.code.size();) {
       int32_t op = p.code[pc];
       const char *kinds = operandKinds(op);
