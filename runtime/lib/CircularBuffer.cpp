@@ -7,7 +7,8 @@ namespace tessel::rt {
 
 CircularBuffer::CircularBuffer(uint32_t id, DataFormat format, int numTiles)
     : cbId(id), fmt(format), numTiles(numTiles),
-      data(size_t(numTiles) * kTileElems, 0.0f), readyTime(size_t(numTiles), 0),
+      data(new float[size_t(numTiles) * kTileElems]), untouched(size_t(numTiles), true),
+      readyTime(size_t(numTiles), 0),
       freeTime(size_t(numTiles), 0), jobOfSlot(size_t(numTiles), 0) {}
 
 int64_t CircularBuffer::freedAt(int n) const {
@@ -38,16 +39,14 @@ void CircularBuffer::pop(int n, int64_t time) {
   occupied -= n;
 }
 
-float *CircularBuffer::writeSlot(int64_t rel) {
-  if (rel < 0 || rel >= freeSlots())
-    return nullptr;
-  return data.data() + size_t((writePtr + rel) % numTiles) * kTileElems;
-}
-
-const float *CircularBuffer::readSlot(int64_t rel) const {
-  if (rel < 0 || rel >= occupied)
-    return nullptr;
-  return data.data() + size_t((readPtr + rel) % numTiles) * kTileElems;
+float *CircularBuffer::slot(int64_t index, bool whole) {
+  float *p = data.get() + index * kTileElems;
+  if (untouched[size_t(index)]) {
+    untouched[size_t(index)] = false;
+    if (!whole)
+      std::fill(p, p + kTileElems, 0.0f);
+  }
+  return p;
 }
 
 } // namespace tessel::rt

@@ -11,6 +11,7 @@
 #include "tessel/runtime/Formats.h"
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace tessel::rt {
@@ -33,15 +34,24 @@ public:
   void pop(int n, int64_t time);
 
   /// Slot `rel` after the write pointer (producer side); nullptr when it is
-  /// not a free slot, i.e. writing it would clobber unconsumed data.
-  float *writeSlot(int64_t rel);
+  /// not a free slot, i.e. writing it would clobber unconsumed data. `whole`:
+  /// the caller overwrites all of it, so what it held does not matter.
+  float *writeSlot(int64_t rel, bool whole = false) {
+    if (rel < 0 || rel >= freeSlots())
+      return nullptr;
+    return slot((writePtr + rel) % numTiles, whole);
+  }
   /// Slot `rel` after the read pointer (consumer side); nullptr when it is
   /// not a published tile.
-  const float *readSlot(int64_t rel) const;
+  const float *readSlot(int64_t rel) {
+    if (rel < 0 || rel >= occupied)
+      return nullptr;
+    return slot((readPtr + rel) % numTiles, false);
+  }
   /// The last lane job (MathLanes.h) that reads or writes the slot at `slot`, a pointer
   /// readSlot or writeSlot returned.
   uint64_t &lastJob(const float *slot) {
-    return jobOfSlot[size_t(slot - data.data()) / size_t(kTileElems)];
+    return jobOfSlot[size_t(slot - data.get()) / size_t(kTileElems)];
   }
 
 private:
@@ -49,9 +59,14 @@ private:
   DataFormat fmt;
   int numTiles;
   int readPtr = 0, writePtr = 0, occupied = 0;
-  std::vector<float> data;
+  // A slot holds zeros until written. Slots are zeroed when first used, and not at all when
+  // first written whole: most never need it.
+  std::unique_ptr<float[]> data;
+  std::vector<bool> untouched;
   std::vector<int64_t> readyTime, freeTime;
   std::vector<uint64_t> jobOfSlot;
+
+  float *slot(int64_t index, bool whole);
 };
 
 } // namespace tessel::rt

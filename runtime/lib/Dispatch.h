@@ -13,12 +13,14 @@
 #include "ExprGraph.h"
 #include "MathLanes.h"
 #include "Noc.h"
+#include "RunAhead.h"
 
 #include "tessel/runtime/Binary.h"
 #include "tessel/runtime/Bytecode.h"
 #include "tessel/runtime/Perf.h"
 #include "tessel/runtime/Trace.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -46,15 +48,11 @@ struct Thread {
   const KernelProgram *program = nullptr;
   int kind = 0; // ThreadKind as int: trace tid
   int id = 0;   // position among the dispatch's threads: breaks ties in time
-  size_t pc = 0;
-  ExprState exprs; // the variables, and the values of expressions over them
-  struct Loop {
-    int var;
-    int64_t count;
-    size_t body;
-    int64_t iteration;
-  };
-  std::vector<Loop> loops;
+  /// The instructions, decoded ahead, with their expressions' values.
+  std::unique_ptr<RunAhead> stream;
+  /// The current instruction's record, and the end of its chunk (RunAhead::take).
+  const int64_t *record = nullptr, *recordsEnd = nullptr;
+  size_t pc = 0; // the current instruction's position in the code
   int64_t time = 0;    // local simulated time (cycles)
   int64_t pending = 0; // when this thread's outstanding NoC transfers land
   int64_t flushed = 0; // when this thread's NoC writes have left its L1
@@ -67,8 +65,8 @@ struct Core {
   int rx = 0, ry = 0; // relative to the dispatch's range
   std::vector<CircularBuffer> cbs;
   std::vector<int64_t> sem, semTime;
-  std::vector<float> dst;
-  std::vector<bool> dstDirty; // Dst tiles touched since DST_ACQUIRE last cleared them
+  float *dst = nullptr;                  // ChipState::dst's tiles of this core
+  std::vector<bool> *dstDirty = nullptr; // and which were touched since DST_ACQUIRE cleared them
   std::vector<Thread> threads;
 };
 
@@ -91,9 +89,17 @@ struct ChipState {
   /// One lane per core of the grid, for the whole run: the host threads are
   /// started once, not per dispatch.
   MathLanes lanes;
+  /// Each core's Dst, kept from dispatch to dispatch: DST_ACQUIRE clears the tiles touched since
+  /// the last one, so no dispatch has to clear it whole.
+  int dstTilesPerCore;
+  std::vector<float> dst;
+  std::vector<std::vector<bool>> dstDirty;
   ChipState(const ChipDesc &chip, const ttb::Binary &binary, int mathWorkers)
       : chip(chip), binary(binary), noc(chip), dramTiming(chip), idealChip(chip),
-        lanes(chip.gridX * chip.gridY, mathWorkers) {
+        lanes(chip.gridX * chip.gridY, mathWorkers),
+        dstTilesPerCore(std::max(chip.dstTilesF32, chip.dstTilesBf16)),
+        dst(size_t(chip.gridX * chip.gridY * dstTilesPerCore) * kTileElems, 0.0f),
+        dstDirty(size_t(chip.gridX * chip.gridY), std::vector<bool>(size_t(dstTilesPerCore))) {
     idealChip.unpackBytesPerCycle = int64_t(1) << 40;
   }
   /// Whether buffer `id` is interleaved over the cores' L1 rather than DRAM.
@@ -106,8 +112,9 @@ class DispatchRunner {
 public:
   DispatchRunner(ChipState &state, const ttb::Dispatch &dispatch,
                  int64_t startCycle);
-  /// Lets queued matmuls finish while the cores' Dst still exists.
-  ~DispatchRunner() { state.lanes.drainAll(); }
+  /// Lets queued matmuls finish while the cores' Dst still exists, and the
+  /// host threads let go of the threads' streams.
+  ~DispatchRunner();
   /// Runs all threads to completion. Fills `perf`; false with `error` on a
   /// runtime fault, deadlock or exhausted instruction budget.
   bool run(DispatchPerf &perf, std::string &error);
@@ -144,7 +151,8 @@ private:
 
   // KernelVM.cpp
   Step step(Thread &t);
-  bool expr(Thread &t, int32_t index, int64_t &value);
+  /// The value of the current instruction's expression operand `k`, in the order it uses them.
+  bool arg(Thread &t, int k, int64_t &value);
   bool fail(Thread &t, const std::string &msg);
   void wake(Core &core);
   Core *coreAt(Thread &t, int64_t rx, int64_t ry);

@@ -27,10 +27,10 @@ bool DispatchRunner::fail(Thread &t, const std::string &msg) {
   return false;
 }
 
-bool DispatchRunner::expr(Thread &t, int32_t index, int64_t &value) {
-  std::string why;
-  if (!t.exprs.eval(size_t(index), value, why))
-    return fail(t, "expr " + std::to_string(index) + ": " + why);
+bool DispatchRunner::arg(Thread &t, int k, int64_t &value) {
+  if (k >= RunAhead::numValues(t.record))
+    return fail(t, t.stream->fault());
+  value = t.record[1 + k];
   return true;
 }
 
@@ -79,8 +79,8 @@ float *DispatchRunner::dstTile(Thread &t, int64_t index) {
                 std::to_string(dstTiles) + " " + formatName(dstFormat) + " tiles)");
     return nullptr;
   }
-  t.core->dstDirty[size_t(index)] = true;
-  return t.core->dst.data() + index * kTileElems;
+  (*t.core->dstDirty)[size_t(index)] = true;
+  return t.core->dst + index * kTileElems;
 }
 
 DispatchRunner::Step DispatchRunner::step(Thread &t) {
@@ -88,34 +88,16 @@ DispatchRunner::Step DispatchRunner::step(Thread &t) {
   Op op = Op(t.program->code[t.pc]);
   switch (op) {
   case Op::Loop: {
+    // The stream has taken the branch; the count is asked for its fault, if any.
     int64_t count;
-    if (!expr(t, w[1], count))
+    if (!arg(t, 0, count))
       return Step::Failed;
-    if (count <= 0) {
-      t.pc = size_t(w[2]);
-    } else {
-      t.exprs.setVar(size_t(w[0]), 0);
-      t.loops.push_back({w[0], count, t.pc + 4, 0});
-      t.pc += 4;
-    }
     busy(t, 1, "LOOP");
     return Step::Ran;
   }
-  case Op::EndLoop: {
-    Thread::Loop &loop = t.loops.back();
-    // The iteration count lives in the frame so a body that reuses the
-    // variable cannot derail the loop.
-    int64_t next = ++loop.iteration;
-    if (next < loop.count) {
-      t.exprs.setVar(size_t(loop.var), next);
-      t.pc = loop.body;
-    } else {
-      t.loops.pop_back();
-      t.pc += 1;
-    }
+  case Op::EndLoop:
     busy(t, 1, "LOOP");
     return Step::Ran;
-  }
   case Op::CbReserve:
   case Op::CbPush:
   case Op::CbWait:
@@ -135,27 +117,28 @@ DispatchRunner::Step DispatchRunner::step(Thread &t) {
   case Op::SemWait:
   case Op::SemInc:
     return execSem(t, op, w);
-  case Op::DstAcquire:
+  case Op::DstAcquire: {
     if (t.dstHeld) {
       fail(t, "DST_ACQUIRE while Dst is already held");
       return Step::Failed;
     }
     t.dstHeld = true;
     // The tiles used since the last acquire are cleared, in the core's lane, 64 to a job.
-    for (size_t first = 0; first < t.core->dstDirty.size(); first += 64) {
+    std::vector<bool> &dirty = *t.core->dstDirty;
+    for (size_t first = 0; first < dirty.size(); first += 64) {
       TileJob clear{Op::DstAcquire};
-      clear.d = t.core->dst.data() + int64_t(first) * kTileElems;
-      for (size_t i = first; i < std::min(first + 64, t.core->dstDirty.size()); ++i)
-        if (t.core->dstDirty[i]) {
+      clear.d = t.core->dst + int64_t(first) * kTileElems;
+      for (size_t i = first; i < std::min(first + 64, dirty.size()); ++i)
+        if (dirty[i]) {
           clear.clear |= uint64_t(1) << (i - first);
-          t.core->dstDirty[i] = false;
+          dirty[i] = false;
         }
       if (clear.clear)
         state.lanes.submit(lane(t), clear);
     }
     busy(t, 1, "DST");
-    t.pc += 1;
     return Step::Ran;
+  }
   case Op::DstRelease:
     if (!t.dstHeld) {
       fail(t, "DST_RELEASE without DST_ACQUIRE");
@@ -163,7 +146,6 @@ DispatchRunner::Step DispatchRunner::step(Thread &t) {
     }
     t.dstHeld = false;
     busy(t, 1, "DST");
-    t.pc += 1;
     return Step::Ran;
   default:
     return execMath(t, op, w);
@@ -206,7 +188,6 @@ DispatchRunner::Step DispatchRunner::execCb(Thread &t, Op op, const int32_t *w) 
     break;
   }
   busy(t, 1, "CB");
-  t.pc += 3;
   return Step::Ran;
 }
 
@@ -216,7 +197,7 @@ DispatchRunner::Step DispatchRunner::execLoadIndex(Thread &t, const int32_t *w) 
   // compute kernel reads one from a slot it has waited for.
   CircularBuffer &cb = t.core->cbs[size_t(w[1])];
   int64_t slot, element;
-  if (!expr(t, w[2], slot) || !expr(t, w[3], element))
+  if (!arg(t, 0, slot) || !arg(t, 1, element))
     return Step::Failed;
   const float *data =
       t.program->kind == ttb::ThreadKind::Compute ? cb.readSlot(slot) : cb.writeSlot(slot);
@@ -232,9 +213,9 @@ DispatchRunner::Step DispatchRunner::execLoadIndex(Thread &t, const int32_t *w) 
   int64_t wrap = w[4], index = int64_t(data[element]);
   if (index < 0)
     index += wrap;
-  t.exprs.setVar(size_t(w[0]), std::clamp<int64_t>(index, 0, wrap - 1));
+  t.stream->setVar(size_t(w[0]), std::clamp<int64_t>(index, 0, wrap - 1));
+  t.stream->resume();
   busy(t, 1, "CB");
-  t.pc += 6;
   return Step::Ran;
 }
 
@@ -244,7 +225,7 @@ DispatchRunner::Step DispatchRunner::execTileNonzero(Thread &t, const int32_t *w
   // products are counted as skipped.
   CircularBuffer &cb = t.core->cbs[size_t(w[1])];
   int64_t slot;
-  if (!expr(t, w[2], slot))
+  if (!arg(t, 0, slot))
     return Step::Failed;
   const float *data = cb.readSlot(slot);
   if (!data) {
@@ -254,21 +235,21 @@ DispatchRunner::Step DispatchRunner::execTileNonzero(Thread &t, const int32_t *w
   }
   settle(*t.core, cb, data);
   bool any = std::any_of(data, data + kTileElems, [](float v) { return v != 0.0f; });
-  t.exprs.setVar(size_t(w[0]), any);
+  t.stream->setVar(size_t(w[0]), any);
+  t.stream->resume();
   ++stats.tilesTested;
   if (!any) {
     ++stats.zeroTilesFound;
     stats.skippedTiles += uint64_t(w[3]);
   }
   busy(t, tileTestCycles(chip, cb.format()), "TEST");
-  t.pc += 5;
   return Step::Ran;
 }
 
 DispatchRunner::Step DispatchRunner::execSem(Thread &t, Op op, const int32_t *w) {
   if (op == Op::SemWait) {
     int64_t value;
-    if (!expr(t, w[1], value))
+    if (!arg(t, 0, value))
       return Step::Failed;
     size_t s = size_t(w[0]);
     if (t.core->sem[s] < value)
@@ -276,11 +257,10 @@ DispatchRunner::Step DispatchRunner::execSem(Thread &t, Op op, const int32_t *w)
     t.core->sem[s] -= value;
     waited(t, t.core->semTime[s], "SEM_WAIT");
     busy(t, 1, "SEM");
-    t.pc += 3;
     return Step::Ran;
   }
   int64_t x, y;
-  if (!expr(t, w[0], x) || !expr(t, w[1], y))
+  if (!arg(t, 0, x) || !arg(t, 1, y))
     return Step::Failed;
   Core *dest = coreAt(t, x, y);
   if (!dest)
@@ -296,7 +276,6 @@ DispatchRunner::Step DispatchRunner::execSem(Thread &t, Op op, const int32_t *w)
   t.pending = std::max(t.pending, arrival);
   wake(*dest);
   busy(t, 1, "SEM");
-  t.pc += 5;
   return Step::Ran;
 }
 
@@ -306,7 +285,6 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
   if (op == Op::NocBarrier) {
     waited(t, t.pending, "NOC_BARRIER");
     busy(t, 1, "NOC");
-    t.pc += 1;
     return Step::Ran;
   }
   if (op == Op::NocFlush) {
@@ -314,7 +292,6 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
     // left, before they land.
     waited(t, t.flushed, "NOC_FLUSH");
     busy(t, 1, "NOC");
-    t.pc += 1;
     return Step::Ran;
   }
   if (op == Op::NocReadSpan)
@@ -323,9 +300,11 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
     bool read = op == Op::NocRead;
     uint32_t buf = uint32_t(read ? w[0] : w[2]);
     CircularBuffer &cb = t.core->cbs[size_t(read ? w[2] : w[0])];
-    int64_t tile, slot;
-    if (!expr(t, read ? w[1] : w[3], tile) || !expr(t, read ? w[3] : w[1], slot))
+    // The operands in code order: a read's tile and slot, a write's slot and tile.
+    int64_t first, second;
+    if (!arg(t, 0, first) || !arg(t, 1, second))
       return Step::Failed;
+    int64_t tile = read ? first : second, slot = read ? second : first;
     if (tile < 0 || tile >= state.dram.tiles(buf)) {
       const ttb::Buffer *b = state.binary.buffers()->Get(buf);
       fail(t, "tile " + std::to_string(tile) + " out of range of buffer " +
@@ -337,7 +316,7 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
     float *dramTile = state.dram.tile(buf, tile);
     int64_t landed;
     if (read) {
-      float *slotData = cb.writeSlot(slot);
+      float *slotData = cb.writeSlot(slot, true);
       if (!slotData) {
         fail(t, "NOC_READ into slot " + std::to_string(slot) + " of cb " +
                     std::to_string(cb.id()) + " which has " +
@@ -363,14 +342,13 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
     }
     t.pending = std::max(t.pending, landed);
     busy(t, 1, "NOC");
-    t.pc += 5;
     return Step::Ran;
   }
   // NOC_MCAST cb, slot, x0, y0, x1, y1, dst_slot
   CircularBuffer &cb = t.core->cbs[size_t(w[0])];
   int64_t v[6];
   for (int i = 0; i < 6; ++i)
-    if (!expr(t, w[1 + i], v[i]))
+    if (!arg(t, i, v[i]))
       return Step::Failed;
   // The source is a reserved slot, as in tt-metal: the sender multicasts before it publishes the
   // tile, so its own consumer cannot pop it while the multicast still reads it.
@@ -392,7 +370,7 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
       Core *dest = coreAt(t, x, y);
       if (!dest)
         return Step::Failed;
-      float *slotData = dest->cbs[size_t(w[0])].writeSlot(v[5]);
+      float *slotData = dest->cbs[size_t(w[0])].writeSlot(v[5], true);
       if (!slotData) {
         fail(t, "NOC_MCAST into slot " + std::to_string(v[5]) + " of cb " +
                     std::to_string(cb.id()) + " on core (" + std::to_string(x) +
@@ -414,7 +392,6 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
   }
   stats.nocBytes += bytes;
   busy(t, 1, "NOC");
-  t.pc += 8;
   return Step::Ran;
 }
 
@@ -423,9 +400,9 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
   // slots a job reads or writes remember it, so that nothing touches them before it has run.
   std::pair<CircularBuffer *, const float *> slots[2];
   int numSlots = 0;
-  auto operand = [&](int32_t cbIndex, int32_t slotExpr, const float *&data) -> bool {
+  auto operand = [&](int32_t cbIndex, int k, const float *&data) -> bool {
     int64_t slot;
-    if (!expr(t, slotExpr, slot))
+    if (!arg(t, k, slot))
       return false;
     CircularBuffer &cb = t.core->cbs[size_t(cbIndex)];
     data = cb.readSlot(slot);
@@ -437,9 +414,9 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     slots[numSlots++] = {&cb, data};
     return true;
   };
-  auto dstOperand = [&](int32_t dstExpr, float *&data) -> bool {
+  auto dstOperand = [&](int k, float *&data) -> bool {
     int64_t index;
-    if (!expr(t, dstExpr, index))
+    if (!arg(t, k, index))
       return false;
     data = dstTile(t, index);
     return data != nullptr;
@@ -452,10 +429,9 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
   // `ideal`: the same work with an unpacker that never holds the math back,
   // i.e. at the FPU/SFPU's peak rate (the roofline's compute time).
   int64_t cycles = 0, ideal = 0;
-  int words = operandCount(int32_t(op));
   switch (op) {
   case Op::Matmul:
-    if (!operand(w[0], w[1], job.a) || !operand(w[2], w[3], job.b) || !dstOperand(w[4], job.d))
+    if (!operand(w[0], 0, job.a) || !operand(w[2], 1, job.b) || !dstOperand(2, job.d))
       return Step::Failed;
     job.fmtA = fmtOf(w[0]);
     job.fmtB = fmtOf(w[2]);
@@ -463,7 +439,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     ideal = matmulCycles(state.idealChip, fmtOf(w[0]), fmtOf(w[2]), fidelity);
     break;
   case Op::Binary:
-    if (!operand(w[2], w[3], job.a) || !operand(w[4], w[5], job.b) || !dstOperand(w[6], job.d))
+    if (!operand(w[2], 0, job.a) || !operand(w[4], 1, job.b) || !dstOperand(2, job.d))
       return Step::Failed;
     job.kind = w[0];
     job.variant = w[1];
@@ -472,7 +448,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     ideal = binaryCycles(state.idealChip, BinaryOp(w[0]), fmtOf(w[2]), fmtOf(w[4]), fidelity);
     break;
   case Op::Unary:
-    if (!dstOperand(w[1], job.d))
+    if (!dstOperand(0, job.d))
       return Step::Failed;
     job.kind = w[0];
     job.param = floatFromBits(w[2]);
@@ -481,14 +457,14 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     break;
   case Op::Copy:
   case Op::Transpose:
-    if (!operand(w[0], w[1], job.a) || !dstOperand(w[2], job.d))
+    if (!operand(w[0], 0, job.a) || !dstOperand(1, job.d))
       return Step::Failed;
     cycles = op == Op::Copy ? copyCycles(chip, fmtOf(w[0])) : transposeCycles(chip, fmtOf(w[0]));
     ideal = op == Op::Copy ? copyCycles(state.idealChip, fmtOf(w[0]))
                            : transposeCycles(state.idealChip, fmtOf(w[0]));
     break;
   case Op::Reduce:
-    if (!operand(w[3], w[4], job.a) || !dstOperand(w[5], job.d))
+    if (!operand(w[3], 0, job.a) || !dstOperand(1, job.d))
       return Step::Failed;
     job.kind = w[0];
     job.variant = w[1];
@@ -498,7 +474,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     break;
   case Op::DstBinary: {
     float *x = nullptr, *y = nullptr;
-    if (!dstOperand(w[1], x) || !dstOperand(w[2], y) || !dstOperand(w[3], job.d))
+    if (!dstOperand(0, x) || !dstOperand(1, y) || !dstOperand(2, job.d))
       return Step::Failed;
     job.kind = w[0];
     job.a = x;
@@ -508,7 +484,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     break;
   }
   case Op::Mask:
-    if (!dstOperand(w[0], job.d) || !expr(t, w[1], job.rows) || !expr(t, w[2], job.cols))
+    if (!dstOperand(0, job.d) || !arg(t, 1, job.rows) || !arg(t, 2, job.cols))
       return Step::Failed;
     job.param = floatFromBits(w[3]);
     cycles = maskCycles(chip);
@@ -517,10 +493,10 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
   case Op::Pack: {
     int64_t slot;
     float *from = nullptr;
-    if (!dstOperand(w[0], from) || !expr(t, w[2], slot))
+    if (!dstOperand(0, from) || !arg(t, 1, slot))
       return Step::Failed;
     CircularBuffer &cb = t.core->cbs[size_t(w[1])];
-    job.d = cb.writeSlot(slot);
+    job.d = cb.writeSlot(slot, true);
     if (!job.d) {
       fail(t, "PACK into slot " + std::to_string(slot) + " of cb " +
                   std::to_string(cb.id()) + " which has " +
@@ -546,7 +522,6 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     stats.idealComputeCycles += ideal;
   }
   busy(t, cycles, opName(int32_t(op)));
-  t.pc += size_t(words) + 1;
   return Step::Ran;
 }
 

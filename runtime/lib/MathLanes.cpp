@@ -127,10 +127,37 @@ void MathLanes::runLane(int lane, std::unique_lock<std::mutex> &lock) {
   finished.notify_all();
 }
 
+bool MathLanes::post(Task task) {
+  if (threads.empty())
+    return false;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    tasks.push_back(task);
+  }
+  work.notify_one();
+  return true;
+}
+
+void MathLanes::runTask(std::unique_lock<std::mutex> &lock) {
+  Task task = tasks.front();
+  tasks.pop_front();
+  ++runningTasks;
+  lock.unlock();
+  task.run(task.arg);
+  lock.lock();
+  if (--runningTasks == 0)
+    finished.notify_all();
+}
+
 void MathLanes::workerLoop() {
   std::unique_lock<std::mutex> lock(mutex);
   while (true) {
-    work.wait(lock, [this] { return stopping || !ready.empty(); });
+    work.wait(lock, [this] { return stopping || !ready.empty() || !tasks.empty(); });
+    // Tasks first: the scheduler will soon need what they decode.
+    if (!tasks.empty()) {
+      runTask(lock);
+      continue;
+    }
     if (ready.empty())
       return; // stopping
     int lane = ready.front();
@@ -159,6 +186,10 @@ void MathLanes::wait(int lane, uint64_t number) {
 void MathLanes::drainAll() {
   for (int i = 0; i < int(lanes.size()); ++i)
     drain(i);
+  std::unique_lock<std::mutex> lock(mutex);
+  while (!tasks.empty())
+    runTask(lock);
+  finished.wait(lock, [this] { return runningTasks == 0; });
 }
 
 } // namespace tessel::rt

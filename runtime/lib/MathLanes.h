@@ -68,7 +68,26 @@ public:
   }
   /// Returns once every job queued on `lane` has run.
   void drain(int lane) { waitFor(lane, lanes[size_t(lane)].submitted); }
+  /// Runs every lane's jobs and every posted task.
   void drainAll();
+
+  /// Work besides the lanes, in no particular order: `run(arg)` once, on a worker or in
+  /// drainAll. False, and nothing queued, without workers.
+  struct Task {
+    void (*run)(void *);
+    void *arg;
+  };
+  bool post(Task task);
+  /// Wakes the threads in `await`: something they wait for may have happened.
+  void signal() {
+    { std::lock_guard<std::mutex> lock(mutex); }
+    finished.notify_all();
+  }
+  /// Returns once `done()`, which `signal` announces.
+  template <typename Pred> void await(Pred done) {
+    std::unique_lock<std::mutex> lock(mutex);
+    finished.wait(lock, done);
+  }
 
 private:
   struct Lane {
@@ -82,6 +101,8 @@ private:
   std::condition_variable work, finished;
   std::vector<Lane> lanes;
   std::deque<int> ready;
+  std::deque<Task> tasks;
+  int runningTasks = 0;
   size_t queuedJobs = 0;
   std::vector<std::thread> threads;
   bool stopping = false;
@@ -91,6 +112,8 @@ private:
   /// Runs `lane`'s jobs until none is left; called with `lock` held, which it
   /// releases around each job.
   void runLane(int lane, std::unique_lock<std::mutex> &lock);
+  /// Runs the first posted task; called with `lock` held, which it releases around the task.
+  void runTask(std::unique_lock<std::mutex> &lock);
 };
 
 /// Host threads to use besides the main one: `requested` - 1 if non-zero,

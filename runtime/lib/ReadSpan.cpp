@@ -19,8 +19,7 @@ DispatchRunner::Step DispatchRunner::execReadSpan(Thread &t, const int32_t *w) {
   uint32_t buf = uint32_t(w[0]);
   CircularBuffer &cb = t.core->cbs[size_t(w[3])];
   int64_t slot, dst, count, outside;
-  if (!expr(t, w[4], slot) || !expr(t, w[5], dst) || !expr(t, w[6], count) ||
-      !expr(t, w[7], outside))
+  if (!arg(t, 0, slot) || !arg(t, 1, dst) || !arg(t, 2, count) || !arg(t, 3, outside))
     return Step::Failed;
   if (outside != 0) {
     float *slotData = cb.writeSlot(slot);
@@ -35,11 +34,10 @@ DispatchRunner::Step DispatchRunner::execReadSpan(Thread &t, const int32_t *w) {
     std::memcpy(&fill, &w[8], sizeof fill);
     std::fill(slotData + dst, slotData + dst + count, roundToFormat(fill, cb.format()));
     busy(t, 1, "NOC");
-    t.pc += 10;
     return Step::Ran;
   }
   int64_t tile, src;
-  if (!expr(t, w[1], tile) || !expr(t, w[2], src))
+  if (!arg(t, 4, tile) || !arg(t, 5, src))
     return Step::Failed;
   if (tile < 0 || tile >= state.dram.tiles(buf)) {
     fail(t, "NOC_READ_SPAN of tile " + std::to_string(tile) + " out of range of buffer " +
@@ -65,7 +63,6 @@ DispatchRunner::Step DispatchRunner::execReadSpan(Thread &t, const int32_t *w) {
   int64_t bytes = std::max(count * tileBytes(cb.format()) / kTileElems, chip.nocFlitBytes);
   t.pending = std::max(t.pending, readLands(t, buf, tile, bytes));
   busy(t, 1, "NOC");
-  t.pc += 10;
   return Step::Ran;
 }
 

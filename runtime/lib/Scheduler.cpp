@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <queue>
+#include <tuple>
 
 namespace tessel::rt {
 
@@ -76,13 +77,15 @@ void DispatchRunner::buildCores() {
       c.ry = ry;
       c.x = int(dispatch.core_x0()) + rx;
       c.y = int(dispatch.core_y0()) + ry;
-      if (dispatch.cbs())
+      if (dispatch.cbs()) {
+        c.cbs.reserve(dispatch.cbs()->size());
         for (const ttb::CircularBuffer *cb : *dispatch.cbs())
           c.cbs.emplace_back(cb->id(), cb->format(), int(cb->num_tiles()));
+      }
       c.sem.assign(dispatch.semaphores(), 0);
       c.semTime.assign(dispatch.semaphores(), 0);
-      c.dst.assign(size_t(dstTiles) * kTileElems, 0.0f);
-      c.dstDirty.assign(size_t(dstTiles), false);
+      c.dst = state.dst.data() + size_t(lane(c) * state.dstTilesPerCore) * kTileElems;
+      c.dstDirty = &state.dstDirty[size_t(lane(c))];
       c.threads.resize(programs.size());
       for (size_t i = 0; i < programs.size(); ++i) {
         Thread &t = c.threads[i];
@@ -90,19 +93,30 @@ void DispatchRunner::buildCores() {
         t.program = &programs[i];
         t.kind = int(programs[i].kind);
         t.id = int((ry * width + rx) * programs.size() + i);
-        t.exprs.reset(*programs[i].graph, programs[i].numVars);
-        t.exprs.setVar(VarCoreX, rx);
-        t.exprs.setVar(VarCoreY, ry);
-        t.exprs.setVar(VarCoreIndex, ry * width + rx);
-        t.exprs.setVar(VarNumCores, width * height);
+        t.stream = std::make_unique<RunAhead>(programs[i], state.lanes);
+        t.stream->setVar(VarCoreX, rx);
+        t.stream->setVar(VarCoreY, ry);
+        t.stream->setVar(VarCoreIndex, ry * width + rx);
+        t.stream->setVar(VarNumCores, width * height);
       }
     }
+  for (Core &c : cores)
+    for (Thread &t : c.threads)
+      t.stream->start();
+}
+
+DispatchRunner::~DispatchRunner() {
+  for (Core &c : cores)
+    for (Thread &t : c.threads)
+      t.stream->quiesce();
+  // Runs the math still queued, and lets the host threads drop the streams' tasks.
+  state.lanes.drainAll();
 }
 
 std::string DispatchRunner::describe(const Thread &t) const {
   std::string s = "core (" + std::to_string(t.core->x) + "," +
                   std::to_string(t.core->y) + ") " + kThreadNames[t.kind];
-  if (t.pc < t.program->code.size())
+  if (t.record)
     s += " pc " + std::to_string(t.pc) + " " + opName(t.program->code[t.pc]);
   return s;
 }
@@ -150,11 +164,14 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
     Thread &t = *ready.top().thread;
     ready.pop();
     while (true) {
-      if (t.pc >= t.program->code.size()) {
+      if (t.record == t.recordsEnd)
+        std::tie(t.record, t.recordsEnd) = t.stream->take();
+      if (!t.record) {
         t.time = std::max(t.time, t.pending);
         t.state = Thread::State::Done;
         break;
       }
+      t.pc = RunAhead::pcOf(t.record);
       // Ctrl-C and progress, every few million instructions.
       if ((executed & ((uint64_t(1) << 22) - 1)) == 0 && executed) {
         if (state.cancelled()) {
@@ -177,6 +194,8 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
                 "': " + fault;
         return false;
       }
+      if (s == Step::Ran)
+        t.record += 1 + RunAhead::numValues(t.record);
       for (Thread *w : woken)
         if (w != &t)
           ready.push({w->time, w->id, w});

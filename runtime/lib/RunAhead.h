@@ -1,0 +1,103 @@
+//===- RunAhead.h - A thread's instructions, decoded ahead of the scheduler ===//
+//
+// Which instruction a kernel thread executes next, and the values of its index
+// expressions, never depend on time: loop counts and indices are functions of
+// the loop counters and the core's position. So each thread's stream of
+// instructions can be worked out ahead of the scheduler, in chunks, on another
+// host thread (the math lanes' pool): a chunk holds the next instructions'
+// pcs and the values of their expression operands, in the order the
+// instruction uses them. While the scheduler consumes one chunk, the next is
+// decoded.
+//
+// Two instructions set a variable from data, which only the scheduler may
+// read at its point in time: CB_LOAD_INDEX and CB_TILE_NONZERO. Decoding stops
+// after one (the chunk is `parked`) and goes on once the scheduler has
+// executed it and set the variable (`setVar`, then `resume`).
+//
+// A fault in an expression ends the stream: the faulting instruction's record
+// holds the values before it, and the scheduler reports the fault when it asks
+// for the missing one, at the same point as if it had evaluated it itself.
+// Results are thus the same whichever host thread decodes, and whenever.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_RUNTIME_LIB_RUNAHEAD_H
+#define TESSEL_RUNTIME_LIB_RUNAHEAD_H
+
+#include "ExprGraph.h"
+#include "MathLanes.h"
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tessel::rt {
+
+struct KernelProgram;
+
+class RunAhead {
+public:
+  /// Instructions per chunk: large enough that handing chunks between host threads costs little,
+  /// small enough that a dispatch's 192 threads' chunks stay in the host's caches.
+  static constexpr int kChunkRecords = 128;
+
+  RunAhead(const KernelProgram &program, MathLanes &pool);
+  RunAhead(const RunAhead &) = delete;
+  RunAhead &operator=(const RunAhead &) = delete;
+  /// Waits for (or calls off) the decoding of a chunk still under way.
+  ~RunAhead() { quiesce(); }
+
+  /// Sets a variable before `start`, or at a parked instruction.
+  void setVar(size_t v, int64_t value) { exprs.setVar(v, value); }
+  /// Starts decoding the first chunk on the pool.
+  void start() { schedule(); }
+  /// After a parked instruction has set its variable: decoding may go on.
+  void resume();
+
+  /// The next chunk of records, [first, last): each is the instruction's pc | n << 32, then
+  /// the n values of its expression operands. Empty once the thread has no more.
+  std::pair<const int64_t *, const int64_t *> take();
+
+  static size_t pcOf(const int64_t *record) { return size_t(record[0] & 0xffffffff); }
+  static int numValues(const int64_t *record) { return int(record[0] >> 32); }
+  /// The fault that ended the stream at the last record taken, if it asks for a missing value.
+  const std::string &fault() const { return chunks[cur].fault; }
+
+  /// Calls off a chunk not yet begun, or waits for the one being decoded.
+  void quiesce();
+
+private:
+  struct Chunk {
+    // Per instruction: pc | values << 32, then the values; `used` words of them.
+    std::vector<int64_t> words;
+    size_t used = 0;
+    bool end = false;    // the thread has no instruction after these
+    bool parked = false; // the last one sets a variable from data
+    std::string fault;
+  };
+  enum FillState : int { Idle, Queued, Running, Ready };
+
+  const KernelProgram &program;
+  MathLanes &pool;
+  ExprState exprs;
+  struct Loop {
+    int var;
+    int64_t count;
+    size_t body;
+    int64_t iteration;
+  };
+  std::vector<Loop> loops;
+  size_t pc = 0; // of the next instruction to decode
+
+  Chunk chunks[2];
+  int cur = 0; // the chunk taken last
+  std::atomic<int> fill{Idle}; // of chunks[cur ^ 1]
+
+  void decode(Chunk &c);
+  void schedule();
+  static void task(void *self);
+};
+
+} // namespace tessel::rt
+
+#endif
