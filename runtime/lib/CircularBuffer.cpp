@@ -5,9 +5,9 @@
 
 namespace tessel::rt {
 
-CircularBuffer::CircularBuffer(uint32_t id, DataFormat format, int numTiles)
+CircularBuffer::CircularBuffer(uint32_t id, DataFormat format, int numTiles, float *storage)
     : cbId(id), fmt(format), numTiles(numTiles),
-      data(new float[size_t(numTiles) * kTileElems]), untouched(size_t(numTiles), true),
+      data(storage), untouched(size_t(numTiles), true),
       readyTime(size_t(numTiles), 0),
       freeTime(size_t(numTiles), 0), jobOfSlot(size_t(numTiles), 0) {}
 
@@ -40,7 +40,7 @@ void CircularBuffer::pop(int n, int64_t time) {
 }
 
 float *CircularBuffer::slot(int64_t index, bool whole) {
-  float *p = data.get() + index * kTileElems;
+  float *p = data + index * kTileElems;
   if (untouched[size_t(index)]) {
     untouched[size_t(index)] = false;
     if (!whole)

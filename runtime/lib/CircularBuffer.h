@@ -11,14 +11,14 @@
 #include "tessel/runtime/Formats.h"
 
 #include <cstdint>
-#include <memory>
 #include <vector>
 
 namespace tessel::rt {
 
 class CircularBuffer {
 public:
-  CircularBuffer(uint32_t id, DataFormat format, int numTiles);
+  /// `storage`: numTiles tiles the buffer uses but does not own, whatever they hold.
+  CircularBuffer(uint32_t id, DataFormat format, int numTiles, float *storage);
 
   uint32_t id() const { return cbId; }
   DataFormat format() const { return fmt; }
@@ -51,7 +51,7 @@ public:
   /// The last lane job (MathLanes.h) that reads or writes the slot at `slot`, a pointer
   /// readSlot or writeSlot returned.
   uint64_t &lastJob(const float *slot) {
-    return jobOfSlot[size_t(slot - data.get()) / size_t(kTileElems)];
+    return jobOfSlot[size_t(slot - data) / size_t(kTileElems)];
   }
 
 private:
@@ -61,7 +61,7 @@ private:
   int readPtr = 0, writePtr = 0, occupied = 0;
   // A slot holds zeros until written. Slots are zeroed when first used, and not at all when
   // first written whole: most never need it.
-  std::unique_ptr<float[]> data;
+  float *data;
   std::vector<bool> untouched;
   std::vector<int64_t> readyTime, freeTime;
   std::vector<uint64_t> jobOfSlot;

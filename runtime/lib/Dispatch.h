@@ -94,6 +94,8 @@ struct ChipState {
   int dstTilesPerCore;
   std::vector<float> dst;
   std::vector<std::vector<bool>> dstDirty;
+  /// The cores' circular buffers' tiles, as the dispatch that needed most left them.
+  std::vector<float> cbTiles;
   ChipState(const ChipDesc &chip, const ttb::Binary &binary, int mathWorkers)
       : chip(chip), binary(binary), noc(chip), dramTiming(chip), idealChip(chip),
         lanes(chip.gridX * chip.gridY, mathWorkers),
@@ -130,6 +132,13 @@ private:
   int dstTiles = 0;
   ttb::DataFormat dstFormat;
   std::vector<KernelProgram> programs;
+  /// Per CB index: whether a NoC read into it may be left to the core's lane. Only the lane's
+  /// own jobs touch such a CB's tiles after the read (it is not multicast, written out or read
+  /// for an index), so the copy needs no waiting for the lane on the main thread.
+  std::vector<bool> cbReadInLane;
+  /// Per buffer id: written by this dispatch. Reads of other buffers see the same values
+  /// whenever they happen during the dispatch.
+  std::vector<bool> bufferWritten;
   std::vector<Core> cores;
   std::vector<Thread *> woken;
   std::string fault;
@@ -143,6 +152,14 @@ private:
   /// The math lane of a core: its index in the grid.
   int lane(const Core &c) const { return c.y * chip.gridX + c.x; }
   int lane(const Thread &t) const { return lane(*t.core); }
+  /// Whether a NoC read from buffer `buf` into `cb` runs in the core's lane.
+  bool readInLane(uint32_t buf, const CircularBuffer &cb, const Core &core) const {
+    return !bufferWritten[buf] && cbReadInLane[size_t(&cb - core.cbs.data())];
+  }
+  /// Copies `count` values from `from` to `to` now, or queues the copy in `core`'s lane when
+  /// `inLane` (`from` null: fills them with `fill`); `to` is in `slot` of `cb`.
+  void copyIntoSlot(Core &core, CircularBuffer &cb, float *slot, bool inLane, float *to,
+                    const float *from, int64_t count, float fill = 0);
   /// Waits for the lane jobs that read or write `slot` of `cb` on `core`: its data may then be
   /// read or written (MathLanes.h).
   void settle(Core &core, CircularBuffer &cb, const float *slot) {

@@ -191,6 +191,24 @@ DispatchRunner::Step DispatchRunner::execCb(Thread &t, Op op, const int32_t *w) 
   return Step::Ran;
 }
 
+void DispatchRunner::copyIntoSlot(Core &core, CircularBuffer &cb, float *slot, bool inLane,
+                                  float *to, const float *from, int64_t count, float fill) {
+  if (!inLane) {
+    settle(core, cb, slot);
+    if (from)
+      std::memcpy(to, from, sizeof(float) * size_t(count));
+    else
+      std::fill(to, to + count, fill);
+    return;
+  }
+  TileJob copy{Op::NocRead};
+  copy.a = from;
+  copy.d = to;
+  copy.rows = count;
+  copy.param = fill;
+  cb.lastJob(slot) = state.lanes.submit(lane(core), copy);
+}
+
 DispatchRunner::Step DispatchRunner::execLoadIndex(Thread &t, const int32_t *w) {
   // CB_LOAD_INDEX var, cb, slot, element, wrap: a data-movement kernel reads an index it has
   // just fetched into a slot of its own (not pushed) and addresses later reads with it; the
@@ -323,8 +341,8 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
                     std::to_string(cb.freeSlots()) + " free slots");
         return Step::Failed;
       }
-      settle(*t.core, cb, slotData);
-      std::memcpy(slotData, dramTile, sizeof(float) * kTileElems);
+      copyIntoSlot(*t.core, cb, slotData, readInLane(buf, cb, *t.core), slotData, dramTile,
+                   kTileElems);
       landed = readLands(t, buf, tile, bytes);
     } else {
       const float *slotData = cb.readSlot(slot);

@@ -3,6 +3,7 @@
 
 #include "Compute.h"
 
+#include <algorithm>
 #include <cstring>
 
 #ifdef __linux__
@@ -43,6 +44,13 @@ void runTileJob(const TileJob &j) {
     std::memcpy(j.d, j.a, sizeof(float) * kTileElems);
     roundTile(j.d, j.fmtA);
     break;
+  case Op::NocRead:
+    // A NoC read into a slot: `rows` values from `a`, or `param` where `a` is null.
+    if (j.a)
+      std::memcpy(j.d, j.a, sizeof(float) * size_t(j.rows));
+    else
+      std::fill(j.d, j.d + j.rows, j.param);
+    break;
   case Op::DstAcquire:
     for (uint64_t m = j.clear; m; m &= m - 1)
       std::memset(j.d + int64_t(__builtin_ctzll(m)) * kTileElems, 0, sizeof(float) * kTileElems);
@@ -56,6 +64,9 @@ namespace {
 // Jobs queued over all lanes before the submitting thread helps: bounds how far the
 // simulation runs ahead of the math.
 constexpr size_t kMaxQueuedJobs = 4096;
+// Jobs queued beyond which the workers take no more tasks: they are the bottleneck, and the
+// poster had better do the task itself.
+constexpr size_t kMaxBacklogForTasks = 512;
 
 unsigned hostCores() {
 #ifdef __linux__
@@ -132,6 +143,8 @@ bool MathLanes::post(Task task) {
     return false;
   {
     std::lock_guard<std::mutex> lock(mutex);
+    if (queuedJobs > kMaxBacklogForTasks)
+      return false;
     tasks.push_back(task);
   }
   work.notify_one();

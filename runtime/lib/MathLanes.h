@@ -72,7 +72,8 @@ public:
   void drainAll();
 
   /// Work besides the lanes, in no particular order: `run(arg)` once, on a worker or in
-  /// drainAll. False, and nothing queued, without workers.
+  /// drainAll. False, and nothing queued, without workers or while they are far behind on the
+  /// lanes.
   struct Task {
     void (*run)(void *);
     void *arg;

@@ -29,10 +29,10 @@ DispatchRunner::Step DispatchRunner::execReadSpan(Thread &t, const int32_t *w) {
                   std::to_string(cb.id()) + " is out of range");
       return Step::Failed;
     }
-    settle(*t.core, cb, slotData);
     float fill;
     std::memcpy(&fill, &w[8], sizeof fill);
-    std::fill(slotData + dst, slotData + dst + count, roundToFormat(fill, cb.format()));
+    copyIntoSlot(*t.core, cb, slotData, cbReadInLane[size_t(w[3])], slotData + dst, nullptr,
+                 count, roundToFormat(fill, cb.format()));
     busy(t, 1, "NOC");
     return Step::Ran;
   }
@@ -56,8 +56,8 @@ DispatchRunner::Step DispatchRunner::execReadSpan(Thread &t, const int32_t *w) {
                 " free slots");
     return Step::Failed;
   }
-  settle(*t.core, cb, slotData);
-  std::memcpy(slotData + dst, state.dram.tile(buf, tile) + src, sizeof(float) * size_t(count));
+  copyIntoSlot(*t.core, cb, slotData, readInLane(buf, cb, *t.core), slotData + dst,
+               state.dram.tile(buf, tile) + src, count);
 
   // One request; the payload is at least a flit, as the NoC moves whole flits.
   int64_t bytes = std::max(count * tileBytes(cb.format()) / kTileElems, chip.nocFlitBytes);

@@ -66,10 +66,39 @@ void DispatchRunner::buildPrograms() {
     }
     programs.push_back(std::move(p));
   }
+  cbReadInLane.assign(cbIds.size(), true);
+  bufferWritten.assign(state.binary.buffers() ? state.binary.buffers()->size() : 0, false);
+  for (const KernelProgram &p : programs)
+    for (size_t pc = 0; pc < p.code.size(); pc += size_t(operandCount(p.code[pc])) + 1) {
+      const int32_t *w = p.code.data() + pc + 1;
+      switch (Op(p.code[pc])) {
+      case Op::NocWrite:
+        bufferWritten[size_t(w[2])] = true;
+        cbReadInLane[size_t(w[0])] = false;
+        break;
+      case Op::NocMcast:
+        cbReadInLane[size_t(w[0])] = false;
+        break;
+      case Op::CbLoadIndex:
+      case Op::CbTileNonzero:
+        cbReadInLane[size_t(w[1])] = false;
+        break;
+      default:
+        break;
+      }
+    }
 }
 
 void DispatchRunner::buildCores() {
   cores.resize(size_t(width * height));
+  size_t tilesPerCore = 0;
+  if (dispatch.cbs())
+    for (const ttb::CircularBuffer *cb : *dispatch.cbs())
+      tilesPerCore += cb->num_tiles();
+  // Grown, never cleared: a CB zeroes what it reads before writing (CircularBuffer.h).
+  if (state.cbTiles.size() < cores.size() * tilesPerCore * kTileElems)
+    state.cbTiles.resize(cores.size() * tilesPerCore * kTileElems);
+  float *tiles = state.cbTiles.data();
   for (int ry = 0; ry < height; ++ry)
     for (int rx = 0; rx < width; ++rx) {
       Core &c = cores[size_t(ry * width + rx)];
@@ -79,8 +108,10 @@ void DispatchRunner::buildCores() {
       c.y = int(dispatch.core_y0()) + ry;
       if (dispatch.cbs()) {
         c.cbs.reserve(dispatch.cbs()->size());
-        for (const ttb::CircularBuffer *cb : *dispatch.cbs())
-          c.cbs.emplace_back(cb->id(), cb->format(), int(cb->num_tiles()));
+        for (const ttb::CircularBuffer *cb : *dispatch.cbs()) {
+          c.cbs.emplace_back(cb->id(), cb->format(), int(cb->num_tiles()), tiles);
+          tiles += size_t(cb->num_tiles()) * kTileElems;
+        }
       }
       c.sem.assign(dispatch.semaphores(), 0);
       c.semTime.assign(dispatch.semaphores(), 0);

@@ -72,3 +72,53 @@ TEST(Determinism, CopiesAndPacksOnLanesLandBeforeTheWritesReadThem) {
     }
   }
 }
+
+TEST(Determinism, IndicesLoadedFromDataStopTheRunAheadUntilTheyAreRead) {
+  // Every row's CB_LOAD_INDEX sets the variable the next read's address depends on: the stream
+  // decoded ahead stops there each time until the scheduler has loaded the index.
+  HostTensor table = random("table", {64, 32}, 4);
+  HostTensor ids{"ids", {32}, std::vector<float>(32)};
+  for (int r = 0; r < 32; ++r)
+    ids.data[size_t(r)] = float((r * 13 + 5) % 64);
+  RunResult one = runWith(gatherSpec(), {table, ids}, 1);
+  ASSERT_EQ(one.outputs.size(), 1u);
+  for (int r = 0; r < 32; ++r)
+    ASSERT_EQ(one.outputs[0].data[size_t(r * 32)], table.data[size_t((r * 13 + 5) % 64 * 32)]);
+  for (unsigned threads : {2u, 4u}) {
+    RunResult many = runWith(gatherSpec(), {table, ids}, threads);
+    ASSERT_EQ(many.outputs.size(), 1u);
+    EXPECT_EQ(many.outputs[0].data, one.outputs[0].data) << threads << " threads";
+    EXPECT_EQ(perfToJson(many.perf), perfToJson(one.perf));
+  }
+}
+
+TEST(Determinism, AnExpressionFaultStopsTheThreadAtTheInstructionThatUsesIt) {
+  // The reader's tile index is i mod (300 - i): fine for the first 300 of 400 tiles, then a
+  // zero divisor. The stream is decoded chunks ahead of the scheduler; the fault must still be
+  // the 301st NOC_READ's, reported after the tiles before it have moved, for any thread count.
+  BinarySpec spec = copySpec({32 * 40, 32 * 10}, DataFormat::Float32);
+  KernelSpec &reader = spec.dispatches[0].kernels[0];
+  using T = ExprTag;
+  auto tag = [](T t) { return int64_t(t); };
+  int32_t tile = reader.expr({tag(T::Var), 4, tag(T::Const), 300, tag(T::Var), 4, tag(T::Const), -1,
+                              tag(T::Mul), 0, tag(T::Add), 0, tag(T::Mod), 0});
+  for (size_t pc = 0; pc < reader.code.size(); pc += size_t(operandCount(reader.code[pc])) + 1)
+    if (reader.code[pc] == int32_t(Op::NocRead))
+      reader.code[pc + 2] = tile;
+  std::vector<HostTensor> inputs = {random("x", {32 * 40, 32 * 10}, 5)};
+  std::string first;
+  for (unsigned threads : {1u, 2u, 4u}) {
+    LoadedBinary bin;
+    std::string error;
+    ASSERT_TRUE(loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error)) << error;
+    SimOptions options;
+    options.hostThreads = threads;
+    RunResult r;
+    ASSERT_FALSE(runBinary(bin, inputs, options, r, error));
+    EXPECT_NE(error.find("reader pc"), std::string::npos) << error;
+    EXPECT_NE(error.find("NOC_READ: expr " + std::to_string(tile)), std::string::npos) << error;
+    if (threads == 1)
+      first = error;
+    EXPECT_EQ(error, first) << threads << " threads";
+  }
+}

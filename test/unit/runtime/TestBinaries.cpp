@@ -159,4 +159,68 @@ BinarySpec matmulSpec(int64_t m, int64_t k, int64_t n, ttb::DataFormat format,
   return spec;
 }
 
+namespace {
+constexpr uint32_t kGatherL1 = 200000;
+} // namespace
+BinarySpec withIds(const char *name, std::vector<int64_t> shape, uint32_t tiles) {
+  BinarySpec spec;
+  spec.buffers = {{name, std::move(shape), DataFormat::Float32, 0},
+                  {"ids", {32}, DataFormat::Float32, 1 << 20},
+                  {"out", {32, 32}, DataFormat::Float32, 2 << 20}};
+  spec.inputs = {0, 1};
+  spec.outputs = {2};
+  DispatchSpec d;
+  d.buffers = {0, 1, 2};
+  d.cbs = {{0, DataFormat::Float32, tiles, kGatherL1},
+           {1, DataFormat::Float32, 1, kGatherL1 + 65536},
+           {16, DataFormat::Float32, tiles, kGatherL1 + 131072}};
+  spec.dispatches = {d};
+  return spec;
+}
+
+KernelSpec tileWriter() {
+  KernelSpec writer(ThreadKind::Writer);
+  int32_t zero = writer.constant(0);
+  writer.emit(Op::CbWait, {16, 1});
+  writer.emit(Op::NocWrite, {16, zero, 2, zero});
+  writer.emit(Op::NocBarrier);
+  writer.emit(Op::CbPop, {16, 1});
+  return writer;
+}
+
+BinarySpec gatherSpec() {
+  BinarySpec spec = withIds("table", {64, 32}, 2);
+  DispatchSpec d = spec.dispatches[0];
+  using T = ExprTag;
+  auto tag = [](T t) { return int64_t(t); };
+
+  KernelSpec reader(ThreadKind::Reader);
+  int32_t zero = reader.constant(0), rows = reader.constant(32);
+  // var 4: the row; var 5: the index loaded for it.
+  int32_t row = reader.var(4);
+  int32_t tile = reader.expr({tag(T::Var), 5, tag(T::Const), 32, tag(T::FloorDiv), 0});
+  int32_t src = reader.expr({tag(T::Var), 5, tag(T::Const), 32, tag(T::Mod), 0, tag(T::Const), 32,
+                             tag(T::Mul), 0});
+  int32_t dst = reader.expr({tag(T::Var), 4, tag(T::Const), 32, tag(T::Mul), 0});
+  reader.emit(Op::CbReserve, {1, 1});
+  reader.emit(Op::NocRead, {1, zero, 1, zero});
+  reader.emit(Op::NocBarrier);
+  reader.emit(Op::CbReserve, {0, 1});
+  size_t l = reader.loop(4, rows);
+  reader.emit(Op::CbLoadIndex, {5, 1, zero, row, 64});
+  reader.emit(Op::NocReadSpan, {0, tile, src, 0, zero, dst, rows, zero, 0});
+  reader.endLoop(l);
+  reader.emit(Op::NocBarrier);
+  reader.emit(Op::CbPush, {0, 1});
+
+  KernelSpec compute(ThreadKind::Compute);
+  emitCopyTile(compute, compute.constant(0), 0, 16);
+
+  KernelSpec writer = tileWriter();
+
+  d.kernels = {reader, compute, writer};
+  spec.dispatches = {d};
+  return spec;
+}
+
 } // namespace tessel::rt::test

@@ -37,6 +37,16 @@ BinarySpec copySpec(std::vector<int64_t> shape, ttb::DataFormat format,
 BinarySpec matmulSpec(int64_t m, int64_t k, int64_t n, ttb::DataFormat format,
                       ttb::DataFormat dstFormat, ttb::MathFidelity fidelity);
 
+/// A binary of f32 buffers `name` (shape `shape`), ids [32] and out [32, 32], the first two its
+/// inputs, and one dispatch over all three whose cbs 0 (for `name`, `tiles` tiles), 1 (ids, one
+/// tile) and 16 (out, `tiles` tiles) the caller gives kernels.
+BinarySpec withIds(const char *name, std::vector<int64_t> shape, uint32_t tiles);
+/// Writes the one tile compute pushes to cb 16 into tile 0 of dispatch buffer 2.
+KernelSpec tileWriter();
+/// out[r, :] = table[ids[r], :] for a [64, 32] table and 32 ids: the reader loads each index
+/// out of the id tile it holds and reads that row with NOC_READ_SPAN.
+BinarySpec gatherSpec();
+
 } // namespace tessel::rt::test
 
 #endif
