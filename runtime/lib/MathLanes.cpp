@@ -64,6 +64,9 @@ namespace {
 // Jobs queued over all lanes before the submitting thread helps: bounds how far the
 // simulation runs ahead of the math.
 constexpr size_t kMaxQueuedJobs = 4096;
+// Jobs a lane collects before it hands them to the workers at once (unless one is idle): the
+// hand-over takes the pool's lock.
+constexpr size_t kStagedJobs = 16;
 // Jobs queued beyond which the workers take no more tasks: they are the bottleneck, and the
 // poster had better do the task itself.
 constexpr size_t kMaxBacklogForTasks = 512;
@@ -107,33 +110,47 @@ uint64_t MathLanes::submit(int lane, const TileJob &job) {
     l.done.store(number, std::memory_order_release);
     return number;
   }
+  l.staged.push_back(job);
+  if (l.staged.size() >= kStagedJobs || idleWorkers.load(std::memory_order_relaxed) > 0)
+    publish(lane);
+  return number;
+}
+
+void MathLanes::publish(int lane) {
+  Lane &l = lanes[size_t(lane)];
   std::unique_lock<std::mutex> lock(mutex);
-  l.jobs.push_back(job);
-  ++queuedJobs;
+  l.jobs.insert(l.jobs.end(), l.staged.begin(), l.staged.end());
+  queuedJobs += l.staged.size();
+  l.staged.clear();
   if (queuedJobs > kMaxQueuedJobs && !l.running) {
     runLane(lane, lock);
-    return number;
+    return;
   }
   if (!l.running && !l.queued) {
     l.queued = true;
     ready.push_back(lane);
     work.notify_one();
   }
-  return number;
 }
 
 void MathLanes::runLane(int lane, std::unique_lock<std::mutex> &lock) {
   Lane &l = lanes[size_t(lane)];
   l.running = true;
+  std::vector<TileJob> batch;
+  batch.swap(l.spare);
   while (!l.jobs.empty()) {
-    TileJob job = l.jobs.front();
-    l.jobs.pop_front();
-    --queuedJobs;
+    batch.clear();
+    batch.swap(l.jobs);
+    queuedJobs -= batch.size();
     lock.unlock();
-    runTileJob(job);
+    for (const TileJob &job : batch) {
+      runTileJob(job);
+      l.done.fetch_add(1, std::memory_order_release);
+    }
     lock.lock();
-    l.done.fetch_add(1, std::memory_order_release);
   }
+  batch.clear();
+  l.spare.swap(batch);
   l.running = false;
   finished.notify_all();
 }
@@ -165,7 +182,9 @@ void MathLanes::runTask(std::unique_lock<std::mutex> &lock) {
 void MathLanes::workerLoop() {
   std::unique_lock<std::mutex> lock(mutex);
   while (true) {
+    idleWorkers.fetch_add(1, std::memory_order_relaxed);
     work.wait(lock, [this] { return stopping || !ready.empty() || !tasks.empty(); });
+    idleWorkers.fetch_sub(1, std::memory_order_relaxed);
     // Tasks first: the scheduler will soon need what they decode.
     if (!tasks.empty()) {
       runTask(lock);

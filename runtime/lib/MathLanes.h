@@ -63,8 +63,12 @@ public:
   uint64_t submit(int lane, const TileJob &job);
   /// Returns once job `number` of `lane` (and every one before it) has run.
   void waitFor(int lane, uint64_t number) {
-    if (number > lanes[size_t(lane)].done.load(std::memory_order_acquire))
+    Lane &l = lanes[size_t(lane)];
+    if (number > l.done.load(std::memory_order_acquire)) {
+      if (!l.staged.empty())
+        publish(lane);
       wait(lane, number);
+    }
   }
   /// Returns once every job queued on `lane` has run.
   void drain(int lane) { waitFor(lane, lanes[size_t(lane)].submitted); }
@@ -92,7 +96,8 @@ public:
 
 private:
   struct Lane {
-    std::deque<TileJob> jobs;
+    std::vector<TileJob> staged;      // submitted, not yet handed over; the submitter's
+    std::vector<TileJob> jobs, spare; // handed over, under the lock; spare: for runLane
     uint64_t submitted = 0;           // written by the submitting thread only
     std::atomic<uint64_t> done{0};    // jobs run
     bool running = false;             // a thread is executing this lane's jobs
@@ -108,6 +113,10 @@ private:
   std::vector<std::thread> threads;
   bool stopping = false;
 
+  std::atomic<int> idleWorkers{0};
+
+  /// Hands `lane`'s staged jobs to the workers.
+  void publish(int lane);
   void wait(int lane, uint64_t number);
   void workerLoop();
   /// Runs `lane`'s jobs until none is left; called with `lock` held, which it
