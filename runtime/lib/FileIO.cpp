@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace tessel::rt {
@@ -15,7 +16,14 @@ bool readFile(const std::string &path, std::vector<uint8_t> &out,
     error = "cannot open '" + path + "': " + std::strerror(errno);
     return false;
   }
+  // Read into one allocation of the file's size (a binary is tens of megabytes); a file that
+  // is not seekable, or grows meanwhile, is read on in chunks.
   out.clear();
+  struct stat st;
+  if (::fstat(::fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    out.resize(size_t(st.st_size));
+    out.resize(std::fread(out.data(), 1, out.size(), f));
+  }
   uint8_t chunk[1 << 16];
   size_t n;
   while ((n = std::fread(chunk, 1, sizeof(chunk), f)) > 0)
