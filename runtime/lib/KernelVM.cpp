@@ -87,17 +87,16 @@ DispatchRunner::Step DispatchRunner::step(Thread &t) {
   const int32_t *w = t.program->code.data() + t.pc + 1;
   Op op = Op(t.program->code[t.pc]);
   switch (op) {
-  case Op::Loop: {
-    // The stream has taken the branch; the count is asked for its fault, if any.
+  case Op::Loop:
+  case Op::EndLoop: {
+    // The scheduler runs loop control itself, the stream having taken the branches; a LOOP
+    // whose count faulted comes here to report it.
     int64_t count;
-    if (!arg(t, 0, count))
+    if (op == Op::Loop && !arg(t, 0, count))
       return Step::Failed;
     busy(t, 1, "LOOP");
     return Step::Ran;
   }
-  case Op::EndLoop:
-    busy(t, 1, "LOOP");
-    return Step::Ran;
   case Op::CbReserve:
   case Op::CbPush:
   case Op::CbWait:

@@ -52,6 +52,8 @@ void RunAhead::decode(Chunk &c) {
       c.end = true;
       break;
     }
+    if (op == Op::Loop || op == Op::EndLoop)
+      *header |= int64_t(1) << 40;
     switch (op) {
     case Op::Loop: {
       int64_t count = header[1];

@@ -54,12 +54,15 @@ public:
   /// After a parked instruction has set its variable: decoding may go on.
   void resume();
 
-  /// The next chunk of records, [first, last): each is the instruction's pc | n << 32, then
-  /// the n values of its expression operands. Empty once the thread has no more.
+  /// The next chunk of records, [first, last): each is the instruction's pc | n << 32 |
+  /// loop control << 40, then the n values of its expression operands. Empty once the thread
+  /// has no more.
   std::pair<const int64_t *, const int64_t *> take();
 
   static size_t pcOf(const int64_t *record) { return size_t(record[0] & 0xffffffff); }
-  static int numValues(const int64_t *record) { return int(record[0] >> 32); }
+  static int numValues(const int64_t *record) { return int((record[0] >> 32) & 0xff); }
+  /// A LOOP or END_LOOP whose branch the stream has taken: all that is left is its cycle.
+  static bool isLoopControl(const int64_t *record) { return (record[0] >> 40) & 1; }
   /// The fault that ended the stream at the last record taken, if it asks for a missing value.
   const std::string &fault() const { return chunks[cur].fault; }
 

@@ -191,6 +191,25 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
     for (Thread &t : c.threads)
       ready.push({0, t.id, &t});
   uint64_t executed = 0;
+  // Counts an instruction about to run; false when the run must stop.
+  auto count = [&](Thread &t) {
+    // Ctrl-C and progress, every few million instructions.
+    if ((executed & ((uint64_t(1) << 22) - 1)) == 0 && executed) {
+      if (state.cancelled()) {
+        error = "interrupted";
+        return false;
+      }
+      if (state.progress)
+        state.progress(startCycle + t.time);
+    }
+    if (++executed > state.instructionBudget) {
+      error = "dispatch '" + std::string(dispatch.name() ? dispatch.name()->str() : "") +
+              "' exceeded the budget of " + std::to_string(state.instructionBudget) +
+              " instructions (runaway loop?)";
+      return false;
+    }
+    return true;
+  };
   while (!ready.empty()) {
     Thread &t = *ready.top().thread;
     ready.pop();
@@ -203,21 +222,27 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
         break;
       }
       t.pc = RunAhead::pcOf(t.record);
-      // Ctrl-C and progress, every few million instructions.
-      if ((executed & ((uint64_t(1) << 22) - 1)) == 0 && executed) {
-        if (state.cancelled()) {
-          error = "interrupted";
-          return false;
+      if (RunAhead::isLoopControl(t.record)) {
+        // A LOOP or END_LOOP costs a cycle and touches nothing but its thread: run the thread's
+        // next ones here, as many as it would run before another thread is earlier, with the
+        // same count of instructions and the same trace.
+        int64_t until = ready.empty() ? INT64_MAX : ready.top().time;
+        do {
+          if (!count(t))
+            return false;
+          busy(t, 1, "LOOP");
+          t.record += 1 + RunAhead::numValues(t.record);
+        } while (t.time <= until && t.record != t.recordsEnd &&
+                 RunAhead::isLoopControl(t.record));
+        t.state = Thread::State::Ready;
+        if (t.time > until) {
+          ready.push({t.time, t.id, &t});
+          break;
         }
-        if (state.progress)
-          state.progress(startCycle + t.time);
+        continue;
       }
-      if (++executed > state.instructionBudget) {
-        error = "dispatch '" + std::string(dispatch.name() ? dispatch.name()->str() : "") +
-                "' exceeded the budget of " + std::to_string(state.instructionBudget) +
-                " instructions (runaway loop?)";
+      if (!count(t))
         return false;
-      }
       state.noc.advanceTo(t.time);
       Step s = step(t);
       if (s == Step::Failed) {
