@@ -133,15 +133,23 @@ void MathLanes::publish(int lane) {
   }
 }
 
-void MathLanes::runLane(int lane, std::unique_lock<std::mutex> &lock) {
+void MathLanes::runLane(int lane, std::unique_lock<std::mutex> &lock, uint64_t upTo) {
   Lane &l = lanes[size_t(lane)];
   l.running = true;
   std::vector<TileJob> batch;
   batch.swap(l.spare);
-  while (!l.jobs.empty()) {
+  uint64_t done = l.done.load(std::memory_order_relaxed);
+  while (!l.jobs.empty() && done < upTo) {
     batch.clear();
-    batch.swap(l.jobs);
+    if (upTo - done >= l.jobs.size()) {
+      batch.swap(l.jobs);
+    } else {
+      auto end = l.jobs.begin() + long(upTo - done);
+      batch.assign(l.jobs.begin(), end);
+      l.jobs.erase(l.jobs.begin(), end);
+    }
     queuedJobs -= batch.size();
+    done += batch.size();
     lock.unlock();
     for (const TileJob &job : batch) {
       runTileJob(job);
@@ -210,8 +218,14 @@ void MathLanes::wait(int lane, uint64_t number) {
       finished.wait(lock);
       continue;
     }
-    // Whatever is left, nobody runs: do it here rather than wait for a worker.
-    runLane(lane, lock);
+    // Nobody runs the lane: run the jobs up to `number` here rather than wait for a worker,
+    // and leave the rest to the workers.
+    runLane(lane, lock, number);
+    if (!l.jobs.empty() && !l.queued) {
+      l.queued = true;
+      ready.push_back(lane);
+      work.notify_one();
+    }
   }
 }
 

@@ -119,9 +119,9 @@ private:
   void publish(int lane);
   void wait(int lane, uint64_t number);
   void workerLoop();
-  /// Runs `lane`'s jobs until none is left; called with `lock` held, which it
-  /// releases around each job.
-  void runLane(int lane, std::unique_lock<std::mutex> &lock);
+  /// Runs `lane`'s jobs until none is left, or job `upTo` has run; called with `lock` held,
+  /// which it releases while the jobs run.
+  void runLane(int lane, std::unique_lock<std::mutex> &lock, uint64_t upTo = UINT64_MAX);
   /// Runs the first posted task; called with `lock` held, which it releases around the task.
   void runTask(std::unique_lock<std::mutex> &lock);
 };

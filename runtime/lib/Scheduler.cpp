@@ -12,13 +12,56 @@
 #include "tessel/runtime/Bytecode.h"
 
 #include <algorithm>
-#include <queue>
 #include <tuple>
 
 namespace tessel::rt {
 
 namespace {
 const char *kThreadNames[] = {"reader", "compute", "writer"};
+
+/// The runnable threads, earliest first. Equal times go by thread position, never by address:
+/// the order, and so every cycle count, must not depend on where the host allocated things.
+class ReadyQueue {
+public:
+  struct Entry {
+    int64_t time;
+    int id;
+    Thread *thread;
+  };
+  bool empty() const { return heap.empty(); }
+  const Entry &top() const { return heap.front(); }
+  void push(const Entry &e) {
+    heap.push_back(e);
+    std::push_heap(heap.begin(), heap.end(), later);
+  }
+  Thread *pop() {
+    std::pop_heap(heap.begin(), heap.end(), later);
+    Thread *t = heap.back().thread;
+    heap.pop_back();
+    return t;
+  }
+  /// Pushes `e` and pops the earliest, which must be earlier than `e`: one pass down the heap
+  /// instead of one up and one down (a thread that yields to an earlier one).
+  Thread *exchangeTop(const Entry &e) {
+    Thread *first = heap.front().thread;
+    size_t i = 0, n = heap.size();
+    for (size_t c = 1; c < n; i = c, c = 2 * i + 1) {
+      if (c + 1 < n && later(heap[c], heap[c + 1]))
+        ++c;
+      if (!later(e, heap[c]))
+        break;
+      heap[i] = heap[c];
+    }
+    heap[i] = e;
+    return first;
+  }
+
+private:
+  std::vector<Entry> heap;
+  static bool later(const Entry &a, const Entry &b) {
+    return a.time != b.time ? a.time > b.time : a.id > b.id;
+  }
+};
 } // namespace
 
 DispatchRunner::DispatchRunner(ChipState &state, const ttb::Dispatch &dispatch,
@@ -176,17 +219,7 @@ std::string DispatchRunner::waitReason(const Thread &t) const {
 
 bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
   stats = DispatchPerf();
-  struct Entry {
-    int64_t time;
-    int id;
-    Thread *thread;
-  };
-  // Equal times go by thread position, never by address: the order, and so
-  // every cycle count, must not depend on where the host allocated things.
-  auto later = [](const Entry &a, const Entry &b) {
-    return a.time != b.time ? a.time > b.time : a.id > b.id;
-  };
-  std::priority_queue<Entry, std::vector<Entry>, decltype(later)> ready(later);
+  ReadyQueue ready;
   for (Core &c : cores)
     for (Thread &t : c.threads)
       ready.push({0, t.id, &t});
@@ -210,9 +243,10 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
     }
     return true;
   };
-  while (!ready.empty()) {
-    Thread &t = *ready.top().thread;
-    ready.pop();
+  Thread *next = ready.empty() ? nullptr : ready.pop();
+  while (next) {
+    Thread &t = *next;
+    next = nullptr;
     while (true) {
       if (t.record == t.recordsEnd)
         std::tie(t.record, t.recordsEnd) = t.stream->take();
@@ -236,7 +270,7 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
                  RunAhead::isLoopControl(t.record));
         t.state = Thread::State::Ready;
         if (t.time > until) {
-          ready.push({t.time, t.id, &t});
+          next = ready.exchangeTop({t.time, t.id, &t});
           break;
         }
         continue;
@@ -262,10 +296,12 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
       }
       t.state = Thread::State::Ready;
       if (!ready.empty() && t.time > ready.top().time) {
-        ready.push({t.time, t.id, &t});
+        next = ready.exchangeTop({t.time, t.id, &t});
         break;
       }
     }
+    if (!next && !ready.empty())
+      next = ready.pop();
   }
   std::string stuck;
   int64_t makespan = 0;
