@@ -24,6 +24,7 @@
 #include "Compute.h"
 #include "Bf16.h"
 #include "ElementwiseMath.h"
+#include "TileProducts.h"
 
 #include <algorithm>
 #include <cmath>
@@ -95,37 +96,11 @@ float fidelityProduct(float srcA, float srcB, ttb::MathFidelity fidelity) {
   return aFull * bFull;
 }
 
-// acc[i][j] += sum_k x[i][k] * y[k][j]. The j loop is innermost and
-// contiguous so the compiler vectorises it, and a row of sums stays in
-// registers over k; every lane adds in the same k order as a scalar loop, so
-// results are bit-identical.
-inline void accumulateProducts(const float *x, const float *y, float *acc) {
-  // Eight rows at a time: sixteen independent sums of 16 lanes hide the adds' latency, and
-  // each row of y is loaded once for eight rows.
-  typedef float Half __attribute__((vector_size(64)));
-  constexpr int kRows = 8;
-  for (int i = 0; i < N; i += kRows) {
-    Half sum[kRows][2];
-    std::memcpy(sum, acc + i * N, sizeof(sum));
-    for (int k = 0; k < N; ++k) {
-      Half y0, y1;
-      std::memcpy(&y0, y + k * N, sizeof(y0));
-      std::memcpy(&y1, y + k * N + 16, sizeof(y1));
-      for (int r = 0; r < kRows; ++r) {
-        float xv = x[(i + r) * N + k];
-        sum[r][0] += xv * y0;
-        sum[r][1] += xv * y1;
-      }
-    }
-    std::memcpy(acc + i * N, sum, sizeof(sum));
-  }
-}
-
 } // namespace
 
 // The hottest loop of a simulation: compiled for the host's widest vectors too. Products are
 // exact (at most 8 + 8 significant bits) and Compute.cpp is built without FMA contraction, so
-// every version gives the same bits.
+// every version gives the same bits; TileProducts.h says when the sums may be fused.
 TESSEL_WIDE_VECTORS
 void tileMatmul(const float *a, const float *b, float *dst, DataFormat fmtA, DataFormat fmtB,
                 ttb::MathFidelity fidelity, DataFormat dstFmt) {
@@ -151,7 +126,10 @@ void tileMatmul(const float *a, const float *b, float *dst, DataFormat fmtA, Dat
           y[e] = keepMantissa(b[e], keptA);
         ys = y;
       }
-      accumulateProducts(xs, ys, acc);
+      if (productsExact(xs, ys))
+        accumulateExactProducts(xs, ys, acc);
+      else
+        accumulateProducts(xs, ys, acc);
       break;
     }
     case ttb::MathFidelity::HiFi3: {

@@ -1,0 +1,94 @@
+//===- TileProductsTest.cpp - Fused tile products only where they are exact ===//
+#include "TileProducts.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <vector>
+
+using namespace tessel::rt;
+
+namespace {
+constexpr int N = int(kTileDim);
+
+// A tile of values with at most 8 significant bits (what the multiplier keeps) of magnitude
+// about 2^scale.
+std::vector<float> tile(std::mt19937 &rng, int scale) {
+  std::uniform_int_distribution<int> mantissa(128, 255), sign(0, 1), spread(-3, 3);
+  std::vector<float> t(static_cast<size_t>(kTileElems));
+  for (float &v : t)
+    v = std::ldexp(float(mantissa(rng)) / 128.0f, scale + spread(rng)) * (sign(rng) ? -1 : 1);
+  return t;
+}
+
+// The reference: each product rounded, then added, in the k order of the vector loop.
+std::vector<float> rounded(const std::vector<float> &x, const std::vector<float> &y) {
+  std::vector<float> acc(size_t(kTileElems), 0.5f);
+  for (int i = 0; i < N; ++i)
+    for (int j = 0; j < N; ++j) {
+      float sum = acc[size_t(i * N + j)];
+      for (int k = 0; k < N; ++k) {
+        volatile float product = x[size_t(i * N + k)] * y[size_t(k * N + j)];
+        sum = sum + product;
+      }
+      acc[size_t(i * N + j)] = sum;
+    }
+  return acc;
+}
+
+std::vector<float> fused(const std::vector<float> &x, const std::vector<float> &y) {
+  std::vector<float> acc(size_t(kTileElems), 0.5f);
+  accumulateExactProducts(x.data(), y.data(), acc.data());
+  return acc;
+}
+} // namespace
+
+TEST(TileProducts, FusedSumsEqualRoundedOnesWhereverProductsAreExact) {
+  std::mt19937 rng(7);
+  int exact = 0;
+  for (int scale : {-60, -20, 0, 20, 60}) {
+    std::vector<float> x = tile(rng, scale), y = tile(rng, -scale / 2);
+    ASSERT_TRUE(productsExact(x.data(), y.data())) << "scale " << scale;
+    std::vector<float> want = rounded(x, y), got = fused(x, y);
+    ASSERT_EQ(std::memcmp(want.data(), got.data(), sizeof(float) * want.size()), 0)
+        << "scale " << scale;
+    ++exact;
+  }
+  EXPECT_EQ(exact, 5);
+}
+
+TEST(TileProducts, ProductsThatLeaveTheNormalRangeAreNotExact) {
+  std::mt19937 rng(8);
+  std::vector<float> zeros(size_t(kTileElems), 0.0f), ones = tile(rng, 0);
+  EXPECT_TRUE(productsExact(zeros.data(), ones.data()));
+  // Products beyond 2^128 overflow; products below 2^-126 are subnormal or zero.
+  std::vector<float> huge = tile(rng, 70), tiny = tile(rng, -70);
+  EXPECT_FALSE(productsExact(huge.data(), huge.data()));
+  EXPECT_FALSE(productsExact(tiny.data(), tiny.data()));
+  EXPECT_TRUE(productsExact(huge.data(), tiny.data()));
+  // Where they overflow, fused and rounded sums differ (on a host with FMA): the check is what
+  // keeps them equal.
+  std::vector<float> big(size_t(kTileElems), std::ldexp(1.5f, 70));
+  std::vector<float> cancel(size_t(kTileElems), std::ldexp(1.5f, 70));
+  for (int k = 1; k < N; k += 2)
+    for (int j = 0; j < N; ++j)
+      cancel[size_t(k * N + j)] = -cancel[size_t(k * N + j)];
+  EXPECT_FALSE(productsExact(big.data(), cancel.data()));
+  std::vector<float> want = rounded(big, cancel), got = fused(big, cancel);
+  EXPECT_TRUE(std::isnan(want[0]));
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("fma"))
+    EXPECT_FALSE(std::isnan(got[0]));
+#endif
+  // Subnormal, infinite and NaN operands.
+  for (float odd : {std::numeric_limits<float>::denorm_min(), std::numeric_limits<float>::infinity(),
+                    std::numeric_limits<float>::quiet_NaN()}) {
+    std::vector<float> x = ones;
+    x[77] = odd;
+    EXPECT_FALSE(productsExact(x.data(), ones.data())) << odd;
+    EXPECT_FALSE(productsExact(ones.data(), x.data())) << odd;
+  }
+}
