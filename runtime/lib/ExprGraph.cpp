@@ -159,8 +159,7 @@ ExprGraph::ExprGraph(const std::vector<std::pair<const int64_t *, size_t>> &expr
 void ExprState::reset(const ExprGraph &g, uint32_t numVars) {
   graph = &g;
   vars.assign(numVars, 0);
-  value.assign(g.nodes().size(), 0);
-  stamp.assign(g.nodes().size(), 0);
+  cache.assign(g.nodes().size(), Cached{0, 0});
   setStamp.assign(g.numVarSets(), 1);
   clock = 1;
 }
@@ -168,9 +167,21 @@ void ExprState::reset(const ExprGraph &g, uint32_t numVars) {
 bool ExprState::compute(const ExprGraph::Node &node, int64_t &out, std::string &error) const {
   if (node.tag != ExprTag::Add)
     return applyExprOp(node.tag, operand(node.a), operand(node.b), out, error);
+  const ExprGraph::Term *t = graph->terms(node);
+  // In 64 bits while no step overflows (the same sum), else again in 128.
+  int64_t sum64 = node.a.value;
+  bool overflow64 = false;
+  for (int32_t i = 0; i < node.numTerms; ++i) {
+    int64_t product;
+    overflow64 |= __builtin_mul_overflow(t[i].scale, operand(t[i].of), &product);
+    overflow64 |= __builtin_add_overflow(sum64, product, &sum64);
+  }
+  if (!overflow64) {
+    out = sum64;
+    return true;
+  }
   __int128 sum = node.a.value;
   bool overflow = false;
-  const ExprGraph::Term *t = graph->terms(node);
   for (int32_t i = 0; i < node.numTerms; ++i)
     overflow |= __builtin_add_overflow(sum, __int128(t[i].scale) * operand(t[i].of), &sum);
   if (overflow || sum < INT64_MIN || sum > INT64_MAX) {
@@ -185,6 +196,10 @@ bool ExprState::eval(size_t expr, int64_t &result, std::string &error) {
   ExprRef root = graph->root(expr);
   if (root.kind != ExprRef::Node) {
     result = operand(root);
+    return true;
+  }
+  if (holds(int32_t(root.value))) {
+    result = cache[size_t(root.value)].value;
     return true;
   }
   const auto &nodes = graph->nodes();
@@ -208,12 +223,12 @@ bool ExprState::eval(size_t expr, int64_t &result, std::string &error) {
     }
     if (waits)
       continue;
-    if (!compute(node, value[size_t(n)], error))
+    if (!compute(node, cache[size_t(n)].value, error))
       return false;
-    stamp[size_t(n)] = clock;
+    cache[size_t(n)].stamp = clock;
     pending.pop_back();
   }
-  result = value[size_t(root.value)];
+  result = cache[size_t(root.value)].value;
   return true;
 }
 

@@ -89,22 +89,26 @@ public:
 private:
   const ExprGraph *graph = nullptr;
   std::vector<int64_t> vars;
-  std::vector<int64_t> value;
-  // When each node was computed (0: never) and when a variable of each set last changed; a
-  // node holds while none of its variables changed after it was computed.
-  std::vector<uint64_t> stamp;
+  // Each node's value and when it was computed (0: never), side by side: they are read
+  // together. A node holds while none of its variables changed after it was computed.
+  struct Cached {
+    int64_t value;
+    uint64_t stamp;
+  };
+  std::vector<Cached> cache;
+  // When a variable of each set last changed.
   std::vector<uint64_t> setStamp;
   uint64_t clock = 1;
   std::vector<int32_t> pending;
 
   bool holds(int32_t node) const {
-    uint64_t at = stamp[size_t(node)];
+    uint64_t at = cache[size_t(node)].stamp;
     return at && setStamp[size_t(graph->nodes()[size_t(node)].varSet)] <= at;
   }
   int64_t operand(const ExprRef &r) const {
     return r.kind == ExprRef::Const ? r.value
            : r.kind == ExprRef::Var ? vars[size_t(r.value)]
-                                    : value[size_t(r.value)];
+                                    : cache[size_t(r.value)].value;
   }
   /// Queues `r` if it is a node that no longer holds; true if it was queued.
   bool queue(const ExprRef &r) {
