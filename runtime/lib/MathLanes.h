@@ -12,7 +12,10 @@
 // it, CB_LOAD_INDEX) first waits for that job, running the lane's backlog on
 // the calling thread if no worker has taken it. Dst is only touched by jobs.
 // The order of operations on every tile of memory is thus exactly the
-// sequential one: results are bit-identical whatever the thread count.
+// sequential one: results are bit-identical whatever the thread count. A NoC
+// read into a CB that only the core's jobs use again is a job too (a copy).
+// The same host threads run other tasks: decoding threads' instructions ahead
+// (RunAhead.h).
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSEL_RUNTIME_LIB_MATHLANES_H
