@@ -9,7 +9,8 @@ CircularBuffer::CircularBuffer(uint32_t id, DataFormat format, int numTiles, flo
     : cbId(id), fmt(format), numTiles(numTiles),
       data(storage), untouched(size_t(numTiles), true),
       readyTime(size_t(numTiles), 0),
-      freeTime(size_t(numTiles), 0), jobOfSlot(size_t(numTiles), 0) {}
+      freeTime(size_t(numTiles), 0), jobOfSlot(size_t(numTiles), 0),
+      readersOfSlot(size_t(numTiles)) {}
 
 int64_t CircularBuffer::freedAt(int n) const {
   int64_t t = 0;

@@ -11,6 +11,7 @@
 #include "tessel/runtime/Formats.h"
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace tessel::rt {
@@ -53,6 +54,11 @@ public:
   uint64_t &lastJob(const float *slot) {
     return jobOfSlot[size_t(slot - data) / size_t(kTileElems)];
   }
+  /// Jobs of other cores' lanes that read the slot at `slot` (multicast copies out of it), as
+  /// (lane, job): nothing may write the slot before they have run.
+  std::vector<std::pair<int, uint64_t>> &foreignReaders(const float *slot) {
+    return readersOfSlot[size_t(slot - data) / size_t(kTileElems)];
+  }
 
 private:
   uint32_t cbId;
@@ -65,6 +71,7 @@ private:
   std::vector<bool> untouched;
   std::vector<int64_t> readyTime, freeTime;
   std::vector<uint64_t> jobOfSlot;
+  std::vector<std::vector<std::pair<int, uint64_t>>> readersOfSlot;
 
   float *slot(int64_t index, bool whole);
 };

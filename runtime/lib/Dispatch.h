@@ -27,6 +27,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace tessel::rt {
@@ -139,6 +140,10 @@ private:
   /// Per buffer id: written by this dispatch. Reads of other buffers see the same values
   /// whenever they happen during the dispatch.
   std::vector<bool> bufferWritten;
+  /// Per buffer id: read by this dispatch. A write to another buffer may wait in the writer's
+  /// lane, unless another lane's job writes the same tile first (`tileWriters`).
+  std::vector<bool> bufferRead;
+  std::unordered_map<uint64_t, std::pair<int, uint64_t>> tileWriters; // (buf, tile) -> job
   std::vector<Core> cores;
   std::vector<Thread *> woken;
   std::string fault;
@@ -160,10 +165,20 @@ private:
   /// `inLane` (`from` null: fills them with `fill`); `to` is in `slot` of `cb`.
   void copyIntoSlot(Core &core, CircularBuffer &cb, float *slot, bool inLane, float *to,
                     const float *from, int64_t count, float fill = 0);
+  /// Copies `slot` of `cb` to `to`, tile `tile` of buffer `buf`: now, or in the core's lane.
+  void writeFromSlot(Core &core, CircularBuffer &cb, const float *slot, uint32_t buf,
+                     int64_t tile, float *to);
   /// Waits for the lane jobs that read or write `slot` of `cb` on `core`: its data may then be
   /// read or written (MathLanes.h).
   void settle(Core &core, CircularBuffer &cb, const float *slot) {
     state.lanes.waitFor(lane(core), cb.lastJob(slot));
+  }
+  /// Waits for the other cores' lane jobs that read `slot` of `cb`: it may then be written.
+  void releaseReaders(CircularBuffer &cb, const float *slot) {
+    auto &readers = cb.foreignReaders(slot);
+    for (auto [lane, job] : readers)
+      state.lanes.waitFor(lane, job);
+    readers.clear();
   }
 
   // KernelVM.cpp

@@ -194,6 +194,7 @@ void DispatchRunner::copyIntoSlot(Core &core, CircularBuffer &cb, float *slot, b
                                   float *to, const float *from, int64_t count, float fill) {
   if (!inLane) {
     settle(core, cb, slot);
+    releaseReaders(cb, slot);
     if (from)
       std::memcpy(to, from, sizeof(float) * size_t(count));
     else
@@ -206,6 +207,34 @@ void DispatchRunner::copyIntoSlot(Core &core, CircularBuffer &cb, float *slot, b
   copy.rows = count;
   copy.param = fill;
   cb.lastJob(slot) = state.lanes.submit(lane(core), copy);
+}
+
+void DispatchRunner::writeFromSlot(Core &core, CircularBuffer &cb, const float *slot,
+                                   uint32_t buf, int64_t tile, float *to) {
+  // In the writer's lane when nothing in this dispatch reads the buffer and no other lane has a
+  // write of the same tile pending: then the order of writes to every tile stays the
+  // sequential one.
+  uint64_t key = uint64_t(buf) << 40 | uint64_t(tile);
+  auto prior = tileWriters.find(key);
+  bool inLane = !bufferRead[buf];
+  if (inLane && prior != tileWriters.end() && prior->second.first != lane(core)) {
+    state.lanes.waitFor(prior->second.first, prior->second.second);
+    inLane = false;
+  }
+  if (!inLane) {
+    settle(core, cb, slot);
+    std::memcpy(to, slot, sizeof(float) * kTileElems);
+    if (prior != tileWriters.end())
+      tileWriters.erase(prior);
+    return;
+  }
+  TileJob copy{Op::NocRead};
+  copy.a = slot;
+  copy.d = to;
+  copy.rows = kTileElems;
+  uint64_t job = state.lanes.submit(lane(core), copy);
+  cb.lastJob(slot) = job;
+  tileWriters[key] = {lane(core), job};
 }
 
 DispatchRunner::Step DispatchRunner::execLoadIndex(Thread &t, const int32_t *w) {
@@ -351,8 +380,7 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
                     std::to_string(cb.published()) + " published tiles");
         return Step::Failed;
       }
-      settle(*t.core, cb, slotData);
-      std::memcpy(dramTile, slotData, sizeof(float) * kTileElems);
+      writeFromSlot(*t.core, cb, slotData, buf, tile, dramTile);
       int64_t departed = 0;
       landed = writeLands(t, buf, tile, bytes, departed);
       t.flushed = std::max(t.flushed, departed);
@@ -395,8 +423,17 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
         return Step::Failed;
       }
       if (slotData != src) {
-        settle(*dest, dest->cbs[size_t(w[0])], slotData);
-        std::memcpy(slotData, src, sizeof(float) * kTileElems);
+        // The copy waits in the destination's lane behind the jobs that read the slot's last
+        // tile; the source slot remembers it, so that nothing writes it before the copy.
+        CircularBuffer &destCb = dest->cbs[size_t(w[0])];
+        releaseReaders(destCb, slotData);
+        TileJob copy{Op::NocRead};
+        copy.a = src;
+        copy.d = slotData;
+        copy.rows = kTileElems;
+        uint64_t job = state.lanes.submit(lane(*dest), copy);
+        destCb.lastJob(slotData) = job;
+        cb.foreignReaders(src).push_back({lane(*dest), job});
       }
       nodes.push_back(noc.worker(dest->x, dest->y));
     }
@@ -520,6 +557,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
                   std::to_string(cb.freeSlots()) + " free slots");
       return Step::Failed;
     }
+    releaseReaders(cb, job.d);
     job.a = from;
     job.fmtA = cb.format();
     slots[numSlots++] = {&cb, job.d};

@@ -111,6 +111,7 @@ void DispatchRunner::buildPrograms() {
   }
   cbReadInLane.assign(cbIds.size(), true);
   bufferWritten.assign(state.binary.buffers() ? state.binary.buffers()->size() : 0, false);
+  bufferRead.assign(bufferWritten.size(), false);
   for (const KernelProgram &p : programs)
     for (size_t pc = 0; pc < p.code.size(); pc += size_t(operandCount(p.code[pc])) + 1) {
       const int32_t *w = p.code.data() + pc + 1;
@@ -121,6 +122,10 @@ void DispatchRunner::buildPrograms() {
         break;
       case Op::NocMcast:
         cbReadInLane[size_t(w[0])] = false;
+        break;
+      case Op::NocRead:
+      case Op::NocReadSpan:
+        bufferRead[size_t(w[0])] = true;
         break;
       case Op::CbLoadIndex:
       case Op::CbTileNonzero:
