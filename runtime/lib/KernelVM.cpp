@@ -192,6 +192,9 @@ DispatchRunner::Step DispatchRunner::execCb(Thread &t, Op op, const int32_t *w) 
 
 void DispatchRunner::copyIntoSlot(Core &core, CircularBuffer &cb, float *slot, bool inLane,
                                   float *to, const float *from, int64_t count, float fill) {
+  // A run of a few values into a slot no job touches any more costs less to copy than to queue.
+  if (inLane && count < kTileElems && state.lanes.ran(lane(core), cb.lastJob(slot)))
+    inLane = false;
   if (!inLane) {
     settle(core, cb, slot);
     releaseReaders(cb, slot);

@@ -73,6 +73,10 @@ public:
       wait(lane, number);
     }
   }
+  /// Whether job `number` of `lane` (and every one before it) has run.
+  bool ran(int lane, uint64_t number) const {
+    return number <= lanes[size_t(lane)].done.load(std::memory_order_acquire);
+  }
   /// Returns once every job queued on `lane` has run.
   void drain(int lane) { waitFor(lane, lanes[size_t(lane)].submitted); }
   /// Runs every lane's jobs and every posted task.
