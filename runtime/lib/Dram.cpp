@@ -3,19 +3,25 @@
 
 #include <algorithm>
 #include <cmath>
+#include <new>
 
 namespace tessel::rt {
 
 void DramStorage::init(const std::vector<int64_t> &tilesPerBuffer) {
   tileCounts = tilesPerBuffer;
-  data.assign(tilesPerBuffer.size(), {});
+  data.clear();
+  data.resize(tilesPerBuffer.size());
 }
 
 float *DramStorage::tile(uint32_t id, int64_t t) {
-  std::vector<float> &buf = data[id];
-  if (buf.empty())
-    buf.assign(size_t(tileCounts[id] * kTileElems), 0.0f);
-  return buf.data() + t * kTileElems;
+  auto &buf = data[id];
+  if (!buf) {
+    buf.reset(static_cast<float *>(
+        std::calloc(size_t(std::max<int64_t>(tileCounts[id], 1) * kTileElems), sizeof(float))));
+    if (!buf)
+      throw std::bad_alloc();
+  }
+  return buf.get() + t * kTileElems;
 }
 
 int64_t DramTiming::serve(int channel, int64_t arrive, int64_t bytes) {

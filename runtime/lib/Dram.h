@@ -6,6 +6,8 @@
 #include "tessel/runtime/Formats.h"
 
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
 #include <vector>
 
 namespace tessel::rt {
@@ -22,8 +24,12 @@ public:
   int64_t tiles(uint32_t id) const { return tileCounts[id]; }
 
 private:
+  struct Free {
+    void operator()(float *p) const { std::free(p); }
+  };
   std::vector<int64_t> tileCounts;
-  std::vector<std::vector<float>> data;
+  // calloc'd: a large buffer gets pages the system has zeroed already, and no pass over them.
+  std::vector<std::unique_ptr<float[], Free>> data;
 };
 
 /// Channel bandwidth with a busy-until per channel, plus fixed latency. A

@@ -6,6 +6,7 @@
 #include "tessel/runtime/ttb_generated.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,16 +20,19 @@ constexpr uint32_t kSchemaVersion = 5;
 /// reachable from root() has passed verifyBinary, so the simulator may index
 /// without further bounds checks on static operands.
 struct LoadedBinary {
+  /// The bytes: a read-only mapping of the file (`mapped`), or a copy in memory (`bytes`).
+  std::shared_ptr<const uint8_t> mapped;
   std::vector<uint8_t> bytes;
   ChipDesc chip;
   std::string path;
 
-  const ttb::Binary *root() const { return ttb::GetBinary(bytes.data()); }
+  const uint8_t *data() const { return mapped ? mapped.get() : bytes.data(); }
+  const ttb::Binary *root() const { return ttb::GetBinary(data()); }
 };
 
 /// Reads `path` and verifies it for the default chip (kDefaultChip).
 bool loadBinary(const std::string &path, LoadedBinary &out, std::string &error);
-/// Reads `path` and verifies it for `chip`.
+/// Maps `path` (reads it where it cannot be mapped) and verifies it for `chip`.
 bool loadBinary(const std::string &path, const ChipDesc &chip,
                 LoadedBinary &out, std::string &error);
 /// Verifies an in-memory binary (takes ownership of `bytes`).
