@@ -37,9 +37,15 @@ bool readFile(const std::string &path, std::vector<uint8_t> &out,
   return true;
 }
 
-bool writeFileAtomically(const std::string &path, const void *data,
-                         size_t size, std::string &error) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+namespace {
+std::string temporaryFor(const std::string &path) {
+  return path + ".tmp." + std::to_string(::getpid());
+}
+
+// Writes `data` to the temporary file of `path`; on failure, removes it.
+bool writeTemporary(const std::string &path, const void *data, size_t size,
+                    std::string &error) {
+  std::string tmp = temporaryFor(path);
   FILE *f = std::fopen(tmp.c_str(), "wb");
   if (!f) {
     error = "cannot write '" + path + "': " + std::strerror(errno);
@@ -48,11 +54,44 @@ bool writeFileAtomically(const std::string &path, const void *data,
   bool ok = std::fwrite(data, 1, size, f) == size;
   ok &= std::fflush(f) == 0;
   ok &= std::fclose(f) == 0;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+  if (!ok) {
     error = "cannot write '" + path + "': " + std::strerror(errno);
     std::remove(tmp.c_str());
-    return false;
   }
+  return ok;
+}
+
+bool renameTemporary(const std::string &path, std::string &error) {
+  std::string tmp = temporaryFor(path);
+  if (std::rename(tmp.c_str(), path.c_str()) == 0)
+    return true;
+  error = "cannot write '" + path + "': " + std::strerror(errno);
+  std::remove(tmp.c_str());
+  return false;
+}
+} // namespace
+
+bool writeFileAtomically(const std::string &path, const void *data,
+                         size_t size, std::string &error) {
+  return writeTemporary(path, data, size, error) && renameTemporary(path, error);
+}
+
+bool FileGroup::commit(std::string &error) {
+  for (size_t i = 0; i < files.size(); ++i)
+    if (!writeTemporary(files[i].first, files[i].second.data(), files[i].second.size(),
+                        error)) {
+      for (size_t j = 0; j < i; ++j)
+        std::remove(temporaryFor(files[j].first).c_str());
+      return false;
+    }
+  // Renames within a directory do not fail for want of space; one that fails (a path turned
+  // into a directory meanwhile) is reported, and the files not yet renamed are removed.
+  for (size_t i = 0; i < files.size(); ++i)
+    if (!renameTemporary(files[i].first, error)) {
+      for (size_t j = i + 1; j < files.size(); ++j)
+        std::remove(temporaryFor(files[j].first).c_str());
+      return false;
+    }
   return true;
 }
 

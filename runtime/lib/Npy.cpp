@@ -153,9 +153,4 @@ std::string npyBytes(const HostTensor &tensor) {
   return out;
 }
 
-bool writeNpy(const std::string &path, const HostTensor &tensor,
-              std::string &error) {
-  return writeFileAtomically(path, npyBytes(tensor), error);
-}
-
 } // namespace tessel::rt

@@ -1,4 +1,5 @@
-"""A long tt-run shows its progress, and Ctrl-C stops it without leaving an output behind."""
+"""A long tt-run shows its progress, and Ctrl-C stops it without leaving an output behind; a file
+it cannot write leaves none of its files behind."""
 import signal
 import subprocess
 import time
@@ -44,3 +45,25 @@ def test_progress_then_ctrl_c(tmp):
     assert proc.wait(timeout=60) == 130, rest
     assert "interrupted; no output written" in rest, rest
     assert sorted(p.name for p in tmp.iterdir()) == ["chain.onnx", "chain.ttb", "x.npy"]
+
+
+def test_a_file_that_cannot_be_written_leaves_none_behind(tmp):
+    """tt-run writes its outputs and reports together: when one path cannot be written (here a
+    directory that does not exist), none of them appears, not even those before it."""
+    long_chain(tmp / "chain.onnx", layers=1, n=64, rows=64)
+    run(["tt-compile", tmp / "chain.onnx", "-o", tmp / "chain.ttb", "--precision=fp32"])
+    np.save(tmp / "x.npy", np.ones((64, 64), np.float32))
+    before = sorted(p.name for p in tmp.iterdir())
+    proc = run(["tt-run", tmp / "chain.ttb", f"--input=@{tmp / 'x.npy'}",
+                f"--output=@{tmp / 'y.npy'}", f"--perf-report={tmp / 'perf.json'}",
+                f"--trace={tmp / 'missing' / 'trace.json'}", "--quiet"], check=False)
+    assert proc.returncode != 0
+    assert "cannot write" in proc.stderr and "missing" in proc.stderr, proc.stderr
+    assert sorted(p.name for p in tmp.iterdir()) == before
+    # And with every path writable, all of them are written.
+    (tmp / "missing").mkdir()
+    run(["tt-run", tmp / "chain.ttb", f"--input=@{tmp / 'x.npy'}", f"--output=@{tmp / 'y.npy'}",
+         f"--perf-report={tmp / 'perf.json'}", f"--trace={tmp / 'missing' / 'trace.json'}",
+         "--quiet"])
+    assert np.load(tmp / "y.npy").shape == (64, 64)
+    assert (tmp / "perf.json").stat().st_size > 0 and (tmp / "missing" / "trace.json").exists()

@@ -255,22 +255,22 @@ int main(int argc, char **argv) {
     die(error);
   }
 
+  // Every file the run writes, or none: a failure leaves no output of this run behind.
+  FileGroup files;
   for (size_t i = 0; i < opts.outputs.size(); ++i)
-    if (!writeNpy(opts.outputs[i], result.outputs[i], error))
-      die(error);
+    files.add(opts.outputs[i], npyBytes(result.outputs[i]));
+  if (!opts.perfReport.empty())
+    files.add(opts.perfReport, perfToJson(result.perf));
+  if (!opts.trace.empty())
+    files.add(opts.trace, traceToJson(result.trace));
+  if (!opts.roofline.empty())
+    files.add(opts.roofline, rooflineSvg(result.perf));
+  if (!files.commit(error))
+    die(error);
   if (opts.outputs.empty())
     for (const HostTensor &out : result.outputs)
       std::printf("%s: shape %s\n%s\n", out.name.c_str(), shapeText(out.shape).c_str(),
                   formatTensor(out).c_str());
-  if (!opts.perfReport.empty() &&
-      !writeFileAtomically(opts.perfReport, perfToJson(result.perf), error))
-    die(error);
-  if (!opts.trace.empty() &&
-      !writeFileAtomically(opts.trace, traceToJson(result.trace), error))
-    die(error);
-  if (!opts.roofline.empty() &&
-      !writeFileAtomically(opts.roofline, rooflineSvg(result.perf), error))
-    die(error);
   if (!opts.quiet)
     std::fputs(perfToTable(result.perf).c_str(), stderr);
   return 0;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tessel::rt {
@@ -20,6 +21,20 @@ inline bool writeFileAtomically(const std::string &path,
                                 std::string &error) {
   return writeFileAtomically(path, contents.data(), contents.size(), error);
 }
+
+/// Files written together: all of them, or none. Each goes to a temporary file next to its
+/// path; once every one is written they are all renamed into place. A failure removes the
+/// temporaries and leaves the paths as they were.
+class FileGroup {
+public:
+  void add(std::string path, std::string contents) {
+    files.push_back({std::move(path), std::move(contents)});
+  }
+  bool commit(std::string &error);
+
+private:
+  std::vector<std::pair<std::string, std::string>> files;
+};
 
 } // namespace tessel::rt
 

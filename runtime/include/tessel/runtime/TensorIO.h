@@ -16,9 +16,6 @@ bool parseNpy(const uint8_t *data, size_t size, HostTensor &out,
               std::string &error);
 /// Serializes as a v1 .npy of '<f4'.
 std::string npyBytes(const HostTensor &tensor);
-/// Writes a '<f4' .npy atomically.
-bool writeNpy(const std::string &path, const HostTensor &tensor,
-              std::string &error);
 
 /// Parses "2x3xf32=1,2,3,4,5,6" (a scalar is "f32=5"). Element types f32, f64,
 /// i32, i64 are accepted and converted to f32.
