@@ -67,8 +67,9 @@ class Runtime:
         d = Path(self._tmp.name)
         args = [_tool("tt-run"), self.path, "--quiet", f"--perf-report={d / 'perf.json'}"]
         for i, x in enumerate(inputs):
-            # ascontiguousarray would turn a scalar into shape (1,).
-            np.save(d / f"in{i}.npy", np.asarray(x, dtype=np.float32, order="C"))
+            # In its own element type: tt-run converts it as the chip holds it.
+            # (ascontiguousarray would turn a scalar into shape (1,).)
+            np.save(d / f"in{i}.npy", np.asarray(x, order="C"))
             args.append(f"--input=@{d / f'in{i}.npy'}")
         outputs = [d / f"out{i}.npy" for i in range(self.num_outputs())]
         args += [f"--output=@{o}" for o in outputs]

@@ -1,4 +1,6 @@
 //===- InlineTensor.cpp - Tensors written on the command line -------------===//
+#include "ElementTypes.h"
+
 #include "tessel/runtime/Formats.h"
 #include "tessel/runtime/TensorIO.h"
 
@@ -27,8 +29,10 @@ bool parseInlineTensor(const std::string &text, HostTensor &out,
   }
   std::string type = parts.back();
   parts.pop_back();
-  if (type != "f32" && type != "f64" && type != "i32" && type != "i64") {
-    error = "element type '" + type + "' in '" + lhs + "' is not f32, f64, i32 or i64";
+  ElementType element;
+  if (!elementFromName(type, element)) {
+    error = "element type '" + type + "' in '" + lhs +
+            "' is not bool, i8, u8, i16, u16, i32, u32, i64, u64, f16, bf16, f32 or f64";
     return false;
   }
   std::vector<int64_t> shape;
@@ -56,11 +60,10 @@ bool parseInlineTensor(const std::string &text, HostTensor &out,
       error = "bad value '" + item + "'";
       return false;
     }
-    if (type[0] == 'i' && v != std::floor(v)) {
-      error = "value '" + item + "' is not an integer";
+    float value;
+    if (!chipValue(element, v, values.size(), value, error))
       return false;
-    }
-    values.push_back(float(v));
+    values.push_back(value);
     if (j == std::string::npos)
       break;
     i = j + 1;

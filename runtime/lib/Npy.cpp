@@ -1,4 +1,6 @@
 //===- Npy.cpp - numpy .npy files -----------------------------------------===//
+#include "ElementTypes.h"
+
 #include "tessel/runtime/FileIO.h"
 #include "tessel/runtime/TensorIO.h"
 
@@ -26,12 +28,6 @@ bool headerField(const std::string &header, const std::string &key,
     return false;
   value = header.substr(b, e - b);
   return true;
-}
-
-template <typename T> float loadAs(const uint8_t *p) {
-  T v;
-  std::memcpy(&v, p, sizeof(T));
-  return float(v);
 }
 
 } // namespace
@@ -92,17 +88,12 @@ bool parseNpy(const uint8_t *data, size_t size, HostTensor &out,
   }
   char order = descr.empty() ? '?' : descr[0];
   std::string kind = descr.size() > 1 ? descr.substr(1) : "";
-  size_t itemSize = 0;
-  float (*load)(const uint8_t *) = nullptr;
-  if (kind == "f4") { itemSize = 4; load = loadAs<float>; }
-  else if (kind == "f8") { itemSize = 8; load = loadAs<double>; }
-  else if (kind == "i4") { itemSize = 4; load = loadAs<int32_t>; }
-  else if (kind == "i8") { itemSize = 8; load = loadAs<int64_t>; }
-  else if (kind == "b1") { itemSize = 1; load = loadAs<uint8_t>; }
-  if (!load || (order != '<' && order != '|' && order != '=')) {
-    error = "dtype '" + descr + "' cannot be converted to f32 (expected <f4, <f8, <i4, <i8 or |b1)";
+  ElementType type;
+  if (!elementFromNpy(kind, type) || (order != '<' && order != '|' && order != '=')) {
+    error = "dtype '" + descr + "' is not a little-endian bool, integer or float";
     return false;
   }
+  size_t itemSize = elementSize(type);
   int64_t count = 1;
   for (int64_t d : shape)
     if (__builtin_mul_overflow(count, d, &count)) {
@@ -116,10 +107,8 @@ bool parseNpy(const uint8_t *data, size_t size, HostTensor &out,
     return false;
   }
   out.shape = shape;
-  out.data.resize(size_t(count));
-  for (int64_t i = 0; i < count; ++i)
-    out.data[size_t(i)] = load(data + body + size_t(i) * itemSize);
-  return true;
+  out.data.clear();
+  return appendChipValues(type, data + body, size_t(count), out.data, error);
 }
 
 bool readNpy(const std::string &path, HostTensor &out, std::string &error) {

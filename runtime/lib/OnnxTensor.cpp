@@ -1,4 +1,6 @@
 //===- OnnxTensor.cpp - ONNX TensorProto files ----------------------------===//
+#include "ElementTypes.h"
+
 #include "tessel/runtime/FileIO.h"
 #include "tessel/runtime/TensorIO.h"
 
@@ -9,24 +11,24 @@
 namespace tessel::rt {
 
 namespace {
-template <typename T>
-bool convertRaw(const std::string &raw, int64_t count, std::vector<float> &out) {
-  if (raw.size() != size_t(count) * sizeof(T))
-    return false;
-  out.resize(size_t(count));
-  for (int64_t i = 0; i < count; ++i) {
-    T v;
-    std::memcpy(&v, raw.data() + size_t(i) * sizeof(T), sizeof(T));
-    out[size_t(i)] = float(v);
-  }
-  return true;
-}
-
+// A typed field's values (int32_data holds the bits of float16 and bfloat16).
 template <typename Field>
-bool convertField(const Field &field, int64_t count, std::vector<float> &out) {
-  if (int64_t(field.size()) != count)
-    return false;
-  out.assign(field.begin(), field.end());
+bool convertField(const Field &field, ElementType type, std::vector<float> &out,
+                  std::string &error) {
+  out.clear();
+  out.reserve(size_t(field.size()));
+  for (int i = 0; i < field.size(); ++i) {
+    float v;
+    if (type == ElementType::Float16 || type == ElementType::BFloat16) {
+      uint16_t bits = uint16_t(field.Get(i));
+      if (!appendChipValues(type, reinterpret_cast<const uint8_t *>(&bits), 1, out, error))
+        return false;
+      continue;
+    }
+    if (!chipValue(type, double(field.Get(i)), size_t(i), v, error))
+      return false;
+    out.push_back(v);
+  }
   return true;
 }
 } // namespace
@@ -52,32 +54,38 @@ bool readOnnxTensor(const std::string &path, HostTensor &out,
       error = path + ": bad dimensions";
       return false;
     }
-  bool raw = proto.has_raw_data();
-  bool ok;
-  switch (proto.data_type()) {
-  case onnx::TensorProto::FLOAT:
-    ok = raw ? convertRaw<float>(proto.raw_data(), count, out.data)
-             : convertField(proto.float_data(), count, out.data);
-    break;
-  case onnx::TensorProto::DOUBLE:
-    ok = raw ? convertRaw<double>(proto.raw_data(), count, out.data)
-             : convertField(proto.double_data(), count, out.data);
-    break;
-  case onnx::TensorProto::INT32:
-    ok = raw ? convertRaw<int32_t>(proto.raw_data(), count, out.data)
-             : convertField(proto.int32_data(), count, out.data);
-    break;
-  case onnx::TensorProto::INT64:
-    ok = raw ? convertRaw<int64_t>(proto.raw_data(), count, out.data)
-             : convertField(proto.int64_data(), count, out.data);
-    break;
-  default:
+  ElementType type;
+  if (!elementFromOnnx(proto.data_type(), type)) {
     error = path + ": element type " + std::to_string(proto.data_type()) +
-            " cannot be converted to f32 (expected float, double, int32 or int64)";
+            " is not a bool, integer or float type";
     return false;
   }
+  bool ok;
+  if (proto.has_raw_data()) {
+    const std::string &raw = proto.raw_data();
+    if (raw.size() != size_t(count) * elementSize(type)) {
+      error = path + ": data does not match the dimensions";
+      return false;
+    }
+    out.data.clear();
+    ok = appendChipValues(type, reinterpret_cast<const uint8_t *>(raw.data()), size_t(count),
+                          out.data, error);
+  } else {
+    switch (type) {
+    case ElementType::Float32: ok = convertField(proto.float_data(), type, out.data, error); break;
+    case ElementType::Float64: ok = convertField(proto.double_data(), type, out.data, error); break;
+    case ElementType::Int64: ok = convertField(proto.int64_data(), type, out.data, error); break;
+    case ElementType::UInt32:
+    case ElementType::UInt64: ok = convertField(proto.uint64_data(), type, out.data, error); break;
+    default: ok = convertField(proto.int32_data(), type, out.data, error); break;
+    }
+    if (ok && int64_t(out.data.size()) != count) {
+      error = path + ": data does not match the dimensions";
+      return false;
+    }
+  }
   if (!ok) {
-    error = path + ": data does not match the dimensions";
+    error = path + ": " + error;
     return false;
   }
   out.shape = std::move(shape);

@@ -26,9 +26,14 @@ outputs and a performance report.
 
 options:
   --input=VALUE         one per model input, in the model's input order. VALUE is
-                          @FILE.npy   a numpy array (f4, f8, i4, i8 or bool; converted to f32)
+                          @FILE.npy   a numpy array
                           @FILE.pb    a serialized ONNX TensorProto
                           SHAPE=DATA  inline, e.g. 2x3xf32=1,2,3,4,5,6 (scalar: f32=5)
+                        of bool, int8 to uint64, float16, bfloat16 (.pb, inline),
+                        float32 or float64. The chip holds values as f32: integers
+                        are exact to 2^24; one beyond the int32 range is an error.
+                        Inline types: bool i8 u8 i16 u16 i32 u32 i64 u64 f16 bf16
+                        f32 f64.
   --output=@FILE.npy    where to write the outputs as f32 .npy, in output order
                         (repeat once per output). Without --output every output
                         is printed on stdout.

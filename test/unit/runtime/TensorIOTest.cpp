@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 using namespace tessel::rt;
 
@@ -67,4 +69,80 @@ TEST(TensorIO, FormatElidesBigTensors) {
   std::string text = formatTensor(big);
   EXPECT_NE(text.find("..."), std::string::npos);
   EXPECT_LT(text.size(), 100u);
+}
+
+namespace {
+// A .npy of `count` values of numpy kind `descr` whose bytes are `data`.
+std::string npyOf(const std::string &descr, size_t count, const void *data, size_t size) {
+  std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" +
+                       std::to_string(count) + ",), }";
+  std::string bytes = std::string("\x93NUMPY\x01\x00", 8);
+  bytes += char(header.size());
+  bytes += char(0);
+  bytes += header;
+  bytes.append(static_cast<const char *>(data), size);
+  return bytes;
+}
+
+template <typename T>
+bool parseValues(const std::string &descr, std::vector<T> values, HostTensor &t,
+                 std::string &error) {
+  std::string bytes = npyOf(descr, values.size(), values.data(), values.size() * sizeof(T));
+  return parseNpy(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size(), t, error);
+}
+} // namespace
+
+TEST(TensorIO, NpyTakesEveryBoolIntegerAndFloatType) {
+  HostTensor t;
+  std::string error;
+  ASSERT_TRUE(parseValues<uint8_t>("|b1", {0, 1, 1}, t, error)) << error;
+  EXPECT_EQ(t.data, (std::vector<float>{0, 1, 1}));
+  ASSERT_TRUE(parseValues<int8_t>("|i1", {-128, 0, 127}, t, error)) << error;
+  EXPECT_EQ(t.data, (std::vector<float>{-128, 0, 127}));
+  ASSERT_TRUE(parseValues<uint8_t>("|u1", {0, 200, 255}, t, error)) << error;
+  EXPECT_EQ(t.data, (std::vector<float>{0, 200, 255}));
+  ASSERT_TRUE(parseValues<int16_t>("<i2", {-32768, 5, 32767}, t, error)) << error;
+  EXPECT_EQ(t.data, (std::vector<float>{-32768, 5, 32767}));
+  ASSERT_TRUE(parseValues<uint16_t>("<u2", {0, 65535}, t, error)) << error;
+  EXPECT_EQ(t.data, (std::vector<float>{0, 65535}));
+  ASSERT_TRUE(parseValues<uint32_t>("<u4", {7, 16777216}, t, error)) << error;
+  EXPECT_EQ(t.data, (std::vector<float>{7, 16777216}));
+  ASSERT_TRUE(parseValues<uint64_t>("<u8", {9, 2147483647}, t, error)) << error;
+  EXPECT_EQ(t.data, (std::vector<float>{9, 2147483648.0f}));
+  ASSERT_TRUE(parseValues<double>("<f8", {0.5, -1e300}, t, error)) << error;
+  EXPECT_EQ(t.data[0], 0.5f);
+  EXPECT_TRUE(std::isinf(t.data[1]));
+  // float16: 1, -2, the smallest subnormal (2^-24), infinity, 65504 (the largest).
+  ASSERT_TRUE(parseValues<uint16_t>("<f2", {0x3c00, 0xc000, 0x0001, 0x7c00, 0x7bff}, t, error))
+      << error;
+  EXPECT_EQ(t.data, (std::vector<float>{1, -2, std::ldexp(1.0f, -24),
+                                        std::numeric_limits<float>::infinity(), 65504}));
+}
+
+TEST(TensorIO, IntegersBeyondInt32AreRefusedWithTheirPlace) {
+  HostTensor t;
+  std::string error;
+  EXPECT_FALSE(parseValues<int64_t>("<i8", {1, 2, int64_t(1) << 31}, t, error));
+  EXPECT_NE(error.find("2147483648 (element 2) is beyond the int32 range"), std::string::npos)
+      << error;
+  EXPECT_FALSE(parseValues<uint32_t>("<u4", {4000000000u}, t, error));
+  EXPECT_NE(error.find("beyond the int32 range"), std::string::npos) << error;
+  EXPECT_TRUE(parseValues<int64_t>("<i8", {-(int64_t(1) << 31)}, t, error)) << error;
+  EXPECT_FALSE(parseInlineTensor("2xi64=1,3000000000", t, error));
+  EXPECT_NE(error.find("(element 1) is beyond the int32 range"), std::string::npos) << error;
+}
+
+TEST(TensorIO, InlineTensorsOfEveryType) {
+  HostTensor t;
+  std::string error;
+  for (const char *type : {"i8", "u8", "i16", "u16", "i32", "u32", "i64", "u64", "f16", "bf16",
+                           "f32", "f64"}) {
+    ASSERT_TRUE(parseInlineTensor(std::string("2x") + type + "=3,4", t, error)) << type << error;
+    EXPECT_EQ(t.data, (std::vector<float>{3, 4})) << type;
+  }
+  ASSERT_TRUE(parseInlineTensor("3xbool=1,0,1", t, error)) << error;
+  EXPECT_EQ(t.data, (std::vector<float>{1, 0, 1}));
+  EXPECT_FALSE(parseInlineTensor("1xbool=2", t, error));
+  EXPECT_FALSE(parseInlineTensor("1xi8=1.5", t, error));
+  EXPECT_NE(error.find("not an integer"), std::string::npos) << error;
 }

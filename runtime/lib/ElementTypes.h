@@ -1,0 +1,49 @@
+//===- ElementTypes.h - Host tensors' element types, as the chip holds them ===//
+//
+// Inputs come as .npy, ONNX TensorProto or inline text in any ONNX numeric
+// element type; the chip holds them as f32 values (rounded into the buffer's
+// format when placed). Integers are exact up to 2^24 in magnitude and rounded
+// to the nearest f32 beyond. An integer beyond the int32 range is refused with
+// an error naming it, rather than rounded: no index or count of a model the
+// chip runs gets there, and a value that did would be silently wrong.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_RUNTIME_LIB_ELEMENTTYPES_H
+#define TESSEL_RUNTIME_LIB_ELEMENTTYPES_H
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tessel::rt {
+
+enum class ElementType {
+  Bool, Int8, UInt8, Int16, UInt16, Int32, UInt32, Int64, UInt64,
+  Float16, BFloat16, Float32, Float64
+};
+
+/// Bytes per value.
+size_t elementSize(ElementType type);
+/// The short name tt-run's inline values use: bool, i8 ... u64, f16, bf16, f32, f64.
+const char *elementName(ElementType type);
+/// The type of a short name; false if there is none.
+bool elementFromName(const std::string &name, ElementType &type);
+/// The type of a .npy descr's kind and size ("f4", "i8", "b1", ...); false if there is none.
+bool elementFromNpy(const std::string &kind, ElementType &type);
+/// The type of an ONNX TensorProto data_type; false for strings, complex and unknown types.
+bool elementFromOnnx(int dataType, ElementType &type);
+
+/// Appends `count` little-endian values of `type` at `data` to `out` as the chip's f32 values;
+/// false with `error` on an integer beyond the int32 range.
+bool appendChipValues(ElementType type, const uint8_t *data, size_t count,
+                      std::vector<float> &out, std::string &error);
+/// Value `index` of a tensor, given as a number (a TensorProto's typed field, inline text): an
+/// integer type's must be whole and within the int32 range, a bool's 0 or 1.
+bool chipValue(ElementType type, double value, size_t index, float &out, std::string &error);
+
+float halfToFloat(uint16_t bits);
+
+} // namespace tessel::rt
+
+#endif

@@ -1,0 +1,70 @@
+"""tt-run takes inputs of every ONNX numeric element type, as .npy, .pb (raw or typed fields)
+and inline values, and refuses an integer the chip cannot hold with an error naming the input."""
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from conftest import assert_clean_failure, run
+
+# numpy dtype (None: bfloat16, which numpy lacks), ONNX type, tt-run's inline name.
+TYPES = [(np.bool_, TensorProto.BOOL, "bool"), (np.int8, TensorProto.INT8, "i8"),
+         (np.uint8, TensorProto.UINT8, "u8"), (np.int16, TensorProto.INT16, "i16"),
+         (np.uint16, TensorProto.UINT16, "u16"), (np.int32, TensorProto.INT32, "i32"),
+         (np.uint32, TensorProto.UINT32, "u32"), (np.int64, TensorProto.INT64, "i64"),
+         (np.uint64, TensorProto.UINT64, "u64"), (np.float16, TensorProto.FLOAT16, "f16"),
+         (None, TensorProto.BFLOAT16, "bf16"), (np.float32, TensorProto.FLOAT, "f32"),
+         (np.float64, TensorProto.DOUBLE, "f64")]
+
+
+def cast_model(path, elem_type, shape):
+    """y = float(x) * 2, for an input of `elem_type` (as a detector casting its uint8 image)."""
+    graph = helper.make_graph(
+        [helper.make_node("Cast", ["x"], ["xf"], to=TensorProto.FLOAT),
+         helper.make_node("Mul", ["xf", "two"], ["y"])], "cast",
+        [helper.make_tensor_value_info("x", elem_type, shape)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, shape)],
+        initializer=[numpy_helper.from_array(np.array(2, np.float32), "two")])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+
+
+def values(dtype):
+    v = np.array([[0, 1, 1], [0, 1, 0]] if dtype == np.bool_ else [[0, 1, 7], [100, 3, 5]])
+    return v.astype(dtype if dtype else np.float32)
+
+
+@pytest.mark.parametrize("dtype,onnx_type,name", TYPES, ids=[t[2] for t in TYPES])
+def test_every_element_type_as_npy_pb_and_inline(dtype, onnx_type, name, tmp):
+    cast_model(tmp / "m.onnx", onnx_type, [2, 3])
+    run(["tt-compile", tmp / "m.onnx", "-o", tmp / "m.ttb", "--precision=fp32"])
+    x = values(dtype)
+    want = x.astype(np.float32) * 2
+    inputs = []
+    if dtype is not None:
+        np.save(tmp / "x.npy", x)
+        inputs.append(f"@{tmp / 'x.npy'}")
+    # The same values as raw bytes and, where ONNX has one, as the typed field.
+    proto = helper.make_tensor("x", onnx_type, [2, 3], x.astype(np.float32).ravel().tolist()
+                               if dtype is None else x.ravel().tolist())
+    (tmp / "typed.pb").write_bytes(proto.SerializeToString())
+    inputs.append(f"@{tmp / 'typed.pb'}")
+    if dtype is not None:
+        (tmp / "raw.pb").write_bytes(numpy_helper.from_array(x, "x").SerializeToString())
+        inputs.append(f"@{tmp / 'raw.pb'}")
+    inputs.append(f"2x3x{name}=" + ",".join(str(int(v)) for v in x.astype(np.float64).ravel()))
+    for i, spec in enumerate(inputs):
+        run(["tt-run", tmp / "m.ttb", f"--input={spec}", f"--output=@{tmp / f'y{i}.npy'}",
+             "--quiet"])
+        np.testing.assert_array_equal(np.load(tmp / f"y{i}.npy"), want, err_msg=spec)
+
+
+def test_an_integer_beyond_int32_is_an_error_naming_the_input(tmp):
+    cast_model(tmp / "m.onnx", TensorProto.INT64, [2, 3])
+    run(["tt-compile", tmp / "m.onnx", "-o", tmp / "m.ttb", "--precision=fp32"])
+    x = values(np.int64)
+    x[1, 2] = 1 << 40
+    np.save(tmp / "x.npy", x)
+    proc = run(["tt-run", tmp / "m.ttb", f"--input=@{tmp / 'x.npy'}",
+                f"--output=@{tmp / 'y.npy'}"], check=False)
+    assert_clean_failure(proc, "'x'", "1099511627776 (element 5) is beyond the int32 range")
+    assert not (tmp / "y.npy").exists()
