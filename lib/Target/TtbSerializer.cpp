@@ -19,6 +19,24 @@ using namespace tessel::target;
 static ttb::DataFormat toTtb(tile::DataFormat f) { return static_cast<ttb::DataFormat>(f); }
 
 namespace {
+/// The runtime's name of an element type (runtime/lib/ElementTypes.h): bool, i8 ... u64, f16,
+/// bf16, f32, f64.
+std::string elementTypeName(Type t) {
+  if (t.isInteger(1))
+    return "bool";
+  if (auto i = dyn_cast<IntegerType>(t))
+    return (i.isUnsigned() ? "u" : "i") + std::to_string(i.getWidth());
+  if (t.isF16())
+    return "f16";
+  if (t.isBF16())
+    return "bf16";
+  if (t.isF64())
+    return "f64";
+  return "f32";
+}
+} // namespace
+
+namespace {
 
 class Serializer {
 public:
@@ -142,10 +160,14 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
   func::FuncOp func = funcs.front();
 
   std::vector<flatbuffers::Offset<ttb::TensorSignature>> inputs, outputs;
-  auto signature = [&](StringRef name, Value v, uint32_t id) {
+  // `declared`: the function's type for the value, whose element type is the model's (the chip
+  // holds every tensor as floats, in the layout's format).
+  auto signature = [&](StringRef name, Value v, uint32_t id, Type declared) {
     auto type = cast<RankedTensorType>(v.getType());
     std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
-    return ttb::CreateTensorSignatureDirect(fbb, name.str().c_str(), &shape, "f32", id);
+    auto tensor = dyn_cast<RankedTensorType>(declared);
+    std::string element = tensor ? elementTypeName(tensor.getElementType()) : "f32";
+    return ttb::CreateTensorSignatureDirect(fbb, name.str().c_str(), &shape, element.c_str(), id);
   };
   // What tt-assign-layouts recorded; a module assembled by hand without it is fp32.
   auto precisionAttr = module->getAttrOfType<StringAttr>(grid::kPrecisionAttrName);
@@ -160,7 +182,7 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
         addBuffer(arg, n, addr ? std::optional<int64_t>(addr.getInt()) : std::nullopt, func);
     if (failed(id))
       return failure();
-    inputs.push_back(signature(n, arg, *id));
+    inputs.push_back(signature(n, arg, *id, arg.getType()));
   }
 
   for (Operation &op : func.getBody().front()) {
@@ -194,7 +216,8 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
         auto it = bufferOf.find(v);
         if (it == bufferOf.end())
           return ret.emitError("returned value has no DRAM buffer");
-        outputs.push_back(signature(name ? name.str() : "output" + std::to_string(i), v, it->second));
+        outputs.push_back(signature(name ? name.str() : "output" + std::to_string(i), v,
+                                    it->second, func.getResultTypes()[i]));
       }
     } else if (!isa<arith::ConstantOp>(op)) {
       return op.emitError("cannot be serialized; lower it with tt-lower-graph-to-grid first");

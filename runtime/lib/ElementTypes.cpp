@@ -130,6 +130,65 @@ bool appendChipValues(ElementType type, const uint8_t *data, size_t count,
   return true;
 }
 
+const char *npyDescr(ElementType type) {
+  switch (type) {
+  case ElementType::Bool: return "|b1";
+  case ElementType::Int8: return "|i1";
+  case ElementType::UInt8: return "|u1";
+  case ElementType::Int16: return "<i2";
+  case ElementType::UInt16: return "<u2";
+  case ElementType::Int32: return "<i4";
+  case ElementType::UInt32: return "<u4";
+  case ElementType::Int64: return "<i8";
+  case ElementType::UInt64: return "<u8";
+  case ElementType::Float16: return "<f2";
+  case ElementType::Float64: return "<f8";
+  default: return "<f4";
+  }
+}
+
+namespace {
+// `v` rounded to the nearest integer and saturated to T's range (NaN: 0).
+template <typename T> void storeInteger(float v, uint8_t *p) {
+  double r = std::nearbyint(double(v));
+  T out = std::isnan(r) ? T(0)
+          : r <= double(std::numeric_limits<T>::min()) ? std::numeric_limits<T>::min()
+          : r >= double(std::numeric_limits<T>::max()) ? std::numeric_limits<T>::max()
+                                                       : T(r);
+  std::memcpy(p, &out, sizeof out);
+}
+} // namespace
+
+void fromChipValues(ElementType type, const float *values, size_t count, uint8_t *data) {
+  size_t size = elementSize(type == ElementType::BFloat16 ? ElementType::Float32 : type);
+  for (size_t i = 0; i < count; ++i) {
+    uint8_t *p = data + i * size;
+    float v = values[i];
+    switch (type) {
+    case ElementType::Bool: *p = v != 0; break;
+    case ElementType::Int8: storeInteger<int8_t>(v, p); break;
+    case ElementType::UInt8: storeInteger<uint8_t>(v, p); break;
+    case ElementType::Int16: storeInteger<int16_t>(v, p); break;
+    case ElementType::UInt16: storeInteger<uint16_t>(v, p); break;
+    case ElementType::Int32: storeInteger<int32_t>(v, p); break;
+    case ElementType::UInt32: storeInteger<uint32_t>(v, p); break;
+    case ElementType::Int64: storeInteger<int64_t>(v, p); break;
+    case ElementType::UInt64: storeInteger<uint64_t>(v, p); break;
+    case ElementType::Float16: {
+      _Float16 h = _Float16(v);
+      std::memcpy(p, &h, 2);
+      break;
+    }
+    case ElementType::Float64: {
+      double d = v;
+      std::memcpy(p, &d, 8);
+      break;
+    }
+    default: std::memcpy(p, &v, 4); break;
+    }
+  }
+}
+
 bool chipValue(ElementType type, double value, size_t index, float &out,
                std::string &error) {
   if (isInteger(type)) {

@@ -42,6 +42,12 @@ bool appendChipValues(ElementType type, const uint8_t *data, size_t count,
 /// integer type's must be whole and within the int32 range, a bool's 0 or 1.
 bool chipValue(ElementType type, double value, size_t index, float &out, std::string &error);
 
+/// The .npy descr of `type` ('<f4', '|b1', ...); bf16 has none (numpy lacks it): '<f4'.
+const char *npyDescr(ElementType type);
+/// Writes `count` f32 values as little-endian values of `type` at `data`: integers rounded to
+/// the nearest and saturated to the type's range, bools nonzero, floats rounded.
+void fromChipValues(ElementType type, const float *values, size_t count, uint8_t *data);
+
 float halfToFloat(uint16_t bits);
 
 } // namespace tessel::rt

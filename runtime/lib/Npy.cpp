@@ -122,12 +122,16 @@ bool readNpy(const std::string &path, HostTensor &out, std::string &error) {
   return true;
 }
 
-std::string npyBytes(const HostTensor &tensor) {
+std::string npyBytes(const HostTensor &tensor, const std::string &elementType) {
+  ElementType type = ElementType::Float32;
+  if (!elementFromName(elementType, type) || type == ElementType::BFloat16)
+    type = ElementType::Float32;
   std::string shape = "(";
   for (size_t i = 0; i < tensor.shape.size(); ++i)
     shape += std::to_string(tensor.shape[i]) + (tensor.shape.size() == 1 ? "," : i + 1 < tensor.shape.size() ? ", " : "");
   shape += ")";
-  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
+  std::string header = std::string("{'descr': '") + npyDescr(type) +
+                       "', 'fortran_order': False, 'shape': " + shape + ", }";
   // Pad so that the data starts on a 64-byte boundary, as numpy does.
   size_t total = 10 + header.size() + 1;
   header += std::string((64 - total % 64) % 64, ' ') + "\n";
@@ -137,8 +141,10 @@ std::string npyBytes(const HostTensor &tensor) {
   out += char(header.size() & 0xFF);
   out += char(header.size() >> 8);
   out += header;
-  out.append(reinterpret_cast<const char *>(tensor.data.data()),
-             tensor.data.size() * sizeof(float));
+  size_t at = out.size();
+  out.resize(at + tensor.data.size() * elementSize(type));
+  fromChipValues(type, tensor.data.data(), tensor.data.size(),
+                 reinterpret_cast<uint8_t *>(out.data() + at));
   return out;
 }
 

@@ -99,8 +99,12 @@ void RunAhead::schedule() {
   // Release: a task posted for an earlier chunk may be the one that claims this chunk, so the
   // claim, not the post, must order the scheduler's last look at the chunks before the decoding.
   fill.store(Queued, std::memory_order_release);
-  if (!pool.post({&RunAhead::task, this}))
-    fill.store(Idle, std::memory_order_relaxed); // no workers: decoded when needed
+  if (!pool.post({&RunAhead::task, this})) {
+    // Refused (no workers, or they are behind): decoded when needed, unless a task posted for
+    // an earlier chunk has claimed this one meanwhile; then it is that task's.
+    int queued = Queued;
+    fill.compare_exchange_strong(queued, Idle, std::memory_order_relaxed);
+  }
 }
 
 void RunAhead::task(void *self) {

@@ -68,3 +68,27 @@ def test_an_integer_beyond_int32_is_an_error_naming_the_input(tmp):
                 f"--output=@{tmp / 'y.npy'}"], check=False)
     assert_clean_failure(proc, "'x'", "1099511627776 (element 5) is beyond the int32 range")
     assert not (tmp / "y.npy").exists()
+
+
+@pytest.mark.parametrize("dtype,onnx_type,name", TYPES, ids=[t[2] for t in TYPES])
+def test_outputs_come_back_in_the_declared_element_type(dtype, onnx_type, name, tmp):
+    graph = helper.make_graph(
+        [helper.make_node("Cast", ["x"], ["y"], to=onnx_type)], "cast_out",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])],
+        [helper.make_tensor_value_info("y", onnx_type, [2, 3])])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]),
+              tmp / "m.onnx")
+    run(["tt-compile", tmp / "m.onnx", "-o", tmp / "m.ttb", "--precision=fp32"])
+    x = np.array([[0, 1, 7], [100, 3, 0.5]], np.float32)
+    np.save(tmp / "x.npy", x)
+    run(["tt-run", tmp / "m.ttb", f"--input=@{tmp / 'x.npy'}", f"--output=@{tmp / 'y.npy'}",
+         "--quiet"])
+    y = np.load(tmp / "y.npy")
+    # numpy has no bfloat16: those come back as float32.
+    assert y.dtype == np.dtype(dtype or np.float32)
+    if dtype is None:
+        np.testing.assert_array_equal(y, x)
+    elif dtype != np.bool_:
+        np.testing.assert_array_equal(y[0], x[0].astype(dtype))
+    else:
+        np.testing.assert_array_equal(y, x != 0)

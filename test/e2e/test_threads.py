@@ -27,3 +27,22 @@ def test_threads_change_nothing(builder, precision, tmp):
     for threads in (2, 4):
         for name, one, many in zip(("outputs", "perf report", "trace"), files[1], files[threads]):
             assert one == many, f"{builder}: the {name} at {threads} threads differs from 1"
+
+
+def test_sparse_matmul_repeatedly(tmp):
+    """Zero-tile tests and multicast operands keep the host threads busiest; the lanes fall far
+    behind and the workers leave decoding to the main thread. Eight runs at four threads must all
+    match the one-thread run (a race shows as a mismatch or a fault in some of them)."""
+    from test_sparsity import matmul_model, zero_tiles
+    rng = np.random.default_rng(2)
+    w = (rng.standard_normal((2048, 2048)) / 45).astype(np.float32)
+    zero_tiles(w, 0.5, rng)
+    matmul_model(tmp / "m.onnx", (64, 2048), w)
+    np.save(tmp / "x.npy", rng.standard_normal((64, 2048)).astype(np.float32))
+    run(["tt-compile", tmp / "m.onnx", "-o", tmp / "m.ttb"])
+    outputs = []
+    for threads in (1, *[4] * 8):
+        run(["tt-run", tmp / "m.ttb", f"--input=@{tmp / 'x.npy'}", f"--output=@{tmp / 'y.npy'}",
+             f"--perf-report={tmp / 'perf.json'}", f"--threads={threads}", "--quiet"])
+        outputs.append((tmp / "y.npy").read_bytes() + (tmp / "perf.json").read_bytes())
+    assert all(o == outputs[0] for o in outputs[1:])

@@ -34,7 +34,8 @@ options:
                         are exact to 2^24; one beyond the int32 range is an error.
                         Inline types: bool i8 u8 i16 u16 i32 u32 i64 u64 f16 bf16
                         f32 f64.
-  --output=@FILE.npy    where to write the outputs as f32 .npy, in output order
+  --output=@FILE.npy    where to write the outputs as .npy, in output order, in the
+                        element types the model declares (bfloat16 as float32)
                         (repeat once per output). Without --output every output
                         is printed on stdout.
   --perf-report=FILE    write the per-dispatch performance report as JSON
@@ -263,7 +264,10 @@ int main(int argc, char **argv) {
   // Every file the run writes, or none: a failure leaves no output of this run behind.
   FileGroup files;
   for (size_t i = 0; i < opts.outputs.size(); ++i)
-    files.add(opts.outputs[i], npyBytes(result.outputs[i]));
+    files.add(opts.outputs[i],
+              npyBytes(result.outputs[i], bin.outputs()->Get(i)->element_type()
+                                              ? bin.outputs()->Get(i)->element_type()->str()
+                                              : "f32"));
   if (!opts.perfReport.empty())
     files.add(opts.perfReport, perfToJson(result.perf));
   if (!opts.trace.empty())

@@ -56,6 +56,24 @@ TEST(Determinism, SameOutputsAndCyclesForAnyThreadCount) {
   }
 }
 
+TEST(Determinism, SameResultsWhileTheLanesAreFarBehind) {
+  // Enough matmuls that the lanes fall far behind and the workers refuse to decode: the main
+  // thread then decodes, beside tasks posted for earlier chunks still queued (test_threads.py's
+  // sparse matmul runs the same race on a real model, eight times).
+  BinarySpec spec = matmulSpec(256, 512, 256, DataFormat::BFloat16, DataFormat::Float32,
+                               ttb::MathFidelity::HiFi4);
+  spec.dispatches[0].x1 = 2;
+  spec.dispatches[0].y1 = 1;
+  std::vector<HostTensor> inputs = {random("a", {256, 512}, 6), random("b", {512, 256}, 7)};
+  RunResult one = runWith(spec, inputs, 1);
+  for (unsigned threads : {2u, 4u}) {
+    RunResult many = runWith(spec, inputs, threads);
+    ASSERT_EQ(many.outputs.size(), 1u);
+    EXPECT_EQ(many.outputs[0].data, one.outputs[0].data) << threads << " threads";
+    EXPECT_EQ(perfToJson(many.perf), perfToJson(one.perf));
+  }
+}
+
 TEST(Determinism, CopiesAndPacksOnLanesLandBeforeTheWritesReadThem) {
   // COPY and PACK run on the cores' lanes; the writer's NOC_WRITE of a packed slot and the
   // reader's NOC_READ into a slot a COPY still reads must wait for them. A two-slot input

@@ -14,8 +14,10 @@ bool readNpy(const std::string &path, HostTensor &out, std::string &error);
 /// Parses .npy bytes (the reader behind readNpy).
 bool parseNpy(const uint8_t *data, size_t size, HostTensor &out,
               std::string &error);
-/// Serializes as a v1 .npy of '<f4'.
-std::string npyBytes(const HostTensor &tensor);
+/// Serializes as a v1 .npy in `elementType` (a binary's name: bool, i8 ... u64, f16, f32, f64;
+/// bf16, which numpy lacks, as f32): integers rounded to the nearest and saturated, bools
+/// nonzero.
+std::string npyBytes(const HostTensor &tensor, const std::string &elementType = "f32");
 
 /// Parses "2x3xf32=1,2,3,4,5,6" (a scalar is "f32=5"). Element types f32, f64,
 /// i32, i64 are accepted and converted to f32.
