@@ -34,6 +34,12 @@ bool elementFromNpy(const std::string &kind, ElementType &type);
 /// The type of an ONNX TensorProto data_type; false for strings, complex and unknown types.
 bool elementFromOnnx(int dataType, ElementType &type);
 
+/// The type to read a tensor of `type` as, for an input the model declares `declared` (a name,
+/// or empty): uint16 holds the bits of a declared bf16 (numpy has no bfloat16).
+inline ElementType asDeclared(ElementType type, const std::string &declared) {
+  return type == ElementType::UInt16 && declared == "bf16" ? ElementType::BFloat16 : type;
+}
+
 /// Appends `count` little-endian values of `type` at `data` to `out` as the chip's f32 values;
 /// false with `error` on an integer beyond the int32 range.
 bool appendChipValues(ElementType type, const uint8_t *data, size_t count,

@@ -32,8 +32,8 @@ bool headerField(const std::string &header, const std::string &key,
 
 } // namespace
 
-bool parseNpy(const uint8_t *data, size_t size, HostTensor &out,
-              std::string &error) {
+bool parseNpy(const uint8_t *data, size_t size, HostTensor &out, std::string &error,
+              const std::string &declared) {
   if (size < 10 || std::memcmp(data, "\x93NUMPY", 6) != 0) {
     error = "not a .npy file";
     return false;
@@ -93,6 +93,7 @@ bool parseNpy(const uint8_t *data, size_t size, HostTensor &out,
     error = "dtype '" + descr + "' is not a little-endian bool, integer or float";
     return false;
   }
+  type = asDeclared(type, declared);
   size_t itemSize = elementSize(type);
   int64_t count = 1;
   for (int64_t d : shape)
@@ -111,11 +112,12 @@ bool parseNpy(const uint8_t *data, size_t size, HostTensor &out,
   return appendChipValues(type, data + body, size_t(count), out.data, error);
 }
 
-bool readNpy(const std::string &path, HostTensor &out, std::string &error) {
+bool readNpy(const std::string &path, HostTensor &out, std::string &error,
+             const std::string &declared) {
   std::vector<uint8_t> bytes;
   if (!readFile(path, bytes, error))
     return false;
-  if (!parseNpy(bytes.data(), bytes.size(), out, error)) {
+  if (!parseNpy(bytes.data(), bytes.size(), out, error, declared)) {
     error = path + ": " + error;
     return false;
   }

@@ -33,8 +33,8 @@ bool convertField(const Field &field, ElementType type, std::vector<float> &out,
 }
 } // namespace
 
-bool readOnnxTensor(const std::string &path, HostTensor &out,
-                    std::string &error) {
+bool readOnnxTensor(const std::string &path, HostTensor &out, std::string &error,
+                    const std::string &declared) {
   std::vector<uint8_t> bytes;
   if (!readFile(path, bytes, error))
     return false;
@@ -60,6 +60,7 @@ bool readOnnxTensor(const std::string &path, HostTensor &out,
             " is not a bool, integer or float type";
     return false;
   }
+  type = asDeclared(type, declared);
   bool ok;
   if (proto.has_raw_data()) {
     const std::string &raw = proto.raw_data();

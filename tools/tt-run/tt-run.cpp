@@ -202,7 +202,9 @@ HostTensor readInput(const std::string &spec, size_t index,
   bool ok;
   if (startsWith(spec, "@")) {
     std::string path = spec.substr(1);
-    ok = endsWith(path, ".pb") ? readOnnxTensor(path, t, error) : readNpy(path, t, error);
+    std::string declared = sig.element_type() ? sig.element_type()->str() : "";
+    ok = endsWith(path, ".pb") ? readOnnxTensor(path, t, error, declared)
+                               : readNpy(path, t, error, declared);
   } else {
     ok = parseInlineTensor(spec, t, error);
   }

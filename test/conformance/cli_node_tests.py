@@ -1,0 +1,85 @@
+#!/usr/bin/python3
+"""The ONNX backend suite's node tests through the command-line tools alone: tt-compile each
+model, tt-run it on the test's .pb inputs, and compare its .npy outputs with the .pb outputs
+(ONNX's tolerances: rtol 1e-3, atol 1e-7). Prints how many pass and why the others fail.
+
+    test/conformance/cli_node_tests.py [--build build] [--data /usr/share/libonnx-testdata/data]
+"""
+import argparse
+import collections
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+
+def load_pb(path, declared):
+    """The tensor's values; bfloat16 (its bits in uint16, as numpy and the suite's own data keep
+    them) as float32, as tt-run writes it."""
+    t = onnx.TensorProto()
+    t.ParseFromString(path.read_bytes())
+    a = numpy_helper.to_array(t)
+    if onnx.TensorProto.BFLOAT16 in (t.data_type, declared):
+        a = (a.astype(np.uint32) << 16).view(np.float32)
+    return a
+
+
+def run_case(case, bindir, tmp):
+    """'pass', or the reason the case fails: 'compile', 'run', 'mismatch' with a line."""
+    ttb = tmp / "m.ttb"
+    proc = subprocess.run([bindir / "tt-compile", case / "model.onnx", "-o", ttb],
+                          capture_output=True, text=True, timeout=600)
+    if proc.returncode:
+        return "compile", proc.stderr.strip().splitlines()[-1] if proc.stderr else ""
+    data = case / "test_data_set_0"
+    inputs = sorted(data.glob("input_*.pb"), key=lambda p: int(p.stem.split("_")[1]))
+    expected = sorted(data.glob("output_*.pb"), key=lambda p: int(p.stem.split("_")[1]))
+    outputs = [tmp / f"out{i}.npy" for i in range(len(expected))]
+    proc = subprocess.run([bindir / "tt-run", ttb, "--quiet", *[f"--input=@{p}" for p in inputs],
+                           *[f"--output=@{p}" for p in outputs]],
+                          capture_output=True, text=True, timeout=600)
+    if proc.returncode:
+        return "run", proc.stderr.strip().splitlines()[-1] if proc.stderr else ""
+    declared = [o.type.tensor_type.elem_type for o in onnx.load(case / "model.onnx").graph.output]
+    for want_path, got_path, elem_type in zip(expected, outputs, declared):
+        want, got = load_pb(want_path, elem_type), np.load(got_path)
+        if want.dtype.kind in "fc" or got.dtype.kind in "fc":
+            ok = want.shape == got.shape and np.allclose(
+                got.astype(np.float64), want.astype(np.float64), rtol=1e-3, atol=1e-7,
+                equal_nan=True)
+        else:
+            ok = want.shape == got.shape and np.array_equal(got, want)
+        if not ok:
+            return "mismatch", f"{want_path.name}: {want.dtype}{list(want.shape)} vs {got.dtype}{list(got.shape)}"
+    return "pass", ""
+
+
+def main():
+    root = Path(__file__).resolve().parents[2]
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--build", default=str(root / "build"))
+    p.add_argument("--data", default="/usr/share/libonnx-testdata/data")
+    p.add_argument("--verbose", action="store_true", help="print every failing case")
+    a = p.parse_args()
+    bindir = Path(a.build) / "bin"
+    cases = sorted(d for d in (Path(a.data) / "node").iterdir() if (d / "model.onnx").exists())
+    results = collections.Counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, case in enumerate(cases):
+            kind, why = run_case(case, bindir, Path(tmp))
+            results[kind] += 1
+            if kind != "pass" and a.verbose:
+                print(f"{case.name}: {kind}: {why}")
+            if (i + 1) % 100 == 0:
+                print(f"{i + 1} of {len(cases)}...", file=sys.stderr)
+    print(f"{results['pass']} of {len(cases)} node tests pass through tt-compile + tt-run "
+          f"(compile errors {results['compile']}, run errors {results['run']}, "
+          f"mismatches {results['mismatch']})")
+
+
+if __name__ == "__main__":
+    main()
