@@ -63,7 +63,7 @@ void runTileJob(const TileJob &j) {
 namespace {
 // Jobs queued over all lanes before the submitting thread helps: bounds how far the
 // simulation runs ahead of the math.
-constexpr size_t kMaxQueuedJobs = 4096;
+constexpr size_t kMaxQueuedJobs = 16384;
 // Jobs a lane collects before it hands them to the workers at once (unless one is idle): the
 // hand-over takes the pool's lock.
 constexpr size_t kStagedJobs = 16;
