@@ -165,6 +165,10 @@ private:
   /// `inLane` (`from` null: fills them with `fill`); `to` is in `slot` of `cb`.
   void copyIntoSlot(Core &core, CircularBuffer &cb, float *slot, bool inLane, float *to,
                     const float *from, int64_t count, float fill = 0);
+  /// Queues in `core`'s lane a copy of `count` values from `from` to `to` (`from` null: fills
+  /// them with `fill`); returns the job's number.
+  uint64_t queueCopy(const Core &core, float *to, const float *from, int64_t count,
+                     float fill = 0);
   /// Copies `slot` of `cb` to `to`, tile `tile` of buffer `buf`: now, or in the core's lane.
   void writeFromSlot(Core &core, CircularBuffer &cb, const float *slot, uint32_t buf,
                      int64_t tile, float *to);

@@ -53,7 +53,6 @@ std::string beyondMessage(double v, size_t index) {
 } // namespace
 
 size_t elementSize(ElementType type) { return info(type).size; }
-const char *elementName(ElementType type) { return info(type).name; }
 
 bool elementFromName(const std::string &name, ElementType &type) {
   for (const Info &i : kTypes)
@@ -82,18 +81,6 @@ bool elementFromOnnx(int dataType, ElementType &type) {
   return false;
 }
 
-float halfToFloat(uint16_t bits) {
-  uint32_t sign = uint32_t(bits >> 15) << 31, exponent = (bits >> 10) & 0x1f,
-           mantissa = bits & 0x3ff;
-  if (exponent == 0) // zero or subnormal: mantissa x 2^-24, exact in f32
-    return std::copysign(std::ldexp(float(mantissa), -24), sign ? -1.0f : 1.0f);
-  uint32_t out = sign | (exponent == 31 ? 0xff << 23 | mantissa << 13
-                                        : (exponent + 112) << 23 | mantissa << 13);
-  float f;
-  std::memcpy(&f, &out, sizeof f);
-  return f;
-}
-
 bool appendChipValues(ElementType type, const uint8_t *data, size_t count,
                       std::vector<float> &out, std::string &error) {
   size_t size = elementSize(type), first = out.size();
@@ -112,7 +99,7 @@ bool appendChipValues(ElementType type, const uint8_t *data, size_t count,
     case ElementType::UInt32: v = load<uint32_t>(p); break;
     case ElementType::Int64: v = double(load<int64_t>(p)); break;
     case ElementType::UInt64: v = double(load<uint64_t>(p)); break;
-    case ElementType::Float16: to[i] = halfToFloat(load<uint16_t>(p)); continue;
+    case ElementType::Float16: to[i] = float(load<_Float16>(p)); continue;
     case ElementType::BFloat16: {
       uint32_t bits = uint32_t(load<uint16_t>(p)) << 16;
       std::memcpy(to + i, &bits, sizeof(float));

@@ -25,9 +25,8 @@ enum class ElementType {
 
 /// Bytes per value.
 size_t elementSize(ElementType type);
-/// The short name tt-run's inline values use: bool, i8 ... u64, f16, bf16, f32, f64.
-const char *elementName(ElementType type);
-/// The type of a short name; false if there is none.
+/// The type of a short name (tt-run's inline values, a binary's signature: bool, i8 ... u64,
+/// f16, bf16, f32, f64); false if there is none.
 bool elementFromName(const std::string &name, ElementType &type);
 /// The type of a .npy descr's kind and size ("f4", "i8", "b1", ...); false if there is none.
 bool elementFromNpy(const std::string &kind, ElementType &type);
@@ -53,8 +52,6 @@ const char *npyDescr(ElementType type);
 /// Writes `count` f32 values as little-endian values of `type` at `data`: integers rounded to
 /// the nearest and saturated to the type's range, bools nonzero, floats rounded.
 void fromChipValues(ElementType type, const float *values, size_t count, uint8_t *data);
-
-float halfToFloat(uint16_t bits);
 
 } // namespace tessel::rt
 

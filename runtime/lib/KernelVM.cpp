@@ -204,12 +204,17 @@ void DispatchRunner::copyIntoSlot(Core &core, CircularBuffer &cb, float *slot, b
       std::fill(to, to + count, fill);
     return;
   }
+  cb.lastJob(slot) = queueCopy(core, to, from, count, fill);
+}
+
+uint64_t DispatchRunner::queueCopy(const Core &core, float *to, const float *from,
+                                   int64_t count, float fill) {
   TileJob copy{Op::NocRead};
   copy.a = from;
   copy.d = to;
   copy.rows = count;
   copy.param = fill;
-  cb.lastJob(slot) = state.lanes.submit(lane(core), copy);
+  return state.lanes.submit(lane(core), copy);
 }
 
 void DispatchRunner::writeFromSlot(Core &core, CircularBuffer &cb, const float *slot,
@@ -231,11 +236,7 @@ void DispatchRunner::writeFromSlot(Core &core, CircularBuffer &cb, const float *
       tileWriters.erase(prior);
     return;
   }
-  TileJob copy{Op::NocRead};
-  copy.a = slot;
-  copy.d = to;
-  copy.rows = kTileElems;
-  uint64_t job = state.lanes.submit(lane(core), copy);
+  uint64_t job = queueCopy(core, to, slot, kTileElems);
   cb.lastJob(slot) = job;
   tileWriters[key] = {lane(core), job};
 }
@@ -430,11 +431,7 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
         // tile; the source slot remembers it, so that nothing writes it before the copy.
         CircularBuffer &destCb = dest->cbs[size_t(w[0])];
         releaseReaders(destCb, slotData);
-        TileJob copy{Op::NocRead};
-        copy.a = src;
-        copy.d = slotData;
-        copy.rows = kTileElems;
-        uint64_t job = state.lanes.submit(lane(*dest), copy);
+        uint64_t job = queueCopy(*dest, slotData, src, kTileElems);
         destCb.lastJob(slotData) = job;
         cb.foreignReaders(src).push_back({lane(*dest), job});
       }

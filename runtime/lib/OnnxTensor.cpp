@@ -16,15 +16,14 @@ template <typename Field>
 bool convertField(const Field &field, ElementType type, std::vector<float> &out,
                   std::string &error) {
   out.clear();
+  if (type == ElementType::Float16 || type == ElementType::BFloat16) {
+    std::vector<uint16_t> bits(field.begin(), field.end());
+    return appendChipValues(type, reinterpret_cast<const uint8_t *>(bits.data()), bits.size(),
+                            out, error);
+  }
   out.reserve(size_t(field.size()));
   for (int i = 0; i < field.size(); ++i) {
     float v;
-    if (type == ElementType::Float16 || type == ElementType::BFloat16) {
-      uint16_t bits = uint16_t(field.Get(i));
-      if (!appendChipValues(type, reinterpret_cast<const uint8_t *>(&bits), 1, out, error))
-        return false;
-      continue;
-    }
     if (!chipValue(type, double(field.Get(i)), size_t(i), v, error))
       return false;
     out.push_back(v);

@@ -44,8 +44,6 @@ public:
   RunAhead(const KernelProgram &program, MathLanes &pool);
   RunAhead(const RunAhead &) = delete;
   RunAhead &operator=(const RunAhead &) = delete;
-  /// Waits for (or calls off) the decoding of a chunk still under way.
-  ~RunAhead() { quiesce(); }
 
   /// Sets a variable before `start`, or at a parked instruction.
   void setVar(size_t v, int64_t value) { exprs.setVar(v, value); }
@@ -66,12 +64,13 @@ public:
   /// The fault that ended the stream at the last record taken, if it asks for a missing value.
   const std::string &fault() const { return chunks[cur].fault; }
 
-  /// Calls off a chunk not yet begun, or waits for the one being decoded.
+  /// Calls off a chunk not yet begun, or waits for the one being decoded. Before a stream goes,
+  /// its owner quiesces it and then drains the pool, which may still hold its tasks.
   void quiesce();
 
 private:
   struct Chunk {
-    // Per instruction: pc | values << 32, then the values; `used` words of them.
+    // The records take() describes; `used` words of them.
     std::vector<int64_t> words;
     size_t used = 0;
     bool end = false;    // the thread has no instruction after these

@@ -193,6 +193,11 @@ Options parseArgs(int argc, char **argv) {
   return o;
 }
 
+/// The element type a signature declares, or `otherwise` in a binary without one.
+std::string elementType(const tessel::ttb::TensorSignature &sig, const char *otherwise) {
+  return sig.element_type() ? sig.element_type()->str() : otherwise;
+}
+
 HostTensor readInput(const std::string &spec, size_t index,
                      const tessel::ttb::TensorSignature &sig) {
   std::string label = "input " + std::to_string(index) + " '" +
@@ -202,7 +207,7 @@ HostTensor readInput(const std::string &spec, size_t index,
   bool ok;
   if (startsWith(spec, "@")) {
     std::string path = spec.substr(1);
-    std::string declared = sig.element_type() ? sig.element_type()->str() : "";
+    std::string declared = elementType(sig, "");
     ok = endsWith(path, ".pb") ? readOnnxTensor(path, t, error, declared)
                                : readNpy(path, t, error, declared);
   } else {
@@ -267,9 +272,7 @@ int main(int argc, char **argv) {
   FileGroup files;
   for (size_t i = 0; i < opts.outputs.size(); ++i)
     files.add(opts.outputs[i],
-              npyBytes(result.outputs[i], bin.outputs()->Get(i)->element_type()
-                                              ? bin.outputs()->Get(i)->element_type()->str()
-                                              : "f32"));
+              npyBytes(result.outputs[i], elementType(*bin.outputs()->Get(i), "f32")));
   if (!opts.perfReport.empty())
     files.add(opts.perfReport, perfToJson(result.perf));
   if (!opts.trace.empty())

@@ -14,15 +14,21 @@ using namespace tessel::rt::test;
 namespace ttb = tessel::ttb;
 
 namespace {
-RunResult runWith(const BinarySpec &spec, const std::vector<HostTensor> &inputs,
-                  unsigned threads) {
+// Runs `spec` on `threads` host threads; false with `error` where the run fails.
+bool tryRun(const BinarySpec &spec, const std::vector<HostTensor> &inputs, unsigned threads,
+            RunResult &r, std::string &error) {
   LoadedBinary bin;
-  std::string error;
   EXPECT_TRUE(loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error)) << error;
   SimOptions options;
   options.hostThreads = threads;
+  return runBinary(bin, inputs, options, r, error);
+}
+
+RunResult runWith(const BinarySpec &spec, const std::vector<HostTensor> &inputs,
+                  unsigned threads) {
   RunResult r;
-  EXPECT_TRUE(runBinary(bin, inputs, options, r, error)) << error;
+  std::string error;
+  EXPECT_TRUE(tryRun(spec, inputs, threads, r, error)) << error;
   return r;
 }
 
@@ -116,13 +122,9 @@ TEST(Determinism, AnExpressionFaultStopsTheThreadAtTheInstructionThatUsesIt) {
   std::vector<HostTensor> inputs = {random("x", {32 * 40, 32 * 10}, 5)};
   std::string first;
   for (unsigned threads : {1u, 2u, 4u}) {
-    LoadedBinary bin;
-    std::string error;
-    ASSERT_TRUE(loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error)) << error;
-    SimOptions options;
-    options.hostThreads = threads;
     RunResult r;
-    ASSERT_FALSE(runBinary(bin, inputs, options, r, error));
+    std::string error;
+    ASSERT_FALSE(tryRun(spec, inputs, threads, r, error));
     EXPECT_NE(error.find("reader pc"), std::string::npos) << error;
     EXPECT_NE(error.find("NOC_READ: expr " + std::to_string(tile)), std::string::npos) << error;
     if (threads == 1)
