@@ -79,8 +79,7 @@ bool tessel::onnx_import::isFoldable(StringRef opType) {
 
 std::optional<SmallVector<Value>> tessel::onnx_import::foldConstantNode(NodeContext &ctx) {
   StringRef op = ctx.node.op_type();
-  if (!isFoldable(op) || ctx.resultTypes.size() != 1 || ctx.operands.empty() ||
-      (op == "Slice" && ctx.opset < 10))
+  if (!isFoldable(op) || ctx.resultTypes.size() != 1 || ctx.operands.empty())
     return std::nullopt;
   RankedTensorType outType = ctx.resultTypes[0];
   if (outType.getNumElements() > 4096)
@@ -142,20 +141,33 @@ std::optional<SmallVector<Value>> tessel::onnx_import::foldConstantNode(NodeCont
         at -= t.shape[axis];
       }
     });
-  } else if (op == "Slice" && ctx.opset >= 10) {
-    // Any of starts, ends, axes and steps may be omitted; `in` skips omitted operands.
+  } else if (op == "Slice") {
+    // Any of starts, ends, axes and steps may be omitted; `in` skips omitted operands. Before
+    // opset 10 they are attributes, and there are no steps.
     const Tensor &data = in[0];
     auto operandValues = [&](unsigned i) -> std::vector<double> {
+      if (ctx.opset < 10) {
+        StringRef name = i == 1 ? "starts" : i == 3 ? "axes" : "";
+        for (const auto &a : ctx.node.attribute())
+          if (a.name() == name)
+            return std::vector<double>(a.ints().begin(), a.ints().end());
+        return {};
+      }
       auto v = ctx.constantOperand(i);
       return v ? std::vector<double>(v->begin(), v->end()) : std::vector<double>();
     };
     std::vector<double> starts = operandValues(1), axes = operandValues(3), steps = operandValues(4);
     int64_t rank = data.shape.size();
     SmallVector<int64_t> first(rank, 0), step(rank, 1);
+    if ((!axes.empty() && axes.size() < starts.size()) ||
+        (!steps.empty() && steps.size() < starts.size()))
+      return std::nullopt;
     for (size_t i = 0; i < starts.size(); ++i) {
       int64_t a = axes.empty() ? i : (int64_t)axes[i];
       if (a < 0)
         a += rank;
+      if (a < 0 || a >= rank || (!steps.empty() && steps[i] == 0))
+        return std::nullopt;
       int64_t dim = data.shape[a], st = steps.empty() ? 1 : (int64_t)steps[i];
       int64_t b = (int64_t)std::max<double>(std::min<double>(starts[i], 1e18), -1e18);
       b = b < 0 ? b + dim : b;

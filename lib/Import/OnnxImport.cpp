@@ -116,7 +116,11 @@ private:
   /// "<branch graph>/" while an If's branch is imported: its unnamed nodes are named within it.
   std::string scope;
   const onnx::ModelProto *model = nullptr;
-  size_t refinedFrom = SIZE_MAX;
+  /// The graph whose nodes are being imported: the model's, or a branch or body within it.
+  const onnx::GraphProto *graphNow = nullptr;
+  /// Where inference was last refined from, so that a node whose output it still cannot type
+  /// does not start it again.
+  std::pair<const onnx::GraphProto *, size_t> refinedFrom{nullptr, SIZE_MAX};
   llvm::StringMap<Value> values;
   /// The elements of each sequence value, by name.
   llvm::StringMap<SmallVector<Value>> sequences;
@@ -550,8 +554,19 @@ void Importer::recordTypes(const onnx::GraphProto &graph) {
 FailureOr<SmallVector<Value>> Importer::importSubgraph(const onnx::GraphProto &graph, Location loc,
                                                        StringRef what) {
   std::string outer = scope;
+  const onnx::GraphProto *outerGraph = graphNow;
   scope += graph.name() + "/";
-  auto restore = llvm::make_scope_exit([&] { scope = outer; });
+  graphNow = &graph;
+  auto restore = llvm::make_scope_exit([&] {
+    scope = outer;
+    graphNow = outerGraph;
+  });
+  for (const auto &init : graph.initializer()) {
+    FailureOr<Value> v = importInitializer(init);
+    if (failed(v))
+      return failure();
+    values[init.name()] = *v;
+  }
   for (auto [i, sub] : llvm::enumerate(graph.node()))
     if (failed(importNode(sub, i)))
       return failure();
@@ -1029,7 +1044,7 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
       continue;
     }
     auto it = inferredTypes.find(out);
-    if (it == inferredTypes.end() && refinedFrom != index) {
+    if (it == inferredTypes.end() && refinedFrom != std::make_pair(graphNow, index)) {
       refineInference(index);
       it = inferredTypes.find(out);
     }
@@ -1086,8 +1101,8 @@ static int32_t onnxElementType(Type t) {
 }
 
 void Importer::refineInference(size_t first) {
-  refinedFrom = first;
-  const onnx::GraphProto &graph = model->graph();
+  refinedFrom = {graphNow, first};
+  const onnx::GraphProto &graph = *graphNow;
   onnx::ModelProto rest;
   rest.set_ir_version(model->ir_version());
   *rest.mutable_opset_import() = model->opset_import();
@@ -1128,8 +1143,10 @@ void Importer::refineInference(size_t first) {
       vi.set_name(in);
       auto *tt = vi.mutable_type()->mutable_tensor_type();
       tt->set_elem_type(elt);
+      // A scalar has a shape with no dims; without one its rank would be unknown.
+      onnx::TensorShapeProto *shape = tt->mutable_shape();
       for (int64_t d : type.getShape())
-        tt->mutable_shape()->add_dim()->set_dim_value(d);
+        shape->add_dim()->set_dim_value(d);
     }
   }
   for (const auto &output : graph.output()) {
@@ -1287,6 +1304,7 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
       return nullptr;
     values[init.name()] = *v;
   }
+  graphNow = &graph;
   for (auto [i, node] : llvm::enumerate(graph.node()))
     if (failed(importNode(node, i)))
       return nullptr;
