@@ -6,7 +6,17 @@ CMAKE_FLAGS := -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DMLIR_DIR=/usr/lib/llvm-19/lib/cmake/mlir -DLLVM_DIR=/usr/lib/llvm-19/lib/cmake/llvm \
   -DPython3_EXECUTABLE=$(PY) -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache
 
-.PHONY: deps configure build demo check clean
+# The sanitized build for the robustness tests: everything under AddressSanitizer and UBSan with
+# clang, plus the libFuzzer targets (CMakeLists.txt: TESSEL_FUZZ). -O1 keeps it quick to build;
+# NDEBUG as in the LLVM it links: assertions change the layout of some of its classes.
+SAN_BUILD ?= build-san
+SAN_FLAGS := -G Ninja -DCMAKE_BUILD_TYPE=Release "-DCMAKE_C_FLAGS_RELEASE=-O1 -DNDEBUG" \
+  "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG" -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 \
+  -DTESSEL_FUZZ=ON -DMLIR_DIR=/usr/lib/llvm-19/lib/cmake/mlir \
+  -DLLVM_DIR=/usr/lib/llvm-19/lib/cmake/llvm -DPython3_EXECUTABLE=$(PY) \
+  -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache
+
+.PHONY: deps configure build san demo check clean
 
 deps:
 	@scripts/install-deps.sh
@@ -19,6 +29,12 @@ configure: deps $(BUILD)/build.ninja
 build: configure
 	@ninja -C $(BUILD) -j$(JOBS) --quiet
 
+$(SAN_BUILD)/build.ninja: CMakeLists.txt | deps
+	@cmake -S . -B $(SAN_BUILD) $(SAN_FLAGS) >/dev/null
+
+san: deps $(SAN_BUILD)/build.ninja
+	@ninja -C $(SAN_BUILD) -j$(JOBS) --quiet tt-compile tt-run fuzz-import fuzz-load
+
 demo: build
 	@$(PY) scripts/demo.py --build $(BUILD)
 
@@ -27,7 +43,7 @@ LIT := $(PY) /usr/lib/llvm-19/build/utils/lit/lit.py
 # Each runner prints its own summary line last: lit, GoogleTest, pytest. ThreadSanitizer maps
 # its shadow memory at fixed places, so its test runs without address randomisation where the
 # host allows it: a kernel's wide mmap randomisation cannot collide with it.
-check: build
+check: build san
 	@$(LIT) -s $(BUILD)/test
 	@$(BUILD)/bin/runtime-unittests --gtest_brief=1
 	@$(BUILD)/bin/runtime-fuzz-asan --gtest_brief=1
@@ -38,6 +54,8 @@ check: build
 	@cd $(BUILD) && TESSEL_BIN=$(CURDIR)/$(BUILD)/bin TESSEL_SRC=$(CURDIR) \
 	  TESSEL_CHIPS_DIR=$(CURDIR)/runtime/chips $(PY) -m pytest -q -p no:cacheprovider $(CURDIR)/test/e2e \
 	  $(CURDIR)/test/conformance
+	@cd $(SAN_BUILD) && TESSEL_SAN_BIN=$(CURDIR)/$(SAN_BUILD)/bin $(PY) -m pytest -q -p no:cacheprovider \
+	  $(CURDIR)/test/robustness
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD)

@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
   cmake ninja-build ccache g++ make
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
+  clang-19 libclang-rt-19-dev
   libonnx-dev python3-onnx libonnx-testdata
   libprotobuf-dev protobuf-compiler
   libflatbuffers-dev flatbuffers-compiler

@@ -61,6 +61,26 @@ std::optional<double> elementwise(StringRef op, double a, double b) {
   return std::nullopt;
 }
 
+/// Whether `from` broadcasts to `to` by numpy's rules.
+bool broadcastsTo(ArrayRef<int64_t> from, ArrayRef<int64_t> to) {
+  if (from.size() > to.size())
+    return false;
+  for (size_t k = 0; k < from.size(); ++k) {
+    int64_t d = from[from.size() - 1 - k];
+    if (d != 1 && d != to[to.size() - 1 - k])
+      return false;
+  }
+  return true;
+}
+
+/// `v` as an integer when it is one the fold can index or store with: finite and within
+/// +-2^62 (a malformed model can hold anything).
+std::optional<int64_t> asInt(double v) {
+  if (!std::isfinite(v) || std::fabs(v) > 4.6e18)
+    return std::nullopt;
+  return (int64_t)v;
+}
+
 int64_t attrInt(const onnx::NodeProto &node, StringRef name, int64_t dflt) {
   for (const auto &a : node.attribute())
     if (a.name() == name)
@@ -103,6 +123,14 @@ std::optional<SmallVector<Value>> tessel::onnx_import::foldConstantNode(NodeCont
     int64_t rank = data.shape.size(), axis = attrInt(ctx.node, "axis", 0);
     if (axis < 0)
       axis += rank;
+    if (axis < 0 || axis >= rank)
+      return std::nullopt;
+    SmallVector<int64_t> expected(data.shape.begin(), data.shape.begin() + axis);
+    expected.append(indices.shape.begin(), indices.shape.end());
+    expected.append(data.shape.begin() + axis + 1, data.shape.end());
+    if (ArrayRef<int64_t>(expected) != ArrayRef<int64_t>(out.shape) ||
+        llvm::any_of(indices.data, [](double v) { return !asInt(v); }))
+      return std::nullopt;
     SmallVector<int64_t> dataStrides = stridesOf(data.shape);
     size_t idxRank = indices.shape.size();
     forEach(out.shape, [&](int64_t linear, ArrayRef<int64_t> idx) {
@@ -111,7 +139,7 @@ std::optional<SmallVector<Value>> tessel::onnx_import::foldConstantNode(NodeCont
         iLinear += idx[axis + k] * iStride;
         iStride *= indices.shape[k];
       }
-      int64_t pick = (int64_t)indices.data[iLinear];
+      int64_t pick = *asInt(indices.data[iLinear]);
       if (pick < 0)
         pick += data.shape[axis];
       int64_t offset = 0;
@@ -122,9 +150,21 @@ std::optional<SmallVector<Value>> tessel::onnx_import::foldConstantNode(NodeCont
       out.data[linear] = data.data[std::clamp<int64_t>(offset, 0, data.size() - 1)];
     });
   } else if (op == "Concat") {
-    int64_t axis = attrInt(ctx.node, "axis", 0);
+    int64_t axis = attrInt(ctx.node, "axis", 0), rank = out.shape.size();
     if (axis < 0)
-      axis += out.shape.size();
+      axis += rank;
+    if (axis < 0 || axis >= rank ||
+        llvm::any_of(in, [&](const Tensor &t) { return (int64_t)t.shape.size() != rank; }))
+      return std::nullopt;
+    int64_t along = 0;
+    for (const Tensor &t : in)
+      for (int64_t k = 0; k < rank; ++k)
+        if (k == axis)
+          along += t.shape[k];
+        else if (t.shape[k] != out.shape[k])
+          return std::nullopt;
+    if (along != out.shape[axis])
+      return std::nullopt;
     forEach(out.shape, [&](int64_t linear, ArrayRef<int64_t> idx) {
       int64_t at = idx[axis];
       for (const Tensor &t : in) {
@@ -159,20 +199,32 @@ std::optional<SmallVector<Value>> tessel::onnx_import::foldConstantNode(NodeCont
     std::vector<double> starts = operandValues(1), axes = operandValues(3), steps = operandValues(4);
     int64_t rank = data.shape.size();
     SmallVector<int64_t> first(rank, 0), step(rank, 1);
+    auto allInts = [](const std::vector<double> &v) {
+      return llvm::all_of(v, [](double x) { return asInt(x).has_value(); });
+    };
+    if (!allInts(starts) || !allInts(axes) || !allInts(steps) ||
+        (int64_t)out.shape.size() != (int64_t)data.shape.size())
+      return std::nullopt;
     if ((!axes.empty() && axes.size() < starts.size()) ||
         (!steps.empty() && steps.size() < starts.size()))
       return std::nullopt;
     for (size_t i = 0; i < starts.size(); ++i) {
-      int64_t a = axes.empty() ? i : (int64_t)axes[i];
+      int64_t a = axes.empty() ? i : *asInt(axes[i]);
       if (a < 0)
         a += rank;
       if (a < 0 || a >= rank || (!steps.empty() && steps[i] == 0))
         return std::nullopt;
-      int64_t dim = data.shape[a], st = steps.empty() ? 1 : (int64_t)steps[i];
+      int64_t dim = data.shape[a], st = steps.empty() ? 1 : *asInt(steps[i]);
       int64_t b = (int64_t)std::max<double>(std::min<double>(starts[i], 1e18), -1e18);
       b = b < 0 ? b + dim : b;
       first[a] = st > 0 ? std::clamp<int64_t>(b, 0, dim) : std::clamp<int64_t>(b, 0, dim - 1);
       step[a] = st;
+    }
+    // The result's shape came from inference; it must stay within the data.
+    for (int64_t k = 0; k < rank; ++k) {
+      int64_t last = first[k] + (out.shape[k] - 1) * step[k];
+      if (out.shape[k] > 0 && (first[k] >= data.shape[k] || last < 0 || last >= data.shape[k]))
+        return std::nullopt;
     }
     SmallVector<int64_t> strides = stridesOf(data.shape);
     forEach(out.shape, [&](int64_t linear, ArrayRef<int64_t> idx) {
@@ -182,13 +234,21 @@ std::optional<SmallVector<Value>> tessel::onnx_import::foldConstantNode(NodeCont
       out.data[linear] = data.data[offset];
     });
   } else if (op == "Range") {
+    if (in.size() != 3 || llvm::any_of(in, [](const Tensor &t) { return t.size() < 1; }))
+      return std::nullopt;
     for (int64_t i = 0; i < out.size(); ++i)
       out.data[i] = in[0].data[0] + i * in[2].data[0];
   } else if (op == "Where") {
+    if (in.size() != 3 ||
+        llvm::any_of(in, [&](const Tensor &t) { return !broadcastsTo(t.shape, out.shape); }))
+      return std::nullopt;
     forEach(out.shape, [&](int64_t linear, ArrayRef<int64_t> idx) {
       out.data[linear] = broadcastAt(in[0], idx) != 0 ? broadcastAt(in[1], idx)
                                                       : broadcastAt(in[2], idx);
     });
+  } else if ((op == "Neg" || op == "Abs" || op == "Not" || op == "Cast") &&
+             in[0].size() != out.size()) {
+    return std::nullopt;
   } else if (op == "Neg" || op == "Abs" || op == "Not") {
     for (int64_t i = 0; i < out.size(); ++i) {
       double v = in[0].data[i];
@@ -205,6 +265,8 @@ std::optional<SmallVector<Value>> tessel::onnx_import::foldConstantNode(NodeCont
       return std::nullopt;
     out.data = in[0].data;
   } else {
+    if (llvm::any_of(in, [&](const Tensor &t) { return !broadcastsTo(t.shape, out.shape); }))
+      return std::nullopt;
     bool ok = true;
     forEach(out.shape, [&](int64_t linear, ArrayRef<int64_t> idx) {
       double acc = broadcastAt(in[0], idx);
@@ -223,9 +285,16 @@ std::optional<SmallVector<Value>> tessel::onnx_import::foldConstantNode(NodeCont
   }
 
   SmallVector<Attribute> attrs;
-  for (double v : out.data)
-    attrs.push_back(isa<FloatType>(elt) ? Attribute(ctx.builder.getFloatAttr(elt, v))
-                                        : Attribute(ctx.builder.getIntegerAttr(elt, (int64_t)v)));
+  for (double v : out.data) {
+    if (isa<FloatType>(elt)) {
+      attrs.push_back(ctx.builder.getFloatAttr(elt, v));
+      continue;
+    }
+    std::optional<int64_t> i = asInt(v);
+    if (!i)
+      return std::nullopt;
+    attrs.push_back(ctx.builder.getIntegerAttr(elt, *i));
+  }
   Value folded = ctx.builder.create<graph::ConstantOp>(ctx.loc, outType,
                                                        DenseElementsAttr::get(outType, attrs));
   return SmallVector<Value>{folded};

@@ -68,8 +68,12 @@ static Value wrapNegative(NodeContext &ctx, Value indices, int64_t size) {
 }
 
 
-static int64_t axisAttr(NodeContext &ctx, int64_t rank, int64_t dflt = 0) {
+/// The node's `axis` attribute in [0, rank), or an error naming it.
+static FailureOr<int64_t> axisAttr(NodeContext &ctx, int64_t rank, int64_t dflt = 0) {
   int64_t axis = ctx.intAttr("axis", dflt);
+  if (axis < -rank || axis >= rank)
+    return ctx.emitError() << ctx.node.op_type() << "'s axis " << axis
+                           << " is outside a rank-" << rank << " tensor";
   return axis < 0 ? axis + rank : axis;
 }
 
@@ -89,7 +93,11 @@ static Value selectRows(NodeContext &ctx, Value onehot, Value table, int64_t p, 
 static Result convertGather(NodeContext &ctx) {
   Value data = ctx.operands[0];
   ArrayRef<int64_t> dshape = shapeOf(data);
-  int64_t rank = dshape.size(), axis = axisAttr(ctx, rank);
+  int64_t rank = dshape.size();
+  FailureOr<int64_t> axisOr = axisAttr(ctx, rank);
+  if (failed(axisOr))
+    return failure();
+  int64_t axis = *axisOr;
   int64_t k = dshape[axis], p = product(dshape.take_front(axis)),
           q = product(dshape.drop_front(axis + 1)), m = product(shapeOf(ctx.operands[1]));
   Type elt = cast<RankedTensorType>(data.getType()).getElementType();
@@ -114,7 +122,11 @@ static Result convertGather(NodeContext &ctx) {
 static Result convertGatherElements(NodeContext &ctx) {
   Value data = ctx.operands[0], indices = ctx.operands[1];
   ArrayRef<int64_t> dshape = shapeOf(data), ishape = shapeOf(indices);
-  int64_t rank = dshape.size(), axis = axisAttr(ctx, rank), k = dshape[axis];
+  int64_t rank = dshape.size();
+  FailureOr<int64_t> axisOr = axisAttr(ctx, rank);
+  if (failed(axisOr))
+    return failure();
+  int64_t axis = *axisOr, k = dshape[axis];
   Type elt = cast<RankedTensorType>(data.getType()).getElementType();
   if (isa<FloatType>(elt) && product(dshape) < (int64_t(1) << 24)) {
     // Each element's flat position in the data (exact in f32 below 2^24), computed on the chip,
@@ -261,7 +273,11 @@ static Result convertScatterElements(NodeContext &ctx) {
   if (failed(kind))
     return failure();
   ArrayRef<int64_t> dshape = shapeOf(data);
-  int64_t rank = dshape.size(), axis = axisAttr(ctx, rank), k = dshape[axis];
+  int64_t rank = dshape.size();
+  FailureOr<int64_t> axisOr = axisAttr(ctx, rank);
+  if (failed(axisOr))
+    return failure();
+  int64_t axis = *axisOr, k = dshape[axis];
   Value hits = oneHot(ctx, wrapNegative(ctx, indices, k), k);
   SmallVector<int64_t> ushape(shapeOf(updates));
   ushape.push_back(1);
@@ -305,7 +321,11 @@ static Result convertScatterND(NodeContext &ctx) {
 /// OneHot: 1 (values[1]) where the class along `axis` equals the index, values[0] elsewhere.
 static Result convertOneHot(NodeContext &ctx) {
   RankedTensorType out = ctx.resultTypes[0];
-  int64_t rank = out.getRank(), axis = axisAttr(ctx, rank, -1), depth = out.getDimSize(axis);
+  int64_t rank = out.getRank();
+  FailureOr<int64_t> axisOr = axisAttr(ctx, rank, -1);
+  if (failed(axisOr))
+    return failure();
+  int64_t axis = *axisOr, depth = out.getDimSize(axis);
   Value hits = oneHot(ctx, wrapNegative(ctx, ctx.operands[0], depth), depth);
   if (axis != rank - 1) {
     SmallVector<int64_t> perm;
@@ -343,7 +363,11 @@ static Result convertEyeLike(NodeContext &ctx) {
 static Result convertTopK(NodeContext &ctx) {
   Value x = ctx.operands[0];
   ArrayRef<int64_t> shape = shapeOf(x);
-  int64_t rank = shape.size(), axis = axisAttr(ctx, rank, -1), n = shape[axis];
+  int64_t rank = shape.size();
+  FailureOr<int64_t> axisOr = axisAttr(ctx, rank, -1);
+  if (failed(axisOr))
+    return failure();
+  int64_t axis = *axisOr, n = shape[axis];
   int64_t k = ctx.resultTypes[0].getDimSize(axis);
   bool largest = ctx.intAttr("largest", 1) != 0;
   Type f32 = ctx.builder.getF32Type(), i1 = ctx.builder.getI1Type();

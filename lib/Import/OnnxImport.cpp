@@ -317,6 +317,11 @@ LogicalResult Importer::checkDataflow(onnx::GraphProto &graph) {
       consumers[it->second].push_back(i);
       outOfOrder |= it->second >= i;
     }
+  // libonnx's version converter would follow a missing producer to a null node.
+  for (const auto &output : graph.output())
+    if (!available.contains(output.name()) && !producer.count(output.name()))
+      return emitError(fileLoc) << "output '" << output.name()
+                                << "' is not computed by any node, input or initializer";
   if (!outOfOrder)
     return success();
   // Ready nodes leave in their original order, so a sort moves only what it must.
@@ -478,8 +483,14 @@ FailureOr<Value> Importer::importInitializer(const onnx::TensorProto &tensor) {
     value = graph::makeF32Elements(type, f32, tensor.name());
   } else if (auto intType = dyn_cast<IntegerType>(*elt)) {
     SmallVector<APInt> ints;
-    for (double d : *data)
-      ints.push_back(APInt(intType.getWidth(), (uint64_t)(int64_t)d, /*isSigned=*/true));
+    // Saturating: INT64_MAX, the exporters' "to the end", reads back as the double 2^63.
+    for (double d : *data) {
+      int64_t v = std::isnan(d) ? 0
+                  : d >= 9223372036854775807.0 ? INT64_MAX
+                  : d <= -9223372036854775808.0 ? INT64_MIN
+                                                : (int64_t)d;
+      ints.push_back(APInt(intType.getWidth(), (uint64_t)v, /*isSigned=*/true));
+    }
     value = DenseElementsAttr::get(type, ints);
   } else {
     SmallVector<APFloat> floats;
@@ -1204,6 +1215,9 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
     if (init.data_location() == onnx::TensorProto::EXTERNAL &&
         failed(loadExternalData(init, fileLoc)))
       return nullptr;
+  if (failed(checkTensorData(model.graph(), fileLoc)) ||
+      failed(checkWindowAttributes(model.graph(), fileLoc)))
+    return nullptr;
   try {
     adoptNewerOps(model, opset);
     onnx::checker::check_model(model);

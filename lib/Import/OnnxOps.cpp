@@ -597,9 +597,21 @@ Value tessel::onnx_import::windows(NodeContext &ctx, Value x, int64_t groups,
 FailureOr<Value> tessel::onnx_import::convolve(NodeContext &ctx, Value x, Value w, Value bias,
                                                RankedTensorType out) {
   auto xType = cast<RankedTensorType>(x.getType()), wType = cast<RankedTensorType>(w.getType());
-  int64_t k = xType.getRank() - 2;
+  int64_t rank = xType.getRank(), k = rank - 2, groups = ctx.intAttr("group", 1);
+  if (rank < 3 || wType.getRank() != rank || out.getRank() != rank)
+    return ctx.emitError() << "Conv needs an input of rank 3 or more, and weights and a result "
+                              "of its rank (ranks "
+                           << rank << ", " << wType.getRank() << ", " << out.getRank() << ")";
+  if (groups < 1 || wType.getDimSize(0) % groups != 0 ||
+      xType.getDimSize(1) != wType.getDimSize(1) * groups)
+    return ctx.emitError() << "Conv's weights " << wType << " do not suit an input of "
+                           << xType.getDimSize(1) << " channels in " << groups << " groups";
   SmallVector<int64_t> kernel(wType.getShape().drop_front(2));
   SmallVector<int64_t> strides = intsAttr(ctx, "strides", k, 1), dil = intsAttr(ctx, "dilations", k, 1);
+  if ((int64_t)strides.size() != k || (int64_t)dil.size() != k ||
+      llvm::any_of(strides, [](int64_t s) { return s < 1; }) ||
+      llvm::any_of(dil, [](int64_t d) { return d < 1; }))
+    return ctx.emitError() << "Conv needs " << k << " strides and dilations of at least 1";
   auto pads = windowPads(ctx, xType.getShape().drop_front(2), out.getShape().drop_front(2),
                          kernel, strides, dil);
   if (failed(pads))

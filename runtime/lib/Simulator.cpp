@@ -8,6 +8,7 @@
 
 #include "Compute.h"
 #include "Dispatch.h"
+#include "OneLine.h"
 
 #include "tessel/runtime/Formats.h"
 #include "tessel/runtime/L1Tensors.h"
@@ -192,8 +193,19 @@ void readOutputs(ChipState &st, std::vector<HostTensor> &outputs) {
 
 } // namespace
 
+static bool runVerified(const LoadedBinary &binary, const std::vector<HostTensor> &inputs,
+                        const SimOptions &options, RunResult &result, std::string &error);
+
 bool runBinary(const LoadedBinary &binary, const std::vector<HostTensor> &inputs,
                const SimOptions &options, RunResult &result, std::string &error) {
+  if (runVerified(binary, inputs, options, result, error))
+    return true;
+  error = oneLine(error);
+  return false;
+}
+
+static bool runVerified(const LoadedBinary &binary, const std::vector<HostTensor> &inputs,
+                        const SimOptions &options, RunResult &result, std::string &error) {
   const ttb::Binary &bin = *binary.root();
   const ChipDesc &chip = binary.chip;
   ChipState st(chip, bin, mathWorkers(options.hostThreads));

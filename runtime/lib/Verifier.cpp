@@ -11,6 +11,8 @@
 #include "tessel/runtime/Formats.h"
 #include "tessel/runtime/L1Tensors.h"
 
+#include "OneLine.h"
+
 #include <algorithm>
 #include <map>
 
@@ -45,7 +47,7 @@ public:
       : bin(bin), chip(chip), error(error) {}
 
   bool run() {
-    return checkBuffers() && checkConstants() && checkSignatures() &&
+    return checkAlignment() && checkBuffers() && checkConstants() && checkSignatures() &&
            checkDispatches();
   }
 
@@ -61,6 +63,32 @@ private:
   }
 
   size_t numBuffers() const { return bin.buffers() ? bin.buffers()->size() : 0; }
+
+  /// flatbuffers' verifier checks the alignment of scalars and of a vector's length, not of
+  /// the elements of a vector of 8-byte values, which a damaged file may misplace.
+  bool checkAlignment() {
+    auto aligned = [](const flatbuffers::Vector<int64_t> *v) {
+      return !v || v->size() == 0 ||
+             reinterpret_cast<uintptr_t>(v->data()) % alignof(int64_t) == 0;
+    };
+    for (size_t i = 0; i < numBuffers(); ++i)
+      if (!aligned(bin.buffers()->Get(i)->shape()))
+        return fail("buffer " + std::to_string(i) + ": shape not aligned to 8 bytes");
+    for (const auto *sigs : {bin.inputs(), bin.outputs()})
+      if (sigs)
+        for (const ttb::TensorSignature *sig : *sigs)
+          if (!aligned(sig->shape()))
+            return fail("signature shape not aligned to 8 bytes");
+    if (bin.dispatches())
+      for (const ttb::Dispatch *d : *bin.dispatches())
+        if (d->kernels())
+          for (const ttb::Kernel *k : *d->kernels())
+            if (k->exprs())
+              for (const ttb::Expr *e : *k->exprs())
+                if (!aligned(e->code()))
+                  return fail("expression words not aligned to 8 bytes");
+    return true;
+  }
 
   bool checkBuffers() {
     for (size_t i = 0; i < numBuffers(); ++i) {
@@ -88,11 +116,14 @@ private:
                     std::to_string(ts.batch) + "x" + std::to_string(ts.rowsTiles) +
                     "x" + std::to_string(ts.colsTiles) + ")");
       bool sharded = b->shard_rows() != 0 || b->shard_cols() != 0;
+      // A shard no larger than the tensor also keeps its byte size far from overflow.
       if (sharded && (b->shard_rows() < 1 || b->shard_cols() < 1 ||
+                      b->shard_rows() > std::max<int64_t>(1, ts.batch * ts.rowsTiles) ||
+                      b->shard_cols() > std::max<int64_t>(1, ts.colsTiles) ||
                       b->memory() != ttb::MemorySpace::L1))
         return fail(label + ": shards of " + std::to_string(b->shard_rows()) + "x" +
                     std::to_string(b->shard_cols()) +
-                    " tiles need positive sizes and an L1 buffer");
+                    " tiles need positive sizes within the tensor and an L1 buffer");
       if (sharded) {
         int64_t shards = shardCount(ts.batch * ts.rowsTiles, ts.colsTiles, b->shard_rows(),
                                     b->shard_cols());
@@ -105,7 +136,7 @@ private:
       if (b->memory() == ttb::MemorySpace::L1) {
         int64_t bytes = l1BytesPerCore(*b, chip);
         if (b->address() < uint64_t(chip.l1ReservedBytes) ||
-            int64_t(b->address()) + bytes > chip.l1Bytes)
+            b->address() > uint64_t(chip.l1Bytes) || int64_t(b->address()) + bytes > chip.l1Bytes)
           return fail(label + ": L1 range [" + std::to_string(b->address()) + ", " +
                       std::to_string(int64_t(b->address()) + bytes) + ") is outside [" +
                       std::to_string(chip.l1ReservedBytes) + ", " +
@@ -404,8 +435,8 @@ private:
 
 } // namespace
 
-bool verifyBinary(const uint8_t *data, size_t size, const ChipDesc &chip,
-                  std::string &error) {
+static bool verifyRaw(const uint8_t *data, size_t size, const ChipDesc &chip,
+                      std::string &error) {
   if (size < 8 || !flatbuffers::BufferHasIdentifier(data, ttb::BinaryIdentifier())) {
     error = "not a .ttb binary (file identifier TTB0 missing)";
     return false;
@@ -429,6 +460,13 @@ bool verifyBinary(const uint8_t *data, size_t size, const ChipDesc &chip,
     return false;
   }
   return BinaryChecker(*bin, chip, error).run();
+}
+
+bool verifyBinary(const uint8_t *data, size_t size, const ChipDesc &chip, std::string &error) {
+  if (verifyRaw(data, size, chip, error))
+    return true;
+  error = oneLine(error);
+  return false;
 }
 
 } // namespace tessel::rt

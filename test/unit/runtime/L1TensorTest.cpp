@@ -200,7 +200,20 @@ TEST(L1Tensor, VerifierRejectsShardsBeyondTheGrid) {
   spec.buffers[1].shardCols = 32;
   spec.buffers[1].shardCoresX = 8;
   error = loadError(spec);
-  EXPECT_NE(error.find("need positive sizes and an L1 buffer"), std::string::npos) << error;
+  EXPECT_NE(error.find("need positive sizes within the tensor and an L1 buffer"),
+            std::string::npos)
+      << error;
+  // Shards larger than the tensor (16 x 32 tiles), and a name that would break the error's line.
+  spec = chainSpec({512, 1024}, ttb::MemorySpace::L1, kTensorL1);
+  spec.buffers[1].name = "t\nu";
+  spec.buffers[1].shardRows = int64_t(1) << 40;
+  spec.buffers[1].shardCols = 4;
+  spec.buffers[1].shardCoresX = 8;
+  error = loadError(spec);
+  EXPECT_NE(error.find("buffer 1 't\\nu': shards of 1099511627776x4 tiles need positive sizes "
+                       "within the tensor"),
+            std::string::npos)
+      << error;
 }
 
 TEST(L1Tensor, BlockShardsSitOnTheirCoresRowMajor) {
