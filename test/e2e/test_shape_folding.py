@@ -207,3 +207,25 @@ def test_if_on_a_shape_condition_folds_to_one_branch_of_its_own_shape(opset, tmp
     x = np.random.default_rng(2).standard_normal((2, 3, 4, 5)).astype(np.float32)
     (y,) = compile_and_run(tmp, tmp / "m.onnx", [x], 1)
     np.testing.assert_allclose(y, np.pad(x, [(0, 0)] * 3 + [(0, 3)]).reshape(2, 96), rtol=1e-6)
+
+
+@pytest.mark.parametrize("opset", OPSETS)
+def test_loop_body_folds_shape_arithmetic_on_an_enclosing_value(opset, tmp):
+    """A Loop of three trips whose body flattens the enclosing graph's x with a Reshape target
+    computed in the body from Shape(x), and accumulates it."""
+    body = h.make_graph([
+        h.make_node("Shape", ["x"], ["bs"]), const("b0", [0]),
+        h.make_node("Gather", ["bs", "b0"], ["bb"], axis=0), const("bm1", [-1]),
+        h.make_node("Concat", ["bb", "bm1"], ["bshp"], axis=0),
+        h.make_node("Reshape", ["x", "bshp"], ["bx"]),
+        h.make_node("Add", ["acc_in", "bx"], ["acc_out"]),
+        h.make_node("Identity", ["cond_in"], ["cond_out"])], "body",
+        [vi("i", [], T.INT64), vi("cond_in", [], T.BOOL), vi("acc_in", [2, 12])],
+        [vi("cond_out", [], T.BOOL), vi("acc_out", [2, 12])])
+    nodes = [const("trip", 3), const("go", True, np.bool_), const("acc0", np.zeros((2, 12)),
+                                                                    np.float32),
+             h.make_node("Loop", ["trip", "go", "acc0"], ["y"], body=body)]
+    save(tmp / "m.onnx", nodes, [vi("x", [2, 3, 4])], [vi("y", [2, 12])], opset)
+    x = np.random.default_rng(3).standard_normal((2, 3, 4)).astype(np.float32)
+    (y,) = compile_and_run(tmp, tmp / "m.onnx", [x], 1)
+    np.testing.assert_allclose(y, 3 * x.reshape(2, 12), rtol=1e-5)
