@@ -21,9 +21,13 @@ void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions 
   AssignPrecisionOptions precision;
   precision.overrides = options.precisionOverrides;
   pm.addPass(createAssignPrecision(precision));
-  ChooseOpConfigsOptions configs{options.l1Budget, options.l1Tensors, options.splitK,
-                                 /*l1Shards=*/true, options.skipZeroTiles,
-                                 options.forceSkipZeroTiles};
+  ChooseOpConfigsOptions configs;
+  configs.l1Budget = options.l1Budget;
+  configs.l1Tensors = options.l1Tensors;
+  configs.splitK = options.splitK;
+  configs.l1Shards = true;
+  configs.skipZeroTiles = options.skipZeroTiles;
+  configs.forceSkipZeroTiles = options.forceSkipZeroTiles;
   configs.lhsZeroShares = options.lhsZeroShares;
   pm.addPass(createChooseOpConfigs(configs));
   pm.addPass(createLowerGraphToGrid());

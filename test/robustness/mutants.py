@@ -185,11 +185,16 @@ def node_removed(model, rng):
     return f"node {node.name} removed"
 
 
-def node_input_dropped(model, rng):
+def _pick_input(model, rng):
+    """A node with inputs and the index of one, or (None, None)."""
     _, node = _pick_node(model, rng)
-    if not node.input:
+    return (node, rng.randrange(len(node.input))) if node.input else (None, None)
+
+
+def node_input_dropped(model, rng):
+    node, i = _pick_input(model, rng)
+    if node is None:
         return node_removed(model, rng)
-    i = rng.randrange(len(node.input))
     if rng.random() < 0.5:
         del node.input[i]
         return f"input {i} of {node.name} dropped"
@@ -198,12 +203,11 @@ def node_input_dropped(model, rng):
 
 
 def node_input_renamed(model, rng):
-    _, node = _pick_node(model, rng)
-    if not node.input:
+    node, i = _pick_input(model, rng)
+    if node is None:
         return node_removed(model, rng)
-    i = rng.randrange(len(node.input))
-    names = [n for g, m in _all_nodes(model.graph) for n in m.output] + \
-        [i.name for i in model.graph.initializer] + ["undefined_value"]
+    names = [n for _, m in _all_nodes(model.graph) for n in m.output] + \
+        [t.name for t in model.graph.initializer] + ["undefined_value"]
     node.input[i] = rng.choice(names)
     return f"input {i} of {node.name} now reads {node.input[i]}"
 

@@ -87,7 +87,8 @@ FailureOr<Value> tessel::lowering::lowerNorm(Operation *op, const LoweringOption
 
   db.kernel(noc::ThreadKind::reader);
   // Every row shares the parameters: each core reads them once, one row of values a tile.
-  for (auto [cb, input] : params) {
+  for (const auto &param : params) {
+    Value cb = param.first, input = param.second;
     db.reserve(cb, nt);
     db.loop(nt, [&](Value j) { db.read(input, j, cb, j, /*firstRow=*/true); });
     db.barrier();
@@ -221,7 +222,8 @@ FailureOr<Value> tessel::lowering::lowerGroupNorm(graph::GroupNormOp op,
     Value unit = db.unit(iv);
     db.reserve(cbIn, tiles);
     db.loop(tiles, [&](Value t) { db.read(db.input(0), db.apply(tileOf, {unit, t}), cbIn, t); });
-    for (auto [cb, input] : params) {
+    for (const auto &param : params) {
+      Value cb = param.first, input = param.second;
       db.reserve(cb, cg);
       // The channel's value into the first position of its tile.
       db.loop(cg, [&](Value k) {

@@ -20,7 +20,10 @@ void TileMapping::read(AffineExpr tile, bool firstRow) {
 }
 
 void TileMapping::gather(const TileGather &g) {
-  reads.push_back(TileRead{{nextInput++}, {}, {}, g});
+  TileRead read;
+  read.inputs = {nextInput++};
+  read.gather = g;
+  reads.push_back(std::move(read));
 }
 
 void TileMapping::gatherRows(AffineExpr indicesTile, AffineExpr column, int64_t count) {
@@ -149,9 +152,10 @@ void tessel::lowering::buildTileStreaming(
   }
   db.loop(perCore, [&](Value iv) {
     Value unit = db.unit(iv), zero = db.index(0);
-    for (auto [i, cb] : llvm::enumerate(inCBs)) {
+    for (size_t i = 0; i < inCBs.size(); ++i) {
       if (held[i])
         continue;
+      Value cb = inCBs[i];
       const TileRead &r = mapping.reads[i];
       if (r.rowCount) {
         readRows(db, r, unit, indexCBs[i], cb);
@@ -162,9 +166,9 @@ void tessel::lowering::buildTileStreaming(
         emitTileGather(db, *r.gather, db.input(r.inputs.front()), unit, cb, zero);
       } else if (!r.flags.empty()) {
         // Kernels have no branches: each input's read runs 0 or 1 times.
-        for (auto [k, in] : llvm::enumerate(r.inputs))
+        for (size_t k = 0; k < r.inputs.size(); ++k)
           db.loop(db.apply(r.flags[k], unit), [&](Value) {
-            db.read(db.input(in), db.apply(r.tiles[k], unit), cb, db.index(0));
+            db.read(db.input(r.inputs[k]), db.apply(r.tiles[k], unit), cb, db.index(0));
           });
       } else {
         db.read(db.input(r.inputs.front()), db.apply(r.tiles.front(), unit), cb, zero,
