@@ -101,6 +101,19 @@ private:
   /// Shape -> Gather -> Concat chains that ONNX's data propagation does not follow through.
   void refineInference(size_t first);
 
+  /// A tensor with no elements, as a constant.
+  Value emptyConstant(RankedTensorType type, Location loc) {
+    return builder.create<graph::ConstantOp>(loc, type,
+                                             DenseElementsAttr::get(type, ArrayRef<Attribute>()));
+  }
+  /// The entry of an empty model input or output in graph.empty_inputs / graph.empty_outputs.
+  Attribute emptyTensorAttr(StringRef name, size_t index, RankedTensorType type) {
+    return builder.getDictionaryAttr(
+        {builder.getNamedAttr("name", builder.getStringAttr(name)),
+         builder.getNamedAttr("index", builder.getI64IntegerAttr(index)),
+         builder.getNamedAttr("type", TypeAttr::get(type))});
+  }
+
   Location nodeLoc(const onnx::NodeProto &node, size_t index) {
     std::string name = node.name().empty()
                            ? scope + node.op_type() + "_" + std::to_string(index)
@@ -175,10 +188,7 @@ FailureOr<RankedTensorType> Importer::tensorType(const onnx::TypeProto &type, Lo
     if (d < 0)
       return emitError(loc) << what << " has invalid dim " << i << " (" << d
                             << "); pin it with --input-shape";
-    if (d == 0)
-      return emitError(loc) << what << " has dim " << i
-                            << " of size 0; empty tensors are not supported on the chip";
-    if (d > kMaxElements || elements > kMaxElements / d)
+    if (d > kMaxElements || (d > 0 && elements > kMaxElements / d))
       return emitError(loc) << what << " has more than 2^31 elements (dim " << i << " is " << d
                             << "), too large for the chip";
     elements *= d;
@@ -1067,9 +1077,18 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
   FailureOr<SmallVector<Value>> results = failure();
   if (auto folded = foldConstantNode(nc))
     results = *folded;
-  else if (llvm::any_of(nc.resultTypes, [](RankedTensorType t) { return t && t.getNumElements() == 0; }))
+  else if (llvm::any_of(nc.resultTypes, [](RankedTensorType t) { return bool(t); }) &&
+           llvm::all_of(nc.resultTypes,
+                        [](RankedTensorType t) { return !t || t.getNumElements() == 0; })) {
+    // Nothing to compute: every result is empty.
+    results = SmallVector<Value>();
+    for (RankedTensorType t : nc.resultTypes)
+      results->push_back(t ? emptyConstant(t, loc) : Value());
+  } else if (llvm::any_of(nc.resultTypes,
+                          [](RankedTensorType t) { return t && t.getNumElements() == 0; }))
     return emitError(loc) << node.op_type()
-                          << " computes an empty tensor, which only shape arithmetic may do";
+                          << " computes an empty tensor beside others, which only shape "
+                             "arithmetic may do";
   else if (const NodeConverter *convert = lookupConverter(
                node.domain().empty() || node.domain() == "ai.onnx"
                    ? node.op_type()
@@ -1271,12 +1290,22 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
     initializerNames.insert(init.name());
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
+  // An empty input (a dim of 0) holds no data: it is no argument of the chip's function but a
+  // constant, recorded with its place among the inputs so that the binary still takes it.
+  SmallVector<std::pair<std::string, RankedTensorType>> emptyInputs;
+  SmallVector<Attribute> emptyInputAttrs;
   for (const auto &input : graph.input()) {
     if (initializerNames.contains(input.name()))
       continue;
     auto type = tensorType(input.type(), fileLoc, "input '" + input.name() + "'");
     if (failed(type))
       return nullptr;
+    if (type->getNumElements() == 0) {
+      emptyInputAttrs.push_back(emptyTensorAttr(input.name(), argNames.size() +
+                                                                  emptyInputs.size(), *type));
+      emptyInputs.push_back({input.name(), *type});
+      continue;
+    }
     argTypes.push_back(*type);
     argNames.push_back(input.name());
   }
@@ -1308,9 +1337,9 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
     func.setArgAttr(i, "graph.name", builder.getStringAttr(name));
     values[name] = entry->getArgument(i);
   }
-  for (auto [i, output] : llvm::enumerate(graph.output()))
-    func.setResultAttr(i, "graph.name", builder.getStringAttr(output.name()));
   builder.setInsertionPointToStart(entry);
+  for (const auto &[name, type] : emptyInputs)
+    values[name] = emptyConstant(type, fileLoc);
 
   for (const auto &init : graph.initializer()) {
     FailureOr<Value> v = importInitializer(init);
@@ -1324,17 +1353,43 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
       return nullptr;
 
   SmallVector<Value> results;
-  for (const auto &output : graph.output()) {
+  SmallVector<Attribute> resultNames, emptyOutputAttrs;
+  for (const auto &[index, output] : llvm::enumerate(graph.output())) {
     Value v = values.lookup(output.name());
     if (!v) {
       emitError(fileLoc) << "output '" << output.name()
                          << "' is not computed by any node, input or initializer";
       return nullptr;
     }
+    // Empty outputs are no results of the chip's function either.
+    auto type = cast<RankedTensorType>(v.getType());
+    if (type.getNumElements() == 0) {
+      emptyOutputAttrs.push_back(emptyTensorAttr(output.name(), index, type));
+      continue;
+    }
     results.push_back(v);
+    resultNames.push_back(builder.getStringAttr(output.name()));
   }
   func.setType(builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  for (auto [i, name] : llvm::enumerate(resultNames))
+    func.setResultAttr(i, "graph.name", name);
+  if (!emptyInputAttrs.empty())
+    func->setAttr(graph::kEmptyInputsAttrName, builder.getArrayAttr(emptyInputAttrs));
+  if (!emptyOutputAttrs.empty())
+    func->setAttr(graph::kEmptyOutputsAttrName, builder.getArrayAttr(emptyOutputAttrs));
   builder.create<func::ReturnOp>(fileLoc, results);
+  // Empty tensors only ever feed shape arithmetic: the chip has nothing to compute on them.
+  WalkResult emptyUse = func.walk([&](Operation *op) {
+    for (Value operand : op->getOperands())
+      if (auto t = dyn_cast<RankedTensorType>(operand.getType()); t && t.getNumElements() == 0) {
+        op->emitError() << op->getName() << " reads an empty tensor, which only shape arithmetic "
+                                            "may do";
+        return WalkResult::interrupt();
+      }
+    return WalkResult::advance();
+  });
+  if (emptyUse.wasInterrupted())
+    return nullptr;
   if (failed(mlir::verify(*module)))
     return nullptr;
   return module;

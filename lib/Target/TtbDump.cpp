@@ -1,6 +1,7 @@
 // .ttb -> JSON, with kernels disassembled one instruction per line.
 #include "tessel/Target/Ttb.h"
 
+#include "tessel/runtime/Binary.h"
 #include "tessel/runtime/Bytecode.h"
 #include "tessel/runtime/ttb_generated.h"
 
@@ -70,7 +71,11 @@ LogicalResult tessel::dumpTtb(StringRef bytes, raw_ostream &os, std::string &err
             j.attribute("name", str(s->name()));
             j.attribute("shape", shapeOf(s->shape()));
             j.attribute("element_type", str(s->element_type()));
-            j.attribute("buffer", s->buffer());
+            // An empty tensor has no buffer.
+            if (s->buffer() == rt::kNoBuffer)
+              j.attribute("buffer", nullptr);
+            else
+              j.attribute("buffer", s->buffer());
           });
         }
       });

@@ -11,12 +11,39 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 using namespace tessel;
 using namespace tessel::target;
 
 static ttb::DataFormat toTtb(tile::DataFormat f) { return static_cast<ttb::DataFormat>(f); }
+
+/// The chip holds integers in the int32 range (exactly below 2^24, as f32); a 64-bit constant
+/// beyond it is an error naming the constant, except the exporters' sentinels INT64_MIN and
+/// INT64_MAX (a Clip or Min without a bound): as f32 they still bound nothing.
+static LogicalResult checkIntegerRange(graph::ConstantOp c) {
+  auto intType = dyn_cast<IntegerType>(c.getType().getElementType());
+  auto dense = dyn_cast<DenseIntElementsAttr>(c.getValue());
+  if (!intType || intType.getWidth() <= 32 || !dense)
+    return success();
+  int64_t index = 0;
+  for (const APInt &v : dense.getValues<APInt>()) {
+    bool sentinel = intType.isUnsigned() ? v.isMaxValue()
+                                         : v.isMaxSignedValue() || v.isMinSignedValue();
+    bool fits = intType.isUnsigned()
+                    ? v.getZExtValue() <= uint64_t(INT32_MAX)
+                    : v.getSExtValue() >= INT32_MIN && v.getSExtValue() <= INT32_MAX;
+    if (!fits && !sentinel)
+      return c.emitError() << "constant holds "
+                           << (intType.isUnsigned() ? llvm::utostr(v.getZExtValue())
+                                                    : llvm::itostr(v.getSExtValue()))
+                           << " (element " << index
+                           << "), beyond the int32 range the chip holds integers in";
+    ++index;
+  }
+  return success();
+}
 
 namespace {
 /// The runtime's name of an element type (runtime/lib/ElementTypes.h): bool, i8 ... u64, f16,
@@ -191,6 +218,8 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
       FailureOr<uint32_t> id =
           addBuffer(c, graph::nodeNames(c.getLoc()),
                     addr ? std::optional<int64_t>(addr.getInt()) : std::nullopt, c);
+      if (failed(checkIntegerRange(c)))
+        return failure();
       std::optional<std::vector<float>> values = graph::readF32Elements(c.getValue());
       if (failed(id))
         return failure();
@@ -221,6 +250,27 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
       }
     } else if (!isa<arith::ConstantOp>(op)) {
       return op.emitError("cannot be serialized; lower it with tt-lower-graph-to-grid first");
+    }
+  }
+  // The model's empty inputs and outputs, in their places, with no buffer.
+  for (auto [attrName, list] : {std::pair{graph::kEmptyInputsAttrName, &inputs},
+                                {graph::kEmptyOutputsAttrName, &outputs}}) {
+    auto empties = func->getAttrOfType<ArrayAttr>(attrName);
+    if (!empties)
+      continue;
+    for (auto entry : empties.getAsRange<DictionaryAttr>()) {
+      auto name = entry.getAs<StringAttr>("name");
+      auto index = entry.getAs<IntegerAttr>("index");
+      auto type = entry.getAs<TypeAttr>("type");
+      auto tensor = type ? dyn_cast<RankedTensorType>(type.getValue()) : RankedTensorType();
+      if (!name || !index || !tensor || tensor.getNumElements() != 0 || index.getInt() < 0 ||
+          index.getInt() > (int64_t)list->size())
+        return func.emitError() << attrName << " holds a malformed entry " << entry;
+      std::vector<int64_t> shape(tensor.getShape().begin(), tensor.getShape().end());
+      list->insert(list->begin() + index.getInt(),
+                   ttb::CreateTensorSignatureDirect(
+                       fbb, name.str().c_str(), &shape,
+                       elementTypeName(tensor.getElementType()).c_str(), rt::kNoBuffer));
     }
   }
 

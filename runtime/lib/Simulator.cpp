@@ -91,6 +91,8 @@ bool placeInputs(ChipState &st, const std::vector<HostTensor> &inputs,
               std::to_string(in.data.size()) + " values for shape " + shapeText(shape);
       return false;
     }
+    if (sig.buffer() == kNoBuffer)
+      continue; // empty: nothing to place
     DataFormat fmt = bin.buffers()->Get(sig.buffer())->format();
     int64_t tiles = st.dram.tiles(sig.buffer());
     std::vector<float> tiled(size_t(tiles * kTileElems));
@@ -166,7 +168,8 @@ int64_t compulsoryDramBytes(ChipState &st) {
   for (auto *signatures : {bin.inputs(), bin.outputs()})
     if (signatures)
       for (const ttb::TensorSignature *sig : *signatures)
-        count(sig->buffer());
+        if (sig->buffer() != kNoBuffer)
+          count(sig->buffer());
   return bytes;
 }
 
@@ -180,6 +183,10 @@ void readOutputs(ChipState &st, std::vector<HostTensor> &outputs) {
     HostTensor out;
     out.name = sig.name() ? sig.name()->str() : "output" + std::to_string(i);
     out.shape = signatureShape(sig);
+    if (sig.buffer() == kNoBuffer) { // empty: no values
+      outputs.push_back(std::move(out));
+      continue;
+    }
     int64_t tiles = st.dram.tiles(sig.buffer());
     std::vector<float> tiled(size_t(tiles * kTileElems));
     for (int64_t t = 0; t < tiles; ++t)

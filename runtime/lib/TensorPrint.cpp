@@ -9,12 +9,18 @@ namespace tessel::rt {
 
 namespace {
 
-std::string formatValue(float v) {
+std::string formatValue(float v, ValueKind kind) {
   char buf[32];
+  if (kind == ValueKind::Bool)
+    return v != 0 ? "True" : "False";
   if (std::isnan(v))
     return "nan";
   if (std::isinf(v))
     return v > 0 ? "inf" : "-inf";
+  if (kind == ValueKind::Integer) {
+    std::snprintf(buf, sizeof(buf), "%.0f", double(v));
+    return buf;
+  }
   std::snprintf(buf, sizeof(buf), "%.6g", double(v));
   std::string s = buf;
   if (s.find_first_of(".e") == std::string::npos)
@@ -24,10 +30,10 @@ std::string formatValue(float v) {
 
 // numpy-like nested brackets; dims longer than 2 * edge are elided when the
 // tensor is big.
-void formatDim(const HostTensor &t, size_t dim, size_t offset, bool elide,
+void formatDim(const HostTensor &t, ValueKind kind, size_t dim, size_t offset, bool elide,
                size_t edge, size_t indent, std::string &out) {
   if (t.shape.empty()) {
-    out += formatValue(t.data[0]);
+    out += formatValue(t.data[0], kind);
     return;
   }
   int64_t n = t.shape[dim];
@@ -43,9 +49,9 @@ void formatDim(const HostTensor &t, size_t dim, size_t offset, bool elide,
       continue;
     }
     if (last)
-      out += formatValue(t.data[offset + size_t(i)]);
+      out += formatValue(t.data[offset + size_t(i)], kind);
     else
-      formatDim(t, dim + 1, offset + size_t(i) * stride, elide, edge, indent + 1, out);
+      formatDim(t, kind, dim + 1, offset + size_t(i) * stride, elide, edge, indent + 1, out);
     if (i + 1 < n)
       out += last ? ", " : ",\n" + std::string(t.shape.size() - dim - 2, '\n') +
                                std::string(indent + 1, ' ');
@@ -55,11 +61,11 @@ void formatDim(const HostTensor &t, size_t dim, size_t offset, bool elide,
 
 } // namespace
 
-std::string formatTensor(const HostTensor &tensor, size_t edgeItems) {
+std::string formatTensor(const HostTensor &tensor, ValueKind kind, size_t edgeItems) {
   std::string out;
   if (numElements(tensor.shape) == 0)
     return "[]";
-  formatDim(tensor, 0, 0, tensor.data.size() > 1000, edgeItems, 0, out);
+  formatDim(tensor, kind, 0, 0, tensor.data.size() > 1000, edgeItems, 0, out);
   return out;
 }
 

@@ -185,6 +185,18 @@ private:
       for (size_t i = 0; i < list->size(); ++i) {
         const ttb::TensorSignature *s = list->Get(i);
         std::string label = std::string(what) + " " + std::to_string(i);
+        if (s->buffer() == kNoBuffer) {
+          bool empty = false;
+          if (s->shape())
+            for (int64_t d : *s->shape()) {
+              if (d < 0 || d > (int64_t(1) << 40))
+                return fail(label + ": bad dimension " + std::to_string(d));
+              empty |= d == 0;
+            }
+          if (!empty)
+            return fail(label + ": has no buffer but is not an empty tensor");
+          continue;
+        }
         if (s->buffer() >= numBuffers())
           return fail(label + ": buffer " + std::to_string(s->buffer()) + " out of range");
         std::vector<int64_t> shape;

@@ -107,3 +107,34 @@ def test_uint16_holds_the_bits_of_a_declared_bfloat16(tmp):
         run(["tt-run", tmp / "m.ttb", f"--input=@{spec}", f"--output=@{tmp / 'y.npy'}",
              "--quiet"])
         np.testing.assert_array_equal(np.load(tmp / "y.npy"), x * 2, err_msg=str(spec))
+
+
+def int64_constant_model(path, op, constants):
+    """y = op(x, *constants) on int64 values."""
+    graph = helper.make_graph(
+        [helper.make_node(op, ["x", *[c.name for c in constants]], ["y"], name=op.lower())],
+        "int64", [helper.make_tensor_value_info("x", TensorProto.INT64, [2, 3])],
+        [helper.make_tensor_value_info("y", TensorProto.INT64, [2, 3])], initializer=constants)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+
+
+def test_an_int64_constant_beyond_int32_is_a_compile_error_naming_it(tmp):
+    int64_constant_model(tmp / "m.onnx", "Add", [numpy_helper.from_array(
+        np.array([1, 2, 1 << 40], np.int64), "offset")])
+    proc = run(["tt-compile", tmp / "m.onnx", "-o", tmp / "m.ttb"], check=False)
+    assert_clean_failure(proc, "node 'offset'", "constant holds 1099511627776 (element 2)",
+                         "beyond the int32 range")
+    assert not (tmp / "m.ttb").exists()
+
+
+def test_int64_sentinels_still_mean_no_bound(tmp):
+    """PyTorch writes an unbounded side of a clamp as INT64_MIN / INT64_MAX."""
+    int64_constant_model(tmp / "m.onnx", "Clip", [
+        numpy_helper.from_array(np.array(-5, np.int64), "lo"),
+        numpy_helper.from_array(np.array(np.iinfo(np.int64).max, np.int64), "hi")])
+    run(["tt-compile", tmp / "m.onnx", "-o", tmp / "m.ttb", "--precision=fp32"])
+    x = np.array([[-9, 0, 7], [100, -5, 3]], np.int64)
+    np.save(tmp / "x.npy", x)
+    run(["tt-run", tmp / "m.ttb", f"--input=@{tmp / 'x.npy'}", f"--output=@{tmp / 'y.npy'}",
+         "--quiet"])
+    np.testing.assert_array_equal(np.load(tmp / "y.npy"), np.clip(x, -5, None))

@@ -65,6 +65,10 @@ TEST(TensorIO, InlineTensors) {
 TEST(TensorIO, FormatElidesBigTensors) {
   HostTensor small{"s", {2, 2}, {1, 2, 3, 4.5f}};
   EXPECT_EQ(formatTensor(small), "[[1., 2.],\n [3., 4.5]]");
+  // Integers print whole, beyond %g's six digits too; bools as numpy's.
+  HostTensor ints{"i", {3}, {1099511627776.0f, -3.0f, 0.0f}};
+  EXPECT_EQ(formatTensor(ints, ValueKind::Integer), "[1099511627776, -3, 0]");
+  EXPECT_EQ(formatTensor(ints, ValueKind::Bool), "[True, True, False]");
   HostTensor big{"b", {2000}, std::vector<float>(2000, 0.0f)};
   std::string text = formatTensor(big);
   EXPECT_NE(text.find("..."), std::string::npos);

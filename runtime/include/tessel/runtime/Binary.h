@@ -16,6 +16,10 @@ namespace tessel::rt {
 // 2: CB_LOAD_INDEX (gathers by run-time indices). 5: CB_TILE_NONZERO (zero activation tiles).
 constexpr uint32_t kSchemaVersion = 5;
 
+/// The buffer of an input or output signature that is an empty tensor (a dim of 0): it holds no
+/// data and has no buffer.
+constexpr uint32_t kNoBuffer = 0xFFFFFFFFu;
+
 /// A verified binary: its bytes and the chip it will run on. Everything
 /// reachable from root() has passed verifyBinary, so the simulator may index
 /// without further bounds checks on static operands.

@@ -34,8 +34,12 @@ bool parseInlineTensor(const std::string &text, HostTensor &out,
 bool readOnnxTensor(const std::string &path, HostTensor &out, std::string &error,
                     const std::string &declared = "");
 
+/// How a tensor's values print: as the model declares them.
+enum class ValueKind { Float, Integer, Bool };
+
 /// numpy-like text of a tensor, eliding the middle of long dimensions.
-std::string formatTensor(const HostTensor &tensor, size_t edgeItems = 3);
+std::string formatTensor(const HostTensor &tensor, ValueKind kind = ValueKind::Float,
+                         size_t edgeItems = 3);
 
 } // namespace tessel::rt
 
