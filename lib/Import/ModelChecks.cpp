@@ -71,27 +71,6 @@ static LogicalResult checkTensor(const onnx::TensorProto &t, const Twine &what, 
   return success();
 }
 
-LogicalResult onnx_import::checkTensorData(const onnx::GraphProto &graph, Location loc) {
-  for (const auto &init : graph.initializer())
-    if (failed(checkTensor(init, "initializer '" + init.name() + "'", loc)))
-      return failure();
-  for (const auto &node : graph.node())
-    for (const auto &a : node.attribute()) {
-      std::string where = "attribute '" + a.name() + "' of node '" + node.name() + "'";
-      if (a.has_t() && failed(checkTensor(a.t(), where, loc)))
-        return failure();
-      for (const auto &t : a.tensors())
-        if (failed(checkTensor(t, where, loc)))
-          return failure();
-      if (a.has_g() && failed(checkTensorData(a.g(), loc)))
-        return failure();
-      for (const auto &g : a.graphs())
-        if (failed(checkTensorData(g, loc)))
-          return failure();
-    }
-  return success();
-}
-
 /// Ops whose inference divides by strides and dilations and sizes windows from kernel_shape.
 static bool hasWindows(llvm::StringRef op) {
   return op == "Conv" || op == "ConvTranspose" || op == "ConvInteger" || op == "QLinearConv" ||
@@ -99,28 +78,43 @@ static bool hasWindows(llvm::StringRef op) {
          op == "DeformConv" || op == "Col2Im";
 }
 
-LogicalResult onnx_import::checkWindowAttributes(const onnx::GraphProto &graph, Location loc) {
+static LogicalResult checkWindows(const onnx::NodeProto &node, Location loc) {
+  if (!hasWindows(node.op_type()))
+    return success();
   constexpr int64_t kLimit = int64_t(1) << 31;
+  Location at = NameLoc::get(StringAttr::get(loc.getContext(), node.name()), loc);
+  for (const auto &a : node.attribute()) {
+    if (a.name() != "pads" && a.name() != "strides" && a.name() != "dilations" &&
+        a.name() != "kernel_shape")
+      continue;
+    int64_t lowest = a.name() == "pads" ? 0 : 1;
+    for (int64_t v : a.ints())
+      if (v < lowest || v >= kLimit)
+        return emitError(at) << node.op_type() << "'s " << a.name() << " must be in [" << lowest
+                             << ", 2^31) (given " << v << ")";
+  }
+  return success();
+}
+
+LogicalResult onnx_import::checkModelData(const onnx::GraphProto &graph, Location loc) {
+  for (const auto &init : graph.initializer())
+    if (failed(checkTensor(init, "initializer '" + init.name() + "'", loc)))
+      return failure();
   for (const auto &node : graph.node()) {
+    if (failed(checkWindows(node, loc)))
+      return failure();
     for (const auto &a : node.attribute()) {
-      if (a.has_g() && failed(checkWindowAttributes(a.g(), loc)))
+      std::string where = "attribute '" + a.name() + "' of node '" + node.name() + "'";
+      if (a.has_t() && failed(checkTensor(a.t(), where, loc)))
+        return failure();
+      for (const auto &t : a.tensors())
+        if (failed(checkTensor(t, where, loc)))
+          return failure();
+      if (a.has_g() && failed(checkModelData(a.g(), loc)))
         return failure();
       for (const auto &g : a.graphs())
-        if (failed(checkWindowAttributes(g, loc)))
+        if (failed(checkModelData(g, loc)))
           return failure();
-    }
-    if (!hasWindows(node.op_type()))
-      continue;
-    Location at = NameLoc::get(StringAttr::get(loc.getContext(), node.name()), loc);
-    for (const auto &a : node.attribute()) {
-      if (a.name() != "pads" && a.name() != "strides" && a.name() != "dilations" &&
-          a.name() != "kernel_shape")
-        continue;
-      int64_t lowest = a.name() == "pads" ? 0 : 1;
-      for (int64_t v : a.ints())
-        if (v < lowest || v >= kLimit)
-          return emitError(at) << node.op_type() << "'s " << a.name() << " must be in ["
-                               << lowest << ", 2^31) (given " << v << ")";
     }
   }
   return success();

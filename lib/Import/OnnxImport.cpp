@@ -1234,8 +1234,7 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
     if (init.data_location() == onnx::TensorProto::EXTERNAL &&
         failed(loadExternalData(init, fileLoc)))
       return nullptr;
-  if (failed(checkTensorData(model.graph(), fileLoc)) ||
-      failed(checkWindowAttributes(model.graph(), fileLoc)))
+  if (failed(checkModelData(model.graph(), fileLoc)))
     return nullptr;
   try {
     adoptNewerOps(model, opset);

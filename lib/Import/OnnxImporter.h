@@ -38,13 +38,11 @@ std::optional<llvm::SmallVector<mlir::Value>> foldConstantNode(NodeContext &ctx)
 /// Whether foldConstantNode knows the op type.
 bool isFoldable(llvm::StringRef opType);
 
-/// Checks that every tensor of `graph` and its subgraphs (initializers, Constant values, tensor
-/// attributes) holds as many values as its dims say, with dims that fit in memory, before
-/// anything reads them.
-mlir::LogicalResult checkTensorData(const onnx::GraphProto &graph, mlir::Location loc);
-/// Checks that the strides, dilations, kernel sizes and pads of windowed ops (Conv, the pools)
-/// in `graph` and its subgraphs are in range.
-mlir::LogicalResult checkWindowAttributes(const onnx::GraphProto &graph, mlir::Location loc);
+/// Checks what libonnx's checker and inference trust, in `graph` and its subgraphs: that every
+/// tensor (initializers, Constant values, tensor attributes) holds as many values as its dims
+/// say, with dims that fit in memory, and that the strides, dilations, kernel sizes and pads of
+/// windowed ops (Conv, the pools) are in range.
+mlir::LogicalResult checkModelData(const onnx::GraphProto &graph, mlir::Location loc);
 
 /// The converter of an ONNX op type: "OpType" in the default domain, "domain:OpType" in another;
 /// null when it is unsupported.

@@ -1,4 +1,5 @@
 #include "tessel/Diagnostics.h"
+#include "tessel/runtime/OneLine.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Location.h"
@@ -23,20 +24,6 @@ static std::string describe(Location loc) {
   return out;
 }
 
-/// `text` with its control characters escaped: a name in a damaged model may hold newlines.
-static std::string oneLine(StringRef text) {
-  std::string out;
-  for (char c : text) {
-    if ((unsigned char)c >= 0x20 && c != 0x7f) {
-      out += c;
-      continue;
-    }
-    static const char hex[] = "0123456789abcdef";
-    out += c == '\n' ? std::string("\\n") : std::string("\\x") + hex[(c >> 4) & 15] + hex[c & 15];
-  }
-  return out;
-}
-
 tessel::OneLineDiagnostics::OneLineDiagnostics(MLIRContext *ctx, StringRef tool)
     : ScopedDiagnosticHandler(ctx, [tool = tool.str()](Diagnostic &diag) {
         const char *severity = diag.getSeverity() == DiagnosticSeverity::Error     ? "error"
@@ -44,6 +31,6 @@ tessel::OneLineDiagnostics::OneLineDiagnostics(MLIRContext *ctx, StringRef tool)
                                                                                    : "note";
         std::string where = describe(diag.getLocation());
         llvm::errs() << tool << ": " << severity << ": "
-                     << oneLine((where.empty() ? "" : where + ": ") + diag.str()) << "\n";
+                     << tessel::rt::oneLine((where.empty() ? "" : where + ": ") + diag.str()) << "\n";
         return success();
       }) {}

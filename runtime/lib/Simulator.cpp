@@ -8,10 +8,10 @@
 
 #include "Compute.h"
 #include "Dispatch.h"
-#include "OneLine.h"
 
 #include "tessel/runtime/Formats.h"
 #include "tessel/runtime/L1Tensors.h"
+#include "tessel/runtime/OneLine.h"
 
 namespace tessel::rt {
 

@@ -2,6 +2,8 @@
 #include "tessel/runtime/Formats.h"
 #include "tessel/runtime/TensorIO.h"
 
+#include "ElementTypes.h"
+
 #include <cmath>
 #include <cstdio>
 
@@ -60,6 +62,18 @@ void formatDim(const HostTensor &t, ValueKind kind, size_t dim, size_t offset, b
 }
 
 } // namespace
+
+ValueKind valueKindOf(const std::string &elementType) {
+  ElementType type;
+  if (!elementFromName(elementType, type))
+    return ValueKind::Float;
+  switch (type) {
+  case ElementType::Bool: return ValueKind::Bool;
+  case ElementType::Float16: case ElementType::BFloat16: case ElementType::Float32:
+  case ElementType::Float64: return ValueKind::Float;
+  default: return ValueKind::Integer;
+  }
+}
 
 std::string formatTensor(const HostTensor &tensor, ValueKind kind, size_t edgeItems) {
   std::string out;

@@ -10,8 +10,7 @@
 #include "tessel/runtime/Bytecode.h"
 #include "tessel/runtime/Formats.h"
 #include "tessel/runtime/L1Tensors.h"
-
-#include "OneLine.h"
+#include "tessel/runtime/OneLine.h"
 
 #include <algorithm>
 #include <map>

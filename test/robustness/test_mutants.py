@@ -39,8 +39,8 @@ def _env():
 
 
 def _inputs(model_bytes, work):
-    """Inputs of the declared shapes and types, or None when the declaration has no usable
-    shape (tt-run is then given none, and must say so)."""
+    """tt-run arguments for inputs of the declared shapes and types, as many as have a usable
+    shape (tt-run must say so when some are missing)."""
     try:
         model = onnx.load_from_string(model_bytes)
     except Exception:

@@ -284,10 +284,7 @@ int main(int argc, char **argv) {
   if (opts.outputs.empty())
     for (size_t i = 0; i < result.outputs.size(); ++i) {
       const HostTensor &out = result.outputs[i];
-      std::string type = elementType(*bin.outputs()->Get(i), "f32");
-      ValueKind kind = type == "bool"                          ? ValueKind::Bool
-                       : type[0] == 'i' || type[0] == 'u' ? ValueKind::Integer
-                                                              : ValueKind::Float;
+      ValueKind kind = valueKindOf(elementType(*bin.outputs()->Get(i), "f32"));
       std::printf("%s: shape %s\n%s\n", out.name.c_str(), shapeText(out.shape).c_str(),
                   formatTensor(out, kind).c_str());
     }

@@ -36,6 +36,8 @@ bool readOnnxTensor(const std::string &path, HostTensor &out, std::string &error
 
 /// How a tensor's values print: as the model declares them.
 enum class ValueKind { Float, Integer, Bool };
+/// The kind of a declared element type name (bool, i8 ... u64, f16 ... f64); Float when unknown.
+ValueKind valueKindOf(const std::string &elementType);
 
 /// numpy-like text of a tensor, eliding the middle of long dimensions.
 std::string formatTensor(const HostTensor &tensor, ValueKind kind = ValueKind::Float,

@@ -1,13 +1,13 @@
 //===- OneLine.h - Errors kept to one line ---------------------------------===//
-#ifndef TESSEL_RUNTIME_LIB_ONELINE_H
-#define TESSEL_RUNTIME_LIB_ONELINE_H
+#ifndef TESSEL_RUNTIME_ONELINE_H
+#define TESSEL_RUNTIME_ONELINE_H
 
 #include <string>
 
 namespace tessel::rt {
 
-/// `text` with control characters escaped (\n, \xNN): errors quote names from the binary, and
-/// a damaged one may hold anything.
+/// `text` with control characters escaped (\n, \xNN): errors quote names from models and
+/// binaries, and a damaged one may hold anything. The compiler's diagnostics use it too.
 inline std::string oneLine(const std::string &text) {
   static const char hex[] = "0123456789abcdef";
   std::string out;
