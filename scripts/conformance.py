@@ -89,7 +89,8 @@ def test_dir(name):
 
 def placement(build, model_path, model):
     """Where each op type of a model ran, from its imported IR: "device" when any of its nodes
-    became graph ops, "compile time" when all of them folded into constants."""
+    became graph ops, "host" when the runtime runs it after the chip (graph.host_ops),
+    "compile time" when all of them folded into constants."""
     proc = subprocess.run([str(Path(build) / "bin" / "tt-translate"), "--import-onnx",
                            str(model_path), "--mlir-print-debuginfo"],
                           capture_output=True, text=True)
@@ -108,6 +109,10 @@ def placement(build, model_path, model):
         op_type = op_of.get(name) or (m.group(1) if m else None)
         if op_type:
             where[op_type].add("compile time" if op == "constant" else "device")
+    # The function's line holds graph.host_ops: {..., op = "NonZero", ...} per host op.
+    for line in (l for l in proc.stdout.splitlines() if "graph.host_ops" in l):
+        for op_type in re.findall(r'\bop = "(\w+)"', line):
+            where[op_type].add("host")
     # An op type with any node on the device runs there; the rest folded.
     return {op: ({"device"} if "device" in w else w) for op, w in where.items()}
 
@@ -155,8 +160,9 @@ def write_doc(results, path, build):
              "contains. \"runs on\" is read from each passing test's imported IR: `device` when a node "
              "of the op became graph ops that run on the simulated chip, `compile time` when none did: "
              "it folded into a constant (shape arithmetic on known shapes) or was bookkeeping at "
-             "import (sequences built in the model, a branch picked by a constant). No op runs on "
-             "the host.", "",
+             "import (sequences built in the model, a branch picked by a constant); `host` when the "
+             "runtime runs it on the host after the chip (its output's shape depends on the data, "
+             "or the chip has no arithmetic for it).", "",
              "| collection | passing | tests |", "| --- | --- | --- |"]
     for c in COLLECTIONS:
         lines.append(f"| {c} | {passed_collection[c]} | {per_collection[c]} |")

@@ -14,3 +14,81 @@ void GraphDialect::initialize() {
 #include "Graph/GraphOps.cpp.inc"
       >();
 }
+
+/// An entry of graph.empty_* or graph.host_outputs: {name, index, type}.
+static LogicalResult verifyPlacedTensor(Operation *op, StringRef attrName, Attribute entry) {
+  auto dict = dyn_cast<DictionaryAttr>(entry);
+  auto index = dict ? dict.getAs<IntegerAttr>("index") : IntegerAttr();
+  auto type = dict ? dict.getAs<TypeAttr>("type") : TypeAttr();
+  if (!dict || !dict.getAs<StringAttr>("name") || !index || index.getInt() < 0 || !type ||
+      !isa<RankedTensorType>(type.getValue()))
+    return op->emitError() << attrName << " entries must be {name, index >= 0, type: a ranked "
+                              "tensor}, got "
+                           << entry;
+  return success();
+}
+
+static bool isStringArray(Attribute a) {
+  auto array = dyn_cast_or_null<ArrayAttr>(a);
+  return array && llvm::all_of(array, [](Attribute e) { return isa<StringAttr>(e); });
+}
+
+/// An attribute of a host op: what the runtime can read back as an ONNX attribute.
+static bool isHostAttributeValue(Attribute a) {
+  auto scalar = [](Attribute e) {
+    if (auto i = dyn_cast<IntegerAttr>(e))
+      return i.getType().isInteger(64);
+    return isa<StringAttr>(e) || (isa<FloatAttr>(e) && cast<FloatAttr>(e).getType().isF32());
+  };
+  if (auto array = dyn_cast<ArrayAttr>(a))
+    return llvm::all_of(array, scalar);
+  return scalar(a);
+}
+
+LogicalResult GraphDialect::verifyOperationAttribute(Operation *op, NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  auto list = dyn_cast<ArrayAttr>(attr.getValue());
+  if (name == kEmptyInputsAttrName || name == kEmptyOutputsAttrName ||
+      name == kHostOutputsAttrName) {
+    if (!list)
+      return op->emitError() << name << " must be an array";
+    for (Attribute entry : list)
+      if (failed(verifyPlacedTensor(op, name, entry)))
+        return failure();
+    return success();
+  }
+  if (name == kHostOpsAttrName) {
+    if (!list)
+      return op->emitError() << name << " must be an array";
+    for (Attribute entry : list) {
+      auto dict = dyn_cast<DictionaryAttr>(entry);
+      auto attributes = dict ? dict.getAs<DictionaryAttr>("attributes") : DictionaryAttr();
+      if (!dict || !dict.getAs<StringAttr>("name") || !dict.getAs<StringAttr>("op") ||
+          !isStringArray(dict.get("inputs")) || !isStringArray(dict.get("outputs")) ||
+          !attributes)
+        return op->emitError() << name << " entries must be {name, op, inputs: [string], "
+                                          "outputs: [string], attributes: {...}}, got "
+                               << entry;
+      for (NamedAttribute a : attributes)
+        if (!isHostAttributeValue(a.getValue()))
+          return op->emitError() << "host op '" << dict.getAs<StringAttr>("name").getValue()
+                                 << "': attribute '" << a.getName().getValue()
+                                 << "' must be an i64, f32 or string, or an array of them";
+    }
+    return success();
+  }
+  return op->emitError() << "unknown graph attribute '" << name << "'";
+}
+
+LogicalResult GraphDialect::verifyRegionResultAttribute(Operation *op, unsigned, unsigned,
+                                                        NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  if (name == "graph.name")
+    return success(isa<StringAttr>(attr.getValue()));
+  if (name == kHostValueAttrName) {
+    if (!isa<UnitAttr>(attr.getValue()))
+      return op->emitError() << name << " must be a unit attribute";
+    return success();
+  }
+  return op->emitError() << "unknown graph result attribute '" << name << "'";
+}

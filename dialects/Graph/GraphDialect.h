@@ -13,6 +13,17 @@ namespace tessel::graph {
 /// outputs), type}; the binary lists them in their places, with no buffer.
 inline constexpr llvm::StringLiteral kEmptyInputsAttrName = "graph.empty_inputs";
 inline constexpr llvm::StringLiteral kEmptyOutputsAttrName = "graph.empty_outputs";
+
+/// On the function: the ONNX nodes the runtime runs on the host after the chip, in order (NonZero,
+/// NonMaxSuppression, Unique, Compress, TfIdfVectorizer at the graph's tail). Each is {name, op,
+/// inputs, outputs (value names; "" for an omitted input), attributes (a dictionary of the node's
+/// ONNX attributes as i64, f32, string or arrays of them)}.
+inline constexpr llvm::StringLiteral kHostOpsAttrName = "graph.host_ops";
+/// On the function: the model outputs host ops compute, {name, index, type} as for empty outputs;
+/// the type has dynamic dims where the size depends on the data.
+inline constexpr llvm::StringLiteral kHostOutputsAttrName = "graph.host_outputs";
+/// On a result of the function: a value only host ops read, not a model output.
+inline constexpr llvm::StringLiteral kHostValueAttrName = "graph.host_value";
 } // namespace tessel::graph
 
 #endif

@@ -14,6 +14,10 @@ def Graph_Dialect : Dialect {
     assigned; the graph ops do not look at it.
   }];
   let useDefaultAttributePrinterParser = 0;
+  // graph.empty_inputs/outputs, graph.host_ops/host_outputs on the function, graph.host_value on
+  // its results: what the binary lists beside the chip's work.
+  let hasOperationAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
 }
 
 class Graph_Op<string mnemonic, list<Trait> traits = []> :

@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
@@ -93,6 +94,10 @@ private:
   /// constant positions, SplitToSequence with constant splits, SequenceLength, SequenceAt
   /// (a run-time position selects on the chip among same-typed elements), ConcatFromSequence.
   LogicalResult importSequenceOp(const onnx::NodeProto &node, Location loc);
+  /// A node the runtime runs on the host after the chip (isHostOpType): recorded for
+  /// graph.host_ops, its chip-computed inputs made results of the function. Only host ops may
+  /// read its outputs.
+  LogicalResult importHostOp(const onnx::NodeProto &node, Location loc);
   /// Records the static types shape inference gave `graph`'s values and its subgraphs'.
   void recordTypes(const onnx::GraphProto &graph);
   /// Runs shape inference again over the nodes from `first` on, with every value imported so
@@ -106,8 +111,9 @@ private:
     return builder.create<graph::ConstantOp>(loc, type,
                                              DenseElementsAttr::get(type, ArrayRef<Attribute>()));
   }
-  /// The entry of an empty model input or output in graph.empty_inputs / graph.empty_outputs.
-  Attribute emptyTensorAttr(StringRef name, size_t index, RankedTensorType type) {
+  /// The entry of a model input or output in graph.empty_inputs / graph.empty_outputs /
+  /// graph.host_outputs.
+  Attribute placedTensorAttr(StringRef name, size_t index, RankedTensorType type) {
     return builder.getDictionaryAttr(
         {builder.getNamedAttr("name", builder.getStringAttr(name)),
          builder.getNamedAttr("index", builder.getI64IntegerAttr(index)),
@@ -138,6 +144,15 @@ private:
   /// The elements of each sequence value, by name.
   llvm::StringMap<SmallVector<Value>> sequences;
   llvm::StringMap<RankedTensorType> inferredTypes;
+  /// The names of the function's arguments (the model's non-empty inputs), by position.
+  SmallVector<std::string> argNames;
+  /// What host ops compute: each value's type (dynamic where it depends on the data) and the op
+  /// type of the node that computes it.
+  llvm::StringMap<std::pair<RankedTensorType, std::string>> hostValues;
+  /// The entries of graph.host_ops, in the nodes' order.
+  SmallVector<Attribute> hostOps;
+  /// Chip values host ops read, which the function returns besides the model's outputs.
+  llvm::MapVector<StringRef, Value> hostReads;
 };
 
 } // namespace
@@ -236,7 +251,7 @@ LogicalResult Importer::checkSupported(const onnx::GraphProto &graph) {
       bool known = defaultDomain
                        ? node.op_type() == "Constant" || node.op_type() == "If" ||
                              node.op_type() == "Scan" || node.op_type() == "Loop" ||
-                             isSequenceOp(node.op_type()) ||
+                             isSequenceOp(node.op_type()) || isHostOpType(node.op_type()) ||
                              lookupConverter(node.op_type()) || isFoldable(node.op_type())
                        : lookupConverter(node.domain() + ":" + node.op_type()) != nullptr;
       if (!known)
@@ -1040,12 +1055,20 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
     return importLoop(node, loc);
   if (isSequenceOp(node.op_type()))
     return importSequenceOp(node, loc);
+  if (isHostOpType(node.op_type()) && (node.domain().empty() || node.domain() == "ai.onnx"))
+    return importHostOp(node, loc);
   NodeContext nc{builder, node, loc, opset, {}, {}};
   for (const std::string &in : node.input()) {
     if (in.empty()) {
       nc.operands.push_back(Value());
       continue;
     }
+    if (auto host = hostValues.find(in); host != hostValues.end())
+      return emitError(loc) << node.op_type() << " reads '" << in << "', which "
+                            << host->second.second
+                            << " computes on the host after the chip has run; only host ops "
+                               "(NonZero, NonMaxSuppression, Unique, Compress, TfIdfVectorizer) "
+                               "may follow it";
     auto it = values.find(in);
     if (it == values.end())
       return emitError(loc) << node.op_type() << " reads '" << in
@@ -1108,6 +1131,58 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
                             << v.getType() << " instead of " << nc.resultTypes[i];
     values[node.output(i)] = v;
   }
+  return success();
+}
+
+LogicalResult Importer::importHostOp(const onnx::NodeProto &node, Location loc) {
+  if (graphNow != &model->graph())
+    return emitError(loc) << node.op_type()
+                          << " inside a branch or loop body would run on the host, which only "
+                             "the main graph's nodes may do";
+  SmallVector<RankedTensorType> inputTypes;
+  SmallVector<Attribute> inputNames;
+  for (const std::string &in : node.input()) {
+    inputNames.push_back(builder.getStringAttr(in));
+    if (in.empty()) {
+      inputTypes.push_back(RankedTensorType());
+      continue;
+    }
+    if (auto host = hostValues.find(in); host != hostValues.end()) {
+      inputTypes.push_back(host->second.first);
+      continue;
+    }
+    Value v = values.lookup(in);
+    if (!v)
+      return emitError(loc) << node.op_type() << " reads '" << in
+                            << "', which no input, initializer or earlier node defines";
+    auto type = cast<RankedTensorType>(v.getType());
+    inputTypes.push_back(type);
+    // A model input reaches the host as the user gave it, with no trip through the chip.
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      inputNames.back() = builder.getStringAttr(argNames[arg.getArgNumber()]);
+      continue;
+    }
+    if (type.getNumElements() == 0)
+      return emitError(loc) << node.op_type() << " reads the empty tensor '" << in
+                            << "', which the host cannot be given";
+    hostReads.insert({StringRef(in), v});
+  }
+  FailureOr<SmallVector<RankedTensorType>> types = hostOutputTypes(node, loc, inputTypes);
+  FailureOr<DictionaryAttr> attributes = hostAttributes(node, loc);
+  if (failed(types) || failed(attributes))
+    return failure();
+  SmallVector<Attribute> outputNames;
+  for (auto [i, out] : llvm::enumerate(node.output())) {
+    outputNames.push_back(builder.getStringAttr(out));
+    if (!out.empty() && i < types->size())
+      hostValues[out] = {(*types)[i], node.op_type()};
+  }
+  hostOps.push_back(builder.getDictionaryAttr(
+      {builder.getNamedAttr("name", builder.getStringAttr(graph::nodeNames(loc))),
+       builder.getNamedAttr("op", builder.getStringAttr(node.op_type())),
+       builder.getNamedAttr("inputs", builder.getArrayAttr(inputNames)),
+       builder.getNamedAttr("outputs", builder.getArrayAttr(outputNames)),
+       builder.getNamedAttr("attributes", *attributes)}));
   return success();
 }
 
@@ -1288,7 +1363,6 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
   for (const auto &init : graph.initializer())
     initializerNames.insert(init.name());
   SmallVector<Type> argTypes;
-  SmallVector<std::string> argNames;
   // An empty input (a dim of 0) holds no data: it is no argument of the chip's function but a
   // constant, recorded with its place among the inputs so that the binary still takes it.
   SmallVector<std::pair<std::string, RankedTensorType>> emptyInputs;
@@ -1300,7 +1374,7 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
     if (failed(type))
       return nullptr;
     if (type->getNumElements() == 0) {
-      emptyInputAttrs.push_back(emptyTensorAttr(input.name(), argNames.size() +
+      emptyInputAttrs.push_back(placedTensorAttr(input.name(), argNames.size() +
                                                                   emptyInputs.size(), *type));
       emptyInputs.push_back({input.name(), *type});
       continue;
@@ -1352,8 +1426,12 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
       return nullptr;
 
   SmallVector<Value> results;
-  SmallVector<Attribute> resultNames, emptyOutputAttrs;
+  SmallVector<Attribute> resultNames, emptyOutputAttrs, hostOutputAttrs;
   for (const auto &[index, output] : llvm::enumerate(graph.output())) {
+    if (auto host = hostValues.find(output.name()); host != hostValues.end()) {
+      hostOutputAttrs.push_back(placedTensorAttr(output.name(), index, host->second.first));
+      continue;
+    }
     Value v = values.lookup(output.name());
     if (!v) {
       emitError(fileLoc) << "output '" << output.name()
@@ -1363,15 +1441,30 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
     // Empty outputs are no results of the chip's function either.
     auto type = cast<RankedTensorType>(v.getType());
     if (type.getNumElements() == 0) {
-      emptyOutputAttrs.push_back(emptyTensorAttr(output.name(), index, type));
+      emptyOutputAttrs.push_back(placedTensorAttr(output.name(), index, type));
       continue;
     }
     results.push_back(v);
     resultNames.push_back(builder.getStringAttr(output.name()));
   }
+  size_t modelResults = results.size();
+  for (auto [name, v] : hostReads) {
+    // A model output the chip computes reaches the host as such.
+    if (llvm::is_contained(resultNames, builder.getStringAttr(name)))
+      continue;
+    results.push_back(v);
+    resultNames.push_back(builder.getStringAttr(name));
+  }
   func.setType(builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
-  for (auto [i, name] : llvm::enumerate(resultNames))
+  for (auto [i, name] : llvm::enumerate(resultNames)) {
     func.setResultAttr(i, "graph.name", name);
+    if (i >= modelResults)
+      func.setResultAttr(i, graph::kHostValueAttrName, builder.getUnitAttr());
+  }
+  if (!hostOps.empty())
+    func->setAttr(graph::kHostOpsAttrName, builder.getArrayAttr(hostOps));
+  if (!hostOutputAttrs.empty())
+    func->setAttr(graph::kHostOutputsAttrName, builder.getArrayAttr(hostOutputAttrs));
   if (!emptyInputAttrs.empty())
     func->setAttr(graph::kEmptyInputsAttrName, builder.getArrayAttr(emptyInputAttrs));
   if (!emptyOutputAttrs.empty())

@@ -38,6 +38,18 @@ std::optional<llvm::SmallVector<mlir::Value>> foldConstantNode(NodeContext &ctx)
 /// Whether foldConstantNode knows the op type.
 bool isFoldable(llvm::StringRef opType);
 
+/// Whether the runtime runs `opType` (default domain) on the host: its output's shape depends on
+/// the data, or the chip has no arithmetic for it.
+bool isHostOpType(llvm::StringRef opType);
+/// The types of a host op's outputs given its inputs' (null for omitted ones); dims that depend
+/// on the data are dynamic.
+mlir::FailureOr<llvm::SmallVector<mlir::RankedTensorType>>
+hostOutputTypes(const onnx::NodeProto &node, mlir::Location loc,
+                llvm::ArrayRef<mlir::RankedTensorType> inputs);
+/// A host op's ONNX attributes as graph.host_ops records them.
+mlir::FailureOr<mlir::DictionaryAttr> hostAttributes(const onnx::NodeProto &node,
+                                                     mlir::Location loc);
+
 /// Checks what libonnx's checker and inference trust, in `graph` and its subgraphs: that every
 /// tensor (initializers, Constant values, tensor attributes) holds as many values as its dims
 /// say, with dims that fit in memory, and that the strides, dilations, kernel sizes and pads of

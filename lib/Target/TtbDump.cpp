@@ -71,17 +71,51 @@ LogicalResult tessel::dumpTtb(StringRef bytes, raw_ostream &os, std::string &err
             j.attribute("name", str(s->name()));
             j.attribute("shape", shapeOf(s->shape()));
             j.attribute("element_type", str(s->element_type()));
-            // An empty tensor has no buffer.
+            // An empty tensor and a host op's output have no buffer.
             if (s->buffer() == rt::kNoBuffer)
               j.attribute("buffer", nullptr);
             else
               j.attribute("buffer", s->buffer());
+            if (s->from_host())
+              j.attribute("from_host", true);
           });
         }
       });
     };
     signatures("inputs", bin->inputs());
     signatures("outputs", bin->outputs());
+    if (bin->host_values())
+      signatures("host_values", bin->host_values());
+    if (bin->host_ops())
+      j.attributeArray("host_ops", [&] {
+        auto strings = [](const auto *list) {
+          llvm::json::Array a;
+          for (size_t i = 0; list && i < list->size(); ++i)
+            a.push_back(list->Get(i)->str());
+          return a;
+        };
+        for (const ttb::HostOp *op : *bin->host_ops())
+          j.object([&] {
+            j.attribute("name", str(op->name()));
+            j.attribute("op", str(op->op()));
+            j.attribute("inputs", strings(op->inputs()));
+            j.attribute("outputs", strings(op->outputs()));
+            j.attributeObject("attributes", [&] {
+              for (size_t i = 0; op->attributes() && i < op->attributes()->size(); ++i) {
+                const ttb::HostAttribute *a = op->attributes()->Get(i);
+                llvm::json::Array values = shapeOf(a->ints());
+                for (size_t f = 0; a->floats() && f < a->floats()->size(); ++f)
+                  values.push_back(double(a->floats()->Get(f)));
+                for (llvm::json::Value &v : strings(a->strings()))
+                  values.push_back(std::move(v));
+                if (a->scalar() && values.size() == 1)
+                  j.attribute(str(a->name()), std::move(values[0]));
+                else
+                  j.attribute(str(a->name()), std::move(values));
+              }
+            });
+          });
+      });
     j.attributeArray("buffers", [&] {
       for (size_t i = 0; bin->buffers() && i < bin->buffers()->size(); ++i) {
         auto *b = bin->buffers()->Get(i);

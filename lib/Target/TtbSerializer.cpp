@@ -73,6 +73,8 @@ private:
   FailureOr<uint32_t> addBuffer(Value v, StringRef name, std::optional<int64_t> address,
                                 Operation *anchor);
   LogicalResult addDispatch(grid::DispatchOp d);
+  /// graph.host_ops as the binary's host_ops table.
+  FailureOr<std::vector<flatbuffers::Offset<ttb::HostOp>>> serializeHostOps(func::FuncOp func);
 
   flatbuffers::FlatBufferBuilder fbb{1 << 16};
   DenseMap<Value, uint32_t> bufferOf;
@@ -177,6 +179,53 @@ LogicalResult Serializer::addDispatch(grid::DispatchOp d) {
   return success();
 }
 
+FailureOr<std::vector<flatbuffers::Offset<ttb::HostOp>>>
+Serializer::serializeHostOps(func::FuncOp func) {
+  std::vector<flatbuffers::Offset<ttb::HostOp>> ops;
+  auto records = func->getAttrOfType<ArrayAttr>(graph::kHostOpsAttrName);
+  if (!records)
+    return ops;
+  auto strings = [&](ArrayAttr list) {
+    std::vector<std::string> v;
+    for (Attribute a : list)
+      v.push_back(cast<StringAttr>(a).str());
+    return fbb.CreateVectorOfStrings(v);
+  };
+  // The graph dialect verified the records' structure.
+  for (auto record : records.getAsRange<DictionaryAttr>()) {
+    std::vector<flatbuffers::Offset<ttb::HostAttribute>> attributes;
+    for (NamedAttribute a : record.getAs<DictionaryAttr>("attributes")) {
+      Attribute value = a.getValue();
+      auto array = dyn_cast<ArrayAttr>(value);
+      SmallVector<Attribute> items = array ? SmallVector<Attribute>(array.getValue())
+                                           : SmallVector<Attribute>{value};
+      std::vector<int64_t> ints;
+      std::vector<float> floats;
+      std::vector<std::string> texts;
+      for (Attribute item : items) {
+        if (auto i = dyn_cast<IntegerAttr>(item))
+          ints.push_back(i.getInt());
+        else if (auto f = dyn_cast<FloatAttr>(item))
+          floats.push_back(float(f.getValueAsDouble()));
+        else
+          texts.push_back(cast<StringAttr>(item).str());
+      }
+      auto name = fbb.CreateString(a.getName().str());
+      auto intsOff = ints.empty() ? 0 : fbb.CreateVector(ints);
+      auto floatsOff = floats.empty() ? 0 : fbb.CreateVector(floats);
+      auto textsOff = texts.empty() ? 0 : fbb.CreateVectorOfStrings(texts);
+      attributes.push_back(
+          ttb::CreateHostAttribute(fbb, name, /*scalar=*/!array, intsOff, floatsOff, textsOff));
+    }
+    auto name = fbb.CreateString(record.getAs<StringAttr>("name").str());
+    auto op = fbb.CreateString(record.getAs<StringAttr>("op").str());
+    auto inputs = strings(record.getAs<ArrayAttr>("inputs"));
+    auto outputs = strings(record.getAs<ArrayAttr>("outputs"));
+    ops.push_back(ttb::CreateHostOp(fbb, name, op, inputs, outputs, fbb.CreateVector(attributes)));
+  }
+  return ops;
+}
+
 LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
   auto chip = module->getAttrOfType<grid::ChipAttr>(grid::kChipAttrName);
   if (!chip)
@@ -186,7 +235,7 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
     return module.emitError("expected exactly one function to serialize");
   func::FuncOp func = funcs.front();
 
-  std::vector<flatbuffers::Offset<ttb::TensorSignature>> inputs, outputs;
+  std::vector<flatbuffers::Offset<ttb::TensorSignature>> inputs, outputs, hostValues;
   // `declared`: the function's type for the value, whose element type is the model's (the chip
   // holds every tensor as floats, in the layout's format).
   auto signature = [&](StringRef name, Value v, uint32_t id, Type declared) {
@@ -245,38 +294,58 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
         auto it = bufferOf.find(v);
         if (it == bufferOf.end())
           return ret.emitError("returned value has no DRAM buffer");
-        outputs.push_back(signature(name ? name.str() : "output" + std::to_string(i), v,
-                                    it->second, func.getResultTypes()[i]));
+        auto &list = func.getResultAttr(i, graph::kHostValueAttrName) ? hostValues : outputs;
+        list.push_back(signature(name ? name.str() : "output" + std::to_string(i), v,
+                                 it->second, func.getResultTypes()[i]));
       }
     } else if (!isa<arith::ConstantOp>(op)) {
       return op.emitError("cannot be serialized; lower it with tt-lower-graph-to-grid first");
     }
   }
-  // The model's empty inputs and outputs, in their places, with no buffer.
-  for (auto [attrName, list] : {std::pair{graph::kEmptyInputsAttrName, &inputs},
-                                {graph::kEmptyOutputsAttrName, &outputs}}) {
-    auto empties = func->getAttrOfType<ArrayAttr>(attrName);
-    if (!empties)
-      continue;
-    for (auto entry : empties.getAsRange<DictionaryAttr>()) {
-      auto name = entry.getAs<StringAttr>("name");
-      auto index = entry.getAs<IntegerAttr>("index");
-      auto type = entry.getAs<TypeAttr>("type");
-      auto tensor = type ? dyn_cast<RankedTensorType>(type.getValue()) : RankedTensorType();
-      if (!name || !index || !tensor || tensor.getNumElements() != 0 || index.getInt() < 0 ||
-          index.getInt() > (int64_t)list->size())
-        return func.emitError() << attrName << " holds a malformed entry " << entry;
-      std::vector<int64_t> shape(tensor.getShape().begin(), tensor.getShape().end());
-      list->insert(list->begin() + index.getInt(),
-                   ttb::CreateTensorSignatureDirect(
-                       fbb, name.str().c_str(), &shape,
-                       elementTypeName(tensor.getElementType()).c_str(), rt::kNoBuffer));
+  // The model's empty inputs and outputs and the outputs host ops compute, in their places, with
+  // no buffer. The places are the model's, so they are filled in ascending order.
+  for (auto [list, attrNames] :
+       {std::pair{&inputs, SmallVector<StringRef>{graph::kEmptyInputsAttrName}},
+        {&outputs, {graph::kEmptyOutputsAttrName, graph::kHostOutputsAttrName}}}) {
+    SmallVector<std::pair<int64_t, flatbuffers::Offset<ttb::TensorSignature>>> placed;
+    for (StringRef attrName : attrNames) {
+      auto entries = func->getAttrOfType<ArrayAttr>(attrName);
+      if (!entries)
+        continue;
+      bool fromHost = attrName == graph::kHostOutputsAttrName;
+      for (auto entry : entries.getAsRange<DictionaryAttr>()) {
+        auto name = entry.getAs<StringAttr>("name");
+        auto index = entry.getAs<IntegerAttr>("index");
+        auto type = entry.getAs<TypeAttr>("type");
+        auto tensor = type ? dyn_cast<RankedTensorType>(type.getValue()) : RankedTensorType();
+        if (!name || !index || !tensor || (!fromHost && tensor.getNumElements() != 0))
+          return func.emitError() << attrName << " holds a malformed entry " << entry;
+        std::vector<int64_t> shape;
+        for (int64_t d : tensor.getShape())
+          shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
+        placed.push_back({index.getInt(), ttb::CreateTensorSignatureDirect(
+                                              fbb, name.str().c_str(), &shape,
+                                              elementTypeName(tensor.getElementType()).c_str(),
+                                              rt::kNoBuffer, fromHost)});
+      }
+    }
+    llvm::sort(placed, [](const auto &a, const auto &b) { return a.first < b.first; });
+    for (auto [index, sig] : placed) {
+      if (index < 0 || index > (int64_t)list->size())
+        return func.emitError() << "a model input or output is placed at " << index
+                                << ", beyond the " << list->size() << " before it";
+      list->insert(list->begin() + index, sig);
     }
   }
+  FailureOr<std::vector<flatbuffers::Offset<ttb::HostOp>>> hostOps = serializeHostOps(func);
+  if (failed(hostOps))
+    return failure();
 
   auto root = ttb::CreateBinaryDirect(fbb, rt::kSchemaVersion, chip.getName().str().c_str(),
                                       "tessel 0.1", precision.c_str(), &buffers, &constants,
-                                      &inputs, &outputs, &dispatches);
+                                      &inputs, &outputs, &dispatches,
+                                      hostValues.empty() ? nullptr : &hostValues,
+                                      hostOps->empty() ? nullptr : &*hostOps);
   ttb::FinishBinaryBuffer(fbb, root);
   os.write(reinterpret_cast<const char *>(fbb.GetBufferPointer()), fbb.GetSize());
   return success();

@@ -244,7 +244,14 @@ std::string perfToTable(const PerfReport &r) {
   if (r.l1BytesRead + r.l1BytesWritten > 0)
     l1 = "tensors kept in L1: " + humanBytes(r.l1BytesWritten) + " written, " +
          humanBytes(r.l1BytesRead) + " read\n";
-  return out + buf + model + l1;
+  std::string host;
+  for (const HostOpPerf &h : r.hostOps) {
+    char line[200];
+    std::snprintf(line, sizeof(line), "on the host: %s (%s), %.1f us\n", clip(h.name, 40).c_str(),
+                  h.op.c_str(), h.microseconds);
+    host += line;
+  }
+  return out + buf + model + l1 + host;
 }
 
 } // namespace tessel::rt

@@ -8,10 +8,15 @@
 
 #include "Compute.h"
 #include "Dispatch.h"
+#include "HostOps.h"
 
 #include "tessel/runtime/Formats.h"
 #include "tessel/runtime/L1Tensors.h"
 #include "tessel/runtime/OneLine.h"
+
+#include <chrono>
+#include <deque>
+#include <map>
 
 namespace tessel::rt {
 
@@ -173,17 +178,19 @@ int64_t compulsoryDramBytes(ChipState &st) {
   return bytes;
 }
 
-void readOutputs(ChipState &st, std::vector<HostTensor> &outputs) {
-  const ttb::Binary &bin = st.binary;
+/// The tensors of `signatures` read back from DRAM; one with no buffer (empty, or a host op's
+/// output) has no values yet.
+void readSignatures(ChipState &st, const flatbuffers::Vector<flatbuffers::Offset<ttb::TensorSignature>> *signatures,
+                    std::vector<HostTensor> &outputs) {
   outputs.clear();
-  if (!bin.outputs())
+  if (!signatures)
     return;
-  for (size_t i = 0; i < bin.outputs()->size(); ++i) {
-    const ttb::TensorSignature &sig = *bin.outputs()->Get(i);
+  for (size_t i = 0; i < signatures->size(); ++i) {
+    const ttb::TensorSignature &sig = *signatures->Get(i);
     HostTensor out;
     out.name = sig.name() ? sig.name()->str() : "output" + std::to_string(i);
     out.shape = signatureShape(sig);
-    if (sig.buffer() == kNoBuffer) { // empty: no values
+    if (sig.buffer() == kNoBuffer) {
       outputs.push_back(std::move(out));
       continue;
     }
@@ -196,6 +203,70 @@ void readOutputs(ChipState &st, std::vector<HostTensor> &outputs) {
     untilize(tiled.data(), out.shape, out.data.data());
     outputs.push_back(std::move(out));
   }
+}
+
+/// Runs the binary's host ops after the chip, on the model's inputs and what the chip returned;
+/// fills the outputs they compute, and times each in the report and on the trace's host track
+/// (from `chipEnd`, in host microseconds at the chip's clock).
+bool runHostOps(ChipState &st, const std::vector<HostTensor> &inputs, int64_t chipEnd,
+                RunResult &result, std::string &error) {
+  const ttb::Binary &bin = st.binary;
+  if (!bin.host_ops())
+    return true;
+  std::vector<HostTensor> hostValues;
+  readSignatures(st, bin.host_values(), hostValues);
+  std::map<std::string, const HostTensor *> values;
+  for (size_t i = 0; bin.inputs() && i < bin.inputs()->size(); ++i)
+    if (bin.inputs()->Get(i)->name())
+      values[bin.inputs()->Get(i)->name()->str()] = &inputs[i];
+  for (size_t i = 0; i < result.outputs.size(); ++i)
+    if (bin.outputs()->Get(i)->buffer() != kNoBuffer)
+      values[result.outputs[i].name] = &result.outputs[i];
+  for (const HostTensor &t : hostValues)
+    values[t.name] = &t;
+  std::deque<HostTensor> computed; // stable addresses for `values`
+  int64_t at = chipEnd;
+  for (const ttb::HostOp *op : *bin.host_ops()) {
+    std::vector<const HostTensor *> args;
+    if (op->inputs())
+      for (const flatbuffers::String *name : *op->inputs()) {
+        auto it = name->size() ? values.find(name->str()) : values.end();
+        args.push_back(it == values.end() ? nullptr : it->second);
+      }
+    std::vector<HostTensor> outs;
+    auto begin = std::chrono::steady_clock::now();
+    if (!runHostOp(*op, args, outs, error))
+      return false;
+    double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - begin)
+                    .count();
+    for (size_t o = 0; o < outs.size(); ++o) {
+      const flatbuffers::String *name = op->outputs()->Get(o);
+      if (!name->size())
+        continue;
+      outs[o].name = name->str();
+      computed.push_back(std::move(outs[o]));
+      values[name->str()] = &computed.back();
+    }
+    std::string opName = op->name() ? op->name()->str() : "";
+    result.perf.hostOps.push_back({opName, op->op() ? op->op()->str() : "", opName, us});
+    if (st.trace) {
+      int64_t cycles = std::max<int64_t>(1, int64_t(us * double(result.trace.clockMhz)));
+      st.trace->add(kHostTracePid, 0, at, cycles, opName, /*mergeable=*/false);
+      at += cycles;
+    }
+  }
+  for (size_t i = 0; i < result.outputs.size(); ++i) {
+    const ttb::TensorSignature &sig = *bin.outputs()->Get(i);
+    if (!sig.from_host())
+      continue;
+    auto it = values.find(result.outputs[i].name);
+    if (it == values.end()) {
+      error = "output " + signatureName(sig, i) + ": no host op computes it";
+      return false;
+    }
+    result.outputs[i] = *it->second;
+  }
+  return true;
 }
 
 } // namespace
@@ -323,8 +394,10 @@ static bool runVerified(const LoadedBinary &binary, const std::vector<HostTensor
       perf.dispatches.push_back(std::move(dp));
     }
   report(numDispatches, nullptr, now);
+  readSignatures(st, bin.outputs(), result.outputs);
+  if (!runHostOps(st, inputs, now, result, error))
+    return false;
   finalizePerf(perf);
-  readOutputs(st, result.outputs);
   return true;
 }
 

@@ -52,7 +52,7 @@ std::string traceToJson(const TraceLog &log) {
     first = false;
   };
   for (int32_t pid : pids) {
-    std::string name = "dispatches";
+    std::string name = pid == kHostTracePid ? "host ops" : "dispatches";
     if (pid > 0 && log.gridX > 0)
       name = "core (" + std::to_string((pid - 1) % log.gridX) + "," +
              std::to_string((pid - 1) / log.gridX) + ")";
@@ -60,7 +60,7 @@ std::string traceToJson(const TraceLog &log) {
          ",\"args\":{\"name\":" + jsonString(name) + "}}");
     emit("{\"ph\":\"M\",\"name\":\"process_sort_index\",\"pid\":" +
          std::to_string(pid) + ",\"args\":{\"sort_index\":" + std::to_string(pid) + "}}");
-    if (pid == 0)
+    if (pid <= 0)
       continue;
     for (int tid = 0; tid < 3; ++tid)
       emit("{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":" + std::to_string(pid) +

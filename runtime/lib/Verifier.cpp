@@ -12,8 +12,11 @@
 #include "tessel/runtime/L1Tensors.h"
 #include "tessel/runtime/OneLine.h"
 
+#include "HostOps.h"
+
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace tessel::rt {
 
@@ -47,7 +50,7 @@ public:
 
   bool run() {
     return checkAlignment() && checkBuffers() && checkConstants() && checkSignatures() &&
-           checkDispatches();
+           checkHostOps() && checkDispatches();
   }
 
 private:
@@ -178,12 +181,25 @@ private:
   }
 
   bool checkSignatures() {
-    for (auto [list, what] : {std::pair{bin.inputs(), "input"}, {bin.outputs(), "output"}}) {
+    for (auto [list, what] : {std::pair{bin.inputs(), "input"},
+                              {bin.outputs(), "output"},
+                              {bin.host_values(), "host value"}}) {
       if (!list)
         continue;
       for (size_t i = 0; i < list->size(); ++i) {
         const ttb::TensorSignature *s = list->Get(i);
         std::string label = std::string(what) + " " + std::to_string(i);
+        if (s->from_host()) {
+          if (list != bin.outputs() || s->buffer() != kNoBuffer)
+            return fail(label + ": only an output with no buffer can come from the host");
+          if (s->shape())
+            for (int64_t d : *s->shape())
+              if (d < -1 || d > (int64_t(1) << 40))
+                return fail(label + ": bad dimension " + std::to_string(d));
+          continue;
+        }
+        if (s->buffer() == kNoBuffer && list == bin.host_values())
+          return fail(label + ": has no buffer");
         if (s->buffer() == kNoBuffer) {
           bool empty = false;
           if (s->shape())
@@ -206,6 +222,49 @@ private:
         if (bin.buffers()->Get(s->buffer())->memory() != ttb::MemorySpace::Dram)
           return fail(label + ": the host reads and writes DRAM, but its buffer is in L1");
       }
+    }
+    return true;
+  }
+
+  /// Every host op is one the runtime runs, reads only values defined before it (inputs, outputs
+  /// and host values with buffers, earlier host ops' outputs), and every output from the host is
+  /// one of their outputs.
+  bool checkHostOps() {
+    std::set<std::string> defined;
+    auto define = [&](const auto *list, bool withBuffer) {
+      for (size_t i = 0; list && i < list->size(); ++i)
+        if (list->Get(i)->name() && (!withBuffer || list->Get(i)->buffer() != kNoBuffer))
+          defined.insert(list->Get(i)->name()->str());
+    };
+    define(bin.inputs(), false);
+    define(bin.outputs(), true);
+    define(bin.host_values(), true);
+    for (size_t i = 0; bin.host_ops() && i < bin.host_ops()->size(); ++i) {
+      const ttb::HostOp *op = bin.host_ops()->Get(i);
+      std::string label = "host op " + std::to_string(i) + " '" +
+                          (op->name() ? op->name()->str() : "") + "'";
+      std::string type = op->op() ? op->op()->str() : "";
+      if (!isHostOp(type))
+        return fail(label + ": '" + type + "' is not an op the runtime runs on the host");
+      if (!op->inputs() || !op->outputs())
+        return fail(label + ": has no input or output list");
+      for (const flatbuffers::String *in : *op->inputs())
+        if (in->size() && !defined.count(in->str()))
+          return fail(label + ": reads '" + in->str() + "', which nothing before it defines");
+      for (const flatbuffers::String *out : *op->outputs())
+        if (out->size() && !defined.insert(out->str()).second)
+          return fail(label + ": defines '" + out->str() + "' again");
+      if (op->attributes())
+        for (const ttb::HostAttribute *a : *op->attributes())
+          if (!a->name())
+            return fail(label + ": has an attribute with no name");
+    }
+    for (size_t i = 0; bin.outputs() && i < bin.outputs()->size(); ++i) {
+      const ttb::TensorSignature *s = bin.outputs()->Get(i);
+      if (s->from_host() && (!s->name() || !defined.count(s->name()->str()) ||
+                             !bin.host_ops() || bin.host_ops()->size() == 0))
+        return fail("output " + std::to_string(i) + ": comes from the host, but no host op "
+                    "computes it");
     }
     return true;
   }

@@ -4,9 +4,11 @@ model, tt-run it on the test's .pb inputs, and compare its .npy outputs with the
 (ONNX's tolerances: rtol 1e-3, atol 1e-7). Prints how many pass and why the others fail.
 
     test/conformance/cli_node_tests.py [--build build] [--data /usr/share/libonnx-testdata/data]
+                                       [--only 'test_nonmax*'] [--verbose]
 """
 import argparse
 import collections
+import fnmatch
 import subprocess
 import sys
 import tempfile
@@ -64,9 +66,11 @@ def main():
     p.add_argument("--build", default=str(root / "build"))
     p.add_argument("--data", default="/usr/share/libonnx-testdata/data")
     p.add_argument("--verbose", action="store_true", help="print every failing case")
+    p.add_argument("--only", default="*", help="run the cases whose name matches this glob")
     a = p.parse_args()
     bindir = Path(a.build) / "bin"
-    cases = sorted(d for d in (Path(a.data) / "node").iterdir() if (d / "model.onnx").exists())
+    cases = sorted(d for d in (Path(a.data) / "node").iterdir()
+                   if (d / "model.onnx").exists() and fnmatch.fnmatch(d.name, a.only))
     results = collections.Counter()
     with tempfile.TemporaryDirectory() as tmp:
         for i, case in enumerate(cases):

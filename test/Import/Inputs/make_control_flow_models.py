@@ -33,9 +33,9 @@ def if_constant():
 
 
 def if_unsupported():
-    then_graph = helper.make_graph([helper.make_node("Unique", ["x"], ["t"])], "then_body", [],
+    then_graph = helper.make_graph([helper.make_node("Det", ["x"], ["t"])], "then_body", [],
                                    [vi("t", F, [6])])
-    else_graph = helper.make_graph([helper.make_node("NonZero", ["x"], ["e"])], "else_body", [],
+    else_graph = helper.make_graph([helper.make_node("RandomUniformLike", ["x"], ["e"])], "else_body", [],
                                    [vi("e", F, [6])])
     nodes = [helper.make_node("If", ["c"], ["y"], then_branch=then_graph, else_branch=else_graph)]
     return model("if_unsupported", nodes, [vi("c", B, []), vi("x", F, [6])], [vi("y", F, [6])])

@@ -36,10 +36,10 @@ def mlp():
 
 def unsupported():
     nodes = [
-        helper.make_node("Unique", ["x"], ["a"], name="unique_first"),
+        helper.make_node("Det", ["x"], ["a"], name="det_first"),
         helper.make_node("Relu", ["a"], ["b"], name="fine"),
-        helper.make_node("NonZero", ["b"], ["c"], name="the_nonzero"),
-        helper.make_node("Unique", ["c"], ["y"]),  # unnamed: Unique_3
+        helper.make_node("RandomUniformLike", ["b"], ["c"], name="the_random"),
+        helper.make_node("Det", ["c"], ["y"]),  # unnamed: Det_3
     ]
     graph = helper.make_graph(
         nodes, "unsupported",

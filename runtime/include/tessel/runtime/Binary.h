@@ -14,10 +14,11 @@ namespace tessel::rt {
 
 /// Bump on any incompatible change of runtime/schema/ttb.fbs or the bytecode.
 // 2: CB_LOAD_INDEX (gathers by run-time indices). 5: CB_TILE_NONZERO (zero activation tiles).
-constexpr uint32_t kSchemaVersion = 5;
+// 6: host ops (host_ops, host_values, TensorSignature.from_host).
+constexpr uint32_t kSchemaVersion = 6;
 
-/// The buffer of an input or output signature that is an empty tensor (a dim of 0): it holds no
-/// data and has no buffer.
+/// The buffer of an input or output signature that has none: an empty tensor (a dim of 0), which
+/// holds no data, or an output a host op computes.
 constexpr uint32_t kNoBuffer = 0xFFFFFFFFu;
 
 /// A verified binary: its bytes and the chip it will run on. Everything

@@ -49,9 +49,8 @@ struct DispatchPerf {
   }
 };
 
-/// An op the runtime ran on the host instead of the chip. No binary has any
-/// yet; reports carry the (empty) list so that readers need not special-case
-/// its absence.
+/// An op the runtime ran on the host after the chip (the binary's host_ops), timed in host
+/// microseconds; they are no part of the chip's cycles.
 struct HostOpPerf {
   std::string name, op, location;
   double microseconds = 0;

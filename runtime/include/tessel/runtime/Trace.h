@@ -1,7 +1,7 @@
 //===- Trace.h - Chrome trace of a simulated run --------------------------===//
 //
 // One track per core thread (pid = core, tid = reader/compute/writer) plus a
-// "dispatches" track. Timestamps are cycles, written as microseconds at the
+// "dispatches" track and, after the chip, a "host ops" track. Timestamps are cycles, written as microseconds at the
 // chip clock, so Perfetto shows real time.
 //
 //===----------------------------------------------------------------------===//
@@ -14,8 +14,11 @@
 
 namespace tessel::rt {
 
+/// The track of the ops the runtime runs on the host; their spans are host time at the chip's clock.
+constexpr int32_t kHostTracePid = -1;
+
 struct TraceEvent {
-  int32_t pid;  // 0: dispatches; 1 + y * gridX + x: core (x, y)
+  int32_t pid;  // 0: dispatches; 1 + y * gridX + x: core (x, y); kHostTracePid: host ops
   int32_t tid;  // 0 reader, 1 compute, 2 writer (0 on the dispatch track)
   int64_t start, duration; // cycles
   std::string name;

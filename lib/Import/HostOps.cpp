@@ -1,0 +1,115 @@
+// ONNX nodes the runtime runs on the host: which they are, the types of their outputs, and their
+// attributes as the binary records them.
+#include "OnnxImporter.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace tessel::onnx_import;
+
+bool tessel::onnx_import::isHostOpType(StringRef opType) {
+  return llvm::is_contained(
+      {"NonZero", "NonMaxSuppression", "Unique", "Compress", "TfIdfVectorizer"}, opType);
+}
+
+static int64_t axisOf(const onnx::NodeProto &node, int64_t rank, bool &present) {
+  for (const auto &a : node.attribute())
+    if (a.name() == "axis") {
+      present = true;
+      return a.i() < 0 ? a.i() + rank : a.i();
+    }
+  present = false;
+  return 0;
+}
+
+FailureOr<SmallVector<RankedTensorType>>
+tessel::onnx_import::hostOutputTypes(const onnx::NodeProto &node, Location loc,
+                                     ArrayRef<RankedTensorType> inputs) {
+  MLIRContext *ctx = loc.getContext();
+  Type i64 = IntegerType::get(ctx, 64);
+  constexpr int64_t kDyn = ShapedType::kDynamic;
+  StringRef op = node.op_type();
+  size_t needed = op == "NonMaxSuppression" || op == "Compress" ? 2 : 1;
+  if (inputs.size() < needed || llvm::any_of(inputs.take_front(needed),
+                                             [](RankedTensorType t) { return !t; }))
+    return emitError(loc) << op << " needs " << needed << " inputs";
+  RankedTensorType x = inputs[0];
+  int64_t rank = x.getRank();
+  bool hasAxis = false;
+  int64_t axis = axisOf(node, rank, hasAxis);
+  if (hasAxis && (axis < 0 || axis >= rank))
+    return emitError(loc) << op << "'s axis is out of range for rank " << rank;
+  auto withAxisDynamic = [&]() {
+    SmallVector<int64_t> shape(x.getShape());
+    if (!hasAxis)
+      return RankedTensorType::get({kDyn}, x.getElementType());
+    shape[axis] = kDyn;
+    return RankedTensorType::get(shape, x.getElementType());
+  };
+  if (op == "NonZero")
+    return SmallVector<RankedTensorType>{RankedTensorType::get({std::max<int64_t>(rank, 1), kDyn}, i64)};
+  if (op == "NonMaxSuppression")
+    return SmallVector<RankedTensorType>{RankedTensorType::get({kDyn, 3}, i64)};
+  if (op == "Compress")
+    return SmallVector<RankedTensorType>{withAxisDynamic()};
+  if (op == "Unique") {
+    int64_t inverse = hasAxis ? x.getDimSize(axis) : x.getNumElements();
+    return SmallVector<RankedTensorType>{
+        withAxisDynamic(), RankedTensorType::get({kDyn}, i64),
+        RankedTensorType::get({inverse}, i64), RankedTensorType::get({kDyn}, i64)};
+  }
+  if (op == "TfIdfVectorizer") {
+    int64_t size = 0;
+    for (const auto &a : node.attribute())
+      if (a.name() == "ngram_indexes")
+        for (int64_t i : a.ints())
+          size = std::max(size, i + 1);
+    if (rank != 1 && rank != 2)
+      return emitError(loc) << "TfIdfVectorizer takes a 1-D or 2-D input, got rank " << rank;
+    Type f32 = Float32Type::get(ctx);
+    return SmallVector<RankedTensorType>{
+        rank == 1 ? RankedTensorType::get({size}, f32)
+                  : RankedTensorType::get({x.getDimSize(0), size}, f32)};
+  }
+  return emitError(loc) << op << " does not run on the host";
+}
+
+FailureOr<DictionaryAttr> tessel::onnx_import::hostAttributes(const onnx::NodeProto &node,
+                                                               Location loc) {
+  Builder b(loc.getContext());
+  SmallVector<NamedAttribute> attrs;
+  for (const auto &a : node.attribute()) {
+    Attribute value;
+    switch (a.type()) {
+    case onnx::AttributeProto::INT: value = b.getI64IntegerAttr(a.i()); break;
+    case onnx::AttributeProto::FLOAT: value = b.getF32FloatAttr(a.f()); break;
+    case onnx::AttributeProto::STRING: value = b.getStringAttr(a.s()); break;
+    case onnx::AttributeProto::INTS: {
+      SmallVector<Attribute> v;
+      for (int64_t i : a.ints())
+        v.push_back(b.getI64IntegerAttr(i));
+      value = b.getArrayAttr(v);
+      break;
+    }
+    case onnx::AttributeProto::FLOATS: {
+      SmallVector<Attribute> v;
+      for (float f : a.floats())
+        v.push_back(b.getF32FloatAttr(f));
+      value = b.getArrayAttr(v);
+      break;
+    }
+    case onnx::AttributeProto::STRINGS: {
+      SmallVector<Attribute> v;
+      for (const std::string &s : a.strings())
+        v.push_back(b.getStringAttr(s));
+      value = b.getArrayAttr(v);
+      break;
+    }
+    default:
+      return emitError(loc) << node.op_type() << "'s attribute '" << a.name()
+                            << "' is of a kind the host cannot take (tensor or graph)";
+    }
+    attrs.push_back(b.getNamedAttr(a.name(), value));
+  }
+  return b.getDictionaryAttr(attrs);
+}

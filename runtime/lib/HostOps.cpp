@@ -1,0 +1,404 @@
+//===- HostOps.cpp - ONNX ops the runtime runs on the host ----------------===//
+#include "HostOps.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <numeric>
+
+namespace tessel::rt {
+
+namespace {
+
+int64_t numElements(const std::vector<int64_t> &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+/// An op's ONNX attributes, read with ONNX's defaults.
+class Attributes {
+public:
+  explicit Attributes(const ttb::HostOp &op) : op(op) {}
+
+  const ttb::HostAttribute *find(const char *name) const {
+    if (op.attributes())
+      for (const ttb::HostAttribute *a : *op.attributes())
+        if (a->name() && a->name()->str() == name)
+          return a;
+    return nullptr;
+  }
+  bool has(const char *name) const { return find(name) != nullptr; }
+  int64_t i(const char *name, int64_t dflt) const {
+    const ttb::HostAttribute *a = find(name);
+    return a && a->ints() && a->ints()->size() == 1 ? a->ints()->Get(0) : dflt;
+  }
+  std::vector<int64_t> ints(const char *name) const {
+    const ttb::HostAttribute *a = find(name);
+    return a && a->ints() ? std::vector<int64_t>(a->ints()->begin(), a->ints()->end())
+                          : std::vector<int64_t>();
+  }
+  std::vector<float> floats(const char *name) const {
+    const ttb::HostAttribute *a = find(name);
+    return a && a->floats() ? std::vector<float>(a->floats()->begin(), a->floats()->end())
+                            : std::vector<float>();
+  }
+  std::string s(const char *name, const std::string &dflt) const {
+    const ttb::HostAttribute *a = find(name);
+    return a && a->strings() && a->strings()->size() == 1 ? a->strings()->Get(0)->str() : dflt;
+  }
+
+private:
+  const ttb::HostOp &op;
+};
+
+struct Context {
+  const ttb::HostOp &op;
+  const std::vector<const HostTensor *> &inputs;
+  std::vector<HostTensor> &outputs;
+  std::string &error;
+  Attributes attrs;
+
+  bool fail(const std::string &msg) {
+    error = msg;
+    return false;
+  }
+  const HostTensor *in(size_t i) const { return i < inputs.size() ? inputs[i] : nullptr; }
+  /// A scalar optional input's value, or `dflt` when it is omitted or empty.
+  double scalar(size_t i, double dflt) const {
+    const HostTensor *t = in(i);
+    return t && !t->data.empty() ? double(t->data[0]) : dflt;
+  }
+  /// The axis attribute in [0, rank), if given; false (with the error set) when out of range.
+  bool axis(int64_t rank, bool &present, int64_t &axis) {
+    present = attrs.has("axis");
+    axis = attrs.i("axis", 0);
+    if (!present)
+      return true;
+    if (axis < -rank || axis >= rank)
+      return fail("axis " + std::to_string(axis) + " is out of range for rank " +
+                  std::to_string(rank));
+    axis = axis < 0 ? axis + rank : axis;
+    return true;
+  }
+};
+
+/// The tensor as [outer, dim, inner] around `axis`.
+void splitAround(const std::vector<int64_t> &shape, int64_t axis, int64_t &outer, int64_t &dim,
+                 int64_t &inner) {
+  outer = inner = 1;
+  for (int64_t a = 0; a < axis; ++a)
+    outer *= shape[a];
+  dim = shape[axis];
+  for (size_t a = axis + 1; a < shape.size(); ++a)
+    inner *= shape[a];
+}
+
+/// The slices along `axis` whose index `keep` selects, in order.
+HostTensor takeSlices(const HostTensor &x, int64_t axis, const std::vector<int64_t> &keep) {
+  int64_t outer, dim, inner;
+  splitAround(x.shape, axis, outer, dim, inner);
+  HostTensor y;
+  y.shape = x.shape;
+  y.shape[axis] = int64_t(keep.size());
+  y.data.reserve(size_t(outer) * keep.size() * size_t(inner));
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t k : keep) {
+      const float *src = x.data.data() + (o * dim + k) * inner;
+      y.data.insert(y.data.end(), src, src + inner);
+    }
+  return y;
+}
+
+HostTensor vector1d(const std::vector<int64_t> &values) {
+  HostTensor t;
+  t.shape = {int64_t(values.size())};
+  t.data.assign(values.begin(), values.end());
+  return t;
+}
+
+bool nonZero(Context &c) {
+  const HostTensor &x = *c.in(0);
+  std::vector<int64_t> shape = x.shape.empty() ? std::vector<int64_t>{1} : x.shape;
+  std::vector<int64_t> hits;
+  for (int64_t i = 0; i < int64_t(x.data.size()); ++i)
+    if (x.data[i] != 0.0f)
+      hits.push_back(i);
+  HostTensor y;
+  int64_t rank = int64_t(shape.size()), n = int64_t(hits.size());
+  y.shape = {rank, n};
+  y.data.resize(size_t(rank * n));
+  for (int64_t k = 0; k < n; ++k)
+    for (int64_t a = rank - 1, rest = hits[k]; a >= 0; --a) {
+      y.data[size_t(a * n + k)] = float(rest % shape[a]);
+      rest /= shape[a];
+    }
+  c.outputs = {std::move(y)};
+  return true;
+}
+
+bool compress(Context &c) {
+  const HostTensor &x = *c.in(0), &cond = *c.in(1);
+  if (cond.shape.size() != 1)
+    return c.fail("the condition must be 1-D, got rank " + std::to_string(cond.shape.size()));
+  bool hasAxis;
+  int64_t axis;
+  if (!c.axis(int64_t(x.shape.size()), hasAxis, axis))
+    return false;
+  HostTensor flat = x;
+  if (!hasAxis)
+    flat.shape = {int64_t(x.data.size())};
+  int64_t dim = flat.shape[hasAxis ? axis : 0];
+  if (cond.shape[0] > dim)
+    return c.fail("the condition has " + std::to_string(cond.shape[0]) +
+                  " values for an axis of " + std::to_string(dim));
+  std::vector<int64_t> keep;
+  for (int64_t i = 0; i < cond.shape[0]; ++i)
+    if (cond.data[i] != 0.0f)
+      keep.push_back(i);
+  c.outputs = {takeSlices(flat, hasAxis ? axis : 0, keep)};
+  return true;
+}
+
+bool unique(Context &c) {
+  const HostTensor &x = *c.in(0);
+  bool hasAxis;
+  int64_t axis;
+  if (!c.axis(int64_t(x.shape.size()), hasAxis, axis))
+    return false;
+  HostTensor flat = x;
+  if (!hasAxis) {
+    flat.shape = {int64_t(x.data.size())};
+    axis = 0;
+  }
+  int64_t outer, dim, inner;
+  splitAround(flat.shape, axis, outer, dim, inner);
+  // Slice k along the axis, flattened in row-major order of the other axes.
+  auto slice = [&](int64_t k) {
+    std::vector<float> v;
+    v.reserve(size_t(outer * inner));
+    for (int64_t o = 0; o < outer; ++o) {
+      const float *src = flat.data.data() + (o * dim + k) * inner;
+      v.insert(v.end(), src, src + inner);
+    }
+    return v;
+  };
+  std::vector<std::vector<float>> slices;
+  for (int64_t k = 0; k < dim; ++k)
+    slices.push_back(slice(k));
+  // The first occurrence of each distinct slice, in order of appearance.
+  std::map<std::vector<float>, int64_t> firstOf;
+  std::vector<int64_t> firsts;
+  for (int64_t k = 0; k < dim; ++k)
+    if (firstOf.emplace(slices[k], k).second)
+      firsts.push_back(k);
+  if (c.attrs.i("sorted", 1) != 0)
+    std::sort(firsts.begin(), firsts.end(),
+              [&](int64_t a, int64_t b) { return slices[a] < slices[b]; });
+  std::map<std::vector<float>, int64_t> position;
+  for (size_t u = 0; u < firsts.size(); ++u)
+    position[slices[firsts[u]]] = int64_t(u);
+  std::vector<int64_t> inverse(static_cast<size_t>(dim), 0), counts(firsts.size(), 0);
+  for (int64_t k = 0; k < dim; ++k) {
+    inverse[k] = position[slices[k]];
+    ++counts[size_t(inverse[k])];
+  }
+  c.outputs = {takeSlices(flat, axis, firsts), vector1d(firsts), vector1d(inverse),
+               vector1d(counts)};
+  return true;
+}
+
+/// A box as (y1, x1, y2, x2) with y1 <= y2 and x1 <= x2.
+struct Box {
+  float y1, x1, y2, x2;
+};
+
+Box boxAt(const float *b, bool centerPoint) {
+  if (centerPoint) // [x_center, y_center, width, height]
+    return {b[1] - b[3] / 2, b[0] - b[2] / 2, b[1] + b[3] / 2, b[0] + b[2] / 2};
+  return {std::min(b[0], b[2]), std::min(b[1], b[3]), std::max(b[0], b[2]),
+          std::max(b[1], b[3])};
+}
+
+float iou(const Box &a, const Box &b) {
+  float areaA = (a.y2 - a.y1) * (a.x2 - a.x1), areaB = (b.y2 - b.y1) * (b.x2 - b.x1);
+  if (areaA <= 0 || areaB <= 0)
+    return 0;
+  float h = std::max(0.0f, std::min(a.y2, b.y2) - std::max(a.y1, b.y1));
+  float w = std::max(0.0f, std::min(a.x2, b.x2) - std::max(a.x1, b.x1));
+  float inter = h * w;
+  return inter / (areaA + areaB - inter);
+}
+
+bool nonMaxSuppression(Context &c) {
+  const HostTensor &boxes = *c.in(0), &scores = *c.in(1);
+  if (boxes.shape.size() != 3 || boxes.shape[2] != 4)
+    return c.fail("boxes must be [batches, boxes, 4]");
+  if (scores.shape.size() != 3 || scores.shape[0] != boxes.shape[0] ||
+      scores.shape[2] != boxes.shape[1])
+    return c.fail("scores must be [batches, classes, boxes] for boxes of [batches, boxes, 4]");
+  int64_t batches = boxes.shape[0], numBoxes = boxes.shape[1], classes = scores.shape[1];
+  double maxPerClass = std::max(0.0, c.scalar(2, 0));
+  float iouThreshold = float(c.scalar(3, 0));
+  const HostTensor *scoreThreshold = c.in(4);
+  bool centerPoint = c.attrs.i("center_point_box", 0) != 0;
+  std::vector<int64_t> selected;
+  for (int64_t b = 0; b < batches; ++b)
+    for (int64_t k = 0; k < classes; ++k) {
+      const float *s = scores.data.data() + (b * classes + k) * numBoxes;
+      std::vector<int64_t> order;
+      for (int64_t i = 0; i < numBoxes; ++i)
+        if (!scoreThreshold || scoreThreshold->data.empty() || s[i] > scoreThreshold->data[0])
+          order.push_back(i);
+      // Highest score first; among equal scores, the first box.
+      std::stable_sort(order.begin(), order.end(),
+                       [&](int64_t i, int64_t j) { return s[i] > s[j]; });
+      std::vector<Box> kept;
+      for (int64_t i : order) {
+        if (double(kept.size()) >= maxPerClass)
+          break;
+        Box box = boxAt(boxes.data.data() + (b * numBoxes + i) * 4, centerPoint);
+        if (std::any_of(kept.begin(), kept.end(),
+                        [&](const Box &other) { return iou(box, other) > iouThreshold; }))
+          continue;
+        kept.push_back(box);
+        selected.insert(selected.end(), {b, k, i});
+      }
+    }
+  HostTensor y;
+  y.shape = {int64_t(selected.size() / 3), 3};
+  y.data.assign(selected.begin(), selected.end());
+  c.outputs = {std::move(y)};
+  return true;
+}
+
+/// TfIdfVectorizer over integer pools: each row's n-grams of min_gram_length to max_gram_length
+/// items, `skip` items apart for each skip of 0 to max_skip_count, counted where the pool holds
+/// them (unigrams once, at skip 0), then weighted by the mode.
+bool tfIdfVectorizer(Context &c) {
+  const HostTensor &x = *c.in(0);
+  if (c.attrs.has("pool_strings"))
+    return c.fail("string pools need string inputs, which the runtime does not take");
+  if (x.shape.size() != 1 && x.shape.size() != 2)
+    return c.fail("the input must be 1-D or 2-D");
+  int64_t minGram = c.attrs.i("min_gram_length", 1), maxGram = c.attrs.i("max_gram_length", 1);
+  int64_t maxSkip = c.attrs.i("max_skip_count", 0);
+  std::string mode = c.attrs.s("mode", "TF");
+  std::vector<int64_t> counts = c.attrs.ints("ngram_counts"),
+                       indexes = c.attrs.ints("ngram_indexes"), pool = c.attrs.ints("pool_int64s");
+  std::vector<float> weights = c.attrs.floats("weights");
+  if (minGram < 1 || maxGram < minGram || maxSkip < 0)
+    return c.fail("needs 1 <= min_gram_length <= max_gram_length and max_skip_count >= 0");
+  if (mode != "TF" && mode != "IDF" && mode != "TFIDF")
+    return c.fail("unknown mode '" + mode + "'");
+  // The pool's n-grams, by their items, to their place in ngram_indexes.
+  std::map<std::vector<int64_t>, size_t> ngrams;
+  size_t place = 0;
+  for (size_t n = 0; n < counts.size(); ++n) {
+    int64_t begin = counts[n], end = n + 1 < counts.size() ? counts[n + 1] : int64_t(pool.size());
+    int64_t len = int64_t(n) + 1;
+    if (begin < 0 || end > int64_t(pool.size()) || begin > end || (end - begin) % len)
+      return c.fail("ngram_counts does not split pool_int64s into whole n-grams");
+    for (int64_t at = begin; at < end; at += len, ++place)
+      ngrams[std::vector<int64_t>(pool.begin() + at, pool.begin() + at + len)] = place;
+  }
+  if (place != indexes.size() || (!weights.empty() && weights.size() != indexes.size()))
+    return c.fail("ngram_indexes (and weights) must have one entry per n-gram of the pool");
+  int64_t size = 0;
+  for (int64_t i : indexes) {
+    if (i < 0)
+      return c.fail("ngram_indexes holds a negative index");
+    size = std::max(size, i + 1);
+  }
+  int64_t rows = x.shape.size() == 2 ? x.shape[0] : 1, cols = x.shape.back();
+  HostTensor y;
+  y.shape = x.shape.size() == 2 ? std::vector<int64_t>{rows, size} : std::vector<int64_t>{size};
+  y.data.assign(size_t(rows * size), 0.0f);
+  std::vector<int64_t> items;
+  for (int64_t r = 0; r < rows; ++r) {
+    std::vector<int64_t> found(indexes.size(), 0);
+    const float *row = x.data.data() + r * cols;
+    for (int64_t skip = 0; skip <= maxSkip; ++skip)
+      for (int64_t start = 0; start < cols; ++start)
+        for (int64_t n = std::max(minGram, skip ? int64_t(2) : int64_t(1)); n <= maxGram; ++n) {
+          if (start + (n - 1) * (skip + 1) >= cols)
+            break;
+          items.clear();
+          for (int64_t k = 0; k < n; ++k)
+            items.push_back(int64_t(row[start + k * (skip + 1)]));
+          if (auto it = ngrams.find(items); it != ngrams.end())
+            ++found[it->second];
+        }
+    for (size_t g = 0; g < indexes.size(); ++g) {
+      float w = weights.empty() ? 1.0f : weights[g];
+      float v = mode == "TF" ? float(found[g]) : mode == "IDF" ? (found[g] ? w : 0.0f)
+                                                                : float(found[g]) * w;
+      y.data[size_t(r * size + indexes[g])] = v;
+    }
+  }
+  c.outputs = {std::move(y)};
+  return true;
+}
+
+struct HostOpImpl {
+  const char *name;
+  size_t requiredInputs;
+  bool (*run)(Context &);
+};
+
+const HostOpImpl kHostOps[] = {
+    {"NonZero", 1, nonZero},
+    {"Compress", 2, compress},
+    {"Unique", 1, unique},
+    {"NonMaxSuppression", 2, nonMaxSuppression},
+    {"TfIdfVectorizer", 1, tfIdfVectorizer},
+};
+
+const HostOpImpl *findHostOp(const std::string &op) {
+  for (const HostOpImpl &impl : kHostOps)
+    if (op == impl.name)
+      return &impl;
+  return nullptr;
+}
+
+} // namespace
+
+bool isHostOp(const std::string &op) { return findHostOp(op) != nullptr; }
+
+bool runHostOp(const ttb::HostOp &op, const std::vector<const HostTensor *> &inputs,
+               std::vector<HostTensor> &outputs, std::string &error) {
+  std::string type = op.op() ? op.op()->str() : "";
+  std::string label = "host op '" + (op.name() ? op.name()->str() : "") + "' (" + type + "): ";
+  const HostOpImpl *impl = findHostOp(type);
+  if (!impl) {
+    error = label + "not an op the runtime runs on the host";
+    return false;
+  }
+  for (size_t i = 0; i < impl->requiredInputs; ++i)
+    if (i >= inputs.size() || !inputs[i]) {
+      error = label + "input " + std::to_string(i) + " is missing";
+      return false;
+    }
+  for (const HostTensor *in : inputs)
+    if (in && int64_t(in->data.size()) != numElements(in->shape)) {
+      error = label + "an input's values do not match its shape";
+      return false;
+    }
+  Context c{op, inputs, outputs, error, Attributes(op)};
+  if (!impl->run(c)) {
+    error = label + error;
+    return false;
+  }
+  size_t wanted = op.outputs() ? op.outputs()->size() : 0;
+  if (outputs.size() < wanted) {
+    error = label + "lists " + std::to_string(wanted) + " outputs, the op has " +
+            std::to_string(outputs.size());
+    return false;
+  }
+  outputs.resize(wanted);
+  return true;
+}
+
+} // namespace tessel::rt

@@ -1,0 +1,47 @@
+// RUN: tt-opt %s -split-input-file -verify-diagnostics
+
+// The function's records of what runs beside the chip are checked where they are read.
+
+// expected-error @+1 {{graph.host_ops entries must be {name, op, inputs: [string], outputs: [string], attributes: {...}}}}
+func.func @host_op_without_outputs() attributes {
+    graph.host_ops = [{name = "n", op = "NonZero", inputs = ["x"], attributes = {}}]} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{host op 'n': attribute 'alpha' must be an i64, f32 or string, or an array of them}}
+func.func @host_op_attribute_of_another_type() attributes {
+    graph.host_ops = [{name = "n", op = "NonZero", inputs = ["x"], outputs = ["y"],
+                       attributes = {alpha = 1.0 : f64}}]} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{graph.host_outputs entries must be {name, index >= 0, type: a ranked tensor}}}
+func.func @host_output_without_type() attributes {
+    graph.host_outputs = [{name = "y", index = 0 : i64}]} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{graph.empty_inputs must be an array}}
+func.func @empty_inputs_not_a_list() attributes {graph.empty_inputs = 3 : i64} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{unknown graph attribute 'graph.hostops'}}
+func.func @misspelled() attributes {graph.hostops = []} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{graph.host_value must be a unit attribute}}
+func.func @host_value_not_unit(%x: tensor<2xf32>) -> (tensor<2xf32> {graph.host_value = 1 : i64}) {
+  return %x : tensor<2xf32>
+}

@@ -1,0 +1,52 @@
+"""Models whose tail runs on the host: ops whose output's shape depends on the data."""
+import sys
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import TensorProto as T, helper as h, numpy_helper
+
+out = Path(sys.argv[1])
+out.mkdir(parents=True, exist_ok=True)
+vi = h.make_tensor_value_info
+
+
+def save(name, nodes, inputs, outputs, inits=(), opset=13):
+    graph = h.make_graph(nodes, name, inputs, outputs, initializer=list(inits))
+    model = h.make_model(graph, opset_imports=[h.make_opsetid("", opset)])
+    onnx.checker.check_model(model)
+    onnx.save(model, out / f"{name}.onnx")
+
+
+# The chip computes r and the mask g; Compress and then Unique run on the host, one after the
+# other. r is an output and a host op's input; g only a host op's.
+save("tail", [h.make_node("Relu", ["x"], ["r"], name="relu"),
+              h.make_node("Greater", ["r", "half"], ["g"], name="above"),
+              h.make_node("Compress", ["r", "g"], ["c"], name="keep", axis=0),
+              h.make_node("Unique", ["c"], ["u", "", "", "n"], name="distinct")],
+     [vi("x", T.FLOAT, [6])], [vi("r", T.FLOAT, [6]), vi("u", T.FLOAT, ["k"]),
+                               vi("n", T.INT64, ["k"])],
+     [numpy_helper.from_array(np.array([0.5], np.float32), "half")])
+
+# NMS reads a model input as given, a chip result and two initializers.
+save("nms", [h.make_node("Sigmoid", ["logits"], ["scores"], name="score"),
+             h.make_node("NonMaxSuppression", ["boxes", "scores", "keep", "iou"], ["sel"],
+                         name="nms", center_point_box=1)],
+     [vi("boxes", T.FLOAT, [1, 4, 4]), vi("logits", T.FLOAT, [1, 1, 4])],
+     [vi("sel", T.INT64, ["k", 3])],
+     [numpy_helper.from_array(np.array([2], np.int64), "keep"),
+      numpy_helper.from_array(np.array([0.5], np.float32), "iou")], opset=11)
+
+# Only host ops may read what a host op computes.
+save("after", [h.make_node("NonZero", ["x"], ["nz"], name="where_nonzero"),
+               h.make_node("Transpose", ["nz"], ["y"], name="flip")],
+     [vi("x", T.FLOAT, [2, 3])], [vi("y", T.INT64, ["a", "b"])])
+
+# A branch runs on the chip as a select between both branches: no host op inside.
+then_graph = h.make_graph([h.make_node("NonZero", ["x"], ["t"], name="branch_nonzero")],
+                          "then_body", [], [vi("t", T.INT64, [2, "k"])])
+else_graph = h.make_graph([h.make_node("Shape", ["x"], ["e"])], "else_body", [],
+                          [vi("e", T.INT64, [2])])
+save("branch", [h.make_node("If", ["c"], ["y"], then_branch=then_graph,
+                            else_branch=else_graph, name="choose")],
+     [vi("c", T.BOOL, []), vi("x", T.FLOAT, [2, 3])], [vi("y", T.INT64, ["a", "b"])])
