@@ -275,8 +275,9 @@ bool nonMaxSuppression(Context &c) {
 }
 
 /// TfIdfVectorizer over integer pools: each row's n-grams of min_gram_length to max_gram_length
-/// items, `skip` items apart for each skip of 0 to max_skip_count, counted where the pool holds
-/// them (unigrams once, at skip 0), then weighted by the mode.
+/// items, `skip` items apart for each skip of 0 to max_skip_count, counted at their ngram_indexes
+/// where the pool holds them (unigrams once, at skip 0), then weighted by the mode; as ONNX's
+/// reference does, `weights` is indexed by output position.
 bool tfIdfVectorizer(Context &c) {
   const HostTensor &x = *c.in(0);
   if (c.attrs.has("pool_strings"))
@@ -304,21 +305,23 @@ bool tfIdfVectorizer(Context &c) {
     for (int64_t at = begin; at < end; at += len, ++place)
       ngrams[std::vector<int64_t>(pool.begin() + at, pool.begin() + at + len)] = place;
   }
-  if (place != indexes.size() || (!weights.empty() && weights.size() != indexes.size()))
-    return c.fail("ngram_indexes (and weights) must have one entry per n-gram of the pool");
+  if (place != indexes.size())
+    return c.fail("ngram_indexes must have one entry per n-gram of the pool");
   int64_t size = 0;
   for (int64_t i : indexes) {
     if (i < 0)
       return c.fail("ngram_indexes holds a negative index");
     size = std::max(size, i + 1);
   }
+  if (!weights.empty() && int64_t(weights.size()) < size)
+    return c.fail("weights must have one entry per output position");
   int64_t rows = x.shape.size() == 2 ? x.shape[0] : 1, cols = x.shape.back();
   HostTensor y;
   y.shape = x.shape.size() == 2 ? std::vector<int64_t>{rows, size} : std::vector<int64_t>{size};
   y.data.assign(size_t(rows * size), 0.0f);
   std::vector<int64_t> items;
   for (int64_t r = 0; r < rows; ++r) {
-    std::vector<int64_t> found(indexes.size(), 0);
+    std::vector<int64_t> found(size_t(size), 0);
     const float *row = x.data.data() + r * cols;
     for (int64_t skip = 0; skip <= maxSkip; ++skip)
       for (int64_t start = 0; start < cols; ++start)
@@ -329,13 +332,13 @@ bool tfIdfVectorizer(Context &c) {
           for (int64_t k = 0; k < n; ++k)
             items.push_back(int64_t(row[start + k * (skip + 1)]));
           if (auto it = ngrams.find(items); it != ngrams.end())
-            ++found[it->second];
+            ++found[size_t(indexes[it->second])];
         }
-    for (size_t g = 0; g < indexes.size(); ++g) {
-      float w = weights.empty() ? 1.0f : weights[g];
-      float v = mode == "TF" ? float(found[g]) : mode == "IDF" ? (found[g] ? w : 0.0f)
-                                                                : float(found[g]) * w;
-      y.data[size_t(r * size + indexes[g])] = v;
+    for (int64_t i = 0; i < size; ++i) {
+      float w = weights.empty() ? 1.0f : weights[size_t(i)];
+      float v = mode == "TF" ? float(found[i]) : mode == "IDF" ? (found[i] ? w : 0.0f)
+                                                                : float(found[i]) * w;
+      y.data[size_t(r * size + i)] = v;
     }
   }
   c.outputs = {std::move(y)};

@@ -1,0 +1,175 @@
+// The ops the runtime runs on the host, against ONNX's semantics in the cases the backend suite's
+// node tests leave out: weighted TfIdf modes, NMS's thresholds at their boundaries, Unique in
+// order of appearance along an axis, and the errors a malformed binary meets.
+#include "HostOps.h"
+
+#include <gtest/gtest.h>
+
+#include <variant>
+
+using namespace tessel;
+using namespace tessel::rt;
+
+namespace {
+
+using AttrValue = std::variant<int64_t, std::vector<int64_t>, std::vector<float>, std::string>;
+
+/// A host op built as the serializer writes it; `root()` stays valid while the builder lives.
+class HostOpBuilder {
+public:
+  HostOpBuilder(const std::string &op, size_t outputs,
+                const std::vector<std::pair<std::string, AttrValue>> &attrs = {}) {
+    std::vector<flatbuffers::Offset<ttb::HostAttribute>> list;
+    for (const auto &[name, value] : attrs) {
+      auto n = fbb.CreateString(name);
+      if (auto *i = std::get_if<int64_t>(&value))
+        list.push_back(ttb::CreateHostAttribute(fbb, n, true, fbb.CreateVector(std::vector{*i})));
+      else if (auto *is = std::get_if<std::vector<int64_t>>(&value))
+        list.push_back(ttb::CreateHostAttribute(fbb, n, false, fbb.CreateVector(*is)));
+      else if (auto *fs = std::get_if<std::vector<float>>(&value))
+        list.push_back(ttb::CreateHostAttribute(fbb, n, false, 0, fbb.CreateVector(*fs)));
+      else
+        list.push_back(ttb::CreateHostAttribute(
+            fbb, n, true, 0, 0,
+            fbb.CreateVectorOfStrings(std::vector{std::get<std::string>(value)})));
+    }
+    std::vector<std::string> outs;
+    for (size_t i = 0; i < outputs; ++i)
+      outs.push_back("out" + std::to_string(i));
+    auto node = ttb::CreateHostOp(fbb, fbb.CreateString("node"), fbb.CreateString(op),
+                                  fbb.CreateVectorOfStrings(std::vector<std::string>{}),
+                                  fbb.CreateVectorOfStrings(outs), fbb.CreateVector(list));
+    fbb.Finish(node);
+  }
+  const ttb::HostOp &root() const {
+    return *flatbuffers::GetRoot<ttb::HostOp>(fbb.GetBufferPointer());
+  }
+
+private:
+  flatbuffers::FlatBufferBuilder fbb;
+};
+
+HostTensor tensor(std::vector<int64_t> shape, std::vector<float> data) {
+  return {"", std::move(shape), std::move(data)};
+}
+
+std::vector<HostTensor> run(const HostOpBuilder &op, const std::vector<const HostTensor *> &in) {
+  std::vector<HostTensor> out;
+  std::string error;
+  EXPECT_TRUE(runHostOp(op.root(), in, out, error)) << error;
+  return out;
+}
+
+std::string failure(const HostOpBuilder &op, const std::vector<const HostTensor *> &in) {
+  std::vector<HostTensor> out;
+  std::string error;
+  EXPECT_FALSE(runHostOp(op.root(), in, out, error));
+  return error;
+}
+
+TEST(HostOps, TfIdfWeightsByMode) {
+  // Pool: unigrams 1, 2; bigram (1, 2). Input row [1, 2, 1, 2]: 1 twice, 2 twice, (1,2) twice.
+  // Two n-grams at one position add up.
+  std::vector<std::pair<std::string, AttrValue>> attrs = {
+      {"min_gram_length", int64_t(1)}, {"max_gram_length", int64_t(2)},
+      {"max_skip_count", int64_t(0)}, {"ngram_counts", std::vector<int64_t>{0, 2}},
+      {"ngram_indexes", std::vector<int64_t>{2, 0, 1}},
+      {"pool_int64s", std::vector<int64_t>{1, 2, 1, 2}},
+      {"weights", std::vector<float>{0.5f, 2.0f, 3.0f}}};
+  HostTensor x = tensor({4}, {1, 2, 1, 2});
+  auto withMode = [&](const std::string &mode) {
+    auto a = attrs;
+    a.push_back({"mode", mode});
+    return HostOpBuilder("TfIdfVectorizer", 1, a);
+  };
+  // Output position = ngram_indexes[g]: unigram 1 -> 2, unigram 2 -> 0, bigram -> 1; the
+  // weights are by output position, as in ONNX's reference.
+  EXPECT_EQ(run(withMode("TF"), {&x})[0].data, (std::vector<float>{2, 2, 2}));
+  EXPECT_EQ(run(withMode("IDF"), {&x})[0].data, (std::vector<float>{0.5f, 2, 3}));
+  EXPECT_EQ(run(withMode("TFIDF"), {&x})[0].data, (std::vector<float>{1, 4, 6}));
+  EXPECT_NE(failure(withMode("BM25"), {&x}).find("unknown mode 'BM25'"), std::string::npos);
+}
+
+TEST(HostOps, TfIdfNgramsSharingAPositionAddUp) {
+  HostOpBuilder op("TfIdfVectorizer", 1,
+                   {{"min_gram_length", int64_t(1)}, {"max_gram_length", int64_t(1)},
+                    {"mode", std::string("TF")}, {"ngram_counts", std::vector<int64_t>{0}},
+                    {"ngram_indexes", std::vector<int64_t>{1, 1}},
+                    {"pool_int64s", std::vector<int64_t>{4, 7}}});
+  HostTensor x = tensor({3}, {4, 7, 7});
+  EXPECT_EQ(run(op, {&x})[0].data, (std::vector<float>{0, 3}));
+}
+
+TEST(HostOps, TfIdfSkipsCountUnigramsOnce) {
+  // Bigrams one item apart in [5, 9, 5, 9, 6]: (5,5) at skip 1, (9,9) at skip 1; unigrams once.
+  HostOpBuilder op("TfIdfVectorizer", 1,
+                   {{"min_gram_length", int64_t(1)}, {"max_gram_length", int64_t(2)},
+                    {"max_skip_count", int64_t(2)}, {"mode", std::string("TF")},
+                    {"ngram_counts", std::vector<int64_t>{0, 1}},
+                    {"ngram_indexes", std::vector<int64_t>{0, 1, 2}},
+                    {"pool_int64s", std::vector<int64_t>{5, 5, 5, 9, 9}}});
+  HostTensor x = tensor({1, 5}, {5, 9, 5, 9, 6});
+  std::vector<HostTensor> y = run(op, {&x});
+  EXPECT_EQ(y[0].shape, (std::vector<int64_t>{1, 3}));
+  // unigram 5: 2; (5,5): skip 1 once; (9,9): skip 1 once.
+  EXPECT_EQ(y[0].data, (std::vector<float>{2, 1, 1}));
+}
+
+TEST(HostOps, NmsThresholdsAreStrict) {
+  // Two unit squares overlapping by half (IoU 1/3) and a far one; center-point boxes.
+  HostTensor boxes = tensor({1, 3, 4}, {0.5f, 0.5f, 1, 1, 1.0f, 0.5f, 1, 1, 9, 9, 1, 1});
+  HostTensor scores = tensor({1, 1, 3}, {0.9f, 0.8f, 0.7f});
+  HostTensor maxBoxes = tensor({1}, {5});
+  HostOpBuilder op("NonMaxSuppression", 1, {{"center_point_box", int64_t(1)}});
+  // IoU equal to the threshold keeps the box; above it suppresses.
+  HostTensor third = tensor({1}, {1.0f / 3.0f}), quarter = tensor({1}, {0.25f});
+  EXPECT_EQ(run(op, {&boxes, &scores, &maxBoxes, &third})[0].data,
+            (std::vector<float>{0, 0, 0, 0, 0, 1, 0, 0, 2}));
+  EXPECT_EQ(run(op, {&boxes, &scores, &maxBoxes, &quarter})[0].data,
+            (std::vector<float>{0, 0, 0, 0, 0, 2}));
+  // A score equal to the score threshold is dropped.
+  HostTensor minScore = tensor({1}, {0.8f});
+  std::vector<HostTensor> y = run(op, {&boxes, &scores, &maxBoxes, &quarter, &minScore});
+  EXPECT_EQ(y[0].shape, (std::vector<int64_t>{1, 3}));
+  // No max_output_boxes_per_class: nothing is selected.
+  y = run(op, {&boxes, &scores});
+  EXPECT_EQ(y[0].shape, (std::vector<int64_t>{0, 3}));
+}
+
+TEST(HostOps, UniqueAlongAnAxisInOrderOfAppearance) {
+  HostOpBuilder op("Unique", 4, {{"axis", int64_t(-1)}, {"sorted", int64_t(0)}});
+  // Columns: (3,1), (1,2), (3,1), (0,0).
+  HostTensor x = tensor({2, 4}, {3, 1, 3, 0, 1, 2, 1, 0});
+  std::vector<HostTensor> y = run(op, {&x});
+  EXPECT_EQ(y[0].shape, (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(y[0].data, (std::vector<float>{3, 1, 0, 1, 2, 0}));
+  EXPECT_EQ(y[1].data, (std::vector<float>{0, 1, 3}));
+  EXPECT_EQ(y[2].data, (std::vector<float>{0, 1, 0, 2}));
+  EXPECT_EQ(y[3].data, (std::vector<float>{2, 1, 1}));
+}
+
+TEST(HostOps, NonZeroOfAScalarIndexesItAsOneElement) {
+  HostOpBuilder op("NonZero", 1);
+  HostTensor x = tensor({}, {4});
+  std::vector<HostTensor> y = run(op, {&x});
+  EXPECT_EQ(y[0].shape, (std::vector<int64_t>{1, 1}));
+}
+
+TEST(HostOps, ErrorsNameTheOpAndTheProblem) {
+  HostTensor x = tensor({2, 3}, {1, 2, 3, 4, 5, 6}), cond = tensor({3}, {1, 0, 1});
+  EXPECT_EQ(failure(HostOpBuilder("Compress", 1, {{"axis", int64_t(0)}}), {&x, &cond}),
+            "host op 'node' (Compress): the condition has 3 values for an axis of 2");
+  EXPECT_EQ(failure(HostOpBuilder("Compress", 1, {{"axis", int64_t(2)}}), {&x, &cond}),
+            "host op 'node' (Compress): axis 2 is out of range for rank 2");
+  EXPECT_EQ(failure(HostOpBuilder("Compress", 1), {&x}),
+            "host op 'node' (Compress): input 1 is missing");
+  EXPECT_EQ(failure(HostOpBuilder("Gather", 1), {&x}),
+            "host op 'node' (Gather): not an op the runtime runs on the host");
+  EXPECT_EQ(failure(HostOpBuilder("Unique", 5), {&x}),
+            "host op 'node' (Unique): lists 5 outputs, the op has 4");
+  HostTensor boxes = tensor({1, 2, 3}, {0, 0, 0, 0, 0, 0});
+  EXPECT_EQ(failure(HostOpBuilder("NonMaxSuppression", 1), {&boxes, &x}),
+            "host op 'node' (NonMaxSuppression): boxes must be [batches, boxes, 4]");
+}
+
+} // namespace
