@@ -15,7 +15,8 @@ inline constexpr llvm::StringLiteral kEmptyInputsAttrName = "graph.empty_inputs"
 inline constexpr llvm::StringLiteral kEmptyOutputsAttrName = "graph.empty_outputs";
 
 /// On the function: the ONNX nodes the runtime runs on the host after the chip, in order (NonZero,
-/// NonMaxSuppression, Unique, Compress, TfIdfVectorizer at the graph's tail). Each is {name, op,
+/// NonMaxSuppression, Unique, Compress, TfIdfVectorizer, Det, RoiAlign, and Range with run-time
+/// bounds, at the graph's tail). Each is {name, op,
 /// inputs, outputs (value names; "" for an omitted input), attributes (a dictionary of the node's
 /// ONNX attributes as i64, f32, string or arrays of them)}.
 inline constexpr llvm::StringLiteral kHostOpsAttrName = "graph.host_ops";

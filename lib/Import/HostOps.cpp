@@ -7,9 +7,23 @@
 using namespace mlir;
 using namespace tessel::onnx_import;
 
+/// Ops whose output's shape depends on the data, or that the chip has no arithmetic for.
+static constexpr StringLiteral kAlwaysOnHost[] = {
+    "NonZero", "NonMaxSuppression", "Unique", "Compress", "TfIdfVectorizer", "Det", "RoiAlign"};
+
 bool tessel::onnx_import::isHostOpType(StringRef opType) {
-  return llvm::is_contained(
-      {"NonZero", "NonMaxSuppression", "Unique", "Compress", "TfIdfVectorizer"}, opType);
+  return llvm::is_contained(kAlwaysOnHost, opType);
+}
+
+bool tessel::onnx_import::canRunOnHost(StringRef opType) {
+  return isHostOpType(opType) || opType == "Range";
+}
+
+std::string tessel::onnx_import::hostOpTypesText() {
+  std::string text;
+  for (StringRef op : kAlwaysOnHost)
+    text += op.str() + ", ";
+  return text + "Range";
 }
 
 static int64_t axisOf(const onnx::NodeProto &node, int64_t rank, bool &present) {
@@ -29,7 +43,9 @@ tessel::onnx_import::hostOutputTypes(const onnx::NodeProto &node, Location loc,
   Type i64 = IntegerType::get(ctx, 64);
   constexpr int64_t kDyn = ShapedType::kDynamic;
   StringRef op = node.op_type();
-  size_t needed = op == "NonMaxSuppression" || op == "Compress" ? 2 : 1;
+  size_t needed = op == "NonMaxSuppression" || op == "Compress" ? 2
+                  : op == "Range" || op == "RoiAlign"             ? 3
+                                                                  : 1;
   if (inputs.size() < needed || llvm::any_of(inputs.take_front(needed),
                                              [](RankedTensorType t) { return !t; }))
     return emitError(loc) << op << " needs " << needed << " inputs";
@@ -57,6 +73,30 @@ tessel::onnx_import::hostOutputTypes(const onnx::NodeProto &node, Location loc,
     return SmallVector<RankedTensorType>{
         withAxisDynamic(), RankedTensorType::get({kDyn}, i64),
         RankedTensorType::get({inverse}, i64), RankedTensorType::get({kDyn}, i64)};
+  }
+  if (op == "Range")
+    return SmallVector<RankedTensorType>{RankedTensorType::get({kDyn}, x.getElementType())};
+  if (op == "Det") {
+    if (rank < 2 || x.getDimSize(rank - 1) != x.getDimSize(rank - 2))
+      return emitError(loc) << "Det takes square matrices [..., M, M], got " << x;
+    return SmallVector<RankedTensorType>{
+        RankedTensorType::get(x.getShape().drop_back(2), x.getElementType())};
+  }
+  if (op == "RoiAlign") {
+    RankedTensorType rois = inputs[1];
+    if (rank != 4 || rois.getRank() != 2 || rois.getDimSize(1) != 4)
+      return emitError(loc) << "RoiAlign takes X [N, C, H, W] and rois [R, 4]";
+    int64_t height = 1, width = 1;
+    for (const auto &a : node.attribute()) {
+      if (a.name() == "output_height")
+        height = a.i();
+      if (a.name() == "output_width")
+        width = a.i();
+    }
+    if (height < 1 || width < 1)
+      return emitError(loc) << "RoiAlign's output_height and output_width must be positive";
+    return SmallVector<RankedTensorType>{RankedTensorType::get(
+        {rois.getDimSize(0), x.getDimSize(1), height, width}, x.getElementType())};
   }
   if (op == "TfIdfVectorizer") {
     int64_t size = 0;

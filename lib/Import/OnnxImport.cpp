@@ -98,6 +98,19 @@ private:
   /// graph.host_ops, its chip-computed inputs made results of the function. Only host ops may
   /// read its outputs.
   LogicalResult importHostOp(const onnx::NodeProto &node, Location loc);
+  /// Whether `node` runs on the host: an op that always does, or one the host can run that reads
+  /// a host op's output or (Range) whose length inference cannot tell.
+  bool runsOnHost(const onnx::NodeProto &node, size_t index);
+  /// The static type inference gives `value`, the output of the node at `index`, refining it from
+  /// there once if needed.
+  std::optional<RankedTensorType> outputType(const std::string &value, size_t index) {
+    auto it = inferredTypes.find(value);
+    if (it == inferredTypes.end() && refinedFrom != std::make_pair(graphNow, index)) {
+      refineInference(index);
+      it = inferredTypes.find(value);
+    }
+    return it == inferredTypes.end() ? std::nullopt : std::optional(it->second);
+  }
   /// Records the static types shape inference gave `graph`'s values and its subgraphs'.
   void recordTypes(const onnx::GraphProto &graph);
   /// Runs shape inference again over the nodes from `first` on, with every value imported so
@@ -1055,7 +1068,7 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
     return importLoop(node, loc);
   if (isSequenceOp(node.op_type()))
     return importSequenceOp(node, loc);
-  if (isHostOpType(node.op_type()) && (node.domain().empty() || node.domain() == "ai.onnx"))
+  if (runsOnHost(node, index))
     return importHostOp(node, loc);
   NodeContext nc{builder, node, loc, opset, {}, {}};
   for (const std::string &in : node.input()) {
@@ -1066,9 +1079,8 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
     if (auto host = hostValues.find(in); host != hostValues.end())
       return emitError(loc) << node.op_type() << " reads '" << in << "', which "
                             << host->second.second
-                            << " computes on the host after the chip has run; only host ops "
-                               "(NonZero, NonMaxSuppression, Unique, Compress, TfIdfVectorizer) "
-                               "may follow it";
+                            << " computes on the host after the chip has run; only host ops ("
+                            << hostOpTypesText() << ") may follow it";
     auto it = values.find(in);
     if (it == values.end())
       return emitError(loc) << node.op_type() << " reads '" << in
@@ -1087,15 +1099,11 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
       nc.resultTypes.push_back(RankedTensorType());
       continue;
     }
-    auto it = inferredTypes.find(out);
-    if (it == inferredTypes.end() && refinedFrom != std::make_pair(graphNow, index)) {
-      refineInference(index);
-      it = inferredTypes.find(out);
-    }
-    if (it == inferredTypes.end())
+    std::optional<RankedTensorType> type = outputType(out, index);
+    if (!type)
       return emitError(loc) << "shape inference could not give a static shape to '" << out
                             << "' (" << node.op_type() << ")";
-    nc.resultTypes.push_back(it->second);
+    nc.resultTypes.push_back(*type);
   }
   FailureOr<SmallVector<Value>> results = failure();
   if (auto folded = foldConstantNode(nc))
@@ -1132,6 +1140,15 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
     values[node.output(i)] = v;
   }
   return success();
+}
+
+bool Importer::runsOnHost(const onnx::NodeProto &node, size_t index) {
+  if ((!node.domain().empty() && node.domain() != "ai.onnx") || !canRunOnHost(node.op_type()))
+    return false;
+  if (isHostOpType(node.op_type()) ||
+      llvm::any_of(node.input(), [&](const std::string &in) { return hostValues.contains(in); }))
+    return true;
+  return node.output_size() == 1 && !outputType(node.output(0), index);
 }
 
 LogicalResult Importer::importHostOp(const onnx::NodeProto &node, Location loc) {

@@ -41,6 +41,11 @@ bool isFoldable(llvm::StringRef opType);
 /// Whether the runtime runs `opType` (default domain) on the host: its output's shape depends on
 /// the data, or the chip has no arithmetic for it.
 bool isHostOpType(llvm::StringRef opType);
+/// Whether the runtime can run `opType` on the host: the ops above, and Range, which runs there
+/// when its bounds are known only at run time (its length depends on them).
+bool canRunOnHost(llvm::StringRef opType);
+/// The op types canRunOnHost accepts, for diagnostics.
+std::string hostOpTypesText();
 /// The types of a host op's outputs given its inputs' (null for omitted ones); dims that depend
 /// on the data are dynamic.
 mlir::FailureOr<llvm::SmallVector<mlir::RankedTensorType>>

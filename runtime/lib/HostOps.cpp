@@ -2,6 +2,7 @@
 #include "HostOps.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <map>
@@ -345,6 +346,148 @@ bool tfIdfVectorizer(Context &c) {
   return true;
 }
 
+bool range(Context &c) {
+  for (size_t i = 0; i < 3; ++i)
+    if (c.in(i)->data.size() != 1)
+      return c.fail("start, limit and delta must be scalars");
+  double start = c.in(0)->data[0], limit = c.in(1)->data[0], delta = c.in(2)->data[0];
+  if (delta == 0)
+    return c.fail("delta is 0");
+  double n = std::max(std::ceil((limit - start) / delta), 0.0);
+  if (!(n <= double(int64_t(1) << 31)))
+    return c.fail("the range holds more than 2^31 values");
+  HostTensor y;
+  y.shape = {int64_t(n)};
+  for (int64_t i = 0; i < y.shape[0]; ++i)
+    y.data.push_back(float(start + double(i) * delta));
+  c.outputs = {std::move(y)};
+  return true;
+}
+
+/// The determinant of each [M, M] matrix, by LU decomposition with partial pivoting in double.
+bool det(Context &c) {
+  const HostTensor &x = *c.in(0);
+  size_t rank = x.shape.size();
+  if (rank < 2 || x.shape[rank - 1] != x.shape[rank - 2])
+    return c.fail("takes square matrices [..., M, M]");
+  int64_t m = x.shape[rank - 1], count = m ? int64_t(x.data.size()) / (m * m) : 0;
+  HostTensor y;
+  y.shape.assign(x.shape.begin(), x.shape.end() - 2);
+  for (int64_t k = 0; k < count; ++k) {
+    std::vector<double> a(x.data.begin() + k * m * m, x.data.begin() + (k + 1) * m * m);
+    double d = 1;
+    for (int64_t col = 0; col < m && d != 0; ++col) {
+      int64_t pivot = col;
+      for (int64_t r = col + 1; r < m; ++r)
+        if (std::fabs(a[r * m + col]) > std::fabs(a[pivot * m + col]))
+          pivot = r;
+      if (a[pivot * m + col] == 0) {
+        d = 0;
+        break;
+      }
+      if (pivot != col) {
+        for (int64_t j = 0; j < m; ++j)
+          std::swap(a[col * m + j], a[pivot * m + j]);
+        d = -d;
+      }
+      d *= a[col * m + col];
+      for (int64_t r = col + 1; r < m; ++r) {
+        double f = a[r * m + col] / a[col * m + col];
+        for (int64_t j = col; j < m; ++j)
+          a[r * m + j] -= f * a[col * m + j];
+      }
+    }
+    y.data.push_back(float(d));
+  }
+  c.outputs = {std::move(y)};
+  return true;
+}
+
+/// The four weighted corners of a bilinear sample of a [H, W] plane at (y, x), as RoiAlign takes
+/// it: zero beyond a pixel outside the plane, clamped to the border within it.
+std::array<double, 4> bilinear(const float *plane, int64_t h, int64_t w, double y, double x) {
+  if (y < -1.0 || y > double(h) || x < -1.0 || x > double(w))
+    return {0, 0, 0, 0};
+  y = std::max(y, 0.0);
+  x = std::max(x, 0.0);
+  int64_t y0 = int64_t(y), x0 = int64_t(x), y1, x1;
+  if (y0 >= h - 1) {
+    y0 = y1 = h - 1;
+    y = double(y0);
+  } else {
+    y1 = y0 + 1;
+  }
+  if (x0 >= w - 1) {
+    x0 = x1 = w - 1;
+    x = double(x0);
+  } else {
+    x1 = x0 + 1;
+  }
+  double ly = y - double(y0), lx = x - double(x0), hy = 1 - ly, hx = 1 - lx;
+  return {hy * hx * plane[y0 * w + x0], hy * lx * plane[y0 * w + x1],
+          ly * hx * plane[y1 * w + x0], ly * lx * plane[y1 * w + x1]};
+}
+
+/// RoiAlign: each region's bins averaged over a grid of bilinear samples; in max mode, as ONNX's
+/// reference and ONNX Runtime define it, the largest weighted corner of any sample.
+bool roiAlign(Context &c) {
+  const HostTensor &x = *c.in(0), &rois = *c.in(1), &batch = *c.in(2);
+  if (x.shape.size() != 4 || rois.shape.size() != 2 || rois.shape[1] != 4 ||
+      batch.shape != std::vector<int64_t>{rois.shape[0]})
+    return c.fail("takes X [N, C, H, W], rois [R, 4] and batch_indices [R]");
+  int64_t channels = x.shape[1], h = x.shape[2], w = x.shape[3], regions = rois.shape[0];
+  int64_t outH = c.attrs.i("output_height", 1), outW = c.attrs.i("output_width", 1);
+  int64_t sampling = c.attrs.i("sampling_ratio", 0);
+  const ttb::HostAttribute *scaleAttr = c.attrs.find("spatial_scale");
+  double scale = scaleAttr && scaleAttr->floats() && scaleAttr->floats()->size() == 1
+                     ? scaleAttr->floats()->Get(0)
+                     : 1.0;
+  std::string mode = c.attrs.s("mode", "avg");
+  bool halfPixel = c.attrs.s("coordinate_transformation_mode", "half_pixel") == "half_pixel";
+  if (outH < 1 || outW < 1 || sampling < 0 || (mode != "avg" && mode != "max"))
+    return c.fail("needs positive output sizes, sampling_ratio >= 0 and mode avg or max");
+  HostTensor y;
+  y.shape = {regions, channels, outH, outW};
+  y.data.resize(size_t(regions * channels * outH * outW));
+  double offset = halfPixel ? 0.5 : 0.0;
+  for (int64_t r = 0; r < regions; ++r) {
+    int64_t n = int64_t(batch.data[r]);
+    if (n < 0 || n >= x.shape[0])
+      return c.fail("batch index " + std::to_string(n) + " is out of range");
+    const float *box = rois.data.data() + r * 4; // x1, y1, x2, y2
+    double startX = box[0] * scale - offset, startY = box[1] * scale - offset;
+    double width = box[2] * scale - offset - startX, height = box[3] * scale - offset - startY;
+    if (!halfPixel) {
+      width = std::max(width, 1.0);
+      height = std::max(height, 1.0);
+    }
+    double binH = height / double(outH), binW = width / double(outW);
+    int64_t gridH = sampling > 0 ? sampling : int64_t(std::ceil(height / double(outH)));
+    int64_t gridW = sampling > 0 ? sampling : int64_t(std::ceil(width / double(outW)));
+    double count = double(std::max<int64_t>(gridH * gridW, 1));
+    for (int64_t ch = 0; ch < channels; ++ch) {
+      const float *plane = x.data.data() + (n * channels + ch) * h * w;
+      for (int64_t ph = 0; ph < outH; ++ph)
+        for (int64_t pw = 0; pw < outW; ++pw) {
+          double acc = mode == "max" ? -INFINITY : 0.0;
+          for (int64_t iy = 0; iy < gridH; ++iy)
+            for (int64_t ix = 0; ix < gridW; ++ix) {
+              double sy = startY + double(ph) * binH + (double(iy) + 0.5) * binH / double(gridH);
+              double sx = startX + double(pw) * binW + (double(ix) + 0.5) * binW / double(gridW);
+              std::array<double, 4> corners = bilinear(plane, h, w, sy, sx);
+              acc = mode == "max"
+                        ? std::max(acc, *std::max_element(corners.begin(), corners.end()))
+                        : acc + corners[0] + corners[1] + corners[2] + corners[3];
+            }
+          y.data[size_t(((r * channels + ch) * outH + ph) * outW + pw)] =
+              float(mode == "max" ? (gridH * gridW ? acc : 0.0) : acc / count);
+        }
+    }
+  }
+  c.outputs = {std::move(y)};
+  return true;
+}
+
 struct HostOpImpl {
   const char *name;
   size_t requiredInputs;
@@ -357,6 +500,9 @@ const HostOpImpl kHostOps[] = {
     {"Unique", 1, unique},
     {"NonMaxSuppression", 2, nonMaxSuppression},
     {"TfIdfVectorizer", 1, tfIdfVectorizer},
+    {"Range", 3, range},
+    {"Det", 1, det},
+    {"RoiAlign", 3, roiAlign},
 };
 
 const HostOpImpl *findHostOp(const std::string &op) {

@@ -33,7 +33,7 @@ def if_constant():
 
 
 def if_unsupported():
-    then_graph = helper.make_graph([helper.make_node("Det", ["x"], ["t"])], "then_body", [],
+    then_graph = helper.make_graph([helper.make_node("RandomNormalLike", ["x"], ["t"])], "then_body", [],
                                    [vi("t", F, [6])])
     else_graph = helper.make_graph([helper.make_node("RandomUniformLike", ["x"], ["e"])], "else_body", [],
                                    [vi("e", F, [6])])

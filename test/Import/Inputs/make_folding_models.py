@@ -26,7 +26,7 @@ g = helper.make_graph(nodes, "fold", [helper.make_tensor_value_info("x", TensorP
                       [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])], initializer=inits)
 onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]), out / "fold.onnx")
 
-# Range whose bounds come at run time has a length only known then: a clear error, not a crash.
+# Range whose bounds come at run time has a length only known then: it runs on the host.
 nodes = [helper.make_node("Range", ["start", "limit", "delta"], ["y"], name="runtime_range")]
 g = helper.make_graph(nodes, "range",
                       [helper.make_tensor_value_info(n, TensorProto.FLOAT, []) for n in ("start", "limit", "delta")],

@@ -36,10 +36,10 @@ def mlp():
 
 def unsupported():
     nodes = [
-        helper.make_node("Det", ["x"], ["a"], name="det_first"),
+        helper.make_node("RandomNormalLike", ["x"], ["a"], name="normal_first"),
         helper.make_node("Relu", ["a"], ["b"], name="fine"),
         helper.make_node("RandomUniformLike", ["b"], ["c"], name="the_random"),
-        helper.make_node("Det", ["c"], ["y"]),  # unnamed: Det_3
+        helper.make_node("RandomNormalLike", ["c"], ["y"]),  # unnamed: RandomNormalLike_3
     ]
     graph = helper.make_graph(
         nodes, "unsupported",

@@ -155,6 +155,42 @@ TEST(HostOps, NonZeroOfAScalarIndexesItAsOneElement) {
   EXPECT_EQ(y[0].shape, (std::vector<int64_t>{1, 1}));
 }
 
+TEST(HostOps, DetPivotsAndFindsSingularMatrices) {
+  HostOpBuilder op("Det", 1);
+  // A zero pivot swaps rows (the sign flips); the second matrix is singular.
+  HostTensor x = tensor({2, 3, 3}, {0, 2, 1, 1, 1, 1, 3, 0, 2, 1, 2, 3, 2, 4, 6, 0, 1, 5});
+  std::vector<HostTensor> y = run(op, {&x});
+  EXPECT_EQ(y[0].shape, (std::vector<int64_t>{2}));
+  EXPECT_FLOAT_EQ(y[0].data[0], -1.0f);
+  EXPECT_FLOAT_EQ(y[0].data[1], 0.0f);
+}
+
+TEST(HostOps, RangeCountsDown) {
+  HostTensor start = tensor({}, {10}), limit = tensor({}, {4}), delta = tensor({}, {-3});
+  EXPECT_EQ(run(HostOpBuilder("Range", 1), {&start, &limit, &delta})[0].data,
+            (std::vector<float>{10, 7}));
+  HostTensor zero = tensor({}, {0});
+  EXPECT_EQ(failure(HostOpBuilder("Range", 1), {&start, &limit, &zero}),
+            "host op 'node' (Range): delta is 0");
+}
+
+TEST(HostOps, RoiAlignMaxTakesTheLargestWeightedCorner) {
+  // A 2x2 plane, one region over all of it, one bin sampled once at its centre (0.5, 0.5) with
+  // output_half_pixel: the corners weigh 1/4 each.
+  HostTensor x = tensor({1, 1, 2, 2}, {1, 2, 3, 8}), rois = tensor({1, 4}, {0, 0, 1, 1}),
+             batch = tensor({1}, {0});
+  auto roiAlign = [](const std::string &mode) {
+    return HostOpBuilder("RoiAlign", 1,
+                         {{"mode", mode}, {"sampling_ratio", int64_t(1)},
+                          {"coordinate_transformation_mode", std::string("output_half_pixel")}});
+  };
+  EXPECT_FLOAT_EQ(run(roiAlign("avg"), {&x, &rois, &batch})[0].data[0], 3.5f);
+  EXPECT_FLOAT_EQ(run(roiAlign("max"), {&x, &rois, &batch})[0].data[0], 2.0f);
+  HostTensor farBatch = tensor({1}, {3});
+  EXPECT_EQ(failure(roiAlign("avg"), {&x, &rois, &farBatch}),
+            "host op 'node' (RoiAlign): batch index 3 is out of range");
+}
+
 TEST(HostOps, ErrorsNameTheOpAndTheProblem) {
   HostTensor x = tensor({2, 3}, {1, 2, 3, 4, 5, 6}), cond = tensor({3}, {1, 0, 1});
   EXPECT_EQ(failure(HostOpBuilder("Compress", 1, {{"axis", int64_t(0)}}), {&x, &cond}),
