@@ -1,6 +1,8 @@
 #include "Graph/GraphDialect.h"
 #include "Graph/GraphOps.h"
 
+#include "llvm/ADT/TypeSwitch.h"
+
 using namespace mlir;
 using namespace tessel::graph;
 
@@ -8,10 +10,17 @@ using namespace tessel::graph;
 
 #include "Graph/GraphDialect.cpp.inc"
 
+#define GET_TYPEDEF_CLASSES
+#include "Graph/GraphTypes.cpp.inc"
+
 void GraphDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
 #include "Graph/GraphOps.cpp.inc"
+      >();
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "Graph/GraphTypes.cpp.inc"
       >();
 }
 
@@ -49,7 +58,7 @@ LogicalResult GraphDialect::verifyOperationAttribute(Operation *op, NamedAttribu
   StringRef name = attr.getName().getValue();
   auto list = dyn_cast<ArrayAttr>(attr.getValue());
   if (name == kEmptyInputsAttrName || name == kEmptyOutputsAttrName ||
-      name == kHostOutputsAttrName) {
+      name == kHostInputsAttrName || name == kHostOutputsAttrName) {
     if (!list)
       return op->emitError() << name << " must be an array";
     for (Attribute entry : list)

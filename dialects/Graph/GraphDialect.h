@@ -1,9 +1,14 @@
 #ifndef TESSEL_DIALECTS_GRAPH_GRAPHDIALECT_H
 #define TESSEL_DIALECTS_GRAPH_GRAPHDIALECT_H
 
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
+#include "mlir/IR/DialectImplementation.h"
 
 #include "Graph/GraphDialect.h.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "Graph/GraphTypes.h.inc"
 
 #include "llvm/ADT/StringRef.h"
 
@@ -20,6 +25,9 @@ inline constexpr llvm::StringLiteral kEmptyOutputsAttrName = "graph.empty_output
 /// inputs, outputs (value names; "" for an omitted input), attributes (a dictionary of the node's
 /// ONNX attributes as i64, f32, string or arrays of them)}.
 inline constexpr llvm::StringLiteral kHostOpsAttrName = "graph.host_ops";
+/// On the function: the model inputs only host ops read (string tensors), {name, index, type} as
+/// for empty inputs; they are no arguments of it.
+inline constexpr llvm::StringLiteral kHostInputsAttrName = "graph.host_inputs";
 /// On the function: the model outputs host ops compute, {name, index, type} as for empty outputs;
 /// the type has dynamic dims where the size depends on the data.
 inline constexpr llvm::StringLiteral kHostOutputsAttrName = "graph.host_outputs";

@@ -2,6 +2,7 @@
 #define TESSEL_GRAPH_DIALECT
 
 include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
 
 def Graph_Dialect : Dialect {
   let name = "graph";
@@ -14,10 +15,20 @@ def Graph_Dialect : Dialect {
     assigned; the graph ops do not look at it.
   }];
   let useDefaultAttributePrinterParser = 0;
+  let useDefaultTypePrinterParser = 1;
   // graph.empty_inputs/outputs, graph.host_ops/host_outputs on the function, graph.host_value on
   // its results: what the binary lists beside the chip's work.
   let hasOperationAttrVerify = 1;
   let hasRegionResultAttrVerify = 1;
+}
+
+def Graph_StringType : TypeDef<Graph_Dialect, "String"> {
+  let mnemonic = "string";
+  let summary = "An ONNX string, the element type of tensors only host ops read and write";
+  let description = [{
+    `tensor<3x!graph.string>` is a model input or a host op's value: no graph op takes it, and the
+    chip never holds it.
+  }];
 }
 
 class Graph_Op<string mnemonic, list<Trait> traits = []> :

@@ -2,6 +2,8 @@
 // attributes as the binary records them.
 #include "OnnxImporter.h"
 
+#include "Graph/GraphDialect.h"
+
 #include "llvm/ADT/STLExtras.h"
 
 using namespace mlir;
@@ -9,21 +11,22 @@ using namespace tessel::onnx_import;
 
 /// Ops whose output's shape depends on the data, or that the chip has no arithmetic for.
 static constexpr StringLiteral kAlwaysOnHost[] = {
-    "NonZero", "NonMaxSuppression", "Unique", "Compress", "TfIdfVectorizer", "Det", "RoiAlign"};
+    "NonZero", "NonMaxSuppression", "Unique", "Compress", "TfIdfVectorizer", "Det", "RoiAlign",
+    "StringNormalizer"};
 
 bool tessel::onnx_import::isHostOpType(StringRef opType) {
   return llvm::is_contained(kAlwaysOnHost, opType);
 }
 
 bool tessel::onnx_import::canRunOnHost(StringRef opType) {
-  return isHostOpType(opType) || opType == "Range";
+  return isHostOpType(opType) || llvm::is_contained({"Range", "Cast", "CastLike"}, opType);
 }
 
 std::string tessel::onnx_import::hostOpTypesText() {
   std::string text;
   for (StringRef op : kAlwaysOnHost)
     text += op.str() + ", ";
-  return text + "Range";
+  return text + "Range, Cast, CastLike";
 }
 
 static int64_t axisOf(const onnx::NodeProto &node, int64_t rank, bool &present) {
@@ -38,12 +41,13 @@ static int64_t axisOf(const onnx::NodeProto &node, int64_t rank, bool &present) 
 
 FailureOr<SmallVector<RankedTensorType>>
 tessel::onnx_import::hostOutputTypes(const onnx::NodeProto &node, Location loc,
-                                     ArrayRef<RankedTensorType> inputs) {
+                                     ArrayRef<RankedTensorType> inputs,
+                                     function_ref<Type(int32_t)> elementTypeOf) {
   MLIRContext *ctx = loc.getContext();
   Type i64 = IntegerType::get(ctx, 64);
   constexpr int64_t kDyn = ShapedType::kDynamic;
   StringRef op = node.op_type();
-  size_t needed = op == "NonMaxSuppression" || op == "Compress" ? 2
+  size_t needed = op == "NonMaxSuppression" || op == "Compress" || op == "CastLike" ? 2
                   : op == "Range" || op == "RoiAlign"             ? 3
                                                                   : 1;
   if (inputs.size() < needed || llvm::any_of(inputs.take_front(needed),
@@ -73,6 +77,24 @@ tessel::onnx_import::hostOutputTypes(const onnx::NodeProto &node, Location loc,
     return SmallVector<RankedTensorType>{
         withAxisDynamic(), RankedTensorType::get({kDyn}, i64),
         RankedTensorType::get({inverse}, i64), RankedTensorType::get({kDyn}, i64)};
+  }
+  if (op == "Cast" || op == "CastLike") {
+    Type to = op == "CastLike" ? inputs[1].getElementType() : Type();
+    for (const auto &a : node.attribute())
+      if (a.name() == "to")
+        to = elementTypeOf(int32_t(a.i()));
+    if (!to)
+      return emitError(loc) << op << " casts to an element type the host does not hold";
+    return SmallVector<RankedTensorType>{RankedTensorType::get(x.getShape(), to)};
+  }
+  if (op == "StringNormalizer") {
+    if (!isa<graph::StringType>(x.getElementType()) || rank < 1 || rank > 2 ||
+        (rank == 2 && x.getDimSize(0) != 1))
+      return emitError(loc) << "StringNormalizer takes strings of shape [C] or [1, C], got " << x;
+    return SmallVector<RankedTensorType>{
+        RankedTensorType::get(rank == 1 ? SmallVector<int64_t>{kDyn}
+                                        : SmallVector<int64_t>{1, kDyn},
+                              x.getElementType())};
   }
   if (op == "Range")
     return SmallVector<RankedTensorType>{RankedTensorType::get({kDyn}, x.getElementType())};

@@ -43,6 +43,9 @@ bool tessel::parseInputShape(StringRef spec, OnnxImportOptions &options) {
   return true;
 }
 
+/// The ONNX element type of an MLIR one, or UNDEFINED.
+static int32_t onnxElementType(Type t);
+
 namespace {
 
 class Importer {
@@ -185,6 +188,7 @@ FailureOr<Type> Importer::elementType(int32_t onnxType, Location loc, StringRef 
   case onnx::TensorProto::UINT32: return Type(builder.getIntegerType(32, /*isSigned=*/false));
   case onnx::TensorProto::UINT64: return Type(builder.getIntegerType(64, /*isSigned=*/false));
   case onnx::TensorProto::BOOL: return Type(builder.getI1Type());
+  case onnx::TensorProto::STRING: return Type(graph::StringType::get(ctx));
   default:
     return emitError(loc) << what << " has element type "
                           << onnx::TensorProto::DataType_Name(
@@ -1076,11 +1080,15 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
       nc.operands.push_back(Value());
       continue;
     }
-    if (auto host = hostValues.find(in); host != hostValues.end())
+    if (auto host = hostValues.find(in); host != hostValues.end()) {
+      if (isa<graph::StringType>(host->second.first.getElementType()))
+        return emitError(loc) << node.op_type() << " reads the string tensor '" << in
+                              << "'; only host ops (" << hostOpTypesText() << ") take strings";
       return emitError(loc) << node.op_type() << " reads '" << in << "', which "
                             << host->second.second
                             << " computes on the host after the chip has run; only host ops ("
                             << hostOpTypesText() << ") may follow it";
+    }
     auto it = values.find(in);
     if (it == values.end())
       return emitError(loc) << node.op_type() << " reads '" << in
@@ -1148,6 +1156,12 @@ bool Importer::runsOnHost(const onnx::NodeProto &node, size_t index) {
   if (isHostOpType(node.op_type()) ||
       llvm::any_of(node.input(), [&](const std::string &in) { return hostValues.contains(in); }))
     return true;
+  if (node.op_type() == "Cast")
+    return llvm::any_of(node.attribute(), [](const onnx::AttributeProto &a) {
+      return a.name() == "to" && a.i() == onnx::TensorProto::STRING;
+    });
+  if (node.op_type() != "Range")
+    return false;
   return node.output_size() == 1 && !outputType(node.output(0), index);
 }
 
@@ -1184,10 +1198,22 @@ LogicalResult Importer::importHostOp(const onnx::NodeProto &node, Location loc) 
                             << "', which the host cannot be given";
     hostReads.insert({StringRef(in), v});
   }
-  FailureOr<SmallVector<RankedTensorType>> types = hostOutputTypes(node, loc, inputTypes);
+  FailureOr<SmallVector<RankedTensorType>> types =
+      hostOutputTypes(node, loc, inputTypes, [&](int32_t onnxType) -> Type {
+        std::optional<Type> t = quietElementType(onnxType);
+        return t ? *t : Type();
+      });
   FailureOr<DictionaryAttr> attributes = hostAttributes(node, loc);
   if (failed(types) || failed(attributes))
     return failure();
+  std::string opType = node.op_type();
+  // CastLike is a Cast to the type of its second input, which the host need not be given.
+  if (opType == "CastLike") {
+    opType = "Cast";
+    inputNames.resize(1);
+    attributes = builder.getDictionaryAttr(builder.getNamedAttr(
+        "to", builder.getI64IntegerAttr(onnxElementType(inputTypes[1].getElementType()))));
+  }
   SmallVector<Attribute> outputNames;
   for (auto [i, out] : llvm::enumerate(node.output())) {
     outputNames.push_back(builder.getStringAttr(out));
@@ -1196,7 +1222,7 @@ LogicalResult Importer::importHostOp(const onnx::NodeProto &node, Location loc) 
   }
   hostOps.push_back(builder.getDictionaryAttr(
       {builder.getNamedAttr("name", builder.getStringAttr(graph::nodeNames(loc))),
-       builder.getNamedAttr("op", builder.getStringAttr(node.op_type())),
+       builder.getNamedAttr("op", builder.getStringAttr(opType)),
        builder.getNamedAttr("inputs", builder.getArrayAttr(inputNames)),
        builder.getNamedAttr("outputs", builder.getArrayAttr(outputNames)),
        builder.getNamedAttr("attributes", *attributes)}));
@@ -1210,6 +1236,7 @@ static int32_t onnxElementType(Type t) {
   if (t.isF16()) return onnx::TensorProto::FLOAT16;
   if (t.isBF16()) return onnx::TensorProto::BFLOAT16;
   if (t.isInteger(1)) return onnx::TensorProto::BOOL;
+  if (isa<graph::StringType>(t)) return onnx::TensorProto::STRING;
   if (auto i = dyn_cast<IntegerType>(t)) {
     bool u = i.isUnsigned();
     switch (i.getWidth()) {
@@ -1383,16 +1410,23 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
   // An empty input (a dim of 0) holds no data: it is no argument of the chip's function but a
   // constant, recorded with its place among the inputs so that the binary still takes it.
   SmallVector<std::pair<std::string, RankedTensorType>> emptyInputs;
-  SmallVector<Attribute> emptyInputAttrs;
+  SmallVector<Attribute> emptyInputAttrs, hostInputAttrs;
+  size_t inputIndex = 0;
   for (const auto &input : graph.input()) {
     if (initializerNames.contains(input.name()))
       continue;
     auto type = tensorType(input.type(), fileLoc, "input '" + input.name() + "'");
     if (failed(type))
       return nullptr;
+    size_t index = inputIndex++;
+    // Strings never reach the chip: only host ops read them.
+    if (isa<graph::StringType>(type->getElementType())) {
+      hostInputAttrs.push_back(placedTensorAttr(input.name(), index, *type));
+      hostValues[input.name()] = {*type, "input"};
+      continue;
+    }
     if (type->getNumElements() == 0) {
-      emptyInputAttrs.push_back(placedTensorAttr(input.name(), argNames.size() +
-                                                                  emptyInputs.size(), *type));
+      emptyInputAttrs.push_back(placedTensorAttr(input.name(), index, *type));
       emptyInputs.push_back({input.name(), *type});
       continue;
     }
@@ -1484,6 +1518,8 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
     func->setAttr(graph::kHostOutputsAttrName, builder.getArrayAttr(hostOutputAttrs));
   if (!emptyInputAttrs.empty())
     func->setAttr(graph::kEmptyInputsAttrName, builder.getArrayAttr(emptyInputAttrs));
+  if (!hostInputAttrs.empty())
+    func->setAttr(graph::kHostInputsAttrName, builder.getArrayAttr(hostInputAttrs));
   if (!emptyOutputAttrs.empty())
     func->setAttr(graph::kEmptyOutputsAttrName, builder.getArrayAttr(emptyOutputAttrs));
   builder.create<func::ReturnOp>(fileLoc, results);

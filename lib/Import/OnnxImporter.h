@@ -41,8 +41,9 @@ bool isFoldable(llvm::StringRef opType);
 /// Whether the runtime runs `opType` (default domain) on the host: its output's shape depends on
 /// the data, or the chip has no arithmetic for it.
 bool isHostOpType(llvm::StringRef opType);
-/// Whether the runtime can run `opType` on the host: the ops above, and Range, which runs there
-/// when its bounds are known only at run time (its length depends on them).
+/// Whether the runtime can run `opType` on the host: the ops above; Range, which runs there when
+/// its bounds are known only at run time (its length depends on them); and Cast and CastLike,
+/// which do when they take or make strings.
 bool canRunOnHost(llvm::StringRef opType);
 /// The op types canRunOnHost accepts, for diagnostics.
 std::string hostOpTypesText();
@@ -50,7 +51,8 @@ std::string hostOpTypesText();
 /// on the data are dynamic.
 mlir::FailureOr<llvm::SmallVector<mlir::RankedTensorType>>
 hostOutputTypes(const onnx::NodeProto &node, mlir::Location loc,
-                llvm::ArrayRef<mlir::RankedTensorType> inputs);
+                llvm::ArrayRef<mlir::RankedTensorType> inputs,
+                llvm::function_ref<mlir::Type(int32_t)> elementTypeOf);
 /// A host op's ONNX attributes as graph.host_ops records them.
 mlir::FailureOr<mlir::DictionaryAttr> hostAttributes(const onnx::NodeProto &node,
                                                      mlir::Location loc);

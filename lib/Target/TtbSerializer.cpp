@@ -51,6 +51,8 @@ namespace {
 std::string elementTypeName(Type t) {
   if (t.isInteger(1))
     return "bool";
+  if (isa<graph::StringType>(t))
+    return "string";
   if (auto i = dyn_cast<IntegerType>(t))
     return (i.isUnsigned() ? "u" : "i") + std::to_string(i.getWidth());
   if (t.isF16())
@@ -302,17 +304,19 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
       return op.emitError("cannot be serialized; lower it with tt-lower-graph-to-grid first");
     }
   }
-  // The model's empty inputs and outputs and the outputs host ops compute, in their places, with
-  // no buffer. The places are the model's, so they are filled in ascending order.
+  // The model's empty inputs and outputs, the inputs only host ops read and the outputs they
+  // compute, in their places, with no buffer. The places are the model's, so they are filled in ascending order.
   for (auto [list, attrNames] :
-       {std::pair{&inputs, SmallVector<StringRef>{graph::kEmptyInputsAttrName}},
+       {std::pair{&inputs,
+                  SmallVector<StringRef>{graph::kEmptyInputsAttrName, graph::kHostInputsAttrName}},
         {&outputs, {graph::kEmptyOutputsAttrName, graph::kHostOutputsAttrName}}}) {
     SmallVector<std::pair<int64_t, flatbuffers::Offset<ttb::TensorSignature>>> placed;
     for (StringRef attrName : attrNames) {
       auto entries = func->getAttrOfType<ArrayAttr>(attrName);
       if (!entries)
         continue;
-      bool fromHost = attrName == graph::kHostOutputsAttrName;
+      bool fromHost =
+          attrName == graph::kHostInputsAttrName || attrName == graph::kHostOutputsAttrName;
       for (auto entry : entries.getAsRange<DictionaryAttr>()) {
         auto name = entry.getAs<StringAttr>("name");
         auto index = entry.getAs<IntegerAttr>("index");

@@ -69,7 +69,11 @@ class Runtime:
         for i, x in enumerate(inputs):
             # In its own element type: tt-run converts it as the chip holds it.
             # (ascontiguousarray would turn a scalar into shape (1,).)
-            np.save(d / f"in{i}.npy", np.asarray(x, order="C"))
+            x = np.asarray(x, order="C")
+            # ONNX hands strings over as objects; .npy holds them as unicode without pickling.
+            if x.dtype == object:
+                x = x.astype(np.str_)
+            np.save(d / f"in{i}.npy", x)
             args.append(f"--input=@{d / f'in{i}.npy'}")
         outputs = [d / f"out{i}.npy" for i in range(self.num_outputs())]
         args += [f"--output=@{o}" for o in outputs]

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <map>
@@ -488,10 +490,103 @@ bool roiAlign(Context &c) {
   return true;
 }
 
+/// Lower or upper case of ASCII letters; other bytes (UTF-8 sequences among them) stay.
+std::string changeCase(std::string s, bool upper) {
+  for (char &ch : s)
+    ch = char(upper ? std::toupper(static_cast<unsigned char>(ch))
+                    : std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+/// StringNormalizer: stopwords removed (compared ignoring ASCII case unless is_case_sensitive),
+/// the rest's case changed; all removed leaves one empty string, as ONNX says.
+bool stringNormalizer(Context &c) {
+  const HostTensor &x = *c.in(0);
+  if (x.shape.empty() || x.shape.size() > 2 || (x.shape.size() == 2 && x.shape[0] != 1))
+    return c.fail("takes strings of shape [C] or [1, C]");
+  std::string action = c.attrs.s("case_change_action", "NONE");
+  if (action != "NONE" && action != "LOWER" && action != "UPPER")
+    return c.fail("unknown case_change_action '" + action + "'");
+  bool caseSensitive = c.attrs.i("is_case_sensitive", 0) != 0;
+  std::vector<std::string> stopwords;
+  if (const ttb::HostAttribute *a = c.attrs.find("stopwords"); a && a->strings())
+    for (const flatbuffers::String *w : *a->strings())
+      stopwords.push_back(caseSensitive ? w->str() : changeCase(w->str(), false));
+  HostTensor y;
+  for (const std::string &s : x.strings) {
+    std::string key = caseSensitive ? s : changeCase(s, false);
+    if (std::find(stopwords.begin(), stopwords.end(), key) != stopwords.end())
+      continue;
+    y.strings.push_back(action == "NONE" ? s : changeCase(s, action == "UPPER"));
+  }
+  if (y.strings.empty())
+    y.strings.push_back("");
+  int64_t n = int64_t(y.strings.size());
+  y.shape = x.shape.size() == 2 ? std::vector<int64_t>{1, n} : std::vector<int64_t>{n};
+  c.outputs = {std::move(y)};
+  return true;
+}
+
+/// The shortest text that reads back as `v`, as numpy prints a float32: positional from 1e-4 to
+/// 1e16 (with ".0" when whole), scientific beyond.
+std::string floatText(float v) {
+  if (std::isnan(v))
+    return "nan";
+  if (std::isinf(v))
+    return v > 0 ? "inf" : "-inf";
+  char buf[64];
+  float mag = std::fabs(v);
+  bool positional = mag == 0 || (mag >= 1e-4f && mag < 1e16f);
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v,
+                                 positional ? std::chars_format::fixed
+                                            : std::chars_format::scientific);
+  std::string s(buf, ec == std::errc() ? end : buf);
+  if (positional && s.find('.') == std::string::npos)
+    s += ".0";
+  return s;
+}
+
+/// Cast to or from strings (to = 8), and between numbers on the host: integers truncate toward
+/// zero, bools are nonzero.
+bool cast(Context &c) {
+  const HostTensor &x = *c.in(0);
+  int64_t to = c.attrs.i("to", 0);
+  constexpr int64_t kString = 8, kBool = 9, kFloat = 1, kFloat16 = 10, kDouble = 11,
+                    kBFloat16 = 16;
+  HostTensor y;
+  y.shape = x.shape;
+  size_t n = size_t(numElements(x.shape));
+  bool fromText = !x.strings.empty() || (n == 0 && x.data.empty());
+  if (to == kString) {
+    for (size_t i = 0; i < n; ++i)
+      y.strings.push_back(fromText ? x.strings[i] : floatText(x.data[i]));
+    c.outputs = {std::move(y)};
+    return true;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    double v = fromText ? 0.0 : double(x.data[i]);
+    if (fromText) {
+      const std::string &s = x.strings[i];
+      char *end = nullptr;
+      v = std::strtod(s.c_str(), &end);
+      if (s.empty() || *end)
+        return c.fail("'" + s + "' is not a number");
+    }
+    bool isFloat = to == kFloat || to == kFloat16 || to == kDouble || to == kBFloat16;
+    y.data.push_back(to == kBool ? float(v != 0) : isFloat ? float(v) : float(std::trunc(v)));
+  }
+  c.outputs = {std::move(y)};
+  return true;
+}
+
+/// What an op's inputs hold: numbers only, or strings where the op reads text.
+enum class Values { Numbers, Strings, Either };
+
 struct HostOpImpl {
   const char *name;
   size_t requiredInputs;
   bool (*run)(Context &);
+  Values values = Values::Numbers;
 };
 
 const HostOpImpl kHostOps[] = {
@@ -503,6 +598,8 @@ const HostOpImpl kHostOps[] = {
     {"Range", 3, range},
     {"Det", 1, det},
     {"RoiAlign", 3, roiAlign},
+    {"StringNormalizer", 1, stringNormalizer, Values::Strings},
+    {"Cast", 1, cast, Values::Either},
 };
 
 const HostOpImpl *findHostOp(const std::string &op) {
@@ -530,11 +627,22 @@ bool runHostOp(const ttb::HostOp &op, const std::vector<const HostTensor *> &inp
       error = label + "input " + std::to_string(i) + " is missing";
       return false;
     }
-  for (const HostTensor *in : inputs)
-    if (in && int64_t(in->data.size()) != numElements(in->shape)) {
+  for (const HostTensor *in : inputs) {
+    if (!in)
+      continue;
+    int64_t n = numElements(in->shape);
+    bool numbers = int64_t(in->data.size()) == n && in->strings.empty();
+    bool strings = int64_t(in->strings.size()) == n && in->data.empty();
+    if (!numbers && !strings) {
       error = label + "an input's values do not match its shape";
       return false;
     }
+    if ((impl->values == Values::Numbers && !numbers) ||
+        (impl->values == Values::Strings && !strings)) {
+      error = label + "takes " + (impl->values == Values::Strings ? "strings" : "numbers");
+      return false;
+    }
+  }
   Context c{op, inputs, outputs, error, Attributes(op)};
   if (!impl->run(c)) {
     error = label + error;

@@ -4,6 +4,7 @@
 #include "tessel/runtime/FileIO.h"
 #include "tessel/runtime/TensorIO.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace tessel::rt {
@@ -28,6 +29,69 @@ bool headerField(const std::string &header, const std::string &key,
     return false;
   value = header.substr(b, e - b);
   return true;
+}
+
+void appendUtf8(uint32_t c, std::string &out) {
+  if (c < 0x80) {
+    out += char(c);
+  } else if (c < 0x800) {
+    out += char(0xC0 | (c >> 6));
+    out += char(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += char(0xE0 | (c >> 12));
+    out += char(0x80 | ((c >> 6) & 0x3F));
+    out += char(0x80 | (c & 0x3F));
+  } else {
+    out += char(0xF0 | (c >> 18));
+    out += char(0x80 | ((c >> 12) & 0x3F));
+    out += char(0x80 | ((c >> 6) & 0x3F));
+    out += char(0x80 | (c & 0x3F));
+  }
+}
+
+/// The code points of UTF-8 text; a malformed byte stands for itself.
+std::vector<uint32_t> codePoints(const std::string &s) {
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i < s.size();) {
+    auto b = uint8_t(s[i]);
+    int extra = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : b >= 0xC0 ? 1 : 0;
+    if (extra == 0 || i + size_t(extra) >= s.size()) {
+      out.push_back(b);
+      ++i;
+      continue;
+    }
+    uint32_t c = b & (0x3F >> extra);
+    for (int k = 1; k <= extra; ++k)
+      c = c << 6 | (uint8_t(s[i + k]) & 0x3F);
+    out.push_back(c);
+    i += size_t(extra) + 1;
+  }
+  return out;
+}
+
+/// The strings of a numpy unicode ('U', UTF-32LE) or bytes ('S') array of `width` characters
+/// each, trailing NULs dropped.
+void readStrings(const uint8_t *data, size_t count, size_t width, bool unicode,
+                 std::vector<std::string> &out) {
+  for (size_t i = 0; i < count; ++i) {
+    std::string s;
+    for (size_t k = 0; k < width; ++k) {
+      uint32_t c;
+      if (unicode) {
+        const uint8_t *p = data + (i * width + k) * 4;
+        c = uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+      } else {
+        c = data[i * width + k];
+      }
+      if (c == 0)
+        break;
+      if (unicode)
+        appendUtf8(c, s);
+      else
+        s += char(c);
+    }
+    out.push_back(std::move(s));
+  }
 }
 
 } // namespace
@@ -88,13 +152,6 @@ bool parseNpy(const uint8_t *data, size_t size, HostTensor &out, std::string &er
   }
   char order = descr.empty() ? '?' : descr[0];
   std::string kind = descr.size() > 1 ? descr.substr(1) : "";
-  ElementType type;
-  if (!elementFromNpy(kind, type) || (order != '<' && order != '|' && order != '=')) {
-    error = "dtype '" + descr + "' is not a little-endian bool, integer or float";
-    return false;
-  }
-  type = asDeclared(type, declared);
-  size_t itemSize = elementSize(type);
   int64_t count = 1;
   for (int64_t d : shape)
     if (__builtin_mul_overflow(count, d, &count)) {
@@ -102,6 +159,28 @@ bool parseNpy(const uint8_t *data, size_t size, HostTensor &out, std::string &er
       return false;
     }
   size_t body = start + headerLen;
+  if (!kind.empty() && (kind[0] == 'U' || kind[0] == 'S') && order != '>') {
+    char *end = nullptr;
+    unsigned long width = std::strtoul(kind.c_str() + 1, &end, 10);
+    size_t unit = kind[0] == 'U' ? 4 : 1;
+    if (*end || width > (1u << 20) ||
+        uint64_t(count) * width * unit != uint64_t(size - body)) {
+      error = "malformed string array '" + descr + "'";
+      return false;
+    }
+    out.shape = shape;
+    out.data.clear();
+    out.strings.clear();
+    readStrings(data + body, size_t(count), width, kind[0] == 'U', out.strings);
+    return true;
+  }
+  ElementType type;
+  if (!elementFromNpy(kind, type) || (order != '<' && order != '|' && order != '=')) {
+    error = "dtype '" + descr + "' is not a little-endian bool, integer or float";
+    return false;
+  }
+  type = asDeclared(type, declared);
+  size_t itemSize = elementSize(type);
   if (uint64_t(count) * itemSize != size - body) {
     error = "data has " + std::to_string(size - body) + " bytes, expected " +
             std::to_string(uint64_t(count) * itemSize);
@@ -128,12 +207,21 @@ std::string npyBytes(const HostTensor &tensor, const std::string &elementType) {
   ElementType type = ElementType::Float32;
   if (!elementFromName(elementType, type) || type == ElementType::BFloat16)
     type = ElementType::Float32;
+  bool text = elementType == "string";
+  std::vector<std::vector<uint32_t>> points;
+  size_t width = 1; // numpy's unicode arrays are at least one character wide
+  if (text)
+    for (const std::string &s : tensor.strings) {
+      points.push_back(codePoints(s));
+      width = std::max(width, points.back().size());
+    }
   std::string shape = "(";
   for (size_t i = 0; i < tensor.shape.size(); ++i)
     shape += std::to_string(tensor.shape[i]) + (tensor.shape.size() == 1 ? "," : i + 1 < tensor.shape.size() ? ", " : "");
   shape += ")";
-  std::string header = std::string("{'descr': '") + npyDescr(type) +
-                       "', 'fortran_order': False, 'shape': " + shape + ", }";
+  std::string descr = text ? "<U" + std::to_string(width) : npyDescr(type);
+  std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape +
+                       ", }";
   // Pad so that the data starts on a 64-byte boundary, as numpy does.
   size_t total = 10 + header.size() + 1;
   header += std::string((64 - total % 64) % 64, ' ') + "\n";
@@ -144,6 +232,14 @@ std::string npyBytes(const HostTensor &tensor, const std::string &elementType) {
   out += char(header.size() >> 8);
   out += header;
   size_t at = out.size();
+  if (text) {
+    out.resize(at + points.size() * width * 4, '\0');
+    for (size_t i = 0; i < points.size(); ++i)
+      for (size_t k = 0; k < points[i].size(); ++k)
+        for (int b = 0; b < 4; ++b)
+          out[at + (i * width + k) * 4 + size_t(b)] = char((points[i][k] >> (8 * b)) & 0xFF);
+    return out;
+  }
   out.resize(at + tensor.data.size() * elementSize(type));
   fromChipValues(type, tensor.data.data(), tensor.data.size(),
                  reinterpret_cast<uint8_t *>(out.data() + at));

@@ -53,10 +53,21 @@ bool readOnnxTensor(const std::string &path, HostTensor &out, std::string &error
       error = path + ": bad dimensions";
       return false;
     }
+  if (proto.data_type() == onnx::TensorProto::STRING) {
+    if (proto.string_data_size() != count) {
+      error = path + ": data does not match the dimensions";
+      return false;
+    }
+    out.data.clear();
+    out.strings.assign(proto.string_data().begin(), proto.string_data().end());
+    out.shape = std::move(shape);
+    out.name = proto.name();
+    return true;
+  }
   ElementType type;
   if (!elementFromOnnx(proto.data_type(), type)) {
     error = path + ": element type " + std::to_string(proto.data_type()) +
-            " is not a bool, integer or float type";
+            " is not a bool, integer, float or string type";
     return false;
   }
   type = asDeclared(type, declared);

@@ -91,9 +91,16 @@ bool placeInputs(ChipState &st, const std::vector<HostTensor> &inputs,
               shapeText(shape) + ", got " + shapeText(in.shape);
       return false;
     }
-    if (int64_t(in.data.size()) != numElements(shape)) {
-      error = "input " + signatureName(sig, i) + ": has " +
-              std::to_string(in.data.size()) + " values for shape " + shapeText(shape);
+    bool text = sig.element_type() && sig.element_type()->str() == "string";
+    if ((text && !in.data.empty()) || (!text && !in.strings.empty())) {
+      error = "input " + signatureName(sig, i) + ": expected " +
+              (text ? "strings" : "numbers") + ", got " + (text ? "numbers" : "strings");
+      return false;
+    }
+    size_t values = text ? in.strings.size() : in.data.size();
+    if (int64_t(values) != numElements(shape)) {
+      error = "input " + signatureName(sig, i) + ": has " + std::to_string(values) +
+              " values for shape " + shapeText(shape);
       return false;
     }
     if (sig.buffer() == kNoBuffer)

@@ -11,7 +11,12 @@ namespace tessel::rt {
 
 namespace {
 
-std::string formatValue(float v, ValueKind kind) {
+std::string formatValue(const HostTensor &t, size_t i, ValueKind kind) {
+  if (kind == ValueKind::String)
+    return i < t.strings.size() ? "'" + t.strings[i] + "'" : "''";
+  if (i >= t.data.size())
+    return "?";
+  float v = t.data[i];
   char buf[32];
   if (kind == ValueKind::Bool)
     return v != 0 ? "True" : "False";
@@ -35,7 +40,7 @@ std::string formatValue(float v, ValueKind kind) {
 void formatDim(const HostTensor &t, ValueKind kind, size_t dim, size_t offset, bool elide,
                size_t edge, size_t indent, std::string &out) {
   if (t.shape.empty()) {
-    out += formatValue(t.data[0], kind);
+    out += formatValue(t, 0, kind);
     return;
   }
   int64_t n = t.shape[dim];
@@ -51,7 +56,7 @@ void formatDim(const HostTensor &t, ValueKind kind, size_t dim, size_t offset, b
       continue;
     }
     if (last)
-      out += formatValue(t.data[offset + size_t(i)], kind);
+      out += formatValue(t, offset + size_t(i), kind);
     else
       formatDim(t, kind, dim + 1, offset + size_t(i) * stride, elide, edge, indent + 1, out);
     if (i + 1 < n)
@@ -64,6 +69,8 @@ void formatDim(const HostTensor &t, ValueKind kind, size_t dim, size_t offset, b
 } // namespace
 
 ValueKind valueKindOf(const std::string &elementType) {
+  if (elementType == "string")
+    return ValueKind::String;
   ElementType type;
   if (!elementFromName(elementType, type))
     return ValueKind::Float;
@@ -79,7 +86,7 @@ std::string formatTensor(const HostTensor &tensor, ValueKind kind, size_t edgeIt
   std::string out;
   if (numElements(tensor.shape) == 0)
     return "[]";
-  formatDim(tensor, kind, 0, 0, tensor.data.size() > 1000, edgeItems, 0, out);
+  formatDim(tensor, kind, 0, 0, numElements(tensor.shape) > 1000, edgeItems, 0, out);
   return out;
 }
 

@@ -189,9 +189,12 @@ private:
       for (size_t i = 0; i < list->size(); ++i) {
         const ttb::TensorSignature *s = list->Get(i);
         std::string label = std::string(what) + " " + std::to_string(i);
+        bool text = s->element_type() && s->element_type()->str() == "string";
+        if (text && !s->from_host())
+          return fail(label + ": a string tensor must be the host's");
         if (s->from_host()) {
-          if (list != bin.outputs() || s->buffer() != kNoBuffer)
-            return fail(label + ": only an output with no buffer can come from the host");
+          if (list == bin.host_values() || s->buffer() != kNoBuffer)
+            return fail(label + ": only an input or output with no buffer can be the host's");
           if (s->shape())
             for (int64_t d : *s->shape())
               if (d < -1 || d > (int64_t(1) << 40))
@@ -236,9 +239,9 @@ private:
         if (list->Get(i)->name() && (!withBuffer || list->Get(i)->buffer() != kNoBuffer))
           defined.insert(list->Get(i)->name()->str());
     };
-    define(bin.inputs(), false);
-    define(bin.outputs(), true);
-    define(bin.host_values(), true);
+    define(bin.inputs(), /*withBuffer=*/false);
+    define(bin.outputs(), /*withBuffer=*/true);
+    define(bin.host_values(), /*withBuffer=*/true);
     for (size_t i = 0; bin.host_ops() && i < bin.host_ops()->size(); ++i) {
       const ttb::HostOp *op = bin.host_ops()->Get(i);
       std::string label = "host op " + std::to_string(i) + " '" +

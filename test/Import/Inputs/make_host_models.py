@@ -50,3 +50,21 @@ else_graph = h.make_graph([h.make_node("Shape", ["x"], ["e"])], "else_body", [],
 save("branch", [h.make_node("If", ["c"], ["y"], then_branch=then_graph,
                             else_branch=else_graph, name="choose")],
      [vi("c", T.BOOL, []), vi("x", T.FLOAT, [2, 3])], [vi("y", T.INT64, ["a", "b"])])
+
+# Strings never reach the chip: the words go to the host as given, and the chip's ReLU output is
+# formatted there.
+save("strings", [h.make_node("StringNormalizer", ["words"], ["norm"], name="normalize",
+                             case_change_action="UPPER", stopwords=["the"]),
+                 h.make_node("Relu", ["f"], ["r"], name="relu"),
+                 h.make_node("Cast", ["r"], ["text"], name="to_text", to=T.STRING)],
+     [vi("words", T.STRING, [4]), vi("f", T.FLOAT, [3])],
+     [vi("norm", T.STRING, ["k"]), vi("text", T.STRING, [3])], opset=10)
+np.save(out / "words.npy", np.array(["The", "quick", "brown", "ünïcode"]))
+np.save(out / "f.npy", np.array([1.5, -2, 0.1], np.float32))
+
+# A string tensor on the chip, or a chip op after a host Cast, is an error naming the node.
+save("string_on_chip", [h.make_node("Identity", ["s"], ["y"], name="copy")],
+     [vi("s", T.STRING, [2])], [vi("y", T.STRING, [2])])
+save("after_cast", [h.make_node("Cast", ["s"], ["n"], name="parse", to=T.FLOAT),
+                    h.make_node("Relu", ["n"], ["y"], name="rectify")],
+     [vi("s", T.STRING, [2])], [vi("y", T.FLOAT, [2])])

@@ -191,6 +191,38 @@ TEST(HostOps, RoiAlignMaxTakesTheLargestWeightedCorner) {
             "host op 'node' (RoiAlign): batch index 3 is out of range");
 }
 
+HostTensor strings(std::vector<int64_t> shape, std::vector<std::string> values) {
+  return {"", std::move(shape), {}, std::move(values)};
+}
+
+TEST(HostOps, StringNormalizerLeavesOneEmptyStringWhenAllAreStopwords) {
+  HostOpBuilder op("StringNormalizer", 1,
+                   {{"case_change_action", std::string("LOWER")},
+                    {"stopwords", std::string("MONDAY")}});
+  HostTensor x = strings({1, 3}, {"monday", "Monday", "Tuesday"});
+  std::vector<HostTensor> y = run(op, {&x});
+  EXPECT_EQ(y[0].shape, (std::vector<int64_t>{1, 1}));
+  EXPECT_EQ(y[0].strings, (std::vector<std::string>{"tuesday"}));
+  HostTensor gone = strings({1, 2}, {"MONDAY", "monday"});
+  y = run(op, {&gone});
+  EXPECT_EQ(y[0].shape, (std::vector<int64_t>{1, 1}));
+  EXPECT_EQ(y[0].strings, (std::vector<std::string>{""}));
+  HostTensor numbers = tensor({2}, {1, 2});
+  EXPECT_EQ(failure(op, {&numbers}), "host op 'node' (StringNormalizer): takes strings");
+}
+
+TEST(HostOps, CastBetweenStringsAndNumbers) {
+  HostTensor x = tensor({4}, {0.039187793f, 3, -2.5f, 1e-5f});
+  std::vector<HostTensor> y = run(HostOpBuilder("Cast", 1, {{"to", int64_t(8)}}), {&x});
+  EXPECT_EQ(y[0].strings, (std::vector<std::string>{"0.039187793", "3.0", "-2.5", "1e-05"}));
+  HostTensor text = strings({3}, {"2.75", "-1.5", "7"});
+  EXPECT_EQ(run(HostOpBuilder("Cast", 1, {{"to", int64_t(7)}}), {&text})[0].data,
+            (std::vector<float>{2, -1, 7}));
+  HostTensor bad = strings({1}, {"seven"});
+  EXPECT_EQ(failure(HostOpBuilder("Cast", 1, {{"to", int64_t(1)}}), {&bad}),
+            "host op 'node' (Cast): 'seven' is not a number");
+}
+
 TEST(HostOps, ErrorsNameTheOpAndTheProblem) {
   HostTensor x = tensor({2, 3}, {1, 2, 3, 4, 5, 6}), cond = tensor({3}, {1, 0, 1});
   EXPECT_EQ(failure(HostOpBuilder("Compress", 1, {{"axis", int64_t(0)}}), {&x, &cond}),

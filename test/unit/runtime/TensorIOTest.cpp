@@ -150,3 +150,19 @@ TEST(TensorIO, InlineTensorsOfEveryType) {
   EXPECT_FALSE(parseInlineTensor("1xi8=1.5", t, error));
   EXPECT_NE(error.find("not an integer"), std::string::npos) << error;
 }
+
+TEST(TensorIO, NpyStringsRoundTripAsUnicode) {
+  HostTensor t{"s", {2, 2}, {}, {"a", "", "ünï", "\xF0\x9F\x99\x82"}};
+  std::string bytes = npyBytes(t, "string");
+  // numpy's unicode array, as wide as the longest string (3 code points).
+  EXPECT_NE(bytes.find("'descr': '<U3'"), std::string::npos);
+  HostTensor back;
+  std::string error;
+  ASSERT_TRUE(parseNpy(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size(), back,
+                       error))
+      << error;
+  EXPECT_EQ(back.shape, t.shape);
+  EXPECT_TRUE(back.data.empty());
+  EXPECT_EQ(back.strings, t.strings);
+  EXPECT_EQ(formatTensor(back, ValueKind::String), "[['a', ''],\n ['ünï', '\xF0\x9F\x99\x82']]");
+}

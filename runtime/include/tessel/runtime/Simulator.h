@@ -20,11 +20,13 @@
 
 namespace tessel::rt {
 
-/// A host tensor: row-major f32 values of a logical shape.
+/// A host tensor: row-major f32 values of a logical shape, or (a string tensor, which only host
+/// ops read and write) its strings, UTF-8, with `data` empty.
 struct HostTensor {
   std::string name;
   std::vector<int64_t> shape;
   std::vector<float> data;
+  std::vector<std::string> strings;
 };
 
 struct SimOptions {

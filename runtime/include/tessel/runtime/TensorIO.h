@@ -13,15 +13,15 @@ namespace tessel::rt {
 /// and ONNX's test data pass them.
 
 /// Reads a .npy (format v1/v2/v3, C order, little-endian bool, integer or float) and converts
-/// it to f32 (runtime/lib/ElementTypes.h).
+/// it to f32 (runtime/lib/ElementTypes.h); a unicode ('<U') or bytes ('|S') array gives strings.
 bool readNpy(const std::string &path, HostTensor &out, std::string &error,
              const std::string &declared = "");
 /// Parses .npy bytes (the reader behind readNpy).
 bool parseNpy(const uint8_t *data, size_t size, HostTensor &out, std::string &error,
               const std::string &declared = "");
 /// Serializes as a v1 .npy in `elementType` (a binary's name: bool, i8 ... u64, f16, f32, f64;
-/// bf16, which numpy lacks, as f32): integers rounded to the nearest and saturated, bools
-/// nonzero.
+/// bf16, which numpy lacks, as f32; string as numpy's unicode): integers rounded to the nearest
+/// and saturated, bools nonzero.
 std::string npyBytes(const HostTensor &tensor, const std::string &elementType = "f32");
 
 /// Parses "2x3xf32=1,2,3,4,5,6" (a scalar is "f32=5"), of the element types
@@ -29,14 +29,15 @@ std::string npyBytes(const HostTensor &tensor, const std::string &elementType = 
 bool parseInlineTensor(const std::string &text, HostTensor &out,
                        std::string &error);
 
-/// Reads a serialized ONNX TensorProto of a bool, integer or float type (raw_data or typed
-/// fields). Defined in TesselRuntimeOnnx.
+/// Reads a serialized ONNX TensorProto of a bool, integer, float or string type (raw_data or
+/// typed fields). Defined in TesselRuntimeOnnx.
 bool readOnnxTensor(const std::string &path, HostTensor &out, std::string &error,
                     const std::string &declared = "");
 
 /// How a tensor's values print: as the model declares them.
-enum class ValueKind { Float, Integer, Bool };
-/// The kind of a declared element type name (bool, i8 ... u64, f16 ... f64); Float when unknown.
+enum class ValueKind { Float, Integer, Bool, String };
+/// The kind of a declared element type name (bool, i8 ... u64, f16 ... f64, string); Float when
+/// unknown.
 ValueKind valueKindOf(const std::string &elementType);
 
 /// numpy-like text of a tensor, eliding the middle of long dimensions.
