@@ -19,14 +19,15 @@ bool tessel::onnx_import::isHostOpType(StringRef opType) {
 }
 
 bool tessel::onnx_import::canRunOnHost(StringRef opType) {
-  return isHostOpType(opType) || llvm::is_contained({"Range", "Cast", "CastLike"}, opType);
+  return isHostOpType(opType) ||
+         llvm::is_contained({"Range", "ReduceSum", "Cast", "CastLike"}, opType);
 }
 
 std::string tessel::onnx_import::hostOpTypesText() {
   std::string text;
   for (StringRef op : kAlwaysOnHost)
     text += op.str() + ", ";
-  return text + "Range, Cast, CastLike";
+  return text + "Range, ReduceSum, Cast, CastLike";
 }
 
 static int64_t axisOf(const onnx::NodeProto &node, int64_t rank, bool &present) {
@@ -39,10 +40,9 @@ static int64_t axisOf(const onnx::NodeProto &node, int64_t rank, bool &present) 
   return 0;
 }
 
-FailureOr<SmallVector<RankedTensorType>>
-tessel::onnx_import::hostOutputTypes(const onnx::NodeProto &node, Location loc,
-                                     ArrayRef<RankedTensorType> inputs,
-                                     function_ref<Type(int32_t)> elementTypeOf) {
+static FailureOr<SmallVector<RankedTensorType>>
+outputTypes(const onnx::NodeProto &node, Location loc, ArrayRef<RankedTensorType> inputs,
+            function_ref<Type(int32_t)> elementTypeOf) {
   MLIRContext *ctx = loc.getContext();
   Type i64 = IntegerType::get(ctx, 64);
   constexpr int64_t kDyn = ShapedType::kDynamic;
@@ -88,13 +88,27 @@ tessel::onnx_import::hostOutputTypes(const onnx::NodeProto &node, Location loc,
     return SmallVector<RankedTensorType>{RankedTensorType::get(x.getShape(), to)};
   }
   if (op == "StringNormalizer") {
-    if (!isa<graph::StringType>(x.getElementType()) || rank < 1 || rank > 2 ||
+    if (!isa<tessel::graph::StringType>(x.getElementType()) || rank < 1 || rank > 2 ||
         (rank == 2 && x.getDimSize(0) != 1))
       return emitError(loc) << "StringNormalizer takes strings of shape [C] or [1, C], got " << x;
     return SmallVector<RankedTensorType>{
         RankedTensorType::get(rank == 1 ? SmallVector<int64_t>{kDyn}
                                         : SmallVector<int64_t>{1, kDyn},
                               x.getElementType())};
+  }
+  if (op == "ReduceSum") {
+    // Its axes come at run time: which dims go, or become 1, is known only then.
+    bool keep = true, noop = false;
+    for (const auto &a : node.attribute()) {
+      keep &= !(a.name() == "keepdims" && a.i() == 0);
+      noop |= a.name() == "noop_with_empty_axes" && a.i() != 0;
+    }
+    int64_t axes = inputs.size() > 1 && inputs[1] ? inputs[1].getNumElements() : 0;
+    int64_t outRank = keep || (axes == 0 && noop) ? rank : axes == 0 ? 0 : rank - axes;
+    if (outRank < 0)
+      return emitError(loc) << "ReduceSum has more axes than its input's rank " << rank;
+    return SmallVector<RankedTensorType>{
+        RankedTensorType::get(SmallVector<int64_t>(outRank, kDyn), x.getElementType())};
   }
   if (op == "Range")
     return SmallVector<RankedTensorType>{RankedTensorType::get({kDyn}, x.getElementType())};
@@ -174,4 +188,19 @@ FailureOr<DictionaryAttr> tessel::onnx_import::hostAttributes(const onnx::NodePr
     attrs.push_back(b.getNamedAttr(a.name(), value));
   }
   return b.getDictionaryAttr(attrs);
+}
+
+FailureOr<SmallVector<RankedTensorType>>
+tessel::onnx_import::hostOutputTypes(const onnx::NodeProto &node, Location loc,
+                                     ArrayRef<RankedTensorType> inputs,
+                                     function_ref<Type(int32_t)> elementTypeOf) {
+  FailureOr<SmallVector<RankedTensorType>> types =
+      outputTypes(node, loc, inputs, elementTypeOf);
+  if (failed(types))
+    return failure();
+  for (RankedTensorType t : *types)
+    if (t.hasStaticShape() && t.getNumElements() > (int64_t(1) << 31))
+      return emitError(loc) << node.op_type() << "'s output " << t
+                            << " holds more than 2^31 values";
+  return types;
 }

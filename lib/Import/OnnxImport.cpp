@@ -1160,8 +1160,18 @@ bool Importer::runsOnHost(const onnx::NodeProto &node, size_t index) {
     return llvm::any_of(node.attribute(), [](const onnx::AttributeProto &a) {
       return a.name() == "to" && a.i() == onnx::TensorProto::STRING;
     });
-  if (node.op_type() != "Range")
+  if (node.op_type() != "Range" && node.op_type() != "ReduceSum")
     return false;
+  // With keepdims the chip reads run-time axes off the result's shape; without, nothing tells
+  // which dims go.
+  if (node.op_type() == "ReduceSum" && node.input_size() > 1 && !node.input(1).empty()) {
+    Value axes = values.lookup(node.input(1));
+    bool keepdims = llvm::none_of(node.attribute(), [](const onnx::AttributeProto &a) {
+      return a.name() == "keepdims" && a.i() == 0;
+    });
+    if (axes && !axes.getDefiningOp<graph::ConstantOp>() && !keepdims)
+      return true;
+  }
   return node.output_size() == 1 && !outputType(node.output(0), index);
 }
 

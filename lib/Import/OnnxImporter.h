@@ -42,8 +42,8 @@ bool isFoldable(llvm::StringRef opType);
 /// the data, or the chip has no arithmetic for it.
 bool isHostOpType(llvm::StringRef opType);
 /// Whether the runtime can run `opType` on the host: the ops above; Range, which runs there when
-/// its bounds are known only at run time (its length depends on them); and Cast and CastLike,
-/// which do when they take or make strings.
+/// its bounds are known only at run time (its length depends on them); ReduceSum, when its axes
+/// are; and Cast and CastLike, which do when they take or make strings.
 bool canRunOnHost(llvm::StringRef opType);
 /// The op types canRunOnHost accepts, for diagnostics.
 std::string hostOpTypesText();

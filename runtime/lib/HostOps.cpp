@@ -14,6 +14,9 @@ namespace tessel::rt {
 
 namespace {
 
+/// The most values a host op's output may hold, as the chip's tensors.
+constexpr int64_t kMaxElements = int64_t(1) << 31;
+
 int64_t numElements(const std::vector<int64_t> &shape) {
   int64_t n = 1;
   for (int64_t d : shape)
@@ -318,6 +321,8 @@ bool tfIdfVectorizer(Context &c) {
   }
   if (!weights.empty() && int64_t(weights.size()) < size)
     return c.fail("weights must have one entry per output position");
+  if (size > kMaxElements / std::max<int64_t>(x.shape.size() == 2 ? x.shape[0] : 1, 1))
+    return c.fail("the output would hold more than 2^31 values");
   int64_t rows = x.shape.size() == 2 ? x.shape[0] : 1, cols = x.shape.back();
   HostTensor y;
   y.shape = x.shape.size() == 2 ? std::vector<int64_t>{rows, size} : std::vector<int64_t>{size};
@@ -356,7 +361,7 @@ bool range(Context &c) {
   if (delta == 0)
     return c.fail("delta is 0");
   double n = std::max(std::ceil((limit - start) / delta), 0.0);
-  if (!(n <= double(int64_t(1) << 31)))
+  if (!(n <= double(kMaxElements)))
     return c.fail("the range holds more than 2^31 values");
   HostTensor y;
   y.shape = {int64_t(n)};
@@ -448,6 +453,9 @@ bool roiAlign(Context &c) {
   bool halfPixel = c.attrs.s("coordinate_transformation_mode", "half_pixel") == "half_pixel";
   if (outH < 1 || outW < 1 || sampling < 0 || (mode != "avg" && mode != "max"))
     return c.fail("needs positive output sizes, sampling_ratio >= 0 and mode avg or max");
+  if (outH > kMaxElements / outW ||
+      regions * channels > kMaxElements / (outH * outW) || sampling > (1 << 16))
+    return c.fail("the output would hold more than 2^31 values");
   HostTensor y;
   y.shape = {regions, channels, outH, outW};
   y.data.resize(size_t(regions * channels * outH * outW));
@@ -486,6 +494,50 @@ bool roiAlign(Context &c) {
         }
     }
   }
+  c.outputs = {std::move(y)};
+  return true;
+}
+
+/// ReduceSum over axes given at run time (all of them when none are given, unless
+/// noop_with_empty_axes).
+bool reduceSum(Context &c) {
+  const HostTensor &x = *c.in(0);
+  int64_t rank = int64_t(x.shape.size());
+  std::vector<bool> reduced(size_t(rank), false);
+  const HostTensor *axes = c.in(1);
+  if (!axes || axes->data.empty()) {
+    if (c.attrs.i("noop_with_empty_axes", 0) == 0)
+      reduced.assign(size_t(rank), true);
+  } else {
+    for (float f : axes->data) {
+      int64_t a = int64_t(f);
+      if (a < -rank || a >= rank)
+        return c.fail("axis " + std::to_string(a) + " is out of range for rank " +
+                      std::to_string(rank));
+      reduced[size_t(a < 0 ? a + rank : a)] = true;
+    }
+  }
+  bool keep = c.attrs.i("keepdims", 1) != 0;
+  HostTensor y;
+  std::vector<int64_t> kept(static_cast<size_t>(rank), 0);
+  for (int64_t d = 0; d < rank; ++d) {
+    kept[d] = reduced[d] ? 1 : x.shape[d];
+    if (!reduced[d] || keep)
+      y.shape.push_back(kept[d]);
+  }
+  y.data.assign(size_t(numElements(kept)), 0.0f);
+  std::vector<double> sums(y.data.size(), 0.0);
+  std::vector<int64_t> index(size_t(rank), 0);
+  for (float v : x.data) {
+    int64_t at = 0;
+    for (int64_t d = 0; d < rank; ++d)
+      at = at * kept[d] + (reduced[d] ? 0 : index[d]);
+    sums[size_t(at)] += v;
+    for (int64_t d = rank - 1; d >= 0 && ++index[d] == x.shape[d]; --d)
+      index[d] = 0;
+  }
+  for (size_t i = 0; i < sums.size(); ++i)
+    y.data[i] = float(sums[i]);
   c.outputs = {std::move(y)};
   return true;
 }
@@ -598,6 +650,7 @@ const HostOpImpl kHostOps[] = {
     {"Range", 3, range},
     {"Det", 1, det},
     {"RoiAlign", 3, roiAlign},
+    {"ReduceSum", 1, reduceSum},
     {"StringNormalizer", 1, stringNormalizer, Values::Strings},
     {"Cast", 1, cast, Values::Either},
 };

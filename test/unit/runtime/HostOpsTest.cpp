@@ -223,6 +223,20 @@ TEST(HostOps, CastBetweenStringsAndNumbers) {
             "host op 'node' (Cast): 'seven' is not a number");
 }
 
+TEST(HostOps, ReduceSumOverAxesGivenAtRunTime) {
+  HostTensor x = tensor({2, 3}, {1, 2, 3, 4, 5, 6}), last = tensor({1}, {-1}),
+             none = tensor({0}, {});
+  std::vector<HostTensor> y = run(HostOpBuilder("ReduceSum", 1, {{"keepdims", int64_t(0)}}),
+                                  {&x, &last});
+  EXPECT_EQ(y[0].shape, (std::vector<int64_t>{2}));
+  EXPECT_EQ(y[0].data, (std::vector<float>{6, 15}));
+  y = run(HostOpBuilder("ReduceSum", 1), {&x, &none});
+  EXPECT_EQ(y[0].shape, (std::vector<int64_t>{1, 1}));
+  EXPECT_EQ(y[0].data, (std::vector<float>{21}));
+  y = run(HostOpBuilder("ReduceSum", 1, {{"noop_with_empty_axes", int64_t(1)}}), {&x, &none});
+  EXPECT_EQ(y[0].data, x.data);
+}
+
 TEST(HostOps, ErrorsNameTheOpAndTheProblem) {
   HostTensor x = tensor({2, 3}, {1, 2, 3, 4, 5, 6}), cond = tensor({3}, {1, 0, 1});
   EXPECT_EQ(failure(HostOpBuilder("Compress", 1, {{"axis", int64_t(0)}}), {&x, &cond}),
