@@ -4,6 +4,7 @@
 
 #include "Graph/GraphDialect.h"
 
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 
 using namespace mlir;
@@ -19,15 +20,22 @@ bool tessel::onnx_import::isHostOpType(StringRef opType) {
 }
 
 bool tessel::onnx_import::canRunOnHost(StringRef opType) {
-  return isHostOpType(opType) ||
+  return isHostOpType(opType) || isHostDataMovement(opType) ||
          llvm::is_contained({"Range", "ReduceSum", "Cast", "CastLike"}, opType);
+}
+
+bool tessel::onnx_import::isHostDataMovement(StringRef opType) {
+  return llvm::is_contained({"Identity", "Shape", "Reshape", "Flatten", "Squeeze", "Unsqueeze",
+                             "Transpose", "Slice", "Gather", "Concat"},
+                            opType);
 }
 
 std::string tessel::onnx_import::hostOpTypesText() {
   std::string text;
   for (StringRef op : kAlwaysOnHost)
     text += op.str() + ", ";
-  return text + "Range, ReduceSum, Cast, CastLike";
+  return text + "Range, ReduceSum, Cast, CastLike and the data movement of Identity, Shape, "
+                "Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Slice, Gather, Concat";
 }
 
 static int64_t axisOf(const onnx::NodeProto &node, int64_t rank, bool &present) {
@@ -40,15 +48,136 @@ static int64_t axisOf(const onnx::NodeProto &node, int64_t rank, bool &present) 
   return 0;
 }
 
+/// The types of the data-movement ops' outputs; dims stay dynamic where they depend on a value
+/// not known while compiling.
+static FailureOr<RankedTensorType>
+movedType(const onnx::NodeProto &node, Location loc, ArrayRef<RankedTensorType> inputs,
+          function_ref<std::optional<SmallVector<int64_t>>(unsigned)> constantInts) {
+  constexpr int64_t kDyn = ShapedType::kDynamic;
+  StringRef op = node.op_type();
+  RankedTensorType x = inputs[0];
+  Type elt = x.getElementType();
+  int64_t rank = x.getRank();
+  auto attrInts = [&](StringRef name) -> std::optional<SmallVector<int64_t>> {
+    for (const auto &a : node.attribute())
+      if (a.name() == name)
+        return SmallVector<int64_t>(a.ints().begin(), a.ints().end());
+    return std::nullopt;
+  };
+  auto intAttr = [&](StringRef name, int64_t dflt) {
+    for (const auto &a : node.attribute())
+      if (a.name() == name)
+        return a.i();
+    return dflt;
+  };
+  auto axisIn = [&](int64_t a, int64_t r) -> FailureOr<int64_t> {
+    if (a < -r || a >= r)
+      return emitError(loc) << op << "'s axis " << a << " is out of range for rank " << r;
+    return a < 0 ? a + r : a;
+  };
+  if (op == "Identity")
+    return x;
+  if (op == "Shape")
+    return RankedTensorType::get({kDyn}, IntegerType::get(loc.getContext(), 64));
+  if (op == "Flatten")
+    return RankedTensorType::get({kDyn, kDyn}, elt);
+  if (op == "Slice")
+    return RankedTensorType::get(SmallVector<int64_t>(rank, kDyn), elt);
+  if (op == "Reshape") {
+    std::optional<SmallVector<int64_t>> target = constantInts(1);
+    if (!target)
+      return emitError(loc) << "Reshape on the host needs a constant shape";
+    SmallVector<int64_t> shape;
+    for (auto [d, t] : llvm::enumerate(*target))
+      shape.push_back(t == 0 && d < size_t(rank) ? x.getDimSize(d) : t < 0 ? kDyn : t);
+    return RankedTensorType::get(shape, elt);
+  }
+  if (op == "Squeeze" || op == "Unsqueeze") {
+    std::optional<SmallVector<int64_t>> axes = inputs.size() > 1 ? constantInts(1)
+                                                                  : attrInts("axes");
+    if (!axes && op == "Squeeze" && inputs.size() < 2) {
+      if (!x.hasStaticShape())
+        return emitError(loc) << "Squeeze on the host needs axes when dims are not known";
+      SmallVector<int64_t> shape;
+      for (int64_t d : x.getShape())
+        if (d != 1)
+          shape.push_back(d);
+      return RankedTensorType::get(shape, elt);
+    }
+    if (!axes)
+      return emitError(loc) << op << " on the host needs constant axes";
+    int64_t outRank = op == "Squeeze" ? rank - int64_t(axes->size()) : rank + int64_t(axes->size());
+    if (outRank < 0)
+      return emitError(loc) << "Squeeze has more axes than its input's rank " << rank;
+    llvm::SmallDenseSet<int64_t> listed;
+    for (int64_t a : *axes) {
+      FailureOr<int64_t> axis = axisIn(a, op == "Squeeze" ? rank : outRank);
+      if (failed(axis))
+        return failure();
+      listed.insert(*axis);
+    }
+    SmallVector<int64_t> shape;
+    if (op == "Squeeze") {
+      for (int64_t d = 0; d < rank; ++d)
+        if (!listed.contains(d))
+          shape.push_back(x.getDimSize(d));
+    } else {
+      for (int64_t d = 0, from = 0; d < outRank; ++d)
+        shape.push_back(listed.contains(d) ? 1 : x.getDimSize(from++));
+    }
+    return RankedTensorType::get(shape, elt);
+  }
+  if (op == "Transpose") {
+    SmallVector<int64_t> perm = attrInts("perm").value_or(SmallVector<int64_t>());
+    if (perm.empty())
+      for (int64_t d = rank - 1; d >= 0; --d)
+        perm.push_back(d);
+    if (int64_t(perm.size()) != rank)
+      return emitError(loc) << "Transpose's perm does not match its input's rank " << rank;
+    SmallVector<int64_t> shape;
+    for (int64_t p : perm) {
+      if (p < 0 || p >= rank)
+        return emitError(loc) << "Transpose's perm holds " << p;
+      shape.push_back(x.getDimSize(p));
+    }
+    return RankedTensorType::get(shape, elt);
+  }
+  if (op == "Gather") {
+    FailureOr<int64_t> axis = axisIn(intAttr("axis", 0), rank);
+    if (failed(axis))
+      return failure();
+    SmallVector<int64_t> shape(x.getShape().take_front(*axis));
+    llvm::append_range(shape, inputs[1].getShape());
+    llvm::append_range(shape, x.getShape().drop_front(*axis + 1));
+    return RankedTensorType::get(shape, elt);
+  }
+  // Concat: the axis sums, the other dims are the first input's.
+  FailureOr<int64_t> axis = axisIn(intAttr("axis", 0), rank);
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> shape(x.getShape());
+  for (RankedTensorType in : inputs.drop_front()) {
+    if (!in || in.getRank() != rank)
+      return emitError(loc) << "Concat's inputs differ in rank";
+    shape[*axis] = ShapedType::isDynamic(shape[*axis]) || in.isDynamicDim(*axis)
+                       ? kDyn
+                       : shape[*axis] + in.getDimSize(*axis);
+  }
+  return RankedTensorType::get(shape, elt);
+}
+
 static FailureOr<SmallVector<RankedTensorType>>
 outputTypes(const onnx::NodeProto &node, Location loc, ArrayRef<RankedTensorType> inputs,
-            function_ref<Type(int32_t)> elementTypeOf) {
+            function_ref<Type(int32_t)> elementTypeOf,
+            function_ref<std::optional<SmallVector<int64_t>>(unsigned)> constantInts) {
   MLIRContext *ctx = loc.getContext();
   Type i64 = IntegerType::get(ctx, 64);
   constexpr int64_t kDyn = ShapedType::kDynamic;
   StringRef op = node.op_type();
-  size_t needed = op == "NonMaxSuppression" || op == "Compress" || op == "CastLike" ? 2
-                  : op == "Range" || op == "RoiAlign"             ? 3
+  size_t needed = op == "NonMaxSuppression" || op == "Compress" || op == "CastLike" ||
+                          op == "Reshape" || op == "Gather"
+                      ? 2
+                  : op == "Range" || op == "RoiAlign" || op == "Slice" ? 3
                                                                   : 1;
   if (inputs.size() < needed || llvm::any_of(inputs.take_front(needed),
                                              [](RankedTensorType t) { return !t; }))
@@ -66,6 +195,12 @@ outputTypes(const onnx::NodeProto &node, Location loc, ArrayRef<RankedTensorType
     shape[axis] = kDyn;
     return RankedTensorType::get(shape, x.getElementType());
   };
+  if (isHostDataMovement(op)) {
+    FailureOr<RankedTensorType> type = movedType(node, loc, inputs, constantInts);
+    if (failed(type))
+      return failure();
+    return SmallVector<RankedTensorType>{*type};
+  }
   if (op == "NonZero")
     return SmallVector<RankedTensorType>{RankedTensorType::get({std::max<int64_t>(rank, 1), kDyn}, i64)};
   if (op == "NonMaxSuppression")
@@ -153,34 +288,25 @@ outputTypes(const onnx::NodeProto &node, Location loc, ArrayRef<RankedTensorType
 FailureOr<DictionaryAttr> tessel::onnx_import::hostAttributes(const onnx::NodeProto &node,
                                                                Location loc) {
   Builder b(loc.getContext());
+  auto i64 = [&](int64_t v) -> Attribute { return b.getI64IntegerAttr(v); };
+  auto f32 = [&](float v) -> Attribute { return b.getF32FloatAttr(v); };
+  auto text = [&](const std::string &v) -> Attribute { return b.getStringAttr(v); };
+  auto list = [&](const auto &items, auto make) {
+    SmallVector<Attribute> v;
+    for (const auto &item : items)
+      v.push_back(make(item));
+    return b.getArrayAttr(v);
+  };
   SmallVector<NamedAttribute> attrs;
   for (const auto &a : node.attribute()) {
     Attribute value;
     switch (a.type()) {
-    case onnx::AttributeProto::INT: value = b.getI64IntegerAttr(a.i()); break;
-    case onnx::AttributeProto::FLOAT: value = b.getF32FloatAttr(a.f()); break;
-    case onnx::AttributeProto::STRING: value = b.getStringAttr(a.s()); break;
-    case onnx::AttributeProto::INTS: {
-      SmallVector<Attribute> v;
-      for (int64_t i : a.ints())
-        v.push_back(b.getI64IntegerAttr(i));
-      value = b.getArrayAttr(v);
-      break;
-    }
-    case onnx::AttributeProto::FLOATS: {
-      SmallVector<Attribute> v;
-      for (float f : a.floats())
-        v.push_back(b.getF32FloatAttr(f));
-      value = b.getArrayAttr(v);
-      break;
-    }
-    case onnx::AttributeProto::STRINGS: {
-      SmallVector<Attribute> v;
-      for (const std::string &s : a.strings())
-        v.push_back(b.getStringAttr(s));
-      value = b.getArrayAttr(v);
-      break;
-    }
+    case onnx::AttributeProto::INT: value = i64(a.i()); break;
+    case onnx::AttributeProto::FLOAT: value = f32(a.f()); break;
+    case onnx::AttributeProto::STRING: value = text(a.s()); break;
+    case onnx::AttributeProto::INTS: value = list(a.ints(), i64); break;
+    case onnx::AttributeProto::FLOATS: value = list(a.floats(), f32); break;
+    case onnx::AttributeProto::STRINGS: value = list(a.strings(), text); break;
     default:
       return emitError(loc) << node.op_type() << "'s attribute '" << a.name()
                             << "' is of a kind the host cannot take (tensor or graph)";
@@ -193,9 +319,10 @@ FailureOr<DictionaryAttr> tessel::onnx_import::hostAttributes(const onnx::NodePr
 FailureOr<SmallVector<RankedTensorType>>
 tessel::onnx_import::hostOutputTypes(const onnx::NodeProto &node, Location loc,
                                      ArrayRef<RankedTensorType> inputs,
-                                     function_ref<Type(int32_t)> elementTypeOf) {
+                                     function_ref<Type(int32_t)> elementTypeOf,
+                                     ConstantInts constantInts) {
   FailureOr<SmallVector<RankedTensorType>> types =
-      outputTypes(node, loc, inputs, elementTypeOf);
+      outputTypes(node, loc, inputs, elementTypeOf, constantInts);
   if (failed(types))
     return failure();
   for (RankedTensorType t : *types)

@@ -1209,10 +1209,21 @@ LogicalResult Importer::importHostOp(const onnx::NodeProto &node, Location loc) 
     hostReads.insert({StringRef(in), v});
   }
   FailureOr<SmallVector<RankedTensorType>> types =
-      hostOutputTypes(node, loc, inputTypes, [&](int32_t onnxType) -> Type {
-        std::optional<Type> t = quietElementType(onnxType);
-        return t ? *t : Type();
-      });
+      hostOutputTypes(
+          node, loc, inputTypes,
+          [&](int32_t onnxType) -> Type {
+            std::optional<Type> t = quietElementType(onnxType);
+            return t ? *t : Type();
+          },
+          [&](unsigned i) -> std::optional<SmallVector<int64_t>> {
+            Value v = i < unsigned(node.input_size()) ? values.lookup(node.input(i)) : Value();
+            auto c = v ? v.getDefiningOp<graph::ConstantOp>() : graph::ConstantOp();
+            std::optional<std::vector<float>> data =
+                c ? graph::readF32Elements(c.getValue()) : std::nullopt;
+            if (!data)
+              return std::nullopt;
+            return SmallVector<int64_t>(data->begin(), data->end());
+          });
   FailureOr<DictionaryAttr> attributes = hostAttributes(node, loc);
   if (failed(types) || failed(attributes))
     return failure();

@@ -45,14 +45,20 @@ bool isHostOpType(llvm::StringRef opType);
 /// its bounds are known only at run time (its length depends on them); ReduceSum, when its axes
 /// are; and Cast and CastLike, which do when they take or make strings.
 bool canRunOnHost(llvm::StringRef opType);
+/// Whether `opType` only moves values, which the host does after a host op (the gathers, slices
+/// and reshapes after NonMaxSuppression in exported detectors).
+bool isHostDataMovement(llvm::StringRef opType);
 /// The op types canRunOnHost accepts, for diagnostics.
 std::string hostOpTypesText();
 /// The types of a host op's outputs given its inputs' (null for omitted ones); dims that depend
 /// on the data are dynamic.
+/// The values of input `i` when a constant defines it.
+using ConstantInts = llvm::function_ref<std::optional<llvm::SmallVector<int64_t>>(unsigned)>;
 mlir::FailureOr<llvm::SmallVector<mlir::RankedTensorType>>
 hostOutputTypes(const onnx::NodeProto &node, mlir::Location loc,
                 llvm::ArrayRef<mlir::RankedTensorType> inputs,
-                llvm::function_ref<mlir::Type(int32_t)> elementTypeOf);
+                llvm::function_ref<mlir::Type(int32_t)> elementTypeOf,
+                ConstantInts constantInts);
 /// A host op's ONNX attributes as graph.host_ops records them.
 mlir::FailureOr<mlir::DictionaryAttr> hostAttributes(const onnx::NodeProto &node,
                                                      mlir::Location loc);

@@ -1,5 +1,5 @@
 //===- HostOps.cpp - ONNX ops the runtime runs on the host ----------------===//
-#include "HostOps.h"
+#include "HostOpContext.h"
 
 #include <algorithm>
 #include <array>
@@ -12,118 +12,10 @@
 
 namespace tessel::rt {
 
+using namespace host;
+
 namespace {
 
-/// The most values a host op's output may hold, as the chip's tensors.
-constexpr int64_t kMaxElements = int64_t(1) << 31;
-
-int64_t numElements(const std::vector<int64_t> &shape) {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  return n;
-}
-
-/// An op's ONNX attributes, read with ONNX's defaults.
-class Attributes {
-public:
-  explicit Attributes(const ttb::HostOp &op) : op(op) {}
-
-  const ttb::HostAttribute *find(const char *name) const {
-    if (op.attributes())
-      for (const ttb::HostAttribute *a : *op.attributes())
-        if (a->name() && a->name()->str() == name)
-          return a;
-    return nullptr;
-  }
-  bool has(const char *name) const { return find(name) != nullptr; }
-  int64_t i(const char *name, int64_t dflt) const {
-    const ttb::HostAttribute *a = find(name);
-    return a && a->ints() && a->ints()->size() == 1 ? a->ints()->Get(0) : dflt;
-  }
-  std::vector<int64_t> ints(const char *name) const {
-    const ttb::HostAttribute *a = find(name);
-    return a && a->ints() ? std::vector<int64_t>(a->ints()->begin(), a->ints()->end())
-                          : std::vector<int64_t>();
-  }
-  std::vector<float> floats(const char *name) const {
-    const ttb::HostAttribute *a = find(name);
-    return a && a->floats() ? std::vector<float>(a->floats()->begin(), a->floats()->end())
-                            : std::vector<float>();
-  }
-  std::string s(const char *name, const std::string &dflt) const {
-    const ttb::HostAttribute *a = find(name);
-    return a && a->strings() && a->strings()->size() == 1 ? a->strings()->Get(0)->str() : dflt;
-  }
-
-private:
-  const ttb::HostOp &op;
-};
-
-struct Context {
-  const ttb::HostOp &op;
-  const std::vector<const HostTensor *> &inputs;
-  std::vector<HostTensor> &outputs;
-  std::string &error;
-  Attributes attrs;
-
-  bool fail(const std::string &msg) {
-    error = msg;
-    return false;
-  }
-  const HostTensor *in(size_t i) const { return i < inputs.size() ? inputs[i] : nullptr; }
-  /// A scalar optional input's value, or `dflt` when it is omitted or empty.
-  double scalar(size_t i, double dflt) const {
-    const HostTensor *t = in(i);
-    return t && !t->data.empty() ? double(t->data[0]) : dflt;
-  }
-  /// The axis attribute in [0, rank), if given; false (with the error set) when out of range.
-  bool axis(int64_t rank, bool &present, int64_t &axis) {
-    present = attrs.has("axis");
-    axis = attrs.i("axis", 0);
-    if (!present)
-      return true;
-    if (axis < -rank || axis >= rank)
-      return fail("axis " + std::to_string(axis) + " is out of range for rank " +
-                  std::to_string(rank));
-    axis = axis < 0 ? axis + rank : axis;
-    return true;
-  }
-};
-
-/// The tensor as [outer, dim, inner] around `axis`.
-void splitAround(const std::vector<int64_t> &shape, int64_t axis, int64_t &outer, int64_t &dim,
-                 int64_t &inner) {
-  outer = inner = 1;
-  for (int64_t a = 0; a < axis; ++a)
-    outer *= shape[a];
-  dim = shape[axis];
-  for (size_t a = axis + 1; a < shape.size(); ++a)
-    inner *= shape[a];
-}
-
-/// The slices along `axis` whose index `keep` selects, in order.
-HostTensor takeSlices(const HostTensor &x, int64_t axis, const std::vector<int64_t> &keep) {
-  int64_t outer, dim, inner;
-  splitAround(x.shape, axis, outer, dim, inner);
-  HostTensor y;
-  y.shape = x.shape;
-  y.shape[axis] = int64_t(keep.size());
-  y.data.reserve(size_t(outer) * keep.size() * size_t(inner));
-  for (int64_t o = 0; o < outer; ++o)
-    for (int64_t k : keep) {
-      const float *src = x.data.data() + (o * dim + k) * inner;
-      y.data.insert(y.data.end(), src, src + inner);
-    }
-  return y;
-}
-
-HostTensor vector1d(const std::vector<int64_t> &values) {
-  HostTensor t;
-  t.shape = {int64_t(values.size())};
-  t.data.assign(values.begin(), values.end());
-  return t;
-}
 
 bool nonZero(Context &c) {
   const HostTensor &x = *c.in(0);
@@ -653,6 +545,16 @@ const HostOpImpl kHostOps[] = {
     {"ReduceSum", 1, reduceSum},
     {"StringNormalizer", 1, stringNormalizer, Values::Strings},
     {"Cast", 1, cast, Values::Either},
+    {"Identity", 1, identity, Values::Either},
+    {"Shape", 1, shape, Values::Either},
+    {"Reshape", 2, reshape, Values::Either},
+    {"Flatten", 1, flatten, Values::Either},
+    {"Squeeze", 1, squeeze, Values::Either},
+    {"Unsqueeze", 1, unsqueeze, Values::Either},
+    {"Transpose", 1, transpose, Values::Either},
+    {"Slice", 3, slice, Values::Either},
+    {"Gather", 2, gather, Values::Either},
+    {"Concat", 1, concat, Values::Either},
 };
 
 const HostOpImpl *findHostOp(const std::string &op) {

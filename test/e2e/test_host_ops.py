@@ -1,6 +1,7 @@
 """Ops whose output's shape depends on the data run on the host after the chip; the heavy math
-before them stays on the chip. A small detector (strided convs, a box head, NMS) is the proof:
-every conv is a chip dispatch, NMS the one host op, and the report and the trace time it."""
+before them stays on the chip. A small detector (strided convs, a box head, NMS, and the kept
+boxes gathered as exporters write it) is the proof: every conv is a chip dispatch, NMS and the
+data movement after it the host ops, and the report and the trace time them."""
 import json
 
 import numpy as np
@@ -30,7 +31,8 @@ def detector(seed=0):
               "flat4": np.array([1, 4, GRID * GRID], np.int64),
               "flat1": np.array([1, 1, GRID * GRID], np.int64),
               "max_boxes": np.array([10], np.int64), "iou": np.array([0.3], np.float32),
-              "min_score": np.array([0.5], np.float32)}
+              "min_score": np.array([0.5], np.float32), "two": np.array([2], np.int64),
+              "three": np.array([3], np.int64), "zero": np.array([0], np.int64)}
     nodes = [
         h.make_node("Conv", ["x", "w1", "b1"], ["c1"], name="conv1", pads=[1, 1, 1, 1],
                     strides=[2, 2]),
@@ -49,11 +51,16 @@ def detector(seed=0):
         h.make_node("Sigmoid", ["o1"], ["scores"], name="score"),
         h.make_node("NonMaxSuppression", ["boxes", "scores", "max_boxes", "iou", "min_score"],
                     ["selected"], name="nms"),
+        h.make_node("Slice", ["selected", "two", "three", "channel"], ["box_column"],
+                    name="box_column"),
+        h.make_node("Squeeze", ["box_column", "channel"], ["box_ids"], name="box_ids"),
+        h.make_node("Squeeze", ["boxes", "zero"], ["all_boxes"], name="all_boxes"),
+        h.make_node("Gather", ["all_boxes", "box_ids"], ["kept"], name="kept", axis=0),
     ]
     graph = h.make_graph(
         nodes, "detector", [vi("x", T.FLOAT, [1, 3, 32, 32])],
         [vi("selected", T.INT64, ["n", 3]), vi("boxes", T.FLOAT, [1, GRID * GRID, 4]),
-         vi("scores", T.FLOAT, [1, 1, GRID * GRID])],
+         vi("scores", T.FLOAT, [1, 1, GRID * GRID]), vi("kept", T.FLOAT, ["n", 4])],
         initializer=[numpy_helper.from_array(v, k) for k, v in consts.items()])
     model = h.make_model(graph, opset_imports=[h.make_opsetid("", 13)])
     onnx.checker.check_model(model)
@@ -91,7 +98,9 @@ def test_detector_convs_on_chip_nms_on_host(tmp):
     onnx.save(model, tmp / "det.onnx")
     run(["tt-compile", tmp / "det.onnx", "-o", tmp / "det.ttb", "--precision=fp32"])
     dump = json.loads(run(["tt-translate", "--dump-ttb", tmp / "det.ttb"]).stdout)
-    assert [(op["name"], op["op"]) for op in dump["host_ops"]] == [("nms", "NonMaxSuppression")]
+    host_ops = [("nms", "NonMaxSuppression"), ("box_column", "Slice"), ("box_ids", "Squeeze"),
+                ("kept", "Gather")]
+    assert [(op["name"], op["op"]) for op in dump["host_ops"]] == host_ops
     locations = " ".join(d["location"] for d in dump["dispatches"])
     for conv in ("conv1", "conv2", "head"):
         assert conv in locations, f"{conv} is not computed on the chip"
@@ -99,11 +108,11 @@ def test_detector_convs_on_chip_nms_on_host(tmp):
 
     x = np.random.default_rng(1).standard_normal((1, 3, 32, 32)).astype(np.float32)
     np.save(tmp / "x.npy", x)
-    outs = [tmp / f"{n}.npy" for n in ("selected", "boxes", "scores")]
+    outs = [tmp / f"{n}.npy" for n in ("selected", "boxes", "scores", "kept")]
     run(["tt-run", tmp / "det.ttb", "--quiet", f"--input=@{tmp / 'x.npy'}",
          *[f"--output=@{o}" for o in outs], f"--perf-report={tmp / 'perf.json'}",
          f"--trace={tmp / 'trace.json'}"])
-    selected, boxes, scores = (np.load(o) for o in outs)
+    selected, boxes, scores, kept = (np.load(o) for o in outs)
     want_boxes, want_scores = reference(x)
     np.testing.assert_allclose(boxes, want_boxes, rtol=1e-3, atol=1e-3)
     np.testing.assert_allclose(scores, want_scores, rtol=1e-3, atol=1e-4)
@@ -111,13 +120,14 @@ def test_detector_convs_on_chip_nms_on_host(tmp):
     assert selected.dtype == np.int64
     np.testing.assert_array_equal(selected, nms(boxes[0], scores[0, 0], 10, 0.3, 0.5))
     assert 2 <= len(selected) <= 10
+    np.testing.assert_array_equal(kept, boxes[0][selected[:, 2]])
 
     perf = json.loads((tmp / "perf.json").read_text())
-    assert [(op["name"], op["op"]) for op in perf["host_ops"]] == [("nms", "NonMaxSuppression")]
-    assert perf["totals"]["host_ops"] == 1 and perf["totals"]["host_time_us"] > 0
+    assert [(op["name"], op["op"]) for op in perf["host_ops"]] == host_ops
+    assert perf["totals"]["host_ops"] == 4 and perf["totals"]["host_time_us"] > 0
     trace = json.loads((tmp / "trace.json").read_text())["traceEvents"]
     host = [e for e in trace if e.get("ph") == "X" and e["pid"] == -1]
-    assert [e["name"] for e in host] == ["nms"]
+    assert [e["name"] for e in host] == [name for name, _ in host_ops]
     chip_end = max(e["ts"] + e["dur"] for e in trace if e.get("ph") == "X" and e["pid"] == 0)
     assert host[0]["ts"] >= chip_end - 1e-3
 

@@ -37,10 +37,18 @@ save("nms", [h.make_node("Sigmoid", ["logits"], ["scores"], name="score"),
      [numpy_helper.from_array(np.array([2], np.int64), "keep"),
       numpy_helper.from_array(np.array([0.5], np.float32), "iou")], opset=11)
 
-# Only host ops may read what a host op computes.
+# Only host ops may read what a host op computes: data movement does, arithmetic does not.
 save("after", [h.make_node("NonZero", ["x"], ["nz"], name="where_nonzero"),
-               h.make_node("Transpose", ["nz"], ["y"], name="flip")],
-     [vi("x", T.FLOAT, [2, 3])], [vi("y", T.INT64, ["a", "b"])])
+               h.make_node("Transpose", ["nz"], ["y"], name="flip"),
+               h.make_node("Neg", ["y"], ["z"], name="negate")],
+     [vi("x", T.FLOAT, [2, 3])], [vi("z", T.INT64, ["a", "b"])])
+save("moved", [h.make_node("NonZero", ["x"], ["nz"], name="where_nonzero"),
+               h.make_node("Transpose", ["nz"], ["pairs"], name="flip"),
+               h.make_node("Gather", ["pairs", "last"], ["rows"], name="last_pair", axis=0),
+               h.make_node("Unsqueeze", ["rows", "zero"], ["y"], name="batch")],
+     [vi("x", T.FLOAT, [2, 3])], [vi("y", T.INT64, [1, 2])],
+     [numpy_helper.from_array(np.array(-1, np.int64), "last"),
+      numpy_helper.from_array(np.array([0], np.int64), "zero")])
 
 # A branch runs on the chip as a select between both branches: no host op inside.
 then_graph = h.make_graph([h.make_node("NonZero", ["x"], ["t"], name="branch_nonzero")],
@@ -63,8 +71,9 @@ np.save(out / "words.npy", np.array(["The", "quick", "brown", "ünïcode"]))
 np.save(out / "f.npy", np.array([1.5, -2, 0.1], np.float32))
 
 # A string tensor on the chip, or a chip op after a host Cast, is an error naming the node.
-save("string_on_chip", [h.make_node("Identity", ["s"], ["y"], name="copy")],
-     [vi("s", T.STRING, [2])], [vi("y", T.STRING, [2])])
+save("string_on_chip", [h.make_node("Tile", ["s", "twice"], ["y"], name="repeat")],
+     [vi("s", T.STRING, [2])], [vi("y", T.STRING, [4])],
+     [numpy_helper.from_array(np.array([2], np.int64), "twice")])
 save("after_cast", [h.make_node("Cast", ["s"], ["n"], name="parse", to=T.FLOAT),
                     h.make_node("Relu", ["n"], ["y"], name="rectify")],
      [vi("s", T.STRING, [2])], [vi("y", T.FLOAT, [2])])

@@ -237,6 +237,30 @@ TEST(HostOps, ReduceSumOverAxesGivenAtRunTime) {
   EXPECT_EQ(y[0].data, x.data);
 }
 
+TEST(HostOps, DataMovementFollowsOnnx) {
+  HostTensor x = tensor({2, 3}, {0, 1, 2, 3, 4, 5});
+  // Slice backwards with a step of -2 along the last axis, starts and ends clamped.
+  HostTensor starts = tensor({1}, {10}), ends = tensor({1}, {-10}), axes = tensor({1}, {-1}),
+             steps = tensor({1}, {-2});
+  std::vector<HostTensor> y = run(HostOpBuilder("Slice", 1), {&x, &starts, &ends, &axes, &steps});
+  EXPECT_EQ(y[0].shape, (std::vector<int64_t>{2, 2}));
+  EXPECT_EQ(y[0].data, (std::vector<float>{2, 0, 5, 3}));
+  y = run(HostOpBuilder("Transpose", 1), {&x});
+  EXPECT_EQ(y[0].data, (std::vector<float>{0, 3, 1, 4, 2, 5}));
+  HostTensor last = tensor({2}, {-1, 0});
+  y = run(HostOpBuilder("Gather", 1, {{"axis", int64_t(1)}}), {&x, &last});
+  EXPECT_EQ(y[0].data, (std::vector<float>{2, 0, 5, 3}));
+  HostTensor target = tensor({2}, {0, -1});
+  y = run(HostOpBuilder("Reshape", 1), {&x, &target});
+  EXPECT_EQ(y[0].shape, (std::vector<int64_t>{2, 3}));
+  HostTensor words = strings({2}, {"a", "b"}), more = strings({1}, {"c"});
+  y = run(HostOpBuilder("Concat", 1, {{"axis", int64_t(0)}}), {&words, &more});
+  EXPECT_EQ(y[0].strings, (std::vector<std::string>{"a", "b", "c"}));
+  HostTensor one = tensor({1}, {0});
+  EXPECT_EQ(failure(HostOpBuilder("Squeeze", 1), {&x, &one}),
+            "host op 'node' (Squeeze): dim 0 is 2, not 1");
+}
+
 TEST(HostOps, ErrorsNameTheOpAndTheProblem) {
   HostTensor x = tensor({2, 3}, {1, 2, 3, 4, 5, 6}), cond = tensor({3}, {1, 0, 1});
   EXPECT_EQ(failure(HostOpBuilder("Compress", 1, {{"axis", int64_t(0)}}), {&x, &cond}),
@@ -245,8 +269,8 @@ TEST(HostOps, ErrorsNameTheOpAndTheProblem) {
             "host op 'node' (Compress): axis 2 is out of range for rank 2");
   EXPECT_EQ(failure(HostOpBuilder("Compress", 1), {&x}),
             "host op 'node' (Compress): input 1 is missing");
-  EXPECT_EQ(failure(HostOpBuilder("Gather", 1), {&x}),
-            "host op 'node' (Gather): not an op the runtime runs on the host");
+  EXPECT_EQ(failure(HostOpBuilder("Relu", 1), {&x}),
+            "host op 'node' (Relu): not an op the runtime runs on the host");
   EXPECT_EQ(failure(HostOpBuilder("Unique", 5), {&x}),
             "host op 'node' (Unique): lists 5 outputs, the op has 4");
   HostTensor boxes = tensor({1, 2, 3}, {0, 0, 0, 0, 0, 0});
