@@ -1,7 +1,8 @@
 """Structured mutants of small valid ONNX models, for the mutation test (test_mutants.py).
 
 Seed models cover the importer's main paths: an MLP, a CNN block with BatchNormalization and
-pooling, PyTorch-style shape arithmetic, an If on an input and attention. Each mutant applies one
+pooling, PyTorch-style shape arithmetic, an If on an input, attention, and host ops after a
+convolution (RoiAlign, NonMaxSuppression, the gathers after it). Each mutant applies one
 operator to one seed: an attribute of the wrong type or an extreme value, a node removed or
 rewired, an initializer truncated or retyped, the opset changed, a declared input reshaped, or
 the serialized bytes damaged. Everything is drawn from one `random.Random(seed)`, so a seed gives
@@ -95,6 +96,24 @@ def seeds():
         [numpy_helper.from_array(np.ones(16, np.float32), "lg"), _init("lb", (16,), rng),
          _init("wq", (16, 16), rng), _init("wk", (16, 16), rng),
          numpy_helper.from_array(np.array(4, np.float32), "scale")])
+    # Host ops after the chip: RoiAlign on a convolution's features, NMS and the data movement
+    # after it, so that mutated attributes and shapes reach the runtime's host ops.
+    models["host"] = _model("host", [
+        h.make_node("Conv", ["x", "hw", "hb"], ["feat"], name="conv", kernel_shape=[1, 1]),
+        h.make_node("RoiAlign", ["feat", "rois", "rbatch"], ["pooled"], name="roialign",
+                    output_height=2, output_width=2, sampling_ratio=2, spatial_scale=1.0),
+        h.make_node("Sigmoid", ["logits"], ["scores"], name="score"),
+        h.make_node("NonMaxSuppression", ["boxes", "scores", "keep", "iou"], ["sel"], name="nms"),
+        h.make_node("Gather", ["sel", "i2"], ["ids"], name="ids", axis=1),
+        h.make_node("Gather", ["boxes2", "ids"], ["y"], name="kept", axis=0),
+    ], [vi("x", T.FLOAT, [1, 3, 8, 8]), vi("boxes", T.FLOAT, [1, 5, 4]),
+        vi("logits", T.FLOAT, [1, 1, 5])],
+        [vi("pooled", T.FLOAT, [2, 4, 2, 2]), vi("y", T.FLOAT, ["k", 4])],
+        [_init("hw", (4, 3, 1, 1), rng), _init("hb", (4,), rng),
+         numpy_helper.from_array(np.array([[0, 0, 4, 4], [2, 2, 7, 7]], np.float32), "rois"),
+         _ints("rbatch", [0, 0]), _ints("keep", [3]),
+         numpy_helper.from_array(np.array([0.5], np.float32), "iou"), _ints("i2", 2),
+         _init("boxes2", (5, 4), rng)])
     return models
 
 
