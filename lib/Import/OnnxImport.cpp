@@ -101,6 +101,33 @@ private:
   /// graph.host_ops, its chip-computed inputs made results of the function. Only host ops may
   /// read its outputs.
   LogicalResult importHostOp(const onnx::NodeProto &node, Location loc);
+  /// The name under which the host reads the chip value `v` (called `name` in the model): a model
+  /// input's own name, or `name` for a value the function returns for the host.
+  FailureOr<StringAttr> hostRead(StringRef name, Value v, Location loc, StringRef reader) {
+    // A model input reaches the host as the user gave it, with no trip through the chip.
+    if (auto arg = dyn_cast<BlockArgument>(v))
+      return builder.getStringAttr(argNames[arg.getArgNumber()]);
+    if (cast<RankedTensorType>(v.getType()).getNumElements() == 0)
+      return emitError(loc) << reader << " reads the empty tensor '" << name
+                            << "', which the host cannot be given";
+    StringAttr stable = builder.getStringAttr(name);
+    hostReads.insert({stable.getValue(), v});
+    return stable;
+  }
+  /// Appends an entry to graph.host_ops.
+  void recordHostOp(Location loc, StringRef op, ArrayRef<Attribute> inputs,
+                    ArrayRef<Attribute> outputs, DictionaryAttr attributes) {
+    hostOps.push_back(builder.getDictionaryAttr(
+        {builder.getNamedAttr("name", builder.getStringAttr(graph::nodeNames(loc))),
+         builder.getNamedAttr("op", builder.getStringAttr(op)),
+         builder.getNamedAttr("inputs", builder.getArrayAttr(inputs)),
+         builder.getNamedAttr("outputs", builder.getArrayAttr(outputs)),
+         builder.getNamedAttr("attributes", attributes)}));
+  }
+  /// If on a run-time condition whose branches give an output different shapes: the chip
+  /// computes both, and the host picks one (runtime host op "If").
+  LogicalResult hostIf(const onnx::NodeProto &node, Location loc, StringRef out, Value cond,
+                       Value then, Value otherwise);
   /// Whether `node` runs on the host: an op that always does, or one the host can run that reads
   /// a host op's output or (Range) whose length inference cannot tell.
   bool runsOnHost(const onnx::NodeProto &node, size_t index);
@@ -667,6 +694,11 @@ LogicalResult Importer::importIf(const onnx::NodeProto &node, Location loc) {
     Value t = outs[0][i], e = outs[1][i];
     auto it = inferredTypes.find(node.output(i));
     Type type = it != inferredTypes.end() ? Type(it->second) : t.getType();
+    if (t.getType() != e.getType()) {
+      if (failed(hostIf(node, loc, node.output(i), cond, t, e)))
+        return failure();
+      continue;
+    }
     if (t.getType() != type || e.getType() != type)
       return emitError(loc) << "If whose branches give '" << node.output(i)
                             << "' different types is not supported";
@@ -1150,6 +1182,32 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
   return success();
 }
 
+LogicalResult Importer::hostIf(const onnx::NodeProto &node, Location loc, StringRef out,
+                               Value cond, Value then, Value otherwise) {
+  auto t = cast<RankedTensorType>(then.getType()), e = cast<RankedTensorType>(otherwise.getType());
+  if (t.getElementType() != e.getElementType() || t.getRank() != e.getRank())
+    return emitError(loc) << "If whose branches give '" << out << "' different element types "
+                          << "or ranks (" << t << ", " << e << ") is not supported";
+  if (graphNow != &model->graph())
+    return emitError(loc) << "If whose branches give '" << out << "' different shapes runs on "
+                             "the host, which only the main graph's nodes may do";
+  SmallVector<int64_t> shape;
+  for (auto [a, b] : llvm::zip(t.getShape(), e.getShape()))
+    shape.push_back(a == b ? a : ShapedType::kDynamic);
+  SmallVector<Attribute> inputs;
+  for (auto [name, v] : {std::pair{node.input(0), cond},
+                         {out.str() + ":then", then},
+                         {out.str() + ":else", otherwise}}) {
+    FailureOr<StringAttr> read = hostRead(name, v, loc, "If");
+    if (failed(read))
+      return failure();
+    inputs.push_back(*read);
+  }
+  hostValues[out] = {RankedTensorType::get(shape, t.getElementType()), "If"};
+  recordHostOp(loc, "If", inputs, {builder.getStringAttr(out)}, builder.getDictionaryAttr({}));
+  return success();
+}
+
 bool Importer::runsOnHost(const onnx::NodeProto &node, size_t index) {
   if ((!node.domain().empty() && node.domain() != "ai.onnx") || !canRunOnHost(node.op_type()))
     return false;
@@ -1196,17 +1254,11 @@ LogicalResult Importer::importHostOp(const onnx::NodeProto &node, Location loc) 
     if (!v)
       return emitError(loc) << node.op_type() << " reads '" << in
                             << "', which no input, initializer or earlier node defines";
-    auto type = cast<RankedTensorType>(v.getType());
-    inputTypes.push_back(type);
-    // A model input reaches the host as the user gave it, with no trip through the chip.
-    if (auto arg = dyn_cast<BlockArgument>(v)) {
-      inputNames.back() = builder.getStringAttr(argNames[arg.getArgNumber()]);
-      continue;
-    }
-    if (type.getNumElements() == 0)
-      return emitError(loc) << node.op_type() << " reads the empty tensor '" << in
-                            << "', which the host cannot be given";
-    hostReads.insert({StringRef(in), v});
+    inputTypes.push_back(cast<RankedTensorType>(v.getType()));
+    FailureOr<StringAttr> name = hostRead(in, v, loc, node.op_type());
+    if (failed(name))
+      return failure();
+    inputNames.back() = *name;
   }
   FailureOr<SmallVector<RankedTensorType>> types =
       hostOutputTypes(
@@ -1241,12 +1293,7 @@ LogicalResult Importer::importHostOp(const onnx::NodeProto &node, Location loc) 
     if (!out.empty() && i < types->size())
       hostValues[out] = {(*types)[i], node.op_type()};
   }
-  hostOps.push_back(builder.getDictionaryAttr(
-      {builder.getNamedAttr("name", builder.getStringAttr(graph::nodeNames(loc))),
-       builder.getNamedAttr("op", builder.getStringAttr(opType)),
-       builder.getNamedAttr("inputs", builder.getArrayAttr(inputNames)),
-       builder.getNamedAttr("outputs", builder.getArrayAttr(outputNames)),
-       builder.getNamedAttr("attributes", *attributes)}));
+  recordHostOp(loc, opType, inputNames, outputNames, *attributes);
   return success();
 }
 

@@ -523,6 +523,16 @@ bool cast(Context &c) {
   return true;
 }
 
+/// If whose branches the chip computed (both: they have no effects) and whose output's shape
+/// depends on the branch: the condition picks the branch's value.
+bool ifBranch(Context &c) {
+  const HostTensor &cond = *c.in(0);
+  if (cond.data.size() != 1)
+    return c.fail("the condition must hold one value");
+  c.outputs = {*c.in(cond.data[0] != 0 ? 1 : 2)};
+  return true;
+}
+
 /// What an op's inputs hold: numbers only, or strings where the op reads text.
 enum class Values { Numbers, Strings, Either };
 
@@ -545,6 +555,7 @@ const HostOpImpl kHostOps[] = {
     {"ReduceSum", 1, reduceSum},
     {"StringNormalizer", 1, stringNormalizer, Values::Strings},
     {"Cast", 1, cast, Values::Either},
+    {"If", 3, ifBranch, Values::Either},
     {"Identity", 1, identity, Values::Either},
     {"Shape", 1, shape, Values::Either},
     {"Reshape", 2, reshape, Values::Either},

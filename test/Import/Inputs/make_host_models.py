@@ -77,3 +77,15 @@ save("string_on_chip", [h.make_node("Tile", ["s", "twice"], ["y"], name="repeat"
 save("after_cast", [h.make_node("Cast", ["s"], ["n"], name="parse", to=T.FLOAT),
                     h.make_node("Relu", ["n"], ["y"], name="rectify")],
      [vi("s", T.STRING, [2])], [vi("y", T.FLOAT, [2])])
+
+# An If on a run-time condition whose branches give different shapes: the chip computes both,
+# the host picks one.
+then_graph = h.make_graph([h.make_node("Slice", ["x", "s0", "s2"], ["t"], name="first_rows")],
+                          "then_rows", [], [vi("t", T.FLOAT, [2, 3])],
+                          [numpy_helper.from_array(np.array([0], np.int64), "s0"),
+                           numpy_helper.from_array(np.array([2], np.int64), "s2")])
+else_graph = h.make_graph([h.make_node("Relu", ["x"], ["e"], name="rectify")], "else_rows", [],
+                          [vi("e", T.FLOAT, [4, 3])])
+save("if_shapes", [h.make_node("If", ["c"], ["y"], then_branch=then_graph,
+                               else_branch=else_graph, name="rows")],
+     [vi("c", T.BOOL, []), vi("x", T.FLOAT, [4, 3])], [vi("y", T.FLOAT, ["n", 3])])
