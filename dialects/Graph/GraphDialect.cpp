@@ -24,16 +24,18 @@ void GraphDialect::initialize() {
       >();
 }
 
-/// An entry of graph.empty_* or graph.host_outputs: {name, index, type}.
+/// An entry of graph.empty_*, graph.host_inputs or graph.host_outputs: {name, index, type}.
 static LogicalResult verifyPlacedTensor(Operation *op, StringRef attrName, Attribute entry) {
   auto dict = dyn_cast<DictionaryAttr>(entry);
   auto index = dict ? dict.getAs<IntegerAttr>("index") : IntegerAttr();
   auto type = dict ? dict.getAs<TypeAttr>("type") : TypeAttr();
+  bool host = attrName == kHostInputsAttrName || attrName == kHostOutputsAttrName;
   if (!dict || !dict.getAs<StringAttr>("name") || !index || index.getInt() < 0 || !type ||
-      !isa<RankedTensorType>(type.getValue()))
+      !(isa<RankedTensorType>(type.getValue()) ||
+        (host && isa<SequenceType>(type.getValue()))))
     return op->emitError() << attrName << " entries must be {name, index >= 0, type: a ranked "
-                              "tensor}, got "
-                           << entry;
+                              "tensor"
+                           << (host ? " or a sequence" : "") << "}, got " << entry;
   return success();
 }
 

@@ -31,6 +31,18 @@ def Graph_StringType : TypeDef<Graph_Dialect, "String"> {
   }];
 }
 
+def Graph_SequenceType : TypeDef<Graph_Dialect, "Sequence"> {
+  let mnemonic = "sequence";
+  let summary = "An ONNX sequence of tensors, which only host ops read and write";
+  let description = [{
+    `!graph.sequence<tensor<?x3xf32>>` is a model input or output, or a host op's value, whose
+    elements have the given type (unranked when the model does not say). Sequences the model
+    builds from its own tensors are lists while importing and never get this type.
+  }];
+  let parameters = (ins "::mlir::Type":$elementType);
+  let assemblyFormat = "`<` $elementType `>`";
+}
+
 class Graph_Op<string mnemonic, list<Trait> traits = []> :
     Op<Graph_Dialect, mnemonic, traits>;
 

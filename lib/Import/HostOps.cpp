@@ -20,8 +20,69 @@ bool tessel::onnx_import::isHostOpType(StringRef opType) {
 }
 
 bool tessel::onnx_import::canRunOnHost(StringRef opType) {
-  return isHostOpType(opType) || isHostDataMovement(opType) ||
+  return isHostOpType(opType) || isHostDataMovement(opType) || isHostSequenceOp(opType) ||
          llvm::is_contained({"Range", "ReduceSum", "Cast", "CastLike"}, opType);
+}
+
+bool tessel::onnx_import::isHostSequenceOp(StringRef opType) {
+  return llvm::is_contained({"SequenceConstruct", "SequenceEmpty", "SequenceInsert",
+                             "SequenceErase", "SequenceAt", "SequenceLength", "SplitToSequence",
+                             "ConcatFromSequence"},
+                            opType);
+}
+
+FailureOr<SmallVector<Type>>
+tessel::onnx_import::hostSequenceTypes(const onnx::NodeProto &node, Location loc,
+                                       ArrayRef<Type> inputs) {
+  MLIRContext *ctx = loc.getContext();
+  StringRef op = node.op_type();
+  auto sequence = [&](size_t i) -> tessel::graph::SequenceType {
+    return i < inputs.size() ? dyn_cast_or_null<tessel::graph::SequenceType>(inputs[i])
+                             : tessel::graph::SequenceType();
+  };
+  auto intAttr = [&](StringRef name, int64_t dflt) {
+    for (const auto &a : node.attribute())
+      if (a.name() == name)
+        return a.i();
+    return dflt;
+  };
+  auto one = [](Type t) { return SmallVector<Type>{t}; };
+  if (op == "SequenceInsert" || op == "SequenceErase" || op == "Identity") {
+    if (!sequence(0))
+      return emitError(loc) << op << " on the host takes a sequence first";
+    return one(inputs[0]);
+  }
+  if (op == "SequenceLength")
+    return one(RankedTensorType::get({}, IntegerType::get(ctx, 64)));
+  if (op == "SequenceAt") {
+    if (!sequence(0))
+      return emitError(loc) << "SequenceAt on the host takes a sequence first";
+    return one(sequence(0).getElementType());
+  }
+  if (op == "ConcatFromSequence") {
+    if (!sequence(0))
+      return emitError(loc) << "ConcatFromSequence on the host takes a sequence";
+    auto elt = cast<ShapedType>(sequence(0).getElementType());
+    if (!elt.hasRank())
+      return one(UnrankedTensorType::get(elt.getElementType()));
+    int64_t rank = elt.getRank() + (intAttr("new_axis", 0) ? 1 : 0);
+    return one(RankedTensorType::get(SmallVector<int64_t>(rank, ShapedType::kDynamic),
+                                     elt.getElementType()));
+  }
+  if (op == "SequenceConstruct" || op == "SplitToSequence") {
+    auto x = inputs.empty() ? ShapedType() : dyn_cast_or_null<ShapedType>(inputs[0]);
+    if (!x)
+      return emitError(loc) << op << " on the host takes tensors";
+    Type elt = op == "SequenceConstruct" || !x.hasRank()
+                   ? Type(x)
+                   : Type(RankedTensorType::get(
+                         SmallVector<int64_t>(x.getRank() -
+                                                  (inputs.size() < 2 && !intAttr("keepdims", 1)),
+                                              ShapedType::kDynamic),
+                         x.getElementType()));
+    return one(tessel::graph::SequenceType::get(ctx, elt));
+  }
+  return emitError(loc) << op << " does not run on the host";
 }
 
 bool tessel::onnx_import::isHostDataMovement(StringRef opType) {
@@ -34,8 +95,9 @@ std::string tessel::onnx_import::hostOpTypesText() {
   std::string text;
   for (StringRef op : kAlwaysOnHost)
     text += op.str() + ", ";
-  return text + "Range, ReduceSum, Cast, CastLike and the data movement of Identity, Shape, "
-                "Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Slice, Gather, Concat";
+  return text + "Range, ReduceSum, Cast, CastLike, the sequence ops and the data movement of "
+                "Identity, Shape, Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Slice, Gather, "
+                "Concat";
 }
 
 static int64_t axisOf(const onnx::NodeProto &node, int64_t rank, bool &present) {

@@ -71,6 +71,8 @@ private:
   FailureOr<Type> elementType(int32_t onnxType, Location loc, StringRef what);
   FailureOr<RankedTensorType> tensorType(const onnx::TypeProto &type, Location loc,
                                          StringRef what);
+  /// The !graph.sequence type of a sequence input or output.
+  FailureOr<Type> sequenceType(const onnx::TypeProto &type, StringRef what);
   /// The type of a float tensor with a static shape; nullopt otherwise, without a diagnostic.
   std::optional<RankedTensorType> staticTensorType(const onnx::TypeProto &type);
   std::optional<Type> quietElementType(int32_t onnxType);
@@ -114,6 +116,9 @@ private:
     hostReads.insert({stable.getValue(), v});
     return stable;
   }
+  /// The types of a host op's outputs (tensors, or sequences for the sequence ops).
+  FailureOr<SmallVector<Type>> hostTypes(const onnx::NodeProto &node, Location loc,
+                                         ArrayRef<Type> inputTypes);
   /// Appends an entry to graph.host_ops.
   void recordHostOp(Location loc, StringRef op, ArrayRef<Attribute> inputs,
                     ArrayRef<Attribute> outputs, DictionaryAttr attributes) {
@@ -156,7 +161,7 @@ private:
   }
   /// The entry of a model input or output in graph.empty_inputs / graph.empty_outputs /
   /// graph.host_outputs.
-  Attribute placedTensorAttr(StringRef name, size_t index, RankedTensorType type) {
+  Attribute placedTensorAttr(StringRef name, size_t index, Type type) {
     return builder.getDictionaryAttr(
         {builder.getNamedAttr("name", builder.getStringAttr(name)),
          builder.getNamedAttr("index", builder.getI64IntegerAttr(index)),
@@ -191,7 +196,7 @@ private:
   SmallVector<std::string> argNames;
   /// What host ops compute: each value's type (dynamic where it depends on the data) and the op
   /// type of the node that computes it.
-  llvm::StringMap<std::pair<RankedTensorType, std::string>> hostValues;
+  llvm::StringMap<std::pair<Type, std::string>> hostValues;
   /// The entries of graph.host_ops, in the nodes' order.
   SmallVector<Attribute> hostOps;
   /// Chip values host ops read, which the function returns besides the model's outputs.
@@ -254,6 +259,22 @@ FailureOr<RankedTensorType> Importer::tensorType(const onnx::TypeProto &type, Lo
     shape.push_back(d);
   }
   return RankedTensorType::get(shape, *elt);
+}
+
+FailureOr<Type> Importer::sequenceType(const onnx::TypeProto &type, StringRef what) {
+  const onnx::TypeProto &elem = type.sequence_type().elem_type();
+  if (!elem.has_tensor_type())
+    return emitError(fileLoc) << what << " is a sequence of non-tensors, which is not supported";
+  FailureOr<Type> elt = elementType(elem.tensor_type().elem_type(), fileLoc, what);
+  if (failed(elt))
+    return failure();
+  if (!elem.tensor_type().has_shape())
+    return Type(graph::SequenceType::get(ctx, UnrankedTensorType::get(*elt)));
+  SmallVector<int64_t> shape;
+  for (const auto &dim : elem.tensor_type().shape().dim())
+    shape.push_back(dim.has_dim_value() && dim.dim_value() >= 0 ? dim.dim_value()
+                                                                : ShapedType::kDynamic);
+  return Type(graph::SequenceType::get(ctx, RankedTensorType::get(shape, *elt)));
 }
 
 std::optional<RankedTensorType> Importer::staticTensorType(const onnx::TypeProto &type) {
@@ -1102,10 +1123,12 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
     return importScan(node, loc);
   if (node.op_type() == "Loop")
     return importLoop(node, loc);
-  if (isSequenceOp(node.op_type()))
-    return importSequenceOp(node, loc);
+  // Sequence ops on a sequence the model takes run on the host; on lists the model builds, while
+  // importing.
   if (runsOnHost(node, index))
     return importHostOp(node, loc);
+  if (isSequenceOp(node.op_type()))
+    return importSequenceOp(node, loc);
   NodeContext nc{builder, node, loc, opset, {}, {}};
   for (const std::string &in : node.input()) {
     if (in.empty()) {
@@ -1113,9 +1136,13 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
       continue;
     }
     if (auto host = hostValues.find(in); host != hostValues.end()) {
-      if (isa<graph::StringType>(host->second.first.getElementType()))
+      auto tensor = dyn_cast<RankedTensorType>(host->second.first);
+      if (tensor && isa<graph::StringType>(tensor.getElementType()))
         return emitError(loc) << node.op_type() << " reads the string tensor '" << in
                               << "'; only host ops (" << hostOpTypesText() << ") take strings";
+      if (isa<graph::SequenceType>(host->second.first))
+        return emitError(loc) << node.op_type() << " reads the sequence '" << in
+                              << "'; only host ops (" << hostOpTypesText() << ") take sequences";
       return emitError(loc) << node.op_type() << " reads '" << in << "', which "
                             << host->second.second
                             << " computes on the host after the chip has run; only host ops ("
@@ -1238,12 +1265,12 @@ LogicalResult Importer::importHostOp(const onnx::NodeProto &node, Location loc) 
     return emitError(loc) << node.op_type()
                           << " inside a branch or loop body would run on the host, which only "
                              "the main graph's nodes may do";
-  SmallVector<RankedTensorType> inputTypes;
+  SmallVector<Type> inputTypes;
   SmallVector<Attribute> inputNames;
   for (const std::string &in : node.input()) {
     inputNames.push_back(builder.getStringAttr(in));
     if (in.empty()) {
-      inputTypes.push_back(RankedTensorType());
+      inputTypes.push_back(Type());
       continue;
     }
     if (auto host = hostValues.find(in); host != hostValues.end()) {
@@ -1254,15 +1281,51 @@ LogicalResult Importer::importHostOp(const onnx::NodeProto &node, Location loc) 
     if (!v)
       return emitError(loc) << node.op_type() << " reads '" << in
                             << "', which no input, initializer or earlier node defines";
-    inputTypes.push_back(cast<RankedTensorType>(v.getType()));
+    inputTypes.push_back(v.getType());
     FailureOr<StringAttr> name = hostRead(in, v, loc, node.op_type());
     if (failed(name))
       return failure();
     inputNames.back() = *name;
   }
+  FailureOr<SmallVector<Type>> types = hostTypes(node, loc, inputTypes);
+  FailureOr<DictionaryAttr> attributes = hostAttributes(node, loc);
+  if (failed(types) || failed(attributes))
+    return failure();
+  std::string opType = node.op_type();
+  // CastLike is a Cast to the type of its second input, which the host need not be given.
+  if (opType == "CastLike") {
+    opType = "Cast";
+    inputNames.resize(1);
+    attributes = builder.getDictionaryAttr(builder.getNamedAttr(
+        "to", builder.getI64IntegerAttr(
+                  onnxElementType(cast<ShapedType>(inputTypes[1]).getElementType()))));
+  }
+  SmallVector<Attribute> outputNames;
+  for (auto [i, out] : llvm::enumerate(node.output())) {
+    outputNames.push_back(builder.getStringAttr(out));
+    if (!out.empty() && i < types->size())
+      hostValues[out] = {(*types)[i], node.op_type()};
+  }
+  recordHostOp(loc, opType, inputNames, outputNames, *attributes);
+  return success();
+}
+
+FailureOr<SmallVector<Type>> Importer::hostTypes(const onnx::NodeProto &node, Location loc,
+                                                 ArrayRef<Type> inputTypes) {
+  bool sequences = isHostSequenceOp(node.op_type()) ||
+                   llvm::any_of(inputTypes, [](Type t) { return isa_and_nonnull<graph::SequenceType>(t); });
+  if (sequences)
+    return hostSequenceTypes(node, loc, inputTypes);
+  SmallVector<RankedTensorType> tensors;
+  for (auto [i, t] : llvm::enumerate(inputTypes)) {
+    if (t && !isa<RankedTensorType>(t))
+      return emitError(loc) << node.op_type() << " on the host takes ranked tensors; input "
+                            << i << " is " << t;
+    tensors.push_back(t ? cast<RankedTensorType>(t) : RankedTensorType());
+  }
   FailureOr<SmallVector<RankedTensorType>> types =
       hostOutputTypes(
-          node, loc, inputTypes,
+          node, loc, tensors,
           [&](int32_t onnxType) -> Type {
             std::optional<Type> t = quietElementType(onnxType);
             return t ? *t : Type();
@@ -1276,25 +1339,9 @@ LogicalResult Importer::importHostOp(const onnx::NodeProto &node, Location loc) 
               return std::nullopt;
             return SmallVector<int64_t>(data->begin(), data->end());
           });
-  FailureOr<DictionaryAttr> attributes = hostAttributes(node, loc);
-  if (failed(types) || failed(attributes))
+  if (failed(types))
     return failure();
-  std::string opType = node.op_type();
-  // CastLike is a Cast to the type of its second input, which the host need not be given.
-  if (opType == "CastLike") {
-    opType = "Cast";
-    inputNames.resize(1);
-    attributes = builder.getDictionaryAttr(builder.getNamedAttr(
-        "to", builder.getI64IntegerAttr(onnxElementType(inputTypes[1].getElementType()))));
-  }
-  SmallVector<Attribute> outputNames;
-  for (auto [i, out] : llvm::enumerate(node.output())) {
-    outputNames.push_back(builder.getStringAttr(out));
-    if (!out.empty() && i < types->size())
-      hostValues[out] = {(*types)[i], node.op_type()};
-  }
-  recordHostOp(loc, opType, inputNames, outputNames, *attributes);
-  return success();
+  return SmallVector<Type>(types->begin(), types->end());
 }
 
 /// The ONNX element type of an MLIR one, or UNDEFINED.
@@ -1483,6 +1530,15 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
   for (const auto &input : graph.input()) {
     if (initializerNames.contains(input.name()))
       continue;
+    // A sequence the model takes never reaches the chip either: host ops read it.
+    if (input.type().has_sequence_type()) {
+      FailureOr<Type> type = sequenceType(input.type(), "input '" + input.name() + "'");
+      if (failed(type))
+        return nullptr;
+      hostInputAttrs.push_back(placedTensorAttr(input.name(), inputIndex++, *type));
+      hostValues[input.name()] = {*type, "input"};
+      continue;
+    }
     auto type = tensorType(input.type(), fileLoc, "input '" + input.name() + "'");
     if (failed(type))
       return nullptr;

@@ -45,6 +45,13 @@ bool isHostOpType(llvm::StringRef opType);
 /// its bounds are known only at run time (its length depends on them); ReduceSum, when its axes
 /// are; and Cast and CastLike, which do when they take or make strings.
 bool canRunOnHost(llvm::StringRef opType);
+/// Whether `opType` is a sequence op, which the host runs on a sequence the model takes.
+bool isHostSequenceOp(llvm::StringRef opType);
+/// The types of a sequence op's outputs on the host (a !graph.sequence, or a tensor taken from
+/// one), given its inputs'.
+mlir::FailureOr<llvm::SmallVector<mlir::Type>>
+hostSequenceTypes(const onnx::NodeProto &node, mlir::Location loc,
+                  llvm::ArrayRef<mlir::Type> inputs);
 /// Whether `opType` only moves values, which the host does after a host op (the gathers, slices
 /// and reshapes after NonMaxSuppression in exported detectors).
 bool isHostDataMovement(llvm::StringRef opType);

@@ -321,15 +321,24 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
         auto name = entry.getAs<StringAttr>("name");
         auto index = entry.getAs<IntegerAttr>("index");
         auto type = entry.getAs<TypeAttr>("type");
-        auto tensor = type ? dyn_cast<RankedTensorType>(type.getValue()) : RankedTensorType();
-        if (!name || !index || !tensor || (!fromHost && tensor.getNumElements() != 0))
+        // A sequence is listed by its elements' type, "seq(f32)", with no shape.
+        auto sequence = type ? dyn_cast<graph::SequenceType>(type.getValue())
+                             : graph::SequenceType();
+        auto shaped = dyn_cast_or_null<ShapedType>(sequence ? sequence.getElementType()
+                                                  : type ? type.getValue()
+                                                         : Type());
+        if (!name || !index || !shaped || (!fromHost && (sequence || !shaped.hasStaticShape() ||
+                                                         shaped.getNumElements() != 0)))
           return func.emitError() << attrName << " holds a malformed entry " << entry;
         std::vector<int64_t> shape;
-        for (int64_t d : tensor.getShape())
-          shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
+        if (!sequence && shaped.hasRank())
+          for (int64_t d : shaped.getShape())
+            shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
+        std::string element = elementTypeName(shaped.getElementType());
+        if (sequence)
+          element = "seq(" + element + ")";
         placed.push_back({index.getInt(), ttb::CreateTensorSignatureDirect(
-                                              fbb, name.str().c_str(), &shape,
-                                              elementTypeName(tensor.getElementType()).c_str(),
+                                              fbb, name.str().c_str(), &shape, element.c_str(),
                                               rt::kNoBuffer, fromHost)});
       }
     }

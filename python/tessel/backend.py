@@ -18,7 +18,8 @@ def _to_bf16_bits(values):
 
 def _is_static(value_info):
     """Whether compiling needs no shapes from the inputs. Non-tensor inputs count as static: the
-    compiler rejects them with a message of its own."""
+    compiler takes sequences whole (only host ops read them) and rejects the others with a
+    message of its own."""
     if not value_info.type.HasField("tensor_type"):
         return True
     shape = value_info.type.tensor_type.shape
@@ -62,7 +63,9 @@ class TesselRep(BackendRep):
                   for i, x in zip(self._inputs, inputs)]
         outputs = self._runtime(list(inputs)).run(list(inputs))
         # The chip computes in float; outputs go back in the model's declared element type.
-        return [_to_bf16_bits(o) if t == TensorProto.BFLOAT16 else o.astype(TENSOR_TYPE_TO_NP_TYPE[t])
+        return [o if isinstance(o, list)  # a sequence, in its elements' own types
+                else _to_bf16_bits(o) if t == TensorProto.BFLOAT16
+                else o.astype(TENSOR_TYPE_TO_NP_TYPE[t])
                 for o, t in zip(outputs, self._types)]
 
 

@@ -11,6 +11,8 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import onnx
+from onnx import numpy_helper
 
 _ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,6 +69,12 @@ class Runtime:
         d = Path(self._tmp.name)
         args = [_tool("tt-run"), self.path, "--quiet", f"--perf-report={d / 'perf.json'}"]
         for i, x in enumerate(inputs):
+            if isinstance(x, list):
+                # A sequence goes as an ONNX SequenceProto.
+                (d / f"in{i}.pb").write_bytes(
+                    numpy_helper.from_list([np.asarray(e) for e in x]).SerializeToString())
+                args.append(f"--input=@{d / f'in{i}.pb'}")
+                continue
             # In its own element type: tt-run converts it as the chip holds it.
             # (ascontiguousarray would turn a scalar into shape (1,).)
             x = np.asarray(x, order="C")
@@ -75,14 +83,26 @@ class Runtime:
                 x = x.astype(np.str_)
             np.save(d / f"in{i}.npy", x)
             args.append(f"--input=@{d / f'in{i}.npy'}")
-        outputs = [d / f"out{i}.npy" for i in range(self.num_outputs())]
+        sequences = self._sequence_outputs()
+        outputs = [d / (f"out{i}.pb" if s else f"out{i}.npy") for i, s in enumerate(sequences)]
         args += [f"--output=@{o}" for o in outputs]
         _run(args)
         self.perf = json.loads((d / "perf.json").read_text())
-        return [np.load(o) for o in outputs]
+        return [_load_sequence(o) if s else np.load(o) for o, s in zip(outputs, sequences)]
 
     def num_outputs(self):
-        if not hasattr(self, "_outputs"):
+        return len(self._sequence_outputs())
+
+    def _sequence_outputs(self):
+        """For each output, whether it is a sequence."""
+        if not hasattr(self, "_sequences"):
             dump = _run([_tool("tt-translate"), "--dump-ttb", self.path]).stdout
-            self._outputs = len(json.loads(dump)["outputs"])
-        return self._outputs
+            self._sequences = [o["element_type"].startswith("seq(")
+                               for o in json.loads(dump)["outputs"]]
+        return self._sequences
+
+
+def _load_sequence(path):
+    proto = onnx.SequenceProto()
+    proto.ParseFromString(Path(path).read_bytes())
+    return numpy_helper.to_list(proto)

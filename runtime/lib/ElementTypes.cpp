@@ -81,6 +81,13 @@ bool elementFromOnnx(int dataType, ElementType &type) {
   return false;
 }
 
+int onnxFromElement(ElementType type) {
+  for (const Info &i : kTypes)
+    if (type == i.type)
+      return i.onnx;
+  return 0;
+}
+
 bool appendChipValues(ElementType type, const uint8_t *data, size_t count,
                       std::vector<float> &out, std::string &error) {
   size_t size = elementSize(type), first = out.size();

@@ -32,6 +32,8 @@ bool elementFromName(const std::string &name, ElementType &type);
 bool elementFromNpy(const std::string &kind, ElementType &type);
 /// The type of an ONNX TensorProto data_type; false for strings, complex and unknown types.
 bool elementFromOnnx(int dataType, ElementType &type);
+/// The ONNX TensorProto data_type of an element type.
+int onnxFromElement(ElementType type);
 
 /// The type to read a tensor of `type` as, for an input the model declares `declared` (a name,
 /// or empty): uint16 holds the bits of a declared bf16 (numpy has no bfloat16).

@@ -110,6 +110,15 @@ bool slice(Context &c);
 bool gather(Context &c);
 bool concat(Context &c);
 
+// The sequence ops (HostShapeOps.cpp), on a sequence the model takes.
+bool sequenceInsert(Context &c);
+bool sequenceErase(Context &c);
+bool sequenceAt(Context &c);
+bool sequenceLength(Context &c);
+bool sequenceConstruct(Context &c);
+bool concatFromSequence(Context &c);
+bool splitToSequence(Context &c);
+
 } // namespace tessel::rt::host
 
 #endif

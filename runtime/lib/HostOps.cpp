@@ -533,8 +533,9 @@ bool ifBranch(Context &c) {
   return true;
 }
 
-/// What an op's inputs hold: numbers only, or strings where the op reads text.
-enum class Values { Numbers, Strings, Either };
+/// What an op's inputs hold: numbers only, or strings where the op reads text; a sequence first
+/// (then numbers or strings after it); or anything (Identity).
+enum class Values { Numbers, Strings, Either, Sequence, Any };
 
 struct HostOpImpl {
   const char *name;
@@ -556,7 +557,14 @@ const HostOpImpl kHostOps[] = {
     {"StringNormalizer", 1, stringNormalizer, Values::Strings},
     {"Cast", 1, cast, Values::Either},
     {"If", 3, ifBranch, Values::Either},
-    {"Identity", 1, identity, Values::Either},
+    {"Identity", 1, identity, Values::Any},
+    {"SequenceInsert", 2, sequenceInsert, Values::Sequence},
+    {"SequenceErase", 1, sequenceErase, Values::Sequence},
+    {"SequenceAt", 2, sequenceAt, Values::Sequence},
+    {"SequenceLength", 1, sequenceLength, Values::Sequence},
+    {"ConcatFromSequence", 1, concatFromSequence, Values::Sequence},
+    {"SequenceConstruct", 1, sequenceConstruct, Values::Either},
+    {"SplitToSequence", 1, splitToSequence, Values::Either},
     {"Shape", 1, shape, Values::Either},
     {"Reshape", 2, reshape, Values::Either},
     {"Flatten", 1, flatten, Values::Either},
@@ -593,8 +601,16 @@ bool runHostOp(const ttb::HostOp &op, const std::vector<const HostTensor *> &inp
       error = label + "input " + std::to_string(i) + " is missing";
       return false;
     }
-  for (const HostTensor *in : inputs) {
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const HostTensor *in = inputs[i];
     if (!in)
+      continue;
+    bool sequenceHere = impl->values == Values::Sequence && i == 0;
+    if (in->isSequence != sequenceHere && !(in->isSequence && impl->values == Values::Any)) {
+      error = label + (in->isSequence ? "takes tensors, not a sequence" : "takes a sequence first");
+      return false;
+    }
+    if (in->isSequence)
       continue;
     int64_t n = numElements(in->shape);
     bool numbers = int64_t(in->data.size()) == n && in->strings.empty();

@@ -335,4 +335,168 @@ bool concat(Context &c) {
   return true;
 }
 
+namespace {
+
+/// A sequence position from input `i` in [0, size] (`end` allows size), or `dflt` when omitted.
+bool position(Context &c, size_t i, int64_t size, bool end, int64_t dflt, int64_t &at) {
+  const HostTensor *p = c.in(i);
+  if (!p || p->data.empty()) {
+    at = dflt;
+    return true;
+  }
+  at = int64_t(p->data[0]);
+  if (at < -size || at > (end ? size : size - 1))
+    return c.fail("position " + std::to_string(at) + " is out of range for a sequence of " +
+                  std::to_string(size));
+  at = at < 0 ? at + size : at;
+  return true;
+}
+
+HostTensor sequenceOf(std::vector<HostTensor> elements) {
+  HostTensor s;
+  s.isSequence = true;
+  s.elements = std::move(elements);
+  return s;
+}
+
+} // namespace
+
+bool sequenceInsert(Context &c) {
+  const HostTensor &seq = *c.in(0);
+  int64_t n = int64_t(seq.elements.size()), at;
+  if (!position(c, 2, n, /*end=*/true, n, at))
+    return false;
+  HostTensor y = seq;
+  y.elements.insert(y.elements.begin() + at, *c.in(1));
+  c.outputs = {std::move(y)};
+  return true;
+}
+
+bool sequenceErase(Context &c) {
+  const HostTensor &seq = *c.in(0);
+  int64_t n = int64_t(seq.elements.size()), at;
+  if (n == 0)
+    return c.fail("the sequence is empty");
+  if (!position(c, 1, n, /*end=*/false, n - 1, at))
+    return false;
+  HostTensor y = seq;
+  y.elements.erase(y.elements.begin() + at);
+  c.outputs = {std::move(y)};
+  return true;
+}
+
+bool sequenceAt(Context &c) {
+  const HostTensor &seq = *c.in(0);
+  int64_t at;
+  if (!position(c, 1, int64_t(seq.elements.size()), /*end=*/false, -1, at))
+    return false;
+  if (at < 0)
+    return c.fail("the position is missing");
+  c.outputs = {seq.elements[size_t(at)]};
+  return true;
+}
+
+bool sequenceLength(Context &c) {
+  HostTensor y;
+  y.data = {float(c.in(0)->elements.size())};
+  c.outputs = {std::move(y)};
+  return true;
+}
+
+bool sequenceConstruct(Context &c) {
+  std::vector<HostTensor> elements;
+  for (const HostTensor *in : c.inputs)
+    if (in)
+      elements.push_back(*in);
+  c.outputs = {sequenceOf(std::move(elements))};
+  return true;
+}
+
+bool concatFromSequence(Context &c) {
+  const HostTensor &seq = *c.in(0);
+  if (seq.elements.empty())
+    return c.fail("the sequence is empty");
+  bool newAxis = c.attrs.i("new_axis", 0) != 0;
+  // With new_axis each element gains a size-1 dim at the axis first: a stack.
+  std::vector<HostTensor> parts = seq.elements;
+  int64_t rank = int64_t(parts[0].shape.size()) + (newAxis ? 1 : 0);
+  int64_t axis = c.attrs.i("axis", 0);
+  if (axis < -rank || axis >= rank)
+    return c.fail("axis " + std::to_string(axis) + " is out of range for rank " +
+                  std::to_string(rank));
+  axis = axis < 0 ? axis + rank : axis;
+  if (newAxis)
+    for (HostTensor &p : parts)
+      p.shape.insert(p.shape.begin() + axis, 1);
+  HostTensor y;
+  y.shape = parts[0].shape;
+  y.shape[size_t(axis)] = 0;
+  for (const HostTensor &p : parts) {
+    if (p.shape.size() != parts[0].shape.size())
+      return c.fail("the elements differ in rank");
+    if (p.isSequence || !p.strings.empty())
+      return c.fail("takes a sequence of numeric tensors");
+    y.shape[size_t(axis)] += p.shape[size_t(axis)];
+  }
+  int64_t outer, dim, innerSize;
+  splitAround(parts[0].shape, axis, outer, dim, innerSize);
+  for (int64_t o = 0; o < outer; ++o)
+    for (const HostTensor &p : parts) {
+      int64_t run = p.shape[size_t(axis)] * innerSize;
+      if (int64_t(p.data.size()) < (o + 1) * run)
+        return c.fail("the elements differ in shape");
+      y.data.insert(y.data.end(), p.data.begin() + o * run, p.data.begin() + (o + 1) * run);
+    }
+  c.outputs = {std::move(y)};
+  return true;
+}
+
+bool splitToSequence(Context &c) {
+  const HostTensor &x = *c.in(0);
+  int64_t rank = int64_t(x.shape.size());
+  if (rank == 0)
+    return c.fail("cannot split a scalar");
+  int64_t axis = c.attrs.i("axis", 0);
+  if (axis < -rank || axis >= rank)
+    return c.fail("axis " + std::to_string(axis) + " is out of range for rank " +
+                  std::to_string(rank));
+  axis = axis < 0 ? axis + rank : axis;
+  int64_t dim = x.shape[size_t(axis)];
+  std::vector<int64_t> lengths;
+  const HostTensor *split = c.in(1);
+  bool squeeze = !split && c.attrs.i("keepdims", 1) == 0;
+  if (!split) {
+    lengths.assign(size_t(dim), 1);
+  } else if (split->shape.empty()) {
+    int64_t size = int64_t(split->data[0]);
+    if (size <= 0)
+      return c.fail("the split size must be positive");
+    for (int64_t at = 0; at < dim; at += size)
+      lengths.push_back(std::min(size, dim - at));
+  } else {
+    int64_t total = 0;
+    for (float f : split->data) {
+      if (f < 0)
+        return c.fail("a split length is negative");
+      lengths.push_back(int64_t(f));
+      total += lengths.back();
+    }
+    if (total != dim)
+      return c.fail("the split lengths add up to " + std::to_string(total) + ", not " +
+                    std::to_string(dim));
+  }
+  std::vector<HostTensor> elements;
+  int64_t at = 0;
+  for (int64_t len : lengths) {
+    std::vector<int64_t> keep(static_cast<size_t>(len), 0);
+    std::iota(keep.begin(), keep.end(), at);
+    elements.push_back(takeSlices(x, axis, keep));
+    if (squeeze)
+      elements.back().shape.erase(elements.back().shape.begin() + axis);
+    at += len;
+  }
+  c.outputs = {sequenceOf(std::move(elements))};
+  return true;
+}
+
 } // namespace tessel::rt::host

@@ -4,6 +4,7 @@
 #include "tessel/runtime/FileIO.h"
 #include "tessel/runtime/TensorIO.h"
 
+#include "onnx/onnx-data_pb.h"
 #include "onnx/onnx_pb.h"
 
 #include <cstring>
@@ -32,41 +33,37 @@ bool convertField(const Field &field, ElementType type, std::vector<float> &out,
 }
 } // namespace
 
-bool readOnnxTensor(const std::string &path, HostTensor &out, std::string &error,
-                    const std::string &declared) {
-  std::vector<uint8_t> bytes;
-  if (!readFile(path, bytes, error))
-    return false;
-  onnx::TensorProto proto;
-  if (!proto.ParseFromArray(bytes.data(), int(bytes.size()))) {
-    error = path + ": not a serialized ONNX TensorProto";
-    return false;
-  }
+namespace {
+
+/// A TensorProto's values as a host tensor; errors without the file's name.
+bool tensorFromProto(const onnx::TensorProto &proto, HostTensor &out, std::string &error,
+                     const std::string &declared) {
   if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
-    error = path + ": tensors with external data are not supported";
+    error = "tensors with external data are not supported";
     return false;
   }
   std::vector<int64_t> shape(proto.dims().begin(), proto.dims().end());
   int64_t count = 1;
   for (int64_t d : shape)
     if (d < 0 || __builtin_mul_overflow(count, d, &count)) {
-      error = path + ": bad dimensions";
+      error = "bad dimensions";
       return false;
     }
+  out.name = proto.name();
+  out.data.clear();
+  out.strings.clear();
   if (proto.data_type() == onnx::TensorProto::STRING) {
     if (proto.string_data_size() != count) {
-      error = path + ": data does not match the dimensions";
+      error = "data does not match the dimensions";
       return false;
     }
-    out.data.clear();
     out.strings.assign(proto.string_data().begin(), proto.string_data().end());
     out.shape = std::move(shape);
-    out.name = proto.name();
     return true;
   }
   ElementType type;
   if (!elementFromOnnx(proto.data_type(), type)) {
-    error = path + ": element type " + std::to_string(proto.data_type()) +
+    error = "element type " + std::to_string(proto.data_type()) +
             " is not a bool, integer, float or string type";
     return false;
   }
@@ -75,10 +72,9 @@ bool readOnnxTensor(const std::string &path, HostTensor &out, std::string &error
   if (proto.has_raw_data()) {
     const std::string &raw = proto.raw_data();
     if (raw.size() != size_t(count) * elementSize(type)) {
-      error = path + ": data does not match the dimensions";
+      error = "data does not match the dimensions";
       return false;
     }
-    out.data.clear();
     ok = appendChipValues(type, reinterpret_cast<const uint8_t *>(raw.data()), size_t(count),
                           out.data, error);
   } else {
@@ -91,17 +87,93 @@ bool readOnnxTensor(const std::string &path, HostTensor &out, std::string &error
     default: ok = convertField(proto.int32_data(), type, out.data, error); break;
     }
     if (ok && int64_t(out.data.size()) != count) {
-      error = path + ": data does not match the dimensions";
+      error = "data does not match the dimensions";
       return false;
     }
   }
-  if (!ok) {
+  if (!ok)
+    return false;
+  out.shape = std::move(shape);
+  return true;
+}
+
+/// The TensorProto of a host tensor in `elementType` (a binary's name).
+void tensorToProto(const HostTensor &t, const std::string &elementType,
+                   onnx::TensorProto &proto) {
+  proto.set_name(t.name);
+  for (int64_t d : t.shape)
+    proto.add_dims(d);
+  if (elementType == "string") {
+    proto.set_data_type(onnx::TensorProto::STRING);
+    for (const std::string &s : t.strings)
+      proto.add_string_data(s);
+    return;
+  }
+  ElementType type = ElementType::Float32;
+  if (!elementFromName(elementType, type))
+    type = ElementType::Float32;
+  proto.set_data_type(onnxFromElement(type));
+  std::string raw(t.data.size() * elementSize(type), '\0');
+  fromChipValues(type, t.data.data(), t.data.size(), reinterpret_cast<uint8_t *>(raw.data()));
+  proto.set_raw_data(std::move(raw));
+}
+
+} // namespace
+
+bool readOnnxTensor(const std::string &path, HostTensor &out, std::string &error,
+                    const std::string &declared) {
+  std::vector<uint8_t> bytes;
+  if (!readFile(path, bytes, error))
+    return false;
+  onnx::TensorProto proto;
+  if (!proto.ParseFromArray(bytes.data(), int(bytes.size()))) {
+    error = path + ": not a serialized ONNX TensorProto";
+    return false;
+  }
+  if (!tensorFromProto(proto, out, error, declared)) {
     error = path + ": " + error;
     return false;
   }
-  out.shape = std::move(shape);
-  out.name = proto.name();
   return true;
+}
+
+bool readOnnxSequence(const std::string &path, HostTensor &out, std::string &error,
+                      const std::string &declared) {
+  std::vector<uint8_t> bytes;
+  if (!readFile(path, bytes, error))
+    return false;
+  onnx::SequenceProto proto;
+  if (!proto.ParseFromArray(bytes.data(), int(bytes.size())) ||
+      (proto.elem_type() != onnx::SequenceProto::TENSOR &&
+       proto.elem_type() != onnx::SequenceProto::UNDEFINED)) {
+    error = path + ": not a serialized ONNX SequenceProto of tensors";
+    return false;
+  }
+  out = HostTensor();
+  out.name = proto.name();
+  out.isSequence = true;
+  for (const onnx::TensorProto &t : proto.tensor_values()) {
+    out.elements.emplace_back();
+    if (!tensorFromProto(t, out.elements.back(), error, declared)) {
+      error = path + ": element " + std::to_string(out.elements.size() - 1) + ": " + error;
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string onnxBytes(const HostTensor &tensor, const std::string &elementType) {
+  if (tensor.isSequence) {
+    onnx::SequenceProto proto;
+    proto.set_name(tensor.name);
+    proto.set_elem_type(onnx::SequenceProto::TENSOR);
+    for (const HostTensor &e : tensor.elements)
+      tensorToProto(e, sequenceElementType(elementType), *proto.add_tensor_values());
+    return proto.SerializeAsString();
+  }
+  onnx::TensorProto proto;
+  tensorToProto(tensor, elementType, proto);
+  return proto.SerializeAsString();
 }
 
 } // namespace tessel::rt

@@ -13,6 +13,7 @@
 #include "tessel/runtime/Formats.h"
 #include "tessel/runtime/L1Tensors.h"
 #include "tessel/runtime/OneLine.h"
+#include "tessel/runtime/TensorIO.h"
 
 #include <chrono>
 #include <deque>
@@ -86,6 +87,15 @@ bool placeInputs(ChipState &st, const std::vector<HostTensor> &inputs,
     const ttb::TensorSignature &sig = *bin.inputs()->Get(i);
     std::vector<int64_t> shape = signatureShape(sig);
     const HostTensor &in = inputs[i];
+    bool sequence = sig.element_type() && !sequenceElementType(sig.element_type()->str()).empty();
+    if (sequence != in.isSequence) {
+      error = "input " + signatureName(sig, i) + ": expected " +
+              (sequence ? "a sequence" : "a tensor") + ", got " +
+              (in.isSequence ? "a sequence" : "a tensor");
+      return false;
+    }
+    if (sequence)
+      continue; // only host ops read it
     if (in.shape != shape) {
       error = "input " + signatureName(sig, i) + ": expected shape " +
               shapeText(shape) + ", got " + shapeText(in.shape);

@@ -68,6 +68,13 @@ void formatDim(const HostTensor &t, ValueKind kind, size_t dim, size_t offset, b
 
 } // namespace
 
+std::string sequenceElementType(const std::string &elementType) {
+  if (elementType.size() > 5 && elementType.compare(0, 4, "seq(") == 0 &&
+      elementType.back() == ')')
+    return elementType.substr(4, elementType.size() - 5);
+  return "";
+}
+
 ValueKind valueKindOf(const std::string &elementType) {
   if (elementType == "string")
     return ValueKind::String;

@@ -11,6 +11,7 @@
 #include "tessel/runtime/Formats.h"
 #include "tessel/runtime/L1Tensors.h"
 #include "tessel/runtime/OneLine.h"
+#include "tessel/runtime/TensorIO.h"
 
 #include "HostOps.h"
 
@@ -189,9 +190,9 @@ private:
       for (size_t i = 0; i < list->size(); ++i) {
         const ttb::TensorSignature *s = list->Get(i);
         std::string label = std::string(what) + " " + std::to_string(i);
-        bool text = s->element_type() && s->element_type()->str() == "string";
-        if (text && !s->from_host())
-          return fail(label + ": a string tensor must be the host's");
+        std::string type = s->element_type() ? s->element_type()->str() : "";
+        if ((type == "string" || !sequenceElementType(type).empty()) && !s->from_host())
+          return fail(label + ": a string tensor or a sequence must be the host's");
         if (s->from_host()) {
           if (list == bin.host_values() || s->buffer() != kNoBuffer)
             return fail(label + ": only an input or output with no buffer can be the host's");

@@ -24,10 +24,30 @@ def load_pb(path, declared):
     them) as float32, as tt-run writes it."""
     t = onnx.TensorProto()
     t.ParseFromString(path.read_bytes())
+    return load_pb_proto(t, declared)
+
+
+def load_sequence(path, declared):
+    """A SequenceProto's tensors, as load_pb gives each."""
+    proto = onnx.SequenceProto()
+    proto.ParseFromString(path.read_bytes())
+    return [load_pb_proto(t, declared) for t in proto.tensor_values]
+
+
+def load_pb_proto(t, declared):
     a = numpy_helper.to_array(t)
     if onnx.TensorProto.BFLOAT16 in (t.data_type, declared):
         a = (a.astype(np.uint32) << 16).view(np.float32)
     return a
+
+
+def same(want, got):
+    """ONNX's tolerances for floats, equality otherwise."""
+    if want.dtype.kind in "fc" or got.dtype.kind in "fc":
+        return want.shape == got.shape and np.allclose(
+            got.astype(np.float64), want.astype(np.float64), rtol=1e-3, atol=1e-7,
+            equal_nan=True)
+    return want.shape == got.shape and np.array_equal(got, want)
 
 
 def run_case(case, bindir, tmp):
@@ -40,22 +60,24 @@ def run_case(case, bindir, tmp):
     data = case / "test_data_set_0"
     inputs = sorted(data.glob("input_*.pb"), key=lambda p: int(p.stem.split("_")[1]))
     expected = sorted(data.glob("output_*.pb"), key=lambda p: int(p.stem.split("_")[1]))
-    outputs = [tmp / f"out{i}.npy" for i in range(len(expected))]
+    graph_outputs = onnx.load(case / "model.onnx").graph.output
+    sequences = [o.type.HasField("sequence_type") for o in graph_outputs]
+    outputs = [tmp / (f"out{i}.pb" if s else f"out{i}.npy") for i, s in
+               zip(range(len(expected)), sequences)]
     proc = subprocess.run([bindir / "tt-run", ttb, "--quiet", *[f"--input=@{p}" for p in inputs],
                            *[f"--output=@{p}" for p in outputs]],
                           capture_output=True, text=True, timeout=600)
     if proc.returncode:
         return "run", proc.stderr.strip().splitlines()[-1] if proc.stderr else ""
-    declared = [o.type.tensor_type.elem_type for o in onnx.load(case / "model.onnx").graph.output]
-    for want_path, got_path, elem_type in zip(expected, outputs, declared):
-        want, got = load_pb(want_path, elem_type), np.load(got_path)
-        if want.dtype.kind in "fc" or got.dtype.kind in "fc":
-            ok = want.shape == got.shape and np.allclose(
-                got.astype(np.float64), want.astype(np.float64), rtol=1e-3, atol=1e-7,
-                equal_nan=True)
-        else:
-            ok = want.shape == got.shape and np.array_equal(got, want)
-        if not ok:
+    for want_path, got_path, o, seq in zip(expected, outputs, graph_outputs, sequences):
+        if seq:
+            elem = o.type.sequence_type.elem_type.tensor_type.elem_type
+            want, got = load_sequence(want_path, elem), load_sequence(got_path, elem)
+            if len(want) != len(got) or not all(same(w, g) for w, g in zip(want, got)):
+                return "mismatch", f"{want_path.name}: a sequence of {len(want)} vs {len(got)}"
+            continue
+        want, got = load_pb(want_path, o.type.tensor_type.elem_type), np.load(got_path)
+        if not same(want, got):
             return "mismatch", f"{want_path.name}: {want.dtype}{list(want.shape)} vs {got.dtype}{list(got.shape)}"
     return "pass", ""
 

@@ -27,17 +27,20 @@ outputs and a performance report.
 options:
   --input=VALUE         one per model input, in the model's input order. VALUE is
                           @FILE.npy   a numpy array
-                          @FILE.pb    a serialized ONNX TensorProto
+                          @FILE.pb    a serialized ONNX TensorProto, or a
+                                      SequenceProto for a sequence input
                           SHAPE=DATA  inline, e.g. 2x3xf32=1,2,3,4,5,6 (scalar: f32=5)
                         of bool, int8 to uint64, float16, bfloat16 (.pb, inline),
-                        float32 or float64. The chip holds values as f32: integers
-                        are exact to 2^24; one beyond the int32 range is an error.
-                        Inline types: bool i8 u8 i16 u16 i32 u32 i64 u64 f16 bf16
-                        f32 f64.
-  --output=@FILE.npy    where to write the outputs as .npy, in output order, in the
-                        element types the model declares (bfloat16 as float32)
-                        (repeat once per output). Without --output every output
-                        is printed on stdout.
+                        float32, float64 or string (.npy unicode or bytes, .pb).
+                        The chip holds values as f32: integers are exact to 2^24;
+                        one beyond the int32 range is an error. Inline types: bool
+                        i8 u8 i16 u16 i32 u32 i64 u64 f16 bf16 f32 f64.
+  --output=@FILE.npy    where to write the outputs, in output order, in the element
+  --output=@FILE.pb     types the model declares (repeat once per output): .npy
+                        (bfloat16 as float32, strings as numpy unicode) or .pb, an
+                        ONNX TensorProto (a SequenceProto for a sequence output,
+                        which only .pb holds). Without --output every output is
+                        printed on stdout.
   --perf-report=FILE    write the per-dispatch performance report as JSON
   --trace=FILE          write a Chrome trace (open in Perfetto or chrome://tracing)
   --roofline=FILE.svg   draw every dispatch on the chip's roofline chart (SVG)
@@ -205,9 +208,17 @@ HostTensor readInput(const std::string &spec, size_t index,
   HostTensor t;
   std::string error;
   bool ok;
+  std::string declared = elementType(sig, "");
+  std::string elements = sequenceElementType(declared);
+  if (!elements.empty()) {
+    if (!startsWith(spec, "@") || !endsWith(spec, ".pb"))
+      die(label + ": a sequence is given as @FILE.pb, a serialized ONNX SequenceProto");
+    if (!readOnnxSequence(spec.substr(1), t, error, elements))
+      die(label + ": " + error);
+    return t;
+  }
   if (startsWith(spec, "@")) {
     std::string path = spec.substr(1);
-    std::string declared = elementType(sig, "");
     ok = endsWith(path, ".pb") ? readOnnxTensor(path, t, error, declared)
                                : readNpy(path, t, error, declared);
   } else {
@@ -270,9 +281,15 @@ int main(int argc, char **argv) {
 
   // Every file the run writes, or none: a failure leaves no output of this run behind.
   FileGroup files;
-  for (size_t i = 0; i < opts.outputs.size(); ++i)
-    files.add(opts.outputs[i],
-              npyBytes(result.outputs[i], elementType(*bin.outputs()->Get(i), "f32")));
+  for (size_t i = 0; i < opts.outputs.size(); ++i) {
+    std::string type = elementType(*bin.outputs()->Get(i), "f32");
+    bool pb = endsWith(opts.outputs[i], ".pb");
+    if (result.outputs[i].isSequence && !pb)
+      die("output " + std::to_string(i) + " '" + result.outputs[i].name +
+          "' is a sequence, which only a .pb file holds");
+    files.add(opts.outputs[i], pb ? onnxBytes(result.outputs[i], type)
+                                  : npyBytes(result.outputs[i], type));
+  }
   if (!opts.perfReport.empty())
     files.add(opts.perfReport, perfToJson(result.perf));
   if (!opts.trace.empty())
@@ -284,9 +301,17 @@ int main(int argc, char **argv) {
   if (opts.outputs.empty())
     for (size_t i = 0; i < result.outputs.size(); ++i) {
       const HostTensor &out = result.outputs[i];
-      ValueKind kind = valueKindOf(elementType(*bin.outputs()->Get(i), "f32"));
+      std::string type = elementType(*bin.outputs()->Get(i), "f32");
+      if (out.isSequence) {
+        ValueKind kind = valueKindOf(sequenceElementType(type));
+        std::printf("%s: sequence of %zu\n", out.name.c_str(), out.elements.size());
+        for (size_t e = 0; e < out.elements.size(); ++e)
+          std::printf("[%zu] shape %s\n%s\n", e, shapeText(out.elements[e].shape).c_str(),
+                      formatTensor(out.elements[e], kind).c_str());
+        continue;
+      }
       std::printf("%s: shape %s\n%s\n", out.name.c_str(), shapeText(out.shape).c_str(),
-                  formatTensor(out, kind).c_str());
+                  formatTensor(out, valueKindOf(type)).c_str());
     }
   if (!opts.quiet)
     std::fputs(perfToTable(result.perf).c_str(), stderr);

@@ -89,3 +89,15 @@ else_graph = h.make_graph([h.make_node("Relu", ["x"], ["e"], name="rectify")], "
 save("if_shapes", [h.make_node("If", ["c"], ["y"], then_branch=then_graph,
                                else_branch=else_graph, name="rows")],
      [vi("c", T.BOOL, []), vi("x", T.FLOAT, [4, 3])], [vi("y", T.FLOAT, ["n", 3])])
+
+# A sequence the model takes: the host inserts the chip's ReLU into it, counts it and joins it.
+save("sequences", [h.make_node("Relu", ["x"], ["r"], name="relu"),
+                   h.make_node("SequenceInsert", ["seq", "r"], ["longer"], name="append"),
+                   h.make_node("SequenceLength", ["longer"], ["n"], name="count"),
+                   h.make_node("ConcatFromSequence", ["longer"], ["joined"], name="join",
+                               axis=0)],
+     [h.make_tensor_sequence_value_info("seq", T.FLOAT, [1, 2]), vi("x", T.FLOAT, [1, 2])],
+     [h.make_tensor_sequence_value_info("longer", T.FLOAT, [1, 2]), vi("n", T.INT64, []),
+      vi("joined", T.FLOAT, ["k", 2])])
+(out / "seq.pb").write_bytes(numpy_helper.from_list(
+    [np.array([[1, 2]], np.float32), np.array([[3, 4]], np.float32)]).SerializeToString())

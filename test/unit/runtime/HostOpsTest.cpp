@@ -261,6 +261,31 @@ TEST(HostOps, DataMovementFollowsOnnx) {
             "host op 'node' (Squeeze): dim 0 is 2, not 1");
 }
 
+TEST(HostOps, SequencesSplitInsertEraseAndJoin) {
+  HostTensor x = tensor({5, 2}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}), two = tensor({}, {2});
+  // A scalar split: chunks of 2 rows, the last one shorter.
+  std::vector<HostTensor> y = run(HostOpBuilder("SplitToSequence", 1), {&x, &two});
+  ASSERT_TRUE(y[0].isSequence);
+  ASSERT_EQ(y[0].elements.size(), 3u);
+  EXPECT_EQ(y[0].elements[2].shape, (std::vector<int64_t>{1, 2}));
+  // No split and keepdims 0: one element per row, the axis dropped.
+  y = run(HostOpBuilder("SplitToSequence", 1, {{"keepdims", int64_t(0)}}), {&x});
+  ASSERT_EQ(y[0].elements.size(), 5u);
+  EXPECT_EQ(y[0].elements[4].shape, (std::vector<int64_t>{2}));
+  HostTensor seq = y[0], last = tensor({}, {-1});
+  y = run(HostOpBuilder("SequenceErase", 1), {&seq, &last});
+  EXPECT_EQ(y[0].elements.size(), 4u);
+  y = run(HostOpBuilder("ConcatFromSequence", 1, {{"axis", int64_t(0)}, {"new_axis", int64_t(1)}}),
+          {&y[0]});
+  EXPECT_EQ(y[0].shape, (std::vector<int64_t>{4, 2}));
+  EXPECT_EQ(y[0].data, (std::vector<float>{0, 1, 2, 3, 4, 5, 6, 7}));
+  HostTensor far = tensor({}, {9});
+  EXPECT_EQ(failure(HostOpBuilder("SequenceAt", 1), {&seq, &far}),
+            "host op 'node' (SequenceAt): position 9 is out of range for a sequence of 5");
+  EXPECT_EQ(failure(HostOpBuilder("NonZero", 1), {&seq}),
+            "host op 'node' (NonZero): takes tensors, not a sequence");
+}
+
 TEST(HostOps, ErrorsNameTheOpAndTheProblem) {
   HostTensor x = tensor({2, 3}, {1, 2, 3, 4, 5, 6}), cond = tensor({3}, {1, 0, 1});
   EXPECT_EQ(failure(HostOpBuilder("Compress", 1, {{"axis", int64_t(0)}}), {&x, &cond}),

@@ -21,12 +21,15 @@
 namespace tessel::rt {
 
 /// A host tensor: row-major f32 values of a logical shape, or (a string tensor, which only host
-/// ops read and write) its strings, UTF-8, with `data` empty.
+/// ops read and write) its strings, UTF-8, with `data` empty; or a sequence of tensors (an ONNX
+/// sequence the model takes or gives, which only host ops touch), with no shape of its own.
 struct HostTensor {
   std::string name;
   std::vector<int64_t> shape;
   std::vector<float> data;
   std::vector<std::string> strings;
+  bool isSequence = false;
+  std::vector<HostTensor> elements;
 };
 
 struct SimOptions {

@@ -34,6 +34,15 @@ bool parseInlineTensor(const std::string &text, HostTensor &out,
 bool readOnnxTensor(const std::string &path, HostTensor &out, std::string &error,
                     const std::string &declared = "");
 
+/// Reads a serialized ONNX SequenceProto of tensors (as readOnnxTensor reads each). Defined in
+/// TesselRuntimeOnnx.
+bool readOnnxSequence(const std::string &path, HostTensor &out, std::string &error,
+                      const std::string &declared = "");
+/// Serializes as an ONNX TensorProto in `elementType` (a binary's name, as npyBytes), or a
+/// SequenceProto of them for a sequence ("seq(f32)"). Defined in TesselRuntimeOnnx.
+std::string onnxBytes(const HostTensor &tensor, const std::string &elementType);
+/// The element type of a sequence's elements ("f32" of "seq(f32)"), or "" for a tensor's type.
+std::string sequenceElementType(const std::string &elementType);
 /// How a tensor's values print: as the model declares them.
 enum class ValueKind { Float, Integer, Bool, String };
 /// The kind of a declared element type name (bool, i8 ... u64, f16 ... f64, string); Float when
