@@ -32,10 +32,11 @@ static LogicalResult verifyPlacedTensor(Operation *op, StringRef attrName, Attri
   bool host = attrName == kHostInputsAttrName || attrName == kHostOutputsAttrName;
   if (!dict || !dict.getAs<StringAttr>("name") || !index || index.getInt() < 0 || !type ||
       !(isa<RankedTensorType>(type.getValue()) ||
-        (host && isa<SequenceType>(type.getValue()))))
+        (host && isa<SequenceType, OptionalType>(type.getValue()))))
     return op->emitError() << attrName << " entries must be {name, index >= 0, type: a ranked "
                               "tensor"
-                           << (host ? " or a sequence" : "") << "}, got " << entry;
+                           << (host ? ", a sequence or an optional" : "") << "}, got "
+                           << entry;
   return success();
 }
 

@@ -43,6 +43,13 @@ def Graph_SequenceType : TypeDef<Graph_Dialect, "Sequence"> {
   let assemblyFormat = "`<` $elementType `>`";
 }
 
+def Graph_OptionalType : TypeDef<Graph_Dialect, "Optional"> {
+  let mnemonic = "optional";
+  let summary = "An ONNX optional: a tensor or sequence, or nothing; only host ops touch it";
+  let parameters = (ins "::mlir::Type":$elementType);
+  let assemblyFormat = "`<` $elementType `>`";
+}
+
 class Graph_Op<string mnemonic, list<Trait> traits = []> :
     Op<Graph_Dialect, mnemonic, traits>;
 

@@ -27,7 +27,7 @@ bool tessel::onnx_import::canRunOnHost(StringRef opType) {
 bool tessel::onnx_import::isHostSequenceOp(StringRef opType) {
   return llvm::is_contained({"SequenceConstruct", "SequenceEmpty", "SequenceInsert",
                              "SequenceErase", "SequenceAt", "SequenceLength", "SplitToSequence",
-                             "ConcatFromSequence"},
+                             "ConcatFromSequence", "OptionalHasElement", "OptionalGetElement"},
                             opType);
 }
 
@@ -47,6 +47,15 @@ tessel::onnx_import::hostSequenceTypes(const onnx::NodeProto &node, Location loc
     return dflt;
   };
   auto one = [](Type t) { return SmallVector<Type>{t}; };
+  if (op == "OptionalHasElement")
+    return one(RankedTensorType::get({}, IntegerType::get(ctx, 1)));
+  if (op == "OptionalGetElement") {
+    if (auto optional = dyn_cast_or_null<tessel::graph::OptionalType>(inputs[0]))
+      return one(optional.getElementType());
+    return one(inputs[0]); // a tensor or sequence: itself
+  }
+  if (op == "Identity" && isa_and_nonnull<tessel::graph::OptionalType>(inputs[0]))
+    return one(inputs[0]);
   if (op == "SequenceInsert" || op == "SequenceErase" || op == "Identity") {
     if (!sequence(0))
       return emitError(loc) << op << " on the host takes a sequence first";

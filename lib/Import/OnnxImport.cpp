@@ -71,8 +71,11 @@ private:
   FailureOr<Type> elementType(int32_t onnxType, Location loc, StringRef what);
   FailureOr<RankedTensorType> tensorType(const onnx::TypeProto &type, Location loc,
                                          StringRef what);
-  /// The !graph.sequence type of a sequence input or output.
-  FailureOr<Type> sequenceType(const onnx::TypeProto &type, StringRef what);
+  /// The !graph.sequence or !graph.optional type of an input or output only host ops touch.
+  FailureOr<Type> hostType(const onnx::TypeProto &type, StringRef what);
+  /// A tensor type with dynamic dims where the model gives none, unranked without a shape; null
+  /// after a diagnostic.
+  Type tensorOrUnranked(const onnx::TypeProto &type, StringRef what);
   /// The type of a float tensor with a static shape; nullopt otherwise, without a diagnostic.
   std::optional<RankedTensorType> staticTensorType(const onnx::TypeProto &type);
   std::optional<Type> quietElementType(int32_t onnxType);
@@ -261,20 +264,38 @@ FailureOr<RankedTensorType> Importer::tensorType(const onnx::TypeProto &type, Lo
   return RankedTensorType::get(shape, *elt);
 }
 
-FailureOr<Type> Importer::sequenceType(const onnx::TypeProto &type, StringRef what) {
+FailureOr<Type> Importer::hostType(const onnx::TypeProto &type, StringRef what) {
+  if (type.has_optional_type()) {
+    const onnx::TypeProto &elem = type.optional_type().elem_type();
+    FailureOr<Type> inner = elem.has_tensor_type()
+                                ? FailureOr<Type>(tensorOrUnranked(elem, what))
+                                : hostType(elem, what);
+    if (failed(inner) || !*inner)
+      return failure();
+    return Type(graph::OptionalType::get(ctx, *inner));
+  }
+  if (!type.has_sequence_type())
+    return emitError(fileLoc) << what << " is neither a tensor, a sequence nor an optional";
   const onnx::TypeProto &elem = type.sequence_type().elem_type();
   if (!elem.has_tensor_type())
     return emitError(fileLoc) << what << " is a sequence of non-tensors, which is not supported";
-  FailureOr<Type> elt = elementType(elem.tensor_type().elem_type(), fileLoc, what);
-  if (failed(elt))
+  Type tensor = tensorOrUnranked(elem, what);
+  if (!tensor)
     return failure();
-  if (!elem.tensor_type().has_shape())
-    return Type(graph::SequenceType::get(ctx, UnrankedTensorType::get(*elt)));
+  return Type(graph::SequenceType::get(ctx, tensor));
+}
+
+Type Importer::tensorOrUnranked(const onnx::TypeProto &type, StringRef what) {
+  FailureOr<Type> elt = elementType(type.tensor_type().elem_type(), fileLoc, what);
+  if (failed(elt))
+    return Type();
+  if (!type.tensor_type().has_shape())
+    return UnrankedTensorType::get(*elt);
   SmallVector<int64_t> shape;
-  for (const auto &dim : elem.tensor_type().shape().dim())
+  for (const auto &dim : type.tensor_type().shape().dim())
     shape.push_back(dim.has_dim_value() && dim.dim_value() >= 0 ? dim.dim_value()
                                                                 : ShapedType::kDynamic);
-  return Type(graph::SequenceType::get(ctx, RankedTensorType::get(shape, *elt)));
+  return RankedTensorType::get(shape, *elt);
 }
 
 std::optional<RankedTensorType> Importer::staticTensorType(const onnx::TypeProto &type) {
@@ -316,7 +337,7 @@ LogicalResult Importer::checkSupported(const onnx::GraphProto &graph) {
       bool known = defaultDomain
                        ? node.op_type() == "Constant" || node.op_type() == "If" ||
                              node.op_type() == "Scan" || node.op_type() == "Loop" ||
-                             isSequenceOp(node.op_type()) || isHostOpType(node.op_type()) ||
+                             isSequenceOp(node.op_type()) || canRunOnHost(node.op_type()) ||
                              lookupConverter(node.op_type()) || isFoldable(node.op_type())
                        : lookupConverter(node.domain() + ":" + node.op_type()) != nullptr;
       if (!known)
@@ -1140,9 +1161,9 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
       if (tensor && isa<graph::StringType>(tensor.getElementType()))
         return emitError(loc) << node.op_type() << " reads the string tensor '" << in
                               << "'; only host ops (" << hostOpTypesText() << ") take strings";
-      if (isa<graph::SequenceType>(host->second.first))
-        return emitError(loc) << node.op_type() << " reads the sequence '" << in
-                              << "'; only host ops (" << hostOpTypesText() << ") take sequences";
+      if (isa<graph::SequenceType, graph::OptionalType>(host->second.first))
+        return emitError(loc) << node.op_type() << " reads the sequence or optional '" << in
+                              << "'; only host ops (" << hostOpTypesText() << ") take them";
       return emitError(loc) << node.op_type() << " reads '" << in << "', which "
                             << host->second.second
                             << " computes on the host after the chip has run; only host ops ("
@@ -1313,7 +1334,9 @@ LogicalResult Importer::importHostOp(const onnx::NodeProto &node, Location loc) 
 FailureOr<SmallVector<Type>> Importer::hostTypes(const onnx::NodeProto &node, Location loc,
                                                  ArrayRef<Type> inputTypes) {
   bool sequences = isHostSequenceOp(node.op_type()) ||
-                   llvm::any_of(inputTypes, [](Type t) { return isa_and_nonnull<graph::SequenceType>(t); });
+                   llvm::any_of(inputTypes, [](Type t) {
+                     return isa_and_nonnull<graph::SequenceType, graph::OptionalType>(t);
+                   });
   if (sequences)
     return hostSequenceTypes(node, loc, inputTypes);
   SmallVector<RankedTensorType> tensors;
@@ -1530,9 +1553,9 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
   for (const auto &input : graph.input()) {
     if (initializerNames.contains(input.name()))
       continue;
-    // A sequence the model takes never reaches the chip either: host ops read it.
-    if (input.type().has_sequence_type()) {
-      FailureOr<Type> type = sequenceType(input.type(), "input '" + input.name() + "'");
+    // A sequence or an optional the model takes never reaches the chip either: host ops read it.
+    if (input.type().has_sequence_type() || input.type().has_optional_type()) {
+      FailureOr<Type> type = hostType(input.type(), "input '" + input.name() + "'");
       if (failed(type))
         return nullptr;
       hostInputAttrs.push_back(placedTensorAttr(input.name(), inputIndex++, *type));

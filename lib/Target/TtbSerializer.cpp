@@ -63,6 +63,23 @@ std::string elementTypeName(Type t) {
     return "f64";
   return "f32";
 }
+
+/// The runtime's name of what a host input or output holds: its element type's name for a
+/// tensor, "seq(f32)" for a sequence, "opt(...)" for an optional; "" for anything else.
+std::string hostTypeName(Type t) {
+  if (auto seq = dyn_cast<graph::SequenceType>(t)) {
+    std::string inner = hostTypeName(seq.getElementType());
+    return inner.empty() ? "" : "seq(" + inner + ")";
+  }
+  if (auto opt = dyn_cast<graph::OptionalType>(t)) {
+    std::string inner = hostTypeName(opt.getElementType());
+    return inner.empty() ? "" : "opt(" + inner + ")";
+  }
+  if (auto shaped = dyn_cast<ShapedType>(t))
+    return elementTypeName(shaped.getElementType());
+  return "";
+}
+
 } // namespace
 
 namespace {
@@ -321,22 +338,16 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
         auto name = entry.getAs<StringAttr>("name");
         auto index = entry.getAs<IntegerAttr>("index");
         auto type = entry.getAs<TypeAttr>("type");
-        // A sequence is listed by its elements' type, "seq(f32)", with no shape.
-        auto sequence = type ? dyn_cast<graph::SequenceType>(type.getValue())
-                             : graph::SequenceType();
-        auto shaped = dyn_cast_or_null<ShapedType>(sequence ? sequence.getElementType()
-                                                  : type ? type.getValue()
-                                                         : Type());
-        if (!name || !index || !shaped || (!fromHost && (sequence || !shaped.hasStaticShape() ||
-                                                         shaped.getNumElements() != 0)))
+        std::string element = type ? hostTypeName(type.getValue()) : "";
+        auto shaped = type ? dyn_cast<ShapedType>(type.getValue()) : ShapedType();
+        if (!name || !index || element.empty() ||
+            (!fromHost && (!shaped || !shaped.hasStaticShape() || shaped.getNumElements() != 0)))
           return func.emitError() << attrName << " holds a malformed entry " << entry;
+        // A sequence or an optional has no shape of its own.
         std::vector<int64_t> shape;
-        if (!sequence && shaped.hasRank())
+        if (shaped && shaped.hasRank())
           for (int64_t d : shaped.getShape())
             shape.push_back(ShapedType::isDynamic(d) ? -1 : d);
-        std::string element = elementTypeName(shaped.getElementType());
-        if (sequence)
-          element = "seq(" + element + ")";
         placed.push_back({index.getInt(), ttb::CreateTensorSignatureDirect(
                                               fbb, name.str().c_str(), &shape, element.c_str(),
                                               rt::kNoBuffer, fromHost)});

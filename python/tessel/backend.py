@@ -38,7 +38,9 @@ class TesselRep(BackendRep):
         # ONNX inputs that are initializers are not fed; the binary takes the others in order.
         inits = {t.name for t in model.graph.initializer}
         self._inputs = [i for i in model.graph.input if i.name not in inits]
-        self._types = [o.type.tensor_type.elem_type for o in model.graph.output]
+        # None for a sequence or an optional, which come back as they are.
+        self._types = [o.type.tensor_type.elem_type if o.type.HasField("tensor_type") else None
+                       for o in model.graph.output]
         self._dynamic = [i.name for i in self._inputs if not _is_static(i)]
         self._runtimes = {}
         if not self._dynamic:
@@ -63,7 +65,7 @@ class TesselRep(BackendRep):
                   for i, x in zip(self._inputs, inputs)]
         outputs = self._runtime(list(inputs)).run(list(inputs))
         # The chip computes in float; outputs go back in the model's declared element type.
-        return [o if isinstance(o, list)  # a sequence, in its elements' own types
+        return [o if t is None
                 else _to_bf16_bits(o) if t == TensorProto.BFLOAT16
                 else o.astype(TENSOR_TYPE_TO_NP_TYPE[t])
                 for o, t in zip(outputs, self._types)]

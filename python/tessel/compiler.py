@@ -68,11 +68,13 @@ class Runtime:
     def run(self, inputs):
         d = Path(self._tmp.name)
         args = [_tool("tt-run"), self.path, "--quiet", f"--perf-report={d / 'perf.json'}"]
+        in_types, out_types = self._signature()
         for i, x in enumerate(inputs):
-            if isinstance(x, list):
-                # A sequence goes as an ONNX SequenceProto.
-                (d / f"in{i}.pb").write_bytes(
-                    numpy_helper.from_list([np.asarray(e) for e in x]).SerializeToString())
+            if in_types[i].startswith(("seq(", "opt(")):
+                # A sequence or an optional goes as an ONNX SequenceProto or OptionalProto.
+                proto = (numpy_helper.from_optional(x) if in_types[i].startswith("opt(")
+                         else numpy_helper.from_list([np.asarray(e) for e in x]))
+                (d / f"in{i}.pb").write_bytes(proto.SerializeToString())
                 args.append(f"--input=@{d / f'in{i}.pb'}")
                 continue
             # In its own element type: tt-run converts it as the chip holds it.
@@ -83,26 +85,29 @@ class Runtime:
                 x = x.astype(np.str_)
             np.save(d / f"in{i}.npy", x)
             args.append(f"--input=@{d / f'in{i}.npy'}")
-        sequences = self._sequence_outputs()
-        outputs = [d / (f"out{i}.pb" if s else f"out{i}.npy") for i, s in enumerate(sequences)]
+        outputs = [d / (f"out{i}.pb" if t.startswith(("seq(", "opt(")) else f"out{i}.npy")
+                   for i, t in enumerate(out_types)]
         args += [f"--output=@{o}" for o in outputs]
         _run(args)
         self.perf = json.loads((d / "perf.json").read_text())
-        return [_load_sequence(o) if s else np.load(o) for o, s in zip(outputs, sequences)]
+        return [_load_pb(o, t) if t.startswith(("seq(", "opt(")) else np.load(o)
+                for o, t in zip(outputs, out_types)]
 
     def num_outputs(self):
-        return len(self._sequence_outputs())
+        return len(self._signature()[1])
 
-    def _sequence_outputs(self):
-        """For each output, whether it is a sequence."""
-        if not hasattr(self, "_sequences"):
-            dump = _run([_tool("tt-translate"), "--dump-ttb", self.path]).stdout
-            self._sequences = [o["element_type"].startswith("seq(")
-                               for o in json.loads(dump)["outputs"]]
-        return self._sequences
+    def _signature(self):
+        """The element types of the inputs and of the outputs, as the binary names them
+        ("f32", "seq(f32)", "opt(...)")."""
+        if not hasattr(self, "_types"):
+            dump = json.loads(_run([_tool("tt-translate"), "--dump-ttb", self.path]).stdout)
+            self._types = tuple([s["element_type"] for s in dump[k]] for k in ("inputs", "outputs"))
+        return self._types
 
 
-def _load_sequence(path):
-    proto = onnx.SequenceProto()
+def _load_pb(path, element_type):
+    """A sequence (a list) or an optional (None, an array or a list) tt-run wrote."""
+    proto = onnx.OptionalProto() if element_type.startswith("opt(") else onnx.SequenceProto()
     proto.ParseFromString(Path(path).read_bytes())
-    return numpy_helper.to_list(proto)
+    return (numpy_helper.to_optional(proto) if element_type.startswith("opt(")
+            else numpy_helper.to_list(proto))

@@ -118,6 +118,8 @@ bool sequenceLength(Context &c);
 bool sequenceConstruct(Context &c);
 bool concatFromSequence(Context &c);
 bool splitToSequence(Context &c);
+bool optionalHasElement(Context &c);
+bool optionalGetElement(Context &c);
 
 } // namespace tessel::rt::host
 

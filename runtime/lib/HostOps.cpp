@@ -534,8 +534,8 @@ bool ifBranch(Context &c) {
 }
 
 /// What an op's inputs hold: numbers only, or strings where the op reads text; a sequence first
-/// (then numbers or strings after it); or anything (Identity).
-enum class Values { Numbers, Strings, Either, Sequence, Any };
+/// (then numbers or strings after it); an optional; or anything (Identity).
+enum class Values { Numbers, Strings, Either, Sequence, Optional, Any };
 
 struct HostOpImpl {
   const char *name;
@@ -565,6 +565,8 @@ const HostOpImpl kHostOps[] = {
     {"ConcatFromSequence", 1, concatFromSequence, Values::Sequence},
     {"SequenceConstruct", 1, sequenceConstruct, Values::Either},
     {"SplitToSequence", 1, splitToSequence, Values::Either},
+    {"OptionalHasElement", 1, optionalHasElement, Values::Optional},
+    {"OptionalGetElement", 1, optionalGetElement, Values::Optional},
     {"Shape", 1, shape, Values::Either},
     {"Reshape", 2, reshape, Values::Either},
     {"Flatten", 1, flatten, Values::Either},
@@ -606,11 +608,15 @@ bool runHostOp(const ttb::HostOp &op, const std::vector<const HostTensor *> &inp
     if (!in)
       continue;
     bool sequenceHere = impl->values == Values::Sequence && i == 0;
-    if (in->isSequence != sequenceHere && !(in->isSequence && impl->values == Values::Any)) {
-      error = label + (in->isSequence ? "takes tensors, not a sequence" : "takes a sequence first");
+    bool optionalHere = impl->values == Values::Optional && i == 0;
+    if (impl->values != Values::Any &&
+        (in->isSequence != sequenceHere || in->isOptional != optionalHere)) {
+      error = label + (sequenceHere   ? "takes a sequence first"
+                       : optionalHere ? "takes an optional first"
+                                      : "takes tensors, not a sequence or an optional");
       return false;
     }
-    if (in->isSequence)
+    if (in->isSequence || in->isOptional)
       continue;
     int64_t n = numElements(in->shape);
     bool numbers = int64_t(in->data.size()) == n && in->strings.empty();

@@ -499,4 +499,18 @@ bool splitToSequence(Context &c) {
   return true;
 }
 
+bool optionalHasElement(Context &c) {
+  HostTensor y;
+  y.data = {c.in(0)->elements.empty() ? 0.0f : 1.0f};
+  c.outputs = {std::move(y)};
+  return true;
+}
+
+bool optionalGetElement(Context &c) {
+  if (c.in(0)->elements.empty())
+    return c.fail("the optional is empty");
+  c.outputs = {c.in(0)->elements[0]};
+  return true;
+}
+
 } // namespace tessel::rt::host

@@ -118,6 +118,34 @@ void tensorToProto(const HostTensor &t, const std::string &elementType,
   proto.set_raw_data(std::move(raw));
 }
 
+void sequenceToProto(const HostTensor &tensor, const std::string &elementType,
+                     onnx::SequenceProto &proto) {
+  proto.set_name(tensor.name);
+  proto.set_elem_type(onnx::SequenceProto::TENSOR);
+  for (const HostTensor &e : tensor.elements)
+    tensorToProto(e, sequenceElementType(elementType), *proto.add_tensor_values());
+}
+
+bool sequenceFromProto(const onnx::SequenceProto &proto, HostTensor &out, std::string &error,
+                       const std::string &declared) {
+  if (proto.elem_type() != onnx::SequenceProto::TENSOR &&
+      proto.elem_type() != onnx::SequenceProto::UNDEFINED) {
+    error = "not a sequence of tensors";
+    return false;
+  }
+  out = HostTensor();
+  out.name = proto.name();
+  out.isSequence = true;
+  for (const onnx::TensorProto &t : proto.tensor_values()) {
+    out.elements.emplace_back();
+    if (!tensorFromProto(t, out.elements.back(), error, declared)) {
+      error = "element " + std::to_string(out.elements.size() - 1) + ": " + error;
+      return false;
+    }
+  }
+  return true;
+}
+
 } // namespace
 
 bool readOnnxTensor(const std::string &path, HostTensor &out, std::string &error,
@@ -143,32 +171,63 @@ bool readOnnxSequence(const std::string &path, HostTensor &out, std::string &err
   if (!readFile(path, bytes, error))
     return false;
   onnx::SequenceProto proto;
-  if (!proto.ParseFromArray(bytes.data(), int(bytes.size())) ||
-      (proto.elem_type() != onnx::SequenceProto::TENSOR &&
-       proto.elem_type() != onnx::SequenceProto::UNDEFINED)) {
-    error = path + ": not a serialized ONNX SequenceProto of tensors";
+  if (!proto.ParseFromArray(bytes.data(), int(bytes.size()))) {
+    error = path + ": not a serialized ONNX SequenceProto";
     return false;
   }
-  out = HostTensor();
-  out.name = proto.name();
-  out.isSequence = true;
-  for (const onnx::TensorProto &t : proto.tensor_values()) {
-    out.elements.emplace_back();
-    if (!tensorFromProto(t, out.elements.back(), error, declared)) {
-      error = path + ": element " + std::to_string(out.elements.size() - 1) + ": " + error;
-      return false;
-    }
+  if (!sequenceFromProto(proto, out, error, declared)) {
+    error = path + ": " + error;
+    return false;
   }
   return true;
 }
 
+bool readOnnxOptional(const std::string &path, HostTensor &out, std::string &error,
+                      const std::string &declared) {
+  std::vector<uint8_t> bytes;
+  if (!readFile(path, bytes, error))
+    return false;
+  onnx::OptionalProto proto;
+  if (!proto.ParseFromArray(bytes.data(), int(bytes.size()))) {
+    error = path + ": not a serialized ONNX OptionalProto";
+    return false;
+  }
+  out = HostTensor();
+  out.name = proto.name();
+  out.isOptional = true;
+  bool ok = true;
+  if (proto.has_tensor_value()) {
+    out.elements.emplace_back();
+    ok = tensorFromProto(proto.tensor_value(), out.elements.back(), error, declared);
+  } else if (proto.has_sequence_value()) {
+    out.elements.emplace_back();
+    ok = sequenceFromProto(proto.sequence_value(), out.elements.back(), error,
+                           sequenceElementType(declared));
+  }
+  if (!ok)
+    error = path + ": " + error;
+  return ok;
+}
+
 std::string onnxBytes(const HostTensor &tensor, const std::string &elementType) {
+  if (tensor.isOptional) {
+    onnx::OptionalProto proto;
+    proto.set_name(tensor.name);
+    std::string inner = optionalElementType(elementType);
+    if (tensor.elements.empty()) {
+      proto.set_elem_type(onnx::OptionalProto::UNDEFINED);
+    } else if (tensor.elements[0].isSequence) {
+      proto.set_elem_type(onnx::OptionalProto::SEQUENCE);
+      sequenceToProto(tensor.elements[0], inner, *proto.mutable_sequence_value());
+    } else {
+      proto.set_elem_type(onnx::OptionalProto::TENSOR);
+      tensorToProto(tensor.elements[0], inner, *proto.mutable_tensor_value());
+    }
+    return proto.SerializeAsString();
+  }
   if (tensor.isSequence) {
     onnx::SequenceProto proto;
-    proto.set_name(tensor.name);
-    proto.set_elem_type(onnx::SequenceProto::TENSOR);
-    for (const HostTensor &e : tensor.elements)
-      tensorToProto(e, sequenceElementType(elementType), *proto.add_tensor_values());
+    sequenceToProto(tensor, elementType, proto);
     return proto.SerializeAsString();
   }
   onnx::TensorProto proto;

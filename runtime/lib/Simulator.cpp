@@ -87,14 +87,15 @@ bool placeInputs(ChipState &st, const std::vector<HostTensor> &inputs,
     const ttb::TensorSignature &sig = *bin.inputs()->Get(i);
     std::vector<int64_t> shape = signatureShape(sig);
     const HostTensor &in = inputs[i];
-    bool sequence = sig.element_type() && !sequenceElementType(sig.element_type()->str()).empty();
-    if (sequence != in.isSequence) {
-      error = "input " + signatureName(sig, i) + ": expected " +
-              (sequence ? "a sequence" : "a tensor") + ", got " +
-              (in.isSequence ? "a sequence" : "a tensor");
+    std::string type = sig.element_type() ? sig.element_type()->str() : "";
+    bool sequence = !sequenceElementType(type).empty(), optional = !optionalElementType(type).empty();
+    auto kind = [](bool seq, bool opt) { return seq ? "a sequence" : opt ? "an optional" : "a tensor"; };
+    if (sequence != in.isSequence || optional != in.isOptional) {
+      error = "input " + signatureName(sig, i) + ": expected " + kind(sequence, optional) +
+              ", got " + kind(in.isSequence, in.isOptional);
       return false;
     }
-    if (sequence)
+    if (sequence || optional)
       continue; // only host ops read it
     if (in.shape != shape) {
       error = "input " + signatureName(sig, i) + ": expected shape " +

@@ -68,11 +68,21 @@ void formatDim(const HostTensor &t, ValueKind kind, size_t dim, size_t offset, b
 
 } // namespace
 
-std::string sequenceElementType(const std::string &elementType) {
-  if (elementType.size() > 5 && elementType.compare(0, 4, "seq(") == 0 &&
-      elementType.back() == ')')
-    return elementType.substr(4, elementType.size() - 5);
+/// What `wrapper`(...) wraps in a binary's type name, or "".
+static std::string wrapped(const std::string &type, const char *wrapper) {
+  std::string open = std::string(wrapper) + "(";
+  if (type.size() > open.size() + 1 && type.compare(0, open.size(), open) == 0 &&
+      type.back() == ')')
+    return type.substr(open.size(), type.size() - open.size() - 1);
   return "";
+}
+
+std::string sequenceElementType(const std::string &elementType) {
+  return wrapped(elementType, "seq");
+}
+
+std::string optionalElementType(const std::string &elementType) {
+  return wrapped(elementType, "opt");
 }
 
 ValueKind valueKindOf(const std::string &elementType) {

@@ -191,8 +191,10 @@ private:
         const ttb::TensorSignature *s = list->Get(i);
         std::string label = std::string(what) + " " + std::to_string(i);
         std::string type = s->element_type() ? s->element_type()->str() : "";
-        if ((type == "string" || !sequenceElementType(type).empty()) && !s->from_host())
-          return fail(label + ": a string tensor or a sequence must be the host's");
+        bool hostOnly = type == "string" || !sequenceElementType(type).empty() ||
+                        !optionalElementType(type).empty();
+        if (hostOnly && !s->from_host())
+          return fail(label + ": a string tensor, a sequence or an optional must be the host's");
         if (s->from_host()) {
           if (list == bin.host_values() || s->buffer() != kNoBuffer)
             return fail(label + ": only an input or output with no buffer can be the host's");

@@ -34,6 +34,35 @@ def load_sequence(path, declared):
     return [load_pb_proto(t, declared) for t in proto.tensor_values]
 
 
+def load_optional(path, declared):
+    """An OptionalProto's value: None, a tensor or a list of tensors."""
+    proto = onnx.OptionalProto()
+    proto.ParseFromString(path.read_bytes())
+    if proto.HasField("tensor_value"):
+        return load_pb_proto(proto.tensor_value, declared)
+    if proto.HasField("sequence_value"):
+        return [load_pb_proto(t, declared) for t in proto.sequence_value.tensor_values]
+    return None
+
+
+def elem_type(type_proto):
+    """The element type of a tensor type, or of the tensors a sequence or optional holds."""
+    while not type_proto.HasField("tensor_type"):
+        type_proto = (type_proto.sequence_type.elem_type if type_proto.HasField("sequence_type")
+                      else type_proto.optional_type.elem_type)
+    return type_proto.tensor_type.elem_type
+
+
+def same_value(want, got):
+    """same() over what a tensor, sequence or optional holds."""
+    if want is None or got is None:
+        return want is None and got is None
+    if isinstance(want, list) or isinstance(got, list):
+        return (isinstance(want, list) and isinstance(got, list) and len(want) == len(got)
+                and all(same(w, g) for w, g in zip(want, got)))
+    return same(want, got)
+
+
 def load_pb_proto(t, declared):
     a = numpy_helper.to_array(t)
     if onnx.TensorProto.BFLOAT16 in (t.data_type, declared):
@@ -61,7 +90,8 @@ def run_case(case, bindir, tmp):
     inputs = sorted(data.glob("input_*.pb"), key=lambda p: int(p.stem.split("_")[1]))
     expected = sorted(data.glob("output_*.pb"), key=lambda p: int(p.stem.split("_")[1]))
     graph_outputs = onnx.load(case / "model.onnx").graph.output
-    sequences = [o.type.HasField("sequence_type") for o in graph_outputs]
+    sequences = [o.type.HasField("sequence_type") or o.type.HasField("optional_type")
+                 for o in graph_outputs]
     outputs = [tmp / (f"out{i}.pb" if s else f"out{i}.npy") for i, s in
                zip(range(len(expected)), sequences)]
     proc = subprocess.run([bindir / "tt-run", ttb, "--quiet", *[f"--input=@{p}" for p in inputs],
@@ -71,10 +101,10 @@ def run_case(case, bindir, tmp):
         return "run", proc.stderr.strip().splitlines()[-1] if proc.stderr else ""
     for want_path, got_path, o, seq in zip(expected, outputs, graph_outputs, sequences):
         if seq:
-            elem = o.type.sequence_type.elem_type.tensor_type.elem_type
-            want, got = load_sequence(want_path, elem), load_sequence(got_path, elem)
-            if len(want) != len(got) or not all(same(w, g) for w, g in zip(want, got)):
-                return "mismatch", f"{want_path.name}: a sequence of {len(want)} vs {len(got)}"
+            load = load_optional if o.type.HasField("optional_type") else load_sequence
+            want, got = load(want_path, elem_type(o.type)), load(got_path, elem_type(o.type))
+            if not same_value(want, got):
+                return "mismatch", f"{want_path.name}: a sequence or optional differs"
             continue
         want, got = load_pb(want_path, o.type.tensor_type.elem_type), np.load(got_path)
         if not same(want, got):

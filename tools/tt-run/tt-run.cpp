@@ -28,7 +28,8 @@ options:
   --input=VALUE         one per model input, in the model's input order. VALUE is
                           @FILE.npy   a numpy array
                           @FILE.pb    a serialized ONNX TensorProto, or a
-                                      SequenceProto for a sequence input
+                                      SequenceProto or OptionalProto for a
+                                      sequence or optional input
                           SHAPE=DATA  inline, e.g. 2x3xf32=1,2,3,4,5,6 (scalar: f32=5)
                         of bool, int8 to uint64, float16, bfloat16 (.pb, inline),
                         float32, float64 or string (.npy unicode or bytes, .pb).
@@ -38,8 +39,8 @@ options:
   --output=@FILE.npy    where to write the outputs, in output order, in the element
   --output=@FILE.pb     types the model declares (repeat once per output): .npy
                         (bfloat16 as float32, strings as numpy unicode) or .pb, an
-                        ONNX TensorProto (a SequenceProto for a sequence output,
-                        which only .pb holds). Without --output every output is
+                        ONNX TensorProto (a SequenceProto or OptionalProto for a
+                        sequence or optional output, which only .pb holds). Without --output every output is
                         printed on stdout.
   --perf-report=FILE    write the per-dispatch performance report as JSON
   --trace=FILE          write a Chrome trace (open in Perfetto or chrome://tracing)
@@ -209,11 +210,14 @@ HostTensor readInput(const std::string &spec, size_t index,
   std::string error;
   bool ok;
   std::string declared = elementType(sig, "");
-  std::string elements = sequenceElementType(declared);
-  if (!elements.empty()) {
+  std::string elements = sequenceElementType(declared), held = optionalElementType(declared);
+  if (!elements.empty() || !held.empty()) {
     if (!startsWith(spec, "@") || !endsWith(spec, ".pb"))
-      die(label + ": a sequence is given as @FILE.pb, a serialized ONNX SequenceProto");
-    if (!readOnnxSequence(spec.substr(1), t, error, elements))
+      die(label + ": a sequence or an optional is given as @FILE.pb, a serialized ONNX "
+                  "SequenceProto or OptionalProto");
+    bool ok = elements.empty() ? readOnnxOptional(spec.substr(1), t, error, held)
+                               : readOnnxSequence(spec.substr(1), t, error, elements);
+    if (!ok)
       die(label + ": " + error);
     return t;
   }
@@ -284,9 +288,9 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < opts.outputs.size(); ++i) {
     std::string type = elementType(*bin.outputs()->Get(i), "f32");
     bool pb = endsWith(opts.outputs[i], ".pb");
-    if (result.outputs[i].isSequence && !pb)
+    if ((result.outputs[i].isSequence || result.outputs[i].isOptional) && !pb)
       die("output " + std::to_string(i) + " '" + result.outputs[i].name +
-          "' is a sequence, which only a .pb file holds");
+          "' is a sequence or an optional, which only a .pb file holds");
     files.add(opts.outputs[i], pb ? onnxBytes(result.outputs[i], type)
                                   : npyBytes(result.outputs[i], type));
   }
@@ -302,6 +306,11 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < result.outputs.size(); ++i) {
       const HostTensor &out = result.outputs[i];
       std::string type = elementType(*bin.outputs()->Get(i), "f32");
+      if (out.isOptional) {
+        std::printf("%s: optional, %s\n", out.name.c_str(),
+                    out.elements.empty() ? "empty" : "holding one value (write it with .pb)");
+        continue;
+      }
       if (out.isSequence) {
         ValueKind kind = valueKindOf(sequenceElementType(type));
         std::printf("%s: sequence of %zu\n", out.name.c_str(), out.elements.size());

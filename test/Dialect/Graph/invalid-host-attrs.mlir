@@ -19,7 +19,7 @@ func.func @host_op_attribute_of_another_type() attributes {
 
 // -----
 
-// expected-error @+1 {{graph.host_outputs entries must be {name, index >= 0, type: a ranked tensor or a sequence}}}
+// expected-error @+1 {{graph.host_outputs entries must be {name, index >= 0, type: a ranked tensor, a sequence or an optional}}}
 func.func @host_output_without_type() attributes {
     graph.host_outputs = [{name = "y", index = 0 : i64}]} {
   return

@@ -101,3 +101,13 @@ save("sequences", [h.make_node("Relu", ["x"], ["r"], name="relu"),
       vi("joined", T.FLOAT, ["k", 2])])
 (out / "seq.pb").write_bytes(numpy_helper.from_list(
     [np.array([[1, 2]], np.float32), np.array([[3, 4]], np.float32)]).SerializeToString())
+
+# An optional the model takes: whether it holds a value, and the value.
+opt_type = h.make_optional_type_proto(h.make_tensor_type_proto(T.FLOAT, [2]))
+save("optional", [h.make_node("OptionalHasElement", ["maybe"], ["has"], name="has"),
+                  h.make_node("OptionalGetElement", ["maybe"], ["value"], name="get")],
+     [h.make_value_info("maybe", opt_type)],
+     [vi("has", T.BOOL, []), vi("value", T.FLOAT, [2])], opset=15)
+(out / "some.pb").write_bytes(numpy_helper.from_optional(
+    np.array([7, 8], np.float32)).SerializeToString())
+(out / "none.pb").write_bytes(numpy_helper.from_optional(None).SerializeToString())

@@ -22,13 +22,15 @@ namespace tessel::rt {
 
 /// A host tensor: row-major f32 values of a logical shape, or (a string tensor, which only host
 /// ops read and write) its strings, UTF-8, with `data` empty; or a sequence of tensors (an ONNX
-/// sequence the model takes or gives, which only host ops touch), with no shape of its own.
+/// sequence the model takes or gives, which only host ops touch), with no shape of its own; or
+/// an ONNX optional, holding one element (a tensor or sequence) or none.
 struct HostTensor {
   std::string name;
   std::vector<int64_t> shape;
   std::vector<float> data;
   std::vector<std::string> strings;
   bool isSequence = false;
+  bool isOptional = false;
   std::vector<HostTensor> elements;
 };
 

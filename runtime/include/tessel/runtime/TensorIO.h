@@ -38,11 +38,18 @@ bool readOnnxTensor(const std::string &path, HostTensor &out, std::string &error
 /// TesselRuntimeOnnx.
 bool readOnnxSequence(const std::string &path, HostTensor &out, std::string &error,
                       const std::string &declared = "");
-/// Serializes as an ONNX TensorProto in `elementType` (a binary's name, as npyBytes), or a
-/// SequenceProto of them for a sequence ("seq(f32)"). Defined in TesselRuntimeOnnx.
+/// Reads a serialized ONNX OptionalProto of a tensor or a sequence of tensors; `declared` is the
+/// binary's name of what it holds ("f32", "seq(f32)"). Defined in TesselRuntimeOnnx.
+bool readOnnxOptional(const std::string &path, HostTensor &out, std::string &error,
+                      const std::string &declared = "");
+/// Serializes as an ONNX TensorProto in `elementType` (a binary's name, as npyBytes), a
+/// SequenceProto of them for a sequence ("seq(f32)"), or an OptionalProto ("opt(...)").
+/// Defined in TesselRuntimeOnnx.
 std::string onnxBytes(const HostTensor &tensor, const std::string &elementType);
-/// The element type of a sequence's elements ("f32" of "seq(f32)"), or "" for a tensor's type.
+/// The element type of a sequence's elements ("f32" of "seq(f32)"), or "" for another type.
 std::string sequenceElementType(const std::string &elementType);
+/// What an optional holds ("seq(f32)" of "opt(seq(f32))"), or "" for another type.
+std::string optionalElementType(const std::string &elementType);
 /// How a tensor's values print: as the model declares them.
 enum class ValueKind { Float, Integer, Bool, String };
 /// The kind of a declared element type name (bool, i8 ... u64, f16 ... f64, string); Float when
