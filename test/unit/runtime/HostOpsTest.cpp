@@ -283,7 +283,7 @@ TEST(HostOps, SequencesSplitInsertEraseAndJoin) {
   EXPECT_EQ(failure(HostOpBuilder("SequenceAt", 1), {&seq, &far}),
             "host op 'node' (SequenceAt): position 9 is out of range for a sequence of 5");
   EXPECT_EQ(failure(HostOpBuilder("NonZero", 1), {&seq}),
-            "host op 'node' (NonZero): takes tensors, not a sequence");
+            "host op 'node' (NonZero): takes tensors, not a sequence or an optional");
 }
 
 TEST(HostOps, ErrorsNameTheOpAndTheProblem) {
