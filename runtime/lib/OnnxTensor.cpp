@@ -148,65 +148,64 @@ bool sequenceFromProto(const onnx::SequenceProto &proto, HostTensor &out, std::s
 
 } // namespace
 
-bool readOnnxTensor(const std::string &path, HostTensor &out, std::string &error,
-                    const std::string &declared) {
+namespace {
+
+/// Parses the `Proto` in `path` and converts it with `convert`, errors prefixed by the path.
+template <typename Proto, typename Convert>
+bool readProto(const std::string &path, const char *what, std::string &error, Convert convert) {
   std::vector<uint8_t> bytes;
   if (!readFile(path, bytes, error))
     return false;
-  onnx::TensorProto proto;
+  Proto proto;
   if (!proto.ParseFromArray(bytes.data(), int(bytes.size()))) {
-    error = path + ": not a serialized ONNX TensorProto";
+    error = path + ": not a serialized ONNX " + what;
     return false;
   }
-  if (!tensorFromProto(proto, out, error, declared)) {
+  if (!convert(proto)) {
     error = path + ": " + error;
     return false;
   }
   return true;
+}
+
+bool optionalFromProto(const onnx::OptionalProto &proto, HostTensor &out, std::string &error,
+                       const std::string &declared) {
+  out = HostTensor();
+  out.name = proto.name();
+  out.isOptional = true;
+  if (proto.has_tensor_value()) {
+    out.elements.emplace_back();
+    return tensorFromProto(proto.tensor_value(), out.elements.back(), error, declared);
+  }
+  if (proto.has_sequence_value()) {
+    out.elements.emplace_back();
+    return sequenceFromProto(proto.sequence_value(), out.elements.back(), error,
+                             sequenceElementType(declared));
+  }
+  return true;
+}
+
+} // namespace
+
+bool readOnnxTensor(const std::string &path, HostTensor &out, std::string &error,
+                    const std::string &declared) {
+  return readProto<onnx::TensorProto>(path, "TensorProto", error, [&](const auto &proto) {
+    return tensorFromProto(proto, out, error, declared);
+  });
 }
 
 bool readOnnxSequence(const std::string &path, HostTensor &out, std::string &error,
                       const std::string &declared) {
-  std::vector<uint8_t> bytes;
-  if (!readFile(path, bytes, error))
-    return false;
-  onnx::SequenceProto proto;
-  if (!proto.ParseFromArray(bytes.data(), int(bytes.size()))) {
-    error = path + ": not a serialized ONNX SequenceProto";
-    return false;
-  }
-  if (!sequenceFromProto(proto, out, error, declared)) {
-    error = path + ": " + error;
-    return false;
-  }
-  return true;
+  return readProto<onnx::SequenceProto>(path, "SequenceProto", error, [&](const auto &proto) {
+    return sequenceFromProto(proto, out, error, declared);
+  });
 }
 
 bool readOnnxOptional(const std::string &path, HostTensor &out, std::string &error,
                       const std::string &declared) {
-  std::vector<uint8_t> bytes;
-  if (!readFile(path, bytes, error))
-    return false;
-  onnx::OptionalProto proto;
-  if (!proto.ParseFromArray(bytes.data(), int(bytes.size()))) {
-    error = path + ": not a serialized ONNX OptionalProto";
-    return false;
-  }
-  out = HostTensor();
-  out.name = proto.name();
-  out.isOptional = true;
-  bool ok = true;
-  if (proto.has_tensor_value()) {
-    out.elements.emplace_back();
-    ok = tensorFromProto(proto.tensor_value(), out.elements.back(), error, declared);
-  } else if (proto.has_sequence_value()) {
-    out.elements.emplace_back();
-    ok = sequenceFromProto(proto.sequence_value(), out.elements.back(), error,
-                           sequenceElementType(declared));
-  }
-  if (!ok)
-    error = path + ": " + error;
-  return ok;
+  return readProto<onnx::OptionalProto>(path, "OptionalProto", error, [&](const auto &proto) {
+    return optionalFromProto(proto, out, error, declared);
+  });
 }
 
 std::string onnxBytes(const HostTensor &tensor, const std::string &elementType) {
