@@ -21,6 +21,7 @@ bool tessel::onnx_import::isHostOpType(StringRef opType) {
 
 bool tessel::onnx_import::canRunOnHost(StringRef opType) {
   return isHostOpType(opType) || isHostDataMovement(opType) || isHostSequenceOp(opType) ||
+         isHostElementwise(opType) ||
          llvm::is_contained({"Range", "ReduceSum", "Cast", "CastLike"}, opType);
 }
 
@@ -94,6 +95,46 @@ tessel::onnx_import::hostSequenceTypes(const onnx::NodeProto &node, Location loc
   return emitError(loc) << op << " does not run on the host";
 }
 
+bool tessel::onnx_import::isHostElementwise(StringRef opType) {
+  return llvm::is_contained(
+      {"Neg", "Abs", "Sqrt", "Exp", "Log", "Cos", "Sin", "Tan", "Tanh", "Erf", "Sigmoid",
+       "Relu", "Floor", "Ceil", "Round", "Reciprocal", "Sign", "Not", "Add", "Sub", "Mul", "Div",
+       "Pow", "Max", "Min", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And",
+       "Or", "Xor", "Mod", "Where"},
+      opType);
+}
+
+/// numpy's broadcast of `inputs`' shapes; a dim is dynamic where an input's is and none of the
+/// others' is larger than 1.
+static FailureOr<SmallVector<int64_t>> broadcastShapes(ArrayRef<RankedTensorType> inputs,
+                                                       Location loc, StringRef op) {
+  size_t rank = 0;
+  for (RankedTensorType t : inputs)
+    if (t)
+      rank = std::max<size_t>(rank, t.getRank());
+  SmallVector<int64_t> shape(rank, 1);
+  SmallVector<bool> dynamic(rank, false);
+  for (RankedTensorType t : inputs) {
+    if (!t)
+      continue;
+    size_t offset = rank - t.getRank();
+    for (auto [d, dim] : llvm::enumerate(t.getShape())) {
+      if (ShapedType::isDynamic(dim)) {
+        dynamic[offset + d] = true;
+        continue;
+      }
+      int64_t &out = shape[offset + d];
+      if (out != 1 && dim != 1 && dim != out)
+        return emitError(loc) << op << "'s inputs do not broadcast";
+      out = std::max(out, dim);
+    }
+  }
+  for (size_t d = 0; d < rank; ++d)
+    if (dynamic[d] && shape[d] == 1)
+      shape[d] = ShapedType::kDynamic;
+  return shape;
+}
+
 bool tessel::onnx_import::isHostDataMovement(StringRef opType) {
   return llvm::is_contained({"Identity", "Shape", "Reshape", "Flatten", "Squeeze", "Unsqueeze",
                              "Transpose", "Slice", "Gather", "Concat"},
@@ -104,9 +145,9 @@ std::string tessel::onnx_import::hostOpTypesText() {
   std::string text;
   for (StringRef op : kAlwaysOnHost)
     text += op.str() + ", ";
-  return text + "Range, ReduceSum, Cast, CastLike, the sequence ops and the data movement of "
-                "Identity, Shape, Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Slice, Gather, "
-                "Concat";
+  return text + "Range, ReduceSum, Cast, CastLike, the sequence ops, elementwise math and the "
+                "data movement of Identity, Shape, Reshape, Flatten, Squeeze, Unsqueeze, Transpose, "
+                "Slice, Gather, Concat";
 }
 
 static int64_t axisOf(const onnx::NodeProto &node, int64_t rank, bool &present) {
@@ -245,8 +286,15 @@ outputTypes(const onnx::NodeProto &node, Location loc, ArrayRef<RankedTensorType
   Type i64 = IntegerType::get(ctx, 64);
   constexpr int64_t kDyn = ShapedType::kDynamic;
   StringRef op = node.op_type();
-  size_t needed = op == "NonMaxSuppression" || op == "Compress" || op == "CastLike" ||
-                          op == "Reshape" || op == "Gather"
+  size_t needed = op == "Where" ? 3
+                  : op == "NonMaxSuppression" || op == "Compress" || op == "CastLike" ||
+                          op == "Reshape" || op == "Gather" ||
+                          (isHostElementwise(op) && !llvm::is_contained(
+                                                        {"Neg", "Abs", "Sqrt", "Exp", "Log", "Cos",
+                                                         "Sin", "Tan", "Tanh", "Erf", "Sigmoid",
+                                                         "Relu", "Floor", "Ceil", "Round",
+                                                         "Reciprocal", "Sign", "Not", "Max", "Min"},
+                                                        op))
                       ? 2
                   : op == "Range" || op == "RoiAlign" || op == "Slice" ? 3
                                                                   : 1;
@@ -266,6 +314,18 @@ outputTypes(const onnx::NodeProto &node, Location loc, ArrayRef<RankedTensorType
     shape[axis] = kDyn;
     return RankedTensorType::get(shape, x.getElementType());
   };
+  if (isHostElementwise(op)) {
+    FailureOr<SmallVector<int64_t>> shape = broadcastShapes(inputs, loc, op);
+    if (failed(shape))
+      return failure();
+    bool boolean = llvm::is_contained({"Equal", "Less", "Greater", "LessOrEqual",
+                                       "GreaterOrEqual", "And", "Or", "Xor", "Not"},
+                                      op);
+    Type elt = boolean         ? IntegerType::get(ctx, 1)
+               : op == "Where" ? inputs[1].getElementType()
+                               : x.getElementType();
+    return SmallVector<RankedTensorType>{RankedTensorType::get(*shape, elt)};
+  }
   if (isHostDataMovement(op)) {
     FailureOr<RankedTensorType> type = movedType(node, loc, inputs, constantInts);
     if (failed(type))

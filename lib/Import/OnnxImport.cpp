@@ -1321,6 +1321,13 @@ LogicalResult Importer::importHostOp(const onnx::NodeProto &node, Location loc) 
         "to", builder.getI64IntegerAttr(
                   onnxElementType(cast<ShapedType>(inputTypes[1]).getElementType()))));
   }
+  // Integer division and remainder differ from the float ones the host computes otherwise.
+  if ((opType == "Div" || opType == "Mod") && !types->empty())
+    if (auto t = dyn_cast<ShapedType>((*types)[0]); t && isa<IntegerType>(t.getElementType())) {
+      NamedAttrList list(*attributes);
+      list.set("integer", builder.getI64IntegerAttr(1));
+      attributes = list.getDictionary(ctx);
+    }
   SmallVector<Attribute> outputNames;
   for (auto [i, out] : llvm::enumerate(node.output())) {
     outputNames.push_back(builder.getStringAttr(out));

@@ -52,6 +52,8 @@ bool isHostSequenceOp(llvm::StringRef opType);
 mlir::FailureOr<llvm::SmallVector<mlir::Type>>
 hostSequenceTypes(const onnx::NodeProto &node, mlir::Location loc,
                   llvm::ArrayRef<mlir::Type> inputs);
+/// Whether `opType` is elementwise math the host does on what a host op computed.
+bool isHostElementwise(llvm::StringRef opType);
 /// Whether `opType` only moves values, which the host does after a host op (the gathers, slices
 /// and reshapes after NonMaxSuppression in exported detectors).
 bool isHostDataMovement(llvm::StringRef opType);

@@ -110,6 +110,11 @@ bool slice(Context &c);
 bool gather(Context &c);
 bool concat(Context &c);
 
+// The elementwise ops (HostElementwise.cpp): unary math, the binary arithmetic, comparisons and
+// logic with numpy broadcasting, Mod and Where.
+bool isHostElementwise(const std::string &op);
+bool elementwise(Context &c);
+
 // The sequence ops (HostShapeOps.cpp), on a sequence the model takes.
 bool sequenceInsert(Context &c);
 bool sequenceErase(Context &c);

@@ -582,7 +582,9 @@ const HostOpImpl *findHostOp(const std::string &op) {
   for (const HostOpImpl &impl : kHostOps)
     if (op == impl.name)
       return &impl;
-  return nullptr;
+  // The elementwise ops share one implementation; each takes one input at least.
+  static const HostOpImpl kElementwise{"elementwise", 1, elementwise};
+  return isHostElementwise(op) ? &kElementwise : nullptr;
 }
 
 } // namespace

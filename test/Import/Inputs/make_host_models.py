@@ -37,11 +37,14 @@ save("nms", [h.make_node("Sigmoid", ["logits"], ["scores"], name="score"),
      [numpy_helper.from_array(np.array([2], np.int64), "keep"),
       numpy_helper.from_array(np.array([0.5], np.float32), "iou")], opset=11)
 
-# Only host ops may read what a host op computes: data movement does, arithmetic does not.
+# Only host ops may read what a host op computes: data movement and elementwise math do, a
+# matmul (heavy math, the chip's) does not.
 save("after", [h.make_node("NonZero", ["x"], ["nz"], name="where_nonzero"),
                h.make_node("Transpose", ["nz"], ["y"], name="flip"),
-               h.make_node("Neg", ["y"], ["z"], name="negate")],
-     [vi("x", T.FLOAT, [2, 3])], [vi("z", T.INT64, ["a", "b"])])
+               h.make_node("Cast", ["y"], ["yf"], name="to_float", to=T.FLOAT),
+               h.make_node("MatMul", ["yf", "w"], ["z"], name="project")],
+     [vi("x", T.FLOAT, [2, 3])], [vi("z", T.FLOAT, ["a", 2])],
+     [numpy_helper.from_array(np.eye(2, dtype=np.float32), "w")])
 save("moved", [h.make_node("NonZero", ["x"], ["nz"], name="where_nonzero"),
                h.make_node("Transpose", ["nz"], ["pairs"], name="flip"),
                h.make_node("Gather", ["pairs", "last"], ["rows"], name="last_pair", axis=0),
@@ -75,8 +78,9 @@ save("string_on_chip", [h.make_node("Tile", ["s", "twice"], ["y"], name="repeat"
      [vi("s", T.STRING, [2])], [vi("y", T.STRING, [4])],
      [numpy_helper.from_array(np.array([2], np.int64), "twice")])
 save("after_cast", [h.make_node("Cast", ["s"], ["n"], name="parse", to=T.FLOAT),
-                    h.make_node("Relu", ["n"], ["y"], name="rectify")],
-     [vi("s", T.STRING, [2])], [vi("y", T.FLOAT, [2])])
+                    h.make_node("MatMul", ["n", "w"], ["y"], name="project")],
+     [vi("s", T.STRING, [2])], [vi("y", T.FLOAT, [2])],
+     [numpy_helper.from_array(np.eye(2, dtype=np.float32), "w")])
 
 # An If on a run-time condition whose branches give different shapes: the chip computes both,
 # the host picks one.

@@ -286,6 +286,22 @@ TEST(HostOps, SequencesSplitInsertEraseAndJoin) {
             "host op 'node' (NonZero): takes tensors, not a sequence or an optional");
 }
 
+TEST(HostOps, ElementwiseBroadcastsAndKeepsIntegerSemantics) {
+  HostTensor col = tensor({2, 1}, {-7, 7}), row = tensor({3}, {2, -2, 4});
+  std::vector<HostTensor> y = run(HostOpBuilder("Div", 1, {{"integer", int64_t(1)}}), {&col, &row});
+  EXPECT_EQ(y[0].shape, (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(y[0].data, (std::vector<float>{-3, 3, -1, 3, -3, 1}));
+  // Mod takes the divisor's sign unless fmod.
+  y = run(HostOpBuilder("Mod", 1), {&col, &row});
+  EXPECT_EQ(y[0].data, (std::vector<float>{1, -1, 1, 1, -1, 3}));
+  HostTensor cond = tensor({3}, {1, 0, 1}), other = tensor({}, {0});
+  y = run(HostOpBuilder("Where", 1), {&cond, &row, &other});
+  EXPECT_EQ(y[0].data, (std::vector<float>{2, 0, 4}));
+  HostTensor wide = tensor({4}, {1, 2, 3, 4});
+  EXPECT_EQ(failure(HostOpBuilder("Add", 1), {&row, &wide}),
+            "host op 'node' (Add): shapes do not broadcast");
+}
+
 TEST(HostOps, ErrorsNameTheOpAndTheProblem) {
   HostTensor x = tensor({2, 3}, {1, 2, 3, 4, 5, 6}), cond = tensor({3}, {1, 0, 1});
   EXPECT_EQ(failure(HostOpBuilder("Compress", 1, {{"axis", int64_t(0)}}), {&x, &cond}),
@@ -294,8 +310,8 @@ TEST(HostOps, ErrorsNameTheOpAndTheProblem) {
             "host op 'node' (Compress): axis 2 is out of range for rank 2");
   EXPECT_EQ(failure(HostOpBuilder("Compress", 1), {&x}),
             "host op 'node' (Compress): input 1 is missing");
-  EXPECT_EQ(failure(HostOpBuilder("Relu", 1), {&x}),
-            "host op 'node' (Relu): not an op the runtime runs on the host");
+  EXPECT_EQ(failure(HostOpBuilder("Conv", 1), {&x}),
+            "host op 'node' (Conv): not an op the runtime runs on the host");
   EXPECT_EQ(failure(HostOpBuilder("Unique", 5), {&x}),
             "host op 'node' (Unique): lists 5 outputs, the op has 4");
   HostTensor boxes = tensor({1, 2, 3}, {0, 0, 0, 0, 0, 0});
