@@ -278,6 +278,18 @@ movedType(const onnx::NodeProto &node, Location loc, ArrayRef<RankedTensorType> 
   return RankedTensorType::get(shape, elt);
 }
 
+/// The inputs a host op cannot go without.
+static size_t requiredInputs(StringRef op) {
+  if (llvm::is_contained({"Range", "RoiAlign", "Slice", "Where"}, op))
+    return 3;
+  if (llvm::is_contained({"NonMaxSuppression", "Compress", "CastLike", "Reshape", "Gather", "Add",
+                          "Sub", "Mul", "Div", "Pow", "Mod", "Equal", "Less", "Greater",
+                          "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor"},
+                         op))
+    return 2;
+  return 1;
+}
+
 static FailureOr<SmallVector<RankedTensorType>>
 outputTypes(const onnx::NodeProto &node, Location loc, ArrayRef<RankedTensorType> inputs,
             function_ref<Type(int32_t)> elementTypeOf,
@@ -286,18 +298,7 @@ outputTypes(const onnx::NodeProto &node, Location loc, ArrayRef<RankedTensorType
   Type i64 = IntegerType::get(ctx, 64);
   constexpr int64_t kDyn = ShapedType::kDynamic;
   StringRef op = node.op_type();
-  size_t needed = op == "Where" ? 3
-                  : op == "NonMaxSuppression" || op == "Compress" || op == "CastLike" ||
-                          op == "Reshape" || op == "Gather" ||
-                          (isHostElementwise(op) && !llvm::is_contained(
-                                                        {"Neg", "Abs", "Sqrt", "Exp", "Log", "Cos",
-                                                         "Sin", "Tan", "Tanh", "Erf", "Sigmoid",
-                                                         "Relu", "Floor", "Ceil", "Round",
-                                                         "Reciprocal", "Sign", "Not", "Max", "Min"},
-                                                        op))
-                      ? 2
-                  : op == "Range" || op == "RoiAlign" || op == "Slice" ? 3
-                                                                  : 1;
+  size_t needed = requiredInputs(op);
   if (inputs.size() < needed || llvm::any_of(inputs.take_front(needed),
                                              [](RankedTensorType t) { return !t; }))
     return emitError(loc) << op << " needs " << needed << " inputs";
@@ -305,7 +306,8 @@ outputTypes(const onnx::NodeProto &node, Location loc, ArrayRef<RankedTensorType
   int64_t rank = x.getRank();
   bool hasAxis = false;
   int64_t axis = axisOf(node, rank, hasAxis);
-  if (hasAxis && (axis < 0 || axis >= rank))
+  // Flatten's axis may also be the rank; movedType checks it.
+  if (hasAxis && op != "Flatten" && (axis < 0 || axis >= rank))
     return emitError(loc) << op << "'s axis is out of range for rank " << rank;
   auto withAxisDynamic = [&]() {
     SmallVector<int64_t> shape(x.getShape());
