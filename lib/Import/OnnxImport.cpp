@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringSet.h"
@@ -195,8 +196,10 @@ private:
   /// The elements of each sequence value, by name.
   llvm::StringMap<SmallVector<Value>> sequences;
   llvm::StringMap<RankedTensorType> inferredTypes;
-  /// The names of the function's arguments (the model's non-empty inputs), by position.
+  /// The names of the function's arguments (the model's non-empty inputs), by position, and
+  /// their places among the model's inputs.
   SmallVector<std::string> argNames;
+  SmallVector<size_t> argInputIndex;
   /// What host ops compute: each value's type (dynamic where it depends on the data) and the op
   /// type of the node that computes it.
   llvm::StringMap<std::pair<Type, std::string>> hostValues;
@@ -1586,6 +1589,7 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
     }
     argTypes.push_back(*type);
     argNames.push_back(input.name());
+    argInputIndex.push_back(index);
   }
   // An output whose shape inference left dims open takes its type from the value imported for
   // it: refined inference (past folded shape arithmetic) may know more than the first pass.
@@ -1672,11 +1676,26 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
     func->setAttr(graph::kHostOutputsAttrName, builder.getArrayAttr(hostOutputAttrs));
   if (!emptyInputAttrs.empty())
     func->setAttr(graph::kEmptyInputsAttrName, builder.getArrayAttr(emptyInputAttrs));
-  if (!hostInputAttrs.empty())
-    func->setAttr(graph::kHostInputsAttrName, builder.getArrayAttr(hostInputAttrs));
   if (!emptyOutputAttrs.empty())
     func->setAttr(graph::kEmptyOutputsAttrName, builder.getArrayAttr(emptyOutputAttrs));
   builder.create<func::ReturnOp>(fileLoc, results);
+  // A model input that only host ops read goes to the host as given: it is no argument of the
+  // chip's function, and no DRAM buffer holds it.
+  llvm::StringSet<> readByHost;
+  for (auto record : hostOps)
+    for (Attribute in : cast<DictionaryAttr>(record).getAs<ArrayAttr>("inputs"))
+      readByHost.insert(cast<StringAttr>(in).getValue());
+  llvm::BitVector hostOnly(func.getNumArguments());
+  for (BlockArgument arg : func.getArguments()) {
+    unsigned i = arg.getArgNumber();
+    if (!arg.use_empty() || !readByHost.contains(argNames[i]))
+      continue;
+    hostInputAttrs.push_back(placedTensorAttr(argNames[i], argInputIndex[i], arg.getType()));
+    hostOnly.set(i);
+  }
+  func.eraseArguments(hostOnly);
+  if (!hostInputAttrs.empty())
+    func->setAttr(graph::kHostInputsAttrName, builder.getArrayAttr(hostInputAttrs));
   // Empty tensors only ever feed shape arithmetic: the chip has nothing to compute on them.
   WalkResult emptyUse = func.walk([&](Operation *op) {
     for (Value operand : op->getOperands())
