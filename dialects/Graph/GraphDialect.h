@@ -19,14 +19,14 @@ namespace tessel::graph {
 inline constexpr llvm::StringLiteral kEmptyInputsAttrName = "graph.empty_inputs";
 inline constexpr llvm::StringLiteral kEmptyOutputsAttrName = "graph.empty_outputs";
 
-/// On the function: the ONNX nodes the runtime runs on the host after the chip, in order (NonZero,
-/// NonMaxSuppression, Unique, Compress, TfIdfVectorizer, Det, RoiAlign, and Range with run-time
-/// bounds, at the graph's tail). Each is {name, op,
-/// inputs, outputs (value names; "" for an omitted input), attributes (a dictionary of the node's
-/// ONNX attributes as i64, f32, string or arrays of them)}.
+/// On the function: the ONNX nodes the runtime runs on the host after the chip, in order, at the
+/// graph's tail (lib/Import/HostOps.cpp says which). Each is {name, op, inputs, outputs (value
+/// names; "" for an omitted input), attributes (a dictionary of the node's ONNX attributes as
+/// i64, f32, string or arrays of them)}.
 inline constexpr llvm::StringLiteral kHostOpsAttrName = "graph.host_ops";
-/// On the function: the model inputs only host ops read (string tensors), {name, index, type} as
-/// for empty inputs; they are no arguments of it.
+/// On the function: the model inputs only host ops read (strings, sequences, optionals, and any
+/// input nothing on the chip reads), {name, index, type} as for empty inputs; they are no
+/// arguments of it.
 inline constexpr llvm::StringLiteral kHostInputsAttrName = "graph.host_inputs";
 /// On the function: the model outputs host ops compute, {name, index, type} as for empty outputs;
 /// the type has dynamic dims where the size depends on the data.

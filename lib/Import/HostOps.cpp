@@ -15,6 +15,19 @@ static constexpr StringLiteral kAlwaysOnHost[] = {
     "NonZero", "NonMaxSuppression", "Unique", "Compress", "TfIdfVectorizer", "Det", "RoiAlign",
     "StringNormalizer"};
 
+/// The node's attribute `name`, or null.
+static const onnx::AttributeProto *findAttr(const onnx::NodeProto &node, StringRef name) {
+  for (const auto &a : node.attribute())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+
+static int64_t intAttr(const onnx::NodeProto &node, StringRef name, int64_t dflt) {
+  const onnx::AttributeProto *a = findAttr(node, name);
+  return a ? a->i() : dflt;
+}
+
 bool tessel::onnx_import::isHostOpType(StringRef opType) {
   return llvm::is_contained(kAlwaysOnHost, opType);
 }
@@ -40,12 +53,6 @@ tessel::onnx_import::hostSequenceTypes(const onnx::NodeProto &node, Location loc
   auto sequence = [&](size_t i) -> tessel::graph::SequenceType {
     return i < inputs.size() ? dyn_cast_or_null<tessel::graph::SequenceType>(inputs[i])
                              : tessel::graph::SequenceType();
-  };
-  auto intAttr = [&](StringRef name, int64_t dflt) {
-    for (const auto &a : node.attribute())
-      if (a.name() == name)
-        return a.i();
-    return dflt;
   };
   auto one = [](Type t) { return SmallVector<Type>{t}; };
   if (op == "OptionalHasElement")
@@ -75,7 +82,7 @@ tessel::onnx_import::hostSequenceTypes(const onnx::NodeProto &node, Location loc
     auto elt = cast<ShapedType>(sequence(0).getElementType());
     if (!elt.hasRank())
       return one(UnrankedTensorType::get(elt.getElementType()));
-    int64_t rank = elt.getRank() + (intAttr("new_axis", 0) ? 1 : 0);
+    int64_t rank = elt.getRank() + (intAttr(node, "new_axis", 0) ? 1 : 0);
     return one(RankedTensorType::get(SmallVector<int64_t>(rank, ShapedType::kDynamic),
                                      elt.getElementType()));
   }
@@ -87,7 +94,7 @@ tessel::onnx_import::hostSequenceTypes(const onnx::NodeProto &node, Location loc
                    ? Type(x)
                    : Type(RankedTensorType::get(
                          SmallVector<int64_t>(x.getRank() -
-                                                  (inputs.size() < 2 && !intAttr("keepdims", 1)),
+                                                  (inputs.size() < 2 && !intAttr(node, "keepdims", 1)),
                                               ShapedType::kDynamic),
                          x.getElementType()));
     return one(tessel::graph::SequenceType::get(ctx, elt));
@@ -151,13 +158,9 @@ std::string tessel::onnx_import::hostOpTypesText() {
 }
 
 static int64_t axisOf(const onnx::NodeProto &node, int64_t rank, bool &present) {
-  for (const auto &a : node.attribute())
-    if (a.name() == "axis") {
-      present = true;
-      return a.i() < 0 ? a.i() + rank : a.i();
-    }
-  present = false;
-  return 0;
+  const onnx::AttributeProto *a = findAttr(node, "axis");
+  present = a != nullptr;
+  return !a ? 0 : a->i() < 0 ? a->i() + rank : a->i();
 }
 
 /// The types of the data-movement ops' outputs; dims stay dynamic where they depend on a value
@@ -171,16 +174,9 @@ movedType(const onnx::NodeProto &node, Location loc, ArrayRef<RankedTensorType> 
   Type elt = x.getElementType();
   int64_t rank = x.getRank();
   auto attrInts = [&](StringRef name) -> std::optional<SmallVector<int64_t>> {
-    for (const auto &a : node.attribute())
-      if (a.name() == name)
-        return SmallVector<int64_t>(a.ints().begin(), a.ints().end());
+    if (const onnx::AttributeProto *a = findAttr(node, name))
+      return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
     return std::nullopt;
-  };
-  auto intAttr = [&](StringRef name, int64_t dflt) {
-    for (const auto &a : node.attribute())
-      if (a.name() == name)
-        return a.i();
-    return dflt;
   };
   auto axisIn = [&](int64_t a, int64_t r) -> FailureOr<int64_t> {
     if (a < -r || a >= r)
@@ -255,7 +251,7 @@ movedType(const onnx::NodeProto &node, Location loc, ArrayRef<RankedTensorType> 
     return RankedTensorType::get(shape, elt);
   }
   if (op == "Gather") {
-    FailureOr<int64_t> axis = axisIn(intAttr("axis", 0), rank);
+    FailureOr<int64_t> axis = axisIn(intAttr(node, "axis", 0), rank);
     if (failed(axis))
       return failure();
     SmallVector<int64_t> shape(x.getShape().take_front(*axis));
@@ -264,7 +260,7 @@ movedType(const onnx::NodeProto &node, Location loc, ArrayRef<RankedTensorType> 
     return RankedTensorType::get(shape, elt);
   }
   // Concat: the axis sums, the other dims are the first input's.
-  FailureOr<int64_t> axis = axisIn(intAttr("axis", 0), rank);
+  FailureOr<int64_t> axis = axisIn(intAttr(node, "axis", 0), rank);
   if (failed(axis))
     return failure();
   SmallVector<int64_t> shape(x.getShape());
@@ -348,9 +344,8 @@ outputTypes(const onnx::NodeProto &node, Location loc, ArrayRef<RankedTensorType
   }
   if (op == "Cast" || op == "CastLike") {
     Type to = op == "CastLike" ? inputs[1].getElementType() : Type();
-    for (const auto &a : node.attribute())
-      if (a.name() == "to")
-        to = elementTypeOf(int32_t(a.i()));
+    if (const onnx::AttributeProto *a = findAttr(node, "to"))
+      to = elementTypeOf(int32_t(a->i()));
     if (!to)
       return emitError(loc) << op << " casts to an element type the host does not hold";
     return SmallVector<RankedTensorType>{RankedTensorType::get(x.getShape(), to)};
@@ -366,11 +361,8 @@ outputTypes(const onnx::NodeProto &node, Location loc, ArrayRef<RankedTensorType
   }
   if (op == "ReduceSum") {
     // Its axes come at run time: which dims go, or become 1, is known only then.
-    bool keep = true, noop = false;
-    for (const auto &a : node.attribute()) {
-      keep &= !(a.name() == "keepdims" && a.i() == 0);
-      noop |= a.name() == "noop_with_empty_axes" && a.i() != 0;
-    }
+    bool keep = intAttr(node, "keepdims", 1) != 0;
+    bool noop = intAttr(node, "noop_with_empty_axes", 0) != 0;
     int64_t axes = inputs.size() > 1 && inputs[1] ? inputs[1].getNumElements() : 0;
     int64_t outRank = keep || (axes == 0 && noop) ? rank : axes == 0 ? 0 : rank - axes;
     if (outRank < 0)
@@ -390,13 +382,7 @@ outputTypes(const onnx::NodeProto &node, Location loc, ArrayRef<RankedTensorType
     RankedTensorType rois = inputs[1];
     if (rank != 4 || rois.getRank() != 2 || rois.getDimSize(1) != 4)
       return emitError(loc) << "RoiAlign takes X [N, C, H, W] and rois [R, 4]";
-    int64_t height = 1, width = 1;
-    for (const auto &a : node.attribute()) {
-      if (a.name() == "output_height")
-        height = a.i();
-      if (a.name() == "output_width")
-        width = a.i();
-    }
+    int64_t height = intAttr(node, "output_height", 1), width = intAttr(node, "output_width", 1);
     if (height < 1 || width < 1)
       return emitError(loc) << "RoiAlign's output_height and output_width must be positive";
     return SmallVector<RankedTensorType>{RankedTensorType::get(
@@ -404,10 +390,9 @@ outputTypes(const onnx::NodeProto &node, Location loc, ArrayRef<RankedTensorType
   }
   if (op == "TfIdfVectorizer") {
     int64_t size = 0;
-    for (const auto &a : node.attribute())
-      if (a.name() == "ngram_indexes")
-        for (int64_t i : a.ints())
-          size = std::max(size, i + 1);
+    if (const onnx::AttributeProto *a = findAttr(node, "ngram_indexes"))
+      for (int64_t i : a->ints())
+        size = std::max(size, i + 1);
     if (rank != 1 && rank != 2)
       return emitError(loc) << "TfIdfVectorizer takes a 1-D or 2-D input, got rank " << rank;
     Type f32 = Float32Type::get(ctx);

@@ -77,8 +77,10 @@ struct Context {
   bool axis(int64_t rank, bool &present, int64_t &axis) {
     present = attrs.has("axis");
     axis = attrs.i("axis", 0);
-    if (!present)
-      return true;
+    return !present || normalizeAxis(axis, rank);
+  }
+  /// `axis` moved from [-rank, rank) into [0, rank); false (with the error set) outside.
+  bool normalizeAxis(int64_t &axis, int64_t rank) {
     if (axis < -rank || axis >= rank)
       return fail("axis " + std::to_string(axis) + " is out of range for rank " +
                   std::to_string(rank));

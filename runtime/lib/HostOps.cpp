@@ -403,10 +403,9 @@ bool reduceSum(Context &c) {
   } else {
     for (float f : axes->data) {
       int64_t a = int64_t(f);
-      if (a < -rank || a >= rank)
-        return c.fail("axis " + std::to_string(a) + " is out of range for rank " +
-                      std::to_string(rank));
-      reduced[size_t(a < 0 ? a + rank : a)] = true;
+      if (!c.normalizeAxis(a, rank))
+        return false;
+      reduced[size_t(a)] = true;
     }
   }
   bool keep = c.attrs.i("keepdims", 1) != 0;

@@ -68,12 +68,9 @@ std::vector<int64_t> ints(const Context &c, size_t i) {
 
 /// `axes` in [0, rank), sorted; false (with the error set) when one is out of range or repeated.
 bool normalizeAxes(Context &c, std::vector<int64_t> &axes, int64_t rank) {
-  for (int64_t &a : axes) {
-    if (a < -rank || a >= rank)
-      return c.fail("axis " + std::to_string(a) + " is out of range for rank " +
-                    std::to_string(rank));
-    a = a < 0 ? a + rank : a;
-  }
+  for (int64_t &a : axes)
+    if (!c.normalizeAxis(a, rank))
+      return false;
   std::sort(axes.begin(), axes.end());
   if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
     return c.fail("an axis is repeated");
@@ -163,10 +160,9 @@ bool reshape(Context &c) {
 bool flatten(Context &c) {
   const HostTensor &x = *c.in(0);
   int64_t rank = int64_t(x.shape.size()), axis = c.attrs.i("axis", 1);
-  if (axis < -rank || axis > rank)
-    return c.fail("axis " + std::to_string(axis) + " is out of range for rank " +
-                  std::to_string(rank));
-  axis = axis < 0 ? axis + rank : axis;
+  // Flatten's axis may also be the rank (all dims before it).
+  if (axis != rank && !c.normalizeAxis(axis, rank))
+    return false;
   int64_t outer = 1;
   for (int64_t d = 0; d < axis; ++d)
     outer *= x.shape[d];
@@ -421,10 +417,8 @@ bool concatFromSequence(Context &c) {
   std::vector<HostTensor> parts = seq.elements;
   int64_t rank = int64_t(parts[0].shape.size()) + (newAxis ? 1 : 0);
   int64_t axis = c.attrs.i("axis", 0);
-  if (axis < -rank || axis >= rank)
-    return c.fail("axis " + std::to_string(axis) + " is out of range for rank " +
-                  std::to_string(rank));
-  axis = axis < 0 ? axis + rank : axis;
+  if (!c.normalizeAxis(axis, rank))
+    return false;
   if (newAxis)
     for (HostTensor &p : parts)
       p.shape.insert(p.shape.begin() + axis, 1);
@@ -457,10 +451,8 @@ bool splitToSequence(Context &c) {
   if (rank == 0)
     return c.fail("cannot split a scalar");
   int64_t axis = c.attrs.i("axis", 0);
-  if (axis < -rank || axis >= rank)
-    return c.fail("axis " + std::to_string(axis) + " is out of range for rank " +
-                  std::to_string(rank));
-  axis = axis < 0 ? axis + rank : axis;
+  if (!c.normalizeAxis(axis, rank))
+    return false;
   int64_t dim = x.shape[size_t(axis)];
   std::vector<int64_t> lengths;
   const HostTensor *split = c.in(1);
