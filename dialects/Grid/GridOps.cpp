@@ -43,6 +43,15 @@ LogicalResult DispatchOp::verify() {
   }
   if (kernels && tileLoop)
     return emitOpError("body mixes noc.kernel ops with a tile loop; it holds one or the other");
+  if (getJoined()) {
+    if (!kernels)
+      return emitOpError("is joined but holds no kernels: only lowered dispatches form programs");
+    Operation *before = (*this)->getPrevNode();
+    while (before && !isa<DispatchOp>(before))
+      before = before->getPrevNode();
+    if (!before)
+      return emitOpError("is joined but no dispatch comes before it in its block");
+  }
   for (Type type : getOperandTypes())
     if (!getLayout(type))
       return emitOpError() << "operand type " << type << " has no #grid.layout";

@@ -53,6 +53,10 @@ def Grid_DispatchOp : Grid_Op<"dispatch", [
     that the kernels of one core can share them. `op` names the graph op it implements and `loc`
     of the dispatch carries the ONNX node name.
 
+    `joined` (set by `tt-form-programs`) makes the dispatch part of the program of the dispatch
+    before it: the chip launches that program once, and this dispatch's cores start after a
+    barrier on the NoC instead of a launch of their own.
+
     ```mlir
     %r = grid.dispatch "relu" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>) {
     ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
@@ -64,7 +68,8 @@ def Grid_DispatchOp : Grid_Op<"dispatch", [
   let arguments = (ins StrAttr:$op, Grid_CoreRangeAttr:$cores,
                    Variadic<AnyRankedTensor>:$inputs, Variadic<AnyRankedTensor>:$outputs,
                    DefaultValuedAttr<I64Attr, "0">:$macs,
-                   Tile_MathFidelityAttr:$fidelity, Tile_DataFormatAttr:$dst_format);
+                   Tile_MathFidelityAttr:$fidelity, Tile_DataFormatAttr:$dst_format,
+                   UnitAttr:$joined);
   let results = (outs Variadic<AnyRankedTensor>:$results);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{

@@ -25,6 +25,7 @@ void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions 
   configs.l1Budget = options.l1Budget;
   configs.l1Tensors = options.l1Tensors;
   configs.splitK = options.splitK;
+  configs.joinDispatches = options.joinDispatches;
   configs.l1Shards = true;
   configs.skipZeroTiles = options.skipZeroTiles;
   configs.forceSkipZeroTiles = options.forceSkipZeroTiles;
@@ -33,18 +34,19 @@ void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions 
   pm.addPass(createLowerGraphToGrid());
   if (options.fusion && options.fuseTileLoops)
     pm.addPass(createFuseTileLoops(
-        FuseTileLoopsOptions{options.printFusion, options.forceFusion}));
+        FuseTileLoopsOptions{options.printFusion, options.forceFusion, options.joinDispatches}));
   pm.addPass(createLowerGridToKernels());
   // Folds the kernels' index arithmetic and one-trip loops before they are encoded.
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
   pm.addPass(createAllocateBuffers());
+  pm.addPass(createFormPrograms(FormProgramsOptions{options.joinDispatches}));
 }
 
 void tessel::registerPipelines() {
   mlir::PassPipelineRegistration<CompileOptions>(
       "tt-compile-pipeline",
       "What tt-compile runs: decompose, assign layouts, choose op configs, lower to kernels, "
-      "allocate",
+      "allocate, form programs",
       buildCompilePipeline);
 }

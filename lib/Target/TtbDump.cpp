@@ -24,8 +24,8 @@ static std::string disassemble(const int32_t *code, size_t &pc, size_t size) {
 static std::string exprText(const flatbuffers::Vector<int64_t> *code) {
   static const char *ops[] = {"", "", "+", "*", "floordiv", "mod", "ceildiv"};
   std::string out;
-  for (size_t i = 0; code && i + 1 < code->size(); i += 2) {
-    int64_t tag = code->Get(i), v = code->Get(i + 1);
+  for (size_t i = 0; code && i < code->size(); ++i) {
+    int64_t tag = int64_t(rt::exprTag(code->Get(i))), v = rt::exprOperand(code->Get(i));
     if (!out.empty())
       out += " ";
     if (tag == 0)
@@ -34,6 +34,8 @@ static std::string exprText(const flatbuffers::Vector<int64_t> *code) {
       out += "v" + std::to_string(v);
     else if (tag >= 2 && tag <= 6)
       out += ops[tag];
+    else if (tag == int64_t(rt::ExprTag::Ref))
+      out += "e" + std::to_string(v);
     else
       out += "?";
   }
@@ -157,6 +159,9 @@ LogicalResult tessel::dumpTtb(StringRef bytes, raw_ostream &os, std::string &err
           j.attribute("macs", (int64_t)d->macs());
           if (d->config())
             j.attribute("config", str(d->config()));
+          if (d->joined())
+            j.attribute("joined", true);
+          j.attribute("kernel_config_bytes", rt::kernelConfigSize(*d).bytes());
           j.attribute("buffers", shapeOf(d->buffers()));
           j.attributeArray("cbs", [&] {
             for (size_t c = 0; d->cbs() && c < d->cbs()->size(); ++c) {

@@ -1,5 +1,5 @@
 // Module (after tt-allocate-buffers) -> .ttb flatbuffer.
-#include "KernelEncoder.h"
+#include "tessel/Target/KernelEncoder.h"
 #include "tessel/Target/Ttb.h"
 
 #include "Graph/GraphOps.h"
@@ -193,8 +193,8 @@ LogicalResult Serializer::addDispatch(grid::DispatchOp d) {
       fbb, name.c_str(), d.getOp().str().c_str(), graph::nodeNames(d.getLoc()).c_str(), cores.getX0(),
       cores.getY0(), cores.getX1(), cores.getY1(),
       static_cast<ttb::MathFidelity>(d.getFidelity()), toTtb(d.getDstFormat()), d.getMacs(),
-      &bufferIds, &cbs, &kernels, /*semaphores=*/4, config.empty() ? nullptr : config.c_str(),
-      skipped ? uint64_t(skipped.getInt()) : 0));
+      &bufferIds, &cbs, &kernels, kDispatchSemaphores, config.empty() ? nullptr : config.c_str(),
+      skipped ? uint64_t(skipped.getInt()) : 0, d.getJoined()));
   return success();
 }
 

@@ -58,7 +58,7 @@ SmallVector<graph::MatMulOp> splitCandidates(ModuleOp module) {
 /// the best blocking of `op` itself. `held`: L1 bytes per core the tensors kept in
 /// L1 hold during each op, updated for the new ops.
 void maybeSplit(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t limit, int64_t available,
-                llvm::DenseMap<Operation *, int64_t> &held) {
+                double gap, llvm::DenseMap<Operation *, int64_t> &held) {
   int64_t budget = std::min(limit, cbBudget(available, held.lookup(op)));
   auto windows = op.getLhs().getDefiningOp<graph::RemapOp>();
   bool gather = windows && absorbableIntoMatmul(windows);
@@ -92,7 +92,7 @@ void maybeSplit(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t limit, int
     std::optional<cost::MatmulPlan> plan = cost::choosePlan(chip, part, budget - partialsInL1(s));
     if (!plan)
       continue;
-    double cycles = cost::estimate(chip, part, *plan).cycles + splitReduceCycles(chip, *problem, s);
+    double cycles = cost::estimate(chip, part, *plan).cycles + splitReduceCycles(chip, *problem, s, gap);
     if (cycles < best) {
       best = cycles;
       splits = s;
@@ -265,7 +265,8 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
           held[op] = bytes;
     if (splitK)
       for (graph::MatMulOp op : splitCandidates(module))
-        maybeSplit(op, *chip, limit, available, held);
+        maybeSplit(op, *chip, limit, available,
+                   cost::dispatchGapCycles(*chip, joinDispatches), held);
     llvm::DenseSet<Operation *> givenConfigs;
     WalkResult result = module.walk([&](graph::MatMulOp op) {
       int64_t budget = std::min(limit, cbBudget(available, held.lookup(op)));

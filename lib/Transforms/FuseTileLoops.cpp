@@ -7,6 +7,7 @@
 #include "Graph/GraphOps.h"
 #include "Tile/TileOps.h"
 #include "tessel/Transforms/ChipInfo.h"
+#include "tessel/Transforms/MatmulCostModel.h"
 #include "tessel/Transforms/L1Tensors.h"
 #include "tessel/Transforms/TileLoopFusion.h"
 #include "tessel/Transforms/TileLoopIndex.h"
@@ -371,8 +372,9 @@ struct FuseTileLoopsPass : tessel::impl::FuseTileLoopsBase<FuseTileLoopsPass> {
       return;
     }
     TileLoopCost producerCost = estimateTileLoop(producer, *chip);
-    // Every dispatch pays its launch as well as its kernel: fusing saves the consumer's.
-    double launch = double(chip->launchCycles);
+    // Every dispatch pays its launch (or its barrier in a joined program) as well as its
+    // kernel: fusing saves the consumer's.
+    double launch = cost::dispatchGapCycles(*chip, joinDispatches);
     double before = launch + producerCost.cycles(), after = 0;
     double dramBefore = producerCost.dramBytes + producerCost.l1Bytes, dramAfter = 0;
     SmallVector<std::pair<grid::DispatchOp, grid::DispatchOp>> fused;

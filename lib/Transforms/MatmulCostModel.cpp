@@ -15,6 +15,15 @@ static std::vector<int64_t> divisors(int64_t n, int64_t limit) {
   return out;
 }
 
+double cost::dispatchGapCycles(const rt::ChipDesc &chip, bool joined) {
+  if (!joined || chip.kernelConfigBytes <= 0)
+    return double(chip.launchCycles);
+  // The torus is gridX + 2 nodes wide (the DRAM columns): the farthest core is gridX + gridY
+  // hops away. Each crossing pays a cycle to issue and one to wait.
+  double crossing = double(chip.gridX + chip.gridY) * double(chip.nocHopCycles) + 2.0;
+  return 2.0 * crossing;
+}
+
 std::optional<std::pair<int64_t, int64_t>> cost::rectangle(const rt::ChipDesc &chip,
                                                           int64_t cores) {
   for (int64_t w = std::min<int64_t>(cores, chip.gridX); w >= 1; --w)

@@ -18,8 +18,8 @@ bool tessel::splittable(graph::MatMulOp op) {
 }
 
 double tessel::splitReduceCycles(const rt::ChipDesc &chip, const cost::MatmulProblem &p,
-                                 int64_t splits) {
-  // The reduce is a dispatch of its own, launched after the partial products. Every core sums
+                                 int64_t splits, double gap) {
+  // The reduce is a dispatch of its own, started after the partial products. Every core sums
   // its share of the output tiles: it reads `splits` partial tiles each (over the NoC, the
   // round trip paid once per tile as reads overlap), adds them, applies the epilogue and
   // writes the sum.
@@ -30,7 +30,7 @@ double tessel::splitReduceCycles(const rt::ChipDesc &chip, const cost::MatmulPro
                                      rt::binaryCycles(chip, rt::BinaryOp::Add, p.out, p.out,
                                                       p.fidelity)) +
                    p.epilogueCycles + tile / chip.nocFlitBytes;
-  return double(chip.launchCycles) + double(chip.dramLatencyCycles) + 4.0 * chip.nocHopCycles +
+  return gap + double(chip.dramLatencyCycles) + 4.0 * chip.nocHopCycles +
          tiles * perTile;
 }
 

@@ -78,4 +78,19 @@ bool loadBinary(const std::string &path, LoadedBinary &out, std::string &error) 
   return loadBinary(path, chip, out, error);
 }
 
+KernelConfigSize kernelConfigSize(const ttb::Dispatch &dispatch) {
+  KernelConfigSize size;
+  if (dispatch.kernels())
+    for (const ttb::Kernel *k : *dispatch.kernels()) {
+      ++size.kernels;
+      size.codeWords += k->code() ? int64_t(k->code()->size()) : 0;
+      if (k->exprs())
+        for (const ttb::Expr *e : *k->exprs())
+          size.exprWords += e->code() ? int64_t(e->code()->size()) : 0;
+    }
+  size.cbs = dispatch.cbs() ? int64_t(dispatch.cbs()->size()) : 0;
+  size.semaphores = dispatch.semaphores();
+  return size;
+}
+
 } // namespace tessel::rt

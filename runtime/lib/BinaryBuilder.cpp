@@ -8,7 +8,10 @@ namespace tessel::rt {
 using ttb::ThreadKind;
 
 int32_t KernelSpec::expr(std::vector<int64_t> words) {
-  exprs.push_back(std::move(words));
+  std::vector<int64_t> terms;
+  for (size_t i = 0; i + 1 < words.size(); i += 2)
+    terms.push_back(exprTerm(ExprTag(words[i]), words[i + 1]));
+  exprs.push_back(std::move(terms));
   return int32_t(exprs.size() - 1);
 }
 
@@ -68,7 +71,8 @@ std::vector<uint8_t> buildBinary(const BinarySpec &spec) {
     }
     dispatches.push_back(ttb::CreateDispatchDirect(
         fbb, d.name.c_str(), d.op.c_str(), d.location.c_str(), d.x0, d.y0, d.x1, d.y1,
-        d.fidelity, d.dstFormat, d.macs, &d.buffers, &cbs, &kernels, d.semaphores));
+        d.fidelity, d.dstFormat, d.macs, &d.buffers, &cbs, &kernels, d.semaphores,
+        /*config=*/nullptr, /*skipped_tiles=*/0, d.joined));
   }
   auto root = ttb::CreateBinaryDirect(fbb, spec.schemaVersion, spec.chip.c_str(), "test",
                                       "test", &buffers, &constants, &inputs, &outputs,

@@ -38,12 +38,13 @@ const char *opName(int32_t op) {
   return op >= 0 && op < kNumOps ? kOps[op].name : "?";
 }
 
-bool checkExpr(const int64_t *code, size_t pairs, uint32_t numVars,
+bool checkExpr(const int64_t *code, size_t terms, uint32_t numVars, size_t earlier,
                std::string &error) {
   int depth = 0;
-  for (size_t i = 0; i < pairs; ++i) {
-    int64_t tag = code[2 * i], operand = code[2 * i + 1];
-    switch (ExprTag(tag)) {
+  for (size_t i = 0; i < terms; ++i) {
+    ExprTag tag = exprTag(code[i]);
+    int64_t operand = exprOperand(code[i]);
+    switch (tag) {
     case ExprTag::Const:
       ++depth;
       break;
@@ -51,6 +52,14 @@ bool checkExpr(const int64_t *code, size_t pairs, uint32_t numVars,
       if (operand < 0 || operand >= int64_t(numVars)) {
         error = "variable " + std::to_string(operand) + " out of range (" +
                 std::to_string(numVars) + " variables)";
+        return false;
+      }
+      ++depth;
+      break;
+    case ExprTag::Ref:
+      if (operand < 0 || operand >= int64_t(earlier)) {
+        error = "reference to expression " + std::to_string(operand) + ", not one of the " +
+                std::to_string(earlier) + " before it";
         return false;
       }
       ++depth;
@@ -66,8 +75,9 @@ bool checkExpr(const int64_t *code, size_t pairs, uint32_t numVars,
       }
       --depth;
       break;
-    default:
-      error = "unknown tag " + std::to_string(tag) + " at term " + std::to_string(i);
+    }
+    if (tag >= ExprTag::Add && tag <= ExprTag::CeilDiv && operand != 0) {
+      error = "operator with operand " + std::to_string(operand) + " at term " + std::to_string(i);
       return false;
     }
     if (depth > kMaxExprDepth) {
@@ -110,18 +120,21 @@ bool applyExprOp(ExprTag tag, int64_t a, int64_t b, int64_t &r, std::string &err
   return false;
 }
 
-bool evalExpr(const int64_t *code, size_t pairs, const int64_t *vars,
+bool evalExpr(const int64_t *code, size_t terms, const int64_t *vars, const int64_t *earlier,
               int64_t &result, std::string &error) {
   int64_t stack[kMaxExprDepth];
   int sp = 0;
-  for (size_t i = 0; i < pairs; ++i) {
-    int64_t tag = code[2 * i], operand = code[2 * i + 1];
-    if (tag == int64_t(ExprTag::Const) || tag == int64_t(ExprTag::Var)) {
-      stack[sp++] = tag == int64_t(ExprTag::Const) ? operand : vars[operand];
+  for (size_t i = 0; i < terms; ++i) {
+    ExprTag tag = exprTag(code[i]);
+    int64_t operand = exprOperand(code[i]);
+    if (tag == ExprTag::Const || tag == ExprTag::Var || tag == ExprTag::Ref) {
+      stack[sp++] = tag == ExprTag::Const ? operand
+                    : tag == ExprTag::Var ? vars[operand]
+                                          : earlier[operand];
       continue;
     }
     int64_t b = stack[--sp];
-    if (!applyExprOp(ExprTag(tag), stack[sp - 1], b, stack[sp - 1], error))
+    if (!applyExprOp(tag, stack[sp - 1], b, stack[sp - 1], error))
       return false;
   }
   result = stack[0];

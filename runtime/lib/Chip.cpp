@@ -53,6 +53,7 @@ const KeySpec kKeys[] = {
     // tools built before them keep reading descriptors that omit them).
     {"dram_channel_mbps", 1, &ChipDesc::dramChannelMbps, nullptr, true},
     {"dram_efficiency_percent", 1, &ChipDesc::dramEfficiencyPercent, nullptr, true},
+    {"kernel_config_bytes", 0, &ChipDesc::kernelConfigBytes, nullptr, true},
 };
 
 // Sustained share of the DRAM peak when a descriptor does not say: Wormhole's

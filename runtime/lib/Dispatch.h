@@ -121,6 +121,13 @@ public:
   /// Runs all threads to completion. Fills `perf`; false with `error` on a
   /// runtime fault, deadlock or exhausted instruction budget.
   bool run(DispatchPerf &perf, std::string &error);
+  /// After run: when each core's last thread ended (its writes landed), in the whole run's
+  /// cycles.
+  struct CoreEnd {
+    int x, y;
+    int64_t cycle;
+  };
+  std::vector<CoreEnd> coreEnds() const;
 
 private:
   enum class Step { Ran, Blocked, Failed };

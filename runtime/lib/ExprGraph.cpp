@@ -120,12 +120,20 @@ ExprGraph::ExprGraph(const std::vector<std::pair<const int64_t *, size_t>> &expr
   };
 
   std::vector<Affine> stack;
-  for (const auto &[code, pairs] : exprs) {
+  // Each expression's value before it was materialized: a Ref reads the same affine form the
+  // expression would have given written out in place.
+  std::vector<Affine> values;
+  for (const auto &[code, terms] : exprs) {
     stack.clear();
-    for (size_t i = 0; i < pairs; ++i) {
-      auto tag = ExprTag(code[2 * i]);
+    for (size_t i = 0; i < terms; ++i) {
+      ExprTag tag = exprTag(code[i]);
+      int64_t operand = exprOperand(code[i]);
       if (tag == ExprTag::Const || tag == ExprTag::Var) {
-        stack.push_back(leaf({tag == ExprTag::Const ? ExprRef::Const : ExprRef::Var, code[2 * i + 1]}));
+        stack.push_back(leaf({tag == ExprTag::Const ? ExprRef::Const : ExprRef::Var, operand}));
+        continue;
+      }
+      if (tag == ExprTag::Ref) {
+        stack.push_back(values[size_t(operand)]);
         continue;
       }
       Affine b = std::move(stack.back());
@@ -153,6 +161,7 @@ ExprGraph::ExprGraph(const std::vector<std::pair<const int64_t *, size_t>> &expr
       a = done ? std::move(r) : opNode(tag, a, b);
     }
     roots.push_back(stack.empty() ? ExprRef{} : materialize(stack.back()));
+    values.push_back(stack.empty() ? Affine{} : std::move(stack.back()));
   }
 }
 

@@ -39,7 +39,7 @@ struct ExprRef {
 
 class ExprGraph {
 public:
-  /// Decodes checked postfix expressions, (code, pairs) each.
+  /// Decodes checked postfix expressions, (code, terms) each.
   explicit ExprGraph(const std::vector<std::pair<const int64_t *, size_t>> &exprs);
 
   struct Term {

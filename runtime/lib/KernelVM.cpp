@@ -315,11 +315,8 @@ DispatchRunner::Step DispatchRunner::execSem(Thread &t, Op op, const int32_t *w)
   Core *dest = coreAt(t, x, y);
   if (!dest)
     return Step::Failed;
-  // A semaphore increment is one small posted write on NoC1.
-  int64_t arrival =
-      t.time + 1 +
-      state.noc.hops(1, state.noc.worker(t.core->x, t.core->y),
-                     state.noc.worker(dest->x, dest->y)) * chip.nocHopCycles;
+  int64_t arrival = state.noc.semaphoreArrival(state.noc.worker(t.core->x, t.core->y),
+                                                state.noc.worker(dest->x, dest->y), t.time);
   size_t s = size_t(w[2]);
   dest->sem[s] += int64_t(w[3]);
   dest->semTime[s] = std::max(dest->semTime[s], arrival);

@@ -76,6 +76,12 @@ public:
   int64_t send(int noc, NocNode from, NocNode to, int64_t start, int64_t bytes,
                int64_t *departed = nullptr);
 
+  /// When a semaphore increment issued at `issued` reaches `to`: one small posted write on NoC1,
+  /// its head's hops and a cycle (links are not booked for it).
+  int64_t semaphoreArrival(NocNode from, NocNode to, int64_t issued) const {
+    return issued + 1 + hops(1, from, to) * chip.nocHopCycles;
+  }
+
   /// One packet to many nodes along a tree: a link shared by several
   /// destinations carries the data once. Returns the arrival at each node.
   std::vector<int64_t> multicast(int noc, NocNode from,

@@ -37,9 +37,11 @@ void finalizePerf(PerfReport &r) {
   r.flops = r.rooflineCycles = r.hostMicroseconds = 0;
   r.nodes.clear();
   r.launchCycles = 0;
+  r.launches = 0;
   for (const DispatchPerf &d : r.dispatches) {
     r.cycles += d.launchCycles + d.cycles;
     r.launchCycles += d.launchCycles;
+    r.launches += d.joined ? 0 : 1;
     r.macs += d.macs;
     r.skippedTiles += d.skippedTiles;
     r.idealMatmulCycles += d.idealMatmulCycles;
@@ -87,6 +89,7 @@ std::string perfToJson(const PerfReport &r) {
          ", \"dst_format\": " + jsonString(d.dstFormat) +
          ", \"cores\": " + std::to_string(d.cores) +
          ", \"launch_cycles\": " + std::to_string(d.launchCycles) +
+         ", \"joined\": " + (d.joined ? "true" : "false") +
          ", \"start_cycle\": " + std::to_string(d.startCycle) +
          ", \"cycles\": " + std::to_string(d.cycles) +
          ", \"macs\": " + std::to_string(d.macs) +
@@ -133,6 +136,7 @@ std::string perfToJson(const PerfReport &r) {
   double util = r.cycles && r.macs ? double(r.idealMatmulCycles) / double(r.cycles) : 0.0;
   s += "\n  ],\n  \"totals\": {\"cycles\": " + std::to_string(r.cycles) +
        ", \"launch_cycles\": " + std::to_string(r.launchCycles) +
+       ", \"launches\": " + std::to_string(r.launches) +
        ", \"time_us\": " + jsonNumber(r.microseconds()) +
        ", \"macs\": " + std::to_string(r.macs) +
        ", \"skipped_tiles\": " + std::to_string(r.skippedTiles) +
@@ -223,13 +227,13 @@ std::string perfToTable(const PerfReport &r) {
     }
     out += line.substr(0, line.find_last_not_of(' ') + 1) + "\n";
   }
-  char buf[160];
+  char buf[200];
   std::snprintf(buf, sizeof(buf),
                 "%lld cycles = %.1f us at %lld MHz on %s, %lld of them (%.1f%%) launching %zu "
-                "dispatches; host ops: %zu (%.1f us)\n",
+                "dispatches in %lld programs; host ops: %zu (%.1f us)\n",
                 (long long)r.cycles, r.microseconds(), (long long)r.clockMhz, r.chip.c_str(),
                 (long long)r.launchCycles, 100.0 * fraction(double(r.launchCycles), double(r.cycles)),
-                r.dispatches.size(), r.hostOps.size(), r.hostMicroseconds);
+                r.dispatches.size(), (long long)r.launches, r.hostOps.size(), r.hostMicroseconds);
   char model[240];
   std::snprintf(model, sizeof(model),
                 "model roofline: %.0f cycles (%s-bound), %.1f%% achieved; DRAM moved %s, "

@@ -88,11 +88,11 @@ void DispatchRunner::buildPrograms() {
     p.numVars = k->num_vars();
     if (k->code())
       p.code.assign(k->code()->begin(), k->code()->end());
-    std::vector<std::pair<const int64_t *, size_t>> exprs; // (code, pairs)
+    std::vector<std::pair<const int64_t *, size_t>> exprs; // (code, terms)
     if (k->exprs())
       for (const ttb::Expr *e : *k->exprs())
         exprs.push_back({e->code() ? e->code()->data() : nullptr,
-                         e->code() ? e->code()->size() / 2 : 0});
+                         e->code() ? e->code()->size() : 0});
     p.graph = std::make_unique<ExprGraph>(exprs);
     for (size_t pc = 0; pc < p.code.size();) {
       int32_t op = p.code[pc];
@@ -326,6 +326,17 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
   stats.instructions = int64_t(executed);
   perf = stats;
   return true;
+}
+
+std::vector<DispatchRunner::CoreEnd> DispatchRunner::coreEnds() const {
+  std::vector<CoreEnd> ends;
+  for (const Core &c : cores) {
+    int64_t end = 0;
+    for (const Thread &t : c.threads)
+      end = std::max(end, t.time);
+    ends.push_back({c.x, c.y, startCycle + end});
+  }
+  return ends;
 }
 
 } // namespace tessel::rt

@@ -287,6 +287,33 @@ bool runHostOps(ChipState &st, const std::vector<HostTensor> &inputs, int64_t ch
   return true;
 }
 
+/// When the cores of `next`, joined to the program of `prev`, start. The program streams
+/// `next`'s kernel configuration to the cores beside the others' (one multicast, a flit a cycle;
+/// charged here, in series, though it could overlap the earlier dispatches). Then a barrier:
+/// each core of `prev`, as its kernels end, increments a semaphore on `prev`'s first core (as
+/// SEM_INC); that core waits for them all (a cycle, as SEM_WAIT) and multicasts the go on NoC0
+/// (a 4-byte semaphore set) to the cores of `next`, which wait for it (a cycle).
+int64_t joinedStart(ChipState &st, const ttb::Dispatch &prev,
+                    const std::vector<DispatchRunner::CoreEnd> &prevEnds,
+                    const ttb::Dispatch &next) {
+  NocModel &noc = st.noc;
+  noc.reset();
+  NocNode coordinator = noc.worker(int(prev.core_x0()), int(prev.core_y0()));
+  int64_t signalled = 0;
+  for (const DispatchRunner::CoreEnd &e : prevEnds)
+    signalled = std::max(signalled,
+                         noc.semaphoreArrival(noc.worker(e.x, e.y), coordinator, e.cycle));
+  std::vector<NocNode> cores;
+  for (uint32_t y = next.core_y0(); y <= next.core_y1(); ++y)
+    for (uint32_t x = next.core_x0(); x <= next.core_x1(); ++x)
+      cores.push_back(noc.worker(int(x), int(y)));
+  std::vector<int64_t> go = noc.multicast(0, coordinator, cores, signalled + 1, 4);
+  int64_t released = *std::max_element(go.begin(), go.end()) + 1;
+  const ChipDesc &chip = st.chip;
+  int64_t config = (kernelConfigSize(next).bytes() + chip.nocFlitBytes - 1) / chip.nocFlitBytes;
+  return released + config;
+}
+
 } // namespace
 
 static bool runVerified(const LoadedBinary &binary, const std::vector<HostTensor> &inputs,
@@ -363,6 +390,8 @@ static bool runVerified(const LoadedBinary &binary, const std::vector<HostTensor
   };
   st.cancel = options.cancel;
   st.progress = [&](int64_t cycles) { report(perf.dispatches.size(), nullptr, cycles); };
+  const ttb::Dispatch *previous = nullptr;
+  std::vector<DispatchRunner::CoreEnd> previousEnds;
   if (bin.dispatches())
     for (const ttb::Dispatch *d : *bin.dispatches()) {
       if (st.cancelled()) {
@@ -370,10 +399,13 @@ static bool runVerified(const LoadedBinary &binary, const std::vector<HostTensor
         return false;
       }
       report(perf.dispatches.size(), d, now);
-      // The chip launches the program before any core starts it (ChipDesc::launchCycles).
+      // The chip launches the program before any core starts it (ChipDesc::launchCycles); a
+      // dispatch joined to the previous one's program waits for its barrier instead.
       int64_t launch = chip.launchCycles;
+      if (d->joined() && previous)
+        launch = joinedStart(st, *previous, previousEnds, *d) - now;
       if (st.trace && launch > 0)
-        st.trace->add(0, 0, now, launch, "launch", /*mergeable=*/false);
+        st.trace->add(0, 0, now, launch, d->joined() ? "barrier" : "launch", /*mergeable=*/false);
       now += launch;
       st.noc.reset();
       st.dramTiming.reset();
@@ -381,6 +413,9 @@ static bool runVerified(const LoadedBinary &binary, const std::vector<HostTensor
       DispatchRunner runner(st, *d, now);
       if (!runner.run(dp, error))
         return false;
+      previous = d;
+      previousEnds = runner.coreEnds();
+      dp.joined = d->joined();
       dp.name = d->name() ? d->name()->str() : "";
       dp.op = d->op() ? d->op()->str() : "";
       dp.location = d->location() ? d->location()->str() : "";

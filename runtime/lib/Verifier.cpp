@@ -287,7 +287,35 @@ private:
       if (!checkDispatch(*d, label))
         return false;
     }
-    return checkL1Tensors();
+    return checkPrograms() && checkL1Tensors();
+  }
+
+  /// A joined dispatch continues the program of the one before it; the program's kernel
+  /// configuration must fit the chip's kernel config buffer.
+  bool checkPrograms() {
+    int64_t bytes = 0;
+    size_t first = 0;
+    for (size_t i = 0; i < bin.dispatches()->size(); ++i) {
+      const ttb::Dispatch *d = bin.dispatches()->Get(i);
+      int64_t own = kernelConfigSize(*d).bytes();
+      if (!d->joined()) {
+        first = i;
+        bytes = own;
+        continue;
+      }
+      if (i == 0)
+        return fail("dispatch 0: joined, but no dispatch comes before it");
+      if (chip.kernelConfigBytes <= 0)
+        return fail("dispatch " + std::to_string(i) + ": joined, but chip '" + chip.name +
+                    "' gives no kernel_config_bytes: each of its programs holds one dispatch");
+      bytes += own;
+      if (bytes > chip.kernelConfigBytes)
+        return fail("dispatches " + std::to_string(first) + " to " + std::to_string(i) +
+                    ": one program of " + std::to_string(bytes) +
+                    " bytes of kernel configuration; chip '" + chip.name + "' holds " +
+                    std::to_string(chip.kernelConfigBytes));
+    }
+    return true;
   }
 
   /// Tensors kept in L1 must not overlap one another while both live, nor any circular buffer of
@@ -394,10 +422,7 @@ private:
       const ttb::Expr *e = k.exprs()->Get(i);
       size_t n = e->code() ? e->code()->size() : 0;
       std::string why;
-      if (n % 2)
-        why = "odd number of words";
-      else
-        checkExpr(n ? e->code()->data() : nullptr, n / 2, k.num_vars(), why);
+      checkExpr(n ? e->code()->data() : nullptr, n, k.num_vars(), i, why);
       if (!why.empty())
         return fail(label + ": expr " + std::to_string(i) + ": " + why);
     }
@@ -519,6 +544,13 @@ static bool verifyRaw(const uint8_t *data, size_t size, const ChipDesc &chip,
   }
   if (size >= (size_t(1) << 31)) {
     error = "binary larger than 2 GiB";
+    return false;
+  }
+  // A finished flatbuffer holding 64-bit fields (every binary's shapes) is a whole number of
+  // 8-byte words; the verifier cannot tell a cut into the alignment padding at its end.
+  if (size % 8) {
+    error = "corrupt .ttb binary (" + std::to_string(size) +
+            " bytes, not a whole number of 8-byte words; truncated file?)";
     return false;
   }
   flatbuffers::Verifier verifier(data, size, /*max_depth=*/64,

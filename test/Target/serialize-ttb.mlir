@@ -6,7 +6,7 @@
 // RUN: tt-translate --serialize-ttb %t.mlir -o %t.2.ttb
 // RUN: cmp %t.1.ttb %t.2.ttb
 
-// CHECK:      "schema_version": 6,
+// CHECK:      "schema_version": 7,
 // CHECK-NEXT: "chip": "wormhole_b0",
 // CHECK-NEXT: "compiler": "tessel 0.1",
 // CHECK-NEXT: "precision": "fp32",
@@ -104,6 +104,7 @@
 // CHECK-NEXT:  "dst_format": "Float32",
 // CHECK-NEXT:  "macs": 81920,
 // CHECK-NEXT:  "config": "#grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 2, operands = unicast, cycles = {{[0-9]+}}>",
+// CHECK-NEXT:  "kernel_config_bytes": {{[0-9]+}},
 // CHECK-NEXT:  "buffers": [
 // CHECK-NEXT:    0,
 // CHECK-NEXT:    2,
@@ -175,15 +176,17 @@
 // CHECK:         "thread": "Writer",
 // CHECK:         "exprs": [
 // CHECK-NEXT:      "2",
-// CHECK-NEXT:      "v2 v4 2 * + v2 2 floordiv -2 * +",
+// CHECK-NEXT:      "v2 v4 2 * +",
+// CHECK-NEXT:      "v2 2 floordiv -2 *",
+// CHECK-NEXT:      "e1 e2 +",
 // CHECK:           "0: CB_RESERVE c1 n2",
 // CHECK-NEXT:      "3: LOOP v4 e0 p13",
-// CHECK-NEXT:      "7: NOC_READ b1 e1 c1 e2",
+// CHECK-NEXT:      "7: NOC_READ b1 e3 c1 e4",
 // CHECK-NEXT:      "12: END_LOOP",
 // CHECK-NEXT:      "13: NOC_BARRIER",
 // CHECK-NEXT:      "14: CB_PUSH c1 n2",
 // CHECK-NEXT:      "17: CB_WAIT c2 n1",
-// CHECK-NEXT:      "20: NOC_WRITE c2 e3 b3 e4",
+// CHECK-NEXT:      "20: NOC_WRITE c2 e5 b3 e6",
 // CHECK-NEXT:      "25: NOC_FLUSH",
 // CHECK-NEXT:      "26: CB_POP c2 n1"
 // CHECK-NOT: "op": "add"
@@ -200,7 +203,10 @@
 // CHECK-NEXT:    0,
 // CHECK-NEXT:    0
 // CHECK-NEXT:  ],
-// CHECK:       "buffers": [
+// The softmax is part of the matmul's program: no launch of its own.
+// CHECK:       "joined": true,
+// CHECK-NEXT:  "kernel_config_bytes": {{[0-9]+}},
+// CHECK-NEXT:  "buffers": [
 // CHECK-NEXT:    3,
 // CHECK-NEXT:    [[OUT]]
 // CHECK-NEXT:  ],

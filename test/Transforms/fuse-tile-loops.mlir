@@ -1,5 +1,7 @@
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs --tt-lower-graph-to-grid --tt-fuse-tile-loops=print --mlir-print-local-scope | FileCheck %s
 // RUN: tt-opt %s -split-input-file --tt-assign-layouts=precision=bf16 --tt-choose-op-configs --tt-lower-graph-to-grid --mlir-print-local-scope | FileCheck %s --check-prefix=BEFORE
+// Charging every dispatch a launch of its own (no program joins them) makes more fusions pay.
+// RUN: tt-opt %s -split-input-file --tt-assign-layouts=precision=bf16 --tt-choose-op-configs --tt-lower-graph-to-grid --tt-fuse-tile-loops="print join-dispatches=false" --mlir-print-local-scope | FileCheck %s --check-prefix=LAUNCH
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs --tt-lower-graph-to-grid --tt-fuse-tile-loops --tt-lower-grid-to-kernels | FileCheck %s --check-prefix=KERNELS
 
 // x * sigmoid(x), a diamond: two loops, the sigmoid's result written and read again...
@@ -102,10 +104,15 @@ func.func @exp_sum(%x: tensor<64x4096xf32>) -> tensor<64x1xf32> {
 
 // -----
 // The same with short rows: the exp's math on the sum's 2 cores costs less than the sum's
-// launch and the round trip of the exp's result.
-// CHECK: exp -> reduce_sum: fused: each of the 16 tiles read once
+// launch and the round trip of the exp's result, but more than the round trip and the barrier
+// that starts the sum in the exp's program.
+// CHECK: exp -> reduce_sum: not fused, it does not pay: each of the 16 tiles read once
 // CHECK-LABEL: func.func @short_exp_sum
-// CHECK: grid.dispatch "exp+reduce_sum"
+// CHECK: grid.dispatch "exp"
+// CHECK: grid.dispatch "reduce_sum"
+// LAUNCH: exp -> reduce_sum: fused: each of the 16 tiles read once
+// LAUNCH-LABEL: func.func @short_exp_sum
+// LAUNCH: grid.dispatch "exp+reduce_sum"
 func.func @short_exp_sum(%x: tensor<64x256xf32>) -> tensor<64x1xf32> {
   %e = graph.unary exp %x : tensor<64x256xf32> -> tensor<64x256xf32>
   %s = graph.reduce sum %e {axes = array<i64: 1>} : (tensor<64x256xf32>) -> tensor<64x1xf32>

@@ -106,6 +106,13 @@ static cl::opt<bool> noSplitK("no-split-k",
                                        "the cost model estimates it faster (to measure what "
                                        "splitting gains)"),
                               cl::cat(category));
+static cl::opt<bool> separateDispatches(
+    "separate-dispatches",
+    cl::desc("Launch every dispatch as a program of its own, instead of joining consecutive "
+             "dispatches into programs that fit the chip's kernel config buffer, whose "
+             "dispatches meet at a barrier on the NoC instead of a launch (to measure what "
+             "joining gains)"),
+    cl::cat(category));
 static cl::opt<std::string> sparsity(
     "sparsity",
     cl::desc("on (default): a matmul or convolution whose weight has all-zero 32x32 tiles (a "
@@ -333,6 +340,7 @@ int main(int argc, char **argv) {
   options.l1Budget = l1Budget.getValue();
   options.l1Tensors = !dramTensors;
   options.splitK = !noSplitK;
+  options.joinDispatches = !separateDispatches;
   options.fusion = fusion != "off";
   options.fuseTileLoops = fusion == "on" || fusion == "always";
   options.forceFusion = fusion == "always";

@@ -54,6 +54,10 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
                            llvm::cl::desc("tt-fuse-tile-loops fuses wherever it is legal, "
                                           "whatever its estimate"),
                            llvm::cl::init(false)};
+  Option<bool> joinDispatches{*this, "join-dispatches",
+                               llvm::cl::desc("Join consecutive dispatches into programs the "
+                                              "chip launches once (tt-form-programs)"),
+                               llvm::cl::init(true)};
   Option<bool> printFusion{*this, "print-fusion",
                            llvm::cl::desc("Print tt-fuse-tile-loops's decisions on stdout"),
                            llvm::cl::init(false)};

@@ -361,7 +361,8 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     K (`SplitK.h`): S partial products `[1, S, M, N]` over K/S each, from a remap of the lhs the
     matmul gathers and the weights reshaped `[S, K/S, N]`, summed by a `graph.reduce` that applies
     the bias and the activation. It splits when the cost model estimates the batched matmul's best
-    blocking plus the reduce, a dispatch of its own with its launch, faster than the matmul's own
+    blocking plus the reduce, a dispatch of its own with its launch (or, `join-dispatches`, the
+    barrier of a joined program: `cost::dispatchGapCycles`), faster than the matmul's own
     best (`split-k=false`: never). A batched
     matmul's blockings include `groups = G` rectangles stacked in y that take the batch in turn,
     so that the partial products are computed at once on G times the cores.
@@ -421,6 +422,9 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
            "a smaller budget forces streaming blockings">,
     Option<"l1Tensors", "l1-tensors", "bool", /*default=*/"true",
            "Keep tensors that only the chip reads in L1 between ops (false: all in DRAM)">,
+    Option<"joinDispatches", "join-dispatches", "bool", /*default=*/"true",
+           "Charge a dispatch the barrier of a joined program (tt-form-programs) instead of a "
+           "launch, where the chip has a kernel config buffer">,
     Option<"splitK", "split-k", "bool", /*default=*/"true",
            "Split a matmul's K over more cores where the cost model estimates it faster">,
     Option<"l1Shards", "l1-shards", "bool", /*default=*/"true",
@@ -467,7 +471,8 @@ def FuseTileLoops : Pass<"tt-fuse-tile-loops", "mlir::ModuleOp"> {
       read at several points, where fusing recomputes it.
     - **Does it pay?** The fused loops are built and estimated (`estimateTileLoop`: DRAM and L1
       bytes over the channels and the NoC, one DRAM latency per unit, the simulator's per-tile
-      math costs, and each dispatch's launch, `launch_cycles` of the chip) against the
+      math costs, and each dispatch's launch, `launch_cycles` of the chip, or with
+      `join-dispatches` the barrier of a joined program) against the
       producer's and consumers' own. The producer goes away when every
       reader takes it, else it stays and its readers recompute. Dst slots and circular buffers
       must fit, in the L1 that `tt-choose-op-configs` leaves to them.
@@ -525,6 +530,9 @@ def FuseTileLoops : Pass<"tt-fuse-tile-loops", "mlir::ModuleOp"> {
     Option<"force", "force", "bool", /*default=*/"false",
            "Fuse wherever it is legal, whatever the estimate (to check the estimate against "
            "the simulator)">,
+    Option<"joinDispatches", "join-dispatches", "bool", /*default=*/"true",
+           "Charge a dispatch the barrier of a joined program (tt-form-programs) instead of a "
+           "launch, where the chip has a kernel config buffer">,
   ];
   let dependentDialects = ["::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect"];
 }
@@ -575,6 +583,47 @@ def AllocateBuffers : Pass<"tt-allocate-buffers", "mlir::ModuleOp"> {
     Statistic<"numInL1", "in-l1", "Tensors placed in L1 between dispatches">,
     Statistic<"numMovedToDram", "moved-to-dram",
               "L1 tensors the circular buffers left no room for, placed in DRAM">,
+  ];
+}
+
+def FormPrograms : Pass<"tt-form-programs", "mlir::ModuleOp"> {
+  let summary = "Joins consecutive dispatches into programs the chip launches once";
+  let description = [{
+    The chip pays a launch (`launch_cycles` of `grid.chip`, 4,000 cycles on Wormhole) before
+    every program: the dispatcher sends kernel binaries, run-time arguments, CB configuration and
+    the go signal, and waits for every core to report the end of the previous program. A program
+    may hold several dispatches one after another: their kernels and CB configurations go to the
+    cores with its launch, and between two of them the cores meet at a barrier on the NoC (each
+    core of the first signals its end to the first dispatch's first core, which multicasts the
+    go), a few hundred cycles where a launch takes thousands.
+
+    Walking each function's dispatches in order, this pass sets `joined` on every dispatch that
+    still fits the program of the one before it: the kernels, circular buffers and semaphores of
+    a program's dispatches, encoded as the binary holds them (`rt::kernelConfigSize`), must fit
+    the chip's kernel config buffer (`kernel_config_bytes`, 69 KB on Wormhole); the dispatch that
+    would overflow it starts a new program. A chip whose descriptor gives no
+    `kernel_config_bytes` keeps one dispatch per program. `join=false` (`tt-compile
+    --separate-dispatches`) clears every `joined`, for comparison.
+
+    Before (lowered and allocated):
+    ```mlir
+    %r = grid.dispatch "relu" on <(0, 0) to (3, 0)> ins(%x : ...) outs(%e : ...) { ... }
+    %s = grid.dispatch "neg" on <(0, 0) to (1, 0)> ins(%r : ...) outs(%o : ...) { ... }
+    ```
+    After:
+    ```mlir
+    %r = grid.dispatch "relu" on <(0, 0) to (3, 0)> ins(%x : ...) outs(%e : ...) { ... }
+    %s = grid.dispatch "neg" on <(0, 0) to (1, 0)> ins(%r : ...) outs(%o : ...)
+        attributes {joined} { ... }
+    ```
+  }];
+  let options = [
+    Option<"join", "join", "bool", "true",
+           "Join dispatches into programs where they fit (false: one dispatch per program)">,
+  ];
+  let statistics = [
+    Statistic<"numPrograms", "programs", "Programs the chip launches">,
+    Statistic<"numJoined", "joined", "Dispatches joined to the program before them">,
   ];
 }
 

@@ -31,8 +31,9 @@ inline constexpr int64_t kSplits[] = {2, 4, 8};
 bool splittable(graph::MatMulOp op);
 
 /// Cycles of the reduce that sums `splits` partial products of `p`'s output tiles and applies
-/// its epilogue, spread over the grid.
-double splitReduceCycles(const rt::ChipDesc &chip, const cost::MatmulProblem &p, int64_t splits);
+/// its epilogue, spread over the grid, with `gap` (cost::dispatchGapCycles) before it starts.
+double splitReduceCycles(const rt::ChipDesc &chip, const cost::MatmulProblem &p, int64_t splits,
+                         double gap);
 
 /// Rewrites `op` split `splits` ways as above; returns the new matmul. The partial products
 /// take `partials` as their layout's memory.

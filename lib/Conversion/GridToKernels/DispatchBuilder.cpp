@@ -89,7 +89,7 @@ DispatchBuilder::DispatchBuilder(OpBuilder &b, Location loc, StringRef opName,
   dispatch = b.create<grid::DispatchOp>(
       loc, outputTypes, b.getStringAttr(opName), cores, inputs, outputs,
       b.getI64IntegerAttr(macs), tile::MathFidelityAttr::get(ctx, options.fidelity),
-      tile::DataFormatAttr::get(ctx, options.dstFormat));
+      tile::DataFormatAttr::get(ctx, options.dstFormat), /*joined=*/nullptr);
   createBody();
 }
 
@@ -101,7 +101,7 @@ DispatchBuilder::DispatchBuilder(OpBuilder &b, grid::DispatchOp like, const Core
                                         like.getCoresAttr(), inputs ? *inputs : like.getInputs(),
                                         like.getOutputs(),
                                         like.getMacsAttr(), like.getFidelityAttr(),
-                                        like.getDstFormatAttr());
+                                        like.getDstFormatAttr(), like.getJoinedAttr());
   dispatch->setDiscardableAttrs(like->getDiscardableAttrDictionary());
   createBody();
 }

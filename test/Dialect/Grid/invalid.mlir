@@ -493,3 +493,40 @@ func.func @matmul_config_bad_writes() attributes {c = #grid.matmul_config<grid =
 
 // expected-error @+1 {{zero lhs tiles are 'skipped' or 'multiplied', not 'dropped'}}
 func.func @matmul_config_bad_zero_lhs() attributes {c = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, lhs_zero_tiles = dropped>} { return }
+
+// -----
+
+// A joined dispatch continues the program of a dispatch before it.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @joined_first(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  // expected-error @+1 {{'grid.dispatch' op is joined but no dispatch comes before it in its block}}
+  %y = grid.dispatch "relu" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>, joined} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    noc.kernel reader {
+    }
+  } -> tensor<32x32xf32, #l>
+  return %y : tensor<32x32xf32, #l>
+}
+
+// -----
+
+// Only lowered dispatches (kernels) form programs.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @joined_tile_loop(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "relu" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    noc.kernel reader {
+    }
+  } -> tensor<32x32xf32, #l>
+  %f = grid.empty : tensor<32x32xf32, #l>
+  // expected-error @+1 {{'grid.dispatch' op is joined but holds no kernels: only lowered dispatches form programs}}
+  %z = grid.dispatch "relu" on <(0, 0) to (0, 0)> ins(%y : tensor<32x32xf32, #l>) outs(%f : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>, joined} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+  } -> tensor<32x32xf32, #l>
+  return %z : tensor<32x32xf32, #l>
+}

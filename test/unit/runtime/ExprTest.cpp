@@ -11,11 +11,20 @@
 using namespace tessel::rt;
 
 namespace {
-int64_t eval(std::vector<int64_t> code, std::vector<int64_t> vars = {0, 0, 0, 0, 0}) {
+/// Postfix (tag, operand) pairs, packed a term a word as the binary holds them.
+std::vector<int64_t> pack(const std::vector<int64_t> &pairs) {
+  std::vector<int64_t> terms;
+  for (size_t i = 0; i + 1 < pairs.size(); i += 2)
+    terms.push_back(exprTerm(ExprTag(pairs[i]), pairs[i + 1]));
+  return terms;
+}
+
+int64_t eval(std::vector<int64_t> pairs, std::vector<int64_t> vars = {0, 0, 0, 0, 0}) {
+  std::vector<int64_t> code = pack(pairs);
   std::string error;
-  EXPECT_TRUE(checkExpr(code.data(), code.size() / 2, uint32_t(vars.size()), error)) << error;
+  EXPECT_TRUE(checkExpr(code.data(), code.size(), uint32_t(vars.size()), 0, error)) << error;
   int64_t r = 0;
-  EXPECT_TRUE(evalExpr(code.data(), code.size() / 2, vars.data(), r, error)) << error;
+  EXPECT_TRUE(evalExpr(code.data(), code.size(), vars.data(), nullptr, r, error)) << error;
   return r;
 }
 } // namespace
@@ -37,27 +46,32 @@ TEST(Expr, DivisionFloorsAndModIsNonNegative) {
 
 TEST(Expr, StaticChecks) {
   std::string error;
-  std::vector<int64_t> underflow = {0, 1, 2, 0};
-  EXPECT_FALSE(checkExpr(underflow.data(), 2, 4, error));
+  std::vector<int64_t> underflow = pack({0, 1, 2, 0});
+  EXPECT_FALSE(checkExpr(underflow.data(), 2, 4, 0, error));
   EXPECT_NE(error.find("underflow"), std::string::npos) << error;
-  std::vector<int64_t> two = {0, 1, 0, 2};
-  EXPECT_FALSE(checkExpr(two.data(), 2, 4, error));
-  EXPECT_FALSE(checkExpr(nullptr, 0, 4, error));
-  std::vector<int64_t> badVar = {1, 9};
-  EXPECT_FALSE(checkExpr(badVar.data(), 1, 4, error));
-  std::vector<int64_t> badTag = {42, 0};
-  EXPECT_FALSE(checkExpr(badTag.data(), 1, 4, error));
+  std::vector<int64_t> two = pack({0, 1, 0, 2});
+  EXPECT_FALSE(checkExpr(two.data(), 2, 4, 0, error));
+  EXPECT_FALSE(checkExpr(nullptr, 0, 4, 0, error));
+  std::vector<int64_t> badVar = pack({1, 9});
+  EXPECT_FALSE(checkExpr(badVar.data(), 1, 4, 0, error));
+  std::vector<int64_t> operatorWithOperand = pack({0, 1, 0, 2, 2, 5});
+  EXPECT_FALSE(checkExpr(operatorWithOperand.data(), 3, 4, 0, error));
+  EXPECT_NE(error.find("operator with operand 5"), std::string::npos) << error;
+  // Terms pack the operand above a 3-bit tag, negative operands too.
+  EXPECT_EQ(exprTag(exprTerm(ExprTag::Const, -5)), ExprTag::Const);
+  EXPECT_EQ(exprOperand(exprTerm(ExprTag::Const, -5)), -5);
+  EXPECT_EQ(exprOperand(exprTerm(ExprTag::Ref, kMaxExprOperand)), kMaxExprOperand);
 }
 
 TEST(Expr, RuntimeFaults) {
   std::string error;
   int64_t r;
-  std::vector<int64_t> divZero = {0, 1, 0, 0, 4, 0};
+  std::vector<int64_t> divZero = pack({0, 1, 0, 0, 4, 0});
   int64_t vars[4] = {};
-  EXPECT_FALSE(evalExpr(divZero.data(), 3, vars, r, error));
+  EXPECT_FALSE(evalExpr(divZero.data(), 3, vars, nullptr, r, error));
   EXPECT_NE(error.find("divides by 0"), std::string::npos) << error;
-  std::vector<int64_t> overflow = {0, INT64_MAX, 0, 2, 3, 0};
-  EXPECT_FALSE(evalExpr(overflow.data(), 3, vars, r, error));
+  std::vector<int64_t> overflow = pack({0, int64_t(1) << 58, 0, int64_t(1) << 58, 3, 0});
+  EXPECT_FALSE(evalExpr(overflow.data(), 3, vars, nullptr, r, error));
 }
 
 TEST(Bytecode, OperandTablesAgree) {
@@ -94,7 +108,7 @@ std::vector<int64_t> randomExpr(std::mt19937 &rng, int terms, uint32_t numVars) 
   }
   if (depth == 0)
     leaf();
-  return code;
+  return pack(code);
 }
 } // namespace
 
@@ -110,8 +124,8 @@ TEST(ExprGraph, AgreesWithThePostfixEvaluator) {
     codes.push_back(codes[rng() % codes.size()]);
   for (const auto &c : codes) {
     std::string error;
-    ASSERT_TRUE(checkExpr(c.data(), c.size() / 2, kVars, error)) << error;
-    exprs.push_back({c.data(), c.size() / 2});
+    ASSERT_TRUE(checkExpr(c.data(), c.size(), kVars, 0, error)) << error;
+    exprs.push_back({c.data(), c.size()});
   }
   ExprGraph graph(exprs);
   ExprState state;
@@ -128,7 +142,7 @@ TEST(ExprGraph, AgreesWithThePostfixEvaluator) {
     for (size_t e = 0; e < exprs.size(); e += 1 + rng() % 3) {
       std::string want, got;
       int64_t expected = 0, actual = 0;
-      bool ok = evalExpr(exprs[e].first, exprs[e].second, vars.data(), expected, want);
+      bool ok = evalExpr(exprs[e].first, exprs[e].second, vars.data(), nullptr, expected, want);
       bool graphOk = state.eval(e, actual, got);
       // The graph sums in 128 bits (ExprGraph.h): where the postfix order overflows on the
       // way, it may still get the value; a divisor <= 0 faults in both.
@@ -146,9 +160,9 @@ TEST(ExprGraph, AgreesWithThePostfixEvaluator) {
 
 TEST(ExprGraph, SharesSubtermsAndFoldsConstants) {
   // v4 * 8 + (v5 + 0) * 1 twice, and (3 * 4) floordiv 2: one affine node, no constant node.
-  std::vector<int64_t> a = {1, 4, 0, 8, 3, 0, 1, 5, 0, 0, 2, 0, 0, 1, 3, 0, 2, 0};
-  std::vector<int64_t> c = {0, 3, 0, 4, 3, 0, 0, 2, 4, 0};
-  ExprGraph graph({{a.data(), a.size() / 2}, {a.data(), a.size() / 2}, {c.data(), c.size() / 2}});
+  std::vector<int64_t> a = pack({1, 4, 0, 8, 3, 0, 1, 5, 0, 0, 2, 0, 0, 1, 3, 0, 2, 0});
+  std::vector<int64_t> c = pack({0, 3, 0, 4, 3, 0, 0, 2, 4, 0});
+  ExprGraph graph({{a.data(), a.size()}, {a.data(), a.size()}, {c.data(), c.size()}});
   ASSERT_EQ(graph.nodes().size(), 1u);
   EXPECT_EQ(graph.nodes()[0].numTerms, 2);
   EXPECT_EQ(graph.root(2).kind, ExprRef::Const);
@@ -169,9 +183,9 @@ TEST(ExprGraph, SharesSubtermsAndFoldsConstants) {
 TEST(ExprGraph, SumsOfScaledTermsAreOneNode) {
   // ((v4 + 2*v5) * 3 + v4) floordiv 4 and (v4 * 4 + v5 * 6 + 0) floordiv 4: both divide
   // 4*v4 + 6*v5, one affine node, and are then one division.
-  std::vector<int64_t> a = {1, 4, 1, 5, 0, 2, 3, 0, 2, 0, 0, 3, 3, 0, 1, 4, 2, 0, 0, 4, 4, 0};
-  std::vector<int64_t> b = {1, 4, 0, 4, 3, 0, 1, 5, 0, 6, 3, 0, 2, 0, 0, 0, 2, 0, 0, 4, 4, 0};
-  ExprGraph graph({{a.data(), a.size() / 2}, {b.data(), b.size() / 2}});
+  std::vector<int64_t> a = pack({1, 4, 1, 5, 0, 2, 3, 0, 2, 0, 0, 3, 3, 0, 1, 4, 2, 0, 0, 4, 4, 0});
+  std::vector<int64_t> b = pack({1, 4, 0, 4, 3, 0, 1, 5, 0, 6, 3, 0, 2, 0, 0, 0, 2, 0, 0, 4, 4, 0});
+  ExprGraph graph({{a.data(), a.size()}, {b.data(), b.size()}});
   EXPECT_EQ(graph.nodes().size(), 2u);
   EXPECT_TRUE(graph.root(0) == graph.root(1));
   ExprState state;
@@ -182,4 +196,38 @@ TEST(ExprGraph, SumsOfScaledTermsAreOneNode) {
   std::string error;
   ASSERT_TRUE(state.eval(0, r, error)) << error;
   EXPECT_EQ(r, -5); // (12 - 30) floordiv 4
+}
+
+TEST(Expr, RefReadsAnEarlierExpression) {
+  // e0 = (v4 + 3) floordiv 2; e1 = e0 * e0 + e0 mod 5, written with references and out.
+  std::vector<int64_t> e0 = pack({1, 4, 0, 3, 2, 0, 0, 2, 4, 0});
+  std::vector<int64_t> e1 = pack({7, 0, 7, 0, 3, 0, 7, 0, 0, 5, 5, 0, 2, 0});
+  std::vector<int64_t> out;
+  for (int i = 0; i < 2; ++i)
+    out.insert(out.end(), e0.begin(), e0.end());
+  out.push_back(exprTerm(ExprTag::Mul, 0));
+  out.insert(out.end(), e0.begin(), e0.end());
+  for (int64_t t : pack({0, 5, 5, 0, 2, 0}))
+    out.push_back(t);
+  std::string error;
+  ASSERT_TRUE(checkExpr(e1.data(), e1.size(), 5, 1, error)) << error;
+  EXPECT_FALSE(checkExpr(e1.data(), e1.size(), 5, 0, error)); // e0 is not before it
+  EXPECT_NE(error.find("reference to expression 0"), std::string::npos) << error;
+  ExprGraph graph({{e0.data(), e0.size()}, {e1.data(), e1.size()}, {out.data(), out.size()}});
+  ExprState state;
+  state.reset(graph, 5);
+  for (int64_t x : {-9, 0, 4, 17}) {
+    std::vector<int64_t> vars = {0, 0, 0, 0, x};
+    state.setVar(4, x);
+    int64_t first = 0, withRefs = 0, written = 0, graphRefs = 0;
+    ASSERT_TRUE(evalExpr(e0.data(), e0.size(), vars.data(), nullptr, first, error));
+    ASSERT_TRUE(evalExpr(e1.data(), e1.size(), vars.data(), &first, withRefs, error));
+    ASSERT_TRUE(evalExpr(out.data(), out.size(), vars.data(), nullptr, written, error));
+    ASSERT_TRUE(state.eval(1, graphRefs, error)) << error;
+    EXPECT_EQ(withRefs, written);
+    EXPECT_EQ(graphRefs, written);
+  }
+  // The graph decodes a reference as the expression written out: no node more.
+  ExprGraph alone({{e0.data(), e0.size()}, {out.data(), out.size()}});
+  EXPECT_EQ(graph.nodes().size(), alone.nodes().size());
 }

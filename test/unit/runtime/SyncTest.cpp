@@ -114,7 +114,7 @@ TEST(Sync, SemaphoresAndMulticast) {
   spec.dispatches[0].kernels[0] = reader;
   // Compute and writer handle exactly one tile per core.
   for (int k = 1; k < 3; ++k)
-    spec.dispatches[0].kernels[size_t(k)].exprs[0] = {0, 1};
+    spec.dispatches[0].kernels[size_t(k)].exprs[0] = {exprTerm(ExprTag::Const, 1)};
 
   HostTensor x{"x", {32, 32}, std::vector<float>(1024)};
   for (size_t i = 0; i < x.data.size(); ++i)

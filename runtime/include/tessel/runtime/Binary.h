@@ -14,12 +14,25 @@ namespace tessel::rt {
 
 /// Bump on any incompatible change of runtime/schema/ttb.fbs or the bytecode.
 // 2: CB_LOAD_INDEX (gathers by run-time indices). 5: CB_TILE_NONZERO (zero activation tiles).
-// 6: host ops (host_ops, host_values, TensorSignature.from_host).
-constexpr uint32_t kSchemaVersion = 6;
+// 6: host ops (host_ops, host_values, TensorSignature.from_host). 7: Dispatch.joined (programs
+// of several dispatches).
+constexpr uint32_t kSchemaVersion = 7;
 
 /// The buffer of an input or output signature that has none: an empty tensor (a dim of 0), which
 /// holds no data, or an output a host op computes.
 constexpr uint32_t kNoBuffer = 0xFFFFFFFFu;
+
+/// The bytes of a dispatch's kernel configuration as a core holds it: its kernels' code (4 bytes
+/// a word) and expressions (8 bytes a word) with a 16-byte header per kernel, 16 bytes per
+/// circular buffer and 4 per semaphore. A program of several dispatches holds theirs together;
+/// the compiler counts the same way from its encoded kernels.
+struct KernelConfigSize {
+  int64_t kernels = 0, codeWords = 0, exprWords = 0, cbs = 0, semaphores = 0;
+  int64_t bytes() const {
+    return 16 * kernels + 4 * codeWords + 8 * exprWords + 16 * cbs + 4 * semaphores;
+  }
+};
+KernelConfigSize kernelConfigSize(const ttb::Dispatch &dispatch);
 
 /// A verified binary: its bytes and the chip it will run on. Everything
 /// reachable from root() has passed verifyBinary, so the simulator may index

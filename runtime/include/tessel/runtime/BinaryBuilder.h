@@ -27,7 +27,7 @@ struct KernelSpec {
   std::vector<std::vector<int64_t>> exprs;
 
   explicit KernelSpec(ttb::ThreadKind thread) : thread(thread) {}
-  /// Index of a new expression with the given postfix (tag, operand) words.
+  /// Index of a new expression with the given postfix (tag, operand) pairs, packed a term a word.
   int32_t expr(std::vector<int64_t> words);
   int32_t constant(int64_t v) { return expr({0, v}); }
   int32_t var(int64_t v) { return expr({1, v}); }
@@ -65,6 +65,7 @@ struct DispatchSpec {
   std::vector<CbSpec> cbs;
   std::vector<KernelSpec> kernels;
   uint32_t semaphores = 0;
+  bool joined = false;
 };
 
 struct BinarySpec {

@@ -36,6 +36,10 @@ struct ChipDesc {
   /// Share of the peak a channel sustains on a stream of tile reads (refresh,
   /// row switches, command overhead): calibrated against measured silicon.
   int64_t dramEfficiencyPercent = 0;
+  /// L1 each core keeps for the kernel configuration of the program it runs: kernel binaries,
+  /// run-time arguments, CB and semaphore configuration. A program of several dispatches
+  /// (`joined` ones) must fit it; 0: programs of one dispatch only.
+  int64_t kernelConfigBytes = 0;
 
   /// Peak bytes per cycle of one DRAM channel.
   double dramPeakBytesPerCycle() const {
@@ -57,6 +61,7 @@ std::string chipsDirectory();
 /// errors name key and file. Optional keys and their defaults:
 ///   dram_channel_mbps        dram_channel_bytes_per_cycle * clock_mhz
 ///   dram_efficiency_percent  92 (GDDR6 on Wormhole: 22 of 24 GB/s sustained)
+///   kernel_config_bytes      0 (every program holds one dispatch)
 bool loadChip(const std::string &nameOrPath, ChipDesc &out, std::string &error);
 
 /// One `key = value` figure of a descriptor, and where it was given (for errors; empty: the

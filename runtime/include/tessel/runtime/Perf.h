@@ -17,7 +17,10 @@ struct DispatchPerf {
   std::string config;
   std::string fidelity, dstFormat;
   int64_t cores = 0;
-  int64_t launchCycles = 0; // the chip launching the dispatch, before it starts
+  /// Before the dispatch starts: the chip launching its program, or for a dispatch joined to
+  /// the previous one's program, streaming its configuration and the barrier between the two.
+  int64_t launchCycles = 0;
+  bool joined = false;
   int64_t startCycle = 0;   // when the dispatch began in the whole run, after its launch
   int64_t cycles = 0;       // makespan of the dispatch
   uint64_t macs = 0;
@@ -78,7 +81,8 @@ struct PerfReport {
   std::vector<NodePerf> nodes; // filled by finalizePerf, in first-dispatch order
   // Totals over the dispatches.
   int64_t cycles = 0;       // the whole run: every dispatch's launch and makespan
-  int64_t launchCycles = 0; // of which launching dispatches
+  int64_t launchCycles = 0; // of which launching programs and the barriers between their dispatches
+  int64_t launches = 0;     // programs launched (dispatches not joined to the one before)
   uint64_t macs = 0;
   uint64_t skippedTiles = 0;
   int64_t idealMatmulCycles = 0;

@@ -1,8 +1,10 @@
 // Encodes one noc.kernel's structured IR as the runtime's kernel bytecode.
-#ifndef TESSEL_LIB_TARGET_KERNELENCODER_H
-#define TESSEL_LIB_TARGET_KERNELENCODER_H
+#ifndef TESSEL_TARGET_KERNELENCODER_H
+#define TESSEL_TARGET_KERNELENCODER_H
 
+#include "Grid/GridOps.h"
 #include "NoC/NoCOps.h"
+#include "tessel/runtime/Binary.h"
 #include "mlir/IR/AffineExpr.h"
 #include "llvm/ADT/DenseMap.h"
 
@@ -30,7 +32,12 @@ private:
   mlir::LogicalResult encodeOp(mlir::Operation &op);
   /// Index of the expression computing `v`, interned.
   mlir::FailureOr<int32_t> expr(mlir::Value v);
+  /// Index of the expression `code`, added if no expression of the kernel is the same.
+  int32_t intern(std::vector<int64_t> code);
+  /// Sub-terms of at least this many terms are expressions of their own.
+  static constexpr size_t kSharedTerms = 4;
   mlir::LogicalResult emitValue(mlir::Value v, std::vector<int64_t> &out);
+  mlir::LogicalResult emitConstant(int64_t value, std::vector<int64_t> &out);
   mlir::LogicalResult emitAffine(mlir::AffineExpr e, mlir::ValueRange dims,
                                  mlir::ValueRange syms, std::vector<int64_t> &out);
   mlir::FailureOr<int32_t> cbId(mlir::Value cb);
@@ -44,7 +51,15 @@ private:
   llvm::DenseMap<mlir::Value, int64_t> loopVars;
   std::map<std::vector<int64_t>, int32_t> interned;
   EncodedKernel kernel;
+  noc::KernelOp kernelOp;
 };
+
+/// The semaphores each dispatch gives its cores (the kernels' ids are below it).
+constexpr uint32_t kDispatchSemaphores = 4;
+
+/// The kernel configuration a lowered dispatch puts on each of its cores, as the binary will
+/// hold it (rt::kernelConfigSize): its kernels encoded, its circular buffers and semaphores.
+mlir::FailureOr<rt::KernelConfigSize> kernelConfigSize(grid::DispatchOp dispatch);
 
 } // namespace tessel::target
 

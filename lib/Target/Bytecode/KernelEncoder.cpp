@@ -1,4 +1,4 @@
-#include "KernelEncoder.h"
+#include "tessel/Target/KernelEncoder.h"
 
 #include "Grid/GridOps.h"
 #include "Tile/TileOps.h"
@@ -49,6 +49,7 @@ static int32_t floatBits(float f) {
 FailureOr<EncodedKernel> KernelEncoder::encode(noc::KernelOp k) {
   kernel = EncodedKernel();
   kernel.numVars = rt::kFirstLoopVar;
+  kernelOp = k;
   if (failed(encodeBlock(k.getBody().front())))
     return failure();
   return kernel;
@@ -61,19 +62,26 @@ LogicalResult KernelEncoder::encodeBlock(Block &block) {
   return success();
 }
 
+LogicalResult KernelEncoder::emitConstant(int64_t value, std::vector<int64_t> &out) {
+  if (value > rt::kMaxExprOperand || value < -rt::kMaxExprOperand)
+    return kernelOp.emitError("index constant ")
+           << value << " is beyond the kernel bytecode's +-2^59";
+  out.push_back(rt::exprTerm(ExprTag::Const, value));
+  return success();
+}
+
 LogicalResult KernelEncoder::emitAffine(AffineExpr e, ValueRange dims, ValueRange syms,
                                         std::vector<int64_t> &out) {
-  if (auto c = dyn_cast<AffineConstantExpr>(e)) {
-    out.insert(out.end(), {int64_t(ExprTag::Const), c.getValue()});
-    return success();
-  }
+  if (auto c = dyn_cast<AffineConstantExpr>(e))
+    return emitConstant(c.getValue(), out);
   if (auto d = dyn_cast<AffineDimExpr>(e))
     return emitValue(dims[d.getPosition()], out);
   if (auto s = dyn_cast<AffineSymbolExpr>(e))
     return emitValue(syms[s.getPosition()], out);
   auto bin = cast<AffineBinaryOpExpr>(e);
-  if (failed(emitAffine(bin.getLHS(), dims, syms, out)) ||
-      failed(emitAffine(bin.getRHS(), dims, syms, out)))
+  std::vector<int64_t> term;
+  if (failed(emitAffine(bin.getLHS(), dims, syms, term)) ||
+      failed(emitAffine(bin.getRHS(), dims, syms, term)))
     return failure();
   ExprTag tag;
   switch (e.getKind()) {
@@ -95,26 +103,32 @@ LogicalResult KernelEncoder::emitAffine(AffineExpr e, ValueRange dims, ValueRang
   default:
     return failure();
   }
-  out.insert(out.end(), {int64_t(tag), 0});
+  term.push_back(rt::exprTerm(tag, 0));
+  // A gather's indices nest the same sums under several divisions: a longer sub-term becomes an
+  // expression of its own, written once and read by reference (ExprTag::Ref) wherever it
+  // recurs. (Sharing only sub-terms seen twice made ResNet-50's kernels a quarter larger: the
+  // first copy stays written out with its own sub-terms.)
+  if (term.size() >= kSharedTerms)
+    out.push_back(rt::exprTerm(ExprTag::Ref, intern(std::move(term))));
+  else
+    out.insert(out.end(), term.begin(), term.end());
   return success();
 }
 
 LogicalResult KernelEncoder::emitValue(Value v, std::vector<int64_t> &out) {
   auto it = loopVars.find(v);
   if (it != loopVars.end()) {
-    out.insert(out.end(), {int64_t(ExprTag::Var), it->second});
+    out.push_back(rt::exprTerm(ExprTag::Var, it->second));
     return success();
   }
   Operation *def = v.getDefiningOp();
   if (!def)
     return emitError(v.getLoc(), "index value is not a loop counter, core index or constant");
-  if (auto c = dyn_cast<arith::ConstantIndexOp>(def)) {
-    out.insert(out.end(), {int64_t(ExprTag::Const), c.value()});
-    return success();
-  }
+  if (auto c = dyn_cast<arith::ConstantIndexOp>(def))
+    return emitConstant(c.value(), out);
   if (auto core = dyn_cast<grid::CoreIndexOp>(def)) {
     static const int64_t vars[] = {rt::VarCoreX, rt::VarCoreY, rt::VarCoreIndex, rt::VarNumCores};
-    out.insert(out.end(), {int64_t(ExprTag::Var), vars[int(core.getDim())]});
+    out.push_back(rt::exprTerm(ExprTag::Var, vars[int(core.getDim())]));
     return success();
   }
   if (auto apply = dyn_cast<affine::AffineApplyOp>(def)) {
@@ -130,9 +144,15 @@ FailureOr<int32_t> KernelEncoder::expr(Value v) {
   std::vector<int64_t> code;
   if (failed(emitValue(v, code)))
     return failure();
+  if (code.size() == 1 && rt::exprTag(code[0]) == ExprTag::Ref)
+    return int32_t(rt::exprOperand(code[0])); // the whole value is a shared term already
+  return intern(std::move(code));
+}
+
+int32_t KernelEncoder::intern(std::vector<int64_t> code) {
   auto [it, inserted] = interned.try_emplace(code, (int32_t)kernel.exprs.size());
   if (inserted)
-    kernel.exprs.push_back(code);
+    kernel.exprs.push_back(std::move(code));
   return it->second;
 }
 
@@ -382,4 +402,24 @@ LogicalResult KernelEncoder::encodeOp(Operation &o) {
       .Default([](Operation *other) {
         return other->emitError("cannot be encoded in kernel bytecode");
       });
+}
+
+FailureOr<rt::KernelConfigSize> tessel::target::kernelConfigSize(grid::DispatchOp dispatch) {
+  Block &body = dispatch.getBody().front();
+  DenseMap<Value, int32_t> argIndex;
+  for (auto [i, arg] : llvm::enumerate(body.getArguments()))
+    argIndex[arg] = int32_t(i);
+  rt::KernelConfigSize size;
+  for (auto kernel : body.getOps<noc::KernelOp>()) {
+    FailureOr<EncodedKernel> encoded = KernelEncoder(argIndex).encode(kernel);
+    if (failed(encoded))
+      return failure();
+    ++size.kernels;
+    size.codeWords += int64_t(encoded->code.size());
+    for (const std::vector<int64_t> &e : encoded->exprs)
+      size.exprWords += int64_t(e.size());
+  }
+  size.cbs = int64_t(llvm::range_size(body.getOps<noc::CBOp>()));
+  size.semaphores = kDispatchSemaphores;
+  return size;
 }
