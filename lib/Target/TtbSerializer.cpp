@@ -370,6 +370,8 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
                                       &inputs, &outputs, &dispatches,
                                       hostValues.empty() ? nullptr : &hostValues,
                                       hostOps->empty() ? nullptr : &*hostOps);
+  // Whole 8-byte words, so that the loader can tell a file cut short in its final padding.
+  fbb.TrackMinAlign(8);
   ttb::FinishBinaryBuffer(fbb, root);
   os.write(reinterpret_cast<const char *>(fbb.GetBufferPointer()), fbb.GetSize());
   return success();

@@ -266,7 +266,8 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
     if (splitK)
       for (graph::MatMulOp op : splitCandidates(module))
         maybeSplit(op, *chip, limit, available,
-                   cost::dispatchGapCycles(*chip, joinDispatches), held);
+                   cost::dispatchGapCycles(*chip, joinDispatches, chip->gridX, chip->gridY),
+                   held);
     llvm::DenseSet<Operation *> givenConfigs;
     WalkResult result = module.walk([&](graph::MatMulOp op) {
       int64_t budget = std::min(limit, cbBudget(available, held.lookup(op)));

@@ -374,8 +374,12 @@ struct FuseTileLoopsPass : tessel::impl::FuseTileLoopsBase<FuseTileLoopsPass> {
     TileLoopCost producerCost = estimateTileLoop(producer, *chip);
     // Every dispatch pays its launch (or its barrier in a joined program) as well as its
     // kernel: fusing saves the consumer's.
-    double launch = cost::dispatchGapCycles(*chip, joinDispatches);
-    double before = launch + producerCost.cycles(), after = 0;
+    auto launch = [&](grid::DispatchOp d) {
+      grid::CoreRangeAttr cores = d.getCores();
+      return cost::dispatchGapCycles(*chip, joinDispatches, cores.getX1() - cores.getX0() + 1,
+                                     cores.getY1() - cores.getY0() + 1);
+    };
+    double before = launch(producer) + producerCost.cycles(), after = 0;
     double dramBefore = producerCost.dramBytes + producerCost.l1Bytes, dramAfter = 0;
     SmallVector<std::pair<grid::DispatchOp, grid::DispatchOp>> fused;
     SmallVector<std::string> notes;
@@ -401,8 +405,8 @@ struct FuseTileLoopsPass : tessel::impl::FuseTileLoopsBase<FuseTileLoopsPass> {
         stays = true;
         continue;
       }
-      before += launch + was.cycles();
-      after += launch + is.cycles();
+      before += launch(consumer) + was.cycles();
+      after += launch(*candidate) + is.cycles();
       dramBefore += was.dramBytes + was.l1Bytes;
       dramAfter += is.dramBytes + is.l1Bytes;
       notes.push_back(why);
@@ -411,7 +415,7 @@ struct FuseTileLoopsPass : tessel::impl::FuseTileLoopsBase<FuseTileLoopsPass> {
     if (fused.empty())
       return;
     if (stays) {
-      after += launch + producerCost.cycles();
+      after += launch(producer) + producerCost.cycles();
       dramAfter += producerCost.dramBytes + producerCost.l1Bytes;
     }
     // A tie fuses when the producer goes: one dispatch fewer, its result's memory freed.

@@ -15,12 +15,15 @@ static std::vector<int64_t> divisors(int64_t n, int64_t limit) {
   return out;
 }
 
-double cost::dispatchGapCycles(const rt::ChipDesc &chip, bool joined) {
+double cost::dispatchGapCycles(const rt::ChipDesc &chip, bool joined, int64_t width,
+                               int64_t height) {
   if (!joined || chip.kernelConfigBytes <= 0)
     return double(chip.launchCycles);
-  // The torus is gridX + 2 nodes wide (the DRAM columns): the farthest core is gridX + gridY
-  // hops away. Each crossing pays a cycle to issue and one to wait.
-  double crossing = double(chip.gridX + chip.gridY) * double(chip.nocHopCycles) + 2.0;
+  // The farthest core is (width - 1) + (height - 1) hops from the first, one more where the
+  // rectangle spans the DRAM column in the middle of the grid. Each crossing pays a cycle to
+  // issue and one to wait.
+  int64_t hops = width - 1 + height - 1 + (width > chip.gridX / 2 ? 1 : 0);
+  double crossing = double(hops * chip.nocHopCycles) + 2.0;
   return 2.0 * crossing;
 }
 

@@ -77,6 +77,7 @@ std::vector<uint8_t> buildBinary(const BinarySpec &spec) {
   auto root = ttb::CreateBinaryDirect(fbb, spec.schemaVersion, spec.chip.c_str(), "test",
                                       "test", &buffers, &constants, &inputs, &outputs,
                                       &dispatches);
+  fbb.TrackMinAlign(8); // whole 8-byte words, as the compiler writes them
   ttb::FinishBinaryBuffer(fbb, root);
   return {fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize()};
 }

@@ -546,8 +546,8 @@ static bool verifyRaw(const uint8_t *data, size_t size, const ChipDesc &chip,
     error = "binary larger than 2 GiB";
     return false;
   }
-  // A finished flatbuffer holding 64-bit fields (every binary's shapes) is a whole number of
-  // 8-byte words; the verifier cannot tell a cut into the alignment padding at its end.
+  // The compiler finishes every binary on a whole number of 8-byte words: the flatbuffer
+  // verifier cannot tell a file cut in the padding at its end.
   if (size % 8) {
     error = "corrupt .ttb binary (" + std::to_string(size) +
             " bytes, not a whole number of 8-byte words; truncated file?)";

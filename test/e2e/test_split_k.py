@@ -18,8 +18,9 @@ from tessel.models import pcc
 from test_channels_last import conv_ref
 
 CONVS = {"3x3": (512, 256, 3, 1), "1x1": (4096, 128, 1, 0)}
-# ResNet-50's last stage at batch 1, its 3x3 and its 1x1 reduction: not split, as the reduce's
-# launch costs more than the split saves.
+# ResNet-50's last stage at batch 1, its 3x3 and its 1x1 reduction: not split when the reduce
+# pays a launch of its own, which costs more than the split saves; split when it joins the
+# matmul's program and pays a barrier.
 LAST_STAGE = {"3x3": (512, 512, 3, 1), "1x1": (2048, 512, 1, 0)}
 
 
@@ -89,18 +90,32 @@ def test_split_k_is_faster_in_the_simulator(tmp, conv):
 
 @pytest.mark.parametrize("conv", sorted(LAST_STAGE))
 def test_split_k_declined_where_the_launch_costs_more(tmp, conv):
-    """ResNet-50's last stage at batch 1 is not split: the reduce is a dispatch of its own, and
-    its launch costs more than the split saves. Compiled for a chip that launches for free, the
-    cost model splits it; run on the real chip, that binary is slower."""
+    """With every dispatch launched on its own, ResNet-50's last stage at batch 1 is not split:
+    the reduce's launch costs more than the split saves. Compiled for a chip that launches for
+    free, the cost model splits it; run on the real chip, that binary is slower."""
     x, _ = conv_relu_model(tmp / "conv.onnx", *LAST_STAGE[conv])
     np.save(tmp / "x.npy", x)
-    kept, ops = total_cycles(tmp, "kept", x)
+    kept, ops = total_cycles(tmp, "kept", x, "--separate-dispatches")
     assert "reduce_sum" not in ops, ops
     chips = os.environ.get("TESSEL_CHIPS_DIR", SRC / "runtime" / "chips")
     text = (Path(chips) / "wormhole_b0.chip").read_text()
     free = tmp / "free_launch.chip"
     free.write_text("\n".join("launch_cycles = 0" if l.startswith("launch_cycles") else l
                               for l in text.splitlines()) + "\n")
-    split, ops = total_cycles(tmp, "split", x, f"--chip={free}")
+    split, ops = total_cycles(tmp, "split", x, f"--chip={free}", "--separate-dispatches")
     assert "reduce_sum" in ops, ops
     assert kept < split, (kept, split)
+
+
+@pytest.mark.parametrize("conv", sorted(LAST_STAGE))
+def test_split_k_taken_where_the_reduce_joins_the_program(tmp, conv):
+    """By default the reduce joins the matmul's program: it waits for a barrier, not a launch,
+    and the cost model splits the same convolutions. The simulator agrees: the split binary
+    takes fewer cycles than the unsplit one, both in joined programs."""
+    x, _ = conv_relu_model(tmp / "conv.onnx", *LAST_STAGE[conv])
+    np.save(tmp / "x.npy", x)
+    split, ops = total_cycles(tmp, "split", x)
+    assert "reduce_sum" in ops, ops
+    whole, ops = total_cycles(tmp, "whole", x, "--no-split-k")
+    assert "reduce_sum" not in ops, ops
+    assert split < whole, (split, whole)

@@ -96,11 +96,11 @@ def build(tmp, name):
     return path, args, want if isinstance(want, tuple) else (want,), len(outputs)
 
 
-def compile_and_run(tmp, path, args, outputs, fusion, precision="bf16"):
+def compile_and_run(tmp, path, args, outputs, fusion, precision="bf16", *flags):
     """The decisions tt-compile prints, the outputs and the perf report of one compilation."""
     ttb = tmp / f"{path.stem}-{fusion}-{precision}.ttb"
     printed = run(["tt-compile", path, "-o", ttb, f"--precision={precision}",
-                   f"--fusion={fusion}", "--print-fusion"]).stdout
+                   f"--fusion={fusion}", "--print-fusion", *flags]).stdout
     outs = [tmp / f"{path.stem}-{fusion}-{k}.npy" for k in range(outputs)]
     perf = tmp / f"{path.stem}-{fusion}.json"
     run(["tt-run", ttb, *args, *[f"--output=@{o}" for o in outs], f"--perf-report={perf}",
@@ -204,13 +204,18 @@ ESTIMATE = re.compile(r"estimated (\d+) -> (\d+) cycles")
 
 @pytest.mark.parametrize("name", ["silu", "chain", "transpose", "hard_swish", "neg_sum",
                                   "exp_sum"])
-def test_estimate_agrees_with_the_simulator(tmp, name):
+@pytest.mark.parametrize("programs", ["joined", "separate"])
+def test_estimate_agrees_with_the_simulator(tmp, name, programs):
     """The pass's estimate of each fusion, against the simulated cycles of the model compiled
-    with every legal fusion and with none: the decision agrees with the simulator, and the
-    estimated speed-up is within 25% of the simulated one."""
+    with every legal fusion and with none: the decision agrees with the simulator, and, with
+    every dispatch launched on its own (the estimate's per-dispatch costs then add up to the
+    run's), the estimated speed-up is within 25% of the simulated one. In one joined program the
+    run also pays the program's launch, which no decision changes: the speed-ups are not
+    comparable, the decisions are."""
     path, args, _, outputs = build(tmp, name)
-    printed, _, fused = compile_and_run(tmp, path, args, outputs, "always")
-    _, _, plain = compile_and_run(tmp, path, args, outputs, "graph")
+    flags = ["--separate-dispatches"] if programs == "separate" else []
+    printed, _, fused = compile_and_run(tmp, path, args, outputs, "always", "bf16", *flags)
+    _, _, plain = compile_and_run(tmp, path, args, outputs, "graph", "bf16", *flags)
     pairs = [tuple(map(int, ESTIMATE.search(l).groups())) for l in decisions(printed)]
     # A chain's estimates are step by step: each step's "before" adds one op to the previous
     # step's "after".
@@ -218,4 +223,5 @@ def test_estimate_agrees_with_the_simulator(tmp, name):
     estimated = unfused / pairs[-1][1]
     simulated = plain["totals"]["cycles"] / fused["totals"]["cycles"]
     assert (estimated > 1) == (simulated > 1), (estimated, simulated, printed)
-    assert abs(estimated / simulated - 1) <= 0.25, (estimated, simulated, printed)
+    if programs == "separate":
+        assert abs(estimated / simulated - 1) <= 0.25, (estimated, simulated, printed)

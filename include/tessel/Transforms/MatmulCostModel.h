@@ -99,13 +99,14 @@ inline ChunkPieces chunkPieces(int64_t rows, int64_t cols, bool twoDimensional, 
 /// first; none if there is none.
 std::optional<std::pair<int64_t, int64_t>> rectangle(const rt::ChipDesc &chip, int64_t cores);
 
-/// Cycles from the end of one dispatch to the start of the next: the chip's launch, or, where
-/// consecutive dispatches join one program (`joined`: tt-form-programs will run and the chip has
-/// a kernel config buffer), the barrier between them: a semaphore from the farthest core to
-/// the first and the go multicast back, each across the torus (the runtime's joinedStart). The
-/// joined dispatch's configuration, streamed with its program, is left out: fusing two
-/// dispatches moves it rather than removes it, and a split's reduce kernel is small.
-double dispatchGapCycles(const rt::ChipDesc &chip, bool joined);
+/// Cycles from the end of one dispatch to the start of the next, over `width` x `height` cores
+/// from (0, 0): the chip's launch, or, where consecutive dispatches join one program (`joined`:
+/// tt-form-programs will run and the chip has a kernel config buffer), the barrier between
+/// them: a semaphore from the farthest core to the first and the go multicast back (the
+/// runtime's joinedStart). The joined dispatch's configuration, streamed with its program, is
+/// left out: fusing two dispatches moves it rather than removes it, and a split's reduce kernel
+/// is small.
+double dispatchGapCycles(const rt::ChipDesc &chip, bool joined, int64_t width, int64_t height);
 
 /// A matmul seen in tiles: batch x (mt x kt) times (kt x nt).
 struct MatmulProblem {

@@ -1,0 +1,111 @@
+//===- ProgramTest.cpp - Dispatches joined into one program ---------------===//
+#include "TestBinaries.h"
+
+#include "tessel/runtime/Simulator.h"
+
+#include <gtest/gtest.h>
+
+using namespace tessel::rt;
+using namespace tessel::rt::test;
+namespace ttb = tessel::ttb;
+
+namespace {
+/// x -> y -> z: two copies over 4x2 cores, the second `joined` to the first's program, its
+/// reader holding `padding` expressions it never reads (configuration to stream).
+BinarySpec twoCopies(bool joined, size_t padding = 0) {
+  BinarySpec spec = copySpec({64, 256}, ttb::DataFormat::BFloat16, 3, 1);
+  spec.buffers.push_back({"z", {64, 256}, ttb::DataFormat::BFloat16, 2 << 20});
+  DispatchSpec second = spec.dispatches[0];
+  second.name = "copy2";
+  second.buffers = {1, 2};
+  second.joined = joined;
+  for (size_t i = 0; i < padding; ++i)
+    second.kernels[0].constant(int64_t(i) + 1000);
+  spec.dispatches.push_back(second);
+  spec.outputs = {2};
+  return spec;
+}
+
+bool run(const BinarySpec &spec, const ChipDesc &chip, RunResult &result, std::string &error) {
+  LoadedBinary bin;
+  if (!loadBinaryFromBytes(buildBinary(spec), chip, bin, error))
+    return false;
+  HostTensor x{"x", {64, 256}, std::vector<float>(64 * 256)};
+  for (size_t i = 0; i < x.data.size(); ++i)
+    x.data[i] = float(i % 97) - 48.0f;
+  return runBinary(bin, {x}, SimOptions(), result, error);
+}
+} // namespace
+
+TEST(Program, JoinedDispatchStartsAfterABarrierNotALaunch) {
+  ChipDesc chip = testChip();
+  RunResult separate, joined;
+  std::string error;
+  ASSERT_TRUE(run(twoCopies(false), chip, separate, error)) << error;
+  ASSERT_TRUE(run(twoCopies(true), chip, joined, error)) << error;
+  EXPECT_EQ(joined.outputs[0].data, separate.outputs[0].data);
+  EXPECT_EQ(separate.perf.launches, 2);
+  EXPECT_EQ(joined.perf.launches, 1);
+  const DispatchPerf &first = joined.perf.dispatches[0], &second = joined.perf.dispatches[1];
+  EXPECT_FALSE(first.joined);
+  EXPECT_TRUE(second.joined);
+  EXPECT_EQ(first.launchCycles, chip.launchCycles);
+  // The kernels run as they do after a launch; only the gap before them differs.
+  EXPECT_EQ(second.cycles, separate.perf.dispatches[1].cycles);
+  EXPECT_EQ(second.startCycle, first.startCycle + first.cycles + second.launchCycles);
+  // Eight semaphores to core (0, 0) and the go back: a few NoC crossings of the 8x8 torus, and
+  // the second dispatch's configuration at a flit a cycle.
+  int64_t config = (kernelConfigSize(*ttb::GetBinary(buildBinary(twoCopies(true)).data())
+                                          ->dispatches()
+                                          ->Get(1))
+                        .bytes() +
+                    chip.nocFlitBytes - 1) /
+                   chip.nocFlitBytes;
+  EXPECT_GT(second.launchCycles, config + 2 * chip.nocHopCycles);
+  EXPECT_LT(second.launchCycles,
+            config + 2 * (chip.gridX + chip.gridY) * chip.nocHopCycles + 8);
+  EXPECT_EQ(joined.perf.cycles,
+            separate.perf.cycles - chip.launchCycles + second.launchCycles);
+}
+
+TEST(Program, JoinedConfigurationIsStreamedAtAFlitACycle) {
+  ChipDesc chip = testChip();
+  RunResult small, large;
+  std::string error;
+  ASSERT_TRUE(run(twoCopies(true), chip, small, error)) << error;
+  // 64 more one-term expressions: 512 bytes, 16 flits.
+  ASSERT_TRUE(run(twoCopies(true, 64), chip, large, error)) << error;
+  EXPECT_EQ(large.perf.dispatches[1].launchCycles - small.perf.dispatches[1].launchCycles,
+            64 * 8 / chip.nocFlitBytes);
+}
+
+TEST(Program, LoaderRefusesProgramsTheChipCannotHold) {
+  ChipDesc chip = testChip();
+  LoadedBinary bin;
+  std::string error;
+  BinarySpec first = twoCopies(false);
+  first.dispatches[0].joined = true;
+  EXPECT_FALSE(loadBinaryFromBytes(buildBinary(first), chip, bin, error));
+  EXPECT_NE(error.find("dispatch 0: joined, but no dispatch comes before it"), std::string::npos)
+      << error;
+
+  ChipDesc none = chip;
+  none.kernelConfigBytes = 0;
+  EXPECT_FALSE(loadBinaryFromBytes(buildBinary(twoCopies(true)), none, bin, error));
+  EXPECT_NE(error.find("gives no kernel_config_bytes"), std::string::npos) << error;
+
+  ChipDesc small = chip;
+  std::vector<uint8_t> bytes = buildBinary(twoCopies(true));
+  const ttb::Binary *b = ttb::GetBinary(bytes.data());
+  int64_t program = kernelConfigSize(*b->dispatches()->Get(0)).bytes() +
+                    kernelConfigSize(*b->dispatches()->Get(1)).bytes();
+  small.kernelConfigBytes = program;
+  EXPECT_TRUE(loadBinaryFromBytes(bytes, small, bin, error)) << error;
+  small.kernelConfigBytes = program - 1;
+  EXPECT_FALSE(loadBinaryFromBytes(bytes, small, bin, error));
+  EXPECT_NE(error.find("dispatches 0 to 1: one program of " + std::to_string(program) +
+                       " bytes of kernel configuration; chip 'wormhole_b0' holds " +
+                       std::to_string(program - 1)),
+            std::string::npos)
+      << error;
+}
