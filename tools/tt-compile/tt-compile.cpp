@@ -2,6 +2,7 @@
 #include "Graph/GraphDialect.h"
 #include "Graph/GraphOps.h"
 #include "Grid/GridDialect.h"
+#include "Grid/GridOps.h"
 #include "AutoPrecision.h"
 #include "tessel/Diagnostics.h"
 #include "tessel/runtime/TensorIO.h"
@@ -419,13 +420,13 @@ int main(int argc, char **argv) {
     llvm::sys::fs::remove(tmp);
     return fail("cannot write '" + output + "': " + ec.message());
   }
-  size_t dispatches = 0;
-  module->walk([&](Operation *op) {
-    if (op->getName().getStringRef() == "grid.dispatch")
-      ++dispatches;
+  size_t dispatches = 0, programs = 0;
+  module->walk([&](tessel::grid::DispatchOp d) {
+    ++dispatches;
+    programs += d.getJoined() ? 0 : 1;
   });
   llvm::errs() << "tt-compile: " << inputFile << " -> " << output << " (" << dispatches
-               << " dispatches, " << bytes.size() << " bytes, " << chosenPrecision << ", " << chip
-               << ")\n";
+               << " dispatches in " << programs << " programs, " << bytes.size() << " bytes, "
+               << chosenPrecision << ", " << chip << ")\n";
   return 0;
 }
