@@ -21,7 +21,7 @@ static std::string disassemble(const int32_t *code, size_t &pc, size_t size) {
   return text;
 }
 
-static std::string exprText(const flatbuffers::Vector<int64_t> *code) {
+static std::string exprText(const flatbuffers::Vector<int32_t> *code) {
   static const char *ops[] = {"", "", "+", "*", "floordiv", "mod", "ceildiv"};
   std::string out;
   for (size_t i = 0; code && i < code->size(); ++i) {

@@ -8,7 +8,7 @@ namespace tessel::rt {
 using ttb::ThreadKind;
 
 int32_t KernelSpec::expr(std::vector<int64_t> words) {
-  std::vector<int64_t> terms;
+  std::vector<int32_t> terms;
   for (size_t i = 0; i + 1 < words.size(); i += 2)
     terms.push_back(exprTerm(ExprTag(words[i]), words[i + 1]));
   exprs.push_back(std::move(terms));

@@ -38,7 +38,7 @@ const char *opName(int32_t op) {
   return op >= 0 && op < kNumOps ? kOps[op].name : "?";
 }
 
-bool checkExpr(const int64_t *code, size_t terms, uint32_t numVars, size_t earlier,
+bool checkExpr(const int32_t *code, size_t terms, uint32_t numVars, size_t earlier,
                std::string &error) {
   int depth = 0;
   for (size_t i = 0; i < terms; ++i) {
@@ -120,7 +120,7 @@ bool applyExprOp(ExprTag tag, int64_t a, int64_t b, int64_t &r, std::string &err
   return false;
 }
 
-bool evalExpr(const int64_t *code, size_t terms, const int64_t *vars, const int64_t *earlier,
+bool evalExpr(const int32_t *code, size_t terms, const int64_t *vars, const int64_t *earlier,
               int64_t &result, std::string &error) {
   int64_t stack[kMaxExprDepth];
   int sp = 0;

@@ -63,7 +63,7 @@ bool scale(const Affine &a, int64_t k, Affine &r) {
 }
 } // namespace
 
-ExprGraph::ExprGraph(const std::vector<std::pair<const int64_t *, size_t>> &exprs) {
+ExprGraph::ExprGraph(const std::vector<std::pair<const int32_t *, size_t>> &exprs) {
   std::map<std::tuple<int32_t, int32_t, int64_t, int32_t, int64_t>, int64_t> knownOps;
   std::map<std::pair<int64_t, std::vector<std::pair<int64_t, ExprRef>>>, int64_t> knownSums;
   std::map<uint64_t, int32_t> setIds;

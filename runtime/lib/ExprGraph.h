@@ -40,7 +40,7 @@ struct ExprRef {
 class ExprGraph {
 public:
   /// Decodes checked postfix expressions, (code, terms) each.
-  explicit ExprGraph(const std::vector<std::pair<const int64_t *, size_t>> &exprs);
+  explicit ExprGraph(const std::vector<std::pair<const int32_t *, size_t>> &exprs);
 
   struct Term {
     int64_t scale;

@@ -88,7 +88,7 @@ void DispatchRunner::buildPrograms() {
     p.numVars = k->num_vars();
     if (k->code())
       p.code.assign(k->code()->begin(), k->code()->end());
-    std::vector<std::pair<const int64_t *, size_t>> exprs; // (code, terms)
+    std::vector<std::pair<const int32_t *, size_t>> exprs; // (code, terms)
     if (k->exprs())
       for (const ttb::Expr *e : *k->exprs())
         exprs.push_back({e->code() ? e->code()->data() : nullptr,

@@ -16,7 +16,7 @@ namespace tessel::target {
 struct EncodedKernel {
   uint32_t numVars = 0;
   std::vector<int32_t> code;
-  std::vector<std::vector<int64_t>> exprs;
+  std::vector<std::vector<int32_t>> exprs;
 };
 
 class KernelEncoder {
@@ -33,13 +33,13 @@ private:
   /// Index of the expression computing `v`, interned.
   mlir::FailureOr<int32_t> expr(mlir::Value v);
   /// Index of the expression `code`, added if no expression of the kernel is the same.
-  int32_t intern(std::vector<int64_t> code);
+  int32_t intern(std::vector<int32_t> code);
   /// Sub-terms of at least this many terms are expressions of their own.
   static constexpr size_t kSharedTerms = 4;
-  mlir::LogicalResult emitValue(mlir::Value v, std::vector<int64_t> &out);
-  mlir::LogicalResult emitConstant(int64_t value, std::vector<int64_t> &out);
+  mlir::LogicalResult emitValue(mlir::Value v, std::vector<int32_t> &out);
+  mlir::LogicalResult emitConstant(int64_t value, std::vector<int32_t> &out);
   mlir::LogicalResult emitAffine(mlir::AffineExpr e, mlir::ValueRange dims,
-                                 mlir::ValueRange syms, std::vector<int64_t> &out);
+                                 mlir::ValueRange syms, std::vector<int32_t> &out);
   mlir::FailureOr<int32_t> cbId(mlir::Value cb);
   /// The CB and slot expression a tile value was read from (noc.cb_get).
   mlir::LogicalResult tileSource(mlir::Value tile, int32_t &cb, int32_t &slot);
@@ -49,7 +49,7 @@ private:
 
   llvm::DenseMap<mlir::Value, int32_t> bufferIndex;
   llvm::DenseMap<mlir::Value, int64_t> loopVars;
-  std::map<std::vector<int64_t>, int32_t> interned;
+  std::map<std::vector<int32_t>, int32_t> interned;
   EncodedKernel kernel;
   noc::KernelOp kernelOp;
 };

@@ -62,16 +62,24 @@ LogicalResult KernelEncoder::encodeBlock(Block &block) {
   return success();
 }
 
-LogicalResult KernelEncoder::emitConstant(int64_t value, std::vector<int64_t> &out) {
-  if (value > rt::kMaxExprOperand || value < -rt::kMaxExprOperand)
-    return kernelOp.emitError("index constant ")
-           << value << " is beyond the kernel bytecode's +-2^59";
-  out.push_back(rt::exprTerm(ExprTag::Const, value));
+LogicalResult KernelEncoder::emitConstant(int64_t value, std::vector<int32_t> &out) {
+  if (value >= -rt::kMaxExprOperand && value <= rt::kMaxExprOperand) {
+    out.push_back(rt::exprTerm(ExprTag::Const, value));
+    return success();
+  }
+  // A term holds 28 bits and a sign: a larger constant is high * 2^24 + low.
+  constexpr int64_t kLow = int64_t(1) << 24;
+  int64_t high = value >= 0 ? value / kLow : -((-(value + 1)) / kLow) - 1, low = value - high * kLow;
+  if (high > rt::kMaxExprOperand || high < -rt::kMaxExprOperand)
+    return kernelOp.emitError("index constant ") << value << " is beyond the kernel bytecode's 2^52";
+  out.insert(out.end(), {rt::exprTerm(ExprTag::Const, high), rt::exprTerm(ExprTag::Const, kLow),
+                         rt::exprTerm(ExprTag::Mul, 0), rt::exprTerm(ExprTag::Const, low),
+                         rt::exprTerm(ExprTag::Add, 0)});
   return success();
 }
 
 LogicalResult KernelEncoder::emitAffine(AffineExpr e, ValueRange dims, ValueRange syms,
-                                        std::vector<int64_t> &out) {
+                                        std::vector<int32_t> &out) {
   if (auto c = dyn_cast<AffineConstantExpr>(e))
     return emitConstant(c.getValue(), out);
   if (auto d = dyn_cast<AffineDimExpr>(e))
@@ -79,7 +87,7 @@ LogicalResult KernelEncoder::emitAffine(AffineExpr e, ValueRange dims, ValueRang
   if (auto s = dyn_cast<AffineSymbolExpr>(e))
     return emitValue(syms[s.getPosition()], out);
   auto bin = cast<AffineBinaryOpExpr>(e);
-  std::vector<int64_t> term;
+  std::vector<int32_t> term;
   if (failed(emitAffine(bin.getLHS(), dims, syms, term)) ||
       failed(emitAffine(bin.getRHS(), dims, syms, term)))
     return failure();
@@ -115,7 +123,7 @@ LogicalResult KernelEncoder::emitAffine(AffineExpr e, ValueRange dims, ValueRang
   return success();
 }
 
-LogicalResult KernelEncoder::emitValue(Value v, std::vector<int64_t> &out) {
+LogicalResult KernelEncoder::emitValue(Value v, std::vector<int32_t> &out) {
   auto it = loopVars.find(v);
   if (it != loopVars.end()) {
     out.push_back(rt::exprTerm(ExprTag::Var, it->second));
@@ -141,7 +149,7 @@ LogicalResult KernelEncoder::emitValue(Value v, std::vector<int64_t> &out) {
 }
 
 FailureOr<int32_t> KernelEncoder::expr(Value v) {
-  std::vector<int64_t> code;
+  std::vector<int32_t> code;
   if (failed(emitValue(v, code)))
     return failure();
   if (code.size() == 1 && rt::exprTag(code[0]) == ExprTag::Ref)
@@ -149,7 +157,7 @@ FailureOr<int32_t> KernelEncoder::expr(Value v) {
   return intern(std::move(code));
 }
 
-int32_t KernelEncoder::intern(std::vector<int64_t> code) {
+int32_t KernelEncoder::intern(std::vector<int32_t> code) {
   auto [it, inserted] = interned.try_emplace(code, (int32_t)kernel.exprs.size());
   if (inserted)
     kernel.exprs.push_back(std::move(code));
@@ -416,7 +424,7 @@ FailureOr<rt::KernelConfigSize> tessel::target::kernelConfigSize(grid::DispatchO
       return failure();
     ++size.kernels;
     size.codeWords += int64_t(encoded->code.size());
-    for (const std::vector<int64_t> &e : encoded->exprs)
+    for (const std::vector<int32_t> &e : encoded->exprs)
       size.exprWords += int64_t(e.size());
   }
   size.cbs = int64_t(llvm::range_size(body.getOps<noc::CBOp>()));

@@ -12,15 +12,15 @@ using namespace tessel::rt;
 
 namespace {
 /// Postfix (tag, operand) pairs, packed a term a word as the binary holds them.
-std::vector<int64_t> pack(const std::vector<int64_t> &pairs) {
-  std::vector<int64_t> terms;
+std::vector<int32_t> pack(const std::vector<int64_t> &pairs) {
+  std::vector<int32_t> terms;
   for (size_t i = 0; i + 1 < pairs.size(); i += 2)
     terms.push_back(exprTerm(ExprTag(pairs[i]), pairs[i + 1]));
   return terms;
 }
 
 int64_t eval(std::vector<int64_t> pairs, std::vector<int64_t> vars = {0, 0, 0, 0, 0}) {
-  std::vector<int64_t> code = pack(pairs);
+  std::vector<int32_t> code = pack(pairs);
   std::string error;
   EXPECT_TRUE(checkExpr(code.data(), code.size(), uint32_t(vars.size()), 0, error)) << error;
   int64_t r = 0;
@@ -46,32 +46,33 @@ TEST(Expr, DivisionFloorsAndModIsNonNegative) {
 
 TEST(Expr, StaticChecks) {
   std::string error;
-  std::vector<int64_t> underflow = pack({0, 1, 2, 0});
+  std::vector<int32_t> underflow = pack({0, 1, 2, 0});
   EXPECT_FALSE(checkExpr(underflow.data(), 2, 4, 0, error));
   EXPECT_NE(error.find("underflow"), std::string::npos) << error;
-  std::vector<int64_t> two = pack({0, 1, 0, 2});
+  std::vector<int32_t> two = pack({0, 1, 0, 2});
   EXPECT_FALSE(checkExpr(two.data(), 2, 4, 0, error));
   EXPECT_FALSE(checkExpr(nullptr, 0, 4, 0, error));
-  std::vector<int64_t> badVar = pack({1, 9});
+  std::vector<int32_t> badVar = pack({1, 9});
   EXPECT_FALSE(checkExpr(badVar.data(), 1, 4, 0, error));
-  std::vector<int64_t> operatorWithOperand = pack({0, 1, 0, 2, 2, 5});
+  std::vector<int32_t> operatorWithOperand = pack({0, 1, 0, 2, 2, 5});
   EXPECT_FALSE(checkExpr(operatorWithOperand.data(), 3, 4, 0, error));
   EXPECT_NE(error.find("operator with operand 5"), std::string::npos) << error;
-  // Terms pack the operand above a 3-bit tag, negative operands too.
+  // Terms pack the operand above a 3-bit tag in 32 bits, negative operands too.
   EXPECT_EQ(exprTag(exprTerm(ExprTag::Const, -5)), ExprTag::Const);
   EXPECT_EQ(exprOperand(exprTerm(ExprTag::Const, -5)), -5);
   EXPECT_EQ(exprOperand(exprTerm(ExprTag::Ref, kMaxExprOperand)), kMaxExprOperand);
+  EXPECT_EQ(exprOperand(exprTerm(ExprTag::Const, -kMaxExprOperand)), -kMaxExprOperand);
 }
 
 TEST(Expr, RuntimeFaults) {
   std::string error;
   int64_t r;
-  std::vector<int64_t> divZero = pack({0, 1, 0, 0, 4, 0});
+  std::vector<int32_t> divZero = pack({0, 1, 0, 0, 4, 0});
   int64_t vars[4] = {};
   EXPECT_FALSE(evalExpr(divZero.data(), 3, vars, nullptr, r, error));
   EXPECT_NE(error.find("divides by 0"), std::string::npos) << error;
-  std::vector<int64_t> overflow = pack({0, int64_t(1) << 58, 0, int64_t(1) << 58, 3, 0});
-  EXPECT_FALSE(evalExpr(overflow.data(), 3, vars, nullptr, r, error));
+  std::vector<int32_t> overflow = pack({0, 1 << 27, 0, 1 << 27, 3, 0, 0, 1 << 27, 3, 0});
+  EXPECT_FALSE(evalExpr(overflow.data(), 5, vars, nullptr, r, error));
 }
 
 TEST(Bytecode, OperandTablesAgree) {
@@ -84,7 +85,7 @@ TEST(Bytecode, OperandTablesAgree) {
 namespace {
 // A random checked postfix expression over `numVars` variables, with divisors that may be
 // zero or negative, so that faults are exercised too.
-std::vector<int64_t> randomExpr(std::mt19937 &rng, int terms, uint32_t numVars) {
+std::vector<int32_t> randomExpr(std::mt19937 &rng, int terms, uint32_t numVars) {
   std::vector<int64_t> code;
   int depth = 0;
   auto leaf = [&] {
@@ -115,8 +116,8 @@ std::vector<int64_t> randomExpr(std::mt19937 &rng, int terms, uint32_t numVars) 
 TEST(ExprGraph, AgreesWithThePostfixEvaluator) {
   std::mt19937 rng(7);
   constexpr uint32_t kVars = 70; // past 63, where variables share a stamp
-  std::vector<std::vector<int64_t>> codes;
-  std::vector<std::pair<const int64_t *, size_t>> exprs;
+  std::vector<std::vector<int32_t>> codes;
+  std::vector<std::pair<const int32_t *, size_t>> exprs;
   for (int i = 0; i < 200; ++i)
     codes.push_back(randomExpr(rng, 4 + int(rng() % 40), kVars));
   // Repeats, so that whole expressions and their sub-terms are shared.
@@ -160,8 +161,8 @@ TEST(ExprGraph, AgreesWithThePostfixEvaluator) {
 
 TEST(ExprGraph, SharesSubtermsAndFoldsConstants) {
   // v4 * 8 + (v5 + 0) * 1 twice, and (3 * 4) floordiv 2: one affine node, no constant node.
-  std::vector<int64_t> a = pack({1, 4, 0, 8, 3, 0, 1, 5, 0, 0, 2, 0, 0, 1, 3, 0, 2, 0});
-  std::vector<int64_t> c = pack({0, 3, 0, 4, 3, 0, 0, 2, 4, 0});
+  std::vector<int32_t> a = pack({1, 4, 0, 8, 3, 0, 1, 5, 0, 0, 2, 0, 0, 1, 3, 0, 2, 0});
+  std::vector<int32_t> c = pack({0, 3, 0, 4, 3, 0, 0, 2, 4, 0});
   ExprGraph graph({{a.data(), a.size()}, {a.data(), a.size()}, {c.data(), c.size()}});
   ASSERT_EQ(graph.nodes().size(), 1u);
   EXPECT_EQ(graph.nodes()[0].numTerms, 2);
@@ -183,8 +184,8 @@ TEST(ExprGraph, SharesSubtermsAndFoldsConstants) {
 TEST(ExprGraph, SumsOfScaledTermsAreOneNode) {
   // ((v4 + 2*v5) * 3 + v4) floordiv 4 and (v4 * 4 + v5 * 6 + 0) floordiv 4: both divide
   // 4*v4 + 6*v5, one affine node, and are then one division.
-  std::vector<int64_t> a = pack({1, 4, 1, 5, 0, 2, 3, 0, 2, 0, 0, 3, 3, 0, 1, 4, 2, 0, 0, 4, 4, 0});
-  std::vector<int64_t> b = pack({1, 4, 0, 4, 3, 0, 1, 5, 0, 6, 3, 0, 2, 0, 0, 0, 2, 0, 0, 4, 4, 0});
+  std::vector<int32_t> a = pack({1, 4, 1, 5, 0, 2, 3, 0, 2, 0, 0, 3, 3, 0, 1, 4, 2, 0, 0, 4, 4, 0});
+  std::vector<int32_t> b = pack({1, 4, 0, 4, 3, 0, 1, 5, 0, 6, 3, 0, 2, 0, 0, 0, 2, 0, 0, 4, 4, 0});
   ExprGraph graph({{a.data(), a.size()}, {b.data(), b.size()}});
   EXPECT_EQ(graph.nodes().size(), 2u);
   EXPECT_TRUE(graph.root(0) == graph.root(1));
@@ -200,14 +201,14 @@ TEST(ExprGraph, SumsOfScaledTermsAreOneNode) {
 
 TEST(Expr, RefReadsAnEarlierExpression) {
   // e0 = (v4 + 3) floordiv 2; e1 = e0 * e0 + e0 mod 5, written with references and out.
-  std::vector<int64_t> e0 = pack({1, 4, 0, 3, 2, 0, 0, 2, 4, 0});
-  std::vector<int64_t> e1 = pack({7, 0, 7, 0, 3, 0, 7, 0, 0, 5, 5, 0, 2, 0});
-  std::vector<int64_t> out;
+  std::vector<int32_t> e0 = pack({1, 4, 0, 3, 2, 0, 0, 2, 4, 0});
+  std::vector<int32_t> e1 = pack({7, 0, 7, 0, 3, 0, 7, 0, 0, 5, 5, 0, 2, 0});
+  std::vector<int32_t> out;
   for (int i = 0; i < 2; ++i)
     out.insert(out.end(), e0.begin(), e0.end());
   out.push_back(exprTerm(ExprTag::Mul, 0));
   out.insert(out.end(), e0.begin(), e0.end());
-  for (int64_t t : pack({0, 5, 5, 0, 2, 0}))
+  for (int32_t t : pack({0, 5, 5, 0, 2, 0}))
     out.push_back(t);
   std::string error;
   ASSERT_TRUE(checkExpr(e1.data(), e1.size(), 5, 1, error)) << error;

@@ -73,10 +73,10 @@ TEST(Program, JoinedConfigurationIsStreamedAtAFlitACycle) {
   RunResult small, large;
   std::string error;
   ASSERT_TRUE(run(twoCopies(true), chip, small, error)) << error;
-  // 64 more one-term expressions: 512 bytes, 16 flits.
+  // 64 more one-term expressions: 256 bytes, 8 flits.
   ASSERT_TRUE(run(twoCopies(true, 64), chip, large, error)) << error;
   EXPECT_EQ(large.perf.dispatches[1].launchCycles - small.perf.dispatches[1].launchCycles,
-            64 * 8 / chip.nocFlitBytes);
+            64 * 4 / chip.nocFlitBytes);
 }
 
 TEST(Program, LoaderRefusesProgramsTheChipCannotHold) {

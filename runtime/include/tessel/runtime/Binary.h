@@ -22,14 +22,14 @@ constexpr uint32_t kSchemaVersion = 7;
 /// holds no data, or an output a host op computes.
 constexpr uint32_t kNoBuffer = 0xFFFFFFFFu;
 
-/// The bytes of a dispatch's kernel configuration as a core holds it: its kernels' code (4 bytes
-/// a word) and expressions (8 bytes a word) with a 16-byte header per kernel, 16 bytes per
-/// circular buffer and 4 per semaphore. A program of several dispatches holds theirs together;
+/// The bytes of a dispatch's kernel configuration as a core holds it: its kernels' code and
+/// expressions (4 bytes a word) with a 16-byte header per kernel, 16 bytes per circular buffer
+/// and 4 per semaphore. A program of several dispatches holds theirs together;
 /// the compiler counts the same way from its encoded kernels.
 struct KernelConfigSize {
   int64_t kernels = 0, codeWords = 0, exprWords = 0, cbs = 0, semaphores = 0;
   int64_t bytes() const {
-    return 16 * kernels + 4 * codeWords + 8 * exprWords + 16 * cbs + 4 * semaphores;
+    return 16 * kernels + 4 * codeWords + 4 * exprWords + 16 * cbs + 4 * semaphores;
   }
 };
 KernelConfigSize kernelConfigSize(const ttb::Dispatch &dispatch);

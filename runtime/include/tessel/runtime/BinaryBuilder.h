@@ -24,7 +24,7 @@ struct KernelSpec {
   ttb::ThreadKind thread = ttb::ThreadKind::Reader;
   uint32_t numVars = 6;
   std::vector<int32_t> code;
-  std::vector<std::vector<int64_t>> exprs;
+  std::vector<std::vector<int32_t>> exprs;
 
   explicit KernelSpec(ttb::ThreadKind thread) : thread(thread) {}
   /// Index of a new expression with the given postfix (tag, operand) pairs, packed a term a word.

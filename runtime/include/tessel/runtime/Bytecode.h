@@ -79,13 +79,15 @@ inline constexpr int kFirstLoopVar = 4;
 enum class ExprTag : int64_t {
   Const = 0, Var = 1, Add = 2, Mul = 3, FloorDiv = 4, Mod = 5, CeilDiv = 6, Ref = 7
 };
-/// An expression is postfix terms, one 64-bit word each: the operand (a constant, a variable's
+/// An expression is postfix terms, one 32-bit word each: the operand (a constant, a variable's
 /// index, an expression's index; 0 for an operator) times 8, plus the tag. Operands must lie
-/// within +-kMaxExprOperand.
-inline constexpr int64_t kMaxExprOperand = (int64_t(1) << 59);
-inline int64_t exprTerm(ExprTag tag, int64_t operand) { return operand * 8 + int64_t(tag); }
-inline ExprTag exprTag(int64_t term) { return ExprTag(term & 7); }
-inline int64_t exprOperand(int64_t term) { return term >> 3; }
+/// within +-kMaxExprOperand (the compiler writes a larger constant as a sum of products).
+inline constexpr int32_t kMaxExprOperand = (int32_t(1) << 28) - 1;
+inline int32_t exprTerm(ExprTag tag, int64_t operand) {
+  return int32_t(uint32_t(operand) * 8u + uint32_t(tag));
+}
+inline ExprTag exprTag(int32_t term) { return ExprTag(term & 7); }
+inline int64_t exprOperand(int32_t term) { return term >> 3; }
 /// Deepest evaluation stack a verified expression may need.
 inline constexpr int kMaxExprDepth = 64;
 
@@ -93,13 +95,13 @@ inline constexpr int kMaxExprDepth = 64;
 /// tags, variables below `numVars`, references to the `earlier` expressions
 /// before it only, no stack underflow, depth at most kMaxExprDepth, exactly
 /// one value left.
-bool checkExpr(const int64_t *code, size_t terms, uint32_t numVars, size_t earlier,
+bool checkExpr(const int32_t *code, size_t terms, uint32_t numVars, size_t earlier,
                std::string &error);
 
 /// Evaluates a checked expression; `earlier` holds the values of the kernel's
 /// expressions before it (those a Ref reads). Fails (with `error`) on a
 /// divisor <= 0 or on 64-bit overflow.
-bool evalExpr(const int64_t *code, size_t terms, const int64_t *vars, const int64_t *earlier,
+bool evalExpr(const int32_t *code, size_t terms, const int64_t *vars, const int64_t *earlier,
               int64_t &result, std::string &error);
 
 /// Binary operator `tag` (Add .. CeilDiv) applied to a and b; fails (with
