@@ -230,10 +230,11 @@ std::string perfToTable(const PerfReport &r) {
   char buf[200];
   std::snprintf(buf, sizeof(buf),
                 "%lld cycles = %.1f us at %lld MHz on %s, %lld of them (%.1f%%) launching %zu "
-                "dispatches in %lld programs; host ops: %zu (%.1f us)\n",
+                "dispatches in %lld program%s; host ops: %zu (%.1f us)\n",
                 (long long)r.cycles, r.microseconds(), (long long)r.clockMhz, r.chip.c_str(),
                 (long long)r.launchCycles, 100.0 * fraction(double(r.launchCycles), double(r.cycles)),
-                r.dispatches.size(), (long long)r.launches, r.hostOps.size(), r.hostMicroseconds);
+                r.dispatches.size(), (long long)r.launches, r.launches == 1 ? "" : "s",
+                r.hostOps.size(), r.hostMicroseconds);
   char model[240];
   std::snprintf(model, sizeof(model),
                 "model roofline: %.0f cycles (%s-bound), %.1f%% achieved; DRAM moved %s, "

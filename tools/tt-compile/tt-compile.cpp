@@ -426,7 +426,8 @@ int main(int argc, char **argv) {
     programs += d.getJoined() ? 0 : 1;
   });
   llvm::errs() << "tt-compile: " << inputFile << " -> " << output << " (" << dispatches
-               << " dispatches in " << programs << " programs, " << bytes.size() << " bytes, "
+               << " dispatches in " << programs << (programs == 1 ? " program, " : " programs, ")
+               << bytes.size() << " bytes, "
                << chosenPrecision << ", " << chip << ")\n";
   return 0;
 }
