@@ -3,14 +3,24 @@
 
 #include "tessel/runtime/Formats.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace tessel::rt {
 
 using ttb::ThreadKind;
 
 int32_t KernelSpec::expr(std::vector<int64_t> words) {
   std::vector<int32_t> terms;
-  for (size_t i = 0; i + 1 < words.size(); i += 2)
+  for (size_t i = 0; i + 1 < words.size(); i += 2) {
+    // A hand-built binary with an operand a term cannot hold is a mistake in its builder.
+    if (words[i + 1] > kMaxExprOperand || words[i + 1] < -kMaxExprOperand) {
+      std::fprintf(stderr, "KernelSpec::expr: operand %lld beyond +-(2^28 - 1)\n",
+                   (long long)words[i + 1]);
+      std::abort();
+    }
     terms.push_back(exprTerm(ExprTag(words[i]), words[i + 1]));
+  }
   exprs.push_back(std::move(terms));
   return int32_t(exprs.size() - 1);
 }
