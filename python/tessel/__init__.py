@@ -4,6 +4,20 @@
     binary = tessel.compile("model.onnx", precision="bf16")
     outputs = tessel.Runtime(binary).run([x])
 
+    session = tessel.InferenceSession(binary)        # in process, ONNX Runtime's shape
+    [y] = session.run(None, {session.get_inputs()[0].name: x})
+
 `tessel.backend` is an ONNX backend (onnx.backend.base.Backend); `tessel.models` builds test models.
 """
-from .compiler import Runtime, TesselError, compile  # noqa: F401
+import os as _os
+from pathlib import Path as _Path
+
+# The compiled extension (tessel._runtime) lives in the build tree: build/python/tessel, or
+# $TESSEL_BIN/../python/tessel.
+for _d in (_os.environ.get("TESSEL_BIN"), _Path(__file__).resolve().parents[2] / "build" / "bin"):
+    if _d and (_Path(_d).parent / "python" / "tessel").is_dir():
+        __path__.append(str(_Path(_d).parent / "python" / "tessel"))
+        break
+
+from .compiler import Runtime, TesselError, compile  # noqa: E402,F401
+from .session import InferenceSession, NodeArg  # noqa: E402,F401

@@ -1,7 +1,9 @@
 """numpy in, numpy out: compile ONNX models and run them on the simulated chip.
 
-The tools do the work (`tt-compile`, `tt-run`); this module drives them with temporary files, so a
-Python user needs no build of their own beyond `make`.
+`tt-compile` compiles, driven with temporary files; a binary runs in process through
+tessel.InferenceSession (the `tessel._runtime` extension `make` builds), or through `tt-run` where
+an input or output is a sequence or an optional. A Python user needs no build of their own beyond
+`make`.
 """
 import json
 import os
@@ -66,6 +68,11 @@ class Runtime:
         self.perf = None
 
     def run(self, inputs):
+        session = self._session()
+        if session is not None:
+            outputs = session.run(None, {a.name: x for a, x in zip(session.get_inputs(), inputs)})
+            self.perf = session.last_perf
+            return outputs
         d = Path(self._tmp.name)
         args = [_tool("tt-run"), self.path, "--quiet", f"--perf-report={d / 'perf.json'}"]
         in_types, out_types = self._signature()
@@ -92,6 +99,19 @@ class Runtime:
         self.perf = json.loads((d / "perf.json").read_text())
         return [_load_pb(o, t) if t.startswith(("seq(", "opt(")) else np.load(o)
                 for o, t in zip(outputs, out_types)]
+
+    def _session(self):
+        """The binary in process (tessel.InferenceSession) when the extension is built and no
+        input or output is a sequence or an optional; else None, and tt-run runs it."""
+        if not hasattr(self, "_in_process"):
+            from .session import InferenceSession, _runtime
+            self._in_process = None
+            if _runtime is not None:
+                session = InferenceSession(self.path)
+                types = [a.element_type for a in session.get_inputs() + session.get_outputs()]
+                if not any(t.startswith(("seq(", "opt(")) for t in types):
+                    self._in_process = session
+        return self._in_process
 
     def num_outputs(self):
         return len(self._signature()[1])

@@ -1,0 +1,138 @@
+// tessel._runtime: the simulator in process, for tessel.InferenceSession (python/tessel/session.py).
+// Tensors cross as .npy bytes, which the runtime's own reader and writer convert in every element
+// type the binary declares; the GIL is released while the chip is simulated.
+#include "tessel/runtime/Binary.h"
+#include "tessel/runtime/Chip.h"
+#include "tessel/runtime/Perf.h"
+#include "tessel/runtime/Simulator.h"
+#include "tessel/runtime/TensorIO.h"
+#include "tessel/runtime/Trace.h"
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace py = pybind11;
+using namespace tessel::rt;
+
+namespace {
+
+/// A user error, with the tools' one-line message.
+struct Error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::string elementTypeOf(const tessel::ttb::TensorSignature &sig) {
+  return sig.element_type() ? sig.element_type()->str() : "f32";
+}
+
+py::list signatures(
+    const flatbuffers::Vector<flatbuffers::Offset<tessel::ttb::TensorSignature>> *sigs) {
+  py::list out;
+  if (sigs)
+    for (const tessel::ttb::TensorSignature *s : *sigs) {
+      py::dict d;
+      d["name"] = s->name() ? s->name()->str() : "";
+      d["shape"] = s->shape() ? std::vector<int64_t>(s->shape()->begin(), s->shape()->end())
+                              : std::vector<int64_t>();
+      d["element_type"] = elementTypeOf(*s);
+      out.append(d);
+    }
+  return out;
+}
+
+class Session {
+public:
+  Session(const py::bytes &binary, const std::string &chipName, unsigned threads)
+      : threads(threads) {
+    std::string error;
+    ChipDesc chip;
+    if (!loadChip(chipName, chip, error))
+      throw Error(error);
+    std::string bytes = binary;
+    if (!loadBinaryFromBytes(std::vector<uint8_t>(bytes.begin(), bytes.end()), chip, loaded,
+                             error))
+      throw Error(error);
+  }
+
+  py::list inputs() const { return signatures(loaded.root()->inputs()); }
+  py::list outputs() const { return signatures(loaded.root()->outputs()); }
+
+  /// Runs on the inputs as .npy bytes, in the binary's input order; returns the outputs as .npy
+  /// bytes, the perf report as JSON and, if asked, the trace as JSON.
+  py::tuple run(const std::vector<py::bytes> &npy, bool trace) const {
+    const tessel::ttb::Binary &bin = *loaded.root();
+    size_t count = bin.inputs() ? bin.inputs()->size() : 0;
+    if (npy.size() != count)
+      throw Error("the model takes " + std::to_string(count) + " inputs, got " +
+                  std::to_string(npy.size()));
+    std::vector<HostTensor> tensors(count);
+    for (size_t i = 0; i < count; ++i) {
+      const tessel::ttb::TensorSignature &sig = *bin.inputs()->Get(i);
+      std::string label = "input " + std::to_string(i) + " '" +
+                          (sig.name() ? sig.name()->str() : "") + "'";
+      std::string declared = elementTypeOf(sig), error;
+      if (!sequenceElementType(declared).empty() || !optionalElementType(declared).empty())
+        throw Error(label + ": sequences and optionals go through tessel.Runtime for now");
+      std::string bytes = npy[i];
+      if (!parseNpy(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size(), tensors[i],
+                    error, declared))
+        throw Error(label + ": " + error);
+      std::vector<int64_t> want;
+      if (sig.shape())
+        want.assign(sig.shape()->begin(), sig.shape()->end());
+      if (tensors[i].shape != want)
+        throw Error(label + ": expected shape " + shapeText(want) + ", got " +
+                    shapeText(tensors[i].shape));
+    }
+    RunResult result;
+    std::string error;
+    bool ok;
+    {
+      py::gil_scoped_release unlocked;
+      SimOptions options;
+      options.trace = trace;
+      options.hostThreads = threads;
+      ok = runBinary(loaded, tensors, options, result, error);
+    }
+    if (!ok)
+      throw Error(error);
+    py::list outs;
+    for (size_t i = 0; i < result.outputs.size(); ++i) {
+      const HostTensor &t = result.outputs[i];
+      if (t.isSequence || t.isOptional)
+        throw Error("output '" + t.name + "' is a sequence or an optional, which goes through "
+                    "tessel.Runtime for now");
+      outs.append(py::bytes(npyBytes(t, elementTypeOf(*bin.outputs()->Get(i)))));
+    }
+    return py::make_tuple(outs, perfToJson(result.perf),
+                          trace ? traceToJson(result.trace) : std::string());
+  }
+
+private:
+  LoadedBinary loaded;
+  unsigned threads;
+
+  static std::string shapeText(const std::vector<int64_t> &shape) {
+    std::string s = "[";
+    for (size_t i = 0; i < shape.size(); ++i)
+      s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s + "]";
+  }
+};
+
+} // namespace
+
+PYBIND11_MODULE(_runtime, m) {
+  m.doc() = "Tessel's simulator in process (tessel.InferenceSession uses it)";
+  py::register_exception<Error>(m, "Error");
+  py::class_<Session>(m, "Session")
+      .def(py::init<const py::bytes &, const std::string &, unsigned>(), py::arg("binary"),
+           py::arg("chip"), py::arg("threads"))
+      .def("inputs", &Session::inputs)
+      .def("outputs", &Session::outputs)
+      .def("run", &Session::run, py::arg("inputs"), py::arg("trace"));
+}

@@ -1,0 +1,100 @@
+"""tessel.InferenceSession: a compiled binary run in process, with ONNX Runtime's shape.
+
+    sess = tessel.InferenceSession("model.ttb")          # or the bytes tessel.compile returns
+    [y] = sess.run(None, {sess.get_inputs()[0].name: x})
+    sess.last_perf["totals"]["cycles"]
+
+The simulator runs in this process (the `tessel._runtime` extension that `make` builds into
+build/python/tessel), with the GIL released: sessions may run in parallel threads. Inputs go in
+every element type the model declares; outputs come back in theirs.
+"""
+import io
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .compiler import TesselError
+
+try:
+    from . import _runtime
+except ImportError as e:  # not built yet
+    _runtime = None
+    _import_error = e
+
+# ONNX Runtime's type names for the binary's element types.
+_ORT_TYPES = {"bool": "tensor(bool)", "i8": "tensor(int8)", "u8": "tensor(uint8)",
+              "i16": "tensor(int16)", "u16": "tensor(uint16)", "i32": "tensor(int32)",
+              "u32": "tensor(uint32)", "i64": "tensor(int64)", "u64": "tensor(uint64)",
+              "f16": "tensor(float16)", "bf16": "tensor(bfloat16)", "f32": "tensor(float)",
+              "f64": "tensor(double)", "string": "tensor(string)"}
+
+
+@dataclass(frozen=True)
+class NodeArg:
+    """An input or output of the model, as ONNX Runtime describes it."""
+    name: str
+    shape: list
+    type: str
+    element_type: str  # the binary's name for it: f32, i64, bool, seq(f32), ...
+
+
+class InferenceSession:
+    def __init__(self, path_or_bytes, chip="wormhole_b0", threads=0):
+        if _runtime is None:
+            raise TesselError(f"tessel._runtime is not built ({_import_error}); run make")
+        binary = (path_or_bytes if isinstance(path_or_bytes, (bytes, bytearray))
+                  else Path(path_or_bytes).read_bytes())
+        try:
+            self._session = _runtime.Session(bytes(binary), chip, threads)
+        except _runtime.Error as e:
+            raise TesselError(str(e)) from None
+        self._inputs = [self._arg(s) for s in self._session.inputs()]
+        self._outputs = [self._arg(s) for s in self._session.outputs()]
+        self.last_perf = None
+
+    @staticmethod
+    def _arg(s):
+        return NodeArg(s["name"], list(s["shape"]), _ORT_TYPES.get(s["element_type"],
+                                                                    s["element_type"]),
+                       s["element_type"])
+
+    def get_inputs(self):
+        return list(self._inputs)
+
+    def get_outputs(self):
+        return list(self._outputs)
+
+    def run(self, output_names, input_feed, trace=None):
+        """The outputs named (all when None) for the inputs `input_feed` ({name: array});
+        `trace` names a file for the run's Chrome/Perfetto trace."""
+        names = [a.name for a in self._inputs]
+        unknown = sorted(set(input_feed) - set(names))
+        missing = [n for n in names if n not in input_feed]
+        if unknown or missing:
+            raise TesselError(f"inputs {names} expected; unknown {unknown}, missing {missing}")
+        blobs = []
+        for name in names:
+            x = np.asarray(input_feed[name], order="C")
+            if x.dtype == object:
+                x = x.astype(np.str_)
+            buf = io.BytesIO()
+            np.save(buf, x)
+            blobs.append(buf.getvalue())
+        try:
+            outs, perf, trace_json = self._session.run(blobs, trace is not None)
+        except _runtime.Error as e:
+            raise TesselError(str(e)) from None
+        self.last_perf = json.loads(perf)
+        if trace is not None:
+            tmp = f"{trace}.tmp-{os.getpid()}"
+            Path(tmp).write_text(trace_json)
+            os.replace(tmp, trace)
+        arrays = {a.name: np.load(io.BytesIO(b)) for a, b in zip(self._outputs, outs)}
+        wanted = [a.name for a in self._outputs] if output_names is None else list(output_names)
+        for n in wanted:
+            if n not in arrays:
+                raise TesselError(f"no output '{n}'; the model's outputs are {list(arrays)}")
+        return [arrays[n] for n in wanted]
