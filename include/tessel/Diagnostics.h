@@ -9,7 +9,9 @@ namespace tessel {
 /// node whenever the location carries one.
 class OneLineDiagnostics : public mlir::ScopedDiagnosticHandler {
 public:
-  OneLineDiagnostics(mlir::MLIRContext *ctx, llvm::StringRef tool);
+  /// Writes to `os` (stderr unless given: the Python bindings keep the lines for their error).
+  OneLineDiagnostics(mlir::MLIRContext *ctx, llvm::StringRef tool,
+                     llvm::raw_ostream &os = llvm::errs());
 };
 } // namespace tessel
 

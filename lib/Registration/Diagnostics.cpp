@@ -24,13 +24,14 @@ static std::string describe(Location loc) {
   return out;
 }
 
-tessel::OneLineDiagnostics::OneLineDiagnostics(MLIRContext *ctx, StringRef tool)
-    : ScopedDiagnosticHandler(ctx, [tool = tool.str()](Diagnostic &diag) {
+tessel::OneLineDiagnostics::OneLineDiagnostics(MLIRContext *ctx, StringRef tool,
+                                               llvm::raw_ostream &os)
+    : ScopedDiagnosticHandler(ctx, [tool = tool.str(), &os](Diagnostic &diag) {
         const char *severity = diag.getSeverity() == DiagnosticSeverity::Error     ? "error"
                                : diag.getSeverity() == DiagnosticSeverity::Warning ? "warning"
                                                                                    : "note";
         std::string where = describe(diag.getLocation());
-        llvm::errs() << tool << ": " << severity << ": "
+        os << tool << ": " << severity << ": "
                      << tessel::rt::oneLine((where.empty() ? "" : where + ": ") + diag.str()) << "\n";
         return success();
       }) {}

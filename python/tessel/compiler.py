@@ -1,10 +1,11 @@
 """numpy in, numpy out: compile ONNX models and run them on the simulated chip.
 
-`tt-compile` compiles, driven with temporary files; a binary runs in process through
-tessel.InferenceSession (the `tessel._runtime` extension `make` builds), or through `tt-run` where
-an input or output is a sequence or an optional. A Python user needs no build of their own beyond
-`make`.
+The compiler and the simulator run in process through the extensions `make` builds
+(`tessel._compiler`, `tessel._runtime`, in build/python/tessel); without them, and for sequences
+and optionals crossing the model's boundary, `tt-compile` and `tt-run` do the work, driven with
+temporary files. A Python user needs no build of their own beyond `make`.
 """
+import importlib
 import json
 import os
 import shutil
@@ -33,6 +34,17 @@ def _tool(name):
     return found
 
 
+def _extension(name):
+    """tessel._compiler or tessel._runtime when `make` built them, unless TESSEL_NO_EXTENSIONS
+    is set (to compare with the tools driven as subprocesses)."""
+    if os.environ.get("TESSEL_NO_EXTENSIONS"):
+        return None
+    try:
+        return importlib.import_module(f".{name}", __package__)
+    except ImportError:
+        return None
+
+
 def _run(cmd):
     proc = subprocess.run([str(c) for c in cmd], capture_output=True, text=True)
     if proc.returncode != 0:
@@ -41,7 +53,19 @@ def _run(cmd):
 
 
 def compile(model, precision="fp32", chip="wormhole_b0", input_shapes=None):  # noqa: A001
-    """Compiles an ONNX model (a path, bytes or a ModelProto) and returns the .ttb bytes."""
+    """Compiles an ONNX model (a path, bytes or a ModelProto) and returns the .ttb bytes: in
+    process through the `tessel._compiler` extension when `make` built it, else with
+    tt-compile."""
+    _compiler = _extension("_compiler")
+    if _compiler is not None:
+        name = str(model) if isinstance(model, (str, Path)) else "<model>"
+        data = (Path(model).read_bytes() if isinstance(model, (str, Path))
+                else model if isinstance(model, bytes) else model.SerializeToString())
+        shapes = {k: [int(d) for d in v] for k, v in (input_shapes or {}).items()}
+        try:
+            return _compiler.compile(data, precision, chip, shapes, name)
+        except _compiler.Error as e:
+            raise TesselError(str(e)) from None
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "model.onnx"
         if isinstance(model, (str, Path)):
@@ -104,9 +128,9 @@ class Runtime:
         """The binary in process (tessel.InferenceSession) when the extension is built and no
         input or output is a sequence or an optional; else None, and tt-run runs it."""
         if not hasattr(self, "_in_process"):
-            from .session import InferenceSession, _runtime
+            from .session import InferenceSession
             self._in_process = None
-            if _runtime is not None:
+            if _extension("_runtime") is not None:
                 session = InferenceSession(self.path)
                 types = [a.element_type for a in session.get_inputs() + session.get_outputs()]
                 if not any(t.startswith(("seq(", "opt(")) for t in types):

@@ -99,3 +99,16 @@ def test_sessions_run_in_parallel_threads(tmp):
         t.join()
     for a, g in zip(alone, got):
         np.testing.assert_array_equal(a, g)
+
+
+def test_compile_in_process_matches_tt_compile(tmp):
+    """tessel.compile runs the pipeline in process (tessel._compiler): the same bytes as
+    tt-compile, and a bad model raises TesselError with the tools' one-line message."""
+    model, _ = models.cnn()
+    ttb = compiled(tmp, model)
+    assert tessel.compile(model) == ttb.read_bytes()
+    run(["tt-compile", tmp / "m.onnx", "-o", tmp / "b.ttb", "--precision=bf16"])
+    assert tessel.compile(tmp / "m.onnx", precision="bf16") == (tmp / "b.ttb").read_bytes()
+    with pytest.raises(tessel.TesselError, match=r"^tessel.compile: error: <model>: not a valid "
+                                                 r"ONNX model"):
+        tessel.compile(b"garbage")
