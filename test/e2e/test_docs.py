@@ -35,3 +35,15 @@ def test_doc_commands(doc, tmp):
     proc = subprocess.run(["bash", "-c", script], cwd=tmp, env=env, capture_output=True,
                           text=True, timeout=600)
     assert proc.returncode == 0, f"{doc}:\n{proc.stdout}\n{proc.stderr}"
+
+
+def test_python_doc_examples(tmp):
+    """docs/python.md's examples, run in order as one script, as a user would paste them."""
+    blocks = re.findall(r"```python\n(.*?)```", (SRC / "docs" / "python.md").read_text(), re.S)
+    assert blocks, "python.md shows no examples"
+    env = dict(os.environ, PYTHONPATH=str(SRC / "python"), TESSEL_BIN=str(BIN))
+    proc = subprocess.run(["/usr/bin/python3", "-c", "\n".join(blocks)], cwd=tmp, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, f"{proc.stdout}\n{proc.stderr}"
+    assert "expected shape [8, 64], got [8, 63]" in proc.stdout, proc.stdout
+    assert (tmp / "trace.json").exists() and (tmp / "mlp.ttb").exists()
