@@ -16,7 +16,7 @@ SAN_FLAGS := -G Ninja -DCMAKE_BUILD_TYPE=Release "-DCMAKE_C_FLAGS_RELEASE=-O1 -D
   -DLLVM_DIR=/usr/lib/llvm-19/lib/cmake/llvm -DPython3_EXECUTABLE=$(PY) \
   -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache
 
-.PHONY: deps configure build san demo check clean
+.PHONY: deps configure build python san demo check clean
 
 deps:
 	@scripts/install-deps.sh
@@ -28,6 +28,11 @@ configure: deps $(BUILD)/build.ninja
 
 build: configure
 	@ninja -C $(BUILD) -j$(JOBS) --quiet
+
+# The Python extensions (tessel._compiler, tessel._runtime) into $(BUILD)/python/tessel, where the
+# package in python/ finds them; `make build` builds them too. docs/python.md.
+python: configure
+	@ninja -C $(BUILD) -j$(JOBS) --quiet tessel_compiler_module tessel_runtime_module
 
 $(SAN_BUILD)/build.ninja: CMakeLists.txt | deps
 	@cmake -S . -B $(SAN_BUILD) $(SAN_FLAGS) >/dev/null

@@ -12,6 +12,7 @@ PACKAGES=(
   libflatbuffers-dev flatbuffers-compiler
   libfmt-dev
   python3-dev python3-numpy python3-pytest pybind11-dev
+  python3-venv python3-pip python3-setuptools python3-wheel
   libgtest-dev googletest
   librsvg2-bin
   zlib1g-dev libzstd-dev libedit-dev libxml2-dev libcurl4-openssl-dev
