@@ -124,11 +124,29 @@ private:
   }
 };
 
+/// What a binary says of itself, without a chip to run it on: its chip, precision and signatures.
+py::dict describe(const py::bytes &binary) {
+  std::string bytes = binary;
+  flatbuffers::Verifier verifier(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
+  if (!tessel::ttb::BinaryBufferHasIdentifier(bytes.data()) ||
+      !tessel::ttb::VerifyBinaryBuffer(verifier))
+    throw Error("not a .ttb binary, or a damaged one");
+  const tessel::ttb::Binary &bin = *tessel::ttb::GetBinary(bytes.data());
+  py::dict d;
+  d["chip"] = bin.chip() ? bin.chip()->str() : "";
+  d["precision"] = bin.precision() ? bin.precision()->str() : "";
+  d["schema_version"] = bin.schema_version();
+  d["inputs"] = signatures(bin.inputs());
+  d["outputs"] = signatures(bin.outputs());
+  return d;
+}
+
 } // namespace
 
 PYBIND11_MODULE(_runtime, m) {
   m.doc() = "Tessel's simulator in process (tessel.InferenceSession uses it)";
   py::register_exception<Error>(m, "Error");
+  m.def("describe", &describe, py::arg("binary"));
   py::class_<Session>(m, "Session")
       .def(py::init<const py::bytes &, const std::string &, unsigned>(), py::arg("binary"),
            py::arg("chip"), py::arg("threads"))

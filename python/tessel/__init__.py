@@ -20,7 +20,7 @@ for _d in (_os.environ.get("TESSEL_BIN"), _Path(__file__).resolve().parents[2] /
         break
 
 from .compiler import Runtime, TesselError, compile  # noqa: E402,F401
-from .session import InferenceSession, NodeArg  # noqa: E402,F401
+from .session import Binary, InferenceSession, NodeArg  # noqa: E402,F401
 from .compiler import _extension as _ext  # noqa: E402
 
 # The extensions themselves, where they are built (None otherwise).

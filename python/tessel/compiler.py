@@ -53,9 +53,9 @@ def _run(cmd):
 
 
 def compile(model, precision="fp32", chip="wormhole_b0", input_shapes=None):  # noqa: A001
-    """Compiles an ONNX model (a path, bytes or a ModelProto) and returns the .ttb bytes: in
-    process through the `tessel._compiler` extension when `make` built it, else with
-    tt-compile."""
+    """Compiles an ONNX model (a path, bytes or a ModelProto) and returns a tessel.Binary (the
+    .ttb bytes, with the binary's signature): in process through the `tessel._compiler`
+    extension when `make` built it, else with tt-compile."""
     _compiler = _extension("_compiler")
     if _compiler is not None:
         name = str(model) if isinstance(model, (str, Path)) else "<model>"
@@ -63,7 +63,7 @@ def compile(model, precision="fp32", chip="wormhole_b0", input_shapes=None):  # 
                 else model if isinstance(model, bytes) else model.SerializeToString())
         shapes = {k: [int(d) for d in v] for k, v in (input_shapes or {}).items()}
         try:
-            return _compiler.compile(data, precision, chip, shapes, name)
+            return _binary(_compiler.compile(data, precision, chip, shapes, name))
         except _compiler.Error as e:
             raise TesselError(str(e)) from None
     with tempfile.TemporaryDirectory() as tmp:
@@ -79,7 +79,12 @@ def compile(model, precision="fp32", chip="wormhole_b0", input_shapes=None):  # 
         for name, shape in (input_shapes or {}).items():
             cmd.append(f"--input-shape={name}:{'x'.join(map(str, shape))}")
         _run(cmd)
-        return out.read_bytes()
+        return _binary(out.read_bytes())
+
+
+def _binary(data):
+    from .session import Binary
+    return Binary(data)
 
 
 class Runtime:

@@ -41,6 +41,51 @@ class NodeArg:
     element_type: str  # the binary's name for it: f32, i64, bool, seq(f32), ...
 
 
+def _node_arg(s):
+    return NodeArg(s["name"], list(s["shape"]), _ORT_TYPES.get(s["element_type"],
+                                                                s["element_type"]),
+                   s["element_type"])
+
+
+class Binary(bytes):
+    """A compiled model (what tessel.compile returns): the .ttb file's bytes, with what the
+    binary says of itself. Save it with `save`, read it back with `Binary.load`."""
+
+    def _describe(self):
+        if _runtime is None:
+            raise TesselError(f"tessel._runtime is not built ({_import_error}); run make")
+        try:
+            return _runtime.describe(bytes(self))
+        except _runtime.Error as e:
+            raise TesselError(str(e)) from None
+
+    @property
+    def chip(self):
+        return self._describe()["chip"]
+
+    @property
+    def precision(self):
+        return self._describe()["precision"]
+
+    @property
+    def inputs(self):
+        return [_node_arg(s) for s in self._describe()["inputs"]]
+
+    @property
+    def outputs(self):
+        return [_node_arg(s) for s in self._describe()["outputs"]]
+
+    def save(self, path):
+        """Writes the file whole or not at all."""
+        tmp = Path(f"{path}.tmp-{os.getpid()}")
+        tmp.write_bytes(self)
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path):
+        return cls(Path(path).read_bytes())
+
+
 class InferenceSession:
     def __init__(self, path_or_bytes, chip="wormhole_b0", threads=0):
         if _runtime is None:
@@ -51,15 +96,9 @@ class InferenceSession:
             self._session = _runtime.Session(bytes(binary), chip, threads)
         except _runtime.Error as e:
             raise TesselError(str(e)) from None
-        self._inputs = [self._arg(s) for s in self._session.inputs()]
-        self._outputs = [self._arg(s) for s in self._session.outputs()]
+        self._inputs = [_node_arg(s) for s in self._session.inputs()]
+        self._outputs = [_node_arg(s) for s in self._session.outputs()]
         self.last_perf = None
-
-    @staticmethod
-    def _arg(s):
-        return NodeArg(s["name"], list(s["shape"]), _ORT_TYPES.get(s["element_type"],
-                                                                    s["element_type"]),
-                       s["element_type"])
 
     def get_inputs(self):
         return list(self._inputs)

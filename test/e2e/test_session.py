@@ -112,3 +112,19 @@ def test_compile_in_process_matches_tt_compile(tmp):
     with pytest.raises(tessel.TesselError, match=r"^tessel.compile: error: <model>: not a valid "
                                                  r"ONNX model"):
         tessel.compile(b"garbage")
+
+
+def test_binary_carries_its_signature(tmp):
+    """tessel.compile returns a tessel.Binary: the bytes, the chip and precision it was compiled
+    for and its inputs and outputs; saved and loaded whole."""
+    model, _ = models.cnn()
+    binary = tessel.compile(model, precision="bf16")
+    assert isinstance(binary, tessel.Binary) and isinstance(binary, bytes)
+    assert (binary.chip, binary.precision) == ("wormhole_b0", "bf16")
+    assert [(a.name, a.shape, a.type) for a in binary.inputs] == [("x", [1, 3, 32, 32],
+                                                                   "tensor(float)")]
+    assert [a.element_type for a in binary.outputs] == ["f32"]
+    binary.save(tmp / "cnn.ttb")
+    assert tessel.Binary.load(tmp / "cnn.ttb") == binary
+    with pytest.raises(tessel.TesselError, match="not a .ttb binary"):
+        tessel.Binary(b"junk").inputs
