@@ -44,6 +44,48 @@ py::list signatures(
   return out;
 }
 
+/// A Python value as the runtime holds it: .npy bytes for a tensor, a list for a sequence, None
+/// or the held value for an optional, as `declared` (a binary's element type) says.
+HostTensor fromPython(const py::handle &value, const std::string &declared,
+                      const std::string &label) {
+  HostTensor t;
+  std::string elements = sequenceElementType(declared), held = optionalElementType(declared);
+  if (!held.empty()) {
+    t.isOptional = true;
+    if (!value.is_none())
+      t.elements.push_back(fromPython(value, held, label));
+    return t;
+  }
+  if (!elements.empty()) {
+    if (!py::isinstance<py::list>(value))
+      throw Error(label + ": a sequence goes in as a list of arrays");
+    t.isSequence = true;
+    for (const py::handle &e : py::reinterpret_borrow<py::list>(value))
+      t.elements.push_back(fromPython(e, elements, label));
+    return t;
+  }
+  if (!py::isinstance<py::bytes>(value))
+    throw Error(label + ": expected an array");
+  std::string bytes = py::reinterpret_borrow<py::bytes>(value), error;
+  if (!parseNpy(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size(), t, error,
+                declared))
+    throw Error(label + ": " + error);
+  return t;
+}
+
+/// The runtime's value back as the same Python shapes.
+py::object toPython(const HostTensor &t, const std::string &type) {
+  if (t.isOptional)
+    return t.elements.empty() ? py::none() : toPython(t.elements[0], optionalElementType(type));
+  if (t.isSequence) {
+    py::list out;
+    for (const HostTensor &e : t.elements)
+      out.append(toPython(e, sequenceElementType(type)));
+    return out;
+  }
+  return py::bytes(npyBytes(t, type));
+}
+
 class Session {
 public:
   Session(const py::bytes &binary, const std::string &chipName, unsigned threads)
@@ -61,26 +103,22 @@ public:
   py::list inputs() const { return signatures(loaded.root()->inputs()); }
   py::list outputs() const { return signatures(loaded.root()->outputs()); }
 
-  /// Runs on the inputs as .npy bytes, in the binary's input order; returns the outputs as .npy
-  /// bytes, the perf report as JSON and, if asked, the trace as JSON.
-  py::tuple run(const std::vector<py::bytes> &npy, bool trace) const {
+  /// Runs on the inputs in the binary's input order (fromPython's forms); returns the outputs
+  /// (toPython's forms), the perf report as JSON and, if asked, the trace as JSON.
+  py::tuple run(const py::list &values, bool trace) const {
     const tessel::ttb::Binary &bin = *loaded.root();
     size_t count = bin.inputs() ? bin.inputs()->size() : 0;
-    if (npy.size() != count)
+    if (values.size() != count)
       throw Error("the model takes " + std::to_string(count) + " inputs, got " +
-                  std::to_string(npy.size()));
+                  std::to_string(values.size()));
     std::vector<HostTensor> tensors(count);
     for (size_t i = 0; i < count; ++i) {
       const tessel::ttb::TensorSignature &sig = *bin.inputs()->Get(i);
       std::string label = "input " + std::to_string(i) + " '" +
                           (sig.name() ? sig.name()->str() : "") + "'";
-      std::string declared = elementTypeOf(sig), error;
-      if (!sequenceElementType(declared).empty() || !optionalElementType(declared).empty())
-        throw Error(label + ": sequences and optionals go through tessel.Runtime for now");
-      std::string bytes = npy[i];
-      if (!parseNpy(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size(), tensors[i],
-                    error, declared))
-        throw Error(label + ": " + error);
+      tensors[i] = fromPython(values[i], elementTypeOf(sig), label);
+      if (tensors[i].isSequence || tensors[i].isOptional)
+        continue;
       std::vector<int64_t> want;
       if (sig.shape())
         want.assign(sig.shape()->begin(), sig.shape()->end());
@@ -101,13 +139,8 @@ public:
     if (!ok)
       throw Error(error);
     py::list outs;
-    for (size_t i = 0; i < result.outputs.size(); ++i) {
-      const HostTensor &t = result.outputs[i];
-      if (t.isSequence || t.isOptional)
-        throw Error("output '" + t.name + "' is a sequence or an optional, which goes through "
-                    "tessel.Runtime for now");
-      outs.append(py::bytes(npyBytes(t, elementTypeOf(*bin.outputs()->Get(i)))));
-    }
+    for (size_t i = 0; i < result.outputs.size(); ++i)
+      outs.append(toPython(result.outputs[i], elementTypeOf(*bin.outputs()->Get(i))));
     return py::make_tuple(outs, perfToJson(result.perf),
                           trace ? traceToJson(result.trace) : std::string());
   }

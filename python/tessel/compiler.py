@@ -1,9 +1,9 @@
 """numpy in, numpy out: compile ONNX models and run them on the simulated chip.
 
 The compiler and the simulator run in process through the extensions `make` builds
-(`tessel._compiler`, `tessel._runtime`, in build/python/tessel); without them, and for sequences
-and optionals crossing the model's boundary, `tt-compile` and `tt-run` do the work, driven with
-temporary files. A Python user needs no build of their own beyond `make`.
+(`tessel._compiler`, `tessel._runtime`, in build/python/tessel); without them
+(or with TESSEL_NO_EXTENSIONS=1) `tt-compile` and `tt-run` do the work, driven with temporary
+files. A Python user needs no build of their own beyond `make`.
 """
 import importlib
 import json
@@ -130,16 +130,12 @@ class Runtime:
                 for o, t in zip(outputs, out_types)]
 
     def _session(self):
-        """The binary in process (tessel.InferenceSession) when the extension is built and no
-        input or output is a sequence or an optional; else None, and tt-run runs it."""
+        """The binary in process (tessel.InferenceSession) when the extension is built; else
+        None, and tt-run runs it."""
         if not hasattr(self, "_in_process"):
             from .session import InferenceSession
-            self._in_process = None
-            if _extension("_runtime") is not None:
-                session = InferenceSession(self.path)
-                types = [a.element_type for a in session.get_inputs() + session.get_outputs()]
-                if not any(t.startswith(("seq(", "opt(")) for t in types):
-                    self._in_process = session
+            self._in_process = (InferenceSession(self.path)
+                                if _extension("_runtime") is not None else None)
         return self._in_process
 
     def num_outputs(self):

@@ -41,6 +41,31 @@ class NodeArg:
     element_type: str  # the binary's name for it: f32, i64, bool, seq(f32), ...
 
 
+def _encode(value, element_type):
+    """An input as the extension takes it: .npy bytes for a tensor (in its own element type; the
+    runtime converts it as the chip holds it), a list for a sequence, None or the held value for
+    an optional."""
+    if element_type.startswith("opt("):
+        return None if value is None else _encode(value, element_type[4:-1])
+    if element_type.startswith("seq("):
+        return [_encode(e, element_type[4:-1]) for e in value]
+    # (ascontiguousarray would turn a scalar into shape (1,).)
+    x = np.asarray(value, order="C")
+    if x.dtype == object:  # ONNX hands strings over as objects; .npy holds them as unicode
+        x = x.astype(np.str_)
+    buf = io.BytesIO()
+    np.save(buf, x)
+    return buf.getvalue()
+
+
+def _decode(value):
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [_decode(e) for e in value]
+    return np.load(io.BytesIO(value))
+
+
 def _node_arg(s):
     return NodeArg(s["name"], list(s["shape"]), _ORT_TYPES.get(s["element_type"],
                                                                 s["element_type"]),
@@ -114,16 +139,9 @@ class InferenceSession:
         missing = [n for n in names if n not in input_feed]
         if unknown or missing:
             raise TesselError(f"inputs {names} expected; unknown {unknown}, missing {missing}")
-        blobs = []
-        for name in names:
-            x = np.asarray(input_feed[name], order="C")
-            if x.dtype == object:
-                x = x.astype(np.str_)
-            buf = io.BytesIO()
-            np.save(buf, x)
-            blobs.append(buf.getvalue())
+        values = [_encode(input_feed[a.name], a.element_type) for a in self._inputs]
         try:
-            outs, perf, trace_json = self._session.run(blobs, trace is not None)
+            outs, perf, trace_json = self._session.run(values, trace is not None)
         except _runtime.Error as e:
             raise TesselError(str(e)) from None
         self.last_perf = json.loads(perf)
@@ -131,7 +149,7 @@ class InferenceSession:
             tmp = f"{trace}.tmp-{os.getpid()}"
             Path(tmp).write_text(trace_json)
             os.replace(tmp, trace)
-        arrays = {a.name: np.load(io.BytesIO(b)) for a, b in zip(self._outputs, outs)}
+        arrays = {a.name: _decode(v) for a, v in zip(self._outputs, outs)}
         wanted = [a.name for a in self._outputs] if output_names is None else list(output_names)
         for n in wanted:
             if n not in arrays:

@@ -128,3 +128,29 @@ def test_binary_carries_its_signature(tmp):
     assert tessel.Binary.load(tmp / "cnn.ttb") == binary
     with pytest.raises(tessel.TesselError, match="not a .ttb binary"):
         tessel.Binary(b"junk").inputs
+
+
+def test_sequences_and_optionals(tmp):
+    """A sequence goes in and out as a list of arrays, an optional as None or its value."""
+    seq = helper.make_sequence_type_proto(helper.make_tensor_type_proto(TensorProto.FLOAT, [2, 3]))
+    opt = helper.make_optional_type_proto(helper.make_tensor_type_proto(TensorProto.FLOAT, [2]))
+    graph = helper.make_graph(
+        [helper.make_node("SequenceInsert", ["s", "x"], ["longer"], name="insert"),
+         helper.make_node("SequenceLength", ["longer"], ["n"], name="length"),
+         helper.make_node("OptionalHasElement", ["o"], ["has"], name="has")],
+        "g",
+        [helper.make_value_info("s", seq),
+         helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3]),
+         helper.make_value_info("o", opt)],
+        [helper.make_value_info("longer", seq),
+         helper.make_tensor_value_info("n", TensorProto.INT64, []),
+         helper.make_tensor_value_info("has", TensorProto.BOOL, [])])
+    ttb = compiled(tmp, helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)]))
+    session = tessel.InferenceSession(ttb)
+    a, b = np.ones((2, 3), np.float32), np.arange(6, dtype=np.float32).reshape(2, 3)
+    longer, n, has = session.run(None, {"s": [a], "x": b, "o": None})
+    assert isinstance(longer, list) and len(longer) == 2
+    np.testing.assert_array_equal(longer[1], b)
+    assert (n, has) == (2, False) and n.dtype == np.int64
+    _, _, has = session.run(None, {"s": [], "x": b, "o": np.zeros(2, np.float32)})
+    assert has
