@@ -1,6 +1,7 @@
 // tessel._runtime: the simulator in process, for tessel.InferenceSession (python/tessel/session.py).
-// Tensors cross as .npy bytes, which the runtime's own reader and writer convert in every element
-// type the binary declares; the GIL is released while the chip is simulated.
+// float32 tensors cross as numpy arrays (read in place, outputs handed over without a copy); the
+// other element types as .npy bytes, which the runtime's own reader and writer convert as the
+// binary declares. The GIL is released while the chip is simulated.
 #include "tessel/runtime/Binary.h"
 #include "tessel/runtime/Chip.h"
 #include "tessel/runtime/Perf.h"
@@ -8,6 +9,7 @@
 #include "tessel/runtime/TensorIO.h"
 #include "tessel/runtime/Trace.h"
 
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -64,6 +66,15 @@ HostTensor fromPython(const py::handle &value, const std::string &declared,
       t.elements.push_back(fromPython(e, elements, label));
     return t;
   }
+  // A C-ordered float32 array for an f32 input is read where it lies, without the .npy bytes.
+  if (declared == "f32" && py::isinstance<py::array_t<float>>(value)) {
+    auto array = py::reinterpret_borrow<py::array_t<float>>(value);
+    if (array.flags() & py::array::c_style) {
+      t.shape.assign(array.shape(), array.shape() + array.ndim());
+      t.data.assign(array.data(), array.data() + array.size());
+      return t;
+    }
+  }
   if (!py::isinstance<py::bytes>(value))
     throw Error(label + ": expected an array");
   std::string bytes = py::reinterpret_borrow<py::bytes>(value), error;
@@ -73,13 +84,20 @@ HostTensor fromPython(const py::handle &value, const std::string &declared,
   return t;
 }
 
-/// The runtime's value back as the same Python shapes.
-py::object toPython(const HostTensor &t, const std::string &type) {
+/// The runtime's value back as the same Python shapes; an f32 tensor becomes a numpy array that
+/// owns the runtime's values (no copy).
+py::object toPython(HostTensor &t, const std::string &type) {
+  if (type == "f32" && !t.isOptional && !t.isSequence && t.strings.empty()) {
+    auto *values = new std::vector<float>(std::move(t.data));
+    py::capsule owner(values, [](void *p) { delete static_cast<std::vector<float> *>(p); });
+    std::vector<py::ssize_t> shape(t.shape.begin(), t.shape.end());
+    return py::array_t<float>(shape, values->data(), owner);
+  }
   if (t.isOptional)
     return t.elements.empty() ? py::none() : toPython(t.elements[0], optionalElementType(type));
   if (t.isSequence) {
     py::list out;
-    for (const HostTensor &e : t.elements)
+    for (HostTensor &e : t.elements)
       out.append(toPython(e, sequenceElementType(type)));
     return out;
   }

@@ -42,15 +42,17 @@ class NodeArg:
 
 
 def _encode(value, element_type):
-    """An input as the extension takes it: .npy bytes for a tensor (in its own element type; the
-    runtime converts it as the chip holds it), a list for a sequence, None or the held value for
-    an optional."""
+    """An input as the extension takes it: a float32 array as it is for an f32 tensor, else .npy
+    bytes (in its own element type; the runtime converts it as the chip holds it), a list for a
+    sequence, None or the held value for an optional."""
     if element_type.startswith("opt("):
         return None if value is None else _encode(value, element_type[4:-1])
     if element_type.startswith("seq("):
         return [_encode(e, element_type[4:-1]) for e in value]
     # (ascontiguousarray would turn a scalar into shape (1,).)
     x = np.asarray(value, order="C")
+    if element_type == "f32" and x.dtype == np.float32:
+        return x  # read where it lies
     if x.dtype == object:  # ONNX hands strings over as objects; .npy holds them as unicode
         x = x.astype(np.str_)
     buf = io.BytesIO()
@@ -59,8 +61,8 @@ def _encode(value, element_type):
 
 
 def _decode(value):
-    if value is None:
-        return None
+    if value is None or isinstance(value, np.ndarray):
+        return value
     if isinstance(value, list):
         return [_decode(e) for e in value]
     return np.load(io.BytesIO(value))

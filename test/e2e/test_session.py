@@ -32,6 +32,8 @@ def test_same_outputs_and_cycles_as_tt_run(tmp):
     assert (arg.name, arg.shape, arg.type) == ("x", [1, 3, 32, 32], "tensor(float)")
     [y] = session.run(None, {"x": x}, trace=tmp / "trace.json")
     np.testing.assert_array_equal(y, np.load(tmp / "y.npy"))
+    # An f32 output is the runtime's own values, not a copy: the array views memory it owns.
+    assert y.dtype == np.float32 and y.base is not None
     perf = json.loads((tmp / "perf.json").read_text())
     assert session.last_perf["totals"]["cycles"] == perf["totals"]["cycles"]
     assert "traceEvents" in json.loads((tmp / "trace.json").read_text())
