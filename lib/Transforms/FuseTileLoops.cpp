@@ -374,12 +374,11 @@ struct FuseTileLoopsPass : tessel::impl::FuseTileLoopsBase<FuseTileLoopsPass> {
     TileLoopCost producerCost = estimateTileLoop(producer, *chip);
     // Every dispatch pays its launch (or its barrier in a joined program) as well as its
     // kernel: fusing saves the consumer's.
-    auto launch = [&](grid::DispatchOp d) {
-      grid::CoreRangeAttr cores = d.getCores();
-      return cost::dispatchGapCycles(*chip, joinDispatches, cores.getX1() - cores.getX0() + 1,
-                                     cores.getY1() - cores.getY0() + 1);
+    auto gap = [&](grid::DispatchOp d) {
+      return cost::dispatchGapCycles(*chip, joinDispatches, d.getCores().width(),
+                                     d.getCores().height());
     };
-    double before = launch(producer) + producerCost.cycles(), after = 0;
+    double before = gap(producer) + producerCost.cycles(), after = 0;
     double dramBefore = producerCost.dramBytes + producerCost.l1Bytes, dramAfter = 0;
     SmallVector<std::pair<grid::DispatchOp, grid::DispatchOp>> fused;
     SmallVector<std::string> notes;
@@ -405,8 +404,8 @@ struct FuseTileLoopsPass : tessel::impl::FuseTileLoopsBase<FuseTileLoopsPass> {
         stays = true;
         continue;
       }
-      before += launch(consumer) + was.cycles();
-      after += launch(*candidate) + is.cycles();
+      before += gap(consumer) + was.cycles();
+      after += gap(*candidate) + is.cycles();
       dramBefore += was.dramBytes + was.l1Bytes;
       dramAfter += is.dramBytes + is.l1Bytes;
       notes.push_back(why);
@@ -415,7 +414,7 @@ struct FuseTileLoopsPass : tessel::impl::FuseTileLoopsBase<FuseTileLoopsPass> {
     if (fused.empty())
       return;
     if (stays) {
-      after += launch(producer) + producerCost.cycles();
+      after += gap(producer) + producerCost.cycles();
       dramAfter += producerCost.dramBytes + producerCost.l1Bytes;
     }
     // A tie fuses when the producer goes: one dispatch fewer, its result's memory freed.

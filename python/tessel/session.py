@@ -8,6 +8,7 @@ The simulator runs in this process (the `tessel._runtime` extension that `make` 
 build/python/tessel), with the GIL released: sessions may run in parallel threads. Inputs go in
 every element type the model declares; outputs come back in theirs.
 """
+import functools
 import io
 import json
 import os
@@ -78,7 +79,9 @@ class Binary(bytes):
     """A compiled model (what tessel.compile returns): the .ttb file's bytes, with what the
     binary says of itself. Save it with `save`, read it back with `Binary.load`."""
 
-    def _describe(self):
+    @functools.cached_property
+    def _description(self):
+        """What the binary says of itself, read once: verifying a large binary is not free."""
         if _runtime is None:
             raise TesselError(f"tessel._runtime is not built ({_import_error}); run make")
         try:
@@ -88,19 +91,19 @@ class Binary(bytes):
 
     @property
     def chip(self):
-        return self._describe()["chip"]
+        return self._description["chip"]
 
     @property
     def precision(self):
-        return self._describe()["precision"]
+        return self._description["precision"]
 
     @property
     def inputs(self):
-        return [_node_arg(s) for s in self._describe()["inputs"]]
+        return [_node_arg(s) for s in self._description["inputs"]]
 
     @property
     def outputs(self):
-        return [_node_arg(s) for s in self._describe()["outputs"]]
+        return [_node_arg(s) for s in self._description["outputs"]]
 
     def save(self, path):
         """Writes the file whole or not at all."""

@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace tessel;
@@ -69,7 +70,7 @@ LogicalResult KernelEncoder::emitConstant(int64_t value, std::vector<int32_t> &o
   }
   // A term holds 28 bits and a sign: a larger constant is high * 2^24 + low.
   constexpr int64_t kLow = int64_t(1) << 24;
-  int64_t high = value >= 0 ? value / kLow : -((-(value + 1)) / kLow) - 1, low = value - high * kLow;
+  int64_t high = llvm::divideFloorSigned(value, kLow), low = value - high * kLow;
   if (high > rt::kMaxExprOperand || high < -rt::kMaxExprOperand)
     return kernelOp.emitError("index constant ") << value << " is beyond the kernel bytecode's 2^52";
   out.insert(out.end(), {rt::exprTerm(ExprTag::Const, high), rt::exprTerm(ExprTag::Const, kLow),
