@@ -1,32 +1,26 @@
 // graph.sdpa as one FlashAttention-style dispatch. A unit is a block of query tiles (32
 // queries each) of one batch element; its core streams the keys and values through L1 in
-// chunks of up to four tiles of 32 keys, each chunk read once for the whole block, and keeps
-// per query the running maximum m, the running sum l and the unscaled output O (a row of
-// tiles):
+// chunks of key tiles (32 keys each), each chunk read once for the whole block, and keeps per
+// query the running maximum m, the running sum l and the unscaled output O (a row of tiles):
 //   s = (q * scale) kt_c (+ mask_c)          scores of the chunk, padding keys at -huge
 //   m' = max(m, rowmax(s));  a = exp(m - m')  rescales what came before
 //   p = exp(s - m');  l' = l a + rowsum(p);  O' = O a + p v_c
 // and writes O / l. The scores never leave the core. The running values live in circular
 // buffers used as queues: each query tile's new value is pushed behind the block's old ones,
 // which are popped once the chunk is done. Rescaling (a, and O * a) costs the same per chunk
-// whatever its size, so chunks are as long as a divisor of the key tiles allows; blocks are as
-// large as keeps every core busy, since each block reads all the keys and values once.
+// whatever its size and nothing on the first, so chunks are the longest divisor of the key
+// tiles whose buffers fit L1 (a sequence of 384 keys is one chunk, and no rescaling at all);
+// blocks are as large as keeps every core busy, since each block reads all the keys and values
+// once.
 #include "Lowerings.h"
 #include "tessel/Transforms/AbsorbedRemaps.h"
+#include "tessel/Transforms/L1Tensors.h"
 
 using namespace mlir;
 using namespace tessel;
 using namespace tessel::lowering;
 
 static constexpr float kMinusHuge = -3.0e38f;
-
-/// The largest divisor of `n` that is at most `limit`.
-static int64_t largestDivisor(int64_t n, int64_t limit) {
-  for (int64_t d = std::min(n, limit); d > 1; --d)
-    if (n % d == 0)
-      return d;
-  return 1;
-}
 
 /// The tile of `to` that holds tile (b, row tile, column tile) of `from` (dims d0, d1, d2),
 /// where `map` takes `from`'s index to `to`'s and maps whole tiles (wholeTileView).
@@ -88,14 +82,23 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
   scoresShape.push_back(kt.cols);
   TiledView scores = TiledView::of(RankedTensorType::get(scoresShape, outType.getElementType()));
   int64_t nd = q.nt, nk = kt.nt, ne = v.nt;
-  int64_t chunk = largestDivisor(nk, 4), chunks = nk / chunk;
+  tile::DataFormat format = grid::getLayout(outType).getFormat();
+  int64_t budget = opts.chip.l1Bytes - opts.chip.l1ReservedBytes;
+  // The buffers that grow with the chunk (keys twice, and once transposed where they are read
+  // as K; values twice; the mask twice per query tile of the block; scores and probabilities)
+  // take at most the share of L1 that tensors kept between ops leave to any op's buffers.
+  bool transposedKeys = OperandTiles::of(op->getOpOperand(1)).transposed;
+  auto chunkBytes = [&](int64_t chunk, int64_t block) {
+    int64_t perKeyTile = 2 * nd + 2 * ne + (transposedKeys ? nd : 0) +
+                         (op.getMask() ? 2 * block : 0) + 2;
+    return chunk * perKeyTile * tile::tileBytes(format);
+  };
   // A block's query tiles share a batch element and its state (q, and m, l and O twice) fits
   // L1. Of the blocks that divide a batch element's query tiles and leave at least as many
   // blocks as cores (where the query tiles allow), the one whose blocks split over the most
   // cores, then the largest (each block reads every key and value once).
-  tile::DataFormat format = grid::getLayout(outType).getFormat();
   int64_t cores = opts.chip.gridX * opts.chip.gridY;
-  int64_t stateTiles = nd + 2 * (2 + ne), budget = opts.chip.l1Bytes - opts.chip.l1ReservedBytes;
+  int64_t stateTiles = nd + 2 * (2 + ne);
   int64_t blockLimit = std::max<int64_t>(1, q.batch * q.mt / cores);
   blockLimit = std::min(blockLimit, std::max<int64_t>(
       1, budget / 2 / (stateTiles * tile::tileBytes(format))));
@@ -110,6 +113,12 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
     }
   }
   int64_t units = q.batch * q.mt / block;
+  int64_t chunk = 1;
+  for (int64_t candidate = 1; candidate <= nk; ++candidate)
+    if (nk % candidate == 0 &&
+        chunkBytes(candidate, block) <= int64_t((1 - kL1TensorShare) * double(budget)))
+      chunk = candidate;
+  int64_t chunks = nk / chunk;
   float scale = op.getScale().convertToFloat();
   bool partialKeys = kt.cols % 32 != 0;
 
@@ -253,6 +262,12 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
     db.pop(from, n);
   };
   Value one = db.index(1), two = db.index(2), three = db.index(3), full = db.index(32);
+  // Rescaling by a = exp(m - m') only after the first chunk: before it m is -huge, so a is
+  // zero, and l and O start from the cleared Dst instead.
+  auto onLaterChunks = [&](Value c, function_ref<void()> fn) {
+    if (chunks > 1)
+      db.loop(db.apply(getAffineDimExpr(0, ctx).ceilDiv(chunks), {c}), [&](Value) { fn(); });
+  };
   db.loop(perCore, [&](Value iv) {
     Value unit = db.unit(iv);
     // m starts at -huge, l and O at zero; q is scaled once for all the keys.
@@ -332,12 +347,14 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
           db.reduce(tile::ReduceKind::max, 0, db.get(cbS, t), one, /*accumulate=*/true);
         });
         db.packOne(one, cbM);
-        db.binary(tile::BinaryKind::sub, tile::Broadcast::none, db.get(cbM, old),
-                  db.get(cbM, fresh), two);
-        db.unary(tile::UnaryKind::exp, two);
-        db.packOne(two, cbAlpha);
-        db.binary(tile::BinaryKind::mul, tile::Broadcast::none, db.get(cbL, old),
-                  db.get(cbAlpha, zero), three);
+        onLaterChunks(c, [&] {
+          db.binary(tile::BinaryKind::sub, tile::Broadcast::none, db.get(cbM, old),
+                    db.get(cbM, fresh), two);
+          db.unary(tile::UnaryKind::exp, two);
+          db.packOne(two, cbAlpha);
+          db.binary(tile::BinaryKind::mul, tile::Broadcast::none, db.get(cbL, old),
+                    db.get(cbAlpha, zero), three);
+        });
         db.reserve(cbP, chunk);
         db.loop(chunk, [&](Value t) {
           db.binary(tile::BinaryKind::sub, tile::Broadcast::cols, db.get(cbS, t),
@@ -357,8 +374,10 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
         // O' = O a + p v, a tile of O at a time, behind the block's old O.
         db.loop(ne, [&](Value e) {
           db.acquireDst();
-          db.binary(tile::BinaryKind::mul, tile::Broadcast::cols,
-                    db.get(cbO, at(qi, ne, e)), db.get(cbAlpha, zero), zero);
+          onLaterChunks(c, [&] {
+            db.binary(tile::BinaryKind::mul, tile::Broadcast::cols,
+                      db.get(cbO, at(qi, ne, e)), db.get(cbAlpha, zero), zero);
+          });
           db.loop(chunk, [&](Value t) {
             db.matmul(db.get(cbP, t), db.get(cbV, at(t, ne, e)), zero);
           });
@@ -367,7 +386,7 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
           db.push(cbO, 1);
           db.releaseDst();
         });
-        db.pop(cbAlpha, 1);
+        onLaterChunks(c, [&] { db.pop(cbAlpha, 1); });
         db.pop(cbP, chunk);
       });
       db.pop(cbM, block);
