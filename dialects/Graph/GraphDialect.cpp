@@ -57,6 +57,33 @@ static bool isHostAttributeValue(Attribute a) {
   return scalar(a);
 }
 
+/// graph.host_ops' entries, and a Loop's body (its own list of entries) in each.
+static LogicalResult verifyHostOps(Operation *op, ArrayAttr list) {
+  for (Attribute entry : list) {
+    auto dict = dyn_cast<DictionaryAttr>(entry);
+    auto attributes = dict ? dict.getAs<DictionaryAttr>("attributes") : DictionaryAttr();
+    Attribute body = dict ? dict.get("body") : Attribute();
+    if (!dict || !dict.getAs<StringAttr>("name") || !dict.getAs<StringAttr>("op") ||
+        !isStringArray(dict.get("inputs")) || !isStringArray(dict.get("outputs")) ||
+        !attributes ||
+        (body && (!isa<ArrayAttr>(body) || !isStringArray(dict.get("body_inputs")) ||
+                  !isStringArray(dict.get("body_outputs")))))
+      return op->emitError() << kHostOpsAttrName
+                             << " entries must be {name, op, inputs: [string], outputs: [string], "
+                                "attributes: {...}} and perhaps body: [entries], body_inputs: "
+                                "[string], body_outputs: [string], got "
+                             << entry;
+    for (NamedAttribute a : attributes)
+      if (!isHostAttributeValue(a.getValue()))
+        return op->emitError() << "host op '" << dict.getAs<StringAttr>("name").getValue()
+                               << "': attribute '" << a.getName().getValue()
+                               << "' must be an i64, f32 or string, or an array of them";
+    if (body && failed(verifyHostOps(op, cast<ArrayAttr>(body))))
+      return failure();
+  }
+  return success();
+}
+
 LogicalResult GraphDialect::verifyOperationAttribute(Operation *op, NamedAttribute attr) {
   StringRef name = attr.getName().getValue();
   auto list = dyn_cast<ArrayAttr>(attr.getValue());
@@ -72,22 +99,7 @@ LogicalResult GraphDialect::verifyOperationAttribute(Operation *op, NamedAttribu
   if (name == kHostOpsAttrName) {
     if (!list)
       return op->emitError() << name << " must be an array";
-    for (Attribute entry : list) {
-      auto dict = dyn_cast<DictionaryAttr>(entry);
-      auto attributes = dict ? dict.getAs<DictionaryAttr>("attributes") : DictionaryAttr();
-      if (!dict || !dict.getAs<StringAttr>("name") || !dict.getAs<StringAttr>("op") ||
-          !isStringArray(dict.get("inputs")) || !isStringArray(dict.get("outputs")) ||
-          !attributes)
-        return op->emitError() << name << " entries must be {name, op, inputs: [string], "
-                                          "outputs: [string], attributes: {...}}, got "
-                               << entry;
-      for (NamedAttribute a : attributes)
-        if (!isHostAttributeValue(a.getValue()))
-          return op->emitError() << "host op '" << dict.getAs<StringAttr>("name").getValue()
-                                 << "': attribute '" << a.getName().getValue()
-                                 << "' must be an i64, f32 or string, or an array of them";
-    }
-    return success();
+    return verifyHostOps(op, list);
   }
   return op->emitError() << "unknown graph attribute '" << name << "'";
 }

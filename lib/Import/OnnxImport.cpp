@@ -19,6 +19,7 @@
 #include "onnx/shape_inference/implementation.h"
 #include "onnx/version_converter/convert.h"
 
+#include <functional>
 #include <map>
 #include <queue>
 
@@ -99,6 +100,11 @@ private:
   /// Loop with a trip count and conditions known while importing: the body unrolled, loop-carried
   /// values threaded through, scan outputs stacked along a new first axis.
   LogicalResult importLoop(const onnx::NodeProto &node, Location loc);
+  /// Loop whose trip count or condition is known only at run time: a host op "Loop" whose body
+  /// is host ops of its own (ops that read the body's inputs), run once per iteration; what
+  /// reads only values from outside the body is computed once, before it.
+  LogicalResult hostLoop(const onnx::NodeProto &node, Location loc, const onnx::GraphProto &body,
+                         int64_t carried, int64_t scans);
   /// Sequence ops on lists known while importing: SequenceConstruct/Empty/Insert/Erase with
   /// constant positions, SplitToSequence with constant splits, SequenceLength, SequenceAt
   /// (a run-time position selects on the chip among same-typed elements), ConcatFromSequence.
@@ -125,13 +131,16 @@ private:
                                          ArrayRef<Type> inputTypes);
   /// Appends an entry to graph.host_ops.
   void recordHostOp(Location loc, StringRef op, ArrayRef<Attribute> inputs,
-                    ArrayRef<Attribute> outputs, DictionaryAttr attributes) {
-    hostOps.push_back(builder.getDictionaryAttr(
-        {builder.getNamedAttr("name", builder.getStringAttr(graph::nodeNames(loc))),
-         builder.getNamedAttr("op", builder.getStringAttr(op)),
-         builder.getNamedAttr("inputs", builder.getArrayAttr(inputs)),
-         builder.getNamedAttr("outputs", builder.getArrayAttr(outputs)),
-         builder.getNamedAttr("attributes", attributes)}));
+                    ArrayRef<Attribute> outputs, DictionaryAttr attributes,
+                    ArrayRef<NamedAttribute> body = {}) {
+    SmallVector<NamedAttribute> record{
+        builder.getNamedAttr("name", builder.getStringAttr(graph::nodeNames(loc))),
+        builder.getNamedAttr("op", builder.getStringAttr(op)),
+        builder.getNamedAttr("inputs", builder.getArrayAttr(inputs)),
+        builder.getNamedAttr("outputs", builder.getArrayAttr(outputs)),
+        builder.getNamedAttr("attributes", attributes)};
+    record.append(body.begin(), body.end());
+    hostOps.push_back(builder.getDictionaryAttr(record));
   }
   /// If on a run-time condition whose branches give an output different shapes: the chip
   /// computes both, and the host picks one (runtime host op "If").
@@ -203,8 +212,11 @@ private:
   /// What host ops compute: each value's type (dynamic where it depends on the data) and the op
   /// type of the node that computes it.
   llvm::StringMap<std::pair<Type, std::string>> hostValues;
-  /// The entries of graph.host_ops, in the nodes' order.
+  /// The entries of graph.host_ops, in the nodes' order (while a host Loop's body is imported,
+  /// the body's).
   SmallVector<Attribute> hostOps;
+  /// How many host Loop bodies the nodes being imported are in.
+  int hostBodies = 0;
   /// Chip values host ops read, which the function returns besides the model's outputs.
   llvm::MapVector<StringRef, Value> hostReads;
 };
@@ -706,6 +718,9 @@ FailureOr<SmallVector<Value>> Importer::importSubgraph(const onnx::GraphProto &g
 }
 
 LogicalResult Importer::importIf(const onnx::NodeProto &node, Location loc) {
+  if (hostBodies > 0)
+    return emitError(loc) << "If inside a Loop that runs on the host (its trip count or "
+                             "condition is known only at run time) is not supported";
   const onnx::GraphProto *branches[2] = {nullptr, nullptr}; // then, else
   for (const auto &a : node.attribute())
     if (a.name() == "then_branch" || a.name() == "else_branch")
@@ -879,9 +894,8 @@ LogicalResult Importer::importLoop(const onnx::NodeProto &node, Location loc) {
                                                        : scalarValue(values.lookup(node.input(0)));
   std::optional<double> cond = node.input(1).empty() ? std::optional<double>(1.0)
                                                      : scalarValue(values.lookup(node.input(1)));
-  if (!trips || !cond)
-    return emitError(loc) << "Loop whose trip count or condition is known only at run time is "
-                             "not supported (it is unrolled at compile time)";
+  if (!trips || !cond || hostBodies > 0)
+    return hostLoop(node, loc, *body, n, k);
   constexpr int64_t kMaxTrips = 1024;
   SmallVector<Value> carried;
   for (int64_t i = 0; i < n; ++i) {
@@ -930,6 +944,132 @@ LogicalResult Importer::importLoop(const onnx::NodeProto &node, Location loc) {
   return success();
 }
 
+LogicalResult Importer::hostLoop(const onnx::NodeProto &node, Location loc,
+                                 const onnx::GraphProto &body, int64_t n, int64_t k) {
+  if (graphNow != &model->graph() && hostBodies == 0)
+    return emitError(loc) << "Loop whose trip count or condition is known only at run time runs "
+                             "on the host, which only the main graph's nodes may do";
+  // What the Loop reads, as the host names it, and the types the body's inputs get.
+  SmallVector<Attribute> inputs;
+  SmallVector<Type> bodyTypes{RankedTensorType::get({}, builder.getI64Type()),
+                              RankedTensorType::get({}, builder.getI1Type())};
+  for (auto [i, in] : llvm::enumerate(node.input())) {
+    inputs.push_back(builder.getStringAttr(in));
+    if (in.empty()) {
+      if (i >= 2)
+        return emitError(loc) << "Loop's loop-carried input " << i - 2 << " is omitted";
+      continue;
+    }
+    Type type;
+    if (auto host = hostValues.find(in); host != hostValues.end()) {
+      type = host->second.first;
+    } else if (Value v = values.lookup(in)) {
+      FailureOr<StringAttr> name = hostRead(in, v, loc, "Loop");
+      if (failed(name))
+        return failure();
+      inputs.back() = *name;
+      type = v.getType();
+    } else if (auto seq = sequences.find(in); seq != sequences.end()) {
+      return emitError(loc) << "Loop on the host reads the sequence '" << in
+                            << "', which is built while compiling; only sequences the model "
+                               "takes or host ops build reach the host";
+    } else {
+      return emitError(loc) << "Loop reads '" << in << "', which nothing defines";
+    }
+    if (i >= 2)
+      bodyTypes.push_back(type);
+  }
+  SmallVector<Attribute> bodyInputs;
+  for (auto [i, in] : llvm::enumerate(body.input())) {
+    bodyInputs.push_back(builder.getStringAttr(in.name()));
+    hostValues[in.name()] = {bodyTypes[i], "Loop"};
+  }
+  // The body's nodes, recorded as host ops of its own.
+  SmallVector<Attribute> outerOps;
+  std::swap(outerOps, hostOps);
+  std::string outerScope = scope;
+  const onnx::GraphProto *outerGraph = graphNow;
+  scope += body.name() + "/";
+  graphNow = &body;
+  ++hostBodies;
+  auto restore = llvm::make_scope_exit([&] {
+    std::swap(outerOps, hostOps);
+    scope = outerScope;
+    graphNow = outerGraph;
+    --hostBodies;
+  });
+  for (const auto &init : body.initializer()) {
+    FailureOr<Value> v = importInitializer(init);
+    if (failed(v))
+      return failure();
+    values[init.name()] = *v;
+  }
+  for (auto [i, sub] : llvm::enumerate(body.node()))
+    if (failed(importNode(sub, i)))
+      return failure();
+  SmallVector<Attribute> bodyOutputs;
+  SmallVector<Type> outTypes;
+  for (const auto &o : body.output()) {
+    if (auto host = hostValues.find(o.name()); host != hostValues.end()) {
+      bodyOutputs.push_back(builder.getStringAttr(o.name()));
+      outTypes.push_back(host->second.first);
+      continue;
+    }
+    Value v = values.lookup(o.name());
+    if (!v)
+      return emitError(loc) << "Loop's body does not compute its output '" << o.name() << "'";
+    FailureOr<StringAttr> name = hostRead(o.name(), v, loc, "Loop");
+    if (failed(name))
+      return failure();
+    bodyOutputs.push_back(*name);
+    outTypes.push_back(v.getType());
+  }
+  // A loop-carried value keeps its type where every iteration gives the same; otherwise its
+  // dims are known only at run time. Scan outputs stack the iterations on a new first axis.
+  SmallVector<Type> resultTypes;
+  for (int64_t i = 0; i < n; ++i) {
+    Type before = bodyTypes[2 + i], after = outTypes[1 + i];
+    auto a = dyn_cast<RankedTensorType>(before), b = dyn_cast<RankedTensorType>(after);
+    if (before == after || !a || !b) {
+      if (before != after)
+        return emitError(loc) << "Loop's loop-carried value '" << node.output(i)
+                              << "' changes from " << before << " to " << after;
+      resultTypes.push_back(before);
+      continue;
+    }
+    if (a.getElementType() != b.getElementType() || a.getRank() != b.getRank())
+      return emitError(loc) << "Loop's loop-carried value '" << node.output(i)
+                            << "' changes element type or rank (" << a << " to " << b << ")";
+    SmallVector<int64_t> shape;
+    for (auto [x, y] : llvm::zip(a.getShape(), b.getShape()))
+      shape.push_back(x == y ? x : ShapedType::kDynamic);
+    resultTypes.push_back(RankedTensorType::get(shape, a.getElementType()));
+  }
+  for (int64_t c = 0; c < k; ++c) {
+    auto t = dyn_cast<RankedTensorType>(outTypes[1 + n + c]);
+    if (!t)
+      return emitError(loc) << "Loop's scan output '" << node.output(n + c)
+                            << "' must be a tensor";
+    SmallVector<int64_t> shape{ShapedType::kDynamic};
+    shape.append(t.getShape().begin(), t.getShape().end());
+    resultTypes.push_back(RankedTensorType::get(shape, t.getElementType()));
+  }
+  SmallVector<Attribute> outputs;
+  for (auto [i, out] : llvm::enumerate(node.output())) {
+    outputs.push_back(builder.getStringAttr(out));
+    if (!out.empty())
+      hostValues[out] = {resultTypes[i], "Loop"};
+  }
+  // The Loop is the outer list's: record it there, then leave the lists as `restore` expects.
+  ArrayAttr bodyOps = builder.getArrayAttr(hostOps);
+  std::swap(outerOps, hostOps);
+  recordHostOp(loc, "Loop", inputs, outputs, builder.getDictionaryAttr({}),
+               {builder.getNamedAttr("body", bodyOps),
+                builder.getNamedAttr("body_inputs", builder.getArrayAttr(bodyInputs)),
+                builder.getNamedAttr("body_outputs", builder.getArrayAttr(bodyOutputs))});
+  std::swap(outerOps, hostOps);
+  return success();
+}
 
 LogicalResult Importer::importSequenceOp(const onnx::NodeProto &node, Location loc) {
   StringRef op = node.op_type();
@@ -1285,7 +1425,7 @@ bool Importer::runsOnHost(const onnx::NodeProto &node, size_t index) {
 }
 
 LogicalResult Importer::importHostOp(const onnx::NodeProto &node, Location loc) {
-  if (graphNow != &model->graph())
+  if (graphNow != &model->graph() && hostBodies == 0)
     return emitError(loc) << node.op_type()
                           << " inside a branch or loop body would run on the host, which only "
                              "the main graph's nodes may do";
@@ -1682,9 +1822,19 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
   // A model input that only host ops read goes to the host as given: it is no argument of the
   // chip's function, and no DRAM buffer holds it.
   llvm::StringSet<> readByHost;
-  for (auto record : hostOps)
-    for (Attribute in : cast<DictionaryAttr>(record).getAs<ArrayAttr>("inputs"))
-      readByHost.insert(cast<StringAttr>(in).getValue());
+  std::function<void(ArrayRef<Attribute>)> noteReads = [&](ArrayRef<Attribute> records) {
+    for (auto record : records) {
+      auto dict = cast<DictionaryAttr>(record);
+      for (Attribute in : dict.getAs<ArrayAttr>("inputs"))
+        readByHost.insert(cast<StringAttr>(in).getValue());
+      if (auto body = dict.getAs<ArrayAttr>("body")) {
+        noteReads(body.getValue());
+        for (Attribute out : dict.getAs<ArrayAttr>("body_outputs"))
+          readByHost.insert(cast<StringAttr>(out).getValue());
+      }
+    }
+  };
+  noteReads(hostOps);
   llvm::BitVector hostOnly(func.getNumArguments());
   for (BlockArgument arg : func.getArguments()) {
     unsigned i = arg.getArgNumber();

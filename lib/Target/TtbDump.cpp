@@ -7,6 +7,8 @@
 
 #include "llvm/Support/JSON.h"
 
+#include <functional>
+
 using namespace mlir;
 using namespace tessel;
 
@@ -88,36 +90,45 @@ LogicalResult tessel::dumpTtb(StringRef bytes, raw_ostream &os, std::string &err
     signatures("outputs", bin->outputs());
     if (bin->host_values())
       signatures("host_values", bin->host_values());
-    if (bin->host_ops())
-      j.attributeArray("host_ops", [&] {
-        auto strings = [](const auto *list) {
-          llvm::json::Array a;
-          for (size_t i = 0; list && i < list->size(); ++i)
-            a.push_back(list->Get(i)->str());
-          return a;
-        };
-        for (const ttb::HostOp *op : *bin->host_ops())
-          j.object([&] {
-            j.attribute("name", str(op->name()));
-            j.attribute("op", str(op->op()));
-            j.attribute("inputs", strings(op->inputs()));
-            j.attribute("outputs", strings(op->outputs()));
-            j.attributeObject("attributes", [&] {
-              for (size_t i = 0; op->attributes() && i < op->attributes()->size(); ++i) {
-                const ttb::HostAttribute *a = op->attributes()->Get(i);
-                llvm::json::Array values = shapeOf(a->ints());
-                for (size_t f = 0; a->floats() && f < a->floats()->size(); ++f)
-                  values.push_back(double(a->floats()->Get(f)));
-                for (llvm::json::Value &v : strings(a->strings()))
-                  values.push_back(std::move(v));
-                if (a->scalar() && values.size() == 1)
-                  j.attribute(str(a->name()), std::move(values[0]));
-                else
-                  j.attribute(str(a->name()), std::move(values));
-              }
-            });
-          });
-      });
+    if (bin->host_ops()) {
+      auto strings = [](const auto *list) {
+        llvm::json::Array a;
+        for (size_t i = 0; list && i < list->size(); ++i)
+          a.push_back(list->Get(i)->str());
+        return a;
+      };
+      // A Loop's body is a list of host ops of its own.
+      std::function<void(const flatbuffers::Vector<flatbuffers::Offset<ttb::HostOp>> &)>
+          hostOps = [&](const auto &ops) {
+            for (const ttb::HostOp *op : ops)
+              j.object([&] {
+                j.attribute("name", str(op->name()));
+                j.attribute("op", str(op->op()));
+                j.attribute("inputs", strings(op->inputs()));
+                j.attribute("outputs", strings(op->outputs()));
+                j.attributeObject("attributes", [&] {
+                  for (size_t i = 0; op->attributes() && i < op->attributes()->size(); ++i) {
+                    const ttb::HostAttribute *a = op->attributes()->Get(i);
+                    llvm::json::Array values = shapeOf(a->ints());
+                    for (size_t f = 0; a->floats() && f < a->floats()->size(); ++f)
+                      values.push_back(double(a->floats()->Get(f)));
+                    for (llvm::json::Value &v : strings(a->strings()))
+                      values.push_back(std::move(v));
+                    if (a->scalar() && values.size() == 1)
+                      j.attribute(str(a->name()), std::move(values[0]));
+                    else
+                      j.attribute(str(a->name()), std::move(values));
+                  }
+                });
+                if (op->body()) {
+                  j.attribute("body_inputs", strings(op->body_inputs()));
+                  j.attribute("body_outputs", strings(op->body_outputs()));
+                  j.attributeArray("body", [&] { hostOps(*op->body()); });
+                }
+              });
+          };
+      j.attributeArray("host_ops", [&] { hostOps(*bin->host_ops()); });
+    }
     j.attributeArray("buffers", [&] {
       for (size_t i = 0; bin->buffers() && i < bin->buffers()->size(); ++i) {
         auto *b = bin->buffers()->Get(i);

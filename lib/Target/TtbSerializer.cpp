@@ -92,8 +92,8 @@ private:
   FailureOr<uint32_t> addBuffer(Value v, StringRef name, std::optional<int64_t> address,
                                 Operation *anchor);
   LogicalResult addDispatch(grid::DispatchOp d);
-  /// graph.host_ops as the binary's host_ops table.
-  FailureOr<std::vector<flatbuffers::Offset<ttb::HostOp>>> serializeHostOps(func::FuncOp func);
+  /// graph.host_ops (or a Loop's body) as a host_ops table.
+  FailureOr<std::vector<flatbuffers::Offset<ttb::HostOp>>> serializeHostOps(ArrayAttr records);
 
   flatbuffers::FlatBufferBuilder fbb{1 << 16};
   DenseMap<Value, uint32_t> bufferOf;
@@ -199,9 +199,8 @@ LogicalResult Serializer::addDispatch(grid::DispatchOp d) {
 }
 
 FailureOr<std::vector<flatbuffers::Offset<ttb::HostOp>>>
-Serializer::serializeHostOps(func::FuncOp func) {
+Serializer::serializeHostOps(ArrayAttr records) {
   std::vector<flatbuffers::Offset<ttb::HostOp>> ops;
-  auto records = func->getAttrOfType<ArrayAttr>(graph::kHostOpsAttrName);
   if (!records)
     return ops;
   auto strings = [&](ArrayAttr list) {
@@ -240,7 +239,20 @@ Serializer::serializeHostOps(func::FuncOp func) {
     auto op = fbb.CreateString(record.getAs<StringAttr>("op").str());
     auto inputs = strings(record.getAs<ArrayAttr>("inputs"));
     auto outputs = strings(record.getAs<ArrayAttr>("outputs"));
-    ops.push_back(ttb::CreateHostOp(fbb, name, op, inputs, outputs, fbb.CreateVector(attributes)));
+    auto attributesOff = fbb.CreateVector(attributes);
+    flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<ttb::HostOp>>> body;
+    flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>> bodyInputs,
+        bodyOutputs;
+    if (auto nested = record.getAs<ArrayAttr>("body")) {
+      FailureOr<std::vector<flatbuffers::Offset<ttb::HostOp>>> bodyOps = serializeHostOps(nested);
+      if (failed(bodyOps))
+        return failure();
+      body = fbb.CreateVector(*bodyOps);
+      bodyInputs = strings(record.getAs<ArrayAttr>("body_inputs"));
+      bodyOutputs = strings(record.getAs<ArrayAttr>("body_outputs"));
+    }
+    ops.push_back(ttb::CreateHostOp(fbb, name, op, inputs, outputs, attributesOff, body,
+                                    bodyInputs, bodyOutputs));
   }
   return ops;
 }
@@ -361,7 +373,8 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
       list->insert(list->begin() + index, sig);
     }
   }
-  FailureOr<std::vector<flatbuffers::Offset<ttb::HostOp>>> hostOps = serializeHostOps(func);
+  FailureOr<std::vector<flatbuffers::Offset<ttb::HostOp>>> hostOps =
+      serializeHostOps(func->getAttrOfType<ArrayAttr>(graph::kHostOpsAttrName));
   if (failed(hostOps))
     return failure();
 

@@ -588,7 +588,8 @@ const HostOpImpl *findHostOp(const std::string &op) {
 
 } // namespace
 
-bool isHostOp(const std::string &op) { return findHostOp(op) != nullptr; }
+// A Loop runs its body's host ops (runHostOpList), not an implementation of its own.
+bool isHostOp(const std::string &op) { return op == "Loop" || findHostOp(op) != nullptr; }
 
 bool runHostOp(const ttb::HostOp &op, const std::vector<const HostTensor *> &inputs,
                std::vector<HostTensor> &outputs, std::string &error) {

@@ -12,6 +12,11 @@
 
 #include "tessel/runtime/Simulator.h"
 
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +29,17 @@ bool isHostOp(const std::string &op);
 /// per name in op.outputs(). On failure returns false with `error`.
 bool runHostOp(const ttb::HostOp &op, const std::vector<const HostTensor *> &inputs,
                std::vector<HostTensor> &outputs, std::string &error);
+
+/// The values in scope where host ops run, by name.
+using HostScope = std::map<std::string, const HostTensor *>;
+
+/// Runs `ops` in order on the values of `values`, adding each op's outputs to it (`computed` owns
+/// them); a Loop runs its body (HostLoop.cpp) in a scope of its own per iteration. `ran`, if set,
+/// is told each op's host time. On failure returns false with `error`.
+bool runHostOpList(const flatbuffers::Vector<flatbuffers::Offset<ttb::HostOp>> &ops,
+                   HostScope &values, std::deque<HostTensor> &computed,
+                   const std::atomic<bool> *cancel, std::string &error,
+                   const std::function<void(const ttb::HostOp &, double us)> &ran);
 
 } // namespace tessel::rt
 

@@ -233,7 +233,7 @@ bool runHostOps(ChipState &st, const std::vector<HostTensor> &inputs, int64_t ch
     return true;
   std::vector<HostTensor> hostValues;
   readSignatures(st, bin.host_values(), hostValues);
-  std::map<std::string, const HostTensor *> values;
+  HostScope values;
   for (size_t i = 0; bin.inputs() && i < bin.inputs()->size(); ++i)
     if (bin.inputs()->Get(i)->name())
       values[bin.inputs()->Get(i)->name()->str()] = &inputs[i];
@@ -244,35 +244,17 @@ bool runHostOps(ChipState &st, const std::vector<HostTensor> &inputs, int64_t ch
     values[t.name] = &t;
   std::deque<HostTensor> computed; // stable addresses for `values`
   int64_t at = chipEnd;
-  for (const ttb::HostOp *op : *bin.host_ops()) {
-    std::vector<const HostTensor *> args;
-    if (op->inputs())
-      for (const flatbuffers::String *name : *op->inputs()) {
-        auto it = name->size() ? values.find(name->str()) : values.end();
-        args.push_back(it == values.end() ? nullptr : it->second);
-      }
-    std::vector<HostTensor> outs;
-    auto begin = std::chrono::steady_clock::now();
-    if (!runHostOp(*op, args, outs, error))
-      return false;
-    double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - begin)
-                    .count();
-    for (size_t o = 0; o < outs.size(); ++o) {
-      const flatbuffers::String *name = op->outputs()->Get(o);
-      if (!name->size())
-        continue;
-      outs[o].name = name->str();
-      computed.push_back(std::move(outs[o]));
-      values[name->str()] = &computed.back();
-    }
-    std::string opName = op->name() ? op->name()->str() : "";
-    result.perf.hostOps.push_back({opName, op->op() ? op->op()->str() : "", opName, us});
+  auto ran = [&](const ttb::HostOp &op, double us) {
+    std::string opName = op.name() ? op.name()->str() : "";
+    result.perf.hostOps.push_back({opName, op.op() ? op.op()->str() : "", opName, us});
     if (st.trace) {
       int64_t cycles = std::max<int64_t>(1, int64_t(us * double(result.trace.clockMhz)));
       st.trace->add(kHostTracePid, 0, at, cycles, opName, /*mergeable=*/false);
       at += cycles;
     }
-  }
+  };
+  if (!runHostOpList(*bin.host_ops(), values, computed, st.cancel, error, ran))
+    return false;
   for (size_t i = 0; i < result.outputs.size(); ++i) {
     const ttb::TensorSignature &sig = *bin.outputs()->Get(i);
     if (!sig.from_host())

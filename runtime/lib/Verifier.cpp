@@ -224,6 +224,54 @@ private:
     return true;
   }
 
+  /// The host ops of `ops` in order, each reading only what `defined` holds or an op before it
+  /// defined; a Loop's body sees its body inputs besides, and defines its body outputs (the
+  /// condition, the loop-carried values and the scan outputs: one more than the Loop's outputs,
+  /// whose inputs are the trip count, the condition and the loop-carried values).
+  bool checkHostOpList(const flatbuffers::Vector<flatbuffers::Offset<ttb::HostOp>> &ops,
+                       std::set<std::string> &defined, const std::string &where) {
+    for (size_t i = 0; i < ops.size(); ++i) {
+      const ttb::HostOp *op = ops.Get(i);
+      std::string label = where + "host op " + std::to_string(i) + " '" +
+                          (op->name() ? op->name()->str() : "") + "'";
+      std::string type = op->op() ? op->op()->str() : "";
+      if (!isHostOp(type))
+        return fail(label + ": '" + type + "' is not an op the runtime runs on the host");
+      if (!op->inputs() || !op->outputs())
+        return fail(label + ": has no input or output list");
+      for (const flatbuffers::String *in : *op->inputs())
+        if (in->size() && !defined.count(in->str()))
+          return fail(label + ": reads '" + in->str() + "', which nothing before it defines");
+      if (op->attributes())
+        for (const ttb::HostAttribute *a : *op->attributes())
+          if (!a->name())
+            return fail(label + ": has an attribute with no name");
+      if ((type == "Loop") != (op->body() != nullptr))
+        return fail(label + (op->body() ? ": has a body, which only a Loop has"
+                                        : ": is a Loop without a body"));
+      if (op->body()) {
+        if (!op->body_inputs() || !op->body_outputs() ||
+            op->body_inputs()->size() != op->inputs()->size() || op->inputs()->size() < 2 ||
+            op->body_outputs()->size() != op->outputs()->size() + 1 ||
+            op->outputs()->size() < op->inputs()->size() - 2)
+          return fail(label + ": its body's inputs and outputs do not match the Loop's");
+        std::set<std::string> scope = defined;
+        for (const flatbuffers::String *in : *op->body_inputs())
+          if (in->size())
+            scope.insert(in->str());
+        if (!checkHostOpList(*op->body(), scope, label + ", body: "))
+          return false;
+        for (const flatbuffers::String *out : *op->body_outputs())
+          if (!out->size() || !scope.count(out->str()))
+            return fail(label + ": its body does not compute '" + out->str() + "'");
+      }
+      for (const flatbuffers::String *out : *op->outputs())
+        if (out->size() && !defined.insert(out->str()).second)
+          return fail(label + ": defines '" + out->str() + "' again");
+    }
+    return true;
+  }
+
   /// Every host op is one the runtime runs, reads only values defined before it (inputs, outputs
   /// and host values with buffers, earlier host ops' outputs), and every output from the host is
   /// one of their outputs.
@@ -237,26 +285,8 @@ private:
     define(bin.inputs(), /*withBuffer=*/false);
     define(bin.outputs(), /*withBuffer=*/true);
     define(bin.host_values(), /*withBuffer=*/true);
-    for (size_t i = 0; bin.host_ops() && i < bin.host_ops()->size(); ++i) {
-      const ttb::HostOp *op = bin.host_ops()->Get(i);
-      std::string label = "host op " + std::to_string(i) + " '" +
-                          (op->name() ? op->name()->str() : "") + "'";
-      std::string type = op->op() ? op->op()->str() : "";
-      if (!isHostOp(type))
-        return fail(label + ": '" + type + "' is not an op the runtime runs on the host");
-      if (!op->inputs() || !op->outputs())
-        return fail(label + ": has no input or output list");
-      for (const flatbuffers::String *in : *op->inputs())
-        if (in->size() && !defined.count(in->str()))
-          return fail(label + ": reads '" + in->str() + "', which nothing before it defines");
-      for (const flatbuffers::String *out : *op->outputs())
-        if (out->size() && !defined.insert(out->str()).second)
-          return fail(label + ": defines '" + out->str() + "' again");
-      if (op->attributes())
-        for (const ttb::HostAttribute *a : *op->attributes())
-          if (!a->name())
-            return fail(label + ": has an attribute with no name");
-    }
+    if (bin.host_ops() && !checkHostOpList(*bin.host_ops(), defined, ""))
+      return false;
     for (size_t i = 0; bin.outputs() && i < bin.outputs()->size(); ++i) {
       const ttb::TensorSignature *s = bin.outputs()->Get(i);
       if (s->from_host() && (!s->name() || !defined.count(s->name()->str()) ||

@@ -85,9 +85,43 @@ def loop_runtime_trips():
                  [vi("y", F, [2])])
 
 
+def loop_runtime_outer():
+    """A run-time trip count and condition: x doubles and adds r = relu(w), computed once on the
+    chip outside the body, while the sum stays below 100; each step's x is a scan output."""
+    body = helper.make_graph(
+        [helper.make_node("Add", ["x_in", "x_in"], ["twice"]),
+         helper.make_node("Add", ["twice", "r"], ["x_out"]),
+         helper.make_node("ReduceSum", ["x_out"], ["total"], keepdims=0),
+         helper.make_node("Constant", [], ["limit"],
+                          value=helper.make_tensor("l", F, [], [100.0])),
+         helper.make_node("Less", ["total", "limit"], ["cond_out"]),
+         helper.make_node("Identity", ["x_out"], ["step"])],
+        "grow_body", [vi("i", TensorProto.INT64, []), vi("cond_in", B, []), vi("x_in", F, [2])],
+        [vi("cond_out", B, []), vi("x_out", F, [2]), vi("step", F, [2])])
+    nodes = [helper.make_node("Relu", ["w"], ["r"]),
+             helper.make_node("Loop", ["m", "c", "x"], ["y", "steps"], body=body, name="grow")]
+    return model("loop_runtime_outer", nodes,
+                 [vi("m", TensorProto.INT64, []), vi("c", B, []), vi("x", F, [2]),
+                  vi("w", F, [2])],
+                 [vi("y", F, [2]), vi("steps", F, ["n", 2])])
+
+
+def loop_runtime_if():
+    then_graph, else_graph = branches()
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+         helper.make_node("If", ["cond_in"], ["x_out"], then_branch=then_graph,
+                          else_branch=else_graph)],
+        "if_body", [vi("i", TensorProto.INT64, []), vi("cond_in", B, []), vi("x_in", F, [2, 3])],
+        [vi("cond_out", B, []), vi("x_out", F, [2, 3])])
+    nodes = [helper.make_node("Loop", ["m", "", "x"], ["y"], body=body, name="branchy")]
+    return model("loop_runtime_if", nodes, [vi("m", TensorProto.INT64, []), vi("x", F, [2, 3])],
+                 [vi("y", F, [2, 3])])
+
+
 def main():
     write_models([if_runtime, if_constant, scan_cumulative, loop_constant_trips,
-                  loop_runtime_trips])
+                  loop_runtime_trips, loop_runtime_outer, loop_runtime_if])
     # Not checked: the checker would not take the unsupported branches' types.
     save(if_unsupported(), os.path.join(sys.argv[1], "if_unsupported.onnx"))
 
