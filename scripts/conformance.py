@@ -70,11 +70,14 @@ def beyond_float32(name):
 
 
 def reason(message):
+    # The tools' errors (tt-compile, tt-run) and the in-process compiler's (tessel.compile).
     for line in message.splitlines():
-        m = re.search(r"tt-\w+: error: (?:[^:]*\.onnx: )?(.*)", line)
+        m = re.search(r"(?:tt-\w+|tessel\.compile): error: (?:[^:]*\.onnx: |<model>: )?(.*)",
+                      line)
         if m:
             return m.group(1).strip()
     first = message.strip().splitlines()[0] if message.strip() else "fails"
+    first = re.sub(r"^tessel\.\w+\.TesselError: ", "", first)
     if "Not equal to tolerance" in message or "Mismatched elements" in message:
         return "numbers differ beyond the suite's tolerance"
     return first[:200]

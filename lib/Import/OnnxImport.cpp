@@ -105,6 +105,29 @@ private:
   /// reads only values from outside the body is computed once, before it.
   LogicalResult hostLoop(const onnx::NodeProto &node, Location loc, const onnx::GraphProto &body,
                          int64_t carried, int64_t scans);
+  /// SequenceMap: a host op whose body (host ops of its own) runs once per element of the first
+  /// input, on the elements at that place of the sequence inputs and the whole tensor inputs.
+  LogicalResult hostSequenceMap(const onnx::NodeProto &node, Location loc);
+  /// A body of host ops: its records, its inputs' and outputs' names and its outputs' types.
+  struct HostBody {
+    OpBuilder &builder;
+    ArrayAttr ops;
+    SmallVector<Attribute> inputs, outputs;
+    SmallVector<Type> outputTypes;
+    SmallVector<NamedAttribute> attrs() const {
+      return {builder.getNamedAttr("body", ops),
+              builder.getNamedAttr("body_inputs", builder.getArrayAttr(inputs)),
+              builder.getNamedAttr("body_outputs", builder.getArrayAttr(outputs))};
+    }
+  };
+  /// Imports `body` with its inputs typed `inputTypes` as host ops of its own (for `what`, a
+  /// Loop or SequenceMap); values from outside it that the chip computes become host reads.
+  FailureOr<HostBody> importHostBody(const onnx::GraphProto &body, Location loc,
+                                     ArrayRef<Type> inputTypes, StringRef what);
+  /// A sequence built while compiling that the host reads: built again on the host from its
+  /// elements, which the chip returns (host op SequenceConstruct, or SequenceEmpty). Gives its
+  /// type.
+  FailureOr<Type> hostSequence(StringRef name, Location loc, StringRef reader);
   /// Sequence ops on lists known while importing: SequenceConstruct/Empty/Insert/Erase with
   /// constant positions, SplitToSequence with constant splits, SequenceLength, SequenceAt
   /// (a run-time position selects on the chip among same-typed elements), ConcatFromSequence.
@@ -217,6 +240,31 @@ private:
   SmallVector<Attribute> hostOps;
   /// How many host Loop bodies the nodes being imported are in.
   int hostBodies = 0;
+  /// Inputs whose dims are known only at run time, which only host ops may read: why the chip
+  /// cannot take each.
+  llvm::StringMap<std::string> unknownShapeInputs;
+  /// A tensor type with a shape whose dims are all given or open (symbolic), at least one open,
+  /// of an element type the compiler knows: such an input may go to host ops.
+  std::optional<RankedTensorType> openShape(const onnx::TypeProto &type) {
+    if (!type.has_tensor_type() || !type.tensor_type().has_shape())
+      return std::nullopt;
+    std::optional<Type> elt = quietElementType(type.tensor_type().elem_type());
+    if (!elt)
+      return std::nullopt;
+    SmallVector<int64_t> shape;
+    bool open = false;
+    for (const auto &dim : type.tensor_type().shape().dim()) {
+      if (dim.has_dim_value() && dim.dim_value() < 0)
+        return std::nullopt;
+      open |= !dim.has_dim_value();
+      shape.push_back(dim.has_dim_value() ? dim.dim_value() : ShapedType::kDynamic);
+    }
+    if (!open)
+      return std::nullopt;
+    return RankedTensorType::get(shape, *elt);
+  }
+  /// The element types of the empty sequences SequenceEmpty built, by name.
+  llvm::StringMap<Type> emptySequenceElements;
   /// Chip values host ops read, which the function returns besides the model's outputs.
   llvm::MapVector<StringRef, Value> hostReads;
 };
@@ -352,13 +400,15 @@ LogicalResult Importer::checkSupported(const onnx::GraphProto &graph) {
       bool known = defaultDomain
                        ? node.op_type() == "Constant" || node.op_type() == "If" ||
                              node.op_type() == "Scan" || node.op_type() == "Loop" ||
+                             node.op_type() == "SequenceMap" ||
                              isSequenceOp(node.op_type()) || canRunOnHost(node.op_type()) ||
                              lookupConverter(node.op_type()) || isFoldable(node.op_type())
                        : lookupConverter(node.domain() + ":" + node.op_type()) != nullptr;
       if (!known)
         unsupported[node.op_type()].push_back(
             node.name().empty() ? prefix + node.op_type() + "_" + std::to_string(i) : node.name());
-      if (node.op_type() == "If" || node.op_type() == "Scan" || node.op_type() == "Loop")
+      if (node.op_type() == "If" || node.op_type() == "Scan" || node.op_type() == "Loop" ||
+          node.op_type() == "SequenceMap")
         for (const auto &a : node.attribute())
           if (a.has_g())
             visit(a.g(), prefix + a.g().name() + "/");
@@ -969,61 +1019,21 @@ LogicalResult Importer::hostLoop(const onnx::NodeProto &node, Location loc,
         return failure();
       inputs.back() = *name;
       type = v.getType();
-    } else if (auto seq = sequences.find(in); seq != sequences.end()) {
-      return emitError(loc) << "Loop on the host reads the sequence '" << in
-                            << "', which is built while compiling; only sequences the model "
-                               "takes or host ops build reach the host";
+    } else if (sequences.count(in)) {
+      FailureOr<Type> t = hostSequence(in, loc, "Loop");
+      if (failed(t))
+        return failure();
+      type = *t;
     } else {
       return emitError(loc) << "Loop reads '" << in << "', which nothing defines";
     }
     if (i >= 2)
       bodyTypes.push_back(type);
   }
-  SmallVector<Attribute> bodyInputs;
-  for (auto [i, in] : llvm::enumerate(body.input())) {
-    bodyInputs.push_back(builder.getStringAttr(in.name()));
-    hostValues[in.name()] = {bodyTypes[i], "Loop"};
-  }
-  // The body's nodes, recorded as host ops of its own.
-  SmallVector<Attribute> outerOps;
-  std::swap(outerOps, hostOps);
-  std::string outerScope = scope;
-  const onnx::GraphProto *outerGraph = graphNow;
-  scope += body.name() + "/";
-  graphNow = &body;
-  ++hostBodies;
-  auto restore = llvm::make_scope_exit([&] {
-    std::swap(outerOps, hostOps);
-    scope = outerScope;
-    graphNow = outerGraph;
-    --hostBodies;
-  });
-  for (const auto &init : body.initializer()) {
-    FailureOr<Value> v = importInitializer(init);
-    if (failed(v))
-      return failure();
-    values[init.name()] = *v;
-  }
-  for (auto [i, sub] : llvm::enumerate(body.node()))
-    if (failed(importNode(sub, i)))
-      return failure();
-  SmallVector<Attribute> bodyOutputs;
-  SmallVector<Type> outTypes;
-  for (const auto &o : body.output()) {
-    if (auto host = hostValues.find(o.name()); host != hostValues.end()) {
-      bodyOutputs.push_back(builder.getStringAttr(o.name()));
-      outTypes.push_back(host->second.first);
-      continue;
-    }
-    Value v = values.lookup(o.name());
-    if (!v)
-      return emitError(loc) << "Loop's body does not compute its output '" << o.name() << "'";
-    FailureOr<StringAttr> name = hostRead(o.name(), v, loc, "Loop");
-    if (failed(name))
-      return failure();
-    bodyOutputs.push_back(*name);
-    outTypes.push_back(v.getType());
-  }
+  FailureOr<HostBody> imported = importHostBody(body, loc, bodyTypes, "Loop");
+  if (failed(imported))
+    return failure();
+  ArrayRef<Type> outTypes = imported->outputTypes;
   // A loop-carried value keeps its type where every iteration gives the same; otherwise its
   // dims are known only at run time. Scan outputs stack the iterations on a new first axis.
   SmallVector<Type> resultTypes;
@@ -1060,14 +1070,147 @@ LogicalResult Importer::hostLoop(const onnx::NodeProto &node, Location loc,
     if (!out.empty())
       hostValues[out] = {resultTypes[i], "Loop"};
   }
-  // The Loop is the outer list's: record it there, then leave the lists as `restore` expects.
-  ArrayAttr bodyOps = builder.getArrayAttr(hostOps);
+  recordHostOp(loc, "Loop", inputs, outputs, builder.getDictionaryAttr({}), imported->attrs());
+  return success();
+}
+
+FailureOr<Importer::HostBody> Importer::importHostBody(const onnx::GraphProto &body, Location loc,
+                                                       ArrayRef<Type> inputTypes,
+                                                       StringRef what) {
+  if (body.input_size() != int(inputTypes.size()))
+    return emitError(loc) << what << "'s body takes " << body.input_size() << " inputs, not "
+                          << inputTypes.size();
+  HostBody result{builder};
+  for (auto [i, in] : llvm::enumerate(body.input())) {
+    result.inputs.push_back(builder.getStringAttr(in.name()));
+    hostValues[in.name()] = {inputTypes[i], what.str()};
+  }
+  SmallVector<Attribute> outerOps;
   std::swap(outerOps, hostOps);
-  recordHostOp(loc, "Loop", inputs, outputs, builder.getDictionaryAttr({}),
-               {builder.getNamedAttr("body", bodyOps),
-                builder.getNamedAttr("body_inputs", builder.getArrayAttr(bodyInputs)),
-                builder.getNamedAttr("body_outputs", builder.getArrayAttr(bodyOutputs))});
-  std::swap(outerOps, hostOps);
+  std::string outerScope = scope;
+  const onnx::GraphProto *outerGraph = graphNow;
+  scope += body.name() + "/";
+  graphNow = &body;
+  ++hostBodies;
+  auto restore = llvm::make_scope_exit([&] {
+    std::swap(outerOps, hostOps);
+    scope = outerScope;
+    graphNow = outerGraph;
+    --hostBodies;
+  });
+  for (const auto &init : body.initializer()) {
+    FailureOr<Value> v = importInitializer(init);
+    if (failed(v))
+      return failure();
+    values[init.name()] = *v;
+  }
+  for (auto [i, sub] : llvm::enumerate(body.node()))
+    if (failed(importNode(sub, i)))
+      return failure();
+  for (const auto &o : body.output()) {
+    if (auto host = hostValues.find(o.name()); host != hostValues.end()) {
+      result.outputs.push_back(builder.getStringAttr(o.name()));
+      result.outputTypes.push_back(host->second.first);
+      continue;
+    }
+    Value v = values.lookup(o.name());
+    if (!v)
+      return emitError(loc) << what << "'s body does not compute its output '" << o.name()
+                            << "'";
+    FailureOr<StringAttr> name = hostRead(o.name(), v, loc, what);
+    if (failed(name))
+      return failure();
+    result.outputs.push_back(*name);
+    result.outputTypes.push_back(v.getType());
+  }
+  result.ops = builder.getArrayAttr(hostOps);
+  return result;
+}
+
+FailureOr<Type> Importer::hostSequence(StringRef name, Location loc, StringRef reader) {
+  const SmallVector<Value> &elements = sequences.find(name)->second;
+  SmallVector<Attribute> inputs;
+  Type elt;
+  for (auto [i, v] : llvm::enumerate(elements)) {
+    FailureOr<StringAttr> read =
+        hostRead((name + "[" + Twine(i) + "]").str(), v, loc, reader);
+    if (failed(read))
+      return failure();
+    inputs.push_back(*read);
+    auto t = cast<RankedTensorType>(v.getType());
+    auto seen = dyn_cast_or_null<RankedTensorType>(elt);
+    if (!elt || elt == t) {
+      elt = t;
+    } else if (seen && seen.getRank() == t.getRank() &&
+               seen.getElementType() == t.getElementType()) {
+      SmallVector<int64_t> shape;
+      for (auto [a, b] : llvm::zip(seen.getShape(), t.getShape()))
+        shape.push_back(a == b ? a : ShapedType::kDynamic);
+      elt = RankedTensorType::get(shape, t.getElementType());
+    } else {
+      elt = UnrankedTensorType::get(t.getElementType());
+    }
+  }
+  if (!elt)
+    elt = UnrankedTensorType::get(emptySequenceElements.lookup(name)
+                                      ? emptySequenceElements.lookup(name)
+                                      : builder.getF32Type());
+  Type type = graph::SequenceType::get(ctx, elt);
+  StringRef op = elements.empty() ? "SequenceEmpty" : "SequenceConstruct";
+  hostValues[name] = {type, op.str()};
+  recordHostOp(loc, op, inputs, {builder.getStringAttr(name)}, builder.getDictionaryAttr({}));
+  return type;
+}
+
+LogicalResult Importer::hostSequenceMap(const onnx::NodeProto &node, Location loc) {
+  const onnx::GraphProto *body = nullptr;
+  for (const auto &a : node.attribute())
+    if (a.name() == "body")
+      body = &a.g();
+  if (!body || node.input_size() < 1 || body->output_size() != node.output_size())
+    return emitError(loc) << "SequenceMap's inputs, outputs and body do not match";
+  if (graphNow != &model->graph() && hostBodies == 0)
+    return emitError(loc) << "SequenceMap runs on the host, which only the main graph's nodes "
+                             "may do";
+  SmallVector<Attribute> inputs;
+  SmallVector<Type> bodyTypes;
+  for (auto [i, in] : llvm::enumerate(node.input())) {
+    Type type;
+    if (in.empty())
+      return emitError(loc) << "SequenceMap's input " << i << " is omitted";
+    if (sequences.count(in) && !hostValues.count(in)) {
+      FailureOr<Type> t = hostSequence(in, loc, "SequenceMap");
+      if (failed(t))
+        return failure();
+    }
+    inputs.push_back(builder.getStringAttr(in));
+    if (auto host = hostValues.find(in); host != hostValues.end()) {
+      type = host->second.first;
+    } else if (Value v = values.lookup(in)) {
+      FailureOr<StringAttr> name = hostRead(in, v, loc, "SequenceMap");
+      if (failed(name))
+        return failure();
+      inputs.back() = *name;
+      type = v.getType();
+    } else {
+      return emitError(loc) << "SequenceMap reads '" << in << "', which nothing defines";
+    }
+    auto seq = dyn_cast<graph::SequenceType>(type);
+    if (i == 0 && !seq)
+      return emitError(loc) << "SequenceMap's first input must be a sequence";
+    bodyTypes.push_back(seq ? seq.getElementType() : type);
+  }
+  FailureOr<HostBody> imported = importHostBody(*body, loc, bodyTypes, "SequenceMap");
+  if (failed(imported))
+    return failure();
+  SmallVector<Attribute> outputs;
+  for (auto [i, out] : llvm::enumerate(node.output())) {
+    outputs.push_back(builder.getStringAttr(out));
+    if (!out.empty())
+      hostValues[out] = {graph::SequenceType::get(ctx, imported->outputTypes[i]), "SequenceMap"};
+  }
+  recordHostOp(loc, "SequenceMap", inputs, outputs, builder.getDictionaryAttr({}),
+               imported->attrs());
   return success();
 }
 
@@ -1103,6 +1246,13 @@ LogicalResult Importer::importSequenceOp(const onnx::NodeProto &node, Location l
   };
 
   if (op == "SequenceConstruct" || op == "SequenceEmpty") {
+    if (op == "SequenceEmpty") {
+      FailureOr<Type> elt = elementType(nc.intAttr("dtype", onnx::TensorProto::FLOAT), loc,
+                                        "SequenceEmpty's dtype");
+      if (failed(elt))
+        return failure();
+      emptySequenceElements[node.output(0)] = *elt;
+    }
     SmallVector<Value> elements;
     for (int i = 0; i < node.input_size(); ++i)
       elements.push_back(input(i));
@@ -1287,6 +1437,8 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
     return importScan(node, loc);
   if (node.op_type() == "Loop")
     return importLoop(node, loc);
+  if (node.op_type() == "SequenceMap")
+    return hostSequenceMap(node, loc);
   // Sequence ops on a sequence the model takes run on the host; on lists the model builds, while
   // importing.
   if (runsOnHost(node, index))
@@ -1299,6 +1451,8 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
       nc.operands.push_back(Value());
       continue;
     }
+    if (auto open = unknownShapeInputs.find(in); open != unknownShapeInputs.end())
+      return emitError(loc) << open->second;
     if (auto host = hostValues.find(in); host != hostValues.end()) {
       auto tensor = dyn_cast<RankedTensorType>(host->second.first);
       if (tensor && isa<graph::StringType>(tensor.getElementType()))
@@ -1402,8 +1556,12 @@ LogicalResult Importer::hostIf(const onnx::NodeProto &node, Location loc, String
 bool Importer::runsOnHost(const onnx::NodeProto &node, size_t index) {
   if ((!node.domain().empty() && node.domain() != "ai.onnx") || !canRunOnHost(node.op_type()))
     return false;
+  // An input of unknown shape makes no op of the main graph run on the host that could run on
+  // the chip: the user is asked to pin its shape instead. Within a host body, it stays there.
   if (isHostOpType(node.op_type()) ||
-      llvm::any_of(node.input(), [&](const std::string &in) { return hostValues.contains(in); }))
+      llvm::any_of(node.input(), [&](const std::string &in) {
+        return hostValues.contains(in) && (hostBodies > 0 || !unknownShapeInputs.contains(in));
+      }))
     return true;
   if (node.op_type() == "Cast")
     return llvm::any_of(node.attribute(), [](const onnx::AttributeProto &a) {
@@ -1439,6 +1597,13 @@ LogicalResult Importer::importHostOp(const onnx::NodeProto &node, Location loc) 
     }
     if (auto host = hostValues.find(in); host != hostValues.end()) {
       inputTypes.push_back(host->second.first);
+      continue;
+    }
+    if (sequences.count(in)) {
+      FailureOr<Type> type = hostSequence(in, loc, node.op_type());
+      if (failed(type))
+        return failure();
+      inputTypes.push_back(*type);
       continue;
     }
     Value v = values.lookup(in);
@@ -1710,6 +1875,23 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
         return nullptr;
       hostInputAttrs.push_back(placedTensorAttr(input.name(), inputIndex++, *type));
       hostValues[input.name()] = {*type, "input"};
+      continue;
+    }
+    // An input with dims known only at run time can still go to host ops as given; a node the
+    // chip computes reports it (unknownShapeInputs).
+    if (std::optional<RankedTensorType> open = openShape(input.type())) {
+      std::string why;
+      {
+        llvm::raw_string_ostream os(why);
+        ScopedDiagnosticHandler keep(ctx, [&](Diagnostic &d) {
+          os << d.str();
+          return success();
+        });
+        (void)tensorType(input.type(), fileLoc, "input '" + input.name() + "'");
+      }
+      hostInputAttrs.push_back(placedTensorAttr(input.name(), inputIndex++, *open));
+      hostValues[input.name()] = {*open, "input"};
+      unknownShapeInputs[input.name()] = why;
       continue;
     }
     auto type = tensorType(input.type(), fileLoc, "input '" + input.name() + "'");

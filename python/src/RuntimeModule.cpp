@@ -140,7 +140,7 @@ public:
       std::vector<int64_t> want;
       if (sig.shape())
         want.assign(sig.shape()->begin(), sig.shape()->end());
-      if (tensors[i].shape != want)
+      if (!shapeFits(want, tensors[i].shape))
         throw Error(label + ": expected shape " + shapeText(want) + ", got " +
                     shapeText(tensors[i].shape));
     }
@@ -167,6 +167,7 @@ private:
   LoadedBinary loaded;
   unsigned threads;
 
+  /// numpy's way, unlike the runtime's errors: [1, 3, 224, 224].
   static std::string shapeText(const std::vector<int64_t> &shape) {
     std::string s = "[";
     for (size_t i = 0; i < shape.size(); ++i)

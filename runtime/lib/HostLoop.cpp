@@ -103,6 +103,53 @@ bool runLoop(const ttb::HostOp &op, const std::vector<const HostTensor *> &args,
   return true;
 }
 
+/// SequenceMap: the body once per element of the first input, on the elements at that place of
+/// the sequence inputs (which must be as long) and the whole tensor inputs; each body output
+/// becomes a sequence of what the iterations gave.
+bool runSequenceMap(const ttb::HostOp &op, const std::vector<const HostTensor *> &args,
+                    const HostScope &outer, const std::atomic<bool> *cancel,
+                    std::vector<HostTensor> &outs, std::string &error) {
+  std::string label = "host op '" + (op.name() ? op.name()->str() : "") + "' (SequenceMap): ";
+  for (size_t j = 0; j < args.size(); ++j)
+    if (!args[j] || (j == 0 && !args[j]->isSequence) ||
+        (args[j]->isSequence && args[j]->elements.size() != args[0]->elements.size())) {
+      error = label + "input " + std::to_string(j) +
+              (!args[j] ? " is missing"
+               : j == 0 ? " must be a sequence"
+                        : " is a sequence of another length than the first");
+      return false;
+    }
+  const auto &bodyInputs = *op.body_inputs();
+  const auto &bodyOutputs = *op.body_outputs();
+  outs.assign(bodyOutputs.size(), HostTensor());
+  for (HostTensor &o : outs)
+    o.isSequence = true;
+  for (size_t i = 0; i < args[0]->elements.size(); ++i) {
+    if (cancel && cancel->load(std::memory_order_relaxed)) {
+      error = "interrupted";
+      return false;
+    }
+    HostScope scope = outer;
+    for (size_t j = 0; j < args.size(); ++j)
+      if (bodyInputs.Get(j)->size())
+        scope[bodyInputs.Get(j)->str()] =
+            args[j]->isSequence ? &args[j]->elements[i] : args[j];
+    std::deque<HostTensor> computed;
+    if (!runHostOpList(*op.body(), scope, computed, cancel, error, nullptr))
+      return false;
+    for (size_t k = 0; k < bodyOutputs.size(); ++k) {
+      const HostTensor &value = *scope.at(bodyOutputs.Get(k)->str());
+      if (value.isSequence || value.isOptional) {
+        error = label + "its body gives a sequence or an optional, not a tensor";
+        return false;
+      }
+      outs[k].elements.push_back(value);
+      outs[k].elements.back().name.clear();
+    }
+  }
+  return true;
+}
+
 } // namespace
 
 bool runHostOpList(const flatbuffers::Vector<flatbuffers::Offset<ttb::HostOp>> &ops,
@@ -118,8 +165,10 @@ bool runHostOpList(const flatbuffers::Vector<flatbuffers::Offset<ttb::HostOp>> &
       }
     std::vector<HostTensor> outs;
     auto begin = std::chrono::steady_clock::now();
-    bool ok = op->body() ? runLoop(*op, args, values, cancel, outs, error)
-                         : runHostOp(*op, args, outs, error);
+    std::string type = op->op() ? op->op()->str() : "";
+    bool ok = type == "Loop"          ? runLoop(*op, args, values, cancel, outs, error)
+              : type == "SequenceMap" ? runSequenceMap(*op, args, values, cancel, outs, error)
+                                      : runHostOp(*op, args, outs, error);
     if (!ok)
       return false;
     double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - begin)

@@ -563,6 +563,7 @@ const HostOpImpl kHostOps[] = {
     {"SequenceLength", 1, sequenceLength, Values::Sequence},
     {"ConcatFromSequence", 1, concatFromSequence, Values::Sequence},
     {"SequenceConstruct", 1, sequenceConstruct, Values::Either},
+    {"SequenceEmpty", 0, sequenceConstruct, Values::Either},
     {"SplitToSequence", 1, splitToSequence, Values::Either},
     {"OptionalHasElement", 1, optionalHasElement, Values::Optional},
     {"OptionalGetElement", 1, optionalGetElement, Values::Optional},
@@ -588,8 +589,11 @@ const HostOpImpl *findHostOp(const std::string &op) {
 
 } // namespace
 
-// A Loop runs its body's host ops (runHostOpList), not an implementation of its own.
-bool isHostOp(const std::string &op) { return op == "Loop" || findHostOp(op) != nullptr; }
+// A Loop or SequenceMap runs its body's host ops (runHostOpList), not an implementation of its
+// own.
+bool isHostOp(const std::string &op) {
+  return op == "Loop" || op == "SequenceMap" || findHostOp(op) != nullptr;
+}
 
 bool runHostOp(const ttb::HostOp &op, const std::vector<const HostTensor *> &inputs,
                std::vector<HostTensor> &outputs, std::string &error) {

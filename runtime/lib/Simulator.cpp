@@ -21,14 +21,23 @@
 
 namespace tessel::rt {
 
-namespace {
-
 std::string shapeText(const std::vector<int64_t> &shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i)
     s += (i ? "," : "") + std::to_string(shape[i]);
   return s + "]";
 }
+
+bool shapeFits(const std::vector<int64_t> &declared, const std::vector<int64_t> &shape) {
+  if (declared.size() != shape.size())
+    return false;
+  for (size_t i = 0; i < shape.size(); ++i)
+    if (declared[i] != -1 && declared[i] != shape[i])
+      return false;
+  return true;
+}
+
+namespace {
 
 std::vector<int64_t> signatureShape(const ttb::TensorSignature &sig) {
   std::vector<int64_t> shape;
@@ -97,7 +106,7 @@ bool placeInputs(ChipState &st, const std::vector<HostTensor> &inputs,
     }
     if (sequence || optional)
       continue; // only host ops read it
-    if (in.shape != shape) {
+    if (!shapeFits(shape, in.shape)) {
       error = "input " + signatureName(sig, i) + ": expected shape " +
               shapeText(shape) + ", got " + shapeText(in.shape);
       return false;
@@ -109,9 +118,9 @@ bool placeInputs(ChipState &st, const std::vector<HostTensor> &inputs,
       return false;
     }
     size_t values = text ? in.strings.size() : in.data.size();
-    if (int64_t(values) != numElements(shape)) {
+    if (int64_t(values) != numElements(in.shape)) {
       error = "input " + signatureName(sig, i) + ": has " + std::to_string(values) +
-              " values for shape " + shapeText(shape);
+              " values for shape " + shapeText(in.shape);
       return false;
     }
     if (sig.buffer() == kNoBuffer)

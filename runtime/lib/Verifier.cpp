@@ -225,9 +225,9 @@ private:
   }
 
   /// The host ops of `ops` in order, each reading only what `defined` holds or an op before it
-  /// defined; a Loop's body sees its body inputs besides, and defines its body outputs (the
-  /// condition, the loop-carried values and the scan outputs: one more than the Loop's outputs,
-  /// whose inputs are the trip count, the condition and the loop-carried values).
+  /// defined; a body (a Loop's or SequenceMap's) sees its body inputs besides, one per input of
+  /// the op, and defines its body outputs: a SequenceMap's, one per output; a Loop's, the
+  /// condition, the loop-carried values and the scan outputs, one more than its outputs.
   bool checkHostOpList(const flatbuffers::Vector<flatbuffers::Offset<ttb::HostOp>> &ops,
                        std::set<std::string> &defined, const std::string &where) {
     for (size_t i = 0; i < ops.size(); ++i) {
@@ -246,15 +246,17 @@ private:
         for (const ttb::HostAttribute *a : *op->attributes())
           if (!a->name())
             return fail(label + ": has an attribute with no name");
-      if ((type == "Loop") != (op->body() != nullptr))
-        return fail(label + (op->body() ? ": has a body, which only a Loop has"
-                                        : ": is a Loop without a body"));
+      bool loop = type == "Loop", map = type == "SequenceMap";
+      if ((loop || map) != (op->body() != nullptr))
+        return fail(label + (op->body() ? ": has a body, which only a Loop or SequenceMap has"
+                                        : ": has no body"));
       if (op->body()) {
-        if (!op->body_inputs() || !op->body_outputs() ||
-            op->body_inputs()->size() != op->inputs()->size() || op->inputs()->size() < 2 ||
-            op->body_outputs()->size() != op->outputs()->size() + 1 ||
-            op->outputs()->size() < op->inputs()->size() - 2)
-          return fail(label + ": its body's inputs and outputs do not match the Loop's");
+        // A Loop's body also gives the condition; it takes the trip count and the condition.
+        size_t in = op->inputs()->size(), out = op->outputs()->size();
+        if (!op->body_inputs() || !op->body_outputs() || op->body_inputs()->size() != in ||
+            op->body_outputs()->size() != out + (loop ? 1 : 0) ||
+            (loop && (in < 2 || out < in - 2)) || (map && in < 1))
+          return fail(label + ": its body's inputs and outputs do not match the op's");
         std::set<std::string> scope = defined;
         for (const flatbuffers::String *in : *op->body_inputs())
           if (in->size())

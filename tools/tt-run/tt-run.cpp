@@ -130,12 +130,6 @@ bool endsWith(const std::string &s, const char *suffix) {
   return s.size() >= n && s.compare(s.size() - n, n, suffix) == 0;
 }
 
-std::string shapeText(const std::vector<int64_t> &shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? "," : "") + std::to_string(shape[i]);
-  return s + "]";
-}
 
 struct Options {
   std::string model, perfReport, trace, roofline, chip = kDefaultChip;
@@ -233,7 +227,7 @@ HostTensor readInput(const std::string &spec, size_t index,
   std::vector<int64_t> want;
   if (sig.shape())
     want.assign(sig.shape()->begin(), sig.shape()->end());
-  if (t.shape != want)
+  if (!shapeFits(want, t.shape))
     die(label + ": expected shape " + shapeText(want) + ", got " + shapeText(t.shape));
   return t;
 }

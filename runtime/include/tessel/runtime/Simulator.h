@@ -34,6 +34,14 @@ struct HostTensor {
   std::vector<HostTensor> elements;
 };
 
+/// A shape as text: [1,3,224,224].
+std::string shapeText(const std::vector<int64_t> &shape);
+
+/// Whether a tensor of `shape` fits a signature's `declared` shape: the same rank, and each dim
+/// the same where the signature gives it (-1: an input only host ops read, whose size is known
+/// only at run time).
+bool shapeFits(const std::vector<int64_t> &declared, const std::vector<int64_t> &shape);
+
 struct SimOptions {
   /// Instructions one dispatch may execute (all cores together) before the
   /// run is stopped: a malformed loop cannot hang the runtime.
