@@ -90,9 +90,13 @@ private:
   /// and each output is a where() between them (the chip runs both: branches have no effects).
   LogicalResult importIf(const onnx::NodeProto &node, Location loc);
   /// Imports the nodes of a branch or loop body (its unnamed nodes named within it) and returns
-  /// the values of its outputs; `what` names the body in diagnostics.
+  /// the values of its outputs; `what` names the body in diagnostics. With `hostOutputs`, an
+  /// output that is a sequence built while importing or a host op's gets a null value.
   FailureOr<SmallVector<Value>> importSubgraph(const onnx::GraphProto &graph, Location loc,
-                                               StringRef what);
+                                               StringRef what, bool hostOutputs = false);
+  /// The name under which host ops read `name`, a chip value, a sequence built while importing
+  /// or a host op's output, and its type.
+  FailureOr<std::pair<StringAttr, Type>> hostName(StringRef name, Location loc, StringRef reader);
   /// Scan (opset 9 form; the version converter brings opset 8 to it): the body is imported once
   /// per step of the static sequence length, each scan input sliced at the step, each state
   /// carried, and each scan output stacked along its axis.
@@ -739,7 +743,7 @@ void Importer::recordTypes(const onnx::GraphProto &graph) {
 }
 
 FailureOr<SmallVector<Value>> Importer::importSubgraph(const onnx::GraphProto &graph, Location loc,
-                                                       StringRef what) {
+                                                       StringRef what, bool hostOutputs) {
   std::string outer = scope;
   const onnx::GraphProto *outerGraph = graphNow;
   scope += graph.name() + "/";
@@ -760,7 +764,7 @@ FailureOr<SmallVector<Value>> Importer::importSubgraph(const onnx::GraphProto &g
   SmallVector<Value> outs;
   for (const auto &o : graph.output()) {
     Value v = values.lookup(o.name());
-    if (!v)
+    if (!v && !(hostOutputs && (sequences.count(o.name()) || hostValues.count(o.name()))))
       return emitError(loc) << what << " does not compute its output '" << o.name() << "'";
     outs.push_back(v);
   }
@@ -791,14 +795,57 @@ LogicalResult Importer::importIf(const onnx::NodeProto &node, Location loc) {
   for (int b = 0; b < 2; ++b) {
     if (known && *known != (b == 0))
       continue;
-    FailureOr<SmallVector<Value>> branch = importSubgraph(*branches[b], loc, "If's branch");
+    FailureOr<SmallVector<Value>> branch =
+        importSubgraph(*branches[b], loc, "If's branch", /*hostOutputs=*/true);
     if (failed(branch))
       return failure();
     outs[b] = std::move(*branch);
   }
   for (int i = 0; i < node.output_size(); ++i) {
+    // A sequence built while importing or a host op's output: with a known condition it is the
+    // output; otherwise the host picks between the two branches' (host op If).
+    auto branchOut = [&](int b) { return branches[b]->output(i).name(); };
+    if (known && !outs[*known ? 0 : 1][i]) {
+      const std::string &from = branchOut(*known ? 0 : 1);
+      if (auto seq = sequences.find(from); seq != sequences.end()) {
+        SmallVector<Value> elements = seq->second;
+        sequences[node.output(i)] = elements;
+        if (auto empty = emptySequenceElements.find(from); empty != emptySequenceElements.end())
+          emptySequenceElements[node.output(i)] = empty->second;
+        continue;
+      }
+      Type type = hostValues.lookup(from).first;
+      hostValues[node.output(i)] = {type, "If"};
+      recordHostOp(loc, "Identity", {builder.getStringAttr(from)},
+                   {builder.getStringAttr(node.output(i))}, builder.getDictionaryAttr({}));
+      continue;
+    }
     if (known) {
       values[node.output(i)] = outs[*known ? 0 : 1][i];
+      continue;
+    }
+    if (!outs[0][i] || !outs[1][i]) {
+      if (graphNow != &model->graph())
+        return emitError(loc) << "If whose branches give '" << node.output(i)
+                              << "' a sequence runs on the host, which only the main graph's "
+                                 "nodes may do";
+      SmallVector<Attribute> inputs;
+      SmallVector<Type> types;
+      for (StringRef name : {StringRef(node.input(0)), StringRef(branchOut(0)),
+                             StringRef(branchOut(1))}) {
+        FailureOr<std::pair<StringAttr, Type>> read = hostName(name, loc, "If");
+        if (failed(read))
+          return failure();
+        inputs.push_back(read->first);
+        types.push_back(read->second);
+      }
+      if (types[1] != types[2])
+        return emitError(loc) << "If whose branches give '" << node.output(i)
+                              << "' different types (" << types[1] << ", " << types[2]
+                              << ") is not supported";
+      hostValues[node.output(i)] = {types[1], "If"};
+      recordHostOp(loc, "If", inputs, {builder.getStringAttr(node.output(i))},
+                   builder.getDictionaryAttr({}));
       continue;
     }
     Value t = outs[0][i], e = outs[1][i];
@@ -1125,6 +1172,25 @@ FailureOr<Importer::HostBody> Importer::importHostBody(const onnx::GraphProto &b
   }
   result.ops = builder.getArrayAttr(hostOps);
   return result;
+}
+
+FailureOr<std::pair<StringAttr, Type>> Importer::hostName(StringRef name, Location loc,
+                                                          StringRef reader) {
+  if (auto host = hostValues.find(name); host != hostValues.end())
+    return std::make_pair(builder.getStringAttr(name), host->second.first);
+  if (sequences.count(name)) {
+    FailureOr<Type> type = hostSequence(name, loc, reader);
+    if (failed(type))
+      return failure();
+    return std::make_pair(builder.getStringAttr(name), *type);
+  }
+  Value v = values.lookup(name);
+  if (!v)
+    return emitError(loc) << reader << " reads '" << name << "', which nothing defines";
+  FailureOr<StringAttr> read = hostRead(name, v, loc, reader);
+  if (failed(read))
+    return failure();
+  return std::make_pair(*read, v.getType());
 }
 
 FailureOr<Type> Importer::hostSequence(StringRef name, Location loc, StringRef reader) {

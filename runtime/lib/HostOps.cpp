@@ -555,7 +555,7 @@ const HostOpImpl kHostOps[] = {
     {"ReduceSum", 1, reduceSum},
     {"StringNormalizer", 1, stringNormalizer, Values::Strings},
     {"Cast", 1, cast, Values::Either},
-    {"If", 3, ifBranch, Values::Either},
+    {"If", 3, ifBranch, Values::Any},
     {"Identity", 1, identity, Values::Any},
     {"SequenceInsert", 2, sequenceInsert, Values::Sequence},
     {"SequenceErase", 1, sequenceErase, Values::Sequence},

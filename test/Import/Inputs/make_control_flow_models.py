@@ -119,9 +119,25 @@ def loop_runtime_if():
                  [vi("y", F, [2, 3])])
 
 
+def if_sequences():
+    """Branches that give a sequence, on a condition known only at run time."""
+    then_graph = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["t"]), helper.make_node("SequenceConstruct", ["t", "x"], ["ts"])],
+        "then_seq", [], [helper.make_tensor_sequence_value_info("ts", F, [2])])
+    else_graph = helper.make_graph(
+        [helper.make_node("Neg", ["x"], ["e"]), helper.make_node("SequenceConstruct", ["e"], ["es"])],
+        "else_seq", [], [helper.make_tensor_sequence_value_info("es", F, [2])])
+    nodes = [helper.make_node("If", ["c"], ["y"], then_branch=then_graph, else_branch=else_graph,
+                              name="pick")]
+    graph = helper.make_graph(nodes, "if_sequences", [vi("c", B, []), vi("x", F, [2])],
+                              [helper.make_tensor_sequence_value_info("y", F, [2])])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+
+
 def main():
     write_models([if_runtime, if_constant, scan_cumulative, loop_constant_trips,
                   loop_runtime_trips, loop_runtime_outer, loop_runtime_if])
+    save(if_sequences(), os.path.join(sys.argv[1], "if_sequences.onnx"))
     # Not checked: the checker would not take the unsupported branches' types.
     save(if_unsupported(), os.path.join(sys.argv[1], "if_unsupported.onnx"))
 
