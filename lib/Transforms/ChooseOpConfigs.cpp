@@ -147,6 +147,77 @@ bool refineLocalGather(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t bud
   return best.kChunk != current.kChunk || best.subM != current.subM || best.subN != current.subN;
 }
 
+/// Chooses again the plan of the matmul whose result an implicit GEMM `op` gathers its windows
+/// from, so that the result's shards are the GEMM's own rows (MatmulProblem::gathersLocally),
+/// where the two estimates together say it pays: each op's plan is chosen alone, and the
+/// producer's cannot see that the GEMM would read its windows from its own L1 and a
+/// neighbour's instead of over the whole NoC. `budgetOf` gives an op's L1 budget. Returns
+/// whether the producer's config changed.
+bool alignWindowSource(graph::MatMulOp op, const rt::ChipDesc &chip,
+                       function_ref<int64_t(Operation *)> budgetOf,
+                       const llvm::DenseSet<Operation *> &given) {
+  auto config = op->getAttrOfType<grid::MatmulConfigAttr>(grid::kConfigAttrName);
+  auto windows = op.getLhs().getDefiningOp<graph::RemapOp>();
+  auto producer = windows ? windows.getInput().getDefiningOp<graph::MatMulOp>() : nullptr;
+  if (!config || !config.gathersLhs() || !producer || given.contains(op) ||
+      given.contains(producer) || !producer->hasOneUse() || !windows->hasOneUse())
+    return false;
+  auto producerConfig = producer->getAttrOfType<grid::MatmulConfigAttr>(grid::kConfigAttrName);
+  grid::LayoutAttr layout = grid::getLayout(producer.getType());
+  if (!producerConfig || !layout || layout.getMemory() != grid::MemorySpace::l1)
+    return false;
+  cost::MatmulPlan gemm = matmulPlan(config);
+  ArrayRef<int64_t> shape = producer.getType().getShape();
+  rt::TiledShape tiled = rt::tiledShape(std::vector<int64_t>(shape.begin(), shape.end()));
+  auto shardsRows = [&](grid::MatmulConfigAttr c) {
+    std::optional<ResultShards> shards =
+        resultShards(c, tiled.batch, tiled.rowsTiles, tiled.colsTiles);
+    return shards && shards->sharding == grid::Sharding::height_sharded &&
+           shards->rows == gemm.blockM && c.getCoresX() == gemm.coresX &&
+           c.getCoresY() == gemm.coresY;
+  };
+  FailureOr<cost::MatmulProblem> reads = matmulProblem(op, chip, /*gatherLhs=*/true);
+  if (shardsRows(producerConfig) || failed(reads) || !reads->lhsInL1)
+    return false;
+  reads->rhsStoredTiles = config.getRhsStoredTiles();
+  cost::MatmulProblem local = *reads;
+  local.lhsShardRows = gemm.blockM;
+  local.lhsShardCoresX = gemm.coresX;
+  local.lhsShardCoresY = gemm.coresY;
+  if (!local.gathersLocally(gemm))
+    return false;
+  // The GEMM's best K chunk and subblocks on its grid and blocks, windows read locally.
+  double gemmNow = cost::estimate(chip, *reads, gemm).cycles;
+  double gemmLocal = cost::estimate(chip, local, gemm).cycles;
+  for (const cost::MatmulPlan &plan : cost::enumeratePlans(chip, local, budgetOf(op)))
+    if (plan.gridM == gemm.gridM && plan.gridN == gemm.gridN && plan.coresX == gemm.coresX &&
+        plan.coresY == gemm.coresY && plan.blockM == gemm.blockM &&
+        plan.blockN == gemm.blockN && plan.multicast == gemm.multicast &&
+        plan.groups == gemm.groups)
+      gemmLocal = std::min(gemmLocal, cost::estimate(chip, local, plan).cycles);
+  FailureOr<cost::MatmulProblem> made =
+      matmulProblem(producer, chip, producerConfig.gathersLhs());
+  if (failed(made))
+    return false;
+  made->rhsStoredTiles = producerConfig.getRhsStoredTiles();
+  double producerNow = cost::estimate(chip, *made, matmulPlan(producerConfig)).cycles;
+  std::optional<cost::MatmulPlan> aligned;
+  double alignedCycles = 0;
+  for (const cost::MatmulPlan &plan : cost::enumeratePlans(chip, *made, budgetOf(producer))) {
+    if (!shardsRows(attrOf(op.getContext(), plan, producerConfig.gathersLhs(), 0)))
+      continue;
+    double cycles = cost::estimate(chip, *made, plan).cycles;
+    if (!aligned || cycles < alignedCycles)
+      aligned = plan, alignedCycles = cycles;
+  }
+  if (!aligned || alignedCycles + gemmLocal >= producerNow + gemmNow)
+    return false;
+  producer->setAttr(grid::kConfigAttrName,
+                    attrOf(op.getContext(), *aligned, producerConfig.gathersLhs(),
+                           int64_t(std::llround(alignedCycles)), made->rhsStoredTiles));
+  return true;
+}
+
 struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPass> {
   using ChooseOpConfigsBase::ChooseOpConfigsBase;
 
@@ -336,6 +407,12 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
     if (result.wasInterrupted())
       return signalPassFailure();
     if (l1Tensors && l1Shards) {
+      auto budgetOf = [&](Operation *op) {
+        return std::min(limit, cbBudget(available, held.lookup(op)));
+      };
+      module.walk([&](graph::MatMulOp op) {
+        numAligned += alignWindowSource(op, *chip, budgetOf, givenConfigs);
+      });
       for (auto func : module.getOps<func::FuncOp>())
         numSharded += shardResults(func, *chip);
       // With the layouts known, an implicit GEMM whose windows come from shards of its own rows

@@ -385,7 +385,10 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     (`l1-shards=false`: never). An implicit GEMM whose windows' input is then sharded as its
     own rows are (same cores, in order, a shard per block of rows) gathers them from its own L1
     and a neighbour's rather than over the whole NoC: its K chunk and subblocks are chosen again
-    under that cost (`MatmulProblem::gathersLocally`), its grid and blocks kept. The runtime finds each tile where
+    under that cost (`MatmulProblem::gathersLocally`), its grid and blocks kept. Before that,
+    where the producer of such a GEMM's windows is a matmul whose chosen plan would shard its
+    result otherwise, the producer takes the best plan that shards it as the GEMM's rows if the
+    two estimates together are lower so. The runtime finds each tile where
     its shard is; producer and consumer need no reshard, and a consumer whose cores take the same
     rows reads locally or from a neighbour instead of from every core:
 
@@ -447,6 +450,9 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     Statistic<"numSharded", "sharded", "Results sharded over the cores that write them">,
     Statistic<"numRefined", "refined",
               "Implicit GEMMs whose K chunk or subblocks changed for windows read locally">,
+    Statistic<"numAligned", "aligned",
+              "Producers of an implicit GEMM's windows whose plan changed so that their shards "
+              "are the GEMM's rows">,
     Statistic<"numStreamedSoftmax", "streamed-softmax",
               "Softmaxes whose rows do not fit L1, streamed through reductions instead">,
     Statistic<"numExpandedNorms", "expanded-norms",
