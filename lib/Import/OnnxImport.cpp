@@ -250,22 +250,14 @@ private:
   /// A tensor type with a shape whose dims are all given or open (symbolic), at least one open,
   /// of an element type the compiler knows: such an input may go to host ops.
   std::optional<RankedTensorType> openShape(const onnx::TypeProto &type) {
-    if (!type.has_tensor_type() || !type.tensor_type().has_shape())
+    if (!type.has_tensor_type() || !type.tensor_type().has_shape() ||
+        !quietElementType(type.tensor_type().elem_type()))
       return std::nullopt;
-    std::optional<Type> elt = quietElementType(type.tensor_type().elem_type());
-    if (!elt)
+    const auto &dims = type.tensor_type().shape().dim();
+    if (llvm::all_of(dims, [](const auto &d) { return d.has_dim_value(); }) ||
+        llvm::any_of(dims, [](const auto &d) { return d.has_dim_value() && d.dim_value() < 0; }))
       return std::nullopt;
-    SmallVector<int64_t> shape;
-    bool open = false;
-    for (const auto &dim : type.tensor_type().shape().dim()) {
-      if (dim.has_dim_value() && dim.dim_value() < 0)
-        return std::nullopt;
-      open |= !dim.has_dim_value();
-      shape.push_back(dim.has_dim_value() ? dim.dim_value() : ShapedType::kDynamic);
-    }
-    if (!open)
-      return std::nullopt;
-    return RankedTensorType::get(shape, *elt);
+    return cast<RankedTensorType>(tensorOrUnranked(type, ""));
   }
   /// The element types of the empty sequences SequenceEmpty built, by name.
   llvm::StringMap<Type> emptySequenceElements;
@@ -804,7 +796,7 @@ LogicalResult Importer::importIf(const onnx::NodeProto &node, Location loc) {
   for (int i = 0; i < node.output_size(); ++i) {
     // A sequence built while importing or a host op's output: with a known condition it is the
     // output; otherwise the host picks between the two branches' (host op If).
-    auto branchOut = [&](int b) { return branches[b]->output(i).name(); };
+    auto branchOut = [&](int b) -> const std::string & { return branches[b]->output(i).name(); };
     if (known && !outs[*known ? 0 : 1][i]) {
       const std::string &from = branchOut(*known ? 0 : 1);
       if (auto seq = sequences.find(from); seq != sequences.end()) {
@@ -1057,25 +1049,12 @@ LogicalResult Importer::hostLoop(const onnx::NodeProto &node, Location loc,
         return emitError(loc) << "Loop's loop-carried input " << i - 2 << " is omitted";
       continue;
     }
-    Type type;
-    if (auto host = hostValues.find(in); host != hostValues.end()) {
-      type = host->second.first;
-    } else if (Value v = values.lookup(in)) {
-      FailureOr<StringAttr> name = hostRead(in, v, loc, "Loop");
-      if (failed(name))
-        return failure();
-      inputs.back() = *name;
-      type = v.getType();
-    } else if (sequences.count(in)) {
-      FailureOr<Type> t = hostSequence(in, loc, "Loop");
-      if (failed(t))
-        return failure();
-      type = *t;
-    } else {
-      return emitError(loc) << "Loop reads '" << in << "', which nothing defines";
-    }
+    FailureOr<std::pair<StringAttr, Type>> named = hostName(in, loc, "Loop");
+    if (failed(named))
+      return failure();
+    inputs.back() = named->first;
     if (i >= 2)
-      bodyTypes.push_back(type);
+      bodyTypes.push_back(named->second);
   }
   FailureOr<HostBody> imported = importHostBody(body, loc, bodyTypes, "Loop");
   if (failed(imported))
@@ -1132,43 +1111,22 @@ FailureOr<Importer::HostBody> Importer::importHostBody(const onnx::GraphProto &b
     result.inputs.push_back(builder.getStringAttr(in.name()));
     hostValues[in.name()] = {inputTypes[i], what.str()};
   }
+  // The body's records go to a list of their own.
   SmallVector<Attribute> outerOps;
   std::swap(outerOps, hostOps);
-  std::string outerScope = scope;
-  const onnx::GraphProto *outerGraph = graphNow;
-  scope += body.name() + "/";
-  graphNow = &body;
   ++hostBodies;
   auto restore = llvm::make_scope_exit([&] {
     std::swap(outerOps, hostOps);
-    scope = outerScope;
-    graphNow = outerGraph;
     --hostBodies;
   });
-  for (const auto &init : body.initializer()) {
-    FailureOr<Value> v = importInitializer(init);
-    if (failed(v))
-      return failure();
-    values[init.name()] = *v;
-  }
-  for (auto [i, sub] : llvm::enumerate(body.node()))
-    if (failed(importNode(sub, i)))
-      return failure();
+  if (failed(importSubgraph(body, loc, (what + "'s body").str(), /*hostOutputs=*/true)))
+    return failure();
   for (const auto &o : body.output()) {
-    if (auto host = hostValues.find(o.name()); host != hostValues.end()) {
-      result.outputs.push_back(builder.getStringAttr(o.name()));
-      result.outputTypes.push_back(host->second.first);
-      continue;
-    }
-    Value v = values.lookup(o.name());
-    if (!v)
-      return emitError(loc) << what << "'s body does not compute its output '" << o.name()
-                            << "'";
-    FailureOr<StringAttr> name = hostRead(o.name(), v, loc, what);
-    if (failed(name))
+    FailureOr<std::pair<StringAttr, Type>> named = hostName(o.name(), loc, what);
+    if (failed(named))
       return failure();
-    result.outputs.push_back(*name);
-    result.outputTypes.push_back(v.getType());
+    result.outputs.push_back(named->first);
+    result.outputTypes.push_back(named->second);
   }
   result.ops = builder.getArrayAttr(hostOps);
   return result;
@@ -1241,26 +1199,13 @@ LogicalResult Importer::hostSequenceMap(const onnx::NodeProto &node, Location lo
   SmallVector<Attribute> inputs;
   SmallVector<Type> bodyTypes;
   for (auto [i, in] : llvm::enumerate(node.input())) {
-    Type type;
     if (in.empty())
       return emitError(loc) << "SequenceMap's input " << i << " is omitted";
-    if (sequences.count(in) && !hostValues.count(in)) {
-      FailureOr<Type> t = hostSequence(in, loc, "SequenceMap");
-      if (failed(t))
-        return failure();
-    }
-    inputs.push_back(builder.getStringAttr(in));
-    if (auto host = hostValues.find(in); host != hostValues.end()) {
-      type = host->second.first;
-    } else if (Value v = values.lookup(in)) {
-      FailureOr<StringAttr> name = hostRead(in, v, loc, "SequenceMap");
-      if (failed(name))
-        return failure();
-      inputs.back() = *name;
-      type = v.getType();
-    } else {
-      return emitError(loc) << "SequenceMap reads '" << in << "', which nothing defines";
-    }
+    FailureOr<std::pair<StringAttr, Type>> named = hostName(in, loc, "SequenceMap");
+    if (failed(named))
+      return failure();
+    inputs.push_back(named->first);
+    Type type = named->second;
     auto seq = dyn_cast<graph::SequenceType>(type);
     if (i == 0 && !seq)
       return emitError(loc) << "SequenceMap's first input must be a sequence";
