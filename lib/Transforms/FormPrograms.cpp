@@ -31,6 +31,14 @@ struct FormProgramsPass : tessel::impl::FormProgramsBase<FormProgramsPass> {
         if (failed(size))
           return signalPassFailure();
         int64_t bytes = size->bytes();
+        // The cores must hold a dispatch's kernels, run-time arguments and CB configuration
+        // whole: no program can be launched otherwise.
+        if (chip->kernelConfigBytes > 0 && bytes > chip->kernelConfigBytes) {
+          dispatch.emitError() << "the kernels of dispatch '" << dispatch.getOp() << "' take "
+                               << bytes << " bytes of kernel configuration; chip '"
+                               << chip->name << "' holds " << chip->kernelConfigBytes;
+          return signalPassFailure();
+        }
         bool joined = joining && programBytes >= 0 &&
                       programBytes + bytes <= chip->kernelConfigBytes;
         dispatch.setJoined(joined);

@@ -322,6 +322,10 @@ private:
     for (size_t i = 0; i < bin.dispatches()->size(); ++i) {
       const ttb::Dispatch *d = bin.dispatches()->Get(i);
       int64_t own = kernelConfigSize(*d).bytes();
+      if (chip.kernelConfigBytes > 0 && own > chip.kernelConfigBytes)
+        return fail("dispatch " + std::to_string(i) + ": " + std::to_string(own) +
+                    " bytes of kernel configuration; chip '" + chip.name + "' holds " +
+                    std::to_string(chip.kernelConfigBytes));
       if (!d->joined()) {
         first = i;
         bytes = own;

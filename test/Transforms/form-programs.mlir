@@ -5,6 +5,9 @@
 // RUN: tt-opt %s --tt-compile-pipeline="fusion=false join-dispatches=false chip=%S/Inputs/tiny_programs.chip" | tt-opt --tt-form-programs | FileCheck %s --check-prefix=SMALL
 // A chip whose descriptor gives no kernel config buffer keeps one dispatch per program.
 // RUN: tt-opt %s --tt-compile-pipeline="fusion=false join-dispatches=false chip=%S/Inputs/tiny.chip" | tt-opt --tt-form-programs | FileCheck %s --check-prefix=NONE
+// A chip whose buffer holds no single dispatch's configuration cannot run them.
+// RUN: not tt-opt %s --tt-compile-pipeline="fusion=false chip=%S/Inputs/tiny_config.chip" 2>&1 | FileCheck %s --check-prefix=TOOBIG
+// TOOBIG: error: the kernels of dispatch 'relu' take 324 bytes of kernel configuration; chip 'tiny_config' holds 256
 // The pipeline runs the pass.
 // RUN: tt-opt %s --tt-compile-pipeline="fusion=false" | FileCheck %s
 

@@ -108,4 +108,17 @@ TEST(Program, LoaderRefusesProgramsTheChipCannotHold) {
                        std::to_string(program - 1)),
             std::string::npos)
       << error;
+
+  // Nor may one dispatch alone take more than the buffer.
+  std::vector<uint8_t> separate = buildBinary(twoCopies(false));
+  int64_t own = kernelConfigSize(*ttb::GetBinary(separate.data())->dispatches()->Get(0)).bytes();
+  small.kernelConfigBytes = own;
+  EXPECT_TRUE(loadBinaryFromBytes(separate, small, bin, error)) << error;
+  small.kernelConfigBytes = own - 1;
+  EXPECT_FALSE(loadBinaryFromBytes(separate, small, bin, error));
+  EXPECT_NE(error.find("dispatch 0: " + std::to_string(own) +
+                       " bytes of kernel configuration; chip 'wormhole_b0' holds " +
+                       std::to_string(own - 1)),
+            std::string::npos)
+      << error;
 }
