@@ -63,22 +63,27 @@ static LogicalResult verifyHostOps(Operation *op, ArrayAttr list) {
     auto dict = dyn_cast<DictionaryAttr>(entry);
     auto attributes = dict ? dict.getAs<DictionaryAttr>("attributes") : DictionaryAttr();
     Attribute body = dict ? dict.get("body") : Attribute();
+    Attribute elseBody = dict ? dict.get("else_body") : Attribute();
     if (!dict || !dict.getAs<StringAttr>("name") || !dict.getAs<StringAttr>("op") ||
         !isStringArray(dict.get("inputs")) || !isStringArray(dict.get("outputs")) ||
         !attributes ||
         (body && (!isa<ArrayAttr>(body) || !isStringArray(dict.get("body_inputs")) ||
-                  !isStringArray(dict.get("body_outputs")))))
+                  !isStringArray(dict.get("body_outputs")))) ||
+        (elseBody && (!body || !isa<ArrayAttr>(elseBody) ||
+                      !isStringArray(dict.get("else_outputs")))))
       return op->emitError() << kHostOpsAttrName
                              << " entries must be {name, op, inputs: [string], outputs: [string], "
                                 "attributes: {...}} and perhaps body: [entries], body_inputs: "
-                                "[string], body_outputs: [string], got "
+                                "[string], body_outputs: [string], else_body: [entries], "
+                                "else_outputs: [string], got "
                              << entry;
     for (NamedAttribute a : attributes)
       if (!isHostAttributeValue(a.getValue()))
         return op->emitError() << "host op '" << dict.getAs<StringAttr>("name").getValue()
                                << "': attribute '" << a.getName().getValue()
                                << "' must be an i64, f32 or string, or an array of them";
-    if (body && failed(verifyHostOps(op, cast<ArrayAttr>(body))))
+    if ((body && failed(verifyHostOps(op, cast<ArrayAttr>(body)))) ||
+        (elseBody && failed(verifyHostOps(op, cast<ArrayAttr>(elseBody)))))
       return failure();
   }
   return success();

@@ -109,6 +109,10 @@ private:
   /// reads only values from outside the body is computed once, before it.
   LogicalResult hostLoop(const onnx::NodeProto &node, Location loc, const onnx::GraphProto &body,
                          int64_t carried, int64_t scans);
+  /// If inside a host body: a host op "If" whose branches are host ops of their own (`body`
+  /// and `else_body`), of which the runtime runs the one the condition names.
+  LogicalResult hostBranches(const onnx::NodeProto &node, Location loc,
+                             const onnx::GraphProto &then, const onnx::GraphProto &otherwise);
   /// SequenceMap: a host op whose body (host ops of its own) runs once per element of the first
   /// input, on the elements at that place of the sequence inputs and the whole tensor inputs.
   LogicalResult hostSequenceMap(const onnx::NodeProto &node, Location loc);
@@ -764,15 +768,14 @@ FailureOr<SmallVector<Value>> Importer::importSubgraph(const onnx::GraphProto &g
 }
 
 LogicalResult Importer::importIf(const onnx::NodeProto &node, Location loc) {
-  if (hostBodies > 0)
-    return emitError(loc) << "If inside a Loop that runs on the host (its trip count or "
-                             "condition is known only at run time) is not supported";
   const onnx::GraphProto *branches[2] = {nullptr, nullptr}; // then, else
   for (const auto &a : node.attribute())
     if (a.name() == "then_branch" || a.name() == "else_branch")
       branches[a.name() == "else_branch"] = &a.g();
   if (!branches[0] || !branches[1] || node.input_size() != 1)
     return emitError(loc) << "If needs a condition, then_branch and else_branch";
+  if (hostBodies > 0)
+    return hostBranches(node, loc, *branches[0], *branches[1]);
   Value cond = values.lookup(node.input(0));
   if (!cond)
     return emitError(loc) << "If reads '" << node.input(0) << "', which nothing defines";
@@ -1065,6 +1068,10 @@ LogicalResult Importer::hostLoop(const onnx::NodeProto &node, Location loc,
   SmallVector<Type> resultTypes;
   for (int64_t i = 0; i < n; ++i) {
     Type before = bodyTypes[2 + i], after = outTypes[1 + i];
+    // An optional the first iteration unwraps (ONNX lets a loop-carried value start as one).
+    if (auto optional = dyn_cast<graph::OptionalType>(before);
+        optional && optional.getElementType() == after)
+      before = after;
     auto a = dyn_cast<RankedTensorType>(before), b = dyn_cast<RankedTensorType>(after);
     if (before == after || !a || !b) {
       if (before != after)
@@ -1184,6 +1191,43 @@ FailureOr<Type> Importer::hostSequence(StringRef name, Location loc, StringRef r
   hostValues[name] = {type, op.str()};
   recordHostOp(loc, op, inputs, {builder.getStringAttr(name)}, builder.getDictionaryAttr({}));
   return type;
+}
+
+LogicalResult Importer::hostBranches(const onnx::NodeProto &node, Location loc,
+                                     const onnx::GraphProto &then,
+                                     const onnx::GraphProto &otherwise) {
+  FailureOr<std::pair<StringAttr, Type>> cond = hostName(node.input(0), loc, "If");
+  if (failed(cond))
+    return failure();
+  FailureOr<HostBody> branches[2] = {importHostBody(then, loc, {}, "If"),
+                                     importHostBody(otherwise, loc, {}, "If")};
+  if (failed(branches[0]) || failed(branches[1]))
+    return failure();
+  SmallVector<Attribute> outputs;
+  for (auto [i, out] : llvm::enumerate(node.output())) {
+    outputs.push_back(builder.getStringAttr(out));
+    Type t = branches[0]->outputTypes[i], e = branches[1]->outputTypes[i];
+    auto rt = dyn_cast<RankedTensorType>(t), re = dyn_cast<RankedTensorType>(e);
+    Type type = t;
+    if (t != e && rt && re && rt.getElementType() == re.getElementType() &&
+        rt.getRank() == re.getRank()) {
+      SmallVector<int64_t> shape;
+      for (auto [a, b] : llvm::zip(rt.getShape(), re.getShape()))
+        shape.push_back(a == b ? a : ShapedType::kDynamic);
+      type = RankedTensorType::get(shape, rt.getElementType());
+    } else if (t != e) {
+      return emitError(loc) << "If whose branches give '" << out << "' different types (" << t
+                            << ", " << e << ") is not supported";
+    }
+    if (!out.empty())
+      hostValues[out] = {type, "If"};
+  }
+  SmallVector<NamedAttribute> attrs = branches[0]->attrs();
+  attrs.push_back(builder.getNamedAttr("else_body", branches[1]->ops));
+  attrs.push_back(
+      builder.getNamedAttr("else_outputs", builder.getArrayAttr(branches[1]->outputs)));
+  recordHostOp(loc, "If", {cond->first}, outputs, builder.getDictionaryAttr({}), attrs);
+  return success();
 }
 
 LogicalResult Importer::hostSequenceMap(const onnx::NodeProto &node, Location loc) {
@@ -2020,11 +2064,12 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
       auto dict = cast<DictionaryAttr>(record);
       for (Attribute in : dict.getAs<ArrayAttr>("inputs"))
         readByHost.insert(cast<StringAttr>(in).getValue());
-      if (auto body = dict.getAs<ArrayAttr>("body")) {
-        noteReads(body.getValue());
-        for (Attribute out : dict.getAs<ArrayAttr>("body_outputs"))
-          readByHost.insert(cast<StringAttr>(out).getValue());
-      }
+      for (auto [ops, outs] : {std::pair{"body", "body_outputs"}, {"else_body", "else_outputs"}})
+        if (auto body = dict.getAs<ArrayAttr>(ops)) {
+          noteReads(body.getValue());
+          for (Attribute out : dict.getAs<ArrayAttr>(outs))
+            readByHost.insert(cast<StringAttr>(out).getValue());
+        }
     }
   };
   noteReads(hostOps);

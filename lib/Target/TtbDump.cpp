@@ -125,6 +125,10 @@ LogicalResult tessel::dumpTtb(StringRef bytes, raw_ostream &os, std::string &err
                   j.attribute("body_outputs", strings(op->body_outputs()));
                   j.attributeArray("body", [&] { hostOps(*op->body()); });
                 }
+                if (op->else_body()) {
+                  j.attribute("else_outputs", strings(op->else_outputs()));
+                  j.attributeArray("else_body", [&] { hostOps(*op->else_body()); });
+                }
               });
           };
       j.attributeArray("host_ops", [&] { hostOps(*bin->host_ops()); });

@@ -243,16 +243,28 @@ Serializer::serializeHostOps(ArrayAttr records) {
     flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<ttb::HostOp>>> body;
     flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>> bodyInputs,
         bodyOutputs;
-    if (auto nested = record.getAs<ArrayAttr>("body")) {
-      FailureOr<std::vector<flatbuffers::Offset<ttb::HostOp>>> bodyOps = serializeHostOps(nested);
-      if (failed(bodyOps))
+    flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<ttb::HostOp>>> elseBody;
+    flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>> elseOutputs;
+    auto nestedOps = [&](StringRef key, auto &vector) -> LogicalResult {
+      auto nested = record.getAs<ArrayAttr>(key);
+      if (!nested)
+        return success();
+      FailureOr<std::vector<flatbuffers::Offset<ttb::HostOp>>> list = serializeHostOps(nested);
+      if (failed(list))
         return failure();
-      body = fbb.CreateVector(*bodyOps);
-      bodyInputs = strings(record.getAs<ArrayAttr>("body_inputs"));
-      bodyOutputs = strings(record.getAs<ArrayAttr>("body_outputs"));
-    }
+      vector = fbb.CreateVector(*list);
+      return success();
+    };
+    if (failed(nestedOps("body", body)) || failed(nestedOps("else_body", elseBody)))
+      return failure();
+    if (auto list = record.getAs<ArrayAttr>("body_inputs"))
+      bodyInputs = strings(list);
+    if (auto list = record.getAs<ArrayAttr>("body_outputs"))
+      bodyOutputs = strings(list);
+    if (auto list = record.getAs<ArrayAttr>("else_outputs"))
+      elseOutputs = strings(list);
     ops.push_back(ttb::CreateHostOp(fbb, name, op, inputs, outputs, attributesOff, body,
-                                    bodyInputs, bodyOutputs));
+                                    bodyInputs, bodyOutputs, elseBody, elseOutputs));
   }
   return ops;
 }

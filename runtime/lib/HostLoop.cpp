@@ -150,6 +150,29 @@ bool runSequenceMap(const ttb::HostOp &op, const std::vector<const HostTensor *>
   return true;
 }
 
+/// An If with branches (inside a body): the branch its condition names, run in a scope of its
+/// own; the other is never run, so that it may do what would fail on this condition (read an
+/// optional that holds nothing).
+bool runBranches(const ttb::HostOp &op, const std::vector<const HostTensor *> &args,
+                 const HostScope &outer, const std::atomic<bool> *cancel,
+                 std::vector<HostTensor> &outs, std::string &error) {
+  const HostTensor *cond = args.empty() ? nullptr : args[0];
+  if (!cond || cond->isSequence || cond->isOptional || cond->data.size() != 1) {
+    error = "host op '" + (op.name() ? op.name()->str() : "") +
+            "' (If): the condition must be a tensor of one value";
+    return false;
+  }
+  bool then = cond->data[0] != 0;
+  HostScope scope = outer;
+  std::deque<HostTensor> computed;
+  if (!runHostOpList(then ? *op.body() : *op.else_body(), scope, computed, cancel, error,
+                     nullptr))
+    return false;
+  for (const flatbuffers::String *name : then ? *op.body_outputs() : *op.else_outputs())
+    outs.push_back(*scope.at(name->str()));
+  return true;
+}
+
 } // namespace
 
 bool runHostOpList(const flatbuffers::Vector<flatbuffers::Offset<ttb::HostOp>> &ops,
@@ -168,6 +191,7 @@ bool runHostOpList(const flatbuffers::Vector<flatbuffers::Offset<ttb::HostOp>> &
     std::string type = op->op() ? op->op()->str() : "";
     bool ok = type == "Loop"          ? runLoop(*op, args, values, cancel, outs, error)
               : type == "SequenceMap" ? runSequenceMap(*op, args, values, cancel, outs, error)
+              : op->body()            ? runBranches(*op, args, values, cancel, outs, error)
                                       : runHostOp(*op, args, outs, error);
     if (!ok)
       return false;

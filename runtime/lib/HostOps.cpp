@@ -533,8 +533,8 @@ bool ifBranch(Context &c) {
 }
 
 /// What an op's inputs hold: numbers only, or strings where the op reads text; a sequence first
-/// (then numbers or strings after it); an optional; or anything (Identity).
-enum class Values { Numbers, Strings, Either, Sequence, Optional, Any };
+/// (then numbers or strings after it); or anything (Identity, the optional ops, If).
+enum class Values { Numbers, Strings, Either, Sequence, Any };
 
 struct HostOpImpl {
   const char *name;
@@ -565,8 +565,8 @@ const HostOpImpl kHostOps[] = {
     {"SequenceConstruct", 1, sequenceConstruct, Values::Either},
     {"SequenceEmpty", 0, sequenceConstruct, Values::Either},
     {"SplitToSequence", 1, splitToSequence, Values::Either},
-    {"OptionalHasElement", 1, optionalHasElement, Values::Optional},
-    {"OptionalGetElement", 1, optionalGetElement, Values::Optional},
+    {"OptionalHasElement", 1, optionalHasElement, Values::Any},
+    {"OptionalGetElement", 1, optionalGetElement, Values::Any},
     {"Shape", 1, shape, Values::Either},
     {"Reshape", 2, reshape, Values::Either},
     {"Flatten", 1, flatten, Values::Either},
@@ -614,12 +614,9 @@ bool runHostOp(const ttb::HostOp &op, const std::vector<const HostTensor *> &inp
     if (!in)
       continue;
     bool sequenceHere = impl->values == Values::Sequence && i == 0;
-    bool optionalHere = impl->values == Values::Optional && i == 0;
-    if (impl->values != Values::Any &&
-        (in->isSequence != sequenceHere || in->isOptional != optionalHere)) {
-      error = label + (sequenceHere   ? "takes a sequence first"
-                       : optionalHere ? "takes an optional first"
-                                      : "takes tensors, not a sequence or an optional");
+    if (impl->values != Values::Any && (in->isSequence != sequenceHere || in->isOptional)) {
+      error = label + (sequenceHere ? "takes a sequence first"
+                                    : "takes tensors, not a sequence or an optional");
       return false;
     }
     if (in->isSequence || in->isOptional)

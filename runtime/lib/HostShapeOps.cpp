@@ -491,14 +491,19 @@ bool splitToSequence(Context &c) {
   return true;
 }
 
+// Since opset 18 a tensor or a sequence is an optional that holds itself.
 bool optionalHasElement(Context &c) {
   HostTensor y;
-  y.data = {c.in(0)->elements.empty() ? 0.0f : 1.0f};
+  y.data = {c.in(0)->isOptional && c.in(0)->elements.empty() ? 0.0f : 1.0f};
   c.outputs = {std::move(y)};
   return true;
 }
 
 bool optionalGetElement(Context &c) {
+  if (!c.in(0)->isOptional) {
+    c.outputs = {*c.in(0)};
+    return true;
+  }
   if (c.in(0)->elements.empty())
     return c.fail("the optional is empty");
   c.outputs = {c.in(0)->elements[0]};

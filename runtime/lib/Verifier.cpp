@@ -247,25 +247,38 @@ private:
           if (!a->name())
             return fail(label + ": has an attribute with no name");
       bool loop = type == "Loop", map = type == "SequenceMap";
-      if ((loop || map) != (op->body() != nullptr))
-        return fail(label + (op->body() ? ": has a body, which only a Loop or SequenceMap has"
-                                        : ": has no body"));
+      // An If has branches (a body and an else body) or, outside bodies, two values to pick.
+      bool branches = type == "If" && op->body();
+      if ((loop || map || branches) != (op->body() != nullptr) ||
+          branches != (op->else_body() != nullptr))
+        return fail(label + (op->body() || op->else_body()
+                                 ? ": has a body, which only a Loop, SequenceMap or If has"
+                                 : ": has no body"));
       if (op->body()) {
         // A Loop's body also gives the condition; it takes the trip count and the condition.
+        // An If's branches take nothing and give one value per output.
         size_t in = op->inputs()->size(), out = op->outputs()->size();
-        if (!op->body_inputs() || !op->body_outputs() || op->body_inputs()->size() != in ||
+        if (!op->body_inputs() || !op->body_outputs() ||
+            op->body_inputs()->size() != (branches ? 0 : in) ||
             op->body_outputs()->size() != out + (loop ? 1 : 0) ||
-            (loop && (in < 2 || out < in - 2)) || (map && in < 1))
+            (loop && (in < 2 || out < in - 2)) || (map && in < 1) || (branches && in != 1) ||
+            (branches && (!op->else_outputs() || op->else_outputs()->size() != out)))
           return fail(label + ": its body's inputs and outputs do not match the op's");
-        std::set<std::string> scope = defined;
-        for (const flatbuffers::String *in : *op->body_inputs())
-          if (in->size())
-            scope.insert(in->str());
-        if (!checkHostOpList(*op->body(), scope, label + ", body: "))
+        auto checkBody = [&](const auto &ops, const auto *outs, const std::string &what) {
+          std::set<std::string> scope = defined;
+          for (const flatbuffers::String *in : *op->body_inputs())
+            if (in->size())
+              scope.insert(in->str());
+          if (!checkHostOpList(ops, scope, label + ", " + what + ": "))
+            return false;
+          for (const flatbuffers::String *o : *outs)
+            if (!o->size() || !scope.count(o->str()))
+              return fail(label + ": its " + what + " does not compute '" + o->str() + "'");
+          return true;
+        };
+        if (!checkBody(*op->body(), op->body_outputs(), "body") ||
+            (branches && !checkBody(*op->else_body(), op->else_outputs(), "else body")))
           return false;
-        for (const flatbuffers::String *out : *op->body_outputs())
-          if (!out->size() || !scope.count(out->str()))
-            return fail(label + ": its body does not compute '" + out->str() + "'");
       }
       for (const flatbuffers::String *out : *op->outputs())
         if (out->size() && !defined.insert(out->str()).second)
