@@ -118,6 +118,7 @@ private:
   LogicalResult hostSequenceMap(const onnx::NodeProto &node, Location loc);
   /// A body of host ops: its records, its inputs' and outputs' names and its outputs' types.
   struct HostBody {
+    explicit HostBody(OpBuilder &builder) : builder(builder) {}
     OpBuilder &builder;
     ArrayAttr ops;
     SmallVector<Attribute> inputs, outputs;
@@ -1113,7 +1114,7 @@ FailureOr<Importer::HostBody> Importer::importHostBody(const onnx::GraphProto &b
   if (body.input_size() != int(inputTypes.size()))
     return emitError(loc) << what << "'s body takes " << body.input_size() << " inputs, not "
                           << inputTypes.size();
-  HostBody result{builder};
+  HostBody result(builder);
   for (auto [i, in] : llvm::enumerate(body.input())) {
     result.inputs.push_back(builder.getStringAttr(in.name()));
     hostValues[in.name()] = {inputTypes[i], what.str()};
