@@ -13,7 +13,7 @@ using namespace tessel::onnx_import;
 /// Ops whose output's shape depends on the data, or that the chip has no arithmetic for.
 static constexpr StringLiteral kAlwaysOnHost[] = {
     "NonZero", "NonMaxSuppression", "Unique", "Compress", "TfIdfVectorizer", "Det", "RoiAlign",
-    "StringNormalizer"};
+    "StringNormalizer", "Optional"};
 
 /// The node's attribute `name`, or null.
 static const onnx::AttributeProto *findAttr(const onnx::NodeProto &node, StringRef name) {
@@ -417,6 +417,9 @@ FailureOr<DictionaryAttr> tessel::onnx_import::hostAttributes(const onnx::NodePr
   };
   SmallVector<NamedAttribute> attrs;
   for (const auto &a : node.attribute()) {
+    // An empty Optional's type is the compiler's to know; the runtime needs nothing of it.
+    if (node.op_type() == "Optional" && a.type() == onnx::AttributeProto::TYPE_PROTO)
+      continue;
     Attribute value;
     switch (a.type()) {
     case onnx::AttributeProto::INT: value = i64(a.i()); break;

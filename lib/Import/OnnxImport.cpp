@@ -775,7 +775,19 @@ LogicalResult Importer::importIf(const onnx::NodeProto &node, Location loc) {
       branches[a.name() == "else_branch"] = &a.g();
   if (!branches[0] || !branches[1] || node.input_size() != 1)
     return emitError(loc) << "If needs a condition, then_branch and else_branch";
-  if (hostBodies > 0)
+  // Branches with an op that always runs on the host (an Optional, a NonZero) become host
+  // bodies when the condition is known only at run time, as every If inside a host body does.
+  std::function<bool(const onnx::GraphProto &)> needsHost = [&](const onnx::GraphProto &g) {
+    return llvm::any_of(g.node(), [&](const onnx::NodeProto &n) {
+      return isHostOpType(n.op_type()) || llvm::any_of(n.attribute(), [&](const auto &a) {
+               return a.has_g() && needsHost(a.g());
+             });
+    });
+  };
+  bool runtimeCondition = !values.count(node.input(0)) ||
+                          !scalarValue(values.lookup(node.input(0)));
+  if (hostBodies > 0 ||
+      (runtimeCondition && (needsHost(*branches[0]) || needsHost(*branches[1]))))
     return hostBranches(node, loc, *branches[0], *branches[1]);
   Value cond = values.lookup(node.input(0));
   if (!cond)
@@ -1197,6 +1209,9 @@ FailureOr<Type> Importer::hostSequence(StringRef name, Location loc, StringRef r
 LogicalResult Importer::hostBranches(const onnx::NodeProto &node, Location loc,
                                      const onnx::GraphProto &then,
                                      const onnx::GraphProto &otherwise) {
+  if (graphNow != &model->graph() && hostBodies == 0)
+    return emitError(loc) << "If whose branches run on the host, which only the main graph's "
+                             "nodes may do";
   FailureOr<std::pair<StringAttr, Type>> cond = hostName(node.input(0), loc, "If");
   if (failed(cond))
     return failure();
@@ -1704,6 +1719,19 @@ LogicalResult Importer::importHostOp(const onnx::NodeProto &node, Location loc) 
 
 FailureOr<SmallVector<Type>> Importer::hostTypes(const onnx::NodeProto &node, Location loc,
                                                  ArrayRef<Type> inputTypes) {
+  // Optional: of its input's type, or (empty) of the type its attribute names.
+  if (node.op_type() == "Optional") {
+    if (!inputTypes.empty() && inputTypes[0])
+      return SmallVector<Type>{graph::OptionalType::get(ctx, inputTypes[0])};
+    for (const auto &a : node.attribute())
+      if (a.name() == "type" && a.has_tp()) {
+        FailureOr<Type> element = hostType(a.tp(), "Optional's type");
+        if (failed(element))
+          return failure();
+        return SmallVector<Type>{graph::OptionalType::get(ctx, *element)};
+      }
+    return emitError(loc) << "Optional with no input needs its 'type' attribute";
+  }
   bool sequences = isHostSequenceOp(node.op_type()) ||
                    llvm::any_of(inputTypes, [](Type t) {
                      return isa_and_nonnull<graph::SequenceType, graph::OptionalType>(t);

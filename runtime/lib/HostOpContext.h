@@ -123,6 +123,7 @@ bool sequenceErase(Context &c);
 bool sequenceAt(Context &c);
 bool sequenceLength(Context &c);
 bool sequenceConstruct(Context &c);
+bool optional(Context &c);
 bool concatFromSequence(Context &c);
 bool splitToSequence(Context &c);
 bool optionalHasElement(Context &c);

@@ -565,6 +565,7 @@ const HostOpImpl kHostOps[] = {
     {"SequenceConstruct", 1, sequenceConstruct, Values::Either},
     {"SequenceEmpty", 0, sequenceConstruct, Values::Either},
     {"SplitToSequence", 1, splitToSequence, Values::Either},
+    {"Optional", 0, optional, Values::Any},
     {"OptionalHasElement", 1, optionalHasElement, Values::Any},
     {"OptionalGetElement", 1, optionalGetElement, Values::Any},
     {"Shape", 1, shape, Values::Either},

@@ -491,6 +491,15 @@ bool splitToSequence(Context &c) {
   return true;
 }
 
+bool optional(Context &c) {
+  HostTensor y;
+  y.isOptional = true;
+  if (const HostTensor *in = c.in(0))
+    y.elements = {*in};
+  c.outputs = {std::move(y)};
+  return true;
+}
+
 // Since opset 18 a tensor or a sequence is an optional that holds itself.
 bool optionalHasElement(Context &c) {
   HostTensor y;

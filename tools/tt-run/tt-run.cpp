@@ -40,8 +40,8 @@ options:
   --output=@FILE.pb     types the model declares (repeat once per output): .npy
                         (bfloat16 as float32, strings as numpy unicode) or .pb, an
                         ONNX TensorProto (a SequenceProto or OptionalProto for a
-                        sequence or optional output, which only .pb holds). Without --output every output is
-                        printed on stdout.
+                        sequence or optional output, which only .pb holds).
+                        Without --output every output is printed on stdout.
   --perf-report=FILE    write the per-dispatch performance report as JSON
   --trace=FILE          write a Chrome trace (open in Perfetto or chrome://tracing)
   --roofline=FILE.svg   draw every dispatch on the chip's roofline chart (SVG)

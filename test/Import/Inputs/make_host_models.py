@@ -53,7 +53,8 @@ save("moved", [h.make_node("NonZero", ["x"], ["nz"], name="where_nonzero"),
      [numpy_helper.from_array(np.array(-1, np.int64), "last"),
       numpy_helper.from_array(np.array([0], np.int64), "zero")])
 
-# A branch runs on the chip as a select between both branches: no host op inside.
+# A branch with a host op (NonZero) makes the If a host op with branches of host ops; these give
+# y different ranks, which is refused.
 then_graph = h.make_graph([h.make_node("NonZero", ["x"], ["t"], name="branch_nonzero")],
                           "then_body", [], [vi("t", T.INT64, [2, "k"])])
 else_graph = h.make_graph([h.make_node("Shape", ["x"], ["e"])], "else_body", [],
