@@ -48,6 +48,29 @@ bool tessel::parseInputShape(StringRef spec, OnnxImportOptions &options) {
 /// The ONNX element type of an MLIR one, or UNDEFINED.
 static int32_t onnxElementType(Type t);
 
+/// The graph attribute `name` of `node` (a body or a branch), or null.
+static const onnx::GraphProto *subgraph(const onnx::NodeProto &node, StringRef name) {
+  for (const auto &a : node.attribute())
+    if (a.name() == name && a.has_g())
+      return &a.g();
+  return nullptr;
+}
+
+/// One type for a value that is `a` or `b` (a Loop's iterations, an If's branches, a
+/// sequence's elements): the same, or ranked tensors of one element type and rank whose dims
+/// differ, which become known only at run time; null when there is none.
+static Type joinedType(Type a, Type b) {
+  if (a == b)
+    return a;
+  auto x = dyn_cast<RankedTensorType>(a), y = dyn_cast<RankedTensorType>(b);
+  if (!x || !y || x.getElementType() != y.getElementType() || x.getRank() != y.getRank())
+    return Type();
+  SmallVector<int64_t> shape;
+  for (auto [p, q] : llvm::zip(x.getShape(), y.getShape()))
+    shape.push_back(p == q ? p : ShapedType::kDynamic);
+  return RankedTensorType::get(shape, x.getElementType());
+}
+
 namespace {
 
 class Importer {
@@ -769,10 +792,8 @@ FailureOr<SmallVector<Value>> Importer::importSubgraph(const onnx::GraphProto &g
 }
 
 LogicalResult Importer::importIf(const onnx::NodeProto &node, Location loc) {
-  const onnx::GraphProto *branches[2] = {nullptr, nullptr}; // then, else
-  for (const auto &a : node.attribute())
-    if (a.name() == "then_branch" || a.name() == "else_branch")
-      branches[a.name() == "else_branch"] = &a.g();
+  const onnx::GraphProto *branches[2] = {subgraph(node, "then_branch"),
+                                         subgraph(node, "else_branch")};
   if (!branches[0] || !branches[1] || node.input_size() != 1)
     return emitError(loc) << "If needs a condition, then_branch and else_branch";
   // Branches with an op that always runs on the host (an Optional, a NonZero) become host
@@ -987,10 +1008,7 @@ LogicalResult Importer::importScan(const onnx::NodeProto &node, Location loc) {
 }
 
 LogicalResult Importer::importLoop(const onnx::NodeProto &node, Location loc) {
-  const onnx::GraphProto *body = nullptr;
-  for (const auto &a : node.attribute())
-    if (a.name() == "body")
-      body = &a.g();
+  const onnx::GraphProto *body = subgraph(node, "body");
   int64_t n = node.input_size() - 2, k = body ? body->output_size() - 1 - n : -1;
   if (!body || n < 0 || k < 0 || body->input_size() != n + 2 || node.output_size() != n + k)
     return emitError(loc) << "Loop's inputs, outputs and body do not match";
@@ -1085,21 +1103,16 @@ LogicalResult Importer::hostLoop(const onnx::NodeProto &node, Location loc,
     if (auto optional = dyn_cast<graph::OptionalType>(before);
         optional && optional.getElementType() == after)
       before = after;
-    auto a = dyn_cast<RankedTensorType>(before), b = dyn_cast<RankedTensorType>(after);
-    if (before == after || !a || !b) {
-      if (before != after)
+    Type joined = joinedType(before, after);
+    if (!joined) {
+      if (isa<RankedTensorType>(before) && isa<RankedTensorType>(after))
         return emitError(loc) << "Loop's loop-carried value '" << node.output(i)
-                              << "' changes from " << before << " to " << after;
-      resultTypes.push_back(before);
-      continue;
-    }
-    if (a.getElementType() != b.getElementType() || a.getRank() != b.getRank())
+                              << "' changes element type or rank (" << before << " to " << after
+                              << ")";
       return emitError(loc) << "Loop's loop-carried value '" << node.output(i)
-                            << "' changes element type or rank (" << a << " to " << b << ")";
-    SmallVector<int64_t> shape;
-    for (auto [x, y] : llvm::zip(a.getShape(), b.getShape()))
-      shape.push_back(x == y ? x : ShapedType::kDynamic);
-    resultTypes.push_back(RankedTensorType::get(shape, a.getElementType()));
+                            << "' changes from " << before << " to " << after;
+    }
+    resultTypes.push_back(joined);
   }
   for (int64_t c = 0; c < k; ++c) {
     auto t = dyn_cast<RankedTensorType>(outTypes[1 + n + c]);
@@ -1182,18 +1195,8 @@ FailureOr<Type> Importer::hostSequence(StringRef name, Location loc, StringRef r
       return failure();
     inputs.push_back(*read);
     auto t = cast<RankedTensorType>(v.getType());
-    auto seen = dyn_cast_or_null<RankedTensorType>(elt);
-    if (!elt || elt == t) {
-      elt = t;
-    } else if (seen && seen.getRank() == t.getRank() &&
-               seen.getElementType() == t.getElementType()) {
-      SmallVector<int64_t> shape;
-      for (auto [a, b] : llvm::zip(seen.getShape(), t.getShape()))
-        shape.push_back(a == b ? a : ShapedType::kDynamic);
-      elt = RankedTensorType::get(shape, t.getElementType());
-    } else {
-      elt = UnrankedTensorType::get(t.getElementType());
-    }
+    Type joined = elt ? joinedType(elt, t) : t;
+    elt = joined ? joined : UnrankedTensorType::get(t.getElementType());
   }
   if (!elt)
     elt = UnrankedTensorType::get(emptySequenceElements.lookup(name)
@@ -1223,18 +1226,10 @@ LogicalResult Importer::hostBranches(const onnx::NodeProto &node, Location loc,
   for (auto [i, out] : llvm::enumerate(node.output())) {
     outputs.push_back(builder.getStringAttr(out));
     Type t = branches[0]->outputTypes[i], e = branches[1]->outputTypes[i];
-    auto rt = dyn_cast<RankedTensorType>(t), re = dyn_cast<RankedTensorType>(e);
-    Type type = t;
-    if (t != e && rt && re && rt.getElementType() == re.getElementType() &&
-        rt.getRank() == re.getRank()) {
-      SmallVector<int64_t> shape;
-      for (auto [a, b] : llvm::zip(rt.getShape(), re.getShape()))
-        shape.push_back(a == b ? a : ShapedType::kDynamic);
-      type = RankedTensorType::get(shape, rt.getElementType());
-    } else if (t != e) {
+    Type type = joinedType(t, e);
+    if (!type)
       return emitError(loc) << "If whose branches give '" << out << "' different types (" << t
                             << ", " << e << ") is not supported";
-    }
     if (!out.empty())
       hostValues[out] = {type, "If"};
   }
@@ -1247,10 +1242,7 @@ LogicalResult Importer::hostBranches(const onnx::NodeProto &node, Location loc,
 }
 
 LogicalResult Importer::hostSequenceMap(const onnx::NodeProto &node, Location loc) {
-  const onnx::GraphProto *body = nullptr;
-  for (const auto &a : node.attribute())
-    if (a.name() == "body")
-      body = &a.g();
+  const onnx::GraphProto *body = subgraph(node, "body");
   if (!body || node.input_size() < 1 || body->output_size() != node.output_size())
     return emitError(loc) << "SequenceMap's inputs, outputs and body do not match";
   if (graphNow != &model->graph() && hostBodies == 0)
@@ -1600,16 +1592,14 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
 
 LogicalResult Importer::hostIf(const onnx::NodeProto &node, Location loc, StringRef out,
                                Value cond, Value then, Value otherwise) {
-  auto t = cast<RankedTensorType>(then.getType()), e = cast<RankedTensorType>(otherwise.getType());
-  if (t.getElementType() != e.getElementType() || t.getRank() != e.getRank())
+  Type t = then.getType(), e = otherwise.getType();
+  Type joined = joinedType(t, e);
+  if (!joined)
     return emitError(loc) << "If whose branches give '" << out << "' different element types "
                           << "or ranks (" << t << ", " << e << ") is not supported";
   if (graphNow != &model->graph())
     return emitError(loc) << "If whose branches give '" << out << "' different shapes runs on "
                              "the host, which only the main graph's nodes may do";
-  SmallVector<int64_t> shape;
-  for (auto [a, b] : llvm::zip(t.getShape(), e.getShape()))
-    shape.push_back(a == b ? a : ShapedType::kDynamic);
   SmallVector<Attribute> inputs;
   for (auto [name, v] : {std::pair{node.input(0), cond},
                          {out.str() + ":then", then},
@@ -1619,7 +1609,7 @@ LogicalResult Importer::hostIf(const onnx::NodeProto &node, Location loc, String
       return failure();
     inputs.push_back(*read);
   }
-  hostValues[out] = {RankedTensorType::get(shape, t.getElementType()), "If"};
+  hostValues[out] = {joined, "If"};
   recordHostOp(loc, "If", inputs, {builder.getStringAttr(out)}, builder.getDictionaryAttr({}));
   return success();
 }

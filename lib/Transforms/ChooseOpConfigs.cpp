@@ -107,6 +107,14 @@ void maybeSplit(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t limit, int
   held[partial] = held[*partial->getUsers().begin()] = h + partials;
 }
 
+/// Whether two plans put the same blocks on the same cores (they may chunk K and cut subblocks
+/// differently).
+static bool sameGridAndBlocks(const cost::MatmulPlan &a, const cost::MatmulPlan &b) {
+  return a.gridM == b.gridM && a.gridN == b.gridN && a.coresX == b.coresX &&
+         a.coresY == b.coresY && a.blockM == b.blockM && a.blockN == b.blockN &&
+         a.multicast == b.multicast && a.groups == b.groups;
+}
+
 /// Chooses `op`'s K chunk and subblocks again when its reader gathers the lhs from its own
 /// shard and its neighbours' (MatmulProblem::gathersLocally), keeping the grid and the blocks;
 /// returns whether the config changed. With `keepPlan` (a config the user gave) only the
@@ -130,10 +138,7 @@ bool refineLocalGather(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t bud
     plan.deferWrites = current.deferWrites;
     if (plan.deferWrites && cost::l1Bytes(*problem, plan) > budget)
       plan.deferWrites = false;
-    if (keepPlan || plan.gridM != current.gridM || plan.gridN != current.gridN ||
-        plan.coresX != current.coresX || plan.coresY != current.coresY ||
-        plan.blockM != current.blockM || plan.blockN != current.blockN ||
-        plan.multicast != current.multicast || plan.groups != current.groups)
+    if (keepPlan || !sameGridAndBlocks(plan, current))
       continue;
     double cycles = cost::estimate(chip, *problem, plan).cycles;
     if (cycles < bestCycles) {
@@ -190,10 +195,7 @@ bool alignWindowSource(graph::MatMulOp op, const rt::ChipDesc &chip,
   double gemmNow = cost::estimate(chip, *reads, gemm).cycles;
   double gemmLocal = cost::estimate(chip, local, gemm).cycles;
   for (const cost::MatmulPlan &plan : cost::enumeratePlans(chip, local, budgetOf(op)))
-    if (plan.gridM == gemm.gridM && plan.gridN == gemm.gridN && plan.coresX == gemm.coresX &&
-        plan.coresY == gemm.coresY && plan.blockM == gemm.blockM &&
-        plan.blockN == gemm.blockN && plan.multicast == gemm.multicast &&
-        plan.groups == gemm.groups)
+    if (sameGridAndBlocks(plan, gemm))
       gemmLocal = std::min(gemmLocal, cost::estimate(chip, local, plan).cycles);
   FailureOr<cost::MatmulProblem> made =
       matmulProblem(producer, chip, producerConfig.gathersLhs());

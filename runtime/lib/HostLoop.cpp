@@ -1,8 +1,10 @@
-//===- HostLoop.cpp - Lists of host ops, and Loops over them ---------------===//
+//===- HostLoop.cpp - Lists of host ops, and the ops with bodies -----------===//
 //
-// A Loop whose trip count or condition is known only at run time runs on the
-// host (schema 8): its body is a list of host ops, run once per iteration in a
-// scope that adds the body's inputs to the values around the Loop.
+// Host ops run as lists (runHostOpList), the binary's and the bodies' (schema
+// 8): a Loop whose trip count or condition is known only at run time runs its
+// body once per iteration, a SequenceMap once per element, an If inside a body
+// one of its two branches; each body runs in a scope that adds its inputs to
+// the values around the op.
 //
 //===----------------------------------------------------------------------===//
 #include "HostOpContext.h"
@@ -42,7 +44,7 @@ bool stack(const std::vector<HostTensor> &steps, HostTensor &out, std::string &e
 bool runLoop(const ttb::HostOp &op, const std::vector<const HostTensor *> &args,
              const HostScope &outer, const std::atomic<bool> *cancel,
              std::vector<HostTensor> &outs, std::string &error) {
-  std::string label = "host op '" + (op.name() ? op.name()->str() : "") + "' (Loop): ";
+  std::string label = hostOpLabel(op);
   size_t carriedCount = args.size() - 2, scans = op.outputs()->size() - carriedCount;
   int64_t trips = std::numeric_limits<int64_t>::max();
   if (args[0] && !args[0]->data.empty())
@@ -59,6 +61,9 @@ bool runLoop(const ttb::HostOp &op, const std::vector<const HostTensor *> &args,
   std::vector<std::vector<HostTensor>> steps(scans);
   const auto &bodyInputs = *op.body_inputs();
   const auto &bodyOutputs = *op.body_outputs();
+  // Each iteration binds the body's inputs again and defines its values before reading them
+  // (the loader checks the order), so one scope serves them all.
+  HostScope scope = outer;
   for (int64_t i = 0; i < trips && go; ++i) {
     if (i == kMaxLoopIterations) {
       error = label + "runs more than " + std::to_string(kMaxLoopIterations) + " iterations";
@@ -69,7 +74,6 @@ bool runLoop(const ttb::HostOp &op, const std::vector<const HostTensor *> &args,
       return false;
     }
     HostTensor iteration{"", {}, {float(i)}}, condition{"", {}, {1.0f}};
-    HostScope scope = outer;
     auto bind = [&](size_t k, const HostTensor *t) {
       if (bodyInputs.Get(k)->size())
         scope[bodyInputs.Get(k)->str()] = t;
@@ -109,7 +113,7 @@ bool runLoop(const ttb::HostOp &op, const std::vector<const HostTensor *> &args,
 bool runSequenceMap(const ttb::HostOp &op, const std::vector<const HostTensor *> &args,
                     const HostScope &outer, const std::atomic<bool> *cancel,
                     std::vector<HostTensor> &outs, std::string &error) {
-  std::string label = "host op '" + (op.name() ? op.name()->str() : "") + "' (SequenceMap): ";
+  std::string label = hostOpLabel(op);
   for (size_t j = 0; j < args.size(); ++j)
     if (!args[j] || (j == 0 && !args[j]->isSequence) ||
         (args[j]->isSequence && args[j]->elements.size() != args[0]->elements.size())) {
@@ -124,12 +128,12 @@ bool runSequenceMap(const ttb::HostOp &op, const std::vector<const HostTensor *>
   outs.assign(bodyOutputs.size(), HostTensor());
   for (HostTensor &o : outs)
     o.isSequence = true;
+  HostScope scope = outer;
   for (size_t i = 0; i < args[0]->elements.size(); ++i) {
     if (cancel && cancel->load(std::memory_order_relaxed)) {
       error = "interrupted";
       return false;
     }
-    HostScope scope = outer;
     for (size_t j = 0; j < args.size(); ++j)
       if (bodyInputs.Get(j)->size())
         scope[bodyInputs.Get(j)->str()] =
@@ -158,8 +162,7 @@ bool runBranches(const ttb::HostOp &op, const std::vector<const HostTensor *> &a
                  std::vector<HostTensor> &outs, std::string &error) {
   const HostTensor *cond = args.empty() ? nullptr : args[0];
   if (!cond || cond->isSequence || cond->isOptional || cond->data.size() != 1) {
-    error = "host op '" + (op.name() ? op.name()->str() : "") +
-            "' (If): the condition must be a tensor of one value";
+    error = hostOpLabel(op) + "the condition must be a tensor of one value";
     return false;
   }
   bool then = cond->data[0] != 0;
@@ -189,10 +192,15 @@ bool runHostOpList(const flatbuffers::Vector<flatbuffers::Offset<ttb::HostOp>> &
     std::vector<HostTensor> outs;
     auto begin = std::chrono::steady_clock::now();
     std::string type = op->op() ? op->op()->str() : "";
-    bool ok = type == "Loop"          ? runLoop(*op, args, values, cancel, outs, error)
-              : type == "SequenceMap" ? runSequenceMap(*op, args, values, cancel, outs, error)
-              : op->body()            ? runBranches(*op, args, values, cancel, outs, error)
-                                      : runHostOp(*op, args, outs, error);
+    bool ok;
+    if (type == "Loop")
+      ok = runLoop(*op, args, values, cancel, outs, error);
+    else if (type == "SequenceMap")
+      ok = runSequenceMap(*op, args, values, cancel, outs, error);
+    else if (type == "If" && op->body())
+      ok = runBranches(*op, args, values, cancel, outs, error);
+    else
+      ok = runHostOp(*op, args, outs, error);
     if (!ok)
       return false;
     double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - begin)

@@ -596,10 +596,15 @@ bool isHostOp(const std::string &op) {
   return op == "Loop" || op == "SequenceMap" || findHostOp(op) != nullptr;
 }
 
+std::string hostOpLabel(const ttb::HostOp &op) {
+  return "host op '" + (op.name() ? op.name()->str() : "") + "' (" +
+         (op.op() ? op.op()->str() : "") + "): ";
+}
+
 bool runHostOp(const ttb::HostOp &op, const std::vector<const HostTensor *> &inputs,
                std::vector<HostTensor> &outputs, std::string &error) {
   std::string type = op.op() ? op.op()->str() : "";
-  std::string label = "host op '" + (op.name() ? op.name()->str() : "") + "' (" + type + "): ";
+  std::string label = hostOpLabel(op);
   const HostOpImpl *impl = findHostOp(type);
   if (!impl) {
     error = label + "not an op the runtime runs on the host";

@@ -25,6 +25,9 @@ namespace tessel::rt {
 /// Whether the runtime can run the ONNX op type `op` on the host.
 bool isHostOp(const std::string &op);
 
+/// How errors name a host op: "host op 'NAME' (TYPE): ".
+std::string hostOpLabel(const ttb::HostOp &op);
+
 /// Runs `op` on `inputs` (by position; null for an omitted optional input) and fills one output
 /// per name in op.outputs(). On failure returns false with `error`.
 bool runHostOp(const ttb::HostOp &op, const std::vector<const HostTensor *> &inputs,
