@@ -321,12 +321,18 @@ def llama_decode_layer(batch=32, hidden=4096, heads=32, kv_heads=8, ff=14336, co
     return model, "input", [batch, hidden]
 
 
-def sparse_matmul(m, k, n, zero, seed=0):
-    """y[m,n] = x[m,k] @ w[k,n], with a seeded random share `zero` of w's 32x32 tiles zero."""
+def sparse_matmul(m, k, n, zero, seed=0, balanced=False):
+    """y[m,n] = x[m,k] @ w[k,n], with a seeded random share `zero` of w's 32x32 tiles zero; with
+    `balanced`, exactly that share of every tile column (random rows), so that every core of a
+    column-split grid multiplies as many tiles as the others."""
     model, name, shape = matmul(m, k, n, seed)
     rng = np.random.default_rng(seed + 1)
     w = numpy_helper.to_array(model.graph.initializer[0]).copy()
-    mask = rng.random((k // 32, n // 32)) < zero
+    if balanced:
+        zeros = round(zero * (k // 32))
+        mask = np.stack([rng.permutation(k // 32) < zeros for _ in range(n // 32)], axis=1)
+    else:
+        mask = rng.random((k // 32, n // 32)) < zero
     w.reshape(k // 32, 32, n // 32, 32)[:] *= ~mask[:, None, :, None]
     model.graph.initializer[0].CopyFrom(numpy_helper.from_array(w, "w"))
     return model, name, shape
