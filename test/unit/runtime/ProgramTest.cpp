@@ -94,31 +94,31 @@ TEST(Program, LoaderRefusesProgramsTheChipCannotHold) {
   EXPECT_FALSE(loadBinaryFromBytes(buildBinary(twoCopies(true)), none, bin, error));
   EXPECT_NE(error.find("gives no kernel_config_bytes"), std::string::npos) << error;
 
+  // A binary loads with a buffer of exactly `limit` bytes and is refused, naming `what`, with one
+  // byte less.
   ChipDesc small = chip;
+  auto expectLimit = [&](const std::vector<uint8_t> &bytes, int64_t limit,
+                         const std::string &what) {
+    small.kernelConfigBytes = limit;
+    EXPECT_TRUE(loadBinaryFromBytes(bytes, small, bin, error)) << error;
+    small.kernelConfigBytes = limit - 1;
+    EXPECT_FALSE(loadBinaryFromBytes(bytes, small, bin, error));
+    EXPECT_NE(error.find(what + " " + std::to_string(limit) +
+                         " bytes of kernel configuration; chip 'wormhole_b0' holds " +
+                         std::to_string(limit - 1)),
+              std::string::npos)
+        << error;
+  };
   std::vector<uint8_t> bytes = buildBinary(twoCopies(true));
   const ttb::Binary *b = ttb::GetBinary(bytes.data());
-  int64_t program = kernelConfigSize(*b->dispatches()->Get(0)).bytes() +
-                    kernelConfigSize(*b->dispatches()->Get(1)).bytes();
-  small.kernelConfigBytes = program;
-  EXPECT_TRUE(loadBinaryFromBytes(bytes, small, bin, error)) << error;
-  small.kernelConfigBytes = program - 1;
-  EXPECT_FALSE(loadBinaryFromBytes(bytes, small, bin, error));
-  EXPECT_NE(error.find("dispatches 0 to 1: one program of " + std::to_string(program) +
-                       " bytes of kernel configuration; chip 'wormhole_b0' holds " +
-                       std::to_string(program - 1)),
-            std::string::npos)
-      << error;
+  expectLimit(bytes,
+              kernelConfigSize(*b->dispatches()->Get(0)).bytes() +
+                  kernelConfigSize(*b->dispatches()->Get(1)).bytes(),
+              "dispatches 0 to 1: one program of");
 
   // Nor may one dispatch alone take more than the buffer.
   std::vector<uint8_t> separate = buildBinary(twoCopies(false));
-  int64_t own = kernelConfigSize(*ttb::GetBinary(separate.data())->dispatches()->Get(0)).bytes();
-  small.kernelConfigBytes = own;
-  EXPECT_TRUE(loadBinaryFromBytes(separate, small, bin, error)) << error;
-  small.kernelConfigBytes = own - 1;
-  EXPECT_FALSE(loadBinaryFromBytes(separate, small, bin, error));
-  EXPECT_NE(error.find("dispatch 0: " + std::to_string(own) +
-                       " bytes of kernel configuration; chip 'wormhole_b0' holds " +
-                       std::to_string(own - 1)),
-            std::string::npos)
-      << error;
+  expectLimit(separate,
+              kernelConfigSize(*ttb::GetBinary(separate.data())->dispatches()->Get(0)).bytes(),
+              "dispatch 0:");
 }
