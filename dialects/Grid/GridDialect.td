@@ -95,7 +95,9 @@ def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
     Chosen by `tt-choose-op-configs` and only read by the lowering. The output's tiles are cut
     into `grid[0]` x `grid[1]` blocks of `block` tiles (M x N) computed at once, one per core of
     a `cores` rectangle (x by y); more blocks than that are computed in passes. Each block is
-    accumulated in `subblock`s that fit Dst, over chunks of `k_chunk` tiles of K. With both grid
+    accumulated in `subblock`s that fit Dst, over chunks of `k_chunk` tiles of K (where it does
+    not divide K, each pass's first chunk is the shorter one, so that compute starts sooner and
+    the last chunk, during which the block is stored, stays long). With both grid
     dims above 1 the rectangle's rows share the lhs (a core of the row reads a chunk and
     multicasts it along the row) and its columns the rhs (a core of the column multicasts it
     down the column); with one of them 1, that operand is multicast to the whole rectangle. The

@@ -15,6 +15,22 @@ static std::vector<int64_t> divisors(int64_t n, int64_t limit) {
   return out;
 }
 
+/// K chunk lengths to try: those that divide K, and those that leave a shorter first chunk of a
+/// power of two tiles, in two to four chunks.
+static std::vector<int64_t> kChunks(int64_t kt) {
+  std::vector<int64_t> out = divisors(kt, kt);
+  for (int64_t n = 2; n <= 4; ++n)
+    for (int64_t first = 1; first * n < kt; first *= 2)
+      if ((kt - first) % (n - 1) == 0) {
+        int64_t kc = (kt - first) / (n - 1);
+        if (kc > first && kt % kc)
+          out.push_back(kc);
+      }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 double cost::dispatchGapCycles(const rt::ChipDesc &chip, bool joined, int64_t width,
                                int64_t height) {
   if (!joined || chip.kernelConfigBytes <= 0)
@@ -39,7 +55,8 @@ int64_t cost::l1Bytes(const MatmulProblem &p, const MatmulPlan &plan) {
   int64_t a = rt::tileBytes(p.lhs), b = rt::tileBytes(p.rhs), o = rt::tileBytes(p.out);
   int64_t out = plan.defersWrites(p) ? plan.blockM * plan.blockN + plan.subM * plan.subN
                                      : 2 * plan.subM * plan.subN;
-  int64_t bytes = 2 * plan.blockM * plan.kChunk * a + 2 * plan.kChunk * plan.blockN * b + out * o;
+  int64_t pairK = plan.chunkPairK(p);
+  int64_t bytes = pairK * plan.blockM * a + pairK * plan.blockN * b + out * o;
   // Partial sums of the whole block wait between K chunks.
   if (plan.chunks(p) > 1)
     bytes += plan.blockM * plan.blockN * o;
@@ -77,9 +94,14 @@ bool cost::isValid(const rt::ChipDesc &chip, const MatmulProblem &p, const Matmu
                 " by " + std::to_string(plan.gridN) + "x" + std::to_string(plan.blockN) +
                 " tiles do not tile the " + std::to_string(p.mt) + "x" + std::to_string(p.nt) +
                 " output tiles");
-  if (p.kt % plan.kChunk)
-    return fail("k_chunk " + std::to_string(plan.kChunk) + " does not divide the " +
-                std::to_string(p.kt) + " K tiles");
+  if (plan.kChunk > p.kt)
+    return fail("k_chunk " + std::to_string(plan.kChunk) + " exceeds the " + std::to_string(p.kt) +
+                " K tiles");
+  // The places of a chunk's stored rhs tiles are found at the chunk's K rows, which assumes
+  // chunks of one length.
+  if (p.rhsStoredTiles > 0 && p.kt % plan.kChunk)
+    return fail("skipping zero rhs tiles, k_chunk " + std::to_string(plan.kChunk) +
+                " must divide the " + std::to_string(p.kt) + " K tiles");
   if (plan.blockM % plan.subM || plan.blockN % plan.subN)
     return fail("the subblock does not divide the block");
   if (plan.subM * plan.subN > p.dstCapacity)
@@ -141,13 +163,20 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     kStep = plan.subM * (double(rt::tileTestCycles(chip, p.lhs)) + 2.0 +
                          (1.0 - p.lhsZeroShare) * plan.subN * column) +
             1;
-  double perSubblock = 2 /*acquire, release*/ + 3 /*reserve, push, loop*/ +
-                       plan.kChunk * kStep + plan.subM * plan.subN * pack;
+  // A chunk of k tiles of K.
+  auto chunkComputeOf = [&](int64_t k) {
+    double perSubblock = 2 /*acquire, release*/ + 3 /*reserve, push, loop*/ + k * kStep +
+                         plan.subM * plan.subN * pack;
+    return subblocks * perSubblock + 5;
+  };
+  const int64_t firstK = plan.firstChunk(p);
   double reloadPerSubblock = 2 + plan.subM * plan.subN * reload;
-  double chunkCompute = subblocks * perSubblock + 5;
+  double chunkCompute = chunkComputeOf(plan.kChunk);
   MatmulCost c;
-  c.compute = passes * (chunks * chunkCompute + (chunks - 1) * subblocks * reloadPerSubblock +
-                        tiles * p.epilogueCycles);
+  c.compute = passes * (chunkComputeOf(firstK) + (chunks - 1) * chunkCompute +
+                        (chunks - 1) * subblocks * reloadPerSubblock + tiles * p.epilogueCycles);
+  // Operand bytes scale with the K tiles a chunk holds: the passes' chunks hold K tiles in all.
+  const double chunkSpan = double(p.kt) / double(plan.kChunk);
 
   // One chunk's operands. A sender reads a piece from DRAM, waits for it, multicasts it while
   // it reads the next; a core that shares nothing reads its whole block at once. A read is
@@ -192,74 +221,87 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     o.pieces = chunkPieces(rows, cols, twoD, passes, group);
     return o;
   };
-  Operand a = operand(sharedA, plan.blockM, plan.kChunk, plan.gridM, plan.coresX, tileA, p.lhsInL1);
-  Operand b = operand(sharedB, plan.kChunk, plan.blockN, plan.gridN, plan.coresY,
-                      tileB * density, p.rhsInL1);
-  if (p.rhsStoredTiles > 0)
-    b.issue = 3.0; // the tile's place looked up, and a loop of zero or one reads
-  if (p.lhsRuns > 0) {
-    // A gathered tile moves in runs of at least a flit each; the reader spends a cycle on each
-    // request and one on its loop step.
-    a.tileBytes = double(p.lhsRuns) * std::max<double>(flit, double(p.lhsRunBytes));
-    a.issue = 2.0 * double(p.lhsRuns) + 3.0;
-    a.local = p.gathersLocally(plan);
-  }
-  auto bytesOf = [](const Operand &o) { return o.readers * o.rows * o.cols * o.tileBytes; };
-  // A chunk's bytes that DRAM serves, and that other cores' L1 serves.
-  double chunkBytes = (a.inL1 ? 0.0 : bytesOf(a)) + (b.inL1 ? 0.0 : bytesOf(b));
-  // Local gathers load no link but the core's own and a neighbour's.
-  double l1ChunkBytes = (a.inL1 && !a.local ? bytesOf(a) : 0.0) + (b.inL1 ? bytesOf(b) : 0.0);
-  // Multicasts go -x, -y (NoC1): from a sender above its rectangle's last row they reach the
-  // rows below it the long way round the torus, through every other row of the column. The
-  // y links of each column carry those bytes of every group's chunk.
-  auto wrapped = [&](const Operand &o) {
-    int64_t h = o.group > 1 && (!twoD || &o != &a) ? plan.coresY : 1;
-    if (h == 1 || h == chip.gridY)
-      return 0.0;
-    double chunk = double(o.rows * o.cols) * o.tileBytes * double(o.readers) /
-                   (twoD ? double(plan.coresX) : 1.0);
-    return chunk * double(h - 1) / double(h) / flit;
+  // One chunk of k tiles of K: each operand's supply, and the bytes DRAM and other cores' L1
+  // serve.
+  struct ChunkSupply {
+    double a, b, dramBytes, l1Bytes;
   };
-  auto supply = [&](const Operand &o) {
-    // Readers spread over the rectangle's columns (the lhs senders of a two-dimensional grid
-    // rotate over them); from DRAM, they share the links out of the DRAM columns and the
-    // channels' bandwidth, from L1 only their own link.
-    int64_t perColumn = (o.readers + plan.coresX - 1) / plan.coresX;
-    const ChunkPieces &cp = o.pieces;
-    double tiles = double(cp.shape.rows * cp.shape.cols);
-    double piece = tiles * o.tileBytes;
-    double share = 1.0 / double(cp.pieces);
-    // The L1 responses share NoC0's links with the DRAM responses.
-    double dram = o.inL1 ? share * (l1ChunkBytes + chunkBytes) / l1All
-                         : std::max(perColumn * piece / flit / 2, share * chunkBytes / dramAll);
-    double read = latencyOf(o.inL1) + std::max({piece / flit, dram, tiles * o.issue});
-    // A core that reads for itself has one chunk in flight, but the channels and links it
-    // shares stay busy with the other cores' chunks meanwhile: the round trip is its own, the
-    // shared bandwidth everyone's.
-    if (o.local)
-      return 2.0 * chip.nocHopCycles + std::max(piece / flit, tiles * o.issue);
-    if (!o.shared)
-      return std::max(latencyOf(o.inL1) + std::max(piece / flit, tiles * o.issue), dram);
-    double mcast = piece / flit + std::max(plan.coresX, plan.coresY) * chip.nocHopCycles;
-    if (cp.senders == 1)
-      return std::max(cp.pieces * std::max(read, mcast), wrapped(o)) + mcast +
-             2.0 * cores / double(o.readers);
-    // Spread over senders: each reads and multicasts its share, but every piece still enters
-    // every core over its one link; each sender raises every other core when its share is there.
-    // Each chunk waits for two semaphore round trips across the group (every core's room to the
-    // senders, their pieces' landing back), which one sender of many pieces would overlap.
-    double perSender = double(cp.pieces / cp.senders);
-    return std::max({perSender * std::max(read, mcast), cp.pieces * piece / flit, wrapped(o)}) +
-           mcast + 2.0 * double(o.group) + 4.0 * meanHops * chip.nocHopCycles;
+  auto chunkSupply = [&](int64_t k) {
+    Operand a = operand(sharedA, plan.blockM, k, plan.gridM, plan.coresX, tileA, p.lhsInL1);
+    Operand b =
+        operand(sharedB, k, plan.blockN, plan.gridN, plan.coresY, tileB * density, p.rhsInL1);
+    if (p.rhsStoredTiles > 0)
+      b.issue = 3.0; // the tile's place looked up, and a loop of zero or one reads
+    if (p.lhsRuns > 0) {
+      // A gathered tile moves in runs of at least a flit each; the reader spends a cycle on each
+      // request and one on its loop step.
+      a.tileBytes = double(p.lhsRuns) * std::max<double>(flit, double(p.lhsRunBytes));
+      a.issue = 2.0 * double(p.lhsRuns) + 3.0;
+      a.local = p.gathersLocally(plan);
+    }
+    auto bytesOf = [](const Operand &o) { return o.readers * o.rows * o.cols * o.tileBytes; };
+    // A chunk's bytes that DRAM serves, and that other cores' L1 serves.
+    double chunkBytes = (a.inL1 ? 0.0 : bytesOf(a)) + (b.inL1 ? 0.0 : bytesOf(b));
+    // Local gathers load no link but the core's own and a neighbour's.
+    double l1ChunkBytes = (a.inL1 && !a.local ? bytesOf(a) : 0.0) + (b.inL1 ? bytesOf(b) : 0.0);
+    // Multicasts go -x, -y (NoC1): from a sender above its rectangle's last row they reach the
+    // rows below it the long way round the torus, through every other row of the column. The
+    // y links of each column carry those bytes of every group's chunk.
+    auto wrapped = [&](const Operand &o) {
+      int64_t h = o.group > 1 && (!twoD || &o != &a) ? plan.coresY : 1;
+      if (h == 1 || h == chip.gridY)
+        return 0.0;
+      double chunk = double(o.rows * o.cols) * o.tileBytes * double(o.readers) /
+                     (twoD ? double(plan.coresX) : 1.0);
+      return chunk * double(h - 1) / double(h) / flit;
+    };
+    auto supply = [&](const Operand &o) {
+      // Readers spread over the rectangle's columns (the lhs senders of a two-dimensional grid
+      // rotate over them); from DRAM, they share the links out of the DRAM columns and the
+      // channels' bandwidth, from L1 only their own link.
+      int64_t perColumn = (o.readers + plan.coresX - 1) / plan.coresX;
+      const ChunkPieces &cp = o.pieces;
+      double tiles = double(cp.shape.rows * cp.shape.cols);
+      double piece = tiles * o.tileBytes;
+      double share = 1.0 / double(cp.pieces);
+      // The L1 responses share NoC0's links with the DRAM responses.
+      double dram = o.inL1 ? share * (l1ChunkBytes + chunkBytes) / l1All
+                           : std::max(perColumn * piece / flit / 2, share * chunkBytes / dramAll);
+      double read = latencyOf(o.inL1) + std::max({piece / flit, dram, tiles * o.issue});
+      // A core that reads for itself has one chunk in flight, but the channels and links it
+      // shares stay busy with the other cores' chunks meanwhile: the round trip is its own, the
+      // shared bandwidth everyone's.
+      if (o.local)
+        return 2.0 * chip.nocHopCycles + std::max(piece / flit, tiles * o.issue);
+      if (!o.shared)
+        return std::max(latencyOf(o.inL1) + std::max(piece / flit, tiles * o.issue), dram);
+      double mcast = piece / flit + std::max(plan.coresX, plan.coresY) * chip.nocHopCycles;
+      if (cp.senders == 1)
+        return std::max(cp.pieces * std::max(read, mcast), wrapped(o)) + mcast +
+               2.0 * cores / double(o.readers);
+      // Spread over senders: each reads and multicasts its share, but every piece still enters
+      // every core over its one link; each sender raises every other core when its share is there.
+      // Each chunk waits for two semaphore round trips across the group (every core's room to the
+      // senders, their pieces' landing back), which one sender of many pieces would overlap.
+      double perSender = double(cp.pieces / cp.senders);
+      return std::max({perSender * std::max(read, mcast), cp.pieces * piece / flit, wrapped(o)}) +
+             mcast + 2.0 * double(o.group) + 4.0 * meanHops * chip.nocHopCycles;
+    };
+    double supplyA = supply(a), supplyB = supply(b);
+    // Skipping zero tiles, the writer reads a chunk's places (a run per K row) and waits for them
+    // before it reads the chunk's tiles, whose reads then start a round trip later: measured, about
+    // two DRAM round trips more per chunk (900 to 1,250 cycles on 512 to 1024 x 2048 x 1024
+    // matmuls with a tenth to nine tenths of their weight tiles zero).
+    if (p.rhsStoredTiles > 0)
+      supplyB += 2.0 * latency + 2.0 * k;
+    return ChunkSupply{supplyA, supplyB, chunkBytes, l1ChunkBytes};
   };
-  double supplyA = supply(a), supplyB = supply(b);
-  // Skipping zero tiles, the writer reads a chunk's places (a run per K row) and waits for them
-  // before it reads the chunk's tiles, whose reads then start a round trip later: measured, about
-  // two DRAM round trips more per chunk (900 to 1,250 cycles on 512 to 1024 x 2048 x 1024
-  // matmuls with a tenth to nine tenths of their weight tiles zero).
-  if (p.rhsStoredTiles > 0)
-    supplyB += 2.0 * latency + 2.0 * plan.kChunk;
-  double slowest = std::max(supplyA, supplyB);
+  const ChunkSupply first = chunkSupply(firstK), last = chunkSupply(plan.kChunk);
+  const double supplyA = last.a, supplyB = last.b, chunkBytes = last.dramBytes,
+               l1ChunkBytes = last.l1Bytes;
+  // Compute starts once the first chunk has come; a pass boundary waits for the next pass's
+  // first chunk.
+  double slowest = std::max(first.a, first.b);
   c.fill = slowest;
   double perChunk = chunkCompute + (chunks > 1 ? subblocks * reloadPerSubblock : 0);
   // A pass takes as long as the slowest of its three threads: compute, the reader bringing the
@@ -276,13 +318,19 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
       p.hasResidual ? subblocks * (residualLatency +
                                    plan.subM * plan.subN * rt::tileBytes(p.residual) / flit)
                     : 0.0;
-  double passTime = std::max(
-      {passCompute, chunks * supplyA + residualRead, chunks * supplyB + writeBack});
+  double passTime = std::max({passCompute, first.a + (chunks - 1) * supplyA + residualRead,
+                              first.b + (chunks - 1) * supplyB + writeBack});
   // Supply that outruns compute includes the first chunk's, which `fill` already counts; the
   // last chunk is computed after it has come.
   c.starved = passTime > passCompute
                   ? std::max(0.0, passes * (passTime - passCompute) - c.fill + perChunk)
                   : 0.0;
+  // A shorter first chunk gives the second one less compute to arrive behind, in every pass
+  // (nothing is read ahead into a chunk of another length); supply slower than compute overall
+  // already waits that long.
+  if (firstK != plan.kChunk)
+    c.starved = std::max(
+        c.starved, passes * std::max(0.0, std::max(supplyA, supplyB) - chunkComputeOf(firstK)));
   // Output tiles go to DRAM as the last chunk of a pass packs them. Writes travel along their row
   // to one of the two DRAM columns and converge on the links into them: about four links' worth
   // from a full grid (measured: 2 MiB in about 18k cycles), two per row of cores when fewer.
@@ -297,16 +345,17 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   // Every core packs its last subblock at the same time; those writes go out together.
   double drain = std::max(0.0, passOut / writeBw - perChunk) +
                  double(cores * plan.subM * plan.subN) * tileO / writeBw + latencyOf(p.outInL1);
-  double readBytes = passes * chunks * chunkBytes +
-                     (p.hasResidual && !p.residualInL1
-                          ? double(p.batch * p.mt * p.nt) * rt::tileBytes(p.residual)
-                          : 0.0);
+  double readBytes =
+      passes * chunkSpan * chunkBytes +
+      (p.hasResidual && !p.residualInL1 ? double(p.batch * p.mt * p.nt) * rt::tileBytes(p.residual)
+                                        : 0.0);
   double writeBytes = p.outInL1 ? 0.0 : double(p.batch * p.mt * p.nt) * tileO;
   c.dramFloor = readBytes / dramAll + writeBytes / writeBw;
   c.chunkCompute = perChunk;
   c.blockWrite = passOut / writeBw;
-  c.operandBytes = passes * chunks * (chunkBytes + l1ChunkBytes);
-  double l1Floor = l1ChunkBytes > 0 ? passes * chunks * (l1ChunkBytes + chunkBytes) / l1All : 0.0;
+  c.operandBytes = passes * chunkSpan * (chunkBytes + l1ChunkBytes);
+  double l1Floor =
+      l1ChunkBytes > 0 ? passes * chunkSpan * (l1ChunkBytes + chunkBytes) / l1All : 0.0;
   c.cycles = std::max({c.fill + c.compute + c.starved + between + drain, c.dramFloor + latency,
                        l1Floor});
   return c;
@@ -331,7 +380,7 @@ std::vector<MatmulPlan> cost::enumeratePlans(const rt::ChipDesc &chip, const Mat
       for (int64_t bn : divisors(p.nt / base.gridN, p.nt))
         for (int64_t sm : divisors(bm, p.dstCapacity))
           for (int64_t sn : divisors(bn, p.dstCapacity / sm))
-            for (int64_t kc : divisors(p.kt, p.kt)) {
+            for (int64_t kc : kChunks(p.kt)) {
               MatmulPlan plan = base;
               plan.blockM = bm;
               plan.blockN = bn;
@@ -376,7 +425,7 @@ std::vector<MatmulPlan> cost::enumeratePlans(const rt::ChipDesc &chip, const Mat
         if (auto r = rectangle(chip, n))
           for (int64_t sm : divisors(bm, p.dstCapacity))
             for (int64_t sn : divisors(bn, p.dstCapacity / sm))
-              for (int64_t kc : divisors(p.kt, p.kt)) {
+              for (int64_t kc : kChunks(p.kt)) {
                 MatmulPlan plan{n, 1, r->first, r->second, bm, bn, sm, sn, kc, false};
                 if (isValid(chip, p, plan, l1Budget))
                   plans.push_back(plan);

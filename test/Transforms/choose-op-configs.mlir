@@ -76,9 +76,9 @@ func.func @given(%a: tensor<64x128xf32>, %b: tensor<128x128xf32>) -> tensor<64x1
 
 // -----
 
-func.func @k_chunk_does_not_divide(%a: tensor<64x128xf32>, %b: tensor<128x128xf32>) -> tensor<64x128xf32> {
-  // expected-error @+1 {{does not suit this matmul: k_chunk 3 does not divide the 4 K tiles}}
-  %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [2, 2], cores = [2, 2], block = [1, 2], subblock = [1, 1], k_chunk = 3>} : (tensor<64x128xf32>, tensor<128x128xf32>) -> tensor<64x128xf32>
+func.func @k_chunk_exceeds_k(%a: tensor<64x128xf32>, %b: tensor<128x128xf32>) -> tensor<64x128xf32> {
+  // expected-error @+1 {{does not suit this matmul: k_chunk 5 exceeds the 4 K tiles}}
+  %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [2, 2], cores = [2, 2], block = [1, 2], subblock = [1, 1], k_chunk = 5>} : (tensor<64x128xf32>, tensor<128x128xf32>) -> tensor<64x128xf32>
   return %0 : tensor<64x128xf32>
 }
 
@@ -385,11 +385,12 @@ func.func @layer_norm_row(%x: tensor<4x3000xf32>, %g: tensor<3000xf32>, %b: tens
 // -----
 // An implicit GEMM whose windows' input ends up sharded as its own rows (the ReLU's 2x2 tiles
 // per core over the matmul's 7x7 cores) reads them from its own L1 and a neighbour's: its K
-// chunk and subblocks are chosen again for that, its grid and blocks kept. Unsharded, the
+// chunk and subblocks are chosen again for that, its grid and blocks kept (18 K tiles in chunks
+// of 4, 7 and 7: the short one first). Unsharded, the
 // windows cross the NoC and the first choice stands.
 // CHECK-LABEL: func.func @local_windows
 // CHECK: graph.unary relu %{{.*}} -> tensor<3136x64xf32, #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 2x2, cores <(0, 0) to (6, 6)>>>
-// CHECK: graph.matmul {{.*}}grid.config = #grid.matmul_config<grid = [49, 1], cores = [7, 7], block = [2, 2], subblock = [1, 2], k_chunk = 6, lhs = gather
+// CHECK: graph.matmul {{.*}}grid.config = #grid.matmul_config<grid = [49, 1], cores = [7, 7], block = [2, 2], subblock = [1, 1], k_chunk = 7, lhs = gather
 // NOSHARD-LABEL: func.func @local_windows
 // NOSHARD: graph.matmul {{.*}}grid.config = #grid.matmul_config<grid = [49, 1], cores = [7, 7], block = [2, 2], subblock = [1, 1], k_chunk = 2, lhs = gather
 func.func @local_windows(%a: tensor<3136x64xf32>, %w: tensor<576x64xf32>) -> tensor<3136x64xf32> {

@@ -185,7 +185,15 @@ struct MatmulPlan {
       return blocks(p) / (gridM * gridN);
     return p.batch / groups * (p.mt / (gridM * blockM)) * (p.nt / (gridN * blockN));
   }
-  int64_t chunks(const MatmulProblem &p) const { return p.kt / kChunk; }
+  /// K is cut into chunks of kChunk tiles; where kChunk does not divide it, the first chunk is
+  /// the shorter one: compute starts once it has come, and the last chunk, while whose
+  /// subblocks the writer stores the block, stays long.
+  int64_t chunks(const MatmulProblem &p) const { return (p.kt + kChunk - 1) / kChunk; }
+  int64_t firstChunk(const MatmulProblem &p) const { return p.kt - (chunks(p) - 1) * kChunk; }
+  /// Tiles of K two consecutive chunks hold together, which an operand's buffer must fit.
+  int64_t chunkPairK(const MatmulProblem &p) const {
+    return kChunk + (chunks(p) == 2 ? firstChunk(p) : kChunk);
+  }
 };
 
 inline bool MatmulProblem::gathersLocally(const MatmulPlan &plan) const {

@@ -186,14 +186,18 @@ static void feedChunk(DispatchBuilder &db, Value cb, Value g, int64_t total,
   });
   // The next chunk's first piece, if this core sends one: it waits for the previous chunk to
   // leave the buffer's other half.
-  db.loop(db.apply(prefetchAfter, g), [&](Value) {
-    db.loop(db.apply(isSender, {core, next}), [&](Value) {
-      if (readPlaces)
-        readPlaces(next, 1);
-      db.reserve(cb, 2 * chunkTiles);
-      readPiece(next, db.apply(firstPiece, {core, next}), 1);
+  // Only where some chunk is read ahead: that reserves two chunks, which the buffer of a
+  // shorter first chunk and a longer second one may not hold.
+  auto never = dyn_cast<AffineConstantExpr>(prefetchAfter);
+  if (!never || never.getValue() != 0)
+    db.loop(db.apply(prefetchAfter, g), [&](Value) {
+      db.loop(db.apply(isSender, {core, next}), [&](Value) {
+        if (readPlaces)
+          readPlaces(next, 1);
+        db.reserve(cb, 2 * chunkTiles);
+        readPiece(next, db.apply(firstPiece, {core, next}), 1);
+      });
     });
-  });
   // The other senders' pieces.
   Value others = db.apply(senders - d0, db.apply(isSender, {core, g}));
   db.loop(db.apply(d0.ceilDiv(senders), others),
@@ -264,6 +268,8 @@ FailureOr<MatmulLoop> tessel::lowering::matchMatmulLoop(grid::DispatchOp op,
                   " rhs tiles, but " + Twine(rhsTiles->stored) + " are not all zero");
     if (config.getKChunk() * config.getBlockN() > 32 * 32)
       return fail("a chunk's rhs tiles must have their places in one tile");
+    if (r.stepCount % config.getKChunk())
+      return fail("skipping zero rhs tiles, k_chunk must divide K");
     l.placesInput = op.getInputs().size();
     l.rhsTiles = std::make_shared<const ConstantTiles>(std::move(*rhsTiles));
   }
@@ -477,8 +483,13 @@ void MatmulKernels::build() {
   int64_t sm = config.getSubM(), sn = config.getSubN(), kc = config.getKChunk();
   int64_t passes = m.passes, chunks = m.chunks;
   tile::DataFormat outFormat = formatOf(db.output(0));
-  Value cbA = db.cb(formatOf(db.input(0)), 2 * bm * kc);
-  Value cbB = db.cb(formatOf(db.input(1)), 2 * kc * bn);
+  // Where k_chunk does not divide K, each pass's first chunk is the shorter one
+  // (cost::MatmulPlan::chunks); a buffer holds two consecutive chunks.
+  int64_t kFirst = m.steps - (chunks - 1) * kc;
+  bool ragged = kFirst != kc;
+  int64_t pairK = kc + (chunks == 2 ? kFirst : kc);
+  Value cbA = db.cb(formatOf(db.input(0)), bm * pairK);
+  Value cbB = db.cb(formatOf(db.input(1)), pairK * bn);
   // With several passes of several chunks, the writer may store a pass's block while it feeds
   // the next pass's chunks, a share after each: the block waits in L1.
   bool deferWrites = config.getDeferWrites() && passes > 1 && chunks > 1;
@@ -521,8 +532,27 @@ void MatmulKernels::build() {
              i = getAffineDimExpr(4, ctx);
 
   bool twoD = config.isTwoDimensional();
-  cost::ChunkPieces piecesA = cost::chunkPieces(bm, kc, twoD, passes, shareA.n);
-  cost::ChunkPieces piecesB = cost::chunkPieces(kc, bn, twoD, passes, shareB.n);
+  // A chunk of k tiles of K, and the pieces each operand's chunk comes in.
+  struct ChunkShape {
+    int64_t k;
+    cost::ChunkPieces a, b;
+  };
+  auto shapeOf = [&](int64_t k) {
+    return ChunkShape{k, cost::chunkPieces(bm, k, twoD, passes, shareA.n),
+                      cost::chunkPieces(k, bn, twoD, passes, shareB.n)};
+  };
+  ChunkShape firstShape = shapeOf(kFirst), restShape = shapeOf(kc);
+  // The first K tile of chunk `ch` within its pass.
+  AffineExpr kStart = ch * kc - (kc - kFirst) * ch.ceilDiv(chunks);
+  // fn(chunk, its shape) for each chunk of a pass, in order.
+  auto forEachChunk = [&](function_ref<void(Value chunk, const ChunkShape &shape)> fn) {
+    if (!ragged) {
+      db.loop(chunks, [&](Value c) { fn(c, restShape); });
+      return;
+    }
+    fn(db.index(0), firstShape);
+    db.loop(chunks - 1, [&](Value c) { fn(db.apply(getAffineDimExpr(0, ctx) + 1, c), restShape); });
+  };
   // The row and column within a `cols`-wide chunk of tile i of piece p, pieces of `shape` laid
   // out row-major.
   auto rowIn = [&](cost::PieceShape shape, int64_t cols, AffineExpr p, AffineExpr i) {
@@ -577,17 +607,26 @@ void MatmulKernels::build() {
   // Over d0 = g: every chunk but the last may be followed by a prefetch on the reader; the
   // writer stores a pass's block after it has fed the next pass's first chunk, which compute
   // cannot free before that store, so it does not prefetch from a pass's first chunk.
+  // A chunk's first piece is read ahead only into a chunk of the same shape: with a shorter
+  // first chunk, not from a pass's first or last chunk.
   AffineExpr gE = getAffineDimExpr(0, ctx);
   AffineExpr notLast = (passes * chunks - 1 - gE).ceilDiv(passes * chunks);
-  AffineExpr prefetchA = notLast, prefetchB = (notLast + (gE % chunks).ceilDiv(chunks)).floorDiv(2);
+  AffineExpr afterFirst = (gE % chunks).ceilDiv(chunks);
+  AffineExpr beforeLast = (chunks - 1 - gE % chunks).ceilDiv(chunks);
+  AffineExpr prefetchA = notLast;
+  AffineExpr prefetchB = (notLast + afterFirst).floorDiv(2);
+  if (ragged)
+    prefetchA = prefetchB =
+        chunks > 2 ? (afterFirst + beforeLast).floorDiv(2) : getAffineConstantExpr(0, ctx);
   int64_t subblocks = m.subblocks, subTiles = m.subTiles;
 
   // Reader: the lhs, in the pieces chunkPieces cuts (tiles spread over the DRAM channels),
   // slots row-major.
   db.kernel(noc::ThreadKind::reader);
-  AffineExpr aTile =
-      broadcastTileIndex(a, l.out, batch, row0 + rowIn(piecesA.shape, kc, piece, i),
-                         ch * kc + colIn(piecesA.shape, kc, piece, i));
+  auto aTileOf = [&](const ChunkShape &s) {
+    return broadcastTileIndex(a, l.out, batch, row0 + rowIn(s.a.shape, s.k, piece, i),
+                              kStart + colIn(s.a.shape, s.k, piece, i));
+  };
   db.loop(passes, [&](Value pass) {
     // The bias tiles of the block's columns, once per pass: only their first row, which the
     // add broadcasts. Every core of a column reads the same few tiles from the same DRAM
@@ -600,8 +639,8 @@ void MatmulKernels::build() {
                 cb, j, /*firstRow=*/true);
       });
     });
-    db.loop(chunks, [&](Value chunk) {
-      feed(chunkOf(pass, chunk), 0, cbA, aTile, kc, piecesA, shareA, {0, 1}, prefetchA);
+    forEachChunk([&](Value chunk, const ChunkShape &s) {
+      feed(chunkOf(pass, chunk), 0, cbA, aTileOf(s), s.k, s.a, shareA, {0, 1}, prefetchA);
     });
     if (anyRows) {
       db.barrier();
@@ -628,7 +667,8 @@ void MatmulKernels::build() {
   db.kernel(noc::ThreadKind::compute);
   int64_t subCols = bn / sn;
   db.loop(passes, [&](Value pass) {
-    db.loop(chunks, [&](Value chunk) {
+    forEachChunk([&](Value chunk, const ChunkShape &shape) {
+      int64_t kc = shape.k;
       db.wait(cbA, bm * kc);
       db.wait(cbB, kc * bn);
       if (sparse)
@@ -710,9 +750,10 @@ void MatmulKernels::build() {
   // a subblock at a time as compute packs them. The next pass's first rhs chunk is fetched before
   // the block is stored, so that the next pass need not wait for it.
   db.kernel(noc::ThreadKind::writer);
-  AffineExpr bTile =
-      broadcastTileIndex(bv, l.out, batch, ch * kc + rowIn(piecesB.shape, bn, piece, i),
-                         col0 + colIn(piecesB.shape, bn, piece, i));
+  auto bTileOf = [&](const ChunkShape &s) {
+    return broadcastTileIndex(bv, l.out, batch, kStart + rowIn(s.b.shape, bn, piece, i),
+                              col0 + colIn(s.b.shape, bn, piece, i));
+  };
   // Skipping zero tiles, the places of chunk `g`'s tiles, `ahead` slots past the write pointer
   // (1: the chunk is read ahead). K row k of the block's columns is a run of bn places at
   // k * stride + col0 of the places' rows, never across a tile (the stride divides one).
@@ -729,13 +770,13 @@ void MatmulKernels::build() {
     });
     db.barrier();
   };
-  auto feedB = [&](Value pass, Value chunk) {
+  auto feedB = [&](Value pass, Value chunk, const ChunkShape &s) {
     Value g = chunkOf(pass, chunk);
     if (!sparse) {
-      feed(g, 1, cbB, bTile, bn, piecesB, shareB, {2, 3}, prefetchB);
+      feed(g, 1, cbB, bTileOf(s), bn, s.b, shareB, {2, 3}, prefetchB);
       return;
     }
-    feed(g, 1, cbB, bTile, bn, piecesB, shareB, {2, 3}, prefetchB, readPlaces);
+    feed(g, 1, cbB, bTileOf(s), bn, s.b, shareB, {2, 3}, prefetchB, readPlaces);
     db.push(cbPlaces, 1);
   };
   // `count` subblocks of pass `pass`'s block from subblock `from` on, as compute packs them.
@@ -750,11 +791,11 @@ void MatmulKernels::build() {
       db.pop(cbOut, subTiles);
     });
   };
-  feedB(db.index(0), db.index(0));
+  feedB(db.index(0), db.index(0), firstShape);
   db.loop(passes, [&](Value pass) {
     AffineExpr p0 = getAffineDimExpr(0, ctx), c1 = getAffineDimExpr(1, ctx);
     db.loop(chunks - 1, [&](Value c) {
-      feedB(pass, db.apply(p0 + 1, c));
+      feedB(pass, db.apply(p0 + 1, c), restShape);
       if (!deferWrites)
         return;
       // After the first pass, a share of the pass before's block.
@@ -766,7 +807,7 @@ void MatmulKernels::build() {
       });
     });
     db.loop(db.apply((passes - 1 - p0).ceilDiv(passes), pass),
-            [&](Value) { feedB(db.apply(p0 + 1, pass), db.index(0)); });
+            [&](Value) { feedB(db.apply(p0 + 1, pass), db.index(0), firstShape); });
     if (!deferWrites)
       writeSubblocks(pass, db.index(0), db.index(subblocks));
   });

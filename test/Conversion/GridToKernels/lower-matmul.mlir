@@ -230,7 +230,7 @@ func.func @gather_without_remap(%a: tensor<32x64xf32>, %b: tensor<64x32xf32>) ->
 
 // The lowering checks a config as tt-choose-op-configs does, and says why it does not fit.
 func.func @config_does_not_tile(%a: tensor<32x64xf32>, %b: tensor<64x32xf32>) -> tensor<32x32xf32> {
-  // expected-error @+1 {{does not tile this matmul: k_chunk 3 does not divide the 2 K tiles}}
+  // expected-error @+1 {{does not tile this matmul: k_chunk 3 exceeds the 2 K tiles}}
   %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 1], subblock = [1, 1], k_chunk = 3>} : (tensor<32x64xf32>, tensor<64x32xf32>) -> tensor<32x32xf32>
   return %0 : tensor<32x32xf32>
 }
@@ -419,5 +419,48 @@ func.func @deferred_writes(%a: tensor<64x128xf32>, %b: tensor<128x64xf32>) -> te
 // CHECK: noc.kernel writer {
 func.func @skip_zero_lhs_tiles(%a: tensor<32x64xf32>, %b: tensor<64x64xf32>) -> tensor<32x64xf32> {
   %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 2], subblock = [1, 2], k_chunk = 2, lhs_zero_tiles = skipped>} : (tensor<32x64xf32>, tensor<64x64xf32>) -> tensor<32x64xf32>
+  return %0 : tensor<32x64xf32>
+}
+
+// -----
+
+// Five K tiles in chunks of 3: the first chunk is the shorter one (2 tiles), so that compute
+// starts sooner, and the last stays long. Each operand's buffer holds both chunks (5 tiles), and
+// the second chunk starts at K tile 2.
+// CHECK-DAG: #[[SECOND_A:.*]] = affine_map<(d0) -> (d0 mod 3 + 2)>
+// CHECK-DAG: #[[SECOND:.*]] = affine_map<(d0) -> (d0 + 2)>
+// CHECK-LABEL: func.func @shorter_first_chunk
+// CHECK: %[[CBA:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, bf16>, 5>
+// CHECK: %[[CBB:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, bf16>, 5>
+// CHECK: noc.kernel reader {
+// CHECK: noc.cb_push %[[CBA]], 2
+// CHECK: noc.cb_reserve %[[CBA]], 3
+// CHECK: %[[K:.*]] = affine.apply #[[SECOND_A]](%{{.*}})
+// CHECK-NEXT: noc.read %{{.*}}[%[[K]]] into %[[CBA]]
+// CHECK: noc.kernel compute {
+// CHECK: noc.cb_wait %[[CBA]], 2
+// CHECK: scf.for %{{.*}} = %c0 to %c2 step %c1 {
+// CHECK: tile.matmul
+// CHECK: noc.cb_pop %[[CBA]], 2
+// CHECK: noc.cb_wait %[[CBA]], 3
+// CHECK: tile.copy
+// CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1 {
+// CHECK: tile.matmul
+// CHECK: noc.kernel writer {
+// CHECK: noc.cb_push %[[CBB]], 2
+// CHECK: %[[KB:.*]] = affine.apply #[[SECOND]](%{{.*}})
+// CHECK-NEXT: noc.read %{{.*}}[%[[KB]]] into %[[CBB]]
+func.func @shorter_first_chunk(%a: tensor<32x160xf32>, %b: tensor<160x32xf32>) -> tensor<32x32xf32> {
+  %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 1], subblock = [1, 1], k_chunk = 3>} : (tensor<32x160xf32>, tensor<160x32xf32>) -> tensor<32x32xf32>
+  return %0 : tensor<32x32xf32>
+}
+
+// -----
+
+// Skipping zero rhs tiles finds a chunk's places at its K rows, which needs chunks of one length.
+func.func @skip_zero_tiles_shorter_first_chunk(%a: tensor<32x96xf32>) -> tensor<32x64xf32> {
+  %w = graph.constant dense<1.0> : tensor<96x64xf32>
+  // expected-error @+1 {{no kernels for this tile loop: matmul: skipping zero rhs tiles, k_chunk must divide K}}
+  %0 = graph.matmul %a, %w {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 2], subblock = [1, 1], k_chunk = 2, rhs_stored_tiles = 6>} : (tensor<32x96xf32>, tensor<96x64xf32>) -> tensor<32x64xf32>
   return %0 : tensor<32x64xf32>
 }
