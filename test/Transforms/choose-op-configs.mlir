@@ -385,12 +385,11 @@ func.func @layer_norm_row(%x: tensor<4x3000xf32>, %g: tensor<3000xf32>, %b: tens
 // -----
 // An implicit GEMM whose windows' input ends up sharded as its own rows (the ReLU's 2x2 tiles
 // per core over the matmul's 7x7 cores) reads them from its own L1 and a neighbour's: its K
-// chunk and subblocks are chosen again for that, its grid and blocks kept (18 K tiles in chunks
-// of 4, 7 and 7: the short one first). Unsharded, the
+// chunk and subblocks are chosen again for that, its grid and blocks kept. Unsharded, the
 // windows cross the NoC and the first choice stands.
 // CHECK-LABEL: func.func @local_windows
 // CHECK: graph.unary relu %{{.*}} -> tensor<3136x64xf32, #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 2x2, cores <(0, 0) to (6, 6)>>>
-// CHECK: graph.matmul {{.*}}grid.config = #grid.matmul_config<grid = [49, 1], cores = [7, 7], block = [2, 2], subblock = [1, 1], k_chunk = 7, lhs = gather
+// CHECK: graph.matmul {{.*}}grid.config = #grid.matmul_config<grid = [49, 1], cores = [7, 7], block = [2, 2], subblock = [1, 2], k_chunk = 6, lhs = gather
 // NOSHARD-LABEL: func.func @local_windows
 // NOSHARD: graph.matmul {{.*}}grid.config = #grid.matmul_config<grid = [49, 1], cores = [7, 7], block = [2, 2], subblock = [1, 1], k_chunk = 2, lhs = gather
 func.func @local_windows(%a: tensor<3136x64xf32>, %w: tensor<576x64xf32>) -> tensor<3136x64xf32> {

@@ -46,11 +46,12 @@ def rectangle(cores):
     return None
 
 
-def k_chunks(kt):
-    """The K chunk lengths the pass tries: those that divide K, and those that leave a shorter
-    first chunk of a power of two tiles in two to four chunks."""
+def k_chunks(kt, shorter_first=True):
+    """The K chunk lengths the pass tries: those that divide K, and (but where a one-dimensional
+    grid multicasts) those that leave a shorter first chunk of a power of two tiles in two to
+    four chunks."""
     out = set(divisors(kt))
-    for n in (2, 3, 4):
+    for n in (2, 3, 4) if shorter_first else ():
         first = 1
         while first * n < kt:
             if (kt - first) % (n - 1) == 0 and (kt - first) // (n - 1) > first:
@@ -84,7 +85,7 @@ def blockings(*shape):
             for bn in divisors(nt // gn):
                 for sm in divisors(bm, DST_TILES):
                     sn = max(divisors(bn, DST_TILES // sm))
-                    for kc in k_chunks(kt):
+                    for kc in k_chunks(kt, gm > 1 and gn > 1):
                         if l1_bytes(bm, bn, sm, sn, kc, kt) > L1_BUDGET:
                             continue
                         config = (gm, gn, cx, cy, bm, bn, sm, sn, kc, "multicast")
