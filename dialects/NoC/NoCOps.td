@@ -94,12 +94,18 @@ def NoC_ReadOp : NoC_Op<"read"> {
 def NoC_WriteOp : NoC_Op<"write"> {
   let summary = "Asynchronous write of a published CB tile to DRAM";
   let description = [{
+    The write travels over NoC 1, or over NoC 0 with `over noc0` (tt-metal's writes may take
+    either): where many cores write into the DRAM columns at once, their NoC 1 links into them
+    are busy and NoC 0's are another set.
+
     ```mlir
     noc.write %cb[%s] into %out[%t] : !noc.cb<!tile.tile<32x32, f32>, 4>, tensor<64x64xf32, #l>
+    noc.write %cb[%s] into %out[%t] over noc0 : !noc.cb<!tile.tile<32x32, f32>, 4>, tensor<64x64xf32, #l>
     ```
   }];
-  let arguments = (ins NoC_CircularBufferType:$cb, Index:$slot, AnyRankedTensor:$buffer, Index:$tile);
-  let assemblyFormat = "$cb `[` $slot `]` `into` $buffer `[` $tile `]` attr-dict `:` qualified(type($cb)) `,` type($buffer)";
+  let arguments = (ins NoC_CircularBufferType:$cb, Index:$slot, AnyRankedTensor:$buffer, Index:$tile,
+                   UnitAttr:$noc0);
+  let assemblyFormat = "$cb `[` $slot `]` `into` $buffer `[` $tile `]` (`over` `noc0` $noc0^)? attr-dict `:` qualified(type($cb)) `,` type($buffer)";
   let hasVerifier = 1;
 }
 

@@ -209,9 +209,10 @@ private:
   // TileMemory.cpp: when a request for `bytes` of tile `tile` of buffer `buf`, issued now by
   // `t`, lands; counts the bytes.
   int64_t readLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes);
-  /// When a write lands (acknowledged); `departed` gets when it has left the core's L1.
-  int64_t writeLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes,
-                     int64_t &departed);
+  /// When a write over NoC `noc` lands (acknowledged); `departed` gets when it has left the
+  /// core's L1.
+  int64_t writeLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes, int64_t &departed,
+                     int noc);
   /// Where tile `tile` of buffer `buf` lives: a core's L1, or a DRAM channel (`channel`).
   struct TileHome {
     NocNode node;

@@ -108,6 +108,7 @@ DispatchRunner::Step DispatchRunner::step(Thread &t) {
     return execTileNonzero(t, w);
   case Op::NocRead:
   case Op::NocWrite:
+  case Op::NocWrite0:
   case Op::NocBarrier:
   case Op::NocFlush:
   case Op::NocMcast:
@@ -343,7 +344,7 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
   }
   if (op == Op::NocReadSpan)
     return execReadSpan(t, w);
-  if (op == Op::NocRead || op == Op::NocWrite) {
+  if (op == Op::NocRead || op == Op::NocWrite || op == Op::NocWrite0) {
     bool read = op == Op::NocRead;
     uint32_t buf = uint32_t(read ? w[0] : w[2]);
     CircularBuffer &cb = t.core->cbs[size_t(read ? w[2] : w[0])];
@@ -383,7 +384,7 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
       }
       writeFromSlot(*t.core, cb, slotData, buf, tile, dramTile);
       int64_t departed = 0;
-      landed = writeLands(t, buf, tile, bytes, departed);
+      landed = writeLands(t, buf, tile, bytes, departed, op == Op::NocWrite0 ? 0 : 1);
       t.flushed = std::max(t.flushed, departed);
     }
     t.pending = std::max(t.pending, landed);

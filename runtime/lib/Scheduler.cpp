@@ -117,6 +117,7 @@ void DispatchRunner::buildPrograms() {
       const int32_t *w = p.code.data() + pc + 1;
       switch (Op(p.code[pc])) {
       case Op::NocWrite:
+      case Op::NocWrite0:
         bufferWritten[size_t(w[2])] = true;
         cbReadInLane[size_t(w[0])] = false;
         break;

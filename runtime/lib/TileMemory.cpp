@@ -38,22 +38,22 @@ int64_t DispatchRunner::readLands(const Thread &t, uint32_t buf, int64_t tile, i
 }
 
 int64_t DispatchRunner::writeLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes,
-                                   int64_t &departed) {
-  NocModel &noc = state.noc;
-  NocNode self = noc.worker(t.core->x, t.core->y);
+                                   int64_t &departed, int noc) {
+  NocModel &nocs = state.noc;
+  NocNode self = nocs.worker(t.core->x, t.core->y);
   TileHome home = homeOf(buf, tile);
   stats.nocBytes += bytes;
   // Landed when the data is in the channel (which absorbs it at its rate) or the home core's L1,
-  // and the acknowledgement is back.
+  // and the acknowledgement is back (over the other NoC's route, as a read's response).
   departed = t.time;
-  int64_t arrived = noc.send(1, self, home.node, t.time, bytes, &departed);
+  int64_t arrived = nocs.send(noc, self, home.node, t.time, bytes, &departed);
   if (home.channel) {
     arrived = state.dramTiming.serve(*home.channel, arrived, bytes);
     stats.dramBytesWritten += bytes;
   } else {
     stats.l1BytesWritten += bytes;
   }
-  return arrived + noc.hops(0, home.node, self) * chip.nocHopCycles;
+  return arrived + nocs.hops(1 - noc, home.node, self) * chip.nocHopCycles;
 }
 
 } // namespace tessel::rt

@@ -550,7 +550,9 @@ private:
       if (span && lastCb && blockFloat(lastCb->format()))
         return fail(at + ": NOC_READ_SPAN cannot split tiles of block-float cb " +
                     std::to_string(lastCb->id()));
-      if ((op == int32_t(Op::NocRead) || op == int32_t(Op::NocWrite) || span) && lastCb) {
+      if ((op == int32_t(Op::NocRead) || op == int32_t(Op::NocWrite) ||
+           op == int32_t(Op::NocWrite0) || span) &&
+          lastCb) {
         const ttb::Buffer *b = bin.buffers()->Get(d.buffers()->Get(size_t(lastBuf)));
         if (b->format() != lastCb->format())
           return fail(at + ": " + bufferLabel(b, d.buffers()->Get(size_t(lastBuf))) +

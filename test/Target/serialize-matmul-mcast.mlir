@@ -49,7 +49,21 @@
 // CHECK-NEXT:      "90: END_LOOP",
 // CHECK-NEXT:      "91: CB_PUSH c0 n2",
 // CHECK-NEXT:      "94: END_LOOP"
-func.func @main(%a: tensor<32x128xf32> {graph.name = "a"}, %b: tensor<128x128xf32> {graph.name = "b"}) -> (tensor<32x128xf32> {graph.name = "y"}) {
+// Two subblocks a core, its last (and only) pass's block into DRAM: the writer stores the odd
+// subblock over NoC 0 (NOC_WRITE0), the even one over NoC 1, in loops of 0 or 1 trips.
+// CHECK-LABEL: "name": "matmul_1",
+// CHECK:         "thread": "Writer",
+// CHECK:         "code": [
+// CHECK:           "{{[0-9]+}}: CB_WAIT c2 n1",
+// CHECK-NEXT:      "{{[0-9]+}}: LOOP v{{[0-9]+}} e{{[0-9]+}} p{{[0-9]+}}",
+// CHECK-NEXT:      "{{[0-9]+}}: NOC_WRITE0 c2 e{{[0-9]+}} b2 e{{[0-9]+}}",
+// CHECK-NEXT:      "{{[0-9]+}}: END_LOOP",
+// CHECK-NEXT:      "{{[0-9]+}}: LOOP v{{[0-9]+}} e{{[0-9]+}} p{{[0-9]+}}",
+// CHECK-NEXT:      "{{[0-9]+}}: NOC_WRITE c2 e{{[0-9]+}} b2 e{{[0-9]+}}",
+// CHECK-NEXT:      "{{[0-9]+}}: END_LOOP",
+// CHECK-NEXT:      "{{[0-9]+}}: NOC_FLUSH",
+func.func @main(%a: tensor<32x128xf32> {graph.name = "a"}, %b: tensor<128x128xf32> {graph.name = "b"}) -> (tensor<32x128xf32> {graph.name = "y"}, tensor<32x128xf32> {graph.name = "z"}) {
   %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [1, 4], cores = [4, 1], block = [1, 1], subblock = [1, 1], k_chunk = 2>} : (tensor<32x128xf32>, tensor<128x128xf32>) -> tensor<32x128xf32>
-  return %0 : tensor<32x128xf32>
+  %1 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 2], subblock = [1, 1], k_chunk = 2>} : (tensor<32x128xf32>, tensor<128x128xf32>) -> tensor<32x128xf32>
+  return %0, %1 : tensor<32x128xf32>, tensor<32x128xf32>
 }

@@ -110,7 +110,9 @@ public:
   /// it broadcasts by rows.
   void read(mlir::Value buffer, mlir::Value tile, mlir::Value cb, mlir::Value slot,
             bool firstRow = false);
-  void write(mlir::Value cb, mlir::Value slot, mlir::Value buffer, mlir::Value tile);
+  /// Writes a tile of a slot, over NoC 0 with `noc0` (else NoC 1).
+  void write(mlir::Value cb, mlir::Value slot, mlir::Value buffer, mlir::Value tile,
+             bool noc0 = false);
   /// Reads `count` values of tile `tile` from value `offset` on into a slot from value
   /// `dstOffset` on (not of block-float tiles).
   void readSpan(mlir::Value buffer, mlir::Value tile, mlir::Value offset, mlir::Value cb,

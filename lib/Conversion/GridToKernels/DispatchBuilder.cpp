@@ -234,8 +234,8 @@ void DispatchBuilder::read(Value buffer, Value tileIdx, Value cb, Value slot, bo
   b.create<noc::ReadSpanOp>(loc, buffer, tileIdx, zero, cb, slot, zero, index(32), zero,
                             b.getF32FloatAttr(0.0f));
 }
-void DispatchBuilder::write(Value cb, Value slot, Value buffer, Value tileIdx) {
-  b.create<noc::WriteOp>(loc, cb, slot, buffer, tileIdx);
+void DispatchBuilder::write(Value cb, Value slot, Value buffer, Value tileIdx, bool noc0) {
+  b.create<noc::WriteOp>(loc, cb, slot, buffer, tileIdx, noc0);
 }
 void DispatchBuilder::readSpan(Value buffer, Value tileIdx, Value offset, Value cb, Value slot,
                                Value dstOffset, int64_t count) {

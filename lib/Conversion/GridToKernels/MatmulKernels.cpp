@@ -779,14 +779,28 @@ void MatmulKernels::build() {
     feed(g, 1, cbB, bTileOf(s), bn, s.b, shareB, {2, 3}, prefetchB, readPlaces);
     db.push(cbPlaces, 1);
   };
+  // The last pass's block goes to DRAM while nothing more is read: every core's writes converge
+  // on the NoC 1 links into the DRAM columns, so every other subblock takes NoC 0's.
+  bool toDram = grid::getLayout(db.output(0).getType()).getMemory() == grid::MemorySpace::dram;
   // `count` subblocks of pass `pass`'s block from subblock `from` on, as compute packs them.
   auto writeSubblocks = [&](Value pass, Value from, Value count) {
     db.loop(count, [&](Value i) {
       Value sub = db.apply(e0 + getAffineDimExpr(1, ctx), {from, i});
       db.wait(cbOut, subTiles);
-      db.loop(subTiles, [&](Value t) {
-        db.write(cbOut, t, db.output(0), db.apply(m.tile, {db.core(), pass, sub, t}));
-      });
+      auto writeOver = [&](bool noc0) {
+        db.loop(subTiles, [&](Value t) {
+          db.write(cbOut, t, db.output(0), db.apply(m.tile, {db.core(), pass, sub, t}), noc0);
+        });
+      };
+      if (!toDram) {
+        writeOver(false);
+      } else {
+        // Over d0 = pass, d1 = subblock: 1 for an odd subblock of the last pass.
+        AffineExpr p0 = getAffineDimExpr(0, ctx), s1 = getAffineDimExpr(1, ctx);
+        AffineExpr overNoc0 = ((p0 + 1).floorDiv(passes) + s1 % 2).floorDiv(2);
+        db.loop(db.apply(overNoc0, {pass, sub}), [&](Value) { writeOver(true); });
+        db.loop(db.apply(1 - overNoc0, {pass, sub}), [&](Value) { writeOver(false); });
+      }
       db.flush();
       db.pop(cbOut, subTiles);
     });

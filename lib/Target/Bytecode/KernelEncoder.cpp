@@ -284,7 +284,7 @@ LogicalResult KernelEncoder::encodeOp(Operation &o) {
         SmallVector<int32_t> e;
         if (failed(buf) || failed(cb) || failed(exprs({w.getSlot(), w.getTile()}, e)))
           return failure();
-        emit({op(Opc::NocWrite), *cb, e[0], *buf, e[1]});
+        emit({op(w.getNoc0() ? Opc::NocWrite0 : Opc::NocWrite), *cb, e[0], *buf, e[1]});
         return success();
       })
       .Case([&](noc::ReadSpanOp r) -> LogicalResult {

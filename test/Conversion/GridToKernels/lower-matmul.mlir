@@ -16,6 +16,8 @@
 // CHECK-DAG: #[[COL:.*]] = affine_map<(d0) -> (d0 mod 2)>
 // CHECK-DAG: #[[FIRST:.*]] = affine_map<(d0) -> (d0 ceildiv 2)>
 // CHECK-DAG: #[[NOT_LAST:.*]] = affine_map<(d0) -> (-d0 + 1)>
+// CHECK-DAG: #[[ODD_MAP:.*]] = affine_map<(d0) -> ((d0 mod 2 + 1) floordiv 2)>
+// CHECK-DAG: #[[EVEN_MAP:.*]] = affine_map<(d0) -> (-((d0 mod 2 + 1) floordiv 2) + 1)>
 // CHECK-LABEL: func.func @two_dimensional
 // CHECK: grid.dispatch "matmul" on <(0, 0) to{{ ?}}(1, 1)>
 // CHECK: %[[CBA:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, bf16>, 16>
@@ -77,10 +79,15 @@
 // CHECK: noc.sem_inc 3, 1
 // CHECK-NEXT: noc.sem_wait 3, %c1
 // CHECK: noc.cb_push %[[CBB]], 8
+// The last pass's block goes out over both NoCs: odd subblocks over NoC 0, even ones over NoC 1.
 // CHECK: noc.cb_wait %[[CBO]], 2
-// CHECK: noc.write %[[CBO]]
-// CHECK-NEXT: }
-// CHECK-NEXT: noc.flush
+// CHECK-NEXT: %[[ODD:.*]] = affine.apply #[[ODD_MAP]](%[[SUB:.*]])
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[ODD]] step %c1 {
+// CHECK: noc.write %[[CBO]][%{{.*}}] into %{{.*}} over noc0 :
+// CHECK: %[[EVEN:.*]] = affine.apply #[[EVEN_MAP]](%[[SUB]])
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[EVEN]] step %c1 {
+// CHECK: noc.write %[[CBO]][%{{.*}}] into %{{.*}} : !noc.cb
+// CHECK: noc.flush
 // CHECK-NEXT: noc.cb_pop %[[CBO]]
 func.func @two_dimensional(%a: tensor<128x256xf32>, %b: tensor<256x128xf32>) -> tensor<128x128xf32> {
   %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [2, 2], cores = [2, 2], block = [2, 2], subblock = [1, 2], k_chunk = 4>} : (tensor<128x256xf32>, tensor<256x128xf32>) -> tensor<128x128xf32>

@@ -79,6 +79,9 @@ func.func @mcast_matmul(%a: tensor<64x64xf32, #l>, %b: tensor<64x64xf32, #l>) ->
       noc.cb_wait %cbo, 1 : !noc.cb<!tile.tile<32x32, bf16>, 2>
       // CHECK: noc.write %[[O]][%{{.*}}] into %{{.*}}[%{{.*}}] : !noc.cb<!tile.tile<32x32, bf16>, 2>, tensor<64x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
       noc.write %cbo[%c0] into %out[%id] : !noc.cb<!tile.tile<32x32, bf16>, 2>, tensor<64x64xf32, #l>
+      // A write may take NoC 0.
+      // CHECK: noc.write %[[O]][%{{.*}}] into %{{.*}}[%{{.*}}] over noc0 : !noc.cb<!tile.tile<32x32, bf16>, 2>
+      noc.write %cbo[%c0] into %out[%id] over noc0 : !noc.cb<!tile.tile<32x32, bf16>, 2>, tensor<64x64xf32, #l>
       // Writers may multicast as well.
       // CHECK: noc.mcast %[[O]]
       noc.mcast %cbo[%c0] over (%c0, %c0) to (%c0, %c0) slot %c0 : !noc.cb<!tile.tile<32x32, bf16>, 2>

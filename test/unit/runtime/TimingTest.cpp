@@ -96,6 +96,43 @@ int64_t writeCycles(int64_t tiles, Op sync) {
 }
 } // namespace
 
+namespace {
+// One core writes `tiles` tiles it holds at once to DRAM, every other one over NoC 0 when
+// `alternate`, then waits for them to land.
+int64_t burstCycles(int64_t tiles, bool alternate) {
+  ChipDesc chip = testChip();
+  DispatchSpec d;
+  d.buffers = {0};
+  d.cbs = {{0, ttb::DataFormat::BFloat16, uint32_t(tiles), uint32_t(chip.l1ReservedBytes)}};
+  KernelSpec writer(ThreadKind::Writer);
+  writer.emit(Op::CbReserve, {0, int32_t(tiles)});
+  writer.emit(Op::CbPush, {0, int32_t(tiles)});
+  writer.emit(Op::CbWait, {0, int32_t(tiles)});
+  size_t l = writer.loop(4, writer.constant(tiles / 2));
+  int32_t even = writer.expr({1, 4, 0, 2, 3, 0}), odd = writer.expr({1, 4, 0, 2, 3, 0, 0, 1, 2, 0});
+  writer.emit(Op::NocWrite, {0, even, 0, even});
+  writer.emit(alternate ? Op::NocWrite0 : Op::NocWrite, {0, odd, 0, odd});
+  writer.endLoop(l);
+  writer.emit(Op::NocBarrier);
+  writer.emit(Op::CbPop, {0, int32_t(tiles)});
+  d.kernels = {writer};
+  return cyclesOf({{"y", {32, 32 * tiles}, ttb::DataFormat::BFloat16, 0}}, d);
+}
+} // namespace
+
+// A core's writes leave over its one link into the NoC they take: split over both NoCs, a burst
+// leaves in about half the time.
+TEST(Timing, WritesOverBothNocsLeaveTwiceAsFast) {
+  ChipDesc chip = testChip();
+  const int64_t tiles = 24;
+  int64_t one = burstCycles(tiles, false), both = burstCycles(tiles, true);
+  int64_t leave = tiles * 2048 / chip.nocFlitBytes;
+  EXPECT_GE(one, leave);
+  EXPECT_LT(both, one * 2 / 3) << one << " " << both;
+  // Measured: 1,797 and 1,047 cycles.
+  EXPECT_GE(both, leave / 2);
+}
+
 // A flush waits until a write has left the core, a barrier until it has landed and been
 // acknowledged: tiles written one slot at a time go out back to back after flushes, each
 // round trip paid after barriers. The dispatch still ends when the last write has landed.

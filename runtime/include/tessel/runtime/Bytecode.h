@@ -40,8 +40,10 @@ enum class Op : int32_t {
   CbLoadIndex = 24,
   NocFlush = 25,
   CbTileNonzero = 26,
+  // NOC_WRITE over NoC 0 (NOC_WRITE takes NoC 1): tt-metal's writes may take either NoC.
+  NocWrite0 = 27,
 };
-inline constexpr int32_t kNumOps = 27;
+inline constexpr int32_t kNumOps = 28;
 
 /// Operand words following opcode `op`; -1 for an unknown opcode.
 int operandCount(int32_t op);
