@@ -668,9 +668,9 @@ void MatmulKernels::build() {
   int64_t subCols = bn / sn;
   db.loop(passes, [&](Value pass) {
     forEachChunk([&](Value chunk, const ChunkShape &shape) {
-      int64_t kc = shape.k;
-      db.wait(cbA, bm * kc);
-      db.wait(cbB, kc * bn);
+      int64_t chunkK = shape.k;
+      db.wait(cbA, bm * chunkK);
+      db.wait(cbB, chunkK * bn);
       if (sparse)
         db.wait(cbPlaces, 1);
       db.loop(subblocks, [&](Value sub) {
@@ -685,9 +685,9 @@ void MatmulKernels::build() {
             db.pop(cbPartial, subTiles);
           });
         }
-        db.loop(kc, [&](Value kv) {
+        db.loop(chunkK, [&](Value kv) {
           auto lhsSlot = [&](int64_t r) {
-            return db.apply((s.floorDiv(subCols) * sm + r) * kc + k, {sub, kv});
+            return db.apply((s.floorDiv(subCols) * sm + r) * chunkK + k, {sub, kv});
           };
           auto product = [&](int64_t r, int64_t cc) {
             Value lhs = db.get(cbA, lhsSlot(r));
@@ -738,8 +738,8 @@ void MatmulKernels::build() {
         }
         db.releaseDst();
       });
-      db.pop(cbA, bm * kc);
-      db.pop(cbB, kc * bn);
+      db.pop(cbA, bm * chunkK);
+      db.pop(cbB, chunkK * bn);
       if (sparse)
         db.pop(cbPlaces, 1);
     });
