@@ -77,6 +77,9 @@ TileLoopCost tessel::estimateTileLoop(grid::DispatchOp op, const rt::ChipDesc &c
     return (inL1(tensor) ? 2 * trip : double(chip.dramLatencyCycles) + trip) + transfer;
   };
   double readLatency = 0, writeLatency = 0;
+  // What a unit streams in (streamingGroup), and whether it gathers rows.
+  int64_t unitBytes = 0;
+  bool rowGathers = false;
   auto charge = [&](Value tensor, int64_t tileBytes, int64_t times, bool write = false) {
     double &latency = write ? writeLatency : readLatency;
     latency = std::max(latency, latencyOf(tensor, tileBytes));
@@ -96,19 +99,25 @@ TileLoopCost tessel::estimateTileLoop(grid::DispatchOp op, const rt::ChipDesc &c
           bool held = !stepRead && isa<AffineConstantExpr>(read.getMap().getResult(0));
           int64_t bytes = bytesOf(read.getResult()) / (read.getFirstRow() ? 32 : 1);
           charge(read.getSource(), bytes, held ? 1 : times);
+          if (!held && !stepRead)
+            unitBytes += bytesOf(read.getResult());
           cost.bufferBytes += bytesOf(read.getResult()) * (held ? 1 : 2) *
                               (stepRead ? std::min<int64_t>(steps, 16) : 1);
         })
         .Case([&](grid::GatherOp read) {
           charge(read.getSource(), bytesOf(read.getResult()), times);
+          if (!stepRead)
+            unitBytes += bytesOf(read.getResult());
           cost.bufferBytes += bytesOf(read.getResult()) * 2 *
                               (stepRead ? std::min<int64_t>(steps, 16) : 1);
         })
         .Case([&](grid::LoadOneOfOp read) {
           charge(read.getSources().front(), bytesOf(read.getResult()), times);
+          unitBytes += bytesOf(read.getResult());
           cost.bufferBytes += bytesOf(read.getResult()) * 2;
         })
         .Case([&](grid::GatherRowsOp read) {
+          rowGathers = true;
           charge(read.getTable(), bytesOf(read.getResult()), times);
           cost.bufferBytes += bytesOf(read.getResult()) * 2 + 4096;
         })
@@ -129,12 +138,20 @@ TileLoopCost tessel::estimateTileLoop(grid::DispatchOp op, const rt::ChipDesc &c
           }
         });
   });
+  // A streaming loop's units read in groups, each waiting once; its buffers hold two groups.
+  bool stepLoops = false;
+  units.walk([&](scf::ForOp loop) { stepLoops |= loop != units; });
+  int64_t group = stepLoops ? 1
+                            : streamingGroup(perCore, rowGathers, unitBytes,
+                                             chip.l1Bytes - chip.l1ReservedBytes);
+  cost.bufferBytes += 2 * (group - 1) * unitBytes;
   int64_t batches = 0;
   units.walk([&](scf::ForOp loop) {
-    batches += loop == units ? perCore : perCore * ((tripCount(loop).value_or(1) + 15) / 16);
+    batches +=
+        loop == units ? perCore / group : perCore * ((tripCount(loop).value_or(1) + 15) / 16);
   });
-  // Each unit (or batch of steps) reads, then waits for its tiles; the writer flushes each
-  // tile. On top of those latencies, the DRAM channels stream every byte the cores ask for.
+  // Each group of units (or batch of steps) reads, then waits for its tiles; the writer flushes
+  // each tile. On top of those latencies, the DRAM channels stream every byte the cores ask for.
   perCoreLatency = double(batches) * std::max(readLatency, writeLatency);
   double channels = chip.dramChannels * chip.dramSustainedBytesPerCycle();
   cost.memoryCycles = std::max(perCoreLatency + cost.dramBytes / channels,

@@ -250,10 +250,11 @@ void buildTileLoop(DispatchBuilder &db, const TileMapping &mapping,
                    tile::DataFormat outputFormat, TileMath math);
 
 /// Builds the dispatch's kernels for the same units: the reader fills one buffer per read (in
-/// its inputs' format), the compute kernel runs `math` and packs its result, and the writer
-/// stores it at the output tile.
+/// its inputs' format), a group of units at a time (streamingGroup, for `l1Usable` bytes of
+/// L1 a core), the compute kernel runs `math` and packs its result, and the writer stores it at
+/// the output tile.
 void buildTileStreaming(DispatchBuilder &db, const TileMapping &mapping,
-                        tile::DataFormat outputFormat, TileMath math);
+                        tile::DataFormat outputFormat, int64_t l1Usable, TileMath math);
 
 /// The data format of a tensor's tiles.
 tile::DataFormat formatOf(mlir::Value v);

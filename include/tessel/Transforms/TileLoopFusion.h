@@ -57,6 +57,21 @@ struct TileLoopCost {
   double cycles() const { return std::max(memoryCycles, computeCycles) + fillCycles; }
 };
 
+/// Units whose reads a streaming kernel issues before one barrier, so that their round trips
+/// overlap: 4 or 2 where that divides the units of a core and two groups of `bytesPerUnit`
+/// (the tiles a unit streams in) take at most a 32nd of the `l1Usable` bytes of a core's L1
+/// (32 KiB of wormhole_b0's), which stay for tensors kept in L1; 1 with row gathers, which wait
+/// for each unit's index tile.
+inline int64_t streamingGroup(int64_t perCore, bool rowGathers, int64_t bytesPerUnit,
+                              int64_t l1Usable) {
+  if (rowGathers)
+    return 1;
+  for (int64_t g : {4, 2})
+    if (perCore % g == 0 && 2 * g * bytesPerUnit * 32 <= l1Usable)
+      return g;
+  return 1;
+}
+
 /// The operands of tile op `op` that name Dst slots.
 llvm::SmallVector<mlir::OpOperand *> dstOperands(mlir::Operation *op);
 

@@ -3,6 +3,7 @@
 // circular-buffer waits and the pack, the store to the writer. This file holds the pass and the
 // streaming loops; ReductionKernels.cpp the reductions'.
 #include "TileLoops.h"
+#include "tessel/Transforms/ChipInfo.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
@@ -137,7 +138,8 @@ static FailureOr<TileLoop> matchTileLoop(grid::DispatchOp op) {
   return TileLoop(*streaming);
 }
 
-static void buildStreamingKernels(DispatchBuilder &db, StreamingLoop loop, OpBuilder &b) {
+static void buildStreamingKernels(DispatchBuilder &db, StreamingLoop loop, OpBuilder &b,
+                                  int64_t l1Usable) {
   Block &math = loop.compute.getBody().front();
   auto yield = cast<grid::YieldOp>(math.getTerminator());
   Operation *pack = yield.getValue().getDefiningOp();
@@ -155,7 +157,7 @@ static void buildStreamingKernels(DispatchBuilder &db, StreamingLoop loop, OpBui
         last = user;
     lastUses.push_back({staged, last});
   }
-  buildTileStreaming(db, loop.mapping, loop.compute.getType().getFormat(),
+  buildTileStreaming(db, loop.mapping, loop.compute.getType().getFormat(), l1Usable,
                      [&](ArrayRef<Value> tiles, Value unit, Value) {
     IRMapping map;
     for (auto [arg, read] : llvm::zip(math.getArguments().drop_back(), loop.readOf))
@@ -181,7 +183,10 @@ static void buildStreamingKernels(DispatchBuilder &db, StreamingLoop loop, OpBui
 }
 
 struct TileLoopToKernels : OpConversionPattern<grid::DispatchOp> {
-  using OpConversionPattern::OpConversionPattern;
+  /// `l1Usable`: a core's L1 for kernels and tensors (0 without a grid.chip).
+  TileLoopToKernels(MLIRContext *ctx, int64_t l1Usable)
+      : OpConversionPattern(ctx), l1Usable(l1Usable) {}
+  int64_t l1Usable;
 
   LogicalResult matchAndRewrite(grid::DispatchOp op, OpAdaptor,
                                 ConversionPatternRewriter &rewriter) const override {
@@ -201,7 +206,7 @@ struct TileLoopToKernels : OpConversionPattern<grid::DispatchOp> {
     DispatchBuilder db(rewriter, op, split,
                        inputs ? std::optional<ValueRange>(*inputs) : std::nullopt);
     if (auto *streaming = std::get_if<StreamingLoop>(&*loop))
-      buildStreamingKernels(db, *streaming, rewriter);
+      buildStreamingKernels(db, *streaming, rewriter, l1Usable);
     else if (auto *matmul = std::get_if<MatmulLoop>(&*loop)) {
       buildMatmulKernels(db, *matmul);
       if (matmul->placesInput) {
@@ -242,8 +247,12 @@ struct LowerGridToKernelsPass : tessel::impl::LowerGridToKernelsBase<LowerGridTo
     target.addDynamicallyLegalOp<grid::DispatchOp>(
         [](grid::DispatchOp op) { return !hasTileLoop(op); });
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    int64_t l1Usable = 0;
+    if (getOperation()->hasAttr(grid::kChipAttrName))
+      if (FailureOr<rt::ChipDesc> chip = getChipDesc(getOperation()); succeeded(chip))
+        l1Usable = chip->l1Bytes - chip->l1ReservedBytes;
     RewritePatternSet patterns(ctx);
-    patterns.add<TileLoopToKernels>(ctx);
+    patterns.add<TileLoopToKernels>(ctx, l1Usable);
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       signalPassFailure();
   }

@@ -2,6 +2,7 @@
 // writes one tile: their tile loop form (what tt-lower-graph-to-grid emits) and their kernels
 // (what tt-lower-grid-to-kernels makes of it).
 #include "tessel/Conversion/DispatchBuilder.h"
+#include "tessel/Transforms/TileLoopFusion.h"
 
 using namespace mlir;
 using namespace tessel;
@@ -112,22 +113,31 @@ static void readRows(DispatchBuilder &db, const TileRead &r, Value unit, Value i
   });
 }
 
-void tessel::lowering::buildTileStreaming(
-    DispatchBuilder &db, const TileMapping &mapping, tile::DataFormat outputFormat,
-    TileMath math) {
-  // Two tiles per buffer: the reader fills one while compute works on the other. An input whose
-  // tile is the same for every unit (a scalar, or a row broadcast over a one-tile-wide result)
-  // is read once into a one-tile buffer and held for the whole loop instead.
+void tessel::lowering::buildTileStreaming(DispatchBuilder &db, const TileMapping &mapping,
+                                          tile::DataFormat outputFormat, int64_t l1Usable,
+                                          TileMath math) {
+  // Two groups of tiles per buffer: the reader fills one while compute works on the other. An
+  // input whose tile is the same for every unit (a scalar, or a row broadcast over a
+  // one-tile-wide result) is read once into a one-tile buffer and held for the whole loop
+  // instead.
   int64_t perCore = db.split().perCore;
   SmallVector<Value> inCBs;
   SmallVector<bool> held;
   // A row gather's index tile goes to a slot of the reader's own (reserved, never pushed).
   SmallVector<Value> indexCBs;
+  bool rowGathers = false;
+  int64_t streamedBytes = 0;
   for (const TileRead &r : mapping.reads) {
     held.push_back(perCore > 1 && !r.gather && r.flags.empty() && !r.rowCount &&
                    isa<AffineConstantExpr>(r.tiles.front()));
+    rowGathers |= bool(r.rowCount);
+    if (!held.back())
+      streamedBytes += tile::tileBytes(formatOf(db.input(r.inputs.front())));
+  }
+  int64_t group = streamingGroup(perCore, rowGathers, streamedBytes, l1Usable);
+  for (auto [i, r] : llvm::enumerate(mapping.reads)) {
     indexCBs.push_back(r.rowCount ? db.cb(tile::DataFormat::f32, 1) : Value());
-    inCBs.push_back(db.cb(formatOf(db.input(r.inputs.front())), held.back() ? 1 : 2));
+    inCBs.push_back(db.cb(formatOf(db.input(r.inputs.front())), held[i] ? 1 : 2 * group));
   }
   Value outCB = db.cb(outputFormat, 2);
 
@@ -150,8 +160,8 @@ void tessel::lowering::buildTileStreaming(
       if (held[i])
         db.push(cb, 1);
   }
-  db.loop(perCore, [&](Value iv) {
-    Value unit = db.unit(iv), zero = db.index(0);
+  // Unit `unit`'s tiles into slot `slot` of each input's buffer, reserved beforehand.
+  auto readUnit = [&](Value unit, Value slot) {
     for (size_t i = 0; i < inCBs.size(); ++i) {
       if (held[i])
         continue;
@@ -161,23 +171,41 @@ void tessel::lowering::buildTileStreaming(
         readRows(db, r, unit, indexCBs[i], cb);
         continue;
       }
-      db.reserve(cb, 1);
       if (r.gather) {
-        emitTileGather(db, *r.gather, db.input(r.inputs.front()), unit, cb, zero);
+        emitTileGather(db, *r.gather, db.input(r.inputs.front()), unit, cb, slot);
       } else if (!r.flags.empty()) {
         // Kernels have no branches: each input's read runs 0 or 1 times.
         for (size_t k = 0; k < r.inputs.size(); ++k)
           db.loop(db.apply(r.flags[k], unit), [&](Value) {
-            db.read(db.input(r.inputs[k]), db.apply(r.tiles[k], unit), cb, db.index(0));
+            db.read(db.input(r.inputs[k]), db.apply(r.tiles[k], unit), cb, slot);
           });
       } else {
-        db.read(db.input(r.inputs.front()), db.apply(r.tiles.front(), unit), cb, zero,
-                r.firstRow);
+        db.read(db.input(r.inputs.front()), db.apply(r.tiles.front(), unit), cb, slot, r.firstRow);
       }
     }
-    db.barrier();
+  };
+  // The reads of `group` units go out before one barrier, so that their round trips overlap.
+  auto reserveOrPush = [&](bool push) {
     for (auto [i, cb] : llvm::enumerate(inCBs))
-      if (!held[i])
+      if (!held[i] && !mapping.reads[i].rowCount)
+        push ? db.push(cb, group) : db.reserve(cb, group);
+  };
+  db.loop(perCore / group, [&](Value g) {
+    if (group == 1) {
+      Value unit = db.unit(g), zero = db.index(0);
+      reserveOrPush(false);
+      readUnit(unit, zero);
+    } else {
+      reserveOrPush(false);
+      db.loop(group, [&](Value j) {
+        AffineExpr d0 = getAffineDimExpr(0, db.context()), d1 = getAffineDimExpr(1, db.context());
+        readUnit(db.unit(db.apply(d0 * group + d1, {g, j})), j);
+      });
+    }
+    db.barrier();
+    reserveOrPush(true);
+    for (auto [i, cb] : llvm::enumerate(inCBs))
+      if (mapping.reads[i].rowCount)
         db.push(cb, 1);
   });
 

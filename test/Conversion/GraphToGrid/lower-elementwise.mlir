@@ -2739,17 +2739,19 @@ func.func @div_constant(%x: tensor<32x32xf32>) -> tensor<32x32xf32> {
 
 // -----
 
-// A run-time scalar is read once per core into a one-tile buffer and held through the loop.
+// A run-time scalar is read once per core into a one-tile buffer and held through the loop;
+// each core's four tiles of x stream in together, before one barrier.
 // CHECK-LABEL: func.func @held_scalar
 // CHECK: grid.dispatch "mul"
 // CHECK-NEXT: ^bb0
-// CHECK-NEXT: %[[CBX:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[CBX:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 8>
 // CHECK-NEXT: %[[CBS:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 1>
 // CHECK: noc.kernel reader {
 // CHECK: noc.cb_reserve %[[CBS]], 1
 // CHECK-NEXT: noc.read %{{.*}}[%c0] into %[[CBS]]
 // CHECK-NEXT: noc.barrier
 // CHECK-NEXT: noc.cb_push %[[CBS]], 1
+// CHECK-NEXT: noc.cb_reserve %[[CBX]], 4
 // CHECK-NEXT: scf.for
 // CHECK-NOT: %[[CBS]]
 // CHECK: noc.kernel compute {
