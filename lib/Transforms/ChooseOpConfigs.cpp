@@ -311,12 +311,24 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
     for (graph::SoftmaxOp op : longRows)
       streamSoftmax(op);
     numStreamedSoftmax += longRows.size();
-    // So does a normalisation: its statistics become reduces of the row.
+    // So does a normalisation: its statistics become reduces of the row. So, too, does one of
+    // long rows that would leave most of the grid idle (the kernel takes a core a row): its
+    // elementwise work then spreads over every core, and only the statistics' reduces stay a
+    // core a row. Measured in bf16 (row kernel -> expanded, cycles): a layer norm of 1 row of
+    // 128 tiles 70.4k -> 39.4k, of 2 rows 70.4k -> 59.6k, of 4 rows 91.6k -> 82.0k; of 4 rows
+    // of 32 tiles 26.7k -> 28.3k and of 8 rows 29.8k -> 35.5k (kept); a Llama decode layer's
+    // RMSNorm of 1 row of 128 tiles in bfp8 36.8k -> 18.8k.
     SmallVector<NormView> longNorms;
+    int64_t cores = int64_t(chip->gridX) * chip->gridY;
     module.walk([&](Operation *op) {
-      if (std::optional<NormView> norm = NormView::of(op))
-        if (normRowL1Bytes(*norm) > limit)
-          longNorms.push_back(*norm);
+      std::optional<NormView> norm = NormView::of(op);
+      if (!norm)
+        return;
+      int64_t rowTiles = (norm->type().getShape().back() + 31) / 32;
+      bool fewLongRows =
+          normHasRowKernel(*norm) && normTileRows(*norm) * 8 <= cores && rowTiles >= 64;
+      if (normRowL1Bytes(*norm) > limit || fewLongRows)
+        longNorms.push_back(*norm);
     });
     SmallVector<graph::GroupNormOp> largeGroups;
     module.walk([&](graph::GroupNormOp op) {

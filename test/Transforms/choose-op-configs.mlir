@@ -363,12 +363,12 @@ func.func @log_softmax_row(%x: tensor<4x3000xf32>) -> tensor<4x3000xf32> {
 // -----
 // A layer norm's kernel holds the row, its centred copy and the scale and bias rows (768 KiB
 // here in bf16); in a 64 KiB budget the norm becomes reduces and elementwise ops, its epsilon a
-// DRAM scalar.
+// DRAM scalar. Its 16 rows of tiles keep the kernel otherwise.
 // CHECK-LABEL: func.func @layer_norm_row
 // CHECK: graph.layer_norm
 // SMALL-LABEL: func.func @layer_norm_row
 // SMALL-NOT: graph.layer_norm
-// SMALL: %[[M:.*]] = graph.reduce mean %[[X:.*]] {axes = array<i64: 1>} : (tensor<4x3000xf32, {{.*}}>) -> tensor<4x1xf32
+// SMALL: %[[M:.*]] = graph.reduce mean %[[X:.*]] {axes = array<i64: 1>} : (tensor<512x3000xf32, {{.*}}>) -> tensor<512x1xf32
 // SMALL-NEXT: %[[D:.*]] = graph.binary sub %[[X]], %[[M]]
 // SMALL-NEXT: %[[SQ:.*]] = graph.binary mul %[[D]], %[[D]]
 // SMALL-NEXT: %[[V:.*]] = graph.reduce mean %[[SQ]] {axes = array<i64: 1>}
@@ -377,9 +377,28 @@ func.func @log_softmax_row(%x: tensor<4x3000xf32>) -> tensor<4x3000xf32> {
 // SMALL-NEXT: %[[G:.*]] = graph.binary mul %[[N]], %{{.*}}
 // SMALL-NEXT: %[[Y:.*]] = graph.binary add %[[G]], %{{.*}}
 // SMALL-NEXT: return %[[Y]]
-func.func @layer_norm_row(%x: tensor<4x3000xf32>, %g: tensor<3000xf32>, %b: tensor<3000xf32>) -> tensor<4x3000xf32> {
-  %0 = graph.layer_norm %x scale %g bias %b {axis = 1 : i64, epsilon = 1.0e-05 : f32} : (tensor<4x3000xf32>, tensor<3000xf32>, tensor<3000xf32>) -> tensor<4x3000xf32>
-  return %0 : tensor<4x3000xf32>
+func.func @layer_norm_row(%x: tensor<512x3000xf32>, %g: tensor<3000xf32>, %b: tensor<3000xf32>) -> tensor<512x3000xf32> {
+  %0 = graph.layer_norm %x scale %g bias %b {axis = 1 : i64, epsilon = 1.0e-05 : f32} : (tensor<512x3000xf32>, tensor<3000xf32>, tensor<3000xf32>) -> tensor<512x3000xf32>
+  return %0 : tensor<512x3000xf32>
+}
+
+// -----
+// A norm of few long rows (one row of 128 tiles: the kernel would take one core) becomes
+// reduces and elementwise ops, whose elementwise work spreads over the grid; with as many rows
+// of tiles as a core for each eight, the kernel stays.
+// CHECK-LABEL: func.func @few_long_rows
+// CHECK-NOT: graph.rms_norm
+// CHECK: graph.reduce mean %{{.*}} {axes = array<i64: 1>} : (tensor<32x4096xf32
+// CHECK: graph.binary mul
+// CHECK-LABEL: func.func @enough_rows
+// CHECK: graph.rms_norm
+func.func @few_long_rows(%x: tensor<32x4096xf32>, %g: tensor<4096xf32>) -> tensor<32x4096xf32> {
+  %0 = graph.rms_norm %x scale %g {axis = 1 : i64, epsilon = 1.0e-05 : f32} : (tensor<32x4096xf32>, tensor<4096xf32>) -> tensor<32x4096xf32>
+  return %0 : tensor<32x4096xf32>
+}
+func.func @enough_rows(%x: tensor<288x4096xf32>, %g: tensor<4096xf32>) -> tensor<288x4096xf32> {
+  %0 = graph.rms_norm %x scale %g {axis = 1 : i64, epsilon = 1.0e-05 : f32} : (tensor<288x4096xf32>, tensor<4096xf32>) -> tensor<288x4096xf32>
+  return %0 : tensor<288x4096xf32>
 }
 
 // -----

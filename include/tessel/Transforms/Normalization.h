@@ -36,6 +36,9 @@ bool normHasRowKernel(const NormView &norm);
 /// tiles.
 int64_t normRowL1Bytes(const NormView &norm);
 
+/// Rows of tiles of `norm`'s result: the row kernel's units, a core each.
+int64_t normTileRows(const NormView &norm);
+
 /// Replaces `norm` by the reduces and elementwise ops it stands for; the new tensors take its
 /// result's encoding.
 void expandNorm(mlir::RewriterBase &rewriter, const NormView &norm);

@@ -348,7 +348,9 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     ops that stream the row: `graph.reduce max`, a subtraction and `exp`, `graph.reduce sum`,
     and a multiply by the reciprocal (log-softmax: a subtraction of max + log(sum)). Likewise a
     `graph.layer_norm` or `graph.rms_norm` whose row, centred row and parameter rows do not fit
-    (`Normalization.h`) becomes `graph.reduce mean`s and elementwise ops.
+    (`Normalization.h`) becomes `graph.reduce mean`s and elementwise ops, and so does one of long
+    rows (64 tiles or more) with at most a row of tiles for each eight cores, which its kernel
+    (a core a row) would run on a few cores while the elementwise ops spread over all of them.
 
     Then it decides which tensors stay in L1 between ops (`L1Tensors.h`): those that only ops
     of the chip read (not the function's arguments, constants or results), in program order while
