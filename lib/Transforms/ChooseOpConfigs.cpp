@@ -324,9 +324,8 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
       std::optional<NormView> norm = NormView::of(op);
       if (!norm)
         return;
-      int64_t rowTiles = (norm->type().getShape().back() + 31) / 32;
       bool fewLongRows =
-          normHasRowKernel(*norm) && normTileRows(*norm) * 8 <= cores && rowTiles >= 64;
+          normHasRowKernel(*norm) && normTileRows(*norm) * 8 <= cores && normRowTiles(*norm) >= 64;
       if (normRowL1Bytes(*norm) > limit || fewLongRows)
         longNorms.push_back(*norm);
     });

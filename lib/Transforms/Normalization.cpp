@@ -35,8 +35,12 @@ bool tessel::normHasRowKernel(const NormView &norm) {
   return true;
 }
 
+int64_t tessel::normRowTiles(const NormView &norm) {
+  return (norm.type().getShape().back() + 31) / 32;
+}
+
 int64_t tessel::normRowL1Bytes(const NormView &norm) {
-  int64_t tiles = (norm.type().getShape().back() + 31) / 32;
+  int64_t tiles = normRowTiles(norm);
   int64_t rows = 1 + !norm.rms + bool(norm.scale) + bool(norm.bias);
   return (rows * tiles + 8) * tile::tileBytes(grid::getLayout(norm.type()).getFormat());
 }

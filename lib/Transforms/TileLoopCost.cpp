@@ -138,18 +138,21 @@ TileLoopCost tessel::estimateTileLoop(grid::DispatchOp op, const rt::ChipDesc &c
           }
         });
   });
-  // A streaming loop's units read in groups, each waiting once; its buffers hold two groups.
+  // Step loops read in batches of up to 16 steps; a streaming loop's units read in groups, each
+  // waiting once, and its buffers hold two groups.
+  int64_t stepBatches = 0;
   bool stepLoops = false;
-  units.walk([&](scf::ForOp loop) { stepLoops |= loop != units; });
+  units.walk([&](scf::ForOp loop) {
+    if (loop == units)
+      return;
+    stepLoops = true;
+    stepBatches += perCore * ((tripCount(loop).value_or(1) + 15) / 16);
+  });
   int64_t group = stepLoops ? 1
                             : streamingGroup(perCore, rowGathers, unitBytes,
                                              chip.l1Bytes - chip.l1ReservedBytes);
   cost.bufferBytes += 2 * (group - 1) * unitBytes;
-  int64_t batches = 0;
-  units.walk([&](scf::ForOp loop) {
-    batches +=
-        loop == units ? perCore / group : perCore * ((tripCount(loop).value_or(1) + 15) / 16);
-  });
+  int64_t batches = perCore / group + stepBatches;
   // Each group of units (or batch of steps) reads, then waits for its tiles; the writer flushes
   // each tile. On top of those latencies, the DRAM channels stream every byte the cores ask for.
   perCoreLatency = double(batches) * std::max(readLatency, writeLatency);

@@ -39,6 +39,9 @@ int64_t normRowL1Bytes(const NormView &norm);
 /// Rows of tiles of `norm`'s result: the row kernel's units, a core each.
 int64_t normTileRows(const NormView &norm);
 
+/// Tiles of one of those rows.
+int64_t normRowTiles(const NormView &norm);
+
 /// Replaces `norm` by the reduces and elementwise ops it stands for; the new tensors take its
 /// result's encoding.
 void expandNorm(mlir::RewriterBase &rewriter, const NormView &norm);

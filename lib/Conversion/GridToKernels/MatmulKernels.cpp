@@ -483,13 +483,12 @@ void MatmulKernels::build() {
   int64_t sm = config.getSubM(), sn = config.getSubN(), kc = config.getKChunk();
   int64_t passes = m.passes, chunks = m.chunks;
   tile::DataFormat outFormat = formatOf(db.output(0));
-  // Where k_chunk does not divide K, each pass's first chunk is the shorter one
-  // (cost::MatmulPlan::chunks); a buffer holds two consecutive chunks.
-  int64_t kFirst = m.steps - (chunks - 1) * kc;
+  // Where k_chunk does not divide K, each pass's first chunk is the shorter one; a buffer holds
+  // two consecutive chunks.
+  int64_t kFirst = m.firstChunk;
   bool ragged = kFirst != kc;
-  int64_t pairK = kc + (chunks == 2 ? kFirst : kc);
-  Value cbA = db.cb(formatOf(db.input(0)), bm * pairK);
-  Value cbB = db.cb(formatOf(db.input(1)), pairK * bn);
+  Value cbA = db.cb(formatOf(db.input(0)), bm * m.chunkPairK);
+  Value cbB = db.cb(formatOf(db.input(1)), m.chunkPairK * bn);
   // With several passes of several chunks, the writer may store a pass's block while it feeds
   // the next pass's chunks, a share after each: the block waits in L1.
   bool deferWrites = config.getDeferWrites() && passes > 1 && chunks > 1;
