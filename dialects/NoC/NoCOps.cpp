@@ -84,6 +84,9 @@ LogicalResult CBPutOp::verify() {
   if (getValue().getType() != cbTileType(getCb()))
     return emitOpError() << "stores " << getValue().getType() << " into a buffer of "
                          << cbTileType(getCb());
+  tile::DataFormat format = cbTileType(getCb()).getFormat();
+  if (getAccumulate() && format != tile::DataFormat::f32 && format != tile::DataFormat::bf16)
+    return emitOpError("accumulates only into f32 or bf16 tiles");
   return success();
 }
 

@@ -68,12 +68,19 @@ def NoC_CBGetOp : NoC_Op<"cb_get"> {
 def NoC_CBPutOp : NoC_Op<"cb_put"> {
   let summary = "Stores a tile into a reserved slot (relative to the write pointer)";
   let description = [{
+    With `accumulate`, the tile is added to what the slot holds (zeros if nothing was stored
+    there yet) rather than replacing it: the packer's L1 accumulation, for f32 and bf16 buffers.
+    A matmul over several K chunks packs each chunk's partial sums onto the previous ones in
+    place instead of reloading them into Dst.
+
     ```mlir
     noc.cb_put %t, %cb[%i] : !tile.tile<32x32, f32>, !noc.cb<!tile.tile<32x32, f32>, 4>
+    noc.cb_put %u, %cb[%i] accumulate : !tile.tile<32x32, f32>, !noc.cb<!tile.tile<32x32, f32>, 4>
     ```
   }];
-  let arguments = (ins Tile_TileType:$value, NoC_CircularBufferType:$cb, Index:$slot);
-  let assemblyFormat = "$value `,` $cb `[` $slot `]` attr-dict `:` qualified(type($value)) `,` qualified(type($cb))";
+  let arguments = (ins Tile_TileType:$value, NoC_CircularBufferType:$cb, Index:$slot,
+                       UnitAttr:$accumulate);
+  let assemblyFormat = "$value `,` $cb `[` $slot `]` (`accumulate` $accumulate^)? attr-dict `:` qualified(type($value)) `,` qualified(type($cb))";
   let hasVerifier = 1;
 }
 

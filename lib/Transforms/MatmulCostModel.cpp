@@ -53,12 +53,13 @@ std::optional<std::pair<int64_t, int64_t>> cost::rectangle(const rt::ChipDesc &c
 
 int64_t cost::l1Bytes(const MatmulProblem &p, const MatmulPlan &plan) {
   int64_t a = rt::tileBytes(p.lhs), b = rt::tileBytes(p.rhs), o = rt::tileBytes(p.out);
-  int64_t out = plan.defersWrites(p) ? plan.blockM * plan.blockN + plan.subM * plan.subN
-                                     : 2 * plan.subM * plan.subN;
+  int64_t out = plan.defersWrites(p)      ? plan.blockM * plan.blockN + plan.subM * plan.subN
+                : plan.accumulatesInL1(p) ? plan.blockM * plan.blockN
+                                          : 2 * plan.subM * plan.subN;
   int64_t pairK = plan.chunkPairK(p);
   int64_t bytes = pairK * plan.blockM * a + pairK * plan.blockN * b + out * o;
   // Partial sums of the whole block wait between K chunks.
-  if (plan.chunks(p) > 1)
+  if (plan.chunks(p) > 1 && !plan.accumulatesInL1(p))
     bytes += plan.blockM * plan.blockN * o;
   if (p.hasBias)
     bytes += 2 * plan.blockN * rt::tileBytes(p.bias);
@@ -170,7 +171,8 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     return subblocks * perSubblock + 5;
   };
   const int64_t firstK = plan.firstChunk(p);
-  double reloadPerSubblock = 2 + plan.subM * plan.subN * reload;
+  // Partial sums packed onto each other in L1 are not reloaded.
+  double reloadPerSubblock = plan.accumulatesInL1(p) ? 0 : 2 + plan.subM * plan.subN * reload;
   double chunkCompute = chunkComputeOf(plan.kChunk);
   MatmulCost c;
   c.compute = passes * (chunkComputeOf(firstK) + (chunks - 1) * chunkCompute +

@@ -542,22 +542,25 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     cycles = maskCycles(chip);
     ideal = maskCycles(state.idealChip);
     break;
-  case Op::Pack: {
+  case Op::Pack:
+  case Op::PackAcc: {
     int64_t slot;
     float *from = nullptr;
     if (!dstOperand(0, from) || !arg(t, 1, slot))
       return Step::Failed;
     CircularBuffer &cb = t.core->cbs[size_t(w[1])];
-    job.d = cb.writeSlot(slot, true);
+    bool accumulate = op == Op::PackAcc;
+    job.d = cb.writeSlot(slot, /*whole=*/!accumulate);
     if (!job.d) {
-      fail(t, "PACK into slot " + std::to_string(slot) + " of cb " +
-                  std::to_string(cb.id()) + " which has " +
-                  std::to_string(cb.freeSlots()) + " free slots");
+      fail(t, std::string(opName(int32_t(op))) + " into slot " + std::to_string(slot) + " of cb " +
+                  std::to_string(cb.id()) + " which has " + std::to_string(cb.freeSlots()) +
+                  " free slots");
       return Step::Failed;
     }
     releaseReaders(cb, job.d);
     job.a = from;
     job.fmtA = cb.format();
+    job.flag = accumulate;
     slots[numSlots++] = {&cb, job.d};
     cycles = packCycles(chip, cb.format());
     break;
@@ -569,7 +572,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
   uint64_t number = state.lanes.submit(lane(t), job);
   for (int i = 0; i < numSlots; ++i)
     slots[i].first->lastJob(slots[i].second) = number;
-  if (op != Op::Pack) {
+  if (op != Op::Pack && op != Op::PackAcc) {
     stats.flops += op == Op::Matmul ? 2.0 * double(kTileElems) * double(kTileDim)
                                     : double(kTileElems);
     stats.idealComputeCycles += ideal;

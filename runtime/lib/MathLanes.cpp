@@ -40,8 +40,13 @@ void runTileJob(const TileJob &j) {
     tileMask(j.d, j.rows, j.cols, j.param, j.dstFormat);
     break;
   case Op::Pack:
-    // a: the Dst tile, d: the slot, fmtA: the slot's format.
-    std::memcpy(j.d, j.a, sizeof(float) * kTileElems);
+  case Op::PackAcc:
+    // a: the Dst tile, d: the slot, fmtA: the slot's format; flag: add to what the slot holds.
+    if (j.flag)
+      for (int64_t i = 0; i < kTileElems; ++i)
+        j.d[i] += j.a[i];
+    else
+      std::memcpy(j.d, j.a, sizeof(float) * kTileElems);
     roundTile(j.d, j.fmtA);
     break;
   case Op::NocRead:

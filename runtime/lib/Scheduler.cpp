@@ -230,10 +230,20 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
     for (Thread &t : c.threads)
       ready.push({0, t.id, &t});
   uint64_t executed = 0;
-  // Counts an instruction about to run; false when the run must stop.
-  auto count = [&](Thread &t) {
-    // Ctrl-C and progress, every few million instructions.
-    if ((executed & ((uint64_t(1) << 22) - 1)) == 0 && executed) {
+  // Ctrl-C and progress every few million instructions, and the budget: `checkAt` is the next
+  // count at which one of them is due, so that counting an instruction is one comparison.
+  constexpr uint64_t kCheckEvery = uint64_t(1) << 22;
+  const uint64_t pastBudget =
+      state.instructionBudget == UINT64_MAX ? UINT64_MAX : state.instructionBudget + 1;
+  uint64_t checkAt = std::min(kCheckEvery, pastBudget);
+  auto countSlow = [&](Thread &t) {
+    if (executed > state.instructionBudget) {
+      error = "dispatch '" + std::string(dispatch.name() ? dispatch.name()->str() : "") +
+              "' exceeded the budget of " + std::to_string(state.instructionBudget) +
+              " instructions (runaway loop?)";
+      return false;
+    }
+    if (executed % kCheckEvery == 0) {
       if (state.cancelled()) {
         error = "interrupted";
         return false;
@@ -241,14 +251,11 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
       if (state.progress)
         state.progress(startCycle + t.time);
     }
-    if (++executed > state.instructionBudget) {
-      error = "dispatch '" + std::string(dispatch.name() ? dispatch.name()->str() : "") +
-              "' exceeded the budget of " + std::to_string(state.instructionBudget) +
-              " instructions (runaway loop?)";
-      return false;
-    }
+    checkAt = std::min(executed + kCheckEvery - executed % kCheckEvery, pastBudget);
     return true;
   };
+  // Counts an instruction about to run; false when the run must stop.
+  auto count = [&](Thread &t) { return ++executed < checkAt || countSlow(t); };
   Thread *next = ready.empty() ? nullptr : ready.pop();
   while (next) {
     Thread &t = *next;

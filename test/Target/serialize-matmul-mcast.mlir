@@ -49,6 +49,13 @@
 // CHECK-NEXT:      "90: END_LOOP",
 // CHECK-NEXT:      "91: CB_PUSH c0 n2",
 // CHECK-NEXT:      "94: END_LOOP"
+// Compute packs the first chunk's sums into the output buffer and adds the later chunks' to them
+// there (the packer's L1 accumulation).
+// CHECK:         "thread": "Compute",
+// CHECK:           "{{[0-9]+}}: PACK e{{[0-9]+}} c2 e{{[0-9]+}}",
+// CHECK:           "{{[0-9]+}}: PACK_ACC e{{[0-9]+}} c2 e{{[0-9]+}}",
+// CHECK-NOT:       COPY
+// CHECK:         "thread": "Writer",
 // Two subblocks a core, its last (and only) pass's block into DRAM: the writer stores the odd
 // subblock over NoC 0 (NOC_WRITE0), the even one over NoC 1, in loops of 0 or 1 trips.
 // CHECK-LABEL: "name": "matmul_1",

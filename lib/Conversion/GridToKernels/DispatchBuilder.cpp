@@ -283,10 +283,10 @@ Value DispatchBuilder::get(Value cb, Value slot) {
 void DispatchBuilder::acquireDst() { b.create<tile::AcquireDstOp>(loc); }
 void DispatchBuilder::releaseDst() { b.create<tile::ReleaseDstOp>(loc); }
 
-void DispatchBuilder::pack(Value dst, Value cb, Value slot) {
+void DispatchBuilder::pack(Value dst, Value cb, Value slot, bool accumulate) {
   auto type = cast<noc::CircularBufferType>(cb.getType()).getTileType();
   Value packed = b.create<tile::PackOp>(loc, type, dst);
-  b.create<noc::CBPutOp>(loc, packed, cb, slot);
+  b.create<noc::CBPutOp>(loc, packed, cb, slot, accumulate);
 }
 
 void DispatchBuilder::packOne(Value dst, Value cb) {

@@ -205,6 +205,16 @@ static void feedChunk(DispatchBuilder &db, Value cb, Value g, int64_t total,
   db.push(cb, chunkTiles);
 }
 
+/// Whether `finish` only packs the accumulator: nothing is applied to the block's tiles.
+static bool finishIsPack(grid::ComputeOp finish) {
+  Block &body = finish.getBody().front();
+  Operation *finalPack = cast<grid::YieldOp>(body.getTerminator()).getValue().getDefiningOp();
+  return llvm::all_of(body.without_terminator(), [&](Operation &op) {
+    return &op == finalPack || isa<arith::ConstantOp>(op) ||
+           (isa<tile::CopyOp>(op) && op.getOperand(0) == body.getArgument(0));
+  });
+}
+
 /// Whether `operand` names a Dst register of its tile op.
 static bool isDstOperand(OpOperand &operand) {
   return TypeSwitch<Operation *, bool>(operand.getOwner())
@@ -492,8 +502,15 @@ void MatmulKernels::build() {
   // With several passes of several chunks, the writer may store a pass's block while it feeds
   // the next pass's chunks, a share after each: the block waits in L1.
   bool deferWrites = config.getDeferWrites() && passes > 1 && chunks > 1;
-  cbOut = db.cb(outFormat, deferWrites ? bm * bn + sm * sn : 2 * sm * sn);
-  Value cbPartial = chunks > 1 ? db.cb(outFormat, bm * bn) : Value();
+  // The packer's L1 accumulation (cost::MatmulPlan::accumulatesInL1): where the block needs no
+  // epilogue, its writes are not deferred and no rhs tile is skipped, each chunk packs its partial
+  // sums onto the last one's in the output buffer, which holds the whole block, instead of into a
+  // buffer of partial sums that the next chunk reloads into Dst.
+  bool l1Acc = chunks > 1 && !deferWrites && l.unitReads.empty() && finishIsPack(l.finish) &&
+               l.placesInput == 0 &&
+               (outFormat == tile::DataFormat::bf16 || outFormat == tile::DataFormat::f32);
+  cbOut = db.cb(outFormat, deferWrites ? bm * bn + sm * sn : l1Acc ? bm * bn : 2 * sm * sn);
+  Value cbPartial = chunks > 1 && !l1Acc ? db.cb(outFormat, bm * bn) : Value();
   // Skipping the rhs's zero tiles: each chunk's places of its tiles among the stored ones
   // (0: skipped), which the writer reads before the tiles and compute before it multiplies.
   bool sparse = l.placesInput > 0;
@@ -675,7 +692,7 @@ void MatmulKernels::build() {
       db.loop(subblocks, [&](Value sub) {
         AffineExpr s = getAffineDimExpr(0, ctx), k = getAffineDimExpr(1, ctx);
         db.acquireDst();
-        if (chunks > 1) {
+        if (cbPartial) {
           // Only chunks after the first have partial sums to reload.
           db.loop(db.apply(getAffineDimExpr(0, ctx).ceilDiv(chunks), chunk), [&](Value) {
             db.wait(cbPartial, subTiles);
@@ -730,6 +747,31 @@ void MatmulKernels::build() {
         });
         if (chunks == 1) {
           epilogue(pass, sub);
+        } else if (l1Acc) {
+          AffineExpr c = getAffineDimExpr(0, ctx);
+          // The first chunk's first subblock makes room for the whole block: by then the
+          // writer has stored the last pass's.
+          db.loop(db.apply(1 - c.ceilDiv(chunks), chunk), [&](Value) {
+            db.loop(db.apply(1 - c.ceilDiv(subblocks), sub),
+                    [&](Value) { db.reserve(cbOut, bm * bn); });
+          });
+          // Before the last chunk a subblock's tiles wait at its place in the block, the first
+          // chunk's packed, the others' added to them; the last chunk's are added and go to
+          // the writer, after the subblocks before it.
+          auto packAll = [&](Value count, bool accumulate) {
+            db.loop(count, [&](Value) {
+              for (int64_t t = 0; t < subTiles; ++t)
+                db.pack(db.index(t), cbOut, db.apply(c * subTiles + t, sub), accumulate);
+            });
+          };
+          packAll(db.apply(1 - c.ceilDiv(chunks), chunk), /*accumulate=*/false);
+          packAll(db.apply(c.ceilDiv(chunks) - c.floorDiv(chunks - 1), chunk),
+                  /*accumulate=*/true);
+          db.loop(db.apply(c.floorDiv(chunks - 1), chunk), [&](Value) {
+            for (int64_t t = 0; t < subTiles; ++t)
+              db.pack(db.index(t), cbOut, db.index(t), /*accumulate=*/true);
+            db.push(cbOut, subTiles);
+          });
         } else {
           AffineExpr isLast = getAffineDimExpr(0, ctx).floorDiv(chunks - 1);
           db.loop(db.apply(1 - isLast, chunk), [&](Value) { packInto(cbPartial); });

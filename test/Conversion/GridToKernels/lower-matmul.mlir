@@ -6,16 +6,16 @@
 // announces room to the other (semaphore 0), waits for the other's room, multicasts its piece
 // over the row and raises the other's semaphore 1, which each waits for. Each reads its piece
 // of chunk 1 into the other half of cb 0 while chunk 0 lands. Columns share the rhs the same
-// way on the writer thread (semaphores 2 and 3). Partial sums of the block wait in cb 3 between
-// chunks.
+// way on the writer thread (semaphores 2 and 3). The output buffer holds the whole block: the
+// first chunk's subblocks are packed at their places in it, the second chunk's added to them
+// (the packer's L1 accumulation), which then go to the writer; nothing is reloaded into Dst.
 // CHECK-DAG: #[[FIRST_READ:.*]] = affine_map<(d0) -> (-(((-d0 + 2) ceildiv 2 + d0 ceildiv 2) floordiv 2) + 1)>
 // CHECK-DAG: #[[NOT_ME:.*]] = affine_map<(d0, d1) -> (((d0 - d1 + (d1 floordiv 2) * 3) mod 2) ceildiv 2)>
 // CHECK-DAG: #[[ROW:.*]] = affine_map<(d0) -> (d0 floordiv 2)>
 // CHECK-DAG: #[[SENDER_X:.*]] = affine_map<(d0, d1) -> ((d1 + d0 floordiv 2) mod 2)>
 // CHECK-DAG: #[[A_NOT_LAST:.*]] = affine_map<(d0) -> ((-d0 + 1) ceildiv 2)>
 // CHECK-DAG: #[[COL:.*]] = affine_map<(d0) -> (d0 mod 2)>
-// CHECK-DAG: #[[FIRST:.*]] = affine_map<(d0) -> (d0 ceildiv 2)>
-// CHECK-DAG: #[[NOT_LAST:.*]] = affine_map<(d0) -> (-d0 + 1)>
+// CHECK-DAG: #[[IS_FIRST:.*]] = affine_map<(d0) -> (-(d0 ceildiv 2) + 1)>
 // CHECK-DAG: #[[ODD_MAP:.*]] = affine_map<(d0) -> ((d0 mod 2 + 1) floordiv 2)>
 // CHECK-DAG: #[[EVEN_MAP:.*]] = affine_map<(d0) -> (-((d0 mod 2 + 1) floordiv 2) + 1)>
 // CHECK-LABEL: func.func @two_dimensional
@@ -23,7 +23,7 @@
 // CHECK: %[[CBA:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, bf16>, 16>
 // CHECK-NEXT: %[[CBB:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, bf16>, 16>
 // CHECK-NEXT: %[[CBO:.*]] = noc.cb 2 : !noc.cb<!tile.tile<32x32, bf16>, 4>
-// CHECK-NEXT: %[[CBP:.*]] = noc.cb 3 : !noc.cb<!tile.tile<32x32, bf16>, 4>
+// CHECK-NOT: noc.cb 3
 // CHECK: noc.kernel reader {
 // CHECK: %[[CORE:.*]] = grid.core_index linear
 // CHECK: scf.for %[[G:.*]] = %c0 to %c2 step %c1 {
@@ -55,19 +55,24 @@
 // CHECK: scf.for %[[CH:.*]] = %c0 to %c2 step %c1 {
 // CHECK-NEXT: noc.cb_wait %[[CBA]], 8
 // CHECK-NEXT: noc.cb_wait %[[CBB]], 8
-// CHECK: tile.acquire_dst
-// CHECK-NEXT: %[[RELOAD:.*]] = affine.apply #[[FIRST]](%[[CH]])
-// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[RELOAD]] step %c1 {
-// CHECK-NEXT: noc.cb_wait %[[CBP]], 2
-// CHECK: tile.copy
-// CHECK: noc.cb_pop %[[CBP]], 2
+// CHECK: scf.for %[[SUB:.*]] = %c0 to %c2 step %c1 {
+// CHECK-NEXT: tile.acquire_dst
+// CHECK-NOT: tile.copy
 // CHECK: tile.matmul {{.*}}, dst[%c0]
 // CHECK: tile.matmul {{.*}}, dst[%c1]
-// CHECK: %[[SPILL:.*]] = affine.apply #[[NOT_LAST]](%[[CH]])
-// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[SPILL]] step %c1 {
-// CHECK-NEXT: noc.cb_reserve %[[CBP]], 2
+// CHECK: %[[FIRST_CH:.*]] = affine.apply #[[IS_FIRST]](%[[CH]])
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[FIRST_CH]] step %c1 {
+// CHECK-NEXT: %[[FIRST_SUB:.*]] = affine.apply #[[IS_FIRST]](%[[SUB]])
+// CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[FIRST_SUB]] step %c1 {
+// CHECK-NEXT: noc.cb_reserve %[[CBO]], 4
+// CHECK: scf.for %{{.*}} = %c0 to %[[FIRST_CH]] step %c1 {
+// CHECK: %[[P0:.*]] = tile.pack dst[%c0]
+// CHECK-NEXT: noc.cb_put %[[P0]], %[[CBO]][%{{.*}}] :
 // CHECK: scf.for %{{.*}} = %c0 to %[[CH]] step %c1 {
-// CHECK-NEXT: noc.cb_reserve %[[CBO]], 2
+// CHECK-NEXT: %[[L0:.*]] = tile.pack dst[%c0]
+// CHECK-NEXT: noc.cb_put %[[L0]], %[[CBO]][%c0] accumulate
+// CHECK: noc.cb_put %{{.*}}, %[[CBO]][%c1] accumulate
+// CHECK-NEXT: noc.cb_push %[[CBO]], 2
 // CHECK: tile.release_dst
 // CHECK: noc.kernel writer {
 // CHECK: noc.read %{{.*}} into %[[CBB]]
@@ -285,6 +290,23 @@ func.func @spread_over_senders(%a: tensor<128x256xf32>, %b: tensor<256x128xf32>)
 // room (semaphore 0) before it multicasts; the other waits for semaphore 1.
 // CHECK-DAG: #[[SENDER:.*]] = affine_map<(d0, d1, d2) -> (-(((d0 - d1 * 2 - d2 - (d0 floordiv 2) * 3) mod 2) ceildiv 2) + 1)>
 // CHECK-DAG: #[[RECEIVER:.*]] = affine_map<(d0, d1, d2) -> (((-d0 + d1 * 2 + d2 + (d0 floordiv 2) * 3) mod 2) ceildiv 2)>
+// With an epilogue the last chunk's sums must be whole in Dst: the partial sums wait in a
+// buffer of their own (cb 3) and each chunk after the first reloads them.
+// CHECK-LABEL: func.func @relu_reloads_partials
+// CHECK: noc.cb 2 : !noc.cb<!tile.tile<32x32, bf16>, 4>
+// CHECK-NEXT: %[[CBP:.*]] = noc.cb 3 : !noc.cb<!tile.tile<32x32, bf16>, 4>
+// CHECK: noc.kernel compute {
+// CHECK: tile.acquire_dst
+// CHECK: noc.cb_wait %[[CBP]], 2
+// CHECK-NEXT: %[[R:.*]] = noc.cb_get %[[CBP]][%c0]
+// CHECK-NEXT: tile.copy %[[R]], dst[%c0]
+// CHECK: tile.unary relu
+// CHECK-NOT: accumulate
+// CHECK: noc.kernel writer {
+func.func @relu_reloads_partials(%a: tensor<128x256xf32>, %b: tensor<256x128xf32>) -> tensor<128x128xf32> {
+  %0 = graph.matmul %a, %b then relu {grid.config = #grid.matmul_config<grid = [2, 2], cores = [2, 2], block = [2, 2], subblock = [1, 2], k_chunk = 4>} : (tensor<128x256xf32>, tensor<256x128xf32>) -> tensor<128x128xf32>
+  return %0 : tensor<128x128xf32>
+}
 // CHECK-LABEL: func.func @two_dimensional_passes
 // CHECK: noc.kernel reader {
 // CHECK-NEXT: %[[CORE:.*]] = grid.core_index linear
@@ -450,7 +472,7 @@ func.func @skip_zero_lhs_tiles(%a: tensor<32x64xf32>, %b: tensor<64x64xf32>) -> 
 // CHECK: tile.matmul
 // CHECK: noc.cb_pop %[[CBA]], 2
 // CHECK: noc.cb_wait %[[CBA]], 3
-// CHECK: tile.copy
+// CHECK-NOT: tile.copy
 // CHECK: scf.for %{{.*}} = %c0 to %c3 step %c1 {
 // CHECK: tile.matmul
 // CHECK: noc.kernel writer {

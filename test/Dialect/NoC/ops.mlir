@@ -64,6 +64,8 @@ func.func @mcast_matmul(%a: tensor<64x64xf32, #l>, %b: tensor<64x64xf32, #l>) ->
       %p = tile.pack dst[%c0] : !tile.tile<32x32, bf16>
       // CHECK: noc.cb_put %{{.*}}, %[[O]][%{{.*}}] : !tile.tile<32x32, bf16>, !noc.cb<!tile.tile<32x32, bf16>, 2>
       noc.cb_put %p, %cbo[%c0] : !tile.tile<32x32, bf16>, !noc.cb<!tile.tile<32x32, bf16>, 2>
+      // CHECK: noc.cb_put %{{.*}}, %[[O]][%{{.*}}] accumulate : !tile.tile<32x32, bf16>
+      noc.cb_put %p, %cbo[%c0] accumulate : !tile.tile<32x32, bf16>, !noc.cb<!tile.tile<32x32, bf16>, 2>
       noc.cb_push %cbo, 1 : !noc.cb<!tile.tile<32x32, bf16>, 2>
       tile.release_dst
       // CHECK: noc.cb_pop %[[A]], 4 : !noc.cb<!tile.tile<32x32, bf16>, 4>

@@ -171,3 +171,36 @@ TEST(Simulator, TraceHasOneTrackPerThread) {
   EXPECT_NE(perfToJson(r.perf).find("\"fpu_utilization\""), std::string::npos);
   EXPECT_NE(perfToTable(r.perf).find("copy"), std::string::npos);
 }
+
+// PACK_ACC adds the Dst tile to what the slot holds and rounds the sum to the buffer's format,
+// at a PACK's cost: a tile packed once and accumulated twice comes out tripled.
+TEST(Simulator, PackAccAddsToTheSlot) {
+  HostTensor x = ramp("x", {40, 50}, 0.01f);
+  BinarySpec spec = copySpec(x.shape, DataFormat::BFloat16);
+  KernelSpec compute(ttb::ThreadKind::Compute);
+  int64_t tiles = 4;
+  int32_t count =
+      compute.expr({0, tiles, 1, VarCoreIndex, 0, -1, 3, 0, 2, 0, 1, VarNumCores, 6, 0});
+  int32_t zero = compute.constant(0);
+  size_t l = compute.loop(4, count);
+  compute.emit(Op::CbWait, {0, 1});
+  compute.emit(Op::CbReserve, {16, 1});
+  compute.emit(Op::DstAcquire);
+  compute.emit(Op::Copy, {0, zero, zero});
+  compute.emit(Op::Pack, {zero, 16, zero});
+  compute.emit(Op::PackAcc, {zero, 16, zero});
+  compute.emit(Op::PackAcc, {zero, 16, zero});
+  compute.emit(Op::DstRelease);
+  compute.emit(Op::CbPop, {0, 1});
+  compute.emit(Op::CbPush, {16, 1});
+  compute.endLoop(l);
+  spec.dispatches[0].kernels[1] = compute;
+  RunResult r;
+  std::string error;
+  ASSERT_TRUE(run(spec, {x}, r, error)) << error;
+  for (size_t i = 0; i < x.data.size(); ++i) {
+    float once = roundToFormat(x.data[i], DataFormat::BFloat16);
+    float twice = roundToFormat(once + once, DataFormat::BFloat16);
+    ASSERT_EQ(r.outputs[0].data[i], roundToFormat(twice + once, DataFormat::BFloat16)) << i;
+  }
+}

@@ -42,8 +42,11 @@ enum class Op : int32_t {
   CbTileNonzero = 26,
   // NOC_WRITE over NoC 0 (NOC_WRITE takes NoC 1): tt-metal's writes may take either NoC.
   NocWrite0 = 27,
+  // PACK adding into the slot instead of overwriting it: the packer's L1 accumulation
+  // (tt-metal's packer_l1_acc), which spares reloading partial sums into Dst.
+  PackAcc = 28,
 };
-inline constexpr int32_t kNumOps = 28;
+inline constexpr int32_t kNumOps = 29;
 
 /// Operand words following opcode `op`; -1 for an unknown opcode.
 int operandCount(int32_t op);
