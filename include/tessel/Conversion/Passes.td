@@ -78,7 +78,9 @@ def LowerGridToKernels : Pass<"tt-lower-grid-to-kernels", "mlir::ModuleOp"> {
     and a body's input tiles are freed when the body is done. A reduction in a dispatch that
     carries a `#grid.matmul_config` gets the config's kernels instead, once its tiles are checked
     to be where the config puts them: per pass, the core's block accumulated over K chunks in
-    Dst-sized subblocks whose partial sums wait in L1, the operand blocks a row or column of
+    Dst-sized subblocks whose partial sums wait in L1 (added to the block in the output buffer,
+    `noc.cb_put ... accumulate`, where the finish only packs them and no rhs tile is skipped;
+    otherwise packed apart and reloaded into Dst), the operand blocks a row or column of
     cores shares read by one of them and multicast, and the loop's finish run as the epilogue on
     each finished subblock (each of its ops on every tile of the subblock, its packed sums staged
     through one buffer). Loops of one trip that canonicalization folded away (the unit loop of
