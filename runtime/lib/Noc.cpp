@@ -3,8 +3,6 @@
 
 #include <algorithm>
 #include <map>
-#include <algorithm>
-#include <map>
 #include <tuple>
 
 namespace tessel::rt {

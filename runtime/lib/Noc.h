@@ -25,7 +25,6 @@
 
 #include <cstdint>
 #include <vector>
-#include <vector>
 
 namespace tessel::rt {
 
