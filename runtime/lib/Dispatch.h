@@ -14,6 +14,7 @@
 #include "MathLanes.h"
 #include "Noc.h"
 #include "RunAhead.h"
+#include "ZeroedFloats.h"
 
 #include "tessel/runtime/Binary.h"
 #include "tessel/runtime/Bytecode.h"
@@ -96,7 +97,7 @@ struct ChipState {
   std::vector<float> dst;
   std::vector<std::vector<bool>> dstDirty;
   /// The cores' circular buffers' tiles, as the dispatch that needed most left them.
-  std::vector<float> cbTiles;
+  ZeroedFloats cbTiles;
   ChipState(const ChipDesc &chip, const ttb::Binary &binary, int mathWorkers)
       : chip(chip), binary(binary), noc(chip), dramTiming(chip), idealChip(chip),
         lanes(chip.gridX * chip.gridY, mathWorkers),

@@ -15,13 +15,9 @@ void DramStorage::init(const std::vector<int64_t> &tilesPerBuffer) {
 
 float *DramStorage::tile(uint32_t id, int64_t t) {
   auto &buf = data[id];
-  if (!buf) {
-    buf.reset(static_cast<float *>(
-        std::calloc(size_t(std::max<int64_t>(tileCounts[id], 1) * kTileElems), sizeof(float))));
-    if (!buf)
-      throw std::bad_alloc();
-  }
-  return buf.get() + t * kTileElems;
+  if (!buf.data())
+    buf = ZeroedFloats(size_t(std::max<int64_t>(tileCounts[id], 1) * kTileElems));
+  return buf.data() + t * kTileElems;
 }
 
 int64_t DramTiming::serve(int channel, int64_t arrive, int64_t bytes) {

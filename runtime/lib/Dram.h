@@ -2,6 +2,7 @@
 #ifndef TESSEL_RUNTIME_LIB_DRAM_H
 #define TESSEL_RUNTIME_LIB_DRAM_H
 
+#include "ZeroedFloats.h"
 #include "tessel/runtime/Chip.h"
 #include "tessel/runtime/Formats.h"
 
@@ -24,12 +25,8 @@ public:
   int64_t tiles(uint32_t id) const { return tileCounts[id]; }
 
 private:
-  struct Free {
-    void operator()(float *p) const { std::free(p); }
-  };
   std::vector<int64_t> tileCounts;
-  // calloc'd: a large buffer gets pages the system has zeroed already, and no pass over them.
-  std::vector<std::unique_ptr<float[], Free>> data;
+  std::vector<ZeroedFloats> data;
 };
 
 /// Channel bandwidth with a busy-until per channel, plus fixed latency. A

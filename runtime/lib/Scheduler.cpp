@@ -144,9 +144,10 @@ void DispatchRunner::buildCores() {
   if (dispatch.cbs())
     for (const ttb::CircularBuffer *cb : *dispatch.cbs())
       tilesPerCore += cb->num_tiles();
-  // Grown, never cleared: a CB zeroes what it reads before writing (CircularBuffer.h).
+  // Grown, never cleared, its values dropped as it grows: a CB zeroes what it reads before
+  // writing (CircularBuffer.h).
   if (state.cbTiles.size() < cores.size() * tilesPerCore * kTileElems)
-    state.cbTiles.resize(cores.size() * tilesPerCore * kTileElems);
+    state.cbTiles = ZeroedFloats(cores.size() * tilesPerCore * kTileElems);
   float *tiles = state.cbTiles.data();
   for (int ry = 0; ry < height; ++ry)
     for (int rx = 0; rx < width; ++rx) {

@@ -1,0 +1,62 @@
+//===- ZeroedFloats.cpp - Memory that starts as zeros ---------------------===//
+#include "ZeroedFloats.h"
+
+#include <cstdlib>
+#include <new>
+
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
+namespace tessel::rt {
+
+namespace {
+constexpr size_t kHugePageBytes = size_t(2) << 20;
+} // namespace
+
+ZeroedFloats::ZeroedFloats(size_t n) : count(n) {
+  size_t bytes = n * sizeof(float);
+#ifdef __linux__
+  if (bytes >= kHugePageBytes) {
+    size_t rounded = (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+    void *p = ::mmap(nullptr, rounded, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED) {
+      ::madvise(p, rounded, MADV_HUGEPAGE);
+      values = static_cast<float *>(p);
+      mappedBytes = rounded;
+      return;
+    }
+  }
+#endif
+  values = static_cast<float *>(std::calloc(bytes ? bytes : 1, 1));
+  if (!values)
+    throw std::bad_alloc();
+}
+
+ZeroedFloats &ZeroedFloats::operator=(ZeroedFloats &&other) noexcept {
+  if (this != &other) {
+    release();
+    values = other.values;
+    count = other.count;
+    mappedBytes = other.mappedBytes;
+    other.values = nullptr;
+    other.count = other.mappedBytes = 0;
+  }
+  return *this;
+}
+
+void ZeroedFloats::release() {
+  if (!values)
+    return;
+#ifdef __linux__
+  if (mappedBytes) {
+    ::munmap(values, mappedBytes);
+    values = nullptr;
+    return;
+  }
+#endif
+  std::free(values);
+  values = nullptr;
+}
+
+} // namespace tessel::rt

@@ -1,0 +1,39 @@
+//===- ZeroedFloats.h - Memory that starts as zeros -----------------------===//
+//
+// The simulated DRAM and the CBs' tiles: large, mostly written once, and read as zeros where
+// never written. The pages come zeroed from the system (no pass over them), and from a huge page
+// up they are mapped on their own and advised to take huge pages: a page fault per 4 KiB cost
+// the scheduler's thread 6% of its time on ResNet-50 at batch 1 (perf, by thread).
+//
+//===----------------------------------------------------------------------===//
+#ifndef TESSEL_RUNTIME_LIB_ZEROEDFLOATS_H
+#define TESSEL_RUNTIME_LIB_ZEROEDFLOATS_H
+
+#include <cstddef>
+
+namespace tessel::rt {
+
+class ZeroedFloats {
+public:
+  ZeroedFloats() = default;
+  /// `count` zeros; throws std::bad_alloc when the system has no memory for them.
+  explicit ZeroedFloats(size_t count);
+  ~ZeroedFloats() { release(); }
+  ZeroedFloats(ZeroedFloats &&other) noexcept { *this = static_cast<ZeroedFloats &&>(other); }
+  ZeroedFloats &operator=(ZeroedFloats &&other) noexcept;
+  ZeroedFloats(const ZeroedFloats &) = delete;
+  ZeroedFloats &operator=(const ZeroedFloats &) = delete;
+
+  float *data() const { return values; }
+  size_t size() const { return count; }
+
+private:
+  void release();
+  float *values = nullptr;
+  size_t count = 0;
+  size_t mappedBytes = 0; // 0: calloc'd
+};
+
+} // namespace tessel::rt
+
+#endif
