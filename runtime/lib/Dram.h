@@ -7,8 +7,6 @@
 #include "tessel/runtime/Formats.h"
 
 #include <cstdint>
-#include <cstdlib>
-#include <memory>
 #include <vector>
 
 namespace tessel::rt {
