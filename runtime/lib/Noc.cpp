@@ -2,7 +2,6 @@
 #include "Noc.h"
 
 #include <algorithm>
-#include <map>
 #include <tuple>
 
 namespace tessel::rt {
@@ -64,6 +63,9 @@ void LinkCalendar::forgetBefore(int64_t horizon) {
 
 void NocModel::reset() {
   linkBusy.resize(size_t(2) * width * height * 3);
+  claimedBy.assign(linkBusy.size(), 0);
+  claimedAt.resize(linkBusy.size());
+  multicasts = 0;
   horizon = 0;
   for (LinkCalendar &c : linkBusy)
     c.clear();
@@ -133,23 +135,22 @@ std::vector<int64_t> NocModel::multicast(int noc, NocNode from,
                                          const std::vector<NocNode> &to,
                                          int64_t start, int64_t bytes) {
   int64_t serialize = (bytes + chip.nocFlitBytes - 1) / chip.nocFlitBytes;
-  // Head time after each link this packet has already claimed.
-  // (head, tail) after each link this packet has already claimed.
-  std::map<LinkCalendar *, std::pair<int64_t, int64_t>> claimed;
+  uint64_t self = ++multicasts;
   std::vector<int64_t> arrivals;
   for (NocNode dst : to) {
     int64_t head = start, tail = start + serialize - 1;
     walk(noc, from, dst, [&](NocNode n, int dim) {
       LinkCalendar *l = &link(noc, n, dim);
-      auto it = claimed.find(l);
-      if (it != claimed.end()) {
-        std::tie(head, tail) = it->second;
+      size_t index = size_t(l - linkBusy.data());
+      if (claimedBy[index] == self) {
+        std::tie(head, tail) = claimedAt[index];
         return;
       }
       auto [first, last] = l->reserve(head, serialize);
       head = first + chip.nocHopCycles;
       tail = std::max(tail, last) + chip.nocHopCycles;
-      claimed[l] = {head, tail};
+      claimedBy[index] = self;
+      claimedAt[index] = {head, tail};
     });
     arrivals.push_back(tail + 1);
   }

@@ -94,6 +94,11 @@ private:
   // which a packet to the node itself crosses instead (a read of the core's own L1).
   std::vector<LinkCalendar> linkBusy;
   int64_t horizon = 0;
+  // Per link, the multicast that last claimed it (its number) and the packet's (head, tail)
+  // after it: a multicast's tree crosses each link once.
+  std::vector<uint64_t> claimedBy;
+  std::vector<std::pair<int64_t, int64_t>> claimedAt;
+  uint64_t multicasts = 0;
 
   LinkCalendar &link(int noc, NocNode n, int dim) {
     LinkCalendar &c = linkBusy[((size_t(noc) * height + n.y) * width + n.x) * 3 + dim];
