@@ -35,7 +35,7 @@ bool tessel::onnx_import::isHostOpType(StringRef opType) {
 bool tessel::onnx_import::canRunOnHost(StringRef opType) {
   return isHostOpType(opType) || isHostDataMovement(opType) || isHostSequenceOp(opType) ||
          isHostElementwise(opType) ||
-         llvm::is_contained({"Range", "ReduceSum", "Cast", "CastLike"}, opType);
+         llvm::is_contained({"Range", "ReduceSum", "Cast", "CastLike", "Dropout"}, opType);
 }
 
 bool tessel::onnx_import::isHostSequenceOp(StringRef opType) {
@@ -332,6 +332,9 @@ outputTypes(const onnx::NodeProto &node, Location loc, ArrayRef<RankedTensorType
   }
   if (op == "NonZero")
     return SmallVector<RankedTensorType>{RankedTensorType::get({std::max<int64_t>(rank, 1), kDyn}, i64)};
+  if (op == "Dropout")
+    return SmallVector<RankedTensorType>{
+        x, RankedTensorType::get(x.getShape(), IntegerType::get(ctx, 1))};
   if (op == "NonMaxSuppression")
     return SmallVector<RankedTensorType>{RankedTensorType::get({kDyn, 3}, i64)};
   if (op == "Compress")

@@ -1628,6 +1628,17 @@ bool Importer::runsOnHost(const onnx::NodeProto &node, size_t index) {
     return llvm::any_of(node.attribute(), [](const onnx::AttributeProto &a) {
       return a.name() == "to" && a.i() == onnx::TensorProto::STRING;
     });
+  // Dropout that may train draws random numbers, which the host does (the chip has no
+  // generator); in inference it is the identity on the chip.
+  if (node.op_type() == "Dropout") {
+    if (node.input_size() < 3 || node.input(2).empty())
+      return false;
+    Value training = values.lookup(node.input(2));
+    auto c = training ? training.getDefiningOp<graph::ConstantOp>() : graph::ConstantOp();
+    std::optional<std::vector<float>> flag =
+        c ? graph::readF32Elements(c.getValue()) : std::nullopt;
+    return !flag || flag->empty() || flag->front() != 0;
+  }
   if (node.op_type() != "Range" && node.op_type() != "ReduceSum")
     return false;
   // With keepdims the chip reads run-time axes off the result's shape; without, nothing tells

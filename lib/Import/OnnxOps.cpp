@@ -137,12 +137,8 @@ static Result convertUnaryWithAttrs(NodeContext &ctx) {
     return one(unary(ctx, graph::UnaryKind::isinf, x, ctx.intAttr("detect_negative", 1),
                      ctx.intAttr("detect_positive", 1), result));
   if (type == "Dropout") {
-    // Inference: nothing is dropped, so the mask, when asked for, is all true.
-    if (ctx.operands.size() > 2 && ctx.operands[2]) {
-      auto training = ctx.constantOperand(2);
-      if (!training || training->front() != 0)
-        return ctx.emitError() << "Dropout in training mode is not supported";
-    }
+    // Inference (a Dropout that may train runs on the host, Importer::runsOnHost): nothing is
+    // dropped, so the mask, when asked for, is all true.
     SmallVector<Value> results{unary(ctx, graph::UnaryKind::identity, x, 0, 0, result)};
     if (ctx.resultTypes.size() > 1)
       results.push_back(constant(ctx, ctx.resultTypes[1],

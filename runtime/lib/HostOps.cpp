@@ -7,8 +7,10 @@
 #include <cctype>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <numeric>
+#include <random>
 
 namespace tessel::rt {
 
@@ -264,6 +266,38 @@ bool range(Context &c) {
 }
 
 /// The determinant of each [M, M] matrix, by LU decomposition with partial pivoting in double.
+/// Dropout: in training with a ratio r > 0, y = x * mask / (1 - r) where mask = u >= r for u
+/// uniform in [0, 1), drawn in order from numpy's legacy generator (MT19937 seeded with the
+/// `seed` attribute, doubles of 53 random bits) so that a seeded model gives numpy's numbers;
+/// without `seed`, from a seed the system draws. Otherwise y = x and the mask is all true.
+bool dropout(Context &c) {
+  const HostTensor &x = *c.in(0);
+  double ratio = c.scalar(1, 0.5);
+  bool training = c.scalar(2, 0.0) != 0;
+  if (!(ratio >= 0 && ratio < 1)) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", ratio);
+    return c.fail(std::string("ratio must be in [0, 1), got ") + text);
+  }
+  HostTensor y = x, mask;
+  mask.shape = x.shape;
+  mask.data.assign(x.data.size(), 1.0f);
+  if (training && ratio > 0) {
+    std::mt19937 mt(c.attrs.has("seed") ? uint32_t(c.attrs.i("seed", 0)) : std::random_device{}());
+    float scale = float(1.0 / (1.0 - ratio));
+    for (size_t k = 0; k < x.data.size(); ++k) {
+      uint32_t a = mt() >> 5, b = mt() >> 6;
+      double u = (double(a) * 67108864.0 + double(b)) / 9007199254740992.0;
+      bool keep = u >= ratio;
+      mask.data[k] = keep ? 1.0f : 0.0f;
+      y.data[k] = keep ? x.data[k] * scale : 0.0f;
+    }
+  }
+  c.outputs.push_back(std::move(y));
+  c.outputs.push_back(std::move(mask));
+  return true;
+}
+
 bool det(Context &c) {
   const HostTensor &x = *c.in(0);
   size_t rank = x.shape.size();
@@ -545,6 +579,7 @@ struct HostOpImpl {
 
 const HostOpImpl kHostOps[] = {
     {"NonZero", 1, nonZero},
+    {"Dropout", 1, dropout},
     {"Compress", 2, compress},
     {"Unique", 1, unique},
     {"NonMaxSuppression", 2, nonMaxSuppression},

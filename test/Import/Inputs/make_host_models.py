@@ -28,6 +28,14 @@ save("tail", [h.make_node("Relu", ["x"], ["r"], name="relu"),
                                vi("n", T.INT64, ["k"])],
      [numpy_helper.from_array(np.array([0.5], np.float32), "half")])
 
+# Dropout that trains draws its mask on the host, from the seed; the chip computes its input.
+save("dropout_train", [h.make_node("Relu", ["x"], ["r"], name="relu"),
+                       h.make_node("Dropout", ["r", "ratio", "train"], ["y", "mask"], name="drop",
+                                   seed=3)],
+     [vi("x", T.FLOAT, [2, 4]), vi("ratio", T.FLOAT, [])],
+     [vi("y", T.FLOAT, [2, 4]), vi("mask", T.BOOL, [2, 4])],
+     [numpy_helper.from_array(np.array(True), "train")])
+
 # NMS reads a model input as given, a chip result and two initializers.
 save("nms", [h.make_node("Sigmoid", ["logits"], ["scores"], name="score"),
              h.make_node("NonMaxSuppression", ["boxes", "scores", "keep", "iou"], ["sel"],
