@@ -1628,6 +1628,11 @@ bool Importer::runsOnHost(const onnx::NodeProto &node, size_t index) {
     return llvm::any_of(node.attribute(), [](const onnx::AttributeProto &a) {
       return a.name() == "to" && a.i() == onnx::TensorProto::STRING;
     });
+  // A sequence split at lengths known only at run time is the host's to build.
+  if (node.op_type() == "SplitToSequence" && node.input_size() > 1 && !node.input(1).empty()) {
+    Value split = values.lookup(node.input(1));
+    return !split || !split.getDefiningOp<graph::ConstantOp>();
+  }
   // Dropout that may train draws random numbers, which the host does (the chip has no
   // generator); in inference it is the identity on the chip.
   if (node.op_type() == "Dropout") {

@@ -36,6 +36,15 @@ save("dropout_train", [h.make_node("Relu", ["x"], ["r"], name="relu"),
      [vi("y", T.FLOAT, [2, 4]), vi("mask", T.BOOL, [2, 4])],
      [numpy_helper.from_array(np.array(True), "train")])
 
+# A sequence split at lengths the model takes: the host splits what the chip computed.
+save("split_runtime", [h.make_node("Relu", ["x"], ["r"], name="relu"),
+                       h.make_node("SplitToSequence", ["r", "splits"], ["seq"], name="split"),
+                       h.make_node("SequenceLength", ["seq"], ["n"], name="count"),
+                       h.make_node("SequenceAt", ["seq", "one"], ["second"], name="second")],
+     [vi("x", T.FLOAT, [6]), vi("splits", T.INT64, [3])],
+     [vi("n", T.INT64, []), vi("second", T.FLOAT, ["k"])],
+     [numpy_helper.from_array(np.array(1, np.int64), "one")])
+
 # NMS reads a model input as given, a chip result and two initializers.
 save("nms", [h.make_node("Sigmoid", ["logits"], ["scores"], name="score"),
              h.make_node("NonMaxSuppression", ["boxes", "scores", "keep", "iou"], ["sel"],
