@@ -171,9 +171,12 @@ private:
   /// The name under which the host reads the chip value `v` (called `name` in the model): a model
   /// input's own name, or `name` for a value the function returns for the host.
   FailureOr<StringAttr> hostRead(StringRef name, Value v, Location loc, StringRef reader) {
-    // A model input reaches the host as the user gave it, with no trip through the chip.
+    // A model input reaches the host as the user gave it, with no trip through the chip; so does
+    // an empty one, which is no argument.
     if (auto arg = dyn_cast<BlockArgument>(v))
       return builder.getStringAttr(argNames[arg.getArgNumber()]);
+    if (emptyInputNames.contains(name) && values.lookup(name) == v)
+      return builder.getStringAttr(name);
     if (cast<RankedTensorType>(v.getType()).getNumElements() == 0)
       return emitError(loc) << reader << " reads the empty tensor '" << name
                             << "', which the host cannot be given";
@@ -275,6 +278,8 @@ private:
   /// Inputs whose dims are known only at run time, which only host ops may read: why the chip
   /// cannot take each.
   llvm::StringMap<std::string> unknownShapeInputs;
+  /// Model inputs with a dim of 0: constants on the chip, given to host ops by name.
+  llvm::StringSet<> emptyInputNames;
   /// A tensor type with a shape whose dims are all given or open (symbolic), at least one open,
   /// of an element type the compiler knows: such an input may go to host ops.
   std::optional<RankedTensorType> openShape(const onnx::TypeProto &type) {
@@ -1997,6 +2002,7 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
     if (type->getNumElements() == 0) {
       emptyInputAttrs.push_back(placedTensorAttr(input.name(), index, *type));
       emptyInputs.push_back({input.name(), *type});
+      emptyInputNames.insert(input.name());
       continue;
     }
     argTypes.push_back(*type);

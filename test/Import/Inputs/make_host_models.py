@@ -45,6 +45,12 @@ save("split_runtime", [h.make_node("Relu", ["x"], ["r"], name="relu"),
      [vi("n", T.INT64, []), vi("second", T.FLOAT, ["k"])],
      [numpy_helper.from_array(np.array(1, np.int64), "one")])
 
+# An empty model input (a dim of 0) is no argument of the chip's function; host ops read it as
+# the user gave it.
+save("split_empty", [h.make_node("SplitToSequence", ["x", "splits"], ["seq"], name="split"),
+                     h.make_node("SequenceLength", ["seq"], ["n"], name="count")],
+     [vi("x", T.FLOAT, [0]), vi("splits", T.INT64, [3])], [vi("n", T.INT64, [])])
+
 # NMS reads a model input as given, a chip result and two initializers.
 save("nms", [h.make_node("Sigmoid", ["logits"], ["scores"], name="score"),
              h.make_node("NonMaxSuppression", ["boxes", "scores", "keep", "iou"], ["sel"],
