@@ -921,9 +921,32 @@ static Value stackSteps(NodeContext &nc, ArrayRef<Value> pieces, int64_t axis, b
                                   : unary(nc, graph::UnaryKind::identity, sum, 0, 0, outType);
 }
 
+/// `t` at index `at` of its dim `axis`, that dim dropped.
+static Value selectAlong(OpBuilder &builder, Location loc, Value t, int64_t axis, int64_t at) {
+  auto type = cast<RankedTensorType>(t.getType());
+  MLIRContext *mctx = builder.getContext();
+  SmallVector<int64_t> shape;
+  SmallVector<AffineExpr> index;
+  for (int64_t d = 0, o = 0; d < type.getRank(); ++d) {
+    if (d == axis) {
+      index.push_back(getAffineConstantExpr(at, mctx));
+      continue;
+    }
+    shape.push_back(type.getDimSize(d));
+    index.push_back(getAffineDimExpr(o++, mctx));
+  }
+  auto sliceType = RankedTensorType::get(shape, type.getElementType());
+  auto map = AffineMap::get(shape.size(), 0, index, mctx);
+  return builder.create<graph::RemapOp>(loc, sliceType, t, AffineMapAttr::get(map),
+                                        builder.getF32FloatAttr(0.0f));
+}
+
 LogicalResult Importer::importScan(const onnx::NodeProto &node, Location loc) {
-  if (opset < 9)
-    return emitError(loc) << "Scan before opset 9 (batched, with sequence_lens) is not supported";
+  // Before opset 9 every state and scan input has a batch dim first (the scan axis follows it),
+  // and an optional first input gives each batch entry's sequence length; the batch entries are
+  // scanned one after another and their results stacked.
+  bool batched = opset < 9;
+  int64_t first = batched ? 1 : 0;
   const onnx::GraphProto *body = nullptr;
   int64_t m = 0;
   SmallVector<int64_t> inAxes, inDirs, outAxes, outDirs;
@@ -937,15 +960,15 @@ LogicalResult Importer::importScan(const onnx::NodeProto &node, Location loc) {
       m = a.i();
     else if (a.name() == "scan_input_axes")
       inAxes = ints(a);
-    else if (a.name() == "scan_input_directions")
+    else if (a.name() == "scan_input_directions" || (batched && a.name() == "directions"))
       inDirs = ints(a);
     else if (a.name() == "scan_output_axes")
       outAxes = ints(a);
     else if (a.name() == "scan_output_directions")
       outDirs = ints(a);
   }
-  int64_t n = node.input_size() - m;
-  if (!body || m < 1 || n < 0 || body->input_size() != node.input_size() ||
+  int64_t n = node.input_size() - first - m;
+  if (!body || m < 1 || n < 0 || body->input_size() != node.input_size() - first ||
       body->output_size() < n || node.output_size() != body->output_size())
     return emitError(loc) << "Scan's inputs, outputs and body do not match";
   int64_t k = body->output_size() - n;
@@ -954,61 +977,82 @@ LogicalResult Importer::importScan(const onnx::NodeProto &node, Location loc) {
   outAxes.resize(k, 0);
   outDirs.resize(k, 0);
   SmallVector<Value> states, scans;
-  for (int64_t i = 0; i < node.input_size(); ++i) {
+  for (int64_t i = first; i < node.input_size(); ++i) {
     Value v = values.lookup(node.input(i));
     if (!v)
       return emitError(loc) << "Scan reads '" << node.input(i) << "', which nothing defines";
-    (i < n ? states : scans).push_back(v);
+    (i - first < n ? states : scans).push_back(v);
   }
-  int64_t steps = -1;
-  for (auto [j, scan] : llvm::enumerate(scans)) {
-    auto type = cast<RankedTensorType>(scan.getType());
-    if (inAxes[j] < 0)
-      inAxes[j] += type.getRank();
-    int64_t len = type.getDimSize(inAxes[j]);
-    if (steps >= 0 && len != steps)
-      return emitError(loc) << "Scan's inputs have different sequence lengths";
-    steps = len;
+  int64_t batch = 1;
+  if (batched) {
+    for (Value v : llvm::concat<Value>(states, scans)) {
+      auto type = cast<RankedTensorType>(v.getType());
+      if (type.getRank() < 1 || (v != states.front() && type.getDimSize(0) != batch))
+        return emitError(loc) << "Scan's states and scan inputs must share their first (batch) dim";
+      batch = type.getDimSize(0);
+    }
+    for (Value v : scans)
+      if (cast<RankedTensorType>(v.getType()).getRank() < 2)
+        return emitError(loc) << "Scan's scan inputs need a batch dim and a sequence dim";
+    if (!node.input(0).empty()) {
+      int64_t steps = cast<RankedTensorType>(scans.front().getType()).getDimSize(1);
+      std::optional<std::vector<float>> lens;
+      if (Value v = values.lookup(node.input(0)))
+        if (auto c = v.getDefiningOp<graph::ConstantOp>())
+          lens = graph::readF32Elements(c.getValue());
+      if (!lens || llvm::any_of(*lens, [&](float l) { return int64_t(l) != steps; }))
+        return emitError(loc) << "Scan's sequence_lens must be constants equal to the sequence "
+                                 "length "
+                              << steps;
+    }
   }
-  MLIRContext *mctx = builder.getContext();
-  SmallVector<SmallVector<Value>> pieces(k);
-  for (int64_t s = 0; s < steps; ++s) {
-    for (auto [j, scan] : llvm::enumerate(scans)) {
+  SmallVector<SmallVector<Value>> batchStates(n), batchOutputs(k);
+  for (int64_t b = 0; b < batch; ++b) {
+    SmallVector<Value> st, sc;
+    for (Value v : states)
+      st.push_back(batched ? selectAlong(builder, loc, v, 0, b) : v);
+    for (Value v : scans)
+      sc.push_back(batched ? selectAlong(builder, loc, v, 0, b) : v);
+    int64_t steps = -1;
+    for (auto [j, scan] : llvm::enumerate(sc)) {
       auto type = cast<RankedTensorType>(scan.getType());
-      int64_t at = inDirs[j] ? steps - 1 - s : s;
-      SmallVector<int64_t> shape;
-      SmallVector<AffineExpr> index;
-      for (int64_t d = 0, o = 0; d < type.getRank(); ++d) {
-        if (d == inAxes[j]) {
-          index.push_back(getAffineConstantExpr(at, mctx));
-          continue;
-        }
-        shape.push_back(type.getDimSize(d));
-        index.push_back(getAffineDimExpr(o++, mctx));
+      if (inAxes[j] < 0)
+        inAxes[j] += type.getRank();
+      int64_t len = type.getDimSize(inAxes[j]);
+      if (steps >= 0 && len != steps)
+        return emitError(loc) << "Scan's inputs have different sequence lengths";
+      steps = len;
+    }
+    SmallVector<SmallVector<Value>> pieces(k);
+    for (int64_t s = 0; s < steps; ++s) {
+      for (auto [j, scan] : llvm::enumerate(sc))
+        values[body->input(n + j).name()] =
+            selectAlong(builder, loc, scan, inAxes[j], inDirs[j] ? steps - 1 - s : s);
+      for (int64_t i = 0; i < n; ++i)
+        values[body->input(i).name()] = st[i];
+      FailureOr<SmallVector<Value>> outs = importSubgraph(*body, loc, "Scan's body");
+      if (failed(outs))
+        return failure();
+      for (auto [i, v] : llvm::enumerate(*outs)) {
+        if ((int64_t)i < n)
+          st[i] = v;
+        else
+          pieces[i - n].push_back(v);
       }
-      auto sliceType = RankedTensorType::get(shape, type.getElementType());
-      auto map = AffineMap::get(shape.size(), 0, index, mctx);
-      values[body->input(n + j).name()] = builder.create<graph::RemapOp>(
-          loc, sliceType, scan, AffineMapAttr::get(map), builder.getF32FloatAttr(0.0f));
     }
-    for (int64_t i = 0; i < n; ++i)
-      values[body->input(i).name()] = states[i];
-    FailureOr<SmallVector<Value>> outs = importSubgraph(*body, loc, "Scan's body");
-    if (failed(outs))
-      return failure();
-    for (auto [i, v] : llvm::enumerate(*outs)) {
-      if ((int64_t)i < n)
-        states[i] = v;
-      else
-        pieces[i - n].push_back(v);
-    }
-  }
-  for (int64_t i = 0; i < n; ++i)
-    values[node.output(i)] = states[i];
-  for (int64_t c = 0; c < k; ++c) {
     NodeContext nc{builder, node, loc, opset, {}, {}};
-    values[node.output(n + c)] = stackSteps(nc, pieces[c], outAxes[c], outDirs[c] != 0);
+    for (int64_t i = 0; i < n; ++i)
+      batchStates[i].push_back(st[i]);
+    for (int64_t c = 0; c < k; ++c)
+      batchOutputs[c].push_back(stackSteps(nc, pieces[c], outAxes[c], outDirs[c] != 0));
   }
+  NodeContext nc{builder, node, loc, opset, {}, {}};
+  for (int64_t i = 0; i < n; ++i)
+    values[node.output(i)] =
+        batched ? stackSteps(nc, batchStates[i], 0, false) : batchStates[i].front();
+  for (int64_t c = 0; c < k; ++c)
+    values[node.output(n + c)] =
+        batched ? stackSteps(nc, batchOutputs[c], 0, false) : batchOutputs[c].front();
   return success();
 }
 

@@ -54,6 +54,27 @@ def scan_cumulative():
                  [vi("total", F, [2]), vi("partials", F, [3, 2])])
 
 
+def scan_batched():
+    # Opset 8's Scan: a batch dim before the scanned one, and no sequence lengths given.
+    body = helper.make_graph(
+        [helper.make_node("Add", ["sum_in", "row"], ["sum_out"]),
+         helper.make_node("Identity", ["sum_out"], ["partial"])],
+        "sum_body", [vi("sum_in", F, [2]), vi("row", F, [2])],
+        [vi("sum_out", F, [2]), vi("partial", F, [2])])
+    nodes = [helper.make_node("Scan", ["", "init", "x"], ["total", "partials"], body=body,
+                              num_scan_inputs=1, name="scan")]
+    return model("scan_batched", nodes, [vi("init", F, [2, 2]), vi("x", F, [2, 3, 2])],
+                 [vi("total", F, [2, 2]), vi("partials", F, [2, 3, 2])], opset=8)
+
+
+def scan_batched_lens():
+    # The same, with sequence lengths known only at run time.
+    m = scan_batched()
+    m.graph.node[0].input[0] = "lens"
+    m.graph.input.append(vi("lens", TensorProto.INT32, [2]))
+    return m
+
+
 def loop_constant_trips():
     # Three steps of x <- 2x + i, every partial result kept; as a scripted exporter writes it.
     body = helper.make_graph(
@@ -135,8 +156,8 @@ def if_sequences():
 
 
 def main():
-    write_models([if_runtime, if_constant, scan_cumulative, loop_constant_trips,
-                  loop_runtime_trips, loop_runtime_outer, loop_runtime_if])
+    write_models([if_runtime, if_constant, scan_cumulative, scan_batched, scan_batched_lens,
+                  loop_constant_trips, loop_runtime_trips, loop_runtime_outer, loop_runtime_if])
     save(if_sequences(), os.path.join(sys.argv[1], "if_sequences.onnx"))
     # Not checked: the checker would not take the unsupported branches' types.
     save(if_unsupported(), os.path.join(sys.argv[1], "if_unsupported.onnx"))
