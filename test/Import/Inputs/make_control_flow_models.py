@@ -41,14 +41,18 @@ def if_unsupported():
     return model("if_unsupported", nodes, [vi("c", B, []), vi("x", F, [6])], [vi("y", F, [6])])
 
 
-def scan_cumulative():
-    # A running sum over the rows of x, scanned in reverse, with every partial sum output.
-    body = helper.make_graph(
+def sum_body():
+    """A Scan body: the running sum of 2-vectors, and each partial sum."""
+    return helper.make_graph(
         [helper.make_node("Add", ["sum_in", "row"], ["sum_out"]),
          helper.make_node("Identity", ["sum_out"], ["partial"])],
         "sum_body", [vi("sum_in", F, [2]), vi("row", F, [2])],
         [vi("sum_out", F, [2]), vi("partial", F, [2])])
-    nodes = [helper.make_node("Scan", ["init", "x"], ["total", "partials"], body=body,
+
+
+def scan_cumulative():
+    # A running sum over the rows of x, scanned in reverse, with every partial sum output.
+    nodes = [helper.make_node("Scan", ["init", "x"], ["total", "partials"], body=sum_body(),
                               num_scan_inputs=1, scan_input_directions=[1], name="scan")]
     return model("scan_cumulative", nodes, [vi("init", F, [2]), vi("x", F, [3, 2])],
                  [vi("total", F, [2]), vi("partials", F, [3, 2])])
@@ -56,12 +60,7 @@ def scan_cumulative():
 
 def scan_batched():
     # Opset 8's Scan: a batch dim before the scanned one, and no sequence lengths given.
-    body = helper.make_graph(
-        [helper.make_node("Add", ["sum_in", "row"], ["sum_out"]),
-         helper.make_node("Identity", ["sum_out"], ["partial"])],
-        "sum_body", [vi("sum_in", F, [2]), vi("row", F, [2])],
-        [vi("sum_out", F, [2]), vi("partial", F, [2])])
-    nodes = [helper.make_node("Scan", ["", "init", "x"], ["total", "partials"], body=body,
+    nodes = [helper.make_node("Scan", ["", "init", "x"], ["total", "partials"], body=sum_body(),
                               num_scan_inputs=1, name="scan")]
     return model("scan_batched", nodes, [vi("init", F, [2, 2]), vi("x", F, [2, 3, 2])],
                  [vi("total", F, [2, 2]), vi("partials", F, [2, 3, 2])], opset=8)
