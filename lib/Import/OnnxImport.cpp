@@ -922,9 +922,9 @@ static Value stackSteps(NodeContext &nc, ArrayRef<Value> pieces, int64_t axis, b
 }
 
 /// `t` at index `at` of its dim `axis`, that dim dropped.
-static Value selectAlong(OpBuilder &builder, Location loc, Value t, int64_t axis, int64_t at) {
+static Value selectAlong(NodeContext &nc, Value t, int64_t axis, int64_t at) {
   auto type = cast<RankedTensorType>(t.getType());
-  MLIRContext *mctx = builder.getContext();
+  MLIRContext *mctx = nc.builder.getContext();
   SmallVector<int64_t> shape;
   SmallVector<AffineExpr> index;
   for (int64_t d = 0, o = 0; d < type.getRank(); ++d) {
@@ -935,10 +935,7 @@ static Value selectAlong(OpBuilder &builder, Location loc, Value t, int64_t axis
     shape.push_back(type.getDimSize(d));
     index.push_back(getAffineDimExpr(o++, mctx));
   }
-  auto sliceType = RankedTensorType::get(shape, type.getElementType());
-  auto map = AffineMap::get(shape.size(), 0, index, mctx);
-  return builder.create<graph::RemapOp>(loc, sliceType, t, AffineMapAttr::get(map),
-                                        builder.getF32FloatAttr(0.0f));
+  return remap(nc, t, RankedTensorType::get(shape, type.getElementType()), index);
 }
 
 LogicalResult Importer::importScan(const onnx::NodeProto &node, Location loc) {
@@ -947,6 +944,7 @@ LogicalResult Importer::importScan(const onnx::NodeProto &node, Location loc) {
   // scanned one after another and their results stacked.
   bool batched = opset < 9;
   int64_t first = batched ? 1 : 0;
+  NodeContext nc{builder, node, loc, opset, {}, {}};
   const onnx::GraphProto *body = nullptr;
   int64_t m = 0;
   SmallVector<int64_t> inAxes, inDirs, outAxes, outDirs;
@@ -1010,9 +1008,9 @@ LogicalResult Importer::importScan(const onnx::NodeProto &node, Location loc) {
   for (int64_t b = 0; b < batch; ++b) {
     SmallVector<Value> st, sc;
     for (Value v : states)
-      st.push_back(batched ? selectAlong(builder, loc, v, 0, b) : v);
+      st.push_back(batched ? selectAlong(nc, v, 0, b) : v);
     for (Value v : scans)
-      sc.push_back(batched ? selectAlong(builder, loc, v, 0, b) : v);
+      sc.push_back(batched ? selectAlong(nc, v, 0, b) : v);
     int64_t steps = -1;
     for (auto [j, scan] : llvm::enumerate(sc)) {
       auto type = cast<RankedTensorType>(scan.getType());
@@ -1027,7 +1025,7 @@ LogicalResult Importer::importScan(const onnx::NodeProto &node, Location loc) {
     for (int64_t s = 0; s < steps; ++s) {
       for (auto [j, scan] : llvm::enumerate(sc))
         values[body->input(n + j).name()] =
-            selectAlong(builder, loc, scan, inAxes[j], inDirs[j] ? steps - 1 - s : s);
+            selectAlong(nc, scan, inAxes[j], inDirs[j] ? steps - 1 - s : s);
       for (int64_t i = 0; i < n; ++i)
         values[body->input(i).name()] = st[i];
       FailureOr<SmallVector<Value>> outs = importSubgraph(*body, loc, "Scan's body");
@@ -1040,13 +1038,11 @@ LogicalResult Importer::importScan(const onnx::NodeProto &node, Location loc) {
           pieces[i - n].push_back(v);
       }
     }
-    NodeContext nc{builder, node, loc, opset, {}, {}};
     for (int64_t i = 0; i < n; ++i)
       batchStates[i].push_back(st[i]);
     for (int64_t c = 0; c < k; ++c)
       batchOutputs[c].push_back(stackSteps(nc, pieces[c], outAxes[c], outDirs[c] != 0));
   }
-  NodeContext nc{builder, node, loc, opset, {}, {}};
   for (int64_t i = 0; i < n; ++i)
     values[node.output(i)] =
         batched ? stackSteps(nc, batchStates[i], 0, false) : batchStates[i].front();

@@ -380,18 +380,20 @@ std::vector<MatmulPlan> cost::enumeratePlans(const rt::ChipDesc &chip, const Mat
                                              int64_t l1Budget) {
   std::vector<MatmulPlan> plans;
   int64_t maxCores = int64_t(chip.gridX) * chip.gridY;
+  const std::vector<int64_t> evenChunks = kChunks(p.kt, false), anyChunks = kChunks(p.kt, true);
   auto addBlocks = [&](MatmulPlan base) {
     // A shorter first chunk puts the second chunk's supply on the critical path, which the model
     // underestimates where the whole rectangle shares an operand (a 512x1024x4096 matmul on a
     // [1, 64] grid, K's 32 tiles as 4 + 28: estimated 98.6k cycles, simulated 124.3k), not where
     // rows and columns of cores share them (a 2048^3 one on an [8, 8] grid in bfp8, K's 64 tiles
     // as 16 + 48: estimated 153.9k, simulated 153.6k).
-    bool shorterFirst = base.gridM > 1 && base.gridN > 1;
+    const std::vector<int64_t> &chunkLengths =
+        base.gridM > 1 && base.gridN > 1 ? anyChunks : evenChunks;
     for (int64_t bm : divisors(p.mt / base.gridM, p.mt))
       for (int64_t bn : divisors(p.nt / base.gridN, p.nt))
         for (int64_t sm : divisors(bm, p.dstCapacity))
           for (int64_t sn : divisors(bn, p.dstCapacity / sm))
-            for (int64_t kc : kChunks(p.kt, shorterFirst)) {
+            for (int64_t kc : chunkLengths) {
               MatmulPlan plan = base;
               plan.blockM = bm;
               plan.blockN = bn;
@@ -436,7 +438,7 @@ std::vector<MatmulPlan> cost::enumeratePlans(const rt::ChipDesc &chip, const Mat
         if (auto r = rectangle(chip, n))
           for (int64_t sm : divisors(bm, p.dstCapacity))
             for (int64_t sn : divisors(bn, p.dstCapacity / sm))
-              for (int64_t kc : kChunks(p.kt, true)) {
+              for (int64_t kc : anyChunks) {
                 MatmulPlan plan{n, 1, r->first, r->second, bm, bn, sm, sn, kc, false};
                 if (isValid(chip, p, plan, l1Budget))
                   plans.push_back(plan);

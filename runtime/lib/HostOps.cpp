@@ -265,7 +265,6 @@ bool range(Context &c) {
   return true;
 }
 
-/// The determinant of each [M, M] matrix, by LU decomposition with partial pivoting in double.
 /// Dropout: in training with a ratio r > 0, y = x * mask / (1 - r) where mask = u >= r for u
 /// uniform in [0, 1), drawn in order from numpy's legacy generator (MT19937 seeded with the
 /// `seed` attribute, doubles of 53 random bits) so that a seeded model gives numpy's numbers;
@@ -298,6 +297,7 @@ bool dropout(Context &c) {
   return true;
 }
 
+/// The determinant of each [M, M] matrix, by LU decomposition with partial pivoting in double.
 bool det(Context &c) {
   const HostTensor &x = *c.in(0);
   size_t rank = x.shape.size();

@@ -560,7 +560,6 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     releaseReaders(cb, job.d);
     job.a = from;
     job.fmtA = cb.format();
-    job.flag = accumulate;
     slots[numSlots++] = {&cb, job.d};
     cycles = packCycles(chip, cb.format());
     break;

@@ -41,8 +41,8 @@ void runTileJob(const TileJob &j) {
     break;
   case Op::Pack:
   case Op::PackAcc:
-    // a: the Dst tile, d: the slot, fmtA: the slot's format; flag: add to what the slot holds.
-    if (j.flag)
+    // a: the Dst tile, d: the slot, fmtA: the slot's format; PACK_ACC adds to what it holds.
+    if (j.op == Op::PackAcc)
       for (int64_t i = 0; i < kTileElems; ++i)
         j.d[i] += j.a[i];
     else

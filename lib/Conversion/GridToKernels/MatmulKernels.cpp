@@ -747,35 +747,37 @@ void MatmulKernels::build() {
         });
         if (chunks == 1) {
           epilogue(pass, sub);
-        } else if (l1Acc) {
-          AffineExpr c = getAffineDimExpr(0, ctx);
-          // The first chunk's first subblock makes room for the whole block: by then the
-          // writer has stored the last pass's.
-          db.loop(db.apply(1 - c.ceilDiv(chunks), chunk), [&](Value) {
-            db.loop(db.apply(1 - c.ceilDiv(subblocks), sub),
-                    [&](Value) { db.reserve(cbOut, bm * bn); });
-          });
-          // Before the last chunk a subblock's tiles wait at its place in the block, the first
-          // chunk's packed, the others' added to them; the last chunk's are added and go to
-          // the writer, after the subblocks before it.
-          auto packAll = [&](Value count, bool accumulate) {
-            db.loop(count, [&](Value) {
-              for (int64_t t = 0; t < subTiles; ++t)
-                db.pack(db.index(t), cbOut, db.apply(c * subTiles + t, sub), accumulate);
-            });
-          };
-          packAll(db.apply(1 - c.ceilDiv(chunks), chunk), /*accumulate=*/false);
-          packAll(db.apply(c.ceilDiv(chunks) - c.floorDiv(chunks - 1), chunk),
-                  /*accumulate=*/true);
-          db.loop(db.apply(c.floorDiv(chunks - 1), chunk), [&](Value) {
-            for (int64_t t = 0; t < subTiles; ++t)
-              db.pack(db.index(t), cbOut, db.index(t), /*accumulate=*/true);
-            db.push(cbOut, subTiles);
-          });
         } else {
-          AffineExpr isLast = getAffineDimExpr(0, ctx).floorDiv(chunks - 1);
-          db.loop(db.apply(1 - isLast, chunk), [&](Value) { packInto(cbPartial); });
-          db.loop(db.apply(isLast, chunk), [&](Value) { epilogue(pass, sub); });
+          // Over d0 = the chunk: 1 for the chunks after the first, 1 for the last.
+          AffineExpr c = getAffineDimExpr(0, ctx);
+          AffineExpr later = c.ceilDiv(chunks), isLast = c.floorDiv(chunks - 1);
+          if (l1Acc) {
+            // The first chunk's first subblock makes room for the whole block: by then the
+            // writer has stored the last pass's.
+            db.loop(db.apply(1 - later, chunk), [&](Value) {
+              db.loop(db.apply(1 - c.ceilDiv(subblocks), sub),
+                      [&](Value) { db.reserve(cbOut, bm * bn); });
+            });
+            // Before the last chunk a subblock's tiles wait at its place in the block, the
+            // first chunk's packed, the others' added to them; the last chunk's are added and
+            // go to the writer, after the subblocks before it.
+            auto packAll = [&](Value count, bool accumulate) {
+              db.loop(count, [&](Value) {
+                for (int64_t t = 0; t < subTiles; ++t)
+                  db.pack(db.index(t), cbOut, db.apply(c * subTiles + t, sub), accumulate);
+              });
+            };
+            packAll(db.apply(1 - later, chunk), /*accumulate=*/false);
+            packAll(db.apply(later - isLast, chunk), /*accumulate=*/true);
+            db.loop(db.apply(isLast, chunk), [&](Value) {
+              for (int64_t t = 0; t < subTiles; ++t)
+                db.pack(db.index(t), cbOut, db.index(t), /*accumulate=*/true);
+              db.push(cbOut, subTiles);
+            });
+          } else {
+            db.loop(db.apply(1 - isLast, chunk), [&](Value) { packInto(cbPartial); });
+            db.loop(db.apply(isLast, chunk), [&](Value) { epilogue(pass, sub); });
+          }
         }
         db.releaseDst();
       });
