@@ -67,7 +67,10 @@ def LowerGridToKernels : Pass<"tt-lower-grid-to-kernels", "mlir::ModuleOp"> {
     A dialect conversion: a `grid.dispatch` whose body is a tile loop is illegal, and its pattern
     rebuilds it with circular buffers and three `noc.kernel`s. In a streaming loop the reader
     issues a NoC read per `grid.load` into a double-buffered circular buffer (an input whose
-    tile is the same at every unit is read once and held), one per run of a `grid.gather`, or
+    tile is the same at every unit is read once and held, by the writer so that the reader's
+    first reads overlap it; over sixteen cores or more the first core reads it and
+    `noc.mcast`s it to the others, where every core's read would queue a tile each at its
+    one source), one per run of a `grid.gather`, or
     one from the picked input of a `grid.load_one_of` (a 0/1-trip loop per input, as kernels
     have no branches); the compute kernel waits for the tiles, runs the `grid.compute` body on
     Dst and packs Dst[0] into the output buffer; the writer writes each packed tile where

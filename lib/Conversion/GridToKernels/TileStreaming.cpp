@@ -113,13 +113,34 @@ static void readRows(DispatchBuilder &db, const TileRead &r, Value unit, Value i
   });
 }
 
+/// An input whose tile is the same for every unit (a scalar, or a row or column broadcast over
+/// a one-tile-wide or one-tile-high result), which a core reads once into a one-tile buffer and
+/// holds for the whole loop.
+static bool isHeld(const TileRead &r, int64_t perCore) {
+  return perCore > 1 && !r.gather && r.flags.empty() && !r.rowCount &&
+         isa<AffineConstantExpr>(r.tiles.front());
+}
+
+/// Semaphores of a streaming dispatch's held tiles' multicast.
+static constexpr int64_t kHeldReady = 0, kHeldLanded = 1;
+
+/// From this many cores on, the first core multicasts the held tiles that are read whole: 16
+/// cores' reads of a 2 KiB tile take one source link 1k cycles, about what the multicast's
+/// handshakes take.
+static constexpr int64_t kMinHeldMulticastCores = 16;
+
+static bool multicastsHeldTiles(const CoreSplit &split, const TileMapping &mapping) {
+  return split.cores() >= kMinHeldMulticastCores &&
+         llvm::any_of(mapping.reads, [&](const TileRead &r) {
+           return isHeld(r, split.perCore) && !r.firstRow;
+         });
+}
+
 void tessel::lowering::buildTileStreaming(DispatchBuilder &db, const TileMapping &mapping,
                                           tile::DataFormat outputFormat, int64_t l1Usable,
                                           TileMath math) {
-  // Two groups of tiles per buffer: the reader fills one while compute works on the other. An
-  // input whose tile is the same for every unit (a scalar, or a row broadcast over a
-  // one-tile-wide result) is read once into a one-tile buffer and held for the whole loop
-  // instead.
+  // Two groups of tiles per buffer: the reader fills one while compute works on the other;
+  // held inputs (isHeld) take a one-tile buffer instead.
   int64_t perCore = db.split().perCore;
   SmallVector<Value> inCBs;
   SmallVector<bool> held;
@@ -128,8 +149,7 @@ void tessel::lowering::buildTileStreaming(DispatchBuilder &db, const TileMapping
   bool rowGathers = false;
   int64_t streamedBytes = 0;
   for (const TileRead &r : mapping.reads) {
-    held.push_back(perCore > 1 && !r.gather && r.flags.empty() && !r.rowCount &&
-                   isa<AffineConstantExpr>(r.tiles.front()));
+    held.push_back(isHeld(r, perCore));
     rowGathers |= bool(r.rowCount);
     if (!held.back())
       streamedBytes += tile::tileBytes(formatOf(db.input(r.inputs.front())));
@@ -145,21 +165,6 @@ void tessel::lowering::buildTileStreaming(DispatchBuilder &db, const TileMapping
   for (Value cb : indexCBs)
     if (cb)
       db.reserve(cb, 1);
-  if (llvm::is_contained(held, true)) {
-    Value zero = db.index(0);
-    for (auto [i, cb] : llvm::enumerate(inCBs))
-      if (held[i]) {
-        db.reserve(cb, 1);
-        const TileRead &r = mapping.reads[i];
-        db.read(db.input(r.inputs.front()),
-                db.index(cast<AffineConstantExpr>(r.tiles.front()).getValue()), cb, zero,
-                r.firstRow);
-      }
-    db.barrier();
-    for (auto [i, cb] : llvm::enumerate(inCBs))
-      if (held[i])
-        db.push(cb, 1);
-  }
   // Unit `unit`'s tiles into slot `slot` of each input's buffer, reserved beforehand.
   auto readUnit = [&](Value unit, Value slot) {
     for (size_t i = 0; i < inCBs.size(); ++i) {
@@ -242,6 +247,55 @@ void tessel::lowering::buildTileStreaming(DispatchBuilder &db, const TileMapping
       db.pop(cb, 1);
 
   db.kernel(noc::ThreadKind::writer);
+  // The writer brings the held tiles, so that the reader's first reads overlap them.
+  if (llvm::is_contained(held, true)) {
+    Value zero = db.index(0);
+    auto readHeld = [&] {
+      for (auto [i, cb] : llvm::enumerate(inCBs))
+        if (held[i]) {
+          const TileRead &r = mapping.reads[i];
+          db.read(db.input(r.inputs.front()),
+                  db.index(cast<AffineConstantExpr>(r.tiles.front()).getValue()), cb, zero,
+                  r.firstRow);
+        }
+    };
+    for (auto [i, cb] : llvm::enumerate(inCBs))
+      if (held[i])
+        db.reserve(cb, 1);
+    if (multicastsHeldTiles(db.split(), mapping)) {
+      // Every core asking the one core (or DRAM channel) that holds the tile for all of it
+      // would queue a tile per core on that source's link: the first core reads it once and
+      // multicasts it once its every peer has room (kHeldReady), then tells them it landed
+      // (kHeldLanded).
+      int64_t cores = db.split().cores(), width = db.split().width;
+      MLIRContext *ctx = db.context();
+      AffineExpr d0 = getAffineDimExpr(0, ctx);
+      Value core = db.core(), origin = db.index(0);
+      Value first = db.apply(1 - d0.ceilDiv(cores), core), rest = db.apply(d0.ceilDiv(cores), core);
+      db.loop(rest, [&](Value) { db.semInc(origin, origin, kHeldReady, 1); });
+      db.loop(first, [&](Value) {
+        readHeld();
+        db.barrier();
+        db.semWait(kHeldReady, db.index(cores - 1));
+        Value x1 = db.index(width - 1), y1 = db.index(db.split().height - 1);
+        for (auto [i, cb] : llvm::enumerate(inCBs))
+          if (held[i])
+            db.multicast(cb, zero, origin, origin, x1, y1);
+        db.barrier();
+        db.loop(cores - 1, [&](Value peer) {
+          db.semInc(db.apply((d0 + 1) % width, peer), db.apply((d0 + 1).floorDiv(width), peer),
+                    kHeldLanded, 1);
+        });
+      });
+      db.loop(rest, [&](Value) { db.semWait(kHeldLanded, db.index(1)); });
+    } else {
+      readHeld();
+      db.barrier();
+    }
+    for (auto [i, cb] : llvm::enumerate(inCBs))
+      if (held[i])
+        db.push(cb, 1);
+  }
   db.loop(perCore, [&](Value iv) {
     Value unit = db.unit(iv), zero = db.index(0);
     db.wait(outCB, 1);

@@ -2739,20 +2739,17 @@ func.func @div_constant(%x: tensor<32x32xf32>) -> tensor<32x32xf32> {
 
 // -----
 
-// A run-time scalar is read once per core into a one-tile buffer and held through the loop;
-// each core's four tiles of x stream in together, before one barrier.
+// A run-time scalar is read once into a one-tile buffer and held through the loop; the writer
+// brings it, and on 64 cores the first reads it and multicasts it to the others. Each core's
+// four tiles of x stream in together, before one barrier.
 // CHECK-LABEL: func.func @held_scalar
 // CHECK: grid.dispatch "mul"
 // CHECK-NEXT: ^bb0
 // CHECK-NEXT: %[[CBX:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 8>
 // CHECK-NEXT: %[[CBS:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 1>
 // CHECK: noc.kernel reader {
-// CHECK: noc.cb_reserve %[[CBS]], 1
-// CHECK-NEXT: noc.read %{{.*}}[%c0] into %[[CBS]]
-// CHECK-NEXT: noc.barrier
-// CHECK-NEXT: noc.cb_push %[[CBS]], 1
+// CHECK-NEXT: grid.core_index
 // CHECK-NEXT: noc.cb_reserve %[[CBX]], 4
-// CHECK-NEXT: scf.for
 // CHECK-NOT: %[[CBS]]
 // CHECK: noc.kernel compute {
 // CHECK: noc.cb_wait %[[CBS]], 1
@@ -2761,6 +2758,11 @@ func.func @div_constant(%x: tensor<32x32xf32>) -> tensor<32x32xf32> {
 // CHECK: tile.binary mul bcast scalar %{{.*}}, %[[S]]
 // CHECK: }
 // CHECK-NEXT: noc.cb_pop %[[CBS]], 1
+// CHECK: noc.kernel writer {
+// CHECK: noc.cb_reserve %[[CBS]], 1
+// CHECK: noc.read %{{.*}}[%c0] into %[[CBS]]
+// CHECK: noc.mcast %[[CBS]][%c0] over (%c0, %c0) to (%c7, %c7)
+// CHECK: noc.cb_push %[[CBS]], 1
 func.func @held_scalar(%x: tensor<512x512xf32>, %s: tensor<f32>) -> tensor<512x512xf32> {
   %0 = graph.binary mul %x, %s : (tensor<512x512xf32>, tensor<f32>) -> tensor<512x512xf32>
   return %0 : tensor<512x512xf32>

@@ -62,18 +62,15 @@ func.func @relu(%x: tensor<64x64xf32, #l>) -> tensor<64x64xf32, #l> {
 
 // -----
 
-// A tile that is the same at every unit is read once, into a one-tile buffer held for the loop;
-// the compute body's inputs follow its operands, not the order of the loads.
+// A tile that is the same at every unit is read once, into a one-tile buffer held for the loop,
+// by the writer, so that the reader's first reads overlap it; the compute body's inputs follow
+// its operands, not the order of the loads. Two cores read it each for itself.
 #l = #grid.layout<tile 32x32, f32, dram, interleaved>
 // CHECK-LABEL: func.func @held_tile
 // CHECK: %[[CBS:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 1>
 // CHECK-NEXT: %[[CBX:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
 // CHECK: noc.kernel reader {
-// CHECK: noc.cb_reserve %[[CBS]], 1
-// CHECK: noc.read %{{.*}}[%{{.*}}] into %[[CBS]]
-// CHECK-NEXT: noc.barrier
-// CHECK-NEXT: noc.cb_push %[[CBS]], 1
-// CHECK: scf.for
+// CHECK-NOT: %[[CBS]]
 // CHECK: noc.kernel compute {
 // CHECK: noc.cb_wait %[[CBS]], 1
 // CHECK: %[[S:.*]] = noc.cb_get %[[CBS]]
@@ -81,6 +78,14 @@ func.func @relu(%x: tensor<64x64xf32, #l>) -> tensor<64x64xf32, #l> {
 // CHECK: %[[X:.*]] = noc.cb_get %[[CBX]]
 // CHECK-NEXT: tile.acquire_dst
 // CHECK: tile.binary sub bcast scalar %[[X]], %[[S]]
+// CHECK: noc.kernel writer {
+// CHECK-NEXT: grid.core_index
+// CHECK: noc.cb_reserve %[[CBS]], 1
+// CHECK: noc.read %{{.*}}[%{{.*}}] into %[[CBS]]
+// CHECK-NEXT: noc.barrier
+// CHECK-NEXT: noc.cb_push %[[CBS]], 1
+// CHECK-NOT: noc.mcast
+// CHECK: scf.for
 func.func @held_tile(%x: tensor<64x64xf32, #l>, %s: tensor<1x1xf32, #l>) -> tensor<64x64xf32, #l> {
   %e = grid.empty : tensor<64x64xf32, #l>
   %r = grid.dispatch "sub" on <(0, 0) to (1, 0)> ins(%s, %x : tensor<1x1xf32, #l>, tensor<64x64xf32, #l>) outs(%e : tensor<64x64xf32, #l>)
@@ -105,6 +110,94 @@ func.func @held_tile(%x: tensor<64x64xf32, #l>, %s: tensor<1x1xf32, #l>) -> tens
     }
   } -> tensor<64x64xf32, #l>
   return %r : tensor<64x64xf32, #l>
+}
+
+// -----
+
+// Sixteen cores or more reading a held tile whole would queue a tile each at the one source that
+// holds it: the first core reads it and multicasts it to the range once every other core has
+// reserved its slot (semaphore 0), then raises each one's semaphore 1.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+// CHECK-LABEL: func.func @held_tile_multicast
+// CHECK: %[[CBS:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK: noc.kernel writer {
+// CHECK-NEXT: %[[CORE:.*]] = grid.core_index linear
+// CHECK: noc.cb_reserve %[[CBS]], 1
+// CHECK: %[[FIRST:.*]] = affine.apply #{{.*}}(%[[CORE]])
+// CHECK-NEXT: %[[REST:.*]] = affine.apply #{{.*}}(%[[CORE]])
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[REST]]
+// CHECK-NEXT: noc.sem_inc 0, 1 at
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[FIRST]]
+// CHECK: noc.read %{{.*}} into %[[CBS]]
+// CHECK-NEXT: noc.barrier
+// CHECK: noc.sem_wait 0, %c31
+// CHECK: noc.mcast %[[CBS]][%{{.*}}] over (%{{.*}}, %{{.*}}) to (%c7, %c3)
+// CHECK-NEXT: noc.barrier
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c31
+// CHECK: noc.sem_inc 1, 1 at
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[REST]]
+// CHECK: noc.sem_wait 1
+// CHECK: noc.cb_push %[[CBS]], 1
+func.func @held_tile_multicast(%x: tensor<256x256xf32, #l>, %s: tensor<256x1xf32, #l>) -> tensor<256x256xf32, #l> {
+  %e = grid.empty : tensor<256x256xf32, #l>
+  %r = grid.dispatch "mul" on <(0, 0) to (7, 3)> ins(%x, %s : tensor<256x256xf32, #l>, tensor<256x1xf32, #l>) outs(%e : tensor<256x256xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%a: tensor<256x256xf32, #l>, %b: tensor<256x1xf32, #l>, %out: tensor<256x256xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    scf.for %i = %c0 to %c2 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d1 + d0 * 2)>(%core, %i)
+      %ta = grid.load %a[%u] map affine_map<(d0) -> (d0)> : tensor<256x256xf32, #l> -> !tile.tile<32x32, f32>
+      %tb = grid.load %b[%u] map affine_map<(d0) -> (0)> : tensor<256x1xf32, #l> -> !tile.tile<32x32, f32>
+      %y = grid.compute(%tb, %ta : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%p: !tile.tile<32x32, f32>, %q: !tile.tile<32x32, f32>, %unit: index):
+        %d0 = arith.constant 0 : index
+        tile.binary mul bcast cols %q, %p, dst[%d0] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
+        %pk = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %pk : !tile.tile<32x32, f32>
+      }
+      grid.store %y, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<256x256xf32, #l>
+    }
+  } -> tensor<256x256xf32, #l>
+  return %r : tensor<256x256xf32, #l>
+}
+
+// -----
+
+// A held tile read by its first row only moves 32 values a core: each core reads its own.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+// CHECK-LABEL: func.func @held_first_row_not_multicast
+// CHECK: noc.kernel writer {
+// CHECK-NOT: noc.mcast
+// CHECK: noc.read_span
+// CHECK-NOT: noc.mcast
+// CHECK: return
+func.func @held_first_row_not_multicast(%x: tensor<256x256xf32, #l>, %s: tensor<1x32xf32, #l>) -> tensor<256x256xf32, #l> {
+  %e = grid.empty : tensor<256x256xf32, #l>
+  %r = grid.dispatch "mul" on <(0, 0) to (7, 3)> ins(%x, %s : tensor<256x256xf32, #l>, tensor<1x32xf32, #l>) outs(%e : tensor<256x256xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%a: tensor<256x256xf32, #l>, %b: tensor<1x32xf32, #l>, %out: tensor<256x256xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    scf.for %i = %c0 to %c2 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d1 + d0 * 2)>(%core, %i)
+      %ta = grid.load %a[%u] map affine_map<(d0) -> (d0)> : tensor<256x256xf32, #l> -> !tile.tile<32x32, f32>
+      %tb = grid.load %b[%u] map affine_map<(d0) -> (0)> {first_row} : tensor<1x32xf32, #l> -> !tile.tile<32x32, f32>
+      %y = grid.compute(%tb, %ta : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%p: !tile.tile<32x32, f32>, %q: !tile.tile<32x32, f32>, %unit: index):
+        %d0 = arith.constant 0 : index
+        tile.binary mul bcast rows %q, %p, dst[%d0] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
+        %pk = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %pk : !tile.tile<32x32, f32>
+      }
+      grid.store %y, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<256x256xf32, #l>
+    }
+  } -> tensor<256x256xf32, #l>
+  return %r : tensor<256x256xf32, #l>
 }
 
 // -----
