@@ -36,8 +36,14 @@ LogicalResult GridDialect::verifyOperationAttribute(Operation *op, NamedAttribut
     if (!isa<ModuleOp>(op) || !isa<ChipAttr>(value))
       return op->emitError() << "'" << name << "' must be a #grid.chip on a module";
   } else if (name == kConfigAttrName) {
-    if (!isa<MatmulConfigAttr>(value))
-      return op->emitError() << "'" << name << "' must be a #grid.matmul_config";
+    if (isa<ReduceConfigAttr>(value)) {
+      if (op->getName().getStringRef() != "graph.reduce" && !isa<DispatchOp>(op))
+        return op->emitError() << "a #grid.reduce_config belongs on a graph.reduce or the "
+                                  "grid.dispatch it lowers to";
+    } else if (!isa<MatmulConfigAttr>(value)) {
+      return op->emitError() << "'" << name
+                             << "' must be a #grid.matmul_config or a #grid.reduce_config";
+    }
   } else if (name == kComputeAttrName) {
     if (!isa<ComputeConfigAttr>(value))
       return op->emitError() << "'" << name << "' must be a #grid.compute";
@@ -91,6 +97,15 @@ LogicalResult CoreRangeAttr::verify(function_ref<InFlightDiagnostic()> emitError
   if (x0 < 0 || y0 < 0 || x1 < x0 || y1 < y0)
     return emitError() << "core range (" << x0 << ", " << y0 << ") to (" << x1 << ", " << y1
                        << ") is empty or negative";
+  return success();
+}
+
+LogicalResult ReduceConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                       int64_t splits, int64_t cycles) {
+  if (splits < 2)
+    return emitError() << "a reduce config splits its rows at least 2 ways, not " << splits;
+  if (cycles < 0)
+    return emitError() << "a reduce config's estimate must not be negative";
   return success();
 }
 

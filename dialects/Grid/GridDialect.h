@@ -15,7 +15,8 @@
 namespace tessel::grid {
 /// The name of the module attribute that holds the target `#grid.chip`.
 inline constexpr llvm::StringLiteral kChipAttrName = "grid.chip";
-/// The name of the attribute that holds an op's chosen `#grid.matmul_config`.
+/// The name of the attribute that holds an op's chosen `#grid.matmul_config` (a reduce's
+/// `#grid.reduce_config`).
 inline constexpr llvm::StringLiteral kConfigAttrName = "grid.config";
 /// The name of the attribute that holds a DRAM tensor's address (arguments and constants).
 inline constexpr llvm::StringLiteral kAddressAttrName = "grid.address";

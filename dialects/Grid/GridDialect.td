@@ -151,6 +151,28 @@ def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
   }];
 }
 
+def Grid_ReduceConfigAttr : AttrDef<Grid_Dialect, "ReduceConfig"> {
+  let mnemonic = "reduce_config";
+  let summary = "How a reduce of few long rows is split over cores";
+  let description = [{
+    Chosen by `tt-choose-op-configs` for a `graph.reduce` of its last axis whose output has
+    too few tiles to occupy the grid (a core takes an output tile and streams its whole row):
+    the lowering cuts each row of tiles into `splits` runs, reduces each on a core of its own
+    into a partial tile, and a second dispatch combines each output tile's partials and
+    finishes it (the mean's scale, a square root or log, the bias and the activation).
+    `cycles` is the cost model's estimate of the pair.
+
+    ```mlir
+    %m = graph.reduce mean %x {axes = array<i64: 1>,
+        grid.config = #grid.reduce_config<splits = 16, cycles = 2600>}
+        : (tensor<32x4096xf32, #l>) -> tensor<32x1xf32, #l>
+    ```
+  }];
+  let parameters = (ins "int64_t":$splits, DefaultValuedParameter<"int64_t", "0">:$cycles);
+  let assemblyFormat = "`<` `splits` `=` $splits (`,` `cycles` `=` $cycles^)? `>`";
+  let genVerifyDecl = 1;
+}
+
 def Grid_LayoutAttr : AttrDef<Grid_Dialect, "Layout"> {
   let mnemonic = "layout";
   let summary = "How a tensor is laid out on the chip";

@@ -25,6 +25,7 @@ void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions 
   configs.l1Budget = options.l1Budget;
   configs.l1Tensors = options.l1Tensors;
   configs.splitK = options.splitK;
+  configs.splitReduce = options.splitReduce;
   configs.joinDispatches = options.joinDispatches;
   configs.l1Shards = true;
   configs.skipZeroTiles = options.skipZeroTiles;

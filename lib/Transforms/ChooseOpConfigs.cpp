@@ -2,6 +2,7 @@
 #include "tessel/Transforms/AbsorbedRemaps.h"
 #include "tessel/Transforms/L1Tensors.h"
 #include "tessel/Transforms/Normalization.h"
+#include "tessel/Transforms/ReduceSplit.h"
 #include "tessel/Transforms/SplitK.h"
 #include "tessel/Transforms/StreamSoftmax.h"
 #include "tessel/Transforms/MatmulProblem.h"
@@ -443,6 +444,20 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
       if (windows && absorbableIntoReduce(windows))
         op->setAttr(grid::kGatherInputAttrName, UnitAttr::get(&getContext()));
     });
+    // A reduce of few long rows spreads each row over cores of its own (ReduceSplit.h).
+    if (splitReduce)
+      module.walk([&](graph::ReduceOp op) {
+        if (op->hasAttr(grid::kConfigAttrName) || !splittableReduce(op))
+          return;
+        auto [splits, cycles] = chooseReduceSplit(
+            *chip, op, cost::dispatchGapCycles(*chip, joinDispatches, chip->gridX, chip->gridY),
+            kSplitMargin);
+        if (splits == 1)
+          return;
+        op->setAttr(grid::kConfigAttrName,
+                    grid::ReduceConfigAttr::get(&getContext(), splits, std::llround(cycles)));
+        ++numSplitReduces;
+      });
   }
 };
 

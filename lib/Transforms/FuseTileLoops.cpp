@@ -60,7 +60,7 @@ FailureOr<ProducerUnit> producerUnit(grid::DispatchOp op, std::string &why) {
     why = reason.str();
     return failure();
   };
-  if (op->hasAttr(grid::kConfigAttrName))
+  if (op->getAttrOfType<grid::MatmulConfigAttr>(grid::kConfigAttrName))
     return fail("the producer is a matmul (tt-fuse-epilogues gave its epilogue what it could)");
   scf::ForOp units = unitLoopOf(op);
   if (!units)
@@ -153,7 +153,7 @@ FailureOr<ConsumerReads> consumerReads(grid::DispatchOp op, Value t, std::string
     why = reason.str();
     return failure();
   };
-  if (op->hasAttr(grid::kConfigAttrName))
+  if (op->getAttrOfType<grid::MatmulConfigAttr>(grid::kConfigAttrName))
     return fail("the consumer is a matmul: its operands stream through its blocks and "
                 "multicasts");
   scf::ForOp units = unitLoopOf(op);

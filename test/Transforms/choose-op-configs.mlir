@@ -3,6 +3,7 @@
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=l1-budget=65536 | FileCheck %s --check-prefix=SMALL
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=l1-tensors=false | FileCheck %s --check-prefix=DRAMONLY
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=split-k=false | FileCheck %s --check-prefix=NOSPLIT
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=split-reduce=false | FileCheck %s --check-prefix=WHOLEROWS
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=l1-shards=false | FileCheck %s --check-prefix=NOSHARD
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 "--tt-choose-op-configs=lhs-zero-shares=fc1=0.0,fc2=0.7" | FileCheck %s --check-prefix=ZEROS
 
@@ -336,10 +337,10 @@ func.func @reduce_shards(%x: tensor<2x128x32xf32>) -> tensor<1x128x64xf32> {
 // CHECK: graph.softmax
 // SMALL-LABEL: func.func @softmax_row
 // SMALL-NOT: graph.softmax
-// SMALL: %[[MAX:.*]] = graph.reduce max %[[X:.*]] {axes = array<i64: 1>} : (tensor<4x3000xf32, {{.*}}>) -> tensor<4x1xf32
+// SMALL: %[[MAX:.*]] = graph.reduce max %[[X:.*]] {axes = array<i64: 1>{{.*}}} : (tensor<4x3000xf32, {{.*}}>) -> tensor<4x1xf32
 // SMALL-NEXT: %[[D:.*]] = graph.binary sub %[[X]], %[[MAX]]
 // SMALL-NEXT: %[[E:.*]] = graph.unary exp %[[D]]
-// SMALL-NEXT: %[[S:.*]] = graph.reduce sum %[[E]] {axes = array<i64: 1>}
+// SMALL-NEXT: %[[S:.*]] = graph.reduce sum %[[E]] {axes = array<i64: 1>{{.*}}}
 // SMALL-NEXT: %[[R:.*]] = graph.unary reciprocal %[[S]]
 // SMALL-NEXT: %[[Y:.*]] = graph.binary mul %[[E]], %[[R]]
 // SMALL-NEXT: return %[[Y]]
@@ -368,10 +369,10 @@ func.func @log_softmax_row(%x: tensor<4x3000xf32>) -> tensor<4x3000xf32> {
 // CHECK: graph.layer_norm
 // SMALL-LABEL: func.func @layer_norm_row
 // SMALL-NOT: graph.layer_norm
-// SMALL: %[[M:.*]] = graph.reduce mean %[[X:.*]] {axes = array<i64: 1>} : (tensor<512x3000xf32, {{.*}}>) -> tensor<512x1xf32
+// SMALL: %[[M:.*]] = graph.reduce mean %[[X:.*]] {axes = array<i64: 1>{{.*}}} : (tensor<512x3000xf32, {{.*}}>) -> tensor<512x1xf32
 // SMALL-NEXT: %[[D:.*]] = graph.binary sub %[[X]], %[[M]]
 // SMALL-NEXT: %[[SQ:.*]] = graph.binary mul %[[D]], %[[D]]
-// SMALL-NEXT: %[[V:.*]] = graph.reduce mean %[[SQ]] {axes = array<i64: 1>}
+// SMALL-NEXT: %[[V:.*]] = graph.reduce mean %[[SQ]] {axes = array<i64: 1>{{.*}}}
 // SMALL-NEXT: %[[EPS:.*]] = graph.constant dense<9.99999974E-6> : tensor<f32> : tensor<f32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
 // SMALL: %[[N:.*]] = graph.binary mul %[[D]], %{{.*}}
 // SMALL-NEXT: %[[G:.*]] = graph.binary mul %[[N]], %{{.*}}
@@ -384,11 +385,12 @@ func.func @layer_norm_row(%x: tensor<512x3000xf32>, %g: tensor<3000xf32>, %b: te
 
 // -----
 // A norm of few long rows (one row of 128 tiles: the kernel would take one core) becomes
-// reduces and elementwise ops, whose elementwise work spreads over the grid; with as many rows
-// of tiles as a core for each eight, the kernel stays.
+// reduces and elementwise ops, whose elementwise work spreads over the grid, and whose reduce's
+// row is cut into runs reduced on cores of their own; with as many rows of tiles as a core for
+// each eight, the kernel stays.
 // CHECK-LABEL: func.func @few_long_rows
 // CHECK-NOT: graph.rms_norm
-// CHECK: graph.reduce mean %{{.*}} {axes = array<i64: 1>} : (tensor<32x4096xf32
+// CHECK: graph.reduce mean %{{.*}} {axes = array<i64: 1>, grid.config = #grid.reduce_config<splits = {{[0-9]+}}, cycles = {{[0-9]+}}>} : (tensor<32x4096xf32
 // CHECK: graph.binary mul
 // CHECK-LABEL: func.func @enough_rows
 // CHECK: graph.rms_norm
@@ -440,4 +442,36 @@ func.func @zero_activation_tiles(%x: tensor<512x1024xf32>) -> tensor<512x1024xf3
   %r = graph.unary relu %h : tensor<512x4096xf32> -> tensor<512x4096xf32>
   %y = graph.matmul %r, %w2 : (tensor<512x4096xf32>, tensor<4096x1024xf32>) -> tensor<512x1024xf32> loc("fc2")
   return %y : tensor<512x1024xf32>
+}
+
+// -----
+// A reduce of one row of 128 tiles would stream it on one core: its row is cut into runs, each
+// reduced on a core of its own, and a second dispatch combines them (ReduceSplit.h). So is
+// one of 8 rows of tiles, a run for each of 64 cores; one of 64 rows of tiles already has a
+// core for each, and a reduce of a row of one tile has nothing to cut.
+// CHECK-LABEL: func.func @one_long_row
+// CHECK: graph.reduce max %{{.*}} {axes = array<i64: 1>, grid.config = #grid.reduce_config<splits = {{[0-9]+}}, cycles = {{[0-9]+}}>}
+// CHECK-LABEL: func.func @eight_long_rows
+// CHECK: graph.reduce sum_square %{{.*}} {axes = array<i64: 1>, grid.config = #grid.reduce_config<splits = {{[2-8]}}, cycles = {{[0-9]+}}>}
+// CHECK-LABEL: func.func @a_core_a_row
+// CHECK: graph.reduce sum %{{.*}} {axes = array<i64: 1>} :
+// CHECK-LABEL: func.func @short_row
+// CHECK: graph.reduce sum %{{.*}} {axes = array<i64: 1>} :
+// WHOLEROWS-LABEL: func.func @one_long_row
+// WHOLEROWS: graph.reduce max %{{.*}} {axes = array<i64: 1>} :
+func.func @one_long_row(%x: tensor<32x4096xf32>) -> tensor<32x1xf32> {
+  %0 = graph.reduce max %x {axes = array<i64: 1>} : (tensor<32x4096xf32>) -> tensor<32x1xf32>
+  return %0 : tensor<32x1xf32>
+}
+func.func @eight_long_rows(%x: tensor<256x4096xf32>) -> tensor<256x1xf32> {
+  %0 = graph.reduce sum_square %x {axes = array<i64: 1>} : (tensor<256x4096xf32>) -> tensor<256x1xf32>
+  return %0 : tensor<256x1xf32>
+}
+func.func @a_core_a_row(%x: tensor<2048x4096xf32>) -> tensor<2048x1xf32> {
+  %0 = graph.reduce sum %x {axes = array<i64: 1>} : (tensor<2048x4096xf32>) -> tensor<2048x1xf32>
+  return %0 : tensor<2048x1xf32>
+}
+func.func @short_row(%x: tensor<32x32xf32>) -> tensor<32x1xf32> {
+  %0 = graph.reduce sum %x {axes = array<i64: 1>} : (tensor<32x32xf32>) -> tensor<32x1xf32>
+  return %0 : tensor<32x1xf32>
 }

@@ -90,12 +90,16 @@ func.func @neg_sum(%x: tensor<256x512xf32>) -> tensor<256x1xf32> {
 }
 
 // -----
-// An exp before a sum of long rows: the sum runs on 2 cores, and the exp's math there costs
-// more than the round trip of its result and the sum's launch save.
+// An exp before a sum of long rows: the sum's rows are cut into runs reduced on 16 cores
+// (#grid.reduce_config), and the exp's math there costs more than the round trip of its result
+// saves; the runs' partial sums are combined by a dispatch of their own, which a reduction's
+// loop of steps cannot be fused into.
 // CHECK: exp -> reduce_sum: not fused, it does not pay: each of the 256 tiles read once; estimated [[B:[0-9]+]] -> [[A:[0-9]+]] cycles
+// CHECK: reduce_sum -> reduce_sum_combine: not fused: the producer is a reduction
 // CHECK-LABEL: func.func @exp_sum
 // CHECK: grid.dispatch "exp"
-// CHECK: grid.dispatch "reduce_sum"
+// CHECK: grid.dispatch "reduce_sum" on <(0, 0) to (7, 1)>
+// CHECK: grid.dispatch "reduce_sum_combine" on <(0, 0) to (1, 0)>
 func.func @exp_sum(%x: tensor<64x4096xf32>) -> tensor<64x1xf32> {
   %e = graph.unary exp %x : tensor<64x4096xf32> -> tensor<64x4096xf32>
   %s = graph.reduce sum %e {axes = array<i64: 1>} : (tensor<64x4096xf32>) -> tensor<64x1xf32>

@@ -162,7 +162,8 @@ def test_the_diamond_reads_its_input_once(tmp):
 def test_what_is_not_fused_says_why(tmp):
     path, args, _, outputs = build(tmp, "exp_sum")
     printed, _, perf = compile_and_run(tmp, path, args, outputs, "on")
-    assert [d["op"] for d in perf["dispatches"]] == ["exp", "reduce_sum"]
+    # (The sum's long rows are cut into runs on cores of their own, then combined.)
+    assert [d["op"] for d in perf["dispatches"]] == ["exp", "reduce_sum", "reduce_sum_combine"]
     assert "not fused, it does not pay" in printed, printed
 
     path, args, _, outputs = build(tmp, "returned")
@@ -216,7 +217,8 @@ def test_estimate_agrees_with_the_simulator(tmp, name, programs):
     flags = ["--separate-dispatches"] if programs == "separate" else []
     printed, _, fused = compile_and_run(tmp, path, args, outputs, "always", "bf16", *flags)
     _, _, plain = compile_and_run(tmp, path, args, outputs, "graph", "bf16", *flags)
-    pairs = [tuple(map(int, ESTIMATE.search(l).groups())) for l in decisions(printed)]
+    # (Pairs that cannot fuse at all, as a split reduce's two dispatches, have no estimate.)
+    pairs = [tuple(map(int, m.groups())) for m in map(ESTIMATE.search, decisions(printed)) if m]
     # A chain's estimates are step by step: each step's "before" adds one op to the previous
     # step's "after".
     unfused = pairs[0][0] + sum(p[0] - q[1] for q, p in zip(pairs, pairs[1:]))

@@ -107,6 +107,11 @@ static cl::opt<bool> noSplitK("no-split-k",
                                        "the cost model estimates it faster (to measure what "
                                        "splitting gains)"),
                               cl::cat(category));
+static cl::opt<bool> noSplitReduce("no-split-reduce",
+                                   cl::desc("Never split a reduce's long rows over more cores, "
+                                            "even where the cost model estimates it faster (to "
+                                            "measure what splitting gains)"),
+                                   cl::cat(category));
 static cl::opt<bool> separateDispatches(
     "separate-dispatches",
     cl::desc("Launch every dispatch as a program of its own, instead of joining consecutive "
@@ -341,6 +346,7 @@ int main(int argc, char **argv) {
   options.l1Budget = l1Budget.getValue();
   options.l1Tensors = !dramTensors;
   options.splitK = !noSplitK;
+  options.splitReduce = !noSplitReduce;
   options.joinDispatches = !separateDispatches;
   options.fusion = fusion != "off";
   options.fuseTileLoops = fusion == "on" || fusion == "always";

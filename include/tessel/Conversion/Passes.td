@@ -20,7 +20,10 @@ def LowerGraphToGrid : Pass<"tt-lower-graph-to-grid", "mlir::ModuleOp"> {
     (`grid.store`). Reductions (`graph.reduce`: pools, depthwise convolutions, split-K sums) get
     one too: per unit, a `grid.compute` starts an accumulator tile, an `scf.for` over the steps
     reads each step's tiles and folds them into it with another, and a last one finishes it
-    (scale, bias, activation, mask) for the store. A matmul is such a reduction over its K
+    (scale, bias, activation, mask) for the store. A reduce whose `#grid.reduce_config` cuts its
+    rows is two such dispatches: S cores a row each reduce a run of its tiles into a partial
+    tile (kept in L1, unfinished), and one a row adds its S partials and finishes them; both
+    keep the config. A matmul is such a reduction over its K
     tiles, laid out as its `#grid.matmul_config` blocks it: core c's units are its output tiles
     pass by pass, each block's Dst-sized subblocks in turn, each step reads a tile of the lhs
     (gathered from the windows' input for an implicit GEMM) and of the rhs and accumulates their

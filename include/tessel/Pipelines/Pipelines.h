@@ -24,6 +24,10 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
   Option<bool> splitK{*this, "split-k",
                       llvm::cl::desc("Split a matmul's K where the cost model estimates it faster"),
                       llvm::cl::init(true)};
+  Option<bool> splitReduce{*this, "split-reduce",
+                           llvm::cl::desc("Split a reduce's long rows over more cores where the "
+                                          "cost model estimates it faster"),
+                           llvm::cl::init(true)};
   Option<double> pruneTiles{*this, "prune-tiles",
                             llvm::cl::desc("Zero this share of every matmul weight's 32x32 tiles, "
                                            "the weakest first (tt-prune-weights; 0: none)"),

@@ -379,6 +379,26 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     %y = graph.reduce sum %p, %b then relu {axes = array<i64: 1>} : ...
     ```
 
+    A `graph.reduce` of its last axis whose output has too few tiles to occupy the grid (a core
+    takes an output tile and streams its whole row: a decode step's RMSNorm statistic, a streamed
+    softmax's row) gets a `#grid.reduce_config` that cuts its rows into runs, each reduced on a
+    core of its own, whose partials a second dispatch combines (`ReduceSplit.h`), where the
+    estimate of the pair (charged as `estimateTileLoop` charges a reduce dispatch, with the
+    barrier or launch between them; checked against the simulator by
+    `test/e2e/test_reduce_split.py`) is 10% below the unsplit one (`split-reduce=false` or
+    `tt-compile --no-split-reduce`: never):
+
+    ```mlir
+    %m = graph.reduce mean %sq {axes = array<i64: 1>} : (tensor<32x4096xf32, #l1>)
+        -> tensor<32x1xf32, #l1>
+    ```
+    becomes
+    ```mlir
+    %m = graph.reduce mean %sq {axes = array<i64: 1>,
+        grid.config = #grid.reduce_config<splits = 16, cycles = 4002>}
+        : (tensor<32x4096xf32, #l1>) -> tensor<32x1xf32, #l1>
+    ```
+
     Last, a matmul result kept in L1 whose cores each compute one block in one pass becomes
     sharded over those cores, each core's block in its own L1 (height-sharded when the blocks are
     whole rows, block-sharded over a two-dimensional grid), and so does the result of an op whose
@@ -434,6 +454,9 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
            "launch, where the chip has a kernel config buffer">,
     Option<"splitK", "split-k", "bool", /*default=*/"true",
            "Split a matmul's K over more cores where the cost model estimates it faster">,
+    Option<"splitReduce", "split-reduce", "bool", /*default=*/"true",
+           "Split a reduce's long rows over more cores where the cost model estimates it "
+           "faster">,
     Option<"l1Shards", "l1-shards", "bool", /*default=*/"true",
            "Shard a matmul's L1 result over its cores where each writes one block in one pass "
            "(false: interleaved)">,
@@ -461,6 +484,8 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
               "Softmaxes whose rows do not fit L1, streamed through reductions instead">,
     Statistic<"numExpandedNorms", "expanded-norms",
               "Layer, RMS and group norms whose rows (groups) do not fit L1, expanded into reductions">,
+    Statistic<"numSplitReduces", "split-reduces",
+              "Reduces whose long rows are cut into runs reduced on cores of their own">,
   ];
   let dependentDialects = ["::tessel::grid::GridDialect"];
 }

@@ -390,3 +390,39 @@ func.func @bias_relu6(%x: tensor<9x64x64xf32>, %w: tensor<9x1x64xf32>, %b: tenso
   %0 = graph.reduce sum %x times %w, %b then clip {axes = array<i64: 0>, beta = 6.0 : f32} : (tensor<9x64x64xf32>, tensor<9x1x64xf32>, tensor<64xf32>) -> tensor<1x64x64xf32>
   return %0 : tensor<1x64x64xf32>
 }
+
+// -----
+
+// A reduce whose config cuts its rows: four cores each reduce a run of 32 of the row's 128
+// tiles into a partial tile in L1, and one core adds the four partials and scales the sum by
+// 1/4096 (the mean's count, not the run's).
+// CHECK-LABEL: func.func @split_rows
+// CHECK: %[[P:.*]] = grid.dispatch "reduce_mean" on <(0, 0) to (3, 0)> ins(%{{.*}} : tensor<32x4096xf32, {{.*}}>) outs(%{{.*}} : tensor<128x32xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>) {{.*}}grid.config = #grid.reduce_config<splits = 4>
+// CHECK: scf.for %{{.*}} = %c0 to %c32
+// CHECK: tile.reduce sum dim 0
+// CHECK-NOT: tile.unary scale
+// CHECK: grid.dispatch "reduce_mean_combine" on <(0, 0) to (0, 0)> ins(%[[P]] : tensor<128x32xf32, {{.*}}>) outs(%{{.*}} : tensor<32x1xf32
+// CHECK: scf.for %{{.*}} = %c0 to %c4
+// CHECK: tile.dst_binary add dst[%c0], dst[%c1] -> dst[%c0]
+// CHECK: tile.unary scale dst[%c0] {param = 2.44140625E-4 : f32}
+// CHECK: tile.mask dst[%c0] rows %c32 cols %c1
+func.func @split_rows(%x: tensor<32x4096xf32>) -> tensor<32x1xf32> {
+  %0 = graph.reduce mean %x {axes = array<i64: 1>, grid.config = #grid.reduce_config<splits = 4>} : (tensor<32x4096xf32>) -> tensor<32x1xf32>
+  return %0 : tensor<32x1xf32>
+}
+
+// -----
+
+func.func @split_rows_of_another_axis(%x: tensor<64x64xf32>) -> tensor<1x64xf32> {
+  // expected-error @+1 {{reduce config #grid.reduce_config<splits = 2> splits rows of tiles, but this reduce is not of its last axis alone, unweighted, over a multiple of 2 tiles}}
+  %0 = graph.reduce sum %x {axes = array<i64: 0>, grid.config = #grid.reduce_config<splits = 2>} : (tensor<64x64xf32>) -> tensor<1x64xf32>
+  return %0 : tensor<1x64xf32>
+}
+
+// -----
+
+func.func @split_rows_unevenly(%x: tensor<32x96xf32>) -> tensor<32x1xf32> {
+  // expected-error @+1 {{over a multiple of 2 tiles}}
+  %0 = graph.reduce sum %x {axes = array<i64: 1>, grid.config = #grid.reduce_config<splits = 2>} : (tensor<32x96xf32>) -> tensor<32x1xf32>
+  return %0 : tensor<32x1xf32>
+}

@@ -285,8 +285,18 @@ func.func @chip_on_a_function() attributes {grid.chip = #grid.chip<"wormhole_b0"
 
 // -----
 
-// expected-error @+1 {{'grid.config' must be a #grid.matmul_config}}
+// expected-error @+1 {{'grid.config' must be a #grid.matmul_config or a #grid.reduce_config}}
 func.func @config_not_a_config() attributes {grid.config = 3 : i64} { return }
+
+// -----
+
+// expected-error @+1 {{a #grid.reduce_config belongs on a graph.reduce or the grid.dispatch it lowers to}}
+func.func @reduce_config_on_a_function() attributes {grid.config = #grid.reduce_config<splits = 4>} { return }
+
+// -----
+
+// expected-error @+1 {{a reduce config splits its rows at least 2 ways, not 1}}
+func.func @reduce_config_of_one_split() attributes {grid.config = #grid.reduce_config<splits = 1>} { return }
 
 // -----
 
