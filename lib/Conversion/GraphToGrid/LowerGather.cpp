@@ -26,15 +26,15 @@ TileGather tessel::lowering::planTileGather(RankedTensorType outType, RankedTens
   // from wrapped-around columns, which compute masks. With padPastEnd they are padding too.
   g.columns = padPastEnd ? 32 : std::min<int64_t>(32, out.cols);
 
-  // Output multi-index of (unit u, row r, column c) of the output tile. Padding rows and
-  // columns wrap onto real values so that every read stays in bounds, or read the padding.
+  // Output multi-index of (unit u, row r, column c) of the output tile. Padding columns wrap
+  // onto real values so that every read stays in bounds (they ride in the runs of real ones),
+  // or read the padding; padding rows, a request each, always read it (a tile of 4 real rows,
+  // as attention's grouped heads at decode, then costs 4 requests, not 32).
   AffineExpr u = getAffineDimExpr(0, ctx), r = getAffineDimExpr(1, ctx), c = getAffineDimExpr(2, ctx);
   AffineExpr batch = u.floorDiv(out.mt * out.nt);
   AffineExpr m = (u.floorDiv(out.nt) % out.mt) * 32 + r, n = (u % out.nt) * 32 + c;
-  if (!padPastEnd) {
-    m = m % out.rows;
+  if (!padPastEnd)
     n = n % out.cols;
-  }
   SmallVector<AffineExpr> outIdx;
   SmallVector<int64_t> batchStrides = graph::rowMajorStrides(out.batchShape);
   for (size_t k = 0; k < out.batchShape.size(); ++k)
@@ -72,11 +72,11 @@ TileGather tessel::lowering::planTileGather(RankedTensorType outType, RankedTens
     for (auto [e, bound] : llvm::zip(guards, guardBounds))
       checks.push_back({e, bound});
   SmallVector<int64_t> rangeShape(outShape);
-  if (padPastEnd) {
-    for (int64_t k = std::max<int64_t>(0, outRank - 2); k < outRank; ++k) {
-      checks.push_back({getAffineDimExpr(k, ctx), outShape[k]});
-      rangeShape[k] = llvm::alignTo(outShape[k], 32);
-    }
+  for (int64_t k = std::max<int64_t>(0, outRank - 2); k < outRank; ++k) {
+    if (!padPastEnd && k == outRank - 1)
+      continue;
+    checks.push_back({getAffineDimExpr(k, ctx), outShape[k]});
+    rangeShape[k] = llvm::alignTo(outShape[k], 32);
   }
   int64_t base = 3;
   for (auto [e, size] : checks)

@@ -6,9 +6,9 @@
 
 namespace tessel::lowering {
 
-/// The gather of `inputIndex` (see lowerGather). Rows and columns past the output's end wrap
-/// onto real values, which the caller masks; with `padPastEnd` they read `padding` (0 without)
-/// instead, which a matmul needs to be zero.
+/// The gather of `inputIndex` (see lowerGather). Rows past the output's end read `padding` (0
+/// without); columns past it wrap onto real values, which the caller masks, or with
+/// `padPastEnd` read `padding` too, which a matmul needs to be zero.
 TileGather planTileGather(mlir::RankedTensorType outType, mlir::RankedTensorType inType,
                           llvm::ArrayRef<mlir::AffineExpr> inputIndex,
                           std::optional<float> padding, llvm::ArrayRef<mlir::AffineExpr> guards,

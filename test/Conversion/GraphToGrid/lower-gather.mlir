@@ -8,11 +8,13 @@
 // one by one (a 32 x 32 loop nest with count 1).
 
 // A batch dim moving into the rows of a 4-D tensor: the last dim stays, so rows move whole.
-// Output 2x4x3x5 is 8 tiles on 8 cores; row r of unit u reads input tile 3 * b0 + r mod 3 at
-// row b1 = u mod 4 (offset 32 * b1) into offset 32 * r of the slot.
+// Output 2x4x3x5 is 8 tiles on 8 cores; row r of unit u reads input tile 3 * b0 + r at row
+// b1 = u mod 4 (offset 32 * b1) into offset 32 * r of the slot; rows 3 and on are past the
+// output's end (outside: r floordiv 3 is not 0) and read the fill, no request each.
+// CHECK-DAG: #[[OUTSIDE:.*]] = affine_map<(d0) -> (d0 floordiv 3)>
 // CHECK-DAG: #[[DST:.*]] = affine_map<(d0) -> (d0 * 32)>
 // CHECK-DAG: #[[SRC:.*]] = affine_map<(d0) -> (d0 * 32 - (d0 floordiv 4) * 128)>
-// CHECK-DAG: #[[TILE:.*]] = affine_map<(d0, d1) -> (d0 + (d1 floordiv 4) * 3 - ((d1 floordiv 4) floordiv 2) * 6 - (d0 floordiv 3) * 3)>
+// CHECK-DAG: #[[TILE:.*]] = affine_map<(d0, d1) -> (d0 + (d1 floordiv 4) * 3 - ((d1 floordiv 4) floordiv 2) * 6)>
 // CHECK-LABEL: func.func @transpose_rows
 // CHECK: grid.dispatch "transpose" on <(0, 0) to{{ ?}}(7, 0)> ins(%{{.*}} : tensor<2x3x4x5xf32, {{.*}}>) outs(%{{.*}} : tensor<2x4x3x5xf32, {{.*}}>)
 // CHECK-NEXT: ^bb0(%[[IN:.*]]: tensor<2x3x4x5xf32, {{.*}}>, %[[OUT:.*]]: tensor<2x4x3x5xf32, {{.*}}>):
@@ -22,10 +24,11 @@
 // CHECK-NEXT: %[[CORE:.*]] = grid.core_index linear
 // CHECK-NEXT: noc.cb_reserve %[[CB]], 1
 // CHECK-NEXT: scf.for %[[R:.*]] = %c0 to %c32 step %c1 {
+// CHECK-NEXT: %[[O:.*]] = affine.apply #[[OUTSIDE]](%[[R]])
 // CHECK-NEXT: %[[D:.*]] = affine.apply #[[DST]](%[[R]])
 // CHECK-NEXT: %[[S:.*]] = affine.apply #[[SRC]](%[[CORE]])
 // CHECK-NEXT: %[[T:.*]] = affine.apply #[[TILE]](%[[R]], %[[CORE]])
-// CHECK-NEXT: noc.read_span %[[IN]][%[[T]]] offset %[[S]] into %[[CB]][%c0] offset %[[D]] count %c32 outside %c0 fill 0.000000e+00 : tensor<2x3x4x5xf32, {{.*}}>, !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: noc.read_span %[[IN]][%[[T]]] offset %[[S]] into %[[CB]][%c0] offset %[[D]] count %c32 outside %[[O]] fill 0.000000e+00 : tensor<2x3x4x5xf32, {{.*}}>, !noc.cb<!tile.tile<32x32, f32>, 2>
 // CHECK-NEXT: }
 // CHECK-NEXT: noc.barrier
 // CHECK-NEXT: noc.cb_push %[[CB]], 1
@@ -49,7 +52,7 @@
 // CHECK-NEXT: noc.write %[[CBO]][%c0] into %[[OUT]][%[[WCORE]]]
 // BF16-LABEL: func.func @transpose_rows
 // BF16: noc.cb 0 : !noc.cb<!tile.tile<32x32, bf16>, 2>
-// BF16: noc.read_span {{.*}} count %c32 outside %c0 fill 0.000000e+00 : tensor<2x3x4x5xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>, !noc.cb<!tile.tile<32x32, bf16>, 2>
+// BF16: noc.read_span {{.*}} count %c32 outside %{{.*}} fill 0.000000e+00 : tensor<2x3x4x5xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>, !noc.cb<!tile.tile<32x32, bf16>, 2>
 // BF16: tile.copy %{{.*}}, dst[%c0] : !tile.tile<32x32, bf16>
 func.func @transpose_rows(%x: tensor<2x3x4x5xf32>) -> tensor<2x4x3x5xf32> {
   %0 = graph.transpose %x {perm = array<i64: 0, 2, 1, 3>} : (tensor<2x3x4x5xf32>) -> tensor<2x4x3x5xf32>
@@ -59,11 +62,11 @@ func.func @transpose_rows(%x: tensor<2x3x4x5xf32>) -> tensor<2x4x3x5xf32> {
 // -----
 
 // A rotation moves the last dim: out[i, j, k] = in[j, k, i] value by value. Value (r, c) of
-// output tile u is in[r mod 3, c, u]: input tile r mod 3, offset 32 * c + u. The output has 4
-// columns, so only those 4 are read.
+// output tile u is in[r, c, u]: input tile r, offset 32 * c + u, for the 3 rows there are (the
+// others read the fill). The output has 4 columns, so only those 4 are read.
+// CHECK-DAG: #[[OUTSIDE:.*]] = affine_map<(d0) -> (d0 floordiv 3)>
 // CHECK-DAG: #[[DST:.*]] = affine_map<(d0, d1) -> (d0 * 32 + d1)>
 // CHECK-DAG: #[[SRC:.*]] = affine_map<(d0, d1) -> (d0 + d1 * 32 - (d1 floordiv 4) * 128 - (d0 floordiv 5) * 5)>
-// CHECK-DAG: #[[TILE:.*]] = affine_map<(d0) -> (d0 mod 3)>
 // CHECK-LABEL: func.func @transpose_values
 // CHECK: grid.dispatch "transpose" on <(0, 0) to{{ ?}}(4, 0)>
 // CHECK: noc.kernel reader {
@@ -71,10 +74,10 @@ func.func @transpose_rows(%x: tensor<2x3x4x5xf32>) -> tensor<2x4x3x5xf32> {
 // CHECK-NEXT: noc.cb_reserve
 // CHECK-NEXT: scf.for %[[R:.*]] = %c0 to %c32 step %c1 {
 // CHECK-NEXT: scf.for %[[C:.*]] = %c0 to %c4 step %c1 {
+// CHECK-NEXT: %[[O:.*]] = affine.apply #[[OUTSIDE]](%[[R]])
 // CHECK-NEXT: %[[D:.*]] = affine.apply #[[DST]](%[[R]], %[[C]])
 // CHECK-NEXT: %[[S:.*]] = affine.apply #[[SRC]](%[[CORE]], %[[C]])
-// CHECK-NEXT: %[[T:.*]] = affine.apply #[[TILE]](%[[R]])
-// CHECK-NEXT: noc.read_span %{{.*}}[%[[T]]] offset %[[S]] into %{{.*}}[%c0] offset %[[D]] count %c1 outside %c0 fill 0.000000e+00 :
+// CHECK-NEXT: noc.read_span %{{.*}}[%[[R]]] offset %[[S]] into %{{.*}}[%c0] offset %[[D]] count %c1 outside %[[O]] fill 0.000000e+00 :
 // CHECK: noc.kernel compute {
 // CHECK: tile.mask dst[%c0] rows %c3 cols %c4 fill 0.000000e+00
 func.func @transpose_values(%x: tensor<3x4x5xf32>) -> tensor<5x3x4xf32> {
@@ -98,18 +101,20 @@ func.func @transpose_reverse(%x: tensor<2x3x4xf32>) -> tensor<4x3x2xf32> {
 
 // -----
 
-// Reshape 2x6 -> 3x4 changes the last dim: value (r, c) is flat index 4 * (r mod 3) + c mod 4 =
-// in[row, col], at offset 32 * row + col of the only input tile. Both last dims are even and
-// an even flat index starts an even column, so values move in pairs: two runs per row.
+// Reshape 2x6 -> 3x4 changes the last dim: value (r, c) is flat index 4 * r + c mod 4 =
+// in[row, col], at offset 32 * row + col of the only input tile, for the 3 rows there are.
+// Both last dims are even and an even flat index starts an even column, so values move in
+// pairs: two runs per row.
 // CHECK-DAG: #[[DST:.*]] = affine_map<(d0, d1) -> (d0 * 32 + d1 * 2)>
 // CHECK-LABEL: func.func @reshape_values
 // CHECK: grid.dispatch "reshape" on <(0, 0) to{{ ?}}(0, 0)>
 // CHECK: noc.kernel reader {
 // CHECK: scf.for %[[R:.*]] = %c0 to %c32 step %c1 {
 // CHECK-NEXT: scf.for %[[C:.*]] = %c0 to %c2 step %c1 {
+// CHECK-NEXT: %[[O:.*]] = affine.apply #{{.*}}(%[[R]])
 // CHECK-NEXT: %[[D:.*]] = affine.apply #[[DST]](%[[R]], %[[C]])
 // CHECK-NEXT: %[[S:.*]] = affine.apply #{{.*}}(%[[R]], %[[C]])
-// CHECK-NEXT: noc.read_span %{{.*}}[%c0] offset %[[S]] into %{{.*}}[%c0] offset %[[D]] count %c2 outside %c0 fill 0.000000e+00 :
+// CHECK-NEXT: noc.read_span %{{.*}}[%c0] offset %[[S]] into %{{.*}}[%c0] offset %[[D]] count %c2 outside %[[O]] fill 0.000000e+00 :
 // CHECK: noc.kernel compute {
 // CHECK: tile.mask dst[%c0] rows %c3 cols %c4 fill 0.000000e+00
 func.func @reshape_values(%x: tensor<2x6xf32>) -> tensor<3x4xf32> {
@@ -179,7 +184,7 @@ func.func @reshape_int(%x: tensor<6xi64>) -> tensor<2x3xi64> {
 // CHECK-LABEL: func.func @reshape_keeps_last_dim
 // CHECK: grid.dispatch "reshape"
 // CHECK: noc.kernel reader {
-// CHECK: noc.read_span {{.*}} count %c32 outside %c0 fill 0.000000e+00 :
+// CHECK: noc.read_span {{.*}} count %c32 outside %{{.*}} fill 0.000000e+00 :
 // CHECK-NOT: noc.read_span
 // CHECK: noc.kernel compute {
 func.func @reshape_keeps_last_dim(%x: tensor<2x3x4xf32>) -> tensor<6x4xf32> {
@@ -193,7 +198,7 @@ func.func @reshape_keeps_last_dim(%x: tensor<2x3x4xf32>) -> tensor<6x4xf32> {
 // CHECK-LABEL: func.func @unsqueeze_keeps_last_dim
 // CHECK: grid.dispatch "reshape"
 // CHECK: noc.kernel reader {
-// CHECK: noc.read_span {{.*}} count %c32 outside %c0 fill 0.000000e+00 :
+// CHECK: noc.read_span {{.*}} count %c32 outside %{{.*}} fill 0.000000e+00 :
 // CHECK-NOT: noc.read_span
 // CHECK: noc.kernel compute {
 func.func @unsqueeze_keeps_last_dim(%x: tensor<3x4xf32>) -> tensor<1x3x4xf32> {
@@ -206,8 +211,8 @@ func.func @unsqueeze_keeps_last_dim(%x: tensor<3x4xf32>) -> tensor<1x3x4xf32> {
 // A channels-last im2col: output columns are 2 taps x 64 channels, the last input index is the
 // channel (d3 mod 64), so each output tile row is one run of 32 channels of one input row. The
 // tap's row in the image is a guard (bound 4): `outside` weighs it with the input's dims (base 3,
-// the guard at 3^4 = 81).
-// CHECK-DAG: #[[OUTSIDE:.*]] = affine_map<(d0, d1) -> ({{.*}} * 9 + ({{.*}} floordiv 4) * 81)>
+// the guard at 3^4 = 81), and the tile's rows past the output's 16 at 3^5 = 243.
+// CHECK-DAG: #[[OUTSIDE:.*]] = affine_map<(d0, d1) -> ({{.*}} * 9 + ({{.*}} floordiv 4) * 81 + (d0 floordiv 16) * 243)>
 // CHECK-LABEL: func.func @window_runs
 // CHECK: grid.dispatch "remap"
 // CHECK: scf.for %[[R:.*]] = %c0 to %c32 step %c1 {
