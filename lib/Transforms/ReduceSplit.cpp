@@ -2,6 +2,7 @@
 
 #include "Grid/GridDialect.h"
 #include "tessel/Transforms/ChipInfo.h"
+#include "tessel/Transforms/ReducePlan.h"
 #include "tessel/runtime/TileCosts.h"
 
 using namespace mlir;
@@ -72,23 +73,16 @@ double tessel::reduceCycles(const rt::ChipDesc &chip, graph::ReduceOp op, int64_
   rt::DataFormat inFormat = runtimeFormat(inLayout.getFormat());
   int64_t rowTiles = (in.getShape().back() + 31) / 32, units = outputTiles(op);
   // A step reduces its tile across columns into the accumulator, which the kernels keep in
-  // Dst; a tile that takes a pre-op first (abs, square, exp), or a mask (a row of a partial
-  // last tile: every step masks), is staged in Dst and packed.
-  using K = graph::ReduceKind;
-  std::optional<rt::UnaryOp> pre;
-  if (op.getKind() == K::l1)
-    pre = rt::UnaryOp::Abs;
-  else if (op.getKind() == K::l2 || op.getKind() == K::sum_square)
-    pre = rt::UnaryOp::Square;
-  else if (op.getKind() == K::log_sum_exp)
-    pre = rt::UnaryOp::Exp;
-  bool sumLike = !llvm::is_contained({K::max, K::min, K::prod}, op.getKind());
-  bool masked = in.getShape().back() % 32 != 0 && !(sumLike && pre != rt::UnaryOp::Exp);
+  // Dst; a tile that takes a pre-op first, or a mask (a row of a partial last tile: every step
+  // masks), is staged in Dst and packed.
+  ReducePlan plan = reducePlan(op.getKind());
+  bool masked = in.getShape().back() % 32 != 0 && plan.masksPartialTiles();
   double reduceStep = double(rt::reduceCycles(chip, inFormat, fidelity));
-  if (pre || masked)
-    reduceStep += double(rt::copyCycles(chip, inFormat) + rt::packCycles(chip, inFormat) +
-                         (pre ? rt::unaryCycles(chip, *pre) : 0) +
-                         (masked ? rt::maskCycles(chip) : 0));
+  if (plan.pre || masked)
+    reduceStep += double(
+        rt::copyCycles(chip, inFormat) + rt::packCycles(chip, inFormat) +
+        (plan.pre ? rt::unaryCycles(chip, static_cast<rt::UnaryOp>(*plan.pre)) : 0) +
+        (masked ? rt::maskCycles(chip) : 0));
   int64_t inBytes = rt::tileBytes(inFormat);
   int64_t outBytes = rt::tileBytes(runtimeFormat(outLayout.getFormat()));
   bool inL1 = inLayout.getMemory() == grid::MemorySpace::l1;

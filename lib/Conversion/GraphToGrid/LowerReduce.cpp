@@ -3,38 +3,11 @@
 // (both: across columns, then the result tile across rows); reduced batch axes combine whole
 // tiles on the SFPU. Dst starts at the reduction's identity, so every step accumulates.
 #include "Lowerings.h"
+#include "tessel/Transforms/ReducePlan.h"
 
 using namespace mlir;
 using namespace tessel;
 using namespace tessel::lowering;
-
-namespace {
-struct ReducePlan {
-  tile::ReduceKind kind;
-  std::optional<tile::UnaryKind> pre, post;
-  float identity;
-};
-} // namespace
-
-static ReducePlan planFor(graph::ReduceKind kind) {
-  using G = graph::ReduceKind;
-  using T = tile::ReduceKind;
-  using U = tile::UnaryKind;
-  constexpr float huge = 3.0e38f;
-  switch (kind) {
-  case G::sum: return {T::sum, {}, {}, 0};
-  case G::mean: return {T::sum, {}, {}, 0}; // scaled after
-  case G::max: return {T::max, {}, {}, -huge};
-  case G::min: return {T::min, {}, {}, huge};
-  case G::prod: return {T::prod, {}, {}, 1};
-  case G::l1: return {T::sum, U::abs, {}, 0};
-  case G::l2: return {T::sum, U::square, U::sqrt, 0};
-  case G::log_sum: return {T::sum, {}, U::log, 0};
-  case G::log_sum_exp: return {T::sum, U::exp, U::log, 0};
-  case G::sum_square: return {T::sum, U::square, {}, 0};
-  }
-  return {T::sum, {}, {}, 0};
-}
 
 static tile::BinaryKind combineKind(tile::ReduceKind kind) {
   switch (kind) {
@@ -80,7 +53,7 @@ static Value buildReduceDispatch(OpBuilder &b, graph::ReduceOp op, const Lowerin
   // The dispatch's body takes the insertion point; the next dispatch goes after this one.
   OpBuilder::InsertionGuard guard(b);
   MLIRContext *ctx = b.getContext();
-  ReducePlan plan = planFor(op.getKind());
+  ReducePlan plan = reducePlan(op.getKind());
   TiledView out = TiledView::of(op.getType());
   int64_t rank = op.getInput().getType().getRank();
   bool bothAxes = rank >= 2 && llvm::is_contained(op.getAxes(), rank - 1) &&
@@ -189,7 +162,7 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
   TiledView in = TiledView::of(inType), out = TiledView::of(op.getType());
   llvm::SmallDenseSet<int64_t> axes(op.getAxes().begin(), op.getAxes().end());
   bool redN = rank >= 1 && axes.contains(rank - 1), redM = rank >= 2 && axes.contains(rank - 2);
-  ReducePlan plan = planFor(op.getKind());
+  ReducePlan plan = reducePlan(op.getKind());
 
   // Per unit (output tile), the input tiles it folds: reduced batch dims x row tiles x col tiles.
   int64_t nb = 1;
@@ -243,8 +216,7 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
     d.reduceDim = redN ? 0 : 1;
   d.pre = plan.pre;
   bool partialReduced = (redN && in.cols % 32) || (redM && in.rows % 32);
-  if (partialReduced && !(plan.kind == tile::ReduceKind::sum &&
-                          (!plan.pre || plan.pre != tile::UnaryKind::exp)))
+  if (partialReduced && plan.masksPartialTiles())
     d.maskInput = std::make_pair(in.rows - inMt * 32, in.cols - inNt * 32);
   // Weights (over leading axes only, which the verifier ensures) multiply each input tile as it
   // arrives: the tile of the weights at the same place, broadcast as numpy would.
