@@ -29,11 +29,17 @@ def Tile_ReleaseDstOp : Tile_Op<"release_dst"> {
 def Tile_MatmulOp : Tile_Op<"matmul"> {
   let summary = "Dst[dst] += lhs x rhs on the FPU";
   let description = [{
+    With `transpose_rhs`, Dst[dst] += lhs x rhs^T: the unpacker transposes the rhs tile as it
+    loads it (tt-metal's `matmul_tiles(..., transpose)`), at a plain product's cost; attention
+    multiplies its queries by tiles of K so, without a transposed copy of the keys.
+
     ```mlir
     tile.matmul %a, %b, dst[%d] : !tile.tile<32x32, bf16>, !tile.tile<32x32, bf16>
+    tile.matmul %q, %k, dst[%d] {transpose_rhs} : !tile.tile<32x32, bf16>, !tile.tile<32x32, bf16>
     ```
   }];
-  let arguments = (ins Tile_TileType:$lhs, Tile_TileType:$rhs, Tile_DstIndex:$dst);
+  let arguments = (ins Tile_TileType:$lhs, Tile_TileType:$rhs, Tile_DstIndex:$dst,
+                   UnitAttr:$transpose_rhs);
   let assemblyFormat = "$lhs `,` $rhs `,` `dst` `[` $dst `]` attr-dict `:` qualified(type($lhs)) `,` qualified(type($rhs))";
   let hasVerifier = 1;
 }

@@ -483,6 +483,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
   int64_t cycles = 0, ideal = 0;
   switch (op) {
   case Op::Matmul:
+  case Op::MatmulBt:
     if (!operand(w[0], 0, job.a) || !operand(w[2], 1, job.b) || !dstOperand(2, job.d))
       return Step::Failed;
     job.fmtA = fmtOf(w[0]);
@@ -572,7 +573,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
   for (int i = 0; i < numSlots; ++i)
     slots[i].first->lastJob(slots[i].second) = number;
   if (op != Op::Pack && op != Op::PackAcc) {
-    stats.flops += op == Op::Matmul ? 2.0 * double(kTileElems) * double(kTileDim)
+    stats.flops += op == Op::Matmul || op == Op::MatmulBt ? 2.0 * double(kTileElems) * double(kTileDim)
                                     : double(kTileElems);
     stats.idealComputeCycles += ideal;
   }

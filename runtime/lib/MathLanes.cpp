@@ -17,6 +17,14 @@ void runTileJob(const TileJob &j) {
   case Op::Matmul:
     tileMatmul(j.a, j.b, j.d, j.fmtA, j.fmtB, j.fidelity, j.dstFormat);
     break;
+  case Op::MatmulBt: {
+    alignas(64) float bt[kTileElems];
+    for (int64_t r = 0; r < kTileDim; ++r)
+      for (int64_t c = 0; c < kTileDim; ++c)
+        bt[c * kTileDim + r] = j.b[r * kTileDim + c];
+    tileMatmul(j.a, bt, j.d, j.fmtA, j.fmtB, j.fidelity, j.dstFormat);
+    break;
+  }
   case Op::Binary:
     tileBinary(BinaryOp(j.kind), Broadcast(j.variant), j.a, j.b, j.d, j.flag, j.fidelity,
                j.dstFormat);

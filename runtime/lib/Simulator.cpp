@@ -77,7 +77,8 @@ bool hasF32Matmul(const ttb::Dispatch &d) {
       continue;
     const auto &code = *k->code();
     for (size_t pc = 0; pc < code.size(); pc += size_t(operandCount(code[pc])) + 1)
-      if (Op(code[pc]) == Op::Matmul && (isF32(code[pc + 1]) || isF32(code[pc + 3])))
+      if ((Op(code[pc]) == Op::Matmul || Op(code[pc]) == Op::MatmulBt) &&
+          (isF32(code[pc + 1]) || isF32(code[pc + 3])))
         return true;
   }
   return false;

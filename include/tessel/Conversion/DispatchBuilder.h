@@ -152,7 +152,7 @@ public:
   // Tile math on Dst.
   void copy(mlir::Value tile, mlir::Value dst);
   void transpose(mlir::Value tile, mlir::Value dst);
-  void matmul(mlir::Value lhs, mlir::Value rhs, mlir::Value dst);
+  void matmul(mlir::Value lhs, mlir::Value rhs, mlir::Value dst, bool transposeRhs = false);
   void unary(tile::UnaryKind kind, mlir::Value dst, float param = 0.0f);
   void binary(tile::BinaryKind kind, tile::Broadcast bcast, mlir::Value lhs, mlir::Value rhs,
               mlir::Value dst);

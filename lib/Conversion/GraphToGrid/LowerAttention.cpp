@@ -84,13 +84,11 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
   int64_t nd = q.nt, nk = kt.nt, ne = v.nt;
   tile::DataFormat format = grid::getLayout(outType).getFormat();
   int64_t budget = opts.chip.l1Bytes - opts.chip.l1ReservedBytes;
-  // The buffers that grow with the chunk (keys twice, and once transposed where they are read
-  // as K; values twice; the mask twice per query tile of the block; scores and probabilities)
-  // take at most the share of L1 that tensors kept between ops leave to any op's buffers.
-  bool transposedKeys = OperandTiles::of(op->getOpOperand(1)).transposed;
+  // The buffers that grow with the chunk (keys twice, values twice, the mask twice per query
+  // tile of the block, scores and probabilities) take at most the share of L1 that tensors kept
+  // between ops leave to any op's buffers.
   auto chunkBytes = [&](int64_t chunk, int64_t block) {
-    int64_t perKeyTile = 2 * nd + 2 * ne + (transposedKeys ? nd : 0) +
-                         (op.getMask() ? 2 * block : 0) + 2;
+    int64_t perKeyTile = 2 * nd + 2 * ne + (op.getMask() ? 2 * block : 0) + 2;
     return chunk * perKeyTile * tile::tileBytes(format);
   };
   // A block's query tiles share a batch element and its state (q, and m, l and O twice) fits
@@ -150,8 +148,8 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
   Value cbQ = db.cb(format, block * nd);
   Value cbQScaled = scale != 1.0f ? db.cb(format, block * nd) : cbQ;
   Value cbK = db.cb(format, 2 * chunk * nd), cbV = db.cb(format, 2 * chunk * ne);
-  // Keys read as tiles of K (not of K^T) are transposed once per chunk.
-  Value cbKt = ktIn.transposed ? db.cb(format, chunk * nd) : cbK;
+  // Keys read as tiles of K (not of K^T) multiply the queries transposed by the unpacker.
+  bool keysTransposed = ktIn.transposed;
   Value cbMask = op.getMask() ? db.cb(format, 2 * block * chunk) : Value();
   Value cbS = db.cb(format, chunk), cbP = db.cb(format, chunk), cbAlpha = db.cb(format, 1);
   Value cbM = db.cb(format, 2 * block), cbL = db.cb(format, 2 * block);
@@ -293,9 +291,6 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
       db.wait(cbCausal, 1);
     db.loop(db.apply(unitChunks, {unit}), [&](Value c) {
       db.wait(cbK, chunk * nd);
-      if (cbKt != cbK)
-        eachTile(cbK, cbKt, chunk * nd,
-                 [&](Value tileValue) { db.transpose(tileValue, zero); });
       if (cbMask)
         db.wait(cbMask, block * chunk);
       db.wait(cbV, chunk * ne);
@@ -306,7 +301,8 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
           db.acquireDst();
           auto scores = [&] {
             db.loop(nd, [&](Value d) {
-              db.matmul(db.get(cbQScaled, at(qi, nd, d)), db.get(cbKt, at(t, nd, d)), zero);
+              db.matmul(db.get(cbQScaled, at(qi, nd, d)), db.get(cbK, at(t, nd, d)), zero,
+                        keysTransposed);
             });
           };
           if (causal) {
@@ -395,7 +391,7 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
       db.wait(cbM, block);
       db.wait(cbL, block);
       db.wait(cbO, block * ne);
-      db.pop(cbKt, chunk * nd);
+      db.pop(cbK, chunk * nd);
       if (cbMask)
         db.pop(cbMask, block * chunk);
       db.pop(cbV, chunk * ne);

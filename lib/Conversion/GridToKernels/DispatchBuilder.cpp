@@ -312,8 +312,8 @@ void DispatchBuilder::transpose(Value tileValue, Value dst) {
   b.create<tile::TransposeOp>(loc, tileValue, dst);
 }
 
-void DispatchBuilder::matmul(Value lhs, Value rhs, Value dst) {
-  b.create<tile::MatmulOp>(loc, lhs, rhs, dst);
+void DispatchBuilder::matmul(Value lhs, Value rhs, Value dst, bool transposeRhs) {
+  b.create<tile::MatmulOp>(loc, lhs, rhs, dst, transposeRhs);
 }
 
 void DispatchBuilder::unary(tile::UnaryKind kind, Value dst, float param) {

@@ -324,7 +324,8 @@ FailureOr<MatmulLoop> tessel::lowering::matchMatmulLoop(grid::DispatchOp op,
   // the pack.
   auto product = stepMath.size() == 3 ? dyn_cast<tile::MatmulOp>(stepMath[1]) : tile::MatmulOp();
   Block &stepBody = r.step.getBody().front();
-  if (initMath.size() != 1 || !product || product.getLhs() != stepBody.getArgument(1) ||
+  if (initMath.size() != 1 || !product || product.getTransposeRhs() ||
+      product.getLhs() != stepBody.getArgument(1) ||
       product.getRhs() != stepBody.getArgument(2) || getConstantIntValue(product.getDst()) != 0)
     return fail("the accumulator starts at zero and each step adds the product of its tiles");
   // The epilogue runs on a subblock's tiles at once: it may use Dst[0] only, and each tile it

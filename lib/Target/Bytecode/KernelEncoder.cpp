@@ -343,7 +343,8 @@ LogicalResult KernelEncoder::encodeOp(Operation &o) {
         SmallVector<int32_t> w;
         if (failed(tileOperands({m.getLhs(), m.getRhs()}, {m.getDst()}, w)))
           return failure();
-        emit({op(Opc::Matmul), w[0], w[1], w[2], w[3], w[4]});
+        emit({op(m.getTransposeRhs() ? Opc::MatmulBt : Opc::Matmul), w[0], w[1], w[2], w[3],
+              w[4]});
         return success();
       })
       .Case([&](tile::BinaryOp m) -> LogicalResult {

@@ -24,7 +24,7 @@
 // CHECK: noc.kernel compute {
 // CHECK: tile.mask dst[%c0] rows %c0 cols %c0 fill -3.000000e+38
 // CHECK: tile.unary scale dst[%c0] {param = 1.250000e-01 : f32}
-// CHECK: tile.matmul
+// CHECK: tile.matmul %{{[0-9a-z_]+}}, %{{[0-9a-z_]+}}, dst[%c0] :
 // CHECK: tile.binary add bcast rows
 // CHECK: tile.mask dst[%c0] rows %c32 cols %{{.*}} fill -3.000000e+38
 // CHECK: tile.reduce max dim 0 %{{.*}}, dst[%c1] {accumulate}
@@ -45,14 +45,16 @@ func.func @attention(%q: tensor<2x96x40xf32>, %kt: tensor<2x40x70xf32>, %v: tens
 // -----
 
 // q, the keys and v as whole-tile views of x [1, 64, 128] (two heads of 64): the dispatch reads
-// x itself, the remaps get none, and the keys' tiles (x's, not transposed yet) are transposed
-// once per chunk before the scores' matmuls.
+// x itself, the remaps get none, and the keys' tiles (x's, K not K^T) multiply the queries
+// transposed as the unpacker loads them: no transposed copy of them is made.
 // CHECK-LABEL: func.func @heads_views
 // CHECK-NOT: grid.dispatch "remap"
 // CHECK: grid.dispatch "sdpa" on {{.*}} ins(%arg0, %arg0, %arg0 :
 // CHECK: noc.kernel compute {
-// CHECK: tile.transpose
-// CHECK: tile.matmul
+// CHECK-NOT: tile.transpose
+// CHECK: tile.matmul %{{.*}}, %{{.*}}, dst[%{{.*}}] {transpose_rhs}
+// CHECK-NOT: tile.transpose
+// CHECK: noc.kernel writer {
 func.func @heads_views(%x: tensor<1x64x128xf32>) -> tensor<1x2x64x64xf32> {
   %q = graph.remap %x {map = affine_map<(d0, d1, d2, d3) -> (d0, d2, d1 * 64 + d3)>} : (tensor<1x64x128xf32>) -> tensor<1x2x64x64xf32>
   %kt = graph.remap %x {map = affine_map<(d0, d1, d2, d3) -> (d0, d3, d1 * 64 + d2)>} : (tensor<1x64x128xf32>) -> tensor<1x2x64x64xf32>

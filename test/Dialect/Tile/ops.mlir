@@ -26,6 +26,9 @@ func.func @math(%a: !tile.tile<32x32, bf16>, %b: !tile.tile<32x32, bf16>, %x: !t
   tile.acquire_dst
   // CHECK-NEXT: tile.matmul %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, bf16>, !tile.tile<32x32, bf16>
   tile.matmul %a, %b, dst[%d] : !tile.tile<32x32, bf16>, !tile.tile<32x32, bf16>
+  // The rhs transposed by the unpacker (attention's keys, read as tiles of K).
+  // CHECK-NEXT: tile.matmul %{{.*}}, %{{.*}}, dst[%{{.*}}] {transpose_rhs} : !tile.tile<32x32, bf16>, !tile.tile<32x32, bf16>
+  tile.matmul %a, %b, dst[%d] {transpose_rhs} : !tile.tile<32x32, bf16>, !tile.tile<32x32, bf16>
   // Mixed formats: block floats go through the FPU as floats.
   // CHECK-NEXT: tile.matmul %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>, !tile.tile<32x32, bfp8_b>
   tile.matmul %x, %y, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, bfp8_b>

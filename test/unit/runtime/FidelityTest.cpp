@@ -129,3 +129,34 @@ TEST(Fidelity, LoFiTruncatesTowardZero) {
   EXPECT_EQ(runMatmul(a, b, ttb::MathFidelity::HiFi2)[0], -(1.0f + std::ldexp(1.0f, -4)));
   EXPECT_EQ(runMatmul(a, b, ttb::MathFidelity::HiFi3)[0], a.data[0]);
 }
+
+// MATMUL_BT multiplies by its B tile transposed (the unpacker's transpose of in1), with the same
+// numbers as MATMUL of the tile it transposes: the same products, summed in the same order.
+TEST(Fidelity, MatmulBtIsMatmulOfTheTransposedTile) {
+  HostTensor a = randomBf16("a", {M, K}, 11), b = randomBf16("b", {K, Nn}, 12);
+  HostTensor bt = b;
+  for (int64_t i = 0; i < K; ++i)
+    for (int64_t j = 0; j < Nn; ++j) {
+      int64_t ti = i / 32 * 32, tj = j / 32 * 32, r = i % 32, c = j % 32;
+      bt.data[size_t((ti + c) * Nn + tj + r)] = b.data[size_t(i * Nn + j)];
+    }
+  auto run = [](const BinarySpec &spec, const std::vector<HostTensor> &inputs) {
+    LoadedBinary bin;
+    std::string error;
+    RunResult r;
+    EXPECT_TRUE(loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error)) << error;
+    EXPECT_TRUE(runBinary(bin, inputs, SimOptions(), r, error)) << error;
+    return r;
+  };
+  for (auto fidelity : {ttb::MathFidelity::LoFi, ttb::MathFidelity::HiFi4}) {
+    RunResult plain = run(matmulSpec(M, K, Nn, DataFormat::BFloat16, DataFormat::Float32,
+                                     fidelity),
+                          {a, b});
+    RunResult transposed = run(matmulSpec(M, K, Nn, DataFormat::BFloat16, DataFormat::Float32,
+                                          fidelity, /*transposeB=*/true),
+                               {a, bt});
+    ASSERT_EQ(transposed.outputs.size(), 1u);
+    ASSERT_EQ(transposed.outputs[0].data, plain.outputs[0].data);
+    EXPECT_EQ(transposed.perf.cycles, plain.perf.cycles);
+  }
+}

@@ -89,7 +89,7 @@ BinarySpec copySpec(std::vector<int64_t> shape, ttb::DataFormat format,
 }
 
 BinarySpec matmulSpec(int64_t m, int64_t k, int64_t n, ttb::DataFormat format,
-                      ttb::DataFormat dstFormat, ttb::MathFidelity fidelity) {
+                      ttb::DataFormat dstFormat, ttb::MathFidelity fidelity, bool transposeB) {
   BinarySpec spec;
   int64_t mt = (m + 31) / 32, kt = (k + 31) / 32, nt = (n + 31) / 32;
   spec.buffers = {{"a", {m, k}, format, 0},
@@ -135,7 +135,7 @@ BinarySpec matmulSpec(int64_t m, int64_t k, int64_t n, ttb::DataFormat format,
   lk = compute.loop(6, compute.constant(kt));
   compute.emit(Op::CbWait, {0, 1});
   compute.emit(Op::CbWait, {1, 1});
-  compute.emit(Op::Matmul, {0, zero, 1, zero, zero});
+  compute.emit(transposeB ? Op::MatmulBt : Op::Matmul, {0, zero, 1, zero, zero});
   compute.emit(Op::CbPop, {0, 1});
   compute.emit(Op::CbPop, {1, 1});
   compute.endLoop(lk);

@@ -33,9 +33,11 @@ void emitCopyTile(KernelSpec &compute, int32_t zeroExpr, int32_t in, int32_t out
 BinarySpec copySpec(std::vector<int64_t> shape, ttb::DataFormat format,
                     uint32_t x1 = 0, uint32_t y1 = 0, uint32_t inCbTiles = 2);
 
-/// A single-core C[M,N] = A[M,K] x B[K,N] on tiles, operands in `format`.
+/// A single-core C[M,N] = A[M,K] x B[K,N] on tiles, operands in `format`; with `transposeB`
+/// (MATMUL_BT) each tile of B's buffer holds its tile of B transposed.
 BinarySpec matmulSpec(int64_t m, int64_t k, int64_t n, ttb::DataFormat format,
-                      ttb::DataFormat dstFormat, ttb::MathFidelity fidelity);
+                      ttb::DataFormat dstFormat, ttb::MathFidelity fidelity,
+                      bool transposeB = false);
 
 /// A binary of f32 buffers `name` (shape `shape`), ids [32] and out [32, 32], the first two its
 /// inputs, and one dispatch over all three whose cbs 0 (for `name`, `tiles` tiles), 1 (ids, one

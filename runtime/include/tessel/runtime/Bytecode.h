@@ -45,8 +45,11 @@ enum class Op : int32_t {
   // PACK adding into the slot instead of overwriting it: the packer's L1 accumulation
   // (tt-metal's packer_l1_acc), which spares reloading partial sums into Dst.
   PackAcc = 28,
+  // MATMUL of A by B transposed: the unpacker transposes the in1 tile as it loads srcA
+  // (tt-metal's matmul_tiles(..., transpose)), as attention multiplies queries by keys.
+  MatmulBt = 29,
 };
-inline constexpr int32_t kNumOps = 29;
+inline constexpr int32_t kNumOps = 30;
 
 /// Operand words following opcode `op`; -1 for an unknown opcode.
 int operandCount(int32_t op);
