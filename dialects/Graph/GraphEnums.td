@@ -18,7 +18,7 @@ def Graph_UnaryKind : I32EnumAttr<"UnaryKind", "elementwise function of one tens
     I32EnumAttrCase<"clip", 25>, I32EnumAttrCase<"identity", 26>, I32EnumAttrCase<"isnan", 27>,
     I32EnumAttrCase<"isinf", 28>, I32EnumAttrCase<"trunc", 29>, I32EnumAttrCase<"to_bool", 30>,
     I32EnumAttrCase<"tan", 31>, I32EnumAttrCase<"asin", 32>, I32EnumAttrCase<"acos", 33>, I32EnumAttrCase<"atan", 34>, I32EnumAttrCase<"sinh", 35>, I32EnumAttrCase<"cosh", 36>, I32EnumAttrCase<"asinh", 37>, I32EnumAttrCase<"acosh", 38>, I32EnumAttrCase<"atanh", 39>,
-    I32EnumAttrCase<"gelu", 40>, I32EnumAttrCase<"gelu_tanh", 41>]> {
+    I32EnumAttrCase<"gelu", 40>, I32EnumAttrCase<"gelu_tanh", 41>, I32EnumAttrCase<"rsqrt", 42>]> {
   let cppNamespace = "::tessel::graph";
 }
 

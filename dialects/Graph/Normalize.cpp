@@ -38,8 +38,8 @@ Normalized tessel::graph::buildNormalization(OpBuilder &b, Location loc, Value x
   auto scalarType = RankedTensorType::get({}, elt);
   Value epsilon = b.create<ConstantOp>(loc, RankedTensorType::get({}, elt, scalarEncoding),
                                        DenseElementsAttr::get(scalarType, b.getFloatAttr(elt, eps)));
-  n.invStd = unary(UnaryKind::reciprocal,
-                   unary(UnaryKind::sqrt, binary(BinaryKind::add, stat, n.var, epsilon)));
+  // One SFPU function for 1 / sqrt, with one rounding, where sqrt then reciprocal take two.
+  n.invStd = unary(UnaryKind::rsqrt, binary(BinaryKind::add, stat, n.var, epsilon));
   n.normal = binary(BinaryKind::mul, full, centered, n.invStd);
   return n;
 }

@@ -428,8 +428,7 @@ func.func @concat_last_axis(%a: tensor<2x3xf32>, %b: tensor<2x4xf32>, %c: tensor
 // CHECK-NEXT: %[[V:.*]] = graph.reduce mean %[[SQ]] {axes = array<i64: 1, 2>}
 // CHECK-NEXT: %[[EPS:.*]] = graph.constant dense<9.99999974E-6> : tensor<f32>
 // CHECK-NEXT: %[[VE:.*]] = graph.binary add %[[V]], %[[EPS]]
-// CHECK-NEXT: %[[S:.*]] = graph.unary sqrt %[[VE]]
-// CHECK-NEXT: %[[R:.*]] = graph.unary reciprocal %[[S]]
+// CHECK-NEXT: %[[R:.*]] = graph.unary rsqrt %[[VE]]
 // CHECK-NEXT: %[[N:.*]] = graph.binary mul %[[D]], %[[R]] : (tensor<2x4x8xf32>, tensor<2x1x1xf32>) -> tensor<2x4x8xf32>
 // CHECK-NEXT: %[[G:.*]] = graph.binary mul %[[N]], %arg1 : (tensor<2x4x8xf32>, tensor<4x8xf32>) -> tensor<2x4x8xf32>
 // CHECK-NEXT: %[[Y:.*]] = graph.binary add %[[G]], %arg2 : (tensor<2x4x8xf32>, tensor<8xf32>) -> tensor<2x4x8xf32>

@@ -32,6 +32,7 @@ static void emitUnary(DispatchBuilder &m, graph::UnaryOp op, Value x, Value scra
   case graph::UnaryKind::log: return m.unary(K::log, x);
   case graph::UnaryKind::sqrt: return m.unary(K::sqrt, x);
   case graph::UnaryKind::reciprocal: return m.unary(K::recip, x);
+  case graph::UnaryKind::rsqrt: return m.unary(K::rsqrt, x);
   case graph::UnaryKind::sigmoid: return m.unary(K::sigmoid, x);
   case graph::UnaryKind::tanh: return m.unary(K::tanh, x);
   case graph::UnaryKind::erf: return m.unary(K::erf, x);
