@@ -127,8 +127,8 @@ LogicalResult GatherOp::verify() {
   if (map.getNumDims() != 3 || map.getNumSymbols() || map.getNumResults() != 3)
     return emitOpError("map must take (unit, row, column) to (tile, offset, outside)");
   int64_t run = getRunLength(), columns = getColumns();
-  if (run < 1 || run > 32 || 32 % run)
-    return emitOpError() << "run length " << run << " must divide 32";
+  if (run != 1024 && (run < 1 || run > 32 || 32 % run))
+    return emitOpError() << "run length " << run << " must divide 32, or be 1024 (a whole tile)";
   if (columns < 1 || columns > 32)
     return emitOpError() << "columns " << columns << " must be in [1, 32]";
   return verifyTileOf(*this, getSource(), getResult().getType());

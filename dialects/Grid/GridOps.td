@@ -123,7 +123,8 @@ def Grid_GatherOp : Grid_Op<"gather", [Pure]> {
   let summary = "A unit's tile assembled from runs of a dispatch's tensor's values";
   let description = [{
     Each of the tile's 32 rows is read in runs of `run_length` values over its first `columns`
-    columns (the rest of a row is left as it is). `map` takes (unit, row in the tile, first
+    columns (the rest of a row is left as it is); a run of 1024 reads the whole tile at once,
+    rows after rows of one source tile. `map` takes (unit, row in the tile, first
     column of the run) to three indices: the source tile the run comes from, the offset of its
     first value in that tile (row-major within the tile), and a value that is non-zero when the
     run lies outside the source and reads `fill` instead. Remaps and reshapes that move values

@@ -187,7 +187,9 @@ private:
 /// How a reader assembles a tile of a gather's output from runs of input values (graph.remap
 /// and graph.reshape kernels, and a matmul reader that absorbs its lhs's remap).
 struct TileGather {
-  /// Values a request moves (graph::gatherRunLength).
+  /// A run of the whole tile: the output tile is an input tile in place.
+  static constexpr int64_t kWholeTile = 32 * 32;
+  /// Values a request moves (graph::gatherRunLength), or kWholeTile.
   int64_t runLength = 1;
   /// Over d0 = the output tile (linear index), d1 = the row in the tile, d2 = the column of a
   /// run's first value: the input tile and offset it reads, and a value that is non-zero when

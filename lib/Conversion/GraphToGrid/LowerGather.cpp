@@ -3,8 +3,10 @@
 // the padding and packs it. A run of values moves at once when consecutive columns of an output
 // tile row come from one tile row of the input: 32 when the last dim maps onto itself or onto the
 // channels of a channels-last window, fewer (a power of two) when that divides both last dims;
-// otherwise value by value.
+// otherwise value by value. An output tile that is an input tile in place moves in one run.
 #include "Lowerings.h"
+#include "tessel/Transforms/AbsorbedRemaps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 
 using namespace mlir;
 using namespace tessel;
@@ -14,7 +16,8 @@ TileGather tessel::lowering::planTileGather(RankedTensorType outType, RankedTens
                                             ArrayRef<AffineExpr> inputIndex,
                                             std::optional<float> padding,
                                             ArrayRef<AffineExpr> guards,
-                                            ArrayRef<int64_t> guardBounds, bool padPastEnd) {
+                                            ArrayRef<int64_t> guardBounds, bool padPastEnd,
+                                            bool zeroPaddedInput) {
   MLIRContext *ctx = outType.getContext();
   TiledView out = TiledView::of(outType), in = TiledView::of(inType);
   ArrayRef<int64_t> outShape = outType.getShape(), inShape = inType.getShape();
@@ -65,9 +68,13 @@ TileGather tessel::lowering::planTileGather(RankedTensorType outType, RankedTens
   // is taken to stay within [-2 * size, 3 * size).
   g.outside = getAffineConstantExpr(0, ctx);
   SmallVector<std::pair<AffineExpr, int64_t>> checks; // over the output's dims
+  // An input whose tiles are zero past its end reads its own padding where the gather's is zero.
+  bool readsPadding = zeroPaddedInput && padding && *padding == 0.0f;
   if (padding)
     for (int64_t k = 0; k < inRank; ++k)
-      checks.push_back({inputIndex[k], inShape[k]});
+      checks.push_back({inputIndex[k], readsPadding && k + 2 >= inRank
+                                           ? int64_t(llvm::alignTo(inShape[k], 32))
+                                           : inShape[k]});
   if (padding)
     for (auto [e, bound] : llvm::zip(guards, guardBounds))
       checks.push_back({e, bound});
@@ -89,6 +96,19 @@ TileGather tessel::lowering::planTileGather(RankedTensorType outType, RankedTens
     g.outside = g.outside + e.replaceDims(outIdx).floorDiv(size) * weight;
     weight *= base;
   }
+  // An output tile that is an input tile in place (wholeTileView), the whole of it inside the
+  // input or outside it (no guards, no padding of the output's own, the input's last tiles zero
+  // past its end or it ends on whole tiles): one run of the whole tile, one request, not 32.
+  bool inputWhole = inRank >= 2 && inShape[inRank - 2] % 32 == 0 && inShape[inRank - 1] % 32 == 0;
+  if (outRank >= 2 && guards.empty() && out.rows % 32 == 0 && out.cols % 32 == 0 &&
+      (readsPadding || inputWhole) &&
+      wholeTileView(AffineMap::get(outRank, 0, inputIndex, ctx), outShape, inShape) == false) {
+    AffineExpr zero = getAffineConstantExpr(0, ctx);
+    g.runLength = TileGather::kWholeTile;
+    g.inTile = simplifyAffineExpr(g.inTile.replaceDims({u, zero, zero}), 1, 0);
+    g.inOffset = zero;
+    g.outside = simplifyAffineExpr(g.outside.replaceDims({u, zero, zero}), 1, 0);
+  }
   return g;
 }
 
@@ -102,8 +122,12 @@ FailureOr<Value> tessel::lowering::lowerGather(Operation *op, Value input,
   MLIRContext *ctx = b.getContext();
   auto outType = cast<RankedTensorType>(op->getResult(0).getType());
   TiledView out = TiledView::of(outType);
+  // The runtime writes a function's arguments with their tiles' padding zero.
+  auto argument = dyn_cast<BlockArgument>(input);
+  bool zeroPadded = argument && isa<func::FuncOp>(argument.getOwner()->getParentOp());
   TileGather gather = planTileGather(outType, cast<RankedTensorType>(input.getType()), inputIndex,
-                                     padding, guards, guardBounds, /*padPastEnd=*/false);
+                                     padding, guards, guardBounds, /*padPastEnd=*/false,
+                                     zeroPadded);
   AffineExpr u = getAffineDimExpr(0, ctx);
   TileMapping mapping;
   mapping.gather(gather);

@@ -8,11 +8,15 @@ namespace tessel::lowering {
 
 /// The gather of `inputIndex` (see lowerGather). Rows past the output's end read `padding` (0
 /// without); columns past it wrap onto real values, which the caller masks, or with
-/// `padPastEnd` read `padding` too, which a matmul needs to be zero.
+/// `padPastEnd` read `padding` too, which a matmul needs to be zero. With `zeroPaddedInput`
+/// (the input's tiles are zero past its end, as the runtime writes a function's arguments) and
+/// a padding of 0, positions past the input's end but within its last tiles read those zeros.
+/// An output tile that is a whole input tile in place moves as one run (runLength 1024).
 TileGather planTileGather(mlir::RankedTensorType outType, mlir::RankedTensorType inType,
                           llvm::ArrayRef<mlir::AffineExpr> inputIndex,
                           std::optional<float> padding, llvm::ArrayRef<mlir::AffineExpr> guards,
-                          llvm::ArrayRef<int64_t> guardBounds, bool padPastEnd);
+                          llvm::ArrayRef<int64_t> guardBounds, bool padPastEnd,
+                          bool zeroPaddedInput = false);
 // The lowering of each graph op; each builds its dispatch in front of `op` and returns the
 // values that replace its results.
 mlir::FailureOr<mlir::Value> lowerElementwise(mlir::Operation *op, const LoweringOptions &opts);

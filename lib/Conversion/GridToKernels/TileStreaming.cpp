@@ -310,6 +310,14 @@ void tessel::lowering::emitTileGather(DispatchBuilder &db, const TileGather &g, 
   MLIRContext *ctx = db.context();
   AffineExpr r = getAffineDimExpr(1, ctx), c = getAffineDimExpr(2, ctx);
   FloatAttr fill = db.builder().getF32FloatAttr(g.fill);
+  if (g.runLength == TileGather::kWholeTile) {
+    // The whole tile in place, one request.
+    Value zero = db.index(0);
+    db.builder().create<noc::ReadSpanOp>(db.location(), input, db.apply(g.inTile, {unit, zero, zero}),
+                                         zero, cb, slot, zero, db.index(TileGather::kWholeTile),
+                                         db.apply(g.outside, {unit, zero, zero}), fill);
+    return;
+  }
   db.loop(32, [&](Value row) {
     // Each run's addresses are those of its first column.
     auto readRun = [&](Value col) {

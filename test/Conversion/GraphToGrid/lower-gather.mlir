@@ -257,3 +257,34 @@ func.func @odd_guard_bound(%x: tensor<3x8x8xf32>) -> tensor<16x16xf32> {
   %y = graph.remap %x {map = affine_map<(d0, d1) -> (d1 floordiv 4, (d0 floordiv 4) * 2 + (d1 mod 4) floordiv 2, (d0 mod 4) * 2 + d1 mod 2)>, guards = affine_map<(d0, d1) -> (d1)>, guard_bounds = array<i64: 11>} : (tensor<3x8x8xf32>) -> tensor<16x16xf32>
   return %y : tensor<16x16xf32>
 }
+
+// -----
+
+// A cache of 127 rows grown to 128 (a KV append's first half): each output tile is the input's
+// tile in place, and the input is an argument, whose tiles the runtime pads with zeros, so row
+// 127 reads that padding as the remap's zero: one request moves the whole tile.
+// CHECK-LABEL: func.func @whole_tiles_of_an_argument
+// CHECK: grid.dispatch "remap"
+// CHECK: noc.kernel reader {
+// CHECK: noc.read_span %{{.*}}[%{{.*}}] offset %c0 into %{{.*}}[%c0] offset %c0 count %c1024 outside %c0 fill 0.000000e+00
+// CHECK-NOT: noc.read_span
+// CHECK: noc.kernel compute {
+func.func @whole_tiles_of_an_argument(%x: tensor<2x127x64xf32>) -> tensor<2x128x64xf32> {
+  %0 = graph.remap %x {map = affine_map<(d0, d1, d2) -> (d0, d1, d2)>} : (tensor<2x127x64xf32>) -> tensor<2x128x64xf32>
+  return %0 : tensor<2x128x64xf32>
+}
+
+// -----
+
+// The same from a tensor an op computed: what its last tile holds past row 126 is not known to
+// be zero, so the rows move one by one and row 127 reads the fill.
+// CHECK-LABEL: func.func @row_runs_of_a_result
+// CHECK: grid.dispatch "remap"
+// CHECK: noc.kernel reader {
+// CHECK: scf.for %{{.*}} = %c0 to %c32
+// CHECK: noc.read_span {{.*}} count %c32 outside
+func.func @row_runs_of_a_result(%x: tensor<2x127x64xf32>) -> tensor<2x128x64xf32> {
+  %e = graph.unary exp %x : tensor<2x127x64xf32> -> tensor<2x127x64xf32>
+  %0 = graph.remap %e {map = affine_map<(d0, d1, d2) -> (d0, d1, d2)>} : (tensor<2x127x64xf32>) -> tensor<2x128x64xf32>
+  return %0 : tensor<2x128x64xf32>
+}

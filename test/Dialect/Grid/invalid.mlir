@@ -438,7 +438,7 @@ func.func @gather_run(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
       attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
   ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
     %c0 = arith.constant 0 : index
-    // expected-error @+1 {{'grid.gather' op run length 3 must divide 32}}
+    // expected-error @+1 {{'grid.gather' op run length 3 must divide 32, or be 1024 (a whole tile)}}
     %t = grid.gather %in[%c0] map affine_map<(d0, d1, d2) -> (0, d1 * 32 + d2, 0)> run 3 columns 32 fill 0.0 : tensor<32x32xf32, #l> -> !tile.tile<32x32, f32>
   } -> tensor<32x32xf32, #l>
   return %y : tensor<32x32xf32, #l>
