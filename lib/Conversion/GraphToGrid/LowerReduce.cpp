@@ -172,8 +172,8 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
   int64_t nm = redM ? in.mt : 1, nn = redN ? in.nt : 1;
 
   AffineExpr u = getAffineDimExpr(0, ctx), t = getAffineDimExpr(1, ctx);
-  // With the rows split (grid.config), a unit of the first dispatch is run `t mod splits` of
-  // output tile `u floordiv splits`.
+  // With the rows split (grid.config), unit u of the first dispatch reduces run `u mod splits`
+  // of output tile `u floordiv splits`'s row.
   auto config = op->getAttrOfType<grid::ReduceConfigAttr>(grid::kConfigAttrName);
   int64_t splits = config ? config.getSplits() : 1;
   if (config && (!redN || axes.size() != 1 || op.getWeights() || nn % splits))
