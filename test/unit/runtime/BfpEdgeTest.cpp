@@ -155,6 +155,40 @@ TEST(BfpEdge, EncodeDecodeAgreeWithRoundTile) {
   }
 }
 
+// Every code of every shared exponent decodes to mag * 2^(exp - 127 - (bits - 1)), exactly,
+// denormal results included; with exponent 255 and the magnitude's top bit set, Inf (no other
+// bit) or NaN.
+TEST(BfpEdge, EveryCodeDecodesExactly) {
+  for (DataFormat fmt : {DataFormat::Bfp8_b, DataFormat::Bfp4_b, DataFormat::Bfp2_b}) {
+    int bits = fmt == DataFormat::Bfp8_b ? 7 : fmt == DataFormat::Bfp4_b ? 3 : 1;
+    int perByte = 8 / (bits + 1);
+    uint32_t codes = 1u << (bits + 1), top = 1u << (bits - 1);
+    for (int exp = 0; exp < 256; ++exp) {
+      std::vector<uint8_t> bytes(size_t(tileBytes(fmt)), 0);
+      std::fill(bytes.begin(), bytes.begin() + kTileElems / 16, uint8_t(exp));
+      for (int64_t e = 0; e < kTileElems; ++e)
+        bytes[size_t(kTileElems / 16 + e / perByte)] |=
+            uint8_t((uint32_t(e) % codes) << ((e % perByte) * (bits + 1)));
+      std::vector<float> tile(kTileElems);
+      decodeTile(bytes.data(), fmt, tile.data());
+      for (int64_t e = 0; e < kTileElems; ++e) {
+        uint32_t code = uint32_t(e) % codes, mag = code & ((1u << bits) - 1);
+        bool negative = code >> bits;
+        if (exp == 255 && (mag & top)) {
+          if (mag & ~top)
+            ASSERT_TRUE(std::isnan(tile[size_t(e)])) << formatName(fmt) << " " << exp;
+          else
+            ASSERT_EQ(tile[size_t(e)], negative ? -kInf : kInf) << formatName(fmt) << " " << exp;
+          continue;
+        }
+        float want = std::ldexp(float(mag), exp - 127 - (bits - 1));
+        ASSERT_EQ(bitsOf(tile[size_t(e)]), bitsOf(negative ? -want : want))
+            << formatName(fmt) << " exp " << exp << " code " << code;
+      }
+    }
+  }
+}
+
 TEST(FormatEdge, F32KeepsEveryBitPattern) {
   for (uint32_t b : {0x00000001u, 0x80000000u, 0x7F800000u, 0x7FC00001u, 0xFF7FFFFFu})
     EXPECT_EQ(bitsOf(roundToFormat(fromBits(b), DataFormat::Float32)), b);
