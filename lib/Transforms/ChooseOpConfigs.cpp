@@ -37,7 +37,8 @@ constexpr double kSparseMargin = 0.10;
 
 /// The same for splitting a matmul along K: the split adds a dispatch (the reduce) and
 /// multicasts over more, shorter chunks, both of which the model underestimates (ResNet-50's
-/// last 3x3 at batch 1: estimated 6% faster split, simulated 4% slower).
+/// last 3x3 at batch 1: estimated 6% faster split, simulated 4% slower). Cutting a reduce's rows
+/// adds a dispatch too, and takes the same margin.
 constexpr double kSplitMargin = 0.10;
 
 /// The L1 a matmul's circular buffers may take when the tensors kept in L1 hold `held` bytes
