@@ -69,6 +69,14 @@ RankedTensorType tessel::withShards(RankedTensorType type, grid::Sharding shardi
   return RankedTensorType::get(type.getShape(), type.getElementType(), sharded);
 }
 
+int64_t tessel::tileRows(RankedTensorType type) {
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t rows = 1;
+  for (int64_t d : shape.drop_back(std::min<size_t>(shape.size(), 2)))
+    rows *= d;
+  return rows * (shape.size() >= 2 ? (shape[shape.size() - 2] + 31) / 32 : 1);
+}
+
 CoreSplit tessel::splitOverCores(int64_t units, const rt::ChipDesc &chip) {
   for (int64_t n = std::min<int64_t>(units, chip.gridX * chip.gridY); n > 1; --n)
     if (units % n == 0)

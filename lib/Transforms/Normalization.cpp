@@ -2,6 +2,7 @@
 
 #include "Grid/GridDialect.h"
 #include "Tile/TileDialect.h"
+#include "tessel/Transforms/ChipInfo.h"
 
 using namespace mlir;
 using namespace tessel;
@@ -45,13 +46,7 @@ int64_t tessel::normRowL1Bytes(const NormView &norm) {
   return (rows * tiles + 8) * tile::tileBytes(grid::getLayout(norm.type()).getFormat());
 }
 
-int64_t tessel::normTileRows(const NormView &norm) {
-  ArrayRef<int64_t> shape = norm.type().getShape();
-  int64_t rows = 1;
-  for (int64_t d : shape.drop_back(std::min<size_t>(shape.size(), 2)))
-    rows *= d;
-  return rows * (shape.size() >= 2 ? (shape[shape.size() - 2] + 31) / 32 : 1);
-}
+int64_t tessel::normTileRows(const NormView &norm) { return tileRows(norm.type()); }
 
 void tessel::expandNorm(RewriterBase &rewriter, const NormView &norm) {
   OpBuilder::InsertionGuard guard(rewriter);

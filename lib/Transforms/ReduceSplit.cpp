@@ -3,6 +3,7 @@
 #include "Grid/GridDialect.h"
 #include "tessel/Transforms/ChipInfo.h"
 #include "tessel/Transforms/ReducePlan.h"
+#include "tessel/Transforms/TileLoopFusion.h"
 #include "tessel/runtime/TileCosts.h"
 
 using namespace mlir;
@@ -26,30 +27,15 @@ static rt::DataFormat runtimeFormat(tile::DataFormat f) { return static_cast<rt:
 /// math, whichever is longer, plus the pipeline's fill and drain.
 static double dispatchCycles(const rt::ChipDesc &chip, const ReduceShape &r) {
   CoreSplit split = splitOverCores(r.units, chip);
-  double trip = double(chip.nocHopCycles) * (chip.gridX + chip.gridY) / 2.0;
-  auto latency = [&](bool l1, int64_t bytes) {
-    return (l1 ? 2 * trip : double(chip.dramLatencyCycles) + trip) +
-           double(bytes) / chip.nocFlitBytes;
-  };
-  double readLatency = latency(r.inL1, r.inBytes), writeLatency = latency(r.outInL1, r.outBytes);
-  double batches = double(split.perCore * ((r.steps + 15) / 16));
-  double perCoreBytes = double(split.perCore * (r.steps * r.inBytes + r.outBytes));
-  double dramBytes = double(split.cores() * split.perCore) *
-                     double((r.inL1 ? 0 : r.steps * r.inBytes) + (r.outInL1 ? 0 : r.outBytes));
-  double channels = chip.dramChannels * chip.dramSustainedBytesPerCycle();
-  double memory = std::max(batches * std::max(readLatency, writeLatency) + dramBytes / channels,
-                           perCoreBytes / chip.nocFlitBytes);
-  double math = double(split.perCore * r.steps) * r.mathPerStep;
-  return std::max(memory, math) + 2.0 * (readLatency + writeLatency);
-}
-
-/// The reduce's output tiles: a reduce of the last axis has one column of them.
-static int64_t outputTiles(graph::ReduceOp op) {
-  ArrayRef<int64_t> shape = op.getType().getShape();
-  int64_t tiles = 1;
-  for (size_t k = 0; k + 2 < shape.size(); ++k)
-    tiles *= shape[k];
-  return shape.size() >= 2 ? tiles * ((shape[shape.size() - 2] + 31) / 32) : tiles;
+  TileLoopCost cost;
+  cost.dramBytes = double(split.cores() * split.perCore) *
+                   double((r.inL1 ? 0 : r.steps * r.inBytes) + (r.outInL1 ? 0 : r.outBytes));
+  chargeTileLoopMemory(cost, chip, double(split.perCore * ((r.steps + 15) / 16)),
+                       tileRoundTrip(chip, r.inL1, r.inBytes),
+                       tileRoundTrip(chip, r.outInL1, r.outBytes),
+                       double(split.perCore * (r.steps * r.inBytes + r.outBytes)));
+  cost.computeCycles = double(split.perCore * r.steps) * r.mathPerStep;
+  return cost.cycles();
 }
 
 bool tessel::splittableReduce(graph::ReduceOp op) {
@@ -71,7 +57,8 @@ double tessel::reduceCycles(const rt::ChipDesc &chip, graph::ReduceOp op, int64_
     fidelity = static_cast<ttb::MathFidelity>(compute.getFidelity());
   }
   rt::DataFormat inFormat = runtimeFormat(inLayout.getFormat());
-  int64_t rowTiles = (in.getShape().back() + 31) / 32, units = outputTiles(op);
+  // Reducing the last axis leaves one column of tiles: an output tile per row of them.
+  int64_t rowTiles = (in.getShape().back() + 31) / 32, units = tileRows(op.getType());
   // A step reduces its tile across columns into the accumulator, which the kernels keep in
   // Dst; a tile that takes a pre-op first, or a mask (a row of a partial last tile: every step
   // masks), is staged in Dst and packed.
@@ -112,7 +99,7 @@ std::pair<int64_t, double> tessel::chooseReduceSplit(const rt::ChipDesc &chip,
   if (!splittableReduce(op))
     return best;
   int64_t rowTiles = (op.getInput().getType().getShape().back() + 31) / 32,
-          units = outputTiles(op);
+          units = tileRows(op.getType());
   int64_t cores = int64_t(chip.gridX) * chip.gridY;
   double threshold = (1.0 - margin) * unsplit;
   for (int64_t s = 2; s <= rowTiles && units * s <= cores; ++s) {

@@ -60,6 +60,26 @@ static int64_t bytesOf(Value tensorOrTile) {
   return tile::tileBytes(grid::getLayout(type).getFormat());
 }
 
+double tessel::tileRoundTrip(const rt::ChipDesc &chip, bool inL1, int64_t tileBytes) {
+  double trip = double(chip.nocHopCycles) * (chip.gridX + chip.gridY) / 2.0;
+  return (inL1 ? 2 * trip : double(chip.dramLatencyCycles) + trip) +
+         double(tileBytes) / chip.nocFlitBytes;
+}
+
+void tessel::chargeTileLoopMemory(TileLoopCost &cost, const rt::ChipDesc &chip, double batches,
+                                  double readLatency, double writeLatency, double perCoreBytes) {
+  // Each group of units (or batch of steps) reads, then waits for its tiles; the writer flushes
+  // each tile. On top of those latencies, the DRAM channels stream every byte the cores ask for.
+  double channels = chip.dramChannels * chip.dramSustainedBytesPerCycle();
+  cost.memoryCycles =
+      std::max(batches * std::max(readLatency, writeLatency) + cost.dramBytes / channels,
+               perCoreBytes / double(chip.nocFlitBytes));
+  // The pipeline fills (the first unit's reads) and drains (the last write and its flush) with
+  // nothing to overlap them; twice each latency fits the simulator's streaming dispatches within
+  // 20% (test_tile_loop_fusion.py checks the ratios fusion decides by).
+  cost.fillCycles = 2.0 * (readLatency + writeLatency);
+}
+
 TileLoopCost tessel::estimateTileLoop(grid::DispatchOp op, const rt::ChipDesc &chip) {
   TileLoopCost cost;
   int64_t cores = op.getCores().size();
@@ -67,14 +87,10 @@ TileLoopCost tessel::estimateTileLoop(grid::DispatchOp op, const rt::ChipDesc &c
   int64_t perCore = tripCount(units).value_or(1);
   // Per core: each unit's reads wait for a DRAM latency once (a step loop's batch of up to 16
   // steps shares one), and its tiles cross the core's NoC link.
-  double perCoreLatency = 0, perCoreBytes = 0, mathPerCore = 0;
+  double perCoreBytes = 0, mathPerCore = 0;
   llvm::SmallDenseSet<int64_t> slots;
-  // A tile read or written crosses the NoC, on average half the grid's perimeter each way;
-  // from DRAM it waits for the channel's latency too, from another core's L1 for the way back.
-  double trip = double(chip.nocHopCycles) * (chip.gridX + chip.gridY) / 2.0;
   auto latencyOf = [&](Value tensor, int64_t tileBytes) {
-    double transfer = double(tileBytes) / chip.nocFlitBytes;
-    return (inL1(tensor) ? 2 * trip : double(chip.dramLatencyCycles) + trip) + transfer;
+    return tileRoundTrip(chip, inL1(tensor), tileBytes);
   };
   double readLatency = 0, writeLatency = 0;
   // What a unit streams in (streamingGroup), and whether it gathers rows.
@@ -153,17 +169,8 @@ TileLoopCost tessel::estimateTileLoop(grid::DispatchOp op, const rt::ChipDesc &c
                                              chip.l1Bytes - chip.l1ReservedBytes);
   cost.bufferBytes += 2 * (group - 1) * unitBytes;
   int64_t batches = perCore / group + stepBatches;
-  // Each group of units (or batch of steps) reads, then waits for its tiles; the writer flushes
-  // each tile. On top of those latencies, the DRAM channels stream every byte the cores ask for.
-  perCoreLatency = double(batches) * std::max(readLatency, writeLatency);
-  double channels = chip.dramChannels * chip.dramSustainedBytesPerCycle();
-  cost.memoryCycles = std::max(perCoreLatency + cost.dramBytes / channels,
-                               perCoreBytes / double(chip.nocFlitBytes));
+  chargeTileLoopMemory(cost, chip, double(batches), readLatency, writeLatency, perCoreBytes);
   cost.computeCycles = mathPerCore;
-  // The pipeline fills (the first unit's reads) and drains (the last write and its flush) with
-  // nothing to overlap them; twice each latency fits the simulator's streaming dispatches within
-  // 20% (test_tile_loop_fusion.py checks the ratios fusion decides by).
-  cost.fillCycles = 2.0 * (readLatency + writeLatency);
   for (int64_t slot : slots)
     cost.dstTiles = std::max(cost.dstTiles, slot + 1);
   return cost;

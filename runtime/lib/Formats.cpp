@@ -314,6 +314,7 @@ static void decodeBfpTile(const uint8_t *in, float *tile) {
     const uint8_t *codes = mant + block * kBfpBlock / perByte;
     for (int i = 0; i < kBfpBlock; ++i) {
       uint32_t code = (codes[i / perByte] >> ((i % perByte) * (Bits + 1))) & mask;
+      // bfpDecode's finite case written out: called for every value it is 1.8x slower.
       out[i] = exp == 0xFF ? bfpDecode(exp, unit, uint8_t(code >> Bits), code & magMask, Bits)
                            : (code >> Bits ? -1.0f : 1.0f) * (float(code & magMask) * unit);
     }

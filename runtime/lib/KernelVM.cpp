@@ -573,8 +573,8 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
   for (int i = 0; i < numSlots; ++i)
     slots[i].first->lastJob(slots[i].second) = number;
   if (op != Op::Pack && op != Op::PackAcc) {
-    stats.flops += op == Op::Matmul || op == Op::MatmulBt ? 2.0 * double(kTileElems) * double(kTileDim)
-                                    : double(kTileElems);
+    bool matmul = op == Op::Matmul || op == Op::MatmulBt;
+    stats.flops += matmul ? 2.0 * double(kTileElems) * double(kTileDim) : double(kTileElems);
     stats.idealComputeCycles += ideal;
   }
   busy(t, cycles, opName(int32_t(op)));

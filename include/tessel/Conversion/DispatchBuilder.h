@@ -140,8 +140,8 @@ public:
   mlir::Value get(mlir::Value cb, mlir::Value slot);
   void acquireDst();
   void releaseDst();
-  /// Packs Dst[dst] into a reserved slot of `cb` (in its format).
-  /// Packs Dst tile `dst` into `slot` of `cb`; with `accumulate`, adds it to the slot's tile.
+  /// Packs Dst[dst] into reserved slot `slot` of `cb` (in its format); with `accumulate`, adds
+  /// it to the slot's tile.
   void pack(mlir::Value dst, mlir::Value cb, mlir::Value slot, bool accumulate = false);
   /// Packs Dst[dst] into one more slot of `cb` and publishes it (reserve, pack, push).
   void packOne(mlir::Value dst, mlir::Value cb);

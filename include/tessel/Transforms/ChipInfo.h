@@ -35,6 +35,9 @@ struct CoreSplit {
 /// The most cores that divide `units` evenly and form a rectangle of the grid at its origin.
 CoreSplit splitOverCores(int64_t units, const rt::ChipDesc &chip);
 
+/// Rows of 32 x 32 tiles of `type`: its leading dims times the tiles of its second-to-last.
+int64_t tileRows(mlir::RankedTensorType type);
+
 /// Whether `v`'s layout keeps it in L1 (false for null or a value without a layout).
 bool inL1(mlir::Value v);
 

@@ -72,6 +72,16 @@ inline int64_t streamingGroup(int64_t perCore, bool rowGathers, int64_t bytesPer
   return 1;
 }
 
+/// A tile's round trip as the estimates charge it: from another core's L1, half the grid's
+/// perimeter each way, or from DRAM, the channel's latency and the way back; plus its flits.
+double tileRoundTrip(const rt::ChipDesc &chip, bool inL1, int64_t tileBytes);
+
+/// Sets `cost`'s memory and fill from what a core's loop moves: each of its `batches` of reads
+/// waits for the longer round trip, its NoC link carries `perCoreBytes`, and the DRAM channels
+/// stream `cost.dramBytes` for the whole grid; the pipeline fills and drains once.
+void chargeTileLoopMemory(TileLoopCost &cost, const rt::ChipDesc &chip, double batches,
+                          double readLatency, double writeLatency, double perCoreBytes);
+
 /// The operands of tile op `op` that name Dst slots.
 llvm::SmallVector<mlir::OpOperand *> dstOperands(mlir::Operation *op);
 

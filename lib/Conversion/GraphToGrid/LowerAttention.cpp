@@ -148,8 +148,6 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
   Value cbQ = db.cb(format, block * nd);
   Value cbQScaled = scale != 1.0f ? db.cb(format, block * nd) : cbQ;
   Value cbK = db.cb(format, 2 * chunk * nd), cbV = db.cb(format, 2 * chunk * ne);
-  // Keys read as tiles of K (not of K^T) multiply the queries transposed by the unpacker.
-  bool keysTransposed = ktIn.transposed;
   Value cbMask = op.getMask() ? db.cb(format, 2 * block * chunk) : Value();
   Value cbS = db.cb(format, chunk), cbP = db.cb(format, chunk), cbAlpha = db.cb(format, 1);
   Value cbM = db.cb(format, 2 * block), cbL = db.cb(format, 2 * block);
@@ -301,8 +299,9 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
           db.acquireDst();
           auto scores = [&] {
             db.loop(nd, [&](Value d) {
+              // Keys read as tiles of K (not of K^T): the unpacker transposes them.
               db.matmul(db.get(cbQScaled, at(qi, nd, d)), db.get(cbK, at(t, nd, d)), zero,
-                        keysTransposed);
+                        ktIn.transposed);
             });
           };
           if (causal) {

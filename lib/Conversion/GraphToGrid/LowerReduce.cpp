@@ -247,9 +247,9 @@ FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const Lowerin
   grid::LayoutAttr outLayout = grid::getLayout(op.getType());
   tile::DataFormat partialFormat =
       opts.dstFormat == tile::DataFormat::f32 ? tile::DataFormat::f32 : outLayout.getFormat();
-  d.resultType = withMemory(RankedTensorType::get({d.units * 32, 32}, op.getType().getElementType(),
-                                                  grid::LayoutAttr::getInterleaved(ctx, partialFormat)),
-                            grid::MemorySpace::l1);
+  auto partialType = RankedTensorType::get({d.units * 32, 32}, op.getType().getElementType(),
+                                           grid::LayoutAttr::getInterleaved(ctx, partialFormat));
+  d.resultType = withMemory(partialType, grid::MemorySpace::l1);
   d.finish = false;
   Value partials = buildReduceDispatch(b, op, opts, d);
   ReduceDispatch combine;

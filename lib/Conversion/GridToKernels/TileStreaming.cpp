@@ -310,27 +310,21 @@ void tessel::lowering::emitTileGather(DispatchBuilder &db, const TileGather &g, 
   MLIRContext *ctx = db.context();
   AffineExpr r = getAffineDimExpr(1, ctx), c = getAffineDimExpr(2, ctx);
   FloatAttr fill = db.builder().getF32FloatAttr(g.fill);
-  if (g.runLength == TileGather::kWholeTile) {
-    // The whole tile in place, one request.
-    Value zero = db.index(0);
-    db.builder().create<noc::ReadSpanOp>(db.location(), input, db.apply(g.inTile, {unit, zero, zero}),
-                                         zero, cb, slot, zero, db.index(TileGather::kWholeTile),
-                                         db.apply(g.outside, {unit, zero, zero}), fill);
-    return;
-  }
+  // A run's addresses are those of its first value.
+  auto readRun = [&](Value row, Value col) {
+    db.builder().create<noc::ReadSpanOp>(
+        db.location(), input, db.apply(g.inTile, {unit, row, col}),
+        db.apply(g.inOffset, {unit, row, col}), cb, slot, db.apply(r * 32 + c, {unit, row, col}),
+        db.index(g.runLength), db.apply(g.outside, {unit, row, col}), fill);
+  };
+  // The whole tile in place, one request.
+  if (g.runLength == TileGather::kWholeTile)
+    return readRun(db.index(0), db.index(0));
   db.loop(32, [&](Value row) {
-    // Each run's addresses are those of its first column.
-    auto readRun = [&](Value col) {
-      db.builder().create<noc::ReadSpanOp>(
-          db.location(), input, db.apply(g.inTile, {unit, row, col}),
-          db.apply(g.inOffset, {unit, row, col}), cb, slot,
-          db.apply(r * 32 + c, {unit, row, col}), db.index(g.runLength),
-          db.apply(g.outside, {unit, row, col}), fill);
-    };
     if (g.runLength == 32)
-      return readRun(db.index(0));
+      return readRun(row, db.index(0));
     AffineExpr d0 = getAffineDimExpr(0, ctx);
     db.loop((g.columns + g.runLength - 1) / g.runLength,
-            [&](Value run) { readRun(db.apply(d0 * g.runLength, run)); });
+            [&](Value run) { readRun(row, db.apply(d0 * g.runLength, run)); });
   });
 }
