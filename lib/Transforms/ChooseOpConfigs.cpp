@@ -29,6 +29,23 @@ static grid::MatmulConfigAttr attrOf(MLIRContext *ctx, const cost::MatmulPlan &p
                                      p.groups, rhsStoredTiles, p.deferWrites, p.skipZeroLhs);
 }
 
+/// Counts the tiles `stored` of `op`'s constant rhs (0: every tile) in `problem`, with which
+/// ones they are.
+static void setStoredTiles(cost::MatmulProblem &problem, graph::MatMulOp op, int64_t stored,
+                           const std::optional<ConstantTiles> &known = std::nullopt) {
+  problem.rhsStoredTiles = stored;
+  problem.rhsStored.reset();
+  if (stored == 0)
+    return;
+  std::optional<ConstantTiles> tiles = known ? known : constantTiles(op.getRhs());
+  if (!tiles || tiles->stored != stored)
+    return;
+  auto mask = std::make_shared<std::vector<bool>>(tiles->place.size());
+  for (size_t i = 0; i < tiles->place.size(); ++i)
+    (*mask)[i] = tiles->place[i] != 0;
+  problem.rhsStored = std::move(mask);
+}
+
 namespace {
 
 /// How much faster the cost model must estimate skipping a weight's zero tiles than the best
@@ -130,7 +147,7 @@ bool refineLocalGather(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t bud
   FailureOr<cost::MatmulProblem> problem = matmulProblem(op, chip, /*gatherLhs=*/true);
   if (failed(problem) || !problem->gathersLocally(current))
     return false;
-  problem->rhsStoredTiles = config.getRhsStoredTiles();
+  setStoredTiles(*problem, op, config.getRhsStoredTiles());
   cost::MatmulPlan best = current;
   double bestCycles = cost::estimate(chip, *problem, current).cycles;
   for (cost::MatmulPlan plan : cost::enumeratePlans(chip, *problem, budget)) {
@@ -186,7 +203,7 @@ bool alignWindowSource(graph::MatMulOp op, const rt::ChipDesc &chip,
   FailureOr<cost::MatmulProblem> reads = matmulProblem(op, chip, /*gatherLhs=*/true);
   if (shardsRows(producerConfig) || failed(reads) || !reads->lhsInL1)
     return false;
-  reads->rhsStoredTiles = config.getRhsStoredTiles();
+  setStoredTiles(*reads, op, config.getRhsStoredTiles());
   cost::MatmulProblem local = *reads;
   local.lhsShardRows = gemm.blockM;
   local.lhsShardCoresX = gemm.coresX;
@@ -203,7 +220,7 @@ bool alignWindowSource(graph::MatMulOp op, const rt::ChipDesc &chip,
       matmulProblem(producer, chip, producerConfig.gathersLhs());
   if (failed(made))
     return false;
-  made->rhsStoredTiles = producerConfig.getRhsStoredTiles();
+  setStoredTiles(*made, producer, producerConfig.getRhsStoredTiles());
   double producerNow = cost::estimate(chip, *made, matmulPlan(producerConfig)).cycles;
   std::optional<cost::MatmulPlan> aligned;
   double alignedCycles = 0;
@@ -234,7 +251,7 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
     if (!tiles || tiles->stored == 0 || tiles->stored == tiles->tiles())
       return std::nullopt;
     cost::MatmulProblem sparse = problem;
-    sparse.rhsStoredTiles = tiles->stored;
+    setStoredTiles(sparse, op, tiles->stored, tiles);
     std::optional<cost::MatmulPlan> plan = cost::choosePlan(*chip, sparse, budget);
     // The model underestimates the skipping kernels about 10% more than dense ones (their
     // shorter chunks expose the lhs's multicast handshakes; test/e2e/test_sparsity.py): they
@@ -377,7 +394,7 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
       if (failed(problem))
         return WalkResult::interrupt();
       if (given) {
-        problem->rhsStoredTiles = given.getRhsStoredTiles();
+        setStoredTiles(*problem, op, given.getRhsStoredTiles());
         // A given config may use all the L1 the budget allows: tt-allocate-buffers moves to DRAM
         // the tensors it leaves no room for.
         std::string why;

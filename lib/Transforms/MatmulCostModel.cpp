@@ -34,6 +34,33 @@ static std::vector<int64_t> kChunks(int64_t kt, bool shorterFirst) {
   return out;
 }
 
+double MatmulProblem::rhsBusiestDensity(const MatmulPlan &plan) const {
+  if (rhsStoredTiles == 0 || !rhsStored || int64_t(rhsStored->size()) != kt * nt)
+    return rhsDensity();
+  const int64_t blocksN = nt / plan.blockN;
+  std::vector<int64_t> perBlock(blocksN, 0);
+  for (int64_t k = 0; k < kt; ++k)
+    for (int64_t n = 0; n < nt; ++n)
+      perBlock[n / plan.blockN] += (*rhsStored)[k * nt + n];
+  const double blockTiles = double(kt * plan.blockN);
+  if (plan.multicast) {
+    // A pass's cores take gridN consecutive column blocks.
+    int64_t sets = blocksN / plan.gridN;
+    double busiest = 0;
+    for (int64_t g = 0; g < sets; ++g)
+      busiest += double(*std::max_element(perBlock.begin() + g * plan.gridN,
+                                          perBlock.begin() + (g + 1) * plan.gridN));
+    return busiest / (double(sets) * blockTiles);
+  }
+  // The cores take the blocks in turn, each on its own pace.
+  const int64_t cores = plan.gridM * plan.gridN, passes = plan.passes(*this);
+  std::vector<int64_t> perCore(cores, 0);
+  for (int64_t u = 0; u < passes * cores; ++u)
+    perCore[u % cores] += perBlock[u % blocksN];
+  return double(*std::max_element(perCore.begin(), perCore.end())) /
+         (double(passes) * blockTiles);
+}
+
 double cost::dispatchGapCycles(const rt::ChipDesc &chip, bool joined, int64_t width,
                                int64_t height) {
   if (!joined || chip.kernelConfigBytes <= 0)
@@ -56,9 +83,10 @@ std::optional<std::pair<int64_t, int64_t>> cost::rectangle(const rt::ChipDesc &c
 
 int64_t cost::l1Bytes(const MatmulProblem &p, const MatmulPlan &plan) {
   int64_t a = rt::tileBytes(p.lhs), b = rt::tileBytes(p.rhs), o = rt::tileBytes(p.out);
-  int64_t out = plan.defersWrites(p)      ? plan.blockM * plan.blockN + plan.subM * plan.subN
-                : plan.accumulatesInL1(p) ? plan.blockM * plan.blockN
-                                          : 2 * plan.subM * plan.subN;
+  int64_t block = plan.blockM * plan.blockN;
+  int64_t out = plan.accumulatesInL1(p) ? (plan.defersWrites(p) ? 2 * block : block)
+                : plan.defersWrites(p)  ? block + plan.subM * plan.subN
+                                        : 2 * plan.subM * plan.subN;
   int64_t pairK = plan.chunkPairK(p);
   int64_t bytes = pairK * plan.blockM * a + pairK * plan.blockN * b + out * o;
   // Partial sums of the whole block wait between K chunks.
@@ -158,7 +186,7 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   // zero or one trips) and multiplies only the stored ones.
   // Skipping zero lhs tiles, each row's tile is tested first (the unpacker streams it) and only
   // a nonzero one is multiplied, by each column's tile (looked up first when the rhs skips too).
-  const double density = p.rhsDensity();
+  const double density = p.rhsBusiestDensity(plan);
   const double column = p.rhsStoredTiles > 0 ? 3.0 + density * mm : mm;
   double kStep = p.rhsStoredTiles > 0
                      ? plan.subN * (3.0 + density * double(plan.subM) * mm) + 1
@@ -246,9 +274,11 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     }
     auto bytesOf = [](const Operand &o) { return o.readers * o.rows * o.cols * o.tileBytes; };
     // A chunk's bytes that DRAM serves, and that other cores' L1 serves.
-    double chunkBytes = (a.inL1 ? 0.0 : bytesOf(a)) + (b.inL1 ? 0.0 : bytesOf(b));
+    // Every core's chunk together moves the stored tiles, not the busiest core's share.
+    double bBytes = bytesOf(b) * p.rhsDensity() / density;
+    double chunkBytes = (a.inL1 ? 0.0 : bytesOf(a)) + (b.inL1 ? 0.0 : bBytes);
     // Local gathers load no link but the core's own and a neighbour's.
-    double l1ChunkBytes = (a.inL1 && !a.local ? bytesOf(a) : 0.0) + (b.inL1 ? bytesOf(b) : 0.0);
+    double l1ChunkBytes = (a.inL1 && !a.local ? bytesOf(a) : 0.0) + (b.inL1 ? bBytes : 0.0);
     // Multicasts go -x, -y (NoC1): from a sender above its rectangle's last row they reach the
     // rows below it the long way round the torus, through every other row of the column. The
     // y links of each column carry those bytes of every group's chunk.

@@ -15,6 +15,7 @@
 #include "tessel/runtime/TileCosts.h"
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -138,6 +139,9 @@ struct MatmulProblem {
   /// A constant rhs whose all-zero tiles the kernels skip: the tiles stored, read and
   /// multiplied (0: a dense rhs, every tile).
   int64_t rhsStoredTiles = 0;
+  /// Which of those rhs tiles are stored, row-major over [kt, nt] (null: unknown, the stored
+  /// ones taken as spread evenly).
+  std::shared_ptr<const std::vector<bool>> rhsStored;
   /// The share of the lhs's tiles that are all zeros, as a profile measured them (0: unknown).
   double lhsZeroShare = 0.0;
 
@@ -145,6 +149,11 @@ struct MatmulProblem {
   double rhsDensity() const {
     return rhsStoredTiles > 0 ? double(rhsStoredTiles) / double(kt * nt) : 1.0;
   }
+  /// The share of the rhs's tiles that the busiest of `plan`'s cores multiplies: the cores of
+  /// a pass meet at every chunk's multicast, so the column block with the most stored tiles
+  /// bounds each pass (a random half of a 1024 x 1024 weight's tiles zero: blocks of four
+  /// columns hold 53 to 72 of their 128 tiles).
+  double rhsBusiestDensity(const struct MatmulPlan &plan) const;
   /// Whether `plan`'s cores gather their lhs from their own shard and its neighbours'.
   bool gathersLocally(const struct MatmulPlan &plan) const;
 };
@@ -172,15 +181,12 @@ struct MatmulPlan {
   }
 
   /// Whether the partial sums of a pass's K chunks are packed onto each other in the output
-  /// block's buffer (the packer's L1 accumulation), which then holds the whole block, rather
-  /// than into a buffer of partial sums reloaded into Dst: where the block needs no epilogue,
-  /// its writes are not deferred and its format is one the packer accumulates in. Not where
-  /// zero rhs tiles are skipped: the model underestimates those kernels' supply, and without
-  /// their reloads it takes them where they are slower than dense (a 256x1024x1024 matmul with
-  /// half its weight tiles zero: estimated 15.0k cycles, simulated 18.2k, dense 17.4k).
+  /// block's buffer (the packer's L1 accumulation), which then holds the whole block (two
+  /// where the writes are deferred: the last pass's waits for the writer), rather than into a
+  /// buffer of partial sums reloaded into Dst: where the block needs no epilogue and its format
+  /// is one the packer accumulates in.
   bool accumulatesInL1(const MatmulProblem &p) const {
-    return chunks(p) > 1 && !defersWrites(p) && !p.hasBias && !p.hasResidual &&
-           p.epilogueCycles == 0 && p.rhsStoredTiles == 0 &&
+    return chunks(p) > 1 && !p.hasBias && !p.hasResidual && p.epilogueCycles == 0 &&
            (p.out == rt::DataFormat::BFloat16 || p.out == rt::DataFormat::Float32);
   }
 

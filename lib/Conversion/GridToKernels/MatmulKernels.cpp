@@ -504,13 +504,14 @@ void MatmulKernels::build() {
   // the next pass's chunks, a share after each: the block waits in L1.
   bool deferWrites = config.getDeferWrites() && passes > 1 && chunks > 1;
   // The packer's L1 accumulation (cost::MatmulPlan::accumulatesInL1): where the block needs no
-  // epilogue, its writes are not deferred and no rhs tile is skipped, each chunk packs its partial
-  // sums onto the last one's in the output buffer, which holds the whole block, instead of into a
-  // buffer of partial sums that the next chunk reloads into Dst.
-  bool l1Acc = chunks > 1 && !deferWrites && l.unitReads.empty() && finishIsPack(l.finish) &&
-               l.placesInput == 0 &&
+  // epilogue, each chunk packs its partial sums onto the last one's in the output buffer, which
+  // holds the whole block (two where the writer stores a pass's block during the next pass),
+  // instead of into a buffer of partial sums that the next chunk reloads into Dst.
+  bool l1Acc = chunks > 1 && l.unitReads.empty() && finishIsPack(l.finish) &&
                (outFormat == tile::DataFormat::bf16 || outFormat == tile::DataFormat::f32);
-  cbOut = db.cb(outFormat, deferWrites ? bm * bn + sm * sn : l1Acc ? bm * bn : 2 * sm * sn);
+  cbOut = db.cb(outFormat, l1Acc         ? (deferWrites ? 2 : 1) * bm * bn
+                           : deferWrites ? bm * bn + sm * sn
+                                         : 2 * sm * sn);
   Value cbPartial = chunks > 1 && !l1Acc ? db.cb(outFormat, bm * bn) : Value();
   // Skipping the rhs's zero tiles: each chunk's places of its tiles among the stored ones
   // (0: skipped), which the writer reads before the tiles and compute before it multiplies.
@@ -754,7 +755,7 @@ void MatmulKernels::build() {
           AffineExpr later = c.ceilDiv(chunks), isLast = c.floorDiv(chunks - 1);
           if (l1Acc) {
             // The first chunk's first subblock makes room for the whole block: by then the
-            // writer has stored the last pass's.
+            // writer has stored the block two passes back (deferred) or the last pass's.
             db.loop(db.apply(1 - later, chunk), [&](Value) {
               db.loop(db.apply(1 - c.ceilDiv(subblocks), sub),
                       [&](Value) { db.reserve(cbOut, bm * bn); });

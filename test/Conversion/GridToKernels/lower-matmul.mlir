@@ -407,11 +407,15 @@ func.func @skip_tiles_of_an_argument(%a: tensor<32x64xf32>, %w: tensor<64x64xf32
 
 // -----
 
-// Deferred writes: two passes of two chunks. The output buffer holds a block and a subblock
-// (three tiles); after the first pass, the writer feeds a pass's second chunk and then writes the
-// pass before's block (its two subblocks), and the last pass's block after the pass loop.
+// Deferred writes: two passes of two chunks. Without an epilogue the chunks' sums are added in
+// the output buffer, which holds two blocks (four tiles): one being summed while the writer
+// stores the other. After the first pass, the writer feeds a pass's second chunk and then writes
+// the pass before's block (its two subblocks), and the last pass's block after the pass loop.
 // CHECK-LABEL: func.func @deferred_writes
-// CHECK: %[[OUT:.*]] = noc.cb 2 : !noc.cb<!tile.tile<32x32, bf16>, 3>
+// CHECK: %[[OUT:.*]] = noc.cb 2 : !noc.cb<!tile.tile<32x32, bf16>, 4>
+// CHECK: noc.kernel compute {
+// CHECK: noc.cb_reserve %[[OUT]], 2
+// CHECK: noc.cb_put %{{.*}}, %[[OUT]][%{{.*}}] accumulate
 // CHECK: noc.kernel writer {
 // CHECK: scf.for %[[PASS:.*]] = %c0 to %c2 step %c1 {
 // CHECK: noc.read
@@ -431,6 +435,21 @@ func.func @skip_tiles_of_an_argument(%a: tensor<32x64xf32>, %w: tensor<64x64xf32
 // CHECK: noc.write %[[OUT]]
 func.func @deferred_writes(%a: tensor<64x128xf32>, %b: tensor<128x64xf32>) -> tensor<64x64xf32> {
   %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 2], subblock = [1, 1], k_chunk = 2, writes = deferred>} : (tensor<64x128xf32>, tensor<128x64xf32>) -> tensor<64x64xf32>
+  return %0 : tensor<64x64xf32>
+}
+
+// -----
+
+// Deferred writes with an epilogue: partial sums are reloaded from a buffer of their own, and the
+// output buffer holds a block and a subblock (three tiles).
+// CHECK-LABEL: func.func @deferred_writes_relu
+// CHECK: %[[OUT:.*]] = noc.cb 2 : !noc.cb<!tile.tile<32x32, bf16>, 3>
+// CHECK: %[[PARTIAL:.*]] = noc.cb 3 : !noc.cb<!tile.tile<32x32, bf16>, 2>
+// CHECK: noc.kernel compute {
+// CHECK-NOT: accumulate
+// CHECK: noc.kernel writer {
+func.func @deferred_writes_relu(%a: tensor<64x128xf32>, %b: tensor<128x64xf32>) -> tensor<64x64xf32> {
+  %0 = graph.matmul %a, %b then relu {grid.config = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 2], subblock = [1, 1], k_chunk = 2, writes = deferred>} : (tensor<64x128xf32>, tensor<128x64xf32>) -> tensor<64x64xf32>
   return %0 : tensor<64x64xf32>
 }
 
