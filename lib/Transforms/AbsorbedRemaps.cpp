@@ -1,5 +1,7 @@
 #include "tessel/Transforms/AbsorbedRemaps.h"
 
+#include "Grid/GridDialect.h"
+
 using namespace mlir;
 
 using namespace tessel;
@@ -52,6 +54,160 @@ bool tessel::attentionReadsThrough(OpOperand &use) {
     return false;
   std::optional<bool> transposed = wholeTileView(remap);
   return transposed && (!*transposed || use.get() == sdpa.getKt());
+}
+
+/// The batch dims of a tensor of `batchShape` at linear batch index d0.
+static SmallVector<AffineExpr> batchDims(ArrayRef<int64_t> batchShape, MLIRContext *ctx) {
+  SmallVector<AffineExpr> dims;
+  AffineExpr b = getAffineDimExpr(0, ctx);
+  for (auto [stride, size] : llvm::zip(graph::rowMajorStrides(batchShape), batchShape))
+    dims.push_back(b.floorDiv(stride) % size);
+  return dims;
+}
+
+std::optional<AppendedRows> tessel::appendedRows(Value v) {
+  auto add = v.getDefiningOp<graph::BinaryOp>();
+  if (!add || add.getKind() != graph::BinaryKind::add)
+    return std::nullopt;
+  auto type = cast<RankedTensorType>(v.getType());
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t rank = shape.size();
+  if (rank < 2 || shape.back() % 32 != 0)
+    return std::nullopt;
+  for (auto [a, b] : {std::pair(add.getLhs(), add.getRhs()), std::pair(add.getRhs(), add.getLhs())}) {
+    auto view = a.getDefiningOp<graph::RemapOp>(), rows = b.getDefiningOp<graph::RemapOp>();
+    if (!view || !rows || a.getType() != type || b.getType() != type || view == rows)
+      continue;
+    // A: the cache in place, grown by rows that stay in its last row tile.
+    auto cache = dyn_cast<BlockArgument>(view.getInput());
+    if (!cache || !view.getMap().isIdentity() || view.getGuards() ||
+        !view.getPadding().isZero())
+      continue;
+    ArrayRef<int64_t> cacheShape = view.getInput().getType().getShape();
+    int64_t first = cacheShape.size() == size_t(rank) ? cacheShape[rank - 2] : 0;
+    if (first == 0 || cacheShape.drop_back(2) != shape.drop_back(2) ||
+        cacheShape.back() != shape.back() || first % 32 == 0 ||
+        (first + 31) / 32 != (shape[rank - 2] + 31) / 32)
+      continue;
+    int64_t count = shape[rank - 2] - first;
+    // B: reads the source at rows first .. first + count - 1 only (its guards or the source's
+    // bounds give zeros elsewhere), each column tile of those rows a run of 32 values of one
+    // row of a source tile.
+    MLIRContext *ctx = v.getContext();
+    Value source = rows.getInput();
+    ArrayRef<int64_t> sourceShape = rows.getInput().getType().getShape();
+    if (sourceShape.size() < 2 || !rows.getPadding().isZero())
+      continue;
+    AffineMap map = rows.getMap();
+    std::optional<AffineMap> guards = rows.getGuards();
+    ArrayRef<int64_t> bounds = rows.getGuardBounds().value_or(ArrayRef<int64_t>());
+    auto readAt = [&](ArrayRef<int64_t> index) -> std::optional<SmallVector<int64_t>> {
+      if (guards)
+        for (auto [g, bound] : llvm::zip(guards->compose(index), bounds))
+          if (g < 0 || g >= bound)
+            return std::nullopt;
+      SmallVector<int64_t> in = map.compose(index);
+      for (auto [x, size] : llvm::zip(in, sourceShape))
+        if (x < 0 || x >= size)
+          return std::nullopt;
+      return in;
+    };
+    SmallVector<int64_t> batchShape(shape.drop_back(2));
+    int64_t batches = 1;
+    for (int64_t d : batchShape)
+      batches *= d;
+    bool runs = true;
+    SmallVector<int64_t> index(rank);
+    for (int64_t b = 0; runs && b < batches; ++b) {
+      int64_t rest = b;
+      for (int64_t d = rank - 3; d >= 0; --d) {
+        index[d] = rest % shape[d];
+        rest /= shape[d];
+      }
+      for (int64_t r = 0; runs && r < shape[rank - 2]; ++r) {
+        index[rank - 2] = r;
+        bool appendedRow = r >= first;
+        for (int64_t c = 0; runs && c < shape.back(); c += 32) {
+          std::optional<SmallVector<int64_t>> at;
+          // The cache's rows read nothing: the run's ends tell.
+          for (int64_t k = 0; k < 32 && runs; k += appendedRow ? 1 : 31) {
+            index[rank - 1] = c + k;
+            std::optional<SmallVector<int64_t>> in = readAt(index);
+            runs = bool(in) == appendedRow;
+            if (!runs || !in)
+              continue;
+            if (k == 0)
+              at = in;
+            runs = in->back() % 32 == k && in->back() - k == at->back() &&
+                   ArrayRef<int64_t>(*in).drop_back() == ArrayRef<int64_t>(*at).drop_back();
+          }
+        }
+      }
+    }
+    if (!runs)
+      continue;
+    // The source's index over (d0 = batch, d1 = new row, d2 = column tile), then its tile.
+    SmallVector<AffineExpr> at = batchDims(batchShape, ctx);
+    at.push_back(getAffineDimExpr(1, ctx) + first);
+    at.push_back(getAffineDimExpr(2, ctx) * 32);
+    SmallVector<AffineExpr> in;
+    for (AffineExpr e : map.getResults())
+      in.push_back(e.replaceDims(at));
+    int64_t sourceRank = sourceShape.size();
+    int64_t mt = (sourceShape[sourceRank - 2] + 31) / 32, nt = (sourceShape.back() + 31) / 32;
+    AffineExpr batch = getAffineConstantExpr(0, ctx);
+    for (auto [k, stride] :
+         llvm::enumerate(graph::rowMajorStrides(sourceShape.drop_back(2))))
+      batch = batch + in[k] * stride;
+    AffineExpr srcRow = in[sourceRank - 2], srcCol = in[sourceRank - 1];
+    AppendedRows out{cache, source, first, count,
+                     simplifyAffineExpr((batch * mt + srcRow.floorDiv(32)) * nt +
+                                            srcCol.floorDiv(32), 3, 0),
+                     simplifyAffineExpr((srcRow % 32) * 32, 3, 0)};
+    grid::LayoutAttr layout = grid::getLayout(type);
+    if (!layout || (layout.getFormat() != tile::DataFormat::bf16 &&
+                    layout.getFormat() != tile::DataFormat::f32))
+      return std::nullopt;
+    for (Value t : {Value(cache), source}) {
+      grid::LayoutAttr other = grid::getLayout(t.getType());
+      if (!other || other.getFormat() != layout.getFormat())
+        return std::nullopt;
+    }
+    return out;
+  }
+  return std::nullopt;
+}
+
+bool tessel::attentionReadsAppended(Operation *op) {
+  if (op->getNumResults() != 1 || op->use_empty() || !appendedRows(op->getResult(0)))
+    return false;
+  return llvm::all_of(op->getUses(), [](OpOperand &use) {
+    auto sdpa = dyn_cast<graph::SDPAOp>(use.getOwner());
+    if (sdpa)
+      return use.getOperandNumber() == 2;
+    auto transpose = dyn_cast<graph::RemapOp>(use.getOwner());
+    if (!transpose)
+      return false;
+    // The keys' view swaps the last two dims and nothing else: the tiles it reads are the
+    // appended tensor's as they are, patched in place.
+    int64_t rank = transpose.getType().getRank();
+    SmallVector<unsigned> swap = llvm::to_vector(llvm::seq<unsigned>(0, rank));
+    std::swap(swap[rank - 2], swap[rank - 1]);
+    return transpose.getMap() == AffineMap::getPermutationMap(swap, transpose->getContext()) &&
+           !transpose->use_empty() &&
+           llvm::all_of(transpose->getUses(), [](OpOperand &read) {
+             auto reader = dyn_cast<graph::SDPAOp>(read.getOwner());
+             return reader && read.getOperandNumber() == 1 && attentionReadsThrough(read);
+           });
+  });
+}
+
+bool tessel::absorbedIntoAttention(Operation *op) {
+  if (attentionReadsAppended(op))
+    return true;
+  auto remap = dyn_cast<graph::RemapOp>(op);
+  return remap && remap->hasOneUse() &&
+         attentionReadsAppended(*remap->getUsers().begin());
 }
 
 namespace {

@@ -27,10 +27,24 @@ bool tessel::gathersThroughRemap(OpOperand &use) {
   return attentionReadsThrough(use);
 }
 
-/// Remaps whose every use gathers through them: they are never written.
+/// Remaps whose every use gathers through them, and the keys and values attention reads from
+/// their cache (absorbedIntoAttention): they are never written.
 static bool neverWritten(Operation *op) {
+  if (absorbedIntoAttention(op))
+    return true;
   return isa<graph::RemapOp>(op) && !op->use_empty() &&
          llvm::all_of(op->getUses(), gathersThroughRemap);
+}
+
+/// The position of the last op that reads `op`'s result, through ops never written.
+static int64_t lastReader(Operation *op, const llvm::DenseMap<Operation *, int64_t> &position) {
+  int64_t last = position.lookup(op);
+  for (Operation *user : op->getUsers()) {
+    last = std::max(last, position.lookup(user));
+    if (neverWritten(user))
+      last = std::max(last, lastReader(user, position));
+  }
+  return last;
 }
 
 llvm::DenseMap<Operation *, int64_t>
@@ -61,8 +75,7 @@ tessel::keepTensorsInL1(func::FuncOp func, const rt::ChipDesc &chip, int64_t cap
         else
           last = std::max(last, position.lookup(user));
         if (neverWritten(user))
-          for (Operation *reader : user->getUsers())
-            last = std::max(last, position.lookup(reader));
+          last = std::max(last, lastReader(user, position));
       }
       if (!onChip)
         continue;

@@ -262,3 +262,44 @@ def test_decode_and_grouped_queries(tmp, precision, hq, hkv, s_q):
     rep = hq // hkv
     k, v = (np.repeat(arrays[n], rep, axis=1) for n in ("k", "v"))
     check(y, reference(arrays["q"], k.transpose(0, 1, 3, 2), v, None), precision)
+
+
+def appended_cache_model(path, b, h, s_past, d):
+    """Decode against a cache that the model grows by the new key and value (Concat along the
+    sequence), as decoders export it: inputs q, k_new, v_new [b, h, 1, d] and the caches
+    [b, h, s_past, d]."""
+    nodes = [helper.make_node("Concat", ["k_past", "k_new"], ["k"], axis=2),
+             helper.make_node("Concat", ["v_past", "v_new"], ["v"], axis=2),
+             helper.make_node("Transpose", ["k"], ["kt"], perm=[0, 1, 3, 2]),
+             helper.make_node("MatMul", ["q", "kt"], ["scores"]),
+             helper.make_node("Div", ["scores", "c"], ["scaled"]),
+             helper.make_node("Softmax", ["scaled"], ["p"], axis=-1),
+             helper.make_node("MatMul", ["p", "v"], ["y"])]
+    one, past = [b, h, 1, d], [b, h, s_past, d]
+    ins = [helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
+           for n, s in [("q", one), ("k_past", past), ("k_new", one), ("v_past", past),
+                        ("v_new", one)]]
+    graph = helper.make_graph(
+        nodes, "appended", ins, [helper.make_tensor_value_info("y", TensorProto.FLOAT, one)],
+        [numpy_helper.from_array(np.array(np.sqrt(d), np.float32), "c")])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+@pytest.mark.parametrize("s_past", [127, 200])
+def test_decode_against_an_appended_cache(tmp, precision, s_past):
+    """The grown cache is never written: sdpa reads the cache's tiles and, in its last row
+    tile, the cache's rows and the new key's or value's as spans (zeros below when the tile is
+    not full), in one dispatch, matching numpy."""
+    b, h, d = 2, 4, 64
+    appended_cache_model(tmp / "a.onnx", b, h, s_past, d)
+    rng = np.random.default_rng(9)
+    arrays = {n: rng.standard_normal(s).astype(np.float32)
+              for n, s in [("q", (b, h, 1, d)), ("k_past", (b, h, s_past, d)),
+                           ("k_new", (b, h, 1, d)), ("v_past", (b, h, s_past, d)),
+                           ("v_new", (b, h, 1, d))]}
+    ops, y = compile_and_run(tmp, arrays, f"--precision={precision}")
+    assert ops == ["sdpa"], ops
+    k = np.concatenate([arrays["k_past"], arrays["k_new"]], axis=2)
+    v = np.concatenate([arrays["v_past"], arrays["v_new"]], axis=2)
+    check(y, reference(arrays["q"], k.transpose(0, 1, 3, 2), v, None), precision)

@@ -117,6 +117,10 @@ public:
   /// `dstOffset` on (not of block-float tiles).
   void readSpan(mlir::Value buffer, mlir::Value tile, mlir::Value offset, mlir::Value cb,
                 mlir::Value slot, mlir::Value dstOffset, int64_t count);
+  /// Sets `count` values of a slot from value `dstOffset` on to `fill`, without a request
+  /// (`buffer` is any input: the instruction names one).
+  void fillSpan(mlir::Value buffer, mlir::Value cb, mlir::Value slot, mlir::Value dstOffset,
+                int64_t count, float fill);
   /// The index value `element` of slot `slot` holds, below `wrap` (cb_load_index): a slot the
   /// data-movement thread reserved, or one the compute thread waited for.
   mlir::Value loadIndex(mlir::Value cb, mlir::Value slot, mlir::Value element, int64_t wrap);

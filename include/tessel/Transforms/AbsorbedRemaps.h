@@ -40,6 +40,34 @@ std::optional<bool> wholeTileView(graph::RemapOp op);
 /// either way.
 bool attentionReadsThrough(mlir::OpOperand &use);
 
+/// Keys or values a decoder appends to its cache, as its Concat imports: add(A, B), where A
+/// puts a function argument `cache` [..., R, D] in place in [..., R + n, D] (its tiles, which
+/// the runtime pads with zeros, are A's) and B puts values of `source` at rows R .. R + n - 1
+/// only (guards), each row of a column tile a run of 32 values of one of `source`'s tiles, all
+/// within A's last row tile. graph.sdpa reads such an operand's tiles from the cache and
+/// patches the new rows in from `source` (attentionReadsAppended), instead of a dispatch writing
+/// the grown cache.
+struct AppendedRows {
+  mlir::Value cache, source;
+  /// The result's first new row and how many there are.
+  int64_t first = 0, count = 0;
+  /// Over (d0 = the result's linear batch index, d1 = the new row's index below `count`, d2 =
+  /// column tile): the tile of `source` that holds the row's 32 values, and where they start.
+  mlir::AffineExpr sourceTile, sourceOffset;
+};
+
+/// `v` as keys or values appended to a cache, or nullopt; the cache, the source and `v` must
+/// have layouts of one format, bf16 or f32 (the rows are read as spans).
+std::optional<AppendedRows> appendedRows(mlir::Value v);
+
+/// Whether graph.sdpa reads `op`'s result as AppendedRows, where `op` is the add: every use is
+/// the values operand or a transposing remap that only the keys operand reads through.
+bool attentionReadsAppended(mlir::Operation *op);
+
+/// Whether a dispatch never writes `op`'s result: a remap every use of which gathers through it
+/// (`gathersThrough`), or an add that graph.sdpa reads as AppendedRows and its two remaps.
+bool absorbedIntoAttention(mlir::Operation *op);
+
 /// The map from `v`'s index to the index of the tensor a chain of transposes, reshapes and
 /// padding-free remaps computes it from, and that tensor; nullopt when `v` comes from none of
 /// them. (Links other ops also read stay for them.)

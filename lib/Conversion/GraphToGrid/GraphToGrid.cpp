@@ -71,7 +71,9 @@ struct LowerGraphToGridPass : tessel::impl::LowerGraphToGridBase<LowerGraphToGri
     // Remaps that only gathering matmuls read need no dispatch; they go once those are lowered.
     SmallVector<Operation *> absorbed;
     module.walk([&](Operation *op) {
-      if (isa<graph::RemapOp>(op) && !op->use_empty() && llvm::all_of(op->getUses(), gathersThrough))
+      if ((isa<graph::RemapOp>(op) && !op->use_empty() &&
+           llvm::all_of(op->getUses(), gathersThrough)) ||
+          absorbedIntoAttention(op))
         absorbed.push_back(op);
       else if (isa<graph::GraphDialect>(op->getDialect()) && !isa<graph::ConstantOp>(op))
         work.push_back(op);
@@ -101,7 +103,8 @@ struct LowerGraphToGridPass : tessel::impl::LowerGraphToGridBase<LowerGraphToGri
       else
         absorbed.push_back(op);
     }
-    for (Operation *op : absorbed)
+    // Readers first: an absorbed op may read another.
+    for (Operation *op : llvm::reverse(absorbed))
       op->erase();
   }
 };

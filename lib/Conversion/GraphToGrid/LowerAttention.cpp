@@ -52,18 +52,32 @@ struct OperandTiles {
   Value source;
   AffineExpr tile;
   bool transposed = false;
+  /// Keys or values appended to a cache (attentionReadsAppended): `source` is the cache, whose
+  /// last row tile (of keys) gets the new rows from `appended->source`.
+  std::optional<AppendedRows> appended;
 
   static OperandTiles of(OpOperand &use) {
     MLIRContext *ctx = use.getOwner()->getContext();
     AffineExpr b = getAffineDimExpr(0, ctx), rowTile = getAffineDimExpr(1, ctx),
                colTile = getAffineDimExpr(2, ctx);
     TiledView operand = TiledView::of(use.get().getType());
-    if (!attentionReadsThrough(use))
-      return {use.get(), (b * operand.mt + rowTile) * operand.nt + colTile};
+    auto appendedTo = [](Value v) -> std::optional<AppendedRows> {
+      Operation *op = v.getDefiningOp();
+      if (!op || !attentionReadsAppended(op))
+        return std::nullopt;
+      return appendedRows(v);
+    };
+    if (!attentionReadsThrough(use)) {
+      std::optional<AppendedRows> appended = appendedTo(use.get());
+      return {appended ? appended->cache : use.get(),
+              (b * operand.mt + rowTile) * operand.nt + colTile, false, appended};
+    }
     auto remap = use.get().getDefiningOp<graph::RemapOp>();
-    return {remap.getInput(),
+    bool transposed = *wholeTileView(remap);
+    std::optional<AppendedRows> appended = appendedTo(remap.getInput());
+    return {appended ? appended->cache : remap.getInput(),
             tileThrough(remap.getMap(), operand, TiledView::of(remap.getInput().getType())),
-            *wholeTileView(remap)};
+            transposed, appended};
   }
 };
 } // namespace
@@ -126,6 +140,16 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
   SmallVector<Value> inputs{qIn.source, ktIn.source, vIn.source};
   if (op.getMask())
     inputs.push_back(op.getMask());
+  // Where the keys or values are appended to a cache, the inputs that hold the new rows.
+  int64_t ktRowsInput = -1, vRowsInput = -1;
+  if (ktIn.appended) {
+    ktRowsInput = inputs.size();
+    inputs.push_back(ktIn.appended->source);
+  }
+  if (vIn.appended) {
+    vRowsInput = inputs.size();
+    inputs.push_back(vIn.appended->source);
+  }
   // Causal: the key tile on a query tile's diagonal (Sk - Sq is whole tiles) adds a constant
   // tile that hides the keys after each query; later key tiles are not computed at all.
   bool causal = op.getCausal();
@@ -197,6 +221,38 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
 
   db.kernel(noc::ThreadKind::reader);
   Value zero = db.index(0);
+  // Key tile `key`, column tile `col` of keys or values into `slot`: a tile of the operand, or,
+  // appended to a cache, of the cache, whose last row tile (of keys) takes the cache's rows and
+  // the new ones as spans of values instead (and zeros below them), all landing at once.
+  auto readKeyTile = [&](const OperandTiles &in, int64_t input, int64_t rowsInput,
+                         AffineExpr tileExpr, Value unit, Value key, Value col, Value cb,
+                         Value slot) {
+    Value tileIndex = db.apply(tileExpr, {unit, zero, key, col});
+    if (!in.appended) {
+      db.read(db.input(input), tileIndex, cb, slot);
+      return;
+    }
+    const AppendedRows &rows = *in.appended;
+    AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx),
+               d2 = getAffineDimExpr(2, ctx);
+    AffineExpr isLast = nk > 1 ? d0.floorDiv(nk - 1) : getAffineConstantExpr(1, ctx);
+    db.loop(db.apply(1 - isLast, key), [&](Value) {
+      db.read(db.input(input), tileIndex, cb, slot);
+    });
+    db.loop(db.apply(isLast, key), [&](Value) {
+      int64_t kept = rows.first % 32, end = kept + rows.count;
+      db.readSpan(db.input(input), tileIndex, zero, cb, slot, zero, kept * 32);
+      AffineExpr b = batch.replaceDims({d0});
+      db.loop(rows.count, [&](Value i) {
+        db.readSpan(db.input(rowsInput),
+                    db.apply(rows.sourceTile.replaceDims({b, d1, d2}), {unit, i, col}),
+                    db.apply(rows.sourceOffset.replaceDims({b, d1, d2}), {unit, i, col}), cb,
+                    slot, db.apply((d0 + kept) * 32, i), 32);
+      });
+      if (end < 32)
+        db.fillSpan(db.input(input), cb, slot, db.index(end * 32), (32 - end) * 32, 0.0f);
+    });
+  };
   db.loop(perCore, [&](Value iv) {
     Value unit = db.unit(iv);
     db.reserve(cbQ, block * nd);
@@ -209,10 +265,7 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
       db.reserve(cbCausal, 1);
       db.read(causalInput, zero, cbCausal, zero);
     }
-    db.barrier();
-    db.push(cbQ, block * nd);
-    if (causal)
-      db.push(cbCausal, 1);
+    // The query tiles land with the first chunk's keys and values: one round trip a unit.
     db.loop(db.apply(unitChunks, {unit}), [&](Value c) {
       db.reserve(cbK, chunk * nd);
       if (cbMask)
@@ -221,10 +274,10 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
       db.loop(chunk, [&](Value t) {
         Value key = at(c, chunk, t);
         db.loop(nd, [&](Value d) {
-          db.read(db.input(1), db.apply(ktTile, {unit, zero, key, d}), cbK, at(t, nd, d));
+          readKeyTile(ktIn, 1, ktRowsInput, ktTile, unit, key, d, cbK, at(t, nd, d));
         });
         db.loop(ne, [&](Value e) {
-          db.read(db.input(2), db.apply(vTile, {unit, zero, key, e}), cbV, at(t, ne, e));
+          readKeyTile(vIn, 2, vRowsInput, vTile, unit, key, e, cbV, at(t, ne, e));
         });
         if (cbMask)
           db.loop(block, [&](Value qi) {
@@ -233,6 +286,11 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
           });
       });
       db.barrier();
+      db.loop(db.apply(1 - getAffineDimExpr(0, ctx).ceilDiv(chunks), c), [&](Value) {
+        db.push(cbQ, block * nd);
+        if (causal)
+          db.push(cbCausal, 1);
+      });
       db.push(cbK, chunk * nd);
       if (cbMask)
         db.push(cbMask, block * chunk);

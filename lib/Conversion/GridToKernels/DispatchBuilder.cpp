@@ -242,6 +242,11 @@ void DispatchBuilder::readSpan(Value buffer, Value tileIdx, Value offset, Value 
   b.create<noc::ReadSpanOp>(loc, buffer, tileIdx, offset, cb, slot, dstOffset, index(count),
                             index(0), b.getF32FloatAttr(0.0f));
 }
+void DispatchBuilder::fillSpan(Value buffer, Value cb, Value slot, Value dstOffset,
+                               int64_t count, float fill) {
+  b.create<noc::ReadSpanOp>(loc, buffer, index(0), index(0), cb, slot, dstOffset, index(count),
+                            index(1), b.getF32FloatAttr(fill));
+}
 Value DispatchBuilder::tileNonzero(Value cb, Value slot, int64_t skips) {
   return b.create<noc::CBTileNonzeroOp>(loc, b.getIndexType(), cb, slot,
                                         b.getI64IntegerAttr(skips));

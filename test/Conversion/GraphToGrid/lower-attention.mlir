@@ -126,3 +126,67 @@ func.func @long_keys(%q: tensor<1x32x64xf32>, %kt: tensor<1x64x512xf32>, %v: ten
   %o = graph.sdpa %q, %kt, %v {scale = 0.125 : f32} : (tensor<1x32x64xf32>, tensor<1x64x512xf32>, tensor<1x512x64xf32>) -> tensor<1x32x64xf32>
   return %o : tensor<1x32x64xf32>
 }
+
+// -----
+
+// Keys and values appended to a cache (Concat): 63 cached rows and a new one. No dispatch writes
+// the grown cache: sdpa reads the caches' tiles and, for the last key tile, the cache's 31 rows
+// and the new row as spans of values (no zeros to fill: the tile is full).
+// CHECK-LABEL: func.func @appended_cache
+// CHECK-NOT: grid.dispatch "remap
+// CHECK-NOT: grid.dispatch "add"
+// CHECK: grid.dispatch "sdpa" on {{.*}} ins(%arg0, %arg1, %arg3, %arg2, %arg4 :
+// CHECK: noc.kernel reader {
+// CHECK: noc.read_span {{.*}} offset %c0 count %c992 outside %c0
+// CHECK-NEXT: noc.read_span {{.*}} offset %c992 count %c32 outside %c0
+// CHECK-NOT: outside %c1
+// CHECK: noc.kernel compute {
+func.func @appended_cache(%q: tensor<1x1x1x64xf32>, %kc: tensor<1x1x63x64xf32>, %kn: tensor<1x1x1x64xf32>, %vc: tensor<1x1x63x64xf32>, %vn: tensor<1x1x1x64xf32>) -> tensor<1x1x1x64xf32> {
+  %k0 = graph.remap %kc {map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>} : (tensor<1x1x63x64xf32>) -> tensor<1x1x64x64xf32>
+  %k1 = graph.remap %kn {map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 - 63, d3)>} : (tensor<1x1x1x64xf32>) -> tensor<1x1x64x64xf32>
+  %k = graph.binary add %k0, %k1 : (tensor<1x1x64x64xf32>, tensor<1x1x64x64xf32>) -> tensor<1x1x64x64xf32>
+  %v0 = graph.remap %vc {map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>} : (tensor<1x1x63x64xf32>) -> tensor<1x1x64x64xf32>
+  %v1 = graph.remap %vn {map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 - 63, d3)>} : (tensor<1x1x1x64xf32>) -> tensor<1x1x64x64xf32>
+  %v = graph.binary add %v1, %v0 : (tensor<1x1x64x64xf32>, tensor<1x1x64x64xf32>) -> tensor<1x1x64x64xf32>
+  %kt = graph.remap %k {map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3, d2)>} : (tensor<1x1x64x64xf32>) -> tensor<1x1x64x64xf32>
+  %o = graph.sdpa %q, %kt, %v {scale = 0.125 : f32} : (tensor<1x1x1x64xf32>, tensor<1x1x64x64xf32>, tensor<1x1x64x64xf32>) -> tensor<1x1x1x64xf32>
+  return %o : tensor<1x1x1x64xf32>
+}
+
+// -----
+
+// The same with 50 cached rows: the last key tile takes the cache's 18 rows, the new row, and
+// zeros below them.
+// CHECK-LABEL: func.func @appended_cache_partial_tile
+// CHECK: grid.dispatch "sdpa"
+// CHECK: noc.read_span {{.*}} offset %c0 count %c576 outside %c0
+// CHECK-NEXT: noc.read_span {{.*}} offset %c576 count %c32 outside %c0
+// CHECK-NEXT: noc.read_span {{.*}} offset %c608 count %c416 outside %c1 fill 0.0
+func.func @appended_cache_partial_tile(%q: tensor<1x1x1x64xf32>, %kc: tensor<1x1x50x64xf32>, %kn: tensor<1x1x1x64xf32>, %vc: tensor<1x1x50x64xf32>, %vn: tensor<1x1x1x64xf32>) -> tensor<1x1x1x64xf32> {
+  %k0 = graph.remap %kc {map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>} : (tensor<1x1x50x64xf32>) -> tensor<1x1x51x64xf32>
+  %k1 = graph.remap %kn {map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 - 50, d3)>} : (tensor<1x1x1x64xf32>) -> tensor<1x1x51x64xf32>
+  %k = graph.binary add %k0, %k1 : (tensor<1x1x51x64xf32>, tensor<1x1x51x64xf32>) -> tensor<1x1x51x64xf32>
+  %v0 = graph.remap %vc {map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>} : (tensor<1x1x50x64xf32>) -> tensor<1x1x51x64xf32>
+  %v1 = graph.remap %vn {map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 - 50, d3)>} : (tensor<1x1x1x64xf32>) -> tensor<1x1x51x64xf32>
+  %v = graph.binary add %v0, %v1 : (tensor<1x1x51x64xf32>, tensor<1x1x51x64xf32>) -> tensor<1x1x51x64xf32>
+  %kt = graph.remap %k {map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3, d2)>} : (tensor<1x1x51x64xf32>) -> tensor<1x1x64x51xf32>
+  %o = graph.sdpa %q, %kt, %v {scale = 0.125 : f32} : (tensor<1x1x1x64xf32>, tensor<1x1x64x51xf32>, tensor<1x1x51x64xf32>) -> tensor<1x1x1x64xf32>
+  return %o : tensor<1x1x1x64xf32>
+}
+
+// -----
+
+// A cache that is not a function argument (its tiles' padding is not known to be zero) is
+// appended to by a dispatch of its own.
+// CHECK-LABEL: func.func @appended_to_a_computed_cache
+// CHECK: grid.dispatch "add"
+// CHECK: grid.dispatch "sdpa"
+func.func @appended_to_a_computed_cache(%q: tensor<1x1x1x64xf32>, %kc: tensor<1x1x63x64xf32>, %kn: tensor<1x1x1x64xf32>, %v: tensor<1x1x64x64xf32>) -> tensor<1x1x1x64xf32> {
+  %c = graph.unary neg %kc : tensor<1x1x63x64xf32> -> tensor<1x1x63x64xf32>
+  %k0 = graph.remap %c {map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>} : (tensor<1x1x63x64xf32>) -> tensor<1x1x64x64xf32>
+  %k1 = graph.remap %kn {map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 - 63, d3)>} : (tensor<1x1x1x64xf32>) -> tensor<1x1x64x64xf32>
+  %k = graph.binary add %k0, %k1 : (tensor<1x1x64x64xf32>, tensor<1x1x64x64xf32>) -> tensor<1x1x64x64xf32>
+  %kt = graph.remap %k {map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3, d2)>} : (tensor<1x1x64x64xf32>) -> tensor<1x1x64x64xf32>
+  %o = graph.sdpa %q, %kt, %v {scale = 0.125 : f32} : (tensor<1x1x1x64xf32>, tensor<1x1x64x64xf32>, tensor<1x1x64x64xf32>) -> tensor<1x1x1x64xf32>
+  return %o : tensor<1x1x1x64xf32>
+}
