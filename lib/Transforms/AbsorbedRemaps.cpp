@@ -53,7 +53,14 @@ bool tessel::attentionReadsThrough(OpOperand &use) {
   if (!sdpa || !remap || use.getOperandNumber() > 2)
     return false;
   std::optional<bool> transposed = wholeTileView(remap);
-  return transposed && (!*transposed || use.get() == sdpa.getKt());
+  if (transposed)
+    return !*transposed || use.get() == sdpa.getKt();
+  // Runs of values are read into tiles of the output's format.
+  grid::LayoutAttr in = grid::getLayout(remap.getInput().getType()),
+                   out = grid::getLayout(sdpa.getType());
+  return use.getOperandNumber() == 0 && in && out && in.getFormat() == out.getFormat() &&
+         (in.getFormat() == tile::DataFormat::bf16 || in.getFormat() == tile::DataFormat::f32) &&
+         rowRuns(remap);
 }
 
 /// The batch dims of a tensor of `batchShape` at linear batch index d0.
@@ -63,6 +70,104 @@ static SmallVector<AffineExpr> batchDims(ArrayRef<int64_t> batchShape, MLIRConte
   for (auto [stride, size] : llvm::zip(graph::rowMajorStrides(batchShape), batchShape))
     dims.push_back(b.floorDiv(stride) % size);
   return dims;
+}
+
+/// The input's index that `map` reads at `index`, nullopt where it reads padding (a guard of
+/// `guards` outside its bound, or an index outside `inputShape`).
+static std::optional<SmallVector<int64_t>> readAt(AffineMap map, std::optional<AffineMap> guards,
+                                                  ArrayRef<int64_t> bounds,
+                                                  ArrayRef<int64_t> inputShape,
+                                                  ArrayRef<int64_t> index) {
+  if (guards)
+    for (auto [g, bound] : llvm::zip(guards->compose(index), bounds))
+      if (g < 0 || g >= bound)
+        return std::nullopt;
+  SmallVector<int64_t> in = map.compose(index);
+  for (auto [x, size] : llvm::zip(in, inputShape))
+    if (x < 0 || x >= size)
+      return std::nullopt;
+  return in;
+}
+
+/// Whether, at every batch index and row of `shape` that `reads` selects, each column tile of
+/// `op`'s result is a run of 32 values of a row of one of its input's tiles, and where it does
+/// not select, `op` reads only padding there (checked at the runs' ends).
+static bool readsRowRuns(graph::RemapOp op, ArrayRef<int64_t> shape,
+                         function_ref<bool(int64_t row)> reads) {
+  int64_t rank = shape.size();
+  if (shape.back() % 32 != 0 || !op.getPadding().isZero())
+    return false;
+  ArrayRef<int64_t> inputShape = op.getInput().getType().getShape();
+  if (inputShape.size() < 2)
+    return false;
+  AffineMap map = op.getMap();
+  std::optional<AffineMap> guards = op.getGuards();
+  ArrayRef<int64_t> bounds = op.getGuardBounds().value_or(ArrayRef<int64_t>());
+  int64_t batches = 1;
+  for (int64_t d : shape.drop_back(2))
+    batches *= d;
+  SmallVector<int64_t> index(rank);
+  for (int64_t b = 0; b < batches; ++b) {
+    int64_t rest = b;
+    for (int64_t d = rank - 3; d >= 0; --d) {
+      index[d] = rest % shape[d];
+      rest /= shape[d];
+    }
+    for (int64_t r = 0; r < shape[rank - 2]; ++r) {
+      index[rank - 2] = r;
+      bool selected = reads(r);
+      for (int64_t c = 0; c < shape.back(); c += 32) {
+        std::optional<SmallVector<int64_t>> first;
+        for (int64_t k = 0; k < 32; k += selected ? 1 : 31) {
+          index[rank - 1] = c + k;
+          std::optional<SmallVector<int64_t>> in =
+              readAt(map, guards, bounds, inputShape, index);
+          if (bool(in) != selected)
+            return false;
+          if (!in)
+            continue;
+          if (k == 0)
+            first = in;
+          if (in->back() % 32 != k || in->back() - k != first->back() ||
+              ArrayRef<int64_t>(*in).drop_back() != ArrayRef<int64_t>(*first).drop_back())
+            return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+/// Over (d0 = linear batch index of `shape`, d1 = row, d2 = column tile): the tile of `op`'s
+/// input that `op` reads a run of 32 values from there, and where the run starts.
+static std::pair<AffineExpr, AffineExpr> runSource(graph::RemapOp op, ArrayRef<int64_t> shape,
+                                                   AffineExpr row) {
+  MLIRContext *ctx = op.getContext();
+  SmallVector<AffineExpr> at = batchDims(shape.drop_back(2), ctx);
+  at.push_back(row);
+  at.push_back(getAffineDimExpr(2, ctx) * 32);
+  SmallVector<AffineExpr> in;
+  for (AffineExpr e : op.getMap().getResults())
+    in.push_back(e.replaceDims(at));
+  ArrayRef<int64_t> inputShape = op.getInput().getType().getShape();
+  int64_t rank = inputShape.size();
+  int64_t mt = (inputShape[rank - 2] + 31) / 32, nt = (inputShape.back() + 31) / 32;
+  AffineExpr batch = getAffineConstantExpr(0, ctx);
+  for (auto [k, stride] : llvm::enumerate(graph::rowMajorStrides(inputShape.drop_back(2))))
+    batch = batch + in[k] * stride;
+  AffineExpr srcRow = in[rank - 2], srcCol = in[rank - 1];
+  return {simplifyAffineExpr((batch * mt + srcRow.floorDiv(32)) * nt + srcCol.floorDiv(32), 3, 0),
+          simplifyAffineExpr((srcRow % 32) * 32, 3, 0)};
+}
+
+std::optional<RowRuns> tessel::rowRuns(graph::RemapOp op) {
+  ArrayRef<int64_t> shape = op.getType().getShape();
+  int64_t rank = shape.size();
+  if (rank < 2 || shape[rank - 2] > 32 ||
+      !readsRowRuns(op, shape, [](int64_t) { return true; }))
+    return std::nullopt;
+  auto [tile, offset] = runSource(op, shape, getAffineDimExpr(1, op.getContext()));
+  return RowRuns{shape[rank - 2], tile, offset};
 }
 
 std::optional<AppendedRows> tessel::appendedRows(Value v) {
@@ -93,77 +198,12 @@ std::optional<AppendedRows> tessel::appendedRows(Value v) {
     // B: reads the source at rows first .. first + count - 1 only (its guards or the source's
     // bounds give zeros elsewhere), each column tile of those rows a run of 32 values of one
     // row of a source tile.
-    MLIRContext *ctx = v.getContext();
+    if (!readsRowRuns(rows, shape, [&](int64_t r) { return r >= first; }))
+      continue;
+    auto [tile, offset] =
+        runSource(rows, shape, getAffineDimExpr(1, v.getContext()) + first);
     Value source = rows.getInput();
-    ArrayRef<int64_t> sourceShape = rows.getInput().getType().getShape();
-    if (sourceShape.size() < 2 || !rows.getPadding().isZero())
-      continue;
-    AffineMap map = rows.getMap();
-    std::optional<AffineMap> guards = rows.getGuards();
-    ArrayRef<int64_t> bounds = rows.getGuardBounds().value_or(ArrayRef<int64_t>());
-    auto readAt = [&](ArrayRef<int64_t> index) -> std::optional<SmallVector<int64_t>> {
-      if (guards)
-        for (auto [g, bound] : llvm::zip(guards->compose(index), bounds))
-          if (g < 0 || g >= bound)
-            return std::nullopt;
-      SmallVector<int64_t> in = map.compose(index);
-      for (auto [x, size] : llvm::zip(in, sourceShape))
-        if (x < 0 || x >= size)
-          return std::nullopt;
-      return in;
-    };
-    SmallVector<int64_t> batchShape(shape.drop_back(2));
-    int64_t batches = 1;
-    for (int64_t d : batchShape)
-      batches *= d;
-    bool runs = true;
-    SmallVector<int64_t> index(rank);
-    for (int64_t b = 0; runs && b < batches; ++b) {
-      int64_t rest = b;
-      for (int64_t d = rank - 3; d >= 0; --d) {
-        index[d] = rest % shape[d];
-        rest /= shape[d];
-      }
-      for (int64_t r = 0; runs && r < shape[rank - 2]; ++r) {
-        index[rank - 2] = r;
-        bool appendedRow = r >= first;
-        for (int64_t c = 0; runs && c < shape.back(); c += 32) {
-          std::optional<SmallVector<int64_t>> at;
-          // The cache's rows read nothing: the run's ends tell.
-          for (int64_t k = 0; k < 32 && runs; k += appendedRow ? 1 : 31) {
-            index[rank - 1] = c + k;
-            std::optional<SmallVector<int64_t>> in = readAt(index);
-            runs = bool(in) == appendedRow;
-            if (!runs || !in)
-              continue;
-            if (k == 0)
-              at = in;
-            runs = in->back() % 32 == k && in->back() - k == at->back() &&
-                   ArrayRef<int64_t>(*in).drop_back() == ArrayRef<int64_t>(*at).drop_back();
-          }
-        }
-      }
-    }
-    if (!runs)
-      continue;
-    // The source's index over (d0 = batch, d1 = new row, d2 = column tile), then its tile.
-    SmallVector<AffineExpr> at = batchDims(batchShape, ctx);
-    at.push_back(getAffineDimExpr(1, ctx) + first);
-    at.push_back(getAffineDimExpr(2, ctx) * 32);
-    SmallVector<AffineExpr> in;
-    for (AffineExpr e : map.getResults())
-      in.push_back(e.replaceDims(at));
-    int64_t sourceRank = sourceShape.size();
-    int64_t mt = (sourceShape[sourceRank - 2] + 31) / 32, nt = (sourceShape.back() + 31) / 32;
-    AffineExpr batch = getAffineConstantExpr(0, ctx);
-    for (auto [k, stride] :
-         llvm::enumerate(graph::rowMajorStrides(sourceShape.drop_back(2))))
-      batch = batch + in[k] * stride;
-    AffineExpr srcRow = in[sourceRank - 2], srcCol = in[sourceRank - 1];
-    AppendedRows out{cache, source, first, count,
-                     simplifyAffineExpr((batch * mt + srcRow.floorDiv(32)) * nt +
-                                            srcCol.floorDiv(32), 3, 0),
-                     simplifyAffineExpr((srcRow % 32) * 32, 3, 0)};
+    AppendedRows out{cache, source, first, count, tile, offset};
     grid::LayoutAttr layout = grid::getLayout(type);
     if (!layout || (layout.getFormat() != tile::DataFormat::bf16 &&
                     layout.getFormat() != tile::DataFormat::f32))

@@ -36,8 +36,18 @@ std::optional<bool> wholeTileView(mlir::AffineMap map, llvm::ArrayRef<int64_t> r
                                   llvm::ArrayRef<int64_t> inputShape);
 std::optional<bool> wholeTileView(graph::RemapOp op);
 
-/// Whether graph.sdpa reads `use`'s remap through wholeTileView: q and v in place, the keys
-/// either way.
+/// A remap whose result [..., R, D] has its rows in one row tile (R <= 32, a decoder's query
+/// heads) and each row's column tile a run of 32 values of a row of one of its input's tiles:
+/// over (d0 = the result's linear batch index, d1 = row, d2 = column tile), the input's tile
+/// and where the run starts.
+struct RowRuns {
+  int64_t rows = 0;
+  mlir::AffineExpr sourceTile, sourceOffset;
+};
+std::optional<RowRuns> rowRuns(graph::RemapOp op);
+
+/// Whether graph.sdpa reads `use`'s remap through wholeTileView (q and v in place, the keys
+/// either way) or, for q, as RowRuns.
 bool attentionReadsThrough(mlir::OpOperand &use);
 
 /// Keys or values a decoder appends to its cache, as its Concat imports: add(A, B), where A

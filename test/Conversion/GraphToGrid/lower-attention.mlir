@@ -190,3 +190,23 @@ func.func @appended_to_a_computed_cache(%q: tensor<1x1x1x64xf32>, %kc: tensor<1x
   %o = graph.sdpa %q, %kt, %v {scale = 0.125 : f32} : (tensor<1x1x1x64xf32>, tensor<1x1x64x64xf32>, tensor<1x1x64x64xf32>) -> tensor<1x1x1x64xf32>
   return %o : tensor<1x1x1x64xf32>
 }
+
+// -----
+
+// A decoder's grouped queries: each head's two rows are runs of one token's projection (not
+// whole tiles). The sdpa reads them as spans of 32 values, zeros below, and no remap writes
+// them; its keys and values stream a key tile at a time (buffers of two key tiles of two
+// column tiles each).
+// CHECK-LABEL: func.func @decode_queries
+// CHECK-NOT: grid.dispatch "remap"
+// CHECK: grid.dispatch "sdpa" on {{.*}} ins(%arg0, %arg1, %arg2 :
+// CHECK: noc.cb 2 : !noc.cb<!tile.tile<32x32, f32>, 4>
+// CHECK: noc.kernel reader {
+// CHECK: noc.read_span {{.*}} count %c32 outside %c0
+// CHECK-NEXT: }
+// CHECK-NEXT: noc.read_span {{.*}} offset %c64 count %c960 outside %c1 fill 0.0
+func.func @decode_queries(%y: tensor<1x256xf32>, %kt: tensor<1x2x64x64xf32>, %v: tensor<1x2x64x64xf32>) -> tensor<1x2x2x64xf32> {
+  %q = graph.remap %y {map = affine_map<(d0, d1, d2, d3) -> (d0, d1 * 128 + d2 * 64 + d3)>} : (tensor<1x256xf32>) -> tensor<1x2x2x64xf32>
+  %o = graph.sdpa %q, %kt, %v {scale = 0.125 : f32} : (tensor<1x2x2x64xf32>, tensor<1x2x64x64xf32>, tensor<1x2x64x64xf32>) -> tensor<1x2x2x64xf32>
+  return %o : tensor<1x2x2x64xf32>
+}
