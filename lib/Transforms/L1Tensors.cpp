@@ -105,9 +105,14 @@ std::optional<ResultShards> tessel::resultShards(grid::MatmulConfigAttr config, 
       return std::nullopt;
     return ResultShards{grid::Sharding::block_sharded, bm, bn};
   }
+  int64_t cores = config.getCoresX() * config.getCoresY();
+  // One row of blocks (a decoder's few rows by a weight's columns): core c is block column c,
+  // the c-th shard of one row, as a streaming op that splits a row over the cores shards it.
+  if (config.isMulticast() && config.getGridM() == 1 && bm == mt && mt == 1 &&
+      cores * bn == nt && config.getGridN() == cores)
+    return ResultShards{grid::Sharding::block_sharded, 1, bn};
   // Multicast: core c is block row c of a grid with one column of blocks. Unicast: core c takes
   // block c, and one block per row makes it row block c.
-  int64_t cores = config.getCoresX() * config.getCoresY();
   if (config.getGridN() != 1 || bn != nt || cores * bm != mt)
     return std::nullopt;
   return ResultShards{grid::Sharding::height_sharded, bm, nt};

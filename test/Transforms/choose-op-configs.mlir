@@ -289,6 +289,25 @@ func.func @shards_for_one_pass(%x: tensor<128x64xf32>) -> (tensor<128x64xf32>, t
 
 // -----
 
+// A decoder's matmul: one row of tiles, each of the 8 cores a block of one column in one pass.
+// Core c's block is the c-th shard of the row, block-sharded as the elementwise op that reads it
+// splits its tiles, so that each of its cores reads its own L1.
+// CHECK-LABEL: func.func @one_row_shards
+// CHECK: graph.matmul %{{.*}} -> tensor<32x256xf32, #grid.layout<tile 32x32, bf16, l1, block_sharded, shard 1x1, cores <(0, 0) to (7, 0)>>>
+// CHECK: graph.unary neg {{.*}} -> tensor<32x256xf32, #grid.layout<tile 32x32, bf16, l1, block_sharded, shard 1x1, cores <(0, 0) to (7, 0)>>>
+// NOSHARD-LABEL: func.func @one_row_shards
+// NOSHARD-NOT: sharded
+// NOSHARD: return
+func.func @one_row_shards(%x: tensor<32x64xf32>) -> tensor<32x256xf32> {
+  %w = graph.constant dense<0.1> : tensor<64x256xf32>
+  %a = graph.matmul %x, %w {grid.config = #grid.matmul_config<grid = [1, 8], cores = [8, 1], block = [1, 1], subblock = [1, 1], k_chunk = 2>} : (tensor<32x64xf32>, tensor<64x256xf32>) -> tensor<32x256xf32>
+  %n = graph.unary neg %a : tensor<32x256xf32> -> tensor<32x256xf32>
+  %r = graph.unary relu %n : tensor<32x256xf32> -> tensor<32x256xf32>
+  return %r : tensor<32x256xf32>
+}
+
+// -----
+
 // So does every op whose dispatch splits its output tiles evenly over the cores: an elementwise
 // op whose cores write whole rows is height-sharded, one whose cores write equal pieces of a row
 // block-sharded (shards of one row), a softmax (a row of tiles per unit) height-sharded. A

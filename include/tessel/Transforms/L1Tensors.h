@@ -37,7 +37,8 @@ llvm::DenseMap<mlir::Operation *, int64_t> keepTensorsInL1(mlir::func::FuncOp fu
 /// How a matmul's result can be sharded so that each core's shard is the block it writes: when
 /// each core of `config`'s rectangle computes one block of a single matrix in one pass, blocks
 /// of whole rows row-major over the rectangle (height-sharded) or, in a two-dimensional grid,
-/// core (x, y) block (y, x) (block-sharded). None otherwise.
+/// core (x, y) block (y, x), and over one row of tiles core c block column c (block-sharded).
+/// None otherwise.
 struct ResultShards {
   grid::Sharding sharding;
   int64_t rows, cols;
