@@ -72,6 +72,30 @@ static SmallVector<AffineExpr> batchDims(ArrayRef<int64_t> batchShape, MLIRConte
   return dims;
 }
 
+/// `e` at `dims`, without building expressions (AffineMap::compose would unique each one).
+static int64_t evaluate(AffineExpr e, ArrayRef<int64_t> dims) {
+  if (auto c = dyn_cast<AffineConstantExpr>(e))
+    return c.getValue();
+  if (auto d = dyn_cast<AffineDimExpr>(e))
+    return dims[d.getPosition()];
+  auto bin = cast<AffineBinaryOpExpr>(e);
+  int64_t l = evaluate(bin.getLHS(), dims), r = evaluate(bin.getRHS(), dims);
+  switch (bin.getKind()) {
+  case AffineExprKind::Add:
+    return l + r;
+  case AffineExprKind::Mul:
+    return l * r;
+  case AffineExprKind::FloorDiv:
+    return llvm::divideFloorSigned(l, r);
+  case AffineExprKind::CeilDiv:
+    return llvm::divideCeilSigned(l, r);
+  case AffineExprKind::Mod:
+    return llvm::mod(l, r);
+  default:
+    return 0; // symbols: readsRowRuns takes no map that has them
+  }
+}
+
 /// The input's index that `map` reads at `index`, nullopt where it reads padding (a guard of
 /// `guards` outside its bound, or an index outside `inputShape`).
 static std::optional<SmallVector<int64_t>> readAt(AffineMap map, std::optional<AffineMap> guards,
@@ -79,13 +103,17 @@ static std::optional<SmallVector<int64_t>> readAt(AffineMap map, std::optional<A
                                                   ArrayRef<int64_t> inputShape,
                                                   ArrayRef<int64_t> index) {
   if (guards)
-    for (auto [g, bound] : llvm::zip(guards->compose(index), bounds))
-      if (g < 0 || g >= bound)
+    for (auto [g, bound] : llvm::zip(guards->getResults(), bounds)) {
+      int64_t value = evaluate(g, index);
+      if (value < 0 || value >= bound)
         return std::nullopt;
-  SmallVector<int64_t> in = map.compose(index);
-  for (auto [x, size] : llvm::zip(in, inputShape))
-    if (x < 0 || x >= size)
+    }
+  SmallVector<int64_t> in;
+  for (auto [e, size] : llvm::zip(map.getResults(), inputShape)) {
+    in.push_back(evaluate(e, index));
+    if (in.back() < 0 || in.back() >= size)
       return std::nullopt;
+  }
   return in;
 }
 
@@ -103,6 +131,8 @@ static bool readsRowRuns(graph::RemapOp op, ArrayRef<int64_t> shape,
   AffineMap map = op.getMap();
   std::optional<AffineMap> guards = op.getGuards();
   ArrayRef<int64_t> bounds = op.getGuardBounds().value_or(ArrayRef<int64_t>());
+  if (map.getNumSymbols() || (guards && guards->getNumSymbols()))
+    return false;
   int64_t batches = 1;
   for (int64_t d : shape.drop_back(2))
     batches *= d;

@@ -294,7 +294,10 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
       db.reserve(cbCausal, 1);
       db.read(causalInput, zero, cbCausal, zero);
     }
-    // The query tiles land with the first chunk's keys and values: one round trip a unit.
+    db.barrier();
+    db.push(cbQ, block * nd);
+    if (causal)
+      db.push(cbCausal, 1);
     db.loop(db.apply(unitChunks, {unit}), [&](Value c) {
       db.reserve(cbK, chunk * nd);
       if (cbMask)
@@ -315,11 +318,6 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
           });
       });
       db.barrier();
-      db.loop(db.apply(1 - getAffineDimExpr(0, ctx).ceilDiv(chunks), c), [&](Value) {
-        db.push(cbQ, block * nd);
-        if (causal)
-          db.push(cbCausal, 1);
-      });
       db.push(cbK, chunk * nd);
       if (cbMask)
         db.push(cbMask, block * chunk);
