@@ -29,6 +29,28 @@ namespace tessel {
 using namespace mlir;
 using namespace tessel;
 
+/// `compute` taking each input value once: an input it takes again (two reads of one tile,
+/// merged) becomes a use of the first one's argument.
+static void takeInputsOnce(grid::ComputeOp compute) {
+  SmallVector<Value> inputs(compute.getInputs());
+  Block &body = compute.getBody().front();
+  llvm::BitVector drop(inputs.size());
+  for (size_t j = 0; j < inputs.size(); ++j)
+    for (size_t i = 0; i < j && !drop[j]; ++i)
+      if (!drop[i] && inputs[i] == inputs[j]) {
+        body.getArgument(j).replaceAllUsesWith(body.getArgument(i));
+        drop.set(j);
+      }
+  if (drop.none())
+    return;
+  SmallVector<Value> kept;
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (!drop[i])
+      kept.push_back(inputs[i]);
+  body.eraseArguments(drop);
+  compute.getInputsMutable().assign(kept);
+}
+
 namespace {
 
 bool isTileRead(Operation *op) {
@@ -541,6 +563,11 @@ struct FuseTileLoopsPass : tessel::impl::FuseTileLoopsBase<FuseTileLoopsPass> {
       load->erase();
     }
     if (!unitLoopOf(fused).getBody()->getOps<scf::ForOp>().empty()) {
+      // A step that now reads a tile twice (x * x) reads it once.
+      IRRewriter rewriter(b);
+      DominanceInfo dominance;
+      eliminateCommonSubExpressions(rewriter, dominance, fused);
+      fused.walk([](grid::ComputeOp compute) { takeInputsOnce(compute); });
       inputsInReadOrder(fused);
       return fused;
     }

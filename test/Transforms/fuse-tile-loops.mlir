@@ -90,6 +90,24 @@ func.func @neg_sum(%x: tensor<256x512xf32>) -> tensor<256x1xf32> {
 }
 
 // -----
+// A square before a sum (RMSNorm's statistic): the fused step reads each tile once and
+// multiplies it by itself.
+// CHECK: mul -> reduce_sum: fused
+// CHECK-LABEL: func.func @square_sum
+// CHECK: grid.dispatch "mul+reduce_sum"
+// CHECK: scf.for {{.*}} iter_args
+// CHECK: %[[T:.*]] = grid.load
+// CHECK-NOT: grid.load
+// CHECK: grid.compute(%{{.*}}, %[[T]] : {{.*}})
+// CHECK-NEXT: ^bb0(%[[ACC:.*]]: !tile.tile<32x32, bf16>, %[[IN:.*]]: !tile.tile<32x32, bf16>, %{{.*}}: index, %{{.*}}: index):
+// CHECK: tile.binary mul bcast none %[[IN]], %[[IN]]
+func.func @square_sum(%x: tensor<256x512xf32>) -> tensor<256x1xf32> {
+  %e = graph.binary mul %x, %x : (tensor<256x512xf32>, tensor<256x512xf32>) -> tensor<256x512xf32>
+  %s = graph.reduce sum %e {axes = array<i64: 1>} : (tensor<256x512xf32>) -> tensor<256x1xf32>
+  return %s : tensor<256x1xf32>
+}
+
+// -----
 // An exp before a sum of long rows: the sum's rows are cut into runs reduced on 16 cores
 // (#grid.reduce_config), and the exp's math there costs more than the round trip of its result
 // saves; the runs' partial sums are combined by a dispatch of their own, which a reduction's

@@ -136,7 +136,8 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
   // keys and values stream in: chunks of one key tile let compute follow each read, and leave
   // only one tile's compute after the last (the Llama decode layer's attention over 128 keys:
   // 72.3k cycles as one chunk of four, 69.0k as four of one).
-  int64_t maxChunk = q.mt == 1 && q.rows < 32 ? 1 : nk;
+  bool decode = q.mt == 1 && q.rows < 32;
+  int64_t maxChunk = decode ? 1 : nk;
   int64_t chunk = 1;
   for (int64_t candidate = 1; candidate <= maxChunk; ++candidate)
     if (nk % candidate == 0 &&
@@ -294,10 +295,17 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
       db.reserve(cbCausal, 1);
       db.read(causalInput, zero, cbCausal, zero);
     }
-    db.barrier();
-    db.push(cbQ, block * nd);
-    if (causal)
-      db.push(cbCausal, 1);
+    // A decoder's query tiles land with the first key tile (one round trip a unit); a longer
+    // sequence's on their own, so that compute scales them while the first chunk comes.
+    auto pushQueries = [&] {
+      db.push(cbQ, block * nd);
+      if (causal)
+        db.push(cbCausal, 1);
+    };
+    if (!decode) {
+      db.barrier();
+      pushQueries();
+    }
     db.loop(db.apply(unitChunks, {unit}), [&](Value c) {
       db.reserve(cbK, chunk * nd);
       if (cbMask)
@@ -318,6 +326,9 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
           });
       });
       db.barrier();
+      if (decode)
+        db.loop(db.apply(1 - getAffineDimExpr(0, ctx).ceilDiv(chunks), c),
+                [&](Value) { pushQueries(); });
       db.push(cbK, chunk * nd);
       if (cbMask)
         db.push(cbMask, block * chunk);
