@@ -213,10 +213,10 @@ std::optional<AppendedRows> tessel::appendedRows(Value v) {
     auto view = a.getDefiningOp<graph::RemapOp>(), rows = b.getDefiningOp<graph::RemapOp>();
     if (!view || !rows || a.getType() != type || b.getType() != type || view == rows)
       continue;
-    // A: the cache in place, grown by rows that stay in its last row tile.
-    auto cache = dyn_cast<BlockArgument>(view.getInput());
-    if (!cache || !view.getMap().isIdentity() || view.getGuards() ||
-        !view.getPadding().isZero())
+    // A: the cache in place, grown by rows that stay in its last row tile (whose rows below
+    // the cache's are read from B or as zeros, never from the cache's tile padding).
+    Value cache = view.getInput();
+    if (!view.getMap().isIdentity() || view.getGuards() || !view.getPadding().isZero())
       continue;
     ArrayRef<int64_t> cacheShape = view.getInput().getType().getShape();
     int64_t first = cacheShape.size() == size_t(rank) ? cacheShape[rank - 2] : 0;
@@ -238,7 +238,7 @@ std::optional<AppendedRows> tessel::appendedRows(Value v) {
     if (!layout || (layout.getFormat() != tile::DataFormat::bf16 &&
                     layout.getFormat() != tile::DataFormat::f32))
       return std::nullopt;
-    for (Value t : {Value(cache), source}) {
+    for (Value t : {cache, source}) {
       grid::LayoutAttr other = grid::getLayout(t.getType());
       if (!other || other.getFormat() != layout.getFormat())
         return std::nullopt;

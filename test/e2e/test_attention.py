@@ -264,12 +264,17 @@ def test_decode_and_grouped_queries(tmp, precision, hq, hkv, s_q):
     check(y, reference(arrays["q"], k.transpose(0, 1, 3, 2), v, None), precision)
 
 
-def appended_cache_model(path, b, h, s_past, d):
+def appended_cache_model(path, b, h, s_past, d, negated=False):
     """Decode against a cache that the model grows by the new key and value (Concat along the
     sequence), as decoders export it: inputs q, k_new, v_new [b, h, 1, d] and the caches
-    [b, h, s_past, d]."""
-    nodes = [helper.make_node("Concat", ["k_past", "k_new"], ["k"], axis=2),
-             helper.make_node("Concat", ["v_past", "v_new"], ["v"], axis=2),
+    [b, h, s_past, d] (with `negated`, computed: their negations are appended to)."""
+    cache = ["k_past", "v_past"]
+    nodes = []
+    if negated:
+        nodes = [helper.make_node("Neg", [c], [f"{c}_neg"]) for c in cache]
+        cache = [f"{c}_neg" for c in cache]
+    nodes += [helper.make_node("Concat", [cache[0], "k_new"], ["k"], axis=2),
+              helper.make_node("Concat", [cache[1], "v_new"], ["v"], axis=2),
              helper.make_node("Transpose", ["k"], ["kt"], perm=[0, 1, 3, 2]),
              helper.make_node("MatMul", ["q", "kt"], ["scores"]),
              helper.make_node("Div", ["scores", "c"], ["scaled"]),
@@ -286,20 +291,21 @@ def appended_cache_model(path, b, h, s_past, d):
 
 
 @pytest.mark.parametrize("precision", ["fp32", "bf16"])
-@pytest.mark.parametrize("s_past", [127, 200])
-def test_decode_against_an_appended_cache(tmp, precision, s_past):
+@pytest.mark.parametrize("s_past,negated", [(127, False), (200, False), (127, True)])
+def test_decode_against_an_appended_cache(tmp, precision, s_past, negated):
     """The grown cache is never written: sdpa reads the cache's tiles and, in its last row
     tile, the cache's rows and the new key's or value's as spans (zeros below when the tile is
-    not full), in one dispatch, matching numpy."""
+    not full), in one dispatch (after the negations of a computed cache), matching numpy."""
     b, h, d = 2, 4, 64
-    appended_cache_model(tmp / "a.onnx", b, h, s_past, d)
+    appended_cache_model(tmp / "a.onnx", b, h, s_past, d, negated)
     rng = np.random.default_rng(9)
     arrays = {n: rng.standard_normal(s).astype(np.float32)
               for n, s in [("q", (b, h, 1, d)), ("k_past", (b, h, s_past, d)),
                            ("k_new", (b, h, 1, d)), ("v_past", (b, h, s_past, d)),
                            ("v_new", (b, h, 1, d))]}
     ops, y = compile_and_run(tmp, arrays, f"--precision={precision}")
-    assert ops == ["sdpa"], ops
-    k = np.concatenate([arrays["k_past"], arrays["k_new"]], axis=2)
-    v = np.concatenate([arrays["v_past"], arrays["v_new"]], axis=2)
+    assert ops == ["neg", "neg", "sdpa"] if negated else ["sdpa"], ops
+    sign = -1 if negated else 1
+    k = np.concatenate([sign * arrays["k_past"], arrays["k_new"]], axis=2)
+    v = np.concatenate([sign * arrays["v_past"], arrays["v_new"]], axis=2)
     check(y, reference(arrays["q"], k.transpose(0, 1, 3, 2), v, None), precision)

@@ -51,10 +51,9 @@ std::optional<RowRuns> rowRuns(graph::RemapOp op);
 bool attentionReadsThrough(mlir::OpOperand &use);
 
 /// Keys or values a decoder appends to its cache, as its Concat imports: add(A, B), where A
-/// puts a function argument `cache` [..., R, D] in place in [..., R + n, D] (its tiles, which
-/// the runtime pads with zeros, are A's) and B puts values of `source` at rows R .. R + n - 1
-/// only (guards), each row of a column tile a run of 32 values of one of `source`'s tiles, all
-/// within A's last row tile. graph.sdpa reads such an operand's tiles from the cache and
+/// puts `cache` [..., R, D] in place in [..., R + n, D] and B puts values of `source` at rows
+/// R .. R + n - 1 only (its guards or its input's bounds give zeros elsewhere), each row of a
+/// column tile a run of 32 values of one of `source`'s tiles, all within A's last row tile. graph.sdpa reads such an operand's tiles from the cache and
 /// patches the new rows in from `source` (attentionReadsAppended), instead of a dispatch writing
 /// the grown cache.
 struct AppendedRows {

@@ -234,6 +234,21 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
 
   db.kernel(noc::ThreadKind::reader);
   Value zero = db.index(0);
+  // Rows first .. first + count - 1 of `slot` as runs of 32 values of `input`, row i's from
+  // `tile` at `offset` (over d0 = batch, d1 = i, d2 = column tile), and zeros below them.
+  auto readRuns = [&](int64_t input, AffineExpr tile, AffineExpr offset, int64_t first,
+                      int64_t count, Value unit, Value col, Value cb, Value slot) {
+    AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx),
+               d2 = getAffineDimExpr(2, ctx);
+    AffineExpr b = batch.replaceDims({d0});
+    db.loop(count, [&](Value i) {
+      db.readSpan(db.input(input), db.apply(tile.replaceDims({b, d1, d2}), {unit, i, col}),
+                  db.apply(offset.replaceDims({b, d1, d2}), {unit, i, col}), cb, slot,
+                  db.apply((d0 + first) * 32, i), 32);
+    });
+    if (int64_t end = first + count; end < 32)
+      db.fillSpan(db.input(input), cb, slot, db.index(end * 32), (32 - end) * 32, 0.0f);
+  };
   // Key tile `key`, column tile `col` of keys or values into `slot`: a tile of the operand, or,
   // appended to a cache, of the cache, whose last row tile (of keys) takes the cache's rows and
   // the new ones as spans of values instead (and zeros below them), all landing at once.
@@ -246,24 +261,16 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
       return;
     }
     const AppendedRows &rows = *in.appended;
-    AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx),
-               d2 = getAffineDimExpr(2, ctx);
+    AffineExpr d0 = getAffineDimExpr(0, ctx);
     AffineExpr isLast = nk > 1 ? d0.floorDiv(nk - 1) : getAffineConstantExpr(1, ctx);
     db.loop(db.apply(1 - isLast, key), [&](Value) {
       db.read(db.input(input), tileIndex, cb, slot);
     });
     db.loop(db.apply(isLast, key), [&](Value) {
-      int64_t kept = rows.first % 32, end = kept + rows.count;
+      int64_t kept = rows.first % 32;
       db.readSpan(db.input(input), tileIndex, zero, cb, slot, zero, kept * 32);
-      AffineExpr b = batch.replaceDims({d0});
-      db.loop(rows.count, [&](Value i) {
-        db.readSpan(db.input(rowsInput),
-                    db.apply(rows.sourceTile.replaceDims({b, d1, d2}), {unit, i, col}),
-                    db.apply(rows.sourceOffset.replaceDims({b, d1, d2}), {unit, i, col}), cb,
-                    slot, db.apply((d0 + kept) * 32, i), 32);
-      });
-      if (end < 32)
-        db.fillSpan(db.input(input), cb, slot, db.index(end * 32), (32 - end) * 32, 0.0f);
+      readRuns(rowsInput, rows.sourceTile, rows.sourceOffset, kept, rows.count, unit, col, cb,
+               slot);
     });
   };
   db.loop(perCore, [&](Value iv) {
@@ -275,20 +282,8 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
           db.read(db.input(0), db.apply(qTile, {unit, qi, zero, d}), cbQ, at(qi, nd, d));
           return;
         }
-        // Each row a run of values, zeros below the last.
-        const RowRuns &runs = *qIn.rows;
-        AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx),
-                   d2 = getAffineDimExpr(2, ctx);
-        AffineExpr b = batch.replaceDims({d0});
-        db.loop(runs.rows, [&](Value r) {
-          db.readSpan(db.input(0),
-                      db.apply(runs.sourceTile.replaceDims({b, d1, d2}), {unit, r, d}),
-                      db.apply(runs.sourceOffset.replaceDims({b, d1, d2}), {unit, r, d}), cbQ,
-                      at(qi, nd, d), db.apply(d0 * 32, r), 32);
-        });
-        if (runs.rows < 32)
-          db.fillSpan(db.input(0), cbQ, at(qi, nd, d), db.index(runs.rows * 32),
-                      (32 - runs.rows) * 32, 0.0f);
+        readRuns(0, qIn.rows->sourceTile, qIn.rows->sourceOffset, 0, qIn.rows->rows, unit, d,
+                 cbQ, at(qi, nd, d));
       });
     });
     if (causal) {

@@ -176,15 +176,14 @@ func.func @appended_cache_partial_tile(%q: tensor<1x1x1x64xf32>, %kc: tensor<1x1
 
 // -----
 
-// A cache that is not a function argument (its tiles' padding is not known to be zero) is
-// appended to by a dispatch of its own.
-// CHECK-LABEL: func.func @appended_to_a_computed_cache
+// A new row whose values do not start a tile's column (at column 16 of its projection): no run
+// of 32 values fills a column tile of it, and a dispatch of its own appends it.
+// CHECK-LABEL: func.func @appended_row_off_the_tiles
 // CHECK: grid.dispatch "add"
 // CHECK: grid.dispatch "sdpa"
-func.func @appended_to_a_computed_cache(%q: tensor<1x1x1x64xf32>, %kc: tensor<1x1x63x64xf32>, %kn: tensor<1x1x1x64xf32>, %v: tensor<1x1x64x64xf32>) -> tensor<1x1x1x64xf32> {
-  %c = graph.unary neg %kc : tensor<1x1x63x64xf32> -> tensor<1x1x63x64xf32>
-  %k0 = graph.remap %c {map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>} : (tensor<1x1x63x64xf32>) -> tensor<1x1x64x64xf32>
-  %k1 = graph.remap %kn {map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2 - 63, d3)>} : (tensor<1x1x1x64xf32>) -> tensor<1x1x64x64xf32>
+func.func @appended_row_off_the_tiles(%q: tensor<1x1x1x64xf32>, %kc: tensor<1x1x63x64xf32>, %kn: tensor<1x80xf32>, %v: tensor<1x1x64x64xf32>) -> tensor<1x1x1x64xf32> {
+  %k0 = graph.remap %kc {map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>} : (tensor<1x1x63x64xf32>) -> tensor<1x1x64x64xf32>
+  %k1 = graph.remap %kn {map = affine_map<(d0, d1, d2, d3) -> (d2 - 63, d3 + 16)>} : (tensor<1x80xf32>) -> tensor<1x1x64x64xf32>
   %k = graph.binary add %k0, %k1 : (tensor<1x1x64x64xf32>, tensor<1x1x64x64xf32>) -> tensor<1x1x64x64xf32>
   %kt = graph.remap %k {map = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3, d2)>} : (tensor<1x1x64x64xf32>) -> tensor<1x1x64x64xf32>
   %o = graph.sdpa %q, %kt, %v {scale = 0.125 : f32} : (tensor<1x1x1x64xf32>, tensor<1x1x64x64xf32>, tensor<1x1x64x64xf32>) -> tensor<1x1x1x64xf32>
