@@ -72,7 +72,8 @@ static SmallVector<AffineExpr> batchDims(ArrayRef<int64_t> batchShape, MLIRConte
   return dims;
 }
 
-/// `e` at `dims`, without building expressions (AffineMap::compose would unique each one).
+/// Pure affine `e` at `dims`, without building expressions (AffineMap::compose would unique
+/// each one).
 static int64_t evaluate(AffineExpr e, ArrayRef<int64_t> dims) {
   if (auto c = dyn_cast<AffineConstantExpr>(e))
     return c.getValue();
@@ -80,6 +81,10 @@ static int64_t evaluate(AffineExpr e, ArrayRef<int64_t> dims) {
     return dims[d.getPosition()];
   auto bin = cast<AffineBinaryOpExpr>(e);
   int64_t l = evaluate(bin.getLHS(), dims), r = evaluate(bin.getRHS(), dims);
+  // No valid map divides by zero or takes a remainder of a negative; do not trap on one.
+  if ((r == 0 && bin.getKind() != AffineExprKind::Add && bin.getKind() != AffineExprKind::Mul) ||
+      (r < 0 && bin.getKind() == AffineExprKind::Mod))
+    return 0;
   switch (bin.getKind()) {
   case AffineExprKind::Add:
     return l + r;
@@ -92,7 +97,7 @@ static int64_t evaluate(AffineExpr e, ArrayRef<int64_t> dims) {
   case AffineExprKind::Mod:
     return llvm::mod(l, r);
   default:
-    return 0; // symbols: readsRowRuns takes no map that has them
+    return 0;
   }
 }
 
@@ -131,7 +136,12 @@ static bool readsRowRuns(graph::RemapOp op, ArrayRef<int64_t> shape,
   AffineMap map = op.getMap();
   std::optional<AffineMap> guards = op.getGuards();
   ArrayRef<int64_t> bounds = op.getGuardBounds().value_or(ArrayRef<int64_t>());
-  if (map.getNumSymbols() || (guards && guards->getNumSymbols()))
+  // Pure affine: divisions and remainders by positive constants only, no symbols.
+  auto pure = [](AffineMap m) {
+    return m.getNumSymbols() == 0 &&
+           llvm::all_of(m.getResults(), [](AffineExpr e) { return e.isPureAffine(); });
+  };
+  if (!pure(map) || (guards && !pure(*guards)))
     return false;
   int64_t batches = 1;
   for (int64_t d : shape.drop_back(2))
