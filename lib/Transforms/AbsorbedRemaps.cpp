@@ -178,26 +178,35 @@ static bool readsRowRuns(graph::RemapOp op, ArrayRef<int64_t> shape,
   return true;
 }
 
-/// Over (d0 = linear batch index of `shape`, d1 = row, d2 = column tile): the tile of `op`'s
-/// input that `op` reads a run of 32 values from there, and where the run starts.
-static std::pair<AffineExpr, AffineExpr> runSource(graph::RemapOp op, ArrayRef<int64_t> shape,
-                                                   AffineExpr row) {
-  MLIRContext *ctx = op.getContext();
-  SmallVector<AffineExpr> at = batchDims(shape.drop_back(2), ctx);
+std::pair<AffineExpr, AffineExpr> tessel::tileThroughMap(AffineMap map,
+                                                        ArrayRef<int64_t> batchShape,
+                                                        AffineExpr row, AffineExpr col,
+                                                        ArrayRef<int64_t> inputShape) {
+  MLIRContext *ctx = map.getContext();
+  SmallVector<AffineExpr> at = batchDims(batchShape, ctx);
   at.push_back(row);
-  at.push_back(getAffineDimExpr(2, ctx) * 32);
+  at.push_back(col);
   SmallVector<AffineExpr> in;
-  for (AffineExpr e : op.getMap().getResults())
+  for (AffineExpr e : map.getResults())
     in.push_back(e.replaceDims(at));
-  ArrayRef<int64_t> inputShape = op.getInput().getType().getShape();
   int64_t rank = inputShape.size();
   int64_t mt = (inputShape[rank - 2] + 31) / 32, nt = (inputShape.back() + 31) / 32;
   AffineExpr batch = getAffineConstantExpr(0, ctx);
   for (auto [k, stride] : llvm::enumerate(graph::rowMajorStrides(inputShape.drop_back(2))))
     batch = batch + in[k] * stride;
-  AffineExpr srcRow = in[rank - 2], srcCol = in[rank - 1];
-  return {simplifyAffineExpr((batch * mt + srcRow.floorDiv(32)) * nt + srcCol.floorDiv(32), 3, 0),
-          simplifyAffineExpr((srcRow % 32) * 32, 3, 0)};
+  AffineExpr inRow = in[rank - 2], inCol = in[rank - 1];
+  return {simplifyAffineExpr((batch * mt + inRow.floorDiv(32)) * nt + inCol.floorDiv(32), 3, 0),
+          simplifyAffineExpr(inRow % 32, 3, 0)};
+}
+
+/// Over (d0 = linear batch index of `shape`, d1 = row, d2 = column tile): the tile of `op`'s
+/// input that `op` reads a run of 32 values from at row `row`, and where the run starts.
+static std::pair<AffineExpr, AffineExpr> runSource(graph::RemapOp op, ArrayRef<int64_t> shape,
+                                                   AffineExpr row) {
+  auto [tile, inRow] =
+      tileThroughMap(op.getMap(), shape.drop_back(2), row,
+                     getAffineDimExpr(2, op.getContext()) * 32, op.getInput().getType().getShape());
+  return {tile, simplifyAffineExpr(inRow * 32, 3, 0)};
 }
 
 std::optional<RowRuns> tessel::rowRuns(graph::RemapOp op) {
@@ -210,7 +219,8 @@ std::optional<RowRuns> tessel::rowRuns(graph::RemapOp op) {
   return RowRuns{shape[rank - 2], tile, offset};
 }
 
-std::optional<AppendedRows> tessel::appendedRows(Value v) {
+/// `v` as keys or values appended to a cache, or nullopt.
+static std::optional<AppendedRows> appendedRows(Value v) {
   auto add = v.getDefiningOp<graph::BinaryOp>();
   if (!add || add.getKind() != graph::BinaryKind::add)
     return std::nullopt;
@@ -258,10 +268,10 @@ std::optional<AppendedRows> tessel::appendedRows(Value v) {
   return std::nullopt;
 }
 
-bool tessel::attentionReadsAppended(Operation *op) {
-  if (op->getNumResults() != 1 || op->use_empty() || !appendedRows(op->getResult(0)))
-    return false;
-  return llvm::all_of(op->getUses(), [](OpOperand &use) {
+std::optional<AppendedRows> tessel::attentionReadsAppended(Operation *op) {
+  if (op->getNumResults() != 1 || op->use_empty())
+    return std::nullopt;
+  bool onlyAttention = llvm::all_of(op->getUses(), [](OpOperand &use) {
     auto sdpa = dyn_cast<graph::SDPAOp>(use.getOwner());
     if (sdpa)
       return use.getOperandNumber() == 2;
@@ -280,6 +290,7 @@ bool tessel::attentionReadsAppended(Operation *op) {
              return reader && read.getOperandNumber() == 1 && attentionReadsThrough(read);
            });
   });
+  return onlyAttention ? appendedRows(op->getResult(0)) : std::nullopt;
 }
 
 bool tessel::absorbedIntoAttention(Operation *op) {
@@ -287,7 +298,7 @@ bool tessel::absorbedIntoAttention(Operation *op) {
     return true;
   auto remap = dyn_cast<graph::RemapOp>(op);
   return remap && remap->hasOneUse() &&
-         attentionReadsAppended(*remap->getUsers().begin());
+         attentionReadsAppended(*remap->getUsers().begin()).has_value();
 }
 
 namespace {

@@ -29,21 +29,21 @@ static grid::MatmulConfigAttr attrOf(MLIRContext *ctx, const cost::MatmulPlan &p
                                      p.groups, rhsStoredTiles, p.deferWrites, p.skipZeroLhs);
 }
 
-/// Counts the tiles `stored` of `op`'s constant rhs (0: every tile) in `problem`, with which
-/// ones they are.
+/// Counts the tiles `stored` of `op`'s constant rhs (0: every tile) in `problem`, with how many
+/// each tile column stores.
 static void setStoredTiles(cost::MatmulProblem &problem, graph::MatMulOp op, int64_t stored,
                            const std::optional<ConstantTiles> &known = std::nullopt) {
   problem.rhsStoredTiles = stored;
-  problem.rhsStored.reset();
+  problem.rhsStoredPerColumn.reset();
   if (stored == 0)
     return;
   std::optional<ConstantTiles> tiles = known ? known : constantTiles(op.getRhs());
   if (!tiles || tiles->stored != stored)
     return;
-  auto mask = std::make_shared<std::vector<bool>>(tiles->place.size());
+  auto perColumn = std::make_shared<std::vector<int64_t>>(tiles->nt, 0);
   for (size_t i = 0; i < tiles->place.size(); ++i)
-    (*mask)[i] = tiles->place[i] != 0;
-  problem.rhsStored = std::move(mask);
+    (*perColumn)[i % tiles->nt] += tiles->place[i] != 0;
+  problem.rhsStoredPerColumn = std::move(perColumn);
 }
 
 namespace {

@@ -562,32 +562,27 @@ struct FuseTileLoopsPass : tessel::impl::FuseTileLoopsBase<FuseTileLoopsPass> {
       }
       load->erase();
     }
-    if (!unitLoopOf(fused).getBody()->getOps<scf::ForOp>().empty()) {
-      // A step that now reads a tile twice (x * x) reads it once.
-      IRRewriter rewriter(b);
-      DominanceInfo dominance;
-      eliminateCommonSubExpressions(rewriter, dominance, fused);
-      fused.walk([](grid::ComputeOp compute) { takeInputsOnce(compute); });
-      inputsInReadOrder(fused);
-      return fused;
-    }
-    // A streaming loop that now reads a tile twice (a diamond: x and f(x)) reads it once: its
-    // maps, simplified over the units, become equal where they read the same tile.
+    // A loop that now reads a tile twice reads it once: a streaming loop's (a diamond: x and
+    // f(x)) once its maps, simplified over the units, are equal where they read the same tile; a
+    // reduction step's (x * x) as the fusion composed them, its grid.compute then taking the
+    // tile once (the reduction kernels take a step's reads in order, each once).
     scf::ForOp units = unitLoopOf(fused);
-    int64_t unitCount = fused.getCores().size() * *tripCount(units);
+    bool steps = !units.getBody()->getOps<scf::ForOp>().empty();
     for (Operation &read : units.getBody()->without_terminator()) {
       auto mapAttr = read.getAttrOfType<AffineMapAttr>("map");
-      if (!isTileRead(&read) || !mapAttr)
+      if (steps || !isTileRead(&read) || !mapAttr)
         continue;
-      AffineMap map = mapAttr.getValue();
-      SmallVector<int64_t> sizes{unitCount};
+      SmallVector<int64_t> sizes{int64_t(fused.getCores().size()) * *tripCount(units)};
       if (auto gather = dyn_cast<grid::GatherOp>(read))
         sizes.append({32, int64_t(gather.getColumns())});
-      read.setAttr("map", AffineMapAttr::get(graph::simplifyOverRanges(map.getResults(), sizes, fused.getContext())));
+      read.setAttr("map", AffineMapAttr::get(graph::simplifyOverRanges(
+                              mapAttr.getValue().getResults(), sizes, fused.getContext())));
     }
     IRRewriter rewriter(b);
     DominanceInfo dominance;
     eliminateCommonSubExpressions(rewriter, dominance, fused);
+    if (steps)
+      fused.walk([](grid::ComputeOp compute) { takeInputsOnce(compute); });
     inputsInReadOrder(fused);
     return fused;
   }

@@ -35,13 +35,13 @@ static std::vector<int64_t> kChunks(int64_t kt, bool shorterFirst) {
 }
 
 double MatmulProblem::rhsBusiestDensity(const MatmulPlan &plan) const {
-  if (rhsStoredTiles == 0 || !rhsStored || int64_t(rhsStored->size()) != kt * nt)
+  if (rhsStoredTiles == 0 || !rhsStoredPerColumn ||
+      int64_t(rhsStoredPerColumn->size()) != nt)
     return rhsDensity();
   const int64_t blocksN = nt / plan.blockN;
   std::vector<int64_t> perBlock(blocksN, 0);
-  for (int64_t k = 0; k < kt; ++k)
-    for (int64_t n = 0; n < nt; ++n)
-      perBlock[n / plan.blockN] += (*rhsStored)[k * nt + n];
+  for (int64_t n = 0; n < nt; ++n)
+    perBlock[n / plan.blockN] += (*rhsStoredPerColumn)[n];
   const double blockTiles = double(kt * plan.blockN);
   if (plan.multicast) {
     // A pass's cores take gridN consecutive column blocks.

@@ -36,6 +36,13 @@ std::optional<bool> wholeTileView(mlir::AffineMap map, llvm::ArrayRef<int64_t> r
                                   llvm::ArrayRef<int64_t> inputShape);
 std::optional<bool> wholeTileView(graph::RemapOp op);
 
+/// Where remap map `map` reads at (d0 = the result's linear batch index over `batchShape`, row
+/// `row`, column `col`) of an input of shape `inputShape`: the input's tile (row-major, batch
+/// dims first) and the row in that tile.
+std::pair<mlir::AffineExpr, mlir::AffineExpr>
+tileThroughMap(mlir::AffineMap map, llvm::ArrayRef<int64_t> batchShape, mlir::AffineExpr row,
+               mlir::AffineExpr col, llvm::ArrayRef<int64_t> inputShape);
+
 /// A remap whose result [..., R, D] has its rows in one row tile (R <= 32, a decoder's query
 /// heads) and each row's column tile a run of 32 values of a row of one of its input's tiles:
 /// over (d0 = the result's linear batch index, d1 = row, d2 = column tile), the input's tile
@@ -65,16 +72,14 @@ struct AppendedRows {
   mlir::AffineExpr sourceTile, sourceOffset;
 };
 
-/// `v` as keys or values appended to a cache, or nullopt; the cache, the source and `v` must
-/// have layouts of one format, bf16 or f32 (the rows are read as spans).
-std::optional<AppendedRows> appendedRows(mlir::Value v);
+/// How graph.sdpa reads `op`'s result, where `op` is the add of AppendedRows and every use is
+/// the values operand or a transposing remap that only the keys operand reads through; nullopt
+/// where it does not. The cache, the source and the add must have layouts of one format, bf16
+/// or f32 (the rows are read as spans).
+std::optional<AppendedRows> attentionReadsAppended(mlir::Operation *op);
 
-/// Whether graph.sdpa reads `op`'s result as AppendedRows, where `op` is the add: every use is
-/// the values operand or a transposing remap that only the keys operand reads through.
-bool attentionReadsAppended(mlir::Operation *op);
-
-/// Whether a dispatch never writes `op`'s result: a remap every use of which gathers through it
-/// (`gathersThrough`), or an add that graph.sdpa reads as AppendedRows and its two remaps.
+/// Whether attention reads past `op`'s result, which no dispatch then writes: the add that
+/// graph.sdpa reads as AppendedRows, and its two remaps.
 bool absorbedIntoAttention(mlir::Operation *op);
 
 /// The map from `v`'s index to the index of the tensor a chain of transposes, reshapes and

@@ -139,9 +139,9 @@ struct MatmulProblem {
   /// A constant rhs whose all-zero tiles the kernels skip: the tiles stored, read and
   /// multiplied (0: a dense rhs, every tile).
   int64_t rhsStoredTiles = 0;
-  /// Which of those rhs tiles are stored, row-major over [kt, nt] (null: unknown, the stored
-  /// ones taken as spread evenly).
-  std::shared_ptr<const std::vector<bool>> rhsStored;
+  /// How many of those tiles each of the rhs's nt tile columns stores (null: unknown, the
+  /// stored ones taken as spread evenly).
+  std::shared_ptr<const std::vector<int64_t>> rhsStoredPerColumn;
   /// The share of the lhs's tiles that are all zeros, as a profile measured them (0: unknown).
   double lhsZeroShare = 0.0;
 

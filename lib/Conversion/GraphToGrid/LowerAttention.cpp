@@ -25,26 +25,14 @@ using namespace tessel::lowering;
 
 static constexpr float kMinusHuge = -3.0e38f;
 
-/// The tile of `to` that holds tile (b, row tile, column tile) of `from` (dims d0, d1, d2),
-/// where `map` takes `from`'s index to `to`'s and maps whole tiles (wholeTileView).
-static AffineExpr tileThrough(AffineMap map, const TiledView &from, const TiledView &to) {
+/// The tile of a tensor of shape `to` that holds tile (b, row tile, column tile) of `from`
+/// (dims d0, d1, d2), where `map` takes `from`'s index to `to`'s and maps whole tiles
+/// (wholeTileView).
+static AffineExpr tileThrough(AffineMap map, const TiledView &from, ArrayRef<int64_t> to) {
   MLIRContext *ctx = map.getContext();
-  AffineExpr b = getAffineDimExpr(0, ctx);
-  // `from`'s index at the tile's first value, then `to`'s.
-  SmallVector<AffineExpr> at;
-  for (auto [stride, size] : llvm::zip(graph::rowMajorStrides(from.batchShape), from.batchShape))
-    at.push_back(b.floorDiv(stride) % size);
-  at.push_back(getAffineDimExpr(1, ctx) * 32);
-  at.push_back(getAffineDimExpr(2, ctx) * 32);
-  SmallVector<AffineExpr> in;
-  for (AffineExpr e : map.getResults())
-    in.push_back(e.replaceDims(at));
-  AffineExpr batch = getAffineConstantExpr(0, ctx);
-  for (auto [k, stride] : llvm::enumerate(graph::rowMajorStrides(to.batchShape)))
-    batch = batch + in[k] * stride;
-  AffineExpr tile = (batch * to.mt + in[in.size() - 2].floorDiv(32)) * to.nt +
-                    in.back().floorDiv(32);
-  return simplifyAffineExpr(tile, 3, 0);
+  return tileThroughMap(map, from.batchShape, getAffineDimExpr(1, ctx) * 32,
+                        getAffineDimExpr(2, ctx) * 32, to)
+      .first;
 }
 
 namespace {
@@ -68,9 +56,7 @@ struct OperandTiles {
     TiledView operand = TiledView::of(use.get().getType());
     auto appendedTo = [](Value v) -> std::optional<AppendedRows> {
       Operation *op = v.getDefiningOp();
-      if (!op || !attentionReadsAppended(op))
-        return std::nullopt;
-      return appendedRows(v);
+      return op ? attentionReadsAppended(op) : std::nullopt;
     };
     if (!attentionReadsThrough(use)) {
       std::optional<AppendedRows> appended = appendedTo(use.get());
@@ -83,7 +69,7 @@ struct OperandTiles {
     bool transposed = *wholeTileView(remap);
     std::optional<AppendedRows> appended = appendedTo(remap.getInput());
     return {appended ? appended->cache : remap.getInput(),
-            tileThrough(remap.getMap(), operand, TiledView::of(remap.getInput().getType())),
+            tileThrough(remap.getMap(), operand, remap.getInput().getType().getShape()),
             transposed, appended};
   }
 };
@@ -202,7 +188,7 @@ FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const Loweri
   if (std::optional<AffineMap> map = op.getResultMap()) {
     if (wholeTileView(*map, outShape, outType.getShape()) != false)
       return op.emitError("result_map must put whole output tiles in place");
-    outTile = tileThrough(*map, out, TiledView::of(outType)).replaceDims({batch, row, k});
+    outTile = tileThrough(*map, out, outType.getShape()).replaceDims({batch, row, k});
   }
   AffineExpr qTile = qIn.rows ? AffineExpr() : qIn.tile.replaceDims({batch, row, k});
   AffineExpr ktTile = ktIn.tile.replaceDims({batch, k, j});
