@@ -40,7 +40,9 @@ static Result convertCumSum(NodeContext &ctx) {
   Type elt = ctx.resultTypes[0].getElementType();
   int64_t rank = typeOf(x).getRank(), axis;
   if (auto a = ctx.constantOperand(1)) {
-    axis = (int64_t)a->front();
+    if (a->size() != 1)
+      return ctx.emitError() << "CumSum's axis must be a single value";
+    axis = saturatingInt64(a->front());
   } else if (rank == 1) {
     // Every valid axis (0 or -1) of a 1-D input is its only axis, so a run-time axis is known.
     axis = 0;
@@ -104,7 +106,7 @@ static Result convertDFT(NodeContext &ctx) {
     auto l = ctx.constantOperand(1);
     if (!l || l->empty())
       return ctx.emitError() << "DFT's dft_length must be a constant";
-    length = (int64_t)l->front();
+    length = saturatingInt64(l->front());
     if (length <= 0)
       return ctx.emitError() << "DFT's dft_length " << length << " is not positive";
   }

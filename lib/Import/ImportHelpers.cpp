@@ -35,7 +35,7 @@ Value constant(NodeContext &ctx, RankedTensorType type, ArrayRef<double> values)
   for (double v : values)
     attrs.push_back(isa<FloatType>(type.getElementType())
                         ? Attribute(ctx.builder.getFloatAttr(type.getElementType(), v))
-                        : Attribute(ctx.builder.getIntegerAttr(type.getElementType(), (int64_t)v)));
+                        : Attribute(ctx.builder.getIntegerAttr(type.getElementType(), saturatingInt64(v))));
   return ctx.builder.create<graph::ConstantOp>(ctx.loc, type, DenseElementsAttr::get(type, attrs));
 }
 

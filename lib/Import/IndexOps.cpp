@@ -15,8 +15,13 @@ static Result convertTrilu(NodeContext &ctx) {
   auto maskType = RankedTensorType::get({rows, cols}, out.getElementType());
   bool runtimeK = ctx.operands.size() > 1 && ctx.operands[1] && !ctx.constantOperand(1);
   int64_t k = 0;
-  if (!runtimeK && ctx.operands.size() > 1 && ctx.operands[1])
-    k = (int64_t)ctx.constantOperand(1)->front();
+  if (!runtimeK && ctx.operands.size() > 1 && ctx.operands[1]) {
+    std::optional<std::vector<float>> given = ctx.constantOperand(1);
+    if (given->size() != 1)
+      return ctx.emitError() << "Trilu's k must be a single value";
+    // Any |k| past the matrix keeps all or nothing; clamped, j - i >= k cannot overflow.
+    k = std::clamp<int64_t>(saturatingInt64(given->front()), -(rows + cols), rows + cols);
+  }
   SmallVector<double> offsets, keep;
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < cols; ++j) {

@@ -3,8 +3,10 @@
 // - Every tensor a model carries (initializers, Constant values, tensor attributes, in
 //   subgraphs too) holds exactly the data its dims and type call for.
 // - Window attributes (strides, dilations, kernel_shape, pads) are in range.
+// - A SplitToSequence's constant chunk length is positive.
 #include "OnnxImporter.h"
 
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/Twine.h"
 
 #include <string>
@@ -96,12 +98,36 @@ static LogicalResult checkWindows(const onnx::NodeProto &node, Location loc) {
   return success();
 }
 
+/// A SplitToSequence's scalar split is a chunk length that shape inference divides by.
+static LogicalResult checkSplitLength(const onnx::NodeProto &node,
+                                     const llvm::StringMap<const onnx::TensorProto *> &constants,
+                                     Location loc) {
+  if (node.op_type() != "SplitToSequence" || node.input_size() < 2)
+    return success();
+  const onnx::TensorProto *split = constants.lookup(node.input(1));
+  if (!split || split->dims_size() != 0)
+    return success();
+  std::optional<std::vector<double>> value = onnx_import::tensorValues(*split, 1);
+  if (value && !(value->front() > 0))
+    return emitError(NameLoc::get(StringAttr::get(loc.getContext(), node.name()), loc))
+           << "SplitToSequence's split " << value->front() << " is not positive";
+  return success();
+}
+
 LogicalResult onnx_import::checkModelData(const onnx::GraphProto &graph, Location loc) {
-  for (const auto &init : graph.initializer())
+  llvm::StringMap<const onnx::TensorProto *> constants;
+  for (const auto &init : graph.initializer()) {
     if (failed(checkTensor(init, "initializer '" + init.name() + "'", loc)))
       return failure();
+    constants[init.name()] = &init;
+  }
+  for (const auto &node : graph.node())
+    if (node.op_type() == "Constant" && node.output_size() == 1)
+      for (const auto &a : node.attribute())
+        if (a.name() == "value" && a.has_t())
+          constants[node.output(0)] = &a.t();
   for (const auto &node : graph.node()) {
-    if (failed(checkWindows(node, loc)))
+    if (failed(checkWindows(node, loc)) || failed(checkSplitLength(node, constants, loc)))
       return failure();
     for (const auto &a : node.attribute()) {
       std::string where = "attribute '" + a.name() + "' of node '" + node.name() + "'";

@@ -591,9 +591,8 @@ LogicalResult Importer::pinInputShapes(onnx::GraphProto &graph) {
   return success();
 }
 
-/// The values of a TensorProto of any supported element type, or nullopt when their number does
-/// not match `count`.
-static std::optional<std::vector<double>> tensorValues(const onnx::TensorProto &t, int64_t count) {
+std::optional<std::vector<double>> onnx_import::tensorValues(const onnx::TensorProto &t,
+                                                             int64_t count) {
   std::vector<double> out;
   auto take = [&](const auto &field) {
     out.assign(field.begin(), field.end());
@@ -650,12 +649,14 @@ static std::optional<std::vector<double>> tensorValues(const onnx::TensorProto &
     case onnx::TensorProto::UINT32: case onnx::TensorProto::UINT64: take(t.uint64_data()); break;
     default: take(t.int32_data()); break; // int32, int16, int8, uint16, uint8, bool, float16 bits
     }
+    // The bits sit in the low half of an int32 that a malformed model may make negative.
+    auto bits = [](double d) { return APInt(16, static_cast<uint16_t>(static_cast<int32_t>(d))); };
     if (t.data_type() == onnx::TensorProto::FLOAT16)
       for (double &d : out)
-        d = APFloat(APFloat::IEEEhalf(), APInt(16, (uint64_t)d)).convertToFloat();
+        d = APFloat(APFloat::IEEEhalf(), bits(d)).convertToFloat();
     if (t.data_type() == onnx::TensorProto::BFLOAT16)
       for (double &d : out)
-        d = APFloat(APFloat::BFloat(), APInt(16, (uint64_t)d)).convertToFloat();
+        d = APFloat(APFloat::BFloat(), bits(d)).convertToFloat();
   }
   if ((int64_t)out.size() != count)
     return std::nullopt;
@@ -688,14 +689,8 @@ FailureOr<Value> Importer::importInitializer(const onnx::TensorProto &tensor) {
     value = graph::makeF32Elements(type, f32, tensor.name());
   } else if (auto intType = dyn_cast<IntegerType>(*elt)) {
     SmallVector<APInt> ints;
-    // Saturating: INT64_MAX, the exporters' "to the end", reads back as the double 2^63.
-    for (double d : *data) {
-      int64_t v = std::isnan(d) ? 0
-                  : d >= 9223372036854775807.0 ? INT64_MAX
-                  : d <= -9223372036854775808.0 ? INT64_MIN
-                                                : (int64_t)d;
-      ints.push_back(APInt(intType.getWidth(), (uint64_t)v, /*isSigned=*/true));
-    }
+    for (double d : *data)
+      ints.push_back(APInt(intType.getWidth(), (uint64_t)saturatingInt64(d), /*isSigned=*/true));
     value = DenseElementsAttr::get(type, ints);
   } else {
     SmallVector<APFloat> floats;
@@ -1080,7 +1075,7 @@ LogicalResult Importer::importLoop(const onnx::NodeProto &node, Location loc) {
     auto scalar = [&](Type elt, double v) {
       auto type = RankedTensorType::get({}, elt);
       Attribute a = isa<FloatType>(elt) ? Attribute(builder.getFloatAttr(elt, v))
-                                        : Attribute(builder.getIntegerAttr(elt, (int64_t)v));
+                                        : Attribute(builder.getIntegerAttr(elt, saturatingInt64(v)));
       return builder.create<graph::ConstantOp>(loc, type, DenseElementsAttr::get(type, a))
           .getResult();
     };
@@ -1340,7 +1335,7 @@ LogicalResult Importer::importSequenceOp(const onnx::NodeProto &node, Location l
     std::optional<double> value = scalarValue(v);
     if (!value)
       return emitError(loc) << op << " at a position known only at run time is not supported";
-    int64_t p = (int64_t)*value, at = p < 0 ? p + n : p;
+    int64_t p = saturatingInt64(*value), at = p < 0 ? p + n : p;
     if (at < 0 || at > n || (!inserting && at == n))
       return emitError(loc) << op << " position " << p << " is outside a sequence of " << n;
     return at;
@@ -1373,6 +1368,9 @@ LogicalResult Importer::importSequenceOp(const onnx::NodeProto &node, Location l
     int64_t rank = type.getRank(), axis = nc.intAttr("axis", 0);
     if (axis < 0)
       axis += rank;
+    if (axis < 0 || axis >= rank)
+      return emitError(loc) << "SplitToSequence axis " << nc.intAttr("axis", 0)
+                            << " is out of range for rank " << rank;
     int64_t dim = type.getDimSize(axis);
     SmallVector<int64_t> sizes;
     bool keep = true;
@@ -1381,12 +1379,25 @@ LogicalResult Importer::importSequenceOp(const onnx::NodeProto &node, Location l
       auto data = c ? graph::readF32Elements(c.getValue()) : std::nullopt;
       if (!data)
         return emitError(loc) << "SplitToSequence's split must be a constant";
-      if (cast<RankedTensorType>(split.getType()).getRank() == 0)
-        for (int64_t at = 0; at < dim; at += (int64_t)data->front())
-          sizes.push_back(std::min<int64_t>((int64_t)data->front(), dim - at));
-      else
+      if (cast<RankedTensorType>(split.getType()).getRank() == 0) {
+        int64_t piece = saturatingInt64(data->front());
+        if (piece <= 0)
+          return emitError(loc) << "SplitToSequence's split " << piece << " is not positive";
+        for (int64_t at = 0; at < dim; at += std::min(piece, dim - at))
+          sizes.push_back(std::min(piece, dim - at));
+      } else
         for (float v : *data)
-          sizes.push_back((int64_t)v);
+          sizes.push_back(saturatingInt64(v));
+      int64_t total = 0;
+      for (int64_t size : sizes) {
+        if (size < 0 || size > dim - total)
+          return emitError(loc) << "SplitToSequence's split does not divide the axis of size "
+                                << dim << " into pieces";
+        total += size;
+      }
+      if (total != dim)
+        return emitError(loc) << "SplitToSequence's split sums to " << total
+                              << ", not the axis size " << dim;
     } else {
       sizes.assign(dim, 1);
       keep = nc.intAttr("keepdims", 1) != 0;
@@ -1837,6 +1848,31 @@ static int32_t onnxElementType(Type t) {
   return onnx::TensorProto::UNDEFINED;
 }
 
+/// Stores `values` in `t` (of an element type onnxElementType gives). Integers are copied as
+/// integers: through f32 a large int64 would lose digits or fall outside the int64 range.
+static void addInitializerData(onnx::TensorProto &t, Attribute values) {
+  if (auto ints = dyn_cast<DenseIntElementsAttr>(values)) {
+    for (const APInt &v : ints.getValues<APInt>()) {
+      int64_t i = v.getBitWidth() == 1 ? v.getZExtValue() : v.getSExtValue();
+      if (t.data_type() == onnx::TensorProto::INT64)
+        t.add_int64_data(i);
+      else
+        t.add_int32_data(static_cast<int32_t>(i));
+    }
+    return;
+  }
+  for (float v : graph::readF32Elements(values).value_or(std::vector<float>())) {
+    if (t.data_type() == onnx::TensorProto::DOUBLE)
+      t.add_double_data(v);
+    else if (t.data_type() == onnx::TensorProto::FLOAT)
+      t.add_float_data(v);
+    else if (t.data_type() == onnx::TensorProto::INT64)
+      t.add_int64_data(saturatingInt64(v));
+    else
+      t.add_int32_data(static_cast<int32_t>(std::clamp<int64_t>(saturatingInt64(v), INT32_MIN, INT32_MAX)));
+  }
+}
+
 void Importer::refineInference(size_t first) {
   refinedFrom = {graphNow, first};
   const onnx::GraphProto &graph = *graphNow;
@@ -1864,16 +1900,7 @@ void Importer::refineInference(size_t first) {
         t.set_data_type(elt);
         for (int64_t d : type.getShape())
           t.add_dims(d);
-        for (float v : graph::readF32Elements(constant.getValue()).value_or(std::vector<float>())) {
-          if (elt == onnx::TensorProto::FLOAT)
-            t.add_float_data(v);
-          else if (elt == onnx::TensorProto::INT64)
-            t.add_int64_data((int64_t)v);
-          else if (elt == onnx::TensorProto::DOUBLE)
-            t.add_double_data(v);
-          else
-            t.add_int32_data((int32_t)v);
-        }
+        addInitializerData(t, constant.getValue());
         // Declared as an input too: inference then reads its type even for an empty tensor.
       }
       onnx::ValueInfoProto &vi = *g.add_input();

@@ -8,6 +8,8 @@
 
 #include "onnx/onnx_pb.h"
 
+#include "tessel/runtime/SaturatingCast.h"
+
 namespace tessel::onnx_import {
 
 /// State shared while the nodes of one graph are converted.
@@ -75,8 +77,13 @@ mlir::FailureOr<mlir::DictionaryAttr> hostAttributes(const onnx::NodeProto &node
 /// Checks what libonnx's checker and inference trust, in `graph` and its subgraphs: that every
 /// tensor (initializers, Constant values, tensor attributes) holds as many values as its dims
 /// say, with dims that fit in memory, and that the strides, dilations, kernel sizes and pads of
-/// windowed ops (Conv, the pools) are in range.
+/// windowed ops (Conv, the pools) are in range, and that a SplitToSequence's constant chunk length
+/// is positive.
 mlir::LogicalResult checkModelData(const onnx::GraphProto &graph, mlir::Location loc);
+
+/// The values of a TensorProto of any supported element type, or nullopt when their number does
+/// not match `count`.
+std::optional<std::vector<double>> tensorValues(const onnx::TensorProto &t, int64_t count);
 
 /// The converter of an ONNX op type: "OpType" in the default domain, "domain:OpType" in another;
 /// null when it is unsupported.

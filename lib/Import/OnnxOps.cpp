@@ -47,6 +47,12 @@ std::optional<std::vector<float>> NodeContext::constantOperand(unsigned i) const
 static Result convertMatMul(NodeContext &ctx) {
   Value a = ctx.operands[0], b = ctx.operands[1];
   auto at = cast<RankedTensorType>(a.getType()), bt = cast<RankedTensorType>(b.getType());
+  if (at.getRank() == 0 || bt.getRank() == 0)
+    return ctx.emitError() << "MatMul of a scalar";
+  int64_t columns = at.getShape().back();
+  int64_t rows = bt.getDimSize(std::max<int64_t>(bt.getRank() - 2, 0));
+  if (columns != rows)
+    return ctx.emitError() << "MatMul contracts " << columns << " columns with " << rows << " rows";
   if (at.getRank() == 1)
     a = reshapeTo(ctx, a, {1, at.getDimSize(0)});
   if (bt.getRank() == 1)
@@ -364,7 +370,7 @@ static Result convertReduce(NodeContext &ctx) {
   } else if (ctx.operands.size() > 1 && ctx.operands[1]) {
     if (auto values = ctx.constantOperand(1)) {
       for (float v : *values)
-        axes.push_back((int64_t)v);
+        axes.push_back(saturatingInt64(v));
     } else if (ctx.intAttr("keepdims", 1) && ctx.resultTypes[0].getRank() == rank) {
       // Axes fed at run time: with keepdims the result shape tells them, up to size-1 dims,
       // whose reduction changes nothing.

@@ -80,9 +80,9 @@ static FailureOr<SmallVector<int64_t>> padAxes(NodeContext &ctx, int64_t rank) {
   if (!a)
     return ctx.emitError() << "Pad's axes must be a constant";
   for (float v : *a) {
-    int64_t axis = v < 0 ? (int64_t)v + rank : (int64_t)v;
+    int64_t given = saturatingInt64(v), axis = given < 0 ? given + rank : given;
     if (axis < 0 || axis >= rank)
-      return ctx.emitError() << "Pad axis " << (int64_t)v << " is out of range for rank " << rank;
+      return ctx.emitError() << "Pad axis " << given << " is out of range for rank " << rank;
     axes.push_back(axis);
   }
   return axes;
@@ -90,7 +90,7 @@ static FailureOr<SmallVector<int64_t>> padAxes(NodeContext &ctx, int64_t rank) {
 
 /// The pads ([begins..., ends...] over all axes) from the attribute (opset < 11) or the constant
 /// pads and axes inputs.
-static FailureOr<SmallVector<int64_t>> padAmounts(NodeContext &ctx, int64_t rank) {
+static FailureOr<SmallVector<int64_t>> givenPadAmounts(NodeContext &ctx, int64_t rank) {
   if (ctx.opset < 11)
     return intsAttr(ctx, ctx.opset < 2 ? "paddings" : "pads", 2 * rank, 0);
   auto p = ctx.constantOperand(1);
@@ -103,9 +103,21 @@ static FailureOr<SmallVector<int64_t>> padAmounts(NodeContext &ctx, int64_t rank
     return ctx.emitError() << "Pad has " << p->size() << " pads for " << axes->size() << " axes";
   SmallVector<int64_t> pads(2 * rank, 0);
   for (auto [i, axis] : llvm::enumerate(*axes)) {
-    pads[axis] = (int64_t)(*p)[i];
-    pads[axis + rank] = (int64_t)(*p)[i + axes->size()];
+    pads[axis] = saturatingInt64((*p)[i]);
+    pads[axis + rank] = saturatingInt64((*p)[i + axes->size()]);
   }
+  return pads;
+}
+
+/// givenPadAmounts, each bounded so that a dim plus its pads cannot overflow (any pad that large
+/// would make a result too big for the chip anyway).
+static FailureOr<SmallVector<int64_t>> padAmounts(NodeContext &ctx, int64_t rank) {
+  FailureOr<SmallVector<int64_t>> pads = givenPadAmounts(ctx, rank);
+  constexpr int64_t limit = int64_t(1) << 40;
+  if (succeeded(pads))
+    for (int64_t pad : *pads)
+      if (pad < -limit || pad > limit)
+        return ctx.emitError() << "Pad amount " << pad << " is out of range";
   return pads;
 }
 

@@ -203,7 +203,7 @@ static FailureOr<SmallVector<AxisResize>> resizeAxesFrom(NodeContext &ctx,
   if (useSizes) {
     if (auto sizes = ctx.constantOperand(*sizesOperand))
       for (int64_t k = 0; k < rank && k < (int64_t)sizes->size(); ++k)
-        if ((int64_t)(*sizes)[k] != axes[k].outSize)
+        if (saturatingInt64((*sizes)[k]) != axes[k].outSize)
           return ctx.emitError() << ctx.node.op_type() << " sizes disagree with the inferred shape "
                                  << out;
   }

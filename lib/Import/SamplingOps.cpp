@@ -294,7 +294,7 @@ static FailureOr<FrameLength> stftFrameLength(Chip &c, int64_t bins, bool onesid
   if (auto l = ctx.constantOperand(3)) {
     if (l->size() != 1 || l->front() <= 0)
       return ctx.emitError() << "STFT frame_length must be one positive value";
-    return FrameLength{(int64_t)l->front(), (double)l->front()};
+    return FrameLength{saturatingInt64(l->front()), (double)l->front()};
   }
   int64_t max = std::min(onesided ? 2 * bins - 1 : bins, signalLength);
   return FrameLength{max, c.scalar(ctx.operands[3])};

@@ -114,13 +114,13 @@ static Result convertSlice(NodeContext &ctx) {
     if (!s)
       return ctx.emitError() << "Slice has no starts";
     for (float v : *s)
-      starts.push_back((int64_t)v);
+      starts.push_back(saturatingInt64(v));
     if (auto a = ctx.constantOperand(3))
       for (float v : *a)
-        axes.push_back((int64_t)v);
+        axes.push_back(saturatingInt64(v));
     if (auto st = ctx.constantOperand(4))
       for (float v : *st)
-        steps.push_back((int64_t)v);
+        steps.push_back(saturatingInt64(v));
   }
   if (axes.empty())
     for (size_t i = 0; i < starts.size(); ++i)

@@ -48,7 +48,7 @@ bool runLoop(const ttb::HostOp &op, const std::vector<const HostTensor *> &args,
   size_t carriedCount = args.size() - 2, scans = op.outputs()->size() - carriedCount;
   int64_t trips = std::numeric_limits<int64_t>::max();
   if (args[0] && !args[0]->data.empty())
-    trips = int64_t(args[0]->data[0]);
+    trips = saturatingInt64(args[0]->data[0]);
   bool go = !args[1] || args[1]->data.empty() || args[1]->data[0] != 0;
   std::vector<HostTensor> carried;
   for (size_t i = 0; i < carriedCount; ++i) {

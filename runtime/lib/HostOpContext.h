@@ -4,7 +4,10 @@
 
 #include "HostOps.h"
 
+#include "tessel/runtime/SaturatingCast.h"
+
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -12,6 +15,13 @@ namespace tessel::rt::host {
 
 /// The most values a host op's output may hold, as the chip's tensors.
 inline constexpr int64_t kMaxElements = int64_t(1) << 31;
+
+/// `v` as an error message shows it: "3", "0.25", "nan".
+inline std::string formatFloat(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", v);
+  return text;
+}
 
 inline int64_t numElements(const std::vector<int64_t> &shape) {
   int64_t n = 1;

@@ -274,9 +274,7 @@ bool dropout(Context &c) {
   double ratio = c.scalar(1, 0.5);
   bool training = c.scalar(2, 0.0) != 0;
   if (!(ratio >= 0 && ratio < 1)) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%g", ratio);
-    return c.fail(std::string("ratio must be in [0, 1), got ") + text);
+    return c.fail("ratio must be in [0, 1), got " + formatFloat(ratio));
   }
   HostTensor y = x, mask;
   mask.shape = x.shape;
@@ -339,7 +337,8 @@ bool det(Context &c) {
 /// The four weighted corners of a bilinear sample of a [H, W] plane at (y, x), as RoiAlign takes
 /// it: zero beyond a pixel outside the plane, clamped to the border within it.
 std::array<double, 4> bilinear(const float *plane, int64_t h, int64_t w, double y, double x) {
-  if (y < -1.0 || y > double(h) || x < -1.0 || x > double(w))
+  // Written to hold for a NaN too: a NaN coordinate samples nothing.
+  if (!(y >= -1.0 && y <= double(h) && x >= -1.0 && x <= double(w)))
     return {0, 0, 0, 0};
   y = std::max(y, 0.0);
   x = std::max(x, 0.0);
@@ -379,17 +378,17 @@ bool roiAlign(Context &c) {
   bool halfPixel = c.attrs.s("coordinate_transformation_mode", "half_pixel") == "half_pixel";
   if (outH < 1 || outW < 1 || sampling < 0 || (mode != "avg" && mode != "max"))
     return c.fail("needs positive output sizes, sampling_ratio >= 0 and mode avg or max");
-  if (outH > kMaxElements / outW ||
-      regions * channels > kMaxElements / (outH * outW) || sampling > (1 << 16))
+  if (outH > kMaxElements / outW || regions * channels > kMaxElements / (outH * outW))
     return c.fail("the output would hold more than 2^31 values");
   HostTensor y;
   y.shape = {regions, channels, outH, outW};
   y.data.resize(size_t(regions * channels * outH * outW));
   double offset = halfPixel ? 0.5 : 0.0;
   for (int64_t r = 0; r < regions; ++r) {
-    int64_t n = int64_t(batch.data[r]);
-    if (n < 0 || n >= x.shape[0])
-      return c.fail("batch index " + std::to_string(n) + " is out of range");
+    float index = batch.data[r];
+    if (!(index >= 0 && index < float(x.shape[0])))
+      return c.fail("batch index " + formatFloat(index) + " is out of range");
+    int64_t n = int64_t(index);
     const float *box = rois.data.data() + r * 4; // x1, y1, x2, y2
     double startX = box[0] * scale - offset, startY = box[1] * scale - offset;
     double width = box[2] * scale - offset - startX, height = box[3] * scale - offset - startY;
@@ -398,8 +397,19 @@ bool roiAlign(Context &c) {
       height = std::max(height, 1.0);
     }
     double binH = height / double(outH), binW = width / double(outW);
-    int64_t gridH = sampling > 0 ? sampling : int64_t(std::ceil(height / double(outH)));
-    int64_t gridW = sampling > 0 ? sampling : int64_t(std::ceil(width / double(outW)));
+    // An adaptive grid as fine as the bin is tall and wide; a region of no size (or a NaN one)
+    // has none.
+    auto adaptive = [&](double extent, int64_t bins) -> int64_t {
+      double g = std::ceil(extent / double(bins));
+      if (!(g > 0))
+        return 0;
+      return g > double(kMaxElements) ? kMaxElements : int64_t(g);
+    };
+    int64_t gridH = sampling > 0 ? sampling : adaptive(height, outH);
+    int64_t gridW = sampling > 0 ? sampling : adaptive(width, outW);
+    // Bounded far past any real model's regions, so that a malformed one cannot run for hours.
+    if (double(gridH) * double(gridW) * double(channels * outH * outW) > double(int64_t(1) << 28))
+      return c.fail("region " + std::to_string(r) + " would take more than 2^28 samples");
     double count = double(std::max<int64_t>(gridH * gridW, 1));
     for (int64_t ch = 0; ch < channels; ++ch) {
       const float *plane = x.data.data() + (n * channels + ch) * h * w;
@@ -436,7 +446,7 @@ bool reduceSum(Context &c) {
       reduced.assign(size_t(rank), true);
   } else {
     for (float f : axes->data) {
-      int64_t a = int64_t(f);
+      int64_t a = saturatingInt64(f);
       if (!c.normalizeAxis(a, rank))
         return false;
       reduced[size_t(a)] = true;

@@ -62,7 +62,7 @@ std::vector<int64_t> ints(const Context &c, size_t i) {
   std::vector<int64_t> v;
   if (const HostTensor *t = c.in(i))
     for (float f : t->data)
-      v.push_back(int64_t(f));
+      v.push_back(saturatingInt64(f));
   return v;
 }
 
@@ -282,7 +282,7 @@ bool gather(Context &c) {
   int64_t dim = x.shape[size_t(axis)];
   std::vector<int64_t> keep;
   for (float f : indices.data) {
-    int64_t i = int64_t(f);
+    int64_t i = saturatingInt64(f);
     if (i < -dim || i >= dim)
       return c.fail("index " + std::to_string(i) + " is out of range for a dim of " +
                     std::to_string(dim));
@@ -340,7 +340,7 @@ bool position(Context &c, size_t i, int64_t size, bool end, int64_t dflt, int64_
     at = dflt;
     return true;
   }
-  at = int64_t(p->data[0]);
+  at = saturatingInt64(p->data[0]);
   if (at < -size || at > (end ? size : size - 1))
     return c.fail("position " + std::to_string(at) + " is out of range for a sequence of " +
                   std::to_string(size));
@@ -460,7 +460,7 @@ bool splitToSequence(Context &c) {
   if (!split) {
     lengths.assign(size_t(dim), 1);
   } else if (split->shape.empty()) {
-    int64_t size = int64_t(split->data[0]);
+    int64_t size = saturatingInt64(split->data[0]);
     if (size <= 0)
       return c.fail("the split size must be positive");
     for (int64_t at = 0; at < dim; at += size)
@@ -468,8 +468,8 @@ bool splitToSequence(Context &c) {
   } else {
     int64_t total = 0;
     for (float f : split->data) {
-      if (f < 0)
-        return c.fail("a split length is negative");
+      if (!(f >= 0 && f <= float(dim)))
+        return c.fail("a split length is negative or longer than the axis");
       lengths.push_back(int64_t(f));
       total += lengths.back();
     }

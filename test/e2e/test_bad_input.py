@@ -209,3 +209,43 @@ def test_external_data_in_model_folder(tmp):
          "--quiet"])
     want = x.astype(np.float64) @ w + b
     np.testing.assert_allclose(np.load(tmp / "y.npy"), want, rtol=1e-4, atol=1e-4)
+
+
+def _ints(name, values):
+    return numpy_helper.from_array(np.array(values, np.int64), name)
+
+
+def test_matmul_of_a_scalar(tmp):
+    model = save_unchecked(tmp / "mm.onnx",
+                           [helper.make_node("MatMul", ["x", "two"], ["y"], name="scaled")],
+                           [f32("x", [2, 5])], [f32("y", [2, 5])],
+                           [numpy_helper.from_array(np.float32(2), "two")])
+    assert_rejected(compile_bounded(model, tmp / "o.ttb"), tmp / "o.ttb", "scaled", "scalar")
+
+
+def test_matmul_contraction_mismatch(tmp):
+    model = save_unchecked(tmp / "mm.onnx",
+                           [helper.make_node("MatMul", ["x", "w"], ["y"], name="proj")],
+                           [f32("x", [2, 5])], [f32("y", [2, 3])],
+                           [numpy_helper.from_array(np.ones((4, 3), np.float32), "w")])
+    assert_rejected(compile_bounded(model, tmp / "o.ttb"), tmp / "o.ttb", "proj", "5 columns",
+                    "4 rows")
+
+
+@pytest.mark.parametrize("split,words", [(0, ["split 0", "not positive"]),
+                                         ([1, 2], ["sums to 3"]),
+                                         ([6, -2], ["does not divide"])],
+                         ids=["zero", "sum", "negative"])
+def test_split_to_sequence_bad_split(split, words, tmp):
+    nodes = [helper.make_node("SplitToSequence", ["x", "s"], ["seq"], name="pieces", axis=1),
+             helper.make_node("SequenceAt", ["seq", "i"], ["y"], name="first")]
+    model = save_unchecked(tmp / "split.onnx", nodes, [f32("x", [2, 4])], [f32("y", [2, 2])],
+                           [_ints("s", split), _ints("i", 0)])
+    assert_rejected(compile_bounded(model, tmp / "o.ttb"), tmp / "o.ttb", "pieces", *words)
+
+
+def test_pad_amount_out_of_range(tmp):
+    node = helper.make_node("Pad", ["x", "p"], ["y"], name="padded")
+    model = save_unchecked(tmp / "pad.onnx", [node], [f32("x", [2, 4])], [f32("y", [2, 4])],
+                           [_ints("p", [0, 2 ** 62, 0, 0])])
+    assert_rejected(compile_bounded(model, tmp / "o.ttb"), tmp / "o.ttb", "padded")

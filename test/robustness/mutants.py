@@ -4,10 +4,11 @@ Seed models cover the importer's main paths: an MLP, a CNN block with BatchNorma
 pooling, PyTorch-style shape arithmetic, an If on an input, attention, and host ops after a
 convolution (RoiAlign, NonMaxSuppression, the gathers after it). Each mutant applies one
 operator to one seed: an attribute of the wrong type or an extreme value, a node removed or
-rewired, an initializer truncated or retyped, the opset changed, a declared input reshaped, or
-the serialized bytes damaged. Everything is drawn from one `random.Random(seed)`, so a seed gives
+rewired, an initializer truncated, retyped or given extreme values, the opset changed, a
+declared input reshaped, or the serialized bytes damaged. Everything is drawn from one `random.Random(seed)`, so a seed gives
 the same mutants on every machine.
 """
+import itertools
 import math
 import random
 
@@ -290,6 +291,27 @@ def init_wrong_dims(model, rng):
     return f"initializer {t.name} dims {list(t.dims)}"
 
 
+def init_extreme(model, rng):
+    """Some values of an initializer made extreme: exporters write INT64_MAX for "to the end", and
+    every value the importer reads passes through floating point on its way to an integer."""
+    t = _pick_init(model, rng)
+    if t is None:
+        return attr_extreme(model, rng)
+    arr = numpy_helper.to_array(t).copy()
+    if arr.size == 0:
+        return init_wrong_dims(model, rng)
+    pool = EXTREME_INTS if np.issubdtype(arr.dtype, np.integer) else EXTREME_FLOATS
+    flat = arr.reshape(-1)
+    for _ in range(rng.choice([1, 1, flat.size])):
+        value = rng.choice(pool)
+        if np.issubdtype(arr.dtype, np.integer):
+            info = np.iinfo(arr.dtype)
+            value = min(max(value, int(info.min)), int(info.max))
+        flat[rng.randrange(flat.size)] = value
+    t.CopyFrom(numpy_helper.from_array(arr, t.name))
+    return f"initializer {t.name} = {flat[:4].tolist()}"
+
+
 def opset_changed(model, rng):
     choice = rng.randrange(4)
     if choice == 0:
@@ -337,8 +359,15 @@ def raw_bytes(model, rng):
 
 OPERATORS = [attr_wrong_type, attr_extreme, attr_extreme, attr_add_unknown, node_removed,
              node_input_dropped, node_input_renamed, node_output_duplicated, node_op_changed,
-             init_truncated, init_wrong_type, init_wrong_dims, opset_changed, input_reshaped,
+             init_truncated, init_wrong_type, init_wrong_dims, init_extreme, opset_changed,
+             input_reshaped,
              raw_bytes, raw_bytes]
+
+
+def _open_output_dims(model):
+    for out in model.graph.output:
+        for d in out.type.tensor_type.shape.dim:
+            d.dim_param = "d"
 
 
 def mutants(count, seed):
@@ -358,9 +387,35 @@ def mutants(count, seed):
             # Half the time the outputs' declared dims go, so that a mutant whose shapes
             # changed is not refused for contradicting them and reaches the passes instead.
             if rng.random() < 0.5:
-                for out in model.graph.output:
-                    for d in out.type.tensor_type.shape.dim:
-                        d.dim_param = "d"
+                _open_output_dims(model)
                 what += "; output dims open"
             data = model.SerializeToString()
         yield index, name, op.__name__, what, data
+
+
+def integer_extremes():
+    """Every element of every integer initializer of every seed set in turn to each integer
+    extreme, which exporters write (INT64_MAX for "to the end") and which no float holds exactly:
+    yields what mutants() does."""
+    index = 0
+    for name, base in sorted(seeds().items()):
+        for k, t in enumerate(base.graph.initializer):
+            arr = numpy_helper.to_array(t)
+            if not np.issubdtype(arr.dtype, np.integer):
+                continue
+            for at in range(arr.size):
+                for value, open_dims in itertools.product((2**63 - 1, 2**63 - 4, -2**63),
+                                                          (False, True)):
+                    model = onnx.ModelProto()
+                    model.CopyFrom(base)
+                    changed = arr.astype(np.int64)
+                    changed.reshape(-1)[at] = value
+                    model.graph.initializer[k].CopyFrom(numpy_helper.from_array(
+                        changed.astype(arr.dtype, casting="unsafe"), t.name))
+                    if open_dims:
+                        _open_output_dims(model)
+                    yield index, name, "integer_extremes", \
+                        f"{t.name}[{at}] = {value}{'; output dims open' if open_dims else ''}", \
+                        model.SerializeToString()
+                    index += 1
+

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <variant>
 
 using namespace tessel;
@@ -189,6 +191,22 @@ TEST(HostOps, RoiAlignMaxTakesTheLargestWeightedCorner) {
   HostTensor farBatch = tensor({1}, {3});
   EXPECT_EQ(failure(roiAlign("avg"), {&x, &rois, &farBatch}),
             "host op 'node' (RoiAlign): batch index 3 is out of range");
+}
+
+TEST(HostOps, RoiAlignSamplesNothingAtNaNAndBoundsItsWork) {
+  HostTensor x = tensor({1, 1, 2, 2}, {1, 2, 3, 8}), rois = tensor({1, 4}, {0, 0, 1, 1}),
+             batch = tensor({1}, {0});
+  // An infinite scale puts every sample at NaN or infinity: outside the plane, so zero.
+  HostOpBuilder infinite("RoiAlign", 1,
+                         {{"spatial_scale", std::vector<float>{std::numeric_limits<float>::infinity()}},
+                          {"output_height", int64_t(2)}, {"output_width", int64_t(2)}});
+  EXPECT_EQ(run(infinite, {&x, &rois, &batch})[0].data, (std::vector<float>{0, 0, 0, 0}));
+  HostOpBuilder dense("RoiAlign", 1, {{"sampling_ratio", int64_t(1) << 15}});
+  EXPECT_EQ(failure(dense, {&x, &rois, &batch}),
+            "host op 'node' (RoiAlign): region 0 would take more than 2^28 samples");
+  HostTensor nanBatch = tensor({1}, {std::numeric_limits<float>::quiet_NaN()});
+  EXPECT_EQ(failure(HostOpBuilder("RoiAlign", 1), {&x, &rois, &nanBatch}),
+            "host op 'node' (RoiAlign): batch index nan is out of range");
 }
 
 HostTensor strings(std::vector<int64_t> shape, std::vector<std::string> values) {
