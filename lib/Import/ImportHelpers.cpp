@@ -32,10 +32,10 @@ Value binary(NodeContext &ctx, graph::BinaryKind kind, Value lhs, Value rhs,
 
 Value constant(NodeContext &ctx, RankedTensorType type, ArrayRef<double> values) {
   SmallVector<Attribute> attrs;
+  Type elt = type.getElementType();
   for (double v : values)
-    attrs.push_back(isa<FloatType>(type.getElementType())
-                        ? Attribute(ctx.builder.getFloatAttr(type.getElementType(), v))
-                        : Attribute(ctx.builder.getIntegerAttr(type.getElementType(), saturatingInt64(v))));
+    attrs.push_back(isa<FloatType>(elt) ? Attribute(ctx.builder.getFloatAttr(elt, v))
+                                        : Attribute(ctx.builder.getIntegerAttr(elt, saturatingInt64(v))));
   return ctx.builder.create<graph::ConstantOp>(ctx.loc, type, DenseElementsAttr::get(type, attrs));
 }
 

@@ -1074,8 +1074,9 @@ LogicalResult Importer::importLoop(const onnx::NodeProto &node, Location loc) {
                             << " iterations; it is unrolled at compile time";
     auto scalar = [&](Type elt, double v) {
       auto type = RankedTensorType::get({}, elt);
-      Attribute a = isa<FloatType>(elt) ? Attribute(builder.getFloatAttr(elt, v))
-                                        : Attribute(builder.getIntegerAttr(elt, saturatingInt64(v)));
+      Attribute a = isa<FloatType>(elt)
+                        ? Attribute(builder.getFloatAttr(elt, v))
+                        : Attribute(builder.getIntegerAttr(elt, saturatingInt64(v)));
       return builder.create<graph::ConstantOp>(loc, type, DenseElementsAttr::get(type, a))
           .getResult();
     };
@@ -1869,7 +1870,8 @@ static void addInitializerData(onnx::TensorProto &t, Attribute values) {
     else if (t.data_type() == onnx::TensorProto::INT64)
       t.add_int64_data(saturatingInt64(v));
     else
-      t.add_int32_data(static_cast<int32_t>(std::clamp<int64_t>(saturatingInt64(v), INT32_MIN, INT32_MAX)));
+      t.add_int32_data(
+          static_cast<int32_t>(std::clamp<int64_t>(saturatingInt64(v), INT32_MIN, INT32_MAX)));
   }
 }
 

@@ -197,8 +197,9 @@ TEST(HostOps, RoiAlignSamplesNothingAtNaNAndBoundsItsWork) {
   HostTensor x = tensor({1, 1, 2, 2}, {1, 2, 3, 8}), rois = tensor({1, 4}, {0, 0, 1, 1}),
              batch = tensor({1}, {0});
   // An infinite scale puts every sample at NaN or infinity: outside the plane, so zero.
+  const float inf = std::numeric_limits<float>::infinity();
   HostOpBuilder infinite("RoiAlign", 1,
-                         {{"spatial_scale", std::vector<float>{std::numeric_limits<float>::infinity()}},
+                         {{"spatial_scale", std::vector<float>{inf}},
                           {"output_height", int64_t(2)}, {"output_width", int64_t(2)}});
   EXPECT_EQ(run(infinite, {&x, &rois, &batch})[0].data, (std::vector<float>{0, 0, 0, 0}));
   HostOpBuilder dense("RoiAlign", 1, {{"sampling_ratio", int64_t(1) << 15}});
