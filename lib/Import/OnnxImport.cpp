@@ -1384,7 +1384,7 @@ LogicalResult Importer::importSequenceOp(const onnx::NodeProto &node, Location l
         int64_t piece = saturatingInt64(data->front());
         if (piece <= 0)
           return emitError(loc) << "SplitToSequence's split " << piece << " is not positive";
-        for (int64_t at = 0; at < dim; at += std::min(piece, dim - at))
+        for (int64_t at = 0; at < dim; at += piece)
           sizes.push_back(std::min(piece, dim - at));
       } else
         for (float v : *data)

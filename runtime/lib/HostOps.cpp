@@ -399,7 +399,7 @@ bool roiAlign(Context &c) {
     double binH = height / double(outH), binW = width / double(outW);
     // An adaptive grid as fine as the bin is tall and wide; a region of no size (or a NaN one)
     // has none.
-    auto adaptive = [&](double extent, int64_t bins) -> int64_t {
+    auto adaptive = [](double extent, int64_t bins) -> int64_t {
       double g = std::ceil(extent / double(bins));
       if (!(g > 0))
         return 0;

@@ -126,7 +126,7 @@ def _check(mutant, san_bin, root):
 
 
 def _check_all(models, san_bin, name):
-    """Checks every mutant; the verdicts' counts and the failures' reports."""
+    """Checks every mutant, failing with the reports of those that failed; the verdicts' counts."""
     root = Path(os.environ.get("TESSEL_MUTATION_DIR", "mutation-failures")).resolve() / name
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
