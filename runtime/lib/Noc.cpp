@@ -11,54 +11,83 @@ NocModel::NocModel(const ChipDesc &chip)
   reset();
 }
 
-std::pair<int64_t, int64_t> LinkCalendar::reserve(int64_t earliest, int64_t flits) {
-  // Most requests come after everything booked so far: append.
-  if (busy.size() == head || earliest >= busy.back().second) {
-    if (busy.size() > head && busy.back().second == earliest)
-      busy.back().second = earliest + flits;
-    else
-      busy.push_back({earliest, earliest + flits});
-    return {earliest, earliest + flits - 1};
+namespace {
+constexpr size_t kFirstRingWords = 64;
+
+/// The lowest `n` set bits of `bits` (which has more than `n`).
+uint64_t lowestSetBits(uint64_t bits, int64_t n) {
+  int start = __builtin_ctzll(bits);
+  uint64_t run = (n == 64 ? ~uint64_t(0) : (uint64_t(1) << n) - 1) << start;
+  if (start + n <= 64 && (run & ~bits) == 0)
+    return run; // the common case: they are contiguous
+  uint64_t rest = bits;
+  for (int64_t i = 0; i < n; ++i)
+    rest &= rest - 1;
+  return bits & ~rest;
+}
+} // namespace
+
+void LinkCalendar::cover(int64_t w) {
+  if (low == high) { // nothing booked: the range starts at w
+    if (words.empty())
+      words.assign(kFirstRingWords, 0);
+    low = w;
+    high = w + 1;
+    return;
   }
-  int64_t t = earliest, first = -1, last = -1;
-  while (flits > 0) {
-    // The first booking starting after t.
-    auto next = std::upper_bound(busy.begin() + long(head), busy.end(), t,
-                                 [](int64_t v, const std::pair<int64_t, int64_t> &b) {
-                                   return v < b.first;
-                                 });
-    size_t idx = size_t(next - busy.begin());
-    if (idx > head && busy[idx - 1].second > t) {
-      t = busy[idx - 1].second; // t is booked: skip to the end of it
+  int64_t newLow = std::min(low, w), newHigh = std::max(high, w + 1);
+  if (size_t(newHigh - newLow) > words.size()) {
+    size_t size = words.size();
+    while (size < size_t(newHigh - newLow))
+      size *= 2;
+    std::vector<uint64_t> grown(size, 0);
+    for (int64_t v = low; v < high; ++v)
+      grown[size_t(v) & (size - 1)] = word(v);
+    words = std::move(grown);
+  }
+  low = newLow;
+  high = std::max(high, w + 1);
+}
+
+std::pair<int64_t, int64_t> LinkCalendar::reserve(int64_t earliest, int64_t flits) {
+  int64_t first = -1, last = -1;
+  for (int64_t t = earliest; flits > 0; t = (t | 63) + 1) {
+    int64_t w = t >> 6;
+    if (w < low || w >= high)
+      cover(w);
+    uint64_t &bits = word(w);
+    uint64_t free = ~bits & (~uint64_t(0) << (t & 63));
+    if (!free)
       continue;
-    }
-    int64_t end = next == busy.end() ? t + flits : std::min(next->first, t + flits);
+    int64_t count = __builtin_popcountll(free);
+    uint64_t take = count <= flits ? free : lowestSetBits(free, flits);
+    bits |= take;
     if (first < 0)
-      first = t;
-    last = end - 1;
-    flits -= end - t;
-    // Book [t, end), merging with the bookings it touches.
-    int64_t bookedEnd = end;
-    if (next != busy.end() && next->first == end) {
-      bookedEnd = next->second;
-      busy.erase(next);
-    }
-    if (idx > head && busy[idx - 1].second == t)
-      busy[idx - 1].second = bookedEnd;
-    else
-      busy.insert(busy.begin() + long(idx), {t, bookedEnd});
-    t = end;
+      first = w * 64 + __builtin_ctzll(take);
+    last = w * 64 + 63 - __builtin_clzll(take);
+    flits -= std::min(count, flits);
   }
   return {first, last};
 }
 
 void LinkCalendar::forgetBefore(int64_t horizon) {
-  while (head < busy.size() && busy[head].second <= horizon)
-    ++head;
-  if (head > 64 && 2 * head > busy.size()) {
-    busy.erase(busy.begin(), busy.begin() + long(head));
-    head = 0;
+  int64_t w = horizon >> 6;
+  if (w <= low)
+    return;
+  if (w >= high) {
+    for (int64_t v = low; v < high; ++v)
+      word(v) = 0;
+    low = high = w;
+    return;
   }
+  for (; low < w; ++low)
+    word(low) = 0;
+}
+
+void LinkCalendar::clear() {
+  for (int64_t v = low; v < high; ++v)
+    word(v) = 0;
+  low = high = 0;
 }
 
 void NocModel::reset() {

@@ -32,24 +32,30 @@ struct NocNode {
   int x, y;
 };
 
-/// Busy cycles of one link, as intervals merged where they touch.
+/// Busy cycles of one link, a bit per cycle. A link is booked packet by packet, mostly just after
+/// the simulation's present but also well ahead of it (a DRAM response leaves when its channel
+/// gets to it), and a packet takes free cycles wherever they are: finding and setting them is a
+/// few word operations on bits, where a list of intervals shifts its tail to insert or merge one.
+/// The words form a ring that covers the span from the oldest cycle still remembered to the
+/// latest booked one, and grows when a booking reaches past it.
 class LinkCalendar {
 public:
   /// Books the first `flits` free cycles at or after `earliest`; returns the
   /// first and the last of them.
   std::pair<int64_t, int64_t> reserve(int64_t earliest, int64_t flits);
-  void clear() {
-    busy.clear();
-    head = 0;
-  }
-  /// Drops bookings that end by `horizon`: no later request can start before it.
+  void clear();
+  /// Drops bookings before `horizon`: no later request can start before it.
   void forgetBefore(int64_t horizon);
 
 private:
-  // Disjoint [start, end) bookings sorted by start; those before `head` are forgotten. Bookings
-  // cluster just after the simulation's present, so a vector beats a tree here.
-  std::vector<std::pair<int64_t, int64_t>> busy;
-  size_t head = 0;
+  // Word w (cycles 64w to 64w + 63) is words[w & (words.size() - 1)] for w in [low, high); every
+  // word outside that range is free, and so is its slot.
+  std::vector<uint64_t> words;
+  int64_t low = 0, high = 0;
+
+  uint64_t &word(int64_t w) { return words[size_t(w) & (words.size() - 1)]; }
+  /// Makes word `w` addressable: the range [low, high) grows to hold it, the ring with it.
+  void cover(int64_t w);
 };
 
 class NocModel {
