@@ -59,7 +59,10 @@ std::pair<int64_t, int64_t> LinkCalendar::reserve(int64_t earliest, int64_t flit
     uint64_t free = ~bits & (~uint64_t(0) << (t & 63));
     if (!free)
       continue;
-    int64_t count = __builtin_popcountll(free);
+    // The free bits are mostly one run, whose length needs no population count.
+    uint64_t run = free >> __builtin_ctzll(free);
+    int64_t count = (run & (run + 1)) == 0 ? 64 - __builtin_clzll(run)
+                                           : __builtin_popcountll(free);
     uint64_t take = count <= flits ? free : lowestSetBits(free, flits);
     bits |= take;
     if (first < 0)

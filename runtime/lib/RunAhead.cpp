@@ -95,47 +95,78 @@ void RunAhead::decode(Chunk &c) {
   c.used = size_t(out - c.words.data());
 }
 
+void RunAhead::decodeAhead(bool justOne) {
+  do {
+    uint64_t n = decoded.load(std::memory_order_relaxed);
+    Chunk &c = chunks[n % kChunks];
+    decode(c);
+    stopped.store(c.end || c.parked, std::memory_order_relaxed);
+    // Sequentially consistent with `awaited`: either the scheduler sees the chunk before it
+    // sleeps, or this sees that it sleeps and wakes it.
+    decoded.store(n + 1, std::memory_order_seq_cst);
+    if (awaited.load(std::memory_order_seq_cst))
+      pool.signal();
+  } while (!justOne && !stopped.load(std::memory_order_relaxed) && roomAhead());
+}
+
 void RunAhead::schedule() {
-  // Release: a task posted for an earlier chunk may be the one that claims this chunk, so the
-  // claim, not the post, must order the scheduler's last look at the chunks before the decoding.
-  fill.store(Queued, std::memory_order_release);
+  // Held at Running while deciding: a task posted earlier and still on the pool claims the
+  // decoder whenever it finds it Queued, so Queued must only ever mean "decode now".
+  int idle = Idle;
+  if (!decoder.compare_exchange_strong(idle, Running, std::memory_order_acq_rel))
+    return; // a decoder is at work or on its way
+  if (stopped.load(std::memory_order_relaxed) || !roomAhead()) {
+    decoder.store(Idle, std::memory_order_release);
+    return;
+  }
+  decoder.store(Queued, std::memory_order_release);
   if (!pool.post({&RunAhead::task, this})) {
-    // Refused (no workers, or they are behind): decoded when needed, unless a task posted for
-    // an earlier chunk has claimed this one meanwhile; then it is that task's.
+    // Refused (no workers, or they are behind): decoded when needed, unless a task posted
+    // earlier has claimed the decoder meanwhile; then it is that task's.
     int queued = Queued;
-    fill.compare_exchange_strong(queued, Idle, std::memory_order_relaxed);
+    decoder.compare_exchange_strong(queued, Idle, std::memory_order_acq_rel);
   }
 }
 
 void RunAhead::task(void *self) {
   auto *r = static_cast<RunAhead *>(self);
   int queued = Queued;
-  if (!r->fill.compare_exchange_strong(queued, Running, std::memory_order_acquire))
-    return; // taken by the scheduler, or called off
-  r->decode(r->chunks[r->cur ^ 1]);
-  r->fill.store(Ready, std::memory_order_release);
+  if (!r->decoder.compare_exchange_strong(queued, Running, std::memory_order_acq_rel))
+    return; // claimed by the scheduler, or called off
+  r->decodeAhead(false);
+  r->decoder.store(Idle, std::memory_order_release);
   r->pool.signal();
 }
 
 void RunAhead::resume() {
-  if (!chunks[cur].end)
+  // The decoder stopped at the parked instruction the scheduler has just executed.
+  if (!current().end) {
+    stopped.store(false, std::memory_order_relaxed);
     schedule();
+  }
 }
 
 std::pair<const int64_t *, const int64_t *> RunAhead::take() {
-  if (chunks[cur].end)
+  uint64_t n = taken.load(std::memory_order_relaxed);
+  if (n && current().end)
     return {nullptr, nullptr};
-  int state = fill.load(std::memory_order_acquire);
-  if (state == Idle || (state == Queued && fill.compare_exchange_strong(
-                                               state, Running, std::memory_order_acquire)))
-    decode(chunks[cur ^ 1]);
-  else if (state != Ready)
-    pool.await([this] { return fill.load(std::memory_order_acquire) == Ready; });
-  fill.store(Idle, std::memory_order_relaxed);
-  cur ^= 1;
-  const Chunk &c = chunks[cur];
-  if (!c.end && !c.parked)
-    schedule();
+  while (decoded.load(std::memory_order_acquire) <= n) {
+    int state = decoder.load(std::memory_order_acquire);
+    if (state == Running) {
+      awaited.store(true, std::memory_order_seq_cst);
+      pool.await([&] {
+        return decoded.load(std::memory_order_seq_cst) > n ||
+               decoder.load(std::memory_order_acquire) != Running;
+      });
+      awaited.store(false, std::memory_order_relaxed);
+    } else if (decoder.compare_exchange_strong(state, Running, std::memory_order_acq_rel)) {
+      decodeAhead(true); // nobody has begun it: quicker here than waiting for a worker
+      decoder.store(Idle, std::memory_order_release);
+    }
+  }
+  taken.store(n + 1, std::memory_order_release);
+  const Chunk &c = current();
+  schedule();
   if (!c.used)
     return {nullptr, nullptr};
   return {c.words.data(), c.words.data() + c.used};
@@ -143,10 +174,10 @@ std::pair<const int64_t *, const int64_t *> RunAhead::take() {
 
 void RunAhead::quiesce() {
   int queued = Queued;
-  if (fill.compare_exchange_strong(queued, Idle, std::memory_order_acquire))
+  if (decoder.compare_exchange_strong(queued, Idle, std::memory_order_acq_rel))
     return;
   if (queued == Running)
-    pool.await([this] { return fill.load(std::memory_order_acquire) == Ready; });
+    pool.await([this] { return decoder.load(std::memory_order_acquire) != Running; });
 }
 
 } // namespace tessel::rt

@@ -6,8 +6,10 @@
 // instructions can be worked out ahead of the scheduler, in chunks, on another
 // host thread (the math lanes' pool): a chunk holds the next instructions'
 // pcs and the values of their expression operands, in the order the
-// instruction uses them. While the scheduler consumes one chunk, the next is
-// decoded.
+// instruction uses them. While the scheduler consumes one chunk, the decoder
+// works on the next ones, up to kChunks - 1 ahead: the host thread that decodes
+// also runs tile math, and a lead of several chunks lets it decode while the
+// scheduler is busy and the scheduler go on while it runs math.
 //
 // Two instructions set a variable from data, which only the scheduler may
 // read at its point in time: CB_LOAD_INDEX and CB_TILE_NONZERO. Decoding stops
@@ -40,6 +42,8 @@ public:
   /// Instructions per chunk: large enough that handing chunks between host threads costs little,
   /// small enough that a dispatch's 192 threads' chunks stay in the host's caches.
   static constexpr int kChunkRecords = 128;
+  /// The chunk being consumed and those decoded ahead of it.
+  static constexpr int kChunks = 3;
 
   RunAhead(const KernelProgram &program, MathLanes &pool);
   RunAhead(const RunAhead &) = delete;
@@ -62,7 +66,7 @@ public:
   /// A LOOP or END_LOOP whose branch the stream has taken: all that is left is its cycle.
   static bool isLoopControl(const int64_t *record) { return (record[0] >> 40) & 1; }
   /// The fault that ended the stream at the last record taken, if it asks for a missing value.
-  const std::string &fault() const { return chunks[cur].fault; }
+  const std::string &fault() const { return current().fault; }
 
   /// Calls off a chunk not yet begun, or waits for the one being decoded. Before a stream goes,
   /// its owner quiesces it and then drains the pool, which may still hold its tasks.
@@ -77,10 +81,11 @@ private:
     bool parked = false; // the last one sets a variable from data
     std::string fault;
   };
-  enum FillState : int { Idle, Queued, Running, Ready };
+  enum DecoderState : int { Idle, Queued, Running };
 
   const KernelProgram &program;
   MathLanes &pool;
+  // The decoder's: whoever holds `decoder` at Running (a task on the pool, or the scheduler).
   ExprState exprs;
   struct Loop {
     int var;
@@ -90,12 +95,28 @@ private:
   };
   std::vector<Loop> loops;
   size_t pc = 0; // of the next instruction to decode
+  // The last chunk decoded ends the thread or parks it: nothing more to decode until `resume`.
+  // Ordered by `decoded` and `decoder`.
+  std::atomic<bool> stopped{false};
 
-  Chunk chunks[2];
-  int cur = 0; // the chunk taken last
-  std::atomic<int> fill{Idle}; // of chunks[cur ^ 1]
+  // Chunk n lives in chunks[n % kChunks]. The decoder writes chunk `decoded` while fewer than
+  // kChunks chunks from the current one (`taken` - 1) on are decoded, and then publishes it.
+  Chunk chunks[kChunks];
+  std::atomic<uint64_t> decoded{0};
+  std::atomic<uint64_t> taken{0}; // written by the scheduler only
+  std::atomic<int> decoder{Idle};
+  std::atomic<bool> awaited{false}; // the scheduler waits for a chunk
 
+  const Chunk &current() const {
+    return chunks[(taken.load(std::memory_order_relaxed) - 1) % kChunks];
+  }
+  bool roomAhead() const {
+    return decoded.load(std::memory_order_relaxed) + 1 <
+           taken.load(std::memory_order_acquire) + kChunks;
+  }
   void decode(Chunk &c);
+  /// Decodes chunks while there is room (one at least), holding `decoder` at Running.
+  void decodeAhead(bool justOne);
   void schedule();
   static void task(void *self);
 };
