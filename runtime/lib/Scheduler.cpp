@@ -12,6 +12,7 @@
 #include "tessel/runtime/Bytecode.h"
 
 #include <algorithm>
+#include <functional>
 #include <tuple>
 
 namespace tessel::rt {
@@ -21,34 +22,39 @@ const char *kThreadNames[] = {"reader", "compute", "writer"};
 
 /// The runnable threads, earliest first. Equal times go by thread position, never by address:
 /// the order, and so every cycle count, must not depend on where the host allocated things.
+/// An entry is one word, time << kIdBits | position, so that ordering them is one comparison
+/// and eight share a cache line; it holds times below 2^43 cycles (hours of the chip's time).
 class ReadyQueue {
 public:
-  struct Entry {
-    int64_t time;
-    int id;
-    Thread *thread;
-  };
+  static constexpr int kIdBits = 20;
+  static constexpr int64_t kMaxTime = int64_t(1) << (63 - kIdBits);
+  static constexpr size_t kMaxThreads = size_t(1) << kIdBits;
+
+  explicit ReadyQueue(std::vector<Thread *> byId) : byId(std::move(byId)) {}
   bool empty() const { return heap.empty(); }
-  const Entry &top() const { return heap.front(); }
-  void push(const Entry &e) {
-    heap.push_back(e);
-    std::push_heap(heap.begin(), heap.end(), later);
+  int64_t topTime() const { return int64_t(heap.front() >> kIdBits); }
+  /// Whether a thread's time went past kMaxTime (it is queued as if at kMaxTime).
+  bool overflowed() const { return overflow; }
+  void push(const Thread &t) {
+    heap.push_back(key(t));
+    std::push_heap(heap.begin(), heap.end(), std::greater<uint64_t>());
   }
   Thread *pop() {
-    std::pop_heap(heap.begin(), heap.end(), later);
-    Thread *t = heap.back().thread;
+    std::pop_heap(heap.begin(), heap.end(), std::greater<uint64_t>());
+    Thread *t = byId[heap.back() & (kMaxThreads - 1)];
     heap.pop_back();
     return t;
   }
-  /// Pushes `e` and pops the earliest, which must be earlier than `e`: one pass down the heap
+  /// Pushes `t` and pops the earliest, which must be earlier than `t`: one pass down the heap
   /// instead of one up and one down (a thread that yields to an earlier one).
-  Thread *exchangeTop(const Entry &e) {
-    Thread *first = heap.front().thread;
+  Thread *exchangeTop(const Thread &t) {
+    Thread *first = byId[heap.front() & (kMaxThreads - 1)];
+    uint64_t e = key(t);
     size_t i = 0, n = heap.size();
     for (size_t c = 1; c < n; i = c, c = 2 * i + 1) {
-      if (c + 1 < n && later(heap[c], heap[c + 1]))
+      if (c + 1 < n && heap[c + 1] < heap[c])
         ++c;
-      if (!later(e, heap[c]))
+      if (e < heap[c])
         break;
       heap[i] = heap[c];
     }
@@ -57,9 +63,17 @@ public:
   }
 
 private:
-  std::vector<Entry> heap;
-  static bool later(const Entry &a, const Entry &b) {
-    return a.time != b.time ? a.time > b.time : a.id > b.id;
+  std::vector<uint64_t> heap;
+  std::vector<Thread *> byId;
+  bool overflow = false;
+
+  uint64_t key(const Thread &t) {
+    int64_t time = t.time;
+    if (time >= kMaxTime) {
+      overflow = true;
+      time = kMaxTime - 1;
+    }
+    return uint64_t(time) << kIdBits | uint64_t(t.id);
   }
 };
 } // namespace
@@ -226,10 +240,18 @@ std::string DispatchRunner::waitReason(const Thread &t) const {
 
 bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
   stats = DispatchPerf();
-  ReadyQueue ready;
+  std::vector<Thread *> byId;
   for (Core &c : cores)
     for (Thread &t : c.threads)
-      ready.push({0, t.id, &t});
+      byId.push_back(&t);
+  if (byId.size() > ReadyQueue::kMaxThreads) {
+    error = "dispatch '" + std::string(dispatch.name() ? dispatch.name()->str() : "") +
+            "' has " + std::to_string(byId.size()) + " threads, more than the simulator holds";
+    return false;
+  }
+  ReadyQueue ready(byId);
+  for (Thread *t : byId)
+    ready.push(*t);
   uint64_t executed = 0;
   // Ctrl-C and progress every few million instructions, and the budget: `checkAt` is the next
   // count at which one of them is due, so that counting an instruction is one comparison.
@@ -274,7 +296,7 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
         // A LOOP or END_LOOP costs a cycle and touches nothing but its thread: run the thread's
         // next ones here, as many as it would run before another thread is earlier, with the
         // same count of instructions and the same trace.
-        int64_t until = ready.empty() ? INT64_MAX : ready.top().time;
+        int64_t until = ready.empty() ? INT64_MAX : ready.topTime();
         do {
           if (!count(t))
             return false;
@@ -284,7 +306,7 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
                  RunAhead::isLoopControl(t.record));
         t.state = Thread::State::Ready;
         if (t.time > until) {
-          next = ready.exchangeTop({t.time, t.id, &t});
+          next = ready.exchangeTop(t);
           break;
         }
         continue;
@@ -302,20 +324,25 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
         t.record += 1 + RunAhead::numValues(t.record);
       for (Thread *w : woken)
         if (w != &t)
-          ready.push({w->time, w->id, w});
+          ready.push(*w);
       woken.clear();
       if (s == Step::Blocked) {
         t.state = Thread::State::Blocked;
         break;
       }
       t.state = Thread::State::Ready;
-      if (!ready.empty() && t.time > ready.top().time) {
-        next = ready.exchangeTop({t.time, t.id, &t});
+      if (!ready.empty() && t.time > ready.topTime()) {
+        next = ready.exchangeTop(t);
         break;
       }
     }
     if (!next && !ready.empty())
       next = ready.pop();
+    if (ready.overflowed()) {
+      error = "dispatch '" + std::string(dispatch.name() ? dispatch.name()->str() : "") +
+              "' ran past " + std::to_string(ReadyQueue::kMaxTime) + " cycles";
+      return false;
+    }
   }
   std::string stuck;
   int64_t makespan = 0;
