@@ -228,7 +228,11 @@ void MathLanes::wait(int lane, uint64_t number) {
   Lane &l = lanes[size_t(lane)];
   while (l.done.load(std::memory_order_acquire) < number) {
     if (l.running) {
-      finished.wait(lock);
+      lock.unlock();
+      bool ran = spinUntil([&] { return l.done.load(std::memory_order_acquire) >= number; });
+      lock.lock();
+      if (!ran && l.running)
+        finished.wait(lock);
       continue;
     }
     // Nobody runs the lane: run the jobs up to `number` here rather than wait for a worker,

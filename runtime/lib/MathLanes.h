@@ -97,11 +97,28 @@ public:
   }
   /// Returns once `done()`, which `signal` announces.
   template <typename Pred> void await(Pred done) {
+    if (spinUntil(done))
+      return;
     std::unique_lock<std::mutex> lock(mutex);
     finished.wait(lock, done);
   }
 
 private:
+  /// Spins a few microseconds for `done`, which a worker is about to make true: the scheduler
+  /// waits for it, and sleeping on the condition variable and waking again takes longer.
+  /// (Idle workers sleep at once: spinning there measured slower.)
+  template <typename Pred> static bool spinUntil(Pred done) {
+    for (int i = 0; i < kWaitSpins; ++i) {
+      if (done())
+        return true;
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+    return false;
+  }
+  static constexpr int kWaitSpins = 500;
+
   struct Lane {
     std::vector<TileJob> staged;      // submitted, not yet handed over; the submitter's
     std::vector<TileJob> jobs, spare; // handed over, under the lock; spare: for runLane
