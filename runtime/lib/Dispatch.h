@@ -196,7 +196,13 @@ private:
   // KernelVM.cpp
   Step step(Thread &t);
   /// The value of the current instruction's expression operand `k`, in the order it uses them.
-  bool arg(Thread &t, int k, int64_t &value);
+  /// Operand k of the instruction's record: an expression's value, decoded ahead.
+  bool arg(Thread &t, int k, int64_t &value) {
+    if (k >= RunAhead::numValues(t.record))
+      return fail(t, t.stream->fault());
+    value = t.record[1 + k];
+    return true;
+  }
   bool fail(Thread &t, const std::string &msg);
   void wake(Core &core);
   Core *coreAt(Thread &t, int64_t rx, int64_t ry);
@@ -222,7 +228,12 @@ private:
   TileHome homeOf(uint32_t buf, int64_t tile) const;
   Step execSem(Thread &t, Op op, const int32_t *w);
   Step execMath(Thread &t, Op op, const int32_t *w);
-  void busy(Thread &t, int64_t cycles, const char *what);
+  void busy(Thread &t, int64_t cycles, const char *what) {
+    if (state.trace && cycles > 0)
+      traceBusy(t, cycles, what);
+    t.time += cycles;
+  }
+  void traceBusy(const Thread &t, int64_t cycles, const char *what);
   void waited(Thread &t, int64_t until, const char *what);
 };
 

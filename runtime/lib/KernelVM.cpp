@@ -27,18 +27,9 @@ bool DispatchRunner::fail(Thread &t, const std::string &msg) {
   return false;
 }
 
-bool DispatchRunner::arg(Thread &t, int k, int64_t &value) {
-  if (k >= RunAhead::numValues(t.record))
-    return fail(t, t.stream->fault());
-  value = t.record[1 + k];
-  return true;
-}
-
-void DispatchRunner::busy(Thread &t, int64_t cycles, const char *what) {
-  if (state.trace && cycles > 0)
-    state.trace->add(1 + t.core->y * chip.gridX + t.core->x, t.kind,
-                     startCycle + t.time, cycles, what);
-  t.time += cycles;
+void DispatchRunner::traceBusy(const Thread &t, int64_t cycles, const char *what) {
+  state.trace->add(1 + t.core->y * chip.gridX + t.core->x, t.kind, startCycle + t.time, cycles,
+                   what);
 }
 
 void DispatchRunner::waited(Thread &t, int64_t until, const char *what) {
