@@ -112,10 +112,38 @@ struct ChipState {
   }
 };
 
+/// What a dispatch needs that depends on the binary alone: its kernels with their CB and buffer
+/// operands resolved, what its NoC operations touch, and every thread's instruction stream.
+struct PreparedDispatch {
+  std::vector<KernelProgram> programs;
+  /// Per CB index: whether a NoC read into it may be left to the core's lane. Only the lane's
+  /// own jobs touch such a CB's tiles after the read (it is not multicast, written out or read
+  /// for an index), so the copy needs no waiting for the lane on the main thread.
+  std::vector<bool> cbReadInLane;
+  /// Per buffer id: written by this dispatch. Reads of other buffers see the same values
+  /// whenever they happen during the dispatch.
+  std::vector<bool> bufferWritten;
+  /// Per buffer id: read by this dispatch. A write to another buffer may wait in the writer's
+  /// lane, unless another lane's job writes the same tile first (`tileWriters`).
+  std::vector<bool> bufferRead;
+  /// Thread i of the core at (rx, ry) of the dispatch's range: [(ry * width + rx) *
+  /// programs.size() + i], its core's variables set, not started.
+  std::vector<std::unique_ptr<RunAhead>> streams;
+};
+
+/// Builds `dispatch`'s PreparedDispatch; with `decodeFirstChunks`, also decodes each stream's
+/// first chunk on the calling thread. Any host thread may call it while another dispatch runs:
+/// it reads nothing but the binary (Simulator.cpp prepares the next dispatch on a worker, so
+/// the scheduler does not begin each dispatch waiting for its 192 streams' first chunks).
+std::unique_ptr<PreparedDispatch> prepareDispatch(const ttb::Binary &binary,
+                                                  const ttb::Dispatch &dispatch, MathLanes &lanes,
+                                                  bool decodeFirstChunks);
+
 class DispatchRunner {
 public:
-  DispatchRunner(ChipState &state, const ttb::Dispatch &dispatch,
-                 int64_t startCycle);
+  /// With `prepared` null, the dispatch is prepared here.
+  DispatchRunner(ChipState &state, const ttb::Dispatch &dispatch, int64_t startCycle,
+                 std::unique_ptr<PreparedDispatch> prepared = nullptr);
   /// Lets queued matmuls finish while the cores' Dst still exists, and the
   /// host threads let go of the threads' streams.
   ~DispatchRunner();
@@ -140,24 +168,15 @@ private:
   int width = 0, height = 0;
   int dstTiles = 0;
   ttb::DataFormat dstFormat;
-  std::vector<KernelProgram> programs;
-  /// Per CB index: whether a NoC read into it may be left to the core's lane. Only the lane's
-  /// own jobs touch such a CB's tiles after the read (it is not multicast, written out or read
-  /// for an index), so the copy needs no waiting for the lane on the main thread.
-  std::vector<bool> cbReadInLane;
-  /// Per buffer id: written by this dispatch. Reads of other buffers see the same values
-  /// whenever they happen during the dispatch.
-  std::vector<bool> bufferWritten;
-  /// Per buffer id: read by this dispatch. A write to another buffer may wait in the writer's
-  /// lane, unless another lane's job writes the same tile first (`tileWriters`).
-  std::vector<bool> bufferRead;
+  std::unique_ptr<PreparedDispatch> prepared;
+  const std::vector<KernelProgram> &programs;
+  const std::vector<bool> &cbReadInLane, &bufferWritten, &bufferRead;
   std::unordered_map<uint64_t, std::pair<int, uint64_t>> tileWriters; // (buf, tile) -> job
   std::vector<Core> cores;
   std::vector<Thread *> woken;
   std::string fault;
   DispatchPerf stats;
 
-  void buildPrograms();
   void buildCores();
   std::string describe(const Thread &t) const;
   std::string waitReason(const Thread &t) const;

@@ -105,6 +105,7 @@ MathLanes::MathLanes(int numLanes, int workers) : lanes(size_t(numLanes)) {
 }
 
 MathLanes::~MathLanes() {
+  drainIdle();
   drainAll();
   {
     std::lock_guard<std::mutex> lock(mutex);
@@ -189,6 +190,35 @@ bool MathLanes::post(Task task) {
   return true;
 }
 
+bool MathLanes::postIdle(Task task) {
+  if (threads.empty())
+    return false;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    idleTasks.push_back(task);
+  }
+  work.notify_one();
+  return true;
+}
+
+void MathLanes::runIdleTask(std::unique_lock<std::mutex> &lock) {
+  Task task = idleTasks.front();
+  idleTasks.pop_front();
+  ++runningIdleTasks;
+  lock.unlock();
+  task.run(task.arg);
+  lock.lock();
+  if (--runningIdleTasks == 0)
+    finished.notify_all();
+}
+
+void MathLanes::drainIdle() {
+  std::unique_lock<std::mutex> lock(mutex);
+  while (!idleTasks.empty())
+    runIdleTask(lock);
+  finished.wait(lock, [this] { return runningIdleTasks == 0; });
+}
+
 void MathLanes::runTask(std::unique_lock<std::mutex> &lock) {
   Task task = tasks.front();
   tasks.pop_front();
@@ -204,15 +234,21 @@ void MathLanes::workerLoop() {
   std::unique_lock<std::mutex> lock(mutex);
   while (true) {
     idleWorkers.fetch_add(1, std::memory_order_relaxed);
-    work.wait(lock, [this] { return stopping || !ready.empty() || !tasks.empty(); });
+    work.wait(lock, [this] {
+      return stopping || !ready.empty() || !tasks.empty() || !idleTasks.empty();
+    });
     idleWorkers.fetch_sub(1, std::memory_order_relaxed);
     // Tasks first: the scheduler will soon need what they decode.
     if (!tasks.empty()) {
       runTask(lock);
       continue;
     }
-    if (ready.empty())
-      return; // stopping
+    if (ready.empty()) {
+      if (idleTasks.empty())
+        return; // stopping
+      runIdleTask(lock);
+      continue;
+    }
     int lane = ready.front();
     ready.pop_front();
     Lane &l = lanes[size_t(lane)];

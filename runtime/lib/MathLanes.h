@@ -90,6 +90,11 @@ public:
     void *arg;
   };
   bool post(Task task);
+  /// A task for a worker with nothing else to do: taken after every posted task and lane. Not
+  /// run by drainAll; false, and nothing queued, without workers.
+  bool postIdle(Task task);
+  /// Returns once every idle task has run (those not begun run here).
+  void drainIdle();
   /// Wakes the threads in `await`: something they wait for may have happened.
   void signal() {
     { std::lock_guard<std::mutex> lock(mutex); }
@@ -131,8 +136,8 @@ private:
   std::condition_variable work, finished;
   std::vector<Lane> lanes;
   std::deque<int> ready;
-  std::deque<Task> tasks;
-  int runningTasks = 0;
+  std::deque<Task> tasks, idleTasks;
+  int runningTasks = 0, runningIdleTasks = 0;
   size_t queuedJobs = 0;
   std::vector<std::thread> threads;
   bool stopping = false;
@@ -148,6 +153,8 @@ private:
   void runLane(int lane, std::unique_lock<std::mutex> &lock, uint64_t upTo = UINT64_MAX);
   /// Runs the first posted task; called with `lock` held, which it releases around the task.
   void runTask(std::unique_lock<std::mutex> &lock);
+  /// The same for the first idle task.
+  void runIdleTask(std::unique_lock<std::mutex> &lock);
 };
 
 /// Host threads to use besides the main one: `requested` - 1 if non-zero,

@@ -51,7 +51,13 @@ public:
 
   /// Sets a variable before `start`, or at a parked instruction.
   void setVar(size_t v, int64_t value) { exprs.setVar(v, value); }
-  /// Starts decoding the first chunk on the pool.
+  /// Decodes the first chunk on the calling thread, before `start`.
+  void decodeFirst() {
+    decoder.store(Running, std::memory_order_relaxed);
+    decodeAhead(true);
+    decoder.store(Idle, std::memory_order_release);
+  }
+  /// Starts decoding the next chunks on the pool.
   void start() { schedule(); }
   /// After a parked instruction has set its variable: decoding may go on.
   void resume();

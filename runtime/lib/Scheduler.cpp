@@ -78,78 +78,99 @@ private:
 };
 } // namespace
 
-DispatchRunner::DispatchRunner(ChipState &state, const ttb::Dispatch &dispatch,
-                               int64_t startCycle)
-    : state(state), chip(state.chip), dispatch(dispatch), startCycle(startCycle) {
-  width = int(dispatch.core_x1() - dispatch.core_x0() + 1);
-  height = int(dispatch.core_y1() - dispatch.core_y0() + 1);
-  dstFormat = dispatch.dst_format();
-  dstTiles = dstFormat == ttb::DataFormat::Float32 ? chip.dstTilesF32 : chip.dstTilesBf16;
-  buildPrograms();
-  buildCores();
-}
-
-void DispatchRunner::buildPrograms() {
-  if (!dispatch.kernels())
-    return;
+std::unique_ptr<PreparedDispatch> prepareDispatch(const ttb::Binary &binary,
+                                                  const ttb::Dispatch &dispatch, MathLanes &lanes,
+                                                  bool decodeFirstChunks) {
+  auto p = std::make_unique<PreparedDispatch>();
   std::vector<uint32_t> cbIds;
   if (dispatch.cbs())
     for (const ttb::CircularBuffer *cb : *dispatch.cbs())
       cbIds.push_back(cb->id());
-  for (const ttb::Kernel *k : *dispatch.kernels()) {
-    KernelProgram p;
-    p.kind = k->thread();
-    p.numVars = k->num_vars();
-    if (k->code())
-      p.code.assign(k->code()->begin(), k->code()->end());
-    std::vector<std::pair<const int32_t *, size_t>> exprs; // (code, terms)
-    if (k->exprs())
-      for (const ttb::Expr *e : *k->exprs())
-        exprs.push_back({e->code() ? e->code()->data() : nullptr,
-                         e->code() ? e->code()->size() : 0});
-    p.graph = std::make_unique<ExprGraph>(exprs);
-    for (size_t pc = 0; pc < p.code.size();) {
-      int32_t op = p.code[pc];
-      const char *kinds = operandKinds(op);
-      for (int j = 0; kinds[j]; ++j) {
-        int32_t &word = p.code[pc + 1 + size_t(j)];
-        if (kinds[j] == 'c')
-          word = int32_t(std::find(cbIds.begin(), cbIds.end(), uint32_t(word)) -
-                         cbIds.begin());
-        else if (kinds[j] == 'b')
-          word = int32_t(dispatch.buffers()->Get(size_t(word)));
+  if (dispatch.kernels())
+    for (const ttb::Kernel *k : *dispatch.kernels()) {
+      KernelProgram program;
+      program.kind = k->thread();
+      program.numVars = k->num_vars();
+      if (k->code())
+        program.code.assign(k->code()->begin(), k->code()->end());
+      std::vector<std::pair<const int32_t *, size_t>> exprs; // (code, terms)
+      if (k->exprs())
+        for (const ttb::Expr *e : *k->exprs())
+          exprs.push_back({e->code() ? e->code()->data() : nullptr,
+                           e->code() ? e->code()->size() : 0});
+      program.graph = std::make_unique<ExprGraph>(exprs);
+      for (size_t pc = 0; pc < program.code.size();) {
+        int32_t op = program.code[pc];
+        const char *kinds = operandKinds(op);
+        for (int j = 0; kinds[j]; ++j) {
+          int32_t &word = program.code[pc + 1 + size_t(j)];
+          if (kinds[j] == 'c')
+            word = int32_t(std::find(cbIds.begin(), cbIds.end(), uint32_t(word)) -
+                           cbIds.begin());
+          else if (kinds[j] == 'b')
+            word = int32_t(dispatch.buffers()->Get(size_t(word)));
+        }
+        pc += size_t(operandCount(op)) + 1;
       }
-      pc += size_t(operandCount(op)) + 1;
+      p->programs.push_back(std::move(program));
     }
-    programs.push_back(std::move(p));
-  }
-  cbReadInLane.assign(cbIds.size(), true);
-  bufferWritten.assign(state.binary.buffers() ? state.binary.buffers()->size() : 0, false);
-  bufferRead.assign(bufferWritten.size(), false);
-  for (const KernelProgram &p : programs)
-    for (size_t pc = 0; pc < p.code.size(); pc += size_t(operandCount(p.code[pc])) + 1) {
-      const int32_t *w = p.code.data() + pc + 1;
-      switch (Op(p.code[pc])) {
+  p->cbReadInLane.assign(cbIds.size(), true);
+  p->bufferWritten.assign(binary.buffers() ? binary.buffers()->size() : 0, false);
+  p->bufferRead.assign(p->bufferWritten.size(), false);
+  for (const KernelProgram &program : p->programs)
+    for (size_t pc = 0; pc < program.code.size();
+         pc += size_t(operandCount(program.code[pc])) + 1) {
+      const int32_t *w = program.code.data() + pc + 1;
+      switch (Op(program.code[pc])) {
       case Op::NocWrite:
       case Op::NocWrite0:
-        bufferWritten[size_t(w[2])] = true;
-        cbReadInLane[size_t(w[0])] = false;
+        p->bufferWritten[size_t(w[2])] = true;
+        p->cbReadInLane[size_t(w[0])] = false;
         break;
       case Op::NocMcast:
-        cbReadInLane[size_t(w[0])] = false;
+        p->cbReadInLane[size_t(w[0])] = false;
         break;
       case Op::NocRead:
       case Op::NocReadSpan:
-        bufferRead[size_t(w[0])] = true;
+        p->bufferRead[size_t(w[0])] = true;
         break;
       case Op::CbLoadIndex:
       case Op::CbTileNonzero:
-        cbReadInLane[size_t(w[1])] = false;
+        p->cbReadInLane[size_t(w[1])] = false;
         break;
       default:
         break;
       }
     }
+  int width = int(dispatch.core_x1() - dispatch.core_x0() + 1);
+  int height = int(dispatch.core_y1() - dispatch.core_y0() + 1);
+  for (int ry = 0; ry < height; ++ry)
+    for (int rx = 0; rx < width; ++rx)
+      for (const KernelProgram &program : p->programs) {
+        auto stream = std::make_unique<RunAhead>(program, lanes);
+        stream->setVar(VarCoreX, rx);
+        stream->setVar(VarCoreY, ry);
+        stream->setVar(VarCoreIndex, ry * width + rx);
+        stream->setVar(VarNumCores, width * height);
+        if (decodeFirstChunks)
+          stream->decodeFirst();
+        p->streams.push_back(std::move(stream));
+      }
+  return p;
+}
+
+DispatchRunner::DispatchRunner(ChipState &state, const ttb::Dispatch &dispatch,
+                               int64_t startCycle, std::unique_ptr<PreparedDispatch> prep)
+    : state(state), chip(state.chip), dispatch(dispatch), startCycle(startCycle),
+      prepared(prep ? std::move(prep)
+                    : prepareDispatch(state.binary, dispatch, state.lanes, false)),
+      programs(prepared->programs), cbReadInLane(prepared->cbReadInLane),
+      bufferWritten(prepared->bufferWritten), bufferRead(prepared->bufferRead) {
+  width = int(dispatch.core_x1() - dispatch.core_x0() + 1);
+  height = int(dispatch.core_y1() - dispatch.core_y0() + 1);
+  dstFormat = dispatch.dst_format();
+  dstTiles = dstFormat == ttb::DataFormat::Float32 ? chip.dstTilesF32 : chip.dstTilesBf16;
+  buildCores();
 }
 
 void DispatchRunner::buildCores() {
@@ -188,11 +209,7 @@ void DispatchRunner::buildCores() {
         t.program = &programs[i];
         t.kind = int(programs[i].kind);
         t.id = int((ry * width + rx) * programs.size() + i);
-        t.stream = std::make_unique<RunAhead>(programs[i], state.lanes);
-        t.stream->setVar(VarCoreX, rx);
-        t.stream->setVar(VarCoreY, ry);
-        t.stream->setVar(VarCoreIndex, ry * width + rx);
-        t.stream->setVar(VarNumCores, width * height);
+        t.stream = std::move(prepared->streams[size_t(t.id)]);
       }
     }
   for (Core &c : cores)

@@ -15,6 +15,7 @@
 #include "tessel/runtime/OneLine.h"
 #include "tessel/runtime/TensorIO.h"
 
+#include <atomic>
 #include <chrono>
 #include <deque>
 #include <map>
@@ -306,6 +307,59 @@ int64_t joinedStart(ChipState &st, const ttb::Dispatch &prev,
   return released + config;
 }
 
+/// The next dispatch, prepared (PreparedDispatch, its streams' first chunks decoded) by a worker
+/// with nothing else to do while the current dispatch runs. Otherwise the scheduler would start
+/// every dispatch by decoding, or waiting for, most of its 192 threads' first chunks itself.
+class NextDispatch {
+public:
+  explicit NextDispatch(ChipState &st) : st(st) {}
+  NextDispatch(const NextDispatch &) = delete;
+  NextDispatch &operator=(const NextDispatch &) = delete;
+  /// No task left that refers to this.
+  ~NextDispatch() {
+    take();
+    st.lanes.drainIdle();
+  }
+
+  /// Starts preparing `d` (which must be taken before the next call).
+  void begin(const ttb::Dispatch *d) {
+    dispatch = d;
+    prepared.reset();
+    state.store(Queued, std::memory_order_release);
+    if (!st.lanes.postIdle({&NextDispatch::task, this}))
+      state.store(Idle, std::memory_order_relaxed);
+  }
+  /// What was prepared for the dispatch begun last; null if no worker began it (the caller
+  /// prepares it then, decoding the first chunks on the workers as usual).
+  std::unique_ptr<PreparedDispatch> take() {
+    int queued = Queued;
+    if (state.compare_exchange_strong(queued, Idle, std::memory_order_acq_rel))
+      return nullptr;
+    if (queued == Running)
+      st.lanes.await([this] { return state.load(std::memory_order_acquire) == Done; });
+    if (state.load(std::memory_order_acquire) == Done)
+      state.store(Idle, std::memory_order_relaxed);
+    return std::move(prepared);
+  }
+
+private:
+  enum State : int { Idle, Queued, Running, Done };
+  ChipState &st;
+  const ttb::Dispatch *dispatch = nullptr;
+  std::unique_ptr<PreparedDispatch> prepared;
+  std::atomic<int> state{Idle};
+
+  static void task(void *self) {
+    auto *n = static_cast<NextDispatch *>(self);
+    int queued = Queued;
+    if (!n->state.compare_exchange_strong(queued, Running, std::memory_order_acq_rel))
+      return; // taken back
+    n->prepared = prepareDispatch(n->st.binary, *n->dispatch, n->st.lanes, true);
+    n->state.store(Done, std::memory_order_release);
+    n->st.lanes.signal();
+  }
+};
+
 } // namespace
 
 static bool runVerified(const LoadedBinary &binary, const std::vector<HostTensor> &inputs,
@@ -384,8 +438,10 @@ static bool runVerified(const LoadedBinary &binary, const std::vector<HostTensor
   st.progress = [&](int64_t cycles) { report(perf.dispatches.size(), nullptr, cycles); };
   const ttb::Dispatch *previous = nullptr;
   std::vector<DispatchRunner::CoreEnd> previousEnds;
+  NextDispatch next(st);
   if (bin.dispatches())
-    for (const ttb::Dispatch *d : *bin.dispatches()) {
+    for (size_t index = 0; index < bin.dispatches()->size(); ++index) {
+      const ttb::Dispatch *d = bin.dispatches()->Get(index);
       if (st.cancelled()) {
         error = "interrupted";
         return false;
@@ -402,7 +458,9 @@ static bool runVerified(const LoadedBinary &binary, const std::vector<HostTensor
       st.noc.reset();
       st.dramTiming.reset();
       DispatchPerf dp;
-      DispatchRunner runner(st, *d, now);
+      DispatchRunner runner(st, *d, now, next.take());
+      if (index + 1 < bin.dispatches()->size())
+        next.begin(bin.dispatches()->Get(index + 1));
       if (!runner.run(dp, error))
         return false;
       previous = d;

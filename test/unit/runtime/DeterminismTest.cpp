@@ -106,6 +106,32 @@ TEST(Determinism, IndicesLoadedFromDataStopTheRunAheadUntilTheyAreRead) {
     ASSERT_EQ(one.outputs[0].data[size_t(r * 32)], table.data[size_t((r * 13 + 5) % 64 * 32)]);
 }
 
+TEST(Determinism, NextDispatchesArePreparedWhileEarlierOnesRun) {
+  // While a dispatch runs, a worker prepares the next one and decodes its streams' first
+  // chunks; the gather's streams stop at their first CB_LOAD_INDEX, which only the scheduler
+  // may read once the dispatch runs.
+  auto repeated = [](BinarySpec spec) {
+    DispatchSpec once = spec.dispatches[0];
+    for (int i = 0; i < 5; ++i)
+      spec.dispatches.push_back(once);
+    return spec;
+  };
+  BinarySpec matmul = matmulSpec(96, 160, 64, DataFormat::BFloat16, DataFormat::Float32,
+                                 ttb::MathFidelity::HiFi4);
+  matmul.dispatches[0].x1 = 2;
+  matmul.dispatches[0].y1 = 1;
+  RunResult matmuls = expectSameForAnyThreadCount(
+      repeated(matmul), {random("a", {96, 160}, 9), random("b", {160, 64}, 10)}, {2, 4});
+  EXPECT_EQ(matmuls.perf.dispatches.size(), 6u);
+  HostTensor ids{"ids", {32}, std::vector<float>(32)};
+  for (int r = 0; r < 32; ++r)
+    ids.data[size_t(r)] = float((r * 7 + 3) % 64);
+  RunResult gathers =
+      expectSameForAnyThreadCount(repeated(gatherSpec()), {random("table", {64, 32}, 8), ids},
+                                  {2, 4});
+  EXPECT_EQ(gathers.perf.dispatches.size(), 6u);
+}
+
 TEST(Determinism, AnExpressionFaultStopsTheThreadAtTheInstructionThatUsesIt) {
   // The reader's tile index is i mod (300 - i): fine for the first 300 of 400 tiles, then a
   // zero divisor. The stream is decoded chunks ahead of the scheduler; the fault must still be
