@@ -96,17 +96,23 @@ void RunAhead::decode(Chunk &c) {
 }
 
 void RunAhead::decodeAhead(bool justOne) {
-  do {
+  while (true) {
     uint64_t n = decoded.load(std::memory_order_relaxed);
     Chunk &c = chunks[n % kChunks];
     decode(c);
-    stopped.store(c.end || c.parked, std::memory_order_relaxed);
+    bool stop = c.end || c.parked;
+    stopped.store(stop, std::memory_order_relaxed);
     // Sequentially consistent with `awaited`: either the scheduler sees the chunk before it
     // sleeps, or this sees that it sleeps and wakes it.
     decoded.store(n + 1, std::memory_order_seq_cst);
     if (awaited.load(std::memory_order_seq_cst))
       pool.signal();
-  } while (!justOne && !stopped.load(std::memory_order_relaxed) && roomAhead());
+    // After a parked chunk, never on: once it is published, the scheduler may reach the
+    // instruction, set its variable and clear `stopped` before this looks at it again, and the
+    // variable is the scheduler's to hand over (`resume` schedules the decoding after it).
+    if (stop || justOne || !roomAhead())
+      return;
+  }
 }
 
 void RunAhead::schedule() {
@@ -160,7 +166,11 @@ std::pair<const int64_t *, const int64_t *> RunAhead::take() {
       });
       awaited.store(false, std::memory_order_relaxed);
     } else if (decoder.compare_exchange_strong(state, Running, std::memory_order_acq_rel)) {
-      decodeAhead(true); // nobody has begun it: quicker here than waiting for a worker
+      // Nobody has begun it: quicker here than waiting for a worker. Unless a worker published
+      // it between the look at `decoded` above and this claim: the chunk after it may be past
+      // an instruction whose variable only the scheduler sets.
+      if (decoded.load(std::memory_order_relaxed) <= n)
+        decodeAhead(true);
       decoder.store(Idle, std::memory_order_release);
     }
   }

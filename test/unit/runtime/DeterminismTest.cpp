@@ -132,6 +132,30 @@ TEST(Determinism, NextDispatchesArePreparedWhileEarlierOnesRun) {
   EXPECT_EQ(gathers.perf.dispatches.size(), 6u);
 }
 
+TEST(Determinism, DecodingNeverRunsPastAnIndexLoadedFromData) {
+  // Every other instruction of the gather's reader parks its stream, so the scheduler keeps
+  // catching up with the decoder: a decoder that publishes a parked chunk just as the scheduler
+  // looks for it must not let the scheduler decode the chunk after it before the index is read.
+  BinarySpec spec = gatherSpec();
+  // On 64 cores, each gathering the same rows and writing the same tile.
+  spec.dispatches[0].x1 = 7;
+  spec.dispatches[0].y1 = 7;
+  DispatchSpec once = spec.dispatches[0];
+  for (int i = 0; i < 7; ++i)
+    spec.dispatches.push_back(once);
+  HostTensor ids{"ids", {32}, std::vector<float>(32)};
+  for (int r = 0; r < 32; ++r)
+    ids.data[size_t(r)] = float((r * 11 + 7) % 64);
+  std::vector<HostTensor> inputs = {random("table", {64, 32}, 12), ids};
+  RunResult one = runWith(spec, inputs, 1);
+  for (int run = 0; run < 25; ++run)
+    for (unsigned threads : {2u, 4u}) {
+      RunResult many = runWith(spec, inputs, threads);
+      ASSERT_EQ(perfToJson(many.perf), perfToJson(one.perf)) << "run " << run << ", " << threads;
+      ASSERT_EQ(many.outputs[0].data, one.outputs[0].data) << "run " << run << ", " << threads;
+    }
+}
+
 TEST(Determinism, AnExpressionFaultStopsTheThreadAtTheInstructionThatUsesIt) {
   // The reader's tile index is i mod (300 - i): fine for the first 300 of 400 tiles, then a
   // zero divisor. The stream is decoded chunks ahead of the scheduler; the fault must still be
