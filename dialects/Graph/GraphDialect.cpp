@@ -3,6 +3,8 @@
 
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace tessel::graph;
 
@@ -107,6 +109,36 @@ LogicalResult GraphDialect::verifyOperationAttribute(Operation *op, NamedAttribu
     return verifyHostOps(op, list);
   }
   return op->emitError() << "unknown graph attribute '" << name << "'";
+}
+
+LogicalResult GraphDialect::verifyRegionArgAttribute(Operation *op, unsigned, unsigned,
+                                                     NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  if (name == "graph.name") {
+    if (!isa<StringAttr>(attr.getValue()))
+      return op->emitError() << name << " must be a string";
+    return success();
+  }
+  if (name == kDrawAttrName) {
+    auto dict = dyn_cast<DictionaryAttr>(attr.getValue());
+    auto normal = dict ? dict.getAs<BoolAttr>("normal") : BoolAttr();
+    auto a = dict ? dict.getAs<FloatAttr>("a") : FloatAttr();
+    auto b = dict ? dict.getAs<FloatAttr>("b") : FloatAttr();
+    auto seed = dict ? dict.get("seed") : Attribute();
+    if (!normal || !a || !b || (seed && !isa<FloatAttr>(seed)))
+      return op->emitError() << name << " must be {normal: bool, a: f32, b: f32[, seed: f32]}";
+    double lo = a.getValueAsDouble(), hi = b.getValueAsDouble();
+    if (!std::isfinite(lo) || !std::isfinite(hi) ||
+        (seed && !std::isfinite(cast<FloatAttr>(seed).getValueAsDouble())))
+      return op->emitError() << name << " must have finite parameters";
+    if (normal.getValue() ? hi < 0 : lo > hi)
+      return op->emitError() << name
+                             << (normal.getValue() ? ": a normal's scale must not be negative"
+                                                   : ": a uniform's low end must not pass its "
+                                                     "high end");
+    return success();
+  }
+  return op->emitError() << "unknown graph argument attribute '" << name << "'";
 }
 
 LogicalResult GraphDialect::verifyRegionResultAttribute(Operation *op, unsigned, unsigned,

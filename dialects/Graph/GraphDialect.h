@@ -33,6 +33,11 @@ inline constexpr llvm::StringLiteral kHostInputsAttrName = "graph.host_inputs";
 inline constexpr llvm::StringLiteral kHostOutputsAttrName = "graph.host_outputs";
 /// On a result of the function: a value only host ops read, not a model output.
 inline constexpr llvm::StringLiteral kHostValueAttrName = "graph.host_value";
+/// On an argument of the function: no model input but a tensor of random numbers the runtime
+/// draws as it places the inputs (RandomNormal, RandomUniform, their -Like forms, and the
+/// uniform numbers of a Bernoulli). {normal (bool), a, b (f32: mean and scale, or low and high),
+/// seed (f32, the node's, if it gives one)}; the binary lists it in `generated`.
+inline constexpr llvm::StringLiteral kDrawAttrName = "graph.draw";
 } // namespace tessel::graph
 
 #endif

@@ -20,6 +20,8 @@ def Graph_Dialect : Dialect {
   // its results: what the binary lists beside the chip's work.
   let hasOperationAttrVerify = 1;
   let hasRegionResultAttrVerify = 1;
+  // graph.name and graph.draw on the function's arguments.
+  let hasRegionArgAttrVerify = 1;
 }
 
 def Graph_StringType : TypeDef<Graph_Dialect, "String"> {

@@ -30,6 +30,7 @@ void addQuantizeConverters(ConverterMap &map);
 void addSamplingConverters(ConverterMap &map);
 void addTrainingConverters(ConverterMap &map);
 void addNewerConverters(ConverterMap &map);
+void addRandomConverters(ConverterMap &map);
 /// Moves the nodes of ops newer than libonnx's schemas (GroupNormalization from opset 18,
 /// RMSNormalization from 23) into a private domain whose schemas it registers, so that the checker
 /// and shape inference accept them (NewerOps.cpp).

@@ -267,6 +267,9 @@ private:
   /// their places among the model's inputs.
   SmallVector<std::string> argNames;
   SmallVector<size_t> argInputIndex;
+  /// The chip's function, while its main graph's nodes are imported: random tensors become
+  /// arguments of it (graph.draw) after the model's inputs.
+  func::FuncOp mainFunc;
   /// What host ops compute: each value's type (dynamic where it depends on the data) and the op
   /// type of the node that computes it.
   llvm::StringMap<std::pair<Type, std::string>> hostValues;
@@ -1565,7 +1568,16 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node, size_t index) {
     return importHostOp(node, loc);
   if (isSequenceOp(node.op_type()))
     return importSequenceOp(node, loc);
-  NodeContext nc{builder, node, loc, opset, {}, {}};
+  NodeContext nc{builder, node, loc, opset, {}, {}, {}};
+  if (mainFunc && graphNow == &model->graph() && hostBodies == 0)
+    nc.drawTensor = [&](RankedTensorType type, DictionaryAttr draw) -> Value {
+      unsigned n = mainFunc.getNumArguments();
+      std::string name = node.output(0) + (node.op_type() == "Bernoulli" ? ":uniform" : "");
+      NamedAttribute attrs[] = {builder.getNamedAttr("graph.name", builder.getStringAttr(name)),
+                                builder.getNamedAttr(graph::kDrawAttrName, draw)};
+      mainFunc.insertArgument(n, type, builder.getDictionaryAttr(attrs), loc);
+      return mainFunc.getArgument(n);
+    };
   for (const std::string &in : node.input()) {
     if (in.empty()) {
       nc.operands.push_back(Value());
@@ -2102,6 +2114,7 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
   auto func = builder.create<func::FuncOp>(fileLoc, "main",
                                            builder.getFunctionType(argTypes, resultTypes));
   Block *entry = func.addEntryBlock();
+  mainFunc = func;
   for (auto [i, name] : llvm::enumerate(argNames)) {
     func.setArgAttr(i, "graph.name", builder.getStringAttr(name));
     values[name] = entry->getArgument(i);
@@ -2151,7 +2164,8 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
     results.push_back(v);
     resultNames.push_back(builder.getStringAttr(name));
   }
-  func.setType(builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  mainFunc = nullptr;
+  func.setType(builder.getFunctionType(func.getArgumentTypes(), ValueRange(results).getTypes()));
   for (auto [i, name] : llvm::enumerate(resultNames)) {
     func.setResultAttr(i, "graph.name", name);
     if (i >= modelResults)
@@ -2186,7 +2200,7 @@ OwningOpRef<ModuleOp> Importer::run(StringRef bytes) {
   llvm::BitVector hostOnly(func.getNumArguments());
   for (BlockArgument arg : func.getArguments()) {
     unsigned i = arg.getArgNumber();
-    if (!arg.use_empty() || !readByHost.contains(argNames[i]))
+    if (i >= argNames.size() || !arg.use_empty() || !readByHost.contains(argNames[i]))
       continue;
     hostInputAttrs.push_back(placedTensorAttr(argNames[i], argInputIndex[i], arg.getType()));
     hostOnly.set(i);

@@ -10,6 +10,8 @@
 
 #include "tessel/runtime/SaturatingCast.h"
 
+#include <functional>
+
 namespace tessel::onnx_import {
 
 /// State shared while the nodes of one graph are converted.
@@ -20,6 +22,10 @@ struct NodeContext {
   int64_t opset;
   llvm::SmallVector<mlir::Value> operands;     // null for omitted optional inputs
   llvm::SmallVector<mlir::RankedTensorType> resultTypes;
+  /// Declares a tensor of `type` the runtime fills with random numbers before the chip runs (an
+  /// argument of the chip's function marked graph.draw, with `draw` as its value), returning it;
+  /// null where no such tensor may be declared (the bodies of branches and loops).
+  std::function<mlir::Value(mlir::RankedTensorType type, mlir::DictionaryAttr draw)> drawTensor;
 
   mlir::InFlightDiagnostic emitError() const { return mlir::emitError(loc); }
   const onnx::AttributeProto *attr(llvm::StringRef name) const;

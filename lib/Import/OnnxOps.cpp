@@ -895,7 +895,8 @@ const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
                      addPadConverters, addResizeConverters, addSliceConverters,
                      addCumSumDftConverters, addConvTransposeConverters, addRecurrentConverters,
                      addEinsumConverters, addNormalizationConverters, addQuantizeConverters,
-                     addSamplingConverters, addTrainingConverters, addNewerConverters})
+                     addSamplingConverters, addTrainingConverters, addNewerConverters,
+                     addRandomConverters})
       add(map);
     return map;
   }();

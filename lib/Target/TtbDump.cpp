@@ -90,6 +90,21 @@ LogicalResult tessel::dumpTtb(StringRef bytes, raw_ostream &os, std::string &err
     signatures("outputs", bin->outputs());
     if (bin->host_values())
       signatures("host_values", bin->host_values());
+    if (bin->generated())
+      j.attributeArray("generated", [&] {
+        for (const ttb::Generated *g : *bin->generated())
+          j.object([&] {
+            const ttb::TensorSignature *s = g->signature();
+            j.attribute("name", str(s ? s->name() : nullptr));
+            j.attribute("shape", shapeOf(s ? s->shape() : nullptr));
+            j.attribute("buffer", s ? s->buffer() : rt::kNoBuffer);
+            j.attribute("distribution", g->normal() ? "normal" : "uniform");
+            j.attribute(g->normal() ? "mean" : "low", g->a());
+            j.attribute(g->normal() ? "scale" : "high", g->b());
+            if (g->seeded())
+              j.attribute("seed", g->seed());
+          });
+      });
     if (bin->host_ops()) {
       auto strings = [](const auto *list) {
         llvm::json::Array a;

@@ -293,6 +293,7 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
   std::string precision = precisionAttr ? precisionAttr.str() : "fp32";
   if (auto note = module->getAttrOfType<StringAttr>(grid::kPrecisionNoteAttrName))
     precision += " (" + note.str() + ")";
+  std::vector<flatbuffers::Offset<ttb::Generated>> generated;
   for (BlockArgument arg : func.getArguments()) {
     auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "graph.name");
     std::string n = name ? name.str() : "input" + std::to_string(arg.getArgNumber());
@@ -301,6 +302,17 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
         addBuffer(arg, n, addr ? std::optional<int64_t>(addr.getInt()) : std::nullopt, func);
     if (failed(id))
       return failure();
+    // A tensor the runtime draws is no model input: the binary lists it apart.
+    if (auto draw =
+            func.getArgAttrOfType<DictionaryAttr>(arg.getArgNumber(), graph::kDrawAttrName)) {
+      auto seed = draw.getAs<FloatAttr>("seed");
+      generated.push_back(ttb::CreateGenerated(
+          fbb, signature(n, arg, *id, arg.getType()), draw.getAs<BoolAttr>("normal").getValue(),
+          float(draw.getAs<FloatAttr>("a").getValueAsDouble()),
+          float(draw.getAs<FloatAttr>("b").getValueAsDouble()), bool(seed),
+          seed ? float(seed.getValueAsDouble()) : 0.0f));
+      continue;
+    }
     inputs.push_back(signature(n, arg, *id, arg.getType()));
   }
 
@@ -394,7 +406,8 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
                                       "tessel 0.1", precision.c_str(), &buffers, &constants,
                                       &inputs, &outputs, &dispatches,
                                       hostValues.empty() ? nullptr : &hostValues,
-                                      hostOps->empty() ? nullptr : &*hostOps);
+                                      hostOps->empty() ? nullptr : &*hostOps,
+                                      generated.empty() ? nullptr : &generated);
   // Whole 8-byte words, so that the loader can tell a file cut short in its final padding.
   fbb.TrackMinAlign(8);
   ttb::FinishBinaryBuffer(fbb, root);

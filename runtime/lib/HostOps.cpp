@@ -1,5 +1,6 @@
 //===- HostOps.cpp - ONNX ops the runtime runs on the host ----------------===//
 #include "HostOpContext.h"
+#include "LegacyRandom.h"
 
 #include <algorithm>
 #include <array>
@@ -280,12 +281,11 @@ bool dropout(Context &c) {
   mask.shape = x.shape;
   mask.data.assign(x.data.size(), 1.0f);
   if (training && ratio > 0) {
-    std::mt19937 mt(c.attrs.has("seed") ? uint32_t(c.attrs.i("seed", 0)) : std::random_device{}());
+    LegacyRandom rng(c.attrs.has("seed") ? uint32_t(c.attrs.i("seed", 0))
+                                          : std::random_device{}());
     float scale = float(1.0 / (1.0 - ratio));
     for (size_t k = 0; k < x.data.size(); ++k) {
-      uint32_t a = mt() >> 5, b = mt() >> 6;
-      double u = (double(a) * 67108864.0 + double(b)) / 9007199254740992.0;
-      bool keep = u >= ratio;
+      bool keep = rng.uniform() >= ratio;
       mask.data[k] = keep ? 1.0f : 0.0f;
       y.data[k] = keep ? x.data[k] * scale : 0.0f;
     }

@@ -9,16 +9,19 @@
 #include "Compute.h"
 #include "Dispatch.h"
 #include "HostOps.h"
+#include "LegacyRandom.h"
 
 #include "tessel/runtime/Formats.h"
 #include "tessel/runtime/L1Tensors.h"
 #include "tessel/runtime/OneLine.h"
+#include "tessel/runtime/SaturatingCast.h"
 #include "tessel/runtime/TensorIO.h"
 
 #include <atomic>
 #include <chrono>
 #include <deque>
 #include <map>
+#include <random>
 
 namespace tessel::rt {
 
@@ -85,6 +88,20 @@ bool hasF32Matmul(const ttb::Dispatch &d) {
   return false;
 }
 
+/// `values` of `shape` into DRAM buffer `buffer`, tiled, their padding zero, rounded to its format.
+void placeTensor(ChipState &st, uint32_t buffer, const std::vector<int64_t> &shape,
+                 const std::vector<float> &values) {
+  DataFormat fmt = st.binary.buffers()->Get(buffer)->format();
+  int64_t tiles = st.dram.tiles(buffer);
+  std::vector<float> tiled(size_t(tiles * kTileElems));
+  tilize(values.data(), shape, tiled.data());
+  for (int64_t t = 0; t < tiles; ++t) {
+    float *dst = st.dram.tile(buffer, t);
+    std::copy_n(tiled.data() + t * kTileElems, kTileElems, dst);
+    roundTile(dst, fmt);
+  }
+}
+
 bool placeInputs(ChipState &st, const std::vector<HostTensor> &inputs,
                  std::string &error) {
   const ttb::Binary &bin = st.binary;
@@ -127,17 +144,32 @@ bool placeInputs(ChipState &st, const std::vector<HostTensor> &inputs,
     }
     if (sig.buffer() == kNoBuffer)
       continue; // empty: nothing to place
-    DataFormat fmt = bin.buffers()->Get(sig.buffer())->format();
-    int64_t tiles = st.dram.tiles(sig.buffer());
-    std::vector<float> tiled(size_t(tiles * kTileElems));
-    tilize(in.data.data(), shape, tiled.data());
-    for (int64_t t = 0; t < tiles; ++t) {
-      float *dst = st.dram.tile(sig.buffer(), t);
-      std::copy_n(tiled.data() + t * kTileElems, kTileElems, dst);
-      roundTile(dst, fmt);
-    }
+    placeTensor(st, sig.buffer(), shape, in.data);
   }
   return true;
+}
+
+/// The random tensors the binary draws (Binary.generated), in their buffers: numpy's legacy
+/// generator, seeded by the node's seed, else by `options.seed` + k for the k-th unseeded one,
+/// else by the system.
+void placeGenerated(ChipState &st, const SimOptions &options) {
+  const ttb::Binary &bin = st.binary;
+  if (!bin.generated())
+    return;
+  uint32_t unseeded = 0;
+  for (const ttb::Generated *g : *bin.generated()) {
+    uint32_t seed = g->seeded()     ? uint32_t(saturatingInt64(g->seed()))
+                    : options.seed ? *options.seed + unseeded++
+                                   : std::random_device{}();
+    LegacyRandom rng(seed);
+    const ttb::TensorSignature &sig = *g->signature();
+    std::vector<int64_t> shape = signatureShape(sig);
+    std::vector<float> values(size_t(numElements(shape)));
+    double a = g->a(), b = g->b();
+    for (float &v : values)
+      v = float(g->normal() ? a + b * rng.normal() : a + (b - a) * rng.uniform());
+    placeTensor(st, sig.buffer(), shape, values);
+  }
 }
 
 // One constant's tiles, decoded into its buffer's storage.
@@ -204,6 +236,10 @@ int64_t compulsoryDramBytes(ChipState &st) {
       for (const ttb::TensorSignature *sig : *signatures)
         if (sig->buffer() != kNoBuffer)
           count(sig->buffer());
+  // A drawn tensor reaches DRAM from the host, as an input does.
+  if (bin.generated())
+    for (const ttb::Generated *g : *bin.generated())
+      count(g->signature()->buffer());
   return bytes;
 }
 
@@ -402,6 +438,7 @@ static bool runVerified(const LoadedBinary &binary, const std::vector<HostTensor
   }
   if (!placeInputs(st, inputs, error))
     return false;
+  placeGenerated(st, options);
   loadConstants(st);
 
   PerfReport &perf = result.perf;

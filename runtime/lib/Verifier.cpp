@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <map>
+#include <cmath>
 #include <set>
 
 namespace tessel::rt {
@@ -51,7 +52,7 @@ public:
 
   bool run() {
     return checkAlignment() && checkBuffers() && checkConstants() && checkSignatures() &&
-           checkHostOps() && checkDispatches();
+           checkGenerated() && checkHostOps() && checkDispatches();
   }
 
 private:
@@ -220,6 +221,43 @@ private:
         if (bin.buffers()->Get(s->buffer())->memory() != ttb::MemorySpace::Dram)
           return fail(label + ": the host reads and writes DRAM, but its buffer is in L1");
       }
+    }
+    return true;
+  }
+
+  /// Each random tensor has a DRAM buffer of its shape that no input or other random tensor
+  /// has (an output may be it), and finite parameters: a scale of 0 or more, a low end no higher
+  /// than the high one.
+  bool checkGenerated() {
+    if (!bin.generated())
+      return true;
+    std::set<uint32_t> taken;
+    if (bin.inputs())
+      for (const ttb::TensorSignature *s : *bin.inputs())
+        taken.insert(s->buffer());
+    for (size_t i = 0; i < bin.generated()->size(); ++i) {
+      const ttb::Generated *g = bin.generated()->Get(i);
+      std::string label = "random tensor " + std::to_string(i);
+      const ttb::TensorSignature *s = g->signature();
+      if (!s)
+        return fail(label + ": has no signature");
+      if (s->buffer() >= numBuffers() || !taken.insert(s->buffer()).second)
+        return fail(label + ": its buffer is out of range, an input's or another's");
+      std::vector<int64_t> shape;
+      if (s->shape()) {
+        if (s->shape()->size() &&
+            reinterpret_cast<uintptr_t>(s->shape()->data()) % alignof(int64_t) != 0)
+          return fail(label + ": shape not aligned to 8 bytes");
+        shape.assign(s->shape()->begin(), s->shape()->end());
+      }
+      if (shape != shapes[s->buffer()])
+        return fail(label + ": shape differs from its buffer's shape");
+      if (bin.buffers()->Get(s->buffer())->memory() != ttb::MemorySpace::Dram)
+        return fail(label + ": the host writes DRAM, but its buffer is in L1");
+      if (!std::isfinite(g->a()) || !std::isfinite(g->b()) || !std::isfinite(g->seed()) ||
+          (g->normal() ? g->b() < 0 : g->a() > g->b()))
+        return fail(label + ": bad parameters " + std::to_string(g->a()) + ", " +
+                    std::to_string(g->b()));
     }
     return true;
   }

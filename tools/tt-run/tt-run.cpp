@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -50,6 +51,10 @@ options:
   --max-instructions=N  stop a dispatch after N bytecode instructions
   --threads=N           host threads for the simulation (default: all host cores);
                         results and cycles do not depend on it
+  --seed=N              seed the random tensors the model draws without a seed
+                        attribute (RandomNormal, RandomUniform, their -Like forms,
+                        Bernoulli; N + k for the k-th), so that runs repeat;
+                        without it each run draws its own
   --quiet               no performance table and no progress on stderr
   --help                show this help
 
@@ -136,6 +141,7 @@ struct Options {
   std::vector<std::string> inputs, outputs;
   uint64_t maxInstructions = SimOptions().instructionBudget;
   unsigned threads = 0;
+  std::optional<uint32_t> seed;
   bool quiet = false;
 };
 
@@ -171,6 +177,13 @@ Options parseArgs(int argc, char **argv) {
       if (v.empty() || *end || n == 0 || n > 1024)
         die("--threads expects an integer in [1, 1024], got '" + v + "'");
       o.threads = unsigned(n);
+    } else if (startsWith(a, "--seed=")) {
+      std::string v = value("--seed=");
+      char *end = nullptr;
+      unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+      if (v.empty() || *end || v[0] == '-' || n > UINT32_MAX)
+        die("--seed expects an integer in [0, 4294967295], got '" + v + "'");
+      o.seed = uint32_t(n);
     } else if (startsWith(a, "--max-instructions=")) {
       std::string v = value("--max-instructions=");
       char *end = nullptr;
@@ -261,6 +274,7 @@ int main(int argc, char **argv) {
   sim.trace = !opts.trace.empty();
   sim.instructionBudget = opts.maxInstructions;
   sim.hostThreads = opts.threads;
+  sim.seed = opts.seed;
   sim.cancel = &interrupted;
   std::signal(SIGINT, onInterrupt);
   std::signal(SIGTERM, onInterrupt);

@@ -45,3 +45,43 @@ func.func @misspelled() attributes {graph.hostops = []} {
 func.func @host_value_not_unit(%x: tensor<2xf32>) -> (tensor<2xf32> {graph.host_value = 1 : i64}) {
   return %x : tensor<2xf32>
 }
+
+// -----
+
+// A tensor the runtime draws (graph.draw) names its distribution's parameters; a well-formed
+// one passes.
+func.func @drawn_normal(%eps: tensor<2xf32> {graph.name = "eps",
+    graph.draw = {normal = true, a = 0.0 : f32, b = 1.0 : f32, seed = 3.0 : f32}})
+    -> tensor<2xf32> {
+  return %eps : tensor<2xf32>
+}
+
+// -----
+
+// expected-error @+1 {{graph.draw must be {normal: bool, a: f32, b: f32[, seed: f32]}}}
+func.func @drawn_without_parameters(%u: tensor<2xf32> {graph.draw = {normal = false}}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{graph.draw: a normal's scale must not be negative}}
+func.func @drawn_negative_scale(
+    %n: tensor<2xf32> {graph.draw = {normal = true, a = 0.0 : f32, b = -1.0 : f32}}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{graph.draw: a uniform's low end must not pass its high end}}
+func.func @drawn_inverted_range(
+    %u: tensor<2xf32> {graph.draw = {normal = false, a = 2.0 : f32, b = 1.0 : f32}}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{unknown graph argument attribute 'graph.drawn'}}
+func.func @drawn_misspelled(%u: tensor<2xf32> {graph.drawn = {}}) {
+  return
+}

@@ -33,10 +33,11 @@ def if_constant():
 
 
 def if_unsupported():
-    then_graph = helper.make_graph([helper.make_node("RandomNormalLike", ["x"], ["t"])], "then_body", [],
-                                   [vi("t", F, [6])])
-    else_graph = helper.make_graph([helper.make_node("RandomUniformLike", ["x"], ["e"])], "else_body", [],
-                                   [vi("e", F, [6])])
+    then_graph = helper.make_graph([helper.make_node("Multinomial", ["x"], ["t"])], "then_body",
+                                   [], [vi("t", F, [6])])
+    else_graph = helper.make_graph([helper.make_node("MaxRoiPool", ["x", "x"], ["e"],
+                                                     pooled_shape=[1, 1])],
+                                   "else_body", [], [vi("e", F, [6])])
     nodes = [helper.make_node("If", ["c"], ["y"], then_branch=then_graph, else_branch=else_graph)]
     return model("if_unsupported", nodes, [vi("c", B, []), vi("x", F, [6])], [vi("y", F, [6])])
 

@@ -36,15 +36,17 @@ def mlp():
 
 def unsupported():
     nodes = [
-        helper.make_node("RandomNormalLike", ["x"], ["a"], name="normal_first"),
+        helper.make_node("MaxRoiPool", ["x", "rois"], ["a"], pooled_shape=[1, 1],
+                         name="pool_first"),
         helper.make_node("Relu", ["a"], ["b"], name="fine"),
-        helper.make_node("RandomUniformLike", ["b"], ["c"], name="the_random"),
-        helper.make_node("RandomNormalLike", ["c"], ["y"]),  # unnamed: RandomNormalLike_3
+        helper.make_node("Multinomial", ["b"], ["c"], sample_size=1, name="the_sample"),
+        helper.make_node("MaxRoiPool", ["c", "rois"], ["y"], pooled_shape=[1, 1]),  # MaxRoiPool_3
     ]
     graph = helper.make_graph(
         nodes, "unsupported",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3, 5])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3, 5])])
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 3, 5]),
+         helper.make_tensor_value_info("rois", TensorProto.FLOAT, [1, 5])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 1, 1, 1])])
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
 
 

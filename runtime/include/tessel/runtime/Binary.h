@@ -15,8 +15,9 @@ namespace tessel::rt {
 /// Bump on any incompatible change of runtime/schema/ttb.fbs or the bytecode.
 // 2: CB_LOAD_INDEX (gathers by run-time indices). 5: CB_TILE_NONZERO (zero activation tiles).
 // 6: host ops (host_ops, host_values, TensorSignature.from_host). 7: Dispatch.joined (programs
-// of several dispatches). 8: HostOp.body (host Loops with a run-time trip count).
-constexpr uint32_t kSchemaVersion = 8;
+// of several dispatches). 8: HostOp.body (host Loops with a run-time trip count). 9: generated
+// (random tensors the runtime draws).
+constexpr uint32_t kSchemaVersion = 9;
 
 /// The buffer of an input or output signature that has none: an empty tensor (a dim of 0), which
 /// holds no data, or an output a host op computes.

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,9 @@ struct SimOptions {
   std::function<void(const struct RunProgress &)> progress;
   /// When it becomes true the run stops with the error "interrupted".
   const std::atomic<bool> *cancel = nullptr;
+  /// Seeds the random tensors the binary draws without a seed of their own (the k-th of them
+  /// from `seed + k`); without it, each run draws from the system's entropy.
+  std::optional<uint32_t> seed;
 };
 
 /// How far a run has got.
