@@ -942,7 +942,7 @@ LogicalResult Importer::importScan(const onnx::NodeProto &node, Location loc) {
   // scanned one after another and their results stacked.
   bool batched = opset < 9;
   int64_t first = batched ? 1 : 0;
-  NodeContext nc{builder, node, loc, opset, {}, {}};
+  NodeContext nc{builder, node, loc, opset, {}, {}, {}};
   const onnx::GraphProto *body = nullptr;
   int64_t m = 0;
   SmallVector<int64_t> inAxes, inDirs, outAxes, outDirs;
@@ -1105,7 +1105,7 @@ LogicalResult Importer::importLoop(const onnx::NodeProto &node, Location loc) {
     if (pieces[c].empty())
       return emitError(loc) << "Loop with no iteration cannot give its scan output '"
                             << node.output(n + c) << "' a shape";
-    NodeContext nc{builder, node, loc, opset, {}, {}};
+    NodeContext nc{builder, node, loc, opset, {}, {}, {}};
     values[node.output(n + c)] = stackSteps(nc, pieces[c], 0, false);
   }
   return success();
@@ -1323,7 +1323,7 @@ LogicalResult Importer::hostSequenceMap(const onnx::NodeProto &node, Location lo
 
 LogicalResult Importer::importSequenceOp(const onnx::NodeProto &node, Location loc) {
   StringRef op = node.op_type();
-  NodeContext nc{builder, node, loc, opset, {}, {}};
+  NodeContext nc{builder, node, loc, opset, {}, {}, {}};
   auto input = [&](int i) -> Value {
     return i < node.input_size() && !node.input(i).empty() ? values.lookup(node.input(i)) : Value();
   };
@@ -1506,7 +1506,7 @@ LogicalResult Importer::importSequenceOp(const onnx::NodeProto &node, Location l
   a->set_name("axis");
   a->set_type(onnx::AttributeProto::INT);
   a->set_i(axis);
-  NodeContext cc{builder, concat, loc, opset, {}, {*type}};
+  NodeContext cc{builder, concat, loc, opset, {}, {*type}, {}};
   for (Value v : *seq) {
     if (newAxis) {
       SmallVector<int64_t> shape(cast<RankedTensorType>(v.getType()).getShape());

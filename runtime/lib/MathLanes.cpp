@@ -201,32 +201,22 @@ bool MathLanes::postIdle(Task task) {
   return true;
 }
 
-void MathLanes::runIdleTask(std::unique_lock<std::mutex> &lock) {
-  Task task = idleTasks.front();
-  idleTasks.pop_front();
-  ++runningIdleTasks;
-  lock.unlock();
-  task.run(task.arg);
-  lock.lock();
-  if (--runningIdleTasks == 0)
-    finished.notify_all();
-}
-
 void MathLanes::drainIdle() {
   std::unique_lock<std::mutex> lock(mutex);
   while (!idleTasks.empty())
-    runIdleTask(lock);
+    runTask(idleTasks, runningIdleTasks, lock);
   finished.wait(lock, [this] { return runningIdleTasks == 0; });
 }
 
-void MathLanes::runTask(std::unique_lock<std::mutex> &lock) {
-  Task task = tasks.front();
-  tasks.pop_front();
-  ++runningTasks;
+void MathLanes::runTask(std::deque<Task> &queue, int &running,
+                        std::unique_lock<std::mutex> &lock) {
+  Task task = queue.front();
+  queue.pop_front();
+  ++running;
   lock.unlock();
   task.run(task.arg);
   lock.lock();
-  if (--runningTasks == 0)
+  if (--running == 0)
     finished.notify_all();
 }
 
@@ -240,13 +230,13 @@ void MathLanes::workerLoop() {
     idleWorkers.fetch_sub(1, std::memory_order_relaxed);
     // Tasks first: the scheduler will soon need what they decode.
     if (!tasks.empty()) {
-      runTask(lock);
+      runTask(tasks, runningTasks, lock);
       continue;
     }
     if (ready.empty()) {
       if (idleTasks.empty())
         return; // stopping
-      runIdleTask(lock);
+      runTask(idleTasks, runningIdleTasks, lock);
       continue;
     }
     int lane = ready.front();
@@ -287,7 +277,7 @@ void MathLanes::drainAll() {
     drain(i);
   std::unique_lock<std::mutex> lock(mutex);
   while (!tasks.empty())
-    runTask(lock);
+    runTask(tasks, runningTasks, lock);
   finished.wait(lock, [this] { return runningTasks == 0; });
 }
 

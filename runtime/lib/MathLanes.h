@@ -151,10 +151,9 @@ private:
   /// Runs `lane`'s jobs until none is left, or job `upTo` has run; called with `lock` held,
   /// which it releases while the jobs run.
   void runLane(int lane, std::unique_lock<std::mutex> &lock, uint64_t upTo = UINT64_MAX);
-  /// Runs the first posted task; called with `lock` held, which it releases around the task.
-  void runTask(std::unique_lock<std::mutex> &lock);
-  /// The same for the first idle task.
-  void runIdleTask(std::unique_lock<std::mutex> &lock);
+  /// Runs the first task of `queue` (`tasks` or `idleTasks`), counted in `running` while it
+  /// runs; called with `lock` held, which it releases around the task.
+  void runTask(std::deque<Task> &queue, int &running, std::unique_lock<std::mutex> &lock);
 };
 
 /// Host threads to use besides the main one: `requested` - 1 if non-zero,
