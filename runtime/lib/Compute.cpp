@@ -191,9 +191,67 @@ void tileMatmul(const float *a, const float *b, float *dst, DataFormat fmtA, Dat
   roundDst(dst, dstFmt);
 }
 
+namespace {
+// One loop per op, the op a constant: applyUnary's and applyBinary's switches fold away and the
+// cheap ops' loops vectorise, where a switch per value does not. Same values, same order.
+template <UnaryOp Op> void unaryTile(float *dst, float param) {
+  for (int64_t e = 0; e < kTileElems; ++e)
+    dst[e] = applyUnary(Op, dst[e], param);
+}
+
+/// dst = f(a, b) with b broadcast as `bcast` says.
+template <typename F>
+void broadcastTile(Broadcast bcast, const float *a, const float *b, float *dst, F f) {
+  for (int r = 0; r < N; ++r) {
+    const float *ar = a + r * N;
+    float *dr = dst + r * N;
+    switch (bcast) {
+    case Broadcast::Rows:
+      for (int c = 0; c < N; ++c)
+        dr[c] = f(ar[c], b[c]);
+      break;
+    case Broadcast::Cols:
+    case Broadcast::Scalar: {
+      float y = bcast == Broadcast::Cols ? b[r * N] : b[0];
+      for (int c = 0; c < N; ++c)
+        dr[c] = f(ar[c], y);
+      break;
+    }
+    default:
+      for (int c = 0; c < N; ++c)
+        dr[c] = f(ar[c], b[r * N + c]);
+      break;
+    }
+  }
+}
+
+template <BinaryOp Op>
+void binaryTile(Broadcast bcast, const float *a, const float *b, float *dst) {
+  broadcastTile(bcast, a, b, dst,
+                [](float x, float y) { return applyBinary(Op, x, y, /*current=*/0.0f); });
+}
+} // namespace
+
 void tileBinary(BinaryOp op, Broadcast bcast, const float *a, const float *b,
                 float *dst, bool fpu, ttb::MathFidelity fidelity, DataFormat dstFmt) {
   bool multiplier = fpu && op == BinaryOp::Mul;
+  bool done = true;
+  if (multiplier)
+    broadcastTile(bcast, a, b, dst,
+                  [fidelity](float x, float y) { return fidelityProduct(x, y, fidelity); });
+  else
+    switch (op) {
+    case BinaryOp::Add: binaryTile<BinaryOp::Add>(bcast, a, b, dst); break;
+    case BinaryOp::Sub: binaryTile<BinaryOp::Sub>(bcast, a, b, dst); break;
+    case BinaryOp::Mul: binaryTile<BinaryOp::Mul>(bcast, a, b, dst); break;
+    case BinaryOp::Max: binaryTile<BinaryOp::Max>(bcast, a, b, dst); break;
+    case BinaryOp::Min: binaryTile<BinaryOp::Min>(bcast, a, b, dst); break;
+    default: done = false; break;
+    }
+  if (done) {
+    roundDst(dst, dstFmt);
+    return;
+  }
   for (int r = 0; r < N; ++r)
     for (int c = 0; c < N; ++c) {
       float y;
@@ -220,8 +278,21 @@ void tileDstBinary(BinaryOp op, const float *a, const float *b, float *dst,
 }
 
 void tileUnary(UnaryOp op, float param, float *dst, DataFormat dstFmt) {
-  for (int64_t e = 0; e < kTileElems; ++e)
-    dst[e] = applyUnary(op, dst[e], param);
+  switch (op) {
+  case UnaryOp::Relu: unaryTile<UnaryOp::Relu>(dst, param); break;
+  case UnaryOp::Negate: unaryTile<UnaryOp::Negate>(dst, param); break;
+  case UnaryOp::Scale: unaryTile<UnaryOp::Scale>(dst, param); break;
+  case UnaryOp::AddScalar: unaryTile<UnaryOp::AddScalar>(dst, param); break;
+  case UnaryOp::Square: unaryTile<UnaryOp::Square>(dst, param); break;
+  case UnaryOp::MaxScalar: unaryTile<UnaryOp::MaxScalar>(dst, param); break;
+  case UnaryOp::MinScalar: unaryTile<UnaryOp::MinScalar>(dst, param); break;
+  case UnaryOp::Reciprocal: unaryTile<UnaryOp::Reciprocal>(dst, param); break;
+  case UnaryOp::DivScalar: unaryTile<UnaryOp::DivScalar>(dst, param); break;
+  default:
+    for (int64_t e = 0; e < kTileElems; ++e)
+      dst[e] = applyUnary(op, dst[e], param);
+    break;
+  }
   roundDst(dst, dstFmt);
 }
 
