@@ -106,8 +106,9 @@ py::object toPython(HostTensor &t, const std::string &type) {
 
 class Session {
 public:
-  Session(const py::bytes &binary, const std::string &chipName, unsigned threads)
-      : threads(threads) {
+  Session(const py::bytes &binary, const std::string &chipName, unsigned threads,
+          std::optional<uint32_t> seed)
+      : threads(threads), seed(seed) {
     std::string error;
     ChipDesc chip;
     if (!loadChip(chipName, chip, error))
@@ -152,6 +153,7 @@ public:
       SimOptions options;
       options.trace = trace;
       options.hostThreads = threads;
+      options.seed = seed;
       ok = runBinary(loaded, tensors, options, result, error);
     }
     if (!ok)
@@ -166,6 +168,7 @@ public:
 private:
   LoadedBinary loaded;
   unsigned threads;
+  std::optional<uint32_t> seed;
 
   /// numpy's way, unlike the runtime's errors: [1, 3, 224, 224].
   static std::string shapeText(const std::vector<int64_t> &shape) {
@@ -200,8 +203,8 @@ PYBIND11_MODULE(_runtime, m) {
   py::register_exception<Error>(m, "Error");
   m.def("describe", &describe, py::arg("binary"));
   py::class_<Session>(m, "Session")
-      .def(py::init<const py::bytes &, const std::string &, unsigned>(), py::arg("binary"),
-           py::arg("chip"), py::arg("threads"))
+      .def(py::init<const py::bytes &, const std::string &, unsigned, std::optional<uint32_t>>(),
+           py::arg("binary"), py::arg("chip"), py::arg("threads"), py::arg("seed"))
       .def("inputs", &Session::inputs)
       .def("outputs", &Session::outputs)
       .def("run", &Session::run, py::arg("inputs"), py::arg("trace"));

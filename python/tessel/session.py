@@ -117,13 +117,19 @@ class Binary(bytes):
 
 
 class InferenceSession:
-    def __init__(self, path_or_bytes, chip="wormhole_b0", threads=0):
+    """`seed` seeds the random tensors the model draws without a seed of its own (RandomNormal,
+    RandomUniform, their -Like forms, Bernoulli), as tt-run --seed does; without it each run draws
+    anew."""
+
+    def __init__(self, path_or_bytes, chip="wormhole_b0", threads=0, seed=None):
         if _runtime is None:
             raise TesselError(f"tessel._runtime is not built ({_import_error}); run make")
         binary = (path_or_bytes if isinstance(path_or_bytes, (bytes, bytearray))
                   else Path(path_or_bytes).read_bytes())
+        if seed is not None and not (isinstance(seed, int) and 0 <= seed < 2**32):
+            raise TesselError(f"seed must be an integer in [0, 2**32), got {seed!r}")
         try:
-            self._session = _runtime.Session(bytes(binary), chip, threads)
+            self._session = _runtime.Session(bytes(binary), chip, threads, seed)
         except _runtime.Error as e:
             raise TesselError(str(e)) from None
         self._inputs = [_node_arg(s) for s in self._session.inputs()]

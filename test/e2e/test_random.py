@@ -4,8 +4,10 @@ with them. A seeded model draws exactly what numpy draws after np.random.seed(se
 one draws anew every run, unless tt-run is given --seed."""
 import numpy as np
 import onnx
+import pytest
 from onnx import TensorProto as T, helper as h, numpy_helper
 
+import tessel
 from conftest import run
 
 vi = h.make_tensor_value_info
@@ -93,3 +95,19 @@ def test_a_bad_seed_for_tt_run_is_one_clear_error(tmp):
     proc = run(["tt-run", tmp / "sampler.ttb", f"--input=@{tmp / 'x.npy'}", "--seed=-1"],
                check=False)
     assert proc.returncode != 0 and "--seed expects an integer" in proc.stderr
+
+
+def test_a_python_session_draws_the_same_and_takes_a_seed(tmp):
+    """tessel.InferenceSession runs the same binary: the seeded draws are numpy's, and its `seed`
+    makes the unseeded one repeat."""
+    x = compiled(tmp)
+    first = tessel.InferenceSession(tmp / "sampler.ttb", seed=9)
+    eps, noise = first.run(["eps", "noise"], {"x": x})
+    np.random.seed(3)
+    np.testing.assert_array_equal(eps, np.random.normal(0.0, 1.0, (4, 32)).astype(np.float32))
+    again = tessel.InferenceSession(tmp / "sampler.ttb", seed=9).run(["noise"], {"x": x})[0]
+    np.testing.assert_array_equal(noise, again)
+    np.random.seed(9)
+    np.testing.assert_array_equal(noise, np.random.normal(1.0, 2.0, (64, 64)).astype(np.float32))
+    with pytest.raises(tessel.TesselError, match="seed must be an integer"):
+        tessel.InferenceSession(tmp / "sampler.ttb", seed=-1)
