@@ -31,6 +31,7 @@ void addSamplingConverters(ConverterMap &map);
 void addTrainingConverters(ConverterMap &map);
 void addNewerConverters(ConverterMap &map);
 void addRandomConverters(ConverterMap &map);
+void addLpConverters(ConverterMap &map);
 /// Moves the nodes of ops newer than libonnx's schemas (GroupNormalization from opset 18,
 /// RMSNormalization from 23) into a private domain whose schemas it registers, so that the checker
 /// and shape inference accept them (NewerOps.cpp).
@@ -60,6 +61,12 @@ mlir::Value remap(NodeContext &ctx, mlir::Value input, mlir::RankedTensorType re
 /// remap, reading `padding` where the index falls outside the input.
 mlir::Value remapPadded(NodeContext &ctx, mlir::Value input, mlir::RankedTensorType resultType,
                         llvm::ArrayRef<mlir::AffineExpr> inputIndex, float padding);
+/// Window geometry shared by Conv and the pools: the begin pads per spatial dim, then the end
+/// pads, given the output shape shape inference found.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+windowPads(NodeContext &ctx, llvm::ArrayRef<int64_t> in, llvm::ArrayRef<int64_t> out,
+           llvm::ArrayRef<int64_t> kernel, llvm::ArrayRef<int64_t> strides,
+           llvm::ArrayRef<int64_t> dilations);
 /// An ints attribute padded or cut to `n` entries, `dflt` where missing.
 llvm::SmallVector<int64_t> intsAttr(NodeContext &ctx, llvm::StringRef name, size_t n,
                                     int64_t dflt);

@@ -562,12 +562,10 @@ static Result convertDepthSpace(NodeContext &ctx) {
   return one(remap(ctx, ctx.operands[0], out, {n, channel, h.floorDiv(b), w.floorDiv(b)}));
 }
 
-/// Window geometry shared by Conv and the pools: the begin pads per spatial dim, then the end
-/// pads, given the output shape shape inference found.
-static FailureOr<SmallVector<int64_t>> windowPads(NodeContext &ctx, ArrayRef<int64_t> in,
-                                                 ArrayRef<int64_t> out, ArrayRef<int64_t> kernel,
-                                                 ArrayRef<int64_t> strides,
-                                                 ArrayRef<int64_t> dilations) {
+FailureOr<SmallVector<int64_t>>
+tessel::onnx_import::windowPads(NodeContext &ctx, ArrayRef<int64_t> in, ArrayRef<int64_t> out,
+                                ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                                ArrayRef<int64_t> dilations) {
   size_t k = kernel.size();
   SmallVector<int64_t> pads(2 * k, 0);
   std::string autoPad = ctx.attr("auto_pad") ? ctx.attr("auto_pad")->s() : "NOTSET";
@@ -896,7 +894,7 @@ const NodeConverter *tessel::onnx_import::lookupConverter(StringRef opType) {
                      addCumSumDftConverters, addConvTransposeConverters, addRecurrentConverters,
                      addEinsumConverters, addNormalizationConverters, addQuantizeConverters,
                      addSamplingConverters, addTrainingConverters, addNewerConverters,
-                     addRandomConverters})
+                     addRandomConverters, addLpConverters})
       add(map);
     return map;
   }();
