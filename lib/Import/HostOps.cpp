@@ -13,7 +13,7 @@ using namespace tessel::onnx_import;
 /// Ops whose output's shape depends on the data, or that the chip has no arithmetic for.
 static constexpr StringLiteral kAlwaysOnHost[] = {
     "NonZero", "NonMaxSuppression", "Unique", "Compress", "TfIdfVectorizer", "Det", "RoiAlign",
-    "StringNormalizer", "Optional"};
+    "StringNormalizer", "Optional", "Multinomial"};
 
 /// The node's attribute `name`, or null.
 static const onnx::AttributeProto *findAttr(const onnx::NodeProto &node, StringRef name) {
@@ -380,6 +380,18 @@ outputTypes(const onnx::NodeProto &node, Location loc, ArrayRef<RankedTensorType
       return emitError(loc) << "Det takes square matrices [..., M, M], got " << x;
     return SmallVector<RankedTensorType>{
         RankedTensorType::get(x.getShape().drop_back(2), x.getElementType())};
+  }
+  if (op == "Multinomial") {
+    // Samples drawn from the data: the chip has no generator (lib/Import/RandomOps.cpp draws
+    // the tensors that need no data before it runs).
+    int64_t samples = intAttr(node, "sample_size", 1);
+    const onnx::AttributeProto *dtype = findAttr(node, "dtype");
+    Type elt = elementTypeOf(dtype ? int32_t(dtype->i()) : int32_t(onnx::TensorProto::INT32));
+    if (rank != 2 || samples < 0 || !elt || !isa<IntegerType>(elt))
+      return emitError(loc) << "Multinomial takes [batch, classes] and draws sample_size >= 0 "
+                               "int32 or int64 classes";
+    return SmallVector<RankedTensorType>{
+        RankedTensorType::get({x.getDimSize(0), samples}, elt)};
   }
   if (op == "RoiAlign") {
     RankedTensorType rois = inputs[1];

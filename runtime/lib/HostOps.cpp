@@ -295,6 +295,39 @@ bool dropout(Context &c) {
   return true;
 }
 
+/// Multinomial: `sample_size` classes per row of unnormalised log-probabilities [B, C], each the
+/// first class whose cumulative probability passes a uniform number of numpy's legacy generator
+/// (seeded with `seed`, else by the system), drawn row by row.
+bool multinomial(Context &c) {
+  const HostTensor &x = *c.in(0);
+  if (x.shape.size() != 2 || x.shape[1] < 1)
+    return c.fail("takes [batch, classes] with a class at least");
+  int64_t samples = c.attrs.i("sample_size", 1);
+  if (samples < 0 || samples > (int64_t(1) << 24))
+    return c.fail("sample_size must be in [0, 2^24], got " + std::to_string(samples));
+  std::vector<float> seed = c.attrs.floats("seed");
+  LegacyRandom rng(seed.size() == 1 ? uint32_t(saturatingInt64(seed[0]))
+                                    : std::random_device{}());
+  int64_t rows = x.shape[0], classes = x.shape[1];
+  HostTensor y;
+  y.shape = {rows, samples};
+  y.data.reserve(size_t(rows * samples));
+  std::vector<double> cumulative(static_cast<size_t>(classes));
+  for (int64_t r = 0; r < rows; ++r) {
+    const float *logits = x.data.data() + r * classes;
+    double top = *std::max_element(logits, logits + classes), total = 0;
+    for (int64_t k = 0; k < classes; ++k)
+      cumulative[size_t(k)] = total += std::exp(double(logits[k]) - top);
+    for (int64_t s = 0; s < samples; ++s) {
+      double u = rng.uniform() * total;
+      auto at = std::upper_bound(cumulative.begin(), cumulative.end(), u);
+      y.data.push_back(float(std::min<int64_t>(at - cumulative.begin(), classes - 1)));
+    }
+  }
+  c.outputs = {std::move(y)};
+  return true;
+}
+
 /// The determinant of each [M, M] matrix, by LU decomposition with partial pivoting in double.
 bool det(Context &c) {
   const HostTensor &x = *c.in(0);
@@ -596,6 +629,7 @@ const HostOpImpl kHostOps[] = {
     {"TfIdfVectorizer", 1, tfIdfVectorizer},
     {"Range", 3, range},
     {"Det", 1, det},
+    {"Multinomial", 1, multinomial},
     {"RoiAlign", 3, roiAlign},
     {"ReduceSum", 1, reduceSum},
     {"StringNormalizer", 1, stringNormalizer, Values::Strings},

@@ -111,3 +111,34 @@ def test_a_python_session_draws_the_same_and_takes_a_seed(tmp):
     np.testing.assert_array_equal(noise, np.random.normal(1.0, 2.0, (64, 64)).astype(np.float32))
     with pytest.raises(tessel.TesselError, match="seed must be an integer"):
         tessel.InferenceSession(tmp / "sampler.ttb", seed=-1)
+
+
+def test_multinomial_samples_on_the_host_after_the_chip(tmp):
+    """Multinomial draws classes from the logits the chip computed: on the host, each sample the
+    first class whose cumulative probability passes a uniform number of numpy's legacy generator
+    (row by row, `seed` seeding it)."""
+    w = (RNG.standard_normal((8, 6)) * 2).astype(np.float32)
+    nodes = [h.make_node("MatMul", ["x", "w"], ["logits"], name="head"),
+             h.make_node("Multinomial", ["logits"], ["classes"], name="sample", sample_size=50,
+                         seed=4.0, dtype=T.INT64)]
+    graph = h.make_graph(nodes, "sampler", [vi("x", T.FLOAT, [3, 8])],
+                         [vi("classes", T.INT64, [3, 50])], [numpy_helper.from_array(w, "w")])
+    onnx.save(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)]), tmp / "m.onnx")
+    run(["tt-compile", tmp / "m.onnx", "-o", tmp / "m.ttb"])
+    x = RNG.standard_normal((3, 8)).astype(np.float32)
+    np.save(tmp / "x.npy", x)
+    proc = run(["tt-run", tmp / "m.ttb", f"--input=@{tmp / 'x.npy'}",
+                f"--output=@{tmp / 'c.npy'}"])
+    assert "Multinomial" in proc.stderr  # the report names the host op
+    got = np.load(tmp / "c.npy")
+    assert got.dtype == np.int64 and got.shape == (3, 50)
+    logits = x.astype(np.float64) @ w
+    np.random.seed(4)
+    want = np.empty((3, 50), np.int64)
+    for r in range(3):
+        cumulative = np.cumsum(np.exp(logits[r] - logits[r].max()))
+        for s in range(50):
+            u = np.random.random_sample() * cumulative[-1]
+            want[r, s] = min(np.searchsorted(cumulative, u, side="right"), 5)
+    # The chip's logits are f32: a sample within a rounding of a class boundary may differ.
+    assert (got == want).mean() > 0.95, (got == want).mean()

@@ -33,13 +33,16 @@ def if_constant():
 
 
 def if_unsupported():
-    then_graph = helper.make_graph([helper.make_node("Multinomial", ["x"], ["t"])], "then_body",
+    then_graph = helper.make_graph([helper.make_node("Frobnicate", ["x"], ["t"],
+                                                     domain="com.example")], "then_body",
                                    [], [vi("t", F, [6])])
     else_graph = helper.make_graph([helper.make_node("MaxRoiPool", ["x", "x"], ["e"],
                                                      pooled_shape=[1, 1])],
                                    "else_body", [], [vi("e", F, [6])])
     nodes = [helper.make_node("If", ["c"], ["y"], then_branch=then_graph, else_branch=else_graph)]
-    return model("if_unsupported", nodes, [vi("c", B, []), vi("x", F, [6])], [vi("y", F, [6])])
+    m = model("if_unsupported", nodes, [vi("c", B, []), vi("x", F, [6])], [vi("y", F, [6])])
+    m.opset_import.append(helper.make_opsetid("com.example", 1))
+    return m
 
 
 def sum_body():

@@ -28,6 +28,13 @@ save("tail", [h.make_node("Relu", ["x"], ["r"], name="relu"),
                                vi("n", T.INT64, ["k"])],
      [numpy_helper.from_array(np.array([0.5], np.float32), "half")])
 
+# Multinomial samples the classes of the chip's logits on the host.
+save("multinomial", [h.make_node("Relu", ["x"], ["r"], name="relu"),
+                     h.make_node("Multinomial", ["r"], ["y"], name="sample", sample_size=3,
+                                 seed=1.0)],
+     [vi("x", T.FLOAT, [2, 3])], [vi("y", T.INT32, [2, 3])])
+save("multinomial_rank3", [h.make_node("Multinomial", ["x"], ["y"], name="sample3")],
+     [vi("x", T.FLOAT, [1, 2, 3])], [vi("y", T.INT32, [1, 1])])
 # Dropout that trains draws its mask on the host, from the seed; the chip computes its input.
 save("dropout_train", [h.make_node("Relu", ["x"], ["r"], name="relu"),
                        h.make_node("Dropout", ["r", "ratio", "train"], ["y", "mask"], name="drop",
