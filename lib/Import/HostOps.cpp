@@ -13,7 +13,7 @@ using namespace tessel::onnx_import;
 /// Ops whose output's shape depends on the data, or that the chip has no arithmetic for.
 static constexpr StringLiteral kAlwaysOnHost[] = {
     "NonZero", "NonMaxSuppression", "Unique", "Compress", "TfIdfVectorizer", "Det", "RoiAlign",
-    "StringNormalizer", "Optional", "Multinomial"};
+    "StringNormalizer", "Optional", "Multinomial", "MaxRoiPool"};
 
 /// The node's attribute `name`, or null.
 static const onnx::AttributeProto *findAttr(const onnx::NodeProto &node, StringRef name) {
@@ -278,7 +278,8 @@ movedType(const onnx::NodeProto &node, Location loc, ArrayRef<RankedTensorType> 
 static size_t requiredInputs(StringRef op) {
   if (llvm::is_contained({"Range", "RoiAlign", "Slice", "Where"}, op))
     return 3;
-  if (llvm::is_contained({"NonMaxSuppression", "Compress", "CastLike", "Reshape", "Gather", "Add",
+  if (llvm::is_contained({"NonMaxSuppression", "Compress", "CastLike", "MaxRoiPool", "Reshape",
+                          "Gather", "Add",
                           "Sub", "Mul", "Div", "Pow", "Mod", "Equal", "Less", "Greater",
                           "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor"},
                          op))
@@ -392,6 +393,18 @@ outputTypes(const onnx::NodeProto &node, Location loc, ArrayRef<RankedTensorType
                                "int32 or int64 classes";
     return SmallVector<RankedTensorType>{
         RankedTensorType::get({x.getDimSize(0), samples}, elt)};
+  }
+  if (op == "MaxRoiPool") {
+    RankedTensorType rois = inputs[1];
+    SmallVector<int64_t> pooled;
+    if (const onnx::AttributeProto *a = findAttr(node, "pooled_shape"))
+      pooled.assign(a->ints().begin(), a->ints().end());
+    if (rank != 4 || rois.getRank() != 2 || rois.getDimSize(1) != 5 || pooled.size() != 2 ||
+        pooled[0] < 1 || pooled[1] < 1)
+      return emitError(loc) << "MaxRoiPool takes X [N, C, H, W], rois [R, 5] and a positive "
+                               "pooled_shape of two";
+    return SmallVector<RankedTensorType>{RankedTensorType::get(
+        {rois.getDimSize(0), x.getDimSize(1), pooled[0], pooled[1]}, x.getElementType())};
   }
   if (op == "RoiAlign") {
     RankedTensorType rois = inputs[1];

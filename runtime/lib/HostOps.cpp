@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <random>
@@ -395,6 +396,61 @@ std::array<double, 4> bilinear(const float *plane, int64_t h, int64_t w, double 
 
 /// RoiAlign: each region's bins averaged over a grid of bilinear samples; in max mode, as ONNX's
 /// reference and ONNX Runtime define it, the largest weighted corner of any sample.
+/// MaxRoiPool as Caffe's ROI pooling, which ONNX's follows: each region (batch index, x1, y1, x2,
+/// y2, scaled by spatial_scale and rounded) is cut into pooled_shape bins of whole pixels, each
+/// the maximum of its pixels inside the input, 0 when it has none.
+bool maxRoiPool(Context &c) {
+  const HostTensor &x = *c.in(0), &rois = *c.in(1);
+  std::vector<int64_t> pooled = c.attrs.ints("pooled_shape");
+  if (x.shape.size() != 4 || rois.shape.size() != 2 || rois.shape[1] != 5 ||
+      pooled.size() != 2 || pooled[0] < 1 || pooled[1] < 1)
+    return c.fail("takes X [N, C, H, W], rois [R, 5] and a positive pooled_shape of two");
+  std::vector<float> scaleAttr = c.attrs.floats("spatial_scale");
+  double scale = scaleAttr.size() == 1 ? scaleAttr[0] : 1.0;
+  int64_t channels = x.shape[1], h = x.shape[2], w = x.shape[3], regions = rois.shape[0];
+  int64_t outH = pooled[0], outW = pooled[1];
+  if (outH > kMaxElements / outW || regions * channels > kMaxElements / (outH * outW))
+    return c.fail("the output would hold more than 2^31 values");
+  HostTensor y;
+  y.shape = {regions, channels, outH, outW};
+  y.data.assign(size_t(regions * channels * outH * outW), 0.0f);
+  // A coordinate in input pixels, clamped to what an int64 holds (NaN reads 0).
+  auto pixel = [&](float v) { return saturatingInt64(std::round(double(v) * scale)); };
+  for (int64_t r = 0; r < regions; ++r) {
+    const float *box = rois.data.data() + r * 5;
+    if (!(box[0] >= 0 && box[0] < float(x.shape[0])))
+      return c.fail("batch index " + formatFloat(box[0]) + " is out of range");
+    int64_t n = int64_t(box[0]);
+    int64_t x1 = pixel(box[1]), y1 = pixel(box[2]), x2 = pixel(box[3]), y2 = pixel(box[4]);
+    // Bin edges in double, clamped to the input before they become indices: a region far
+    // outside it has no pixel, not an overflow.
+    double binH = std::max(double(y2) - double(y1) + 1, 1.0) / double(outH);
+    double binW = std::max(double(x2) - double(x1) + 1, 1.0) / double(outW);
+    auto edge = [](double v, double origin, int64_t size) {
+      return int64_t(std::clamp(v + origin, 0.0, double(size)));
+    };
+    for (int64_t ph = 0; ph < outH; ++ph)
+      for (int64_t pw = 0; pw < outW; ++pw) {
+        int64_t h0 = edge(std::floor(double(ph) * binH), double(y1), h);
+        int64_t h1 = edge(std::ceil(double(ph + 1) * binH), double(y1), h);
+        int64_t w0 = edge(std::floor(double(pw) * binW), double(x1), w);
+        int64_t w1 = edge(std::ceil(double(pw + 1) * binW), double(x1), w);
+        if (h1 <= h0 || w1 <= w0)
+          continue;
+        for (int64_t ch = 0; ch < channels; ++ch) {
+          const float *plane = x.data.data() + (n * channels + ch) * h * w;
+          float best = -std::numeric_limits<float>::infinity();
+          for (int64_t i = h0; i < h1; ++i)
+            for (int64_t j = w0; j < w1; ++j)
+              best = std::max(best, plane[i * w + j]);
+          y.data[size_t(((r * channels + ch) * outH + ph) * outW + pw)] = best;
+        }
+      }
+  }
+  c.outputs = {std::move(y)};
+  return true;
+}
+
 bool roiAlign(Context &c) {
   const HostTensor &x = *c.in(0), &rois = *c.in(1), &batch = *c.in(2);
   if (x.shape.size() != 4 || rois.shape.size() != 2 || rois.shape[1] != 4 ||
@@ -630,6 +686,7 @@ const HostOpImpl kHostOps[] = {
     {"Range", 3, range},
     {"Det", 1, det},
     {"Multinomial", 1, multinomial},
+    {"MaxRoiPool", 2, maxRoiPool},
     {"RoiAlign", 3, roiAlign},
     {"ReduceSum", 1, reduceSum},
     {"StringNormalizer", 1, stringNormalizer, Values::Strings},

@@ -165,3 +165,53 @@ def test_host_op_on_integer_input_keeps_its_type(tmp):
     assert where.dtype == np.int64 and kept.dtype == np.int32
     np.testing.assert_array_equal(where, [[1, 3, 4]])
     np.testing.assert_array_equal(kept, [-8, 1000000, 11])
+
+
+def roi_pool_reference(x, rois, pooled, scale):
+    """Caffe's ROI pooling, which ONNX's MaxRoiPool follows."""
+    n_rois, channels = rois.shape[0], x.shape[1]
+    height, width = x.shape[2:]
+    y = np.zeros((n_rois, channels, *pooled), np.float32)
+    for r, (b, x1, y1, x2, y2) in enumerate(rois):
+        sx, sy, ex, ey = (int(np.round(v * scale)) for v in (x1, y1, x2, y2))
+        bin_h = max(ey - sy + 1, 1) / pooled[0]
+        bin_w = max(ex - sx + 1, 1) / pooled[1]
+        for ph in range(pooled[0]):
+            h0 = min(max(int(np.floor(ph * bin_h)) + sy, 0), height)
+            h1 = min(max(int(np.ceil((ph + 1) * bin_h)) + sy, 0), height)
+            for pw in range(pooled[1]):
+                w0 = min(max(int(np.floor(pw * bin_w)) + sx, 0), width)
+                w1 = min(max(int(np.ceil((pw + 1) * bin_w)) + sx, 0), width)
+                if h1 > h0 and w1 > w0:
+                    y[r, :, ph, pw] = x[int(b), :, h0:h1, w0:w1].max(axis=(1, 2))
+    return y
+
+
+def test_max_roi_pool_on_the_host_matches_caffes(tmp):
+    """Regions of a conv's output, one of them partly and one wholly outside it (its bins 0)."""
+    rng = np.random.default_rng(7)
+    w = (rng.standard_normal((4, 3, 3, 3)) * 0.3).astype(np.float32)
+    nodes = [h.make_node("Conv", ["x", "w"], ["f"], name="conv", pads=[1, 1, 1, 1]),
+             h.make_node("MaxRoiPool", ["f", "rois"], ["y"], name="roi", pooled_shape=[3, 2],
+                         spatial_scale=0.25)]
+    graph = h.make_graph(nodes, "roi", [vi("x", T.FLOAT, [2, 3, 12, 10]),
+                                        vi("rois", T.FLOAT, [4, 5])],
+                         [vi("y", T.FLOAT, [4, 4, 3, 2])], [numpy_helper.from_array(w, "w")])
+    onnx.save(h.make_model(graph, opset_imports=[h.make_opsetid("", 13)]), tmp / "roi.onnx")
+    run(["tt-compile", tmp / "roi.onnx", "-o", tmp / "roi.ttb"])
+    x = rng.standard_normal((2, 3, 12, 10)).astype(np.float32)
+    rois = np.array([[0, 0, 0, 39, 47], [1, 8, 4, 30, 20], [1, 30, 40, 60, 70],
+                     [0, 200, 200, 260, 280]], np.float32)
+    np.save(tmp / "x.npy", x)
+    np.save(tmp / "rois.npy", rois)
+    proc = run(["tt-run", tmp / "roi.ttb", f"--input=@{tmp / 'x.npy'}",
+                f"--input=@{tmp / 'rois.npy'}", f"--output=@{tmp / 'y.npy'}"])
+    assert "MaxRoiPool" in proc.stderr
+    f = np.zeros((2, 4, 12, 10), np.float64)
+    xp = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (1, 1), (1, 1)))
+    for i in range(3):
+        for j in range(3):
+            f += np.einsum("nchw,oc->nohw", xp[:, :, i:i + 12, j:j + 10], w[:, :, i, j])
+    want = roi_pool_reference(f.astype(np.float32), rois, (3, 2), 0.25)
+    np.testing.assert_allclose(np.load(tmp / "y.npy"), want, rtol=1e-5, atol=1e-5)
+    assert (want[3] == 0).all()

@@ -36,8 +36,8 @@ def if_unsupported():
     then_graph = helper.make_graph([helper.make_node("Frobnicate", ["x"], ["t"],
                                                      domain="com.example")], "then_body",
                                    [], [vi("t", F, [6])])
-    else_graph = helper.make_graph([helper.make_node("MaxRoiPool", ["x", "x"], ["e"],
-                                                     pooled_shape=[1, 1])],
+    else_graph = helper.make_graph([helper.make_node("Twiddle", ["x"], ["e"],
+                                                     domain="com.example")],
                                    "else_body", [], [vi("e", F, [6])])
     nodes = [helper.make_node("If", ["c"], ["y"], then_branch=then_graph, else_branch=else_graph)]
     m = model("if_unsupported", nodes, [vi("c", B, []), vi("x", F, [6])], [vi("y", F, [6])])

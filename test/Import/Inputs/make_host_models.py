@@ -35,6 +35,12 @@ save("multinomial", [h.make_node("Relu", ["x"], ["r"], name="relu"),
      [vi("x", T.FLOAT, [2, 3])], [vi("y", T.INT32, [2, 3])])
 save("multinomial_rank3", [h.make_node("Multinomial", ["x"], ["y"], name="sample3")],
      [vi("x", T.FLOAT, [1, 2, 3])], [vi("y", T.INT32, [1, 1])])
+# MaxRoiPool pools regions the model takes, on the host, from what the chip computed.
+save("max_roi_pool", [h.make_node("Relu", ["x"], ["r"], name="relu"),
+                      h.make_node("MaxRoiPool", ["r", "rois"], ["y"], name="roi",
+                                  pooled_shape=[2, 2], spatial_scale=0.5)],
+     [vi("x", T.FLOAT, [1, 1, 4, 4]), vi("rois", T.FLOAT, [1, 5])],
+     [vi("y", T.FLOAT, [1, 1, 2, 2])])
 # Dropout that trains draws its mask on the host, from the seed; the chip computes its input.
 save("dropout_train", [h.make_node("Relu", ["x"], ["r"], name="relu"),
                        h.make_node("Dropout", ["r", "ratio", "train"], ["y", "mask"], name="drop",

@@ -36,17 +36,15 @@ def mlp():
 
 def unsupported():
     nodes = [
-        helper.make_node("MaxRoiPool", ["x", "rois"], ["a"], pooled_shape=[1, 1],
-                         name="pool_first"),
+        helper.make_node("Twiddle", ["x"], ["a"], domain="com.example", name="twiddle_first"),
         helper.make_node("Relu", ["a"], ["b"], name="fine"),
         helper.make_node("Frobnicate", ["b"], ["c"], domain="com.example", name="the_custom"),
-        helper.make_node("MaxRoiPool", ["c", "rois"], ["y"], pooled_shape=[1, 1]),  # MaxRoiPool_3
+        helper.make_node("Twiddle", ["c"], ["y"], domain="com.example"),  # Twiddle_3
     ]
     graph = helper.make_graph(
         nodes, "unsupported",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 3, 5]),
-         helper.make_tensor_value_info("rois", TensorProto.FLOAT, [1, 5])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 1, 1, 1])])
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [3, 5])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3, 5])])
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13),
                                                   helper.make_opsetid("com.example", 1)])
 

@@ -210,6 +210,22 @@ TEST(HostOps, RoiAlignSamplesNothingAtNaNAndBoundsItsWork) {
             "host op 'node' (RoiAlign): batch index nan is out of range");
 }
 
+TEST(HostOps, MaxRoiPoolOfRegionsFarOutsideOrNaNHasNoPixels) {
+  HostTensor x = tensor({1, 1, 2, 2}, {1, 2, 3, 8});
+  HostOpBuilder op("MaxRoiPool", 1, {{"pooled_shape", std::vector<int64_t>{1, 2}}});
+  const float big = 3e38f, nan = std::numeric_limits<float>::quiet_NaN();
+  // The whole plane in two bins of a column each; a region past any int64 has no pixel; a NaN
+  // corner reads as 0 (so the region reaches from 0 to its other corner).
+  HostTensor whole = tensor({1, 5}, {0, 0, 0, 1, 1}), far = tensor({1, 5}, {0, big, big, big, big}),
+             nanCorner = tensor({1, 5}, {0, nan, nan, 0, 1});
+  EXPECT_EQ(run(op, {&x, &whole})[0].data, (std::vector<float>{3, 8}));
+  EXPECT_EQ(run(op, {&x, &far})[0].data, (std::vector<float>{0, 0}));
+  EXPECT_EQ(run(op, {&x, &nanCorner})[0].data, (std::vector<float>{3, 3}));
+  HostTensor badBatch = tensor({1, 5}, {nan, 0, 0, 1, 1});
+  EXPECT_EQ(failure(op, {&x, &badBatch}),
+            "host op 'node' (MaxRoiPool): batch index nan is out of range");
+}
+
 HostTensor strings(std::vector<int64_t> shape, std::vector<std::string> values) {
   return {"", std::move(shape), {}, std::move(values)};
 }
