@@ -306,6 +306,8 @@ bool multinomial(Context &c) {
   int64_t samples = c.attrs.i("sample_size", 1);
   if (samples < 0 || samples > (int64_t(1) << 24))
     return c.fail("sample_size must be in [0, 2^24], got " + std::to_string(samples));
+  if (x.shape[0] > 0 && samples > kMaxElements / x.shape[0])
+    return c.fail("the output would hold more than 2^31 values");
   std::vector<float> seed = c.attrs.floats("seed");
   LegacyRandom rng(seed.size() == 1 ? uint32_t(saturatingInt64(seed[0]))
                                     : std::random_device{}());
