@@ -24,22 +24,22 @@ static Result convertRandom(NodeContext &ctx) {
     return ctx.emitError() << op << ": "
                            << (normal ? "mean and scale must be finite, the scale not negative"
                                       : "low and high must be finite, low no higher than high");
-  Builder &b0 = ctx.builder;
-  SmallVector<NamedAttribute> draw = {b0.getNamedAttr("normal", b0.getBoolAttr(normal)),
-                                      b0.getNamedAttr("a", b0.getF32FloatAttr(a)),
-                                      b0.getNamedAttr("b", b0.getF32FloatAttr(b))};
+  Builder &builder = ctx.builder;
+  SmallVector<NamedAttribute> draw = {builder.getNamedAttr("normal", builder.getBoolAttr(normal)),
+                                      builder.getNamedAttr("a", builder.getF32FloatAttr(a)),
+                                      builder.getNamedAttr("b", builder.getF32FloatAttr(b))};
   if (const onnx::AttributeProto *seed = ctx.attr("seed")) {
     if (!std::isfinite(seed->f()))
       return ctx.emitError() << op << "'s seed must be finite";
-    draw.push_back(b0.getNamedAttr("seed", b0.getF32FloatAttr(seed->f())));
+    draw.push_back(builder.getNamedAttr("seed", builder.getF32FloatAttr(seed->f())));
   }
   RankedTensorType out = ctx.resultTypes[0];
-  Value drawn = ctx.drawTensor(RankedTensorType::get(out.getShape(), b0.getF32Type()),
-                               b0.getDictionaryAttr(draw));
+  Value drawn = ctx.drawTensor(RankedTensorType::get(out.getShape(), builder.getF32Type()),
+                               builder.getDictionaryAttr(draw));
   if (bernoulli) {
     // 1 where the uniform number falls below the probability: P = p.
     Value p = asF32(ctx, ctx.operands[0]);
-    auto isBool = RankedTensorType::get(out.getShape(), b0.getI1Type());
+    auto isBool = RankedTensorType::get(out.getShape(), builder.getI1Type());
     drawn = binary(ctx, graph::BinaryKind::less, drawn, p, isBool);
   }
   if (drawn.getType() != out)

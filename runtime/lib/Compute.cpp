@@ -199,7 +199,7 @@ template <UnaryOp Op> void unaryTile(float *dst, float param) {
     dst[e] = applyUnary(Op, dst[e], param);
 }
 
-/// dst = f(a, b) with b broadcast as `bcast` says.
+/// dst = f(a, b, dst) with b broadcast as `bcast` says.
 template <typename F>
 void broadcastTile(Broadcast bcast, const float *a, const float *b, float *dst, F f) {
   for (int r = 0; r < N; ++r) {
@@ -208,18 +208,18 @@ void broadcastTile(Broadcast bcast, const float *a, const float *b, float *dst, 
     switch (bcast) {
     case Broadcast::Rows:
       for (int c = 0; c < N; ++c)
-        dr[c] = f(ar[c], b[c]);
+        dr[c] = f(ar[c], b[c], dr[c]);
       break;
     case Broadcast::Cols:
     case Broadcast::Scalar: {
       float y = bcast == Broadcast::Cols ? b[r * N] : b[0];
       for (int c = 0; c < N; ++c)
-        dr[c] = f(ar[c], y);
+        dr[c] = f(ar[c], y, dr[c]);
       break;
     }
     default:
       for (int c = 0; c < N; ++c)
-        dr[c] = f(ar[c], b[r * N + c]);
+        dr[c] = f(ar[c], b[r * N + c], dr[c]);
       break;
     }
   }
@@ -228,45 +228,32 @@ void broadcastTile(Broadcast bcast, const float *a, const float *b, float *dst, 
 template <BinaryOp Op>
 void binaryTile(Broadcast bcast, const float *a, const float *b, float *dst) {
   broadcastTile(bcast, a, b, dst,
-                [](float x, float y) { return applyBinary(Op, x, y, /*current=*/0.0f); });
+                [](float x, float y, float current) { return applyBinary(Op, x, y, current); });
 }
 } // namespace
 
 void tileBinary(BinaryOp op, Broadcast bcast, const float *a, const float *b,
                 float *dst, bool fpu, ttb::MathFidelity fidelity, DataFormat dstFmt) {
-  bool multiplier = fpu && op == BinaryOp::Mul;
-  bool done = true;
-  if (multiplier)
-    broadcastTile(bcast, a, b, dst,
-                  [fidelity](float x, float y) { return fidelityProduct(x, y, fidelity); });
-  else
+  if (fpu && op == BinaryOp::Mul) {
+    // An FPU Mul runs through the multiplier, whose phases drop mantissa bits;
+    // f32 operands are multiplied on the SFPU, exactly.
+    broadcastTile(bcast, a, b, dst, [fidelity](float x, float y, float) {
+      return fidelityProduct(x, y, fidelity);
+    });
+  } else {
     switch (op) {
     case BinaryOp::Add: binaryTile<BinaryOp::Add>(bcast, a, b, dst); break;
     case BinaryOp::Sub: binaryTile<BinaryOp::Sub>(bcast, a, b, dst); break;
     case BinaryOp::Mul: binaryTile<BinaryOp::Mul>(bcast, a, b, dst); break;
     case BinaryOp::Max: binaryTile<BinaryOp::Max>(bcast, a, b, dst); break;
     case BinaryOp::Min: binaryTile<BinaryOp::Min>(bcast, a, b, dst); break;
-    default: done = false; break;
+    default:
+      broadcastTile(bcast, a, b, dst, [op](float x, float y, float current) {
+        return applyBinary(op, x, y, current);
+      });
+      break;
     }
-  if (done) {
-    roundDst(dst, dstFmt);
-    return;
   }
-  for (int r = 0; r < N; ++r)
-    for (int c = 0; c < N; ++c) {
-      float y;
-      switch (bcast) {
-      case Broadcast::Rows: y = b[c]; break;
-      case Broadcast::Cols: y = b[r * N]; break;
-      case Broadcast::Scalar: y = b[0]; break;
-      default: y = b[r * N + c]; break;
-      }
-      float &out = dst[r * N + c];
-      // An FPU Mul runs through the multiplier, whose phases drop mantissa bits;
-      // f32 operands are multiplied on the SFPU, exactly.
-      out = multiplier ? fidelityProduct(a[r * N + c], y, fidelity)
-                       : applyBinary(op, a[r * N + c], y, out);
-    }
   roundDst(dst, dstFmt);
 }
 

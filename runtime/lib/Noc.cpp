@@ -46,7 +46,7 @@ void LinkCalendar::cover(int64_t w) {
     words = std::move(grown);
   }
   low = newLow;
-  high = std::max(high, w + 1);
+  high = newHigh;
 }
 
 std::pair<int64_t, int64_t> LinkCalendar::reserve(int64_t earliest, int64_t flits) {
@@ -75,21 +75,14 @@ std::pair<int64_t, int64_t> LinkCalendar::reserve(int64_t earliest, int64_t flit
 
 void LinkCalendar::forgetBefore(int64_t horizon) {
   int64_t w = horizon >> 6;
-  if (w <= low)
-    return;
-  if (w >= high) {
-    for (int64_t v = low; v < high; ++v)
-      word(v) = 0;
-    low = high = w;
-    return;
-  }
-  for (; low < w; ++low)
+  for (; low < std::min(w, high); ++low)
     word(low) = 0;
+  if (w >= high)
+    low = high = w; // nothing left: the range starts again wherever the next booking is
 }
 
 void LinkCalendar::clear() {
-  for (int64_t v = low; v < high; ++v)
-    word(v) = 0;
+  forgetBefore(high * 64);
   low = high = 0;
 }
 

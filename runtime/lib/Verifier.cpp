@@ -83,6 +83,10 @@ private:
         for (const ttb::TensorSignature *sig : *sigs)
           if (!aligned(sig->shape()))
             return fail("signature shape not aligned to 8 bytes");
+    if (bin.generated())
+      for (const ttb::Generated *g : *bin.generated())
+        if (g->signature() && !aligned(g->signature()->shape()))
+          return fail("signature shape not aligned to 8 bytes");
     return true;
   }
 
@@ -244,12 +248,8 @@ private:
       if (s->buffer() >= numBuffers() || !taken.insert(s->buffer()).second)
         return fail(label + ": its buffer is out of range, an input's or another's");
       std::vector<int64_t> shape;
-      if (s->shape()) {
-        if (s->shape()->size() &&
-            reinterpret_cast<uintptr_t>(s->shape()->data()) % alignof(int64_t) != 0)
-          return fail(label + ": shape not aligned to 8 bytes");
+      if (s->shape())
         shape.assign(s->shape()->begin(), s->shape()->end());
-      }
       if (shape != shapes[s->buffer()])
         return fail(label + ": shape differs from its buffer's shape");
       if (bin.buffers()->Get(s->buffer())->memory() != ttb::MemorySpace::Dram)
