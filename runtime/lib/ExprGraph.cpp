@@ -2,6 +2,7 @@
 #include "ExprGraph.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <tuple>
 
@@ -163,6 +164,40 @@ ExprGraph::ExprGraph(const std::vector<std::pair<const int32_t *, size_t>> &expr
     roots.push_back(stack.empty() ? ExprRef{} : materialize(stack.back()));
     values.push_back(stack.empty() ? Affine{} : std::move(stack.back()));
   }
+  buildPlans();
+}
+
+void ExprGraph::buildPlans() {
+  // Depth first from each root, operands in the order a walk from the root computes them: an
+  // affine node's terms first to last, then a binary node's a, then b.
+  std::vector<size_t> seenIn(nodes_.size(), SIZE_MAX);
+  std::vector<std::pair<int32_t, int32_t>> stack; // a node, and how many operands it has queued
+  auto operandOf = [&](const Node &n, int32_t i) {
+    return n.tag == ExprTag::Add ? terms_[size_t(n.firstTerm + i)].of : i == 0 ? n.a : n.b;
+  };
+  planStart.push_back(0);
+  for (size_t e = 0; e < roots.size(); ++e) {
+    if (roots[e].kind == ExprRef::Node) {
+      stack.assign(1, {int32_t(roots[e].value), 0});
+      seenIn[size_t(roots[e].value)] = e;
+    }
+    while (!stack.empty()) {
+      auto &[n, next] = stack.back();
+      const Node &node = nodes_[size_t(n)];
+      int32_t count = node.tag == ExprTag::Add ? node.numTerms : 2;
+      if (next == count) {
+        steps.push_back({n, node.varSet});
+        stack.pop_back();
+        continue;
+      }
+      ExprRef r = operandOf(node, next++);
+      if (r.kind == ExprRef::Node && seenIn[size_t(r.value)] != e) {
+        seenIn[size_t(r.value)] = e;
+        stack.push_back({int32_t(r.value), 0});
+      }
+    }
+    planStart.push_back(steps.size());
+  }
 }
 
 void ExprState::reset(const ExprGraph &g, uint32_t numVars) {
@@ -207,35 +242,17 @@ bool ExprState::eval(size_t expr, int64_t &result, std::string &error) {
     result = operand(root);
     return true;
   }
-  if (holds(int32_t(root.value))) {
-    result = cache[size_t(root.value)].value;
-    return true;
-  }
-  const auto &nodes = graph->nodes();
-  // Depth first over the nodes that no longer hold (a node that holds has operands that hold).
-  pending.assign(1, int32_t(root.value));
-  while (!pending.empty()) {
-    int32_t n = pending.back();
-    if (holds(n)) {
-      pending.pop_back();
-      continue;
+  auto [first, last] = graph->plan(expr);
+  if (!holds(last[-1])) {
+    const auto &nodes = graph->nodes();
+    for (const ExprGraph::Step *s = first; s != last; ++s) {
+      if (holds(*s))
+        continue;
+      Cached &c = cache[size_t(s->node)];
+      if (!compute(nodes[size_t(s->node)], c.value, error))
+        return false;
+      c.stamp = clock;
     }
-    const ExprGraph::Node &node = nodes[size_t(n)];
-    bool waits = false;
-    if (node.tag == ExprTag::Add) {
-      const ExprGraph::Term *t = graph->terms(node);
-      for (int32_t i = node.numTerms - 1; i >= 0; --i)
-        waits |= queue(t[i].of);
-    } else {
-      waits = queue(node.b);
-      waits |= queue(node.a);
-    }
-    if (waits)
-      continue;
-    if (!compute(node, cache[size_t(n)].value, error))
-      return false;
-    cache[size_t(n)].stamp = clock;
-    pending.pop_back();
   }
   result = cache[size_t(root.value)].value;
   return true;

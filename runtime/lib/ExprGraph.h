@@ -6,7 +6,11 @@
 // value until a variable it reads changes: an expression over the loop
 // counters then costs only the nodes that read the counters that moved. Sums
 // of terms scaled by constants become one affine node (c + k1*x1 + k2*x2 ...),
-// and equal nodes are one node.
+// and equal nodes are one node. Each expression keeps the nodes it reaches in
+// the order they are computed (operands first): evaluating it is one pass over
+// that list, computing the nodes that no longer hold. A node that holds has
+// operands that hold, so the pass computes exactly the nodes a walk down from
+// the root would, in the same order, and so meets the same first fault.
 //
 // Values are exactly evalExpr's, and so are its faults, with one difference:
 // an affine node sums in 128 bits, so an intermediate sum or product beyond 64
@@ -19,6 +23,7 @@
 
 #include "tessel/runtime/Bytecode.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -59,6 +64,15 @@ public:
   const std::vector<Node> &nodes() const { return nodes_; }
   const Term *terms(const Node &n) const { return terms_.data() + n.firstTerm; }
   ExprRef root(size_t expr) const { return roots[expr]; }
+  /// A node of an expression's plan, with its variable set beside it: they are read together.
+  struct Step {
+    int32_t node, varSet;
+  };
+  /// The nodes expression `expr` reaches, each once, operands before the nodes that read them;
+  /// the root last.
+  std::pair<const Step *, const Step *> plan(size_t expr) const {
+    return {steps.data() + planStart[expr], steps.data() + planStart[expr + 1]};
+  }
   size_t numVarSets() const { return varSets.size(); }
   /// The sets that hold variable `v`.
   const std::vector<int32_t> &setsWith(size_t v) const { return setsWithVar[v < 63 ? v : 63]; }
@@ -67,8 +81,12 @@ private:
   std::vector<Node> nodes_;
   std::vector<Term> terms_;
   std::vector<ExprRef> roots;
+  std::vector<Step> steps;
+  std::vector<size_t> planStart; // expression e's plan is steps [planStart[e], planStart[e + 1])
   std::vector<uint64_t> varSets;
   std::vector<int32_t> setsWithVar[64];
+
+  void buildPlans();
 };
 
 /// One thread's variables and its cached node values.
@@ -98,24 +116,16 @@ private:
   std::vector<Cached> cache;
   // When a variable of each set last changed.
   std::vector<uint64_t> setStamp;
+  // Starts at 1, above every stamp of a node never computed.
   uint64_t clock = 1;
-  std::vector<int32_t> pending;
 
-  bool holds(int32_t node) const {
-    uint64_t at = cache[size_t(node)].stamp;
-    return at && setStamp[size_t(graph->nodes()[size_t(node)].varSet)] <= at;
+  bool holds(ExprGraph::Step s) const {
+    return setStamp[size_t(s.varSet)] <= cache[size_t(s.node)].stamp;
   }
   int64_t operand(const ExprRef &r) const {
     return r.kind == ExprRef::Const ? r.value
            : r.kind == ExprRef::Var ? vars[size_t(r.value)]
                                     : cache[size_t(r.value)].value;
-  }
-  /// Queues `r` if it is a node that no longer holds; true if it was queued.
-  bool queue(const ExprRef &r) {
-    if (r.kind != ExprRef::Node || holds(int32_t(r.value)))
-      return false;
-    pending.push_back(int32_t(r.value));
-    return true;
   }
   bool compute(const ExprGraph::Node &node, int64_t &out, std::string &error) const;
 };

@@ -49,7 +49,7 @@ void LinkCalendar::cover(int64_t w) {
   high = newHigh;
 }
 
-std::pair<int64_t, int64_t> LinkCalendar::reserve(int64_t earliest, int64_t flits) {
+std::pair<int64_t, int64_t> LinkCalendar::reserveSlow(int64_t earliest, int64_t flits) {
   int64_t first = -1, last = -1;
   for (int64_t t = earliest; flits > 0; t = (t | 63) + 1) {
     int64_t w = t >> 6;
@@ -73,8 +73,7 @@ std::pair<int64_t, int64_t> LinkCalendar::reserve(int64_t earliest, int64_t flit
   return {first, last};
 }
 
-void LinkCalendar::forgetBefore(int64_t horizon) {
-  int64_t w = horizon >> 6;
+void LinkCalendar::forgetWords(int64_t w) {
   for (; low < std::min(w, high); ++low)
     word(low) = 0;
   if (w >= high)
@@ -82,7 +81,7 @@ void LinkCalendar::forgetBefore(int64_t horizon) {
 }
 
 void LinkCalendar::clear() {
-  forgetBefore(high * 64);
+  forgetWords(high);
   low = high = 0;
 }
 
@@ -102,24 +101,17 @@ NocNode NocModel::dramChannel(int channel) const {
   return {column, (channel % half) % chip.gridY};
 }
 
-int NocModel::hops(int noc, NocNode from, NocNode to) const {
-  int dx = noc == 0 ? to.x - from.x : from.x - to.x;
-  int dy = noc == 0 ? to.y - from.y : from.y - to.y;
-  return (dx % width + width) % width + (dy % height + height) % height;
-}
-
 // Calls fn(node, dim) for every link on the dimension-ordered route.
 template <typename Fn>
 void NocModel::walk(int noc, NocNode from, NocNode to, Fn fn) {
-  int step = noc == 0 ? 1 : -1;
   NocNode at = from;
   while (at.x != to.x) {
     fn(at, 0);
-    at.x = (at.x + step + width) % width;
+    at.x = noc == 0 ? (at.x + 1 == width ? 0 : at.x + 1) : (at.x == 0 ? width - 1 : at.x - 1);
   }
   while (at.y != to.y) {
     fn(at, 1);
-    at.y = (at.y + step + height) % height;
+    at.y = noc == 0 ? (at.y + 1 == height ? 0 : at.y + 1) : (at.y == 0 ? height - 1 : at.y - 1);
   }
 }
 

@@ -42,10 +42,25 @@ class LinkCalendar {
 public:
   /// Books the first `flits` free cycles at or after `earliest`; returns the
   /// first and the last of them.
-  std::pair<int64_t, int64_t> reserve(int64_t earliest, int64_t flits);
+  std::pair<int64_t, int64_t> reserve(int64_t earliest, int64_t flits) {
+    // Mostly the link is free from `earliest` on: then those are the first free cycles.
+    int64_t w = earliest >> 6, at = earliest & 63;
+    if (w >= low && w < high && flits > 0 && at + flits <= 64) {
+      uint64_t want = (flits == 64 ? ~uint64_t(0) : (uint64_t(1) << flits) - 1) << at;
+      uint64_t &bits = word(w);
+      if (!(bits & want)) {
+        bits |= want;
+        return {earliest, earliest + flits - 1};
+      }
+    }
+    return reserveSlow(earliest, flits);
+  }
   void clear();
   /// Drops bookings before `horizon`: no later request can start before it.
-  void forgetBefore(int64_t horizon);
+  void forgetBefore(int64_t horizon) {
+    if ((horizon >> 6) > low)
+      forgetWords(horizon >> 6);
+  }
 
 private:
   // Word w (cycles 64w to 64w + 63) is words[w & (words.size() - 1)] for w in [low, high); every
@@ -56,6 +71,9 @@ private:
   uint64_t &word(int64_t w) { return words[size_t(w) & (words.size() - 1)]; }
   /// Makes word `w` addressable: the range [low, high) grows to hold it, the ring with it.
   void cover(int64_t w);
+  std::pair<int64_t, int64_t> reserveSlow(int64_t earliest, int64_t flits);
+  /// Forgets words before `w`, which is past `low`.
+  void forgetWords(int64_t w);
 };
 
 class NocModel {
@@ -71,7 +89,12 @@ public:
     return {x + 1 + (x >= chip.gridX / 2 ? 1 : 0), y};
   }
   NocNode dramChannel(int channel) const;
-  int hops(int noc, NocNode from, NocNode to) const;
+  int hops(int noc, NocNode from, NocNode to) const {
+    // Both nodes are on the torus, so each difference is within one lap.
+    int dx = noc == 0 ? to.x - from.x : from.x - to.x;
+    int dy = noc == 0 ? to.y - from.y : from.y - to.y;
+    return (dx < 0 ? dx + width : dx) + (dy < 0 ? dy + height : dy);
+  }
 
   /// Streams `bytes` from `from` to `to` on `noc`, injected at `start`;
   /// returns when the last byte arrives. Packets over nocMaxPacketBytes are
