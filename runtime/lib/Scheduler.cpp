@@ -22,51 +22,52 @@ const char *kThreadNames[] = {"reader", "compute", "writer"};
 
 /// The runnable threads, earliest first. Equal times go by thread position, never by address:
 /// the order, and so every cycle count, must not depend on where the host allocated things.
-/// An entry is one word, time << kIdBits | position, so that ordering them is one comparison
-/// and eight share a cache line; it holds times below 2^43 cycles (hours of the chip's time).
+/// A key is one word, time << kIdBits | position, so that ordering two is one comparison; it
+/// holds times below 2^43 cycles (hours of the chip's time). The keys are the leaves of a
+/// tournament tree with a leaf per thread, each inner node the least key below it: queuing or
+/// taking a thread replays the matches on its path to the root, the same loads every time and
+/// no branch to mispredict, where a heap's sift-down guesses a child at every level.
 class ReadyQueue {
 public:
   static constexpr int kIdBits = 20;
   static constexpr int64_t kMaxTime = int64_t(1) << (63 - kIdBits);
   static constexpr size_t kMaxThreads = size_t(1) << kIdBits;
 
-  explicit ReadyQueue(std::vector<Thread *> byId) : byId(std::move(byId)) {}
-  bool empty() const { return heap.empty(); }
-  int64_t topTime() const { return int64_t(heap.front() >> kIdBits); }
+  explicit ReadyQueue(std::vector<Thread *> threads) : byId(std::move(threads)) {
+    while (leaves < byId.size())
+      leaves *= 2;
+    tree.assign(2 * leaves, kAbsent);
+  }
+  bool empty() const { return tree[1] == kAbsent; }
+  int64_t topTime() const { return int64_t(tree[1] >> kIdBits); }
   /// Whether a thread's time went past kMaxTime (it is queued as if at kMaxTime).
   bool overflowed() const { return overflow; }
-  void push(const Thread &t) {
-    heap.push_back(key(t));
-    std::push_heap(heap.begin(), heap.end(), std::greater<uint64_t>());
-  }
+  void push(const Thread &t) { set(size_t(t.id), key(t)); }
   Thread *pop() {
-    std::pop_heap(heap.begin(), heap.end(), std::greater<uint64_t>());
-    Thread *t = byId[heap.back() & (kMaxThreads - 1)];
-    heap.pop_back();
-    return t;
+    size_t id = size_t(tree[1] & (kMaxThreads - 1));
+    set(id, kAbsent);
+    return byId[id];
   }
-  /// Pushes `t` and pops the earliest, which must be earlier than `t`: one pass down the heap
-  /// instead of one up and one down (a thread that yields to an earlier one).
+  /// Queues `t` and takes the earliest, which must be earlier than `t` (a thread that yields to
+  /// an earlier one).
   Thread *exchangeTop(const Thread &t) {
-    Thread *first = byId[heap.front() & (kMaxThreads - 1)];
-    uint64_t e = key(t);
-    size_t i = 0, n = heap.size();
-    for (size_t c = 1; c < n; i = c, c = 2 * i + 1) {
-      if (c + 1 < n && heap[c + 1] < heap[c])
-        ++c;
-      if (e < heap[c])
-        break;
-      heap[i] = heap[c];
-    }
-    heap[i] = e;
-    return first;
+    push(t);
+    return pop();
   }
 
 private:
-  std::vector<uint64_t> heap;
+  static constexpr uint64_t kAbsent = ~uint64_t(0);
   std::vector<Thread *> byId;
+  std::vector<uint64_t> tree; // node n's children are 2n and 2n + 1; leaf i is leaves + i
+  size_t leaves = 1;
   bool overflow = false;
 
+  void set(size_t id, uint64_t k) {
+    size_t n = leaves + id;
+    tree[n] = k;
+    for (; n > 1; n /= 2)
+      tree[n / 2] = std::min(tree[n], tree[n ^ 1]);
+  }
   uint64_t key(const Thread &t) {
     int64_t time = t.time;
     if (time >= kMaxTime) {
