@@ -42,10 +42,21 @@ public:
   int64_t topTime() const { return int64_t(tree[1] >> kIdBits); }
   /// Whether a thread's time went past kMaxTime (it is queued as if at kMaxTime).
   bool overflowed() const { return overflow; }
-  void push(const Thread &t) { set(size_t(t.id), key(t)); }
+  void push(const Thread &t) {
+    // A queued key changes the nodes above it up to the first that holds a lesser one.
+    size_t n = leaves + size_t(t.id);
+    uint64_t k = key(t);
+    tree[n] = k;
+    for (; n > 1 && tree[n / 2] > k; n /= 2)
+      tree[n / 2] = k;
+  }
   Thread *pop() {
+    // The least key is on every node of its path: each takes the lesser of the other side's.
     size_t id = size_t(tree[1] & (kMaxThreads - 1));
-    set(id, kAbsent);
+    size_t n = leaves + id;
+    tree[n] = kAbsent;
+    for (; n > 1; n /= 2)
+      tree[n / 2] = std::min(tree[n], tree[n ^ 1]);
     return byId[id];
   }
   /// Queues `t` and takes the earliest, which must be earlier than `t` (a thread that yields to
@@ -62,12 +73,6 @@ private:
   size_t leaves = 1;
   bool overflow = false;
 
-  void set(size_t id, uint64_t k) {
-    size_t n = leaves + id;
-    tree[n] = k;
-    for (; n > 1; n /= 2)
-      tree[n / 2] = std::min(tree[n], tree[n ^ 1]);
-  }
   uint64_t key(const Thread &t) {
     int64_t time = t.time;
     if (time >= kMaxTime) {
