@@ -29,8 +29,10 @@ uint64_t lowestSetBits(uint64_t bits, int64_t n) {
 
 void LinkCalendar::cover(int64_t w) {
   if (low == high) { // nothing booked: the range starts at w
-    if (words.empty())
+    if (words.empty()) {
       words.assign(kFirstRingWords, 0);
+      full.assign(kFirstRingWords / 64, 0);
+    }
     low = w;
     high = w + 1;
     return;
@@ -44,38 +46,61 @@ void LinkCalendar::cover(int64_t w) {
     for (int64_t v = low; v < high; ++v)
       grown[size_t(v) & (size - 1)] = word(v);
     words = std::move(grown);
+    full.assign(size / 64, 0); // marked again as searches meet them
   }
   low = newLow;
   high = newHigh;
 }
 
+int64_t LinkCalendar::nextNotFull(int64_t w) const {
+  while (w < high) {
+    size_t i = size_t(w) & (words.size() - 1);
+    uint64_t notFull = ~full[i >> 6] >> (i & 63);
+    if (notFull)
+      return std::min(high, w + __builtin_ctzll(notFull));
+    w += 64 - int64_t(i & 63);
+  }
+  return high;
+}
+
 std::pair<int64_t, int64_t> LinkCalendar::reserveSlow(int64_t earliest, int64_t flits) {
   int64_t first = -1, last = -1;
-  for (int64_t t = earliest; flits > 0; t = (t | 63) + 1) {
+  for (int64_t t = earliest; flits > 0;) {
     int64_t w = t >> 6;
     if (w < low || w >= high)
       cover(w);
     uint64_t &bits = word(w);
     uint64_t free = ~bits & (~uint64_t(0) << (t & 63));
-    if (!free)
+    if (!free) {
+      // A busy link is booked far ahead: skip the words known to be full.
+      if (!~bits)
+        markFull(w);
+      t = nextNotFull(w + 1) * 64;
       continue;
+    }
     // The free bits are mostly one run, whose length needs no population count.
     uint64_t run = free >> __builtin_ctzll(free);
     int64_t count = (run & (run + 1)) == 0 ? 64 - __builtin_clzll(run)
                                            : __builtin_popcountll(free);
     uint64_t take = count <= flits ? free : lowestSetBits(free, flits);
     bits |= take;
+    if (!~bits)
+      markFull(w);
     if (first < 0)
       first = w * 64 + __builtin_ctzll(take);
     last = w * 64 + 63 - __builtin_clzll(take);
     flits -= std::min(count, flits);
+    t = (t | 63) + 1;
   }
   return {first, last};
 }
 
 void LinkCalendar::forgetWords(int64_t w) {
-  for (; low < std::min(w, high); ++low)
-    word(low) = 0;
+  for (; low < std::min(w, high); ++low) {
+    size_t i = size_t(low) & (words.size() - 1);
+    words[i] = 0;
+    full[i >> 6] &= ~(uint64_t(1) << (i & 63));
+  }
   if (w >= high)
     low = high = w; // nothing left: the range starts again wherever the next booking is
 }

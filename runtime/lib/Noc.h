@@ -66,11 +66,20 @@ private:
   // Word w (cycles 64w to 64w + 63) is words[w & (words.size() - 1)] for w in [low, high); every
   // word outside that range is free, and so is its slot.
   std::vector<uint64_t> words;
+  // A bit per slot of `words`: set only for a word in [low, high) that is full (searches set
+  // it as they meet one).
+  std::vector<uint64_t> full;
   int64_t low = 0, high = 0;
 
   uint64_t &word(int64_t w) { return words[size_t(w) & (words.size() - 1)]; }
   /// Makes word `w` addressable: the range [low, high) grows to hold it, the ring with it.
   void cover(int64_t w);
+  void markFull(int64_t w) {
+    size_t i = size_t(w) & (words.size() - 1);
+    full[i >> 6] |= uint64_t(1) << (i & 63);
+  }
+  /// The first word from `w` on that is not marked full; `high` if all up to it are.
+  int64_t nextNotFull(int64_t w) const;
   std::pair<int64_t, int64_t> reserveSlow(int64_t earliest, int64_t flits);
   /// Forgets words before `w`, which is past `low`.
   void forgetWords(int64_t w);

@@ -41,6 +41,31 @@ TEST(LinkCalendar, FarAheadBookingsGrowTheRingAndKeepEarlierOnes) {
   EXPECT_EQ(c.reserve(4999990, 20), std::make_pair(int64_t(4999990), int64_t(5000073)));
 }
 
+TEST(LinkCalendar, SkipsTheWordsItFoundFull) {
+  LinkCalendar c;
+  EXPECT_EQ(c.reserve(0, 640), std::make_pair(int64_t(0), int64_t(639)));
+  // The search meets ten full words: it marks them and lands past them, now and later.
+  EXPECT_EQ(c.reserve(5, 3), std::make_pair(int64_t(640), int64_t(642)));
+  EXPECT_EQ(c.reserve(0, 1), std::make_pair(int64_t(643), int64_t(643)));
+  // A booking far ahead grows the ring; the busy stretch stays busy.
+  EXPECT_EQ(c.reserve(100000, 1), std::make_pair(int64_t(100000), int64_t(100000)));
+  EXPECT_EQ(c.reserve(64, 2), std::make_pair(int64_t(644), int64_t(645)));
+  c.clear();
+  EXPECT_EQ(c.reserve(0, 1), std::make_pair(int64_t(0), int64_t(0)));
+}
+
+TEST(LinkCalendar, AFullWordForgottenLeavesItsSlotFree) {
+  LinkCalendar c;
+  EXPECT_EQ(c.reserve(0, 640), std::make_pair(int64_t(0), int64_t(639)));
+  EXPECT_EQ(c.reserve(5, 1), std::make_pair(int64_t(640), int64_t(640)));
+  c.forgetBefore(640);
+  // Word 63 full and word 64, which reuses the slot of word 0, booked; then a search from word
+  // 63 into word 64.
+  EXPECT_EQ(c.reserve(63 * 64, 64), std::make_pair(int64_t(4032), int64_t(4095)));
+  EXPECT_EQ(c.reserve(4100, 1), std::make_pair(int64_t(4100), int64_t(4100)));
+  EXPECT_EQ(c.reserve(4032, 1), std::make_pair(int64_t(4096), int64_t(4096)));
+}
+
 TEST(LinkCalendar, AgreesWithASetOfBusyCyclesWhileItForgets) {
   std::mt19937 rng(7);
   for (int round = 0; round < 6; ++round) {
