@@ -18,6 +18,7 @@
 
 #include "tessel/runtime/Binary.h"
 #include "tessel/runtime/Bytecode.h"
+#include "tessel/runtime/L1Tensors.h"
 #include "tessel/runtime/Perf.h"
 #include "tessel/runtime/Trace.h"
 
@@ -105,11 +106,14 @@ struct ChipState {
         dst(size_t(chip.gridX * chip.gridY * dstTilesPerCore) * kTileElems, 0.0f),
         dstDirty(size_t(chip.gridX * chip.gridY), std::vector<bool>(size_t(dstTilesPerCore))) {
     idealChip.unpackBytesPerCycle = int64_t(1) << 40;
+    if (binary.buffers())
+      for (const ttb::Buffer *b : *binary.buffers())
+        placements.emplace_back(*b);
   }
+  /// Per buffer id: where its tiles live.
+  std::vector<TilePlacement> placements;
   /// Whether buffer `id` is interleaved over the cores' L1 rather than DRAM.
-  bool inL1(uint32_t id) const {
-    return binary.buffers()->Get(id)->memory() == ttb::MemorySpace::L1;
-  }
+  bool inL1(uint32_t id) const { return placements[id].inL1; }
 };
 
 /// What a dispatch needs that depends on the binary alone: its kernels with their CB and buffer

@@ -11,15 +11,14 @@ int64_t l1BytesPerCore(const ttb::Buffer &b, const ChipDesc &chip) {
                                  chip.gridX * chip.gridY);
 }
 
-std::pair<int, int> l1CoreOf(const ttb::Buffer &b, int64_t tile, const ChipDesc &chip) {
-  if (b.shard_rows() > 0) {
-    int64_t row = tile / b.cols_tiles(), col = tile % b.cols_tiles();
-    int64_t shard =
-        row / b.shard_rows() * shardsPerRow(b.cols_tiles(), b.shard_cols()) + col / b.shard_cols();
-    return {int(shard % b.shard_cores_x()), int(shard / b.shard_cores_x())};
-  }
-  int64_t core = tile % (int64_t(chip.gridX) * chip.gridY);
-  return {int(core % chip.gridX), int(core / chip.gridX)};
+TilePlacement::TilePlacement(const ttb::Buffer &b) : inL1(b.memory() == ttb::MemorySpace::L1) {
+  if (b.shard_rows() <= 0)
+    return;
+  colsTiles = b.cols_tiles();
+  shardRows = b.shard_rows();
+  shardCols = b.shard_cols();
+  shardsPerRow = tessel::rt::shardsPerRow(colsTiles, shardCols);
+  shardCoresX = b.shard_cores_x();
 }
 
 std::vector<L1Tensor> l1Tensors(const ttb::Binary &bin, const ChipDesc &chip) {

@@ -14,8 +14,9 @@
 namespace tessel::rt {
 
 DispatchRunner::TileHome DispatchRunner::homeOf(uint32_t buf, int64_t tile) const {
-  if (state.inL1(buf)) {
-    auto [x, y] = l1CoreOf(*state.binary.buffers()->Get(buf), tile, chip);
+  const TilePlacement &p = state.placements[buf];
+  if (p.inL1) {
+    auto [x, y] = p.coreOf(tile, chip);
     return {state.noc.worker(x, y), std::nullopt};
   }
   int channel = int(tile % chip.dramChannels);
