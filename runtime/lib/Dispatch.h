@@ -77,6 +77,9 @@ struct Core {
 struct ChipState {
   const ChipDesc &chip;
   const ttb::Binary &binary;
+  /// Per buffer id: where its tiles live. Read on every NoC request: kept away from the state
+  /// the worker threads write.
+  const std::vector<TilePlacement> placements;
   DramStorage dram;
   NocModel noc;
   DramTiming dramTiming;
@@ -100,18 +103,13 @@ struct ChipState {
   /// The cores' circular buffers' tiles, as the dispatch that needed most left them.
   ZeroedFloats cbTiles;
   ChipState(const ChipDesc &chip, const ttb::Binary &binary, int mathWorkers)
-      : chip(chip), binary(binary), noc(chip), dramTiming(chip), idealChip(chip),
+      : chip(chip), binary(binary), placements(placementsOf(binary)), noc(chip), dramTiming(chip), idealChip(chip),
         lanes(chip.gridX * chip.gridY, mathWorkers),
         dstTilesPerCore(std::max(chip.dstTilesF32, chip.dstTilesBf16)),
         dst(size_t(chip.gridX * chip.gridY * dstTilesPerCore) * kTileElems, 0.0f),
         dstDirty(size_t(chip.gridX * chip.gridY), std::vector<bool>(size_t(dstTilesPerCore))) {
     idealChip.unpackBytesPerCycle = int64_t(1) << 40;
-    if (binary.buffers())
-      for (const ttb::Buffer *b : *binary.buffers())
-        placements.emplace_back(*b);
   }
-  /// Per buffer id: where its tiles live.
-  std::vector<TilePlacement> placements;
   /// Whether buffer `id` is interleaved over the cores' L1 rather than DRAM.
   bool inL1(uint32_t id) const { return placements[id].inL1; }
 };
@@ -244,11 +242,19 @@ private:
   int64_t writeLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes, int64_t &departed,
                      int noc);
   /// Where tile `tile` of buffer `buf` lives: a core's L1, or a DRAM channel (`channel`).
-  struct TileHome {
-    NocNode node;
-    std::optional<int> channel;
-  };
-  TileHome homeOf(uint32_t buf, int64_t tile) const;
+  /// The NoC node that holds tile `tile` of buffer `buf`: a core, or a DRAM channel (`channel`
+  /// >= 0; -1 for L1). Inline, and without a struct returned through memory: every NoC request
+  /// asks.
+  NocNode homeOf(uint32_t buf, int64_t tile, int &channel) const {
+    const TilePlacement &p = state.placements[buf];
+    if (p.inL1) {
+      channel = -1;
+      auto [x, y] = p.coreOf(tile, chip);
+      return state.noc.worker(x, y);
+    }
+    channel = int(tile % chip.dramChannels);
+    return state.noc.dramChannel(channel);
+  }
   Step execSem(Thread &t, Op op, const int32_t *w);
   Step execMath(Thread &t, Op op, const int32_t *w);
   void busy(Thread &t, int64_t cycles, const char *what) {

@@ -14,11 +14,19 @@ int64_t l1BytesPerCore(const ttb::Buffer &b, const ChipDesc &chip) {
 TilePlacement::TilePlacement(const ttb::Buffer &b) : inL1(b.memory() == ttb::MemorySpace::L1) {
   if (b.shard_rows() <= 0)
     return;
-  colsTiles = b.cols_tiles();
-  shardRows = b.shard_rows();
-  shardCols = b.shard_cols();
-  shardsPerRow = tessel::rt::shardsPerRow(colsTiles, shardCols);
-  shardCoresX = b.shard_cores_x();
+  colsTiles = uint32_t(b.cols_tiles());
+  shardRows = uint32_t(b.shard_rows());
+  shardCols = uint32_t(b.shard_cols());
+  shardsPerRow = uint32_t(tessel::rt::shardsPerRow(colsTiles, shardCols));
+  shardCoresX = uint32_t(b.shard_cores_x());
+}
+
+std::vector<TilePlacement> placementsOf(const ttb::Binary &bin) {
+  std::vector<TilePlacement> out;
+  if (bin.buffers())
+    for (const ttb::Buffer *b : *bin.buffers())
+      out.emplace_back(*b);
+  return out;
 }
 
 std::vector<L1Tensor> l1Tensors(const ttb::Binary &bin, const ChipDesc &chip) {
