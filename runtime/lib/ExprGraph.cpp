@@ -115,8 +115,14 @@ ExprGraph::ExprGraph(const std::vector<std::pair<const int32_t *, size_t>> &expr
     ExprRef ra = materialize(a), rb = materialize(b);
     auto key = std::make_tuple(int32_t(tag), int32_t(ra.kind), ra.value, int32_t(rb.kind), rb.value);
     auto [it, added] = knownOps.try_emplace(key, int64_t(nodes_.size()));
-    if (added)
-      nodes_.push_back({tag, ra, rb, 0, 0, setOf(varsOf(ra) | varsOf(rb))});
+    if (added) {
+      Node n{tag, ra, rb, 0, 0, setOf(varsOf(ra) | varsOf(rb))};
+      bool divides = tag == ExprTag::FloorDiv || tag == ExprTag::Mod || tag == ExprTag::CeilDiv;
+      if (divides && rb.kind == ExprRef::Const && rb.value >= 2 &&
+          rb.value <= int64_t(UINT32_MAX))
+        n.magic = UINT64_MAX / uint64_t(rb.value) + 1;
+      nodes_.push_back(n);
+    }
     return leaf({ExprRef::Node, it->second});
   };
 
@@ -209,8 +215,17 @@ void ExprState::reset(const ExprGraph &g, uint32_t numVars) {
 }
 
 bool ExprState::compute(const ExprGraph::Node &node, int64_t &out, std::string &error) const {
-  if (node.tag != ExprTag::Add)
-    return applyExprOp(node.tag, operand(node.a), operand(node.b), out, error);
+  if (node.tag != ExprTag::Add) {
+    int64_t a = operand(node.a);
+    if (node.magic && uint64_t(a) <= UINT32_MAX) {
+      // Index arithmetic divides small non-negative values by constants: no division needed.
+      int64_t q = int64_t((unsigned __int128)node.magic * uint64_t(a) >> 64);
+      int64_t m = a - q * node.b.value;
+      out = node.tag == ExprTag::FloorDiv ? q : node.tag == ExprTag::Mod ? m : q + (m != 0);
+      return true;
+    }
+    return applyExprOp(node.tag, a, operand(node.b), out, error);
+  }
   const ExprGraph::Term *t = graph->terms(node);
   // In 64 bits while no step overflows (the same sum), else again in 128.
   int64_t sum64 = node.a.value;

@@ -60,6 +60,10 @@ public:
     /// The variables the node reads, a bit each (variables from 63 on share bit 63), as an
     /// index into the graph's distinct sets.
     int32_t varSet = 0;
+    /// For FloorDiv, Mod and CeilDiv by a constant in [2, 2^32): 2^64 / b rounded up, so that
+    /// a dividend in [0, 2^32) divides by a multiplication (Lemire, Kaser and Kurz, "Faster
+    /// remainder by direct computation", 2019); 0 otherwise.
+    uint64_t magic = 0;
   };
   const std::vector<Node> &nodes() const { return nodes_; }
   const Term *terms(const Node &n) const { return terms_.data() + n.firstTerm; }

@@ -159,6 +159,45 @@ TEST(ExprGraph, AgreesWithThePostfixEvaluator) {
   EXPECT_GT(faults, 0);
 }
 
+TEST(ExprGraph, DividesByConstantsAsThePostfixEvaluatorDoes) {
+  // v0 floordiv k, v0 mod k and v0 ceildiv k for divisors from 2 to 2^32 - 1, at dividends
+  // around multiples of k, up to 2^32 - 1 (a multiplication) and past it or below 0 (a
+  // division).
+  const int64_t divisors[] = {2, 3, 7, 32, 100, 3136, 100352, 6422528, 1000000007,
+                              int64_t(UINT32_MAX)};
+  for (int64_t k : divisors) {
+    std::vector<std::vector<int32_t>> codes;
+    for (int op : {4, 5, 6}) {
+      std::vector<int64_t> c = {1, 0};
+      // A divisor past the 24-bit operand field is built as hi * 2^16 + lo.
+      c.insert(c.end(), {0, k >> 16, 0, 65536, 3, 0, 0, k & 65535, 2, 0, op, 0});
+      codes.push_back(pack(c));
+    }
+    std::vector<std::pair<const int32_t *, size_t>> exprs;
+    for (const auto &c : codes)
+      exprs.push_back({c.data(), c.size()});
+    ExprGraph graph(exprs);
+    ExprState state;
+    state.reset(graph, 1);
+    std::vector<int64_t> dividends = {0, 1, -1, -k, int64_t(UINT32_MAX), int64_t(UINT32_MAX) + 1,
+                                      int64_t(1) << 40, -(int64_t(1) << 40)};
+    for (int64_t m : {int64_t(1), int64_t(2), int64_t(4096), int64_t(UINT32_MAX) / k})
+      for (int64_t d : {int64_t(-1), int64_t(0), int64_t(1)})
+        dividends.push_back(m * k + d);
+    for (int64_t v : dividends) {
+      state.setVar(0, v);
+      for (size_t e = 0; e < exprs.size(); ++e) {
+        std::string want, got;
+        int64_t expected = 0, actual = 0;
+        ASSERT_TRUE(evalExpr(exprs[e].first, exprs[e].second, &v, nullptr, expected, want))
+            << want;
+        ASSERT_TRUE(state.eval(e, actual, got)) << got;
+        ASSERT_EQ(actual, expected) << "op " << e << " of " << v << " by " << k;
+      }
+    }
+  }
+}
+
 TEST(ExprGraph, SharesSubtermsAndFoldsConstants) {
   // v4 * 8 + (v5 + 0) * 1 twice, and (3 * 4) floordiv 2: one affine node, no constant node.
   std::vector<int32_t> a = pack({1, 4, 0, 8, 3, 0, 1, 5, 0, 0, 2, 0, 0, 1, 3, 0, 2, 0});
