@@ -27,7 +27,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -77,8 +76,7 @@ struct Core {
 struct ChipState {
   const ChipDesc &chip;
   const ttb::Binary &binary;
-  /// Per buffer id: where its tiles live. Read on every NoC request: kept away from the state
-  /// the worker threads write.
+  /// Per buffer id: where its tiles live.
   const std::vector<TilePlacement> placements;
   DramStorage dram;
   NocModel noc;
@@ -103,7 +101,8 @@ struct ChipState {
   /// The cores' circular buffers' tiles, as the dispatch that needed most left them.
   ZeroedFloats cbTiles;
   ChipState(const ChipDesc &chip, const ttb::Binary &binary, int mathWorkers)
-      : chip(chip), binary(binary), placements(placementsOf(binary)), noc(chip), dramTiming(chip), idealChip(chip),
+      : chip(chip), binary(binary), placements(placementsOf(binary)), noc(chip),
+        dramTiming(chip), idealChip(chip),
         lanes(chip.gridX * chip.gridY, mathWorkers),
         dstTilesPerCore(std::max(chip.dstTilesF32, chip.dstTilesBf16)),
         dst(size_t(chip.gridX * chip.gridY * dstTilesPerCore) * kTileElems, 0.0f),
@@ -241,7 +240,6 @@ private:
   /// core's L1.
   int64_t writeLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes, int64_t &departed,
                      int noc);
-  /// Where tile `tile` of buffer `buf` lives: a core's L1, or a DRAM channel (`channel`).
   /// The NoC node that holds tile `tile` of buffer `buf`: a core, or a DRAM channel (`channel`
   /// >= 0; -1 for L1). Inline, and without a struct returned through memory: every NoC request
   /// asks.

@@ -12,7 +12,7 @@
 #include "tessel/runtime/Bytecode.h"
 
 #include <algorithm>
-#include <functional>
+#include <cassert>
 #include <tuple>
 
 namespace tessel::rt {
@@ -24,9 +24,10 @@ const char *kThreadNames[] = {"reader", "compute", "writer"};
 /// the order, and so every cycle count, must not depend on where the host allocated things.
 /// A key is one word, time << kIdBits | position, so that ordering two is one comparison; it
 /// holds times below 2^43 cycles (hours of the chip's time). The keys are the leaves of a
-/// tournament tree with a leaf per thread, each inner node the least key below it: queuing or
-/// taking a thread replays the matches on its path to the root, the same loads every time and
-/// no branch to mispredict, where a heap's sift-down guesses a child at every level.
+/// tournament tree with a leaf per thread, each inner node the least key below it: taking the
+/// earliest thread replays the matches on its path to the root with no branch to mispredict
+/// (a heap's sift-down guesses a child at every level), and queuing one climbs only as far as
+/// it wins.
 class ReadyQueue {
 public:
   static constexpr int kIdBits = 20;
@@ -42,9 +43,11 @@ public:
   int64_t topTime() const { return int64_t(tree[1] >> kIdBits); }
   /// Whether a thread's time went past kMaxTime (it is queued as if at kMaxTime).
   bool overflowed() const { return overflow; }
+  /// Queues `t`, which is not queued.
   void push(const Thread &t) {
     // A queued key changes the nodes above it up to the first that holds a lesser one.
     size_t n = leaves + size_t(t.id);
+    assert(tree[n] == kAbsent && "a thread is queued once");
     uint64_t k = key(t);
     tree[n] = k;
     for (; n > 1 && tree[n / 2] > k; n /= 2)
