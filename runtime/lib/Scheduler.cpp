@@ -12,7 +12,6 @@
 #include "tessel/runtime/Bytecode.h"
 
 #include <algorithm>
-#include <cassert>
 #include <tuple>
 
 namespace tessel::rt {
@@ -43,11 +42,11 @@ public:
   int64_t topTime() const { return int64_t(tree[1] >> kIdBits); }
   /// Whether a thread's time went past kMaxTime (it is queued as if at kMaxTime).
   bool overflowed() const { return overflow; }
-  /// Queues `t`, which is not queued.
+  /// Queues `t`, which is not queued (only blocked threads are woken, and the running one is
+  /// not in the tree).
   void push(const Thread &t) {
     // A queued key changes the nodes above it up to the first that holds a lesser one.
     size_t n = leaves + size_t(t.id);
-    assert(tree[n] == kAbsent && "a thread is queued once");
     uint64_t k = key(t);
     tree[n] = k;
     for (; n > 1 && tree[n / 2] > k; n /= 2)
