@@ -115,7 +115,14 @@ ExprGraph::ExprGraph(const std::vector<std::pair<const int32_t *, size_t>> &expr
     ExprRef ra = materialize(a), rb = materialize(b);
     auto key = std::make_tuple(int32_t(tag), int32_t(ra.kind), ra.value, int32_t(rb.kind), rb.value);
     auto [it, added] = knownOps.try_emplace(key, int64_t(nodes_.size()));
-    if (added) {
+    if (added && tag == ExprTag::Add) {
+      // A sum whose constants or scales overflow when combined: the sum of the two operands,
+      // as an affine node of two terms (which sums in 128 bits).
+      nodes_.push_back({tag, {ExprRef::Const, 0}, {}, int32_t(terms_.size()), 2,
+                        setOf(varsOf(ra) | varsOf(rb))});
+      terms_.push_back({1, ra});
+      terms_.push_back({1, rb});
+    } else if (added) {
       Node n{tag, ra, rb, 0, 0, setOf(varsOf(ra) | varsOf(rb))};
       bool divides = tag == ExprTag::FloorDiv || tag == ExprTag::Mod || tag == ExprTag::CeilDiv;
       if (divides && rb.kind == ExprRef::Const && rb.value >= 2 &&

@@ -49,7 +49,7 @@ public:
 
   struct Term {
     int64_t scale;
-    ExprRef of; // a variable or a node
+    ExprRef of; // a variable or a node (a constant only in a sum whose constants overflow)
   };
   struct Node {
     /// Mul, FloorDiv, Mod or CeilDiv of a and b; or, for Add, the affine sum

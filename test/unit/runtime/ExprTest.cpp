@@ -198,6 +198,31 @@ TEST(ExprGraph, DividesByConstantsAsThePostfixEvaluatorDoes) {
   }
 }
 
+TEST(ExprGraph, ASumWhoseScalesOverflowIsStillASum) {
+  // v0 * 2^62 + v0 * 2^62: the two scales add up past 64 bits, so the graph keeps the sum of
+  // the two products as a node of its own; its value and its fault are the postfix
+  // evaluator's.
+  std::vector<int64_t> scaled = {1, 0, 0, 1 << 20, 0, 1 << 21, 3, 0, 0, 1 << 21, 3, 0, 3, 0};
+  std::vector<int64_t> sum = scaled;
+  sum.insert(sum.end(), scaled.begin(), scaled.end());
+  sum.insert(sum.end(), {2, 0});
+  std::vector<int32_t> code = pack(sum);
+  std::string error;
+  ASSERT_TRUE(checkExpr(code.data(), code.size(), 1, 0, error)) << error;
+  ExprGraph graph({{code.data(), code.size()}});
+  ExprState state;
+  state.reset(graph, 1);
+  for (int64_t v : {int64_t(0), int64_t(-1), int64_t(1), int64_t(2), int64_t(-3)}) {
+    state.setVar(0, v);
+    std::string want, got;
+    int64_t expected = 0, actual = 0;
+    bool ok = evalExpr(code.data(), code.size(), &v, nullptr, expected, want);
+    ASSERT_EQ(state.eval(0, actual, got), ok) << "v0 = " << v << ": " << want << got;
+    if (ok)
+      EXPECT_EQ(actual, expected) << "v0 = " << v;
+  }
+}
+
 TEST(ExprGraph, SharesSubtermsAndFoldsConstants) {
   // v4 * 8 + (v5 + 0) * 1 twice, and (3 * 4) floordiv 2: one affine node, no constant node.
   std::vector<int32_t> a = pack({1, 4, 0, 8, 3, 0, 1, 5, 0, 0, 2, 0, 0, 1, 3, 0, 2, 0});
