@@ -7,7 +7,7 @@ namespace tessel::rt {
 
 CircularBuffer::CircularBuffer(uint32_t id, DataFormat format, int numTiles, float *storage)
     : cbId(id), fmt(format), numTiles(numTiles),
-      data(storage), untouched(size_t(numTiles), true),
+      data(storage), untouched(size_t(numTiles), 1),
       readyTime(size_t(numTiles), 0),
       freeTime(size_t(numTiles), 0), jobOfSlot(size_t(numTiles), 0),
       readersOfSlot(size_t(numTiles)) {}
@@ -40,14 +40,12 @@ void CircularBuffer::pop(int n, int64_t time) {
   occupied -= n;
 }
 
-float *CircularBuffer::slot(int64_t index, bool whole) {
-  float *p = data + index * kTileElems;
-  if (untouched[size_t(index)]) {
-    untouched[size_t(index)] = false;
-    if (!whole)
-      std::fill(p, p + kTileElems, 0.0f);
+void CircularBuffer::firstUse(int64_t index, bool whole) {
+  untouched[size_t(index)] = false;
+  if (!whole) {
+    float *p = data + index * kTileElems;
+    std::fill(p, p + kTileElems, 0.0f);
   }
-  return p;
 }
 
 } // namespace tessel::rt

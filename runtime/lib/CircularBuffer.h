@@ -40,14 +40,14 @@ public:
   float *writeSlot(int64_t rel, bool whole = false) {
     if (rel < 0 || rel >= freeSlots())
       return nullptr;
-    return slot((writePtr + rel) % numTiles, whole);
+    return slot(wrap(writePtr + rel), whole);
   }
   /// Slot `rel` after the read pointer (consumer side); nullptr when it is
   /// not a published tile.
   const float *readSlot(int64_t rel) {
     if (rel < 0 || rel >= occupied)
       return nullptr;
-    return slot((readPtr + rel) % numTiles, false);
+    return slot(wrap(readPtr + rel), false);
   }
   /// The last lane job (MathLanes.h) that reads or writes the slot at `slot`, a pointer
   /// readSlot or writeSlot returned.
@@ -68,12 +68,21 @@ private:
   // A slot holds zeros until written. Slots are zeroed when first used, and not at all when
   // first written whole: most never need it.
   float *data;
-  std::vector<bool> untouched;
+  std::vector<uint8_t> untouched;
   std::vector<int64_t> readyTime, freeTime;
   std::vector<uint64_t> jobOfSlot;
   std::vector<std::vector<std::pair<int, uint64_t>>> readersOfSlot;
 
-  float *slot(int64_t index, bool whole);
+  /// A ring pointer plus an offset below the ring's size, wrapped without a division: every NoC
+  /// request and tile op asks for a slot.
+  int64_t wrap(int64_t index) const { return index >= numTiles ? index - numTiles : index; }
+  float *slot(int64_t index, bool whole) {
+    float *p = data + index * kTileElems;
+    if (untouched[size_t(index)])
+      firstUse(index, whole);
+    return p;
+  }
+  void firstUse(int64_t index, bool whole);
 };
 
 } // namespace tessel::rt
