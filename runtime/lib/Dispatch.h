@@ -109,8 +109,6 @@ struct ChipState {
         dstDirty(size_t(chip.gridX * chip.gridY), std::vector<bool>(size_t(dstTilesPerCore))) {
     idealChip.unpackBytesPerCycle = int64_t(1) << 40;
   }
-  /// Whether buffer `id` is interleaved over the cores' L1 rather than DRAM.
-  bool inL1(uint32_t id) const { return placements[id].inL1; }
 };
 
 /// What a dispatch needs that depends on the binary alone: its kernels with their CB and buffer

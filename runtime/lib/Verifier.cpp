@@ -217,15 +217,24 @@ private:
         }
         if (s->buffer() >= numBuffers())
           return fail(label + ": buffer " + std::to_string(s->buffer()) + " out of range");
-        std::vector<int64_t> shape;
-        if (s->shape())
-          shape.assign(s->shape()->begin(), s->shape()->end());
-        if (shape != shapes[s->buffer()])
-          return fail(label + ": shape differs from its buffer's shape");
-        if (bin.buffers()->Get(s->buffer())->memory() != ttb::MemorySpace::Dram)
-          return fail(label + ": the host reads and writes DRAM, but its buffer is in L1");
+        if (!matchesDramBuffer(s, label, "reads and writes"))
+          return false;
       }
     }
+    return true;
+  }
+
+  /// Whether signature `s` (of a buffer in range) has its buffer's shape and a DRAM buffer,
+  /// which the host `access`es.
+  bool matchesDramBuffer(const ttb::TensorSignature *s, const std::string &label,
+                         const char *access) {
+    std::vector<int64_t> shape;
+    if (s->shape())
+      shape.assign(s->shape()->begin(), s->shape()->end());
+    if (shape != shapes[s->buffer()])
+      return fail(label + ": shape differs from its buffer's shape");
+    if (bin.buffers()->Get(s->buffer())->memory() != ttb::MemorySpace::Dram)
+      return fail(label + ": the host " + access + " DRAM, but its buffer is in L1");
     return true;
   }
 
@@ -247,13 +256,8 @@ private:
         return fail(label + ": has no signature");
       if (s->buffer() >= numBuffers() || !taken.insert(s->buffer()).second)
         return fail(label + ": its buffer is out of range, an input's or another's");
-      std::vector<int64_t> shape;
-      if (s->shape())
-        shape.assign(s->shape()->begin(), s->shape()->end());
-      if (shape != shapes[s->buffer()])
-        return fail(label + ": shape differs from its buffer's shape");
-      if (bin.buffers()->Get(s->buffer())->memory() != ttb::MemorySpace::Dram)
-        return fail(label + ": the host writes DRAM, but its buffer is in L1");
+      if (!matchesDramBuffer(s, label, "writes"))
+        return false;
       if (!std::isfinite(g->a()) || !std::isfinite(g->b()) || !std::isfinite(g->seed()) ||
           (g->normal() ? g->b() < 0 : g->a() > g->b()))
         return fail(label + ": bad parameters " + std::to_string(g->a()) + ", " +

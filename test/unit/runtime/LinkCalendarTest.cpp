@@ -23,47 +23,50 @@ std::pair<int64_t, int64_t> reference(std::set<int64_t> &busy, int64_t earliest,
   return {first, last};
 }
 
+/// The first and last cycle of a booking.
+std::pair<int64_t, int64_t> cycles(int64_t first, int64_t last) { return {first, last}; }
+
 TEST(LinkCalendar, TakesTheFirstFreeCyclesContiguousOrNot) {
   LinkCalendar c;
-  EXPECT_EQ(c.reserve(10, 5), std::make_pair(int64_t(10), int64_t(14)));
-  EXPECT_EQ(c.reserve(20, 5), std::make_pair(int64_t(20), int64_t(24)));
+  EXPECT_EQ(c.reserve(10, 5), cycles(10, 14));
+  EXPECT_EQ(c.reserve(20, 5), cycles(20, 24));
   // Five free cycles from 8: 8, 9, then 15 to 17 (10 to 14 are taken).
-  EXPECT_EQ(c.reserve(8, 5), std::make_pair(int64_t(8), int64_t(17)));
+  EXPECT_EQ(c.reserve(8, 5), cycles(8, 17));
   // Across the word boundary at 64 and the booking at 20.
-  EXPECT_EQ(c.reserve(18, 70), std::make_pair(int64_t(18), int64_t(92)));
+  EXPECT_EQ(c.reserve(18, 70), cycles(18, 92));
 }
 
 TEST(LinkCalendar, FarAheadBookingsGrowTheRingAndKeepEarlierOnes) {
   LinkCalendar c;
-  EXPECT_EQ(c.reserve(100, 64), std::make_pair(int64_t(100), int64_t(163)));
-  EXPECT_EQ(c.reserve(5000000, 64), std::make_pair(int64_t(5000000), int64_t(5000063)));
-  EXPECT_EQ(c.reserve(90, 20), std::make_pair(int64_t(90), int64_t(173)));
-  EXPECT_EQ(c.reserve(4999990, 20), std::make_pair(int64_t(4999990), int64_t(5000073)));
+  EXPECT_EQ(c.reserve(100, 64), cycles(100, 163));
+  EXPECT_EQ(c.reserve(5000000, 64), cycles(5000000, 5000063));
+  EXPECT_EQ(c.reserve(90, 20), cycles(90, 173));
+  EXPECT_EQ(c.reserve(4999990, 20), cycles(4999990, 5000073));
 }
 
 TEST(LinkCalendar, SkipsTheWordsItFoundFull) {
   LinkCalendar c;
-  EXPECT_EQ(c.reserve(0, 640), std::make_pair(int64_t(0), int64_t(639)));
+  EXPECT_EQ(c.reserve(0, 640), cycles(0, 639));
   // The search meets ten full words: it marks them and lands past them, now and later.
-  EXPECT_EQ(c.reserve(5, 3), std::make_pair(int64_t(640), int64_t(642)));
-  EXPECT_EQ(c.reserve(0, 1), std::make_pair(int64_t(643), int64_t(643)));
+  EXPECT_EQ(c.reserve(5, 3), cycles(640, 642));
+  EXPECT_EQ(c.reserve(0, 1), cycles(643, 643));
   // A booking far ahead grows the ring; the busy stretch stays busy.
-  EXPECT_EQ(c.reserve(100000, 1), std::make_pair(int64_t(100000), int64_t(100000)));
-  EXPECT_EQ(c.reserve(64, 2), std::make_pair(int64_t(644), int64_t(645)));
+  EXPECT_EQ(c.reserve(100000, 1), cycles(100000, 100000));
+  EXPECT_EQ(c.reserve(64, 2), cycles(644, 645));
   c.clear();
-  EXPECT_EQ(c.reserve(0, 1), std::make_pair(int64_t(0), int64_t(0)));
+  EXPECT_EQ(c.reserve(0, 1), cycles(0, 0));
 }
 
 TEST(LinkCalendar, AFullWordForgottenLeavesItsSlotFree) {
   LinkCalendar c;
-  EXPECT_EQ(c.reserve(0, 640), std::make_pair(int64_t(0), int64_t(639)));
-  EXPECT_EQ(c.reserve(5, 1), std::make_pair(int64_t(640), int64_t(640)));
+  EXPECT_EQ(c.reserve(0, 640), cycles(0, 639));
+  EXPECT_EQ(c.reserve(5, 1), cycles(640, 640));
   c.forgetBefore(640);
   // Word 63 full and word 64, which reuses the slot of word 0, booked; then a search from word
   // 63 into word 64.
-  EXPECT_EQ(c.reserve(63 * 64, 64), std::make_pair(int64_t(4032), int64_t(4095)));
-  EXPECT_EQ(c.reserve(4100, 1), std::make_pair(int64_t(4100), int64_t(4100)));
-  EXPECT_EQ(c.reserve(4032, 1), std::make_pair(int64_t(4096), int64_t(4096)));
+  EXPECT_EQ(c.reserve(63 * 64, 64), cycles(4032, 4095));
+  EXPECT_EQ(c.reserve(4100, 1), cycles(4100, 4100));
+  EXPECT_EQ(c.reserve(4032, 1), cycles(4096, 4096));
 }
 
 TEST(LinkCalendar, AgreesWithASetOfBusyCyclesWhileItForgets) {
