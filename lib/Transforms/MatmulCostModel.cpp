@@ -503,7 +503,10 @@ std::optional<MatmulPlan> cost::choosePlan(const rt::ChipDesc &chip, const Matmu
   // Plans within kTimeTolerance of the fastest are as fast as the model can tell: of those, the
   // one whose operands cross the NoC fewest times (read again in fewer passes, from DRAM or L1),
   // and with tensors kept in L1 meanwhile, the one that takes the least L1 leaves them the most
-  // room.
+  // room. Plans still tied are usually bound alike by a bandwidth all cores share (the L1 of an
+  // interleaved tensor, DRAM): the one on more cores, as that bound is the model's least
+  // certain term (ResNet-50's stem at batch 16 in bfp4: 32 and 64 cores both estimated 370.1k
+  // cycles, simulated 391k and 260k).
   size_t chosen = *fastest;
   for (size_t i = 0; i < plans.size(); ++i) {
     if (cycles[i] > cycles[*fastest] * (1.0 + kTimeTolerance))
@@ -514,7 +517,9 @@ std::optional<MatmulPlan> cost::choosePlan(const rt::ChipDesc &chip, const Matmu
       continue;
     }
     int64_t l1 = spareL1 ? l1Bytes(p, plans[i]) : 0, l1Chosen = spareL1 ? l1Bytes(p, plans[chosen]) : 0;
-    if (l1 < l1Chosen || (l1 == l1Chosen && cycles[i] < cycles[chosen]))
+    if (l1 < l1Chosen || (l1 == l1Chosen && cycles[i] < cycles[chosen]) ||
+        (l1 == l1Chosen && cycles[i] == cycles[chosen] &&
+         plans[i].cores() > plans[chosen].cores()))
       chosen = i;
   }
   return plans[chosen];
