@@ -60,6 +60,15 @@ LogicalResult GridDialect::verifyOperationAttribute(Operation *op, NamedAttribut
   } else if (name == kGatherInputAttrName) {
     if (!isa<UnitAttr>(value))
       return op->emitError() << "'" << name << "' is a unit attribute";
+  } else if (name == kOverResidualAttrName) {
+    // Its result goes into an operand's buffer: one of them must be of the result's type.
+    if (!isa<UnitAttr>(value))
+      return op->emitError() << "'" << name << "' is a unit attribute";
+    if (op->getNumResults() != 1 ||
+        llvm::none_of(op->getOperandTypes(),
+                      [&](Type t) { return t == op->getResult(0).getType(); }))
+      return op->emitError() << "'" << name
+                             << "' needs an operand of the result's type to write over";
   } else if (name == kAddressAttrName || name == kSkippedTilesAttrName) {
     auto count = dyn_cast<IntegerAttr>(value);
     if (!count || count.getInt() < 0)

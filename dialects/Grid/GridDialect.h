@@ -24,6 +24,10 @@ inline constexpr llvm::StringLiteral kAddressAttrName = "grid.address";
 /// graph.remap that produces it (a pool's or depthwise convolution's windows): no dispatch
 /// writes that remap's result.
 inline constexpr llvm::StringLiteral kGatherInputAttrName = "grid.gather_input";
+/// The name of the unit attribute of a graph.matmul that writes its result into its residual's
+/// buffer (tessel::writesOverResidual): both have one type, and no dispatch reads the residual
+/// after it.
+inline constexpr llvm::StringLiteral kOverResidualAttrName = "grid.over_residual";
 
 /// The name of the attribute that holds a graph op's `#grid.compute` (Dst format, fidelity).
 inline constexpr llvm::StringLiteral kComputeAttrName = "grid.compute";

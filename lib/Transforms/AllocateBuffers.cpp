@@ -40,15 +40,19 @@ std::vector<Transient> transients(func::FuncOp func,
         t.onChipOnly = false;
       t.last = !top || isa<func::ReturnOp>(top) ? end : std::max(t.last, position.lookup(top));
     };
-    for (OpOperand &use : empty->getUses()) {
-      reader(use.getOwner());
-      auto dispatch = dyn_cast<grid::DispatchOp>(use.getOwner());
-      if (!dispatch)
-        continue;
-      unsigned k = use.getOperandNumber() - dispatch.getInputs().size();
-      if (k < dispatch.getNumResults())
-        for (Operation *user : dispatch.getResult(k).getUsers())
-          reader(user);
+    // The buffer is every dispatch result tied to it, in turn: a dispatch may write into what
+    // another wrote there (a matmul over its residual).
+    SmallVector<Value> names{empty.getResult()};
+    while (!names.empty()) {
+      Value name = names.pop_back_val();
+      for (OpOperand &use : name.getUses()) {
+        reader(use.getOwner());
+        auto dispatch = dyn_cast<grid::DispatchOp>(use.getOwner());
+        unsigned inputs = dispatch ? dispatch.getInputs().size() : 0;
+        if (dispatch && use.getOperandNumber() >= inputs &&
+            use.getOperandNumber() - inputs < dispatch.getNumResults())
+          names.push_back(dispatch.getResult(use.getOperandNumber() - inputs));
+      }
     }
     out.push_back(t);
   }

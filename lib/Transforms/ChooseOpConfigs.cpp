@@ -3,6 +3,7 @@
 #include "tessel/Transforms/L1Tensors.h"
 #include "tessel/Transforms/Normalization.h"
 #include "tessel/Transforms/ReduceSplit.h"
+#include "tessel/Transforms/RowShards.h"
 #include "tessel/Transforms/SplitK.h"
 #include "tessel/Transforms/StreamSoftmax.h"
 #include "tessel/Transforms/MatmulProblem.h"
@@ -18,16 +19,6 @@ namespace tessel {
 
 using namespace mlir;
 using namespace tessel;
-
-static grid::MatmulConfigAttr attrOf(MLIRContext *ctx, const cost::MatmulPlan &p,
-                                     bool gatherLhs, int64_t cycles, int64_t rhsStoredTiles = 0) {
-  auto operands =
-      p.multicast ? grid::OperandSharing::multicast : grid::OperandSharing::unicast;
-  auto lhs = gatherLhs ? grid::LhsSource::gather : grid::LhsSource::tensor;
-  return grid::MatmulConfigAttr::get(ctx, p.gridM, p.gridN, p.coresX, p.coresY, p.blockM,
-                                     p.blockN, p.subM, p.subN, p.kChunk, operands, lhs, cycles,
-                                     p.groups, rhsStoredTiles, p.deferWrites, p.skipZeroLhs);
-}
 
 /// Counts the tiles `stored` of `op`'s constant rhs (0: every tile) in `problem`, with how many
 /// each tile column stores.
@@ -126,26 +117,19 @@ void maybeSplit(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t limit, int
   held[partial] = held[*partial->getUsers().begin()] = h + partials;
 }
 
-/// Whether two plans put the same blocks on the same cores (they may chunk K and cut subblocks
-/// differently).
-static bool sameGridAndBlocks(const cost::MatmulPlan &a, const cost::MatmulPlan &b) {
-  return a.gridM == b.gridM && a.gridN == b.gridN && a.coresX == b.coresX &&
-         a.coresY == b.coresY && a.blockM == b.blockM && a.blockN == b.blockN &&
-         a.multicast == b.multicast && a.groups == b.groups;
-}
-
-/// Chooses `op`'s K chunk and subblocks again when its reader gathers the lhs from its own
-/// shard and its neighbours' (MatmulProblem::gathersLocally), keeping the grid and the blocks;
-/// returns whether the config changed. With `keepPlan` (a config the user gave) only the
-/// estimate is updated.
-bool refineLocalGather(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t budget,
-                       bool keepPlan) {
+/// Chooses `op`'s K chunk and subblocks again when its reader takes the lhs or the residual
+/// from its own shard (gathers the lhs from its own shard and its neighbours'), keeping the grid
+/// and the blocks; returns whether the config changed. With `keepPlan` (a config the user
+/// gave) only the estimate is updated.
+bool refineLocalReads(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t budget,
+                      bool keepPlan) {
   auto config = op->getAttrOfType<grid::MatmulConfigAttr>(grid::kConfigAttrName);
-  if (!config || !config.gathersLhs())
+  if (!config)
     return false;
   cost::MatmulPlan current = matmulPlan(config);
-  FailureOr<cost::MatmulProblem> problem = matmulProblem(op, chip, /*gatherLhs=*/true);
-  if (failed(problem) || !problem->gathersLocally(current))
+  FailureOr<cost::MatmulProblem> problem = matmulProblem(op, chip, config.gathersLhs());
+  if (failed(problem) ||
+      (!problem->readsLhsLocally(current) && !problem->readsResidualLocally(current)))
     return false;
   setStoredTiles(*problem, op, config.getRhsStoredTiles());
   cost::MatmulPlan best = current;
@@ -157,7 +141,7 @@ bool refineLocalGather(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t bud
     plan.deferWrites = current.deferWrites;
     if (plan.deferWrites && cost::l1Bytes(*problem, plan) > budget)
       plan.deferWrites = false;
-    if (keepPlan || !sameGridAndBlocks(plan, current))
+    if (keepPlan || !cost::sameGridAndBlocks(plan, current))
       continue;
     double cycles = cost::estimate(chip, *problem, plan).cycles;
     if (cycles < bestCycles) {
@@ -167,12 +151,12 @@ bool refineLocalGather(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t bud
   }
   int64_t cycles = int64_t(std::llround(bestCycles));
   op->setAttr(grid::kConfigAttrName,
-              attrOf(op.getContext(), best, true, cycles, problem->rhsStoredTiles));
+              matmulConfigAttr(op.getContext(), best, config.gathersLhs(), cycles, problem->rhsStoredTiles));
   return best.kChunk != current.kChunk || best.subM != current.subM || best.subN != current.subN;
 }
 
 /// Chooses again the plan of the matmul whose result an implicit GEMM `op` gathers its windows
-/// from, so that the result's shards are the GEMM's own rows (MatmulProblem::gathersLocally),
+/// from, so that the result's shards are the GEMM's own rows (MatmulProblem::readsLhsLocally),
 /// where the two estimates together say it pays: each op's plan is chosen alone, and the
 /// producer's cannot see that the GEMM would read its windows from its own L1 and a
 /// neighbour's instead of over the whole NoC. `budgetOf` gives an op's L1 budget. Returns
@@ -208,13 +192,13 @@ bool alignWindowSource(graph::MatMulOp op, const rt::ChipDesc &chip,
   local.lhsShardRows = gemm.blockM;
   local.lhsShardCoresX = gemm.coresX;
   local.lhsShardCoresY = gemm.coresY;
-  if (!local.gathersLocally(gemm))
+  if (!local.readsLhsLocally(gemm))
     return false;
   // The GEMM's best K chunk and subblocks on its grid and blocks, windows read locally.
   double gemmNow = cost::estimate(chip, *reads, gemm).cycles;
   double gemmLocal = cost::estimate(chip, local, gemm).cycles;
   for (const cost::MatmulPlan &plan : cost::enumeratePlans(chip, local, budgetOf(op)))
-    if (sameGridAndBlocks(plan, gemm))
+    if (cost::sameGridAndBlocks(plan, gemm))
       gemmLocal = std::min(gemmLocal, cost::estimate(chip, local, plan).cycles);
   FailureOr<cost::MatmulProblem> made =
       matmulProblem(producer, chip, producerConfig.gathersLhs());
@@ -225,7 +209,7 @@ bool alignWindowSource(graph::MatMulOp op, const rt::ChipDesc &chip,
   std::optional<cost::MatmulPlan> aligned;
   double alignedCycles = 0;
   for (const cost::MatmulPlan &plan : cost::enumeratePlans(chip, *made, budgetOf(producer))) {
-    if (!shardsRows(attrOf(op.getContext(), plan, producerConfig.gathersLhs(), 0)))
+    if (!shardsRows(matmulConfigAttr(op.getContext(), plan, producerConfig.gathersLhs(), 0)))
       continue;
     double cycles = cost::estimate(chip, *made, plan).cycles;
     if (!aligned || cycles < alignedCycles)
@@ -234,7 +218,7 @@ bool alignWindowSource(graph::MatMulOp op, const rt::ChipDesc &chip,
   if (!aligned || alignedCycles + gemmLocal >= producerNow + gemmNow)
     return false;
   producer->setAttr(grid::kConfigAttrName,
-                    attrOf(op.getContext(), *aligned, producerConfig.gathersLhs(),
+                    matmulConfigAttr(op.getContext(), *aligned, producerConfig.gathersLhs(),
                            int64_t(std::llround(alignedCycles)), made->rhsStoredTiles));
   return true;
 }
@@ -433,7 +417,7 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
       }
       int64_t cycles = int64_t(std::llround(cost::estimate(*chip, *problem, *plan).cycles));
       op->setAttr(grid::kConfigAttrName,
-                  attrOf(&getContext(), *plan, gather, cycles, problem->rhsStoredTiles));
+                  matmulConfigAttr(&getContext(), *plan, gather, cycles, problem->rhsStoredTiles));
       return WalkResult::advance();
     });
     if (result.wasInterrupted())
@@ -442,6 +426,10 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
       auto budgetOf = [&](Operation *op) {
         return std::min(limit, cbBudget(available, held.lookup(op)));
       };
+      auto budgetHeld = [&](int64_t h) { return std::min(limit, cbBudget(available, h)); };
+      HeldL1 l1{held, int64_t(kL1TensorShare * double(available)), budgetHeld};
+      for (auto func : module.getOps<func::FuncOp>())
+        numRowAligned += alignRowShards(func, *chip, l1, givenConfigs);
       module.walk([&](graph::MatMulOp op) {
         numAligned += alignWindowSource(op, *chip, budgetOf, givenConfigs);
       });
@@ -451,11 +439,14 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
       // reads them from its own L1 and a neighbour's: its K chunk and subblocks are chosen again
       // for that. Its grid and blocks stay, and so does the sharding chosen from them.
       module.walk([&](graph::MatMulOp op) {
-        numRefined += refineLocalGather(op, *chip, std::min(limit, cbBudget(available,
+        numRefined += refineLocalReads(op, *chip, std::min(limit, cbBudget(available,
                                                                         held.lookup(op))),
                                         /*keepPlan=*/givenConfigs.contains(op));
       });
     }
+    if (l1Tensors)
+      for (auto func : module.getOps<func::FuncOp>())
+        numOverResidual += markWritesOverResidual(func);
     // A pool's or depthwise convolution's windows are gathered by the reduce's reader.
     module.walk([&](graph::ReduceOp op) {
       auto windows = op.getInput().getDefiningOp<graph::RemapOp>();

@@ -81,7 +81,12 @@ tessel::keepTensorsInL1(func::FuncOp func, const rt::ChipDesc &chip, int64_t cap
         continue;
       int64_t size = interleavedBytes(type, cores);
       int64_t first = position.lookup(op);
-      if (*std::max_element(held.begin() + first, held.begin() + last + 1) + size > capacity)
+      // Written over its residual in L1, it takes the residual's bytes from here on.
+      auto matmul = dyn_cast<graph::MatMulOp>(op);
+      if (matmul && writesOverResidual(matmul) && inL1(matmul.getResidual()))
+        ++first;
+      if (first <= last &&
+          *std::max_element(held.begin() + first, held.begin() + last + 1) + size > capacity)
         continue;
       for (int64_t p = first; p <= last; ++p)
         held[size_t(p)] += size;
@@ -92,6 +97,38 @@ tessel::keepTensorsInL1(func::FuncOp func, const rt::ChipDesc &chip, int64_t cap
   for (Operation *op : ops)
     out[op] = held[size_t(position.lookup(op))];
   return out;
+}
+
+bool tessel::writesOverResidual(graph::MatMulOp op) {
+  Value residual = op.getResidual();
+  if (!residual || !residual.getDefiningOp<graph::MatMulOp>() ||
+      residual.getParentBlock() != op->getBlock())
+    return false;
+  // Every other reader runs before it (dispatches run in program order), as do the readers of
+  // windows gathered from it; it reads the residual as its residual alone.
+  auto before = [&](Operation *user) {
+    return user->getBlock() == op->getBlock() && user->isBeforeInBlock(op);
+  };
+  int asResidual = 0;
+  for (OpOperand &use : residual.getUses()) {
+    Operation *user = use.getOwner();
+    if (user == op.getOperation()) {
+      if (use.get() == op.getLhs() || use.get() == op.getRhs() || use.get() == op.getBias())
+        return false;
+      ++asResidual;
+      continue;
+    }
+    if (!before(user) ||
+        (isa<graph::RemapOp>(user) && !llvm::all_of(user->getUsers(), before)))
+      return false;
+  }
+  if (asResidual != 1)
+    return false;
+  auto from = cast<RankedTensorType>(residual.getType());
+  auto to = cast<RankedTensorType>(op.getType());
+  grid::LayoutAttr a = grid::getLayout(from), b = grid::getLayout(to);
+  return from.getShape() == to.getShape() && from.getElementType() == to.getElementType() && a &&
+         b && a.getFormat() == b.getFormat();
 }
 
 std::optional<ResultShards> tessel::resultShards(grid::MatmulConfigAttr config, int64_t batch,
@@ -207,6 +244,14 @@ int64_t tessel::shardResults(func::FuncOp func, const rt::ChipDesc &chip) {
     auto type = cast<RankedTensorType>(op.getType());
     if (!config || !interleavedInL1(type))
       return;
+    // Written over its residual, it is laid out as the residual is.
+    if (writesOverResidual(op) && inL1(op.getResidual())) {
+      if (op.getResidual().getType() != type) {
+        op.getResult().setType(op.getResidual().getType());
+        ++sharded;
+      }
+      return;
+    }
     rt::TiledShape tiled = tiledOf(type);
     std::optional<ResultShards> shards =
         resultShards(config, tiled.batch, tiled.rowsTiles, tiled.colsTiles);
@@ -217,4 +262,16 @@ int64_t tessel::shardResults(func::FuncOp func, const rt::ChipDesc &chip) {
     ++sharded;
   });
   return sharded;
+}
+
+int64_t tessel::markWritesOverResidual(func::FuncOp func) {
+  int64_t marked = 0;
+  func.walk([&](graph::MatMulOp op) {
+    if (writesOverResidual(op) && inL1(op.getResidual()) &&
+        op.getResidual().getType() == op.getType()) {
+      op->setAttr(grid::kOverResidualAttrName, UnitAttr::get(op.getContext()));
+      ++marked;
+    }
+  });
+  return marked;
 }

@@ -272,8 +272,8 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
       // request and one on its loop step.
       a.tileBytes = double(p.lhsRuns) * std::max<double>(flit, double(p.lhsRunBytes));
       a.issue = 2.0 * double(p.lhsRuns) + 3.0;
-      a.local = p.gathersLocally(plan);
     }
+    a.local = p.readsLhsLocally(plan);
     auto bytesOf = [](const Operand &o) { return o.readers * o.rows * o.cols * o.tileBytes; };
     // A chunk's bytes that DRAM serves, and that other cores' L1 serves.
     // Every core's chunk together moves the stored tiles, not the busiest core's share.
@@ -350,7 +350,9 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   // come while every core reads its residual and writes its block: measured, each one-tile
   // round trip then takes about three times the unloaded one (0.6 us in ResNet-50's first
   // downsample, 16 subblocks of one tile per core on 49 cores).
-  double residualLatency = (p.residualInL1 ? 3.0 : 1.0) * latencyOf(p.residualInL1);
+  // From its own shard the round trip is the core's own port's.
+  double residualLatency = p.readsResidualLocally(plan) ? double(chip.nocHopCycles)
+                           : (p.residualInL1 ? 3.0 : 1.0) * latencyOf(p.residualInL1);
   double residualRead =
       p.hasResidual ? subblocks * (residualLatency +
                                    plan.subM * plan.subN * rt::tileBytes(p.residual) / flit)
@@ -482,6 +484,26 @@ std::vector<MatmulPlan> cost::enumeratePlans(const rt::ChipDesc &chip, const Mat
                   plans.push_back(plan);
               }
     }
+  return plans;
+}
+
+std::vector<MatmulPlan> cost::rowBlockPlans(const rt::ChipDesc &chip, const MatmulProblem &p,
+                                            int64_t cores, int64_t l1Budget) {
+  std::vector<MatmulPlan> plans;
+  std::optional<std::pair<int64_t, int64_t>> rect = rectangle(chip, cores);
+  if (!rect || p.mt % cores || p.batch != 1)
+    return plans;
+  const int64_t bm = p.mt / cores, bn = p.nt;
+  // As enumeratePlans chunks K: multicast one-dimensional grids by divisors, cores that read for
+  // themselves by any length.
+  for (bool multicast : {true, false})
+    for (int64_t kc : kChunks(p.kt, !multicast))
+      for (int64_t sm : divisors(bm, p.dstCapacity))
+        for (int64_t sn : divisors(bn, p.dstCapacity / sm)) {
+          MatmulPlan plan{cores, 1, rect->first, rect->second, bm, bn, sm, sn, kc, multicast};
+          if (isValid(chip, p, plan, l1Budget))
+            plans.push_back(plan);
+        }
   return plans;
 }
 

@@ -87,18 +87,30 @@ FailureOr<cost::MatmulProblem> tessel::matmulProblem(graph::MatMulOp op, const r
   }
   Value lhsSource = gatherLhs ? op.getLhs().getDefiningOp<graph::RemapOp>().getInput() : op.getLhs();
   p.lhsInL1 = inL1(lhsSource);
-  grid::LayoutAttr source = grid::getLayout(lhsSource.getType());
-  ArrayRef<int64_t> sourceShape = cast<RankedTensorType>(lhsSource.getType()).getShape();
-  if (gatherLhs && p.lhsInL1 && source.getSharding() == grid::Sharding::height_sharded &&
-      sourceShape.size() >= 2 && tilesOf(sourceShape[sourceShape.size() - 2]) == p.mt) {
-    p.lhsShardRows = source.getShardShape()[0];
-    p.lhsShardCoresX = source.getCores().width();
-    p.lhsShardCoresY = source.getCores().height();
-  }
+  rowShardsOf(lhsSource, p.mt, p.lhsShardRows, p.lhsShardCoresX, p.lhsShardCoresY);
   p.rhsInL1 = inL1(op.getRhs());
   p.residualInL1 = inL1(op.getResidual());
+  if (op.getResidual())
+    rowShardsOf(op.getResidual(), p.mt, p.residualShardRows, p.residualShardCoresX,
+                p.residualShardCoresY);
   p.outInL1 = inL1(op.getResult());
   return p;
+}
+
+void tessel::rowShardsOf(Value v, int64_t rowTiles, int64_t &rows, int64_t &coresX,
+                         int64_t &coresY) {
+  grid::LayoutAttr layout = grid::getLayout(v.getType());
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(v.getType()).getShape();
+  int64_t all = 1;
+  for (int64_t d : shape.drop_back())
+    all *= d;
+  if (!layout || layout.getMemory() != grid::MemorySpace::l1 ||
+      layout.getSharding() != grid::Sharding::height_sharded || shape.size() < 2 ||
+      tilesOf(all) != rowTiles || shape[shape.size() - 2] % 32)
+    return;
+  rows = layout.getShardShape()[0];
+  coresX = layout.getCores().width();
+  coresY = layout.getCores().height();
 }
 
 cost::MatmulPlan tessel::matmulPlan(grid::MatmulConfigAttr c) {
@@ -108,3 +120,13 @@ cost::MatmulPlan tessel::matmulPlan(grid::MatmulConfigAttr c) {
                           c.getSkipZeroLhs()};
 }
 
+grid::MatmulConfigAttr tessel::matmulConfigAttr(MLIRContext *ctx, const cost::MatmulPlan &p,
+                                                bool gatherLhs, int64_t cycles,
+                                                int64_t rhsStoredTiles) {
+  auto operands =
+      p.multicast ? grid::OperandSharing::multicast : grid::OperandSharing::unicast;
+  auto lhs = gatherLhs ? grid::LhsSource::gather : grid::LhsSource::tensor;
+  return grid::MatmulConfigAttr::get(ctx, p.gridM, p.gridN, p.coresX, p.coresY, p.blockM,
+                                     p.blockN, p.subM, p.subN, p.kChunk, operands, lhs, cycles,
+                                     p.groups, rhsStoredTiles, p.deferWrites, p.skipZeroLhs);
+}

@@ -513,3 +513,49 @@ func.func @stem_ties(%x: tensor<1x1x200704x16xf32>) -> tensor<1x1x200704x64xf32>
   %r = graph.unary relu %y : tensor<1x1x200704x64xf32> -> tensor<1x1x200704x64xf32>
   return %r : tensor<1x1x200704x64xf32>
 }
+
+// -----
+
+// A bottleneck's chain at ResNet-50's first stage and batch 16 (1568 row tiles): each matmul
+// alone reads the others' results interleaved over all cores and takes them in passes; as a
+// group each computes 28 whole row tiles on each of 8x7 cores in one pass, so that every result
+// is height-sharded there and read in the reading core's own L1, the lhs and the residual alike.
+// The last matmul writes over its residual (nothing reads it later): the result takes the
+// residual's shards. Without shards (NOSHARD) both stay interleaved, one buffer still.
+// CHECK-LABEL: func.func @row_shards
+// CHECK: %[[X:.*]] = graph.matmul %{{.*}} {grid.config = #grid.matmul_config<grid = [56, 1], cores = [8, 7], block = [28, 8]{{.*}}>} : {{.*}} -> tensor<50176x256xf32, #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 28x8, cores <(0, 0) to (7, 6)>>>
+// CHECK: %[[A:.*]] = graph.matmul %[[X]], {{.*}}block = [28, 2]{{.*}} -> tensor<50176x64xf32, #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 28x2, cores <(0, 0) to (7, 6)>>>
+// CHECK: graph.matmul %[[A]], %{{.*}} plus %[[X]] then relu {{{.*}}block = [28, 8]{{.*}}, grid.over_residual} : {{.*}} -> tensor<50176x256xf32, #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 28x8, cores <(0, 0) to (7, 6)>>>
+// NOSHARD-LABEL: func.func @row_shards
+// NOSHARD-NOT: height_sharded
+// NOSHARD: grid.over_residual
+// NOSHARD-NOT: height_sharded
+// NOSHARD: return
+// DRAMONLY-LABEL: func.func @row_shards
+// DRAMONLY-NOT: grid.over_residual
+// DRAMONLY: return
+func.func @row_shards(%in: tensor<50176x64xf32>) -> tensor<50176x64xf32> {
+  %w0 = graph.constant dense<0.01> : tensor<64x256xf32>
+  %w1 = graph.constant dense<0.01> : tensor<256x64xf32>
+  %w2 = graph.constant dense<0.01> : tensor<64x256xf32>
+  %x = graph.matmul %in, %w0 then relu : (tensor<50176x64xf32>, tensor<64x256xf32>) -> tensor<50176x256xf32>
+  %a = graph.matmul %x, %w1 then relu : (tensor<50176x256xf32>, tensor<256x64xf32>) -> tensor<50176x64xf32>
+  %y = graph.matmul %a, %w2 plus %x then relu : (tensor<50176x64xf32>, tensor<64x256xf32>, tensor<50176x256xf32>) -> tensor<50176x256xf32>
+  %z = graph.matmul %y, %w1 : (tensor<50176x256xf32>, tensor<256x64xf32>) -> tensor<50176x64xf32>
+  return %z : tensor<50176x64xf32>
+}
+
+// -----
+
+// A residual that a later op still reads is not written over.
+// CHECK-LABEL: func.func @residual_read_later
+// CHECK-NOT: grid.over_residual
+// CHECK: return
+func.func @residual_read_later(%in: tensor<128x64xf32>) -> tensor<128x64xf32> {
+  %w = graph.constant dense<0.1> : tensor<64x64xf32>
+  %x = graph.matmul %in, %w : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>
+  %a = graph.matmul %x, %w : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>
+  %y = graph.matmul %a, %w plus %x : (tensor<128x64xf32>, tensor<64x64xf32>, tensor<128x64xf32>) -> tensor<128x64xf32>
+  %z = graph.matmul %x, %w plus %y : (tensor<128x64xf32>, tensor<64x64xf32>, tensor<128x64xf32>) -> tensor<128x64xf32>
+  return %z : tensor<128x64xf32>
+}

@@ -85,7 +85,7 @@ static cl::opt<std::string> dumpIrDir("dump-ir-dir",
 static cl::opt<bool> printOpConfigs("print-op-configs",
                                     cl::desc("Print each op's chosen config (core grid, "
                                              "blocking, K chunk, estimated cycles) and whether "
-                                             "its result stays in L1, on stdout"),
+                                             "its result stays in L1 (sharded, written over its residual), on stdout"),
                                     cl::cat(category));
 static cl::opt<bool> printPrecision("print-precision",
                                     cl::desc("Print each op's precision on stdout: the formats of "
@@ -196,6 +196,8 @@ void printOpConfig(Operation *inner) {
                  << layout.getShardShape()[0] << "x" << layout.getShardShape()[1]
                  << " tiles per core over " << cores.width() << "x" << cores.height() << " cores";
   }
+  if (inner->hasAttr(tessel::grid::kOverResidualAttrName))
+    llvm::outs() << ", written over its residual";
   llvm::outs() << "\n";
 }
 

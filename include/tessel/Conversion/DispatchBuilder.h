@@ -46,10 +46,12 @@ struct TileGather;
 
 class DispatchBuilder {
 public:
+  /// A dispatch writing a new tensor of each of `outputTypes`; with `into`, writing into the
+  /// buffer of `into` instead (a tensor of the output's type it overwrites).
   DispatchBuilder(mlir::OpBuilder &b, mlir::Location loc, llvm::StringRef opName,
                   const CoreSplit &split, mlir::ValueRange inputs,
                   llvm::ArrayRef<mlir::Type> outputTypes, const LoweringOptions &options,
-                  int64_t macs = 0);
+                  int64_t macs = 0, mlir::Value into = nullptr);
   /// Rebuilds `like` with the same ins (or `inputs`), outs and attributes and an empty body, in
   /// front of it.
   DispatchBuilder(mlir::OpBuilder &b, grid::DispatchOp like, const CoreSplit &split,

@@ -10,6 +10,7 @@
 #ifndef TESSEL_TRANSFORMS_L1TENSORS_H
 #define TESSEL_TRANSFORMS_L1TENSORS_H
 
+#include "Graph/GraphOps.h"
 #include "Grid/GridDialect.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "tessel/runtime/Chip.h"
@@ -33,6 +34,17 @@ bool gathersThroughRemap(mlir::OpOperand &use);
 llvm::DenseMap<mlir::Operation *, int64_t> keepTensorsInL1(mlir::func::FuncOp func,
                                                            const rt::ChipDesc &chip,
                                                            int64_t capacity);
+
+/// Whether `op` writes its result over its residual: the residual is another matmul's result,
+/// read by `op` alone, of the result's shape and format. Each core reads a residual tile before
+/// it writes the output tile in its place and no other core reads it, so one buffer serves
+/// both: the result takes the residual's layout (shardResults) and bytes (keepTensorsInL1), and
+/// the dispatch writes into the residual's buffer (tt-lower-graph-to-grid).
+bool writesOverResidual(graph::MatMulOp op);
+
+/// Marks `grid.over_residual` on the matmuls of `func` that write over their residual in L1
+/// (its type and the result's one); returns how many.
+int64_t markWritesOverResidual(mlir::func::FuncOp func);
 
 /// How a matmul's result can be sharded so that each core's shard is the block it writes: when
 /// each core of `config`'s rectangle computes one block of a single matrix in one pass, blocks

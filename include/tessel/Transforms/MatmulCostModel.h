@@ -131,11 +131,13 @@ struct MatmulProblem {
   /// Operands (for a gathered lhs, the remap's input) and result kept in L1 between ops: their
   /// tiles are NoC hops away and no DRAM channel carries them.
   bool lhsInL1 = false, rhsInL1 = false, residualInL1 = false, outInL1 = false;
-  /// A gathered lhs whose remap's input is height-sharded over a rectangle of cores, in shards
-  /// of `lhsShardRows` row tiles of the same positions as the output's rows (0: it is not).
-  /// Cores that compute those rows, in that order, read their windows from their own L1 and a
-  /// neighbour's.
+  /// An lhs (for a gathered one, the remap's input) height-sharded over a rectangle of cores,
+  /// in shards of `lhsShardRows` row tiles of the same positions as the output's rows (0: it is
+  /// not). Cores that compute those rows, in that order, read their rows from their own L1
+  /// (their windows from their own and a neighbour's).
   int64_t lhsShardRows = 0, lhsShardCoresX = 0, lhsShardCoresY = 0;
+  /// The same for the residual: a core that computes a shard's rows reads them in its own L1.
+  int64_t residualShardRows = 0, residualShardCoresX = 0, residualShardCoresY = 0;
   /// A constant rhs whose all-zero tiles the kernels skip: the tiles stored, read and
   /// multiplied (0: a dense rhs, every tile).
   int64_t rhsStoredTiles = 0;
@@ -154,8 +156,11 @@ struct MatmulProblem {
   /// bounds each pass (a random half of a 1024 x 1024 weight's tiles zero: blocks of four
   /// columns hold 53 to 72 of their 128 tiles).
   double rhsBusiestDensity(const struct MatmulPlan &plan) const;
-  /// Whether `plan`'s cores gather their lhs from their own shard and its neighbours'.
-  bool gathersLocally(const struct MatmulPlan &plan) const;
+  /// Whether `plan`'s cores read their lhs from their own shard (gather it from their own
+  /// shard and its neighbours').
+  bool readsLhsLocally(const struct MatmulPlan &plan) const;
+  /// Whether `plan`'s cores read their residual from their own shard.
+  bool readsResidualLocally(const struct MatmulPlan &plan) const;
 };
 
 /// The same fields as #grid.matmul_config.
@@ -215,11 +220,33 @@ struct MatmulPlan {
   }
 };
 
-inline bool MatmulProblem::gathersLocally(const MatmulPlan &plan) const {
-  return lhsRuns > 0 && lhsShardRows > 0 && plan.multicast && plan.gridN == 1 &&
-         plan.groups == 1 && plan.blockM == lhsShardRows && plan.coresX == lhsShardCoresX &&
-         plan.coresY == lhsShardCoresY && plan.gridM == lhsShardCoresX * lhsShardCoresY &&
-         batch == 1;
+/// Whether `plan`'s cores compute the rows of shards of `rows` row tiles over a rectangle of
+/// `coresX` x `coresY` cores, core c the rows of shard c in every pass: a multicast grid of one
+/// column of blocks, or cores that read for themselves one block of whole rows each.
+inline bool computesShardRows(const MatmulProblem &p, const MatmulPlan &plan, int64_t rows,
+                              int64_t coresX, int64_t coresY) {
+  return rows > 0 && plan.gridN == 1 && plan.groups == 1 && plan.blockM == rows &&
+         plan.coresX == coresX && plan.coresY == coresY && plan.gridM == coresX * coresY &&
+         p.batch == 1 && (plan.multicast || plan.blockN == p.nt);
+}
+
+inline bool MatmulProblem::readsLhsLocally(const MatmulPlan &plan) const {
+  // A gathered lhs takes its windows in the multicast kernel's order of rows.
+  return (lhsRuns == 0 || plan.multicast) &&
+         computesShardRows(*this, plan, lhsShardRows, lhsShardCoresX, lhsShardCoresY);
+}
+
+inline bool MatmulProblem::readsResidualLocally(const MatmulPlan &plan) const {
+  return computesShardRows(*this, plan, residualShardRows, residualShardCoresX,
+                           residualShardCoresY);
+}
+
+/// Whether two plans put the same blocks on the same cores (they may chunk K and cut subblocks
+/// differently).
+inline bool sameGridAndBlocks(const MatmulPlan &a, const MatmulPlan &b) {
+  return a.gridM == b.gridM && a.gridN == b.gridN && a.coresX == b.coresX &&
+         a.coresY == b.coresY && a.blockM == b.blockM && a.blockN == b.blockN &&
+         a.multicast == b.multicast && a.groups == b.groups;
 }
 
 struct MatmulCost {
@@ -250,6 +277,12 @@ MatmulCost estimate(const rt::ChipDesc &chip, const MatmulProblem &p, const Matm
 /// Every valid plan, in a deterministic order.
 std::vector<MatmulPlan> enumeratePlans(const rt::ChipDesc &chip, const MatmulProblem &p,
                                        int64_t l1Budget);
+
+/// The valid plans whose `cores` cores (a rectangle at the origin) each compute one block of
+/// `p.mt / cores` whole rows of tiles, core c row block c, in one pass; none if `cores` does not
+/// divide the rows or form a rectangle.
+std::vector<MatmulPlan> rowBlockPlans(const rt::ChipDesc &chip, const MatmulProblem &p,
+                                      int64_t cores, int64_t l1Budget);
 
 /// Plans whose estimates differ by less than this share of the fastest are equally fast for
 /// choosing: the model's median error is several times larger.

@@ -22,6 +22,18 @@ mlir::FailureOr<cost::MatmulProblem> matmulProblem(graph::MatMulOp op, const rt:
 bool batchIsRows(llvm::ArrayRef<int64_t> lhs, llvm::ArrayRef<int64_t> rhs,
                  llvm::ArrayRef<int64_t> out);
 
+/// The shards of `v` when it is height-sharded in L1 over the rows of `rowTiles` row tiles (its
+/// rows, the batch's included): the row tiles of a shard and the rectangle of cores; left as
+/// they are otherwise.
+void rowShardsOf(mlir::Value v, int64_t rowTiles, int64_t &rows, int64_t &coresX,
+                 int64_t &coresY);
+
+/// The #grid.matmul_config that records `plan`, with the lhs gathered or not, its estimate and
+/// the constant rhs tiles stored (0: every tile).
+grid::MatmulConfigAttr matmulConfigAttr(mlir::MLIRContext *ctx, const cost::MatmulPlan &plan,
+                                        bool gatherLhs, int64_t cycles,
+                                        int64_t rhsStoredTiles = 0);
+
 /// The blocking a #grid.matmul_config records.
 cost::MatmulPlan matmulPlan(grid::MatmulConfigAttr config);
 

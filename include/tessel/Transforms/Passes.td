@@ -409,7 +409,7 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     (`l1-shards=false`: never). An implicit GEMM whose windows' input is then sharded as its
     own rows are (same cores, in order, a shard per block of rows) gathers them from its own L1
     and a neighbour's rather than over the whole NoC: its K chunk and subblocks are chosen again
-    under that cost (`MatmulProblem::gathersLocally`), its grid and blocks kept. Before that,
+    under that cost (`MatmulProblem::readsLhsLocally`), its grid and blocks kept. Before that,
     where the producer of such a GEMM's windows is a matmul whose chosen plan would shard its
     result otherwise, the producer takes the best plan that shards it as the GEMM's rows if the
     two estimates together are lower so. The runtime finds each tile where
@@ -421,6 +421,29 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
         block = [2, 2], subblock = [1, 1], k_chunk = 2>} : ...
         -> tensor<1x1x3136x64xf32, #grid.layout<tile 32x32, bf16, l1, height_sharded,
            shard 2x2, cores <(0, 0) to (6, 6)>>>
+    ```
+
+    Matmuls whose L1 results feed each other over the same rows (a bottleneck's 1x1 and
+    stride-1 3x3 convolutions and its residual) are weighed as a group first (RowShards.h):
+    every member on one rectangle of cores, each core one block of whole rows in one pass, so
+    that each reads the others' results in its own L1 (its windows in its own and a
+    neighbour's). The group takes those plans where their estimates, reads counted from where
+    they will be, are 5% below those of the plans chosen alone, and the larger shards leave
+    every op that runs meanwhile its circular buffers. A matmul that adds a residual nothing
+    reads after it, another matmul's L1 result of its own type, writes its result over it
+    (`grid.over_residual`; each core reads a residual tile before it writes the output tile in
+    its place): the two take one buffer, which `keepTensorsInL1` counts once.
+
+    ```mlir
+    %y = graph.matmul %a, %w2 plus %x then relu : (tensor<50176x64xf32, #s2>,
+        tensor<64x256xf32, #dram>, tensor<50176x256xf32, #s8>) -> tensor<50176x256xf32, #l1>
+    ```
+    becomes, with `#s8 = #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 28x8,
+    cores <(0, 0) to (7, 6)>>`,
+    ```mlir
+    %y = graph.matmul %a, %w2 plus %x then relu {grid.config = #grid.matmul_config<
+        grid = [56, 1], cores = [8, 7], block = [28, 8], ...>, grid.over_residual}
+        : (...) -> tensor<50176x256xf32, #s8>
     ```
 
     ```mlir
@@ -476,10 +499,15 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     Statistic<"numZeroLhs", "zero-lhs", "Matmuls that test their lhs tiles and skip zero ones">,
     Statistic<"numSharded", "sharded", "Results sharded over the cores that write them">,
     Statistic<"numRefined", "refined",
-              "Implicit GEMMs whose K chunk or subblocks changed for windows read locally">,
+              "Matmuls whose K chunk or subblocks changed for an lhs, windows or a residual read locally">,
     Statistic<"numAligned", "aligned",
               "Producers of an implicit GEMM's windows whose plan changed so that their shards "
               "are the GEMM's rows">,
+    Statistic<"numRowAligned", "row-aligned",
+              "Matmuls given one-pass plans over the same row blocks as the matmuls whose "
+              "results they read (or that read theirs)">,
+    Statistic<"numOverResidual", "over-residual",
+              "Matmuls that write their result over their residual in L1">,
     Statistic<"numStreamedSoftmax", "streamed-softmax",
               "Softmaxes whose rows do not fit L1, streamed through reductions instead">,
     Statistic<"numExpandedNorms", "expanded-norms",

@@ -70,7 +70,15 @@ FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const Lowerin
   unsigned residualInput = inputs.size();
   if (residual)
     inputs.push_back(residual);
-  DispatchBuilder db(b, op.getLoc(), "matmul", split, inputs, {op.getType()}, opts, macs);
+  // Written over its residual (tt-choose-op-configs decided so), into the residual's buffer.
+  Value into;
+  if (op->hasAttr(grid::kOverResidualAttrName)) {
+    if (!residual || residual.getType() != op.getType())
+      return op.emitError() << "matmul marked " << grid::kOverResidualAttrName
+                            << " needs a residual of its result's type";
+    into = residual;
+  }
+  DispatchBuilder db(b, op.getLoc(), "matmul", split, inputs, {op.getType()}, opts, macs, into);
   // Reports show each dispatch's chosen config, and the kernels follow it.
   db.dispatchOp()->setAttr(grid::kConfigAttrName, config);
   tile::DataFormat outFormat = formatOf(op.getResult());

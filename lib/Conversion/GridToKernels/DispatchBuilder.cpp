@@ -79,12 +79,15 @@ int64_t LoweringOptions::dstCapacity() const {
 DispatchBuilder::DispatchBuilder(OpBuilder &b, Location loc, StringRef opName,
                                  const CoreSplit &split, ValueRange inputs,
                                  ArrayRef<Type> outputTypes, const LoweringOptions &options,
-                                 int64_t macs)
+                                 int64_t macs, Value into)
     : b(b), loc(loc), coreSplit(split), numInputs(inputs.size()) {
   MLIRContext *ctx = b.getContext();
   SmallVector<Value> outputs;
-  for (Type t : outputTypes)
-    outputs.push_back(b.create<grid::EmptyOp>(loc, t, IntegerAttr()));
+  if (into)
+    outputs.push_back(into);
+  else
+    for (Type t : outputTypes)
+      outputs.push_back(b.create<grid::EmptyOp>(loc, t, IntegerAttr()));
   auto cores = grid::CoreRangeAttr::get(ctx, 0, 0, split.width - 1, split.height - 1);
   dispatch = b.create<grid::DispatchOp>(
       loc, outputTypes, b.getStringAttr(opName), cores, inputs, outputs,

@@ -291,3 +291,11 @@ func.func @both_broadcast(%x: tensor<4x1xf32>, %y: tensor<1x8xf32>) -> tensor<4x
   %0 = graph.binary add %x, %y : (tensor<4x1xf32>, tensor<1x8xf32>) -> tensor<4x8xf32>
   return %0 : tensor<4x8xf32>
 }
+
+// -----
+
+func.func @over_residual_without_one(%a: tensor<32x32xf32>, %b: tensor<32x32xf32>) -> tensor<32x32xf32> {
+  // expected-error @+1 {{matmul marked grid.over_residual needs a residual of its result's type}}
+  %0 = graph.matmul %a, %b {grid.over_residual} : (tensor<32x32xf32>, tensor<32x32xf32>) -> tensor<32x32xf32>
+  return %0 : tensor<32x32xf32>
+}

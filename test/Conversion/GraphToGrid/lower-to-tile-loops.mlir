@@ -200,6 +200,24 @@ func.func @implicit_gemm(%x: tensor<25x32xf32>, %w: tensor<288x32xf32>) -> tenso
 }
 
 // -----
+// A matmul that writes over its residual (tt-choose-op-configs marks it grid.over_residual: the
+// residual is a matmul's L1 result that nothing reads later) takes the residual's buffer as its
+// output instead of a new one.
+// CHECK-LABEL: func.func @over_residual
+// CHECK: %[[X:.*]] = grid.dispatch "matmul"
+// CHECK: %[[A:.*]] = grid.dispatch "matmul" {{.*}}ins(%[[X]],
+// CHECK-NOT: grid.empty
+// CHECK: grid.dispatch "matmul" {{.*}}ins(%[[A]], %{{.*}}, %[[X]] : {{.*}}) outs(%[[X]] :
+func.func @over_residual(%in: tensor<128x64xf32>) -> tensor<128x64xf32> {
+  %w = graph.constant dense<0.1> : tensor<64x64xf32>
+  %x = graph.matmul %in, %w : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>
+  %a = graph.matmul %x, %w : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>
+  %y = graph.matmul %a, %w plus %x : (tensor<128x64xf32>, tensor<64x64xf32>, tensor<128x64xf32>) -> tensor<128x64xf32>
+  %z = graph.matmul %y, %w : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>
+  return %z : tensor<128x64xf32>
+}
+
+// -----
 // Softmax still gets its kernels from this pass.
 // CHECK-LABEL: func.func @softmax_kernels
 // CHECK: grid.dispatch "softmax"

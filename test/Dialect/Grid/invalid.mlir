@@ -540,3 +540,8 @@ func.func @joined_tile_loop(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> 
   } -> tensor<32x32xf32, #l>
   return %z : tensor<32x32xf32, #l>
 }
+
+// -----
+
+// expected-error @+1 {{'grid.over_residual' needs an operand of the result's type to write over}}
+func.func @over_nothing() attributes {grid.over_residual} { return }
