@@ -128,15 +128,16 @@ def windows(x, h, w):
 
 
 def estimate_and_simulate(tmp, shape, config, epilogue=None, image=None, l1=False, shards=False,
-                          out_l1=False):
+                          out_l1=False, residual_l1=False):
     """With `epilogue` "bias", the matmul also adds a bias per column and applies a ReLU;
     with "residual", it adds a residual of its result's shape too. With `image` (height, width,
     channels, output channels) the lhs is the 3x3 windows of an image, gathered by the reader.
     With `l1` the lhs (or the image) is a ReLU's result, which the pass keeps in L1; with
     `shards` too, sharded over the cores whose rows they are, which gather their windows from
     their own L1 and a neighbour's. With `out_l1` a ReLU reads the matmul's result, which
-    then stays in L1 (sharded where each core writes one block). Returns the estimate and the
-    matmul dispatch's cycles."""
+    then stays in L1 (sharded where each core writes one block). With `residual_l1` the residual
+    is a ReLU's result too (sharded with `shards`, each core reading its residual in its own
+    L1). Returns the estimate and the matmul dispatch's cycles."""
     if image:
         shape = image_shape(image)
     lead, (m, k, n) = list(shape[:-3]), shape[-3:]
@@ -164,6 +165,9 @@ def estimate_and_simulate(tmp, shape, config, epilogue=None, image=None, l1=Fals
         bias_arg += f', %r: tensor<{ty}xf32> {{graph.name = "r"}}'
         bias_type += f", tensor<{ty}xf32>"
     operands = {None: "", "bias": ", %c then relu", "residual": ", %c plus %r then relu"}[epilogue]
+    if residual_l1:
+        remap += f"  %rr = graph.unary relu %r : tensor<{ty}xf32> -> tensor<{ty}xf32>\n"
+        operands = ", %c plus %rr then relu"
     (tmp / "mm.mlir").write_text(
         f'func.func @main(%a: tensor<{ta_arg}xf32> {{graph.name = "a"}}, '
         f'%b: tensor<{tb}xf32> {{graph.name = "b"}}{bias_arg}) -> '
@@ -201,7 +205,8 @@ def estimate_and_simulate(tmp, shape, config, epilogue=None, image=None, l1=Fals
     lhs_value = np.maximum(a, 0.0) if l1 else a
     reference = (windows(lhs_value, *image[:2]) if image else lhs_value).astype(np.float64) @ b
     if epilogue:
-        reference = np.maximum(reference + c + (r if epilogue == "residual" else 0.0), 0.0)
+        residual = np.maximum(r, 0.0) if residual_l1 else r
+        reference = np.maximum(reference + c + (residual if epilogue == "residual" else 0.0), 0.0)
     if out_l1:
         reference = np.maximum(reference, 0.0)
     assert np.corrcoef(y.ravel(), reference.ravel())[0, 1] > 0.999, (shape, config)
@@ -248,6 +253,14 @@ def sweep():
     aligned = [c for c in blockings(*image_shape(image))
                if c[:6] == (49, 1, 7, 7, 2, 2) and c[9] == "multicast"]
     cases += [(image, c, "windows-shards") for c in rng.sample(aligned, 5)]
+    # A 1x1 convolution's lhs and a residual read from shards of the cores' own rows (a ReLU's
+    # 2x2 tiles per core over 7x7 cores): blockings whose cores compute those rows in one pass.
+    conv = (3136, 64, 256)
+    aligned = [c for c in blockings(*conv) if c[:6] == (49, 1, 7, 7, 2, 8)]
+    cases += [(conv, c, "lhs-shards") for c in rng.sample(aligned, 4)]
+    conv = (3136, 64, 64)
+    aligned = [c for c in blockings(*conv) if c[:6] == (49, 1, 7, 7, 2, 2)]
+    cases += [(conv, c, "residual-shards") for c in rng.sample(aligned, 4)]
     # A result kept in L1 (a ReLU reads it): MobileNetV2's first expansion, its blocks written in
     # passes over the grid or in one pass into each core's shard, and the pass's choice. The model
     # charges writes into L1 at every core's own link and underestimates those made in passes
@@ -271,6 +284,12 @@ def test_cost_model_ranks_and_estimates_like_the_simulator(tmp):
                 shards=epilogue == "windows-shards")))
         elif epilogue == "l1":
             results.append((shape, label, *estimate_and_simulate(case, shape, config, l1=True)))
+        elif epilogue == "lhs-shards":
+            results.append((shape, label, *estimate_and_simulate(case, shape, config, l1=True,
+                                                                 shards=True)))
+        elif epilogue == "residual-shards":
+            results.append((shape, label, *estimate_and_simulate(
+                case, shape, config, "residual", shards=True, residual_l1=True)))
         elif epilogue == "out-l1":
             results.append((shape, label, *estimate_and_simulate(case, shape, config,
                                                                  out_l1=True)))
