@@ -244,14 +244,6 @@ int64_t tessel::shardResults(func::FuncOp func, const rt::ChipDesc &chip) {
     auto type = cast<RankedTensorType>(op.getType());
     if (!config || !interleavedInL1(type))
       return;
-    // Written over its residual, it is laid out as the residual is.
-    if (writesOverResidual(op) && inL1(op.getResidual())) {
-      if (op.getResidual().getType() != type) {
-        op.getResult().setType(op.getResidual().getType());
-        ++sharded;
-      }
-      return;
-    }
     rt::TiledShape tiled = tiledOf(type);
     std::optional<ResultShards> shards =
         resultShards(config, tiled.batch, tiled.rowsTiles, tiled.colsTiles);

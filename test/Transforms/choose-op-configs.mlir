@@ -520,8 +520,8 @@ func.func @stem_ties(%x: tensor<1x1x200704x16xf32>) -> tensor<1x1x200704x64xf32>
 // alone reads the others' results interleaved over all cores and takes them in passes; as a
 // group each computes 28 whole row tiles on each of 8x7 cores in one pass, so that every result
 // is height-sharded there and read in the reading core's own L1, the lhs and the residual alike.
-// The last matmul writes over its residual (nothing reads it later): the result takes the
-// residual's shards. Without shards (NOSHARD) both stay interleaved, one buffer still.
+// The third matmul writes over its residual (nothing reads it later), whose shards are its
+// result's. Without shards (NOSHARD) both stay interleaved, one buffer still.
 // CHECK-LABEL: func.func @row_shards
 // CHECK: %[[X:.*]] = graph.matmul %{{.*}} {grid.config = #grid.matmul_config<grid = [56, 1], cores = [8, 7], block = [28, 8]{{.*}}>} : {{.*}} -> tensor<50176x256xf32, #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 28x8, cores <(0, 0) to (7, 6)>>>
 // CHECK: %[[A:.*]] = graph.matmul %[[X]], {{.*}}block = [28, 2]{{.*}} -> tensor<50176x64xf32, #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 28x2, cores <(0, 0) to (7, 6)>>>
@@ -542,7 +542,8 @@ func.func @row_shards(%in: tensor<50176x64xf32>) -> tensor<50176x64xf32> {
   %a = graph.matmul %x, %w1 then relu : (tensor<50176x256xf32>, tensor<256x64xf32>) -> tensor<50176x64xf32>
   %y = graph.matmul %a, %w2 plus %x then relu : (tensor<50176x64xf32>, tensor<64x256xf32>, tensor<50176x256xf32>) -> tensor<50176x256xf32>
   %z = graph.matmul %y, %w1 : (tensor<50176x256xf32>, tensor<256x64xf32>) -> tensor<50176x64xf32>
-  return %z : tensor<50176x64xf32>
+  %r = graph.unary relu %z : tensor<50176x64xf32> -> tensor<50176x64xf32>
+  return %r : tensor<50176x64xf32>
 }
 
 // -----

@@ -35,15 +35,16 @@ llvm::DenseMap<mlir::Operation *, int64_t> keepTensorsInL1(mlir::func::FuncOp fu
                                                            const rt::ChipDesc &chip,
                                                            int64_t capacity);
 
-/// Whether `op` writes its result over its residual: the residual is another matmul's result,
-/// read by `op` alone, of the result's shape and format. Each core reads a residual tile before
-/// it writes the output tile in its place and no other core reads it, so one buffer serves
-/// both: the result takes the residual's layout (shardResults) and bytes (keepTensorsInL1), and
-/// the dispatch writes into the residual's buffer (tt-lower-graph-to-grid).
+/// Whether `op` may write its result over its residual: the residual is another matmul's
+/// result of the result's shape and format that `op` reads last (dispatches run in program
+/// order). Each core reads a residual tile before it writes the output tile in its place and no
+/// other core reads it then, so one buffer can serve both: keepTensorsInL1 counts their bytes
+/// once, and tt-lower-graph-to-grid writes into the residual's buffer.
 bool writesOverResidual(graph::MatMulOp op);
 
-/// Marks `grid.over_residual` on the matmuls of `func` that write over their residual in L1
-/// (its type and the result's one); returns how many.
+/// Marks `grid.over_residual` on the matmuls of `func` that write over their residual in L1,
+/// where shardResults laid both out alike (a result sharded otherwise than its residual keeps
+/// a buffer of its own: its readers' locality is worth more); returns how many.
 int64_t markWritesOverResidual(mlir::func::FuncOp func);
 
 /// How a matmul's result can be sharded so that each core's shard is the block it writes: when

@@ -430,7 +430,7 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     neighbour's). The group takes those plans where their estimates, reads counted from where
     they will be, are 5% below those of the plans chosen alone, and the larger shards leave
     every op that runs meanwhile its circular buffers. A matmul that adds a residual nothing
-    reads after it, another matmul's L1 result of its own type, writes its result over it
+    reads after it, another matmul's L1 result laid out as its own, writes its result over it
     (`grid.over_residual`; each core reads a residual tile before it writes the output tile in
     its place): the two take one buffer, which `keepTensorsInL1` counts once.
 
