@@ -104,25 +104,28 @@ bool tessel::writesOverResidual(graph::MatMulOp op) {
   if (!residual || !residual.getDefiningOp<graph::MatMulOp>() ||
       residual.getParentBlock() != op->getBlock())
     return false;
-  // Every other reader runs before it (dispatches run in program order), as do the readers of
-  // windows gathered from it; it reads the residual as its residual alone.
-  auto before = [&](Operation *user) {
-    return user->getBlock() == op->getBlock() && user->isBeforeInBlock(op);
+  // Every other reader is a dispatch that runs before it (dispatches run in program order): a
+  // matmul or a reduce, or one gathering windows through a remap, never a streaming op, which
+  // tt-fuse-tile-loops may move into a later consumer. It reads the residual once.
+  auto earlierDispatch = [&](Operation *user) {
+    return isa<graph::MatMulOp, graph::ReduceOp>(user) && user->getBlock() == op->getBlock() &&
+           user->isBeforeInBlock(op);
   };
-  int asResidual = 0;
+  int uses = 0;
   for (OpOperand &use : residual.getUses()) {
     Operation *user = use.getOwner();
     if (user == op.getOperation()) {
-      if (use.get() == op.getLhs() || use.get() == op.getRhs() || use.get() == op.getBias())
-        return false;
-      ++asResidual;
+      ++uses;
       continue;
     }
-    if (!before(user) ||
-        (isa<graph::RemapOp>(user) && !llvm::all_of(user->getUsers(), before)))
+    bool gathered = isa<graph::RemapOp>(user) && !user->use_empty() &&
+                    llvm::all_of(user->getUses(), [&](OpOperand &window) {
+                      return gathersThroughRemap(window) && earlierDispatch(window.getOwner());
+                    });
+    if (!gathered && !earlierDispatch(user))
       return false;
   }
-  if (asResidual != 1)
+  if (uses != 1)
     return false;
   auto from = cast<RankedTensorType>(residual.getType());
   auto to = cast<RankedTensorType>(op.getType());

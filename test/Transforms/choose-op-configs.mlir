@@ -560,3 +560,21 @@ func.func @residual_read_later(%in: tensor<128x64xf32>) -> tensor<128x64xf32> {
   %z = graph.matmul %x, %w plus %y : (tensor<128x64xf32>, tensor<64x64xf32>, tensor<128x64xf32>) -> tensor<128x64xf32>
   return %z : tensor<128x64xf32>
 }
+
+// -----
+
+// Nor one that an elementwise op read before it: tt-fuse-tile-loops may move that op's tile
+// loop into a consumer that runs later.
+// CHECK-LABEL: func.func @residual_read_by_a_streaming_op
+// CHECK-NOT: grid.over_residual
+// CHECK: return
+func.func @residual_read_by_a_streaming_op(%in: tensor<128x64xf32>) -> tensor<128x64xf32> {
+  %w = graph.constant dense<0.1> : tensor<64x64xf32>
+  %x = graph.matmul %in, %w : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>
+  %n = graph.unary neg %x : tensor<128x64xf32> -> tensor<128x64xf32>
+  %a = graph.matmul %x, %w : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>
+  %y = graph.matmul %a, %w plus %x : (tensor<128x64xf32>, tensor<64x64xf32>, tensor<128x64xf32>) -> tensor<128x64xf32>
+  %z = graph.binary add %n, %y : (tensor<128x64xf32>, tensor<128x64xf32>) -> tensor<128x64xf32>
+  %r = graph.unary relu %z : tensor<128x64xf32> -> tensor<128x64xf32>
+  return %r : tensor<128x64xf32>
+}
