@@ -36,10 +36,11 @@ llvm::DenseMap<mlir::Operation *, int64_t> keepTensorsInL1(mlir::func::FuncOp fu
                                                            int64_t capacity);
 
 /// Whether `op` may write its result over its residual: the residual is another matmul's
-/// result of the result's shape and format that `op` reads last (dispatches run in program
-/// order). Each core reads a residual tile before it writes the output tile in its place and no
-/// other core reads it then, so one buffer can serve both: keepTensorsInL1 counts their bytes
-/// once, and tt-lower-graph-to-grid writes into the residual's buffer.
+/// result of the result's shape and format whose other readers are matmuls and reduces that run
+/// before `op` (dispatches run in program order). Each core reads a residual tile before it
+/// writes the output tile in its place and no other core reads it then, so one buffer can serve
+/// both: keepTensorsInL1 counts their bytes once, and tt-lower-graph-to-grid writes into the
+/// residual's buffer.
 bool writesOverResidual(graph::MatMulOp op);
 
 /// Marks `grid.over_residual` on the matmuls of `func` that write over their residual in L1,
