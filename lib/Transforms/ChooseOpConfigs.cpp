@@ -134,15 +134,8 @@ bool refineLocalReads(graph::MatMulOp op, const rt::ChipDesc &chip, int64_t budg
   setStoredTiles(*problem, op, config.getRhsStoredTiles());
   cost::MatmulPlan best = current;
   double bestCycles = cost::estimate(chip, *problem, current).cycles;
-  for (cost::MatmulPlan plan : cost::enumeratePlans(chip, *problem, budget)) {
-    // The chunks change; how the zero lhs tiles and (where the block still fits) the writes go
-    // stays as chosen.
-    plan.skipZeroLhs = current.skipZeroLhs;
-    plan.deferWrites = current.deferWrites;
-    if (plan.deferWrites && cost::l1Bytes(*problem, plan) > budget)
-      plan.deferWrites = false;
-    if (keepPlan || !cost::sameGridAndBlocks(plan, current))
-      continue;
+  for (const cost::MatmulPlan &plan :
+       keepPlan ? std::vector<cost::MatmulPlan>() : cost::chunkings(chip, *problem, current, budget)) {
     double cycles = cost::estimate(chip, *problem, plan).cycles;
     if (cycles < bestCycles) {
       best = plan;
@@ -197,9 +190,8 @@ bool alignWindowSource(graph::MatMulOp op, const rt::ChipDesc &chip,
   // The GEMM's best K chunk and subblocks on its grid and blocks, windows read locally.
   double gemmNow = cost::estimate(chip, *reads, gemm).cycles;
   double gemmLocal = cost::estimate(chip, local, gemm).cycles;
-  for (const cost::MatmulPlan &plan : cost::enumeratePlans(chip, local, budgetOf(op)))
-    if (cost::sameGridAndBlocks(plan, gemm))
-      gemmLocal = std::min(gemmLocal, cost::estimate(chip, local, plan).cycles);
+  for (const cost::MatmulPlan &plan : cost::chunkings(chip, local, gemm, budgetOf(op)))
+    gemmLocal = std::min(gemmLocal, cost::estimate(chip, local, plan).cycles);
   FailureOr<cost::MatmulProblem> made =
       matmulProblem(producer, chip, producerConfig.gathersLhs());
   if (failed(made))

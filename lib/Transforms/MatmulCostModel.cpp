@@ -487,23 +487,38 @@ std::vector<MatmulPlan> cost::enumeratePlans(const rt::ChipDesc &chip, const Mat
   return plans;
 }
 
+std::vector<MatmulPlan> cost::chunkings(const rt::ChipDesc &chip, const MatmulProblem &p,
+                                        const MatmulPlan &base, int64_t l1Budget) {
+  std::vector<MatmulPlan> plans;
+  // As enumeratePlans chunks K: multicast one-dimensional grids by divisors, two-dimensional
+  // ones and cores that read for themselves by any length.
+  bool anyLength = !base.multicast || (base.gridM > 1 && base.gridN > 1);
+  for (int64_t sm : divisors(base.blockM, p.dstCapacity))
+    for (int64_t sn : divisors(base.blockN, p.dstCapacity / sm))
+      for (int64_t kc : kChunks(p.kt, anyLength)) {
+        MatmulPlan plan = base;
+        plan.subM = sm;
+        plan.subN = sn;
+        plan.kChunk = kc;
+        if (plan.deferWrites && l1Bytes(p, plan) > l1Budget)
+          plan.deferWrites = false;
+        if (isValid(chip, p, plan, l1Budget))
+          plans.push_back(plan);
+      }
+  return plans;
+}
+
 std::vector<MatmulPlan> cost::rowBlockPlans(const rt::ChipDesc &chip, const MatmulProblem &p,
                                             int64_t cores, int64_t l1Budget) {
   std::vector<MatmulPlan> plans;
   std::optional<std::pair<int64_t, int64_t>> rect = rectangle(chip, cores);
   if (!rect || p.mt % cores || p.batch != 1)
     return plans;
-  const int64_t bm = p.mt / cores, bn = p.nt;
-  // As enumeratePlans chunks K: multicast one-dimensional grids by divisors, cores that read for
-  // themselves by any length.
-  for (bool multicast : {true, false})
-    for (int64_t kc : kChunks(p.kt, !multicast))
-      for (int64_t sm : divisors(bm, p.dstCapacity))
-        for (int64_t sn : divisors(bn, p.dstCapacity / sm)) {
-          MatmulPlan plan{cores, 1, rect->first, rect->second, bm, bn, sm, sn, kc, multicast};
-          if (isValid(chip, p, plan, l1Budget))
-            plans.push_back(plan);
-        }
+  for (bool multicast : {true, false}) {
+    MatmulPlan base{cores, 1, rect->first, rect->second, p.mt / cores, p.nt, 1, 1, 1, multicast};
+    for (const MatmulPlan &plan : chunkings(chip, p, base, l1Budget))
+      plans.push_back(plan);
+  }
   return plans;
 }
 

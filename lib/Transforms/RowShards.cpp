@@ -218,9 +218,8 @@ int64_t tessel::alignRowShards(func::FuncOp func, const rt::ChipDesc &chip, Held
     if (!problem.readsLhsLocally(plan) && !problem.readsResidualLocally(plan))
       continue;
     for (const cost::MatmulPlan &other :
-         cost::enumeratePlans(chip, problem, l1.budget(l1.held.lookup(m.op))))
-      if (cost::sameGridAndBlocks(other, plan))
-        m.cycles = std::min(m.cycles, cost::estimate(chip, problem, other).cycles);
+         cost::chunkings(chip, problem, plan, l1.budget(l1.held.lookup(m.op))))
+      m.cycles = std::min(m.cycles, cost::estimate(chip, problem, other).cycles);
   }
 
   int64_t changed = 0;

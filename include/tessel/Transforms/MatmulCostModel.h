@@ -241,14 +241,6 @@ inline bool MatmulProblem::readsResidualLocally(const MatmulPlan &plan) const {
                            residualShardCoresY);
 }
 
-/// Whether two plans put the same blocks on the same cores (they may chunk K and cut subblocks
-/// differently).
-inline bool sameGridAndBlocks(const MatmulPlan &a, const MatmulPlan &b) {
-  return a.gridM == b.gridM && a.gridN == b.gridN && a.coresX == b.coresX &&
-         a.coresY == b.coresY && a.blockM == b.blockM && a.blockN == b.blockN &&
-         a.multicast == b.multicast && a.groups == b.groups;
-}
-
 struct MatmulCost {
   double cycles = 0;       // the estimate
   double compute = 0;      // one core's compute thread, every pass
@@ -277,6 +269,12 @@ MatmulCost estimate(const rt::ChipDesc &chip, const MatmulProblem &p, const Matm
 /// Every valid plan, in a deterministic order.
 std::vector<MatmulPlan> enumeratePlans(const rt::ChipDesc &chip, const MatmulProblem &p,
                                        int64_t l1Budget);
+
+/// The valid plans that put `base`'s blocks on `base`'s cores and chunk K and cut subblocks
+/// every way (as enumeratePlans does); how the zero lhs tiles and (where the block still fits)
+/// the writes go stays as `base` has it.
+std::vector<MatmulPlan> chunkings(const rt::ChipDesc &chip, const MatmulProblem &p,
+                                  const MatmulPlan &base, int64_t l1Budget);
 
 /// The valid plans whose `cores` cores (a rectangle at the origin) each compute one block of
 /// `p.mt / cores` whole rows of tiles, core c row block c, in one pass; none if `cores` does not
