@@ -20,6 +20,11 @@
 //   MASK       sfpu
 //   PACK       tileBytes(out) / packBytesPerCycle
 //
+// With an int32 Dst (a dispatch of integer math) Dst and the int32 tiles hold int32 values
+// (Formats.h's slots), and the binary, unary and Dst ops run their integer forms on the SFPU,
+// at the SFPU's costs above: two's complement, wrapping as the chip's int32 adder and
+// multiplier do.
+//
 //===----------------------------------------------------------------------===//
 #include "Compute.h"
 #include "Bf16.h"
@@ -38,7 +43,52 @@ constexpr int N = int(kTileDim);
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 void roundDst(float *dst, DataFormat fmt) { roundTile(dst, fmt); }
+
+uint32_t wrap(int32_t v) { return uint32_t(v); }
+
+int32_t integerBinary(BinaryOp op, int32_t a, int32_t b, int32_t current) {
+  switch (op) {
+  case BinaryOp::Add: return int32_t(wrap(a) + wrap(b));
+  case BinaryOp::Sub: return int32_t(wrap(a) - wrap(b));
+  case BinaryOp::Mul: return int32_t(wrap(a) * wrap(b));
+  case BinaryOp::Max: return std::max(a, b);
+  case BinaryOp::Min: return std::min(a, b);
+  case BinaryOp::Equal: return a == b;
+  case BinaryOp::Less: return a < b;
+  case BinaryOp::Greater: return a > b;
+  case BinaryOp::LessEqual: return a <= b;
+  case BinaryOp::GreaterEqual: return a >= b;
+  case BinaryOp::WhereInto: return a != 0 ? b : current;
+  default: return a; // no integer form: the kernel VM refuses the instruction first
+  }
+}
+
+int32_t integerUnary(UnaryOp op, int32_t x) {
+  switch (op) {
+  case UnaryOp::Relu: return std::max(x, 0);
+  case UnaryOp::Negate: return int32_t(0u - wrap(x));
+  case UnaryOp::Abs: return x < 0 ? int32_t(0u - wrap(x)) : x;
+  case UnaryOp::Sign: return (x > 0) - (x < 0);
+  default: return x;
+  }
+}
 } // namespace
+
+bool hasIntegerForm(BinaryOp op) {
+  switch (op) {
+  case BinaryOp::Add: case BinaryOp::Sub: case BinaryOp::Mul: case BinaryOp::Max:
+  case BinaryOp::Min: case BinaryOp::Equal: case BinaryOp::Less: case BinaryOp::Greater:
+  case BinaryOp::LessEqual: case BinaryOp::GreaterEqual: case BinaryOp::WhereInto:
+    return true;
+  default:
+    return false;
+  }
+}
+
+bool hasIntegerForm(UnaryOp op) {
+  return op == UnaryOp::Relu || op == UnaryOp::Negate || op == UnaryOp::Abs ||
+         op == UnaryOp::Sign;
+}
 
 // The FPU multiplier and math fidelity (tt-metal tech_reports/matrix_engine).
 // The multiplier is 5 x 7 bits. srcA feeds it the hidden bit and the 4
@@ -234,6 +284,12 @@ void binaryTile(Broadcast bcast, const float *a, const float *b, float *dst) {
 
 void tileBinary(BinaryOp op, Broadcast bcast, const float *a, const float *b,
                 float *dst, bool fpu, ttb::MathFidelity fidelity, DataFormat dstFmt) {
+  if (dstFmt == DataFormat::Int32) {
+    broadcastTile(bcast, a, b, dst, [op](float x, float y, float current) {
+      return int32Slot(integerBinary(op, slotInt32(x), slotInt32(y), slotInt32(current)));
+    });
+    return;
+  }
   if (fpu && op == BinaryOp::Mul) {
     // An FPU Mul runs through the multiplier, whose phases drop mantissa bits;
     // f32 operands are multiplied on the SFPU, exactly.
@@ -259,12 +315,23 @@ void tileBinary(BinaryOp op, Broadcast bcast, const float *a, const float *b,
 
 void tileDstBinary(BinaryOp op, const float *a, const float *b, float *dst,
                    DataFormat dstFmt) {
+  if (dstFmt == DataFormat::Int32) {
+    for (int64_t e = 0; e < kTileElems; ++e)
+      dst[e] = int32Slot(
+          integerBinary(op, slotInt32(a[e]), slotInt32(b[e]), slotInt32(dst[e])));
+    return;
+  }
   for (int64_t e = 0; e < kTileElems; ++e)
     dst[e] = applyBinary(op, a[e], b[e], dst[e]);
   roundDst(dst, dstFmt);
 }
 
 void tileUnary(UnaryOp op, float param, float *dst, DataFormat dstFmt) {
+  if (dstFmt == DataFormat::Int32) {
+    for (int64_t e = 0; e < kTileElems; ++e)
+      dst[e] = int32Slot(integerUnary(op, slotInt32(dst[e])));
+    return;
+  }
   switch (op) {
   case UnaryOp::Relu: unaryTile<UnaryOp::Relu>(dst, param); break;
   case UnaryOp::Negate: unaryTile<UnaryOp::Negate>(dst, param); break;
@@ -310,7 +377,8 @@ void tileReduce(ReduceOp op, int dim, bool accumulate, const float *a,
 
 void tileMask(float *dst, int64_t rows, int64_t cols, float fill,
               DataFormat dstFmt) {
-  float f = roundToFormat(fill, dstFmt);
+  float f = dstFmt == DataFormat::Int32 ? int32Slot(saturateInt32(fill))
+                                         : roundToFormat(fill, dstFmt);
   for (int r = 0; r < N; ++r)
     for (int c = 0; c < N; ++c)
       if (r >= rows || c >= cols)
@@ -341,7 +409,9 @@ int64_t matmulCycles(const ChipDesc &chip, DataFormat a, DataFormat b,
 int64_t binaryCycles(const ChipDesc &chip, BinaryOp op, DataFormat a,
                      DataFormat b, ttb::MathFidelity fidelity) {
   int64_t math;
-  if (a == DataFormat::Float32 || b == DataFormat::Float32 || !binaryOnFpu(op))
+  // The FPU has no int32 datapath: integer math runs on the SFPU.
+  if (a == DataFormat::Float32 || b == DataFormat::Float32 || a == DataFormat::Int32 ||
+      b == DataFormat::Int32 || !binaryOnFpu(op))
     math = sfpuPass(chip) * binarySfpuCost(op);
   else if (op == BinaryOp::Mul)
     math = ceilDiv(kTileElems, chip.fpuMulFlopsPerCycle) * (int(fidelity) + 1);

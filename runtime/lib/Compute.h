@@ -11,7 +11,8 @@
 
 namespace tessel::rt {
 
-// Functional tile math. Every result written to Dst is rounded to `dstFmt`.
+// Functional tile math. Every result written to Dst is rounded to `dstFmt`; with an int32 Dst
+// the values are int32 slots (Formats.h) and the math is integer.
 
 /// dst += a x b, a and b stored in `fmtA` and `fmtB`. If either is f32 the
 /// operands are split into bf16 parts and multiplied exactly part by part;
@@ -35,6 +36,11 @@ void tileReduce(ReduceOp op, int dim, bool accumulate, const float *a,
                 float *dst, DataFormat dstFmt);
 void tileMask(float *dst, int64_t rows, int64_t cols, float fill,
               DataFormat dstFmt);
+
+/// Whether the op has an integer form, which a dispatch whose Dst is int32 computes (wrapping
+/// add, sub and mul; max, min; comparisons giving 1 or 0; where; relu, negate, abs, sign).
+bool hasIntegerForm(BinaryOp op);
+bool hasIntegerForm(UnaryOp op);
 
 } // namespace tessel::rt
 

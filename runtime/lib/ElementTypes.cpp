@@ -1,6 +1,7 @@
 //===- ElementTypes.cpp - Host tensors' element types ---------------------===//
 #include "ElementTypes.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -28,10 +29,6 @@ const Info kTypes[] = {
 
 const Info &info(ElementType type) { return kTypes[size_t(type)]; }
 
-bool isInteger(ElementType type) {
-  return type != ElementType::Float16 && type != ElementType::BFloat16 &&
-         type != ElementType::Float32 && type != ElementType::Float64;
-}
 
 template <typename T> T load(const uint8_t *p) {
   T v;
@@ -48,9 +45,14 @@ std::string beyondMessage(double v, size_t index) {
   char text[64];
   std::snprintf(text, sizeof text, "%.17g", v);
   return std::string("value ") + text + " (element " + std::to_string(index) +
-         ") is beyond the int32 range: the chip holds integers as f32";
+         ") is beyond the int32 range the chip holds integers in";
 }
 } // namespace
+
+bool isIntegerType(ElementType type) {
+  return type != ElementType::Float16 && type != ElementType::BFloat16 &&
+         type != ElementType::Float32 && type != ElementType::Float64;
+}
 
 size_t elementSize(ElementType type) { return info(type).size; }
 
@@ -89,9 +91,14 @@ int onnxFromElement(ElementType type) {
 }
 
 bool appendChipValues(ElementType type, const uint8_t *data, size_t count,
-                      std::vector<float> &out, std::string &error) {
+                      std::vector<float> &out, std::string &error,
+                      std::vector<int32_t> *ints) {
   size_t size = elementSize(type), first = out.size();
   out.resize(first + count);
+  if (!isIntegerType(type))
+    ints = nullptr;
+  if (ints)
+    ints->reserve(ints->size() + count);
   float *to = out.data() + first;
   for (size_t i = 0; i < count; ++i) {
     const uint8_t *p = data + i * size;
@@ -120,6 +127,8 @@ bool appendChipValues(ElementType type, const uint8_t *data, size_t count,
       return false;
     }
     to[i] = float(v);
+    if (ints)
+      ints->push_back(int32_t(v));
   }
   return true;
 }
@@ -151,13 +160,34 @@ template <typename T> void storeInteger(float v, uint8_t *p) {
                                                        : T(r);
   std::memcpy(p, &out, sizeof out);
 }
+// An exact int32 as `type`, saturated to its range.
+void storeExact(ElementType type, int32_t v, uint8_t *p) {
+  auto store = [&](auto out) { std::memcpy(p, &out, sizeof out); };
+  auto clamp = [&](auto lo, auto hi) { return std::clamp<int64_t>(v, int64_t(lo), int64_t(hi)); };
+  switch (type) {
+  case ElementType::Int8: store(int8_t(clamp(INT8_MIN, INT8_MAX))); break;
+  case ElementType::UInt8: store(uint8_t(clamp(0, UINT8_MAX))); break;
+  case ElementType::Int16: store(int16_t(clamp(INT16_MIN, INT16_MAX))); break;
+  case ElementType::UInt16: store(uint16_t(clamp(0, UINT16_MAX))); break;
+  case ElementType::Int32: store(v); break;
+  case ElementType::UInt32: store(uint32_t(std::max<int32_t>(v, 0))); break;
+  case ElementType::Int64: store(int64_t(v)); break;
+  case ElementType::UInt64: store(uint64_t(std::max<int32_t>(v, 0))); break;
+  default: break;
+  }
+}
 } // namespace
 
-void fromChipValues(ElementType type, const float *values, size_t count, uint8_t *data) {
+void fromChipValues(ElementType type, const float *values, size_t count, uint8_t *data,
+                    const int32_t *ints) {
   size_t size = elementSize(type == ElementType::BFloat16 ? ElementType::Float32 : type);
   for (size_t i = 0; i < count; ++i) {
     uint8_t *p = data + i * size;
     float v = values[i];
+    if (ints && type != ElementType::Bool && isIntegerType(type)) {
+      storeExact(type, ints[i], p);
+      continue;
+    }
     switch (type) {
     case ElementType::Bool: *p = v != 0; break;
     case ElementType::Int8: storeInteger<int8_t>(v, p); break;
@@ -185,7 +215,7 @@ void fromChipValues(ElementType type, const float *values, size_t count, uint8_t
 
 bool chipValue(ElementType type, double value, size_t index, float &out,
                std::string &error) {
-  if (isInteger(type)) {
+  if (isIntegerType(type)) {
     if (value != std::floor(value)) {
       error = "value " + std::to_string(value) + " (element " + std::to_string(index) +
               ") is not an integer";

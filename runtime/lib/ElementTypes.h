@@ -1,11 +1,11 @@
 //===- ElementTypes.h - Host tensors' element types, as the chip holds them ===//
 //
 // Inputs come as .npy, ONNX TensorProto or inline text in any ONNX numeric
-// element type; the chip holds them as f32 values (rounded into the buffer's
-// format when placed). Integers are exact up to 2^24 in magnitude and rounded
-// to the nearest f32 beyond. An integer beyond the int32 range is refused with
-// an error naming it, rather than rounded: no index or count of a model the
-// chip runs gets there, and a value that did would be silently wrong.
+// element type; they are held as f32 values (rounded into the buffer's format
+// when placed), and integers also as exact int32 values, which a buffer of the
+// int32 format takes. An integer beyond the int32 range is refused with an
+// error naming it, rather than wrapped: no index or count of a model the chip
+// runs gets there, and a value that did would be silently wrong.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSEL_RUNTIME_LIB_ELEMENTTYPES_H
@@ -41,10 +41,15 @@ inline ElementType asDeclared(ElementType type, const std::string &declared) {
   return type == ElementType::UInt16 && declared == "bf16" ? ElementType::BFloat16 : type;
 }
 
-/// Appends `count` little-endian values of `type` at `data` to `out` as the chip's f32 values;
-/// false with `error` on an integer beyond the int32 range.
+/// Whether `type` is bool or an integer type.
+bool isIntegerType(ElementType type);
+
+/// Appends `count` little-endian values of `type` at `data` to `out` as f32 values, and an
+/// integer type's exact values to `ints` (if given); false with `error` on an integer beyond the
+/// int32 range.
 bool appendChipValues(ElementType type, const uint8_t *data, size_t count,
-                      std::vector<float> &out, std::string &error);
+                      std::vector<float> &out, std::string &error,
+                      std::vector<int32_t> *ints = nullptr);
 /// Value `index` of a tensor, given as a number (a TensorProto's typed field, inline text): an
 /// integer type's must be whole and within the int32 range, a bool's 0 or 1.
 bool chipValue(ElementType type, double value, size_t index, float &out, std::string &error);
@@ -52,8 +57,10 @@ bool chipValue(ElementType type, double value, size_t index, float &out, std::st
 /// The .npy descr of `type` ('<f4', '|b1', ...); bf16 has none (numpy lacks it): '<f4'.
 const char *npyDescr(ElementType type);
 /// Writes `count` f32 values as little-endian values of `type` at `data`: integers rounded to
-/// the nearest and saturated to the type's range, bools nonzero, floats rounded.
-void fromChipValues(ElementType type, const float *values, size_t count, uint8_t *data);
+/// the nearest and saturated to the type's range (taken from `ints`, exact, where given), bools
+/// nonzero, floats rounded.
+void fromChipValues(ElementType type, const float *values, size_t count, uint8_t *data,
+                    const int32_t *ints = nullptr);
 
 } // namespace tessel::rt
 

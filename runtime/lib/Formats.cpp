@@ -72,16 +72,16 @@ float fromBits(uint32_t b) {
 }
 
 
-float roundInt32(float v) {
+} // namespace
+
+int32_t saturateInt32(double v) {
   if (std::isnan(v))
-    return 0.0f;
-  // Values live as floats in the simulator: saturate at the largest float an
-  // int32 holds (2^31 - 128), so that encoding never overflows the cast.
-  double r = std::nearbyint(double(v));
-  if (r > 2147483520.0) r = 2147483520.0;
-  if (r < -2147483648.0) r = -2147483648.0;
-  return float(r) + 0.0f; // an integer has no -0
+    return 0;
+  double r = std::nearbyint(v);
+  return r <= double(INT32_MIN) ? INT32_MIN : r >= double(INT32_MAX) ? INT32_MAX : int32_t(r);
 }
+
+namespace {
 
 int bfpMantissaBits(DataFormat fmt) {
   switch (fmt) {
@@ -156,7 +156,7 @@ float roundToFormat(float v, DataFormat fmt) {
   switch (fmt) {
   case DataFormat::Float32: return v;
   case DataFormat::BFloat16: return fromBits(uint32_t(bf16Bits(v)) << 16);
-  case DataFormat::Int32: return roundInt32(v);
+  case DataFormat::Int32: return v;
   case DataFormat::Bfp8_b:
   case DataFormat::Bfp4_b:
   case DataFormat::Bfp2_b:
@@ -168,7 +168,7 @@ float roundToFormat(float v, DataFormat fmt) {
 
 TESSEL_WIDE_VECTORS
 void roundTile(float *tile, DataFormat fmt) {
-  if (fmt == DataFormat::Float32)
+  if (fmt == DataFormat::Float32 || fmt == DataFormat::Int32)
     return;
   if (isBfp(fmt)) {
     for (int64_t b = 0; b < kTileElems; b += kBfpBlock)
@@ -258,6 +258,7 @@ void untilize(const float *tiles, const std::vector<int64_t> &shape,
 void encodeTile(const float *tile, DataFormat fmt, uint8_t *out) {
   switch (fmt) {
   case DataFormat::Float32:
+  case DataFormat::Int32:
     for (int64_t i = 0; i < kTileElems; ++i) {
       uint32_t b = bitsOf(tile[i]);
       for (int k = 0; k < 4; ++k)
@@ -269,13 +270,6 @@ void encodeTile(const float *tile, DataFormat fmt, uint8_t *out) {
       uint16_t b = bf16Bits(tile[i]);
       out[2 * i] = uint8_t(b);
       out[2 * i + 1] = uint8_t(b >> 8);
-    }
-    return;
-  case DataFormat::Int32:
-    for (int64_t i = 0; i < kTileElems; ++i) {
-      uint32_t b = uint32_t(int32_t(roundInt32(tile[i])));
-      for (int k = 0; k < 4; ++k)
-        out[4 * i + k] = uint8_t(b >> (8 * k));
     }
     return;
   case DataFormat::Bfp8_b:
@@ -329,7 +323,7 @@ void decodeTile(const uint8_t *in, DataFormat fmt, float *tile) {
       uint32_t b = 0;
       for (int k = 0; k < 4; ++k)
         b |= uint32_t(in[4 * i + k]) << (8 * k);
-      tile[i] = fmt == DataFormat::Float32 ? fromBits(b) : float(int32_t(b));
+      tile[i] = fromBits(b);
     }
     return;
   case DataFormat::BFloat16:

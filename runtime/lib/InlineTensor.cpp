@@ -49,6 +49,7 @@ bool parseInlineTensor(const std::string &text, HostTensor &out,
     shape.push_back(d);
   }
   std::vector<float> values;
+  out.ints.clear();
   for (size_t i = 0; !rhs.empty();) {
     size_t j = rhs.find(',', i);
     std::string item = rhs.substr(i, j == std::string::npos ? std::string::npos : j - i);
@@ -64,6 +65,8 @@ bool parseInlineTensor(const std::string &text, HostTensor &out,
     if (!chipValue(element, v, values.size(), value, error))
       return false;
     values.push_back(value);
+    if (isIntegerType(element))
+      out.ints.push_back(int32_t(v));
     if (j == std::string::npos)
       break;
     i = j + 1;

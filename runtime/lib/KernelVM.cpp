@@ -465,6 +465,26 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     return data != nullptr;
   };
   auto fmtOf = [&](int32_t cbIndex) { return t.core->cbs[size_t(cbIndex)].format(); };
+  // An int32 Dst holds integers (Compute.h): only ops with an integer form touch it, and only
+  // int32 tiles go in or out of it. The unpackers and the packer move int32 as bits; converting
+  // between integers and floats is not theirs to do.
+  bool intDst = dstFormat == DataFormat::Int32;
+  auto tileFits = [&](DataFormat f) {
+    if ((f == DataFormat::Int32) == intDst)
+      return true;
+    fail(t, std::string(opName(int32_t(op))) + " moves a tile of " + formatName(f) + " " +
+                (intDst ? "into or out of an int32 Dst" : "through a float Dst"));
+    return false;
+  };
+  auto integerForm = [&](bool has) {
+    if (!intDst || has)
+      return true;
+    bool kinded = op == Op::Binary || op == Op::Unary || op == Op::DstBinary;
+    fail(t, std::string(opName(int32_t(op))) +
+                (kinded ? " kind " + std::to_string(w[0]) : std::string()) +
+                " has no integer form for an int32 Dst");
+    return false;
+  };
   ttb::MathFidelity fidelity = dispatch.fidelity();
   TileJob job{op};
   job.fidelity = fidelity;
@@ -475,7 +495,8 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
   switch (op) {
   case Op::Matmul:
   case Op::MatmulBt:
-    if (!operand(w[0], 0, job.a) || !operand(w[2], 1, job.b) || !dstOperand(2, job.d))
+    if (!operand(w[0], 0, job.a) || !operand(w[2], 1, job.b) || !dstOperand(2, job.d) ||
+        !integerForm(false) || !tileFits(fmtOf(w[0])) || !tileFits(fmtOf(w[2])))
       return Step::Failed;
     job.fmtA = fmtOf(w[0]);
     job.fmtB = fmtOf(w[2]);
@@ -483,16 +504,19 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     ideal = matmulCycles(state.idealChip, fmtOf(w[0]), fmtOf(w[2]), fidelity);
     break;
   case Op::Binary:
-    if (!operand(w[2], 0, job.a) || !operand(w[4], 1, job.b) || !dstOperand(2, job.d))
+    if (!operand(w[2], 0, job.a) || !operand(w[4], 1, job.b) || !dstOperand(2, job.d) ||
+        !integerForm(hasIntegerForm(BinaryOp(w[0]))) || !tileFits(fmtOf(w[2])) ||
+        !tileFits(fmtOf(w[4])))
       return Step::Failed;
     job.kind = w[0];
     job.variant = w[1];
-    job.flag = fmtOf(w[2]) != DataFormat::Float32 && fmtOf(w[4]) != DataFormat::Float32;
+    job.flag = fmtOf(w[2]) != DataFormat::Float32 && fmtOf(w[4]) != DataFormat::Float32 &&
+               !intDst;
     cycles = binaryCycles(chip, BinaryOp(w[0]), fmtOf(w[2]), fmtOf(w[4]), fidelity);
     ideal = binaryCycles(state.idealChip, BinaryOp(w[0]), fmtOf(w[2]), fmtOf(w[4]), fidelity);
     break;
   case Op::Unary:
-    if (!dstOperand(0, job.d))
+    if (!dstOperand(0, job.d) || !integerForm(hasIntegerForm(UnaryOp(w[0]))))
       return Step::Failed;
     job.kind = w[0];
     job.param = floatFromBits(w[2]);
@@ -501,14 +525,15 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     break;
   case Op::Copy:
   case Op::Transpose:
-    if (!operand(w[0], 0, job.a) || !dstOperand(1, job.d))
+    if (!operand(w[0], 0, job.a) || !dstOperand(1, job.d) || !tileFits(fmtOf(w[0])))
       return Step::Failed;
     cycles = op == Op::Copy ? copyCycles(chip, fmtOf(w[0])) : transposeCycles(chip, fmtOf(w[0]));
     ideal = op == Op::Copy ? copyCycles(state.idealChip, fmtOf(w[0]))
                            : transposeCycles(state.idealChip, fmtOf(w[0]));
     break;
   case Op::Reduce:
-    if (!operand(w[3], 0, job.a) || !dstOperand(1, job.d))
+    if (!operand(w[3], 0, job.a) || !dstOperand(1, job.d) || !integerForm(false) ||
+        !tileFits(fmtOf(w[3])))
       return Step::Failed;
     job.kind = w[0];
     job.variant = w[1];
@@ -518,7 +543,8 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     break;
   case Op::DstBinary: {
     float *x = nullptr, *y = nullptr;
-    if (!dstOperand(0, x) || !dstOperand(1, y) || !dstOperand(2, job.d))
+    if (!dstOperand(0, x) || !dstOperand(1, y) || !dstOperand(2, job.d) ||
+        !integerForm(hasIntegerForm(BinaryOp(w[0]))))
       return Step::Failed;
     job.kind = w[0];
     job.a = x;
@@ -542,6 +568,8 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
       return Step::Failed;
     CircularBuffer &cb = t.core->cbs[size_t(w[1])];
     bool accumulate = op == Op::PackAcc;
+    if (!tileFits(cb.format()) || (accumulate && !integerForm(false)))
+      return Step::Failed;
     job.d = cb.writeSlot(slot, /*whole=*/!accumulate);
     if (!job.d) {
       fail(t, std::string(opName(int32_t(op))) + " into slot " + std::to_string(slot) + " of cb " +

@@ -188,7 +188,8 @@ bool parseNpy(const uint8_t *data, size_t size, HostTensor &out, std::string &er
   }
   out.shape = shape;
   out.data.clear();
-  return appendChipValues(type, data + body, size_t(count), out.data, error);
+  out.ints.clear();
+  return appendChipValues(type, data + body, size_t(count), out.data, error, &out.ints);
 }
 
 bool readNpy(const std::string &path, HostTensor &out, std::string &error,
@@ -242,7 +243,7 @@ std::string npyBytes(const HostTensor &tensor, const std::string &elementType) {
   }
   out.resize(at + tensor.data.size() * elementSize(type));
   fromChipValues(type, tensor.data.data(), tensor.data.size(),
-                 reinterpret_cast<uint8_t *>(out.data() + at));
+                 reinterpret_cast<uint8_t *>(out.data() + at), exactInts(tensor));
   return out;
 }
 

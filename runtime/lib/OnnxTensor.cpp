@@ -15,8 +15,9 @@ namespace {
 // A typed field's values (int32_data holds the bits of float16 and bfloat16).
 template <typename Field>
 bool convertField(const Field &field, ElementType type, std::vector<float> &out,
-                  std::string &error) {
+                  std::vector<int32_t> &ints, std::string &error) {
   out.clear();
+  ints.clear();
   if (type == ElementType::Float16 || type == ElementType::BFloat16) {
     std::vector<uint16_t> bits(field.begin(), field.end());
     return appendChipValues(type, reinterpret_cast<const uint8_t *>(bits.data()), bits.size(),
@@ -28,6 +29,8 @@ bool convertField(const Field &field, ElementType type, std::vector<float> &out,
     if (!chipValue(type, double(field.Get(i)), size_t(i), v, error))
       return false;
     out.push_back(v);
+    if (isIntegerType(type))
+      ints.push_back(int32_t(field.Get(i)));
   }
   return true;
 }
@@ -76,15 +79,15 @@ bool tensorFromProto(const onnx::TensorProto &proto, HostTensor &out, std::strin
       return false;
     }
     ok = appendChipValues(type, reinterpret_cast<const uint8_t *>(raw.data()), size_t(count),
-                          out.data, error);
+                          out.data, error, &out.ints);
   } else {
     switch (type) {
-    case ElementType::Float32: ok = convertField(proto.float_data(), type, out.data, error); break;
-    case ElementType::Float64: ok = convertField(proto.double_data(), type, out.data, error); break;
-    case ElementType::Int64: ok = convertField(proto.int64_data(), type, out.data, error); break;
+    case ElementType::Float32: ok = convertField(proto.float_data(), type, out.data, out.ints, error); break;
+    case ElementType::Float64: ok = convertField(proto.double_data(), type, out.data, out.ints, error); break;
+    case ElementType::Int64: ok = convertField(proto.int64_data(), type, out.data, out.ints, error); break;
     case ElementType::UInt32:
-    case ElementType::UInt64: ok = convertField(proto.uint64_data(), type, out.data, error); break;
-    default: ok = convertField(proto.int32_data(), type, out.data, error); break;
+    case ElementType::UInt64: ok = convertField(proto.uint64_data(), type, out.data, out.ints, error); break;
+    default: ok = convertField(proto.int32_data(), type, out.data, out.ints, error); break;
     }
     if (ok && int64_t(out.data.size()) != count) {
       error = "data does not match the dimensions";
@@ -114,7 +117,8 @@ void tensorToProto(const HostTensor &t, const std::string &elementType,
     type = ElementType::Float32;
   proto.set_data_type(onnxFromElement(type));
   std::string raw(t.data.size() * elementSize(type), '\0');
-  fromChipValues(type, t.data.data(), t.data.size(), reinterpret_cast<uint8_t *>(raw.data()));
+  fromChipValues(type, t.data.data(), t.data.size(), reinterpret_cast<uint8_t *>(raw.data()),
+                 exactInts(t));
   proto.set_raw_data(std::move(raw));
 }
 

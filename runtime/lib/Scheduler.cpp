@@ -177,7 +177,10 @@ DispatchRunner::DispatchRunner(ChipState &state, const ttb::Dispatch &dispatch,
   width = int(dispatch.core_x1() - dispatch.core_x0() + 1);
   height = int(dispatch.core_y1() - dispatch.core_y0() + 1);
   dstFormat = dispatch.dst_format();
-  dstTiles = dstFormat == ttb::DataFormat::Float32 ? chip.dstTilesF32 : chip.dstTilesBf16;
+  // An int32 Dst is 32 bits a value, as f32: half the tiles of a 16-bit one.
+  dstTiles = dstFormat == ttb::DataFormat::Float32 || dstFormat == ttb::DataFormat::Int32
+                 ? chip.dstTilesF32
+                 : chip.dstTilesBf16;
   buildCores();
 }
 

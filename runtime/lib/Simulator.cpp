@@ -88,13 +88,21 @@ bool hasF32Matmul(const ttb::Dispatch &d) {
   return false;
 }
 
-/// `values` of `shape` into DRAM buffer `buffer`, tiled, their padding zero, rounded to its format.
+/// `values` of `shape` into DRAM buffer `buffer`, tiled, their padding zero, rounded to its format;
+/// an int32 buffer takes `ints` where given, else `values` rounded and saturated.
 void placeTensor(ChipState &st, uint32_t buffer, const std::vector<int64_t> &shape,
-                 const std::vector<float> &values) {
+                 const std::vector<float> &values, const int32_t *ints = nullptr) {
   DataFormat fmt = st.binary.buffers()->Get(buffer)->format();
   int64_t tiles = st.dram.tiles(buffer);
   std::vector<float> tiled(size_t(tiles * kTileElems));
-  tilize(values.data(), shape, tiled.data());
+  if (fmt == DataFormat::Int32) {
+    std::vector<float> slots(values.size());
+    for (size_t i = 0; i < values.size(); ++i)
+      slots[i] = int32Slot(ints ? ints[i] : saturateInt32(values[i]));
+    tilize(slots.data(), shape, tiled.data());
+  } else {
+    tilize(values.data(), shape, tiled.data());
+  }
   for (int64_t t = 0; t < tiles; ++t) {
     float *dst = st.dram.tile(buffer, t);
     std::copy_n(tiled.data() + t * kTileElems, kTileElems, dst);
@@ -144,7 +152,7 @@ bool placeInputs(ChipState &st, const std::vector<HostTensor> &inputs,
     }
     if (sig.buffer() == kNoBuffer)
       continue; // empty: nothing to place
-    placeTensor(st, sig.buffer(), shape, in.data);
+    placeTensor(st, sig.buffer(), shape, in.data, exactInts(in));
   }
   return true;
 }
@@ -266,6 +274,11 @@ void readSignatures(ChipState &st, const flatbuffers::Vector<flatbuffers::Offset
                   tiled.data() + t * kTileElems);
     out.data.assign(size_t(numElements(out.shape)), 0.0f);
     untilize(tiled.data(), out.shape, out.data.data());
+    if (st.binary.buffers()->Get(sig.buffer())->format() == DataFormat::Int32)
+      for (float &slot : out.data) {
+        out.ints.push_back(slotInt32(slot));
+        slot = float(out.ints.back());
+      }
     outputs.push_back(std::move(out));
   }
 }

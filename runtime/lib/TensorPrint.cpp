@@ -25,6 +25,8 @@ std::string formatValue(const HostTensor &t, size_t i, ValueKind kind) {
   if (std::isinf(v))
     return v > 0 ? "inf" : "-inf";
   if (kind == ValueKind::Integer) {
+    if (const int32_t *ints = exactInts(t))
+      return std::to_string(ints[i]);
     std::snprintf(buf, sizeof(buf), "%.0f", double(v));
     return buf;
   }

@@ -444,8 +444,8 @@ private:
     if (uint8_t(d.fidelity()) > uint8_t(ttb::MathFidelity::HiFi4))
       return fail(label + ": unknown math fidelity " + std::to_string(int(d.fidelity())));
     if (d.dst_format() != ttb::DataFormat::Float32 &&
-        d.dst_format() != ttb::DataFormat::BFloat16)
-      return fail(label + ": Dst format must be f32 or bf16, got " +
+        d.dst_format() != ttb::DataFormat::BFloat16 && d.dst_format() != ttb::DataFormat::Int32)
+      return fail(label + ": Dst format must be f32, bf16 or int32, got " +
                   formatName(d.dst_format()));
     if (d.semaphores() > 256)
       return fail(label + ": " + std::to_string(d.semaphores()) + " semaphores (at most 256)");

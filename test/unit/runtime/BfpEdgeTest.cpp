@@ -194,14 +194,28 @@ TEST(FormatEdge, F32KeepsEveryBitPattern) {
     EXPECT_EQ(bitsOf(roundToFormat(fromBits(b), DataFormat::Float32)), b);
 }
 
-TEST(FormatEdge, Int32RoundsTiesToEvenSaturatesAndZeroesNaN) {
+TEST(FormatEdge, Int32SlotsHoldEveryInt32Exactly) {
   const DataFormat i32 = DataFormat::Int32;
-  EXPECT_EQ(roundToFormat(0.5f, i32), 0.0f);
-  EXPECT_EQ(roundToFormat(1.5f, i32), 2.0f);
-  EXPECT_EQ(roundToFormat(-2.5f, i32), -2.0f);
-  EXPECT_EQ(roundToFormat(3.0e9f, i32), 2147483520.0f); // largest float in int32
-  EXPECT_EQ(roundToFormat(-kInf, i32), -2147483648.0f);
-  EXPECT_EQ(roundToFormat(std::nanf(""), i32), 0.0f);
-  EXPECT_EQ(bitsOf(roundToFormat(fromBits(0x00000001u), i32)), 0u);
-  EXPECT_EQ(bitsOf(roundToFormat(-0.25f, i32)), 0u); // no -0 among integers
+  for (int32_t v : {0, 1, -1, 16777217, -16777217, 2147483647, -2147483647 - 1}) {
+    float slot = int32Slot(v);
+    EXPECT_EQ(slotInt32(roundToFormat(slot, i32)), v);
+    std::vector<float> tile(kTileElems, slot);
+    std::vector<uint8_t> bytes(size_t(tileBytes(i32)));
+    encodeTile(tile.data(), i32, bytes.data());
+    uint32_t word = uint32_t(bytes[0]) | uint32_t(bytes[1]) << 8 | uint32_t(bytes[2]) << 16 |
+                    uint32_t(bytes[3]) << 24;
+    EXPECT_EQ(int32_t(word), v); // two's complement, little-endian, as the chip stores it
+    std::vector<float> back(kTileElems);
+    decodeTile(bytes.data(), i32, back.data());
+    EXPECT_EQ(slotInt32(back[0]), v);
+  }
+}
+
+TEST(FormatEdge, SaturateInt32RoundsTiesToEvenAndZeroesNaN) {
+  EXPECT_EQ(saturateInt32(0.5), 0);
+  EXPECT_EQ(saturateInt32(1.5), 2);
+  EXPECT_EQ(saturateInt32(-2.5), -2);
+  EXPECT_EQ(saturateInt32(3.0e9), 2147483647);
+  EXPECT_EQ(saturateInt32(-double(kInf)), -2147483647 - 1);
+  EXPECT_EQ(saturateInt32(std::nan("")), 0);
 }

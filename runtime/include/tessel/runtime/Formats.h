@@ -30,8 +30,25 @@ int64_t tileBytes(DataFormat fmt);
 /// Short lowercase name ("f32", "bf16", "bfp8_b", ...) for messages/reports.
 const char *formatName(DataFormat fmt);
 
+/// An int32 value as the simulator holds it: its two's-complement bits in a float's slot, so
+/// that every int32 is exact (a float holds integers exactly only to 2^24). Tiles of the int32
+/// format, and Dst in a dispatch whose Dst format is int32, hold values so; the packers and
+/// unpackers move them as bits, as the chip's do.
+inline float int32Slot(int32_t v) {
+  float f;
+  __builtin_memcpy(&f, &v, 4);
+  return f;
+}
+inline int32_t slotInt32(float f) {
+  int32_t v;
+  __builtin_memcpy(&v, &f, 4);
+  return v;
+}
+/// `v` rounded to the nearest integer and saturated to int32 (NaN: 0).
+int32_t saturateInt32(double v);
+
 /// Rounds one value to `fmt`: bf16 round-to-nearest-even with NaN kept NaN,
-/// f32 identity, int32 nearest integer (saturating), bfp as a block of one.
+/// f32 identity, bfp as a block of one; int32 slots hold bits and stay as they are.
 float roundToFormat(float v, DataFormat fmt);
 
 /// Rounds a whole 32x32 tile in place. Needed for bfp formats, whose blocks
@@ -52,7 +69,7 @@ int64_t numElements(const std::vector<int64_t> &shape);
 /// are interleaved over `channels` channels (what an allocator must reserve).
 int64_t interleavedChannelBytes(int64_t tiles, DataFormat fmt, int channels);
 
-/// Tilizes (zero padding) and encodes a row-major tensor. Tiles come in the
+/// Tilizes (zero padding) and encodes a row-major tensor (int32: of int32 slots). Tiles come in the
 /// order t = (b*Mt + mt)*Nt + nt, each tile row-major. Returns false with
 /// `error` set for a format it cannot encode.
 bool packTiles(const float *data, const std::vector<int64_t> &shape,

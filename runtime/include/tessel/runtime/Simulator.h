@@ -33,7 +33,16 @@ struct HostTensor {
   bool isSequence = false;
   bool isOptional = false;
   std::vector<HostTensor> elements;
+  /// An integer tensor's exact values, beside `data` (f32 is exact only to 2^24): the readers of
+  /// .npy, .pb and inline values fill it, and the chip fills it for a tensor it holds in int32.
+  /// Empty where no one has (a host op's result): `data` is then all there is.
+  std::vector<int32_t> ints;
 };
+
+/// `t.ints` where it holds every value of `t`, else null.
+inline const int32_t *exactInts(const HostTensor &t) {
+  return !t.ints.empty() && t.ints.size() == t.data.size() ? t.ints.data() : nullptr;
+}
 
 /// A shape as text: [1,3,224,224].
 std::string shapeText(const std::vector<int64_t> &shape);

@@ -1,0 +1,128 @@
+//===- IntegerMathTest.cpp - int32 tiles and the int32 Dst ----------------===//
+#include "Compute.h"
+#include "TestBinaries.h"
+
+#include "tessel/runtime/Formats.h"
+#include "tessel/runtime/Simulator.h"
+#include "tessel/runtime/TensorIO.h"
+
+#include <gtest/gtest.h>
+
+#include <climits>
+#include <vector>
+
+using namespace tessel::rt;
+using namespace tessel::rt::test;
+namespace ttb = tessel::ttb;
+
+namespace {
+constexpr DataFormat kI32 = DataFormat::Int32;
+
+std::vector<float> slots(std::vector<int32_t> values) {
+  std::vector<float> tile(kTileElems, int32Slot(0));
+  for (size_t i = 0; i < values.size(); ++i)
+    tile[i] = int32Slot(values[i]);
+  return tile;
+}
+
+int32_t at(const std::vector<float> &tile, size_t i) { return slotInt32(tile[i]); }
+} // namespace
+
+// Values past 2^24, where f32 is no longer exact, and past int32's ends, where the chip's adder
+// and multiplier wrap.
+TEST(IntegerMath, BinaryOpsAreExactAndWrap) {
+  std::vector<float> a = slots({16777217, INT_MAX, 123456789, -7, 5, 5}),
+                     b = slots({1, 1, 3, 7, 5, -5}), d(kTileElems);
+  auto binary = [&](BinaryOp op) {
+    tileBinary(op, Broadcast::None, a.data(), b.data(), d.data(), /*fpu=*/false,
+               ttb::MathFidelity::HiFi4, kI32);
+  };
+  binary(BinaryOp::Add);
+  EXPECT_EQ(at(d, 0), 16777218);
+  EXPECT_EQ(at(d, 1), INT_MIN);
+  binary(BinaryOp::Mul);
+  EXPECT_EQ(at(d, 2), 370370367);
+  EXPECT_EQ(at(d, 3), -49);
+  binary(BinaryOp::Sub);
+  EXPECT_EQ(at(d, 0), 16777216);
+  EXPECT_EQ(at(d, 5), 10);
+  binary(BinaryOp::Max);
+  EXPECT_EQ(at(d, 3), 7);
+  binary(BinaryOp::Less);
+  EXPECT_EQ(at(d, 3), 1);
+  EXPECT_EQ(at(d, 4), 0);
+  binary(BinaryOp::Equal);
+  EXPECT_EQ(at(d, 4), 1);
+  EXPECT_EQ(at(d, 0), 0);
+}
+
+TEST(IntegerMath, RowBroadcastAndDstOps) {
+  std::vector<float> a = slots({}), row = slots({}), d(kTileElems);
+  for (int r = 0; r < 32; ++r)
+    a[size_t(r * 32)] = int32Slot(r * 100000000);
+  row[0] = int32Slot(3);
+  tileBinary(BinaryOp::Add, Broadcast::Rows, a.data(), row.data(), d.data(), false,
+             ttb::MathFidelity::HiFi4, kI32);
+  EXPECT_EQ(at(d, 21 * 32), 2100000003); // every row gets row 0 of the rhs
+  std::vector<float> x = slots({INT_MIN, -5, 0, 9}), y = slots({1, 2, 3, 4}), out(kTileElems);
+  tileDstBinary(BinaryOp::Mul, x.data(), y.data(), out.data(), kI32);
+  EXPECT_EQ(at(out, 3), 36);
+  tileUnary(UnaryOp::Negate, 0.0f, x.data(), kI32);
+  EXPECT_EQ(at(x, 0), INT_MIN); // -INT_MIN wraps, as two's complement does
+  EXPECT_EQ(at(x, 1), 5);
+  tileUnary(UnaryOp::Sign, 0.0f, x.data(), kI32);
+  EXPECT_EQ(at(x, 0), -1);
+  EXPECT_EQ(at(x, 2), 0);
+  tileMask(out.data(), 1, 1, -3.0e38f, kI32);
+  EXPECT_EQ(at(out, 1), INT_MIN); // the fill saturates into int32
+}
+
+TEST(IntegerMath, Int32RunsOnTheSfpu) {
+  ChipDesc chip = testChip();
+  EXPECT_EQ(binaryCycles(chip, BinaryOp::Add, kI32, kI32, ttb::MathFidelity::HiFi4),
+            binaryCycles(chip, BinaryOp::Add, DataFormat::Float32, DataFormat::Float32,
+                         ttb::MathFidelity::HiFi4));
+  EXPECT_GT(binaryCycles(chip, BinaryOp::Add, kI32, kI32, ttb::MathFidelity::HiFi4),
+            binaryCycles(chip, BinaryOp::Add, DataFormat::BFloat16, DataFormat::BFloat16,
+                         ttb::MathFidelity::HiFi4));
+}
+
+namespace {
+bool runCopy(DataFormat dst, const HostTensor &x, RunResult &r, std::string &error) {
+  BinarySpec spec = copySpec(x.shape, kI32);
+  spec.dispatches[0].dstFormat = dst;
+  LoadedBinary bin;
+  if (!loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error))
+    return false;
+  return runBinary(bin, {x}, SimOptions{}, r, error);
+}
+} // namespace
+
+// An int32 tensor goes onto the chip, through the unpacker, Dst and the packer, and back, every
+// value exact.
+TEST(IntegerMath, Int32TensorsRoundTripExactly) {
+  HostTensor x{"x", {2, 40}};
+  for (int i = 0; i < 80; ++i) {
+    x.ints.push_back(i % 3 == 0 ? INT_MAX - i : i % 3 == 1 ? INT_MIN + i : 16777217 + i);
+    x.data.push_back(float(x.ints.back()));
+  }
+  RunResult r;
+  std::string error;
+  ASSERT_TRUE(runCopy(kI32, x, r, error)) << error;
+  EXPECT_EQ(r.outputs[0].ints, x.ints);
+  // Written as .npy int32, the values stay exact.
+  HostTensor back;
+  std::string bytes = npyBytes(r.outputs[0], "i32");
+  ASSERT_TRUE(parseNpy(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size(), back,
+                       error, "i32"))
+      << error;
+  EXPECT_EQ(back.ints, x.ints);
+}
+
+TEST(IntegerMath, Int32TilesDoNotPassThroughAFloatDst) {
+  HostTensor x{"x", {32, 32}, std::vector<float>(1024, 1.0f)};
+  RunResult r;
+  std::string error;
+  EXPECT_FALSE(runCopy(DataFormat::Float32, x, r, error));
+  EXPECT_NE(error.find("moves a tile of int32 through a float Dst"), std::string::npos) << error;
+}
