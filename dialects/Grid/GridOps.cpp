@@ -1,6 +1,8 @@
 #include "Grid/GridOps.h"
+#include "Tile/TileOps.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace tessel;
@@ -55,6 +57,8 @@ LogicalResult DispatchOp::verify() {
   for (Type type : getOperandTypes())
     if (!getLayout(type))
       return emitOpError() << "operand type " << type << " has no #grid.layout";
+  if (failed(verifyDstFormat()))
+    return failure();
   if (auto module = (*this)->getParentOfType<ModuleOp>())
     if (auto chip = module->getAttrOfType<ChipAttr>(kChipAttrName)) {
       CoreRangeAttr cores = getCores();
@@ -64,6 +68,48 @@ LogicalResult DispatchOp::verify() {
                              << " grid of " << chip.getName();
     }
   return success();
+}
+
+/// An int32 Dst holds integers: the tiles that go in and out of it are int32 and its ops have
+/// integer forms; a float Dst takes no int32 tile (the unpackers and the packer do not convert
+/// between integers and floats).
+LogicalResult DispatchOp::verifyDstFormat() {
+  bool intDst = getDstFormat() == tile::DataFormat::int32;
+  auto tileFits = [&](Operation *op, Type type) -> LogicalResult {
+    bool intTile = cast<tile::TileType>(type).getFormat() == tile::DataFormat::int32;
+    if (intTile == intDst)
+      return success();
+    return op->emitOpError() << (intDst ? "reads or writes a float tile in a dispatch whose Dst "
+                                          "is int32"
+                                        : "reads or writes an int32 tile in a dispatch whose Dst "
+                                          "is not int32");
+  };
+  WalkResult walk = getBody().walk([&](Operation *op) {
+    LogicalResult fits =
+        TypeSwitch<Operation *, LogicalResult>(op)
+            .Case([&](tile::CopyOp o) { return tileFits(o, o.getInput().getType()); })
+            .Case([&](tile::TransposeOp o) { return tileFits(o, o.getInput().getType()); })
+            .Case([&](tile::BinaryOp o) { return tileFits(o, o.getLhs().getType()); })
+            .Case([&](tile::PackOp o) { return tileFits(o, o.getType()); })
+            .Case<tile::MatmulOp, tile::ReduceOp>([&](Operation *o) {
+              return intDst ? o->emitOpError("has no integer form for an int32 Dst") : success();
+            })
+            .Case([&](tile::UnaryOp o) {
+              return intDst && !tile::hasIntegerForm(o.getKind())
+                         ? o.emitOpError() << "'" << tile::stringifyUnaryKind(o.getKind())
+                                           << "' has no integer form for an int32 Dst"
+                         : success();
+            })
+            .Case([&](tile::DstBinaryOp o) {
+              return intDst && !tile::hasIntegerForm(o.getKind())
+                         ? o.emitOpError() << "'" << tile::stringifyBinaryKind(o.getKind())
+                                           << "' has no integer form for an int32 Dst"
+                         : success();
+            })
+            .Default([](Operation *) { return success(); });
+    return failed(fits) ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  return failure(walk.wasInterrupted());
 }
 
 /// The number of 32x32 tiles of a tensor: its batch dims, then row and column tiles.

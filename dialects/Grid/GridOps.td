@@ -77,6 +77,11 @@ def Grid_DispatchOp : Grid_Op<"dispatch", [
     attr-dict-with-keyword $body `->` type($results)
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The tile ops of the body agree with `dst_format`: int32 tiles and integer ops in an
+    /// int32 Dst, no int32 tile in a float one.
+    ::mlir::LogicalResult verifyDstFormat();
+  }];
 }
 
 def Grid_LoadOp : Grid_Op<"load", [Pure]> {

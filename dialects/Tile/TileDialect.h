@@ -18,6 +18,11 @@
 namespace tessel::tile {
 /// Bytes one 32x32 tile takes in L1 or DRAM in this format.
 int64_t tileBytes(DataFormat format);
+/// Whether Dst in `format` holds 32 bits a value (f32, int32), and so half the tiles it holds in
+/// bf16.
+inline bool isWideDst(DataFormat format) {
+  return format == DataFormat::f32 || format == DataFormat::int32;
+}
 } // namespace tessel::tile
 
 #endif

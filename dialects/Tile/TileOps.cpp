@@ -1,10 +1,12 @@
 #include "Tile/TileOps.h"
 
+#include "tessel/runtime/Bytecode.h"
+
 using namespace mlir;
 using namespace tessel::tile;
 
-// Integer and block-float tiles go through the FPU as their float interpretation; only int32
-// cannot feed the matrix engine or the FPU's float datapath.
+// Block-float tiles go through the FPU as their float interpretation; int32 tiles feed neither
+// the matrix engine nor a reduce, only the SFPU's integer forms of elementwise ops.
 static LogicalResult verifyFloatTile(Operation *op, Type type, StringRef what) {
   if (cast<TileType>(type).getFormat() == DataFormat::int32)
     return op->emitOpError() << what << " must be a floating-point tile, got int32";
@@ -18,10 +20,23 @@ LogicalResult MatmulOp::verify() {
   return success();
 }
 
+bool tessel::tile::hasIntegerForm(BinaryKind kind) {
+  // The runtime's ops share the tile dialect's values.
+  return tessel::rt::hasIntegerForm(static_cast<tessel::rt::BinaryOp>(kind));
+}
+
+bool tessel::tile::hasIntegerForm(UnaryKind kind) {
+  return tessel::rt::hasIntegerForm(static_cast<tessel::rt::UnaryOp>(kind));
+}
+
 LogicalResult BinaryOp::verify() {
-  if (failed(verifyFloatTile(*this, getLhs().getType(), "lhs")) ||
-      failed(verifyFloatTile(*this, getRhs().getType(), "rhs")))
-    return failure();
+  bool lhsInt = cast<TileType>(getLhs().getType()).getFormat() == DataFormat::int32,
+       rhsInt = cast<TileType>(getRhs().getType()).getFormat() == DataFormat::int32;
+  if (lhsInt != rhsInt)
+    return emitOpError("takes two int32 tiles or none");
+  if (lhsInt && !hasIntegerForm(getKind()))
+    return emitOpError() << "'" << stringifyBinaryKind(getKind())
+                         << "' has no integer form for int32 tiles";
   return success();
 }
 

@@ -9,4 +9,10 @@
 #define GET_OP_CLASSES
 #include "Tile/TileOps.h.inc"
 
+namespace tessel::tile {
+/// Whether an int32 Dst computes the op (the SFPU's integer forms).
+bool hasIntegerForm(BinaryKind kind);
+bool hasIntegerForm(UnaryKind kind);
+} // namespace tessel::tile
+
 #endif

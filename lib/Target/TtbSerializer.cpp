@@ -19,7 +19,8 @@ using namespace tessel::target;
 
 static ttb::DataFormat toTtb(tile::DataFormat f) { return static_cast<ttb::DataFormat>(f); }
 
-/// The chip holds integers in the int32 range (exactly below 2^24, as f32); a 64-bit constant
+/// The chip holds integers in the int32 range (in int32 tiles, or exactly below 2^24 as f32); a
+/// 64-bit constant
 /// beyond it is an error naming the constant, except the exporters' sentinels INT64_MIN and
 /// INT64_MAX (a Clip or Min without a bound): as f32 they still bound nothing.
 static LogicalResult checkIntegerRange(graph::ConstantOp c) {
@@ -43,6 +44,23 @@ static LogicalResult checkIntegerRange(graph::ConstantOp c) {
     ++index;
   }
   return success();
+}
+
+/// An integer constant's values as int32 slots (rt::int32Slot), each saturated to int32 (the
+/// sentinels INT64_MIN and INT64_MAX become int32's ends, bounding nothing still).
+static std::optional<std::vector<float>> int32Slots(Attribute value) {
+  auto dense = dyn_cast<DenseIntElementsAttr>(value);
+  if (!dense)
+    return std::nullopt;
+  bool isUnsigned = cast<IntegerType>(dense.getElementType()).isUnsigned();
+  std::vector<float> slots;
+  slots.reserve(dense.getNumElements());
+  for (const APInt &v : dense.getValues<APInt>()) {
+    int64_t wide = isUnsigned ? int64_t(std::min<uint64_t>(v.getZExtValue(), INT32_MAX))
+                              : v.getSExtValue();
+    slots.push_back(rt::int32Slot(int32_t(std::clamp<int64_t>(wide, INT32_MIN, INT32_MAX))));
+  }
+  return slots;
 }
 
 namespace {
@@ -324,16 +342,19 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
                     addr ? std::optional<int64_t>(addr.getInt()) : std::nullopt, c);
       if (failed(checkIntegerRange(c)))
         return failure();
-      std::optional<std::vector<float>> values = graph::readF32Elements(c.getValue());
+      auto type = c.getType();
+      tile::DataFormat format = grid::getLayout(type).getFormat();
+      std::optional<std::vector<float>> values = format == tile::DataFormat::int32
+                                                     ? int32Slots(c.getValue())
+                                                     : graph::readF32Elements(c.getValue());
       if (failed(id))
         return failure();
       if (!values)
         return c.emitError("only f32 dense or dense_resource constants can be serialized");
-      auto type = c.getType();
       std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
       std::string error;
       std::vector<uint8_t> packed;
-      if (!rt::packTiles(values->data(), shape, toTtb(grid::getLayout(type).getFormat()), packed,
+      if (!rt::packTiles(values->data(), shape, toTtb(format), packed,
                          error))
         return c.emitError() << error;
       constants.push_back(ttb::CreateConstantDirect(fbb, *id, &packed));

@@ -126,11 +126,13 @@ struct AssignPrecisionPass : tessel::impl::AssignPrecisionBase<AssignPrecisionPa
         return;
       Precision p = precisionOf(op);
       // Dst accumulates in f32 for f32 results (and an op the user asked fp32 of), else in bf16.
+      // Integer math (int32 results, tt-assign-layouts) runs in an int32 Dst.
       bool wide = result.getFormat() == tile::DataFormat::f32 ||
                   p.weights == tile::DataFormat::f32;
-      op->setAttr(grid::kComputeAttrName,
-                  grid::ComputeConfigAttr::get(
-                      ctx, wide ? tile::DataFormat::f32 : tile::DataFormat::bf16, p.fidelity));
+      tile::DataFormat dst = result.getFormat() == tile::DataFormat::int32 ? tile::DataFormat::int32
+                             : wide ? tile::DataFormat::f32
+                                    : tile::DataFormat::bf16;
+      op->setAttr(grid::kComputeAttrName, grid::ComputeConfigAttr::get(ctx, dst, p.fidelity));
       auto mm = dyn_cast<graph::MatMulOp>(op);
       if (!mm)
         return;

@@ -413,9 +413,8 @@ struct FuseTileLoopsPass : tessel::impl::FuseTileLoopsBase<FuseTileLoopsPass> {
       }
       TileLoopCost was = estimateTileLoop(consumer, *chip),
                    is = estimateTileLoop(*candidate, *chip);
-      int64_t dstCapacity = (candidate->getDstFormat() == tile::DataFormat::f32
-                                 ? chip->dstTilesF32
-                                 : chip->dstTilesBf16) / 2;
+      int64_t dstCapacity =
+          (tile::isWideDst(candidate->getDstFormat()) ? chip->dstTilesF32 : chip->dstTilesBf16) / 2;
       int64_t headroom = int64_t((1.0 - kL1TensorShare) * double(chip->l1Bytes - chip->l1ReservedBytes));
       if (is.dstTiles > dstCapacity || is.bufferBytes > std::max(headroom, was.bufferBytes)) {
         decide(consumer, llvm::formatv("not fused: the fused math needs {0} Dst tiles of {1} "

@@ -142,4 +142,20 @@ bool evalExpr(const int32_t *code, size_t terms, const int64_t *vars, const int6
   return true;
 }
 
+bool hasIntegerForm(BinaryOp op) {
+  switch (op) {
+  case BinaryOp::Add: case BinaryOp::Sub: case BinaryOp::Mul: case BinaryOp::Max:
+  case BinaryOp::Min: case BinaryOp::Equal: case BinaryOp::Less: case BinaryOp::Greater:
+  case BinaryOp::LessEqual: case BinaryOp::GreaterEqual: case BinaryOp::WhereInto:
+    return true;
+  default:
+    return false;
+  }
+}
+
+bool hasIntegerForm(UnaryOp op) {
+  return op == UnaryOp::Relu || op == UnaryOp::Negate || op == UnaryOp::Abs ||
+         op == UnaryOp::Sign;
+}
+
 } // namespace tessel::rt

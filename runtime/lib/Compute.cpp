@@ -74,22 +74,6 @@ int32_t integerUnary(UnaryOp op, int32_t x) {
 }
 } // namespace
 
-bool hasIntegerForm(BinaryOp op) {
-  switch (op) {
-  case BinaryOp::Add: case BinaryOp::Sub: case BinaryOp::Mul: case BinaryOp::Max:
-  case BinaryOp::Min: case BinaryOp::Equal: case BinaryOp::Less: case BinaryOp::Greater:
-  case BinaryOp::LessEqual: case BinaryOp::GreaterEqual: case BinaryOp::WhereInto:
-    return true;
-  default:
-    return false;
-  }
-}
-
-bool hasIntegerForm(UnaryOp op) {
-  return op == UnaryOp::Relu || op == UnaryOp::Negate || op == UnaryOp::Abs ||
-         op == UnaryOp::Sign;
-}
-
 // The FPU multiplier and math fidelity (tt-metal tech_reports/matrix_engine).
 // The multiplier is 5 x 7 bits. srcA feeds it the hidden bit and the 4
 // mantissa MSBs of its value ("A hi"), or the next 3 bits ("A lo"); srcB the

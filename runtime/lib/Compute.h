@@ -37,11 +37,6 @@ void tileReduce(ReduceOp op, int dim, bool accumulate, const float *a,
 void tileMask(float *dst, int64_t rows, int64_t cols, float fill,
               DataFormat dstFmt);
 
-/// Whether the op has an integer form, which a dispatch whose Dst is int32 computes (wrapping
-/// add, sub and mul; max, min; comparisons giving 1 or 0; where; relu, negate, abs, sign).
-bool hasIntegerForm(BinaryOp op);
-bool hasIntegerForm(UnaryOp op);
-
 } // namespace tessel::rt
 
 #endif

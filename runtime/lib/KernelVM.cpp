@@ -252,7 +252,9 @@ DispatchRunner::Step DispatchRunner::execLoadIndex(Thread &t, const int32_t *w) 
   settle(*t.core, cb, data);
   // Negative indices count from the end (ONNX); out-of-range ones are clamped so that a bad
   // index reads a wrong row, never outside the tensor.
-  int64_t wrap = w[4], index = int64_t(data[element]);
+  int64_t wrap = w[4];
+  int64_t index = cb.format() == DataFormat::Int32 ? slotInt32(data[element])
+                                                   : int64_t(data[element]);
   if (index < 0)
     index += wrap;
   t.stream->setVar(size_t(w[0]), std::clamp<int64_t>(index, 0, wrap - 1));

@@ -16,10 +16,11 @@ FailureOr<Value> tessel::lowering::lowerGatherRows(graph::GatherRowsOp op,
   Value table = op.getTable(), indices = op.getIndices();
   TiledView out = TiledView::of(op.getType());
   tile::DataFormat tableFormat = formatOf(table);
-  if (tableFormat != tile::DataFormat::f32 && tableFormat != tile::DataFormat::bf16)
-    return op.emitError("gather_rows reads rows out of f32 or bf16 tiles only");
-  if (formatOf(indices) != tile::DataFormat::f32)
-    return op.emitError("gather_rows reads its indices from f32 tiles");
+  if (tableFormat != tile::DataFormat::f32 && tableFormat != tile::DataFormat::bf16 &&
+      tableFormat != tile::DataFormat::int32)
+    return op.emitError("gather_rows reads rows out of f32, bf16 or int32 tiles only");
+  if (formatOf(indices) != tile::DataFormat::f32 && formatOf(indices) != tile::DataFormat::int32)
+    return op.emitError("gather_rows reads its indices from f32 or int32 tiles");
 
   DispatchBuilder db(b, op.getLoc(), "gather_rows", splitOverCores(out.tiles(), opts.chip),
                      {table, indices}, {op.getType()}, opts);

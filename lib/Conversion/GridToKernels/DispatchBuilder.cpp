@@ -72,7 +72,7 @@ tile::DataFormat tessel::lowering::formatOf(Value v) {
 }
 
 int64_t LoweringOptions::dstCapacity() const {
-  int64_t tiles = dstFormat == tile::DataFormat::f32 ? chip.dstTilesF32 : chip.dstTilesBf16;
+  int64_t tiles = tile::isWideDst(dstFormat) ? chip.dstTilesF32 : chip.dstTilesBf16;
   return std::max<int64_t>(tiles / 2, 1);
 }
 

@@ -156,7 +156,8 @@ void tessel::lowering::buildTileStreaming(DispatchBuilder &db, const TileMapping
   }
   int64_t group = streamingGroup(perCore, rowGathers, streamedBytes, l1Usable);
   for (auto [i, r] : llvm::enumerate(mapping.reads)) {
-    indexCBs.push_back(r.rowCount ? db.cb(tile::DataFormat::f32, 1) : Value());
+    // The index tile in the indices' own format (f32, or int32 for exact integers).
+    indexCBs.push_back(r.rowCount ? db.cb(formatOf(db.input(r.inputs.back())), 1) : Value());
     inCBs.push_back(db.cb(formatOf(db.input(r.inputs.front())), held[i] ? 1 : 2 * group));
   }
   Value outCB = db.cb(outputFormat, 2);

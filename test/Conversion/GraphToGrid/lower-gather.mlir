@@ -163,15 +163,18 @@ func.func @reshape_to_scalar(%x: tensor<1x1xf32>) -> tensor<f32> {
 
 // -----
 
-// Integer tensors are exact f32 tiles at any precision, and their spans move as f32.
+// Integer tensors that only move are int32 tiles at any precision, their spans moved as int32
+// and the dispatch's Dst int32.
 // CHECK-LABEL: func.func @reshape_int
-// CHECK: noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
-// CHECK: noc.read_span {{.*}} : tensor<6xi64, #grid.layout<tile 32x32, f32, dram, interleaved>>, !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK: grid.dispatch "reshape"
+// CHECK-SAME: dst_format = #tile<format int32>
+// CHECK: noc.cb 0 : !noc.cb<!tile.tile<32x32, int32>, 2>
+// CHECK: noc.read_span {{.*}} : tensor<6xi64, #grid.layout<tile 32x32, int32, dram, interleaved>>, !noc.cb<!tile.tile<32x32, int32>, 2>
 // BF16-LABEL: func.func @reshape_int
 // BF16: grid.dispatch "reshape"
-// BF16-SAME: dst_format = #tile<format f32>
-// BF16: noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
-// BF16: noc.read_span {{.*}} : tensor<6xi64, #grid.layout<tile 32x32, f32, dram, interleaved>>, !noc.cb<!tile.tile<32x32, f32>, 2>
+// BF16-SAME: dst_format = #tile<format int32>
+// BF16: noc.cb 0 : !noc.cb<!tile.tile<32x32, int32>, 2>
+// BF16: noc.read_span {{.*}} : tensor<6xi64, #grid.layout<tile 32x32, int32, dram, interleaved>>, !noc.cb<!tile.tile<32x32, int32>, 2>
 func.func @reshape_int(%x: tensor<6xi64>) -> tensor<2x3xi64> {
   %0 = graph.reshape %x : (tensor<6xi64>) -> tensor<2x3xi64>
   return %0 : tensor<2x3xi64>

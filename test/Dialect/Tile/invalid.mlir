@@ -43,7 +43,7 @@ func.func @matmul_int_rhs(%a: !tile.tile<32x32, bf16>, %b: !tile.tile<32x32, int
 // -----
 
 func.func @binary_int_lhs(%a: !tile.tile<32x32, int32>, %b: !tile.tile<32x32, f32>, %d: index) {
-  // expected-error @+1 {{'tile.binary' op lhs must be a floating-point tile, got int32}}
+  // expected-error @+1 {{'tile.binary' op takes two int32 tiles or none}}
   tile.binary add bcast none %a, %b, dst[%d] : !tile.tile<32x32, int32>, !tile.tile<32x32, f32>
   return
 }
@@ -51,8 +51,16 @@ func.func @binary_int_lhs(%a: !tile.tile<32x32, int32>, %b: !tile.tile<32x32, f3
 // -----
 
 func.func @binary_int_rhs(%a: !tile.tile<32x32, f32>, %b: !tile.tile<32x32, int32>, %d: index) {
-  // expected-error @+1 {{'tile.binary' op rhs must be a floating-point tile, got int32}}
+  // expected-error @+1 {{'tile.binary' op takes two int32 tiles or none}}
   tile.binary mul bcast rows %a, %b, dst[%d] : !tile.tile<32x32, f32>, !tile.tile<32x32, int32>
+  return
+}
+
+// -----
+
+func.func @binary_int_div(%a: !tile.tile<32x32, int32>, %b: !tile.tile<32x32, int32>, %d: index) {
+  // expected-error @+1 {{'tile.binary' op 'div' has no integer form for int32 tiles}}
+  tile.binary div bcast none %a, %b, dst[%d] : !tile.tile<32x32, int32>, !tile.tile<32x32, int32>
   return
 }
 

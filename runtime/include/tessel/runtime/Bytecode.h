@@ -75,6 +75,11 @@ enum class UnaryOp : int32_t {
   IsNan = 28, IsInf = 29, Tan = 30, Asin = 31, Acos = 32, Atan = 33, Sinh = 34, Cosh = 35, Asinh = 36, Acosh = 37, Atanh = 38, Gelu = 39, GeluTanh = 40, DivScalar = 41
 };
 enum class ReduceOp : int32_t { Sum = 0, Max = 1, Min = 2, Prod = 3 };
+/// Whether the op has an integer form, which a dispatch whose Dst is int32 computes on the SFPU
+/// (wrapping add, sub and mul; max, min; comparisons giving 1 or 0; where; relu, negate, abs,
+/// sign). The compiler's verifiers ask the same.
+bool hasIntegerForm(BinaryOp op);
+bool hasIntegerForm(UnaryOp op);
 inline constexpr int32_t kNumBinaryOps = 19, kNumBroadcasts = 4,
                          kNumUnaryOps = 42, kNumReduceOps = 4;
 
