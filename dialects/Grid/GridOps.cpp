@@ -70,44 +70,54 @@ LogicalResult DispatchOp::verify() {
   return success();
 }
 
-/// An int32 Dst holds integers: the tiles that go in and out of it are int32 and its ops have
-/// integer forms; a float Dst takes no int32 tile (the unpackers and the packer do not convert
-/// between integers and floats).
+/// An int32 Dst holds integers: its binary ops take int32 tiles (a where's condition excepted)
+/// and all its ops have integer forms; a float Dst computes on no int32 tile. Unpacking and
+/// packing move an int32 tile as bits and a float tile as f32 values (the typecasts `to_float`
+/// and `to_int` convert in Dst), so an int32 tile needs a 32-bit Dst.
 LogicalResult DispatchOp::verifyDstFormat() {
-  bool intDst = getDstFormat() == tile::DataFormat::int32;
-  auto tileFits = [&](Operation *op, Type type) -> LogicalResult {
+  tile::DataFormat dst = getDstFormat();
+  bool intDst = dst == tile::DataFormat::int32;
+  auto fits = [&](Operation *op, Type type, bool math) -> LogicalResult {
     bool intTile = cast<tile::TileType>(type).getFormat() == tile::DataFormat::int32;
-    if (intTile == intDst)
+    if (intTile && dst == tile::DataFormat::bf16)
+      return op->emitOpError("takes an int32 tile in a dispatch whose Dst is bf16");
+    if (math && intTile != intDst)
+      return op->emitOpError() << "computes on " << (intTile ? "an int32" : "a float")
+                               << " tile in a dispatch whose Dst is "
+                               << tile::stringifyDataFormat(dst);
+    return success();
+  };
+  auto integerForm = [&](Operation *op, bool has, StringRef kind) -> LogicalResult {
+    if (!intDst || has)
       return success();
-    return op->emitOpError() << (intDst ? "reads or writes a float tile in a dispatch whose Dst "
-                                          "is int32"
-                                        : "reads or writes an int32 tile in a dispatch whose Dst "
-                                          "is not int32");
+    return op->emitOpError() << (kind.empty() ? "" : "'" + kind.str() + "' ")
+                             << "has no integer form for an int32 Dst";
   };
   WalkResult walk = getBody().walk([&](Operation *op) {
-    LogicalResult fits =
+    LogicalResult ok =
         TypeSwitch<Operation *, LogicalResult>(op)
-            .Case([&](tile::CopyOp o) { return tileFits(o, o.getInput().getType()); })
-            .Case([&](tile::TransposeOp o) { return tileFits(o, o.getInput().getType()); })
-            .Case([&](tile::BinaryOp o) { return tileFits(o, o.getLhs().getType()); })
-            .Case([&](tile::PackOp o) { return tileFits(o, o.getType()); })
-            .Case<tile::MatmulOp, tile::ReduceOp>([&](Operation *o) {
-              return intDst ? o->emitOpError("has no integer form for an int32 Dst") : success();
+            .Case([&](tile::CopyOp o) { return fits(o, o.getInput().getType(), false); })
+            .Case([&](tile::TransposeOp o) { return fits(o, o.getInput().getType(), false); })
+            .Case([&](tile::PackOp o) { return fits(o, o.getType(), false); })
+            .Case([&](tile::BinaryOp o) {
+              bool where = o.getKind() == tile::BinaryKind::where_into;
+              return success(succeeded(fits(o, o.getLhs().getType(), !where)) &&
+                             succeeded(fits(o, o.getRhs().getType(), true)) &&
+                             succeeded(integerForm(o, tile::hasIntegerForm(o.getKind()),
+                                                   tile::stringifyBinaryKind(o.getKind()))));
             })
+            .Case<tile::MatmulOp, tile::ReduceOp>(
+                [&](Operation *o) { return integerForm(o, false, ""); })
             .Case([&](tile::UnaryOp o) {
-              return intDst && !tile::hasIntegerForm(o.getKind())
-                         ? o.emitOpError() << "'" << tile::stringifyUnaryKind(o.getKind())
-                                           << "' has no integer form for an int32 Dst"
-                         : success();
+              return integerForm(o, tile::hasIntegerForm(o.getKind()),
+                                 tile::stringifyUnaryKind(o.getKind()));
             })
             .Case([&](tile::DstBinaryOp o) {
-              return intDst && !tile::hasIntegerForm(o.getKind())
-                         ? o.emitOpError() << "'" << tile::stringifyBinaryKind(o.getKind())
-                                           << "' has no integer form for an int32 Dst"
-                         : success();
+              return integerForm(o, tile::hasIntegerForm(o.getKind()),
+                                 tile::stringifyBinaryKind(o.getKind()));
             })
             .Default([](Operation *) { return success(); });
-    return failed(fits) ? WalkResult::interrupt() : WalkResult::advance();
+    return failed(ok) ? WalkResult::interrupt() : WalkResult::advance();
   });
   return failure(walk.wasInterrupted());
 }

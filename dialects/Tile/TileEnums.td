@@ -36,7 +36,7 @@ def Tile_UnaryKind : I32EnumAttr<"UnaryKind", "SFPU unary function", [
     I32EnumAttrCase<"isnan", 28>, I32EnumAttrCase<"isinf", 29>,
     I32EnumAttrCase<"tan", 30>, I32EnumAttrCase<"asin", 31>, I32EnumAttrCase<"acos", 32>, I32EnumAttrCase<"atan", 33>, I32EnumAttrCase<"sinh", 34>, I32EnumAttrCase<"cosh", 35>, I32EnumAttrCase<"asinh", 36>, I32EnumAttrCase<"acosh", 37>, I32EnumAttrCase<"atanh", 38>,
     I32EnumAttrCase<"gelu", 39>, I32EnumAttrCase<"gelu_tanh", 40>,
-    I32EnumAttrCase<"div_scalar", 41>]> {
+    I32EnumAttrCase<"div_scalar", 41>, I32EnumAttrCase<"to_float", 42>, I32EnumAttrCase<"to_int", 43>]> {
   let cppNamespace = "::tessel::tile";
 }
 

@@ -32,9 +32,10 @@ bool tessel::tile::hasIntegerForm(UnaryKind kind) {
 LogicalResult BinaryOp::verify() {
   bool lhsInt = cast<TileType>(getLhs().getType()).getFormat() == DataFormat::int32,
        rhsInt = cast<TileType>(getRhs().getType()).getFormat() == DataFormat::int32;
-  if (lhsInt != rhsInt)
+  // A where's condition may be a float tile beside int32 values.
+  if (lhsInt != rhsInt && !(rhsInt && getKind() == BinaryKind::where_into))
     return emitOpError("takes two int32 tiles or none");
-  if (lhsInt && !hasIntegerForm(getKind()))
+  if (rhsInt && !hasIntegerForm(getKind()))
     return emitOpError() << "'" << stringifyBinaryKind(getKind())
                          << "' has no integer form for int32 tiles";
   return success();

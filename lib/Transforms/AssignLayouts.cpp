@@ -1,4 +1,5 @@
 #include "tessel/Transforms/ChipInfo.h"
+#include "tessel/Transforms/IntegerTensors.h"
 #include "tessel/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -12,92 +13,6 @@ using namespace mlir;
 using namespace tessel;
 
 namespace {
-
-bool isIntegerTensor(Type type) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  if (!tensor)
-    return false;
-  auto elt = dyn_cast<IntegerType>(tensor.getElementType());
-  return elt && elt.getWidth() > 1;
-}
-
-/// Whether `op` computes an integer result from integer operands exactly in an int32 Dst (the
-/// SFPU's integer add, sub, mul, max, min, relu, negate, abs, sign), or only moves values.
-bool computesIntegers(Operation *op) {
-  if (isa<graph::ConstantOp, graph::ReshapeOp, graph::TransposeOp, graph::ConcatOp,
-          graph::GatherRowsOp>(op))
-    return true;
-  // A remap's padding goes in as a float: zero is the only one whose bits are the integer's.
-  if (auto remap = dyn_cast<graph::RemapOp>(op))
-    return remap.getPadding().isZero();
-  bool integers = llvm::all_of(op->getOperandTypes(), isIntegerTensor) &&
-                  llvm::all_of(op->getResultTypes(), isIntegerTensor);
-  if (auto b = dyn_cast<graph::BinaryOp>(op)) {
-    using K = graph::BinaryKind;
-    return integers && llvm::is_contained({K::add, K::sub, K::mul, K::max, K::min}, b.getKind());
-  }
-  if (auto u = dyn_cast<graph::UnaryOp>(op)) {
-    using K = graph::UnaryKind;
-    return integers &&
-           llvm::is_contained({K::identity, K::neg, K::abs, K::relu, K::sign}, u.getKind());
-  }
-  return false;
-}
-
-/// The integer tensors to hold in int32 tiles: those whose producer and every user compute
-/// integers exactly (computesIntegers) or are the function's boundary, every other integer
-/// tensor those ops touch going int32 too. The rest stay f32, exact to 2^24.
-llvm::DenseSet<Value> int32Tensors(func::FuncOp func) {
-  llvm::DenseSet<Value> candidates;
-  auto consider = [&](Value v) {
-    if (isIntegerTensor(v.getType()))
-      candidates.insert(v);
-  };
-  for (BlockArgument arg : func.getArguments())
-    consider(arg);
-  func.walk([&](Operation *op) {
-    for (Value r : op->getResults())
-      consider(r);
-  });
-  // An op that cannot compute in int32, or one of whose integer tensors has left, takes all of
-  // its integer tensors out; repeated until nothing leaves.
-  auto ops = [](Value v) {
-    SmallVector<Operation *> touching(v.getUsers());
-    if (Operation *def = v.getDefiningOp())
-      touching.push_back(def);
-    return touching;
-  };
-  auto tensorsOf = [](Operation *op) {
-    SmallVector<Value> all(op->getOperands());
-    llvm::append_range(all, op->getResults());
-    return all;
-  };
-  auto holds = [&](Operation *op) {
-    if (isa<func::ReturnOp>(op))
-      return true;
-    if (!computesIntegers(op))
-      return false;
-    for (Value v : tensorsOf(op))
-      if (isIntegerTensor(v.getType()) && !candidates.contains(v))
-        return false;
-    return true;
-  };
-  SmallVector<Value> left;
-  auto evict = [&](Operation *op) {
-    for (Value v : tensorsOf(op))
-      if (candidates.erase(v))
-        left.push_back(v);
-  };
-  func.walk([&](Operation *op) {
-    if (!holds(op))
-      evict(op);
-  });
-  while (!left.empty())
-    for (Operation *op : ops(left.pop_back_val()))
-      if (!holds(op))
-        evict(op);
-  return candidates;
-}
 
 struct AssignLayoutsPass : tessel::impl::AssignLayoutsBase<AssignLayoutsPass> {
   using AssignLayoutsBase::AssignLayoutsBase;

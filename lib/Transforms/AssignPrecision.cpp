@@ -1,6 +1,7 @@
 // tt-assign-precision: each graph op's compute config (`grid.compute`: the format Dst accumulates
 // in and the math fidelity) and the data format of the weights its matmuls read, from the
 // model's precision and the user's per-node overrides.
+#include "tessel/Transforms/IntegerTensors.h"
 #include "tessel/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -126,10 +127,11 @@ struct AssignPrecisionPass : tessel::impl::AssignPrecisionBase<AssignPrecisionPa
         return;
       Precision p = precisionOf(op);
       // Dst accumulates in f32 for f32 results (and an op the user asked fp32 of), else in bf16.
-      // Integer math (int32 results, tt-assign-layouts) runs in an int32 Dst.
+      // Integer math (int32 results, and elementwise ops on int32 operands: comparisons, casts
+      // to floats; tt-assign-layouts) runs in an int32 Dst.
       bool wide = result.getFormat() == tile::DataFormat::f32 ||
                   p.weights == tile::DataFormat::f32;
-      tile::DataFormat dst = result.getFormat() == tile::DataFormat::int32 ? tile::DataFormat::int32
+      tile::DataFormat dst = computesInInt32Dst(op) ? tile::DataFormat::int32
                              : wide ? tile::DataFormat::f32
                                     : tile::DataFormat::bf16;
       op->setAttr(grid::kComputeAttrName, grid::ComputeConfigAttr::get(ctx, dst, p.fidelity));

@@ -155,7 +155,7 @@ bool hasIntegerForm(BinaryOp op) {
 
 bool hasIntegerForm(UnaryOp op) {
   return op == UnaryOp::Relu || op == UnaryOp::Negate || op == UnaryOp::Abs ||
-         op == UnaryOp::Sign;
+         op == UnaryOp::Sign || op == UnaryOp::ToFloat || op == UnaryOp::ToInt;
 }
 
 } // namespace tessel::rt

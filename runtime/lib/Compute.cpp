@@ -69,7 +69,7 @@ int32_t integerUnary(UnaryOp op, int32_t x) {
   case UnaryOp::Negate: return int32_t(0u - wrap(x));
   case UnaryOp::Abs: return x < 0 ? int32_t(0u - wrap(x)) : x;
   case UnaryOp::Sign: return (x > 0) - (x < 0);
-  default: return x;
+  default: return x; // no integer form: the kernel VM refuses the instruction first
   }
 }
 } // namespace
@@ -267,10 +267,13 @@ void binaryTile(Broadcast bcast, const float *a, const float *b, float *dst) {
 } // namespace
 
 void tileBinary(BinaryOp op, Broadcast bcast, const float *a, const float *b,
-                float *dst, bool fpu, ttb::MathFidelity fidelity, DataFormat dstFmt) {
+                float *dst, bool fpu, ttb::MathFidelity fidelity, DataFormat dstFmt,
+                DataFormat fmtA) {
   if (dstFmt == DataFormat::Int32) {
-    broadcastTile(bcast, a, b, dst, [op](float x, float y, float current) {
-      return int32Slot(integerBinary(op, slotInt32(x), slotInt32(y), slotInt32(current)));
+    bool floatCondition = fmtA != DataFormat::Int32;
+    broadcastTile(bcast, a, b, dst, [op, floatCondition](float x, float y, float current) {
+      int32_t lhs = floatCondition ? int32_t(truthOf(x)) : slotInt32(x);
+      return int32Slot(integerBinary(op, lhs, slotInt32(y), slotInt32(current)));
     });
     return;
   }
@@ -311,6 +314,12 @@ void tileDstBinary(BinaryOp op, const float *a, const float *b, float *dst,
 }
 
 void tileUnary(UnaryOp op, float param, float *dst, DataFormat dstFmt) {
+  if (op == UnaryOp::ToFloat || op == UnaryOp::ToInt) {
+    // The same in either 32-bit Dst (a bf16 Dst holds no int32: the kernel VM refuses it).
+    for (int64_t e = 0; e < kTileElems; ++e)
+      dst[e] = applyUnary(op, dst[e], param);
+    return;
+  }
   if (dstFmt == DataFormat::Int32) {
     for (int64_t e = 0; e < kTileElems; ++e)
       dst[e] = int32Slot(integerUnary(op, slotInt32(dst[e])));

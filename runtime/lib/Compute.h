@@ -24,8 +24,11 @@ void tileMatmul(const float *a, const float *b, float *dst, DataFormat fmtA, Dat
 /// With `fpu` (operands of an FPU format: bf16, block floats) Mul goes through the
 /// multiplier at `fidelity`; f32 operands are multiplied exactly on the SFPU, as are
 /// all other ops.
+/// With an int32 Dst the op's integer form runs; `fmtA` is a's format, which for a where's
+/// condition may be a float's.
 void tileBinary(BinaryOp op, Broadcast bcast, const float *a, const float *b,
-                float *dst, bool fpu, ttb::MathFidelity fidelity, DataFormat dstFmt);
+                float *dst, bool fpu, ttb::MathFidelity fidelity, DataFormat dstFmt,
+                DataFormat fmtA = DataFormat::Int32);
 /// dst = a op b elementwise, all three Dst tiles (on the SFPU).
 void tileDstBinary(BinaryOp op, const float *a, const float *b, float *dst,
                    DataFormat dstFmt);

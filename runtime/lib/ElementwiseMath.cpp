@@ -34,6 +34,7 @@ int unarySfpuCost(UnaryOp op) {
   case UnaryOp::Acosh: case UnaryOp::Atanh: case UnaryOp::Gelu: case UnaryOp::GeluTanh:
     return 12;
   case UnaryOp::Floor: case UnaryOp::Ceil: case UnaryOp::Round: case UnaryOp::Sign:
+  case UnaryOp::ToFloat: case UnaryOp::ToInt:
     return 3;
   default:
     return 1;

@@ -8,6 +8,7 @@
 #define TESSEL_RUNTIME_LIB_ELEMENTWISEMATH_H
 
 #include "tessel/runtime/Bytecode.h"
+#include "tessel/runtime/Formats.h"
 
 #include <cmath>
 
@@ -20,6 +21,8 @@ inline bool truthOf(float x) { return x != 0.0f; }
 inline float applyUnary(UnaryOp op, float x, float p) {
   switch (op) {
   case UnaryOp::Relu: return x > 0 ? x : (std::isnan(x) ? x : 0.0f);
+  case UnaryOp::ToFloat: return float(slotInt32(x));
+  case UnaryOp::ToInt: return int32Slot(saturateInt32(std::trunc(double(x))));
   case UnaryOp::Exp: return std::exp(x);
   case UnaryOp::Reciprocal: return 1.0f / x;
   case UnaryOp::Negate: return -x;

@@ -467,15 +467,21 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     return data != nullptr;
   };
   auto fmtOf = [&](int32_t cbIndex) { return t.core->cbs[size_t(cbIndex)].format(); };
-  // An int32 Dst holds integers (Compute.h): only ops with an integer form touch it, and only
-  // int32 tiles go in or out of it. The unpackers and the packer move int32 as bits; converting
-  // between integers and floats is not theirs to do.
+  // An int32 Dst holds integers (Compute.h): only ops with an integer form touch it, and its
+  // binary ops take int32 tiles (a where's condition excepted). The unpackers and the packer
+  // move int32 tiles as bits, and float tiles as f32 values (converted by the SFPU's typecasts),
+  // so an int32 tile needs a 32-bit Dst.
   bool intDst = dstFormat == DataFormat::Int32;
-  auto tileFits = [&](DataFormat f) {
-    if ((f == DataFormat::Int32) == intDst)
+  // `math`: the op computes on the tile's values rather than moving them.
+  auto tileFits = [&](DataFormat f, bool math) {
+    const char *why = nullptr;
+    if (f == DataFormat::Int32 && dstFormat == DataFormat::BFloat16)
+      why = "with a bf16 Dst";
+    else if (math && (f == DataFormat::Int32) != intDst)
+      why = intDst ? "for integer math" : "for float math";
+    if (!why)
       return true;
-    fail(t, std::string(opName(int32_t(op))) + " moves a tile of " + formatName(f) + " " +
-                (intDst ? "into or out of an int32 Dst" : "through a float Dst"));
+    fail(t, std::string(opName(int32_t(op))) + " takes a tile of " + formatName(f) + " " + why);
     return false;
   };
   auto integerForm = [&](bool has) {
@@ -498,7 +504,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
   case Op::Matmul:
   case Op::MatmulBt:
     if (!operand(w[0], 0, job.a) || !operand(w[2], 1, job.b) || !dstOperand(2, job.d) ||
-        !integerForm(false) || !tileFits(fmtOf(w[0])) || !tileFits(fmtOf(w[2])))
+        !integerForm(false) || !tileFits(fmtOf(w[0]), true) || !tileFits(fmtOf(w[2]), true))
       return Step::Failed;
     job.fmtA = fmtOf(w[0]);
     job.fmtB = fmtOf(w[2]);
@@ -507,13 +513,15 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     break;
   case Op::Binary:
     if (!operand(w[2], 0, job.a) || !operand(w[4], 1, job.b) || !dstOperand(2, job.d) ||
-        !integerForm(hasIntegerForm(BinaryOp(w[0]))) || !tileFits(fmtOf(w[2])) ||
-        !tileFits(fmtOf(w[4])))
+        !integerForm(hasIntegerForm(BinaryOp(w[0]))) ||
+        !tileFits(fmtOf(w[2]), BinaryOp(w[0]) != BinaryOp::WhereInto) ||
+        !tileFits(fmtOf(w[4]), true))
       return Step::Failed;
     job.kind = w[0];
     job.variant = w[1];
     job.flag = fmtOf(w[2]) != DataFormat::Float32 && fmtOf(w[4]) != DataFormat::Float32 &&
                !intDst;
+    job.fmtA = fmtOf(w[2]);
     cycles = binaryCycles(chip, BinaryOp(w[0]), fmtOf(w[2]), fmtOf(w[4]), fidelity);
     ideal = binaryCycles(state.idealChip, BinaryOp(w[0]), fmtOf(w[2]), fmtOf(w[4]), fidelity);
     break;
@@ -527,7 +535,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     break;
   case Op::Copy:
   case Op::Transpose:
-    if (!operand(w[0], 0, job.a) || !dstOperand(1, job.d) || !tileFits(fmtOf(w[0])))
+    if (!operand(w[0], 0, job.a) || !dstOperand(1, job.d) || !tileFits(fmtOf(w[0]), false))
       return Step::Failed;
     cycles = op == Op::Copy ? copyCycles(chip, fmtOf(w[0])) : transposeCycles(chip, fmtOf(w[0]));
     ideal = op == Op::Copy ? copyCycles(state.idealChip, fmtOf(w[0]))
@@ -535,7 +543,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     break;
   case Op::Reduce:
     if (!operand(w[3], 0, job.a) || !dstOperand(1, job.d) || !integerForm(false) ||
-        !tileFits(fmtOf(w[3])))
+        !tileFits(fmtOf(w[3]), true))
       return Step::Failed;
     job.kind = w[0];
     job.variant = w[1];
@@ -570,7 +578,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
       return Step::Failed;
     CircularBuffer &cb = t.core->cbs[size_t(w[1])];
     bool accumulate = op == Op::PackAcc;
-    if (!tileFits(cb.format()) || (accumulate && !integerForm(false)))
+    if (!tileFits(cb.format(), false) || (accumulate && !integerForm(false)))
       return Step::Failed;
     job.d = cb.writeSlot(slot, /*whole=*/!accumulate);
     if (!job.d) {

@@ -27,7 +27,7 @@ void runTileJob(const TileJob &j) {
   }
   case Op::Binary:
     tileBinary(BinaryOp(j.kind), Broadcast(j.variant), j.a, j.b, j.d, j.flag, j.fidelity,
-               j.dstFormat);
+               j.dstFormat, j.fmtA);
     break;
   case Op::Unary:
     tileUnary(UnaryOp(j.kind), j.param, j.d, j.dstFormat);

@@ -51,3 +51,47 @@ func.func @keep(%s: tensor<64x64xf32, #grid.layout<tile 32x32, bfp8_b, l1, heigh
 func.func @other(%x: tensor<8xf32>) -> tensor<8xf32> {
   return %x : tensor<8xf32>
 }
+
+// -----
+
+// Integer tensors that only integer math touches (the SFPU's integer add, sub, mul, max, min,
+// comparisons, where, casts) and moves are int32 tiles at every precision, exact over the whole
+// int32 range; a comparison's booleans are f32.
+// CHECK-LABEL: func.func @integer_math
+// CHECK-SAME: (%[[A:.*]]: tensor<4x8xi64, #grid.layout<tile 32x32, int32, dram, interleaved>>, %[[B:.*]]: tensor<4x8xi64, #grid.layout<tile 32x32, int32, dram, interleaved>>)
+// CHECK: graph.constant dense<16777217> : tensor<i64> : tensor<i64, #grid.layout<tile 32x32, int32, dram, interleaved>>
+// CHECK: graph.binary add {{.*}} -> tensor<4x8xi64, #grid.layout<tile 32x32, int32, dram, interleaved>>
+// CHECK: graph.reshape {{.*}} -> tensor<32xi64, #grid.layout<tile 32x32, int32, dram, interleaved>>
+// CHECK: graph.binary less {{.*}} -> tensor<4x8xi1, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// CHECK: graph.where {{.*}} -> tensor<4x8xi64, #grid.layout<tile 32x32, int32, dram, interleaved>>
+// CHECK: graph.unary identity {{.*}} : tensor<4x8xi64, #grid.layout<tile 32x32, int32, dram, interleaved>> -> tensor<4x8xf32
+func.func @integer_math(%a: tensor<4x8xi64>, %b: tensor<4x8xi64>)
+    -> (tensor<32xi64>, tensor<4x8xi64>, tensor<4x8xf32>) {
+  %c = graph.constant dense<16777217> : tensor<i64>
+  %s = graph.binary add %a, %c : (tensor<4x8xi64>, tensor<i64>) -> tensor<4x8xi64>
+  %r = graph.reshape %s : (tensor<4x8xi64>) -> tensor<32xi64>
+  %lt = graph.binary less %s, %b : (tensor<4x8xi64>, tensor<4x8xi64>) -> tensor<4x8xi1>
+  %w = graph.where %lt, %s, %b : (tensor<4x8xi1>, tensor<4x8xi64>, tensor<4x8xi64>) -> tensor<4x8xi64>
+  %f = graph.unary identity %w : tensor<4x8xi64> -> tensor<4x8xf32>
+  return %r, %w, %f : tensor<32xi64>, tensor<4x8xi64>, tensor<4x8xf32>
+}
+
+// -----
+
+// An op with no integer form (a Div) keeps its integer operands f32, exact to 2^24, and so do
+// the tensors linked to them through moves and integer math: the reshape's input, and the add
+// that computes it.
+// CHECK-LABEL: func.func @integers_beside_float_math
+// CHECK: graph.binary add {{.*}} -> tensor<4x8xi64, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// CHECK: graph.reshape {{.*}} -> tensor<32xi64, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// CHECK: graph.binary div {{.*}} -> tensor<32xi64, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// CHECK: graph.binary mul {{.*}} -> tensor<4x8xi64, #grid.layout<tile 32x32, int32, dram, interleaved>>
+func.func @integers_beside_float_math(%a: tensor<4x8xi64>, %b: tensor<32xi64>)
+    -> (tensor<32xi64>, tensor<4x8xi64>) {
+  %s = graph.binary add %a, %a : (tensor<4x8xi64>, tensor<4x8xi64>) -> tensor<4x8xi64>
+  %r = graph.reshape %s : (tensor<4x8xi64>) -> tensor<32xi64>
+  %d = graph.binary div %r, %b : (tensor<32xi64>, tensor<32xi64>) -> tensor<32xi64>
+  %e = graph.constant dense<3> : tensor<4x8xi64>
+  %m = graph.binary mul %e, %e : (tensor<4x8xi64>, tensor<4x8xi64>) -> tensor<4x8xi64>
+  return %d, %m : tensor<32xi64>, tensor<4x8xi64>
+}

@@ -1,6 +1,7 @@
 #include "Lowerings.h"
 #include "tessel/Transforms/AbsorbedRemaps.h"
 #include "tessel/Transforms/ChipInfo.h"
+#include "tessel/Transforms/IntegerTensors.h"
 
 namespace tessel {
 #define GEN_PASS_DEF_LOWERGRAPHTOGRID
@@ -84,12 +85,12 @@ struct LowerGraphToGridPass : tessel::impl::LowerGraphToGridBase<LowerGraphToGri
         op->emitError("result has no #grid.layout; run tt-assign-layouts first");
         return signalPassFailure();
       }
-      // The op's compute config (tt-assign-precision); without one, f32 and int32 tensors are
-      // computed in a Dst of their format, the others in bf16 Dst (which holds twice the tiles),
-      // at HiFi4.
+      // The op's compute config (tt-assign-precision); without one, integer math in int32 Dst,
+      // f32 tensors in f32 Dst, the others in bf16 Dst (which holds twice the tiles), at HiFi4.
       LoweringOptions opts{*chip,
-                           tile::isWideDst(layout.getFormat()) ? layout.getFormat()
-                                                               : tile::DataFormat::bf16,
+                           computesInInt32Dst(op)                     ? tile::DataFormat::int32
+                           : layout.getFormat() == tile::DataFormat::f32 ? tile::DataFormat::f32
+                                                                         : tile::DataFormat::bf16,
                            tile::MathFidelity::HiFi4};
       if (auto compute = op->getAttrOfType<grid::ComputeConfigAttr>(grid::kComputeAttrName)) {
         opts.dstFormat = compute.getDst();

@@ -178,6 +178,11 @@ FailureOr<Value> tessel::lowering::lowerElementwise(Operation *op, const Lowerin
   bool negateResult = false;
   std::optional<std::pair<tile::UnaryKind, float>> scalar;
   std::optional<float> fill;
+  // Integer math runs in an int32 Dst (tt-assign-precision): float inputs come in through the
+  // `to_int` typecast, a float result leaves through `to_float`, and constants are read as
+  // int32 tiles (a float scalar would not hold every int32).
+  bool integers = opts.dstFormat == tile::DataFormat::int32;
+  bool floatResult = formatOf(op->getResult(0)) != tile::DataFormat::int32;
   auto bcastOf = [&](Value v) { return inTileBroadcast(TiledView::of(v.getType()), out); };
   if (auto binary = dyn_cast<graph::BinaryOp>(op)) {
     bool commutes;
@@ -196,13 +201,16 @@ FailureOr<Value> tessel::lowering::lowerElementwise(Operation *op, const Lowerin
     if (bcastOf(inputs[0]) != tile::Broadcast::none)
       return op->emitError("both operands broadcast within a tile; not supported yet");
     bcast = bcastOf(inputs[1]);
-    scalar = scalarForm(kind, inputs[1]);
+    if (!integers)
+      scalar = scalarForm(kind, inputs[1]);
     if (scalar)
       inputs.pop_back();
   } else if (isa<graph::WhereOp>(op)) {
     // where(c, x, y): Dst = y, then Dst = c ? x : Dst; only x may broadcast within a tile. A
     // constant scalar y (a masked fill) fills Dst, and no core reads it.
     fill = graph::scalarConstant(inputs[2]);
+    if (fill && integers && !(std::abs(*fill) < 16777216.0f && std::trunc(*fill) == *fill))
+      fill.reset();
     if (fill)
       inputs.pop_back();
     if (bcastOf(inputs[0]) != tile::Broadcast::none ||
@@ -234,7 +242,10 @@ FailureOr<Value> tessel::lowering::lowerElementwise(Operation *op, const Lowerin
                 [&](ArrayRef<Value> tiles, Value unit, Value dst) {
     if (auto u = dyn_cast<graph::UnaryOp>(op)) {
       db.copy(tiles[0], dst);
-      emitUnary(db, u, dst, db.index(1), tiles[0]);
+      if (integers && formatOf(inputs[0]) != tile::DataFormat::int32)
+        db.unary(tile::UnaryKind::to_int, dst); // a cast's truncation
+      else
+        emitUnary(db, u, dst, db.index(1), tiles[0]);
     } else if (isa<graph::WhereOp>(op)) {
       if (fill)
         db.mask(dst, db.index(0), db.index(0), *fill);
@@ -251,6 +262,8 @@ FailureOr<Value> tessel::lowering::lowerElementwise(Operation *op, const Lowerin
       if (negateResult)
         db.unary(tile::UnaryKind::neg, dst);
     }
+    if (integers && floatResult)
+      db.unary(tile::UnaryKind::to_float, dst);
     if (partial) {
       Value rows = db.apply(out.rows - at.mt * 32, unit);
       Value cols = db.apply(out.cols - at.nt * 32, unit);

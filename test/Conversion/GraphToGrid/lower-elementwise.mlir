@@ -458,7 +458,7 @@ func.func @unary_softsign(%x: tensor<32x32xf32>) -> tensor<32x32xf32> {
 }
 
 // -----
-// Trunc (casts of floats to integers): sign(x) * floor(|x|).
+// Trunc (casts of floats to integers held as f32, as for a Div's operand): sign(x) * floor(|x|).
 // CHECK-LABEL: func.func @unary_trunc
 // CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
 // CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
@@ -476,7 +476,40 @@ func.func @unary_softsign(%x: tensor<32x32xf32>) -> tensor<32x32xf32> {
 // CHECK-NEXT: tile.pack dst[%[[C0]]]
 func.func @unary_trunc(%x: tensor<32x32xf32>) -> tensor<32x32xi64> {
   %0 = graph.unary trunc %x : tensor<32x32xf32> -> tensor<32x32xi64>
+  %1 = graph.binary div %0, %0 : (tensor<32x32xi64>, tensor<32x32xi64>) -> tensor<32x32xi64>
+  return %1 : tensor<32x32xi64>
+}
+
+// -----
+// Trunc to an int32 tile: in an int32 Dst, the float comes in and the `to_int` typecast
+// truncates it.
+// CHECK-LABEL: func.func @unary_trunc_to_int32
+// CHECK: grid.dispatch "trunc"
+// CHECK-SAME: dst_format = #tile<format int32>
+// CHECK: noc.kernel compute {
+// CHECK: tile.copy %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, f32>
+// CHECK-NEXT: tile.unary to_int dst[%{{.*}}]{{$}}
+// CHECK-NEXT: noc.cb_reserve
+// CHECK-NEXT: tile.pack dst[%{{.*}}] : !tile.tile<32x32, int32>
+func.func @unary_trunc_to_int32(%x: tensor<32x32xf32>) -> tensor<32x32xi64> {
+  %0 = graph.unary trunc %x : tensor<32x32xf32> -> tensor<32x32xi64>
   return %0 : tensor<32x32xi64>
+}
+
+// -----
+// A comparison of int32 tiles runs in an int32 Dst and leaves as a float boolean through
+// `to_float`; a constant operand is read as an int32 tile, not folded into an f32 scalar.
+// CHECK-LABEL: func.func @integer_compare
+// CHECK: grid.dispatch "less"
+// CHECK-SAME: dst_format = #tile<format int32>
+// CHECK: noc.kernel compute {
+// CHECK: tile.binary lt bcast scalar %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, int32>, !tile.tile<32x32, int32>
+// CHECK-NEXT: tile.unary to_float dst[%{{.*}}]{{$}}
+// CHECK: tile.pack dst[%{{.*}}] : !tile.tile<32x32, f32>
+func.func @integer_compare(%x: tensor<32x32xi64>) -> tensor<32x32xi1> {
+  %c = graph.constant dense<16777217> : tensor<i64>
+  %0 = graph.binary less %x, %c : (tensor<32x32xi64>, tensor<i64>) -> tensor<32x32xi1>
+  return %0 : tensor<32x32xi1>
 }
 
 // -----

@@ -115,7 +115,7 @@ func.func @unary_param_neg(%d: index) {
 // -----
 
 func.func @unary_bad_kind(%d: index) {
-  // expected-error @+1 {{expected string or keyword containing one of the following enum values for attribute 'kind' [relu, exp, recip, neg, scale, shift, abs, sqrt, log, sigmoid, tanh, erf, sin, cos, floor, ceil, round, sign, max_scalar, min_scalar, leaky_relu, elu, softplus, not, pow_scalar, square, thresholded_relu, rsqrt, isnan, isinf, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, gelu, gelu_tanh, div_scalar]}}
+  // expected-error @+1 {{expected string or keyword containing one of the following enum values for attribute 'kind' [relu, exp, recip, neg, scale, shift, abs, sqrt, log, sigmoid, tanh, erf, sin, cos, floor, ceil, round, sign, max_scalar, min_scalar, leaky_relu, elu, softplus, not, pow_scalar, square, thresholded_relu, rsqrt, isnan, isinf, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, gelu, gelu_tanh, div_scalar, to_float, to_int]}}
   tile.unary swish dst[%d]
   return
 }

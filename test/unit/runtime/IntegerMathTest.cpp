@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <climits>
+#include <cmath>
 #include <vector>
 
 using namespace tessel::rt;
@@ -119,10 +120,29 @@ TEST(IntegerMath, Int32TensorsRoundTripExactly) {
   EXPECT_EQ(back.ints, x.ints);
 }
 
-TEST(IntegerMath, Int32TilesDoNotPassThroughAFloatDst) {
+// A bf16 Dst holds 16 bits a value: no int32 tile goes through it.
+TEST(IntegerMath, Int32TilesNeedA32BitDst) {
   HostTensor x{"x", {32, 32}, std::vector<float>(1024, 1.0f)};
   RunResult r;
   std::string error;
-  EXPECT_FALSE(runCopy(DataFormat::Float32, x, r, error));
-  EXPECT_NE(error.find("moves a tile of int32 through a float Dst"), std::string::npos) << error;
+  EXPECT_FALSE(runCopy(DataFormat::BFloat16, x, r, error));
+  EXPECT_NE(error.find("COPY takes a tile of int32 with a bf16 Dst"), std::string::npos) << error;
+  // An f32 Dst moves its bits unchanged.
+  x.ints.assign(1024, INT_MIN + 3);
+  ASSERT_TRUE(runCopy(DataFormat::Float32, x, r, error)) << error;
+  EXPECT_EQ(r.outputs[0].ints, x.ints);
+}
+
+TEST(IntegerMath, TypecastsConvertBetweenInt32AndF32) {
+  std::vector<float> d = slots({16777217, -7, INT_MAX});
+  tileUnary(UnaryOp::ToFloat, 0.0f, d.data(), kI32);
+  EXPECT_EQ(d[0], 16777216.0f); // to the nearest f32
+  EXPECT_EQ(d[1], -7.0f);
+  d[0] = -2.9f;
+  d[1] = 3.0e9f;
+  d[2] = std::nanf("");
+  tileUnary(UnaryOp::ToInt, 0.0f, d.data(), DataFormat::Float32);
+  EXPECT_EQ(at(d, 0), -2); // truncated toward zero
+  EXPECT_EQ(at(d, 1), INT_MAX);
+  EXPECT_EQ(at(d, 2), 0);
 }

@@ -72,7 +72,10 @@ enum class UnaryOp : int32_t {
   Log = 8, Sigmoid = 9, Tanh = 10, Erf = 11, Sin = 12, Cos = 13, Floor = 14, Ceil = 15,
   Round = 16, Sign = 17, MaxScalar = 18, MinScalar = 19, LeakyRelu = 20, Elu = 21,
   Softplus = 22, Not = 23, PowScalar = 24, Square = 25, ThresholdedRelu = 26, Rsqrt = 27,
-  IsNan = 28, IsInf = 29, Tan = 30, Asin = 31, Acos = 32, Atan = 33, Sinh = 34, Cosh = 35, Asinh = 36, Acosh = 37, Atanh = 38, Gelu = 39, GeluTanh = 40, DivScalar = 41
+  IsNan = 28, IsInf = 29, Tan = 30, Asin = 31, Acos = 32, Atan = 33, Sinh = 34, Cosh = 35, Asinh = 36, Acosh = 37, Atanh = 38, Gelu = 39, GeluTanh = 40, DivScalar = 41,
+  // The SFPU's typecasts in a 32-bit Dst: an int32 to the nearest f32, an f32 to int32
+  // truncated toward zero (saturating; NaN gives 0).
+  ToFloat = 42, ToInt = 43
 };
 enum class ReduceOp : int32_t { Sum = 0, Max = 1, Min = 2, Prod = 3 };
 /// Whether the op has an integer form, which a dispatch whose Dst is int32 computes on the SFPU
@@ -81,7 +84,7 @@ enum class ReduceOp : int32_t { Sum = 0, Max = 1, Min = 2, Prod = 3 };
 bool hasIntegerForm(BinaryOp op);
 bool hasIntegerForm(UnaryOp op);
 inline constexpr int32_t kNumBinaryOps = 19, kNumBroadcasts = 4,
-                         kNumUnaryOps = 42, kNumReduceOps = 4;
+                         kNumUnaryOps = 44, kNumReduceOps = 4;
 
 /// The fixed variables every kernel sees; loop counters start at kFirstLoopVar.
 enum Var : int { VarCoreX = 0, VarCoreY = 1, VarCoreIndex = 2, VarNumCores = 3 };

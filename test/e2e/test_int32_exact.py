@@ -1,0 +1,133 @@
+"""Integer tensors on the chip are exact over the whole int32 range: the compiler holds them in
+int32 tiles and computes their math in an int32 Dst (tt-assign-layouts, tt-assign-precision), and
+tt-run reads and writes them exactly. Beyond 2^24 an f32 tile would round them."""
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from conftest import run
+
+BIG = [2**31 - 1, -2**31, 16777217, -16777219, 123456789, 7, 0, -1]
+
+
+def save(path, nodes, inputs, outputs, inits=()):
+    graph = helper.make_graph(nodes, "g", inputs, outputs, initializer=list(inits))
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+
+
+def compile_and_run(tmp, arrays, outputs, precision="bf16", pb=False):
+    run(["tt-compile", tmp / "m.onnx", "-o", tmp / "m.ttb", f"--precision={precision}"])
+    args = ["tt-run", tmp / "m.ttb", "--quiet"]
+    for i, a in enumerate(arrays):
+        if pb:
+            (tmp / f"x{i}.pb").write_bytes(numpy_helper.from_array(a).SerializeToString())
+            args.append(f"--input=@{tmp / f'x{i}.pb'}")
+        else:
+            np.save(tmp / f"x{i}.npy", a)
+            args.append(f"--input=@{tmp / f'x{i}.npy'}")
+    args += [f"--output=@{tmp / f'y{i}.npy'}" for i in range(outputs)]
+    run(args)
+    return [np.load(tmp / f"y{i}.npy") for i in range(outputs)]
+
+
+def dump_ir(tmp, precision="bf16"):
+    run(["tt-compile", tmp / "m.onnx", "-o", tmp / "m.ttb", f"--precision={precision}",
+         f"--dump-ir-dir={tmp / 'ir'}"])
+    return next((tmp / "ir").glob("*tt-assign-precision.mlir")).read_text()
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+@pytest.mark.parametrize("dtype,onnx_type", [(np.int32, TensorProto.INT32),
+                                             (np.int64, TensorProto.INT64)])
+def test_arithmetic_wraps_as_int32(tmp, precision, dtype, onnx_type):
+    """(a + b) * 3 - max(a, b), neg(min(a, b)), abs(a): exact, wrapping at int32 as numpy's int32
+    does, at every precision."""
+    i = lambda n: helper.make_tensor_value_info(n, onnx_type, [4, 40])
+    three = numpy_helper.from_array(np.array(3, dtype), "three")
+    save(tmp / "m.onnx",
+         [helper.make_node("Add", ["a", "b"], ["s"]), helper.make_node("Mul", ["s", "three"], ["p"]),
+          helper.make_node("Max", ["a", "b"], ["m"]), helper.make_node("Sub", ["p", "m"], ["y"]),
+          helper.make_node("Min", ["a", "b"], ["n"]), helper.make_node("Neg", ["n"], ["z"]),
+          helper.make_node("Abs", ["a"], ["w"])],
+         [i("a"), i("b")], [i("y"), i("z"), i("w")], [three])
+    rng = np.random.default_rng(7)
+    a = rng.integers(-2**31, 2**31, (4, 40), dtype=np.int64)
+    a.ravel()[:len(BIG)] = BIG
+    b = rng.integers(-2**31, 2**31, (4, 40), dtype=np.int64)
+    y, z, w = compile_and_run(tmp, [a.astype(dtype), b.astype(dtype)], 3, precision)
+    a32, b32 = a.astype(np.int32), b.astype(np.int32)
+    with np.errstate(over="ignore"):
+        want_y = (a32 + b32) * np.int32(3) - np.maximum(a32, b32)
+        want_z = -np.minimum(a32, b32)
+        want_w = np.abs(a32)
+    assert y.dtype == dtype
+    np.testing.assert_array_equal(y.astype(np.int32), want_y)
+    np.testing.assert_array_equal(z.astype(np.int32), want_z)
+    np.testing.assert_array_equal(w.astype(np.int32), want_w)
+    assert "int32, dram" in dump_ir(tmp, precision)
+
+
+def test_comparisons_where_and_casts(tmp):
+    """Comparisons of integers one apart beyond 2^24 (f32 would call them equal), a Where picking
+    between large integers, and casts both ways: int to float rounds to the nearest f32, float
+    to int truncates."""
+    i = lambda n, t=TensorProto.INT64: helper.make_tensor_value_info(n, t, [2, 8])
+    save(tmp / "m.onnx",
+         [helper.make_node("Less", ["a", "b"], ["lt"]), helper.make_node("Equal", ["a", "b"], ["eq"]),
+          helper.make_node("Where", ["lt", "a", "b"], ["lo"]),
+          helper.make_node("Cast", ["a"], ["af"], to=TensorProto.FLOAT),
+          helper.make_node("Cast", ["f"], ["fi"], to=TensorProto.INT64),
+          helper.make_node("Add", ["fi", "b"], ["fb"])],
+         [i("a"), i("b"), i("f", TensorProto.FLOAT)],
+         [i("lt", TensorProto.BOOL), i("eq", TensorProto.BOOL), i("lo"),
+          i("af", TensorProto.FLOAT), i("fb")])
+    a = np.array([BIG, [16777217, 16777218, -5, 5, 2**30, -2**30, 1, 2]], np.int64)
+    b = np.array([[16777216, -2**31 + 5, 16777216, -16777218, 123456789, 8, 0, 0],
+                  [16777216, 16777218, -5, 6, 2**30 + 1, -2**30 - 1, 1, 3]], np.int64)
+    f = np.array([[1.9, -1.9, 2.5, -2.5, 1e9, -1e9, 0.0, 7.0]] * 2, np.float32)
+    lt, eq, lo, af, fb = compile_and_run(tmp, [a, b, f], 5, "fp32")
+    np.testing.assert_array_equal(lt, a < b)
+    np.testing.assert_array_equal(eq, a == b)
+    np.testing.assert_array_equal(lo, np.where(a < b, a, b))
+    np.testing.assert_array_equal(af, a.astype(np.float32))
+    np.testing.assert_array_equal(fb, f.astype(np.int64) + b)
+
+
+def test_token_ids_gather_and_move_exactly(tmp):
+    """Ids read from int64 .pb inputs index an embedding (int32 index tiles); an int64 tensor
+    reshaped, transposed, padded with zeros and concatenated keeps every value."""
+    f = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
+    i = lambda n, s: helper.make_tensor_value_info(n, TensorProto.INT64, s)
+    table = np.arange(50 * 32, dtype=np.float32).reshape(50, 32)
+    pads = numpy_helper.from_array(np.array([0, 1, 0, 2], np.int64), "pads")
+    shape = numpy_helper.from_array(np.array([8, 5], np.int64), "shape")
+    save(tmp / "m.onnx",
+         [helper.make_node("Gather", ["table", "ids"], ["emb"]),
+          helper.make_node("Reshape", ["v", "shape"], ["r"]),
+          helper.make_node("Transpose", ["r"], ["t"], perm=[1, 0]),
+          helper.make_node("Pad", ["t", "pads"], ["p"]),
+          helper.make_node("Concat", ["p", "p"], ["c"], axis=0)],
+         [i("ids", [6]), i("v", [40])], [f("emb", [6, 32]), i("c", [10, 11])],
+         [numpy_helper.from_array(table, "table"), pads, shape])
+    ids = np.array([49, 0, 3, -1, 17, 2], np.int64)
+    v = np.array(BIG * 5, np.int64)
+    emb, c = compile_and_run(tmp, [ids, v], 2, "fp32", pb=True)
+    np.testing.assert_array_equal(emb, table[ids])
+    p = np.pad(v.reshape(8, 5).T, [(0, 0), (1, 2)])
+    np.testing.assert_array_equal(c, np.concatenate([p, p]))
+    assert "int32, dram" in dump_ir(tmp, "fp32")
+
+
+def test_integers_beside_float_math_stay_f32(tmp):
+    """An integer tensor that float math reads (a Div, which has no integer form) stays an f32
+    tile, exact to 2^24, and the model still runs."""
+    i = lambda n: helper.make_tensor_value_info(n, TensorProto.INT64, [2, 3])
+    save(tmp / "m.onnx", [helper.make_node("Div", ["a", "b"], ["y"])], [i("a"), i("b")], [i("y")])
+    a = np.array([[7, -7, 100], [1000, 9, 0]], np.int64)
+    b = np.array([[2, 2, 7], [-3, 3, 5]], np.int64)
+    y, = compile_and_run(tmp, [a, b], 1, "fp32")
+    np.testing.assert_array_equal(y, np.trunc(a / b).astype(np.int64))
+    div = next(l for l in dump_ir(tmp, "fp32").splitlines() if "graph.binary div" in l)
+    assert "tensor<2x3xi64, #grid.layout<tile 32x32, f32" in div
+    assert "int32" not in div.split("->")[0]
