@@ -198,13 +198,6 @@ static Result convertBinary(NodeContext &ctx) {
   else
     kind = *plainBinary(type);
   auto resultType = ctx.resultTypes[0];
-  if (kind == graph::BinaryKind::div && isa<IntegerType>(resultType.getElementType())) {
-    // Integer division truncates toward zero. The f32 quotient of integers below 2^24 is
-    // correctly rounded, never across an integer, so truncating it is exact.
-    auto f32Type = RankedTensorType::get(resultType.getShape(), ctx.builder.getF32Type());
-    Value q = binary(ctx, kind, ctx.operands[0], ctx.operands[1], f32Type);
-    return one(unary(ctx, graph::UnaryKind::trunc, q, 0, 0, resultType));
-  }
   Value lhs = ctx.operands[0], rhs = ctx.operands[1];
   if (kind == graph::BinaryKind::prelu) {
     // PRelu before opset 7 applied a [C] slope per channel (axis 1), not by numpy broadcasting.

@@ -23,8 +23,8 @@ bool isFloatTensor(Type type) {
 }
 
 /// Whether `op` computes exactly on integer tensors in an int32 Dst (the SFPU's integer add,
-/// sub, mul, max, min, comparisons, where, relu, negate, abs, sign, and its typecasts for casts
-/// between integers and floats), or only moves values.
+/// sub, mul, div, mod, max, min, comparisons, where, relu, negate, abs, sign, and its typecasts
+/// for casts between integers and floats), or only moves values.
 bool computesIntegers(Operation *op) {
   if (isa<graph::ConstantOp, graph::ReshapeOp, graph::TransposeOp, graph::ConcatOp,
           graph::GatherRowsOp>(op))
@@ -36,7 +36,8 @@ bool computesIntegers(Operation *op) {
     using K = graph::BinaryKind;
     if (!isIntegerTensor(b.getLhs().getType()) || !isIntegerTensor(b.getRhs().getType()))
       return false;
-    if (llvm::is_contained({K::add, K::sub, K::mul, K::max, K::min}, b.getKind()))
+    if (llvm::is_contained({K::add, K::sub, K::mul, K::div, K::mod, K::fmod, K::max, K::min},
+                           b.getKind()))
       return isIntegerTensor(b.getType());
     // Comparisons give booleans, held as f32.
     return llvm::is_contained(

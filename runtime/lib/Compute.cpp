@@ -10,8 +10,8 @@
 //              phases: LoFi 1, HiFi2 2, HiFi3 3, HiFi4 4; f32 operands 24
 //              (six HiFi4 passes of the three-way bf16 split)
 //   BINARY     bf16/bfp operands on the FPU: add/sub/max 1024 / fpuAddFlopsPerCycle,
-//              mul 1024 / fpuMulFlopsPerCycle * phases; an f32 operand moves it
-//              to the SFPU: sfpu; then max with unpack2
+//              mul 1024 / fpuMulFlopsPerCycle * phases; an f32 or int32 operand moves it
+//              to the SFPU: sfpu (int32 div/mod: sfpu * 32); then max with unpack2
 //   UNARY      sfpu * op cost (relu, negate, scale, add 1; reciprocal 6; exp 8)
 //   COPY       max(unpack(a), 1024 / fpuAddFlopsPerCycle)
 //   TRANSPOSE  max(unpack(a), sfpu)
@@ -59,6 +59,18 @@ int32_t integerBinary(BinaryOp op, int32_t a, int32_t b, int32_t current) {
   case BinaryOp::LessEqual: return a <= b;
   case BinaryOp::GreaterEqual: return a >= b;
   case BinaryOp::WhereInto: return a != 0 ? b : current;
+  // Division truncates toward zero; Mod takes the divisor's sign (ONNX Mod, numpy's %), Fmod
+  // the dividend's. A zero divisor gives 0 (as numpy), INT_MIN / -1 wraps.
+  case BinaryOp::Div:
+    return b == 0 ? 0 : b == -1 ? int32_t(0u - wrap(a)) : a / b;
+  case BinaryOp::Fmod:
+    return b == 0 || b == -1 ? 0 : a % b;
+  case BinaryOp::Mod: {
+    if (b == 0 || b == -1)
+      return 0;
+    int32_t r = a % b;
+    return r != 0 && (r < 0) != (b < 0) ? r + b : r;
+  }
   default: return a; // no integer form: the kernel VM refuses the instruction first
   }
 }
@@ -402,9 +414,13 @@ int64_t matmulCycles(const ChipDesc &chip, DataFormat a, DataFormat b,
 int64_t binaryCycles(const ChipDesc &chip, BinaryOp op, DataFormat a,
                      DataFormat b, ttb::MathFidelity fidelity) {
   int64_t math;
-  // The FPU has no int32 datapath: integer math runs on the SFPU.
-  if (a == DataFormat::Float32 || b == DataFormat::Float32 || a == DataFormat::Int32 ||
-      b == DataFormat::Int32 || !binaryOnFpu(op))
+  // The FPU has no int32 datapath: integer math runs on the SFPU, where a division is a loop of
+  // shifts and subtracts, one per quotient bit.
+  bool integer = a == DataFormat::Int32 || b == DataFormat::Int32;
+  bool divides = op == BinaryOp::Div || op == BinaryOp::Mod || op == BinaryOp::Fmod;
+  if (integer && divides)
+    math = sfpuPass(chip) * 32;
+  else if (a == DataFormat::Float32 || b == DataFormat::Float32 || integer || !binaryOnFpu(op))
     math = sfpuPass(chip) * binarySfpuCost(op);
   else if (op == BinaryOp::Mul)
     math = ceilDiv(kTileElems, chip.fpuMulFlopsPerCycle) * (int(fidelity) + 1);

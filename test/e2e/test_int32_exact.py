@@ -119,15 +119,35 @@ def test_token_ids_gather_and_move_exactly(tmp):
     assert "int32, dram" in dump_ir(tmp, "fp32")
 
 
+def test_division_and_remainders(tmp):
+    """Integer Div truncates toward zero, Mod takes the divisor's sign and Mod(fmod=1) the
+    dividend's, exactly beyond 2^24; a zero divisor gives 0, as numpy's."""
+    i = lambda n: helper.make_tensor_value_info(n, TensorProto.INT32, [3, 8])
+    save(tmp / "m.onnx",
+         [helper.make_node("Div", ["a", "b"], ["q"]), helper.make_node("Mod", ["a", "b"], ["m"]),
+          helper.make_node("Mod", ["a", "b"], ["f"], fmod=1)],
+         [i("a"), i("b")], [i("q"), i("m"), i("f")])
+    a = np.array([BIG, [-7, 7, -7, 7, 2**30 + 3, -(2**30) - 3, 99, -99], BIG], np.int32)
+    b = np.array([[3, -3, 2, 7, 1000, -1, 5, 4], [2, 2, -2, -2, 7, 7, 0, 0],
+                  [-1, 2, 16777216, 3, -123456789, 2**31 - 1, 1, 1]], np.int32)
+    q, m, f = compile_and_run(tmp, [a, b], 3, "bf16")
+    a64, b64 = a.astype(np.int64), b.astype(np.int64)
+    safe = np.where(b64 == 0, 1, b64)
+    want_q = np.sign(a64) * np.sign(safe) * (np.abs(a64) // np.abs(safe)) * (b64 != 0)
+    np.testing.assert_array_equal(q, want_q.astype(np.int32))
+    np.testing.assert_array_equal(m, np.where(b64 == 0, 0, np.mod(a64, safe)).astype(np.int32))
+    np.testing.assert_array_equal(f, np.where(b64 == 0, 0, np.fmod(a64, safe)).astype(np.int32))
+
+
 def test_integers_beside_float_math_stay_f32(tmp):
-    """An integer tensor that float math reads (a Div, which has no integer form) stays an f32
-    tile, exact to 2^24, and the model still runs."""
+    """An integer tensor that an op without an integer form reads (a Pow) stays an f32 tile,
+    exact to 2^24, and the model still runs."""
     i = lambda n: helper.make_tensor_value_info(n, TensorProto.INT64, [2, 3])
-    save(tmp / "m.onnx", [helper.make_node("Div", ["a", "b"], ["y"])], [i("a"), i("b")], [i("y")])
+    save(tmp / "m.onnx", [helper.make_node("Pow", ["a", "b"], ["y"])], [i("a"), i("b")], [i("y")])
     a = np.array([[7, -7, 100], [1000, 9, 0]], np.int64)
-    b = np.array([[2, 2, 7], [-3, 3, 5]], np.int64)
+    b = np.array([[2, 3, 1], [2, 3, 5]], np.int64)
     y, = compile_and_run(tmp, [a, b], 1, "fp32")
-    np.testing.assert_array_equal(y, np.trunc(a / b).astype(np.int64))
-    div = next(l for l in dump_ir(tmp, "fp32").splitlines() if "graph.binary div" in l)
-    assert "tensor<2x3xi64, #grid.layout<tile 32x32, f32" in div
-    assert "int32" not in div.split("->")[0]
+    np.testing.assert_array_equal(y, a ** b)
+    pow_line = next(l for l in dump_ir(tmp, "fp32").splitlines() if "graph.binary pow" in l)
+    assert "tensor<2x3xi64, #grid.layout<tile 32x32, f32" in pow_line
+    assert "int32" not in pow_line

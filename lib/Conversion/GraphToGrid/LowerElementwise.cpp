@@ -106,6 +106,15 @@ static void emitUnary(DispatchBuilder &m, graph::UnaryOp op, Value x, Value scra
   }
 }
 
+/// Dst[x] = trunc(Dst[x]), Dst[scratch] overwritten.
+static void truncateInPlace(DispatchBuilder &m, Value x, Value scratch) {
+  m.dstBinary(tile::BinaryKind::max, x, x, scratch); // a copy of x
+  m.unary(tile::UnaryKind::sign, scratch);
+  m.unary(tile::UnaryKind::abs, x);
+  m.unary(tile::UnaryKind::floor, x);
+  m.dstBinary(tile::BinaryKind::mul, x, scratch, x);
+}
+
 /// The tile op of an ONNX binary op; `mirrored` is the op with its operands swapped, if any.
 static tile::BinaryKind tileKind(graph::BinaryKind kind, bool &commutes,
                                  std::optional<tile::BinaryKind> &mirrored) {
@@ -262,6 +271,11 @@ FailureOr<Value> tessel::lowering::lowerElementwise(Operation *op, const Lowerin
       if (negateResult)
         db.unary(tile::UnaryKind::neg, dst);
     }
+    if (kind == tile::BinaryKind::div && !integers &&
+        isa<IntegerType>(cast<RankedTensorType>(resultType).getElementType()))
+      // An integer quotient held in f32 truncates toward zero: sign(q) * floor(|q|). The f32
+      // quotient of integers below 2^24 is correctly rounded, never across an integer.
+      truncateInPlace(db, dst, db.index(1));
     if (integers && floatResult)
       db.unary(tile::UnaryKind::to_float, dst);
     if (partial) {

@@ -458,7 +458,7 @@ func.func @unary_softsign(%x: tensor<32x32xf32>) -> tensor<32x32xf32> {
 }
 
 // -----
-// Trunc (casts of floats to integers held as f32, as for a Div's operand): sign(x) * floor(|x|).
+// Trunc (casts of floats to integers held as f32, as for a Pow operand): sign(x) * floor(|x|).
 // CHECK-LABEL: func.func @unary_trunc
 // CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
 // CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
@@ -476,7 +476,7 @@ func.func @unary_softsign(%x: tensor<32x32xf32>) -> tensor<32x32xf32> {
 // CHECK-NEXT: tile.pack dst[%[[C0]]]
 func.func @unary_trunc(%x: tensor<32x32xf32>) -> tensor<32x32xi64> {
   %0 = graph.unary trunc %x : tensor<32x32xf32> -> tensor<32x32xi64>
-  %1 = graph.binary div %0, %0 : (tensor<32x32xi64>, tensor<32x32xi64>) -> tensor<32x32xi64>
+  %1 = graph.binary pow %0, %0 : (tensor<32x32xi64>, tensor<32x32xi64>) -> tensor<32x32xi64>
   return %1 : tensor<32x32xi64>
 }
 
@@ -1586,4 +1586,34 @@ func.func @masked_fill(%c: tensor<64x64xf32>, %x: tensor<64x64xf32>) -> tensor<6
   %fill = graph.constant dense<-1.0e4> : tensor<f32>
   %w = graph.where %c, %x, %fill : (tensor<64x64xf32>, tensor<64x64xf32>, tensor<f32>) -> tensor<64x64xf32>
   return %w : tensor<64x64xf32>
+}
+
+// -----
+// Integer Div of int32 tiles is the SFPU's integer division in an int32 Dst.
+// CHECK-LABEL: func.func @integer_div
+// CHECK: grid.dispatch "div"
+// CHECK-SAME: dst_format = #tile<format int32>
+// CHECK: tile.binary div bcast none %{{.*}}, %{{.*}}, dst[%{{.*}}] : !tile.tile<32x32, int32>, !tile.tile<32x32, int32>
+// CHECK-NEXT: noc.cb_reserve
+func.func @integer_div(%a: tensor<32x32xi32>, %b: tensor<32x32xi32>) -> tensor<32x32xi32> {
+  %0 = graph.binary div %a, %b : (tensor<32x32xi32>, tensor<32x32xi32>) -> tensor<32x32xi32>
+  return %0 : tensor<32x32xi32>
+}
+
+// -----
+// Integer Div whose integers are f32 tiles (a Pow reads the quotient): the f32 quotient,
+// truncated toward zero in Dst as sign(q) * floor(|q|).
+// CHECK-LABEL: func.func @integer_div_in_f32
+// CHECK: grid.dispatch "div"
+// CHECK-SAME: dst_format = #tile<format f32>
+// CHECK: tile.binary div bcast none %{{.*}}, %{{.*}}, dst[%[[Q:.*]]] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
+// CHECK-NEXT: tile.dst_binary max dst[%[[Q]]], dst[%[[Q]]] -> dst[%[[S:.*]]]
+// CHECK-NEXT: tile.unary sign dst[%[[S]]]
+// CHECK-NEXT: tile.unary abs dst[%[[Q]]]
+// CHECK-NEXT: tile.unary floor dst[%[[Q]]]
+// CHECK-NEXT: tile.dst_binary mul dst[%[[Q]]], dst[%[[S]]] -> dst[%[[Q]]]
+func.func @integer_div_in_f32(%a: tensor<32x32xi32>, %b: tensor<32x32xi32>) -> tensor<32x32xi32> {
+  %0 = graph.binary div %a, %b : (tensor<32x32xi32>, tensor<32x32xi32>) -> tensor<32x32xi32>
+  %1 = graph.binary pow %0, %b : (tensor<32x32xi32>, tensor<32x32xi32>) -> tensor<32x32xi32>
+  return %1 : tensor<32x32xi32>
 }
