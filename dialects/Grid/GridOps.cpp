@@ -106,8 +106,8 @@ LogicalResult DispatchOp::verifyDstFormat() {
                              succeeded(integerForm(o, tile::hasIntegerForm(o.getKind()),
                                                    tile::stringifyBinaryKind(o.getKind()))));
             })
-            .Case<tile::MatmulOp, tile::ReduceOp>(
-                [&](Operation *o) { return integerForm(o, false, ""); })
+            .Case([&](tile::MatmulOp o) { return integerForm(o, false, ""); })
+            .Case([&](tile::ReduceOp o) { return fits(o, o.getInput().getType(), true); })
             .Case([&](tile::UnaryOp o) {
               return integerForm(o, tile::hasIntegerForm(o.getKind()),
                                  tile::stringifyUnaryKind(o.getKind()));

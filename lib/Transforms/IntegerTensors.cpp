@@ -53,6 +53,14 @@ bool computesIntegers(Operation *op) {
       return u.getKind() == K::identity || u.getKind() == K::trunc;
     return isIntegerTensor(in) && isFloatTensor(out) && u.getKind() == K::identity;
   }
+  // Integer sums, maxima, minima and products of the input alone (no weights, bias or
+  // activation after).
+  if (auto r = dyn_cast<graph::ReduceOp>(op)) {
+    using K = graph::ReduceKind;
+    return llvm::is_contained({K::sum, K::max, K::min, K::prod}, r.getKind()) &&
+           op->getNumOperands() == 1 && !r.getActivation() &&
+           isIntegerTensor(r.getInput().getType()) && isIntegerTensor(r.getType());
+  }
   if (auto w = dyn_cast<graph::WhereOp>(op))
     return isIntegerTensor(w.getLhs().getType()) && isIntegerTensor(w.getRhs().getType()) &&
            isIntegerTensor(w.getType());

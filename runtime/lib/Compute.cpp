@@ -16,7 +16,8 @@
 //   COPY       max(unpack(a), 1024 / fpuAddFlopsPerCycle)
 //   TRANSPOSE  max(unpack(a), sfpu)
 //   REDUCE     max(unpack(a), 16 * phases * 2048 / matmulMacsPerCycle)
-//              (a matmul against a scaler tile, as on the hardware)
+//              (a matmul against a scaler tile, as on the hardware); int32: max(unpack(a),
+//              5 * sfpu), a tree of combining passes on the SFPU
 //   MASK       sfpu
 //   PACK       tileBytes(out) / packBytesPerCycle
 //
@@ -369,6 +370,21 @@ void tileTranspose(const float *a, float *dst, DataFormat dstFmt) {
 
 void tileReduce(ReduceOp op, int dim, bool accumulate, const float *a,
                 float *dst, DataFormat dstFmt) {
+  if (dstFmt == DataFormat::Int32) {
+    BinaryOp combine = op == ReduceOp::Sum ? BinaryOp::Add
+                       : op == ReduceOp::Max ? BinaryOp::Max
+                       : op == ReduceOp::Min ? BinaryOp::Min
+                                             : BinaryOp::Mul;
+    auto fold = [combine](int32_t x, int32_t y) { return integerBinary(combine, x, y, 0); };
+    for (int i = 0; i < N; ++i) {
+      int32_t v = slotInt32(dim == 0 ? a[i * N] : a[i]);
+      for (int k = 1; k < N; ++k)
+        v = fold(v, slotInt32(dim == 0 ? a[i * N + k] : a[k * N + i]));
+      float &out = dim == 0 ? dst[i * N] : dst[i];
+      out = int32Slot(accumulate ? fold(slotInt32(out), v) : v);
+    }
+    return;
+  }
   auto combine = [op](float x, float y) { return applyReduce(op, x, y); };
   for (int i = 0; i < N; ++i) {
     // dim 0: row i across its columns into column 0; dim 1: column i into row 0.
@@ -449,6 +465,10 @@ int64_t transposeCycles(const ChipDesc &chip, DataFormat a) {
 
 int64_t reduceCycles(const ChipDesc &chip, DataFormat a,
                      ttb::MathFidelity fidelity) {
+  // The FPU reduces floats as a matmul against a scaler tile; int32 tiles fold on the SFPU, a
+  // tree of 5 combining passes over the tile's 32 lanes.
+  if (a == DataFormat::Int32)
+    return std::max(unpack(chip, a), 5 * sfpuPass(chip));
   return std::max(unpack(chip, a), fpuMath(chip, matmulPhases(fidelity, false)));
 }
 

@@ -542,8 +542,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
                            : transposeCycles(state.idealChip, fmtOf(w[0]));
     break;
   case Op::Reduce:
-    if (!operand(w[3], 0, job.a) || !dstOperand(1, job.d) || !integerForm(false) ||
-        !tileFits(fmtOf(w[3]), true))
+    if (!operand(w[3], 0, job.a) || !dstOperand(1, job.d) || !tileFits(fmtOf(w[3]), true))
       return Step::Failed;
     job.kind = w[0];
     job.variant = w[1];

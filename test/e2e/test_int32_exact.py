@@ -13,7 +13,7 @@ BIG = [2**31 - 1, -2**31, 16777217, -16777219, 123456789, 7, 0, -1]
 
 def save(path, nodes, inputs, outputs, inits=()):
     graph = helper.make_graph(nodes, "g", inputs, outputs, initializer=list(inits))
-    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)]), path)
 
 
 def compile_and_run(tmp, arrays, outputs, precision="bf16", pb=False):
@@ -137,6 +137,29 @@ def test_division_and_remainders(tmp):
     np.testing.assert_array_equal(q, want_q.astype(np.int32))
     np.testing.assert_array_equal(m, np.where(b64 == 0, 0, np.mod(a64, safe)).astype(np.int32))
     np.testing.assert_array_equal(f, np.where(b64 == 0, 0, np.fmod(a64, safe)).astype(np.int32))
+
+
+def test_reductions(tmp):
+    """ReduceSum, ReduceMax and ReduceMin of integers fold int32 tiles on the SFPU, over rows and
+    over columns, partial tiles included: exact, sums wrapping as int32."""
+    axes = lambda n, v: numpy_helper.from_array(np.array(v, np.int64), n)
+    save(tmp / "m.onnx",
+         [helper.make_node("ReduceSum", ["a", "ax1"], ["s"], keepdims=0),
+          helper.make_node("ReduceMax", ["a"], ["m"], axes=[0], keepdims=1),
+          helper.make_node("ReduceMin", ["a"], ["n"], axes=[1], keepdims=1),
+          helper.make_node("ReduceSum", ["a", "ax0"], ["s0"], keepdims=1)],
+         [helper.make_tensor_value_info("a", TensorProto.INT64, [40, 70])],
+         [helper.make_tensor_value_info(n, TensorProto.INT64, s)
+          for n, s in [("s", [40]), ("m", [1, 70]), ("n", [40, 1]), ("s0", [1, 70])]],
+         [axes("ax0", [0]), axes("ax1", [1])])
+    a = np.random.default_rng(1).integers(-2**26, 2**26, (40, 70))
+    a[0, 0], a[1, 0] = 2**31 - 1, -2**31
+    got = compile_and_run(tmp, [a], 4, "bf16")
+    a32 = a.astype(np.int32)
+    want = [a32.sum(1, dtype=np.int32), a32.max(0, keepdims=True), a32.min(1, keepdims=True),
+            a32.sum(0, keepdims=True, dtype=np.int32)]
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g.astype(np.int32), w)
 
 
 def test_integers_beside_float_math_stay_f32(tmp):

@@ -306,13 +306,13 @@ func.func @max_batch(%x: tensor<2x3x5xf32>) -> tensor<1x3x5xf32> {
 
 // -----
 
-// Integer tensors reduce in exact f32 tiles whatever the precision.
+// Integer tensors reduce in exact int32 tiles and an int32 Dst whatever the precision.
 // CHECK-LABEL: func.func @sum_int
-// CHECK: tile.reduce sum dim 0 %{{.*}}, dst[%c0] {accumulate} : !tile.tile<32x32, f32>
+// CHECK: tile.reduce sum dim 0 %{{.*}}, dst[%c0] {accumulate} : !tile.tile<32x32, int32>
 // BF16-LABEL: func.func @sum_int
 // BF16: grid.dispatch "reduce_sum"
-// BF16-SAME: dst_format = #tile<format f32>
-// BF16: tile.reduce sum dim 0 %{{.*}}, dst[%c0] {accumulate} : !tile.tile<32x32, f32>
+// BF16-SAME: dst_format = #tile<format int32>
+// BF16: tile.reduce sum dim 0 %{{.*}}, dst[%c0] {accumulate} : !tile.tile<32x32, int32>
 func.func @sum_int(%x: tensor<3x4xi64>) -> tensor<3x1xi64> {
   %0 = graph.reduce sum %x {axes = array<i64: 1>} : (tensor<3x4xi64>) -> tensor<3x1xi64>
   return %0 : tensor<3x1xi64>
@@ -425,4 +425,23 @@ func.func @split_rows_unevenly(%x: tensor<32x96xf32>) -> tensor<32x1xf32> {
   // expected-error @+1 {{over a multiple of 2 tiles}}
   %0 = graph.reduce sum %x {axes = array<i64: 1>, grid.config = #grid.reduce_config<splits = 2>} : (tensor<32x96xf32>) -> tensor<32x1xf32>
   return %0 : tensor<32x1xf32>
+}
+
+// -----
+
+// An integer max folds int32 tiles in an int32 Dst (the SFPU's integer reduce): the identity
+// -huge saturates to INT32_MIN there, and the staged tile is int32 too.
+// CHECK-LABEL: func.func @max_last_partial_int
+// CHECK: grid.dispatch "reduce_max"
+// CHECK-SAME: dst_format = #tile<format int32>
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: noc.cb 0 : !noc.cb<!tile.tile<32x32, int32>, 4>
+// CHECK-NEXT: noc.cb 1 : !noc.cb<!tile.tile<32x32, int32>, 1>
+// CHECK: tile.reduce max dim 0 %{{.*}}, dst[%c0] {accumulate} : !tile.tile<32x32, int32>
+// BF16-LABEL: func.func @max_last_partial_int
+// BF16: grid.dispatch "reduce_max"
+// BF16-SAME: dst_format = #tile<format int32>
+func.func @max_last_partial_int(%x: tensor<3x40xi64>) -> tensor<3x1xi64> {
+  %0 = graph.reduce max %x {axes = array<i64: 1>} : (tensor<3x40xi64>) -> tensor<3x1xi64>
+  return %0 : tensor<3x1xi64>
 }

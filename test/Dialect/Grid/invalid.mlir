@@ -545,3 +545,67 @@ func.func @joined_tile_loop(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> 
 
 // expected-error @+1 {{'grid.over_residual' needs an operand of the result's type to write over}}
 func.func @over_nothing() attributes {grid.over_residual} { return }
+
+// -----
+
+// A bf16 Dst holds 16 bits a value: an int32 tile does not go through it.
+#i = #grid.layout<tile 32x32, int32, dram, interleaved>
+func.func @int32_tile_in_bf16_dst(%x: tensor<32x32xi32, #i>) -> tensor<32x32xi32, #i> {
+  %e = grid.empty : tensor<32x32xi32, #i>
+  %y = grid.dispatch "neg" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xi32, #i>) outs(%e : tensor<32x32xi32, #i>)
+      attributes {dst_format = #tile<format bf16>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xi32, #i>, %out: tensor<32x32xi32, #i>):
+    %cb0 = noc.cb 0 : !noc.cb<!tile.tile<32x32, int32>, 2>
+    noc.kernel compute {
+      %c0 = arith.constant 0 : index
+      %t = noc.cb_get %cb0[%c0] : !noc.cb<!tile.tile<32x32, int32>, 2> -> !tile.tile<32x32, int32>
+      tile.acquire_dst
+      // expected-error @+1 {{'tile.copy' op takes an int32 tile in a dispatch whose Dst is bf16}}
+      tile.copy %t, dst[%c0] : !tile.tile<32x32, int32>
+      tile.release_dst
+    }
+  } -> tensor<32x32xi32, #i>
+  return %y : tensor<32x32xi32, #i>
+}
+
+// -----
+
+// An int32 Dst runs only ops with an integer form: no exp.
+#i = #grid.layout<tile 32x32, int32, dram, interleaved>
+func.func @float_op_in_int32_dst(%x: tensor<32x32xi32, #i>) -> tensor<32x32xi32, #i> {
+  %e = grid.empty : tensor<32x32xi32, #i>
+  %y = grid.dispatch "exp" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xi32, #i>) outs(%e : tensor<32x32xi32, #i>)
+      attributes {dst_format = #tile<format int32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xi32, #i>, %out: tensor<32x32xi32, #i>):
+    noc.kernel compute {
+      %c0 = arith.constant 0 : index
+      tile.acquire_dst
+      // expected-error @+1 {{'tile.unary' op 'exp' has no integer form for an int32 Dst}}
+      tile.unary exp dst[%c0]
+      tile.release_dst
+    }
+  } -> tensor<32x32xi32, #i>
+  return %y : tensor<32x32xi32, #i>
+}
+
+// -----
+
+// A float Dst computes on no int32 tile.
+#i = #grid.layout<tile 32x32, int32, dram, interleaved>
+func.func @int32_math_in_f32_dst(%x: tensor<32x32xi32, #i>) -> tensor<32x32xi32, #i> {
+  %e = grid.empty : tensor<32x32xi32, #i>
+  %y = grid.dispatch "add" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xi32, #i>) outs(%e : tensor<32x32xi32, #i>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xi32, #i>, %out: tensor<32x32xi32, #i>):
+    %cb0 = noc.cb 0 : !noc.cb<!tile.tile<32x32, int32>, 2>
+    noc.kernel compute {
+      %c0 = arith.constant 0 : index
+      %t = noc.cb_get %cb0[%c0] : !noc.cb<!tile.tile<32x32, int32>, 2> -> !tile.tile<32x32, int32>
+      tile.acquire_dst
+      // expected-error @+1 {{'tile.binary' op computes on an int32 tile in a dispatch whose Dst is f32}}
+      tile.binary add bcast none %t, %t, dst[%c0] : !tile.tile<32x32, int32>, !tile.tile<32x32, int32>
+      tile.release_dst
+    }
+  } -> tensor<32x32xi32, #i>
+  return %y : tensor<32x32xi32, #i>
+}

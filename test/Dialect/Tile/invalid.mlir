@@ -128,13 +128,6 @@ func.func @reduce_dim2(%t: !tile.tile<32x32, f32>, %d: index) {
   return
 }
 
-// -----
-
-func.func @reduce_int(%t: !tile.tile<32x32, int32>, %d: index) {
-  // expected-error @+1 {{'tile.reduce' op input must be a floating-point tile, got int32}}
-  tile.reduce max dim 0 %t, dst[%d] : !tile.tile<32x32, int32>
-  return
-}
 
 // -----
 

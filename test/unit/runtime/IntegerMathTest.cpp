@@ -57,6 +57,33 @@ TEST(IntegerMath, BinaryOpsAreExactAndWrap) {
   EXPECT_EQ(at(d, 0), 0);
 }
 
+TEST(IntegerMath, DivisionTruncatesAndRemaindersTakeTheirSigns) {
+  std::vector<float> a = slots({-7, 7, INT_MIN, 123456789, 5}), b = slots({2, -2, -1, 10, 0}),
+                     d(kTileElems);
+  auto binary = [&](BinaryOp op) {
+    tileBinary(op, Broadcast::None, a.data(), b.data(), d.data(), false,
+               ttb::MathFidelity::HiFi4, kI32);
+  };
+  binary(BinaryOp::Div);
+  EXPECT_EQ(at(d, 0), -3);
+  EXPECT_EQ(at(d, 1), -3);
+  EXPECT_EQ(at(d, 2), INT_MIN); // wraps, as the negation does
+  EXPECT_EQ(at(d, 3), 12345678);
+  EXPECT_EQ(at(d, 4), 0);
+  binary(BinaryOp::Mod);
+  EXPECT_EQ(at(d, 0), 1);  // the divisor's sign
+  EXPECT_EQ(at(d, 1), -1);
+  EXPECT_EQ(at(d, 3), 9);
+  binary(BinaryOp::Fmod);
+  EXPECT_EQ(at(d, 0), -1); // the dividend's sign
+  EXPECT_EQ(at(d, 1), 1);
+  EXPECT_EQ(at(d, 4), 0);
+  ChipDesc chip = testChip();
+  EXPECT_GT(binaryCycles(chip, BinaryOp::Div, kI32, kI32, ttb::MathFidelity::HiFi4),
+            binaryCycles(chip, BinaryOp::Div, DataFormat::Float32, DataFormat::Float32,
+                         ttb::MathFidelity::HiFi4));
+}
+
 TEST(IntegerMath, RowBroadcastAndDstOps) {
   std::vector<float> a = slots({}), row = slots({}), d(kTileElems);
   for (int r = 0; r < 32; ++r)
