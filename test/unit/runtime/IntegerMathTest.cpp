@@ -105,6 +105,25 @@ TEST(IntegerMath, RowBroadcastAndDstOps) {
   EXPECT_EQ(at(out, 1), INT_MIN); // the fill saturates into int32
 }
 
+TEST(IntegerMath, ReducesFoldExactly) {
+  std::vector<float> a = slots({}), d = slots({});
+  for (int c = 0; c < 32; ++c)
+    a[size_t(c)] = int32Slot(c == 5 ? INT_MAX : 16777217 + c); // row 0
+  a[32] = int32Slot(INT_MIN); // row 1, column 0
+  tileReduce(ReduceOp::Max, 0, false, a.data(), d.data(), kI32);
+  EXPECT_EQ(at(d, 0), INT_MAX);
+  tileReduce(ReduceOp::Min, 1, false, a.data(), d.data(), kI32);
+  EXPECT_EQ(at(d, 0), INT_MIN); // column 0 into row 0
+  d = slots({});
+  tileReduce(ReduceOp::Sum, 0, false, a.data(), d.data(), kI32);
+  int64_t sum = 0;
+  for (int c = 0; c < 32; ++c)
+    sum += c == 5 ? INT_MAX : 16777217 + c;
+  EXPECT_EQ(at(d, 0), int32_t(uint32_t(uint64_t(sum)))); // wraps as int32
+  tileReduce(ReduceOp::Sum, 0, true, a.data(), d.data(), kI32);
+  EXPECT_EQ(at(d, 0), int32_t(uint32_t(uint64_t(2 * sum))));
+}
+
 TEST(IntegerMath, Int32RunsOnTheSfpu) {
   ChipDesc chip = testChip();
   EXPECT_EQ(binaryCycles(chip, BinaryOp::Add, kI32, kI32, ttb::MathFidelity::HiFi4),
