@@ -34,8 +34,9 @@ options:
                           SHAPE=DATA  inline, e.g. 2x3xf32=1,2,3,4,5,6 (scalar: f32=5)
                         of bool, int8 to uint64, float16, bfloat16 (.pb, inline),
                         float32, float64 or string (.npy unicode or bytes, .pb).
-                        The chip holds values as f32: integers are exact to 2^24;
-                        one beyond the int32 range is an error. Inline types: bool
+                        Integers are exact over the int32 range (held as int32 on
+                        the chip; as f32, exact to 2^24, where a float-only op
+                        reads them); one beyond it is an error. Inline types: bool
                         i8 u8 i16 u16 i32 u32 i64 u64 f16 bf16 f32 f64.
   --output=@FILE.npy    where to write the outputs, in output order, in the element
   --output=@FILE.pb     types the model declares (repeat once per output): .npy

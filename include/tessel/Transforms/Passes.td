@@ -240,8 +240,13 @@ def AssignLayouts : Pass<"tt-assign-layouts", "mlir::ModuleOp"> {
     type (function signature, op results, constants) with the interleaved DRAM layout in the data
     format of the chosen precision: `fp32` keeps f32 tiles, `bf16` uses bf16 tiles, and `bfp8`
     and `bfp4` use bf16 tiles for everything but the weights, whose formats `tt-assign-precision`
-    chooses. The precision goes on the module as `grid.precision`. Integer and boolean tensors
-    stay in f32 tiles, which hold them exactly up to 2^24.
+    chooses. The precision goes on the module as `grid.precision`.
+
+    Integer tensors that only integer math and moves touch (the SFPU's integer add, sub, mul,
+    div, mod, max, min, comparisons, where, reduces and typecasts for casts; reshapes, transposes,
+    concats, zero pads, gathers) are int32 tiles at every precision, exact over the whole int32
+    range (`IntegerTensors.h`). Booleans, and integers that an op without an integer form reads
+    or writes (a matmul, a Pow), stay f32 tiles, which hold integers exactly up to 2^24.
 
     Before:
     ```mlir
@@ -258,6 +263,17 @@ def AssignLayouts : Pass<"tt-assign-layouts", "mlir::ModuleOp"> {
         %y = graph.unary relu %x : tensor<32x64xf32, #l> -> tensor<32x64xf32, #l>
         ...
     ```
+    Integers, before:
+    ```mlir
+    %s = graph.binary add %a, %b : (tensor<4x8xi64>, tensor<4x8xi64>) -> tensor<4x8xi64>
+    %lt = graph.binary less %s, %b : (tensor<4x8xi64>, tensor<4x8xi64>) -> tensor<4x8xi1>
+    ```
+    After:
+    ```mlir
+    %s = graph.binary add %a, %b : (tensor<4x8xi64, #i>, tensor<4x8xi64, #i>) -> tensor<4x8xi64, #i>
+    %lt = graph.binary less %s, %b : (tensor<4x8xi64, #i>, tensor<4x8xi64, #i>) -> tensor<4x8xi1, #f>
+    // #i = #grid.layout<tile 32x32, int32, dram, interleaved>, #f = ...<tile 32x32, f32, ...>
+    ```
   }];
   let options = [
     Option<"chip", "chip", "std::string", /*default=*/"\"wormhole_b0\"",
@@ -273,7 +289,9 @@ def AssignPrecision : Pass<"tt-assign-precision", "mlir::ModuleOp"> {
   let description = [{
     Runs after `tt-assign-layouts`, which records the model's precision (`grid.precision`) and
     gives the activations their format (f32 for `fp32`, bf16 for the others). Each graph op gets
-    `grid.compute`: Dst accumulates in f32 for f32 results, in bf16 otherwise, and the math
+    `grid.compute`: Dst accumulates in f32 for f32 results, in bf16 otherwise, and is int32 for
+    integer math (an int32 result, or an elementwise op on int32 operands: a comparison, a cast
+    to float), and the math
     fidelity follows the precision: HiFi4 for `fp32` and `bf16`, HiFi2 for `bfp8`, LoFi for
     `bfp4`. The constant weights a matmul reads (a convolution's too, once it is a matmul) take
     the precision's format: bfp8_b or bfp4_b tiles, which the binary stores packed as the chip's
