@@ -66,10 +66,6 @@ bool computesIntegers(Operation *op) {
            isIntegerTensor(w.getType());
   return false;
 }
-
-/// The integer tensors to hold in int32 tiles: those whose producer and every user compute
-/// integers exactly (computesIntegers) or are the function's boundary, every other integer
-/// tensor those ops touch going int32 too. The rest stay f32, exact to 2^24.
 } // namespace
 
 llvm::DenseSet<Value> tessel::int32Tensors(func::FuncOp func) {
@@ -84,8 +80,9 @@ llvm::DenseSet<Value> tessel::int32Tensors(func::FuncOp func) {
     for (Value r : op->getResults())
       consider(r);
   });
-  // An op that cannot compute in int32, or one of whose integer tensors has left, takes all of
-  // its integer tensors out; repeated until nothing leaves.
+  // Every integer tensor starts in; an op that cannot compute in int32 (computesIntegers), or
+  // one of whose integer tensors has left, takes all of its integer tensors out, until nothing
+  // leaves. What stays is produced and used only by integer math, moves and the boundary.
   auto ops = [](Value v) {
     SmallVector<Operation *> touching(v.getUsers());
     if (Operation *def = v.getDefiningOp())

@@ -513,7 +513,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     break;
   case Op::Binary:
     if (!operand(w[2], 0, job.a) || !operand(w[4], 1, job.b) || !dstOperand(2, job.d) ||
-        !integerForm(hasIntegerForm(BinaryOp(w[0]))) ||
+        (intDst && !integerForm(hasIntegerForm(BinaryOp(w[0])))) ||
         !tileFits(fmtOf(w[2]), BinaryOp(w[0]) != BinaryOp::WhereInto) ||
         !tileFits(fmtOf(w[4]), true))
       return Step::Failed;
@@ -526,7 +526,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     ideal = binaryCycles(state.idealChip, BinaryOp(w[0]), fmtOf(w[2]), fmtOf(w[4]), fidelity);
     break;
   case Op::Unary:
-    if (!dstOperand(0, job.d) || !integerForm(hasIntegerForm(UnaryOp(w[0]))))
+    if (!dstOperand(0, job.d) || (intDst && !integerForm(hasIntegerForm(UnaryOp(w[0])))))
       return Step::Failed;
     job.kind = w[0];
     job.param = floatFromBits(w[2]);
@@ -553,7 +553,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
   case Op::DstBinary: {
     float *x = nullptr, *y = nullptr;
     if (!dstOperand(0, x) || !dstOperand(1, y) || !dstOperand(2, job.d) ||
-        !integerForm(hasIntegerForm(BinaryOp(w[0]))))
+        (intDst && !integerForm(hasIntegerForm(BinaryOp(w[0])))))
       return Step::Failed;
     job.kind = w[0];
     job.a = x;
