@@ -20,9 +20,8 @@ using namespace tessel::target;
 static ttb::DataFormat toTtb(tile::DataFormat f) { return static_cast<ttb::DataFormat>(f); }
 
 /// The chip holds integers in the int32 range (in int32 tiles, or exactly below 2^24 as f32); a
-/// 64-bit constant
-/// beyond it is an error naming the constant, except the exporters' sentinels INT64_MIN and
-/// INT64_MAX (a Clip or Min without a bound): as f32 they still bound nothing.
+/// 64-bit constant beyond it is an error naming the constant, except the exporters' sentinels
+/// INT64_MIN and INT64_MAX (a Clip or Min without a bound): saturated, they still bound nothing.
 static LogicalResult checkIntegerRange(graph::ConstantOp c) {
   auto intType = dyn_cast<IntegerType>(c.getType().getElementType());
   auto dense = dyn_cast<DenseIntElementsAttr>(c.getValue());

@@ -50,6 +50,8 @@ struct AssignLayoutsPass : tessel::impl::AssignLayoutsBase<AssignLayoutsPass> {
     auto bf16Layout = grid::LayoutAttr::getInterleaved(ctx, tile::DataFormat::bf16);
     auto int32Layout = grid::LayoutAttr::getInterleaved(ctx, tile::DataFormat::int32);
     module.walk([&](func::FuncOp func) {
+      if (func.isExternal())
+        return;
       llvm::DenseSet<Value> int32 = int32Tensors(func);
       auto withLayout = [&](Value v) -> Type {
         auto tensor = dyn_cast<RankedTensorType>(v.getType());

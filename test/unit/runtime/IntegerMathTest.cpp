@@ -87,11 +87,11 @@ TEST(IntegerMath, DivisionTruncatesAndRemaindersTakeTheirSigns) {
 TEST(IntegerMath, RowBroadcastAndDstOps) {
   std::vector<float> a = slots({}), row = slots({}), d(kTileElems);
   for (int r = 0; r < 32; ++r)
-    a[size_t(r * 32)] = int32Slot(r * 100000000);
+    a[size_t(r * 32)] = int32Slot(r * 60000000 + 16777216);
   row[0] = int32Slot(3);
   tileBinary(BinaryOp::Add, Broadcast::Rows, a.data(), row.data(), d.data(), false,
              ttb::MathFidelity::HiFi4, kI32);
-  EXPECT_EQ(at(d, 21 * 32), 2100000003); // every row gets row 0 of the rhs
+  EXPECT_EQ(at(d, 31 * 32), 1876777219); // every row gets row 0 of the rhs, exactly
   std::vector<float> x = slots({INT_MIN, -5, 0, 9}), y = slots({1, 2, 3, 4}), out(kTileElems);
   tileDstBinary(BinaryOp::Mul, x.data(), y.data(), out.data(), kI32);
   EXPECT_EQ(at(out, 3), 36);
