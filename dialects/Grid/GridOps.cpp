@@ -106,7 +106,10 @@ LogicalResult DispatchOp::verifyDstFormat() {
                              succeeded(integerForm(o, tile::hasIntegerForm(o.getKind()),
                                                    tile::stringifyBinaryKind(o.getKind()))));
             })
-            .Case([&](tile::MatmulOp o) { return integerForm(o, false, ""); })
+            .Case([&](tile::MatmulOp o) {
+              return success(succeeded(fits(o, o.getLhs().getType(), true)) &&
+                             succeeded(fits(o, o.getRhs().getType(), true)));
+            })
             .Case([&](tile::ReduceOp o) { return fits(o, o.getInput().getType(), true); })
             .Case([&](tile::UnaryOp o) {
               return integerForm(o, tile::hasIntegerForm(o.getKind()),

@@ -5,18 +5,11 @@
 using namespace mlir;
 using namespace tessel::tile;
 
-// Block-float tiles go through the FPU as their float interpretation; int32 tiles do not feed
-// the matrix engine, only the SFPU's integer forms of elementwise ops and reduces.
-static LogicalResult verifyFloatTile(Operation *op, Type type, StringRef what) {
-  if (cast<TileType>(type).getFormat() == DataFormat::int32)
-    return op->emitOpError() << what << " must be a floating-point tile, got int32";
-  return success();
-}
-
 LogicalResult MatmulOp::verify() {
-  if (failed(verifyFloatTile(*this, getLhs().getType(), "lhs")) ||
-      failed(verifyFloatTile(*this, getRhs().getType(), "rhs")))
-    return failure();
+  bool lhsInt = cast<TileType>(getLhs().getType()).getFormat() == DataFormat::int32,
+       rhsInt = cast<TileType>(getRhs().getType()).getFormat() == DataFormat::int32;
+  if (lhsInt != rhsInt)
+    return emitOpError("multiplies two int32 tiles or none");
   return success();
 }
 

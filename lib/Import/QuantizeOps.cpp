@@ -180,9 +180,20 @@ static Value perRow(NodeContext &ctx, Value p) {
   return reshapeTo(ctx, p, {cast<RankedTensorType>(p.getType()).getDimSize(0), 1});
 }
 
-/// numpy matmul of the f32 `a` and `b` giving the shape of `out`, with 1-D operands promoted to
-/// matrices and the added axes dropped again.
-static FailureOr<Value> matmulF32(NodeContext &ctx, Value a, Value b, RankedTensorType out) {
+/// `v` minus its zero point, both as int32: integer math the chip does exactly in int32.
+static Value shiftedInt32(NodeContext &ctx, Value v, Value zeroPoint) {
+  Type i32 = ctx.builder.getI32Type();
+  auto asI32 = [&](Value x) {
+    auto t = cast<RankedTensorType>(x.getType());
+    return unary(ctx, UnaryKind::identity, x, 0, 0, RankedTensorType::get(t.getShape(), i32));
+  };
+  v = asI32(v);
+  return zeroPoint ? binary(ctx, BinaryKind::sub, v, asI32(zeroPoint)) : v;
+}
+
+/// numpy matmul of `a` and `b` giving the shape and element type of `out`, with 1-D operands
+/// promoted to matrices and the added axes dropped again.
+static FailureOr<Value> matmulOf(NodeContext &ctx, Value a, Value b, RankedTensorType out) {
   bool aVector = rankOf(a) == 1, bVector = rankOf(b) == 1;
   if (rankOf(a) == 0 || rankOf(b) == 0)
     return ctx.emitError() << ctx.node.op_type() << " of a scalar operand is invalid";
@@ -197,27 +208,19 @@ static FailureOr<Value> matmulF32(NodeContext &ctx, Value a, Value b, RankedTens
     b = reshapeTo(ctx, b, {k, 1});
     shape.push_back(1);
   }
-  Type f32 = ctx.builder.getF32Type();
-  auto prodType = RankedTensorType::get(shape, f32);
+  auto prodType = RankedTensorType::get(shape, out.getElementType());
   Value prod = ctx.builder.create<graph::MatMulOp>(ctx.loc, prodType, a, b);
   return reshapeTo(ctx, prod, out.getShape());
 }
 
-/// An exact integer-valued f32 accumulation as the int32 result type. The rounding guards against
-/// any inexactness of the chip's f32 matmul; it is the identity on exact sums.
-static Value integerResult(NodeContext &ctx, Value acc, RankedTensorType out) {
-  return unary(ctx, UnaryKind::identity, unary(ctx, UnaryKind::round, acc), 0, 0, out);
-}
-
-/// Y = (A - a_zero_point) @ (B - b_zero_point) in int32.
+/// Y = (A - a_zero_point) @ (B - b_zero_point) in int32: an integer graph.matmul.
 static Result convertMatMulInteger(NodeContext &ctx) {
-  Value a = shifted(ctx, ctx.operands[0], perRow(ctx, optionalOperand(ctx, 2)));
-  Value b = shifted(ctx, ctx.operands[1], optionalOperand(ctx, 3));
-  Type f32 = ctx.builder.getF32Type();
-  auto acc = matmulF32(ctx, a, b, RankedTensorType::get(ctx.resultTypes[0].getShape(), f32));
+  Value a = shiftedInt32(ctx, ctx.operands[0], perRow(ctx, optionalOperand(ctx, 2)));
+  Value b = shiftedInt32(ctx, ctx.operands[1], optionalOperand(ctx, 3));
+  auto acc = matmulOf(ctx, a, b, ctx.resultTypes[0]);
   if (failed(acc))
     return failure();
-  return one(integerResult(ctx, *acc, ctx.resultTypes[0]));
+  return one(*acc);
 }
 
 /// A per-output-channel parameter [M] (or a per-tensor one) of QLinearConv/ConvInteger, shaped to
@@ -239,32 +242,34 @@ static FailureOr<Value> perOutputChannel(NodeContext &ctx, Value p, int64_t rank
   return reshapeTo(ctx, p, shape);
 }
 
-/// The integer convolution of (x - x_zero_point) by (w - w_zero_point) in f32 (exact), giving
-/// the shape of `out`; padding reads 0 after the shift, as the spec's reference does.
+/// The integer convolution of (x - x_zero_point) by (w - w_zero_point), giving the shape of
+/// `out`, in int32 (`inInt32`) or in f32 (exact below 2^24, as a requantization's scaling
+/// wants it); padding reads 0 after the shift, as the spec's reference does.
 static FailureOr<Value> integerConv(NodeContext &ctx, Value x, Value xZeroPoint, Value w,
-                                    Value wZeroPoint, RankedTensorType out) {
+                                    Value wZeroPoint, RankedTensorType out, bool inInt32) {
   int64_t rank = rankOf(x);
   if (rank < 3 || rankOf(w) != rank)
     return ctx.emitError() << ctx.node.op_type() << " needs [N, C, D...] input and weights";
   if (xZeroPoint && cast<RankedTensorType>(xZeroPoint.getType()).getNumElements() != 1)
     return ctx.emitError() << ctx.node.op_type() << ": x_zero_point must be per-tensor";
-  Value xs = shifted(ctx, x, xZeroPoint ? reshapeTo(ctx, xZeroPoint, {}) : Value());
+  auto shift = inInt32 ? shiftedInt32 : shifted;
+  Value xs = shift(ctx, x, xZeroPoint ? reshapeTo(ctx, xZeroPoint, {}) : Value());
   int64_t m = cast<RankedTensorType>(w.getType()).getDimSize(0);
   auto wzp = perOutputChannel(ctx, wZeroPoint, rank, 0, m);
   if (failed(wzp))
     return failure();
-  Value ws = shifted(ctx, w, *wzp);
-  Type f32 = ctx.builder.getF32Type();
-  return convolve(ctx, xs, ws, Value(), RankedTensorType::get(out.getShape(), f32));
+  Value ws = shift(ctx, w, *wzp);
+  Type acc = inInt32 ? Type(ctx.builder.getI32Type()) : Type(ctx.builder.getF32Type());
+  return convolve(ctx, xs, ws, Value(), RankedTensorType::get(out.getShape(), acc));
 }
 
 /// y = conv(x - x_zero_point, w - w_zero_point) in int32.
 static Result convertConvInteger(NodeContext &ctx) {
   auto acc = integerConv(ctx, ctx.operands[0], optionalOperand(ctx, 2), ctx.operands[1],
-                         optionalOperand(ctx, 3), ctx.resultTypes[0]);
+                         optionalOperand(ctx, 3), ctx.resultTypes[0], /*inInt32=*/true);
   if (failed(acc))
     return failure();
-  return one(integerResult(ctx, *acc, ctx.resultTypes[0]));
+  return one(*acc);
 }
 
 /// saturate(round(acc * multiplier) + y_zero_point) as the result type, where the f32 `acc` holds
@@ -285,7 +290,7 @@ static Result convertQLinearMatMul(NodeContext &ctx) {
   Value a = shifted(ctx, ctx.operands[0], perRow(ctx, ctx.operands[2]));
   Value b = shifted(ctx, ctx.operands[3], ctx.operands[5]);
   Type f32 = ctx.builder.getF32Type();
-  auto acc = matmulF32(ctx, a, b, RankedTensorType::get(ctx.resultTypes[0].getShape(), f32));
+  auto acc = matmulOf(ctx, a, b, RankedTensorType::get(ctx.resultTypes[0].getShape(), f32));
   if (failed(acc))
     return failure();
   Value scales = binary(ctx, BinaryKind::mul, asF32(ctx, perRow(ctx, ctx.operands[1])),
@@ -310,7 +315,7 @@ static Result convertQLinearConv(NodeContext &ctx) {
   if (failed(wScale))
     return failure();
   auto acc = integerConv(ctx, ctx.operands[0], ctx.operands[2], ctx.operands[3], ctx.operands[5],
-                         out);
+                         out, /*inInt32=*/false);
   if (failed(acc))
     return failure();
   Value sum = *acc;

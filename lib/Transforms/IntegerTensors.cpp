@@ -22,9 +22,10 @@ bool isFloatTensor(Type type) {
   return tensor && isa<FloatType>(tensor.getElementType());
 }
 
-/// Whether `op` computes exactly on integer tensors in an int32 Dst (the SFPU's integer add,
-/// sub, mul, div, mod, max, min, comparisons, where, relu, negate, abs, sign, and its typecasts
-/// for casts between integers and floats), or only moves values.
+/// Whether `op` computes exactly on integer tensors in an int32 Dst (the FPU's integer matmul,
+/// the SFPU's integer add, sub, mul, div, mod, max, min, comparisons, where, relu, negate, abs,
+/// sign, reduces, and its typecasts for casts between integers and floats), or only moves
+/// values.
 bool computesIntegers(Operation *op) {
   if (isa<graph::ConstantOp, graph::ReshapeOp, graph::TransposeOp, graph::ConcatOp,
           graph::GatherRowsOp>(op))
@@ -61,6 +62,11 @@ bool computesIntegers(Operation *op) {
            op->getNumOperands() == 1 && !r.getActivation() &&
            isIntegerTensor(r.getInput().getType()) && isIntegerTensor(r.getType());
   }
+  // An integer product (MatMulInteger's), with nothing fused after it.
+  if (auto mm = dyn_cast<graph::MatMulOp>(op))
+    return !mm.getBias() && !mm.getResidual() && !mm.getActivation() &&
+           mm.getScale().convertToFloat() == 1.0f && isIntegerTensor(mm.getLhs().getType()) &&
+           isIntegerTensor(mm.getRhs().getType()) && isIntegerTensor(mm.getType());
   if (auto w = dyn_cast<graph::WhereOp>(op))
     return isIntegerTensor(w.getLhs().getType()) && isIntegerTensor(w.getRhs().getType()) &&
            isIntegerTensor(w.getType());

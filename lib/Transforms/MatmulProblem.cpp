@@ -49,8 +49,9 @@ FailureOr<cost::MatmulProblem> tessel::matmulProblem(graph::MatMulOp op, const r
   // f32 results accumulate in f32 Dst, which holds half the tiles; half of Dst is packed while
   // the other half accumulates.
   auto compute = op->getAttrOfType<grid::ComputeConfigAttr>(grid::kComputeAttrName);
-  bool f32Dst = compute ? compute.getDst() == tile::DataFormat::f32 : p.out == rt::DataFormat::Float32;
-  int64_t dst = f32Dst ? chip.dstTilesF32 : chip.dstTilesBf16;
+  bool wideDst = compute ? tile::isWideDst(compute.getDst())
+                         : p.out == rt::DataFormat::Float32 || p.out == rt::DataFormat::Int32;
+  int64_t dst = wideDst ? chip.dstTilesF32 : chip.dstTilesBf16;
   p.dstCapacity = std::max<int64_t>(dst / 2, 1);
   // An operand the epilogue adds, if present: its format, and a pack and an add per output tile.
   auto addend = [&](Value v, StringRef what, bool &has, rt::DataFormat &format) -> LogicalResult {

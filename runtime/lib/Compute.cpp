@@ -8,7 +8,8 @@
 //
 //   MATMUL     max(16 * phases * 2048 / matmulMacsPerCycle, unpack2)
 //              phases: LoFi 1, HiFi2 2, HiFi3 3, HiFi4 4; f32 operands 24
-//              (six HiFi4 passes of the three-way bf16 split)
+//              (six HiFi4 passes of the three-way bf16 split); int32 operands 4
+//              (exact integer products into an int32 Dst)
 //   BINARY     bf16/bfp operands on the FPU: add/sub/max 1024 / fpuAddFlopsPerCycle,
 //              mul 1024 / fpuMulFlopsPerCycle * phases; an f32 or int32 operand moves it
 //              to the SFPU: sfpu (int32 div/mod: sfpu * 32); then max with unpack2
@@ -151,6 +152,18 @@ float fidelityProduct(float srcA, float srcB, ttb::MathFidelity fidelity) {
 TESSEL_WIDE_VECTORS
 void tileMatmul(const float *a, const float *b, float *dst, DataFormat fmtA, DataFormat fmtB,
                 ttb::MathFidelity fidelity, DataFormat dstFmt) {
+  if (dstFmt == DataFormat::Int32) {
+    // Integer products summed exactly, then added to Dst wrapping as int32 does.
+    for (int i = 0; i < N; ++i)
+      for (int j = 0; j < N; ++j) {
+        int64_t sum = 0;
+        for (int k = 0; k < N; ++k)
+          sum += int64_t(slotInt32(a[i * N + k])) * slotInt32(b[k * N + j]);
+        float &d = dst[i * N + j];
+        d = int32Slot(int32_t(wrap(slotInt32(d)) + uint32_t(uint64_t(sum))));
+      }
+    return;
+  }
   alignas(64) float acc[kTileElems] = {};
   if (fmtA != DataFormat::Float32 && fmtB != DataFormat::Float32) {
     // in0 = a sits in srcB, in1 = b in srcA.
@@ -423,6 +436,9 @@ int64_t fpuMath(const ChipDesc &chip, int phases) {
 int64_t matmulCycles(const ChipDesc &chip, DataFormat a, DataFormat b,
                      ttb::MathFidelity fidelity) {
   bool f32 = a == DataFormat::Float32 || b == DataFormat::Float32;
+  // Integer operands take every multiplier phase, whatever the fidelity: the products are exact.
+  if (a == DataFormat::Int32 || b == DataFormat::Int32)
+    fidelity = ttb::MathFidelity::HiFi4;
   return std::max(fpuMath(chip, matmulPhases(fidelity, f32)),
                   std::max(unpack(chip, a), unpack(chip, b)));
 }

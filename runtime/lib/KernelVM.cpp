@@ -504,7 +504,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
   case Op::Matmul:
   case Op::MatmulBt:
     if (!operand(w[0], 0, job.a) || !operand(w[2], 1, job.b) || !dstOperand(2, job.d) ||
-        !integerForm(false) || !tileFits(fmtOf(w[0]), true) || !tileFits(fmtOf(w[2]), true))
+        !tileFits(fmtOf(w[0]), true) || !tileFits(fmtOf(w[2]), true))
       return Step::Failed;
     job.fmtA = fmtOf(w[0]);
     job.fmtB = fmtOf(w[2]);

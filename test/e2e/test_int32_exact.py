@@ -162,6 +162,39 @@ def test_reductions(tmp):
         np.testing.assert_array_equal(g.astype(np.int32), w)
 
 
+@pytest.mark.parametrize("precision", ["fp32", "bfp4"])
+def test_integer_matmul_and_conv(tmp, precision):
+    """MatMulInteger and ConvInteger multiply int32 tiles into an int32 Dst: dot products of 2,100
+    and 2,304 8-bit terms, past 2^24 where an f32 accumulation would round, are exact at every
+    precision (an integer matmul takes every multiplier phase)."""
+    rng = np.random.default_rng(3)
+    a = rng.integers(200, 256, (40, 2100)).astype(np.uint8)
+    b = rng.integers(100, 128, (2100, 70)).astype(np.int8)
+    x = rng.integers(200, 256, (1, 256, 6, 7)).astype(np.uint8)
+    w = rng.integers(100, 128, (8, 256, 3, 3)).astype(np.int8)
+    zp = lambda n, v, t: numpy_helper.from_array(np.array(v, t), n)
+    save(tmp / "m.onnx",
+         [helper.make_node("MatMulInteger", ["a", "b", "azp", "bzp"], ["y"]),
+          helper.make_node("ConvInteger", ["x", "w", "xzp"], ["z"], pads=[1, 1, 1, 1])],
+         [helper.make_tensor_value_info("a", TensorProto.UINT8, [40, 2100]),
+          helper.make_tensor_value_info("x", TensorProto.UINT8, [1, 256, 6, 7])],
+         [helper.make_tensor_value_info("y", TensorProto.INT32, [40, 70]),
+          helper.make_tensor_value_info("z", TensorProto.INT32, [1, 8, 6, 7])],
+         [numpy_helper.from_array(b, "b"), numpy_helper.from_array(w, "w"),
+          zp("azp", 3, np.uint8), zp("bzp", -2, np.int8), zp("xzp", 3, np.uint8)])
+    y, z = compile_and_run(tmp, [a, x], 2, precision)
+    want_y = (a.astype(np.int64) - 3) @ (b.astype(np.int64) + 2)
+    xp = np.pad(x.astype(np.int64) - 3, [(0, 0), (0, 0), (1, 1), (1, 1)])
+    want_z = np.zeros((1, 8, 6, 7), np.int64)
+    for i in range(3):
+        for j in range(3):
+            want_z[0] += np.einsum("chw,mc->mhw", xp[0, :, i:i + 6, j:j + 7],
+                                   w[:, :, i, j].astype(np.int64))
+    assert np.abs(want_y).max() > 2**24 and np.abs(want_z).max() > 2**24
+    np.testing.assert_array_equal(y, want_y)
+    np.testing.assert_array_equal(z, want_z)
+
+
 def test_integers_beside_float_math_stay_f32(tmp):
     """An integer tensor that an op without an integer form reads (a Pow) stays an f32 tile,
     exact to 2^24, and the model still runs."""

@@ -3,8 +3,8 @@
 // The SFPU computes integer add, sub, mul, div, mod, max, min, comparisons and where on int32
 // tiles in an int32 Dst, and converts between integers and floats with its typecasts. Integer
 // tensors that only such ops and moves touch are held in int32, exact over the whole int32
-// range; the others (those a reduce, a matmul or a float-only op reads or writes) stay f32,
-// exact to 2^24.
+// range, as are integer matmuls' operands and results (the FPU multiplies integers into an
+// int32 Dst); the others (those a float-only op reads or writes) stay f32, exact to 2^24.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSEL_TRANSFORMS_INTEGERTENSORS_H

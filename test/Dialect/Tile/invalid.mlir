@@ -27,7 +27,7 @@ func.func @format_attr() attributes {f = #tile<format bfp16>} { return }
 // -----
 
 func.func @matmul_int_lhs(%a: !tile.tile<32x32, int32>, %b: !tile.tile<32x32, f32>, %d: index) {
-  // expected-error @+1 {{'tile.matmul' op lhs must be a floating-point tile, got int32}}
+  // expected-error @+1 {{'tile.matmul' op multiplies two int32 tiles or none}}
   tile.matmul %a, %b, dst[%d] : !tile.tile<32x32, int32>, !tile.tile<32x32, f32>
   return
 }
@@ -35,7 +35,7 @@ func.func @matmul_int_lhs(%a: !tile.tile<32x32, int32>, %b: !tile.tile<32x32, f3
 // -----
 
 func.func @matmul_int_rhs(%a: !tile.tile<32x32, bf16>, %b: !tile.tile<32x32, int32>, %d: index) {
-  // expected-error @+1 {{'tile.matmul' op rhs must be a floating-point tile, got int32}}
+  // expected-error @+1 {{'tile.matmul' op multiplies two int32 tiles or none}}
   tile.matmul %a, %b, dst[%d] : !tile.tile<32x32, bf16>, !tile.tile<32x32, int32>
   return
 }

@@ -124,6 +124,27 @@ TEST(IntegerMath, ReducesFoldExactly) {
   EXPECT_EQ(at(d, 0), int32_t(uint32_t(uint64_t(2 * sum))));
 }
 
+// Integer products summed exactly and added to Dst, wrapping as int32; charged every
+// multiplier phase whatever the fidelity.
+TEST(IntegerMath, MatmulIsExact) {
+  std::vector<float> a(kTileElems), b(kTileElems), d = slots({INT_MAX});
+  for (int64_t e = 0; e < kTileElems; ++e) {
+    a[size_t(e)] = int32Slot(int32_t(e % 255));
+    b[size_t(e)] = int32Slot(int32_t(e % 127) - 63);
+  }
+  tileMatmul(a.data(), b.data(), d.data(), kI32, kI32, ttb::MathFidelity::LoFi, kI32);
+  for (int i : {0, 7, 31})
+    for (int j : {0, 13, 31}) {
+      int64_t want = i == 0 && j == 0 ? INT_MAX : 0;
+      for (int k = 0; k < 32; ++k)
+        want += int64_t((i * 32 + k) % 255) * ((k * 32 + j) % 127 - 63);
+      EXPECT_EQ(at(d, size_t(i * 32 + j)), int32_t(uint32_t(uint64_t(want)))) << i << "," << j;
+    }
+  ChipDesc chip = testChip();
+  EXPECT_EQ(matmulCycles(chip, kI32, kI32, ttb::MathFidelity::LoFi),
+            matmulCycles(chip, kI32, kI32, ttb::MathFidelity::HiFi4));
+}
+
 TEST(IntegerMath, Int32RunsOnTheSfpu) {
   ChipDesc chip = testChip();
   EXPECT_EQ(binaryCycles(chip, BinaryOp::Add, kI32, kI32, ttb::MathFidelity::HiFi4),
