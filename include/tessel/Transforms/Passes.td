@@ -242,11 +242,12 @@ def AssignLayouts : Pass<"tt-assign-layouts", "mlir::ModuleOp"> {
     and `bfp4` use bf16 tiles for everything but the weights, whose formats `tt-assign-precision`
     chooses. The precision goes on the module as `grid.precision`.
 
-    Integer tensors that only integer math and moves touch (the SFPU's integer add, sub, mul,
-    div, mod, max, min, comparisons, where, reduces and typecasts for casts; reshapes, transposes,
-    concats, zero pads, gathers) are int32 tiles at every precision, exact over the whole int32
-    range (`IntegerTensors.h`). Booleans, and integers that an op without an integer form reads
-    or writes (a matmul, a Pow), stay f32 tiles, which hold integers exactly up to 2^24.
+    Integer tensors that only integer math and moves touch (integer matmuls; the SFPU's integer
+    add, sub, mul, div, mod, max, min, comparisons, where, reduces and typecasts for casts;
+    reshapes, transposes, concats, zero pads, gathers) are int32 tiles at every precision, exact
+    over the whole int32 range (`IntegerTensors.h`). Booleans, and integers that an op without
+    an integer form reads or writes (a Pow, a CumSum), stay f32 tiles, which hold integers
+    exactly up to 2^24.
 
     Before:
     ```mlir
