@@ -36,8 +36,10 @@ static Value cumSumRuntimeAxis(NodeContext &ctx, Value x) {
 }
 
 static Result convertCumSum(NodeContext &ctx) {
-  Value x = asF32(ctx, ctx.operands[0]);
   Type elt = ctx.resultTypes[0].getElementType();
+  // Integers sum as int32 (an integer matmul by the triangle, exact over the int32 range).
+  Value x = isa<IntegerType>(elt) ? castElements(ctx, ctx.operands[0], ctx.builder.getI32Type())
+                                  : asF32(ctx, ctx.operands[0]);
   int64_t rank = typeOf(x).getRank(), axis;
   if (auto a = ctx.constantOperand(1)) {
     if (a->size() != 1)

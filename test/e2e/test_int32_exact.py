@@ -195,6 +195,21 @@ def test_integer_matmul_and_conv(tmp, precision):
     np.testing.assert_array_equal(z, want_z)
 
 
+def test_cumulative_sums(tmp):
+    """CumSum of integers is an integer matmul by a triangle of ones: running sums past 2^24
+    exact, forward along the last axis and reversed along the first."""
+    i = lambda n: helper.make_tensor_value_info(n, TensorProto.INT64, [5, 40])
+    axis = lambda n, v: numpy_helper.from_array(np.array(v, np.int64), n)
+    save(tmp / "m.onnx",
+         [helper.make_node("CumSum", ["x", "a1"], ["y"]),
+          helper.make_node("CumSum", ["x", "a0"], ["z"], reverse=1)],
+         [i("x")], [i("y"), i("z")], [axis("a1", 1), axis("a0", 0)])
+    x = np.random.default_rng(2).integers(-2**25, 2**25, (5, 40))
+    y, z = compile_and_run(tmp, [x], 2, "bf16")
+    np.testing.assert_array_equal(y, np.cumsum(x, 1))
+    np.testing.assert_array_equal(z, np.flip(np.cumsum(np.flip(x, 0), 0), 0))
+
+
 def test_integers_beside_float_math_stay_f32(tmp):
     """An integer tensor that an op without an integer form reads (a Pow) stays an f32 tile,
     exact to 2^24, and the model still runs."""
