@@ -227,33 +227,35 @@ static Result convertShrink(NodeContext &ctx) {
   return one(binary(ctx, graph::BinaryKind::add, below, above, type));
 }
 
-/// BitShift on unsigned integers as arithmetic in f32, exact below 2^24: a left shift
-/// multiplies by 2^y and wraps at the type's width, a right shift divides and floors.
+/// BitShift on unsigned integers as int32 arithmetic, exact over the int32 range: a left shift
+/// multiplies by 2^y (2^y from an f32 power, exact below 2^31) and wraps at the type's width, a
+/// right shift divides (truncating is flooring for unsigned values).
 static Result convertBitShift(NodeContext &ctx) {
   RankedTensorType type = ctx.resultTypes[0];
-  auto f32Type = RankedTensorType::get(type.getShape(), ctx.builder.getF32Type());
-  Type f32 = ctx.builder.getF32Type();
-  auto asF32 = [&](Value v) {
+  Type f32 = ctx.builder.getF32Type(), i32 = ctx.builder.getI32Type();
+  auto as = [&](Value v, Type elt) {
     auto t = cast<RankedTensorType>(v.getType());
     return unary(ctx, graph::UnaryKind::identity, v, 0, 0,
-                 RankedTensorType::get(t.getShape(), f32));
+                 RankedTensorType::get(t.getShape(), elt));
   };
-  Value x = asF32(ctx.operands[0]);
-  Value factor = binary(ctx, graph::BinaryKind::pow, scalarConstant(ctx, f32, 2.0),
-                        asF32(ctx.operands[1]));
+  Value x = as(ctx.operands[0], i32);
+  Value power = binary(ctx, graph::BinaryKind::pow, scalarConstant(ctx, f32, 2.0),
+                       as(ctx.operands[1], f32));
+  Value factor = as(power, i32);
+  auto i32Type = RankedTensorType::get(type.getShape(), i32);
   std::string direction = ctx.attr("direction") ? ctx.attr("direction")->s() : "";
   Value y;
   if (direction == "LEFT") {
-    y = binary(ctx, graph::BinaryKind::mul, x, factor, f32Type);
+    y = binary(ctx, graph::BinaryKind::mul, x, factor, i32Type);
     unsigned width = type.getElementType().getIntOrFloatBitWidth();
     if (width <= 16)
-      y = binary(ctx, graph::BinaryKind::mod, y, scalarConstant(ctx, f32, double(1 << width)));
+      y = binary(ctx, graph::BinaryKind::mod, y, scalarConstant(ctx, i32, double(1 << width)));
   } else if (direction == "RIGHT") {
-    y = unary(ctx, graph::UnaryKind::floor, binary(ctx, graph::BinaryKind::div, x, factor, f32Type));
+    y = binary(ctx, graph::BinaryKind::div, x, factor, i32Type);
   } else {
     return ctx.emitError() << "BitShift direction must be LEFT or RIGHT, not '" << direction << "'";
   }
-  return one(unary(ctx, graph::UnaryKind::trunc, y, 0, 0, type));
+  return one(unary(ctx, graph::UnaryKind::identity, y, 0, 0, type));
 }
 
 /// Max, Min, Sum and Mean of any number of inputs, folded pairwise.

@@ -210,6 +210,21 @@ def test_cumulative_sums(tmp):
     np.testing.assert_array_equal(z, np.flip(np.cumsum(np.flip(x, 0), 0), 0))
 
 
+def test_bit_shifts(tmp):
+    """BitShift of uint32 values past 2^24 by run-time amounts: a multiply or divide by 2^y in
+    int32, exact while the result stays in the int32 range the chip holds."""
+    u = lambda n: helper.make_tensor_value_info(n, TensorProto.UINT32, [8])
+    save(tmp / "m.onnx",
+         [helper.make_node("BitShift", ["x", "s"], ["l"], direction="LEFT"),
+          helper.make_node("BitShift", ["x", "s"], ["r"], direction="RIGHT")],
+         [u("x"), u("s")], [u("l"), u("r")])
+    x = np.array([16777217, 3, 2**30 + 7, 123456789, 1, 0, 99, 2**24 + 3], np.uint32)
+    s = np.array([1, 4, 0, 2, 30, 5, 3, 6], np.uint32)
+    left, right = compile_and_run(tmp, [x, s], 2, "fp32")
+    np.testing.assert_array_equal(left, x << s)
+    np.testing.assert_array_equal(right, x >> s)
+
+
 def test_integers_beside_float_math_stay_f32(tmp):
     """An integer tensor that an op without an integer form reads (a Pow) stays an f32 tile,
     exact to 2^24, and the model still runs."""
