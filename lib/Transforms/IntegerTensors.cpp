@@ -37,8 +37,9 @@ bool computesIntegers(Operation *op) {
     using K = graph::BinaryKind;
     if (!isIntegerTensor(b.getLhs().getType()) || !isIntegerTensor(b.getRhs().getType()))
       return false;
-    if (llvm::is_contained({K::add, K::sub, K::mul, K::div, K::mod, K::fmod, K::max, K::min},
-                           b.getKind()))
+    if (llvm::is_contained(
+            {K::add, K::sub, K::mul, K::div, K::mod, K::fmod, K::pow, K::max, K::min},
+            b.getKind()))
       return isIntegerTensor(b.getType());
     // Comparisons give booleans, held as f32.
     return llvm::is_contained(

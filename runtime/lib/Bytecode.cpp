@@ -147,7 +147,7 @@ bool hasIntegerForm(BinaryOp op) {
   case BinaryOp::Add: case BinaryOp::Sub: case BinaryOp::Mul: case BinaryOp::Max:
   case BinaryOp::Min: case BinaryOp::Equal: case BinaryOp::Less: case BinaryOp::Greater:
   case BinaryOp::LessEqual: case BinaryOp::GreaterEqual: case BinaryOp::WhereInto:
-  case BinaryOp::Div: case BinaryOp::Mod: case BinaryOp::Fmod:
+  case BinaryOp::Div: case BinaryOp::Mod: case BinaryOp::Fmod: case BinaryOp::Pow:
     return true;
   default:
     return false;

@@ -12,7 +12,7 @@
 //              (exact integer products into an int32 Dst)
 //   BINARY     bf16/bfp operands on the FPU: add/sub/max 1024 / fpuAddFlopsPerCycle,
 //              mul 1024 / fpuMulFlopsPerCycle * phases; an f32 or int32 operand moves it
-//              to the SFPU: sfpu (int32 div/mod: sfpu * 32); then max with unpack2
+//              to the SFPU: sfpu (int32 div/mod/pow: sfpu * 32); then max with unpack2
 //   UNARY      sfpu * op cost (relu, negate, scale, add 1; reciprocal 6; exp 8)
 //   COPY       max(unpack(a), 1024 / fpuAddFlopsPerCycle)
 //   TRANSPOSE  max(unpack(a), sfpu)
@@ -72,6 +72,16 @@ int32_t integerBinary(BinaryOp op, int32_t a, int32_t b, int32_t current) {
       return 0;
     int32_t r = a % b;
     return r != 0 && (r < 0) != (b < 0) ? r + b : r;
+  }
+  // Squaring and multiplying, wrapping as int32; a negative exponent gives 1 / a truncated.
+  case BinaryOp::Pow: {
+    if (b < 0)
+      return a == 1 ? 1 : a == -1 ? (b % 2 ? -1 : 1) : 0;
+    uint32_t result = 1, base = wrap(a);
+    for (uint32_t e = uint32_t(b); e; e >>= 1, base *= base)
+      if (e & 1)
+        result *= base;
+    return int32_t(result);
   }
   default: return a; // no integer form: the kernel VM refuses the instruction first
   }
@@ -447,9 +457,10 @@ int64_t binaryCycles(const ChipDesc &chip, BinaryOp op, DataFormat a,
                      DataFormat b, ttb::MathFidelity fidelity) {
   int64_t math;
   // The FPU has no int32 datapath: integer math runs on the SFPU, where a division is a loop of
-  // shifts and subtracts, one per quotient bit.
+  // shifts and subtracts, one per quotient bit, and a power a loop of squarings, one per bit.
   bool integer = a == DataFormat::Int32 || b == DataFormat::Int32;
-  bool divides = op == BinaryOp::Div || op == BinaryOp::Mod || op == BinaryOp::Fmod;
+  bool divides = op == BinaryOp::Div || op == BinaryOp::Mod || op == BinaryOp::Fmod ||
+                 op == BinaryOp::Pow;
   if (integer && divides)
     math = sfpuPass(chip) * 32;
   else if (a == DataFormat::Float32 || b == DataFormat::Float32 || integer || !binaryOnFpu(op))

@@ -78,19 +78,19 @@ func.func @integer_math(%a: tensor<4x8xi64>, %b: tensor<4x8xi64>)
 
 // -----
 
-// An op with no integer form (a Pow) keeps its integer operands f32, exact to 2^24, and so do
+// An op with no integer form (a PRelu) keeps its integer operands f32, exact to 2^24, and so do
 // the tensors linked to them through moves and integer math: the reshape's input, and the add
 // that computes it.
 // CHECK-LABEL: func.func @integers_beside_float_math
 // CHECK: graph.binary add {{.*}} -> tensor<4x8xi64, #grid.layout<tile 32x32, f32, dram, interleaved>>
 // CHECK: graph.reshape {{.*}} -> tensor<32xi64, #grid.layout<tile 32x32, f32, dram, interleaved>>
-// CHECK: graph.binary pow {{.*}} -> tensor<32xi64, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// CHECK: graph.binary prelu {{.*}} -> tensor<32xi64, #grid.layout<tile 32x32, f32, dram, interleaved>>
 // CHECK: graph.binary mul {{.*}} -> tensor<4x8xi64, #grid.layout<tile 32x32, int32, dram, interleaved>>
 func.func @integers_beside_float_math(%a: tensor<4x8xi64>, %b: tensor<32xi64>)
     -> (tensor<32xi64>, tensor<4x8xi64>) {
   %s = graph.binary add %a, %a : (tensor<4x8xi64>, tensor<4x8xi64>) -> tensor<4x8xi64>
   %r = graph.reshape %s : (tensor<4x8xi64>) -> tensor<32xi64>
-  %d = graph.binary pow %r, %b : (tensor<32xi64>, tensor<32xi64>) -> tensor<32xi64>
+  %d = graph.binary prelu %r, %b : (tensor<32xi64>, tensor<32xi64>) -> tensor<32xi64>
   %e = graph.constant dense<3> : tensor<4x8xi64>
   %m = graph.binary mul %e, %e : (tensor<4x8xi64>, tensor<4x8xi64>) -> tensor<4x8xi64>
   return %d, %m : tensor<32xi64>, tensor<4x8xi64>

@@ -225,15 +225,28 @@ def test_bit_shifts(tmp):
     np.testing.assert_array_equal(right, x >> s)
 
 
-def test_integers_beside_float_math_stay_f32(tmp):
-    """An integer tensor that an op without an integer form reads (a Pow) stays an f32 tile,
-    exact to 2^24, and the model still runs."""
-    i = lambda n: helper.make_tensor_value_info(n, TensorProto.INT64, [2, 3])
+def test_integer_powers(tmp):
+    """Pow of integers squares and multiplies in int32: 3^19 and 7^11, past 2^24, exact."""
+    i = lambda n: helper.make_tensor_value_info(n, TensorProto.INT32, [6])
     save(tmp / "m.onnx", [helper.make_node("Pow", ["a", "b"], ["y"])], [i("a"), i("b")], [i("y")])
+    a = np.array([3, 7, -5, 2, 0, 1], np.int32)
+    b = np.array([19, 11, 13, 30, 5, 0], np.int32)
+    y, = compile_and_run(tmp, [a, b], 1, "bf16")
+    np.testing.assert_array_equal(y, a.astype(np.int64) ** b)
+
+
+def test_integers_beside_float_math_stay_f32(tmp):
+    """An integer tensor that an op without an integer form reads (a Cast to bool) stays an f32
+    tile, exact to 2^24, as do the integers linked to it, and the model still runs."""
+    i = lambda n: helper.make_tensor_value_info(n, TensorProto.INT64, [2, 3])
+    save(tmp / "m.onnx",
+         [helper.make_node("Add", ["a", "b"], ["s"]),
+          helper.make_node("Cast", ["s"], ["y"], to=TensorProto.BOOL)],
+         [i("a"), i("b")], [helper.make_tensor_value_info("y", TensorProto.BOOL, [2, 3])])
     a = np.array([[7, -7, 100], [1000, 9, 0]], np.int64)
-    b = np.array([[2, 3, 1], [2, 3, 5]], np.int64)
+    b = np.array([[-7, 3, 1], [2, -9, 0]], np.int64)
     y, = compile_and_run(tmp, [a, b], 1, "fp32")
-    np.testing.assert_array_equal(y, a ** b)
-    pow_line = next(l for l in dump_ir(tmp, "fp32").splitlines() if "graph.binary pow" in l)
-    assert "tensor<2x3xi64, #grid.layout<tile 32x32, f32" in pow_line
-    assert "int32" not in pow_line
+    np.testing.assert_array_equal(y, (a + b) != 0)
+    add = next(l for l in dump_ir(tmp, "fp32").splitlines() if "graph.binary add" in l)
+    assert "tensor<2x3xi64, #grid.layout<tile 32x32, f32" in add
+    assert "int32" not in add

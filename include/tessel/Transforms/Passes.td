@@ -243,10 +243,10 @@ def AssignLayouts : Pass<"tt-assign-layouts", "mlir::ModuleOp"> {
     chooses. The precision goes on the module as `grid.precision`.
 
     Integer tensors that only integer math and moves touch (integer matmuls; the SFPU's integer
-    add, sub, mul, div, mod, max, min, comparisons, where, reduces and typecasts for casts;
+    add, sub, mul, div, mod, pow, max, min, comparisons, where, reduces and typecasts for casts;
     reshapes, transposes, concats, zero pads, gathers) are int32 tiles at every precision, exact
     over the whole int32 range (`IntegerTensors.h`). Booleans, and integers that an op without
-    an integer form reads or writes (a Pow), stay f32 tiles, which hold integers
+    an integer form reads or writes (a Cast to bool, a pool), stay f32 tiles, which hold integers
     exactly up to 2^24.
 
     Before:

@@ -458,7 +458,7 @@ func.func @unary_softsign(%x: tensor<32x32xf32>) -> tensor<32x32xf32> {
 }
 
 // -----
-// Trunc (casts of floats to integers held as f32, as for a Pow operand): sign(x) * floor(|x|).
+// Trunc (casts of floats to integers held as f32, as for a PRelu operand): sign(x) * floor(|x|).
 // CHECK-LABEL: func.func @unary_trunc
 // CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
 // CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
@@ -476,7 +476,7 @@ func.func @unary_softsign(%x: tensor<32x32xf32>) -> tensor<32x32xf32> {
 // CHECK-NEXT: tile.pack dst[%[[C0]]]
 func.func @unary_trunc(%x: tensor<32x32xf32>) -> tensor<32x32xi64> {
   %0 = graph.unary trunc %x : tensor<32x32xf32> -> tensor<32x32xi64>
-  %1 = graph.binary pow %0, %0 : (tensor<32x32xi64>, tensor<32x32xi64>) -> tensor<32x32xi64>
+  %1 = graph.binary prelu %0, %0 : (tensor<32x32xi64>, tensor<32x32xi64>) -> tensor<32x32xi64>
   return %1 : tensor<32x32xi64>
 }
 
@@ -1601,7 +1601,7 @@ func.func @integer_div(%a: tensor<32x32xi32>, %b: tensor<32x32xi32>) -> tensor<3
 }
 
 // -----
-// Integer Div whose integers are f32 tiles (a Pow reads the quotient): the f32 quotient,
+// Integer Div whose integers are f32 tiles (a PRelu reads the quotient): the f32 quotient,
 // truncated toward zero in Dst as sign(q) * floor(|q|).
 // CHECK-LABEL: func.func @integer_div_in_f32
 // CHECK: grid.dispatch "div"
@@ -1614,6 +1614,6 @@ func.func @integer_div(%a: tensor<32x32xi32>, %b: tensor<32x32xi32>) -> tensor<3
 // CHECK-NEXT: tile.dst_binary mul dst[%[[Q]]], dst[%[[S]]] -> dst[%[[Q]]]
 func.func @integer_div_in_f32(%a: tensor<32x32xi32>, %b: tensor<32x32xi32>) -> tensor<32x32xi32> {
   %0 = graph.binary div %a, %b : (tensor<32x32xi32>, tensor<32x32xi32>) -> tensor<32x32xi32>
-  %1 = graph.binary pow %0, %b : (tensor<32x32xi32>, tensor<32x32xi32>) -> tensor<32x32xi32>
+  %1 = graph.binary prelu %0, %b : (tensor<32x32xi32>, tensor<32x32xi32>) -> tensor<32x32xi32>
   return %1 : tensor<32x32xi32>
 }

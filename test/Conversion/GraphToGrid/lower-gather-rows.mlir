@@ -35,13 +35,13 @@ func.func @embed(%table: tensor<100x64xf32>, %ids: tensor<40xi64>) -> tensor<40x
 
 // -----
 
-// Indices an op without an integer form computes (a Pow) are f32 tiles, exact to 2^24, and so
+// Indices an op without an integer form computes (a PRelu) are f32 tiles, exact to 2^24, and so
 // is the index slot.
 // CHECK-LABEL: func.func @embed_computed_ids
 // CHECK: grid.dispatch "gather_rows"
 // CHECK: noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 1>
 func.func @embed_computed_ids(%table: tensor<100x64xf32>, %a: tensor<40xi64>) -> tensor<40x64xf32> {
-  %ids = graph.binary pow %a, %a : (tensor<40xi64>, tensor<40xi64>) -> tensor<40xi64>
+  %ids = graph.binary prelu %a, %a : (tensor<40xi64>, tensor<40xi64>) -> tensor<40xi64>
   %0 = graph.gather_rows %table, %ids : (tensor<100x64xf32>, tensor<40xi64>) -> tensor<40x64xf32>
   return %0 : tensor<40x64xf32>
 }

@@ -58,9 +58,9 @@ func.func @binary_int_rhs(%a: !tile.tile<32x32, f32>, %b: !tile.tile<32x32, int3
 
 // -----
 
-func.func @binary_int_pow(%a: !tile.tile<32x32, int32>, %b: !tile.tile<32x32, int32>, %d: index) {
-  // expected-error @+1 {{'tile.binary' op 'pow' has no integer form for int32 tiles}}
-  tile.binary pow bcast none %a, %b, dst[%d] : !tile.tile<32x32, int32>, !tile.tile<32x32, int32>
+func.func @binary_int_prelu(%a: !tile.tile<32x32, int32>, %b: !tile.tile<32x32, int32>, %d: index) {
+  // expected-error @+1 {{'tile.binary' op 'prelu' has no integer form for int32 tiles}}
+  tile.binary prelu bcast none %a, %b, dst[%d] : !tile.tile<32x32, int32>, !tile.tile<32x32, int32>
   return
 }
 

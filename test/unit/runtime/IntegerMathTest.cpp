@@ -74,6 +74,15 @@ TEST(IntegerMath, DivisionTruncatesAndRemaindersTakeTheirSigns) {
   EXPECT_EQ(at(d, 0), 1);  // the divisor's sign
   EXPECT_EQ(at(d, 1), -1);
   EXPECT_EQ(at(d, 3), 9);
+  binary(BinaryOp::Pow);
+  EXPECT_EQ(at(d, 0), 49);  // (-7)^2
+  EXPECT_EQ(at(d, 1), 0);   // 7^-2 truncates to 0
+  EXPECT_EQ(at(d, 2), 0);   // INT_MIN^-1 too
+  EXPECT_EQ(at(d, 4), 1);   // 5^0
+  uint32_t wrapped = 1;
+  for (int k = 0; k < 10; ++k)
+    wrapped *= 123456789u;
+  EXPECT_EQ(at(d, 3), int32_t(wrapped)); // 123456789^10, wrapping as int32
   binary(BinaryOp::Fmod);
   EXPECT_EQ(at(d, 0), -1); // the dividend's sign
   EXPECT_EQ(at(d, 1), 1);

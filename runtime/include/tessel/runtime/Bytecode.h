@@ -79,7 +79,7 @@ enum class UnaryOp : int32_t {
 };
 enum class ReduceOp : int32_t { Sum = 0, Max = 1, Min = 2, Prod = 3 };
 /// Whether the op has an integer form, which a dispatch whose Dst is int32 computes on the SFPU
-/// (wrapping add, sub and mul; truncating div, mod, fmod; max, min; comparisons giving 1 or 0;
+/// (wrapping add, sub, mul and pow; truncating div, mod, fmod; max, min; comparisons giving 1 or 0;
 /// where; relu, negate, abs, sign; the typecasts). The compiler's verifiers ask the same.
 bool hasIntegerForm(BinaryOp op);
 bool hasIntegerForm(UnaryOp op);
