@@ -233,15 +233,10 @@ static Result convertShrink(NodeContext &ctx) {
 static Result convertBitShift(NodeContext &ctx) {
   RankedTensorType type = ctx.resultTypes[0];
   Type f32 = ctx.builder.getF32Type(), i32 = ctx.builder.getI32Type();
-  auto as = [&](Value v, Type elt) {
-    auto t = cast<RankedTensorType>(v.getType());
-    return unary(ctx, graph::UnaryKind::identity, v, 0, 0,
-                 RankedTensorType::get(t.getShape(), elt));
-  };
-  Value x = as(ctx.operands[0], i32);
+  Value x = castElements(ctx, ctx.operands[0], i32);
   Value power = binary(ctx, graph::BinaryKind::pow, scalarConstant(ctx, f32, 2.0),
-                       as(ctx.operands[1], f32));
-  Value factor = as(power, i32);
+                       asF32(ctx, ctx.operands[1]));
+  Value factor = castElements(ctx, power, i32);
   auto i32Type = RankedTensorType::get(type.getShape(), i32);
   std::string direction = ctx.attr("direction") ? ctx.attr("direction")->s() : "";
   Value y;

@@ -183,12 +183,8 @@ static Value perRow(NodeContext &ctx, Value p) {
 /// `v` minus its zero point, both as int32: integer math the chip does exactly in int32.
 static Value shiftedInt32(NodeContext &ctx, Value v, Value zeroPoint) {
   Type i32 = ctx.builder.getI32Type();
-  auto asI32 = [&](Value x) {
-    auto t = cast<RankedTensorType>(x.getType());
-    return unary(ctx, UnaryKind::identity, x, 0, 0, RankedTensorType::get(t.getShape(), i32));
-  };
-  v = asI32(v);
-  return zeroPoint ? binary(ctx, BinaryKind::sub, v, asI32(zeroPoint)) : v;
+  v = castElements(ctx, v, i32);
+  return zeroPoint ? binary(ctx, BinaryKind::sub, v, castElements(ctx, zeroPoint, i32)) : v;
 }
 
 /// numpy matmul of `a` and `b` giving the shape and element type of `out`, with 1-D operands
