@@ -1,7 +1,6 @@
 //===- ElementTypes.cpp - Host tensors' element types ---------------------===//
 #include "ElementTypes.h"
 
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -29,6 +28,10 @@ const Info kTypes[] = {
 
 const Info &info(ElementType type) { return kTypes[size_t(type)]; }
 
+bool isInteger(ElementType type) {
+  return type != ElementType::Float16 && type != ElementType::BFloat16 &&
+         type != ElementType::Float32 && type != ElementType::Float64;
+}
 
 template <typename T> T load(const uint8_t *p) {
   T v;
@@ -48,11 +51,6 @@ std::string beyondMessage(double v, size_t index) {
          ") is beyond the int32 range the chip holds integers in";
 }
 } // namespace
-
-bool isIntegerType(ElementType type) {
-  return type != ElementType::Float16 && type != ElementType::BFloat16 &&
-         type != ElementType::Float32 && type != ElementType::Float64;
-}
 
 size_t elementSize(ElementType type) { return info(type).size; }
 
@@ -95,7 +93,7 @@ bool appendChipValues(ElementType type, const uint8_t *data, size_t count,
                       std::vector<int32_t> *ints) {
   size_t size = elementSize(type), first = out.size();
   out.resize(first + count);
-  if (!isIntegerType(type))
+  if (!isInteger(type))
     ints = nullptr;
   if (ints)
     ints->reserve(ints->size() + count);
@@ -151,30 +149,15 @@ const char *npyDescr(ElementType type) {
 }
 
 namespace {
-// `v` rounded to the nearest integer and saturated to T's range (NaN: 0).
-template <typename T> void storeInteger(float v, uint8_t *p) {
-  double r = std::nearbyint(double(v));
+// `v` rounded to the nearest integer and saturated to T's range (NaN: 0). A double holds every
+// int32 exactly, so an exact value passes unchanged.
+template <typename T> void storeInteger(double v, uint8_t *p) {
+  double r = std::nearbyint(v);
   T out = std::isnan(r) ? T(0)
           : r <= double(std::numeric_limits<T>::min()) ? std::numeric_limits<T>::min()
           : r >= double(std::numeric_limits<T>::max()) ? std::numeric_limits<T>::max()
                                                        : T(r);
   std::memcpy(p, &out, sizeof out);
-}
-// An exact int32 as `type`, saturated to its range.
-void storeExact(ElementType type, int32_t v, uint8_t *p) {
-  auto store = [&](auto out) { std::memcpy(p, &out, sizeof out); };
-  auto clamp = [&](auto lo, auto hi) { return std::clamp<int64_t>(v, int64_t(lo), int64_t(hi)); };
-  switch (type) {
-  case ElementType::Int8: store(int8_t(clamp(INT8_MIN, INT8_MAX))); break;
-  case ElementType::UInt8: store(uint8_t(clamp(0, UINT8_MAX))); break;
-  case ElementType::Int16: store(int16_t(clamp(INT16_MIN, INT16_MAX))); break;
-  case ElementType::UInt16: store(uint16_t(clamp(0, UINT16_MAX))); break;
-  case ElementType::Int32: store(v); break;
-  case ElementType::UInt32: store(uint32_t(std::max<int32_t>(v, 0))); break;
-  case ElementType::Int64: store(int64_t(v)); break;
-  case ElementType::UInt64: store(uint64_t(std::max<int32_t>(v, 0))); break;
-  default: break;
-  }
 }
 } // namespace
 
@@ -184,20 +167,17 @@ void fromChipValues(ElementType type, const float *values, size_t count, uint8_t
   for (size_t i = 0; i < count; ++i) {
     uint8_t *p = data + i * size;
     float v = values[i];
-    if (ints && type != ElementType::Bool && isIntegerType(type)) {
-      storeExact(type, ints[i], p);
-      continue;
-    }
+    double exact = ints ? double(ints[i]) : double(v);
     switch (type) {
     case ElementType::Bool: *p = v != 0; break;
-    case ElementType::Int8: storeInteger<int8_t>(v, p); break;
-    case ElementType::UInt8: storeInteger<uint8_t>(v, p); break;
-    case ElementType::Int16: storeInteger<int16_t>(v, p); break;
-    case ElementType::UInt16: storeInteger<uint16_t>(v, p); break;
-    case ElementType::Int32: storeInteger<int32_t>(v, p); break;
-    case ElementType::UInt32: storeInteger<uint32_t>(v, p); break;
-    case ElementType::Int64: storeInteger<int64_t>(v, p); break;
-    case ElementType::UInt64: storeInteger<uint64_t>(v, p); break;
+    case ElementType::Int8: storeInteger<int8_t>(exact, p); break;
+    case ElementType::UInt8: storeInteger<uint8_t>(exact, p); break;
+    case ElementType::Int16: storeInteger<int16_t>(exact, p); break;
+    case ElementType::UInt16: storeInteger<uint16_t>(exact, p); break;
+    case ElementType::Int32: storeInteger<int32_t>(exact, p); break;
+    case ElementType::UInt32: storeInteger<uint32_t>(exact, p); break;
+    case ElementType::Int64: storeInteger<int64_t>(exact, p); break;
+    case ElementType::UInt64: storeInteger<uint64_t>(exact, p); break;
     case ElementType::Float16: {
       _Float16 h = _Float16(v);
       std::memcpy(p, &h, 2);
@@ -214,8 +194,8 @@ void fromChipValues(ElementType type, const float *values, size_t count, uint8_t
 }
 
 bool chipValue(ElementType type, double value, size_t index, float &out,
-               std::string &error) {
-  if (isIntegerType(type)) {
+               std::string &error, std::vector<int32_t> *ints) {
+  if (isInteger(type)) {
     if (value != std::floor(value)) {
       error = "value " + std::to_string(value) + " (element " + std::to_string(index) +
               ") is not an integer";
@@ -232,6 +212,8 @@ bool chipValue(ElementType type, double value, size_t index, float &out,
     }
   }
   out = float(value);
+  if (ints && isInteger(type))
+    ints->push_back(int32_t(value));
   return true;
 }
 

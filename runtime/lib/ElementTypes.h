@@ -41,9 +41,6 @@ inline ElementType asDeclared(ElementType type, const std::string &declared) {
   return type == ElementType::UInt16 && declared == "bf16" ? ElementType::BFloat16 : type;
 }
 
-/// Whether `type` is bool or an integer type.
-bool isIntegerType(ElementType type);
-
 /// Appends `count` little-endian values of `type` at `data` to `out` as f32 values, and an
 /// integer type's exact values to `ints` (if given); false with `error` on an integer beyond the
 /// int32 range.
@@ -51,8 +48,10 @@ bool appendChipValues(ElementType type, const uint8_t *data, size_t count,
                       std::vector<float> &out, std::string &error,
                       std::vector<int32_t> *ints = nullptr);
 /// Value `index` of a tensor, given as a number (a TensorProto's typed field, inline text): an
-/// integer type's must be whole and within the int32 range, a bool's 0 or 1.
-bool chipValue(ElementType type, double value, size_t index, float &out, std::string &error);
+/// integer type's must be whole and within the int32 range, a bool's 0 or 1; an integer type's
+/// exact value is appended to `ints` (if given), as appendChipValues does.
+bool chipValue(ElementType type, double value, size_t index, float &out, std::string &error,
+               std::vector<int32_t> *ints = nullptr);
 
 /// The .npy descr of `type` ('<f4', '|b1', ...); bf16 has none (numpy lacks it): '<f4'.
 const char *npyDescr(ElementType type);

@@ -62,11 +62,9 @@ bool parseInlineTensor(const std::string &text, HostTensor &out,
       return false;
     }
     float value;
-    if (!chipValue(element, v, values.size(), value, error))
+    if (!chipValue(element, v, values.size(), value, error, &out.ints))
       return false;
     values.push_back(value);
-    if (isIntegerType(element))
-      out.ints.push_back(int32_t(v));
     if (j == std::string::npos)
       break;
     i = j + 1;

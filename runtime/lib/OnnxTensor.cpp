@@ -26,11 +26,9 @@ bool convertField(const Field &field, ElementType type, std::vector<float> &out,
   out.reserve(size_t(field.size()));
   for (int i = 0; i < field.size(); ++i) {
     float v;
-    if (!chipValue(type, double(field.Get(i)), size_t(i), v, error))
+    if (!chipValue(type, double(field.Get(i)), size_t(i), v, error, &ints))
       return false;
     out.push_back(v);
-    if (isIntegerType(type))
-      ints.push_back(int32_t(field.Get(i)));
   }
   return true;
 }
