@@ -138,6 +138,17 @@ LogicalResult GraphDialect::verifyRegionArgAttribute(Operation *op, unsigned, un
                                                      "high end");
     return success();
   }
+  if (name == kExactRangeAttrName) {
+    auto dict = dyn_cast<DictionaryAttr>(attr.getValue());
+    auto lo = dict ? dict.getAs<IntegerAttr>("lo") : IntegerAttr();
+    auto hi = dict ? dict.getAs<IntegerAttr>("hi") : IntegerAttr();
+    auto reason = dict ? dict.getAs<StringAttr>("reason") : StringAttr();
+    if (!lo || !hi || !reason)
+      return op->emitError() << name << " must be {lo: i64, hi: i64, reason: string}";
+    if (lo.getInt() > hi.getInt())
+      return op->emitError() << name << ": lo must not pass hi";
+    return success();
+  }
   return op->emitError() << "unknown graph argument attribute '" << name << "'";
 }
 

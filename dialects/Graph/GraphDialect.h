@@ -38,6 +38,10 @@ inline constexpr llvm::StringLiteral kHostValueAttrName = "graph.host_value";
 /// uniform numbers of a Bernoulli). {normal (bool), a, b (f32: mean and scale, or low and high),
 /// seed (f32, the node's, if it gives one)}; the binary lists it in `generated`.
 inline constexpr llvm::StringLiteral kDrawAttrName = "graph.draw";
+/// On an integer argument of the function: the values the runtime accepts for it, {lo, hi (i64),
+/// reason (a string: the tensor that would leave the range its format holds exactly beyond
+/// them)}; tt-bound-integer-inputs sets it and the binary's signature carries it.
+inline constexpr llvm::StringLiteral kExactRangeAttrName = "graph.exact_range";
 } // namespace tessel::graph
 
 #endif

@@ -18,6 +18,7 @@ void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions 
   if (options.fusion)
     pm.addPass(createFuseEpilogues());
   pm.addPass(createAssignLayouts(AssignLayoutsOptions{options.chip, options.precision}));
+  pm.addPass(createBoundIntegerInputs());
   AssignPrecisionOptions precision;
   precision.overrides = options.precisionOverrides;
   pm.addPass(createAssignPrecision(precision));

@@ -82,6 +82,10 @@ LogicalResult tessel::dumpTtb(StringRef bytes, raw_ostream &os, std::string &err
               j.attribute("buffer", s->buffer());
             if (s->from_host())
               j.attribute("from_host", true);
+            if (s->exact_range() && s->exact_range()->size() == 2) {
+              j.attribute("exact_range", shapeOf(s->exact_range()));
+              j.attribute("exact_reason", str(s->exact_reason()));
+            }
           });
         }
       });

@@ -297,13 +297,22 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
 
   std::vector<flatbuffers::Offset<ttb::TensorSignature>> inputs, outputs, hostValues;
   // `declared`: the function's type for the value, whose element type is the model's (the chip
-  // holds every tensor as floats, in the layout's format).
-  auto signature = [&](StringRef name, Value v, uint32_t id, Type declared) {
+  // holds every tensor as floats, in the layout's format); `exact`: an input's
+  // graph.exact_range.
+  auto signature = [&](StringRef name, Value v, uint32_t id, Type declared,
+                       DictionaryAttr exact = {}) {
     auto type = cast<RankedTensorType>(v.getType());
     std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
     auto tensor = dyn_cast<RankedTensorType>(declared);
     std::string element = tensor ? elementTypeName(tensor.getElementType()) : "f32";
-    return ttb::CreateTensorSignatureDirect(fbb, name.str().c_str(), &shape, element.c_str(), id);
+    if (!exact)
+      return ttb::CreateTensorSignatureDirect(fbb, name.str().c_str(), &shape, element.c_str(),
+                                              id);
+    std::vector<int64_t> range = {exact.getAs<IntegerAttr>("lo").getInt(),
+                                  exact.getAs<IntegerAttr>("hi").getInt()};
+    return ttb::CreateTensorSignatureDirect(fbb, name.str().c_str(), &shape, element.c_str(), id,
+                                            /*from_host=*/false, &range,
+                                            exact.getAs<StringAttr>("reason").str().c_str());
   };
   // What tt-assign-layouts recorded; a module assembled by hand without it is fp32.
   auto precisionAttr = module->getAttrOfType<StringAttr>(grid::kPrecisionAttrName);
@@ -330,7 +339,9 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
           seed ? float(seed.getValueAsDouble()) : 0.0f));
       continue;
     }
-    inputs.push_back(signature(n, arg, *id, arg.getType()));
+    inputs.push_back(signature(
+        n, arg, *id, arg.getType(),
+        func.getArgAttrOfType<DictionaryAttr>(arg.getArgNumber(), graph::kExactRangeAttrName)));
   }
 
   for (Operation &op : func.getBody().front()) {

@@ -60,8 +60,11 @@ std::vector<uint8_t> buildBinary(const BinarySpec &spec) {
     static const std::vector<int64_t> noShape;
     for (uint32_t id : ids) {
       const BufferSpec *b = id < spec.buffers.size() ? &spec.buffers[id] : nullptr;
-      out.push_back(ttb::CreateTensorSignatureDirect(fbb, b ? b->name.c_str() : "",
-                                                     b ? &b->shape : &noShape, "f32", id));
+      bool exact = b && !b->exactRange.empty();
+      out.push_back(ttb::CreateTensorSignatureDirect(
+          fbb, b ? b->name.c_str() : "", b ? &b->shape : &noShape, "f32", id,
+          /*from_host=*/false, exact ? &b->exactRange : nullptr,
+          exact ? b->exactReason.c_str() : nullptr));
     }
     return out;
   };

@@ -110,6 +110,27 @@ void placeTensor(ChipState &st, uint32_t buffer, const std::vector<int64_t> &sha
   }
 }
 
+/// Whether every value of `in` lies in the signature's exact range (tt-bound-integer-inputs), if
+/// it has one; else `error` says which does not and what it would break.
+bool withinExactRange(const ttb::TensorSignature &sig, const HostTensor &in, std::string &error) {
+  if (!sig.exact_range() || sig.exact_range()->size() != 2)
+    return true;
+  int64_t lo = sig.exact_range()->Get(0), hi = sig.exact_range()->Get(1);
+  const int32_t *ints = exactInts(in);
+  for (size_t k = 0; k < in.data.size(); ++k) {
+    double v = ints ? double(ints[k]) : double(in.data[k]);
+    if (v >= double(lo) && v <= double(hi))
+      continue;
+    char text[48];
+    std::snprintf(text, sizeof text, "%.0f", v);
+    error = "value " + std::string(text) + " at index " + std::to_string(k) + " is outside [" +
+            std::to_string(lo) + ", " + std::to_string(hi) + "]; beyond it, " +
+            (sig.exact_reason() ? sig.exact_reason()->str() : "an integer would not be exact");
+    return false;
+  }
+  return true;
+}
+
 bool placeInputs(ChipState &st, const std::vector<HostTensor> &inputs,
                  std::string &error) {
   const ttb::Binary &bin = st.binary;
@@ -152,6 +173,10 @@ bool placeInputs(ChipState &st, const std::vector<HostTensor> &inputs,
     }
     if (sig.buffer() == kNoBuffer)
       continue; // empty: nothing to place
+    if (!withinExactRange(sig, in, error)) {
+      error = "input " + signatureName(sig, i) + ": " + error;
+      return false;
+    }
     placeTensor(st, sig.buffer(), shape, in.data, exactInts(in));
   }
   return true;

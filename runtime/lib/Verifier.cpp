@@ -192,6 +192,10 @@ private:
                         !optionalElementType(type).empty();
         if (hostOnly && !s->from_host())
           return fail(label + ": a string tensor, a sequence or an optional must be the host's");
+        if (s->exact_range() &&
+            (list != bin.inputs() || s->exact_range()->size() != 2 ||
+             s->exact_range()->Get(0) > s->exact_range()->Get(1)))
+          return fail(label + ": an exact range is two values, low then high, of an input");
         if (s->from_host()) {
           if (list == bin.host_values() || s->buffer() != kNoBuffer)
             return fail(label + ": only an input or output with no buffer can be the host's");

@@ -1,6 +1,8 @@
 """Integer tensors on the chip are exact over the whole int32 range: the compiler holds them in
 int32 tiles and computes their math in an int32 Dst (tt-assign-layouts, tt-assign-precision), and
 tt-run reads and writes them exactly. Beyond 2^24 an f32 tile would round them."""
+import json
+
 import numpy as np
 import onnx
 import pytest
@@ -37,35 +39,69 @@ def dump_ir(tmp, precision="bf16"):
     return next((tmp / "ir").glob("*tt-assign-precision.mlir")).read_text()
 
 
-@pytest.mark.parametrize("precision", ["fp32", "bf16"])
-@pytest.mark.parametrize("dtype,onnx_type", [(np.int32, TensorProto.INT32),
-                                             (np.int64, TensorProto.INT64)])
-def test_arithmetic_wraps_as_int32(tmp, precision, dtype, onnx_type):
-    """(a + b) * 3 - max(a, b), neg(min(a, b)), abs(a): exact, wrapping at int32 as numpy's int32
-    does, at every precision."""
+def save_arithmetic(path, onnx_type, dtype):
+    """(a + b) * 3 - max(a, b), neg(min(a, b)), abs(a)."""
     i = lambda n: helper.make_tensor_value_info(n, onnx_type, [4, 40])
     three = numpy_helper.from_array(np.array(3, dtype), "three")
-    save(tmp / "m.onnx",
-         [helper.make_node("Add", ["a", "b"], ["s"]), helper.make_node("Mul", ["s", "three"], ["p"]),
+    save(path,
+         [helper.make_node("Add", ["a", "b"], ["s"], name="sum"),
+          helper.make_node("Mul", ["s", "three"], ["p"], name="times3"),
           helper.make_node("Max", ["a", "b"], ["m"]), helper.make_node("Sub", ["p", "m"], ["y"]),
           helper.make_node("Min", ["a", "b"], ["n"]), helper.make_node("Neg", ["n"], ["z"]),
           helper.make_node("Abs", ["a"], ["w"])],
          [i("a"), i("b")], [i("y"), i("z"), i("w")], [three])
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_arithmetic_wraps_as_int32(tmp, precision):
+    """int32 arithmetic is exact over the whole range, wrapping as numpy's int32 does, at every
+    precision."""
+    save_arithmetic(tmp / "m.onnx", TensorProto.INT32, np.int32)
     rng = np.random.default_rng(7)
     a = rng.integers(-2**31, 2**31, (4, 40), dtype=np.int64)
     a.ravel()[:len(BIG)] = BIG
     b = rng.integers(-2**31, 2**31, (4, 40), dtype=np.int64)
-    y, z, w = compile_and_run(tmp, [a.astype(dtype), b.astype(dtype)], 3, precision)
+    y, z, w = compile_and_run(tmp, [a.astype(np.int32), b.astype(np.int32)], 3, precision)
     a32, b32 = a.astype(np.int32), b.astype(np.int32)
     with np.errstate(over="ignore"):
         want_y = (a32 + b32) * np.int32(3) - np.maximum(a32, b32)
         want_z = -np.minimum(a32, b32)
         want_w = np.abs(a32)
-    assert y.dtype == dtype
-    np.testing.assert_array_equal(y.astype(np.int32), want_y)
-    np.testing.assert_array_equal(z.astype(np.int32), want_z)
-    np.testing.assert_array_equal(w.astype(np.int32), want_w)
+    assert y.dtype == np.int32
+    np.testing.assert_array_equal(y, want_y)
+    np.testing.assert_array_equal(z, want_z)
+    np.testing.assert_array_equal(w, want_w)
     assert "int32, dram" in dump_ir(tmp, precision)
+
+
+def test_int64_exact_or_refused(tmp):
+    """The same arithmetic on int64, which numpy computes in 64 bits and the chip in int32: the
+    compiler bounds each input so that every tensor stays within int32 ((a + b) * 3 needs
+    |a|, |b| < 2^28), values up to the bounds come back exact as int64, and a value beyond them
+    is refused naming the node that would have wrapped, with no output written."""
+    save_arithmetic(tmp / "m.onnx", TensorProto.INT64, np.int64)
+    edge = [2**28 - 1, -2**28, 2**28 - 2, -2**28 + 1, 16777217, -16777219, 0, -1]
+    rng = np.random.default_rng(7)
+    a = rng.integers(-2**28, 2**28, (4, 40), dtype=np.int64)
+    a.ravel()[:len(edge)] = edge
+    b = rng.integers(-2**28, 2**28, (4, 40), dtype=np.int64)
+    b.ravel()[:len(edge)] = edge
+    y, z, w = compile_and_run(tmp, [a, b], 3)
+    assert y.dtype == np.int64
+    np.testing.assert_array_equal(y, (a + b) * 3 - np.maximum(a, b))
+    np.testing.assert_array_equal(z, -np.minimum(a, b))
+    np.testing.assert_array_equal(w, np.abs(a))
+    dump = json.loads(run(["tt-translate", "--dump-ttb", tmp / "m.ttb"]).stdout)
+    assert [s.get("exact_range") for s in dump["inputs"]] == [[-2**28, 2**28 - 1]] * 2
+    a[1, 3] = 2**28
+    np.save(tmp / "x0.npy", a)
+    outs = [tmp / f"refused{k}.npy" for k in range(3)]
+    proc = run(["tt-run", tmp / "m.ttb", f"--input=@{tmp / 'x0.npy'}",
+                f"--input=@{tmp / 'x1.npy'}", *[f"--output=@{o}" for o in outs]], check=False)
+    assert proc.returncode != 0
+    assert ("input 'a': value 268435456 at index 43 is outside [-268435456, 268435455]; beyond "
+            "it, node 'times3' (i64) would leave int32") in proc.stderr
+    assert not any(o.exists() for o in outs)
 
 
 def test_comparisons_where_and_casts(tmp):
@@ -141,18 +177,18 @@ def test_division_and_remainders(tmp):
 
 def test_reductions(tmp):
     """ReduceSum, ReduceMax and ReduceMin of integers fold int32 tiles on the SFPU, over rows and
-    over columns, partial tiles included: exact, sums wrapping as int32."""
+    over columns, partial tiles included: exact, sums wrapping as numpy's int32 do."""
     axes = lambda n, v: numpy_helper.from_array(np.array(v, np.int64), n)
     save(tmp / "m.onnx",
          [helper.make_node("ReduceSum", ["a", "ax1"], ["s"], keepdims=0),
           helper.make_node("ReduceMax", ["a"], ["m"], axes=[0], keepdims=1),
           helper.make_node("ReduceMin", ["a"], ["n"], axes=[1], keepdims=1),
           helper.make_node("ReduceSum", ["a", "ax0"], ["s0"], keepdims=1)],
-         [helper.make_tensor_value_info("a", TensorProto.INT64, [40, 70])],
-         [helper.make_tensor_value_info(n, TensorProto.INT64, s)
+         [helper.make_tensor_value_info("a", TensorProto.INT32, [40, 70])],
+         [helper.make_tensor_value_info(n, TensorProto.INT32, s)
           for n, s in [("s", [40]), ("m", [1, 70]), ("n", [40, 1]), ("s0", [1, 70])]],
          [axes("ax0", [0]), axes("ax1", [1])])
-    a = np.random.default_rng(1).integers(-2**26, 2**26, (40, 70))
+    a = np.random.default_rng(1).integers(-2**26, 2**26, (40, 70)).astype(np.int32)
     a[0, 0], a[1, 0] = 2**31 - 1, -2**31
     got = compile_and_run(tmp, [a], 4, "bf16")
     a32 = a.astype(np.int32)

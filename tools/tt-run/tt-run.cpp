@@ -36,8 +36,11 @@ options:
                         float32, float64 or string (.npy unicode or bytes, .pb).
                         Integers are exact over the int32 range (held as int32 on
                         the chip; as f32, exact to 2^24, where a float-only op
-                        reads them); one beyond it is an error. Inline types: bool
-                        i8 u8 i16 u16 i32 u32 i64 u64 f16 bf16 f32 f64.
+                        reads them); one beyond it is an error, as is one beyond
+                        the bounds the compiler gave the input so that the int64
+                        results it feeds stay exact (--dump-ttb: exact_range).
+                        Inline types: bool i8 u8 i16 u16 i32 u32 i64 u64 f16 bf16
+                        f32 f64.
   --output=@FILE.npy    where to write the outputs, in output order, in the element
   --output=@FILE.pb     types the model declares (repeat once per output): .npy
                         (bfloat16 as float32, strings as numpy unicode) or .pb, an

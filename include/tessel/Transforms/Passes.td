@@ -285,6 +285,45 @@ def AssignLayouts : Pass<"tt-assign-layouts", "mlir::ModuleOp"> {
   let dependentDialects = ["::tessel::grid::GridDialect"];
 }
 
+def BoundIntegerInputs : Pass<"tt-bound-integer-inputs", "mlir::ModuleOp"> {
+  let summary = "Bounds each integer input so that the integers computed from it stay exact";
+  let description = [{
+    Runs after `tt-assign-layouts`. ONNX computes an i64 tensor in 64 bits; the chip holds it in
+    int32 (or in f32, exact to 2^24, where an op without an integer form touches it), and a sum
+    past int32 wraps. Instead of a wrapped result, the runtime refuses an input value that could
+    take a tensor out of its format's exact range, and names that tensor.
+
+    Interval arithmetic over the graph gives each integer tensor the values it may hold: an
+    input starts at its type's range within int32 (the runtime refuses more), a constant at its
+    elements' extremes, and each op maps its operands' ranges (a sum adds them, a matmul scales
+    the product by K, a truncating division never grows the dividend, a comparison gives 0 or
+    1, a cast from float anything in int32). Where an i64, u32 or u64 tensor held in int32
+    would leave int32, or a 32- or 64-bit integer held in f32 would leave +-2^24, the inputs it
+    follows lose one bit of magnitude, until no tensor is out of range. A tensor still out of
+    range with every input at 2^8 (it follows a cast from float, or a power) bounds no input:
+    the pass warns at its op instead. An i32 tensor in int32 wraps as ONNX's does, and
+    narrower integers wrap within their type, so neither bounds anything.
+
+    The bounds go on the arguments as `graph.exact_range`; the binary's input signatures carry
+    them (`exact_range`, `exact_reason`), and the runtime checks each input value against them.
+
+    Before:
+    ```mlir
+    func.func @main(%a: tensor<4xi64, #i>, %b: tensor<4xi64, #i>) -> tensor<4xi64, #i> {
+      %s = graph.binary add %a, %b : (tensor<4xi64, #i>, tensor<4xi64, #i>) -> tensor<4xi64, #i> loc("sum")
+      return %s : tensor<4xi64, #i>
+    }
+    // #i = #grid.layout<tile 32x32, int32, dram, interleaved>
+    ```
+    After:
+    ```mlir
+    func.func @main(%a: tensor<4xi64, #i> {graph.exact_range = {hi = 1073741823 : i64,
+        lo = -1073741824 : i64, reason = "node 'sum' (i64) would leave int32, the format the chip holds it in"}},
+        %b: tensor<4xi64, #i> {graph.exact_range = {...}}) -> tensor<4xi64, #i>
+    ```
+  }];
+}
+
 def AssignPrecision : Pass<"tt-assign-precision", "mlir::ModuleOp"> {
   let summary = "Gives every graph op its compute config and every matmul weight its format";
   let description = [{

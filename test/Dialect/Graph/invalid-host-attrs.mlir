@@ -85,3 +85,27 @@ func.func @drawn_inverted_range(
 func.func @drawn_misspelled(%u: tensor<2xf32> {graph.drawn = {}}) {
   return
 }
+
+// -----
+
+// An input's accepted values (graph.exact_range, from tt-bound-integer-inputs); a well-formed
+// one passes.
+func.func @exact_range(%a: tensor<2xi64> {graph.exact_range = {lo = -4 : i64, hi = 3 : i64,
+    reason = "node 'sum' (i64) would leave int32, the format the chip holds it in"}}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{graph.exact_range must be {lo: i64, hi: i64, reason: string}}}
+func.func @exact_range_without_reason(%a: tensor<2xi64> {graph.exact_range = {lo = 0 : i64, hi = 3 : i64}}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{graph.exact_range: lo must not pass hi}}
+func.func @exact_range_inverted(
+    %a: tensor<2xi64> {graph.exact_range = {lo = 4 : i64, hi = 3 : i64, reason = "r"}}) {
+  return
+}

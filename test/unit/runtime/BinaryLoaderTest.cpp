@@ -193,3 +193,15 @@ TEST(BinaryLoader, SurvivesTruncationAndBitFlips) {
     }
   EXPECT_GT(loaded, 0);
 }
+
+TEST(BinaryLoader, RejectsMalformedExactRanges) {
+  for (std::vector<int64_t> range : {std::vector<int64_t>{1}, {3, 2}, {0, 1, 2}}) {
+    BinarySpec spec = copySpec({32, 32}, DataFormat::BFloat16);
+    spec.buffers[spec.inputs[0]].exactRange = range;
+    EXPECT_NE(loadError(spec).find("an exact range is two values, low then high, of an input"),
+              std::string::npos);
+  }
+  BinarySpec spec = copySpec({32, 32}, DataFormat::BFloat16);
+  spec.buffers[spec.outputs[0]].exactRange = {0, 1};
+  EXPECT_NE(loadError(spec).find("output 0: an exact range"), std::string::npos);
+}

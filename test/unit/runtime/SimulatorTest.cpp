@@ -204,3 +204,20 @@ TEST(Simulator, PackAccAddsToTheSlot) {
     ASSERT_EQ(r.outputs[0].data[i], roundToFormat(twice + once, DataFormat::BFloat16)) << i;
   }
 }
+
+TEST(Simulator, RefusesAnInputBeyondItsExactRange) {
+  BinarySpec spec = copySpec({2, 3}, DataFormat::Float32);
+  spec.buffers[spec.inputs[0]].exactRange = {-4, 3};
+  spec.buffers[spec.inputs[0]].exactReason = "node 'sum' (i64) would leave int32";
+  HostTensor x{"x", {2, 3}, {-4, 3, 0, 1, 2, -1}};
+  RunResult r;
+  std::string error;
+  ASSERT_TRUE(run(spec, {x}, r, error)) << error;
+  EXPECT_EQ(r.outputs[0].data, x.data);
+  x.data[4] = 4;
+  EXPECT_FALSE(run(spec, {x}, r, error));
+  EXPECT_NE(error.find("value 4 at index 4 is outside [-4, 3]; beyond it, node 'sum' (i64) would "
+                       "leave int32"),
+            std::string::npos)
+      << error;
+}

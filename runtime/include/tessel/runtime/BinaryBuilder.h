@@ -46,6 +46,9 @@ struct BufferSpec {
   /// Sharded in L1: a shard's rows and columns of tiles and the cores per row of shards (0:
   /// interleaved).
   int64_t shardRows = 0, shardCols = 0, shardCoresX = 0;
+  /// As an input: the values it accepts ([lo, hi], or empty for any) and why.
+  std::vector<int64_t> exactRange;
+  std::string exactReason;
 };
 
 struct CbSpec {

@@ -1,0 +1,546 @@
+// tt-bound-integer-inputs: the values of each integer input over which every integer tensor the
+// chip computes from it stays in the range its format holds exactly. ONNX computes an i64 Add
+// in 64 bits; the chip computes it in an int32 Dst and wraps. Rather than give a wrapped result,
+// the runtime refuses an input beyond its range and names the tensor that would have left.
+//
+// The ranges come from interval arithmetic over the graph: each integer input starts at its
+// type's range within int32 (the runtime refuses more), and the inputs an out-of-range tensor
+// follows lose a bit at a time until none is out of range. A tensor no input bound can bring
+// back (it follows a cast from float, or is out of range at the smallest bounds too) keeps no
+// bound on the inputs and gets a warning instead.
+#include "tessel/Transforms/Passes.h"
+
+#include "Graph/GraphDialect.h"
+#include "Graph/GraphOps.h"
+#include "Grid/GridDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallBitVector.h"
+
+#include <cmath>
+
+namespace tessel {
+#define GEN_PASS_DEF_BOUNDINTEGERINPUTS
+#include "tessel/Transforms/Passes.h.inc"
+} // namespace tessel
+
+using namespace mlir;
+using namespace tessel;
+
+namespace {
+
+constexpr double kInt32Min = -2147483648.0, kInt32Max = 2147483647.0;
+/// The largest magnitude up to which f32 holds every integer.
+constexpr double kF32Exact = 16777216.0;
+/// Inputs keep at least this many bits of magnitude: a tensor out of range with every input
+/// that small has no input bound that helps.
+constexpr int kFloorBits = 8;
+constexpr int kFullBits = 31;
+
+/// The values an integer tensor may hold, and the function arguments they follow. `support`,
+/// where known, bounds the positions that may be nonzero: [begin, end) per dim.
+struct Range {
+  double lo = 0, hi = 0;
+  llvm::SmallBitVector inputs;
+  std::optional<SmallVector<std::pair<int64_t, int64_t>>> support;
+};
+
+IntegerType integerElement(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor ? dyn_cast<IntegerType>(tensor.getElementType()) : IntegerType();
+}
+
+/// The values of `type`, where ONNX wraps.
+std::pair<double, double> wrapRange(IntegerType type) {
+  unsigned w = type.getWidth();
+  if (w == 1)
+    return {0, 1};
+  if (type.isUnsigned())
+    return {0, std::ldexp(1.0, w) - 1};
+  return {-std::ldexp(1.0, w - 1), std::ldexp(1.0, w - 1) - 1};
+}
+
+/// The values of `type` the chip can hold at all: the type's range within int32.
+std::pair<double, double> typeRange(IntegerType type) {
+  auto [lo, hi] = wrapRange(type);
+  return {std::max(lo, kInt32Min), std::min(hi, kInt32Max)};
+}
+
+/// Where a tensor of `type` stops being exact, if it can: an i64, u32 or u64 tensor held in int32
+/// leaves int32 (ONNX would compute it in its own width; an i32 wraps as ONNX's does), and a
+/// 32- or 64-bit integer held in f32 leaves +-2^24 (an unsigned one, below zero, where ONNX
+/// wraps to the top of the type). Narrower integers wrap or saturate within their type as they
+/// are written.
+struct Limit {
+  double lo, hi;
+  const char *what;
+};
+std::optional<Limit> exactLimit(Type type) {
+  IntegerType elt = integerElement(type);
+  if (!elt || elt.getWidth() < 32)
+    return std::nullopt;
+  grid::LayoutAttr layout = grid::getLayout(type);
+  bool int32 = layout && layout.getFormat() == tile::DataFormat::int32;
+  if (int32 && elt.getWidth() == 32 && !elt.isUnsigned())
+    return std::nullopt;
+  double lo = elt.isUnsigned() ? 0 : int32 ? kInt32Min : -kF32Exact;
+  double hi = int32 ? kInt32Max : kF32Exact;
+  return Limit{lo, hi,
+               int32 ? "int32, the format the chip holds it in"
+                     : "+-2^24, over which the f32 the chip holds it in is exact"};
+}
+
+/// Interval arithmetic clamps magnitudes here: anything past int32 is out of range anyway, and
+/// the clamp keeps products finite.
+Range clamped(double lo, double hi) {
+  constexpr double kHuge = 0x1p100;
+  Range r;
+  r.lo = std::clamp(lo, -kHuge, kHuge);
+  r.hi = std::clamp(hi, -kHuge, kHuge);
+  return r;
+}
+
+double magnitude(const Range &r) { return std::max(std::abs(r.lo), std::abs(r.hi)); }
+
+/// The range of integer constant `c`, or none for a form the analysis does not read.
+std::optional<Range> constantRange(graph::ConstantOp c) {
+  auto dense = dyn_cast<DenseIntElementsAttr>(c.getValue());
+  IntegerType elt = integerElement(c.getType());
+  if (!dense || !elt || dense.getNumElements() == 0)
+    return std::nullopt;
+  double lo = INFINITY, hi = -INFINITY;
+  bool zext = elt.isUnsigned() || elt.getWidth() == 1;
+  for (const APInt &v : dense.getValues<APInt>()) {
+    double x = zext ? double(v.getZExtValue()) : double(v.getSExtValue());
+    lo = std::min(lo, x);
+    hi = std::max(hi, x);
+  }
+  return clamped(lo, hi);
+}
+
+class Analysis {
+public:
+  Analysis(func::FuncOp func) : func(func) {}
+
+  /// Every integer tensor's range with input `i` bounded to +-2^bits[i] (within its type).
+  void evaluate(ArrayRef<int> bits) {
+    ranges.clear();
+    unsigned n = func.getNumArguments();
+    for (BlockArgument arg : func.getArguments()) {
+      IntegerType elt = integerElement(arg.getType());
+      if (!elt)
+        continue;
+      auto [lo, hi] = typeRange(elt);
+      double bound = std::ldexp(1.0, bits[arg.getArgNumber()]);
+      Range r = clamped(std::max(lo, -bound), std::min(hi, bound - 1));
+      r.inputs.resize(n);
+      r.inputs.set(arg.getArgNumber());
+      ranges[arg] = r;
+    }
+    func.walk([&](Operation *op) {
+      if (op->getNumResults() != 1)
+        return;
+      Value result = op->getResult(0);
+      IntegerType elt = integerElement(result.getType());
+      if (!elt)
+        return;
+      std::optional<Range> r = transfer(op);
+      if (!r) { // an op the analysis does not model: anything its type holds on the chip
+        auto [lo, hi] = typeRange(elt);
+        r = clamped(lo, hi);
+      }
+      r->inputs.resize(n);
+      if (!isa<graph::RemapOp, graph::BinaryOp>(op)) // an operand's support, in its own shape
+        r->support.reset();
+      // ONNX wraps a result past a type narrower than int64: it may be anything in the type.
+      auto [lo, hi] = wrapRange(elt);
+      if (elt.getWidth() < 64 && (r->lo < lo || r->hi > hi)) {
+        r->lo = lo;
+        r->hi = hi;
+      }
+      ranges[result] = *r;
+    });
+  }
+
+  /// The tensors out of the range their formats hold exactly.
+  SmallVector<std::pair<Value, Limit>> outOfRange() {
+    SmallVector<std::pair<Value, Limit>> out;
+    auto check = [&](Value v) {
+      auto it = ranges.find(v);
+      std::optional<Limit> limit = exactLimit(v.getType());
+      if (it != ranges.end() && limit && (it->second.lo < limit->lo || it->second.hi > limit->hi))
+        out.push_back({v, *limit});
+    };
+    for (BlockArgument arg : func.getArguments())
+      check(arg);
+    func.walk([&](Operation *op) {
+      for (Value r : op->getResults())
+        check(r);
+    });
+    return out;
+  }
+
+  const Range &rangeOf(Value v) const { return ranges.find(v)->second; }
+  bool hasRange(Value v) const { return ranges.count(v); }
+
+private:
+  const Range *in(Value v) const {
+    auto it = ranges.find(v);
+    return it == ranges.end() ? nullptr : &it->second;
+  }
+
+  static Range follow(Range r, std::initializer_list<const Range *> from) {
+    for (const Range *f : from) {
+      r.inputs.resize(std::max(r.inputs.size(), f->inputs.size()));
+      r.inputs |= f->inputs;
+    }
+    return r;
+  }
+
+  static Range hull(std::initializer_list<const Range *> from) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (const Range *f : from) {
+      lo = std::min(lo, f->lo);
+      hi = std::max(hi, f->hi);
+    }
+    return follow(clamped(lo, hi), from);
+  }
+
+  /// Where a zero-padded remap may be nonzero, when each input index is one result dim plus a
+  /// constant (a concat's placement, a pad): the box of results that read inside the input.
+  static std::optional<SmallVector<std::pair<int64_t, int64_t>>> remapSupport(graph::RemapOp op) {
+    if (!op.getPadding().isZero() || op.getGuards())
+      return std::nullopt;
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    auto outType = cast<RankedTensorType>(op.getType());
+    SmallVector<std::pair<int64_t, int64_t>> box;
+    for (int64_t d : outType.getShape())
+      box.push_back({0, d});
+    for (auto [k, result] : llvm::enumerate(op.getMap().getResults())) {
+      AffineExpr expr = result;
+      int64_t c = 0;
+      if (auto sum = dyn_cast<AffineBinaryOpExpr>(expr);
+          sum && sum.getKind() == AffineExprKind::Add) {
+        auto constant = dyn_cast<AffineConstantExpr>(sum.getRHS());
+        if (!constant)
+          return std::nullopt;
+        c = constant.getValue();
+        expr = sum.getLHS();
+      }
+      auto dim = dyn_cast<AffineDimExpr>(expr);
+      if (!dim)
+        return std::nullopt;
+      auto &[begin, end] = box[dim.getPosition()];
+      begin = std::max(begin, -c);
+      end = std::min(end, inType.getDimSize(k) - c);
+    }
+    return box;
+  }
+
+  /// A sum whose operands are nonzero in disjoint boxes (a concat, decomposed) holds one of
+  /// them at each position.
+  static std::optional<Range> disjointSum(const Range &a, const Range &b) {
+    if (!a.support || !b.support || a.support->size() != b.support->size())
+      return std::nullopt;
+    bool disjoint = false;
+    SmallVector<std::pair<int64_t, int64_t>> box;
+    for (auto [x, y] : llvm::zip(*a.support, *b.support)) {
+      disjoint |= x.second <= y.first || y.second <= x.first;
+      box.push_back({std::min(x.first, y.first), std::max(x.second, y.second)});
+    }
+    if (!disjoint)
+      return std::nullopt;
+    Range zero = clamped(0, 0);
+    Range r = hull({&a, &b, &zero});
+    r.support = box;
+    return r;
+  }
+
+  static Range product(const Range &a, const Range &b) {
+    double p[] = {a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi};
+    return follow(clamped(*std::min_element(p, p + 4), *std::max_element(p, p + 4)), {&a, &b});
+  }
+
+  std::optional<Range> binary(graph::BinaryOp op) const {
+    using K = graph::BinaryKind;
+    const Range *a = in(op.getLhs()), *b = in(op.getRhs());
+    switch (op.getKind()) {
+    case K::equal:
+    case K::less:
+    case K::greater:
+    case K::less_or_equal:
+    case K::greater_or_equal:
+    case K::and_:
+    case K::or_:
+    case K::xor_:
+      return clamped(0, 1);
+    default:
+      break;
+    }
+    if (!a || !b)
+      return std::nullopt;
+    switch (op.getKind()) {
+    case K::add:
+      if (std::optional<Range> placed = disjointSum(*a, *b))
+        return placed;
+      return follow(clamped(a->lo + b->lo, a->hi + b->hi), {a, b});
+    case K::sub:
+      return follow(clamped(a->lo - b->hi, a->hi - b->lo), {a, b});
+    case K::mul:
+      return product(*a, *b);
+    case K::div: { // truncating: never larger than the dividend; 0 for a zero divisor
+      double m = magnitude(*a);
+      bool nonnegative = a->lo >= 0 && b->lo >= 0;
+      return follow(clamped(nonnegative ? 0 : -m, m), {a, b});
+    }
+    case K::mod:
+    case K::fmod: { // smaller than the divisor; mod takes its sign, fmod the dividend's
+      double m = std::max(magnitude(*b) - 1, 0.0);
+      if (op.getKind() == K::fmod)
+        m = std::min(m, magnitude(*a));
+      const Range &sign = op.getKind() == K::mod ? *b : *a;
+      return follow(clamped(sign.lo >= 0 ? 0 : -m, sign.hi <= 0 ? 0 : m), {a, b});
+    }
+    case K::pow: {
+      double m = b->hi <= 0 ? 1 : std::max(1.0, std::pow(magnitude(*a), b->hi));
+      return follow(clamped(a->lo >= 0 ? 0 : -m, m), {a, b});
+    }
+    case K::max:
+      return follow(clamped(std::max(a->lo, b->lo), std::max(a->hi, b->hi)), {a, b});
+    case K::min:
+      return follow(clamped(std::min(a->lo, b->lo), std::min(a->hi, b->hi)), {a, b});
+    case K::prelu: {
+      Range scaled = product(*a, *b);
+      return hull({a, &scaled});
+    }
+    default:
+      return std::nullopt;
+    }
+  }
+
+  std::optional<Range> unary(graph::UnaryOp op) const {
+    using K = graph::UnaryKind;
+    switch (op.getKind()) {
+    case K::sign:
+      return clamped(-1, 1);
+    case K::not_:
+    case K::isnan:
+    case K::isinf:
+    case K::to_bool:
+      return clamped(0, 1);
+    default:
+      break;
+    }
+    // A float cast to an integer follows no input bound (out of range, ONNX leaves the result
+    // undefined; the chip saturates).
+    const Range *x = in(op.getInput());
+    if (!x)
+      return std::nullopt;
+    switch (op.getKind()) {
+    case K::identity:
+    case K::trunc:
+    case K::floor:
+    case K::ceil:
+    case K::round:
+      return *x;
+    case K::neg:
+      return follow(clamped(-x->hi, -x->lo), {x});
+    case K::abs:
+      return follow(clamped(x->lo >= 0 ? x->lo : x->hi <= 0 ? -x->hi : 0, magnitude(*x)), {x});
+    case K::relu:
+      return follow(clamped(std::max(x->lo, 0.0), std::max(x->hi, 0.0)), {x});
+    case K::clip: { // alpha and beta are the bounds
+      double lo = op.getAlpha().convertToDouble(), hi = op.getBeta().convertToDouble();
+      if (!(lo <= hi))
+        return std::nullopt;
+      return follow(clamped(std::clamp(x->lo, lo, hi), std::clamp(x->hi, lo, hi)), {x});
+    }
+    default:
+      return std::nullopt;
+    }
+  }
+
+  std::optional<Range> reduce(graph::ReduceOp op) const {
+    using K = graph::ReduceKind;
+    const Range *x = in(op.getInput());
+    if (!x || op->getNumOperands() != 1 || op.getActivation())
+      return std::nullopt;
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    auto outType = cast<RankedTensorType>(op.getType());
+    double n = outType.getNumElements() ? double(inType.getNumElements()) /
+                                              double(outType.getNumElements())
+                                        : 1;
+    switch (op.getKind()) {
+    case K::sum:
+      return follow(clamped(std::min(0.0, n * x->lo), std::max(0.0, n * x->hi)), {x});
+    case K::max:
+    case K::min:
+    case K::mean:
+      return *x;
+    case K::prod: {
+      double m = std::pow(std::max(magnitude(*x), 1.0), n);
+      return follow(clamped(x->lo >= 0 ? 0 : -m, m), {x});
+    }
+    default:
+      return std::nullopt;
+    }
+  }
+
+  std::optional<Range> transfer(Operation *op) const {
+    if (auto c = dyn_cast<graph::ConstantOp>(op))
+      return constantRange(c);
+    if (auto b = dyn_cast<graph::BinaryOp>(op))
+      return binary(b);
+    if (auto u = dyn_cast<graph::UnaryOp>(op))
+      return unary(u);
+    if (auto r = dyn_cast<graph::ReduceOp>(op))
+      return reduce(r);
+    if (isa<graph::ReshapeOp, graph::TransposeOp>(op)) {
+      const Range *x = in(op->getOperand(0));
+      return x ? std::optional<Range>(*x) : std::nullopt;
+    }
+    if (auto g = dyn_cast<graph::GatherRowsOp>(op)) {
+      const Range *x = in(g.getTable());
+      return x ? std::optional<Range>(*x) : std::nullopt;
+    }
+    if (auto remap = dyn_cast<graph::RemapOp>(op)) {
+      const Range *x = in(remap.getInput());
+      if (!x)
+        return std::nullopt;
+      Range pad = clamped(remap.getPadding().convertToDouble(), remap.getPadding().convertToDouble());
+      Range r = hull({x, &pad});
+      r.support = remapSupport(remap);
+      return r;
+    }
+    if (auto pool = dyn_cast<graph::PoolOp>(op)) {
+      const Range *x = in(pool.getInput());
+      if (!x)
+        return std::nullopt;
+      Range zero = clamped(0, 0); // an average's padding
+      return pool.getKind() == graph::PoolKind::max ? *x : hull({x, &zero});
+    }
+    if (auto w = dyn_cast<graph::WhereOp>(op)) {
+      const Range *a = in(w.getLhs()), *b = in(w.getRhs());
+      return a && b ? std::optional<Range>(hull({a, b})) : std::nullopt;
+    }
+    if (auto concat = dyn_cast<graph::ConcatOp>(op)) {
+      std::optional<Range> r;
+      for (Value v : concat.getInputs()) {
+        const Range *x = in(v);
+        if (!x)
+          return std::nullopt;
+        r = r ? hull({&*r, x}) : *x;
+      }
+      return r;
+    }
+    if (auto mm = dyn_cast<graph::MatMulOp>(op)) {
+      const Range *a = in(mm.getLhs()), *b = in(mm.getRhs());
+      auto lhs = cast<RankedTensorType>(mm.getLhs().getType());
+      if (!a || !b || mm.getBias() || mm.getResidual() || mm.getActivation() ||
+          mm.getScale().convertToFloat() != 1.0f || lhs.getRank() == 0)
+        return std::nullopt;
+      double k = double(lhs.getShape().back());
+      Range p = product(*a, *b);
+      return follow(clamped(std::min(0.0, k * p.lo), std::max(0.0, k * p.hi)), {&p});
+    }
+    return std::nullopt;
+  }
+
+  func::FuncOp func;
+  DenseMap<Value, Range> ranges;
+};
+
+/// Who holds `v`, for messages: an input by name, an op's result by its ONNX nodes.
+std::string holderName(func::FuncOp func, Value v) {
+  if (auto arg = dyn_cast<BlockArgument>(v)) {
+    auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "graph.name");
+    return "input '" + (name ? name.str() : "input" + std::to_string(arg.getArgNumber())) + "'";
+  }
+  std::string nodes = graph::nodeNames(v.getLoc());
+  return nodes.empty() ? "an unnamed op" : "node '" + nodes + "'";
+}
+
+std::string typeName(Value v) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << integerElement(v.getType());
+  return s;
+}
+
+struct BoundIntegerInputs : tessel::impl::BoundIntegerInputsBase<BoundIntegerInputs> {
+  void runOnOperation() override {
+    getOperation().walk([&](func::FuncOp func) { bound(func); });
+  }
+
+  void bound(func::FuncOp func) {
+    // A constant beyond int32 is an error of its own (the serializer names it); ranges that
+    // follow it would only add warnings to that error.
+    bool unholdable = false;
+    func.walk([&](graph::ConstantOp c) {
+      std::optional<Range> r = constantRange(c);
+      unholdable |= r && (r->lo < kInt32Min || r->hi > kInt32Max);
+    });
+    if (unholdable)
+      return;
+    unsigned n = func.getNumArguments();
+    Analysis analysis(func);
+    // Out of range with every input at its smallest bound: no bound helps; say so at the root,
+    // the first such tensor on its path.
+    analysis.evaluate(SmallVector<int>(n, kFloorBits));
+    llvm::DenseSet<Value> hopeless;
+    for (auto &[v, limit] : analysis.outOfRange())
+      hopeless.insert(v);
+    for (Value v : hopeless) {
+      Operation *def = v.getDefiningOp();
+      if (!def || llvm::any_of(def->getOperands(), [&](Value o) { return hopeless.count(o); }))
+        continue;
+      auto &r = analysis.rangeOf(v);
+      def->emitWarning() << "this " << typeName(v) << " result may leave "
+                         << exactLimit(v.getType())->what << ", whatever the inputs (it reaches 2^"
+                         << int(std::ceil(std::log2(std::max(magnitude(r), 1.0))))
+                         << "); beyond that range it is not exact";
+    }
+
+    SmallVector<int> bits(n, kFullBits);
+    DenseMap<unsigned, std::string> reasons;
+    for (;;) {
+      analysis.evaluate(bits);
+      llvm::SmallBitVector shrink(n);
+      for (auto &[v, limit] : analysis.outOfRange()) {
+        if (hopeless.count(v))
+          continue;
+        for (int i : analysis.rangeOf(v).inputs.set_bits())
+          if (bits[i] > kFloorBits && !shrink.test(i)) {
+            shrink.set(i);
+            reasons[i] = holderName(func, v) + " (" + typeName(v) + ") would leave " + limit.what;
+          }
+      }
+      if (shrink.none())
+        break;
+      for (int i : shrink.set_bits())
+        --bits[i];
+    }
+
+    MLIRContext *ctx = func.getContext();
+    for (BlockArgument arg : func.getArguments()) {
+      unsigned i = arg.getArgNumber();
+      IntegerType elt = integerElement(arg.getType());
+      if (!elt || !reasons.count(i))
+        continue;
+      const Range &r = analysis.rangeOf(arg);
+      auto [lo, hi] = typeRange(elt);
+      if (r.lo == lo && r.hi == hi)
+        continue;
+      auto i64 = IntegerType::get(ctx, 64);
+      NamedAttribute fields[] = {
+          {StringAttr::get(ctx, "lo"), IntegerAttr::get(i64, int64_t(r.lo))},
+          {StringAttr::get(ctx, "hi"), IntegerAttr::get(i64, int64_t(r.hi))},
+          {StringAttr::get(ctx, "reason"), StringAttr::get(ctx, reasons[i])}};
+      func.setArgAttr(i, graph::kExactRangeAttrName, DictionaryAttr::get(ctx, fields));
+    }
+  }
+};
+
+} // namespace
