@@ -34,10 +34,10 @@ namespace {
 constexpr double kInt32Min = -2147483648.0, kInt32Max = 2147483647.0;
 /// The largest magnitude up to which f32 holds every integer.
 constexpr double kF32Exact = 16777216.0;
-/// Inputs keep at least this many bits of magnitude: a tensor out of range with every input
-/// that small has no input bound that helps.
-constexpr int kFloorBits = 8;
-constexpr int kFullBits = 31;
+/// Inputs keep at least this many bits of magnitude ([-2, 1]): a tensor out of range with every
+/// input that small follows something no input bounds.
+constexpr int kFloorBits = 1;
+constexpr int kFullBits = 31, kUnboundedBits = 101;
 
 /// The values an integer tensor may hold, and the function arguments they follow. `support`,
 /// where known, bounds the positions that may be nonzero: [begin, end) per dim.
@@ -92,47 +92,91 @@ std::optional<Limit> exactLimit(Type type) {
                      : "+-2^24, over which the f32 the chip holds it in is exact"};
 }
 
+/// Integers and floats: the tensors whose ranges the analysis follows (a float reaches an
+/// integer through a cast).
+bool isNumber(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && isa<IntegerType, FloatType>(tensor.getElementType());
+}
+
 /// Interval arithmetic clamps magnitudes here: anything past int32 is out of range anyway, and
 /// the clamp keeps products finite.
+constexpr double kHuge = 0x1p100;
 Range clamped(double lo, double hi) {
-  constexpr double kHuge = 0x1p100;
   Range r;
   r.lo = std::clamp(lo, -kHuge, kHuge);
   r.hi = std::clamp(hi, -kHuge, kHuge);
   return r;
 }
 
+/// The values a tensor of `type` may hold on the chip: its integer type's within int32, or
+/// any float (up to the clamp).
+std::pair<double, double> valueRange(Type type) {
+  if (IntegerType elt = integerElement(type))
+    return typeRange(elt);
+  return {-kHuge, kHuge};
+}
+
 double magnitude(const Range &r) { return std::max(std::abs(r.lo), std::abs(r.hi)); }
 
-/// The range of integer constant `c`, or none for a form the analysis does not read.
+/// The range of constant `c`, or none for a form the analysis does not read.
 std::optional<Range> constantRange(graph::ConstantOp c) {
-  auto dense = dyn_cast<DenseIntElementsAttr>(c.getValue());
-  IntegerType elt = integerElement(c.getType());
-  if (!dense || !elt || dense.getNumElements() == 0)
-    return std::nullopt;
   double lo = INFINITY, hi = -INFINITY;
-  bool zext = elt.isUnsigned() || elt.getWidth() == 1;
-  for (const APInt &v : dense.getValues<APInt>()) {
-    double x = zext ? double(v.getZExtValue()) : double(v.getSExtValue());
+  auto extend = [&](double x) {
     lo = std::min(lo, x);
     hi = std::max(hi, x);
+  };
+  IntegerType elt = integerElement(c.getType());
+  if (auto dense = dyn_cast<DenseIntElementsAttr>(c.getValue()); dense && elt) {
+    bool zext = elt.isUnsigned() || elt.getWidth() == 1;
+    for (const APInt &v : dense.getValues<APInt>())
+      extend(zext ? double(v.getZExtValue()) : double(v.getSExtValue()));
+  } else if (std::optional<std::vector<float>> values = graph::readF32Elements(c.getValue())) {
+    for (float v : *values)
+      extend(std::isnan(v) ? 0 : v);
   }
+  if (lo > hi)
+    return std::nullopt;
   return clamped(lo, hi);
 }
 
 class Analysis {
 public:
-  Analysis(func::FuncOp func) : func(func) {}
+  /// Follows only the tensors an integer with a limit is computed from (most of a float model
+  /// is not), and reads each constant once.
+  Analysis(func::FuncOp func) : func(func) {
+    SmallVector<Value> work;
+    auto reach = [&](Value v) {
+      if (relevant.insert(v).second)
+        work.push_back(v);
+    };
+    for (BlockArgument arg : func.getArguments())
+      if (exactLimit(arg.getType()))
+        reach(arg);
+    func.walk([&](Operation *op) {
+      for (Value r : op->getResults())
+        if (exactLimit(r.getType()))
+          reach(r);
+    });
+    while (!work.empty())
+      if (Operation *def = work.pop_back_val().getDefiningOp())
+        for (Value operand : def->getOperands())
+          reach(operand);
+    func.walk([&](graph::ConstantOp c) {
+      if (relevant.count(c.getResult()))
+        constants[c] = constantRange(c);
+    });
+  }
 
-  /// Every integer tensor's range with input `i` bounded to +-2^bits[i] (within its type).
+  /// Every integer and float tensor's range with input `i` bounded to +-2^bits[i] (within its
+  /// type).
   void evaluate(ArrayRef<int> bits) {
     ranges.clear();
     unsigned n = func.getNumArguments();
     for (BlockArgument arg : func.getArguments()) {
-      IntegerType elt = integerElement(arg.getType());
-      if (!elt)
+      if (!relevant.count(arg) || !isNumber(arg.getType()))
         continue;
-      auto [lo, hi] = typeRange(elt);
+      auto [lo, hi] = valueRange(arg.getType());
       double bound = std::ldexp(1.0, bits[arg.getArgNumber()]);
       Range r = clamped(std::max(lo, -bound), std::min(hi, bound - 1));
       r.inputs.resize(n);
@@ -140,23 +184,28 @@ public:
       ranges[arg] = r;
     }
     func.walk([&](Operation *op) {
-      if (op->getNumResults() != 1)
+      if (op->getNumResults() != 1 || !relevant.count(op->getResult(0)) ||
+          !isNumber(op->getResult(0).getType()))
         return;
       Value result = op->getResult(0);
-      IntegerType elt = integerElement(result.getType());
-      if (!elt)
-        return;
       std::optional<Range> r = transfer(op);
       if (!r) { // an op the analysis does not model: anything its type holds on the chip
-        auto [lo, hi] = typeRange(elt);
+        auto [lo, hi] = valueRange(result.getType());
         r = clamped(lo, hi);
       }
       r->inputs.resize(n);
       if (!isa<graph::RemapOp, graph::BinaryOp>(op)) // an operand's support, in its own shape
         r->support.reset();
       // ONNX wraps a result past a type narrower than int64: it may be anything in the type.
-      auto [lo, hi] = wrapRange(elt);
-      if (elt.getWidth() < 64 && (r->lo < lo || r->hi > hi)) {
+      // A float cast past it is undefined; the chip saturates.
+      IntegerType elt = integerElement(result.getType());
+      bool fromFloat = isa<graph::UnaryOp>(op) && !integerElement(op->getOperand(0).getType());
+      auto [lo, hi] = elt ? wrapRange(elt) : std::pair<double, double>{-INFINITY, INFINITY};
+      if (elt && fromFloat) {
+        auto [satLo, satHi] = typeRange(elt);
+        r->lo = std::clamp(r->lo, satLo, satHi);
+        r->hi = std::clamp(r->hi, satLo, satHi);
+      } else if (elt && elt.getWidth() < 64 && (r->lo < lo || r->hi > hi)) {
         r->lo = lo;
         r->hi = hi;
       }
@@ -290,20 +339,32 @@ private:
       return follow(clamped(a->lo - b->hi, a->hi - b->lo), {a, b});
     case K::mul:
       return product(*a, *b);
-    case K::div: { // truncating: never larger than the dividend; 0 for a zero divisor
+    case K::div: {
+      if (!integerElement(op.getType())) { // a quotient of floats, bounded if 0 is no divisor
+        if (b->lo <= 0 && b->hi >= 0)
+          return std::nullopt;
+        double q[] = {a->lo / b->lo, a->lo / b->hi, a->hi / b->lo, a->hi / b->hi};
+        return follow(clamped(*std::min_element(q, q + 4), *std::max_element(q, q + 4)), {a, b});
+      }
+      // Truncating: never larger than the dividend; 0 for a zero divisor.
       double m = magnitude(*a);
       bool nonnegative = a->lo >= 0 && b->lo >= 0;
       return follow(clamped(nonnegative ? 0 : -m, m), {a, b});
     }
     case K::mod:
     case K::fmod: { // smaller than the divisor; mod takes its sign, fmod the dividend's
-      double m = std::max(magnitude(*b) - 1, 0.0);
+      double m = integerElement(op.getType()) ? std::max(magnitude(*b) - 1, 0.0) : magnitude(*b);
       if (op.getKind() == K::fmod)
         m = std::min(m, magnitude(*a));
       const Range &sign = op.getKind() == K::mod ? *b : *a;
       return follow(clamped(sign.lo >= 0 ? 0 : -m, sign.hi <= 0 ? 0 : m), {a, b});
     }
     case K::pow: {
+      // A float to a negative power grows without bound near 0 (an integer's is 0 or +-1).
+      if (!integerElement(op.getType()) && b->lo < 0)
+        return std::nullopt;
+      if (a->lo >= 1 && b->lo >= 0) // growing in both
+        return follow(clamped(std::pow(a->lo, b->lo), std::pow(a->hi, b->hi)), {a, b});
       double m = b->hi <= 0 ? 1 : std::max(1.0, std::pow(magnitude(*a), b->hi));
       return follow(clamped(a->lo >= 0 ? 0 : -m, m), {a, b});
     }
@@ -324,7 +385,15 @@ private:
     using K = graph::UnaryKind;
     switch (op.getKind()) {
     case K::sign:
+    case K::tanh:
+    case K::erf:
+    case K::sin:
+    case K::cos:
+    case K::softsign:
       return clamped(-1, 1);
+    case K::sigmoid:
+    case K::hard_sigmoid:
+      return clamped(0, 1);
     case K::not_:
     case K::isnan:
     case K::isinf:
@@ -333,18 +402,16 @@ private:
     default:
       break;
     }
-    // A float cast to an integer follows no input bound (out of range, ONNX leaves the result
-    // undefined; the chip saturates).
     const Range *x = in(op.getInput());
     if (!x)
       return std::nullopt;
     switch (op.getKind()) {
-    case K::identity:
+    case K::identity: // also the casts, which truncate a float
     case K::trunc:
     case K::floor:
     case K::ceil:
     case K::round:
-      return *x;
+      return follow(clamped(std::floor(x->lo), std::ceil(x->hi)), {x});
     case K::neg:
       return follow(clamped(-x->hi, -x->lo), {x});
     case K::abs:
@@ -389,8 +456,8 @@ private:
   }
 
   std::optional<Range> transfer(Operation *op) const {
-    if (auto c = dyn_cast<graph::ConstantOp>(op))
-      return constantRange(c);
+    if (isa<graph::ConstantOp>(op))
+      return constants.lookup(op);
     if (auto b = dyn_cast<graph::BinaryOp>(op))
       return binary(b);
     if (auto u = dyn_cast<graph::UnaryOp>(op))
@@ -449,6 +516,8 @@ private:
   }
 
   func::FuncOp func;
+  llvm::DenseSet<Value> relevant;
+  DenseMap<Operation *, std::optional<Range>> constants;
   DenseMap<Value, Range> ranges;
 };
 
@@ -479,7 +548,7 @@ struct BoundIntegerInputs : tessel::impl::BoundIntegerInputsBase<BoundIntegerInp
     // follow it would only add warnings to that error.
     bool unholdable = false;
     func.walk([&](graph::ConstantOp c) {
-      std::optional<Range> r = constantRange(c);
+      std::optional<Range> r = integerElement(c.getType()) ? constantRange(c) : std::nullopt;
       unholdable |= r && (r->lo < kInt32Min || r->hi > kInt32Max);
     });
     if (unholdable)
@@ -503,7 +572,10 @@ struct BoundIntegerInputs : tessel::impl::BoundIntegerInputsBase<BoundIntegerInp
                          << "); beyond that range it is not exact";
     }
 
-    SmallVector<int> bits(n, kFullBits);
+    // A float input starts unbounded (past the clamp); its first bound is int32's.
+    SmallVector<int> bits;
+    for (BlockArgument arg : func.getArguments())
+      bits.push_back(integerElement(arg.getType()) ? kFullBits : kUnboundedBits);
     DenseMap<unsigned, std::string> reasons;
     for (;;) {
       analysis.evaluate(bits);
@@ -520,17 +592,37 @@ struct BoundIntegerInputs : tessel::impl::BoundIntegerInputsBase<BoundIntegerInp
       if (shrink.none())
         break;
       for (int i : shrink.set_bits())
-        --bits[i];
+        bits[i] = std::min(bits[i] - 1, kFullBits);
     }
+    // The inputs shrank in step; where one can have bits back alone (a base beside a small
+    // exponent, an input beside a constant), it gets them, a bit at a time round the inputs, so
+    // that the bounds stay balanced.
+    auto fits = [&] {
+      analysis.evaluate(bits);
+      return llvm::all_of(analysis.outOfRange(),
+                          [&](auto &entry) { return hopeless.count(entry.first); });
+    };
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (unsigned i = 0; i < n; ++i) {
+        if (!reasons.count(i) || bits[i] >= kFullBits)
+          continue;
+        ++bits[i];
+        if (fits())
+          grew = true;
+        else
+          --bits[i];
+      }
+    }
+    analysis.evaluate(bits);
 
     MLIRContext *ctx = func.getContext();
     for (BlockArgument arg : func.getArguments()) {
       unsigned i = arg.getArgNumber();
-      IntegerType elt = integerElement(arg.getType());
-      if (!elt || !reasons.count(i))
+      if (!reasons.count(i))
         continue;
       const Range &r = analysis.rangeOf(arg);
-      auto [lo, hi] = typeRange(elt);
+      auto [lo, hi] = valueRange(arg.getType());
       if (r.lo == lo && r.hi == hi)
         continue;
       auto i64 = IntegerType::get(ctx, 64);

@@ -50,17 +50,21 @@ func.func @held_in_f32(%x: tensor<4xi64> {graph.name = "x"}) -> tensor<4xi64> {
 
 // -----
 
-// A float cast to i64 can be anything in int32 whatever the inputs: its sum with 1 bounds no
-// input and warns at the add instead.
+// A float cast to i64 follows the float: the float input is bounded too. After an exp, which the
+// analysis does not follow, the cast may give anything in int32 (it saturates), and no input
+// bound keeps a sum with it in int32: the sum warns and bounds no input.
 // CHECK-LABEL: func.func @cast_from_float
-// CHECK-NOT: graph.exact_range
-// CHECK: return
-func.func @cast_from_float(%x: tensor<4xf32>, %n: tensor<4xi64>) -> (tensor<4xi64>, tensor<4xi64>) {
+// CHECK-SAME: %arg0: {{[^{]*}} {graph.exact_range = {hi = 1073741823 : i64, lo = -1073741824 : i64, reason = "node 'shift' (i64)
+// CHECK-SAME: %arg1: {{[^{]*}}, %arg2: {{[^{]*}}) ->
+func.func @cast_from_float(%x: tensor<4xf32>, %y: tensor<4xf32>, %n: tensor<4xi64>)
+    -> (tensor<4xi64>, tensor<4xi64>) {
   %i = graph.unary trunc %x : tensor<4xf32> -> tensor<4xi64>
   %one = graph.constant dense<1> : tensor<i64>
-  // expected-warning @+1 {{this i64 result may leave int32, the format the chip holds it in, whatever the inputs (it reaches 2^31); beyond that range it is not exact}}
-  %s = graph.binary add %i, %one : (tensor<4xi64>, tensor<i64>) -> tensor<4xi64>
-  %t = graph.binary add %s, %n : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
+  %s = graph.binary add %i, %one : (tensor<4xi64>, tensor<i64>) -> tensor<4xi64> loc("shift")
+  %e = graph.unary exp %y : tensor<4xf32> -> tensor<4xf32>
+  %j = graph.unary trunc %e : tensor<4xf32> -> tensor<4xi64>
+  // expected-warning @+1 {{this i64 result may leave int32, the format the chip holds it in, whatever the inputs (it reaches 2^32); beyond that range it is not exact}}
+  %t = graph.binary add %j, %n : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
   return %s, %t : tensor<4xi64>, tensor<4xi64>
 }
 
@@ -96,4 +100,16 @@ func.func @placed_apart(%a: tensor<5x8xi64>, %b: tensor<5x8xi64>) -> (tensor<10x
   %3 = graph.remap %b {map = affine_map<(d0, d1) -> (d0 - 4, d1)>} : (tensor<5x8xi64>) -> tensor<10x8xi64>
   %o = graph.binary add %2, %3 : (tensor<10x8xi64>, tensor<10x8xi64>) -> tensor<10x8xi64> loc("overlap")
   return %c, %o : tensor<10x8xi64>, tensor<10x8xi64>
+}
+
+// -----
+
+// An integer power of inputs: shrinking in step, base and exponent keep 3 bits (8^7 = 2^21 fits
+// int32, 16^15 would not); then the base takes one back alone (16^7 = 2^28), not two (32^7).
+// CHECK-LABEL: func.func @power
+// CHECK-SAME: %arg0: {{[^{]*}} {graph.exact_range = {hi = 15 : i64, lo = -16 : i64, reason = "node 'pow' (i64)
+// CHECK-SAME: %arg1: {{[^{]*}} {graph.exact_range = {hi = 7 : i64, lo = -8 : i64, reason = "node 'pow' (i64)
+func.func @power(%x: tensor<4xi64>, %y: tensor<4xi64>) -> tensor<4xi64> {
+  %p = graph.binary pow %x, %y : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64> loc("pow")
+  return %p : tensor<4xi64>
 }

@@ -107,7 +107,8 @@ def test_int64_exact_or_refused(tmp):
 def test_comparisons_where_and_casts(tmp):
     """Comparisons of integers one apart beyond 2^24 (f32 would call them equal), a Where picking
     between large integers, and casts both ways: int to float rounds to the nearest f32, float
-    to int truncates."""
+    to int truncates. Only the inputs of the int64 sum are bounded (to 2^30, so that it stays in
+    int32), the float one too; the compared ones keep the whole int32 range."""
     i = lambda n, t=TensorProto.INT64: helper.make_tensor_value_info(n, t, [2, 8])
     save(tmp / "m.onnx",
          [helper.make_node("Less", ["a", "b"], ["lt"]), helper.make_node("Equal", ["a", "b"], ["eq"]),
@@ -119,8 +120,8 @@ def test_comparisons_where_and_casts(tmp):
          [i("lt", TensorProto.BOOL), i("eq", TensorProto.BOOL), i("lo"),
           i("af", TensorProto.FLOAT), i("fb")])
     a = np.array([BIG, [16777217, 16777218, -5, 5, 2**30, -2**30, 1, 2]], np.int64)
-    b = np.array([[16777216, -2**31 + 5, 16777216, -16777218, 123456789, 8, 0, 0],
-                  [16777216, 16777218, -5, 6, 2**30 + 1, -2**30 - 1, 1, 3]], np.int64)
+    b = np.array([[16777216, -2**30 + 5, 16777216, -16777218, 123456789, 8, 0, 0],
+                  [16777216, 16777218, -5, 6, 2**30 - 1, -2**30, 1, 3]], np.int64)
     f = np.array([[1.9, -1.9, 2.5, -2.5, 1e9, -1e9, 0.0, 7.0]] * 2, np.float32)
     lt, eq, lo, af, fb = compile_and_run(tmp, [a, b, f], 5, "fp32")
     np.testing.assert_array_equal(lt, a < b)
@@ -128,6 +129,8 @@ def test_comparisons_where_and_casts(tmp):
     np.testing.assert_array_equal(lo, np.where(a < b, a, b))
     np.testing.assert_array_equal(af, a.astype(np.float32))
     np.testing.assert_array_equal(fb, f.astype(np.int64) + b)
+    dump = json.loads(run(["tt-translate", "--dump-ttb", tmp / "m.ttb"]).stdout)
+    assert [s.get("exact_range") for s in dump["inputs"]] == [None] + [[-2**30, 2**30 - 1]] * 2
 
 
 def test_token_ids_gather_and_move_exactly(tmp):
@@ -247,18 +250,25 @@ def test_cumulative_sums(tmp):
 
 
 def test_bit_shifts(tmp):
-    """BitShift of uint32 values past 2^24 by run-time amounts: a multiply or divide by 2^y in
-    int32, exact while the result stays in the int32 range the chip holds."""
+    """BitShift of uint32 values by run-time amounts: a multiply or divide by 2^y in int32, exact
+    past 2^24. The compiler bounds the values to 2^16 and the shifts to 15 so that the left
+    shift stays in the int32 the chip holds a uint32 in; a value past them is refused."""
     u = lambda n: helper.make_tensor_value_info(n, TensorProto.UINT32, [8])
     save(tmp / "m.onnx",
          [helper.make_node("BitShift", ["x", "s"], ["l"], direction="LEFT"),
           helper.make_node("BitShift", ["x", "s"], ["r"], direction="RIGHT")],
          [u("x"), u("s")], [u("l"), u("r")])
-    x = np.array([16777217, 3, 2**30 + 7, 123456789, 1, 0, 99, 2**24 + 3], np.uint32)
-    s = np.array([1, 4, 0, 2, 30, 5, 3, 6], np.uint32)
+    x = np.array([65535, 3, 40007, 12345, 1, 0, 99, 65533], np.uint32)
+    s = np.array([15, 4, 0, 2, 15, 5, 3, 14], np.uint32)
     left, right = compile_and_run(tmp, [x, s], 2, "fp32")
     np.testing.assert_array_equal(left, x << s)
     np.testing.assert_array_equal(right, x >> s)
+    assert left.max() > 2**30
+    x[2] = 2**16
+    np.save(tmp / "x0.npy", x)
+    proc = run(["tt-run", tmp / "m.ttb", f"--input=@{tmp / 'x0.npy'}",
+                f"--input=@{tmp / 'x1.npy'}"], check=False)
+    assert "input 'x': value 65536 at index 2 is outside [0, 65535]" in proc.stderr
 
 
 def test_integer_powers(tmp):

@@ -293,16 +293,21 @@ def BoundIntegerInputs : Pass<"tt-bound-integer-inputs", "mlir::ModuleOp"> {
     past int32 wraps. Instead of a wrapped result, the runtime refuses an input value that could
     take a tensor out of its format's exact range, and names that tensor.
 
-    Interval arithmetic over the graph gives each integer tensor the values it may hold: an
-    input starts at its type's range within int32 (the runtime refuses more), a constant at its
-    elements' extremes, and each op maps its operands' ranges (a sum adds them, a matmul scales
-    the product by K, a truncating division never grows the dividend, a comparison gives 0 or
-    1, a cast from float anything in int32). Where an i64, u32 or u64 tensor held in int32
-    would leave int32, or a 32- or 64-bit integer held in f32 would leave +-2^24, the inputs it
-    follows lose one bit of magnitude, until no tensor is out of range. A tensor still out of
-    range with every input at 2^8 (it follows a cast from float, or a power) bounds no input:
-    the pass warns at its op instead. An i32 tensor in int32 wraps as ONNX's does, and
-    narrower integers wrap within their type, so neither bounds anything.
+    Interval arithmetic over the graph gives each tensor the values it may hold: an integer
+    input starts at its type's range within int32 (the runtime refuses more), a float input
+    unbounded, a constant at its elements' extremes, and each op maps its operands' ranges (a
+    sum adds them, a matmul scales the product by K, a truncating division never grows the
+    dividend, a comparison gives 0 or 1, a concat's placed pieces do not add, a cast from
+    float saturates at int32; an op it does not follow, such as an exp, gives anything). Where
+    an i64, u32 or u64 tensor held in int32 would leave int32, or a 32- or 64-bit integer held
+    in f32 would leave +-2^24, the inputs it follows (a float one first to 2^31) lose one bit
+    of magnitude together, until no tensor is out of range; then each bounded input takes back
+    the bits it can alone, one at a time round the inputs, so the bounds stay balanced (a base
+    beside a small exponent). A tensor still out of range with every input at [-2, 1] (a sum
+    with a cast of an exp) bounds no input: the pass warns at its op instead. An i32 tensor in
+    int32 wraps as ONNX's does, and narrower integers wrap within their type, so neither
+    bounds anything. The bounds are conservative: they are what keeps every element in range
+    for any inputs within them, so an input can be refused whose own results would have fit.
 
     The bounds go on the arguments as `graph.exact_range`; the binary's input signatures carry
     them (`exact_range`, `exact_reason`), and the runtime checks each input value against them.
