@@ -197,14 +197,14 @@ public:
       if (!isa<graph::RemapOp, graph::BinaryOp>(op)) // an operand's support, in its own shape
         r->support.reset();
       // ONNX wraps a result past a type narrower than int64: it may be anything in the type.
-      // A float cast past it is undefined; the chip saturates.
+      // A float cast past the type is undefined (the chip saturates); within it, an i64 or u32
+      // still has to be exact.
       IntegerType elt = integerElement(result.getType());
       bool fromFloat = isa<graph::UnaryOp>(op) && !integerElement(op->getOperand(0).getType());
       auto [lo, hi] = elt ? wrapRange(elt) : std::pair<double, double>{-INFINITY, INFINITY};
       if (elt && fromFloat) {
-        auto [satLo, satHi] = typeRange(elt);
-        r->lo = std::clamp(r->lo, satLo, satHi);
-        r->hi = std::clamp(r->hi, satLo, satHi);
+        r->lo = std::clamp(r->lo, lo, hi);
+        r->hi = std::clamp(r->hi, lo, hi);
       } else if (elt && elt.getWidth() < 64 && (r->lo < lo || r->hi > hi)) {
         r->lo = lo;
         r->hi = hi;

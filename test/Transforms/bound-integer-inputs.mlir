@@ -51,8 +51,8 @@ func.func @held_in_f32(%x: tensor<4xi64> {graph.name = "x"}) -> tensor<4xi64> {
 // -----
 
 // A float cast to i64 follows the float: the float input is bounded too. After an exp, which the
-// analysis does not follow, the cast may give anything in int32 (it saturates), and no input
-// bound keeps a sum with it in int32: the sum warns and bounds no input.
+// analysis does not follow, the cast may give any i64, and no input bound keeps it in int32:
+// the cast warns, and nothing after it warns again or bounds an input.
 // CHECK-LABEL: func.func @cast_from_float
 // CHECK-SAME: %arg0: {{[^{]*}} {graph.exact_range = {hi = 1073741823 : i64, lo = -1073741824 : i64, reason = "node 'shift' (i64)
 // CHECK-SAME: %arg1: {{[^{]*}}, %arg2: {{[^{]*}}) ->
@@ -62,8 +62,8 @@ func.func @cast_from_float(%x: tensor<4xf32>, %y: tensor<4xf32>, %n: tensor<4xi6
   %one = graph.constant dense<1> : tensor<i64>
   %s = graph.binary add %i, %one : (tensor<4xi64>, tensor<i64>) -> tensor<4xi64> loc("shift")
   %e = graph.unary exp %y : tensor<4xf32> -> tensor<4xf32>
+  // expected-warning @+1 {{this i64 result may leave int32, the format the chip holds it in, whatever the inputs (it reaches 2^63); beyond that range it is not exact}}
   %j = graph.unary trunc %e : tensor<4xf32> -> tensor<4xi64>
-  // expected-warning @+1 {{this i64 result may leave int32, the format the chip holds it in, whatever the inputs (it reaches 2^32); beyond that range it is not exact}}
   %t = graph.binary add %j, %n : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
   return %s, %t : tensor<4xi64>, tensor<4xi64>
 }

@@ -298,13 +298,14 @@ def BoundIntegerInputs : Pass<"tt-bound-integer-inputs", "mlir::ModuleOp"> {
     unbounded, a constant at its elements' extremes, and each op maps its operands' ranges (a
     sum adds them, a matmul scales the product by K, a truncating division never grows the
     dividend, a comparison gives 0 or 1, a concat's placed pieces do not add, a cast from
-    float saturates at int32; an op it does not follow, such as an exp, gives anything). Where
-    an i64, u32 or u64 tensor held in int32 would leave int32, or a 32- or 64-bit integer held
-    in f32 would leave +-2^24, the inputs it follows (a float one first to 2^31) lose one bit
+    float keeps the float's range within its type; an op it does not follow, such as an exp,
+    gives anything). Where an i64, u32 or u64 tensor held in int32 would leave int32, or a 32-
+    or 64-bit integer held in f32 would leave +-2^24, the inputs it follows (a float one first
+    to 2^31) lose one bit
     of magnitude together, until no tensor is out of range; then each bounded input takes back
     the bits it can alone, one at a time round the inputs, so the bounds stay balanced (a base
-    beside a small exponent). A tensor still out of range with every input at [-2, 1] (a sum
-    with a cast of an exp) bounds no input: the pass warns at its op instead. An i32 tensor in
+    beside a small exponent). A tensor still out of range with every input at [-2, 1] (an exp
+    cast to i64) bounds no input: the pass warns at its op instead. An i32 tensor in
     int32 wraps as ONNX's does, and narrower integers wrap within their type, so neither
     bounds anything. The bounds are conservative: they are what keeps every element in range
     for any inputs within them, so an input can be refused whose own results would have fit.
