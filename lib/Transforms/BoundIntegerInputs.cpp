@@ -68,28 +68,69 @@ std::pair<double, double> typeRange(IntegerType type) {
   return {std::max(lo, kInt32Min), std::min(hi, kInt32Max)};
 }
 
-/// Where a tensor of `type` stops being exact, if it can: an i64, u32 or u64 tensor held in int32
+/// Whether `user` computes from narrow integer `v` what it would from `v` wrapped into its type:
+/// sums, differences and products modulo 2^w (into a type no wider), moves, selections, and the
+/// model's outputs (the runtime writes them wrapped). The chip holds a narrow integer unwrapped.
+bool readsModulo(Operation *user, Value v) {
+  unsigned width = integerElement(v.getType()).getWidth();
+  auto noWider = [&](Value r) {
+    IntegerType elt = integerElement(r.getType());
+    return elt && elt.getWidth() <= width;
+  };
+  if (isa<func::ReturnOp, graph::ReshapeOp, graph::TransposeOp, graph::ConcatOp, graph::RemapOp>(
+          user))
+    return true;
+  if (auto g = dyn_cast<graph::GatherRowsOp>(user))
+    return g.getTable() == v;
+  if (auto w = dyn_cast<graph::WhereOp>(user))
+    return w.getCondition() != v;
+  if (auto b = dyn_cast<graph::BinaryOp>(user))
+    return llvm::is_contained({graph::BinaryKind::add, graph::BinaryKind::sub,
+                               graph::BinaryKind::mul},
+                              b.getKind()) &&
+           noWider(b.getResult());
+  if (auto u = dyn_cast<graph::UnaryOp>(user))
+    return llvm::is_contained({graph::UnaryKind::neg, graph::UnaryKind::identity}, u.getKind()) &&
+           noWider(u.getResult());
+  if (auto mm = dyn_cast<graph::MatMulOp>(user))
+    return !mm.getBias() && !mm.getResidual() && !mm.getActivation() && noWider(mm.getResult());
+  if (auto r = dyn_cast<graph::ReduceOp>(user))
+    return llvm::is_contained({graph::ReduceKind::sum, graph::ReduceKind::prod}, r.getKind()) &&
+           user->getNumOperands() == 1 && !r.getActivation() && noWider(r.getResult());
+  return false;
+}
+
+/// Where tensor `v` stops being exact, if it can: an i64, u32 or u64 tensor held in int32
 /// leaves int32 (ONNX would compute it in its own width; an i32 wraps as ONNX's does), and a
 /// 32- or 64-bit integer held in f32 leaves +-2^24 (an unsigned one, below zero, where ONNX
-/// wraps to the top of the type). Narrower integers wrap or saturate within their type as they
-/// are written.
+/// wraps to the top of the type). A narrower integer, which ONNX wraps into its type and the
+/// chip holds unwrapped, leaves its type where an op reads it that needs it wrapped (a
+/// comparison, a division, a cast), and +-2^24 in f32 where none does.
 struct Limit {
   double lo, hi;
   const char *what;
 };
-std::optional<Limit> exactLimit(Type type) {
-  IntegerType elt = integerElement(type);
-  if (!elt || elt.getWidth() < 32)
+std::optional<Limit> exactLimit(Value v) {
+  IntegerType elt = integerElement(v.getType());
+  if (!elt || elt.getWidth() == 1)
     return std::nullopt;
-  grid::LayoutAttr layout = grid::getLayout(type);
+  grid::LayoutAttr layout = grid::getLayout(v.getType());
   bool int32 = layout && layout.getFormat() == tile::DataFormat::int32;
+  constexpr const char *kInt32 = "int32, the format the chip holds it in";
+  constexpr const char *kF32 = "+-2^24, over which the f32 the chip holds it in is exact";
+  if (elt.getWidth() < 32) {
+    if (llvm::all_of(v.getUsers(), [&](Operation *user) { return readsModulo(user, v); }))
+      return int32 ? std::nullopt : std::optional<Limit>(Limit{-kF32Exact, kF32Exact, kF32});
+    auto [lo, hi] = wrapRange(elt);
+    return Limit{lo, hi,
+                 "its type's range before an op that needs it wrapped, as ONNX wraps it and the "
+                 "chip does not"};
+  }
   if (int32 && elt.getWidth() == 32 && !elt.isUnsigned())
     return std::nullopt;
   double lo = elt.isUnsigned() ? 0 : int32 ? kInt32Min : -kF32Exact;
   double hi = int32 ? kInt32Max : kF32Exact;
-  return Limit{lo, hi,
-               int32 ? "int32, the format the chip holds it in"
-                     : "+-2^24, over which the f32 the chip holds it in is exact"};
+  return Limit{lo, hi, int32 ? kInt32 : kF32};
 }
 
 /// Integers and floats: the tensors whose ranges the analysis follows (a float reaches an
@@ -151,11 +192,11 @@ public:
         work.push_back(v);
     };
     for (BlockArgument arg : func.getArguments())
-      if (exactLimit(arg.getType()))
+      if (exactLimit(arg))
         reach(arg);
     func.walk([&](Operation *op) {
       for (Value r : op->getResults())
-        if (exactLimit(r.getType()))
+        if (exactLimit(r))
           reach(r);
     });
     while (!work.empty())
@@ -196,16 +237,17 @@ public:
       r->inputs.resize(n);
       if (!isa<graph::RemapOp, graph::BinaryOp>(op)) // an operand's support, in its own shape
         r->support.reset();
-      // ONNX wraps a result past a type narrower than int64: it may be anything in the type.
-      // A float cast past the type is undefined (the chip saturates); within it, an i64 or u32
-      // still has to be exact.
+      // ONNX and the chip's int32 both wrap a 32-bit result: it may be anything in the type. A
+      // narrower one the chip holds unwrapped (exactLimit says where that matters). A float
+      // cast past the type is undefined (the chip saturates); within it, an i64 or u32 still
+      // has to be exact.
       IntegerType elt = integerElement(result.getType());
       bool fromFloat = isa<graph::UnaryOp>(op) && !integerElement(op->getOperand(0).getType());
       auto [lo, hi] = elt ? wrapRange(elt) : std::pair<double, double>{-INFINITY, INFINITY};
       if (elt && fromFloat) {
         r->lo = std::clamp(r->lo, lo, hi);
         r->hi = std::clamp(r->hi, lo, hi);
-      } else if (elt && elt.getWidth() < 64 && (r->lo < lo || r->hi > hi)) {
+      } else if (elt && elt.getWidth() == 32 && (r->lo < lo || r->hi > hi)) {
         r->lo = lo;
         r->hi = hi;
       }
@@ -218,7 +260,7 @@ public:
     SmallVector<std::pair<Value, Limit>> out;
     auto check = [&](Value v) {
       auto it = ranges.find(v);
-      std::optional<Limit> limit = exactLimit(v.getType());
+      std::optional<Limit> limit = exactLimit(v);
       if (it != ranges.end() && limit && (it->second.lo < limit->lo || it->second.hi > limit->hi))
         out.push_back({v, *limit});
     };
@@ -476,7 +518,24 @@ private:
       const Range *x = in(remap.getInput());
       if (!x)
         return std::nullopt;
-      Range pad = clamped(remap.getPadding().convertToDouble(), remap.getPadding().convertToDouble());
+      double padding = remap.getPadding().convertToDouble();
+      // A max pool's windows pad with a float below any integer, which the max then drops
+      // (every window holds an element of the input).
+      if (IntegerType elt = integerElement(remap.getType())) {
+        auto [lo, hi] = wrapRange(elt);
+        using K = graph::ReduceKind;
+        auto drops = [&](Operation *user) {
+          auto r = dyn_cast<graph::ReduceOp>(user);
+          return r && r.getInput() == remap.getResult() &&
+                 r.getKind() == (padding < lo ? K::max : K::min);
+        };
+        if ((padding < lo || padding > hi) && llvm::all_of(remap->getUsers(), drops)) {
+          Range r = *x;
+          r.support.reset();
+          return r;
+        }
+      }
+      Range pad = clamped(padding, padding);
       Range r = hull({x, &pad});
       r.support = remapSupport(remap);
       return r;
@@ -567,7 +626,7 @@ struct BoundIntegerInputs : tessel::impl::BoundIntegerInputsBase<BoundIntegerInp
         continue;
       auto &r = analysis.rangeOf(v);
       def->emitWarning() << "this " << typeName(v) << " result may leave "
-                         << exactLimit(v.getType())->what << ", whatever the inputs (it reaches 2^"
+                         << exactLimit(v)->what << ", whatever the inputs (it reaches 2^"
                          << int(std::ceil(std::log2(std::max(magnitude(r), 1.0))))
                          << "); beyond that range it is not exact";
     }

@@ -149,11 +149,14 @@ const char *npyDescr(ElementType type) {
 }
 
 namespace {
-// `v` rounded to the nearest integer and saturated to T's range (NaN: 0). A double holds every
-// int32 exactly, so an exact value passes unchanged.
+// `v` rounded to the nearest integer (NaN: 0): wrapped into T's range if T is narrower than 32
+// bits, as ONNX's integer arithmetic wraps (the chip holds such integers unwrapped in int32;
+// tt-bound-integer-inputs keeps them exact modulo T's range), else saturated to it. A double
+// holds every int32 exactly, so an exact value passes unchanged.
 template <typename T> void storeInteger(double v, uint8_t *p) {
   double r = std::nearbyint(v);
   T out = std::isnan(r) ? T(0)
+          : sizeof(T) < 4 && std::abs(r) < 0x1p62 ? T(uint64_t(int64_t(r)))
           : r <= double(std::numeric_limits<T>::min()) ? std::numeric_limits<T>::min()
           : r >= double(std::numeric_limits<T>::max()) ? std::numeric_limits<T>::max()
                                                        : T(r);

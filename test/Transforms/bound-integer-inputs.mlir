@@ -113,3 +113,33 @@ func.func @power(%x: tensor<4xi64>, %y: tensor<4xi64>) -> tensor<4xi64> {
   %p = graph.binary pow %x, %y : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64> loc("pow")
   return %p : tensor<4xi64>
 }
+
+// -----
+
+// The chip holds a u8 unwrapped in int32. A u8 sum that only a product and the output read is
+// exact modulo 256 (the runtime writes outputs wrapped, as ONNX computes them): no bound. A sum
+// that a comparison reads must stay in u8: its inputs keep 7 bits.
+// CHECK-LABEL: func.func @narrow
+// CHECK-SAME: %arg0: {{[^{]*}}, %arg1: {{[^{]*}}, %arg2: {{[^{]*}} {graph.exact_range = {hi = 127 : i64, lo = 0 : i64, reason = "node 't' (ui8) would leave its type's range before an op that needs it wrapped, as ONNX wraps it and the chip does not"}}
+// CHECK-SAME: %arg3: {{[^{]*}} {graph.exact_range = {hi = 127 : i64, lo = 0 : i64
+func.func @narrow(%a: tensor<4xui8>, %b: tensor<4xui8>, %c: tensor<4xui8>, %d: tensor<4xui8>)
+    -> (tensor<4xui8>, tensor<4xi1>) {
+  %s = graph.binary add %a, %b : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  %p = graph.binary mul %s, %s : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  %t = graph.binary add %c, %d : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8> loc("t")
+  %lt = graph.binary less %t, %c : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xi1>
+  return %p, %lt : tensor<4xui8>, tensor<4xi1>
+}
+
+// -----
+
+// A u8 max pool's windows pad with a float below every u8, which the max drops: no warning and
+// no bound, though the max needs its operand within u8.
+// CHECK-LABEL: func.func @max_pool_u8
+// CHECK-NOT: graph.exact_range
+// CHECK: graph.reduce max
+func.func @max_pool_u8(%x: tensor<1x4xui8>) -> tensor<1x1xui8> {
+  %w = graph.remap %x {map = affine_map<(d0, d1) -> (d0, d1 - 1)>, padding = -3.0e38 : f32} : (tensor<1x4xui8>) -> tensor<1x6xui8>
+  %m = graph.reduce max %w {axes = array<i64: 1>} : (tensor<1x6xui8>) -> tensor<1x1xui8>
+  return %m : tensor<1x1xui8>
+}

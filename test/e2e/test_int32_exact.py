@@ -296,3 +296,40 @@ def test_integers_beside_float_math_stay_f32(tmp):
     add = next(l for l in dump_ir(tmp, "fp32").splitlines() if "graph.binary add" in l)
     assert "tensor<2x3xi64, #grid.layout<tile 32x32, f32" in add
     assert "int32" not in add
+
+
+@pytest.mark.parametrize("dtype,onnx_type", [(np.uint8, TensorProto.UINT8),
+                                             (np.int16, TensorProto.INT16)])
+def test_narrow_integers_wrap_as_onnx(tmp, dtype, onnx_type):
+    """uint8 and int16 sums and products wrap into their type as numpy's do: the chip holds them
+    unwrapped in int32, exact modulo the type, and the runtime writes the output wrapped. A sum
+    a comparison reads must not wrap: its inputs are bounded to half the type, and a value past
+    that is refused."""
+    i = lambda n: helper.make_tensor_value_info(n, onnx_type, [3, 8])
+    save(tmp / "m.onnx",
+         [helper.make_node("Add", ["a", "b"], ["s"]), helper.make_node("Mul", ["s", "a"], ["p"]),
+          helper.make_node("Add", ["c", "d"], ["t"], name="t"),
+          helper.make_node("Less", ["t", "c"], ["lt"])],
+         [i("a"), i("b"), i("c"), i("d")],
+         [i("p"), helper.make_tensor_value_info("lt", TensorProto.BOOL, [3, 8])])
+    info = np.iinfo(dtype)
+    rng = np.random.default_rng(3)
+    a, b = (rng.integers(info.min, info.max + 1, (3, 8)).astype(dtype) for _ in range(2))
+    half = (info.max + 1) // 2
+    c, d = (rng.integers(max(info.min // 2, -half), half, (3, 8)).astype(dtype) for _ in range(2))
+    p, lt = compile_and_run(tmp, [a, b, c, d], 2, "bf16")
+    with np.errstate(over="ignore"):
+        want = (a + b) * a
+    assert p.dtype == dtype
+    assert (a.astype(np.int64) + b > info.max).any()  # the sums do wrap
+    np.testing.assert_array_equal(p, want)
+    np.testing.assert_array_equal(lt, (c + d) < c)
+    dump = json.loads(run(["tt-translate", "--dump-ttb", tmp / "m.ttb"]).stdout)
+    ranges = [s.get("exact_range") for s in dump["inputs"]]
+    assert ranges[:2] == [None, None] and ranges[2] == ranges[3] and ranges[2][1] == half - 1
+    c[0, 0] = half
+    np.save(tmp / "x2.npy", c)
+    proc = run(["tt-run", tmp / "m.ttb", *[f"--input=@{tmp / f'x{k}.npy'}" for k in range(4)]],
+               check=False)
+    assert f"input 'c': value {half} at index 0 is outside" in proc.stderr
+    assert "node 't'" in proc.stderr

@@ -306,8 +306,10 @@ def BoundIntegerInputs : Pass<"tt-bound-integer-inputs", "mlir::ModuleOp"> {
     the bits it can alone, one at a time round the inputs, so the bounds stay balanced (a base
     beside a small exponent). A tensor still out of range with every input at [-2, 1] (an exp
     cast to i64) bounds no input: the pass warns at its op instead. An i32 tensor in
-    int32 wraps as ONNX's does, and narrower integers wrap within their type, so neither
-    bounds anything. The bounds are conservative: they are what keeps every element in range
+    int32 wraps as ONNX's does, so it bounds nothing. A narrower integer (u8, i16) the chip
+    holds unwrapped: sums, differences, products, moves and the outputs (which the runtime
+    writes wrapped) are exact modulo its type, so it is bounded only where an op reads it that
+    needs it wrapped (a comparison, a division, a cast), to its type's range. The bounds are conservative: they are what keeps every element in range
     for any inputs within them, so an input can be refused whose own results would have fit.
 
     The bounds go on the arguments as `graph.exact_range`; the binary's input signatures carry
