@@ -4,10 +4,10 @@
 // the runtime refuses an input beyond its range and names the tensor that would have left.
 //
 // The ranges come from interval arithmetic over the graph: each integer input starts at its
-// type's range within int32 (the runtime refuses more), and the inputs an out-of-range tensor
-// follows lose a bit at a time until none is out of range. A tensor no input bound can bring
-// back (it follows a cast from float, or is out of range at the smallest bounds too) keeps no
-// bound on the inputs and gets a warning instead.
+// type's range within int32 (the runtime refuses more), a float one unbounded, and the inputs
+// an out-of-range tensor follows lose a bit at a time together until none is out of range, then
+// take back what each can alone. A tensor no input bound can bring back (it follows an op the
+// analysis does not, such as an exp) bounds no input and gets a warning instead.
 #include "tessel/Transforms/Passes.h"
 
 #include "Graph/GraphDialect.h"
@@ -39,7 +39,7 @@ constexpr double kF32Exact = 16777216.0;
 constexpr int kFloorBits = 1;
 constexpr int kFullBits = 31, kUnboundedBits = 101;
 
-/// The values an integer tensor may hold, and the function arguments they follow. `support`,
+/// The values a tensor may hold, and the function arguments they follow. `support`,
 /// where known, bounds the positions that may be nonzero: [begin, end) per dim.
 struct Range {
   double lo = 0, hi = 0;
@@ -435,7 +435,6 @@ private:
       return clamped(-1, 1);
     case K::sigmoid:
     case K::hard_sigmoid:
-      return clamped(0, 1);
     case K::not_:
     case K::isnan:
     case K::isinf:
