@@ -18,6 +18,8 @@
 #include <algorithm>
 #include <map>
 #include <cmath>
+#include <functional>
+#include <functional>
 #include <set>
 
 namespace tessel::rt {
@@ -78,15 +80,35 @@ private:
     for (size_t i = 0; i < numBuffers(); ++i)
       if (!aligned(bin.buffers()->Get(i)->shape()))
         return fail("buffer " + std::to_string(i) + ": shape not aligned to 8 bytes");
-    for (const auto *sigs : {bin.inputs(), bin.outputs()})
+    auto signatureAligned = [&](const ttb::TensorSignature *sig) {
+      return !sig || (aligned(sig->shape()) && aligned(sig->exact_range()));
+    };
+    for (const auto *sigs : {bin.inputs(), bin.outputs(), bin.host_values()})
       if (sigs)
         for (const ttb::TensorSignature *sig : *sigs)
-          if (!aligned(sig->shape()))
-            return fail("signature shape not aligned to 8 bytes");
+          if (!signatureAligned(sig))
+            return fail("signature shape or range not aligned to 8 bytes");
     if (bin.generated())
       for (const ttb::Generated *g : *bin.generated())
-        if (g->signature() && !aligned(g->signature()->shape()))
-          return fail("signature shape not aligned to 8 bytes");
+        if (!signatureAligned(g->signature()))
+          return fail("signature shape or range not aligned to 8 bytes");
+    // Host ops' integer attributes, in the bodies too.
+    std::function<bool(const flatbuffers::Vector<flatbuffers::Offset<ttb::HostOp>> *)> opsAligned =
+        [&](const auto *ops) {
+          if (!ops)
+            return true;
+          for (const ttb::HostOp *op : *ops) {
+            if (op->attributes())
+              for (const ttb::HostAttribute *a : *op->attributes())
+                if (!aligned(a->ints()))
+                  return false;
+            if (!opsAligned(op->body()) || !opsAligned(op->else_body()))
+              return false;
+          }
+          return true;
+        };
+    if (!opsAligned(bin.host_ops()))
+      return fail("host op attribute not aligned to 8 bytes");
     return true;
   }
 

@@ -80,6 +80,9 @@ def test_int64_exact_or_refused(tmp):
     |a|, |b| < 2^28), values up to the bounds come back exact as int64, and a value beyond them
     is refused naming the node that would have wrapped, with no output written."""
     save_arithmetic(tmp / "m.onnx", TensorProto.INT64, np.int64)
+    compiled = run(["tt-compile", tmp / "m.onnx", "-o", tmp / "m.ttb"])
+    assert ("tt-compile: input 'b' takes values in [-268435456, 268435455]: beyond them, node "
+            "'times3' (i64) would leave int32") in compiled.stderr
     edge = [2**28 - 1, -2**28, 2**28 - 2, -2**28 + 1, 16777217, -16777219, 0, -1]
     rng = np.random.default_rng(7)
     a = rng.integers(-2**28, 2**28, (4, 40), dtype=np.int64)

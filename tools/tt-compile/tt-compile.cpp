@@ -11,6 +11,7 @@
 #include "tessel/Registration.h"
 #include "tessel/Target/Ttb.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/Pass.h"
@@ -437,5 +438,19 @@ int main(int argc, char **argv) {
                << " dispatches in " << programs << (programs == 1 ? " program, " : " programs, ")
                << bytes.size() << " bytes, "
                << chosenPrecision << ", " << chip << ")\n";
+  // The inputs tt-run will refuse values of, said before anyone runs it.
+  module->walk([&](mlir::func::FuncOp func) {
+    for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+      auto exact =
+          func.getArgAttrOfType<mlir::DictionaryAttr>(i, tessel::graph::kExactRangeAttrName);
+      if (!exact)
+        continue;
+      auto name = func.getArgAttrOfType<mlir::StringAttr>(i, "graph.name");
+      llvm::errs() << "tt-compile: input '" << (name ? name.str() : "input" + std::to_string(i))
+                   << "' takes values in [" << exact.getAs<mlir::IntegerAttr>("lo").getInt()
+                   << ", " << exact.getAs<mlir::IntegerAttr>("hi").getInt() << "]: beyond them, "
+                   << exact.getAs<mlir::StringAttr>("reason").getValue() << "\n";
+    }
+  });
   return 0;
 }
