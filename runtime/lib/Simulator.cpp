@@ -122,8 +122,8 @@ bool withinExactRange(const ttb::TensorSignature &sig, const HostTensor &in, std
     if (v >= double(lo) && v <= double(hi))
       continue;
     char text[48];
-    std::snprintf(text, sizeof text, "%.0f", v);
-    error = "value " + std::string(text) + " at index " + std::to_string(k) + " is outside [" +
+    std::snprintf(text, sizeof text, "%.17g", v);
+    error = "value " + std::string(text) + " (element " + std::to_string(k) + ") is outside [" +
             std::to_string(lo) + ", " + std::to_string(hi) + "]; beyond it, " +
             (sig.exact_reason() ? sig.exact_reason()->str() : "an integer would not be exact");
     return false;

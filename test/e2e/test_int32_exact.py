@@ -102,7 +102,7 @@ def test_int64_exact_or_refused(tmp):
     proc = run(["tt-run", tmp / "m.ttb", f"--input=@{tmp / 'x0.npy'}",
                 f"--input=@{tmp / 'x1.npy'}", *[f"--output=@{o}" for o in outs]], check=False)
     assert proc.returncode != 0
-    assert ("input 'a': value 268435456 at index 43 is outside [-268435456, 268435455]; beyond "
+    assert ("input 'a': value 268435456 (element 43) is outside [-268435456, 268435455]; beyond "
             "it, node 'times3' (i64) would leave int32") in proc.stderr
     assert not any(o.exists() for o in outs)
 
@@ -271,7 +271,7 @@ def test_bit_shifts(tmp):
     np.save(tmp / "x0.npy", x)
     proc = run(["tt-run", tmp / "m.ttb", f"--input=@{tmp / 'x0.npy'}",
                 f"--input=@{tmp / 'x1.npy'}"], check=False)
-    assert "input 'x': value 65536 at index 2 is outside [0, 65535]" in proc.stderr
+    assert "input 'x': value 65536 (element 2) is outside [0, 65535]" in proc.stderr
 
 
 def test_integer_powers(tmp):
@@ -334,5 +334,5 @@ def test_narrow_integers_wrap_as_onnx(tmp, dtype, onnx_type):
     np.save(tmp / "x2.npy", c)
     proc = run(["tt-run", tmp / "m.ttb", *[f"--input=@{tmp / f'x{k}.npy'}" for k in range(4)]],
                check=False)
-    assert f"input 'c': value {half} at index 0 is outside" in proc.stderr
+    assert f"input 'c': value {half} (element 0) is outside" in proc.stderr
     assert "node 't'" in proc.stderr

@@ -216,7 +216,7 @@ TEST(Simulator, RefusesAnInputBeyondItsExactRange) {
   EXPECT_EQ(r.outputs[0].data, x.data);
   x.data[4] = 4;
   EXPECT_FALSE(run(spec, {x}, r, error));
-  EXPECT_NE(error.find("value 4 at index 4 is outside [-4, 3]; beyond it, node 'sum' (i64) would "
+  EXPECT_NE(error.find("value 4 (element 4) is outside [-4, 3]; beyond it, node 'sum' (i64) would "
                        "leave int32"),
             std::string::npos)
       << error;
