@@ -561,14 +561,27 @@ private:
       return r;
     }
     if (auto mm = dyn_cast<graph::MatMulOp>(op)) {
+      // K products summed, scaled, plus a bias and a residual, through a ReLU.
       const Range *a = in(mm.getLhs()), *b = in(mm.getRhs());
       auto lhs = cast<RankedTensorType>(mm.getLhs().getType());
-      if (!a || !b || mm.getBias() || mm.getResidual() || mm.getActivation() ||
-          mm.getScale().convertToFloat() != 1.0f || lhs.getRank() == 0)
+      bool relu = mm.getActivation() == graph::UnaryKind::relu;
+      if (!a || !b || (mm.getActivation() && !relu) || lhs.getRank() == 0)
         return std::nullopt;
-      double k = double(lhs.getShape().back());
+      double k = double(lhs.getShape().back()), scale = mm.getScale().convertToDouble();
       Range p = product(*a, *b);
-      return follow(clamped(std::min(0.0, k * p.lo), std::max(0.0, k * p.hi)), {&p});
+      double s[] = {k * p.lo * scale, k * p.hi * scale};
+      Range r = follow(clamped(std::min({0.0, s[0], s[1]}), std::max({0.0, s[0], s[1]})), {&p});
+      for (Value extra : {mm.getBias(), mm.getResidual()}) {
+        if (!extra)
+          continue;
+        const Range *e = in(extra);
+        if (!e)
+          return std::nullopt;
+        r = follow(clamped(r.lo + e->lo, r.hi + e->hi), {&r, e});
+      }
+      if (relu)
+        r = follow(clamped(std::max(r.lo, 0.0), std::max(r.hi, 0.0)), {&r});
+      return r;
     }
     return std::nullopt;
   }

@@ -18,21 +18,27 @@ namespace {
 enum class Step { scale, bias, residual, activation };
 } // namespace
 
-/// A matmul result that nothing else reads, with nothing yet at `step` or after it.
+/// Whether `v` holds integers: an integer product or sum is exact in an int32 Dst by itself,
+/// while a fused epilogue would compute it in floats (tt-assign-layouts, IntegerTensors.h).
+static bool holdsIntegers(Value v) {
+  return isa<IntegerType>(cast<RankedTensorType>(v.getType()).getElementType());
+}
+
+/// A float matmul result that nothing else reads, with nothing yet at `step` or after it.
 static MatMulOp fusableMatmul(Value v, Step step) {
   auto mm = v.getDefiningOp<MatMulOp>();
-  if (!mm || !mm->hasOneUse() || mm.getActivation() ||
+  if (!mm || !mm->hasOneUse() || holdsIntegers(v) || mm.getActivation() ||
       (step <= Step::residual && mm.getResidual()) || (step <= Step::bias && mm.getBias()) ||
       (step == Step::scale && mm.getScale().convertToFloat() != 1.0f))
     return {};
   return mm;
 }
 
-/// A reduce result (a depthwise convolution's weighted sum) that nothing else reads, with
+/// A float reduce result (a depthwise convolution's weighted sum) that nothing else reads, with
 /// nothing yet at `step` or after it. A reduce takes no residual.
 static ReduceOp fusableReduce(Value v, Step step) {
   auto r = v.getDefiningOp<ReduceOp>();
-  if (!r || !r->hasOneUse() || r.getActivation() || step == Step::residual ||
+  if (!r || !r->hasOneUse() || holdsIntegers(v) || r.getActivation() || step == Step::residual ||
       (step == Step::bias && r.getBias()))
     return {};
   return r;

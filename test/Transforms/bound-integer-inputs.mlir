@@ -143,3 +143,17 @@ func.func @max_pool_u8(%x: tensor<1x4xui8>) -> tensor<1x1xui8> {
   %m = graph.reduce max %w {axes = array<i64: 1>} : (tensor<1x6xui8>) -> tensor<1x1xui8>
   return %m : tensor<1x1xui8>
 }
+
+// -----
+
+// A matmul with a fused bias has no integer form: held in f32, exact to 2^24. K = 64 products
+// plus the bias's 1000: 64 * 512 * 256 + 1000 fits, 64 * 512 * 512 would not, and the ReLU
+// bounds nothing below.
+// CHECK-LABEL: func.func @matmul_bias_in_f32
+// CHECK-SAME: %arg0: {{[^{]*}} {graph.exact_range = {hi = 511 : i64, lo = -512 : i64, reason = "node 'mm' (i64) would leave +-2^24
+// CHECK-SAME: %arg1: {{[^{]*}} {graph.exact_range = {hi = 255 : i64, lo = -256 : i64
+func.func @matmul_bias_in_f32(%a: tensor<32x64xi64>, %b: tensor<64x32xi64>) -> tensor<32x32xi64> {
+  %c = graph.constant dense<1000> : tensor<32xi64>
+  %m = graph.matmul %a, %b, %c then relu : (tensor<32x64xi64>, tensor<64x32xi64>, tensor<32xi64>) -> tensor<32x32xi64> loc("mm")
+  return %m : tensor<32x32xi64>
+}

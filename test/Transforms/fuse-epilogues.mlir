@@ -156,3 +156,18 @@ func.func @not_scales(%a: tensor<8x4xf32>, %b: tensor<4x8xf32>, %f: tensor<8x8xf
   %r2 = graph.binary mul %a2, %c : (tensor<8x8xf32>, tensor<f32>) -> tensor<8x8xf32>
   return %r0, %r1, %r2 : tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>
 }
+
+// -----
+
+// An integer product is exact in an int32 Dst by itself; an epilogue would compute it in
+// floats, exact only to 2^24. Its bias add and ReLU stay ops of their own.
+// CHECK-LABEL: func.func @integer_matmul_keeps_its_epilogue
+// CHECK-NEXT: %[[M:.*]] = graph.matmul %arg0, %arg1 : (tensor<32x64xi64>, tensor<64x128xi64>) -> tensor<32x128xi64>
+// CHECK-NEXT: %[[A:.*]] = graph.binary add %arg2, %[[M]]
+// CHECK-NEXT: graph.unary relu %[[A]]
+func.func @integer_matmul_keeps_its_epilogue(%x: tensor<32x64xi64>, %w: tensor<64x128xi64>, %b: tensor<128xi64>) -> tensor<32x128xi64> {
+  %m = graph.matmul %x, %w : (tensor<32x64xi64>, tensor<64x128xi64>) -> tensor<32x128xi64>
+  %a = graph.binary add %b, %m : (tensor<128xi64>, tensor<32x128xi64>) -> tensor<32x128xi64>
+  %y = graph.unary relu %a : tensor<32x128xi64> -> tensor<32x128xi64>
+  return %y : tensor<32x128xi64>
+}
