@@ -22,9 +22,21 @@ def random_graph(rng, n_inputs=3, n_nodes=7):
     for k in range(n_nodes):
         name = f"v{k}"
         op = rng.choice(["Add", "Sub", "Mul", "Neg", "Abs", "Max", "Min", "Const", "ReduceSum",
-                         "MatMul", "Concat"])
+                         "MatMul", "Concat", "Div", "Pow"])
         a, b = (values[i] for i in rng.integers(0, len(values), 2))
-        if op == "Const":
+        if op == "Div":
+            # By |b| + 1, never zero (ONNX leaves an integer division by zero undefined).
+            one = numpy_helper.from_array(np.array(1, np.int64), f"one{k}")
+            inits.append(one)
+            nodes += [helper.make_node("Abs", [b], [name + "a"], name=name + "a"),
+                      helper.make_node("Add", [name + "a", one.name], [name + "d"],
+                                       name=name + "d"),
+                      helper.make_node("Div", [a, name + "d"], [name], name=name)]
+        elif op == "Pow":
+            e = numpy_helper.from_array(np.array(int(rng.integers(0, 4)), np.int64), f"p{k}")
+            inits.append(e)
+            nodes.append(helper.make_node("Pow", [a, e.name], [name], name=name))
+        elif op == "Const":
             c = numpy_helper.from_array(
                 rng.integers(-1000, 1000, SHAPE[-1:]).astype(np.int64), f"c{k}")
             inits.append(c)
@@ -73,6 +85,10 @@ def numpy_eval(nodes, inits, feeds):
             y = x[0] - x[1]
         elif n.op_type == "Mul":
             y = x[0] * x[1]
+        elif n.op_type == "Div":  # truncating, as ONNX's integer Div
+            y = np.sign(x[0]) * (np.abs(x[0]) // x[1])
+        elif n.op_type == "Pow":
+            y = x[0] ** x[1]
         elif n.op_type == "Neg":
             y = -x[0]
         elif n.op_type == "Abs":
