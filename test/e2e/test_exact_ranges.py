@@ -35,11 +35,11 @@ def random_graph(rng, dtype=np.int64, n_inputs=3, n_nodes=7):
         op = rng.choice(OPS[dtype])
         a, b = (values[i] for i in rng.integers(0, len(values), 2))
         if op == "Div":
-            # By |b| + 1, never zero (ONNX leaves an integer division by zero undefined).
+            # By max(|b|, 1), never zero (ONNX leaves an integer division by zero undefined).
             one = numpy_helper.from_array(np.array(1, dtype), f"one{k}")
             inits.append(one)
             nodes += [helper.make_node("Abs", [b], [name + "a"], name=name + "a"),
-                      helper.make_node("Add", [name + "a", one.name], [name + "d"],
+                      helper.make_node("Max", [name + "a", one.name], [name + "d"],
                                        name=name + "d"),
                       helper.make_node("Div", [a, name + "d"], [name], name=name)]
         elif op == "Pow":
