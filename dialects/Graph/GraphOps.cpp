@@ -1,4 +1,5 @@
 #include "Graph/GraphOps.h"
+#include "Graph/InputNames.h"
 
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -449,6 +450,11 @@ LogicalResult TransposeOp::verify() {
 bool tessel::graph::namesNode(const llvm::GlobPattern &glob, Location loc) {
   std::string names = nodeNames(loc);
   return llvm::any_of(llvm::split(names, ','), [&](StringRef node) { return glob.match(node); });
+}
+
+std::string tessel::graph::inputName(DictionaryAttr argAttrs, unsigned index) {
+  auto name = argAttrs ? argAttrs.getAs<StringAttr>("graph.name") : StringAttr();
+  return name ? name.str() : "input" + std::to_string(index);
 }
 
 std::string tessel::graph::nodeNames(Location loc) {

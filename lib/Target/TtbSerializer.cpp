@@ -3,6 +3,7 @@
 #include "tessel/Target/Ttb.h"
 
 #include "Graph/GraphOps.h"
+#include "Graph/InputNames.h"
 #include "Grid/GridOps.h"
 #include "tessel/runtime/Binary.h"
 #include "tessel/runtime/Formats.h"
@@ -321,8 +322,7 @@ LogicalResult Serializer::run(ModuleOp module, raw_ostream &os) {
     precision += " (" + note.str() + ")";
   std::vector<flatbuffers::Offset<ttb::Generated>> generated;
   for (BlockArgument arg : func.getArguments()) {
-    auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "graph.name");
-    std::string n = name ? name.str() : "input" + std::to_string(arg.getArgNumber());
+    std::string n = graph::inputName(func.getArgAttrDict(arg.getArgNumber()), arg.getArgNumber());
     auto addr = func.getArgAttrOfType<IntegerAttr>(arg.getArgNumber(), grid::kAddressAttrName);
     FailureOr<uint32_t> id =
         addBuffer(arg, n, addr ? std::optional<int64_t>(addr.getInt()) : std::nullopt, func);

@@ -12,6 +12,7 @@
 
 #include "Graph/GraphDialect.h"
 #include "Graph/GraphOps.h"
+#include "Graph/InputNames.h"
 #include "Grid/GridDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -184,20 +185,24 @@ std::optional<Range> constantRange(graph::ConstantOp c) {
 class Analysis {
 public:
   /// Follows only the tensors an integer with a limit is computed from (most of a float model
-  /// is not), and reads each constant once.
+  /// is not), and reads each constant and finds each limit once.
   Analysis(func::FuncOp func) : func(func) {
     SmallVector<Value> work;
     auto reach = [&](Value v) {
       if (relevant.insert(v).second)
         work.push_back(v);
     };
+    auto limit = [&](Value v) {
+      if (std::optional<Limit> l = exactLimit(v)) {
+        limited.push_back({v, *l});
+        reach(v);
+      }
+    };
     for (BlockArgument arg : func.getArguments())
-      if (exactLimit(arg))
-        reach(arg);
+      limit(arg);
     func.walk([&](Operation *op) {
       for (Value r : op->getResults())
-        if (exactLimit(r))
-          reach(r);
+        limit(r);
     });
     while (!work.empty())
       if (Operation *def = work.pop_back_val().getDefiningOp())
@@ -256,21 +261,23 @@ public:
   }
 
   /// The tensors out of the range their formats hold exactly.
-  SmallVector<std::pair<Value, Limit>> outOfRange() {
+  SmallVector<std::pair<Value, Limit>> outOfRange() const {
     SmallVector<std::pair<Value, Limit>> out;
-    auto check = [&](Value v) {
+    for (const auto &[v, limit] : limited) {
       auto it = ranges.find(v);
-      std::optional<Limit> limit = exactLimit(v);
-      if (it != ranges.end() && limit && (it->second.lo < limit->lo || it->second.hi > limit->hi))
-        out.push_back({v, *limit});
-    };
-    for (BlockArgument arg : func.getArguments())
-      check(arg);
-    func.walk([&](Operation *op) {
-      for (Value r : op->getResults())
-        check(r);
-    });
+      if (it != ranges.end() && (it->second.lo < limit.lo || it->second.hi > limit.hi))
+        out.push_back({v, limit});
+    }
     return out;
+  }
+
+  /// Whether an integer constant the analysis reads holds a value beyond int32.
+  bool readsUnholdableConstant() const {
+    return llvm::any_of(constants, [](const auto &entry) {
+      const std::optional<Range> &r = entry.second;
+      return integerElement(entry.first->getResult(0).getType()) && r &&
+             (r->lo < kInt32Min || r->hi > kInt32Max);
+    });
   }
 
   const Range &rangeOf(Value v) const { return ranges.find(v)->second; }
@@ -588,16 +595,16 @@ private:
 
   func::FuncOp func;
   llvm::DenseSet<Value> relevant;
+  SmallVector<std::pair<Value, Limit>> limited;
   DenseMap<Operation *, std::optional<Range>> constants;
   DenseMap<Value, Range> ranges;
 };
 
 /// Who holds `v`, for messages: an input by name, an op's result by its ONNX nodes.
 std::string holderName(func::FuncOp func, Value v) {
-  if (auto arg = dyn_cast<BlockArgument>(v)) {
-    auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "graph.name");
-    return "input '" + (name ? name.str() : "input" + std::to_string(arg.getArgNumber())) + "'";
-  }
+  if (auto arg = dyn_cast<BlockArgument>(v))
+    return "input '" +
+           graph::inputName(func.getArgAttrDict(arg.getArgNumber()), arg.getArgNumber()) + "'";
   std::string nodes = graph::nodeNames(v.getLoc());
   return nodes.empty() ? "an unnamed op" : "node '" + nodes + "'";
 }
@@ -615,30 +622,27 @@ struct BoundIntegerInputs : tessel::impl::BoundIntegerInputsBase<BoundIntegerInp
   }
 
   void bound(func::FuncOp func) {
-    // A constant beyond int32 is an error of its own (the serializer names it); ranges that
-    // follow it would only add warnings to that error.
-    bool unholdable = false;
-    func.walk([&](graph::ConstantOp c) {
-      std::optional<Range> r = integerElement(c.getType()) ? constantRange(c) : std::nullopt;
-      unholdable |= r && (r->lo < kInt32Min || r->hi > kInt32Max);
-    });
-    if (unholdable)
-      return;
     unsigned n = func.getNumArguments();
     Analysis analysis(func);
+    // A constant beyond int32 is an error of its own (the serializer names it); ranges that
+    // follow it would only add warnings to that error.
+    if (analysis.readsUnholdableConstant())
+      return;
     // Out of range with every input at its smallest bound: no bound helps; say so at the root,
     // the first such tensor on its path.
     analysis.evaluate(SmallVector<int>(n, kFloorBits));
+    SmallVector<std::pair<Value, Limit>> outOfReach = analysis.outOfRange();
     llvm::DenseSet<Value> hopeless;
-    for (auto &[v, limit] : analysis.outOfRange())
+    for (auto &[v, limit] : outOfReach)
       hopeless.insert(v);
-    for (Value v : hopeless) {
+    // In the function's order, so that the warnings come out the same every run.
+    for (auto &[v, limit] : outOfReach) {
       Operation *def = v.getDefiningOp();
       if (!def || llvm::any_of(def->getOperands(), [&](Value o) { return hopeless.count(o); }))
         continue;
       auto &r = analysis.rangeOf(v);
       def->emitWarning() << "this " << typeName(v) << " result may leave "
-                         << exactLimit(v)->what << ", whatever the inputs (it reaches 2^"
+                         << limit.what << ", whatever the inputs (it reaches 2^"
                          << int(std::ceil(std::log2(std::max(magnitude(r), 1.0))))
                          << "); beyond that range it is not exact";
     }

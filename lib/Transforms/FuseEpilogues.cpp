@@ -1,4 +1,5 @@
 #include "tessel/Transforms/Passes.h"
+#include "tessel/Transforms/IntegerTensors.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -18,16 +19,12 @@ namespace {
 enum class Step { scale, bias, residual, activation };
 } // namespace
 
-/// Whether `v` holds integers: an integer product or sum is exact in an int32 Dst by itself,
-/// while a fused epilogue would compute it in floats (tt-assign-layouts, IntegerTensors.h).
-static bool holdsIntegers(Value v) {
-  return isa<IntegerType>(cast<RankedTensorType>(v.getType()).getElementType());
-}
-
-/// A float matmul result that nothing else reads, with nothing yet at `step` or after it.
+/// A float matmul result that nothing else reads, with nothing yet at `step` or after it. An
+/// integer product is exact in an int32 Dst by itself; a fused epilogue would compute it in
+/// floats (tt-assign-layouts, IntegerTensors.h).
 static MatMulOp fusableMatmul(Value v, Step step) {
   auto mm = v.getDefiningOp<MatMulOp>();
-  if (!mm || !mm->hasOneUse() || holdsIntegers(v) || mm.getActivation() ||
+  if (!mm || !mm->hasOneUse() || isIntegerTensor(v.getType()) || mm.getActivation() ||
       (step <= Step::residual && mm.getResidual()) || (step <= Step::bias && mm.getBias()) ||
       (step == Step::scale && mm.getScale().convertToFloat() != 1.0f))
     return {};
@@ -38,7 +35,7 @@ static MatMulOp fusableMatmul(Value v, Step step) {
 /// nothing yet at `step` or after it. A reduce takes no residual.
 static ReduceOp fusableReduce(Value v, Step step) {
   auto r = v.getDefiningOp<ReduceOp>();
-  if (!r || !r->hasOneUse() || holdsIntegers(v) || r.getActivation() || step == Step::residual ||
+  if (!r || !r->hasOneUse() || isIntegerTensor(v.getType()) || r.getActivation() || step == Step::residual ||
       (step == Step::bias && r.getBias()))
     return {};
   return r;

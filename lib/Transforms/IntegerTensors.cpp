@@ -7,15 +7,15 @@
 using namespace mlir;
 using namespace tessel;
 
-namespace {
-
-bool isIntegerTensor(Type type) {
+bool tessel::isIntegerTensor(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   if (!tensor)
     return false;
   auto elt = dyn_cast<IntegerType>(tensor.getElementType());
   return elt && elt.getWidth() > 1;
 }
+
+namespace {
 
 bool isFloatTensor(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);

@@ -1,6 +1,7 @@
 // tt-compile: ONNX model -> .ttb binary for a simulated chip, in one step.
 #include "Graph/GraphDialect.h"
 #include "Graph/GraphOps.h"
+#include "Graph/InputNames.h"
 #include "Grid/GridDialect.h"
 #include "Grid/GridOps.h"
 #include "AutoPrecision.h"
@@ -445,8 +446,7 @@ int main(int argc, char **argv) {
           func.getArgAttrOfType<mlir::DictionaryAttr>(i, tessel::graph::kExactRangeAttrName);
       if (!exact)
         continue;
-      auto name = func.getArgAttrOfType<mlir::StringAttr>(i, "graph.name");
-      llvm::errs() << "tt-compile: input '" << (name ? name.str() : "input" + std::to_string(i))
+      llvm::errs() << "tt-compile: input '" << tessel::graph::inputName(func.getArgAttrDict(i), i)
                    << "' takes values in [" << exact.getAs<mlir::IntegerAttr>("lo").getInt()
                    << ", " << exact.getAs<mlir::IntegerAttr>("hi").getInt() << "]: beyond them, "
                    << exact.getAs<mlir::StringAttr>("reason").getValue() << "\n";

@@ -15,6 +15,9 @@
 
 namespace tessel {
 
+/// Whether `type` is a tensor of integers (booleans are not: they are held as f32).
+bool isIntegerTensor(mlir::Type type);
+
 /// The integer tensors (arguments and results) of `func` that tt-assign-layouts holds in int32.
 llvm::DenseSet<mlir::Value> int32Tensors(mlir::func::FuncOp func);
 
