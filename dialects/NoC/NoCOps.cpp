@@ -21,6 +21,15 @@ static LogicalResult verifyDataMovementThread(Operation *op) {
   return success();
 }
 
+/// A block-float tile's values share exponents by blocks: a read cannot move part of one.
+static LogicalResult verifySplittable(Operation *op, Value cb) {
+  tile::DataFormat format = cbTileType(cb).getFormat();
+  if (format == tile::DataFormat::bfp8_b || format == tile::DataFormat::bfp4_b ||
+      format == tile::DataFormat::bfp2_b)
+    return op->emitOpError("cannot split block-float tiles into spans");
+  return success();
+}
+
 static LogicalResult verifyBufferFormat(Operation *op, Value buffer, Value cb) {
   grid::LayoutAttr layout = grid::getLayout(buffer.getType());
   if (!layout)
@@ -105,11 +114,46 @@ LogicalResult WriteOp::verify() {
 LogicalResult ReadSpanOp::verify() {
   if (failed(verifyDataMovementThread(*this)))
     return failure();
-  tile::DataFormat format = cbTileType(getCb()).getFormat();
-  if (format == tile::DataFormat::bfp8_b || format == tile::DataFormat::bfp4_b ||
-      format == tile::DataFormat::bfp2_b)
-    return emitOpError("cannot split block-float tiles into spans");
+  if (failed(verifySplittable(*this, getCb())))
+    return failure();
   return verifyBufferFormat(*this, getBuffer(), getCb());
+}
+
+void ReadRowsOp::build(OpBuilder &b, OperationState &state, Value buffer, Value cb, Value slot,
+                       int64_t rows, float fill, bool nearer,
+                       function_ref<std::array<Value, 3>(OpBuilder &, Value)> bodyFn) {
+  state.addOperands({buffer, cb, slot});
+  state.addAttribute(getRowsAttrName(state.name), b.getI64IntegerAttr(rows));
+  state.addAttribute(getFillAttrName(state.name), b.getF32FloatAttr(fill));
+  if (nearer)
+    state.addAttribute(getNearerAttrName(state.name), b.getUnitAttr());
+  Region *body = state.addRegion();
+  Block *block = new Block();
+  body->push_back(block);
+  Value row = block->addArgument(b.getIndexType(), state.location);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(block);
+  std::array<Value, 3> source = bodyFn(b, row);
+  b.create<YieldOp>(state.location, source[0], source[1], source[2]);
+}
+
+LogicalResult ReadRowsOp::verify() {
+  if (failed(verifyDataMovementThread(*this)))
+    return failure();
+  if (getRows() < 1 || getRows() > 32)
+    return emitOpError("reads 1 to 32 rows of a tile, not ") << getRows();
+  if (failed(verifySplittable(*this, getCb())))
+    return failure();
+  return verifyBufferFormat(*this, getBuffer(), getCb());
+}
+
+LogicalResult ReadRowsOp::verifyRegions() {
+  Block &block = getBody().front();
+  if (block.getNumArguments() != 1 || !block.getArgument(0).getType().isIndex())
+    return emitOpError("body takes one index, the row");
+  if (!isa<YieldOp>(block.getTerminator()))
+    return emitOpError("body must end in noc.yield");
+  return success();
 }
 
 LogicalResult CBLoadIndexOp::verify() {

@@ -230,10 +230,18 @@ private:
   Step execTileNonzero(Thread &t, const int32_t *w);
   Step execNoc(Thread &t, Op op, const int32_t *w);
   Step execReadSpan(Thread &t, const int32_t *w);
+  Step execReadRows(Thread &t, const int32_t *w);
+  /// A run of values into a CB slot, its operands in the record as NOC_READ_SPAN's; `nearer`
+  /// takes the NoC whose route from the source is shorter, `issue` cycles of the thread's.
+  Step readRun(Thread &t, const char *name, uint32_t buf, int32_t cbId, int32_t fillBits,
+               bool nearer, int64_t issue);
 
   // TileMemory.cpp: when a request for `bytes` of tile `tile` of buffer `buf`, issued now by
   // `t`, lands; counts the bytes.
-  int64_t readLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes);
+  /// When a read's data lands: over NoC 0, or with `nearer` over the NoC whose route from the
+  /// tile's home to the core has fewer hops (NoC 0 on a tie).
+  int64_t readLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes,
+                    bool nearer = false);
   /// When a write over NoC `noc` lands (acknowledged); `departed` gets when it has left the
   /// core's L1.
   int64_t writeLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes, int64_t &departed,

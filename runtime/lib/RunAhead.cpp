@@ -27,6 +27,20 @@ void RunAhead::decode(Chunk &c) {
     }
     Op op = Op(code[pc]);
     const int32_t *w = code.data() + pc + 1;
+    if (op == Op::NocReadRows) {
+      // A record per run, all in one chunk: one that has no room left for a run per row ends
+      // here and the next begins with it.
+      if (r > 0 && r + w[4] > kChunkRecords)
+        break;
+      int records = decodeReadRows(w, out, c);
+      if (!c.fault.empty()) {
+        c.end = true;
+        break;
+      }
+      r += records - 1;
+      pc += size_t(operandCount(int32_t(op))) + 1;
+      continue;
+    }
     int64_t *header = out++;
     auto eval = [&](int32_t e) {
       if (exprs.eval(size_t(e), *out, why)) {
@@ -93,6 +107,51 @@ void RunAhead::decode(Chunk &c) {
       break;
   }
   c.used = size_t(out - c.words.data());
+}
+
+int RunAhead::decodeReadRows(const int32_t *w, int64_t *&out, Chunk &c) {
+  // NOC_READ_ROWS buf, cb, slot, row_var, rows, tile, src_offset, outside, fill, nearer.
+  // Each record: pc | values << 32, then slot, dst_offset, count, outside and, for a run
+  // inside the tensor, tile and src_offset (NOC_READ_SPAN's order).
+  std::string why;
+  int64_t slot = 0;
+  int records = 0;
+  int64_t *run = nullptr; // the open run's record
+  auto fault = [&](int32_t e) {
+    c.fault = "expr " + std::to_string(e) + ": " + why;
+    // The record of the faulting row holds no values: the scheduler meets the fault at it.
+    *out++ = int64_t(pc);
+    return records + 1;
+  };
+  if (!exprs.eval(size_t(w[2]), slot, why))
+    return fault(w[2]);
+  for (int64_t row = 0; row < w[4]; ++row) {
+    exprs.setVar(size_t(w[3]), row);
+    int64_t outside, tile = 0, src = 0;
+    if (!exprs.eval(size_t(w[7]), outside, why))
+      return fault(w[7]);
+    if (!outside && !exprs.eval(size_t(w[5]), tile, why))
+      return fault(w[5]);
+    if (!outside && !exprs.eval(size_t(w[6]), src, why))
+      return fault(w[6]);
+    outside = outside != 0;
+    if (run && run[4] == outside && (outside || (run[5] == tile && run[6] + run[3] == src))) {
+      run[3] += 32;
+      continue;
+    }
+    run = out;
+    int values = outside ? 4 : 6;
+    run[0] = int64_t(pc) | int64_t(values) << 32;
+    run[1] = slot;
+    run[2] = row * 32;
+    run[3] = 32;
+    run[4] = outside;
+    run[5] = tile;
+    run[6] = src;
+    out += 1 + values;
+    ++records;
+  }
+  return records;
 }
 
 void RunAhead::decodeAhead(bool justOne) {

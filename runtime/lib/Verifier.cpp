@@ -613,10 +613,14 @@ private:
       if (op == int32_t(Op::CbLoadIndex) && k.code()->Get(pc + 5) < 1)
         return fail(at + ": CB_LOAD_INDEX wraps at " + std::to_string(k.code()->Get(pc + 5)) +
                     ", not a positive size");
+      if (op == int32_t(Op::NocReadRows) &&
+          (k.code()->Get(pc + 5) < 1 || k.code()->Get(pc + 5) > kMaxReadRows))
+        return fail(at + ": NOC_READ_ROWS walks " + std::to_string(k.code()->Get(pc + 5)) +
+                    " rows, not 1 to " + std::to_string(kMaxReadRows));
       // DRAM <-> CB moves copy bytes, so both sides must share a format.
-      bool span = op == int32_t(Op::NocReadSpan);
+      bool span = op == int32_t(Op::NocReadSpan) || op == int32_t(Op::NocReadRows);
       if (span && lastCb && blockFloat(lastCb->format()))
-        return fail(at + ": NOC_READ_SPAN cannot split tiles of block-float cb " +
+        return fail(at + ": " + opName(op) + " cannot split tiles of block-float cb " +
                     std::to_string(lastCb->id()));
       if ((op == int32_t(Op::NocRead) || op == int32_t(Op::NocWrite) ||
            op == int32_t(Op::NocWrite0) || span) &&

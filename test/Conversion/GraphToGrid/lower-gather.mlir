@@ -2,17 +2,17 @@
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-lower-graph-to-grid --tt-lower-grid-to-kernels --canonicalize --cse | FileCheck %s --check-prefix=BF16
 
 // The gather kernel (graph.reshape, and transposes that move values across tile positions): the
-// reader assembles each output tile in its reserved slot from noc.read_span runs of the input,
-// the compute kernel copies it and masks the padding, the writer stores it. When the last dim
-// maps onto itself, each of the 32 rows of a tile is one span of 32 values; otherwise values move
-// one by one (a 32 x 32 loop nest with count 1).
+// reader assembles each output tile in its reserved slot from runs of the input, the compute
+// kernel copies it and masks the padding, the writer stores it. When the last dim maps onto
+// itself, the 32 rows of a tile are read by noc.read_rows, whose rows that follow each other in
+// the input are one request; otherwise values move one by one (noc.read_span in a 32 x 32 loop
+// nest with count 1).
 
 // A batch dim moving into the rows of a 4-D tensor: the last dim stays, so rows move whole.
 // Output 2x4x3x5 is 8 tiles on 8 cores; row r of unit u reads input tile 3 * b0 + r at row
-// b1 = u mod 4 (offset 32 * b1) into offset 32 * r of the slot; rows 3 and on are past the
-// output's end (outside: r floordiv 3 is not 0) and read the fill, no request each.
+// b1 = u mod 4 (offset 32 * b1) into row r of the slot; rows 3 and on are past the output's
+// end (outside: r floordiv 3 is not 0) and read the fill.
 // CHECK-DAG: #[[OUTSIDE:.*]] = affine_map<(d0) -> (d0 floordiv 3)>
-// CHECK-DAG: #[[DST:.*]] = affine_map<(d0) -> (d0 * 32)>
 // CHECK-DAG: #[[SRC:.*]] = affine_map<(d0) -> (d0 * 32 - (d0 floordiv 4) * 128)>
 // CHECK-DAG: #[[TILE:.*]] = affine_map<(d0, d1) -> (d0 + (d1 floordiv 4) * 3 - ((d1 floordiv 4) floordiv 2) * 6)>
 // CHECK-LABEL: func.func @transpose_rows
@@ -23,12 +23,12 @@
 // CHECK-NEXT: noc.kernel reader {
 // CHECK-NEXT: %[[CORE:.*]] = grid.core_index linear
 // CHECK-NEXT: noc.cb_reserve %[[CB]], 1
-// CHECK-NEXT: scf.for %[[R:.*]] = %c0 to %c32 step %c1 {
-// CHECK-NEXT: %[[O:.*]] = affine.apply #[[OUTSIDE]](%[[R]])
-// CHECK-NEXT: %[[D:.*]] = affine.apply #[[DST]](%[[R]])
-// CHECK-NEXT: %[[S:.*]] = affine.apply #[[SRC]](%[[CORE]])
+// CHECK-NEXT: noc.read_rows %[[IN]] into %[[CB]][%c0] rows 32 fill 0.000000e+00 : tensor<2x3x4x5xf32, {{.*}}>, !noc.cb<!tile.tile<32x32, f32>, 2> {
+// CHECK-NEXT: ^bb0(%[[R:.*]]: index):
 // CHECK-NEXT: %[[T:.*]] = affine.apply #[[TILE]](%[[R]], %[[CORE]])
-// CHECK-NEXT: noc.read_span %[[IN]][%[[T]]] offset %[[S]] into %[[CB]][%c0] offset %[[D]] count %c32 outside %[[O]] fill 0.000000e+00 : tensor<2x3x4x5xf32, {{.*}}>, !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[S:.*]] = affine.apply #[[SRC]](%[[CORE]])
+// CHECK-NEXT: %[[O:.*]] = affine.apply #[[OUTSIDE]](%[[R]])
+// CHECK-NEXT: noc.yield %[[T]], %[[S]], %[[O]]
 // CHECK-NEXT: }
 // CHECK-NEXT: noc.barrier
 // CHECK-NEXT: noc.cb_push %[[CB]], 1
@@ -52,7 +52,7 @@
 // CHECK-NEXT: noc.write %[[CBO]][%c0] into %[[OUT]][%[[WCORE]]]
 // BF16-LABEL: func.func @transpose_rows
 // BF16: noc.cb 0 : !noc.cb<!tile.tile<32x32, bf16>, 2>
-// BF16: noc.read_span {{.*}} count %c32 outside %{{.*}} fill 0.000000e+00 : tensor<2x3x4x5xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>, !noc.cb<!tile.tile<32x32, bf16>, 2>
+// BF16: noc.read_rows {{.*}} rows 32 fill 0.000000e+00 : tensor<2x3x4x5xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>, !noc.cb<!tile.tile<32x32, bf16>, 2>
 // BF16: tile.copy %{{.*}}, dst[%c0] : !tile.tile<32x32, bf16>
 func.func @transpose_rows(%x: tensor<2x3x4x5xf32>) -> tensor<2x4x3x5xf32> {
   %0 = graph.transpose %x {perm = array<i64: 0, 2, 1, 3>} : (tensor<2x3x4x5xf32>) -> tensor<2x4x3x5xf32>
@@ -183,11 +183,11 @@ func.func @reshape_int(%x: tensor<6xi64>) -> tensor<2x3xi64> {
 // -----
 
 // Flatten 2x3x4 -> 6x4 keeps the last dim in place (column k of a row stays column k): each
-// output row is one span of 32 values, as for transposes that keep the last dim.
+// output row is one run of 32 values, as for transposes that keep the last dim: rows.
 // CHECK-LABEL: func.func @reshape_keeps_last_dim
 // CHECK: grid.dispatch "reshape"
 // CHECK: noc.kernel reader {
-// CHECK: noc.read_span {{.*}} count %c32 outside %{{.*}} fill 0.000000e+00 :
+// CHECK: noc.read_rows {{.*}} rows 32 fill 0.000000e+00 :
 // CHECK-NOT: noc.read_span
 // CHECK: noc.kernel compute {
 func.func @reshape_keeps_last_dim(%x: tensor<2x3x4xf32>) -> tensor<6x4xf32> {
@@ -197,11 +197,11 @@ func.func @reshape_keeps_last_dim(%x: tensor<2x3x4xf32>) -> tensor<6x4xf32> {
 
 // -----
 
-// Unsqueeze (and Squeeze) of a leading dim keeps the last dim too: row spans.
+// Unsqueeze (and Squeeze) of a leading dim keeps the last dim too: rows.
 // CHECK-LABEL: func.func @unsqueeze_keeps_last_dim
 // CHECK: grid.dispatch "reshape"
 // CHECK: noc.kernel reader {
-// CHECK: noc.read_span {{.*}} count %c32 outside %{{.*}} fill 0.000000e+00 :
+// CHECK: noc.read_rows {{.*}} rows 32 fill 0.000000e+00 :
 // CHECK-NOT: noc.read_span
 // CHECK: noc.kernel compute {
 func.func @unsqueeze_keeps_last_dim(%x: tensor<3x4xf32>) -> tensor<1x3x4xf32> {
@@ -218,10 +218,11 @@ func.func @unsqueeze_keeps_last_dim(%x: tensor<3x4xf32>) -> tensor<1x3x4xf32> {
 // CHECK-DAG: #[[OUTSIDE:.*]] = affine_map<(d0, d1) -> ({{.*}} * 9 + ({{.*}} floordiv 4) * 81 + (d0 floordiv 16) * 243)>
 // CHECK-LABEL: func.func @window_runs
 // CHECK: grid.dispatch "remap"
-// CHECK: scf.for %[[R:.*]] = %c0 to %c32 step %c1 {
-// CHECK-NEXT: %[[O:.*]] = affine.apply #[[OUTSIDE]](%[[R]], %{{.*}})
+// CHECK: noc.read_rows %{{.*}} rows 32 fill 0.000000e+00
+// CHECK-NEXT: ^bb0(%[[R:.*]]: index):
 // CHECK-NOT: scf.for
-// CHECK: noc.read_span %{{.*}} count %c32 outside %[[O]] fill 0.000000e+00
+// CHECK: %[[O:.*]] = affine.apply #[[OUTSIDE]](%[[R]], %{{.*}})
+// CHECK-NEXT: noc.yield %{{.*}}, %{{.*}}, %[[O]]
 func.func @window_runs(%x: tensor<1x1x16x64xf32>) -> tensor<1x1x16x128xf32> {
   %0 = graph.remap %x {map = affine_map<(d0, d1, d2, d3) -> (0, 0, d2 + d3 floordiv 64 - 1, d3 mod 64)>, guards = affine_map<(d0, d1, d2, d3) -> (d2 mod 4 + d3 floordiv 64 - 1)>, guard_bounds = array<i64: 4>} : (tensor<1x1x16x64xf32>) -> tensor<1x1x16x128xf32>
   return %0 : tensor<1x1x16x128xf32>
@@ -280,12 +281,11 @@ func.func @whole_tiles_of_an_argument(%x: tensor<2x127x64xf32>) -> tensor<2x128x
 // -----
 
 // The same from a tensor an op computed: what its last tile holds past row 126 is not known to
-// be zero, so the rows move one by one and row 127 reads the fill.
+// be zero, so the rows are read as runs and row 127 reads the fill.
 // CHECK-LABEL: func.func @row_runs_of_a_result
 // CHECK: grid.dispatch "remap"
 // CHECK: noc.kernel reader {
-// CHECK: scf.for %{{.*}} = %c0 to %c32
-// CHECK: noc.read_span {{.*}} count %c32 outside
+// CHECK: noc.read_rows {{.*}} rows 32 fill 0.000000e+00
 func.func @row_runs_of_a_result(%x: tensor<2x127x64xf32>) -> tensor<2x128x64xf32> {
   %e = graph.unary exp %x : tensor<2x127x64xf32> -> tensor<2x127x64xf32>
   %0 = graph.remap %e {map = affine_map<(d0, d1, d2) -> (d0, d1, d2)>} : (tensor<2x127x64xf32>) -> tensor<2x128x64xf32>

@@ -274,6 +274,69 @@ func.func @gather(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
 
 // -----
 
+// A gather of whole rows (run 32) reads the tile's rows with noc.read_rows: a request per run of
+// rows that follow each other in the input. From a tensor in L1 each run takes the NoC with the
+// shorter route from the core that holds it (`over nearer`); from DRAM, NoC 0.
+#d = #grid.layout<tile 32x32, f32, dram, interleaved>
+#s = #grid.layout<tile 32x32, f32, l1, interleaved>
+// CHECK-LABEL: func.func @gather_rows_from_l1
+// CHECK: noc.kernel reader {
+// CHECK-NOT: scf.for %{{.*}} = %c0 to %c32
+// CHECK: noc.read_rows %{{.*}} into %{{.*}}[%{{.*}}] rows 32 fill 0.000000e+00 over nearer : tensor<64x32xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
+// CHECK-NEXT: ^bb0(%[[ROW:.*]]: index):
+// CHECK: noc.yield
+// CHECK: noc.barrier
+// CHECK-LABEL: func.func @gather_rows_from_dram
+// CHECK: noc.read_rows %{{.*}} rows 32 fill 0.000000e+00 : tensor<64x32xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+func.func @gather_rows_from_l1(%x: tensor<64x32xf32, #s>) -> tensor<32x32xf32, #d> {
+  %e = grid.empty : tensor<32x32xf32, #d>
+  %r = grid.dispatch "remap" on <(0, 0) to (0, 0)> ins(%x : tensor<64x32xf32, #s>) outs(%e : tensor<32x32xf32, #d>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<64x32xf32, #s>, %out: tensor<32x32xf32, #d>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    scf.for %i = %c0 to %c1 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      %t = grid.gather %in[%u] map affine_map<(d0, d1, d2) -> (d1 floordiv 16, (d1 mod 16) * 64, 0)> run 32 columns 32 fill 0.0 : tensor<64x32xf32, #s> -> !tile.tile<32x32, f32>
+      %y = grid.compute(%t : !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%a: !tile.tile<32x32, f32>, %unit: index):
+        %d0 = arith.constant 0 : index
+        tile.copy %a, dst[%d0] : !tile.tile<32x32, f32>
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      grid.store %y, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<32x32xf32, #d>
+    }
+  } -> tensor<32x32xf32, #d>
+  return %r : tensor<32x32xf32, #d>
+}
+func.func @gather_rows_from_dram(%x: tensor<64x32xf32, #d>) -> tensor<32x32xf32, #d> {
+  %e = grid.empty : tensor<32x32xf32, #d>
+  %r = grid.dispatch "remap" on <(0, 0) to (0, 0)> ins(%x : tensor<64x32xf32, #d>) outs(%e : tensor<32x32xf32, #d>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<64x32xf32, #d>, %out: tensor<32x32xf32, #d>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    scf.for %i = %c0 to %c1 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      %t = grid.gather %in[%u] map affine_map<(d0, d1, d2) -> (d1 floordiv 16, (d1 mod 16) * 64, 0)> run 32 columns 32 fill 0.0 : tensor<64x32xf32, #d> -> !tile.tile<32x32, f32>
+      %y = grid.compute(%t : !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%a: !tile.tile<32x32, f32>, %unit: index):
+        %d0 = arith.constant 0 : index
+        tile.copy %a, dst[%d0] : !tile.tile<32x32, f32>
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      grid.store %y, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<32x32xf32, #d>
+    }
+  } -> tensor<32x32xf32, #d>
+  return %r : tensor<32x32xf32, #d>
+}
+
+// -----
+
 // A tile picked from one of several inputs is read by one 0/1-trip loop per input, into the
 // one buffer.
 #l = #grid.layout<tile 32x32, f32, dram, interleaved>

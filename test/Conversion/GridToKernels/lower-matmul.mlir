@@ -200,15 +200,17 @@ func.func @relu6(%a: tensor<64x64xf32>, %b: tensor<64x32xf32>) -> tensor<64x32xf
 
 // An implicit GEMM: the lhs is the windows of a 3x3 convolution over a 5x5 image of 32 channels
 // (rows of channels, one per position). With `lhs = gather` no dispatch writes the windows: the
-// matmul's reader assembles each lhs tile from 32-value runs of the image's rows, one per tile
-// row, and a run outside the image (or past the 25th row) is filled with zeros.
+// matmul's reader assembles each lhs tile from the image's rows, 32 values a tile row, a request
+// per run of rows that follow each other in the image, and fills a row outside the image (or
+// past the 25th) with zeros.
 // CHECK-LABEL: func.func @implicit_gemm
 // CHECK-NOT: grid.dispatch "remap"
 // CHECK: grid.dispatch "matmul" on <(0, 0) to (0, 0)> ins(%arg0, %arg1 : tensor<25x32xf32
 // CHECK: noc.kernel reader {
 // CHECK: noc.cb_reserve %{{.*}}, 9
-// CHECK: scf.for %[[ROW:.*]] = %c0 to %c32 step %c1 {
-// CHECK: noc.read_span %{{.*}}[%{{.*}}] offset %{{.*}} into %{{.*}}[%{{.*}}] offset %{{.*}} count %c32 outside %{{.*}} fill 0.000000e+00
+// CHECK: noc.read_rows %{{.*}} into %{{.*}}[%{{.*}}] rows 32 fill 0.000000e+00
+// CHECK-NEXT: ^bb0(%[[ROW:.*]]: index):
+// CHECK: noc.yield
 // CHECK: noc.barrier
 // CHECK: noc.kernel compute {
 // CHECK: tile.matmul

@@ -48,8 +48,14 @@ enum class Op : int32_t {
   // MATMUL of A by B transposed: the unpacker transposes the in1 tile as it loads srcA
   // (tt-metal's matmul_tiles(..., transpose)), as attention multiplies queries by keys.
   MatmulBt = 29,
+  // NOC_READ_SPAN for each row of a tile, over a row variable, with the rows whose sources
+  // follow each other in one request: a data-movement kernel walks the rows' addresses and
+  // reads each contiguous run at once.
+  NocReadRows = 30,
 };
-inline constexpr int32_t kNumOps = 30;
+inline constexpr int32_t kNumOps = 31;
+/// Rows NOC_READ_ROWS walks at most: a tile's.
+inline constexpr int32_t kMaxReadRows = 32;
 
 /// Operand words following opcode `op`; -1 for an unknown opcode.
 int operandCount(int32_t op);

@@ -1,0 +1,197 @@
+//===- ReadRowsTest.cpp - NOC_READ_ROWS: a request per run of rows --------===//
+#include "TestBinaries.h"
+
+#include "tessel/runtime/Formats.h"
+#include "tessel/runtime/Simulator.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+using namespace tessel::rt;
+using namespace tessel::rt::test;
+namespace ttb = tessel::ttb;
+
+namespace {
+using T = ExprTag;
+int64_t tag(T t) { return int64_t(t); }
+
+/// Postfix of the source row of slot row r (var 4): r + 20 for r < 28, then 91 - r.
+std::vector<int64_t> sourceRow() {
+  return {tag(T::Var), 4, tag(T::Const), 20, tag(T::Add), 0, tag(T::Var), 4, tag(T::Const), 28,
+          tag(T::FloorDiv), 0, tag(T::Const), 71, tag(T::Var), 4, tag(T::Const), -2,
+          tag(T::Mul), 0, tag(T::Add), 0, tag(T::Mul), 0, tag(T::Add), 0};
+}
+
+/// Rows of a 64 x 32 table into one tile: row r reads table row sourceRow(r), except rows 24 to
+/// 27, which are padding (-1). Runs: rows 0-11 (table rows 20-31, tile 0), 12-23 (32-43, tile
+/// 1), the padding 24-27, then 28-31 one by one (63, 62, 61, 60: each row before the last).
+BinarySpec readRowsSpec(int32_t rows = 32, ttb::DataFormat format = ttb::DataFormat::Float32) {
+  BinarySpec spec = withIds("table", {64, 32}, 1);
+  DispatchSpec d = spec.dispatches[0];
+  d.cbs[0].format = format;
+  KernelSpec reader(ttb::ThreadKind::Reader);
+  int32_t zero = reader.constant(0);
+  std::vector<int64_t> src = sourceRow();
+  std::vector<int64_t> tile = src, offset = src;
+  tile.insert(tile.end(), {tag(T::Const), 32, tag(T::FloorDiv), 0});
+  offset.insert(offset.end(),
+                {tag(T::Const), 32, tag(T::Mod), 0, tag(T::Const), 32, tag(T::Mul), 0});
+  int32_t outside = reader.expr({tag(T::Var), 4, tag(T::Const), 24, tag(T::FloorDiv), 0,
+                                 tag(T::Var), 4, tag(T::Const), 28, tag(T::FloorDiv), 0,
+                                 tag(T::Const), -1, tag(T::Mul), 0, tag(T::Add), 0});
+  float fill = -1.0f;
+  int32_t fillBits;
+  std::memcpy(&fillBits, &fill, sizeof fillBits);
+  reader.emit(Op::CbReserve, {0, 1});
+  reader.emit(Op::NocReadRows, {0, 0, zero, 4, rows, reader.expr(tile), reader.expr(offset),
+                                outside, fillBits, 0});
+  reader.emit(Op::NocBarrier);
+  reader.emit(Op::CbPush, {0, 1});
+  KernelSpec compute(ttb::ThreadKind::Compute);
+  emitCopyTile(compute, compute.constant(0), 0, 16);
+  d.kernels = {reader, compute, tileWriter()};
+  spec.dispatches = {d};
+  return spec;
+}
+
+std::vector<HostTensor> tableAndIds() {
+  HostTensor table{"table", {64, 32}, std::vector<float>(64 * 32)};
+  for (size_t i = 0; i < table.data.size(); ++i)
+    table.data[i] = float(i);
+  return {table, HostTensor{"ids", {32}, std::vector<float>(32)}};
+}
+
+std::string loadError(const BinarySpec &spec) {
+  LoadedBinary bin;
+  std::string error;
+  EXPECT_FALSE(loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error));
+  return error;
+}
+} // namespace
+
+TEST(ReadRows, RowsThatFollowEachOtherAreOneRequest) {
+  LoadedBinary bin;
+  std::string error;
+  ASSERT_TRUE(loadBinaryFromBytes(buildBinary(readRowsSpec()), testChip(), bin, error)) << error;
+  SimOptions options;
+  options.trace = true;
+  RunResult result;
+  ASSERT_TRUE(runBinary(bin, tableAndIds(), options, result, error)) << error;
+  const std::vector<float> &out = result.outputs[0].data;
+  for (int r = 0; r < 32; ++r) {
+    int source = r < 28 ? r + 20 : 91 - r;
+    for (int c = 0; c < 32; ++c) {
+      float want = r >= 24 && r < 28 ? -1.0f : float(source * 32 + c);
+      ASSERT_EQ(out[size_t(r * 32 + c)], want) << "row " << r << " col " << c;
+    }
+  }
+  // Seven runs, each a cycle per row it walked and one to issue it, and the barrier's cycle:
+  // the trace joins the reader's consecutive NOC spans.
+  int64_t noc = 0;
+  for (const TraceEvent &e : result.trace.events)
+    if (e.pid == 1 && e.tid == 0 && e.name == "NOC")
+      noc += e.duration;
+  EXPECT_EQ(noc, 32 + 7 + 1);
+}
+
+TEST(ReadRows, RunsFillTheDecodersChunks) {
+  // Eight times the tile's rows in reverse, 32 runs each: 256 records, more than a chunk of the
+  // run-ahead decoder holds, so that an instruction's runs never straddle two chunks.
+  BinarySpec spec = withIds("table", {64, 32}, 1);
+  DispatchSpec d = spec.dispatches[0];
+  KernelSpec reader(ttb::ThreadKind::Reader);
+  int32_t zero = reader.constant(0);
+  int32_t offset = reader.expr({tag(T::Const), 31, tag(T::Var), 5, tag(T::Const), -1,
+                                tag(T::Mul), 0, tag(T::Add), 0, tag(T::Const), 32,
+                                tag(T::Mul), 0});
+  reader.emit(Op::CbReserve, {0, 1});
+  size_t l = reader.loop(4, reader.constant(8));
+  reader.emit(Op::NocReadRows, {0, 0, zero, 5, 32, zero, offset, zero, 0, 0});
+  reader.endLoop(l);
+  reader.emit(Op::NocBarrier);
+  reader.emit(Op::CbPush, {0, 1});
+  KernelSpec compute(ttb::ThreadKind::Compute);
+  emitCopyTile(compute, compute.constant(0), 0, 16);
+  d.kernels = {reader, compute, tileWriter()};
+  spec.dispatches = {d};
+  LoadedBinary bin;
+  std::string error;
+  ASSERT_TRUE(loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error)) << error;
+  SimOptions options;
+  options.trace = true;
+  RunResult result;
+  ASSERT_TRUE(runBinary(bin, tableAndIds(), options, result, error)) << error;
+  for (int r = 0; r < 32; ++r)
+    for (int c = 0; c < 32; ++c)
+      ASSERT_EQ(result.outputs[0].data[size_t(r * 32 + c)], float((31 - r) * 32 + c))
+          << "row " << r << " col " << c;
+  int64_t noc = 0;
+  for (const TraceEvent &e : result.trace.events)
+    if (e.pid == 1 && e.tid == 0 && e.name == "NOC")
+      noc += e.duration;
+  EXPECT_EQ(noc, 8 * 32 * 2 + 1);
+}
+
+TEST(ReadRows, VerifierRejectsRowCountsBeyondATile) {
+  EXPECT_NE(loadError(readRowsSpec(0)).find("NOC_READ_ROWS walks 0 rows, not 1 to 32"),
+            std::string::npos);
+  EXPECT_NE(loadError(readRowsSpec(33)).find("NOC_READ_ROWS walks 33 rows"), std::string::npos);
+}
+
+TEST(ReadRows, VerifierRejectsBlockFloatSlots) {
+  std::string error = loadError(readRowsSpec(32, ttb::DataFormat::Bfp8_b));
+  EXPECT_NE(error.find("NOC_READ_ROWS cannot split tiles of block-float cb 0"), std::string::npos)
+      << error;
+}
+
+namespace {
+/// Cycles for the first row of cores to read, row by row, each the tile of an L1 tensor that
+/// the core after it holds (interleaved: tile t on core t mod 64): over NoC 0 every response
+/// goes round the torus's row and the row's links carry all of them; over NoC 1 each crosses
+/// one link of its own.
+int64_t neighbourRowsCycles(bool nearer) {
+  constexpr uint64_t kTensorL1 = 1000000;
+  ChipDesc chip = testChip();
+  BinarySpec spec;
+  std::vector<int64_t> shape = {32, 32 * 9};
+  spec.buffers = {{"x", shape, ttb::DataFormat::BFloat16, 0},
+                  {"t", shape, ttb::DataFormat::BFloat16, kTensorL1, ttb::MemorySpace::L1}};
+  spec.inputs = {0};
+  DispatchSpec fill = copySpec(shape, ttb::DataFormat::BFloat16, 7, 7).dispatches[0];
+  fill.buffers = {0, 1};
+  DispatchSpec d;
+  d.name = "read";
+  d.x1 = 7;
+  d.buffers = {1};
+  d.cbs = {{0, ttb::DataFormat::BFloat16, 1, uint32_t(chip.l1ReservedBytes)}};
+  KernelSpec reader(ttb::ThreadKind::Reader);
+  int32_t zero = reader.constant(0);
+  int32_t next = reader.expr({tag(T::Var), VarCoreIndex, tag(T::Const), 1, tag(T::Add), 0});
+  // Rows in reverse, so that each is a request of its own.
+  int32_t offset = reader.expr({tag(T::Const), 31, tag(T::Var), 4, tag(T::Const), -1,
+                                tag(T::Mul), 0, tag(T::Add), 0, tag(T::Const), 32,
+                                tag(T::Mul), 0});
+  reader.emit(Op::CbReserve, {0, 1});
+  reader.emit(Op::NocReadRows, {0, 0, zero, 4, 32, next, offset, zero, 0, nearer ? 1 : 0});
+  reader.emit(Op::NocBarrier);
+  reader.emit(Op::CbPush, {0, 1});
+  d.kernels = {reader};
+  spec.dispatches = {fill, d};
+  LoadedBinary bin;
+  std::string error;
+  RunResult r;
+  HostTensor x{"x", shape, std::vector<float>(size_t(numElements(shape)), 1.0f)};
+  EXPECT_TRUE(loadBinaryFromBytes(buildBinary(spec), chip, bin, error)) << error;
+  EXPECT_TRUE(runBinary(bin, {x}, SimOptions(), r, error)) << error;
+  return r.perf.dispatches.empty() ? 0 : r.perf.dispatches.back().cycles;
+}
+} // namespace
+
+TEST(ReadRows, NearerTakesTheShorterRoute) {
+  // Each core's 32 responses of 64 B are 64 flits: over NoC 1, 64 cycles on a link of their own
+  // behind 64 cycles of issue; over NoC 0 the eight cores' 512 flits share the row's links.
+  int64_t far = neighbourRowsCycles(false), near = neighbourRowsCycles(true);
+  EXPECT_GE(far, 8 * 64) << far;
+  EXPECT_LT(near, far / 2) << near << " " << far;
+}
