@@ -119,38 +119,43 @@ LogicalResult ReadSpanOp::verify() {
   return verifyBufferFormat(*this, getBuffer(), getCb());
 }
 
-void ReadRowsOp::build(OpBuilder &b, OperationState &state, Value buffer, Value cb, Value slot,
-                       int64_t rows, float fill, bool nearer,
+void ReadRunsOp::build(OpBuilder &b, OperationState &state, Value buffer, Value cb, Value slot,
+                       int64_t runs, int64_t length, float fill, bool nearer,
                        function_ref<std::array<Value, 3>(OpBuilder &, Value)> bodyFn) {
   state.addOperands({buffer, cb, slot});
-  state.addAttribute(getRowsAttrName(state.name), b.getI64IntegerAttr(rows));
+  state.addAttribute(getRunsAttrName(state.name), b.getI64IntegerAttr(runs));
+  state.addAttribute(getLengthAttrName(state.name), b.getI64IntegerAttr(length));
   state.addAttribute(getFillAttrName(state.name), b.getF32FloatAttr(fill));
   if (nearer)
     state.addAttribute(getNearerAttrName(state.name), b.getUnitAttr());
   Region *body = state.addRegion();
   Block *block = new Block();
   body->push_back(block);
-  Value row = block->addArgument(b.getIndexType(), state.location);
+  Value run = block->addArgument(b.getIndexType(), state.location);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(block);
-  std::array<Value, 3> source = bodyFn(b, row);
+  std::array<Value, 3> source = bodyFn(b, run);
   b.create<YieldOp>(state.location, source[0], source[1], source[2]);
 }
 
-LogicalResult ReadRowsOp::verify() {
+LogicalResult ReadRunsOp::verify() {
   if (failed(verifyDataMovementThread(*this)))
     return failure();
-  if (getRows() < 1 || getRows() > 32)
-    return emitOpError("reads 1 to 32 rows of a tile, not ") << getRows();
+  // ODS hands I64Attr out unsigned: read them signed. The run-ahead decoder takes up to 128
+  // runs at once (the bytecode's kMaxReadRuns).
+  int64_t runs = getRunsAttr().getInt(), length = getLengthAttr().getInt();
+  if (runs < 1 || runs > 128 || length < 1 || runs * length > 32 * 32)
+    return emitOpError("reads 1 to 128 runs of at least one value, a tile's at most, not ")
+           << runs << " of " << length;
   if (failed(verifySplittable(*this, getCb())))
     return failure();
   return verifyBufferFormat(*this, getBuffer(), getCb());
 }
 
-LogicalResult ReadRowsOp::verifyRegions() {
+LogicalResult ReadRunsOp::verifyRegions() {
   Block &block = getBody().front();
   if (block.getNumArguments() != 1 || !block.getArgument(0).getType().isIndex())
-    return emitOpError("body takes one index, the row");
+    return emitOpError("body takes one index, the run");
   if (!isa<YieldOp>(block.getTerminator()))
     return emitOpError("body must end in noc.yield");
   return success();

@@ -230,7 +230,7 @@ private:
   Step execTileNonzero(Thread &t, const int32_t *w);
   Step execNoc(Thread &t, Op op, const int32_t *w);
   Step execReadSpan(Thread &t, const int32_t *w);
-  Step execReadRows(Thread &t, const int32_t *w);
+  Step execReadRuns(Thread &t, const int32_t *w);
   /// A run of values into a CB slot, its operands in the record as NOC_READ_SPAN's; `nearer`
   /// takes the NoC whose route from the source is shorter, `issue` cycles of the thread's.
   Step readRun(Thread &t, const char *name, uint32_t buf, int32_t cbId, int32_t fillBits,

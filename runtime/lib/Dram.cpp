@@ -10,13 +10,42 @@ void DramStorage::init(const std::vector<int64_t> &tilesPerBuffer) {
   tileCounts = tilesPerBuffer;
   data.clear();
   data.resize(tilesPerBuffer.size());
+  released.clear();
 }
 
-float *DramStorage::tile(uint32_t id, int64_t t) {
-  auto &buf = data[id];
-  if (!buf.data())
-    buf = ZeroedFloats(size_t(std::max<int64_t>(tileCounts[id], 1) * kTileElems));
-  return buf.data() + t * kTileElems;
+void DramStorage::allocate(Buffer &b, uint32_t id) {
+  size_t count = size_t(std::max<int64_t>(tileCounts[id], 1)) * kTileElems;
+  // The smallest released storage that holds it, if any.
+  auto best = released.end();
+  for (auto it = released.begin(); it != released.end(); ++it)
+    if (it->size() >= count && (best == released.end() || it->size() < best->size()))
+      best = it;
+  if (best == released.end()) {
+    b.values = ZeroedFloats(count);
+    return;
+  }
+  b.values = std::move(*best);
+  released.erase(best);
+  b.zeroed.assign(size_t(std::max<int64_t>(tileCounts[id], 1)), false);
+}
+
+void DramStorage::zeroTile(Buffer &b, int64_t t) {
+  std::fill_n(b.values.data() + t * kTileElems, kTileElems, 0.0f);
+  b.zeroed[size_t(t)] = true;
+}
+
+float *DramStorage::span(uint32_t id, int64_t first, int64_t count) {
+  for (int64_t t = first; t < first + count; ++t)
+    tile(id, t);
+  return tile(id, first);
+}
+
+void DramStorage::release(uint32_t id) {
+  Buffer &b = data[id];
+  if (b.values.data())
+    released.push_back(std::move(b.values));
+  b.values = ZeroedFloats();
+  b.zeroed.clear();
 }
 
 int64_t DramTiming::serve(int channel, int64_t arrive, int64_t bytes) {

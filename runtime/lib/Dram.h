@@ -15,16 +15,40 @@ namespace tessel::rt {
 /// (exactly the values its packed bytes encode). Storage is per buffer, not
 /// per address: buffers the compiler placed at the same address with disjoint
 /// lifetimes behave the same either way.
+///
+/// A buffer released after its last use hands its storage to a buffer allocated
+/// later, whose tiles are then zeroed one by one as they are first touched:
+/// fresh pages cost the system a fault and a clearing each (a sixth of
+/// `tt-run`'s CPU on ResNet-50 at batch 16, whose buffers took 0.9 GB).
 class DramStorage {
 public:
   void init(const std::vector<int64_t> &tilesPerBuffer);
   /// Tile `t` of buffer `id`, allocated (zeroed) on first touch.
-  float *tile(uint32_t id, int64_t t);
+  float *tile(uint32_t id, int64_t t) {
+    Buffer &b = data[id];
+    if (!b.values.data())
+      allocate(b, id);
+    if (!b.zeroed.empty() && !b.zeroed[size_t(t)])
+      zeroTile(b, t);
+    return b.values.data() + t * kTileElems;
+  }
+  /// Tiles [0, count) of buffer `id`, contiguous, zeroed where never touched.
+  float *span(uint32_t id, int64_t first, int64_t count);
   int64_t tiles(uint32_t id) const { return tileCounts[id]; }
+  /// Buffer `id` is read no more: its storage may serve a later buffer.
+  void release(uint32_t id);
 
 private:
+  struct Buffer {
+    ZeroedFloats values;
+    /// For storage a released buffer held: which tiles hold zeros or this buffer's values.
+    std::vector<bool> zeroed;
+  };
+  void allocate(Buffer &b, uint32_t id);
+  void zeroTile(Buffer &b, int64_t t);
   std::vector<int64_t> tileCounts;
-  std::vector<ZeroedFloats> data;
+  std::vector<Buffer> data;
+  std::vector<ZeroedFloats> released;
 };
 
 /// Channel bandwidth with a busy-until per channel, plus fixed latency. A

@@ -104,7 +104,7 @@ DispatchRunner::Step DispatchRunner::step(Thread &t) {
   case Op::NocFlush:
   case Op::NocMcast:
   case Op::NocReadSpan:
-  case Op::NocReadRows:
+  case Op::NocReadRuns:
     return execNoc(t, op, w);
   case Op::SemWait:
   case Op::SemInc:
@@ -338,8 +338,8 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
   }
   if (op == Op::NocReadSpan)
     return execReadSpan(t, w);
-  if (op == Op::NocReadRows)
-    return execReadRows(t, w);
+  if (op == Op::NocReadRuns)
+    return execReadRuns(t, w);
   if (op == Op::NocRead || op == Op::NocWrite || op == Op::NocWrite0) {
     bool read = op == Op::NocRead;
     uint32_t buf = uint32_t(read ? w[0] : w[2]);

@@ -1,4 +1,4 @@
-//===- ReadSpan.cpp - NOC_READ_SPAN and NOC_READ_ROWS: runs of a tile's values ===//
+//===- ReadSpan.cpp - NOC_READ_SPAN and NOC_READ_RUNS: runs of a tile's values ===//
 //
 // Reshapes, concatenations and the like move values between tile positions;
 // the reader fetches each run of consecutive values of a tile row with one
@@ -6,12 +6,13 @@
 // lies outside the tensor (convolution padding) is filled with a constant by
 // the reader instead, without touching the NoC.
 //
-// NOC_READ_ROWS does the same for each row of a tile, and its rows whose
-// sources follow each other (the same input tile, each row's values just after
-// the previous row's, or all padding) are one request: the run-ahead decoder
-// walks the rows and hands the scheduler one record per run. A run costs the
-// thread a cycle per row it walked (computing the row's source, as a loop's
-// iteration costs a cycle) and one to issue it.
+// NOC_READ_RUNS does the same for each run of a slot (its rows, or equal
+// pieces of them), and its runs whose sources follow each other (the same
+// input tile, each run's values just after the previous run's, or all padding)
+// are one request: the run-ahead decoder walks the runs and hands the
+// scheduler one record per request. A request costs the thread a cycle per run
+// it walked (computing the run's source, as a loop's iteration costs a cycle)
+// and one to issue it.
 //
 //===----------------------------------------------------------------------===//
 #include "Dispatch.h"
@@ -78,14 +79,14 @@ DispatchRunner::Step DispatchRunner::execReadSpan(Thread &t, const int32_t *w) {
   return readRun(t, "NOC_READ_SPAN", uint32_t(w[0]), w[3], w[8], false, 1);
 }
 
-DispatchRunner::Step DispatchRunner::execReadRows(Thread &t, const int32_t *w) {
-  // NOC_READ_ROWS buf, cb, slot, row_var, rows, tile, src_offset, outside, fill, nearer; the
-  // record holds one run: its rows are its count over a row's 32 values.
+DispatchRunner::Step DispatchRunner::execReadRuns(Thread &t, const int32_t *w) {
+  // NOC_READ_RUNS buf, cb, slot, run_var, runs, length, tile, src_offset, outside, fill,
+  // nearer; the record holds one request: the runs it joins are its count over their length.
   int64_t count;
   if (!arg(t, 2, count))
     return Step::Failed;
-  return readRun(t, "NOC_READ_ROWS", uint32_t(w[0]), w[1], w[8], w[9] != 0,
-                 std::max<int64_t>(count / 32, 1) + 1);
+  return readRun(t, "NOC_READ_RUNS", uint32_t(w[0]), w[1], w[9], w[10] != 0,
+                 std::max<int64_t>(count / w[5], 1) + 1);
 }
 
 } // namespace tessel::rt

@@ -10,6 +10,9 @@ RunAhead::RunAhead(const KernelProgram &program, MathLanes &pool)
   exprs.reset(*program.graph, program.numVars);
 }
 
+static_assert(kMaxReadRuns <= RunAhead::kChunkRecords,
+              "a NOC_READ_RUNS's records fit one chunk");
+
 void RunAhead::decode(Chunk &c) {
   // No instruction has more than six expression operands (NOC_MCAST, NOC_READ_SPAN).
   constexpr size_t kMaxValues = 6;
@@ -27,12 +30,12 @@ void RunAhead::decode(Chunk &c) {
     }
     Op op = Op(code[pc]);
     const int32_t *w = code.data() + pc + 1;
-    if (op == Op::NocReadRows) {
-      // A record per run, all in one chunk: one that has no room left for a run per row ends
-      // here and the next begins with it.
+    if (op == Op::NocReadRuns) {
+      // A record per request, all in one chunk: one that has no room left for a request per
+      // run ends here and the next begins with it.
       if (r > 0 && r + w[4] > kChunkRecords)
         break;
-      int records = decodeReadRows(w, out, c);
+      int records = decodeReadRuns(w, out, c);
       if (!c.fault.empty()) {
         c.end = true;
         break;
@@ -109,45 +112,46 @@ void RunAhead::decode(Chunk &c) {
   c.used = size_t(out - c.words.data());
 }
 
-int RunAhead::decodeReadRows(const int32_t *w, int64_t *&out, Chunk &c) {
-  // NOC_READ_ROWS buf, cb, slot, row_var, rows, tile, src_offset, outside, fill, nearer.
-  // Each record: pc | values << 32, then slot, dst_offset, count, outside and, for a run
-  // inside the tensor, tile and src_offset (NOC_READ_SPAN's order).
+int RunAhead::decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c) {
+  // NOC_READ_RUNS buf, cb, slot, run_var, runs, length, tile, src_offset, outside, fill,
+  // nearer; run r fills the slot from value r * length. Each record: pc | values << 32, then slot, dst_offset, count, outside and, for a
+  // request inside the tensor, tile and src_offset (NOC_READ_SPAN's order).
   std::string why;
-  int64_t slot = 0;
+  int64_t slot = 0, length = w[5];
   int records = 0;
-  int64_t *run = nullptr; // the open run's record
+  int64_t *open = nullptr; // the record of the request the last run joined
   auto fault = [&](int32_t e) {
     c.fault = "expr " + std::to_string(e) + ": " + why;
-    // The record of the faulting row holds no values: the scheduler meets the fault at it.
+    // The record of the faulting run holds no values: the scheduler meets the fault at it.
     *out++ = int64_t(pc);
     return records + 1;
   };
   if (!exprs.eval(size_t(w[2]), slot, why))
     return fault(w[2]);
-  for (int64_t row = 0; row < w[4]; ++row) {
-    exprs.setVar(size_t(w[3]), row);
+  for (int64_t run = 0; run < w[4]; ++run) {
+    exprs.setVar(size_t(w[3]), run);
     int64_t outside, tile = 0, src = 0;
-    if (!exprs.eval(size_t(w[7]), outside, why))
-      return fault(w[7]);
-    if (!outside && !exprs.eval(size_t(w[5]), tile, why))
-      return fault(w[5]);
-    if (!outside && !exprs.eval(size_t(w[6]), src, why))
+    if (!exprs.eval(size_t(w[8]), outside, why))
+      return fault(w[8]);
+    if (!outside && !exprs.eval(size_t(w[6]), tile, why))
       return fault(w[6]);
+    if (!outside && !exprs.eval(size_t(w[7]), src, why))
+      return fault(w[7]);
     outside = outside != 0;
-    if (run && run[4] == outside && (outside || (run[5] == tile && run[6] + run[3] == src))) {
-      run[3] += 32;
+    if (open && open[4] == outside &&
+        (outside || (open[5] == tile && open[6] + open[3] == src))) {
+      open[3] += length;
       continue;
     }
-    run = out;
+    open = out;
     int values = outside ? 4 : 6;
-    run[0] = int64_t(pc) | int64_t(values) << 32;
-    run[1] = slot;
-    run[2] = row * 32;
-    run[3] = 32;
-    run[4] = outside;
-    run[5] = tile;
-    run[6] = src;
+    open[0] = int64_t(pc) | int64_t(values) << 32;
+    open[1] = slot;
+    open[2] = run * length;
+    open[3] = length;
+    open[4] = outside;
+    open[5] = tile;
+    open[6] = src;
     out += 1 + values;
     ++records;
   }

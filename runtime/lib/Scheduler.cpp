@@ -140,7 +140,7 @@ std::unique_ptr<PreparedDispatch> prepareDispatch(const ttb::Binary &binary,
         break;
       case Op::NocRead:
       case Op::NocReadSpan:
-      case Op::NocReadRows:
+      case Op::NocReadRuns:
         p->bufferRead[size_t(w[0])] = true;
         break;
       case Op::CbLoadIndex:

@@ -228,7 +228,7 @@ void loadConstants(ChipState &st) {
   std::vector<ConstantLoad> loads;
   for (const ttb::Constant *c : *bin.constants())
     loads.push_back({c, bin.buffers()->Get(c->buffer())->format(), st.dram.tiles(c->buffer()),
-                     st.dram.tile(c->buffer(), 0)});
+                     st.dram.span(c->buffer(), 0, st.dram.tiles(c->buffer()))});
   for (ConstantLoad &load : loads)
     if (!st.lanes.post({&ConstantLoad::run, &load}))
       ConstantLoad::run(&load);
@@ -436,6 +436,24 @@ private:
 
 } // namespace
 
+/// For each buffer, the last dispatch that reads or writes it, or -1 where the host reads it
+/// after the dispatches (outputs, values host ops read) or no dispatch names it.
+static std::vector<int64_t> lastDispatchUses(const ttb::Binary &bin) {
+  size_t numBuffers = bin.buffers() ? bin.buffers()->size() : 0;
+  std::vector<int64_t> last(numBuffers, -1);
+  if (bin.dispatches())
+    for (size_t i = 0; i < bin.dispatches()->size(); ++i)
+      if (const auto *buffers = bin.dispatches()->Get(i)->buffers())
+        for (uint32_t b : *buffers)
+          last[b] = int64_t(i);
+  for (const auto *signatures : {bin.outputs(), bin.host_values()})
+    if (signatures)
+      for (const ttb::TensorSignature *s : *signatures)
+        if (s->buffer() < numBuffers) // not a host op's or an empty tensor
+          last[s->buffer()] = -1;
+  return last;
+}
+
 static bool runVerified(const LoadedBinary &binary, const std::vector<HostTensor> &inputs,
                         const SimOptions &options, RunResult &result, std::string &error);
 
@@ -511,6 +529,7 @@ static bool runVerified(const LoadedBinary &binary, const std::vector<HostTensor
   };
   st.cancel = options.cancel;
   st.progress = [&](int64_t cycles) { report(perf.dispatches.size(), nullptr, cycles); };
+  std::vector<int64_t> lastUse = lastDispatchUses(bin);
   const ttb::Dispatch *previous = nullptr;
   std::vector<DispatchRunner::CoreEnd> previousEnds;
   NextDispatch next(st);
@@ -538,6 +557,10 @@ static bool runVerified(const LoadedBinary &binary, const std::vector<HostTensor
         next.begin(bin.dispatches()->Get(index + 1));
       if (!runner.run(dp, error))
         return false;
+      if (d->buffers())
+        for (uint32_t b : *d->buffers())
+          if (lastUse[b] == int64_t(index))
+            st.dram.release(b);
       previous = d;
       previousEnds = runner.coreEnds();
       dp.joined = d->joined();

@@ -613,12 +613,15 @@ private:
       if (op == int32_t(Op::CbLoadIndex) && k.code()->Get(pc + 5) < 1)
         return fail(at + ": CB_LOAD_INDEX wraps at " + std::to_string(k.code()->Get(pc + 5)) +
                     ", not a positive size");
-      if (op == int32_t(Op::NocReadRows) &&
-          (k.code()->Get(pc + 5) < 1 || k.code()->Get(pc + 5) > kMaxReadRows))
-        return fail(at + ": NOC_READ_ROWS walks " + std::to_string(k.code()->Get(pc + 5)) +
-                    " rows, not 1 to " + std::to_string(kMaxReadRows));
+      if (op == int32_t(Op::NocReadRuns)) {
+        int64_t runs = k.code()->Get(pc + 5), length = k.code()->Get(pc + 6);
+        if (runs < 1 || runs > kMaxReadRuns || length < 1 || runs * length > kTileElems)
+          return fail(at + ": NOC_READ_RUNS of " + std::to_string(runs) + " runs of " +
+                      std::to_string(length) + " values: 1 to " + std::to_string(kMaxReadRuns) +
+                      " runs of at least one value, a tile's at most");
+      }
       // DRAM <-> CB moves copy bytes, so both sides must share a format.
-      bool span = op == int32_t(Op::NocReadSpan) || op == int32_t(Op::NocReadRows);
+      bool span = op == int32_t(Op::NocReadSpan) || op == int32_t(Op::NocReadRuns);
       if (span && lastCb && blockFloat(lastCb->format()))
         return fail(at + ": " + opName(op) + " cannot split tiles of block-float cb " +
                     std::to_string(lastCb->id()));

@@ -321,20 +321,26 @@ void tessel::lowering::emitTileGather(DispatchBuilder &db, const TileGather &g, 
   // The whole tile in place, one request.
   if (g.runLength == TileGather::kWholeTile)
     return readRun(db.index(0), db.index(0));
-  // A row a run: rows that follow each other in the input (a window's row along its input's
-  // rows) are read at once. From L1, each run comes over the NoC with the shorter route from
-  // the core that holds it (a neighbour after this core is one hop away on NoC 1, all the way
-  // round on NoC 0); from DRAM over NoC 0, whose links into the cores the cost model books for
-  // DRAM reads (over NoC 1 the responses meet the writes: a 3x3 convolution of a 28x28 image
-  // read from DRAM took 25.8k cycles for 21.1k estimated, test_cost_model.py's windows case).
-  if (g.runLength == 32) {
+  // Runs that fill whole rows, in one noc.read_runs: runs that follow each other in the input
+  // (a window's row along its input's rows) are read at once. From L1, each request comes over
+  // the NoC with the shorter route from the core that holds it (a neighbour after this core is
+  // one hop away on NoC 1, all the way round on NoC 0); from DRAM over NoC 0, whose links into
+  // the cores the cost model books for DRAM reads (over NoC 1 the responses meet the writes: a
+  // 3x3 convolution of a 28x28 image read from DRAM took 25.8k cycles for 21.1k estimated,
+  // test_cost_model.py's windows case). Runs shorter than 8 values stay in loops: a tile of
+  // them is more than the instruction walks at once.
+  int64_t perRow = 32 / g.runLength;
+  if (g.runLength >= 8 && 32 % g.runLength == 0 &&
+      (g.columns + g.runLength - 1) / g.runLength == perRow) {
     bool fromL1 = grid::getLayout(input.getType()).getMemory() == grid::MemorySpace::l1;
-    db.builder().create<noc::ReadRowsOp>(
-        db.location(), input, cb, slot, 32, g.fill, /*nearer=*/fromL1,
-        [&](OpBuilder &, Value row) -> std::array<Value, 3> {
-          Value zero = db.index(0);
-          return {db.apply(g.inTile, {unit, row, zero}), db.apply(g.inOffset, {unit, row, zero}),
-                  db.apply(g.outside, {unit, row, zero})};
+    AffineExpr v = getAffineDimExpr(0, ctx);
+    db.builder().create<noc::ReadRunsOp>(
+        db.location(), input, cb, slot, 32 * perRow, g.runLength, g.fill, /*nearer=*/fromL1,
+        [&](OpBuilder &, Value run) -> std::array<Value, 3> {
+          Value row = db.apply(v.floorDiv(perRow), run);
+          Value col = db.apply((v % perRow) * g.runLength, run);
+          return {db.apply(g.inTile, {unit, row, col}), db.apply(g.inOffset, {unit, row, col}),
+                  db.apply(g.outside, {unit, row, col})};
         });
     return;
   }

@@ -299,20 +299,21 @@ LogicalResult KernelEncoder::encodeOp(Operation &o) {
               floatBits(r.getFill().convertToFloat())});
         return success();
       })
-      .Case([&](noc::ReadRowsOp r) -> LogicalResult {
+      .Case([&](noc::ReadRunsOp r) -> LogicalResult {
         FailureOr<int32_t> buf = buffer(r.getBuffer()), cb = cbId(r.getCb());
         FailureOr<int32_t> slot = expr(r.getSlot());
         if (failed(buf) || failed(cb) || failed(slot))
           return failure();
-        // The row is a variable the instruction walks, which its body's indices read.
+        // The run is a variable the instruction walks, which its body's indices read.
         int32_t var = kernel.numVars++;
         loopVars[r.getBody().getArgument(0)] = var;
         auto yield = cast<noc::YieldOp>(r.getBody().front().getTerminator());
         SmallVector<int32_t> e;
         if (failed(exprs({yield.getTile(), yield.getOffset(), yield.getOutside()}, e)))
           return failure();
-        emit({op(Opc::NocReadRows), *buf, *cb, *slot, var, (int32_t)r.getRows(), e[0], e[1], e[2],
-              floatBits(r.getFill().convertToFloat()), r.getNearer() ? 1 : 0});
+        emit({op(Opc::NocReadRuns), *buf, *cb, *slot, var, (int32_t)r.getRuns(),
+              (int32_t)r.getLength(), e[0], e[1], e[2], floatBits(r.getFill().convertToFloat()),
+              r.getNearer() ? 1 : 0});
         return success();
       })
       .Case([&](noc::BarrierOp) {

@@ -4,7 +4,7 @@
 // The gather kernel (graph.reshape, and transposes that move values across tile positions): the
 // reader assembles each output tile in its reserved slot from runs of the input, the compute
 // kernel copies it and masks the padding, the writer stores it. When the last dim maps onto
-// itself, the 32 rows of a tile are read by noc.read_rows, whose rows that follow each other in
+// itself, the 32 rows of a tile are read by noc.read_runs, whose rows that follow each other in
 // the input are one request; otherwise values move one by one (noc.read_span in a 32 x 32 loop
 // nest with count 1).
 
@@ -14,7 +14,7 @@
 // end (outside: r floordiv 3 is not 0) and read the fill.
 // CHECK-DAG: #[[OUTSIDE:.*]] = affine_map<(d0) -> (d0 floordiv 3)>
 // CHECK-DAG: #[[SRC:.*]] = affine_map<(d0) -> (d0 * 32 - (d0 floordiv 4) * 128)>
-// CHECK-DAG: #[[TILE:.*]] = affine_map<(d0, d1) -> (d0 + (d1 floordiv 4) * 3 - ((d1 floordiv 4) floordiv 2) * 6)>
+// CHECK-DAG: #[[TILE:.*]] = affine_map<(d0, d1) -> (d1 + (d0 floordiv 4) * 3 - ((d0 floordiv 4) floordiv 2) * 6)>
 // CHECK-LABEL: func.func @transpose_rows
 // CHECK: grid.dispatch "transpose" on <(0, 0) to{{ ?}}(7, 0)> ins(%{{.*}} : tensor<2x3x4x5xf32, {{.*}}>) outs(%{{.*}} : tensor<2x4x3x5xf32, {{.*}}>)
 // CHECK-NEXT: ^bb0(%[[IN:.*]]: tensor<2x3x4x5xf32, {{.*}}>, %[[OUT:.*]]: tensor<2x4x3x5xf32, {{.*}}>):
@@ -23,9 +23,9 @@
 // CHECK-NEXT: noc.kernel reader {
 // CHECK-NEXT: %[[CORE:.*]] = grid.core_index linear
 // CHECK-NEXT: noc.cb_reserve %[[CB]], 1
-// CHECK-NEXT: noc.read_rows %[[IN]] into %[[CB]][%c0] rows 32 fill 0.000000e+00 : tensor<2x3x4x5xf32, {{.*}}>, !noc.cb<!tile.tile<32x32, f32>, 2> {
+// CHECK-NEXT: noc.read_runs %[[IN]] into %[[CB]][%c0] runs 32 of 32 fill 0.000000e+00 : tensor<2x3x4x5xf32, {{.*}}>, !noc.cb<!tile.tile<32x32, f32>, 2> {
 // CHECK-NEXT: ^bb0(%[[R:.*]]: index):
-// CHECK-NEXT: %[[T:.*]] = affine.apply #[[TILE]](%[[R]], %[[CORE]])
+// CHECK-NEXT: %[[T:.*]] = affine.apply #[[TILE]](%[[CORE]], %[[R]])
 // CHECK-NEXT: %[[S:.*]] = affine.apply #[[SRC]](%[[CORE]])
 // CHECK-NEXT: %[[O:.*]] = affine.apply #[[OUTSIDE]](%[[R]])
 // CHECK-NEXT: noc.yield %[[T]], %[[S]], %[[O]]
@@ -52,7 +52,7 @@
 // CHECK-NEXT: noc.write %[[CBO]][%c0] into %[[OUT]][%[[WCORE]]]
 // BF16-LABEL: func.func @transpose_rows
 // BF16: noc.cb 0 : !noc.cb<!tile.tile<32x32, bf16>, 2>
-// BF16: noc.read_rows {{.*}} rows 32 fill 0.000000e+00 : tensor<2x3x4x5xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>, !noc.cb<!tile.tile<32x32, bf16>, 2>
+// BF16: noc.read_runs {{.*}} runs 32 of 32 fill 0.000000e+00 : tensor<2x3x4x5xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>, !noc.cb<!tile.tile<32x32, bf16>, 2>
 // BF16: tile.copy %{{.*}}, dst[%c0] : !tile.tile<32x32, bf16>
 func.func @transpose_rows(%x: tensor<2x3x4x5xf32>) -> tensor<2x4x3x5xf32> {
   %0 = graph.transpose %x {perm = array<i64: 0, 2, 1, 3>} : (tensor<2x3x4x5xf32>) -> tensor<2x4x3x5xf32>
@@ -126,19 +126,20 @@ func.func @reshape_values(%x: tensor<2x6xf32>) -> tensor<3x4xf32> {
 
 // Flattening into 1-D: 160 values are one row of 5 tiles on 5 cores; value c of tile u is flat
 // index 32 * u + c = in[row, col] with col in input column tile col floordiv 32. 40 is a
-// multiple of 8, so runs of 8 values never straddle two input rows: four runs per tile row.
+// multiple of 8, so runs of 8 values never straddle two input rows: four runs per tile row, 128
+// runs of the tile in one noc.read_runs (run v: row v floordiv 4, column 8 (v mod 4)).
 // Only row 0 and the columns below 160 - 32 * u survive the mask.
 // CHECK-DAG: #[[COLS:.*]] = affine_map<(d0) -> (d0 * -32 + (d0 floordiv 5) * 160 + 160)>
 // CHECK-LABEL: func.func @reshape_to_1d
 // CHECK: grid.dispatch "reshape" on <(0, 0) to{{ ?}}(4, 0)>
 // CHECK: noc.kernel reader {
 // CHECK-NEXT: %[[CORE:.*]] = grid.core_index linear
-// CHECK: scf.for %{{.*}} = %c0 to %c32 step %c1 {
-// CHECK-NEXT: scf.for %[[C:.*]] = %c0 to %c4 step %c1 {
-// CHECK-NEXT: affine.apply
-// CHECK-NEXT: %[[S:.*]] = affine.apply #{{.*}}(%[[CORE]], %[[C]])
-// CHECK-NEXT: %[[T:.*]] = affine.apply #{{.*}}(%[[CORE]], %[[C]])
-// CHECK-NEXT: noc.read_span %{{.*}}[%[[T]]] offset %[[S]] into %{{.*}}[%c0] offset %{{.*}} count %c8 outside %c0 fill 0.000000e+00 :
+// CHECK-NOT: scf.for
+// CHECK: noc.read_runs %{{.*}} runs 128 of 8 fill 0.000000e+00 :
+// CHECK-NEXT: ^bb0(%[[V:.*]]: index):
+// CHECK-NEXT: %[[T:.*]] = affine.apply #{{.*}}(%[[CORE]], %[[V]])
+// CHECK-NEXT: %[[S:.*]] = affine.apply #{{.*}}(%[[CORE]], %[[V]])
+// CHECK-NEXT: noc.yield %[[T]], %[[S]], %c0
 // CHECK: noc.kernel compute {
 // CHECK-NEXT: %[[CCORE:.*]] = grid.core_index linear
 // CHECK: tile.copy
@@ -187,7 +188,7 @@ func.func @reshape_int(%x: tensor<6xi64>) -> tensor<2x3xi64> {
 // CHECK-LABEL: func.func @reshape_keeps_last_dim
 // CHECK: grid.dispatch "reshape"
 // CHECK: noc.kernel reader {
-// CHECK: noc.read_rows {{.*}} rows 32 fill 0.000000e+00 :
+// CHECK: noc.read_runs {{.*}} runs 32 of 32 fill 0.000000e+00 :
 // CHECK-NOT: noc.read_span
 // CHECK: noc.kernel compute {
 func.func @reshape_keeps_last_dim(%x: tensor<2x3x4xf32>) -> tensor<6x4xf32> {
@@ -201,7 +202,7 @@ func.func @reshape_keeps_last_dim(%x: tensor<2x3x4xf32>) -> tensor<6x4xf32> {
 // CHECK-LABEL: func.func @unsqueeze_keeps_last_dim
 // CHECK: grid.dispatch "reshape"
 // CHECK: noc.kernel reader {
-// CHECK: noc.read_rows {{.*}} rows 32 fill 0.000000e+00 :
+// CHECK: noc.read_runs {{.*}} runs 32 of 32 fill 0.000000e+00 :
 // CHECK-NOT: noc.read_span
 // CHECK: noc.kernel compute {
 func.func @unsqueeze_keeps_last_dim(%x: tensor<3x4xf32>) -> tensor<1x3x4xf32> {
@@ -215,13 +216,13 @@ func.func @unsqueeze_keeps_last_dim(%x: tensor<3x4xf32>) -> tensor<1x3x4xf32> {
 // channel (d3 mod 64), so each output tile row is one run of 32 channels of one input row. The
 // tap's row in the image is a guard (bound 4): `outside` weighs it with the input's dims (base 3,
 // the guard at 3^4 = 81), and the tile's rows past the output's 16 at 3^5 = 243.
-// CHECK-DAG: #[[OUTSIDE:.*]] = affine_map<(d0, d1) -> ({{.*}} * 9 + ({{.*}} floordiv 4) * 81 + (d0 floordiv 16) * 243)>
+// CHECK-DAG: #[[OUTSIDE:.*]] = affine_map<(d0, d1) -> ({{.*}} * 9 + ({{.*}} floordiv 4) * 81 + (d1 floordiv 16) * 243)>
 // CHECK-LABEL: func.func @window_runs
 // CHECK: grid.dispatch "remap"
-// CHECK: noc.read_rows %{{.*}} rows 32 fill 0.000000e+00
+// CHECK: noc.read_runs %{{.*}} runs 32 of 32 fill 0.000000e+00
 // CHECK-NEXT: ^bb0(%[[R:.*]]: index):
 // CHECK-NOT: scf.for
-// CHECK: %[[O:.*]] = affine.apply #[[OUTSIDE]](%[[R]], %{{.*}})
+// CHECK: %[[O:.*]] = affine.apply #[[OUTSIDE]](%{{.*}}, %[[R]])
 // CHECK-NEXT: noc.yield %{{.*}}, %{{.*}}, %[[O]]
 func.func @window_runs(%x: tensor<1x1x16x64xf32>) -> tensor<1x1x16x128xf32> {
   %0 = graph.remap %x {map = affine_map<(d0, d1, d2, d3) -> (0, 0, d2 + d3 floordiv 64 - 1, d3 mod 64)>, guards = affine_map<(d0, d1, d2, d3) -> (d2 mod 4 + d3 floordiv 64 - 1)>, guard_bounds = array<i64: 4>} : (tensor<1x1x16x64xf32>) -> tensor<1x1x16x128xf32>
@@ -230,12 +231,11 @@ func.func @window_runs(%x: tensor<1x1x16x64xf32>) -> tensor<1x1x16x128xf32> {
 
 // -----
 
-// 48 channels: a run of 32 output columns would cross from one tap to the next, so values move
-// one by one.
+// 48 channels: a run of 32 output columns would cross from one tap to the next, so runs of 16
+// values, two a tile row: 64 runs in one noc.read_runs.
 // CHECK-LABEL: func.func @window_values
-// CHECK: scf.for
-// CHECK: scf.for
-// CHECK: noc.read_span %{{.*}} count %c1
+// CHECK-NOT: scf.for
+// CHECK: noc.read_runs %{{.*}} runs 64 of 16 fill 0.000000e+00
 func.func @window_values(%x: tensor<1x1x16x48xf32>) -> tensor<1x1x16x96xf32> {
   %0 = graph.remap %x {map = affine_map<(d0, d1, d2, d3) -> (0, 0, d2 + d3 floordiv 48 - 1, d3 mod 48)>, guards = affine_map<(d0, d1, d2, d3) -> (d2 mod 4 + d3 floordiv 48 - 1)>, guard_bounds = array<i64: 4>} : (tensor<1x1x16x48xf32>) -> tensor<1x1x16x96xf32>
   return %0 : tensor<1x1x16x96xf32>
@@ -285,7 +285,7 @@ func.func @whole_tiles_of_an_argument(%x: tensor<2x127x64xf32>) -> tensor<2x128x
 // CHECK-LABEL: func.func @row_runs_of_a_result
 // CHECK: grid.dispatch "remap"
 // CHECK: noc.kernel reader {
-// CHECK: noc.read_rows {{.*}} rows 32 fill 0.000000e+00
+// CHECK: noc.read_runs {{.*}} runs 32 of 32 fill 0.000000e+00
 func.func @row_runs_of_a_result(%x: tensor<2x127x64xf32>) -> tensor<2x128x64xf32> {
   %e = graph.unary exp %x : tensor<2x127x64xf32> -> tensor<2x127x64xf32>
   %0 = graph.remap %e {map = affine_map<(d0, d1, d2) -> (d0, d1, d2)>} : (tensor<2x127x64xf32>) -> tensor<2x128x64xf32>

@@ -243,11 +243,11 @@ func.func @transpose_3d_last_two(%x: tensor<2x64x96xf32>) -> tensor<2x96x64xf32>
 // -----
 
 // A batch dim moving into the tile dims goes through the gather kernel: the last dim keeps its
-// place, so each output row is one run of 32 values (noc.read_rows).
+// place, so each output row is one run of 32 values (noc.read_runs).
 // CHECK-LABEL: func.func @transpose_batch_into_tile
 // CHECK: grid.dispatch "transpose"
 // CHECK: noc.kernel reader
-// CHECK: noc.read_rows %{{.*}} into %{{.*}}[%{{.*}}] rows 32 fill 0.000000e+00
+// CHECK: noc.read_runs %{{.*}} into %{{.*}}[%{{.*}}] runs 32 of 32 fill 0.000000e+00
 // CHECK: noc.kernel compute
 // CHECK: tile.copy
 // CHECK: tile.mask

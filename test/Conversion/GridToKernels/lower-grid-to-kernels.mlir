@@ -274,7 +274,7 @@ func.func @gather(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
 
 // -----
 
-// A gather of whole rows (run 32) reads the tile's rows with noc.read_rows: a request per run of
+// A gather of whole rows (run 32) reads the tile's rows with noc.read_runs: a request per run of
 // rows that follow each other in the input. From a tensor in L1 each run takes the NoC with the
 // shorter route from the core that holds it (`over nearer`); from DRAM, NoC 0.
 #d = #grid.layout<tile 32x32, f32, dram, interleaved>
@@ -282,12 +282,12 @@ func.func @gather(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
 // CHECK-LABEL: func.func @gather_rows_from_l1
 // CHECK: noc.kernel reader {
 // CHECK-NOT: scf.for %{{.*}} = %c0 to %c32
-// CHECK: noc.read_rows %{{.*}} into %{{.*}}[%{{.*}}] rows 32 fill 0.000000e+00 over nearer : tensor<64x32xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
+// CHECK: noc.read_runs %{{.*}} into %{{.*}}[%{{.*}}] runs 32 of 32 fill 0.000000e+00 over nearer : tensor<64x32xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
 // CHECK-NEXT: ^bb0(%[[ROW:.*]]: index):
 // CHECK: noc.yield
 // CHECK: noc.barrier
 // CHECK-LABEL: func.func @gather_rows_from_dram
-// CHECK: noc.read_rows %{{.*}} rows 32 fill 0.000000e+00 : tensor<64x32xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// CHECK: noc.read_runs %{{.*}} runs 32 of 32 fill 0.000000e+00 : tensor<64x32xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
 func.func @gather_rows_from_l1(%x: tensor<64x32xf32, #s>) -> tensor<32x32xf32, #d> {
   %e = grid.empty : tensor<32x32xf32, #d>
   %r = grid.dispatch "remap" on <(0, 0) to (0, 0)> ins(%x : tensor<64x32xf32, #s>) outs(%e : tensor<32x32xf32, #d>)

@@ -683,7 +683,7 @@ func.func @tile_nonzero_negative_skips(%x: tensor<32x32xf32, #l>) {
 // -----
 
 #l = #grid.layout<tile 32x32, bf16, dram, interleaved>
-func.func @read_rows_past_a_tile(%x: tensor<64x64xbf16, #l>) {
+func.func @read_runs_past_a_tile(%x: tensor<64x64xbf16, #l>) {
   %e = grid.empty : tensor<64x64xbf16, #l>
   %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<64x64xbf16, #l>) outs(%e : tensor<64x64xbf16, #l>)
       attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
@@ -691,8 +691,8 @@ func.func @read_rows_past_a_tile(%x: tensor<64x64xbf16, #l>) {
     %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, bf16>, 2>
     noc.kernel reader {
       %c0 = arith.constant 0 : index
-      // expected-error @+1 {{'noc.read_rows' op reads 1 to 32 rows of a tile, not 33}}
-      noc.read_rows %in into %cb[%c0] rows 33 fill 0.0 : tensor<64x64xbf16, #l>, !noc.cb<!tile.tile<32x32, bf16>, 2> {
+      // expected-error @+1 {{'noc.read_runs' op reads 1 to 128 runs of at least one value, a tile's at most, not 33 of 32}}
+      noc.read_runs %in into %cb[%c0] runs 33 of 32 fill 0.0 : tensor<64x64xbf16, #l>, !noc.cb<!tile.tile<32x32, bf16>, 2> {
       ^bb0(%row: index):
         noc.yield %c0, %c0, %c0
       }
@@ -704,7 +704,7 @@ func.func @read_rows_past_a_tile(%x: tensor<64x64xbf16, #l>) {
 // -----
 
 #l = #grid.layout<tile 32x32, bfp8_b, dram, interleaved>
-func.func @read_rows_of_block_floats(%x: tensor<64x64xbf16, #l>) {
+func.func @read_runs_of_block_floats(%x: tensor<64x64xbf16, #l>) {
   %e = grid.empty : tensor<64x64xbf16, #l>
   %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<64x64xbf16, #l>) outs(%e : tensor<64x64xbf16, #l>)
       attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
@@ -712,8 +712,8 @@ func.func @read_rows_of_block_floats(%x: tensor<64x64xbf16, #l>) {
     %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, bfp8_b>, 2>
     noc.kernel reader {
       %c0 = arith.constant 0 : index
-      // expected-error @+1 {{'noc.read_rows' op cannot split block-float tiles into spans}}
-      noc.read_rows %in into %cb[%c0] rows 32 fill 0.0 : tensor<64x64xbf16, #l>, !noc.cb<!tile.tile<32x32, bfp8_b>, 2> {
+      // expected-error @+1 {{'noc.read_runs' op cannot split block-float tiles into spans}}
+      noc.read_runs %in into %cb[%c0] runs 32 of 32 fill 0.0 : tensor<64x64xbf16, #l>, !noc.cb<!tile.tile<32x32, bfp8_b>, 2> {
       ^bb0(%row: index):
         noc.yield %c0, %c0, %c0
       }
@@ -725,7 +725,7 @@ func.func @read_rows_of_block_floats(%x: tensor<64x64xbf16, #l>) {
 // -----
 
 #l = #grid.layout<tile 32x32, f32, dram, interleaved>
-func.func @read_rows_without_a_row(%x: tensor<32x32xf32, #l>) {
+func.func @read_runs_without_a_run(%x: tensor<32x32xf32, #l>) {
   %e = grid.empty : tensor<32x32xf32, #l>
   %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
       attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
@@ -733,8 +733,8 @@ func.func @read_rows_without_a_row(%x: tensor<32x32xf32, #l>) {
     %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
     noc.kernel reader {
       %c0 = arith.constant 0 : index
-      // expected-error @+1 {{'noc.read_rows' op body takes one index, the row}}
-      noc.read_rows %in into %cb[%c0] rows 32 fill 0.0 : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2> {
+      // expected-error @+1 {{'noc.read_runs' op body takes one index, the run}}
+      noc.read_runs %in into %cb[%c0] runs 32 of 32 fill 0.0 : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2> {
         noc.yield %c0, %c0, %c0
       }
     }
@@ -745,7 +745,7 @@ func.func @read_rows_without_a_row(%x: tensor<32x32xf32, #l>) {
 // -----
 
 #l = #grid.layout<tile 32x32, f32, dram, interleaved>
-func.func @read_rows_on_compute(%x: tensor<32x32xf32, #l>) {
+func.func @read_runs_on_compute(%x: tensor<32x32xf32, #l>) {
   %e = grid.empty : tensor<32x32xf32, #l>
   %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
       attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
@@ -753,9 +753,30 @@ func.func @read_rows_on_compute(%x: tensor<32x32xf32, #l>) {
     %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
     noc.kernel compute {
       %c0 = arith.constant 0 : index
-      // expected-error @+1 {{'noc.read_rows' op cannot run on the compute thread, which has no NoC access}}
-      noc.read_rows %in into %cb[%c0] rows 32 fill 0.0 : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2> {
+      // expected-error @+1 {{'noc.read_runs' op cannot run on the compute thread, which has no NoC access}}
+      noc.read_runs %in into %cb[%c0] runs 32 of 32 fill 0.0 : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2> {
       ^bb0(%row: index):
+        noc.yield %c0, %c0, %c0
+      }
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @read_runs_beyond_the_decoder(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel reader {
+      %c0 = arith.constant 0 : index
+      // expected-error @+1 {{'noc.read_runs' op reads 1 to 128 runs of at least one value, a tile's at most, not 256 of 4}}
+      noc.read_runs %in into %cb[%c0] runs 256 of 4 fill 0.0 : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2> {
+      ^bb0(%run: index):
         noc.yield %c0, %c0, %c0
       }
     }

@@ -48,14 +48,14 @@ enum class Op : int32_t {
   // MATMUL of A by B transposed: the unpacker transposes the in1 tile as it loads srcA
   // (tt-metal's matmul_tiles(..., transpose)), as attention multiplies queries by keys.
   MatmulBt = 29,
-  // NOC_READ_SPAN for each row of a tile, over a row variable, with the rows whose sources
-  // follow each other in one request: a data-movement kernel walks the rows' addresses and
-  // reads each contiguous run at once.
-  NocReadRows = 30,
+  // NOC_READ_SPAN for each run of a slot (its rows, or equal pieces of them), over a run
+  // variable, with the runs whose sources follow each other in one request: a data-movement
+  // kernel walks the runs' addresses and reads each contiguous stretch at once.
+  NocReadRuns = 30,
 };
 inline constexpr int32_t kNumOps = 31;
-/// Rows NOC_READ_ROWS walks at most: a tile's.
-inline constexpr int32_t kMaxReadRows = 32;
+/// Runs NOC_READ_RUNS walks at most (each a record of the run-ahead decoder's chunk at most).
+inline constexpr int32_t kMaxReadRuns = 128;
 
 /// Operand words following opcode `op`; -1 for an unknown opcode.
 int operandCount(int32_t op);

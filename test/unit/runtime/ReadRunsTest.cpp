@@ -1,4 +1,4 @@
-//===- ReadRowsTest.cpp - NOC_READ_ROWS: a request per run of rows --------===//
+//===- ReadRunsTest.cpp - NOC_READ_RUNS: a request per run of rows --------===//
 #include "TestBinaries.h"
 
 #include "tessel/runtime/Formats.h"
@@ -26,7 +26,7 @@ std::vector<int64_t> sourceRow() {
 /// Rows of a 64 x 32 table into one tile: row r reads table row sourceRow(r), except rows 24 to
 /// 27, which are padding (-1). Runs: rows 0-11 (table rows 20-31, tile 0), 12-23 (32-43, tile
 /// 1), the padding 24-27, then 28-31 one by one (63, 62, 61, 60: each row before the last).
-BinarySpec readRowsSpec(int32_t rows = 32, ttb::DataFormat format = ttb::DataFormat::Float32) {
+BinarySpec readRunsSpec(int32_t rows = 32, ttb::DataFormat format = ttb::DataFormat::Float32) {
   BinarySpec spec = withIds("table", {64, 32}, 1);
   DispatchSpec d = spec.dispatches[0];
   d.cbs[0].format = format;
@@ -44,8 +44,8 @@ BinarySpec readRowsSpec(int32_t rows = 32, ttb::DataFormat format = ttb::DataFor
   int32_t fillBits;
   std::memcpy(&fillBits, &fill, sizeof fillBits);
   reader.emit(Op::CbReserve, {0, 1});
-  reader.emit(Op::NocReadRows, {0, 0, zero, 4, rows, reader.expr(tile), reader.expr(offset),
-                                outside, fillBits, 0});
+  reader.emit(Op::NocReadRuns, {0, 0, zero, 4, rows, 32, reader.expr(tile),
+                                reader.expr(offset), outside, fillBits, 0});
   reader.emit(Op::NocBarrier);
   reader.emit(Op::CbPush, {0, 1});
   KernelSpec compute(ttb::ThreadKind::Compute);
@@ -70,10 +70,10 @@ std::string loadError(const BinarySpec &spec) {
 }
 } // namespace
 
-TEST(ReadRows, RowsThatFollowEachOtherAreOneRequest) {
+TEST(ReadRuns, RowsThatFollowEachOtherAreOneRequest) {
   LoadedBinary bin;
   std::string error;
-  ASSERT_TRUE(loadBinaryFromBytes(buildBinary(readRowsSpec()), testChip(), bin, error)) << error;
+  ASSERT_TRUE(loadBinaryFromBytes(buildBinary(readRunsSpec()), testChip(), bin, error)) << error;
   SimOptions options;
   options.trace = true;
   RunResult result;
@@ -95,7 +95,7 @@ TEST(ReadRows, RowsThatFollowEachOtherAreOneRequest) {
   EXPECT_EQ(noc, 32 + 7 + 1);
 }
 
-TEST(ReadRows, RunsFillTheDecodersChunks) {
+TEST(ReadRuns, RunsFillTheDecodersChunks) {
   // Eight times the tile's rows in reverse, 32 runs each: 256 records, more than a chunk of the
   // run-ahead decoder holds, so that an instruction's runs never straddle two chunks.
   BinarySpec spec = withIds("table", {64, 32}, 1);
@@ -107,7 +107,7 @@ TEST(ReadRows, RunsFillTheDecodersChunks) {
                                 tag(T::Mul), 0});
   reader.emit(Op::CbReserve, {0, 1});
   size_t l = reader.loop(4, reader.constant(8));
-  reader.emit(Op::NocReadRows, {0, 0, zero, 5, 32, zero, offset, zero, 0, 0});
+  reader.emit(Op::NocReadRuns, {0, 0, zero, 5, 32, 32, zero, offset, zero, 0, 0});
   reader.endLoop(l);
   reader.emit(Op::NocBarrier);
   reader.emit(Op::CbPush, {0, 1});
@@ -133,15 +133,49 @@ TEST(ReadRows, RunsFillTheDecodersChunks) {
   EXPECT_EQ(noc, 8 * 32 * 2 + 1);
 }
 
-TEST(ReadRows, VerifierRejectsRowCountsBeyondATile) {
-  EXPECT_NE(loadError(readRowsSpec(0)).find("NOC_READ_ROWS walks 0 rows, not 1 to 32"),
+TEST(ReadRuns, VerifierRejectsRunsBeyondATile) {
+  EXPECT_NE(loadError(readRunsSpec(0)).find("NOC_READ_RUNS of 0 runs of 32 values"),
             std::string::npos);
-  EXPECT_NE(loadError(readRowsSpec(33)).find("NOC_READ_ROWS walks 33 rows"), std::string::npos);
+  EXPECT_NE(loadError(readRunsSpec(33)).find("NOC_READ_RUNS of 33 runs of 32 values: 1 to 128 "
+                                             "runs of at least one value, a tile's at most"),
+            std::string::npos);
 }
 
-TEST(ReadRows, VerifierRejectsBlockFloatSlots) {
-  std::string error = loadError(readRowsSpec(32, ttb::DataFormat::Bfp8_b));
-  EXPECT_NE(error.find("NOC_READ_ROWS cannot split tiles of block-float cb 0"), std::string::npos)
+TEST(ReadRuns, HalfRowsThatFollowEachOtherAreOneRequest) {
+  // 64 runs of 16 values, run v from table row v / 2 at column 16 (v mod 2): each tile row's two
+  // halves follow each other, and so do the rows, so the 32 rows of tile 0 are one request.
+  BinarySpec spec = withIds("table", {64, 32}, 1);
+  DispatchSpec d = spec.dispatches[0];
+  KernelSpec reader(ttb::ThreadKind::Reader);
+  int32_t zero = reader.constant(0);
+  int32_t offset = reader.expr({tag(T::Var), 4, tag(T::Const), 16, tag(T::Mul), 0});
+  reader.emit(Op::CbReserve, {0, 1});
+  reader.emit(Op::NocReadRuns, {0, 0, zero, 4, 64, 16, zero, offset, zero, 0, 0});
+  reader.emit(Op::NocBarrier);
+  reader.emit(Op::CbPush, {0, 1});
+  KernelSpec compute(ttb::ThreadKind::Compute);
+  emitCopyTile(compute, compute.constant(0), 0, 16);
+  d.kernels = {reader, compute, tileWriter()};
+  spec.dispatches = {d};
+  LoadedBinary bin;
+  std::string error;
+  ASSERT_TRUE(loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error)) << error;
+  SimOptions options;
+  options.trace = true;
+  RunResult result;
+  ASSERT_TRUE(runBinary(bin, tableAndIds(), options, result, error)) << error;
+  for (int i = 0; i < 32 * 32; ++i)
+    ASSERT_EQ(result.outputs[0].data[size_t(i)], float(i)) << i;
+  int64_t noc = 0;
+  for (const TraceEvent &e : result.trace.events)
+    if (e.pid == 1 && e.tid == 0 && e.name == "NOC")
+      noc += e.duration;
+  EXPECT_EQ(noc, 64 + 1 + 1); // a cycle per run walked, the request's, the barrier's
+}
+
+TEST(ReadRuns, VerifierRejectsBlockFloatSlots) {
+  std::string error = loadError(readRunsSpec(32, ttb::DataFormat::Bfp8_b));
+  EXPECT_NE(error.find("NOC_READ_RUNS cannot split tiles of block-float cb 0"), std::string::npos)
       << error;
 }
 
@@ -173,7 +207,7 @@ int64_t neighbourRowsCycles(bool nearer) {
                                 tag(T::Mul), 0, tag(T::Add), 0, tag(T::Const), 32,
                                 tag(T::Mul), 0});
   reader.emit(Op::CbReserve, {0, 1});
-  reader.emit(Op::NocReadRows, {0, 0, zero, 4, 32, next, offset, zero, 0, nearer ? 1 : 0});
+  reader.emit(Op::NocReadRuns, {0, 0, zero, 4, 32, 32, next, offset, zero, 0, nearer ? 1 : 0});
   reader.emit(Op::NocBarrier);
   reader.emit(Op::CbPush, {0, 1});
   d.kernels = {reader};
@@ -188,7 +222,7 @@ int64_t neighbourRowsCycles(bool nearer) {
 }
 } // namespace
 
-TEST(ReadRows, NearerTakesTheShorterRoute) {
+TEST(ReadRuns, NearerTakesTheShorterRoute) {
   // Each core's 32 responses of 64 B are 64 flits: over NoC 1, 64 cycles on a link of their own
   // behind 64 cycles of issue; over NoC 0 the eight cores' 512 flits share the row's links.
   int64_t far = neighbourRowsCycles(false), near = neighbourRowsCycles(true);
