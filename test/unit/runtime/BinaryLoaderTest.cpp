@@ -10,14 +10,6 @@ using namespace tessel::rt;
 using namespace tessel::rt::test;
 
 namespace {
-std::string loadError(const BinarySpec &spec) {
-  LoadedBinary bin;
-  std::string error;
-  EXPECT_FALSE(loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error));
-  EXPECT_EQ(error.find('\n'), std::string::npos) << error;
-  return error;
-}
-
 KernelSpec &compute(BinarySpec &spec) { return spec.dispatches[0].kernels[1]; }
 } // namespace
 

@@ -45,13 +45,6 @@ bool run(const BinarySpec &spec, const HostTensor &x, RunResult &r, std::string 
     return false;
   return runBinary(bin, {x}, SimOptions(), r, error);
 }
-
-std::string loadError(const BinarySpec &spec) {
-  LoadedBinary bin;
-  std::string error;
-  EXPECT_FALSE(loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error));
-  return error;
-}
 } // namespace
 
 TEST(L1Tensor, IntermediateStaysOffDram) {

@@ -1,4 +1,4 @@
-//===- ReadRunsTest.cpp - NOC_READ_RUNS: a request per run of rows --------===//
+//===- ReadRunsTest.cpp - NOC_READ_RUNS: a request per contiguous stretch ===//
 #include "TestBinaries.h"
 
 #include "tessel/runtime/Formats.h"
@@ -23,13 +23,22 @@ std::vector<int64_t> sourceRow() {
           tag(T::Mul), 0, tag(T::Add), 0, tag(T::Mul), 0, tag(T::Add), 0};
 }
 
+/// A one-tile dispatch over a 64 x 32 f32 table whose reader is `reader` (filling cb 0, of
+/// `format`): compute copies the tile, the writer stores it.
+BinarySpec tableSpec(const KernelSpec &reader,
+                     ttb::DataFormat format = ttb::DataFormat::Float32) {
+  BinarySpec spec = withIds("table", {64, 32}, 1);
+  spec.dispatches[0].cbs[0].format = format;
+  KernelSpec compute(ttb::ThreadKind::Compute);
+  emitCopyTile(compute, compute.constant(0), 0, 16);
+  spec.dispatches[0].kernels = {reader, compute, tileWriter()};
+  return spec;
+}
+
 /// Rows of a 64 x 32 table into one tile: row r reads table row sourceRow(r), except rows 24 to
 /// 27, which are padding (-1). Runs: rows 0-11 (table rows 20-31, tile 0), 12-23 (32-43, tile
 /// 1), the padding 24-27, then 28-31 one by one (63, 62, 61, 60: each row before the last).
 BinarySpec readRunsSpec(int32_t rows = 32, ttb::DataFormat format = ttb::DataFormat::Float32) {
-  BinarySpec spec = withIds("table", {64, 32}, 1);
-  DispatchSpec d = spec.dispatches[0];
-  d.cbs[0].format = format;
   KernelSpec reader(ttb::ThreadKind::Reader);
   int32_t zero = reader.constant(0);
   std::vector<int64_t> src = sourceRow();
@@ -48,11 +57,7 @@ BinarySpec readRunsSpec(int32_t rows = 32, ttb::DataFormat format = ttb::DataFor
                                 reader.expr(offset), outside, fillBits, 0});
   reader.emit(Op::NocBarrier);
   reader.emit(Op::CbPush, {0, 1});
-  KernelSpec compute(ttb::ThreadKind::Compute);
-  emitCopyTile(compute, compute.constant(0), 0, 16);
-  d.kernels = {reader, compute, tileWriter()};
-  spec.dispatches = {d};
-  return spec;
+  return tableSpec(reader, format);
 }
 
 std::vector<HostTensor> tableAndIds() {
@@ -61,24 +66,30 @@ std::vector<HostTensor> tableAndIds() {
     table.data[i] = float(i);
   return {table, HostTensor{"ids", {32}, std::vector<float>(32)}};
 }
-
-std::string loadError(const BinarySpec &spec) {
+/// Runs `spec` on the table and no ids with a trace; returns the output tile's values and the
+/// cycles core (0,0)'s reader spent on NOC instructions (the trace joins consecutive spans).
+std::vector<float> runTable(const BinarySpec &spec, int64_t &readerNocCycles) {
   LoadedBinary bin;
   std::string error;
-  EXPECT_FALSE(loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error));
-  return error;
+  SimOptions options;
+  options.trace = true;
+  RunResult result;
+  readerNocCycles = 0;
+  EXPECT_TRUE(loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error)) << error;
+  EXPECT_TRUE(runBinary(bin, tableAndIds(), options, result, error)) << error;
+  if (result.outputs.empty())
+    return {};
+  for (const TraceEvent &e : result.trace.events)
+    if (e.pid == 1 && e.tid == 0 && e.name == "NOC")
+      readerNocCycles += e.duration;
+  return result.outputs[0].data;
 }
 } // namespace
 
 TEST(ReadRuns, RowsThatFollowEachOtherAreOneRequest) {
-  LoadedBinary bin;
-  std::string error;
-  ASSERT_TRUE(loadBinaryFromBytes(buildBinary(readRunsSpec()), testChip(), bin, error)) << error;
-  SimOptions options;
-  options.trace = true;
-  RunResult result;
-  ASSERT_TRUE(runBinary(bin, tableAndIds(), options, result, error)) << error;
-  const std::vector<float> &out = result.outputs[0].data;
+  int64_t noc;
+  std::vector<float> out = runTable(readRunsSpec(), noc);
+  ASSERT_EQ(out.size(), size_t(32 * 32));
   for (int r = 0; r < 32; ++r) {
     int source = r < 28 ? r + 20 : 91 - r;
     for (int c = 0; c < 32; ++c) {
@@ -86,51 +97,54 @@ TEST(ReadRuns, RowsThatFollowEachOtherAreOneRequest) {
       ASSERT_EQ(out[size_t(r * 32 + c)], want) << "row " << r << " col " << c;
     }
   }
-  // Seven runs, each a cycle per row it walked and one to issue it, and the barrier's cycle:
-  // the trace joins the reader's consecutive NOC spans.
-  int64_t noc = 0;
-  for (const TraceEvent &e : result.trace.events)
-    if (e.pid == 1 && e.tid == 0 && e.name == "NOC")
-      noc += e.duration;
+  // Seven requests: a cycle per run walked, one per request, and the barrier's.
   EXPECT_EQ(noc, 32 + 7 + 1);
 }
 
-TEST(ReadRuns, RunsFillTheDecodersChunks) {
-  // Eight times the tile's rows in reverse, 32 runs each: 256 records, more than a chunk of the
-  // run-ahead decoder holds, so that an instruction's runs never straddle two chunks.
-  BinarySpec spec = withIds("table", {64, 32}, 1);
-  DispatchSpec d = spec.dispatches[0];
+namespace {
+/// A reader of `runs` runs of `length` values from tile 0 of the table, run r (var 4, inside a
+/// loop of `repeats` on var 5 when it is more than one) at offset `offset`.
+KernelSpec runsReader(int32_t runs, int32_t length, std::vector<int64_t> offset,
+                      int32_t repeats = 1) {
   KernelSpec reader(ttb::ThreadKind::Reader);
-  int32_t zero = reader.constant(0);
-  int32_t offset = reader.expr({tag(T::Const), 31, tag(T::Var), 5, tag(T::Const), -1,
-                                tag(T::Mul), 0, tag(T::Add), 0, tag(T::Const), 32,
-                                tag(T::Mul), 0});
+  int32_t zero = reader.constant(0), at = reader.expr(std::move(offset));
   reader.emit(Op::CbReserve, {0, 1});
-  size_t l = reader.loop(4, reader.constant(8));
-  reader.emit(Op::NocReadRuns, {0, 0, zero, 5, 32, 32, zero, offset, zero, 0, 0});
-  reader.endLoop(l);
+  size_t l = repeats > 1 ? reader.loop(5, reader.constant(repeats)) : 0;
+  reader.emit(Op::NocReadRuns, {0, 0, zero, 4, runs, length, zero, at, zero, 0, 0});
+  if (repeats > 1)
+    reader.endLoop(l);
   reader.emit(Op::NocBarrier);
   reader.emit(Op::CbPush, {0, 1});
-  KernelSpec compute(ttb::ThreadKind::Compute);
-  emitCopyTile(compute, compute.constant(0), 0, 16);
-  d.kernels = {reader, compute, tileWriter()};
-  spec.dispatches = {d};
-  LoadedBinary bin;
-  std::string error;
-  ASSERT_TRUE(loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error)) << error;
-  SimOptions options;
-  options.trace = true;
-  RunResult result;
-  ASSERT_TRUE(runBinary(bin, tableAndIds(), options, result, error)) << error;
+  return reader;
+}
+} // namespace
+
+TEST(ReadRuns, RunsFillTheDecodersChunks) {
+  // Eight times the tile's rows in reverse, 32 requests each: 256 records, more than a chunk of
+  // the run-ahead decoder holds, so that an instruction's records never straddle two chunks.
+  std::vector<int64_t> reversed = {tag(T::Const), 31, tag(T::Var), 4, tag(T::Const), -1,
+                                   tag(T::Mul), 0, tag(T::Add), 0, tag(T::Const), 32,
+                                   tag(T::Mul), 0};
+  int64_t noc;
+  std::vector<float> out = runTable(tableSpec(runsReader(32, 32, reversed, 8)), noc);
+  ASSERT_EQ(out.size(), size_t(32 * 32));
   for (int r = 0; r < 32; ++r)
     for (int c = 0; c < 32; ++c)
-      ASSERT_EQ(result.outputs[0].data[size_t(r * 32 + c)], float((31 - r) * 32 + c))
-          << "row " << r << " col " << c;
-  int64_t noc = 0;
-  for (const TraceEvent &e : result.trace.events)
-    if (e.pid == 1 && e.tid == 0 && e.name == "NOC")
-      noc += e.duration;
+      ASSERT_EQ(out[size_t(r * 32 + c)], float((31 - r) * 32 + c)) << "row " << r << " col " << c;
   EXPECT_EQ(noc, 8 * 32 * 2 + 1);
+}
+
+TEST(ReadRuns, HalfRowsThatFollowEachOtherAreOneRequest) {
+  // 64 runs of 16 values, run v at offset 16 v: each tile row's two halves follow each other,
+  // and so do the rows, so the tile is one request.
+  int64_t noc;
+  std::vector<float> out =
+      runTable(tableSpec(runsReader(64, 16, {tag(T::Var), 4, tag(T::Const), 16, tag(T::Mul), 0})),
+               noc);
+  ASSERT_EQ(out.size(), size_t(32 * 32));
+  for (int i = 0; i < 32 * 32; ++i)
+    ASSERT_EQ(out[size_t(i)], float(i)) << i;
+  EXPECT_EQ(noc, 64 + 1 + 1); // a cycle per run walked, the request's, the barrier's
 }
 
 TEST(ReadRuns, VerifierRejectsRunsBeyondATile) {
@@ -139,38 +153,6 @@ TEST(ReadRuns, VerifierRejectsRunsBeyondATile) {
   EXPECT_NE(loadError(readRunsSpec(33)).find("NOC_READ_RUNS of 33 runs of 32 values: 1 to 128 "
                                              "runs of at least one value, a tile's at most"),
             std::string::npos);
-}
-
-TEST(ReadRuns, HalfRowsThatFollowEachOtherAreOneRequest) {
-  // 64 runs of 16 values, run v from table row v / 2 at column 16 (v mod 2): each tile row's two
-  // halves follow each other, and so do the rows, so the 32 rows of tile 0 are one request.
-  BinarySpec spec = withIds("table", {64, 32}, 1);
-  DispatchSpec d = spec.dispatches[0];
-  KernelSpec reader(ttb::ThreadKind::Reader);
-  int32_t zero = reader.constant(0);
-  int32_t offset = reader.expr({tag(T::Var), 4, tag(T::Const), 16, tag(T::Mul), 0});
-  reader.emit(Op::CbReserve, {0, 1});
-  reader.emit(Op::NocReadRuns, {0, 0, zero, 4, 64, 16, zero, offset, zero, 0, 0});
-  reader.emit(Op::NocBarrier);
-  reader.emit(Op::CbPush, {0, 1});
-  KernelSpec compute(ttb::ThreadKind::Compute);
-  emitCopyTile(compute, compute.constant(0), 0, 16);
-  d.kernels = {reader, compute, tileWriter()};
-  spec.dispatches = {d};
-  LoadedBinary bin;
-  std::string error;
-  ASSERT_TRUE(loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error)) << error;
-  SimOptions options;
-  options.trace = true;
-  RunResult result;
-  ASSERT_TRUE(runBinary(bin, tableAndIds(), options, result, error)) << error;
-  for (int i = 0; i < 32 * 32; ++i)
-    ASSERT_EQ(result.outputs[0].data[size_t(i)], float(i)) << i;
-  int64_t noc = 0;
-  for (const TraceEvent &e : result.trace.events)
-    if (e.pid == 1 && e.tid == 0 && e.name == "NOC")
-      noc += e.duration;
-  EXPECT_EQ(noc, 64 + 1 + 1); // a cycle per run walked, the request's, the barrier's
 }
 
 TEST(ReadRuns, VerifierRejectsBlockFloatSlots) {

@@ -16,6 +16,14 @@ ChipDesc testChip() {
   return chip;
 }
 
+std::string loadError(const BinarySpec &spec) {
+  LoadedBinary bin;
+  std::string error;
+  EXPECT_FALSE(loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error));
+  EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+  return error;
+}
+
 namespace {
 constexpr uint32_t kL1Base = 200000;
 

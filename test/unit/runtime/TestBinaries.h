@@ -23,6 +23,8 @@ using rt::buildBinary;
 
 /// The default chip descriptor (fails the test if it cannot be loaded).
 ChipDesc testChip();
+/// Why the loader refuses `spec` (fails the test if it loads, or if the error is not one line).
+std::string loadError(const BinarySpec &spec);
 
 /// Compute's copy of one tile: wait on cb `in`, COPY to Dst, PACK into cb `out`, pop and push.
 void emitCopyTile(KernelSpec &compute, int32_t zeroExpr, int32_t in, int32_t out);
