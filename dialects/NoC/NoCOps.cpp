@@ -141,11 +141,10 @@ void ReadRunsOp::build(OpBuilder &b, OperationState &state, Value buffer, Value 
 LogicalResult ReadRunsOp::verify() {
   if (failed(verifyDataMovementThread(*this)))
     return failure();
-  // ODS hands I64Attr out unsigned: read them signed. The run-ahead decoder takes up to 128
-  // runs at once (the bytecode's kMaxReadRuns).
+  // ODS hands I64Attr out unsigned: read them signed.
   int64_t runs = getRunsAttr().getInt(), length = getLengthAttr().getInt();
-  if (runs < 1 || runs > 128 || length < 1 || runs * length > 32 * 32)
-    return emitOpError("reads 1 to 128 runs of at least one value, a tile's at most, not ")
+  if (runs < 1 || length < 1 || runs * length > 32 * 32)
+    return emitOpError("reads runs of at least one value, a tile's at most, not ")
            << runs << " of " << length;
   if (failed(verifySplittable(*this, getCb())))
     return failure();

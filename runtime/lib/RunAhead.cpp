@@ -10,9 +10,6 @@ RunAhead::RunAhead(const KernelProgram &program, MathLanes &pool)
   exprs.reset(*program.graph, program.numVars);
 }
 
-static_assert(kMaxReadRuns <= RunAhead::kChunkRecords,
-              "a NOC_READ_RUNS's records fit one chunk");
-
 void RunAhead::decode(Chunk &c) {
   // No instruction has more than six expression operands (NOC_MCAST, NOC_READ_SPAN).
   constexpr size_t kMaxValues = 6;
@@ -32,9 +29,14 @@ void RunAhead::decode(Chunk &c) {
     const int32_t *w = code.data() + pc + 1;
     if (op == Op::NocReadRuns) {
       // A record per request, all in one chunk: one that has no room left for a request per
-      // run ends here and the next begins with it.
+      // run ends here and the next begins with it, growing to hold them where there are more.
       if (r > 0 && r + w[4] > kChunkRecords)
         break;
+      size_t at = size_t(out - c.words.data()), need = at + size_t(w[4]) * (1 + kMaxValues);
+      if (c.words.size() < need) {
+        c.words.resize(need);
+        out = c.words.data() + at;
+      }
       int records = decodeReadRuns(w, out, c);
       if (!c.fault.empty()) {
         c.end = true;

@@ -327,10 +327,9 @@ void tessel::lowering::emitTileGather(DispatchBuilder &db, const TileGather &g, 
   // one hop away on NoC 1, all the way round on NoC 0); from DRAM over NoC 0, whose links into
   // the cores the cost model books for DRAM reads (over NoC 1 the responses meet the writes: a
   // 3x3 convolution of a 28x28 image read from DRAM took 25.8k cycles for 21.1k estimated,
-  // test_cost_model.py's windows case). Runs shorter than 8 values stay in loops: a tile of
-  // them is more than the instruction walks at once.
+  // test_cost_model.py's windows case).
   int64_t perRow = 32 / g.runLength;
-  if (g.runLength >= 8 && 32 % g.runLength == 0 &&
+  if (32 % g.runLength == 0 &&
       (g.columns + g.runLength - 1) / g.runLength == perRow) {
     bool fromL1 = grid::getLayout(input.getType()).getMemory() == grid::MemorySpace::l1;
     AffineExpr v = getAffineDimExpr(0, ctx);

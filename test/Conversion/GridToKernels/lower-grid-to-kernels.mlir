@@ -236,15 +236,18 @@ func.func @first_row(%x: tensor<64x64xf32, #l>, %row: tensor<1x64xf32, #l>) -> t
 
 // -----
 
-// A gathered tile is assembled by the reader, row by row, one NoC read per run of values.
+// A gathered tile is assembled by the reader run by run: runs of one value here (a transpose),
+// 1024 of them in one noc.read_runs, each of its run's value v from input row v mod 32 (the
+// input tile's offset 32 (v mod 32) + v floordiv 32).
 #l = #grid.layout<tile 32x32, f32, dram, interleaved>
 // CHECK-LABEL: func.func @gather
 // CHECK: %[[CB:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
 // CHECK: noc.kernel reader {
 // CHECK: noc.cb_reserve %[[CB]], 1
-// CHECK: scf.for
-// CHECK: scf.for
-// CHECK: noc.read_span %{{.*}}[%{{.*}}] offset %{{.*}} into %[[CB]][%{{.*}}] offset %{{.*}} count %{{.*}} outside %{{.*}} fill 0.000000e+00
+// CHECK-NOT: scf.for
+// CHECK: noc.read_runs %{{.*}} into %[[CB]][%{{.*}}] runs 1024 of 1 fill 0.000000e+00 :
+// CHECK-NEXT: ^bb0(%[[V:.*]]: index):
+// CHECK: noc.yield %{{.*}}, %{{.*}}, %{{.*}}
 // CHECK: noc.barrier
 // CHECK: noc.kernel compute {
 // CHECK: tile.copy

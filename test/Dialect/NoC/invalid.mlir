@@ -691,7 +691,7 @@ func.func @read_runs_past_a_tile(%x: tensor<64x64xbf16, #l>) {
     %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, bf16>, 2>
     noc.kernel reader {
       %c0 = arith.constant 0 : index
-      // expected-error @+1 {{'noc.read_runs' op reads 1 to 128 runs of at least one value, a tile's at most, not 33 of 32}}
+      // expected-error @+1 {{'noc.read_runs' op reads runs of at least one value, a tile's at most, not 33 of 32}}
       noc.read_runs %in into %cb[%c0] runs 33 of 32 fill 0.0 : tensor<64x64xbf16, #l>, !noc.cb<!tile.tile<32x32, bf16>, 2> {
       ^bb0(%row: index):
         noc.yield %c0, %c0, %c0
@@ -766,7 +766,7 @@ func.func @read_runs_on_compute(%x: tensor<32x32xf32, #l>) {
 // -----
 
 #l = #grid.layout<tile 32x32, f32, dram, interleaved>
-func.func @read_runs_beyond_the_decoder(%x: tensor<32x32xf32, #l>) {
+func.func @read_runs_of_nothing(%x: tensor<32x32xf32, #l>) {
   %e = grid.empty : tensor<32x32xf32, #l>
   %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
       attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
@@ -774,8 +774,8 @@ func.func @read_runs_beyond_the_decoder(%x: tensor<32x32xf32, #l>) {
     %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
     noc.kernel reader {
       %c0 = arith.constant 0 : index
-      // expected-error @+1 {{'noc.read_runs' op reads 1 to 128 runs of at least one value, a tile's at most, not 256 of 4}}
-      noc.read_runs %in into %cb[%c0] runs 256 of 4 fill 0.0 : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2> {
+      // expected-error @+1 {{'noc.read_runs' op reads runs of at least one value, a tile's at most, not 32 of 0}}
+      noc.read_runs %in into %cb[%c0] runs 32 of 0 fill 0.0 : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2> {
       ^bb0(%run: index):
         noc.yield %c0, %c0, %c0
       }

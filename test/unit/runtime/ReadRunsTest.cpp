@@ -134,6 +134,20 @@ TEST(ReadRuns, RunsFillTheDecodersChunks) {
   EXPECT_EQ(noc, 8 * 32 * 2 + 1);
 }
 
+TEST(ReadRuns, AChunkGrowsForAnInstructionOfMoreRequests) {
+  // The tile's 1024 values in reverse, one by one: 1024 requests of one instruction in one chunk
+  // of the run-ahead decoder, eight times its usual records.
+  int64_t noc;
+  std::vector<float> out = runTable(
+      tableSpec(runsReader(1024, 1, {tag(T::Const), 1023, tag(T::Var), 4, tag(T::Const), -1,
+                                     tag(T::Mul), 0, tag(T::Add), 0})),
+      noc);
+  ASSERT_EQ(out.size(), size_t(32 * 32));
+  for (int i = 0; i < 32 * 32; ++i)
+    ASSERT_EQ(out[size_t(i)], float(1023 - i)) << i;
+  EXPECT_EQ(noc, 1024 * 2 + 1);
+}
+
 TEST(ReadRuns, HalfRowsThatFollowEachOtherAreOneRequest) {
   // 64 runs of 16 values, run v at offset 16 v: each tile row's two halves follow each other,
   // and so do the rows, so the tile is one request.
@@ -150,7 +164,7 @@ TEST(ReadRuns, HalfRowsThatFollowEachOtherAreOneRequest) {
 TEST(ReadRuns, VerifierRejectsRunsBeyondATile) {
   EXPECT_NE(loadError(readRunsSpec(0)).find("NOC_READ_RUNS of 0 runs of 32 values"),
             std::string::npos);
-  EXPECT_NE(loadError(readRunsSpec(33)).find("NOC_READ_RUNS of 33 runs of 32 values: 1 to 128 "
+  EXPECT_NE(loadError(readRunsSpec(33)).find("NOC_READ_RUNS of 33 runs of 32 values: 1 to 1024 "
                                              "runs of at least one value, a tile's at most"),
             std::string::npos);
 }

@@ -54,8 +54,8 @@ enum class Op : int32_t {
   NocReadRuns = 30,
 };
 inline constexpr int32_t kNumOps = 31;
-/// Runs NOC_READ_RUNS walks at most (each a record of the run-ahead decoder's chunk at most).
-inline constexpr int32_t kMaxReadRuns = 128;
+/// Runs NOC_READ_RUNS walks at most: a tile's values, one by one.
+inline constexpr int32_t kMaxReadRuns = 1024;
 
 /// Operand words following opcode `op`; -1 for an unknown opcode.
 int operandCount(int32_t op);
