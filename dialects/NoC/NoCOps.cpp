@@ -120,11 +120,12 @@ LogicalResult ReadSpanOp::verify() {
 }
 
 void ReadRunsOp::build(OpBuilder &b, OperationState &state, Value buffer, Value cb, Value slot,
-                       int64_t runs, int64_t length, float fill, bool nearer,
+                       int64_t runs, int64_t length, int64_t perRow, float fill, bool nearer,
                        function_ref<std::array<Value, 3>(OpBuilder &, Value)> bodyFn) {
   state.addOperands({buffer, cb, slot});
   state.addAttribute(getRunsAttrName(state.name), b.getI64IntegerAttr(runs));
   state.addAttribute(getLengthAttrName(state.name), b.getI64IntegerAttr(length));
+  state.addAttribute(getPerRowAttrName(state.name), b.getI64IntegerAttr(perRow));
   state.addAttribute(getFillAttrName(state.name), b.getF32FloatAttr(fill));
   if (nearer)
     state.addAttribute(getNearerAttrName(state.name), b.getUnitAttr());
@@ -142,10 +143,13 @@ LogicalResult ReadRunsOp::verify() {
   if (failed(verifyDataMovementThread(*this)))
     return failure();
   // ODS hands I64Attr out unsigned: read them signed.
-  int64_t runs = getRunsAttr().getInt(), length = getLengthAttr().getInt();
-  if (runs < 1 || length < 1 || runs * length > 32 * 32)
-    return emitOpError("reads runs of at least one value, a tile's at most, not ")
-           << runs << " of " << length;
+  int64_t runs = getRunsAttr().getInt(), length = getLengthAttr().getInt(),
+          perRow = getPerRowAttr().getInt();
+  if (runs < 1 || length < 1 || perRow < 1 || perRow * length > 32 ||
+      (runs + perRow - 1) / perRow > 32)
+    return emitOpError("reads runs of at least one value, a row's within its 32 values and a "
+                       "tile's rows at most, not ")
+           << runs << " of " << length << ", " << perRow << " per row";
   if (failed(verifySplittable(*this, getCb())))
     return failure();
   return verifyBufferFormat(*this, getBuffer(), getCb());

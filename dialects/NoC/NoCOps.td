@@ -142,21 +142,21 @@ def NoC_ReadSpanOp : NoC_Op<"read_span"> {
 def NoC_ReadRunsOp : NoC_Op<"read_runs"> {
   let summary = "Asynchronous reads of a CB slot's runs of values, a request per contiguous stretch";
   let description = [{
-    Fills the slot's first `runs` x `length` values, `length` at a time: run `r` goes to
-    position `r * length` and comes from row-major position `offset` of tile `tile`, or is
-    `fill` where `outside` is non-zero (padding), the three yielded by the body for `r`. Runs
-    whose sources follow each other (the same tile, each offset `length` past the previous
-    run's) or that are all padding are read by one request: a data-movement kernel walks the
-    runs' sources and reads each contiguous stretch at once, as a convolution's window rows run
-    along the rows of its input. A run is a tile row (`length` 32) or an equal piece of one;
-    block-float tiles cannot be split.
+    Fills `runs` runs of `length` values of the slot, `per_row` to a tile row: run `r` goes to
+    row `r / per_row` at column `(r mod per_row) * length` and comes from row-major position
+    `offset` of tile `tile`, or is `fill` where `outside` is non-zero (padding), the three
+    yielded by the body for `r`. Runs that follow each other in both the slot and the source
+    (the same tile, each offset `length` past the previous run's) or that are all padding are
+    read by one request: a data-movement kernel walks the runs' sources and reads each
+    contiguous stretch at once, as a convolution's window rows run along the rows of its input.
+    Block-float tiles cannot be split.
 
     Each request travels over NoC 0, or with `over nearer` over the NoC whose route from the
     source has fewer hops: a core that reads the neighbour after it on NoC 0 (+x, +y) has its
     data come round the whole torus, on NoC 1 one hop.
 
     ```mlir
-    noc.read_runs %a into %cb[%s] runs 32 of 32 fill 0.0 over nearer : tensor<64x64xbf16, #l>, !noc.cb<!tile.tile<32x32, bf16>, 2> {
+    noc.read_runs %a into %cb[%s] runs 32 of 32, 1 per row fill 0.0 over nearer : tensor<64x64xbf16, #l>, !noc.cb<!tile.tile<32x32, bf16>, 2> {
     ^bb0(%row: index):
       %t = affine.apply affine_map<(d0) -> (d0 floordiv 16)>(%row)
       %o = affine.apply affine_map<(d0) -> ((d0 mod 16) * 64)>(%row)
@@ -165,11 +165,12 @@ def NoC_ReadRunsOp : NoC_Op<"read_runs"> {
     ```
   }];
   let arguments = (ins AnyRankedTensor:$buffer, NoC_CircularBufferType:$cb, Index:$slot,
-                   I64Attr:$runs, I64Attr:$length, DefaultValuedAttr<F32Attr, "0.0">:$fill,
-                   UnitAttr:$nearer);
+                   I64Attr:$runs, I64Attr:$length, I64Attr:$per_row,
+                   DefaultValuedAttr<F32Attr, "0.0">:$fill, UnitAttr:$nearer);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = [{
-    $buffer `into` $cb `[` $slot `]` `runs` $runs `of` $length `fill` $fill
+    $buffer `into` $cb `[` $slot `]` `runs` $runs `of` $length `,` $per_row `per` `row`
+    `fill` $fill
     (`over` `nearer` $nearer^)? attr-dict `:` type($buffer) `,` qualified(type($cb)) $body
   }];
   let hasVerifier = 1;
@@ -178,7 +179,8 @@ def NoC_ReadRunsOp : NoC_Op<"read_runs"> {
   let builders = [
     // The body is built by `bodyFn` from the run; it returns (tile, offset, outside).
     OpBuilder<(ins "::mlir::Value":$buffer, "::mlir::Value":$cb, "::mlir::Value":$slot,
-                   "int64_t":$runs, "int64_t":$length, "float":$fill, "bool":$nearer,
+                   "int64_t":$runs, "int64_t":$length, "int64_t":$perRow, "float":$fill,
+                   "bool":$nearer,
                    "::llvm::function_ref<std::array<::mlir::Value, 3>(::mlir::OpBuilder &, ::mlir::Value)>":$bodyFn)>
   ];
 }

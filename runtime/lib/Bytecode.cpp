@@ -16,7 +16,7 @@ const OpInfo kOps[kNumOps] = {
     {"REDUCE", 6},     {"MASK", 4},        {"PACK", 3},       {"SEM_WAIT", 2},
     {"SEM_INC", 4},    {"NOC_MCAST", 7},  {"DST_BINARY", 4},
     {"NOC_READ_SPAN", 9}, {"CB_LOAD_INDEX", 5}, {"NOC_FLUSH", 0}, {"CB_TILE_NONZERO", 4},
-    {"NOC_WRITE0", 4}, {"PACK_ACC", 3}, {"MATMUL_BT", 5}, {"NOC_READ_RUNS", 11},
+    {"NOC_WRITE0", 4}, {"PACK_ACC", 3}, {"MATMUL_BT", 5}, {"NOC_READ_RUNS", 12},
 };
 // See operandKinds() in Bytecode.h for the letters.
 const char *const kOperandKinds[kNumOps] = {
@@ -24,7 +24,7 @@ const char *const kOperandKinds[kNumOps] = {
     "",       "",     "",    "cecee",   "BGcecee", "Uer", "cee",  "cee",
     "RDAcee", "eeer", "ece", "se",      "eesr",    "ceeeeee", "Beee", "beeceeeer",
     "vceer",  "",     "vcer",  "cebe",    "ece",     "cecee",
-    "bcevrreeerA",
+    "bcevrrreeerA",
 };
 } // namespace
 

@@ -80,12 +80,13 @@ DispatchRunner::Step DispatchRunner::execReadSpan(Thread &t, const int32_t *w) {
 }
 
 DispatchRunner::Step DispatchRunner::execReadRuns(Thread &t, const int32_t *w) {
-  // NOC_READ_RUNS buf, cb, slot, run_var, runs, length, tile, src_offset, outside, fill,
-  // nearer; the record holds one request: the runs it joins are its count over their length.
+  // NOC_READ_RUNS buf, cb, slot, run_var, runs, length, per_row, tile, src_offset, outside,
+  // fill, nearer; the record holds one request: the runs it joins are its count over their
+  // length.
   int64_t count;
   if (!arg(t, 2, count))
     return Step::Failed;
-  return readRun(t, "NOC_READ_RUNS", uint32_t(w[0]), w[1], w[9], w[10] != 0,
+  return readRun(t, "NOC_READ_RUNS", uint32_t(w[0]), w[1], w[10], w[11] != 0,
                  std::max<int64_t>(count / w[5], 1) + 1);
 }
 

@@ -115,11 +115,12 @@ void RunAhead::decode(Chunk &c) {
 }
 
 int RunAhead::decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c) {
-  // NOC_READ_RUNS buf, cb, slot, run_var, runs, length, tile, src_offset, outside, fill,
-  // nearer; run r fills the slot from value r * length. Each record: pc | values << 32, then slot, dst_offset, count, outside and, for a
-  // request inside the tensor, tile and src_offset (NOC_READ_SPAN's order).
+  // NOC_READ_RUNS buf, cb, slot, run_var, runs, length, per_row, tile, src_offset, outside,
+  // fill, nearer; run r fills the slot's row r / per_row from value (r mod per_row) * length.
+  // Each record: pc | values << 32, then slot, dst_offset, count, outside and, for a request
+  // inside the tensor, tile and src_offset (NOC_READ_SPAN's order).
   std::string why;
-  int64_t slot = 0, length = w[5];
+  int64_t slot = 0, length = w[5], perRow = w[6];
   int records = 0;
   int64_t *open = nullptr; // the record of the request the last run joined
   auto fault = [&](int32_t e) {
@@ -133,14 +134,15 @@ int RunAhead::decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c) {
   for (int64_t run = 0; run < w[4]; ++run) {
     exprs.setVar(size_t(w[3]), run);
     int64_t outside, tile = 0, src = 0;
-    if (!exprs.eval(size_t(w[8]), outside, why))
-      return fault(w[8]);
-    if (!outside && !exprs.eval(size_t(w[6]), tile, why))
-      return fault(w[6]);
-    if (!outside && !exprs.eval(size_t(w[7]), src, why))
+    if (!exprs.eval(size_t(w[9]), outside, why))
+      return fault(w[9]);
+    if (!outside && !exprs.eval(size_t(w[7]), tile, why))
       return fault(w[7]);
+    if (!outside && !exprs.eval(size_t(w[8]), src, why))
+      return fault(w[8]);
     outside = outside != 0;
-    if (open && open[4] == outside &&
+    int64_t dst = run / perRow * kTileDim + run % perRow * length;
+    if (open && open[4] == outside && open[2] + open[3] == dst &&
         (outside || (open[5] == tile && open[6] + open[3] == src))) {
       open[3] += length;
       continue;
@@ -149,7 +151,7 @@ int RunAhead::decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c) {
     int values = outside ? 4 : 6;
     open[0] = int64_t(pc) | int64_t(values) << 32;
     open[1] = slot;
-    open[2] = run * length;
+    open[2] = dst;
     open[3] = length;
     open[4] = outside;
     open[5] = tile;

@@ -614,11 +614,14 @@ private:
         return fail(at + ": CB_LOAD_INDEX wraps at " + std::to_string(k.code()->Get(pc + 5)) +
                     ", not a positive size");
       if (op == int32_t(Op::NocReadRuns)) {
-        int64_t runs = k.code()->Get(pc + 5), length = k.code()->Get(pc + 6);
-        if (runs < 1 || runs > kMaxReadRuns || length < 1 || runs * length > kTileElems)
+        int64_t runs = k.code()->Get(pc + 5), length = k.code()->Get(pc + 6),
+                perRow = k.code()->Get(pc + 7);
+        if (runs < 1 || runs > kMaxReadRuns || length < 1 || perRow < 1 ||
+            perRow * length > kTileDim || (runs + perRow - 1) / perRow > kTileDim)
           return fail(at + ": NOC_READ_RUNS of " + std::to_string(runs) + " runs of " +
-                      std::to_string(length) + " values: 1 to " + std::to_string(kMaxReadRuns) +
-                      " runs of at least one value, a tile's at most");
+                      std::to_string(length) + " values, " + std::to_string(perRow) +
+                      " a row: 1 to " + std::to_string(kMaxReadRuns) +
+                      " runs of at least one value, a row's runs within its 32 values");
       }
       // DRAM <-> CB moves copy bytes, so both sides must share a format.
       bool span = op == int32_t(Op::NocReadSpan) || op == int32_t(Op::NocReadRuns);

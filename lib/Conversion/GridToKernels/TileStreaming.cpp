@@ -321,20 +321,20 @@ void tessel::lowering::emitTileGather(DispatchBuilder &db, const TileGather &g, 
   // The whole tile in place, one request.
   if (g.runLength == TileGather::kWholeTile)
     return readRun(db.index(0), db.index(0));
-  // Runs that fill whole rows, in one noc.read_runs: runs that follow each other in the input
-  // (a window's row along its input's rows) are read at once. From L1, each request comes over
+  // A tile's runs in one noc.read_runs, where a row's runs stay within it: runs that follow
+  // each other in the input (a window's row along its input's rows) are read at once. From L1, each request comes over
   // the NoC with the shorter route from the core that holds it (a neighbour after this core is
   // one hop away on NoC 1, all the way round on NoC 0); from DRAM over NoC 0, whose links into
   // the cores the cost model books for DRAM reads (over NoC 1 the responses meet the writes: a
   // 3x3 convolution of a 28x28 image read from DRAM took 25.8k cycles for 21.1k estimated,
   // test_cost_model.py's windows case).
-  int64_t perRow = 32 / g.runLength;
-  if (32 % g.runLength == 0 &&
-      (g.columns + g.runLength - 1) / g.runLength == perRow) {
+  int64_t perRow = (g.columns + g.runLength - 1) / g.runLength;
+  if (perRow * g.runLength <= 32) {
     bool fromL1 = grid::getLayout(input.getType()).getMemory() == grid::MemorySpace::l1;
     AffineExpr v = getAffineDimExpr(0, ctx);
     db.builder().create<noc::ReadRunsOp>(
-        db.location(), input, cb, slot, 32 * perRow, g.runLength, g.fill, /*nearer=*/fromL1,
+        db.location(), input, cb, slot, 32 * perRow, g.runLength, perRow, g.fill,
+        /*nearer=*/fromL1,
         [&](OpBuilder &, Value run) -> std::array<Value, 3> {
           Value row = db.apply(v.floorDiv(perRow), run);
           Value col = db.apply((v % perRow) * g.runLength, run);

@@ -312,7 +312,8 @@ LogicalResult KernelEncoder::encodeOp(Operation &o) {
         if (failed(exprs({yield.getTile(), yield.getOffset(), yield.getOutside()}, e)))
           return failure();
         emit({op(Opc::NocReadRuns), *buf, *cb, *slot, var, (int32_t)r.getRuns(),
-              (int32_t)r.getLength(), e[0], e[1], e[2], floatBits(r.getFill().convertToFloat()),
+              (int32_t)r.getLength(), (int32_t)r.getPerRow(), e[0], e[1], e[2],
+              floatBits(r.getFill().convertToFloat()),
               r.getNearer() ? 1 : 0});
         return success();
       })

@@ -23,7 +23,7 @@
 // CHECK-NEXT: noc.kernel reader {
 // CHECK-NEXT: %[[CORE:.*]] = grid.core_index linear
 // CHECK-NEXT: noc.cb_reserve %[[CB]], 1
-// CHECK-NEXT: noc.read_runs %[[IN]] into %[[CB]][%c0] runs 32 of 32 fill 0.000000e+00 : tensor<2x3x4x5xf32, {{.*}}>, !noc.cb<!tile.tile<32x32, f32>, 2> {
+// CHECK-NEXT: noc.read_runs %[[IN]] into %[[CB]][%c0] runs 32 of 32, 1 per row fill 0.000000e+00 : tensor<2x3x4x5xf32, {{.*}}>, !noc.cb<!tile.tile<32x32, f32>, 2> {
 // CHECK-NEXT: ^bb0(%[[R:.*]]: index):
 // CHECK-NEXT: %[[T:.*]] = affine.apply #[[TILE]](%[[CORE]], %[[R]])
 // CHECK-NEXT: %[[S:.*]] = affine.apply #[[SRC]](%[[CORE]])
@@ -52,7 +52,7 @@
 // CHECK-NEXT: noc.write %[[CBO]][%c0] into %[[OUT]][%[[WCORE]]]
 // BF16-LABEL: func.func @transpose_rows
 // BF16: noc.cb 0 : !noc.cb<!tile.tile<32x32, bf16>, 2>
-// BF16: noc.read_runs {{.*}} runs 32 of 32 fill 0.000000e+00 : tensor<2x3x4x5xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>, !noc.cb<!tile.tile<32x32, bf16>, 2>
+// BF16: noc.read_runs {{.*}} runs 32 of 32, 1 per row fill 0.000000e+00 : tensor<2x3x4x5xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>, !noc.cb<!tile.tile<32x32, bf16>, 2>
 // BF16: tile.copy %{{.*}}, dst[%c0] : !tile.tile<32x32, bf16>
 func.func @transpose_rows(%x: tensor<2x3x4x5xf32>) -> tensor<2x4x3x5xf32> {
   %0 = graph.transpose %x {perm = array<i64: 0, 2, 1, 3>} : (tensor<2x3x4x5xf32>) -> tensor<2x4x3x5xf32>
@@ -63,21 +63,22 @@ func.func @transpose_rows(%x: tensor<2x3x4x5xf32>) -> tensor<2x4x3x5xf32> {
 
 // A rotation moves the last dim: out[i, j, k] = in[j, k, i] value by value. Value (r, c) of
 // output tile u is in[r, c, u]: input tile r, offset 32 * c + u, for the 3 rows there are (the
-// others read the fill). The output has 4 columns, so only those 4 are read.
-// CHECK-DAG: #[[OUTSIDE:.*]] = affine_map<(d0) -> (d0 floordiv 3)>
-// CHECK-DAG: #[[DST:.*]] = affine_map<(d0, d1) -> (d0 * 32 + d1)>
+// others read the fill). The output has 4 columns, so only those 4 are read: 128 runs of one
+// value, four a row, run v being value (v floordiv 4, v mod 4).
+// CHECK-DAG: #[[TILE:.*]] = affine_map<(d0) -> (d0 floordiv 4)>
 // CHECK-DAG: #[[SRC:.*]] = affine_map<(d0, d1) -> (d0 + d1 * 32 - (d1 floordiv 4) * 128 - (d0 floordiv 5) * 5)>
+// CHECK-DAG: #[[OUTSIDE:.*]] = affine_map<(d0) -> ((d0 floordiv 4) floordiv 3)>
 // CHECK-LABEL: func.func @transpose_values
 // CHECK: grid.dispatch "transpose" on <(0, 0) to{{ ?}}(4, 0)>
 // CHECK: noc.kernel reader {
 // CHECK-NEXT: %[[CORE:.*]] = grid.core_index linear
 // CHECK-NEXT: noc.cb_reserve
-// CHECK-NEXT: scf.for %[[R:.*]] = %c0 to %c32 step %c1 {
-// CHECK-NEXT: scf.for %[[C:.*]] = %c0 to %c4 step %c1 {
-// CHECK-NEXT: %[[O:.*]] = affine.apply #[[OUTSIDE]](%[[R]])
-// CHECK-NEXT: %[[D:.*]] = affine.apply #[[DST]](%[[R]], %[[C]])
-// CHECK-NEXT: %[[S:.*]] = affine.apply #[[SRC]](%[[CORE]], %[[C]])
-// CHECK-NEXT: noc.read_span %{{.*}}[%[[R]]] offset %[[S]] into %{{.*}}[%c0] offset %[[D]] count %c1 outside %[[O]] fill 0.000000e+00 :
+// CHECK-NEXT: noc.read_runs %{{.*}} into %{{.*}}[%c0] runs 128 of 1, 4 per row fill 0.000000e+00 :
+// CHECK-NEXT: ^bb0(%[[V:.*]]: index):
+// CHECK-NEXT: %[[T:.*]] = affine.apply #[[TILE]](%[[V]])
+// CHECK-NEXT: %[[S:.*]] = affine.apply #[[SRC]](%[[CORE]], %[[V]])
+// CHECK-NEXT: %[[O:.*]] = affine.apply #[[OUTSIDE]](%[[V]])
+// CHECK-NEXT: noc.yield %[[T]], %[[S]], %[[O]]
 // CHECK: noc.kernel compute {
 // CHECK: tile.mask dst[%c0] rows %c3 cols %c4 fill 0.000000e+00
 func.func @transpose_values(%x: tensor<3x4x5xf32>) -> tensor<5x3x4xf32> {
@@ -91,7 +92,7 @@ func.func @transpose_values(%x: tensor<3x4x5xf32>) -> tensor<5x3x4xf32> {
 // a tile transpose.
 // CHECK-LABEL: func.func @transpose_reverse
 // CHECK: grid.dispatch "transpose"
-// CHECK: noc.read_span {{.*}} count %c1
+// CHECK: noc.read_runs {{.*}} runs 64 of 1, 2 per row
 // CHECK-NOT: tile.transpose
 // CHECK: noc.kernel writer
 func.func @transpose_reverse(%x: tensor<2x3x4xf32>) -> tensor<4x3x2xf32> {
@@ -104,17 +105,16 @@ func.func @transpose_reverse(%x: tensor<2x3x4xf32>) -> tensor<4x3x2xf32> {
 // Reshape 2x6 -> 3x4 changes the last dim: value (r, c) is flat index 4 * r + c mod 4 =
 // in[row, col], at offset 32 * row + col of the only input tile, for the 3 rows there are.
 // Both last dims are even and an even flat index starts an even column, so values move in
-// pairs: two runs per row.
-// CHECK-DAG: #[[DST:.*]] = affine_map<(d0, d1) -> (d0 * 32 + d1 * 2)>
+// pairs: two runs per row, run v the pair at column 2 (v mod 2) of row v floordiv 2.
+// CHECK-DAG: #[[SRC:.*]] = affine_map<(d0) -> (d0 * 2 + (d0 floordiv 3) * 26 - ((d0 floordiv 3) floordiv 2) * 64)>
 // CHECK-LABEL: func.func @reshape_values
 // CHECK: grid.dispatch "reshape" on <(0, 0) to{{ ?}}(0, 0)>
 // CHECK: noc.kernel reader {
-// CHECK: scf.for %[[R:.*]] = %c0 to %c32 step %c1 {
-// CHECK-NEXT: scf.for %[[C:.*]] = %c0 to %c2 step %c1 {
-// CHECK-NEXT: %[[O:.*]] = affine.apply #{{.*}}(%[[R]])
-// CHECK-NEXT: %[[D:.*]] = affine.apply #[[DST]](%[[R]], %[[C]])
-// CHECK-NEXT: %[[S:.*]] = affine.apply #{{.*}}(%[[R]], %[[C]])
-// CHECK-NEXT: noc.read_span %{{.*}}[%c0] offset %[[S]] into %{{.*}}[%c0] offset %[[D]] count %c2 outside %[[O]] fill 0.000000e+00 :
+// CHECK: noc.read_runs %{{.*}} runs 64 of 2, 2 per row fill 0.000000e+00 :
+// CHECK-NEXT: ^bb0(%[[V:.*]]: index):
+// CHECK-NEXT: %[[S:.*]] = affine.apply #[[SRC]](%[[V]])
+// CHECK-NEXT: %[[O:.*]] = affine.apply #{{.*}}(%[[V]])
+// CHECK-NEXT: noc.yield %c0, %[[S]], %[[O]]
 // CHECK: noc.kernel compute {
 // CHECK: tile.mask dst[%c0] rows %c3 cols %c4 fill 0.000000e+00
 func.func @reshape_values(%x: tensor<2x6xf32>) -> tensor<3x4xf32> {
@@ -135,7 +135,7 @@ func.func @reshape_values(%x: tensor<2x6xf32>) -> tensor<3x4xf32> {
 // CHECK: noc.kernel reader {
 // CHECK-NEXT: %[[CORE:.*]] = grid.core_index linear
 // CHECK-NOT: scf.for
-// CHECK: noc.read_runs %{{.*}} runs 128 of 8 fill 0.000000e+00 :
+// CHECK: noc.read_runs %{{.*}} runs 128 of 8, 4 per row fill 0.000000e+00 :
 // CHECK-NEXT: ^bb0(%[[V:.*]]: index):
 // CHECK-NEXT: %[[T:.*]] = affine.apply #{{.*}}(%[[CORE]], %[[V]])
 // CHECK-NEXT: %[[S:.*]] = affine.apply #{{.*}}(%[[CORE]], %[[V]])
@@ -152,10 +152,12 @@ func.func @reshape_to_1d(%x: tensor<4x40xf32>) -> tensor<160xf32> {
 
 // -----
 
-// To a scalar: every position reads value 0 of tile 0; only (0, 0) survives the mask.
+// To a scalar: every row's one position reads value 0 of tile 0; only (0, 0) survives the mask.
 // CHECK-LABEL: func.func @reshape_to_scalar
 // CHECK: grid.dispatch "reshape" on <(0, 0) to{{ ?}}(0, 0)>
-// CHECK: noc.read_span %{{.*}}[%c0] offset %c0 into %{{.*}}[%c0] offset %{{.*}} count %c1 outside %c0 fill 0.000000e+00 : tensor<1x1xf32,
+// CHECK: noc.read_runs %{{.*}} into %{{.*}}[%c0] runs 32 of 1, 1 per row fill 0.000000e+00 : tensor<1x1xf32,
+// CHECK-NEXT: ^bb0(%{{.*}}: index):
+// CHECK-NEXT: noc.yield %c0, %c0, %c0
 // CHECK: tile.mask dst[%c0] rows %c1 cols %c1 fill 0.000000e+00
 func.func @reshape_to_scalar(%x: tensor<1x1xf32>) -> tensor<f32> {
   %0 = graph.reshape %x : (tensor<1x1xf32>) -> tensor<f32>
@@ -170,12 +172,12 @@ func.func @reshape_to_scalar(%x: tensor<1x1xf32>) -> tensor<f32> {
 // CHECK: grid.dispatch "reshape"
 // CHECK-SAME: dst_format = #tile<format int32>
 // CHECK: noc.cb 0 : !noc.cb<!tile.tile<32x32, int32>, 2>
-// CHECK: noc.read_span {{.*}} : tensor<6xi64, #grid.layout<tile 32x32, int32, dram, interleaved>>, !noc.cb<!tile.tile<32x32, int32>, 2>
+// CHECK: noc.read_runs {{.*}} : tensor<6xi64, #grid.layout<tile 32x32, int32, dram, interleaved>>, !noc.cb<!tile.tile<32x32, int32>, 2>
 // BF16-LABEL: func.func @reshape_int
 // BF16: grid.dispatch "reshape"
 // BF16-SAME: dst_format = #tile<format int32>
 // BF16: noc.cb 0 : !noc.cb<!tile.tile<32x32, int32>, 2>
-// BF16: noc.read_span {{.*}} : tensor<6xi64, #grid.layout<tile 32x32, int32, dram, interleaved>>, !noc.cb<!tile.tile<32x32, int32>, 2>
+// BF16: noc.read_runs {{.*}} : tensor<6xi64, #grid.layout<tile 32x32, int32, dram, interleaved>>, !noc.cb<!tile.tile<32x32, int32>, 2>
 func.func @reshape_int(%x: tensor<6xi64>) -> tensor<2x3xi64> {
   %0 = graph.reshape %x : (tensor<6xi64>) -> tensor<2x3xi64>
   return %0 : tensor<2x3xi64>
@@ -188,7 +190,7 @@ func.func @reshape_int(%x: tensor<6xi64>) -> tensor<2x3xi64> {
 // CHECK-LABEL: func.func @reshape_keeps_last_dim
 // CHECK: grid.dispatch "reshape"
 // CHECK: noc.kernel reader {
-// CHECK: noc.read_runs {{.*}} runs 32 of 32 fill 0.000000e+00 :
+// CHECK: noc.read_runs {{.*}} runs 32 of 32, 1 per row fill 0.000000e+00 :
 // CHECK-NOT: noc.read_span
 // CHECK: noc.kernel compute {
 func.func @reshape_keeps_last_dim(%x: tensor<2x3x4xf32>) -> tensor<6x4xf32> {
@@ -202,7 +204,7 @@ func.func @reshape_keeps_last_dim(%x: tensor<2x3x4xf32>) -> tensor<6x4xf32> {
 // CHECK-LABEL: func.func @unsqueeze_keeps_last_dim
 // CHECK: grid.dispatch "reshape"
 // CHECK: noc.kernel reader {
-// CHECK: noc.read_runs {{.*}} runs 32 of 32 fill 0.000000e+00 :
+// CHECK: noc.read_runs {{.*}} runs 32 of 32, 1 per row fill 0.000000e+00 :
 // CHECK-NOT: noc.read_span
 // CHECK: noc.kernel compute {
 func.func @unsqueeze_keeps_last_dim(%x: tensor<3x4xf32>) -> tensor<1x3x4xf32> {
@@ -219,7 +221,7 @@ func.func @unsqueeze_keeps_last_dim(%x: tensor<3x4xf32>) -> tensor<1x3x4xf32> {
 // CHECK-DAG: #[[OUTSIDE:.*]] = affine_map<(d0, d1) -> ({{.*}} * 9 + ({{.*}} floordiv 4) * 81 + (d1 floordiv 16) * 243)>
 // CHECK-LABEL: func.func @window_runs
 // CHECK: grid.dispatch "remap"
-// CHECK: noc.read_runs %{{.*}} runs 32 of 32 fill 0.000000e+00
+// CHECK: noc.read_runs %{{.*}} runs 32 of 32, 1 per row fill 0.000000e+00
 // CHECK-NEXT: ^bb0(%[[R:.*]]: index):
 // CHECK-NOT: scf.for
 // CHECK: %[[O:.*]] = affine.apply #[[OUTSIDE]](%{{.*}}, %[[R]])
@@ -235,7 +237,7 @@ func.func @window_runs(%x: tensor<1x1x16x64xf32>) -> tensor<1x1x16x128xf32> {
 // values, two a tile row: 64 runs in one noc.read_runs.
 // CHECK-LABEL: func.func @window_values
 // CHECK-NOT: scf.for
-// CHECK: noc.read_runs %{{.*}} runs 64 of 16 fill 0.000000e+00
+// CHECK: noc.read_runs %{{.*}} runs 64 of 16, 2 per row fill 0.000000e+00
 func.func @window_values(%x: tensor<1x1x16x48xf32>) -> tensor<1x1x16x96xf32> {
   %0 = graph.remap %x {map = affine_map<(d0, d1, d2, d3) -> (0, 0, d2 + d3 floordiv 48 - 1, d3 mod 48)>, guards = affine_map<(d0, d1, d2, d3) -> (d2 mod 4 + d3 floordiv 48 - 1)>, guard_bounds = array<i64: 4>} : (tensor<1x1x16x48xf32>) -> tensor<1x1x16x96xf32>
   return %0 : tensor<1x1x16x96xf32>
@@ -245,14 +247,15 @@ func.func @window_values(%x: tensor<1x1x16x48xf32>) -> tensor<1x1x16x96xf32> {
 
 // A space-to-depth stem's input: each row of 16 columns takes pairs of neighbouring pixels
 // (4 c + 2 ry + rx reads x[c, 2 by + ry, 2 bx + rx]); columns 12 to 15 are padding. The guard
-// on the column changes only at 12, a multiple of 2, so every pair is read, or filled, as one run.
+// on the column changes only at 12, a multiple of 2, so every pair is read, or filled, as one run:
+// eight runs of two a row.
 // CHECK-LABEL: func.func @pairs_under_a_guard
-// CHECK: noc.read_span {{.*}} count %c2 outside %{{.*}} fill 0.000000e+00
-// CHECK-NOT: count %c1 outside
+// CHECK: noc.read_runs {{.*}} runs 256 of 2, 8 per row fill 0.000000e+00
+// CHECK-NOT: of 1, 16 per row
 // CHECK: return
 // Without that alignment (a bound of 11) the values go one by one.
 // CHECK-LABEL: func.func @odd_guard_bound
-// CHECK: noc.read_span {{.*}} count %c1 outside %{{.*}} fill 0.000000e+00
+// CHECK: noc.read_runs {{.*}} runs 512 of 1, 16 per row fill 0.000000e+00
 func.func @pairs_under_a_guard(%x: tensor<3x8x8xf32>) -> tensor<16x16xf32> {
   %y = graph.remap %x {map = affine_map<(d0, d1) -> (d1 floordiv 4, (d0 floordiv 4) * 2 + (d1 mod 4) floordiv 2, (d0 mod 4) * 2 + d1 mod 2)>, guards = affine_map<(d0, d1) -> (d1)>, guard_bounds = array<i64: 12>} : (tensor<3x8x8xf32>) -> tensor<16x16xf32>
   return %y : tensor<16x16xf32>
@@ -285,7 +288,7 @@ func.func @whole_tiles_of_an_argument(%x: tensor<2x127x64xf32>) -> tensor<2x128x
 // CHECK-LABEL: func.func @row_runs_of_a_result
 // CHECK: grid.dispatch "remap"
 // CHECK: noc.kernel reader {
-// CHECK: noc.read_runs {{.*}} runs 32 of 32 fill 0.000000e+00
+// CHECK: noc.read_runs {{.*}} runs 32 of 32, 1 per row fill 0.000000e+00
 func.func @row_runs_of_a_result(%x: tensor<2x127x64xf32>) -> tensor<2x128x64xf32> {
   %e = graph.unary exp %x : tensor<2x127x64xf32> -> tensor<2x127x64xf32>
   %0 = graph.remap %e {map = affine_map<(d0, d1, d2) -> (d0, d1, d2)>} : (tensor<2x127x64xf32>) -> tensor<2x128x64xf32>

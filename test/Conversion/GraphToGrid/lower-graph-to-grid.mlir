@@ -247,7 +247,7 @@ func.func @transpose_3d_last_two(%x: tensor<2x64x96xf32>) -> tensor<2x96x64xf32>
 // CHECK-LABEL: func.func @transpose_batch_into_tile
 // CHECK: grid.dispatch "transpose"
 // CHECK: noc.kernel reader
-// CHECK: noc.read_runs %{{.*}} into %{{.*}}[%{{.*}}] runs 32 of 32 fill 0.000000e+00
+// CHECK: noc.read_runs %{{.*}} into %{{.*}}[%{{.*}}] runs 32 of 32, 1 per row fill 0.000000e+00
 // CHECK: noc.kernel compute
 // CHECK: tile.copy
 // CHECK: tile.mask
@@ -262,7 +262,7 @@ func.func @transpose_batch_into_tile(%x: tensor<2x3x4xf32>) -> tensor<3x2x4xf32>
 // for last dims 6 and 4.
 // CHECK-LABEL: func.func @reshape_last_dim
 // CHECK: grid.dispatch "reshape"
-// CHECK: noc.read_span {{.*}} count %c2
+// CHECK: noc.read_runs {{.*}} runs 64 of 2, 2 per row
 func.func @reshape_last_dim(%x: tensor<2x6xf32>) -> tensor<3x4xf32> {
   %0 = graph.reshape %x : (tensor<2x6xf32>) -> tensor<3x4xf32>
   return %0 : tensor<3x4xf32>

@@ -345,7 +345,7 @@ func.func @weighted_sum(%x: tensor<9x64x64xf32>, %w: tensor<9x1x64xf32>) -> tens
 // CHECK-NOT: grid.dispatch "remap"
 // CHECK: grid.dispatch "reduce_max" {{.*}} ins(%arg0 : tensor<1x16x32xf32
 // CHECK: noc.kernel reader {
-// CHECK: noc.read_runs {{.*}} runs 32 of 32 fill -3.000000e+38
+// CHECK: noc.read_runs {{.*}} runs 32 of 32, 1 per row fill -3.000000e+38
 // CHECK: noc.kernel compute {
 // CHECK: tile.dst_binary max
 func.func @gathered_windows(%x: tensor<1x16x32xf32>) -> tensor<1x16x32xf32> {

@@ -245,7 +245,7 @@ func.func @first_row(%x: tensor<64x64xf32, #l>, %row: tensor<1x64xf32, #l>) -> t
 // CHECK: noc.kernel reader {
 // CHECK: noc.cb_reserve %[[CB]], 1
 // CHECK-NOT: scf.for
-// CHECK: noc.read_runs %{{.*}} into %[[CB]][%{{.*}}] runs 1024 of 1 fill 0.000000e+00 :
+// CHECK: noc.read_runs %{{.*}} into %[[CB]][%{{.*}}] runs 1024 of 1, 32 per row fill 0.000000e+00 :
 // CHECK-NEXT: ^bb0(%[[V:.*]]: index):
 // CHECK: noc.yield %{{.*}}, %{{.*}}, %{{.*}}
 // CHECK: noc.barrier
@@ -285,12 +285,12 @@ func.func @gather(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l> {
 // CHECK-LABEL: func.func @gather_rows_from_l1
 // CHECK: noc.kernel reader {
 // CHECK-NOT: scf.for %{{.*}} = %c0 to %c32
-// CHECK: noc.read_runs %{{.*}} into %{{.*}}[%{{.*}}] runs 32 of 32 fill 0.000000e+00 over nearer : tensor<64x32xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
+// CHECK: noc.read_runs %{{.*}} into %{{.*}}[%{{.*}}] runs 32 of 32, 1 per row fill 0.000000e+00 over nearer : tensor<64x32xf32, #grid.layout<tile 32x32, f32, l1, interleaved>>
 // CHECK-NEXT: ^bb0(%[[ROW:.*]]: index):
 // CHECK: noc.yield
 // CHECK: noc.barrier
 // CHECK-LABEL: func.func @gather_rows_from_dram
-// CHECK: noc.read_runs %{{.*}} runs 32 of 32 fill 0.000000e+00 : tensor<64x32xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
+// CHECK: noc.read_runs %{{.*}} runs 32 of 32, 1 per row fill 0.000000e+00 : tensor<64x32xf32, #grid.layout<tile 32x32, f32, dram, interleaved>>
 func.func @gather_rows_from_l1(%x: tensor<64x32xf32, #s>) -> tensor<32x32xf32, #d> {
   %e = grid.empty : tensor<32x32xf32, #d>
   %r = grid.dispatch "remap" on <(0, 0) to (0, 0)> ins(%x : tensor<64x32xf32, #s>) outs(%e : tensor<32x32xf32, #d>)

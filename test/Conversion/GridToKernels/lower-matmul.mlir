@@ -208,7 +208,7 @@ func.func @relu6(%a: tensor<64x64xf32>, %b: tensor<64x32xf32>) -> tensor<64x32xf
 // CHECK: grid.dispatch "matmul" on <(0, 0) to (0, 0)> ins(%arg0, %arg1 : tensor<25x32xf32
 // CHECK: noc.kernel reader {
 // CHECK: noc.cb_reserve %{{.*}}, 9
-// CHECK: noc.read_runs %{{.*}} into %{{.*}}[%{{.*}}] runs 32 of 32 fill 0.000000e+00
+// CHECK: noc.read_runs %{{.*}} into %{{.*}}[%{{.*}}] runs 32 of 32, 1 per row fill 0.000000e+00
 // CHECK-NEXT: ^bb0(%[[ROW:.*]]: index):
 // CHECK: noc.yield
 // CHECK: noc.barrier

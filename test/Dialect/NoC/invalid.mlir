@@ -691,8 +691,8 @@ func.func @read_runs_past_a_tile(%x: tensor<64x64xbf16, #l>) {
     %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, bf16>, 2>
     noc.kernel reader {
       %c0 = arith.constant 0 : index
-      // expected-error @+1 {{'noc.read_runs' op reads runs of at least one value, a tile's at most, not 33 of 32}}
-      noc.read_runs %in into %cb[%c0] runs 33 of 32 fill 0.0 : tensor<64x64xbf16, #l>, !noc.cb<!tile.tile<32x32, bf16>, 2> {
+      // expected-error @+1 {{'noc.read_runs' op reads runs of at least one value, a row's within its 32 values and a tile's rows at most, not 33 of 32, 1 per row}}
+      noc.read_runs %in into %cb[%c0] runs 33 of 32, 1 per row fill 0.0 : tensor<64x64xbf16, #l>, !noc.cb<!tile.tile<32x32, bf16>, 2> {
       ^bb0(%row: index):
         noc.yield %c0, %c0, %c0
       }
@@ -713,7 +713,7 @@ func.func @read_runs_of_block_floats(%x: tensor<64x64xbf16, #l>) {
     noc.kernel reader {
       %c0 = arith.constant 0 : index
       // expected-error @+1 {{'noc.read_runs' op cannot split block-float tiles into spans}}
-      noc.read_runs %in into %cb[%c0] runs 32 of 32 fill 0.0 : tensor<64x64xbf16, #l>, !noc.cb<!tile.tile<32x32, bfp8_b>, 2> {
+      noc.read_runs %in into %cb[%c0] runs 32 of 32, 1 per row fill 0.0 : tensor<64x64xbf16, #l>, !noc.cb<!tile.tile<32x32, bfp8_b>, 2> {
       ^bb0(%row: index):
         noc.yield %c0, %c0, %c0
       }
@@ -734,7 +734,7 @@ func.func @read_runs_without_a_run(%x: tensor<32x32xf32, #l>) {
     noc.kernel reader {
       %c0 = arith.constant 0 : index
       // expected-error @+1 {{'noc.read_runs' op body takes one index, the run}}
-      noc.read_runs %in into %cb[%c0] runs 32 of 32 fill 0.0 : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2> {
+      noc.read_runs %in into %cb[%c0] runs 32 of 32, 1 per row fill 0.0 : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2> {
         noc.yield %c0, %c0, %c0
       }
     }
@@ -754,7 +754,7 @@ func.func @read_runs_on_compute(%x: tensor<32x32xf32, #l>) {
     noc.kernel compute {
       %c0 = arith.constant 0 : index
       // expected-error @+1 {{'noc.read_runs' op cannot run on the compute thread, which has no NoC access}}
-      noc.read_runs %in into %cb[%c0] runs 32 of 32 fill 0.0 : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2> {
+      noc.read_runs %in into %cb[%c0] runs 32 of 32, 1 per row fill 0.0 : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2> {
       ^bb0(%row: index):
         noc.yield %c0, %c0, %c0
       }
@@ -774,8 +774,8 @@ func.func @read_runs_of_nothing(%x: tensor<32x32xf32, #l>) {
     %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
     noc.kernel reader {
       %c0 = arith.constant 0 : index
-      // expected-error @+1 {{'noc.read_runs' op reads runs of at least one value, a tile's at most, not 32 of 0}}
-      noc.read_runs %in into %cb[%c0] runs 32 of 0 fill 0.0 : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2> {
+      // expected-error @+1 {{'noc.read_runs' op reads runs of at least one value, a row's within its 32 values and a tile's rows at most, not 32 of 0, 1 per row}}
+      noc.read_runs %in into %cb[%c0] runs 32 of 0, 1 per row fill 0.0 : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2> {
       ^bb0(%run: index):
         noc.yield %c0, %c0, %c0
       }

@@ -156,19 +156,19 @@ func.func @read_runs(%x: tensor<64x64xbf16, #lb>) -> tensor<64x64xbf16, #lb> {
     noc.kernel reader {
       %c0 = arith.constant 0 : index
       noc.cb_reserve %cb, 1 : !noc.cb<!tile.tile<32x32, bf16>, 2>
-      // CHECK: noc.read_runs %{{.*}} into %{{.*}}[%{{.*}}] runs 31 of 32 fill -1.000000e+00 over nearer : tensor<64x64xbf16, #grid.layout<tile 32x32, bf16, l1, interleaved>>, !noc.cb<!tile.tile<32x32, bf16>, 2> {
+      // CHECK: noc.read_runs %{{.*}} into %{{.*}}[%{{.*}}] runs 31 of 32, 1 per row fill -1.000000e+00 over nearer : tensor<64x64xbf16, #grid.layout<tile 32x32, bf16, l1, interleaved>>, !noc.cb<!tile.tile<32x32, bf16>, 2> {
       // CHECK-NEXT: ^bb0(%[[ROW:.*]]: index):
       // CHECK-NEXT: %[[T:.*]] = affine.apply #{{.*}}(%[[ROW]])
       // CHECK-NEXT: %[[O:.*]] = affine.apply #{{.*}}(%[[ROW]])
       // CHECK-NEXT: noc.yield %[[T]], %[[O]], %{{.*}}
-      noc.read_runs %in into %cb[%c0] runs 31 of 32 fill -1.0 over nearer : tensor<64x64xbf16, #lb>, !noc.cb<!tile.tile<32x32, bf16>, 2> {
+      noc.read_runs %in into %cb[%c0] runs 31 of 32, 1 per row fill -1.0 over nearer : tensor<64x64xbf16, #lb>, !noc.cb<!tile.tile<32x32, bf16>, 2> {
       ^bb0(%row: index):
         %t = affine.apply affine_map<(d0) -> (d0 floordiv 16)>(%row)
         %o = affine.apply affine_map<(d0) -> ((d0 mod 16) * 64)>(%row)
         noc.yield %t, %o, %c0
       }
-      // CHECK: noc.read_runs %{{.*}} runs 32 of 32 fill 0.000000e+00 : tensor
-      noc.read_runs %in into %cb[%c0] runs 32 of 32 fill 0.0 : tensor<64x64xbf16, #lb>, !noc.cb<!tile.tile<32x32, bf16>, 2> {
+      // CHECK: noc.read_runs %{{.*}} runs 32 of 32, 1 per row fill 0.000000e+00 : tensor
+      noc.read_runs %in into %cb[%c0] runs 32 of 32, 1 per row fill 0.0 : tensor<64x64xbf16, #lb>, !noc.cb<!tile.tile<32x32, bf16>, 2> {
       ^bb0(%row: index):
         noc.yield %c0, %c0, %row
       }

@@ -53,7 +53,7 @@ BinarySpec readRunsSpec(int32_t rows = 32, ttb::DataFormat format = ttb::DataFor
   int32_t fillBits;
   std::memcpy(&fillBits, &fill, sizeof fillBits);
   reader.emit(Op::CbReserve, {0, 1});
-  reader.emit(Op::NocReadRuns, {0, 0, zero, 4, rows, 32, reader.expr(tile),
+  reader.emit(Op::NocReadRuns, {0, 0, zero, 4, rows, 32, 1, reader.expr(tile),
                                 reader.expr(offset), outside, fillBits, 0});
   reader.emit(Op::NocBarrier);
   reader.emit(Op::CbPush, {0, 1});
@@ -105,12 +105,13 @@ namespace {
 /// A reader of `runs` runs of `length` values from tile 0 of the table, run r (var 4, inside a
 /// loop of `repeats` on var 5 when it is more than one) at offset `offset`.
 KernelSpec runsReader(int32_t runs, int32_t length, std::vector<int64_t> offset,
-                      int32_t repeats = 1) {
+                      int32_t repeats = 1, int32_t perRow = 0) {
   KernelSpec reader(ttb::ThreadKind::Reader);
   int32_t zero = reader.constant(0), at = reader.expr(std::move(offset));
   reader.emit(Op::CbReserve, {0, 1});
   size_t l = repeats > 1 ? reader.loop(5, reader.constant(repeats)) : 0;
-  reader.emit(Op::NocReadRuns, {0, 0, zero, 4, runs, length, zero, at, zero, 0, 0});
+  reader.emit(Op::NocReadRuns,
+              {0, 0, zero, 4, runs, length, perRow ? perRow : 32 / length, zero, at, zero, 0, 0});
   if (repeats > 1)
     reader.endLoop(l);
   reader.emit(Op::NocBarrier);
@@ -161,11 +162,27 @@ TEST(ReadRuns, HalfRowsThatFollowEachOtherAreOneRequest) {
   EXPECT_EQ(noc, 64 + 1 + 1); // a cycle per run walked, the request's, the barrier's
 }
 
+TEST(ReadRuns, RunsThatLeaveARowsEndAreNotJoined) {
+  // 64 runs of 4 values, two a row (the slot's first 8 columns), from offset 4 v: contiguous in
+  // the table, but not in the slot past a row's 8 values: a request per row.
+  int64_t noc;
+  std::vector<float> out = runTable(
+      tableSpec(runsReader(64, 4, {tag(T::Var), 4, tag(T::Const), 4, tag(T::Mul), 0}, 1, 2)),
+      noc);
+  ASSERT_EQ(out.size(), size_t(32 * 32));
+  for (int r = 0; r < 32; ++r)
+    for (int c = 0; c < 32; ++c)
+      ASSERT_EQ(out[size_t(r * 32 + c)], c < 8 ? float(8 * r + c) : 0.0f)
+          << "row " << r << " col " << c;
+  EXPECT_EQ(noc, 64 + 32 + 1);
+}
+
 TEST(ReadRuns, VerifierRejectsRunsBeyondATile) {
-  EXPECT_NE(loadError(readRunsSpec(0)).find("NOC_READ_RUNS of 0 runs of 32 values"),
+  EXPECT_NE(loadError(readRunsSpec(0)).find("NOC_READ_RUNS of 0 runs of 32 values, 1 a row"),
             std::string::npos);
-  EXPECT_NE(loadError(readRunsSpec(33)).find("NOC_READ_RUNS of 33 runs of 32 values: 1 to 1024 "
-                                             "runs of at least one value, a tile's at most"),
+  EXPECT_NE(loadError(readRunsSpec(33)).find(
+                "NOC_READ_RUNS of 33 runs of 32 values, 1 a row: 1 to 1024 runs of at least one "
+                "value, a row's runs within its 32 values"),
             std::string::npos);
 }
 
@@ -203,7 +220,7 @@ int64_t neighbourRowsCycles(bool nearer) {
                                 tag(T::Mul), 0, tag(T::Add), 0, tag(T::Const), 32,
                                 tag(T::Mul), 0});
   reader.emit(Op::CbReserve, {0, 1});
-  reader.emit(Op::NocReadRuns, {0, 0, zero, 4, 32, 32, next, offset, zero, 0, nearer ? 1 : 0});
+  reader.emit(Op::NocReadRuns, {0, 0, zero, 4, 32, 32, 1, next, offset, zero, 0, nearer ? 1 : 0});
   reader.emit(Op::NocBarrier);
   reader.emit(Op::CbPush, {0, 1});
   d.kernels = {reader};
