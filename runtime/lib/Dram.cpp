@@ -14,7 +14,7 @@ void DramStorage::init(const std::vector<int64_t> &tilesPerBuffer) {
 }
 
 void DramStorage::allocate(Buffer &b, uint32_t id) {
-  size_t count = size_t(std::max<int64_t>(tileCounts[id], 1)) * kTileElems;
+  size_t tiles = size_t(std::max<int64_t>(tileCounts[id], 1)), count = tiles * kTileElems;
   // The smallest released storage that holds it, if any.
   auto best = released.end();
   for (auto it = released.begin(); it != released.end(); ++it)
@@ -26,7 +26,7 @@ void DramStorage::allocate(Buffer &b, uint32_t id) {
   }
   b.values = std::move(*best);
   released.erase(best);
-  b.zeroed.assign(size_t(std::max<int64_t>(tileCounts[id], 1)), false);
+  b.zeroed.assign(tiles, false);
 }
 
 void DramStorage::zeroTile(Buffer &b, int64_t t) {
@@ -35,9 +35,10 @@ void DramStorage::zeroTile(Buffer &b, int64_t t) {
 }
 
 float *DramStorage::span(uint32_t id, int64_t first, int64_t count) {
-  for (int64_t t = first; t < first + count; ++t)
+  float *values = tile(id, first);
+  for (int64_t t = first + 1; t < first + count; ++t)
     tile(id, t);
-  return tile(id, first);
+  return values;
 }
 
 void DramStorage::release(uint32_t id) {

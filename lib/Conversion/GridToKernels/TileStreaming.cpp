@@ -309,43 +309,32 @@ void tessel::lowering::buildTileStreaming(DispatchBuilder &db, const TileMapping
 void tessel::lowering::emitTileGather(DispatchBuilder &db, const TileGather &g, Value input,
                                       Value unit, Value cb, Value slot) {
   MLIRContext *ctx = db.context();
-  AffineExpr r = getAffineDimExpr(1, ctx), c = getAffineDimExpr(2, ctx);
-  FloatAttr fill = db.builder().getF32FloatAttr(g.fill);
-  // A run's addresses are those of its first value.
-  auto readRun = [&](Value row, Value col) {
-    db.builder().create<noc::ReadSpanOp>(
-        db.location(), input, db.apply(g.inTile, {unit, row, col}),
-        db.apply(g.inOffset, {unit, row, col}), cb, slot, db.apply(r * 32 + c, {unit, row, col}),
-        db.index(g.runLength), db.apply(g.outside, {unit, row, col}), fill);
-  };
   // The whole tile in place, one request.
-  if (g.runLength == TileGather::kWholeTile)
-    return readRun(db.index(0), db.index(0));
-  // A tile's runs in one noc.read_runs, where a row's runs stay within it: runs that follow
-  // each other in the input (a window's row along its input's rows) are read at once. From L1, each request comes over
-  // the NoC with the shorter route from the core that holds it (a neighbour after this core is
-  // one hop away on NoC 1, all the way round on NoC 0); from DRAM over NoC 0, whose links into
-  // the cores the cost model books for DRAM reads (over NoC 1 the responses meet the writes: a
-  // 3x3 convolution of a 28x28 image read from DRAM took 25.8k cycles for 21.1k estimated,
-  // test_cost_model.py's windows case).
-  int64_t perRow = (g.columns + g.runLength - 1) / g.runLength;
-  if (perRow * g.runLength <= 32) {
-    bool fromL1 = grid::getLayout(input.getType()).getMemory() == grid::MemorySpace::l1;
-    AffineExpr v = getAffineDimExpr(0, ctx);
-    db.builder().create<noc::ReadRunsOp>(
-        db.location(), input, cb, slot, 32 * perRow, g.runLength, perRow, g.fill,
-        /*nearer=*/fromL1,
-        [&](OpBuilder &, Value run) -> std::array<Value, 3> {
-          Value row = db.apply(v.floorDiv(perRow), run);
-          Value col = db.apply((v % perRow) * g.runLength, run);
-          return {db.apply(g.inTile, {unit, row, col}), db.apply(g.inOffset, {unit, row, col}),
-                  db.apply(g.outside, {unit, row, col})};
-        });
+  if (g.runLength == TileGather::kWholeTile) {
+    Value zero = db.index(0);
+    db.builder().create<noc::ReadSpanOp>(
+        db.location(), input, db.apply(g.inTile, {unit, zero, zero}),
+        db.apply(g.inOffset, {unit, zero, zero}), cb, slot, zero, db.index(g.runLength),
+        db.apply(g.outside, {unit, zero, zero}), db.builder().getF32FloatAttr(g.fill));
     return;
   }
-  db.loop(32, [&](Value row) {
-    AffineExpr d0 = getAffineDimExpr(0, ctx);
-    db.loop((g.columns + g.runLength - 1) / g.runLength,
-            [&](Value run) { readRun(row, db.apply(d0 * g.runLength, run)); });
-  });
+  // The tile's runs in one noc.read_runs (a run divides 32, grid.gather's verifier says, so a
+  // row's runs stay within it): runs that follow each other in the input (a window's row along
+  // its input's rows) are read at once. From L1, each request comes over the NoC with the
+  // shorter route from the core that holds it (a neighbour after this core is one hop away on
+  // NoC 1, all the way round on NoC 0); from DRAM over NoC 0, whose links into the cores the
+  // cost model books for DRAM reads (over NoC 1 the responses meet the writes: a 3x3
+  // convolution of a 28x28 image read from DRAM took 25.8k cycles for 21.1k estimated,
+  // test_cost_model.py's windows case).
+  int64_t perRow = (g.columns + g.runLength - 1) / g.runLength;
+  bool fromL1 = grid::getLayout(input.getType()).getMemory() == grid::MemorySpace::l1;
+  AffineExpr v = getAffineDimExpr(0, ctx);
+  db.builder().create<noc::ReadRunsOp>(
+      db.location(), input, cb, slot, 32 * perRow, g.runLength, perRow, g.fill,
+      /*nearer=*/fromL1, [&](OpBuilder &, Value run) -> std::array<Value, 3> {
+        Value row = db.apply(v.floorDiv(perRow), run);
+        Value col = db.apply((v % perRow) * g.runLength, run);
+        return {db.apply(g.inTile, {unit, row, col}), db.apply(g.inOffset, {unit, row, col}),
+                db.apply(g.outside, {unit, row, col})};
+      });
 }
