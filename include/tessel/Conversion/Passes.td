@@ -29,7 +29,14 @@ def LowerGraphToGrid : Pass<"tt-lower-graph-to-grid", "mlir::ModuleOp"> {
     (gathered from the windows' input for an implicit GEMM) and of the rhs and accumulates their
     `tile.matmul`, and the finish is the fused epilogue (bias row, residual, activation, rows past
     the end zeroed). The dispatch keeps the config. `tt-lower-grid-to-kernels` then builds their
-    kernels. Softmax still gets its reader, compute and writer `noc.kernel`s here.
+    kernels. Softmax, the normalisations and attention still get their reader, compute and
+    writer `noc.kernel`s here (each holds a row, or attention's running statistics, across
+    phases that a tile loop cannot say yet).
+
+    It is a dialect conversion: one pattern per graph op, every graph op illegal but constants
+    and what readers absorb (a remap that only gathering readers read, a cache that attention
+    appends to in place), which is erased once its readers are lowered. A lowering that cannot
+    build its op's dispatch names the reason at the op.
 
     Before:
     ```mlir

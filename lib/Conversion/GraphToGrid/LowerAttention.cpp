@@ -75,8 +75,7 @@ struct OperandTiles {
 };
 } // namespace
 
-FailureOr<Value> tessel::lowering::lowerAttention(graph::SDPAOp op, const LoweringOptions &opts) {
-  OpBuilder b(op);
+FailureOr<Value> tessel::lowering::lowerAttention(OpBuilder &b, graph::SDPAOp op, const LoweringOptions &opts) {
   MLIRContext *ctx = b.getContext();
   RankedTensorType outType = op.getType();
   // The output [..., Sq, Dv], which the result holds as it is or through result_map.

@@ -7,8 +7,7 @@ using namespace mlir;
 using namespace tessel;
 using namespace tessel::lowering;
 
-FailureOr<Value> tessel::lowering::lowerConcat(graph::ConcatOp op, const LoweringOptions &opts) {
-  OpBuilder b(op);
+FailureOr<Value> tessel::lowering::lowerConcat(OpBuilder &b, graph::ConcatOp op, const LoweringOptions &opts) {
   MLIRContext *ctx = b.getContext();
   auto outType = cast<RankedTensorType>(op.getType());
   TiledView out = TiledView::of(outType);

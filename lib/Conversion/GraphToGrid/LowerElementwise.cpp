@@ -172,8 +172,7 @@ static std::optional<std::pair<tile::UnaryKind, float>> scalarForm(tile::BinaryK
   }
 }
 
-FailureOr<Value> tessel::lowering::lowerElementwise(Operation *op, const LoweringOptions &opts) {
-  OpBuilder b(op);
+FailureOr<Value> tessel::lowering::lowerElementwise(OpBuilder &b, Operation *op, const LoweringOptions &opts) {
   MLIRContext *ctx = b.getContext();
   Type resultType = op->getResult(0).getType();
   TiledView out = TiledView::of(resultType);

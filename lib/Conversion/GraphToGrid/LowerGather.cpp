@@ -112,13 +112,12 @@ TileGather tessel::lowering::planTileGather(RankedTensorType outType, RankedTens
   return g;
 }
 
-FailureOr<Value> tessel::lowering::lowerGather(Operation *op, Value input,
+FailureOr<Value> tessel::lowering::lowerGather(OpBuilder &b, Operation *op, Value input,
                                                ArrayRef<AffineExpr> inputIndex, StringRef name,
                                                const LoweringOptions &opts,
                                                std::optional<float> padding,
                                                ArrayRef<AffineExpr> guards,
                                                ArrayRef<int64_t> guardBounds) {
-  OpBuilder b(op);
   MLIRContext *ctx = b.getContext();
   auto outType = cast<RankedTensorType>(op->getResult(0).getType());
   TiledView out = TiledView::of(outType);
@@ -143,8 +142,8 @@ FailureOr<Value> tessel::lowering::lowerGather(Operation *op, Value input,
   return db.results()[0];
 }
 
-FailureOr<Value> tessel::lowering::lowerReshape(graph::ReshapeOp op, const LoweringOptions &opts) {
+FailureOr<Value> tessel::lowering::lowerReshape(OpBuilder &b, graph::ReshapeOp op, const LoweringOptions &opts) {
   SmallVector<AffineExpr> inputIndex = graph::reshapeIndex(
       op.getInput().getType().getShape(), op.getType().getShape(), op.getContext());
-  return lowerGather(op, op.getInput(), inputIndex, "reshape", opts);
+  return lowerGather(b, op, op.getInput(), inputIndex, "reshape", opts);
 }

@@ -9,9 +9,8 @@ using namespace mlir;
 using namespace tessel;
 using namespace tessel::lowering;
 
-FailureOr<Value> tessel::lowering::lowerGatherRows(graph::GatherRowsOp op,
+FailureOr<Value> tessel::lowering::lowerGatherRows(OpBuilder &b, graph::GatherRowsOp op,
                                                    const LoweringOptions &opts) {
-  OpBuilder b(op);
   MLIRContext *ctx = b.getContext();
   Value table = op.getTable(), indices = op.getIndices();
   TiledView out = TiledView::of(op.getType());

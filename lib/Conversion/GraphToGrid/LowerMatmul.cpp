@@ -14,11 +14,10 @@ using namespace mlir;
 using namespace tessel;
 using namespace tessel::lowering;
 
-FailureOr<Value> tessel::lowering::lowerMatmul(graph::MatMulOp op, const LoweringOptions &opts) {
+FailureOr<Value> tessel::lowering::lowerMatmul(OpBuilder &b, graph::MatMulOp op, const LoweringOptions &opts) {
   auto config = op->getAttrOfType<grid::MatmulConfigAttr>(grid::kConfigAttrName);
   if (!config)
     return op.emitError("matmul has no grid.config; run tt-choose-op-configs first");
-  OpBuilder b(op);
   TiledView a = TiledView::of(op.getLhs().getType()), bv = TiledView::of(op.getRhs().getType());
   TiledView out = TiledView::of(op.getType());
   // An absorbed remap (an implicit GEMM's windows): its input is read instead of the lhs.

@@ -45,7 +45,7 @@ static void scaleAndShift(DispatchBuilder &db, Value cbStage, Value scale, Value
   }
 }
 
-FailureOr<Value> tessel::lowering::lowerNorm(Operation *op, const LoweringOptions &opts) {
+FailureOr<Value> tessel::lowering::lowerNorm(OpBuilder &b, Operation *op, const LoweringOptions &opts) {
   NormView norm = *NormView::of(op);
   StringRef name = norm.rms ? "rms_norm" : "layer_norm";
   if (!normHasRowKernel(norm))
@@ -57,7 +57,6 @@ FailureOr<Value> tessel::lowering::lowerNorm(Operation *op, const LoweringOption
     return op->emitError() << "a " << name << " row of " << norm.type().getShape().back()
                            << " values does not fit one core's L1; run tt-choose-op-configs, "
                               "which expands it";
-  OpBuilder b(op);
   MLIRContext *ctx = b.getContext();
   RankedTensorType type = norm.type();
   TiledView view = TiledView::of(type);
@@ -178,7 +177,7 @@ FailureOr<Value> tessel::lowering::lowerNorm(Operation *op, const LoweringOption
 // then summed into [0, 0] (a second reduction over the packed partial sums), and broadcast as
 // a scalar. Padding rows and columns of the centred tiles are masked. Each channel's scale and
 // bias value is read into the first position of a tile of its own, broadcast as a scalar too.
-FailureOr<Value> tessel::lowering::lowerGroupNorm(graph::GroupNormOp op,
+FailureOr<Value> tessel::lowering::lowerGroupNorm(OpBuilder &b, graph::GroupNormOp op,
                                                   const LoweringOptions &opts) {
   RankedTensorType type = op.getType();
   if (type.getRank() < 4)
@@ -188,7 +187,6 @@ FailureOr<Value> tessel::lowering::lowerGroupNorm(graph::GroupNormOp op,
   if (groupNormL1Bytes(op) > budget)
     return op.emitError("a group_norm group does not fit one core's L1; run "
                         "tt-choose-op-configs, which expands it");
-  OpBuilder b(op);
   MLIRContext *ctx = b.getContext();
   TiledView view = TiledView::of(type);
   tile::DataFormat format = grid::getLayout(type).getFormat();

@@ -154,8 +154,7 @@ static Value buildReduceDispatch(OpBuilder &b, graph::ReduceOp op, const Lowerin
   return db.results()[0];
 }
 
-FailureOr<Value> tessel::lowering::lowerReduce(graph::ReduceOp op, const LoweringOptions &opts) {
-  OpBuilder b(op);
+FailureOr<Value> tessel::lowering::lowerReduce(OpBuilder &b, graph::ReduceOp op, const LoweringOptions &opts) {
   MLIRContext *ctx = b.getContext();
   auto inType = op.getInput().getType();
   int64_t rank = inType.getRank();

@@ -11,10 +11,9 @@ using namespace tessel::lowering;
 
 static constexpr float kMinusHuge = -3.0e38f;
 
-FailureOr<Value> tessel::lowering::lowerSoftmax(graph::SoftmaxOp op, const LoweringOptions &opts) {
+FailureOr<Value> tessel::lowering::lowerSoftmax(OpBuilder &b, graph::SoftmaxOp op, const LoweringOptions &opts) {
   if ((int64_t)op.getAxis() != op.getType().getRank() - 1)
     return op.emitError("softmax must be over the last axis here; run tt-decompose-graph first");
-  OpBuilder b(op);
   MLIRContext *ctx = b.getContext();
   TiledView view = TiledView::of(op.getType());
   tile::DataFormat format = grid::getLayout(op.getType()).getFormat();

@@ -7,9 +7,8 @@ using namespace mlir;
 using namespace tessel;
 using namespace tessel::lowering;
 
-FailureOr<Value> tessel::lowering::lowerTranspose(graph::TransposeOp op,
+FailureOr<Value> tessel::lowering::lowerTranspose(OpBuilder &b, graph::TransposeOp op,
                                                   const LoweringOptions &opts) {
-  OpBuilder b(op);
   MLIRContext *ctx = b.getContext();
   ArrayRef<int64_t> perm = op.getPerm();
   int64_t rank = perm.size();
@@ -22,7 +21,7 @@ FailureOr<Value> tessel::lowering::lowerTranspose(graph::TransposeOp op,
       SmallVector<AffineExpr> inputIndex(rank);
       for (int64_t j = 0; j < rank; ++j)
         inputIndex[perm[j]] = getAffineDimExpr(j, ctx);
-      return lowerGather(op, op.getInput(), inputIndex, "transpose", opts);
+      return lowerGather(b, op, op.getInput(), inputIndex, "transpose", opts);
     }
   }
   TiledView in = TiledView::of(op.getInput().getType()), out = TiledView::of(op.getType());

@@ -19,23 +19,23 @@ TileGather planTileGather(mlir::RankedTensorType outType, mlir::RankedTensorType
                           bool zeroPaddedInput = false);
 // The lowering of each graph op; each builds its dispatch in front of `op` and returns the
 // values that replace its results.
-mlir::FailureOr<mlir::Value> lowerElementwise(mlir::Operation *op, const LoweringOptions &opts);
-mlir::FailureOr<mlir::Value> lowerGatherRows(graph::GatherRowsOp op, const LoweringOptions &opts);
-mlir::FailureOr<mlir::Value> lowerMatmul(graph::MatMulOp op, const LoweringOptions &opts);
-mlir::FailureOr<mlir::Value> lowerAttention(graph::SDPAOp op, const LoweringOptions &opts);
-mlir::FailureOr<mlir::Value> lowerGroupNorm(graph::GroupNormOp op, const LoweringOptions &opts);
+mlir::FailureOr<mlir::Value> lowerElementwise(mlir::OpBuilder &b, mlir::Operation *op, const LoweringOptions &opts);
+mlir::FailureOr<mlir::Value> lowerGatherRows(mlir::OpBuilder &b, graph::GatherRowsOp op, const LoweringOptions &opts);
+mlir::FailureOr<mlir::Value> lowerMatmul(mlir::OpBuilder &b, graph::MatMulOp op, const LoweringOptions &opts);
+mlir::FailureOr<mlir::Value> lowerAttention(mlir::OpBuilder &b, graph::SDPAOp op, const LoweringOptions &opts);
+mlir::FailureOr<mlir::Value> lowerGroupNorm(mlir::OpBuilder &b, graph::GroupNormOp op, const LoweringOptions &opts);
 /// graph.layer_norm and graph.rms_norm.
-mlir::FailureOr<mlir::Value> lowerNorm(mlir::Operation *op, const LoweringOptions &opts);
-mlir::FailureOr<mlir::Value> lowerSoftmax(graph::SoftmaxOp op, const LoweringOptions &opts);
-mlir::FailureOr<mlir::Value> lowerTranspose(graph::TransposeOp op, const LoweringOptions &opts);
-mlir::FailureOr<mlir::Value> lowerReshape(graph::ReshapeOp op, const LoweringOptions &opts);
-mlir::FailureOr<mlir::Value> lowerConcat(graph::ConcatOp op, const LoweringOptions &opts);
-mlir::FailureOr<mlir::Value> lowerReduce(graph::ReduceOp op, const LoweringOptions &opts);
+mlir::FailureOr<mlir::Value> lowerNorm(mlir::OpBuilder &b, mlir::Operation *op, const LoweringOptions &opts);
+mlir::FailureOr<mlir::Value> lowerSoftmax(mlir::OpBuilder &b, graph::SoftmaxOp op, const LoweringOptions &opts);
+mlir::FailureOr<mlir::Value> lowerTranspose(mlir::OpBuilder &b, graph::TransposeOp op, const LoweringOptions &opts);
+mlir::FailureOr<mlir::Value> lowerReshape(mlir::OpBuilder &b, graph::ReshapeOp op, const LoweringOptions &opts);
+mlir::FailureOr<mlir::Value> lowerConcat(mlir::OpBuilder &b, graph::ConcatOp op, const LoweringOptions &opts);
+mlir::FailureOr<mlir::Value> lowerReduce(mlir::OpBuilder &b, graph::ReduceOp op, const LoweringOptions &opts);
 /// A dispatch that assembles every output tile from values of `input`: `inputIndex` gives, for
 /// the output multi-index (d0 .. d{rank-1}), the input multi-index each value comes from.
 /// With `padding`, a value whose input index leaves the input, or whose guard `k` leaves
 /// `[0, guardBounds[k])`, reads it.
-mlir::FailureOr<mlir::Value> lowerGather(mlir::Operation *op, mlir::Value input,
+mlir::FailureOr<mlir::Value> lowerGather(mlir::OpBuilder &b, mlir::Operation *op, mlir::Value input,
                                          llvm::ArrayRef<mlir::AffineExpr> inputIndex,
                                          llvm::StringRef name, const LoweringOptions &opts,
                                          std::optional<float> padding = std::nullopt,
