@@ -167,6 +167,19 @@ LogicalResult LoadOp::verify() {
   return verifyTileAccess(*this, getMap(), getSource(), getResult().getType());
 }
 
+LogicalResult LoadRowOp::verify() {
+  AffineMap map = getMap();
+  if (map.getNumDims() != 2 || map.getNumSymbols() || map.getNumResults() != 1)
+    return emitOpError("map must take (unit, tile of the row) to one index");
+  RankedTensorType row = getResult().getType();
+  auto tileType = dyn_cast<tile::TileType>(row.getElementType());
+  if (row.getRank() != 1 || !tileType || row.isDynamicDim(0) || row.getDimSize(0) < 1)
+    return emitOpError() << "result " << row << " must be a row of one or more tiles";
+  if (row.getEncoding())
+    return emitOpError("a row of tiles has no layout: the kernels hold it in L1");
+  return verifyTileOf(*this, getSource(), tileType);
+}
+
 LogicalResult LoadOneOfOp::verify() {
   AffineMap map = getMap();
   if (getSources().empty())

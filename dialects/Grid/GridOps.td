@@ -104,6 +104,36 @@ def Grid_LoadOp : Grid_Op<"load", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Grid_LoadRowOp : Grid_Op<"load_row", [Pure]> {
+  let summary = "A unit's row of tiles of a dispatch's tensor, held while the unit computes";
+  let description = [{
+    Tile j of the result (a `tensor` of `!tile.tile`s, one per j) is the tile of `source` at
+    linear index `map`(unit, j). A unit that computes over the same tiles in several passes
+    (softmax: the row's maximum, then the sum of its exponentials, then their quotients) reads
+    them once this way: the kernels bring the row into L1 once per unit and hold it there until
+    the unit is done. `tensor.extract` takes a tile of the row, and `tensor.insert` makes a row
+    with one tile replaced (the last one, masked) or fills a row of tiles the unit computes.
+
+    ```mlir
+    %row = grid.load_row %in[%u] map affine_map<(d0, d1) -> (d0 * 4 + d1)>
+        : tensor<64x128xf32, #l> -> tensor<4x!tile.tile<32x32, f32>>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$source, Index:$unit, AffineMapAttr:$map);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $source `[` $unit `]` `map` $map attr-dict `:` type($source) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The tiles of the row.
+    int64_t getCount() { return getResult().getType().getDimSize(0); }
+    ::tessel::tile::TileType getTileType() {
+      return ::llvm::cast<::tessel::tile::TileType>(getResult().getType().getElementType());
+    }
+  }];
+}
+
 def Grid_LoadOneOfOp : Grid_Op<"load_one_of", [Pure]> {
   let summary = "A unit's tile, read whole from the one of several tensors its map picks";
   let description = [{

@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Transforms/Passes.h"
 #include "tessel/Conversion/Passes.h"
@@ -18,7 +19,7 @@
 void tessel::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<graph::GraphDialect, grid::GridDialect, noc::NoCDialect, tile::TileDialect,
                   mlir::func::FuncDialect, mlir::arith::ArithDialect, mlir::scf::SCFDialect,
-                  mlir::affine::AffineDialect>();
+                  mlir::affine::AffineDialect, mlir::tensor::TensorDialect>();
 }
 
 void tessel::registerAllPasses() {

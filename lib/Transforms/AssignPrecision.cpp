@@ -61,7 +61,8 @@ bool isBlockFloat(tile::DataFormat format) {
 
 /// Whether every reader of `v` is a matmul that takes it as an operand, and `v` is a model input
 /// (the runtime packs it), a matmul's result or an elementwise op's (their kernels pack any
-/// format); the hand-built kernels (attention, norms, softmax) write the format they read.
+/// format); softmax's row loop and the hand-built kernels (attention, norms) write the format
+/// they read.
 bool onlyMatmulsRead(Value v) {
   Operation *producer = v.getDefiningOp();
   if (producer && !isa<graph::MatMulOp, graph::UnaryOp, graph::BinaryOp, graph::WhereOp>(producer))

@@ -166,6 +166,23 @@ func.func @into_matmul(%x: tensor<64x64xf32>, %w: tensor<64x64xf32>) -> tensor<6
 }
 
 // -----
+// Softmax's row loop holds each row in L1 across its passes: a streaming producer does not move
+// into its reads (the row's tiles are read once, not computed per pass), nor does the row loop
+// move into a reader's.
+// CHECK: exp -> softmax: not fused: the consumer holds rows of the tensor across passes (a row loop: softmax)
+// CHECK: softmax -> neg: not fused: the producer holds rows across passes (a row loop: softmax)
+// CHECK-LABEL: func.func @around_softmax
+// CHECK: grid.dispatch "exp"
+// CHECK: grid.dispatch "softmax"
+// CHECK: grid.dispatch "neg"
+func.func @around_softmax(%x: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %e = graph.unary exp %x : tensor<64x64xf32> -> tensor<64x64xf32>
+  %s = graph.softmax %e {axis = 1 : i64} : tensor<64x64xf32>
+  %y = graph.unary neg %s : tensor<64x64xf32> -> tensor<64x64xf32>
+  return %y : tensor<64x64xf32>
+}
+
+// -----
 // A reshape that moves values between tile positions gathers them in runs from several tiles:
 // a tile of the relu is not one tile of the exp.
 // CHECK: exp -> reshape: not fused: the consumer gathers the tensor's values in runs from several tiles

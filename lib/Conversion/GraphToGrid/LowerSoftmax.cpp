@@ -1,7 +1,10 @@
-// graph.softmax over the last axis, one row of tiles per unit:
+// graph.softmax over the last axis as a row loop, one row of tiles per unit, held in L1
+// (grid.load_row) across its passes:
 //   max = rowmax(x); e = exp(x - max); y = e * (1 / rowsum(e)),
 // or with `log`: y = x - (max + log(rowsum(e))), never taking the log of a rounded quotient.
-// Partial tiles are masked so that padding neither wins the max nor adds to the sum.
+// Partial tiles are masked so that padding neither wins the max nor adds to the sum: the max
+// reads the row with its last tile masked to -huge (a tensor.insert), the exponentials are
+// masked to zero past the row's end.
 #include "Lowerings.h"
 #include "tessel/Transforms/StreamSoftmax.h"
 
@@ -11,12 +14,14 @@ using namespace tessel::lowering;
 
 static constexpr float kMinusHuge = -3.0e38f;
 
-FailureOr<Value> tessel::lowering::lowerSoftmax(OpBuilder &b, graph::SoftmaxOp op, const LoweringOptions &opts) {
+FailureOr<Value> tessel::lowering::lowerSoftmax(OpBuilder &b, graph::SoftmaxOp op,
+                                                const LoweringOptions &opts) {
   if ((int64_t)op.getAxis() != op.getType().getRank() - 1)
     return op.emitError("softmax must be over the last axis here; run tt-decompose-graph first");
   MLIRContext *ctx = b.getContext();
+  Location loc = op.getLoc();
   TiledView view = TiledView::of(op.getType());
-  tile::DataFormat format = grid::getLayout(op.getType()).getFormat();
+  tile::DataFormat format = grid::getLayout(op.getType()).getFormat(), acc = opts.dstFormat;
   int64_t nt = view.nt, budget = opts.chip.l1Bytes - opts.chip.l1ReservedBytes;
   bool partial = view.cols % 32 != 0;
   if (softmaxRowL1Bytes(op.getType()) > budget)
@@ -24,117 +29,95 @@ FailureOr<Value> tessel::lowering::lowerSoftmax(OpBuilder &b, graph::SoftmaxOp o
                           << " values does not fit one core's L1; run tt-choose-op-configs, "
                              "which streams it";
 
-  DispatchBuilder db(b, op.getLoc(), "softmax", splitOverCores(view.batch * view.mt, opts.chip),
+  DispatchBuilder db(b, loc, "softmax", splitOverCores(view.batch * view.mt, opts.chip),
                      {op.getInput()}, {op.getType()}, opts);
-  Value cbIn = db.cb(format, nt), cbExp = db.cb(format, nt), cbMax = db.cb(format, 1),
-        cbSum = db.cb(format, op.getLog() ? 2 : 1), cbOut = db.cb(format, 2);
-  Value cbLast = partial ? db.cb(format, 1) : Value();
-  int64_t perCore = db.split().perCore;
   AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx);
   AffineExpr tileOf = d0 * nt + d1; // (row unit, column tile)
-
-  db.kernel(noc::ThreadKind::reader);
-  db.readUnits(nt, cbIn, tileOf);
-
-  db.kernel(noc::ThreadKind::compute);
   // Every elementwise step of softmax broadcasts the row statistic across columns.
-  auto binary = [&](tile::BinaryKind k, Value lhs, Value rhs, Value dst) {
+  auto broadcast = [&](tile::BinaryKind k, Value lhs, Value rhs, Value dst) {
     db.binary(k, tile::Broadcast::cols, lhs, rhs, dst);
   };
-  auto reduce = [&](tile::ReduceKind k, Value src, Value dst, bool accumulate) {
-    db.reduce(k, 0, src, dst, accumulate);
-  };
-  /// Row reduction over the nt tiles of `cb`, with `last` standing in for the final tile.
-  auto reduceRow = [&](tile::ReduceKind k, Value cb, Value last, Value dst) {
-    reduce(k, nt == 1 && last ? last : db.get(cb, db.index(0)), dst, false);
-    if (nt > 2)
-      db.loop(nt - 2, [&](Value iv) {
-        reduce(k, db.get(cb, db.apply(d0 + 1, iv)), dst, true);
+
+  db.tileLoop();
+  db.loop(db.split().perCore, [&](Value iv) {
+    Value unit = db.unit(iv);
+    // A reduction of `row` along it into Dst: its first tile starts the accumulator, each later
+    // one folds into it, and `finish` turns it into the row's statistic.
+    auto reduceRow = [&](tile::ReduceKind kind, Value row,
+                         function_ref<void(Value dst)> finish) -> Value {
+      Value first = db.rowTile(row, db.index(0));
+      Value accumulator =
+          db.compute(first, unit, acc, [&](ArrayRef<Value> t, ArrayRef<Value>, Value dst) {
+            db.reduce(kind, 0, t[0], dst, false);
+          });
+      if (nt > 1) {
+        auto steps = b.create<scf::ForOp>(loc, db.index(1), db.index(nt), db.index(1),
+                                          ValueRange{accumulator});
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToEnd(steps.getBody());
+        Value j = steps.getInductionVar();
+        Value next = db.compute({steps.getRegionIterArgs().front(), db.rowTile(row, j)}, {unit, j},
+                                acc, [&](ArrayRef<Value> t, ArrayRef<Value>, Value dst) {
+          db.copy(t[0], dst);
+          db.reduce(kind, 0, t[1], dst, true);
+        });
+        b.create<scf::YieldOp>(loc, next);
+        accumulator = steps.getResult(0);
+      }
+      return db.compute(accumulator, unit, format,
+                        [&](ArrayRef<Value> t, ArrayRef<Value>, Value dst) {
+        db.copy(t[0], dst);
+        finish(dst);
       });
-    if (nt > 1)
-      reduce(k, last ? last : db.get(cb, db.index(nt - 1)), dst, true);
-  };
+    };
 
-  db.loop(perCore, [&](Value iv) {
-    Value unit = db.unit(iv), zero = db.index(0), full = db.index(32);
-    db.wait(cbIn, nt);
-    Value last;
+    Value x = db.loadRow(db.input(0), unit, tileOf, nt);
+    Value forMax = x;
     if (partial) {
-      db.acquireDst();
-      db.copy(db.get(cbIn, db.index(nt - 1)), zero);
-      db.mask(zero, full, db.index(view.cols % 32), kMinusHuge);
-      db.reserve(cbLast, 1);
-      db.pack(zero, cbLast, zero);
-      db.push(cbLast, 1);
-      db.releaseDst();
-      db.wait(cbLast, 1);
-      last = db.get(cbLast, zero);
+      Value last = db.compute(db.rowTile(x, db.index(nt - 1)), unit, format,
+                              [&](ArrayRef<Value> t, ArrayRef<Value>, Value dst) {
+        db.copy(t[0], dst);
+        db.mask(dst, db.index(32), db.index(view.cols % 32), kMinusHuge);
+      });
+      forMax = db.rowInsert(last, x, db.index(nt - 1));
     }
-    db.acquireDst();
-    reduceRow(tile::ReduceKind::max, cbIn, last, zero);
-    db.reserve(cbMax, 1);
-    db.pack(zero, cbMax, zero);
-    db.push(cbMax, 1);
-    db.releaseDst();
-    db.wait(cbMax, 1);
-    if (partial)
-      db.pop(cbLast, 1);
+    Value max = reduceRow(tile::ReduceKind::max, forMax, [](Value) {});
 
-    db.reserve(cbExp, nt);
-    db.loop(nt, [&](Value j) {
-      db.acquireDst();
-      binary(tile::BinaryKind::sub, db.get(cbIn, j), db.get(cbMax, zero), zero);
-      db.unary(tile::UnaryKind::exp, zero);
-      db.mask(zero, full, db.apply(view.cols - d0 * 32, j), 0.0f);
-      db.pack(zero, cbExp, j);
-      db.releaseDst();
+    auto expLoop = b.create<scf::ForOp>(loc, db.index(0), db.index(nt), db.index(1),
+                                        ValueRange{db.emptyRow(format, nt)});
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToEnd(expLoop.getBody());
+      Value j = expLoop.getInductionVar();
+      Value e = db.compute({db.rowTile(x, j), max}, {unit, j}, format,
+                           [&](ArrayRef<Value> t, ArrayRef<Value> idx, Value dst) {
+        broadcast(tile::BinaryKind::sub, t[0], t[1], dst);
+        db.unary(tile::UnaryKind::exp, dst);
+        db.mask(dst, db.index(32), db.apply(view.cols - d0 * 32, idx[1]), 0.0f);
+      });
+      b.create<scf::YieldOp>(loc, db.rowInsert(e, expLoop.getRegionIterArgs().front(), j));
+    }
+    Value exps = expLoop.getResult(0);
+    Value scale = reduceRow(tile::ReduceKind::sum, exps, [&](Value dst) {
+      db.unary(op.getLog() ? tile::UnaryKind::log : tile::UnaryKind::recip, dst);
     });
-    db.push(cbExp, nt);
-    if (!op.getLog())
-      db.pop(cbMax, 1);
-
-    db.wait(cbExp, nt);
-    db.acquireDst();
-    reduceRow(tile::ReduceKind::sum, cbExp, Value(), zero);
-    db.unary(op.getLog() ? tile::UnaryKind::log : tile::UnaryKind::recip, zero);
-    db.reserve(cbSum, 1);
-    db.pack(zero, cbSum, zero);
-    db.push(cbSum, 1);
-    db.releaseDst();
-    db.wait(cbSum, 1);
-    if (op.getLog()) {
-      // The row offset max + log(sum) replaces log(sum) at the front of cbSum.
-      db.acquireDst();
-      db.binary(tile::BinaryKind::add, tile::Broadcast::none, db.get(cbMax, zero),
-                db.get(cbSum, zero), zero);
-      db.reserve(cbSum, 1);
-      db.pack(zero, cbSum, zero);
-      db.push(cbSum, 1);
-      db.releaseDst();
-      db.pop(cbSum, 1);
-      db.pop(cbMax, 1);
-      db.wait(cbSum, 1);
-    }
+    if (op.getLog())
+      // The row's offset max + log(sum).
+      scale = db.compute({max, scale}, unit, format,
+                         [&](ArrayRef<Value> t, ArrayRef<Value>, Value dst) {
+        db.binary(tile::BinaryKind::add, tile::Broadcast::none, t[0], t[1], dst);
+      });
 
     db.loop(nt, [&](Value j) {
-      db.acquireDst();
-      if (op.getLog())
-        binary(tile::BinaryKind::sub, db.get(cbIn, j), db.get(cbSum, zero), zero);
-      else
-        binary(tile::BinaryKind::mul, db.get(cbExp, j), db.get(cbSum, zero), zero);
-      db.mask(zero, db.apply(view.rows - (d0 % view.mt) * 32, unit),
-           db.apply(view.cols - d0 * 32, j), 0.0f);
-      db.reserve(cbOut, 1);
-      db.pack(zero, cbOut, zero);
-      db.push(cbOut, 1);
-      db.releaseDst();
+      Value y = db.compute({db.rowTile(op.getLog() ? x : exps, j), scale}, {unit, j}, format,
+                           [&](ArrayRef<Value> t, ArrayRef<Value> idx, Value dst) {
+        broadcast(op.getLog() ? tile::BinaryKind::sub : tile::BinaryKind::mul, t[0], t[1], dst);
+        db.mask(dst, db.apply(view.rows - (d0 % view.mt) * 32, idx[0]),
+                db.apply(view.cols - d0 * 32, idx[1]), 0.0f);
+      });
+      b.create<grid::StoreOp>(loc, y, db.output(0), db.apply(tileOf, {unit, j}),
+                              AffineMapAttr::get(AffineMap::getMultiDimIdentityMap(1, ctx)));
     });
-    db.pop(cbExp, nt);
-    db.pop(cbSum, 1);
-    db.pop(cbIn, nt);
   });
-
-  db.kernel(noc::ThreadKind::writer);
-  db.writeUnits(nt, cbOut, tileOf);
   return db.results()[0];
 }

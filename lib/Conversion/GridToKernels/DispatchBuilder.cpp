@@ -204,6 +204,26 @@ Value DispatchBuilder::gather(Value tensor, Value index, const TileGather &g) {
                                   b.getI64IntegerAttr(g.columns), b.getF32FloatAttr(g.fill));
 }
 
+Value DispatchBuilder::loadRow(Value tensor, Value unit, AffineExpr tile, int64_t count) {
+  auto tileType = tile::TileType::get(b.getContext(), 32, 32, formatOf(tensor));
+  auto map = AffineMap::get(2, 0, tile);
+  return b.create<grid::LoadRowOp>(loc, RankedTensorType::get({count}, tileType), tensor, unit,
+                                   AffineMapAttr::get(map));
+}
+
+Value DispatchBuilder::emptyRow(tile::DataFormat format, int64_t count) {
+  return b.create<tensor::EmptyOp>(loc, ArrayRef<int64_t>{count},
+                                   tile::TileType::get(b.getContext(), 32, 32, format));
+}
+
+Value DispatchBuilder::rowTile(Value row, Value j) {
+  return b.create<tensor::ExtractOp>(loc, row, j);
+}
+
+Value DispatchBuilder::rowInsert(Value tile, Value row, Value j) {
+  return b.create<tensor::InsertOp>(loc, tile, row, j);
+}
+
 void DispatchBuilder::semWait(int64_t sem, Value value) {
   b.create<noc::SemaphoreWaitOp>(loc, b.getI64IntegerAttr(sem), value);
 }

@@ -1,7 +1,7 @@
 // tt-lower-grid-to-kernels: a dispatch in tile loop form becomes reader, compute and writer
 // kernels. The reads go to the reader, the grid.compute bodies to the compute kernel between its
 // circular-buffer waits and the pack, the store to the writer. This file holds the pass and the
-// streaming loops; ReductionKernels.cpp the reductions'.
+// streaming loops; ReductionKernels.cpp the reductions', RowKernels.cpp the row loops'.
 #include "TileLoops.h"
 #include "tessel/Transforms/ChipInfo.h"
 
@@ -103,9 +103,9 @@ static FailureOr<StreamingLoop> matchStreamingLoop(grid::DispatchOp op, scf::For
   return s;
 }
 
-/// The tile loop of a dispatch, taken apart: a streaming loop, a reduction's, or a matmul's
-/// (a reduction in a dispatch that carries a matmul config).
-using TileLoop = std::variant<StreamingLoop, ReductionLoop, MatmulLoop>;
+/// The tile loop of a dispatch, taken apart: a streaming loop, a reduction's, a matmul's (a
+/// reduction in a dispatch that carries a matmul config), or a row loop.
+using TileLoop = std::variant<StreamingLoop, ReductionLoop, MatmulLoop, RowLoop>;
 
 /// The dispatch's one output and its loop over the running core's units, then the rest by its
 /// shape: a loop of steps inside makes it a reduction's.
@@ -120,6 +120,12 @@ static FailureOr<TileLoop> matchTileLoop(grid::DispatchOp op) {
   std::optional<int64_t> perCore = tripCount(units);
   if (!perCore)
     return tileLoopError(op, "the unit loop must run from 0 by 1 to a constant");
+  if (!units.getBody()->getOps<grid::LoadRowOp>().empty()) {
+    FailureOr<RowLoop> rows = matchRowLoop(op, units, *perCore);
+    if (failed(rows))
+      return failure();
+    return TileLoop(*rows);
+  }
   if (!units.getBody()->getOps<scf::ForOp>().empty()) {
     FailureOr<ReductionLoop> reduction = matchReductionLoop(op, units, *perCore);
     if (failed(reduction))
@@ -219,6 +225,8 @@ struct TileLoopToKernels : OpConversionPattern<grid::DispatchOp> {
                                                   matmul->out.mt));
       }
     }
+    else if (auto *rows = std::get_if<RowLoop>(&*loop))
+      buildRowKernels(db, *rows);
     else
       buildReductionKernels(db, std::get<ReductionLoop>(*loop));
     rewriter.replaceOp(op, db.results());
@@ -242,8 +250,8 @@ struct LowerGridToKernelsPass : tessel::impl::LowerGridToKernelsBase<LowerGridTo
       return signalPassFailure();
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
-    target.addIllegalOp<grid::LoadOp, grid::LoadOneOfOp, grid::GatherOp, grid::GatherRowsOp,
-                        grid::StoreOp, grid::ComputeOp, grid::YieldOp>();
+    target.addIllegalOp<grid::LoadOp, grid::LoadOneOfOp, grid::LoadRowOp, grid::GatherOp,
+                        grid::GatherRowsOp, grid::StoreOp, grid::ComputeOp, grid::YieldOp>();
     target.addDynamicallyLegalOp<grid::DispatchOp>(
         [](grid::DispatchOp op) { return !hasTileLoop(op); });
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });

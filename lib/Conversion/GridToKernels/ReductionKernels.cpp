@@ -40,18 +40,6 @@ static bool readsInOrder(ValueRange tiles, ArrayRef<Operation *> reads) {
          });
 }
 
-/// Whether the kernels can compute index `v` again: from constants, the running core, the
-/// loops' counters and pure ops over them.
-static bool recomputable(Value v, ArrayRef<Value> counters) {
-  if (llvm::is_contained(counters, v))
-    return true;
-  Operation *def = v.getDefiningOp();
-  if (auto core = dyn_cast_or_null<grid::CoreIndexOp>(def))
-    return core.getDim() == grid::CoreDim::linear;
-  return def && isPure(def) && def->getNumRegions() == 0 &&
-         llvm::all_of(def->getOperands(), [&](Value o) { return recomputable(o, counters); });
-}
-
 FailureOr<ReductionLoop> tessel::lowering::matchReductionLoop(grid::DispatchOp op,
                                                               scf::ForOp units, int64_t perCore) {
   auto fail = [&](const Twine &why) { return tileLoopError(op, "reduction: " + why); };
@@ -152,9 +140,6 @@ public:
   void build();
 
 private:
-  /// `v`, an index computed from the core, the unit loop's counter and the step (affine.apply
-  /// and constants), recomputed in the current kernel through `m`.
-  Value index(Value v, IRMapping &m);
   /// Reads tile `read` (a grid.load or grid.gather, its index mapped by `m`) into `slot` of `cb`.
   void read(Operation *read, Value cb, Value slot, IRMapping &m);
   /// Clones `compute`'s body into the compute kernel: `argCBs` feed its tile arguments
@@ -173,24 +158,8 @@ private:
 
 } // namespace
 
-Value ReductionKernels::index(Value v, IRMapping &m) {
-  if (Value mapped = m.lookupOrNull(v))
-    return mapped;
-  Operation *def = v.getDefiningOp();
-  if (auto core = dyn_cast_or_null<grid::CoreIndexOp>(def);
-      core && core.getDim() == grid::CoreDim::linear) {
-    m.map(v, db.core());
-    return db.core();
-  }
-  assert(def && "matchReductionLoop checked that the kernels can compute the index");
-  for (Value operand : def->getOperands())
-    index(operand, m);
-  db.builder().clone(*def, m);
-  return m.lookup(v);
-}
-
 void ReductionKernels::read(Operation *op, Value cb, Value slot, IRMapping &m) {
-  Value at = index(op->getOperand(1), m);
+  Value at = recomputeIndex(db, op->getOperand(1), m);
   // The same input of the dispatch being built.
   Value source = db.input(cast<BlockArgument>(op->getOperand(0)).getArgNumber());
   if (auto load = dyn_cast<grid::LoadOp>(op))
@@ -319,7 +288,7 @@ void ReductionKernels::build() {
   db.loop(r.perCore, [&](Value iv) {
     IRMapping unitMap;
     unitMap.map(unitIv, iv);
-    Value unit = index(r.unit, unitMap);
+    Value unit = recomputeIndex(db, r.unit, unitMap);
     db.acquireDst();
     emitBody(r.init, {}, unit, /*hasAccumulator=*/false, Value());
     db.loop(r.stepCount, [&](Value step) {
@@ -336,7 +305,7 @@ void ReductionKernels::build() {
     Value zero = db.index(0);
     db.wait(outCB, 1);
     db.write(outCB, zero, db.output(0),
-             db.apply(r.store.getMap().getResult(0), index(r.unit, unitMap)));
+             db.apply(r.store.getMap().getResult(0), recomputeIndex(db, r.unit, unitMap)));
     db.flush();
     db.pop(outCB, 1);
   });

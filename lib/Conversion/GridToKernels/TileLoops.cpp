@@ -2,6 +2,7 @@
 #include "TileLoops.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
@@ -11,8 +12,8 @@ using namespace tessel::lowering;
 bool tessel::lowering::hasTileLoop(grid::DispatchOp op) {
   return op.getBody()
       .walk([](Operation *nested) {
-        return isa<grid::LoadOp, grid::LoadOneOfOp, grid::GatherOp, grid::GatherRowsOp,
-                   grid::StoreOp, grid::ComputeOp>(nested)
+        return isa<grid::LoadOp, grid::LoadOneOfOp, grid::LoadRowOp, grid::GatherOp,
+                   grid::GatherRowsOp, grid::StoreOp, grid::ComputeOp>(nested)
                    ? WalkResult::interrupt()
                    : WalkResult::advance();
       })
@@ -23,6 +24,32 @@ bool tessel::lowering::hasTileLoop(grid::DispatchOp op) {
 LogicalResult tessel::lowering::tileLoopError(grid::DispatchOp op, const Twine &why) {
   op.emitError() << "no kernels for this tile loop: " << why;
   return failure();
+}
+
+bool tessel::lowering::recomputable(Value v, ArrayRef<Value> counters) {
+  if (llvm::is_contained(counters, v))
+    return true;
+  Operation *def = v.getDefiningOp();
+  if (auto core = dyn_cast_or_null<grid::CoreIndexOp>(def))
+    return core.getDim() == grid::CoreDim::linear;
+  return def && isPure(def) && def->getNumRegions() == 0 &&
+         llvm::all_of(def->getOperands(), [&](Value o) { return recomputable(o, counters); });
+}
+
+Value tessel::lowering::recomputeIndex(DispatchBuilder &db, Value v, IRMapping &m) {
+  if (Value mapped = m.lookupOrNull(v))
+    return mapped;
+  Operation *def = v.getDefiningOp();
+  if (auto core = dyn_cast_or_null<grid::CoreIndexOp>(def);
+      core && core.getDim() == grid::CoreDim::linear) {
+    m.map(v, db.core());
+    return db.core();
+  }
+  assert(def && "the matcher checked that the kernels can compute the index");
+  for (Value operand : def->getOperands())
+    recomputeIndex(db, operand, m);
+  db.builder().clone(*def, m);
+  return m.lookup(v);
 }
 
 TileGather tessel::lowering::tileGatherOf(grid::GatherOp gather) {

@@ -8,6 +8,8 @@
 #include "tessel/Transforms/TileLoopIndex.h"
 #include "tessel/Transforms/ZeroTiles.h"
 
+#include "mlir/IR/IRMapping.h"
+
 #include <memory>
 
 namespace tessel::lowering {
@@ -22,6 +24,14 @@ bool hasTileLoop(grid::DispatchOp op);
 
 /// Reports on `op` why its tile loop has no kernels; always failure().
 mlir::LogicalResult tileLoopError(grid::DispatchOp op, const llvm::Twine &why);
+
+/// Whether the kernels can compute index `v` again: from constants, the running core, the
+/// loops' `counters` and pure ops over them.
+bool recomputable(mlir::Value v, llvm::ArrayRef<mlir::Value> counters);
+
+/// `v`, an index recomputable from the core and the tile loop's counters (which `m` maps to the
+/// kernel's), computed again in the kernel being built.
+mlir::Value recomputeIndex(DispatchBuilder &db, mlir::Value v, mlir::IRMapping &m);
 
 /// The reader's plan for a grid.gather: its map and attributes.
 TileGather tileGatherOf(grid::GatherOp gather);
@@ -57,6 +67,33 @@ mlir::FailureOr<ReductionLoop> matchReductionLoop(grid::DispatchOp op, mlir::scf
 /// compute kernel keeps the accumulator in Dst from `init` through the last `step` to `finish`
 /// (tiles a body packs for itself go through a one-tile buffer), and the writer stores.
 void buildReductionKernels(DispatchBuilder &db, const ReductionLoop &loop);
+
+/// A row loop: each unit reads rows of tiles once (grid.load_row) and computes over them in
+/// passes, in order: grid.computes of one tile (a statistic, or a masked tile that a
+/// tensor.insert puts in place of one of a row's), reductions along a row (a grid.compute that
+/// starts the accumulator from a row's tile, an scf.for of steps folding the others into it,
+/// and a grid.compute that finishes it), scf.fors that fill a new row (tensor.insert of each
+/// computed tile), and last an scf.for that stores each tile it computes into the output.
+struct RowLoop {
+  mlir::scf::ForOp units;
+  int64_t perCore = 1;
+  mlir::Value unit;
+  llvm::SmallVector<grid::LoadRowOp> rows;
+  /// The last pass: its loop, and the store of each tile.
+  mlir::scf::ForOp storeLoop;
+  grid::StoreOp store;
+};
+
+/// Takes apart a row loop, whose loop over the units is `units`; reports why on `op` when it is
+/// not one.
+mlir::FailureOr<RowLoop> matchRowLoop(grid::DispatchOp op, mlir::scf::ForOp units,
+                                      int64_t perCore);
+
+/// Builds the kernels of `loop` into `db`: the reader brings each row into a buffer of its
+/// tiles once per unit, the compute kernel runs the passes over the held rows (a reduction's
+/// accumulator stays in Dst, a statistic and a filled row go through buffers of their own), and
+/// the writer stores the last pass's tiles.
+void buildRowKernels(DispatchBuilder &db, const RowLoop &loop);
 
 /// A matmul's tile loop, a reduction loop over K tiles that follows its dispatch's
 /// #grid.matmul_config: the units are output tiles in the config's order, each step multiplies a

@@ -1460,21 +1460,23 @@ func.func @where_y_broadcast(%c: tensor<32x32xi1>, %x: tensor<32x32xf32>, %y: te
 // -----
 
 // LogSoftmax (graph.softmax {log}; kept here with the other new ONNX functions) over 3x40: as
-// Softmax up to the exponential sum, then log instead of recip, and the row offset max + log(sum)
-// replaces log(sum) at the front of the sum buffer (2 slots instead of 1), so the output is
-// x - offset, never the log of a rounded quotient.
+// Softmax up to the exponential sum, then log instead of recip, and the row offset
+// max + log(sum), a statistic of its own, so the output is x - offset, never the log of a
+// rounded quotient.
 // CHECK-DAG: #[[COLS:.*]] = affine_map<(d0) -> (d0 * -32 + 40)>
 // CHECK-LABEL: func.func @log_softmax
 // CHECK: grid.dispatch "softmax" on <(0, 0) to{{ ?}}(0, 0)>
 // CHECK-NEXT: ^bb0
 // CHECK-NEXT: %[[IN:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
-// CHECK-NEXT: %[[EXP:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[LAST:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 1>
 // CHECK-NEXT: %[[MAX:.*]] = noc.cb 2 : !noc.cb<!tile.tile<32x32, f32>, 1>
-// CHECK-NEXT: %[[SUM:.*]] = noc.cb 3 : !noc.cb<!tile.tile<32x32, f32>, 2>
-// CHECK-NEXT: %[[OUT:.*]] = noc.cb 4 : !noc.cb<!tile.tile<32x32, f32>, 2>
-// CHECK-NEXT: %[[LAST:.*]] = noc.cb 5 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK-NEXT: %[[EXP:.*]] = noc.cb 3 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[SUM:.*]] = noc.cb 4 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK-NEXT: %[[OFFSET:.*]] = noc.cb 5 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK-NEXT: %[[OUT:.*]] = noc.cb 6 : !noc.cb<!tile.tile<32x32, f32>, 2>
 // CHECK: noc.kernel compute {
 // CHECK: tile.mask dst[%c0] rows %c32 cols %c8 fill -3.000000e+38
+// CHECK: noc.cb_put %{{.*}}, %[[LAST]]
 // CHECK: tile.reduce max dim 0
 // CHECK: noc.cb_put %{{.*}}, %[[MAX]]
 // CHECK: tile.binary sub bcast cols
@@ -1488,28 +1490,29 @@ func.func @where_y_broadcast(%c: tensor<32x32xi1>, %x: tensor<32x32xf32>, %y: te
 // CHECK-NEXT: tile.release_dst
 // CHECK-NEXT: noc.cb_wait %[[SUM]], 1
 // CHECK-NEXT: tile.acquire_dst
-// CHECK-NEXT: %[[LOGSUM:.*]] = noc.cb_get %[[SUM]][%c0]
 // CHECK-NEXT: %[[M:.*]] = noc.cb_get %[[MAX]][%c0]
+// CHECK-NEXT: %[[LOGSUM:.*]] = noc.cb_get %[[SUM]][%c0]
 // CHECK-NEXT: tile.binary add bcast none %[[M]], %[[LOGSUM]], dst[%c0]
-// CHECK-NEXT: noc.cb_reserve %[[SUM]], 1
+// CHECK-NEXT: noc.cb_reserve %[[OFFSET]], 1
 // CHECK-NEXT: %[[OFF:.*]] = tile.pack dst[%c0]
-// CHECK-NEXT: noc.cb_put %[[OFF]], %[[SUM]][%c0]
-// CHECK-NEXT: noc.cb_push %[[SUM]], 1
+// CHECK-NEXT: noc.cb_put %[[OFF]], %[[OFFSET]][%c0]
+// CHECK-NEXT: noc.cb_push %[[OFFSET]], 1
 // CHECK-NEXT: tile.release_dst
-// CHECK-NEXT: noc.cb_pop %[[SUM]], 1
-// CHECK-NEXT: noc.cb_pop %[[MAX]], 1
-// CHECK-NEXT: noc.cb_wait %[[SUM]], 1
+// CHECK-NEXT: noc.cb_wait %[[OFFSET]], 1
 // CHECK-NEXT: scf.for %[[J:.*]] = %c0 to %c2 step %c1 {
 // CHECK-NEXT: tile.acquire_dst
-// CHECK-NEXT: %[[O:.*]] = noc.cb_get %[[SUM]][%c0]
 // CHECK-NEXT: %[[X:.*]] = noc.cb_get %[[IN]][%[[J]]]
+// CHECK-NEXT: %[[O:.*]] = noc.cb_get %[[OFFSET]][%c0]
 // CHECK-NEXT: tile.binary sub bcast cols %[[X]], %[[O]], dst[%c0]
 // CHECK-NEXT: %[[C:.*]] = affine.apply #[[COLS]](%[[J]])
 // CHECK-NEXT: tile.mask dst[%c0] rows %c3 cols %[[C]] fill 0.000000e+00
 // CHECK-NEXT: noc.cb_reserve %[[OUT]], 1
-// CHECK: noc.cb_pop %[[EXP]], 2
+// CHECK: noc.cb_pop %[[IN]], 2
+// CHECK-NEXT: noc.cb_pop %[[LAST]], 1
+// CHECK-NEXT: noc.cb_pop %[[MAX]], 1
+// CHECK-NEXT: noc.cb_pop %[[EXP]], 2
 // CHECK-NEXT: noc.cb_pop %[[SUM]], 1
-// CHECK-NEXT: noc.cb_pop %[[IN]], 2
+// CHECK-NEXT: noc.cb_pop %[[OFFSET]], 1
 // CHECK-NOT: tile.unary recip
 func.func @log_softmax(%x: tensor<3x40xf32>) -> tensor<3x40xf32> {
   %0 = graph.softmax %x {axis = 1 : i64, log} : tensor<3x40xf32>

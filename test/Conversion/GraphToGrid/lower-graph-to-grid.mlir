@@ -116,11 +116,11 @@ func.func @relu(%x: tensor<2x64x64xf32>) -> tensor<2x64x64xf32> {
 // CHECK-LABEL: func.func @softmax_partial_small
 // CHECK: grid.dispatch "softmax" on <(0, 0) to{{ ?}}(0, 0)>
 // CHECK: %[[IN:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 1>
-// CHECK: %[[EXP:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK: %[[LAST:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 1>
 // CHECK: %[[MAX:.*]] = noc.cb 2 : !noc.cb<!tile.tile<32x32, f32>, 1>
-// CHECK: %[[SUM:.*]] = noc.cb 3 : !noc.cb<!tile.tile<32x32, f32>, 1>
-// CHECK: %[[OUT:.*]] = noc.cb 4 : !noc.cb<!tile.tile<32x32, f32>, 2>
-// CHECK: %[[LAST:.*]] = noc.cb 5 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK: %[[EXP:.*]] = noc.cb 3 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK: %[[SUM:.*]] = noc.cb 4 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK: %[[OUT:.*]] = noc.cb 5 : !noc.cb<!tile.tile<32x32, f32>, 2>
 // CHECK: noc.kernel compute {
 // CHECK: tile.copy
 // CHECK: tile.mask dst[%{{.*}}] rows %c32 cols %c5 fill -3.000000e+38
@@ -155,8 +155,8 @@ func.func @softmax_partial_small(%x: tensor<3x5xf32>) -> tensor<3x5xf32> {
 // CHECK-LABEL: func.func @softmax_partial_cols
 // CHECK: grid.dispatch "softmax" on <(0, 0) to{{ ?}}(1, 0)>
 // CHECK: %[[IN:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
-// CHECK: %[[EXP:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
-// CHECK: noc.cb 5 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK: noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK: %[[EXP:.*]] = noc.cb 3 : !noc.cb<!tile.tile<32x32, f32>, 2>
 // CHECK: noc.kernel reader {
 // CHECK: %[[CORE:.*]] = grid.core_index linear
 // CHECK: noc.cb_reserve %[[IN]], 2

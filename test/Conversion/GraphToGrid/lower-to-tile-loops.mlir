@@ -218,12 +218,33 @@ func.func @over_residual(%in: tensor<128x64xf32>) -> tensor<128x64xf32> {
 }
 
 // -----
-// Softmax still gets its kernels from this pass.
-// CHECK-LABEL: func.func @softmax_kernels
+// Softmax is a row loop: each unit loads its row of tiles once, takes its max (the first tile
+// starts the accumulator, the others fold into it), fills a row of exponentials, sums them,
+// and stores each exponential times the sum's reciprocal.
+// CHECK-LABEL: func.func @softmax_row_loop
 // CHECK: grid.dispatch "softmax"
-// CHECK: noc.kernel reader
-// CHECK-NOT: grid.compute
-func.func @softmax_kernels(%a: tensor<32x64xf32>) -> tensor<32x64xf32> {
+// CHECK: %[[ROW:.*]] = grid.load_row %{{.*}}[%[[U:.*]]] map affine_map<(d0, d1) -> (d0 * 2 + d1)> : tensor<32x64xf32, {{.*}}> -> tensor<2x!tile.tile<32x32, f32>>
+// CHECK: %[[T0:.*]] = tensor.extract %[[ROW]]
+// CHECK: %[[START:.*]] = grid.compute(%[[T0]] : !tile.tile<32x32, f32>) at %[[U]]
+// CHECK: tile.reduce max dim 0
+// CHECK: %[[ACC:.*]] = scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[A:.*]] = %[[START]])
+// CHECK: tensor.extract %[[ROW]][%[[J]]]
+// CHECK: grid.compute(%[[A]], %{{.*}}) at %[[U]], %[[J]]
+// CHECK: tile.reduce max dim 0 %{{.*}} {accumulate}
+// CHECK: %[[MAX:.*]] = grid.compute(%[[ACC]] : !tile.tile<32x32, f32>) at %[[U]]
+// CHECK: %[[EMPTY:.*]] = tensor.empty() : tensor<2x!tile.tile<32x32, f32>>
+// CHECK: %[[EXPS:.*]] = scf.for %[[J:.*]] = {{.*}} iter_args(%[[R:.*]] = %[[EMPTY]])
+// CHECK: grid.compute(%{{.*}}, %[[MAX]] : {{.*}}) at %[[U]], %[[J]]
+// CHECK: tile.unary exp
+// CHECK: tensor.insert %{{.*}} into %[[R]][%[[J]]]
+// CHECK: tile.reduce sum dim 0
+// CHECK: tile.unary recip
+// CHECK: scf.for %[[J:.*]] =
+// CHECK: tensor.extract %[[EXPS]][%[[J]]]
+// CHECK: tile.binary mul bcast cols
+// CHECK: grid.store
+// CHECK-NOT: noc.kernel
+func.func @softmax_row_loop(%a: tensor<32x64xf32>) -> tensor<32x64xf32> {
   %0 = graph.softmax %a {axis = 1 : i64} : tensor<32x64xf32>
   return %0 : tensor<32x64xf32>
 }

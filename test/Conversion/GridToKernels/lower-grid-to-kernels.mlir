@@ -938,3 +938,285 @@ func.func @matmul_epilogue_dst1(%a: tensor<64x64xf32, #l>, %b: tensor<64x32xf32,
   } -> tensor<64x32xf32, #l>
   return %r : tensor<64x32xf32, #l>
 }
+
+// -----
+
+// A row loop: the reader reads the unit's row into a buffer of its two tiles once; the compute
+// kernel reads them by slot in every pass. The reduction's accumulator stays in Dst from its
+// first tile to its finish (no copy, no pack between), the statistic goes through a one-tile
+// buffer, the filled row through a buffer of its own, and the last pass's tiles to the writer.
+// The row whose last tile was replaced is read by a step apart from the loop.
+// CHECK-LABEL: func.func @row_loop
+// CHECK: %[[ROW:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK: %[[LAST:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK: %[[MAX:.*]] = noc.cb 2 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK: %[[EXP:.*]] = noc.cb 3 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK: %[[OUT:.*]] = noc.cb 4 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK: noc.kernel reader {
+// CHECK: noc.cb_reserve %[[ROW]], 2
+// CHECK: scf.for %[[J:.*]] =
+// CHECK: noc.read %{{.*}} into %[[ROW]][%[[J]]]
+// CHECK: noc.barrier
+// CHECK: noc.cb_push %[[ROW]], 2
+// CHECK: noc.kernel compute {
+// CHECK: noc.cb_wait %[[ROW]], 2
+// CHECK: tile.acquire_dst
+// CHECK: tile.mask
+// CHECK: noc.cb_reserve %[[LAST]], 1
+// CHECK: noc.cb_push %[[LAST]], 1
+// CHECK: tile.release_dst
+// CHECK: noc.cb_wait %[[LAST]], 1
+// CHECK: tile.acquire_dst
+// CHECK: %[[T0:.*]] = noc.cb_get %[[ROW]][%{{.*}}]
+// CHECK: tile.reduce max dim 0 %[[T0]], dst[%{{.*}}] : !tile.tile<32x32, f32>
+// CHECK: %[[T1:.*]] = noc.cb_get %[[LAST]][%{{.*}}]
+// CHECK: tile.reduce max dim 0 %[[T1]], dst[%{{.*}}] {accumulate}
+// CHECK: noc.cb_reserve %[[MAX]], 1
+// CHECK: tile.pack
+// CHECK: noc.cb_wait %[[MAX]], 1
+// CHECK: noc.cb_reserve %[[EXP]], 2
+// CHECK: scf.for %[[J:.*]] =
+// CHECK: noc.cb_get %[[ROW]][%[[J]]]
+// CHECK: tile.unary exp
+// CHECK: noc.cb_put %{{.*}}, %[[EXP]][%[[J]]]
+// CHECK: noc.cb_push %[[EXP]], 2
+// CHECK: noc.cb_wait %[[EXP]], 2
+// CHECK: scf.for %[[J:.*]] =
+// CHECK: noc.cb_get %[[EXP]][%[[J]]]
+// CHECK: tile.binary mul bcast cols
+// CHECK: noc.cb_reserve %[[OUT]], 1
+// CHECK: noc.cb_push %[[OUT]], 1
+// CHECK: noc.cb_pop %[[ROW]], 2
+// CHECK: noc.cb_pop %[[LAST]], 1
+// CHECK: noc.cb_pop %[[MAX]], 1
+// CHECK: noc.cb_pop %[[EXP]], 2
+// CHECK: noc.kernel writer {
+// CHECK: scf.for
+// CHECK: noc.cb_wait %[[OUT]], 1
+// CHECK: noc.write %[[OUT]]
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @row_loop(%x: tensor<64x64xf32, #l>) -> tensor<64x64xf32, #l> {
+  %e = grid.empty : tensor<64x64xf32, #l>
+  %r = grid.dispatch "rows" on <(0, 0) to (1, 0)> ins(%x : tensor<64x64xf32, #l>) outs(%e : tensor<64x64xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<64x64xf32, #l>, %out: tensor<64x64xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    scf.for %i = %c0 to %c1 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      %row = grid.load_row %in[%u] map affine_map<(d0, d1) -> (d0 * 2 + d1)> : tensor<64x64xf32, #l> -> tensor<2x!tile.tile<32x32, f32>>
+      %t1 = tensor.extract %row[%c1] : tensor<2x!tile.tile<32x32, f32>>
+      %masked = grid.compute(%t1 : !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%t: !tile.tile<32x32, f32>, %unit: index):
+        %d0 = arith.constant 0 : index
+        %d8 = arith.constant 8 : index
+        %d32 = arith.constant 32 : index
+        tile.copy %t, dst[%d0] : !tile.tile<32x32, f32>
+        tile.mask dst[%d0] rows %d32 cols %d8 fill -3.0e38
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      %forMax = tensor.insert %masked into %row[%c1] : tensor<2x!tile.tile<32x32, f32>>
+      %t0 = tensor.extract %forMax[%c0] : tensor<2x!tile.tile<32x32, f32>>
+      %start = grid.compute(%t0 : !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%t: !tile.tile<32x32, f32>, %unit: index):
+        %d0 = arith.constant 0 : index
+        tile.reduce max dim 0 %t, dst[%d0] : !tile.tile<32x32, f32>
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      %acc = scf.for %j = %c1 to %c2 step %c1 iter_args(%a = %start) -> (!tile.tile<32x32, f32>) {
+        %t = tensor.extract %forMax[%j] : tensor<2x!tile.tile<32x32, f32>>
+        %n = grid.compute(%a, %t : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u, %j -> !tile.tile<32x32, f32> {
+        ^bb0(%va: !tile.tile<32x32, f32>, %vt: !tile.tile<32x32, f32>, %unit: index, %step: index):
+          %d0 = arith.constant 0 : index
+          tile.copy %va, dst[%d0] : !tile.tile<32x32, f32>
+          tile.reduce max dim 0 %vt, dst[%d0] {accumulate} : !tile.tile<32x32, f32>
+          %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+          grid.yield %p : !tile.tile<32x32, f32>
+        }
+        scf.yield %n : !tile.tile<32x32, f32>
+      }
+      %max = grid.compute(%acc : !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%va: !tile.tile<32x32, f32>, %unit: index):
+        %d0 = arith.constant 0 : index
+        tile.copy %va, dst[%d0] : !tile.tile<32x32, f32>
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      %empty = tensor.empty() : tensor<2x!tile.tile<32x32, f32>>
+      %exps = scf.for %j = %c0 to %c2 step %c1 iter_args(%filled = %empty) -> (tensor<2x!tile.tile<32x32, f32>>) {
+        %t = tensor.extract %row[%j] : tensor<2x!tile.tile<32x32, f32>>
+        %ex = grid.compute(%t, %max : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u, %j -> !tile.tile<32x32, f32> {
+        ^bb0(%vt: !tile.tile<32x32, f32>, %vm: !tile.tile<32x32, f32>, %unit: index, %step: index):
+          %d0 = arith.constant 0 : index
+          tile.binary sub bcast cols %vt, %vm, dst[%d0] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
+          tile.unary exp dst[%d0]
+          %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+          grid.yield %p : !tile.tile<32x32, f32>
+        }
+        %next = tensor.insert %ex into %filled[%j] : tensor<2x!tile.tile<32x32, f32>>
+        scf.yield %next : tensor<2x!tile.tile<32x32, f32>>
+      }
+      scf.for %j = %c0 to %c2 step %c1 {
+        %t = tensor.extract %exps[%j] : tensor<2x!tile.tile<32x32, f32>>
+        %y = grid.compute(%t, %max : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u, %j -> !tile.tile<32x32, f32> {
+        ^bb0(%vt: !tile.tile<32x32, f32>, %vm: !tile.tile<32x32, f32>, %unit: index, %step: index):
+          %d0 = arith.constant 0 : index
+          tile.binary mul bcast cols %vt, %vm, dst[%d0] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
+          %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+          grid.yield %p : !tile.tile<32x32, f32>
+        }
+        %k = affine.apply affine_map<(d0, d1) -> (d0 * 2 + d1)>(%u, %j)
+        grid.store %y, %out[%k] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<64x64xf32, #l>
+      }
+    }
+  } -> tensor<64x64xf32, #l>
+  return %r : tensor<64x64xf32, #l>
+}
+
+// -----
+
+// A row loop's tiles go out from its last pass only.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @row_loop_store_between_passes(%x: tensor<32x64xf32, #l>) -> tensor<32x64xf32, #l> {
+  %e = grid.empty : tensor<32x64xf32, #l>
+  // expected-error @+1 {{no kernels for this tile loop: row loop: the last pass stores its tiles}}
+  %r = grid.dispatch "rows" on <(0, 0) to (0, 0)> ins(%x : tensor<32x64xf32, #l>) outs(%e : tensor<32x64xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x64xf32, #l>, %out: tensor<32x64xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    scf.for %i = %c0 to %c1 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      %row = grid.load_row %in[%u] map affine_map<(d0, d1) -> (d0 * 2 + d1)> : tensor<32x64xf32, #l> -> tensor<2x!tile.tile<32x32, f32>>
+      %t0 = tensor.extract %row[%c0] : tensor<2x!tile.tile<32x32, f32>>
+      %y = grid.compute(%t0 : !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%t: !tile.tile<32x32, f32>, %unit: index):
+        %d0 = arith.constant 0 : index
+        tile.copy %t, dst[%d0] : !tile.tile<32x32, f32>
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      grid.store %y, %out[%u] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<32x64xf32, #l>
+    }
+  } -> tensor<32x64xf32, #l>
+  return %r : tensor<32x64xf32, #l>
+}
+
+// -----
+
+// The kernels hold a replacement for a loaded row's last tile only.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @row_loop_replaces_first(%x: tensor<32x64xf32, #l>) -> tensor<32x64xf32, #l> {
+  %e = grid.empty : tensor<32x64xf32, #l>
+  // expected-error @+1 {{no kernels for this tile loop: row loop: a tile computed between passes replaces the last of a loaded row}}
+  %r = grid.dispatch "rows" on <(0, 0) to (0, 0)> ins(%x : tensor<32x64xf32, #l>) outs(%e : tensor<32x64xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x64xf32, #l>, %out: tensor<32x64xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    scf.for %i = %c0 to %c1 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      %row = grid.load_row %in[%u] map affine_map<(d0, d1) -> (d0 * 2 + d1)> : tensor<32x64xf32, #l> -> tensor<2x!tile.tile<32x32, f32>>
+      %t0 = tensor.extract %row[%c0] : tensor<2x!tile.tile<32x32, f32>>
+      %m = grid.compute(%t0 : !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%t: !tile.tile<32x32, f32>, %unit: index):
+        %d0 = arith.constant 0 : index
+        tile.copy %t, dst[%d0] : !tile.tile<32x32, f32>
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      %replaced = tensor.insert %m into %row[%c0] : tensor<2x!tile.tile<32x32, f32>>
+      scf.for %j = %c0 to %c2 step %c1 {
+        %t = tensor.extract %replaced[%j] : tensor<2x!tile.tile<32x32, f32>>
+        %y = grid.compute(%t : !tile.tile<32x32, f32>) at %u, %j -> !tile.tile<32x32, f32> {
+        ^bb0(%vt: !tile.tile<32x32, f32>, %unit: index, %step: index):
+          %d0 = arith.constant 0 : index
+          tile.copy %vt, dst[%d0] : !tile.tile<32x32, f32>
+          %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+          grid.yield %p : !tile.tile<32x32, f32>
+        }
+        %k = affine.apply affine_map<(d0, d1) -> (d0 * 2 + d1)>(%u, %j)
+        grid.store %y, %out[%k] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<32x64xf32, #l>
+      }
+    }
+  } -> tensor<32x64xf32, #l>
+  return %r : tensor<32x64xf32, #l>
+}
+
+// -----
+
+// A pass reads tile j of a row at its step j: the kernels read rows slot by slot.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @row_loop_shifted_read(%x: tensor<32x96xf32, #l>) -> tensor<32x64xf32, #l> {
+  %e = grid.empty : tensor<32x64xf32, #l>
+  // expected-error @+1 {{no kernels for this tile loop: row loop: a pass takes tile j of a row at its step j}}
+  %r = grid.dispatch "rows" on <(0, 0) to (0, 0)> ins(%x : tensor<32x96xf32, #l>) outs(%e : tensor<32x64xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x96xf32, #l>, %out: tensor<32x64xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    scf.for %i = %c0 to %c1 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      %row = grid.load_row %in[%u] map affine_map<(d0, d1) -> (d0 * 3 + d1)> : tensor<32x96xf32, #l> -> tensor<3x!tile.tile<32x32, f32>>
+      scf.for %j = %c0 to %c2 step %c1 {
+        %j1 = affine.apply affine_map<(d0) -> (d0 + 1)>(%j)
+        %t = tensor.extract %row[%j1] : tensor<3x!tile.tile<32x32, f32>>
+        %y = grid.compute(%t : !tile.tile<32x32, f32>) at %u, %j -> !tile.tile<32x32, f32> {
+        ^bb0(%vt: !tile.tile<32x32, f32>, %unit: index, %step: index):
+          %d0 = arith.constant 0 : index
+          tile.copy %vt, dst[%d0] : !tile.tile<32x32, f32>
+          %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+          grid.yield %p : !tile.tile<32x32, f32>
+        }
+        %k = affine.apply affine_map<(d0, d1) -> (d0 * 2 + d1)>(%u, %j)
+        grid.store %y, %out[%k] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<32x64xf32, #l>
+      }
+    }
+  } -> tensor<32x64xf32, #l>
+  return %r : tensor<32x64xf32, #l>
+}
+
+// -----
+
+// The row loop's math reads the tiles its kernels hold: a tile loaded apart from the unit's rows
+// has no buffer there.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @row_loop_tile_not_held(%x: tensor<32x64xf32, #l>, %b: tensor<32x32xf32, #l>) -> tensor<32x64xf32, #l> {
+  %e = grid.empty : tensor<32x64xf32, #l>
+  // expected-error @+1 {{no kernels for this tile loop: row loop: the math takes tiles of the unit's rows, tiles computed between passes, and a reduction's accumulator only}}
+  %r = grid.dispatch "rows" on <(0, 0) to (0, 0)> ins(%x, %b : tensor<32x64xf32, #l>, tensor<32x32xf32, #l>) outs(%e : tensor<32x64xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x64xf32, #l>, %bias: tensor<32x32xf32, #l>, %out: tensor<32x64xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    scf.for %i = %c0 to %c1 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      %row = grid.load_row %in[%u] map affine_map<(d0, d1) -> (d0 * 2 + d1)> : tensor<32x64xf32, #l> -> tensor<2x!tile.tile<32x32, f32>>
+      %tb = grid.load %bias[%u] map affine_map<(d0) -> (d0)> : tensor<32x32xf32, #l> -> !tile.tile<32x32, f32>
+      scf.for %j = %c0 to %c2 step %c1 {
+        %t = tensor.extract %row[%j] : tensor<2x!tile.tile<32x32, f32>>
+        %y = grid.compute(%t, %tb : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u, %j -> !tile.tile<32x32, f32> {
+        ^bb0(%vt: !tile.tile<32x32, f32>, %vb: !tile.tile<32x32, f32>, %unit: index, %step: index):
+          %d0 = arith.constant 0 : index
+          tile.binary add bcast none %vt, %vb, dst[%d0] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
+          %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+          grid.yield %p : !tile.tile<32x32, f32>
+        }
+        %k = affine.apply affine_map<(d0, d1) -> (d0 * 2 + d1)>(%u, %j)
+        grid.store %y, %out[%k] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<32x64xf32, #l>
+      }
+    }
+  } -> tensor<32x64xf32, #l>
+  return %r : tensor<32x64xf32, #l>
+}

@@ -609,3 +609,63 @@ func.func @int32_math_in_f32_dst(%x: tensor<32x32xi32, #i>) -> tensor<32x32xi32,
   } -> tensor<32x32xi32, #i>
   return %y : tensor<32x32xi32, #i>
 }
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @load_row_one_dim(%x: tensor<32x64xf32, #l>) -> tensor<32x64xf32, #l> {
+  %e = grid.empty : tensor<32x64xf32, #l>
+  %y = grid.dispatch "rows" on <(0, 0) to (0, 0)> ins(%x : tensor<32x64xf32, #l>) outs(%e : tensor<32x64xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x64xf32, #l>, %out: tensor<32x64xf32, #l>):
+    %c0 = arith.constant 0 : index
+    // expected-error @+1 {{'grid.load_row' op map must take (unit, tile of the row) to one index}}
+    %r = grid.load_row %in[%c0] map affine_map<(d0) -> (d0)> : tensor<32x64xf32, #l> -> tensor<2x!tile.tile<32x32, f32>>
+  } -> tensor<32x64xf32, #l>
+  return %y : tensor<32x64xf32, #l>
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @load_row_not_a_row(%x: tensor<32x64xf32, #l>) -> tensor<32x64xf32, #l> {
+  %e = grid.empty : tensor<32x64xf32, #l>
+  %y = grid.dispatch "rows" on <(0, 0) to (0, 0)> ins(%x : tensor<32x64xf32, #l>) outs(%e : tensor<32x64xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x64xf32, #l>, %out: tensor<32x64xf32, #l>):
+    %c0 = arith.constant 0 : index
+    // expected-error @+1 {{'grid.load_row' op result 'tensor<1x2x!tile.tile<32x32, f32>>' must be a row of one or more tiles}}
+    %r = grid.load_row %in[%c0] map affine_map<(d0, d1) -> (d0 + d1)> : tensor<32x64xf32, #l> -> tensor<1x2x!tile.tile<32x32, f32>>
+  } -> tensor<32x64xf32, #l>
+  return %y : tensor<32x64xf32, #l>
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @load_row_format(%x: tensor<32x64xf32, #l>) -> tensor<32x64xf32, #l> {
+  %e = grid.empty : tensor<32x64xf32, #l>
+  %y = grid.dispatch "rows" on <(0, 0) to (0, 0)> ins(%x : tensor<32x64xf32, #l>) outs(%e : tensor<32x64xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x64xf32, #l>, %out: tensor<32x64xf32, #l>):
+    %c0 = arith.constant 0 : index
+    // expected-error @+1 {{'grid.load_row' op tile format bf16 differs from the tensor's f32}}
+    %r = grid.load_row %in[%c0] map affine_map<(d0, d1) -> (d0 + d1)> : tensor<32x64xf32, #l> -> tensor<2x!tile.tile<32x32, bf16>>
+  } -> tensor<32x64xf32, #l>
+  return %y : tensor<32x64xf32, #l>
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @load_row_with_layout(%x: tensor<32x64xf32, #l>) -> tensor<32x64xf32, #l> {
+  %e = grid.empty : tensor<32x64xf32, #l>
+  %y = grid.dispatch "rows" on <(0, 0) to (0, 0)> ins(%x : tensor<32x64xf32, #l>) outs(%e : tensor<32x64xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x64xf32, #l>, %out: tensor<32x64xf32, #l>):
+    %c0 = arith.constant 0 : index
+    // expected-error @+1 {{'grid.load_row' op a row of tiles has no layout: the kernels hold it in L1}}
+    %r = grid.load_row %in[%c0] map affine_map<(d0, d1) -> (d0 + d1)> : tensor<32x64xf32, #l> -> tensor<2x!tile.tile<32x32, f32>, #l>
+  } -> tensor<32x64xf32, #l>
+  return %y : tensor<32x64xf32, #l>
+}

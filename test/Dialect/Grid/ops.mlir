@@ -256,3 +256,26 @@ func.func @tile_loop(%x: tensor<64x64xf32, #l>, %y: tensor<1x64xf32, #row>) -> t
   } -> tensor<64x64xf32, #l>
   return %r : tensor<64x64xf32, #l>
 }
+
+// -----
+
+// A row loop's unit reads its row of tiles once, takes tiles of it and replaces one.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+// CHECK-LABEL: func.func @row_loop
+func.func @row_loop(%x: tensor<64x64xf32, #l>) -> tensor<64x64xf32, #l> {
+  %e = grid.empty : tensor<64x64xf32, #l>
+  %r = grid.dispatch "rows" on <(0, 0) to (1, 0)> ins(%x : tensor<64x64xf32, #l>) outs(%e : tensor<64x64xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  // CHECK: ^bb0(%[[X:.*]]: tensor<64x64xf32, {{.*}}>, %{{.*}}: tensor<64x64xf32, {{.*}}>):
+  ^bb0(%a: tensor<64x64xf32, #l>, %out: tensor<64x64xf32, #l>):
+    %u = grid.core_index linear
+    // CHECK: %[[ROW:.*]] = grid.load_row %[[X]][%{{.*}}] map affine_map<(d0, d1) -> (d0 * 2 + d1)> : tensor<64x64xf32, {{.*}}> -> tensor<2x!tile.tile<32x32, f32>>
+    %row = grid.load_row %a[%u] map affine_map<(d0, d1) -> (d0 * 2 + d1)> : tensor<64x64xf32, #l> -> tensor<2x!tile.tile<32x32, f32>>
+    %c1 = arith.constant 1 : index
+    // CHECK: %[[T:.*]] = tensor.extract %[[ROW]]
+    %t = tensor.extract %row[%c1] : tensor<2x!tile.tile<32x32, f32>>
+    // CHECK: tensor.insert %[[T]] into %[[ROW]]
+    %again = tensor.insert %t into %row[%c1] : tensor<2x!tile.tile<32x32, f32>>
+  } -> tensor<64x64xf32, #l>
+  return %r : tensor<64x64xf32, #l>
+}
