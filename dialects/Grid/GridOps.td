@@ -113,13 +113,18 @@ def Grid_LoadRowOp : Grid_Op<"load_row", [Pure]> {
     them once this way: the kernels bring the row into L1 once per unit and hold it there until
     the unit is done. `tensor.extract` takes a tile of the row, and `tensor.insert` makes a row
     with one tile replaced (the last one, masked) or fills a row of tiles the unit computes.
+    Outside the loop over the units, the row is one that every unit of the core shares (a
+    normalisation's scale), read once per core. With `first_row` only each tile's first row is
+    read, all that a tile the FPU broadcasts by rows needs; with `prefetch` the kernels may
+    read the next unit's row while this one computes (two rows of buffer).
 
     ```mlir
-    %row = grid.load_row %in[%u] map affine_map<(d0, d1) -> (d0 * 4 + d1)>
+    %row = grid.load_row %in[%u] map affine_map<(d0, d1) -> (d0 * 4 + d1)> {prefetch}
         : tensor<64x128xf32, #l> -> tensor<4x!tile.tile<32x32, f32>>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$source, Index:$unit, AffineMapAttr:$map);
+  let arguments = (ins AnyRankedTensor:$source, Index:$unit, AffineMapAttr:$map,
+                   UnitAttr:$first_row, UnitAttr:$prefetch);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $source `[` $unit `]` `map` $map attr-dict `:` type($source) `->` type($result)

@@ -86,9 +86,9 @@ FailureOr<ProducerUnit> producerUnit(grid::DispatchOp op, std::string &why) {
     return fail("the producer is a matmul (tt-fuse-epilogues gave its epilogue what it could)");
   scf::ForOp units = unitLoopOf(op);
   if (!units)
-    return fail("the producer's kernels are built whole (a normalisation, attention)");
+    return fail("the producer's kernels are built whole (a group norm, attention)");
   if (!units.getBody()->getOps<grid::LoadRowOp>().empty())
-    return fail("the producer holds rows across passes (a row loop: softmax)");
+    return fail("the producer holds rows across passes (a row loop: softmax, a norm)");
   if (op.getOutputs().size() != 1)
     return fail("the producer writes more than one tensor");
   ProducerUnit p;
@@ -182,7 +182,7 @@ FailureOr<ConsumerReads> consumerReads(grid::DispatchOp op, Value t, std::string
                 "multicasts");
   scf::ForOp units = unitLoopOf(op);
   if (!units)
-    return fail("the consumer's kernels are built whole (a normalisation, attention)");
+    return fail("the consumer's kernels are built whole (a group norm, attention)");
   ConsumerReads c;
   c.reduction = !units.getBody()->getOps<scf::ForOp>().empty();
   int64_t perCore = *tripCount(units);
@@ -198,7 +198,7 @@ FailureOr<ConsumerReads> consumerReads(grid::DispatchOp op, Value t, std::string
         if (isa<grid::LoadOneOfOp>(user))
           return fail("the consumer picks each tile from one of several tensors (a concat)");
         if (isa<grid::LoadRowOp>(user))
-          return fail("the consumer holds rows of the tensor across passes (a row loop: softmax)");
+          return fail("the consumer holds rows of the tensor across passes (a row loop: softmax, a norm)");
         return fail(Twine("the consumer reads the tensor with '") +
                     user->getName().getStringRef() + "'");
       }

@@ -169,8 +169,8 @@ func.func @into_matmul(%x: tensor<64x64xf32>, %w: tensor<64x64xf32>) -> tensor<6
 // Softmax's row loop holds each row in L1 across its passes: a streaming producer does not move
 // into its reads (the row's tiles are read once, not computed per pass), nor does the row loop
 // move into a reader's.
-// CHECK: exp -> softmax: not fused: the consumer holds rows of the tensor across passes (a row loop: softmax)
-// CHECK: softmax -> neg: not fused: the producer holds rows across passes (a row loop: softmax)
+// CHECK: exp -> softmax: not fused: the consumer holds rows of the tensor across passes (a row loop: softmax, a norm)
+// CHECK: softmax -> neg: not fused: the producer holds rows across passes (a row loop: softmax, a norm)
 // CHECK-LABEL: func.func @around_softmax
 // CHECK: grid.dispatch "exp"
 // CHECK: grid.dispatch "softmax"

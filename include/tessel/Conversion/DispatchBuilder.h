@@ -103,8 +103,9 @@ public:
   /// grid.gather of the tile at `index` that `g` assembles from `tensor`'s values.
   mlir::Value gather(mlir::Value tensor, mlir::Value index, const TileGather &g);
   /// grid.load_row of `count` tiles of `tensor` at `unit`: tile j is `tile` over (d0 = unit,
-  /// d1 = j).
-  mlir::Value loadRow(mlir::Value tensor, mlir::Value unit, mlir::AffineExpr tile, int64_t count);
+  /// d1 = j); their first rows only with `firstRow`; the next unit's read ahead with `prefetch`.
+  mlir::Value loadRow(mlir::Value tensor, mlir::Value unit, mlir::AffineExpr tile, int64_t count,
+                      bool firstRow = false, bool prefetch = false);
   /// A row of `count` tiles of `format` that a loop fills (tensor.empty).
   mlir::Value emptyRow(tile::DataFormat format, int64_t count);
   /// Tile `j` of row `row` (tensor.extract), and `row` with tile `j` replaced by `tile`

@@ -1,7 +1,7 @@
 //===- Normalization.h - graph.layer_norm and graph.rms_norm in passes ----===//
 //
-// Both normalisations lower to one kernel that holds a row of tiles in L1 while it takes the
-// row's statistics. That kernel normalises over the last axis only, with a scale and bias that
+// Both normalisations lower to one row loop that holds a row of tiles in L1 while it takes the
+// row's statistics. That loop normalises over the last axis only, with a scale and bias that
 // are rows; the other forms, and rows L1 cannot hold, are expanded back into reduces and
 // elementwise ops (tt-decompose-graph and tt-choose-op-configs).
 //

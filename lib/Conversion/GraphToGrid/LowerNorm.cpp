@@ -1,5 +1,6 @@
-// graph.layer_norm and graph.rms_norm over the last axis, one row of tiles per unit, in one
-// dispatch: the statistics of a row held in L1, then the row normalised, scaled and shifted.
+// graph.layer_norm and graph.rms_norm over the last axis as a row loop, one row of tiles per
+// unit held in L1 (grid.load_row): the row's statistics, then the row normalised, scaled and
+// shifted.
 //   layer: m = rowsum(x) / n; c = x - m; r = rsqrt(rowsum(c * c) / n + eps); y = c * r * g + b
 //   rms:                              r = rsqrt(rowsum(x * x) / n + eps); y = x * r * g
 // The sum of squares accumulates in a second Dst register while the first squares each tile, so
@@ -45,7 +46,8 @@ static void scaleAndShift(DispatchBuilder &db, Value cbStage, Value scale, Value
   }
 }
 
-FailureOr<Value> tessel::lowering::lowerNorm(OpBuilder &b, Operation *op, const LoweringOptions &opts) {
+FailureOr<Value> tessel::lowering::lowerNorm(OpBuilder &b, Operation *op,
+                                             const LoweringOptions &opts) {
   NormView norm = *NormView::of(op);
   StringRef name = norm.rms ? "rms_norm" : "layer_norm";
   if (!normHasRowKernel(norm))
@@ -58,116 +60,127 @@ FailureOr<Value> tessel::lowering::lowerNorm(OpBuilder &b, Operation *op, const 
                            << " values does not fit one core's L1; run tt-choose-op-configs, "
                               "which expands it";
   MLIRContext *ctx = b.getContext();
+  Location loc = op->getLoc();
   RankedTensorType type = norm.type();
   TiledView view = TiledView::of(type);
-  tile::DataFormat format = grid::getLayout(type).getFormat();
+  tile::DataFormat format = grid::getLayout(type).getFormat(), acc = opts.dstFormat;
   int64_t nt = view.nt;
   bool partialCols = view.cols % 32 != 0, partial = partialCols || view.rows % 32 != 0;
+  float inverseCount = 1.0f / float(view.cols);
 
   SmallVector<Value> inputs{norm.input};
   for (Value p : {norm.scale, norm.bias})
     if (p)
       inputs.push_back(p);
-  DispatchBuilder db(b, op->getLoc(), name, splitOverCores(view.batch * view.mt, opts.chip),
-                     inputs, {type}, opts);
-  // The next row streams in while this one is normalised, when L1 has room for it.
-  int64_t rowBytes = nt * tile::tileBytes(format);
-  Value cbIn = db.cb(format, normRowL1Bytes(norm) + rowBytes <= budget ? 2 * nt : nt);
-  Value cbCentred = norm.rms ? Value() : db.cb(format, nt);
-  Value cbScale = norm.scale ? db.cb(format, nt) : Value();
-  Value cbBias = norm.bias ? db.cb(format, nt) : Value();
-  Value cbMean = norm.rms ? Value() : db.cb(format, 1);
-  Value cbRstd = db.cb(format, 1), cbSquare = db.cb(format, 2), cbStage = db.cb(format, 2),
-        cbOut = db.cb(format, 2);
-  int64_t perCore = db.split().perCore;
+  DispatchBuilder db(b, loc, name, splitOverCores(view.batch * view.mt, opts.chip), inputs,
+                     {type}, opts);
   AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx);
   AffineExpr tileOf = d0 * nt + d1; // (row unit, column tile)
-  SmallVector<std::pair<Value, Value>> params = paramBuffers(db, cbScale, cbBias);
+  // The next row streams in while this one is normalised, when L1 has room for it.
+  bool prefetch = normRowL1Bytes(norm) + nt * tile::tileBytes(format) <= budget;
 
-  db.kernel(noc::ThreadKind::reader);
-  // Every row shares the parameters: each core reads them once, one row of values a tile.
-  for (const auto &param : params) {
-    Value cb = param.first, input = param.second;
-    db.reserve(cb, nt);
-    db.loop(nt, [&](Value j) { db.read(input, j, cb, j, /*firstRow=*/true); });
-    db.barrier();
-    db.push(cb, nt);
-  }
-  db.readUnits(nt, cbIn, tileOf);
+  db.tileLoop();
+  // Every row shares the parameters: each core reads them once, the one row of values a tile
+  // that the FPU broadcasts.
+  SmallVector<Value> params;
+  for (unsigned k = 1; k < inputs.size(); ++k)
+    params.push_back(db.loadRow(db.input(k), db.index(0), d1, nt, /*firstRow=*/true));
+  Value scaleRow = norm.scale ? params[0] : Value();
+  Value biasRow = norm.bias ? params.back() : Value();
+  auto noTiles = [](ArrayRef<Value>, ArrayRef<Value>, Value) {};
 
-  db.kernel(noc::ThreadKind::compute);
-  auto byRow = [&](tile::BinaryKind k, Value lhs, Value rhs, Value dst) {
-    db.binary(k, tile::Broadcast::cols, lhs, rhs, dst);
-  };
-  float inverseCount = 1.0f / float(view.cols);
-  for (auto [cb, input] : params)
-    db.wait(cb, nt);
-  db.loop(perCore, [&](Value iv) {
-    Value unit = db.unit(iv), zero = db.index(0), one = db.index(1), full = db.index(32);
-    db.wait(cbIn, nt);
-    if (!norm.rms) {
-      db.acquireDst();
-      db.loop(nt, [&](Value j) {
-        db.reduce(tile::ReduceKind::sum, 0, db.get(cbIn, j), zero, /*accumulate=*/true);
+  db.loop(db.split().perCore, [&](Value iv) {
+    Value unit = db.unit(iv);
+    Value x = db.loadRow(db.input(0), unit, tileOf, nt, /*firstRow=*/false, prefetch);
+    // A loop over the row's tiles carrying `carried` (an accumulator, or a row and one), whose
+    // step `body(j, carried)` gives what the next step carries.
+    auto pass = [&](ValueRange carried,
+                    function_ref<SmallVector<Value>(Value j, ValueRange carried)> body) {
+      auto loop = b.create<scf::ForOp>(loc, db.index(0), db.index(nt), db.index(1), carried);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToEnd(loop.getBody());
+      b.create<scf::YieldOp>(loc, body(loop.getInductionVar(), loop.getRegionIterArgs()));
+      return loop.getResults();
+    };
+    // Folds `tile` into the sum accumulator `sum` in Dst: REDUCE reads a tile, not Dst, so a
+    // square computed on Dst is packed first.
+    auto addRowSums = [&](Value sum, ArrayRef<Value> tiles, Value j,
+                          function_ref<Value(ArrayRef<Value> t)> prepare) {
+      SmallVector<Value> in{sum};
+      in.append(tiles.begin(), tiles.end());
+      return db.compute(in, {unit, j}, acc, [&](ArrayRef<Value> t, ArrayRef<Value>, Value dst) {
+        db.copy(t[0], dst);
+        db.reduce(tile::ReduceKind::sum, 0, prepare(t.drop_front()), dst, true);
       });
-      db.unary(tile::UnaryKind::scale, zero, inverseCount);
-      packAndWait(db, zero, cbMean);
-      db.releaseDst();
+    };
+
+    Value mean;
+    if (!norm.rms) {
+      Value sum = pass(db.compute({}, unit, acc, noTiles), [&](Value j, ValueRange carried) {
+        return SmallVector<Value>{
+            addRowSums(carried[0], db.rowTile(x, j), j, [](ArrayRef<Value> t) { return t[0]; })};
+      })[0];
+      mean = db.compute(sum, unit, format, [&](ArrayRef<Value> t, ArrayRef<Value>, Value dst) {
+        db.copy(t[0], dst);
+        db.unary(tile::UnaryKind::scale, dst, inverseCount);
+      });
     }
-    // The squares' sum goes to Dst[1]; Dst[0] takes each tile's square.
-    db.acquireDst();
-    if (cbCentred)
-      db.reserve(cbCentred, nt);
-    db.loop(nt, [&](Value j) {
-      Value x = db.get(cbIn, j);
-      if (norm.rms) {
-        db.binary(tile::BinaryKind::mul, tile::Broadcast::none, x, x, zero);
-      } else {
-        byRow(tile::BinaryKind::sub, x, db.get(cbMean, zero), zero);
-        if (partialCols)
-          db.mask(zero, full, db.apply(view.cols - d0 * 32, j), 0.0f);
-        db.pack(zero, cbCentred, j);
-        db.unary(tile::UnaryKind::square, zero);
-      }
-      packAndWait(db, zero, cbSquare);
-      db.reduce(tile::ReduceKind::sum, 0, db.get(cbSquare, zero), one, /*accumulate=*/true);
-      db.pop(cbSquare, 1);
+    // The squares' sum: of the row, or of its centred tiles, which a row keeps for the output.
+    Value squares, centred;
+    Value zeroSum = db.compute({}, unit, acc, noTiles);
+    if (norm.rms) {
+      squares = pass(zeroSum, [&](Value j, ValueRange carried) {
+        return SmallVector<Value>{addRowSums(carried[0], db.rowTile(x, j), j, [&](ArrayRef<Value> t) {
+          db.binary(tile::BinaryKind::mul, tile::Broadcast::none, t[0], t[0], db.index(1));
+          return db.packTile(db.index(1), format);
+        })};
+      })[0];
+    } else {
+      ValueRange both = pass({db.emptyRow(format, nt), zeroSum}, [&](Value j, ValueRange carried) {
+        Value c = db.compute({db.rowTile(x, j), mean}, {unit, j}, format,
+                             [&](ArrayRef<Value> t, ArrayRef<Value> idx, Value dst) {
+          db.binary(tile::BinaryKind::sub, tile::Broadcast::cols, t[0], t[1], dst);
+          if (partialCols)
+            db.mask(dst, db.index(32), db.apply(view.cols - d0 * 32, idx[1]), 0.0f);
+        });
+        Value next = addRowSums(carried[1], c, j, [&](ArrayRef<Value> t) {
+          db.copy(t[0], db.index(1));
+          db.unary(tile::UnaryKind::square, db.index(1));
+          return db.packTile(db.index(1), format);
+        });
+        return SmallVector<Value>{db.rowInsert(c, carried[0], j), next};
+      });
+      centred = both[0];
+      squares = both[1];
+    }
+    Value rstd = db.compute(squares, unit, format, [&](ArrayRef<Value> t, ArrayRef<Value>, Value dst) {
+      db.copy(t[0], dst);
+      db.unary(tile::UnaryKind::scale, dst, inverseCount);
+      db.unary(tile::UnaryKind::shift, dst, norm.epsilon);
+      db.unary(tile::UnaryKind::rsqrt, dst);
     });
-    if (cbCentred)
-      db.push(cbCentred, nt);
-    db.unary(tile::UnaryKind::scale, one, inverseCount);
-    db.unary(tile::UnaryKind::shift, one, norm.epsilon);
-    db.unary(tile::UnaryKind::rsqrt, one);
-    packAndWait(db, one, cbRstd);
-    db.releaseDst();
-    if (cbMean)
-      db.pop(cbMean, 1);
-    if (cbCentred)
-      db.wait(cbCentred, nt);
 
-    Value source = cbCentred ? cbCentred : cbIn;
     db.loop(nt, [&](Value j) {
-      db.acquireDst();
-      byRow(tile::BinaryKind::mul, db.get(source, j), db.get(cbRstd, zero), zero);
-      // The parameters broadcast their one row.
-      scaleAndShift(db, cbStage, cbScale ? db.get(cbScale, j) : Value(),
-                    cbBias ? db.get(cbBias, j) : Value(), tile::Broadcast::rows);
-      if (partial)
-        db.mask(zero, db.apply(view.rows - (d0 % view.mt) * 32, unit),
-                db.apply(view.cols - d0 * 32, j), 0.0f);
-      db.packOne(zero, cbOut);
-      db.releaseDst();
+      SmallVector<Value> in{db.rowTile(centred ? centred : x, j), rstd};
+      for (Value p : params)
+        in.push_back(db.rowTile(p, j));
+      Value y = db.compute(in, {unit, j}, format,
+                           [&](ArrayRef<Value> t, ArrayRef<Value> idx, Value dst) {
+        db.binary(tile::BinaryKind::mul, tile::Broadcast::cols, t[0], t[1], dst);
+        // The parameters broadcast their one row; the FPU combines tiles, not Dst.
+        unsigned k = 2;
+        for (auto [param, kind] : {std::pair(scaleRow, tile::BinaryKind::mul),
+                                   std::pair(biasRow, tile::BinaryKind::add)})
+          if (param)
+            db.binary(kind, tile::Broadcast::rows, db.packTile(dst, format), t[k++], dst);
+        if (partial)
+          db.mask(dst, db.apply(view.rows - (d0 % view.mt) * 32, idx[0]),
+                  db.apply(view.cols - d0 * 32, idx[1]), 0.0f);
+      });
+      b.create<grid::StoreOp>(loc, y, db.output(0), db.apply(tileOf, {unit, j}),
+                              AffineMapAttr::get(AffineMap::getMultiDimIdentityMap(1, ctx)));
     });
-    db.pop(cbRstd, 1);
-    if (cbCentred)
-      db.pop(cbCentred, nt);
-    db.pop(cbIn, nt);
   });
-  for (auto [cb, input] : params)
-    db.pop(cb, nt);
-
-  db.kernel(noc::ThreadKind::writer);
-  db.writeUnits(nt, cbOut, tileOf);
   return db.results()[0];
 }
 

@@ -204,11 +204,13 @@ Value DispatchBuilder::gather(Value tensor, Value index, const TileGather &g) {
                                   b.getI64IntegerAttr(g.columns), b.getF32FloatAttr(g.fill));
 }
 
-Value DispatchBuilder::loadRow(Value tensor, Value unit, AffineExpr tile, int64_t count) {
+Value DispatchBuilder::loadRow(Value tensor, Value unit, AffineExpr tile, int64_t count,
+                               bool firstRow, bool prefetch) {
   auto tileType = tile::TileType::get(b.getContext(), 32, 32, formatOf(tensor));
   auto map = AffineMap::get(2, 0, tile);
   return b.create<grid::LoadRowOp>(loc, RankedTensorType::get({count}, tileType), tensor, unit,
-                                   AffineMapAttr::get(map));
+                                   AffineMapAttr::get(map), firstRow ? b.getUnitAttr() : UnitAttr(),
+                                   prefetch ? b.getUnitAttr() : UnitAttr());
 }
 
 Value DispatchBuilder::emptyRow(tile::DataFormat format, int64_t count) {

@@ -1,11 +1,15 @@
 // A row loop's passes as kernels. The rows a unit loads are read into L1 once and held until
-// the unit is done; each pass reads their tiles by slot. As in a reduction's kernels, an
-// accumulator (a tile of Dst's format that only the next step or the finish takes, copying it
-// first) stays in Dst: the copies into Dst[0] and the packs that the value semantics of the
-// loop form write are not emitted. Every other tile a pass computes goes through a buffer of
-// its own: a statistic through one tile, a filled row through one of the row's tiles, the last
-// pass's tiles to the writer.
+// the unit is done (rows loaded before the unit loop, once per core); each pass reads their
+// tiles by slot. As in a reduction's kernels, an accumulator (a tile of Dst's format that only
+// the next step or the finish takes, copying it first) stays in Dst: the copies into Dst[0]
+// and the packs that the value semantics of the loop form write are not emitted. Where a pass
+// fills a row and folds each new tile into an accumulator at once, the accumulator lives in
+// Dst[1] and the step takes the new tile where its math left it, in Dst[0]. Every other tile a
+// pass computes goes through a buffer of its own: a statistic through one tile, a filled row
+// through one of the row's tiles, a tile the math packs for itself through a one-tile buffer,
+// the last pass's tiles to the writer.
 #include "TileLoops.h"
+#include "tessel/Transforms/TileLoopFusion.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
@@ -30,23 +34,36 @@ static std::optional<std::pair<int64_t, int64_t>> passRange(scf::ForOp pass) {
   return std::make_pair(*lb, *ub - *lb);
 }
 
-/// The op of `body` after its constants, or null.
-static Operation *firstMath(Block &body) {
-  for (Operation &op : body)
+/// The ops of `body` after its constants.
+static SmallVector<Operation *> mathOf(Block &body) {
+  SmallVector<Operation *> ops;
+  for (Operation &op : body.without_terminator())
     if (!isa<arith::ConstantOp>(op))
-      return &op;
-  return nullptr;
+      ops.push_back(&op);
+  return ops;
 }
 
-/// Whether `compute`'s body starts by copying its first input, used nowhere else, into Dst[0].
-static bool copiesFirstInput(grid::ComputeOp compute) {
+/// Whether `compute`'s math starts by copying its input `k`, used nowhere else, into Dst[dst]
+/// (at position `at` of its math).
+static bool copiesInput(grid::ComputeOp compute, unsigned k, int64_t dst, size_t at) {
   Block &body = compute.getBody().front();
-  if (compute.getInputs().empty())
+  SmallVector<Operation *> math = mathOf(body);
+  if (k >= compute.getInputs().size() || at >= math.size())
     return false;
-  BlockArgument first = body.getArgument(0);
-  auto copy = dyn_cast_or_null<tile::CopyOp>(firstMath(body));
-  return copy && copy.getInput() == first && first.hasOneUse() &&
-         getConstantIntValue(copy.getDst()) == 0;
+  BlockArgument arg = body.getArgument(k);
+  auto copy = dyn_cast<tile::CopyOp>(math[at]);
+  return copy && copy.getInput() == arg && arg.hasOneUse() &&
+         getConstantIntValue(copy.getDst()) == dst;
+}
+
+/// The grid.compute of `pass` that takes the pass's carried value `carried` first, copying it
+/// into Dst[0] first (a step of a reduction), or null.
+static grid::ComputeOp stepOf(scf::ForOp pass, Value carried) {
+  for (auto compute : pass.getBody()->getOps<grid::ComputeOp>())
+    if (!compute.getInputs().empty() && compute.getInputs().front() == carried &&
+        copiesInput(compute, 0, 0, 0))
+      return compute;
+  return {};
 }
 
 /// Whether the tile `compute` gives stays in Dst for the one op that takes it: the next step of
@@ -56,44 +73,61 @@ static bool staysInDst(grid::ComputeOp compute, tile::DataFormat dstFormat) {
   if (compute.getType().getFormat() != dstFormat || !result.hasOneUse())
     return false;
   OpOperand &use = *result.getUses().begin();
-  if (auto loop = dyn_cast<scf::ForOp>(use.getOwner())) {
-    if (loop.getNumRegionIterArgs() != 1 || !isa<tile::TileType>(result.getType()))
-      return false;
-    auto steps = loop.getBody()->getOps<grid::ComputeOp>();
-    return !steps.empty() && (*steps.begin()).getInputs().front() ==
-                                 loop.getRegionIterArgs().front() &&
-           copiesFirstInput(*steps.begin());
+  if (auto pass = dyn_cast<scf::ForOp>(use.getOwner())) {
+    unsigned k = use.getOperandNumber() - pass.getNumControlOperands();
+    return stepOf(pass, pass.getRegionIterArgs()[k]) != nullptr;
   }
   auto next = dyn_cast<grid::ComputeOp>(use.getOwner());
   return next && use.getOperandNumber() == 0 && next->getBlock() == compute->getBlock() &&
-         copiesFirstInput(next);
+         copiesInput(next, 0, 0, 0);
 }
 
-/// Checks a pass's loop over the tiles of a row: from a constant by 1 to a constant, its
-/// body one grid.compute at (unit, tile) over tiles it extracts at the counter (or tiles of the
-/// unit), and `tail` for what follows the compute.
+/// A pass that fills a row (carried first) and folds each new tile into an accumulator (carried
+/// second): the compute that makes the tile, and the step that takes it from Dst[0], copying it
+/// into Dst[1] right after the accumulator.
+struct FilledAndFolded {
+  grid::ComputeOp fill, step;
+};
+static std::optional<FilledAndFolded> filledAndFolded(scf::ForOp pass) {
+  if (pass.getNumRegionIterArgs() != 2 || !isRow(pass.getRegionIterArgs()[0]) ||
+      isRow(pass.getRegionIterArgs()[1]))
+    return std::nullopt;
+  grid::ComputeOp step = stepOf(pass, pass.getRegionIterArgs()[1]);
+  auto yield = cast<scf::YieldOp>(pass.getBody()->getTerminator());
+  auto insert = yield.getOperand(0).getDefiningOp<tensor::InsertOp>();
+  if (!step || !insert || yield.getOperand(1) != step.getResult())
+    return std::nullopt;
+  auto fill = insert.getScalar().getDefiningOp<grid::ComputeOp>();
+  if (!fill || llvm::range_size(fill->getUses()) != 2)
+    return std::nullopt;
+  auto inputs = step.getInputs();
+  auto it = llvm::find(inputs, fill.getResult());
+  if (it == inputs.end() || !copiesInput(step, it - inputs.begin(), 1, 1))
+    return std::nullopt;
+  return FilledAndFolded{fill, step};
+}
+
+/// Checks a pass's loop over the tiles of a row: from a constant by 1 to a constant, its body
+/// grid.computes at (unit, tile) over tiles it extracts at the counter (or tiles of the unit),
+/// and `tail` for what follows the computes.
 static LogicalResult checkPassLoop(grid::DispatchOp op, scf::ForOp loop, Value unit,
-                                   function_ref<LogicalResult(grid::ComputeOp)> tail) {
+                                   function_ref<LogicalResult()> tail) {
   auto fail = [&](const Twine &why) { return tileLoopError(op, "row loop: " + why); };
   if (!passRange(loop))
     return fail("a pass runs from a constant by 1 to a larger constant");
-  auto computes = loop.getBody()->getOps<grid::ComputeOp>();
-  if (!llvm::hasSingleElement(computes))
-    return fail("a pass computes one tile per step");
-  grid::ComputeOp compute = *computes.begin();
-  if (compute.getIndices().size() != 2 || compute.getIndices()[0] != unit ||
-      compute.getIndices()[1] != loop.getInductionVar())
-    return fail("a pass computes at the unit and its counter");
   for (Operation &nested : loop.getBody()->without_terminator()) {
     if (auto extract = dyn_cast<tensor::ExtractOp>(nested)) {
       if (extract.getIndices().size() != 1 || extract.getIndices()[0] != loop.getInductionVar())
         return fail("a pass takes tile j of a row at its step j");
-    } else if (!isa<grid::ComputeOp, tensor::InsertOp, grid::StoreOp>(nested) &&
-               !isPure(&nested)) {
+    } else if (auto compute = dyn_cast<grid::ComputeOp>(nested)) {
+      if (compute.getIndices().size() != 2 || compute.getIndices()[0] != unit ||
+          compute.getIndices()[1] != loop.getInductionVar())
+        return fail("a pass computes at the unit and its counter");
+    } else if (!isa<tensor::InsertOp, grid::StoreOp>(nested) && !isPure(&nested)) {
       return fail(Twine("'") + nested.getName().getStringRef() + "' in a pass");
     }
   }
-  return tail(compute);
+  return tail();
 }
 
 FailureOr<RowLoop> tessel::lowering::matchRowLoop(grid::DispatchOp op, scf::ForOp units,
@@ -108,6 +142,11 @@ FailureOr<RowLoop> tessel::lowering::matchRowLoop(grid::DispatchOp op, scf::ForO
     auto arg = dyn_cast<BlockArgument>(v);
     return arg && arg.getOwner() == &dispatchBody && arg.getArgNumber() < op.getInputs().size();
   };
+  for (auto row : dispatchBody.getOps<grid::LoadRowOp>()) {
+    if (!isInput(row.getSource()) || !getConstantIntValue(row.getUnit()))
+      return fail("a row every unit shares is an input's, read at a constant");
+    r.coreRows.push_back(row);
+  }
   tile::DataFormat dstFormat = op.getDstFormat();
   for (Operation &nested : units.getBody()->without_terminator()) {
     if (r.storeLoop && !isPure(&nested))
@@ -139,12 +178,13 @@ FailureOr<RowLoop> tessel::lowering::matchRowLoop(grid::DispatchOp op, scf::ForO
       if (!r.unit)
         return fail("the rows are loaded before the passes");
       ValueRange carried = loop.getRegionIterArgs();
-      LogicalResult checked = checkPassLoop(op, loop, r.unit, [&](grid::ComputeOp compute) {
+      LogicalResult checked = checkPassLoop(op, loop, r.unit, [&]() -> LogicalResult {
         auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+        auto computes = loop.getBody()->getOps<grid::ComputeOp>();
         if (carried.empty()) {
           auto stores = loop.getBody()->getOps<grid::StoreOp>();
-          if (!llvm::hasSingleElement(stores) ||
-              (*stores.begin()).getValue() != compute.getResult() ||
+          if (!llvm::hasSingleElement(computes) || !llvm::hasSingleElement(stores) ||
+              (*stores.begin()).getValue() != (*computes.begin()).getResult() ||
               (*stores.begin()).getDest() != dispatchBody.getArgument(op.getInputs().size()) ||
               !recomputable((*stores.begin()).getUnit(), {iv, loop.getInductionVar()}))
             return fail("the last pass stores each tile it computes into the output");
@@ -152,27 +192,33 @@ FailureOr<RowLoop> tessel::lowering::matchRowLoop(grid::DispatchOp op, scf::ForO
           r.store = *stores.begin();
           return success();
         }
-        if (carried.size() != 1)
-          return fail("a pass carries one accumulator or one row");
-        if (isRow(carried[0])) {
-          auto insert = yield.getOperand(0).getDefiningOp<tensor::InsertOp>();
-          if (!insert || insert.getScalar() != compute.getResult() ||
-              insert.getDest() != carried[0] || insert.getIndices().size() != 1 ||
-              insert.getIndices()[0] != loop.getInductionVar() ||
-              !loop.getInitArgs()[0].getDefiningOp<tensor::EmptyOp>() ||
-              *passRange(loop) !=
-                  std::make_pair(int64_t(0),
-                                 cast<RankedTensorType>(carried[0].getType()).getDimSize(0)))
-            return fail("a pass that fills a row puts tile j in place at step j, from empty");
-          return success();
+        for (auto [k, value] : llvm::enumerate(carried)) {
+          if (isRow(value)) {
+            auto insert = yield.getOperand(k).getDefiningOp<tensor::InsertOp>();
+            if (!insert || insert.getDest() != value || insert.getIndices().size() != 1 ||
+                insert.getIndices()[0] != loop.getInductionVar() ||
+                !insert.getScalar().getDefiningOp<grid::ComputeOp>() ||
+                !loop.getInitArgs()[k].getDefiningOp<tensor::EmptyOp>() ||
+                *passRange(loop) != std::make_pair(int64_t(0), int64_t(cast<RankedTensorType>(
+                                                                   value.getType())
+                                                                   .getDimSize(0))))
+              return fail("a pass that fills a row puts tile j in place at step j, from empty");
+            continue;
+          }
+          grid::ComputeOp step = stepOf(loop, value);
+          auto start = loop.getInitArgs()[k].getDefiningOp<grid::ComputeOp>();
+          if (!step || !start || !staysInDst(start, dstFormat) ||
+              yield.getOperand(k) != step.getResult() || !loop.getResult(k).hasOneUse())
+            return fail("a reduction's steps fold each tile into the accumulator in Dst");
+          auto finish = dyn_cast<grid::ComputeOp>(*loop.getResult(k).getUsers().begin());
+          if (!finish || !copiesInput(finish, 0, 0, 0))
+            return fail("a reduction's finish takes its accumulator first");
         }
-        auto start = loop.getInitArgs()[0].getDefiningOp<grid::ComputeOp>();
-        if (!start || !staysInDst(start, dstFormat) || yield.getOperand(0) != compute.getResult() ||
-            !loop.getResult(0).hasOneUse())
-          return fail("a reduction's steps fold each tile into the accumulator in Dst");
-        auto finish = dyn_cast<grid::ComputeOp>(*loop.getResult(0).getUsers().begin());
-        if (!finish || !copiesFirstInput(finish))
-          return fail("a reduction's finish takes its accumulator first");
+        if (carried.size() == 2 && !filledAndFolded(loop))
+          return fail("a pass that fills a row and folds into an accumulator takes each new "
+                      "tile from Dst[0] into Dst[1] right after the accumulator");
+        if (carried.size() > 2 || llvm::range_size(computes) != carried.size())
+          return fail("a pass carries a row, an accumulator or both, one grid.compute each");
         return success();
       });
       if (failed(checked))
@@ -186,39 +232,37 @@ FailureOr<RowLoop> tessel::lowering::matchRowLoop(grid::DispatchOp op, scf::ForO
   if (r.rows.empty() || !r.storeLoop)
     return fail("a unit loads its rows, then stores what its last pass computes");
   // Every tile the math takes is one the kernels hold: a tile of a row (loaded, with its last
-  // replaced, or filled by a pass), a tile computed between passes, or an accumulator.
+  // replaced, or filled by a pass), a tile computed between passes, an accumulator, or the tile
+  // a pass's step takes from Dst.
   Block *unitBody = units.getBody();
-  auto held = [&](Value v, unsigned k) {
+  auto held = [&](Value v, unsigned k, grid::ComputeOp user) {
     Operation *def = v.getDefiningOp();
     if (auto extract = dyn_cast_or_null<tensor::ExtractOp>(def)) {
       Operation *row = extract.getTensor().getDefiningOp();
-      return row && row->getBlock() == unitBody && isa<grid::LoadRowOp, tensor::InsertOp, scf::ForOp>(row);
+      return row && (row->getBlock() == unitBody || isa<grid::LoadRowOp>(row)) &&
+             isa<grid::LoadRowOp, tensor::InsertOp, scf::ForOp>(row);
     }
     if (k == 0 && (isa<BlockArgument>(v) || isa_and_nonnull<scf::ForOp>(def)))
       return true; // a reduction's accumulator, which its loop's check covered
+    if (auto pass = dyn_cast<scf::ForOp>(user->getParentOp()))
+      if (std::optional<FilledAndFolded> ff = filledAndFolded(pass);
+          ff && ff->step == user && def == ff->fill)
+        return true;
     return isa_and_nonnull<grid::ComputeOp>(def) && def->getBlock() == unitBody;
   };
   auto unheld = units.getBody()->walk([&](grid::ComputeOp compute) {
     for (auto [k, input] : llvm::enumerate(compute.getInputs()))
-      if (!held(input, k))
+      if (!held(input, k, compute))
         return WalkResult::interrupt();
+    auto yield = cast<grid::YieldOp>(compute.getBody().front().getTerminator());
+    auto pack = yield.getValue().getDefiningOp<tile::PackOp>();
+    if (!pack || getConstantIntValue(pack.getDst()) != 0)
+      return WalkResult::interrupt();
     return WalkResult::advance();
   });
   if (unheld.wasInterrupted())
     return fail("the math takes tiles of the unit's rows, tiles computed between passes, and a "
-                "reduction's accumulator only");
-  // The math of every pass packs its tile only where the kernels take it (Dst[0]), once.
-  auto bad = units.getBody()->walk([&](grid::ComputeOp compute) {
-    Block &body = compute.getBody().front();
-    auto yield = cast<grid::YieldOp>(body.getTerminator());
-    auto pack = yield.getValue().getDefiningOp<tile::PackOp>();
-    if (!pack || getConstantIntValue(pack.getDst()) != 0 ||
-        llvm::range_size(body.getOps<tile::PackOp>()) != 1)
-      return WalkResult::interrupt();
-    return WalkResult::advance();
-  });
-  if (bad.wasInterrupted())
-    return fail("each grid.compute packs one tile, Dst[0], and yields it");
+                "reduction's accumulator only, and yields the pack of Dst[0]");
   return r;
 }
 
@@ -247,27 +291,31 @@ private:
   /// The kernel's tile for `v`, an input of a grid.compute in a pass at step `j` (or between
   /// passes, null).
   Value tileOf(Value v, Value j, bool lastStep);
-  /// Clones `compute`'s body into the compute kernel at `indices`, without a leading copy of
-  /// an accumulator that stays in Dst; its final pack goes into slot `slot` of `packInto`
-  /// (reserved just before, if `reserve`), or nowhere (the tile stays in Dst).
+  /// Clones `compute`'s body into the compute kernel at `indices`: without a leading copy of an
+  /// accumulator that stays in Dst nor of a tile `forwarded` that the math left in Dst[0]; with
+  /// `accumulator` (a reduction's start, step or finish) the body's Dst[0] is Dst[accReg]. Its
+  /// final pack goes into slot `slot` of `packInto` (reserved just before, if `reserve`), or
+  /// nowhere (the tile stays in Dst).
   void emitBody(grid::ComputeOp compute, ArrayRef<Value> indices, Value j, bool lastStep,
-                Value packInto, Value slot, bool reserve = true);
+                Value packInto, Value slot, bool accumulator, bool reserve = true,
+                Value forwarded = Value());
 
   DispatchBuilder &db;
   // Op handles are values whose accessors are not const.
   RowLoop r;
-  SmallVector<Value> rowCBs;
+  SmallVector<Value> coreRowCBs, rowCBs;
   Value outCB;
-  /// The buffer of each tile computed between passes that does not stay in Dst, and of each
-  /// row a pass fills: circular buffers are declared before the kernels.
+  /// The buffer of each tile computed between passes that does not stay in Dst, of each row a
+  /// pass fills, and of each tile a body packs for its own later ops: circular buffers are
+  /// declared before the kernels.
   DenseMap<Operation *, Value> passCBs;
   DenseMap<Value, RowView> rows;
   DenseMap<Value, Value> tileCBs;
-  /// The value Dst[0] holds for the op that takes it next, if any.
+  /// The value Dst[accReg] holds for the op that takes it next, if any.
   Value inDst;
+  int64_t accReg = 0;
   /// What the unit pops at its end: a buffer and its tiles.
   SmallVector<std::pair<Value, int64_t>> toPop;
-  IRMapping unitMap;
   Value unit;
 };
 
@@ -302,30 +350,66 @@ Value RowKernels::tileOf(Value v, Value j, bool lastStep) {
 }
 
 void RowKernels::emitBody(grid::ComputeOp compute, ArrayRef<Value> indices, Value j,
-                          bool lastStep, Value packInto, Value slot, bool reserve) {
+                          bool lastStep, Value packInto, Value slot, bool accumulator,
+                          bool reserve, Value forwarded) {
+  OpBuilder &b = db.builder();
   Block &body = compute.getBody().front();
   size_t tiles = compute.getInputs().size();
   Operation *finalPack = cast<grid::YieldOp>(body.getTerminator()).getValue().getDefiningOp();
   bool fromDst = tiles && compute.getInputs().front() == inDst;
-  Operation *accCopy = fromDst ? firstMath(body) : nullptr;
+  SmallVector<Operation *> math = mathOf(body);
+  DenseSet<Operation *> skipped;
+  // The accumulator in Dst[accReg] is the body's Dst[0]; a forwarded tile in Dst[0] its
+  // Dst[1].
+  DenseMap<int64_t, int64_t> rename;
+  if (fromDst)
+    skipped.insert(math[0]);
+  if (accumulator && accReg != 0)
+    rename = {{0, accReg}, {accReg, 0}};
+  if (forwarded)
+    skipped.insert(math[1]);
+  auto reg = [&](Value dst) {
+    int64_t d = *getConstantIntValue(dst);
+    return db.index(rename.count(d) ? rename[d] : d);
+  };
   IRMapping m;
   for (auto [arg, value] : llvm::zip(body.getArguments().drop_front(tiles), indices))
     m.map(arg, value);
   for (auto [k, input] : llvm::enumerate(compute.getInputs()))
-    if (!(k == 0 && fromDst))
+    if (!(k == 0 && fromDst) && input != forwarded)
       m.map(body.getArgument(k), tileOf(input, j, lastStep));
-  for (Operation &op : body.without_terminator()) {
-    if (&op == accCopy)
+  // A tile the body packs for its own later ops goes through its buffer, freed after its last
+  // use.
+  DenseMap<Operation *, Operation *> lastUse;
+  for (Operation *op : math)
+    for (Value operand : op->getOperands())
+      if (auto pack = operand.getDefiningOp<tile::PackOp>(); pack && passCBs.count(pack))
+        lastUse[pack] = op;
+  for (Operation &nested : body.without_terminator()) {
+    Operation *op = &nested;
+    if (skipped.contains(op))
       continue;
-    if (&op == finalPack) {
+    if (op == finalPack) {
       if (!packInto)
         continue;
       if (reserve)
         db.reserve(packInto, 1);
-      db.pack(m.lookup(cast<tile::PackOp>(op).getDst()), packInto, slot);
+      db.pack(reg(cast<tile::PackOp>(op).getDst()), packInto, slot);
       continue;
     }
-    db.builder().clone(op, m);
+    if (auto pack = dyn_cast<tile::PackOp>(op)) {
+      m.map(pack.getResult(), db.stage(reg(pack.getDst()), passCBs.at(pack)));
+      continue;
+    }
+    SmallVector<std::pair<unsigned, Value>> registers;
+    for (OpOperand *operand : dstOperands(op))
+      registers.push_back({operand->getOperandNumber(), reg(operand->get())});
+    Operation *clone = b.clone(*op, m);
+    for (auto [k, value] : registers)
+      clone->setOperand(k, value);
+    for (Value operand : op->getOperands())
+      if (auto pack = operand.getDefiningOp<tile::PackOp>(); pack && lastUse.lookup(pack) == op)
+        db.pop(passCBs.at(pack), 1);
   }
 }
 
@@ -350,45 +434,74 @@ void RowKernels::buildCompute() {
         at.push_back(db.index(*getConstantIntValue(compute.getIndices()[1])));
       Value cb = passCBs.lookup(compute);
       if (!cb) {
-        emitBody(compute, at, Value(), false, Value(), Value());
+        // An accumulator's start: in Dst[1] when a pass fills a row beside it.
+        if (!fromDst) {
+          auto pass = dyn_cast<scf::ForOp>(*compute.getResult().getUsers().begin());
+          accReg = pass && filledAndFolded(pass) ? 1 : 0;
+        }
+        emitBody(compute, at, Value(), false, Value(), Value(), /*accumulator=*/true);
         inDst = compute.getResult();
         continue;
       }
-      emitBody(compute, at, Value(), false, cb, zero);
+      emitBody(compute, at, Value(), false, cb, zero, /*accumulator=*/fromDst);
       db.push(cb, 1);
       db.releaseDst();
       db.wait(cb, 1);
       inDst = Value();
+      accReg = 0;
       tileCBs[compute.getResult()] = cb;
       toPop.push_back({cb, 1});
     } else if (auto pass = dyn_cast<scf::ForOp>(nested)) {
-      grid::ComputeOp compute = *pass.getBody()->getOps<grid::ComputeOp>().begin();
       if (pass == r.storeLoop) {
+        grid::ComputeOp compute = *pass.getBody()->getOps<grid::ComputeOp>().begin();
         emitPass(pass, [&](Value j, bool last) {
           db.acquireDst();
-          emitBody(compute, {unit, j}, j, last, outCB, zero);
+          emitBody(compute, {unit, j}, j, last, outCB, zero, /*accumulator=*/false);
           db.push(outCB, 1);
           db.releaseDst();
         });
-      } else if (Value cb = passCBs.lookup(pass)) {
-        int64_t trips = passRange(pass)->second;
-        db.reserve(cb, trips);
+        continue;
+      }
+      std::optional<FilledAndFolded> both = filledAndFolded(pass);
+      Value rowCB = passCBs.lookup(pass);
+      int64_t trips = passRange(pass)->second;
+      if (rowCB)
+        db.reserve(rowCB, trips);
+      if (both) {
+        // The accumulator holds Dst from its start to its finish; each new tile is made in
+        // Dst[0], kept in the row, and folded from there.
+        Value acc = pass.getRegionIterArgs()[1];
+        emitPass(pass, [&](Value j, bool last) {
+          inDst = Value();
+          emitBody(both->fill, {unit, j}, j, last, rowCB, j, /*accumulator=*/false,
+                   /*reserve=*/false);
+          inDst = acc;
+          emitBody(both->step, {unit, j}, j, last, Value(), Value(), /*accumulator=*/true,
+                   /*reserve=*/true, both->fill.getResult());
+        });
+        inDst = pass.getResult(1);
+      } else if (rowCB) {
+        grid::ComputeOp compute = *pass.getBody()->getOps<grid::ComputeOp>().begin();
         emitPass(pass, [&](Value j, bool last) {
           db.acquireDst();
-          emitBody(compute, {unit, j}, j, last, cb, j, /*reserve=*/false);
+          emitBody(compute, {unit, j}, j, last, rowCB, j, /*accumulator=*/false,
+                   /*reserve=*/false);
           db.releaseDst();
         });
-        db.push(cb, trips);
-        db.wait(cb, trips);
-        rows[pass.getResult(0)] = RowView{cb, Value(), trips};
-        toPop.push_back({cb, trips});
       } else {
         // A reduction's steps: each starts from the accumulator the one before left in Dst.
+        grid::ComputeOp compute = *pass.getBody()->getOps<grid::ComputeOp>().begin();
         inDst = pass.getRegionIterArgs()[0];
         emitPass(pass, [&](Value j, bool last) {
-          emitBody(compute, {unit, j}, j, last, Value(), Value());
+          emitBody(compute, {unit, j}, j, last, Value(), Value(), /*accumulator=*/true);
         });
         inDst = pass.getResult(0);
+      }
+      if (rowCB) {
+        db.push(rowCB, trips);
+        db.wait(rowCB, trips);
+        rows[pass.getResult(0)] = RowView{rowCB, Value(), trips};
+        toPop.push_back({rowCB, trips});
       }
     }
   }
@@ -398,49 +511,71 @@ void RowKernels::buildCompute() {
 
 void RowKernels::build() {
   auto formatOfTile = [](Value tile) { return cast<tile::TileType>(tile.getType()).getFormat(); };
+  for (grid::LoadRowOp row : r.coreRows)
+    coreRowCBs.push_back(db.cb(row.getTileType().getFormat(), row.getCount()));
   for (grid::LoadRowOp row : r.rows)
-    rowCBs.push_back(db.cb(row.getTileType().getFormat(), row.getCount()));
+    rowCBs.push_back(db.cb(row.getTileType().getFormat(),
+                           (row.getPrefetch() ? 2 : 1) * row.getCount()));
   tile::DataFormat dstFormat = db.dispatchOp().getDstFormat();
   for (Operation &nested : r.units.getBody()->without_terminator()) {
     if (auto compute = dyn_cast<grid::ComputeOp>(nested); compute && !staysInDst(compute, dstFormat))
       passCBs[compute] = db.cb(compute.getType().getFormat(), 1);
     if (auto pass = dyn_cast<scf::ForOp>(nested);
-        pass && pass.getNumRegionIterArgs() == 1 && isRow(pass.getRegionIterArgs()[0]))
+        pass && pass.getNumRegionIterArgs() && isRow(pass.getRegionIterArgs()[0]))
       passCBs[pass] = db.cb(formatOfTile(pass.getBody()->getTerminator()->getOperand(0)
                                              .getDefiningOp<tensor::InsertOp>()
                                              .getScalar()),
                             passRange(pass)->second);
   }
+  r.units.getBody()->walk([&](grid::ComputeOp compute) {
+    Block &body = compute.getBody().front();
+    Value yielded = cast<grid::YieldOp>(body.getTerminator()).getValue();
+    for (auto pack : body.getOps<tile::PackOp>())
+      if (pack.getResult() != yielded)
+        passCBs[pack] = db.cb(pack.getType().getFormat(), 1);
+  });
   outCB = db.cb(formatOfTile(r.store.getValue()), 2);
   Value unitIv = r.units.getInductionVar(), passIv = r.storeLoop.getInductionVar();
+  // Reads `row` at unit `at` into `cb` and publishes it.
+  auto readRow = [&](grid::LoadRowOp row, Value cb, Value at) {
+    Value source = db.input(cast<BlockArgument>(row.getSource()).getArgNumber());
+    db.reserve(cb, row.getCount());
+    db.loop(row.getCount(), [&](Value j) {
+      db.read(source, db.apply(row.getMap().getResult(0), {at, j}), cb, j, row.getFirstRow());
+    });
+    db.barrier();
+    db.push(cb, row.getCount());
+  };
 
   db.kernel(noc::ThreadKind::reader);
+  for (auto [row, cb] : llvm::zip(r.coreRows, coreRowCBs))
+    readRow(row, cb, db.index(*getConstantIntValue(row.getUnit())));
   db.loop(r.perCore, [&](Value iv) {
     IRMapping m;
     m.map(unitIv, iv);
     Value at = recomputeIndex(db, r.unit, m);
-    for (auto [row, cb] : llvm::zip(r.rows, rowCBs)) {
-      Value source = db.input(cast<BlockArgument>(row.getSource()).getArgNumber());
-      db.reserve(cb, row.getCount());
-      db.loop(row.getCount(), [&](Value j) {
-        db.read(source, db.apply(row.getMap().getResult(0), {at, j}), cb, j);
-      });
-      db.barrier();
-      db.push(cb, row.getCount());
-    }
+    for (auto [row, cb] : llvm::zip(r.rows, rowCBs))
+      readRow(row, cb, at);
   });
 
   db.kernel(noc::ThreadKind::compute);
+  for (auto [row, cb] : llvm::zip(r.coreRows, coreRowCBs))
+    db.wait(cb, row.getCount());
   db.loop(r.perCore, [&](Value iv) {
-    unitMap = IRMapping();
+    IRMapping unitMap;
     unitMap.map(unitIv, iv);
     unit = recomputeIndex(db, r.unit, unitMap);
     rows.clear();
+    for (auto [row, cb] : llvm::zip(r.coreRows, coreRowCBs))
+      rows[row.getResult()] = RowView{cb, Value(), row.getCount()};
     tileCBs.clear();
     toPop.clear();
     inDst = Value();
+    accReg = 0;
     buildCompute();
   });
+  for (auto [row, cb] : llvm::zip(r.coreRows, coreRowCBs))
+    db.pop(cb, row.getCount());
 
   db.kernel(noc::ThreadKind::writer);
   db.loop(r.perCore, [&](Value iv) {

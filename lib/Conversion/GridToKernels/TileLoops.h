@@ -68,17 +68,21 @@ mlir::FailureOr<ReductionLoop> matchReductionLoop(grid::DispatchOp op, mlir::scf
 /// (tiles a body packs for itself go through a one-tile buffer), and the writer stores.
 void buildReductionKernels(DispatchBuilder &db, const ReductionLoop &loop);
 
-/// A row loop: each unit reads rows of tiles once (grid.load_row) and computes over them in
-/// passes, in order: grid.computes of one tile (a statistic, or a masked tile that a
-/// tensor.insert puts in place of one of a row's), reductions along a row (a grid.compute that
-/// starts the accumulator from a row's tile, an scf.for of steps folding the others into it,
-/// and a grid.compute that finishes it), scf.fors that fill a new row (tensor.insert of each
-/// computed tile), and last an scf.for that stores each tile it computes into the output.
+/// A row loop: each unit reads rows of tiles once (grid.load_row; rows loaded before the unit
+/// loop, once per core) and computes over them in passes, in order: grid.computes of one tile
+/// (a statistic, or a masked tile that a tensor.insert puts in place of one of a row's),
+/// reductions along a row (a grid.compute that starts the accumulator, from a row's tile or
+/// from none, an scf.for of steps folding tiles into it, and a grid.compute that finishes it),
+/// scf.fors that fill a new row (tensor.insert of each computed tile), perhaps folding each new
+/// tile into an accumulator too, and last an scf.for that stores each tile it computes into the
+/// output.
 struct RowLoop {
   mlir::scf::ForOp units;
   int64_t perCore = 1;
   mlir::Value unit;
   llvm::SmallVector<grid::LoadRowOp> rows;
+  /// Rows every unit of a core shares, loaded before the loop over the units.
+  llvm::SmallVector<grid::LoadRowOp> coreRows;
   /// The last pass: its loop, and the store of each tile.
   mlir::scf::ForOp storeLoop;
   grid::StoreOp store;

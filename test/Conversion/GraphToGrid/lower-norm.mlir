@@ -1,25 +1,27 @@
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-lower-graph-to-grid --tt-lower-grid-to-kernels --canonicalize --cse | FileCheck %s
 
 // A layer norm over rows of 40 values (two column tiles, the second partial), three rows: one
-// unit of a row of tiles. The reader reads the scale and bias once (their one row each), then
-// the row, double-buffered. Compute sums the row into Dst[0] and scales by 1/40 (the mean);
-// centres each tile, masks the 8 real columns of the last so padding stays 0, keeps it, and
-// sums its square into Dst[1]; 1/sqrt(var + eps); then each centred tile times that, times the
-// scale and plus the bias (broadcast by rows, through a staging tile), masked to the 3 x 40
-// real values.
+// unit of a row of tiles, as a row loop. The reader reads the scale and bias once (their one
+// row each), then the row, double-buffered. Compute sums the row into Dst[0] and scales by
+// 1/40 (the mean); centres each tile, masks the 8 real columns of the last so padding stays 0,
+// keeps it in the centred row, and sums its square (taken where the centring left it, in
+// Dst[0]) into Dst[1]; 1/sqrt(var + eps); then each centred tile times that, times the scale
+// and plus the bias (broadcast by rows, through staging tiles), masked to the 3 x 40 real
+// values.
 // CHECK-DAG: #[[COLS:.*]] = affine_map<(d0) -> (d0 * -32 + 40)>
 // CHECK-LABEL: func.func @layer_norm
 // CHECK: grid.dispatch "layer_norm" on <(0, 0) to{{ ?}}(0, 0)> ins(%{{.*}}, %{{.*}}, %{{.*}} :
 // CHECK-NEXT: ^bb0
-// CHECK-NEXT: %[[IN:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 4>
-// CHECK-NEXT: %[[CEN:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
-// CHECK-NEXT: %[[SCALE:.*]] = noc.cb 2 : !noc.cb<!tile.tile<32x32, f32>, 2>
-// CHECK-NEXT: %[[BIAS:.*]] = noc.cb 3 : !noc.cb<!tile.tile<32x32, f32>, 2>
-// CHECK-NEXT: %[[MEAN:.*]] = noc.cb 4 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK-NEXT: %[[SCALE:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[BIAS:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[IN:.*]] = noc.cb 2 : !noc.cb<!tile.tile<32x32, f32>, 4>
+// CHECK-NEXT: %[[MEAN:.*]] = noc.cb 3 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK-NEXT: %[[CEN:.*]] = noc.cb 4 : !noc.cb<!tile.tile<32x32, f32>, 2>
 // CHECK-NEXT: %[[RSTD:.*]] = noc.cb 5 : !noc.cb<!tile.tile<32x32, f32>, 1>
-// CHECK-NEXT: %[[SQ:.*]] = noc.cb 6 : !noc.cb<!tile.tile<32x32, f32>, 2>
-// CHECK-NEXT: %[[STAGE:.*]] = noc.cb 7 : !noc.cb<!tile.tile<32x32, f32>, 2>
-// CHECK-NEXT: %[[OUT:.*]] = noc.cb 8 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[SQ:.*]] = noc.cb 6 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK-NEXT: %[[STAGE0:.*]] = noc.cb 7 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK-NEXT: %[[STAGE1:.*]] = noc.cb 8 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK-NEXT: %[[OUT:.*]] = noc.cb 9 : !noc.cb<!tile.tile<32x32, f32>, 2>
 // CHECK: noc.kernel reader {
 // CHECK: noc.read_span %{{.*}} into %[[SCALE]][%{{.*}}] offset %c0 count %c32
 // CHECK: noc.read_span %{{.*}} into %[[BIAS]][%{{.*}}] offset %c0 count %c32
@@ -33,6 +35,7 @@
 // CHECK-NEXT: %[[P:.*]] = tile.pack dst[%c0]
 // CHECK-NEXT: noc.cb_put %[[P]], %[[CEN]]
 // CHECK-NEXT: tile.unary square dst[%c0]
+// CHECK: noc.cb_put %{{.*}}, %[[SQ]]
 // CHECK: tile.reduce sum dim 0 %{{.*}}, dst[%c1] {accumulate}
 // CHECK: tile.unary scale dst[%c1] {param = 2.500000e-02 : f32}
 // CHECK-NEXT: tile.unary shift dst[%c1] {param = 9.99999974E-6 : f32}
@@ -50,18 +53,19 @@ func.func @layer_norm(%x: tensor<3x40xf32>, %g: tensor<40xf32>, %b: tensor<40xf3
 // -----
 
 // An RMS norm of 4 x 64 rows, 128 of them: 4 units over 4 cores. No mean and no centred row:
-// each tile squares itself, and the scaled result comes from the input row.
+// each tile squares itself into Dst[1] beside the sum in Dst[0], and the scaled result comes
+// from the input row.
 // CHECK-LABEL: func.func @rms_norm
 // CHECK: grid.dispatch "rms_norm" on <(0, 0) to{{ ?}}(3, 0)>
 // CHECK-NEXT: ^bb0
-// CHECK-NEXT: %[[IN:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 4>
-// CHECK-NEXT: %[[SCALE:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[SCALE:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[IN:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 4>
 // CHECK-NEXT: %[[RSTD:.*]] = noc.cb 2 : !noc.cb<!tile.tile<32x32, f32>, 1>
 // CHECK: noc.kernel compute {
 // CHECK: %[[X:.*]] = noc.cb_get %[[IN]]
-// CHECK-NEXT: tile.binary mul bcast none %[[X]], %[[X]], dst[%c0]
-// CHECK: tile.reduce sum dim 0 %{{.*}}, dst[%c1] {accumulate}
-// CHECK: tile.unary rsqrt dst[%c1]
+// CHECK-NEXT: tile.binary mul bcast none %[[X]], %[[X]], dst[%c1]
+// CHECK: tile.reduce sum dim 0 %{{.*}}, dst[%c0] {accumulate}
+// CHECK: tile.unary rsqrt dst[%c0]
 // CHECK: tile.binary mul bcast cols
 // CHECK-NOT: tile.binary sub
 // CHECK: noc.kernel writer {

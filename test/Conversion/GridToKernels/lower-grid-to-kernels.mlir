@@ -1220,3 +1220,75 @@ func.func @row_loop_tile_not_held(%x: tensor<32x64xf32, #l>, %b: tensor<32x32xf3
   } -> tensor<32x64xf32, #l>
   return %r : tensor<32x64xf32, #l>
 }
+
+// -----
+
+// A pass that fills a row and folds each new tile into an accumulator at once: the kernels
+// keep the accumulator in Dst and the new tile where its math left it, so the step must copy
+// the tile into Dst[1] first; here the step reduces the packed tile itself, which its kernels
+// could only read once the row's tiles are all published.
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @row_loop_fold_from_buffer(%x: tensor<32x64xf32, #l>) -> tensor<32x64xf32, #l> {
+  %e = grid.empty : tensor<32x64xf32, #l>
+  // expected-error @+1 {{no kernels for this tile loop: row loop: a pass that fills a row and folds into an accumulator takes each new tile from Dst[0] into Dst[1] right after the accumulator}}
+  %r = grid.dispatch "rows" on <(0, 0) to (0, 0)> ins(%x : tensor<32x64xf32, #l>) outs(%e : tensor<32x64xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x64xf32, #l>, %out: tensor<32x64xf32, #l>):
+    %core = grid.core_index linear
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c2 = arith.constant 2 : index
+    scf.for %i = %c0 to %c1 step %c1 {
+      %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
+      %row = grid.load_row %in[%u] map affine_map<(d0, d1) -> (d0 * 2 + d1)> : tensor<32x64xf32, #l> -> tensor<2x!tile.tile<32x32, f32>>
+      %zero = grid.compute() at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%unit: index):
+        %d0 = arith.constant 0 : index
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      %empty = tensor.empty() : tensor<2x!tile.tile<32x32, f32>>
+      %both:2 = scf.for %j = %c0 to %c2 step %c1 iter_args(%filled = %empty, %a = %zero) -> (tensor<2x!tile.tile<32x32, f32>>, !tile.tile<32x32, f32>) {
+        %t = tensor.extract %row[%j] : tensor<2x!tile.tile<32x32, f32>>
+        %n = grid.compute(%t : !tile.tile<32x32, f32>) at %u, %j -> !tile.tile<32x32, f32> {
+        ^bb0(%vt: !tile.tile<32x32, f32>, %unit: index, %step: index):
+          %d0 = arith.constant 0 : index
+          tile.copy %vt, dst[%d0] : !tile.tile<32x32, f32>
+          tile.unary exp dst[%d0]
+          %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+          grid.yield %p : !tile.tile<32x32, f32>
+        }
+        %s = grid.compute(%a, %n : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u, %j -> !tile.tile<32x32, f32> {
+        ^bb0(%va: !tile.tile<32x32, f32>, %vn: !tile.tile<32x32, f32>, %unit: index, %step: index):
+          %d0 = arith.constant 0 : index
+          tile.copy %va, dst[%d0] : !tile.tile<32x32, f32>
+          tile.reduce sum dim 0 %vn, dst[%d0] {accumulate} : !tile.tile<32x32, f32>
+          %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+          grid.yield %p : !tile.tile<32x32, f32>
+        }
+        %next = tensor.insert %n into %filled[%j] : tensor<2x!tile.tile<32x32, f32>>
+        scf.yield %next, %s : tensor<2x!tile.tile<32x32, f32>>, !tile.tile<32x32, f32>
+      }
+      %sum = grid.compute(%both#1 : !tile.tile<32x32, f32>) at %u -> !tile.tile<32x32, f32> {
+      ^bb0(%va: !tile.tile<32x32, f32>, %unit: index):
+        %d0 = arith.constant 0 : index
+        tile.copy %va, dst[%d0] : !tile.tile<32x32, f32>
+        %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+        grid.yield %p : !tile.tile<32x32, f32>
+      }
+      scf.for %j = %c0 to %c2 step %c1 {
+        %t = tensor.extract %both#0[%j] : tensor<2x!tile.tile<32x32, f32>>
+        %y = grid.compute(%t, %sum : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>) at %u, %j -> !tile.tile<32x32, f32> {
+        ^bb0(%vt: !tile.tile<32x32, f32>, %vs: !tile.tile<32x32, f32>, %unit: index, %step: index):
+          %d0 = arith.constant 0 : index
+          tile.binary mul bcast cols %vt, %vs, dst[%d0] : !tile.tile<32x32, f32>, !tile.tile<32x32, f32>
+          %p = tile.pack dst[%d0] : !tile.tile<32x32, f32>
+          grid.yield %p : !tile.tile<32x32, f32>
+        }
+        %k = affine.apply affine_map<(d0, d1) -> (d0 * 2 + d1)>(%u, %j)
+        grid.store %y, %out[%k] map affine_map<(d0) -> (d0)> : !tile.tile<32x32, f32>, tensor<32x64xf32, #l>
+      }
+    }
+  } -> tensor<32x64xf32, #l>
+  return %r : tensor<32x64xf32, #l>
+}
