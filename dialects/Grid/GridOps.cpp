@@ -177,6 +177,8 @@ LogicalResult LoadRowOp::verify() {
     return emitOpError() << "result " << row << " must be a row of one or more tiles";
   if (row.getEncoding())
     return emitOpError("a row of tiles has no layout: the kernels hold it in L1");
+  if (getScalars() && (getFirstRow() || getSource().getType().getRank() != 1))
+    return emitOpError("reads scalars of a one-dimensional tensor only, and no first rows");
   return verifyTileOf(*this, getSource(), tileType);
 }
 

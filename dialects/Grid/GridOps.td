@@ -115,8 +115,11 @@ def Grid_LoadRowOp : Grid_Op<"load_row", [Pure]> {
     with one tile replaced (the last one, masked) or fills a row of tiles the unit computes.
     Outside the loop over the units, the row is one that every unit of the core shares (a
     normalisation's scale), read once per core. With `first_row` only each tile's first row is
-    read, all that a tile the FPU broadcasts by rows needs; with `prefetch` the kernels may
-    read the next unit's row while this one computes (two rows of buffer).
+    read, all that a tile the FPU broadcasts by rows needs; with `scalars` (of a
+    one-dimensional source) `map` gives a value's index instead, and tile j holds that one value
+    at its first position, all that a tile the FPU broadcasts as a scalar needs (a group norm's
+    scale per channel); with `prefetch` the kernels may read the next unit's row while this one
+    computes (two rows of buffer).
 
     ```mlir
     %row = grid.load_row %in[%u] map affine_map<(d0, d1) -> (d0 * 4 + d1)> {prefetch}
@@ -124,7 +127,7 @@ def Grid_LoadRowOp : Grid_Op<"load_row", [Pure]> {
     ```
   }];
   let arguments = (ins AnyRankedTensor:$source, Index:$unit, AffineMapAttr:$map,
-                   UnitAttr:$first_row, UnitAttr:$prefetch);
+                   UnitAttr:$first_row, UnitAttr:$scalars, UnitAttr:$prefetch);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $source `[` $unit `]` `map` $map attr-dict `:` type($source) `->` type($result)

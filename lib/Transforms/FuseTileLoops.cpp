@@ -86,7 +86,7 @@ FailureOr<ProducerUnit> producerUnit(grid::DispatchOp op, std::string &why) {
     return fail("the producer is a matmul (tt-fuse-epilogues gave its epilogue what it could)");
   scf::ForOp units = unitLoopOf(op);
   if (!units)
-    return fail("the producer's kernels are built whole (a group norm, attention)");
+    return fail("the producer's kernels are built whole (attention)");
   if (!units.getBody()->getOps<grid::LoadRowOp>().empty())
     return fail("the producer holds rows across passes (a row loop: softmax, a norm)");
   if (op.getOutputs().size() != 1)
@@ -182,7 +182,7 @@ FailureOr<ConsumerReads> consumerReads(grid::DispatchOp op, Value t, std::string
                 "multicasts");
   scf::ForOp units = unitLoopOf(op);
   if (!units)
-    return fail("the consumer's kernels are built whole (a group norm, attention)");
+    return fail("the consumer's kernels are built whole (attention)");
   ConsumerReads c;
   c.reduction = !units.getBody()->getOps<scf::ForOp>().empty();
   int64_t perCore = *tripCount(units);

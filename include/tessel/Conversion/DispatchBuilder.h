@@ -102,10 +102,13 @@ public:
                    bool firstRow = false);
   /// grid.gather of the tile at `index` that `g` assembles from `tensor`'s values.
   mlir::Value gather(mlir::Value tensor, mlir::Value index, const TileGather &g);
+  /// How grid.load_row reads its tiles.
+  enum class RowRead { tiles, firstRows, scalars };
   /// grid.load_row of `count` tiles of `tensor` at `unit`: tile j is `tile` over (d0 = unit,
-  /// d1 = j); their first rows only with `firstRow`; the next unit's read ahead with `prefetch`.
+  /// d1 = j), read as `how` says (with `scalars`, `tile` gives a value's index); the next
+  /// unit's read ahead with `prefetch`.
   mlir::Value loadRow(mlir::Value tensor, mlir::Value unit, mlir::AffineExpr tile, int64_t count,
-                      bool firstRow = false, bool prefetch = false);
+                      RowRead how = RowRead::tiles, bool prefetch = false);
   /// A row of `count` tiles of `format` that a loop fills (tensor.empty).
   mlir::Value emptyRow(tile::DataFormat format, int64_t count);
   /// Tile `j` of row `row` (tensor.extract), and `row` with tile `j` replaced by `tile`
@@ -142,9 +145,6 @@ public:
   void barrier();
   /// Waits until this thread's writes have left the core (their slots may be popped).
   void flush();
-  /// For each of the running core's units u, reads tiles `tile`(u, t) of input 0, t <
-  /// `tilesPerUnit`, into `cb` and pushes them at once.
-  void readUnits(int64_t tilesPerUnit, mlir::Value cb, mlir::AffineExpr tile);
   /// For each of the running core's units u, writes the `tilesPerUnit` tiles compute pushes to
   /// `cb` one at a time to tiles `tile`(u, t) of output 0.
   void writeUnits(int64_t tilesPerUnit, mlir::Value cb, mlir::AffineExpr tile);

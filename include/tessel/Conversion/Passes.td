@@ -29,18 +29,19 @@ def LowerGraphToGrid : Pass<"tt-lower-graph-to-grid", "mlir::ModuleOp"> {
     (gathered from the windows' input for an implicit GEMM) and of the rhs and accumulates their
     `tile.matmul`, and the finish is the fused epilogue (bias row, residual, activation, rows past
     the end zeroed). The dispatch keeps the config. `tt-lower-grid-to-kernels` then builds their
-    kernels. Softmax and the layer and RMS norms get a row loop: per unit (a row of tiles) a
-    `grid.load_row` takes the row once as a `tensor` of tiles (a norm's scale and bias rows are
-    taken once per core, before the loop over the units), and passes over it in order:
+    kernels. Softmax and the normalisations (layer, RMS and group norms) get a row loop: per
+    unit (a row of tiles; a group norm's unit is a sample's group, its channels' tiles one
+    after another) a `grid.load_row` takes the row once as a `tensor` of tiles (a layer norm's
+    scale and bias rows are taken once per core, before the loop over the units; a group norm's
+    scale and bias per unit, a channel's value a tile, `scalars`), and passes over it in order:
     reductions along it (a `grid.compute` starts the accumulator, from the row's first tile or
     from nothing, an `scf.for` folds tiles into it, a `grid.compute` finishes it into the row's
     statistic), an `scf.for` that fills a new row (`tensor.insert`; softmax's exponentials, a
     layer norm's centred tiles, whose squares it folds into a sum as it goes), and a last
     `scf.for` that stores each tile of the result; a masked last tile (`-huge` past the row's
-    end) replaces the row's own for softmax's maximum. Group norms and attention still get their
-    reader, compute and writer `noc.kernel`s here (a group spans several rows of tiles, and
-    attention carries running statistics across its key blocks, which the row loop does not
-    say yet).
+    end) replaces the row's own for softmax's maximum. Attention still gets its reader, compute
+    and writer `noc.kernel`s here (its online softmax carries running statistics and output
+    across its key blocks, which the row loop does not say yet).
 
     It is a dialect conversion: one pattern per graph op, every graph op illegal but constants
     and what readers absorb (a remap that only gathering readers read, a cache that attention
@@ -106,17 +107,20 @@ def LowerGridToKernels : Pass<"tt-lower-grid-to-kernels", "mlir::ModuleOp"> {
     otherwise packed apart and reloaded into Dst), the operand blocks a row or column of
     cores shares read by one of them and multicast, and the loop's finish run as the epilogue on
     each finished subblock (each of its ops on every tile of the subblock, its packed sums staged
-    through one buffer). A row loop (softmax, layer and RMS norms) gets a reader that brings
-    each unit's rows (`grid.load_row`) into buffers of their tiles once, held until the unit is
-    done (two rows' worth with `prefetch`; rows every unit shares once per core); the compute
+    through one buffer). A row loop (softmax, the normalisations) gets a reader that brings
+    each unit's rows (`grid.load_row`) into buffers of their tiles once, behind one barrier,
+    held until the last pass that reads them (two rows' worth with `prefetch`; rows every unit
+    shares once per core; `scalars`, one value into each tile's first position); the compute
     kernel runs the passes in order over them, reading tile j of a row from slot j: a
     reduction's accumulator stays in Dst from its start to its finish (in Dst[1] where the
     same pass fills a row, whose new tile it then takes from Dst[0]), a tile computed between
     passes (a statistic, a masked last tile) goes through a one-tile buffer, a pass that fills
-    a row through a buffer of the row's tiles, and the last pass's tiles to the writer. Loops of one trip that canonicalization folded away (the unit loop of
-    a core with one unit, a reduction's loop of one step) are put back first, so the pass may
-    run after `--canonicalize`. Dispatches that already hold kernels are legal and left alone. A tile
-    loop of another shape (several outputs, several computes per unit, a unit that is not the
+    a row through a buffer of the row's tiles, and the last pass's tiles to the writer. Loops
+    of one trip that canonicalization folded away (the unit loop of a core with one unit, a
+    reduction's loop of one step) are put back first, so the pass may run after
+    `--canonicalize`; but not a row loop's passes over a row of one tile, a shape only
+    `tt-lower-graph-to-grid` builds (the pipeline runs the two in a row). Dispatches that
+    already hold kernels are legal and left alone. A tile loop of another shape (several outputs, several computes per unit, a unit that is not the
     core's, a matmul loop that its config does not describe) is an error naming the dispatch.
 
     Before (see `tt-lower-graph-to-grid`):

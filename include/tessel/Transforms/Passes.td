@@ -591,9 +591,8 @@ def FuseTileLoops : Pass<"tt-fuse-tile-loops", "mlir::ModuleOp"> {
     producer is a dispatch whose unit loop reads tiles, computes one (`grid.compute`) and stores
     it at the unit (elementwise ops, transposes, remaps and reshapes, concats, row gathers). For
     each tile loop that reads its result with `grid.load` (a streaming loop, or a reduction's
-    unit or step reads, but not a matmul's operands, a row loop's held rows (softmax, layer and
-    RMS norms), nor the kernels of group norms and attention, which are built whole), the pass
-    asks:
+    unit or step reads, but not a matmul's operands, a row loop's held rows (softmax, the
+    normalisations), nor attention's kernels, which are built whole), the pass asks:
 
     - **Is it legal?** From the Presburger relations {iteration point -> tile} of the producer's
       store and of every consumer load (`TileLoopFusion.h`): every tile read must be one the

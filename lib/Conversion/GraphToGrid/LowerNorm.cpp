@@ -13,39 +13,6 @@ using namespace mlir;
 using namespace tessel;
 using namespace tessel::lowering;
 
-/// The buffers of a norm's scale and bias (null when absent), each with the dispatch input it
-/// is read from: the inputs after the normalised one, in that order.
-static SmallVector<std::pair<Value, Value>> paramBuffers(DispatchBuilder &db, Value cbScale,
-                                                         Value cbBias) {
-  SmallVector<std::pair<Value, Value>> params;
-  if (cbScale)
-    params.push_back({cbScale, db.input(1)});
-  if (cbBias)
-    params.push_back({cbBias, db.input(cbScale ? 2 : 1)});
-  return params;
-}
-
-/// Packs Dst[dst] into one more slot of `cb` and waits for it, to read it back.
-static void packAndWait(DispatchBuilder &db, Value dst, Value cb) {
-  db.packOne(dst, cb);
-  db.wait(cb, 1);
-}
-
-/// Dst[0] times `scale` and then plus `bias` (either absent: none), broadcast as `bcast`; the
-/// FPU combines tiles, not Dst, so each step goes through a tile of `cbStage`.
-static void scaleAndShift(DispatchBuilder &db, Value cbStage, Value scale, Value bias,
-                          tile::Broadcast bcast) {
-  Value zero = db.index(0);
-  for (auto [param, kind] : {std::pair(scale, tile::BinaryKind::mul),
-                             std::pair(bias, tile::BinaryKind::add)}) {
-    if (!param)
-      continue;
-    packAndWait(db, zero, cbStage);
-    db.binary(kind, bcast, db.get(cbStage, zero), param, zero);
-    db.pop(cbStage, 1);
-  }
-}
-
 FailureOr<Value> tessel::lowering::lowerNorm(OpBuilder &b, Operation *op,
                                              const LoweringOptions &opts) {
   NormView norm = *NormView::of(op);
@@ -84,14 +51,15 @@ FailureOr<Value> tessel::lowering::lowerNorm(OpBuilder &b, Operation *op,
   // that the FPU broadcasts.
   SmallVector<Value> params;
   for (unsigned k = 1; k < inputs.size(); ++k)
-    params.push_back(db.loadRow(db.input(k), db.index(0), d1, nt, /*firstRow=*/true));
+    params.push_back(db.loadRow(db.input(k), db.index(0), d1, nt,
+                                DispatchBuilder::RowRead::firstRows));
   Value scaleRow = norm.scale ? params[0] : Value();
   Value biasRow = norm.bias ? params.back() : Value();
   auto noTiles = [](ArrayRef<Value>, ArrayRef<Value>, Value) {};
 
   db.loop(db.split().perCore, [&](Value iv) {
     Value unit = db.unit(iv);
-    Value x = db.loadRow(db.input(0), unit, tileOf, nt, /*firstRow=*/false, prefetch);
+    Value x = db.loadRow(db.input(0), unit, tileOf, nt, DispatchBuilder::RowRead::tiles, prefetch);
     // A loop over the row's tiles carrying `carried` (an accumulator, or a row and one), whose
     // step `body(j, carried)` gives what the next step carries.
     auto pass = [&](ValueRange carried,
@@ -184,12 +152,13 @@ FailureOr<Value> tessel::lowering::lowerNorm(OpBuilder &b, Operation *op,
   return db.results()[0];
 }
 
-// graph.group_norm of [N, C, spatial...] (rank 4 or more), one sample's group per unit: its
-// channels' tiles are consecutive, cg * planes * mt * nt of them. The statistics are one value
-// for the whole group: each tile's row sums accumulate in column 0 of Dst[1], whose column is
-// then summed into [0, 0] (a second reduction over the packed partial sums), and broadcast as
-// a scalar. Padding rows and columns of the centred tiles are masked. Each channel's scale and
-// bias value is read into the first position of a tile of its own, broadcast as a scalar too.
+// graph.group_norm of [N, C, spatial...] (rank 4 or more) as a row loop, one sample's group per
+// unit: its channels' tiles are consecutive, cg * planes * mt * nt of them, the unit's row. The
+// statistics are one value for the whole group: each tile's row sums accumulate in column 0 of
+// Dst, whose column is then summed into [0, 0] (a second reduction over the packed partial
+// sums), and broadcast as a scalar. Padding rows and columns of the centred tiles are masked.
+// Each channel's scale and bias value is read into the first position of a tile of its own
+// (a row of the unit's cg channels), broadcast as a scalar too.
 FailureOr<Value> tessel::lowering::lowerGroupNorm(OpBuilder &b, graph::GroupNormOp op,
                                                   const LoweringOptions &opts) {
   RankedTensorType type = op.getType();
@@ -201,123 +170,117 @@ FailureOr<Value> tessel::lowering::lowerGroupNorm(OpBuilder &b, graph::GroupNorm
     return op.emitError("a group_norm group does not fit one core's L1; run "
                         "tt-choose-op-configs, which expands it");
   MLIRContext *ctx = b.getContext();
+  Location loc = op.getLoc();
   TiledView view = TiledView::of(type);
-  tile::DataFormat format = grid::getLayout(type).getFormat();
+  tile::DataFormat format = grid::getLayout(type).getFormat(), acc = opts.dstFormat;
   ArrayRef<int64_t> shape = type.getShape();
   int64_t channels = shape[1], groups = op.getNumGroups(), cg = channels / groups;
   int64_t planeTiles = groupNormChannelTiles(op);
   int64_t tiles = cg * planeTiles, units = shape[0] * groups;
   int64_t count = cg * (view.batch / (shape[0] * channels)) * view.rows * view.cols;
   bool partial = view.rows % 32 != 0 || view.cols % 32 != 0;
+  float inverseCount = 1.0f / float(count);
 
   SmallVector<Value> inputs{op.getInput()};
   for (Value p : {op.getScale(), op.getBias()})
     if (p)
       inputs.push_back(p);
-  DispatchBuilder db(b, op.getLoc(), "group_norm", splitOverCores(units, opts.chip), inputs,
-                     {type}, opts);
-  Value cbIn = db.cb(format, tiles), cbCentred = db.cb(format, tiles);
-  Value cbScale = op.getScale() ? db.cb(format, cg) : Value();
-  Value cbBias = op.getBias() ? db.cb(format, cg) : Value();
-  Value cbPartial = db.cb(format, 1), cbMean = db.cb(format, 1), cbRstd = db.cb(format, 1);
-  Value cbSquare = db.cb(format, 2), cbStage = db.cb(format, 2), cbOut = db.cb(format, 2);
-  int64_t perCore = db.split().perCore;
+  DispatchBuilder db(b, loc, "group_norm", splitOverCores(units, opts.chip), inputs, {type},
+                     opts);
   AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx);
-  AffineExpr tileOf = d0 * tiles + d1;                    // (unit, tile of the group)
-  AffineExpr channelOf = (d0 % groups) * cg + d1;         // (unit, channel of the group)
-  SmallVector<std::pair<Value, Value>> params = paramBuffers(db, cbScale, cbBias);
-
-  db.kernel(noc::ThreadKind::reader);
-  Value zero = db.index(0), one = db.index(1);
-  db.loop(perCore, [&](Value iv) {
-    Value unit = db.unit(iv);
-    db.reserve(cbIn, tiles);
-    db.loop(tiles, [&](Value t) { db.read(db.input(0), db.apply(tileOf, {unit, t}), cbIn, t); });
-    for (const auto &param : params) {
-      Value cb = param.first, input = param.second;
-      db.reserve(cb, cg);
-      // The channel's value into the first position of its tile.
-      db.loop(cg, [&](Value k) {
-        Value channel = db.apply(channelOf, {unit, k});
-        b.create<noc::ReadSpanOp>(op.getLoc(), input, db.apply(d0.floorDiv(32), {channel}),
-                                  db.apply(d0 % 32, {channel}), cb, k, zero, one, zero,
-                                  b.getF32FloatAttr(0.0f));
-      });
-    }
-    db.barrier();
-    db.push(cbIn, tiles);
-    for (auto [cb, input] : params)
-      db.push(cb, cg);
-  });
-
-  db.kernel(noc::ThreadKind::compute);
-  zero = db.index(0);
-  one = db.index(1);
-  Value two = db.index(2);
-  float inverseCount = 1.0f / float(count);
-  /// The sum of column 0 of Dst[from] (partial sums) into [0, 0] of Dst[to], times 1/count.
-  auto groupMean = [&](Value from, Value to) {
-    packAndWait(db, from, cbPartial);
-    db.reduce(tile::ReduceKind::sum, 1, db.get(cbPartial, zero), to, /*accumulate=*/false);
-    db.pop(cbPartial, 1);
-    db.unary(tile::UnaryKind::scale, to, inverseCount);
-  };
+  AffineExpr tileOf = d0 * tiles + d1;            // (unit, tile of the group)
+  AffineExpr channelOf = (d0 % groups) * cg + d1; // (unit, channel of the group)
   AffineExpr rowsLeft = view.rows - ((d0.floorDiv(view.nt)) % view.mt) * 32;
   AffineExpr colsLeft = view.cols - (d0 % view.nt) * 32;
-  db.loop(perCore, [&](Value) {
-    db.wait(cbIn, tiles);
-    for (auto [cb, input] : params)
-      db.wait(cb, cg);
-    db.acquireDst();
-    db.loop(tiles, [&](Value t) {
-      db.reduce(tile::ReduceKind::sum, 0, db.get(cbIn, t), one, /*accumulate=*/true);
-    });
-    groupMean(one, zero);
-    packAndWait(db, zero, cbMean);
-    db.releaseDst();
+  auto scalar = tile::Broadcast::scalar;
 
-    db.acquireDst();
-    db.reserve(cbCentred, tiles);
-    db.loop(tiles, [&](Value t) {
-      db.binary(tile::BinaryKind::sub, tile::Broadcast::scalar, db.get(cbIn, t),
-                db.get(cbMean, zero), zero);
-      if (partial)
-        db.mask(zero, db.apply(rowsLeft, {t}), db.apply(colsLeft, {t}), 0.0f);
-      db.pack(zero, cbCentred, t);
-      db.unary(tile::UnaryKind::square, zero);
-      packAndWait(db, zero, cbSquare);
-      db.reduce(tile::ReduceKind::sum, 0, db.get(cbSquare, zero), one, /*accumulate=*/true);
-      db.pop(cbSquare, 1);
+  db.tileLoop();
+  db.loop(db.split().perCore, [&](Value iv) {
+    Value unit = db.unit(iv);
+    Value x = db.loadRow(db.input(0), unit, tileOf, tiles);
+    SmallVector<Value> params;
+    for (unsigned k = 1; k < inputs.size(); ++k)
+      params.push_back(
+          db.loadRow(db.input(k), unit, channelOf, cg, DispatchBuilder::RowRead::scalars));
+    Value scaleRow = op.getScale() ? params[0] : Value();
+    Value biasRow = op.getBias() ? params.back() : Value();
+    // A loop over the group's tiles carrying `carried`, whose step `body(t, carried)` gives what
+    // the next step carries.
+    auto pass = [&](ValueRange carried,
+                    function_ref<SmallVector<Value>(Value t, ValueRange carried)> body) {
+      auto loop = b.create<scf::ForOp>(loc, db.index(0), db.index(tiles), db.index(1), carried);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToEnd(loop.getBody());
+      b.create<scf::YieldOp>(loc, body(loop.getInductionVar(), loop.getRegionIterArgs()));
+      return loop.getResults();
+    };
+    auto noTiles = [](ArrayRef<Value>, ArrayRef<Value>, Value) {};
+    // Folds the row sums of a tile into the accumulator `sum`, in column 0.
+    auto addRowSums = [&](Value sum, Value tile, Value t, bool squared) {
+      return db.compute({sum, tile}, {unit, t}, acc,
+                        [&](ArrayRef<Value> in, ArrayRef<Value>, Value dst) {
+        db.copy(in[0], dst);
+        Value summed = in[1];
+        if (squared) {
+          db.copy(in[1], db.index(1));
+          db.unary(tile::UnaryKind::square, db.index(1));
+          summed = db.packTile(db.index(1), format);
+        }
+        db.reduce(tile::ReduceKind::sum, 0, summed, dst, true);
+      });
+    };
+    // The group's mean of what `sum` holds: its column summed into [0, 0], over the count;
+    // REDUCE reads a tile, so the partial sums are packed first.
+    auto groupMean = [&](Value sum, function_ref<void(Value dst)> then) {
+      return db.compute(sum, unit, format, [&](ArrayRef<Value> in, ArrayRef<Value>, Value dst) {
+        db.copy(in[0], dst);
+        db.reduce(tile::ReduceKind::sum, 1, db.packTile(dst, format), dst, false);
+        db.unary(tile::UnaryKind::scale, dst, inverseCount);
+        then(dst);
+      });
+    };
+
+    Value sum = pass(db.compute({}, unit, acc, noTiles), [&](Value t, ValueRange carried) {
+      return SmallVector<Value>{addRowSums(carried[0], db.rowTile(x, t), t, false)};
+    })[0];
+    Value mean = groupMean(sum, [](Value) {});
+    ValueRange both = pass({db.emptyRow(format, tiles), db.compute({}, unit, acc, noTiles)},
+                           [&](Value t, ValueRange carried) {
+      Value c = db.compute({db.rowTile(x, t), mean}, {unit, t}, format,
+                           [&](ArrayRef<Value> in, ArrayRef<Value> idx, Value dst) {
+        db.binary(tile::BinaryKind::sub, scalar, in[0], in[1], dst);
+        if (partial)
+          db.mask(dst, db.apply(rowsLeft, idx[1]), db.apply(colsLeft, idx[1]), 0.0f);
+      });
+      return SmallVector<Value>{db.rowInsert(c, carried[0], t),
+                                addRowSums(carried[1], c, t, true)};
     });
-    db.push(cbCentred, tiles);
-    groupMean(one, two);
-    db.unary(tile::UnaryKind::shift, two, op.getEpsilon().convertToFloat());
-    db.unary(tile::UnaryKind::rsqrt, two);
-    packAndWait(db, two, cbRstd);
-    db.releaseDst();
-    db.pop(cbMean, 1);
-    db.pop(cbIn, tiles);
-    db.wait(cbCentred, tiles);
+    Value centred = both[0];
+    Value rstd = groupMean(both[1], [&](Value dst) {
+      db.unary(tile::UnaryKind::shift, dst, op.getEpsilon().convertToFloat());
+      db.unary(tile::UnaryKind::rsqrt, dst);
+    });
 
     db.loop(tiles, [&](Value t) {
-      db.acquireDst();
-      db.binary(tile::BinaryKind::mul, tile::Broadcast::scalar, db.get(cbCentred, t),
-                db.get(cbRstd, zero), zero);
-      Value channel = db.apply(d0.floorDiv(planeTiles), {t});
-      scaleAndShift(db, cbStage, cbScale ? db.get(cbScale, channel) : Value(),
-                    cbBias ? db.get(cbBias, channel) : Value(), tile::Broadcast::scalar);
-      if (partial)
-        db.mask(zero, db.apply(rowsLeft, {t}), db.apply(colsLeft, {t}), 0.0f);
-      db.packOne(zero, cbOut);
-      db.releaseDst();
+      SmallVector<Value> in{db.rowTile(centred, t), rstd};
+      Value channel = db.apply(d0.floorDiv(planeTiles), t);
+      for (Value p : params)
+        in.push_back(db.rowTile(p, channel));
+      Value y = db.compute(in, {unit, t}, format,
+                           [&](ArrayRef<Value> v, ArrayRef<Value> idx, Value dst) {
+        db.binary(tile::BinaryKind::mul, scalar, v[0], v[1], dst);
+        // The FPU combines tiles, not Dst.
+        unsigned k = 2;
+        for (auto [param, kind] : {std::pair(scaleRow, tile::BinaryKind::mul),
+                                   std::pair(biasRow, tile::BinaryKind::add)})
+          if (param)
+            db.binary(kind, scalar, db.packTile(dst, format), v[k++], dst);
+        if (partial)
+          db.mask(dst, db.apply(rowsLeft, idx[1]), db.apply(colsLeft, idx[1]), 0.0f);
+      });
+      b.create<grid::StoreOp>(loc, y, db.output(0), db.apply(tileOf, {unit, t}),
+                              AffineMapAttr::get(AffineMap::getMultiDimIdentityMap(1, ctx)));
     });
-    db.pop(cbRstd, 1);
-    db.pop(cbCentred, tiles);
-    for (auto [cb, input] : params)
-      db.pop(cb, cg);
   });
-
-  db.kernel(noc::ThreadKind::writer);
-  db.writeUnits(tiles, cbOut, tileOf);
   return db.results()[0];
 }

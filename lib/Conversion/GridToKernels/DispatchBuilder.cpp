@@ -205,12 +205,13 @@ Value DispatchBuilder::gather(Value tensor, Value index, const TileGather &g) {
 }
 
 Value DispatchBuilder::loadRow(Value tensor, Value unit, AffineExpr tile, int64_t count,
-                               bool firstRow, bool prefetch) {
+                               RowRead how, bool prefetch) {
   auto tileType = tile::TileType::get(b.getContext(), 32, 32, formatOf(tensor));
   auto map = AffineMap::get(2, 0, tile);
+  auto flag = [&](bool set) { return set ? b.getUnitAttr() : UnitAttr(); };
   return b.create<grid::LoadRowOp>(loc, RankedTensorType::get({count}, tileType), tensor, unit,
-                                   AffineMapAttr::get(map), firstRow ? b.getUnitAttr() : UnitAttr(),
-                                   prefetch ? b.getUnitAttr() : UnitAttr());
+                                   AffineMapAttr::get(map), flag(how == RowRead::firstRows),
+                                   flag(how == RowRead::scalars), flag(prefetch));
 }
 
 Value DispatchBuilder::emptyRow(tile::DataFormat format, int64_t count) {
@@ -282,16 +283,6 @@ Value DispatchBuilder::loadIndex(Value cb, Value slot, Value element, int64_t wr
 }
 void DispatchBuilder::barrier() { b.create<noc::BarrierOp>(loc); }
 void DispatchBuilder::flush() { b.create<noc::FlushOp>(loc); }
-
-void DispatchBuilder::readUnits(int64_t tilesPerUnit, Value cb, AffineExpr tile) {
-  loop(coreSplit.perCore, [&](Value iv) {
-    Value unit = this->unit(iv);
-    reserve(cb, tilesPerUnit);
-    loop(tilesPerUnit, [&](Value t) { read(input(0), apply(tile, {unit, t}), cb, t); });
-    barrier();
-    push(cb, tilesPerUnit);
-  });
-}
 
 void DispatchBuilder::writeUnits(int64_t tilesPerUnit, Value cb, AffineExpr tile) {
   Value zero = index(0);

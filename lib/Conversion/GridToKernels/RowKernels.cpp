@@ -117,7 +117,12 @@ static LogicalResult checkPassLoop(grid::DispatchOp op, scf::ForOp loop, Value u
     return fail("a pass runs from a constant by 1 to a larger constant");
   for (Operation &nested : loop.getBody()->without_terminator()) {
     if (auto extract = dyn_cast<tensor::ExtractOp>(nested)) {
-      if (extract.getIndices().size() != 1 || extract.getIndices()[0] != loop.getInductionVar())
+      // Tile j of a row, or of a row of the unit's (a parameter's) one a function of j picks.
+      Value at = extract.getIndices().size() == 1 ? extract.getIndices()[0] : Value();
+      bool loaded = isa_and_nonnull<grid::LoadRowOp>(extract.getTensor().getDefiningOp());
+      if (!at || (at != loop.getInductionVar() &&
+                  !(loaded && recomputable(at, loop.getInductionVar()) &&
+                    !isa<BlockArgument>(at))))
         return fail("a pass takes tile j of a row at its step j");
     } else if (auto compute = dyn_cast<grid::ComputeOp>(nested)) {
       if (compute.getIndices().size() != 2 || compute.getIndices()[0] != unit ||
@@ -288,6 +293,8 @@ private:
   /// emits one step. Where a step reads a row whose last tile was replaced, the last step runs
   /// apart (`last`).
   void emitPass(scf::ForOp pass, function_ref<void(Value j, bool last)> body);
+  /// Pops the buffers whose last use in the unit is `op` (an op of the unit loop's body).
+  void popAfter(Operation *op);
   /// The kernel's tile for `v`, an input of a grid.compute in a pass at step `j` (or between
   /// passes, null).
   Value tileOf(Value v, Value j, bool lastStep);
@@ -314,14 +321,50 @@ private:
   /// The value Dst[accReg] holds for the op that takes it next, if any.
   Value inDst;
   int64_t accReg = 0;
-  /// What the unit pops at its end: a buffer and its tiles.
-  SmallVector<std::pair<Value, int64_t>> toPop;
+  /// The counter of the pass being emitted.
+  Value passIv;
+  /// Each buffer of the unit (a row's, a statistic's) with its tiles and the op of the unit
+  /// loop's body after which nothing reads it, in the order they are filled.
+  SmallVector<std::tuple<Value, int64_t, Operation *>> toPop;
   Value unit;
 };
 
 } // namespace
 
+void RowKernels::popAfter(Operation *op) {
+  for (auto [cb, n, last] : toPop)
+    if (last == op)
+      db.pop(cb, n);
+}
+
+/// The op of `block` that holds `op`, or null.
+static Operation *topLevel(Operation *op, Block *block) {
+  while (op && op->getBlock() != block)
+    op = op->getParentOp();
+  return op;
+}
+
+/// The last op of `block` that reads `values` (directly or inside it; through the tiles
+/// tensor.extract takes of a row, the ops that read those), or null.
+static Operation *lastReader(ArrayRef<Value> values, Block *block) {
+  Operation *last = nullptr;
+  SmallVector<Value> work(values.begin(), values.end());
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    for (Operation *user : v.getUsers()) {
+      if (auto extract = dyn_cast<tensor::ExtractOp>(user)) {
+        work.push_back(extract.getResult());
+        continue;
+      }
+      if (Operation *top = topLevel(user, block); top && (!last || last->isBeforeInBlock(top)))
+        last = top;
+    }
+  }
+  return last;
+}
+
 void RowKernels::emitPass(scf::ForOp pass, function_ref<void(Value j, bool last)> body) {
+  passIv = pass.getInductionVar();
   auto [lower, trips] = *passRange(pass);
   bool lastApart = false;
   pass.getBody()->walk([&](tensor::ExtractOp extract) {
@@ -346,7 +389,13 @@ Value RowKernels::tileOf(Value v, Value j, bool lastStep) {
   bool last = constant ? *constant == row.count - 1 : lastStep;
   if (row.lastCB && last)
     return db.get(row.lastCB, db.index(0));
-  return db.get(row.cb, constant ? db.index(*constant) : j);
+  if (constant)
+    return db.get(row.cb, db.index(*constant));
+  if (at == passIv)
+    return db.get(row.cb, j);
+  IRMapping step;
+  step.map(passIv, j);
+  return db.get(row.cb, recomputeIndex(db, at, step));
 }
 
 void RowKernels::emitBody(grid::ComputeOp compute, ArrayRef<Value> indices, Value j,
@@ -415,12 +464,28 @@ void RowKernels::emitBody(grid::ComputeOp compute, ArrayRef<Value> indices, Valu
 
 void RowKernels::buildCompute() {
   Value zero = db.index(0);
+  Block *unitBody = r.units.getBody();
+  // Each buffer is popped after the last op of the unit that reads it, so that the reader may
+  // fill it again for the next unit meanwhile: a loaded row's after its last reader and that
+  // of the rows with its last tile replaced; a computed tile's after its own and theirs.
+  auto withReplacements = [](Value v) {
+    SmallVector<Value> readers{v};
+    for (Operation *user : v.getUsers())
+      if (auto insert = dyn_cast<tensor::InsertOp>(user); insert && insert->getBlock() ==
+                                                             v.getParentBlock())
+        readers.push_back(insert.getResult());
+    return readers;
+  };
+  auto popLater = [&](Value cb, int64_t n, Value v, Operation *producer) {
+    Operation *last = lastReader(withReplacements(v), unitBody);
+    toPop.push_back({cb, n, last ? last : producer});
+  };
   for (auto [row, cb] : llvm::zip(r.rows, rowCBs)) {
     db.wait(cb, row.getCount());
     rows[row.getResult()] = RowView{cb, Value(), row.getCount()};
-    toPop.push_back({cb, row.getCount()});
+    popLater(cb, row.getCount(), row.getResult(), row);
   }
-  for (Operation &nested : r.units.getBody()->without_terminator()) {
+  for (Operation &nested : unitBody->without_terminator()) {
     if (auto insert = dyn_cast<tensor::InsertOp>(nested)) {
       RowView row = rows.at(insert.getDest());
       row.lastCB = tileCBs.at(insert.getScalar());
@@ -441,16 +506,16 @@ void RowKernels::buildCompute() {
         }
         emitBody(compute, at, Value(), false, Value(), Value(), /*accumulator=*/true);
         inDst = compute.getResult();
-        continue;
+      } else {
+        emitBody(compute, at, Value(), false, cb, zero, /*accumulator=*/fromDst);
+        db.push(cb, 1);
+        db.releaseDst();
+        db.wait(cb, 1);
+        inDst = Value();
+        accReg = 0;
+        tileCBs[compute.getResult()] = cb;
+        popLater(cb, 1, compute.getResult(), compute);
       }
-      emitBody(compute, at, Value(), false, cb, zero, /*accumulator=*/fromDst);
-      db.push(cb, 1);
-      db.releaseDst();
-      db.wait(cb, 1);
-      inDst = Value();
-      accReg = 0;
-      tileCBs[compute.getResult()] = cb;
-      toPop.push_back({cb, 1});
     } else if (auto pass = dyn_cast<scf::ForOp>(nested)) {
       if (pass == r.storeLoop) {
         grid::ComputeOp compute = *pass.getBody()->getOps<grid::ComputeOp>().begin();
@@ -460,53 +525,52 @@ void RowKernels::buildCompute() {
           db.push(outCB, 1);
           db.releaseDst();
         });
-        continue;
-      }
-      std::optional<FilledAndFolded> both = filledAndFolded(pass);
-      Value rowCB = passCBs.lookup(pass);
-      int64_t trips = passRange(pass)->second;
-      if (rowCB)
-        db.reserve(rowCB, trips);
-      if (both) {
-        // The accumulator holds Dst from its start to its finish; each new tile is made in
-        // Dst[0], kept in the row, and folded from there.
-        Value acc = pass.getRegionIterArgs()[1];
-        emitPass(pass, [&](Value j, bool last) {
-          inDst = Value();
-          emitBody(both->fill, {unit, j}, j, last, rowCB, j, /*accumulator=*/false,
-                   /*reserve=*/false);
-          inDst = acc;
-          emitBody(both->step, {unit, j}, j, last, Value(), Value(), /*accumulator=*/true,
-                   /*reserve=*/true, both->fill.getResult());
-        });
-        inDst = pass.getResult(1);
-      } else if (rowCB) {
-        grid::ComputeOp compute = *pass.getBody()->getOps<grid::ComputeOp>().begin();
-        emitPass(pass, [&](Value j, bool last) {
-          db.acquireDst();
-          emitBody(compute, {unit, j}, j, last, rowCB, j, /*accumulator=*/false,
-                   /*reserve=*/false);
-          db.releaseDst();
-        });
       } else {
-        // A reduction's steps: each starts from the accumulator the one before left in Dst.
-        grid::ComputeOp compute = *pass.getBody()->getOps<grid::ComputeOp>().begin();
-        inDst = pass.getRegionIterArgs()[0];
-        emitPass(pass, [&](Value j, bool last) {
-          emitBody(compute, {unit, j}, j, last, Value(), Value(), /*accumulator=*/true);
-        });
-        inDst = pass.getResult(0);
-      }
-      if (rowCB) {
-        db.push(rowCB, trips);
-        db.wait(rowCB, trips);
-        rows[pass.getResult(0)] = RowView{rowCB, Value(), trips};
-        toPop.push_back({rowCB, trips});
+        std::optional<FilledAndFolded> both = filledAndFolded(pass);
+        Value rowCB = passCBs.lookup(pass);
+        int64_t trips = passRange(pass)->second;
+        if (rowCB)
+          db.reserve(rowCB, trips);
+        if (both) {
+          // The accumulator holds Dst from its start to its finish; each new tile is made in
+          // Dst[0], kept in the row, and folded from there.
+          Value acc = pass.getRegionIterArgs()[1];
+          emitPass(pass, [&](Value j, bool last) {
+            inDst = Value();
+            emitBody(both->fill, {unit, j}, j, last, rowCB, j, /*accumulator=*/false,
+                     /*reserve=*/false);
+            inDst = acc;
+            emitBody(both->step, {unit, j}, j, last, Value(), Value(), /*accumulator=*/true,
+                     /*reserve=*/true, both->fill.getResult());
+          });
+          inDst = pass.getResult(1);
+        } else if (rowCB) {
+          grid::ComputeOp compute = *pass.getBody()->getOps<grid::ComputeOp>().begin();
+          emitPass(pass, [&](Value j, bool last) {
+            db.acquireDst();
+            emitBody(compute, {unit, j}, j, last, rowCB, j, /*accumulator=*/false,
+                     /*reserve=*/false);
+            db.releaseDst();
+          });
+        } else {
+          // A reduction's steps: each starts from the accumulator the one before left in Dst.
+          grid::ComputeOp compute = *pass.getBody()->getOps<grid::ComputeOp>().begin();
+          inDst = pass.getRegionIterArgs()[0];
+          emitPass(pass, [&](Value j, bool last) {
+            emitBody(compute, {unit, j}, j, last, Value(), Value(), /*accumulator=*/true);
+          });
+          inDst = pass.getResult(0);
+        }
+        if (rowCB) {
+          db.push(rowCB, trips);
+          db.wait(rowCB, trips);
+          rows[pass.getResult(0)] = RowView{rowCB, Value(), trips};
+          popLater(rowCB, trips, pass.getResult(0), pass);
+        }
       }
     }
+    popAfter(&nested);
   }
-  for (auto [cb, n] : toPop)
-    db.pop(cb, n);
 }
 
 void RowKernels::build() {
@@ -536,26 +600,38 @@ void RowKernels::build() {
   });
   outCB = db.cb(formatOfTile(r.store.getValue()), 2);
   Value unitIv = r.units.getInductionVar(), passIv = r.storeLoop.getInductionVar();
-  // Reads `row` at unit `at` into `cb` and publishes it.
+  // Reads `row` at unit `at` into `cb`.
   auto readRow = [&](grid::LoadRowOp row, Value cb, Value at) {
     Value source = db.input(cast<BlockArgument>(row.getSource()).getArgNumber());
     db.reserve(cb, row.getCount());
+    AffineExpr d0 = getAffineDimExpr(0, db.context());
     db.loop(row.getCount(), [&](Value j) {
-      db.read(source, db.apply(row.getMap().getResult(0), {at, j}), cb, j, row.getFirstRow());
+      Value index = db.apply(row.getMap().getResult(0), {at, j});
+      if (row.getScalars())
+        // The value into the first position of the slot.
+        db.readSpan(source, db.apply(d0.floorDiv(32), index), db.apply(d0 % 32, index), cb, j,
+                    db.index(0), 1);
+      else
+        db.read(source, index, cb, j, row.getFirstRow());
     });
-    db.barrier();
-    db.push(cb, row.getCount());
   };
 
   db.kernel(noc::ThreadKind::reader);
-  for (auto [row, cb] : llvm::zip(r.coreRows, coreRowCBs))
+  for (auto [row, cb] : llvm::zip(r.coreRows, coreRowCBs)) {
     readRow(row, cb, db.index(*getConstantIntValue(row.getUnit())));
+    db.barrier();
+    db.push(cb, row.getCount());
+  }
+  // A unit's rows come in together, behind one barrier.
   db.loop(r.perCore, [&](Value iv) {
     IRMapping m;
     m.map(unitIv, iv);
     Value at = recomputeIndex(db, r.unit, m);
     for (auto [row, cb] : llvm::zip(r.rows, rowCBs))
       readRow(row, cb, at);
+    db.barrier();
+    for (auto [row, cb] : llvm::zip(r.rows, rowCBs))
+      db.push(cb, row.getCount());
   });
 
   db.kernel(noc::ThreadKind::compute);

@@ -82,12 +82,17 @@ static scf::ForOp oneTripLoop(OpBuilder &b, Location loc, ValueRange inits,
 void tessel::lowering::restoreFoldedLoops(grid::DispatchOp op) {
   Block &body = op.getBody().front();
   OpBuilder b(op.getContext());
-  // The loop over the units: one trip, folded away, leaves the stores in the body.
-  if (!body.getOps<grid::StoreOp>().empty()) {
+  // The loop over the units: one trip, folded away, leaves the stores in the body (or a row
+  // loop's rows read at the unit, not at a constant as the rows all units share).
+  auto unitRow = [](grid::LoadRowOp row) { return !getConstantIntValue(row.getUnit()); };
+  if (!body.getOps<grid::StoreOp>().empty() ||
+      llvm::any_of(body.getOps<grid::LoadRowOp>(), unitRow)) {
     SmallVector<Operation *> unitOps;
-    for (Operation &nested : body)
-      if (!isa<grid::CoreIndexOp, arith::ConstantOp>(nested))
+    for (Operation &nested : body) {
+      auto row = dyn_cast<grid::LoadRowOp>(nested);
+      if (!isa<grid::CoreIndexOp, arith::ConstantOp>(nested) && !(row && !unitRow(row)))
         unitOps.push_back(&nested);
+    }
     b.setInsertionPoint(unitOps.front());
     scf::ForOp units = oneTripLoop(b, op.getLoc(), {}, unitOps);
     b.setInsertionPointToEnd(units.getBody());

@@ -84,27 +84,39 @@ func.func @two_axes(%x: tensor<4x32x64xf32>) -> tensor<4x32x64xf32> {
 
 // -----
 
-// A group norm of 2 x 4 channels of 40 x 40 in 2 groups: a unit is a sample's group, 2
-// channels of 2 x 2 tiles = 8 consecutive tiles; 4 units on 4 cores. The scale's value of each
-// channel is read into the first position of a tile; the statistics reduce each tile's rows
-// into Dst[1], then that column into [0, 0], and broadcast as a scalar.
+// A group norm of 2 x 4 channels of 40 x 40 in 2 groups, as a row loop: a unit is a sample's
+// group, 2 channels of 2 x 2 tiles = 8 consecutive tiles; 4 units on 4 cores. The scale's value
+// of each channel is read into the first position of a tile (a row of the unit's 2 channels);
+// the statistics reduce each tile's rows into Dst, then that column into [0, 0], and broadcast
+// as a scalar; the sum of squares goes to Dst[1] while each centred tile is made in Dst[0].
+// The input row is popped once the centred row is made, for the reader's next group.
 // CHECK-LABEL: func.func @group_norm
 // CHECK: grid.dispatch "group_norm" on <(0, 0) to{{ ?}}(3, 0)>
 // CHECK-NEXT: ^bb0
 // CHECK-NEXT: %[[IN:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 8>
-// CHECK-NEXT: %[[CEN:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 8>
-// CHECK-NEXT: %[[SCALE:.*]] = noc.cb 2 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[SCALE:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 2>
+// CHECK-NEXT: %[[MEAN:.*]] = noc.cb 2 : !noc.cb<!tile.tile<32x32, f32>, 1>
+// CHECK-NEXT: %[[CEN:.*]] = noc.cb 3 : !noc.cb<!tile.tile<32x32, f32>, 8>
 // CHECK: noc.kernel reader {
+// CHECK: noc.read %{{.*}} into %[[IN]]
 // CHECK: noc.read_span %{{.*}} offset %{{.*}} into %[[SCALE]][%{{.*}}] offset %c0 count %c1
+// CHECK: noc.barrier
 // CHECK: noc.kernel compute {
-// CHECK: tile.reduce sum dim 0 %{{.*}}, dst[%c1] {accumulate}
+// CHECK: tile.reduce sum dim 0 %{{.*}}, dst[%c0] {accumulate}
 // CHECK: tile.reduce sum dim 1 %{{.*}}, dst[%c0] :
 // CHECK: tile.unary scale dst[%c0] {param = 3.125000e-04 : f32}
 // CHECK: tile.binary sub bcast scalar
 // CHECK: tile.mask dst[%c0] rows
-// CHECK: tile.unary rsqrt dst[%c2]
+// CHECK: noc.cb_put %{{.*}}, %[[CEN]]
+// CHECK: tile.unary square dst[%c0]
+// CHECK: tile.reduce sum dim 0 %{{.*}}, dst[%c1] {accumulate}
+// CHECK: noc.cb_pop %[[IN]], 8
+// CHECK-NEXT: noc.cb_pop %[[MEAN]], 1
+// CHECK: tile.unary rsqrt dst[%c1]
 // CHECK: tile.binary mul bcast scalar
 // CHECK: tile.binary mul bcast scalar
+// CHECK: noc.cb_pop %[[SCALE]], 2
+// CHECK-NEXT: noc.cb_pop %[[CEN]], 8
 func.func @group_norm(%x: tensor<2x4x40x40xf32>, %g: tensor<4xf32>) -> tensor<2x4x40x40xf32> {
   %y = graph.group_norm %x scale %g {num_groups = 2 : i64, epsilon = 1.0e-05 : f32} : (tensor<2x4x40x40xf32>, tensor<4xf32>) -> tensor<2x4x40x40xf32>
   return %y : tensor<2x4x40x40xf32>

@@ -44,3 +44,23 @@ func.func @matmul_one_k_tile(%a: tensor<16x32xf32>, %b: tensor<32x10xf32>, %c: t
   %0 = graph.matmul %a, %b, %c then relu : (tensor<16x32xf32>, tensor<32x10xf32>, tensor<10xf32>) -> tensor<16x10xf32>
   return %0 : tensor<16x10xf32>
 }
+
+// -----
+
+// A softmax of one row of two tiles per core: the unit loop is gone, its rows read at the
+// core's index; the reduction's one step folds too. The row is read once and held.
+// CHECK-LABEL: func.func @softmax_one_row
+// CHECK: noc.kernel reader {
+// CHECK: noc.read
+// CHECK: noc.barrier
+// CHECK: noc.kernel compute {
+// CHECK: tile.reduce max dim 0
+// CHECK: tile.reduce max dim 0 %{{.*}} {accumulate}
+// CHECK: tile.unary exp
+// CHECK: tile.unary recip
+// CHECK: noc.kernel writer {
+// CHECK-NOT: grid.load_row
+func.func @softmax_one_row(%x: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %0 = graph.softmax %x {axis = 1 : i64} : tensor<64x64xf32>
+  return %0 : tensor<64x64xf32>
+}

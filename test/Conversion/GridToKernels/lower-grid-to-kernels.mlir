@@ -945,7 +945,8 @@ func.func @matmul_epilogue_dst1(%a: tensor<64x64xf32, #l>, %b: tensor<64x32xf32,
 // kernel reads them by slot in every pass. The reduction's accumulator stays in Dst from its
 // first tile to its finish (no copy, no pack between), the statistic goes through a one-tile
 // buffer, the filled row through a buffer of its own, and the last pass's tiles to the writer.
-// The row whose last tile was replaced is read by a step apart from the loop.
+// The row whose last tile was replaced is read by a step apart from the loop. Each buffer is
+// popped after the last pass that reads it, so the reader may fill it again meanwhile.
 // CHECK-LABEL: func.func @row_loop
 // CHECK: %[[ROW:.*]] = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
 // CHECK: %[[LAST:.*]] = noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 1>
@@ -971,6 +972,7 @@ func.func @matmul_epilogue_dst1(%a: tensor<64x64xf32, #l>, %b: tensor<64x32xf32,
 // CHECK: tile.reduce max dim 0 %[[T0]], dst[%{{.*}}] : !tile.tile<32x32, f32>
 // CHECK: %[[T1:.*]] = noc.cb_get %[[LAST]][%{{.*}}]
 // CHECK: tile.reduce max dim 0 %[[T1]], dst[%{{.*}}] {accumulate}
+// CHECK: noc.cb_pop %[[LAST]], 1
 // CHECK: noc.cb_reserve %[[MAX]], 1
 // CHECK: tile.pack
 // CHECK: noc.cb_wait %[[MAX]], 1
@@ -981,13 +983,12 @@ func.func @matmul_epilogue_dst1(%a: tensor<64x64xf32, #l>, %b: tensor<64x32xf32,
 // CHECK: noc.cb_put %{{.*}}, %[[EXP]][%[[J]]]
 // CHECK: noc.cb_push %[[EXP]], 2
 // CHECK: noc.cb_wait %[[EXP]], 2
+// CHECK: noc.cb_pop %[[ROW]], 2
 // CHECK: scf.for %[[J:.*]] =
 // CHECK: noc.cb_get %[[EXP]][%[[J]]]
 // CHECK: tile.binary mul bcast cols
 // CHECK: noc.cb_reserve %[[OUT]], 1
 // CHECK: noc.cb_push %[[OUT]], 1
-// CHECK: noc.cb_pop %[[ROW]], 2
-// CHECK: noc.cb_pop %[[LAST]], 1
 // CHECK: noc.cb_pop %[[MAX]], 1
 // CHECK: noc.cb_pop %[[EXP]], 2
 // CHECK: noc.kernel writer {
@@ -1152,7 +1153,7 @@ func.func @row_loop_replaces_first(%x: tensor<32x64xf32, #l>) -> tensor<32x64xf3
 
 // -----
 
-// A pass reads tile j of a row at its step j: the kernels read rows slot by slot.
+// A pass reads a row's tiles at slots its step gives: not at one the unit picks.
 #l = #grid.layout<tile 32x32, f32, dram, interleaved>
 func.func @row_loop_shifted_read(%x: tensor<32x96xf32, #l>) -> tensor<32x64xf32, #l> {
   %e = grid.empty : tensor<32x64xf32, #l>
@@ -1168,7 +1169,7 @@ func.func @row_loop_shifted_read(%x: tensor<32x96xf32, #l>) -> tensor<32x64xf32,
       %u = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%core, %i)
       %row = grid.load_row %in[%u] map affine_map<(d0, d1) -> (d0 * 3 + d1)> : tensor<32x96xf32, #l> -> tensor<3x!tile.tile<32x32, f32>>
       scf.for %j = %c0 to %c2 step %c1 {
-        %j1 = affine.apply affine_map<(d0) -> (d0 + 1)>(%j)
+        %j1 = affine.apply affine_map<(d0, d1) -> (d0 + d1)>(%j, %u)
         %t = tensor.extract %row[%j1] : tensor<3x!tile.tile<32x32, f32>>
         %y = grid.compute(%t : !tile.tile<32x32, f32>) at %u, %j -> !tile.tile<32x32, f32> {
         ^bb0(%vt: !tile.tile<32x32, f32>, %unit: index, %step: index):

@@ -669,3 +669,18 @@ func.func @load_row_with_layout(%x: tensor<32x64xf32, #l>) -> tensor<32x64xf32, 
   } -> tensor<32x64xf32, #l>
   return %y : tensor<32x64xf32, #l>
 }
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @load_row_scalars_of_a_matrix(%x: tensor<32x64xf32, #l>) -> tensor<32x64xf32, #l> {
+  %e = grid.empty : tensor<32x64xf32, #l>
+  %y = grid.dispatch "rows" on <(0, 0) to (0, 0)> ins(%x : tensor<32x64xf32, #l>) outs(%e : tensor<32x64xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x64xf32, #l>, %out: tensor<32x64xf32, #l>):
+    %c0 = arith.constant 0 : index
+    // expected-error @+1 {{'grid.load_row' op reads scalars of a one-dimensional tensor only, and no first rows}}
+    %r = grid.load_row %in[%c0] map affine_map<(d0, d1) -> (d0 + d1)> {scalars} : tensor<32x64xf32, #l> -> tensor<2x!tile.tile<32x32, f32>>
+  } -> tensor<32x64xf32, #l>
+  return %y : tensor<32x64xf32, #l>
+}
