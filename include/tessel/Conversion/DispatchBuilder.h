@@ -77,6 +77,12 @@ public:
   /// scf.for %iv = 0 to count; `body` builds inside it.
   void loop(mlir::Value count, llvm::function_ref<void(mlir::Value iv)> body);
   void loop(int64_t count, llvm::function_ref<void(mlir::Value iv)> body);
+  /// scf.for %iv = from to to carrying `carried`: `body(iv, carried)` builds inside it and
+  /// gives what the next trip carries; the values after the last trip.
+  mlir::ValueRange loopCarrying(
+      int64_t from, int64_t to, mlir::ValueRange carried,
+      llvm::function_ref<llvm::SmallVector<mlir::Value>(mlir::Value iv, mlir::ValueRange carried)>
+          body);
   /// The unit a core works on at step `iv` of its run: core_linear * perCore + iv.
   mlir::Value unit(mlir::Value iv);
   /// The running core's linear index in the range.

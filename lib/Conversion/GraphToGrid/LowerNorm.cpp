@@ -60,15 +60,10 @@ FailureOr<Value> tessel::lowering::lowerNorm(OpBuilder &b, Operation *op,
   db.loop(db.split().perCore, [&](Value iv) {
     Value unit = db.unit(iv);
     Value x = db.loadRow(db.input(0), unit, tileOf, nt, DispatchBuilder::RowRead::tiles, prefetch);
-    // A loop over the row's tiles carrying `carried` (an accumulator, or a row and one), whose
-    // step `body(j, carried)` gives what the next step carries.
+    // A pass over the row's tiles carrying an accumulator, or a row and one.
     auto pass = [&](ValueRange carried,
                     function_ref<SmallVector<Value>(Value j, ValueRange carried)> body) {
-      auto loop = b.create<scf::ForOp>(loc, db.index(0), db.index(nt), db.index(1), carried);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToEnd(loop.getBody());
-      b.create<scf::YieldOp>(loc, body(loop.getInductionVar(), loop.getRegionIterArgs()));
-      return loop.getResults();
+      return db.loopCarrying(0, nt, carried, body);
     };
     // Folds `tile` into the sum accumulator `sum` in Dst: REDUCE reads a tile, not Dst, so a
     // square computed on Dst is packed first.
@@ -204,15 +199,10 @@ FailureOr<Value> tessel::lowering::lowerGroupNorm(OpBuilder &b, graph::GroupNorm
           db.loadRow(db.input(k), unit, channelOf, cg, DispatchBuilder::RowRead::scalars));
     Value scaleRow = op.getScale() ? params[0] : Value();
     Value biasRow = op.getBias() ? params.back() : Value();
-    // A loop over the group's tiles carrying `carried`, whose step `body(t, carried)` gives what
-    // the next step carries.
+    // A pass over the group's tiles carrying an accumulator, or a row and one.
     auto pass = [&](ValueRange carried,
                     function_ref<SmallVector<Value>(Value t, ValueRange carried)> body) {
-      auto loop = b.create<scf::ForOp>(loc, db.index(0), db.index(tiles), db.index(1), carried);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToEnd(loop.getBody());
-      b.create<scf::YieldOp>(loc, body(loop.getInductionVar(), loop.getRegionIterArgs()));
-      return loop.getResults();
+      return db.loopCarrying(0, tiles, carried, body);
     };
     auto noTiles = [](ArrayRef<Value>, ArrayRef<Value>, Value) {};
     // Folds the row sums of a tile into the accumulator `sum`, in column 0.

@@ -50,20 +50,15 @@ FailureOr<Value> tessel::lowering::lowerSoftmax(OpBuilder &b, graph::SoftmaxOp o
           db.compute(first, unit, acc, [&](ArrayRef<Value> t, ArrayRef<Value>, Value dst) {
             db.reduce(kind, 0, t[0], dst, false);
           });
-      if (nt > 1) {
-        auto steps = b.create<scf::ForOp>(loc, db.index(1), db.index(nt), db.index(1),
-                                          ValueRange{accumulator});
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPointToEnd(steps.getBody());
-        Value j = steps.getInductionVar();
-        Value next = db.compute({steps.getRegionIterArgs().front(), db.rowTile(row, j)}, {unit, j},
-                                acc, [&](ArrayRef<Value> t, ArrayRef<Value>, Value dst) {
-          db.copy(t[0], dst);
-          db.reduce(kind, 0, t[1], dst, true);
-        });
-        b.create<scf::YieldOp>(loc, next);
-        accumulator = steps.getResult(0);
-      }
+      if (nt > 1)
+        accumulator = db.loopCarrying(1, nt, accumulator, [&](Value j, ValueRange carried) {
+          return SmallVector<Value>{db.compute(
+              {carried[0], db.rowTile(row, j)}, {unit, j}, acc,
+              [&](ArrayRef<Value> t, ArrayRef<Value>, Value dst) {
+                db.copy(t[0], dst);
+                db.reduce(kind, 0, t[1], dst, true);
+              })};
+        })[0];
       return db.compute(accumulator, unit, format,
                         [&](ArrayRef<Value> t, ArrayRef<Value>, Value dst) {
         db.copy(t[0], dst);
@@ -83,21 +78,15 @@ FailureOr<Value> tessel::lowering::lowerSoftmax(OpBuilder &b, graph::SoftmaxOp o
     }
     Value max = reduceRow(tile::ReduceKind::max, forMax, [](Value) {});
 
-    auto expLoop = b.create<scf::ForOp>(loc, db.index(0), db.index(nt), db.index(1),
-                                        ValueRange{db.emptyRow(format, nt)});
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToEnd(expLoop.getBody());
-      Value j = expLoop.getInductionVar();
+    Value exps = db.loopCarrying(0, nt, db.emptyRow(format, nt), [&](Value j, ValueRange row) {
       Value e = db.compute({db.rowTile(x, j), max}, {unit, j}, format,
                            [&](ArrayRef<Value> t, ArrayRef<Value> idx, Value dst) {
         broadcast(tile::BinaryKind::sub, t[0], t[1], dst);
         db.unary(tile::UnaryKind::exp, dst);
         db.mask(dst, db.index(32), db.apply(view.cols - d0 * 32, idx[1]), 0.0f);
       });
-      b.create<scf::YieldOp>(loc, db.rowInsert(e, expLoop.getRegionIterArgs().front(), j));
-    }
-    Value exps = expLoop.getResult(0);
+      return SmallVector<Value>{db.rowInsert(e, row[0], j)};
+    })[0];
     Value scale = reduceRow(tile::ReduceKind::sum, exps, [&](Value dst) {
       db.unary(op.getLog() ? tile::UnaryKind::log : tile::UnaryKind::recip, dst);
     });

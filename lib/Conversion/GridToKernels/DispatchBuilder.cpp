@@ -159,6 +159,16 @@ void DispatchBuilder::loop(int64_t count, function_ref<void(Value)> bodyFn) {
   loop(index(count), bodyFn);
 }
 
+ValueRange DispatchBuilder::loopCarrying(
+    int64_t from, int64_t to, ValueRange carried,
+    function_ref<SmallVector<Value>(Value iv, ValueRange carried)> bodyFn) {
+  auto forOp = b.create<scf::ForOp>(loc, index(from), index(to), index(1), carried);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(forOp.getBody());
+  b.create<scf::YieldOp>(loc, bodyFn(forOp.getInductionVar(), forOp.getRegionIterArgs()));
+  return forOp.getResults();
+}
+
 Value DispatchBuilder::unit(Value iv) {
   AffineExpr core = b.getAffineDimExpr(0), step = b.getAffineDimExpr(1);
   return apply(core * coreSplit.perCore + step, {coreLinear, iv});

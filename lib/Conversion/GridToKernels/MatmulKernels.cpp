@@ -225,15 +225,6 @@ static bool isDstOperand(OpOperand &operand) {
       .Default([](Operation *) { return false; });
 }
 
-/// The ops of `body` other than constants.
-static SmallVector<Operation *> mathOf(Block &body) {
-  SmallVector<Operation *> ops;
-  for (Operation &op : body.without_terminator())
-    if (!isa<arith::ConstantOp>(op))
-      ops.push_back(&op);
-  return ops;
-}
-
 FailureOr<MatmulLoop> tessel::lowering::matchMatmulLoop(grid::DispatchOp op,
                                                         grid::MatmulConfigAttr config,
                                                         const ReductionLoop &loop) {

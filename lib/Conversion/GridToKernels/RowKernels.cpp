@@ -34,15 +34,6 @@ static std::optional<std::pair<int64_t, int64_t>> passRange(scf::ForOp pass) {
   return std::make_pair(*lb, *ub - *lb);
 }
 
-/// The ops of `body` after its constants.
-static SmallVector<Operation *> mathOf(Block &body) {
-  SmallVector<Operation *> ops;
-  for (Operation &op : body.without_terminator())
-    if (!isa<arith::ConstantOp>(op))
-      ops.push_back(&op);
-  return ops;
-}
-
 /// Whether `compute`'s math starts by copying its input `k`, used nowhere else, into Dst[dst]
 /// (at position `at` of its math).
 static bool copiesInput(grid::ComputeOp compute, unsigned k, int64_t dst, size_t at) {

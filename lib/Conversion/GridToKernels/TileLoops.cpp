@@ -52,6 +52,14 @@ Value tessel::lowering::recomputeIndex(DispatchBuilder &db, Value v, IRMapping &
   return m.lookup(v);
 }
 
+SmallVector<Operation *> tessel::lowering::mathOf(Block &body) {
+  SmallVector<Operation *> ops;
+  for (Operation &op : body.without_terminator())
+    if (!isa<arith::ConstantOp>(op))
+      ops.push_back(&op);
+  return ops;
+}
+
 TileGather tessel::lowering::tileGatherOf(grid::GatherOp gather) {
   AffineMap map = gather.getMap();
   TileGather g;

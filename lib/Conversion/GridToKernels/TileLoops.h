@@ -33,6 +33,9 @@ bool recomputable(mlir::Value v, llvm::ArrayRef<mlir::Value> counters);
 /// kernel's), computed again in the kernel being built.
 mlir::Value recomputeIndex(DispatchBuilder &db, mlir::Value v, mlir::IRMapping &m);
 
+/// The ops of a grid.compute's `body` other than its constants and terminator: its math.
+llvm::SmallVector<mlir::Operation *> mathOf(mlir::Block &body);
+
 /// The reader's plan for a grid.gather: its map and attributes.
 TileGather tileGatherOf(grid::GatherOp gather);
 
