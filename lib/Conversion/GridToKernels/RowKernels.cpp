@@ -1,6 +1,6 @@
-// A row loop's passes as kernels. The rows a unit loads are read into L1 once and held until
-// the unit is done (rows loaded before the unit loop, once per core); each pass reads their
-// tiles by slot. As in a reduction's kernels, an accumulator (a tile of Dst's format that only
+// A row loop's passes as kernels. The rows a unit loads are read into L1 once, behind one
+// barrier, and held until the last pass that reads them (rows loaded before the unit loop,
+// once per core, until the core is done); each pass reads their tiles by slot. As in a reduction's kernels, an accumulator (a tile of Dst's format that only
 // the next step or the finish takes, copying it first) stays in Dst: the copies into Dst[0]
 // and the packs that the value semantics of the loop form write are not emitted. Where a pass
 // fills a row and folds each new tile into an accumulator at once, the accumulator lives in
