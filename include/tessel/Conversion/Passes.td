@@ -118,9 +118,10 @@ def LowerGridToKernels : Pass<"tt-lower-grid-to-kernels", "mlir::ModuleOp"> {
     a row through a buffer of the row's tiles, and the last pass's tiles to the writer. Loops
     of one trip that canonicalization folded away (the unit loop of a core with one unit, a
     reduction's loop of one step) are put back first, so the pass may run after
-    `--canonicalize`; but not a row loop's passes over a row of one tile, a shape only
-    `tt-lower-graph-to-grid` builds (the pipeline runs the two in a row). Dispatches that
-    already hold kernels are legal and left alone. A tile loop of another shape (several outputs, several computes per unit, a unit that is not the
+    `--canonicalize`; a row loop's passes over a row of one tile, folded to their one step,
+    are taken as they are (the tile a layer norm centres then goes through its buffer to the
+    step that squares it, a copy more). Dispatches that already hold kernels are legal and left
+    alone. A tile loop of another shape (several outputs, several computes per unit, a unit that is not the
     core's, a matmul loop that its config does not describe) is an error naming the dispatch.
 
     Before (see `tt-lower-graph-to-grid`):

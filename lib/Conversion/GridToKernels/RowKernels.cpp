@@ -145,7 +145,7 @@ FailureOr<RowLoop> tessel::lowering::matchRowLoop(grid::DispatchOp op, scf::ForO
   }
   tile::DataFormat dstFormat = op.getDstFormat();
   for (Operation &nested : units.getBody()->without_terminator()) {
-    if (r.storeLoop && !isPure(&nested))
+    if (r.store && !isPure(&nested))
       return fail("the pass that stores is the last");
     if (auto row = dyn_cast<grid::LoadRowOp>(nested)) {
       if (!isInput(row.getSource()) || !isUnitOfCore(row.getUnit(), iv, perCore) ||
@@ -160,9 +160,12 @@ FailureOr<RowLoop> tessel::lowering::matchRowLoop(grid::DispatchOp op, scf::ForO
       std::optional<int64_t> at =
           insert.getIndices().size() == 1 ? getConstantIntValue(insert.getIndices()[0])
                                           : std::nullopt;
+      // Or, where a pass over a row of one tile was folded, fills that row.
       auto row = insert.getDest().getDefiningOp<grid::LoadRowOp>();
-      if (!row || !at || *at != row.getCount() - 1 ||
-          !insert.getScalar().getDefiningOp<grid::ComputeOp>())
+      auto empty = insert.getDest().getDefiningOp<tensor::EmptyOp>();
+      if (!at || !insert.getScalar().getDefiningOp<grid::ComputeOp>() ||
+          !(row ? *at == row.getCount() - 1
+                : empty && *at == 0 && empty.getType().getDimSize(0) == 1))
         return fail("a tile computed between passes replaces the last of a loaded row");
     } else if (auto compute = dyn_cast<grid::ComputeOp>(nested)) {
       // At (unit, constant): a reduction's step whose loop of one trip was folded.
@@ -219,13 +222,19 @@ FailureOr<RowLoop> tessel::lowering::matchRowLoop(grid::DispatchOp op, scf::ForO
       });
       if (failed(checked))
         return failure();
-    } else if (isa<grid::StoreOp>(nested)) {
-      return fail("the last pass stores its tiles");
+    } else if (auto store = dyn_cast<grid::StoreOp>(nested)) {
+      // The last pass, over a row of one tile, folded.
+      auto stored = store.getValue().getDefiningOp<grid::ComputeOp>();
+      if (!stored || stored->getBlock() != units.getBody() ||
+          store.getDest() != dispatchBody.getArgument(op.getInputs().size()) ||
+          !recomputable(store.getUnit(), iv))
+        return fail("the last pass stores its tiles");
+      r.store = store;
     } else if (!isPure(&nested)) {
       return fail(Twine("'") + nested.getName().getStringRef() + "' in the unit loop");
     }
   }
-  if (r.rows.empty() || !r.storeLoop)
+  if (r.rows.empty() || !r.store)
     return fail("a unit loads its rows, then stores what its last pass computes");
   // Every tile the math takes is one the kernels hold: a tile of a row (loaded, with its last
   // replaced, or filled by a pass), a tile computed between passes, an accumulator, or the tile
@@ -293,10 +302,11 @@ private:
   /// accumulator that stays in Dst nor of a tile `forwarded` that the math left in Dst[0]; with
   /// `accumulator` (a reduction's start, step or finish) the body's Dst[0] is Dst[accReg]. Its
   /// final pack goes into slot `slot` of `packInto` (reserved just before, if `reserve`), or
-  /// nowhere (the tile stays in Dst).
+  /// nowhere (the tile stays in Dst). With `aside`, an accumulator held in Dst[0] for a later
+  /// op, the body's Dst[0] is Dst[1].
   void emitBody(grid::ComputeOp compute, ArrayRef<Value> indices, Value j, bool lastStep,
                 Value packInto, Value slot, bool accumulator, bool reserve = true,
-                Value forwarded = Value());
+                Value forwarded = Value(), bool aside = false);
 
   DispatchBuilder &db;
   // Op handles are values whose accessors are not const.
@@ -391,7 +401,7 @@ Value RowKernels::tileOf(Value v, Value j, bool lastStep) {
 
 void RowKernels::emitBody(grid::ComputeOp compute, ArrayRef<Value> indices, Value j,
                           bool lastStep, Value packInto, Value slot, bool accumulator,
-                          bool reserve, Value forwarded) {
+                          bool reserve, Value forwarded, bool aside) {
   OpBuilder &b = db.builder();
   Block &body = compute.getBody().front();
   size_t tiles = compute.getInputs().size();
@@ -406,6 +416,8 @@ void RowKernels::emitBody(grid::ComputeOp compute, ArrayRef<Value> indices, Valu
     skipped.insert(math[0]);
   if (accumulator && accReg != 0)
     rename = {{0, accReg}, {accReg, 0}};
+  if (aside && accReg == 0)
+    rename = {{0, 1}, {1, 0}};
   if (forwarded)
     skipped.insert(math[1]);
   auto reg = [&](Value dst) {
@@ -478,16 +490,33 @@ void RowKernels::buildCompute() {
   }
   for (Operation &nested : unitBody->without_terminator()) {
     if (auto insert = dyn_cast<tensor::InsertOp>(nested)) {
-      RowView row = rows.at(insert.getDest());
-      row.lastCB = tileCBs.at(insert.getScalar());
-      rows[insert.getResult()] = row;
+      if (insert.getDest().getDefiningOp<tensor::EmptyOp>()) {
+        // A row of one tile that a folded pass filled.
+        rows[insert.getResult()] = RowView{tileCBs.at(insert.getScalar()), Value(), 1};
+      } else {
+        RowView row = rows.at(insert.getDest());
+        row.lastCB = tileCBs.at(insert.getScalar());
+        rows[insert.getResult()] = row;
+      }
     } else if (auto compute = dyn_cast<grid::ComputeOp>(nested)) {
       bool fromDst = !compute.getInputs().empty() && compute.getInputs().front() == inDst;
-      if (!fromDst)
+      // An accumulator in Dst that a later op takes (a folded pass's step): this tile is made
+      // beside it.
+      bool aside = inDst && !fromDst;
+      if (!fromDst && !aside)
         db.acquireDst();
       SmallVector<Value> at{unit};
       if (compute.getIndices().size() == 2)
         at.push_back(db.index(*getConstantIntValue(compute.getIndices()[1])));
+      if (!r.storeLoop && r.store.getValue() == compute.getResult()) {
+        emitBody(compute, at, Value(), false, outCB, zero, /*accumulator=*/fromDst);
+        db.push(outCB, 1);
+        db.releaseDst();
+        inDst = Value();
+        accReg = 0;
+        popAfter(&nested);
+        continue;
+      }
       Value cb = passCBs.lookup(compute);
       if (!cb) {
         // An accumulator's start: in Dst[1] when a pass fills a row beside it.
@@ -498,12 +527,15 @@ void RowKernels::buildCompute() {
         emitBody(compute, at, Value(), false, Value(), Value(), /*accumulator=*/true);
         inDst = compute.getResult();
       } else {
-        emitBody(compute, at, Value(), false, cb, zero, /*accumulator=*/fromDst);
+        emitBody(compute, at, Value(), false, cb, zero, /*accumulator=*/fromDst,
+                 /*reserve=*/true, Value(), aside);
         db.push(cb, 1);
-        db.releaseDst();
+        if (!aside) {
+          db.releaseDst();
+          inDst = Value();
+          accReg = 0;
+        }
         db.wait(cb, 1);
-        inDst = Value();
-        accReg = 0;
         tileCBs[compute.getResult()] = cb;
         popLater(cb, 1, compute.getResult(), compute);
       }
@@ -573,7 +605,8 @@ void RowKernels::build() {
                            (row.getPrefetch() ? 2 : 1) * row.getCount()));
   tile::DataFormat dstFormat = db.dispatchOp().getDstFormat();
   for (Operation &nested : r.units.getBody()->without_terminator()) {
-    if (auto compute = dyn_cast<grid::ComputeOp>(nested); compute && !staysInDst(compute, dstFormat))
+    if (auto compute = dyn_cast<grid::ComputeOp>(nested);
+        compute && !staysInDst(compute, dstFormat) && compute.getResult() != r.store.getValue())
       passCBs[compute] = db.cb(compute.getType().getFormat(), 1);
     if (auto pass = dyn_cast<scf::ForOp>(nested);
         pass && pass.getNumRegionIterArgs() && isRow(pass.getRegionIterArgs()[0]))
@@ -590,7 +623,7 @@ void RowKernels::build() {
         passCBs[pack] = db.cb(pack.getType().getFormat(), 1);
   });
   outCB = db.cb(formatOfTile(r.store.getValue()), 2);
-  Value unitIv = r.units.getInductionVar(), passIv = r.storeLoop.getInductionVar();
+  Value unitIv = r.units.getInductionVar();
   // Reads `row` at unit `at` into `cb`.
   auto readRow = [&](grid::LoadRowOp row, Value cb, Value at) {
     Value source = db.input(cast<BlockArgument>(row.getSource()).getArgNumber());
@@ -649,16 +682,21 @@ void RowKernels::build() {
     IRMapping m;
     m.map(unitIv, iv);
     Value zero = db.index(0);
-    auto [lower, trips] = *passRange(r.storeLoop);
-    AffineExpr d0 = getAffineDimExpr(0, db.context());
-    db.loop(trips, [&](Value i) {
-      IRMapping step = m;
-      step.map(passIv, lower ? db.apply(d0 + lower, i) : i);
+    auto writeTile = [&](IRMapping &step) {
       db.wait(outCB, 1);
       db.write(outCB, zero, db.output(0),
                db.apply(r.store.getMap().getResult(0), recomputeIndex(db, r.store.getUnit(), step)));
       db.flush();
       db.pop(outCB, 1);
+    };
+    if (!r.storeLoop)
+      return writeTile(m); // the last pass, over a row of one tile, folded
+    auto [lower, trips] = *passRange(r.storeLoop);
+    AffineExpr d0 = getAffineDimExpr(0, db.context());
+    db.loop(trips, [&](Value i) {
+      IRMapping step = m;
+      step.map(r.storeLoop.getInductionVar(), lower ? db.apply(d0 + lower, i) : i);
+      writeTile(step);
     });
   });
 }

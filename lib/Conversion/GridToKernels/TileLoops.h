@@ -86,7 +86,8 @@ struct RowLoop {
   llvm::SmallVector<grid::LoadRowOp> rows;
   /// Rows every unit of a core shares, loaded before the loop over the units.
   llvm::SmallVector<grid::LoadRowOp> coreRows;
-  /// The last pass: its loop, and the store of each tile.
+  /// The last pass: its loop (null where canonicalization folded a pass over a row of one
+  /// tile), and the store of each tile.
   mlir::scf::ForOp storeLoop;
   grid::StoreOp store;
 };

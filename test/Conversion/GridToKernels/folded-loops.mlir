@@ -64,3 +64,41 @@ func.func @softmax_one_row(%x: tensor<64x64xf32>) -> tensor<64x64xf32> {
   %0 = graph.softmax %x {axis = 1 : i64} : tensor<64x64xf32>
   return %0 : tensor<64x64xf32>
 }
+
+// -----
+
+// Rows of one tile: canonicalization folds every pass away too, each leaving its one step in the
+// unit. The kernels take those steps as they are: the masked tile and the exponentials through
+// one-tile buffers, the last step's tile to the writer.
+// CHECK-LABEL: func.func @softmax_one_tile
+// CHECK: noc.kernel compute {
+// CHECK: tile.mask {{.*}} fill -3.000000e+38
+// CHECK: tile.reduce max dim 0
+// CHECK: tile.unary exp
+// CHECK: tile.reduce sum dim 0
+// CHECK: tile.unary recip
+// CHECK: tile.binary mul bcast cols
+// CHECK: noc.kernel writer {
+// CHECK: noc.write
+func.func @softmax_one_tile(%x: tensor<64x20xf32>) -> tensor<64x20xf32> {
+  %0 = graph.softmax %x {axis = 1 : i64} : tensor<64x20xf32>
+  return %0 : tensor<64x20xf32>
+}
+
+// -----
+
+// A layer norm of rows of one tile: the sum of squares starts in Dst[0] before the centred tile
+// is made, which goes beside it, in Dst[1], and through its buffer to the step that squares it.
+// CHECK-LABEL: func.func @layer_norm_one_tile
+// CHECK: noc.kernel compute {
+// CHECK: tile.binary sub bcast cols {{.*}}, dst[%c1{{.*}}]
+// CHECK: tile.pack dst[%c1
+// CHECK: tile.copy {{.*}}, dst[%c1
+// CHECK: tile.unary square dst[%c1
+// CHECK: tile.reduce sum dim 0 %{{.*}}, dst[%c0{{.*}}] {accumulate}
+// CHECK: tile.unary rsqrt dst[%c0
+// CHECK: noc.kernel writer {
+func.func @layer_norm_one_tile(%x: tensor<64x20xf32>, %g: tensor<20xf32>) -> tensor<64x20xf32> {
+  %y = graph.layer_norm %x scale %g {axis = 1 : i64, epsilon = 1.0e-05 : f32} : (tensor<64x20xf32>, tensor<20xf32>) -> tensor<64x20xf32>
+  return %y : tensor<64x20xf32>
+}
