@@ -1,7 +1,8 @@
 // tt-lower-grid-to-kernels: a dispatch in tile loop form becomes reader, compute and writer
 // kernels. The reads go to the reader, the grid.compute bodies to the compute kernel between its
 // circular-buffer waits and the pack, the store to the writer. This file holds the pass and the
-// streaming loops; ReductionKernels.cpp the reductions', RowKernels.cpp the row loops'.
+// streaming loops; ReductionKernels.cpp the reductions', RowLoops.cpp and RowKernels.cpp the row
+// loops'.
 #include "TileLoops.h"
 #include "tessel/Transforms/ChipInfo.h"
 
