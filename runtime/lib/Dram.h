@@ -32,7 +32,7 @@ public:
       zeroTile(b, t);
     return b.values.data() + t * kTileElems;
   }
-  /// Tiles [0, count) of buffer `id`, contiguous, zeroed where never touched.
+  /// Tiles [first, first + count) of buffer `id`, contiguous, zeroed where never touched.
   float *span(uint32_t id, int64_t first, int64_t count);
   int64_t tiles(uint32_t id) const { return tileCounts[id]; }
   /// Buffer `id` is read no more: its storage may serve a later buffer.

@@ -121,8 +121,8 @@ private:
            taken.load(std::memory_order_acquire) + kChunks;
   }
   void decode(Chunk &c);
-  /// Decodes NOC_READ_RUNS (operands `w`) at `pc` into a record per run at `out`; returns the
-  /// records written. On a fault `c.fault` says why and the last record holds no values.
+  /// Decodes NOC_READ_RUNS (operands `w`) at `pc` into a record per request at `out` (runs
+  /// whose sources follow each other joined); returns the records written. On a fault `c.fault` says why and the last record holds no values.
   int decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c);
   /// Decodes chunks while there is room (one at least), holding `decoder` at Running.
   void decodeAhead(bool justOne);

@@ -281,7 +281,7 @@ void buildTileLoop(DispatchBuilder &db, const TileMapping &mapping,
 void buildTileStreaming(DispatchBuilder &db, const TileMapping &mapping,
                         tile::DataFormat outputFormat, int64_t l1Usable, TileMath math);
 
-/// The data format of a tensor's tiles.
+/// The data format of a tensor's tiles, or of a tile.
 tile::DataFormat formatOf(mlir::Value v);
 
 } // namespace tessel::lowering

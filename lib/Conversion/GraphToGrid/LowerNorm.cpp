@@ -60,11 +60,6 @@ FailureOr<Value> tessel::lowering::lowerNorm(OpBuilder &b, Operation *op,
   db.loop(db.split().perCore, [&](Value iv) {
     Value unit = db.unit(iv);
     Value x = db.loadRow(db.input(0), unit, tileOf, nt, DispatchBuilder::RowRead::tiles, prefetch);
-    // A pass over the row's tiles carrying an accumulator, or a row and one.
-    auto pass = [&](ValueRange carried,
-                    function_ref<SmallVector<Value>(Value j, ValueRange carried)> body) {
-      return db.loopCarrying(0, nt, carried, body);
-    };
     // Folds `tile` into the sum accumulator `sum` in Dst: REDUCE reads a tile, not Dst, so a
     // square computed on Dst is packed first.
     auto addRowSums = [&](Value sum, ArrayRef<Value> tiles, Value j,
@@ -79,10 +74,11 @@ FailureOr<Value> tessel::lowering::lowerNorm(OpBuilder &b, Operation *op,
 
     Value mean;
     if (!norm.rms) {
-      Value sum = pass(db.compute({}, unit, acc, noTiles), [&](Value j, ValueRange carried) {
-        return SmallVector<Value>{
-            addRowSums(carried[0], db.rowTile(x, j), j, [](ArrayRef<Value> t) { return t[0]; })};
-      })[0];
+      Value sum = db.loopCarrying(
+          0, nt, db.compute({}, unit, acc, noTiles), [&](Value j, ValueRange carried) {
+            return SmallVector<Value>{addRowSums(carried[0], db.rowTile(x, j), j,
+                                                 [](ArrayRef<Value> t) { return t[0]; })};
+          })[0];
       mean = db.compute(sum, unit, format, [&](ArrayRef<Value> t, ArrayRef<Value>, Value dst) {
         db.copy(t[0], dst);
         db.unary(tile::UnaryKind::scale, dst, inverseCount);
@@ -92,36 +88,40 @@ FailureOr<Value> tessel::lowering::lowerNorm(OpBuilder &b, Operation *op,
     Value squares, centred;
     Value zeroSum = db.compute({}, unit, acc, noTiles);
     if (norm.rms) {
-      squares = pass(zeroSum, [&](Value j, ValueRange carried) {
-        return SmallVector<Value>{addRowSums(carried[0], db.rowTile(x, j), j, [&](ArrayRef<Value> t) {
-          db.binary(tile::BinaryKind::mul, tile::Broadcast::none, t[0], t[0], db.index(1));
-          return db.packTile(db.index(1), format);
-        })};
+      squares = db.loopCarrying(0, nt, zeroSum, [&](Value j, ValueRange carried) {
+        return SmallVector<Value>{
+            addRowSums(carried[0], db.rowTile(x, j), j, [&](ArrayRef<Value> t) {
+              db.binary(tile::BinaryKind::mul, tile::Broadcast::none, t[0], t[0], db.index(1));
+              return db.packTile(db.index(1), format);
+            })};
       })[0];
     } else {
-      ValueRange both = pass({db.emptyRow(format, nt), zeroSum}, [&](Value j, ValueRange carried) {
-        Value c = db.compute({db.rowTile(x, j), mean}, {unit, j}, format,
-                             [&](ArrayRef<Value> t, ArrayRef<Value> idx, Value dst) {
-          db.binary(tile::BinaryKind::sub, tile::Broadcast::cols, t[0], t[1], dst);
-          if (partialCols)
-            db.mask(dst, db.index(32), db.apply(view.cols - d0 * 32, idx[1]), 0.0f);
-        });
-        Value next = addRowSums(carried[1], c, j, [&](ArrayRef<Value> t) {
-          db.copy(t[0], db.index(1));
-          db.unary(tile::UnaryKind::square, db.index(1));
-          return db.packTile(db.index(1), format);
-        });
-        return SmallVector<Value>{db.rowInsert(c, carried[0], j), next};
-      });
+      ValueRange both = db.loopCarrying(
+          0, nt, {db.emptyRow(format, nt), zeroSum}, [&](Value j, ValueRange carried) {
+            Value c = db.compute(
+                {db.rowTile(x, j), mean}, {unit, j}, format,
+                [&](ArrayRef<Value> t, ArrayRef<Value> idx, Value dst) {
+                  db.binary(tile::BinaryKind::sub, tile::Broadcast::cols, t[0], t[1], dst);
+                  if (partialCols)
+                    db.mask(dst, db.index(32), db.apply(view.cols - d0 * 32, idx[1]), 0.0f);
+                });
+            Value next = addRowSums(carried[1], c, j, [&](ArrayRef<Value> t) {
+              db.copy(t[0], db.index(1));
+              db.unary(tile::UnaryKind::square, db.index(1));
+              return db.packTile(db.index(1), format);
+            });
+            return SmallVector<Value>{db.rowInsert(c, carried[0], j), next};
+          });
       centred = both[0];
       squares = both[1];
     }
-    Value rstd = db.compute(squares, unit, format, [&](ArrayRef<Value> t, ArrayRef<Value>, Value dst) {
-      db.copy(t[0], dst);
-      db.unary(tile::UnaryKind::scale, dst, inverseCount);
-      db.unary(tile::UnaryKind::shift, dst, norm.epsilon);
-      db.unary(tile::UnaryKind::rsqrt, dst);
-    });
+    Value rstd =
+        db.compute(squares, unit, format, [&](ArrayRef<Value> t, ArrayRef<Value>, Value dst) {
+          db.copy(t[0], dst);
+          db.unary(tile::UnaryKind::scale, dst, inverseCount);
+          db.unary(tile::UnaryKind::shift, dst, norm.epsilon);
+          db.unary(tile::UnaryKind::rsqrt, dst);
+        });
 
     db.loop(nt, [&](Value j) {
       SmallVector<Value> in{db.rowTile(centred ? centred : x, j), rstd};
@@ -199,11 +199,6 @@ FailureOr<Value> tessel::lowering::lowerGroupNorm(OpBuilder &b, graph::GroupNorm
           db.loadRow(db.input(k), unit, channelOf, cg, DispatchBuilder::RowRead::scalars));
     Value scaleRow = op.getScale() ? params[0] : Value();
     Value biasRow = op.getBias() ? params.back() : Value();
-    // A pass over the group's tiles carrying an accumulator, or a row and one.
-    auto pass = [&](ValueRange carried,
-                    function_ref<SmallVector<Value>(Value t, ValueRange carried)> body) {
-      return db.loopCarrying(0, tiles, carried, body);
-    };
     auto noTiles = [](ArrayRef<Value>, ArrayRef<Value>, Value) {};
     // Folds the row sums of a tile into the accumulator `sum`, in column 0.
     auto addRowSums = [&](Value sum, Value tile, Value t, bool squared) {
@@ -230,21 +225,24 @@ FailureOr<Value> tessel::lowering::lowerGroupNorm(OpBuilder &b, graph::GroupNorm
       });
     };
 
-    Value sum = pass(db.compute({}, unit, acc, noTiles), [&](Value t, ValueRange carried) {
-      return SmallVector<Value>{addRowSums(carried[0], db.rowTile(x, t), t, false)};
-    })[0];
+    Value sum = db.loopCarrying(
+        0, tiles, db.compute({}, unit, acc, noTiles), [&](Value t, ValueRange carried) {
+          return SmallVector<Value>{addRowSums(carried[0], db.rowTile(x, t), t, false)};
+        })[0];
     Value mean = groupMean(sum, [](Value) {});
-    ValueRange both = pass({db.emptyRow(format, tiles), db.compute({}, unit, acc, noTiles)},
-                           [&](Value t, ValueRange carried) {
-      Value c = db.compute({db.rowTile(x, t), mean}, {unit, t}, format,
-                           [&](ArrayRef<Value> in, ArrayRef<Value> idx, Value dst) {
-        db.binary(tile::BinaryKind::sub, scalar, in[0], in[1], dst);
-        if (partial)
-          db.mask(dst, db.apply(rowsLeft, idx[1]), db.apply(colsLeft, idx[1]), 0.0f);
-      });
-      return SmallVector<Value>{db.rowInsert(c, carried[0], t),
-                                addRowSums(carried[1], c, t, true)};
-    });
+    ValueRange both = db.loopCarrying(
+        0, tiles, {db.emptyRow(format, tiles), db.compute({}, unit, acc, noTiles)},
+        [&](Value t, ValueRange carried) {
+          Value c = db.compute({db.rowTile(x, t), mean}, {unit, t}, format,
+                               [&](ArrayRef<Value> in, ArrayRef<Value> idx, Value dst) {
+                                 db.binary(tile::BinaryKind::sub, scalar, in[0], in[1], dst);
+                                 if (partial)
+                                   db.mask(dst, db.apply(rowsLeft, idx[1]),
+                                           db.apply(colsLeft, idx[1]), 0.0f);
+                               });
+          return SmallVector<Value>{db.rowInsert(c, carried[0], t),
+                                    addRowSums(carried[1], c, t, true)};
+        });
     Value centred = both[0];
     Value rstd = groupMean(both[1], [&](Value dst) {
       db.unary(tile::UnaryKind::shift, dst, op.getEpsilon().convertToFloat());

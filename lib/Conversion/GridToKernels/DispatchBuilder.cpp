@@ -68,6 +68,8 @@ AffineExpr tessel::lowering::broadcastTileIndex(const TiledView &operand, const 
 }
 
 tile::DataFormat tessel::lowering::formatOf(Value v) {
+  if (auto tileType = dyn_cast<tile::TileType>(v.getType()))
+    return tileType.getFormat();
   return grid::getLayout(v.getType()).getFormat();
 }
 

@@ -240,12 +240,11 @@ void ReductionKernels::build() {
   for (int64_t d = 1; d <= std::min<int64_t>(r.stepCount, 16); ++d)
     if (r.stepCount % d == 0)
       batch = d;
-  auto formatOfTile = [](Value tile) { return cast<tile::TileType>(tile.getType()).getFormat(); };
   SmallVector<Value> stepCBs, unitCBs;
   for (Operation *read : r.stepReads)
-    stepCBs.push_back(db.cb(formatOfTile(read->getResult(0)), 2 * batch));
+    stepCBs.push_back(db.cb(formatOf(read->getResult(0)), 2 * batch));
   for (grid::LoadOp read : r.unitReads)
-    unitCBs.push_back(db.cb(formatOfTile(read.getResult()), 2));
+    unitCBs.push_back(db.cb(formatOf(read.getResult()), 2));
   for (grid::ComputeOp compute : {r.init, r.step, r.finish}) {
     Block &body = compute.getBody().front();
     Value yielded = cast<grid::YieldOp>(body.getTerminator()).getValue();

@@ -345,7 +345,6 @@ void RowKernels::buildCompute() {
 }
 
 void RowKernels::build() {
-  auto formatOfTile = [](Value tile) { return cast<tile::TileType>(tile.getType()).getFormat(); };
   for (grid::LoadRowOp row : r.coreRows)
     coreRowCBs.push_back(db.cb(row.getTileType().getFormat(), row.getCount()));
   for (grid::LoadRowOp row : r.rows)
@@ -358,7 +357,7 @@ void RowKernels::build() {
       passCBs[compute] = db.cb(compute.getType().getFormat(), 1);
     if (auto pass = dyn_cast<scf::ForOp>(nested);
         pass && pass.getNumRegionIterArgs() && isRow(pass.getRegionIterArgs()[0]))
-      passCBs[pass] = db.cb(formatOfTile(pass.getBody()->getTerminator()->getOperand(0)
+      passCBs[pass] = db.cb(formatOf(pass.getBody()->getTerminator()->getOperand(0)
                                              .getDefiningOp<tensor::InsertOp>()
                                              .getScalar()),
                             passRange(pass)->second);
@@ -370,7 +369,7 @@ void RowKernels::build() {
       if (pack.getResult() != yielded)
         passCBs[pack] = db.cb(pack.getType().getFormat(), 1);
   });
-  outCB = db.cb(formatOfTile(r.store.getValue()), 2);
+  outCB = db.cb(formatOf(r.store.getValue()), 2);
   Value unitIv = r.units.getInductionVar();
   // Reads `row` at unit `at` into `cb`.
   auto readRow = [&](grid::LoadRowOp row, Value cb, Value at) {
@@ -432,8 +431,9 @@ void RowKernels::build() {
     Value zero = db.index(0);
     auto writeTile = [&](IRMapping &step) {
       db.wait(outCB, 1);
-      db.write(outCB, zero, db.output(0),
-               db.apply(r.store.getMap().getResult(0), recomputeIndex(db, r.store.getUnit(), step)));
+      db.write(
+          outCB, zero, db.output(0),
+          db.apply(r.store.getMap().getResult(0), recomputeIndex(db, r.store.getUnit(), step)));
       db.flush();
       db.pop(outCB, 1);
     };
