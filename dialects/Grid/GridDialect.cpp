@@ -40,9 +40,13 @@ LogicalResult GridDialect::verifyOperationAttribute(Operation *op, NamedAttribut
       if (op->getName().getStringRef() != "graph.reduce" && !isa<DispatchOp>(op))
         return op->emitError() << "a #grid.reduce_config belongs on a graph.reduce or the "
                                   "grid.dispatch it lowers to";
+    } else if (isa<ConvConfigAttr>(value)) {
+      if (op->getName().getStringRef() != "graph.conv")
+        return op->emitError() << "a #grid.conv_config belongs on a graph.conv";
     } else if (!isa<MatmulConfigAttr>(value)) {
       return op->emitError() << "'" << name
-                             << "' must be a #grid.matmul_config or a #grid.reduce_config";
+                             << "' must be a #grid.matmul_config, #grid.reduce_config or "
+                                "#grid.conv_config";
     }
   } else if (name == kComputeAttrName) {
     if (!isa<ComputeConfigAttr>(value))

@@ -173,6 +173,29 @@ def Grid_ReduceConfigAttr : AttrDef<Grid_Dialect, "ReduceConfig"> {
   let genVerifyDecl = 1;
 }
 
+def Grid_ConvConfigAttr : AttrDef<Grid_Dialect, "ConvConfig"> {
+  let mnemonic = "conv_config";
+  let summary = "How a convolution is computed, and the cost model's estimates of each way";
+  let description = [{
+    Chosen by `tt-choose-conv-algorithms` for a `graph.conv` that Winograd F(2x2, 3x3) can
+    compute (3x3, stride 1, dilation 1, one group, constant weights) and read by
+    `tt-decompose-graph`: `implicit_gemm` is one matmul whose reader gathers the windows,
+    `winograd` transforms the input tiles, multiplies them by the transformed weights in 16
+    matmuls and transforms the products back. Both estimates are in cycles.
+
+    ```mlir
+    %y = graph.conv %x, %w, %b {..., grid.config = #grid.conv_config<algorithm = winograd,
+                                implicit_gemm_cycles = 421440, winograd_cycles = 324718>}
+    ```
+  }];
+  let parameters = (ins EnumParameter<Grid_ConvAlgorithm>:$algorithm,
+                        "int64_t":$implicitGemmCycles, "int64_t":$winogradCycles);
+  let assemblyFormat = [{
+    `<` `algorithm` `=` $algorithm `,` `implicit_gemm_cycles` `=` $implicitGemmCycles `,`
+    `winograd_cycles` `=` $winogradCycles `>`
+  }];
+}
+
 def Grid_LayoutAttr : AttrDef<Grid_Dialect, "Layout"> {
   let mnemonic = "layout";
   let summary = "How a tensor is laid out on the chip";

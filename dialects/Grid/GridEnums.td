@@ -26,6 +26,11 @@ def Grid_LhsSource : I32EnumAttr<"LhsSource",
   let cppNamespace = "::tessel::grid";
 }
 
+def Grid_ConvAlgorithm : I32EnumAttr<"ConvAlgorithm", "how a convolution is computed", [
+    I32EnumAttrCase<"implicit_gemm", 0>, I32EnumAttrCase<"winograd", 1>]> {
+  let cppNamespace = "::tessel::grid";
+}
+
 def Grid_CoreDim : I32EnumAttr<"CoreDim", "a coordinate of the running core", [
     I32EnumAttrCase<"x", 0>, I32EnumAttrCase<"y", 1>, I32EnumAttrCase<"linear", 2>,
     I32EnumAttrCase<"count", 3>]> {

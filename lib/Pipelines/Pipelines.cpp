@@ -10,6 +10,12 @@ void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions 
   if (options.fusion)
     pm.addPass(createFuseGraph());
   pm.addPass(createFoldBatchNorm());
+  ChooseConvAlgorithmsOptions convs;
+  convs.chip = options.chip;
+  convs.precision = options.precision;
+  convs.overrides = options.precisionOverrides;
+  convs.winograd = options.winograd;
+  pm.addPass(createChooseConvAlgorithms(convs));
   pm.addPass(createDecomposeGraph(DecomposeGraphOptions{/*expandNorms=*/!options.fusion}));
   pm.addPass(mlir::createCanonicalizerPass());
   if (options.pruneTiles > 0)

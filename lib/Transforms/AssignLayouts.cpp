@@ -32,13 +32,16 @@ struct AssignLayoutsPass : tessel::impl::AssignLayoutsBase<AssignLayoutsPass> {
       return signalPassFailure();
     }
     module->setAttr(grid::kPrecisionAttrName, StringAttr::get(ctx, precision));
-    rt::ChipDesc desc;
-    std::string error;
-    if (!rt::loadChip(chip, desc, error)) {
-      module.emitError() << error;
-      return signalPassFailure();
+    // A chip an earlier pass recorded (tt-choose-conv-algorithms) is not read again.
+    if (!module->hasAttr(grid::kChipAttrName)) {
+      rt::ChipDesc desc;
+      std::string error;
+      if (!rt::loadChip(chip, desc, error)) {
+        module.emitError() << error;
+        return signalPassFailure();
+      }
+      module->setAttr(grid::kChipAttrName, chipAttr(ctx, desc));
     }
-    module->setAttr(grid::kChipAttrName, chipAttr(ctx, desc));
 
     // Integers that only integer math and moves touch are held in int32 tiles, exact over the
     // whole int32 range; other integers and booleans in f32 tiles whatever the precision:

@@ -3,6 +3,7 @@
 // model's precision and the user's per-node overrides.
 #include "tessel/Transforms/IntegerTensors.h"
 #include "tessel/Transforms/Passes.h"
+#include "tessel/Transforms/Precision.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -18,26 +19,6 @@ using namespace mlir;
 using namespace tessel;
 
 namespace {
-
-/// What a precision asks of the ops it covers: the weights' format and the fidelity. Tenstorrent's
-/// rule of thumb pairs bf16 with HiFi4, bfp8 with HiFi2 and bfp4 with LoFi: each drops the
-/// multiplier phases whose bits the narrower mantissas no longer have.
-struct Precision {
-  tile::DataFormat weights;
-  tile::MathFidelity fidelity;
-};
-
-std::optional<Precision> precisionNamed(StringRef name) {
-  if (name == "fp32")
-    return Precision{tile::DataFormat::f32, tile::MathFidelity::HiFi4};
-  if (name == "bf16")
-    return Precision{tile::DataFormat::bf16, tile::MathFidelity::HiFi4};
-  if (name == "bfp8")
-    return Precision{tile::DataFormat::bfp8_b, tile::MathFidelity::HiFi2};
-  if (name == "bfp4")
-    return Precision{tile::DataFormat::bfp4_b, tile::MathFidelity::LoFi};
-  return std::nullopt;
-}
 
 /// Bits of mantissa a format keeps, to take the widest of several requests for one weight.
 int mantissaBits(tile::DataFormat format) {

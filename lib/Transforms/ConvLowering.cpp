@@ -5,11 +5,9 @@ using namespace tessel;
 
 static int64_t product(ArrayRef<int64_t> v) { return ShapedType::getNumElements(v); }
 
-/// A remap of `x` to `type` whose results are simplified over the output's index ranges, so
-/// that the lowering sees `d3` rather than `d3 mod C` for d3 < C.
-static Value remap(OpBuilder &b, Location loc, Value x, RankedTensorType type,
-                   ArrayRef<AffineExpr> index, float padding, ArrayRef<AffineExpr> guards = {},
-                   ArrayRef<int64_t> guardBounds = {}) {
+Value tessel::buildRemap(OpBuilder &b, Location loc, Value x, RankedTensorType type,
+                         ArrayRef<AffineExpr> index, float padding, ArrayRef<AffineExpr> guards,
+                         ArrayRef<int64_t> guardBounds) {
   auto simplified = [&](ArrayRef<AffineExpr> exprs) {
     return graph::simplifyOverRanges(exprs, type.getShape(), b.getContext());
   };
@@ -42,7 +40,7 @@ Value tessel::buildConvWindows(OpBuilder &b, Location loc, Value x, int64_t grou
     index.push_back(o * strides[i] - pads[i] + kk * dilations[i]);
   }
   auto colsType = RankedTensorType::get({n, groups, positions, cg * taps}, type.getElementType());
-  return remap(b, loc, x, colsType, index, padding);
+  return buildRemap(b, loc, x, colsType, index, padding);
 }
 
 Value tessel::buildChannelRows(OpBuilder &b, Location loc, Value x, int64_t channels) {
@@ -60,7 +58,7 @@ Value tessel::buildChannelRows(OpBuilder &b, Location loc, Value x, int64_t chan
     index.push_back(p.floorDiv(stride) % size);
   }
   auto rowsType = RankedTensorType::get({1, 1, n * positions, channels}, type.getElementType());
-  return remap(b, loc, x, rowsType, index, 0.0f);
+  return buildRemap(b, loc, x, rowsType, index, 0.0f);
 }
 
 Value tessel::buildFromChannelRows(OpBuilder &b, Location loc, Value rows,
@@ -71,22 +69,25 @@ Value tessel::buildFromChannelRows(OpBuilder &b, Location loc, Value rows,
   for (int64_t i = 2; i < type.getRank(); ++i)
     position = position * type.getDimSize(i) + getAffineDimExpr(i, ctx);
   int64_t positions = product(type.getShape().drop_front(2));
-  return remap(b, loc, rows, type,
+  return buildRemap(b, loc, rows, type,
                {getAffineConstantExpr(0, ctx), m.floorDiv(perGroup),
                 getAffineDimExpr(0, ctx) * positions + position, m % perGroup},
                0.0f);
 }
 
-namespace {
-/// Where a window's tap reads, over rows of channels: the flat input position, and the spatial
-/// indices that must stay inside the input (the flattened position cannot tell a column left of
-/// the input from the end of the row above). Only the guards that can fail are kept.
-struct WindowReads {
-  AffineExpr position;
-  SmallVector<AffineExpr> guards;
-  SmallVector<int64_t> bounds;
-};
-} // namespace
+WindowReads tessel::windowReadsAt(AffineExpr image, ArrayRef<AffineExpr> at,
+                                  ArrayRef<int64_t> shape, ArrayRef<int64_t> inSpatial) {
+  WindowReads w{image, {}, {}};
+  for (auto [in, size] : llvm::zip_equal(at, inSpatial)) {
+    w.position = w.position * size + in;
+    std::optional<std::pair<int64_t, int64_t>> r = graph::affineRange(in, shape);
+    if (r && r->first >= 0 && r->second < size)
+      continue;
+    w.guards.push_back(in);
+    w.bounds.push_back(size);
+  }
+  return w;
+}
 
 /// `outRow` (a row of the windows, image after image) and `tap` are expressions of the output
 /// dims of a result `shape`; the position read is a row of the input's rows of channels.
@@ -96,21 +97,15 @@ static WindowReads windowReads(AffineExpr outRow, AffineExpr tap, ArrayRef<int64
                                ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads) {
   int64_t outPositions = product(outSpatial);
   AffineExpr outPosition = outRow % outPositions;
-  WindowReads w{outRow.floorDiv(outPositions), {}, {}};
+  SmallVector<AffineExpr> at;
   int64_t oStride = outPositions, kStride = product(kernel);
   for (size_t i = 0; i < kernel.size(); ++i) {
     oStride /= outSpatial[i];
     kStride /= kernel[i];
     AffineExpr o = outPosition.floorDiv(oStride) % outSpatial[i];
-    AffineExpr in = o * strides[i] - pads[i] + tap.floorDiv(kStride) % kernel[i] * dilations[i];
-    w.position = w.position * inSpatial[i] + in;
-    std::optional<std::pair<int64_t, int64_t>> r = graph::affineRange(in, shape);
-    if (r && r->first >= 0 && r->second < inSpatial[i])
-      continue;
-    w.guards.push_back(in);
-    w.bounds.push_back(inSpatial[i]);
+    at.push_back(o * strides[i] - pads[i] + tap.floorDiv(kStride) % kernel[i] * dilations[i]);
   }
-  return w;
+  return windowReadsAt(outRow.floorDiv(outPositions), at, shape, inSpatial);
 }
 
 /// [1, groups, N * output positions, taps * C/groups] from `rows` [1, 1, N * input positions, C]:
@@ -130,7 +125,7 @@ static Value buildRowWindows(OpBuilder &b, Location loc, Value rows, ArrayRef<in
                               inSpatial, outSpatial, kernel, strides, dilations, pads);
   SmallVector<AffineExpr> index{getAffineConstantExpr(0, ctx), getAffineConstantExpr(0, ctx),
                                 w.position, getAffineDimExpr(1, ctx) * cg + dq % cg};
-  return remap(b, loc, rows, colsType, index, 0.0f, w.guards, w.bounds);
+  return buildRemap(b, loc, rows, colsType, index, 0.0f, w.guards, w.bounds);
 }
 
 static Value reshape(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> shape) {
@@ -158,7 +153,7 @@ static Value buildDepthwiseConv(OpBuilder &b, graph::ConvOp conv) {
   WindowReads w = windowReads(getAffineDimExpr(2, ctx), getAffineDimExpr(1, ctx),
                               windowsType.getShape(), inType.getShape().drop_front(2), outSpatial,
                               kernel, conv.getStrides(), conv.getDilations(), conv.getPads());
-  Value windows = remap(b, loc, rows, windowsType,
+  Value windows = buildRemap(b, loc, rows, windowsType,
                         {getAffineConstantExpr(0, ctx), getAffineConstantExpr(0, ctx), w.position,
                          getAffineDimExpr(3, ctx)},
                         0.0f, w.guards, w.bounds);
@@ -196,7 +191,7 @@ static Value padWeightChannels(OpBuilder &b, Location loc, Value w, int64_t chan
   SmallVector<AffineExpr> index;
   for (int64_t i = 0; i < type.getRank(); ++i)
     index.push_back(getAffineDimExpr(i, b.getContext()));
-  return remap(b, loc, w, padded, index, 0.0f);
+  return buildRemap(b, loc, w, padded, index, 0.0f);
 }
 
 FailureOr<Value> tessel::buildSpaceToDepthConv(OpBuilder &b, graph::ConvOp conv) {
@@ -239,7 +234,7 @@ FailureOr<Value> tessel::buildSpaceToDepthConv(OpBuilder &b, graph::ConvOp conv)
              by = getAffineDimExpr(2, ctx), bx = getAffineDimExpr(3, ctx);
   AffineExpr phase = ch % 4;
   auto s2dType = RankedTensorType::get({n, 4 * c, blocks[0], blocks[1]}, inType.getElementType());
-  Value x = remap(b, loc, conv.getInput(), s2dType,
+  Value x = buildRemap(b, loc, conv.getInput(), s2dType,
                   {d0, ch.floorDiv(4), by * 2 + phase.floorDiv(2), bx * 2 + phase % 2}, 0.0f);
   // w'[m, 4 c + 2 ry + rx, ty, tx] = w[m, c, 2 ty + ry - shift, 2 tx + rx - shift], zero
   // where that leaves the kernel.
@@ -349,7 +344,7 @@ Value tessel::buildPool(OpBuilder &b, graph::PoolOp pool) {
     Value rows = buildChannelRows(b, loc, pool.getInput());
     int64_t inPositions = product(inSpatial);
     auto perImage = RankedTensorType::get({n, 1, inPositions, c}, inType.getElementType());
-    Value images = remap(b, loc, rows, perImage,
+    Value images = buildRemap(b, loc, rows, perImage,
                          {getAffineConstantExpr(0, ctx), getAffineConstantExpr(0, ctx),
                           getAffineDimExpr(0, ctx) * inPositions + getAffineDimExpr(2, ctx),
                           getAffineDimExpr(3, ctx)},
@@ -359,7 +354,7 @@ Value tessel::buildPool(OpBuilder &b, graph::PoolOp pool) {
                                   getAffineConstantExpr(0, ctx), getAffineDimExpr(1, ctx)};
     for (int64_t i = 2; i < out.getRank(); ++i)
       index[2] = index[2] + getAffineDimExpr(i, ctx);
-    return remap(b, loc, pooled, out, index, 0.0f);
+    return buildRemap(b, loc, pooled, out, index, 0.0f);
   }
   if (channelsLast) {
     // [1, taps, N * output positions, C]: a tap's window values are a tile row of channels, and
@@ -372,7 +367,7 @@ Value tessel::buildPool(OpBuilder &b, graph::PoolOp pool) {
                                 pool.getStrides(), pool.getDilations(), pads.take_front(k));
     SmallVector<AffineExpr> index{getAffineConstantExpr(0, ctx), getAffineConstantExpr(0, ctx),
                                   w.position, getAffineDimExpr(3, ctx)};
-    pooled = reduce(kind, remap(b, loc, rows, windowsType, index, padding, w.guards, w.bounds), {1});
+    pooled = reduce(kind, buildRemap(b, loc, rows, windowsType, index, padding, w.guards, w.bounds), {1});
   } else {
     // [N, C, output positions, taps], reduced along the rows of its tiles.
     Value windows = buildConvWindows(b, loc, pool.getInput(), c, outSpatial, kernel,

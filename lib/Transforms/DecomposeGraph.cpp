@@ -3,6 +3,8 @@
 #include "tessel/Transforms/Normalization.h"
 #include "tessel/Transforms/Passes.h"
 
+#include "Grid/GridDialect.h"
+
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -281,6 +283,21 @@ struct StemSpaceToDepth : OpRewritePattern<ConvOp> {
   }
 };
 
+/// A 3x3 stride-1 convolution as Winograd F(2x2, 3x3), where tt-choose-conv-algorithms chose it.
+struct WinogradConv : OpRewritePattern<ConvOp> {
+  WinogradConv(MLIRContext *ctx) : OpRewritePattern(ctx, /*benefit=*/3) {}
+  LogicalResult matchAndRewrite(ConvOp op, PatternRewriter &rewriter) const override {
+    auto config = op->getAttrOfType<grid::ConvConfigAttr>(grid::kConfigAttrName);
+    if (!config || config.getAlgorithm() != grid::ConvAlgorithm::winograd)
+      return rewriter.notifyMatchFailure(op, "not chosen for Winograd");
+    FailureOr<Value> conv = buildWinogradConv(rewriter, op);
+    if (failed(conv))
+      return failure();
+    rewriter.replaceOp(op, *conv);
+    return success();
+  }
+};
+
 /// The one way the chip computes a convolution today: im2col and a matmul.
 struct DecomposeConv : OpRewritePattern<ConvOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -341,8 +358,20 @@ struct DecomposeBatchNorm : OpRewritePattern<BatchNormOp> {
 struct DecomposeGraphPass : tessel::impl::DecomposeGraphBase<DecomposeGraphPass> {
   using DecomposeGraphBase::DecomposeGraphBase;
   void runOnOperation() override {
+    WalkResult chosen = getOperation().walk([](ConvOp conv) {
+      auto config = conv->getAttrOfType<grid::ConvConfigAttr>(grid::kConfigAttrName);
+      if (config && config.getAlgorithm() == grid::ConvAlgorithm::winograd &&
+          !winogradApplies(conv)) {
+        conv.emitError("Winograd F(2x2, 3x3) takes a 2-D 3x3 convolution of stride 1, "
+                       "dilation 1 and one group with constant f32 weights");
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (chosen.wasInterrupted())
+      return signalPassFailure();
     RewritePatternSet patterns(&getContext());
-    patterns.add<DecomposeConcat, StemSpaceToDepth, DecomposeConv, DecomposePool, DecomposeBatchNorm, DecomposeGemm, FoldConstantReshape, FoldConstantTranspose, SoftmaxAxisLast,
+    patterns.add<DecomposeConcat, StemSpaceToDepth, WinogradConv, DecomposeConv, DecomposePool, DecomposeBatchNorm, DecomposeGemm, FoldConstantReshape, FoldConstantTranspose, SoftmaxAxisLast,
                  BinaryInTileBroadcast, WhereInTileBroadcast>(&getContext());
     patterns.add<ExpandNorm<LayerNormOp>, ExpandNorm<RMSNormOp>>(&getContext(), expandNorms);
     patterns.add<ExpandGroupNorm>(&getContext());

@@ -86,7 +86,8 @@ static cl::opt<std::string> dumpIrDir("dump-ir-dir",
 
 static cl::opt<bool> printOpConfigs("print-op-configs",
                                     cl::desc("Print each op's chosen config (core grid, "
-                                             "blocking, K chunk, estimated cycles) and whether "
+                                             "blocking, K chunk, estimated cycles; a 3x3 "
+                                             "convolution's algorithm) and whether "
                                              "its result stays in L1 (sharded, written over its residual), on stdout"),
                                     cl::cat(category));
 static cl::opt<bool> printPrecision("print-precision",
@@ -150,6 +151,15 @@ static cl::opt<std::string> fusion(
              "model); graph: the graph's fusions only; off: every op its own dispatch, for "
              "comparison and debugging"),
     cl::value_desc("on|always|graph|off"), cl::init("on"), cl::cat(category));
+static cl::opt<std::string> winograd(
+    "winograd",
+    cl::desc("auto (default): compute a 3x3 stride-1 convolution with constant weights as "
+             "Winograd F(2x2, 3x3) where the cost model estimates it cheaper than the implicit "
+             "GEMM (2.25x fewer matmul products, the input and output transformed by dispatches "
+             "of their own; taken only for f32 or bf16 weights and an even output size); "
+             "always: wherever it applies; never: nowhere. --print-op-configs shows each "
+             "convolution's choice and estimates"),
+    cl::value_desc("auto|always|never"), cl::init("auto"), cl::cat(category));
 static cl::opt<bool> printFusion("print-fusion",
                                  cl::desc("Print on stdout the graph ops that cover several ONNX "
                                           "nodes, and each producer -> consumer dispatch pair "
@@ -201,6 +211,14 @@ void printOpConfig(Operation *inner) {
   if (inner->hasAttr(tessel::grid::kOverResidualAttrName))
     llvm::outs() << ", written over its residual";
   llvm::outs() << "\n";
+}
+
+/// What tt-choose-conv-algorithms decided for a convolution Winograd could compute.
+void printConvConfig(Operation *inner) {
+  if (auto config = inner->getAttrOfType<tessel::grid::ConvConfigAttr>(
+          tessel::grid::kConfigAttrName))
+    llvm::outs() << tessel::graph::nodeNames(inner->getLoc()) << " (" << inner->getName()
+                 << "): " << config << "\n";
 }
 
 /// Once the graph is in its final form (before layouts are assigned), a graph op that computes
@@ -324,9 +342,12 @@ int main(int argc, char **argv) {
     dumper->dump(*module, "import-onnx");
     pm.addInstrumentation(std::move(dumper));
   }
-  if (printOpConfigs)
+  if (printOpConfigs) {
+    pm.addInstrumentation(std::make_unique<PrintEachOp>("tt-choose-conv-algorithms",
+                                                        /*before=*/false, printConvConfig));
     pm.addInstrumentation(
         std::make_unique<PrintEachOp>("tt-choose-op-configs", /*before=*/false, printOpConfig));
+  }
   if (printPrecision)
     pm.addInstrumentation(
         std::make_unique<PrintEachOp>("tt-assign-precision", /*before=*/false, printOpPrecision));
@@ -356,6 +377,9 @@ int main(int argc, char **argv) {
   options.fuseTileLoops = fusion == "on" || fusion == "always";
   options.forceFusion = fusion == "always";
   options.printFusion = printFusion.getValue();
+  if (winograd != "auto" && winograd != "always" && winograd != "never")
+    return fail("--winograd must be auto, always or never, not '" + winograd + "'");
+  options.winograd = winograd.getValue();
   if (printFusion)
     pm.addInstrumentation(
         std::make_unique<PrintEachOp>("tt-assign-layouts", /*before=*/true, printGraphFusion));

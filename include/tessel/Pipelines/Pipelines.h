@@ -62,6 +62,11 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
                                llvm::cl::desc("Join consecutive dispatches into programs the "
                                               "chip launches once (tt-form-programs)"),
                                llvm::cl::init(true)};
+  Option<std::string> winograd{
+      *this, "winograd",
+      llvm::cl::desc("3x3 stride-1 convolutions as Winograd F(2x2, 3x3): auto (where the cost "
+                     "model estimates it cheaper), always or never (tt-choose-conv-algorithms)"),
+      llvm::cl::init("auto")};
   Option<bool> printFusion{*this, "print-fusion",
                            llvm::cl::desc("Print tt-fuse-tile-loops's decisions on stdout"),
                            llvm::cl::init(false)};

@@ -20,6 +20,28 @@
 
 namespace tessel {
 
+/// A remap of `x` to `type` whose results are simplified over the output's index ranges, so
+/// that the lowering sees `d3` rather than `d3 mod C` for d3 < C. `guards` (each within
+/// [0, its bound)) mark the reads outside the input, which read `padding`.
+mlir::Value buildRemap(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                       mlir::RankedTensorType type, llvm::ArrayRef<mlir::AffineExpr> index,
+                       float padding, llvm::ArrayRef<mlir::AffineExpr> guards = {},
+                       llvm::ArrayRef<int64_t> guardBounds = {});
+
+/// Where a window's tap reads, over rows of channels: the flat input position, and the spatial
+/// indices that must stay inside the input (the flattened position cannot tell a column left of
+/// the input from the end of the row above). Only the guards that can fail are kept.
+struct WindowReads {
+  mlir::AffineExpr position;
+  llvm::SmallVector<mlir::AffineExpr> guards;
+  llvm::SmallVector<int64_t> bounds;
+};
+
+/// The reads of image `image` at spatial coordinates `at` (expressions of the dims of a result
+/// of `shape`) of an input of `inSpatial`, one row of channels per position.
+WindowReads windowReadsAt(mlir::AffineExpr image, llvm::ArrayRef<mlir::AffineExpr> at,
+                          llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> inSpatial);
+
 /// [N, groups, positions, C/groups * taps]: every window of `x` [N, C, spatial...] for the
 /// output positions `outSpatial`, values outside the input reading `padding`.
 mlir::Value buildConvWindows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
@@ -42,6 +64,19 @@ mlir::Value buildFromChannelRows(mlir::OpBuilder &b, mlir::Location loc, mlir::V
 /// kernel, so that a window's taps move in runs four times as long. The weights must be
 /// constant. Returns the new convolution's result, or failure where it does not apply.
 mlir::FailureOr<mlir::Value> buildSpaceToDepthConv(mlir::OpBuilder &b, graph::ConvOp conv);
+
+/// Whether buildWinogradConv applies: a 2-D 3x3 convolution of stride 1, dilation 1 and one
+/// group with constant f32 weights.
+bool winogradApplies(graph::ConvOp conv);
+
+/// A 3x3 stride-1 2-D convolution with constant weights as Winograd F(2x2, 3x3), channels-last:
+/// each 4x4 input tile transformed (B^T d B: a sum of four of its values, signed, per transformed
+/// position, as windows reduced by +-1 weights), 16 matmuls of the transformed tiles by the
+/// weights transformed at compile time (G g G^T), and each 2x2 output tile transformed back
+/// (A^T m A: nine signed taps per output, the bias added). The matmuls take 2.25x fewer
+/// products than the direct convolution's; the transforms move four times the input and the
+/// output. Returns failure where it does not apply.
+mlir::FailureOr<mlir::Value> buildWinogradConv(mlir::OpBuilder &b, graph::ConvOp conv);
 
 /// The ops that compute `conv`, built in front of it; returns the value replacing its result.
 mlir::Value buildIm2colConv(mlir::OpBuilder &b, graph::ConvOp conv);

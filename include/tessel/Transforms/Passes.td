@@ -132,10 +132,66 @@ def PruneWeights : Pass<"tt-prune-weights", "mlir::ModuleOp"> {
   let dependentDialects = ["::tessel::graph::GraphDialect"];
 }
 
+def ChooseConvAlgorithms : Pass<"tt-choose-conv-algorithms", "mlir::ModuleOp"> {
+  let summary = "Chooses implicit GEMM or Winograd F(2x2, 3x3) for each 3x3 convolution by cost";
+  let description = [{
+    For every `graph.conv` that Winograd F(2x2, 3x3) can compute (2-D, 3x3, stride 1,
+    dilation 1, one group, constant f32 weights), estimates two ways of computing it on the
+    module's chip at the precision given and records the cheaper as a `#grid.conv_config`, which
+    `tt-decompose-graph` follows:
+    - `implicit_gemm`: one matmul whose reader gathers the windows, estimated by the matmul cost
+      model's best blocking (`cost::choosePlan`);
+    - `winograd`: the input's 4x4 tiles transformed (a reduce of four signed taps per value),
+      16 batched matmuls with the weights transformed at compile time (2.25x fewer products, at
+      the price of whole-tile padding of the tile count) and the products transformed back (nine
+      signed taps per output). The matmuls are estimated as above; each transform by the
+      slowest of the bytes its windows move over one NoC's links, out of the cores that hold
+      them and into each reducing core, its reader's requests and DRAM round trips, and its
+      math, plus a dispatch gap.
+
+    `auto` takes Winograd only where its estimate is at least 15% below the implicit GEMM's
+    (the transforms' estimates run up to 40% low on small convolutions, whose fixed costs they
+    miss), the output's height and width are even (odd ones leave a padded tile row and a crop
+    that costs a pass of its own) and the weights stay f32 or bf16 (block-float weights would
+    share exponents across transformed weights of different scales). `always` takes it wherever it applies, `never` nowhere; both still record the
+    estimates. The module's `#grid.chip` is used if it has one; otherwise the descriptor is
+    loaded and recorded there (`tt-assign-layouts` then keeps it). `test_winograd.py` checks the
+    estimates against the simulator.
+
+    Before:
+    ```mlir
+    %y = graph.conv %x, %w, %b {dilations = array<i64: 1, 1>, group = 1 : i64,
+                                pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>}
+        : (tensor<16x256x14x14xf32>, tensor<256x256x3x3xf32>, tensor<256xf32>)
+        -> tensor<16x256x14x14xf32>
+    ```
+    After (`precision=fp32`):
+    ```mlir
+    %y = graph.conv %x, %w, %b {..., grid.config = #grid.conv_config<algorithm = winograd,
+                                implicit_gemm_cycles = 421440, winograd_cycles = 324718>} ...
+    ```
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"wormhole_b0\"",
+           "Chip descriptor, where the module has no #grid.chip: a name under runtime/chips or "
+           "a path to a .chip file">,
+    Option<"precision", "precision", "std::string", /*default=*/"\"fp32\"",
+           "The precision the model will be compiled at: fp32, bf16, bfp8 or bfp4">,
+    ListOption<"overrides", "precision-override", "std::string",
+               "NODE_GLOB=fp32|bf16|bfp8|bfp4: the precision tt-assign-precision will give "
+               "the matching nodes">,
+    Option<"winograd", "winograd", "std::string", /*default=*/"\"auto\"",
+           "auto (where the estimate is lower), always (wherever it applies) or never">,
+  ];
+  let dependentDialects = ["::tessel::grid::GridDialect"];
+}
+
 def DecomposeGraph : Pass<"tt-decompose-graph", "mlir::ModuleOp"> {
   let summary = "Rewrites graph ops the chip has no kernel for into ones it has";
   let description = [{
-    `graph.conv` becomes an im2col `graph.remap` of its input's windows, a batched
+    A `graph.conv` whose `#grid.conv_config` (tt-choose-conv-algorithms) says `winograd` becomes
+    Winograd F(2x2, 3x3), channels-last (ConvLowering.h). Any other `graph.conv` becomes an
+    im2col `graph.remap` of its input's windows, a batched
     `graph.matmul` with the (transposed, at compile time) weights per group, the bias added in
     the matmul's layout, and a remap back to [N, M, spatial...]. A stride-2 convolution over at
     most 8 channels with constant weights (a stem) is first rewritten space to depth: a stride-1
@@ -236,7 +292,8 @@ def AssignLayouts : Pass<"tt-assign-layouts", "mlir::ModuleOp"> {
   let summary = "Gives every tensor a #grid.layout and the module its #grid.chip";
   let description = [{
     Loads the chip descriptor, records it with every figure on the module as `grid.chip` (the
-    only time a descriptor file is read: later passes take the chip from there), and encodes every tensor
+    only time a descriptor file is read: later passes take the chip from there; a module that
+    already has one, from `tt-choose-conv-algorithms`, keeps it), and encodes every tensor
     type (function signature, op results, constants) with the interleaved DRAM layout in the data
     format of the chosen precision: `fp32` keeps f32 tiles, `bf16` uses bf16 tiles, and `bfp8`
     and `bfp4` use bf16 tiles for everything but the weights, whose formats `tt-assign-precision`

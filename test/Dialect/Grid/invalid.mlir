@@ -285,8 +285,13 @@ func.func @chip_on_a_function() attributes {grid.chip = #grid.chip<"wormhole_b0"
 
 // -----
 
-// expected-error @+1 {{'grid.config' must be a #grid.matmul_config or a #grid.reduce_config}}
+// expected-error @+1 {{'grid.config' must be a #grid.matmul_config, #grid.reduce_config or #grid.conv_config}}
 func.func @config_not_a_config() attributes {grid.config = 3 : i64} { return }
+
+// -----
+
+// expected-error @+1 {{a #grid.conv_config belongs on a graph.conv}}
+func.func @conv_config_on_a_function() attributes {grid.config = #grid.conv_config<algorithm = winograd, implicit_gemm_cycles = 9, winograd_cycles = 8>} { return }
 
 // -----
 
