@@ -33,15 +33,8 @@ struct AssignLayoutsPass : tessel::impl::AssignLayoutsBase<AssignLayoutsPass> {
     }
     module->setAttr(grid::kPrecisionAttrName, StringAttr::get(ctx, precision));
     // A chip an earlier pass recorded (tt-choose-conv-algorithms) is not read again.
-    if (!module->hasAttr(grid::kChipAttrName)) {
-      rt::ChipDesc desc;
-      std::string error;
-      if (!rt::loadChip(chip, desc, error)) {
-        module.emitError() << error;
-        return signalPassFailure();
-      }
-      module->setAttr(grid::kChipAttrName, chipAttr(ctx, desc));
-    }
+    if (failed(recordChip(module, chip)))
+      return signalPassFailure();
 
     // Integers that only integer math and moves touch are held in int32 tiles, exact over the
     // whole int32 range; other integers and booleans in f32 tiles whatever the precision:

@@ -97,3 +97,14 @@ RankedTensorType tessel::withMemory(RankedTensorType type, grid::MemorySpace mem
                                      grid::CoreRangeAttr());
   return RankedTensorType::get(type.getShape(), type.getElementType(), moved);
 }
+
+LogicalResult tessel::recordChip(ModuleOp module, StringRef chip) {
+  if (module->hasAttr(grid::kChipAttrName))
+    return success();
+  rt::ChipDesc desc;
+  std::string error;
+  if (!rt::loadChip(chip.str(), desc, error))
+    return module.emitError() << error;
+  module->setAttr(grid::kChipAttrName, chipAttr(module.getContext(), desc));
+  return success();
+}

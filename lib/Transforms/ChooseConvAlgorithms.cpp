@@ -160,15 +160,8 @@ struct ChooseConvAlgorithmsPass
       if (p)
         rules.push_back({std::move(*pattern), *p});
     }
-    if (!module->hasAttr(grid::kChipAttrName)) {
-      rt::ChipDesc desc;
-      std::string error;
-      if (!rt::loadChip(chip, desc, error)) {
-        module.emitError() << error;
-        return signalPassFailure();
-      }
-      module->setAttr(grid::kChipAttrName, chipAttr(ctx, desc));
-    }
+    if (failed(recordChip(module, chip)))
+      return signalPassFailure();
     FailureOr<rt::ChipDesc> desc = getChipDesc(module);
     if (failed(desc))
       return signalPassFailure();

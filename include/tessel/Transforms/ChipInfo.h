@@ -13,6 +13,11 @@ grid::ChipAttr chipAttr(mlir::MLIRContext *ctx, const rt::ChipDesc &desc);
 /// has none or the attribute lacks figures.
 mlir::FailureOr<rt::ChipDesc> getChipDesc(mlir::ModuleOp module);
 
+/// Loads the descriptor `chip` names (a name under runtime/chips or a path) and records it as
+/// the module's `grid.chip`, unless the module has one already: the only place a descriptor
+/// file is read. Fails with a diagnostic on the module.
+mlir::LogicalResult recordChip(mlir::ModuleOp module, llvm::StringRef chip);
+
 /// Bytes a tensor with a #grid.layout takes in each of the `parts` (DRAM channels or cores) its
 /// tiles are dealt to round-robin, rounded up to 64 so that every placement stays aligned.
 int64_t interleavedBytes(mlir::RankedTensorType type, int parts);
