@@ -127,10 +127,15 @@ LogicalResult MatmulConfigAttr::verify(function_ref<InFlightDiagnostic()> emitEr
                                        int64_t coresY, int64_t blockM, int64_t blockN,
                                        int64_t subM, int64_t subN, int64_t kChunk,
                                        OperandSharing operands, LhsSource, int64_t cycles,
-                                       int64_t groups, int64_t rhsStoredTiles, bool, bool) {
+                                       int64_t groups, int64_t rhsStoredTiles, bool, bool,
+                                       ArrayRef<int64_t> kLead) {
   for (int64_t v : {gridM, gridN, coresX, coresY, blockM, blockN, subM, subN, kChunk, groups})
     if (v < 1)
       return emitError() << "matmul config sizes must be positive";
+  if (llvm::any_of(kLead, [](int64_t k) { return k < 1; }))
+    return emitError() << "leading K chunks must be positive";
+  if (!kLead.empty() && rhsStoredTiles > 0)
+    return emitError() << "skipping zero rhs tiles takes K chunks of one length";
   if (coresX * coresY != gridM * gridN)
     return emitError() << "a " << coresX << "x" << coresY << " core rectangle cannot hold "
                        << gridM << "x" << gridN << " blocks";
@@ -181,7 +186,7 @@ static LogicalResult parseChoice(AsmParser &parser, SMLoc loc, StringRef what, S
 }
 
 // <grid = [M, N], cores = [X, Y], block = [M, N], subblock = [M, N], k_chunk = K
-//  (, groups = G)? (, operands = unicast)? (, lhs = gather)? (, cycles = C)?>
+//  (, k_lead = [K0, K1, ...])? (, groups = G)? (, operands = unicast)? (, lhs = gather)? (, cycles = C)?>
 Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
   int64_t v[9];
   auto pair = [&](StringRef key, int64_t &a, int64_t &b) -> bool {
@@ -197,6 +202,7 @@ Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
   LhsSource lhs = LhsSource::tensor;
   int64_t cycles = 0, groups = 1, rhsStoredTiles = 0;
   bool deferWrites = false, skipZeroLhs = false;
+  SmallVector<int64_t> kLead;
   while (succeeded(parser.parseOptionalComma())) {
     StringRef key;
     SMLoc loc = parser.getCurrentLocation();
@@ -220,6 +226,11 @@ Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
     } else if (key == "writes") {
       if (failed(parseChoice(parser, loc, "writes", "deferred", "at_end", deferWrites)))
         return {};
+    } else if (key == "k_lead") {
+      if (parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
+            return parser.parseInteger(kLead.emplace_back());
+          }))
+        return {};
     } else if (key == "lhs_zero_tiles") {
       if (failed(parseChoice(parser, loc, "zero lhs tiles", "skipped", "multiplied",
                              skipZeroLhs)))
@@ -233,13 +244,19 @@ Attribute MatmulConfigAttr::parse(AsmParser &parser, Type) {
     return {};
   return parser.getChecked<MatmulConfigAttr>(parser.getContext(), v[0], v[1], v[2], v[3], v[4],
                                              v[5], v[6], v[7], v[8], operands, lhs, cycles,
-                                             groups, rhsStoredTiles, deferWrites, skipZeroLhs);
+                                             groups, rhsStoredTiles, deferWrites, skipZeroLhs,
+                                             kLead);
 }
 
 void MatmulConfigAttr::print(AsmPrinter &printer) const {
   printer << "<grid = [" << getGridM() << ", " << getGridN() << "], cores = [" << getCoresX()
           << ", " << getCoresY() << "], block = [" << getBlockM() << ", " << getBlockN()
           << "], subblock = [" << getSubM() << ", " << getSubN() << "], k_chunk = " << getKChunk();
+  if (!getKLead().empty()) {
+    printer << ", k_lead = [";
+    llvm::interleaveComma(getKLead(), printer);
+    printer << "]";
+  }
   if (getGroups() != 1)
     printer << ", groups = " << getGroups();
   if (!isMulticast())

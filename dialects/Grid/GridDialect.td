@@ -97,7 +97,9 @@ def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
     a `cores` rectangle (x by y); more blocks than that are computed in passes. Each block is
     accumulated in `subblock`s that fit Dst, over chunks of `k_chunk` tiles of K (where it does
     not divide K, each pass's first chunk is the shorter one, so that compute starts sooner and
-    the last chunk, during which the block is stored, stays long). With both grid
+    the last chunk, during which the block is stored, stays long; with `k_lead = [a, b, ...]`
+    each pass starts with chunks of a, b, ... tiles, growing so that each arrives while the one
+    before is computed, and the rest of K comes in chunks of `k_chunk`). With both grid
     dims above 1 the rectangle's rows share the lhs (a core of the row reads a chunk and
     multicasts it along the row) and its columns the rhs (a core of the column multicasts it
     down the column); with one of them 1, that operand is multicast to the whole rectangle. The
@@ -127,6 +129,8 @@ def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
                         k_chunk = 8, groups = 2>
     #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [16, 16], subblock = [2, 4],
                         k_chunk = 4, rhs_stored_tiles = 8192>
+    #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [1, 1],
+                        k_chunk = 40, k_lead = [8, 16]>
     ```
   }];
   let parameters = (ins "int64_t":$gridM, "int64_t":$gridN, "int64_t":$coresX, "int64_t":$coresY,
@@ -136,7 +140,8 @@ def Grid_MatmulConfigAttr : AttrDef<Grid_Dialect, "MatmulConfig"> {
                     DefaultValuedParameter<"int64_t", "1">:$groups,
                     DefaultValuedParameter<"int64_t", "0">:$rhsStoredTiles,
                     DefaultValuedParameter<"bool", "false">:$deferWrites,
-                    DefaultValuedParameter<"bool", "false">:$skipZeroLhs);
+                    DefaultValuedParameter<"bool", "false">:$skipZeroLhs,
+                    OptionalArrayRefParameter<"int64_t">:$kLead);
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{

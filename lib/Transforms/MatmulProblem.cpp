@@ -115,10 +115,12 @@ void tessel::rowShardsOf(Value v, int64_t rowTiles, int64_t &rows, int64_t &core
 }
 
 cost::MatmulPlan tessel::matmulPlan(grid::MatmulConfigAttr c) {
-  return cost::MatmulPlan{c.getGridM(),  c.getGridN(), c.getCoresX(), c.getCoresY(),
-                          c.getBlockM(), c.getBlockN(), c.getSubM(),  c.getSubN(),
-                          c.getKChunk(), c.isMulticast(), c.getGroups(), c.getDeferWrites(),
-                          c.getSkipZeroLhs()};
+  return cost::MatmulPlan{c.getGridM(),      c.getGridN(),     c.getCoresX(),
+                          c.getCoresY(),     c.getBlockM(),    c.getBlockN(),
+                          c.getSubM(),       c.getSubN(),      c.getKChunk(),
+                          c.isMulticast(),   c.getGroups(),    c.getDeferWrites(),
+                          c.getSkipZeroLhs(),
+                          std::vector<int64_t>(c.getKLead().begin(), c.getKLead().end())};
 }
 
 grid::MatmulConfigAttr tessel::matmulConfigAttr(MLIRContext *ctx, const cost::MatmulPlan &p,
@@ -129,5 +131,6 @@ grid::MatmulConfigAttr tessel::matmulConfigAttr(MLIRContext *ctx, const cost::Ma
   auto lhs = gatherLhs ? grid::LhsSource::gather : grid::LhsSource::tensor;
   return grid::MatmulConfigAttr::get(ctx, p.gridM, p.gridN, p.coresX, p.coresY, p.blockM,
                                      p.blockN, p.subM, p.subN, p.kChunk, operands, lhs, cycles,
-                                     p.groups, rhsStoredTiles, p.deferWrites, p.skipZeroLhs);
+                                     p.groups, rhsStoredTiles, p.deferWrites, p.skipZeroLhs,
+                                     p.kLead);
 }

@@ -9,9 +9,10 @@
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bfp4 --tt-assign-precision --tt-choose-op-configs | FileCheck %s --check-prefix=BFP4
 
 // A square matmul fills the 8x8 grid with a block per core (in passes): rows of cores share the
-// lhs, columns the rhs. bf16 Dst holds 8-tile subblocks.
+// lhs, columns the rhs. bf16 Dst holds 8-tile subblocks. In one pass, K starts with short
+// chunks, growing, so that compute starts early: 4 + 12 tiles, then chunks of 16.
 // CHECK-LABEL: func.func @square
-// CHECK: graph.matmul {{.*}} {grid.config = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [{{[1-8]}}, {{[1-8]}}], subblock = [{{[1-8]}}, {{[1-8]}}], k_chunk = {{[0-9]+}}, cycles = {{[0-9]+}}>}
+// CHECK: graph.matmul {{.*}} {grid.config = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [{{[1-8]}}, {{[1-8]}}], k_chunk = 16, k_lead = [4, 12], cycles = {{[0-9]+}}>}
 // f32 Dst holds half as many tiles: 4-tile subblocks at most.
 // F32-LABEL: func.func @square
 // F32: subblock = [{{1, 4|2, 2|4, 1|1, 2|2, 1|1, 1}}]
@@ -81,6 +82,14 @@ func.func @given(%a: tensor<64x128xf32>, %b: tensor<128x128xf32>) -> tensor<64x1
 func.func @k_chunk_exceeds_k(%a: tensor<64x128xf32>, %b: tensor<128x128xf32>) -> tensor<64x128xf32> {
   // expected-error @+1 {{does not suit this matmul: k_chunk 5 exceeds the 4 K tiles}}
   %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [2, 2], cores = [2, 2], block = [1, 2], subblock = [1, 1], k_chunk = 5>} : (tensor<64x128xf32>, tensor<128x128xf32>) -> tensor<64x128xf32>
+  return %0 : tensor<64x128xf32>
+}
+
+// -----
+
+func.func @lead_chunks_do_not_make_k(%a: tensor<64x128xf32>, %b: tensor<128x128xf32>) -> tensor<64x128xf32> {
+  // expected-error @+1 {{does not suit this matmul: the leading K chunks (3 tiles) and chunks of 2 do not make the 4 K tiles}}
+  %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [2, 2], cores = [2, 2], block = [1, 2], subblock = [1, 1], k_chunk = 2, k_lead = [1, 2]>} : (tensor<64x128xf32>, tensor<128x128xf32>) -> tensor<64x128xf32>
   return %0 : tensor<64x128xf32>
 }
 

@@ -344,7 +344,8 @@ def test_shorter_first_chunk(tmp, shape, config, kind):
 def test_single_pass_estimate(tmp, precision):
     """A 2048^3 matmul in one pass on the whole grid, in each format: the estimate the pass
     records for its choice is within 5% of the simulator, the last block's writes over both
-    NoCs included."""
+    NoCs included. Each format's choice starts K with short, growing chunks (k_lead), whose
+    arrivals behind the compute before them the model charges."""
     rng = np.random.default_rng(0)
     w = (rng.standard_normal((2048, 2048)) / 45).astype(np.float32)
     graph = helper.make_graph(
@@ -356,6 +357,7 @@ def test_single_pass_estimate(tmp, precision):
               tmp / "mm.onnx")
     proc = run(["tt-compile", tmp / "mm.onnx", "-o", tmp / "mm.ttb", f"--precision={precision}",
                 "--print-op-configs"])
+    assert "k_lead = [" in proc.stdout, proc.stdout
     estimate = int(re.search(r"matmul_config<[^>]*, cycles = (\d+)>", proc.stdout).group(1))
     np.save(tmp / "x.npy", rng.standard_normal((2048, 2048)).astype(np.float32))
     run(["tt-run", tmp / "mm.ttb", f"--input=@{tmp / 'x.npy'}", f"--output=@{tmp / 'y.npy'}",

@@ -104,3 +104,38 @@ def test_print_op_configs_shows_l1_tensors(tmp):
     assert "result in L1" not in dram, dram
     assert pcc(y, ref) >= 0.999
     np.testing.assert_allclose(y, y_dram, rtol=0.05, atol=0.5)
+
+
+# Leading K chunks (k_lead), forced on a 2-D grid: in one pass (8x8 blocks of 2x2 tiles) and in
+# four passes (blocks of one tile), K's 32 tiles as 2 + 6 + 24 and 1 + 3 + 8 + 20.
+LEADS = [("2, 2", "24, k_lead = [2, 6]"), ("1, 1", "24, k_lead = [2, 6]"),
+         ("2, 2", "20, k_lead = [1, 3, 8]")]
+
+
+@pytest.mark.parametrize("block,chunks", LEADS)
+@pytest.mark.parametrize("precision", ["bf16", "fp32"])
+def test_leading_k_chunks(tmp, block, chunks, precision):
+    rng = np.random.default_rng(1)
+    a = rng.standard_normal((512, 1024)).astype(np.float32)
+    b = rng.standard_normal((1024, 512)).astype(np.float32)
+    config = (f"#grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [{block}], "
+              f"subblock = [1, 1], k_chunk = {chunks}>")
+    (tmp / "mm.mlir").write_text(
+        'func.func @main(%a: tensor<512x1024xf32> {graph.name = "a"}, '
+        '%b: tensor<1024x512xf32> {graph.name = "b"}) -> (tensor<512x512xf32> {graph.name = "y"}) {\n'
+        f"  %0 = graph.matmul %a, %b {{grid.config = {config}}} : (tensor<512x1024xf32>, "
+        "tensor<1024x512xf32>) -> tensor<512x512xf32>\n  return %0 : tensor<512x512xf32>\n}\n")
+    run(["tt-opt", tmp / "mm.mlir", f"--tt-assign-layouts=precision={precision}",
+         "--tt-choose-op-configs", "--tt-lower-graph-to-grid", "--tt-lower-grid-to-kernels",
+         "--canonicalize", "--cse", "--tt-allocate-buffers", "-o", tmp / "lowered.mlir"])
+    assert "k_lead" in (tmp / "lowered.mlir").read_text()
+    run(["tt-translate", "--serialize-ttb", tmp / "lowered.mlir", "-o", tmp / "mm.ttb"])
+    np.save(tmp / "a.npy", a)
+    np.save(tmp / "b.npy", b)
+    run(["tt-run", tmp / "mm.ttb", f"--input=@{tmp / 'a.npy'}", f"--input=@{tmp / 'b.npy'}",
+         f"--output=@{tmp / 'y.npy'}", "--quiet"])
+    y, ref = np.load(tmp / "y.npy"), a.astype(np.float64) @ b.astype(np.float64)
+    if precision == "fp32":
+        np.testing.assert_allclose(y, ref, rtol=1e-3, atol=1e-3)
+    else:
+        assert pcc(y, ref) >= 0.999

@@ -14,9 +14,11 @@ namespace tessel::lowering {
 struct MatmulTiles {
   /// Passes over the core's blocks, and K chunks (of kChunk tiles) per pass.
   int64_t passes = 1, chunks = 1;
-  /// K tiles of each pass's first chunk (shorter where kChunk does not divide K), and of two
-  /// consecutive chunks, which an operand's buffer holds (cost::MatmulPlan).
-  int64_t firstChunk = 1, chunkPairK = 2;
+  /// K tiles of each pass's chunks before those of kChunk (the config's k_lead, or the shorter
+  /// first chunk where kChunk does not divide K), and of two consecutive chunks, which an
+  /// operand's buffer holds (cost::MatmulPlan).
+  llvm::SmallVector<int64_t, 4> lead;
+  int64_t chunkPairK = 2;
   /// Subblocks per block, and tiles per subblock.
   int64_t subblocks = 1, subTiles = 1;
   /// Units per core, and K tiles (the steps of every unit).

@@ -13,6 +13,8 @@
 
 #include "tessel/runtime/Chip.h"
 #include "tessel/runtime/TileCosts.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <algorithm>
 #include <memory>
@@ -209,14 +211,45 @@ struct MatmulPlan {
       return blocks(p) / (gridM * gridN);
     return p.batch / groups * (p.mt / (gridM * blockM)) * (p.nt / (gridN * blockN));
   }
-  /// K is cut into chunks of kChunk tiles; where kChunk does not divide it, the first chunk is
-  /// the shorter one: compute starts once it has come, and the last chunk, while whose
-  /// subblocks the writer stores the block, stays long.
-  int64_t chunks(const MatmulProblem &p) const { return (p.kt + kChunk - 1) / kChunk; }
-  int64_t firstChunk(const MatmulProblem &p) const { return p.kt - (chunks(p) - 1) * kChunk; }
-  /// Tiles of K two consecutive chunks hold together, which an operand's buffer must fit.
+  /// K is cut into chunks of kChunk tiles after the `kLead` ones, which grow from a short
+  /// first chunk: compute starts once the first has come, and each next one arrives while the
+  /// one before is computed. Without kLead, where kChunk does not divide K, the first chunk is
+  /// the shorter one. The last chunk, while whose subblocks the writer stores the block, stays
+  /// long.
+  std::vector<int64_t> kLead = {};
+
+  /// The chunks before those of kChunk tiles: kLead, or the remainder of K.
+  llvm::SmallVector<int64_t, 4> leadChunks(const MatmulProblem &p) const {
+    if (!kLead.empty())
+      return llvm::SmallVector<int64_t, 4>(kLead.begin(), kLead.end());
+    if (p.kt % kChunk)
+      return {p.kt % kChunk};
+    return {};
+  }
+  int64_t leadK() const {
+    int64_t k = 0;
+    for (int64_t l : kLead)
+      k += l;
+    return k;
+  }
+  int64_t chunks(const MatmulProblem &p) const {
+    if (!kLead.empty())
+      return int64_t(kLead.size()) + (p.kt - leadK()) / kChunk;
+    return (p.kt + kChunk - 1) / kChunk;
+  }
+  /// Tiles of K of chunk `i` of a pass.
+  int64_t chunkK(const MatmulProblem &p, int64_t i) const {
+    llvm::SmallVector<int64_t, 4> lead = leadChunks(p);
+    return i < int64_t(lead.size()) ? lead[i] : kChunk;
+  }
+  int64_t firstChunk(const MatmulProblem &p) const { return chunkK(p, 0); }
+  /// Tiles of K two consecutive chunks hold together (the last of a pass and the next pass's
+  /// first too), which an operand's buffer must fit.
   int64_t chunkPairK(const MatmulProblem &p) const {
-    return kChunk + (chunks(p) == 2 ? firstChunk(p) : kChunk);
+    int64_t n = chunks(p), most = 0;
+    for (int64_t i = 0; i < std::min<int64_t>(n, int64_t(leadChunks(p).size()) + 2); ++i)
+      most = std::max(most, chunkK(p, i) + chunkK(p, (i + 1) % n));
+    return n > 1 ? std::max(most, chunkK(p, n - 1) + chunkK(p, 0)) : 2 * chunkK(p, 0);
   }
 };
 

@@ -485,10 +485,10 @@ void MatmulKernels::build() {
   int64_t sm = config.getSubM(), sn = config.getSubN(), kc = config.getKChunk();
   int64_t passes = m.passes, chunks = m.chunks;
   tile::DataFormat outFormat = formatOf(db.output(0));
-  // Where k_chunk does not divide K, each pass's first chunk is the shorter one; a buffer holds
-  // two consecutive chunks.
-  int64_t kFirst = m.firstChunk;
-  bool ragged = kFirst != kc;
+  // Each pass's chunks before those of k_chunk (k_lead, or a shorter first one where k_chunk
+  // does not divide K); a buffer holds two consecutive chunks.
+  ArrayRef<int64_t> lead = m.lead;
+  int64_t leads = lead.size();
   Value cbA = db.cb(formatOf(db.input(0)), bm * m.chunkPairK);
   Value cbB = db.cb(formatOf(db.input(1)), m.chunkPairK * bn);
   // With several passes of several chunks, the writer may store a pass's block while it feeds
@@ -550,17 +550,31 @@ void MatmulKernels::build() {
     return ChunkShape{k, cost::chunkPieces(bm, k, twoD, passes, shareA.n),
                       cost::chunkPieces(k, bn, twoD, passes, shareB.n)};
   };
-  ChunkShape firstShape = shapeOf(kFirst), restShape = shapeOf(kc);
-  // The first K tile of chunk `ch` within its pass.
-  AffineExpr kStart = ch * kc - (kc - kFirst) * ch.ceilDiv(chunks);
-  // fn(chunk, its shape) for each chunk of a pass, in order.
+  ChunkShape restShape = shapeOf(kc);
+  SmallVector<ChunkShape> leadShapes;
+  for (int64_t k : lead)
+    leadShapes.push_back(shapeOf(k));
+  const ChunkShape &firstShape = leads ? leadShapes.front() : restShape;
+  // Over d0 = a chunk of a pass: 1 from chunk j on.
+  auto from = [&](AffineExpr c, int64_t j) {
+    return j == 1 ? c.ceilDiv(chunks) : (c + (chunks - j)).floorDiv(chunks);
+  };
+  // The first K tile of chunk `ch` within its pass: each leading chunk shortens those after it.
+  AffineExpr kStart = ch * kc;
+  for (int64_t j = 0; j < leads; ++j)
+    kStart = kStart - (kc - lead[j]) * from(ch, j + 1);
+  // fn(chunk, its shape) for each chunk of a pass from chunk `first` on, in order.
+  auto forEachChunkFrom = [&](int64_t first,
+                              function_ref<void(Value chunk, const ChunkShape &shape)> fn) {
+    for (int64_t j = first; j < leads; ++j)
+      fn(db.index(j), leadShapes[j]);
+    int64_t start = std::max(first, leads);
+    db.loop(chunks - start, [&](Value c) {
+      fn(start ? db.apply(getAffineDimExpr(0, ctx) + start, c) : c, restShape);
+    });
+  };
   auto forEachChunk = [&](function_ref<void(Value chunk, const ChunkShape &shape)> fn) {
-    if (!ragged) {
-      db.loop(chunks, [&](Value c) { fn(c, restShape); });
-      return;
-    }
-    fn(db.index(0), firstShape);
-    db.loop(chunks - 1, [&](Value c) { fn(db.apply(getAffineDimExpr(0, ctx) + 1, c), restShape); });
+    forEachChunkFrom(0, fn);
   };
   // The row and column within a `cols`-wide chunk of tile i of piece p, pieces of `shape` laid
   // out row-major.
@@ -624,9 +638,10 @@ void MatmulKernels::build() {
   AffineExpr beforeLast = (chunks - 1 - gE % chunks).ceilDiv(chunks);
   AffineExpr prefetchA = notLast;
   AffineExpr prefetchB = (notLast + afterFirst).floorDiv(2);
-  if (ragged)
-    prefetchA = prefetchB =
-        chunks > 2 ? (afterFirst + beforeLast).floorDiv(2) : getAffineConstantExpr(0, ctx);
+  if (leads)
+    prefetchA = prefetchB = chunks > leads + 1
+                                ? (from(gE % chunks, leads) + beforeLast).floorDiv(2)
+                                : getAffineConstantExpr(0, ctx);
   int64_t subblocks = m.subblocks, subTiles = m.subTiles;
 
   // Reader: the lhs, in the pieces chunkPieces cuts (tiles spread over the DRAM channels),
@@ -844,16 +859,17 @@ void MatmulKernels::build() {
   feedB(db.index(0), db.index(0), firstShape);
   db.loop(passes, [&](Value pass) {
     AffineExpr p0 = getAffineDimExpr(0, ctx), c1 = getAffineDimExpr(1, ctx);
-    db.loop(chunks - 1, [&](Value c) {
-      feedB(pass, db.apply(p0 + 1, c), restShape);
+    forEachChunkFrom(1, [&](Value chunk, const ChunkShape &shape) {
+      feedB(pass, chunk, shape);
       if (!deferWrites)
         return;
       // After the first pass, a share of the pass before's block.
+      Value c = db.apply(getAffineDimExpr(0, ctx) - 1, chunk);
       db.loop(db.apply(p0.ceilDiv(passes), pass), [&](Value) {
-        AffineExpr from = (c1 * subblocks).floorDiv(chunks - 1);
-        AffineExpr to = ((c1 + 1) * subblocks).floorDiv(chunks - 1);
-        writeSubblocks(db.apply(p0 - 1, pass), db.apply(from, {pass, c}),
-                       db.apply(to - from, {pass, c}));
+        AffineExpr begin = (c1 * subblocks).floorDiv(chunks - 1);
+        AffineExpr end = ((c1 + 1) * subblocks).floorDiv(chunks - 1);
+        writeSubblocks(db.apply(p0 - 1, pass), db.apply(begin, {pass, c}),
+                       db.apply(end - begin, {pass, c}));
       });
     });
     db.loop(db.apply((passes - 1 - p0).ceilDiv(passes), pass),

@@ -23,7 +23,7 @@ MatmulTiles tessel::lowering::matmulTiles(grid::MatmulConfigAttr config, const T
   cost::MatmulPlan plan = matmulPlan(config);
   m.passes = plan.passes(problem);
   m.chunks = plan.chunks(problem);
-  m.firstChunk = plan.firstChunk(problem);
+  m.lead = plan.leadChunks(problem);
   m.chunkPairK = plan.chunkPairK(problem);
   int64_t bm = config.getBlockM(), bn = config.getBlockN();
   int64_t sm = config.getSubM(), sn = config.getSubN();

@@ -250,6 +250,16 @@ func.func @matmul_config_zero() attributes {c = #grid.matmul_config<grid = [1, 1
 
 // -----
 
+// expected-error @+1 {{leading K chunks must be positive}}
+func.func @matmul_config_lead_zero() attributes {c = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 1], subblock = [1, 1], k_chunk = 4, k_lead = [2, 0]>} { return }
+
+// -----
+
+// expected-error @+1 {{skipping zero rhs tiles takes K chunks of one length}}
+func.func @matmul_config_lead_sparse() attributes {c = #grid.matmul_config<grid = [1, 1], cores = [1, 1], block = [1, 1], subblock = [1, 1], k_chunk = 4, k_lead = [2], rhs_stored_tiles = 8>} { return }
+
+// -----
+
 // expected-error @+1 {{a two-dimensional grid of blocks multicasts its operands}}
 func.func @matmul_config_2d_unicast() attributes {c = #grid.matmul_config<grid = [2, 2], cores = [2, 2], block = [1, 1], subblock = [1, 1], k_chunk = 1, operands = unicast>} { return }
 

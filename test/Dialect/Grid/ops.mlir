@@ -192,6 +192,8 @@ func.func @no_inputs() -> (tensor<32x32xf32, #l>, tensor<32x32xf32, #l>) {
 // Zero lhs tiles multiplied are the default; skipped ones are printed.
 // CHECK-SAME: m = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [2, 4], subblock = [1, 2], k_chunk = 8, lhs_zero_tiles = skipped>
 // CHECK-SAME: n = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1>
+// Leading K chunks are printed after k_chunk, wherever they are given.
+// CHECK-SAME: o = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [1, 1], k_chunk = 36, k_lead = [2, 6, 20], cycles = 84000>
 func.func @matmul_configs() attributes {
     a = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [1, 8], k_chunk = 16, cycles = 293802>,
     b = #grid.matmul_config<grid = [1, 32], cores = [8, 4], block = [1, 1], subblock = [1, 1], k_chunk = 8>,
@@ -206,7 +208,8 @@ func.func @matmul_configs() attributes {
     k = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [8, 1], k_chunk = 16, writes = deferred>,
     l = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, writes = at_end>,
     m = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [2, 4], subblock = [1, 2], k_chunk = 8, lhs_zero_tiles = skipped>,
-    n = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, lhs_zero_tiles = multiplied>} {
+    n = #grid.matmul_config<grid = [1, 2], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 1, lhs_zero_tiles = multiplied>,
+    o = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [1, 1], k_chunk = 36, cycles = 84000, k_lead = [2, 6, 20]>} {
   return
 }
 
