@@ -501,9 +501,12 @@ std::vector<MatmulPlan> cost::enumeratePlans(const rt::ChipDesc &chip, const Mat
                 continue;
               plans.push_back(plan);
               // Where rows and columns of cores share the operands, a single pass may also
-              // start with short, growing chunks.
+              // start with short, growing chunks. Not for blocks of few tiles, whose chunks
+              // compute too briefly to hide the next one's handshakes and packs (ResNet-50's
+              // 14x14 stage in fp32 at batch 1, blocks of one to five tiles: each 1x1
+              // convolution 15.5k -> 17.9k cycles with them).
               if (base.gridM == 1 || base.gridN == 1 || plan.passes(p) != 1 ||
-                  p.rhsStoredTiles > 0)
+                  p.rhsStoredTiles > 0 || bm * bn < 8)
                 continue;
               for (std::vector<int64_t> &lead : leadChunkings(p.kt, kc)) {
                 MatmulPlan led = plan;

@@ -68,7 +68,8 @@ FailureOr<Value> tessel::buildWinogradConv(OpBuilder &b, graph::ConvOp conv) {
   auto zero = getAffineConstantExpr(0, ctx);
 
   // Input transform: V[4a + b', tile, c] = sum over the taps (u, v) of row a's and b''s signed
-  // values: windows [16, 4, tiles, C] of the rows of channels, reduced by signs [16, 4, 1, C].
+  // values: windows [16, 4, tiles, C] of the rows of channels, reduced by signs [16, 4, 1, 1]
+  // (broadcast over each tile: only its first row is read).
   Value rows = buildChannelRows(b, loc, conv.getInput());
   auto windowsType = RankedTensorType::get({16, 4, tiles, c}, element);
   SmallVector<int64_t, 8> taps;
@@ -88,11 +89,11 @@ FailureOr<Value> tessel::buildWinogradConv(OpBuilder &b, graph::ConvOp conv) {
     for (int64_t bb = 0; bb < 4; ++bb)
       for (int64_t u = 0; u < 2; ++u)
         for (int64_t v = 0; v < 2; ++v)
-          signs.insert(signs.end(), c,
-                       (u ? kSecondSign[a] : kFirstSign[a]) * (v ? kSecondSign[bb] : kFirstSign[bb]));
+          signs.push_back((u ? kSecondSign[a] : kFirstSign[a]) *
+                          (v ? kSecondSign[bb] : kFirstSign[bb]));
   Value v = b.create<graph::ReduceOp>(loc, RankedTensorType::get({16, 1, tiles, c}, element),
                                       graph::ReduceKind::sum, windows,
-                                      constant(b, loc, {16, 4, 1, c}, element, signs),
+                                      constant(b, loc, {16, 4, 1, 1}, element, signs),
                                       b.getDenseI64ArrayAttr({1}));
 
   // U[4a + b', c, m] = (G g[m, c] G^T)[a, b'].
@@ -115,7 +116,7 @@ FailureOr<Value> tessel::buildWinogradConv(OpBuilder &b, graph::ConvOp conv) {
                                 constant(b, loc, {16, 1, c, m}, element, u));
 
   // Output transform: Y[2r + q, tile, m] = sum over i, j < 3 of M[4(r + i) + q + j] with A^T's
-  // signs (row 0 all +1; row 1 +1, -1, -1): windows [4, 9, tiles, M] reduced by [4, 9, 1, M].
+  // signs (row 0 all +1; row 1 +1, -1, -1): windows [4, 9, tiles, M] reduced by [4, 9, 1, 1].
   auto outWindowsType = RankedTensorType::get({4, 9, tiles, m}, element);
   AffineExpr rq = dim(0), t = dim(1);
   Value outWindows =
@@ -127,10 +128,10 @@ FailureOr<Value> tessel::buildWinogradConv(OpBuilder &b, graph::ConvOp conv) {
     for (int64_t q = 0; q < 2; ++q)
       for (int64_t i = 0; i < 3; ++i)
         for (int64_t j = 0; j < 3; ++j)
-          outSigns.insert(outSigns.end(), m, (r && i ? -1.0f : 1.0f) * (q && j ? -1.0f : 1.0f));
+          outSigns.push_back((r && i ? -1.0f : 1.0f) * (q && j ? -1.0f : 1.0f));
   auto sumType = RankedTensorType::get({4, 1, tiles, m}, element);
   Value y = b.create<graph::ReduceOp>(loc, sumType, graph::ReduceKind::sum, outWindows,
-                                      constant(b, loc, {4, 9, 1, m}, element, outSigns),
+                                      constant(b, loc, {4, 9, 1, 1}, element, outSigns),
                                       b.getDenseI64ArrayAttr({1}));
   if (Value bias = conv.getBias())
     y = b.create<graph::BinaryOp>(

@@ -245,7 +245,7 @@ func.func @pointwise(%x: tensor<1x64x5x5xf32>, %w: tensor<32x64x1x1xf32>) -> ten
 // -----
 
 // Chosen for Winograd F(2x2, 3x3): the 4x4 input tiles' 16 transformed values, each four signed
-// taps of the rows of channels ([16, 4, tiles, C] windows reduced by +-1 rows), 16 matmuls by
+// taps of the rows of channels ([16, 4, tiles, C] windows reduced by +-1 per tile), 16 matmuls by
 // the weights transformed here ([16, 1, C, M]), nine signed taps of the products per output
 // ([4, 9, tiles, M]), the bias, and the 2x2 outputs of each tile put back in place.
 // CHECK-DAG: #[[OUTTAPS:.*]] = affine_map<(d0, d1, d2, d3) -> ((d0 floordiv 2 + d1 floordiv 3) * 4 + d0 mod 2 + d1 mod 3, 0, d2, d3)>
@@ -253,11 +253,11 @@ func.func @pointwise(%x: tensor<1x64x5x5xf32>, %w: tensor<32x64x1x1xf32>) -> ten
 // CHECK-LABEL: func.func @winograd
 // CHECK: %[[R:.*]] = graph.remap %arg0 {{.*}} : (tensor<1x2x4x4xf32>) -> tensor<1x1x16x2xf32>
 // CHECK: %[[IN:.*]] = graph.remap %[[R]] {guard_bounds = array<i64: 4, 4>, {{.*}}} : (tensor<1x1x16x2xf32>) -> tensor<16x4x4x2xf32>
-// CHECK: %[[V:.*]] = graph.reduce sum %[[IN]] times %{{.*}} {axes = array<i64: 1>} : (tensor<16x4x4x2xf32>, tensor<16x4x1x2xf32>) -> tensor<16x1x4x2xf32>
+// CHECK: %[[V:.*]] = graph.reduce sum %[[IN]] times %{{.*}} {axes = array<i64: 1>} : (tensor<16x4x4x2xf32>, tensor<16x4x1x1xf32>) -> tensor<16x1x4x2xf32>
 // CHECK: %[[U:.*]] = graph.constant {{.*}} : tensor<16x1x2x3xf32>
 // CHECK: %[[M:.*]] = graph.matmul %[[V]], %[[U]] : (tensor<16x1x4x2xf32>, tensor<16x1x2x3xf32>) -> tensor<16x1x4x3xf32>
 // CHECK: %[[OUT:.*]] = graph.remap %[[M]] {map = #[[OUTTAPS]]} : (tensor<16x1x4x3xf32>) -> tensor<4x9x4x3xf32>
-// CHECK: %[[Y:.*]] = graph.reduce sum %[[OUT]] times %{{.*}} {axes = array<i64: 1>} : (tensor<4x9x4x3xf32>, tensor<4x9x1x3xf32>) -> tensor<4x1x4x3xf32>
+// CHECK: %[[Y:.*]] = graph.reduce sum %[[OUT]] times %{{.*}} {axes = array<i64: 1>} : (tensor<4x9x4x3xf32>, tensor<4x9x1x1xf32>) -> tensor<4x1x4x3xf32>
 // CHECK: %[[YB:.*]] = graph.binary add %[[Y]], %{{.*}} : (tensor<4x1x4x3xf32>, tensor<1x1x3xf32>) -> tensor<4x1x4x3xf32>
 // CHECK: %[[RES:.*]] = graph.remap %[[YB]] {map = #[[PLACE]]} : (tensor<4x1x4x3xf32>) -> tensor<1x3x4x4xf32>
 // CHECK: return %[[RES]]

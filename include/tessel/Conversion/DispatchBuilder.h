@@ -30,6 +30,11 @@ mlir::AffineExpr broadcastTileIndex(const TiledView &operand, const TiledView &o
 /// its one column over the columns, or its one value over both.
 tile::Broadcast inTileBroadcast(const TiledView &operand, const TiledView &out);
 
+/// Whether a tile broadcast so needs only its first row (its one row, or its one value).
+inline bool readsFirstRowOnly(tile::Broadcast bcast) {
+  return bcast == tile::Broadcast::rows || bcast == tile::Broadcast::scalar;
+}
+
 using tessel::CoreSplit;
 using tessel::splitOverCores;
 

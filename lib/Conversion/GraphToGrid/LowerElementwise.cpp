@@ -231,10 +231,11 @@ FailureOr<Value> tessel::lowering::lowerElementwise(OpBuilder &b, Operation *op,
   }
 
   TileMapping mapping;
-  // The FPU broadcasts a second operand's first row over the rows: only that row is read.
+  // The FPU broadcasts a second operand's first row over the rows, or its first value over the
+  // tile: only that row is read.
   for (auto [i, in] : llvm::enumerate(inputs))
     mapping.read(broadcastTileIndex(TiledView::of(in.getType()), out, at.b, at.mt, at.nt),
-                 i == 1 && bcast == tile::Broadcast::rows);
+                 i == 1 && readsFirstRowOnly(bcast));
   mapping.outputTile = getAffineDimExpr(0, ctx);
   // Padding of partial tiles must stay zero for consumers, and f(0) is not always 0.
   bool partial = out.rows % 32 != 0 || out.cols % 32 != 0;

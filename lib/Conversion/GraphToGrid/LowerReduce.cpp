@@ -100,7 +100,7 @@ static Value buildReduceDispatch(OpBuilder &b, graph::ReduceOp op, const Lowerin
                                : db.load(db.input(0), at, u));
       if (d.weights)
         tiles.push_back(db.load(db.input(1), db.apply(d.weightTile, {unit, step}), u,
-                                d.weightBcast == tile::Broadcast::rows));
+                                readsFirstRowOnly(d.weightBcast)));
       Value next = db.compute(tiles, {unit, step}, opts.dstFormat,
                               [&](ArrayRef<Value> t, ArrayRef<Value> idx, Value zero) {
         Value one = db.index(1), src = t[1];

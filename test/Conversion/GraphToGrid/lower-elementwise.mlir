@@ -1323,7 +1323,8 @@ func.func @where(%c: tensor<32x32xi1>, %x: tensor<32x32xf32>, %y: tensor<32x32xf
 // CHECK: %[[CORE:.*]] = grid.core_index linear
 // CHECK: %[[B:.*]] = affine.apply #[[BATCH]](%[[CORE]])
 // CHECK: noc.read %{{.*}}[%[[B]]] into
-// CHECK: noc.read %{{.*}}[%c0] into
+// The scalar's one value is in its tile's first row, which alone is read.
+// CHECK: noc.read_span %{{.*}}[%c0] offset %c0 into %{{.*}}[%c0] offset %c0 count %c32
 // CHECK: noc.read %{{.*}}[%c0] into
 // CHECK: noc.kernel compute {
 // CHECK: tile.copy
@@ -1566,10 +1567,12 @@ func.func @div_constant(%x: tensor<32x32xf32>) -> tensor<32x32xf32> {
 // CHECK: tile.binary mul bcast scalar %{{.*}}, %[[S]]
 // CHECK: }
 // CHECK-NEXT: noc.cb_pop %[[CBS]], 1
+// Only the scalar tile's first row is read, by every core (a row is no more than the
+// multicast of a whole tile would bring it).
 // CHECK: noc.kernel writer {
 // CHECK: noc.cb_reserve %[[CBS]], 1
-// CHECK: noc.read %{{.*}}[%c0] into %[[CBS]]
-// CHECK: noc.mcast %[[CBS]][%c0] over (%c0, %c0) to (%c7, %c7)
+// CHECK: noc.read_span %{{.*}}[%c0] offset %c0 into %[[CBS]][%c0] offset %c0 count %c32
+// CHECK-NOT: noc.mcast
 // CHECK: noc.cb_push %[[CBS]], 1
 func.func @held_scalar(%x: tensor<512x512xf32>, %s: tensor<f32>) -> tensor<512x512xf32> {
   %0 = graph.binary mul %x, %s : (tensor<512x512xf32>, tensor<f32>) -> tensor<512x512xf32>

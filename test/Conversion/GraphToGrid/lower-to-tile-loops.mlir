@@ -38,9 +38,10 @@ func.func @add_row(%x: tensor<64x64xf32>, %y: tensor<1x64xf32>) -> tensor<64x64x
 }
 
 // -----
-// A one-tile operand is the same tile at every unit: its map has a constant result.
+// A one-tile operand is the same tile at every unit: its map has a constant result. Broadcast
+// as a scalar, only its first row is read.
 // CHECK-LABEL: func.func @mul_scalar_tile
-// CHECK: grid.load %{{.*}} map affine_map<(d0) -> (0)> : tensor<1x1xf32, {{.*}}>
+// CHECK: grid.load %{{.*}} map affine_map<(d0) -> (0)> {first_row} : tensor<1x1xf32, {{.*}}>
 // CHECK: tile.binary mul bcast scalar
 func.func @mul_scalar_tile(%x: tensor<64x64xf32>, %y: tensor<1x1xf32>) -> tensor<64x64xf32> {
   %0 = graph.binary mul %x, %y : (tensor<64x64xf32>, tensor<1x1xf32>) -> tensor<64x64xf32>
