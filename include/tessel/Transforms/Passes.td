@@ -433,9 +433,10 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     when the output has more blocks than cores, Dst-sized subblocks and the K chunk streamed
     through double-buffered circular buffers (a K chunk that does not divide K leaves each pass
     a shorter first chunk, so compute starts sooner: tried where rows and columns of cores share
-    the operands, or none is shared; in a single pass of such a grid, also `k_lead`: two or
-    three short chunks growing two- or threefold before those of `k_chunk`, each arriving while
-    the one before is computed). It keeps the one the cost model
+    the operands, or none is shared; in a single pass of such a grid with blocks of 8 tiles or
+    more, also `k_lead`: two or three short chunks growing two- or threefold before those of
+    `k_chunk`, each arriving while the one before is computed, kept only where estimated
+    fastest outright). It keeps the one the cost model
     (`MatmulCostModel.h`, checked against the simulator by `test/e2e/test_cost_model.py`)
     estimates fastest and records it, with the estimate, as `grid.config`. A config already
     present is kept, checked against the chip and estimated: tests and users can force one.
