@@ -9,7 +9,8 @@
 // activations stay channels-last, and the im2col reads whole runs of channels.
 // tt-decompose-graph uses it for graph.conv; the importer for the ops it still lowers itself
 // (transposed convolutions, and max pools with indices, build their windows with
-// buildConvWindows). graph.pool is lowered here too, channels-last.
+// buildConvWindows). graph.pool is lowered here too, channels-last, and so is a convolution
+// tt-choose-conv-algorithms gives to Winograd F(2x2, 3x3) (WinogradConv.cpp).
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSEL_TRANSFORMS_CONVLOWERING_H
