@@ -8,7 +8,6 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/MapVector.h"
-#include "llvm/Support/GlobPattern.h"
 
 namespace tessel {
 #define GEN_PASS_DEF_ASSIGNPRECISION
@@ -55,11 +54,6 @@ bool onlyMatmulsRead(Value v) {
   });
 }
 
-struct Override {
-  llvm::GlobPattern nodes;
-  Precision precision;
-};
-
 struct AssignPrecisionPass : tessel::impl::AssignPrecisionBase<AssignPrecisionPass> {
   using AssignPrecisionBase::AssignPrecisionBase;
 
@@ -72,19 +66,15 @@ struct AssignPrecisionPass : tessel::impl::AssignPrecisionBase<AssignPrecisionPa
       return signalPassFailure();
     }
     Precision model = *precisionNamed(name.getValue());
-    SmallVector<Override> rules;
+    SmallVector<PrecisionOverride> rules;
     for (const std::string &spec : overrides) {
-      auto [glob, format] = StringRef(spec).rsplit('=');
-      std::optional<Precision> p = precisionNamed(format);
-      llvm::Expected<llvm::GlobPattern> pattern = llvm::GlobPattern::create(glob);
-      if (glob.empty() || !p || !pattern) {
-        if (!pattern)
-          llvm::consumeError(pattern.takeError());
+      std::optional<PrecisionOverride> rule = parsePrecisionOverride(spec);
+      if (!rule) {
         module.emitError() << "bad precision override '" << spec
                            << "': expected NODE_GLOB=fp32|bf16|bfp8|bfp4";
         return signalPassFailure();
       }
-      rules.push_back({std::move(*pattern), *p});
+      rules.push_back(std::move(*rule));
     }
     // The last override that names one of the op's nodes wins, as later flags do.
     SmallVector<bool> matched(rules.size(), false);

@@ -10,7 +10,6 @@
 #include "tessel/runtime/Formats.h"
 #include "tessel/runtime/TileCosts.h"
 #include "mlir/IR/BuiltinOps.h"
-#include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <limits>
@@ -25,7 +24,7 @@ using namespace tessel;
 
 namespace {
 
-int64_t tilesOf(int64_t n) { return (n + 31) / 32; }
+int64_t tilesOf(int64_t n) { return llvm::divideCeil(n, 32); }
 
 /// The chip and the formats a convolution's matmuls and transforms run in.
 struct ConvCostContext {
@@ -151,18 +150,10 @@ struct ChooseConvAlgorithmsPass
       return signalPassFailure();
     }
     // Malformed overrides are tt-assign-precision's to report; here they are skipped.
-    SmallVector<std::pair<llvm::GlobPattern, Precision>> rules;
-    for (const std::string &spec : overrides) {
-      auto [glob, name] = StringRef(spec).rsplit('=');
-      std::optional<Precision> p = precisionNamed(name);
-      llvm::Expected<llvm::GlobPattern> pattern = llvm::GlobPattern::create(glob);
-      if (!pattern) {
-        llvm::consumeError(pattern.takeError());
-        continue;
-      }
-      if (p)
-        rules.push_back({std::move(*pattern), *p});
-    }
+    SmallVector<PrecisionOverride> rules;
+    for (const std::string &spec : overrides)
+      if (std::optional<PrecisionOverride> rule = parsePrecisionOverride(spec))
+        rules.push_back(std::move(*rule));
     if (failed(recordChip(module, chip)))
       return signalPassFailure();
     FailureOr<rt::ChipDesc> desc = getChipDesc(module);
@@ -173,9 +164,9 @@ struct ChooseConvAlgorithmsPass
         return;
       // The last override naming one of the conv's nodes wins, as in tt-assign-precision.
       Precision p = *model;
-      for (auto &[glob, rule] : rules)
-        if (graph::namesNode(glob, conv.getLoc()))
-          p = rule;
+      for (const PrecisionOverride &rule : rules)
+        if (graph::namesNode(rule.nodes, conv.getLoc()))
+          p = rule.precision;
       // The compiler's and the runtime's format and fidelity enums share their values.
       auto weights = static_cast<rt::DataFormat>(p.weights);
       bool wide = weights == rt::DataFormat::Float32;

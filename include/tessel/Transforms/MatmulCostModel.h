@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <numeric>
 #include <optional>
 #include <string>
 #include <vector>
@@ -218,36 +219,36 @@ struct MatmulPlan {
   /// long.
   std::vector<int64_t> kLead = {};
 
-  /// The chunks before those of kChunk tiles: kLead, or the remainder of K.
+  /// How many chunks come before those of kChunk tiles: kLead's, or the remainder of K.
+  int64_t leads(const MatmulProblem &p) const {
+    return kLead.empty() ? int64_t(p.kt % kChunk != 0) : int64_t(kLead.size());
+  }
+  /// Tiles of K of chunk `i` of a pass.
+  int64_t chunkK(const MatmulProblem &p, int64_t i) const {
+    if (i >= leads(p))
+      return kChunk;
+    return kLead.empty() ? p.kt % kChunk : kLead[i];
+  }
+  /// The chunks before those of kChunk tiles.
   llvm::SmallVector<int64_t, 4> leadChunks(const MatmulProblem &p) const {
-    if (!kLead.empty())
-      return llvm::SmallVector<int64_t, 4>(kLead.begin(), kLead.end());
-    if (p.kt % kChunk)
-      return {p.kt % kChunk};
-    return {};
+    llvm::SmallVector<int64_t, 4> lead;
+    for (int64_t i = 0; i < leads(p); ++i)
+      lead.push_back(chunkK(p, i));
+    return lead;
   }
-  int64_t leadK() const {
-    int64_t k = 0;
-    for (int64_t l : kLead)
-      k += l;
-    return k;
-  }
+  int64_t leadK() const { return std::accumulate(kLead.begin(), kLead.end(), int64_t(0)); }
   int64_t chunks(const MatmulProblem &p) const {
     if (!kLead.empty())
       return int64_t(kLead.size()) + (p.kt - leadK()) / kChunk;
     return (p.kt + kChunk - 1) / kChunk;
   }
-  /// Tiles of K of chunk `i` of a pass.
-  int64_t chunkK(const MatmulProblem &p, int64_t i) const {
-    llvm::SmallVector<int64_t, 4> lead = leadChunks(p);
-    return i < int64_t(lead.size()) ? lead[i] : kChunk;
-  }
   int64_t firstChunk(const MatmulProblem &p) const { return chunkK(p, 0); }
   /// Tiles of K two consecutive chunks hold together (the last of a pass and the next pass's
-  /// first too), which an operand's buffer must fit.
+  /// first too), which an operand's buffer must fit. Past the leading chunks and the first
+  /// two of kChunk, pairs repeat.
   int64_t chunkPairK(const MatmulProblem &p) const {
     int64_t n = chunks(p), most = 0;
-    for (int64_t i = 0; i < std::min<int64_t>(n, int64_t(leadChunks(p).size()) + 2); ++i)
+    for (int64_t i = 0; i < std::min(n, leads(p) + 2); ++i)
       most = std::max(most, chunkK(p, i) + chunkK(p, (i + 1) % n));
     return n > 1 ? std::max(most, chunkK(p, n - 1) + chunkK(p, 0)) : 2 * chunkK(p, 0);
   }

@@ -4,6 +4,7 @@
 
 #include "Tile/TileDialect.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/GlobPattern.h"
 
 #include <optional>
 
@@ -29,6 +30,27 @@ inline std::optional<Precision> precisionNamed(llvm::StringRef name) {
   if (name == "bfp4")
     return Precision{tile::DataFormat::bfp4_b, tile::MathFidelity::LoFi};
   return std::nullopt;
+}
+
+/// `--precision-override=NODE_GLOB=PRECISION`: the ops of the ONNX nodes the glob names get
+/// another precision; the last override that names one of an op's nodes wins.
+struct PrecisionOverride {
+  llvm::GlobPattern nodes;
+  Precision precision;
+};
+
+/// `spec` parsed, or none where it is not NODE_GLOB=fp32|bf16|bfp8|bfp4.
+inline std::optional<PrecisionOverride> parsePrecisionOverride(llvm::StringRef spec) {
+  auto [glob, name] = spec.rsplit('=');
+  std::optional<Precision> precision = precisionNamed(name);
+  llvm::Expected<llvm::GlobPattern> pattern = llvm::GlobPattern::create(glob);
+  if (!pattern) {
+    llvm::consumeError(pattern.takeError());
+    return std::nullopt;
+  }
+  if (glob.empty() || !precision)
+    return std::nullopt;
+  return PrecisionOverride{std::move(*pattern), *precision};
 }
 
 } // namespace tessel

@@ -555,7 +555,8 @@ void MatmulKernels::build() {
   for (int64_t k : lead)
     leadShapes.push_back(shapeOf(k));
   const ChunkShape &firstShape = leads ? leadShapes.front() : restShape;
-  // Over d0 = a chunk of a pass: 1 from chunk j on.
+  // Over d0 = a chunk of a pass: 1 from chunk j on (for j = 1 as the one shorter first chunk
+  // has always written it, so that its kernels stay as they were).
   auto from = [&](AffineExpr c, int64_t j) {
     return j == 1 ? c.ceilDiv(chunks) : (c + (chunks - j)).floorDiv(chunks);
   };
