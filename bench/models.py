@@ -1,4 +1,5 @@
-"""ONNX models for the roofline benchmarks: one MatMul, ResNet-50 v1.5 and MobileNetV2.
+"""ONNX models for the roofline benchmarks: one MatMul (alone, or between two ops that keep its
+operands in L1), ResNet-50 v1.5 and MobileNetV2.
 
 The networks follow torchvision's topologies layer for layer, with seeded random weights in place
 of trained ones: the simulated time depends only on the shapes, and He-scaled convolutions with
@@ -30,6 +31,19 @@ def matmul(m, k, n, seed=0):
     nodes = [helper.make_node("MatMul", ["input", "w"], ["y"], name="matmul")]
     return _finish(nodes, [numpy_helper.from_array(w, "w")], f"matmul_{m}x{k}x{n}", [m, k],
                    "y", [m, n])
+
+
+def matmul_in_l1(m, k, n, seed=0):
+    """|x| @ w, then | |: the MatMul's lhs is made on the chip and its product used there, so
+    that both stay in L1 between the ops, as tt-metal's hand-tuned matmul runs keep in0 and the
+    output sharded in L1 (its GEMM_FLOPS tech report); the weight comes from DRAM."""
+    rng = np.random.default_rng(seed)
+    w = (rng.standard_normal((k, n)) / np.sqrt(k)).astype(np.float32)
+    nodes = [helper.make_node("Abs", ["input"], ["a"], name="lhs"),
+             helper.make_node("MatMul", ["a", "w"], ["p"], name="matmul"),
+             helper.make_node("Abs", ["p"], ["y"], name="product")]
+    return _finish(nodes, [numpy_helper.from_array(w, "w")], f"matmul_in_l1_{m}x{k}x{n}",
+                   [m, k], "y", [m, n])
 
 
 class _Builder:

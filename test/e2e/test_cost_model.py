@@ -364,3 +364,37 @@ def test_single_pass_estimate(tmp, precision):
          f"--perf-report={tmp / 'perf.json'}", "--quiet"])
     cycles = json.loads((tmp / "perf.json").read_text())["dispatches"][0]["cycles"]
     assert abs(estimate / cycles - 1) < 0.05, (estimate, cycles)
+
+
+
+@pytest.mark.parametrize("precision,pcc", [("bf16", 0.999), ("bfp8", 0.999), ("bfp4", 0.97)])
+def test_single_pass_estimate_between_ops(tmp, precision, pcc):
+    """The same matmul with its lhs made and its product used on the chip, both kept in L1, as
+    the hand-tuned runs the issues' targets come from keep them: the estimate the pass records
+    for its choice is within 7% of the simulator (bfp4's is the least close: 6.0% low, as the
+    model does not see the longest chunk of K arrive late behind the ones before it)."""
+    rng = np.random.default_rng(0)
+    w = (rng.standard_normal((2048, 2048)) / 45).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("Abs", ["x"], ["a"], name="lhs"),
+         helper.make_node("MatMul", ["a", "w"], ["p"], name="mm"),
+         helper.make_node("Abs", ["p"], ["y"], name="product")], "mm",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2048, 2048])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2048, 2048])],
+        [numpy_helper.from_array(w, "w")])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]),
+              tmp / "mm.onnx")
+    proc = run(["tt-compile", tmp / "mm.onnx", "-o", tmp / "mm.ttb", f"--precision={precision}",
+                "--print-op-configs"])
+    assert re.search(r"^mm .*result in L1", proc.stdout, re.M), proc.stdout
+    estimate = int(re.search(r"matmul_config<[^>]*, cycles = (\d+)>", proc.stdout).group(1))
+    x = rng.standard_normal((2048, 2048)).astype(np.float32)
+    np.save(tmp / "x.npy", x)
+    run(["tt-run", tmp / "mm.ttb", f"--input=@{tmp / 'x.npy'}", f"--output=@{tmp / 'y.npy'}",
+         f"--perf-report={tmp / 'perf.json'}", "--quiet"])
+    # bfp4 weights at LoFi keep 3 bits of each weight: 0.983 here.
+    reference = np.abs(np.abs(x).astype(np.float64) @ w)
+    assert np.corrcoef(np.load(tmp / "y.npy").ravel(), reference.ravel())[0, 1] > pcc
+    dispatches = json.loads((tmp / "perf.json").read_text())["dispatches"]
+    cycles = next(d["cycles"] for d in dispatches if d["op"] == "matmul")
+    assert abs(estimate / cycles - 1) < 0.07, (estimate, cycles)
