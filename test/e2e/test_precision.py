@@ -181,6 +181,45 @@ def test_auto_keeps_the_budget_on_other_inputs(tmp):
     assert json.loads((tmp / "a.json").read_text())["totals"]["cycles"] < bf16["totals"]["cycles"]
 
 
+def branches(path, blocks, width=256, seed=0):
+    """h = x, then h = h + relu(h @ w_i) / 16 per block, and y = h @ w_head: each block's
+    matmul only nudges h, the head makes all of y."""
+    rng = np.random.default_rng(seed)
+    nodes, h = [], "x"
+    inits = [numpy_helper.from_array(np.float32(1 / 16), "scale")]
+    for i in range(1, blocks + 1):
+        w = rng.standard_normal((width, width)) / np.sqrt(width)
+        inits.append(numpy_helper.from_array(w.astype(np.float32), f"w{i}"))
+        nodes += [helper.make_node("MatMul", [h, f"w{i}"], [f"m{i}"], name=f"branch{i}"),
+                  helper.make_node("Relu", [f"m{i}"], [f"r{i}"], name=f"relu{i}"),
+                  helper.make_node("Mul", [f"r{i}", "scale"], [f"s{i}"], name=f"scale{i}"),
+                  helper.make_node("Add", [h, f"s{i}"], [f"h{i}"], name=f"add{i}")]
+        h = f"h{i}"
+    w = rng.standard_normal((width, width)) / np.sqrt(width)
+    inits.append(numpy_helper.from_array(w.astype(np.float32), "w_head"))
+    nodes.append(helper.make_node("MatMul", [h, "w_head"], ["y"], name="head"))
+    graph = helper.make_graph(
+        nodes, "branches", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [256, width])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [256, width])], inits)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+
+
+def test_auto_finds_the_few_ops_that_lose_most(tmp):
+    """32 matmuls, of which only the head loses much in bfp4 (0.993 against 0.9999 for a
+    branch), with 12 compilations to find them: groups of four narrowed alone, then the group
+    that loses most halved until the head stands alone; the 31 branches go to bfp4 together."""
+    branches(tmp / "b.onnx", 31)
+    proc = run(["tt-compile", tmp / "b.onnx", "-o", tmp / "b.ttb", "--precision=auto",
+                "--accuracy=pcc:0.995", "--auto-tries=12"])
+    assert "auto: bfp4: " in proc.stderr and "outside budget" in proc.stderr, proc.stderr
+    chosen = re.search(r"auto: chose bfp8 with (.*): \d+ cycles", proc.stderr)
+    assert chosen, proc.stderr
+    narrowed = chosen.group(1).split(", ")
+    assert sorted(narrowed) == sorted(f"branch{i}=bfp4" for i in range(1, 32)), narrowed
+    measured = [line for line in proc.stderr.splitlines() if " ops bfp4 (" in line]
+    assert len(measured) <= 12 + 4, measured
+
+
 def test_auto_with_a_budget_bf16_misses_is_an_error(tmp):
     mlp(tmp / "mlp.onnx")
     proc = run(["tt-compile", tmp / "mlp.onnx", "-o", tmp / "m.ttb", "--precision=auto",

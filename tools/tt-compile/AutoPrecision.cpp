@@ -3,11 +3,39 @@
 // is measured against the fp32 compilation's outputs and the cycles are the simulator's.
 #include "AutoPrecision.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
+
 
 using namespace mlir;
 using namespace tessel;
+
+/// The first ONNX node of each matmul dispatch, in program order, each once.
+static std::vector<std::string> matmulNodes(const std::vector<rt::DispatchPerf> &dispatches) {
+  std::vector<std::string> nodes;
+  for (const rt::DispatchPerf &d : dispatches)
+    if (d.macs != 0 && !d.location.empty()) {
+      std::string node = StringRef(d.location).split(',').first.str();
+      if (llvm::find(nodes, node) == nodes.end())
+        nodes.push_back(node);
+    }
+  return nodes;
+}
+
+namespace {
+/// Sets of ops the search measures narrower together before it keeps the model's precision.
+constexpr int kVerifications = 4;
+
+/// Ops tried one precision narrower together: the score they lose against the model's
+/// precision (0 when they gain) and the cycles they save.
+struct Unit {
+  std::vector<std::string> nodes;
+  double loss = 0, gain = 0;
+  double ratio() const { return gain / std::max(loss, 1e-9); }
+};
+} // namespace
 
 /// The first ONNX node of each matmul dispatch, the slowest first.
 static std::vector<std::string> slowestNodes(std::vector<rt::DispatchPerf> dispatches) {
@@ -50,11 +78,13 @@ tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
     choice.measured = llvm::formatv("{0} {1:F5} against fp32 on {2} inputs", budget.metric,
                                     choiceScore, seeded ? "seeded random" : "the calibration");
   };
+  llvm::StringMap<double> uniformScore;
   for (StringRef precision : {"bfp4", "bfp8", "bf16"}) {
     FailureOr<Measured> m = compileAndRun(imported, base, chip, precision, {}, calibration);
     if (failed(m))
       return failure();
     double score = measure(budget, m->outputs, reference->outputs);
+    uniformScore[precision] = score;
     bool ok = within(budget, score);
     describe(precision, *m, score, ok);
     if (ok) {
@@ -94,32 +124,120 @@ tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
            << llvm::formatv("{0:F5}", best).str();
     return diag;
   }
-  // Then op by op, the slowest dispatches first: the next narrower precision where the budget
-  // still holds and the model gets faster.
+  // Then the ops that can be one precision narrower together within the budget. What ops lose
+  // is measured on groups of them narrowed alone (adaptive group testing): eight groups, then
+  // the group that loses most halved, its first half measured and the second taken as the rest
+  // of the group's loss, so that the few ops that lose most come to stand alone (ResNet-50's
+  // downsampling convolutions and its classifier). The units are then taken by
+  // cycles saved per score lost, their losses scaled by how much more the whole model at the
+  // narrower precision loses than its units do apart, and the set is measured; while it misses
+  // the budget, the unit that saves least per score lost goes back.
   StringRef narrower = choice.precision == "bf16" ? "bfp8" : choice.precision == "bfp8" ? "bfp4" : "";
   if (narrower.empty()) {
     record();
     return choice;
   }
+  bool lower = budget.metric == "rel-l2";
+  auto lossOf = [&](double score) {
+    return std::max(0.0, lower ? score - choiceScore : choiceScore - score);
+  };
+  double allowed = lower ? budget.threshold - choiceScore : choiceScore - budget.threshold;
+  std::vector<std::string> ops = matmulNodes(chosen.dispatches);
   unsigned tries = 0;
-  for (const std::string &node : slowestNodes(chosen.dispatches)) {
-    if (tries == maxRefinements)
-      break;
+  auto overridesFor = [&](ArrayRef<std::string> nodes) {
+    std::vector<std::string> overrides;
+    for (const std::string &node : nodes)
+      overrides.push_back(node + "=" + narrower.str());
+    return overrides;
+  };
+  // Measures `nodes` narrower; failure when a candidate fails to compile or run.
+  auto tryNarrower = [&](ArrayRef<std::string> nodes, Unit &unit, double &score,
+                         Measured *kept = nullptr) -> LogicalResult {
     ++tries;
-    std::vector<std::string> overrides = choice.overrides;
-    overrides.push_back(node + "=" + narrower.str());
-    FailureOr<Measured> m =
-        compileAndRun(imported, base, chip, choice.precision, overrides, calibration);
+    FailureOr<Measured> m = compileAndRun(imported, base, chip, choice.precision,
+                                          overridesFor(nodes), calibration);
     if (failed(m))
       return failure();
-    double score = measure(budget, m->outputs, reference->outputs);
-    bool keep = within(budget, score) && m->cycles < chosen.cycles;
-    describe(choice.precision + " with " + overrides.back(), *m, score, within(budget, score));
-    if (keep) {
-      choice.overrides = overrides;
-      chosen = std::move(*m);
-      choiceScore = score;
+    score = measure(budget, m->outputs, reference->outputs);
+    describe(llvm::formatv("{0} with {1} of {2} ops {3} ({4} .. {5})", choice.precision,
+                           nodes.size(), ops.size(), narrower, nodes.front(), nodes.back())
+                 .str(),
+             *m, score, within(budget, score));
+    // `nodes` may be `unit`'s own.
+    std::vector<std::string> measured(nodes.begin(), nodes.end());
+    unit = Unit{std::move(measured), lossOf(score), double(chosen.cycles - m->cycles)};
+    if (kept)
+      *kept = std::move(*m);
+    return success();
+  };
+  // Groups of about an eighth of the ops each, in program order, then, while compilations
+  // remain, the group that loses most halved.
+  std::vector<Unit> units;
+  size_t groupSize = std::max<size_t>(1, (ops.size() + 7) / 8);
+  for (size_t i = 0; i < ops.size() && tries < maxRefinements; i += groupSize) {
+    std::vector<std::string> group(ops.begin() + i,
+                                   ops.begin() + std::min(ops.size(), i + groupSize));
+    Unit unit;
+    double score;
+    if (failed(tryNarrower(group, unit, score)))
+      return failure();
+    units.push_back(std::move(unit));
+  }
+  while (tries < maxRefinements) {
+    auto worst = llvm::max_element(units, [](const Unit &a, const Unit &b) {
+      return (a.nodes.size() > 1 ? a.loss : -1.0) < (b.nodes.size() > 1 ? b.loss : -1.0);
+    });
+    if (worst == units.end() || worst->nodes.size() < 2 || worst->loss <= 0)
+      break;
+    Unit group = std::move(*worst);
+    units.erase(worst);
+    size_t half = group.nodes.size() / 2;
+    Unit first, rest{std::vector<std::string>(group.nodes.begin() + half, group.nodes.end()), 0,
+                     0};
+    double score;
+    if (failed(tryNarrower(ArrayRef<std::string>(group.nodes).take_front(half), first, score)))
+      return failure();
+    rest.loss = std::max(0.0, group.loss - first.loss);
+    rest.gain = group.gain - first.gain;
+    units.push_back(std::move(first));
+    units.push_back(std::move(rest));
+  }
+  // Losses of ops narrowed together add up to more than apart.
+  double apart = 0;
+  for (const Unit &u : units)
+    apart += u.loss;
+  auto all = uniformScore.find(narrower);
+  double together = all != uniformScore.end() ? lossOf(all->second) : apart;
+  double interaction = apart > 0 ? std::max(1.0, together / apart) : 1.0;
+  llvm::stable_sort(units, [](const Unit &a, const Unit &b) { return a.ratio() > b.ratio(); });
+  std::vector<Unit> taken;
+  double predicted = 0;
+  for (Unit &u : units)
+    if (u.gain > 0 && predicted + interaction * u.loss <= allowed) {
+      predicted += interaction * u.loss;
+      taken.push_back(std::move(u));
     }
+  for (int attempt = 0; attempt < kVerifications && !taken.empty(); ++attempt) {
+    std::vector<std::string> nodes;
+    for (const Unit &u : taken)
+      nodes.insert(nodes.end(), u.nodes.begin(), u.nodes.end());
+    Unit all;
+    double score;
+    Measured m;
+    if (failed(tryNarrower(nodes, all, score, &m)))
+      return failure();
+    if (within(budget, score) && m.cycles < chosen.cycles) {
+      // In program order, as the overrides name them.
+      std::vector<std::string> ordered;
+      for (const std::string &op : ops)
+        if (llvm::is_contained(nodes, op))
+          ordered.push_back(op + "=" + narrower.str());
+      choice.overrides = std::move(ordered);
+      chosen = std::move(m);
+      choiceScore = score;
+      break;
+    }
+    taken.pop_back();
   }
   log << llvm::formatv("auto: chose {0}{1}{2}: {3} cycles\n", choice.precision,
                        choice.overrides.empty() ? "" : " with ",

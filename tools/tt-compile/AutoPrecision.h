@@ -21,9 +21,11 @@ struct AutoPrecisionChoice {
 
 /// Searches from `imported` (the module as imported, not modified): the fastest uniform
 /// precision within `budget` on `calibration` (inputs in the model's order; seeded random
-/// normal values when empty), then, from the slowest dispatch down, each op that a narrower
-/// precision keeps within budget (at most `maxRefinements` tries). Every step is logged on
-/// `log`. Failure (with a diagnostic) when even bf16 misses the budget or a candidate fails.
+/// normal values when empty), then the matmul ops that can go one precision narrower together
+/// within budget: what they lose is measured on groups of ops, halved where a group loses more
+/// than its share (at most `maxRefinements` such compilations), and they are taken by cycles
+/// saved per score lost and checked together. Every step is logged on `log`. Failure (with a
+/// diagnostic) when even bf16 misses the budget or a candidate fails.
 mlir::FailureOr<AutoPrecisionChoice> chooseAutoPrecision(mlir::ModuleOp imported,
                                                          const CompileOptions &base,
                                                          const AccuracyBudget &budget,
