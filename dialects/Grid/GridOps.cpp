@@ -16,6 +16,50 @@ LogicalResult EmptyOp::verify() {
   return success();
 }
 
+LogicalResult ReshardOp::verify() {
+  auto from = cast<RankedTensorType>(getInput().getType());
+  auto to = cast<RankedTensorType>(getType());
+  LayoutAttr a = getLayout(from), b = getLayout(to);
+  if (!a || !b)
+    return emitOpError("input and result need #grid.layout encodings");
+  if (from.getShape() != to.getShape() || from.getElementType() != to.getElementType())
+    return emitOpError() << "result type " << to << " must have the input's shape and element type";
+  if (a.getFormat() != b.getFormat())
+    return emitOpError() << "changes the data format from "
+                         << tile::stringifyDataFormat(a.getFormat()) << " to "
+                         << tile::stringifyDataFormat(b.getFormat())
+                         << "; a reshard moves tiles, it does not convert them";
+  if (b.getSharding() == Sharding::width_sharded)
+    return emitOpError("cannot write width-sharded tensors: the binary holds interleaved, "
+                       "height- and block-sharded ones");
+  if (b.getSharding() != Sharding::interleaved) {
+    ArrayRef<int64_t> shape = to.getShape();
+    int64_t rows = 1;
+    for (int64_t d : shape.drop_back(std::min<size_t>(shape.size(), 2)))
+      rows *= d;
+    rows *= shape.size() >= 2 ? llvm::divideCeil(shape[shape.size() - 2], 32) : 1;
+    int64_t cols = shape.empty() ? 1 : llvm::divideCeil(shape.back(), 32);
+    ArrayRef<int64_t> shard = b.getShardShape();
+    CoreRangeAttr cores = b.getCores();
+    if (rows % shard[0] || cols % shard[1] ||
+        (rows / shard[0]) * (cols / shard[1]) != int64_t(cores.size()))
+      return emitOpError() << "result shards of " << shard[0] << "x" << shard[1]
+                           << " tiles must divide its " << rows << "x" << cols
+                           << " tiles into one shard per core of its " << cores.size()
+                           << " cores";
+  }
+  return success();
+}
+
+OpFoldResult ReshardOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  if (auto inner = getInput().getDefiningOp<ReshardOp>())
+    if (inner.getInput().getType() == getType())
+      return inner.getInput();
+  return {};
+}
+
 LogicalResult CoreIndexOp::verify() {
   if (!(*this)->getParentOfType<DispatchOp>())
     return emitOpError("is only meaningful inside a grid.dispatch");

@@ -22,6 +22,33 @@ def Grid_EmptyOp : Grid_Op<"empty"> {
 }
 
 
+def Grid_ReshardOp : Grid_Op<"reshard", [Pure]> {
+  let summary = "The same tensor laid out otherwise";
+  let description = [{
+    The input's values in the result's layout: another memory space or sharding, the same
+    shape, element type and data format. Every reader reads any layout where it is (the
+    runtime finds each tile's home), so a reshard only moves data where a consumer reads its
+    operand more cheaply laid out its own way: a sharded result puts each core's shard in its
+    own L1. `tt-lower-graph-to-grid` makes it a dispatch on the result's cores (or, for an
+    interleaved result, the most cores its tiles divide over) in which each core copies its
+    tiles from wherever the input keeps them.
+
+    ```mlir
+    %r = grid.reshard %x : tensor<3136x64xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
+        -> tensor<3136x64xf32, #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 2x2,
+                                            cores <(0, 0) to (6, 6)>>>
+    ```
+
+    A reshard to the input's own layout folds away, and so does one of a reshard's result
+    back to that reshard's input's layout.
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 def Grid_CoreIndexOp : Grid_Op<"core_index", [Pure]> {
   let summary = "The running core's position in its dispatch's core range";
   let description = [{

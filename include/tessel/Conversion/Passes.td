@@ -43,9 +43,13 @@ def LowerGraphToGrid : Pass<"tt-lower-graph-to-grid", "mlir::ModuleOp"> {
     and writer `noc.kernel`s here (its online softmax carries running statistics and output
     across its key blocks, which the row loop does not say yet).
 
-    It is a dialect conversion: one pattern per graph op, every graph op illegal but constants
-    and what readers absorb (a remap that only gathering readers read, a cache that attention
-    appends to in place), which is erased once its readers are lowered. A lowering that cannot
+    A `grid.reshard` gets a tile loop too, on its result's cores: each core copies the tiles of
+    its own shard (core c shard c, row-major) from wherever the input keeps them; to an
+    interleaved layout, the most cores its tiles divide over.
+
+    It is a dialect conversion: one pattern per graph op and for `grid.reshard`, every graph op
+    illegal but constants and what readers absorb (a remap that only gathering readers read, a
+    cache that attention appends to in place), which is erased once its readers are lowered. A lowering that cannot
     build its op's dispatch names the reason at the op.
 
     Before:

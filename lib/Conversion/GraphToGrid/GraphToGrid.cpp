@@ -147,6 +147,7 @@ struct LowerGraphToGridPass : tessel::impl::LowerGraphToGridBase<LowerGraphToGri
     DenseSet<Operation *> absorbedSet(absorbed.begin(), absorbed.end());
     ConversionTarget target(*ctx);
     target.addLegalOp<graph::ConstantOp>();
+    target.addIllegalOp<grid::ReshardOp>();
     target.addDynamicallyLegalDialect<graph::GraphDialect>(
         [&](Operation *op) { return absorbedSet.contains(op); });
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
@@ -162,6 +163,7 @@ struct LowerGraphToGridPass : tessel::impl::LowerGraphToGridBase<LowerGraphToGri
     addLowering(patterns, *chip, loweringFailed, lowerConcat);
     addLowering(patterns, *chip, loweringFailed, lowerReshape);
     addLowering(patterns, *chip, loweringFailed, lowerReduce);
+    addLowering(patterns, *chip, loweringFailed, lowerReshard);
     addLowering(patterns, *chip, loweringFailed, lowerGatherRows);
     addLowering(patterns, *chip, loweringFailed, lowerRemap);
     addLowering<graph::UnaryOp, graph::BinaryOp, graph::WhereOp>(patterns, *chip,

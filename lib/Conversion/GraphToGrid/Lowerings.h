@@ -31,6 +31,7 @@ mlir::FailureOr<mlir::Value> lowerTranspose(mlir::OpBuilder &b, graph::Transpose
 mlir::FailureOr<mlir::Value> lowerReshape(mlir::OpBuilder &b, graph::ReshapeOp op, const LoweringOptions &opts);
 mlir::FailureOr<mlir::Value> lowerConcat(mlir::OpBuilder &b, graph::ConcatOp op, const LoweringOptions &opts);
 mlir::FailureOr<mlir::Value> lowerReduce(mlir::OpBuilder &b, graph::ReduceOp op, const LoweringOptions &opts);
+mlir::FailureOr<mlir::Value> lowerReshard(mlir::OpBuilder &b, grid::ReshardOp op, const LoweringOptions &opts);
 /// A dispatch that assembles every output tile from values of `input`: `inputIndex` gives, for
 /// the output multi-index (d0 .. d{rank-1}), the input multi-index each value comes from.
 /// With `padding`, a value whose input index leaves the input, or whose guard `k` leaves

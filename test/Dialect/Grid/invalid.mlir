@@ -699,3 +699,51 @@ func.func @load_row_scalars_of_a_matrix(%x: tensor<32x64xf32, #l>) -> tensor<32x
   } -> tensor<32x64xf32, #l>
   return %y : tensor<32x64xf32, #l>
 }
+
+// -----
+
+func.func @reshard_without_layouts(%x: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  // expected-error @+1 {{'grid.reshard' op input and result need #grid.layout encodings}}
+  %r = grid.reshard %x : tensor<64x64xf32> -> tensor<64x64xf32>
+  return %r : tensor<64x64xf32>
+}
+
+// -----
+
+#d = #grid.layout<tile 32x32, bf16, dram, interleaved>
+#l = #grid.layout<tile 32x32, bf16, l1, interleaved>
+func.func @reshard_reshapes(%x: tensor<64x64xf32, #d>) -> tensor<32x128xf32, #l> {
+  // expected-error @+1 {{'grid.reshard' op result type 'tensor<32x128xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>' must have the input's shape and element type}}
+  %r = grid.reshard %x : tensor<64x64xf32, #d> -> tensor<32x128xf32, #l>
+  return %r : tensor<32x128xf32, #l>
+}
+
+// -----
+
+#d = #grid.layout<tile 32x32, bf16, dram, interleaved>
+#l = #grid.layout<tile 32x32, bfp8_b, l1, interleaved>
+func.func @reshard_converts(%x: tensor<64x64xf32, #d>) -> tensor<64x64xf32, #l> {
+  // expected-error @+1 {{'grid.reshard' op changes the data format from bf16 to bfp8_b; a reshard moves tiles, it does not convert them}}
+  %r = grid.reshard %x : tensor<64x64xf32, #d> -> tensor<64x64xf32, #l>
+  return %r : tensor<64x64xf32, #l>
+}
+
+// -----
+
+#d = #grid.layout<tile 32x32, bf16, dram, interleaved>
+#w = #grid.layout<tile 32x32, bf16, l1, width_sharded, shard 2x1, cores <(0, 0) to (1, 0)>>
+func.func @reshard_to_width_shards(%x: tensor<64x64xf32, #d>) -> tensor<64x64xf32, #w> {
+  // expected-error @+1 {{'grid.reshard' op cannot write width-sharded tensors}}
+  %r = grid.reshard %x : tensor<64x64xf32, #d> -> tensor<64x64xf32, #w>
+  return %r : tensor<64x64xf32, #w>
+}
+
+// -----
+
+#d = #grid.layout<tile 32x32, bf16, dram, interleaved>
+#h = #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 3x2, cores <(0, 0) to (1, 0)>>
+func.func @reshard_shards_do_not_divide(%x: tensor<256x64xf32, #d>) -> tensor<256x64xf32, #h> {
+  // expected-error @+1 {{'grid.reshard' op result shards of 3x2 tiles must divide its 8x2 tiles into one shard per core of its 2 cores}}
+  %r = grid.reshard %x : tensor<256x64xf32, #d> -> tensor<256x64xf32, #h>
+  return %r : tensor<256x64xf32, #h>
+}

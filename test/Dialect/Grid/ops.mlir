@@ -282,3 +282,15 @@ func.func @row_loop(%x: tensor<64x64xf32, #l>) -> tensor<64x64xf32, #l> {
   } -> tensor<64x64xf32, #l>
   return %r : tensor<64x64xf32, #l>
 }
+
+// -----
+
+// The same tensor from cores' L1 interleaved to a shard of two row tiles per core.
+#i = #grid.layout<tile 32x32, bf16, l1, interleaved>
+#h = #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 2x2, cores <(0, 0) to (3, 0)>>
+// CHECK-LABEL: func.func @reshard
+func.func @reshard(%x: tensor<256x64xf32, #i>) -> tensor<256x64xf32, #h> {
+  // CHECK: grid.reshard %{{.*}} : tensor<256x64xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>> -> tensor<256x64xf32, #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 2x2, cores <(0, 0) to{{ ?}}(3, 0)>>>
+  %r = grid.reshard %x : tensor<256x64xf32, #i> -> tensor<256x64xf32, #h>
+  return %r : tensor<256x64xf32, #h>
+}
