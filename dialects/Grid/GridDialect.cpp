@@ -43,10 +43,13 @@ LogicalResult GridDialect::verifyOperationAttribute(Operation *op, NamedAttribut
     } else if (isa<ConvConfigAttr>(value)) {
       if (op->getName().getStringRef() != "graph.conv")
         return op->emitError() << "a #grid.conv_config belongs on a graph.conv";
+    } else if (isa<AttentionConfigAttr>(value)) {
+      if (op->getName().getStringRef() != "graph.sdpa")
+        return op->emitError() << "a #grid.attention_config belongs on a graph.sdpa";
     } else if (!isa<MatmulConfigAttr>(value)) {
       return op->emitError() << "'" << name
-                             << "' must be a #grid.matmul_config, #grid.reduce_config or "
-                                "#grid.conv_config";
+                             << "' must be a #grid.matmul_config, #grid.reduce_config, "
+                                "#grid.conv_config or #grid.attention_config";
     }
   } else if (name == kComputeAttrName) {
     if (!isa<ComputeConfigAttr>(value))
@@ -110,6 +113,14 @@ LogicalResult CoreRangeAttr::verify(function_ref<InFlightDiagnostic()> emitError
   if (x0 < 0 || y0 < 0 || x1 < x0 || y1 < y0)
     return emitError() << "core range (" << x0 << ", " << y0 << ") to (" << x1 << ", " << y1
                        << ") is empty or negative";
+  return success();
+}
+
+LogicalResult AttentionConfigAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                          int64_t block, int64_t chunk) {
+  if (block < 1 || chunk < 1)
+    return emitError() << "an attention config's block and chunk are at least one tile, not "
+                       << block << " and " << chunk;
   return success();
 }
 

@@ -178,6 +178,26 @@ def Grid_ReduceConfigAttr : AttrDef<Grid_Dialect, "ReduceConfig"> {
   let genVerifyDecl = 1;
 }
 
+def Grid_AttentionConfigAttr : AttrDef<Grid_Dialect, "AttentionConfig"> {
+  let mnemonic = "attention_config";
+  let summary = "How attention's queries and keys are blocked";
+  let description = [{
+    Chosen by `tt-choose-op-configs` for a `graph.sdpa` and read by `tt-lower-graph-to-grid`:
+    a unit of the dispatch is `block` query tiles (32 queries each) of one batch element, which
+    its core keeps while it streams the keys and values through L1 in chunks of `chunk` key
+    tiles, each chunk read once for the whole block. `block` divides the query tiles and
+    `chunk` the key tiles.
+
+    ```mlir
+    %o = graph.sdpa %q, %kt, %v {scale = 0.125 : f32,
+        grid.config = #grid.attention_config<block = 1, chunk = 12>} : ...
+    ```
+  }];
+  let parameters = (ins "int64_t":$block, "int64_t":$chunk);
+  let assemblyFormat = "`<` `block` `=` $block `,` `chunk` `=` $chunk `>`";
+  let genVerifyDecl = 1;
+}
+
 def Grid_ConvConfigAttr : AttrDef<Grid_Dialect, "ConvConfig"> {
   let mnemonic = "conv_config";
   let summary = "How a convolution is computed, and the cost model's estimates of each way";

@@ -1,5 +1,6 @@
 #include "tessel/Transforms/ChipInfo.h"
 #include "tessel/Transforms/AbsorbedRemaps.h"
+#include "tessel/Transforms/AttentionPlan.h"
 #include "tessel/Transforms/L1Tensors.h"
 #include "tessel/Transforms/Normalization.h"
 #include "tessel/Transforms/ReduceSplit.h"
@@ -439,6 +440,21 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
     if (l1Tensors)
       for (auto func : module.getOps<func::FuncOp>())
         numOverResidual += markWritesOverResidual(func);
+    // Attention's blocking, or a given one checked.
+    WalkResult attention = module.walk([&](graph::SDPAOp op) {
+      if (auto given = op->getAttrOfType<grid::AttentionConfigAttr>(grid::kConfigAttrName)) {
+        std::string why;
+        if (attentionConfigFits(op, given, why))
+          return WalkResult::advance();
+        op.emitError() << "attention config " << given << " does not suit this attention: "
+                       << why;
+        return WalkResult::interrupt();
+      }
+      op->setAttr(grid::kConfigAttrName, chooseAttentionConfig(op, *chip));
+      return WalkResult::advance();
+    });
+    if (attention.wasInterrupted())
+      return signalPassFailure();
     // A pool's or depthwise convolution's windows are gathered by the reduce's reader.
     module.walk([&](graph::ReduceOp op) {
       auto windows = op.getInput().getDefiningOp<graph::RemapOp>();

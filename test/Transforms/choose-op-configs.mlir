@@ -587,3 +587,36 @@ func.func @residual_read_by_a_streaming_op(%in: tensor<128x64xf32>) -> tensor<12
   %r = graph.unary relu %z : tensor<128x64xf32> -> tensor<128x64xf32>
   return %r : tensor<128x64xf32>
 }
+
+// -----
+
+// Attention: six units of one query tile (2 batch elements x 3 query tiles) on 64 cores take
+// blocks of one; the 3 key tiles fit L1 as one chunk. A decoder's query (one row) takes its
+// keys a tile at a time.
+// CHECK-LABEL: func.func @attention_blocking
+// CHECK: graph.sdpa {{.*}}grid.config = #grid.attention_config<block = 1, chunk = 3>
+// CHECK: graph.sdpa {{.*}}grid.config = #grid.attention_config<block = 1, chunk = 1>
+func.func @attention_blocking(%q: tensor<2x96x64xf32>, %kt: tensor<2x64x96xf32>, %v: tensor<2x96x64xf32>,
+                              %d: tensor<2x1x64xf32>) -> (tensor<2x96x64xf32>, tensor<2x1x64xf32>) {
+  %o = graph.sdpa %q, %kt, %v {scale = 0.125 : f32} : (tensor<2x96x64xf32>, tensor<2x64x96xf32>, tensor<2x96x64xf32>) -> tensor<2x96x64xf32>
+  %p = graph.sdpa %d, %kt, %v {scale = 0.125 : f32} : (tensor<2x1x64xf32>, tensor<2x64x96xf32>, tensor<2x96x64xf32>) -> tensor<2x1x64xf32>
+  return %o, %p : tensor<2x96x64xf32>, tensor<2x1x64xf32>
+}
+
+// -----
+
+// A given blocking is kept.
+// CHECK-LABEL: func.func @attention_given
+// CHECK: graph.sdpa {{.*}}grid.config = #grid.attention_config<block = 3, chunk = 1>
+func.func @attention_given(%q: tensor<2x96x64xf32>, %kt: tensor<2x64x96xf32>, %v: tensor<2x96x64xf32>) -> tensor<2x96x64xf32> {
+  %o = graph.sdpa %q, %kt, %v {scale = 0.125 : f32, grid.config = #grid.attention_config<block = 3, chunk = 1>} : (tensor<2x96x64xf32>, tensor<2x64x96xf32>, tensor<2x96x64xf32>) -> tensor<2x96x64xf32>
+  return %o : tensor<2x96x64xf32>
+}
+
+// -----
+
+func.func @attention_chunk_does_not_divide(%q: tensor<2x96x64xf32>, %kt: tensor<2x64x96xf32>, %v: tensor<2x96x64xf32>) -> tensor<2x96x64xf32> {
+  // expected-error @+1 {{attention config #grid.attention_config<block = 1, chunk = 2> does not suit this attention: its chunk of 2 key tiles does not divide 3}}
+  %o = graph.sdpa %q, %kt, %v {scale = 0.125 : f32, grid.config = #grid.attention_config<block = 1, chunk = 2>} : (tensor<2x96x64xf32>, tensor<2x64x96xf32>, tensor<2x96x64xf32>) -> tensor<2x96x64xf32>
+  return %o : tensor<2x96x64xf32>
+}

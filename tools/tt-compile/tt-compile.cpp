@@ -88,7 +88,8 @@ static cl::opt<std::string> dumpIrDir("dump-ir-dir",
 static cl::opt<bool> printOpConfigs("print-op-configs",
                                     cl::desc("Print each op's chosen config (core grid, "
                                              "blocking, K chunk, estimated cycles; a 3x3 "
-                                             "convolution's algorithm) and whether "
+                                             "convolution's algorithm; attention's query "
+                                             "blocks and key chunks) and whether "
                                              "its result stays in L1 (sharded, written over its residual), on stdout"),
                                     cl::cat(category));
 static cl::opt<bool> printPrecision("print-precision",

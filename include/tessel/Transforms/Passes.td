@@ -442,6 +442,12 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     estimates fastest and records it, with the estimate, as `grid.config`. A config already
     present is kept, checked against the chip and estimated: tests and users can force one.
 
+    Every `graph.sdpa` gets `#grid.attention_config<block = B, chunk = C>` (`AttentionPlan.h`):
+    units of B query tiles of a batch element, as many as keep the most cores busy while their
+    state fits L1, each streaming the keys and values in chunks of C key tiles, the longest
+    whose buffers fit the L1 that tensors kept between ops leave (one for a decoder's few
+    queries). A given one is kept where B divides the query tiles and C the key tiles.
+
     A matmul whose lhs is a `graph.remap` that reads zeros as padding in runs of at least four
     values (a convolution's windows) gets `lhs = gather`, and the model charges its reader a
     request per run: the lowering then assembles the lhs tiles from the remap's input and no

@@ -8,16 +8,13 @@
 // and writes O / l. The scores never leave the core. The running values live in circular
 // buffers used as queues: each query tile's new value is pushed behind the block's old ones,
 // which are popped once the chunk is done. Rescaling (a, and O * a) costs the same per chunk
-// whatever its size and nothing on the first, so chunks are the longest divisor of the key
-// tiles whose buffers fit L1 (a sequence of 384 keys is one chunk, and no rescaling at all),
-// except for a decoder's few queries, which stream their keys a tile at a time; blocks are
-// as large as keeps every core busy, since each block reads all the keys and values once.
+// whatever its size and nothing on the first; the blocks and chunks are the op's
+// #grid.attention_config (AttentionPlan.h).
 // Keys and values a decoder appends to its cache are read from the cache and the new rows
 // (AppendedRows), and queries gathered from rows of a projection as runs of values (RowRuns):
 // no dispatch writes them first.
 #include "Lowerings.h"
 #include "tessel/Transforms/AbsorbedRemaps.h"
-#include "tessel/Transforms/L1Tensors.h"
 
 using namespace mlir;
 using namespace tessel;
@@ -89,45 +86,15 @@ FailureOr<Value> tessel::lowering::lowerAttention(OpBuilder &b, graph::SDPAOp op
   TiledView scores = TiledView::of(RankedTensorType::get(scoresShape, outType.getElementType()));
   int64_t nd = q.nt, nk = kt.nt, ne = v.nt;
   tile::DataFormat format = grid::getLayout(outType).getFormat();
-  int64_t budget = opts.chip.l1Bytes - opts.chip.l1ReservedBytes;
-  // The buffers that grow with the chunk (keys twice, values twice, the mask twice per query
-  // tile of the block, scores and probabilities) take at most the share of L1 that tensors kept
-  // between ops leave to any op's buffers.
-  auto chunkBytes = [&](int64_t chunk, int64_t block) {
-    int64_t perKeyTile = 2 * nd + 2 * ne + (op.getMask() ? 2 * block : 0) + 2;
-    return chunk * perKeyTile * tile::tileBytes(format);
-  };
-  // A block's query tiles share a batch element and its state (q, and m, l and O twice) fits
-  // L1. Of the blocks that divide a batch element's query tiles and leave at least as many
-  // blocks as cores (where the query tiles allow), the one whose blocks split over the most
-  // cores, then the largest (each block reads every key and value once).
-  int64_t cores = opts.chip.gridX * opts.chip.gridY;
-  int64_t stateTiles = nd + 2 * (2 + ne);
-  int64_t blockLimit = std::max<int64_t>(1, q.batch * q.mt / cores);
-  blockLimit = std::min(blockLimit, std::max<int64_t>(
-      1, budget / 2 / (stateTiles * tile::tileBytes(format))));
-  int64_t block = 1, busiest = 0;
-  for (int64_t candidate = 1; candidate <= blockLimit; ++candidate) {
-    if (q.mt % candidate != 0)
-      continue;
-    int64_t used = splitOverCores(q.batch * q.mt / candidate, opts.chip).cores();
-    if (used >= busiest) {
-      busiest = used;
-      block = candidate;
-    }
-  }
+  auto config = op->getAttrOfType<grid::AttentionConfigAttr>(grid::kConfigAttrName);
+  if (!config)
+    return op.emitError("attention has no grid.config; run tt-choose-op-configs first");
+  int64_t block = config.getBlock(), chunk = config.getChunk();
+  if (q.mt % block != 0 || nk % chunk != 0)
+    return op.emitError() << "attention config " << config << " does not divide its "
+                          << q.mt << " query tiles and " << nk << " key tiles";
   int64_t units = q.batch * q.mt / block;
-  // A decoder's few queries (fewer than a tile's rows) do little work per key tile, and their
-  // keys and values stream in: chunks of one key tile let compute follow each read, and leave
-  // only one tile's compute after the last (the Llama decode layer's attention over 128 keys:
-  // 72.3k cycles as one chunk of four, 69.0k as four of one).
   bool decode = q.mt == 1 && q.rows < 32;
-  int64_t maxChunk = decode ? 1 : nk;
-  int64_t chunk = 1;
-  for (int64_t candidate = 1; candidate <= maxChunk; ++candidate)
-    if (nk % candidate == 0 &&
-        chunkBytes(candidate, block) <= int64_t((1 - kL1TensorShare) * double(budget)))
-      chunk = candidate;
   int64_t chunks = nk / chunk;
   float scale = op.getScale().convertToFloat();
   bool partialKeys = kt.cols % 32 != 0;

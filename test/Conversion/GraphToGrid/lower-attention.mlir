@@ -1,4 +1,4 @@
-// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-lower-graph-to-grid --tt-lower-grid-to-kernels --canonicalize --cse | FileCheck %s
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts --tt-choose-op-configs --tt-lower-graph-to-grid --tt-lower-grid-to-kernels --canonicalize --cse | FileCheck %s
 
 // Two batch elements of 96 queries (3 query tiles each: 6 units on 6 cores), 70 keys (3 key
 // tiles, the last partial: one chunk of 3), head dims 40 (2 tiles), a mask per key. The
@@ -208,4 +208,21 @@ func.func @decode_queries(%y: tensor<1x256xf32>, %kt: tensor<1x2x64x64xf32>, %v:
   %q = graph.remap %y {map = affine_map<(d0, d1, d2, d3) -> (d0, d1 * 128 + d2 * 64 + d3)>} : (tensor<1x256xf32>) -> tensor<1x2x2x64xf32>
   %o = graph.sdpa %q, %kt, %v {scale = 0.125 : f32} : (tensor<1x2x2x64xf32>, tensor<1x2x64x64xf32>, tensor<1x2x64x64xf32>) -> tensor<1x2x2x64xf32>
   return %o : tensor<1x2x2x64xf32>
+}
+
+// -----
+
+// The lowering builds what the op's #grid.attention_config says: blocks of 3 query tiles (a
+// batch element each: 2 units on 2 cores, q's buffer 3 x 2 tiles) and chunks of one key tile
+// (the keys' and values' buffers 2 x 1 x 2 tiles).
+// CHECK-LABEL: func.func @given_blocking
+// CHECK: grid.dispatch "sdpa" on <(0, 0) to{{ ?}}(1, 0)>
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 6>
+// CHECK-NEXT: noc.cb 1 : !noc.cb<!tile.tile<32x32, f32>, 6>
+// CHECK-NEXT: noc.cb 2 : !noc.cb<!tile.tile<32x32, f32>, 4>
+// CHECK-NEXT: noc.cb 3 : !noc.cb<!tile.tile<32x32, f32>, 4>
+func.func @given_blocking(%q: tensor<2x96x64xf32>, %kt: tensor<2x64x96xf32>, %v: tensor<2x96x64xf32>) -> tensor<2x96x64xf32> {
+  %o = graph.sdpa %q, %kt, %v {scale = 0.125 : f32, grid.config = #grid.attention_config<block = 3, chunk = 1>} : (tensor<2x96x64xf32>, tensor<2x64x96xf32>, tensor<2x96x64xf32>) -> tensor<2x96x64xf32>
+  return %o : tensor<2x96x64xf32>
 }

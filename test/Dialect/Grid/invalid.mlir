@@ -295,7 +295,7 @@ func.func @chip_on_a_function() attributes {grid.chip = #grid.chip<"wormhole_b0"
 
 // -----
 
-// expected-error @+1 {{'grid.config' must be a #grid.matmul_config, #grid.reduce_config or #grid.conv_config}}
+// expected-error @+1 {{'grid.config' must be a #grid.matmul_config, #grid.reduce_config, #grid.conv_config or #grid.attention_config}}
 func.func @config_not_a_config() attributes {grid.config = 3 : i64} { return }
 
 // -----
@@ -746,4 +746,20 @@ func.func @reshard_shards_do_not_divide(%x: tensor<256x64xf32, #d>) -> tensor<25
   // expected-error @+1 {{'grid.reshard' op result shards of 3x2 tiles must divide its 8x2 tiles into one shard per core of its 2 cores}}
   %r = grid.reshard %x : tensor<256x64xf32, #d> -> tensor<256x64xf32, #h>
   return %r : tensor<256x64xf32, #h>
+}
+
+// -----
+
+func.func @attention_config_on_a_matmul(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  // expected-error @+1 {{a #grid.attention_config belongs on a graph.sdpa}}
+  %0 = graph.matmul %a, %b {grid.config = #grid.attention_config<block = 1, chunk = 1>} : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32>
+  return %0 : tensor<64x64xf32>
+}
+
+// -----
+
+func.func @attention_config_of_no_keys(%q: tensor<1x32x32xf32>, %kt: tensor<1x32x32xf32>, %v: tensor<1x32x32xf32>) -> tensor<1x32x32xf32> {
+  // expected-error @+1 {{an attention config's block and chunk are at least one tile, not 1 and 0}}
+  %o = graph.sdpa %q, %kt, %v {scale = 1.0 : f32, grid.config = #grid.attention_config<block = 1, chunk = 0>} : (tensor<1x32x32xf32>, tensor<1x32x32xf32>, tensor<1x32x32xf32>) -> tensor<1x32x32xf32>
+  return %o : tensor<1x32x32xf32>
 }
