@@ -340,31 +340,44 @@ def test_shorter_first_chunk(tmp, shape, config, kind):
     assert abs(estimate - cycles) / cycles < 0.15, (estimate, cycles)
 
 
-@pytest.mark.parametrize("precision", ["bf16", "bfp8", "bfp4"])
-def test_single_pass_estimate(tmp, precision):
-    """A 2048^3 matmul in one pass on the whole grid, in each format: the estimate the pass
-    records for its choice is within 5% of the simulator, the last block's writes over both
-    NoCs included. Each format's choice starts K with short, growing chunks (k_lead), whose
-    arrivals behind the compute before them the model charges."""
+def single_pass(tmp, precision, between_ops):
+    """Compiles and runs a 2048^3 matmul of a random weight, alone or (`between_ops`) with its lhs
+    made by an Abs and its product read by another, both then kept in L1; returns the printed
+    configs, the input, the weight, the output and the estimate and simulated cycles of the
+    matmul's dispatch."""
     rng = np.random.default_rng(0)
     w = (rng.standard_normal((2048, 2048)) / 45).astype(np.float32)
+    nodes = ([helper.make_node("Abs", ["x"], ["a"], name="lhs"),
+              helper.make_node("MatMul", ["a", "w"], ["p"], name="mm"),
+              helper.make_node("Abs", ["p"], ["y"], name="product")] if between_ops else
+             [helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")])
     graph = helper.make_graph(
-        [helper.make_node("MatMul", ["x", "w"], ["y"], name="mm")], "mm",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2048, 2048])],
+        nodes, "mm", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2048, 2048])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2048, 2048])],
         [numpy_helper.from_array(w, "w")])
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]),
               tmp / "mm.onnx")
     proc = run(["tt-compile", tmp / "mm.onnx", "-o", tmp / "mm.ttb", f"--precision={precision}",
                 "--print-op-configs"])
-    assert "k_lead = [" in proc.stdout, proc.stdout
     estimate = int(re.search(r"matmul_config<[^>]*, cycles = (\d+)>", proc.stdout).group(1))
-    np.save(tmp / "x.npy", rng.standard_normal((2048, 2048)).astype(np.float32))
+    x = rng.standard_normal((2048, 2048)).astype(np.float32)
+    np.save(tmp / "x.npy", x)
     run(["tt-run", tmp / "mm.ttb", f"--input=@{tmp / 'x.npy'}", f"--output=@{tmp / 'y.npy'}",
          f"--perf-report={tmp / 'perf.json'}", "--quiet"])
-    cycles = json.loads((tmp / "perf.json").read_text())["dispatches"][0]["cycles"]
-    assert abs(estimate / cycles - 1) < 0.05, (estimate, cycles)
+    dispatches = json.loads((tmp / "perf.json").read_text())["dispatches"]
+    cycles = next(d["cycles"] for d in dispatches if d["op"] == "matmul")
+    return proc.stdout, x, w, np.load(tmp / "y.npy"), estimate, cycles
 
+
+@pytest.mark.parametrize("precision", ["bf16", "bfp8", "bfp4"])
+def test_single_pass_estimate(tmp, precision):
+    """A 2048^3 matmul in one pass on the whole grid, in each format: the estimate the pass
+    records for its choice is within 5% of the simulator, the last block's writes over both
+    NoCs included. Each format's choice starts K with short, growing chunks (k_lead), whose
+    arrivals behind the compute before them the model charges."""
+    configs, _, _, _, estimate, cycles = single_pass(tmp, precision, between_ops=False)
+    assert "k_lead = [" in configs, configs
+    assert abs(estimate / cycles - 1) < 0.05, (estimate, cycles)
 
 
 @pytest.mark.parametrize("precision,pcc", [("bf16", 0.999), ("bfp8", 0.999), ("bfp4", 0.97)])
@@ -373,28 +386,9 @@ def test_single_pass_estimate_between_ops(tmp, precision, pcc):
     the hand-tuned runs the issues' targets come from keep them: the estimate the pass records
     for its choice is within 7% of the simulator (bfp4's is the least close: 6.0% low, as the
     model does not see the longest chunk of K arrive late behind the ones before it)."""
-    rng = np.random.default_rng(0)
-    w = (rng.standard_normal((2048, 2048)) / 45).astype(np.float32)
-    graph = helper.make_graph(
-        [helper.make_node("Abs", ["x"], ["a"], name="lhs"),
-         helper.make_node("MatMul", ["a", "w"], ["p"], name="mm"),
-         helper.make_node("Abs", ["p"], ["y"], name="product")], "mm",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2048, 2048])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2048, 2048])],
-        [numpy_helper.from_array(w, "w")])
-    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]),
-              tmp / "mm.onnx")
-    proc = run(["tt-compile", tmp / "mm.onnx", "-o", tmp / "mm.ttb", f"--precision={precision}",
-                "--print-op-configs"])
-    assert re.search(r"^mm .*result in L1", proc.stdout, re.M), proc.stdout
-    estimate = int(re.search(r"matmul_config<[^>]*, cycles = (\d+)>", proc.stdout).group(1))
-    x = rng.standard_normal((2048, 2048)).astype(np.float32)
-    np.save(tmp / "x.npy", x)
-    run(["tt-run", tmp / "mm.ttb", f"--input=@{tmp / 'x.npy'}", f"--output=@{tmp / 'y.npy'}",
-         f"--perf-report={tmp / 'perf.json'}", "--quiet"])
+    configs, x, w, y, estimate, cycles = single_pass(tmp, precision, between_ops=True)
+    assert re.search(r"^mm .*result in L1", configs, re.M), configs
     # bfp4 weights at LoFi keep 3 bits of each weight: 0.983 here.
     reference = np.abs(np.abs(x).astype(np.float64) @ w)
-    assert np.corrcoef(np.load(tmp / "y.npy").ravel(), reference.ravel())[0, 1] > pcc
-    dispatches = json.loads((tmp / "perf.json").read_text())["dispatches"]
-    cycles = next(d["cycles"] for d in dispatches if d["op"] == "matmul")
+    assert np.corrcoef(y.ravel(), reference.ravel())[0, 1] > pcc
     assert abs(estimate / cycles - 1) < 0.07, (estimate, cycles)
