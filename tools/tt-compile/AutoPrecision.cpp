@@ -159,8 +159,9 @@ tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
     if (failed(m))
       return failure();
     score = measure(budget, m->outputs, reference->outputs);
-    describe(llvm::formatv("{0} with {1} of {2} ops {3} ({4} .. {5})", choice.precision,
-                           nodes.size(), ops.size(), narrower, nodes.front(), nodes.back())
+    std::string range = nodes.size() == 1 ? nodes.front() : nodes.front() + " .. " + nodes.back();
+    describe(llvm::formatv("{0} with {1} of {2} ops {3} ({4})", choice.precision, nodes.size(),
+                           ops.size(), narrower, range)
                  .str(),
              *m, score, within(budget, score));
     // `nodes` may be `unit`'s own.
@@ -221,18 +222,18 @@ tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
     std::vector<std::string> nodes;
     for (const Unit &u : taken)
       nodes.insert(nodes.end(), u.nodes.begin(), u.nodes.end());
-    Unit all;
+    Unit set;
     double score;
     Measured m;
-    if (failed(tryNarrower(nodes, all, score, &m)))
+    if (failed(tryNarrower(nodes, set, score, &m)))
       return failure();
     if (within(budget, score) && m.cycles < chosen.cycles) {
-      // In program order, as the overrides name them.
+      // In program order, as the log names them.
       std::vector<std::string> ordered;
       for (const std::string &op : ops)
         if (llvm::is_contained(nodes, op))
-          ordered.push_back(op + "=" + narrower.str());
-      choice.overrides = std::move(ordered);
+          ordered.push_back(op);
+      choice.overrides = overridesFor(ordered);
       chosen = std::move(m);
       choiceScore = score;
       break;
