@@ -5,9 +5,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
-
 
 using namespace mlir;
 using namespace tessel;
@@ -37,16 +35,12 @@ struct Unit {
 };
 } // namespace
 
-/// The first ONNX node of each matmul dispatch, the slowest first.
+/// The first ONNX node of each matmul dispatch, the slowest first, each once.
 static std::vector<std::string> slowestNodes(std::vector<rt::DispatchPerf> dispatches) {
   llvm::stable_sort(dispatches, [](const rt::DispatchPerf &a, const rt::DispatchPerf &b) {
     return a.cycles > b.cycles;
   });
-  std::vector<std::string> nodes;
-  for (const rt::DispatchPerf &d : dispatches)
-    if (d.macs != 0 && !d.location.empty())
-      nodes.push_back(StringRef(d.location).split(',').first.str());
-  return nodes;
+  return matmulNodes(dispatches);
 }
 
 FailureOr<AutoPrecisionChoice>
@@ -62,10 +56,11 @@ tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
                                                 seeded ? &calibration : nullptr);
   if (failed(reference))
     return failure();
+  // rel-l2 is better lower, pcc and top1 higher.
+  bool lower = budget.metric == "rel-l2";
   log << llvm::formatv("auto: fp32 reference on {0} inputs: {1} cycles; budget {2} {3} {4:F4}\n",
                        seeded ? "seeded random" : "the calibration", reference->cycles,
-                       budget.metric, budget.metric == "rel-l2" ? "<=" : ">=",
-                       budget.threshold);
+                       budget.metric, lower ? "<=" : ">=", budget.threshold);
   auto describe = [&](StringRef what, const Measured &m, double score, bool ok) {
     log << llvm::formatv("auto: {0}: {1} {2:F5}, {3} cycles: {4}\n", what, budget.metric, score,
                          m.cycles, ok ? "within budget" : "outside budget");
@@ -73,18 +68,18 @@ tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
   // The fastest uniform precision first.
   AutoPrecisionChoice choice;
   Measured chosen;
-  double bf16Score = 0, choiceScore = 0;
+  // The score of the last uniform precision that missed the budget: bf16's when all do, else
+  // the one just narrower than the choice.
+  double missedScore = 0, choiceScore = 0;
   auto record = [&] {
     choice.measured = llvm::formatv("{0} {1:F5} against fp32 on {2} inputs", budget.metric,
                                     choiceScore, seeded ? "seeded random" : "the calibration");
   };
-  llvm::StringMap<double> uniformScore;
   for (StringRef precision : {"bfp4", "bfp8", "bf16"}) {
     FailureOr<Measured> m = compileAndRun(imported, base, chip, precision, {}, calibration);
     if (failed(m))
       return failure();
     double score = measure(budget, m->outputs, reference->outputs);
-    uniformScore[precision] = score;
     bool ok = within(budget, score);
     describe(precision, *m, score, ok);
     if (ok) {
@@ -93,15 +88,14 @@ tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
       choiceScore = score;
       break;
     }
-    bf16Score = score;
+    missedScore = score;
     chosen = std::move(*m);
   }
   if (choice.precision.empty()) {
     // Name the op that fails the budget most: of the slowest ones, the one whose ops kept in
     // fp32 bring the model closest to the reference.
     std::string worst;
-    double best = bf16Score;
-    bool lower = budget.metric == "rel-l2";
+    double best = missedScore;
     unsigned tries = 0;
     for (const std::string &node : slowestNodes(chosen.dispatches)) {
       if (tries++ == maxRefinements)
@@ -118,7 +112,7 @@ tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
     InFlightDiagnostic diag = imported.emitError()
                               << "auto precision: even bf16 misses the budget " << budget.metric
                               << " " << budget.threshold << " on these inputs ("
-                              << llvm::formatv("{0:F5}", bf16Score).str() << ")";
+                              << llvm::formatv("{0:F5}", missedScore).str() << ")";
     if (!worst.empty())
       diag << "; '" << worst << "' fails it most: in fp32 it gives "
            << llvm::formatv("{0:F5}", best).str();
@@ -137,7 +131,6 @@ tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
     record();
     return choice;
   }
-  bool lower = budget.metric == "rel-l2";
   auto lossOf = [&](double score) {
     return std::max(0.0, lower ? score - choiceScore : choiceScore - score);
   };
@@ -207,8 +200,7 @@ tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
   double apart = 0;
   for (const Unit &u : units)
     apart += u.loss;
-  auto all = uniformScore.find(narrower);
-  double together = all != uniformScore.end() ? lossOf(all->second) : apart;
+  double together = lossOf(missedScore); // the whole model narrower
   double interaction = apart > 0 ? std::max(1.0, together / apart) : 1.0;
   llvm::stable_sort(units, [](const Unit &a, const Unit &b) { return a.ratio() > b.ratio(); });
   std::vector<Unit> taken;

@@ -15,6 +15,7 @@
 // no dispatch writes them first.
 #include "Lowerings.h"
 #include "tessel/Transforms/AbsorbedRemaps.h"
+#include "tessel/Transforms/AttentionPlan.h"
 
 using namespace mlir;
 using namespace tessel;
@@ -89,10 +90,10 @@ FailureOr<Value> tessel::lowering::lowerAttention(OpBuilder &b, graph::SDPAOp op
   auto config = op->getAttrOfType<grid::AttentionConfigAttr>(grid::kConfigAttrName);
   if (!config)
     return op.emitError("attention has no grid.config; run tt-choose-op-configs first");
+  if (std::string why; !attentionConfigFits(op, config, why))
+    return op.emitError() << "attention config " << config << " does not suit this attention: "
+                          << why;
   int64_t block = config.getBlock(), chunk = config.getChunk();
-  if (q.mt % block != 0 || nk % chunk != 0)
-    return op.emitError() << "attention config " << config << " does not divide its "
-                          << q.mt << " query tiles and " << nk << " key tiles";
   int64_t units = q.batch * q.mt / block;
   bool decode = q.mt == 1 && q.rows < 32;
   int64_t chunks = nk / chunk;
