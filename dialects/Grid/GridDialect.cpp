@@ -91,6 +91,18 @@ LayoutAttr tessel::grid::getLayout(Type type) {
   return tensor ? dyn_cast_or_null<LayoutAttr>(tensor.getEncoding()) : LayoutAttr();
 }
 
+void tessel::grid::inheritComputeConfig(Operation *op, Operation *prev) {
+  Attribute config = op->getAttr(kComputeAttrName);
+  if (!config)
+    return;
+  Operation *built = prev ? prev->getNextNode() : &op->getBlock()->front();
+  for (; built && built != op; built = built->getNextNode())
+    if (built->getDialect() && built->getDialect()->getNamespace() == "graph" &&
+        built->getName().getStringRef() != "graph.constant" &&
+        !built->hasAttr(kComputeAttrName))
+      built->setAttr(kComputeAttrName, config);
+}
+
 LogicalResult ChipAttr::verify(function_ref<InFlightDiagnostic()> emitError, StringRef name,
                                int64_t gridX, int64_t gridY, int64_t l1Bytes,
                                DictionaryAttr figures) {

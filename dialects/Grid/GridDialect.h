@@ -45,6 +45,12 @@ inline constexpr llvm::StringLiteral kPrecisionNoteAttrName = "grid.precision_no
 
 /// The layout of a tensor type, or null when it has none yet.
 LayoutAttr getLayout(mlir::Type type);
+
+/// Gives the graph ops built just before `op` to take its place (those after `prev`, the op
+/// before `op` when the building began, or from the block's start when null) the compute
+/// config of `op`, where it has one and they have none: an op a pass expands after
+/// tt-assign-precision keeps the format and fidelity chosen for it. Constants compute nothing.
+void inheritComputeConfig(mlir::Operation *op, mlir::Operation *prev);
 } // namespace tessel::grid
 
 #endif

@@ -51,6 +51,7 @@ int64_t tessel::normTileRows(const NormView &norm) { return tileRows(norm.type()
 void tessel::expandNorm(RewriterBase &rewriter, const NormView &norm) {
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPoint(norm.op);
+  Operation *prev = norm.op->getPrevNode();
   RankedTensorType type = norm.type();
   Attribute encoding = type.getEncoding(), scalarEncoding;
   if (auto layout = dyn_cast_or_null<grid::LayoutAttr>(encoding))
@@ -66,6 +67,7 @@ void tessel::expandNorm(RewriterBase &rewriter, const NormView &norm) {
     y = rewriter.create<graph::BinaryOp>(loc, type, graph::BinaryKind::mul, y, norm.scale);
   if (norm.bias)
     y = rewriter.create<graph::BinaryOp>(loc, type, graph::BinaryKind::add, y, norm.bias);
+  grid::inheritComputeConfig(norm.op, prev);
   rewriter.replaceOp(norm.op, y);
 }
 
@@ -87,6 +89,7 @@ int64_t tessel::groupNormL1Bytes(graph::GroupNormOp op) {
 void tessel::expandGroupNorm(RewriterBase &rewriter, graph::GroupNormOp op) {
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPoint(op);
+  Operation *prev = op->getPrevNode();
   RankedTensorType type = op.getType();
   Attribute encoding = type.getEncoding(), scalarEncoding;
   if (auto layout = dyn_cast_or_null<grid::LayoutAttr>(encoding))
@@ -112,5 +115,6 @@ void tessel::expandGroupNorm(RewriterBase &rewriter, graph::GroupNormOp op) {
         loc, RankedTensorType::get(paramShape, pType.getElementType(), pType.getEncoding()), p);
     y = rewriter.create<graph::BinaryOp>(loc, type, kind, y, shaped);
   }
+  grid::inheritComputeConfig(op, prev);
   rewriter.replaceOp(op, y);
 }

@@ -36,6 +36,7 @@ double tessel::splitReduceCycles(const rt::ChipDesc &chip, const cost::MatmulPro
 
 graph::MatMulOp tessel::splitK(graph::MatMulOp op, int64_t splits, grid::MemorySpace partials) {
   OpBuilder b(op);
+  Operation *prev = op->getPrevNode();
   Location loc = op.getLoc();
   MLIRContext *ctx = op.getContext();
   auto outType = cast<RankedTensorType>(op.getType());
@@ -86,6 +87,7 @@ graph::MatMulOp tessel::splitK(graph::MatMulOp op, int64_t splits, grid::MemoryS
       loc, outType, graph::ReduceKindAttr::get(ctx, graph::ReduceKind::sum), partial.getResult(),
       Value(), op.getBias(), b.getDenseI64ArrayAttr({1}), op.getActivationAttr(),
       op.getAlphaAttr(), op.getBetaAttr());
+  grid::inheritComputeConfig(op, prev);
   Operation *oldLhs = op.getLhs().getDefiningOp();
   op.replaceAllUsesWith(reduce.getResult());
   op.erase();

@@ -15,6 +15,7 @@ int64_t tessel::softmaxRowL1Bytes(RankedTensorType type) {
 
 void tessel::streamSoftmax(graph::SoftmaxOp op) {
   OpBuilder b(op);
+  Operation *prev = op->getPrevNode();
   Location loc = op.getLoc();
   Value x = op.getInput();
   auto type = cast<RankedTensorType>(op.getType());
@@ -45,6 +46,7 @@ void tessel::streamSoftmax(graph::SoftmaxOp op) {
   } else {
     y = binary(graph::BinaryKind::mul, e, unary(graph::UnaryKind::reciprocal, sum));
   }
+  grid::inheritComputeConfig(op, prev);
   op.replaceAllUsesWith(y);
   op.erase();
 }

@@ -7,6 +7,7 @@
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=l1-shards=false | FileCheck %s --check-prefix=NOSHARD
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 "--tt-choose-op-configs=lhs-zero-shares=fc1=0.0,fc2=0.7" | FileCheck %s --check-prefix=ZEROS
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bfp4 --tt-assign-precision --tt-choose-op-configs | FileCheck %s --check-prefix=BFP4
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bfp8 --tt-assign-precision --tt-choose-op-configs=l1-budget=65536 | FileCheck %s --check-prefix=SMALL8
 
 // A square matmul fills the 8x8 grid with a block per core (in passes): rows of cores share the
 // lhs, columns the rhs. bf16 Dst holds 8-tile subblocks. In one pass, K starts with short
@@ -221,6 +222,11 @@ func.func @l1_and_dram(%x: tensor<32x64xf32>, %z: tensor<8192x8192xf32>) -> (ten
 // CHECK: %[[W:.*]] = graph.constant {{.*}} : tensor<4x1152x256xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
 // CHECK: %[[P:.*]] = graph.matmul %[[L]], %[[W]] {grid.config = #grid.matmul_config<grid = [1, 8], cores = [8, 1], {{.*}}, groups = 4, lhs = gather{{.*}}>} : {{.*}} -> tensor<1x4x49x256xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
 // CHECK: graph.reduce sum %[[P]], %{{.*}} then relu {axes = array<i64: 1>} : {{.*}} -> tensor<1x1x49x256xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+// The ops that replace it compute as tt-assign-precision chose for it (here LoFi).
+// BFP4-LABEL: func.func @split_k
+// BFP4: graph.remap {{.*}}grid.compute = #grid.compute<dst = bf16, fidelity = LoFi>
+// BFP4: graph.matmul {{.*}}grid.compute = #grid.compute<dst = bf16, fidelity = LoFi>, grid.config = #grid.matmul_config<{{.*}}groups = 8
+// BFP4: graph.reduce sum {{.*}}grid.compute = #grid.compute<dst = bf16, fidelity = LoFi>
 // NOSPLIT-LABEL: func.func @split_k
 // NOSPLIT: graph.matmul %{{.*}}, %{{.*}}, %{{.*}} then relu {grid.config
 // NOSPLIT-NOT: graph.reduce
@@ -373,6 +379,10 @@ func.func @reduce_shards(%x: tensor<2x128x32xf32>) -> tensor<1x128x64xf32> {
 // SMALL-NEXT: %[[R:.*]] = graph.unary reciprocal %[[S]]
 // SMALL-NEXT: %[[Y:.*]] = graph.binary mul %[[E]], %[[R]]
 // SMALL-NEXT: return %[[Y]]
+// Its ops compute as the softmax would have (bfp8: HiFi2).
+// SMALL8-LABEL: func.func @softmax_row
+// SMALL8-COUNT-6: grid.compute = #grid.compute<dst = bf16, fidelity = HiFi2>
+// SMALL8-NEXT: return
 func.func @softmax_row(%x: tensor<4x3000xf32>) -> tensor<4x3000xf32> {
   %0 = graph.softmax %x {axis = 1 : i64} : tensor<4x3000xf32>
   return %0 : tensor<4x3000xf32>
@@ -407,6 +417,11 @@ func.func @log_softmax_row(%x: tensor<4x3000xf32>) -> tensor<4x3000xf32> {
 // SMALL-NEXT: %[[G:.*]] = graph.binary mul %[[N]], %{{.*}}
 // SMALL-NEXT: %[[Y:.*]] = graph.binary add %[[G]], %{{.*}}
 // SMALL-NEXT: return %[[Y]]
+// SMALL8-LABEL: func.func @layer_norm_row
+// SMALL8-COUNT-4: grid.compute = #grid.compute<dst = bf16, fidelity = HiFi2>
+// SMALL8-NEXT: graph.constant
+// SMALL8-COUNT-5: grid.compute = #grid.compute<dst = bf16, fidelity = HiFi2>
+// SMALL8-NEXT: return
 func.func @layer_norm_row(%x: tensor<512x3000xf32>, %g: tensor<3000xf32>, %b: tensor<3000xf32>) -> tensor<512x3000xf32> {
   %0 = graph.layer_norm %x scale %g bias %b {axis = 1 : i64, epsilon = 1.0e-05 : f32} : (tensor<512x3000xf32>, tensor<3000xf32>, tensor<3000xf32>) -> tensor<512x3000xf32>
   return %0 : tensor<512x3000xf32>
