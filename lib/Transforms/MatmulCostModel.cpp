@@ -223,6 +223,13 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   const double meanHops = (chip.gridX + 1) / 2.0 + (chip.gridY - 1) / 2.0;
   const double l1All =
       kL1NocEfficiency * 2.0 * (chip.gridX + 2) * chip.gridY * flit / std::max(1.0, meanHops);
+  // A gathered lhs in L1 takes each request over the NoC whose route is shorter (noc.read_runs
+  // over nearer): the links of both NoCs, over shorter routes (kL1GatherNocFactor). Groups of a
+  // split K gather the same rows at once, each its own slice of the windows: their requests
+  // converge on the few cores that hold those rows, and they keep the all-to-all figure
+  // (measured: ResNet-50's layer3 3x3 convolutions at batch 1 split 8 ways, 6.1k cycles where
+  // the factor estimates 4.0k).
+  const double l1Gathered = plan.groups == 1 ? kL1GatherNocFactor * l1All : l1All;
   const int64_t passes = plan.passes(p), chunks = plan.chunks(p);
   const int64_t tiles = plan.blockM * plan.blockN;
   const int64_t subblocks = tiles / (plan.subM * plan.subN);
@@ -308,7 +315,7 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   // One chunk of k tiles of K: each operand's supply, and the bytes DRAM and other cores' L1
   // serve.
   struct ChunkSupply {
-    double a, b, dramBytes, l1Bytes;
+    double a, b, dramBytes, l1Bytes, l1Cycles;
   };
   auto chunkSupply = [&](int64_t k) {
     Operand a = operand(sharedA, plan.blockM, k, plan.gridM, plan.coresX, tileA, p.lhsInL1);
@@ -329,7 +336,12 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     double bBytes = bytesOf(b) * p.rhsDensity() / density;
     double chunkBytes = (a.inL1 ? 0.0 : bytesOf(a)) + (b.inL1 ? 0.0 : bBytes);
     // Local gathers load no link but the core's own and a neighbour's.
-    double l1ChunkBytes = (a.inL1 && !a.local ? bytesOf(a) : 0.0) + (b.inL1 ? bBytes : 0.0);
+    double aL1Bytes = a.inL1 && !a.local ? bytesOf(a) : 0.0, bL1Bytes = b.inL1 ? bBytes : 0.0;
+    double l1ChunkBytes = aL1Bytes + bL1Bytes;
+    // The cycles the links take to serve the chunk's L1 responses, with the DRAM responses that
+    // share NoC0's links.
+    double l1ChunkCycles = aL1Bytes / (p.lhsRuns > 0 ? l1Gathered : l1All) +
+                           (bL1Bytes + chunkBytes) / l1All;
     // Multicasts go -x, -y (NoC1): from a sender above its rectangle's last row they reach the
     // rows below it the long way round the torus, through every other row of the column. The
     // y links of each column carry those bytes of every group's chunk.
@@ -351,7 +363,7 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
       double piece = tiles * o.tileBytes;
       double share = 1.0 / double(cp.pieces);
       // The L1 responses share NoC0's links with the DRAM responses.
-      double dram = o.inL1 ? share * (l1ChunkBytes + chunkBytes) / l1All
+      double dram = o.inL1 ? share * l1ChunkCycles
                            : std::max(perColumn * piece / flit / 2, share * chunkBytes / dramAll);
       double read = latencyOf(o.inL1) + std::max({piece / flit, dram, tiles * o.issue});
       // A core that reads for itself has one chunk in flight, but the channels and links it
@@ -380,11 +392,11 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     // matmuls with a tenth to nine tenths of their weight tiles zero).
     if (p.rhsStoredTiles > 0)
       supplyB += 2.0 * latency + 2.0 * k;
-    return ChunkSupply{supplyA, supplyB, chunkBytes, l1ChunkBytes};
+    return ChunkSupply{supplyA, supplyB, chunkBytes, l1ChunkBytes, l1ChunkCycles};
   };
   const ChunkSupply first = chunkSupply(firstK), last = chunkSupply(plan.kChunk);
   const double supplyA = last.a, supplyB = last.b, chunkBytes = last.dramBytes,
-               l1ChunkBytes = last.l1Bytes;
+               l1ChunkBytes = last.l1Bytes, l1ChunkCycles = last.l1Cycles;
   // Compute starts once the first chunk has come; a pass boundary waits for the next pass's
   // first chunk.
   double slowest = std::max(first.a, first.b);
@@ -462,7 +474,7 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   c.blockWrite = passOut / writeBw;
   c.operandBytes = passes * chunkSpan * (chunkBytes + l1ChunkBytes);
   double l1Floor =
-      l1ChunkBytes > 0 ? passes * chunkSpan * (l1ChunkBytes + chunkBytes) / l1All : 0.0;
+      l1ChunkBytes > 0 ? passes * chunkSpan * l1ChunkCycles : 0.0;
   c.cycles = std::max({c.fill + c.compute + c.starved + between + drain, c.dramFloor + latency,
                        l1Floor});
   return c;

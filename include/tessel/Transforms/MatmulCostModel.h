@@ -34,6 +34,14 @@ inline constexpr int64_t kPieceTiles = 16;
 /// The share of NoC0's link capacity that all-to-all reads of L1 tensors get (measured in
 /// MatmulCostModel.cpp).
 inline constexpr double kL1NocEfficiency = 0.45;
+/// How much more a gather from L1 gets than kL1NocEfficiency's all-to-all reads: each request
+/// goes over the NoC whose route is shorter (noc.read_runs over nearer), so the reads load both
+/// NoCs' links over routes of 5.5 hops on average instead of 8 on wormhole_b0's 10 x 8 torus
+/// (2.9 at most). Measured on ResNet-50's stem at batch 16 in bf16 (64 cores gathering 103 MB of
+/// windows from an L1-interleaved tensor): blocks of 14, 49 and 49 row tiles (K chunks of 2, 2,
+/// 1) took 180.5k, 188.7k and 240.4k cycles, estimated 198.0k, 181.7k and 226.1k with 2.5
+/// (440k, 390k, 384k with the all-to-all figure).
+inline constexpr double kL1GatherNocFactor = 2.5;
 
 /// The rows of a `rows` x `cols` tile block that make one piece (whole rows, dividing `rows`).
 inline int64_t rowsPerPiece(int64_t rows, int64_t cols) {
