@@ -1,5 +1,6 @@
 #include "NoC/NoCOps.h"
 #include "Grid/GridOps.h"
+#include "Tile/TileOps.h"
 
 #include <limits>
 
@@ -96,6 +97,10 @@ LogicalResult CBPutOp::verify() {
   tile::DataFormat format = cbTileType(getCb()).getFormat();
   if (getAccumulate() && format != tile::DataFormat::f32 && format != tile::DataFormat::bf16)
     return emitOpError("accumulates only into f32 or bf16 tiles");
+  auto pack = getValue().getDefiningOp<tile::PackOp>();
+  if (getAccumulate() && pack && pack.getRelu())
+    return emitOpError("accumulates a tile packed with relu: the packer takes the ReLU of what "
+                       "it converts, not of the sum");
   return success();
 }
 

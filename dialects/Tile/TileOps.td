@@ -146,13 +146,18 @@ def Tile_MaskOp : Tile_Op<"mask"> {
 def Tile_PackOp : Tile_Op<"pack"> {
   let summary = "Converts Dst[dst] to a tile of the result's data format";
   let description = [{
+    With `relu` the packer clamps negative values to zero as it converts them (its ReLU
+    stage, which tt-metal's matmuls configure for a fused ReLU): the ReLU costs no cycles of
+    its own and leaves Dst as it was.
+
     ```mlir
     %t = tile.pack dst[%d] : !tile.tile<32x32, bf16>
+    %r = tile.pack dst[%d] relu : !tile.tile<32x32, bf16>
     ```
   }];
-  let arguments = (ins Tile_DstIndex:$dst);
+  let arguments = (ins Tile_DstIndex:$dst, UnitAttr:$relu);
   let results = (outs Tile_TileType:$result);
-  let assemblyFormat = "`dst` `[` $dst `]` attr-dict `:` qualified(type($result))";
+  let assemblyFormat = "`dst` `[` $dst `]` (`relu` $relu^)? attr-dict `:` qualified(type($result))";
 }
 
 #endif

@@ -71,10 +71,13 @@ FailureOr<cost::MatmulProblem> tessel::matmulProblem(graph::MatMulOp op, const r
   if ((p.hasBias || p.hasResidual) && out.size() >= 2 && out[out.size() - 2] % 32)
     p.epilogueCycles += rt::maskCycles(chip);
   if (std::optional<graph::UnaryKind> act = op.getActivation()) {
+    p.hasActivation = true;
+    p.packerRelu = *act == graph::UnaryKind::relu;
+    // A ReLU is the packer's, at no cost of its own (tile.pack relu); the others are the SFPU's.
     if (*act == graph::UnaryKind::clip)
       p.epilogueCycles += rt::unaryCycles(chip, rt::UnaryOp::MaxScalar) +
                           rt::unaryCycles(chip, rt::UnaryOp::MinScalar);
-    else
+    else if (*act != graph::UnaryKind::relu)
       p.epilogueCycles += rt::unaryCycles(chip, *act == graph::UnaryKind::gelu ? rt::UnaryOp::Gelu
                                                 : *act == graph::UnaryKind::gelu_tanh
                                                     ? rt::UnaryOp::GeluTanh

@@ -21,15 +21,17 @@ double tessel::splitReduceCycles(const rt::ChipDesc &chip, const cost::MatmulPro
                                  int64_t splits, double gap) {
   // The reduce is a dispatch of its own, started after the partial products. Every core sums
   // its share of the output tiles: it reads `splits` partial tiles each (over the NoC, the
-  // round trip paid once per tile as reads overlap), adds them, applies the epilogue and
-  // writes the sum.
+  // round trip paid once per tile as reads overlap), adds them, applies the epilogue (a ReLU
+  // on the SFPU: the reduce's packer does not take it) and writes the sum.
   int64_t cores = int64_t(chip.gridX) * chip.gridY;
   int64_t tiles = (p.mt * p.nt + cores - 1) / cores;
   double tile = double(rt::tileBytes(p.out));
   double perTile = double(splits) * (tile / chip.nocFlitBytes +
                                      rt::binaryCycles(chip, rt::BinaryOp::Add, p.out, p.out,
                                                       p.fidelity)) +
-                   p.epilogueCycles + tile / chip.nocFlitBytes;
+                   p.epilogueCycles +
+                   (p.packerRelu ? rt::unaryCycles(chip, rt::UnaryOp::Relu) : 0) +
+                   tile / chip.nocFlitBytes;
   return gap + double(chip.dramLatencyCycles) + 4.0 * chip.nocHopCycles +
          tiles * perTile;
 }

@@ -573,14 +573,15 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     ideal = maskCycles(state.idealChip);
     break;
   case Op::Pack:
-  case Op::PackAcc: {
+  case Op::PackAcc:
+  case Op::PackRelu: {
     int64_t slot;
     float *from = nullptr;
     if (!dstOperand(0, from) || !arg(t, 1, slot))
       return Step::Failed;
     CircularBuffer &cb = t.core->cbs[size_t(w[1])];
     bool accumulate = op == Op::PackAcc;
-    if (!tileFits(cb.format(), false) || (accumulate && !integerForm(false)))
+    if (!tileFits(cb.format(), false) || (op != Op::Pack && !integerForm(false)))
       return Step::Failed;
     job.d = cb.writeSlot(slot, /*whole=*/!accumulate);
     if (!job.d) {
@@ -603,7 +604,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
   uint64_t number = state.lanes.submit(lane(t), job);
   for (int i = 0; i < numSlots; ++i)
     slots[i].first->lastJob(slots[i].second) = number;
-  if (op != Op::Pack && op != Op::PackAcc) {
+  if (op != Op::Pack && op != Op::PackAcc && op != Op::PackRelu) {
     bool matmul = op == Op::Matmul || op == Op::MatmulBt;
     stats.flops += matmul ? 2.0 * double(kTileElems) * double(kTileDim) : double(kTileElems);
     stats.idealComputeCycles += ideal;

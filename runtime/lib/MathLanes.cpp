@@ -2,6 +2,7 @@
 #include "MathLanes.h"
 
 #include "Compute.h"
+#include "ElementwiseMath.h"
 
 #include <algorithm>
 #include <cstring>
@@ -49,10 +50,15 @@ void runTileJob(const TileJob &j) {
     break;
   case Op::Pack:
   case Op::PackAcc:
-    // a: the Dst tile, d: the slot, fmtA: the slot's format; PACK_ACC adds to what it holds.
+  case Op::PackRelu:
+    // a: the Dst tile, d: the slot, fmtA: the slot's format; PACK_ACC adds to what it holds,
+    // PACK_RELU takes the ReLU of each value (as UNARY's ReLU does) before converting it.
     if (j.op == Op::PackAcc)
       for (int64_t i = 0; i < kTileElems; ++i)
         j.d[i] += j.a[i];
+    else if (j.op == Op::PackRelu)
+      for (int64_t i = 0; i < kTileElems; ++i)
+        j.d[i] = applyUnary(UnaryOp::Relu, j.a[i], 0.0f);
     else
       std::memcpy(j.d, j.a, sizeof(float) * kTileElems);
     roundTile(j.d, j.fmtA);

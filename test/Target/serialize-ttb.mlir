@@ -146,7 +146,8 @@
 // CHECK-NEXT:      "30: NOC_BARRIER",
 // CHECK-NEXT:      "31: CB_PUSH c3 n1"
 // One chunk: no partial sums to reload. The products accumulate in Dst, then the bias is added
-// through L1 (cb 4, BINARY B0 G1 by rows) and the ReLU (UNARY U0) runs before the final pack.
+// through L1 (cb 4, BINARY B0 G1 by rows) and the packer takes the ReLU as it packs the result
+// (PACK_RELU).
 // CHECK:         "thread": "Compute",
 // CHECK:         "exprs": [
 // CHECK-NEXT:      "2",
@@ -165,11 +166,10 @@
 // CHECK-NEXT:      "31: CB_WAIT c4 n1",
 // CHECK-NEXT:      "34: BINARY B0 G1 c4 e2 c3 e2 e2",
 // CHECK-NEXT:      "42: CB_POP c4 n1",
-// CHECK-NEXT:      "45: UNARY U0 e2 r0",
-// CHECK-NEXT:      "49: CB_RESERVE c2 n1",
-// CHECK-NEXT:      "52: PACK e2 c2 e2",
-// CHECK-NEXT:      "56: CB_PUSH c2 n1",
-// CHECK-NEXT:      "59: DST_RELEASE",
+// CHECK-NEXT:      "45: CB_RESERVE c2 n1",
+// CHECK-NEXT:      "48: PACK_RELU e2 c2 e2",
+// CHECK-NEXT:      "52: CB_PUSH c2 n1",
+// CHECK-NEXT:      "55: DST_RELEASE",
 // The writer reads the rhs, each core its own column: B's tile (k, core) is core mod 2 + 2 * k;
 // the output's slot is popped once the write has left the core (NOC_FLUSH), not once it has
 // landed.

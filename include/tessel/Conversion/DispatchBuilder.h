@@ -169,7 +169,8 @@ public:
   void releaseDst();
   /// Packs Dst[dst] into reserved slot `slot` of `cb` (in its format); with `accumulate`, adds
   /// it to the slot's tile.
-  void pack(mlir::Value dst, mlir::Value cb, mlir::Value slot, bool accumulate = false);
+  void pack(mlir::Value dst, mlir::Value cb, mlir::Value slot, bool accumulate = false,
+            bool relu = false);
   /// Packs Dst[dst] into one more slot of `cb` and publishes it (reserve, pack, push).
   void packOne(mlir::Value dst, mlir::Value cb);
   /// Packs Dst[dst] through one-tile buffer `cb` for the compute kernel's own later ops (the FPU

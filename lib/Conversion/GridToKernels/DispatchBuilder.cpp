@@ -197,7 +197,8 @@ Value DispatchBuilder::compute(ValueRange tiles, ValueRange indices, tile::DataF
 }
 
 Value DispatchBuilder::packTile(Value dst, tile::DataFormat format) {
-  return b.create<tile::PackOp>(loc, tile::TileType::get(b.getContext(), 32, 32, format), dst);
+  return b.create<tile::PackOp>(loc, tile::TileType::get(b.getContext(), 32, 32, format), dst,
+                                /*relu=*/false);
 }
 
 Value DispatchBuilder::load(Value tensor, Value index, AffineExpr tile, bool firstRow) {
@@ -316,9 +317,9 @@ Value DispatchBuilder::get(Value cb, Value slot) {
 void DispatchBuilder::acquireDst() { b.create<tile::AcquireDstOp>(loc); }
 void DispatchBuilder::releaseDst() { b.create<tile::ReleaseDstOp>(loc); }
 
-void DispatchBuilder::pack(Value dst, Value cb, Value slot, bool accumulate) {
+void DispatchBuilder::pack(Value dst, Value cb, Value slot, bool accumulate, bool relu) {
   auto type = cast<noc::CircularBufferType>(cb.getType()).getTileType();
-  Value packed = b.create<tile::PackOp>(loc, type, dst);
+  Value packed = b.create<tile::PackOp>(loc, type, dst, relu);
   b.create<noc::CBPutOp>(loc, packed, cb, slot, accumulate);
 }
 

@@ -356,7 +356,7 @@ private:
   /// holds: each of its ops in turn on every tile, with Dst[0] standing for the tile's
   /// register; packs it for the writer.
   void epilogue(Value pass, Value sub);
-  void packInto(Value cb);
+  void packInto(Value cb, bool relu = false);
 
   DispatchBuilder &db;
   MatmulLoop l;
@@ -369,10 +369,10 @@ private:
 
 } // namespace
 
-void MatmulKernels::packInto(Value cb) {
+void MatmulKernels::packInto(Value cb, bool relu) {
   db.reserve(cb, m.subTiles);
   for (int64_t t = 0; t < m.subTiles; ++t)
-    db.pack(db.index(t), cb, db.index(t));
+    db.pack(db.index(t), cb, db.index(t), /*accumulate=*/false, relu);
   db.push(cb, m.subTiles);
 }
 
@@ -405,9 +405,19 @@ void MatmulKernels::epilogue(Value pass, Value sub) {
     for (Value operand : op.getOperands())
       lastUse[operand] = &op;
   DenseSet<Value> waited;
+  // A ReLU just before the final pack is the packer's (its ReLU stage), not the SFPU's.
+  Operation *packerRelu = nullptr;
+  for (Operation *op = finalPack->getPrevNode(); op; op = op->getPrevNode()) {
+    if (isa<arith::ConstantOp>(op))
+      continue;
+    auto unary = dyn_cast<tile::UnaryOp>(op);
+    if (unary && unary.getKind() == tile::UnaryKind::relu)
+      packerRelu = op;
+    break;
+  }
 
   for (Operation &op : body.without_terminator()) {
-    if (&op == finalPack || isa<arith::ConstantOp>(op) ||
+    if (&op == finalPack || &op == packerRelu || isa<arith::ConstantOp>(op) ||
         (isa<tile::CopyOp>(op) && op.getOperand(0) == acc))
       continue;
     if (auto pack = dyn_cast<tile::PackOp>(op)) {
@@ -474,7 +484,7 @@ void MatmulKernels::epilogue(Value pass, Value sub) {
           db.pop(it->second.second, tiles);
       }
   }
-  packInto(cbOut);
+  packInto(cbOut, /*relu=*/packerRelu != nullptr);
 }
 
 void MatmulKernels::build() {

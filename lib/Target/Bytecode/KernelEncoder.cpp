@@ -424,7 +424,10 @@ LogicalResult KernelEncoder::encodeOp(Operation &o) {
         SmallVector<int32_t> e;
         if (failed(cb) || failed(exprs({pack.getDst(), p.getSlot()}, e)))
           return failure();
-        emit({op(p.getAccumulate() ? Opc::PackAcc : Opc::Pack), e[0], *cb, e[1]});
+        emit({op(pack.getRelu()     ? Opc::PackRelu
+                 : p.getAccumulate() ? Opc::PackAcc
+                                     : Opc::Pack),
+              e[0], *cb, e[1]});
         return success();
       })
       .Default([](Operation *other) {

@@ -705,7 +705,7 @@ func.func @result_not_in_dst0(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l
 // the two cores share the rhs, which one of them reads and multicasts (semaphores 2 and 3 count
 // the room and the landed tiles), the compute kernel accumulates the chunk in Dst, and the
 // loop's finish runs as the epilogue: the sum packed once through L1 (cb 4), the bias row (cb 3)
-// added and the ReLU applied.
+// added and the ReLU applied by the packer.
 #l = #grid.layout<tile 32x32, f32, dram, interleaved>
 // CHECK-LABEL: func.func @matmul_config
 // CHECK: noc.cb 3 : !noc.cb<!tile.tile<32x32, f32>, 2>
@@ -720,7 +720,8 @@ func.func @result_not_in_dst0(%x: tensor<32x32xf32, #l>) -> tensor<32x32xf32, #l
 // CHECK-NEXT: noc.cb_wait %[[STAGE]], 1
 // CHECK: tile.binary add bcast rows
 // CHECK: noc.cb_pop %[[STAGE]], 1
-// CHECK: tile.unary relu
+// CHECK-NOT: tile.unary
+// CHECK: tile.pack dst[%{{.*}}] relu
 // CHECK: noc.kernel writer {
 // CHECK: noc.sem_wait 2
 // CHECK: noc.mcast

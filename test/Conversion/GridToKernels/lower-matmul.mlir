@@ -164,7 +164,8 @@ func.func @bias_gelu(%a: tensor<40x64xf32>, %b: tensor<64x32xf32>, %bias: tensor
 // -----
 
 // A fused residual and ReLU: the reader fetches the block's residual tile (cb 3) after the lhs
-// chunk; compute packs the sum into cb 4 and adds the residual tile by tile before the ReLU.
+// chunk; compute packs the sum into cb 4 and adds the residual tile by tile; the packer takes
+// the ReLU as it packs the result for the writer (cb 2).
 // CHECK-LABEL: func.func @residual_relu
 // CHECK: %[[RES:.*]] = noc.cb 3 : !noc.cb<!tile.tile<32x32, bf16>, 2>
 // CHECK: %[[SUM:.*]] = noc.cb 4 : !noc.cb<!tile.tile<32x32, bf16>, 1>
@@ -176,7 +177,10 @@ func.func @bias_gelu(%a: tensor<40x64xf32>, %b: tensor<64x32xf32>, %bias: tensor
 // CHECK-NEXT: noc.cb_wait %[[RES]], 1
 // CHECK: tile.binary add bcast none
 // CHECK: noc.cb_pop %[[RES]], 1
-// CHECK-NEXT: tile.unary relu
+// CHECK-NOT: tile.unary
+// CHECK: noc.cb_reserve %{{.*}}, 1
+// CHECK-NEXT: %[[OUT:.*]] = tile.pack dst[%c0] relu
+// CHECK-NEXT: noc.cb_put %[[OUT]]
 // CHECK: noc.kernel writer {
 func.func @residual_relu(%a: tensor<64x64xf32>, %b: tensor<64x32xf32>, %r: tensor<64x32xf32>) -> tensor<64x32xf32> {
   %0 = graph.matmul %a, %b plus %r then relu {grid.config = #grid.matmul_config<grid = [2, 1], cores = [2, 1], block = [1, 1], subblock = [1, 1], k_chunk = 2>} : (tensor<64x64xf32>, tensor<64x32xf32>, tensor<64x32xf32>) -> tensor<64x32xf32>
@@ -302,7 +306,7 @@ func.func @spread_over_senders(%a: tensor<128x256xf32>, %b: tensor<256x128xf32>)
 // CHECK: noc.cb_wait %[[CBP]], 2
 // CHECK-NEXT: %[[R:.*]] = noc.cb_get %[[CBP]][%c0]
 // CHECK-NEXT: tile.copy %[[R]], dst[%c0]
-// CHECK: tile.unary relu
+// CHECK: tile.pack dst[%c0] relu
 // CHECK-NOT: accumulate
 // CHECK: noc.kernel writer {
 func.func @relu_reloads_partials(%a: tensor<128x256xf32>, %b: tensor<256x128xf32>) -> tensor<128x128xf32> {

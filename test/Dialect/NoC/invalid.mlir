@@ -239,6 +239,25 @@ func.func @accumulate_block_float(%x: tensor<32x32xf32, #l>) {
 // -----
 
 #l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @accumulate_relu(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel compute {
+      %c0 = arith.constant 0 : index
+      %p = tile.pack dst[%c0] relu : !tile.tile<32x32, f32>
+      // expected-error @+1 {{'noc.cb_put' op accumulates a tile packed with relu}}
+      noc.cb_put %p, %cb[%c0] accumulate : !tile.tile<32x32, f32>, !noc.cb<!tile.tile<32x32, f32>, 2>
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
 func.func @read_on_compute(%x: tensor<32x32xf32, #l>) {
   %e = grid.empty : tensor<32x32xf32, #l>
   %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)

@@ -67,6 +67,8 @@ func.func @math(%a: !tile.tile<32x32, bf16>, %b: !tile.tile<32x32, bf16>, %x: !t
   tile.mask dst[%d] rows %r cols %c fill 0.0
   // CHECK-NEXT: %[[P:.*]] = tile.pack dst[%{{.*}}] : !tile.tile<32x32, bfp8_b>
   %p = tile.pack dst[%d] : !tile.tile<32x32, bfp8_b>
+  // CHECK-NEXT: tile.pack dst[%{{.*}}] relu : !tile.tile<32x32, bfp8_b>
+  %pr = tile.pack dst[%d] relu : !tile.tile<32x32, bfp8_b>
   // CHECK-NEXT: tile.release_dst
   tile.release_dst
   // CHECK-NEXT: return %[[P]]

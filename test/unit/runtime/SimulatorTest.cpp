@@ -205,6 +205,41 @@ TEST(Simulator, PackAccAddsToTheSlot) {
   }
 }
 
+// PACK_RELU converts the ReLU of each value (negatives, -0 included, to +0) at a PACK's cost.
+TEST(Simulator, PackReluClampsNegatives) {
+  HostTensor x = ramp("x", {40, 50}, 0.01f);
+  for (size_t i = 0; i < x.data.size(); i += 2)
+    x.data[i] = -x.data[i];
+  x.data[1] = -0.0f;
+  RunResult results[2];
+  for (Op pack : {Op::Pack, Op::PackRelu}) {
+    BinarySpec spec = copySpec(x.shape, DataFormat::BFloat16);
+    KernelSpec compute(ttb::ThreadKind::Compute);
+    int32_t count =
+        compute.expr({0, 4, 1, VarCoreIndex, 0, -1, 3, 0, 2, 0, 1, VarNumCores, 6, 0});
+    int32_t zero = compute.constant(0);
+    size_t l = compute.loop(4, count);
+    compute.emit(Op::CbWait, {0, 1});
+    compute.emit(Op::CbReserve, {16, 1});
+    compute.emit(Op::DstAcquire);
+    compute.emit(Op::Copy, {0, zero, zero});
+    compute.emit(pack, {zero, 16, zero});
+    compute.emit(Op::DstRelease);
+    compute.emit(Op::CbPop, {0, 1});
+    compute.emit(Op::CbPush, {16, 1});
+    compute.endLoop(l);
+    spec.dispatches[0].kernels[1] = compute;
+    std::string error;
+    ASSERT_TRUE(run(spec, {x}, results[pack == Op::PackRelu], error)) << error;
+  }
+  for (size_t i = 0; i < x.data.size(); ++i) {
+    float relu = x.data[i] > 0 ? roundToFormat(x.data[i], DataFormat::BFloat16) : 0.0f;
+    ASSERT_EQ(results[1].outputs[0].data[i], relu) << i;
+    ASSERT_FALSE(std::signbit(results[1].outputs[0].data[i])) << i;
+  }
+  EXPECT_EQ(results[0].perf.cycles, results[1].perf.cycles);
+}
+
 TEST(Simulator, RefusesAnInputBeyondItsExactRange) {
   BinarySpec spec = copySpec({2, 3}, DataFormat::Float32);
   spec.buffers[spec.inputs[0]].exactRange = {-4, 3};
