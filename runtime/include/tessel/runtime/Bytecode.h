@@ -52,8 +52,8 @@ enum class Op : int32_t {
   // variable, with the runs whose sources follow each other in one request: a data-movement
   // kernel walks the runs' addresses and reads each contiguous stretch at once.
   NocReadRuns = 30,
-  // PACK that clamps negative values to zero as it converts them: the packer's ReLU stage
-  // (tt-metal's pack_relu_config, which its matmuls use for a fused ReLU), at PACK's cost.
+  // PACK of each value's ReLU (UNARY relu's values) as it converts them: the packer's ReLU
+  // stage (tt-metal's pack_relu_config, which its matmuls use for a fused ReLU), at PACK's cost.
   PackRelu = 31,
 };
 inline constexpr int32_t kNumOps = 32;
