@@ -172,29 +172,32 @@ TEST(Simulator, TraceHasOneTrackPerThread) {
   EXPECT_NE(perfToTable(r.perf).find("copy"), std::string::npos);
 }
 
-// PACK_ACC adds the Dst tile to what the slot holds and rounds the sum to the buffer's format,
-// at a PACK's cost: a tile packed once and accumulated twice comes out tripled.
-TEST(Simulator, PackAccAddsToTheSlot) {
-  HostTensor x = ramp("x", {40, 50}, 0.01f);
-  BinarySpec spec = copySpec(x.shape, DataFormat::BFloat16);
+// copySpec's compute kernel for a 40x50 tensor (4 tiles over its cores) with each tile copied
+// into Dst[0] and stored into the output's slot by `packs` in turn.
+static KernelSpec copyThenPack(std::initializer_list<Op> packs) {
   KernelSpec compute(ttb::ThreadKind::Compute);
-  int64_t tiles = 4;
-  int32_t count =
-      compute.expr({0, tiles, 1, VarCoreIndex, 0, -1, 3, 0, 2, 0, 1, VarNumCores, 6, 0});
+  int32_t count = compute.expr({0, 4, 1, VarCoreIndex, 0, -1, 3, 0, 2, 0, 1, VarNumCores, 6, 0});
   int32_t zero = compute.constant(0);
   size_t l = compute.loop(4, count);
   compute.emit(Op::CbWait, {0, 1});
   compute.emit(Op::CbReserve, {16, 1});
   compute.emit(Op::DstAcquire);
   compute.emit(Op::Copy, {0, zero, zero});
-  compute.emit(Op::Pack, {zero, 16, zero});
-  compute.emit(Op::PackAcc, {zero, 16, zero});
-  compute.emit(Op::PackAcc, {zero, 16, zero});
+  for (Op pack : packs)
+    compute.emit(pack, {zero, 16, zero});
   compute.emit(Op::DstRelease);
   compute.emit(Op::CbPop, {0, 1});
   compute.emit(Op::CbPush, {16, 1});
   compute.endLoop(l);
-  spec.dispatches[0].kernels[1] = compute;
+  return compute;
+}
+
+// PACK_ACC adds the Dst tile to what the slot holds and rounds the sum to the buffer's format,
+// at a PACK's cost: a tile packed once and accumulated twice comes out tripled.
+TEST(Simulator, PackAccAddsToTheSlot) {
+  HostTensor x = ramp("x", {40, 50}, 0.01f);
+  BinarySpec spec = copySpec(x.shape, DataFormat::BFloat16);
+  spec.dispatches[0].kernels[1] = copyThenPack({Op::Pack, Op::PackAcc, Op::PackAcc});
   RunResult r;
   std::string error;
   ASSERT_TRUE(run(spec, {x}, r, error)) << error;
@@ -214,21 +217,7 @@ TEST(Simulator, PackReluClampsNegatives) {
   RunResult results[2];
   for (Op pack : {Op::Pack, Op::PackRelu}) {
     BinarySpec spec = copySpec(x.shape, DataFormat::BFloat16);
-    KernelSpec compute(ttb::ThreadKind::Compute);
-    int32_t count =
-        compute.expr({0, 4, 1, VarCoreIndex, 0, -1, 3, 0, 2, 0, 1, VarNumCores, 6, 0});
-    int32_t zero = compute.constant(0);
-    size_t l = compute.loop(4, count);
-    compute.emit(Op::CbWait, {0, 1});
-    compute.emit(Op::CbReserve, {16, 1});
-    compute.emit(Op::DstAcquire);
-    compute.emit(Op::Copy, {0, zero, zero});
-    compute.emit(pack, {zero, 16, zero});
-    compute.emit(Op::DstRelease);
-    compute.emit(Op::CbPop, {0, 1});
-    compute.emit(Op::CbPush, {16, 1});
-    compute.endLoop(l);
-    spec.dispatches[0].kernels[1] = compute;
+    spec.dispatches[0].kernels[1] = copyThenPack({pack});
     std::string error;
     ASSERT_TRUE(run(spec, {x}, results[pack == Op::PackRelu], error)) << error;
   }
