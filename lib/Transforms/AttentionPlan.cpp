@@ -70,18 +70,17 @@ grid::AttentionConfigAttr tessel::chooseAttentionConfig(graph::SDPAOp op,
   return grid::AttentionConfigAttr::get(op.getContext(), block, chunk);
 }
 
-bool tessel::attentionConfigFits(graph::SDPAOp op, grid::AttentionConfigAttr config,
-                                 std::string &why) {
+LogicalResult tessel::verifyAttentionConfig(graph::SDPAOp op,
+                                            grid::AttentionConfigAttr config) {
   AttentionShape s = AttentionShape::of(op);
-  if (s.queryTiles % config.getBlock() != 0) {
-    why = "its block of " + std::to_string(config.getBlock()) + " query tiles does not divide " +
-          std::to_string(s.queryTiles);
-    return false;
-  }
-  if (s.keyTiles % config.getChunk() != 0) {
-    why = "its chunk of " + std::to_string(config.getChunk()) + " key tiles does not divide " +
-          std::to_string(s.keyTiles);
-    return false;
-  }
-  return true;
+  auto unsuited = [&]() {
+    return op.emitError() << "attention config " << config << " does not suit this attention: ";
+  };
+  if (s.queryTiles % config.getBlock() != 0)
+    return unsuited() << "its block of " << config.getBlock() << " query tiles does not divide "
+                      << s.queryTiles;
+  if (s.keyTiles % config.getChunk() != 0)
+    return unsuited() << "its chunk of " << config.getChunk() << " key tiles does not divide "
+                      << s.keyTiles;
+  return success();
 }

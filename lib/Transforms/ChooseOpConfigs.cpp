@@ -442,14 +442,9 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
         numOverResidual += markWritesOverResidual(func);
     // Attention's blocking, or a given one checked.
     WalkResult attention = module.walk([&](graph::SDPAOp op) {
-      if (auto given = op->getAttrOfType<grid::AttentionConfigAttr>(grid::kConfigAttrName)) {
-        std::string why;
-        if (attentionConfigFits(op, given, why))
-          return WalkResult::advance();
-        op.emitError() << "attention config " << given << " does not suit this attention: "
-                       << why;
-        return WalkResult::interrupt();
-      }
+      if (auto given = op->getAttrOfType<grid::AttentionConfigAttr>(grid::kConfigAttrName))
+        return failed(verifyAttentionConfig(op, given)) ? WalkResult::interrupt()
+                                                        : WalkResult::advance();
       op->setAttr(grid::kConfigAttrName, chooseAttentionConfig(op, *chip));
       return WalkResult::advance();
     });

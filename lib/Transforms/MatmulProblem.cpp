@@ -71,7 +71,6 @@ FailureOr<cost::MatmulProblem> tessel::matmulProblem(graph::MatMulOp op, const r
   if ((p.hasBias || p.hasResidual) && out.size() >= 2 && out[out.size() - 2] % 32)
     p.epilogueCycles += rt::maskCycles(chip);
   if (std::optional<graph::UnaryKind> act = op.getActivation()) {
-    p.hasActivation = true;
     p.packerRelu = *act == graph::UnaryKind::relu;
     // A ReLU is the packer's, at no cost of its own (tile.pack relu); the others are the SFPU's.
     if (*act == graph::UnaryKind::clip)

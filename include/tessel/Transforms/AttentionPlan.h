@@ -24,9 +24,9 @@ namespace tessel {
 /// a decoder's few queries, which then compute each tile as it comes.
 grid::AttentionConfigAttr chooseAttentionConfig(graph::SDPAOp op, const rt::ChipDesc &chip);
 
-/// Whether `config` blocks `op`; false with `why` when its block does not divide the query
+/// Whether `config` blocks `op`: an error on `op` when its block does not divide the query
 /// tiles or its chunk the key tiles.
-bool attentionConfigFits(graph::SDPAOp op, grid::AttentionConfigAttr config, std::string &why);
+mlir::LogicalResult verifyAttentionConfig(graph::SDPAOp op, grid::AttentionConfigAttr config);
 
 } // namespace tessel
 

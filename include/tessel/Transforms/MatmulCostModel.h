@@ -136,8 +136,9 @@ struct MatmulProblem {
   bool hasResidual = false;
   rt::DataFormat residual = rt::DataFormat::BFloat16;
   int64_t epilogueCycles = 0;
-  /// A fused activation; a ReLU costs no epilogue cycles (`packerRelu`): the packer applies it.
-  bool hasActivation = false, packerRelu = false;
+  /// A fused ReLU, which costs no epilogue cycles: the packer applies it (the other
+  /// activations are in epilogueCycles).
+  bool packerRelu = false;
   /// With `lhs = gather` the reader assembles each lhs tile from runs of a remap's input: the
   /// requests it makes per tile (reads and fills) and the bytes a read moves. 0: whole tiles.
   int64_t lhsRuns = 0, lhsRunBytes = 0;
@@ -204,7 +205,7 @@ struct MatmulPlan {
   /// buffer of partial sums reloaded into Dst: where the block needs no epilogue and its format
   /// is one the packer accumulates in.
   bool accumulatesInL1(const MatmulProblem &p) const {
-    return chunks(p) > 1 && !p.hasBias && !p.hasResidual && !p.hasActivation &&
+    return chunks(p) > 1 && !p.hasBias && !p.hasResidual && !p.packerRelu &&
            p.epilogueCycles == 0 &&
            (p.out == rt::DataFormat::BFloat16 || p.out == rt::DataFormat::Float32);
   }

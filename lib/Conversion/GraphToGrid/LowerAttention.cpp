@@ -90,9 +90,8 @@ FailureOr<Value> tessel::lowering::lowerAttention(OpBuilder &b, graph::SDPAOp op
   auto config = op->getAttrOfType<grid::AttentionConfigAttr>(grid::kConfigAttrName);
   if (!config)
     return op.emitError("attention has no grid.config; run tt-choose-op-configs first");
-  if (std::string why; !attentionConfigFits(op, config, why))
-    return op.emitError() << "attention config " << config << " does not suit this attention: "
-                          << why;
+  if (failed(verifyAttentionConfig(op, config)))
+    return failure();
   int64_t block = config.getBlock(), chunk = config.getChunk();
   int64_t units = q.batch * q.mt / block;
   bool decode = q.mt == 1 && q.rows < 32;
