@@ -235,6 +235,8 @@ private:
   /// takes the NoC whose route from the source is shorter, `issue` cycles of the thread's.
   Step readRun(Thread &t, const char *name, uint32_t buf, int32_t cbId, int32_t fillBits,
                bool nearer, int64_t issue);
+  /// Asks the host to fetch the source of `t`'s next request of its NOC_READ_RUNS from `buf`.
+  void prefetchNextRun(const Thread &t, uint32_t buf);
 
   // TileMemory.cpp: when a request for `bytes` of tile `tile` of buffer `buf`, issued now by
   // `t`, lands; counts the bytes.

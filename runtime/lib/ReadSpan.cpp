@@ -66,12 +66,26 @@ DispatchRunner::Step DispatchRunner::readRun(Thread &t, const char *name, uint32
   }
   copyIntoSlot(*t.core, cb, slotData, readInLane(buf, cb, *t.core), slotData + dst,
                state.dram.tile(buf, tile) + src, count);
+  prefetchNextRun(t, buf);
 
   // One request; the payload is at least a flit, as the NoC moves whole flits.
   int64_t bytes = std::max(count * tileBytes(cb.format()) / kTileElems, chip.nocFlitBytes);
   t.pending = std::max(t.pending, readLands(t, buf, tile, bytes, nearer));
   busy(t, issue, "NOC");
   return Step::Ran;
+}
+
+void DispatchRunner::prefetchNextRun(const Thread &t, uint32_t buf) {
+  // Gathers read runs scattered over a large tensor, one request after another, each after
+  // other threads' turns: the host's caches have long lost the lines, and its prefetchers
+  // cannot guess them. The thread's next record, a request of the same instruction, says
+  // which line it reads (its record is two lines ahead of the current one, fetched already).
+  const int64_t *next = t.record + 1 + RunAhead::numValues(t.record);
+  if (next >= t.recordsEnd || RunAhead::pcOf(next) != t.pc || RunAhead::numValues(next) != 6)
+    return;
+  int64_t tile = next[5], src = next[6];
+  if (tile >= 0 && tile < state.dram.tiles(buf) && src >= 0 && src < kTileElems)
+    __builtin_prefetch(state.dram.tile(buf, tile) + src);
 }
 
 DispatchRunner::Step DispatchRunner::execReadSpan(Thread &t, const int32_t *w) {

@@ -352,8 +352,10 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
       if (s == Step::Ran) {
         t.record += 1 + RunAhead::numValues(t.record);
         // The decoder wrote the records on another host core, and 192 threads take turns
-        // reading theirs: too many streams for the hardware to prefetch.
+        // reading theirs: too many streams for the hardware to prefetch. Two lines ahead, as
+        // NOC_READ_RUNS looks at its next record (prefetchNextRun).
         __builtin_prefetch(t.record + 8);
+        __builtin_prefetch(t.record + 16);
       }
       for (Thread *w : woken)
         if (w != &t)
