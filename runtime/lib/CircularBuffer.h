@@ -33,6 +33,10 @@ public:
   int64_t publishedAt(int n) const;
   void push(int n, int64_t time);
   void pop(int n, int64_t time);
+  /// When the core's packer finishes the last tile packed into the buffer (0: none): the
+  /// packer works beside the math, so the tiles it writes are ready only then.
+  int64_t packedAt() const { return packed; }
+  void packedUntil(int64_t time) { packed = time; }
 
   /// Slot `rel` after the write pointer (producer side); nullptr when it is
   /// not a free slot, i.e. writing it would clobber unconsumed data. `whole`:
@@ -65,6 +69,7 @@ private:
   DataFormat fmt;
   int numTiles;
   int readPtr = 0, writePtr = 0, occupied = 0;
+  int64_t packed = 0;
   // A slot holds zeros until written. Slots are zeroed when first used, and not at all when
   // first written whole: most never need it.
   float *data;

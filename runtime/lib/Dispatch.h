@@ -67,6 +67,14 @@ struct Core {
   int rx = 0, ry = 0; // relative to the dispatch's range
   std::vector<CircularBuffer> cbs;
   std::vector<int64_t> sem, semTime;
+  // The packer (Tensix's pack thread) packs Dst tiles into CBs beside the math, from the half
+  // of Dst the math has finished with, while the math fills the other half (tt-metal's
+  // SyncHalf: tile_regs_commit, wait, release): the compute thread issues each PACK to it.
+  int64_t packerFree = 0;          // when it has packed everything issued so far
+  int64_t packedInHalf = 0;        // when it has packed what was issued since DST_ACQUIRE
+  int64_t dstHalfFree[2] = {0, 0}; // when it has packed what each half of Dst held
+  int dstHalf = 1;                 // the half the compute thread holds or last held
+  bool dstBothHalves = false;      // the held Dst reaches into the other half
   float *dst = nullptr;                  // ChipState::dst's tiles of this core
   std::vector<bool> *dstDirty = nullptr; // and which were touched since DST_ACQUIRE cleared them
   std::vector<Thread> threads;

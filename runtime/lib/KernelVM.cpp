@@ -70,8 +70,14 @@ float *DispatchRunner::dstTile(Thread &t, int64_t index) {
                 std::to_string(dstTiles) + " " + formatName(dstFormat) + " tiles)");
     return nullptr;
   }
-  (*t.core->dstDirty)[size_t(index)] = true;
-  return t.core->dst + index * kTileElems;
+  Core &core = *t.core;
+  if (index >= std::max<int64_t>(dstTiles / 2, 1) && !core.dstBothHalves) {
+    // The math writes into the other half too: whatever the packer still packs from it first.
+    core.dstBothHalves = true;
+    waited(t, core.dstHalfFree[1 - core.dstHalf], "DST");
+  }
+  (*core.dstDirty)[size_t(index)] = true;
+  return core.dst + index * kTileElems;
 }
 
 DispatchRunner::Step DispatchRunner::step(Thread &t) {
@@ -115,6 +121,14 @@ DispatchRunner::Step DispatchRunner::step(Thread &t) {
       return Step::Failed;
     }
     t.dstHeld = true;
+    {
+      // The other half of Dst, once the packer has drained it.
+      Core &core = *t.core;
+      core.dstHalf = 1 - core.dstHalf;
+      core.dstBothHalves = false;
+      core.packedInHalf = 0;
+      waited(t, core.dstHalfFree[core.dstHalf], "DST");
+    }
     // The tiles used since the last acquire are cleared, in the core's lane, 64 to a job.
     std::vector<bool> &dirty = *t.core->dstDirty;
     for (size_t first = 0; first < dirty.size(); first += 64) {
@@ -137,6 +151,12 @@ DispatchRunner::Step DispatchRunner::step(Thread &t) {
       return Step::Failed;
     }
     t.dstHeld = false;
+    {
+      Core &core = *t.core;
+      core.dstHalfFree[core.dstHalf] = core.packerFree;
+      if (core.dstBothHalves)
+        core.dstHalfFree[1 - core.dstHalf] = core.packerFree;
+    }
     busy(t, 1, "DST");
     return Step::Ran;
   default:
@@ -165,7 +185,7 @@ DispatchRunner::Step DispatchRunner::execCb(Thread &t, Op op, const int32_t *w) 
                   std::to_string(cb.freeSlots()) + " free slots");
       return Step::Failed;
     }
-    cb.push(n, t.time);
+    cb.push(n, std::max(t.time, cb.packedAt()));
     wake(*t.core);
     break;
   default:
@@ -604,7 +624,24 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
   uint64_t number = state.lanes.submit(lane(t), job);
   for (int i = 0; i < numSlots; ++i)
     slots[i].first->lastJob(slots[i].second) = number;
-  if (op != Op::Pack && op != Op::PackAcc && op != Op::PackRelu) {
+  if (op == Op::Pack || op == Op::PackAcc || op == Op::PackRelu) {
+    // Issued to the packer, which packs it once the math has made it and after what it was
+    // given before; the compute thread goes on.
+    Core &core = *t.core;
+    int64_t start = std::max(t.time, core.packerFree);
+    core.packerFree = start + cycles;
+    core.packedInHalf = core.packerFree;
+    slots[0].first->packedUntil(core.packerFree);
+    if (state.trace)
+      state.trace->add(1 + core.y * chip.gridX + core.x, kPackerTraceThread, startCycle + start,
+                       cycles, opName(int32_t(op)));
+    busy(t, 1, "PACK issue");
+    return Step::Ran;
+  }
+  // Dst, once handed to the packer, is the math's again only when the packer is done with it.
+  // (A tile the packer writes is read only once pushed: CB_PUSH publishes it when packed.)
+  waited(t, t.core->packedInHalf, "PACK");
+  {
     bool matmul = op == Op::Matmul || op == Op::MatmulBt;
     stats.flops += matmul ? 2.0 * double(kTileElems) * double(kTileDim) : double(kTileElems);
     stats.idealComputeCycles += ideal;

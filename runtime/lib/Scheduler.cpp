@@ -317,6 +317,8 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
         std::tie(t.record, t.recordsEnd) = t.stream->take();
       if (!t.record) {
         t.time = std::max(t.time, t.pending);
+        if (t.kind == int(ttb::ThreadKind::Compute))
+          t.time = std::max(t.time, t.core->packerFree);
         t.state = Thread::State::Done;
         break;
       }

@@ -41,7 +41,7 @@ std::string micros(int64_t cycles, int64_t mhz) {
 } // namespace
 
 std::string traceToJson(const TraceLog &log) {
-  static const char *const kThreads[] = {"reader", "compute", "writer"};
+  static const char *const kThreads[] = {"reader", "compute", "writer", "packer"};
   std::string s = "{\"displayTimeUnit\": \"ns\", \"traceEvents\": [\n";
   std::set<int32_t> pids;
   for (const TraceEvent &e : log.events)
@@ -62,7 +62,7 @@ std::string traceToJson(const TraceLog &log) {
          std::to_string(pid) + ",\"args\":{\"sort_index\":" + std::to_string(pid) + "}}");
     if (pid <= 0)
       continue;
-    for (int tid = 0; tid < 3; ++tid)
+    for (int tid = 0; tid <= kPackerTraceThread; ++tid)
       emit("{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":" + std::to_string(pid) +
            ",\"tid\":" + std::to_string(tid) + ",\"args\":{\"name\":\"" +
            kThreads[tid] + "\"}}");

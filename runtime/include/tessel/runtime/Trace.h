@@ -16,10 +16,12 @@ namespace tessel::rt {
 
 /// The track of the ops the runtime runs on the host; their spans are host time at the chip's clock.
 constexpr int32_t kHostTracePid = -1;
+/// A core's track of its packer, which packs beside the compute thread.
+constexpr int32_t kPackerTraceThread = 3;
 
 struct TraceEvent {
   int32_t pid;  // 0: dispatches; 1 + y * gridX + x: core (x, y); kHostTracePid: host ops
-  int32_t tid;  // 0 reader, 1 compute, 2 writer (0 on the dispatch track)
+  int32_t tid;  // 0 reader, 1 compute, 2 writer, 3 packer (0 on the dispatch track)
   int64_t start, duration; // cycles
   std::string name;
 };
