@@ -248,22 +248,15 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     kStep = plan.subM * (double(rt::tileTestCycles(chip, p.lhs)) + 2.0 +
                          (1.0 - p.lhsZeroShare) * plan.subN * column) +
             1;
-  // A chunk of k tiles of K. The packer packs a subblock beside the next one's math, from the
-  // other half of Dst (the compute thread issues each pack in a cycle), so where the partial
-  // sums accumulate in L1 the slower of the two bounds a subblock. Where they are packed to be
-  // reloaded before the next chunk, the packs stay charged after the math: measured, such
-  // plans lose more to each chunk's supply than the model charges, which counting their packs
-  // as before the packer ran beside the math still stands for (charged beside it, the chooser
-  // took ResNet-50's first 1x1 downsampling in K chunks of one tile, 6.2k -> 7.0k cycles, and
-  // a bfp8 implicit GEMM of 16 56x56x64 images without shards in chunks of one, 71.5k ->
-  // 84.6k).
-  const double subblockPacks = plan.subM * plan.subN * pack;
-  const bool packsBesideMath = plan.accumulatesInL1(p);
+  // A chunk of k tiles of K. Its packs are charged after the math, though the packer packs a
+  // subblock beside the next one's (runtime/lib/KernelVM.cpp): charged beside it, the chooser
+  // took more and shorter K chunks, whose per-chunk supply and reloads the model underestimates
+  // (measured: ResNet-50's first 1x1 downsampling in chunks of one tile, 6.2k -> 7.0k cycles; a
+  // bfp8 implicit GEMM over 16 56x56x64 images without shards, 71.5k -> 84.6k; a 4096^3 matmul
+  // skipping half its weight tiles, 1,135k -> 1,240k), which the packs' cycles stand for.
   auto chunkComputeOf = [&](int64_t k) {
-    double math = k * kStep;
-    double perSubblock = 2 /*acquire, release*/ + 3 /*reserve, push, loop*/ +
-                         (packsBesideMath ? plan.subM * plan.subN + std::max(math, subblockPacks)
-                                          : math + subblockPacks);
+    double perSubblock = 2 /*acquire, release*/ + 3 /*reserve, push, loop*/ + k * kStep +
+                         plan.subM * plan.subN * pack;
     return subblocks * perSubblock + 5;
   };
   const int64_t firstK = plan.firstChunk(p);
@@ -465,33 +458,24 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
   double passOut = double(cores * tiles) * tileO;
   // Measured: with multicast a pass boundary costs about one chunk's supply even though the next
   // pass's first chunks are fetched ahead (the senders' handshakes line up behind the last
-  // chunk's writes); cores reading for themselves run ahead freely. Unless the block's writes
-  // outlast its last chunk: then the packs wait for the writer's slots, and the next pass for
-  // them (deferred, the writes go out during the next pass's chunks instead).
-  double blockWrites =
-      plan.defersWrites(p) ? 0.0 : std::max(0.0, passOut / writeBw - perChunk);
-  double between = (passes - 1) * std::max(plan.multicast ? slowest : 0.0, blockWrites);
-  // After the last chunk: the block's writes that its compute did not cover, or at least the
-  // last subblock's, which every core packs at the same time (after its packs, where they are
-  // beside the math). A single
+  // chunk's writes); cores reading for themselves run ahead freely.
+  double between = plan.multicast ? (passes - 1) * slowest : 0.0;
+  // Every core packs its last subblock at the same time; those writes go out together. A single
   // pass's block, which no read follows, goes to DRAM over both NoCs: measured, 8 MB of a 2048^3
   // matmul's output in about 47k cycles, 1.4 times what one NoC's links take. After earlier
   // passes the kernels do the same, but charging it there brought plans the simulator tells
   // apart within the chooser's tolerance (a 4096^3 matmul's 8 x 16 blocks, 3.1% slower).
   const double lastWriteBw = p.outInL1 || passes > 1 ? writeBw : 1.4 * writeBw;
-  double drain = std::max(passOut / lastWriteBw - perChunk,
-                          double(cores * plan.subM * plan.subN) * tileO / lastWriteBw) +
-                 (packsBesideMath ? subblockPacks : 0.0) + latencyOf(p.outInL1);
-  // Deferred, the block before the last pass's is written a share after each of its chunks:
-  // the last share follows the last chunk, before the last block.
-  if (plan.defersWrites(p))
-    drain += passOut / writeBw / double(chunks);
+  double drain = std::max(0.0, passOut / lastWriteBw - perChunk) +
+                 double(cores * plan.subM * plan.subN) * tileO / lastWriteBw +
+                 latencyOf(p.outInL1);
   double readBytes =
       passes * chunkSpan * chunkBytes +
       (p.hasResidual && !p.residualInL1 ? double(p.batch * p.mt * p.nt) * rt::tileBytes(p.residual)
                                         : 0.0);
   double writeBytes = p.outInL1 ? 0.0 : double(p.batch * p.mt * p.nt) * tileO;
-  c.dramFloor = readBytes / dramAll + writeBytes / writeBw;
+  // The product goes out at the rate of its passes' writes: a single pass's over both NoCs.
+  c.dramFloor = readBytes / dramAll + writeBytes / lastWriteBw;
   c.chunkCompute = perChunk;
   c.blockWrite = passOut / writeBw;
   c.operandBytes = passes * chunkSpan * (chunkBytes + l1ChunkBytes);

@@ -11,10 +11,9 @@
 
 // A square matmul fills the 8x8 grid with a block per core (in passes): rows of cores share the
 // lhs, columns the rhs. bf16 Dst holds 8-tile subblocks. In one pass, K starts with short
-// chunks, growing, so that compute starts early: 2 + 6 + 8 tiles, then chunks of 16 (measured:
-// 276.7k cycles; 4 + 12 and chunks of 16, 278.5k with the same subblocks).
+// chunks, growing, so that compute starts early: 4 + 12 tiles, then chunks of 16.
 // CHECK-LABEL: func.func @square
-// CHECK: graph.matmul {{.*}} {grid.config = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [{{[1-8]}}, {{[1-8]}}], k_chunk = 16, k_lead = [2, 6, 8], cycles = {{[0-9]+}}>}
+// CHECK: graph.matmul {{.*}} {grid.config = #grid.matmul_config<grid = [8, 8], cores = [8, 8], block = [8, 8], subblock = [{{[1-8]}}, {{[1-8]}}], k_chunk = 16, k_lead = [4, 12], cycles = {{[0-9]+}}>}
 // f32 Dst holds half as many tiles: 4-tile subblocks at most.
 // F32-LABEL: func.func @square
 // F32: subblock = [{{1, 4|2, 2|4, 1|1, 2|2, 1|1, 1}}]
@@ -451,13 +450,12 @@ func.func @enough_rows(%x: tensor<288x4096xf32>, %g: tensor<4096xf32>) -> tensor
 // -----
 // An implicit GEMM whose windows' input ends up sharded as its own rows (the ReLU's 2x2 tiles
 // per core over the matmul's 7x7 cores) reads them from its own L1 and a neighbour's: its K
-// chunk and subblocks are chosen again for that, its grid and blocks kept (measured: subblocks
-// of one tile 6.77k cycles, of two 6.80k). Unsharded, the windows cross the NoC (over the
-// nearer NoC) and the first choice stands (measured: K chunks of 3 tiles 9.1k cycles, of 2
-// 10.6k).
+// chunk and subblocks are chosen again for that, its grid and blocks kept. Unsharded, the
+// windows cross the NoC (over the nearer NoC) and the first choice stands (measured: K chunks
+// of 3 tiles 9.1k cycles, of 2 10.6k).
 // CHECK-LABEL: func.func @local_windows
 // CHECK: graph.unary relu %{{.*}} -> tensor<3136x64xf32, #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 2x2, cores <(0, 0) to (6, 6)>>>
-// CHECK: graph.matmul {{.*}}grid.config = #grid.matmul_config<grid = [49, 1], cores = [7, 7], block = [2, 2], subblock = [1, 1], k_chunk = 6, lhs = gather
+// CHECK: graph.matmul {{.*}}grid.config = #grid.matmul_config<grid = [49, 1], cores = [7, 7], block = [2, 2], subblock = [1, 2], k_chunk = 6, lhs = gather
 // NOSHARD-LABEL: func.func @local_windows
 // NOSHARD: graph.matmul {{.*}}grid.config = #grid.matmul_config<grid = [49, 1], cores = [7, 7], block = [2, 2], subblock = [1, 1], k_chunk = 3, lhs = gather
 func.func @local_windows(%a: tensor<3136x64xf32>, %w: tensor<576x64xf32>) -> tensor<3136x64xf32> {
