@@ -391,17 +391,17 @@ def single_pass(tmp, precision, between_ops):
     return proc.stdout, x, w, np.load(tmp / "y.npy"), estimate, cycles
 
 
-@pytest.mark.parametrize("precision,tolerance", [("bf16", 0.05), ("bfp8", 0.05), ("bfp4", 0.07)])
-def test_single_pass_estimate(tmp, precision, tolerance):
+@pytest.mark.parametrize("precision", ["bf16", "bfp8", "bfp4"])
+def test_single_pass_estimate(tmp, precision):
     """A 2048^3 matmul in one pass on the whole grid, in each format: the estimate the pass
     records for its choice is within 5% of the simulator, the last block's writes over both
-    NoCs included. Each format's choice starts K with short, growing chunks (k_lead), whose
-    arrivals behind the compute before them the model charges. bfp4's is within 7%: its DRAM
-    floor charges the 8 MB product at one NoC's write rate (91.7k cycles) where the kernels
-    drain it over both (the plan takes 86.6k)."""
+    NoCs included, in its DRAM floor too (which charged bfp4's 8 MB product at one NoC's write
+    rate: 91.7k cycles, 9% above the 84.0k its plan takes). Each format's choice
+    starts K with short, growing chunks (k_lead), whose arrivals behind the compute before
+    them the model charges."""
     configs, _, _, _, estimate, cycles = single_pass(tmp, precision, between_ops=False)
     assert "k_lead = [" in configs, configs
-    assert abs(estimate / cycles - 1) < tolerance, (estimate, cycles)
+    assert abs(estimate / cycles - 1) < 0.05, (estimate, cycles)
 
 
 @pytest.mark.parametrize("precision,pcc", [("bf16", 0.999), ("bfp8", 0.999), ("bfp4", 0.97)])
