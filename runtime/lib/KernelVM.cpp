@@ -641,11 +641,9 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
   // Dst, once handed to the packer, is the math's again only when the packer is done with it.
   // (A tile the packer writes is read only once pushed: CB_PUSH publishes it when packed.)
   waited(t, t.core->packedInHalf, "PACK");
-  {
-    bool matmul = op == Op::Matmul || op == Op::MatmulBt;
-    stats.flops += matmul ? 2.0 * double(kTileElems) * double(kTileDim) : double(kTileElems);
-    stats.idealComputeCycles += ideal;
-  }
+  bool matmul = op == Op::Matmul || op == Op::MatmulBt;
+  stats.flops += matmul ? 2.0 * double(kTileElems) * double(kTileDim) : double(kTileElems);
+  stats.idealComputeCycles += ideal;
   busy(t, cycles, opName(int32_t(op)));
   return Step::Ran;
 }

@@ -49,25 +49,23 @@ BinarySpec copyAll(int64_t dstIndex, bool readBack) {
           dst = compute.constant(dstIndex);
   compute.emit(Op::CbWait, {0, int32_t(kTiles)});
   compute.emit(Op::CbReserve, {16, int32_t(kTiles)});
+  // Slot `from` of cb `in` through Dst into slot `to` of cb `out`.
+  auto copyThroughDst = [&](int32_t in, int32_t from, int32_t out, int32_t to) {
+    compute.emit(Op::DstAcquire);
+    compute.emit(Op::Copy, {in, from, dst});
+    compute.emit(Op::Pack, {dst, out, to});
+    compute.emit(Op::DstRelease);
+  };
   l = compute.loop(4, count);
   if (readBack) {
     compute.emit(Op::CbReserve, {1, 1});
-    compute.emit(Op::DstAcquire);
-    compute.emit(Op::Copy, {0, i, dst});
-    compute.emit(Op::Pack, {dst, 1, zero});
-    compute.emit(Op::DstRelease);
+    copyThroughDst(0, i, 1, zero);
     compute.emit(Op::CbPush, {1, 1});
     compute.emit(Op::CbWait, {1, 1});
-    compute.emit(Op::DstAcquire);
-    compute.emit(Op::Copy, {1, zero, dst});
-    compute.emit(Op::Pack, {dst, 16, i});
-    compute.emit(Op::DstRelease);
+    copyThroughDst(1, zero, 16, i);
     compute.emit(Op::CbPop, {1, 1});
   } else {
-    compute.emit(Op::DstAcquire);
-    compute.emit(Op::Copy, {0, i, dst});
-    compute.emit(Op::Pack, {dst, 16, i});
-    compute.emit(Op::DstRelease);
+    copyThroughDst(0, i, 16, i);
   }
   compute.endLoop(l);
   compute.emit(Op::CbPop, {0, int32_t(kTiles)});
