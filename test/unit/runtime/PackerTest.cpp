@@ -94,16 +94,14 @@ struct Timeline {
 };
 
 Timeline simulate(const BinarySpec &spec) {
-  LoadedBinary bin;
   std::string error;
-  EXPECT_TRUE(loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error)) << error;
   SimOptions options;
   options.trace = true;
   std::vector<float> x(size_t(32 * 32 * kTiles));
   for (size_t k = 0; k < x.size(); ++k)
     x[k] = float(k % 251) - 100.0f;
   RunResult r;
-  EXPECT_TRUE(runBinary(bin, {HostTensor{"x", {32, 32 * kTiles}, x}}, options, r, error))
+  EXPECT_TRUE(runSpec(spec, {HostTensor{"x", {32, 32 * kTiles}, x}}, options, r, error))
       << error;
   Timeline s;
   if (r.outputs.empty())

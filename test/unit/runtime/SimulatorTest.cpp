@@ -17,12 +17,9 @@ namespace ttb = tessel::ttb;
 namespace {
 bool run(const BinarySpec &spec, const std::vector<HostTensor> &inputs,
          RunResult &result, std::string &error, bool trace = false) {
-  LoadedBinary bin;
-  if (!loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error))
-    return false;
   SimOptions options;
   options.trace = trace;
-  return runBinary(bin, inputs, options, result, error);
+  return runSpec(spec, inputs, options, result, error);
 }
 
 HostTensor ramp(const std::string &name, std::vector<int64_t> shape, float scale) {

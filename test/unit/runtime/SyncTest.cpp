@@ -14,10 +14,7 @@ using tessel::ttb::ThreadKind;
 namespace {
 bool run(const BinarySpec &spec, const std::vector<HostTensor> &inputs,
          RunResult &result, std::string &error) {
-  LoadedBinary bin;
-  if (!loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error))
-    return false;
-  return runBinary(bin, inputs, SimOptions(), result, error);
+  return runSpec(spec, inputs, SimOptions(), result, error);
 }
 
 HostTensor ones(std::vector<int64_t> shape) {
@@ -62,14 +59,12 @@ TEST(Sync, SmallCircularBufferBlocksTheProducer) {
   std::vector<int64_t> shape = {32, 32 * 24};
   // The cycles the reader waits to reserve a slot of its CB.
   auto readerWaits = [&](uint32_t slots, RunResult &r) {
-    LoadedBinary bin;
     std::string error;
     SimOptions options;
     options.trace = true;
-    EXPECT_TRUE(loadBinaryFromBytes(buildBinary(copySpec(shape, DataFormat::BFloat16, 0, 0, slots)),
-                                    testChip(), bin, error))
+    EXPECT_TRUE(runSpec(copySpec(shape, DataFormat::BFloat16, 0, 0, slots), {ones(shape)},
+                        options, r, error))
         << error;
-    EXPECT_TRUE(runBinary(bin, {ones(shape)}, options, r, error)) << error;
     int64_t waits = 0;
     for (const TraceEvent &e : r.trace.events)
       if (e.pid == 1 && e.tid == 0 && e.name == "wait CB_RESERVE")

@@ -24,6 +24,13 @@ std::string loadError(const BinarySpec &spec) {
   return error;
 }
 
+bool runSpec(const BinarySpec &spec, const std::vector<HostTensor> &inputs,
+             const SimOptions &options, RunResult &result, std::string &error) {
+  LoadedBinary bin;
+  return loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error) &&
+         runBinary(bin, inputs, options, result, error);
+}
+
 namespace {
 constexpr uint32_t kL1Base = 200000;
 

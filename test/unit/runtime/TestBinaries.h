@@ -6,6 +6,7 @@
 #include "tessel/runtime/BinaryBuilder.h"
 #include "tessel/runtime/Bytecode.h"
 #include "tessel/runtime/Chip.h"
+#include "tessel/runtime/Simulator.h"
 
 #include <cstdint>
 #include <string>
@@ -25,6 +26,10 @@ using rt::buildBinary;
 ChipDesc testChip();
 /// Why the loader refuses `spec` (fails the test if it loads, or if the error is not one line).
 std::string loadError(const BinarySpec &spec);
+/// Loads `spec` on the default chip and runs it on `inputs`; false with `error` where either
+/// fails.
+bool runSpec(const BinarySpec &spec, const std::vector<HostTensor> &inputs,
+             const SimOptions &options, RunResult &result, std::string &error);
 
 /// Compute's copy of one tile: wait on cb `in`, COPY to Dst, PACK into cb `out`, pop and push.
 void emitCopyTile(KernelSpec &compute, int32_t zeroExpr, int32_t in, int32_t out);
