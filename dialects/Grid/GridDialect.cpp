@@ -91,6 +91,32 @@ LayoutAttr tessel::grid::getLayout(Type type) {
   return tensor ? dyn_cast_or_null<LayoutAttr>(tensor.getEncoding()) : LayoutAttr();
 }
 
+LogicalResult tessel::grid::verifyShards(RankedTensorType type,
+                                         function_ref<InFlightDiagnostic()> emitError) {
+  LayoutAttr layout = getLayout(type);
+  if (!layout || layout.getSharding() == Sharding::interleaved)
+    return success();
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t rows = 1;
+  for (int64_t d : shape.drop_back(std::min<size_t>(shape.size(), 2)))
+    rows *= d;
+  rows *= shape.size() >= 2 ? llvm::divideCeil(shape[shape.size() - 2], 32) : 1;
+  int64_t cols = shape.empty() ? 1 : llvm::divideCeil(shape.back(), 32);
+  ArrayRef<int64_t> shard = layout.getShardShape();
+  int64_t cores = layout.getCores().size();
+  if (layout.getSharding() == Sharding::height_sharded && shard[1] != cols)
+    return emitError() << "height-sharded shards hold whole rows of " << cols
+                       << " tiles, not " << shard[1];
+  if (layout.getSharding() == Sharding::width_sharded && shard[0] != rows)
+    return emitError() << "width-sharded shards hold whole columns of " << rows
+                       << " tiles, not " << shard[0];
+  if (rows % shard[0] || cols % shard[1] || (rows / shard[0]) * (cols / shard[1]) != cores)
+    return emitError() << "shards of " << shard[0] << "x" << shard[1] << " tiles must divide its "
+                       << rows << "x" << cols << " tiles into one shard per core of its " << cores
+                       << " cores";
+  return success();
+}
+
 void tessel::grid::inheritComputeConfig(Operation *op, Operation *prev) {
   Attribute config = op->getAttr(kComputeAttrName);
   if (!config)

@@ -46,6 +46,12 @@ inline constexpr llvm::StringLiteral kPrecisionNoteAttrName = "grid.precision_no
 /// The layout of a tensor type, or null when it has none yet.
 LayoutAttr getLayout(mlir::Type type);
 
+/// Checks that a sharded `type`'s shards cut its tiles (its leading dimensions' rows of tiles
+/// one after another) into one shard per core of its range, each whole rows of tiles when
+/// height-sharded and whole columns when width-sharded. An interleaved type passes.
+mlir::LogicalResult verifyShards(mlir::RankedTensorType type,
+                                 llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
+
 /// Gives the graph ops built just before `op` to take its place (those after `prev`, the op
 /// before `op` when the building began, or from the block's start when null) the compute
 /// config of `op`, where it has one and they have none: an op a pass expands after

@@ -11,6 +11,8 @@ using namespace tessel::grid;
 LogicalResult EmptyOp::verify() {
   if (!getLayout(getType()))
     return emitOpError("result needs a #grid.layout encoding");
+  if (failed(verifyShards(getType(), [&] { return emitOpError() << "result "; })))
+    return failure();
   if (getAddressAttr() && getAddressAttr().getInt() < 0)
     return emitOpError("address must be non-negative");
   return success();
@@ -29,26 +31,9 @@ LogicalResult ReshardOp::verify() {
                          << tile::stringifyDataFormat(a.getFormat()) << " to "
                          << tile::stringifyDataFormat(b.getFormat())
                          << "; a reshard moves tiles, it does not convert them";
-  if (b.getSharding() == Sharding::width_sharded)
-    return emitOpError("cannot write width-sharded tensors: the binary holds interleaved, "
-                       "height- and block-sharded ones");
-  if (b.getSharding() != Sharding::interleaved) {
-    ArrayRef<int64_t> shape = to.getShape();
-    int64_t rows = 1;
-    for (int64_t d : shape.drop_back(std::min<size_t>(shape.size(), 2)))
-      rows *= d;
-    rows *= shape.size() >= 2 ? llvm::divideCeil(shape[shape.size() - 2], 32) : 1;
-    int64_t cols = shape.empty() ? 1 : llvm::divideCeil(shape.back(), 32);
-    ArrayRef<int64_t> shard = b.getShardShape();
-    CoreRangeAttr cores = b.getCores();
-    if (rows % shard[0] || cols % shard[1] ||
-        (rows / shard[0]) * (cols / shard[1]) != int64_t(cores.size()))
-      return emitOpError() << "result shards of " << shard[0] << "x" << shard[1]
-                           << " tiles must divide its " << rows << "x" << cols
-                           << " tiles into one shard per core of its " << cores.size()
-                           << " cores";
-  }
-  return success();
+  if (failed(verifyShards(from, [&] { return emitOpError() << "input "; })))
+    return failure();
+  return verifyShards(to, [&] { return emitOpError() << "result "; });
 }
 
 OpFoldResult ReshardOp::fold(FoldAdaptor) {

@@ -131,18 +131,17 @@ FailureOr<uint32_t> Serializer::addBuffer(Value v, StringRef name, std::optional
                              "tt-allocate-buffers first");
   std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
   rt::TiledShape tiled = rt::tiledShape(shape);
-  // A sharded tensor's blocks of tiles (whole rows when height-sharded) are dealt row-major
-  // over a rectangle of cores at the origin.
+  // A sharded tensor's blocks of tiles (whole rows when height-sharded, whole columns when
+  // width-sharded) are dealt row-major over a rectangle of cores at the origin.
   int64_t shardRows = 0, shardCols = 0, shardCoresX = 0;
   if (layout.getSharding() != grid::Sharding::interleaved) {
+    if (failed(grid::verifyShards(type, [&] { return anchor->emitError(); })))
+      return failure();
     ArrayRef<int64_t> shard = layout.getShardShape();
     grid::CoreRangeAttr cores = layout.getCores();
-    bool height = layout.getSharding() == grid::Sharding::height_sharded;
-    if ((!height && layout.getSharding() != grid::Sharding::block_sharded) ||
-        (height && shard[1] != tiled.colsTiles) || cores.getX0() != 0 || cores.getY0() != 0)
-      return anchor->emitError("the binary format holds interleaved tensors and height- or "
-                               "block-sharded ones over cores from (0, 0) (whole rows when "
-                               "height-sharded), not ")
+    if (cores.getX0() != 0 || cores.getY0() != 0)
+      return anchor->emitError("the binary format holds sharded tensors over cores from (0, 0), "
+                               "not ")
              << layout;
     shardRows = shard[0], shardCols = shard[1], shardCoresX = cores.width();
     int64_t shards =

@@ -147,10 +147,10 @@ std::optional<ResultShards> tessel::resultShards(grid::MatmulConfigAttr config, 
   }
   int64_t cores = config.getCoresX() * config.getCoresY();
   // One row of blocks (a decoder's few rows by a weight's columns): core c is block column c,
-  // the c-th shard of one row, as a streaming op that splits a row over the cores shards it.
-  if (config.isMulticast() && config.getGridM() == 1 && bm == mt && mt == 1 &&
-      cores * bn == nt && config.getGridN() == cores)
-    return ResultShards{grid::Sharding::block_sharded, 1, bn};
+  // every row of the c-th columns.
+  if (config.isMulticast() && config.getGridM() == 1 && bm == mt && cores * bn == nt &&
+      config.getGridN() == cores)
+    return ResultShards{grid::Sharding::width_sharded, mt, bn};
   // Multicast: core c is block row c of a grid with one column of blocks. Unicast: core c takes
   // block c, and one block per row makes it row block c.
   if (config.getGridN() != 1 || bn != nt || cores * bm != mt)
@@ -190,6 +190,15 @@ static bool matmulReadersAligned(Value v) {
   return true;
 }
 
+/// Whether an op other than a matmul reads `v`. A matmul reads its lhs in K chunks, each from
+/// the few cores whose width shards hold the chunk's columns: those cost a matmul reader more
+/// than interleaved ones (measured, bf16: a 32x1024 by 1024x4096 matmul's result read by one of
+/// 4096x1024 took 74.6k cycles width-sharded, 73.7k interleaved; 64 rows 78.2k, 76.0k), and
+/// pay where a streaming op's cores read their own (its SwiGLU product: 109.8k, 111.3k).
+static bool readBeyondMatmuls(Value v) {
+  return llvm::any_of(v.getUsers(), [](Operation *user) { return !isa<graph::MatMulOp>(user); });
+}
+
 /// The output tiles one unit of `op`'s dispatch writes, when tt-lower-graph-to-grid splits its
 /// units evenly over the cores (splitOverCores) and unit u writes tiles [u * n, (u + 1) * n):
 /// one tile for reduces and the tile loops, a row of tiles for softmax, the normalisations and
@@ -221,7 +230,7 @@ int64_t tessel::shardResults(func::FuncOp func, const rt::ChipDesc &chip) {
   };
   // Core c of a streaming op's dispatch writes its output tiles [c * perCore, (c + 1) *
   // perCore) of units of `unitTiles` tiles, row-major: whole rows are height shards, a row's
-  // equal pieces block shards of one row.
+  // equal pieces block shards of one row, or width shards where the tensor has one row of tiles.
   func.walk([&](Operation *op) {
     if (op->getNumResults() != 1)
       return;
@@ -237,9 +246,13 @@ int64_t tessel::shardResults(func::FuncOp func, const rt::ChipDesc &chip) {
     if (split.cores() == 1 || (perCore % cols && cols % perCore))
       return;
     bool rows = perCore % cols == 0;
-    op->getResult(0).setType(withShards(
-        type, rows ? grid::Sharding::height_sharded : grid::Sharding::block_sharded,
-        rows ? perCore / cols : 1, rows ? cols : perCore, split.width, split.height));
+    grid::Sharding sharding = rows                           ? grid::Sharding::height_sharded
+                              : tiled.batch * tiled.rowsTiles == 1 ? grid::Sharding::width_sharded
+                                                                   : grid::Sharding::block_sharded;
+    if (sharding == grid::Sharding::width_sharded && !readBeyondMatmuls(op->getResult(0)))
+      return;
+    op->getResult(0).setType(withShards(type, sharding, rows ? perCore / cols : 1,
+                                        rows ? cols : perCore, split.width, split.height));
     ++sharded;
   });
   func.walk([&](graph::MatMulOp op) {
@@ -250,7 +263,8 @@ int64_t tessel::shardResults(func::FuncOp func, const rt::ChipDesc &chip) {
     rt::TiledShape tiled = tiledOf(type);
     std::optional<ResultShards> shards =
         resultShards(config, tiled.batch, tiled.rowsTiles, tiled.colsTiles);
-    if (!shards || !matmulReadersAligned(op.getResult()))
+    if (!shards || !matmulReadersAligned(op.getResult()) ||
+        (shards->sharding == grid::Sharding::width_sharded && !readBeyondMatmuls(op.getResult())))
       return;
     op.getResult().setType(withShards(type, shards->sharding, shards->rows, shards->cols,
                                       config.getCoresX(), config.getCoresY()));

@@ -24,8 +24,8 @@
 // CHECK-NOT:      "shards"
 // CHECK:        "constants": [
 
-// The binary holds no width sharding.
-// WIDTH: error: the binary format holds interleaved tensors and height- or block-sharded ones over cores from (0, 0) (whole rows when height-sharded), not #grid.layout<tile 32x32, bf16, l1, width_sharded, shard 1x2, cores <(0, 0) to (3, 0)>>
+// Width shards are whole columns: a row of tiles per core is not one.
+// WIDTH: error: 'grid.empty' op result width-sharded shards hold whole columns of 4 tiles, not 1
 func.func @main(%x: tensor<128x64xf32> {graph.name = "x"}) -> (tensor<128x64xf32> {graph.name = "y"}) {
   %w = graph.constant dense<0.1> : tensor<64x64xf32>
   %a = graph.matmul %x, %w {grid.config = #grid.matmul_config<grid = [4, 1], cores = [4, 1], block = [1, 2], subblock = [1, 2], k_chunk = 2>} : (tensor<128x64xf32>, tensor<64x64xf32>) -> tensor<128x64xf32>

@@ -197,8 +197,8 @@ func.func @l1_tensors(%x: tensor<256x512xf32>, %w: tensor<512x64xf32>) -> tensor
 // A softmax reads its operand from L1 and writes the function's result to DRAM; a tensor larger
 // than three quarters of every core's free L1 stays in DRAM (8192x8192 bf16: 1024 tiles a core, 2 MiB).
 // CHECK-LABEL: func.func @l1_and_dram
-// CHECK: graph.unary relu {{.*}} -> tensor<32x64xf32, #grid.layout<tile 32x32, bf16, l1, block_sharded, shard 1x1, cores <(0, 0) to (1, 0)>>>
-// CHECK: graph.softmax {{.*}} : tensor<32x64xf32, #grid.layout<tile 32x32, bf16, l1, block_sharded, shard 1x1, cores <(0, 0) to (1, 0)>>> -> tensor<32x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
+// CHECK: graph.unary relu {{.*}} -> tensor<32x64xf32, #grid.layout<tile 32x32, bf16, l1, width_sharded, shard 1x1, cores <(0, 0) to (1, 0)>>>
+// CHECK: graph.softmax {{.*}} : tensor<32x64xf32, #grid.layout<tile 32x32, bf16, l1, width_sharded, shard 1x1, cores <(0, 0) to (1, 0)>>> -> tensor<32x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
 // CHECK: graph.unary neg {{.*}} -> tensor<8192x8192xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
 func.func @l1_and_dram(%x: tensor<32x64xf32>, %z: tensor<8192x8192xf32>) -> (tensor<32x64xf32>, tensor<8192x8192xf32>) {
   %h = graph.unary relu %x : tensor<32x64xf32> -> tensor<32x64xf32>
@@ -306,11 +306,11 @@ func.func @shards_for_one_pass(%x: tensor<128x64xf32>) -> (tensor<128x64xf32>, t
 // -----
 
 // A decoder's matmul: one row of tiles, each of the 8 cores a block of one column in one pass.
-// Core c's block is the c-th shard of the row, block-sharded as the elementwise op that reads it
-// splits its tiles, so that each of its cores reads its own L1.
+// Core c's block is the c-th column, width-sharded as the elementwise op that reads it splits its
+// tiles, so that each of its cores reads its own L1.
 // CHECK-LABEL: func.func @one_row_shards
-// CHECK: graph.matmul %{{.*}} -> tensor<32x256xf32, #grid.layout<tile 32x32, bf16, l1, block_sharded, shard 1x1, cores <(0, 0) to (7, 0)>>>
-// CHECK: graph.unary neg {{.*}} -> tensor<32x256xf32, #grid.layout<tile 32x32, bf16, l1, block_sharded, shard 1x1, cores <(0, 0) to (7, 0)>>>
+// CHECK: graph.matmul %{{.*}} -> tensor<32x256xf32, #grid.layout<tile 32x32, bf16, l1, width_sharded, shard 1x1, cores <(0, 0) to (7, 0)>>>
+// CHECK: graph.unary neg {{.*}} -> tensor<32x256xf32, #grid.layout<tile 32x32, bf16, l1, width_sharded, shard 1x1, cores <(0, 0) to (7, 0)>>>
 // NOSHARD-LABEL: func.func @one_row_shards
 // NOSHARD-NOT: sharded
 // NOSHARD: return
@@ -320,6 +320,33 @@ func.func @one_row_shards(%x: tensor<32x64xf32>) -> tensor<32x256xf32> {
   %n = graph.unary neg %a : tensor<32x256xf32> -> tensor<32x256xf32>
   %r = graph.unary relu %n : tensor<32x256xf32> -> tensor<32x256xf32>
   return %r : tensor<32x256xf32>
+}
+
+// -----
+
+// Two rows of tiles, each core computing both rows of its column: width shards of whole
+// columns, where an elementwise op reads them (its cores read their own columns). A result
+// that only matmuls read stays interleaved: a matmul reads its lhs in K chunks, each from the
+// few cores that hold its columns.
+// CHECK-LABEL: func.func @width_shards
+// CHECK: %[[G:.*]] = graph.matmul %{{.*}} -> tensor<64x256xf32, #grid.layout<tile 32x32, bf16, l1, width_sharded, shard 2x1, cores <(0, 0) to (7, 0)>>>
+// CHECK: %[[U:.*]] = graph.matmul %{{.*}} -> tensor<64x256xf32, #grid.layout<tile 32x32, bf16, l1, width_sharded, shard 2x1, cores <(0, 0) to (7, 0)>>>
+// CHECK: graph.binary mul %[[G]], %[[U]]
+// CHECK: graph.matmul %{{.*}} -> tensor<64x256xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
+// NOSHARD-LABEL: func.func @width_shards
+// NOSHARD-NOT: width_sharded
+// NOSHARD: return
+func.func @width_shards(%x: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %w = graph.constant dense<0.1> : tensor<64x256xf32>
+  %v = graph.constant dense<0.1> : tensor<256x64xf32>
+  %g = graph.matmul %x, %w {grid.config = #grid.matmul_config<grid = [1, 8], cores = [8, 1], block = [2, 1], subblock = [1, 1], k_chunk = 2>} : (tensor<64x64xf32>, tensor<64x256xf32>) -> tensor<64x256xf32>
+  %u = graph.matmul %x, %w {grid.config = #grid.matmul_config<grid = [1, 8], cores = [8, 1], block = [2, 1], subblock = [1, 1], k_chunk = 2>} : (tensor<64x64xf32>, tensor<64x256xf32>) -> tensor<64x256xf32>
+  %m = graph.binary mul %g, %u : (tensor<64x256xf32>, tensor<64x256xf32>) -> tensor<64x256xf32>
+  %a = graph.matmul %x, %w {grid.config = #grid.matmul_config<grid = [1, 8], cores = [8, 1], block = [2, 1], subblock = [1, 1], k_chunk = 2>} : (tensor<64x64xf32>, tensor<64x256xf32>) -> tensor<64x256xf32>
+  %b = graph.matmul %a, %v : (tensor<64x256xf32>, tensor<256x64xf32>) -> tensor<64x64xf32>
+  %c = graph.matmul %m, %v : (tensor<64x256xf32>, tensor<256x64xf32>) -> tensor<64x64xf32>
+  %s = graph.binary add %b, %c : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32>
+  return %s : tensor<64x64xf32>
 }
 
 // -----

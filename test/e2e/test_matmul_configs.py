@@ -106,6 +106,37 @@ def test_print_op_configs_shows_l1_tensors(tmp):
     np.testing.assert_allclose(y, y_dram, rtol=0.05, atol=0.5)
 
 
+# A gated MLP's gate and up projections over 64 rows: each core computes both rows of its
+# columns, width shards that the product's cores read; the down projection, which reads its
+# lhs in K chunks, gets its operand interleaved.
+def test_width_shards_feed_the_gated_product(tmp):
+    rng = np.random.default_rng(1)
+    wg, wu = (rng.standard_normal((256, 2048)).astype(np.float32) * 0.1 for _ in range(2))
+    wd = rng.standard_normal((2048, 256)).astype(np.float32) * 0.1
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "wg"], ["g"], name="gate"),
+         helper.make_node("MatMul", ["x", "wu"], ["u"], name="up"),
+         helper.make_node("Mul", ["g", "u"], ["h"], name="product"),
+         helper.make_node("MatMul", ["h", "wd"], ["y"], name="down")], "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [64, 256])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [64, 256])],
+        [numpy_helper.from_array(w, n) for w, n in ((wg, "wg"), (wu, "wu"), (wd, "wd"))])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]),
+              tmp / "mm.onnx")
+    x = rng.standard_normal((64, 256)).astype(np.float32)
+    x64 = x.astype(np.float64)
+    ref = ((x64 @ wg) * (x64 @ wu)) @ wd
+    configs, y = compile_and_run(tmp, x, "--precision=bf16")
+    lines = {line.split(" ")[0]: line for line in configs.splitlines()}
+    for name in ("gate", "up"):
+        assert "result in L1, width_sharded 2x1 tiles per core over 8x8 cores" in lines[name], configs
+    assert "width_sharded" not in lines["product"], configs
+    assert pcc(y, ref) >= 0.999
+    dram, y_dram = compile_and_run(tmp, x, "--precision=bf16", "--dram-tensors")
+    assert "result in L1" not in dram, dram
+    np.testing.assert_allclose(y, y_dram, rtol=0.05, atol=0.5)
+
+
 # Leading K chunks (k_lead), forced on a 2-D grid: in one pass (8x8 blocks of 2x2 tiles) and in
 # four passes (blocks of one tile), K's 32 tiles as 2 + 6 + 24 and 1 + 3 + 8 + 20.
 LEADS = [("2, 2", "24, k_lead = [2, 6]"), ("1, 1", "24, k_lead = [2, 6]"),

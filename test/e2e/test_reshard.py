@@ -1,5 +1,5 @@
 """grid.reshard on the simulated chip: a ReLU's result kept in L1 (as tt-choose-op-configs lays
-it out) is resharded before the op that reads it, into height shards, block shards or DRAM,
+it out) is resharded before the op that reads it, into height, width or block shards or DRAM,
 through the rest of the pipeline with tt-opt; the output must be numpy's."""
 import re
 
@@ -16,6 +16,7 @@ SHAPE = (2, 224, 96)  # 14 x 3 tiles
 
 LAYOUTS = {
     "height": "l1, height_sharded, shard 2x3, cores <(0, 0) to (6, 0)>",
+    "width": "l1, width_sharded, shard 14x1, cores <(0, 0) to (2, 0)>",
     "block": "l1, block_sharded, shard 7x1, cores <(0, 0) to (2, 1)>",
     "dram": "dram, interleaved",
 }

@@ -51,8 +51,8 @@ int64_t markWritesOverResidual(mlir::func::FuncOp func);
 /// How a matmul's result can be sharded so that each core's shard is the block it writes: when
 /// each core of `config`'s rectangle computes one block of a single matrix in one pass, blocks
 /// of whole rows row-major over the rectangle (height-sharded) or, in a two-dimensional grid,
-/// core (x, y) block (y, x), and over one row of tiles core c block column c (block-sharded).
-/// None otherwise.
+/// core (x, y) block (y, x) (block-sharded), and, where one row of blocks covers every row,
+/// core c block column c (width-sharded). None otherwise.
 struct ResultShards {
   grid::Sharding sharding;
   int64_t rows, cols;
@@ -65,7 +65,7 @@ std::optional<ResultShards> resultShards(grid::MatmulConfigAttr config, int64_t 
 /// depthwise convolutions, split-K sums), the tile loops (elementwise ops, transposes, concats,
 /// remaps and reshapes that get a dispatch) and softmax (a row of tiles per unit). Where each
 /// core's run of tiles is whole rows it is height-sharded, where it is an equal piece of a row
-/// block-sharded with shards of one row: every core writes its own L1, and a consumer whose
+/// block-sharded with shards of one row (width-sharded when the tensor is one row of tiles): every core writes its own L1, and a consumer whose
 /// cores take the same tiles (the next elementwise op, the next 1x1 convolution, a residual
 /// add) reads there too. Only where every matmul reading the result computes in one pass.
 /// Returns how many it sharded.

@@ -534,11 +534,14 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
 
     Last, a matmul result kept in L1 whose cores each compute one block in one pass becomes
     sharded over those cores, each core's block in its own L1 (height-sharded when the blocks are
-    whole rows, block-sharded over a two-dimensional grid), and so does the result of an op whose
+    whole rows, block-sharded over a two-dimensional grid, width-sharded when one row of blocks
+    covers every row), and so does the result of an op whose
     dispatch splits its output tiles evenly over the cores (reduces, elementwise ops,
     transposes, concats, remaps, reshapes, softmax) where each core writes whole rows
-    (height-sharded) or an equal piece of a row (block-sharded, shards of one row), when every
-    matmul reading it computes in one pass too
+    (height-sharded) or an equal piece of a row (block-sharded, shards of one row; width-sharded
+    when the tensor is one row of tiles), when every matmul reading it computes in one pass too.
+    Width shards only where an op other than a matmul reads them: a matmul reads its lhs in K
+    chunks, each from the few cores holding its columns
     (`l1-shards=false`: never). An implicit GEMM whose windows' input is then sharded as its
     own rows are (same cores, in order, a shard per block of rows) gathers them from its own L1
     and a neighbour's rather than over the whole NoC: its K chunk and subblocks are chosen again

@@ -731,11 +731,29 @@ func.func @reshard_converts(%x: tensor<64x64xf32, #d>) -> tensor<64x64xf32, #l> 
 // -----
 
 #d = #grid.layout<tile 32x32, bf16, dram, interleaved>
-#w = #grid.layout<tile 32x32, bf16, l1, width_sharded, shard 2x1, cores <(0, 0) to (1, 0)>>
-func.func @reshard_to_width_shards(%x: tensor<64x64xf32, #d>) -> tensor<64x64xf32, #w> {
-  // expected-error @+1 {{'grid.reshard' op cannot write width-sharded tensors}}
+#w = #grid.layout<tile 32x32, bf16, l1, width_sharded, shard 1x1, cores <(0, 0) to (3, 0)>>
+func.func @reshard_width_shards_of_part_columns(%x: tensor<64x64xf32, #d>) -> tensor<64x64xf32, #w> {
+  // expected-error @+1 {{'grid.reshard' op result width-sharded shards hold whole columns of 2 tiles, not 1}}
   %r = grid.reshard %x : tensor<64x64xf32, #d> -> tensor<64x64xf32, #w>
   return %r : tensor<64x64xf32, #w>
+}
+
+// -----
+
+#h = #grid.layout<tile 32x32, bf16, l1, height_sharded, shard 1x1, cores <(0, 0) to (3, 0)>>
+#d = #grid.layout<tile 32x32, bf16, dram, interleaved>
+func.func @reshard_from_height_shards_of_part_rows(%x: tensor<64x64xf32, #h>) -> tensor<64x64xf32, #d> {
+  // expected-error @+1 {{'grid.reshard' op input height-sharded shards hold whole rows of 2 tiles, not 1}}
+  %r = grid.reshard %x : tensor<64x64xf32, #h> -> tensor<64x64xf32, #d>
+  return %r : tensor<64x64xf32, #d>
+}
+
+// -----
+
+func.func @empty_with_too_few_shards() {
+  // expected-error @+1 {{'grid.empty' op result shards of 1x2 tiles must divide its 2x2 tiles into one shard per core of its 4 cores}}
+  %e = grid.empty : tensor<64x64xf32, #grid.layout<tile 32x32, bf16, l1, block_sharded, shard 1x2, cores <(0, 0) to (3, 0)>>>
+  return
 }
 
 // -----
