@@ -39,6 +39,7 @@ WORKLOADS = {
     "resnet50-b16": (models.resnet50, (16,), 16),
     "mobilenetv2-b1": (models.mobilenetv2, (1,), 1),
     **{f"resnet50-b1-{p}": (models.resnet50, (1,), 1, p) for p in ("bfp8", "bfp4", "auto")},
+    **{f"resnet50-b16-{p}": (models.resnet50, (16,), 16, p) for p in ("bfp4", "auto")},
     # The precision issue's decode target: a Llama-3-8B-shaped layer at batch 32, DRAM-bound,
     # with bf16 and with bfp8 weights (its roofline is then the bfp8 bytes).
     **{f"llama3-8b-decode-layer-{p}": (models.llama_decode_layer, (), None, p)

@@ -28,7 +28,8 @@ void GridDialect::initialize() {
 }
 
 // The grid attributes other ops carry: the module's chip and precision, an op's chosen config and
-// compute config, a DRAM address, and the mark of a reduce whose reader gathers its input.
+// compute config, a DRAM address, the mark of a reduce whose reader gathers its input, and a
+// staging reshard's estimates.
 LogicalResult GridDialect::verifyOperationAttribute(Operation *op, NamedAttribute attr) {
   StringRef name = attr.getName().getValue();
   Attribute value = attr.getValue();
@@ -76,6 +77,13 @@ LogicalResult GridDialect::verifyOperationAttribute(Operation *op, NamedAttribut
                       [&](Type t) { return t == op->getResult(0).getType(); }))
       return op->emitError() << "'" << name
                              << "' needs an operand of the result's type to write over";
+  } else if (name == kStagedCyclesAttrName) {
+    auto cycles = dyn_cast<DenseI64ArrayAttr>(value);
+    if (!isa<ReshardOp>(op) || !cycles || cycles.size() != 2 ||
+        llvm::any_of(cycles.asArrayRef(), [](int64_t c) { return c < 0; }))
+      return op->emitError() << "'" << name
+                             << "' is [staged, direct], two non-negative cycle counts, on a "
+                                "grid.reshard";
   } else if (name == kAddressAttrName || name == kSkippedTilesAttrName) {
     auto count = dyn_cast<IntegerAttr>(value);
     if (!count || count.getInt() < 0)

@@ -29,6 +29,11 @@ inline constexpr llvm::StringLiteral kGatherInputAttrName = "grid.gather_input";
 /// after it.
 inline constexpr llvm::StringLiteral kOverResidualAttrName = "grid.over_residual";
 
+/// The name of the attribute of a grid.reshard that tt-choose-op-configs put before a remap so
+/// that it gathers from L1: [staged, direct], the estimated cycles of the copy and the gathers
+/// from L1, and of the gathers from DRAM.
+inline constexpr llvm::StringLiteral kStagedCyclesAttrName = "grid.staged_cycles";
+
 /// The name of the attribute that holds a graph op's `#grid.compute` (Dst format, fidelity).
 inline constexpr llvm::StringLiteral kComputeAttrName = "grid.compute";
 /// The name of the module attribute that names the precision the model was compiled at (fp32,

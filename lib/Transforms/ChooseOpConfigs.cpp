@@ -7,6 +7,7 @@
 #include "tessel/Transforms/RowShards.h"
 #include "tessel/Transforms/SplitK.h"
 #include "tessel/Transforms/StreamSoftmax.h"
+#include "tessel/Transforms/StageGatherSources.h"
 #include "tessel/Transforms/MatmulProblem.h"
 #include "tessel/Transforms/Passes.h"
 #include "tessel/Transforms/ZeroTiles.h"
@@ -343,6 +344,13 @@ struct ChooseOpConfigsPass : tessel::impl::ChooseOpConfigsBase<ChooseOpConfigsPa
         for (auto [op, bytes] :
              keepTensorsInL1(func, *chip, int64_t(kL1TensorShare * double(available))))
           held[op] = bytes;
+    // An input that a remap gathers from DRAM in runs of a few values is copied to L1 first,
+    // where the L1 the tensors kept there leave holds it.
+    if (l1Tensors && stageGathers)
+      for (auto func : module.getOps<func::FuncOp>())
+        numStagedGathers += stageGatherSources(
+            func, *chip, cost::dispatchGapCycles(*chip, joinDispatches, chip->gridX, chip->gridY),
+            held, int64_t(kL1TensorShare * double(available)));
     if (splitK)
       for (graph::MatMulOp op : splitCandidates(module))
         maybeSplit(op, *chip, limit, available,

@@ -5,6 +5,7 @@
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=split-k=false | FileCheck %s --check-prefix=NOSPLIT
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=split-reduce=false | FileCheck %s --check-prefix=WHOLEROWS
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=l1-shards=false | FileCheck %s --check-prefix=NOSHARD
+// RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 --tt-choose-op-configs=stage-gathers=false | FileCheck %s --check-prefix=NOSTAGE
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bf16 "--tt-choose-op-configs=lhs-zero-shares=fc1=0.0,fc2=0.7" | FileCheck %s --check-prefix=ZEROS
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bfp4 --tt-assign-precision --tt-choose-op-configs | FileCheck %s --check-prefix=BFP4
 // RUN: tt-opt %s -split-input-file -verify-diagnostics --tt-assign-layouts=precision=bfp8 --tt-assign-precision --tt-choose-op-configs=l1-budget=65536 | FileCheck %s --check-prefix=SMALL8
@@ -644,6 +645,35 @@ func.func @attention_blocking(%q: tensor<2x96x64xf32>, %kt: tensor<2x64x96xf32>,
   %o = graph.sdpa %q, %kt, %v {scale = 0.125 : f32} : (tensor<2x96x64xf32>, tensor<2x64x96xf32>, tensor<2x96x64xf32>) -> tensor<2x96x64xf32>
   %p = graph.sdpa %d, %kt, %v {scale = 0.125 : f32} : (tensor<2x1x64xf32>, tensor<2x64x96xf32>, tensor<2x96x64xf32>) -> tensor<2x1x64xf32>
   return %o, %p : tensor<2x96x64xf32>, tensor<2x1x64xf32>
+}
+
+// -----
+
+// An image's conversion to rows of space-to-depth channels (ResNet-50's stem) gathers pairs of
+// pixels, 4 bytes of each 32-byte flit it reads from DRAM: the input is copied to L1 first, by
+// a reshard that reads whole tiles, which records both estimates. The same conversion of a
+// small image is not worth a dispatch more, nor is one that gathers whole runs of 32 values.
+// CHECK-LABEL: func.func @staged_gathers
+// CHECK: %[[COPY:.*]] = grid.reshard %arg0 {grid.staged_cycles = array<i64: {{[0-9]+}}, {{[0-9]+}}>} : tensor<1x3x224x224xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>> -> tensor<1x3x224x224xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
+// CHECK: graph.remap %[[COPY]]
+// CHECK: graph.remap %arg1
+// CHECK: graph.remap %arg2
+// CHECK: return
+// NOSTAGE-LABEL: func.func @staged_gathers
+// NOSTAGE-NOT: grid.reshard
+// NOSTAGE: return
+#pairs = affine_map<(d0, d1, d2, d3) -> (0, d3 floordiv 4, (d2 floordiv 112) * 2 + (d3 mod 4) floordiv 2, (d2 mod 112) * 2 + d3 mod 2)>
+#small = affine_map<(d0, d1, d2, d3) -> (0, d3 floordiv 4, (d2 floordiv 16) * 2 + (d3 mod 4) floordiv 2, (d2 mod 16) * 2 + d3 mod 2)>
+#real = affine_map<(d0, d1, d2, d3) -> (d3)>
+func.func @staged_gathers(%x: tensor<1x3x224x224xf32>, %s: tensor<1x3x32x32xf32>, %t: tensor<1x224x224x32xf32>)
+    -> (tensor<1x1x12544x16xf32>, tensor<1x1x256x16xf32>, tensor<1x224x224x32xf32>) {
+  %a = graph.remap %x {map = #pairs, guards = #real, guard_bounds = array<i64: 12>} : (tensor<1x3x224x224xf32>) -> tensor<1x1x12544x16xf32>
+  %ra = graph.unary relu %a : tensor<1x1x12544x16xf32> -> tensor<1x1x12544x16xf32>
+  %b = graph.remap %s {map = #small, guards = #real, guard_bounds = array<i64: 12>} : (tensor<1x3x32x32xf32>) -> tensor<1x1x256x16xf32>
+  %rb = graph.unary relu %b : tensor<1x1x256x16xf32> -> tensor<1x1x256x16xf32>
+  %c = graph.remap %t {map = affine_map<(d0, d1, d2, d3) -> (d0, d2, d1, d3)>} : (tensor<1x224x224x32xf32>) -> tensor<1x224x224x32xf32>
+  %rc = graph.unary relu %c : tensor<1x224x224x32xf32> -> tensor<1x224x224x32xf32>
+  return %ra, %rb, %rc : tensor<1x1x12544x16xf32>, tensor<1x1x256x16xf32>, tensor<1x224x224x32xf32>
 }
 
 // -----

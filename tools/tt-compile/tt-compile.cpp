@@ -191,7 +191,8 @@ private:
 };
 
 /// What tt-choose-op-configs decided, one line per op that has a config or keeps its result in
-/// L1, named by its ONNX nodes: the config, and where the result lives (and how it is sharded).
+/// L1, named by its ONNX nodes: the config, and where the result lives (and how it is sharded);
+/// for a reshard that copies a DRAM input to L1 for the remap after it, both estimates.
 void printOpConfig(Operation *inner) {
   Attribute config = inner->getAttr(tessel::grid::kConfigAttrName);
   tessel::grid::LayoutAttr layout;
@@ -212,6 +213,10 @@ void printOpConfig(Operation *inner) {
   }
   if (inner->hasAttr(tessel::grid::kOverResidualAttrName))
     llvm::outs() << ", written over its residual";
+  if (auto staged =
+          inner->getAttrOfType<DenseI64ArrayAttr>(tessel::grid::kStagedCyclesAttrName))
+    llvm::outs() << ", a copy of its DRAM input for the gathers that read it (estimated "
+                 << staged[0] << " cycles with them, " << staged[1] << " reading DRAM)";
   llvm::outs() << "\n";
 }
 

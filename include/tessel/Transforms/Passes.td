@@ -493,6 +493,26 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     2% of the fastest estimate it takes the one that needs the least L1, and the cost model
     charges an operand in L1 NoC hops instead of DRAM.
 
+    A DRAM tensor that a remap with a dispatch of its own gathers in runs of fewer bytes than a
+    NoC flit (an image converted to rows of channels: pairs of pixels) reads every flit for a
+    few of its bytes. Where the estimate of a copy to L1 (`grid.reshard`, whole tiles, with the
+    gap of a dispatch more) and the gathers from every core's L1 is 10% below that of the
+    gathers from DRAM, and the copy fits beside the tensors kept in L1 then
+    (`StageGatherSources.h`; checked against the simulator by
+    `test/e2e/test_staged_gathers.py`), the remap reads the copy (`stage-gathers=false`: never):
+
+    ```mlir
+    %rows = graph.remap %x {map = #pairs, guards = #real, guard_bounds = array<i64: 12>}
+        : (tensor<1x3x224x224xf32, #dram>) -> tensor<1x1x12544x16xf32, #l1>
+    ```
+    becomes
+    ```mlir
+    %copy = grid.reshard %x {grid.staged_cycles = array<i64: 6517, 9090>}
+        : tensor<1x3x224x224xf32, #dram> -> tensor<1x3x224x224xf32, #l1>
+    %rows = graph.remap %copy {map = #pairs, guards = #real, guard_bounds = array<i64: 12>}
+        : (tensor<1x3x224x224xf32, #l1>) -> tensor<1x1x12544x16xf32, #l1>
+    ```
+
     Then a matmul over one image's rows of channels (`[1, 1, M, K]` times constant
     `[1, K, N]`, no residual) whose output has too few tiles to occupy the grid may be split along
     K (`SplitK.h`): S partial products `[1, S, M, N]` over K/S each, from a remap of the lhs the
@@ -619,6 +639,9 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
     Option<"l1Shards", "l1-shards", "bool", /*default=*/"true",
            "Shard a matmul's L1 result over its cores where each writes one block in one pass "
            "(false: interleaved)">,
+    Option<"stageGathers", "stage-gathers", "bool", /*default=*/"true",
+           "Copy a DRAM tensor that a remap gathers in runs shorter than a NoC flit into L1 "
+           "first (grid.reshard) where the cost model estimates it faster">,
     Option<"skipZeroTiles", "skip-zero-tiles", "bool", /*default=*/"true",
            "Skip a constant rhs's all-zero tiles where the cost model estimates it faster">,
     Option<"forceSkipZeroTiles", "force-skip-zero-tiles", "bool", /*default=*/"false",
@@ -648,6 +671,8 @@ def ChooseOpConfigs : Pass<"tt-choose-op-configs", "mlir::ModuleOp"> {
               "Softmaxes whose rows do not fit L1, streamed through reductions instead">,
     Statistic<"numExpandedNorms", "expanded-norms",
               "Layer, RMS and group norms whose rows (groups) do not fit L1, expanded into reductions">,
+    Statistic<"numStagedGathers", "staged-gathers",
+              "DRAM tensors copied to L1 before the remap that gathers them in short runs">,
     Statistic<"numSplitReduces", "split-reduces",
               "Reduces whose long rows are cut into runs reduced on cores of their own">,
   ];

@@ -563,6 +563,21 @@ func.func @over_nothing() attributes {grid.over_residual} { return }
 
 // -----
 
+// expected-error @+1 {{'grid.staged_cycles' is [staged, direct], two non-negative cycle counts, on a grid.reshard}}
+func.func @staged_not_a_reshard() attributes {grid.staged_cycles = array<i64: 10, 20>} { return }
+
+// -----
+
+#d = #grid.layout<tile 32x32, bf16, dram, interleaved>
+#l = #grid.layout<tile 32x32, bf16, l1, interleaved>
+func.func @staged_one_estimate(%x: tensor<64x64xf32, #d>) -> tensor<64x64xf32, #l> {
+  // expected-error @+1 {{'grid.staged_cycles' is [staged, direct], two non-negative cycle counts, on a grid.reshard}}
+  %r = grid.reshard %x {grid.staged_cycles = array<i64: 10>} : tensor<64x64xf32, #d> -> tensor<64x64xf32, #l>
+  return %r : tensor<64x64xf32, #l>
+}
+
+// -----
+
 // A bf16 Dst holds 16 bits a value: an int32 tile does not go through it.
 #i = #grid.layout<tile 32x32, int32, dram, interleaved>
 func.func @int32_tile_in_bf16_dst(%x: tensor<32x32xi32, #i>) -> tensor<32x32xi32, #i> {
