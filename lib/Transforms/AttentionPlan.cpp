@@ -16,10 +16,7 @@ struct AttentionShape {
   int64_t tileBytes;
 
   static AttentionShape of(graph::SDPAOp op) {
-    auto tiled = [](Value v) {
-      ArrayRef<int64_t> s = cast<RankedTensorType>(v.getType()).getShape();
-      return rt::tiledShape(std::vector<int64_t>(s.begin(), s.end()));
-    };
+    auto tiled = [](Value v) { return tiledShapeOf(v.getType()); };
     rt::TiledShape q = tiled(op.getQ()), kt = tiled(op.getKt()), v = tiled(op.getV());
     ArrayRef<int64_t> qShape = op.getQ().getType().getShape();
     return {q.batch,

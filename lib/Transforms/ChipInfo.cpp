@@ -42,11 +42,15 @@ FailureOr<tessel::rt::ChipDesc> tessel::getChipDesc(ModuleOp module) {
   return desc;
 }
 
+rt::TiledShape tessel::tiledShapeOf(Type type) {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(type).getShape();
+  return rt::tiledShape(std::vector<int64_t>(shape.begin(), shape.end()));
+}
+
 int64_t tessel::interleavedBytes(RankedTensorType type, int parts) {
-  std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
   auto format = static_cast<ttb::DataFormat>(grid::getLayout(type).getFormat());
   return int64_t(
-      llvm::alignTo(rt::interleavedChannelBytes(rt::tiledShape(shape).tiles(), format, parts), 64));
+      llvm::alignTo(rt::interleavedChannelBytes(tiledShapeOf(type).tiles(), format, parts), 64));
 }
 
 int64_t tessel::l1BytesPerCore(RankedTensorType type, int cores) {

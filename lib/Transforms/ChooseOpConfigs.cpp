@@ -170,8 +170,7 @@ bool alignWindowSource(graph::MatMulOp op, const rt::ChipDesc &chip,
   if (!producerConfig || !layout || layout.getMemory() != grid::MemorySpace::l1)
     return false;
   cost::MatmulPlan gemm = matmulPlan(config);
-  ArrayRef<int64_t> shape = producer.getType().getShape();
-  rt::TiledShape tiled = rt::tiledShape(std::vector<int64_t>(shape.begin(), shape.end()));
+  rt::TiledShape tiled = tiledShapeOf(producer.getType());
   auto shardsRows = [&](grid::MatmulConfigAttr c) {
     std::optional<ResultShards> shards =
         resultShards(c, tiled.batch, tiled.rowsTiles, tiled.colsTiles);

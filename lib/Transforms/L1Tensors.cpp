@@ -158,11 +158,6 @@ std::optional<ResultShards> tessel::resultShards(grid::MatmulConfigAttr config, 
   return ResultShards{grid::Sharding::height_sharded, bm, nt};
 }
 
-static rt::TiledShape tiledOf(Type type) {
-  ArrayRef<int64_t> shape = cast<RankedTensorType>(type).getShape();
-  return rt::tiledShape(std::vector<int64_t>(shape.begin(), shape.end()));
-}
-
 /// Whether every matmul that reads `v` (as its lhs, through windows it gathers, or as its
 /// residual) computes its output in one pass: then its cores read rows spread over the shards,
 /// each shard serving a core or a few. One whose cores take their rows in passes would have all
@@ -170,7 +165,7 @@ static rt::TiledShape tiledOf(Type type) {
 static bool matmulReadersAligned(Value v) {
   auto aligned = [&](graph::MatMulOp reader) {
     auto config = reader->getAttrOfType<grid::MatmulConfigAttr>(grid::kConfigAttrName);
-    rt::TiledShape out = tiledOf(reader.getType());
+    rt::TiledShape out = tiledShapeOf(reader.getType());
     cost::MatmulProblem problem;
     problem.batch = out.batch, problem.mt = out.rowsTiles, problem.nt = out.colsTiles;
     return config && matmulPlan(config).passes(problem) == 1;
@@ -237,7 +232,7 @@ int64_t tessel::shardResults(func::FuncOp func, const rt::ChipDesc &chip) {
     auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
     if (!type || !interleavedInL1(type))
       return;
-    rt::TiledShape tiled = tiledOf(type);
+    rt::TiledShape tiled = tiledShapeOf(type);
     std::optional<int64_t> unitTiles = streamingUnitTiles(op, tiled);
     if (!unitTiles || !matmulReadersAligned(op->getResult(0)))
       return;
@@ -260,7 +255,7 @@ int64_t tessel::shardResults(func::FuncOp func, const rt::ChipDesc &chip) {
     auto type = cast<RankedTensorType>(op.getType());
     if (!config || !interleavedInL1(type))
       return;
-    rt::TiledShape tiled = tiledOf(type);
+    rt::TiledShape tiled = tiledShapeOf(type);
     std::optional<ResultShards> shards =
         resultShards(config, tiled.batch, tiled.rowsTiles, tiled.colsTiles);
     if (!shards || !matmulReadersAligned(op.getResult()) ||

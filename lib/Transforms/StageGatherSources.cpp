@@ -14,11 +14,6 @@
 using namespace mlir;
 using namespace tessel;
 
-static rt::TiledShape tiledOf(RankedTensorType type) {
-  ArrayRef<int64_t> shape = type.getShape();
-  return rt::tiledShape(std::vector<int64_t>(shape.begin(), shape.end()));
-}
-
 /// The share of `op`'s result values its guards leave reading its input, where each guard is a
 /// dimension of the result kept below a bound (a converted input's real channels); 1 where a
 /// guard is anything else, which the estimate does not follow.
@@ -57,7 +52,7 @@ std::optional<GatherStaging> tessel::estimateGatherStaging(graph::RemapOp op,
   // Each row of each result tile reads its columns in runs, a request and a flit each; the
   // result's tiles are spread over the cores (splitOverCores), and each core's reader issues a
   // tile's requests, then waits for them.
-  int64_t tiles = tiledOf(op.getType()).tiles();
+  int64_t tiles = tiledShapeOf(op.getType()).tiles();
   int64_t cols = std::min<int64_t>(32, op.getType().getShape().back());
   double perTile = 32.0 * double(llvm::divideCeil(cols, run)) * guardedShare(op);
   double requests = double(tiles) * perTile;
@@ -74,7 +69,7 @@ std::optional<GatherStaging> tessel::estimateGatherStaging(graph::RemapOp op,
   // The reshard streams whole tiles from DRAM into every core's L1, filling and draining its
   // pipeline as a streaming dispatch does (chargeTileLoopMemory); the gathers then share every
   // core's link as L1 reads do (kL1NocEfficiency).
-  double inBytes = double(tiledOf(in).tiles() * tileBytes);
+  double inBytes = double(tiledShapeOf(in).tiles() * tileBytes);
   double reshard = std::max(inBytes / dram, inBytes / all / flit) +
                    2.0 * (tileRoundTrip(chip, /*inL1=*/false, tileBytes) +
                           tileRoundTrip(chip, /*inL1=*/true, tileBytes)) +
@@ -88,29 +83,26 @@ std::optional<GatherStaging> tessel::estimateGatherStaging(graph::RemapOp op,
 int64_t tessel::stageGatherSources(func::FuncOp func, const rt::ChipDesc &chip, double gapCycles,
                                    llvm::DenseMap<Operation *, int64_t> &held,
                                    int64_t capacity) {
-  SmallVector<std::pair<graph::RemapOp, GatherStaging>> staged;
-  int cores = chip.gridX * chip.gridY;
-  func.walk([&](graph::RemapOp op) {
+  SmallVector<graph::RemapOp> remaps;
+  func.walk([&](graph::RemapOp op) { remaps.push_back(op); });
+  int64_t staged = 0;
+  for (graph::RemapOp op : remaps) {
     std::optional<GatherStaging> s = estimateGatherStaging(op, chip, gapCycles);
     if (!s || s->staged > (1.0 - kStagingMargin) * s->direct)
-      return;
-    auto in = cast<RankedTensorType>(op.getInput().getType());
-    int64_t copy = l1BytesPerCore(withMemory(in, grid::MemorySpace::l1), cores);
+      continue;
+    RankedTensorType inL1 =
+        withMemory(cast<RankedTensorType>(op.getInput().getType()), grid::MemorySpace::l1);
+    int64_t copy = l1BytesPerCore(inL1, chip.gridX * chip.gridY);
     if (held.lookup(op) + copy > capacity)
-      return;
-    staged.push_back({op, *s});
-  });
-  for (auto [op, s] : staged) {
+      continue;
     OpBuilder b(op);
-    auto in = cast<RankedTensorType>(op.getInput().getType());
-    RankedTensorType inL1 = withMemory(in, grid::MemorySpace::l1);
     auto reshard = b.create<grid::ReshardOp>(op.getLoc(), inL1, op.getInput());
     reshard->setAttr(grid::kStagedCyclesAttrName,
-                     b.getDenseI64ArrayAttr({std::llround(s.staged), std::llround(s.direct)}));
+                     b.getDenseI64ArrayAttr({std::llround(s->staged), std::llround(s->direct)}));
     op.getInputMutable().assign(reshard.getResult());
-    int64_t copy = l1BytesPerCore(inL1, cores);
     held[reshard] = held.lookup(op) + copy;
     held[op] += copy;
+    ++staged;
   }
-  return int64_t(staged.size());
+  return staged;
 }

@@ -4,6 +4,7 @@
 #include "Grid/GridDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "tessel/runtime/Chip.h"
+#include "tessel/runtime/Formats.h"
 
 namespace tessel {
 /// The `#grid.chip` that records every figure of `desc`.
@@ -39,6 +40,9 @@ struct CoreSplit {
 };
 /// The most cores that divide `units` evenly and form a rectangle of the grid at its origin.
 CoreSplit splitOverCores(int64_t units, const rt::ChipDesc &chip);
+
+/// `type`, a ranked tensor, in 32 x 32 tiles: its batch, rows and columns of tiles.
+rt::TiledShape tiledShapeOf(mlir::Type type);
 
 /// Rows of 32 x 32 tiles of `type`: its leading dims times the tiles of its second-to-last.
 int64_t tileRows(mlir::RankedTensorType type);
