@@ -217,6 +217,7 @@ void ExprState::reset(const ExprGraph &g, uint32_t numVars) {
   graph = &g;
   vars.assign(numVars, 0);
   cache.assign(g.nodes().size(), Cached{0, 0});
+  stepping.assign(g.nodes().size(), Step{0, 1});
   setStamp.assign(g.numVarSets(), 1);
   clock = 1;
 }
@@ -277,6 +278,99 @@ bool ExprState::eval(size_t expr, int64_t &result, std::string &error) {
     }
   }
   result = cache[size_t(root.value)].value;
+  return true;
+}
+
+namespace {
+// Trends stop short of values this large, so that no step inside one can overflow.
+constexpr int64_t kTrendLimit = int64_t(1) << 62;
+
+/// The steps from d = 0 for which value + slope * d stays within +-kTrendLimit.
+int64_t stepsWithin(int64_t value, int64_t slope) {
+  if (value > kTrendLimit || value < -kTrendLimit)
+    return 1;
+  if (slope > 0)
+    return (kTrendLimit - value) / slope + 1;
+  if (slope < 0)
+    return (value + kTrendLimit) / -slope + 1;
+  return ExprState::kForever;
+}
+} // namespace
+
+ExprState::Step ExprState::stepNode(const ExprGraph::Node &node, int64_t value, size_t var,
+                                    int64_t stride) const {
+  const Step once{0, 1};
+  auto within = [&](__int128 slope, int64_t span) {
+    if (slope > kTrendLimit || slope < -kTrendLimit)
+      return once;
+    return Step{int64_t(slope), std::min(span, stepsWithin(value, int64_t(slope)))};
+  };
+  if (node.tag == ExprTag::Add) {
+    const ExprGraph::Term *t = graph->terms(node);
+    __int128 slope = 0;
+    int64_t span = kForever;
+    for (int32_t i = 0; i < node.numTerms; ++i) {
+      Step term = operandStep(t[i].of, var, stride);
+      slope += __int128(t[i].scale) * term.slope;
+      span = std::min(span, term.span);
+    }
+    return within(slope, span);
+  }
+  Step a = operandStep(node.a, var, stride), b = operandStep(node.b, var, stride);
+  int64_t span = std::min(a.span, b.span);
+  if (node.tag == ExprTag::Mul) {
+    // Affine while one factor holds.
+    if (b.slope == 0)
+      return within(__int128(a.slope) * operand(node.b), span);
+    if (a.slope == 0)
+      return within(__int128(operand(node.a)) * b.slope, span);
+    return once;
+  }
+  // A division by a divisor that holds. A slope it divides moves the quotient by the same
+  // amount at every step and keeps the remainder; any other keeps the quotient until the
+  // dividend leaves its multiple of the divisor, the remainder moving with the dividend.
+  int64_t divisor = operand(node.b), dividend = operand(node.a), s = a.slope;
+  if (b.slope != 0 || divisor <= 0)
+    return once;
+  if (s % divisor == 0)
+    return within(node.tag == ExprTag::Mod ? 0 : s / divisor, span);
+  int64_t rem = dividend % divisor;
+  if (rem < 0)
+    rem += divisor;
+  int64_t steps;
+  if (node.tag == ExprTag::CeilDiv) {
+    // The dividend is `above` short of the next multiple (0 on one): the quotient holds while
+    // it moves by at most `above` up and less than `divisor - above` down.
+    int64_t above = rem ? divisor - rem : 0;
+    steps = s > 0 ? above / s + 1 : (divisor - above - 1) / -s + 1;
+    return within(0, std::min(span, steps));
+  }
+  steps = s > 0 ? (divisor - 1 - rem) / s + 1 : rem / -s + 1;
+  return within(node.tag == ExprTag::Mod ? s : 0, std::min(span, steps));
+}
+
+bool ExprState::evalStepping(size_t expr, size_t var, int64_t stride, Trend &trend,
+                             std::string &error) {
+  if (!eval(expr, trend.value, error))
+    return false;
+  ExprRef root = graph->root(expr);
+  Step step = operandStep(root, var, stride);
+  if (root.kind == ExprRef::Node) {
+    // eval left every node of the plan holding: their values are current.
+    uint64_t bit = uint64_t(1) << (var < 63 ? var : 63);
+    const auto &nodes = graph->nodes();
+    auto [first, last] = graph->plan(expr);
+    for (const ExprGraph::Step *s = first; s != last; ++s)
+      stepping[size_t(s->node)] =
+          graph->varSetBits(s->varSet) & bit
+              ? stepNode(nodes[size_t(s->node)], cache[size_t(s->node)].value, var, stride)
+              : Step{0, kForever};
+    step = stepping[size_t(root.value)];
+  } else if (step.slope) {
+    step.span = stepsWithin(trend.value, step.slope);
+  }
+  trend.slope = step.slope;
+  trend.span = step.span;
   return true;
 }
 

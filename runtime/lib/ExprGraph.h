@@ -12,6 +12,15 @@
 // operands that hold, so the pass computes exactly the nodes a walk down from
 // the root would, in the same order, and so meets the same first fault.
 //
+// Where a variable steps through consecutive values (a gather's run counter),
+// evalStepping also says how an expression goes on: the node values are
+// piecewise affine in the variable (floor divisions and remainders by a value
+// that holds are constant, or affine, until the dividend crosses a multiple of
+// the divisor), so each node's slope and the steps for which its piece lasts
+// follow from its operands'. The caller then extrapolates instead of
+// evaluating at every step: the values are the same, and the piece ends before
+// any step that could fault, which is then evaluated as usual.
+//
 // Values are exactly evalExpr's, and so are its faults, with one difference:
 // an affine node sums in 128 bits, so an intermediate sum or product beyond 64
 // bits that a later term brings back is not a fault; a result beyond 64 bits
@@ -78,6 +87,8 @@ public:
     return {steps.data() + planStart[expr], steps.data() + planStart[expr + 1]};
   }
   size_t numVarSets() const { return varSets.size(); }
+  /// The variables of set `set`, a bit each (variables from 63 on share bit 63).
+  uint64_t varSetBits(int32_t set) const { return varSets[size_t(set)]; }
   /// The sets that hold variable `v`.
   const std::vector<int32_t> &setsWith(size_t v) const { return setsWithVar[v < 63 ? v : 63]; }
 
@@ -108,6 +119,16 @@ public:
   /// Expression `expr`'s value; false with `error` on a fault.
   bool eval(size_t expr, int64_t &result, std::string &error);
 
+  /// How an expression goes on as one variable steps: for `span` steps (span >= 1) from the
+  /// current values, the variable advancing by `stride` at each, step d gives value + slope * d
+  /// without a fault. kForever: every step that keeps the values within 64 bits.
+  struct Trend {
+    int64_t value, slope, span;
+  };
+  static constexpr int64_t kForever = INT64_MAX;
+  /// `expr`'s trend as variable `var` steps by `stride`; false with `error` where eval faults.
+  bool evalStepping(size_t expr, size_t var, int64_t stride, Trend &trend, std::string &error);
+
 private:
   const ExprGraph *graph = nullptr;
   std::vector<int64_t> vars;
@@ -118,6 +139,11 @@ private:
     uint64_t stamp;
   };
   std::vector<Cached> cache;
+  // evalStepping's slope and span of each node of the plan it walks.
+  struct Step {
+    int64_t slope, span;
+  };
+  std::vector<Step> stepping;
   // When a variable of each set last changed.
   std::vector<uint64_t> setStamp;
   // Starts at 1, above every stamp of a node never computed.
@@ -132,6 +158,13 @@ private:
                                     : cache[size_t(r.value)].value;
   }
   bool compute(const ExprGraph::Node &node, int64_t &out, std::string &error) const;
+  Step operandStep(const ExprRef &r, size_t var, int64_t stride) const {
+    if (r.kind == ExprRef::Node)
+      return stepping[size_t(r.value)];
+    return {r.kind == ExprRef::Var && size_t(r.value) == var ? stride : 0, kForever};
+  }
+  /// The slope and span of `node`, whose value is `value`, from its operands'.
+  Step stepNode(const ExprGraph::Node &node, int64_t value, size_t var, int64_t stride) const;
 };
 
 } // namespace tessel::rt

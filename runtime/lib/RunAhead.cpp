@@ -3,6 +3,8 @@
 
 #include "Dispatch.h"
 
+#include <algorithm>
+
 namespace tessel::rt {
 
 RunAhead::RunAhead(const KernelProgram &program, MathLanes &pool)
@@ -119,8 +121,13 @@ int RunAhead::decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c) {
   // fill, nearer; run r fills the slot's row r / per_row from value (r mod per_row) * length.
   // Each record: pc | values << 32, then slot, dst_offset, count, outside and, for a request
   // inside the tensor, tile and src_offset (NOC_READ_SPAN's order).
+  //
+  // The expressions are evaluated a row at a time: for each of a row's runs, how they go on
+  // row after row (ExprState::evalStepping, the run variable stepping by per_row), and then
+  // every row while all of them keep to their trends is extrapolated, not evaluated.
   std::string why;
-  int64_t slot = 0, length = w[5], perRow = w[6];
+  int64_t slot = 0, runs = w[4], length = w[5], perRow = w[6];
+  size_t runVar = size_t(w[3]);
   int records = 0;
   int64_t *open = nullptr; // the record of the request the last run joined
   auto fault = [&](int32_t e) {
@@ -129,23 +136,13 @@ int RunAhead::decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c) {
     *out++ = int64_t(pc);
     return records + 1;
   };
-  if (!exprs.eval(size_t(w[2]), slot, why))
-    return fault(w[2]);
-  for (int64_t run = 0; run < w[4]; ++run) {
-    exprs.setVar(size_t(w[3]), run);
-    int64_t outside, tile = 0, src = 0;
-    if (!exprs.eval(size_t(w[9]), outside, why))
-      return fault(w[9]);
-    if (!outside && !exprs.eval(size_t(w[7]), tile, why))
-      return fault(w[7]);
-    if (!outside && !exprs.eval(size_t(w[8]), src, why))
-      return fault(w[8]);
-    outside = outside != 0;
+  // Appends run `run`, joining the open request where it follows on.
+  auto add = [&](int64_t run, bool outside, int64_t tile, int64_t src) {
     int64_t dst = run / perRow * kTileDim + run % perRow * length;
     if (open && open[4] == outside && open[2] + open[3] == dst &&
         (outside || (open[5] == tile && open[6] + open[3] == src))) {
       open[3] += length;
-      continue;
+      return;
     }
     open = out;
     int values = outside ? 4 : 6;
@@ -154,11 +151,52 @@ int RunAhead::decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c) {
     open[2] = dst;
     open[3] = length;
     open[4] = outside;
-    open[5] = tile;
-    open[6] = src;
+    open[5] = outside ? 0 : tile;
+    open[6] = outside ? 0 : src;
     out += 1 + values;
     ++records;
+  };
+  if (!exprs.eval(size_t(w[2]), slot, why))
+    return fault(w[2]);
+  pieces.resize(size_t(perRow));
+  for (int64_t row = 0; row * perRow < runs;) {
+    int64_t inRow = std::min(perRow, runs - row * perRow), rows = ExprState::kForever;
+    for (int64_t j = 0; j < inRow; ++j) {
+      exprs.setVar(runVar, row * perRow + j);
+      RunTrends &p = pieces[size_t(j)];
+      p.tile = p.src = {0, 0, ExprState::kForever};
+      auto step = [&](int32_t e, ExprState::Trend &t) {
+        return exprs.evalStepping(size_t(e), runVar, perRow, t, why);
+      };
+      int32_t failed = -1;
+      if (!step(w[9], p.outside))
+        failed = w[9];
+      else if (p.outside.value == 0 && !step(w[7], p.tile))
+        failed = w[7];
+      else if (p.outside.value == 0 && !step(w[8], p.src))
+        failed = w[8];
+      if (failed >= 0) {
+        for (int64_t k = 0; k < j; ++k)
+          add(row * perRow + k, pieces[size_t(k)].outside.value != 0, pieces[size_t(k)].tile.value,
+              pieces[size_t(k)].src.value);
+        return fault(failed);
+      }
+      // Whether the run is outside must hold along the trend.
+      rows = std::min(rows, p.outside.slope ? 1
+                                            : std::min({p.outside.span, p.tile.span, p.src.span}));
+    }
+    rows = std::min(rows, (runs - row * perRow + perRow - 1) / perRow);
+    for (int64_t d = 0; d < rows; ++d)
+      for (int64_t j = 0; j < perRow && (row + d) * perRow + j < runs; ++j) {
+        const RunTrends &p = pieces[size_t(j)];
+        add((row + d) * perRow + j, p.outside.value != 0, p.tile.value + p.tile.slope * d,
+            p.src.value + p.src.slope * d);
+      }
+    row += rows;
   }
+  // The run variable ends as it would run by run: at the last run.
+  if (runs > 0)
+    exprs.setVar(runVar, runs - 1);
   return records;
 }
 

@@ -93,6 +93,12 @@ private:
   MathLanes &pool;
   // The decoder's: whoever holds `decoder` at Running (a task on the pool, or the scheduler).
   ExprState exprs;
+  /// decodeReadRuns' trends of each run of a row: whether it is outside, its tile and its
+  /// source offset.
+  struct RunTrends {
+    ExprState::Trend outside, tile, src;
+  };
+  std::vector<RunTrends> pieces;
   struct Loop {
     int var;
     int64_t count;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 #include <vector>
@@ -85,14 +86,16 @@ TEST(Bytecode, OperandTablesAgree) {
 namespace {
 // A random checked postfix expression over `numVars` variables, with divisors that may be
 // zero or negative, so that faults are exercised too.
-std::vector<int32_t> randomExpr(std::mt19937 &rng, int terms, uint32_t numVars) {
+// `wide`: constants up to 40, divisors that a slope often does not divide.
+std::vector<int32_t> randomExpr(std::mt19937 &rng, int terms, uint32_t numVars,
+                                bool wide = false) {
   std::vector<int64_t> code;
   int depth = 0;
   auto leaf = [&] {
     if (rng() % 3)
       code.insert(code.end(), {1, int64_t(rng() % numVars)});
     else
-      code.insert(code.end(), {0, int64_t(rng() % 9) - 2});
+      code.insert(code.end(), {0, int64_t(rng() % (wide ? 44 : 9)) - 2});
     ++depth;
   };
   for (int i = 0; i < terms; ++i) {
@@ -157,6 +160,67 @@ TEST(ExprGraph, AgreesWithThePostfixEvaluator) {
     }
   }
   EXPECT_GT(faults, 0);
+}
+
+TEST(ExprGraph, SteppingAgreesWithEvaluatingEachStep) {
+  // evalStepping's trend against the postfix evaluator at every step it covers (up to 64), for
+  // random expressions, variables and strides; a fault at the first step is a fault of both.
+  std::mt19937 rng(11);
+  constexpr uint32_t kVars = 4;
+  std::vector<std::vector<int32_t>> codes;
+  std::vector<std::pair<const int32_t *, size_t>> exprs;
+  for (int i = 0; i < 300; ++i)
+    codes.push_back(randomExpr(rng, 3 + int(rng() % 30), kVars, /*wide=*/true));
+  for (const auto &c : codes) {
+    std::string error;
+    ASSERT_TRUE(checkExpr(c.data(), c.size(), kVars, 0, error)) << error;
+    exprs.push_back({c.data(), c.size()});
+  }
+  ExprGraph graph(exprs);
+  ExprState state;
+  state.reset(graph, kVars);
+  std::vector<int64_t> vars(kVars, 0);
+  int64_t extrapolated = 0, longest = 0;
+  for (int round = 0; round < 200; ++round) {
+    for (size_t v = 0; v < kVars; ++v) {
+      vars[v] = int64_t(rng() % 61) - 20;
+      state.setVar(v, vars[v]);
+    }
+    size_t var = rng() % kVars;
+    const int64_t strides[] = {1, 2, 3, 8, -1};
+    int64_t stride = strides[rng() % 5];
+    for (size_t e = 0; e < exprs.size(); ++e) {
+      std::string want, got;
+      int64_t expected = 0;
+      ExprState::Trend trend{};
+      bool ok = evalExpr(exprs[e].first, exprs[e].second, vars.data(), nullptr, expected, want);
+      bool stepped = state.evalStepping(e, var, stride, trend, got);
+      if (!ok) {
+        if (want.find("divides") != std::string::npos)
+          ASSERT_FALSE(stepped) << "expr " << e << " should fault: " << want;
+        continue;
+      }
+      ASSERT_TRUE(stepped) << "expr " << e << ": " << got;
+      ASSERT_EQ(trend.value, expected) << "expr " << e;
+      ASSERT_GE(trend.span, 1);
+      std::vector<int64_t> at = vars;
+      int64_t steps = std::min<int64_t>(trend.span, 64);
+      for (int64_t d = 1; d < steps; ++d) {
+        at[var] = vars[var] + stride * d;
+        int64_t value = 0;
+        ASSERT_TRUE(evalExpr(exprs[e].first, exprs[e].second, at.data(), nullptr, value, want))
+            << "expr " << e << " faults at step " << d << " of a trend of " << trend.span
+            << ": " << want;
+        ASSERT_EQ(value, trend.value + trend.slope * d)
+            << "expr " << e << " step " << d << " stride " << stride << " of var " << var;
+      }
+      extrapolated += steps - 1;
+      longest = std::max(longest, steps);
+    }
+  }
+  // Trends that span many steps, not only the one evaluated.
+  EXPECT_GT(extrapolated, 100000);
+  EXPECT_EQ(longest, 64);
 }
 
 TEST(ExprGraph, DividesByConstantsAsThePostfixEvaluatorDoes) {

@@ -177,6 +177,27 @@ TEST(ReadRuns, RunsThatLeaveARowsEndAreNotJoined) {
   EXPECT_EQ(noc, 64 + 32 + 1);
 }
 
+TEST(ReadRuns, AFaultIsMetAtItsRun) {
+  // 64 runs of 16 values, two a row, from offset 16 v + (v floordiv d) mod 1 with divisor
+  // d = 1 - v floordiv 32 + v floordiv 33: 16 v, but run 32, and only it, divides by 0. The
+  // decoder extrapolates the first 16 rows, where both quotients hold, and must evaluate the
+  // next to meet the fault.
+  std::vector<int64_t> offset = {
+      tag(T::Var),   4,  tag(T::Const),    16, tag(T::Mul),      0, tag(T::Var),   4,
+      tag(T::Const), 1,  tag(T::Var),      4,  tag(T::Const),    32, tag(T::FloorDiv), 0,
+      tag(T::Const), -1, tag(T::Mul),      0,  tag(T::Add),      0, tag(T::Var),   4,
+      tag(T::Const), 33, tag(T::FloorDiv), 0,  tag(T::Add),      0, tag(T::FloorDiv), 0,
+      tag(T::Const), 1,  tag(T::Mod),      0,  tag(T::Add),      0};
+  LoadedBinary bin;
+  std::string error;
+  RunResult result;
+  ASSERT_TRUE(loadBinaryFromBytes(buildBinary(tableSpec(runsReader(64, 16, offset))), testChip(),
+                                  bin, error))
+      << error;
+  EXPECT_FALSE(runBinary(bin, tableAndIds(), SimOptions(), result, error));
+  EXPECT_NE(error.find("divides by 0"), std::string::npos) << error;
+}
+
 TEST(ReadRuns, VerifierRejectsRunsBeyondATile) {
   EXPECT_NE(loadError(readRunsSpec(0)).find("NOC_READ_RUNS of 0 runs of 32 values, 1 a row"),
             std::string::npos);
