@@ -122,9 +122,12 @@ int RunAhead::decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c) {
   // Each record: pc | values << 32, then slot, dst_offset, count, outside and, for a request
   // inside the tensor, tile and src_offset (NOC_READ_SPAN's order).
   //
-  // The expressions are evaluated a row at a time: for each of a row's runs, how they go on
-  // row after row (ExprState::evalStepping, the run variable stepping by per_row), and then
-  // every row while all of them keep to their trends is extrapolated, not evaluated.
+  // The expressions are followed along their trends (ExprState::evalStepping) and
+  // extrapolated, not evaluated run by run: first a row at a time, the run variable stepping by
+  // per_row for each of a row's runs (a window's rows, where one tile row gathers a few pieces);
+  // where that covers no more than a row, run after run; where the trends have covered fewer
+  // than three runs each, run by run, as before. A trend costs more than a value: it pays only
+  // where it covers several.
   std::string why;
   int64_t slot = 0, runs = w[4], length = w[5], perRow = w[6];
   size_t runVar = size_t(w[3]);
@@ -158,41 +161,73 @@ int RunAhead::decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c) {
   };
   if (!exprs.eval(size_t(w[2]), slot, why))
     return fault(w[2]);
+  auto step = [&](int32_t e, int64_t stride, ExprState::Trend &t) {
+    return exprs.evalStepping(size_t(e), runVar, stride, t, why);
+  };
+  // Run `run`'s trends as the run variable steps by `stride`: false on a fault, `failed` its
+  // expression.
+  int32_t failed = -1;
+  auto trends = [&](int64_t run, RunTrends &p, int64_t stride) {
+    exprs.setVar(runVar, run);
+    p.tile = p.src = {0, 0, ExprState::kForever};
+    if (!step(w[9], stride, p.outside))
+      failed = w[9];
+    else if (p.outside.value == 0 && !step(w[7], stride, p.tile))
+      failed = w[7];
+    else if (p.outside.value == 0 && !step(w[8], stride, p.src))
+      failed = w[8];
+    return failed < 0;
+  };
+  // The steps for which `p` holds: whether the run is outside must hold along the trend.
+  auto lasts = [](const RunTrends &p) {
+    return p.outside.slope ? 1 : std::min({p.outside.span, p.tile.span, p.src.span});
+  };
+  auto addAt = [&](int64_t run, const RunTrends &p, int64_t d) {
+    add(run, p.outside.value != 0, p.tile.value + p.tile.slope * d, p.src.value + p.src.slope * d);
+  };
   pieces.resize(size_t(perRow));
-  for (int64_t row = 0; row * perRow < runs;) {
-    int64_t inRow = std::min(perRow, runs - row * perRow), rows = ExprState::kForever;
-    for (int64_t j = 0; j < inRow; ++j) {
-      exprs.setVar(runVar, row * perRow + j);
-      RunTrends &p = pieces[size_t(j)];
-      p.tile = p.src = {0, 0, ExprState::kForever};
-      auto step = [&](int32_t e, ExprState::Trend &t) {
-        return exprs.evalStepping(size_t(e), runVar, perRow, t, why);
-      };
-      int32_t failed = -1;
-      if (!step(w[9], p.outside))
-        failed = w[9];
-      else if (p.outside.value == 0 && !step(w[7], p.tile))
-        failed = w[7];
-      else if (p.outside.value == 0 && !step(w[8], p.src))
-        failed = w[8];
-      if (failed >= 0) {
-        for (int64_t k = 0; k < j; ++k)
-          add(row * perRow + k, pieces[size_t(k)].outside.value != 0, pieces[size_t(k)].tile.value,
-              pieces[size_t(k)].src.value);
-        return fault(failed);
+  bool byRows = perRow > 1;
+  int64_t run = 0, followed = 0, covered = 0; // run after run: the trends, the runs they covered
+  while (run < runs) {
+    if (byRows) {
+      int64_t inRow = std::min(perRow, runs - run), rows = ExprState::kForever;
+      for (int64_t j = 0; j < inRow; ++j) {
+        if (!trends(run + j, pieces[size_t(j)], perRow)) {
+          for (int64_t k = 0; k < j; ++k)
+            addAt(run + k, pieces[size_t(k)], 0);
+          return fault(failed);
+        }
+        rows = std::min(rows, lasts(pieces[size_t(j)]));
       }
-      // Whether the run is outside must hold along the trend.
-      rows = std::min(rows, p.outside.slope ? 1
-                                            : std::min({p.outside.span, p.tile.span, p.src.span}));
+      rows = std::min(rows, (runs - run + perRow - 1) / perRow);
+      for (int64_t d = 0; d < rows; ++d)
+        for (int64_t j = 0; j < perRow && run + d * perRow + j < runs; ++j)
+          addAt(run + d * perRow + j, pieces[size_t(j)], d);
+      run = std::min(runs, run + rows * perRow);
+      byRows = rows > 1;
+      continue;
     }
-    rows = std::min(rows, (runs - row * perRow + perRow - 1) / perRow);
-    for (int64_t d = 0; d < rows; ++d)
-      for (int64_t j = 0; j < perRow && (row + d) * perRow + j < runs; ++j) {
-        const RunTrends &p = pieces[size_t(j)];
-        add((row + d) * perRow + j, p.outside.value != 0, p.tile.value + p.tile.slope * d,
-            p.src.value + p.src.slope * d);
-      }
-    row += rows;
+    RunTrends &p = pieces[0];
+    if (followed >= 4 && covered < 3 * followed) {
+      exprs.setVar(runVar, run);
+      p.tile = p.src = {0, 0, ExprState::kForever};
+      if (!exprs.eval(size_t(w[9]), p.outside.value, why))
+        return fault(w[9]);
+      if (p.outside.value == 0 && !exprs.eval(size_t(w[7]), p.tile.value, why))
+        return fault(w[7]);
+      if (p.outside.value == 0 && !exprs.eval(size_t(w[8]), p.src.value, why))
+        return fault(w[8]);
+      addAt(run++, p, 0);
+      continue;
+    }
+    if (!trends(run, p, 1))
+      return fault(failed);
+    int64_t n = std::min(lasts(p), runs - run);
+    for (int64_t d = 0; d < n; ++d)
+      addAt(run + d, p, d);
+    run += n;
+    ++followed;
+    covered += n;
   }
   // The run variable ends as it would run by run: at the last run.
   if (runs > 0)
