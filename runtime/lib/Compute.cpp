@@ -174,7 +174,7 @@ void tileMatmul(const float *a, const float *b, float *dst, DataFormat fmtA, Dat
       }
     return;
   }
-  alignas(64) float acc[kTileElems] = {};
+  alignas(64) float acc[kTileElems];
   if (fmtA != DataFormat::Float32 && fmtB != DataFormat::Float32) {
     // in0 = a sits in srcB, in1 = b in srcA.
     alignas(64) float x[kTileElems], y[kTileElems];
@@ -196,10 +196,20 @@ void tileMatmul(const float *a, const float *b, float *dst, DataFormat fmtA, Dat
           y[e] = keepMantissa(b[e], keptA);
         ys = y;
       }
+      // A bf16 or f32 Dst takes the sums as they are made; another is rounded below.
+      bool direct = dstFmt == DataFormat::BFloat16 || dstFmt == DataFormat::Float32;
+      bool roundBf16 = dstFmt == DataFormat::BFloat16;
+      float *to = direct ? dst : acc;
+      if (!direct)
+        std::memset(acc, 0, sizeof(acc));
       if (productsExact(xs, ys))
-        accumulateExactProducts(xs, ys, acc);
+        addExactProducts(xs, ys, to, roundBf16);
+      else if (roundBf16)
+        addProducts<true>(xs, ys, to);
       else
-        accumulateProducts(xs, ys, acc);
+        addProducts<false>(xs, ys, to);
+      if (direct)
+        return;
       break;
     }
     case ttb::MathFidelity::HiFi3: {

@@ -50,8 +50,11 @@ bool productsExact(const float *x, const float *y) {
 }
 
 TESSEL_WIDE_VECTORS
-void accumulateExactProducts(const float *x, const float *y, float *acc) {
-  accumulateProducts(x, y, acc);
+void addExactProducts(const float *x, const float *y, float *dst, bool roundBf16) {
+  if (roundBf16)
+    addProducts<true>(x, y, dst);
+  else
+    addProducts<false>(x, y, dst);
 }
 
 } // namespace tessel::rt

@@ -1,12 +1,14 @@
 //===- TileProducts.h - The sums of products of a tile matmul -------------===//
 //
-// acc[i][j] += sum_k x[i][k] * y[k][j], the heart of every tile matmul. The
+// dst[i][j] += sum_k x[i][k] * y[k][j], the heart of every tile matmul: the sum
+// from zero in k order, then added to Dst and, for a bf16 Dst, rounded. The
 // operands carry at most 8 significant bits (what the multiplier keeps), so a
 // product is exact unless it leaves the range of normal floats. Where no
 // product can (productsExact), adding each product fused (FMA) or after
 // rounding it gives the same bits, and TileProducts.cpp, built with FMA
 // contraction, does the former: half the instructions. Either way every lane
-// adds in the same k order as a scalar loop.
+// adds in the same k order as a scalar loop. The sums go to Dst from the
+// registers they are made in: no pass over the tile of sums, and none to round.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TESSEL_RUNTIME_LIB_TILEPRODUCTS_H
@@ -21,20 +23,21 @@ namespace tessel::rt {
 
 /// Whether every product of a value of `x` and one of `y` (tiles) is zero or a normal float.
 bool productsExact(const float *x, const float *y);
-/// accumulateProducts, with each product added fused: only where productsExact.
-void accumulateExactProducts(const float *x, const float *y, float *acc);
+/// addProducts, with each product added fused: only where productsExact.
+void addExactProducts(const float *x, const float *y, float *dst, bool roundBf16);
 
 // Internal linkage on purpose: each file that includes this compiles it with its own
 // contraction setting.
-__attribute__((always_inline)) static inline void accumulateProducts(const float *x, const float *y,
-                                                                  float *acc) {
+template <bool RoundBf16>
+__attribute__((always_inline)) static inline void addProducts(const float *x, const float *y,
+                                                             float *dst) {
   // Eight rows at a time: sixteen independent sums of 16 lanes hide the adds' latency, and
   // each row of y is loaded once for eight rows.
   typedef float Half __attribute__((vector_size(64)));
+  typedef uint32_t Bits __attribute__((vector_size(64)));
   constexpr int N = int(kTileDim), kRows = 8;
   for (int i = 0; i < N; i += kRows) {
-    Half sum[kRows][2];
-    std::memcpy(sum, acc + i * N, sizeof(sum));
+    Half sum[kRows][2] = {};
     for (int k = 0; k < N; ++k) {
       Half y0, y1;
       std::memcpy(&y0, y + k * N, sizeof(y0));
@@ -45,7 +48,23 @@ __attribute__((always_inline)) static inline void accumulateProducts(const float
         sum[r][1] += xv * y1;
       }
     }
-    std::memcpy(acc + i * N, sum, sizeof(sum));
+    for (int r = 0; r < kRows; ++r)
+      for (int h = 0; h < 2; ++h) {
+        float *d = dst + (i + r) * N + h * 16;
+        Half v;
+        std::memcpy(&v, d, sizeof(v));
+        v += sum[r][h];
+        if (RoundBf16) {
+          // Bf16.h's rounding, a lane each.
+          Bits b, nan, rounded;
+          std::memcpy(&b, &v, sizeof(b));
+          nan = (b & 0x7FFFFFFFu) > 0x7F800000u;
+          rounded = b + 0x7FFFu + ((b >> 16) & 1u);
+          b = ((nan & (b | 0x00400000u)) | (~nan & rounded)) & 0xFFFF0000u;
+          std::memcpy(&v, &b, sizeof(v));
+        }
+        std::memcpy(d, &v, sizeof(v));
+      }
   }
 }
 

@@ -1,6 +1,8 @@
 //===- TileProductsTest.cpp - Fused tile products only where they are exact ===//
 #include "TileProducts.h"
 
+#include "Bf16.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -24,24 +26,31 @@ std::vector<float> tile(std::mt19937 &rng, int scale) {
   return t;
 }
 
-// The reference: each product rounded, then added, in the k order of the vector loop.
-std::vector<float> rounded(const std::vector<float> &x, const std::vector<float> &y) {
-  std::vector<float> acc(size_t(kTileElems), 0.5f);
+// The reference: each product rounded, then added to a sum from zero in the k order of the
+// vector loop; the sum added to the Dst value (0.5 where not given), then rounded to bf16 where
+// `bf16`.
+std::vector<float> rounded(const std::vector<float> &x, const std::vector<float> &y,
+                           bool bf16 = false, float start = 0.5f) {
+  std::vector<float> acc(size_t(kTileElems), start);
   for (int i = 0; i < N; ++i)
     for (int j = 0; j < N; ++j) {
-      float sum = acc[size_t(i * N + j)];
+      float sum = 0.0f;
       for (int k = 0; k < N; ++k) {
         volatile float product = x[size_t(i * N + k)] * y[size_t(k * N + j)];
         sum = sum + product;
       }
-      acc[size_t(i * N + j)] = sum;
+      float &d = acc[size_t(i * N + j)];
+      d = d + sum;
+      if (bf16)
+        d = roundBf16(d);
     }
   return acc;
 }
 
-std::vector<float> fused(const std::vector<float> &x, const std::vector<float> &y) {
-  std::vector<float> acc(size_t(kTileElems), 0.5f);
-  accumulateExactProducts(x.data(), y.data(), acc.data());
+std::vector<float> fused(const std::vector<float> &x, const std::vector<float> &y,
+                         bool bf16 = false, float start = 0.5f) {
+  std::vector<float> acc(size_t(kTileElems), start);
+  addExactProducts(x.data(), y.data(), acc.data(), bf16);
   return acc;
 }
 } // namespace
@@ -58,6 +67,22 @@ TEST(TileProducts, FusedSumsEqualRoundedOnesWhereverProductsAreExact) {
     ++exact;
   }
   EXPECT_EQ(exact, 5);
+}
+
+TEST(TileProducts, ABf16DstTakesTheSumsRounded) {
+  // Sums added to a Dst of 1000.0 (where the bf16 rounding of the total drops bits) and rounded
+  // as Bf16.h rounds, fused and not.
+  std::mt19937 rng(9);
+  std::vector<float> x = tile(rng, 2), y = tile(rng, 3);
+  ASSERT_TRUE(productsExact(x.data(), y.data()));
+  std::vector<float> want = rounded(x, y, true, 1000.0f), got = fused(x, y, true, 1000.0f);
+  ASSERT_EQ(std::memcmp(want.data(), got.data(), sizeof(float) * want.size()), 0);
+  std::vector<float> unfused(size_t(kTileElems), 1000.0f);
+  addProducts<true>(x.data(), y.data(), unfused.data());
+  ASSERT_EQ(std::memcmp(want.data(), unfused.data(), sizeof(float) * want.size()), 0);
+  // Not a no-op: the unrounded sums differ.
+  std::vector<float> plain = rounded(x, y, false, 1000.0f);
+  EXPECT_NE(std::memcmp(want.data(), plain.data(), sizeof(float) * want.size()), 0);
 }
 
 TEST(TileProducts, ProductsThatLeaveTheNormalRangeAreNotExact) {
