@@ -125,9 +125,9 @@ int RunAhead::decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c) {
   // The expressions are followed along their trends (ExprState::evalStepping) and
   // extrapolated, not evaluated run by run: first a row at a time, the run variable stepping by
   // per_row for each of a row's runs (a window's rows, where one tile row gathers a few pieces);
-  // where that covers no more than a row, run after run; where the trends have covered fewer
-  // than three runs each, run by run, as before. A trend costs more than a value: it pays only
-  // where it covers several.
+  // where those have covered fewer than two rows each, run after run; where those have covered
+  // fewer than three runs each, run by run, as before. A trend costs more than a value: it pays
+  // only where it covers several.
   std::string why;
   int64_t slot = 0, runs = w[4], length = w[5], perRow = w[6];
   size_t runVar = size_t(w[3]);
@@ -186,10 +186,10 @@ int RunAhead::decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c) {
     add(run, p.outside.value != 0, p.tile.value + p.tile.slope * d, p.src.value + p.src.slope * d);
   };
   pieces.resize(size_t(perRow));
-  bool byRows = perRow > 1;
-  int64_t run = 0, followed = 0, covered = 0; // run after run: the trends, the runs they covered
+  // The trends followed and what they covered: rows by rows, runs run after run.
+  int64_t run = 0, rowTrends = 0, rowsCovered = 0, followed = 0, covered = 0;
   while (run < runs) {
-    if (byRows) {
+    if (perRow > 1 && (rowTrends < 3 || rowsCovered >= 2 * rowTrends)) {
       int64_t inRow = std::min(perRow, runs - run), rows = ExprState::kForever;
       for (int64_t j = 0; j < inRow; ++j) {
         if (!trends(run + j, pieces[size_t(j)], perRow)) {
@@ -204,7 +204,8 @@ int RunAhead::decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c) {
         for (int64_t j = 0; j < perRow && run + d * perRow + j < runs; ++j)
           addAt(run + d * perRow + j, pieces[size_t(j)], d);
       run = std::min(runs, run + rows * perRow);
-      byRows = rows > 1;
+      ++rowTrends;
+      rowsCovered += rows;
       continue;
     }
     RunTrends &p = pieces[0];
