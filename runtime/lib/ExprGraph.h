@@ -121,7 +121,7 @@ public:
 
   /// How an expression goes on as one variable steps: for `span` steps (span >= 1) from the
   /// current values, the variable advancing by `stride` at each, step d gives value + slope * d
-  /// without a fault. kForever: every step that keeps the values within 64 bits.
+  /// without a fault. kForever: nothing bounds it (a slope of 0 and no quotient to leave).
   struct Trend {
     int64_t value, slope, span;
   };
