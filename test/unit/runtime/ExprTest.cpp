@@ -114,23 +114,29 @@ std::vector<int32_t> randomExpr(std::mt19937 &rng, int terms, uint32_t numVars,
     leaf();
   return pack(code);
 }
+/// The (code, terms) pairs ExprGraph takes, each expression checked first.
+std::vector<std::pair<const int32_t *, size_t>>
+checked(const std::vector<std::vector<int32_t>> &codes, uint32_t numVars) {
+  std::vector<std::pair<const int32_t *, size_t>> exprs;
+  for (const auto &c : codes) {
+    std::string error;
+    EXPECT_TRUE(checkExpr(c.data(), c.size(), numVars, 0, error)) << error;
+    exprs.push_back({c.data(), c.size()});
+  }
+  return exprs;
+}
 } // namespace
 
 TEST(ExprGraph, AgreesWithThePostfixEvaluator) {
   std::mt19937 rng(7);
   constexpr uint32_t kVars = 70; // past 63, where variables share a stamp
   std::vector<std::vector<int32_t>> codes;
-  std::vector<std::pair<const int32_t *, size_t>> exprs;
   for (int i = 0; i < 200; ++i)
     codes.push_back(randomExpr(rng, 4 + int(rng() % 40), kVars));
   // Repeats, so that whole expressions and their sub-terms are shared.
   for (int i = 0; i < 50; ++i)
     codes.push_back(codes[rng() % codes.size()]);
-  for (const auto &c : codes) {
-    std::string error;
-    ASSERT_TRUE(checkExpr(c.data(), c.size(), kVars, 0, error)) << error;
-    exprs.push_back({c.data(), c.size()});
-  }
+  std::vector<std::pair<const int32_t *, size_t>> exprs = checked(codes, kVars);
   ExprGraph graph(exprs);
   ExprState state;
   state.reset(graph, kVars);
@@ -168,14 +174,9 @@ TEST(ExprGraph, SteppingAgreesWithEvaluatingEachStep) {
   std::mt19937 rng(11);
   constexpr uint32_t kVars = 4;
   std::vector<std::vector<int32_t>> codes;
-  std::vector<std::pair<const int32_t *, size_t>> exprs;
   for (int i = 0; i < 300; ++i)
     codes.push_back(randomExpr(rng, 3 + int(rng() % 30), kVars, /*wide=*/true));
-  for (const auto &c : codes) {
-    std::string error;
-    ASSERT_TRUE(checkExpr(c.data(), c.size(), kVars, 0, error)) << error;
-    exprs.push_back({c.data(), c.size()});
-  }
+  std::vector<std::pair<const int32_t *, size_t>> exprs = checked(codes, kVars);
   ExprGraph graph(exprs);
   ExprState state;
   state.reset(graph, kVars);
