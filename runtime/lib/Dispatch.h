@@ -183,6 +183,8 @@ private:
   std::vector<Thread *> woken;
   std::string fault;
   DispatchPerf stats;
+  // The first tile matmul's start and the last one's end on any core (none yet: INT64_MAX, 0).
+  int64_t firstMatmul = INT64_MAX, lastMatmulEnd = 0;
 
   void buildCores();
   std::string describe(const Thread &t) const;

@@ -642,6 +642,10 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
   // (A tile the packer writes is read only once pushed: CB_PUSH publishes it when packed.)
   waited(t, t.core->packedInHalf, "PACK");
   bool matmul = op == Op::Matmul || op == Op::MatmulBt;
+  if (matmul) {
+    firstMatmul = std::min(firstMatmul, t.time);
+    lastMatmulEnd = std::max(lastMatmulEnd, t.time + cycles);
+  }
   stats.flops += matmul ? 2.0 * double(kTileElems) * double(kTileDim) : double(kTileElems);
   stats.idealComputeCycles += ideal;
   busy(t, cycles, opName(int32_t(op)));

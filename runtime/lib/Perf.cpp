@@ -38,12 +38,15 @@ void finalizePerf(PerfReport &r) {
   r.nodes.clear();
   r.launchCycles = 0;
   r.launches = 0;
+  r.fillCycles = r.drainCycles = 0;
   for (const DispatchPerf &d : r.dispatches) {
     r.cycles += d.launchCycles + d.cycles;
     r.launchCycles += d.launchCycles;
     r.launches += d.joined ? 0 : 1;
     r.macs += d.macs;
     r.skippedTiles += d.skippedTiles;
+    r.fillCycles += d.fillCycles;
+    r.drainCycles += d.drainCycles;
     r.idealMatmulCycles += d.idealMatmulCycles;
     r.dramBytesRead += d.dramBytesRead;
     r.dramBytesWritten += d.dramBytesWritten;
@@ -92,6 +95,8 @@ std::string perfToJson(const PerfReport &r) {
          ", \"joined\": " + (d.joined ? "true" : "false") +
          ", \"start_cycle\": " + std::to_string(d.startCycle) +
          ", \"cycles\": " + std::to_string(d.cycles) +
+         ", \"fill_cycles\": " + std::to_string(d.fillCycles) +
+         ", \"drain_cycles\": " + std::to_string(d.drainCycles) +
          ", \"macs\": " + std::to_string(d.macs) +
          ", \"skipped_tiles\": " + std::to_string(d.skippedTiles) +
          ", \"tiles_tested\": " + std::to_string(d.tilesTested) +
@@ -137,6 +142,8 @@ std::string perfToJson(const PerfReport &r) {
   s += "\n  ],\n  \"totals\": {\"cycles\": " + std::to_string(r.cycles) +
        ", \"launch_cycles\": " + std::to_string(r.launchCycles) +
        ", \"launches\": " + std::to_string(r.launches) +
+       ", \"fill_cycles\": " + std::to_string(r.fillCycles) +
+       ", \"drain_cycles\": " + std::to_string(r.drainCycles) +
        ", \"time_us\": " + jsonNumber(r.microseconds()) +
        ", \"macs\": " + std::to_string(r.macs) +
        ", \"skipped_tiles\": " + std::to_string(r.skippedTiles) +
@@ -249,6 +256,17 @@ std::string perfToTable(const PerfReport &r) {
   if (r.l1BytesRead + r.l1BytesWritten > 0)
     l1 = "tensors kept in L1: " + humanBytes(r.l1BytesWritten) + " written, " +
          humanBytes(r.l1BytesRead) + " read\n";
+  std::string edges;
+  if (r.fillCycles + r.drainCycles > 0) {
+    char line[200];
+    std::snprintf(line, sizeof(line),
+                  "matmul dispatches: %lld cycles (%.1f%%) before their first tile product, "
+                  "%lld (%.1f%%) after their last\n",
+                  (long long)r.fillCycles, 100.0 * fraction(double(r.fillCycles), double(r.cycles)),
+                  (long long)r.drainCycles,
+                  100.0 * fraction(double(r.drainCycles), double(r.cycles)));
+    edges = line;
+  }
   std::string host;
   for (const HostOpPerf &h : r.hostOps) {
     char line[200];
@@ -256,7 +274,7 @@ std::string perfToTable(const PerfReport &r) {
                   h.op.c_str(), h.microseconds);
     host += line;
   }
-  return out + buf + model + l1 + host;
+  return out + buf + model + edges + l1 + host;
 }
 
 } // namespace tessel::rt

@@ -269,6 +269,8 @@ std::string DispatchRunner::waitReason(const Thread &t) const {
 
 bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
   stats = DispatchPerf();
+  firstMatmul = INT64_MAX;
+  lastMatmulEnd = 0;
   std::vector<Thread *> byId;
   for (Core &c : cores)
     for (Thread &t : c.threads)
@@ -396,6 +398,10 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
   }
   state.lanes.drainAll();
   stats.cycles = makespan;
+  if (firstMatmul <= lastMatmulEnd) {
+    stats.fillCycles = firstMatmul;
+    stats.drainCycles = makespan - lastMatmulEnd;
+  }
   stats.instructions = int64_t(executed);
   perf = stats;
   return true;

@@ -63,6 +63,29 @@ TEST(PerfReport, EltwiseComputeTimeComesFromExecutedTileOps) {
   EXPECT_STREQ(d.bound(), "dram");
 }
 
+TEST(PerfReport, FillAndDrainFrameTheMatmuls) {
+  ChipDesc chip = testChip();
+  PerfReport p = runSpec(matmulSpec(64, 256, 64, DataFormat::BFloat16, DataFormat::Float32,
+                                    ttb::MathFidelity::HiFi4),
+                         {zeros({64, 256}), zeros({256, 64})});
+  const DispatchPerf &d = p.dispatches[0];
+  // The first operands come from DRAM; the last product's result is packed and written back.
+  EXPECT_GE(d.fillCycles, chip.dramLatencyCycles);
+  EXPECT_GE(d.drainCycles, chip.dramLatencyCycles / 2);
+  EXPECT_LT(d.fillCycles + d.drainCycles, d.cycles);
+  EXPECT_EQ(p.fillCycles, d.fillCycles);
+  EXPECT_EQ(p.drainCycles, d.drainCycles);
+  std::string json = perfToJson(p);
+  EXPECT_NE(json.find("\"fill_cycles\": " + std::to_string(d.fillCycles)), std::string::npos);
+  EXPECT_NE(json.find("\"drain_cycles\": " + std::to_string(d.drainCycles)), std::string::npos);
+  EXPECT_NE(perfToTable(p).find("before their first tile product"), std::string::npos);
+  // A dispatch without matmuls has neither, and the table says nothing of them.
+  PerfReport copy = runSpec(copySpec({64, 64}, DataFormat::BFloat16), {zeros({64, 64})});
+  EXPECT_EQ(copy.dispatches[0].fillCycles, 0);
+  EXPECT_EQ(copy.dispatches[0].drainCycles, 0);
+  EXPECT_EQ(perfToTable(copy).find("before their first tile product"), std::string::npos);
+}
+
 TEST(PerfReport, NodesSumTheirDispatches) {
   BinarySpec spec = copySpec({64, 64}, DataFormat::BFloat16);
   spec.dispatches.push_back(spec.dispatches[0]);

@@ -23,6 +23,10 @@ struct DispatchPerf {
   bool joined = false;
   int64_t startCycle = 0;   // when the dispatch began in the whole run, after its launch
   int64_t cycles = 0;       // makespan of the dispatch
+  /// From the dispatch's start to the first tile matmul on any core (the wait for the first
+  /// operands), and from the end of the last to the dispatch's end (the epilogue, packing and
+  /// writing the last results); 0 for a dispatch without matmuls.
+  int64_t fillCycles = 0, drainCycles = 0;
   uint64_t macs = 0;
   /// Tile products the kernels skip: a matmul's zero weight tiles, as the compiler counted them,
   /// and its zero activation tiles, as the kernels found them.
@@ -83,6 +87,7 @@ struct PerfReport {
   int64_t cycles = 0;       // the whole run: every dispatch's launch and makespan
   int64_t launchCycles = 0; // of which launching programs and the barriers between their dispatches
   int64_t launches = 0;     // programs launched (dispatches not joined to the one before)
+  int64_t fillCycles = 0, drainCycles = 0; // the dispatches', summed
   uint64_t macs = 0;
   uint64_t skippedTiles = 0;
   int64_t idealMatmulCycles = 0;
