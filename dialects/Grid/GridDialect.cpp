@@ -2,6 +2,7 @@
 #include "Grid/GridOps.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "tessel/runtime/Formats.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -104,12 +105,9 @@ LogicalResult tessel::grid::verifyShards(RankedTensorType type,
   LayoutAttr layout = getLayout(type);
   if (!layout || layout.getSharding() == Sharding::interleaved)
     return success();
-  ArrayRef<int64_t> shape = type.getShape();
-  int64_t rows = 1;
-  for (int64_t d : shape.drop_back(std::min<size_t>(shape.size(), 2)))
-    rows *= d;
-  rows *= shape.size() >= 2 ? llvm::divideCeil(shape[shape.size() - 2], 32) : 1;
-  int64_t cols = shape.empty() ? 1 : llvm::divideCeil(shape.back(), 32);
+  rt::TiledShape tiled =
+      rt::tiledShape(std::vector<int64_t>(type.getShape().begin(), type.getShape().end()));
+  int64_t rows = tiled.batch * tiled.rowsTiles, cols = tiled.colsTiles;
   ArrayRef<int64_t> shard = layout.getShardShape();
   int64_t cores = layout.getCores().size();
   if (layout.getSharding() == Sharding::height_sharded && shard[1] != cols)

@@ -161,23 +161,26 @@ int RunAhead::decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c) {
   };
   if (!exprs.eval(size_t(w[2]), slot, why))
     return fault(w[2]);
-  auto step = [&](int32_t e, int64_t stride, ExprState::Trend &t) {
-    return exprs.evalStepping(size_t(e), runVar, stride, t, why);
-  };
-  // Run `run`'s trends as the run variable steps by `stride`: false on a fault, `failed` its
-  // expression.
+  // Run `run`'s outside, tile and source offset by `evaluate` (their trends, or their values
+  // alone): false on a fault, `failed` its expression.
   int32_t failed = -1;
-  auto trends = [&](int64_t run, RunTrends &p, int64_t stride) {
+  auto evaluateRun = [&](int64_t run, RunTrends &p, auto evaluate) {
     exprs.setVar(runVar, run);
     p.tile = p.src = {0, 0, ExprState::kForever};
-    if (!step(w[9], stride, p.outside))
+    if (!evaluate(w[9], p.outside))
       failed = w[9];
-    else if (p.outside.value == 0 && !step(w[7], stride, p.tile))
+    else if (p.outside.value == 0 && !evaluate(w[7], p.tile))
       failed = w[7];
-    else if (p.outside.value == 0 && !step(w[8], stride, p.src))
+    else if (p.outside.value == 0 && !evaluate(w[8], p.src))
       failed = w[8];
     return failed < 0;
   };
+  auto trends = [&](int64_t stride) {
+    return [&, stride](int32_t e, ExprState::Trend &t) {
+      return exprs.evalStepping(size_t(e), runVar, stride, t, why);
+    };
+  };
+  auto values = [&](int32_t e, ExprState::Trend &t) { return exprs.eval(size_t(e), t.value, why); };
   // The steps for which `p` holds: whether the run is outside must hold along the trend.
   auto lasts = [](const RunTrends &p) {
     return p.outside.slope ? 1 : std::min({p.outside.span, p.tile.span, p.src.span});
@@ -192,7 +195,7 @@ int RunAhead::decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c) {
     if (perRow > 1 && (rowTrends < 3 || rowsCovered >= 2 * rowTrends)) {
       int64_t inRow = std::min(perRow, runs - run), rows = ExprState::kForever;
       for (int64_t j = 0; j < inRow; ++j) {
-        if (!trends(run + j, pieces[size_t(j)], perRow)) {
+        if (!evaluateRun(run + j, pieces[size_t(j)], trends(perRow))) {
           for (int64_t k = 0; k < j; ++k)
             addAt(run + k, pieces[size_t(k)], 0);
           return fault(failed);
@@ -210,18 +213,12 @@ int RunAhead::decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c) {
     }
     RunTrends &p = pieces[0];
     if (followed >= 4 && covered < 3 * followed) {
-      exprs.setVar(runVar, run);
-      p.tile = p.src = {0, 0, ExprState::kForever};
-      if (!exprs.eval(size_t(w[9]), p.outside.value, why))
-        return fault(w[9]);
-      if (p.outside.value == 0 && !exprs.eval(size_t(w[7]), p.tile.value, why))
-        return fault(w[7]);
-      if (p.outside.value == 0 && !exprs.eval(size_t(w[8]), p.src.value, why))
-        return fault(w[8]);
+      if (!evaluateRun(run, p, values))
+        return fault(failed);
       addAt(run++, p, 0);
       continue;
     }
-    if (!trends(run, p, 1))
+    if (!evaluateRun(run, p, trends(1)))
       return fault(failed);
     int64_t n = std::min(lasts(p), runs - run);
     for (int64_t d = 0; d < n; ++d)

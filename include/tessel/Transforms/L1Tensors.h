@@ -65,9 +65,10 @@ std::optional<ResultShards> resultShards(grid::MatmulConfigAttr config, int64_t 
 /// depthwise convolutions, split-K sums), the tile loops (elementwise ops, transposes, concats,
 /// remaps and reshapes that get a dispatch) and softmax (a row of tiles per unit). Where each
 /// core's run of tiles is whole rows it is height-sharded, where it is an equal piece of a row
-/// block-sharded with shards of one row (width-sharded when the tensor is one row of tiles): every core writes its own L1, and a consumer whose
-/// cores take the same tiles (the next elementwise op, the next 1x1 convolution, a residual
-/// add) reads there too. Only where every matmul reading the result computes in one pass.
+/// block-sharded with shards of one row (width-sharded when the tensor is one row of tiles):
+/// every core writes its own L1, and a consumer whose cores take the same tiles (the next
+/// elementwise op, the next 1x1 convolution, a residual add) reads there too. Only where every
+/// matmul reading the result computes in one pass.
 /// Returns how many it sharded.
 int64_t shardResults(mlir::func::FuncOp func, const rt::ChipDesc &chip);
 

@@ -13,12 +13,11 @@ using namespace tessel::rt::test;
 namespace ttb = tessel::ttb;
 
 namespace {
-PerfReport runSpec(BinarySpec spec, std::vector<HostTensor> inputs) {
-  LoadedBinary bin;
+/// The perf report of a run of `spec` on `inputs` (failing the test where it does not run).
+PerfReport perfOf(const BinarySpec &spec, const std::vector<HostTensor> &inputs) {
   std::string error;
-  EXPECT_TRUE(loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error)) << error;
   RunResult r;
-  EXPECT_TRUE(runBinary(bin, inputs, SimOptions(), r, error)) << error;
+  EXPECT_TRUE(runSpec(spec, inputs, SimOptions(), r, error)) << error;
   return r.perf;
 }
 HostTensor zeros(std::vector<int64_t> shape) {
@@ -26,7 +25,7 @@ HostTensor zeros(std::vector<int64_t> shape) {
 }
 /// A 64 x 256 by 256 x 64 bf16 matmul at HiFi4 into f32, on zeros.
 PerfReport runMatmul() {
-  return runSpec(
+  return perfOf(
       matmulSpec(64, 256, 64, DataFormat::BFloat16, DataFormat::Float32, ttb::MathFidelity::HiFi4),
       {zeros({64, 256}), zeros({256, 64})});
 }
@@ -57,7 +56,7 @@ TEST(PerfReport, MatmulRooflineFromMacsAndDramBytes) {
 
 TEST(PerfReport, EltwiseComputeTimeComesFromExecutedTileOps) {
   ChipDesc chip = testChip();
-  PerfReport p = runSpec(copySpec({64, 64}, DataFormat::BFloat16), {zeros({64, 64})});
+  PerfReport p = perfOf(copySpec({64, 64}, DataFormat::BFloat16), {zeros({64, 64})});
   const DispatchPerf &d = p.dispatches[0];
   // Four COPY tiles at the FPU's peak (1024 / 128 cycles each) over the grid.
   EXPECT_EQ(d.flops, 4.0 * kTileElems);
@@ -82,7 +81,7 @@ TEST(PerfReport, FillAndDrainFrameTheMatmuls) {
   EXPECT_NE(json.find("\"drain_cycles\": " + std::to_string(d.drainCycles)), std::string::npos);
   EXPECT_NE(perfToTable(p).find("before their first tile product"), std::string::npos);
   // A dispatch without matmuls has neither, and the table says nothing of them.
-  PerfReport copy = runSpec(copySpec({64, 64}, DataFormat::BFloat16), {zeros({64, 64})});
+  PerfReport copy = perfOf(copySpec({64, 64}, DataFormat::BFloat16), {zeros({64, 64})});
   EXPECT_EQ(copy.dispatches[0].fillCycles, 0);
   EXPECT_EQ(copy.dispatches[0].drainCycles, 0);
   EXPECT_EQ(perfToTable(copy).find("before their first tile product"), std::string::npos);
@@ -93,7 +92,7 @@ TEST(PerfReport, NodesSumTheirDispatches) {
   spec.dispatches.push_back(spec.dispatches[0]);
   spec.dispatches[1].location = "other";
   spec.dispatches.push_back(spec.dispatches[0]);
-  PerfReport p = runSpec(spec, {zeros({64, 64})});
+  PerfReport p = perfOf(spec, {zeros({64, 64})});
   ASSERT_EQ(p.nodes.size(), 2u);
   EXPECT_EQ(p.nodes[0].location, "node");
   EXPECT_EQ(p.nodes[0].dispatches, 2);

@@ -188,13 +188,10 @@ TEST(ReadRuns, AFaultIsMetAtItsRun) {
       tag(T::Const), -1, tag(T::Mul),      0,  tag(T::Add),      0, tag(T::Var),   4,
       tag(T::Const), 33, tag(T::FloorDiv), 0,  tag(T::Add),      0, tag(T::FloorDiv), 0,
       tag(T::Const), 1,  tag(T::Mod),      0,  tag(T::Add),      0};
-  LoadedBinary bin;
   std::string error;
   RunResult result;
-  ASSERT_TRUE(loadBinaryFromBytes(buildBinary(tableSpec(runsReader(64, 16, offset))), testChip(),
-                                  bin, error))
-      << error;
-  EXPECT_FALSE(runBinary(bin, tableAndIds(), SimOptions(), result, error));
+  EXPECT_FALSE(runSpec(tableSpec(runsReader(64, 16, offset)), tableAndIds(), SimOptions(), result,
+                       error));
   EXPECT_NE(error.find("divides by 0"), std::string::npos) << error;
 }
 
