@@ -24,9 +24,7 @@ static LogicalResult verifyDataMovementThread(Operation *op) {
 
 /// A block-float tile's values share exponents by blocks: a read cannot move part of one.
 static LogicalResult verifySplittable(Operation *op, Value cb) {
-  tile::DataFormat format = cbTileType(cb).getFormat();
-  if (format == tile::DataFormat::bfp8_b || format == tile::DataFormat::bfp4_b ||
-      format == tile::DataFormat::bfp2_b)
+  if (tile::isBlockFloat(cbTileType(cb).getFormat()))
     return op->emitOpError("cannot split block-float tiles into spans");
   return success();
 }

@@ -23,6 +23,12 @@ int64_t tileBytes(DataFormat format);
 inline bool isWideDst(DataFormat format) {
   return format == DataFormat::f32 || format == DataFormat::int32;
 }
+/// Whether `format` shares exponents between blocks of a tile's values (bfp8_b, bfp4_b, bfp2_b),
+/// so that only whole tiles can be moved.
+inline bool isBlockFloat(DataFormat format) {
+  return format == DataFormat::bfp8_b || format == DataFormat::bfp4_b ||
+         format == DataFormat::bfp2_b;
+}
 } // namespace tessel::tile
 
 #endif

@@ -35,21 +35,18 @@ int mantissaBits(tile::DataFormat format) {
   }
 }
 
-bool isBlockFloat(tile::DataFormat format) {
-  return format == tile::DataFormat::bfp8_b || format == tile::DataFormat::bfp4_b;
-}
-
-/// Whether every reader of `v` is a matmul that takes it as an operand, and `v` is a model input
-/// (the runtime packs it), a matmul's result or an elementwise op's (their kernels pack any
-/// format); softmax's row loop and the hand-built kernels (attention, norms) write the format
-/// they read.
+/// Whether every reader of `v` is a matmul that takes it as an operand or as the residual its
+/// tiles add to the product's (whole tiles, as the product's), and `v` is a model input (the
+/// runtime packs it), a matmul's result or an elementwise op's (their kernels pack any format);
+/// softmax's row loop and the hand-built kernels (attention, norms) write the format they read.
 bool onlyMatmulsRead(Value v) {
   Operation *producer = v.getDefiningOp();
   if (producer && !isa<graph::MatMulOp, graph::UnaryOp, graph::BinaryOp, graph::WhereOp>(producer))
     return false;
   return llvm::all_of(v.getUses(), [&](OpOperand &use) {
     auto mm = dyn_cast<graph::MatMulOp>(use.getOwner());
-    return mm && (use.get() == mm.getLhs() || use.get() == mm.getRhs()) &&
+    return mm && (use.get() == mm.getLhs() || use.get() == mm.getRhs() ||
+                  use.get() == mm.getResidual()) &&
            mm.getLhs() != mm.getRhs();
   });
 }
@@ -110,14 +107,16 @@ struct AssignPrecisionPass : tessel::impl::AssignPrecisionBase<AssignPrecisionPa
       auto mm = dyn_cast<graph::MatMulOp>(op);
       if (!mm)
         return;
-      for (Value operand : {mm.getLhs(), mm.getRhs()}) {
+      for (Value operand : {mm.getLhs(), mm.getRhs(), mm.getResidual()}) {
+        if (!operand)
+          continue;
         if (!isa<FloatType>(cast<RankedTensorType>(operand.getType()).getElementType()))
           continue;
         // An activation goes block-float only where matmuls alone read it, whole tiles at a
         // time: a gather's runs would split a block's shared exponents.
         tile::DataFormat format = p.weights;
         if (!operand.getDefiningOp<graph::ConstantOp>()) {
-          if (!isBlockFloat(format) || !onlyMatmulsRead(operand))
+          if (!tile::isBlockFloat(format) || !onlyMatmulsRead(operand))
             continue;
           format = tile::DataFormat::bfp8_b;
         }

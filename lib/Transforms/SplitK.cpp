@@ -12,6 +12,10 @@ using namespace tessel;
 bool tessel::splittable(graph::MatMulOp op) {
   ArrayRef<int64_t> out = op.getType().getShape(), lhs = op.getLhs().getType().getShape();
   auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
+  // The reader gathers the split lhs, which it cannot do from block-float tiles (noc.read_span).
+  grid::LayoutAttr lhsLayout = grid::getLayout(op.getLhs().getType());
+  if (lhsLayout && tile::isBlockFloat(lhsLayout.getFormat()))
+    return false;
   return out.size() == 4 && out[0] == 1 && out[1] == 1 && lhs.back() % 32 == 0 &&
          rhsType.getRank() == 3 && rhsType.getDimSize(0) == 1 && !op.getResidual() &&
          op.getRhs().getDefiningOp<graph::ConstantOp>();

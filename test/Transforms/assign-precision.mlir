@@ -37,7 +37,8 @@ func.func @mlp(%x: tensor<64x128xf32>) -> tensor<64x32xf32> {
 }
 
 // -----
-// An activation that an add reads too keeps bf16: only matmuls read block-float tiles. A weight
+// An activation that an add reads too keeps bf16: only matmuls read block-float tiles (as
+// operands or residuals). A weight
 // two matmuls share, one of them kept bf16, is bf16 (the wider).
 // BFP8-LABEL: func.func @shared
 // BFP8: graph.constant {{.*}} : tensor<64x64xf32, #grid.layout<tile 32x32, bfp8_b
@@ -50,4 +51,19 @@ func.func @shared(%x: tensor<64x64xf32>) -> tensor<64x64xf32> {
   %b = graph.matmul %a, %w : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32> loc("fc2")
   %y = graph.binary add %x, %b : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32> loc("res")
   return %y : tensor<64x64xf32>
+}
+
+// -----
+// A residual stream that matmuls read as lhs and as the residual their product adds to (whole
+// tiles both) goes bfp8_b, and so does the residual the first one reads; what the model
+// returns stays bf16.
+// BFP8-LABEL: func.func @residual
+// BFP8: %[[A:.*]] = graph.matmul {{.*}} then relu {{.*}} -> tensor<64x64xf32, #grid.layout<tile 32x32, bfp8_b
+// BFP8: graph.matmul %[[A]], %{{.*}} plus %[[A]] then relu {{.*}} : (tensor<64x64xf32, #grid.layout<tile 32x32, bfp8_b, {{.*}}>>, tensor<64x64xf32, #grid.layout<tile 32x32, bfp8_b, {{.*}}>>, tensor<64x64xf32, #grid.layout<tile 32x32, bfp8_b, {{.*}}>>) -> tensor<64x64xf32, #grid.layout<tile 32x32, bf16
+func.func @residual(%x: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %w1 = graph.constant dense<0.5> : tensor<64x64xf32> loc("w1")
+  %w2 = graph.constant dense<0.25> : tensor<64x64xf32> loc("w2")
+  %a = graph.matmul %x, %w1 plus %x then relu : (tensor<64x64xf32>, tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32> loc("fc1")
+  %b = graph.matmul %a, %w2 plus %a then relu : (tensor<64x64xf32>, tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32> loc("fc2")
+  return %b : tensor<64x64xf32>
 }

@@ -223,11 +223,12 @@ func.func @l1_and_dram(%x: tensor<32x64xf32>, %z: tensor<8192x8192xf32>) -> (ten
 // CHECK: %[[W:.*]] = graph.constant {{.*}} : tensor<4x1152x256xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
 // CHECK: %[[P:.*]] = graph.matmul %[[L]], %[[W]] {grid.config = #grid.matmul_config<grid = [1, 8], cores = [8, 1], {{.*}}, groups = 4, lhs = gather{{.*}}>} : {{.*}} -> tensor<1x4x49x256xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
 // CHECK: graph.reduce sum %[[P]], %{{.*}} then relu {axes = array<i64: 1>} : {{.*}} -> tensor<1x1x49x256xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>
-// The ops that replace it compute as tt-assign-precision chose for it (here LoFi).
+// In bfp4 the ReLU's result, which only the matmul reads, is bfp8_b, whose tiles the reader
+// cannot gather: no split.
 // BFP4-LABEL: func.func @split_k
-// BFP4: graph.remap {{.*}}grid.compute = #grid.compute<dst = bf16, fidelity = LoFi>
-// BFP4: graph.matmul {{.*}}grid.compute = #grid.compute<dst = bf16, fidelity = LoFi>, grid.config = #grid.matmul_config<{{.*}}groups = 8
-// BFP4: graph.reduce sum {{.*}}grid.compute = #grid.compute<dst = bf16, fidelity = LoFi>
+// BFP4: graph.matmul %{{.*}}, %{{.*}}, %{{.*}} then relu {grid.compute = #grid.compute<dst = bf16, fidelity = LoFi>, grid.config
+// BFP4-NOT: graph.reduce
+// BFP4: return
 // NOSPLIT-LABEL: func.func @split_k
 // NOSPLIT: graph.matmul %{{.*}}, %{{.*}}, %{{.*}} then relu {grid.config
 // NOSPLIT-NOT: graph.reduce
@@ -237,6 +238,21 @@ func.func @split_k(%x: tensor<1x1x49x4608xf32>, %b: tensor<256xf32>) -> tensor<1
   %h = graph.unary relu %x : tensor<1x1x49x4608xf32> -> tensor<1x1x49x4608xf32>
   %y = graph.matmul %h, %w, %b then relu : (tensor<1x1x49x4608xf32>, tensor<1x4608x256xf32>, tensor<256xf32>) -> tensor<1x1x49x256xf32>
   return %y : tensor<1x1x49x256xf32>
+}
+
+// -----
+
+// The same with the ReLU's result returned too, so that it stays bf16 in bfp4: the ops that
+// replace the matmul compute as tt-assign-precision chose for it (here LoFi).
+// BFP4-LABEL: func.func @split_k_bf16_lhs
+// BFP4: graph.remap {{.*}}grid.compute = #grid.compute<dst = bf16, fidelity = LoFi>
+// BFP4: graph.matmul {{.*}}grid.compute = #grid.compute<dst = bf16, fidelity = LoFi>, grid.config = #grid.matmul_config<{{.*}}groups = 8
+// BFP4: graph.reduce sum {{.*}}grid.compute = #grid.compute<dst = bf16, fidelity = LoFi>
+func.func @split_k_bf16_lhs(%x: tensor<1x1x49x4608xf32>, %b: tensor<256xf32>) -> (tensor<1x1x49x256xf32>, tensor<1x1x49x4608xf32>) {
+  %w = graph.constant dense<0.01> : tensor<1x4608x256xf32>
+  %h = graph.unary relu %x : tensor<1x1x49x4608xf32> -> tensor<1x1x49x4608xf32>
+  %y = graph.matmul %h, %w, %b then relu : (tensor<1x1x49x4608xf32>, tensor<1x4608x256xf32>, tensor<256xf32>) -> tensor<1x1x49x256xf32>
+  return %y, %h : tensor<1x1x49x256xf32>, tensor<1x1x49x4608xf32>
 }
 
 // -----

@@ -401,7 +401,10 @@ def AssignPrecision : Pass<"tt-assign-precision", "mlir::ModuleOp"> {
     fidelity follows the precision: HiFi4 for `fp32` and `bf16`, HiFi2 for `bfp8`, LoFi for
     `bfp4`. The constant weights a matmul reads (a convolution's too, once it is a matmul) take
     the precision's format: bfp8_b or bfp4_b tiles, which the binary stores packed as the chip's
-    packer packs them; a weight two matmuls ask different formats of gets the wider. Option
+    packer packs them; a weight two matmuls ask different formats of gets the wider. So do, in
+    bfp8_b, the activations that only matmuls read whole tiles of, as an operand or as the
+    residual added to the product (a ResNet's residual stream between its blocks); an activation
+    a gather, a norm or an elementwise op reads stays bf16. Option
     `overrides` (`tt-compile --precision-override`) gives the ops whose ONNX node names match a
     glob another precision; the last match wins.
 

@@ -27,7 +27,8 @@ namespace tessel {
 inline constexpr int64_t kSplits[] = {2, 4, 8};
 
 /// Whether `op` has the form a split applies to: a rank-4 matmul over one group of one batch
-/// ([1,1,M,K] x [1,K,N]) with constant weights, K a whole number of tiles, and no residual.
+/// ([1,1,M,K] x [1,K,N]) with constant weights, K a whole number of tiles, no residual, and an
+/// lhs the reader can gather (not block-float).
 bool splittable(graph::MatMulOp op);
 
 /// Cycles of the reduce that sums `splits` partial products of `p`'s output tiles and applies
