@@ -1,6 +1,7 @@
 #include "NoC/NoCOps.h"
 #include "Grid/GridOps.h"
 #include "Tile/TileOps.h"
+#include "mlir/IR/Matchers.h"
 
 #include <limits>
 
@@ -192,7 +193,12 @@ LogicalResult CBTileNonzeroOp::verify() {
 
 LogicalResult BarrierOp::verify() { return verifyDataMovementThread(*this); }
 LogicalResult FlushOp::verify() { return verifyDataMovementThread(*this); }
-LogicalResult MulticastOp::verify() { return verifyDataMovementThread(*this); }
+LogicalResult MulticastOp::verify() {
+  APInt noc;
+  if (getNoc() && matchPattern(getNoc(), m_ConstantInt(&noc)) && noc.getZExtValue() > 1)
+    return emitOpError("names NoC ") << noc.getZExtValue() << "; the chip has NoCs 0 and 1";
+  return verifyDataMovementThread(*this);
+}
 
 LogicalResult SemaphoreWaitOp::verify() {
   if (getSemAttr().getInt() < 0)

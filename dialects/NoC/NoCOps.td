@@ -267,16 +267,20 @@ def NoC_MulticastOp : NoC_Op<"mcast"> {
   let summary = "Writes a published tile into the same CB of every core of a rectangle";
   let description = [{
     Coordinates are relative to the dispatch's core range; the rectangle is inclusive and the
-    destination slot is relative to each receiver's write pointer.
+    destination slot is relative to each receiver's write pointer. The packet travels over NoC 1,
+    or over the NoC `noc` names, 0 or 1, which may differ from core to core (tt-metal's
+    multicasts take either NoC): senders that share a row or column of links spread their
+    packets over both.
 
     ```mlir
     noc.mcast %cb[%s] over (%x0, %y0) to (%x1, %y1) slot %d : !noc.cb<!tile.tile<32x32, bf16>, 2>
+    noc.mcast %cb[%s] over (%x0, %y0) to (%x1, %y1) slot %d on noc %n : !noc.cb<!tile.tile<32x32, bf16>, 2>
     ```
   }];
   let arguments = (ins NoC_CircularBufferType:$cb, Index:$slot, Index:$x0, Index:$y0,
-                   Index:$x1, Index:$y1, Index:$dstSlot);
+                   Index:$x1, Index:$y1, Index:$dstSlot, Optional<Index>:$noc);
   let assemblyFormat = [{
-    $cb `[` $slot `]` `over` ` ` `(` $x0 `,` $y0 `)` `to` ` ` `(` $x1 `,` $y1 `)` `slot` $dstSlot attr-dict `:` qualified(type($cb))
+    $cb `[` $slot `]` `over` ` ` `(` $x0 `,` $y0 `)` `to` ` ` `(` $x1 `,` $y1 `)` `slot` $dstSlot (`on` `noc` $noc^)? attr-dict `:` qualified(type($cb))
   }];
   let hasVerifier = 1;
 }

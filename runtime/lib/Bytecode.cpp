@@ -17,7 +17,7 @@ const OpInfo kOps[kNumOps] = {
     {"SEM_INC", 4},    {"NOC_MCAST", 7},  {"DST_BINARY", 4},
     {"NOC_READ_SPAN", 9}, {"CB_LOAD_INDEX", 5}, {"NOC_FLUSH", 0}, {"CB_TILE_NONZERO", 4},
     {"NOC_WRITE0", 4}, {"PACK_ACC", 3}, {"MATMUL_BT", 5}, {"NOC_READ_RUNS", 12},
-    {"PACK_RELU", 3},
+    {"PACK_RELU", 3}, {"NOC_MCAST_ON", 8},
 };
 // See operandKinds() in Bytecode.h for the letters.
 const char *const kOperandKinds[kNumOps] = {
@@ -25,7 +25,7 @@ const char *const kOperandKinds[kNumOps] = {
     "",       "",     "",    "cecee",   "BGcecee", "Uer", "cee",  "cee",
     "RDAcee", "eeer", "ece", "se",      "eesr",    "ceeeeee", "Beee", "beeceeeer",
     "vceer",  "",     "vcer",  "cebe",    "ece",     "cecee",
-    "bcevrrreeerA", "ece",
+    "bcevrrreeerA", "ece", "ceeeeeee",
 };
 } // namespace
 

@@ -109,6 +109,7 @@ DispatchRunner::Step DispatchRunner::step(Thread &t) {
   case Op::NocBarrier:
   case Op::NocFlush:
   case Op::NocMcast:
+  case Op::NocMcastOn:
   case Op::NocReadSpan:
   case Op::NocReadRuns:
     return execNoc(t, op, w);
@@ -407,12 +408,16 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
     busy(t, 1, "NOC");
     return Step::Ran;
   }
-  // NOC_MCAST cb, slot, x0, y0, x1, y1, dst_slot
+  // NOC_MCAST cb, slot, x0, y0, x1, y1, dst_slot (NOC_MCAST_ON: and noc)
   CircularBuffer &cb = t.core->cbs[size_t(w[0])];
-  int64_t v[6];
-  for (int i = 0; i < 6; ++i)
+  int64_t v[7] = {0, 0, 0, 0, 0, 0, 1};
+  for (int i = 0; i < (op == Op::NocMcastOn ? 7 : 6); ++i)
     if (!arg(t, i, v[i]))
       return Step::Failed;
+  if (v[6] != 0 && v[6] != 1) {
+    fail(t, "NOC_MCAST_ON over NoC " + std::to_string(v[6]) + ": the chip has NoCs 0 and 1");
+    return Step::Failed;
+  }
   // The source is a reserved slot, as in tt-metal: the sender multicasts before it publishes the
   // tile, so its own consumer cannot pop it while the multicast still reads it.
   const float *src = cb.writeSlot(v[0]);
@@ -454,7 +459,7 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
   int64_t bytes = tileBytes(cb.format());
   // The source slot is read out as the packet leaves; without a departure time from the
   // multicast tree, a flush waits for it to land, as a barrier would.
-  for (int64_t arrival : noc.multicast(1, self, nodes, t.time, bytes)) {
+  for (int64_t arrival : noc.multicast(int(v[6]), self, nodes, t.time, bytes)) {
     t.pending = std::max(t.pending, arrival);
     t.flushed = std::max(t.flushed, arrival);
   }

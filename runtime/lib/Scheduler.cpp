@@ -136,6 +136,7 @@ std::unique_ptr<PreparedDispatch> prepareDispatch(const ttb::Binary &binary,
         p->cbReadInLane[size_t(w[0])] = false;
         break;
       case Op::NocMcast:
+      case Op::NocMcastOn:
         p->cbReadInLane[size_t(w[0])] = false;
         break;
       case Op::NocRead:

@@ -161,9 +161,10 @@ public:
   void writeUnits(int64_t tilesPerUnit, mlir::Value cb, mlir::AffineExpr tile);
   void semWait(int64_t sem, mlir::Value value);
   void semInc(mlir::Value x, mlir::Value y, int64_t sem, int64_t n);
-  /// Multicasts reserved slot `slot` of `cb` into the same slot of the cores of a rectangle.
+  /// Multicasts reserved slot `slot` of `cb` into the same slot of the cores of a rectangle,
+  /// over NoC `noc` (0 or 1; without it, NoC 1).
   void multicast(mlir::Value cb, mlir::Value slot, mlir::Value x0, mlir::Value y0,
-                 mlir::Value x1, mlir::Value y1);
+                 mlir::Value x1, mlir::Value y1, mlir::Value noc = {});
   mlir::Value get(mlir::Value cb, mlir::Value slot);
   void acquireDst();
   void releaseDst();

@@ -248,8 +248,9 @@ void DispatchBuilder::semInc(Value x, Value y, int64_t sem, int64_t n) {
   b.create<noc::SemaphoreIncOp>(loc, b.getI64IntegerAttr(sem), b.getI64IntegerAttr(n), x, y);
 }
 
-void DispatchBuilder::multicast(Value cb, Value slot, Value x0, Value y0, Value x1, Value y1) {
-  b.create<noc::MulticastOp>(loc, cb, slot, x0, y0, x1, y1, slot);
+void DispatchBuilder::multicast(Value cb, Value slot, Value x0, Value y0, Value x1, Value y1,
+                                Value noc) {
+  b.create<noc::MulticastOp>(loc, cb, slot, x0, y0, x1, y1, slot, noc);
 }
 
 void DispatchBuilder::reserve(Value cb, int64_t n) {

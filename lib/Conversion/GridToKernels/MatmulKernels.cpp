@@ -30,6 +30,8 @@ struct Sharing {
   AffineExpr rotation;         // where the senders start in the core's group
   AffineExpr memberX, memberY; // of member d1
   AffineExpr x0, y0, x1, y1;   // the multicast rectangle, the sender's own core included
+  /// The NoC the core's multicasts take; null: NoC 1.
+  AffineExpr noc;
 };
 
 /// Semaphores of one multicast operand: every core counts into `ready` on each sender of a
@@ -45,7 +47,10 @@ struct Semaphores {
 /// one-dimensional one, the whole rectangle shares the operand. The senders move along their
 /// row (column, rectangle) from chunk to chunk, and the rows (columns) start at different
 /// places, so that the DRAM responses of the senders of one chunk travel different NoC links.
-static Sharing sharingOf(MLIRContext *ctx, grid::MatmulConfigAttr config, bool lhs) {
+/// Where `spreadNocs`, cores whose x + y is even multicast over NoC 0: the senders of a row
+/// (column, rectangle) alternate, so that each NoC's links carry half their packets.
+static Sharing sharingOf(MLIRContext *ctx, grid::MatmulConfigAttr config, bool lhs,
+                         bool spreadNocs) {
   int64_t w = config.getCoresX(), h = config.getCoresY();
   AffineExpr c = getAffineDimExpr(0, ctx), k = getAffineDimExpr(1, ctx);
   // The rectangles of groups are stacked in y: `top` is the core's group's first row and
@@ -56,6 +61,10 @@ static Sharing sharingOf(MLIRContext *ctx, grid::MatmulConfigAttr config, bool l
   AffineExpr local = grouped ? c % (w * h) : c;
   auto constant = [&](int64_t v) { return getAffineConstantExpr(v, ctx); };
   Sharing s;
+  // (x + y) mod 2, written with fewer terms: the same as c mod 2 for an odd width, and as
+  // (c + y) mod 2 for an even one.
+  if (spreadNocs)
+    s.noc = w % 2 ? c % 2 : (c + y) % 2;
   if (!config.isMulticast())
     return s;
   if (config.isTwoDimensional()) {
@@ -140,7 +149,8 @@ static void feedChunk(DispatchBuilder &db, Value cb, Value g, int64_t total,
     db.loop(pieceTiles, [&](Value i) {
       auto send = [&] {
         db.multicast(cb, slotOf(piece, i), db.apply(s.x0, core), db.apply(s.y0, core),
-                     db.apply(s.x1, core), db.apply(s.y1, core));
+                     db.apply(s.x1, core), db.apply(s.y1, core),
+                     s.noc ? db.apply(s.noc, core) : Value());
       };
       if (stored)
         db.loop(stored(slotOf(piece, i)), [&](Value) { send(); });
@@ -544,8 +554,11 @@ void MatmulKernels::build() {
   bool anyTiles = llvm::is_contained(l.rowReads, false);
 
   AffineExpr batch = m.batch, row0 = m.row0, col0 = m.col0;
-  Sharing shareA = sharingOf(ctx, config, /*lhs=*/true);
-  Sharing shareB = sharingOf(ctx, config, /*lhs=*/false);
+  bool rhsInL1 =
+      grid::getLayout(db.input(1).getType()).getMemory() == grid::MemorySpace::l1;
+  bool spreadNocs = matmulPlan(config).spreadsMulticasts(rhsInL1);
+  Sharing shareA = sharingOf(ctx, config, /*lhs=*/true, spreadNocs);
+  Sharing shareB = sharingOf(ctx, config, /*lhs=*/false, spreadNocs);
   // d0 = core, d1 = pass, d2 = chunk, d3 = piece, d4 = index within the piece.
   AffineExpr ch = getAffineDimExpr(2, ctx), piece = getAffineDimExpr(3, ctx),
              i = getAffineDimExpr(4, ctx);

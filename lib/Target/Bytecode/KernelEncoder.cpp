@@ -204,7 +204,7 @@ LogicalResult KernelEncoder::encodeOp(Operation &o) {
       return emitError(v.getLoc(), "buffer is not an argument of the dispatch");
     return it->second;
   };
-  auto exprs = [&](std::initializer_list<Value> values,
+  auto exprs = [&](ArrayRef<Value> values,
                    SmallVectorImpl<int32_t> &out) -> LogicalResult {
     for (Value v : values) {
       FailureOr<int32_t> e = expr(v);
@@ -328,11 +328,16 @@ LogicalResult KernelEncoder::encodeOp(Operation &o) {
       .Case([&](noc::MulticastOp m) -> LogicalResult {
         FailureOr<int32_t> cb = cbId(m.getCb());
         SmallVector<int32_t> e;
-        if (failed(cb) || failed(exprs({m.getSlot(), m.getX0(), m.getY0(), m.getX1(), m.getY1(),
-                                        m.getDstSlot()},
-                                       e)))
+        SmallVector<Value> operands = {m.getSlot(), m.getX0(), m.getY0(),
+                                       m.getX1(),   m.getY1(), m.getDstSlot()};
+        if (m.getNoc())
+          operands.push_back(m.getNoc());
+        if (failed(cb) || failed(exprs(operands, e)))
           return failure();
-        emit({op(Opc::NocMcast), *cb, e[0], e[1], e[2], e[3], e[4], e[5]});
+        if (m.getNoc())
+          emit({op(Opc::NocMcastOn), *cb, e[0], e[1], e[2], e[3], e[4], e[5], e[6]});
+        else
+          emit({op(Opc::NocMcast), *cb, e[0], e[1], e[2], e[3], e[4], e[5]});
         return success();
       })
       .Case([&](noc::SemaphoreWaitOp s) -> LogicalResult {

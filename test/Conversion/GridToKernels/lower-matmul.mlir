@@ -4,7 +4,8 @@
 // chunk of the lhs is one piece of whole rows, too few to hide a single sender's reads, so it is
 // cut into two pieces of 2x2 tiles and both cores of the row send one: each reads its piece,
 // announces room to the other (semaphore 0), waits for the other's room, multicasts its piece
-// over the row and raises the other's semaphore 1, which each waits for. Each reads its piece
+// over the row (the cores whose x + y is even over NoC 0, the others over NoC 1, so that both
+// NoCs' links carry the row's packets) and raises the other's semaphore 1, which each waits for. Each reads its piece
 // of chunk 1 into the other half of cb 0 while chunk 0 lands. Columns share the rhs the same
 // way on the writer thread (semaphores 2 and 3). The output buffer holds the whole block: the
 // first chunk's subblocks are packed at their places in it, the second chunk's added to them
@@ -12,6 +13,7 @@
 // CHECK-DAG: #[[FIRST_READ:.*]] = affine_map<(d0) -> (-(((-d0 + 2) ceildiv 2 + d0 ceildiv 2) floordiv 2) + 1)>
 // CHECK-DAG: #[[NOT_ME:.*]] = affine_map<(d0, d1) -> (((d0 - d1 + (d1 floordiv 2) * 3) mod 2) ceildiv 2)>
 // CHECK-DAG: #[[ROW:.*]] = affine_map<(d0) -> (d0 floordiv 2)>
+// CHECK-DAG: #[[NOC:.*]] = affine_map<(d0) -> ((d0 + d0 floordiv 2) mod 2)>
 // CHECK-DAG: #[[SENDER_X:.*]] = affine_map<(d0, d1) -> ((d1 + d0 floordiv 2) mod 2)>
 // CHECK-DAG: #[[A_NOT_LAST:.*]] = affine_map<(d0) -> ((-d0 + 1) ceildiv 2)>
 // CHECK-DAG: #[[COL:.*]] = affine_map<(d0) -> (d0 mod 2)>
@@ -41,8 +43,9 @@
 // CHECK: noc.barrier
 // CHECK-NEXT: noc.sem_wait 0, %c1
 // CHECK-NEXT: scf.for %{{.*}} = %c0 to %c4 step %c1 {
+// CHECK-NEXT: %[[N:.*]] = affine.apply #[[NOC]](%[[CORE]])
 // CHECK-NEXT: %[[Y:.*]] = affine.apply #[[ROW]](%[[CORE]])
-// CHECK: noc.mcast %[[CBA]][%{{.*}}] over{{ ?}}(%c0, %[[Y]]) to{{ ?}}(%c1, %[[Y]])
+// CHECK: noc.mcast %[[CBA]][%{{.*}}] over{{ ?}}(%c0, %[[Y]]) to{{ ?}}(%c1, %[[Y]]) slot %{{.*}} on noc %[[N]] :
 // CHECK: noc.barrier
 // CHECK: noc.sem_inc 1, 1
 // CHECK-NEXT: %[[MORE:.*]] = affine.apply #[[A_NOT_LAST]](%[[G]])
@@ -103,12 +106,13 @@ func.func @two_dimensional(%a: tensor<128x256xf32>, %b: tensor<256x128xf32>) -> 
 
 // One row of output tiles over a 4x1 rectangle: the whole rectangle shares the lhs (the sender of
 // chunk g is core g mod 4), each core reads its own rhs column; one K chunk, so no partial sums.
+// The rhs reads' DRAM responses fill NoC 0: the multicasts stay on NoC 1.
 // CHECK-LABEL: func.func @one_dimensional
 // CHECK: grid.dispatch "matmul" on <(0, 0) to{{ ?}}(3, 0)>
 // CHECK: noc.cb 2 : !noc.cb<!tile.tile<32x32, bf16>, 2>
 // CHECK-NOT: noc.cb 3
 // CHECK: noc.kernel reader {
-// CHECK: noc.mcast %{{.*}} over{{ ?}}(%c0, %c0) to{{ ?}}(%c3, %c0)
+// CHECK: noc.mcast %{{.*}} over{{ ?}}(%c0, %c0) to{{ ?}}(%c3, %c0) slot %{{[0-9]+}} : !noc.cb
 // CHECK: noc.kernel compute {
 // CHECK-NOT: tile.copy
 // CHECK: noc.kernel writer {

@@ -84,9 +84,11 @@ func.func @mcast_matmul(%a: tensor<64x64xf32, #l>, %b: tensor<64x64xf32, #l>) ->
       // A write may take NoC 0.
       // CHECK: noc.write %[[O]][%{{.*}}] into %{{.*}}[%{{.*}}] over noc0 : !noc.cb<!tile.tile<32x32, bf16>, 2>
       noc.write %cbo[%c0] into %out[%id] over noc0 : !noc.cb<!tile.tile<32x32, bf16>, 2>, tensor<64x64xf32, #l>
-      // Writers may multicast as well.
+      // Writers may multicast as well, over either NoC.
       // CHECK: noc.mcast %[[O]]
       noc.mcast %cbo[%c0] over (%c0, %c0) to (%c0, %c0) slot %c0 : !noc.cb<!tile.tile<32x32, bf16>, 2>
+      // CHECK: noc.mcast %[[O]][%{{.*}}] over{{ ?}}(%{{.*}}, %{{.*}}) to{{ ?}}(%{{.*}}, %{{.*}}) slot %{{.*}} on noc %{{.*}} : !noc.cb<!tile.tile<32x32, bf16>, 2>
+      noc.mcast %cbo[%c0] over (%c0, %c0) to (%c0, %c0) slot %c0 on noc %c0 : !noc.cb<!tile.tile<32x32, bf16>, 2>
       noc.barrier
       // CHECK: noc.cb_pop %[[O]], 1
       noc.cb_pop %cbo, 1 : !noc.cb<!tile.tile<32x32, bf16>, 2>

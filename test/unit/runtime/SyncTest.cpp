@@ -91,12 +91,15 @@ TEST(Sync, PopWithoutTilesIsARuntimeError) {
       << error;
 }
 
+namespace {
 // Core 0 reads one tile into its cb 0 and, once every core has reserved a
 // slot there (semaphore 0 on core 0), multicasts it from its reserved slot into
 // the cb 0 of the other cores before publishing it; semaphore 1 then lets the
 // receivers' readers publish it. Each core copies the tile to output tile `core`.
-TEST(Sync, SemaphoresAndMulticast) {
-  const int n = 4;
+// The multicast is a NOC_MCAST, or with `noc` >= 0 a NOC_MCAST_ON over that NoC.
+constexpr int kMcastCores = 4;
+bool runMulticast(int noc, RunResult &r, std::string &error) {
+  const int n = kMcastCores;
   BinarySpec spec = copySpec({32, 32 * n}, DataFormat::BFloat16, n - 1, 0);
   spec.buffers[0].shape = {32, 32};
   spec.dispatches[0].semaphores = 2;
@@ -112,7 +115,10 @@ TEST(Sync, SemaphoresAndMulticast) {
   reader.emit(Op::NocRead, {0, zero, 0, zero});
   reader.emit(Op::NocBarrier);
   reader.emit(Op::SemWait, {0, count});
-  reader.emit(Op::NocMcast, {0, zero, one, zero, last, zero, zero});
+  if (noc < 0)
+    reader.emit(Op::NocMcast, {0, zero, one, zero, last, zero, zero});
+  else
+    reader.emit(Op::NocMcastOn, {0, zero, one, zero, last, zero, zero, reader.constant(noc)});
   reader.emit(Op::NocBarrier);
   size_t inner = reader.loop(5, count);
   reader.emit(Op::SemInc, {reader.var(5), zero, 1, 1});
@@ -129,17 +135,48 @@ TEST(Sync, SemaphoresAndMulticast) {
   HostTensor x{"x", {32, 32}, std::vector<float>(1024)};
   for (size_t i = 0; i < x.data.size(); ++i)
     x.data[i] = float(i);
-  RunResult r;
-  std::string error;
-  ASSERT_TRUE(run(spec, {x}, r, error)) << error;
+  if (!run(spec, {x}, r, error))
+    return false;
   const HostTensor &y = r.outputs[0];
   for (int c = 0; c < n; ++c)
     for (int i = 0; i < 32; ++i)
       for (int j = 0; j < 32; ++j)
-        ASSERT_EQ(y.data[size_t(i * 32 * n + c * 32 + j)],
-                  roundToFormat(x.data[size_t(i * 32 + j)], DataFormat::BFloat16))
-            << c << " " << i << " " << j;
+        if (y.data[size_t(i * 32 * n + c * 32 + j)] !=
+            roundToFormat(x.data[size_t(i * 32 + j)], DataFormat::BFloat16)) {
+          error = "core " + std::to_string(c) + " has a wrong value at " + std::to_string(i) +
+                  ", " + std::to_string(j);
+          return false;
+        }
+  return true;
+}
+} // namespace
+
+TEST(Sync, SemaphoresAndMulticast) {
+  RunResult r;
+  std::string error;
+  ASSERT_TRUE(runMulticast(-1, r, error)) << error;
   // One DRAM read; the multicast is counted once on the NoC.
   EXPECT_EQ(r.perf.dispatches[0].dramBytesRead, 2048);
-  EXPECT_EQ(r.perf.dispatches[0].nocBytes, 2048 + 2048 * n + 2048);
+  EXPECT_EQ(r.perf.dispatches[0].nocBytes, 2048 + 2048 * kMcastCores + 2048);
+}
+
+// NOC_MCAST_ON over NoC 1 is NOC_MCAST; over NoC 0 the packet goes +x from core 0, the other way
+// round the row, and lands at other times.
+TEST(Sync, MulticastOverEitherNoc) {
+  RunResult plain, noc1, noc0;
+  std::string error;
+  ASSERT_TRUE(runMulticast(-1, plain, error)) << error;
+  ASSERT_TRUE(runMulticast(1, noc1, error)) << error;
+  ASSERT_TRUE(runMulticast(0, noc0, error)) << error;
+  EXPECT_EQ(noc1.perf.dispatches[0].cycles, plain.perf.dispatches[0].cycles);
+  EXPECT_NE(noc0.perf.dispatches[0].cycles, plain.perf.dispatches[0].cycles);
+  EXPECT_EQ(noc0.outputs[0].data, plain.outputs[0].data);
+}
+
+TEST(Sync, MulticastOverANocTheChipLacksFails) {
+  RunResult r;
+  std::string error;
+  EXPECT_FALSE(runMulticast(2, r, error));
+  EXPECT_NE(error.find("NOC_MCAST_ON over NoC 2: the chip has NoCs 0 and 1"), std::string::npos)
+      << error;
 }

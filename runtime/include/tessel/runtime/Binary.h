@@ -17,7 +17,7 @@ namespace tessel::rt {
 // 6: host ops (host_ops, host_values, TensorSignature.from_host). 7: Dispatch.joined (programs
 // of several dispatches). 8: HostOp.body (host Loops with a run-time trip count). 9: generated
 // (random tensors the runtime draws).
-constexpr uint32_t kSchemaVersion = 10;
+constexpr uint32_t kSchemaVersion = 11;
 
 /// The buffer of an input or output signature that has none: an empty tensor (a dim of 0), which
 /// holds no data, or an output a host op computes.

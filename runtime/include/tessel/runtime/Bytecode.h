@@ -55,8 +55,11 @@ enum class Op : int32_t {
   // PACK of each value's ReLU (UNARY relu's values) as it converts them: the packer's ReLU
   // stage (tt-metal's pack_relu_config, which its matmuls use for a fused ReLU), at PACK's cost.
   PackRelu = 31,
+  // NOC_MCAST over the NoC its last operand gives, 0 or 1 (NOC_MCAST takes NoC 1): tt-metal's
+  // multicasts may take either NoC, and the senders of a row may alternate.
+  NocMcastOn = 32,
 };
-inline constexpr int32_t kNumOps = 32;
+inline constexpr int32_t kNumOps = 33;
 /// Runs NOC_READ_RUNS walks at most: a tile's values, one by one.
 inline constexpr int32_t kMaxReadRuns = 1024;
 
