@@ -103,8 +103,16 @@ LogicalResult CBPutOp::verify() {
   return success();
 }
 
+/// A NoC number known at compile time must name one of the chip's two NoCs.
+static LogicalResult verifyNocNumber(Operation *op, Value noc) {
+  APInt n;
+  if (noc && matchPattern(noc, m_ConstantInt(&n)) && n.getZExtValue() > 1)
+    return op->emitOpError("names NoC ") << n.getZExtValue() << "; the chip has NoCs 0 and 1";
+  return success();
+}
+
 LogicalResult ReadOp::verify() {
-  if (failed(verifyDataMovementThread(*this)))
+  if (failed(verifyDataMovementThread(*this)) || failed(verifyNocNumber(*this, getNoc())))
     return failure();
   return verifyBufferFormat(*this, getBuffer(), getCb());
 }
@@ -194,9 +202,8 @@ LogicalResult CBTileNonzeroOp::verify() {
 LogicalResult BarrierOp::verify() { return verifyDataMovementThread(*this); }
 LogicalResult FlushOp::verify() { return verifyDataMovementThread(*this); }
 LogicalResult MulticastOp::verify() {
-  APInt noc;
-  if (getNoc() && matchPattern(getNoc(), m_ConstantInt(&noc)) && noc.getZExtValue() > 1)
-    return emitOpError("names NoC ") << noc.getZExtValue() << "; the chip has NoCs 0 and 1";
+  if (failed(verifyNocNumber(*this, getNoc())))
+    return failure();
   return verifyDataMovementThread(*this);
 }
 

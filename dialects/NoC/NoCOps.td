@@ -88,14 +88,19 @@ def NoC_CBPutOp : NoC_Op<"cb_put"> {
 def NoC_ReadOp : NoC_Op<"read"> {
   let summary = "Asynchronous read of a DRAM tile into a reserved CB slot";
   let description = [{
-    `tile` is the tile's linear index in the tensor (see docs/ttb-format.md).
+    `tile` is the tile's linear index in the tensor (see docs/ttb-format.md). The request and
+    the response travel over NoC 0, or over the NoC `noc` names, 0 or 1, which may differ from
+    core to core (tt-metal's reads take either NoC): cores that read at once spread their
+    responses over both NoCs' links.
 
     ```mlir
     noc.read %a[%t] into %cb[%s] : tensor<64x64xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 4>
+    noc.read %a[%t] into %cb[%s] on noc %n : tensor<64x64xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 4>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$buffer, Index:$tile, NoC_CircularBufferType:$cb, Index:$slot);
-  let assemblyFormat = "$buffer `[` $tile `]` `into` $cb `[` $slot `]` attr-dict `:` type($buffer) `,` qualified(type($cb))";
+  let arguments = (ins AnyRankedTensor:$buffer, Index:$tile, NoC_CircularBufferType:$cb, Index:$slot,
+                   Optional<Index>:$noc);
+  let assemblyFormat = "$buffer `[` $tile `]` `into` $cb `[` $slot `]` (`on` `noc` $noc^)? attr-dict `:` type($buffer) `,` qualified(type($cb))";
   let hasVerifier = 1;
 }
 

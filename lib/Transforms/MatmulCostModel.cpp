@@ -351,7 +351,7 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
     // rows below it the long way round the torus, through every other row of the column. The
     // y links of each column carry those bytes of every group's chunk; half of them where the
     // senders alternate NoCs (NoC0's go +y, the other way round).
-    const double wrappedShare = plan.spreadsMulticasts(p.rhsInL1) ? 0.5 : 1.0;
+    const double wrappedShare = plan.spreadsOverNocs(p.rhsInL1, p.outInL1) ? 0.5 : 1.0;
     auto wrapped = [&](const Operand &o) {
       int64_t h = o.group > 1 && (!twoD || &o != &a) ? plan.coresY : 1;
       if (h == 1 || h == chip.gridY)

@@ -250,10 +250,10 @@ private:
 
   // TileMemory.cpp: when a request for `bytes` of tile `tile` of buffer `buf`, issued now by
   // `t`, lands; counts the bytes.
-  /// When a read's data lands: over NoC 0, or with `nearer` over the NoC whose route from the
-  /// tile's home to the core has fewer hops (NoC 0 on a tie).
+  /// When a read's data lands: over NoC `noc` (0 or 1), or with `nearer` over the NoC whose route
+  /// from the tile's home to the core has fewer hops (NoC 0 on a tie).
   int64_t readLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes,
-                    bool nearer = false);
+                    bool nearer = false, int noc = 0);
   /// When a write over NoC `noc` lands (acknowledged); `departed` gets when it has left the
   /// core's L1.
   int64_t writeLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes, int64_t &departed,

@@ -104,6 +104,7 @@ DispatchRunner::Step DispatchRunner::step(Thread &t) {
   case Op::CbTileNonzero:
     return execTileNonzero(t, w);
   case Op::NocRead:
+  case Op::NocReadOn:
   case Op::NocWrite:
   case Op::NocWrite0:
   case Op::NocBarrier:
@@ -361,8 +362,8 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
     return execReadSpan(t, w);
   if (op == Op::NocReadRuns)
     return execReadRuns(t, w);
-  if (op == Op::NocRead || op == Op::NocWrite || op == Op::NocWrite0) {
-    bool read = op == Op::NocRead;
+  if (op == Op::NocRead || op == Op::NocReadOn || op == Op::NocWrite || op == Op::NocWrite0) {
+    bool read = op == Op::NocRead || op == Op::NocReadOn;
     uint32_t buf = uint32_t(read ? w[0] : w[2]);
     CircularBuffer &cb = t.core->cbs[size_t(read ? w[2] : w[0])];
     // The operands in code order: a read's tile and slot, a write's slot and tile.
@@ -370,6 +371,15 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
     if (!arg(t, 0, first) || !arg(t, 1, second))
       return Step::Failed;
     int64_t tile = read ? first : second, slot = read ? second : first;
+    int64_t readNoc = 0;
+    if (op == Op::NocReadOn) {
+      if (!arg(t, 2, readNoc))
+        return Step::Failed;
+      if (readNoc != 0 && readNoc != 1) {
+        fail(t, "NOC_READ_ON over NoC " + std::to_string(readNoc) + ": the chip has NoCs 0 and 1");
+        return Step::Failed;
+      }
+    }
     if (tile < 0 || tile >= state.dram.tiles(buf)) {
       const ttb::Buffer *b = state.binary.buffers()->Get(buf);
       fail(t, "tile " + std::to_string(tile) + " out of range of buffer " +
@@ -390,7 +400,7 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
       }
       copyIntoSlot(*t.core, cb, slotData, readInLane(buf, cb, *t.core), slotData, dramTile,
                    kTileElems);
-      landed = readLands(t, buf, tile, bytes);
+      landed = readLands(t, buf, tile, bytes, /*nearer=*/false, int(readNoc));
     } else {
       const float *slotData = cb.readSlot(slot);
       if (!slotData) {

@@ -140,6 +140,7 @@ std::unique_ptr<PreparedDispatch> prepareDispatch(const ttb::Binary &binary,
         p->cbReadInLane[size_t(w[0])] = false;
         break;
       case Op::NocRead:
+      case Op::NocReadOn:
       case Op::NocReadSpan:
       case Op::NocReadRuns:
         p->bufferRead[size_t(w[0])] = true;

@@ -13,22 +13,22 @@
 namespace tessel::rt {
 
 int64_t DispatchRunner::readLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes,
-                                  bool nearer) {
-  NocModel &noc = state.noc;
-  NocNode self = noc.worker(t.core->x, t.core->y);
+                                  bool nearer, int noc) {
+  NocModel &nocs = state.noc;
+  NocNode self = nocs.worker(t.core->x, t.core->y);
   int channel;
   NocNode home = homeOf(buf, tile, channel);
   stats.nocBytes += bytes;
   // A read's request and its response travel the same NoC.
-  int which = nearer && noc.hops(1, home, self) < noc.hops(0, home, self) ? 1 : 0;
-  int64_t ready = t.time + noc.hops(which, self, home) * chip.nocHopCycles;
+  int which = !nearer ? noc : nocs.hops(1, home, self) < nocs.hops(0, home, self) ? 1 : 0;
+  int64_t ready = t.time + nocs.hops(which, self, home) * chip.nocHopCycles;
   if (channel >= 0) {
     ready = state.dramTiming.serve(channel, ready, bytes) + state.dramTiming.latency();
     stats.dramBytesRead += bytes;
   } else {
     stats.l1BytesRead += bytes;
   }
-  return noc.send(which, home, self, ready, bytes);
+  return nocs.send(which, home, self, ready, bytes);
 }
 
 int64_t DispatchRunner::writeLands(const Thread &t, uint32_t buf, int64_t tile, int64_t bytes,

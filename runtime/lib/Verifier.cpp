@@ -628,7 +628,7 @@ private:
       if (span && lastCb && blockFloat(lastCb->format()))
         return fail(at + ": " + opName(op) + " cannot split tiles of block-float cb " +
                     std::to_string(lastCb->id()));
-      if ((op == int32_t(Op::NocRead) || op == int32_t(Op::NocWrite) ||
+      if ((op == int32_t(Op::NocRead) || op == int32_t(Op::NocReadOn) || op == int32_t(Op::NocWrite) ||
            op == int32_t(Op::NocWrite0) || span) &&
           lastCb) {
         const ttb::Buffer *b = bin.buffers()->Get(d.buffers()->Get(size_t(lastBuf)));

@@ -132,10 +132,10 @@ public:
   void push(mlir::Value cb, int64_t n);
   void wait(mlir::Value cb, int64_t n);
   void pop(mlir::Value cb, int64_t n);
-  /// Reads a tile into a slot; with `firstRow` only its first row, all the FPU uses of a tile
-  /// it broadcasts by rows.
+  /// Reads a tile into a slot, over NoC `noc` (0 or 1; without it, NoC 0); with `firstRow` only
+  /// its first row, all the FPU uses of a tile it broadcasts by rows.
   void read(mlir::Value buffer, mlir::Value tile, mlir::Value cb, mlir::Value slot,
-            bool firstRow = false);
+            bool firstRow = false, mlir::Value noc = {});
   /// Writes a tile of a slot, over NoC 0 with `noc0` (else NoC 1).
   void write(mlir::Value cb, mlir::Value slot, mlir::Value buffer, mlir::Value tile,
              bool noc0 = false);

@@ -194,14 +194,17 @@ struct MatmulPlan {
   /// Compute tests each lhs tile and skips the products of those that are all zeros.
   bool skipZeroLhs = false;
 
-  /// Whether its multicasts spread over both NoCs, each sender's on the NoC of its core's
-  /// parity, rather than all over NoC 1: all but those of a grid whose cores each read their own
-  /// rhs from DRAM, whose responses fill NoC 0's links. Measured on ResNet-50 at batch 1 with
-  /// every multicast spread: the grids that share the rhs (its first stages) 1.05 to 1.25x
-  /// faster, in bf16 and bfp4, and those that read it for themselves (its last stage) 1.05 to
-  /// 1.2x slower.
-  bool spreadsMulticasts(bool rhsInL1) const {
-    return multicast && (gridN == 1 || gridM > 1 || rhsInL1);
+  /// Whether its multicasts and its operands' DRAM reads spread over both NoCs, each core's on
+  /// the NoC of its parity, rather than all over NoC 1 and NoC 0: where the product stays in L1,
+  /// but not in a grid whose cores each read their own rhs from DRAM, whose responses fill NoC
+  /// 0's links. Measured on ResNet-50 at batch 1 with every multicast spread: the grids that
+  /// share the rhs (its first stages) 1.05 to 1.25x faster, in bf16 and bfp4, and those that
+  /// read it for themselves (its last stage) 1.05 to 1.2x slower; with every DRAM read spread
+  /// too, two-dimensional grids (its third stage) another 1.05 to 1.1x faster. A 2048^3 bfp4
+  /// matmul, whose product goes to DRAM over both NoCs, took 84.0k cycles, 92.0k with its
+  /// multicasts spread and 95.2k with its reads too.
+  bool spreadsOverNocs(bool rhsInL1, bool outInL1) const {
+    return multicast && coresX * coresY > 1 && outInL1 && (gridN == 1 || gridM > 1 || rhsInL1);
   }
 
   /// Whether deferWrites applies: several passes of several chunks.

@@ -265,9 +265,10 @@ void DispatchBuilder::wait(Value cb, int64_t n) {
 void DispatchBuilder::pop(Value cb, int64_t n) {
   b.create<noc::CBPopOp>(loc, cb, b.getI64IntegerAttr(n));
 }
-void DispatchBuilder::read(Value buffer, Value tileIdx, Value cb, Value slot, bool firstRow) {
+void DispatchBuilder::read(Value buffer, Value tileIdx, Value cb, Value slot, bool firstRow,
+                           Value noc) {
   if (!firstRow) {
-    b.create<noc::ReadOp>(loc, buffer, tileIdx, cb, slot);
+    b.create<noc::ReadOp>(loc, buffer, tileIdx, cb, slot, noc);
     return;
   }
   Value zero = index(0);

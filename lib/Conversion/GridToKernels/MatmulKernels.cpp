@@ -30,7 +30,7 @@ struct Sharing {
   AffineExpr rotation;         // where the senders start in the core's group
   AffineExpr memberX, memberY; // of member d1
   AffineExpr x0, y0, x1, y1;   // the multicast rectangle, the sender's own core included
-  /// The NoC the core's multicasts take; null: NoC 1.
+  /// The NoC the core's multicasts and DRAM reads take; null: NoC 1 and NoC 0.
   AffineExpr noc;
 };
 
@@ -47,8 +47,9 @@ struct Semaphores {
 /// one-dimensional one, the whole rectangle shares the operand. The senders move along their
 /// row (column, rectangle) from chunk to chunk, and the rows (columns) start at different
 /// places, so that the DRAM responses of the senders of one chunk travel different NoC links.
-/// Where `spreadNocs`, cores whose x + y is even multicast over NoC 0: the senders of a row
-/// (column, rectangle) alternate, so that each NoC's links carry half their packets.
+/// Where `spreadNocs`, cores whose x + y is even multicast over NoC 0 and read from DRAM over it,
+/// the others over NoC 1: the senders of a row (column, rectangle) alternate, so that each
+/// NoC's links carry half their packets and half the responses.
 static Sharing sharingOf(MLIRContext *ctx, grid::MatmulConfigAttr config, bool lhs,
                          bool spreadNocs) {
   int64_t w = config.getCoresX(), h = config.getCoresY();
@@ -556,7 +557,9 @@ void MatmulKernels::build() {
   AffineExpr batch = m.batch, row0 = m.row0, col0 = m.col0;
   bool rhsInL1 =
       grid::getLayout(db.input(1).getType()).getMemory() == grid::MemorySpace::l1;
-  bool spreadNocs = matmulPlan(config).spreadsMulticasts(rhsInL1);
+  bool outInL1 =
+      grid::getLayout(db.output(0).getType()).getMemory() == grid::MemorySpace::l1;
+  bool spreadNocs = matmulPlan(config).spreadsOverNocs(rhsInL1, outInL1);
   Sharing shareA = sharingOf(ctx, config, /*lhs=*/true, spreadNocs);
   Sharing shareB = sharingOf(ctx, config, /*lhs=*/false, spreadNocs);
   // d0 = core, d1 = pass, d2 = chunk, d3 = piece, d4 = index within the piece.
@@ -635,7 +638,12 @@ void MatmulKernels::build() {
           Value t = db.apply(tileOfChunk, {db.core(), chunk, pc, ix});
           if (input == 0 && l.gather)
             return emitTileGather(db, *l.gather, db.input(0), t, cb, slot);
-          db.read(db.input(input), t, cb, slot);
+          // From DRAM over the core's NoC, as its multicasts: the responses of the cores that
+          // read at once load both NoCs' links.
+          bool fromDram = grid::getLayout(db.input(input).getType()).getMemory() !=
+                          grid::MemorySpace::l1;
+          Value noc = share.noc && fromDram ? db.apply(share.noc, db.core()) : Value();
+          db.read(db.input(input), t, cb, slot, /*firstRow=*/false, noc);
         },
         [&](Value pc, Value ix) {
           AffineExpr p0 = getAffineDimExpr(0, ctx), i1 = getAffineDimExpr(1, ctx);

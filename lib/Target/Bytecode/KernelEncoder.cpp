@@ -274,9 +274,15 @@ LogicalResult KernelEncoder::encodeOp(Operation &o) {
       .Case([&](noc::ReadOp r) -> LogicalResult {
         FailureOr<int32_t> buf = buffer(r.getBuffer()), cb = cbId(r.getCb());
         SmallVector<int32_t> e;
-        if (failed(buf) || failed(cb) || failed(exprs({r.getTile(), r.getSlot()}, e)))
+        SmallVector<Value> operands = {r.getTile(), r.getSlot()};
+        if (r.getNoc())
+          operands.push_back(r.getNoc());
+        if (failed(buf) || failed(cb) || failed(exprs(operands, e)))
           return failure();
-        emit({op(Opc::NocRead), *buf, e[0], *cb, e[1]});
+        if (r.getNoc())
+          emit({op(Opc::NocReadOn), *buf, e[0], *cb, e[1], e[2]});
+        else
+          emit({op(Opc::NocRead), *buf, e[0], *cb, e[1]});
         return success();
       })
       .Case([&](noc::WriteOp w) -> LogicalResult {

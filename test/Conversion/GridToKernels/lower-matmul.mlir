@@ -4,8 +4,8 @@
 // chunk of the lhs is one piece of whole rows, too few to hide a single sender's reads, so it is
 // cut into two pieces of 2x2 tiles and both cores of the row send one: each reads its piece,
 // announces room to the other (semaphore 0), waits for the other's room, multicasts its piece
-// over the row (the cores whose x + y is even over NoC 0, the others over NoC 1, so that both
-// NoCs' links carry the row's packets) and raises the other's semaphore 1, which each waits for. Each reads its piece
+// over the row (on NoC 1: the block's writes to DRAM take both NoCs) and raises the other's
+// semaphore 1, which each waits for. Each reads its piece
 // of chunk 1 into the other half of cb 0 while chunk 0 lands. Columns share the rhs the same
 // way on the writer thread (semaphores 2 and 3). The output buffer holds the whole block: the
 // first chunk's subblocks are packed at their places in it, the second chunk's added to them
@@ -13,7 +13,6 @@
 // CHECK-DAG: #[[FIRST_READ:.*]] = affine_map<(d0) -> (-(((-d0 + 2) ceildiv 2 + d0 ceildiv 2) floordiv 2) + 1)>
 // CHECK-DAG: #[[NOT_ME:.*]] = affine_map<(d0, d1) -> (((d0 - d1 + (d1 floordiv 2) * 3) mod 2) ceildiv 2)>
 // CHECK-DAG: #[[ROW:.*]] = affine_map<(d0) -> (d0 floordiv 2)>
-// CHECK-DAG: #[[NOC:.*]] = affine_map<(d0) -> ((d0 + d0 floordiv 2) mod 2)>
 // CHECK-DAG: #[[SENDER_X:.*]] = affine_map<(d0, d1) -> ((d1 + d0 floordiv 2) mod 2)>
 // CHECK-DAG: #[[A_NOT_LAST:.*]] = affine_map<(d0) -> ((-d0 + 1) ceildiv 2)>
 // CHECK-DAG: #[[COL:.*]] = affine_map<(d0) -> (d0 mod 2)>
@@ -43,9 +42,8 @@
 // CHECK: noc.barrier
 // CHECK-NEXT: noc.sem_wait 0, %c1
 // CHECK-NEXT: scf.for %{{.*}} = %c0 to %c4 step %c1 {
-// CHECK-NEXT: %[[N:.*]] = affine.apply #[[NOC]](%[[CORE]])
 // CHECK-NEXT: %[[Y:.*]] = affine.apply #[[ROW]](%[[CORE]])
-// CHECK: noc.mcast %[[CBA]][%{{.*}}] over{{ ?}}(%c0, %[[Y]]) to{{ ?}}(%c1, %[[Y]]) slot %{{.*}} on noc %[[N]] :
+// CHECK: noc.mcast %[[CBA]][%{{.*}}] over{{ ?}}(%c0, %[[Y]]) to{{ ?}}(%c1, %[[Y]]) slot %{{[0-9]+}} :
 // CHECK: noc.barrier
 // CHECK: noc.sem_inc 1, 1
 // CHECK-NEXT: %[[MORE:.*]] = affine.apply #[[A_NOT_LAST]](%[[G]])
@@ -263,8 +261,10 @@ func.func @config_does_not_tile(%a: tensor<32x64xf32>, %b: tensor<64x32xf32>) ->
 // pieces of 2x4 tiles, one per core, so that all four read at once. Every core announces room to
 // each sender other than itself (semaphore 2), waits for the three others, multicasts its piece
 // (slots 8 (core mod 4) + i) and raises their semaphore 3; then it waits for the three pieces it
-// did not send.
+// did not send. Its product stays in L1: the even cores read and multicast over NoC 0, the odd
+// ones over NoC 1.
 // CHECK-DAG: #[[PIECE_SLOT:.*]] = affine_map<(d0, d1) -> (d0 + d1 * 8 - (d1 floordiv 4) * 32)>
+// CHECK-DAG: #[[NOC:.*]] = affine_map<(d0) -> ((d0 + d0 floordiv 4) mod 2)>
 // CHECK-DAG: #[[NOT_ME:.*]] = affine_map<(d0, d1) -> (((d0 - d1) mod 4) ceildiv 4)>
 // CHECK-DAG: #[[SENDER_X:.*]] = affine_map<(d0) -> (d0 mod 4)>
 // CHECK-LABEL: func.func @spread_over_senders
@@ -274,7 +274,8 @@ func.func @config_does_not_tile(%a: tensor<32x64xf32>, %b: tensor<64x32xf32>) ->
 // CHECK-NEXT: noc.cb_reserve %[[CBB]], 32
 // CHECK-NEXT: scf.for %[[I:.*]] = %c0 to %c8 step %c1 {
 // CHECK-NEXT: %[[S:.*]] = affine.apply #[[PIECE_SLOT]](%[[I]], %[[CORE]])
-// CHECK-NEXT: noc.read %{{.*}}[%[[S]]] into %[[CBB]][%[[S]]]
+// CHECK-NEXT: %[[N:.*]] = affine.apply #[[NOC]](%[[CORE]])
+// CHECK-NEXT: noc.read %{{.*}}[%[[S]]] into %[[CBB]][%[[S]]] on noc %[[N]] :
 // CHECK: scf.for %[[Q:.*]] = %c0 to %c4 step %c1 {
 // CHECK-NEXT: %[[NM:.*]] = affine.apply #[[NOT_ME]](%[[Q]], %[[CORE]])
 // CHECK-NEXT: scf.for %{{.*}} = %c0 to %[[NM]] step %c1 {
@@ -282,15 +283,15 @@ func.func @config_does_not_tile(%a: tensor<32x64xf32>, %b: tensor<64x32xf32>) ->
 // CHECK-NEXT: noc.sem_inc 2, 1 at (%[[X]], %c0)
 // CHECK: noc.barrier
 // CHECK-NEXT: noc.sem_wait 2, %c3
-// CHECK: noc.mcast %[[CBB]][%{{.*}}] over (%c0, %c0) to (%c3, %c0)
+// CHECK: noc.mcast %[[CBB]][%{{.*}}] over (%c0, %c0) to (%c3, %c0) slot %{{.*}} on noc %{{.*}} :
 // CHECK: noc.barrier
 // CHECK-NEXT: scf.for %{{.*}} = %c0 to %c3 step %c1 {
 // CHECK: noc.sem_inc 3, 1
 // CHECK: noc.sem_wait 3, %c3
 // CHECK-NEXT: noc.cb_push %[[CBB]], 32
-func.func @spread_over_senders(%a: tensor<128x256xf32>, %b: tensor<256x128xf32>) -> tensor<128x128xf32> {
-  %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [4, 1], cores = [4, 1], block = [1, 4], subblock = [1, 4], k_chunk = 8>} : (tensor<128x256xf32>, tensor<256x128xf32>) -> tensor<128x128xf32>
-  return %0 : tensor<128x128xf32>
+func.func @spread_over_senders(%a: tensor<128x256xf32>, %b: tensor<256x128xf32>) -> tensor<128x128xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>> {
+  %0 = graph.matmul %a, %b {grid.config = #grid.matmul_config<grid = [4, 1], cores = [4, 1], block = [1, 4], subblock = [1, 4], k_chunk = 8>} : (tensor<128x256xf32>, tensor<256x128xf32>) -> tensor<128x128xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
+  return %0 : tensor<128x128xf32, #grid.layout<tile 32x32, bf16, l1, interleaved>>
 }
 
 // -----

@@ -444,6 +444,25 @@ func.func @mcast_on_a_third_noc(%x: tensor<32x32xf32, #l>) {
 // -----
 
 #l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @read_on_a_third_noc(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    %cb = noc.cb 0 : !noc.cb<!tile.tile<32x32, f32>, 2>
+    noc.kernel reader {
+      %c0 = arith.constant 0 : index
+      %c2 = arith.constant 2 : index
+      // expected-error @+1 {{'noc.read' op names NoC 2; the chip has NoCs 0 and 1}}
+      noc.read %in[%c0] into %cb[%c0] on noc %c2 : tensor<32x32xf32, #l>, !noc.cb<!tile.tile<32x32, f32>, 2>
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
 func.func @sem_inc_zero(%x: tensor<32x32xf32, #l>) {
   %e = grid.empty : tensor<32x32xf32, #l>
   %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)

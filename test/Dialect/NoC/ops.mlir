@@ -34,6 +34,8 @@ func.func @mcast_matmul(%a: tensor<64x64xf32, #l>, %b: tensor<64x64xf32, #l>) ->
       noc.cb_reserve %cba, 2 : !noc.cb<!tile.tile<32x32, bf16>, 4>
       // CHECK: noc.read %{{.*}}[%{{.*}}] into %[[A]][%{{.*}}] : tensor<64x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>, !noc.cb<!tile.tile<32x32, bf16>, 4>
       noc.read %in0[%y] into %cba[%c0] : tensor<64x64xf32, #l>, !noc.cb<!tile.tile<32x32, bf16>, 4>
+      // CHECK: noc.read %{{.*}}[%{{.*}}] into %[[A]][%{{.*}}] on noc %{{.*}} : tensor<64x64xf32, #grid.layout<tile 32x32, bf16, dram, interleaved>>, !noc.cb<!tile.tile<32x32, bf16>, 4>
+      noc.read %in0[%y] into %cba[%c0] on noc %c1 : tensor<64x64xf32, #l>, !noc.cb<!tile.tile<32x32, bf16>, 4>
       // CHECK: noc.barrier
       noc.barrier
       // CHECK: noc.sem_wait 0, %{{.*}}{{$}}

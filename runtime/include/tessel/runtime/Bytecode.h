@@ -58,8 +58,11 @@ enum class Op : int32_t {
   // NOC_MCAST over the NoC its last operand gives, 0 or 1 (NOC_MCAST takes NoC 1): tt-metal's
   // multicasts may take either NoC, and the senders of a row may alternate.
   NocMcastOn = 32,
+  // NOC_READ over the NoC its last operand gives, 0 or 1 (NOC_READ takes NoC 0), request and
+  // response alike: tt-metal's reads may take either NoC.
+  NocReadOn = 33,
 };
-inline constexpr int32_t kNumOps = 33;
+inline constexpr int32_t kNumOps = 34;
 /// Runs NOC_READ_RUNS walks at most: a tile's values, one by one.
 inline constexpr int32_t kMaxReadRuns = 1024;
 
