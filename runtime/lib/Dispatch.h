@@ -231,6 +231,15 @@ private:
     value = t.record[1 + k];
     return true;
   }
+  /// The NoC an instruction's expression operand `k` names: 0 or 1, else the thread fails.
+  bool nocArg(Thread &t, int k, int64_t &noc) {
+    if (!arg(t, k, noc))
+      return false;
+    if (noc == 0 || noc == 1)
+      return true;
+    return fail(t, std::string(opName(t.program->code[t.pc])) + " over NoC " +
+                       std::to_string(noc) + ": the chip has NoCs 0 and 1");
+  }
   bool fail(Thread &t, const std::string &msg);
   void wake(Core &core);
   Core *coreAt(Thread &t, int64_t rx, int64_t ry);

@@ -372,14 +372,8 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
       return Step::Failed;
     int64_t tile = read ? first : second, slot = read ? second : first;
     int64_t readNoc = 0;
-    if (op == Op::NocReadOn) {
-      if (!arg(t, 2, readNoc))
-        return Step::Failed;
-      if (readNoc != 0 && readNoc != 1) {
-        fail(t, "NOC_READ_ON over NoC " + std::to_string(readNoc) + ": the chip has NoCs 0 and 1");
-        return Step::Failed;
-      }
-    }
+    if (op == Op::NocReadOn && !nocArg(t, 2, readNoc))
+      return Step::Failed;
     if (tile < 0 || tile >= state.dram.tiles(buf)) {
       const ttb::Buffer *b = state.binary.buffers()->Get(buf);
       fail(t, "tile " + std::to_string(tile) + " out of range of buffer " +
@@ -421,13 +415,11 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
   // NOC_MCAST cb, slot, x0, y0, x1, y1, dst_slot (NOC_MCAST_ON: and noc)
   CircularBuffer &cb = t.core->cbs[size_t(w[0])];
   int64_t v[7] = {0, 0, 0, 0, 0, 0, 1};
-  for (int i = 0; i < (op == Op::NocMcastOn ? 7 : 6); ++i)
+  for (int i = 0; i < 6; ++i)
     if (!arg(t, i, v[i]))
       return Step::Failed;
-  if (v[6] != 0 && v[6] != 1) {
-    fail(t, "NOC_MCAST_ON over NoC " + std::to_string(v[6]) + ": the chip has NoCs 0 and 1");
+  if (op == Op::NocMcastOn && !nocArg(t, 6, v[6]))
     return Step::Failed;
-  }
   // The source is a reserved slot, as in tt-metal: the sender multicasts before it publishes the
   // tile, so its own consumer cannot pop it while the multicast still reads it.
   const float *src = cb.writeSlot(v[0]);
