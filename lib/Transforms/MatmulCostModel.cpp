@@ -349,16 +349,14 @@ MatmulCost cost::estimate(const rt::ChipDesc &chip, const MatmulProblem &p,
                            (bL1Bytes + chunkBytes) / l1All;
     // Multicasts go -x, -y (NoC1): from a sender above its rectangle's last row they reach the
     // rows below it the long way round the torus, through every other row of the column. The
-    // y links of each column carry those bytes of every group's chunk; half of them where the
-    // senders alternate NoCs (NoC0's go +y, the other way round).
-    const double wrappedShare = plan.spreadsOverNocs(p.rhsInL1, p.outInL1) ? 0.5 : 1.0;
+    // y links of each column carry those bytes of every group's chunk.
     auto wrapped = [&](const Operand &o) {
       int64_t h = o.group > 1 && (!twoD || &o != &a) ? plan.coresY : 1;
       if (h == 1 || h == chip.gridY)
         return 0.0;
       double chunk = double(o.rows * o.cols) * o.tileBytes * double(o.readers) /
                      (twoD ? double(plan.coresX) : 1.0);
-      return wrappedShare * chunk * double(h - 1) / double(h) / flit;
+      return chunk * double(h - 1) / double(h) / flit;
     };
     auto supply = [&](const Operand &o) {
       // Readers spread over the rectangle's columns (the lhs senders of a two-dimensional grid

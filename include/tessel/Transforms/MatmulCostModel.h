@@ -177,6 +177,10 @@ struct MatmulProblem {
   bool readsResidualLocally(const struct MatmulPlan &plan) const;
 };
 
+/// Matmuls estimated shorter spread their multicasts and DRAM reads over both NoCs
+/// (MatmulPlan::spreadsOverNocs).
+inline constexpr int64_t kSpreadNocsBelowCycles = 20000;
+
 /// The same fields as #grid.matmul_config.
 struct MatmulPlan {
   int64_t gridM = 1, gridN = 1, coresX = 1, coresY = 1;
@@ -195,16 +199,20 @@ struct MatmulPlan {
   bool skipZeroLhs = false;
 
   /// Whether its multicasts and its operands' DRAM reads spread over both NoCs, each core's on
-  /// the NoC of its parity, rather than all over NoC 1 and NoC 0: where the product stays in L1,
-  /// but not in a grid whose cores each read their own rhs from DRAM, whose responses fill NoC
-  /// 0's links. Measured on ResNet-50 at batch 1 with every multicast spread: the grids that
-  /// share the rhs (its first stages) 1.05 to 1.25x faster, in bf16 and bfp4, and those that
-  /// read it for themselves (its last stage) 1.05 to 1.2x slower; with every DRAM read spread
-  /// too, two-dimensional grids (its third stage) another 1.05 to 1.1x faster. A 2048^3 bfp4
-  /// matmul, whose product goes to DRAM over both NoCs, took 84.0k cycles, 92.0k with its
-  /// multicasts spread and 95.2k with its reads too.
-  bool spreadsOverNocs(bool rhsInL1, bool outInL1) const {
-    return multicast && coresX * coresY > 1 && outInL1 && (gridN == 1 || gridM > 1 || rhsInL1);
+  /// the NoC of its parity, rather than all over NoC 1 and NoC 0: in a short matmul (estimated
+  /// below kSpreadNocsBelowCycles) whose product stays in L1, but not in a grid whose cores each
+  /// read their own rhs from DRAM, whose responses fill NoC 0's links. A short matmul waits on
+  /// each chunk's multicasts, which one NoC's links serialise; a long one streams, and its
+  /// multicasts over NoC 0 take the links the DRAM responses need. Measured on ResNet-50 at
+  /// batch 1 (every matmul short) with every multicast spread: the grids that share the rhs
+  /// (its first stages) 1.05 to 1.25x faster, in bf16 and bfp4, and those that read it for
+  /// themselves (its last stage) 1.05 to 1.2x slower; with every DRAM read spread too,
+  /// two-dimensional grids (its third stage) another 1.05 to 1.1x faster. Long ones spread: at
+  /// batch 16 in bf16 3,709.2 -> 3,763.2 us, the BERT-Large layer 1,842.7 -> 1,865.0 us; a
+  /// 2048^3 bfp4 matmul whose product goes to DRAM over both NoCs 84.0k -> 95.2k cycles.
+  bool spreadsOverNocs(bool rhsInL1, bool outInL1, int64_t estimatedCycles) const {
+    return multicast && coresX * coresY > 1 && outInL1 &&
+           estimatedCycles < kSpreadNocsBelowCycles && (gridN == 1 || gridM > 1 || rhsInL1);
   }
 
   /// Whether deferWrites applies: several passes of several chunks.

@@ -559,7 +559,7 @@ void MatmulKernels::build() {
       grid::getLayout(db.input(1).getType()).getMemory() == grid::MemorySpace::l1;
   bool outInL1 =
       grid::getLayout(db.output(0).getType()).getMemory() == grid::MemorySpace::l1;
-  bool spreadNocs = matmulPlan(config).spreadsOverNocs(rhsInL1, outInL1);
+  bool spreadNocs = matmulPlan(config).spreadsOverNocs(rhsInL1, outInL1, config.getCycles());
   Sharing shareA = sharingOf(ctx, config, /*lhs=*/true, spreadNocs);
   Sharing shareB = sharingOf(ctx, config, /*lhs=*/false, spreadNocs);
   // d0 = core, d1 = pass, d2 = chunk, d3 = piece, d4 = index within the piece.
