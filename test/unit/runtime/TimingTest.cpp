@@ -12,6 +12,14 @@ namespace ttb = tessel::ttb;
 using tessel::ttb::ThreadKind;
 
 namespace {
+// A dispatch over buffer 0 whose one CB holds `tiles` tiles of `fmt`.
+DispatchSpec oneCbDispatch(int64_t tiles, ttb::DataFormat fmt = ttb::DataFormat::BFloat16) {
+  DispatchSpec d;
+  d.buffers = {0};
+  d.cbs = {{0, fmt, uint32_t(tiles), uint32_t(testChip().l1ReservedBytes)}};
+  return d;
+}
+
 // The simulated cycles of a binary of one dispatch `d` over `buffers`.
 int64_t cyclesOf(std::vector<BufferSpec> buffers, DispatchSpec d) {
   BinarySpec spec;
@@ -29,10 +37,7 @@ int64_t cyclesOf(std::vector<BufferSpec> buffers, DispatchSpec d) {
 // One core reads `tiles` tiles of `stride` apart (stride = channels: all from
 // channel 0) into one big CB, then waits for them.
 int64_t readCycles(int64_t tiles, int64_t stride, ttb::DataFormat fmt) {
-  ChipDesc chip = testChip();
-  DispatchSpec d;
-  d.buffers = {0};
-  d.cbs = {{0, fmt, uint32_t(tiles), uint32_t(chip.l1ReservedBytes)}};
+  DispatchSpec d = oneCbDispatch(tiles, fmt);
   KernelSpec reader(ThreadKind::Reader);
   int32_t tile = reader.expr({1, 4, 0, stride, 3, 0});
   reader.emit(Op::CbReserve, {0, int32_t(tiles)});
@@ -77,10 +82,7 @@ namespace {
 // One core reads `tiles` consecutive (interleaved) tiles at once, the odd ones with NOC_READ_ON
 // over NoC `oddNoc`, then waits for them; `error` gets a failure's message.
 int64_t pairedReadCycles(int64_t tiles, int oddNoc, std::string &error) {
-  ChipDesc chip = testChip();
-  DispatchSpec d;
-  d.buffers = {0};
-  d.cbs = {{0, ttb::DataFormat::BFloat16, uint32_t(tiles), uint32_t(chip.l1ReservedBytes)}};
+  DispatchSpec d = oneCbDispatch(tiles);
   KernelSpec reader(ThreadKind::Reader);
   reader.emit(Op::CbReserve, {0, int32_t(tiles)});
   size_t l = reader.loop(4, reader.constant(tiles / 2));
@@ -96,7 +98,7 @@ int64_t pairedReadCycles(int64_t tiles, int oddNoc, std::string &error) {
   spec.dispatches = {d};
   LoadedBinary bin;
   RunResult r;
-  if (!loadBinaryFromBytes(buildBinary(spec), chip, bin, error) ||
+  if (!loadBinaryFromBytes(buildBinary(spec), testChip(), bin, error) ||
       !runBinary(bin, {}, SimOptions(), r, error))
     return -1;
   return r.perf.dispatches.at(0).cycles;
@@ -128,10 +130,7 @@ namespace {
 // One core writes `tiles` tiles of a CB to DRAM one at a time, waiting with `sync` before it
 // pops each slot and writes the next.
 int64_t writeCycles(int64_t tiles, Op sync) {
-  ChipDesc chip = testChip();
-  DispatchSpec d;
-  d.buffers = {0};
-  d.cbs = {{0, ttb::DataFormat::BFloat16, 1, uint32_t(chip.l1ReservedBytes)}};
+  DispatchSpec d = oneCbDispatch(1);
   KernelSpec writer(ThreadKind::Writer);
   int32_t zero = writer.constant(0);
   size_t l = writer.loop(4, writer.constant(tiles));
@@ -151,10 +150,7 @@ namespace {
 // One core writes `tiles` tiles it holds at once to DRAM, every other one over NoC 0 when
 // `alternate`, then waits for them to land.
 int64_t burstCycles(int64_t tiles, bool alternate) {
-  ChipDesc chip = testChip();
-  DispatchSpec d;
-  d.buffers = {0};
-  d.cbs = {{0, ttb::DataFormat::BFloat16, uint32_t(tiles), uint32_t(chip.l1ReservedBytes)}};
+  DispatchSpec d = oneCbDispatch(tiles);
   KernelSpec writer(ThreadKind::Writer);
   writer.emit(Op::CbReserve, {0, int32_t(tiles)});
   writer.emit(Op::CbPush, {0, int32_t(tiles)});
