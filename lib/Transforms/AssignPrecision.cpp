@@ -108,7 +108,10 @@ struct AssignPrecisionPass : tessel::impl::AssignPrecisionBase<AssignPrecisionPa
       if (!mm)
         return;
       for (Value operand : {mm.getLhs(), mm.getRhs(), mm.getResidual()}) {
-        if (!operand)
+        // A constant residual is an offset of the product's shape, not a weight: it keeps its
+        // format.
+        if (!operand ||
+            (operand == mm.getResidual() && operand.getDefiningOp<graph::ConstantOp>()))
           continue;
         if (!isa<FloatType>(cast<RankedTensorType>(operand.getType()).getElementType()))
           continue;

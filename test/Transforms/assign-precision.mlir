@@ -67,3 +67,15 @@ func.func @residual(%x: tensor<64x64xf32>) -> tensor<64x64xf32> {
   %b = graph.matmul %a, %w2 plus %a then relu : (tensor<64x64xf32>, tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32> loc("fc2")
   return %b : tensor<64x64xf32>
 }
+
+// -----
+// A constant residual keeps bf16: it is not a weight the precision narrows.
+// BFP8-LABEL: func.func @constant_residual
+// BFP8: graph.constant dense<5.000000e-01> {{.*}} : tensor<64x64xf32, #grid.layout<tile 32x32, bfp8_b
+// BFP8: graph.constant dense<2.500000e-01> {{.*}} : tensor<64x64xf32, #grid.layout<tile 32x32, bf16
+func.func @constant_residual(%x: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %w = graph.constant dense<0.5> : tensor<64x64xf32> loc("w")
+  %c = graph.constant dense<0.25> : tensor<64x64xf32> loc("c")
+  %y = graph.matmul %x, %w plus %c : (tensor<64x64xf32>, tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32> loc("fc2")
+  return %y : tensor<64x64xf32>
+}
