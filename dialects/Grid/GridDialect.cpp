@@ -1,8 +1,9 @@
 #include "Grid/GridDialect.h"
 #include "Grid/GridOps.h"
 
-#include "mlir/IR/BuiltinOps.h"
 #include "tessel/runtime/Formats.h"
+
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/TypeSwitch.h"
 

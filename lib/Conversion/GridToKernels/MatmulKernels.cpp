@@ -5,6 +5,7 @@
 // pieces (cost::spreadsChunk), and multicast to the rest. The loop's finish becomes the
 // epilogue, run on a whole subblock at a time.
 #include "TileLoops.h"
+#include "tessel/Transforms/ChipInfo.h"
 #include "tessel/Transforms/MatmulCostModel.h"
 #include "tessel/Transforms/MatmulProblem.h"
 #include "tessel/Transforms/ZeroTiles.h"
@@ -555,11 +556,8 @@ void MatmulKernels::build() {
   bool anyTiles = llvm::is_contained(l.rowReads, false);
 
   AffineExpr batch = m.batch, row0 = m.row0, col0 = m.col0;
-  bool rhsInL1 =
-      grid::getLayout(db.input(1).getType()).getMemory() == grid::MemorySpace::l1;
-  bool outInL1 =
-      grid::getLayout(db.output(0).getType()).getMemory() == grid::MemorySpace::l1;
-  bool spreadNocs = matmulPlan(config).spreadsOverNocs(rhsInL1, outInL1, config.getCycles());
+  bool spreadNocs = matmulPlan(config).spreadsOverNocs(inL1(db.input(1)), inL1(db.output(0)),
+                                                       config.getCycles());
   Sharing shareA = sharingOf(ctx, config, /*lhs=*/true, spreadNocs);
   Sharing shareB = sharingOf(ctx, config, /*lhs=*/false, spreadNocs);
   // d0 = core, d1 = pass, d2 = chunk, d3 = piece, d4 = index within the piece.
@@ -640,9 +638,8 @@ void MatmulKernels::build() {
             return emitTileGather(db, *l.gather, db.input(0), t, cb, slot);
           // From DRAM over the core's NoC, as its multicasts: the responses of the cores that
           // read at once load both NoCs' links.
-          bool fromDram = grid::getLayout(db.input(input).getType()).getMemory() !=
-                          grid::MemorySpace::l1;
-          Value noc = share.noc && fromDram ? db.apply(share.noc, db.core()) : Value();
+          Value noc =
+              share.noc && !inL1(db.input(input)) ? db.apply(share.noc, db.core()) : Value();
           db.read(db.input(input), t, cb, slot, /*firstRow=*/false, noc);
         },
         [&](Value pc, Value ix) {
