@@ -201,6 +201,18 @@ LogicalResult CBTileNonzeroOp::verify() {
 
 LogicalResult BarrierOp::verify() { return verifyDataMovementThread(*this); }
 LogicalResult FlushOp::verify() { return verifyDataMovementThread(*this); }
+
+LogicalResult WaitGoOp::verify() {
+  if (failed(verifyDataMovementThread(*this)))
+    return failure();
+  auto kernel = dyn_cast<KernelOp>((*this)->getParentOp());
+  if (!kernel)
+    return emitOpError("must be at the top level of its noc.kernel, outside any loop");
+  if (llvm::count_if(kernel.getBody().front().getOps<WaitGoOp>(), [](WaitGoOp) { return true; }) >
+      1)
+    return emitOpError("must come once in a kernel");
+  return success();
+}
 LogicalResult MulticastOp::verify() {
   if (failed(verifyNocNumber(*this, getNoc())))
     return failure();

@@ -252,6 +252,32 @@ def NoC_BarrierOp : NoC_Op<"barrier"> {
   let hasVerifier = 1;
 }
 
+def NoC_WaitGoOp : NoC_Op<"wait_go"> {
+  let summary = "Waits for the go of the barrier before a dispatch joined to a program";
+  let description = [{
+    A dispatch joined to the program of the one before it starts on the go that the barrier
+    between them multicasts once every core of the one before has ended. A data-movement kernel
+    may instead begin with reads of constants into its own circular buffers and wait for the go
+    here: those reads then travel while the barrier's semaphores and go do. Only
+    `noc.cb_reserve`, `noc.cb_push`, `noc.barrier`, loops, index arithmetic and reads of
+    constants may come before it (`tt-hoist-constant-reads` places it), at the top level of its
+    kernel, once. In a dispatch that starts a program it passes at once.
+
+    ```mlir
+    noc.kernel writer {
+      noc.cb_reserve %cb, 2 : !noc.cb<!tile.tile<32x32, bfp8_b>, 4>
+      scf.for %i = %c0 to %c2 step %c1 {
+        noc.read %weights[%i] into %cb[%i] : tensor<...>, !noc.cb<!tile.tile<32x32, bfp8_b>, 4>
+      }
+      noc.wait_go
+      ...
+    }
+    ```
+  }];
+  let assemblyFormat = "attr-dict";
+  let hasVerifier = 1;
+}
+
 def NoC_FlushOp : NoC_Op<"flush"> {
   let summary = "Waits until this thread's NoC writes have left its L1";
   let description = [{

@@ -47,6 +47,8 @@ void tessel::buildCompilePipeline(mlir::OpPassManager &pm, const CompileOptions 
   // Folds the kernels' index arithmetic and one-trip loops before they are encoded.
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
+  if (options.joinDispatches)
+    pm.addPass(createHoistConstantReads());
   pm.addPass(createAllocateBuffers());
   pm.addPass(createFormPrograms(FormProgramsOptions{options.joinDispatches}));
 }

@@ -168,6 +168,20 @@ struct AllocateBuffersPass : tessel::impl::AllocateBuffersBase<AllocateBuffersPa
     });
     if (walked.wasInterrupted())
       return failure();
+    // A dispatch whose kernels read constants before the go (noc.wait_go) fills its circular
+    // buffers while cores of the dispatch before may still read their L1 tensors: those stay
+    // clear of its circular buffers too.
+    int64_t before = -1;
+    for (auto dispatch : func.getBody().front().getOps<grid::DispatchOp>()) {
+      int64_t at = position.lookup(dispatch);
+      bool early = llvm::any_of(dispatch.getBody().front().getOps<noc::KernelOp>(),
+                                [](noc::KernelOp k) {
+                                  return !k.getBody().front().getOps<noc::WaitGoOp>().empty();
+                                });
+      if (early && before >= 0)
+        cbEnd[size_t(before)] = std::max(cbEnd[size_t(before)], cbEnd[size_t(at)]);
+      before = at;
+    }
 
     for (BlockArgument arg : func.getArguments())
       if (!grid::getLayout(arg.getType()))

@@ -18,7 +18,7 @@ const OpInfo kOps[kNumOps] = {
     {"NOC_READ_SPAN", 9}, {"CB_LOAD_INDEX", 5}, {"NOC_FLUSH", 0}, {"CB_TILE_NONZERO", 4},
     {"NOC_WRITE0", 4}, {"PACK_ACC", 3}, {"MATMUL_BT", 5}, {"NOC_READ_RUNS", 12},
     {"PACK_RELU", 3}, {"NOC_MCAST_ON", 8},
-    {"NOC_READ_ON", 5},
+    {"NOC_READ_ON", 5}, {"WAIT_GO", 0},
 };
 // See operandKinds() in Bytecode.h for the letters.
 const char *const kOperandKinds[kNumOps] = {
@@ -26,7 +26,7 @@ const char *const kOperandKinds[kNumOps] = {
     "",       "",     "",    "cecee",   "BGcecee", "Uer", "cee",  "cee",
     "RDAcee", "eeer", "ece", "se",      "eesr",    "ceeeeee", "Beee", "beeceeeer",
     "vceer",  "",     "vcer",  "cebe",    "ece",     "cecee",
-    "bcevrrreeerA", "ece", "ceeeeeee", "becee",
+    "bcevrrreeerA", "ece", "ceeeeeee", "becee", "",
 };
 } // namespace
 

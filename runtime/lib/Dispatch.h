@@ -37,6 +37,8 @@ namespace tessel::rt {
 /// the code are replaced by CB indices and buffer ids.
 struct KernelProgram {
   ttb::ThreadKind kind;
+  /// The kernel has a WAIT_GO: it starts before the go, at the dispatch's start.
+  bool waitsForGo = false;
   uint32_t numVars;
   std::vector<int32_t> code;
   std::unique_ptr<ExprGraph> graph; // the kernel's expressions, decoded
@@ -148,9 +150,11 @@ std::unique_ptr<PreparedDispatch> prepareDispatch(const ttb::Binary &binary,
 
 class DispatchRunner {
 public:
-  /// With `prepared` null, the dispatch is prepared here.
+  /// With `prepared` null, the dispatch is prepared here. Its cores start at `startCycle` and
+  /// receive the go `goCycle` cycles later (a joined dispatch's barrier): a kernel that has a
+  /// WAIT_GO starts at once, the others at the go. Its cycles are counted from the go.
   DispatchRunner(ChipState &state, const ttb::Dispatch &dispatch, int64_t startCycle,
-                 std::unique_ptr<PreparedDispatch> prepared = nullptr);
+                 std::unique_ptr<PreparedDispatch> prepared = nullptr, int64_t goCycle = 0);
   /// Lets queued matmuls finish while the cores' Dst still exists, and the
   /// host threads let go of the threads' streams.
   ~DispatchRunner();
@@ -172,6 +176,8 @@ private:
   const ChipDesc &chip;
   const ttb::Dispatch &dispatch;
   int64_t startCycle;
+  /// When the go reaches the cores, from `startCycle`.
+  int64_t goCycle;
   int width = 0, height = 0;
   int dstTiles = 0;
   ttb::DataFormat dstFormat;

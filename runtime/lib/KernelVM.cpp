@@ -117,6 +117,11 @@ DispatchRunner::Step DispatchRunner::step(Thread &t) {
   case Op::SemWait:
   case Op::SemInc:
     return execSem(t, op, w);
+  case Op::WaitGo:
+    // The go reaches every core of the dispatch at `goCycle`, as SEM_WAIT sees a semaphore set.
+    waited(t, goCycle, "GO");
+    busy(t, 1, "SEM");
+    return Step::Ran;
   case Op::DstAcquire: {
     if (t.dstHeld) {
       fail(t, "DST_ACQUIRE while Dst is already held");

@@ -118,6 +118,7 @@ std::unique_ptr<PreparedDispatch> prepareDispatch(const ttb::Binary &binary,
           else if (kinds[j] == 'b')
             word = int32_t(dispatch.buffers()->Get(size_t(word)));
         }
+        program.waitsForGo |= op == int32_t(Op::WaitGo);
         pc += size_t(operandCount(op)) + 1;
       }
       p->programs.push_back(std::move(program));
@@ -171,8 +172,10 @@ std::unique_ptr<PreparedDispatch> prepareDispatch(const ttb::Binary &binary,
 }
 
 DispatchRunner::DispatchRunner(ChipState &state, const ttb::Dispatch &dispatch,
-                               int64_t startCycle, std::unique_ptr<PreparedDispatch> prep)
+                               int64_t startCycle, std::unique_ptr<PreparedDispatch> prep,
+                               int64_t goCycle)
     : state(state), chip(state.chip), dispatch(dispatch), startCycle(startCycle),
+      goCycle(goCycle),
       prepared(prep ? std::move(prep)
                     : prepareDispatch(state.binary, dispatch, state.lanes, false)),
       programs(prepared->programs), cbReadInLane(prepared->cbReadInLane),
@@ -222,6 +225,7 @@ void DispatchRunner::buildCores() {
         t.core = &c;
         t.program = &programs[i];
         t.kind = int(programs[i].kind);
+        t.time = programs[i].waitsForGo ? 0 : goCycle;
         t.id = int((ry * width + rx) * programs.size() + i);
         t.stream = std::move(prepared->streams[size_t(t.id)]);
       }
@@ -399,9 +403,10 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
     return false;
   }
   state.lanes.drainAll();
-  stats.cycles = makespan;
+  // From the go: what ran before it did while the barrier's semaphores and go travelled.
+  stats.cycles = std::max<int64_t>(0, makespan - goCycle);
   if (firstMatmul <= lastMatmulEnd) {
-    stats.fillCycles = firstMatmul;
+    stats.fillCycles = std::max<int64_t>(0, firstMatmul - goCycle);
     stats.drainCycles = makespan - lastMatmulEnd;
   }
   stats.instructions = int64_t(executed);

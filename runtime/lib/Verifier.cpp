@@ -649,7 +649,68 @@ private:
     }
     if (!loops.empty())
       return fail(label + ": LOOP without END_LOOP");
+    return checkGoPrefix(d, k, label);
+  }
+
+  /// A kernel starts before the go only to read constants, which no dispatch writes, into its
+  /// own CBs: what it does before its WAIT_GO touches no other core's L1, semaphore or output.
+  bool checkGoPrefix(const ttb::Dispatch &d, const ttb::Kernel &k, const std::string &label) {
+    size_t size = k.code() ? k.code()->size() : 0, goPc = size;
+    int depth = 0, depthAtGo = 0;
+    for (size_t pc = 0; pc < size; pc += size_t(operandCount(k.code()->Get(pc))) + 1) {
+      Op op = Op(k.code()->Get(pc));
+      if (op == Op::Loop)
+        ++depth;
+      if (op == Op::EndLoop)
+        --depth;
+      if (op != Op::WaitGo)
+        continue;
+      std::string at = label + ": pc " + std::to_string(pc);
+      if (goPc != size)
+        return fail(at + ": a second WAIT_GO");
+      if (k.thread() == ttb::ThreadKind::Compute)
+        return fail(at + ": WAIT_GO on the compute thread, which reads nothing");
+      goPc = pc;
+      depthAtGo = depth;
+    }
+    if (goPc == size)
+      return true;
+    if (depthAtGo != 0)
+      return fail(label + ": pc " + std::to_string(goPc) + ": WAIT_GO inside a loop");
+    for (size_t pc = 0; pc < goPc; pc += size_t(operandCount(k.code()->Get(pc))) + 1) {
+      Op op = Op(k.code()->Get(pc));
+      std::string at = label + ": pc " + std::to_string(pc) + ": " + opName(int32_t(op));
+      switch (op) {
+      case Op::Loop:
+      case Op::EndLoop:
+      case Op::CbReserve:
+      case Op::CbPush:
+      case Op::NocBarrier:
+        break;
+      case Op::NocRead:
+      case Op::NocReadOn:
+      case Op::NocReadSpan: {
+        uint32_t buffer = d.buffers()->Get(size_t(k.code()->Get(pc + 1)));
+        if (!constantBuffer(buffer))
+          return fail(at + " before WAIT_GO reads " +
+                      bufferLabel(bin.buffers()->Get(buffer), buffer) +
+                      ", not a constant: the dispatch before may still write it");
+        break;
+      }
+      default:
+        return fail(at + " before WAIT_GO: only reads of constants into the kernel's CBs "
+                         "may run before the go");
+      }
+    }
     return true;
+  }
+
+  bool constantBuffer(uint32_t buffer) const {
+    if (bin.constants())
+      for (const ttb::Constant *c : *bin.constants())
+        if (c->buffer() == buffer)
+          return true;
+    return false;
   }
 
   std::map<uint32_t, const ttb::CircularBuffer *> cbs;

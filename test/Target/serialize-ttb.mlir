@@ -6,7 +6,7 @@
 // RUN: tt-translate --serialize-ttb %t.mlir -o %t.2.ttb
 // RUN: cmp %t.1.ttb %t.2.ttb
 
-// CHECK:      "schema_version": 11,
+// CHECK:      "schema_version": 12,
 // CHECK-NEXT: "chip": "wormhole_b0",
 // CHECK-NEXT: "compiler": "tessel 0.1",
 // CHECK-NEXT: "precision": "fp32",

@@ -764,6 +764,53 @@ def FuseTileLoops : Pass<"tt-fuse-tile-loops", "mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect"];
 }
 
+def HoistConstantReads : Pass<"tt-hoist-constant-reads", "mlir::ModuleOp"> {
+  let summary = "Lets data-movement kernels read constants before the barrier's go";
+  let description = [{
+    A dispatch joined to the program of the one before it waits at a barrier: every core of
+    the one before signals its end to a coordinator, which multicasts the go (a few hundred
+    cycles). Weights and biases are constants that no dispatch writes, and the dispatch's
+    circular buffers are its own: a matmul's writer may read its first chunk of weights, and
+    its reader the bias, while the barrier's semaphores and go travel.
+
+    For each reader and writer `noc.kernel`, this pass takes the longest run of top-level ops
+    from its start that only reserve and push its circular buffers, wait for its own reads,
+    compute indices, loop over those, or read (`noc.read`, `noc.read_span`) a dispatch input
+    that a `graph.constant` defines; where that run reads a constant, it puts a `noc.wait_go`
+    after it. The runtime starts such a kernel when the dispatch before has ended on every core
+    and the others at the go; in a dispatch that starts a program the go has come with the
+    launch. `tt-allocate-buffers` then keeps the L1 tensors of the dispatch before clear of
+    this one's circular buffers (statistic `kernels`: the kernels that read before the go).
+
+    Before:
+    ```mlir
+    noc.kernel writer {
+      noc.cb_reserve %cb, 2 : !noc.cb<!tile.tile<32x32, bfp8_b>, 4>
+      scf.for %i = %c0 to %c2 step %c1 {
+        noc.read %weights[%i] into %cb[%i] : tensor<...>, !noc.cb<!tile.tile<32x32, bfp8_b>, 4>
+      }
+      noc.sem_inc ...
+      ...
+    }
+    ```
+    After:
+    ```mlir
+    noc.kernel writer {
+      noc.cb_reserve %cb, 2 : !noc.cb<!tile.tile<32x32, bfp8_b>, 4>
+      scf.for %i = %c0 to %c2 step %c1 {
+        noc.read %weights[%i] into %cb[%i] : tensor<...>, !noc.cb<!tile.tile<32x32, bfp8_b>, 4>
+      }
+      noc.wait_go
+      noc.sem_inc ...
+      ...
+    }
+    ```
+  }];
+  let statistics = [
+    Statistic<"numKernels", "kernels", "Kernels that read constants before the go">,
+  ];
+}
+
 def AllocateBuffers : Pass<"tt-allocate-buffers", "mlir::ModuleOp"> {
   let summary = "Places tensors in L1 or DRAM as their layouts say, and circular buffers in L1";
   let description = [{

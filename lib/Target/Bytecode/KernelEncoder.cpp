@@ -331,6 +331,10 @@ LogicalResult KernelEncoder::encodeOp(Operation &o) {
         emit({op(Opc::NocFlush)});
         return success();
       })
+      .Case([&](noc::WaitGoOp) {
+        emit({op(Opc::WaitGo)});
+        return success();
+      })
       .Case([&](noc::MulticastOp m) -> LogicalResult {
         FailureOr<int32_t> cb = cbId(m.getCb());
         SmallVector<int32_t> e;

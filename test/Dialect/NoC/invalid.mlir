@@ -398,6 +398,60 @@ func.func @flush_on_compute(%x: tensor<32x32xf32, #l>) {
 
 // -----
 
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @wait_go_on_compute(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    noc.kernel compute {
+      // expected-error @+1 {{'noc.wait_go' op cannot run on the compute thread, which has no NoC access}}
+      noc.wait_go
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @wait_go_in_loop(%x: tensor<32x32xf32, #l>) {
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %c1 = arith.constant 1 : index
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    noc.kernel reader {
+      scf.for %i = %c0 to %c2 step %c1 {
+        // expected-error @+1 {{'noc.wait_go' op must be at the top level of its noc.kernel, outside any loop}}
+        noc.wait_go
+      }
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @wait_go_twice(%x: tensor<32x32xf32, #l>) {
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    noc.kernel writer {
+      // expected-error @+1 {{'noc.wait_go' op must come once in a kernel}}
+      noc.wait_go
+      noc.wait_go
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
 func.func @barrier_outside_kernel() {
   // expected-error @+1 {{'noc.barrier' op must be inside a noc.kernel}}
   noc.barrier

@@ -38,6 +38,8 @@ func.func @mcast_matmul(%a: tensor<64x64xf32, #l>, %b: tensor<64x64xf32, #l>) ->
       noc.read %in0[%y] into %cba[%c0] on noc %c1 : tensor<64x64xf32, #l>, !noc.cb<!tile.tile<32x32, bf16>, 4>
       // CHECK: noc.barrier
       noc.barrier
+      // CHECK: noc.wait_go
+      noc.wait_go
       // CHECK: noc.sem_wait 0, %{{.*}}{{$}}
       noc.sem_wait 0, %c1
       // CHECK: noc.mcast %[[A]][%{{.*}}] over{{ ?}}(%{{.*}}, %{{.*}}) to{{ ?}}(%{{.*}}, %{{.*}}) slot %{{.*}} : !noc.cb<!tile.tile<32x32, bf16>, 4>

@@ -1,6 +1,7 @@
 //===- ProgramTest.cpp - Dispatches joined into one program ---------------===//
 #include "TestBinaries.h"
 
+#include "tessel/runtime/Formats.h"
 #include "tessel/runtime/Simulator.h"
 
 #include <gtest/gtest.h>
@@ -121,4 +122,75 @@ TEST(Program, LoaderRefusesProgramsTheChipCannotHold) {
   expectLimit(separate,
               kernelConfigSize(*ttb::GetBinary(separate.data())->dispatches()->Get(0)).bytes(),
               "dispatch 0:");
+}
+
+namespace {
+/// x -> y, then, joined, a constant w -> z: the second dispatch's reader reads nothing the first
+/// writes. With `waitGo` its reader waits for the go after its reads (WAIT_GO), which then run
+/// while the barrier's semaphores and go travel.
+BinarySpec constantAfterCopy(bool waitGo) {
+  BinarySpec spec = twoCopies(true);
+  spec.buffers.push_back({"w", {64, 256}, ttb::DataFormat::BFloat16, 3 << 20});
+  std::vector<float> w(64 * 256);
+  for (size_t i = 0; i < w.size(); ++i)
+    w[i] = float(i % 13) * 0.25f;
+  spec.constants.push_back({3, packTiles(w.data(), {64, 256}, ttb::DataFormat::BFloat16)});
+  spec.dispatches[1].buffers = {3, 2};
+  if (waitGo)
+    spec.dispatches[1].kernels[0].emit(Op::WaitGo);
+  return spec;
+}
+} // namespace
+
+TEST(Program, ReadsOfConstantsBeforeTheGoOverlapTheBarrier) {
+  ChipDesc chip = testChip();
+  RunResult atGo, early;
+  std::string error;
+  ASSERT_TRUE(run(constantAfterCopy(false), chip, atGo, error)) << error;
+  ASSERT_TRUE(run(constantAfterCopy(true), chip, early, error)) << error;
+  EXPECT_EQ(early.outputs[0].data, atGo.outputs[0].data);
+  const DispatchPerf &barrier = atGo.perf.dispatches[1], &overlapped = early.perf.dispatches[1];
+  // The same barrier; the reads that ran during it are off the dispatch's own cycles, by at
+  // most the barrier (WAIT_GO takes a cycle).
+  EXPECT_EQ(overlapped.launchCycles, barrier.launchCycles);
+  EXPECT_LT(overlapped.cycles, barrier.cycles);
+  EXPECT_GE(overlapped.cycles + 1, barrier.cycles - barrier.launchCycles);
+  EXPECT_EQ(overlapped.startCycle, barrier.startCycle);
+}
+
+TEST(Program, OnlyReadsOfConstantsComeBeforeTheGo) {
+  // Reading y, which the dispatch before writes.
+  BinarySpec reads = constantAfterCopy(true);
+  reads.dispatches[1].buffers = {1, 2};
+  EXPECT_NE(loadError(reads).find("reader kernel: pc 7: NOC_READ before WAIT_GO reads "),
+            std::string::npos)
+      << loadError(reads);
+
+  BinarySpec signals = constantAfterCopy(false);
+  KernelSpec &reader = signals.dispatches[1].kernels[0];
+  int32_t zero = reader.constant(0);
+  reader.emit(Op::SemInc, {zero, zero, 0, 1});
+  reader.emit(Op::WaitGo);
+  signals.dispatches[1].semaphores = 1;
+  EXPECT_NE(loadError(signals).find("SEM_INC before WAIT_GO: only reads of constants"),
+            std::string::npos)
+      << loadError(signals);
+
+  BinarySpec compute = constantAfterCopy(false);
+  compute.dispatches[1].kernels[1].emit(Op::WaitGo);
+  EXPECT_NE(loadError(compute).find("WAIT_GO on the compute thread"), std::string::npos)
+      << loadError(compute);
+
+  BinarySpec twice = constantAfterCopy(true);
+  twice.dispatches[1].kernels[0].emit(Op::WaitGo);
+  EXPECT_NE(loadError(twice).find("a second WAIT_GO"), std::string::npos) << loadError(twice);
+
+  BinarySpec inLoop = constantAfterCopy(false);
+  KernelSpec &looped = inLoop.dispatches[1].kernels[0];
+  ASSERT_EQ(looped.code[0], int32_t(Op::Loop));
+  looped.code.insert(looped.code.end() - 1, int32_t(Op::WaitGo)); // before the END_LOOP
+  ++looped.code[3];                                                 // the LOOP's end
+
+  EXPECT_NE(loadError(inLoop).find("WAIT_GO inside a loop"), std::string::npos)
+      << loadError(inLoop);
 }

@@ -16,8 +16,9 @@ namespace tessel::rt {
 // 2: CB_LOAD_INDEX (gathers by run-time indices). 5: CB_TILE_NONZERO (zero activation tiles).
 // 6: host ops (host_ops, host_values, TensorSignature.from_host). 7: Dispatch.joined (programs
 // of several dispatches). 8: HostOp.body (host Loops with a run-time trip count). 9: generated
-// (random tensors the runtime draws).
-constexpr uint32_t kSchemaVersion = 11;
+// (random tensors the runtime draws). 11: NOC_MCAST_ON, NOC_READ_ON. 12: WAIT_GO (constants
+// read before a joined dispatch's barrier ends).
+constexpr uint32_t kSchemaVersion = 12;
 
 /// The buffer of an input or output signature that has none: an empty tensor (a dim of 0), which
 /// holds no data, or an output a host op computes.

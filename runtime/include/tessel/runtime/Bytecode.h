@@ -61,8 +61,12 @@ enum class Op : int32_t {
   // NOC_READ over the NoC its last operand gives, 0 or 1 (NOC_READ takes NoC 0), request and
   // response alike: tt-metal's reads may take either NoC.
   NocReadOn = 33,
+  // Waits for the barrier's go (a joined dispatch's; a launched one's has come). A data-movement
+  // kernel may read constants into its CBs before it: it starts when the dispatch before it has
+  // ended on every core, while the barrier's semaphores and go travel.
+  WaitGo = 34,
 };
-inline constexpr int32_t kNumOps = 34;
+inline constexpr int32_t kNumOps = 35;
 /// Runs NOC_READ_RUNS walks at most: a tile's values, one by one.
 inline constexpr int32_t kMaxReadRuns = 1024;
 
