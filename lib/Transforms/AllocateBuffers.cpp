@@ -168,21 +168,6 @@ struct AllocateBuffersPass : tessel::impl::AllocateBuffersBase<AllocateBuffersPa
     });
     if (walked.wasInterrupted())
       return failure();
-    // A dispatch whose kernels read constants before the go (noc.wait_go) fills its circular
-    // buffers while cores of the dispatch before may still read their L1 tensors: those stay
-    // clear of its circular buffers too.
-    int64_t before = -1;
-    for (auto dispatch : func.getBody().front().getOps<grid::DispatchOp>()) {
-      int64_t at = position.lookup(dispatch);
-      bool early = llvm::any_of(dispatch.getBody().front().getOps<noc::KernelOp>(),
-                                [](noc::KernelOp k) {
-                                  return !k.getBody().front().getOps<noc::WaitGoOp>().empty();
-                                });
-      if (early && before >= 0)
-        cbEnd[size_t(before)] = std::max(cbEnd[size_t(before)], cbEnd[size_t(at)]);
-      before = at;
-    }
-
     for (BlockArgument arg : func.getArguments())
       if (!grid::getLayout(arg.getType()))
         return func.emitError("tensor has no #grid.layout; run tt-assign-layouts first");
@@ -257,6 +242,30 @@ struct AllocateBuffersPass : tessel::impl::AllocateBuffersBase<AllocateBuffersPa
           inL1 = std::move(addresses);
         }
       }
+    // A dispatch whose kernels read constants before the go (noc.wait_go) fills its circular
+    // buffers on a core as soon as that core has ended the dispatch before, whose other cores
+    // may still read the L1 tensors it read: where one of those lies below this dispatch's
+    // circular buffers' top, its kernels wait for the go at their start after all.
+    int64_t before = -1;
+    for (auto dispatch : func.getBody().front().getOps<grid::DispatchOp>()) {
+      int64_t at = position.lookup(dispatch);
+      auto early = llvm::to_vector(dispatch.getBody().front().getOps<noc::KernelOp>());
+      llvm::erase_if(early, [](noc::KernelOp k) {
+        return k.getBody().front().getOps<noc::WaitGoOp>().empty();
+      });
+      bool overlaps = before >= 0 && llvm::any_of(candidates, [&](const Candidate &c) {
+                        auto it = inL1.find(c.t->empty);
+                        return it != inL1.end() && c.t->at <= before && before <= c.t->last &&
+                               it->second < cbEnd[size_t(at)];
+                      });
+      if (overlaps && !early.empty())
+        ++numWaitsAtStart;
+      if (overlaps)
+        for (noc::KernelOp k : early)
+          for (auto go : llvm::make_early_inc_range(k.getBody().front().getOps<noc::WaitGoOp>()))
+            go.erase();
+      before = at;
+    }
     for (const Candidate &c : candidates) {
       grid::EmptyOp empty = c.t->empty;
       if (!inL1.count(empty)) {

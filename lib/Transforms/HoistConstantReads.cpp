@@ -1,6 +1,5 @@
-// tt-hoist-constant-reads: a data-movement kernel's leading reads of constants
-// go before a noc.wait_go, so that they travel while the barrier before a
-// joined dispatch does.
+// tt-hoist-constant-reads: a data-movement kernel's leading reads of constants go before a
+// noc.wait_go, so that they travel while the barrier before a joined dispatch does.
 #include "tessel/Transforms/Passes.h"
 
 #include "Graph/GraphOps.h"
@@ -23,27 +22,24 @@ using namespace tessel;
 
 namespace {
 
-/// Whether `buffer`, a block argument of `dispatch`'s region, is an input a
-/// graph.constant defines: no dispatch writes it.
+/// Whether `buffer`, a block argument of `dispatch`'s region, is an input a graph.constant
+/// defines: no dispatch writes it.
 bool isConstantInput(grid::DispatchOp dispatch, Value buffer) {
   auto arg = dyn_cast<BlockArgument>(buffer);
   if (!arg || arg.getOwner()->getParentOp() != dispatch.getOperation() ||
       arg.getArgNumber() >= dispatch.getInputs().size())
     return false;
-  return dispatch.getInputs()[arg.getArgNumber()]
-             .getDefiningOp<graph::ConstantOp>() != nullptr;
+  return dispatch.getInputs()[arg.getArgNumber()].getDefiningOp<graph::ConstantOp>() != nullptr;
 }
 
-/// Whether `op` may run before the go: it touches only the kernel's own
-/// circular buffers and reads constants. `reads` counts the reads of constants
-/// it holds.
+/// Whether `op` may run before the go: it touches only the kernel's own circular buffers and
+/// reads constants. `reads` counts the reads of constants it holds.
 bool runsBeforeGo(grid::DispatchOp dispatch, Operation &op, int64_t &reads) {
-  if (isa<noc::CBReserveOp, noc::CBPushOp, noc::BarrierOp, grid::CoreIndexOp,
-          affine::AffineApplyOp, arith::ConstantOp>(op))
+  if (isa<noc::CBReserveOp, noc::CBPushOp, noc::BarrierOp, grid::CoreIndexOp, affine::AffineApplyOp,
+          arith::ConstantOp>(op))
     return true;
   Value source = llvm::TypeSwitch<Operation *, Value>(&op)
-                     .Case<noc::ReadOp, noc::ReadSpanOp>(
-                         [](auto read) { return read.getBuffer(); })
+                     .Case<noc::ReadOp, noc::ReadSpanOp>([](auto read) { return read.getBuffer(); })
                      .Default([](Operation *) { return Value(); });
   if (source) {
     if (!isConstantInput(dispatch, source))
@@ -52,20 +48,16 @@ bool runsBeforeGo(grid::DispatchOp dispatch, Operation &op, int64_t &reads) {
     return true;
   }
   if (auto loop = dyn_cast<scf::ForOp>(op))
-    return llvm::all_of(
-        loop.getBody()->without_terminator(),
-        [&](Operation &inner) { return runsBeforeGo(dispatch, inner, reads); });
+    return llvm::all_of(loop.getBody()->without_terminator(),
+                        [&](Operation &inner) { return runsBeforeGo(dispatch, inner, reads); });
   return false;
 }
 
-struct HoistConstantReadsPass
-    : tessel::impl::HoistConstantReadsBase<HoistConstantReadsPass> {
+struct HoistConstantReadsPass : tessel::impl::HoistConstantReadsBase<HoistConstantReadsPass> {
   void runOnOperation() override {
     getOperation().walk([&](func::FuncOp func) {
-      // A function's first dispatch starts a program: no barrier comes before
-      // it.
-      for (auto dispatch :
-           llvm::drop_begin(func.getBody().front().getOps<grid::DispatchOp>()))
+      // A function's first dispatch starts a program: no barrier comes before it.
+      for (auto dispatch : llvm::drop_begin(func.getBody().front().getOps<grid::DispatchOp>()))
         hoist(dispatch);
     });
   }
@@ -73,8 +65,7 @@ struct HoistConstantReadsPass
   void hoist(grid::DispatchOp dispatch) {
     for (auto kernel : dispatch.getBody().getOps<noc::KernelOp>()) {
       Block &body = kernel.getBody().front();
-      if (kernel.getThread() == noc::ThreadKind::compute ||
-          !body.getOps<noc::WaitGoOp>().empty())
+      if (kernel.getThread() == noc::ThreadKind::compute || !body.getOps<noc::WaitGoOp>().empty())
         continue;
       int64_t reads = 0;
       Operation *first = nullptr; // the first op that must wait for the go

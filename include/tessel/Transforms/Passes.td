@@ -779,8 +779,10 @@ def HoistConstantReads : Pass<"tt-hoist-constant-reads", "mlir::ModuleOp"> {
     that a `graph.constant` defines; where that run reads a constant, it puts a `noc.wait_go`
     after it. The runtime starts such a kernel when the dispatch before has ended on every core
     and the others at the go; in a dispatch that starts a program the go has come with the
-    launch. `tt-allocate-buffers` then keeps the L1 tensors of the dispatch before clear of
-    this one's circular buffers (statistic `kernels`: the kernels that read before the go).
+    launch. On the chip such a kernel could start as soon as its core has ended the dispatch
+    before, while other cores still read that dispatch's L1 tensors: `tt-allocate-buffers`
+    takes the `noc.wait_go` back out where one of those lies below this dispatch's circular
+    buffers (statistic `kernels`: the kernels given one).
 
     Before:
     ```mlir
@@ -855,6 +857,9 @@ def AllocateBuffers : Pass<"tt-allocate-buffers", "mlir::ModuleOp"> {
   }];
   let statistics = [
     Statistic<"numInL1", "in-l1", "Tensors placed in L1 between dispatches">,
+    Statistic<"numWaitsAtStart", "waits-at-start",
+              "Dispatches whose kernels wait for the go at their start after all (an L1 tensor "
+              "of the dispatch before lies below their circular buffers)">,
     Statistic<"numMovedToDram", "moved-to-dram",
               "L1 tensors the circular buffers left no room for, placed in DRAM">,
   ];
