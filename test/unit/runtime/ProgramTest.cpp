@@ -36,15 +36,20 @@ bool run(const BinarySpec &spec, const ChipDesc &chip, RunResult &result, std::s
     x.data[i] = float(i % 97) - 48.0f;
   return runBinary(bin, {x}, SimOptions(), result, error);
 }
+
+/// Runs `a` and `b` on the test chip; their outputs must agree.
+void runBoth(const BinarySpec &a, const BinarySpec &b, RunResult &ra, RunResult &rb) {
+  std::string error;
+  ASSERT_TRUE(run(a, testChip(), ra, error)) << error;
+  ASSERT_TRUE(run(b, testChip(), rb, error)) << error;
+  EXPECT_EQ(ra.outputs[0].data, rb.outputs[0].data);
+}
 } // namespace
 
 TEST(Program, JoinedDispatchStartsAfterABarrierNotALaunch) {
   ChipDesc chip = testChip();
   RunResult separate, joined;
-  std::string error;
-  ASSERT_TRUE(run(twoCopies(false), chip, separate, error)) << error;
-  ASSERT_TRUE(run(twoCopies(true), chip, joined, error)) << error;
-  EXPECT_EQ(joined.outputs[0].data, separate.outputs[0].data);
+  runBoth(twoCopies(false), twoCopies(true), separate, joined);
   EXPECT_EQ(separate.perf.launches, 2);
   EXPECT_EQ(joined.perf.launches, 1);
   const DispatchPerf &first = joined.perf.dispatches[0], &second = joined.perf.dispatches[1];
@@ -143,12 +148,8 @@ BinarySpec constantAfterCopy(bool waitGo) {
 } // namespace
 
 TEST(Program, ReadsOfConstantsBeforeTheGoOverlapTheBarrier) {
-  ChipDesc chip = testChip();
   RunResult atGo, early;
-  std::string error;
-  ASSERT_TRUE(run(constantAfterCopy(false), chip, atGo, error)) << error;
-  ASSERT_TRUE(run(constantAfterCopy(true), chip, early, error)) << error;
-  EXPECT_EQ(early.outputs[0].data, atGo.outputs[0].data);
+  runBoth(constantAfterCopy(false), constantAfterCopy(true), atGo, early);
   const DispatchPerf &barrier = atGo.perf.dispatches[1], &overlapped = early.perf.dispatches[1];
   // The same barrier; the reads that ran during it are off the dispatch's own cycles, by at
   // most the barrier (WAIT_GO takes a cycle).
