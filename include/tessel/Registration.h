@@ -10,6 +10,10 @@ namespace tessel {
 void registerAllDialects(mlir::DialectRegistry &registry);
 /// Every Tessel pass and named pipeline, for tt-opt.
 void registerAllPasses();
+/// Hides from --help the options registered so far: the shared LLVM library registers every
+/// backend's (AArch64, AMDGPU, Polly, ...) as it loads. They still parse; --help-hidden lists
+/// them. The MLIR drivers register their own options after this, and those stay listed.
+void hideLibraryOptions();
 } // namespace tessel
 
 #endif

@@ -15,6 +15,7 @@
 #include "tessel/Conversion/Passes.h"
 #include "tessel/Pipelines/Pipelines.h"
 #include "tessel/Transforms/Passes.h"
+#include "llvm/Support/CommandLine.h"
 
 void tessel::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<graph::GraphDialect, grid::GridDialect, noc::NoCDialect, tile::TileDialect,
@@ -28,4 +29,15 @@ void tessel::registerAllPasses() {
   registerTransformsPasses();
   registerConversionPasses();
   registerPipelines();
+}
+
+void tessel::hideLibraryOptions() {
+  for (auto &entry : llvm::cl::getRegisteredOptions()) {
+    llvm::cl::Option *option = entry.getValue();
+    bool generic = llvm::any_of(option->Categories, [](const llvm::cl::OptionCategory *c) {
+      return c->getName() == "Generic Options"; // --help, --version
+    });
+    if (!generic && option->getOptionHiddenFlag() == llvm::cl::NotHidden)
+      option->setHiddenFlag(llvm::cl::Hidden);
+  }
 }

@@ -6,6 +6,7 @@
 #include "mlir/Tools/mlir-lsp-server/MlirLspServerMain.h"
 
 int main(int argc, char **argv) {
+  tessel::hideLibraryOptions();
   mlir::DialectRegistry registry;
   tessel::registerAllDialects(registry);
   return mlir::failed(mlir::MlirLspServerMain(argc, argv, registry)) ? 1 : 0;

@@ -7,6 +7,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 int main(int argc, char **argv) {
+  tessel::hideLibraryOptions();
   mlir::DialectRegistry registry;
   tessel::registerAllDialects(registry);
   tessel::registerAllPasses();
