@@ -1,7 +1,11 @@
 #include "NoC/NoCOps.h"
 #include "Grid/GridOps.h"
 #include "Tile/TileOps.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 #include <limits>
 
@@ -202,15 +206,41 @@ LogicalResult CBTileNonzeroOp::verify() {
 LogicalResult BarrierOp::verify() { return verifyDataMovementThread(*this); }
 LogicalResult FlushOp::verify() { return verifyDataMovementThread(*this); }
 
+bool tessel::noc::runsBeforeGo(Operation &op, function_ref<bool(Value)> readable, int64_t &reads) {
+  if (isa<CBReserveOp, CBPushOp, BarrierOp, grid::CoreIndexOp, affine::AffineApplyOp,
+          arith::ConstantOp>(op))
+    return true;
+  Value source = llvm::TypeSwitch<Operation *, Value>(&op)
+                     .Case<ReadOp, ReadSpanOp>([](auto read) { return read.getBuffer(); })
+                     .Default([](Operation *) { return Value(); });
+  if (source) {
+    reads += readable(source);
+    return readable(source);
+  }
+  if (auto loop = dyn_cast<scf::ForOp>(op))
+    return llvm::all_of(loop.getBody()->without_terminator(),
+                        [&](Operation &inner) { return runsBeforeGo(inner, readable, reads); });
+  return false;
+}
+
 LogicalResult WaitGoOp::verify() {
   if (failed(verifyDataMovementThread(*this)))
     return failure();
   auto kernel = dyn_cast<KernelOp>((*this)->getParentOp());
   if (!kernel)
     return emitOpError("must be at the top level of its noc.kernel, outside any loop");
-  if (llvm::count_if(kernel.getBody().front().getOps<WaitGoOp>(), [](WaitGoOp) { return true; }) >
-      1)
+  if (llvm::range_size(kernel.getBody().front().getOps<WaitGoOp>()) > 1)
     return emitOpError("must come once in a kernel");
+  // Which buffers are constants is the loader's to check (and tt-hoist-constant-reads's).
+  int64_t reads = 0;
+  for (Operation &op : kernel.getBody().front()) {
+    if (&op == getOperation())
+      break;
+    if (!runsBeforeGo(op, [](Value) { return true; }, reads))
+      return emitOpError("follows '")
+             << op.getName() << "', which may not run before the go: only reads into the "
+             << "kernel's own circular buffers may";
+  }
   return success();
 }
 LogicalResult MulticastOp::verify() {

@@ -11,4 +11,13 @@
 #define GET_OP_CLASSES
 #include "NoC/NoCOps.h.inc"
 
+namespace tessel::noc {
+/// Whether `op`, in a data-movement kernel, may run before its `noc.wait_go`: it reserves or
+/// pushes the kernel's own circular buffers, waits for its reads, computes indices, loops over
+/// such ops, or reads (`noc.read`, `noc.read_span`) a buffer `readable` accepts. `reads` counts
+/// those reads.
+bool runsBeforeGo(mlir::Operation &op, llvm::function_ref<bool(mlir::Value)> readable,
+                  int64_t &reads);
+} // namespace tessel::noc
+
 #endif

@@ -5,12 +5,8 @@
 #include "Graph/GraphOps.h"
 #include "Grid/GridOps.h"
 #include "NoC/NoCOps.h"
-#include "mlir/Dialect/Affine/IR/AffineOps.h"
-#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/BuiltinOps.h"
-#include "llvm/ADT/TypeSwitch.h"
 
 namespace tessel {
 #define GEN_PASS_DEF_HOISTCONSTANTREADS
@@ -32,27 +28,6 @@ bool isConstantInput(grid::DispatchOp dispatch, Value buffer) {
   return dispatch.getInputs()[arg.getArgNumber()].getDefiningOp<graph::ConstantOp>() != nullptr;
 }
 
-/// Whether `op` may run before the go: it touches only the kernel's own circular buffers and
-/// reads constants. `reads` counts the reads of constants it holds.
-bool runsBeforeGo(grid::DispatchOp dispatch, Operation &op, int64_t &reads) {
-  if (isa<noc::CBReserveOp, noc::CBPushOp, noc::BarrierOp, grid::CoreIndexOp, affine::AffineApplyOp,
-          arith::ConstantOp>(op))
-    return true;
-  Value source = llvm::TypeSwitch<Operation *, Value>(&op)
-                     .Case<noc::ReadOp, noc::ReadSpanOp>([](auto read) { return read.getBuffer(); })
-                     .Default([](Operation *) { return Value(); });
-  if (source) {
-    if (!isConstantInput(dispatch, source))
-      return false;
-    ++reads;
-    return true;
-  }
-  if (auto loop = dyn_cast<scf::ForOp>(op))
-    return llvm::all_of(loop.getBody()->without_terminator(),
-                        [&](Operation &inner) { return runsBeforeGo(dispatch, inner, reads); });
-  return false;
-}
-
 struct HoistConstantReadsPass : tessel::impl::HoistConstantReadsBase<HoistConstantReadsPass> {
   void runOnOperation() override {
     getOperation().walk([&](func::FuncOp func) {
@@ -69,8 +44,9 @@ struct HoistConstantReadsPass : tessel::impl::HoistConstantReadsBase<HoistConsta
         continue;
       int64_t reads = 0;
       Operation *first = nullptr; // the first op that must wait for the go
+      auto constant = [&](Value buffer) { return isConstantInput(dispatch, buffer); };
       for (Operation &op : body)
-        if (!runsBeforeGo(dispatch, op, reads)) {
+        if (!noc::runsBeforeGo(op, constant, reads)) {
           first = &op;
           break;
         }

@@ -452,6 +452,24 @@ func.func @wait_go_twice(%x: tensor<32x32xf32, #l>) {
 
 // -----
 
+#l = #grid.layout<tile 32x32, f32, dram, interleaved>
+func.func @wait_go_after_signal(%x: tensor<32x32xf32, #l>) {
+  %c0 = arith.constant 0 : index
+  %e = grid.empty : tensor<32x32xf32, #l>
+  %y = grid.dispatch "t" on <(0, 0) to (0, 0)> ins(%x : tensor<32x32xf32, #l>) outs(%e : tensor<32x32xf32, #l>)
+      attributes {dst_format = #tile<format f32>, fidelity = #tile<fidelity HiFi4>} {
+  ^bb0(%in: tensor<32x32xf32, #l>, %out: tensor<32x32xf32, #l>):
+    noc.kernel reader {
+      noc.sem_inc 0, 1 at (%c0, %c0)
+      // expected-error @+1 {{'noc.wait_go' op follows 'noc.sem_inc', which may not run before the go: only reads into the kernel's own circular buffers may}}
+      noc.wait_go
+    }
+  } -> tensor<32x32xf32, #l>
+  return
+}
+
+// -----
+
 func.func @barrier_outside_kernel() {
   // expected-error @+1 {{'noc.barrier' op must be inside a noc.kernel}}
   noc.barrier
