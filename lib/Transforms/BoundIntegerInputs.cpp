@@ -528,7 +528,7 @@ private:
       // A max pool's windows pad with a float below any integer, which the max then drops
       // (every window holds an element of the input).
       if (IntegerType elt = integerElement(remap.getType())) {
-        auto [lo, hi] = wrapRange(elt);
+        double lo = wrapRange(elt).first, hi = wrapRange(elt).second;
         using K = graph::ReduceKind;
         auto drops = [&](Operation *user) {
           auto r = dyn_cast<graph::ReduceOp>(user);

@@ -59,7 +59,7 @@ struct OperandTiles {
     if (!attentionReadsThrough(use)) {
       std::optional<AppendedRows> appended = appendedTo(use.get());
       return {appended ? appended->cache : use.get(),
-              (b * operand.mt + rowTile) * operand.nt + colTile, false, appended};
+              (b * operand.mt + rowTile) * operand.nt + colTile, false, appended, std::nullopt};
     }
     auto remap = use.get().getDefiningOp<graph::RemapOp>();
     if (!wholeTileView(remap))
@@ -68,7 +68,7 @@ struct OperandTiles {
     std::optional<AppendedRows> appended = appendedTo(remap.getInput());
     return {appended ? appended->cache : remap.getInput(),
             tileThrough(remap.getMap(), operand, remap.getInput().getType().getShape()),
-            transposed, appended};
+            transposed, appended, std::nullopt};
   }
 };
 } // namespace
