@@ -59,6 +59,11 @@ LogicalResult CBOp::verify() {
   return success();
 }
 
+WaitGoOp KernelOp::getWaitGo() {
+  auto gos = getBody().front().getOps<WaitGoOp>();
+  return gos.empty() ? WaitGoOp() : *gos.begin();
+}
+
 LogicalResult KernelOp::verify() {
   auto dispatch = dyn_cast_or_null<grid::DispatchOp>((*this)->getParentOp());
   if (!dispatch)
@@ -214,8 +219,9 @@ bool tessel::noc::runsBeforeGo(Operation &op, function_ref<bool(Value)> readable
                      .Case<ReadOp, ReadSpanOp>([](auto read) { return read.getBuffer(); })
                      .Default([](Operation *) { return Value(); });
   if (source) {
-    reads += readable(source);
-    return readable(source);
+    bool ok = readable(source);
+    reads += ok;
+    return ok;
   }
   if (auto loop = dyn_cast<scf::ForOp>(op))
     return llvm::all_of(loop.getBody()->without_terminator(),

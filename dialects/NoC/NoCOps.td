@@ -34,6 +34,10 @@ def NoC_KernelOp : NoC_Op<"kernel", [SingleBlock, NoTerminator]> {
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$thread attr-dict-with-keyword $body";
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Its `noc.wait_go`, if it reads constants before the go (one at most, at the top level).
+    WaitGoOp getWaitGo();
+  }];
 }
 
 class NoC_CBCountOp<string mnemonic, string what> : NoC_Op<mnemonic> {

@@ -249,21 +249,21 @@ struct AllocateBuffersPass : tessel::impl::AllocateBuffersBase<AllocateBuffersPa
     int64_t before = -1;
     for (auto dispatch : func.getBody().front().getOps<grid::DispatchOp>()) {
       int64_t at = position.lookup(dispatch);
-      auto early = llvm::to_vector(dispatch.getBody().front().getOps<noc::KernelOp>());
-      llvm::erase_if(early, [](noc::KernelOp k) {
-        return k.getBody().front().getOps<noc::WaitGoOp>().empty();
-      });
-      bool overlaps = before >= 0 && llvm::any_of(candidates, [&](const Candidate &c) {
+      SmallVector<noc::WaitGoOp> gos;
+      for (auto kernel : dispatch.getBody().front().getOps<noc::KernelOp>())
+        if (noc::WaitGoOp go = kernel.getWaitGo())
+          gos.push_back(go);
+      bool overlaps = !gos.empty() && before >= 0 &&
+                      llvm::any_of(candidates, [&](const Candidate &c) {
                         auto it = inL1.find(c.t->empty);
                         return it != inL1.end() && c.t->at <= before && before <= c.t->last &&
                                it->second < cbEnd[size_t(at)];
                       });
-      if (overlaps && !early.empty())
+      if (overlaps) {
+        for (noc::WaitGoOp go : gos)
+          go.erase();
         ++numWaitsAtStart;
-      if (overlaps)
-        for (noc::KernelOp k : early)
-          for (auto go : llvm::make_early_inc_range(k.getBody().front().getOps<noc::WaitGoOp>()))
-            go.erase();
+      }
       before = at;
     }
     for (const Candidate &c : candidates) {

@@ -40,7 +40,7 @@ struct HoistConstantReadsPass : tessel::impl::HoistConstantReadsBase<HoistConsta
   void hoist(grid::DispatchOp dispatch) {
     for (auto kernel : dispatch.getBody().getOps<noc::KernelOp>()) {
       Block &body = kernel.getBody().front();
-      if (kernel.getThread() == noc::ThreadKind::compute || !body.getOps<noc::WaitGoOp>().empty())
+      if (kernel.getThread() == noc::ThreadKind::compute || kernel.getWaitGo())
         continue;
       int64_t reads = 0;
       Operation *first = nullptr; // the first op that must wait for the go

@@ -180,6 +180,7 @@ private:
   }
 
   bool checkConstants() {
+    constant.assign(numBuffers(), false);
     if (!bin.constants())
       return true;
     for (size_t i = 0; i < bin.constants()->size(); ++i) {
@@ -196,6 +197,7 @@ private:
       if (b->memory() != ttb::MemorySpace::Dram)
         return fail(label + " (" + bufferLabel(b, c->buffer()) + "): constants are loaded into "
                     "DRAM, but its buffer is in L1");
+      constant[c->buffer()] = true;
     }
     return true;
   }
@@ -691,7 +693,7 @@ private:
       case Op::NocReadOn:
       case Op::NocReadSpan: {
         uint32_t buffer = d.buffers()->Get(size_t(k.code()->Get(pc + 1)));
-        if (!constantBuffer(buffer))
+        if (!constant[buffer])
           return fail(at + " before WAIT_GO reads " +
                       bufferLabel(bin.buffers()->Get(buffer), buffer) +
                       ", not a constant: the dispatch before may still write it");
@@ -705,15 +707,10 @@ private:
     return true;
   }
 
-  bool constantBuffer(uint32_t buffer) const {
-    if (bin.constants())
-      for (const ttb::Constant *c : *bin.constants())
-        if (c->buffer() == buffer)
-          return true;
-    return false;
-  }
 
   std::map<uint32_t, const ttb::CircularBuffer *> cbs;
+  /// Per buffer: a constant's, which no dispatch writes (checkConstants).
+  std::vector<bool> constant;
 };
 
 } // namespace
