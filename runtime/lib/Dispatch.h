@@ -203,14 +203,27 @@ private:
   bool readInLane(uint32_t buf, const CircularBuffer &cb, const Core &core) const {
     return !bufferWritten[buf] && cbReadInLane[size_t(&cb - core.cbs.data())];
   }
-  /// Copies `count` values from `from` to `to` now, or queues the copy in `core`'s lane when
-  /// `inLane` (`from` null: fills them with `fill`); `to` is in `slot` of `cb`.
+  /// What a NoC read copies into a slot: floats, a tile packed in `format`, or else `fill`.
+  struct ReadSource {
+    const float *values = nullptr;
+    const uint8_t *packed = nullptr;
+    DataFormat format = DataFormat::Float32;
+    float fill = 0;
+  };
+  /// Tile `tile` of buffer `buf` as a read finds it (packed where the buffer is a constant not
+  /// yet decoded).
+  ReadSource dramSource(uint32_t buf, int64_t tile) {
+    if (const uint8_t *packed = state.dram.packedTile(buf, tile))
+      return {nullptr, packed, state.dram.packedFormat(buf)};
+    return {state.dram.tile(buf, tile)};
+  }
+  /// Copies `count` values of `from` to `to` now, or queues the copy in `core`'s lane when
+  /// `inLane`; `to` is in `slot` of `cb`. A packed source is a whole tile.
   void copyIntoSlot(Core &core, CircularBuffer &cb, float *slot, bool inLane, float *to,
-                    const float *from, int64_t count, float fill = 0);
-  /// Queues in `core`'s lane a copy of `count` values from `from` to `to` (`from` null: fills
-  /// them with `fill`); returns the job's number.
-  uint64_t queueCopy(const Core &core, float *to, const float *from, int64_t count,
-                     float fill = 0);
+                    const ReadSource &from, int64_t count);
+  /// Queues in `core`'s lane a copy of `count` values of `from` to `to`; returns the job's
+  /// number.
+  uint64_t queueCopy(const Core &core, float *to, const ReadSource &from, int64_t count);
   /// Copies `slot` of `cb` to `to`, tile `tile` of buffer `buf`: now, or in the core's lane.
   void writeFromSlot(Core &core, CircularBuffer &cb, const float *slot, uint32_t buf,
                      int64_t tile, float *to);

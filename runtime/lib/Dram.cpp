@@ -13,8 +13,25 @@ void DramStorage::init(const std::vector<int64_t> &tilesPerBuffer) {
   released.clear();
 }
 
+void DramStorage::setPacked(uint32_t id, const uint8_t *bytes, DataFormat format) {
+  Buffer &b = data[id];
+  b.values = ZeroedFloats();
+  b.zeroed.clear();
+  b.packed = bytes;
+  b.packedFormat = format;
+}
+
 void DramStorage::allocate(Buffer &b, uint32_t id) {
   size_t tiles = size_t(std::max<int64_t>(tileCounts[id], 1)), count = tiles * kTileElems;
+  if (b.packed) {
+    // Decoded whole, once: every tile then has its value, and the packed bytes are done with.
+    b.values = ZeroedFloats(count);
+    int64_t bytes = tileBytes(b.packedFormat);
+    for (int64_t t = 0; t < tileCounts[id]; ++t)
+      decodeTile(b.packed + t * bytes, b.packedFormat, b.values.data() + t * kTileElems);
+    b.packed = nullptr;
+    return;
+  }
   // The smallest released storage that holds it, if any.
   auto best = released.end();
   for (auto it = released.begin(); it != released.end(); ++it)
@@ -47,6 +64,7 @@ void DramStorage::release(uint32_t id) {
     released.push_back(std::move(b.values));
   b.values = ZeroedFloats();
   b.zeroed.clear();
+  b.packed = nullptr;
 }
 
 int64_t DramTiming::serve(int channel, int64_t arrive, int64_t bytes) {

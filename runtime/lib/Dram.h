@@ -20,10 +20,26 @@ namespace tessel::rt {
 /// later, whose tiles are then zeroed one by one as they are first touched:
 /// fresh pages cost the system a fault and a clearing each (a sixth of
 /// `tt-run`'s CPU on ResNet-50 at batch 16, whose buffers took 0.9 GB).
+///
+/// A constant stays packed in the binary until something asks for its floats
+/// (`tile`, `span`): a whole-tile read decodes it straight into the CB slot
+/// (`packedTile`). Decoding ResNet-50's 25.6 million weights into fresh pages
+/// had taken the first fifth of a run at batch 1, on every host thread.
 class DramStorage {
 public:
   void init(const std::vector<int64_t> &tilesPerBuffer);
-  /// Tile `t` of buffer `id`, allocated (zeroed) on first touch.
+  /// Buffer `id` holds `bytes`, its tiles packed in `format` one after another (the binary's
+  /// constant, which outlives the run).
+  void setPacked(uint32_t id, const uint8_t *bytes, DataFormat format);
+  /// Tile `t` of buffer `id` as packed bytes, or null where the buffer's values are floats.
+  const uint8_t *packedTile(uint32_t id, int64_t t) const {
+    const Buffer &b = data[id];
+    return b.packed ? b.packed + t * tileBytes(b.packedFormat) : nullptr;
+  }
+  /// The format of buffer `id`'s packed tiles (packedTile).
+  DataFormat packedFormat(uint32_t id) const { return data[id].packedFormat; }
+  /// Tile `t` of buffer `id` as floats, allocated (zeroed, or decoded from its packed tiles)
+  /// on first touch.
   float *tile(uint32_t id, int64_t t) {
     Buffer &b = data[id];
     if (!b.values.data())
@@ -41,6 +57,8 @@ public:
 private:
   struct Buffer {
     ZeroedFloats values;
+    const uint8_t *packed = nullptr;
+    DataFormat packedFormat = DataFormat::Float32;
     /// For storage a released buffer held: which tiles hold zeros or this buffer's values.
     std::vector<bool> zeroed;
   };

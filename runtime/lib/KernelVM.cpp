@@ -211,29 +211,33 @@ DispatchRunner::Step DispatchRunner::execCb(Thread &t, Op op, const int32_t *w) 
 }
 
 void DispatchRunner::copyIntoSlot(Core &core, CircularBuffer &cb, float *slot, bool inLane,
-                                  float *to, const float *from, int64_t count, float fill) {
+                                  float *to, const ReadSource &from, int64_t count) {
   // A run of a few values into a slot no job touches any more costs less to copy than to queue.
   if (inLane && count < kTileElems && state.lanes.ran(lane(core), cb.lastJob(slot)))
     inLane = false;
   if (!inLane) {
     settle(core, cb, slot);
     releaseReaders(cb, slot);
-    if (from)
-      std::memcpy(to, from, sizeof(float) * size_t(count));
+    if (from.packed)
+      decodeTile(from.packed, from.format, to);
+    else if (from.values)
+      std::memcpy(to, from.values, sizeof(float) * size_t(count));
     else
-      std::fill(to, to + count, fill);
+      std::fill(to, to + count, from.fill);
     return;
   }
-  cb.lastJob(slot) = queueCopy(core, to, from, count, fill);
+  cb.lastJob(slot) = queueCopy(core, to, from, count);
 }
 
-uint64_t DispatchRunner::queueCopy(const Core &core, float *to, const float *from,
-                                   int64_t count, float fill) {
+uint64_t DispatchRunner::queueCopy(const Core &core, float *to, const ReadSource &from,
+                                   int64_t count) {
   TileJob copy{Op::NocRead};
-  copy.a = from;
+  copy.a = from.values;
+  copy.packed = from.packed;
+  copy.fmtA = from.format;
   copy.d = to;
   copy.rows = count;
-  copy.param = fill;
+  copy.param = from.fill;
   return state.lanes.submit(lane(core), copy);
 }
 
@@ -256,7 +260,7 @@ void DispatchRunner::writeFromSlot(Core &core, CircularBuffer &cb, const float *
       tileWriters.erase(prior);
     return;
   }
-  uint64_t job = queueCopy(core, to, slot, kTileElems);
+  uint64_t job = queueCopy(core, to, {slot}, kTileElems);
   cb.lastJob(slot) = job;
   tileWriters[key] = {lane(core), job};
 }
@@ -387,7 +391,6 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
       return Step::Failed;
     }
     int64_t bytes = tileBytes(cb.format());
-    float *dramTile = state.dram.tile(buf, tile);
     int64_t landed;
     if (read) {
       float *slotData = cb.writeSlot(slot, true);
@@ -397,8 +400,8 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
                     std::to_string(cb.freeSlots()) + " free slots");
         return Step::Failed;
       }
-      copyIntoSlot(*t.core, cb, slotData, readInLane(buf, cb, *t.core), slotData, dramTile,
-                   kTileElems);
+      copyIntoSlot(*t.core, cb, slotData, readInLane(buf, cb, *t.core), slotData,
+                   dramSource(buf, tile), kTileElems);
       landed = readLands(t, buf, tile, bytes, /*nearer=*/false, int(readNoc));
     } else {
       const float *slotData = cb.readSlot(slot);
@@ -408,7 +411,7 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
                     std::to_string(cb.published()) + " published tiles");
         return Step::Failed;
       }
-      writeFromSlot(*t.core, cb, slotData, buf, tile, dramTile);
+      writeFromSlot(*t.core, cb, slotData, buf, tile, state.dram.tile(buf, tile));
       int64_t departed = 0;
       landed = writeLands(t, buf, tile, bytes, departed, op == Op::NocWrite0 ? 0 : 1);
       t.flushed = std::max(t.flushed, departed);
@@ -457,7 +460,7 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
         // tile; the source slot remembers it, so that nothing writes it before the copy.
         CircularBuffer &destCb = dest->cbs[size_t(w[0])];
         releaseReaders(destCb, slotData);
-        uint64_t job = queueCopy(*dest, slotData, src, kTileElems);
+        uint64_t job = queueCopy(*dest, slotData, {src}, kTileElems);
         destCb.lastJob(slotData) = job;
         cb.foreignReaders(src).push_back({lane(*dest), job});
       }

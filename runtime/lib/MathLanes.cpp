@@ -64,8 +64,10 @@ void runTileJob(const TileJob &j) {
     roundTile(j.d, j.fmtA);
     break;
   case Op::NocRead:
-    // A NoC read into a slot: `rows` values from `a`, or `param` where `a` is null.
-    if (j.a)
+    // A NoC read into a slot: `rows` values from `a`, or a packed tile, or `param`.
+    if (j.packed)
+      decodeTile(j.packed, j.fmtA, j.d);
+    else if (j.a)
       std::memcpy(j.d, j.a, sizeof(float) * size_t(j.rows));
     else
       std::fill(j.d, j.d + j.rows, j.param);

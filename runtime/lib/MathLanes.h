@@ -43,6 +43,8 @@ struct TileJob {
   int64_t rows = 0, cols = 0;
   const float *a = nullptr, *b = nullptr;
   float *d = nullptr;
+  /// NocRead: a tile packed in `fmtA`, decoded into `d` (instead of `a`'s floats).
+  const uint8_t *packed = nullptr;
   DataFormat fmtA = DataFormat::Float32, fmtB = DataFormat::Float32;
   DataFormat dstFormat = DataFormat::Float32;
   ttb::MathFidelity fidelity = ttb::MathFidelity::HiFi4;

@@ -39,8 +39,10 @@ DispatchRunner::Step DispatchRunner::readRun(Thread &t, const char *name, uint32
     }
     float fill;
     std::memcpy(&fill, &fillBits, sizeof fill);
-    copyIntoSlot(*t.core, cb, slotData, cbReadInLane[size_t(cbId)], slotData + dst, nullptr,
-                 count, roundToFormat(fill, cb.format()));
+    ReadSource filled;
+    filled.fill = roundToFormat(fill, cb.format());
+    copyIntoSlot(*t.core, cb, slotData, cbReadInLane[size_t(cbId)], slotData + dst, filled,
+                 count);
     busy(t, issue, "NOC");
     return Step::Ran;
   }
@@ -65,7 +67,7 @@ DispatchRunner::Step DispatchRunner::readRun(Thread &t, const char *name, uint32
     return Step::Failed;
   }
   copyIntoSlot(*t.core, cb, slotData, readInLane(buf, cb, *t.core), slotData + dst,
-               state.dram.tile(buf, tile) + src, count);
+               {state.dram.tile(buf, tile) + src}, count);
   prefetchNextRun(t, buf);
 
   // One request; the payload is at least a flit, as the NoC moves whole flits.
@@ -84,7 +86,8 @@ void DispatchRunner::prefetchNextRun(const Thread &t, uint32_t buf) {
   if (next >= t.recordsEnd || RunAhead::pcOf(next) != t.pc || RunAhead::numValues(next) != 6)
     return;
   int64_t tile = next[5], src = next[6];
-  if (tile >= 0 && tile < state.dram.tiles(buf) && src >= 0 && src < kTileElems)
+  if (tile >= 0 && tile < state.dram.tiles(buf) && src >= 0 && src < kTileElems &&
+      !state.dram.packedTile(buf, tile))
     __builtin_prefetch(state.dram.tile(buf, tile) + src);
 }
 

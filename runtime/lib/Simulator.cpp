@@ -205,34 +205,12 @@ void placeGenerated(ChipState &st, const SimOptions &options) {
   }
 }
 
-// One constant's tiles, decoded into its buffer's storage.
-struct ConstantLoad {
-  const ttb::Constant *constant;
-  DataFormat format;
-  int64_t tiles;
-  float *storage;
-
-  static void run(void *self) {
-    auto *c = static_cast<ConstantLoad *>(self);
-    int64_t tb = tileBytes(c->format);
-    for (int64_t t = 0; t < c->tiles; ++t)
-      decodeTile(c->constant->data()->data() + t * tb, c->format, c->storage + t * kTileElems);
-  }
-};
-
 void loadConstants(ChipState &st) {
   const ttb::Binary &bin = st.binary;
   if (!bin.constants())
     return;
-  // The storage is allocated here, on this thread; the decoding is shared with the host threads.
-  std::vector<ConstantLoad> loads;
   for (const ttb::Constant *c : *bin.constants())
-    loads.push_back({c, bin.buffers()->Get(c->buffer())->format(), st.dram.tiles(c->buffer()),
-                     st.dram.span(c->buffer(), 0, st.dram.tiles(c->buffer()))});
-  for (ConstantLoad &load : loads)
-    if (!st.lanes.post({&ConstantLoad::run, &load}))
-      ConstantLoad::run(&load);
-  st.lanes.drainAll();
+    st.dram.setPacked(c->buffer(), c->data()->data(), bin.buffers()->Get(c->buffer())->format());
 }
 
 /// The highest end of any buffer in a DRAM channel, times the channels.

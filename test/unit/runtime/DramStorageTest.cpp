@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <vector>
 
 using namespace tessel::rt;
 
@@ -36,4 +37,30 @@ TEST(DramStorage, ASpanOfReusedStorageIsZeroedWhole) {
   float *s = dram.span(1, 0, 2);
   for (int64_t i = 0; i < 2 * kTileElems; ++i)
     ASSERT_EQ(s[i], 0.0f) << i;
+}
+
+TEST(DramStorage, AConstantStaysPackedUntilItsFloatsAreAskedFor) {
+  std::vector<float> values(2 * kTileElems);
+  for (size_t i = 0; i < values.size(); ++i)
+    values[i] = float(int(i % 97) - 48) * 0.125f;
+  std::vector<uint8_t> packed = packTiles(values.data(), {64, 32}, DataFormat::Bfp8_b);
+  DramStorage dram;
+  dram.init({2, 2});
+  dram.setPacked(0, packed.data(), DataFormat::Bfp8_b);
+  ASSERT_EQ(dram.packedTile(0, 1), packed.data() + tileBytes(DataFormat::Bfp8_b));
+  EXPECT_EQ(dram.packedFormat(0), DataFormat::Bfp8_b);
+  EXPECT_EQ(dram.packedTile(1, 0), nullptr);
+  // Asked for floats, it decodes whole: the values its packed tiles encode, then no packed tile.
+  float *floats = dram.span(0, 0, 2);
+  std::vector<float> expected(2 * kTileElems);
+  for (int64_t t = 0; t < 2; ++t)
+    decodeTile(packed.data() + t * tileBytes(DataFormat::Bfp8_b), DataFormat::Bfp8_b,
+               expected.data() + t * kTileElems);
+  for (int64_t i = 0; i < 2 * kTileElems; ++i)
+    ASSERT_EQ(floats[i], expected[size_t(i)]) << i;
+  EXPECT_EQ(dram.packedTile(0, 0), nullptr);
+  // Released, it leaves no packed tiles behind for the buffer's id.
+  dram.setPacked(1, packed.data(), DataFormat::Bfp8_b);
+  dram.release(1);
+  EXPECT_EQ(dram.packedTile(1, 0), nullptr);
 }
