@@ -166,13 +166,70 @@ float roundToFormat(float v, DataFormat fmt) {
   return v;
 }
 
+namespace {
+/// All of a lane's bits where `x` is not 0, else none: the top bit of x or of its negation.
+/// (Vectors by reference: GCC compares lanes one at a time here, and a vector returned by
+/// value changes the ABI between the clones.)
+template <typename V>
+__attribute__((always_inline)) inline void nonzeroLanes(const V &x, V &mask) {
+  mask = V{} - ((x | (V{} - x)) >> 31);
+}
+
+/// bfpRoundBlock on a whole block of 16 at once, its values a lane each: the same steps in
+/// integers (the shared exponent, each magnitude shifted, rounded to nearest even and
+/// saturated; zeros and denormals flushed to +0), then each code times the block's unit, a
+/// power of two, which is exact. False, and nothing written, for a block whose shared exponent
+/// is 255 (Inf or NaN), which bfpRoundBlock rounds instead. PACK to a bfp format rounds every
+/// tile this way: lane by lane it had taken two fifths of a run in bfp8.
+__attribute__((always_inline)) inline bool bfpRoundLanes(float *v, int bits) {
+  static_assert(kBfpBlock == 16, "a block is one vector of 16 lanes");
+  typedef uint32_t Lanes __attribute__((vector_size(64)));
+  typedef int32_t Ints __attribute__((vector_size(64)));
+  typedef float Floats __attribute__((vector_size(64)));
+  Lanes b;
+  std::memcpy(&b, v, sizeof b);
+  Lanes e = (b >> 23) & 0xFFu;
+  uint32_t shared = 0;
+  for (int i = 0; i < 16; ++i)
+    shared = std::max(shared, uint32_t(e[i]));
+  if (shared == 0xFFu)
+    return false;
+  // In shifts, masks and adds: no lane comparisons.
+  const int shift = 24 - bits;
+  const uint32_t tie = 1u << (shift - 1);
+  Lanes diff = shared - e, far, kept, nonzero;
+  // A shift by 32 or more (into a mantissa of 24 bits) leaves nothing.
+  nonzeroLanes(diff >> 5, far);
+  Lanes m = (((b & 0x7FFFFFu) | 0x800000u) >> (diff & 31u)) & ~far;
+  // To nearest, ties to even: the tie less one, plus the kept part's last bit, carries over.
+  Lanes q = (m + (tie - 1) + ((m >> shift) & 1u)) >> shift;
+  q -= q >> bits; // saturated: 2^bits (all a rounding can reach) is 2^bits - 1
+  nonzeroLanes(e, kept);
+  q &= kept; // zeros and denormals: +0
+  // The unit, 2^(shared - 127 - (bits - 1)), from 2^-133 (denormal) up: its bits directly.
+  int unitExp = int(shared) - 127 - (bits - 1);
+  uint32_t unitBits = unitExp >= -126 ? uint32_t(unitExp + 127) << 23 : 1u << (unitExp + 149);
+  float unit;
+  std::memcpy(&unit, &unitBits, sizeof unit);
+  Floats value = __builtin_convertvector(Ints(q), Floats) * unit;
+  Lanes out;
+  std::memcpy(&out, &value, sizeof out);
+  nonzeroLanes(q, nonzero);
+  out |= b & 0x80000000u & nonzero;
+  std::memcpy(v, &out, sizeof out);
+  return true;
+}
+} // namespace
+
 TESSEL_WIDE_VECTORS
 void roundTile(float *tile, DataFormat fmt) {
   if (fmt == DataFormat::Float32 || fmt == DataFormat::Int32)
     return;
   if (isBfp(fmt)) {
+    int bits = bfpMantissaBits(fmt);
     for (int64_t b = 0; b < kTileElems; b += kBfpBlock)
-      bfpRoundBlock(tile + b, kBfpBlock, bfpMantissaBits(fmt));
+      if (!bfpRoundLanes(tile + b, bits))
+        bfpRoundBlock(tile + b, kBfpBlock, bits);
     return;
   }
   if (fmt == DataFormat::BFloat16) {

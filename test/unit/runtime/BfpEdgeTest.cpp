@@ -155,6 +155,44 @@ TEST(BfpEdge, EncodeDecodeAgreeWithRoundTile) {
   }
 }
 
+// roundTile rounds a block as one vector (Formats.cpp, bfpRoundLanes); the packer encodes it a
+// value at a time. On blocks of random bits, exponents from the whole range (0, denormals and
+// 255 included) or from a few neighbours, both give the same bits.
+TEST(BfpEdge, RoundTileAgreesWithThePackerOnRandomBits) {
+  uint64_t state = 0x9E3779B97F4A7C15u;
+  auto next = [&] {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    return uint32_t(state >> 32);
+  };
+  for (int trial = 0; trial < 400; ++trial) {
+    std::vector<float> tile(kTileElems);
+    for (int64_t block = 0; block < kTileElems; block += kBfpBlock) {
+      uint32_t base = next() % 256, spread = 1u << (next() % 9);
+      for (int64_t i = block; i < block + kBfpBlock; ++i) {
+        uint32_t r = next();
+        uint32_t exp = (trial % 2 ? next() % 256 : (base + r % spread) % 256);
+        if (r % 13 == 0)
+          exp = 0; // a zero or a denormal
+        // A quarter keep only the mantissa's top 9 bits: rounding ties then come often.
+        uint32_t mantissa = next() & (r % 4 == 1 ? 0x7FC000u : 0x7FFFFFu);
+        tile[size_t(i)] = fromBits((r & 0x80000000u) | exp << 23 | mantissa);
+      }
+    }
+    for (DataFormat fmt : {DataFormat::Bfp8_b, DataFormat::Bfp4_b, DataFormat::Bfp2_b}) {
+      std::vector<float> rounded = tile;
+      roundTile(rounded.data(), fmt);
+      std::vector<uint8_t> bytes(size_t(tileBytes(fmt)));
+      encodeTile(tile.data(), fmt, bytes.data());
+      std::vector<float> decoded(kTileElems);
+      decodeTile(bytes.data(), fmt, decoded.data());
+      for (int64_t i = 0; i < kTileElems; ++i)
+        ASSERT_EQ(bitsOf(rounded[size_t(i)]), bitsOf(decoded[size_t(i)]))
+            << formatName(fmt) << " trial " << trial << " element " << i << " of bits "
+            << std::hex << bitsOf(tile[size_t(i)]);
+    }
+  }
+}
+
 // Every code of every shared exponent decodes to mag * 2^(exp - 127 - (bits - 1)), exactly,
 // denormal results included; with exponent 255 and the magnitude's top bit set, Inf (no other
 // bit) or NaN.
