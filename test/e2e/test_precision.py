@@ -2,6 +2,7 @@
 read) in block-float formats at the fidelity each format pairs with, against float64 numpy and
 with each dispatch's fidelity and the binary's size as the perf report and the file show them."""
 import json
+import sys
 import re
 
 import numpy as np
@@ -9,7 +10,7 @@ import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from conftest import assert_clean_failure, run
+from conftest import BIN, assert_clean_failure, run
 
 # The PCC each precision keeps on this two-layer MLP, against float64 (Tenstorrent's per-module
 # target is 0.999; bfp4's three mantissa bits at LoFi measure 0.9865 here, 0.994 on one matmul).
@@ -231,3 +232,47 @@ def test_auto_with_a_budget_bf16_misses_is_an_error(tmp):
     proc = run(["tt-compile", tmp / "mlp.onnx", "-o", tmp / "m.ttb", "--precision=auto",
                 "--accuracy=psnr:30"], check=False)
     assert_clean_failure(proc, "--accuracy must be pcc:X, rel-l2:X or top1:X")
+
+
+def conv_bn_chain(path, layers=6, channels=256, seed=0):
+    """Convolutions with batch norms, which the compiler folds into new weights every time it
+    compiles the model."""
+    rng = np.random.default_rng(seed)
+    nodes, inits, x = [], [], "x"
+    for i in range(layers):
+        cin = 16 if i == 0 else channels
+        w = rng.standard_normal((channels, cin, 3, 3)) / np.sqrt(9 * cin)
+        stats = {"s": 1 + 0.1 * rng.standard_normal(channels),
+                 "b": 0.1 * rng.standard_normal(channels),
+                 "m": 0.1 * rng.standard_normal(channels), "v": 1 + 0.1 * rng.random(channels)}
+        inits.append(numpy_helper.from_array(w.astype(np.float32), f"w{i}"))
+        inits += [numpy_helper.from_array(v.astype(np.float32), f"{k}{i}") for k, v in stats.items()]
+        nodes += [helper.make_node("Conv", [x, f"w{i}"], [f"c{i}"], name=f"conv{i}",
+                                   pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
+                  helper.make_node("BatchNormalization", [f"c{i}"] + [f"{k}{i}" for k in "sbmv"],
+                                   [f"n{i}"], name=f"bn{i}"),
+                  helper.make_node("Relu", [f"n{i}"], [f"r{i}"], name=f"relu{i}")]
+        x = f"r{i}"
+    graph = helper.make_graph(
+        nodes, "conv_bn", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 16, 14, 14])],
+        [helper.make_tensor_value_info(x, TensorProto.FLOAT, [1, channels, 14, 14])], inits)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+
+
+def peak_rss_kb(args):
+    """The peak resident memory of a tool's process, read by a process of its own around it."""
+    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+             "capture_output=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    proc = run([sys.executable, "-c", probe, *args])
+    return int(proc.stdout.split()[-1])
+
+
+def test_auto_search_memory_stays_near_one_compilations(tmp):
+    # Each candidate compiles in a context of its own: the weights it folds go with it. When all
+    # shared the imported module's context, this search peaked at 4x a compilation's memory (and
+    # ResNet-50's at 12 GB).
+    conv_bn_chain(tmp / "cbn.onnx")
+    tool = str(BIN / "tt-compile")
+    one = peak_rss_kb([tool, tmp / "cbn.onnx", "-o", tmp / "one.ttb", "--precision=bfp8"])
+    search = peak_rss_kb([tool, tmp / "cbn.onnx", "-o", tmp / "auto.ttb", "--precision=auto"])
+    assert search < 2 * one, (search, one)

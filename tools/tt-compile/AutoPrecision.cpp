@@ -1,6 +1,7 @@
-// The search behind tt-compile --precision=auto: candidates are compiled in memory from clones of
-// the imported module and run on the simulator, whose formats round as the chip's do; the error
-// is measured against the fp32 compilation's outputs and the cycles are the simulator's.
+// The search behind tt-compile --precision=auto: candidates are compiled in memory from the
+// imported module (CandidateCompiler) and run on the simulator, whose formats round as the
+// chip's do; the error is measured against the fp32 compilation's outputs and the cycles are the
+// simulator's.
 #include "AutoPrecision.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -52,8 +53,9 @@ tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
     return failure();
   const rt::ChipDesc &chip = *loaded;
   bool seeded = calibration.empty();
-  FailureOr<Measured> reference = compileAndRun(imported, base, chip, "fp32", {}, calibration,
-                                                seeded ? &calibration : nullptr);
+  CandidateCompiler candidates(imported);
+  FailureOr<Measured> reference = candidates.compileAndRun(base, chip, "fp32", {}, calibration,
+                                                           seeded ? &calibration : nullptr);
   if (failed(reference))
     return failure();
   // rel-l2 is better lower, pcc and top1 higher.
@@ -76,7 +78,7 @@ tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
                                     choiceScore, seeded ? "seeded random" : "the calibration");
   };
   for (StringRef precision : {"bfp4", "bfp8", "bf16"}) {
-    FailureOr<Measured> m = compileAndRun(imported, base, chip, precision, {}, calibration);
+    FailureOr<Measured> m = candidates.compileAndRun(base, chip, precision, {}, calibration);
     if (failed(m))
       return failure();
     double score = measure(budget, m->outputs, reference->outputs);
@@ -101,7 +103,7 @@ tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
       if (tries++ == maxRefinements)
         break;
       FailureOr<Measured> m =
-          compileAndRun(imported, base, chip, "bf16", {node + "=fp32"}, calibration);
+          candidates.compileAndRun(base, chip, "bf16", {node + "=fp32"}, calibration);
       if (failed(m))
         return failure();
       double score = measure(budget, m->outputs, reference->outputs);
@@ -147,8 +149,8 @@ tessel::chooseAutoPrecision(ModuleOp imported, const CompileOptions &base,
   auto tryNarrower = [&](ArrayRef<std::string> nodes, Unit &unit, double &score,
                          Measured *kept = nullptr) -> LogicalResult {
     ++tries;
-    FailureOr<Measured> m = compileAndRun(imported, base, chip, choice.precision,
-                                          overridesFor(nodes), calibration);
+    FailureOr<Measured> m =
+        candidates.compileAndRun(base, chip, choice.precision, overridesFor(nodes), calibration);
     if (failed(m))
       return failure();
     score = measure(budget, m->outputs, reference->outputs);

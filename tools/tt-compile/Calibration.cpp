@@ -6,6 +6,8 @@
 #include "tessel/Target/Ttb.h"
 #include "tessel/runtime/Binary.h"
 
+#include "mlir/Bytecode/BytecodeWriter.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -29,19 +31,34 @@ bool tessel::parseAccuracyBudget(StringRef spec, AccuracyBudget &budget, std::st
   return true;
 }
 
-FailureOr<Measured> tessel::compileAndRun(ModuleOp imported, const CompileOptions &base,
-                                  const rt::ChipDesc &chip, StringRef precision,
-                                  ArrayRef<std::string> overrides,
-                                  const std::vector<rt::HostTensor> &inputs,
-                                  std::vector<rt::HostTensor> *signatureInputs) {
-  OwningOpRef<ModuleOp> module = imported.clone();
+FailureOr<Measured> CandidateCompiler::compileAndRun(const CompileOptions &base,
+                                                     const rt::ChipDesc &chip,
+                                                     StringRef precision,
+                                                     ArrayRef<std::string> overrides,
+                                                     const std::vector<rt::HostTensor> &inputs,
+                                                     std::vector<rt::HostTensor> *signatureInputs) {
+  if (bytecode.empty()) {
+    llvm::raw_string_ostream os(bytecode);
+    if (failed(writeBytecodeToFile(imported, os)))
+      return imported.emitError() << "calibration: the module could not be written as bytecode";
+  }
+  MLIRContext *parent = imported.getContext();
+  MLIRContext context(parent->getDialectRegistry(), MLIRContext::Threading::DISABLED);
+  if (parent->isMultithreadingEnabled())
+    context.setThreadPool(parent->getThreadPool());
+  // Its diagnostics are the compilation's: reported where the imported module's are.
+  context.getDiagEngine().registerHandler(
+      [parent](Diagnostic &diag) { parent->getDiagEngine().emit(std::move(diag)); });
+  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(bytecode, &context);
+  if (!module)
+    return imported.emitError() << "calibration: the module's bytecode could not be read back";
   CompileOptions options;
   options.copyOptionValuesFrom(base);
   options.precision = precision.str();
   options.precisionOverrides = overrides;
   // The search's candidates are not the user's compilation: they print nothing.
   options.printFusion = false;
-  PassManager pm(imported.getContext());
+  PassManager pm(&context);
   buildCompilePipeline(pm, options);
   if (failed(pm.run(*module)))
     return failure();
@@ -142,13 +159,14 @@ LogicalResult tessel::reportPruning(ModuleOp imported, const CompileOptions &opt
   dense.copyOptionValuesFrom(options);
   dense.pruneTiles = 0.0;
   bool seeded = calibration.empty();
+  CandidateCompiler candidates(imported);
   FailureOr<Measured> reference =
-      compileAndRun(imported, dense, *chip, options.precision, options.precisionOverrides,
-                    calibration, seeded ? &calibration : nullptr);
+      candidates.compileAndRun(dense, *chip, options.precision, options.precisionOverrides,
+                               calibration, seeded ? &calibration : nullptr);
   if (failed(reference))
     return failure();
-  FailureOr<Measured> pruned = compileAndRun(imported, options, *chip, options.precision,
-                                             options.precisionOverrides, calibration);
+  FailureOr<Measured> pruned = candidates.compileAndRun(
+      options, *chip, options.precision, options.precisionOverrides, calibration);
   if (failed(pruned))
     return failure();
   uint64_t skipped = 0;
@@ -175,9 +193,9 @@ tessel::profileZeroActivationTiles(ModuleOp imported, const CompileOptions &opti
   testing.copyOptionValuesFrom(options);
   testing.forceSkipZeroTiles = true;
   bool seeded = calibration.empty();
-  FailureOr<Measured> run = compileAndRun(imported, testing, *chip, options.precision,
-                                          options.precisionOverrides, calibration,
-                                          seeded ? &calibration : nullptr);
+  FailureOr<Measured> run = CandidateCompiler(imported).compileAndRun(
+      testing, *chip, options.precision, options.precisionOverrides, calibration,
+      seeded ? &calibration : nullptr);
   if (failed(run))
     return failure();
   std::vector<std::string> shares;

@@ -35,14 +35,27 @@ struct Measured {
   std::vector<rt::DispatchPerf> dispatches;
 };
 
-/// Compiles a clone of `imported` with `base` at `precision` with `overrides` and runs it on
-/// `inputs` on `chip`; with `signatureInputs`, on seeded random inputs it fills in from the
-/// binary's signature.
-mlir::FailureOr<Measured> compileAndRun(mlir::ModuleOp imported, const CompileOptions &base,
-                                        const rt::ChipDesc &chip, llvm::StringRef precision,
-                                        llvm::ArrayRef<std::string> overrides,
-                                        const std::vector<rt::HostTensor> &inputs,
-                                        std::vector<rt::HostTensor> *signatureInputs = nullptr);
+/// Compiles the imported module again and again (a search's candidates) and runs each
+/// compilation on the simulator. Each compiles in an MLIRContext of its own, parsed from the
+/// module's bytecode: the weights a compilation folds are resource blobs of its context, which
+/// live as long as the context does (a search on ResNet-50 had kept 12 GB of them).
+class CandidateCompiler {
+public:
+  explicit CandidateCompiler(mlir::ModuleOp imported) : imported(imported) {}
+
+  /// Compiles the module with `base` at `precision` with `overrides` and runs it on `inputs` on
+  /// `chip`; with `signatureInputs`, on seeded random inputs it fills in from the binary's
+  /// signature.
+  mlir::FailureOr<Measured> compileAndRun(const CompileOptions &base, const rt::ChipDesc &chip,
+                                          llvm::StringRef precision,
+                                          llvm::ArrayRef<std::string> overrides,
+                                          const std::vector<rt::HostTensor> &inputs,
+                                          std::vector<rt::HostTensor> *signatureInputs = nullptr);
+
+private:
+  mlir::ModuleOp imported;
+  std::string bytecode; // the imported module's, written for the first compilation
+};
 
 /// The budget's measure of `got` against `ref`, over all outputs: the worst one.
 double measure(const AccuracyBudget &budget, const std::vector<rt::HostTensor> &got,
