@@ -29,6 +29,15 @@ std::vector<float> roundBlock(std::vector<float> values, DataFormat fmt) {
   return {tile.begin(), tile.begin() + long(values.size())};
 }
 
+// `tile` encoded as the packer encodes it, and decoded again.
+std::vector<float> packedAndBack(const std::vector<float> &tile, DataFormat fmt) {
+  std::vector<uint8_t> bytes(size_t(tileBytes(fmt)));
+  encodeTile(tile.data(), fmt, bytes.data());
+  std::vector<float> decoded(kTileElems);
+  decodeTile(bytes.data(), fmt, decoded.data());
+  return decoded;
+}
+
 std::vector<uint8_t> encode(std::vector<float> values, DataFormat fmt) {
   std::vector<float> tile(kTileElems, 0.0f);
   std::copy(values.begin(), values.end(), tile.begin());
@@ -141,10 +150,7 @@ TEST(BfpEdge, EncodeDecodeAgreeWithRoundTile) {
                          DataFormat::BFloat16, DataFormat::Float32, DataFormat::Int32}) {
     std::vector<float> rounded = tile;
     roundTile(rounded.data(), fmt);
-    std::vector<uint8_t> bytes(size_t(tileBytes(fmt)));
-    encodeTile(tile.data(), fmt, bytes.data());
-    std::vector<float> decoded(kTileElems);
-    decodeTile(bytes.data(), fmt, decoded.data());
+    std::vector<float> decoded = packedAndBack(tile, fmt);
     for (int64_t i = 0; i < kTileElems; ++i)
       ASSERT_EQ(bitsOf(decoded[size_t(i)]), bitsOf(rounded[size_t(i)]))
           << formatName(fmt) << " element " << i;
@@ -181,10 +187,7 @@ TEST(BfpEdge, RoundTileAgreesWithThePackerOnRandomBits) {
     for (DataFormat fmt : {DataFormat::Bfp8_b, DataFormat::Bfp4_b, DataFormat::Bfp2_b}) {
       std::vector<float> rounded = tile;
       roundTile(rounded.data(), fmt);
-      std::vector<uint8_t> bytes(size_t(tileBytes(fmt)));
-      encodeTile(tile.data(), fmt, bytes.data());
-      std::vector<float> decoded(kTileElems);
-      decodeTile(bytes.data(), fmt, decoded.data());
+      std::vector<float> decoded = packedAndBack(tile, fmt);
       for (int64_t i = 0; i < kTileElems; ++i)
         ASSERT_EQ(bitsOf(rounded[size_t(i)]), bitsOf(decoded[size_t(i)]))
             << formatName(fmt) << " trial " << trial << " element " << i << " of bits "
