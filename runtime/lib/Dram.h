@@ -23,8 +23,8 @@ namespace tessel::rt {
 ///
 /// A constant stays packed in the binary until something asks for its floats
 /// (`tile`, `span`): a whole-tile read decodes it straight into the CB slot
-/// (`packedTile`). Decoding ResNet-50's 25.6 million weights into fresh pages
-/// had taken the first fifth of a run at batch 1, on every host thread.
+/// (`packedTile`). Decoded at load, ResNet-50's 25.6 million weights had
+/// taken 102 MB of floats, half of a run's peak memory at batch 1.
 class DramStorage {
 public:
   void init(const std::vector<int64_t> &tilesPerBuffer);
