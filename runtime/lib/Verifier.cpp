@@ -707,7 +707,6 @@ private:
     return true;
   }
 
-
   std::map<uint32_t, const ttb::CircularBuffer *> cbs;
   /// Per buffer: a constant's, which no dispatch writes (checkConstants).
   std::vector<bool> constant;

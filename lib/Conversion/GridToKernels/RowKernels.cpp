@@ -115,7 +115,8 @@ static Operation *lastReader(ArrayRef<Value> values, Block *block) {
 void RowKernels::emitPass(scf::ForOp pass, function_ref<void(Value j, bool last)> body) {
   passIv = pass.getInductionVar();
   // Plain variables, not a structured binding: the lambdas below capture them.
-  int64_t lower = passRange(pass)->first, trips = passRange(pass)->second;
+  std::pair<int64_t, int64_t> range = *passRange(pass);
+  int64_t lower = range.first, trips = range.second;
   bool lastApart = false;
   pass.getBody()->walk([&](tensor::ExtractOp extract) {
     auto it = rows.find(extract.getTensor());
@@ -440,7 +441,8 @@ void RowKernels::build() {
     };
     if (!r.storeLoop)
       return writeTile(m); // the last pass, over a row of one tile, folded
-    int64_t lower = passRange(r.storeLoop)->first, trips = passRange(r.storeLoop)->second;
+    std::pair<int64_t, int64_t> range = *passRange(r.storeLoop);
+    int64_t lower = range.first, trips = range.second;
     AffineExpr d0 = getAffineDimExpr(0, db.context());
     db.loop(trips, [&](Value i) {
       IRMapping step = m;
