@@ -218,12 +218,7 @@ void DispatchRunner::copyIntoSlot(Core &core, CircularBuffer &cb, float *slot, b
   if (!inLane) {
     settle(core, cb, slot);
     releaseReaders(cb, slot);
-    if (from.packed)
-      decodeTile(from.packed, from.format, to);
-    else if (from.values)
-      std::memcpy(to, from.values, sizeof(float) * size_t(count));
-    else
-      std::fill(to, to + count, from.fill);
+    copyRead(to, from.values, from.packed, from.format, count, from.fill);
     return;
   }
   cb.lastJob(slot) = queueCopy(core, to, from, count);

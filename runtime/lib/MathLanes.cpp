@@ -64,13 +64,7 @@ void runTileJob(const TileJob &j) {
     roundTile(j.d, j.fmtA);
     break;
   case Op::NocRead:
-    // A NoC read into a slot: `rows` values from `a`, or a packed tile, or `param`.
-    if (j.packed)
-      decodeTile(j.packed, j.fmtA, j.d);
-    else if (j.a)
-      std::memcpy(j.d, j.a, sizeof(float) * size_t(j.rows));
-    else
-      std::fill(j.d, j.d + j.rows, j.param);
+    copyRead(j.d, j.a, j.packed, j.fmtA, j.rows, j.param);
     break;
   case Op::DstAcquire:
     for (uint64_t m = j.clear; m; m &= m - 1)
@@ -79,6 +73,16 @@ void runTileJob(const TileJob &j) {
   default:
     break;
   }
+}
+
+void copyRead(float *to, const float *values, const uint8_t *packed, DataFormat format,
+              int64_t count, float fill) {
+  if (packed)
+    decodeTile(packed, format, to);
+  else if (values)
+    std::memcpy(to, values, sizeof(float) * size_t(count));
+  else
+    std::fill(to, to + count, fill);
 }
 
 namespace {

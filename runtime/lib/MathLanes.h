@@ -54,6 +54,10 @@ struct TileJob {
 
 /// Applies `job` to memory.
 void runTileJob(const TileJob &job);
+/// What a NoC read puts into a slot, now or as a NocRead job: `count` values of `values`, or
+/// the tile `packed` in `format` decoded, or `fill` where both are null.
+void copyRead(float *to, const float *values, const uint8_t *packed, DataFormat format,
+              int64_t count, float fill);
 
 class MathLanes {
 public:
