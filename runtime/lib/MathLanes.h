@@ -138,7 +138,7 @@ private:
     bool running = false;             // a thread is executing this lane's jobs
     bool queued = false;              // the lane is in `ready`
   };
-  std::mutex mutex;
+  std::mutex mutex; // adaptive where glibc has it (the constructor)
   std::condition_variable work, finished;
   std::vector<Lane> lanes;
   std::deque<int> ready;
@@ -153,6 +153,11 @@ private:
   /// Hands `lane`'s staged jobs to the workers.
   void publish(int lane);
   void wait(int lane, uint64_t number);
+  /// Runs the next few jobs of a queued lane no thread is running; false if there is none.
+  /// Called with `lock` held, which it releases while the jobs run.
+  bool runSomeQueuedJobs(std::unique_lock<std::mutex> &lock);
+  /// Few enough that the waiter sees its own job done soon after the worker finishes it.
+  static constexpr uint64_t kJobsRunWhileWaiting = 8;
   void workerLoop();
   /// Runs `lane`'s jobs until none is left, or job `upTo` has run; called with `lock` held,
   /// which it releases while the jobs run.

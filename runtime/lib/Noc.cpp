@@ -7,7 +7,7 @@
 namespace tessel::rt {
 
 NocModel::NocModel(const ChipDesc &chip)
-    : chip(chip), width(chip.gridX + 2), height(chip.gridY) {
+    : chip(chip), width(chip.gridX + 2), height(chip.gridY), route(size_t(width + height)) {
   reset();
 }
 
@@ -145,16 +145,21 @@ int64_t NocModel::sendPacket(int noc, NocNode from, NocNode to, int64_t start,
   int64_t serialize = (bytes + chip.nocFlitBytes - 1) / chip.nocFlitBytes;
   // head: when the first flit reaches the next router; tail: the last flit.
   int64_t head = start, tail = start + serialize - 1;
-  bool firstLink = true;
-  walk(noc, from, to, [&](NocNode n, int dim) {
-    auto [first, last] = link(noc, n, dim).reserve(head, serialize);
-    if (firstLink && departed)
+  // Each hop's booking waits on the last one's: fetch every link's calendar and the word the
+  // head will likely need first, so that their cache misses overlap instead of following
+  // each other.
+  int links = 0;
+  walk(noc, from, to, [&](NocNode n, int dim) { route[links++] = &link(noc, n, dim); });
+  for (int i = 0; i < links; ++i)
+    route[i]->prefetch(start + int64_t(i) * chip.nocHopCycles);
+  for (int i = 0; i < links; ++i) {
+    auto [first, last] = route[i]->reserve(head, serialize);
+    if (i == 0 && departed)
       *departed = std::max(*departed, last + 1);
-    firstLink = false;
     head = first + chip.nocHopCycles;
     tail = std::max(tail, last) + chip.nocHopCycles;
-  });
-  if (firstLink) {
+  }
+  if (links == 0) {
     // To itself: the node's own port, at a flit a cycle like a link.
     int64_t last = link(noc, from, 2).reserve(start, serialize).second;
     if (departed)

@@ -56,6 +56,12 @@ public:
     return reserveSlow(earliest, flits);
   }
   void clear();
+  /// Asks the cache for the word holding `cycle`, which a booking will soon read.
+  void prefetch(int64_t cycle) const {
+    int64_t w = cycle >> 6;
+    if (w >= low && w < high)
+      __builtin_prefetch(&words[size_t(w) & (words.size() - 1)], 1);
+  }
   /// Drops bookings before `horizon`: no later request can start before it.
   void forgetBefore(int64_t horizon) {
     if ((horizon >> 6) > low)
@@ -144,6 +150,8 @@ private:
     return c;
   }
   template <typename Fn> void walk(int noc, NocNode from, NocNode to, Fn fn);
+  /// sendPacket's route, a link at a time (no route crosses width + height links).
+  std::vector<LinkCalendar *> route;
   int64_t sendPacket(int noc, NocNode from, NocNode to, int64_t start,
                      int64_t bytes, int64_t *departed);
 };

@@ -241,6 +241,15 @@ DispatchRunner::~DispatchRunner() {
       t.stream->quiesce();
   // Runs the math still queued, and lets the host threads drop the streams' tasks.
   state.lanes.drainAll();
+  // A worker built the streams (prepareDispatch): freeing them is cheaper in its own heap,
+  // and off the scheduler's thread.
+  using Streams = std::vector<std::unique_ptr<RunAhead>>;
+  auto streams = std::make_unique<Streams>();
+  for (Core &c : cores)
+    for (Thread &t : c.threads)
+      streams->push_back(std::move(t.stream));
+  if (state.lanes.postIdle({[](void *p) { delete static_cast<Streams *>(p); }, streams.get()}))
+    streams.release();
 }
 
 std::string DispatchRunner::describe(const Thread &t) const {
