@@ -10,7 +10,7 @@ CircularBuffer::CircularBuffer(uint32_t id, DataFormat format, int numTiles, flo
       data(storage), untouched(size_t(numTiles), 1),
       readyTime(size_t(numTiles), 0),
       freeTime(size_t(numTiles), 0), jobOfSlot(size_t(numTiles), 0),
-      readersOfSlot(size_t(numTiles)) {}
+      readersOfSlot(size_t(numTiles)), originOfSlot(size_t(numTiles)) {}
 
 int64_t CircularBuffer::freedAt(int n) const {
   int64_t t = 0;

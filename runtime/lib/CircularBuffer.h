@@ -16,6 +16,15 @@
 
 namespace tessel::rt {
 
+/// Where a slot's tile came from, when a NoC read filled it whole from memory that nothing
+/// writes during the dispatch: a tile of floats, or one packed in `format`. Neither: unknown.
+struct SlotOrigin {
+  const float *values = nullptr;
+  const uint8_t *packed = nullptr;
+  DataFormat format = DataFormat::Float32;
+  explicit operator bool() const { return values || packed; }
+};
+
 class CircularBuffer {
 public:
   /// `storage`: numTiles tiles the buffer uses but does not own, whatever they hold.
@@ -64,6 +73,13 @@ public:
     return readersOfSlot[size_t(slot - data) / size_t(kTileElems)];
   }
 
+  /// What the slot at `slot` holds, if it is a tile of memory nothing writes during the
+  /// dispatch (and nothing wrote the slot since): whoever writes a slot sets or clears it. A
+  /// multicast out of the slot may then copy from there, with no need for the slot's data.
+  SlotOrigin &origin(const float *slot) {
+    return originOfSlot[size_t(slot - data) / size_t(kTileElems)];
+  }
+
 private:
   uint32_t cbId;
   DataFormat fmt;
@@ -77,6 +93,7 @@ private:
   std::vector<int64_t> readyTime, freeTime;
   std::vector<uint64_t> jobOfSlot;
   std::vector<std::vector<std::pair<int, uint64_t>>> readersOfSlot;
+  std::vector<SlotOrigin> originOfSlot;
 
   /// A ring pointer plus an offset below the ring's size, wrapped without a division: every NoC
   /// request and tile op asks for a slot.

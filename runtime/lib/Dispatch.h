@@ -129,6 +129,10 @@ struct PreparedDispatch {
   /// own jobs touch such a CB's tiles after the read (it is not multicast, written out or read
   /// for an index), so the copy needs no waiting for the lane on the main thread.
   std::vector<bool> cbReadInLane;
+  /// Per CB index: multicast out of, and otherwise a CB whose reads could be left to the lane.
+  /// A whole-tile read into it from memory the dispatch does not write runs in the lane too,
+  /// and the slot remembers its origin, which the multicast's copies read instead of the slot.
+  std::vector<bool> cbMulticastOnly;
   /// Per buffer id: written by this dispatch. Reads of other buffers see the same values
   /// whenever they happen during the dispatch.
   std::vector<bool> bufferWritten;
@@ -183,7 +187,7 @@ private:
   ttb::DataFormat dstFormat;
   std::unique_ptr<PreparedDispatch> prepared;
   const std::vector<KernelProgram> &programs;
-  const std::vector<bool> &cbReadInLane, &bufferWritten, &bufferRead;
+  const std::vector<bool> &cbReadInLane, &cbMulticastOnly, &bufferWritten, &bufferRead;
   std::unordered_map<uint64_t, std::pair<int, uint64_t>> tileWriters; // (buf, tile) -> job
   std::vector<Core> cores;
   std::vector<Thread *> woken;

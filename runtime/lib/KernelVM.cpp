@@ -212,6 +212,7 @@ DispatchRunner::Step DispatchRunner::execCb(Thread &t, Op op, const int32_t *w) 
 
 void DispatchRunner::copyIntoSlot(Core &core, CircularBuffer &cb, float *slot, bool inLane,
                                   float *to, const ReadSource &from, int64_t count) {
+  cb.origin(slot) = {}; // a whole-tile read sets it again
   // A run of a few values into a slot no job touches any more costs less to copy than to queue.
   if (inLane && count < kTileElems && state.lanes.ran(lane(core), cb.lastJob(slot)))
     inLane = false;
@@ -395,8 +396,20 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
                     std::to_string(cb.freeSlots()) + " free slots");
         return Step::Failed;
       }
-      copyIntoSlot(*t.core, cb, slotData, readInLane(buf, cb, *t.core), slotData,
-                   dramSource(buf, tile), kTileElems);
+      ReadSource from = dramSource(buf, tile);
+      bool inLane = readInLane(buf, cb, *t.core);
+      // Into a CB multicast out of: in the lane as well when the tile stays as it is during the
+      // dispatch, for the multicast copies it rather than the slot (the slot's earlier readers,
+      // copies out of a slot of unknown origin, must be done first).
+      bool keepOrigin = !inLane && !bufferWritten[buf] &&
+                        cbMulticastOnly[size_t(&cb - t.core->cbs.data())];
+      if (keepOrigin) {
+        releaseReaders(cb, slotData);
+        inLane = true;
+      }
+      copyIntoSlot(*t.core, cb, slotData, inLane, slotData, from, kTileElems);
+      cb.origin(slotData) =
+          keepOrigin ? SlotOrigin{from.values, from.packed, from.format} : SlotOrigin{};
       landed = readLands(t, buf, tile, bytes, /*nearer=*/false, int(readNoc));
     } else {
       const float *slotData = cb.readSlot(slot);
@@ -436,7 +449,10 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
     fail(t, "NOC_MCAST to an empty rectangle");
     return Step::Failed;
   }
-  settle(*t.core, cb, src);
+  // Copies of the slot's origin, if known, need nothing of the slot; else it must be settled.
+  SlotOrigin origin = cb.origin(src);
+  if (!origin)
+    settle(*t.core, cb, src);
   std::vector<NocNode> nodes;
   for (int64_t y = v[2]; y <= v[4]; ++y)
     for (int64_t x = v[1]; x <= v[3]; ++x) {
@@ -455,9 +471,16 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
         // tile; the source slot remembers it, so that nothing writes it before the copy.
         CircularBuffer &destCb = dest->cbs[size_t(w[0])];
         releaseReaders(destCb, slotData);
-        uint64_t job = queueCopy(*dest, slotData, {src}, kTileElems);
+        uint64_t job;
+        if (origin) {
+          job = queueCopy(*dest, slotData, {origin.values, origin.packed, origin.format},
+                          kTileElems);
+        } else {
+          job = queueCopy(*dest, slotData, {src}, kTileElems);
+          cb.foreignReaders(src).push_back({lane(*dest), job});
+        }
         destCb.lastJob(slotData) = job;
-        cb.foreignReaders(src).push_back({lane(*dest), job});
+        destCb.origin(slotData) = origin;
       }
       nodes.push_back(noc.worker(dest->x, dest->y));
     }
@@ -621,6 +644,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
       return Step::Failed;
     }
     releaseReaders(cb, job.d);
+    cb.origin(job.d) = {};
     job.a = from;
     job.fmtA = cb.format();
     slots[numSlots++] = {&cb, job.d};

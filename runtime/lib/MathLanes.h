@@ -13,7 +13,10 @@
 // the calling thread if no worker has taken it. Dst is only touched by jobs.
 // The order of operations on every tile of memory is thus exactly the
 // sequential one: results are bit-identical whatever the thread count. A NoC
-// read into a CB that only the core's jobs use again is a job too (a copy).
+// read into a CB that only the core's jobs use again is a job too (a copy), and
+// so is a whole-tile read into a CB multicast out of, from memory nothing
+// writes during the dispatch: the slot remembers that origin, and the
+// multicast's copies, jobs of the receiving cores, read it instead of the slot.
 // The same host threads run other tasks: decoding threads' instructions ahead
 // (RunAhead.h).
 //

@@ -124,6 +124,7 @@ std::unique_ptr<PreparedDispatch> prepareDispatch(const ttb::Binary &binary,
       p->programs.push_back(std::move(program));
     }
   p->cbReadInLane.assign(cbIds.size(), true);
+  std::vector<bool> multicast(cbIds.size(), false);
   p->bufferWritten.assign(binary.buffers() ? binary.buffers()->size() : 0, false);
   p->bufferRead.assign(p->bufferWritten.size(), false);
   for (const KernelProgram &program : p->programs)
@@ -138,7 +139,7 @@ std::unique_ptr<PreparedDispatch> prepareDispatch(const ttb::Binary &binary,
         break;
       case Op::NocMcast:
       case Op::NocMcastOn:
-        p->cbReadInLane[size_t(w[0])] = false;
+        multicast[size_t(w[0])] = true;
         break;
       case Op::NocRead:
       case Op::NocReadOn:
@@ -153,6 +154,12 @@ std::unique_ptr<PreparedDispatch> prepareDispatch(const ttb::Binary &binary,
       default:
         break;
       }
+    }
+  p->cbMulticastOnly.assign(cbIds.size(), false);
+  for (size_t i = 0; i < cbIds.size(); ++i)
+    if (multicast[i]) {
+      p->cbMulticastOnly[i] = p->cbReadInLane[i];
+      p->cbReadInLane[i] = false;
     }
   int width = int(dispatch.core_x1() - dispatch.core_x0() + 1);
   int height = int(dispatch.core_y1() - dispatch.core_y0() + 1);
@@ -179,6 +186,7 @@ DispatchRunner::DispatchRunner(ChipState &state, const ttb::Dispatch &dispatch,
       prepared(prep ? std::move(prep)
                     : prepareDispatch(state.binary, dispatch, state.lanes, false)),
       programs(prepared->programs), cbReadInLane(prepared->cbReadInLane),
+      cbMulticastOnly(prepared->cbMulticastOnly),
       bufferWritten(prepared->bufferWritten), bufferRead(prepared->bufferRead) {
   width = int(dispatch.core_x1() - dispatch.core_x0() + 1);
   height = int(dispatch.core_y1() - dispatch.core_y0() + 1);

@@ -1,4 +1,5 @@
 //===- SyncTest.cpp - Blocking, deadlocks, semaphores and multicast -------===//
+#include "FloatBits.h"
 #include "TestBinaries.h"
 
 #include "tessel/runtime/Formats.h"
@@ -96,9 +97,12 @@ namespace {
 // slot there (semaphore 0 on core 0), multicasts it from its reserved slot into
 // the cb 0 of the other cores before publishing it; semaphore 1 then lets the
 // receivers' readers publish it. Each core copies the tile to output tile `core`.
-// The multicast is a NOC_MCAST, or with `noc` >= 0 a NOC_MCAST_ON over that NoC.
+// The multicast is a NOC_MCAST, or with `noc` >= 0 a NOC_MCAST_ON over that NoC. With
+// `fillFirstRow`, a NOC_READ_SPAN fills the slot's first row with -7 before the multicast: what
+// the cores receive is the slot as it then is, not the tile read into it.
 constexpr int kMcastCores = 4;
-bool runMulticast(int noc, RunResult &r, std::string &error) {
+constexpr float kRowFill = -7.0f;
+bool runMulticast(int noc, RunResult &r, std::string &error, bool fillFirstRow = false) {
   const int n = kMcastCores;
   BinarySpec spec = copySpec({32, 32 * n}, DataFormat::BFloat16, n - 1, 0);
   spec.buffers[0].shape = {32, 32};
@@ -113,6 +117,9 @@ bool runMulticast(int noc, RunResult &r, std::string &error) {
   reader.emit(Op::SemInc, {zero, zero, 0, 1});
   size_t l = reader.loop(4, isSender);
   reader.emit(Op::NocRead, {0, zero, 0, zero});
+  if (fillFirstRow)
+    reader.emit(Op::NocReadSpan, {0, zero, zero, 0, zero, zero, reader.constant(32), one,
+                                  int32_t(bitsOf(kRowFill))});
   reader.emit(Op::NocBarrier);
   reader.emit(Op::SemWait, {0, count});
   if (noc < 0)
@@ -142,7 +149,9 @@ bool runMulticast(int noc, RunResult &r, std::string &error) {
     for (int i = 0; i < 32; ++i)
       for (int j = 0; j < 32; ++j)
         if (y.data[size_t(i * 32 * n + c * 32 + j)] !=
-            roundToFormat(x.data[size_t(i * 32 + j)], DataFormat::BFloat16)) {
+            (fillFirstRow && i == 0
+                 ? kRowFill
+                 : roundToFormat(x.data[size_t(i * 32 + j)], DataFormat::BFloat16))) {
           error = "core " + std::to_string(c) + " has a wrong value at " + std::to_string(i) +
                   ", " + std::to_string(j);
           return false;
@@ -158,6 +167,14 @@ TEST(Sync, SemaphoresAndMulticast) {
   // One DRAM read; the multicast is counted once on the NoC.
   EXPECT_EQ(r.perf.dispatches[0].dramBytesRead, 2048);
   EXPECT_EQ(r.perf.dispatches[0].nocBytes, 2048 + 2048 * kMcastCores + 2048);
+}
+
+// The read fills the slot from memory nothing writes, so the receivers' copies may come from
+// there; the span read after it must still reach them.
+TEST(Sync, MulticastSendsTheSlotAsWrittenLast) {
+  RunResult r;
+  std::string error;
+  ASSERT_TRUE(runMulticast(-1, r, error, /*fillFirstRow=*/true)) << error;
 }
 
 // NOC_MCAST_ON over NoC 1 is NOC_MCAST; over NoC 0 the packet goes +x from core 0, the other way
