@@ -110,6 +110,17 @@ struct ChipState {
   std::vector<std::vector<bool>> dstDirty;
   /// The cores' circular buffers' tiles, as the dispatch that needed most left them.
   ZeroedFloats cbTiles;
+  /// Sizes `cbTiles` for the largest of `binary`'s dispatches and has idle workers map its
+  /// pages ahead of the dispatches, a piece at a time.
+  void reserveCbTiles();
+  ~ChipState() {
+    // Before cbTiles goes: a mapping task still queued returns at once.
+    stopMapping.store(true, std::memory_order_relaxed);
+    lanes.drainIdle();
+  }
+  std::atomic<bool> stopMapping{false};
+  size_t cbTilesMapped = 0; // the idle task's
+  static void mapCbTiles(void *self);
   ChipState(const ChipDesc &chip, const ttb::Binary &binary, int mathWorkers)
       : chip(chip), binary(binary), placements(placementsOf(binary)), noc(chip),
         dramTiming(chip), idealChip(chip),

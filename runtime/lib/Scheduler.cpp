@@ -204,8 +204,9 @@ void DispatchRunner::buildCores() {
   if (dispatch.cbs())
     for (const ttb::CircularBuffer *cb : *dispatch.cbs())
       tilesPerCore += cb->num_tiles();
-  // Grown, never cleared, its values dropped as it grows: a CB zeroes what it reads before
-  // writing (CircularBuffer.h).
+  // Sized for the largest dispatch before the first (ChipState::reserveCbTiles), else grown;
+  // never cleared, its values dropped as it grows: a CB zeroes what it reads before writing
+  // (CircularBuffer.h).
   if (state.cbTiles.size() < cores.size() * tilesPerCore * kTileElems)
     state.cbTiles = ZeroedFloats(cores.size() * tilesPerCore * kTileElems);
   float *tiles = state.cbTiles.data();

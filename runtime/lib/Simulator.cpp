@@ -443,6 +443,37 @@ bool runBinary(const LoadedBinary &binary, const std::vector<HostTensor> &inputs
   return false;
 }
 
+void ChipState::reserveCbTiles() {
+  size_t most = 0;
+  if (binary.dispatches())
+    for (const ttb::Dispatch *d : *binary.dispatches()) {
+      size_t tiles = 0;
+      if (d->cbs())
+        for (const ttb::CircularBuffer *cb : *d->cbs())
+          tiles += cb->num_tiles();
+      size_t cores = size_t(d->core_x1() - d->core_x0() + 1) * (d->core_y1() - d->core_y0() + 1);
+      most = std::max(most, cores * tiles * size_t(kTileElems));
+    }
+  if (most <= cbTiles.size())
+    return;
+  cbTiles = ZeroedFloats(most);
+  cbTilesMapped = 0;
+  if (!lanes.postIdle({&ChipState::mapCbTiles, this}))
+    return; // no workers: the pages are mapped as they are first written
+}
+
+void ChipState::mapCbTiles(void *self) {
+  // A few MiB at a time, each piece queued behind whatever else the workers have to do.
+  constexpr size_t kPiece = (size_t(4) << 20) / sizeof(float);
+  auto *st = static_cast<ChipState *>(self);
+  if (st->stopMapping.load(std::memory_order_relaxed))
+    return;
+  st->cbTiles.populate(st->cbTilesMapped, kPiece);
+  st->cbTilesMapped += kPiece;
+  if (st->cbTilesMapped < st->cbTiles.size())
+    st->lanes.postIdle({&ChipState::mapCbTiles, st});
+}
+
 static bool runVerified(const LoadedBinary &binary, const std::vector<HostTensor> &inputs,
                         const SimOptions &options, RunResult &result, std::string &error) {
   const ttb::Binary &bin = *binary.root();
@@ -462,6 +493,7 @@ static bool runVerified(const LoadedBinary &binary, const std::vector<HostTensor
     return false;
   }
   st.dram.init(tiles);
+  st.reserveCbTiles();
   st.instructionBudget = options.instructionBudget;
   result = RunResult();
   if (options.trace) {

@@ -2,6 +2,8 @@
 #include "ZeroedFloats.h"
 
 #include <cstdlib>
+#include <algorithm>
+#include <cstdint>
 #include <new>
 
 #ifdef __linux__
@@ -31,6 +33,21 @@ ZeroedFloats::ZeroedFloats(size_t n) : count(n) {
   values = static_cast<float *>(std::calloc(bytes ? bytes : 1, 1));
   if (!values)
     throw std::bad_alloc();
+}
+
+void ZeroedFloats::populate(size_t first, size_t n) const {
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+  if (!mappedBytes || first >= count)
+    return;
+  // madvise wants a page-aligned start.
+  uintptr_t begin = reinterpret_cast<uintptr_t>(values + first) & ~uintptr_t(4095);
+  uintptr_t end = reinterpret_cast<uintptr_t>(values + std::min(count, first + n));
+  if (end > begin)
+    ::madvise(reinterpret_cast<void *>(begin), end - begin, MADV_POPULATE_WRITE);
+#else
+  (void)first;
+  (void)n;
+#endif
 }
 
 ZeroedFloats &ZeroedFloats::operator=(ZeroedFloats &&other) noexcept {

@@ -26,6 +26,10 @@ public:
 
   float *data() const { return values; }
   size_t size() const { return count; }
+  /// Has the system map the pages of floats [first, first + n) now, where it can, without
+  /// changing what they hold: whichever thread calls it pays for clearing them, not the one
+  /// that first writes there.
+  void populate(size_t first, size_t n) const;
 
 private:
   void release();
