@@ -145,7 +145,8 @@ struct PreparedDispatch {
   /// and the slot remembers its origin, which the multicast's copies read instead of the slot.
   std::vector<bool> cbMulticastOnly;
   /// Per buffer id: written by this dispatch. Reads of other buffers see the same values
-  /// whenever they happen during the dispatch.
+  /// whenever they happen during the dispatch; a whole-tile read of a written one may wait in
+  /// a lane only until the tile's next write (`DispatchRunner::tileReaders`).
   std::vector<bool> bufferWritten;
   /// Per buffer id: read by this dispatch. A write to another buffer may wait in the writer's
   /// lane, unless another lane's job writes the same tile first (`tileWriters`).
@@ -200,6 +201,13 @@ private:
   const std::vector<KernelProgram> &programs;
   const std::vector<bool> &cbReadInLane, &cbMulticastOnly, &bufferWritten, &bufferRead;
   std::unordered_map<uint64_t, std::pair<int, uint64_t>> tileWriters; // (buf, tile) -> job
+  // (buf, tile) -> the whole-tile reads of it queued in lanes, as (lane, job), of a buffer the
+  // dispatch also writes: the tile's next write (done at once, the buffer being read) waits
+  // for them.
+  std::unordered_map<uint64_t, std::vector<std::pair<int, uint64_t>>> tileReaders;
+  static uint64_t tileKey(uint32_t buf, int64_t tile) {
+    return uint64_t(buf) << 40 | uint64_t(tile);
+  }
   std::vector<Core> cores;
   std::vector<Thread *> woken;
   std::string fault;
@@ -233,9 +241,10 @@ private:
     return {state.dram.tile(buf, tile)};
   }
   /// Copies `count` values of `from` to `to` now, or queues the copy in `core`'s lane when
-  /// `inLane`; `to` is in `slot` of `cb`. A packed source is a whole tile.
-  void copyIntoSlot(Core &core, CircularBuffer &cb, float *slot, bool inLane, float *to,
-                    const ReadSource &from, int64_t count);
+  /// `inLane`; `to` is in `slot` of `cb`. A packed source is a whole tile. Returns the queued
+  /// job's number, 0 for a copy done now.
+  uint64_t copyIntoSlot(Core &core, CircularBuffer &cb, float *slot, bool inLane, float *to,
+                        const ReadSource &from, int64_t count);
   /// Queues in `core`'s lane a copy of `count` values of `from` to `to`; returns the job's
   /// number.
   uint64_t queueCopy(const Core &core, float *to, const ReadSource &from, int64_t count);

@@ -210,8 +210,8 @@ DispatchRunner::Step DispatchRunner::execCb(Thread &t, Op op, const int32_t *w) 
   return Step::Ran;
 }
 
-void DispatchRunner::copyIntoSlot(Core &core, CircularBuffer &cb, float *slot, bool inLane,
-                                  float *to, const ReadSource &from, int64_t count) {
+uint64_t DispatchRunner::copyIntoSlot(Core &core, CircularBuffer &cb, float *slot, bool inLane,
+                                      float *to, const ReadSource &from, int64_t count) {
   cb.origin(slot) = {}; // a whole-tile read sets it again
   // A run of a few values into a slot no job touches any more costs less to copy than to queue.
   if (inLane && count < kTileElems && state.lanes.ran(lane(core), cb.lastJob(slot)))
@@ -220,9 +220,9 @@ void DispatchRunner::copyIntoSlot(Core &core, CircularBuffer &cb, float *slot, b
     settle(core, cb, slot);
     releaseReaders(cb, slot);
     copyRead(to, from.values, from.packed, from.format, count, from.fill);
-    return;
+    return 0;
   }
-  cb.lastJob(slot) = queueCopy(core, to, from, count);
+  return cb.lastJob(slot) = queueCopy(core, to, from, count);
 }
 
 uint64_t DispatchRunner::queueCopy(const Core &core, float *to, const ReadSource &from,
@@ -242,7 +242,7 @@ void DispatchRunner::writeFromSlot(Core &core, CircularBuffer &cb, const float *
   // In the writer's lane when nothing in this dispatch reads the buffer and no other lane has a
   // write of the same tile pending: then the order of writes to every tile stays the
   // sequential one.
-  uint64_t key = uint64_t(buf) << 40 | uint64_t(tile);
+  uint64_t key = tileKey(buf, tile);
   auto prior = tileWriters.find(key);
   bool inLane = !bufferRead[buf];
   if (inLane && prior != tileWriters.end() && prior->second.first != lane(core)) {
@@ -251,6 +251,11 @@ void DispatchRunner::writeFromSlot(Core &core, CircularBuffer &cb, const float *
   }
   if (!inLane) {
     settle(core, cb, slot);
+    if (auto readers = tileReaders.find(key); readers != tileReaders.end()) {
+      for (auto [lane, job] : readers->second)
+        state.lanes.waitFor(lane, job);
+      tileReaders.erase(readers);
+    }
     std::memcpy(to, slot, sizeof(float) * kTileElems);
     if (prior != tileWriters.end())
       tileWriters.erase(prior);
@@ -397,17 +402,21 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
         return Step::Failed;
       }
       ReadSource from = dramSource(buf, tile);
-      bool inLane = readInLane(buf, cb, *t.core);
+      size_t cbIndex = size_t(&cb - t.core->cbs.data());
+      // A tile of a buffer the dispatch writes too is read in the lane as well, and its next
+      // write waits for the read (`tileReaders`).
+      bool inLane = cbReadInLane[cbIndex];
       // Into a CB multicast out of: in the lane as well when the tile stays as it is during the
       // dispatch, for the multicast copies it rather than the slot (the slot's earlier readers,
       // copies out of a slot of unknown origin, must be done first).
-      bool keepOrigin = !inLane && !bufferWritten[buf] &&
-                        cbMulticastOnly[size_t(&cb - t.core->cbs.data())];
+      bool keepOrigin = !inLane && !bufferWritten[buf] && cbMulticastOnly[cbIndex];
       if (keepOrigin) {
         releaseReaders(cb, slotData);
         inLane = true;
       }
-      copyIntoSlot(*t.core, cb, slotData, inLane, slotData, from, kTileElems);
+      uint64_t job = copyIntoSlot(*t.core, cb, slotData, inLane, slotData, from, kTileElems);
+      if (job && bufferWritten[buf])
+        tileReaders[tileKey(buf, tile)].push_back({lane(*t.core), job});
       cb.origin(slotData) =
           keepOrigin ? SlotOrigin{from.values, from.packed, from.format} : SlotOrigin{};
       landed = readLands(t, buf, tile, bytes, /*nearer=*/false, int(readNoc));

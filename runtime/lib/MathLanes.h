@@ -17,6 +17,8 @@
 // so is a whole-tile read into a CB multicast out of, from memory nothing
 // writes during the dispatch: the slot remembers that origin, and the
 // multicast's copies, jobs of the receiving cores, read it instead of the slot.
+// A whole-tile read of memory the dispatch also writes is a job as well; the
+// tile's next write, done at once, first waits for it.
 // The same host threads run other tasks: decoding threads' instructions ahead
 // (RunAhead.h).
 //

@@ -93,6 +93,33 @@ TEST(Determinism, CopiesAndPacksOnLanesLandBeforeTheWritesReadThem) {
   }
 }
 
+TEST(Determinism, AWriteWaitsForTheQueuedReadsOfItsTile) {
+  // Each core also writes every tile it copies over the next tile of the input, which another
+  // core reads: reads of a buffer the dispatch writes wait in the cores' lanes, and no write may
+  // land before the queued reads of its tile, or a reader would find the new value on some runs.
+  for (DataFormat fmt : {DataFormat::Float32, DataFormat::BFloat16}) {
+    BinarySpec spec = copySpec({200, 300}, fmt, 3, 1);
+    const int64_t tiles = 7 * 10;
+    KernelSpec writer(ttb::ThreadKind::Writer);
+    // ceildiv(tiles - core, cores); i * cores + core; and the tile after it.
+    int32_t count =
+        writer.expr({0, tiles, 1, VarCoreIndex, 0, -1, 3, 0, 2, 0, 1, VarNumCores, 6, 0});
+    std::vector<int64_t> tile = {1, 4, 1, VarNumCores, 3, 0, 1, VarCoreIndex, 2, 0};
+    int32_t mine = writer.expr(tile);
+    tile.insert(tile.end(), {0, 1, 2, 0, 0, tiles, 5, 0});
+    int32_t next = writer.expr(tile), zero = writer.constant(0);
+    size_t l = writer.loop(4, count);
+    writer.emit(Op::CbWait, {16, 1});
+    writer.emit(Op::NocWrite, {16, zero, 1, mine});
+    writer.emit(Op::NocWrite, {16, zero, 0, next});
+    writer.emit(Op::NocBarrier);
+    writer.emit(Op::CbPop, {16, 1});
+    writer.endLoop(l);
+    spec.dispatches[0].kernels[2] = writer;
+    expectSameForAnyThreadCount(spec, {random("x", {200, 300}, 5)}, {2, 4});
+  }
+}
+
 TEST(Determinism, IndicesLoadedFromDataStopTheRunAheadUntilTheyAreRead) {
   // Every row's CB_LOAD_INDEX sets the variable the next read's address depends on: the stream
   // decoded ahead stops there each time until the scheduler has loaded the index.
