@@ -7,8 +7,10 @@ For each model it reports the wall time of `tt-run` (load the binary, simulate e
 chip, write the outputs) next to ONNX Runtime's (`onnxruntime-node` from npm), both as a whole
 command (process start to exit, same thread count) and, for ONNX Runtime, per inference in a warm
 session; the ratios are what to compare, and the summary gives their maximum and geometric mean.
-It also gives the host cores `tt-run` kept busy (its CPU time over its wall time), the simulated
-cycles it gets through per host second, the chip time and the PCC of the two outputs.
+It also gives the host cores `tt-run` kept busy (its CPU time over its wall time), how much
+faster it runs on all its threads than on one (the two runs alternating, so that a change in the
+machine's speed touches both), the simulated cycles it gets through per host second, the chip
+time and the PCC of the two outputs.
 """
 import argparse
 import datetime
@@ -53,21 +55,28 @@ def ensure_ort():
                        cwd=ROOT / "bench", check=True)
 
 
-def timed(cmd, repeats):
-    """Median wall ms over `repeats` runs, the median host cores busy, and the last process."""
-    walls, cores = [], []
+def run_once(cmd):
+    """Wall ms, host cores busy and the process of one run of `cmd`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode:
+        sys.exit(f"bench: {' '.join(map(str, cmd))} failed:\n{proc.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall * 1e3, cpu / wall, proc
+
+
+def timed(*cmds, repeats):
+    """Per command, the median wall ms over `repeats` runs, the median host cores busy and the
+    last process; the commands take turns, run after run."""
+    runs = [[] for _ in cmds]
     for _ in range(repeats):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        wall = time.perf_counter() - start
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if proc.returncode:
-            sys.exit(f"bench: {' '.join(map(str, cmd))} failed:\n{proc.stderr}")
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        walls.append(wall * 1e3)
-        cores.append(cpu / wall)
-    return statistics.median(walls), statistics.median(cores), proc
+        for cmd, r in zip(cmds, runs):
+            r.append(run_once(cmd))
+    return [(statistics.median(w for w, _, _ in r), statistics.median(c for _, c, _ in r),
+             r[-1][2]) for r in runs]
 
 
 def geomean(xs):
@@ -103,14 +112,15 @@ def main():
                 np.save(inputs[-1], rng.standard_normal(shape).astype(np.float32))
             subprocess.run([bindir / "tt-compile", d / "model.onnx", "-o", d / "model.ttb",
                             f"--precision={precision}"], check=True, capture_output=True)
-            tt_ms, tt_cores, _ = timed(
-                [bindir / "tt-run", d / "model.ttb", *[f"--input=@{x}" for x in inputs],
-                 f"--output=@{d / 'tt.npy'}", f"--perf-report={d / 'perf.json'}", "--quiet",
-                 f"--threads={a.threads}"], a.repeats)
+            tt_cmd = [bindir / "tt-run", d / "model.ttb", *[f"--input=@{x}" for x in inputs],
+                      f"--output=@{d / 'tt.npy'}", f"--perf-report={d / 'perf.json'}", "--quiet"]
+            (tt_ms, tt_cores, _), (one_ms, _, _) = timed(
+                [*tt_cmd, f"--threads={a.threads}"], [*tt_cmd, "--threads=1"], repeats=a.repeats)
             # The command: start, load, one inference, exit; then, apart and untimed, the warm
             # inferences of one session.
             ort_cmd = ["node", ROOT / "bench" / "ort_run.js", d / "model.onnx", str(a.threads)]
-            ort_ms, _, _ = timed([*ort_cmd, "0", *inputs, "--", d / "ort.npy"], a.repeats)
+            (ort_ms, _, _), = timed([*ort_cmd, "0", *inputs, "--", d / "ort.npy"],
+                                    repeats=a.repeats)
             ort = json.loads(subprocess.run([*ort_cmd, str(a.repeats), *inputs], check=True,
                                             capture_output=True, text=True).stdout)
             perf = json.loads((d / "perf.json").read_text())
@@ -118,6 +128,7 @@ def main():
             pcc = float(np.corrcoef(tt_out.ravel(), ort_out.ravel())[0, 1])
             cycles = perf["totals"]["cycles"]
             rows.append(dict(name=f"{name} ({precision})", tt=tt_ms, cores=tt_cores,
+                             scaling=one_ms / tt_ms,
                              rate=cycles / (tt_ms / 1e3), ortc=ort_ms, ortr=ort["median_run_ms"],
                              pcc=pcc, chip_us=cycles / perf["clock_mhz"]))
 
@@ -125,15 +136,15 @@ def main():
     run_ratios = [r["tt"] / r["ortr"] for r in rows]
     lines = [f"{commit_note()}, {datetime.date.today()}, threads {a.threads}, medians of "
              f"{a.repeats} runs; ratios are tt-run / ONNX Runtime:", "",
-             "| model | tt-run ms | host cores busy | simulated Mcycles / host s | ONNX Runtime "
-             "command ms | ratio | ONNX Runtime run ms | ratio | PCC | chip us |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             f"| model | tt-run ms | host cores busy | 1 -> {a.threads} threads | simulated Mcycles / "
+             "host s | ONNX Runtime command ms | ratio | ONNX Runtime run ms | ratio | PCC | chip us |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r, rc, rr in zip(rows, cmd_ratios, run_ratios):
-        lines.append(f"| {r['name']} | {r['tt']:.1f} | {r['cores']:.2f} | {r['rate'] / 1e6:.2f} | "
-                     f"{r['ortc']:.1f} | {rc:.2f} | {r['ortr']:.2f} | {rr:.1f} | {r['pcc']:.6f} | "
-                     f"{r['chip_us']:.1f} |")
-    lines.append(f"| maximum | | | | | {max(cmd_ratios):.2f} | | {max(run_ratios):.1f} | | |")
-    lines.append(f"| geometric mean | | | | | {geomean(cmd_ratios):.2f} | | "
+        lines.append(f"| {r['name']} | {r['tt']:.1f} | {r['cores']:.2f} | {r['scaling']:.2f}x | "
+                     f"{r['rate'] / 1e6:.2f} | {r['ortc']:.1f} | {rc:.2f} | {r['ortr']:.2f} | "
+                     f"{rr:.1f} | {r['pcc']:.6f} | {r['chip_us']:.1f} |")
+    lines.append(f"| maximum | | | | | | {max(cmd_ratios):.2f} | | {max(run_ratios):.1f} | | |")
+    lines.append(f"| geometric mean | | | | | | {geomean(cmd_ratios):.2f} | | "
                  f"{geomean(run_ratios):.1f} | | |")
     text = "\n".join(lines)
     print(text)
