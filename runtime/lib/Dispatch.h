@@ -222,7 +222,8 @@ private:
   /// The math lane of a core: its index in the grid.
   int lane(const Core &c) const { return c.y * chip.gridX + c.x; }
   int lane(const Thread &t) const { return lane(*t.core); }
-  /// Whether a NoC read from buffer `buf` into `cb` runs in the core's lane.
+  /// Whether a read of a run of values (NOC_READ_SPAN, NOC_READ_RUNS) from buffer `buf` into
+  /// `cb` runs in the core's lane. (A whole-tile NOC_READ has rules of its own: execNoc.)
   bool readInLane(uint32_t buf, const CircularBuffer &cb, const Core &core) const {
     return !bufferWritten[buf] && cbReadInLane[size_t(&cb - core.cbs.data())];
   }
