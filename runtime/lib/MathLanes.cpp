@@ -158,8 +158,12 @@ uint64_t MathLanes::submit(int lane, const TileJob &job) {
 void MathLanes::publish(int lane) {
   Lane &l = lanes[size_t(lane)];
   std::unique_lock<std::mutex> lock(mutex);
-  l.jobs.insert(l.jobs.end(), l.staged.begin(), l.staged.end());
   queuedJobs += l.staged.size();
+  // Handed over whole where nothing waits before them: no copy.
+  if (l.jobs.empty())
+    l.jobs.swap(l.staged);
+  else
+    l.jobs.insert(l.jobs.end(), l.staged.begin(), l.staged.end());
   l.staged.clear();
   if (queuedJobs > kMaxQueuedJobs && !l.running) {
     runLane(lane, lock);
