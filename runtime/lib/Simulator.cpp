@@ -458,8 +458,8 @@ void ChipState::reserveCbTiles() {
     return;
   cbTiles = ZeroedFloats(most);
   cbTilesMapped = 0;
-  if (!lanes.postIdle({&ChipState::mapCbTiles, this}))
-    return; // no workers: the pages are mapped as they are first written
+  // Refused without workers: the pages are then mapped as they are first written.
+  lanes.postIdle({&ChipState::mapCbTiles, this});
 }
 
 void ChipState::mapCbTiles(void *self) {

@@ -1,9 +1,9 @@
 //===- ZeroedFloats.cpp - Memory that starts as zeros ---------------------===//
 #include "ZeroedFloats.h"
 
-#include <cstdlib>
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <new>
 
 #ifdef __linux__
