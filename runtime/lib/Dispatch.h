@@ -83,6 +83,15 @@ struct Core {
 };
 
 /// Everything that outlives one dispatch.
+/// Tiles of all of `d`'s circular buffers on one core.
+inline size_t cbTilesPerCore(const ttb::Dispatch &d) {
+  size_t tiles = 0;
+  if (d.cbs())
+    for (const ttb::CircularBuffer *cb : *d.cbs())
+      tiles += cb->num_tiles();
+  return tiles;
+}
+
 struct ChipState {
   const ChipDesc &chip;
   const ttb::Binary &binary;
@@ -108,10 +117,12 @@ struct ChipState {
   int dstTilesPerCore;
   std::vector<float> dst;
   std::vector<std::vector<bool>> dstDirty;
-  /// The cores' circular buffers' tiles, as the dispatch that needed most left them.
+  /// The cores' circular buffers' tiles, sized for the largest of `binary`'s dispatches; each
+  /// dispatch's CBs take them over as the one before left them (a CB zeroes what it reads before
+  /// writing it: CircularBuffer.h).
   ZeroedFloats cbTiles;
-  /// Sizes `cbTiles` for the largest of `binary`'s dispatches and has idle workers map its
-  /// pages ahead of the dispatches, a piece at a time.
+  /// Sizes `cbTiles` and has idle workers map its pages ahead of the dispatches, a piece at a
+  /// time.
   void reserveCbTiles();
   ~ChipState() {
     // Before cbTiles goes: a mapping task still queued returns at once.
@@ -129,6 +140,7 @@ struct ChipState {
         dst(size_t(chip.gridX * chip.gridY * dstTilesPerCore) * kTileElems, 0.0f),
         dstDirty(size_t(chip.gridX * chip.gridY), std::vector<bool>(size_t(dstTilesPerCore))) {
     idealChip.unpackBytesPerCycle = int64_t(1) << 40;
+    reserveCbTiles();
   }
 };
 

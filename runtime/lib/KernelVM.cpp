@@ -417,8 +417,8 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
       uint64_t job = copyIntoSlot(*t.core, cb, slotData, inLane, slotData, from, kTileElems);
       if (job && bufferWritten[buf])
         tileReaders[tileKey(buf, tile)].push_back({lane(*t.core), job});
-      cb.origin(slotData) =
-          keepOrigin ? SlotOrigin{from.values, from.packed, from.format} : SlotOrigin{};
+      if (keepOrigin) // copyIntoSlot forgot the slot's last origin
+        cb.origin(slotData) = {from.values, from.packed, from.format};
       landed = readLands(t, buf, tile, bytes, /*nearer=*/false, int(readNoc));
     } else {
       const float *slotData = cb.readSlot(slot);

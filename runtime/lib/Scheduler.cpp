@@ -200,15 +200,7 @@ DispatchRunner::DispatchRunner(ChipState &state, const ttb::Dispatch &dispatch,
 
 void DispatchRunner::buildCores() {
   cores.resize(size_t(width * height));
-  size_t tilesPerCore = 0;
-  if (dispatch.cbs())
-    for (const ttb::CircularBuffer *cb : *dispatch.cbs())
-      tilesPerCore += cb->num_tiles();
-  // Sized for the largest dispatch before the first (ChipState::reserveCbTiles), else grown;
-  // never cleared, its values dropped as it grows: a CB zeroes what it reads before writing
-  // (CircularBuffer.h).
-  if (state.cbTiles.size() < cores.size() * tilesPerCore * kTileElems)
-    state.cbTiles = ZeroedFloats(cores.size() * tilesPerCore * kTileElems);
+  // ChipState::cbTiles holds the largest dispatch's.
   float *tiles = state.cbTiles.data();
   for (int ry = 0; ry < height; ++ry)
     for (int rx = 0; rx < width; ++rx) {

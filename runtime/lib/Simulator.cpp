@@ -447,17 +447,12 @@ void ChipState::reserveCbTiles() {
   size_t most = 0;
   if (binary.dispatches())
     for (const ttb::Dispatch *d : *binary.dispatches()) {
-      size_t tiles = 0;
-      if (d->cbs())
-        for (const ttb::CircularBuffer *cb : *d->cbs())
-          tiles += cb->num_tiles();
       size_t cores = size_t(d->core_x1() - d->core_x0() + 1) * (d->core_y1() - d->core_y0() + 1);
-      most = std::max(most, cores * tiles * size_t(kTileElems));
+      most = std::max(most, cores * cbTilesPerCore(*d) * size_t(kTileElems));
     }
-  if (most <= cbTiles.size())
+  if (most == 0)
     return;
   cbTiles = ZeroedFloats(most);
-  cbTilesMapped = 0;
   // Refused without workers: the pages are then mapped as they are first written.
   lanes.postIdle({&ChipState::mapCbTiles, this});
 }
@@ -493,7 +488,6 @@ static bool runVerified(const LoadedBinary &binary, const std::vector<HostTensor
     return false;
   }
   st.dram.init(tiles);
-  st.reserveCbTiles();
   st.instructionBudget = options.instructionBudget;
   result = RunResult();
   if (options.trace) {
