@@ -125,6 +125,7 @@ MathLanes::MathLanes(int numLanes, int workers) : lanes(size_t(numLanes)) {
   pthread_mutex_init(mutex.native_handle(), &attr);
   pthread_mutexattr_destroy(&attr);
 #endif
+  idleSpin = unsigned(workers) + 1 <= hostCores();
   for (int i = 0; i < workers; ++i)
     threads.emplace_back([this] { workerLoop(); });
 }
@@ -135,6 +136,7 @@ MathLanes::~MathLanes() {
   {
     std::lock_guard<std::mutex> lock(mutex);
     stopping = true;
+    posted.fetch_add(1, std::memory_order_relaxed);
   }
   work.notify_all();
   for (std::thread &t : threads)
@@ -172,6 +174,7 @@ void MathLanes::publish(int lane) {
   if (!l.running && !l.queued) {
     l.queued = true;
     ready.push_back(lane);
+    posted.fetch_add(1, std::memory_order_relaxed);
     work.notify_one();
   }
 }
@@ -214,6 +217,7 @@ bool MathLanes::post(Task task) {
     if (queuedJobs > kMaxBacklogForTasks)
       return false;
     tasks.push_back(task);
+    posted.fetch_add(1, std::memory_order_relaxed);
   }
   work.notify_one();
   return true;
@@ -225,6 +229,7 @@ bool MathLanes::postIdle(Task task) {
   {
     std::lock_guard<std::mutex> lock(mutex);
     idleTasks.push_back(task);
+    posted.fetch_add(1, std::memory_order_relaxed);
   }
   work.notify_one();
   return true;
@@ -251,11 +256,18 @@ void MathLanes::runTask(std::deque<Task> &queue, int &running,
 
 void MathLanes::workerLoop() {
   std::unique_lock<std::mutex> lock(mutex);
+  auto hasWork = [this] {
+    return stopping || !ready.empty() || !tasks.empty() || !idleTasks.empty();
+  };
   while (true) {
     idleWorkers.fetch_add(1, std::memory_order_relaxed);
-    work.wait(lock, [this] {
-      return stopping || !ready.empty() || !tasks.empty() || !idleTasks.empty();
-    });
+    if (idleSpin && !hasWork()) {
+      uint64_t seen = posted.load(std::memory_order_relaxed);
+      lock.unlock();
+      spinUntil([&] { return posted.load(std::memory_order_relaxed) != seen; }, kIdleSpinNs);
+      lock.lock();
+    }
+    work.wait(lock, hasWork);
     idleWorkers.fetch_sub(1, std::memory_order_relaxed);
     // Tasks first: the scheduler will soon need what they decode.
     if (!tasks.empty()) {
@@ -284,7 +296,8 @@ void MathLanes::wait(int lane, uint64_t number) {
   while (l.done.load(std::memory_order_acquire) < number) {
     if (l.running) {
       lock.unlock();
-      bool ran = spinUntil([&] { return l.done.load(std::memory_order_acquire) >= number; });
+      bool ran = spinUntil([&] { return l.done.load(std::memory_order_acquire) >= number; },
+                           kWaitSpinNs);
       lock.lock();
       // Rather than sleep until the worker is done, run a few jobs it has not reached yet.
       if (!ran && l.running && !runSomeQueuedJobs(lock))
@@ -297,6 +310,7 @@ void MathLanes::wait(int lane, uint64_t number) {
     if (!l.jobs.empty() && !l.queued) {
       l.queued = true;
       ready.push_back(lane);
+      posted.fetch_add(1, std::memory_order_relaxed);
       work.notify_one();
     }
   }
