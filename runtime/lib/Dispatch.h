@@ -113,9 +113,10 @@ struct ChipState {
   /// started once, not per dispatch.
   MathLanes lanes;
   /// Each core's Dst, kept from dispatch to dispatch: DST_ACQUIRE clears the tiles touched since
-  /// the last one, so no dispatch has to clear it whole.
+  /// the last one, so no dispatch has to clear it whole. Zero pages from the system, touched
+  /// first by the lanes that use them rather than cleared by the scheduler at the start.
   int dstTilesPerCore;
-  std::vector<float> dst;
+  ZeroedFloats dst;
   std::vector<std::vector<bool>> dstDirty;
   /// The cores' circular buffers' tiles, sized for the largest of `binary`'s dispatches; each
   /// dispatch's CBs take them over as the one before left them (a CB zeroes what it reads before
@@ -137,7 +138,7 @@ struct ChipState {
         dramTiming(chip), idealChip(chip),
         lanes(chip.gridX * chip.gridY, mathWorkers),
         dstTilesPerCore(std::max(chip.dstTilesF32, chip.dstTilesBf16)),
-        dst(size_t(chip.gridX * chip.gridY * dstTilesPerCore) * kTileElems, 0.0f),
+        dst(size_t(chip.gridX * chip.gridY * dstTilesPerCore) * kTileElems),
         dstDirty(size_t(chip.gridX * chip.gridY), std::vector<bool>(size_t(dstTilesPerCore))) {
     idealChip.unpackBytesPerCycle = int64_t(1) << 40;
     reserveCbTiles();
