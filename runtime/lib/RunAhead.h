@@ -46,6 +46,8 @@ public:
   static constexpr int kChunks = 3;
 
   RunAhead(const KernelProgram &program, MathLanes &pool);
+  /// Hands the chunks' storage to the streams built after it.
+  ~RunAhead();
   RunAhead(const RunAhead &) = delete;
   RunAhead &operator=(const RunAhead &) = delete;
 
