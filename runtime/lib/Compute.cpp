@@ -202,12 +202,20 @@ void tileMatmul(const float *a, const float *b, float *dst, DataFormat fmtA, Dat
       float *to = direct ? dst : acc;
       if (!direct)
         std::memset(acc, 0, sizeof(acc));
-      if (productsExact(xs, ys))
+      switch (productSums(xs, ys)) {
+      case ProductSums::Paired:
+        addPairedProducts(xs, ys, to, roundBf16);
+        break;
+      case ProductSums::Fused:
         addExactProducts(xs, ys, to, roundBf16);
-      else if (roundBf16)
-        addProducts<true>(xs, ys, to);
-      else
-        addProducts<false>(xs, ys, to);
+        break;
+      case ProductSums::Rounded:
+        if (roundBf16)
+          addProducts<true>(xs, ys, to);
+        else
+          addProducts<false>(xs, ys, to);
+        break;
+      }
       if (direct)
         return;
       break;

@@ -8,8 +8,11 @@
     !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 #define TESSEL_WIDE_VECTORS                                                                \
   __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+/// Tile products two at a time by AVX512-BF16's dot products, where the host has them.
+#define TESSEL_PAIRED_PRODUCTS 1
 #else
 #define TESSEL_WIDE_VECTORS
+#define TESSEL_PAIRED_PRODUCTS 0
 #endif
 
 #endif

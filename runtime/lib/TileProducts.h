@@ -21,10 +21,50 @@
 
 namespace tessel::rt {
 
+/// How the products of tiles `x` and `y` may be added, each way with the bits of rounding
+/// every product and adding it to the sum in k order.
+enum class ProductSums {
+  /// Some product may leave the range of normal floats: addProducts.
+  Rounded,
+  /// Every product is zero or a normal float, so exact: each added fused (addExactProducts).
+  Fused,
+  /// Fused, and two at a time by the host's bf16 dot products (AVX512-BF16, which adds the
+  /// pair's products one after the other, each fused, but flushes subnormals): the values are
+  /// bf16 and no sum of their products can be subnormal or overflow (addPairedProducts).
+  Paired,
+};
+ProductSums productSums(const float *x, const float *y);
 /// Whether every product of a value of `x` and one of `y` (tiles) is zero or a normal float.
-bool productsExact(const float *x, const float *y);
+inline bool productsExact(const float *x, const float *y) {
+  return productSums(x, y) != ProductSums::Rounded;
+}
 /// addProducts, with each product added fused: only where productsExact.
 void addExactProducts(const float *x, const float *y, float *dst, bool roundBf16);
+/// Whether this host has the bf16 dot products that ProductSums::Paired needs.
+bool pairedProductsAvailable();
+/// addExactProducts, two products at a time: only where productSums is Paired.
+void addPairedProducts(const float *x, const float *y, float *dst, bool roundBf16);
+
+typedef float TileLanes __attribute__((vector_size(64)));
+
+/// Adds `sum`, 16 sums of a row, to Dst at `d`, rounding them to bf16 where `RoundBf16`.
+template <bool RoundBf16>
+__attribute__((always_inline)) static inline void addSumsToDst(float *d, TileLanes sum) {
+  typedef uint32_t Bits __attribute__((vector_size(64)));
+  TileLanes v;
+  std::memcpy(&v, d, sizeof(v));
+  v += sum;
+  if (RoundBf16) {
+    // Bf16.h's rounding, a lane each.
+    Bits b, nan, rounded;
+    std::memcpy(&b, &v, sizeof(b));
+    nan = (b & 0x7FFFFFFFu) > 0x7F800000u;
+    rounded = b + 0x7FFFu + ((b >> 16) & 1u);
+    b = ((nan & (b | 0x00400000u)) | (~nan & rounded)) & 0xFFFF0000u;
+    std::memcpy(&v, &b, sizeof(v));
+  }
+  std::memcpy(d, &v, sizeof(v));
+}
 
 // Internal linkage on purpose: each file that includes this compiles it with its own
 // contraction setting.
@@ -33,13 +73,11 @@ __attribute__((always_inline)) static inline void addProducts(const float *x, co
                                                              float *dst) {
   // Eight rows at a time: sixteen independent sums of 16 lanes hide the adds' latency, and
   // each row of y is loaded once for eight rows.
-  typedef float Half __attribute__((vector_size(64)));
-  typedef uint32_t Bits __attribute__((vector_size(64)));
   constexpr int N = int(kTileDim), kRows = 8;
   for (int i = 0; i < N; i += kRows) {
-    Half sum[kRows][2] = {};
+    TileLanes sum[kRows][2] = {};
     for (int k = 0; k < N; ++k) {
-      Half y0, y1;
+      TileLanes y0, y1;
       std::memcpy(&y0, y + k * N, sizeof(y0));
       std::memcpy(&y1, y + k * N + 16, sizeof(y1));
       for (int r = 0; r < kRows; ++r) {
@@ -49,22 +87,8 @@ __attribute__((always_inline)) static inline void addProducts(const float *x, co
       }
     }
     for (int r = 0; r < kRows; ++r)
-      for (int h = 0; h < 2; ++h) {
-        float *d = dst + (i + r) * N + h * 16;
-        Half v;
-        std::memcpy(&v, d, sizeof(v));
-        v += sum[r][h];
-        if (RoundBf16) {
-          // Bf16.h's rounding, a lane each.
-          Bits b, nan, rounded;
-          std::memcpy(&b, &v, sizeof(b));
-          nan = (b & 0x7FFFFFFFu) > 0x7F800000u;
-          rounded = b + 0x7FFFu + ((b >> 16) & 1u);
-          b = ((nan & (b | 0x00400000u)) | (~nan & rounded)) & 0xFFFF0000u;
-          std::memcpy(&v, &b, sizeof(v));
-        }
-        std::memcpy(d, &v, sizeof(v));
-      }
+      for (int h = 0; h < 2; ++h)
+        addSumsToDst<RoundBf16>(dst + (i + r) * N + h * 16, sum[r][h]);
   }
 }
 

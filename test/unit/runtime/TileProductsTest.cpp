@@ -117,3 +117,46 @@ TEST(TileProducts, ProductsThatLeaveTheNormalRangeAreNotExact) {
     EXPECT_FALSE(productsExact(ones.data(), x.data())) << odd;
   }
 }
+
+TEST(TileProducts, PairedSumsEqualRoundedOnesWhereChosen) {
+  if (!pairedProductsAvailable())
+    GTEST_SKIP() << "the host has no AVX512-BF16";
+  std::mt19937 rng(11);
+  for (int scale : {-40, -10, 0, 10, 40})
+    for (bool bf16 : {false, true}) {
+      std::vector<float> x = tile(rng, scale), y = tile(rng, -scale / 2);
+      ASSERT_EQ(productSums(x.data(), y.data()), ProductSums::Paired) << "scale " << scale;
+      std::vector<float> want = rounded(x, y, bf16, 1000.0f);
+      std::vector<float> got(size_t(kTileElems), 1000.0f);
+      addPairedProducts(x.data(), y.data(), got.data(), bf16);
+      ASSERT_EQ(std::memcmp(want.data(), got.data(), sizeof(float) * want.size()), 0)
+          << "scale " << scale << (bf16 ? ", bf16 Dst" : "");
+    }
+}
+
+TEST(TileProducts, NoPairsWhereASumCouldBeSubnormalOrAValueIsNoBf16) {
+  // x[i][0] y[0][j] = 1.5 * 2^-126 and x[i][1] y[1][j] = -2^-126: their sum, 2^-127, is
+  // subnormal, which the host's bf16 dot products flush to zero.
+  std::vector<float> x(size_t(kTileElems), 0.0f), y(size_t(kTileElems), std::ldexp(1.0f, -63));
+  for (int i = 0; i < N; ++i) {
+    x[size_t(i * N)] = std::ldexp(1.5f, -63);
+    x[size_t(i * N + 1)] = -std::ldexp(1.0f, -63);
+  }
+  EXPECT_EQ(productSums(x.data(), y.data()), ProductSums::Fused);
+  std::vector<float> want = rounded(x, y, false, 0.0f);
+  ASSERT_EQ(want[0], std::ldexp(1.0f, -127));
+  EXPECT_EQ(fused(x, y, false, 0.0f)[0], want[0]);
+  if (pairedProductsAvailable()) {
+    // Not a needless check: paired, the sum is lost.
+    std::vector<float> paired(size_t(kTileElems), 0.0f);
+    addPairedProducts(x.data(), y.data(), paired.data(), false);
+    EXPECT_EQ(paired[0], 0.0f);
+  }
+  // A value with more than bf16's bits (its low half set) cannot be paired.
+  std::mt19937 rng(12);
+  std::vector<float> a = tile(rng, 0), b = tile(rng, 0);
+  if (pairedProductsAvailable())
+    EXPECT_EQ(productSums(a.data(), b.data()), ProductSums::Paired);
+  a[300] = std::nextafter(a[300], 2.0f);
+  EXPECT_EQ(productSums(a.data(), b.data()), ProductSums::Fused);
+}
