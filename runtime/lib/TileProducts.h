@@ -49,7 +49,7 @@ typedef float TileLanes __attribute__((vector_size(64)));
 
 /// Adds `sum`, 16 sums of a row, to Dst at `d`, rounding them to bf16 where `RoundBf16`.
 template <bool RoundBf16>
-__attribute__((always_inline)) static inline void addSumsToDst(float *d, TileLanes sum) {
+__attribute__((always_inline)) static inline void addSumsToDst(float *d, const TileLanes &sum) {
   typedef uint32_t Bits __attribute__((vector_size(64)));
   TileLanes v;
   std::memcpy(&v, d, sizeof(v));

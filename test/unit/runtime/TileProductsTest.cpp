@@ -155,8 +155,9 @@ TEST(TileProducts, NoPairsWhereASumCouldBeSubnormalOrAValueIsNoBf16) {
   // A value with more than bf16's bits (its low half set) cannot be paired.
   std::mt19937 rng(12);
   std::vector<float> a = tile(rng, 0), b = tile(rng, 0);
-  if (pairedProductsAvailable())
+  if (pairedProductsAvailable()) {
     EXPECT_EQ(productSums(a.data(), b.data()), ProductSums::Paired);
+  }
   a[300] = std::nextafter(a[300], 2.0f);
   EXPECT_EQ(productSums(a.data(), b.data()), ProductSums::Fused);
 }
