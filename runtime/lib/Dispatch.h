@@ -82,7 +82,6 @@ struct Core {
   std::vector<Thread> threads;
 };
 
-/// Everything that outlives one dispatch.
 /// Tiles of all of `d`'s circular buffers on one core.
 inline size_t cbTilesPerCore(const ttb::Dispatch &d) {
   size_t tiles = 0;
@@ -92,6 +91,7 @@ inline size_t cbTilesPerCore(const ttb::Dispatch &d) {
   return tiles;
 }
 
+/// Everything that outlives one dispatch.
 struct ChipState {
   const ChipDesc &chip;
   const ttb::Binary &binary;

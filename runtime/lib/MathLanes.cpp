@@ -171,12 +171,15 @@ void MathLanes::publish(int lane) {
     runLane(lane, lock);
     return;
   }
-  if (!l.running && !l.queued) {
-    l.queued = true;
-    ready.push_back(lane);
-    posted.fetch_add(1, std::memory_order_relaxed);
-    work.notify_one();
-  }
+  if (!l.running && !l.queued)
+    queueLane(lane);
+}
+
+void MathLanes::queueLane(int lane) {
+  lanes[size_t(lane)].queued = true;
+  ready.push_back(lane);
+  posted.fetch_add(1, std::memory_order_relaxed);
+  work.notify_one();
 }
 
 void MathLanes::runLane(int lane, std::unique_lock<std::mutex> &lock, uint64_t upTo) {
@@ -307,12 +310,8 @@ void MathLanes::wait(int lane, uint64_t number) {
     // Nobody runs the lane: run the jobs up to `number` here rather than wait for a worker,
     // and leave the rest to the workers.
     runLane(lane, lock, number);
-    if (!l.jobs.empty() && !l.queued) {
-      l.queued = true;
-      ready.push_back(lane);
-      posted.fetch_add(1, std::memory_order_relaxed);
-      work.notify_one();
-    }
+    if (!l.jobs.empty() && !l.queued)
+      queueLane(lane);
   }
 }
 

@@ -124,9 +124,10 @@ private:
   /// Spins up to `nanos` for `done`, which another thread is about to make true: sleeping on a
   /// condition variable and being woken again takes longer, most of all on a virtual machine,
   /// whose sleeping processor its host must schedule again.
+  /// The clock is read only once `done` has been polled a while: mostly it is true at once.
   template <typename Pred> static bool spinUntil(Pred done, int64_t nanos) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::nanoseconds(nanos);
-    while (true) {
+    std::chrono::steady_clock::time_point deadline;
+    for (bool first = true;; first = false) {
       for (int i = 0; i < 32; ++i) {
         if (done())
           return true;
@@ -134,7 +135,10 @@ private:
         __builtin_ia32_pause();
 #endif
       }
-      if (std::chrono::steady_clock::now() >= deadline)
+      auto now = std::chrono::steady_clock::now();
+      if (first)
+        deadline = now + std::chrono::nanoseconds(nanos);
+      else if (now >= deadline)
         return false;
     }
   }
@@ -171,6 +175,9 @@ private:
 
   /// Hands `lane`'s staged jobs to the workers.
   void publish(int lane);
+  /// Puts `lane`, which has jobs and is neither running nor queued, in `ready` and tells the
+  /// workers; called with the lock held.
+  void queueLane(int lane);
   void wait(int lane, uint64_t number);
   /// Runs the next few jobs of a queued lane no thread is running; false if there is none.
   /// Called with `lock` held, which it releases while the jobs run.
