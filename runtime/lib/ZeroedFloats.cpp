@@ -13,17 +13,24 @@
 namespace tessel::rt {
 
 namespace {
-constexpr size_t kHugePageBytes = size_t(2) << 20;
+constexpr size_t kPageBytes = 4096, kHugePageBytes = size_t(2) << 20;
+/// From here up the pages come from a mapping of their own: `calloc` clears with a pass of its
+/// own any memory it cannot tell is untouched, such as the heap that tt-run has glibc grow ahead
+/// (`keepHeapPages`), and the thread that allocates then takes every page fault.
+constexpr size_t kMappedBytes = size_t(64) << 10;
 } // namespace
 
 ZeroedFloats::ZeroedFloats(size_t n) : count(n) {
   size_t bytes = n * sizeof(float);
 #ifdef __linux__
-  if (bytes >= kHugePageBytes) {
-    size_t rounded = (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+  if (bytes >= kMappedBytes) {
+    bool huge = bytes >= kHugePageBytes;
+    size_t unit = huge ? kHugePageBytes : kPageBytes;
+    size_t rounded = (bytes + unit - 1) / unit * unit;
     void *p = ::mmap(nullptr, rounded, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p != MAP_FAILED) {
-      ::madvise(p, rounded, MADV_HUGEPAGE);
+      if (huge)
+        ::madvise(p, rounded, MADV_HUGEPAGE);
       values = static_cast<float *>(p);
       mappedBytes = rounded;
       return;

@@ -64,3 +64,20 @@ TEST(DramStorage, AConstantStaysPackedUntilItsFloatsAreAskedFor) {
   dram.release(1);
   EXPECT_EQ(dram.packedTile(1, 0), nullptr);
 }
+
+TEST(ZeroedFloats, FreshStorageOfEverySizeReadsAsZerosEvenWhereMemoryWasUsedBefore) {
+  // Under 64 KiB (calloc), from 64 KiB (a mapping of its own) and from 2 MiB (huge pages); each
+  // size twice, the second time where the first, filled with non-zeros and freed, may have been.
+  for (size_t count : {size_t(1), size_t(16383), size_t(16384), size_t(300000), size_t(600000)})
+    for (int round = 0; round < 2; ++round) {
+      ZeroedFloats z(count);
+      ASSERT_EQ(z.size(), count);
+      for (size_t i = 0; i < count; ++i)
+        ASSERT_EQ(z.data()[i], 0.0f) << count << " floats, value " << i << ", round " << round;
+      z.populate(0, count); // maps the pages without changing them
+      ASSERT_EQ(z.data()[count - 1], 0.0f);
+      std::fill_n(z.data(), count, 7.0f);
+      ZeroedFloats moved(std::move(z));
+      EXPECT_EQ(moved.data()[count - 1], 7.0f);
+    }
+}
