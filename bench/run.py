@@ -9,8 +9,10 @@ command (process start to exit, same thread count) and, for ONNX Runtime, per in
 session; the ratios are what to compare, and the summary gives their maximum and geometric mean.
 It also gives the host cores `tt-run` kept busy (its CPU time over its wall time), how much
 faster it runs on all its threads than on one (the two runs alternating, so that a change in the
-machine's speed touches both), the simulated cycles it gets through per host second, the chip
-time and the PCC of the two outputs.
+machine's speed touches both), the round trip of a cache line between two host threads just
+before and after those runs (`host-latency`: what a second thread gains depends on it, and on a
+virtual machine it changes with where the host places the processors), the simulated cycles it
+gets through per host second, the chip time and the PCC of the two outputs.
 """
 import argparse
 import datetime
@@ -79,6 +81,12 @@ def timed(*cmds, repeats):
              r[-1][2]) for r in runs]
 
 
+def round_trip(bindir):
+    """The host's cross-thread round trip in ns, as `host-latency` prints it ("-": one core)."""
+    return subprocess.run([bindir / "host-latency"], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
 def geomean(xs):
     return math.exp(sum(math.log(x) for x in xs) / len(xs))
 
@@ -114,8 +122,10 @@ def main():
                             f"--precision={precision}"], check=True, capture_output=True)
             tt_cmd = [bindir / "tt-run", d / "model.ttb", *[f"--input=@{x}" for x in inputs],
                       f"--output=@{d / 'tt.npy'}", f"--perf-report={d / 'perf.json'}", "--quiet"]
+            trip_before = round_trip(bindir)
             (tt_ms, tt_cores, _), (one_ms, _, _) = timed(
                 [*tt_cmd, f"--threads={a.threads}"], [*tt_cmd, "--threads=1"], repeats=a.repeats)
+            trips = sorted({trip_before, round_trip(bindir)}, key=lambda t: (len(t), t))
             # The command: start, load, one inference, exit; then, apart and untimed, the warm
             # inferences of one session.
             ort_cmd = ["node", ROOT / "bench" / "ort_run.js", d / "model.onnx", str(a.threads)]
@@ -128,7 +138,7 @@ def main():
             pcc = float(np.corrcoef(tt_out.ravel(), ort_out.ravel())[0, 1])
             cycles = perf["totals"]["cycles"]
             rows.append(dict(name=f"{name} ({precision})", tt=tt_ms, cores=tt_cores,
-                             scaling=one_ms / tt_ms,
+                             scaling=one_ms / tt_ms, trip="-".join(trips),
                              rate=cycles / (tt_ms / 1e3), ortc=ort_ms, ortr=ort["median_run_ms"],
                              pcc=pcc, chip_us=cycles / perf["clock_mhz"]))
 
@@ -136,15 +146,16 @@ def main():
     run_ratios = [r["tt"] / r["ortr"] for r in rows]
     lines = [f"{commit_note()}, {datetime.date.today()}, threads {a.threads}, medians of "
              f"{a.repeats} runs; ratios are tt-run / ONNX Runtime:", "",
-             f"| model | tt-run ms | host cores busy | 1 -> {a.threads} threads | simulated Mcycles / "
-             "host s | ONNX Runtime command ms | ratio | ONNX Runtime run ms | ratio | PCC | chip us |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             f"| model | tt-run ms | host cores busy | 1 -> {a.threads} threads | host round trip ns | "
+             "simulated Mcycles / host s | ONNX Runtime command ms | ratio | ONNX Runtime run ms | "
+             "ratio | PCC | chip us |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r, rc, rr in zip(rows, cmd_ratios, run_ratios):
         lines.append(f"| {r['name']} | {r['tt']:.1f} | {r['cores']:.2f} | {r['scaling']:.2f}x | "
-                     f"{r['rate'] / 1e6:.2f} | {r['ortc']:.1f} | {rc:.2f} | {r['ortr']:.2f} | "
+                     f"{r['trip']} | {r['rate'] / 1e6:.2f} | {r['ortc']:.1f} | {rc:.2f} | {r['ortr']:.2f} | "
                      f"{rr:.1f} | {r['pcc']:.6f} | {r['chip_us']:.1f} |")
-    lines.append(f"| maximum | | | | | | {max(cmd_ratios):.2f} | | {max(run_ratios):.1f} | | |")
-    lines.append(f"| geometric mean | | | | | | {geomean(cmd_ratios):.2f} | | "
+    lines.append(f"| maximum | | | | | | | {max(cmd_ratios):.2f} | | {max(run_ratios):.1f} | | |")
+    lines.append(f"| geometric mean | | | | | | | {geomean(cmd_ratios):.2f} | | "
                  f"{geomean(run_ratios):.1f} | | |")
     text = "\n".join(lines)
     print(text)
