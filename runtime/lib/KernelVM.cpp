@@ -141,6 +141,7 @@ DispatchRunner::Step DispatchRunner::step(Thread &t) {
     for (size_t first = 0; first < dirty.size(); first += 64) {
       TileJob clear{Op::DstAcquire};
       clear.d = t.core->dst + int64_t(first) * kTileElems;
+      clear.clear = 0;
       for (size_t i = first; i < std::min(first + 64, dirty.size()); ++i)
         if (dirty[i]) {
           clear.clear |= uint64_t(1) << (i - first);
@@ -232,7 +233,7 @@ uint64_t DispatchRunner::queueCopy(const Core &core, float *to, const ReadSource
   copy.packed = from.packed;
   copy.fmtA = from.format;
   copy.d = to;
-  copy.rows = count;
+  copy.rows = int32_t(count); // at most a tile
   copy.param = from.fill;
   return state.lanes.submit(lane(core), copy);
 }
@@ -628,8 +629,12 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     break;
   }
   case Op::Mask:
-    if (!dstOperand(0, job.d) || !arg(t, 1, job.rows) || !arg(t, 2, job.cols))
+    int64_t rows, cols;
+    if (!dstOperand(0, job.d) || !arg(t, 1, rows) || !arg(t, 2, cols))
       return Step::Failed;
+    // Beyond the tile's edges the mask keeps all or nothing of it, as it does at them.
+    job.rows = int32_t(std::clamp<int64_t>(rows, 0, kTileDim));
+    job.cols = int32_t(std::clamp<int64_t>(cols, 0, kTileDim));
     job.param = floatFromBits(w[3]);
     cycles = maskCycles(chip);
     ideal = maskCycles(state.idealChip);

@@ -39,24 +39,30 @@
 
 namespace tessel::rt {
 
-/// One instruction's effect on data, with its operands resolved.
-struct TileJob {
+/// One instruction's effect on data, with its operands resolved. One cache line: the scheduler
+/// writes each job and a worker reads it on another processor, and every line that crosses
+/// costs both (bench/host-latency).
+struct alignas(64) TileJob {
   Op op;
-  int32_t kind = 0;         // the binary, unary or reduce op
-  int32_t variant = 0;      // broadcast, or the reduce's dimension
-  bool flag = false;        // an FPU binary, or a reduce that accumulates
-  float param = 0;          // a unary's or mask's value
-  int64_t rows = 0, cols = 0;
+  int32_t kind = 0; // the binary, unary or reduce op
   const float *a = nullptr, *b = nullptr;
   float *d = nullptr;
-  /// NocRead: a tile packed in `fmtA`, decoded into `d` (instead of `a`'s floats).
-  const uint8_t *packed = nullptr;
+  union {
+    /// NocRead: a tile packed in `fmtA`, decoded into `d` (instead of `a`'s floats).
+    const uint8_t *packed = nullptr;
+    /// DstAcquire: the Dst tiles (a bit each) to clear, `d` their first.
+    uint64_t clear;
+  };
+  /// NocRead: the values to copy; Mask: the rows and columns kept, within [0, kTileDim].
+  int32_t rows = 0, cols = 0;
+  float param = 0;     // a unary's or mask's value
+  int32_t variant = 0; // broadcast, or the reduce's dimension
+  bool flag = false;   // an FPU binary, or a reduce that accumulates
   DataFormat fmtA = DataFormat::Float32, fmtB = DataFormat::Float32;
   DataFormat dstFormat = DataFormat::Float32;
   ttb::MathFidelity fidelity = ttb::MathFidelity::HiFi4;
-  /// DST_ACQUIRE: the Dst tiles (a bit each) to clear, `d` their first.
-  uint64_t clear = 0;
 };
+static_assert(sizeof(TileJob) == 64, "a job is one cache line");
 
 /// Applies `job` to memory.
 void runTileJob(const TileJob &job);
