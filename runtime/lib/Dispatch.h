@@ -55,7 +55,7 @@ struct Thread {
   /// The instructions, decoded ahead, with their expressions' values.
   std::unique_ptr<RunAhead> stream;
   /// The current instruction's record, and the end of its chunk (RunAhead::take).
-  const int64_t *record = nullptr, *recordsEnd = nullptr;
+  int64_t *record = nullptr, *recordsEnd = nullptr;
   size_t pc = 0; // the current instruction's position in the code
   int64_t time = 0;    // local simulated time (cycles)
   int64_t pending = 0; // when this thread's outstanding NoC transfers land

@@ -68,8 +68,19 @@ void RunAhead::decode(Chunk &c) {
   const std::vector<int32_t> &code = program.code;
   int64_t *out = c.words.data();
   std::string why;
+  // The LOOPs and END_LOOPs since the last record go into the next one's header.
+  auto takeLoops = [&](int64_t *record) {
+    record[0] |= loopsPending << kLoopsShift;
+    loopsPending = 0;
+  };
+  auto loopsOnly = [&] {
+    *out = int64_t(pc) | kLoopsOnly;
+    takeLoops(out++);
+  };
   for (int r = 0; r < kChunkRecords; ++r) {
     if (pc >= code.size()) {
+      if (loopsPending)
+        loopsOnly();
       c.end = true;
       break;
     }
@@ -85,7 +96,9 @@ void RunAhead::decode(Chunk &c) {
         c.words.resize(need);
         out = c.words.data() + at;
       }
+      int64_t *first = out;
       int records = decodeReadRuns(w, out, c);
+      takeLoops(first);
       if (!c.fault.empty()) {
         c.end = true;
         break;
@@ -116,11 +129,20 @@ void RunAhead::decode(Chunk &c) {
     }
     *header = int64_t(pc) | int64_t(out - header - 1) << 32;
     if (!ok) {
+      takeLoops(header);
       c.end = true;
       break;
     }
-    if (op == Op::Loop || op == Op::EndLoop)
-      *header |= int64_t(1) << 40;
+    if (op == Op::Loop || op == Op::EndLoop) {
+      // No record: it costs its cycle before the next instruction's (Scheduler.cpp).
+      out = header;
+      if (++loopsPending == kMaxLoops)
+        loopsOnly();
+      else
+        --r;
+    } else {
+      takeLoops(header);
+    }
     switch (op) {
     case Op::Loop: {
       int64_t count = header[1];
@@ -336,7 +358,7 @@ void RunAhead::resume() {
   }
 }
 
-std::pair<const int64_t *, const int64_t *> RunAhead::take() {
+std::pair<int64_t *, int64_t *> RunAhead::take() {
   uint64_t n = taken.load(std::memory_order_relaxed);
   if (n && current().end)
     return {nullptr, nullptr};
@@ -359,7 +381,7 @@ std::pair<const int64_t *, const int64_t *> RunAhead::take() {
     }
   }
   taken.store(n + 1, std::memory_order_release);
-  const Chunk &c = current();
+  Chunk &c = chunks[n % kChunks];
   schedule();
   if (!c.used)
     return {nullptr, nullptr};

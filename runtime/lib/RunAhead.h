@@ -44,6 +44,8 @@ public:
   static constexpr int kChunkRecords = 128;
   /// The chunk being consumed and those decoded ahead of it.
   static constexpr int kChunks = 3;
+  static constexpr int kLoopsShift = 41;
+  static constexpr int64_t kLoopsOnly = int64_t(1) << 40, kMaxLoops = (int64_t(1) << 22) - 1;
 
   RunAhead(const KernelProgram &program, MathLanes &pool);
   /// Hands the chunks' storage to the streams built after it.
@@ -65,14 +67,21 @@ public:
   void resume();
 
   /// The next chunk of records, [first, last): each is the instruction's pc | n << 32 |
-  /// loop control << 40, then the n values of its expression operands. Empty once the thread
-  /// has no more.
-  std::pair<const int64_t *, const int64_t *> take();
+  /// loops only << 40 | loops << 41, then the n values of its expression operands. Empty once
+  /// the thread has no more. The scheduler counts down a record's loops as it runs them.
+  std::pair<int64_t *, int64_t *> take();
 
   static size_t pcOf(const int64_t *record) { return size_t(record[0] & 0xffffffff); }
   static int numValues(const int64_t *record) { return int((record[0] >> 32) & 0xff); }
-  /// A LOOP or END_LOOP whose branch the stream has taken: all that is left is its cycle.
-  static bool isLoopControl(const int64_t *record) { return (record[0] >> 40) & 1; }
+  /// The LOOPs and END_LOOPs before the record's instruction, whose branches the stream has
+  /// taken: all that is left of each is its cycle. They are half of all instructions, and a
+  /// record of their own crossed from the decoding host thread for each.
+  static int64_t loopsBefore(const int64_t *record) { return record[0] >> kLoopsShift; }
+  static void setLoopsBefore(int64_t *record, int64_t n) {
+    record[0] = (record[0] & ((int64_t(1) << kLoopsShift) - 1)) | n << kLoopsShift;
+  }
+  /// A record of loops alone, where no instruction follows them in the chunk or the stream.
+  static bool isLoopsOnly(const int64_t *record) { return record[0] & kLoopsOnly; }
   /// The fault that ended the stream at the last record taken, if it asks for a missing value.
   const std::string &fault() const { return current().fault; }
 
@@ -108,6 +117,7 @@ private:
     int64_t iteration;
   };
   std::vector<Loop> loops;
+  int64_t loopsPending = 0; // decoded, for the next record
   size_t pc = 0; // of the next instruction to decode
   // The last chunk decoded ends the thread or parks it: nothing more to decode until `resume`.
   // Ordered by `decoded` and `decoder`.

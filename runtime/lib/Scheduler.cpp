@@ -341,18 +341,19 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
         break;
       }
       t.pc = RunAhead::pcOf(t.record);
-      if (RunAhead::isLoopControl(t.record)) {
+      if (int64_t loops = RunAhead::loopsBefore(t.record)) {
         // A LOOP or END_LOOP costs a cycle and touches nothing but its thread: run the thread's
         // next ones here, as many as it would run before another thread is earlier, with the
-        // same count of instructions and the same trace.
+        // same count of instructions and the same trace. The record keeps those left.
         int64_t until = ready.empty() ? INT64_MAX : ready.topTime();
         do {
           if (!count(t))
             return false;
           busy(t, 1, "LOOP");
-          t.record += 1 + RunAhead::numValues(t.record);
-        } while (t.time <= until && t.record != t.recordsEnd &&
-                 RunAhead::isLoopControl(t.record));
+        } while (--loops && t.time <= until);
+        RunAhead::setLoopsBefore(t.record, loops);
+        if (!loops && RunAhead::isLoopsOnly(t.record))
+          ++t.record;
         t.state = Thread::State::Ready;
         if (t.time > until) {
           next = ready.exchangeTop(t);
