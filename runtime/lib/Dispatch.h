@@ -285,7 +285,7 @@ private:
   bool arg(Thread &t, int k, int64_t &value) {
     if (k >= RunAhead::numValues(t.record))
       return fail(t, t.stream->fault());
-    value = t.record[1 + k];
+    value = RunAhead::value(t.record, k);
     return true;
   }
   /// The NoC an instruction's expression operand `k` names: 0 or 1, else the thread fails.

@@ -82,10 +82,10 @@ void DispatchRunner::prefetchNextRun(const Thread &t, uint32_t buf) {
   // other threads' turns: the host's caches have long lost the lines, and its prefetchers
   // cannot guess them. The thread's next record, a request of the same instruction, says
   // which line it reads (its record is two lines ahead of the current one, fetched already).
-  const int64_t *next = t.record + 1 + RunAhead::numValues(t.record);
+  const int64_t *next = RunAhead::next(t.record);
   if (next >= t.recordsEnd || RunAhead::pcOf(next) != t.pc || RunAhead::numValues(next) != 6)
     return;
-  int64_t tile = next[5], src = next[6];
+  int64_t tile = RunAhead::value(next, 4), src = RunAhead::value(next, 5);
   if (tile >= 0 && tile < state.dram.tiles(buf) && src >= 0 && src < kTileElems &&
       !state.dram.packedTile(buf, tile))
     __builtin_prefetch(state.dram.tile(buf, tile) + src);

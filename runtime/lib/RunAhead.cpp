@@ -184,6 +184,25 @@ void RunAhead::decode(Chunk &c) {
   c.used = size_t(out - c.words.data());
 }
 
+int RunAhead::packRequest(int64_t *r) {
+  // A gather's requests are most of a convolution's records, and each crosses from the host
+  // thread that decodes to the scheduler's: seven words where three do.
+  int n = numValues(r);
+  bool inside = n == 6;
+  int64_t slot = r[1], dst = r[2], count = r[3], outside = r[4], src = inside ? r[6] : 0;
+  auto fits = [](int64_t v, int bits) { return v >= 0 && v < (int64_t(1) << bits); };
+  if (!fits(slot, 16) || !fits(dst, 12) || !fits(count, 13) || !fits(outside, 1) ||
+      !fits(src, 12))
+    return 1 + n;
+  int64_t tile = inside ? r[5] : 0;
+  r[0] |= kPacked;
+  r[1] = slot | dst << 16 | count << 28 | outside << 41 | src << 42;
+  if (!inside)
+    return 2;
+  r[2] = tile;
+  return 3;
+}
+
 int RunAhead::decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c) {
   // NOC_READ_RUNS buf, cb, slot, run_var, runs, length, per_row, tile, src_offset, outside,
   // fill, nearer; run r fills the slot's row r / per_row from value (r mod per_row) * length.
@@ -201,7 +220,14 @@ int RunAhead::decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c) {
   size_t runVar = size_t(w[3]);
   int records = 0;
   int64_t *open = nullptr; // the record of the request the last run joined
+  // The open request takes no more runs: packed where it can be.
+  auto close = [&] {
+    if (open)
+      out = open + packRequest(open);
+    open = nullptr;
+  };
   auto fault = [&](int32_t e) {
+    close();
     c.fault = "expr " + std::to_string(e) + ": " + why;
     // The record of the faulting run holds no values: the scheduler meets the fault at it.
     *out++ = int64_t(pc);
@@ -215,6 +241,7 @@ int RunAhead::decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c) {
       open[3] += length;
       return;
     }
+    close();
     open = out;
     int values = outside ? 4 : 6;
     open[0] = int64_t(pc) | int64_t(values) << 32;
@@ -295,6 +322,7 @@ int RunAhead::decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c) {
     ++followed;
     covered += n;
   }
+  close();
   // The run variable ends as it would run by run: at the last run.
   if (runs > 0)
     exprs.setVar(runVar, runs - 1);

@@ -46,6 +46,9 @@ public:
   static constexpr int kChunks = 3;
   static constexpr int kLoopsShift = 41;
   static constexpr int64_t kLoopsOnly = int64_t(1) << 40, kMaxLoops = (int64_t(1) << 22) - 1;
+  /// A NOC_READ_RUNS request whose slot, offsets, count and outside flag share one word, its
+  /// tile the next (`packRequest`).
+  static constexpr int64_t kPacked = int64_t(1) << 39;
 
   RunAhead(const KernelProgram &program, MathLanes &pool);
   /// Hands the chunks' storage to the streams built after it.
@@ -67,12 +70,32 @@ public:
   void resume();
 
   /// The next chunk of records, [first, last): each is the instruction's pc | n << 32 |
-  /// loops only << 40 | loops << 41, then the n values of its expression operands. Empty once
-  /// the thread has no more. The scheduler counts down a record's loops as it runs them.
+  /// packed << 39 | loops only << 40 | loops << 41, then the n values of its expression
+  /// operands (`value`; packed: a NOC_READ_RUNS request's in two words, `packRequest`). Empty
+  /// once the thread has no more. The scheduler counts down a record's loops as it runs them.
   std::pair<int64_t *, int64_t *> take();
 
   static size_t pcOf(const int64_t *record) { return size_t(record[0] & 0xffffffff); }
-  static int numValues(const int64_t *record) { return int((record[0] >> 32) & 0xff); }
+  static int numValues(const int64_t *record) { return int((record[0] >> 32) & 0x7f); }
+  /// Value `k` of the record, `k` < numValues.
+  static int64_t value(const int64_t *record, int k) {
+    if (!(record[0] & kPacked))
+      return record[1 + k];
+    uint64_t p = uint64_t(record[1]);
+    switch (k) {
+    case 0: return int64_t(p & 0xffff);          // slot
+    case 1: return int64_t((p >> 16) & 0xfff);   // dst_offset
+    case 2: return int64_t((p >> 28) & 0x1fff);  // count
+    case 3: return int64_t((p >> 41) & 1);       // outside
+    case 4: return record[2];                    // tile
+    default: return int64_t((p >> 42) & 0xfff);  // src_offset
+    }
+  }
+  /// The record after `record`.
+  template <typename T> static T *next(T *record) {
+    int n = numValues(record);
+    return record + 1 + (record[0] & kPacked ? (n == 6 ? 2 : 1) : n);
+  }
   /// The LOOPs and END_LOOPs before the record's instruction, whose branches the stream has
   /// taken: all that is left of each is its cycle. They are half of all instructions, and a
   /// record of their own crossed from the decoding host thread for each.
@@ -142,6 +165,8 @@ private:
   /// Decodes NOC_READ_RUNS (operands `w`) at `pc` into a record per request at `out` (runs
   /// whose sources follow each other joined); returns the records written. On a fault `c.fault` says why and the last record holds no values.
   int decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c);
+  /// Packs request record `r` (NOC_READ_SPAN's values) where its values fit; returns its words.
+  static int packRequest(int64_t *r);
   /// Decodes chunks while there is room (one at least), holding `decoder` at Running.
   void decodeAhead(bool justOne);
   void schedule();

@@ -371,7 +371,7 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
         return false;
       }
       if (s == Step::Ran) {
-        t.record += 1 + RunAhead::numValues(t.record);
+        t.record = RunAhead::next(t.record);
         // The decoder wrote the records on another host core, and 192 threads take turns
         // reading theirs: too many streams for the hardware to prefetch. Two lines ahead, as
         // NOC_READ_RUNS looks at its next record (prefetchNextRun).

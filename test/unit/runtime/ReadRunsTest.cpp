@@ -195,6 +195,22 @@ TEST(ReadRuns, AFaultIsMetAtItsRun) {
   EXPECT_NE(error.find("divides by 0"), std::string::npos) << error;
 }
 
+TEST(ReadRuns, ARequestWhoseValuesDoNotFitOneWordKeepsThemWhole) {
+  // The decoder packs a request's slot, offsets and count into one word where they fit (16
+  // bits for the slot); slot 70,000 does not, and the error must name it, not what is left of it
+  // in 16 bits.
+  KernelSpec reader(ttb::ThreadKind::Reader);
+  int32_t zero = reader.constant(0), slot = reader.constant(70000);
+  reader.emit(Op::CbReserve, {0, 1});
+  reader.emit(Op::NocReadRuns, {0, 0, slot, 4, 32, 32, 1, zero, zero, zero, 0, 0});
+  reader.emit(Op::NocBarrier);
+  reader.emit(Op::CbPush, {0, 1});
+  std::string error;
+  RunResult result;
+  EXPECT_FALSE(runSpec(tableSpec(reader), tableAndIds(), SimOptions(), result, error));
+  EXPECT_NE(error.find("NOC_READ_RUNS into slot 70000 of cb 0"), std::string::npos) << error;
+}
+
 TEST(ReadRuns, VerifierRejectsRunsBeyondATile) {
   EXPECT_NE(loadError(readRunsSpec(0)).find("NOC_READ_RUNS of 0 runs of 32 values, 1 a row"),
             std::string::npos);
