@@ -11,6 +11,8 @@
 // nanoseconds.
 //
 //===----------------------------------------------------------------------===//
+#include "MathLanes.h"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -18,10 +20,6 @@
 #include <string_view>
 #include <thread>
 #include <vector>
-
-#ifdef __linux__
-#include <sched.h>
-#endif
 
 namespace {
 
@@ -33,15 +31,6 @@ Prints the median time, in nanoseconds, that a cache line takes to go from one
 host thread to another and back: five rounds of 100,000 trips of a counter
 between two threads. Prints "-" where this process may run on one processor only.
 )";
-
-unsigned hostCores() {
-#ifdef __linux__
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof(set), &set) == 0)
-    return unsigned(CPU_COUNT(&set));
-#endif
-  return std::thread::hardware_concurrency();
-}
 
 double roundTripNs() {
   alignas(64) std::atomic<long> ball{0};
@@ -72,8 +61,9 @@ int main(int argc, char **argv) {
     std::fputs(kUsage, help ? stdout : stderr);
     return help ? 0 : 2;
   }
-  // On one processor each trip would wait for the scheduler to switch threads.
-  if (hostCores() < 2) {
+  // On one processor each trip would wait for the system to switch threads; tt-run then has
+  // no worker thread either.
+  if (tessel::rt::mathWorkers(0) == 0) {
     std::puts("-");
     return 0;
   }

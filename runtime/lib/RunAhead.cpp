@@ -145,7 +145,7 @@ void RunAhead::decode(Chunk &c) {
     }
     switch (op) {
     case Op::Loop: {
-      int64_t count = header[1];
+      int64_t count = header[1]; // still there, though `out` has moved back over it
       if (count <= 0) {
         pc = size_t(w[2]);
       } else {
