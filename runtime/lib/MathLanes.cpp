@@ -200,9 +200,11 @@ void MathLanes::runLane(int lane, std::unique_lock<std::mutex> &lock, uint64_t u
     queuedJobs -= batch.size();
     done += batch.size();
     lock.unlock();
+    // Only the thread running the lane writes `done`: a store, not a locked add, per job.
+    uint64_t ran = done - batch.size();
     for (const TileJob &job : batch) {
       runTileJob(job);
-      l.done.fetch_add(1, std::memory_order_release);
+      l.done.store(++ran, std::memory_order_release);
     }
     lock.lock();
   }
