@@ -628,7 +628,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     ideal = dstBinaryCycles(state.idealChip, BinaryOp(w[0]));
     break;
   }
-  case Op::Mask:
+  case Op::Mask: {
     int64_t rows, cols;
     if (!dstOperand(0, job.d) || !arg(t, 1, rows) || !arg(t, 2, cols))
       return Step::Failed;
@@ -639,6 +639,7 @@ DispatchRunner::Step DispatchRunner::execMath(Thread &t, Op op, const int32_t *w
     cycles = maskCycles(chip);
     ideal = maskCycles(state.idealChip);
     break;
+  }
   case Op::Pack:
   case Op::PackAcc:
   case Op::PackRelu: {

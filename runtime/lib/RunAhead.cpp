@@ -207,7 +207,8 @@ int RunAhead::decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c) {
   // NOC_READ_RUNS buf, cb, slot, run_var, runs, length, per_row, tile, src_offset, outside,
   // fill, nearer; run r fills the slot's row r / per_row from value (r mod per_row) * length.
   // Each record: pc | values << 32, then slot, dst_offset, count, outside and, for a request
-  // inside the tensor, tile and src_offset (NOC_READ_SPAN's order).
+  // inside the tensor, tile and src_offset (NOC_READ_SPAN's order); packed into fewer words
+  // once the request is complete, where they fit (packRequest).
   //
   // The expressions are followed along their trends (ExprState::evalStepping) and
   // extrapolated, not evaluated run by run: first a row at a time, the run variable stepping by

@@ -44,6 +44,8 @@ public:
   static constexpr int kChunkRecords = 128;
   /// The chunk being consumed and those decoded ahead of it.
   static constexpr int kChunks = 3;
+  /// A record's header: where its count of loops before it starts, the flag of a record of
+  /// loops alone, and the most loops one header holds.
   static constexpr int kLoopsShift = 41;
   static constexpr int64_t kLoopsOnly = int64_t(1) << 40, kMaxLoops = (int64_t(1) << 22) - 1;
   /// A NOC_READ_RUNS request whose slot, offsets, count and outside flag share one word, its
