@@ -198,10 +198,10 @@ void MathLanes::runLane(int lane, std::unique_lock<std::mutex> &lock, uint64_t u
       l.jobs.erase(l.jobs.begin(), end);
     }
     queuedJobs -= batch.size();
+    // Only the thread running the lane writes `done`: a store, not a locked add, per job.
+    uint64_t ran = done;
     done += batch.size();
     lock.unlock();
-    // Only the thread running the lane writes `done`: a store, not a locked add, per job.
-    uint64_t ran = done - batch.size();
     for (const TileJob &job : batch) {
       runTileJob(job);
       l.done.store(++ran, std::memory_order_release);

@@ -188,16 +188,18 @@ int RunAhead::packRequest(int64_t *r) {
   // A gather's requests are most of a convolution's records, and each crosses from the host
   // thread that decodes to the scheduler's: seven words where three do.
   int n = numValues(r);
-  bool inside = n == 6;
-  int64_t slot = r[1], dst = r[2], count = r[3], outside = r[4], src = inside ? r[6] : 0;
-  auto fits = [](int64_t v, int bits) { return v >= 0 && v < (int64_t(1) << bits); };
-  if (!fits(slot, 16) || !fits(dst, 12) || !fits(count, 13) || !fits(outside, 1) ||
-      !fits(src, 12))
-    return 1 + n;
-  int64_t tile = inside ? r[5] : 0;
+  uint64_t word = 0;
+  for (int k = 0; k < n; ++k) {
+    if (k == kPackedTile)
+      continue;
+    if (r[1 + k] < 0 || r[1 + k] >= int64_t(1) << kPackedBits[k])
+      return 1 + n;
+    word |= uint64_t(r[1 + k]) << kPackedShift[k];
+  }
+  int64_t tile = n > kPackedTile ? r[1 + kPackedTile] : 0;
   r[0] |= kPacked;
-  r[1] = slot | dst << 16 | count << 28 | outside << 41 | src << 42;
-  if (!inside)
+  r[1] = int64_t(word);
+  if (n <= kPackedTile)
     return 2;
   r[2] = tile;
   return 3;

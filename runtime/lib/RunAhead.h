@@ -51,6 +51,11 @@ public:
   /// A NOC_READ_RUNS request whose slot, offsets, count and outside flag share one word, its
   /// tile the next (`packRequest`).
   static constexpr int64_t kPacked = int64_t(1) << 39;
+  /// Where a packed request's values lie in its word, in `value`'s order (slot, dst_offset,
+  /// count, outside, tile, src_offset): the tile has the next word to itself.
+  static constexpr int kPackedTile = 4;
+  static constexpr int kPackedShift[6] = {0, 16, 28, 41, 0, 42};
+  static constexpr int kPackedBits[6] = {16, 12, 13, 1, 0, 12};
 
   RunAhead(const KernelProgram &program, MathLanes &pool);
   /// Hands the chunks' storage to the streams built after it.
@@ -83,20 +88,15 @@ public:
   static int64_t value(const int64_t *record, int k) {
     if (!(record[0] & kPacked))
       return record[1 + k];
-    uint64_t p = uint64_t(record[1]);
-    switch (k) {
-    case 0: return int64_t(p & 0xffff);          // slot
-    case 1: return int64_t((p >> 16) & 0xfff);   // dst_offset
-    case 2: return int64_t((p >> 28) & 0x1fff);  // count
-    case 3: return int64_t((p >> 41) & 1);       // outside
-    case 4: return record[2];                    // tile
-    default: return int64_t((p >> 42) & 0xfff);  // src_offset
-    }
+    if (k == kPackedTile)
+      return record[2];
+    uint64_t word = uint64_t(record[1]);
+    return int64_t((word >> kPackedShift[k]) & ((uint64_t(1) << kPackedBits[k]) - 1));
   }
   /// The record after `record`.
   template <typename T> static T *next(T *record) {
     int n = numValues(record);
-    return record + 1 + (record[0] & kPacked ? (n == 6 ? 2 : 1) : n);
+    return record + 1 + (record[0] & kPacked ? (n > kPackedTile ? 2 : 1) : n);
   }
   /// The LOOPs and END_LOOPs before the record's instruction, whose branches the stream has
   /// taken: all that is left of each is its cycle. They are half of all instructions, and a
@@ -165,7 +165,8 @@ private:
   }
   void decode(Chunk &c);
   /// Decodes NOC_READ_RUNS (operands `w`) at `pc` into a record per request at `out` (runs
-  /// whose sources follow each other joined); returns the records written. On a fault `c.fault` says why and the last record holds no values.
+  /// whose sources follow each other joined); returns the records written. On a fault
+  /// `c.fault` says why and the last record holds no values.
   int decodeReadRuns(const int32_t *w, int64_t *&out, Chunk &c);
   /// Packs request record `r` (NOC_READ_SPAN's values) where its values fit; returns its words.
   static int packRequest(int64_t *r);

@@ -353,7 +353,7 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
         } while (--loops && t.time <= until);
         RunAhead::setLoopsBefore(t.record, loops);
         if (!loops && RunAhead::isLoopsOnly(t.record))
-          ++t.record;
+          t.record = RunAhead::next(t.record);
         t.state = Thread::State::Ready;
         if (t.time > until) {
           next = ready.exchangeTop(t);
