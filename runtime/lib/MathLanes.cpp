@@ -88,15 +88,15 @@ void copyRead(float *to, const float *values, const uint8_t *packed, DataFormat 
 }
 
 namespace {
-// Jobs queued over all lanes before the submitting thread helps: bounds how far the
-// simulation runs ahead of the math.
-constexpr size_t kMaxQueuedJobs = 16384;
-// Jobs a lane collects before it hands them to the workers at once (unless one is idle): the
-// hand-over takes the pool's lock.
-constexpr size_t kStagedJobs = 16;
+// Jobs handed over and not yet run, over all lanes, beyond which the submitter runs a lane's
+// jobs itself: bounds how far the simulation runs ahead of the math.
+constexpr uint64_t kMaxQueuedJobs = 16384;
+// Jobs a lane stages before it hands them to the workers at once (unless one is idle): each
+// hand-over moves the lane's and the ready queue's lines to the processor that takes it.
+constexpr uint64_t kStagedJobs = 16;
 // Jobs queued beyond which the workers take no more tasks: they are the bottleneck, and the
 // poster had better do the task itself.
-constexpr size_t kMaxBacklogForTasks = 512;
+constexpr uint64_t kMaxBacklogForTasks = 512;
 
 unsigned hostCores() {
 #ifdef __linux__
@@ -113,11 +113,12 @@ int mathWorkers(unsigned requested) {
   return n > 1 ? int(n) - 1 : 0;
 }
 
-MathLanes::MathLanes(int numLanes, int workers) : lanes(size_t(numLanes)) {
+MathLanes::MathLanes(int numLanes, int workers)
+    : lanes(size_t(numLanes)), jobsRun(new Count[size_t(workers) + 1]) {
 #if defined(__GLIBC__) && defined(PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP)
-  // The scheduler and the workers each take the lock thousands of times a dispatch, for well
-  // under a microsecond. A plain mutex puts a thread that finds it held to sleep at once, and
-  // its holder then pays a system call to wake it; glibc's adaptive kind spins briefly first.
+  // Threads take the lock to post tasks and to sleep, for well under a microsecond. A plain
+  // mutex puts a thread that finds it held to sleep at once, and its holder then pays a system
+  // call to wake it; glibc's adaptive kind spins briefly first.
   pthread_mutexattr_t attr;
   pthread_mutexattr_init(&attr);
   pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
@@ -125,9 +126,19 @@ MathLanes::MathLanes(int numLanes, int workers) : lanes(size_t(numLanes)) {
   pthread_mutex_init(mutex.native_handle(), &attr);
   pthread_mutexattr_destroy(&attr);
 #endif
+  if (workers > 0) {
+    rings = ZeroedMemory(lanes.size() * kRingJobs * sizeof(TileJob));
+    for (size_t i = 0; i < lanes.size(); ++i)
+      lanes[i].ring = static_cast<TileJob *>(rings.data()) + i * kRingJobs;
+    size_t slots = 1;
+    while (slots < lanes.size())
+      slots *= 2;
+    readySlots.reset(new std::atomic<int>[slots]);
+    readyMask = slots - 1;
+  }
   idleSpin = unsigned(workers) + 1 <= hostCores();
   for (int i = 0; i < workers; ++i)
-    threads.emplace_back([this] { workerLoop(); });
+    threads.emplace_back([this, i] { workerLoop(i + 1); });
 }
 
 MathLanes::~MathLanes() {
@@ -135,8 +146,7 @@ MathLanes::~MathLanes() {
   drainAll();
   {
     std::lock_guard<std::mutex> lock(mutex);
-    stopping = true;
-    posted.fetch_add(1, std::memory_order_relaxed);
+    stopping.store(true, std::memory_order_seq_cst);
   }
   work.notify_all();
   for (std::thread &t : threads)
@@ -145,84 +155,110 @@ MathLanes::~MathLanes() {
 
 uint64_t MathLanes::submit(int lane, const TileJob &job) {
   Lane &l = lanes[size_t(lane)];
-  uint64_t number = ++l.submitted;
+  uint64_t number = l.submitted + 1;
   if (threads.empty()) {
     runTileJob(job);
+    l.submitted = number;
     l.done.store(number, std::memory_order_release);
     return number;
   }
-  l.staged.push_back(job);
-  if (l.staged.size() >= kStagedJobs || idleWorkers.load(std::memory_order_relaxed) > 0)
+  // The ring's slot held job number - kRingJobs, which must have run.
+  if (number > kRingJobs && l.done.load(std::memory_order_acquire) < number - kRingJobs) {
+    if (l.published.load(std::memory_order_relaxed) != l.submitted)
+      publish(lane);
+    wait(lane, number - kRingJobs);
+  }
+  new (&l.ring[(number - 1) % kRingJobs]) TileJob(job);
+  l.submitted = number;
+  if (number - l.published.load(std::memory_order_relaxed) >= kStagedJobs ||
+      idleWorkers.load(std::memory_order_relaxed) > 0)
     publish(lane);
   return number;
 }
 
 void MathLanes::publish(int lane) {
   Lane &l = lanes[size_t(lane)];
-  std::unique_lock<std::mutex> lock(mutex);
-  queuedJobs += l.staged.size();
-  // Handed over whole where nothing waits before them: no copy.
-  if (l.jobs.empty())
-    l.jobs.swap(l.staged);
-  else
-    l.jobs.insert(l.jobs.end(), l.staged.begin(), l.staged.end());
-  l.staged.clear();
-  if (queuedJobs > kMaxQueuedJobs && !l.running) {
-    runLane(lane, lock);
+  uint64_t before = l.published.load(std::memory_order_relaxed);
+  l.published.store(l.submitted, std::memory_order_seq_cst);
+  jobsPublished.store(jobsPublished.load(std::memory_order_relaxed) + (l.submitted - before),
+                      std::memory_order_relaxed);
+  if (backlog() > kMaxQueuedJobs && claim(l)) {
+    runClaimed(l, l.submitted, 0);
+    release(l);
     return;
   }
-  if (!l.running && !l.queued)
-    queueLane(lane);
+  queueLane(lane);
 }
 
 void MathLanes::queueLane(int lane) {
-  lanes[size_t(lane)].queued = true;
-  ready.push_back(lane);
-  posted.fetch_add(1, std::memory_order_relaxed);
-  work.notify_one();
+  Lane &l = lanes[size_t(lane)];
+  // Sequentially consistent with the taker's clearing and its look at `published` after it:
+  // either this sees the lane taken (and queues it again), or the taker sees these jobs.
+  if (l.queued.load(std::memory_order_seq_cst) || l.queued.exchange(true, std::memory_order_seq_cst))
+    return;
+  uint64_t tail = readyTail.load(std::memory_order_relaxed);
+  readySlots[tail & readyMask].store(lane, std::memory_order_relaxed);
+  // Sequentially consistent with a worker going to sleep (workerLoop).
+  readyTail.store(tail + 1, std::memory_order_seq_cst);
+  if (sleepingWorkers.load(std::memory_order_seq_cst) > 0) {
+    { std::lock_guard<std::mutex> lock(mutex); }
+    work.notify_one();
+  }
 }
 
-void MathLanes::runLane(int lane, std::unique_lock<std::mutex> &lock, uint64_t upTo) {
-  Lane &l = lanes[size_t(lane)];
-  l.running = true;
-  std::vector<TileJob> batch;
-  batch.swap(l.spare);
-  uint64_t done = l.done.load(std::memory_order_relaxed);
-  while (!l.jobs.empty() && done < upTo) {
-    batch.clear();
-    if (upTo - done >= l.jobs.size()) {
-      batch.swap(l.jobs);
-    } else {
-      auto end = l.jobs.begin() + long(upTo - done);
-      batch.assign(l.jobs.begin(), end);
-      l.jobs.erase(l.jobs.begin(), end);
-    }
-    queuedJobs -= batch.size();
-    // Only the thread running the lane writes `done`: a store, not a locked add, per job.
-    uint64_t ran = done;
-    done += batch.size();
-    lock.unlock();
-    for (const TileJob &job : batch) {
-      runTileJob(job);
-      l.done.store(++ran, std::memory_order_release);
-    }
-    lock.lock();
+int MathLanes::takeReady() {
+  uint64_t head = readyHead.load(std::memory_order_acquire);
+  while (head != readyTail.load(std::memory_order_acquire)) {
+    // Read before the claim: once it moves the head, the submitter may reuse the slot.
+    int lane = readySlots[head & readyMask].load(std::memory_order_relaxed);
+    if (readyHead.compare_exchange_weak(head, head + 1, std::memory_order_acq_rel))
+      return lane;
   }
-  batch.clear();
-  l.spare.swap(batch);
-  l.running = false;
+  return -1;
+}
+
+void MathLanes::release(Lane &l) {
+  l.claimed.store(false, std::memory_order_seq_cst);
+  if (sleepingWaiters.load(std::memory_order_seq_cst) > 0)
+    wakeWaiters();
+}
+
+void MathLanes::wakeWaiters() {
+  { std::lock_guard<std::mutex> lock(mutex); }
   finished.notify_all();
 }
 
+void MathLanes::runClaimed(Lane &l, uint64_t upTo, int self) {
+  uint64_t done = l.done.load(std::memory_order_relaxed), first = done;
+  while (true) {
+    uint64_t end = std::min(l.published.load(std::memory_order_acquire), upTo);
+    if (done >= end)
+      break;
+    // Only the thread running the lane writes `done`: a store, not a locked add, per job.
+    for (; done < end; ++done) {
+      runTileJob(l.ring[done % kRingJobs]);
+      l.done.store(done + 1, std::memory_order_release);
+    }
+  }
+  std::atomic<uint64_t> &count = jobsRun[size_t(self)].n;
+  count.store(count.load(std::memory_order_relaxed) + (done - first), std::memory_order_relaxed);
+}
+
+uint64_t MathLanes::backlog() const {
+  uint64_t run = 0;
+  for (size_t i = 0; i <= threads.size(); ++i)
+    run += jobsRun[i].n.load(std::memory_order_relaxed);
+  uint64_t published = jobsPublished.load(std::memory_order_relaxed);
+  return published > run ? published - run : 0;
+}
+
 bool MathLanes::post(Task task) {
-  if (threads.empty())
+  if (threads.empty() || backlog() > kMaxBacklogForTasks)
     return false;
   {
     std::lock_guard<std::mutex> lock(mutex);
-    if (queuedJobs > kMaxBacklogForTasks)
-      return false;
     tasks.push_back(task);
-    posted.fetch_add(1, std::memory_order_relaxed);
+    pendingTasks.fetch_add(1, std::memory_order_seq_cst);
   }
   work.notify_one();
   return true;
@@ -234,7 +270,7 @@ bool MathLanes::postIdle(Task task) {
   {
     std::lock_guard<std::mutex> lock(mutex);
     idleTasks.push_back(task);
-    posted.fetch_add(1, std::memory_order_relaxed);
+    pendingIdleTasks.fetch_add(1, std::memory_order_seq_cst);
   }
   work.notify_one();
   return true;
@@ -243,14 +279,15 @@ bool MathLanes::postIdle(Task task) {
 void MathLanes::drainIdle() {
   std::unique_lock<std::mutex> lock(mutex);
   while (!idleTasks.empty())
-    runTask(idleTasks, runningIdleTasks, lock);
+    runTask(idleTasks, pendingIdleTasks, runningIdleTasks, lock);
   finished.wait(lock, [this] { return runningIdleTasks == 0; });
 }
 
-void MathLanes::runTask(std::deque<Task> &queue, int &running,
+void MathLanes::runTask(std::deque<Task> &queue, std::atomic<int> &pending, int &running,
                         std::unique_lock<std::mutex> &lock) {
   Task task = queue.front();
   queue.pop_front();
+  pending.fetch_sub(1, std::memory_order_relaxed);
   ++running;
   lock.unlock();
   task.run(task.arg);
@@ -259,70 +296,97 @@ void MathLanes::runTask(std::deque<Task> &queue, int &running,
     finished.notify_all();
 }
 
-void MathLanes::workerLoop() {
-  std::unique_lock<std::mutex> lock(mutex);
-  auto hasWork = [this] {
-    return stopping || !ready.empty() || !tasks.empty() || !idleTasks.empty();
-  };
+bool MathLanes::workerHasWork() const {
+  return readyHead.load(std::memory_order_seq_cst) != readyTail.load(std::memory_order_seq_cst) ||
+         pendingTasks.load(std::memory_order_seq_cst) > 0 ||
+         pendingIdleTasks.load(std::memory_order_seq_cst) > 0 ||
+         stopping.load(std::memory_order_seq_cst);
+}
+
+void MathLanes::workerLoop(int self) {
   while (true) {
-    idleWorkers.fetch_add(1, std::memory_order_relaxed);
-    if (idleSpin && !hasWork()) {
-      uint64_t seen = posted.load(std::memory_order_relaxed);
-      lock.unlock();
-      spinUntil([&] { return posted.load(std::memory_order_relaxed) != seen; }, kIdleSpinNs);
-      lock.lock();
-    }
-    work.wait(lock, hasWork);
-    idleWorkers.fetch_sub(1, std::memory_order_relaxed);
     // Tasks first: the scheduler will soon need what they decode.
-    if (!tasks.empty()) {
-      runTask(tasks, runningTasks, lock);
+    if (pendingTasks.load(std::memory_order_relaxed) > 0) {
+      std::unique_lock<std::mutex> lock(mutex);
+      if (!tasks.empty()) {
+        runTask(tasks, pendingTasks, runningTasks, lock);
+        continue;
+      }
+    }
+    int lane = takeReady();
+    if (lane >= 0) {
+      Lane &l = lanes[size_t(lane)];
+      l.queued.store(false, std::memory_order_seq_cst);
+      // Jobs handed over after the last look but before the release are this thread's too:
+      // the submitter saw the lane queued, or the claim failed, and queued it again.
+      while (claim(l)) {
+        runClaimed(l, UINT64_MAX, self);
+        release(l);
+        if (l.published.load(std::memory_order_seq_cst) == l.done.load(std::memory_order_relaxed))
+          break;
+      }
       continue;
     }
-    if (ready.empty()) {
-      if (idleTasks.empty())
-        return; // stopping
-      runTask(idleTasks, runningIdleTasks, lock);
-      continue;
+    if (pendingIdleTasks.load(std::memory_order_relaxed) > 0) {
+      std::unique_lock<std::mutex> lock(mutex);
+      if (!idleTasks.empty()) {
+        runTask(idleTasks, pendingIdleTasks, runningIdleTasks, lock);
+        continue;
+      }
     }
-    int lane = ready.front();
-    ready.pop_front();
-    Lane &l = lanes[size_t(lane)];
-    l.queued = false;
-    // The main thread may have drained it meanwhile.
-    if (!l.running && !l.jobs.empty())
-      runLane(lane, lock);
+    if (stopping.load(std::memory_order_acquire))
+      return;
+    idleWorkers.fetch_add(1, std::memory_order_relaxed);
+    if (!idleSpin || !spinUntil([this] { return workerHasWork(); }, kIdleSpinNs)) {
+      std::unique_lock<std::mutex> lock(mutex);
+      // Sequentially consistent with queueLane's look at sleepingWorkers: either it sees this
+      // sleep, or this sees its lane.
+      sleepingWorkers.fetch_add(1, std::memory_order_seq_cst);
+      work.wait(lock, [this] { return workerHasWork(); });
+      sleepingWorkers.fetch_sub(1, std::memory_order_relaxed);
+    }
+    idleWorkers.fetch_sub(1, std::memory_order_relaxed);
   }
 }
 
 void MathLanes::wait(int lane, uint64_t number) {
-  std::unique_lock<std::mutex> lock(mutex);
   Lane &l = lanes[size_t(lane)];
+  auto ranOrFree = [&] {
+    return l.done.load(std::memory_order_acquire) >= number ||
+           !l.claimed.load(std::memory_order_seq_cst);
+  };
   while (l.done.load(std::memory_order_acquire) < number) {
-    if (l.running) {
-      lock.unlock();
-      bool ran = spinUntil([&] { return l.done.load(std::memory_order_acquire) >= number; },
-                           kWaitSpinNs);
-      lock.lock();
-      // Rather than sleep until the worker is done, run a few jobs it has not reached yet.
-      if (!ran && l.running && !runSomeQueuedJobs(lock))
-        finished.wait(lock);
+    if (claim(l)) {
+      // Nobody runs the lane: run the jobs up to `number` here rather than wait for a worker,
+      // and leave the rest to the workers.
+      runClaimed(l, number, 0);
+      release(l);
+      if (l.done.load(std::memory_order_relaxed) < l.published.load(std::memory_order_relaxed))
+        queueLane(lane);
       continue;
     }
-    // Nobody runs the lane: run the jobs up to `number` here rather than wait for a worker,
-    // and leave the rest to the workers.
-    runLane(lane, lock, number);
-    if (!l.jobs.empty() && !l.queued)
-      queueLane(lane);
+    if (spinUntil(ranOrFree, kWaitSpinNs))
+      continue;
+    // Rather than sleep until the worker is done, run a few jobs it has not reached yet.
+    if (runSomeQueuedJobs())
+      continue;
+    std::unique_lock<std::mutex> lock(mutex);
+    sleepingWaiters.fetch_add(1, std::memory_order_seq_cst);
+    finished.wait(lock, ranOrFree);
+    sleepingWaiters.fetch_sub(1, std::memory_order_relaxed);
   }
 }
 
-bool MathLanes::runSomeQueuedJobs(std::unique_lock<std::mutex> &lock) {
-  // From the back of `ready`: the workers take lanes from its front.
-  for (auto it = ready.rbegin(); it != ready.rend(); ++it) {
-    Lane &l = lanes[size_t(*it)];
-    if (!l.running && !l.jobs.empty()) {
-      runLane(*it, lock, l.done.load(std::memory_order_relaxed) + kJobsRunWhileWaiting);
+bool MathLanes::runSomeQueuedJobs() {
+  // From the last lane: the workers take lanes in the order they got jobs, mostly the first.
+  for (size_t i = lanes.size(); i-- > 0;) {
+    Lane &l = lanes[i];
+    if (l.done.load(std::memory_order_relaxed) < l.published.load(std::memory_order_relaxed) &&
+        claim(l)) {
+      runClaimed(l, l.done.load(std::memory_order_relaxed) + kJobsRunWhileWaiting, 0);
+      release(l);
+      if (l.done.load(std::memory_order_relaxed) < l.published.load(std::memory_order_relaxed))
+        queueLane(int(i));
       return true;
     }
   }
@@ -334,7 +398,7 @@ void MathLanes::drainAll() {
     drain(i);
   std::unique_lock<std::mutex> lock(mutex);
   while (!tasks.empty())
-    runTask(tasks, runningTasks, lock);
+    runTask(tasks, pendingTasks, runningTasks, lock);
   finished.wait(lock, [this] { return runningTasks == 0; });
 }
 

@@ -28,11 +28,13 @@
 
 #include "tessel/runtime/Bytecode.h"
 #include "tessel/runtime/Formats.h"
+#include "ZeroedFloats.h"
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -80,13 +82,15 @@ public:
   MathLanes &operator=(const MathLanes &) = delete;
 
   /// Queues `job` on `lane` (runs it at once without workers) and returns its number in the
-  /// lane, from 1. When the workers fall far behind, the caller runs the lane's backlog.
+  /// lane, from 1. Only one thread submits. When the workers fall far behind, it runs jobs
+  /// itself.
   uint64_t submit(int lane, const TileJob &job);
-  /// Returns once job `number` of `lane` (and every one before it) has run.
+  /// Returns once job `number` of `lane` (and every one before it) has run; the submitting
+  /// thread's.
   void waitFor(int lane, uint64_t number) {
     Lane &l = lanes[size_t(lane)];
     if (number > l.done.load(std::memory_order_acquire)) {
-      if (!l.staged.empty())
+      if (l.published.load(std::memory_order_relaxed) != l.submitted)
         publish(lane);
       wait(lane, number);
     }
@@ -113,17 +117,21 @@ public:
   bool postIdle(Task task);
   /// Returns once every idle task has run (those not begun run here).
   void drainIdle();
-  /// Wakes the threads in `await`: something they wait for may have happened.
+  /// Wakes the threads in `await`: something they wait for may have happened. Costs a load
+  /// when none sleeps. What they wait for must have been written sequentially consistent.
   void signal() {
-    { std::lock_guard<std::mutex> lock(mutex); }
-    finished.notify_all();
+    if (sleepingWaiters.load(std::memory_order_seq_cst) > 0)
+      wakeWaiters();
   }
-  /// Returns once `done()`, which `signal` announces.
+  /// Returns once `done()`, which `signal` announces; `done` reads sequentially consistent.
   template <typename Pred> void await(Pred done) {
     if (spinUntil(done, kWaitSpinNs))
       return;
     std::unique_lock<std::mutex> lock(mutex);
+    // Either `signal` sees this sleeper, or `done` sees what was written before it.
+    sleepingWaiters.fetch_add(1, std::memory_order_seq_cst);
     finished.wait(lock, done);
+    sleepingWaiters.fetch_sub(1, std::memory_order_relaxed);
   }
 
 private:
@@ -157,46 +165,90 @@ private:
   /// cores, where a watching worker would take a core from one with work to do.
   bool idleSpin = false;
 
-  struct Lane {
-    std::vector<TileJob> staged;      // submitted, not yet handed over; the submitter's
-    std::vector<TileJob> jobs, spare; // handed over, under the lock; spare: for runLane
-    uint64_t submitted = 0;           // written by the submitting thread only
-    std::atomic<uint64_t> done{0};    // jobs run
-    bool running = false;             // a thread is executing this lane's jobs
-    bool queued = false;              // the lane is in `ready`
+  /// A lane's jobs live in a ring: [done, published) handed over, [published, submitted)
+  /// staged by the submitter. The pool's threads find lanes with jobs in `ready`, and run a
+  /// lane once they have claimed it. Nothing here takes a lock: every handed-over batch and
+  /// every job run moved several cache lines between the host's processors under the pool's
+  /// lock, and a hand-over's waits for it were a tenth of the scheduler's time (bench/host-latency
+  /// measures what one such move costs).
+  struct alignas(64) Lane {
+    // The submitter's.
+    TileJob *ring = nullptr;
+    uint64_t submitted = 0;
+    std::atomic<uint64_t> published{0};
+    /// In `ready`, or about to be: set by the submitter, cleared by the thread that takes it.
+    std::atomic<bool> queued{false};
+    // The running thread's.
+    alignas(64) std::atomic<uint64_t> done{0};
+    std::atomic<bool> claimed{false};
   };
+  /// Jobs a lane holds: the submitter runs or waits for the oldest before it stages more.
+  static constexpr uint64_t kRingJobs = 1024;
+  std::vector<Lane> lanes;
+  /// The lanes' rings, one block: mapped on its own in huge pages where the host has them
+  /// (thousands of page faults on the scheduler's thread otherwise). Its jobs are constructed
+  /// as they are submitted.
+  ZeroedMemory rings;
+  static_assert(kRingJobs * sizeof(TileJob) >= ZeroedMemory::kMappedBytes,
+                "the rings are page-aligned, hence their jobs too");
+
+  /// Lanes with handed-over jobs, in the order they got them: written by the submitter only,
+  /// taken by any thread. A lane is in it at most once (`queued`), so it never holds more than
+  /// there are lanes.
+  std::unique_ptr<std::atomic<int>[]> readySlots;
+  uint64_t readyMask = 0;
+  alignas(64) std::atomic<uint64_t> readyTail{0};
+  alignas(64) std::atomic<uint64_t> readyHead{0};
+
+  /// Jobs run by each thread: [0] by the submitter, [i] by worker i. Each has its own line.
+  struct alignas(64) Count {
+    std::atomic<uint64_t> n{0};
+  };
+  std::unique_ptr<Count[]> jobsRun;
+  alignas(64) std::atomic<uint64_t> jobsPublished{0};
+
+  // Tasks, and the threads' sleep.
   std::mutex mutex; // adaptive where glibc has it (the constructor)
   std::condition_variable work, finished;
-  std::vector<Lane> lanes;
-  std::deque<int> ready;
   std::deque<Task> tasks, idleTasks;
   int runningTasks = 0, runningIdleTasks = 0;
-  size_t queuedJobs = 0;
+  std::atomic<int> pendingTasks{0}, pendingIdleTasks{0};
   std::vector<std::thread> threads;
-  bool stopping = false;
-
+  std::atomic<bool> stopping{false};
   std::atomic<int> idleWorkers{0};
-  /// Counts what was queued for the workers, so that an idle one sees it without the lock.
-  std::atomic<uint64_t> posted{0};
+  /// Workers asleep on `work`, and threads asleep on `finished`: only then do the others take
+  /// the lock to wake them.
+  std::atomic<int> sleepingWorkers{0}, sleepingWaiters{0};
 
   /// Hands `lane`'s staged jobs to the workers.
   void publish(int lane);
-  /// Puts `lane`, which has jobs and is neither running nor queued, in `ready` and tells the
-  /// workers; called with the lock held.
+  /// Puts `lane` in `ready` unless it is there, and wakes a worker if all sleep; the
+  /// submitter's.
   void queueLane(int lane);
+  /// The next lane of `ready`, or -1.
+  int takeReady();
+  bool claim(Lane &l) {
+    return !l.claimed.load(std::memory_order_relaxed) &&
+           !l.claimed.exchange(true, std::memory_order_seq_cst);
+  }
+  /// Lets go of a lane claimed, and wakes a thread waiting for it.
+  void release(Lane &l);
+  /// Runs the claimed lane's handed-over jobs up to job `upTo`, counted as thread `self`'s.
+  void runClaimed(Lane &l, uint64_t upTo, int self);
+  /// Jobs handed over and not yet run.
+  uint64_t backlog() const;
   void wait(int lane, uint64_t number);
-  /// Runs the next few jobs of a queued lane no thread is running; false if there is none.
-  /// Called with `lock` held, which it releases while the jobs run.
-  bool runSomeQueuedJobs(std::unique_lock<std::mutex> &lock);
+  /// Runs a few jobs of a lane no thread is running, from the last; false if there is none.
+  bool runSomeQueuedJobs();
   /// Few enough that the waiter sees its own job done soon after the worker finishes it.
   static constexpr uint64_t kJobsRunWhileWaiting = 8;
-  void workerLoop();
-  /// Runs `lane`'s jobs until none is left, or job `upTo` has run; called with `lock` held,
-  /// which it releases while the jobs run.
-  void runLane(int lane, std::unique_lock<std::mutex> &lock, uint64_t upTo = UINT64_MAX);
+  void wakeWaiters();
+  bool workerHasWork() const;
+  void workerLoop(int self);
   /// Runs the first task of `queue` (`tasks` or `idleTasks`), counted in `running` while it
   /// runs; called with `lock` held, which it releases around the task.
-  void runTask(std::deque<Task> &queue, int &running, std::unique_lock<std::mutex> &lock);
+  void runTask(std::deque<Task> &queue, std::atomic<int> &pending, int &running,
+               std::unique_lock<std::mutex> &lock);
 };
 
 /// Host threads to use besides the main one: `requested` - 1 if non-zero,

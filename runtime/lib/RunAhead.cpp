@@ -377,7 +377,7 @@ void RunAhead::task(void *self) {
   if (!r->decoder.compare_exchange_strong(queued, Running, std::memory_order_acq_rel))
     return; // claimed by the scheduler, or called off
   r->decodeAhead(false);
-  r->decoder.store(Idle, std::memory_order_release);
+  r->decoder.store(Idle, std::memory_order_seq_cst); // for `signal`
   r->pool.signal();
 }
 
@@ -399,7 +399,7 @@ std::pair<int64_t *, int64_t *> RunAhead::take() {
       awaited.store(true, std::memory_order_seq_cst);
       pool.await([&] {
         return decoded.load(std::memory_order_seq_cst) > n ||
-               decoder.load(std::memory_order_acquire) != Running;
+               decoder.load(std::memory_order_seq_cst) != Running;
       });
       awaited.store(false, std::memory_order_relaxed);
     } else if (decoder.compare_exchange_strong(state, Running, std::memory_order_acq_rel)) {
@@ -424,7 +424,7 @@ void RunAhead::quiesce() {
   if (decoder.compare_exchange_strong(queued, Idle, std::memory_order_acq_rel))
     return;
   if (queued == Running)
-    pool.await([this] { return decoder.load(std::memory_order_acquire) != Running; });
+    pool.await([this] { return decoder.load(std::memory_order_seq_cst) != Running; });
 }
 
 } // namespace tessel::rt

@@ -388,7 +388,7 @@ public:
     if (state.compare_exchange_strong(queued, Idle, std::memory_order_acq_rel))
       return nullptr;
     if (queued == Running)
-      st.lanes.await([this] { return state.load(std::memory_order_acquire) == Done; });
+      st.lanes.await([this] { return state.load(std::memory_order_seq_cst) == Done; });
     if (state.load(std::memory_order_acquire) == Done)
       state.store(Idle, std::memory_order_relaxed);
     return std::move(prepared);
@@ -407,7 +407,7 @@ private:
     if (!n->state.compare_exchange_strong(queued, Running, std::memory_order_acq_rel))
       return; // taken back
     n->prepared = prepareDispatch(n->st.binary, *n->dispatch, n->st.lanes, true);
-    n->state.store(Done, std::memory_order_release);
+    n->state.store(Done, std::memory_order_seq_cst); // for `signal`
     n->st.lanes.signal();
   }
 };

@@ -14,14 +14,9 @@ namespace tessel::rt {
 
 namespace {
 constexpr size_t kPageBytes = 4096, kHugePageBytes = size_t(2) << 20;
-/// From here up the pages come from a mapping of their own: `calloc` clears with a pass of its
-/// own any memory it cannot tell is untouched, such as the heap that tt-run has glibc grow ahead
-/// (`keepHeapPages`), and the thread that allocates then takes every page fault.
-constexpr size_t kMappedBytes = size_t(64) << 10;
 } // namespace
 
-ZeroedFloats::ZeroedFloats(size_t n) : count(n) {
-  size_t bytes = n * sizeof(float);
+ZeroedMemory::ZeroedMemory(size_t bytes) : size(bytes) {
 #ifdef __linux__
   if (bytes >= kMappedBytes) {
     bool huge = bytes >= kHugePageBytes;
@@ -31,56 +26,56 @@ ZeroedFloats::ZeroedFloats(size_t n) : count(n) {
     if (p != MAP_FAILED) {
       if (huge)
         ::madvise(p, rounded, MADV_HUGEPAGE);
-      values = static_cast<float *>(p);
+      memory = p;
       mappedBytes = rounded;
       return;
     }
   }
 #endif
-  values = static_cast<float *>(std::calloc(bytes ? bytes : 1, 1));
-  if (!values)
+  memory = std::calloc(bytes ? bytes : 1, 1);
+  if (!memory)
     throw std::bad_alloc();
 }
 
-void ZeroedFloats::populate(size_t first, size_t n) const {
+void ZeroedMemory::populate(size_t offset, size_t n) const {
 #if defined(__linux__) && defined(MADV_POPULATE_WRITE)
-  if (!mappedBytes || first >= count)
+  if (!mappedBytes || offset >= size)
     return;
   // madvise wants a page-aligned start.
-  uintptr_t begin = reinterpret_cast<uintptr_t>(values + first) & ~uintptr_t(4095);
-  uintptr_t end = reinterpret_cast<uintptr_t>(values + std::min(count, first + n));
+  uintptr_t begin = (reinterpret_cast<uintptr_t>(memory) + offset) & ~uintptr_t(kPageBytes - 1);
+  uintptr_t end = reinterpret_cast<uintptr_t>(memory) + std::min(size, offset + n);
   if (end > begin)
     ::madvise(reinterpret_cast<void *>(begin), end - begin, MADV_POPULATE_WRITE);
 #else
-  (void)first;
+  (void)offset;
   (void)n;
 #endif
 }
 
-ZeroedFloats &ZeroedFloats::operator=(ZeroedFloats &&other) noexcept {
+ZeroedMemory &ZeroedMemory::operator=(ZeroedMemory &&other) noexcept {
   if (this != &other) {
     release();
-    values = other.values;
-    count = other.count;
+    memory = other.memory;
+    size = other.size;
     mappedBytes = other.mappedBytes;
-    other.values = nullptr;
-    other.count = other.mappedBytes = 0;
+    other.memory = nullptr;
+    other.size = other.mappedBytes = 0;
   }
   return *this;
 }
 
-void ZeroedFloats::release() {
-  if (!values)
+void ZeroedMemory::release() {
+  if (!memory)
     return;
 #ifdef __linux__
   if (mappedBytes) {
-    ::munmap(values, mappedBytes);
-    values = nullptr;
+    ::munmap(memory, mappedBytes);
+    memory = nullptr;
     return;
   }
 #endif
-  std::free(values);
-  values = nullptr;
+  std::free(memory);
+  memory = nullptr;
 }
 
 } // namespace tessel::rt
