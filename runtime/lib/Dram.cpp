@@ -11,43 +11,60 @@ void DramStorage::init(const std::vector<int64_t> &tilesPerBuffer) {
   data.clear();
   data.resize(tilesPerBuffer.size());
   released.clear();
+  slabs.clear();
+  own.clear();
+  slabUsed = 0;
 }
 
 void DramStorage::setPacked(uint32_t id, const uint8_t *bytes, DataFormat format) {
   Buffer &b = data[id];
-  b.values = ZeroedFloats();
+  b.storage = {};
   b.zeroed.clear();
   b.packed = bytes;
   b.packedFormat = format;
+}
+
+DramStorage::Storage DramStorage::fresh(size_t count) {
+  if (count >= kSlabFloats / 2) {
+    own.emplace_back(count);
+    return {own.back().data(), count};
+  }
+  if (slabs.empty() || slabs.back().size() - slabUsed < count) {
+    slabs.emplace_back(kSlabFloats);
+    slabUsed = 0;
+  }
+  Storage s{slabs.back().data() + slabUsed, count};
+  slabUsed += count;
+  return s;
 }
 
 void DramStorage::allocate(Buffer &b, uint32_t id) {
   size_t tiles = size_t(std::max<int64_t>(tileCounts[id], 1)), count = tiles * kTileElems;
   if (b.packed) {
     // Decoded whole, once: every tile then has its value, and the packed bytes are done with.
-    b.values = ZeroedFloats(count);
+    b.storage = fresh(count);
     int64_t bytes = tileBytes(b.packedFormat);
     for (int64_t t = 0; t < tileCounts[id]; ++t)
-      decodeTile(b.packed + t * bytes, b.packedFormat, b.values.data() + t * kTileElems);
+      decodeTile(b.packed + t * bytes, b.packedFormat, b.storage.values + t * kTileElems);
     b.packed = nullptr;
     return;
   }
   // The smallest released storage that holds it, if any.
   auto best = released.end();
   for (auto it = released.begin(); it != released.end(); ++it)
-    if (it->size() >= count && (best == released.end() || it->size() < best->size()))
+    if (it->count >= count && (best == released.end() || it->count < best->count))
       best = it;
   if (best == released.end()) {
-    b.values = ZeroedFloats(count);
+    b.storage = fresh(count);
     return;
   }
-  b.values = std::move(*best);
+  b.storage = *best;
   released.erase(best);
   b.zeroed.assign(tiles, false);
 }
 
 void DramStorage::zeroTile(Buffer &b, int64_t t) {
-  std::fill_n(b.values.data() + t * kTileElems, kTileElems, 0.0f);
+  std::fill_n(b.storage.values + t * kTileElems, kTileElems, 0.0f);
   b.zeroed[size_t(t)] = true;
 }
 
@@ -60,9 +77,9 @@ float *DramStorage::span(uint32_t id, int64_t first, int64_t count) {
 
 void DramStorage::release(uint32_t id) {
   Buffer &b = data[id];
-  if (b.values.data())
-    released.push_back(std::move(b.values));
-  b.values = ZeroedFloats();
+  if (b.storage.values)
+    released.push_back(b.storage);
+  b.storage = {};
   b.zeroed.clear();
   b.packed = nullptr;
 }

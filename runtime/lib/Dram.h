@@ -20,6 +20,9 @@ namespace tessel::rt {
 /// later, whose tiles are then zeroed one by one as they are first touched:
 /// fresh pages cost the system a fault and a clearing each (a sixth of
 /// `tt-run`'s CPU on ResNet-50 at batch 16, whose buffers took 0.9 GB).
+/// Fresh storage is carved from large mappings in huge pages (`Slab`): a
+/// buffer's own mapping of a few hundred KiB took a page fault per 4 KiB, about
+/// 10 us each on a virtual machine, where a huge page costs a fault per 2 MiB.
 ///
 /// A constant stays packed in the binary until something asks for its floats
 /// (`tile`, `span`): a whole-tile read decodes it straight into the CB slot
@@ -42,11 +45,11 @@ public:
   /// on first touch.
   float *tile(uint32_t id, int64_t t) {
     Buffer &b = data[id];
-    if (!b.values.data())
+    if (!b.storage.values)
       allocate(b, id);
     if (!b.zeroed.empty() && !b.zeroed[size_t(t)])
       zeroTile(b, t);
-    return b.values.data() + t * kTileElems;
+    return b.storage.values + t * kTileElems;
   }
   /// Tiles [first, first + count) of buffer `id`, contiguous, zeroed where never touched.
   float *span(uint32_t id, int64_t first, int64_t count);
@@ -55,8 +58,13 @@ public:
   void release(uint32_t id);
 
 private:
+  /// Floats no other buffer uses until released.
+  struct Storage {
+    float *values = nullptr;
+    size_t count = 0;
+  };
   struct Buffer {
-    ZeroedFloats values;
+    Storage storage;
     const uint8_t *packed = nullptr;
     DataFormat packedFormat = DataFormat::Float32;
     /// For storage a released buffer held: which tiles hold zeros or this buffer's values.
@@ -64,9 +72,16 @@ private:
   };
   void allocate(Buffer &b, uint32_t id);
   void zeroTile(Buffer &b, int64_t t);
+  /// `count` zeros never used before.
+  Storage fresh(size_t count);
   std::vector<int64_t> tileCounts;
   std::vector<Buffer> data;
-  std::vector<ZeroedFloats> released;
+  std::vector<Storage> released;
+  /// Where fresh storage comes from: pieces of the last slab in order, or a mapping of its own
+  /// for a buffer of half a slab or more.
+  static constexpr size_t kSlabFloats = size_t(8) << 20; // 32 MiB
+  std::vector<ZeroedFloats> slabs, own;
+  size_t slabUsed = 0; // floats of slabs.back() handed out
 };
 
 /// Channel bandwidth with a busy-until per channel, plus fixed latency. A
