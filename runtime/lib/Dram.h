@@ -20,7 +20,7 @@ namespace tessel::rt {
 /// later, whose tiles are then zeroed one by one as they are first touched:
 /// fresh pages cost the system a fault and a clearing each (a sixth of
 /// `tt-run`'s CPU on ResNet-50 at batch 16, whose buffers took 0.9 GB).
-/// Fresh storage is carved from large mappings in huge pages (`Slab`): a
+/// Fresh storage is carved from large mappings in huge pages (`fresh`): a
 /// buffer's own mapping of a few hundred KiB took a page fault per 4 KiB, about
 /// 10 us each on a virtual machine, where a huge page costs a fault per 2 MiB.
 ///

@@ -2,6 +2,7 @@
 #include "RunAhead.h"
 
 #include "Dispatch.h"
+#include "ZeroedFloats.h"
 
 #include <algorithm>
 #include <mutex>
@@ -15,15 +16,15 @@ namespace {
 /// the storage reused).
 class SpareWords {
 public:
-  std::vector<int64_t> take() {
+  ChunkWords take() {
     std::lock_guard<std::mutex> lock(mutex);
     if (spare.empty())
       return {};
-    std::vector<int64_t> words = std::move(spare.back());
+    ChunkWords words = std::move(spare.back());
     spare.pop_back();
     return words;
   }
-  void give(std::vector<int64_t> &&words) {
+  void give(ChunkWords &&words) {
     if (words.empty())
       return;
     std::lock_guard<std::mutex> lock(mutex);
@@ -35,14 +36,64 @@ private:
   // Two dispatches' streams (the one running and the next, prepared ahead) on a 64-core grid.
   static constexpr size_t kMaxSpare = 2048;
   std::mutex mutex;
-  std::vector<std::vector<int64_t>> spare;
+  std::vector<ChunkWords> spare;
 };
 
 SpareWords &spareWords() {
   static SpareWords words;
   return words;
 }
+
+/// Chunk-sized word arrays, carved from mappings in huge pages and reused once freed.
+class ChunkWordsPool {
+public:
+  int64_t *take() {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!freed.empty()) {
+      int64_t *words = freed.back();
+      freed.pop_back();
+      return words;
+    }
+    if (slabs.empty() || slabUsed + RunAhead::kChunkWords > kSlabWords) {
+      slabs.emplace_back(kSlabWords * sizeof(int64_t));
+      slabUsed = 0;
+    }
+    int64_t *words = static_cast<int64_t *>(slabs.back().data()) + slabUsed;
+    slabUsed += RunAhead::kChunkWords;
+    return words;
+  }
+  void give(int64_t *words) {
+    std::lock_guard<std::mutex> lock(mutex);
+    freed.push_back(words);
+  }
+
+private:
+  static constexpr size_t kSlabWords = (size_t(4) << 20) / sizeof(int64_t);
+  std::mutex mutex;
+  std::vector<ZeroedMemory> slabs;
+  size_t slabUsed = 0;
+  std::vector<int64_t *> freed;
+};
+
+// Never destroyed: SpareWords' chunks, static too, give their words back when they go.
+ChunkWordsPool &chunkWordsPool() {
+  static ChunkWordsPool *pool = new ChunkWordsPool;
+  return *pool;
+}
 } // namespace
+
+int64_t *ChunkWordsAllocator::allocate(size_t n) {
+  if (n == RunAhead::kChunkWords)
+    return chunkWordsPool().take();
+  return static_cast<int64_t *>(::operator new(n * sizeof(int64_t)));
+}
+
+void ChunkWordsAllocator::deallocate(int64_t *words, size_t n) noexcept {
+  if (n == RunAhead::kChunkWords)
+    chunkWordsPool().give(words);
+  else
+    ::operator delete(words);
+}
 
 RunAhead::RunAhead(const KernelProgram &program, MathLanes &pool)
     : program(program), pool(pool) {
@@ -57,11 +108,9 @@ RunAhead::~RunAhead() {
 }
 
 void RunAhead::decode(Chunk &c) {
-  // No instruction has more than six expression operands (NOC_MCAST, NOC_READ_SPAN).
-  constexpr size_t kMaxValues = 6;
   // Grown only: storage a stream took over holds its earlier contents, which need no zeroing.
-  if (c.words.size() < size_t(kChunkRecords) * (1 + kMaxValues))
-    c.words.resize(size_t(kChunkRecords) * (1 + kMaxValues));
+  if (c.words.size() < kChunkWords)
+    c.words.resize(kChunkWords);
   c.used = 0;
   c.end = c.parked = false;
   c.fault.clear();

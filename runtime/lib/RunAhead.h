@@ -37,11 +37,30 @@ namespace tessel::rt {
 
 struct KernelProgram;
 
+/// Allocates the words of decoded chunks: those of a chunk's first size from huge pages shared
+/// by all streams (RunAhead.cpp). A dispatch's streams start with 4 MiB of chunks, which came
+/// from the heap in 4 KiB pages at a page fault each, a fifth of all a run's.
+struct ChunkWordsAllocator {
+  using value_type = int64_t;
+  template <typename U> struct rebind {
+    using other = ChunkWordsAllocator;
+  };
+  int64_t *allocate(size_t n);
+  void deallocate(int64_t *words, size_t n) noexcept;
+  bool operator==(const ChunkWordsAllocator &) const { return true; }
+  bool operator!=(const ChunkWordsAllocator &) const { return false; }
+};
+using ChunkWords = std::vector<int64_t, ChunkWordsAllocator>;
+
 class RunAhead {
 public:
   /// Instructions per chunk: large enough that handing chunks between host threads costs little,
   /// small enough that a dispatch's 192 threads' chunks stay in the host's caches.
   static constexpr int kChunkRecords = 128;
+  /// No instruction has more than six expression operands (NOC_MCAST, NOC_READ_SPAN).
+  static constexpr int kMaxValues = 6;
+  /// A chunk's words, unless a NOC_READ_RUNS' requests need more.
+  static constexpr size_t kChunkWords = size_t(kChunkRecords) * (1 + kMaxValues);
   /// The chunk being consumed and those decoded ahead of it.
   static constexpr int kChunks = 3;
   /// A record's header: where its count of loops before it starts, the flag of a record of
@@ -117,7 +136,7 @@ public:
 private:
   struct Chunk {
     // The records take() describes; `used` words of them.
-    std::vector<int64_t> words;
+    ChunkWords words;
     size_t used = 0;
     bool end = false;    // the thread has no instruction after these
     bool parked = false; // the last one sets a variable from data
