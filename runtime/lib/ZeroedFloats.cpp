@@ -22,10 +22,22 @@ ZeroedMemory::ZeroedMemory(size_t bytes) : size(bytes) {
     bool huge = bytes >= kHugePageBytes;
     size_t unit = huge ? kHugePageBytes : kPageBytes;
     size_t rounded = (bytes + unit - 1) / unit * unit;
-    void *p = ::mmap(nullptr, rounded, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    // Huge pages only fill whole aligned 2 MiB: a mapping that starts between two takes 4 KiB
+    // pages up to the first, so it is mapped a huge page longer and its ends trimmed.
+    size_t slack = huge ? kHugePageBytes : 0;
+    void *p = ::mmap(nullptr, rounded + slack, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p != MAP_FAILED) {
-      if (huge)
+      if (huge) {
+        uintptr_t start = reinterpret_cast<uintptr_t>(p);
+        uintptr_t aligned = (start + kHugePageBytes - 1) & ~uintptr_t(kHugePageBytes - 1);
+        if (aligned > start)
+          ::munmap(p, aligned - start);
+        if (start + slack > aligned)
+          ::munmap(reinterpret_cast<void *>(aligned + rounded), start + slack - aligned);
+        p = reinterpret_cast<void *>(aligned);
         ::madvise(p, rounded, MADV_HUGEPAGE);
+      }
       memory = p;
       mappedBytes = rounded;
       return;
