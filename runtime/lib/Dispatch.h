@@ -213,10 +213,11 @@ private:
   std::unique_ptr<PreparedDispatch> prepared;
   const std::vector<KernelProgram> &programs;
   const std::vector<bool> &cbReadInLane, &cbMulticastOnly, &bufferWritten, &bufferRead;
-  std::unordered_map<uint64_t, std::pair<int, uint64_t>> tileWriters; // (buf, tile) -> job
+  /// (buf, tile) -> the last write of it queued, as (lane, job): the tile's writes and reads in
+  /// other lanes, or done at once, wait for it.
+  std::unordered_map<uint64_t, std::pair<int, uint64_t>> tileWriters;
   // (buf, tile) -> the whole-tile reads of it queued in lanes, as (lane, job), of a buffer the
-  // dispatch also writes: the tile's next write (done at once, the buffer being read) waits
-  // for them.
+  // dispatch also writes: the tile's next write, if in another lane, waits for them.
   std::unordered_map<uint64_t, std::vector<std::pair<int, uint64_t>>> tileReaders;
   static uint64_t tileKey(uint32_t buf, int64_t tile) {
     return uint64_t(buf) << 40 | uint64_t(tile);
@@ -247,6 +248,15 @@ private:
     DataFormat format = DataFormat::Float32;
     float fill = 0;
   };
+  /// Before a read of tile `tile` of buffer `buf` into `reader`'s CB, done now or `inLane`:
+  /// waits for the tile's pending write, unless the reader's lane has it and reads in the lane.
+  void awaitWriter(const Core &reader, uint32_t buf, int64_t tile, bool inLane) {
+    if (!bufferWritten[buf])
+      return;
+    auto writer = tileWriters.find(tileKey(buf, tile));
+    if (writer != tileWriters.end() && !(inLane && writer->second.first == lane(reader)))
+      state.lanes.waitFor(writer->second.first, writer->second.second);
+  }
   /// Tile `tile` of buffer `buf` as a read finds it (packed where the buffer is a constant not
   /// yet decoded).
   ReadSource dramSource(uint32_t buf, int64_t tile) {

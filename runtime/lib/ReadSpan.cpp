@@ -66,8 +66,10 @@ DispatchRunner::Step DispatchRunner::readRun(Thread &t, const char *name, uint32
                 " free slots");
     return Step::Failed;
   }
-  copyIntoSlot(*t.core, cb, slotData, readInLane(buf, cb, *t.core), slotData + dst,
-               {state.dram.tile(buf, tile) + src}, count);
+  bool inLane = readInLane(buf, cb, *t.core);
+  awaitWriter(*t.core, buf, tile, inLane);
+  copyIntoSlot(*t.core, cb, slotData, inLane, slotData + dst, {state.dram.tile(buf, tile) + src},
+               count);
   prefetchNextRun(t, buf);
 
   // One request; the payload is at least a flit, as the NoC moves whole flits.
