@@ -17,8 +17,10 @@
 // so is a whole-tile read into a CB multicast out of, from memory nothing
 // writes during the dispatch: the slot remembers that origin, and the
 // multicast's copies, jobs of the receiving cores, read it instead of the slot.
-// A whole-tile read of memory the dispatch also writes is a job as well; the
-// tile's next write, done at once, first waits for it.
+// A whole-tile read of memory the dispatch also writes is a job as well, and so
+// is a NoC write out of a slot: a tile's write in one lane first waits for its
+// pending write and queued reads in others, and its reads in other lanes or at
+// once wait for the write.
 // The same host threads run other tasks: decoding threads' instructions ahead
 // (RunAhead.h).
 //
