@@ -129,6 +129,8 @@ struct ChipState {
     // Before cbTiles goes: a mapping task still queued returns at once.
     stopMapping.store(true, std::memory_order_relaxed);
     lanes.drainIdle();
+    // Math a dispatch left queued (DispatchRunner::run) writes the CBs' tiles and Dst.
+    lanes.drainAll();
   }
   std::atomic<bool> stopMapping{false};
   size_t cbTilesMapped = 0; // the idle task's

@@ -418,9 +418,20 @@ bool MathLanes::runSomeQueuedJobs() {
   return false;
 }
 
-void MathLanes::drainAll() {
+void MathLanes::drainLanes() {
   for (int i = 0; i < int(lanes.size()); ++i)
     drain(i);
+}
+
+void MathLanes::publishAll() {
+  if (threads.empty())
+    return; // every job ran as it was submitted
+  for (int i = 0; i < int(lanes.size()); ++i)
+    if (lanes[size_t(i)].published.load(std::memory_order_relaxed) != lanes[size_t(i)].submitted)
+      publish(i);
+}
+
+void MathLanes::drainTasks() {
   std::unique_lock<std::mutex> lock(mutex);
   while (!tasks.empty())
     runTask(tasks, pendingTasks, runningTasks, lock);

@@ -104,7 +104,16 @@ public:
   /// Returns once every job queued on `lane` has run.
   void drain(int lane) { waitFor(lane, lanes[size_t(lane)].submitted); }
   /// Runs every lane's jobs and every posted task.
-  void drainAll();
+  void drainAll() {
+    drainLanes();
+    drainTasks();
+  }
+  /// Runs every lane's jobs.
+  void drainLanes();
+  /// Runs every posted task.
+  void drainTasks();
+  /// Hands every lane's staged jobs to the workers.
+  void publishAll();
 
   /// Work besides the lanes, in no particular order: `run(arg)` once, on a worker or in
   /// drainAll. False, and nothing queued, without workers or while they are far behind on the

@@ -240,8 +240,9 @@ DispatchRunner::~DispatchRunner() {
   for (Core &c : cores)
     for (Thread &t : c.threads)
       t.stream->quiesce();
-  // Runs the math still queued, and lets the host threads drop the streams' tasks.
-  state.lanes.drainAll();
+  // Lets the host threads drop the streams' tasks. The math still queued needs nothing of this
+  // runner: its jobs hold pointers into ChipState's memory.
+  state.lanes.drainTasks();
   // A worker built the streams (prepareDispatch): freeing them is cheaper in its own heap,
   // and off the scheduler's thread.
   using Streams = std::vector<std::unique_ptr<RunAhead>>;
@@ -413,7 +414,9 @@ bool DispatchRunner::run(DispatchPerf &perf, std::string &error) {
             std::string(dispatch.name() ? dispatch.name()->str() : "") + "': " + stuck;
     return false;
   }
-  state.lanes.drainAll();
+  // The math still queued runs on while the caller tears this dispatch down and sets the next
+  // one up (Simulator.cpp drains the lanes before the next one runs).
+  state.lanes.publishAll();
   // From the go: what ran before it did while the barrier's semaphores and go travelled.
   stats.cycles = std::max<int64_t>(0, makespan - goCycle);
   if (firstMatmul <= lastMatmulEnd) {

@@ -534,6 +534,12 @@ static bool runVerified(const LoadedBinary &binary, const std::vector<HostTensor
   st.cancel = options.cancel;
   st.progress = [&](int64_t cycles) { report(perf.dispatches.size(), nullptr, cycles); };
   std::vector<int64_t> lastUse = lastDispatchUses(bin);
+  auto releaseAfter = [&](const ttb::Dispatch *d, size_t index) {
+    if (d && d->buffers())
+      for (uint32_t b : *d->buffers())
+        if (lastUse[b] == int64_t(index))
+          st.dram.release(b);
+  };
   const ttb::Dispatch *previous = nullptr;
   std::vector<DispatchRunner::CoreEnd> previousEnds;
   NextDispatch next(st);
@@ -562,12 +568,12 @@ static bool runVerified(const LoadedBinary &binary, const std::vector<HostTensor
       now += launch;
       if (index + 1 < bin.dispatches()->size())
         next.begin(bin.dispatches()->Get(index + 1));
+      // The dispatch before's math ran on meanwhile (DispatchRunner::run); its buffers read for
+      // the last time may serve others once it is done.
+      st.lanes.drainLanes();
+      releaseAfter(previous, index - 1);
       if (!runner.run(dp, error))
         return false;
-      if (d->buffers())
-        for (uint32_t b : *d->buffers())
-          if (lastUse[b] == int64_t(index))
-            st.dram.release(b);
       previous = d;
       previousEnds = runner.coreEnds();
       dp.joined = d->joined();
@@ -602,6 +608,8 @@ static bool runVerified(const LoadedBinary &binary, const std::vector<HostTensor
       perf.dispatches.push_back(std::move(dp));
     }
   report(numDispatches, nullptr, now);
+  st.lanes.drainLanes();
+  releaseAfter(previous, numDispatches - 1);
   readSignatures(st, bin.outputs(), result.outputs);
   if (!runHostOps(st, inputs, now, result, error))
     return false;
