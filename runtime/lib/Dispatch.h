@@ -186,11 +186,13 @@ public:
   /// WAIT_GO starts at once, the others at the go. Its cycles are counted from the go.
   DispatchRunner(ChipState &state, const ttb::Dispatch &dispatch, int64_t startCycle,
                  std::unique_ptr<PreparedDispatch> prepared = nullptr, int64_t goCycle = 0);
-  /// Lets queued matmuls finish while the cores' Dst still exists, and the
-  /// host threads let go of the threads' streams.
+  /// Lets the host threads let go of the threads' streams. The math still queued in the lanes
+  /// may run on: its jobs need nothing of the runner.
   ~DispatchRunner();
   /// Runs all threads to completion. Fills `perf`; false with `error` on a
-  /// runtime fault, deadlock or exhausted instruction budget.
+  /// runtime fault, deadlock or exhausted instruction budget. The tile math may still be
+  /// running in the lanes when it returns: drain them (MathLanes::drainLanes) before anything
+  /// reads or reuses memory the dispatch wrote.
   bool run(DispatchPerf &perf, std::string &error);
   /// After run: when each core's last thread ended (its writes landed), in the whole run's
   /// cycles.
