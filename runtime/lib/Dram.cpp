@@ -13,7 +13,6 @@ void DramStorage::init(const std::vector<int64_t> &tilesPerBuffer) {
   released.clear();
   slabs.clear();
   own.clear();
-  slabUsed = 0;
 }
 
 void DramStorage::setPacked(uint32_t id, const uint8_t *bytes, DataFormat format) {
@@ -29,13 +28,7 @@ DramStorage::Storage DramStorage::fresh(size_t count) {
     own.emplace_back(count);
     return {own.back().data(), count};
   }
-  if (slabs.empty() || slabs.back().size() - slabUsed < count) {
-    slabs.emplace_back(kSlabFloats);
-    slabUsed = 0;
-  }
-  Storage s{slabs.back().data() + slabUsed, count};
-  slabUsed += count;
-  return s;
+  return {static_cast<float *>(slabs.carve(count * sizeof(float))), count};
 }
 
 void DramStorage::allocate(Buffer &b, uint32_t id) {

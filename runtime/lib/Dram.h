@@ -80,8 +80,8 @@ private:
   /// Where fresh storage comes from: pieces of the last slab in order, or a mapping of its own
   /// for a buffer of half a slab or more.
   static constexpr size_t kSlabFloats = size_t(8) << 20; // 32 MiB
-  std::vector<ZeroedFloats> slabs, own;
-  size_t slabUsed = 0; // floats of slabs.back() handed out
+  ZeroedSlabs slabs{kSlabFloats * sizeof(float)};
+  std::vector<ZeroedFloats> own;
 };
 
 /// Channel bandwidth with a busy-until per channel, plus fixed latency. A

@@ -207,12 +207,10 @@ void MathLanes::publish(int lane) {
   l.published.store(l.submitted, std::memory_order_seq_cst);
   jobsPublished.store(jobsPublished.load(std::memory_order_relaxed) + (l.submitted - before),
                       std::memory_order_relaxed);
-  if (backlog() > kMaxQueuedJobs && claim(l)) {
-    runClaimed(l, l.submitted, 0);
-    release(l);
-    return;
-  }
-  queueLane(lane);
+  if (backlog() > kMaxQueuedJobs && claim(l))
+    runHere(lane, l.submitted);
+  else
+    queueLane(lane);
 }
 
 void MathLanes::queueLane(int lane) {
@@ -384,22 +382,23 @@ void MathLanes::wait(int lane, uint64_t number) {
     if (claim(l)) {
       // Nobody runs the lane: run the jobs up to `number` here rather than wait for a worker,
       // and leave the rest to the workers.
-      runClaimed(l, number, 0);
-      release(l);
-      if (l.done.load(std::memory_order_relaxed) < l.published.load(std::memory_order_relaxed))
-        queueLane(lane);
+      runHere(lane, number);
       continue;
     }
     if (spinUntil(ranOrFree, kWaitSpinNs))
       continue;
     // Rather than sleep until the worker is done, run a few jobs it has not reached yet.
-    if (runSomeQueuedJobs())
-      continue;
-    std::unique_lock<std::mutex> lock(mutex);
-    sleepingWaiters.fetch_add(1, std::memory_order_seq_cst);
-    finished.wait(lock, ranOrFree);
-    sleepingWaiters.fetch_sub(1, std::memory_order_relaxed);
+    if (!runSomeQueuedJobs())
+      sleepUntil(ranOrFree);
   }
+}
+
+void MathLanes::runHere(int lane, uint64_t upTo) {
+  Lane &l = lanes[size_t(lane)];
+  runClaimed(l, upTo, 0);
+  release(l);
+  if (l.done.load(std::memory_order_relaxed) < l.published.load(std::memory_order_relaxed))
+    queueLane(lane);
 }
 
 bool MathLanes::runSomeQueuedJobs() {
@@ -408,10 +407,7 @@ bool MathLanes::runSomeQueuedJobs() {
     Lane &l = lanes[i];
     if (l.done.load(std::memory_order_relaxed) < l.published.load(std::memory_order_relaxed) &&
         claim(l)) {
-      runClaimed(l, l.done.load(std::memory_order_relaxed) + kJobsRunWhileWaiting, 0);
-      release(l);
-      if (l.done.load(std::memory_order_relaxed) < l.published.load(std::memory_order_relaxed))
-        queueLane(int(i));
+      runHere(int(i), l.done.load(std::memory_order_relaxed) + kJobsRunWhileWaiting);
       return true;
     }
   }

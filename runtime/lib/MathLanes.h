@@ -136,16 +136,19 @@ public:
   }
   /// Returns once `done()`, which `signal` announces; `done` reads sequentially consistent.
   template <typename Pred> void await(Pred done) {
-    if (spinUntil(done, kWaitSpinNs))
-      return;
+    if (!spinUntil(done, kWaitSpinNs))
+      sleepUntil(done);
+  }
+
+private:
+  /// Sleeps on `finished` until `done()`, which a `signal` or a `release` after it announces.
+  template <typename Pred> void sleepUntil(Pred done) {
     std::unique_lock<std::mutex> lock(mutex);
-    // Either `signal` sees this sleeper, or `done` sees what was written before it.
+    // Either the announcer sees this sleeper, or `done` sees what was written before it.
     sleepingWaiters.fetch_add(1, std::memory_order_seq_cst);
     finished.wait(lock, done);
     sleepingWaiters.fetch_sub(1, std::memory_order_relaxed);
   }
-
-private:
   /// Spins up to `nanos` for `done`, which another thread is about to make true: sleeping on a
   /// condition variable and being woken again takes longer, most of all on a virtual machine,
   /// whose sleeping processor its host must schedule again.
@@ -223,7 +226,7 @@ private:
   std::condition_variable work, finished;
   std::deque<Task> tasks, idleTasks;
   int runningTasks = 0, runningIdleTasks = 0;
-  std::atomic<int> pendingTasks{0}, pendingIdleTasks{0};
+  std::atomic<int> pendingTasks{0}, pendingIdleTasks{0}; // their sizes, seen without the lock
   std::vector<std::thread> threads;
   std::atomic<bool> stopping{false};
   std::atomic<int> idleWorkers{0};
@@ -244,6 +247,9 @@ private:
   }
   /// Lets go of a lane claimed, and wakes a thread waiting for it.
   void release(Lane &l);
+  /// The submitter's run of the claimed `lane`'s jobs up to job `upTo`: it lets go of the lane
+  /// and queues it again if jobs are left.
+  void runHere(int lane, uint64_t upTo);
   /// Runs the claimed lane's handed-over jobs up to job `upTo`, counted as thread `self`'s.
   void runClaimed(Lane &l, uint64_t upTo, int self);
   /// Jobs handed over and not yet run.

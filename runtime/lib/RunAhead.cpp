@@ -54,13 +54,7 @@ public:
       freed.pop_back();
       return words;
     }
-    if (slabs.empty() || slabUsed + RunAhead::kChunkWords > kSlabWords) {
-      slabs.emplace_back(kSlabWords * sizeof(int64_t));
-      slabUsed = 0;
-    }
-    int64_t *words = static_cast<int64_t *>(slabs.back().data()) + slabUsed;
-    slabUsed += RunAhead::kChunkWords;
-    return words;
+    return static_cast<int64_t *>(slabs.carve(RunAhead::kChunkWords * sizeof(int64_t)));
   }
   void give(int64_t *words) {
     std::lock_guard<std::mutex> lock(mutex);
@@ -68,10 +62,8 @@ public:
   }
 
 private:
-  static constexpr size_t kSlabWords = (size_t(4) << 20) / sizeof(int64_t);
   std::mutex mutex;
-  std::vector<ZeroedMemory> slabs;
-  size_t slabUsed = 0;
+  ZeroedSlabs slabs{size_t(4) << 20};
   std::vector<int64_t *> freed;
 };
 

@@ -64,6 +64,16 @@ void ZeroedMemory::populate(size_t offset, size_t n) const {
 #endif
 }
 
+void *ZeroedSlabs::carve(size_t bytes) {
+  if (slabs.empty() || slabBytes - used < bytes) {
+    slabs.emplace_back(slabBytes);
+    used = 0;
+  }
+  void *piece = static_cast<char *>(slabs.back().data()) + used;
+  used += bytes;
+  return piece;
+}
+
 ZeroedMemory &ZeroedMemory::operator=(ZeroedMemory &&other) noexcept {
   if (this != &other) {
     release();

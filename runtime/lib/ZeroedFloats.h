@@ -10,6 +10,7 @@
 #define TESSEL_RUNTIME_LIB_ZEROEDFLOATS_H
 
 #include <cstddef>
+#include <vector>
 
 namespace tessel::rt {
 
@@ -41,6 +42,27 @@ private:
   void *memory = nullptr;
   size_t size = 0;
   size_t mappedBytes = 0; // 0: calloc'd
+};
+
+/// Zeros carved in order from mappings of `slabBytes` each (huge pages), for storage kept until
+/// all of it goes: no mapping or heap block a piece, whose first writes took a page fault per
+/// 4 KiB.
+class ZeroedSlabs {
+public:
+  explicit ZeroedSlabs(size_t slabBytes) : slabBytes(slabBytes) {}
+  /// `bytes` (at most slabBytes) never handed out before; a piece is aligned as the sizes of
+  /// the pieces before it allow.
+  void *carve(size_t bytes);
+  /// Gives all of them back.
+  void clear() {
+    slabs.clear();
+    used = 0;
+  }
+
+private:
+  size_t slabBytes;
+  std::vector<ZeroedMemory> slabs;
+  size_t used = 0; // bytes of slabs.back() handed out
 };
 
 class ZeroedFloats {
