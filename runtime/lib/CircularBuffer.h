@@ -25,10 +25,22 @@ struct SlotOrigin {
   explicit operator bool() const { return values || packed; }
 };
 
+/// What the simulator tracks of one slot of a circular buffer, besides its tile.
+struct CbSlot {
+  int64_t readyTime = 0, freeTime = 0; // last published (push) and freed (pop)
+  uint64_t job = 0;                    // CircularBuffer::lastJob
+  std::vector<std::pair<int, uint64_t>> readers; // CircularBuffer::foreignReaders
+  SlotOrigin origin;
+  bool untouched = true; // holds whatever the slot's memory held before: zeroed on first use
+};
+
 class CircularBuffer {
 public:
-  /// `storage`: numTiles tiles the buffer uses but does not own, whatever they hold.
-  CircularBuffer(uint32_t id, DataFormat format, int numTiles, float *storage);
+  /// `storage`: numTiles tiles the buffer uses but does not own, whatever they hold; `slots`:
+  /// numTiles slot states it resets and uses but does not own. Every dispatch's buffers take
+  /// both over from the one before (ChipState::cbTiles and cbSlots), so that setting a
+  /// dispatch's hundreds of buffers up allocates nothing.
+  CircularBuffer(uint32_t id, DataFormat format, int numTiles, float *storage, CbSlot *slots);
 
   uint32_t id() const { return cbId; }
   DataFormat format() const { return fmt; }
@@ -64,21 +76,17 @@ public:
   }
   /// The last lane job (MathLanes.h) that reads or writes the slot at `slot`, a pointer
   /// readSlot or writeSlot returned.
-  uint64_t &lastJob(const float *slot) {
-    return jobOfSlot[size_t(slot - data) / size_t(kTileElems)];
-  }
+  uint64_t &lastJob(const float *slot) { return slotOf(slot).job; }
   /// Jobs of other cores' lanes that read the slot at `slot` (multicast copies out of it), as
   /// (lane, job): nothing may write the slot before they have run.
   std::vector<std::pair<int, uint64_t>> &foreignReaders(const float *slot) {
-    return readersOfSlot[size_t(slot - data) / size_t(kTileElems)];
+    return slotOf(slot).readers;
   }
 
   /// What the slot at `slot` holds, if it is a tile of memory nothing writes during the
   /// dispatch (and nothing wrote the slot since): whoever writes a slot sets or clears it. A
   /// multicast out of the slot may then copy from there, with no need for the slot's data.
-  SlotOrigin &origin(const float *slot) {
-    return originOfSlot[size_t(slot - data) / size_t(kTileElems)];
-  }
+  SlotOrigin &origin(const float *slot) { return slotOf(slot).origin; }
 
 private:
   uint32_t cbId;
@@ -89,18 +97,16 @@ private:
   // A slot holds zeros until written. Slots are zeroed when first used, and not at all when
   // first written whole: most never need it.
   float *data;
-  std::vector<uint8_t> untouched;
-  std::vector<int64_t> readyTime, freeTime;
-  std::vector<uint64_t> jobOfSlot;
-  std::vector<std::vector<std::pair<int, uint64_t>>> readersOfSlot;
-  std::vector<SlotOrigin> originOfSlot;
+  CbSlot *slots;
+
+  CbSlot &slotOf(const float *slot) { return slots[size_t(slot - data) / size_t(kTileElems)]; }
 
   /// A ring pointer plus an offset below the ring's size, wrapped without a division: every NoC
   /// request and tile op asks for a slot.
   int64_t wrap(int64_t index) const { return index >= numTiles ? index - numTiles : index; }
   float *slot(int64_t index, bool whole) {
     float *p = data + index * kTileElems;
-    if (untouched[size_t(index)])
+    if (slots[index].untouched)
       firstUse(index, whole);
     return p;
   }

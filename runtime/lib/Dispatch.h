@@ -122,8 +122,10 @@ struct ChipState {
   /// dispatch's CBs take them over as the one before left them (a CB zeroes what it reads before
   /// writing it: CircularBuffer.h).
   ZeroedFloats cbTiles;
-  /// Sizes `cbTiles` and has idle workers map its pages ahead of the dispatches, a piece at a
-  /// time.
+  /// What the simulator tracks of each of those tiles' slots, taken over the same way.
+  std::vector<CbSlot> cbSlots;
+  /// Sizes `cbTiles` and `cbSlots`, and has idle workers map the tiles' pages ahead of the
+  /// dispatches, a piece at a time.
   void reserveCbTiles();
   ~ChipState() {
     // Before cbTiles goes: a mapping task still queued returns at once.
@@ -228,6 +230,7 @@ private:
   }
   std::vector<Core> cores;
   std::vector<Thread *> woken;
+  std::vector<NocNode> mcastNodes; // a NOC_MCAST's destinations (execNoc), kept for the next
   std::string fault;
   DispatchPerf stats;
   // The first tile matmul's start and the last one's end on any core (none yet: INT64_MAX, 0).

@@ -459,7 +459,8 @@ DispatchRunner::Step DispatchRunner::execNoc(Thread &t, Op op, const int32_t *w)
   SlotOrigin origin = cb.origin(src);
   if (!origin)
     settle(*t.core, cb, src);
-  std::vector<NocNode> nodes;
+  std::vector<NocNode> &nodes = mcastNodes;
+  nodes.clear();
   for (int64_t y = v[2]; y <= v[4]; ++y)
     for (int64_t x = v[1]; x <= v[3]; ++x) {
       Core *dest = coreAt(t, x, y);

@@ -178,12 +178,12 @@ int64_t NocModel::send(int noc, NocNode from, NocNode to, int64_t start,
   return arrival;
 }
 
-std::vector<int64_t> NocModel::multicast(int noc, NocNode from,
-                                         const std::vector<NocNode> &to,
-                                         int64_t start, int64_t bytes) {
+const std::vector<int64_t> &NocModel::multicast(int noc, NocNode from,
+                                                const std::vector<NocNode> &to, int64_t start,
+                                                int64_t bytes) {
   int64_t serialize = (bytes + chip.nocFlitBytes - 1) / chip.nocFlitBytes;
   uint64_t self = ++multicasts;
-  std::vector<int64_t> arrivals;
+  arrivals.clear();
   for (NocNode dst : to) {
     int64_t head = start, tail = start + serialize - 1;
     walk(noc, from, dst, [&](NocNode n, int dim) {

@@ -126,10 +126,10 @@ public:
   }
 
   /// One packet to many nodes along a tree: a link shared by several
-  /// destinations carries the data once. Returns the arrival at each node.
-  std::vector<int64_t> multicast(int noc, NocNode from,
-                                 const std::vector<NocNode> &to, int64_t start,
-                                 int64_t bytes);
+  /// destinations carries the data once. Returns the arrival at each node, valid until the
+  /// next multicast (a dispatch multicasts tens of thousands of times).
+  const std::vector<int64_t> &multicast(int noc, NocNode from, const std::vector<NocNode> &to,
+                                        int64_t start, int64_t bytes);
 
 private:
   const ChipDesc &chip;
@@ -143,6 +143,7 @@ private:
   std::vector<uint64_t> claimedBy;
   std::vector<std::pair<int64_t, int64_t>> claimedAt;
   uint64_t multicasts = 0;
+  std::vector<int64_t> arrivals; // the last multicast's
 
   LinkCalendar &link(int noc, NocNode n, int dim) {
     LinkCalendar &c = linkBusy[((size_t(noc) * height + n.y) * width + n.x) * 3 + dim];

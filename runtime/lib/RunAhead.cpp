@@ -10,38 +10,37 @@
 namespace tessel::rt {
 
 namespace {
-/// Chunks' record storage, kept from stream to stream: a dispatch builds a stream per core and
-/// kernel, each with kChunks chunks of 7 KiB, which were allocated and zeroed anew each
-/// dispatch (the worker's malloc samples on ResNet-50 at batch 1: 113 of about 1,450, 76 with
-/// the storage reused).
-class SpareWords {
+/// What a stream allocates, kept from stream to stream: a dispatch builds a stream per core and
+/// kernel, each with kChunks chunks of 7 KiB and its expressions' state, which were allocated
+/// anew each dispatch (the worker's malloc samples on ResNet-50 at batch 1: 113 of about
+/// 1,450, 76 with the chunks reused), and under one lock for the whole stream rather than one
+/// per piece.
+class SpareStorage {
 public:
-  ChunkWords take() {
+  RunAhead::Storage take() {
     std::lock_guard<std::mutex> lock(mutex);
     if (spare.empty())
       return {};
-    ChunkWords words = std::move(spare.back());
+    RunAhead::Storage storage = std::move(spare.back());
     spare.pop_back();
-    return words;
+    return storage;
   }
-  void give(ChunkWords &&words) {
-    if (words.empty())
-      return;
+  void give(RunAhead::Storage &&storage) {
     std::lock_guard<std::mutex> lock(mutex);
     if (spare.size() < kMaxSpare)
-      spare.push_back(std::move(words));
+      spare.push_back(std::move(storage));
   }
 
 private:
   // Two dispatches' streams (the one running and the next, prepared ahead) on a 64-core grid.
-  static constexpr size_t kMaxSpare = 2048;
+  static constexpr size_t kMaxSpare = 512;
   std::mutex mutex;
-  std::vector<ChunkWords> spare;
+  std::vector<RunAhead::Storage> spare;
 };
 
-SpareWords &spareWords() {
-  static SpareWords words;
-  return words;
+SpareStorage &spareStorage() {
+  static SpareStorage storage;
+  return storage;
 }
 
 /// Chunk-sized word arrays, carved from mappings in huge pages and reused once freed.
@@ -67,7 +66,7 @@ private:
   std::vector<int64_t *> freed;
 };
 
-// Never destroyed: SpareWords' chunks, static too, give their words back when they go.
+// Never destroyed: SpareStorage's chunks, static too, give their words back when they go.
 ChunkWordsPool &chunkWordsPool() {
   static ChunkWordsPool *pool = new ChunkWordsPool;
   return *pool;
@@ -89,14 +88,24 @@ void ChunkWordsAllocator::deallocate(int64_t *words, size_t n) noexcept {
 
 RunAhead::RunAhead(const KernelProgram &program, MathLanes &pool)
     : program(program), pool(pool) {
+  Storage storage = spareStorage().take();
+  exprs = std::move(storage.exprs);
   exprs.reset(*program.graph, program.numVars);
-  for (Chunk &c : chunks)
-    c.words = spareWords().take();
+  pieces = std::move(storage.pieces);
+  loops = std::move(storage.loops);
+  loops.clear();
+  for (int i = 0; i < kChunks; ++i)
+    chunks[i].words = std::move(storage.words[i]);
 }
 
 RunAhead::~RunAhead() {
-  for (Chunk &c : chunks)
-    spareWords().give(std::move(c.words));
+  Storage storage;
+  storage.exprs = std::move(exprs);
+  storage.pieces = std::move(pieces);
+  storage.loops = std::move(loops);
+  for (int i = 0; i < kChunks; ++i)
+    storage.words[i] = std::move(chunks[i].words);
+  spareStorage().give(std::move(storage));
 }
 
 void RunAhead::decode(Chunk &c) {

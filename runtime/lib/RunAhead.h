@@ -77,7 +77,7 @@ public:
   static constexpr int kPackedBits[6] = {16, 12, 13, 1, 0, 12};
 
   RunAhead(const KernelProgram &program, MathLanes &pool);
-  /// Hands the chunks' storage to the streams built after it.
+  /// Hands its storage to the streams built after it.
   ~RunAhead();
   RunAhead(const RunAhead &) = delete;
   RunAhead &operator=(const RunAhead &) = delete;
@@ -161,6 +161,18 @@ private:
     int64_t iteration;
   };
   std::vector<Loop> loops;
+
+public:
+  /// What a stream allocates: its expressions' state, its decoder's stacks and its chunks'
+  /// words.
+  struct Storage {
+    ExprState exprs;
+    std::vector<RunTrends> pieces;
+    std::vector<Loop> loops;
+    ChunkWords words[kChunks];
+  };
+
+private:
   int64_t loopsPending = 0; // decoded, for the next record
   size_t pc = 0; // of the next instruction to decode
   // The last chunk decoded ends the thread or parks it: nothing more to decode until `resume`.

@@ -212,7 +212,9 @@ void DispatchRunner::buildCores() {
       if (dispatch.cbs()) {
         c.cbs.reserve(dispatch.cbs()->size());
         for (const ttb::CircularBuffer *cb : *dispatch.cbs()) {
-          c.cbs.emplace_back(cb->id(), cb->format(), int(cb->num_tiles()), tiles);
+          c.cbs.emplace_back(cb->id(), cb->format(), int(cb->num_tiles()), tiles,
+                             state.cbSlots.data() +
+                                 size_t(tiles - state.cbTiles.data()) / size_t(kTileElems));
           tiles += size_t(cb->num_tiles()) * kTileElems;
         }
       }

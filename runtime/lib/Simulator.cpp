@@ -453,6 +453,7 @@ void ChipState::reserveCbTiles() {
   if (most == 0)
     return;
   cbTiles = ZeroedFloats(most);
+  cbSlots.resize(most / size_t(kTileElems));
   // Refused without workers: the pages are then mapped as they are first written.
   lanes.postIdle({&ChipState::mapCbTiles, this});
 }

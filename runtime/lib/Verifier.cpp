@@ -543,12 +543,13 @@ private:
     for (size_t pc = 0; pc < size;) {
       int32_t op = k.code()->Get(pc);
       int count = operandCount(op);
-      std::string at = label + ": pc " + std::to_string(pc);
+      // Named only for a message: a binary has hundreds of thousands of instructions.
+      auto at = [&] { return label + ": pc " + std::to_string(pc); };
       if (count < 0)
-        return fail(at + ": unknown opcode " + std::to_string(op));
-      at += " (" + std::string(opName(op)) + ")";
+        return fail(at() + ": unknown opcode " + std::to_string(op));
+      auto atOp = [&] { return at() + " (" + opName(op) + ")"; };
       if (pc + size_t(count) >= size)
-        return fail(at + ": truncated, needs " + std::to_string(count) + " operands");
+        return fail(atOp() + ": truncated, needs " + std::to_string(count) + " operands");
       const char *kinds = operandKinds(op);
       const ttb::CircularBuffer *lastCb = nullptr;
       int64_t lastBuf = -1;
@@ -605,22 +606,22 @@ private:
         default: break;
         }
         if (!bad.empty())
-          return fail(at + ": " + bad);
+          return fail(atOp() + ": " + bad);
       }
       if (op == int32_t(Op::CbTileNonzero) && k.thread() != ttb::ThreadKind::Compute)
-        return fail(at + ": CB_TILE_NONZERO runs on the compute thread, which unpacks tiles");
+        return fail(atOp() + ": CB_TILE_NONZERO runs on the compute thread, which unpacks tiles");
       if (op == int32_t(Op::CbTileNonzero) && k.code()->Get(pc + 4) < 0)
-        return fail(at + ": CB_TILE_NONZERO skips " + std::to_string(k.code()->Get(pc + 4)) +
+        return fail(atOp() + ": CB_TILE_NONZERO skips " + std::to_string(k.code()->Get(pc + 4)) +
                     " tile products, not a count");
       if (op == int32_t(Op::CbLoadIndex) && k.code()->Get(pc + 5) < 1)
-        return fail(at + ": CB_LOAD_INDEX wraps at " + std::to_string(k.code()->Get(pc + 5)) +
+        return fail(atOp() + ": CB_LOAD_INDEX wraps at " + std::to_string(k.code()->Get(pc + 5)) +
                     ", not a positive size");
       if (op == int32_t(Op::NocReadRuns)) {
         int64_t runs = k.code()->Get(pc + 5), length = k.code()->Get(pc + 6),
                 perRow = k.code()->Get(pc + 7);
         if (runs < 1 || runs > kMaxReadRuns || length < 1 || perRow < 1 ||
             perRow * length > kTileDim || (runs + perRow - 1) / perRow > kTileDim)
-          return fail(at + ": NOC_READ_RUNS of " + std::to_string(runs) + " runs of " +
+          return fail(atOp() + ": NOC_READ_RUNS of " + std::to_string(runs) + " runs of " +
                       std::to_string(length) + " values, " + std::to_string(perRow) +
                       " a row: 1 to " + std::to_string(kMaxReadRuns) +
                       " runs of at least one value, a row's runs within its 32 values");
@@ -628,22 +629,22 @@ private:
       // DRAM <-> CB moves copy bytes, so both sides must share a format.
       bool span = op == int32_t(Op::NocReadSpan) || op == int32_t(Op::NocReadRuns);
       if (span && lastCb && blockFloat(lastCb->format()))
-        return fail(at + ": " + opName(op) + " cannot split tiles of block-float cb " +
+        return fail(atOp() + ": " + opName(op) + " cannot split tiles of block-float cb " +
                     std::to_string(lastCb->id()));
       if ((op == int32_t(Op::NocRead) || op == int32_t(Op::NocReadOn) || op == int32_t(Op::NocWrite) ||
            op == int32_t(Op::NocWrite0) || span) &&
           lastCb) {
         const ttb::Buffer *b = bin.buffers()->Get(d.buffers()->Get(size_t(lastBuf)));
         if (b->format() != lastCb->format())
-          return fail(at + ": " + bufferLabel(b, d.buffers()->Get(size_t(lastBuf))) +
+          return fail(atOp() + ": " + bufferLabel(b, d.buffers()->Get(size_t(lastBuf))) +
                       " is " + formatName(b->format()) + " but cb " +
                       std::to_string(lastCb->id()) + " is " + formatName(lastCb->format()));
       }
       if (op == int32_t(Op::EndLoop)) {
         if (loops.empty())
-          return fail(at + ": END_LOOP without LOOP");
+          return fail(atOp() + ": END_LOOP without LOOP");
         if (loops.back() != pc + 1)
-          return fail(at + ": matching LOOP has end_pc " + std::to_string(loops.back()) +
+          return fail(atOp() + ": matching LOOP has end_pc " + std::to_string(loops.back()) +
                       ", expected " + std::to_string(pc + 1));
         loops.pop_back();
       }
@@ -681,7 +682,7 @@ private:
       return fail(label + ": pc " + std::to_string(goPc) + ": WAIT_GO inside a loop");
     for (size_t pc = 0; pc < goPc; pc += size_t(operandCount(k.code()->Get(pc))) + 1) {
       Op op = Op(k.code()->Get(pc));
-      std::string at = label + ": pc " + std::to_string(pc) + ": " + opName(int32_t(op));
+      auto at = [&] { return label + ": pc " + std::to_string(pc) + ": " + opName(int32_t(op)); };
       switch (op) {
       case Op::Loop:
       case Op::EndLoop:
@@ -694,13 +695,13 @@ private:
       case Op::NocReadSpan: {
         uint32_t buffer = d.buffers()->Get(size_t(k.code()->Get(pc + 1)));
         if (!constant[buffer])
-          return fail(at + " before WAIT_GO reads " +
+          return fail(at() + " before WAIT_GO reads " +
                       bufferLabel(bin.buffers()->Get(buffer), buffer) +
                       ", not a constant: the dispatch before may still write it");
         break;
       }
       default:
-        return fail(at + " before WAIT_GO: only reads of constants into the kernel's CBs "
+        return fail(at() + " before WAIT_GO: only reads of constants into the kernel's CBs "
                          "may run before the go");
       }
     }
