@@ -4,17 +4,177 @@
 #include "tessel/runtime/FileIO.h"
 #include "tessel/runtime/TensorIO.h"
 
-#include "onnx/onnx-data_pb.h"
-#include "onnx/onnx_pb.h"
+#include "ProtoWire.h"
 
 #include <cstring>
+#include <type_traits>
 
 namespace tessel::rt {
 
 namespace {
+// onnx.proto and onnx-data.proto: the fields read or written here.
+enum TensorField : uint32_t {
+  kDims = 1, kDataType = 2, kFloatData = 4, kInt32Data = 5, kStringData = 6, kInt64Data = 7,
+  kName = 8, kRawData = 9, kDoubleData = 10, kUint64Data = 11, kDataLocation = 14
+};
+constexpr int kOnnxString = 8, kExternal = 1;
+// SequenceProto and OptionalProto: name 1, elem_type 2, and their values.
+enum ContainerField : uint32_t {
+  kContainerName = 1, kElemType = 2, kTensorValues = 3, kSequenceValue = 5
+};
+enum ElemType : int32_t { kUndefined = 0, kTensor = 1, kSequence = 3 };
+
+/// A TensorProto as parsed: its raw data points into the file's bytes. A field given twice
+/// holds its last value, a repeated one all of them, as protobuf's parser leaves them.
+struct Tensor {
+  std::vector<int64_t> dims;
+  int32_t dataType = 0;
+  std::vector<float> floatData;
+  std::vector<int32_t> int32Data;
+  std::vector<std::string> stringData;
+  std::vector<int64_t> int64Data;
+  std::string name;
+  bool hasRaw = false;
+  std::string_view raw;
+  int32_t dataLocation = 0;
+  std::vector<double> doubleData;
+  std::vector<uint64_t> uint64Data;
+};
+
+struct Sequence {
+  std::string name;
+  int32_t elemType = kUndefined;
+  std::vector<Tensor> tensors;
+};
+
+struct Optional {
+  std::string name;
+  bool hasTensor = false, hasSequence = false;
+  Tensor tensor;
+  Sequence sequence;
+};
+
+/// Parses a message into `t`; an embedded message given twice merges, as protobuf's does.
+bool parse(std::string_view bytes, Tensor &t) {
+  wire::Reader r(bytes);
+  uint32_t field;
+  int type;
+  while (r.next(field, type)) {
+    auto scalar = [&](auto set) {
+      if (type == wire::Varint)
+        set(r.varint());
+      else
+        r.skip(type);
+    };
+    // Each value of a repeated field, converted from its wire bits to `T`.
+    auto values = [&](int scalarType, auto &into) {
+      using T = typename std::decay_t<decltype(into)>::value_type;
+      r.repeated(type, scalarType, [&](uint64_t v) {
+        if constexpr (std::is_same_v<T, float>) {
+          uint32_t bits = uint32_t(v);
+          float f;
+          std::memcpy(&f, &bits, sizeof f);
+          into.push_back(f);
+        } else if constexpr (std::is_same_v<T, double>) {
+          double d;
+          std::memcpy(&d, &v, sizeof d);
+          into.push_back(d);
+        } else {
+          into.push_back(T(v)); // two's complement: a negative int32 is a sign-extended varint
+        }
+      });
+    };
+    switch (field) {
+    case kDims: values(wire::Varint, t.dims); break;
+    case kDataType: scalar([&](uint64_t v) { t.dataType = int32_t(v); }); break;
+    case kFloatData: values(wire::Fixed32, t.floatData); break;
+    case kInt32Data: values(wire::Varint, t.int32Data); break;
+    case kInt64Data: values(wire::Varint, t.int64Data); break;
+    case kDoubleData: values(wire::Fixed64, t.doubleData); break;
+    case kUint64Data: values(wire::Varint, t.uint64Data); break;
+    case kStringData:
+    case kName:
+    case kRawData:
+      if (type != wire::Bytes) {
+        r.skip(type);
+      } else if (field == kStringData) {
+        t.stringData.emplace_back(r.bytes());
+      } else if (field == kName) {
+        t.name = std::string(r.bytes());
+      } else {
+        t.raw = r.bytes();
+        t.hasRaw = true;
+      }
+      break;
+    case kDataLocation:
+      // An enum: a value it does not name leaves the field unset.
+      scalar([&](uint64_t v) {
+        if (v <= uint64_t(kExternal))
+          t.dataLocation = int32_t(v);
+      });
+      break;
+    default: r.skip(type); break;
+    }
+  }
+  return r.ok();
+}
+
+/// A SequenceProto's or OptionalProto's name and element type, or else false.
+bool containerField(wire::Reader &r, uint32_t field, int type, std::string &name,
+                    int32_t &elemType) {
+  if (field == kContainerName && type == wire::Bytes)
+    name = std::string(r.bytes());
+  else if (field == kElemType && type == wire::Varint)
+    elemType = int32_t(r.varint());
+  else
+    return false;
+  return true;
+}
+
+bool parse(std::string_view bytes, Sequence &s) {
+  wire::Reader r(bytes);
+  uint32_t field;
+  int type;
+  while (r.next(field, type)) {
+    if (containerField(r, field, type, s.name, s.elemType))
+      continue;
+    if (field == kTensorValues && type == wire::Bytes) {
+      s.tensors.emplace_back();
+      if (!parse(r.bytes(), s.tensors.back()))
+        return false;
+    } else {
+      r.skip(type);
+    }
+  }
+  return r.ok();
+}
+
+bool parse(std::string_view bytes, Optional &o) {
+  wire::Reader r(bytes);
+  uint32_t field;
+  int type;
+  int32_t elemType = kUndefined;
+  while (r.next(field, type)) {
+    if (containerField(r, field, type, o.name, elemType))
+      continue;
+    if (field == kTensorValues && type == wire::Bytes) {
+      o.hasTensor = true;
+      if (!parse(r.bytes(), o.tensor))
+        return false;
+    } else if (field == kSequenceValue && type == wire::Bytes) {
+      o.hasSequence = true;
+      if (!parse(r.bytes(), o.sequence))
+        return false;
+    } else {
+      r.skip(type);
+    }
+  }
+  return r.ok();
+}
+
 // A typed field's values (int32_data holds the bits of float16 and bfloat16).
-template <typename Field>
-bool convertField(const Field &field, ElementType type, std::vector<float> &out,
+template <typename T>
+bool convertField(const std::vector<T> &field, ElementType type, std::vector<float> &out,
                   std::vector<int32_t> &ints, std::string &error) {
   out.clear();
   ints.clear();
@@ -23,69 +183,65 @@ bool convertField(const Field &field, ElementType type, std::vector<float> &out,
     return appendChipValues(type, reinterpret_cast<const uint8_t *>(bits.data()), bits.size(),
                             out, error);
   }
-  out.reserve(size_t(field.size()));
-  for (int i = 0; i < field.size(); ++i) {
+  out.reserve(field.size());
+  for (size_t i = 0; i < field.size(); ++i) {
     float v;
-    if (!chipValue(type, double(field.Get(i)), size_t(i), v, error, &ints))
+    if (!chipValue(type, double(field[i]), i, v, error, &ints))
       return false;
     out.push_back(v);
   }
   return true;
 }
-} // namespace
-
-namespace {
 
 /// A TensorProto's values as a host tensor; errors without the file's name.
-bool tensorFromProto(const onnx::TensorProto &proto, HostTensor &out, std::string &error,
+bool tensorFromProto(const Tensor &proto, HostTensor &out, std::string &error,
                      const std::string &declared) {
-  if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
+  if (proto.dataLocation == kExternal) {
     error = "tensors with external data are not supported";
     return false;
   }
-  std::vector<int64_t> shape(proto.dims().begin(), proto.dims().end());
+  const std::vector<int64_t> &shape = proto.dims;
   int64_t count = 1;
   for (int64_t d : shape)
     if (d < 0 || __builtin_mul_overflow(count, d, &count)) {
       error = "bad dimensions";
       return false;
     }
-  out.name = proto.name();
+  out.name = proto.name;
   out.data.clear();
   out.strings.clear();
-  if (proto.data_type() == onnx::TensorProto::STRING) {
-    if (proto.string_data_size() != count) {
+  if (proto.dataType == kOnnxString) {
+    if (int64_t(proto.stringData.size()) != count) {
       error = "data does not match the dimensions";
       return false;
     }
-    out.strings.assign(proto.string_data().begin(), proto.string_data().end());
-    out.shape = std::move(shape);
+    out.strings = proto.stringData;
+    out.shape = shape;
     return true;
   }
   ElementType type;
-  if (!elementFromOnnx(proto.data_type(), type)) {
-    error = "element type " + std::to_string(proto.data_type()) +
+  if (!elementFromOnnx(proto.dataType, type)) {
+    error = "element type " + std::to_string(proto.dataType) +
             " is not a bool, integer, float or string type";
     return false;
   }
   type = asDeclared(type, declared);
   bool ok;
-  if (proto.has_raw_data()) {
-    const std::string &raw = proto.raw_data();
-    if (raw.size() != size_t(count) * elementSize(type)) {
+  if (proto.hasRaw) {
+    if (proto.raw.size() != size_t(count) * elementSize(type)) {
       error = "data does not match the dimensions";
       return false;
     }
-    ok = appendChipValues(type, reinterpret_cast<const uint8_t *>(raw.data()), size_t(count),
-                          out.data, error, &out.ints);
+    ok = appendChipValues(type, reinterpret_cast<const uint8_t *>(proto.raw.data()),
+                          size_t(count), out.data, error, &out.ints);
   } else {
     switch (type) {
-    case ElementType::Float32: ok = convertField(proto.float_data(), type, out.data, out.ints, error); break;
-    case ElementType::Float64: ok = convertField(proto.double_data(), type, out.data, out.ints, error); break;
-    case ElementType::Int64: ok = convertField(proto.int64_data(), type, out.data, out.ints, error); break;
+    case ElementType::Float32: ok = convertField(proto.floatData, type, out.data, out.ints, error); break;
+    case ElementType::Float64: ok = convertField(proto.doubleData, type, out.data, out.ints, error); break;
+    case ElementType::Int64: ok = convertField(proto.int64Data, type, out.data, out.ints, error); break;
     case ElementType::UInt32:
-    case ElementType::UInt64: ok = convertField(proto.uint64_data(), type, out.data, out.ints, error); break;
-    default: ok = convertField(proto.int32_data(), type, out.data, out.ints, error); break;
+    case ElementType::UInt64: ok = convertField(proto.uint64Data, type, out.data, out.ints, error); break;
+    default: ok = convertField(proto.int32Data, type, out.data, out.ints, error); break;
     }
     if (ok && int64_t(out.data.size()) != count) {
       error = "data does not match the dimensions";
@@ -94,51 +250,54 @@ bool tensorFromProto(const onnx::TensorProto &proto, HostTensor &out, std::strin
   }
   if (!ok)
     return false;
-  out.shape = std::move(shape);
+  out.shape = shape;
   return true;
 }
 
-/// The TensorProto of a host tensor in `elementType` (a binary's name).
-void tensorToProto(const HostTensor &t, const std::string &elementType,
-                   onnx::TensorProto &proto) {
-  proto.set_name(t.name);
+/// The TensorProto of a host tensor in `elementType` (a binary's name), its fields in the
+/// order protobuf writes them.
+std::string tensorBytes(const HostTensor &t, const std::string &elementType) {
+  wire::Writer w;
   for (int64_t d : t.shape)
-    proto.add_dims(d);
+    w.varint(kDims, uint64_t(d));
   if (elementType == "string") {
-    proto.set_data_type(onnx::TensorProto::STRING);
+    w.varint(kDataType, kOnnxString);
     for (const std::string &s : t.strings)
-      proto.add_string_data(s);
-    return;
+      w.bytes(kStringData, s);
+    w.bytes(kName, t.name);
+    return w.str();
   }
   ElementType type = ElementType::Float32;
   if (!elementFromName(elementType, type))
     type = ElementType::Float32;
-  proto.set_data_type(onnxFromElement(type));
+  w.varint(kDataType, uint64_t(int64_t(onnxFromElement(type))));
+  w.bytes(kName, t.name);
   std::string raw(t.data.size() * elementSize(type), '\0');
   fromChipValues(type, t.data.data(), t.data.size(), reinterpret_cast<uint8_t *>(raw.data()),
                  exactInts(t));
-  proto.set_raw_data(std::move(raw));
+  w.bytes(kRawData, raw);
+  return w.str();
 }
 
-void sequenceToProto(const HostTensor &tensor, const std::string &elementType,
-                     onnx::SequenceProto &proto) {
-  proto.set_name(tensor.name);
-  proto.set_elem_type(onnx::SequenceProto::TENSOR);
+std::string sequenceBytes(const HostTensor &tensor, const std::string &elementType) {
+  wire::Writer w;
+  w.bytes(kContainerName, tensor.name);
+  w.varint(kElemType, kTensor);
   for (const HostTensor &e : tensor.elements)
-    tensorToProto(e, sequenceElementType(elementType), *proto.add_tensor_values());
+    w.bytes(kTensorValues, tensorBytes(e, sequenceElementType(elementType)));
+  return w.str();
 }
 
-bool sequenceFromProto(const onnx::SequenceProto &proto, HostTensor &out, std::string &error,
+bool sequenceFromProto(const Sequence &proto, HostTensor &out, std::string &error,
                        const std::string &declared) {
-  if (proto.elem_type() != onnx::SequenceProto::TENSOR &&
-      proto.elem_type() != onnx::SequenceProto::UNDEFINED) {
+  if (proto.elemType != kTensor && proto.elemType != kUndefined) {
     error = "not a sequence of tensors";
     return false;
   }
   out = HostTensor();
-  out.name = proto.name();
+  out.name = proto.name;
   out.isSequence = true;
-  for (const onnx::TensorProto &t : proto.tensor_values()) {
+  for (const Tensor &t : proto.tensors) {
     out.elements.emplace_back();
     if (!tensorFromProto(t, out.elements.back(), error, declared)) {
       error = "element " + std::to_string(out.elements.size() - 1) + ": " + error;
@@ -148,10 +307,6 @@ bool sequenceFromProto(const onnx::SequenceProto &proto, HostTensor &out, std::s
   return true;
 }
 
-} // namespace
-
-namespace {
-
 /// Parses the `Proto` in `path` and converts it with `convert`, errors prefixed by the path.
 template <typename Proto, typename Convert>
 bool readProto(const std::string &path, const char *what, std::string &error, Convert convert) {
@@ -159,7 +314,7 @@ bool readProto(const std::string &path, const char *what, std::string &error, Co
   if (!readFile(path, bytes, error))
     return false;
   Proto proto;
-  if (!proto.ParseFromArray(bytes.data(), int(bytes.size()))) {
+  if (!parse({reinterpret_cast<const char *>(bytes.data()), bytes.size()}, proto)) {
     error = path + ": not a serialized ONNX " + what;
     return false;
   }
@@ -170,18 +325,18 @@ bool readProto(const std::string &path, const char *what, std::string &error, Co
   return true;
 }
 
-bool optionalFromProto(const onnx::OptionalProto &proto, HostTensor &out, std::string &error,
+bool optionalFromProto(const Optional &proto, HostTensor &out, std::string &error,
                        const std::string &declared) {
   out = HostTensor();
-  out.name = proto.name();
+  out.name = proto.name;
   out.isOptional = true;
-  if (proto.has_tensor_value()) {
+  if (proto.hasTensor) {
     out.elements.emplace_back();
-    return tensorFromProto(proto.tensor_value(), out.elements.back(), error, declared);
+    return tensorFromProto(proto.tensor, out.elements.back(), error, declared);
   }
-  if (proto.has_sequence_value()) {
+  if (proto.hasSequence) {
     out.elements.emplace_back();
-    return sequenceFromProto(proto.sequence_value(), out.elements.back(), error,
+    return sequenceFromProto(proto.sequence, out.elements.back(), error,
                              sequenceElementType(declared));
   }
   return true;
@@ -191,49 +346,44 @@ bool optionalFromProto(const onnx::OptionalProto &proto, HostTensor &out, std::s
 
 bool readOnnxTensor(const std::string &path, HostTensor &out, std::string &error,
                     const std::string &declared) {
-  return readProto<onnx::TensorProto>(path, "TensorProto", error, [&](const auto &proto) {
+  return readProto<Tensor>(path, "TensorProto", error, [&](const Tensor &proto) {
     return tensorFromProto(proto, out, error, declared);
   });
 }
 
 bool readOnnxSequence(const std::string &path, HostTensor &out, std::string &error,
                       const std::string &declared) {
-  return readProto<onnx::SequenceProto>(path, "SequenceProto", error, [&](const auto &proto) {
+  return readProto<Sequence>(path, "SequenceProto", error, [&](const Sequence &proto) {
     return sequenceFromProto(proto, out, error, declared);
   });
 }
 
 bool readOnnxOptional(const std::string &path, HostTensor &out, std::string &error,
                       const std::string &declared) {
-  return readProto<onnx::OptionalProto>(path, "OptionalProto", error, [&](const auto &proto) {
+  return readProto<Optional>(path, "OptionalProto", error, [&](const Optional &proto) {
     return optionalFromProto(proto, out, error, declared);
   });
 }
 
 std::string onnxBytes(const HostTensor &tensor, const std::string &elementType) {
   if (tensor.isOptional) {
-    onnx::OptionalProto proto;
-    proto.set_name(tensor.name);
+    wire::Writer w;
+    w.bytes(kContainerName, tensor.name);
     std::string inner = optionalElementType(elementType);
     if (tensor.elements.empty()) {
-      proto.set_elem_type(onnx::OptionalProto::UNDEFINED);
+      w.varint(kElemType, kUndefined);
     } else if (tensor.elements[0].isSequence) {
-      proto.set_elem_type(onnx::OptionalProto::SEQUENCE);
-      sequenceToProto(tensor.elements[0], inner, *proto.mutable_sequence_value());
+      w.varint(kElemType, kSequence);
+      w.bytes(kSequenceValue, sequenceBytes(tensor.elements[0], inner));
     } else {
-      proto.set_elem_type(onnx::OptionalProto::TENSOR);
-      tensorToProto(tensor.elements[0], inner, *proto.mutable_tensor_value());
+      w.varint(kElemType, kTensor);
+      w.bytes(kTensorValues, tensorBytes(tensor.elements[0], inner));
     }
-    return proto.SerializeAsString();
+    return w.str();
   }
-  if (tensor.isSequence) {
-    onnx::SequenceProto proto;
-    sequenceToProto(tensor, elementType, proto);
-    return proto.SerializeAsString();
-  }
-  onnx::TensorProto proto;
-  tensorToProto(tensor, elementType, proto);
-  return proto.SerializeAsString();
+  if (tensor.isSequence)
+    return sequenceBytes(tensor, elementType);
+  return tensorBytes(tensor, elementType);
 }
 
 } // namespace tessel::rt

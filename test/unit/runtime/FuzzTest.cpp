@@ -4,7 +4,8 @@
 // matmul feeding a multi-core copy): bit flips, byte overwrites and
 // truncations of the flatbuffer, and semantic mutations of the spec (code
 // words, expressions, counts, indices, addresses, core ranges, shapes). Each
-// must load and run, or fail with a one-line error. Built a second time with
+// must load and run, or fail with a one-line error. The same byte mutations of
+// ONNX tensor files, which must be read or refused. Built a second time with
 // AddressSanitizer and UBSan (runtime-fuzz-asan), where an out-of-bounds
 // access or undefined behaviour aborts the test.
 //
@@ -13,6 +14,7 @@
 
 #include "tessel/runtime/Formats.h"
 #include "tessel/runtime/Simulator.h"
+#include "tessel/runtime/TensorIO.h"
 
 #include <gtest/gtest.h>
 
@@ -163,6 +165,24 @@ TEST(Fuzz, UnmutatedBinaryRunsCorrectly) {
     }
 }
 
+/// Mutation `i` of `bytes`: a few bit flips, a run of random bytes or a truncation.
+template <typename Bytes> void mutate(Bytes &bytes, int i, std::mt19937 &rng) {
+  switch (i % 3) {
+  case 0:
+    for (int64_t n = pick(rng, 1, 4); n > 0; --n)
+      bytes[size_t(pick(rng, 0, int64_t(bytes.size()) - 1))] ^= char(1u << pick(rng, 0, 7));
+    break;
+  case 1:
+    for (int64_t at = pick(rng, 0, int64_t(bytes.size()) - 1), n = pick(rng, 1, 8);
+         n > 0 && at < int64_t(bytes.size()); --n, ++at)
+      bytes[size_t(at)] = char(rng());
+    break;
+  default:
+    bytes.resize(size_t(pick(rng, 0, int64_t(bytes.size()) - 1)));
+    break;
+  }
+}
+
 TEST(Fuzz, MutatedBytesNeverCrash) {
   std::vector<uint8_t> base = buildBinary(baseSpec());
   std::vector<HostTensor> in = inputs();
@@ -170,25 +190,47 @@ TEST(Fuzz, MutatedBytesNeverCrash) {
   int ran = 0;
   for (int i = 0; i < 600; ++i) {
     std::vector<uint8_t> bytes = base;
-    switch (i % 3) {
-    case 0: // a few bit flips
-      for (int64_t n = pick(rng, 1, 4); n > 0; --n)
-        bytes[size_t(pick(rng, 0, int64_t(bytes.size()) - 1))] ^= uint8_t(1u << pick(rng, 0, 7));
-      break;
-    case 1: // a run of random bytes
-      for (int64_t at = pick(rng, 0, int64_t(bytes.size()) - 1), n = pick(rng, 1, 8);
-           n > 0 && at < int64_t(bytes.size()); --n, ++at)
-        bytes[size_t(at)] = uint8_t(rng());
-      break;
-    default: // truncation
-      bytes.resize(size_t(pick(rng, 0, int64_t(bytes.size()) - 1)));
-      break;
-    }
+    mutate(bytes, i, rng);
     RunResult r;
     ran += tryRun(std::move(bytes), in, r);
   }
   // Many flips hit padding or data and still run: the test sees both paths.
   EXPECT_GT(ran, 0);
+}
+
+TEST(Fuzz, MutatedTensorFilesNeverCrash) {
+  HostTensor tensor{"x", {3, 4}, std::vector<float>(12, 1.5f)};
+  HostTensor seq{"s", {}, {}};
+  seq.isSequence = true;
+  seq.elements = {tensor, HostTensor{"", {2}, {1, 2}}};
+  HostTensor opt{"o", {}, {}};
+  opt.isOptional = true;
+  opt.elements = {tensor};
+  struct Case {
+    std::string bytes;
+    TensorFileReader read;
+    const char *declared;
+  } cases[] = {{onnxBytes(tensor, "f32"), readOnnxTensor, "f32"},
+               {onnxBytes(seq, "seq(f32)"), readOnnxSequence, "f32"},
+               {onnxBytes(opt, "opt(f32)"), readOnnxOptional, "f32"}};
+  std::mt19937 rng(11);
+  int read = 0, refused = 0;
+  for (int i = 0; i < 600; ++i) {
+    const Case &c = cases[i % 3];
+    std::string bytes = c.bytes;
+    mutate(bytes, i / 3, rng);
+    HostTensor out;
+    std::string error;
+    if (readTensorFile(bytes, c.read, out, error, c.declared)) {
+      ++read;
+    } else {
+      ++refused;
+      EXPECT_FALSE(error.empty());
+      EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+    }
+  }
+  EXPECT_GT(read, 0);
+  EXPECT_GT(refused, 0);
 }
 
 TEST(Fuzz, MutatedSpecsNeverCrash) {

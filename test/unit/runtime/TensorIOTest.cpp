@@ -1,4 +1,6 @@
-//===- TensorIOTest.cpp - .npy and inline tensors -------------------------===//
+//===- TensorIOTest.cpp - .npy, inline and ONNX protobuf tensors ----------===//
+#include "TestBinaries.h"
+
 #include "tessel/runtime/TensorIO.h"
 
 #include <gtest/gtest.h>
@@ -8,6 +10,7 @@
 #include <limits>
 
 using namespace tessel::rt;
+using tessel::rt::test::readTensorFile;
 
 TEST(TensorIO, NpyRoundTrip) {
   HostTensor t{"t", {2, 3}, {1, 2, 3, 4, 5, 6.5f}};
@@ -165,4 +168,108 @@ TEST(TensorIO, NpyStringsRoundTripAsUnicode) {
   EXPECT_TRUE(back.data.empty());
   EXPECT_EQ(back.strings, t.strings);
   EXPECT_EQ(formatTensor(back, ValueKind::String), "[['a', ''],\n ['ünï', '\xF0\x9F\x99\x82']]");
+}
+
+namespace {
+std::string hex(const std::string &bytes) {
+  std::string s;
+  for (unsigned char c : bytes) {
+    static const char *digits = "0123456789abcdef";
+    s += digits[c >> 4];
+    s += digits[c & 15];
+  }
+  return s;
+}
+
+std::string unhex(const char *text) {
+  std::string s;
+  for (const char *p = text; p[0] && p[1]; p += 2)
+    s += char(std::stoi(std::string(p, 2), nullptr, 16));
+  return s;
+}
+} // namespace
+
+TEST(TensorIO, OnnxTensorsAreWrittenAsProtobufWritesThem) {
+  // python3 -c "import numpy as np; from onnx import numpy_helper; print(numpy_helper.from_array(
+  //   np.array([1.0, 2.0], np.float32), 'x').SerializeToString().hex())"
+  EXPECT_EQ(hex(onnxBytes(HostTensor{"x", {2}, {1, 2}}, "f32")),
+            "080210014201784a080000803f00000040");
+  HostTensor s{"s", {2}, {}};
+  s.strings = {"ab", "c"};
+  EXPECT_EQ(hex(onnxBytes(s, "string")), "0802100832026162320163420173");
+}
+
+TEST(TensorIO, OnnxTensorsReadBackWhateverTheirEncoding) {
+  HostTensor t;
+  std::string error;
+  // Packed typed floats (helper.make_tensor's encoding).
+  ASSERT_TRUE(readTensorFile(unhex("0802100122080000803f00000040420179"), readOnnxTensor, t, error))
+      << error;
+  EXPECT_EQ(t.name, "y");
+  EXPECT_EQ(t.shape, (std::vector<int64_t>{2}));
+  EXPECT_EQ(t.data, (std::vector<float>{1, 2}));
+  // Four unpacked floats, packed dims 2 x 2, a doc string, a segment and an unknown
+  // field 99, which a reader skips, and data_type given twice: the last one holds.
+  ASSERT_TRUE(readTensorFile(unhex("0a020202" "1007" "1001" "250000803f" "2500000040" "2500004040"
+                              "250000803f" "62026869" "1a0408011002" "98060f" "420179"),
+                        readOnnxTensor, t, error))
+      << error;
+  EXPECT_EQ(t.shape, (std::vector<int64_t>{2, 2}));
+  EXPECT_EQ(t.data, (std::vector<float>{1, 2, 3, 1}));
+  // int64 data of -1 and 5, as ten-byte and one-byte varints; the dims given field by field.
+  ASSERT_TRUE(readTensorFile(unhex("0802" "1007" "3a0bffffffffffffffffff0105"), readOnnxTensor, t,
+                        error))
+      << error;
+  EXPECT_EQ(t.data, (std::vector<float>{-1, 5}));
+  // A known field of the wrong wire type is skipped, as protobuf skips it: here dims as a
+  // fixed32 word, so the tensor is a scalar.
+  ASSERT_TRUE(readTensorFile(unhex("0d01000000" "1001" "4a040000803f"), readOnnxTensor, t, error))
+      << error;
+  EXPECT_TRUE(t.shape.empty());
+  EXPECT_EQ(t.data, (std::vector<float>{1}));
+}
+
+TEST(TensorIO, MalformedOnnxTensorsAreRefused) {
+  HostTensor t;
+  std::string error;
+  for (const char *bad : {"0a05", "08", "4a0a0000", "0b", "00", "08ffffffffffffffffffff01"}) {
+    EXPECT_FALSE(readTensorFile(unhex(bad), readOnnxTensor, t, error)) << bad;
+    EXPECT_NE(error.find("not a serialized ONNX TensorProto"), std::string::npos) << error;
+  }
+  // Well-formed, but its data does not fill its dimensions.
+  EXPECT_FALSE(readTensorFile(unhex("0803" "1001" "4a040000803f"), readOnnxTensor, t, error));
+  EXPECT_NE(error.find("does not match the dimensions"), std::string::npos) << error;
+  // Data elsewhere (data_location EXTERNAL).
+  EXPECT_FALSE(readTensorFile(unhex("0801" "1001" "7001"), readOnnxTensor, t, error));
+  EXPECT_NE(error.find("external data"), std::string::npos) << error;
+}
+
+TEST(TensorIO, OnnxSequencesAndOptionalsRoundTrip) {
+  HostTensor seq;
+  seq.name = "q";
+  seq.isSequence = true;
+  seq.elements = {HostTensor{"", {2}, {1, 2}}, HostTensor{"", {1}, {3}}};
+  HostTensor back;
+  std::string error;
+  ASSERT_TRUE(readTensorFile(onnxBytes(seq, "seq(f32)"), readOnnxSequence, back, error, "f32"))
+      << error;
+  EXPECT_EQ(back.name, "q");
+  ASSERT_EQ(back.elements.size(), 2u);
+  EXPECT_EQ(back.elements[1].data, (std::vector<float>{3}));
+
+  HostTensor opt;
+  opt.isOptional = true;
+  opt.name = "o";
+  opt.elements = {seq};
+  ASSERT_TRUE(readTensorFile(onnxBytes(opt, "opt(seq(f32))"), readOnnxOptional, back, error,
+                        "seq(f32)"))
+      << error;
+  ASSERT_EQ(back.elements.size(), 1u);
+  EXPECT_TRUE(back.elements[0].isSequence);
+  EXPECT_EQ(back.elements[0].elements[0].data, (std::vector<float>{1, 2}));
+  opt.elements.clear();
+  ASSERT_TRUE(readTensorFile(onnxBytes(opt, "opt(f32)"), readOnnxOptional, back, error, "f32"))
+      << error;
+  EXPECT_TRUE(back.isOptional);
+  EXPECT_TRUE(back.elements.empty());
 }

@@ -2,8 +2,11 @@
 #include "TestBinaries.h"
 
 #include "tessel/runtime/Formats.h"
+#include "tessel/runtime/TensorIO.h"
 
 #include <gtest/gtest.h>
+
+#include <cstdio>
 
 namespace tessel::rt::test {
 
@@ -236,6 +239,22 @@ BinarySpec gatherSpec() {
   d.kernels = {reader, compute, writer};
   spec.dispatches = {d};
   return spec;
+}
+
+bool readTensorFile(const std::string &bytes, TensorFileReader read, HostTensor &out,
+                    std::string &error, const std::string &declared) {
+  std::string path = ::testing::TempDir() + "tessel_tensor_file.pb";
+  std::FILE *f = std::fopen(path.c_str(), "wb");
+  if (!f) {
+    error = "cannot write " + path;
+    return false;
+  }
+  bool written = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  if (std::fclose(f) != 0 || !written) {
+    error = "cannot write " + path;
+    return false;
+  }
+  return read(path, out, error, declared);
 }
 
 } // namespace tessel::rt::test

@@ -31,6 +31,13 @@ std::string loadError(const BinarySpec &spec);
 bool runSpec(const BinarySpec &spec, const std::vector<HostTensor> &inputs,
              const SimOptions &options, RunResult &result, std::string &error);
 
+/// Writes `bytes` to a file of the test's own and reads it back with `read` (readOnnxTensor,
+/// readOnnxSequence or readOnnxOptional, TensorIO.h).
+using TensorFileReader = bool (*)(const std::string &, HostTensor &, std::string &,
+                                  const std::string &);
+bool readTensorFile(const std::string &bytes, TensorFileReader read, HostTensor &out,
+                    std::string &error, const std::string &declared = "");
+
 /// Compute's copy of one tile: wait on cb `in`, COPY to Dst, PACK into cb `out`, pop and push.
 void emitCopyTile(KernelSpec &compute, int32_t zeroExpr, int32_t in, int32_t out);
 

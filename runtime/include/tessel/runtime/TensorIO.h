@@ -30,21 +30,19 @@ bool parseInlineTensor(const std::string &text, HostTensor &out,
                        std::string &error);
 
 /// Reads a serialized ONNX TensorProto of a bool, integer, float or string type (raw_data or
-/// typed fields). Defined in TesselRuntimeOnnx.
+/// typed fields).
 bool readOnnxTensor(const std::string &path, HostTensor &out, std::string &error,
                     const std::string &declared = "");
 
-/// Reads a serialized ONNX SequenceProto of tensors (as readOnnxTensor reads each). Defined in
-/// TesselRuntimeOnnx.
+/// Reads a serialized ONNX SequenceProto of tensors (as readOnnxTensor reads each).
 bool readOnnxSequence(const std::string &path, HostTensor &out, std::string &error,
                       const std::string &declared = "");
 /// Reads a serialized ONNX OptionalProto of a tensor or a sequence of tensors; `declared` is the
-/// binary's name of what it holds ("f32", "seq(f32)"). Defined in TesselRuntimeOnnx.
+/// binary's name of what it holds ("f32", "seq(f32)").
 bool readOnnxOptional(const std::string &path, HostTensor &out, std::string &error,
                       const std::string &declared = "");
 /// Serializes as an ONNX TensorProto in `elementType` (a binary's name, as npyBytes), a
 /// SequenceProto of them for a sequence ("seq(f32)"), or an OptionalProto ("opt(...)").
-/// Defined in TesselRuntimeOnnx.
 std::string onnxBytes(const HostTensor &tensor, const std::string &elementType);
 /// The element type of a sequence's elements ("f32" of "seq(f32)"), or "" for another type.
 std::string sequenceElementType(const std::string &elementType);
