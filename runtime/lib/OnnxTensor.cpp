@@ -18,7 +18,8 @@ enum TensorField : uint32_t {
   kName = 8, kRawData = 9, kDoubleData = 10, kUint64Data = 11, kDataLocation = 14
 };
 constexpr int kOnnxString = 8, kExternal = 1;
-// SequenceProto and OptionalProto: name 1, elem_type 2, and their values.
+// SequenceProto and OptionalProto: name 1, elem_type 2; a sequence's tensor_values 3, an
+// optional's tensor_value 3 or sequence_value 5.
 enum ContainerField : uint32_t {
   kContainerName = 1, kElemType = 2, kTensorValues = 3, kSequenceValue = 5
 };
@@ -56,10 +57,7 @@ struct Optional {
 
 /// Parses a message into `t`; an embedded message given twice merges, as protobuf's does.
 bool parse(std::string_view bytes, Tensor &t) {
-  wire::Reader r(bytes);
-  uint32_t field;
-  int type;
-  while (r.next(field, type)) {
+  return wire::forEachField(bytes, [&](wire::Reader &r, uint32_t field, int type) {
     auto scalar = [&](auto set) {
       if (type == wire::Varint)
         set(r.varint());
@@ -115,8 +113,8 @@ bool parse(std::string_view bytes, Tensor &t) {
       break;
     default: r.skip(type); break;
     }
-  }
-  return r.ok();
+    return true;
+  });
 }
 
 /// A SequenceProto's or OptionalProto's name and element type, or else false.
@@ -132,44 +130,34 @@ bool containerField(wire::Reader &r, uint32_t field, int type, std::string &name
 }
 
 bool parse(std::string_view bytes, Sequence &s) {
-  wire::Reader r(bytes);
-  uint32_t field;
-  int type;
-  while (r.next(field, type)) {
+  return wire::forEachField(bytes, [&](wire::Reader &r, uint32_t field, int type) {
     if (containerField(r, field, type, s.name, s.elemType))
-      continue;
-    if (field == kTensorValues && type == wire::Bytes) {
-      s.tensors.emplace_back();
-      if (!parse(r.bytes(), s.tensors.back()))
-        return false;
-    } else {
+      return true;
+    if (field != kTensorValues || type != wire::Bytes) {
       r.skip(type);
+      return true;
     }
-  }
-  return r.ok();
+    s.tensors.emplace_back();
+    return parse(r.bytes(), s.tensors.back());
+  });
 }
 
 bool parse(std::string_view bytes, Optional &o) {
-  wire::Reader r(bytes);
-  uint32_t field;
-  int type;
   int32_t elemType = kUndefined;
-  while (r.next(field, type)) {
+  return wire::forEachField(bytes, [&](wire::Reader &r, uint32_t field, int type) {
     if (containerField(r, field, type, o.name, elemType))
-      continue;
+      return true;
     if (field == kTensorValues && type == wire::Bytes) {
       o.hasTensor = true;
-      if (!parse(r.bytes(), o.tensor))
-        return false;
-    } else if (field == kSequenceValue && type == wire::Bytes) {
-      o.hasSequence = true;
-      if (!parse(r.bytes(), o.sequence))
-        return false;
-    } else {
-      r.skip(type);
+      return parse(r.bytes(), o.tensor);
     }
-  }
-  return r.ok();
+    if (field == kSequenceValue && type == wire::Bytes) {
+      o.hasSequence = true;
+      return parse(r.bytes(), o.sequence);
+    }
+    r.skip(type);
+    return true;
+  });
 }
 
 // A typed field's values (int32_data holds the bits of float16 and bfloat16).

@@ -111,6 +111,19 @@ private:
   }
 };
 
+/// Calls `onField(reader, field, type)` for each field of the message `bytes`, which reads or
+/// skips the field's value and returns false to stop; true if every field was read and the
+/// message is well formed.
+template <typename OnField> bool forEachField(std::string_view bytes, OnField onField) {
+  Reader r(bytes);
+  uint32_t field;
+  int type;
+  while (r.next(field, type))
+    if (!onField(r, field, type))
+      return false;
+  return r.ok();
+}
+
 /// Appends fields to a message, in the order it is given them.
 class Writer {
 public:
