@@ -165,9 +165,6 @@ struct PreparedDispatch {
   /// whenever they happen during the dispatch; a whole-tile read of a written one may wait in
   /// a lane only until the tile's next write (`DispatchRunner::tileReaders`).
   std::vector<bool> bufferWritten;
-  /// Per buffer id: read by this dispatch. A write to another buffer may wait in the writer's
-  /// lane, unless another lane's job writes the same tile first (`tileWriters`).
-  std::vector<bool> bufferRead;
   /// Thread i of the core at (rx, ry) of the dispatch's range: [(ry * width + rx) *
   /// programs.size() + i], its core's variables set, not started.
   std::vector<std::unique_ptr<RunAhead>> streams;
@@ -218,7 +215,7 @@ private:
   ttb::DataFormat dstFormat;
   std::unique_ptr<PreparedDispatch> prepared;
   const std::vector<KernelProgram> &programs;
-  const std::vector<bool> &cbReadInLane, &cbMulticastOnly, &bufferWritten, &bufferRead;
+  const std::vector<bool> &cbReadInLane, &cbMulticastOnly, &bufferWritten;
   /// (buf, tile) -> the last write of it queued, as (lane, job): the tile's writes and reads in
   /// other lanes, or done at once, wait for it.
   std::unordered_map<uint64_t, std::pair<int, uint64_t>> tileWriters;

@@ -126,7 +126,6 @@ std::unique_ptr<PreparedDispatch> prepareDispatch(const ttb::Binary &binary,
   p->cbReadInLane.assign(cbIds.size(), true);
   std::vector<bool> multicast(cbIds.size(), false);
   p->bufferWritten.assign(binary.buffers() ? binary.buffers()->size() : 0, false);
-  p->bufferRead.assign(p->bufferWritten.size(), false);
   for (const KernelProgram &program : p->programs)
     for (size_t pc = 0; pc < program.code.size();
          pc += size_t(operandCount(program.code[pc])) + 1) {
@@ -140,12 +139,6 @@ std::unique_ptr<PreparedDispatch> prepareDispatch(const ttb::Binary &binary,
       case Op::NocMcast:
       case Op::NocMcastOn:
         multicast[size_t(w[0])] = true;
-        break;
-      case Op::NocRead:
-      case Op::NocReadOn:
-      case Op::NocReadSpan:
-      case Op::NocReadRuns:
-        p->bufferRead[size_t(w[0])] = true;
         break;
       case Op::CbLoadIndex:
       case Op::CbTileNonzero:
@@ -187,7 +180,7 @@ DispatchRunner::DispatchRunner(ChipState &state, const ttb::Dispatch &dispatch,
                     : prepareDispatch(state.binary, dispatch, state.lanes, false)),
       programs(prepared->programs), cbReadInLane(prepared->cbReadInLane),
       cbMulticastOnly(prepared->cbMulticastOnly),
-      bufferWritten(prepared->bufferWritten), bufferRead(prepared->bufferRead) {
+      bufferWritten(prepared->bufferWritten) {
   width = int(dispatch.core_x1() - dispatch.core_x0() + 1);
   height = int(dispatch.core_y1() - dispatch.core_y0() + 1);
   dstFormat = dispatch.dst_format();

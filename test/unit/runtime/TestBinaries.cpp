@@ -8,6 +8,8 @@
 
 #include <cstdio>
 
+#include <unistd.h>
+
 namespace tessel::rt::test {
 
 using ttb::ThreadKind;
@@ -243,7 +245,9 @@ BinarySpec gatherSpec() {
 
 bool readTensorFile(const std::string &bytes, TensorFileReader read, HostTensor &out,
                     std::string &error, const std::string &declared) {
-  std::string path = ::testing::TempDir() + "tessel_tensor_file.pb";
+  // Per process: the unit and ASan binaries may run at once.
+  std::string path =
+      ::testing::TempDir() + "tessel_tensor_file." + std::to_string(::getpid()) + ".pb";
   std::FILE *f = std::fopen(path.c_str(), "wb");
   if (!f) {
     error = "cannot write " + path;
