@@ -20,34 +20,38 @@ namespace {
 // The exponent fields of the tile's smallest nonzero magnitude (255 if none) and of its largest,
 // and whether every value is a bf16 (its low 16 bits clear). A float's magnitude orders as its
 // bits do; a zero's bits less one are the largest of all.
+template <int Lanes> struct UintLanes {
+  typedef uint32_t Type __attribute__((vector_size(4 * Lanes)));
+};
+
 struct ExponentRange {
   uint32_t lo, hi;
   bool bf16;
 };
+template <int Lanes>
 __attribute__((always_inline)) inline ExponentRange exponentRange(const float *v) {
-  typedef uint32_t Lanes __attribute__((vector_size(64)));
-  Lanes smallestLessOne = Lanes{} - 1, largest = Lanes{}, lowBits = Lanes{};
-  for (int64_t e = 0; e < kTileElems; e += 16) {
-    Lanes bits;
+  typedef typename UintLanes<Lanes>::Type Bits;
+  Bits smallestLessOne = Bits{} - 1, largest = Bits{}, lowBits = Bits{};
+  for (int64_t e = 0; e < kTileElems; e += Lanes) {
+    Bits bits;
     std::memcpy(&bits, v + e, sizeof bits);
-    Lanes magnitude = bits & 0x7fffffff, lessOne = magnitude - 1;
+    Bits magnitude = bits & 0x7fffffff, lessOne = magnitude - 1;
     smallestLessOne = lessOne < smallestLessOne ? lessOne : smallestLessOne;
     largest = magnitude > largest ? magnitude : largest;
     lowBits |= bits;
   }
   uint32_t small = ~0u, large = 0, low = 0;
-  for (int i = 0; i < 16; ++i) {
+  for (int i = 0; i < Lanes; ++i) {
     small = std::min(small, smallestLessOne[i]);
     large = std::max(large, largest[i]);
     low |= lowBits[i];
   }
   return {small == ~0u ? 255 : (small + 1) >> 23, large >> 23, (low & 0xffff) == 0};
 }
-} // namespace
 
-TESSEL_WIDE_VECTORS
-ProductSums productSums(const float *x, const float *y) {
-  ExponentRange a = exponentRange(x), b = exponentRange(y);
+template <int Lanes>
+__attribute__((always_inline)) inline ProductSums productSumsBy(const float *x, const float *y) {
+  ExponentRange a = exponentRange<Lanes>(x), b = exponentRange<Lanes>(y);
   if (a.lo == 255 || b.lo == 255) // a zero tile: every product is zero
     return a.hi < 255 && b.hi < 255 ? ProductSums::Fused : ProductSums::Rounded;
   // Normal operands (no subnormal, Inf or NaN); a product lies in
@@ -63,8 +67,47 @@ ProductSums productSums(const float *x, const float *y) {
   return ProductSums::Fused;
 }
 
+#if TESSEL_PAIRED_PRODUCTS
+// A host with AVX2 but not AVX-512 holds a 16-lane vector in two of its sixteen registers:
+// addProducts' 16 sums would take all 32 halves and go to the stack at every product (a tile
+// matmul took ~8x longer there), and GCC's 16-lane loops spill there too. Eight lanes fit.
+bool eightLaneHost() {
+  static const bool eight = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+                            !__builtin_cpu_supports("avx512f");
+  return eight;
+}
+
+__attribute__((target("arch=x86-64-v3"))) ProductSums productSumsInEights(const float *x,
+                                                                          const float *y) {
+  return productSumsBy<8>(x, y);
+}
+
+// Four rows of 16 sums: eight registers.
+__attribute__((target("arch=x86-64-v3"))) void
+addExactProductsInEights(const float *x, const float *y, float *dst, bool roundBf16) {
+  if (roundBf16)
+    addProductsBy<true, 8, 4, 2>(x, y, dst);
+  else
+    addProductsBy<false, 8, 4, 2>(x, y, dst);
+}
+#endif
+} // namespace
+
+TESSEL_WIDE_VECTORS
+ProductSums productSums(const float *x, const float *y) {
+#if TESSEL_PAIRED_PRODUCTS
+  if (eightLaneHost())
+    return productSumsInEights(x, y);
+#endif
+  return productSumsBy<16>(x, y);
+}
+
 TESSEL_WIDE_VECTORS
 void addExactProducts(const float *x, const float *y, float *dst, bool roundBf16) {
+#if TESSEL_PAIRED_PRODUCTS
+  if (eightLaneHost())
+    return addExactProductsInEights(x, y, dst, roundBf16);
+#endif
   if (roundBf16)
     addProducts<true>(x, y, dst);
   else

@@ -45,13 +45,18 @@ bool pairedProductsAvailable();
 /// addExactProducts, two products at a time: only where productSums is Paired.
 void addPairedProducts(const float *x, const float *y, float *dst, bool roundBf16);
 
-typedef float TileLanes __attribute__((vector_size(64)));
+/// `Lanes` floats of a vector register, as GCC's generic vectors.
+template <int Lanes> struct FloatLanes {
+  typedef float Type __attribute__((vector_size(4 * Lanes)));
+};
 
-/// Adds `sum`, 16 sums of a row, to Dst at `d`, rounding them to bf16 where `RoundBf16`.
-template <bool RoundBf16>
-__attribute__((always_inline)) static inline void addSumsToDst(float *d, const TileLanes &sum) {
-  typedef uint32_t Bits __attribute__((vector_size(64)));
-  TileLanes v;
+/// Adds `sum`, a vector of sums of one row, to Dst at `d`, rounding them to bf16 where
+/// `RoundBf16`.
+template <bool RoundBf16, typename V>
+__attribute__((always_inline)) static inline void addSumsToDst(float *d, const V &sum) {
+  typedef uint32_t Bits __attribute__((vector_size(sizeof(V))));
+  static_assert(sizeof(Bits) == sizeof(V), "a lane of bits per float");
+  V v;
   std::memcpy(&v, d, sizeof(v));
   v += sum;
   if (RoundBf16) {
@@ -66,30 +71,42 @@ __attribute__((always_inline)) static inline void addSumsToDst(float *d, const T
   std::memcpy(d, &v, sizeof(v));
 }
 
+/// The sums of `Rows` rows by `Vecs` vectors of `Lanes` columns at a time: Rows * Vecs sums
+/// in registers hide the adds' latency, and each row of y's vectors is loaded once for `Rows`
+/// rows. The sizes that fit the host's registers differ (TileProducts.cpp); every lane adds in
+/// the same k order whatever they are.
+template <bool RoundBf16, int Lanes, int Rows, int Vecs>
+__attribute__((always_inline)) static inline void addProductsBy(const float *x, const float *y,
+                                                               float *dst) {
+  typedef typename FloatLanes<Lanes>::Type V;
+  constexpr int N = int(kTileDim), kCols = Lanes * Vecs;
+  static_assert(N % Rows == 0 && N % kCols == 0, "blocks tile the tile");
+  for (int i = 0; i < N; i += Rows)
+    for (int j = 0; j < N; j += kCols) {
+      V sum[Rows][Vecs] = {};
+      for (int k = 0; k < N; ++k) {
+        V yv[Vecs];
+        for (int v = 0; v < Vecs; ++v)
+          std::memcpy(&yv[v], y + k * N + j + v * Lanes, sizeof(V));
+        for (int r = 0; r < Rows; ++r) {
+          float xv = x[(i + r) * N + k];
+          for (int v = 0; v < Vecs; ++v)
+            sum[r][v] += xv * yv[v];
+        }
+      }
+      for (int r = 0; r < Rows; ++r)
+        for (int v = 0; v < Vecs; ++v)
+          addSumsToDst<RoundBf16>(dst + (i + r) * N + j + v * Lanes, sum[r][v]);
+    }
+}
+
 // Internal linkage on purpose: each file that includes this compiles it with its own
 // contraction setting.
 template <bool RoundBf16>
 __attribute__((always_inline)) static inline void addProducts(const float *x, const float *y,
                                                              float *dst) {
-  // Eight rows at a time: sixteen independent sums of 16 lanes hide the adds' latency, and
-  // each row of y is loaded once for eight rows.
-  constexpr int N = int(kTileDim), kRows = 8;
-  for (int i = 0; i < N; i += kRows) {
-    TileLanes sum[kRows][2] = {};
-    for (int k = 0; k < N; ++k) {
-      TileLanes y0, y1;
-      std::memcpy(&y0, y + k * N, sizeof(y0));
-      std::memcpy(&y1, y + k * N + 16, sizeof(y1));
-      for (int r = 0; r < kRows; ++r) {
-        float xv = x[(i + r) * N + k];
-        sum[r][0] += xv * y0;
-        sum[r][1] += xv * y1;
-      }
-    }
-    for (int r = 0; r < kRows; ++r)
-      for (int h = 0; h < 2; ++h)
-        addSumsToDst<RoundBf16>(dst + (i + r) * N + h * 16, sum[r][h]);
-  }
+  // Eight rows of 32 sums: sixteen registers of 16 lanes where the host has them.
+  addProductsBy<RoundBf16, 16, 8, 2>(x, y, dst);
 }
 
 } // namespace tessel::rt

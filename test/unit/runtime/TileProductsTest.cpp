@@ -85,6 +85,31 @@ TEST(TileProducts, ABf16DstTakesTheSumsRounded) {
   EXPECT_NE(std::memcmp(want.data(), plain.data(), sizeof(float) * want.size()), 0);
 }
 
+TEST(TileProducts, EveryBlockingAddsInTheSameOrder) {
+  // The host picks how many rows and lanes of sums it keeps in registers (TileProducts.cpp):
+  // each blocking, whatever host runs this, must give the reference's bits.
+  std::mt19937 rng(10);
+  std::vector<float> x = tile(rng, 1), y = tile(rng, -2);
+  for (bool bf16 : {false, true}) {
+    std::vector<float> want = rounded(x, y, bf16, 1000.0f);
+    auto check = [&](auto add, const char *name) {
+      std::vector<float> got(size_t(kTileElems), 1000.0f);
+      add(x.data(), y.data(), got.data());
+      EXPECT_EQ(std::memcmp(want.data(), got.data(), sizeof(float) * want.size()), 0)
+          << name << (bf16 ? ", bf16 Dst" : "");
+    };
+    if (bf16) {
+      check(addProductsBy<true, 16, 8, 2>, "16 lanes, 8 rows");
+      check(addProductsBy<true, 8, 4, 2>, "8 lanes, 4 rows");
+      check(addProductsBy<true, 4, 2, 4>, "4 lanes, 2 rows");
+    } else {
+      check(addProductsBy<false, 16, 8, 2>, "16 lanes, 8 rows");
+      check(addProductsBy<false, 8, 4, 2>, "8 lanes, 4 rows");
+      check(addProductsBy<false, 4, 2, 4>, "4 lanes, 2 rows");
+    }
+  }
+}
+
 TEST(TileProducts, ProductsThatLeaveTheNormalRangeAreNotExact) {
   std::mt19937 rng(8);
   std::vector<float> zeros(size_t(kTileElems), 0.0f), ones = tile(rng, 0);
