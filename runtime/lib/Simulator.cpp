@@ -367,9 +367,12 @@ public:
   explicit NextDispatch(ChipState &st) : st(st) {}
   NextDispatch(const NextDispatch &) = delete;
   NextDispatch &operator=(const NextDispatch &) = delete;
-  /// No task left that refers to this.
+  /// No task left that refers to this. No dispatch is left either: the CBs' pages still to be
+  /// mapped ahead (ChipState::mapCbTiles), idle tasks too, would only be mapped here, on the
+  /// scheduler's thread, for nothing.
   ~NextDispatch() {
     take();
+    st.stopMapping.store(true, std::memory_order_relaxed);
     st.lanes.drainIdle();
   }
 
