@@ -251,6 +251,19 @@ void MathLanes::wakeWaiters() {
   finished.notify_all();
 }
 
+namespace {
+/// A tile matmul reads its two operand tiles first thing (`productSums`), mostly from beyond the
+/// host's first caches: a lane's next matmul has them fetched while the current one computes.
+void prefetchOperands(const TileJob &next) {
+  if (next.op != Op::Matmul && next.op != Op::MatmulBt)
+    return;
+  for (int64_t e = 0; e < kTileElems; e += 16) {
+    __builtin_prefetch(next.a + e);
+    __builtin_prefetch(next.b + e);
+  }
+}
+} // namespace
+
 void MathLanes::runClaimed(Lane &l, uint64_t upTo, int self) {
   uint64_t done = l.done.load(std::memory_order_relaxed), first = done;
   while (true) {
@@ -259,6 +272,8 @@ void MathLanes::runClaimed(Lane &l, uint64_t upTo, int self) {
       break;
     // Only the thread running the lane writes `done`: a store, not a locked add, per job.
     for (; done < end; ++done) {
+      if (done + 1 < end)
+        prefetchOperands(l.ring[(done + 1) % kRingJobs]);
       runTileJob(l.ring[done % kRingJobs]);
       l.done.store(done + 1, std::memory_order_release);
     }
