@@ -71,9 +71,11 @@ __attribute__((always_inline)) inline ProductSums productSumsBy(const float *x, 
 // A host with AVX2 but not AVX-512 holds a 16-lane vector in two of its sixteen registers:
 // addProducts' 16 sums would take all 32 halves and go to the stack at every product (a tile
 // matmul took ~8x longer there), and GCC's 16-lane loops spill there too. Eight lanes fit.
+// These are the hosts that run the x86-64-v3 clones, whose whole level the eight-lane kernels
+// are compiled for.
 bool eightLaneHost() {
-  static const bool eight = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
-                            !__builtin_cpu_supports("avx512f");
+  static const bool eight =
+      __builtin_cpu_supports("x86-64-v3") && !__builtin_cpu_supports("x86-64-v4");
   return eight;
 }
 
