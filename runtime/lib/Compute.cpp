@@ -154,6 +154,29 @@ float fidelityProduct(float srcA, float srcB, ttb::MathFidelity fidelity) {
   return aFull * bFull;
 }
 
+#if TESSEL_PAIRED_PRODUCTS
+// On eightLaneHost, as TileProducts.cpp's fused kernel, with each product rounded (this file is
+// built without contraction).
+__attribute__((target("arch=x86-64-v3"))) void
+addRoundedProductsInEights(const float *x, const float *y, float *dst, bool roundBf16) {
+  if (roundBf16)
+    addProductsBy<true, 8, 4, 2>(x, y, dst);
+  else
+    addProductsBy<false, 8, 4, 2>(x, y, dst);
+}
+#endif
+
+/// addProducts, each product rounded before it is added: where some may leave the normal range.
+void addRoundedProducts(const float *x, const float *y, float *dst, bool roundBf16) {
+#if TESSEL_PAIRED_PRODUCTS
+  if (eightLaneHost())
+    return addRoundedProductsInEights(x, y, dst, roundBf16);
+#endif
+  if (roundBf16)
+    addProducts<true>(x, y, dst);
+  else
+    addProducts<false>(x, y, dst);
+}
 } // namespace
 
 // The hottest loop of a simulation: compiled for the host's widest vectors too. Products are
@@ -210,10 +233,7 @@ void tileMatmul(const float *a, const float *b, float *dst, DataFormat fmtA, Dat
         addExactProducts(xs, ys, to, roundBf16);
         break;
       case ProductSums::Rounded:
-        if (roundBf16)
-          addProducts<true>(xs, ys, to);
-        else
-          addProducts<false>(xs, ys, to);
+        addRoundedProducts(xs, ys, to, roundBf16);
         break;
       }
       if (direct)

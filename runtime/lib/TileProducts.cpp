@@ -68,23 +68,13 @@ __attribute__((always_inline)) inline ProductSums productSumsBy(const float *x, 
 }
 
 #if TESSEL_PAIRED_PRODUCTS
-// A host with AVX2 but not AVX-512 holds a 16-lane vector in two of its sixteen registers:
-// addProducts' 16 sums would take all 32 halves and go to the stack at every product (a tile
-// matmul took ~8x longer there), and GCC's 16-lane loops spill there too. Eight lanes fit.
-// These are the hosts that run the x86-64-v3 clones, whose whole level the eight-lane kernels
-// are compiled for.
-bool eightLaneHost() {
-  static const bool eight =
-      __builtin_cpu_supports("x86-64-v3") && !__builtin_cpu_supports("x86-64-v4");
-  return eight;
-}
-
+// eightLaneHost's kernels: exponents scanned in 8 lanes, and four rows of 16 sums, eight
+// registers.
 __attribute__((target("arch=x86-64-v3"))) ProductSums productSumsInEights(const float *x,
                                                                           const float *y) {
   return productSumsBy<8>(x, y);
 }
 
-// Four rows of 16 sums: eight registers.
 __attribute__((target("arch=x86-64-v3"))) void
 addExactProductsInEights(const float *x, const float *y, float *dst, bool roundBf16) {
   if (roundBf16)
@@ -117,6 +107,17 @@ void addExactProducts(const float *x, const float *y, float *dst, bool roundBf16
 }
 
 #if TESSEL_PAIRED_PRODUCTS
+// A host with AVX2 but not AVX-512 holds a 16-lane vector in two of its sixteen registers:
+// addProducts' 16 sums would take all 32 halves and go to the stack at every product (a tile
+// matmul took ~8x longer there), and GCC's 16-lane loops spill there too. Eight lanes fit.
+// These are the hosts that run the x86-64-v3 clones, whose whole level the eight-lane kernels
+// are compiled for.
+bool eightLaneHost() {
+  static const bool eight =
+      __builtin_cpu_supports("x86-64-v3") && !__builtin_cpu_supports("x86-64-v4");
+  return eight;
+}
+
 bool pairedProductsAvailable() {
   static const bool available = __builtin_cpu_supports("avx512bf16");
   return available;
@@ -170,6 +171,8 @@ addPairedProducts(const float *x, const float *y, float *dst, bool roundBf16) {
   }
 }
 #else
+bool eightLaneHost() { return false; }
+
 bool pairedProductsAvailable() { return false; }
 
 void addPairedProducts(const float *x, const float *y, float *dst, bool roundBf16) {

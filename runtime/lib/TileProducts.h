@@ -42,6 +42,9 @@ inline bool productsExact(const float *x, const float *y) {
 void addExactProducts(const float *x, const float *y, float *dst, bool roundBf16);
 /// Whether this host has the bf16 dot products that ProductSums::Paired needs.
 bool pairedProductsAvailable();
+/// Whether this host runs the x86-64-v3 clones (AVX2, not AVX-512), whose registers hold the
+/// sums of addProductsBy in 8 lanes rather than 16.
+bool eightLaneHost();
 /// addExactProducts, two products at a time: only where productSums is Paired.
 void addPairedProducts(const float *x, const float *y, float *dst, bool roundBf16);
 

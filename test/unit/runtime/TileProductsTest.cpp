@@ -2,6 +2,7 @@
 #include "TileProducts.h"
 
 #include "Bf16.h"
+#include "Compute.h"
 
 #include <gtest/gtest.h>
 
@@ -12,6 +13,7 @@
 #include <vector>
 
 using namespace tessel::rt;
+namespace ttb = tessel::ttb;
 
 namespace {
 constexpr int N = int(kTileDim);
@@ -140,6 +142,23 @@ TEST(TileProducts, ProductsThatLeaveTheNormalRangeAreNotExact) {
     x[77] = odd;
     EXPECT_FALSE(productsExact(x.data(), ones.data())) << odd;
     EXPECT_FALSE(productsExact(ones.data(), x.data())) << odd;
+  }
+}
+
+TEST(TileProducts, ATileMatmulRoundsProductsOutsideTheNormalRangeOneByOne) {
+  // Products near 2^-140 are subnormal: tileMatmul adds them rounded, in the kernel this host
+  // runs (eightLaneHost or not), with the reference's bits.
+  std::mt19937 rng(12);
+  std::vector<float> x = tile(rng, -70), y = tile(rng, -70);
+  ASSERT_EQ(productSums(x.data(), y.data()), ProductSums::Rounded);
+  for (bool bf16 : {false, true}) {
+    std::vector<float> want = rounded(x, y, bf16, 0.0f);
+    std::vector<float> got(size_t(kTileElems), 0.0f);
+    tileMatmul(x.data(), y.data(), got.data(), DataFormat::BFloat16, DataFormat::BFloat16,
+               ttb::MathFidelity::HiFi4, bf16 ? DataFormat::BFloat16 : DataFormat::Float32);
+    EXPECT_EQ(std::memcmp(want.data(), got.data(), sizeof(float) * want.size()), 0)
+        << (bf16 ? "bf16 Dst" : "f32 Dst");
+    EXPECT_NE(want[0], 0.0f); // subnormal sums, not flushed
   }
 }
 
