@@ -159,10 +159,7 @@ float fidelityProduct(float srcA, float srcB, ttb::MathFidelity fidelity) {
 // built without contraction).
 __attribute__((target("arch=x86-64-v3"))) void
 addRoundedProductsInEights(const float *x, const float *y, float *dst, bool roundBf16) {
-  if (roundBf16)
-    addProductsBy<true, 8, 4, 2>(x, y, dst);
-  else
-    addProductsBy<false, 8, 4, 2>(x, y, dst);
+  addBlockedProducts<8, 4, 2>(x, y, dst, roundBf16);
 }
 #endif
 
@@ -172,10 +169,7 @@ void addRoundedProducts(const float *x, const float *y, float *dst, bool roundBf
   if (eightLaneHost())
     return addRoundedProductsInEights(x, y, dst, roundBf16);
 #endif
-  if (roundBf16)
-    addProducts<true>(x, y, dst);
-  else
-    addProducts<false>(x, y, dst);
+  addProducts(x, y, dst, roundBf16);
 }
 } // namespace
 

@@ -77,10 +77,7 @@ __attribute__((target("arch=x86-64-v3"))) ProductSums productSumsInEights(const 
 
 __attribute__((target("arch=x86-64-v3"))) void
 addExactProductsInEights(const float *x, const float *y, float *dst, bool roundBf16) {
-  if (roundBf16)
-    addProductsBy<true, 8, 4, 2>(x, y, dst);
-  else
-    addProductsBy<false, 8, 4, 2>(x, y, dst);
+  addBlockedProducts<8, 4, 2>(x, y, dst, roundBf16);
 }
 #endif
 } // namespace
@@ -100,10 +97,7 @@ void addExactProducts(const float *x, const float *y, float *dst, bool roundBf16
   if (eightLaneHost())
     return addExactProductsInEights(x, y, dst, roundBf16);
 #endif
-  if (roundBf16)
-    addProducts<true>(x, y, dst);
-  else
-    addProducts<false>(x, y, dst);
+  addProducts(x, y, dst, roundBf16);
 }
 
 #if TESSEL_PAIRED_PRODUCTS

@@ -103,13 +103,23 @@ __attribute__((always_inline)) static inline void addProductsBy(const float *x, 
     }
 }
 
+/// addProductsBy, rounding to bf16 or not as `roundBf16` says.
+template <int Lanes, int Rows, int Vecs>
+__attribute__((always_inline)) static inline void addBlockedProducts(const float *x,
+                                                                    const float *y, float *dst,
+                                                                    bool roundBf16) {
+  if (roundBf16)
+    addProductsBy<true, Lanes, Rows, Vecs>(x, y, dst);
+  else
+    addProductsBy<false, Lanes, Rows, Vecs>(x, y, dst);
+}
+
 // Internal linkage on purpose: each file that includes this compiles it with its own
 // contraction setting.
-template <bool RoundBf16>
+/// The sums eight rows of 32 at a time: sixteen registers of 16 lanes where the host has them.
 __attribute__((always_inline)) static inline void addProducts(const float *x, const float *y,
-                                                             float *dst) {
-  // Eight rows of 32 sums: sixteen registers of 16 lanes where the host has them.
-  addProductsBy<RoundBf16, 16, 8, 2>(x, y, dst);
+                                                             float *dst, bool roundBf16) {
+  addBlockedProducts<16, 8, 2>(x, y, dst, roundBf16);
 }
 
 } // namespace tessel::rt

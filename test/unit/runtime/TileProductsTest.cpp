@@ -80,7 +80,7 @@ TEST(TileProducts, ABf16DstTakesTheSumsRounded) {
   std::vector<float> want = rounded(x, y, true, 1000.0f), got = fused(x, y, true, 1000.0f);
   ASSERT_EQ(std::memcmp(want.data(), got.data(), sizeof(float) * want.size()), 0);
   std::vector<float> unfused(size_t(kTileElems), 1000.0f);
-  addProducts<true>(x.data(), y.data(), unfused.data());
+  addProducts(x.data(), y.data(), unfused.data(), true);
   ASSERT_EQ(std::memcmp(want.data(), unfused.data(), sizeof(float) * want.size()), 0);
   // Not a no-op: the unrounded sums differ.
   std::vector<float> plain = rounded(x, y, false, 1000.0f);
@@ -96,19 +96,13 @@ TEST(TileProducts, EveryBlockingAddsInTheSameOrder) {
     std::vector<float> want = rounded(x, y, bf16, 1000.0f);
     auto check = [&](auto add, const char *name) {
       std::vector<float> got(size_t(kTileElems), 1000.0f);
-      add(x.data(), y.data(), got.data());
+      add(x.data(), y.data(), got.data(), bf16);
       EXPECT_EQ(std::memcmp(want.data(), got.data(), sizeof(float) * want.size()), 0)
           << name << (bf16 ? ", bf16 Dst" : "");
     };
-    if (bf16) {
-      check(addProductsBy<true, 16, 8, 2>, "16 lanes, 8 rows");
-      check(addProductsBy<true, 8, 4, 2>, "8 lanes, 4 rows");
-      check(addProductsBy<true, 4, 2, 4>, "4 lanes, 2 rows");
-    } else {
-      check(addProductsBy<false, 16, 8, 2>, "16 lanes, 8 rows");
-      check(addProductsBy<false, 8, 4, 2>, "8 lanes, 4 rows");
-      check(addProductsBy<false, 4, 2, 4>, "4 lanes, 2 rows");
-    }
+    check(addBlockedProducts<16, 8, 2>, "16 lanes, 8 rows");
+    check(addBlockedProducts<8, 4, 2>, "8 lanes, 4 rows");
+    check(addBlockedProducts<4, 2, 4>, "4 lanes, 2 rows");
   }
 }
 
