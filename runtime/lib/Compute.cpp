@@ -154,23 +154,6 @@ float fidelityProduct(float srcA, float srcB, ttb::MathFidelity fidelity) {
   return aFull * bFull;
 }
 
-#if TESSEL_PAIRED_PRODUCTS
-// On eightLaneHost, as TileProducts.cpp's fused kernel, with each product rounded (this file is
-// built without contraction).
-__attribute__((target("arch=x86-64-v3"))) void
-addRoundedProductsInEights(const float *x, const float *y, float *dst, bool roundBf16) {
-  addBlockedProducts<8, 4, 2>(x, y, dst, roundBf16);
-}
-#endif
-
-/// addProducts, each product rounded before it is added: where some may leave the normal range.
-void addRoundedProducts(const float *x, const float *y, float *dst, bool roundBf16) {
-#if TESSEL_PAIRED_PRODUCTS
-  if (eightLaneHost())
-    return addRoundedProductsInEights(x, y, dst, roundBf16);
-#endif
-  addProducts(x, y, dst, roundBf16);
-}
 } // namespace
 
 // The hottest loop of a simulation: compiled for the host's widest vectors too. Products are
@@ -226,8 +209,8 @@ void tileMatmul(const float *a, const float *b, float *dst, DataFormat fmtA, Dat
       case ProductSums::Fused:
         addExactProducts(xs, ys, to, roundBf16);
         break;
-      case ProductSums::Rounded:
-        addRoundedProducts(xs, ys, to, roundBf16);
+      case ProductSums::Rounded: // each product rounded: this file is built without contraction
+        addProductsForHost(xs, ys, to, roundBf16);
         break;
       }
       if (direct)

@@ -68,16 +68,10 @@ __attribute__((always_inline)) inline ProductSums productSumsBy(const float *x, 
 }
 
 #if TESSEL_PAIRED_PRODUCTS
-// eightLaneHost's kernels: exponents scanned in 8 lanes, and four rows of 16 sums, eight
-// registers.
+// On eightLaneHost: exponents scanned in 8 lanes.
 __attribute__((target("arch=x86-64-v3"))) ProductSums productSumsInEights(const float *x,
                                                                           const float *y) {
   return productSumsBy<8>(x, y);
-}
-
-__attribute__((target("arch=x86-64-v3"))) void
-addExactProductsInEights(const float *x, const float *y, float *dst, bool roundBf16) {
-  addBlockedProducts<8, 4, 2>(x, y, dst, roundBf16);
 }
 #endif
 } // namespace
@@ -93,11 +87,7 @@ ProductSums productSums(const float *x, const float *y) {
 
 TESSEL_WIDE_VECTORS
 void addExactProducts(const float *x, const float *y, float *dst, bool roundBf16) {
-#if TESSEL_PAIRED_PRODUCTS
-  if (eightLaneHost())
-    return addExactProductsInEights(x, y, dst, roundBf16);
-#endif
-  addProducts(x, y, dst, roundBf16);
+  addProductsForHost(x, y, dst, roundBf16);
 }
 
 #if TESSEL_PAIRED_PRODUCTS

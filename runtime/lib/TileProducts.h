@@ -14,6 +14,8 @@
 #ifndef TESSEL_RUNTIME_LIB_TILEPRODUCTS_H
 #define TESSEL_RUNTIME_LIB_TILEPRODUCTS_H
 
+#include "HostVectors.h"
+
 #include "tessel/runtime/Formats.h"
 
 #include <cstdint>
@@ -114,12 +116,30 @@ __attribute__((always_inline)) static inline void addBlockedProducts(const float
     addProductsBy<false, Lanes, Rows, Vecs>(x, y, dst);
 }
 
-// Internal linkage on purpose: each file that includes this compiles it with its own
-// contraction setting.
+// Internal linkage on purpose: each file that includes this compiles these with its own
+// contraction setting (products fused or rounded).
 /// The sums eight rows of 32 at a time: sixteen registers of 16 lanes where the host has them.
 __attribute__((always_inline)) static inline void addProducts(const float *x, const float *y,
                                                              float *dst, bool roundBf16) {
   addBlockedProducts<16, 8, 2>(x, y, dst, roundBf16);
+}
+
+#if TESSEL_PAIRED_PRODUCTS
+/// On eightLaneHost: four rows of 16 sums in 8 lanes, eight registers.
+__attribute__((target("arch=x86-64-v3"))) static inline void
+addProductsInEights(const float *x, const float *y, float *dst, bool roundBf16) {
+  addBlockedProducts<8, 4, 2>(x, y, dst, roundBf16);
+}
+#endif
+
+/// addProducts in the blocking that fits this host's registers.
+static inline void addProductsForHost(const float *x, const float *y, float *dst,
+                                      bool roundBf16) {
+#if TESSEL_PAIRED_PRODUCTS
+  if (eightLaneHost())
+    return addProductsInEights(x, y, dst, roundBf16);
+#endif
+  addProducts(x, y, dst, roundBf16);
 }
 
 } // namespace tessel::rt
