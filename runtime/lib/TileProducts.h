@@ -132,9 +132,10 @@ addProductsInEights(const float *x, const float *y, float *dst, bool roundBf16) 
 }
 #endif
 
-/// addProducts in the blocking that fits this host's registers.
-static inline void addProductsForHost(const float *x, const float *y, float *dst,
-                                      bool roundBf16) {
+/// addProducts in the blocking that fits this host's registers. Inlined, so that each of the
+/// caller's clones (HostVectors.h) compiles addProducts for its own vectors.
+__attribute__((always_inline)) static inline void
+addProductsForHost(const float *x, const float *y, float *dst, bool roundBf16) {
 #if TESSEL_PAIRED_PRODUCTS
   if (eightLaneHost())
     return addProductsInEights(x, y, dst, roundBf16);
