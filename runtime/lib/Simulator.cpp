@@ -352,7 +352,7 @@ int64_t joinedStart(ChipState &st, const ttb::Dispatch &prev,
   for (uint32_t y = next.core_y0(); y <= next.core_y1(); ++y)
     for (uint32_t x = next.core_x0(); x <= next.core_x1(); ++x)
       cores.push_back(noc.worker(int(x), int(y)));
-  std::vector<int64_t> go = noc.multicast(0, coordinator, cores, signalled + 1, 4);
+  const std::vector<int64_t> &go = noc.multicast(0, coordinator, cores, signalled + 1, 4);
   int64_t released = *std::max_element(go.begin(), go.end()) + 1;
   const ChipDesc &chip = st.chip;
   int64_t config = (kernelConfigSize(next).bytes() + chip.nocFlitBytes - 1) / chip.nocFlitBytes;

@@ -20,17 +20,13 @@ namespace {
 // The exponent fields of the tile's smallest nonzero magnitude (255 if none) and of its largest,
 // and whether every value is a bf16 (its low 16 bits clear). A float's magnitude orders as its
 // bits do; a zero's bits less one are the largest of all.
-template <int Lanes> struct UintLanes {
-  typedef uint32_t Type __attribute__((vector_size(4 * Lanes)));
-};
-
 struct ExponentRange {
   uint32_t lo, hi;
   bool bf16;
 };
 template <int Lanes>
 __attribute__((always_inline)) inline ExponentRange exponentRange(const float *v) {
-  typedef typename UintLanes<Lanes>::Type Bits;
+  typedef typename LanesOf<uint32_t, Lanes>::Type Bits;
   Bits smallestLessOne = Bits{} - 1, largest = Bits{}, lowBits = Bits{};
   for (int64_t e = 0; e < kTileElems; e += Lanes) {
     Bits bits;

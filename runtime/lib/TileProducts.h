@@ -50,17 +50,16 @@ bool eightLaneHost();
 /// addExactProducts, two products at a time: only where productSums is Paired.
 void addPairedProducts(const float *x, const float *y, float *dst, bool roundBf16);
 
-/// `Lanes` floats of a vector register, as GCC's generic vectors.
-template <int Lanes> struct FloatLanes {
-  typedef float Type __attribute__((vector_size(4 * Lanes)));
+/// `Lanes` values of type `T` in a vector register, as GCC's generic vectors.
+template <typename T, int Lanes> struct LanesOf {
+  typedef T Type __attribute__((vector_size(sizeof(T) * Lanes)));
 };
 
 /// Adds `sum`, a vector of sums of one row, to Dst at `d`, rounding them to bf16 where
 /// `RoundBf16`.
 template <bool RoundBf16, typename V>
 __attribute__((always_inline)) static inline void addSumsToDst(float *d, const V &sum) {
-  typedef uint32_t Bits __attribute__((vector_size(sizeof(V))));
-  static_assert(sizeof(Bits) == sizeof(V), "a lane of bits per float");
+  typedef typename LanesOf<uint32_t, int(sizeof(V) / sizeof(float))>::Type Bits;
   V v;
   std::memcpy(&v, d, sizeof(v));
   v += sum;
@@ -83,7 +82,7 @@ __attribute__((always_inline)) static inline void addSumsToDst(float *d, const V
 template <bool RoundBf16, int Lanes, int Rows, int Vecs>
 __attribute__((always_inline)) static inline void addProductsBy(const float *x, const float *y,
                                                                float *dst) {
-  typedef typename FloatLanes<Lanes>::Type V;
+  typedef typename LanesOf<float, Lanes>::Type V;
   constexpr int N = int(kTileDim), kCols = Lanes * Vecs;
   static_assert(N % Rows == 0 && N % kCols == 0, "blocks tile the tile");
   for (int i = 0; i < N; i += Rows)
